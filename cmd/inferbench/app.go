@@ -1,0 +1,47 @@
+package main
+
+import (
+	"io"
+
+	"github.com/urfave/cli/v2"
+)
+
+// newApp returns the command-line application writing to stdout and stderr.
+// The library never exits the process: errors come back from RunContext and
+// main maps them to exit codes (exit.go).
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:                 "inferbench",
+		Usage:                "qualify LLM serving hardware and software: load, latency, GPU telemetry and cost",
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: true,
+		ExitErrHandler:       func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usagef("%v", err)
+		},
+		Commands: []*cli.Command{
+			runCommand(),
+			reportCommand(),
+			mockCommand(),
+			gpuCommand(),
+			costCommand(),
+			crossoverCommand(),
+			adviseCommand(),
+			gpusCommand(),
+			versionCommand(),
+		},
+	}
+}
+
+// noFlagArgs rejects positional arguments that look like flags: urfave/cli v2
+// stops parsing flags at the first positional argument, so "report DIR
+// --format json" would silently ignore the flag.
+func noFlagArgs(c *cli.Context) error {
+	for _, a := range c.Args().Slice() {
+		if len(a) > 1 && a[0] == '-' {
+			return usagef("flags must come before positional arguments: move %s before %s", a, c.Args().First())
+		}
+	}
+	return nil
+}

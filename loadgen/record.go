@@ -1,0 +1,82 @@
+package loadgen
+
+// A Record is one line of requests.jsonl: one request, from its scheduled
+// time to its last byte. Times are nanoseconds from the run's start (the
+// monotonic origin in run.json); a time field is absent (zero) when the
+// request never reached it. Field names are a public contract (DESIGN.md):
+// add fields freely, never rename one.
+type Record struct {
+	// ID numbers requests in the order they were scheduled, from 0.
+	ID uint64 `json:"id"`
+	// Stage is warmup, measure or cooldown; only measure counts in metrics.
+	Stage Stage `json:"stage"`
+	// Level is the load level the request ran under (concurrency, or request rate).
+	Level float64 `json:"level"`
+	// Worker is the closed-loop worker that sent it.
+	Worker int `json:"worker"`
+	// ScheduledNS is when the request was due. Closed loop: when its worker
+	// became free. Always present (0 is a valid offset).
+	ScheduledNS int64 `json:"scheduled_ns"`
+	// SentNS is when the request was handed to the HTTP client.
+	SentNS int64 `json:"sent_ns"`
+	// FirstByteNS is when the first byte of the response body was read.
+	FirstByteNS int64 `json:"first_byte_ns,omitempty"`
+	// FirstTokenNS is when the first event carrying a generated token on any
+	// channel was read.
+	FirstTokenNS int64 `json:"first_token_ns,omitempty"`
+	// FirstContentNS is when the first event carrying visible content was read.
+	FirstContentNS int64 `json:"first_content_ns,omitempty"`
+	// EndNS is when the last token-bearing event was read; for a request
+	// with no token it is when the request ended.
+	EndNS int64 `json:"end_ns,omitempty"`
+	// DoneNS is when the response was complete (terminator or error).
+	DoneNS int64 `json:"done_ns,omitempty"`
+	// TTFTNS is FirstTokenNS − SentNS; absent without a token.
+	TTFTNS int64 `json:"ttft_ns,omitempty"`
+	// E2ENS is EndNS − SentNS for a request that produced a token.
+	E2ENS int64 `json:"e2e_ns,omitempty"`
+	// Chunks lists every token-bearing event as [offset_ns, tokens]: tokens
+	// is the count the server gave for the event, or 1 when it gave none.
+	Chunks [][2]int64 `json:"chunks"`
+	// InputTokens and OutputTokens are the request's token counts, with where
+	// each came from.
+	InputTokens        int         `json:"input_tokens"`
+	OutputTokens       int         `json:"output_tokens"`
+	InputTokensSource  TokenSource `json:"input_tokens_source,omitempty"`
+	OutputTokensSource TokenSource `json:"output_tokens_source,omitempty"`
+	// FinishReason is the server's stop reason, if it gave one.
+	FinishReason string `json:"finish_reason,omitempty"`
+	// OK is true when the request completed without error.
+	OK bool `json:"ok"`
+	// Status is the HTTP status code, 0 when no response came.
+	Status int `json:"status,omitempty"`
+	// ErrorClass says why the request failed; empty when it did not.
+	ErrorClass ErrorClass `json:"error_class,omitempty"`
+	// Error is the error message, with secrets redacted.
+	Error string `json:"error,omitempty"`
+	// RetryAfterMS is the server's retry hint on a rate-limited answer.
+	RetryAfterMS int64 `json:"retry_after_ms,omitempty"`
+}
+
+// Stage is the part of a run a request belongs to.
+type Stage string
+
+// The stages of a run. Only StageMeasure counts in metrics.
+const (
+	StageWarmup   Stage = "warmup"
+	StageMeasure  Stage = "measure"
+	StageCooldown Stage = "cooldown"
+)
+
+// TokenSource says where a token count came from.
+type TokenSource string
+
+const (
+	// SourceServer: the server's usage report.
+	SourceServer TokenSource = "server"
+	// SourceCounted: counted from the stream's token-bearing events.
+	SourceCounted TokenSource = "counted"
+	// SourceEstimated: estimated without the server (e.g. the prompt
+	// generator's intended length).
+	SourceEstimated TokenSource = "estimated"
+)

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/inferbench/inferbench/loadgen"
+)
+
+// Summary is the computed metrics of one run: one Level per load level, and
+// the capacity at SLO. It is written as summary.json; field names are a
+// public contract (DESIGN.md).
+type Summary struct {
+	// Levels holds one entry per load level, in increasing level order.
+	Levels []Level `json:"levels"`
+	// Capacity is the highest level that met the SLOs, nil when none did or
+	// no SLO was set.
+	Capacity *Capacity `json:"capacity"`
+}
+
+// Level is the metrics of one load level, over its measured stage only.
+type Level struct {
+	// Level is the load level: concurrency, or request rate.
+	Level    float64  `json:"level"`
+	Requests Requests `json:"requests"`
+	// TTFTMS, TPOTMS, ITLMS and E2EMS are the latency distributions, in
+	// milliseconds (definitions in metrics.go).
+	TTFTMS Dist `json:"ttft_ms"`
+	TPOTMS Dist `json:"tpot_ms"`
+	ITLMS  Dist `json:"itl_ms"`
+	E2EMS  Dist `json:"e2e_ms"`
+	// TTFBMS is the time to the first byte of the body; ContentTTFTMS the
+	// time to the first visible content; InterChunkMS the gaps between
+	// token-bearing events, unspread.
+	TTFBMS        Dist `json:"ttfb_ms"`
+	ContentTTFTMS Dist `json:"content_ttft_ms"`
+	InterChunkMS  Dist `json:"inter_chunk_ms"`
+	// UserOutputTokensPerS is the per-request decode speed a user sees:
+	// output tokens / (E2E − TTFT).
+	UserOutputTokensPerS Dist `json:"user_output_tokens_per_s"`
+	// WindowS is the measured window in seconds (metrics.go).
+	WindowS float64 `json:"window_s"`
+	// InputTokens and OutputTokens total the measured requests' tokens.
+	InputTokens  int64 `json:"input_tokens"`
+	OutputTokens int64 `json:"output_tokens"`
+	// OutputTokensSource counts measured requests by where their output
+	// token count came from.
+	OutputTokensSource map[loadgen.TokenSource]int `json:"output_tokens_source"`
+	OutputTokensPerS   float64                     `json:"output_tokens_per_s"`
+	TotalTokensPerS    float64                     `json:"total_tokens_per_s"`
+	RequestsPerS       float64                     `json:"requests_per_s"`
+	// GoodputRPS is the rate of requests that met every per-request SLO;
+	// equal to the OK request rate when no SLO is set.
+	GoodputRPS float64 `json:"goodput_rps"`
+	// Errors counts failed measured requests by class.
+	Errors map[loadgen.ErrorClass]int `json:"errors"`
+}
+
+// Requests counts the measured requests of a level.
+type Requests struct {
+	Total  int `json:"total"`
+	OK     int `json:"ok"`
+	Failed int `json:"failed"`
+}
+
+// Dist summarizes a distribution: percentiles by linear interpolation
+// between closest ranks (NumPy's default), mean and population standard
+// deviation. N is the number of values; all fields are zero when N is 0.
+type Dist struct {
+	N      int     `json:"n"`
+	P50    float64 `json:"p50"`
+	P90    float64 `json:"p90"`
+	P95    float64 `json:"p95"`
+	P99    float64 `json:"p99"`
+	P999   float64 `json:"p999"`
+	Mean   float64 `json:"mean"`
+	Stddev float64 `json:"stddev"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+}
+
+// Capacity is the highest load level whose percentiles met the SLOs, and its
+// throughput: the throughput the cost model uses.
+type Capacity struct {
+	Level            float64 `json:"level"`
+	OutputTokensPerS float64 `json:"output_tokens_per_s"`
+	TotalTokensPerS  float64 `json:"total_tokens_per_s"`
+	RequestsPerS     float64 `json:"requests_per_s"`
+}
+
+// ReadSummary reads a summary.json file.
+func ReadSummary(path string) (*Summary, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var s Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &s, nil
+}

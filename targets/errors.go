@@ -1,0 +1,95 @@
+package targets
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxErrorBody is how much of an error response body an error keeps.
+const MaxErrorBody = 512
+
+// HTTPError is returned by Stream when the server answered with a non-2xx status.
+type HTTPError struct {
+	// Status is the HTTP status code.
+	Status int
+	// RetryAfter is the server's retry hint (Retry-After-Ms or Retry-After), 0 if absent.
+	RetryAfter time.Duration
+	// Code and Message are the error code and message decoded from the body, if any.
+	Code, Message string
+	// Body is the first MaxErrorBody bytes of the body, for bodies that did not decode.
+	Body string
+}
+
+func (e *HTTPError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = strings.TrimSpace(e.Body)
+	}
+	if msg == "" {
+		return fmt.Sprintf("http %d %s", e.Status, http.StatusText(e.Status))
+	}
+	return fmt.Sprintf("http %d: %s", e.Status, msg)
+}
+
+// StreamError is an error the server reported inside a stream that had
+// started with a success status (an in-band error event).
+type StreamError struct {
+	// Status is the HTTP-like status the event carried (e.g. 429, 500), 0 if none.
+	Status int
+	// Code and Type are the error's code and type as the server wrote them.
+	Code, Type string
+	// Message is the server's message.
+	Message string
+}
+
+func (e *StreamError) Error() string {
+	var b strings.Builder
+	b.WriteString("stream error")
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " %d", e.Status)
+	}
+	if e.Type != "" {
+		fmt.Fprintf(&b, " (%s)", e.Type)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
+
+// ProtocolError is a response that breaks its protocol: undecodable JSON, a
+// stream cut before its terminator, a body that is not a stream.
+type ProtocolError struct {
+	Msg string
+}
+
+func (e *ProtocolError) Error() string { return "protocol: " + e.Msg }
+
+// RetryAfter reads the retry hint of a response: Retry-After-Ms (milliseconds)
+// first, then Retry-After in seconds or as an HTTP date. It returns 0 when
+// there is none or it does not parse.
+func RetryAfter(h http.Header, now time.Time) time.Duration {
+	if v := h.Get("Retry-After-Ms"); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
+			return time.Duration(ms * float64(time.Millisecond))
+		}
+	}
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		if s <= 0 {
+			return 0
+		}
+		return time.Duration(s * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}

@@ -1,0 +1,85 @@
+// Package targets defines Target, what inferbench knows about a serving
+// endpoint: how to send one generation request and how to read its response
+// stream. It knows nothing of timing, load or files: the caller timestamps
+// each Chunk as Stream hands it over, in the goroutine that read the bytes.
+//
+// Each protocol family lives in a subpackage (openai, tgi, ollama, anthropic,
+// gemini); registry maps a target kind to its constructor; mock is the
+// simulated serving engine used for tests and demos.
+package targets
+
+import "context"
+
+// A Target sends one generation request and reports each decoded event of the
+// response stream, in order, as it is read.
+//
+// Stream calls onChunk synchronously from the goroutine that read the bytes,
+// so the caller can timestamp each chunk; onChunk must return quickly (it is
+// on the read path) and must not keep the Chunk's strings beyond the call if
+// it wants to avoid retaining the response buffer.
+//
+// Stream returns when the stream ends, ctx is done, or an error occurs. A
+// non-2xx answer is a *HTTPError, an error event inside the stream a
+// *StreamError, a response that breaks the protocol a *ProtocolError;
+// transport failures are returned as the net/http client reports them.
+// Implementations must be safe for concurrent use.
+type Target interface {
+	Stream(ctx context.Context, req Request, onChunk func(Chunk)) (Final, error)
+}
+
+// A Request is one generation request, independent of protocol.
+type Request struct {
+	// Model is the model name the server expects.
+	Model string
+	// Prompt is the user prompt text.
+	Prompt string
+	// MaxTokens caps the output length; 0 leaves it to the server.
+	MaxTokens int
+	// MinTokens asks the server not to stop before this many output tokens,
+	// where the protocol allows it (vLLM's min_tokens); 0 sends nothing.
+	MinTokens int
+	// IgnoreEOS asks the server to keep generating past end-of-sequence, so
+	// the output is exactly MaxTokens long (vLLM's ignore_eos, llama.cpp's
+	// ignore_eos, the mock). Protocols without it ignore the field.
+	IgnoreEOS bool
+	// Temperature is the sampling temperature; nil leaves it to the server.
+	Temperature *float64
+	// Seed asks for reproducible sampling where the protocol allows; nil sends nothing.
+	Seed *int64
+}
+
+// A Chunk is what one protocol event carried.
+type Chunk struct {
+	// Content, Reasoning and ToolArgs are the text generated on each channel:
+	// visible content, reasoning / thinking, and tool-call arguments.
+	Content, Reasoning, ToolArgs string
+	// Tokens is the number of generated tokens the server says this event
+	// carried (from a cumulative usage delta or a one-token-per-event
+	// protocol); 0 when the server does not say.
+	Tokens int
+	// Usage is the cumulative usage the event reported, nil if none.
+	Usage *Usage
+}
+
+// HasToken reports whether the chunk carries at least one generated token on
+// any channel. Role-only, usage-only and empty events carry none; this is the
+// event that TTFT waits for (DESIGN.md, "Metric definitions").
+func (c *Chunk) HasToken() bool {
+	return c.Content != "" || c.Reasoning != "" || c.ToolArgs != "" || c.Tokens > 0
+}
+
+// Usage is a token count reported by the server.
+type Usage struct {
+	// PromptTokens is the number of input tokens; 0 when not reported.
+	PromptTokens int `json:"prompt_tokens"`
+	// CompletionTokens is the number of generated tokens so far (cumulative).
+	CompletionTokens int `json:"completion_tokens"`
+}
+
+// Final is what Stream learned once the stream ended.
+type Final struct {
+	// Usage is the last usage the server reported, nil if it never did.
+	Usage *Usage
+	// FinishReason is the server's reason for stopping ("stop", "length", …), if given.
+	FinishReason string
+}
