@@ -19,7 +19,10 @@ type Record struct {
 	ScheduledNS int64 `json:"scheduled_ns"`
 	// SentNS is when the request was handed to the HTTP client.
 	SentNS int64 `json:"sent_ns"`
-	// FirstByteNS is when the first byte of the response body was read.
+	// HeadersNS is when the first byte of the response headers arrived.
+	HeadersNS int64 `json:"headers_ns,omitempty"`
+	// FirstByteNS is when the first event of the response body was decoded,
+	// whatever it carried (a role chunk, usage, a token).
 	FirstByteNS int64 `json:"first_byte_ns,omitempty"`
 	// FirstTokenNS is when the first event carrying a generated token on any
 	// channel was read.

@@ -1,0 +1,142 @@
+package loadgen
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// The files of a run directory (DESIGN.md, "The run directory").
+const (
+	ManifestFile = "run.json"
+	RecordsFile  = "requests.jsonl"
+	GPUFile      = "gpu.jsonl"
+	ServerFile   = "server.jsonl"
+	SummaryFile  = "summary.json"
+)
+
+// ExitState is how a run ended.
+type ExitState string
+
+const (
+	// ExitRunning: the run has started and not yet ended (or the process died).
+	ExitRunning ExitState = "running"
+	// ExitComplete: the run ran to its stop condition.
+	ExitComplete ExitState = "complete"
+	// ExitInterrupted: the run was stopped early (Ctrl-C); its records up to
+	// then are complete and reportable.
+	ExitInterrupted ExitState = "interrupted"
+	// ExitFailed: the run could not go on (e.g. the run directory became unwritable).
+	ExitFailed ExitState = "failed"
+)
+
+// Manifest is run.json: what was run, against what, from where, and how it
+// ended. It never holds a secret: only the name of the environment variable
+// an API key came from.
+type Manifest struct {
+	// Tool and Version identify the harness that made the run.
+	Tool    string `json:"tool"`
+	Version string `json:"version"`
+	// Host is the load generator's host name, OS and CPU count.
+	Host Host `json:"host"`
+	// Target is the endpoint under test.
+	Target TargetInfo `json:"target"`
+	// Scenario is the scenario as resolved (flags and file merged).
+	Scenario json.RawMessage `json:"scenario,omitempty"`
+	// Load describes how load was applied (spread of worker starts, etc.).
+	Load LoadInfo `json:"load"`
+	// GPUs is the GPU inventory, when a sampler was running.
+	GPUs json.RawMessage `json:"gpus,omitempty"`
+	// GPUBackend is the telemetry backend used, "none" when telemetry was off.
+	GPUBackend string `json:"gpu_backend,omitempty"`
+	// Start and End are the wall-clock start and end (RFC 3339, UTC). Every
+	// *_ns offset in the run directory counts from Start.
+	Start time.Time  `json:"start"`
+	End   *time.Time `json:"end,omitempty"`
+	// ExitState is how the run ended; ExitReason says why when not complete.
+	ExitState  ExitState `json:"exit_state"`
+	ExitReason string    `json:"exit_reason,omitempty"`
+	// Records is the number of records in requests.jsonl.
+	Records int64 `json:"records"`
+}
+
+// Host describes the machine that generated the load.
+type Host struct {
+	Name string `json:"name"`
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+	CPUs int    `json:"cpus"`
+	Go   string `json:"go"`
+}
+
+// TargetInfo describes the endpoint under test. It holds no secret.
+type TargetInfo struct {
+	Kind  string `json:"kind"`
+	URL   string `json:"url"`
+	API   string `json:"api,omitempty"`
+	Model string `json:"model"`
+	// APIKeyEnv names the environment variable the API key was read from,
+	// empty when none was used. The key itself is never written.
+	APIKeyEnv string `json:"api_key_env,omitempty"`
+}
+
+// LoadInfo records how load was applied.
+type LoadInfo struct {
+	Profile     string  `json:"profile"`
+	Concurrency int     `json:"concurrency,omitempty"`
+	Requests    int     `json:"requests,omitempty"`
+	Warmup      int     `json:"warmup"`
+	DurationS   float64 `json:"duration_s,omitempty"`
+	TimeoutS    float64 `json:"timeout_s"`
+	// StartSpread says how closed-loop workers' first requests were spread
+	// so they do not run in lockstep (DESIGN.md), e.g. "auto: 680ms".
+	StartSpread string `json:"start_spread,omitempty"`
+	// StartSpreadNS is the spread applied, in nanoseconds.
+	StartSpreadNS int64 `json:"start_spread_ns,omitempty"`
+	Seed          int64 `json:"seed"`
+}
+
+// WriteManifest writes m to dir/run.json atomically (write, sync, rename),
+// so a reader never sees half a manifest.
+func WriteManifest(dir string, m *Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".run.json.*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(append(b, '\n'))
+	serr := tmp.Sync()
+	cerr := tmp.Close()
+	if werr != nil || serr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", ManifestFile, firstErr(werr, serr, cerr))
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, ManifestFile))
+}
+
+// ReadManifest reads dir/run.json.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	return &m, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

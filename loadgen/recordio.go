@@ -1,0 +1,127 @@
+package loadgen
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"sync"
+)
+
+// RecordWriter appends Records to requests.jsonl, one JSON object a line, as
+// requests complete. It is safe for concurrent use. Each record is flushed to
+// the file as it is written, so a run that dies loses nothing that completed;
+// memory does not grow with the run's length.
+type RecordWriter struct {
+	mu  sync.Mutex // guards w, buf, n, err
+	f   *os.File
+	w   *bufio.Writer
+	buf []byte
+	n   int64
+	err error
+}
+
+// CreateRecordWriter creates (or truncates) path for writing records.
+func CreateRecordWriter(path string) (*RecordWriter, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &RecordWriter{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// Write appends one record. After a write error every later call returns it.
+func (rw *RecordWriter) Write(r *Record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode record %d: %w", r.ID, err)
+	}
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if rw.err != nil {
+		return rw.err
+	}
+	b = append(b, '\n')
+	if _, err := rw.w.Write(b); err != nil {
+		rw.err = err
+		return err
+	}
+	if err := rw.w.Flush(); err != nil {
+		rw.err = err
+		return err
+	}
+	rw.n++
+	return nil
+}
+
+// Count returns the number of records written.
+func (rw *RecordWriter) Count() int64 {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	return rw.n
+}
+
+// Close flushes, syncs and closes the file.
+func (rw *RecordWriter) Close() error {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	err := rw.err
+	if err == nil {
+		err = rw.w.Flush()
+	}
+	return errors.Join(err, rw.f.Sync(), rw.f.Close())
+}
+
+// MaxRecordLine is the longest requests.jsonl line ReadRecords accepts.
+const MaxRecordLine = 64 << 20
+
+// ReadRecords yields the records of a requests.jsonl stream one at a time,
+// so a report never holds a whole run in memory. A line that does not decode
+// is yielded as an error naming its line number, and reading stops; when it
+// is the last line (a write cut short by a crash) the error is a
+// *TruncatedError, which a reader may treat as a warning.
+func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
+	return func(yield func(*Record, error) bool) {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
+		line := 0
+		for sc.Scan() {
+			line++
+			b := sc.Bytes()
+			if len(b) == 0 {
+				continue
+			}
+			rec := new(Record)
+			if err := json.Unmarshal(b, rec); err != nil {
+				err = fmt.Errorf("line %d: %w", line, err)
+				if !sc.Scan() && sc.Err() == nil {
+					err = &TruncatedError{Line: line, Err: err}
+				}
+				yield(nil, err)
+				return
+			}
+			if !yield(rec, nil) {
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			yield(nil, fmt.Errorf("line %d: %w", line+1, err))
+		}
+	}
+}
+
+// TruncatedError is a last line of requests.jsonl that does not decode:
+// the process died while writing it. Every record before it is intact.
+type TruncatedError struct {
+	Line int
+	Err  error
+}
+
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("last line %d is incomplete (run cut short?): %v", e.Line, e.Err)
+}
+
+func (e *TruncatedError) Unwrap() error { return e.Err }

@@ -1,0 +1,303 @@
+// Package loadgen drives a targets.Target under a load profile and records
+// every request as a Record, streamed to requests.jsonl as it completes.
+//
+// Every timestamp is taken with the monotonic clock, in the goroutine that
+// read the bytes, and stored as nanoseconds from the run's start.
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptrace"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// Defaults for Runner fields left zero.
+const (
+	// DefaultTimeout is the per-request deadline.
+	DefaultTimeout = 120 * time.Second
+	// AutoSpread asks the Runner to spread worker starts over one measured
+	// request duration (see Runner.Spread).
+	AutoSpread time.Duration = -1
+)
+
+// Runner runs a closed loop: Concurrency workers, each sending its next
+// request as soon as its previous one ends, until Requests measured requests
+// have been sent or Duration has passed.
+type Runner struct {
+	// Target is the endpoint under test.
+	Target targets.Target
+	// Workload makes each request.
+	Workload Workload
+	// Concurrency is the number of closed-loop workers (≥ 1).
+	Concurrency int
+	// Requests is the number of measured requests to send, warm-up
+	// requests not counted; 0 means no count limit (Duration must be set).
+	Requests int
+	// Warmup is the number of requests sent first and recorded with stage
+	// "warmup"; they are excluded from metrics.
+	Warmup int
+	// Duration stops the run from sending new requests this long after its
+	// first request; requests in flight then run to completion. 0: no limit.
+	Duration time.Duration
+	// Timeout is the per-request deadline, from send to the end of the
+	// stream; 0 means DefaultTimeout.
+	Timeout time.Duration
+	// Spread spreads the workers' first requests so they do not run in
+	// lockstep: worker i starts at i·Spread/Concurrency. AutoSpread sends
+	// one request alone first and spreads over its duration (DESIGN.md: with
+	// all workers starting at once, waves of synchronized requests inflate
+	// TTFT p99 by 3–4× on a bare server). 0 starts all workers at once.
+	Spread time.Duration
+	// Level is written on every record (the load level: concurrency).
+	Level float64
+	// Secrets are strings redacted from every error message recorded.
+	Secrets []string
+}
+
+// Result says how a Run went.
+type Result struct {
+	// Sent is the number of requests sent (records written).
+	Sent int64
+	// Spread is the worker start spread applied.
+	Spread time.Duration
+}
+
+func (r *Runner) validate() error {
+	var errs []error
+	if r.Target == nil {
+		errs = append(errs, errors.New("runner: target is required"))
+	}
+	if r.Concurrency < 1 {
+		errs = append(errs, fmt.Errorf("runner: concurrency must be at least 1, got %d", r.Concurrency))
+	}
+	if r.Requests < 0 || r.Warmup < 0 {
+		errs = append(errs, fmt.Errorf("runner: requests and warmup must not be negative, got %d and %d", r.Requests, r.Warmup))
+	}
+	if r.Requests == 0 && r.Duration <= 0 {
+		errs = append(errs, errors.New("runner: set a request count or a duration, or the run never ends"))
+	}
+	if r.Timeout < 0 || r.Duration < 0 {
+		errs = append(errs, errors.New("runner: timeout and duration must not be negative"))
+	}
+	if err := r.Workload.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Run sends requests until a stop condition or until ctx is done, handing
+// each completed Record to sink from the worker that made it (sink must be
+// safe for concurrent use). start is the run's time origin: every offset in
+// the records counts from it. When ctx is cancelled, requests in flight are
+// cancelled and recorded with class "canceled", and Run returns
+// context.Cause(ctx). A sink error stops the run and is returned.
+func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) error) (Result, error) {
+	if err := r.validate(); err != nil {
+		return Result{}, err
+	}
+	timeout := r.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	limit := uint64(r.Warmup) + uint64(r.Requests)
+	var (
+		next     atomic.Uint64 // next request id
+		deadline atomic.Int64  // ns offset after which no request starts; 0 none
+		sent     atomic.Int64
+	)
+	// take claims the next request id, or reports that the run is over.
+	take := func() (uint64, bool) {
+		if ctx.Err() != nil {
+			return 0, false
+		}
+		if d := deadline.Load(); d > 0 && time.Since(start).Nanoseconds() >= d {
+			return 0, false
+		}
+		id := next.Add(1) - 1
+		if r.Requests > 0 && id >= limit {
+			return 0, false
+		}
+		return id, true
+	}
+	do := func(worker int, id uint64) bool {
+		rec := r.one(ctx, start, timeout, worker, id)
+		sent.Add(1)
+		if err := sink(rec); err != nil {
+			cancel(fmt.Errorf("write record: %w", err))
+			return false
+		}
+		return true
+	}
+
+	spread := r.Spread
+	var wg sync.WaitGroup
+	first := 0
+	if spread == AutoSpread {
+		// The probe: one request alone, whose duration sets the spread.
+		id, ok := take()
+		if !ok {
+			return Result{}, context.Cause(ctx)
+		}
+		if r.Duration > 0 {
+			deadline.Store(time.Since(start).Nanoseconds() + r.Duration.Nanoseconds())
+		}
+		t0 := time.Now()
+		if !do(0, id) {
+			return Result{Sent: sent.Load()}, context.Cause(ctx)
+		}
+		spread = min(time.Since(t0), timeout)
+		first = 1 // worker 0 starts again at once
+	} else if r.Duration > 0 {
+		deadline.Store(time.Since(start).Nanoseconds() + r.Duration.Nanoseconds())
+	}
+	if spread < 0 {
+		spread = 0
+	}
+	base := time.Now()
+	for w := range r.Concurrency {
+		wg.Go(func() {
+			if w >= first {
+				// Spread worker starts over one request duration; worker 0 (and
+				// the probe's worker) start at once.
+				delay := time.Duration(int64(spread) * int64(w) / int64(r.Concurrency))
+				if delay > 0 {
+					t := time.NewTimer(time.Until(base.Add(delay)))
+					select {
+					case <-ctx.Done():
+						t.Stop()
+						return
+					case <-t.C:
+					}
+				}
+			}
+			for {
+				id, ok := take()
+				if !ok || !do(w, id) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return Result{Sent: sent.Load(), Spread: spread}, context.Cause(ctx)
+}
+
+// one sends request id and returns its record. Per-request failures are
+// data, never an error of the run.
+func (r *Runner) one(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64) *Record {
+	req, estIn := r.Workload.Request(id)
+	rec := &Record{ID: id, Stage: StageMeasure, Level: r.Level, Worker: worker, Chunks: [][2]int64{}}
+	if id < uint64(r.Warmup) {
+		rec.Stage = StageWarmup
+	}
+	since := func() int64 { return time.Since(start).Nanoseconds() }
+	rec.ScheduledNS = since()
+
+	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errRequestTimeout)
+	defer cancel()
+	trace := &httptrace.ClientTrace{
+		GotFirstResponseByte: func() {
+			if rec.HeadersNS == 0 {
+				rec.HeadersNS = since()
+			}
+		},
+	}
+	rctx = httptrace.WithClientTrace(rctx, trace)
+
+	var (
+		counted                       int
+		gotByte, gotToken, gotContent bool // offsets may be 0, so not sentinels
+	)
+	rec.SentNS = since()
+	final, err := r.Target.Stream(rctx, req, func(c targets.Chunk) {
+		now := since() // first, before any other work on this event
+		if !gotByte {
+			rec.FirstByteNS, gotByte = now, true
+		}
+		if !c.HasToken() {
+			return
+		}
+		k := c.Tokens
+		if k <= 0 {
+			k = 1
+		}
+		counted += k
+		if !gotToken {
+			rec.FirstTokenNS, gotToken = now, true
+		}
+		if !gotContent && c.Content != "" {
+			rec.FirstContentNS, gotContent = now, true
+		}
+		rec.EndNS = now
+		rec.Chunks = append(rec.Chunks, [2]int64{now, int64(k)})
+	})
+	rec.DoneNS = since()
+	if rec.HeadersNS != 0 && rec.HeadersNS < rec.SentNS {
+		rec.HeadersNS = rec.SentNS // a reused connection's trace can fire before our stamp
+	}
+
+	// Tokens: the server's count when it reports one, else what we counted.
+	rec.OutputTokens, rec.OutputTokensSource = counted, SourceCounted
+	if final.Usage != nil && final.Usage.CompletionTokens > 0 {
+		rec.OutputTokens, rec.OutputTokensSource = final.Usage.CompletionTokens, SourceServer
+	}
+	rec.InputTokens, rec.InputTokensSource = estIn, SourceEstimated
+	if final.Usage != nil && final.Usage.PromptTokens > 0 {
+		rec.InputTokens, rec.InputTokensSource = final.Usage.PromptTokens, SourceServer
+	}
+	rec.FinishReason = final.FinishReason
+
+	if err != nil && rctx.Err() != nil {
+		// The request's context ended: say whether by its own deadline
+		// (timeout) or because the run stopped (canceled), not by whatever
+		// the transport made of it.
+		err = fmt.Errorf("%w: %w", context.Cause(rctx), err)
+		if errors.Is(context.Cause(rctx), errRequestTimeout) {
+			err = fmt.Errorf("%w after %s", errRequestTimeout, timeout)
+		}
+	}
+	if err == nil && !gotToken {
+		err = &targets.ProtocolError{Msg: "stream ended without a generated token"}
+	}
+	if gotToken {
+		rec.TTFTNS = rec.FirstTokenNS - rec.SentNS
+		rec.E2ENS = rec.EndNS - rec.SentNS
+	} else {
+		rec.EndNS = rec.DoneNS
+	}
+	if err == nil {
+		rec.OK = true
+		rec.Status = 200
+		return rec
+	}
+	rec.ErrorClass = Classify(err)
+	rec.Error = r.redact(err.Error())
+	var he *targets.HTTPError
+	if errors.As(err, &he) {
+		rec.Status = he.Status
+		rec.RetryAfterMS = he.RetryAfter.Milliseconds()
+	} else if gotByte || rec.HeadersNS != 0 {
+		rec.Status = 200
+	}
+	return rec
+}
+
+// redact removes every secret from s.
+func (r *Runner) redact(s string) string {
+	for _, sec := range r.Secrets {
+		if len(sec) >= 4 {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	return s
+}

@@ -1,0 +1,314 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// fakeTarget streams in virtual time (inside a synctest bubble): a role
+// chunk at once, then Tokens token events, the first after TTFT and the
+// rest ITL apart, then a usage event. Err, when set, is returned instead.
+type fakeTarget struct {
+	TTFT, ITL time.Duration
+	Tokens    int
+	PerEvent  int // tokens per event the server reports (0: unknown)
+	Usage     bool
+	Err       func(id int64) error
+	calls     atomic.Int64
+	inflight  atomic.Int64
+	peak      atomic.Int64
+}
+
+func (f *fakeTarget) Stream(ctx context.Context, req targets.Request, on func(targets.Chunk)) (targets.Final, error) {
+	id := f.calls.Add(1) - 1
+	n := f.inflight.Add(1)
+	defer f.inflight.Add(-1)
+	for {
+		p := f.peak.Load()
+		if n <= p || f.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	if f.Err != nil {
+		if err := f.Err(id); err != nil {
+			return targets.Final{}, err
+		}
+	}
+	on(targets.Chunk{}) // role-only chunk: not a token
+	sleep := func(d time.Duration) error {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return nil
+		}
+	}
+	if err := sleep(f.TTFT); err != nil {
+		return targets.Final{}, err
+	}
+	for i := range f.Tokens {
+		if i > 0 {
+			if err := sleep(f.ITL); err != nil {
+				return targets.Final{}, err
+			}
+		}
+		on(targets.Chunk{Content: "x", Tokens: f.PerEvent})
+	}
+	fin := targets.Final{FinishReason: "length"}
+	if f.Usage {
+		fin.Usage = &targets.Usage{PromptTokens: 7, CompletionTokens: f.Tokens * max(f.PerEvent, 1)}
+		on(targets.Chunk{Usage: fin.Usage})
+	}
+	return fin, nil
+}
+
+// collect is a concurrency-safe sink.
+type collect struct {
+	mu   sync.Mutex
+	recs []*Record
+}
+
+func (c *collect) add(r *Record) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.recs = append(c.recs, r)
+	return nil
+}
+
+func baseRunner(t targets.Target) *Runner {
+	return &Runner{Target: t, Workload: Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, Concurrency: 4,
+		Requests: 20, Warmup: 2, Level: 4}
+}
+
+// TestRunnerTimingExact: in virtual time a 50 ms TTFT, 10 ms ITL, 4-token
+// stream must be recorded exactly, for every request and stage.
+func TestRunnerTimingExact(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4, Usage: true}
+		r := baseRunner(ft)
+		r.Spread = AutoSpread
+		var c collect
+		res, err := r.Run(t.Context(), time.Now(), c.add)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sent != 22 || len(c.recs) != 22 {
+			t.Fatalf("sent %d, recorded %d; want 22 (20 + 2 warm-up)", res.Sent, len(c.recs))
+		}
+		warm := 0
+		for _, rec := range c.recs {
+			if rec.Stage == StageWarmup {
+				warm++
+				if rec.ID >= 2 {
+					t.Errorf("record %d is warm-up; want only ids 0 and 1", rec.ID)
+				}
+			}
+			if !rec.OK || rec.ErrorClass != "" {
+				t.Fatalf("record %d failed: %s %s", rec.ID, rec.ErrorClass, rec.Error)
+			}
+			if rec.TTFTNS != 50e6 || rec.E2ENS != 80e6 {
+				t.Errorf("record %d: ttft %d e2e %d; want 50ms and 80ms exactly", rec.ID, rec.TTFTNS, rec.E2ENS)
+			}
+			if rec.FirstByteNS != rec.SentNS {
+				t.Errorf("record %d: first byte %d; want the role chunk at send time %d", rec.ID, rec.FirstByteNS, rec.SentNS)
+			}
+			if rec.OutputTokens != 4 || rec.OutputTokensSource != SourceServer || rec.InputTokens != 7 || rec.InputTokensSource != SourceServer {
+				t.Errorf("record %d: tokens %d/%s in %d/%s; want 4/server 7/server", rec.ID, rec.OutputTokens, rec.OutputTokensSource, rec.InputTokens, rec.InputTokensSource)
+			}
+			if len(rec.Chunks) != 4 || rec.Chunks[1][0]-rec.Chunks[0][0] != 10e6 {
+				t.Errorf("record %d: chunks %v; want 4, 10ms apart", rec.ID, rec.Chunks)
+			}
+		}
+		if warm != 2 {
+			t.Errorf("warm-up records = %d; want 2", warm)
+		}
+		// Auto spread: the probe took 80 ms, so workers start 20 ms apart.
+		if res.Spread != 80*time.Millisecond {
+			t.Errorf("spread = %v; want 80ms (the probe's duration)", res.Spread)
+		}
+		if p := ft.peak.Load(); p != 4 {
+			t.Errorf("peak in-flight = %d; want the concurrency 4", p)
+		}
+	})
+}
+
+// TestRunnerSpreadsWorkerStarts: with AutoSpread, worker w's first request
+// is scheduled at probe end + w·spread/N.
+func TestRunnerSpreadsWorkerStarts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4}
+		r := baseRunner(ft)
+		r.Spread, r.Warmup, r.Requests = AutoSpread, 0, 8
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		firstByWorker := map[int]int64{}
+		for _, rec := range c.recs {
+			if _, ok := firstByWorker[rec.Worker]; !ok || rec.ScheduledNS < firstByWorker[rec.Worker] {
+				firstByWorker[rec.Worker] = rec.ScheduledNS
+			}
+		}
+		// Probe: 0–80 ms on worker 0; then worker 0 at 80, 1 at 100, 2 at 120, 3 at 140.
+		want := map[int]int64{0: 0, 1: 100e6, 2: 120e6, 3: 140e6}
+		for w, at := range want {
+			if firstByWorker[w] != at {
+				t.Errorf("worker %d first scheduled at %d ns; want %d", w, firstByWorker[w], at)
+			}
+		}
+	})
+}
+
+// TestRunnerErrorsAreRecords: failures become records with their class and
+// the run goes on; secrets are redacted from messages.
+func TestRunnerErrorsAreRecords(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: time.Millisecond, ITL: time.Millisecond, Tokens: 2,
+			Err: func(id int64) error {
+				switch id % 4 {
+				case 1:
+					return &targets.HTTPError{Status: 429, RetryAfter: 2 * time.Second, Message: "slow down sk-secret-123"}
+				case 2:
+					return &targets.StreamError{Message: "engine died"}
+				}
+				return nil
+			}}
+		r := baseRunner(ft)
+		r.Spread, r.Secrets = 0, []string{"sk-secret-123"}
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		classes := map[ErrorClass]int{}
+		for _, rec := range c.recs {
+			classes[rec.ErrorClass]++
+			if rec.ErrorClass == RateLimited {
+				if rec.Status != 429 || rec.RetryAfterMS != 2000 {
+					t.Errorf("429 record: status %d retry %d; want 429, 2000", rec.Status, rec.RetryAfterMS)
+				}
+				if rec.Error != "http 429: slow down [REDACTED]" {
+					t.Errorf("error = %q; want the key redacted", rec.Error)
+				}
+			}
+		}
+		if len(c.recs) != 22 || classes[RateLimited] == 0 || classes[StreamErr] == 0 || classes[""] == 0 {
+			t.Errorf("records %d, classes %v; want 22 with ok, rate_limited and stream_error", len(c.recs), classes)
+		}
+	})
+}
+
+// TestRunnerTimeout: a stream that stalls past the per-request timeout is a
+// timeout record, not a hang.
+func TestRunnerTimeout(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: time.Hour, Tokens: 1}
+		r := baseRunner(ft)
+		r.Spread, r.Requests, r.Warmup, r.Timeout = 0, 4, 0, 3*time.Second
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range c.recs {
+			if rec.ErrorClass != Timeout || rec.DoneNS-rec.SentNS != 3e9 {
+				t.Errorf("record %d: class %q after %d ns; want timeout after 3s", rec.ID, rec.ErrorClass, rec.DoneNS-rec.SentNS)
+			}
+		}
+	})
+}
+
+// TestRunnerCancel: cancelling the run records in-flight requests as
+// canceled and returns the cause.
+func TestRunnerCancel(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: time.Second, ITL: time.Second, Tokens: 100}
+		r := baseRunner(ft)
+		r.Spread, r.Requests = 0, 1000
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(10*time.Second, cancel)
+		var c collect
+		_, err := r.Run(ctx, time.Now(), c.add)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run = %v; want context.Canceled", err)
+		}
+		canceled := 0
+		for _, rec := range c.recs {
+			if rec.ErrorClass == Canceled {
+				canceled++
+			}
+		}
+		if canceled != 4 || len(c.recs) != 4 {
+			t.Errorf("records %d, canceled %d; want the 4 in flight, canceled", len(c.recs), canceled)
+		}
+	})
+}
+
+// TestRunnerDuration: no request starts after Duration; in-flight ones finish.
+func TestRunnerDuration(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 6} // 100 ms each
+		r := baseRunner(ft)
+		r.Spread, r.Requests, r.Warmup, r.Duration, r.Concurrency = 0, 0, 0, time.Second, 2
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		// Each worker sends at 0, 100, …, 900 ms: 10 each.
+		if len(c.recs) != 20 {
+			t.Errorf("records = %d; want 20", len(c.recs))
+		}
+		for _, rec := range c.recs {
+			if rec.SentNS >= 1e9 || !rec.OK {
+				t.Errorf("record %d sent at %d ok %v", rec.ID, rec.SentNS, rec.OK)
+			}
+		}
+	})
+}
+
+// TestRunnerSinkErrorStops: a failing sink (disk full) ends the run with its error.
+func TestRunnerSinkErrorStops(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: time.Millisecond, ITL: time.Millisecond, Tokens: 2}
+		r := baseRunner(ft)
+		r.Spread = 0
+		boom := errors.New("disk full")
+		_, err := r.Run(t.Context(), time.Now(), func(*Record) error { return boom })
+		if !errors.Is(err, boom) {
+			t.Fatalf("Run = %v; want the sink's error", err)
+		}
+	})
+}
+
+func TestRunnerValidate(t *testing.T) {
+	r := &Runner{}
+	_, err := r.Run(t.Context(), time.Now(), func(*Record) error { return nil })
+	if err == nil {
+		t.Fatal("Run with an empty Runner succeeded")
+	}
+}
+
+// TestNoTokenIsProtocolError: a stream that ends cleanly without a token is a failure.
+func TestNoTokenIsProtocolError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{Tokens: 0}
+		r := baseRunner(ft)
+		r.Spread, r.Requests, r.Warmup = 0, 2, 0
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range c.recs {
+			if rec.OK || rec.ErrorClass != Protocol {
+				t.Errorf("record %d: ok %v class %q; want protocol failure", rec.ID, rec.OK, rec.ErrorClass)
+			}
+		}
+	})
+}

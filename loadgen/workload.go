@@ -1,0 +1,79 @@
+package loadgen
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// Workload says what each request asks for. The zero value is not usable:
+// set Model, PromptTokens and MaxTokens (Validate says what is missing).
+type Workload struct {
+	// Model is the model name sent to the server.
+	Model string
+	// PromptTokens is the intended prompt length in tokens. The prompt is
+	// made of common English words that most tokenizers encode as one token
+	// each, so the real count is close to this; it is recorded as an
+	// estimate unless the server reports usage.
+	PromptTokens int
+	// MaxTokens caps the output length of each request.
+	MaxTokens int
+	// IgnoreEOS asks the server to generate exactly MaxTokens tokens, where
+	// the protocol allows it (vLLM, llama.cpp, the mock).
+	IgnoreEOS bool
+	// Seed makes the prompts reproducible: the same seed gives the same
+	// prompts in the same order, so two runs (an A100 box and an H100 box)
+	// see identical requests.
+	Seed int64
+}
+
+// Validate reports what is wrong with w.
+func (w *Workload) Validate() error {
+	switch {
+	case w.Model == "":
+		return fmt.Errorf("workload: model is required")
+	case w.PromptTokens < 1:
+		return fmt.Errorf("workload: prompt tokens must be at least 1, got %d", w.PromptTokens)
+	case w.MaxTokens < 1:
+		return fmt.Errorf("workload: max tokens must be at least 1, got %d", w.MaxTokens)
+	}
+	return nil
+}
+
+// promptWords are short, frequent English words: each is a single token in
+// the GPT-2/cl100k/Llama-3 vocabularies when preceded by a space.
+var promptWords = [...]string{
+	"the", "of", "and", "to", "in", "is", "that", "for", "it", "as",
+	"was", "with", "be", "by", "on", "not", "he", "this", "are", "or",
+	"his", "from", "at", "which", "but", "have", "an", "had", "they", "you",
+	"were", "their", "one", "all", "we", "can", "her", "has", "there", "been",
+	"if", "more", "when", "will", "would", "who", "so", "no", "time", "day",
+	"water", "light", "house", "world", "small", "large", "river", "city", "road", "tree",
+}
+
+// Request returns request id's generation request and the estimated number
+// of prompt tokens. It is a pure function of (w, id): requests are the same
+// whatever order workers send them in.
+func (w *Workload) Request(id uint64) (targets.Request, int) {
+	rng := rand.New(rand.NewPCG(uint64(w.Seed), id))
+	var b strings.Builder
+	b.Grow(w.PromptTokens * 6)
+	for i := range w.PromptTokens {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(promptWords[rng.IntN(len(promptWords))])
+	}
+	req := targets.Request{
+		Model:     w.Model,
+		Prompt:    b.String(),
+		MaxTokens: w.MaxTokens,
+		IgnoreEOS: w.IgnoreEOS,
+	}
+	if w.IgnoreEOS {
+		req.MinTokens = w.MaxTokens
+	}
+	return req, w.PromptTokens
+}

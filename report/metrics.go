@@ -1,0 +1,124 @@
+// Package report computes metrics from the records of a run directory and
+// renders them. It reads run directories only and never touches the network:
+// every number in a report is recomputed from the raw records, so a run can
+// be re-reported with new SLOs or prices without running it again.
+//
+// This file holds every metric definition, in one place. Times are
+// nanoseconds from the run's start (loadgen.Record); reported latencies are
+// in milliseconds. Only requests of the measure stage count.
+//
+//   - TTFT (time to first token) = first_token_ns − sent_ns: to the first
+//     event that carries at least one generated token on any channel
+//     (content, reasoning, tool arguments). Role-only and usage-only events,
+//     comments and pings are not tokens.
+//   - TTFB = first_byte_ns − sent_ns: to the first decoded event of the body,
+//     whatever it carried. The gap TTFB→TTFT shows a server that answers
+//     early with a role chunk.
+//   - Content TTFT = first_content_ns − sent_ns: to the first visible content
+//     (after any reasoning).
+//   - E2E = end_ns − sent_ns: to the last token-bearing event.
+//   - TPOT = (E2E − TTFT) / (output_tokens − 1), for requests with more than
+//     one output token.
+//   - ITL (per token): for consecutive token-bearing events at t[i−1] and
+//     t[i], where event i carried k tokens, the gap t[i] − t[i−1] is spread
+//     evenly over its k tokens (k values of gap/k), so ITL is per token as
+//     TPOT is. Inter-chunk latency is the unspread gaps.
+//   - Per-user output speed = output_tokens / (E2E − TTFT) in tokens/s, for
+//     requests with more than one output token.
+//   - Window = the last done_ns − the first sent_ns among measured requests.
+//     Output tokens/s = Σ output tokens of successful requests / window;
+//     total tokens/s adds their input tokens; requests/s = successful
+//     requests / window.
+//   - Goodput = successful requests that met every per-request SLO / window.
+//   - Percentiles p50 p90 p95 p99 p99.9 use linear interpolation between
+//     closest ranks (Hyndman & Fan type 7, NumPy's default, which vLLM's
+//     benchmark uses); stddev is the population standard deviation (NumPy's
+//     np.std default).
+//
+// Latency distributions (TTFT, TPOT, ITL, E2E) count successful requests
+// only, as vLLM's benchmark does; failures are counted by error class.
+package report
+
+import (
+	"math"
+	"slices"
+
+	"github.com/montanaflynn/stats"
+
+	"github.com/inferbench/inferbench/loadgen"
+)
+
+const nsPerMS = 1e6
+
+// requestMetrics are the per-request values of one record, in milliseconds.
+// ok is false for a failed request; has* say which values are defined.
+type requestMetrics struct {
+	ttft, ttfb, contentTTFT, e2e, tpot, userTPS float64
+	hasTTFB, hasContent, hasTPOT               bool
+}
+
+// perRequest computes a successful record's per-request metrics.
+func perRequest(r *loadgen.Record) requestMetrics {
+	var m requestMetrics
+	m.ttft = float64(r.FirstTokenNS-r.SentNS) / nsPerMS
+	m.e2e = float64(r.EndNS-r.SentNS) / nsPerMS
+	if r.FirstByteNS != 0 {
+		m.ttfb, m.hasTTFB = float64(r.FirstByteNS-r.SentNS)/nsPerMS, true
+	}
+	if r.FirstContentNS != 0 {
+		m.contentTTFT, m.hasContent = float64(r.FirstContentNS-r.SentNS)/nsPerMS, true
+	}
+	if r.OutputTokens > 1 {
+		decode := float64(r.EndNS - r.FirstTokenNS)
+		m.tpot = decode / nsPerMS / float64(r.OutputTokens-1)
+		if decode > 0 {
+			m.userTPS = float64(r.OutputTokens) / (decode / 1e9)
+		}
+		m.hasTPOT = true
+	}
+	return m
+}
+
+// appendITL appends the per-token inter-token latencies (ms) of a record's
+// chunks to itl and the unspread inter-chunk gaps to gaps.
+func appendITL(itl, gaps []float64, chunks [][2]int64) ([]float64, []float64) {
+	for i := 1; i < len(chunks); i++ {
+		gap := float64(chunks[i][0]-chunks[i-1][0]) / nsPerMS
+		gaps = append(gaps, gap)
+		k := chunks[i][1]
+		if k < 1 {
+			k = 1
+		}
+		per := gap / float64(k)
+		for range k {
+			itl = append(itl, per)
+		}
+	}
+	return itl, gaps
+}
+
+// Percentiles reported for every distribution.
+var percentiles = [...]float64{50, 90, 95, 99, 99.9}
+
+// distOf summarizes values (any order; values is sorted in place).
+func distOf(values []float64) Dist {
+	if len(values) == 0 {
+		return Dist{}
+	}
+	slices.Sort(values)
+	d := Dist{N: len(values), Min: values[0], Max: values[len(values)-1]}
+	var ps [len(percentiles)]float64
+	for i, p := range percentiles {
+		// stats.Percentile (v0.14) is type 7; its formula changed across
+		// versions, so TestPercentilesNumPy pins it to NumPy's values.
+		v, err := stats.Percentile(values, p)
+		if err != nil {
+			v = math.NaN()
+		}
+		ps[i] = v
+	}
+	d.P50, d.P90, d.P95, d.P99, d.P999 = ps[0], ps[1], ps[2], ps[3], ps[4]
+	d.Mean, _ = stats.Mean(values)
+	d.Stddev, _ = stats.StandardDeviationPopulation(values)
+	return d
+}

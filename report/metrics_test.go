@@ -1,0 +1,167 @@
+package report
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+
+// TestPercentilesNumPy pins the percentile formula to NumPy's default
+// (linear interpolation between closest ranks), hand-computed:
+// rank h = p/100·(n−1); value = x[⌊h⌋] + (h−⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
+func TestPercentilesNumPy(t *testing.T) {
+	tests := []struct {
+		name   string
+		values []float64
+		want   Dist
+	}{
+		{
+			// n=10: p90 h=8.1 → 9+0.1·1 = 9.1; p99.9 h=8.991 → 9.991.
+			// mean 5.5; population variance Σ(x−5.5)²/10 = 82.5/10 = 8.25.
+			name:   "1..10",
+			values: []float64{10, 9, 8, 7, 6, 5, 4, 3, 2, 1},
+			want:   Dist{N: 10, P50: 5.5, P90: 9.1, P95: 9.55, P99: 9.91, P999: 9.991, Mean: 5.5, Stddev: math.Sqrt(8.25), Min: 1, Max: 10},
+		},
+		{
+			// n=5 (15 20 35 40 50): p50 h=2 → 35; p90 h=3.6 → 40+0.6·10 = 46;
+			// p95 h=3.8 → 48; p99 h=3.96 → 49.6; p99.9 h=3.996 → 49.96.
+			// mean 32; deviations² 289+144+9+64+324 = 830 → var 166.
+			name:   "five values",
+			values: []float64{50, 15, 40, 20, 35},
+			want:   Dist{N: 5, P50: 35, P90: 46, P95: 48, P99: 49.6, P999: 49.96, Mean: 32, Stddev: math.Sqrt(166), Min: 15, Max: 50},
+		},
+		{
+			name:   "one value",
+			values: []float64{7},
+			want:   Dist{N: 1, P50: 7, P90: 7, P95: 7, P99: 7, P999: 7, Mean: 7, Stddev: 0, Min: 7, Max: 7},
+		},
+		{name: "empty", values: nil, want: Dist{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := distOf(tt.values)
+			g := []float64{float64(got.N), got.P50, got.P90, got.P95, got.P99, got.P999, got.Mean, got.Stddev, got.Min, got.Max}
+			w := []float64{float64(tt.want.N), tt.want.P50, tt.want.P90, tt.want.P95, tt.want.P99, tt.want.P999, tt.want.Mean, tt.want.Stddev, tt.want.Min, tt.want.Max}
+			for i := range g {
+				if !near(g[i], w[i]) {
+					t.Fatalf("distOf(%v) = %+v; want %+v", tt.values, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+const ms = int64(time.Millisecond)
+
+// rec builds a successful measured record sent at sentMS with token events
+// at the given offsets (ms) carrying the given token counts.
+func rec(id uint64, level float64, sentMS int64, events [][2]int64, outTokens, inTokens int) *loadgen.Record {
+	r := &loadgen.Record{ID: id, Stage: loadgen.StageMeasure, Level: level, OK: true,
+		SentNS: sentMS * ms, FirstByteNS: sentMS * ms, OutputTokens: outTokens, InputTokens: inTokens,
+		OutputTokensSource: loadgen.SourceServer}
+	for _, e := range events {
+		r.Chunks = append(r.Chunks, [2]int64{e[0] * ms, e[1]})
+	}
+	r.FirstTokenNS = r.Chunks[0][0]
+	r.FirstContentNS = r.FirstTokenNS
+	r.EndNS = r.Chunks[len(r.Chunks)-1][0]
+	r.DoneNS = r.EndNS + 1*ms
+	r.TTFTNS = r.FirstTokenNS - r.SentNS
+	r.E2ENS = r.EndNS - r.SentNS
+	return r
+}
+
+// TestSummaryHandComputed checks every per-level metric against values
+// computed by hand from two records and two failures.
+func TestSummaryHandComputed(t *testing.T) {
+	s := NewSummarizer(SLO{TTFT: 60 * time.Millisecond})
+	// Request A: sent 1000 ms, events at 1050 (1 token), 1060 (1), 1080 (2
+	// tokens): TTFT 50, E2E 80, 4 tokens → TPOT (80−50)/3 = 10;
+	// ITL: gap 10 over 1 token → 10; gap 20 over 2 tokens → 10, 10;
+	// inter-chunk gaps 10, 20; per-user speed 4 / 0.030 s = 133.33 tok/s.
+	s.Add(rec(0, 8, 1000, [][2]int64{{1050, 1}, {1060, 1}, {1080, 2}}, 4, 100))
+	// Request B: sent 1010, events at 1110, 1130: TTFT 100, E2E 120, 2
+	// tokens → TPOT 20; ITL 20; per-user 2/0.020 = 100 tok/s.
+	s.Add(rec(1, 8, 1010, [][2]int64{{1110, 1}, {1130, 1}}, 2, 50))
+	// A failure (counted, no latency) and a warm-up record (ignored).
+	s.Add(&loadgen.Record{ID: 2, Stage: loadgen.StageMeasure, Level: 8, SentNS: 1020 * ms, DoneNS: 1190 * ms, ErrorClass: loadgen.HTTP5xx})
+	w := rec(3, 8, 0, [][2]int64{{5000, 1}}, 1, 1)
+	w.Stage = loadgen.StageWarmup
+	s.Add(w)
+	sum := s.Close()
+	if len(sum.Levels) != 1 {
+		t.Fatalf("levels = %d; want 1", len(sum.Levels))
+	}
+	l := sum.Levels[0]
+	if l.Requests != (Requests{Total: 3, OK: 2, Failed: 1}) {
+		t.Errorf("requests = %+v; want 3 total, 2 ok, 1 failed", l.Requests)
+	}
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		{"ttft p50", l.TTFTMS.P50, 75}, // (50+100)/2
+		{"ttft max", l.TTFTMS.Max, 100},
+		{"e2e mean", l.E2EMS.Mean, 100}, // (80+120)/2
+		{"tpot p50", l.TPOTMS.P50, 15},  // (10+20)/2
+		{"itl n", float64(l.ITLMS.N), 4},
+		{"itl mean", l.ITLMS.Mean, 12.5}, // (10+10+10+20)/4
+		{"itl p50", l.ITLMS.P50, 10},
+		{"inter-chunk n", float64(l.InterChunkMS.N), 3},
+		{"inter-chunk mean", l.InterChunkMS.Mean, 50.0 / 3}, // (10+20+20)/3
+		{"user tok/s min", l.UserOutputTokensPerS.Min, 100},
+		{"user tok/s max", l.UserOutputTokensPerS.Max, 4 / 0.030},
+		{"ttfb p50", l.TTFBMS.P50, 0},
+		// window: first sent 1000 ms → last done 1190 ms = 0.19 s.
+		{"window s", l.WindowS, 0.19},
+		{"output tok/s", l.OutputTokensPerS, 6 / 0.19},
+		{"total tok/s", l.TotalTokensPerS, 156 / 0.19},
+		{"req/s", l.RequestsPerS, 2 / 0.19},
+		// Only A met TTFT ≤ 60 ms.
+		{"goodput", l.GoodputRPS, 1 / 0.19},
+	}
+	for _, c := range checks {
+		if !near(c.got, c.want) {
+			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
+		}
+	}
+	if l.Errors[loadgen.HTTP5xx] != 1 || len(l.Errors) != 1 {
+		t.Errorf("errors = %v; want http_5xx 1", l.Errors)
+	}
+	if l.OutputTokens != 6 || l.InputTokens != 150 {
+		t.Errorf("tokens = %d out, %d in; want 6, 150", l.OutputTokens, l.InputTokens)
+	}
+	// TTFT p95 = 50 + 0.95·50 = 97.5 ms > 60 ms, and 1 of 3 failed: no capacity.
+	if sum.Capacity != nil {
+		t.Errorf("capacity = %+v; want none", sum.Capacity)
+	}
+}
+
+// TestCapacityIsHighestLevelMeetingSLO: levels 1 and 2 meet TTFT p95 ≤ 100
+// ms, level 4 does not; capacity is level 2 with its throughput.
+func TestCapacityIsHighestLevelMeetingSLO(t *testing.T) {
+	s := NewSummarizer(SLO{TTFT: 100 * time.Millisecond})
+	ttft := map[float64]int64{1: 40, 2: 90, 4: 150}
+	for lv, d := range ttft {
+		for i := range 10 {
+			s.Add(rec(uint64(i), lv, int64(i)*1000, [][2]int64{{int64(i)*1000 + d, 1}, {int64(i)*1000 + d + 10, 1}}, 2, 10))
+		}
+	}
+	sum := s.Close()
+	if sum.Capacity == nil || sum.Capacity.Level != 2 {
+		t.Fatalf("capacity = %+v; want level 2", sum.Capacity)
+	}
+	if got, want := sum.Capacity.OutputTokensPerS, sum.Levels[1].OutputTokensPerS; got != want {
+		t.Errorf("capacity throughput = %v; want level 2's %v", got, want)
+	}
+	if ok, why := MeetsSLO(&sum.Levels[2], SLO{TTFT: 100 * time.Millisecond}); ok || len(why) != 1 {
+		t.Errorf("MeetsSLO(level 4) = %v, %v; want false with one reason", ok, why)
+	}
+	if NewSummarizer(SLO{}).Close().Capacity != nil {
+		t.Error("capacity without SLO should be nil")
+	}
+}

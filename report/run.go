@@ -1,0 +1,44 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/inferbench/inferbench/loadgen"
+)
+
+// SummarizeRun recomputes the Summary of the run directory dir from its
+// requests.jsonl alone. A last line cut short by a crash is skipped and
+// reported in warnings; any other undecodable line is an error.
+func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err error) {
+	f, err := os.Open(filepath.Join(dir, loadgen.RecordsFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	s := NewSummarizer(slo)
+	for rec, err := range loadgen.ReadRecords(f) {
+		if err != nil {
+			var te *loadgen.TruncatedError
+			if errors.As(err, &te) {
+				warnings = append(warnings, fmt.Sprintf("%s: %v", loadgen.RecordsFile, err))
+				break
+			}
+			return nil, warnings, fmt.Errorf("%s: %w", filepath.Join(dir, loadgen.RecordsFile), err)
+		}
+		s.Add(rec)
+	}
+	return s.Close(), warnings, nil
+}
+
+// WriteSummaryFile writes sum as dir/summary.json.
+func WriteSummaryFile(dir string, sum *Summary) error {
+	b, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, loadgen.SummaryFile), append(b, '\n'), 0o644)
+}

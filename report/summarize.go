@@ -1,0 +1,215 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+)
+
+// SLO is a set of service-level objectives. Per-request thresholds decide
+// goodput (a request counts when it met every threshold set); the same
+// thresholds at Percentile decide whether a load level met the SLOs
+// (capacity). A zero threshold is not checked.
+type SLO struct {
+	TTFT time.Duration `json:"ttft,omitempty"`
+	TPOT time.Duration `json:"tpot,omitempty"`
+	E2E  time.Duration `json:"e2e,omitempty"`
+	// Percentile is the percentile a level's latencies are judged at (e.g.
+	// 95: "TTFT p95 ≤ 1 s"); 0 means DefaultSLOPercentile.
+	Percentile float64 `json:"percentile,omitempty"`
+	// MaxErrorRate is the largest failed fraction a level may have and still
+	// meet the SLOs; 0 means DefaultMaxErrorRate.
+	MaxErrorRate float64 `json:"max_error_rate,omitempty"`
+}
+
+// Defaults for SLO fields left zero.
+const (
+	DefaultSLOPercentile = 95
+	DefaultMaxErrorRate  = 0.01
+)
+
+// IsZero reports whether no latency objective is set.
+func (s SLO) IsZero() bool { return s.TTFT == 0 && s.TPOT == 0 && s.E2E == 0 }
+
+// met reports whether one successful request's metrics met every threshold.
+func (s SLO) met(m requestMetrics) bool {
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	if s.TTFT > 0 && m.ttft > ms(s.TTFT) {
+		return false
+	}
+	if s.TPOT > 0 && m.hasTPOT && m.tpot > ms(s.TPOT) {
+		return false
+	}
+	if s.E2E > 0 && m.e2e > ms(s.E2E) {
+		return false
+	}
+	return true
+}
+
+// A Summarizer computes a Summary from records added one at a time. It
+// keeps per-level latency values, never whole records. Not safe for
+// concurrent use.
+type Summarizer struct {
+	slo    SLO
+	levels map[float64]*levelAcc
+}
+
+// levelAcc accumulates one load level.
+type levelAcc struct {
+	req                                       Requests
+	ttft, ttfb, content, e2e, tpot, itl, gaps []float64
+	userTPS                                   []float64
+	firstSent, lastDone                       int64
+	inTok, outTok                             int64
+	good                                      int
+	sources                                   map[loadgen.TokenSource]int
+	errors                                    map[loadgen.ErrorClass]int
+}
+
+// NewSummarizer returns a Summarizer judging goodput and capacity by slo.
+func NewSummarizer(slo SLO) *Summarizer {
+	return &Summarizer{slo: slo, levels: map[float64]*levelAcc{}}
+}
+
+// Add accounts for one record. Records of stages other than measure are ignored.
+func (s *Summarizer) Add(r *loadgen.Record) {
+	if r.Stage != loadgen.StageMeasure {
+		return
+	}
+	a := s.levels[r.Level]
+	if a == nil {
+		a = &levelAcc{firstSent: r.SentNS, lastDone: r.DoneNS,
+			sources: map[loadgen.TokenSource]int{}, errors: map[loadgen.ErrorClass]int{}}
+		s.levels[r.Level] = a
+	}
+	a.firstSent = min(a.firstSent, r.SentNS)
+	a.lastDone = max(a.lastDone, r.DoneNS, r.EndNS)
+	a.req.Total++
+	if !r.OK {
+		a.req.Failed++
+		a.errors[r.ErrorClass]++
+		return
+	}
+	a.req.OK++
+	m := perRequest(r)
+	a.ttft = append(a.ttft, m.ttft)
+	a.e2e = append(a.e2e, m.e2e)
+	if m.hasTTFB {
+		a.ttfb = append(a.ttfb, m.ttfb)
+	}
+	if m.hasContent {
+		a.content = append(a.content, m.contentTTFT)
+	}
+	if m.hasTPOT {
+		a.tpot = append(a.tpot, m.tpot)
+		if m.userTPS > 0 {
+			a.userTPS = append(a.userTPS, m.userTPS)
+		}
+	}
+	a.itl, a.gaps = appendITL(a.itl, a.gaps, r.Chunks)
+	a.inTok += int64(r.InputTokens)
+	a.outTok += int64(r.OutputTokens)
+	a.sources[r.OutputTokensSource]++
+	if s.slo.met(m) {
+		a.good++
+	}
+}
+
+// Close computes the Summary. The Summarizer must not be used afterwards.
+func (s *Summarizer) Close() *Summary {
+	sum := &Summary{Levels: []Level{}}
+	for _, lv := range slices.Sorted(maps.Keys(s.levels)) {
+		a := s.levels[lv]
+		l := Level{
+			Level:                lv,
+			Requests:             a.req,
+			TTFTMS:               distOf(a.ttft),
+			TPOTMS:               distOf(a.tpot),
+			ITLMS:                distOf(a.itl),
+			E2EMS:                distOf(a.e2e),
+			TTFBMS:               distOf(a.ttfb),
+			ContentTTFTMS:        distOf(a.content),
+			InterChunkMS:         distOf(a.gaps),
+			UserOutputTokensPerS: distOf(a.userTPS),
+			InputTokens:          a.inTok,
+			OutputTokens:         a.outTok,
+			OutputTokensSource:   a.sources,
+			Errors:               a.errors,
+		}
+		if w := a.lastDone - a.firstSent; w > 0 {
+			l.WindowS = float64(w) / 1e9
+			l.OutputTokensPerS = float64(a.outTok) / l.WindowS
+			l.TotalTokensPerS = float64(a.inTok+a.outTok) / l.WindowS
+			l.RequestsPerS = float64(a.req.OK) / l.WindowS
+			l.GoodputRPS = float64(a.good) / l.WindowS
+		}
+		sum.Levels = append(sum.Levels, l)
+	}
+	sum.Capacity = capacity(sum.Levels, s.slo)
+	return sum
+}
+
+// MeetsSLO reports whether a level met slo: its error rate is at most
+// MaxErrorRate and each set threshold holds at slo.Percentile. It returns the
+// reasons it did not.
+func MeetsSLO(l *Level, slo SLO) (bool, []string) {
+	var why []string
+	maxErr := cmp.Or(slo.MaxErrorRate, DefaultMaxErrorRate)
+	if l.Requests.Total == 0 {
+		return false, []string{"no measured requests"}
+	}
+	if rate := float64(l.Requests.Failed) / float64(l.Requests.Total); rate > maxErr {
+		why = append(why, fmt.Sprintf("error rate %.1f%% > %.1f%%", 100*rate, 100*maxErr))
+	}
+	p := cmp.Or(slo.Percentile, DefaultSLOPercentile)
+	check := func(name string, d Dist, limit time.Duration) {
+		if limit <= 0 {
+			return
+		}
+		v := d.at(p)
+		if d.N == 0 || v > float64(limit)/float64(time.Millisecond) {
+			why = append(why, fmt.Sprintf("%s p%g %.1f ms > %s", name, p, v, limit))
+		}
+	}
+	check("TTFT", l.TTFTMS, slo.TTFT)
+	check("TPOT", l.TPOTMS, slo.TPOT)
+	check("E2E", l.E2EMS, slo.E2E)
+	return len(why) == 0, why
+}
+
+// at returns the reported percentile p of d (one of 50, 90, 95, 99, 99.9);
+// other values of p fall back to the next higher reported one.
+func (d Dist) at(p float64) float64 {
+	switch {
+	case p <= 50:
+		return d.P50
+	case p <= 90:
+		return d.P90
+	case p <= 95:
+		return d.P95
+	case p <= 99:
+		return d.P99
+	default:
+		return d.P999
+	}
+}
+
+// capacity is the highest level that met slo, nil when none did or no SLO is set.
+func capacity(levels []Level, slo SLO) *Capacity {
+	if slo.IsZero() {
+		return nil
+	}
+	var best *Capacity
+	for i := range levels {
+		l := &levels[i]
+		if ok, _ := MeetsSLO(l, slo); ok {
+			best = &Capacity{Level: l.Level, OutputTokensPerS: l.OutputTokensPerS,
+				TotalTokensPerS: l.TotalTokensPerS, RequestsPerS: l.RequestsPerS}
+		}
+	}
+	return best
+}

@@ -1,0 +1,89 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/inferbench/inferbench/loadgen"
+)
+
+// WriteTable writes sum as the terminal table printed at the end of `run` and
+// by `report`: a throughput line per level, then each level's latency
+// percentiles and its errors by class. m may be nil.
+func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
+	var b strings.Builder
+	if m != nil {
+		fmt.Fprintf(&b, "target  %s %s  model %s\n", m.Target.Kind, m.Target.URL, m.Target.Model)
+		fmt.Fprintf(&b, "run     %s, %d records, started %s", m.ExitState, m.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+		if m.End != nil {
+			fmt.Fprintf(&b, ", %.1f s", m.End.Sub(m.Start).Seconds())
+		}
+		if m.ExitReason != "" {
+			fmt.Fprintf(&b, " (%s)", m.ExitReason)
+		}
+		b.WriteString("\n\n")
+	}
+	if len(sum.Levels) == 0 {
+		b.WriteString("no measured requests\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "level\trequests\tok\tfailed\twindow s\tout tok/s\ttotal tok/s\treq/s\tgoodput req/s\t")
+	for _, l := range sum.Levels {
+		fmt.Fprintf(tw, "%g\t%d\t%d\t%d\t%.2f\t%.1f\t%.1f\t%.2f\t%.2f\t\n", l.Level, l.Requests.Total, l.Requests.OK,
+			l.Requests.Failed, l.WindowS, l.OutputTokensPerS, l.TotalTokensPerS, l.RequestsPerS, l.GoodputRPS)
+	}
+	tw.Flush()
+	for _, l := range sum.Levels {
+		fmt.Fprintf(&b, "\nlevel %g — latency in ms\n", l.Level)
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "metric\tn\tp50\tp90\tp95\tp99\tp99.9\tmean\tstddev\t")
+		row := func(name string, d Dist) {
+			if d.N == 0 {
+				fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\t-\t-\t-\t\n", name)
+				return
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, d.N, d.P50, d.P90, d.P95, d.P99, d.P999, d.Mean, d.Stddev)
+		}
+		row("TTFT", l.TTFTMS)
+		row("TPOT", l.TPOTMS)
+		row("ITL", l.ITLMS)
+		row("E2E", l.E2EMS)
+		row("TTFB", l.TTFBMS)
+		row("content TTFT", l.ContentTTFTMS)
+		row("inter-chunk", l.InterChunkMS)
+		tw.Flush()
+		if u := l.UserOutputTokensPerS; u.N > 0 {
+			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
+		}
+		fmt.Fprintf(&b, "tokens: %d in, %d out (output counts: %s)\n", l.InputTokens, l.OutputTokens, sourceList(l.OutputTokensSource))
+		if len(l.Errors) > 0 {
+			fmt.Fprintf(&b, "errors:")
+			for _, c := range slices.Sorted(maps.Keys(l.Errors)) {
+				fmt.Fprintf(&b, " %s %d", c, l.Errors[c])
+			}
+			b.WriteByte('\n')
+		}
+	}
+	if c := sum.Capacity; c != nil {
+		fmt.Fprintf(&b, "\ncapacity at SLO: level %g, %.1f output tok/s, %.2f req/s\n", c.Level, c.OutputTokensPerS, c.RequestsPerS)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func sourceList(m map[loadgen.TokenSource]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
