@@ -54,7 +54,7 @@ const nsPerMS = 1e6
 // ok is false for a failed request; has* say which values are defined.
 type requestMetrics struct {
 	ttft, ttfb, contentTTFT, e2e, tpot, userTPS float64
-	hasTTFB, hasContent, hasTPOT               bool
+	hasTTFB, hasContent, hasTPOT                bool
 }
 
 // perRequest computes a successful record's per-request metrics.
