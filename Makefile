@@ -1,0 +1,39 @@
+# inferbench — see README.md. `make demo` runs the main job on the mock;
+# `make test` runs the tests (what CI runs).
+SHELL   := /bin/bash -o pipefail
+GO      ?= go
+PKGS    ?= ./...
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+DEMO_DIR ?= demo-runs
+
+.PHONY: all build build-nvml test demo bench lint fuzz clean
+
+all: build
+
+build: ## static binary, no NVML (runs anywhere)
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench ./cmd/inferbench
+
+build-nvml: ## cgo build with the NVML GPU sampler (linux)
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench-nvml ./cmd/inferbench
+
+test: ## vet, then every test with the race detector
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+demo: build ## the main job: benchmark the mock server, print the table, leave a run directory
+	DEMO_DIR=$(DEMO_DIR) ./scripts/demo.sh bin/inferbench
+
+bench: ## hot-path benchmarks (stream parsing, recording, the mock)
+	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $(PKGS) | tee bench.txt
+
+lint: ## formatting and vet
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; false)
+	$(GO) vet $(PKGS)
+	CGO_ENABLED=0 $(GO) build ./...
+
+fuzz: ## one fuzz target for a minute
+	$(GO) test -run='^$$' -fuzz='^FuzzReader$$' -fuzztime=60s ./targets/sse
+
+clean:
+	rm -rf bin $(DEMO_DIR) bench.txt
