@@ -1,0 +1,238 @@
+package gpu
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// scripted is a Sampler whose n-th call (from 0) returns steps[n].
+type scripted struct {
+	steps []step
+	calls int
+	delay time.Duration // time each Sample call takes
+}
+
+type step struct {
+	util []float64 // one device per value
+	err  error
+	// partial marks the error as belonging to device 0's reading.
+	partial bool
+}
+
+func (s *scripted) Devices(context.Context) ([]Device, error) { return nil, nil }
+func (s *scripted) Close() error                              { return nil }
+func (s *scripted) Sample(ctx context.Context, dst []Sample) ([]Sample, error) {
+	if s.delay > 0 {
+		time.Sleep(s.delay)
+	}
+	st := s.steps[min(s.calls, len(s.steps)-1)]
+	s.calls++
+	for i, u := range st.util {
+		smp := Sample{Index: i, UtilizationPct: Ptr(u)}
+		if st.partial && i == 0 {
+			smp.Error = st.err.Error()
+		}
+		dst = append(dst, smp)
+	}
+	return dst, st.err
+}
+
+func TestWatchTicksAndGaps(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		boom := errors.New("scrape: connection refused")
+		s := &scripted{
+			delay: 10 * time.Millisecond,
+			steps: []step{
+				{util: []float64{0, 5}},
+				{util: []float64{50, 55}},
+				{err: boom}, // whole tick failed
+				{util: []float64{90}, err: errors.New("device 1: GPU is lost")},            // partial, general error
+				{util: []float64{95, 99}, err: errors.New("power: unknown"), partial: true}, // partial, on device 0
+				{util: []float64{100, 100}},
+			},
+		}
+		start := time.Now()
+		var got []Sample
+		var errTimes []int64
+		cfg := WatchConfig{Interval: 250 * time.Millisecond, Count: 6, OnError: func(tNS int64, err error) { errTimes = append(errTimes, tNS) }}
+		err := Watch(t.Context(), s, start, cfg, func(b []Sample) error {
+			got = append(got, b...)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("Watch = %v; want nil after Count ticks", err)
+		}
+		// Tick k starts at k*250ms and its reading returns 10ms later.
+		ms := func(v int64) int64 { return v * int64(time.Millisecond) }
+		want := []Sample{
+			{TNS: ms(10), Index: 0, UtilizationPct: Ptr(0.0)},
+			{TNS: ms(10), Index: 1, UtilizationPct: Ptr(5.0)},
+			{TNS: ms(260), Index: 0, UtilizationPct: Ptr(50.0)},
+			{TNS: ms(260), Index: 1, UtilizationPct: Ptr(55.0)},
+			{TNS: ms(510), Index: -1, Error: "scrape: connection refused"},
+			{TNS: ms(760), Index: 0, UtilizationPct: Ptr(90.0)},
+			{TNS: ms(760), Index: -1, Error: "device 1: GPU is lost"},
+			{TNS: ms(1010), Index: 0, UtilizationPct: Ptr(95.0), Error: "power: unknown"},
+			{TNS: ms(1010), Index: 1, UtilizationPct: Ptr(99.0)},
+			{TNS: ms(1260), Index: 0, UtilizationPct: Ptr(100.0)},
+			{TNS: ms(1260), Index: 1, UtilizationPct: Ptr(100.0)},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Watch samples (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]int64{ms(510), ms(760), ms(1010)}, errTimes); diff != "" {
+			t.Errorf("OnError times (-want +got):\n%s", diff)
+		}
+		if !got[4].IsGap() || got[0].IsGap() || got[7].IsGap() {
+			t.Errorf("IsGap: gap=%v reading=%v partial=%v; want true false false", got[4].IsGap(), got[0].IsGap(), got[7].IsGap())
+		}
+	})
+}
+
+func TestWatchSlowTickSkipsMissedTicks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// 600 ms per reading at a 250 ms interval: ticks at 250 and 500 ms
+		// fall inside the first reading; the ticker buffers one and drops
+		// the other, so the next reading starts at once at 600 ms and the
+		// one after at 1200 ms: one reading per 600 ms, none queued.
+		s := &scripted{delay: 600 * time.Millisecond, steps: []step{{util: []float64{1}}}}
+		start := time.Now()
+		var times []int64
+		err := Watch(t.Context(), s, start, WatchConfig{Interval: 250 * time.Millisecond, Count: 3}, func(b []Sample) error {
+			times = append(times, b[0].TNS/int64(time.Millisecond))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]int64{600, 1200, 1800}, times); diff != "" {
+			t.Errorf("tick times in ms (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestWatchStopsOnContextAndEmitError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &scripted{steps: []step{{util: []float64{1}}}}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		n := 0
+		err := Watch(ctx, s, time.Now(), WatchConfig{}, func([]Sample) error { n++; return nil })
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Watch after ctx deadline = %v; want DeadlineExceeded", err)
+		}
+		// Readings at 0, 250, 500, 750 ms; the tick at 1000 ms races the
+		// deadline, which select may pick first.
+		if n != 4 && n != 5 {
+			t.Errorf("Watch over 1 s at the default 250 ms made %d ticks; want 4 or 5", n)
+		}
+
+		stop := errors.New("disk full")
+		err = Watch(t.Context(), s, time.Now(), WatchConfig{}, func([]Sample) error { return stop })
+		if !errors.Is(err, stop) {
+			t.Errorf("Watch with failing emit = %v; want %v", err, stop)
+		}
+		if err := Watch(t.Context(), s, time.Now(), WatchConfig{Interval: -time.Second}, nil); err == nil {
+			t.Error("Watch with a negative interval = nil; want error")
+		}
+	})
+}
+
+func TestRecordWritesJSONLAndEndsCleanly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &scripted{steps: []step{{util: []float64{42}}, {err: errors.New("timeout")}}}
+		ctx, cancel := context.WithTimeout(t.Context(), 600*time.Millisecond)
+		defer cancel()
+		var buf bytes.Buffer
+		if err := Record(ctx, s, time.Now(), WatchConfig{}, &buf); err != nil {
+			t.Fatalf("Record = %v; want nil when ctx ends", err)
+		}
+		want := `{"t_ns":0,"index":0,"utilization_pct":42}
+{"t_ns":250000000,"index":-1,"error":"timeout"}
+{"t_ns":500000000,"index":-1,"error":"timeout"}
+`
+		if diff := cmp.Diff(want, buf.String()); diff != "" {
+			t.Errorf("gpu.jsonl (-want +got):\n%s", diff)
+		}
+		got, err := ReadJSONL(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 3 || *got[0].UtilizationPct != 42 || !got[2].IsGap() {
+			t.Errorf("ReadJSONL = %+v; want 3 samples, util 42 then two gaps", got)
+		}
+	})
+}
+
+func TestSampleJSONAbsentVersusZero(t *testing.T) {
+	tests := []struct {
+		name string
+		s    Sample
+		want string
+	}{
+		{"unsupported fields absent", Sample{TNS: 5, Index: 2, UUID: "GPU-x", Name: "NVIDIA H100 80GB HBM3"},
+			`{"t_ns":5,"index":2,"uuid":"GPU-x","name":"NVIDIA H100 80GB HBM3"}`},
+		{"measured zeros present", Sample{UtilizationPct: Ptr(0.0), MemoryUsedBytes: Ptr[uint64](0), PowerW: Ptr(0.0), EnergyMJ: Ptr[uint64](0), ClockEventReasons: []string{}},
+			`{"t_ns":0,"index":0,"utilization_pct":0,"memory_used_bytes":0,"power_w":0,"energy_mj":0,"clock_event_reasons":[]}`},
+		{"every field", Sample{TNS: 1, Index: 0, UtilizationPct: Ptr(99.0), MemoryUtilizationPct: Ptr(11.0), MemoryUsedBytes: Ptr[uint64](1 << 30), MemoryTotalBytes: Ptr[uint64](80 << 30), MemoryReservedBytes: Ptr[uint64](479 << 20),
+			PowerW: Ptr(631.95), EnergyMJ: Ptr[uint64](257858316), TemperatureC: Ptr(59.0), SMClockMHz: Ptr(1980.0), ClockEventReasons: []string{"sw_power_cap"}, Error: "x"},
+			`{"t_ns":1,"index":0,"utilization_pct":99,"memory_utilization_pct":11,"memory_used_bytes":1073741824,"memory_total_bytes":85899345920,"memory_reserved_bytes":502267904,"power_w":631.95,"energy_mj":257858316,"temperature_c":59,"sm_clock_mhz":1980,"clock_event_reasons":["sw_power_cap"],"error":"x"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(tt.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tt.want {
+				t.Errorf("json.Marshal(%s) = %s; want %s", tt.name, b, tt.want)
+			}
+			var back Sample
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.s, back); diff != "" {
+				t.Errorf("round trip (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestClockEventReasons(t *testing.T) {
+	tests := []struct {
+		mask uint64
+		want []string
+	}{
+		{0, []string{}},
+		{0x1, []string{"gpu_idle"}}, // the idle H100 capture: clocks_event_reasons.active 0x0000000000000001
+		{0x4 | 0x40, []string{"sw_power_cap", "hw_thermal_slowdown"}},
+		{0x7FF, []string{"gpu_idle", "applications_clocks_setting", "sw_power_cap", "hw_slowdown", "sync_boost", "sw_thermal_slowdown", "hw_thermal_slowdown", "hw_power_brake_slowdown", "display_clock_setting", "board_limit", "reliability"}},
+		{1 << 12, []string{"bit_12"}},
+	}
+	for _, tt := range tests {
+		got := ClockEventReasons(tt.mask)
+		if diff := cmp.Diff(tt.want, got); diff != "" || got == nil {
+			t.Errorf("ClockEventReasons(%#x) = %#v; want %#v", tt.mask, got, tt.want)
+		}
+	}
+	for r, want := range map[string]bool{"sw_power_cap": true, "hw_thermal_slowdown": true, "throttled": true, "gpu_idle": false, "sync_boost": false, "applications_clocks_setting": false} {
+		if got := IsThrottle(r); got != want {
+			t.Errorf("IsThrottle(%q) = %v; want %v", r, got, want)
+		}
+	}
+}
+
+func TestReadJSONLBadLine(t *testing.T) {
+	_, err := ReadJSONL(strings.NewReader("{\"t_ns\":1,\"index\":0}\n\nnot json\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("ReadJSONL(bad line 3) = %v; want an error naming line 3", err)
+	}
+}

@@ -1,0 +1,113 @@
+package gpu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// DefaultInterval is the sampling period of [Watch] when
+// WatchConfig.Interval is zero: four readings a second, inside the 250–500 ms
+// the notes recommend for benchmark windows.
+const DefaultInterval = 250 * time.Millisecond
+
+// WatchConfig configures [Watch]. The zero value samples every
+// [DefaultInterval] until ctx is done.
+type WatchConfig struct {
+	// Interval is the sampling period; 0 means DefaultInterval.
+	Interval time.Duration
+	// Count stops Watch after this many ticks (gaps included); 0 means no
+	// limit.
+	Count int
+	// OnError, if set, is called with the tick's time (ns from start) and
+	// the error of every failed or partly failed tick, e.g. to log it. It
+	// runs on Watch's goroutine.
+	OnError func(tNS int64, err error)
+}
+
+// Watch samples s at once and then every cfg.Interval until ctx is done (or
+// cfg.Count ticks have run), stamps every Sample of a tick with the same TNS
+// (its offset from start, taken when Sample returned), and hands each batch
+// to emit. emit must not keep the slice: Watch reuses it.
+//
+// A failed tick is not fatal: its error goes to cfg.OnError and emit gets a
+// gap Sample (Index -1, Error set) in place of, or after, the readings it got;
+// the loop goes on. When a tick takes longer than the interval, the ticks
+// that fell in between are skipped, not queued. Watch returns ctx.Err() when
+// ctx is done, nil after cfg.Count ticks, or the first error from emit.
+func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emit func([]Sample) error) error {
+	interval := cfg.Interval
+	if interval == 0 {
+		interval = DefaultInterval
+	}
+	if interval < 0 {
+		return fmt.Errorf("gpu watch: interval %v: must be positive", interval)
+	}
+	if cfg.Count < 0 {
+		return fmt.Errorf("gpu watch: count %d: must not be negative", cfg.Count)
+	}
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	var buf []Sample
+	for n := 1; ; n++ {
+		var err error
+		buf, err = s.Sample(ctx, buf[:0])
+		tNS := time.Since(start).Nanoseconds()
+		if ctx.Err() != nil {
+			// A tick cut short by the end of the run is not a gap.
+			return ctx.Err()
+		}
+		for i := range buf {
+			buf[i].TNS = tNS
+		}
+		if err != nil {
+			if cfg.OnError != nil {
+				cfg.OnError(tNS, err)
+			}
+			if len(buf) == 0 || !hasError(buf) {
+				buf = append(buf, Sample{TNS: tNS, Index: -1, Error: err.Error()})
+			}
+		}
+		if err := emit(buf); err != nil {
+			return err
+		}
+		if cfg.Count > 0 && n >= cfg.Count {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ticker.C:
+		}
+	}
+}
+
+// hasError reports whether any sample already carries the tick's error.
+func hasError(ss []Sample) bool {
+	for i := range ss {
+		if ss[i].Error != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Record runs [Watch] and writes every Sample, gaps included, to w as JSON
+// Lines (gpu.jsonl), flushing after every tick so that an interrupted run
+// keeps what it sampled. It returns nil when ctx is done or cfg.Count ticks
+// have run, and an error only when writing fails.
+//
+// A run starts it beside the load generator and cancels ctx after the last
+// measured window has ended:
+//
+//	g.Go(func() error { return gpu.Record(telemetryCtx, sampler, start, gpu.WatchConfig{}, f) })
+func Record(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, w io.Writer) error {
+	jw := NewJSONLWriter(w)
+	err := Watch(ctx, s, start, cfg, jw.Write)
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil
+	}
+	return err
+}
