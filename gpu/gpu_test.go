@@ -54,7 +54,7 @@ func TestWatchTicksAndGaps(t *testing.T) {
 				{util: []float64{0, 5}},
 				{util: []float64{50, 55}},
 				{err: boom}, // whole tick failed
-				{util: []float64{90}, err: errors.New("device 1: GPU is lost")},            // partial, general error
+				{util: []float64{90}, err: errors.New("device 1: GPU is lost")},             // partial, general error
 				{util: []float64{95, 99}, err: errors.New("power: unknown"), partial: true}, // partial, on device 0
 				{util: []float64{100, 100}},
 			},
