@@ -27,9 +27,12 @@ const (
 	AutoSpread time.Duration = -1
 )
 
-// Runner runs a closed loop: Concurrency workers, each sending its next
-// request as soon as its previous one ends, until Requests measured requests
-// have been sent or Duration has passed.
+// Runner runs one load level. Closed loop (Rate 0, no Trace): Concurrency
+// workers, each sending its next request as soon as its previous one ends.
+// Open loop (Rate > 0): requests are sent at the due times of an arrival
+// schedule, whatever the server's state, capped by MaxConcurrency in flight.
+// Trace: requests are sent at the offsets of a recorded trace. Each stops
+// after Requests measured requests or when Duration has passed.
 type Runner struct {
 	// Target is the endpoint under test.
 	Target targets.Target
@@ -55,8 +58,28 @@ type Runner struct {
 	// all workers starting at once, waves of synchronized requests inflate
 	// TTFT p99 by 3–4× on a bare server). 0 starts all workers at once.
 	Spread time.Duration
-	// Level is written on every record (the load level: concurrency).
+	// Level is written on every record (the load level: concurrency or rate).
 	Level float64
+	// FirstID is the id of the level's first request; ids of a sweep's
+	// levels follow each other.
+	FirstID uint64
+
+	// Rate, when positive, makes the loop open: requests per second.
+	Rate float64
+	// Arrival is the open-loop arrival process (default ArrivalPoisson).
+	Arrival Arrival
+	// Burstiness is the gamma shape for ArrivalGamma.
+	Burstiness float64
+	// MaxConcurrency caps requests in flight in open loop (0: no cap). A
+	// request held back by the cap keeps its due time, so the wait shows as
+	// send lag (sent_ns − scheduled_ns) instead of vanishing.
+	MaxConcurrency int
+	// RampUp ramps the rate up linearly from 0 over this long.
+	RampUp time.Duration
+	// Seed seeds the arrival schedule.
+	Seed uint64
+	// Trace, when set, replays these arrivals (open loop) instead.
+	Trace []TraceArrival
 	// Secrets are strings redacted from every error message recorded.
 	Secrets []string
 }
@@ -74,13 +97,16 @@ func (r *Runner) validate() error {
 	if r.Target == nil {
 		errs = append(errs, errors.New("runner: target is required"))
 	}
-	if r.Concurrency < 1 {
+	if r.Rate == 0 && r.Trace == nil && r.Concurrency < 1 {
 		errs = append(errs, fmt.Errorf("runner: concurrency must be at least 1, got %d", r.Concurrency))
 	}
 	if r.Requests < 0 || r.Warmup < 0 {
 		errs = append(errs, fmt.Errorf("runner: requests and warmup must not be negative, got %d and %d", r.Requests, r.Warmup))
 	}
-	if r.Requests == 0 && r.Duration <= 0 {
+	if r.Rate < 0 || r.MaxConcurrency < 0 {
+		errs = append(errs, fmt.Errorf("runner: rate and max concurrency must not be negative, got %v and %d", r.Rate, r.MaxConcurrency))
+	}
+	if r.Requests == 0 && r.Duration <= 0 && r.Trace == nil {
 		errs = append(errs, errors.New("runner: set a request count or a duration, or the run never ends"))
 	}
 	if r.Timeout < 0 || r.Duration < 0 {
@@ -109,7 +135,10 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) er
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
-	limit := uint64(r.Warmup) + uint64(r.Requests)
+	if r.Rate > 0 || r.Trace != nil {
+		return r.runOpen(ctx, cancel, start, timeout, sink)
+	}
+	limit := r.FirstID + uint64(r.Warmup) + uint64(r.Requests)
 	var (
 		next     atomic.Uint64 // next request id
 		deadline atomic.Int64  // ns offset after which no request starts; 0 none
@@ -123,7 +152,7 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) er
 		if d := deadline.Load(); d > 0 && time.Since(start).Nanoseconds() >= d {
 			return 0, false
 		}
-		id := next.Add(1) - 1
+		id := r.FirstID + next.Add(1) - 1
 		if r.Requests > 0 && id >= limit {
 			return 0, false
 		}
@@ -196,12 +225,16 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) er
 // data, never an error of the run.
 func (r *Runner) one(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64) *Record {
 	req, estIn := r.Workload.Request(id)
-	rec := &Record{ID: id, Stage: StageMeasure, Level: r.Level, Worker: worker, Chunks: [][2]int64{}}
-	if id < uint64(r.Warmup) {
+	return r.send(ctx, start, timeout, worker, id, time.Since(start).Nanoseconds(), req, estIn)
+}
+
+// send sends req (request id, due at scheduledNS) and records it.
+func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int) *Record {
+	rec := &Record{ID: id, Stage: StageMeasure, Level: r.Level, Worker: worker, Chunks: [][2]int64{}, ScheduledNS: scheduledNS}
+	if id < r.FirstID+uint64(r.Warmup) {
 		rec.Stage = StageWarmup
 	}
 	since := func() int64 { return time.Since(start).Nanoseconds() }
-	rec.ScheduledNS = since()
 
 	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errRequestTimeout)
 	defer cancel()

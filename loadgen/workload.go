@@ -23,6 +23,13 @@ type Workload struct {
 	// IgnoreEOS asks the server to generate exactly MaxTokens tokens, where
 	// the protocol allows it (vLLM, llama.cpp, the mock).
 	IgnoreEOS bool
+	// Lengths, when set, gives request id's prompt and output lengths in
+	// tokens (drawn from distributions, read from a dataset), overriding
+	// PromptTokens and MaxTokens; it must be a pure function of id.
+	Lengths func(id uint64) (promptTokens, outputTokens int)
+	// Prompt, when set, gives request id's prompt text (from a dataset)
+	// and its estimated token count, overriding the synthetic prompt.
+	Prompt func(id uint64) (text string, promptTokens int)
 	// Seed makes the prompts reproducible: the same seed gives the same
 	// prompts in the same order, so two runs (an A100 box and an H100 box)
 	// see identical requests.
@@ -34,7 +41,9 @@ func (w *Workload) Validate() error {
 	switch {
 	case w.Model == "":
 		return fmt.Errorf("workload: model is required")
-	case w.PromptTokens < 1:
+	case w.Lengths != nil:
+		return nil
+	case w.PromptTokens < 1 && w.Prompt == nil:
 		return fmt.Errorf("workload: prompt tokens must be at least 1, got %d", w.PromptTokens)
 	case w.MaxTokens < 1:
 		return fmt.Errorf("workload: max tokens must be at least 1, got %d", w.MaxTokens)
@@ -57,23 +66,41 @@ var promptWords = [...]string{
 // of prompt tokens. It is a pure function of (w, id): requests are the same
 // whatever order workers send them in.
 func (w *Workload) Request(id uint64) (targets.Request, int) {
-	rng := rand.New(rand.NewPCG(uint64(w.Seed), id))
+	prompt, output := w.PromptTokens, w.MaxTokens
+	if w.Lengths != nil {
+		prompt, output = w.Lengths(id)
+	}
+	return w.RequestWith(id, prompt, output)
+}
+
+// RequestWith returns request id with the given prompt and output lengths
+// (a trace entry's), and the estimated number of prompt tokens.
+func (w *Workload) RequestWith(id uint64, promptTokens, outputTokens int) (targets.Request, int) {
+	outputTokens = max(outputTokens, 1)
+	req := targets.Request{Model: w.Model, MaxTokens: outputTokens, IgnoreEOS: w.IgnoreEOS}
+	if w.IgnoreEOS {
+		req.MinTokens = outputTokens
+	}
+	if w.Prompt != nil {
+		req.Prompt, promptTokens = w.Prompt(id)
+		return req, promptTokens
+	}
+	req.Prompt = synthPrompt(w.Seed, id, max(promptTokens, 1))
+	return req, max(promptTokens, 1)
+}
+
+// synthPrompt returns n common words drawn with a generator seeded by
+// (seed, id): different for every request (no accidental prefix-cache hits)
+// and identical across runs with the same seed.
+func synthPrompt(seed int64, id uint64, n int) string {
+	rng := rand.New(rand.NewPCG(uint64(seed), id))
 	var b strings.Builder
-	b.Grow(w.PromptTokens * 6)
-	for i := range w.PromptTokens {
+	b.Grow(n * 6)
+	for i := range n {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(promptWords[rng.IntN(len(promptWords))])
 	}
-	req := targets.Request{
-		Model:     w.Model,
-		Prompt:    b.String(),
-		MaxTokens: w.MaxTokens,
-		IgnoreEOS: w.IgnoreEOS,
-	}
-	if w.IgnoreEOS {
-		req.MinTokens = w.MaxTokens
-	}
-	return req, w.PromptTokens
+	return b.String()
 }

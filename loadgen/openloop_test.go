@@ -1,0 +1,167 @@
+package loadgen
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestArrivalsMoments: over 200k gaps, each process has the mean gap 1/rate
+// and the coefficient of variation it promises (constant 0, Poisson 1,
+// gamma with shape k 1/√k).
+func TestArrivalsMoments(t *testing.T) {
+	const rate, n = 50.0, 200_000
+	tests := []struct {
+		kind  Arrival
+		shape float64
+		cv    float64
+	}{
+		{ArrivalConstant, 0, 0},
+		{ArrivalPoisson, 0, 1},
+		{ArrivalGamma, 1, 1},
+		{ArrivalGamma, 0.25, 2},
+		{ArrivalGamma, 4, 0.5},
+	}
+	for _, tt := range tests {
+		a, err := NewArrivals(tt.kind, rate, tt.shape, 0, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var prev time.Duration
+		var sum, sumsq float64
+		for i := range n {
+			at := a.Next()
+			if i > 0 || tt.kind != ArrivalConstant {
+				g := (at - prev).Seconds()
+				sum += g
+				sumsq += g * g
+			}
+			prev = at
+		}
+		cnt := float64(n)
+		if tt.kind == ArrivalConstant {
+			cnt = n - 1
+		}
+		mean := sum / cnt
+		cv := math.Sqrt(max(sumsq/cnt-mean*mean, 0)) / mean
+		if math.Abs(mean*rate-1) > 0.01 {
+			t.Errorf("%s(%g): mean gap %.5f s; want %.5f ± 1%%", tt.kind, tt.shape, mean, 1/rate)
+		}
+		if math.Abs(cv-tt.cv) > 0.03*math.Max(tt.cv, 1) {
+			t.Errorf("%s(%g): CV %.3f; want %.3f", tt.kind, tt.shape, cv, tt.cv)
+		}
+	}
+}
+
+// TestArrivalsRampAndSeed: a 10/s constant schedule with a 2 s ramp has
+// Λ(2 s) = 10·2/2 = 10 arrivals in the ramp, then 10 per second; the same
+// seed gives the same schedule.
+func TestArrivalsRampAndSeed(t *testing.T) {
+	a, _ := NewArrivals(ArrivalConstant, 10, 0, 2*time.Second, 1)
+	var in2, in3 int
+	for {
+		at := a.Next()
+		if at >= 3*time.Second {
+			break
+		}
+		if at < 2*time.Second {
+			in2++
+		}
+		in3++
+	}
+	if in2 != 10 || in3 != 20 {
+		t.Errorf("arrivals before 2 s = %d, before 3 s = %d; want 10 and 20", in2, in3)
+	}
+	x, _ := NewArrivals(ArrivalGamma, 10, 0.5, 0, 42)
+	y, _ := NewArrivals(ArrivalGamma, 10, 0.5, 0, 42)
+	for range 100 {
+		if x.Next() != y.Next() {
+			t.Fatal("same seed, different schedules")
+		}
+	}
+	for _, bad := range []struct {
+		kind  Arrival
+		rate  float64
+		shape float64
+	}{{ArrivalPoisson, 0, 0}, {ArrivalPoisson, -1, 0}, {ArrivalGamma, 1, 0}, {"zipf", 1, 1}} {
+		if _, err := NewArrivals(bad.kind, bad.rate, bad.shape, 0, 1); err == nil {
+			t.Errorf("NewArrivals(%v) succeeded", bad)
+		}
+	}
+}
+
+// TestOpenLoopSendsOnSchedule: in virtual time, a constant 20/s schedule for
+// 1 s sends 20 requests exactly 50 ms apart, each with sent = scheduled,
+// whatever the server's latency (here longer than the gap).
+func TestOpenLoopSendsOnSchedule(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 300 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4}
+		r := &Runner{Target: ft, Workload: Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
+			Rate: 20, Arrival: ArrivalConstant, Duration: time.Second, Level: 20, FirstID: 100}
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.recs) != 20 {
+			t.Fatalf("records = %d; want 20", len(c.recs))
+		}
+		slices.SortFunc(c.recs, func(a, b *Record) int { return int(a.ID) - int(b.ID) })
+		for i, rec := range c.recs {
+			if rec.ID != uint64(100+i) || rec.ScheduledNS != int64(i)*50e6 || rec.SentNS != rec.ScheduledNS || !rec.OK {
+				t.Errorf("record %d: id %d scheduled %d sent %d ok %v; want id %d at %d ms", i, rec.ID, rec.ScheduledNS, rec.SentNS, rec.OK, 100+i, i*50)
+			}
+		}
+		if p := ft.peak.Load(); p < 6 {
+			t.Errorf("peak in flight = %d; open loop must not wait for responses", p)
+		}
+	})
+}
+
+// TestOpenLoopCapShowsAsLag: with at most one request in flight and 100 ms
+// requests due every 50 ms, request k waits k·50 ms: its due time stays, and
+// the wait shows as send lag.
+func TestOpenLoopCapShowsAsLag(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 70 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4} // 100 ms
+		r := &Runner{Target: ft, Workload: Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
+			Rate: 20, Arrival: ArrivalConstant, Requests: 5, MaxConcurrency: 1}
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(c.recs, func(a, b *Record) int { return int(a.ID) - int(b.ID) })
+		for k, rec := range c.recs {
+			lag := rec.SentNS - rec.ScheduledNS
+			if rec.ScheduledNS != int64(k)*50e6 || lag != int64(k)*50e6 {
+				t.Errorf("request %d: scheduled %d ns, lag %d ns; want %d and %d", k, rec.ScheduledNS, lag, k*50e6, k*50e6)
+			}
+		}
+		if p := ft.peak.Load(); p != 1 {
+			t.Errorf("peak in flight = %d; want the cap 1", p)
+		}
+	})
+}
+
+// TestTraceReplay: requests go out at the trace's offsets with its lengths.
+func TestTraceReplay(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, Tokens: 2}
+		trace := []TraceArrival{{0, 10, 2}, {30 * time.Millisecond, 20, 3}, {35 * time.Millisecond, 30, 4}}
+		r := &Runner{Target: ft, Workload: Workload{Model: "m", PromptTokens: 1, MaxTokens: 1}, Trace: trace}
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(c.recs, func(a, b *Record) int { return int(a.ID) - int(b.ID) })
+		if len(c.recs) != 3 {
+			t.Fatalf("records = %d; want 3", len(c.recs))
+		}
+		for i, rec := range c.recs {
+			if rec.ScheduledNS != trace[i].Offset.Nanoseconds() || rec.InputTokens != trace[i].PromptTokens {
+				t.Errorf("record %d: scheduled %d input %d; want %d, %d", i, rec.ScheduledNS, rec.InputTokens, trace[i].Offset, trace[i].PromptTokens)
+			}
+		}
+	})
+}
