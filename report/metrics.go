@@ -29,6 +29,11 @@
 //     Output tokens/s = Σ output tokens of successful requests / window;
 //     total tokens/s adds their input tokens; requests/s = successful
 //     requests / window.
+//   - Send lag = sent_ns − scheduled_ns, every measured request. TTFT and
+//     E2E from schedule count from scheduled_ns instead of sent_ns: hidden
+//     client-side queueing cannot shrink them.
+//   - Achieved rate = (n − 1) / (last sent_ns − first sent_ns) over the n
+//     measured requests.
 //   - Goodput = successful requests that met every per-request SLO / window.
 //   - Percentiles p50 p90 p95 p99 p99.9 use linear interpolation between
 //     closest ranks (Hyndman & Fan type 7, NumPy's default, which vLLM's
@@ -54,6 +59,7 @@ const nsPerMS = 1e6
 // ok is false for a failed request; has* say which values are defined.
 type requestMetrics struct {
 	ttft, ttfb, contentTTFT, e2e, tpot, userTPS float64
+	ttftSched, e2eSched                         float64
 	hasTTFB, hasContent, hasTPOT                bool
 }
 
@@ -62,6 +68,8 @@ func perRequest(r *loadgen.Record) requestMetrics {
 	var m requestMetrics
 	m.ttft = float64(r.FirstTokenNS-r.SentNS) / nsPerMS
 	m.e2e = float64(r.EndNS-r.SentNS) / nsPerMS
+	m.ttftSched = float64(r.FirstTokenNS-r.ScheduledNS) / nsPerMS
+	m.e2eSched = float64(r.EndNS-r.ScheduledNS) / nsPerMS
 	if r.FirstByteNS != 0 {
 		m.ttfb, m.hasTTFB = float64(r.FirstByteNS-r.SentNS)/nsPerMS, true
 	}
@@ -78,6 +86,9 @@ func perRequest(r *loadgen.Record) requestMetrics {
 	}
 	return m
 }
+
+// sendLag is a record's sent − scheduled, in ms.
+func sendLag(r *loadgen.Record) float64 { return float64(r.SentNS-r.ScheduledNS) / nsPerMS }
 
 // appendITL appends the per-token inter-token latencies (ms) of a record's
 // chunks to itl and the unspread inter-chunk gaps to gaps.

@@ -61,7 +61,7 @@ const ms = int64(time.Millisecond)
 // at the given offsets (ms) carrying the given token counts.
 func rec(id uint64, level float64, sentMS int64, events [][2]int64, outTokens, inTokens int) *loadgen.Record {
 	r := &loadgen.Record{ID: id, Stage: loadgen.StageMeasure, Level: level, OK: true,
-		SentNS: sentMS * ms, FirstByteNS: sentMS * ms, OutputTokens: outTokens, InputTokens: inTokens,
+		ScheduledNS: (sentMS - 2) * ms, SentNS: sentMS * ms, FirstByteNS: sentMS * ms, OutputTokens: outTokens, InputTokens: inTokens,
 		OutputTokensSource: loadgen.SourceServer}
 	for _, e := range events {
 		r.Chunks = append(r.Chunks, [2]int64{e[0] * ms, e[1]})
@@ -88,7 +88,7 @@ func TestSummaryHandComputed(t *testing.T) {
 	// tokens → TPOT 20; ITL 20; per-user 2/0.020 = 100 tok/s.
 	s.Add(rec(1, 8, 1010, [][2]int64{{1110, 1}, {1130, 1}}, 2, 50))
 	// A failure (counted, no latency) and a warm-up record (ignored).
-	s.Add(&loadgen.Record{ID: 2, Stage: loadgen.StageMeasure, Level: 8, SentNS: 1020 * ms, DoneNS: 1190 * ms, ErrorClass: loadgen.HTTP5xx})
+	s.Add(&loadgen.Record{ID: 2, Stage: loadgen.StageMeasure, Level: 8, ScheduledNS: 1020 * ms, SentNS: 1020 * ms, DoneNS: 1190 * ms, ErrorClass: loadgen.HTTP5xx})
 	w := rec(3, 8, 0, [][2]int64{{5000, 1}}, 1, 1)
 	w.Stage = loadgen.StageWarmup
 	s.Add(w)
@@ -121,6 +121,14 @@ func TestSummaryHandComputed(t *testing.T) {
 		{"output tok/s", l.OutputTokensPerS, 6 / 0.19},
 		{"total tok/s", l.TotalTokensPerS, 156 / 0.19},
 		{"req/s", l.RequestsPerS, 2 / 0.19},
+		// Send lag: A and B were sent 2 ms late, the failure on time.
+		{"lag p50", l.SendLagMS.P50, 2},
+		{"lag max", l.SendLagMS.Max, 2},
+		{"lag n", float64(l.SendLagMS.N), 3},
+		{"ttft from schedule p50", l.TTFTFromScheduleMS.P50, 77}, // (52+102)/2
+		{"e2e from schedule max", l.E2EFromScheduleMS.Max, 122},
+		// Sends at 1000, 1010, 1020 ms: 2 gaps in 20 ms = 100/s.
+		{"achieved rate", l.AchievedRatePerS, 100},
 		// Only A met TTFT ≤ 60 ms.
 		{"goodput", l.GoodputRPS, 1 / 0.19},
 	}

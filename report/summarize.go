@@ -62,8 +62,8 @@ type Summarizer struct {
 type levelAcc struct {
 	req                                       Requests
 	ttft, ttfb, content, e2e, tpot, itl, gaps []float64
-	userTPS                                   []float64
-	firstSent, lastDone                       int64
+	userTPS, lag, ttftSched, e2eSched         []float64
+	firstSent, lastSent, lastDone             int64
 	inTok, outTok                             int64
 	good                                      int
 	sources                                   map[loadgen.TokenSource]int
@@ -87,7 +87,9 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 		s.levels[r.Level] = a
 	}
 	a.firstSent = min(a.firstSent, r.SentNS)
+	a.lastSent = max(a.lastSent, r.SentNS)
 	a.lastDone = max(a.lastDone, r.DoneNS, r.EndNS)
+	a.lag = append(a.lag, sendLag(r))
 	a.req.Total++
 	if !r.OK {
 		a.req.Failed++
@@ -98,6 +100,8 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	m := perRequest(r)
 	a.ttft = append(a.ttft, m.ttft)
 	a.e2e = append(a.e2e, m.e2e)
+	a.ttftSched = append(a.ttftSched, m.ttftSched)
+	a.e2eSched = append(a.e2eSched, m.e2eSched)
 	if m.hasTTFB {
 		a.ttfb = append(a.ttfb, m.ttfb)
 	}
@@ -135,10 +139,16 @@ func (s *Summarizer) Close() *Summary {
 			ContentTTFTMS:        distOf(a.content),
 			InterChunkMS:         distOf(a.gaps),
 			UserOutputTokensPerS: distOf(a.userTPS),
+			SendLagMS:            distOf(a.lag),
+			TTFTFromScheduleMS:   distOf(a.ttftSched),
+			E2EFromScheduleMS:    distOf(a.e2eSched),
 			InputTokens:          a.inTok,
 			OutputTokens:         a.outTok,
 			OutputTokensSource:   a.sources,
 			Errors:               a.errors,
+		}
+		if d := a.lastSent - a.firstSent; a.req.Total > 1 && d > 0 {
+			l.AchievedRatePerS = float64(a.req.Total-1) / (float64(d) / 1e9)
 		}
 		if w := a.lastDone - a.firstSent; w > 0 {
 			l.WindowS = float64(w) / 1e9

@@ -39,6 +39,16 @@ type Level struct {
 	// UserOutputTokensPerS is the per-request decode speed a user sees:
 	// output tokens / (E2E − TTFT).
 	UserOutputTokensPerS Dist `json:"user_output_tokens_per_s"`
+	// SendLagMS is sent − scheduled per request: how late the harness sent
+	// requests against their schedule (open loop; the cap's queueing shows
+	// here). TTFTFromScheduleMS and E2EFromScheduleMS count from the due time,
+	// the latency a user arriving on schedule would see.
+	SendLagMS          Dist `json:"send_lag_ms"`
+	TTFTFromScheduleMS Dist `json:"ttft_from_schedule_ms"`
+	E2EFromScheduleMS  Dist `json:"e2e_from_schedule_ms"`
+	// AchievedRatePerS is the rate requests were really sent at:
+	// (n − 1) / (last send − first send).
+	AchievedRatePerS float64 `json:"achieved_rate_per_s"`
 	// WindowS is the measured window in seconds (metrics.go).
 	WindowS float64 `json:"window_s"`
 	// InputTokens and OutputTokens total the measured requests' tokens.
