@@ -1,0 +1,143 @@
+package openai
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// API selects the endpoint a Target calls.
+type API string
+
+// The endpoints of an OpenAI-compatible server.
+const (
+	// Chat is POST /v1/chat/completions; the prompt is one user message.
+	Chat API = "chat"
+	// Completions is the legacy POST /v1/completions; the prompt is `prompt`.
+	Completions API = "completions"
+)
+
+// Flavor selects the request fields a Target sends beyond the common ones.
+type Flavor string
+
+// The flavors of OpenAI-compatible servers.
+const (
+	// FlavorOpenAI speaks to api.openai.com and servers that follow it: the
+	// chat output cap is max_completion_tokens ("max_tokens is deprecated …
+	// not compatible with o-series models", openai-go chatcompletion.go) and
+	// no vLLM extension is sent.
+	FlavorOpenAI Flavor = "openai"
+	// FlavorVLLM speaks to vLLM: the output cap is max_tokens, and
+	// Request.IgnoreEOS and Request.MinTokens are sent as ignore_eos and
+	// min_tokens (vLLM entrypoints/openai protocol.py), the only way to force
+	// an exact output length.
+	FlavorVLLM Flavor = "vllm"
+)
+
+// Config configures a Target. The zero value of each field but BaseURL is
+// usable.
+type Config struct {
+	// BaseURL is the server root, e.g. http://host:8000; the Target adds
+	// /v1/chat/completions or /v1/completions. A root that already ends in
+	// /v1 (https://api.groq.com/openai/v1) is accepted too.
+	BaseURL string
+	// API is the endpoint: Chat (default) or Completions.
+	API API
+	// APIKey, when set, is sent as "Authorization: Bearer <key>". It never
+	// appears in an error, in String, GoString or LogValue.
+	APIKey string
+	// Client sends the requests; nil uses a client of its own whose
+	// transport keeps up to DefaultMaxIdleConnsPerHost idle connections
+	// per host, so that high concurrency reuses connections.
+	Client *http.Client
+	// Flavor selects the extra request fields: FlavorOpenAI (default) or
+	// FlavorVLLM.
+	Flavor Flavor
+	// IncludeUsage sets stream_options.include_usage, which asks for a final
+	// usage chunk; nil means true.
+	IncludeUsage *bool
+	// ContinuousUsage sets vLLM's stream_options.continuous_usage_stats:
+	// cumulative usage on every chunk, from which each chunk's token count
+	// is known. Servers other than vLLM may reject it.
+	ContinuousUsage bool
+	// Header holds extra request headers (organization, project, proxies).
+	// Authorization is set from APIKey and cannot be overridden here.
+	Header http.Header
+}
+
+// DefaultMaxIdleConnsPerHost is how many idle connections per host the
+// default client keeps (net/http's default transport keeps 2, which makes
+// every worker beyond the second open a new connection per request).
+const DefaultMaxIdleConnsPerHost = 1024
+
+// String describes the configuration without its API key.
+func (c Config) String() string {
+	return fmt.Sprintf("openai.Config{BaseURL:%s API:%s Flavor:%s APIKey:%s IncludeUsage:%s ContinuousUsage:%t Header:%s}",
+		redactURL(c.BaseURL), c.api(), c.flavor(), redacted(c.APIKey), includeUsageString(c.IncludeUsage), c.ContinuousUsage, headerNames(c.Header))
+}
+
+// GoString is String, so that %#v does not print the API key either.
+func (c Config) GoString() string { return c.String() }
+
+// LogValue describes the configuration to log/slog without its API key.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("base_url", redactURL(c.BaseURL)),
+		slog.String("api", string(c.api())),
+		slog.String("flavor", string(c.flavor())),
+		slog.String("api_key", redacted(c.APIKey)),
+		slog.String("include_usage", includeUsageString(c.IncludeUsage)),
+		slog.Bool("continuous_usage", c.ContinuousUsage),
+	)
+}
+
+func (c Config) api() API {
+	if c.API == "" {
+		return Chat
+	}
+	return c.API
+}
+
+func (c Config) flavor() Flavor {
+	if c.Flavor == "" {
+		return FlavorOpenAI
+	}
+	return c.Flavor
+}
+
+func (c Config) includeUsage() bool { return c.IncludeUsage == nil || *c.IncludeUsage }
+
+func includeUsageString(p *bool) string {
+	if p == nil {
+		return "default(true)"
+	}
+	return fmt.Sprint(*p)
+}
+
+func redacted(key string) string {
+	if key == "" {
+		return `""`
+	}
+	return "REDACTED"
+}
+
+// headerNames lists the header names only: values may be credentials.
+func headerNames(h http.Header) string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return fmt.Sprint(names)
+}
+
+// redactURL hides a password in the URL's user info, if any.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,69 @@
+package openai
+
+import (
+	"encoding/json"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// requestJSON is the body of a streaming chat or completions request.
+type requestJSON struct {
+	Model               string         `json:"model,omitempty"`
+	Messages            []messageJSON  `json:"messages,omitempty"`
+	Prompt              *string        `json:"prompt,omitempty"`
+	Stream              bool           `json:"stream"`
+	StreamOptions       *streamOptions `json:"stream_options,omitempty"`
+	MaxTokens           int            `json:"max_tokens,omitempty"`
+	MaxCompletionTokens int            `json:"max_completion_tokens,omitempty"`
+	MinTokens           int            `json:"min_tokens,omitempty"`
+	IgnoreEOS           bool           `json:"ignore_eos,omitempty"`
+	Temperature         *float64       `json:"temperature,omitempty"`
+	Seed                *int64         `json:"seed,omitempty"`
+}
+
+type messageJSON struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+type streamOptions struct {
+	IncludeUsage         bool `json:"include_usage"`
+	ContinuousUsageStats bool `json:"continuous_usage_stats,omitempty"`
+}
+
+// requestBody encodes req for t's API and flavor.
+//
+// The output cap: the completions API and vLLM take max_tokens; OpenAI's
+// chat API takes max_completion_tokens. vLLM's ignore_eos and min_tokens are
+// sent only in the vLLM flavor.
+func (t *Target) requestBody(req targets.Request) ([]byte, error) {
+	body := requestJSON{
+		Model:       req.Model,
+		Stream:      true,
+		Temperature: req.Temperature,
+		Seed:        req.Seed,
+	}
+	if t.api == Completions {
+		p := req.Prompt
+		body.Prompt = &p
+	} else {
+		body.Messages = []messageJSON{{Role: "user", Content: req.Prompt}}
+	}
+	if t.includeUsage || t.continuous {
+		body.StreamOptions = &streamOptions{IncludeUsage: t.includeUsage, ContinuousUsageStats: t.continuous}
+	}
+	if req.MaxTokens > 0 {
+		if t.api == Chat && t.flavor == FlavorOpenAI {
+			body.MaxCompletionTokens = req.MaxTokens
+		} else {
+			body.MaxTokens = req.MaxTokens
+		}
+	}
+	if t.flavor == FlavorVLLM {
+		body.IgnoreEOS = req.IgnoreEOS
+		if req.MinTokens > 0 {
+			body.MinTokens = req.MinTokens
+		}
+	}
+	return json.Marshal(body)
+}
