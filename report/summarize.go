@@ -123,8 +123,12 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	}
 }
 
-// Close computes the Summary. The Summarizer must not be used afterwards.
-func (s *Summarizer) Close() *Summary {
+// Close computes the Summary of the records added.
+func (s *Summarizer) Close() *Summary { return s.Snapshot() }
+
+// Snapshot computes the Summary of the records added so far; more records
+// may be added afterwards.
+func (s *Summarizer) Snapshot() *Summary {
 	sum := &Summary{Levels: []Level{}}
 	for _, lv := range slices.Sorted(maps.Keys(s.levels)) {
 		a := s.levels[lv]
