@@ -1,0 +1,319 @@
+package cost
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Path is a way to deploy a model.
+type Path string
+
+// The deployment paths of the seed's framework.
+const (
+	// CloudAPI: pay per token, no infrastructure.
+	CloudAPI Path = "cloud-api"
+	// ManagedInference: you pick the model, a third party hosts it.
+	ManagedInference Path = "managed-inference"
+	// SelfHostedCloud: your serving stack on rented cloud GPUs.
+	SelfHostedCloud Path = "self-hosted-cloud"
+	// SelfHostedOnPrem: your serving stack on your own hardware.
+	SelfHostedOnPrem Path = "self-hosted-on-prem"
+)
+
+// Latency is the workload's latency class.
+type Latency string
+
+// Latency classes.
+const (
+	Interactive Latency = "interactive"
+	Batch       Latency = "batch"
+)
+
+// Compliance is a regulatory constraint on where inference may run.
+type Compliance string
+
+// Compliance constraints.
+const (
+	HIPAA  Compliance = "hipaa"
+	GDPR   Compliance = "gdpr"
+	SOC2   Compliance = "soc2"
+	Airgap Compliance = "airgap"
+)
+
+// SpendLine is the seed's $3K/month line between "stay on an API" and
+// "consider self-hosting"; StuckLine the $20K/month at which staying on an
+// API is a costly mistake.
+const (
+	SpendLineUSD = 3000
+	StuckLineUSD = 20000
+)
+
+// RuleID names one rule of the decision framework.
+type RuleID string
+
+// The rules: the decision matrix's rows, the compliance rules, the latency
+// classes, the path definitions and the two costly mistakes.
+const (
+	RuleUnder3K          RuleID = "matrix.under-3k"
+	RuleUnder3KLatency   RuleID = "matrix.under-3k-latency-critical"
+	RuleOver3KTeam       RuleID = "matrix.over-3k-team"
+	RuleHIPAAOrAirgap    RuleID = "matrix.hipaa-or-airgap"
+	RuleVolumeUncertain  RuleID = "matrix.volume-uncertain"
+	RuleHIPAA            RuleID = "compliance.hipaa"
+	RuleGDPR             RuleID = "compliance.gdpr"
+	RuleSOC2             RuleID = "compliance.soc2"
+	RuleAirgap           RuleID = "compliance.airgap"
+	RuleInteractive      RuleID = "latency.interactive"
+	RuleBatch            RuleID = "latency.batch"
+	RuleManagedPath      RuleID = "path.managed-inference"
+	RuleSelfHostedPath   RuleID = "path.self-hosted"
+	WarnSelfHostingEarly RuleID = "mistake.self-hosting-early"
+	WarnStuckOnAPI       RuleID = "mistake.stuck-on-api"
+)
+
+// Quote returns the rule as the seed's framework words it (issue #7).
+func (id RuleID) Quote() string {
+	switch id {
+	case RuleUnder3K:
+		return "under $3K/month API spend and no compliance constraint → cloud API"
+	case RuleUnder3KLatency:
+		return "under $3K and latency critical → Groq or managed inference on open-weight models"
+	case RuleOver3KTeam:
+		return "over $3K, a team that can run infrastructure, no air-gap → self-hosted on cloud GPUs"
+	case RuleHIPAAOrAirgap:
+		return "HIPAA or air-gap → self-hosted on-premises"
+	case RuleVolumeUncertain:
+		return "volume changing fast or uncertain → start on a cloud API, instrument costs, migrate when the crossover is clear"
+	case RuleHIPAA:
+		return "HIPAA → cloud API only with a signed BAA (Azure OpenAI, AWS Bedrock; not OpenAI's standard API), or self-hosted (air-gapped removes the risk)"
+	case RuleGDPR:
+		return "GDPR residency → inference inside the EU (Bedrock EU regions, self-hosted in EU data centres)"
+	case RuleSOC2:
+		return "SOC 2 → certified providers are generally acceptable, document the vendor assessment"
+	case RuleAirgap:
+		return "air-gapped → self-hosted on your own hardware only"
+	case RuleInteractive:
+		return "interactive needs sub-1 s first-token latency"
+	case RuleBatch:
+		return "batch jobs tolerate 5–30 s per request"
+	case RuleManagedPath:
+		return "managed inference (you pick the model, a third party hosts it: Replicate, Together AI, Groq, AWS Bedrock)"
+	case RuleSelfHostedPath:
+		return "self-hosted (your hardware or cloud account; needs a team that can run GPUs)"
+	case WarnSelfHostingEarly:
+		return "costly mistake: self-hosting before the volume justifies it"
+	case WarnStuckOnAPI:
+		return "costly mistake: staying on APIs at $20K/month because migration feels hard"
+	}
+	return ""
+}
+
+// FiredRule is a rule that applied, quoted, and why it applied.
+type FiredRule struct {
+	ID      RuleID `json:"id"`
+	Quote   string `json:"quote"`
+	Because string `json:"because"`
+}
+
+// Recommendation is a deployment path and what it means here.
+type Recommendation struct {
+	Path   Path   `json:"path"`
+	Detail string `json:"detail"`
+	// Providers are the catalog's providers that fit the path and the
+	// compliance set, by id.
+	Providers []string `json:"providers,omitempty"`
+	// Rule is the rule that chose this path.
+	Rule RuleID `json:"rule"`
+}
+
+// AdviseInput is what the decision framework asks.
+type AdviseInput struct {
+	// MonthlyAPISpendUSD is the API spend the volume costs, or would cost.
+	MonthlyAPISpendUSD float64
+	Latency            Latency
+	Compliance         []Compliance
+	// TeamRunsGPUs: the team can run GPU infrastructure.
+	TeamRunsGPUs bool
+	// VolumeUncertain: the volume is changing fast or is not known.
+	VolumeUncertain bool
+}
+
+// Advice is the recommended path, the runner-up, and every rule that fired.
+// JSON keys are snake_case.
+type Advice struct {
+	MonthlyAPISpendUSD float64         `json:"monthly_api_spend_usd"`
+	Recommended        Recommendation  `json:"recommended"`
+	RunnerUp           *Recommendation `json:"runner_up"`
+	Rules              []FiredRule     `json:"rules"`
+	Warnings           []FiredRule     `json:"warnings"`
+}
+
+// Advise applies the seed's decision framework, in this order: air-gap
+// (on-premises only), HIPAA (on-premises for a team at volume, else a BAA
+// API), uncertain volume (start on an API), then the $3K/month line with
+// latency and the team. GDPR and SOC 2 narrow the providers of whatever path
+// is chosen. The catalog supplies the providers and their flags.
+func Advise(c *Catalog, in AdviseInput) (Advice, error) {
+	if !(in.MonthlyAPISpendUSD >= 0) {
+		return Advice{}, fmt.Errorf("monthly api spend must not be negative, got %v", in.MonthlyAPISpendUSD)
+	}
+	var errs []error
+	if in.Latency != "" && in.Latency != Interactive && in.Latency != Batch {
+		errs = append(errs, fmt.Errorf("latency %q must be %s or %s", in.Latency, Interactive, Batch))
+	}
+	for _, k := range in.Compliance {
+		if !slices.Contains([]Compliance{HIPAA, GDPR, SOC2, Airgap}, k) {
+			errs = append(errs, fmt.Errorf("compliance %q must be one of hipaa, gdpr, soc2, airgap", k))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Advice{}, err
+	}
+	has := func(k Compliance) bool { return slices.Contains(in.Compliance, k) }
+	spend := in.MonthlyAPISpendUSD
+	a := Advice{MonthlyAPISpendUSD: spend, Rules: []FiredRule{}, Warnings: []FiredRule{}}
+	fire := func(id RuleID, because string, args ...any) {
+		a.Rules = append(a.Rules, FiredRule{ID: id, Quote: id.Quote(), Because: fmt.Sprintf(because, args...)})
+	}
+	warn := func(id RuleID, because string, args ...any) {
+		a.Warnings = append(a.Warnings, FiredRule{ID: id, Quote: id.Quote(), Because: fmt.Sprintf(because, args...)})
+	}
+	// providers lists the catalog providers of the given kinds (any kind
+	// when none) that meet the compliance set.
+	providers := func(kinds ...Path) []string {
+		var out []string
+		for _, p := range c.Providers {
+			switch {
+			case len(kinds) > 0 && !slices.Contains(kinds, p.Kind),
+				has(HIPAA) && !p.BAA,
+				has(GDPR) && !p.EURegion,
+				has(SOC2) && !p.SOC2:
+				continue
+			}
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	where := ""
+	if has(GDPR) {
+		where = " in EU data centres"
+	}
+
+	switch in.Latency {
+	case Interactive:
+		fire(RuleInteractive, "latency class is interactive: hold the serving path to a TTFT SLO under 1 s")
+	case Batch:
+		fire(RuleBatch, "latency class is batch: a cheaper, slower path is acceptable")
+	}
+	if has(Airgap) {
+		fire(RuleAirgap, "compliance includes airgap")
+	}
+	if has(HIPAA) {
+		fire(RuleHIPAA, "compliance includes hipaa")
+	}
+	if has(GDPR) {
+		fire(RuleGDPR, "compliance includes gdpr")
+	}
+	if has(SOC2) {
+		fire(RuleSOC2, "compliance includes soc2")
+	}
+
+	onPrem := Recommendation{Path: SelfHostedOnPrem, Rule: RuleHIPAAOrAirgap, Detail: "self-hosted on your own hardware" + where}
+	switch {
+	case has(Airgap):
+		fire(RuleHIPAAOrAirgap, "air-gapped: no hosted path is allowed")
+		a.Recommended = onPrem
+		if !in.TeamRunsGPUs {
+			fire(RuleSelfHostedPath, "the team does not run GPUs yet: an air-gapped deployment needs one")
+		}
+	case has(HIPAA):
+		baa := Recommendation{Path: CloudAPI, Rule: RuleHIPAA, Detail: "a cloud API under a signed BAA" + where, Providers: providers()}
+		if in.TeamRunsGPUs && spend >= SpendLineUSD {
+			fire(RuleHIPAAOrAirgap, "HIPAA, a team that runs GPUs and $%.0f/month of volume: on-premises removes the third party", spend)
+			a.Recommended, a.RunnerUp = onPrem, &baa
+		} else {
+			fire(RuleHIPAAOrAirgap, "HIPAA: on-premises is the runner-up until the team runs GPUs and the volume passes $%d/month", SpendLineUSD)
+			a.Recommended, a.RunnerUp = baa, &onPrem
+		}
+	case in.VolumeUncertain:
+		fire(RuleVolumeUncertain, "the volume is uncertain or changing fast")
+		a.Recommended = Recommendation{Path: CloudAPI, Rule: RuleVolumeUncertain, Detail: "start on a cloud API, instrument costs (inferbench crossover), migrate when the crossover is clear", Providers: providers(CloudAPI)}
+		if in.TeamRunsGPUs && spend >= SpendLineUSD {
+			a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where + " once the volume settles"}
+		} else {
+			a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
+		}
+	case spend < SpendLineUSD:
+		if in.Latency == Interactive {
+			fire(RuleUnder3KLatency, "$%.0f/month is under $%d and the workload is latency critical", spend, SpendLineUSD)
+			a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleUnder3KLatency, Detail: "Groq or managed inference on open-weight models", Providers: providers(ManagedInference)}
+			a.RunnerUp = &Recommendation{Path: CloudAPI, Rule: RuleUnder3K, Detail: "a cloud API", Providers: providers(CloudAPI)}
+			break
+		}
+		rule := RuleUnder3K
+		switch {
+		case len(in.Compliance) == 0:
+			fire(RuleUnder3K, "$%.0f/month is under $%d and there is no compliance constraint", spend, SpendLineUSD)
+		case has(GDPR):
+			rule = RuleGDPR
+		default:
+			rule = RuleSOC2
+		}
+		detail := "a cloud API"
+		if has(GDPR) {
+			detail += " in an EU region"
+		}
+		a.Recommended = Recommendation{Path: CloudAPI, Rule: rule, Detail: detail, Providers: providers(CloudAPI, ManagedInference)}
+		if has(GDPR) {
+			a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleGDPR, Detail: "self-hosted in EU data centres"}
+		} else {
+			a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
+		}
+	case in.TeamRunsGPUs:
+		fire(RuleOver3KTeam, "$%.0f/month is over $%d and the team runs GPU infrastructure", spend, SpendLineUSD)
+		a.Recommended = Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where}
+		a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
+	default:
+		fire(RuleManagedPath, "$%.0f/month is over $%d but the team does not run GPUs: let a third party host the model", spend, SpendLineUSD)
+		fire(RuleSelfHostedPath, "self-hosting waits for a team that can run GPUs")
+		a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
+		a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where + " once the team can run them"}
+	}
+
+	selfHosted := a.Recommended.Path == SelfHostedCloud || a.Recommended.Path == SelfHostedOnPrem
+	if selfHosted && spend < SpendLineUSD && !has(Airgap) {
+		warn(WarnSelfHostingEarly, "$%.0f/month is under the $%d line", spend, SpendLineUSD)
+	}
+	if in.TeamRunsGPUs && spend < SpendLineUSD && !selfHosted && !has(Airgap) {
+		warn(WarnSelfHostingEarly, "the team could self-host, but $%.0f/month does not justify it yet", spend)
+	}
+	if !selfHosted && spend >= StuckLineUSD {
+		warn(WarnStuckOnAPI, "$%.0f/month is past $%d: plan the migration (inferbench crossover --run DIR)", spend, StuckLineUSD)
+	}
+	return a, nil
+}
+
+// Table lays out the advice for people.
+func (a *Advice) Table() *Table {
+	rec := func(r *Recommendation) string {
+		s := string(r.Path) + ": " + r.Detail
+		if len(r.Providers) > 0 {
+			s += " (" + strings.Join(r.Providers, ", ") + ")"
+		}
+		return s
+	}
+	t := &Table{Title: fmt.Sprintf("Advice at %s/month of API spend", usd(a.MonthlyAPISpendUSD)), Columns: []string{"", "path", "rule"}}
+	t.Rows = append(t.Rows, []string{"recommended", rec(&a.Recommended), a.Recommended.Rule.Quote()})
+	if a.RunnerUp != nil {
+		t.Rows = append(t.Rows, []string{"runner-up", rec(a.RunnerUp), a.RunnerUp.Rule.Quote()})
+	}
+	for _, r := range a.Rules {
+		t.Notes = append(t.Notes, fmt.Sprintf("rule %s: %q, because %s", r.ID, r.Quote, r.Because))
+	}
+	for _, r := range a.Warnings {
+		t.Notes = append(t.Notes, fmt.Sprintf("WARNING %s: %q, because %s", r.ID, r.Quote, r.Because))
+	}
+	return t
+}

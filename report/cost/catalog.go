@@ -1,0 +1,411 @@
+package cost
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// embedded holds the shipped catalogs. It is read-only data, not state.
+//
+//go:embed catalog/*.yaml
+var embedded embed.FS
+
+// embeddedFiles are the shipped catalog files, in load order.
+var embeddedFiles = []string{"catalog/gpus.yaml", "catalog/apis.yaml", "catalog/models.yaml"}
+
+// Catalog is every price and spec the cost model uses: the shipped catalogs
+// merged with an optional user file. Field names are the YAML keys.
+type Catalog struct {
+	GPUs      []GPU      `json:"gpus"`
+	Providers []Provider `json:"providers"`
+	APIs      []API      `json:"apis"`
+	Models    []Model    `json:"models"`
+}
+
+// GPU is one GPU product, its specs and how it can be had.
+type GPU struct {
+	// ID is the catalog key (h100-sxm, a100-80gb, …), as given to --gpu.
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// SMINames are the names nvidia-smi / amd-smi report for this product,
+	// used to recognise the GPU of a run.
+	SMINames []string `json:"smi_names,omitempty"`
+	// MemoryGB is the marketing memory size in GB; MemoryMiB the usable
+	// memory in MiB (total minus reserved, where a reading was found).
+	MemoryGB  float64 `json:"memory_gb"`
+	MemoryMiB float64 `json:"memory_mib"`
+	// BandwidthGBPerS is the peak memory bandwidth in GB/s (decimal).
+	BandwidthGBPerS float64 `json:"bandwidth_gb_per_s"`
+	// BF16TFLOPS is the dense BF16 tensor peak in TFLOP/s; 0 when unknown.
+	BF16TFLOPS float64 `json:"bf16_tflops"`
+	// TDPW is the board power limit in watts.
+	TDPW float64 `json:"tdp_w"`
+	// Interconnect, Cloud and Guide are prose for the GPU guide.
+	Interconnect string `json:"interconnect,omitempty"`
+	Cloud        string `json:"cloud,omitempty"`
+	Guide        string `json:"guide,omitempty"`
+	// Source and Date cite every spec number above.
+	Source string `json:"source"`
+	Date   string `json:"date"`
+	// Offers are the ways to get this GPU, in catalog order; the first offer
+	// of a kind is that kind's default.
+	Offers []Offer `json:"offers"`
+}
+
+// OfferKind is how a GPU is paid for.
+type OfferKind string
+
+// Offer kinds.
+const (
+	OnDemand   OfferKind = "on-demand"
+	Reserved1y OfferKind = "reserved-1y"
+	Reserved3y OfferKind = "reserved-3y"
+	Spot       OfferKind = "spot"
+	Owned      OfferKind = "owned"
+)
+
+var offerKinds = []OfferKind{OnDemand, Reserved1y, Reserved3y, Spot, Owned}
+
+// Offer is one price for one GPU. A rented offer has USDPerGPUHour, or
+// BaseOffer and Multiplier (priced as that offer's price times Multiplier);
+// an owned offer has capex, amortisation and power terms.
+type Offer struct {
+	ID       string    `json:"id"`
+	Kind     OfferKind `json:"kind"`
+	Provider string    `json:"provider"`
+	Instance string    `json:"instance,omitempty"`
+	// USDPerGPUHour is the rental price per GPU per hour in USD. For an offer
+	// with a BaseOffer it is filled in when the catalog is loaded.
+	USDPerGPUHour float64 `json:"usd_per_gpu_hour,omitempty"`
+	BaseOffer     string  `json:"base_offer,omitempty"`
+	Multiplier    float64 `json:"multiplier,omitempty"`
+	// CapexUSDPerGPU is the purchase price per GPU in USD (including its
+	// share of the host when the source says so), written off straight-line
+	// over AmortizationMonths.
+	CapexUSDPerGPU     float64 `json:"capex_usd_per_gpu,omitempty"`
+	AmortizationMonths float64 `json:"amortization_months,omitempty"`
+	// WattsPerGPU is the draw used when no measured energy is given; 0 means
+	// the GPU's TDP.
+	WattsPerGPU float64 `json:"watts_per_gpu,omitempty"`
+	// USDPerKWh is the electricity price; PUE the facility's power usage
+	// effectiveness (total power / IT power, ≥ 1).
+	USDPerKWh float64 `json:"usd_per_kwh,omitempty"`
+	PUE       float64 `json:"pue,omitempty"`
+	// Confidence is "low" when the source is weak; empty otherwise.
+	Confidence string `json:"confidence,omitempty"`
+	Source     string `json:"source"`
+	Date       string `json:"date"`
+}
+
+// Provider is a company that sells inference per token, with what the
+// decision framework needs to know about it. A false flag means no source
+// read establishes it.
+type Provider struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Kind is the deployment path it belongs to: cloud-api or
+	// managed-inference.
+	Kind Path `json:"kind"`
+	// BAA: signs a HIPAA business associate agreement. EURegion: can keep
+	// inference inside the EU. SOC2: holds a SOC 2 report.
+	BAA      bool   `json:"baa"`
+	EURegion bool   `json:"eu_region"`
+	SOC2     bool   `json:"soc2"`
+	Source   string `json:"source"`
+	Date     string `json:"date"`
+}
+
+// API is one model's price at one provider, in USD per 1M tokens.
+type API struct {
+	// ID is provider/model, as given to --api-model.
+	ID             string  `json:"id"`
+	Provider       string  `json:"provider"`
+	Model          string  `json:"model"`
+	OpenWeight     bool    `json:"open_weight"`
+	USDPer1MInput  float64 `json:"usd_per_1m_input"`
+	USDPer1MOutput float64 `json:"usd_per_1m_output"`
+	Confidence     string  `json:"confidence,omitempty"`
+	Source         string  `json:"source"`
+	Date           string  `json:"date"`
+}
+
+// Model is what memory a model needs: its parameters and KV-cache shape.
+type Model struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// ParamsB is the total parameter count in billions (all experts of an
+	// MoE model, since all stay resident).
+	ParamsB float64 `json:"params_b"`
+	Layers  int     `json:"layers"`
+	KVHeads int     `json:"kv_heads"`
+	HeadDim int     `json:"head_dim"`
+	Source  string  `json:"source"`
+	Date    string  `json:"date"`
+}
+
+// GPU returns the GPU with the given id.
+func (c *Catalog) GPU(id string) (*GPU, error) {
+	for i := range c.GPUs {
+		if c.GPUs[i].ID == id {
+			return &c.GPUs[i], nil
+		}
+	}
+	return nil, fmt.Errorf("unknown gpu %q (known: %s)", id, strings.Join(ids(c.GPUs, func(g GPU) string { return g.ID }), ", "))
+}
+
+// GPUBySMIName returns the GPU whose nvidia-smi / amd-smi name is name, or
+// nil when none is.
+func (c *Catalog) GPUBySMIName(name string) *GPU {
+	for i := range c.GPUs {
+		if slices.Contains(c.GPUs[i].SMINames, name) {
+			return &c.GPUs[i]
+		}
+	}
+	return nil
+}
+
+// API returns the API price with the given id (provider/model).
+func (c *Catalog) API(id string) (*API, error) {
+	for i := range c.APIs {
+		if c.APIs[i].ID == id {
+			return &c.APIs[i], nil
+		}
+	}
+	return nil, fmt.Errorf("unknown api model %q (known: %s)", id, strings.Join(ids(c.APIs, func(a API) string { return a.ID }), ", "))
+}
+
+// Provider returns the provider with the given id, or nil.
+func (c *Catalog) Provider(id string) *Provider {
+	for i := range c.Providers {
+		if c.Providers[i].ID == id {
+			return &c.Providers[i]
+		}
+	}
+	return nil
+}
+
+// Model returns the model with the given id.
+func (c *Catalog) Model(id string) (*Model, error) {
+	for i := range c.Models {
+		if c.Models[i].ID == id {
+			return &c.Models[i], nil
+		}
+	}
+	return nil, fmt.Errorf("unknown model %q (known: %s)", id, strings.Join(ids(c.Models, func(m Model) string { return m.ID }), ", "))
+}
+
+// Offer selects an offer of g: by offer id, or by kind (the first offer of
+// that kind in catalog order).
+func (g *GPU) Offer(idOrKind string) (*Offer, error) {
+	for i := range g.Offers {
+		if g.Offers[i].ID == idOrKind {
+			return &g.Offers[i], nil
+		}
+	}
+	for i := range g.Offers {
+		if string(g.Offers[i].Kind) == idOrKind {
+			return &g.Offers[i], nil
+		}
+	}
+	return nil, fmt.Errorf("gpu %s has no offer %q (offers: %s)", g.ID, idOrKind, strings.Join(ids(g.Offers, func(o Offer) string { return o.ID + " (" + string(o.Kind) + ")" }), ", "))
+}
+
+func ids[T any](xs []T, id func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = id(x)
+	}
+	return out
+}
+
+// Load returns the shipped catalogs merged with the user file at pricesPath
+// (none when empty). A user file has the catalog's shape with any subset of
+// its fields: a list entry overrides the entry with the same id field by
+// field, and a new id is appended. Every problem is reported as
+// "file:line:col: message".
+func Load(pricesPath string) (*Catalog, error) {
+	var files []sourceFile
+	for _, name := range embeddedFiles {
+		b, err := embedded.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read embedded catalog: %w", err)
+		}
+		files = append(files, sourceFile{Name: "report/cost/" + name, Data: b})
+	}
+	if pricesPath != "" {
+		b, err := os.ReadFile(pricesPath)
+		if err != nil {
+			return nil, fmt.Errorf("prices file: %w", err)
+		}
+		files = append(files, sourceFile{Name: pricesPath, Data: b})
+	}
+	return loadFiles(files)
+}
+
+var datePattern = regexp.MustCompile(`^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`)
+
+// problem is one validation failure: the YAML path of the offending value
+// (map keys, and ids for list entries) and what is wrong with it.
+type problem struct {
+	path []string
+	msg  string
+}
+
+// validate checks every entry and resolves derived offer prices. It returns
+// the problems found, in catalog order.
+func (c *Catalog) validate() []problem {
+	var ps []problem
+	add := func(path []string, format string, args ...any) {
+		ps = append(ps, problem{path: slices.Clone(path), msg: fmt.Sprintf(format, args...)})
+	}
+	cited := func(path []string, source, date string) {
+		if strings.TrimSpace(source) == "" {
+			add(append(path, "source"), "source is required: every number needs one")
+		}
+		if !datePattern.MatchString(date) {
+			add(append(path, "date"), "date %q must be YYYY, YYYY-MM or YYYY-MM-DD", date)
+		}
+	}
+	positive := func(path []string, field string, v float64) {
+		if !(v > 0) || math.IsInf(v, 0) {
+			add(append(path, field), "%s must be a positive number, got %v", field, v)
+		}
+	}
+	nonNegative := func(path []string, field string, v float64) {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			add(append(path, field), "%s must not be negative, got %v", field, v)
+		}
+	}
+	confidence := func(path []string, v string) {
+		if v != "" && v != "low" {
+			add(append(path, "confidence"), `confidence must be "low" or empty, got %q`, v)
+		}
+	}
+	seen := map[string]bool{}
+	unique := func(path []string, id string) {
+		if id == "" {
+			add(path, "id is required")
+		}
+		key := strings.Join(path[:len(path)-1], "/") + "/" + id
+		if seen[key] {
+			add(path, "duplicate id %q", id)
+		}
+		seen[key] = true
+	}
+
+	for gi := range c.GPUs {
+		g := &c.GPUs[gi]
+		p := []string{"gpus", g.ID}
+		unique(p, g.ID)
+		cited(p, g.Source, g.Date)
+		positive(p, "memory_gb", g.MemoryGB)
+		positive(p, "memory_mib", g.MemoryMiB)
+		positive(p, "bandwidth_gb_per_s", g.BandwidthGBPerS)
+		nonNegative(p, "bf16_tflops", g.BF16TFLOPS)
+		positive(p, "tdp_w", g.TDPW)
+		for oi := range g.Offers {
+			o := &g.Offers[oi]
+			op := append(slices.Clone(p), "offers", o.ID)
+			unique(op, o.ID)
+			cited(op, o.Source, o.Date)
+			confidence(op, o.Confidence)
+			if !slices.Contains(offerKinds, o.Kind) {
+				add(append(op, "kind"), "kind %q is not one of %v", o.Kind, offerKinds)
+			}
+			nonNegative(op, "usd_per_gpu_hour", o.USDPerGPUHour)
+			nonNegative(op, "multiplier", o.Multiplier)
+			if o.Kind == Owned {
+				positive(op, "capex_usd_per_gpu", o.CapexUSDPerGPU)
+				positive(op, "amortization_months", o.AmortizationMonths)
+				nonNegative(op, "watts_per_gpu", o.WattsPerGPU)
+				nonNegative(op, "usd_per_kwh", o.USDPerKWh)
+				if !(o.PUE >= 1) {
+					add(append(op, "pue"), "pue must be at least 1, got %v", o.PUE)
+				}
+				continue
+			}
+			switch {
+			case o.BaseOffer != "" && o.USDPerGPUHour != 0:
+				add(append(op, "base_offer"), "set usd_per_gpu_hour or base_offer with multiplier, not both")
+			case o.BaseOffer != "":
+				positive(op, "multiplier", o.Multiplier)
+				base := -1
+				for bi := range g.Offers {
+					if g.Offers[bi].ID == o.BaseOffer {
+						base = bi
+					}
+				}
+				switch {
+				case base < 0:
+					add(append(op, "base_offer"), "base_offer %q is not an offer of gpu %s", o.BaseOffer, g.ID)
+				case g.Offers[base].BaseOffer != "" || g.Offers[base].Kind == Owned:
+					add(append(op, "base_offer"), "base_offer %q must be a rented offer with its own usd_per_gpu_hour", o.BaseOffer)
+				}
+			case !(o.USDPerGPUHour > 0):
+				add(append(op, "usd_per_gpu_hour"), "usd_per_gpu_hour must be a positive number, got %v", o.USDPerGPUHour)
+			}
+		}
+	}
+	// Resolve derived prices once every base offer is known to be valid.
+	for gi := range c.GPUs {
+		g := &c.GPUs[gi]
+		for oi := range g.Offers {
+			o := &g.Offers[oi]
+			if o.BaseOffer == "" || o.Kind == Owned {
+				continue
+			}
+			for _, b := range g.Offers {
+				if b.ID == o.BaseOffer && b.BaseOffer == "" {
+					o.USDPerGPUHour = b.USDPerGPUHour * o.Multiplier
+				}
+			}
+		}
+	}
+	for i := range c.Providers {
+		pr := &c.Providers[i]
+		p := []string{"providers", pr.ID}
+		unique(p, pr.ID)
+		cited(p, pr.Source, pr.Date)
+		if pr.Kind != CloudAPI && pr.Kind != ManagedInference {
+			add(append(p, "kind"), "kind %q must be %s or %s", pr.Kind, CloudAPI, ManagedInference)
+		}
+	}
+	for i := range c.APIs {
+		a := &c.APIs[i]
+		p := []string{"apis", a.ID}
+		unique(p, a.ID)
+		cited(p, a.Source, a.Date)
+		confidence(p, a.Confidence)
+		if c.Provider(a.Provider) == nil {
+			add(append(p, "provider"), "provider %q is not in providers", a.Provider)
+		}
+		nonNegative(p, "usd_per_1m_input", a.USDPer1MInput)
+		positive(p, "usd_per_1m_output", a.USDPer1MOutput)
+	}
+	for i := range c.Models {
+		m := &c.Models[i]
+		p := []string{"models", m.ID}
+		unique(p, m.ID)
+		cited(p, m.Source, m.Date)
+		positive(p, "params_b", m.ParamsB)
+		positive(p, "layers", float64(m.Layers))
+		positive(p, "kv_heads", float64(m.KVHeads))
+		positive(p, "head_dim", float64(m.HeadDim))
+	}
+	return ps
+}
+
+// errProblems joins problems located in files into one error.
+func errProblems(files []*parsedFile, ps []problem) error {
+	errs := make([]error, 0, len(ps))
+	for _, p := range ps {
+		errs = append(errs, errors.New(locate(files, p.path)+": "+strings.Join(p.path, ".")+": "+p.msg))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,168 @@
+package cost
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// Format is an output format of the cost commands.
+type Format string
+
+// Output formats.
+const (
+	Text     Format = "text"
+	JSON     Format = "json"
+	Markdown Format = "md"
+)
+
+// ParseFormat checks a --format value.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case Text, JSON, Markdown:
+		return f, nil
+	}
+	return "", fmt.Errorf("format %q must be text, json or md", s)
+}
+
+// Table is a result laid out for people: a title, a header, rows and notes.
+type Table struct {
+	Title   string
+	Columns []string
+	Rows    [][]string
+	Notes   []string
+}
+
+// Write renders data as f: JSON encodes data itself (indented), text and
+// Markdown render the tables.
+func Write(w io.Writer, f Format, data any, tables ...*Table) error {
+	switch f {
+	case JSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(data)
+	case Markdown:
+		for i, t := range tables {
+			if i > 0 {
+				if _, err := io.WriteString(w, "\n"); err != nil {
+					return err
+				}
+			}
+			if err := t.writeMarkdown(w); err != nil {
+				return err
+			}
+		}
+		return nil
+	default:
+		for i, t := range tables {
+			if i > 0 {
+				if _, err := io.WriteString(w, "\n"); err != nil {
+					return err
+				}
+			}
+			if err := t.writeText(w); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func (t *Table) writeText(w io.Writer) error {
+	var b strings.Builder
+	if t.Title != "" {
+		b.WriteString(t.Title + "\n\n")
+	}
+	if len(t.Columns) > 0 {
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.Join(t.Columns, "\t"))
+		for _, r := range t.Rows {
+			fmt.Fprintln(tw, strings.Join(r, "\t"))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, n := range t.Notes {
+		b.WriteString("note: " + n + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (t *Table) writeMarkdown(w io.Writer) error {
+	var b strings.Builder
+	if t.Title != "" {
+		b.WriteString("## " + t.Title + "\n\n")
+	}
+	if len(t.Columns) > 0 {
+		cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+		row := func(cells []string) {
+			b.WriteString("|")
+			for _, c := range cells {
+				b.WriteString(" " + cell(c) + " |")
+			}
+			b.WriteString("\n")
+		}
+		row(t.Columns)
+		b.WriteString("|" + strings.Repeat("---|", len(t.Columns)) + "\n")
+		for _, r := range t.Rows {
+			row(r)
+		}
+	}
+	if len(t.Notes) > 0 {
+		b.WriteString("\n")
+		for _, n := range t.Notes {
+			b.WriteString("- " + n + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// usd formats a dollar amount for people: 3 decimals under $10 (the
+// precision the cost per 1M tokens is quoted at), else whole dollars with
+// thousands separators. "-" for an unknown (zero) value.
+func usd(v float64) string {
+	switch {
+	case v == 0:
+		return "-"
+	case v < 10:
+		return "$" + strconv.FormatFloat(v, 'f', 3, 64)
+	}
+	return "$" + thousands(v)
+}
+
+// thousands formats v rounded to an integer with comma separators.
+func thousands(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 0, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// num formats a plain number with up to 4 significant digits.
+func num(v float64) string {
+	if v >= 10000 {
+		return thousands(v)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+// pct formats a fraction as a percentage.
+func pct(v float64) string {
+	return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
+}
