@@ -1,0 +1,318 @@
+// Package dcgm is the gpu.Sampler that scrapes an NVIDIA dcgm-exporter
+// Prometheus endpoint, for GPU hosts other than the one running inferbench.
+// It also reads the mock engine's simulated GPUs, which are served in the
+// same format (see gpu/mock).
+//
+// dcgm-exporter refreshes its values every --collect-interval, 30 s by
+// default (dcgm-exporter pkg/cmd/app.go): scraping faster than that returns
+// the same values again. Run the exporter with -c 500 or less for benchmark
+// windows.
+package dcgm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/inferbench/inferbench/gpu"
+)
+
+// dcgm-exporter metric names (etc/default-counters.csv,
+// etc/dcp-metrics-included.csv) and their units.
+const (
+	metricGPUUtil       = "DCGM_FI_DEV_GPU_UTIL"                 // %
+	metricMemCopyUtil   = "DCGM_FI_DEV_MEM_COPY_UTIL"            // %
+	metricFBUsed        = "DCGM_FI_DEV_FB_USED"                  // MiB
+	metricFBFree        = "DCGM_FI_DEV_FB_FREE"                  // MiB
+	metricFBReserved    = "DCGM_FI_DEV_FB_RESERVED"              // MiB
+	metricFBTotal       = "DCGM_FI_DEV_FB_TOTAL"                 // MiB
+	metricPower         = "DCGM_FI_DEV_POWER_USAGE"              // W
+	metricEnergy        = "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION" // mJ, counter
+	metricTemp          = "DCGM_FI_DEV_GPU_TEMP"                 // °C
+	metricSMClock       = "DCGM_FI_DEV_SM_CLOCK"                 // MHz
+	metricClocksEvent   = "DCGM_FI_DEV_CLOCKS_EVENT_REASONS"     // NVML bitmask
+	metricThrottle      = "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"   // older name, same mask
+	metricEnforcedPower = "DCGM_FI_DEV_ENFORCED_POWER_LIMIT"     // W
+)
+
+// DefaultTimeout bounds one scrape when Scraper.Timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
+// maxPage caps how much of a /metrics page is read, in bytes.
+const maxPage = 32 << 20
+
+// A Scraper reads GPUs from a dcgm-exporter /metrics URL. Set URL; the
+// other fields have working zero values. A Scraper makes one request per
+// call and holds no other state, so it is safe for concurrent use.
+type Scraper struct {
+	// URL is the full metrics URL, e.g. http://gpu-host:9400/metrics.
+	URL string
+	// Client makes the requests; nil means http.DefaultClient.
+	Client *http.Client
+	// Timeout bounds each scrape; 0 means DefaultTimeout.
+	Timeout time.Duration
+}
+
+var _ gpu.Sampler = (*Scraper)(nil)
+
+// Devices scrapes the page once and returns its GPUs: index, UUID, model
+// name, host, driver version, memory total, enforced power limit where
+// exported, and MIG mode when GPU-instance labels show it is on.
+func (s *Scraper) Devices(ctx context.Context) ([]gpu.Device, error) {
+	page, err := s.scrape(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return page.Devices, nil
+}
+
+// Sample scrapes the page once and appends one Sample per GPU on it.
+func (s *Scraper) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, error) {
+	page, err := s.scrape(ctx)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, page.Samples...), nil
+}
+
+// Close does nothing: a Scraper holds no connection of its own.
+func (s *Scraper) Close() error { return nil }
+
+func (s *Scraper) scrape(ctx context.Context) (*Page, error) {
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dcgm scrape: %w", err)
+	}
+	req.Header.Set("Accept", "text/plain;version=0.0.4")
+	client := s.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("dcgm scrape: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		return nil, fmt.Errorf("dcgm scrape %s: HTTP %d", s.URL, resp.StatusCode)
+	}
+	page, err := Parse(io.LimitReader(resp.Body, maxPage))
+	if err != nil {
+		return nil, fmt.Errorf("dcgm scrape %s: %w", s.URL, err)
+	}
+	if len(page.Samples) == 0 {
+		return nil, fmt.Errorf("dcgm scrape %s: no DCGM_FI_DEV_* series with a gpu or UUID label", s.URL)
+	}
+	return page, nil
+}
+
+// A Page is what one dcgm-exporter page says about its GPUs, in the order
+// of their gpu label. Samples[i] describes Devices[i]; TNS is left zero.
+type Page struct {
+	Devices []gpu.Device
+	Samples []gpu.Sample
+}
+
+// Parse reads a dcgm-exporter page in the Prometheus text format. It
+// needs no HELP or TYPE lines and looks labels up by name, so label order
+// and extra labels (pod, namespace, pci_bus_id) do not matter.
+//
+// A GPU is keyed by its UUID label, else by gpu plus Hostname. When a GPU
+// has several series of one family — one per MIG GPU instance, each a copy
+// of the device-wide value — the first is taken, never the sum. A family
+// missing for a GPU (GPU_UTIL under MIG) leaves that field nil.
+func Parse(r io.Reader) (*Page, error) {
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(r)
+	if err != nil {
+		return nil, fmt.Errorf("parse dcgm-exporter page: %w", err)
+	}
+	type entry struct {
+		dev  gpu.Device
+		smp  gpu.Sample
+		vals map[string]float64 // family name -> first value
+	}
+	byKey := map[string]*entry{}
+	for name, fam := range fams {
+		for _, m := range fam.GetMetric() {
+			v, ok := value(m)
+			if !ok {
+				continue
+			}
+			labels := labelMap(m)
+			idx, err := strconv.Atoi(labels["gpu"])
+			uuid := labels["UUID"]
+			if err != nil && uuid == "" {
+				continue // not a per-GPU series
+			}
+			if err != nil {
+				idx = -1
+			}
+			host := labels["Hostname"]
+			if host == "" {
+				host = labels["hostname"]
+			}
+			key := uuid
+			if key == "" {
+				key = host + "/" + labels["gpu"]
+			}
+			e := byKey[key]
+			if e == nil {
+				e = &entry{vals: map[string]float64{}}
+				e.dev = gpu.Device{Index: idx, UUID: uuid, Host: host}
+				byKey[key] = e
+			}
+			if e.dev.Name == "" {
+				e.dev.Name = labels["modelName"]
+			}
+			if e.dev.DriverVersion == "" {
+				e.dev.DriverVersion = labels["DCGM_FI_DRIVER_VERSION"]
+			}
+			if labels["GPU_I_ID"] != "" {
+				e.dev.MIGEnabled = gpu.Ptr(true)
+			}
+			if _, seen := e.vals[name]; !seen {
+				e.vals[name] = v
+			}
+		}
+	}
+	page := &Page{}
+	entries := make([]*entry, 0, len(byKey))
+	for _, e := range byKey {
+		entries = append(entries, e)
+	}
+	slices.SortFunc(entries, func(a, b *entry) int {
+		if c := a.dev.Index - b.dev.Index; c != 0 {
+			return c
+		}
+		if a.dev.Host != b.dev.Host {
+			if a.dev.Host < b.dev.Host {
+				return -1
+			}
+			return 1
+		}
+		if a.dev.UUID < b.dev.UUID {
+			return -1
+		}
+		if a.dev.UUID > b.dev.UUID {
+			return 1
+		}
+		return 0
+	})
+	for _, e := range entries {
+		fill(&e.dev, &e.smp, e.vals)
+		page.Devices = append(page.Devices, e.dev)
+		page.Samples = append(page.Samples, e.smp)
+	}
+	return page, nil
+}
+
+// fill sets the device's and the sample's fields from the family values.
+func fill(dev *gpu.Device, smp *gpu.Sample, vals map[string]float64) {
+	const mib = 1 << 20
+	smp.Index, smp.UUID, smp.Name = dev.Index, dev.UUID, dev.Name
+	if v, ok := vals[metricGPUUtil]; ok {
+		smp.UtilizationPct = gpu.Ptr(v)
+	}
+	if v, ok := vals[metricMemCopyUtil]; ok {
+		smp.MemoryUtilizationPct = gpu.Ptr(v)
+	}
+	used, hasUsed := vals[metricFBUsed]
+	if hasUsed {
+		smp.MemoryUsedBytes = gpu.Ptr(uint64(used * mib))
+	}
+	if v, ok := vals[metricFBReserved]; ok {
+		smp.MemoryReservedBytes = gpu.Ptr(uint64(v * mib))
+	}
+	// Total: FB_TOTAL when exported, else used + free (+ reserved): the
+	// three partition the framebuffer.
+	if v, ok := vals[metricFBTotal]; ok {
+		smp.MemoryTotalBytes = gpu.Ptr(uint64(v * mib))
+	} else if free, ok := vals[metricFBFree]; ok && hasUsed {
+		total := used + free + vals[metricFBReserved]
+		smp.MemoryTotalBytes = gpu.Ptr(uint64(total * mib))
+	}
+	dev.MemoryTotalBytes = smp.MemoryTotalBytes
+	if v, ok := vals[metricPower]; ok {
+		smp.PowerW = gpu.Ptr(v)
+	}
+	if v, ok := vals[metricEnergy]; ok && v >= 0 {
+		smp.EnergyMJ = gpu.Ptr(uint64(v))
+	}
+	if v, ok := vals[metricTemp]; ok {
+		smp.TemperatureC = gpu.Ptr(v)
+	}
+	if v, ok := vals[metricSMClock]; ok {
+		smp.SMClockMHz = gpu.Ptr(v)
+	}
+	mask, ok := vals[metricClocksEvent]
+	if !ok {
+		mask, ok = vals[metricThrottle]
+	}
+	if ok && mask >= 0 {
+		smp.ClockEventReasons = gpu.ClockEventReasons(uint64(mask))
+	}
+	if v, ok := vals[metricEnforcedPower]; ok {
+		dev.PowerLimitW = gpu.Ptr(v)
+	}
+}
+
+// value returns the sample value of a gauge, counter or untyped series;
+// NaN and other kinds are not values.
+func value(m *dto.Metric) (float64, bool) {
+	var v float64
+	switch {
+	case m.Gauge != nil:
+		v = m.GetGauge().GetValue()
+	case m.Counter != nil:
+		v = m.GetCounter().GetValue()
+	case m.Untyped != nil:
+		v = m.GetUntyped().GetValue()
+	default:
+		return 0, false
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
+}
+
+func labelMap(m *dto.Metric) map[string]string {
+	out := make(map[string]string, len(m.GetLabel()))
+	for _, lp := range m.GetLabel() {
+		out[lp.GetName()] = lp.GetValue()
+	}
+	return out
+}
+
+// errNoURL is returned by New for an empty URL.
+var errNoURL = errors.New("dcgm: no metrics URL (use --gpu-url http://HOST:9400/metrics)")
+
+// New returns a Scraper for url, checking that url is absolute http(s).
+func New(url string, client *http.Client) (*Scraper, error) {
+	if url == "" {
+		return nil, errNoURL
+	}
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil || (req.URL.Scheme != "http" && req.URL.Scheme != "https") || req.URL.Host == "" {
+		return nil, fmt.Errorf("dcgm: metrics URL %q: want http(s)://host:port/path", url)
+	}
+	return &Scraper{URL: url, Client: client}, nil
+}

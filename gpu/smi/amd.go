@@ -1,0 +1,315 @@
+package smi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/inferbench/inferbench/gpu"
+)
+
+// AMDSMI samples AMD GPUs with amd-smi metric --json, or with rocm-smi
+// --json on hosts that only have the older tool. It is safe for concurrent
+// use.
+type AMDSMI struct {
+	run  Runner
+	rocm bool // use rocm-smi
+}
+
+var _ gpu.Sampler = (*AMDSMI)(nil)
+
+// NewAMDSMI returns the AMD sampler. With run nil it uses Exec with
+// amd-smi when it is on PATH, else rocm-smi, else it fails with an error
+// wrapping gpu.ErrUnavailable. With run set it uses amd-smi unless rocm is
+// true.
+func NewAMDSMI(run Runner, rocm bool) (*AMDSMI, error) {
+	if run == nil {
+		run = Exec
+		switch {
+		case lookPath("amd-smi") == nil:
+			rocm = false
+		case lookPath("rocm-smi") == nil:
+			rocm = true
+		default:
+			return nil, fmt.Errorf("smi: %w: neither amd-smi nor rocm-smi is on PATH", gpu.ErrUnavailable)
+		}
+	}
+	return &AMDSMI{run: run, rocm: rocm}, nil
+}
+
+// Close does nothing; each call runs its own process.
+func (a *AMDSMI) Close() error { return nil }
+
+// Devices takes one reading and returns its GPUs; amd-smi metric has no
+// names, so Name is empty there (rocm-smi gives the card series).
+func (a *AMDSMI) Devices(ctx context.Context) ([]gpu.Device, error) {
+	ss, err := a.Sample(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	devs := make([]gpu.Device, 0, len(ss))
+	for _, s := range ss {
+		devs = append(devs, gpu.Device{Index: s.Index, UUID: s.UUID, Name: s.Name, MemoryTotalBytes: s.MemoryTotalBytes})
+	}
+	return devs, nil
+}
+
+// Sample runs the tool once and appends one Sample per GPU.
+func (a *AMDSMI) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, error) {
+	if a.rocm {
+		out, err := a.run(ctx, "rocm-smi", "--showallinfo", "--json")
+		if err != nil {
+			return dst, err
+		}
+		ss, err := ParseROCmSMI(out)
+		if err != nil {
+			return dst, fmt.Errorf("rocm-smi: %w", err)
+		}
+		return append(dst, ss...), nil
+	}
+	out, err := a.run(ctx, "amd-smi", "metric", "--json")
+	if err != nil {
+		return dst, err
+	}
+	ss, err := ParseAMDSMIMetric(out)
+	if err != nil {
+		return dst, fmt.Errorf("amd-smi: %w", err)
+	}
+	return append(dst, ss...), nil
+}
+
+// ParseAMDSMIMetric reads `amd-smi metric --json` in either shape: the
+// bare list of ROCm 6.1 ([{"gpu": 0, …}]) or the newer object
+// {"gpu_data": [...]}. Anything printed before the JSON (Python warnings)
+// is skipped. Leaves are {"value": N, "unit": U}; "N/A" in place of a leaf
+// or a whole section means absent.
+//
+// Mapped: usage.gfx_activity (%), usage.umc_activity (%),
+// mem_usage.used_vram and total_vram (B/KB/MB/GB; amd-smi's MB is taken as
+// 2^20 bytes), power.socket_power or its average_/current_ variants (W),
+// temperature.hotspot else edge (°C), clock.gfx_0.clk (MHz),
+// energy.total_energy_consumption (J/mJ/uJ), and power.throttle_status
+// (THROTTLED → [throttled], UNTHROTTLED → []).
+func ParseAMDSMIMetric(out []byte) ([]gpu.Sample, error) {
+	i := bytes.IndexAny(out, "[{")
+	if i < 0 {
+		return nil, errors.New("no JSON in output")
+	}
+	dec := json.NewDecoder(bytes.NewReader(out[i:]))
+	dec.UseNumber()
+	var top any
+	if err := dec.Decode(&top); err != nil {
+		return nil, fmt.Errorf("decode JSON: %w", err)
+	}
+	var list []any
+	switch v := top.(type) {
+	case []any:
+		list = v
+	case map[string]any:
+		l, ok := v["gpu_data"].([]any)
+		if !ok {
+			return nil, errors.New(`JSON object without a "gpu_data" list`)
+		}
+		list = l
+	}
+	var out2 []gpu.Sample
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		idx, ok := leaf(m["gpu"])
+		if !ok {
+			continue
+		}
+		s := gpu.Sample{Index: int(idx.v)}
+		if l, ok := leaf(path(m, "usage", "gfx_activity")); ok {
+			s.UtilizationPct = gpu.Ptr(l.v)
+		}
+		if l, ok := leaf(path(m, "usage", "umc_activity")); ok {
+			s.MemoryUtilizationPct = gpu.Ptr(l.v)
+		}
+		if b, ok := bytesOf(path(m, "mem_usage", "used_vram")); ok {
+			s.MemoryUsedBytes = gpu.Ptr(b)
+		}
+		if b, ok := bytesOf(path(m, "mem_usage", "total_vram")); ok {
+			s.MemoryTotalBytes = gpu.Ptr(b)
+		}
+		for _, k := range []string{"socket_power", "average_socket_power", "current_socket_power"} {
+			if l, ok := leaf(path(m, "power", k)); ok {
+				s.PowerW = gpu.Ptr(l.v)
+				break
+			}
+		}
+		for _, k := range []string{"hotspot", "edge"} {
+			if l, ok := leaf(path(m, "temperature", k)); ok {
+				s.TemperatureC = gpu.Ptr(l.v)
+				break
+			}
+		}
+		if l, ok := leaf(path(m, "clock", "gfx_0", "clk")); ok {
+			s.SMClockMHz = gpu.Ptr(l.v)
+		}
+		if l, ok := leaf(path(m, "energy", "total_energy_consumption")); ok {
+			if mj, ok := millijoules(l); ok {
+				s.EnergyMJ = gpu.Ptr(mj)
+			}
+		}
+		switch path(m, "power", "throttle_status") {
+		case "UNTHROTTLED":
+			s.ClockEventReasons = []string{}
+		case "THROTTLED":
+			s.ClockEventReasons = []string{gpu.ReasonThrottled}
+		}
+		out2 = append(out2, s)
+	}
+	if len(out2) == 0 {
+		return nil, errors.New(`no GPU entries (no "gpu" index)`)
+	}
+	return out2, nil
+}
+
+// measure is a {"value", "unit"} leaf.
+type measure struct {
+	v    float64
+	unit string
+}
+
+// leaf reads a {"value": N, "unit": U} object or a bare number; "N/A"
+// and anything else report false.
+func leaf(x any) (measure, bool) {
+	switch v := x.(type) {
+	case json.Number:
+		f, err := v.Float64()
+		return measure{v: f}, err == nil
+	case map[string]any:
+		m, ok := leaf(v["value"])
+		if u, isStr := v["unit"].(string); isStr {
+			m.unit = u
+		}
+		return m, ok
+	case string:
+		f, ok := number(v)
+		return measure{v: f}, ok
+	}
+	return measure{}, false
+}
+
+// path walks nested objects; a missing key or a non-object gives nil.
+func path(m map[string]any, keys ...string) any {
+	var cur any = m
+	for _, k := range keys {
+		obj, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = obj[k]
+	}
+	return cur
+}
+
+// bytesOf converts a memory leaf to bytes by its unit.
+func bytesOf(x any) (uint64, bool) {
+	l, ok := leaf(x)
+	if !ok || l.v < 0 {
+		return 0, false
+	}
+	mult := map[string]float64{"": 1 << 20, "B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30,
+		"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[l.unit]
+	if mult == 0 {
+		return 0, false
+	}
+	return uint64(l.v * mult), true
+}
+
+// millijoules converts an energy leaf to mJ by its unit (J when none).
+func millijoules(l measure) (uint64, bool) {
+	mult := map[string]float64{"": 1000, "J": 1000, "mJ": 1, "uJ": 1e-3, "μJ": 1e-3}[l.unit]
+	if mult == 0 || l.v < 0 {
+		return 0, false
+	}
+	return uint64(l.v * mult), true
+}
+
+// ParseROCmSMI reads `rocm-smi --json`: one "cardN" object per GPU (other
+// keys, such as "system", are skipped), all values strings, units in the
+// key names. Mapped: "GPU use (%)", "Memory Activity" (%), "VRAM Total
+// Used Memory (B)", "VRAM Total Memory (B)", "Average Graphics Package
+// Power (W)" or "Current Socket Graphics Package Power (W)",
+// "Temperature (Sensor junction) (C)" else edge, "sclk clock speed:"
+// ("(300Mhz)"), "Card series" (name), "Unique ID".
+func ParseROCmSMI(out []byte) ([]gpu.Sample, error) {
+	i := bytes.IndexByte(out, '{')
+	if i < 0 {
+		return nil, errors.New("no JSON object in output")
+	}
+	var cards map[string]map[string]any
+	dec := json.NewDecoder(bytes.NewReader(out[i:]))
+	var raw map[string]json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("decode JSON: %w", err)
+	}
+	cards = map[string]map[string]any{}
+	for k, v := range raw {
+		if !strings.HasPrefix(k, "card") {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal(v, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+		cards[k] = m
+	}
+	var ss []gpu.Sample
+	for k, c := range cards {
+		idx, err := strconv.Atoi(strings.TrimPrefix(k, "card"))
+		if err != nil {
+			continue
+		}
+		str := func(key string) string { s, _ := c[key].(string); return s }
+		num := func(keys ...string) (float64, bool) {
+			for _, key := range keys {
+				if v, ok := number(str(key)); ok {
+					return v, true
+				}
+			}
+			return 0, false
+		}
+		s := gpu.Sample{Index: idx, Name: str("Card series"), UUID: str("Unique ID")}
+		if isNull(s.UUID) {
+			s.UUID = ""
+		}
+		if v, ok := num("GPU use (%)"); ok {
+			s.UtilizationPct = gpu.Ptr(v)
+		}
+		if v, ok := num("Memory Activity"); ok {
+			s.MemoryUtilizationPct = gpu.Ptr(v)
+		}
+		if v, ok := num("VRAM Total Used Memory (B)"); ok {
+			s.MemoryUsedBytes = gpu.Ptr(uint64(v))
+		}
+		if v, ok := num("VRAM Total Memory (B)"); ok {
+			s.MemoryTotalBytes = gpu.Ptr(uint64(v))
+		}
+		if v, ok := num("Average Graphics Package Power (W)", "Current Socket Graphics Package Power (W)"); ok {
+			s.PowerW = gpu.Ptr(v)
+		}
+		if v, ok := num("Temperature (Sensor junction) (C)", "Temperature (Sensor edge) (C)"); ok {
+			s.TemperatureC = gpu.Ptr(v)
+		}
+		if v, ok := num("sclk clock speed:"); ok {
+			s.SMClockMHz = gpu.Ptr(v)
+		}
+		ss = append(ss, s)
+	}
+	if len(ss) == 0 {
+		return nil, errors.New("no cardN objects")
+	}
+	slices.SortFunc(ss, func(a, b gpu.Sample) int { return a.Index - b.Index })
+	return ss, nil
+}

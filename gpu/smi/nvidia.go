@@ -1,0 +1,282 @@
+package smi
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/inferbench/inferbench/gpu"
+)
+
+// SampleFields returns the query fields of one tick, by nvidia-smi
+// --help-query-gpu names, in the order this package asks for them with
+// --format=csv,noheader,nounits.
+func SampleFields() []string {
+	return []string{"index", "uuid", "name", "utilization.gpu", "utilization.memory",
+		"memory.used", "memory.total", "power.draw", "temperature.gpu", "clocks.sm", fieldReasons}
+}
+
+// DeviceFields returns the query fields of the inventory, in order.
+func DeviceFields() []string {
+	return []string{"index", "uuid", "name", "memory.total", "driver_version",
+		"enforced.power.limit", "mig.mode.current"}
+}
+
+// fieldLegacyReasons is the pre-R535 name of clocks_event_reasons.active.
+const (
+	fieldReasons       = "clocks_event_reasons.active"
+	fieldLegacyReasons = "clocks_throttle_reasons.active"
+)
+
+// NvidiaSMI samples NVIDIA GPUs by running nvidia-smi --query-gpu. It is
+// not safe for concurrent use.
+type NvidiaSMI struct {
+	run    Runner
+	legacy bool // the driver only knows clocks_throttle_reasons.active
+}
+
+var _ gpu.Sampler = (*NvidiaSMI)(nil)
+
+// NewNvidiaSMI returns the nvidia-smi sampler. With run nil it uses Exec,
+// and fails with an error wrapping gpu.ErrUnavailable when nvidia-smi is
+// not on PATH.
+func NewNvidiaSMI(run Runner) (*NvidiaSMI, error) {
+	if run == nil {
+		if err := lookPath("nvidia-smi"); err != nil {
+			return nil, fmt.Errorf("smi: %w: %w", gpu.ErrUnavailable, err)
+		}
+		run = Exec
+	}
+	return &NvidiaSMI{run: run}, nil
+}
+
+// Close does nothing; each call runs its own process.
+func (n *NvidiaSMI) Close() error { return nil }
+
+// Devices runs one inventory query and, for the CUDA version, plain
+// nvidia-smi (its banner is the only place that prints it); a failure of
+// the latter leaves CUDAVersion empty.
+func (n *NvidiaSMI) Devices(ctx context.Context) ([]gpu.Device, error) {
+	out, err := n.query(ctx, DeviceFields())
+	if err != nil {
+		return nil, err
+	}
+	rows, err := ParseCSV(bytes.NewReader(out), DeviceFields())
+	if err != nil {
+		return nil, fmt.Errorf("nvidia-smi: %w", err)
+	}
+	cuda := ""
+	if banner, err := n.run(ctx, "nvidia-smi"); err == nil {
+		cuda = ParseCUDAVersion(banner)
+	}
+	devs := make([]gpu.Device, 0, len(rows))
+	for _, row := range rows {
+		d := DeviceFromRow(row)
+		d.CUDAVersion = cuda
+		devs = append(devs, d)
+	}
+	return devs, nil
+}
+
+// Sample runs one query and appends a Sample per GPU row.
+func (n *NvidiaSMI) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, error) {
+	fields := SampleFields()
+	if n.legacy {
+		fields = legacyFields()
+	}
+	out, err := n.query(ctx, fields)
+	if err != nil && !n.legacy && ctx.Err() == nil {
+		// Drivers before R535 reject the clocks_event_reasons name and fail
+		// the whole query; retry once with the old name and keep it.
+		if out2, err2 := n.query(ctx, legacyFields()); err2 == nil {
+			n.legacy, out, err, fields = true, out2, nil, legacyFields()
+		}
+	}
+	if err != nil {
+		return dst, err
+	}
+	rows, err := ParseCSV(bytes.NewReader(out), fields)
+	if err != nil {
+		return dst, fmt.Errorf("nvidia-smi: %w", err)
+	}
+	var errs []error
+	for _, row := range rows {
+		s, err := SampleFromRow(row)
+		if err != nil {
+			s.Error = err.Error()
+			errs = append(errs, fmt.Errorf("gpu %d: %w", s.Index, err))
+		}
+		dst = append(dst, s)
+	}
+	if len(errs) > 0 {
+		return dst, fmt.Errorf("nvidia-smi: %w", errors.Join(errs...))
+	}
+	return dst, nil
+}
+
+func legacyFields() []string {
+	f := SampleFields()
+	for i := range f {
+		if f[i] == fieldReasons {
+			f[i] = fieldLegacyReasons
+		}
+	}
+	return f
+}
+
+func (n *NvidiaSMI) query(ctx context.Context, fields []string) ([]byte, error) {
+	return n.run(ctx, "nvidia-smi", "--query-gpu="+strings.Join(fields, ","), "--format=csv,noheader,nounits")
+}
+
+// ParseCSV reads nvidia-smi --query-gpu output into one map per GPU row,
+// keyed by field name. With fields nil the first line is the header
+// (--format=csv), whose " [unit]" suffixes are dropped from the names;
+// otherwise the rows have no header (noheader) and fields names the columns.
+// Values are kept as printed, units included; "no value" spellings are
+// left out of the map, so a missing key means absent.
+func ParseCSV(r io.Reader, fields []string) ([]map[string]string, error) {
+	cr := csv.NewReader(r)
+	cr.TrimLeadingSpace = true
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	var rows []map[string]string
+	for line := 1; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return rows, fmt.Errorf("csv: %w", err)
+		}
+		if fields == nil {
+			fields = make([]string, len(rec))
+			for i, h := range rec {
+				name, _, _ := strings.Cut(strings.TrimSpace(h), " [")
+				fields[i] = name
+			}
+			continue
+		}
+		if len(rec) != len(fields) {
+			return rows, fmt.Errorf("csv line %d: %d values for %d fields", line, len(rec), len(fields))
+		}
+		row := make(map[string]string, len(rec))
+		for i, v := range rec {
+			v = strings.TrimSpace(v)
+			if !isNull(v) {
+				row[fields[i]] = v
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// SampleFromRow converts one parsed row into a Sample. Memory is in MiB
+// (nvidia-smi's unit, with or without "MiB"), power in W, clocks in MHz.
+// The clock-event reasons are nvidia-smi's hex mask. A value that does not
+// parse is left absent and named in the error.
+func SampleFromRow(row map[string]string) (gpu.Sample, error) {
+	const mib = 1 << 20
+	var s gpu.Sample
+	var errs []error
+	num := func(field string) (float64, bool) {
+		v, present := row[field]
+		if !present {
+			return 0, false
+		}
+		f, ok := number(v)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: cannot parse %q", field, v))
+		}
+		return f, ok
+	}
+	if v, ok := num("index"); ok {
+		s.Index = int(v)
+	}
+	s.UUID, s.Name = row["uuid"], row["name"]
+	if v, ok := num("utilization.gpu"); ok {
+		s.UtilizationPct = gpu.Ptr(v)
+	}
+	if v, ok := num("utilization.memory"); ok {
+		s.MemoryUtilizationPct = gpu.Ptr(v)
+	}
+	if v, ok := num("memory.used"); ok {
+		s.MemoryUsedBytes = gpu.Ptr(uint64(v * mib))
+	}
+	if v, ok := num("memory.total"); ok {
+		s.MemoryTotalBytes = gpu.Ptr(uint64(v * mib))
+	}
+	if v, ok := num("memory.reserved"); ok {
+		s.MemoryReservedBytes = gpu.Ptr(uint64(v * mib))
+	}
+	if v, ok := num("power.draw"); ok {
+		s.PowerW = gpu.Ptr(v)
+	}
+	if v, ok := num("temperature.gpu"); ok {
+		s.TemperatureC = gpu.Ptr(v)
+	}
+	for _, f := range []string{"clocks.sm", "clocks.current.sm"} {
+		if v, ok := num(f); ok {
+			s.SMClockMHz = gpu.Ptr(v)
+			break
+		}
+	}
+	for _, f := range []string{fieldReasons, fieldLegacyReasons} {
+		if v, present := row[f]; present {
+			mask, err := strconv.ParseUint(v, 0, 64)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: cannot parse %q", f, v))
+				break
+			}
+			s.ClockEventReasons = gpu.ClockEventReasons(mask)
+			break
+		}
+	}
+	return s, errors.Join(errs...)
+}
+
+// DeviceFromRow converts one parsed inventory row into a Device.
+func DeviceFromRow(row map[string]string) gpu.Device {
+	const mib = 1 << 20
+	var d gpu.Device
+	if v, ok := number(row["index"]); ok {
+		d.Index = int(v)
+	}
+	d.UUID, d.Name, d.DriverVersion = row["uuid"], row["name"], row["driver_version"]
+	if v, ok := number(row["memory.total"]); ok {
+		d.MemoryTotalBytes = gpu.Ptr(uint64(v * mib))
+	}
+	for _, f := range []string{"enforced.power.limit", "power.limit"} {
+		if v, ok := number(row[f]); ok {
+			d.PowerLimitW = gpu.Ptr(v)
+			break
+		}
+	}
+	switch row["mig.mode.current"] {
+	case "Enabled":
+		d.MIGEnabled = gpu.Ptr(true)
+	case "Disabled":
+		d.MIGEnabled = gpu.Ptr(false)
+	}
+	return d
+}
+
+// cudaVersionRE matches the banner of plain nvidia-smi:
+// "| NVIDIA-SMI 590.48.01   Driver Version: 590.48.01   CUDA Version: 13.1 |".
+var cudaVersionRE = regexp.MustCompile(`CUDA Version:\s*([0-9][0-9.]*)`)
+
+// ParseCUDAVersion returns the CUDA version printed in nvidia-smi's
+// banner, or "" when there is none.
+func ParseCUDAVersion(banner []byte) string {
+	m := cudaVersionRE.FindSubmatch(banner)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
+}

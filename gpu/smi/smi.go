@@ -1,0 +1,86 @@
+// Package smi holds the gpu.Samplers that run a vendor command-line tool
+// and parse its output: nvidia-smi for NVIDIA hosts without the NVML
+// bindings (a CGO_ENABLED=0 build), and amd-smi / rocm-smi for AMD hosts
+// (MI300X included). The parsers are pure functions over the tools'
+// recorded outputs; the process runs behind [Runner], the one seam.
+package smi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+// A Runner runs the named program with args and returns its standard
+// output. Tests replace it; [Exec] is the real one.
+type Runner func(ctx context.Context, name string, args ...string) ([]byte, error)
+
+// Exec runs the program and returns its standard output. A non-zero exit
+// is an error that carries the first 512 bytes of standard error.
+func Exec(ctx context.Context, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = strings.TrimSpace(string(out))
+		}
+		if len(msg) > 512 {
+			msg = msg[:512]
+		}
+		if msg != "" {
+			return out, fmt.Errorf("%s: %w: %s", name, err, msg)
+		}
+		return out, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+// errNotFound says a tool is not on PATH; it wraps gpu.ErrUnavailable at
+// the call sites.
+var errNotFound = errors.New("not found on PATH")
+
+// lookPath reports whether name is on PATH.
+func lookPath(name string) error {
+	if _, err := exec.LookPath(name); err != nil {
+		return fmt.Errorf("%s %w", name, errNotFound)
+	}
+	return nil
+}
+
+// number parses a numeric value that may carry a unit after a space
+// ("19818 MiB", "631.95 W", "0 %") or in parentheses ("(300Mhz)"). It
+// reports false for the tools' spellings of "no value".
+func number(v string) (float64, bool) {
+	v = strings.TrimSpace(v)
+	if isNull(v) {
+		return 0, false
+	}
+	v = strings.Trim(v, "()")
+	if i := strings.IndexByte(v, ' '); i >= 0 {
+		v = v[:i]
+	}
+	// A unit glued on, as rocm-smi prints "300Mhz".
+	end := len(v)
+	for end > 0 && (v[end-1] < '0' || v[end-1] > '9') && v[end-1] != '.' {
+		end--
+	}
+	f, err := strconv.ParseFloat(v[:end], 64)
+	if err != nil {
+		return 0, false
+	}
+	return f, true
+}
+
+// isNull reports whether v is one of the tools' "no value" spellings:
+// nvidia-smi's [N/A], [Not Supported], [Requested functionality has been
+// deprecated] (any bracketed text), bare N/A, or an empty field.
+func isNull(v string) bool {
+	return v == "" || v == "N/A" || (strings.HasPrefix(v, "[") && strings.HasSuffix(v, "]"))
+}
