@@ -1,0 +1,338 @@
+// Package servermetrics scrapes a serving engine's Prometheus /metrics
+// page — vLLM (V1 names, V0 fallback), TGI, llama.cpp llama-server, and
+// inferbench's mock, which speaks vLLM's names — into one Sample per tick
+// for server.jsonl: requests running and waiting, KV-cache use, and the
+// cumulative prompt and generation token counters. It knows nothing of
+// GPUs (package gpu) or of the load (package loadgen).
+package servermetrics
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// Engine names, as Sample.Engine reports them.
+const (
+	EngineVLLM     = "vllm"
+	EngineTGI      = "tgi"
+	EngineLlamaCPP = "llamacpp"
+)
+
+// A Sample is one scrape of the engine's metrics: one line of
+// server.jsonl. Pointer fields are nil (absent) when the engine does not
+// export them. A Sample with Error set and no Engine is a failed scrape.
+type Sample struct {
+	// TNS is the time of the scrape in nanoseconds from the run's start.
+	TNS int64 `json:"t_ns"`
+	// Engine says whose metric names the page used.
+	Engine string `json:"engine,omitempty"`
+	// RequestsRunning is the number of requests being processed (vLLM
+	// num_requests_running, TGI batch_current_size, llama.cpp
+	// requests_processing), summed over data-parallel engines.
+	RequestsRunning *float64 `json:"requests_running,omitempty"`
+	// RequestsWaiting is the number of requests queued (vLLM
+	// num_requests_waiting, TGI queue_size, llama.cpp requests_deferred).
+	RequestsWaiting *float64 `json:"requests_waiting,omitempty"`
+	// KVCacheUsage is the fraction of the KV cache in use, 0–1 (vLLM's
+	// kv_cache_usage_perc is a ratio despite its name), averaged over
+	// data-parallel engines. TGI and current llama.cpp do not export it.
+	KVCacheUsage *float64 `json:"kv_cache_usage,omitempty"`
+	// PromptTokensTotal and GenerationTokensTotal are the engine's
+	// cumulative token counters since it started; only differences mean
+	// anything. TGI counts finished requests only (its histogram sums).
+	PromptTokensTotal     *float64 `json:"prompt_tokens_total,omitempty"`
+	GenerationTokensTotal *float64 `json:"generation_tokens_total,omitempty"`
+	// Error says why the scrape failed.
+	Error string `json:"error,omitempty"`
+}
+
+// Parse reads one /metrics page in the Prometheus text format and maps
+// the engine's names. Metric names may contain colons (vllm:…); the
+// _created gauges and histogram buckets are ignored. A page that a
+// llama.cpp build of Nov 2025 JSON-escaped into one quoted string
+// (ggml-org/llama.cpp#17384) is unquoted first. A page with none of the
+// known families is an error.
+func Parse(r io.Reader) (Sample, error) {
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(1); err == nil && b[0] == '"' {
+		all, err := io.ReadAll(br)
+		if err != nil {
+			return Sample{}, fmt.Errorf("read metrics: %w", err)
+		}
+		var text string
+		if err := json.Unmarshal(bytes.TrimSpace(all), &text); err != nil {
+			return Sample{}, fmt.Errorf("quoted metrics page: %w", err)
+		}
+		br = bufio.NewReader(strings.NewReader(text))
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(br)
+	if err != nil {
+		return Sample{}, fmt.Errorf("parse metrics: %w", err)
+	}
+	var s Sample
+	switch {
+	case fams["vllm:num_requests_running"] != nil || fams["vllm:kv_cache_usage_perc"] != nil || fams["vllm:gpu_cache_usage_perc"] != nil:
+		s.Engine = EngineVLLM
+		s.RequestsRunning = sum(fams["vllm:num_requests_running"])
+		s.RequestsWaiting = sum(fams["vllm:num_requests_waiting"])
+		s.KVCacheUsage = mean(fams["vllm:kv_cache_usage_perc"])
+		if s.KVCacheUsage == nil {
+			s.KVCacheUsage = mean(fams["vllm:gpu_cache_usage_perc"]) // V0 name
+		}
+		s.PromptTokensTotal = sum(fams["vllm:prompt_tokens_total"])
+		s.GenerationTokensTotal = sum(fams["vllm:generation_tokens_total"])
+	case fams["tgi_queue_size"] != nil || fams["tgi_batch_current_size"] != nil:
+		s.Engine = EngineTGI
+		s.RequestsRunning = sum(fams["tgi_batch_current_size"])
+		s.RequestsWaiting = sum(fams["tgi_queue_size"])
+		s.PromptTokensTotal = sum(fams["tgi_request_input_length"])
+		s.GenerationTokensTotal = sum(fams["tgi_request_generated_tokens"])
+	case fams["llamacpp:requests_processing"] != nil || fams["llamacpp:prompt_tokens_total"] != nil:
+		s.Engine = EngineLlamaCPP
+		s.RequestsRunning = sum(fams["llamacpp:requests_processing"])
+		s.RequestsWaiting = sum(fams["llamacpp:requests_deferred"])
+		s.KVCacheUsage = mean(fams["llamacpp:kv_cache_usage_ratio"]) // removed in newer builds
+		s.PromptTokensTotal = sum(fams["llamacpp:prompt_tokens_total"])
+		s.GenerationTokensTotal = sum(fams["llamacpp:tokens_predicted_total"])
+	default:
+		return Sample{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
+	}
+	return s, nil
+}
+
+// values returns each series' value: gauge, counter and untyped values,
+// and the sum of a histogram or summary (TGI's token counts are histograms).
+func values(f *dto.MetricFamily) []float64 {
+	var out []float64
+	for _, m := range f.GetMetric() {
+		var v float64
+		switch {
+		case m.Gauge != nil:
+			v = m.GetGauge().GetValue()
+		case m.Counter != nil:
+			v = m.GetCounter().GetValue()
+		case m.Untyped != nil:
+			v = m.GetUntyped().GetValue()
+		case m.Histogram != nil:
+			v = m.GetHistogram().GetSampleSum()
+		case m.Summary != nil:
+			v = m.GetSummary().GetSampleSum()
+		default:
+			continue
+		}
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func sum(f *dto.MetricFamily) *float64 {
+	vs := values(f)
+	if len(vs) == 0 {
+		return nil
+	}
+	var t float64
+	for _, v := range vs {
+		t += v
+	}
+	return &t
+}
+
+func mean(f *dto.MetricFamily) *float64 {
+	vs := values(f)
+	if len(vs) == 0 {
+		return nil
+	}
+	t := *sum(f) / float64(len(vs))
+	return &t
+}
+
+// DefaultTimeout bounds one scrape when Scraper.Timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
+// A Scraper reads one engine's /metrics URL. Set URL; the other fields
+// have working zero values. It is safe for concurrent use.
+type Scraper struct {
+	// URL is the metrics URL, e.g. http://127.0.0.1:8000/metrics.
+	URL string
+	// Client makes the requests; nil means http.DefaultClient.
+	Client *http.Client
+	// Timeout bounds each scrape; 0 means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// MetricsURL returns the conventional /metrics URL of an engine whose
+// API is at baseURL (with or without a trailing / or /v1).
+func MetricsURL(baseURL string) string {
+	base := strings.TrimSuffix(strings.TrimRight(baseURL, "/"), "/v1")
+	return base + "/metrics"
+}
+
+// Scrape fetches and parses the page once; TNS is left zero.
+func (s *Scraper) Scrape(ctx context.Context) (Sample, error) {
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
+	if err != nil {
+		return Sample{}, fmt.Errorf("server metrics: %w", err)
+	}
+	req.Header.Set("Accept", "text/plain;version=0.0.4")
+	client := s.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return Sample{}, fmt.Errorf("server metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		return Sample{}, fmt.Errorf("server metrics %s: HTTP %d", s.URL, resp.StatusCode)
+	}
+	smp, err := Parse(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return Sample{}, fmt.Errorf("server metrics %s: %w", s.URL, err)
+	}
+	return smp, nil
+}
+
+// DefaultInterval is the scrape period of Watch when WatchConfig.Interval
+// is zero; it matches gpu.DefaultInterval so the two files share ticks.
+const DefaultInterval = 250 * time.Millisecond
+
+// WatchConfig configures Watch; the zero value scrapes every
+// DefaultInterval until ctx is done.
+type WatchConfig struct {
+	// Interval is the scrape period; 0 means DefaultInterval.
+	Interval time.Duration
+	// Count stops Watch after this many ticks; 0 means no limit.
+	Count int
+	// OnError, if set, is called with the time (ns from start) and error
+	// of every failed scrape.
+	OnError func(tNS int64, err error)
+}
+
+// Watch calls scrape at once and then every cfg.Interval, stamps each
+// Sample with its offset from start, taken when scrape returned, and hands
+// it to emit. A failed scrape is emitted as a Sample with only TNS and
+// Error, and the loop goes on; missed ticks are skipped, not queued. Watch
+// returns ctx.Err() when ctx is done, nil after cfg.Count ticks, or the
+// first error from emit.
+func Watch(ctx context.Context, scrape func(context.Context) (Sample, error), start time.Time, cfg WatchConfig, emit func(Sample) error) error {
+	interval := cfg.Interval
+	if interval == 0 {
+		interval = DefaultInterval
+	}
+	if interval < 0 || cfg.Count < 0 {
+		return fmt.Errorf("server metrics watch: interval %v, count %d: must not be negative", interval, cfg.Count)
+	}
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for n := 1; ; n++ {
+		smp, err := scrape(ctx)
+		tNS := time.Since(start).Nanoseconds()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			if cfg.OnError != nil {
+				cfg.OnError(tNS, err)
+			}
+			smp = Sample{Error: err.Error()}
+		}
+		smp.TNS = tNS
+		if err := emit(smp); err != nil {
+			return err
+		}
+		if cfg.Count > 0 && n >= cfg.Count {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ticker.C:
+		}
+	}
+}
+
+// Record runs Watch and writes every Sample to w as JSON Lines
+// (server.jsonl), flushing each line. It returns nil when ctx is done or
+// cfg.Count ticks have run, and an error only when writing fails:
+//
+//	sc := &servermetrics.Scraper{URL: servermetrics.MetricsURL(targetURL)}
+//	g.Go(func() error { return servermetrics.Record(telemetryCtx, sc.Scrape, start, servermetrics.WatchConfig{}, f) })
+func Record(ctx context.Context, scrape func(context.Context) (Sample, error), start time.Time, cfg WatchConfig, w io.Writer) error {
+	jw := NewJSONLWriter(w)
+	err := Watch(ctx, scrape, start, cfg, jw.Write)
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil
+	}
+	return err
+}
+
+// A JSONLWriter writes Samples as JSON Lines. It is safe for concurrent use.
+type JSONLWriter struct {
+	mu sync.Mutex // guards bw
+	bw *bufio.Writer
+}
+
+// NewJSONLWriter returns a JSONLWriter writing to w; the caller closes w.
+func NewJSONLWriter(w io.Writer) *JSONLWriter { return &JSONLWriter{bw: bufio.NewWriter(w)} }
+
+// Write writes s as one line and flushes.
+func (jw *JSONLWriter) Write(s Sample) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("server.jsonl: encode: %w", err)
+	}
+	jw.mu.Lock()
+	defer jw.mu.Unlock()
+	jw.bw.Write(append(b, '\n'))
+	if err := jw.bw.Flush(); err != nil {
+		return fmt.Errorf("server.jsonl: write: %w", err)
+	}
+	return nil
+}
+
+// ReadJSONL reads every Sample of a server.jsonl stream; blank lines are
+// skipped and a bad line is an error naming its number.
+func ReadJSONL(r io.Reader) ([]Sample, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 4<<20)
+	var out []Sample
+	for line := 1; sc.Scan(); line++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var s Sample
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			return out, fmt.Errorf("server.jsonl line %d: %w", line, err)
+		}
+		out = append(out, s)
+	}
+	if err := sc.Err(); err != nil {
+		return out, fmt.Errorf("server.jsonl: read: %w", err)
+	}
+	return out, nil
+}
