@@ -78,8 +78,8 @@ func KVBytesPerToken(m *Model, bytesPerElement float64) float64 {
 //	kv_cache  = n × budget − weights;  kv_tokens = kv_cache / kv_bytes_per_token
 //
 // Example: Llama-3-70B in BF16 is 141.1 GB (131.4 GiB); an H100's budget is
-// 81,080 MiB × 0.9 = 71.3 GiB, so it needs 2 GPUs and leaves 11.2 GiB of KV
-// cache, about 37,600 tokens.
+// 81,080 MiB × 0.9 = 71.3 GiB, so it needs 2 GPUs and leaves 11.1 GiB of KV
+// cache, 36,417 tokens of context.
 func FitModel(g *GPU, m *Model, p Precision, memUtil float64) (Fit, error) {
 	bpp, err := p.BytesPerParam()
 	if err != nil {

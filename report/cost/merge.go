@@ -157,6 +157,10 @@ func locate(files []*parsedFile, path []string) string {
 			continue
 		}
 		tk := node.GetToken()
+		// A mapping's own token is its first ':'; point at its first key.
+		if m, ok := node.(*ast.MappingNode); ok && len(m.Values) > 0 && m.Values[0].Key != nil {
+			tk = m.Values[0].Key.GetToken()
+		}
 		if tk == nil {
 			continue
 		}

@@ -1,0 +1,271 @@
+package cost
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func mustLoad(t *testing.T, prices string) *Catalog {
+	t.Helper()
+	path := ""
+	if prices != "" {
+		path = filepath.Join(t.TempDir(), "prices.yaml")
+		if err := os.WriteFile(path, []byte(prices), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	return c
+}
+
+// loadErr loads a user file and returns its path and the error.
+func loadErr(t *testing.T, prices string) (string, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "prices.yaml")
+	if err := os.WriteFile(path, []byte(prices), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	return path, err
+}
+
+func TestEmbeddedCatalogIsComplete(t *testing.T) {
+	c := mustLoad(t, "")
+	// The guide's five GPUs plus A100 40GB, H200 and L40S (issue #7).
+	for _, id := range []string{"h100-sxm", "a100-80gb", "a10g", "rtx-4090", "mi300x", "a100-40gb", "h200", "l40s"} {
+		g, err := c.GPU(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.MemoryMiB <= 0 || g.BandwidthGBPerS <= 0 || g.TDPW <= 0 || g.Guide == "" || g.Cloud == "" {
+			t.Errorf("gpu %s lacks specs or guide: %+v", id, g)
+		}
+	}
+	// Every number has a source and a date (Load validates this; check it
+	// here too so the test fails if validation is weakened).
+	check := func(what, source, date string) {
+		if strings.TrimSpace(source) == "" || !datePattern.MatchString(date) {
+			t.Errorf("%s: source %q date %q", what, source, date)
+		}
+	}
+	for _, g := range c.GPUs {
+		check("gpu "+g.ID, g.Source, g.Date)
+		for _, o := range g.Offers {
+			check("offer "+g.ID+"/"+o.ID, o.Source, o.Date)
+			if o.Kind != Owned && !(o.USDPerGPUHour > 0) {
+				t.Errorf("offer %s/%s has no price after loading", g.ID, o.ID)
+			}
+		}
+	}
+	for _, a := range c.APIs {
+		check("api "+a.ID, a.Source, a.Date)
+	}
+	for _, p := range c.Providers {
+		check("provider "+p.ID, p.Source, p.Date)
+	}
+	for _, m := range c.Models {
+		check("model "+m.ID, m.Source, m.Date)
+	}
+	// Spot checks against shared/notes/nvml-and-cost.md B.1 and B.2.
+	h100, _ := c.GPU("h100-sxm")
+	if o, _ := h100.Offer("on-demand"); o.ID != "aws-p5-od" || o.USDPerGPUHour != 6.88 {
+		t.Errorf("h100 default on-demand = %s %v; want aws-p5-od 6.88 (55.04 / 8)", o.ID, o.USDPerGPUHour)
+	}
+	a100, _ := c.GPU("a100-80gb")
+	if o, _ := a100.Offer("reserved-1y"); !near(o.USDPerGPUHour, 3.4309*0.64, 1e-12) {
+		t.Errorf("a100-80gb reserved-1y = %v; want 3.4309 × 0.64", o.USDPerGPUHour)
+	}
+	if a, _ := c.API("openai/gpt-4o"); a.USDPer1MInput != 2.5 || a.USDPer1MOutput != 10 {
+		t.Errorf("gpt-4o = %v / %v; want 2.50 / 10.00", a.USDPer1MInput, a.USDPer1MOutput)
+	}
+}
+
+func TestUserFileOverridesFields(t *testing.T) {
+	c := mustLoad(t, `
+gpus:
+  - id: a100-80gb
+    offers:
+      - id: aws-p4de-od
+        usd_per_gpu_hour: 3.00
+        source: my AWS quote
+        date: 2026-12-01
+      - id: my-colo
+        kind: owned
+        provider: colo
+        capex_usd_per_gpu: 12000
+        amortization_months: 48
+        usd_per_kwh: 0.2
+        pue: 1.3
+        source: our invoice
+        date: "2026-10"
+  - id: b200
+    name: B200
+    memory_gb: 192
+    memory_mib: 180000
+    bandwidth_gb_per_s: 8000
+    tdp_w: 1000
+    source: vendor sheet
+    date: "2026"
+apis:
+  - id: openai/gpt-4o
+    usd_per_1m_output: 8
+`)
+	a100, err := c.GPU("a100-80gb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	od, _ := a100.Offer("aws-p4de-od")
+	if od.USDPerGPUHour != 3 || od.Source != "my AWS quote" || od.Provider != "aws" || od.Instance != "p4de.24xlarge" {
+		t.Errorf("overridden offer = %+v; want price and source replaced, provider and instance kept", od)
+	}
+	// The derived 1-yr offer follows the overridden base price.
+	if ry, _ := a100.Offer("aws-p4de-1y"); !near(ry.USDPerGPUHour, 3*0.64, 1e-12) {
+		t.Errorf("reserved-1y = %v; want 3.00 × 0.64", ry.USDPerGPUHour)
+	}
+	if a100.Name != "A100 80GB SXM4" || a100.BandwidthGBPerS != 2039 {
+		t.Errorf("fields the user file did not set changed: %+v", a100)
+	}
+	if last := a100.Offers[len(a100.Offers)-1]; last.ID != "my-colo" || last.Kind != Owned {
+		t.Errorf("new offer not appended: %+v", last)
+	}
+	if _, err := c.GPU("b200"); err != nil {
+		t.Errorf("new GPU not added: %v", err)
+	}
+	if len(c.GPUs) != 9 {
+		t.Errorf("len(GPUs) = %d; want 8 shipped + 1", len(c.GPUs))
+	}
+	a, _ := c.API("openai/gpt-4o")
+	if a.USDPer1MOutput != 8 || a.USDPer1MInput != 2.5 {
+		t.Errorf("api override = %v / %v; want 2.5 / 8", a.USDPer1MInput, a.USDPer1MOutput)
+	}
+}
+
+// TestBadValuesReportFileLineCol: each bad user file fails with
+// "file:line:col: message" pointing at the bad value.
+func TestBadValuesReportFileLineCol(t *testing.T) {
+	tests := []struct {
+		name, prices string
+		at           string // line:col
+		msg          string
+	}{
+		{
+			name: "negative price",
+			prices: `gpus:
+  - id: h100-sxm
+    offers:
+      - id: aws-p5-od
+        usd_per_gpu_hour: -6.88
+`,
+			at: "5:27", msg: "usd_per_gpu_hour must not be negative",
+		},
+		{
+			name: "string where a number goes",
+			prices: `gpus:
+  - id: h100-sxm
+    tdp_w: lots
+`,
+			at: "3:12", msg: "cannot unmarshal string",
+		},
+		{
+			name: "unknown key",
+			prices: `gpus:
+  - id: h100-sxm
+    tdp_watts: 700
+`,
+			at: "3:5", msg: "unknown field",
+		},
+		{
+			name: "bad date",
+			prices: `apis:
+  - id: openai/gpt-4o
+    date: last week
+`,
+			at: "3:11", msg: `date "last week" must be YYYY`,
+		},
+		{
+			name: "new entry without a source",
+			prices: `models:
+  - id: tiny
+    params_b: 1
+    layers: 2
+    kv_heads: 1
+    head_dim: 64
+    date: "2026"
+`,
+			at: "2:5", msg: "source is required",
+		},
+		{
+			name: "pue under 1",
+			prices: `gpus:
+  - id: rtx-4090
+    offers:
+      - id: owned
+        pue: 0.8
+`,
+			at: "5:14", msg: "pue must be at least 1",
+		},
+		{
+			name: "api with an unknown provider",
+			prices: `apis:
+  - id: acme/model
+    provider: acme
+    model: m
+    usd_per_1m_output: 1
+    source: s
+    date: "2026"
+`,
+			at: "3:15", msg: `provider "acme" is not in providers`,
+		},
+		{
+			name:   "syntax error",
+			prices: "gpus:\n  - id: [h100\n",
+			at:     "2:", msg: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path, err := loadErr(t, tt.prices)
+			if err == nil {
+				t.Fatal("Load succeeded; want an error")
+			}
+			want := path + ":" + tt.at
+			if !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("Load error = %q; want prefix %q containing %q", err, want, tt.msg)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	if _, err := Load(filepath.Join(t.TempDir(), "nope.yaml")); err == nil || !strings.Contains(err.Error(), "prices file") {
+		t.Errorf("Load(missing) = %v; want a prices file error", err)
+	}
+}
+
+func TestOfferSelection(t *testing.T) {
+	c := mustLoad(t, "")
+	g, _ := c.GPU("h100-sxm")
+	tests := []struct{ arg, want string }{
+		{"on-demand", "aws-p5-od"}, // first of its kind
+		{"runpod-community", "runpod-community"},
+		{"owned", "owned-8x"},
+		{"reserved-3y", "aws-p5-3y"},
+	}
+	for _, tt := range tests {
+		o, err := g.Offer(tt.arg)
+		if err != nil || o.ID != tt.want {
+			t.Errorf("Offer(%q) = %v, %v; want %s", tt.arg, o, err, tt.want)
+		}
+	}
+	if _, err := g.Offer("spot"); err == nil {
+		t.Error("Offer(spot) succeeded; the h100 has no spot offer")
+	}
+	if c.GPUBySMIName("NVIDIA H100 80GB HBM3").ID != "h100-sxm" || c.GPUBySMIName("NVIDIA H100 PCIe") != nil {
+		t.Error("GPUBySMIName must match the exact product only")
+	}
+}

@@ -1,0 +1,88 @@
+package cost
+
+import (
+	"testing"
+)
+
+func TestEvaluateRented(t *testing.T) {
+	// silybench-data row: Qwen3-8B FP8 on one H100 at $2.69/h, 4129.03 out tok/s,
+	// 37,161 total tok/s, 32.258 req/s.
+	c, err := Evaluate(Throughput{OutputTokensPerS: 4129.03, TotalTokensPerS: 37161, RequestsPerS: 32.258}, 1, Price{USDPerGPUHour: 2.69}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		{"usd_per_hour", c.USDPerHour, 2.69},
+		{"usd_per_month", c.USDPerMonth, 2.69 * 730},
+		{"usd_per_1m_output_tokens", c.USDPer1MOutputTokens, 0.180967981},
+		{"usd_per_1m_total_tokens", c.USDPer1MTotalTokens, 0.0201076},
+		{"usd_per_1k_requests", c.USDPer1KRequests, 2.69 / (32.258 * 3600) * 1000},
+		{"energy", c.EnergyUSDPerHour, 0},
+	}
+	for _, ck := range checks {
+		if !near(ck.got, ck.want, 1e-7) {
+			t.Errorf("%s = %.10g; want %.10g", ck.name, ck.got, ck.want)
+		}
+	}
+	if len(c.DutyCycle) != 4 || c.DutyCycle[0].Utilization != 0.1 || !near(c.DutyCycle[0].USDPer1MOutputTokens, 1.80967981, 1e-7) ||
+		c.DutyCycle[3].USDPer1MOutputTokens != c.USDPer1MOutputTokens {
+		t.Errorf("duty cycle = %+v; want 10%% at 10× the full-load cost, 100%% equal to it", c.DutyCycle)
+	}
+}
+
+func TestEvaluateOwned(t *testing.T) {
+	cat := mustLoad(t, "")
+	g, _ := cat.GPU("h100-sxm")
+	o, _ := g.Offer("owned")
+	p := PriceOf(g, o)
+	// 38,750 / (36 × 730) per GPU-hour, 700 W TDP fallback.
+	if !near(p.USDPerGPUHour, 38750.0/26280, 1e-12) || p.WattsPerGPU != 700 {
+		t.Fatalf("PriceOf(owned) = %+v; want 1.4745/h and 700 W", p)
+	}
+	tp := Throughput{OutputTokensPerS: 8000}
+
+	// Measured: 2 GPUs drew 4,560,000 J over 3,600 s = 1,266.67 W.
+	// energy/h = 1.26667 kW × 1.58 × 0.1282 = 0.256573; capital = 2 × 1.474505 = 2.949011.
+	m, err := Evaluate(tp, 2, p, &Energy{Joules: 4_560_000, WindowS: 3600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEnergy := 4_560_000.0 / 3600 / 1000 * 1.58 * 0.1282
+	if m.EnergyBasis != "measured" || !near(m.AverageW, 1266.6667, 1e-3) || !near(m.EnergyUSDPerHour, wantEnergy, 1e-12) ||
+		!near(m.USDPerHour, 2*38750.0/26280+wantEnergy, 1e-12) {
+		t.Errorf("measured = basis %s, %v W, energy %v/h, total %v/h; want measured, 1266.67 W, %v, %v",
+			m.EnergyBasis, m.AverageW, m.EnergyUSDPerHour, m.USDPerHour, wantEnergy, 2*38750.0/26280+wantEnergy)
+	}
+	if want := m.USDPerHour / (8000 * 3600) * 1e6; !near(m.USDPer1MOutputTokens, want, 1e-12) {
+		t.Errorf("usd_per_1m_output_tokens = %v; want %v", m.USDPer1MOutputTokens, want)
+	}
+
+	// Without a measurement: 2 × 700 W at TDP.
+	d, err := Evaluate(tp, 2, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.EnergyBasis != "tdp" || d.AverageW != 1400 || !near(d.EnergyUSDPerHour, 1.4*1.58*0.1282, 1e-12) {
+		t.Errorf("tdp = basis %s, %v W, %v/h; want tdp, 1400 W, %v", d.EnergyBasis, d.AverageW, d.EnergyUSDPerHour, 1.4*1.58*0.1282)
+	}
+}
+
+func TestEvaluateRejectsBadInput(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		tp   Throughput
+		gpus int
+		p    Price
+	}{
+		{"no throughput", Throughput{}, 1, Price{USDPerGPUHour: 1}},
+		{"no gpus", Throughput{OutputTokensPerS: 1}, 0, Price{USDPerGPUHour: 1}},
+		{"negative price", Throughput{OutputTokensPerS: 1}, 1, Price{USDPerGPUHour: -1}},
+	} {
+		if _, err := Evaluate(tt.tp, tt.gpus, tt.p, nil); err == nil {
+			t.Errorf("%s: Evaluate succeeded; want an error", tt.name)
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package cost
+
+import (
+	"testing"
+)
+
+func TestCrossoverSeedExample(t *testing.T) {
+	// The seed: 10M tokens/day = 300M/month; at $15 per 1M that is $4,500/month;
+	// one A100 80GB at $1,800–2,200/month handles it (here $2,000).
+	x, err := ComputeCrossover(CrossoverInput{TokensPerDay: 10e6, APIUSDPer1M: 15, GPUMonthUSD: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.MonthlyTokens != 300e6 || x.APIMonthlyUSD != 4500 || x.SelfHostedMonthlyUSD != 2000 || x.GPUsNeeded != 1 || x.Cheaper != "self-hosted" {
+		t.Errorf("crossover = %+v; want 300M tokens, $4,500 API, $2,000 self-hosted, 1 GPU, self-hosted cheaper", x)
+	}
+	// Break-even: 2,000 / 15e-6 = 133.33M tokens/month = 4.444M/day.
+	if x.CrossoverTokensPerDay == nil || !near(*x.CrossoverTokensPerDay, 2000/15e-6/30, 1e-3) {
+		t.Errorf("crossover_tokens_per_day = %v; want %v", x.CrossoverTokensPerDay, 2000/15e-6/30)
+	}
+	if x.BreakEvenUtilization != nil || x.CapacityTokensPerS != nil {
+		t.Error("break-even utilization and capacity must be null without a measured capacity")
+	}
+}
+
+func TestCrossoverWithCapacity(t *testing.T) {
+	// A 2-GPU replica serves 1,000 tok/s = 86.4M a day = 2.592e9 a month.
+	// 200M tokens/day needs ceil(200/86.4) = 3 replicas = 6 GPUs at $1,500 + $4,000 ops = $13,000;
+	// the API at $4/1M: 6e9 tokens/month → $24,000.
+	x, err := ComputeCrossover(CrossoverInput{TokensPerDay: 200e6, APIUSDPer1M: 4, GPUMonthUSD: 1500, OpsMonthUSD: 4000, CapacityTokensPerS: 1000, GPUsPerReplica: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Replicas != 3 || x.GPUsNeeded != 6 || x.SelfHostedMonthlyUSD != 13000 || x.APIMonthlyUSD != 24000 || x.Cheaper != "self-hosted" {
+		t.Errorf("crossover = %+v; want 3 replicas, 6 GPUs, $13,000 vs $24,000", x)
+	}
+	if x.Utilization == nil || !near(*x.Utilization, 6e9/(3*2.592e9), 1e-12) {
+		t.Errorf("utilization = %v; want %v", x.Utilization, 6e9/(3*2.592e9))
+	}
+	// Replica R = $3,000, p·C = 4e-6 × 2.592e9 = $10,368, margin 7,368; O = 4,000 → k* = 1;
+	// first = 7,000 / 4e-6 = 1.75e9 tokens/month = 58.33M/day at 1.75e9/2.592e9 = 67.5 % busy.
+	if x.CrossoverTokensPerDay == nil || !near(*x.CrossoverTokensPerDay, 1.75e9/30, 1e-3) ||
+		x.BreakEvenUtilization == nil || !near(*x.BreakEvenUtilization, 1.75e9/2.592e9, 1e-12) {
+		t.Errorf("crossover %v at utilization %v; want %v at %v", x.CrossoverTokensPerDay, x.BreakEvenUtilization, 1.75e9/30, 1.75e9/2.592e9)
+	}
+}
+
+func TestCrossoverNever(t *testing.T) {
+	// 10 tok/s = 25.92M tokens a month, worth $25.92 at $1/1M, against a $2,000 GPU.
+	x, err := ComputeCrossover(CrossoverInput{TokensPerDay: 1e6, APIUSDPer1M: 1, GPUMonthUSD: 2000, CapacityTokensPerS: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.CrossoverTokensPerDay != nil || x.AlwaysCheaperAboveTokensPerDay != nil || x.Cheaper != "api" {
+		t.Errorf("crossover = %+v; want none and the API cheaper", x)
+	}
+}
+
+func TestCrossoverRejectsBadInput(t *testing.T) {
+	for _, in := range []CrossoverInput{
+		{TokensPerDay: 1, APIUSDPer1M: 0, GPUMonthUSD: 1},
+		{TokensPerDay: 1, APIUSDPer1M: 1, GPUMonthUSD: 0},
+		{TokensPerDay: -1, APIUSDPer1M: 1, GPUMonthUSD: 1},
+		{TokensPerDay: 1, APIUSDPer1M: 1, GPUMonthUSD: 1, OpsMonthUSD: -1},
+	} {
+		if _, err := ComputeCrossover(in); err == nil {
+			t.Errorf("ComputeCrossover(%+v) succeeded; want an error", in)
+		}
+	}
+}

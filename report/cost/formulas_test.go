@@ -1,0 +1,128 @@
+package cost
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func near(got, want, tol float64) bool { return math.Abs(got-want) <= tol }
+
+// TestFormulas checks every formula against its worked example, computed by hand.
+func TestFormulas(t *testing.T) {
+	tests := []struct {
+		name      string
+		got, want float64
+		tol       float64
+	}{
+		// silybench-data's Qwen3-8B FP8 row on one H100: 2.69 / (4129.03 × 3600) × 1e6.
+		{"usd per 1M output, silybench row", USDPer1MTokens(2.69, 4129.03), 0.180967981, 1e-9},
+		{"usd per 1M output rounds to 0.181", math.Round(USDPer1MTokens(2.69, 4129.03)*1000) / 1000, 0.181, 0},
+		// 32.258 req/s × 1152 tokens = 37,161 tok/s → 2.69 / (37161 × 3600) × 1e6 = 0.020108
+		{"usd per 1M total", USDPer1MTokens(2.69, 37161), 0.0201076, 1e-7},
+		{"unknown throughput is 0", USDPer1MTokens(2.69, 0), 0, 0},
+		// two GPUs cost twice as much per token at the same throughput
+		{"n GPUs", USDPer1MTokens(2*2.69, 4129.03), 0.361935962, 1e-9},
+		{"usd per request", USDPerRequest(2.69, 32.258), 2.69 / 116128.8, 1e-15},
+		{"duty cycle 25%", AtDutyCycle(0.181, 0.25), 0.724, 1e-12},
+		{"duty cycle 10%", AtDutyCycle(0.181, 0.10), 1.81, 1e-12},
+		// 38,750 / (36 × 730) = 38,750 / 26,280
+		{"owned per gpu-hour", OwnedUSDPerGPUHour(38750, 36), 1.474505327, 1e-9},
+		// 0.7 kW × 1.58 × 0.1282
+		{"energy per hour", EnergyUSDPerHour(700, 1.58, 0.1282), 0.14178920, 1e-9},
+		{"average watts", AverageWatts(2280000, 3600), 633.333333, 1e-6},
+		{"monthly tokens, seed", MonthlyTokens(10_000_000), 300_000_000, 0},
+		{"api monthly, seed", APIMonthlyUSD(300_000_000, 15), 4500, 0},
+		{"blended gpt-4o", BlendedUSDPer1M(2.5, 10), 4.375, 0},
+		{"self-hosted monthly", SelfHostedMonthlyUSD(3, 2000, 5000), 11000, 0},
+	}
+	for _, tt := range tests {
+		if !near(tt.got, tt.want, tt.tol) {
+			t.Errorf("%s = %.12g; want %.12g", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func TestReplicasNeeded(t *testing.T) {
+	tests := []struct {
+		perDay, capacity float64
+		want             int
+	}{
+		{10e6, 37161, 1},            // 37,161 tok/s = 3.21e9 a day
+		{5e9, 37161, 2},             // 5e9 / 3.2107e9 = 1.56 → 2
+		{37161 * 86400, 37161, 1},   // exactly one day of capacity
+		{37161*86400 + 1, 37161, 2}, // one token more
+		{10e6, 0, 1},                // capacity not measured: the seed's one box
+		{0, 37161, 1},               // no volume still needs a box to compare
+	}
+	for _, tt := range tests {
+		if got := ReplicasNeeded(tt.perDay, tt.capacity); got != tt.want {
+			t.Errorf("ReplicasNeeded(%g, %g) = %d; want %d", tt.perDay, tt.capacity, got, tt.want)
+		}
+	}
+}
+
+func TestBreakEvenExamples(t *testing.T) {
+	p := 15e-6 // $15 per 1M tokens
+	tests := []struct {
+		name                string
+		r, c, o             float64
+		first, always, util float64
+		ok                  bool
+	}{
+		// doc example: unlimited capacity → (R+O)/p
+		{"unlimited", 2000, 0, 0, 2000 / p, 2000 / p, 0, true},
+		{"unlimited with ops", 2000, 0, 1000, 3000 / p, 3000 / p, 0, true},
+		// C = 1e9/month: p·C = 15,000 > 2,000; k* = 1; first = 133.33M, utilization 13.33 %
+		{"capacity", 2000, 1e9, 0, 2000 / p, 2000 / p, 2000 / p / 1e9, true},
+		// C = 1e8/month: p·C = 1,500 < 2,000: a full GPU earns less than it costs
+		{"never", 2000, 1e8, 0, 0, 0, 0, false},
+		// C = 2e8: p·C = 3,000, margin 1,000, O = 2,500 → k* = 3, first = (6,000+2,500)/p = 566.67M
+		// (inside (400M, 600M]); k₁ = ceil(5,500/1,000) = 6 → always = min(5·2e8, (10,000+2,500)/p = 833.3M) = 833.3M
+		{"steps", 2000, 2e8, 2500, 8500 / p, 12500 / p, (8500 / p) / 6e8, true},
+	}
+	for _, tt := range tests {
+		first, always, util, ok := BreakEven(p, tt.r, tt.c, tt.o)
+		if ok != tt.ok || !near(first, tt.first, 1e-3) || !near(always, tt.always, 1e-3) || !near(util, tt.util, 1e-12) {
+			t.Errorf("%s: BreakEven(%g, %g, %g, %g) = %g, %g, %g, %v; want %g, %g, %g, %v",
+				tt.name, p, tt.r, tt.c, tt.o, first, always, util, ok, tt.first, tt.always, tt.util, tt.ok)
+		}
+	}
+}
+
+// TestBreakEvenAgainstScan checks the closed form against a scan over
+// volumes of the step function it solves.
+func TestBreakEvenAgainstScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for i := 0; i < 300; i++ {
+		p := (0.5 + rng.Float64()*20) * 1e-6
+		r := 500 + rng.Float64()*5000
+		c := (0.1 + rng.Float64()*3) * 1e9
+		o := rng.Float64() * 20000
+		if rng.IntN(4) == 0 {
+			o = 0
+		}
+		selfCost := func(v float64) float64 { return math.Max(1, math.Ceil(v/c))*r + o }
+		first, always, _, ok := BreakEven(p, r, c, o)
+		if !ok {
+			if p*c > r {
+				t.Fatalf("BreakEven(%g, %g, %g, %g) says never, but a full replica pays", p, r, c, o)
+			}
+			continue
+		}
+		// Scan a fine grid: nothing below first is self-hosted-cheaper, nothing above always is dearer.
+		step := c / 997
+		for v := step; v < always+20*c; v += step {
+			cheaper := selfCost(v) <= p*v*(1+1e-12)
+			if v < first*(1-1e-9) && cheaper {
+				t.Fatalf("BreakEven(%g, %g, %g, %g): first = %g but self-hosting pays at %g", p, r, c, o, first, v)
+			}
+			if v > always*(1+1e-9) && !cheaper {
+				t.Fatalf("BreakEven(%g, %g, %g, %g): always = %g but the API is cheaper at %g", p, r, c, o, always, v)
+			}
+		}
+		if !(selfCost(first) <= p*first*(1+1e-9)) {
+			t.Fatalf("BreakEven(%g, %g, %g, %g): at first = %g self-hosting costs %g > API %g", p, r, c, o, first, selfCost(first), p*first)
+		}
+	}
+}
