@@ -1,0 +1,370 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/inferbench/inferbench/gpu"
+)
+
+// Energy sources, as GPULevel.EnergySource reports them.
+const (
+	// EnergyCounter: every GPU's energy counter bracketed the window, and
+	// the energy is the counter difference, interpolated to the window's
+	// edges.
+	EnergyCounter = "counter"
+	// EnergyPowerIntegral: no usable counter (absent, not bracketing the
+	// window, or reset), so energy is ∫ power dt over the window.
+	EnergyPowerIntegral = "power_integral"
+	// EnergyMixed: some GPUs by counter, others by integral.
+	EnergyMixed = "mixed"
+)
+
+// ThrottledMinShare is the share of a level's window in which a throttle
+// reason must be active for GPULevel.Throttled to be set: 1%, so that one
+// 250 ms power-cap tick in a minute-long level is reported in the shares
+// but does not flag the level.
+const ThrottledMinShare = 0.01
+
+// MeanPeak is the mean and the peak (maximum) of a measured quantity.
+type MeanPeak struct {
+	Mean float64 `json:"mean"`
+	Peak float64 `json:"peak"`
+}
+
+// GPULevel is the GPU telemetry of one load level over its measured window
+// [StartNS, EndNS]. Fields are nil when no GPU reported the quantity.
+//
+// Definitions, with readings = non-gap samples, and ticks = readings that
+// share a TNS (gpu.Watch stamps one tick's readings alike):
+//   - UtilizationPct: over every reading of every GPU inside the window
+//     (a per-GPU figure): arithmetic mean and maximum.
+//   - MemoryUsedBytes, PowerW: per tick, summed over the GPUs (a whole-box
+//     figure); mean and maximum over the ticks inside the window at which
+//     every GPU reported the quantity.
+//   - EnergyJ: summed over GPUs. Per GPU, the energy counter difference
+//     E(EndNS) − E(StartNS), each end linearly interpolated between the
+//     readings around it, when counter readings exist at or before StartNS
+//     and at or after EndNS and never decrease; otherwise the integral of
+//     power, linear between readings and held flat before the first and
+//     after the last (trapezoidal rule). EnergySource says which.
+//   - ThrottledShare: the fraction of the window during which any GPU had
+//     a throttle reason (gpu.IsThrottle) active, each tick's state held
+//     until the next tick; ThrottleReasons gives that fraction per reason.
+type GPULevel struct {
+	StartNS int64 `json:"start_ns"`
+	EndNS   int64 `json:"end_ns"`
+	// GPUs is the number of distinct GPUs with a reading in the window.
+	GPUs int `json:"gpus"`
+	// Samples counts the readings inside the window; Gaps the failed ticks.
+	Samples int `json:"samples"`
+	Gaps    int `json:"gaps"`
+	// UtilizationPct is per GPU, in percent.
+	UtilizationPct *MeanPeak `json:"utilization_pct,omitempty"`
+	// MemoryUsedBytes is summed over the GPUs; MemoryTotalBytes is the
+	// GPUs' summed capacity.
+	MemoryUsedBytes  *MeanPeak `json:"memory_used_bytes,omitempty"`
+	MemoryTotalBytes *uint64   `json:"memory_total_bytes,omitempty"`
+	// PowerW is the board power summed over the GPUs, in watts.
+	PowerW *MeanPeak `json:"power_w,omitempty"`
+	// EnergyJ is the GPUs' energy over the window in joules, nil unless
+	// every GPU had a counter or power readings.
+	EnergyJ      *float64 `json:"energy_j,omitempty"`
+	EnergySource string   `json:"energy_source,omitempty"`
+	// OutputTokensPerJ is the level's output tokens divided by EnergyJ.
+	OutputTokensPerJ *float64 `json:"output_tokens_per_j,omitempty"`
+	// ThrottledShare is the fraction (0–1) of the window with a throttle
+	// reason active; nil when no GPU reported clock-event reasons.
+	ThrottledShare  *float64           `json:"throttled_share,omitempty"`
+	ThrottleReasons map[string]float64 `json:"throttle_reasons,omitempty"`
+	// Throttled is set when ThrottledShare ≥ ThrottledMinShare.
+	Throttled bool `json:"throttled"`
+}
+
+// deviceKey identifies a GPU across samples.
+type deviceKey struct {
+	index int
+	uuid  string
+}
+
+// SummarizeGPU computes the GPU telemetry of the window [startNS, endNS]
+// from a run's samples (as read from gpu.jsonl, in any order; samples
+// outside the window are used to interpolate at its edges) and the level's
+// output tokens. It is a pure function; see GPULevel for the definitions.
+func SummarizeGPU(samples []gpu.Sample, startNS, endNS int64, outputTokens int64) GPULevel {
+	lv := GPULevel{StartNS: startNS, EndNS: endNS}
+	if endNS <= startNS {
+		return lv
+	}
+	byDev := map[deviceKey][]gpu.Sample{}
+	for _, s := range samples {
+		if s.IsGap() {
+			if s.TNS >= startNS && s.TNS <= endNS {
+				lv.Gaps++
+			}
+			continue
+		}
+		k := deviceKey{s.Index, s.UUID}
+		byDev[k] = append(byDev[k], s)
+	}
+	keys := make([]deviceKey, 0, len(byDev))
+	for k, ss := range byDev {
+		slices.SortStableFunc(ss, func(a, b gpu.Sample) int { return cmp.Compare(a.TNS, b.TNS) })
+		for _, s := range ss {
+			if s.TNS >= startNS && s.TNS <= endNS {
+				keys = append(keys, k)
+				break
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b deviceKey) int {
+		return cmp.Or(cmp.Compare(a.index, b.index), cmp.Compare(a.uuid, b.uuid))
+	})
+	lv.GPUs = len(keys)
+	if lv.GPUs == 0 {
+		return lv
+	}
+
+	// Per-GPU utilization, and per-tick sums of memory and power.
+	var util []float64
+	type tickSum struct {
+		mem, power   float64
+		nMem, nPower int
+	}
+	ticks := map[int64]*tickSum{}
+	var memTotal uint64
+	memTotalKnown := true
+	for _, k := range keys {
+		var total *uint64
+		for _, s := range byDev[k] {
+			if s.MemoryTotalBytes != nil {
+				total = s.MemoryTotalBytes
+			}
+			if s.TNS < startNS || s.TNS > endNS {
+				continue
+			}
+			lv.Samples++
+			if s.UtilizationPct != nil {
+				util = append(util, *s.UtilizationPct)
+			}
+			t := ticks[s.TNS]
+			if t == nil {
+				t = &tickSum{}
+				ticks[s.TNS] = t
+			}
+			if s.MemoryUsedBytes != nil {
+				t.mem += float64(*s.MemoryUsedBytes)
+				t.nMem++
+			}
+			if s.PowerW != nil {
+				t.power += *s.PowerW
+				t.nPower++
+			}
+		}
+		if total == nil {
+			memTotalKnown = false
+		} else {
+			memTotal += *total
+		}
+	}
+	lv.UtilizationPct = meanPeak(util)
+	var mem, power []float64
+	for _, t := range ticks {
+		if t.nMem == lv.GPUs {
+			mem = append(mem, t.mem)
+		}
+		if t.nPower == lv.GPUs {
+			power = append(power, t.power)
+		}
+	}
+	lv.MemoryUsedBytes = meanPeak(mem)
+	lv.PowerW = meanPeak(power)
+	if memTotalKnown {
+		lv.MemoryTotalBytes = &memTotal
+	}
+
+	// Energy, per GPU then summed.
+	var energyJ float64
+	byCounter, byIntegral := 0, 0
+	for _, k := range keys {
+		if j, ok := counterEnergyJ(byDev[k], startNS, endNS); ok {
+			energyJ += j
+			byCounter++
+		} else if j, ok := powerIntegralJ(byDev[k], startNS, endNS); ok {
+			energyJ += j
+			byIntegral++
+		}
+	}
+	if byCounter+byIntegral == lv.GPUs {
+		lv.EnergyJ = &energyJ
+		switch {
+		case byIntegral == 0:
+			lv.EnergySource = EnergyCounter
+		case byCounter == 0:
+			lv.EnergySource = EnergyPowerIntegral
+		default:
+			lv.EnergySource = EnergyMixed
+		}
+		if energyJ > 0 {
+			tpj := float64(outputTokens) / energyJ
+			lv.OutputTokensPerJ = &tpj
+		}
+	}
+
+	throttleShares(&lv, byDev, keys, startNS, endNS)
+	return lv
+}
+
+func meanPeak(vs []float64) *MeanPeak {
+	if len(vs) == 0 {
+		return nil
+	}
+	mp := MeanPeak{Peak: vs[0]}
+	var sum float64
+	for _, v := range vs {
+		sum += v
+		mp.Peak = max(mp.Peak, v)
+	}
+	mp.Mean = sum / float64(len(vs))
+	return &mp
+}
+
+// point is one (time, value) reading of a series.
+type point struct {
+	t int64
+	v float64
+}
+
+// interp returns the series' value at t: linear between the readings
+// around t, the first or last value outside their range. pts is sorted and
+// not empty.
+func interp(pts []point, t int64) float64 {
+	i, _ := slices.BinarySearchFunc(pts, t, func(p point, t int64) int { return cmp.Compare(p.t, t) })
+	switch {
+	case i == 0:
+		return pts[0].v
+	case i == len(pts):
+		return pts[len(pts)-1].v
+	}
+	a, b := pts[i-1], pts[i]
+	if b.t == a.t {
+		return b.v
+	}
+	return a.v + (b.v-a.v)*float64(t-a.t)/float64(b.t-a.t)
+}
+
+// counterEnergyJ is E(end) − E(start) of the device's energy counter in
+// joules, when its readings bracket the window and never decrease.
+func counterEnergyJ(ss []gpu.Sample, start, end int64) (float64, bool) {
+	var pts []point
+	for _, s := range ss {
+		if s.EnergyMJ == nil {
+			continue
+		}
+		v := float64(*s.EnergyMJ)
+		if len(pts) > 0 && v < pts[len(pts)-1].v {
+			return 0, false // counter reset (driver reload) or wrap
+		}
+		pts = append(pts, point{s.TNS, v})
+	}
+	if len(pts) < 2 || pts[0].t > start || pts[len(pts)-1].t < end {
+		return 0, false
+	}
+	return (interp(pts, end) - interp(pts, start)) / 1000, true
+}
+
+// powerIntegralJ is ∫ P dt over [start, end] in joules, P linear between
+// readings and flat outside them.
+func powerIntegralJ(ss []gpu.Sample, start, end int64) (float64, bool) {
+	var pts []point
+	for _, s := range ss {
+		if s.PowerW != nil {
+			pts = append(pts, point{s.TNS, *s.PowerW})
+		}
+	}
+	if len(pts) == 0 {
+		return 0, false
+	}
+	// Knots: start, every reading strictly inside, end.
+	knots := []point{{start, interp(pts, start)}}
+	for _, p := range pts {
+		if p.t > start && p.t < end {
+			knots = append(knots, p)
+		}
+	}
+	knots = append(knots, point{end, interp(pts, end)})
+	var ws float64 // watt-nanoseconds
+	for i := 1; i < len(knots); i++ {
+		a, b := knots[i-1], knots[i]
+		ws += (a.v + b.v) / 2 * float64(b.t-a.t)
+	}
+	return ws / 1e9, true
+}
+
+// throttleShares sets the throttle fields from the ticks that carried
+// clock-event reasons, each tick's state held until the next.
+func throttleShares(lv *GPULevel, byDev map[deviceKey][]gpu.Sample, keys []deviceKey, start, end int64) {
+	type state struct {
+		t       int64
+		reasons map[string]bool // throttle reasons active on any GPU
+	}
+	byTick := map[int64]map[string]bool{}
+	for _, k := range keys {
+		for _, s := range byDev[k] {
+			if s.ClockEventReasons == nil {
+				continue
+			}
+			m := byTick[s.TNS]
+			if m == nil {
+				m = map[string]bool{}
+				byTick[s.TNS] = m
+			}
+			for _, r := range s.ClockEventReasons {
+				if gpu.IsThrottle(r) {
+					m[r] = true
+				}
+			}
+		}
+	}
+	if len(byTick) == 0 {
+		return
+	}
+	states := make([]state, 0, len(byTick))
+	for t, m := range byTick {
+		states = append(states, state{t, m})
+	}
+	slices.SortFunc(states, func(a, b state) int { return cmp.Compare(a.t, b.t) })
+	window := float64(end - start)
+	var throttled float64
+	perReason := map[string]float64{}
+	for i, st := range states {
+		// State i holds over [t_i, t_{i+1}); the first from −∞, the last to +∞.
+		from, to := st.t, end
+		if i == 0 {
+			from = start
+		}
+		if i+1 < len(states) {
+			to = states[i+1].t
+		}
+		from, to = max(from, start), min(to, end)
+		if to <= from {
+			continue
+		}
+		d := float64(to - from)
+		if len(st.reasons) > 0 {
+			throttled += d
+		}
+		for r := range st.reasons {
+			perReason[r] += d
+		}
+	}
+	share := throttled / window
+	lv.ThrottledShare = &share
+	if len(perReason) > 0 {
+		lv.ThrottleReasons = map[string]float64{}
+		for r, d := range perReason {
+			lv.ThrottleReasons[r] = d / window
+		}
+	}
+	lv.Throttled = share >= ThrottledMinShare
+}

@@ -1,0 +1,179 @@
+package report
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/inferbench/inferbench/gpu"
+)
+
+const (
+	sec = int64(1e9)
+	gib = uint64(1) << 30
+)
+
+// twoGPUs is a 5-tick run (0..4 s) of two GPUs:
+//
+//	tick s          0     1     2     3     4
+//	GPU0 util %    10    20    30    40    50
+//	GPU0 power W  100   200   300   400   500
+//	GPU0 energy mJ  0 150000 400000 750000 1200000
+//	GPU0 mem GiB    1     2     3     4     5
+//	GPU1 util %     0     0    60    80   100
+//	GPU1 power W   50    50    50    50    50
+//	GPU1 energy mJ  0  50000 100000 150000 200000
+//	GPU1 mem GiB   10    10    10    10    10
+//	reasons      -/-  cap/idle -/therm+cap -/-  -/-
+//
+// plus a failed tick (gap) at 2.5 s. noCounter lists the GPUs whose
+// energy counter is dropped.
+func twoGPUs(noCounter ...int) []gpu.Sample {
+	util := [2][]float64{{10, 20, 30, 40, 50}, {0, 0, 60, 80, 100}}
+	power := [2][]float64{{100, 200, 300, 400, 500}, {50, 50, 50, 50, 50}}
+	energy := [2][]uint64{{0, 150000, 400000, 750000, 1200000}, {0, 50000, 100000, 150000, 200000}}
+	mem := [2][]uint64{{1, 2, 3, 4, 5}, {10, 10, 10, 10, 10}}
+	reasons := [2][][]string{
+		{{}, {"sw_power_cap"}, {}, {}, {}},
+		{{}, {"gpu_idle"}, {"hw_thermal_slowdown", "sw_power_cap"}, {}, {}},
+	}
+	var out []gpu.Sample
+	for tick := range 5 {
+		for g := range 2 {
+			s := gpu.Sample{TNS: int64(tick) * sec, Index: g, UUID: []string{"GPU-a", "GPU-b"}[g],
+				UtilizationPct: gpu.Ptr(util[g][tick]), PowerW: gpu.Ptr(power[g][tick]),
+				EnergyMJ: gpu.Ptr(energy[g][tick]), MemoryUsedBytes: gpu.Ptr(mem[g][tick] * gib),
+				MemoryTotalBytes: gpu.Ptr(80 * gib), ClockEventReasons: reasons[g][tick]}
+			for _, n := range noCounter {
+				if n == g {
+					s.EnergyMJ = nil
+				}
+			}
+			out = append(out, s)
+		}
+		if tick == 2 {
+			out = append(out, gpu.Sample{TNS: 2*sec + sec/2, Index: -1, Error: "scrape timeout"})
+		}
+	}
+	return out
+}
+
+func approx(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestSummarizeGPUWindow(t *testing.T) {
+	// Window [1.5 s, 3.5 s]: ticks 2 and 3 inside.
+	//   util readings 30 40 60 80 → mean 52.5, peak 80
+	//   power per tick 350, 450 → mean 400, peak 450
+	//   memory per tick 13, 14 GiB → mean 13.5 GiB, peak 14 GiB
+	//   energy by counter: GPU0 E(3.5)=975000, E(1.5)=275000 → 700 J;
+	//     GPU1 175000 − 75000 → 100 J; total 800 J; 1600 tokens → 2 tokens/J
+	//   throttle: [1.5,2) cap (tick 1), [2,3) therm+cap (tick 2), [3,3.5] none
+	//     → throttled 1.5 s of 2 s = 0.75; cap 0.75, thermal 0.5; gpu_idle
+	//     is not a throttle reason.
+	want := GPULevel{
+		StartNS: 3 * sec / 2, EndNS: 7 * sec / 2, GPUs: 2, Samples: 4, Gaps: 1,
+		UtilizationPct:   &MeanPeak{Mean: 52.5, Peak: 80},
+		MemoryUsedBytes:  &MeanPeak{Mean: 13.5 * float64(gib), Peak: 14 * float64(gib)},
+		MemoryTotalBytes: gpu.Ptr(160 * gib),
+		PowerW:           &MeanPeak{Mean: 400, Peak: 450},
+		EnergyJ:          gpu.Ptr(800.0), EnergySource: "counter",
+		OutputTokensPerJ: gpu.Ptr(2.0),
+		ThrottledShare:   gpu.Ptr(0.75),
+		ThrottleReasons:  map[string]float64{"sw_power_cap": 0.75, "hw_thermal_slowdown": 0.5},
+		Throttled:        true,
+	}
+	got := SummarizeGPU(twoGPUs(), 3*sec/2, 7*sec/2, 1600)
+	if diff := gocmp.Diff(want, got, gocmp.Comparer(approx)); diff != "" {
+		t.Errorf("SummarizeGPU (-want +got):\n%s", diff)
+	}
+}
+
+func TestSummarizeGPUEnergyFallback(t *testing.T) {
+	tests := []struct {
+		name       string
+		noCounter  []int
+		start, end int64
+		wantJ      float64
+		wantSource string
+	}{
+		// ∫P: GPU0 P(1.5)=250 … P(3.5)=450: 137.5 + 350 + 212.5 = 700 J;
+		// GPU1 50 W × 2 s = 100 J. The same 800 J as the counter.
+		{"no counters", []int{0, 1}, 3 * sec / 2, 7 * sec / 2, 800, "power_integral"},
+		{"one counter", []int{0}, 3 * sec / 2, 7 * sec / 2, 800, "mixed"},
+		// Window [3.5 s, 5 s] runs past the last tick (4 s): the counter
+		// does not bracket it, so ∫P with power held at 500 W after 4 s:
+		// GPU0 (450+500)/2 × 0.5 + 500 × 1 = 737.5 J; GPU1 50 × 1.5 = 75 J.
+		{"window past the last tick", nil, 7 * sec / 2, 5 * sec, 812.5, "power_integral"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := SummarizeGPU(twoGPUs(tt.noCounter...), tt.start, tt.end, 0)
+			if got.EnergyJ == nil || !approx(*got.EnergyJ, tt.wantJ) || got.EnergySource != tt.wantSource {
+				t.Errorf("energy = %v J by %q; want %v J by %q", deref(got.EnergyJ), got.EnergySource, tt.wantJ, tt.wantSource)
+			}
+			if got.OutputTokensPerJ == nil || *got.OutputTokensPerJ != 0 {
+				t.Errorf("tokens/J with 0 tokens = %v; want 0", got.OutputTokensPerJ)
+			}
+		})
+	}
+}
+
+func TestSummarizeGPUCounterResetFallsBack(t *testing.T) {
+	ss := twoGPUs()
+	for i := range ss {
+		// GPU1's counter restarts at tick 3 (driver reload).
+		if ss[i].Index == 1 && ss[i].TNS >= 3*sec {
+			ss[i].EnergyMJ = gpu.Ptr(uint64(ss[i].TNS/sec-3) * 50000)
+		}
+	}
+	got := SummarizeGPU(ss, 3*sec/2, 7*sec/2, 0)
+	if got.EnergyJ == nil || !approx(*got.EnergyJ, 800) || got.EnergySource != "mixed" {
+		t.Errorf("energy = %v J by %q; want 800 J by mixed (GPU1 by ∫P)", deref(got.EnergyJ), got.EnergySource)
+	}
+}
+
+func TestSummarizeGPUAbsentFields(t *testing.T) {
+	// As from a MIG GPU on dcgm-exporter: no utilization, no reasons, no
+	// energy, no power: those stay nil and nothing is flagged.
+	ss := []gpu.Sample{
+		{TNS: 0, Index: 0, MemoryUsedBytes: gpu.Ptr(gib)},
+		{TNS: sec, Index: 0, MemoryUsedBytes: gpu.Ptr(3 * gib)},
+	}
+	got := SummarizeGPU(ss, 0, sec, 100)
+	want := GPULevel{StartNS: 0, EndNS: sec, GPUs: 1, Samples: 2, MemoryUsedBytes: &MeanPeak{Mean: 2 * float64(gib), Peak: 3 * float64(gib)}}
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Errorf("SummarizeGPU (-want +got):\n%s", diff)
+	}
+	b, _ := json.Marshal(got)
+	if string(b) != `{"start_ns":0,"end_ns":1000000000,"gpus":1,"samples":2,"gaps":0,"memory_used_bytes":{"mean":2147483648,"peak":3221225472},"throttled":false}` {
+		t.Errorf("JSON = %s", b)
+	}
+	if got := SummarizeGPU(nil, 0, sec, 5); got.GPUs != 0 || got.EnergyJ != nil || got.Throttled {
+		t.Errorf("SummarizeGPU(no samples) = %+v; want an empty level", got)
+	}
+}
+
+func TestSummarizeGPUThrottleBelowFlag(t *testing.T) {
+	// One 0.25 s power-cap tick in a 60 s window: share 0.25/60 < 1%.
+	var ss []gpu.Sample
+	for i := int64(0); i <= 240; i++ {
+		r := []string{}
+		if i == 100 {
+			r = []string{"sw_power_cap"}
+		}
+		ss = append(ss, gpu.Sample{TNS: i * sec / 4, Index: 0, ClockEventReasons: r})
+	}
+	got := SummarizeGPU(ss, 0, 60*sec, 0)
+	if got.ThrottledShare == nil || !approx(*got.ThrottledShare, 0.25/60) || got.Throttled {
+		t.Errorf("share %v, flagged %v; want %v and not flagged", deref(got.ThrottledShare), got.Throttled, 0.25/60)
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
