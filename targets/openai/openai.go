@@ -131,8 +131,9 @@ func (t *Target) URL() string { return t.url }
 
 // streamState is the per-request scratch space, pooled.
 type streamState struct {
-	rd *sse.Reader
-	ev eventJSON
+	rd   *sse.Reader
+	ev   eventJSON
+	json eventDecoder
 }
 
 // Stream sends req and calls onChunk for each decoded data event (token
@@ -184,7 +185,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	defer t.states.Put(st)
 	st.rd.Reset(resp.Body)
 	defer st.rd.Reset(nil)
-	d := decoder{ev: &st.ev, redact: t.redact}
+	d := decoder{ev: &st.ev, json: &st.json, redact: t.redact}
 	for {
 		ev, err := st.rd.Next()
 		if err == io.EOF {

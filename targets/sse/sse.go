@@ -25,16 +25,18 @@ import (
 )
 
 // DefaultMaxEventSize is the largest event a Reader accepts unless told
-// otherwise, in bytes: 16 MiB. It bounds the data and raw lines of one event
-// together with any line still being read.
+// otherwise, in bytes: 16 MiB. It bounds the joined data of one event plus
+// its raw lines, and each line (less its "data: " prefix), so a Reader's
+// memory stays within about twice the limit.
 const DefaultMaxEventSize = 16 << 20
 
 // initialBufSize is the size of a new Reader's read buffer, in bytes. It
 // grows, up to the event size limit, when a line does not fit.
 const initialBufSize = 4 << 10
 
-// ErrEventTooLarge is returned by Next when an event, or a single line,
-// exceeds the Reader's maximum event size.
+// ErrEventTooLarge is returned by Next when an event's data and raw lines,
+// or a single line less a "data: " prefix, exceed the Reader's maximum event
+// size.
 var ErrEventTooLarge = errors.New("sse: event too large")
 
 // An Event is one dispatched server-sent event.
@@ -188,6 +190,9 @@ func (r *Reader) event() Event {
 
 // field interprets one non-empty line.
 func (r *Reader) field(line []byte) error {
+	if len(line) > r.maxLine() {
+		return fmt.Errorf("%w: a line of more than %d bytes", ErrEventTooLarge, r.maxLine())
+	}
 	if line[0] == ':' {
 		r.comments++
 		return nil
@@ -226,6 +231,10 @@ func (r *Reader) field(line []byte) error {
 	return nil
 }
 
+// maxLine is the longest line accepted: one that carries a data value of
+// the maximum event size.
+func (r *Reader) maxLine() int { return r.max + len("data: ") }
+
 // setType sets the event type, reusing the previous type's string when it is
 // the same, so a stream whose events all name a few types does not allocate.
 func (r *Reader) setType(v []byte) {
@@ -244,6 +253,7 @@ func (r *Reader) readLine() (line []byte, ok bool, err error) {
 		if r.skipLF && r.r < r.w {
 			if r.buf[r.r] == '\n' {
 				r.r++
+				scanFrom = 0
 			}
 			r.skipLF = false
 		}
@@ -251,6 +261,7 @@ func (r *Reader) readLine() (line []byte, ok bool, err error) {
 			// A UTF-8 byte order mark at the start of the stream is skipped.
 			if bytes.HasPrefix(r.buf[r.r:r.w], []byte("\xEF\xBB\xBF")) {
 				r.r += 3
+				scanFrom = 0
 			}
 			r.started = true
 		}
@@ -283,8 +294,8 @@ func (r *Reader) readLine() (line []byte, ok bool, err error) {
 			r.started = true
 			return b, true, nil
 		}
-		if len(b)+len(r.data)+len(r.raw) > r.max {
-			return nil, false, fmt.Errorf("%w: a line of more than %d bytes", ErrEventTooLarge, r.max)
+		if len(b) > r.maxLine() {
+			return nil, false, fmt.Errorf("%w: a line of more than %d bytes", ErrEventTooLarge, r.maxLine())
 		}
 		r.fill()
 	}

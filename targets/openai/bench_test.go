@@ -1,0 +1,85 @@
+package openai_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/openai"
+	"github.com/inferbench/inferbench/targets/targettest"
+)
+
+// streamBody is a vLLM-shaped chat stream of n one-token content chunks
+// between a role chunk, a finish chunk and a usage chunk.
+func streamBody(n int) []byte {
+	var b strings.Builder
+	chunk := func(choice string) {
+		fmt.Fprintf(&b, `data: {"id":"chatcmpl-b1","object":"chat.completion.chunk","created":1755691077,"model":"meta-llama/Llama-3.1-8B-Instruct","choices":[%s]}`+"\n\n", choice)
+	}
+	chunk(`{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}`)
+	for i := range n {
+		chunk(fmt.Sprintf(`{"index":0,"delta":{"content":" tok%d"},"logprobs":null,"finish_reason":null}`, i))
+	}
+	chunk(`{"index":0,"delta":{},"logprobs":null,"finish_reason":"length","stop_reason":null}`)
+	fmt.Fprintf(&b, `data: {"id":"chatcmpl-b1","object":"chat.completion.chunk","created":1755691077,"model":"m","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":%d,"total_tokens":%d}}`+"\n\n", n, n+10)
+	b.WriteString("data: [DONE]\n\n")
+	return []byte(b.String())
+}
+
+type memTransport struct{ body []byte }
+
+func (m memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
+		Body: io.NopCloser(bytes.NewReader(m.body)), Request: req,
+	}, nil
+}
+
+// BenchmarkStream decodes a replayed 1,000-token stream (1,003 data
+// events). "memory" serves it from an in-process transport, so it measures
+// the adapter alone; "http" serves it over loopback from an httptest server
+// in the same process, so its allocations include the server's.
+func BenchmarkStream(b *testing.B) {
+	const tokens = 1000
+	body := streamBody(tokens)
+	run := func(b *testing.B, client *http.Client, url string) {
+		tg, err := openai.New(openai.Config{BaseURL: url, Client: client})
+		if err != nil {
+			b.Fatal(err)
+		}
+		chunks := 0
+		onChunk := func(targets.Chunk) { chunks++ }
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		mallocs := ms.Mallocs
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			final, err := tg.Stream(context.Background(), targets.Request{Model: "m", Prompt: "p", MaxTokens: tokens}, onChunk)
+			if err != nil || final.Usage.CompletionTokens != tokens {
+				b.Fatalf("%v %+v", err, final)
+			}
+		}
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(chunks)/b.Elapsed().Seconds(), "chunks/s")
+		b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(chunks), "allocs/chunk")
+	}
+	b.Run("memory", func(b *testing.B) {
+		run(b, &http.Client{Transport: memTransport{body}}, "http://replay.invalid")
+	})
+	b.Run("http", func(b *testing.B) {
+		srv := targettest.NewServer(b, targettest.Replay{Response: &targettest.Response{
+			Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: body}, Split: targettest.Whole})
+		run(b, nil, srv.URL)
+	})
+}
