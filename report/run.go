@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/loadgen"
 )
 
@@ -31,7 +32,36 @@ func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err err
 		}
 		s.Add(rec)
 	}
-	return s.Close(), warnings, nil
+	sum = s.Close()
+	if err := attachGPU(dir, sum); err != nil {
+		warnings = append(warnings, err.Error())
+	}
+	return sum, warnings, nil
+}
+
+// attachGPU adds each level's GPU telemetry from dir/gpu.jsonl, if the run
+// has one.
+func attachGPU(dir string, sum *Summary) error {
+	f, err := os.Open(filepath.Join(dir, loadgen.GPUFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	samples, err := gpu.ReadJSONL(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w (GPU telemetry left out)", loadgen.GPUFile, err)
+	}
+	if len(samples) == 0 {
+		return nil
+	}
+	for i := range sum.Levels {
+		l := &sum.Levels[i]
+		g := SummarizeGPU(samples, l.StartNS, l.EndNS, l.OutputTokens)
+		l.GPU = &g
+	}
+	return nil
 }
 
 // WriteSummaryFile writes sum as dir/summary.json.

@@ -154,6 +154,7 @@ func (s *Summarizer) Snapshot() *Summary {
 		if d := a.lastSent - a.firstSent; a.req.Total > 1 && d > 0 {
 			l.AchievedRatePerS = float64(a.req.Total-1) / (float64(d) / 1e9)
 		}
+		l.StartNS, l.EndNS = a.firstSent, a.lastDone
 		if w := a.lastDone - a.firstSent; w > 0 {
 			l.WindowS = float64(w) / 1e9
 			l.OutputTokensPerS = float64(a.outTok) / l.WindowS

@@ -49,8 +49,11 @@ type Level struct {
 	// AchievedRatePerS is the rate requests were really sent at:
 	// (n − 1) / (last send − first send).
 	AchievedRatePerS float64 `json:"achieved_rate_per_s"`
-	// WindowS is the measured window in seconds (metrics.go).
+	// WindowS is the measured window in seconds (metrics.go), from
+	// StartNS (first measured send) to EndNS (last measured completion).
 	WindowS float64 `json:"window_s"`
+	StartNS int64   `json:"start_ns"`
+	EndNS   int64   `json:"end_ns"`
 	// InputTokens and OutputTokens total the measured requests' tokens.
 	InputTokens  int64 `json:"input_tokens"`
 	OutputTokens int64 `json:"output_tokens"`
@@ -65,6 +68,9 @@ type Level struct {
 	GoodputRPS float64 `json:"goodput_rps"`
 	// Errors counts failed measured requests by class.
 	Errors map[loadgen.ErrorClass]int `json:"errors"`
+	// GPU is the GPU telemetry over the measured window, nil when the run
+	// had none.
+	GPU *GPULevel `json:"gpu,omitempty"`
 }
 
 // Requests counts the measured requests of a level.

@@ -62,6 +62,9 @@ func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
 		fmt.Fprintf(&b, "tokens: %d in, %d out (output counts: %s)\n", l.InputTokens, l.OutputTokens, sourceList(l.OutputTokensSource))
+		if g := l.GPU; g != nil {
+			b.WriteString(gpuLine(g))
+		}
 		if len(l.Errors) > 0 {
 			fmt.Fprintf(&b, "errors:")
 			for _, c := range slices.Sorted(maps.Keys(l.Errors)) {
@@ -86,4 +89,36 @@ func sourceList(m map[loadgen.TokenSource]int) string {
 		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// gpuLine is the one-line GPU telemetry of a level.
+func gpuLine(g *GPULevel) string {
+	var parts []string
+	if u := g.UtilizationPct; u != nil {
+		parts = append(parts, fmt.Sprintf("util %.0f%% mean, %.0f%% peak", u.Mean, u.Peak))
+	}
+	if m := g.MemoryUsedBytes; m != nil {
+		parts = append(parts, fmt.Sprintf("memory %.1f GiB peak", m.Peak/(1<<30)))
+	}
+	if p := g.PowerW; p != nil {
+		parts = append(parts, fmt.Sprintf("power %.0f W mean, %.0f W peak", p.Mean, p.Peak))
+	}
+	if g.EnergyJ != nil {
+		parts = append(parts, fmt.Sprintf("energy %.0f J (%s)", *g.EnergyJ, g.EnergySource))
+	}
+	if g.OutputTokensPerJ != nil {
+		parts = append(parts, fmt.Sprintf("%.2f output tok/J", *g.OutputTokensPerJ))
+	}
+	s := fmt.Sprintf("GPU (%d device(s), %d samples): %s\n", g.GPUs, g.Samples, strings.Join(parts, "; "))
+	if g.Throttled {
+		s += fmt.Sprintf("WARNING: GPU throttled %.0f%% of the window: %v\n", 100*derefOr(g.ThrottledShare, 0), g.ThrottleReasons)
+	}
+	return s
+}
+
+func derefOr(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
 }
