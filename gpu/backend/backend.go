@@ -67,7 +67,7 @@ func Open(ctx context.Context, name string, opts Options) (gpu.Sampler, error) {
 			return s, nil
 		}
 		if _, err := lookPath("nvidia-smi"); err != nil {
-			return nil, fmt.Errorf("no GPU telemetry: %w; and nvidia-smi is not on PATH (use --gpu-backend dcgm --gpu-url URL for a remote GPU host)", nvErr)
+			return nil, fmt.Errorf("no GPU telemetry: %w; and nvidia-smi is not on PATH (for a remote GPU host, use the dcgm backend with its exporter URL)", nvErr)
 		}
 		return wrap(smi.NewNvidiaSMI(runner(opts)))
 	case NVML:
@@ -92,12 +92,12 @@ func Open(ctx context.Context, name string, opts Options) (gpu.Sampler, error) {
 		return nil, fmt.Errorf("amd-smi: %w: neither amd-smi nor rocm-smi is on PATH", gpu.ErrUnavailable)
 	case DCGM:
 		if opts.URL == "" {
-			return nil, errors.New("gpu backend dcgm: needs the exporter URL (--gpu-url http://HOST:9400/metrics)")
+			return nil, errors.New("gpu backend dcgm: needs the exporter's metrics URL, e.g. http://HOST:9400/metrics")
 		}
 		return wrap(dcgm.New(opts.URL, opts.HTTPClient))
 	case Mock:
 		if opts.URL == "" {
-			return nil, errors.New("gpu backend mock: needs the mock engine's URL (--gpu-url, or the run's --url)")
+			return nil, errors.New("gpu backend mock: needs the mock engine's base URL, e.g. http://127.0.0.1:8000")
 		}
 		return wrap(mock.New(opts.URL, opts.HTTPClient))
 	case None:

@@ -53,7 +53,7 @@ func TestOpen(t *testing.T) {
 		{"rocm-smi", AMDSMI, Options{LookPath: pathWith("rocm-smi")}, "*smi.AMDSMI", nil, ""},
 		{"amd none", AMDSMI, Options{LookPath: pathWith()}, "", gpu.ErrUnavailable, "neither amd-smi nor rocm-smi"},
 		{"dcgm", DCGM, Options{URL: "http://gpu-host:9400/metrics"}, "*dcgm.Scraper", nil, ""},
-		{"dcgm no URL", DCGM, Options{}, "", nil, "--gpu-url"},
+		{"dcgm no URL", DCGM, Options{}, "", nil, "metrics URL"},
 		{"dcgm bad URL", DCGM, Options{URL: "gpu-host:9400"}, "", nil, "want http(s)"},
 		{"mock", Mock, Options{URL: "http://127.0.0.1:8000"}, "*dcgm.Scraper", nil, ""},
 		{"none", None, Options{}, "", gpu.ErrDisabled, ""},

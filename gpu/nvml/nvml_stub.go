@@ -18,5 +18,5 @@ func Open() (gpu.Sampler, error) {
 	if runtime.GOOS != "linux" {
 		return nil, fmt.Errorf("nvml: %w: NVML unavailable on %s (go-nvml supports linux only)", gpu.ErrUnavailable, runtime.GOOS)
 	}
-	return nil, fmt.Errorf("nvml: %w: NVML unavailable (built without cgo; use the inferbench-nvml build, or --gpu-backend smi)", gpu.ErrUnavailable)
+	return nil, fmt.Errorf("nvml: %w: NVML unavailable (built without cgo; use the inferbench-nvml build, or the smi backend)", gpu.ErrUnavailable)
 }
