@@ -1,0 +1,95 @@
+package registry_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/registry"
+	"github.com/inferbench/inferbench/targets/targettest"
+)
+
+func TestKinds(t *testing.T) {
+	if diff := cmp.Diff([]string{"openai", "vllm"}, registry.Kinds()); diff != "" {
+		t.Errorf("Kinds (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnknownKind(t *testing.T) {
+	_, err := registry.New("tgi-nope", registry.Options{URL: "http://h"})
+	if err == nil || !strings.Contains(err.Error(), `"tgi-nope"`) || !strings.Contains(err.Error(), "openai, vllm") {
+		t.Errorf("err = %v, want one naming the kind and listing the known kinds", err)
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	_, err := registry.New("vllm", registry.Options{URL: "http://h", API: "embeddings"})
+	if err == nil || !strings.HasPrefix(err.Error(), "target vllm: ") {
+		t.Errorf("err = %v, want a wrapped adapter error", err)
+	}
+}
+
+// TestKindsSendTheirFlavor: each kind reaches the server with its flavor's
+// request fields.
+func TestKindsSendTheirFlavor(t *testing.T) {
+	cases := []struct {
+		kind, api, path string
+		want            map[string]any // fields that must be present (nil value: must be absent)
+	}{
+		{"vllm", "", "/v1/chat/completions", map[string]any{"max_tokens": 16.0, "ignore_eos": true, "min_tokens": 16.0, "max_completion_tokens": nil}},
+		{"vllm", "completions", "/v1/completions", map[string]any{"max_tokens": 16.0, "ignore_eos": true, "prompt": "p"}},
+		{"openai", "chat", "/v1/chat/completions", map[string]any{"max_completion_tokens": 16.0, "ignore_eos": nil, "min_tokens": nil, "max_tokens": nil}},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprint(tc.kind, "/", tc.api), func(t *testing.T) {
+			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{
+				Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
+				Body: []byte("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"text\":\"x\"}]}\n\ndata: [DONE]\n\n")}})
+			tg, err := registry.New(tc.kind, registry.Options{URL: srv.URL, API: tc.api, APIKey: "k"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			_, err = tg.Stream(context.Background(), targets.Request{Model: "m", Prompt: "p", MaxTokens: 16, MinTokens: 16, IgnoreEOS: true},
+				func(c targets.Chunk) {
+					if c.HasToken() {
+						n++
+					}
+				})
+			if err != nil || n != 1 {
+				t.Fatalf("Stream: %v, %d token chunks", err, n)
+			}
+			req := srv.Requests()[0]
+			if req.Path != tc.path || req.Header.Get("Authorization") != "Bearer k" {
+				t.Errorf("path %s auth %q", req.Path, req.Header.Get("Authorization"))
+			}
+			var body map[string]any
+			if err := json.Unmarshal(req.Body, &body); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range tc.want {
+				got, ok := body[k]
+				if v == nil && ok {
+					t.Errorf("%s sent %s=%v", tc.kind, k, got)
+				}
+				if v != nil && got != v {
+					t.Errorf("%s=%v, want %v", k, got, v)
+				}
+			}
+		})
+	}
+}
+
+func TestOptionsRedactKey(t *testing.T) {
+	o := registry.Options{URL: "http://h", APIKey: "sk-very-secret"}
+	for _, s := range []string{fmt.Sprint(o), fmt.Sprintf("%+v %#v %v", o, o, &o)} {
+		if strings.Contains(s, "sk-very-secret") {
+			t.Errorf("key shown: %s", s)
+		}
+	}
+}
