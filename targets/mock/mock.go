@@ -2,17 +2,37 @@
 // http.Handler that speaks the serving protocols inferbench measures, so the
 // whole pipeline runs and is tested without a GPU.
 //
-// In fixed-timing mode (the zero engine configuration) every response has an
+// Two modes. In fixed-timing mode (Config.GPU empty) every response has an
 // exact time to first token, an exact interval between tokens and an exact
-// length: it is the ground truth against which the harness measures its own
-// timing error. Tests wrap the handler with httptest.NewServer; `inferbench
-// mock` serves it with an http.Server on 127.0.0.1 by default.
+// length: the ground truth against which the harness measures its own
+// timing error. In engine mode (Config.GPU set) a simulated
+// continuous-batching engine decides when tokens come out, from a GPU
+// profile and a model profile (engine.go), so load, batching and hardware
+// show in the timings the way they do on a real server.
+//
+// Routes (one handler, every protocol):
+//
+//	POST /v1/chat/completions, /v1/completions   OpenAI / vLLM
+//	POST /openai/v1/chat/completions             Groq (x_groq usage)
+//	POST /generate_stream, /generate             TGI native (also under /tgi/)
+//	POST /tgi/v1/chat/completions                TGI Messages API
+//	GET  /info, /tgi/info                        TGI info
+//	POST /api/generate, /api/chat; GET /api/tags Ollama (NDJSON)
+//	POST /v1/messages                            Anthropic Messages
+//	POST /v1beta/models/M:streamGenerateContent  Gemini (alt=sse or JSON array)
+//	POST /v1beta/models/M:generateContent        Gemini, not streamed
+//	GET  /v1/models, /health, /metrics, /dcgm/metrics
+//
+// Faults are injected by rate (Config.Faults) or per request with the
+// X-Mock-Fault header (faults.go).
 package mock
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -33,27 +53,75 @@ type Config struct {
 	TTFT time.Duration
 	// ITL is, in fixed mode, the time between consecutive token events. Must be ≥ 0.
 	ITL time.Duration
-	// OutputTokens is, in fixed mode, the number of tokens per response; 0
-	// takes the request's max_tokens (DefaultMaxTokens when absent). When both
-	// are set the response has min(OutputTokens, max_tokens) tokens, raised to
-	// the request's min_tokens if that is larger. Must be ≥ 0.
+	// OutputTokens is the number of tokens per response (in engine mode too:
+	// the simulated model's end-of-sequence point); 0 takes the request's
+	// max_tokens (DefaultMaxTokens when absent). When both are set the
+	// response has min(OutputTokens, max_tokens) tokens, raised to the
+	// request's min_tokens if that is larger. Must be ≥ 0.
 	OutputTokens int
-	// Model is the served model name listed by /v1/models; empty means
-	// DefaultModel. Requests may name any model: the mock echoes the name.
+	// Model is the served model name. In engine mode it also names the model
+	// profile (ModelProfiles); empty means DefaultModel in fixed mode and
+	// "llama-3-8b" in engine mode. Requests may name any model: the mock
+	// echoes the name.
 	Model string
+
+	// GPU names the GPU profile (GPUProfiles) and selects engine mode; empty
+	// keeps fixed-timing mode, where the fields below are ignored.
+	GPU string
+	// GPUs is the tensor-parallel degree; 0 means 1.
+	GPUs int
+	// MaxSeqs bounds the running batch; 0 means DefaultMaxSeqs.
+	MaxSeqs int
+	// MaxBatchedTokens is the token budget of one engine step; 0 means
+	// DefaultMaxBatchedTokens.
+	MaxBatchedTokens int
+	// ChunkedPrefill splits long prompts over steps within the token budget.
+	ChunkedPrefill bool
+	// StepOverhead is the fixed time added to every engine step; 0 means
+	// DefaultStepOverhead.
+	StepOverhead time.Duration
+	// StepJitter is the relative standard deviation of step times (0 for
+	// none), drawn from a generator seeded with Seed.
+	StepJitter float64
+	// Seed seeds every random choice (step jitter, fault draws).
+	Seed int64
+
+	// Faults are injected at random, by rate; see FaultRates.
+	Faults FaultRates
+	// FaultAfterTokens is how many tokens a mid-stream fault lets through
+	// first (error-event, disconnect, stall, malformed, oversized).
+	FaultAfterTokens int
+	// FaultDuration is how long a stall or slow-headers fault lasts; 0 means 1s.
+	FaultDuration time.Duration
+	// RetryAfter is the retry hint of a 429 or 503 fault; 0 means 1s.
+	RetryAfter time.Duration
+
+	// Hostname labels the simulated GPUs in /dcgm/metrics; empty means "mock".
+	Hostname string
 }
 
 // Server is the mock serving engine as an http.Handler. It is safe for
-// concurrent use.
+// concurrent use and needs no Close: the engine's goroutine runs only while
+// requests are in flight.
 type Server struct {
 	cfg      Config
 	requests atomic.Int64
 	created  int64 // unix seconds reported in "created" fields
+	started  time.Time
+	engine   *engine // nil in fixed mode
+	metrics  serverMetrics
+
+	faultMu  sync.Mutex
+	faultRNG faultRNG
+
+	dcgmMu       sync.Mutex // guards the previous /dcgm/metrics scrape
+	dcgmLast     time.Time
+	dcgmLastBusy float64 // engine busy seconds at dcgmLast
 }
 
 var _ http.Handler = (*Server)(nil)
 
-// New validates cfg and returns a Server.
+// New validates cfg and returns a Server. Errors are one line each.
 func New(cfg Config) (*Server, error) {
 	var errs []error
 	if cfg.TTFT < 0 {
@@ -65,48 +133,147 @@ func New(cfg Config) (*Server, error) {
 	if cfg.OutputTokens < 0 {
 		errs = append(errs, fmt.Errorf("output tokens %d is negative", cfg.OutputTokens))
 	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"gpu count", cfg.GPUs}, {"max sequences", cfg.MaxSeqs}, {"max batched tokens", cfg.MaxBatchedTokens}, {"fault after tokens", cfg.FaultAfterTokens}} {
+		if f.v < 0 {
+			errs = append(errs, fmt.Errorf("%s %d is negative", f.name, f.v))
+		}
+	}
+	if cfg.StepOverhead < 0 || cfg.FaultDuration < 0 || cfg.RetryAfter < 0 {
+		errs = append(errs, errors.New("durations must not be negative"))
+	}
+	if cfg.StepJitter < 0 || cfg.StepJitter > 1 {
+		errs = append(errs, fmt.Errorf("step jitter %v is outside [0, 1]", cfg.StepJitter))
+	}
+	if err := cfg.Faults.Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("mock config: %w", err)
+		return nil, fmt.Errorf("mock config: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	if cfg.Hostname == "" {
+		cfg.Hostname = "mock"
+	}
+	if cfg.FaultDuration == 0 {
+		cfg.FaultDuration = time.Second
+	}
+	if cfg.RetryAfter == 0 {
+		cfg.RetryAfter = time.Second
+	}
+	s := &Server{cfg: cfg, started: time.Now()}
+	s.dcgmLast = s.started
+	s.created = s.started.Unix()
+	s.faultRNG = newFaultRNG(cfg.Seed)
+	if cfg.GPU != "" {
+		if cfg.Model == "" {
+			cfg.Model = "llama-3-8b"
+		}
+		g, err := LookupGPU(cfg.GPU)
+		if err != nil {
+			return nil, fmt.Errorf("mock config: %w", err)
+		}
+		m, err := LookupModel(cfg.Model)
+		if err != nil {
+			return nil, fmt.Errorf("mock config: %w", err)
+		}
+		fit, err := PlanFit(g, m, max(cfg.GPUs, 1))
+		if err != nil {
+			return nil, fmt.Errorf("mock config: %w", err)
+		}
+		cfg.Model = m.Name
+		s.engine = newEngine(cfg, g, m, fit)
 	}
 	if cfg.Model == "" {
 		cfg.Model = DefaultModel
 	}
-	return &Server{cfg: cfg, created: time.Now().Unix()}, nil
+	s.cfg = cfg
+	s.metrics.init()
+	return s, nil
 }
 
 // Requests returns the number of generation requests received so far on
-// any generation endpoint, whatever their outcome (rejected, cancelled or
-// completed). Model listings, health checks and unknown paths do not count.
+// any generation endpoint, whatever their outcome (rejected, faulted,
+// cancelled or completed). Listings, health checks, metrics and unknown
+// paths do not count.
 func (s *Server) Requests() int64 { return s.requests.Load() }
+
+// EngineStats returns the simulated engine's state; ok is false in
+// fixed-timing mode.
+func (s *Server) EngineStats() (st EngineStats, ok bool) {
+	if s.engine == nil {
+		return EngineStats{}, false
+	}
+	return s.engine.stats(), true
+}
 
 // ServeHTTP routes a request to its protocol handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	received := time.Now()
-	switch r.URL.Path {
-	case "/v1/chat/completions":
+	path := r.URL.Path
+	tgi := false
+	if p, ok := strings.CutPrefix(path, "/tgi/"); ok {
+		path, tgi = "/"+p, true
+	}
+	var p *protocol
+	switch {
+	case path == "/v1/chat/completions" && tgi:
+		p = tgiChatProtocol()
+	case path == "/v1/chat/completions":
+		p = openAIChatProtocol()
+	case path == "/v1/completions" && !tgi:
+		p = openAICompletionsProtocol()
+	case path == "/openai/v1/chat/completions" && !tgi:
+		p = groqProtocol()
+	case path == "/generate_stream":
+		p = tgiGenerateStreamProtocol()
+	case path == "/generate":
+		p = tgiGenerateProtocol()
+	case path == "/api/generate" && !tgi:
+		p = ollamaGenerateProtocol()
+	case path == "/api/chat" && !tgi:
+		p = ollamaChatProtocol()
+	case path == "/v1/messages" && !tgi:
+		p = anthropicProtocol()
+	case strings.HasPrefix(path, "/v1beta/models/") && !tgi:
+		p = geminiRoute(path, r)
+	}
+	if p != nil {
 		seq := s.requests.Add(1)
 		if !allowMethod(w, r, http.MethodPost) {
 			return
 		}
-		s.serveOpenAI(w, r, received, endpointChat, seq)
-	case "/v1/completions":
-		seq := s.requests.Add(1)
-		if !allowMethod(w, r, http.MethodPost) {
-			return
+		s.serveGeneration(w, r, received, seq, p)
+		return
+	}
+	switch {
+	case path == "/v1/models":
+		if allowMethod(w, r, http.MethodGet) {
+			s.serveModels(w)
 		}
-		s.serveOpenAI(w, r, received, endpointCompletions, seq)
-	case "/v1/models":
-		if !allowMethod(w, r, http.MethodGet) {
-			return
+	case path == "/health":
+		if allowMethod(w, r, http.MethodGet) {
+			w.WriteHeader(http.StatusOK)
 		}
-		s.serveModels(w)
-	case "/health":
-		if !allowMethod(w, r, http.MethodGet) {
-			return
+	case path == "/info":
+		if allowMethod(w, r, http.MethodGet) {
+			s.serveTGIInfo(w)
 		}
-		w.WriteHeader(http.StatusOK)
+	case path == "/api/tags" && !tgi:
+		if allowMethod(w, r, http.MethodGet) {
+			s.serveOllamaTags(w)
+		}
+	case path == "/metrics":
+		if allowMethod(w, r, http.MethodGet) {
+			s.serveMetrics(w)
+		}
+	case path == "/dcgm/metrics" && !tgi:
+		if allowMethod(w, r, http.MethodGet) {
+			s.serveDCGM(w)
+		}
 	default:
-		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))
+		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path), 0)
 	}
 }
 
@@ -117,6 +284,6 @@ func allowMethod(w http.ResponseWriter, r *http.Request, method string) bool {
 		return true
 	}
 	w.Header().Set("Allow", method)
-	writeOpenAIError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path))
+	writeOpenAIError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path), 0)
 	return false
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -18,8 +17,30 @@ const (
 	endpointCompletions                 // POST /v1/completions
 )
 
-// maxRequestBody caps how much of a request body the mock reads (bytes).
-const maxRequestBody = 32 << 20
+// openAIFlavor is which server's variant of the OpenAI stream to speak.
+type openAIFlavor int
+
+const (
+	flavorVLLM openAIFlavor = iota // vLLM (the default OpenAI-compatible server)
+	flavorGroq                     // Groq: system_fingerprint, x_groq id and usage
+	flavorTGI                      // TGI Messages API: data: without space, id "", role in every delta
+)
+
+func openAIChatProtocol() *protocol {
+	return &protocol{parse: parseOpenAIAs(endpointChat, flavorVLLM), writeError: writeVLLMError}
+}
+
+func openAICompletionsProtocol() *protocol {
+	return &protocol{parse: parseOpenAIAs(endpointCompletions, flavorVLLM), writeError: writeVLLMError}
+}
+
+func groqProtocol() *protocol {
+	return &protocol{parse: parseOpenAIAs(endpointChat, flavorGroq), writeError: writeGroqError}
+}
+
+func tgiChatProtocol() *protocol {
+	return &protocol{parse: parseOpenAIAs(endpointChat, flavorTGI), writeError: writeTGIError}
+}
 
 // openAIRequest holds the fields of an OpenAI / vLLM generation request the
 // mock acts on; other fields are accepted and ignored, as vLLM does.
@@ -47,14 +68,19 @@ type streamOptions struct {
 	ContinuousUsageStats bool  `json:"continuous_usage_stats"`
 }
 
-// generation is what the mock decided to produce for one request.
-type generation struct {
-	model        string
-	promptTokens int
-	outputTokens int
-	finish       string // finish_reason of the last event
-	includeUsage bool   // send the usage-only chunk before [DONE]
-	continuous   bool   // cumulative usage on every chunk
+func parseOpenAIAs(ep endpoint, fl openAIFlavor) func(*Server, *http.Request, []byte, int64) (*call, error) {
+	return func(s *Server, _ *http.Request, body []byte, seq int64) (*call, error) {
+		req, g, err := s.parseOpenAI(body, ep)
+		if err != nil {
+			return nil, err
+		}
+		if fl == flavorTGI {
+			g.includeUsage, g.continuous = false, false // TGI 1.4 sends no usage chunk
+		}
+		c := &call{g: g, stream: req.Stream}
+		c.wire = newOpenAIWire(ep, fl, &c.g, seq, s.created)
+		return c, nil
+	}
 }
 
 // parseOpenAI decodes and validates a request body and decides the response.
@@ -95,16 +121,9 @@ func (s *Server) parseOpenAI(body []byte, ep endpoint) (openAIRequest, generatio
 	if req.MaxCompletionTokens != nil {
 		maxTokens = req.MaxCompletionTokens
 	}
-	if maxTokens != nil && *maxTokens < 1 {
-		return req, g, fmt.Errorf("max_tokens must be at least 1, got %d", *maxTokens)
+	if err := s.decideLength(&g, maxTokens, req.MinTokens, req.IgnoreEOS); err != nil {
+		return req, g, err
 	}
-	if req.MinTokens < 0 {
-		return req, g, fmt.Errorf("min_tokens must be greater than or equal to 0, got %d", req.MinTokens)
-	}
-	if maxTokens != nil && req.MinTokens > *maxTokens {
-		return req, g, fmt.Errorf("min_tokens must be less than or equal to max_tokens=%d, got %d", *maxTokens, req.MinTokens)
-	}
-	g.outputTokens, g.finish = outputLength(s.cfg.OutputTokens, maxTokens, req.MinTokens, req.IgnoreEOS)
 	if so := req.StreamOptions; so != nil {
 		g.includeUsage = so.IncludeUsage == nil || *so.IncludeUsage
 		g.continuous = so.ContinuousUsageStats
@@ -112,13 +131,29 @@ func (s *Server) parseOpenAI(body []byte, ep endpoint) (openAIRequest, generatio
 	return req, g, nil
 }
 
-// outputLength decides a fixed-mode response's length and finish reason.
+// decideLength validates the request's length fields and sets g's output
+// length and finish kind.
+func (s *Server) decideLength(g *generation, maxTokens *int, minTokens int, ignoreEOS bool) error {
+	if maxTokens != nil && *maxTokens < 1 {
+		return fmt.Errorf("max_tokens must be at least 1, got %d", *maxTokens)
+	}
+	if minTokens < 0 {
+		return fmt.Errorf("min_tokens must be greater than or equal to 0, got %d", minTokens)
+	}
+	if maxTokens != nil && minTokens > *maxTokens {
+		return fmt.Errorf("min_tokens must be less than or equal to max_tokens=%d, got %d", *maxTokens, minTokens)
+	}
+	g.outputTokens, g.capped = outputLength(s.cfg.OutputTokens, maxTokens, minTokens, ignoreEOS)
+	return nil
+}
+
+// outputLength decides a response's length and whether it ends at the cap.
 // configured is Config.OutputTokens (the point where the simulated model
 // emits end-of-sequence; 0 for none), maxTokens the request's cap (nil when
 // absent), minTokens its floor. The answer is min(configured, maxTokens),
-// raised to minTokens. The finish reason is "length" when the cap was
-// reached or the request asked to ignore end-of-sequence, else "stop".
-func outputLength(configured int, maxTokens *int, minTokens int, ignoreEOS bool) (int, string) {
+// raised to minTokens. It is capped ("length") when the cap was reached or
+// the request asked to ignore end-of-sequence, else stopped ("stop").
+func outputLength(configured int, maxTokens *int, minTokens int, ignoreEOS bool) (int, bool) {
 	n := configured
 	capped := false
 	switch {
@@ -133,10 +168,7 @@ func outputLength(configured int, maxTokens *int, minTokens int, ignoreEOS bool)
 	if maxTokens != nil && n == *maxTokens {
 		capped = true
 	}
-	if capped || ignoreEOS {
-		return n, "length"
-	}
-	return n, "stop"
+	return n, capped || ignoreEOS
 }
 
 // countContentWords counts the whitespace-separated words of a chat message
@@ -220,201 +252,210 @@ func countWords(s string) int {
 	return n
 }
 
-// serveOpenAI answers one chat or completions request in fixed mode.
-func (s *Server) serveOpenAI(w http.ResponseWriter, r *http.Request, received time.Time, ep endpoint, seq int64) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
-	if err != nil {
-		writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("reading body: %v", err))
-		return
-	}
-	req, g, err := s.parseOpenAI(body, ep)
-	if err != nil {
-		writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", err.Error())
-		return
-	}
-	plan := fixedPlan{origin: received, ttft: s.cfg.TTFT, itl: s.cfg.ITL}
-	if !req.Stream {
-		s.writeOpenAIBody(w, r, ep, g, seq, plan)
-		return
-	}
-	sw := newOpenAIStream(ep, g, seq, s.created)
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Request-Id", sw.id)
-	w.WriteHeader(http.StatusOK)
-	ctx := r.Context()
-	rc := http.NewResponseController(w)
-	var timer *time.Timer
-	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
-	if ep == endpointChat {
-		if _, err := w.Write(sw.role()); err != nil {
-			return
-		}
-	}
-	if err := rc.Flush(); err != nil {
-		return
-	}
-	dirty := false
-	for k := range g.outputTokens {
-		due := plan.due(k)
-		if wait := time.Until(due); wait > 0 {
-			if dirty {
-				if err := rc.Flush(); err != nil {
-					return
-				}
-				dirty = false
-			}
-			if timer == nil {
-				timer = time.NewTimer(wait)
-			} else {
-				timer.Reset(wait)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-timer.C:
-			}
-		} else if ctx.Err() != nil {
-			return
-		}
-		if _, err := w.Write(sw.token(k)); err != nil {
-			return
-		}
-		dirty = true
-	}
-	if _, err := w.Write(sw.end()); err != nil {
-		return
-	}
-	_ = rc.Flush()
+// openAIWire renders OpenAI-family streams, vLLM-shaped by default (vllm
+// entrypoints/openai serving_chat.py / serving_completion.py): `data: {json}`
+// and a blank line per event, role chunk first (chat), one token per chunk,
+// a finish chunk, the usage-only chunk when asked, `data: [DONE]`.
+type openAIWire struct {
+	ep       endpoint
+	fl       openAIFlavor
+	g        *generation
+	id       string
+	reqID    string // Groq x_groq.id
+	created  int64  // unix seconds
+	prefix   []byte // `data: {"id":…,"choices":[`
+	started  time.Time
+	firstTok time.Time
 }
 
-// fixedPlan is when each token of one fixed-mode response is due: every due
-// time derives from the one origin, so timer error does not accumulate.
-type fixedPlan struct {
-	origin    time.Time
-	ttft, itl time.Duration
-}
-
-// due returns when token k (from 0) is due: origin + TTFT + k·ITL.
-func (p fixedPlan) due(k int) time.Time {
-	return p.origin.Add(p.ttft + time.Duration(k)*p.itl)
-}
-
-// sleepUntil waits until t or until r's context is done; it reports whether
-// t was reached.
-func sleepUntil(r *http.Request, t time.Time) bool {
-	wait := time.Until(t)
-	if wait <= 0 {
-		return r.Context().Err() == nil
-	}
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	select {
-	case <-r.Context().Done():
-		return false
-	case <-timer.C:
-		return true
-	}
-}
-
-// openAIStream renders the SSE events of one streamed response, vLLM-shaped
-// (vllm entrypoints/openai serving_chat.py / serving_completion.py): every
-// event is `data: {json}` followed by a blank line. It reuses one buffer, so
-// each returned slice is valid until the next call.
-type openAIStream struct {
-	ep     endpoint
-	g      generation
-	id     string
-	prefix []byte // `data: {"id":…,"model":…,"choices":[`
-	buf    []byte
-}
-
-func newOpenAIStream(ep endpoint, g generation, seq int64, created int64) *openAIStream {
-	sw := &openAIStream{ep: ep, g: g}
+func newOpenAIWire(ep endpoint, fl openAIFlavor, g *generation, seq int64, created int64) *openAIWire {
+	ow := &openAIWire{ep: ep, fl: fl, g: g, started: time.Now(), created: created}
 	object := "chat.completion.chunk"
-	if ep == endpointChat {
-		sw.id = fmt.Sprintf("chatcmpl-mock%016x", seq)
-	} else {
-		sw.id = fmt.Sprintf("cmpl-mock%016x", seq)
+	switch {
+	case fl == flavorTGI:
+		object = "text_completion" // TGI 1.4.x (tgi-1.4.3-chat-stream)
+	case ep == endpointChat:
+		ow.id = fmt.Sprintf("chatcmpl-mock%016x", seq)
+	default:
+		ow.id = fmt.Sprintf("cmpl-mock%016x", seq)
 		object = "text_completion"
 	}
+	ow.reqID = fmt.Sprintf("req_mock%016x", seq)
 	model, _ := json.Marshal(g.model) // a string always marshals
-	p := []byte(`data: {"id":"`)
-	p = append(p, sw.id...)
+	p := []byte("data: ")
+	if fl == flavorTGI {
+		p = []byte("data:")
+	}
+	p = append(p, `{"id":"`...)
+	p = append(p, ow.id...)
 	p = append(p, `","object":"`...)
 	p = append(p, object...)
 	p = append(p, `","created":`...)
 	p = strconv.AppendInt(p, created, 10)
 	p = append(p, `,"model":`...)
 	p = append(p, model...)
+	switch fl {
+	case flavorGroq:
+		p = append(p, `,"system_fingerprint":"fp_mock"`...)
+	case flavorTGI:
+		p = append(p, `,"system_fingerprint":"1.4.3-mock"`...)
+	}
 	p = append(p, `,"choices":[`...)
-	sw.prefix = p
-	sw.buf = make([]byte, 0, len(p)+256)
-	return sw
+	ow.prefix = p
+	return ow
 }
 
-// role is the chat stream's first event: the assistant role with empty
-// content, which carries no token.
-func (sw *openAIStream) role() []byte {
-	b := append(sw.buf[:0], sw.prefix...)
+func (ow *openAIWire) header(h http.Header) {
+	if ow.fl == flavorTGI {
+		h.Set("Content-Type", "text/event-stream")
+		h.Set("X-Accel-Buffering", "no")
+	} else {
+		h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	}
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Request-Id", ow.reqID)
+}
+
+// start is the chat stream's role chunk (content "", no token). TGI and
+// the completions endpoint have none.
+func (ow *openAIWire) start(b []byte) []byte {
+	if ow.ep != endpointChat || ow.fl == flavorTGI {
+		return b
+	}
+	b = append(b, ow.prefix...)
 	b = append(b, `{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]`...)
-	b = sw.appendUsage(b, 0)
-	sw.buf = append(b, "}\n\n"...)
-	return sw.buf
+	b = ow.appendUsage(b, 0)
+	if ow.fl == flavorGroq {
+		b = append(b, `,"x_groq":{"id":"`...)
+		b = append(b, ow.reqID...)
+		b = append(b, `"}`...)
+	}
+	return append(b, "}\n\n"...)
 }
 
-// token is the event carrying token k (from 0).
-func (sw *openAIStream) token(k int) []byte {
-	b := append(sw.buf[:0], sw.prefix...)
-	if sw.ep == endpointChat {
+func (ow *openAIWire) token(b []byte, k int) []byte {
+	if k == 0 {
+		ow.firstTok = time.Now()
+	}
+	b = append(b, ow.prefix...)
+	switch {
+	case ow.fl == flavorTGI:
+		b = append(b, `{"index":0,"delta":{"role":"assistant","content":`...)
+		b = append(b, tokenJSON(k)...)
+		b = append(b, `},"logprobs":null,"finish_reason":null}]`...)
+	case ow.ep == endpointChat:
 		b = append(b, `{"index":0,"delta":{"content":`...)
 		b = append(b, tokenJSON(k)...)
 		b = append(b, `},"logprobs":null,"finish_reason":null}]`...)
-	} else {
+	default:
 		b = append(b, `{"index":0,"text":`...)
 		b = append(b, tokenJSON(k)...)
 		b = append(b, `,"logprobs":null,"finish_reason":null,"stop_reason":null}]`...)
 	}
-	b = sw.appendUsage(b, k+1)
-	sw.buf = append(b, "}\n\n"...)
-	return sw.buf
+	b = ow.appendUsage(b, k+1)
+	return append(b, "}\n\n"...)
 }
 
-// end is everything after the last token: the finish event, the usage-only
-// event when usage was asked for, and the [DONE] terminator.
-func (sw *openAIStream) end() []byte {
-	b := append(sw.buf[:0], sw.prefix...)
-	if sw.ep == endpointChat {
+// end is the finish chunk, the usage-only chunk when asked for, and the
+// terminator (TGI 1.4 sends none).
+func (ow *openAIWire) end(b []byte) []byte {
+	b = append(b, ow.prefix...)
+	switch {
+	case ow.fl == flavorTGI:
 		b = append(b, `{"index":0,"delta":{},"logprobs":null,"finish_reason":"`...)
-	} else {
+		if ow.g.capped {
+			b = append(b, "length"...)
+		} else {
+			b = append(b, "eos_token"...)
+		}
+		return append(b, "\"}]}\n\n"...)
+	case ow.ep == endpointChat:
+		b = append(b, `{"index":0,"delta":{},"logprobs":null,"finish_reason":"`...)
+	default:
 		b = append(b, `{"index":0,"text":"","logprobs":null,"finish_reason":"`...)
 	}
-	b = append(b, sw.g.finish...)
-	b = append(b, `","stop_reason":null}]`...)
-	b = sw.appendUsage(b, sw.g.outputTokens)
+	b = append(b, ow.g.finish()...)
+	if ow.fl == flavorGroq {
+		b = append(b, `"}]`...)
+		b = ow.appendGroqUsage(b)
+	} else {
+		b = append(b, `","stop_reason":null}]`...)
+		b = ow.appendUsage(b, ow.g.outputTokens)
+	}
 	b = append(b, "}\n\n"...)
-	if sw.g.includeUsage {
-		b = append(b, sw.prefix...)
+	if ow.g.includeUsage {
+		b = append(b, ow.prefix...)
 		b = append(b, ']')
-		b = appendUsageObject(b, sw.g.promptTokens, sw.g.outputTokens)
+		b = appendUsageObject(b, ow.g.promptTokens, ow.g.outputTokens)
 		b = append(b, "}\n\n"...)
 	}
-	sw.buf = append(b, "data: [DONE]\n\n"...)
-	return sw.buf
+	return append(b, "data: [DONE]\n\n"...)
+}
+
+// appendGroqUsage appends Groq's x_groq object with usage and timings in
+// seconds (groq-chat-stream-x_groq-usage). prompt_time is receipt to first
+// token, completion_time first token to now; the mock has no separate
+// queue time to report and says 0.
+func (ow *openAIWire) appendGroqUsage(b []byte) []byte {
+	now := time.Now()
+	if ow.firstTok.IsZero() {
+		ow.firstTok = now
+	}
+	prompt := ow.firstTok.Sub(ow.started).Seconds()
+	completion := now.Sub(ow.firstTok).Seconds()
+	b = append(b, `,"x_groq":{"id":"`...)
+	b = append(b, ow.reqID...)
+	b = append(b, `","usage":{"queue_time":0,"prompt_tokens":`...)
+	b = strconv.AppendInt(b, int64(ow.g.promptTokens), 10)
+	b = append(b, `,"prompt_time":`...)
+	b = strconv.AppendFloat(b, prompt, 'f', -1, 64)
+	b = append(b, `,"completion_tokens":`...)
+	b = strconv.AppendInt(b, int64(ow.g.outputTokens), 10)
+	b = append(b, `,"completion_time":`...)
+	b = strconv.AppendFloat(b, completion, 'f', -1, 64)
+	b = append(b, `,"total_tokens":`...)
+	b = strconv.AppendInt(b, int64(ow.g.promptTokens+ow.g.outputTokens), 10)
+	b = append(b, `,"total_time":`...)
+	b = strconv.AppendFloat(b, prompt+completion, 'f', -1, 64)
+	return append(b, "}}"...)
+}
+
+// streamError is the in-stream error: vLLM sends `data: {"error":…}` then
+// `data: [DONE]`; Groq `event: error` and no terminator; TGI's Messages API
+// `data:{"error":{"message","http_status_code":422}}` then `data:[DONE]`.
+func (ow *openAIWire) streamError(b []byte, status int, msg string) []byte {
+	m, _ := json.Marshal(msg)
+	switch ow.fl {
+	case flavorGroq:
+		b = append(b, `event: error`+"\n"+`data: {"error":{"message":`...)
+		b = append(b, m...)
+		b = append(b, `,"type":"internal_server_error","status_code":`...)
+		b = strconv.AppendInt(b, int64(status), 10)
+		return append(b, "}}\n\n"...)
+	case flavorTGI:
+		b = append(b, `data:{"error":{"message":`...)
+		b = append(b, m...)
+		return append(b, `,"http_status_code":422}}`+"\n\ndata:[DONE]\n\n"...)
+	}
+	b = append(b, `data: {"error":{"message":`...)
+	b = append(b, m...)
+	b = append(b, `,"type":"InternalServerError","param":null,"code":`...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	return append(b, "}}\n\ndata: [DONE]\n\n"...)
+}
+
+func (ow *openAIWire) malformed(b []byte) []byte {
+	b = append(b, ow.prefix...)
+	return append(b, `{"index":0,"delta":{"content":"`+"\n\n"...)
 }
 
 // appendUsage adds the cumulative usage field when continuous usage stats
 // were asked for.
-func (sw *openAIStream) appendUsage(b []byte, completion int) []byte {
-	if !sw.g.continuous {
+func (ow *openAIWire) appendUsage(b []byte, completion int) []byte {
+	if !ow.g.continuous {
 		return b
 	}
-	return appendUsageObject(b, sw.g.promptTokens, completion)
+	return appendUsageObject(b, ow.g.promptTokens, completion)
 }
 
 // appendUsageObject appends `,"usage":{…}` in vLLM's field order.
@@ -444,91 +485,114 @@ func tokenText(k int) string {
 	return q[1 : len(q)-1]
 }
 
-// writeOpenAIBody answers a stream:false request once its last token is due.
-func (s *Server) writeOpenAIBody(w http.ResponseWriter, r *http.Request, ep endpoint, g generation, seq int64, plan fixedPlan) {
-	if !sleepUntil(r, plan.due(g.outputTokens-1)) {
-		return
+// tokenID returns a stable fake vocabulary id for token k.
+func tokenID(k int) int { return 1000 + k%len(vocabulary) }
+
+// outputText is the whole text of an n-token response.
+func outputText(n int) string {
+	var b bytes.Buffer
+	for k := range n {
+		b.WriteString(tokenText(k))
 	}
-	var text bytes.Buffer
-	for k := range g.outputTokens {
-		text.WriteString(tokenText(k))
+	return b.String()
+}
+
+// body writes the non-streamed response (vLLM's chat.completion /
+// text_completion objects; Groq adds its timings to usage).
+func (ow *openAIWire) body(w http.ResponseWriter) {
+	usage := map[string]any{
+		"prompt_tokens":     ow.g.promptTokens,
+		"total_tokens":      ow.g.promptTokens + ow.g.outputTokens,
+		"completion_tokens": ow.g.outputTokens,
 	}
-	usage := map[string]int{
-		"prompt_tokens":     g.promptTokens,
-		"total_tokens":      g.promptTokens + g.outputTokens,
-		"completion_tokens": g.outputTokens,
-	}
-	var body any
-	if ep == endpointChat {
-		body = map[string]any{
-			"id":      fmt.Sprintf("chatcmpl-mock%016x", seq),
-			"object":  "chat.completion",
-			"created": s.created,
-			"model":   g.model,
-			"choices": []any{map[string]any{
-				"index":         0,
-				"message":       map[string]any{"role": "assistant", "content": text.String()},
-				"logprobs":      nil,
-				"finish_reason": g.finish,
-				"stop_reason":   nil,
-			}},
-			"usage": usage,
-		}
+	choice := map[string]any{"index": 0, "logprobs": nil, "finish_reason": ow.g.finish()}
+	object := "text_completion"
+	if ow.ep == endpointChat {
+		object = "chat.completion"
+		choice["message"] = map[string]any{"role": "assistant", "content": outputText(ow.g.outputTokens)}
 	} else {
-		body = map[string]any{
-			"id":      fmt.Sprintf("cmpl-mock%016x", seq),
-			"object":  "text_completion",
-			"created": s.created,
-			"model":   g.model,
-			"choices": []any{map[string]any{
-				"index":         0,
-				"text":          text.String(),
-				"logprobs":      nil,
-				"finish_reason": g.finish,
-				"stop_reason":   nil,
-			}},
-			"usage": usage,
-		}
+		choice["text"] = outputText(ow.g.outputTokens)
 	}
-	writeJSON(w, http.StatusOK, body)
+	if ow.fl == flavorVLLM {
+		choice["stop_reason"] = nil
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": ow.id, "object": object, "created": ow.created, "model": ow.g.model,
+		"choices": []any{choice}, "usage": usage,
+	}, nil)
 }
 
 // serveModels answers GET /v1/models with vLLM's ModelCard list.
 func (s *Server) serveModels(w http.ResponseWriter) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"object": "list",
-		"data": []any{map[string]any{
-			"id":         s.cfg.Model,
-			"object":     "model",
-			"created":    s.created,
-			"owned_by":   "vllm",
-			"root":       s.cfg.Model,
-			"parent":     nil,
-			"permission": []any{},
-		}},
-	})
+	maxLen := 0
+	if s.engine != nil {
+		maxLen = s.engine.model.MaxModelLen
+	}
+	card := map[string]any{
+		"id": s.cfg.Model, "object": "model", "created": s.created, "owned_by": "vllm",
+		"root": s.cfg.Model, "parent": nil, "permission": []any{},
+	}
+	if maxLen > 0 {
+		card["max_model_len"] = maxLen
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{card}}, nil)
+}
+
+// openAIErrorType is vLLM's error type name for a status.
+func openAIErrorType(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "BadRequestError"
+	case http.StatusNotFound:
+		return "NotFoundError"
+	case http.StatusTooManyRequests:
+		return "RateLimitError"
+	case http.StatusServiceUnavailable:
+		return "ServiceUnavailableError"
+	}
+	return "InternalServerError"
+}
+
+// writeVLLMError is protocol.writeError for vLLM.
+func writeVLLMError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+	writeOpenAIError(w, status, openAIErrorType(status), msg, retryAfter)
 }
 
 // writeOpenAIError answers with vLLM's current error body:
 // {"error":{"message","type","param","code"}} (vllm entrypoints/openai
 // protocol.py ErrorResponse).
-func writeOpenAIError(w http.ResponseWriter, status int, typ, msg string) {
+func writeOpenAIError(w http.ResponseWriter, status int, typ, msg string, retryAfter time.Duration) {
+	setRetryAfter(w.Header(), retryAfter)
 	writeJSON(w, status, map[string]any{
-		"error": map[string]any{
-			"message": msg,
-			"type":    typ,
-			"param":   nil,
-			"code":    status,
-		},
-	})
+		"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": status},
+	}, nil)
 }
 
-// writeJSON writes v as a JSON body with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeGroqError answers with Groq's error body (groq-error-429-rate-limit-body):
+// {"error":{"message","type","code"}} with a string code.
+func writeGroqError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+	typ, code := "invalid_request_error", "invalid_request"
+	switch status {
+	case http.StatusTooManyRequests:
+		typ, code = "tokens", "rate_limit_exceeded"
+	case http.StatusInternalServerError:
+		typ, code = "internal_server_error", "internal_server_error"
+	case http.StatusServiceUnavailable:
+		typ, code = "internal_server_error", "service_unavailable"
+	}
+	setRetryAfter(w.Header(), retryAfter)
+	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": typ, "code": code}}, nil)
+}
+
+// writeJSON writes v as a JSON body with status; extra headers are set first.
+func writeJSON(w http.ResponseWriter, status int, v any, extra http.Header) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, "mock: encoding response: "+err.Error(), http.StatusInternalServerError)
 		return
+	}
+	for k, vs := range extra {
+		w.Header()[k] = vs
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -375,7 +375,11 @@ func TestOutputLength(t *testing.T) {
 		{0, p(5), 5, false, 5, "length"},
 	}
 	for _, tt := range tests {
-		n, f := outputLength(tt.configured, tt.maxTokens, tt.minTokens, tt.ignoreEOS)
+		n, capped := outputLength(tt.configured, tt.maxTokens, tt.minTokens, tt.ignoreEOS)
+		f := "stop"
+		if capped {
+			f = "length"
+		}
 		if n != tt.want || f != tt.finish {
 			mt := "nil"
 			if tt.maxTokens != nil {

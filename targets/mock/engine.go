@@ -1,0 +1,383 @@
+package mock
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Engine defaults (vLLM-like; modelling assumptions where vLLM has no equivalent).
+const (
+	// DefaultMaxSeqs bounds the running batch (vLLM's max_num_seqs default, 256).
+	DefaultMaxSeqs = 256
+	// DefaultMaxBatchedTokens is the token budget of one engine step.
+	DefaultMaxBatchedTokens = 8192
+	// DefaultStepOverhead is the fixed time of one engine step beyond the
+	// roofline (scheduling, sampling, kernel launches).
+	DefaultStepOverhead = 2 * time.Millisecond
+	// MemoryEfficiency is the share of peak bandwidth a decode step reaches.
+	MemoryEfficiency = 0.8
+	// ComputeEfficiency is the share of peak FLOP/s a prefill reaches.
+	ComputeEfficiency = 0.6
+	// allReduceLatency is the fixed latency of one tensor-parallel all-reduce.
+	allReduceLatency = 8 * time.Microsecond
+)
+
+// A tokenSource says when each token of one response is available.
+type tokenSource interface {
+	// ready reports whether token k (from 0) is available now.
+	ready(k int) bool
+	// wait blocks until token k is available; false when ctx is done first.
+	wait(ctx context.Context, k int) bool
+	// release tells the source the response is over (finished or abandoned).
+	release()
+}
+
+// fixedSource is the fixed-timing mode's source: token k is due at
+// origin + TTFT + k·ITL.
+type fixedSource struct {
+	plan  fixedPlan
+	timer *time.Timer
+}
+
+func (f *fixedSource) ready(k int) bool { return !time.Now().Before(f.plan.due(k)) }
+
+func (f *fixedSource) wait(ctx context.Context, k int) bool {
+	wait := time.Until(f.plan.due(k))
+	if wait <= 0 {
+		return ctx.Err() == nil
+	}
+	if f.timer == nil {
+		f.timer = time.NewTimer(wait)
+	} else {
+		f.timer.Reset(wait)
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-f.timer.C:
+		return true
+	}
+}
+
+func (f *fixedSource) release() {
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+}
+
+// EngineStats is a snapshot of the engine's state.
+type EngineStats struct {
+	// Running and Waiting count the sequences in the batch and in the queue.
+	Running, Waiting int
+	// KVUsedTokens is the number of tokens held in the KV cache (whole blocks);
+	// KVTotalTokens its capacity.
+	KVUsedTokens, KVTotalTokens int
+	// Steps counts engine steps so far.
+	Steps int64
+	// BusyNS is the total time spent stepping, in nanoseconds.
+	BusyNS int64
+	// Busy reports whether the engine is stepping now.
+	Busy bool
+}
+
+// engine is the simulated continuous-batching server. It runs in real time
+// (time.Now and timers, so a testing/synctest bubble makes it virtual): a
+// goroutine steps while there is work and exits when idle.
+type engine struct {
+	gpu     GPUProfile
+	model   ModelProfile
+	tp      int
+	fit     Fit
+	maxSeqs int
+	budget  int // tokens per step
+	chunked bool
+	over    time.Duration
+	jitter  float64
+
+	mu       sync.Mutex
+	rng      *rand.Rand
+	waiting  []*sequence
+	running  []*sequence
+	reserved int // KV tokens reserved by running sequences
+	looping  bool
+	steps    int64
+	busyNS   int64
+	busyFrom time.Time
+}
+
+// sequence is one request inside the engine.
+type sequence struct {
+	prompt, maxOut int
+	arrived        time.Time
+	prefilled      int          // prompt tokens processed (engine goroutine only, under mu)
+	generated      atomic.Int64 // tokens produced so far
+	notify         chan struct{}
+	cancelled      atomic.Bool
+	reservation    int
+	stepPrefill    int // prompt tokens scheduled in the current step
+	stepDecode     bool
+}
+
+func newEngine(cfg Config, g GPUProfile, m ModelProfile, fit Fit) *engine {
+	e := &engine{
+		gpu: g, model: m, tp: max(cfg.GPUs, 1), fit: fit,
+		maxSeqs: cfg.MaxSeqs, budget: cfg.MaxBatchedTokens, chunked: cfg.ChunkedPrefill,
+		over: cfg.StepOverhead, jitter: cfg.StepJitter,
+		rng: rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed)^0x9e3779b97f4a7c15)),
+	}
+	if e.maxSeqs == 0 {
+		e.maxSeqs = DefaultMaxSeqs
+	}
+	if e.budget == 0 {
+		e.budget = DefaultMaxBatchedTokens
+	}
+	if e.over == 0 {
+		e.over = DefaultStepOverhead
+	}
+	return e
+}
+
+// admissible reports whether a request of prompt + maxOut tokens can ever
+// run: it must fit the context length and the whole KV cache.
+func (e *engine) admissible(prompt, maxOut int) bool {
+	n := prompt + maxOut
+	return n <= e.model.MaxModelLen && roundBlock(n) <= e.fit.KVTokens
+}
+
+func roundBlock(n int) int { return (n + KVBlockTokens - 1) / KVBlockTokens * KVBlockTokens }
+
+// submit queues a request and returns its token source.
+func (e *engine) submit(prompt, maxOut int) *engineSource {
+	s := &sequence{prompt: max(prompt, 1), maxOut: maxOut, arrived: time.Now(), notify: make(chan struct{}, 1)}
+	e.mu.Lock()
+	e.waiting = append(e.waiting, s)
+	if !e.looping {
+		e.looping = true
+		e.busyFrom = time.Now()
+		go e.loop()
+	}
+	e.mu.Unlock()
+	return &engineSource{seq: s}
+}
+
+// loop steps the engine until it has no work. Step ends are absolute times
+// from one origin, so sleeping error does not accumulate.
+func (e *engine) loop() {
+	next := time.Now()
+	timer := time.NewTimer(0)
+	<-timer.C
+	defer timer.Stop()
+	for {
+		e.mu.Lock()
+		batch, d := e.schedule()
+		if len(batch) == 0 {
+			e.looping = false
+			e.busyNS += time.Since(e.busyFrom).Nanoseconds()
+			e.mu.Unlock()
+			return
+		}
+		e.mu.Unlock()
+		next = next.Add(d)
+		if wait := time.Until(next); wait > 0 {
+			timer.Reset(wait)
+			<-timer.C
+		} else {
+			next = time.Now() // fell behind (a busy host): do not catch up in a burst
+		}
+		e.mu.Lock()
+		e.apply(batch)
+		e.mu.Unlock()
+	}
+}
+
+// schedule picks the sequences of the next step and its duration, under mu.
+// Running sequences decode one token each; partly prefilled ones continue
+// their prompt; then waiting ones are admitted in arrival order while the
+// batch has room, the KV cache can reserve prompt + max output tokens, and
+// the step's token budget lasts (without chunked prefill a prompt is
+// prefilled whole, alone if it exceeds the budget).
+func (e *engine) schedule() ([]*sequence, time.Duration) {
+	e.dropCancelled()
+	budget := e.budget
+	var batch []*sequence
+	var prefillTokens, prefillCtx, decodeSeqs, decodeCtx int
+	for _, s := range e.running {
+		s.stepPrefill, s.stepDecode = 0, false
+		if s.prefilled == s.prompt {
+			s.stepDecode = true
+			budget--
+			decodeSeqs++
+			decodeCtx += s.prompt + int(s.generated.Load())
+			batch = append(batch, s)
+		}
+	}
+	for _, s := range e.running {
+		if s.prefilled < s.prompt && budget > 0 {
+			n := min(s.prompt-s.prefilled, budget)
+			s.stepPrefill = n
+			budget -= n
+			prefillTokens += n
+			prefillCtx += s.prefilled + n
+			batch = append(batch, s)
+		}
+	}
+	for len(e.waiting) > 0 && len(e.running) < e.maxSeqs {
+		s := e.waiting[0]
+		res := roundBlock(s.prompt + s.maxOut)
+		if e.reserved+res > e.fit.KVTokens {
+			break
+		}
+		n := s.prompt
+		if e.chunked {
+			n = min(n, budget)
+		} else if n > budget && len(batch) > 0 {
+			break
+		}
+		if n <= 0 {
+			break
+		}
+		e.waiting = e.waiting[1:]
+		s.reservation = res
+		e.reserved += res
+		s.stepPrefill, s.stepDecode = n, false
+		budget -= n
+		prefillTokens += n
+		prefillCtx += n
+		e.running = append(e.running, s)
+		batch = append(batch, s)
+	}
+	if len(batch) == 0 {
+		return nil, 0
+	}
+	return batch, e.stepTime(prefillTokens, prefillCtx, decodeSeqs, decodeCtx)
+}
+
+// stepTime is the roofline time of one step plus overheads:
+//
+//	compute = 2 · active params · tokens / (peak FLOP/s · n · ComputeEfficiency)
+//	memory  = (weight bytes + KV bytes read) / (bandwidth · n · MemoryEfficiency)
+//	time    = max(compute, memory) + step overhead + all-reduce time (n > 1)
+//
+// where tokens = prefill tokens + decoding sequences and the KV bytes read
+// are those of every context the step attends over. With n GPUs in tensor
+// parallel, each layer does two all-reduces of tokens · hidden · 2 bytes
+// (ring: 2(n−1)/n of the data over the link).
+func (e *engine) stepTime(prefillTokens, prefillCtx, decodeSeqs, decodeCtx int) time.Duration {
+	n := float64(e.tp)
+	tokens := float64(prefillTokens + decodeSeqs)
+	compute := 2 * e.model.ActiveParams * tokens / (e.gpu.FLOPS * n * ComputeEfficiency)
+	kv := float64(e.model.KVBytesPerToken()) * float64(decodeCtx+prefillCtx)
+	memory := (e.model.WeightBytes() + kv) / (e.gpu.BandwidthBps * n * MemoryEfficiency)
+	sec := max(compute, memory) + e.over.Seconds()
+	if e.tp > 1 {
+		bytes := tokens * float64(e.model.Hidden) * 2
+		per := allReduceLatency.Seconds() + 2*(n-1)/n*bytes/e.gpu.LinkBps
+		sec += 2 * float64(e.model.Layers) * per
+	}
+	if e.jitter > 0 {
+		sec *= max(0.5, 1+e.jitter*e.rng.NormFloat64())
+	}
+	return time.Duration(math.Round(sec * 1e9))
+}
+
+// apply ends a step: decoding sequences and sequences whose prefill just
+// completed each produce one token; finished sequences leave the batch.
+func (e *engine) apply(batch []*sequence) {
+	e.steps++
+	for _, s := range batch {
+		switch {
+		case s.stepDecode:
+			s.generated.Add(1)
+		case s.stepPrefill > 0:
+			s.prefilled += s.stepPrefill
+			if s.prefilled == s.prompt {
+				s.generated.Add(1)
+			}
+		}
+		s.stepPrefill, s.stepDecode = 0, false
+		select {
+		case s.notify <- struct{}{}:
+		default:
+		}
+	}
+	kept := e.running[:0]
+	for _, s := range e.running {
+		if int(s.generated.Load()) >= s.maxOut || s.cancelled.Load() {
+			e.reserved -= s.reservation
+			continue
+		}
+		kept = append(kept, s)
+	}
+	clear(e.running[len(kept):])
+	e.running = kept
+}
+
+// dropCancelled removes abandoned sequences and frees their KV reservation.
+func (e *engine) dropCancelled() {
+	kept := e.running[:0]
+	for _, s := range e.running {
+		if s.cancelled.Load() {
+			e.reserved -= s.reservation
+			continue
+		}
+		kept = append(kept, s)
+	}
+	clear(e.running[len(kept):])
+	e.running = kept
+	w := e.waiting[:0]
+	for _, s := range e.waiting {
+		if !s.cancelled.Load() {
+			w = append(w, s)
+		}
+	}
+	clear(e.waiting[len(w):])
+	e.waiting = w
+}
+
+// stats returns a snapshot of the engine's state.
+func (e *engine) stats() EngineStats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st := EngineStats{Running: len(e.running), Waiting: len(e.waiting), KVTotalTokens: e.fit.KVTokens, Steps: e.steps, BusyNS: e.busyNS, Busy: e.looping}
+	for _, s := range e.running {
+		st.KVUsedTokens += roundBlock(s.prefilled + int(s.generated.Load()))
+	}
+	if e.looping {
+		st.BusyNS += time.Since(e.busyFrom).Nanoseconds()
+	}
+	return st
+}
+
+// engineSource is the engine's tokenSource for one sequence.
+type engineSource struct{ seq *sequence }
+
+func (s *engineSource) ready(k int) bool { return int(s.seq.generated.Load()) > k }
+
+func (s *engineSource) wait(ctx context.Context, k int) bool {
+	for !s.ready(k) {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-s.seq.notify:
+		}
+	}
+	return ctx.Err() == nil
+}
+
+func (s *engineSource) release() { s.seq.cancelled.Store(true) }
+
+// fixedPlan is when each token of one fixed-mode response is due: every due
+// time derives from the one origin, so timer error does not accumulate.
+type fixedPlan struct {
+	origin    time.Time
+	ttft, itl time.Duration
+}
+
+// due returns when token k (from 0) is due: origin + TTFT + k·ITL.
+func (p fixedPlan) due(k int) time.Time {
+	return p.origin.Add(p.ttft + time.Duration(k)*p.itl)
+}

@@ -1,0 +1,225 @@
+package mock
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// ttftBuckets are vLLM's time_to_first_token_seconds bucket bounds
+// (fixtures/telemetry/vllm-metrics-v1-busy.txt).
+func ttftBuckets() []float64 {
+	return []float64{0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0}
+}
+
+// serverMetrics counts what /metrics reports, in both modes.
+type serverMetrics struct {
+	mu         sync.Mutex
+	inFlight   int
+	prompt     int64
+	generation int64
+	bounds     []float64
+	buckets    []int64 // cumulative counts are computed at scrape time
+	ttftSum    float64
+	ttftCount  int64
+}
+
+func (m *serverMetrics) init() {
+	m.bounds = ttftBuckets()
+	m.buckets = make([]int64, len(m.bounds)+1)
+}
+
+func (m *serverMetrics) begin(promptTokens int) {
+	m.mu.Lock()
+	m.inFlight++
+	m.prompt += int64(promptTokens)
+	m.mu.Unlock()
+}
+
+func (m *serverMetrics) end() {
+	m.mu.Lock()
+	m.inFlight--
+	m.mu.Unlock()
+}
+
+func (m *serverMetrics) tokens(n int) {
+	m.mu.Lock()
+	m.generation += int64(n)
+	m.mu.Unlock()
+}
+
+// firstToken records a time to first token, from receipt to the first
+// token's write.
+func (m *serverMetrics) firstToken(d time.Duration) {
+	sec := d.Seconds()
+	m.mu.Lock()
+	i := 0
+	for i < len(m.bounds) && sec > m.bounds[i] {
+		i++
+	}
+	m.buckets[i]++
+	m.ttftSum += sec
+	m.ttftCount++
+	m.mu.Unlock()
+}
+
+// pyFloat formats v the way Python's prometheus_client does (repr of a
+// float): integral values keep ".0".
+func pyFloat(v float64) string {
+	if math.IsInf(v, 1) {
+		return "+Inf"
+	}
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if v == math.Trunc(v) && math.Abs(v) < 1e16 {
+		s = strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return s
+}
+
+// serveMetrics answers GET /metrics in vLLM V1's Prometheus names, labels
+// engine="0" and model_name. In fixed mode requests in flight count as
+// running and nothing waits.
+func (s *Server) serveMetrics(w http.ResponseWriter) {
+	m := &s.metrics
+	m.mu.Lock()
+	running, waiting := float64(m.inFlight), 0.0
+	prompt, gen := m.prompt, m.generation
+	buckets := append([]int64(nil), m.buckets...)
+	sum, count := m.ttftSum, m.ttftCount
+	m.mu.Unlock()
+	kv := 0.0
+	if s.engine != nil {
+		st := s.engine.stats()
+		running, waiting = float64(st.Running), float64(st.Waiting)
+		if st.KVTotalTokens > 0 {
+			kv = float64(st.KVUsedTokens) / float64(st.KVTotalTokens)
+		}
+	}
+	labels := fmt.Sprintf(`engine="0",model_name=%q`, s.cfg.Model)
+	var b []byte
+	gauge := func(name, help string, v float64) {
+		b = fmt.Appendf(b, "# HELP %s %s\n# TYPE %s gauge\n%s{%s} %s\n", name, help, name, name, labels, pyFloat(v))
+	}
+	counter := func(name, help string, v float64) {
+		b = fmt.Appendf(b, "# HELP %s %s\n# TYPE %s counter\n%s{%s} %s\n", name, help, name, name, labels, pyFloat(v))
+	}
+	gauge("vllm:num_requests_running", "Number of requests in model execution batches.", running)
+	gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.", waiting)
+	gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", kv)
+	counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.", float64(prompt))
+	counter("vllm:generation_tokens_total", "Number of generation tokens processed.", float64(gen))
+	const h = "vllm:time_to_first_token_seconds"
+	b = fmt.Appendf(b, "# HELP %s Histogram of time to first token in seconds.\n# TYPE %s histogram\n", h, h)
+	cum := int64(0)
+	for i, le := range append(m.bounds, math.Inf(1)) {
+		cum += buckets[i]
+		b = fmt.Appendf(b, "%s_bucket{engine=\"0\",le=\"%s\",model_name=%q} %s\n", h, pyFloat(le), s.cfg.Model, pyFloat(float64(cum)))
+	}
+	b = fmt.Appendf(b, "%s_count{%s} %s\n%s_sum{%s} %s\n", h, labels, pyFloat(float64(count)), h, labels, strconv.FormatFloat(sum, 'g', -1, 64))
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	_, _ = w.Write(b)
+}
+
+// gpuState is the modelled state of one simulated GPU.
+type gpuState struct {
+	utilPct, fbUsedMiB, fbFreeMiB, powerW, energyMJ, smClockMHz, tempC float64
+}
+
+// gpuStates models the simulated GPUs now. Over the whole life of the
+// server the engine was busy for BusyNS of the elapsed time; utilization
+// is the busy share since the previous scrape (DCGM reports utilization
+// over its sampling period), power is idle + (TDP − idle) · utilization,
+// energy integrates idle + (TDP − idle) · busy exactly (so it only grows),
+// memory used is weights + activation reserve + the KV cache in use, split
+// evenly over the tensor-parallel GPUs, clock and temperature follow
+// utilization linearly (temperature 30 °C idle, +45 °C at full load; a
+// modelling assumption).
+func (s *Server) gpuStates() []gpuState {
+	e := s.engine
+	st := e.stats()
+	now := time.Now()
+	elapsed := now.Sub(s.started).Seconds()
+	busy := float64(st.BusyNS) / 1e9
+	s.dcgmMu.Lock()
+	win := now.Sub(s.dcgmLast).Seconds()
+	winBusy := busy - s.dcgmLastBusy
+	s.dcgmLast, s.dcgmLastBusy = now, busy
+	s.dcgmMu.Unlock()
+	util := 0.0
+	if win > 0 {
+		util = min(1, max(0, winBusy/win))
+	}
+	g := e.gpu
+	n := float64(e.tp)
+	usedBytes := (e.model.WeightBytes()+float64(st.KVUsedTokens)*float64(e.model.KVBytesPerToken()))/n + ActivationReserveBytes
+	used := math.Round(usedBytes / miB)
+	state := gpuState{
+		utilPct:    math.Round(util * 100),
+		fbUsedMiB:  used,
+		fbFreeMiB:  float64(g.MemoryMiB) - used,
+		powerW:     g.IdleW + (g.TDPW-g.IdleW)*util,
+		energyMJ:   math.Round((g.IdleW*elapsed + (g.TDPW-g.IdleW)*busy) * 1000),
+		smClockMHz: math.Round(g.IdleClockMHz + (g.MaxClockMHz-g.IdleClockMHz)*util),
+		tempC:      math.Round(30 + 45*util),
+	}
+	out := make([]gpuState, e.tp)
+	for i := range out {
+		out[i] = state
+	}
+	return out
+}
+
+// serveDCGM answers GET /dcgm/metrics in dcgm-exporter's text format and
+// names (fixtures/telemetry/dcgm-exporter-*): one series per simulated GPU
+// with labels gpu, UUID, device, modelName, Hostname. Fixed mode has no
+// GPUs: 404.
+func (s *Server) serveDCGM(w http.ResponseWriter) {
+	if s.engine == nil {
+		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", "no simulated GPU in fixed-timing mode (start the mock with a GPU profile)", 0)
+		return
+	}
+	states := s.gpuStates()
+	type family struct {
+		name, typ, help string
+		value           func(gpuState) float64
+		integer         bool
+	}
+	fams := []family{
+		{"DCGM_FI_DEV_SM_CLOCK", "gauge", "SM clock frequency (in MHz).", func(g gpuState) float64 { return g.smClockMHz }, true},
+		{"DCGM_FI_DEV_GPU_TEMP", "gauge", "GPU temperature (in C).", func(g gpuState) float64 { return g.tempC }, true},
+		{"DCGM_FI_DEV_POWER_USAGE", "gauge", "Power draw (in W).", func(g gpuState) float64 { return g.powerW }, false},
+		{"DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "counter", "Total energy consumption since boot (in mJ).", func(g gpuState) float64 { return g.energyMJ }, true},
+		{"DCGM_FI_DEV_GPU_UTIL", "gauge", "GPU utilization (in %).", func(g gpuState) float64 { return g.utilPct }, true},
+		{"DCGM_FI_DEV_FB_FREE", "gauge", "Framebuffer memory free (in MiB).", func(g gpuState) float64 { return g.fbFreeMiB }, true},
+		{"DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB).", func(g gpuState) float64 { return g.fbUsedMiB }, true},
+	}
+	var b []byte
+	for _, f := range fams {
+		b = fmt.Appendf(b, "# HELP %s %s\n# TYPE %s %s\n", f.name, f.help, f.name, f.typ)
+		for i, g := range states {
+			b = fmt.Appendf(b, "%s{gpu=\"%d\",UUID=\"%s\",device=\"nvidia%d\",modelName=%q,Hostname=%q} ",
+				f.name, i, mockUUID(s.cfg.Hostname, i), i, s.engine.gpu.ModelName, s.cfg.Hostname)
+			if f.integer {
+				b = strconv.AppendInt(b, int64(f.value(g)), 10)
+			} else {
+				b = strconv.AppendFloat(b, f.value(g), 'f', 6, 64)
+			}
+			b = append(b, '\n')
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	_, _ = w.Write(b)
+}
+
+// mockUUID is a stable GPU UUID in NVIDIA's format for GPU i of host.
+func mockUUID(host string, i int) string {
+	h := uint64(14695981039346656037)
+	for _, c := range []byte(host) {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	h ^= uint64(i) * 0x9e3779b97f4a7c15
+	return fmt.Sprintf("GPU-%08x-%04x-%04x-%04x-%012x", uint32(h>>32), uint16(h>>16), uint16(h), uint16(i), h&0xffffffffffff)
+}

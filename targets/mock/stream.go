@@ -1,0 +1,274 @@
+package mock
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// generation is what the mock decided to produce for one request, whatever
+// the protocol.
+type generation struct {
+	model        string
+	promptTokens int
+	outputTokens int
+	// capped is true when the response stops at the length cap ("length",
+	// "max_tokens", "MAX_TOKENS"), false when the simulated model stopped
+	// by itself ("stop", "end_turn", "STOP").
+	capped       bool
+	includeUsage bool // OpenAI: send the usage-only chunk before [DONE]
+	continuous   bool // OpenAI/vLLM: cumulative usage on every chunk
+	details      bool // TGI: details object on the last event
+}
+
+// finish returns the OpenAI-family finish_reason.
+func (g *generation) finish() string {
+	if g.capped {
+		return "length"
+	}
+	return "stop"
+}
+
+// A protocol is one request/response format served at one route.
+type protocol struct {
+	// parse decodes a request body into a call; an error is answered 400
+	// with the protocol's error body.
+	parse func(s *Server, r *http.Request, body []byte, seq int64) (*call, error)
+	// writeError writes the protocol's error body with status; retryAfter,
+	// when positive, is sent as Retry-After.
+	writeError func(w http.ResponseWriter, status int, msg string, retryAfter time.Duration)
+}
+
+// A call is one parsed generation request.
+type call struct {
+	g      generation
+	stream bool
+	wire   wire
+}
+
+// A wire renders one response in its protocol. The byte-appending methods
+// append to b and return it; they are called from the handler goroutine only.
+type wire interface {
+	// header sets the streamed response's headers.
+	header(h http.Header)
+	// start is written and flushed on receipt (role chunk, message_start…); may append nothing.
+	start(b []byte) []byte
+	// token is the event carrying token k (from 0).
+	token(b []byte, k int) []byte
+	// end is everything after the last token, terminator included.
+	end(b []byte) []byte
+	// streamError is the protocol's in-stream error event (and the
+	// terminator, where the protocol sends one after an error).
+	streamError(b []byte, status int, msg string) []byte
+	// malformed is an event whose JSON is cut short.
+	malformed(b []byte) []byte
+	// body writes the complete non-streamed response.
+	body(w http.ResponseWriter)
+}
+
+// maxRequestBody caps how much of a request body the mock reads (bytes).
+const maxRequestBody = 32 << 20
+
+// oversizedBytes is the padding of an oversized-line fault: bigger than
+// bufio.Scanner's default 64 KiB token and than 1 MiB buffers.
+const oversizedBytes = 1<<20 + 1
+
+// serveGeneration answers one generation request of protocol p.
+func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, received time.Time, seq int64, p *protocol) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	if err != nil {
+		p.writeError(w, http.StatusBadRequest, fmt.Sprintf("reading body: %v", err), 0)
+		return
+	}
+	c, err := p.parse(s, r, body, seq)
+	if err != nil {
+		p.writeError(w, http.StatusBadRequest, err.Error(), 0)
+		return
+	}
+	f, err := s.pickFault(r)
+	if err != nil {
+		p.writeError(w, http.StatusBadRequest, err.Error(), 0)
+		return
+	}
+	switch f.kind {
+	case Fault429:
+		p.writeError(w, http.StatusTooManyRequests, "mock: rate limit reached (injected fault)", f.retryAfter)
+		return
+	case Fault500:
+		p.writeError(w, http.StatusInternalServerError, "mock: internal server error (injected fault)", 0)
+		return
+	case Fault503:
+		p.writeError(w, http.StatusServiceUnavailable, "mock: service unavailable, model overloaded (injected fault)", f.retryAfter)
+		return
+	case FaultSlowHeaders:
+		if !sleepCtx(r.Context(), f.duration) {
+			return
+		}
+	}
+	g := &c.g
+	var src tokenSource
+	if s.engine != nil {
+		if !s.engine.admissible(g.promptTokens, g.outputTokens) {
+			p.writeError(w, http.StatusBadRequest, fmt.Sprintf(
+				"This model's maximum context length is %d tokens. However, you requested %d tokens (%d in the messages, %d in the completion). Please reduce the length of the messages or completion.",
+				s.engine.model.MaxModelLen, g.promptTokens+g.outputTokens, g.promptTokens, g.outputTokens), 0)
+			return
+		}
+		src = s.engine.submit(g.promptTokens, g.outputTokens)
+	} else {
+		src = &fixedSource{plan: fixedPlan{origin: received, ttft: s.cfg.TTFT, itl: s.cfg.ITL}}
+	}
+	defer src.release()
+	s.metrics.begin(g.promptTokens)
+	defer s.metrics.end()
+	ctx := r.Context()
+	if !c.stream {
+		if !src.wait(ctx, g.outputTokens-1) {
+			return
+		}
+		s.metrics.firstToken(time.Since(received))
+		s.metrics.tokens(g.outputTokens)
+		c.wire.body(w)
+		return
+	}
+	s.stream(w, ctx, received, c, src, f)
+}
+
+// stream writes a streamed response: start on receipt, token k when the
+// source has it (flushing only before waiting, so tokens due together go
+// out in one write), the tail right after the last token. A mid-stream
+// fault fires once f.after tokens are out.
+func (s *Server) stream(w http.ResponseWriter, ctx context.Context, received time.Time, c *call, src tokenSource, f fault) {
+	c.wire.header(w.Header())
+	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 0, 1024)
+	buf = c.wire.start(buf[:0])
+	if len(buf) > 0 {
+		if _, err := w.Write(buf); err != nil {
+			return
+		}
+	}
+	if rc.Flush() != nil {
+		return
+	}
+	n := c.g.outputTokens
+	dirty, pad := false, false
+	for k := 0; k <= n; k++ {
+		if f.midStream() && k == min(f.after, n) {
+			if f.kind == FaultOversized {
+				// Token k's event goes out padded past any default line
+				// limit, with a field clients ignore.
+				pad = true
+			} else {
+				if dirty && rc.Flush() != nil {
+					return
+				}
+				if !s.midStreamFault(w, rc, ctx, c, f) {
+					return
+				}
+				dirty = false
+			}
+		}
+		if k == n {
+			break
+		}
+		if !src.ready(k) {
+			if dirty {
+				if rc.Flush() != nil {
+					return
+				}
+				dirty = false
+			}
+			if !src.wait(ctx, k) {
+				return
+			}
+		} else if ctx.Err() != nil {
+			return
+		}
+		if k == 0 {
+			s.metrics.firstToken(time.Since(received))
+		}
+		buf = c.wire.token(buf[:0], k)
+		if pad {
+			buf, pad = padEvent(buf, oversizedBytes), false
+		}
+		if _, err := w.Write(buf); err != nil {
+			return
+		}
+		s.metrics.tokens(1)
+		dirty = true
+	}
+	buf = c.wire.end(buf[:0])
+	if _, err := w.Write(buf); err != nil {
+		return
+	}
+	_ = rc.Flush()
+}
+
+// midStreamFault acts out fault f; it reports whether the stream goes on.
+func (s *Server) midStreamFault(w http.ResponseWriter, rc *http.ResponseController, ctx context.Context, c *call, f fault) bool {
+	switch f.kind {
+	case FaultErrorEvent:
+		_, _ = w.Write(c.wire.streamError(nil, http.StatusInternalServerError, "mock: generation failed (injected fault)"))
+		_ = rc.Flush()
+		return false
+	case FaultDisconnect:
+		_ = rc.Flush()
+		abortConnection(rc)
+		return false
+	case FaultStall:
+		return sleepCtx(ctx, f.duration)
+	case FaultMalformed:
+		_, err := w.Write(c.wire.malformed(nil))
+		return err == nil && rc.Flush() == nil
+	}
+	return true
+}
+
+// padEvent inserts a padding field of n bytes after the first '{' of ev's JSON.
+func padEvent(ev []byte, n int) []byte {
+	i := 0
+	for i < len(ev) && ev[i] != '{' {
+		i++
+	}
+	if i == len(ev) {
+		return ev
+	}
+	out := make([]byte, 0, len(ev)+n+32)
+	out = append(out, ev[:i+1]...)
+	out = append(out, `"mock_padding":"`...)
+	for range n {
+		out = append(out, 'x')
+	}
+	out = append(out, `",`...)
+	return append(out, ev[i+1:]...)
+}
+
+// abortConnection drops the connection without finishing the response
+// (no terminating chunk): hijack where the transport allows it, else abort
+// the handler as net/http documents (http.ErrAbortHandler).
+func abortConnection(rc *http.ResponseController) {
+	if conn, _, err := rc.Hijack(); err == nil {
+		_ = conn.Close()
+		return
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// sleepCtx waits d or until ctx is done; it reports whether d elapsed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
