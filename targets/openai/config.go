@@ -50,7 +50,8 @@ type Config struct {
 	APIKey string
 	// Client sends the requests; nil uses a client of its own whose
 	// transport keeps up to DefaultMaxIdleConnsPerHost idle connections
-	// per host, so that high concurrency reuses connections.
+	// per host, so that high concurrency reuses connections, and does not
+	// ask for gzip.
 	Client *http.Client
 	// Flavor selects the extra request fields: FlavorOpenAI (default) or
 	// FlavorVLLM.

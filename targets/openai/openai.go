@@ -108,7 +108,8 @@ func New(cfg Config) (*Target, error) {
 }
 
 // newTransport returns net/http's default transport settings with room for
-// DefaultMaxIdleConnsPerHost idle connections per host.
+// DefaultMaxIdleConnsPerHost idle connections per host and without
+// transparent gzip, which would add buffering on the read path of streams.
 func newTransport() http.RoundTripper {
 	var tr *http.Transport
 	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
@@ -118,6 +119,7 @@ func newTransport() http.RoundTripper {
 	}
 	tr.MaxIdleConns = 0 // no limit in total
 	tr.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	tr.DisableCompression = true
 	return tr
 }
 
