@@ -17,9 +17,10 @@ build: ## static binary, no NVML (runs anywhere)
 build-nvml: ## cgo build with the NVML GPU sampler (linux)
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench-nvml ./cmd/inferbench
 
-test: ## vet, then every test with the race detector
+test: ## vet, every test with the race detector, then the timing-accuracy tests without it
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -count=1 -run '^TestAccuracy' $(PKGS)
 
 demo: build ## the main job: benchmark the mock server, print the table, leave a run directory
 	DEMO_DIR=$(DEMO_DIR) ./scripts/demo.sh bin/inferbench

@@ -1,14 +1,608 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/gpu/backend"
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/registry"
+	"github.com/inferbench/inferbench/targets/servermetrics"
 )
+
+// Flag names of `run` (a contract: extend, never rename).
+const (
+	flagTarget         = "target"
+	flagURL            = "url"
+	flagModel          = "model"
+	flagAPI            = "api"
+	flagAPIKeyEnv      = "api-key-env"
+	flagConcurrency    = "concurrency"
+	flagRequests       = "requests"
+	flagDuration       = "duration"
+	flagWarmup         = "warmup"
+	flagMaxTokens      = "max-tokens"
+	flagPromptTokens   = "prompt-tokens"
+	flagIgnoreEOS      = "ignore-eos"
+	flagTimeout        = "timeout"
+	flagSpread         = "spread"
+	flagSeed           = "seed"
+	flagOut            = "out"
+	flagQuiet          = "quiet"
+	flagSweep          = "sweep"
+	flagRate           = "rate"
+	flagArrival        = "arrival"
+	flagBurstiness     = "burstiness"
+	flagMaxConc        = "max-concurrency"
+	flagRampUp         = "ramp-up"
+	flagBisect         = "bisect"
+	flagRunGPUBackend  = "gpu-backend"
+	flagRunGPUURL      = "gpu-url"
+	flagRunGPUInterval = "gpu-interval"
+	flagServerMetric   = "server-metrics"
+)
+
+// runOptions is everything `run` needs, converted once from the flags.
+type runOptions struct {
+	Kind, URL, Model, API string
+	APIKeyEnv             string
+	apiKey                string // never serialised: unexported and tagged out
+	Concurrency           int
+	Requests, Warmup      int
+	Duration, Timeout     time.Duration
+	Spread                time.Duration
+	SpreadAuto            bool
+	MaxTokens             int
+	PromptTokens          int
+	IgnoreEOS             bool
+	Seed                  int64
+	Out                   string
+	SLO                   report.SLO
+	Quiet                 bool
+	// Sweep lists closed-loop concurrency levels; Rates open-loop rates
+	// (req/s). At most one is set; neither means the one level Concurrency.
+	Sweep          []int
+	Rates          []float64
+	Arrival        loadgen.Arrival
+	Burstiness     float64
+	MaxConcurrency int
+	RampUp         time.Duration
+	// BisectSteps, after a sweep with an SLO, runs up to this many extra
+	// levels between the last level that met the SLO and the first that did
+	// not, to find capacity more finely.
+	BisectSteps int
+	Trace       []loadgen.TraceArrival
+	// GPUBackend, GPUURL and GPUInterval configure GPU telemetry
+	// (gpu.jsonl); ServerMetrics is "auto", "off" or a /metrics URL
+	// (server.jsonl).
+	GPUBackend    string
+	GPUURL        string
+	GPUInterval   time.Duration
+	ServerMetrics string
+}
 
 func runCommand() *cli.Command {
 	return &cli.Command{
-		Name:   "run",
-		Action: func(*cli.Context) error { return errors.New("run: not built yet") },
+		Name:      "run",
+		Usage:     "benchmark an endpoint and write a run directory",
+		UsageText: "inferbench run --target KIND --url URL --model NAME --concurrency N --requests N --out DIR [options]",
+		Description: `Drives closed-loop load (N concurrent streams) against the endpoint and writes
+the run directory: run.json (what was run), requests.jsonl (one record per
+request, written as it completes) and summary.json; prints the results table.
+--url is the server root (http://host:8000); the adapter adds the API path.
+The API key is read from the environment variable named by --api-key-env and
+is never written anywhere. Ctrl-C stops the run early and still leaves a
+complete, reportable run directory (a second Ctrl-C kills at once).`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")},
+			&cli.StringFlag{Name: flagURL, Usage: "server root URL, e.g. http://127.0.0.1:8000", Required: true, EnvVars: []string{"INFERBENCH_URL"}},
+			&cli.StringFlag{Name: flagModel, Usage: "model name the server serves", Required: true},
+			&cli.StringFlag{Name: flagAPI, Value: "chat", Usage: "API of the target: chat or completions"},
+			&cli.StringFlag{Name: flagAPIKeyEnv, Value: "OPENAI_API_KEY", Usage: "name of the environment variable holding the API key (empty variable: no key sent)"},
+			&cli.IntFlag{Name: flagConcurrency, Aliases: []string{"c"}, Value: 1, Usage: "number of concurrent closed-loop streams"},
+			&cli.IntFlag{Name: flagRequests, Aliases: []string{"n"}, Value: 100, Usage: "measured requests to send (warm-up not counted); 0 with --duration for no count limit"},
+			&cli.DurationFlag{Name: flagDuration, Usage: "stop sending new requests after this long (0: no limit)"},
+			&cli.IntFlag{Name: flagWarmup, Value: 0, Usage: "warm-up requests sent first, recorded with stage warmup and excluded from metrics"},
+			&cli.IntFlag{Name: flagMaxTokens, Value: 128, Usage: "output tokens per request (max_tokens)"},
+			&cli.IntFlag{Name: flagPromptTokens, Value: 128, Usage: "prompt length in tokens (synthetic prompt)"},
+			&cli.BoolFlag{Name: flagIgnoreEOS, Value: true, Usage: "ask the server for exactly --max-tokens tokens (vLLM ignore_eos/min_tokens) where the protocol allows"},
+			&cli.DurationFlag{Name: flagTimeout, Value: loadgen.DefaultTimeout, Usage: "per-request deadline, send to end of stream"},
+			&cli.StringFlag{Name: flagSpread, Value: "auto", Usage: "spread of the workers' first requests: auto (one request's duration), or a duration (0: all at once)"},
+			&cli.Int64Flag{Name: flagSeed, Value: 1, Usage: "seed of the prompt generator (same seed, same prompts)"},
+			&cli.StringFlag{Name: flagOut, Usage: "run directory to create (must not already hold a run)", Required: true},
+			&cli.DurationFlag{Name: flagSLOTTFT, Usage: "SLO: time to first token per request, e.g. 1s (goodput; capacity at p95)"},
+			&cli.DurationFlag{Name: flagSLOTPOT, Usage: "SLO: time per output token per request, e.g. 50ms"},
+			&cli.DurationFlag{Name: flagSLOE2E, Usage: "SLO: end-to-end latency per request, e.g. 30s"},
+			&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "do not print the results table"},
+			&cli.StringFlag{Name: flagSweep, Usage: "closed-loop concurrency levels to sweep, e.g. 1,2,4,8,16 (each with its own warm-up and --requests)"},
+			&cli.StringFlag{Name: flagRate, Usage: "open loop: requests per second, or a list of rates to sweep (e.g. 5,10,20)"},
+			&cli.StringFlag{Name: flagArrival, Value: "poisson", Usage: "open-loop arrival process: constant, poisson or gamma"},
+			&cli.Float64Flag{Name: flagBurstiness, Value: 1, Usage: "gamma arrivals: shape (1 = Poisson, < 1 burstier, > 1 smoother)"},
+			&cli.IntFlag{Name: flagMaxConc, Usage: "open loop: cap on requests in flight (0: none); waits show as send lag"},
+			&cli.DurationFlag{Name: flagRampUp, Usage: "open loop: ramp the rate up linearly over this long"},
+			&cli.StringFlag{Name: flagRunGPUBackend, Value: backend.Auto, Usage: "GPU telemetry: " + strings.Join(backend.Names(), ", ") + " (auto: NVML, else nvidia-smi, else off)"},
+			&cli.StringFlag{Name: flagRunGPUURL, Usage: "dcgm: the exporter's metrics URL; mock: the mock's URL (default: --url)", EnvVars: []string{"INFERBENCH_GPU_URL"}},
+			&cli.DurationFlag{Name: flagRunGPUInterval, Value: gpu.DefaultInterval, Usage: "GPU and server metrics sampling period"},
+			&cli.StringFlag{Name: flagServerMetric, Value: "auto", Usage: "scrape the server's Prometheus metrics into server.jsonl: auto (self-hosted kinds), off, or a URL"},
+			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("run takes no arguments, got %q", c.Args().First())
+			}
+			opts, err := runOptionsFrom(c)
+			if err != nil {
+				return err
+			}
+			return runRun(c.Context, opts, c.App.Writer, c.App.ErrWriter)
+		},
 	}
+}
+
+func runOptionsFrom(c *cli.Context) (*runOptions, error) {
+	o := &runOptions{
+		Kind: c.String(flagTarget), URL: c.String(flagURL), Model: c.String(flagModel), API: c.String(flagAPI),
+		APIKeyEnv: c.String(flagAPIKeyEnv), Concurrency: c.Int(flagConcurrency), Requests: c.Int(flagRequests),
+		Duration: c.Duration(flagDuration), Warmup: c.Int(flagWarmup), MaxTokens: c.Int(flagMaxTokens),
+		PromptTokens: c.Int(flagPromptTokens), IgnoreEOS: c.Bool(flagIgnoreEOS), Timeout: c.Duration(flagTimeout),
+		Seed: c.Int64(flagSeed), Out: c.String(flagOut), Quiet: c.Bool(flagQuiet),
+		SLO: report.SLO{TTFT: c.Duration(flagSLOTTFT), TPOT: c.Duration(flagSLOTPOT), E2E: c.Duration(flagSLOE2E)},
+	}
+	if o.APIKeyEnv != "" {
+		o.apiKey = os.Getenv(o.APIKeyEnv)
+	}
+	o.Arrival = loadgen.Arrival(c.String(flagArrival))
+	o.Burstiness = c.Float64(flagBurstiness)
+	o.MaxConcurrency = c.Int(flagMaxConc)
+	o.RampUp = c.Duration(flagRampUp)
+	o.BisectSteps = c.Int(flagBisect)
+	o.GPUBackend, o.GPUURL, o.GPUInterval = c.String(flagRunGPUBackend), c.String(flagRunGPUURL), c.Duration(flagRunGPUInterval)
+	o.ServerMetrics = c.String(flagServerMetric)
+	if o.GPUInterval <= 0 {
+		return nil, usagef("--%s must be positive", flagRunGPUInterval)
+	}
+	if v := c.String(flagSweep); v != "" {
+		levels, err := parseList(v, strconv.Atoi)
+		if err != nil || slices.ContainsFunc(levels, func(n int) bool { return n < 1 }) {
+			return nil, usagef("--%s: want a comma-separated list of concurrencies ≥ 1, got %q", flagSweep, v)
+		}
+		o.Sweep = levels
+	}
+	if v := c.String(flagRate); v != "" {
+		rates, err := parseList(v, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
+		if err != nil || slices.ContainsFunc(rates, func(r float64) bool { return !(r > 0) || math.IsInf(r, 0) }) {
+			return nil, usagef("--%s: want requests per second > 0 (or a comma-separated list), got %q", flagRate, v)
+		}
+		o.Rates = rates
+	}
+	if o.Sweep != nil && o.Rates != nil {
+		return nil, usagef("--%s and --%s exclude each other: sweep concurrency or rate, not both", flagSweep, flagRate)
+	}
+	if o.Rates != nil {
+		if _, err := loadgen.NewArrivals(o.Arrival, o.Rates[0], o.Burstiness, o.RampUp, 1); err != nil {
+			return nil, usagef("%v", err)
+		}
+	}
+	if o.MaxConcurrency < 0 || o.BisectSteps < 0 {
+		return nil, usagef("--%s and --%s must not be negative", flagMaxConc, flagBisect)
+	}
+	switch s := c.String(flagSpread); s {
+	case "auto":
+		o.SpreadAuto = true
+	default:
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			return nil, usagef("--%s: want auto or a non-negative duration, got %q", flagSpread, s)
+		}
+		o.Spread = d
+	}
+	switch {
+	case o.Concurrency < 1:
+		return nil, usagef("--%s must be at least 1, got %d", flagConcurrency, o.Concurrency)
+	case o.Requests < 0 || o.Warmup < 0:
+		return nil, usagef("--%s and --%s must not be negative", flagRequests, flagWarmup)
+	case o.Requests == 0 && o.Duration <= 0:
+		return nil, usagef("set --%s or --%s: the run would never end", flagRequests, flagDuration)
+	case o.MaxTokens < 1 || o.PromptTokens < 1:
+		return nil, usagef("--%s and --%s must be at least 1", flagMaxTokens, flagPromptTokens)
+	case o.Timeout <= 0:
+		return nil, usagef("--%s must be positive", flagTimeout)
+	case o.API != "chat" && o.API != "completions":
+		return nil, usagef("--%s: want chat or completions, got %q", flagAPI, o.API)
+	}
+	return o, nil
+}
+
+// resolvedScenario is the scenario as resolved, stored in run.json.
+func (o *runOptions) resolvedScenario() json.RawMessage {
+	spread := "auto"
+	if !o.SpreadAuto {
+		spread = o.Spread.String()
+	}
+	b, _ := json.Marshal(map[string]any{
+		"target": map[string]any{"kind": o.Kind, "url": o.URL, "api": o.API, "model": o.Model, "api_key_env": o.APIKeyEnv},
+		"workload": map[string]any{"prompt_tokens": o.PromptTokens, "max_tokens": o.MaxTokens,
+			"ignore_eos": o.IgnoreEOS, "seed": o.Seed},
+		"load": map[string]any{"profile": o.profile(), "concurrency": o.Concurrency, "sweep": o.Sweep, "rate": o.Rates,
+			"arrival": o.Arrival, "burstiness": o.Burstiness, "max_concurrency": o.MaxConcurrency, "ramp_up": o.RampUp.String(),
+			"requests": o.Requests, "warmup": o.Warmup, "duration": o.Duration.String(), "timeout": o.Timeout.String(),
+			"spread": spread, "bisect": o.BisectSteps},
+		"slo": map[string]any{"ttft": o.SLO.TTFT.String(), "tpot": o.SLO.TPOT.String(), "e2e": o.SLO.E2E.String()},
+	})
+	return b
+}
+
+// newHTTPClient returns the client used for load: connection reuse sized to
+// the concurrency, no transparent gzip (it would add buffering and CPU on the
+// read path of streams), no client-wide timeout (each request has its own).
+func newHTTPClient(concurrency int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = concurrency * 2
+	tr.MaxIdleConnsPerHost = concurrency * 2
+	tr.MaxConnsPerHost = 0
+	tr.DisableCompression = true
+	tr.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: tr}
+}
+
+// runRun runs the benchmark described by o and writes its run directory.
+func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err error) {
+	client := newHTTPClient(o.Concurrency)
+	defer client.CloseIdleConnections()
+	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: o.apiKey, API: o.API, Client: client})
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if err := createRunDir(o.Out); err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	m := &loadgen.Manifest{
+		Tool: "inferbench", Version: toolVersion(),
+		Host:     loadgen.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version()},
+		Target:   loadgen.TargetInfo{Kind: o.Kind, URL: o.URL, API: o.API, Model: o.Model},
+		Scenario: o.resolvedScenario(),
+		Load: loadgen.LoadInfo{Profile: o.profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
+			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed},
+		ExitState: loadgen.ExitRunning,
+	}
+	if o.apiKey != "" {
+		m.Target.APIKeyEnv = o.APIKeyEnv
+	}
+	rw, err := loadgen.CreateRecordWriter(filepath.Join(o.Out, loadgen.RecordsFile))
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	m.Start = start.UTC()
+	fmt.Fprintf(stderr, "inferbench: %s %s model %s: %s %v, %d requests (+%d warm-up) per level → %s\n",
+		o.Kind, o.URL, o.Model, o.profile(), o.levels(), o.Requests, o.Warmup, o.Out)
+
+	stopTelemetry, err := o.startTelemetry(ctx, m, start, client, stderr)
+	if err != nil {
+		rw.Close()
+		return err
+	}
+	if err := loadgen.WriteManifest(o.Out, m); err != nil {
+		rw.Close()
+		stopTelemetry()
+		return err
+	}
+
+	// Records go to disk as they complete and into the summarizer, which
+	// tells after each level whether it met the SLOs (for the bisection).
+	var mu sync.Mutex
+	sumz := report.NewSummarizer(o.SLO)
+	sink := func(r *loadgen.Record) error {
+		if err := rw.Write(r); err != nil {
+			return err
+		}
+		mu.Lock()
+		sumz.Add(r)
+		mu.Unlock()
+		return nil
+	}
+	levels := o.levels()
+	var (
+		runErr   error
+		firstID  uint64
+		spreads  []string
+		finished = map[float64]bool{}
+	)
+	runLevel := func(lv float64) error {
+		r := o.runner(target, lv, firstID)
+		if len(levels) > 1 || o.BisectSteps > 0 {
+			fmt.Fprintf(stderr, "inferbench: level %g …\n", lv)
+		}
+		res, err := r.Run(ctx, start, sink)
+		firstID += uint64(res.Sent)
+		if r.Spread == loadgen.AutoSpread {
+			spreads = append(spreads, fmt.Sprintf("%g: %s", lv, res.Spread.Round(time.Millisecond)))
+		}
+		if err == nil {
+			finished[lv] = true
+		}
+		return err
+	}
+	for _, lv := range levels {
+		if runErr = runLevel(lv); runErr != nil {
+			break
+		}
+	}
+	if runErr == nil && o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1 {
+		runErr = o.bisect(finished, &mu, sumz, runLevel)
+	}
+	closeErr := errors.Join(rw.Close(), stopTelemetry())
+
+	// Finish the run directory whatever happened: the records written so far
+	// are complete and reportable.
+	end := time.Now().UTC()
+	m.End = &end
+	m.Records = rw.Count()
+	if len(spreads) > 0 {
+		m.Load.StartSpread = "auto (duration of each level's first request): " + strings.Join(spreads, ", ")
+	} else if o.profile() == "concurrency" || o.profile() == "sweep" {
+		m.Load.StartSpread = o.Spread.String()
+		m.Load.StartSpreadNS = o.Spread.Nanoseconds()
+	}
+	switch {
+	case runErr == nil && closeErr == nil:
+		m.ExitState = loadgen.ExitComplete
+	case errors.Is(runErr, context.Canceled) && closeErr == nil:
+		m.ExitState, m.ExitReason = loadgen.ExitInterrupted, "interrupted by signal"
+	default:
+		m.ExitState, m.ExitReason = loadgen.ExitFailed, errors.Join(runErr, closeErr).Error()
+	}
+	if err := loadgen.WriteManifest(o.Out, m); err != nil {
+		return errors.Join(runErr, closeErr, err)
+	}
+	// summary.json is recomputed from the file, exactly as `report` does, so
+	// the two can never disagree.
+	sum, warnings, err := report.SummarizeRun(o.Out, o.SLO)
+	if err != nil {
+		return errors.Join(runErr, closeErr, err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "inferbench: warning:", w)
+	}
+	if err := report.WriteSummaryFile(o.Out, sum); err != nil {
+		return errors.Join(runErr, closeErr, err)
+	}
+	if !o.Quiet {
+		if err := report.WriteTable(stdout, sum, m); err != nil {
+			return err
+		}
+	}
+	switch m.ExitState {
+	case loadgen.ExitInterrupted:
+		return &exitCodeError{code: exitInterrupted, err: fmt.Errorf("run interrupted; %d records in %s are complete and reportable", m.Records, o.Out)}
+	case loadgen.ExitFailed:
+		return errors.Join(runErr, closeErr)
+	}
+	return nil
+}
+
+// startTelemetry starts GPU and server-metrics sampling into the run
+// directory and fills in the manifest's GPU inventory. Telemetry that cannot
+// run here is reported once and left off; the benchmark goes on. The stop
+// function ends sampling and returns the first write error.
+func (o *runOptions) startTelemetry(ctx context.Context, m *loadgen.Manifest, start time.Time, client *http.Client, stderr io.Writer) (stop func() error, err error) {
+	// Sampling outlives the load by nothing, but must not die with the
+	// first Ctrl-C before the last records are flushed: it has its own ctx.
+	tctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var g errgroup.Group
+	stop = func() error { cancel(); return g.Wait() }
+
+	m.GPUBackend = backend.None
+	url := o.GPUURL
+	if url == "" && o.GPUBackend == backend.Mock {
+		url = o.URL
+	}
+	sampler, err := backend.Open(ctx, o.GPUBackend, backend.Options{URL: url, HTTPClient: client})
+	switch {
+	case errors.Is(err, gpu.ErrDisabled):
+		fmt.Fprintln(stderr, "inferbench: GPU telemetry off (--gpu-backend none)")
+	case err != nil && (o.GPUBackend == backend.Auto || errors.Is(err, gpu.ErrUnavailable)):
+		fmt.Fprintf(stderr, "inferbench: GPU telemetry off: %v\n", err)
+	case err != nil:
+		stop()
+		return nil, usagef("--%s: %v", flagRunGPUBackend, err)
+	default:
+		m.GPUBackend = o.GPUBackend
+		if devs, derr := sampler.Devices(ctx); derr == nil {
+			m.GPUs, _ = json.Marshal(devs)
+			fmt.Fprintf(stderr, "inferbench: GPU telemetry: %s, %d device(s)\n", o.GPUBackend, len(devs))
+		} else {
+			fmt.Fprintf(stderr, "inferbench: warning: GPU inventory: %v\n", derr)
+		}
+		f, ferr := os.Create(filepath.Join(o.Out, loadgen.GPUFile))
+		if ferr != nil {
+			sampler.Close()
+			stop()
+			return nil, ferr
+		}
+		g.Go(func() error {
+			defer sampler.Close()
+			err := gpu.Record(tctx, sampler, start, gpu.WatchConfig{Interval: o.GPUInterval}, f)
+			return errors.Join(err, f.Sync(), f.Close())
+		})
+	}
+
+	if murl := o.serverMetricsURL(); murl != "" {
+		f, ferr := os.Create(filepath.Join(o.Out, loadgen.ServerFile))
+		if ferr != nil {
+			stop()
+			return nil, ferr
+		}
+		sc := &servermetrics.Scraper{URL: murl, Client: client}
+		g.Go(func() error {
+			err := servermetrics.Record(tctx, sc.Scrape, start, servermetrics.WatchConfig{Interval: o.GPUInterval}, f)
+			return errors.Join(err, f.Sync(), f.Close())
+		})
+	}
+	return stop, nil
+}
+
+// serverMetricsURL is where to scrape the server's Prometheus metrics, ""
+// for none. auto scrapes self-hosted engines that expose /metrics.
+func (o *runOptions) serverMetricsURL() string {
+	switch o.ServerMetrics {
+	case "off", "none", "":
+		return ""
+	case "auto":
+		switch o.Kind {
+		case "vllm", "tgi", "llamacpp", "mock":
+			return servermetrics.MetricsURL(o.URL)
+		}
+		return ""
+	}
+	return o.ServerMetrics
+}
+
+// profile names the load profile.
+func (o *runOptions) profile() string {
+	switch {
+	case o.Trace != nil:
+		return "trace"
+	case o.Rates != nil:
+		return "rate"
+	case o.Sweep != nil:
+		return "sweep"
+	}
+	return "concurrency"
+}
+
+// levels returns the load levels to run, in order.
+func (o *runOptions) levels() []float64 {
+	switch {
+	case o.Trace != nil:
+		return []float64{0}
+	case o.Rates != nil:
+		return o.Rates
+	case o.Sweep != nil:
+		lv := make([]float64, len(o.Sweep))
+		for i, c := range o.Sweep {
+			lv[i] = float64(c)
+		}
+		return lv
+	}
+	return []float64{float64(o.Concurrency)}
+}
+
+// runner returns the Runner for one level.
+func (o *runOptions) runner(t targets.Target, level float64, firstID uint64) *loadgen.Runner {
+	r := &loadgen.Runner{
+		Target: t,
+		Workload: loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
+			IgnoreEOS: o.IgnoreEOS, Seed: o.Seed},
+		Requests: o.Requests, Warmup: o.Warmup, Duration: o.Duration, Timeout: o.Timeout,
+		Level: level, FirstID: firstID, Seed: uint64(o.Seed),
+	}
+	switch o.profile() {
+	case "trace":
+		r.Trace = o.Trace
+	case "rate":
+		r.Rate, r.Arrival, r.Burstiness, r.MaxConcurrency, r.RampUp = level, o.Arrival, o.Burstiness, o.MaxConcurrency, o.RampUp
+	default:
+		r.Concurrency, r.Spread = int(level), o.Spread
+		if o.SpreadAuto {
+			r.Spread = loadgen.AutoSpread
+		}
+	}
+	if o.apiKey != "" {
+		r.Secrets = []string{o.apiKey}
+	}
+	return r
+}
+
+// bisect refines capacity after a sweep: between the highest level that met
+// the SLOs and the next level up (which did not), it runs the midpoint, up
+// to BisectSteps times (integer concurrencies; rates to 1 %).
+func (o *runOptions) bisect(finished map[float64]bool, mu *sync.Mutex, sumz *report.Summarizer, runLevel func(float64) error) error {
+	for range o.BisectSteps {
+		mu.Lock()
+		snap := sumz.Snapshot()
+		mu.Unlock()
+		lo, hi, ok := bracket(snap, o.SLO)
+		if !ok {
+			return nil
+		}
+		mid := (lo + hi) / 2
+		if o.profile() == "sweep" {
+			mid = math.Floor(mid)
+			if mid <= lo {
+				return nil
+			}
+		} else if (hi-lo)/hi < 0.01 {
+			return nil
+		}
+		if finished[mid] {
+			return nil
+		}
+		if err := runLevel(mid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bracket finds the highest level meeting slo and the lowest level above it
+// that does not.
+func bracket(s *report.Summary, slo report.SLO) (lo, hi float64, ok bool) {
+	loIdx := -1
+	for i := range s.Levels {
+		if met, _ := report.MeetsSLO(&s.Levels[i], slo); met {
+			loIdx = i
+		}
+	}
+	if loIdx < 0 || loIdx == len(s.Levels)-1 {
+		return 0, 0, false
+	}
+	return s.Levels[loIdx].Level, s.Levels[loIdx+1].Level, true
+}
+
+// parseList parses a comma-separated list.
+func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
+	var out []T
+	for f := range strings.SplitSeq(s, ",") {
+		v, err := parse(strings.TrimSpace(f))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// createRunDir creates dir, refusing one that already holds a run so a
+// finished run is never overwritten.
+func createRunDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []string{loadgen.ManifestFile, loadgen.RecordsFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return usagef("%s already holds a run (%s): choose another --out", dir, f)
+		}
+	}
+	return nil
 }

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/targets/mock"
+)
+
+// runApp runs the CLI in-process and returns stdout, stderr and the error.
+func runApp(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := newApp(&stdout, &stderr).RunContext(t.Context(), append([]string{"inferbench"}, args...))
+	return stdout.String(), stderr.String(), err
+}
+
+func readRecords(t *testing.T, dir string) []*loadgen.Record {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, loadgen.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var recs []*loadgen.Record
+	for r, err := range loadgen.ReadRecords(f) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+// TestAccuracyFixedTimingMock is the harness's ground truth: the mock
+// streams with an exact TTFT of 50 ms and 10 ms between tokens, 64 tokens;
+// the harness must measure that within 2 ms (TTFT p50) and 1 ms (TPOT p50)
+// at concurrency 32 over 500 requests, with server-reported token counts and
+// no errors.
+// It runs without the race detector (make test runs it in its own step):
+// instrumented code on a loaded 2-core machine measures the scheduler, not
+// the harness.
+func TestAccuracyFixedTimingMock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("11 s of real-time streaming")
+	}
+	if raceEnabled {
+		t.Skip("wall-clock accuracy is checked without -race: make test runs it in a separate step")
+	}
+	m, err := mock.New(mock.Config{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, OutputTokens: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "run")
+	stdout, stderr, err := runApp(t, "run", "--target", "vllm", "--url", srv.URL, "--model", "mock",
+		"--concurrency", "32", "--requests", "500", "--max-tokens", "64", "--out", dir)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stdout, "TTFT") {
+		t.Errorf("no results table on stdout:\n%s", stdout)
+	}
+	sum, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Levels) != 1 {
+		t.Fatalf("levels = %d; want 1", len(sum.Levels))
+	}
+	l := sum.Levels[0]
+	t.Logf("TTFT p50 %.3f p99 %.3f ms; TPOT p50 %.3f ms; ITL p50 %.3f p99 %.3f ms; TTFB p50 %.3f ms; %.0f out tok/s",
+		l.TTFTMS.P50, l.TTFTMS.P99, l.TPOTMS.P50, l.ITLMS.P50, l.ITLMS.P99, l.TTFBMS.P50, l.OutputTokensPerS)
+	if l.Requests.Total != 500 || l.Requests.Failed != 0 {
+		t.Errorf("requests = %+v; want 500, none failed (errors %v)", l.Requests, l.Errors)
+	}
+	if math.Abs(l.TTFTMS.P50-50) > 2 {
+		t.Errorf("TTFT p50 = %.3f ms; want 50 ± 2", l.TTFTMS.P50)
+	}
+	if math.Abs(l.TPOTMS.P50-10) > 1 {
+		t.Errorf("TPOT p50 = %.3f ms; want 10 ± 1", l.TPOTMS.P50)
+	}
+	// The mock sends its role chunk at once: TTFB must not be mistaken for TTFT.
+	if l.TTFBMS.P50 > 25 {
+		t.Errorf("TTFB p50 = %.3f ms; want the immediate role chunk, well under TTFT", l.TTFBMS.P50)
+	}
+	recs := readRecords(t, dir)
+	if len(recs) != 500 {
+		t.Fatalf("records = %d; want 500", len(recs))
+	}
+	for _, r := range recs {
+		if r.OutputTokens != 64 || r.OutputTokensSource != loadgen.SourceServer || !r.OK {
+			t.Fatalf("record %d: %d tokens from %q, ok %v (%s); want 64 from server", r.ID, r.OutputTokens, r.OutputTokensSource, r.OK, r.Error)
+		}
+	}
+	if got := m.Requests(); got != 500 {
+		t.Errorf("mock received %d requests; want 500", got)
+	}
+	man, err := loadgen.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if man.ExitState != loadgen.ExitComplete || man.Records != 500 || !strings.HasPrefix(man.Load.StartSpread, "auto") {
+		t.Errorf("manifest: state %s, records %d, spread %q", man.ExitState, man.Records, man.Load.StartSpread)
+	}
+}
+
+// sseOK writes a minimal valid OpenAI stream of n tokens.
+func sseOK(w http.ResponseWriter, n int) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	fl := w.(http.Flusher)
+	for i := range n {
+		fmt.Fprintf(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t%d\"},\"finish_reason\":null}]}\n\n", i)
+		fl.Flush()
+	}
+	fmt.Fprint(w, "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n")
+	fmt.Fprintf(w, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":%d}}\n\n", n)
+	fmt.Fprint(w, "data: [DONE]\n\n")
+}
+
+// TestRunFaultsBecomeRecords: 401, 429, 500, a stream cut before [DONE] and
+// a stream that stalls past --timeout each become one record with its class;
+// the run goes on and finishes.
+func TestRunFaultsBecomeRecords(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch n.Add(1) - 1 {
+		case 0:
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(401)
+			fmt.Fprint(w, `{"error":{"message":"Incorrect API key provided: sk-test-SECRET","type":"invalid_request_error","code":"invalid_api_key"}}`)
+		case 1:
+			w.Header().Set("Retry-After", "3")
+			w.WriteHeader(429)
+			fmt.Fprint(w, `{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}`)
+		case 2:
+			w.WriteHeader(500)
+			fmt.Fprint(w, `{"object":"error","message":"EngineCore encountered an issue.","type":"InternalServerError","param":null,"code":500}`)
+		case 3: // cut before [DONE], no finish_reason
+			w.Header().Set("Content-Type", "text/event-stream")
+			fmt.Fprint(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},\"finish_reason\":null}]}\n\n")
+		case 4: // stalls past the timeout
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+			case <-time.After(10 * time.Second):
+			}
+		default:
+			sseOK(w, 4)
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("TEST_KEY", "sk-test-SECRET")
+	dir := filepath.Join(t.TempDir(), "run")
+	_, stderr, err := runApp(t, "run", "--target", "openai", "--url", srv.URL, "--model", "m", "--api-key-env", "TEST_KEY",
+		"--concurrency", "1", "--requests", "10", "--max-tokens", "4", "--timeout", "500ms", "--spread", "0", "--out", dir)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	recs := readRecords(t, dir)
+	if len(recs) != 10 {
+		t.Fatalf("records = %d; want 10", len(recs))
+	}
+	want := []loadgen.ErrorClass{loadgen.HTTP4xx, loadgen.RateLimited, loadgen.HTTP5xx, loadgen.Protocol, loadgen.Timeout}
+	for i, w := range want {
+		if recs[i].ErrorClass != w || recs[i].OK {
+			t.Errorf("record %d: class %q ok %v (%s); want %q", i, recs[i].ErrorClass, recs[i].OK, recs[i].Error, w)
+		}
+	}
+	if recs[1].RetryAfterMS != 3000 || recs[0].Status != 401 || recs[2].Status != 500 {
+		t.Errorf("status/retry: %d %d %d", recs[0].Status, recs[1].RetryAfterMS, recs[2].Status)
+	}
+	for _, r := range recs[5:] {
+		if !r.OK || r.OutputTokens != 4 {
+			t.Errorf("record %d after the faults: ok %v tokens %d (%s)", r.ID, r.OK, r.OutputTokens, r.Error)
+		}
+	}
+	// The key never reaches the run directory.
+	for _, f := range []string{loadgen.RecordsFile, loadgen.ManifestFile, loadgen.SummaryFile} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte("sk-test-SECRET")) {
+			t.Errorf("%s contains the API key", f)
+		}
+	}
+	man, _ := loadgen.ReadManifest(dir)
+	if man.Target.APIKeyEnv != "TEST_KEY" {
+		t.Errorf("manifest api_key_env = %q; want the variable's name", man.Target.APIKeyEnv)
+	}
+}
+
+// TestRunUnreachable: a URL nobody listens on gives connection records and
+// a finished run, not a crash.
+func TestRunUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	dir := filepath.Join(t.TempDir(), "run")
+	stdout, stderr, err := runApp(t, "run", "--url", "http://"+addr, "--model", "m", "--requests", "3", "--out", dir)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	for _, r := range readRecords(t, dir) {
+		if r.ErrorClass != loadgen.Connection {
+			t.Errorf("record %d: class %q (%s); want connection", r.ID, r.ErrorClass, r.Error)
+		}
+	}
+	if !strings.Contains(stdout, "connection 3") {
+		t.Errorf("table does not show the errors:\n%s", stdout)
+	}
+}
+
+// TestReportRecomputes: `report DIR` rebuilds summary.json from the records
+// alone, identical to what run wrote.
+func TestReportRecomputes(t *testing.T) {
+	m, err := mock.New(mock.Config{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, OutputTokens: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--concurrency", "4", "--requests", "40", "--max-tokens", "8", "--out", dir, "-q"); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, loadgen.SummaryFile))
+	os.Remove(filepath.Join(dir, loadgen.SummaryFile))
+	stdout, stderr, err := runApp(t, "report", dir)
+	if err != nil {
+		t.Fatalf("report: %v\n%s", err, stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, loadgen.SummaryFile))
+	if !bytes.Equal(before, after) {
+		t.Errorf("summary.json differs after report:\n%s\nvs\n%s", before, after)
+	}
+	if !strings.Contains(stdout, "TTFT") || !strings.Contains(stdout, "complete") {
+		t.Errorf("report table:\n%s", stdout)
+	}
+	var s report.Summary
+	if err := json.Unmarshal(after, &s); err != nil || len(s.Levels) != 1 || s.Levels[0].Requests.OK != 40 {
+		t.Errorf("summary: %v %+v", err, s)
+	}
+	// A second run into the same directory is refused: nothing is overwritten.
+	if _, _, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--requests", "1", "--out", dir); err == nil {
+		t.Error("run into an existing run directory succeeded")
+	}
+	// Flags after the positional argument are rejected, not ignored.
+	if _, _, err := runApp(t, "report", dir, "--slo-ttft", "1s"); err == nil {
+		t.Error("report DIR --flag succeeded")
+	}
+}
