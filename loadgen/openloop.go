@@ -45,7 +45,19 @@ func (r *Runner) runOpen(ctx context.Context, cancel context.CancelCauseFunc, st
 		if err != nil {
 			return Result{}, err
 		}
-		next = func() (time.Duration, int, int, bool) { return arr.Next(), -1, -1, true }
+		n := 0
+		if r.Requests > 0 {
+			n = r.Warmup + r.Requests
+		}
+		due := arr.Schedule(n, r.Duration)
+		i := 0
+		next = func() (time.Duration, int, int, bool) {
+			if i >= len(due) {
+				return 0, 0, 0, false
+			}
+			i++
+			return due[i-1], -1, -1, true
+		}
 	}
 	var sem *semaphore.Weighted
 	if r.MaxConcurrency > 0 {

@@ -165,3 +165,44 @@ func TestTraceReplay(t *testing.T) {
 		}
 	})
 }
+
+// TestScheduleNormalized: a bounded random schedule realizes the target
+// rate exactly in count, keeps its gaps' shape, and respects both bounds.
+func TestScheduleNormalized(t *testing.T) {
+	for _, tt := range []struct {
+		kind  Arrival
+		shape float64
+		cv    float64
+	}{{ArrivalPoisson, 0, 1}, {ArrivalGamma, 0.5, math.Sqrt2}, {ArrivalConstant, 0, 0}} {
+		a, _ := NewArrivals(tt.kind, 500, tt.shape, 0, 3)
+		due := a.Schedule(0, 10*time.Second)
+		if len(due) != 5000 {
+			t.Errorf("%s: %d arrivals in 10 s at 500/s; want 5000", tt.kind, len(due))
+		}
+		if !slices.IsSorted(due) || due[len(due)-1] >= 10*time.Second || due[0] < 0 {
+			t.Errorf("%s: schedule not sorted within [0, 10 s): first %v last %v", tt.kind, due[0], due[len(due)-1])
+		}
+		var sum, sumsq float64
+		for i := 1; i < len(due); i++ {
+			g := (due[i] - due[i-1]).Seconds()
+			sum += g
+			sumsq += g * g
+		}
+		n := float64(len(due) - 1)
+		mean := sum / n
+		cv := math.Sqrt(max(sumsq/n-mean*mean, 0)) / mean
+		if math.Abs(cv-tt.cv) > 0.06*math.Max(tt.cv, 1) {
+			t.Errorf("%s: gap CV %.3f; want %.3f", tt.kind, cv, tt.cv)
+		}
+		// Count-bounded: 100 requests, no horizon.
+		b, _ := NewArrivals(tt.kind, 500, tt.shape, 0, 3)
+		if got := len(b.Schedule(100, 0)); got != 100 {
+			t.Errorf("%s: Schedule(100, 0) gave %d arrivals", tt.kind, got)
+		}
+		// Both bounds: the count limit wins when it is lower.
+		c, _ := NewArrivals(tt.kind, 500, tt.shape, 0, 3)
+		if got := c.Schedule(50, 10*time.Second); len(got) != 50 || got[49] > time.Second {
+			t.Errorf("%s: Schedule(50, 10s) gave %d arrivals ending %v; want 50 within ~0.1 s", tt.kind, len(got), got[len(got)-1])
+		}
+	}
+}

@@ -269,3 +269,47 @@ func TestReportRecomputes(t *testing.T) {
 		t.Error("report DIR --flag succeeded")
 	}
 }
+
+// TestAccuracyPoissonRate: Poisson arrivals at 500 req/s for 10 s against
+// the mock: the achieved send rate is within 2 % of the target and the send
+// lag (sent − scheduled) p99 is small. The tolerance on lag is wide for a
+// noisy shared machine; the tight figure comes from `make bench`.
+func TestAccuracyPoissonRate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10 s of real-time load")
+	}
+	if raceEnabled {
+		t.Skip("wall-clock accuracy is checked without -race: make test runs it in a separate step")
+	}
+	m, err := mock.New(mock.Config{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, OutputTokens: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "run")
+	_, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--rate", "500", "--arrival", "poisson",
+		"--duration", "10s", "--requests", "0", "--max-tokens", "4", "--prompt-tokens", "16", "--out", dir, "-q")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	sum, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := sum.Levels[0]
+	t.Logf("%d requests, achieved %.1f req/s, send lag p50 %.3f p99 %.3f max %.3f ms, errors %v",
+		l.Requests.Total, l.AchievedRatePerS, l.SendLagMS.P50, l.SendLagMS.P99, l.SendLagMS.Max, l.Errors)
+	if math.Abs(l.AchievedRatePerS/500-1) > 0.02 {
+		t.Errorf("achieved rate %.1f req/s; want 500 ± 2%%", l.AchievedRatePerS)
+	}
+	if l.SendLagMS.P99 > 10 {
+		t.Errorf("send lag p99 %.3f ms; want well under 10 ms (2 ms on a quiet machine)", l.SendLagMS.P99)
+	}
+	if l.Requests.Failed != 0 {
+		t.Errorf("failed requests: %v", l.Errors)
+	}
+	if l.Level != 500 {
+		t.Errorf("level = %v; want the rate 500", l.Level)
+	}
+}
