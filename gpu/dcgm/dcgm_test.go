@@ -190,3 +190,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseH100Page(b *testing.B) {
+	page := fixture(b, "dcgm-exporter-h100x8-eks-sampled.txt")
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if _, err := Parse(bytes.NewReader(page)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

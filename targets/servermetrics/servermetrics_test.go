@@ -164,3 +164,13 @@ func FuzzParse(f *testing.F) {
 		Parse(bytes.NewReader(b))
 	})
 }
+
+func BenchmarkParseVLLMPage(b *testing.B) {
+	page := fixture(b, "vllm-metrics-v1-busy.txt")
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if _, err := Parse(bytes.NewReader(page)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
