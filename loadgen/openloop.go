@@ -103,9 +103,9 @@ func (r *Runner) runOpen(ctx context.Context, cancel context.CancelCauseFunc, st
 			if sem != nil {
 				defer sem.Release(1)
 			}
-			rec := r.send(ctx, start, timeout, 0, id, due, req, estIn)
+			err := r.sendAll(ctx, start, timeout, 0, id, due, req, estIn, sink)
 			sent.Add(1)
-			if err := sink(rec); err != nil {
+			if err != nil {
 				cancel(fmt.Errorf("write record: %w", err))
 			}
 		})

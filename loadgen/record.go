@@ -59,6 +59,11 @@ type Record struct {
 	Error string `json:"error,omitempty"`
 	// RetryAfterMS is the server's retry hint on a rate-limited answer.
 	RetryAfterMS int64 `json:"retry_after_ms,omitempty"`
+	// Attempt numbers the sends of one request from 0 (see Runner.Retries).
+	Attempt int `json:"attempt,omitempty"`
+	// Retried marks a failed attempt that was sent again: it is counted
+	// apart, not as a failure of the request.
+	Retried bool `json:"retried,omitempty"`
 }
 
 // Stage is the part of a run a request belongs to.

@@ -22,6 +22,8 @@ import (
 const (
 	// DefaultTimeout is the per-request deadline.
 	DefaultTimeout = 120 * time.Second
+	// DefaultRetryBackoff is the first retry's wait (see Runner.Retries).
+	DefaultRetryBackoff = 500 * time.Millisecond
 	// AutoSpread asks the Runner to spread worker starts over one measured
 	// request duration (see Runner.Spread).
 	AutoSpread time.Duration = -1
@@ -82,6 +84,14 @@ type Runner struct {
 	Trace []TraceArrival
 	// Secrets are strings redacted from every error message recorded.
 	Secrets []string
+	// Retries is how many times a request that failed with a retryable
+	// error (rate_limited, http_5xx, connection) is sent again; 0 (the
+	// default) never retries, since a benchmark must see failures. Each
+	// failed attempt is recorded with retried=true and counted apart.
+	Retries int
+	// RetryBackoff is the wait before the first retry, doubled each time;
+	// a server's Retry-After wins when longer. 0 means DefaultRetryBackoff.
+	RetryBackoff time.Duration
 }
 
 // Result says how a Run went.
@@ -159,9 +169,10 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) er
 		return id, true
 	}
 	do := func(worker int, id uint64) bool {
-		rec := r.one(ctx, start, timeout, worker, id)
+		req, estIn := r.Workload.Request(id)
+		err := r.sendAll(ctx, start, timeout, worker, id, time.Since(start).Nanoseconds(), req, estIn, sink)
 		sent.Add(1)
-		if err := sink(rec); err != nil {
+		if err != nil {
 			cancel(fmt.Errorf("write record: %w", err))
 			return false
 		}
@@ -221,11 +232,38 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) er
 	return Result{Sent: sent.Load(), Spread: spread}, context.Cause(ctx)
 }
 
-// one sends request id and returns its record. Per-request failures are
-// data, never an error of the run.
-func (r *Runner) one(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64) *Record {
-	req, estIn := r.Workload.Request(id)
-	return r.send(ctx, start, timeout, worker, id, time.Since(start).Nanoseconds(), req, estIn)
+// sendAll sends request id, retrying as Retries allows, and hands every
+// attempt's record to sink. Per-request failures are data, never an error
+// of the run: the error returned is the sink's.
+func (r *Runner) sendAll(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int, sink func(*Record) error) error {
+	backoff := r.RetryBackoff
+	if backoff <= 0 {
+		backoff = DefaultRetryBackoff
+	}
+	for attempt := 0; ; attempt++ {
+		rec := r.send(ctx, start, timeout, worker, id, scheduledNS, req, estIn)
+		rec.Attempt = attempt
+		if attempt >= r.Retries || !retryable(rec.ErrorClass) || ctx.Err() != nil {
+			return sink(rec)
+		}
+		rec.Retried = true
+		if err := sink(rec); err != nil {
+			return err
+		}
+		wait := max(backoff<<attempt, time.Duration(rec.RetryAfterMS)*time.Millisecond)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// retryable reports whether a failure of class c may succeed when sent again.
+func retryable(c ErrorClass) bool {
+	return c == RateLimited || c == HTTP5xx || c == Connection
 }
 
 // send sends req (request id, due at scheduledNS) and records it.

@@ -312,3 +312,42 @@ func TestNoTokenIsProtocolError(t *testing.T) {
 		}
 	})
 }
+
+// TestRunnerRetries: with Retries 2, a request answered 429 (Retry-After
+// 1 s) then 503 then 200 leaves two retried attempts and one success, sent
+// after the server's hint and then the doubled backoff; without Retries the
+// first failure is final.
+func TestRunnerRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: time.Millisecond, ITL: time.Millisecond, Tokens: 2,
+			Err: func(call int64) error {
+				switch call {
+				case 0:
+					return &targets.HTTPError{Status: 429, RetryAfter: time.Second}
+				case 1:
+					return &targets.HTTPError{Status: 503}
+				}
+				return nil
+			}}
+		r := baseRunner(ft)
+		r.Spread, r.Concurrency, r.Requests, r.Warmup, r.Retries, r.RetryBackoff = 0, 1, 1, 0, 2, 100*time.Millisecond
+		var c collect
+		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.recs) != 3 {
+			t.Fatalf("records = %d; want 3 attempts", len(c.recs))
+		}
+		a, b, ok := c.recs[0], c.recs[1], c.recs[2]
+		if !a.Retried || a.Attempt != 0 || a.ErrorClass != RateLimited || !b.Retried || b.Attempt != 1 || b.ErrorClass != HTTP5xx {
+			t.Errorf("attempts: %+v / %+v", a, b)
+		}
+		if !ok.OK || ok.Retried || ok.Attempt != 2 || ok.ID != a.ID {
+			t.Errorf("final attempt: %+v", ok)
+		}
+		// 429 at 0 → wait max(100 ms, 1 s) → 503 at 1 s → wait 200 ms → 1.2 s.
+		if b.SentNS != 1e9 || ok.SentNS != 1.2e9 || ok.ScheduledNS != 0 {
+			t.Errorf("sent at %d and %d (scheduled %d); want 1s and 1.2s, scheduled 0", b.SentNS, ok.SentNS, ok.ScheduledNS)
+		}
+	})
+}

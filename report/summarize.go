@@ -67,7 +67,7 @@ type levelAcc struct {
 	inTok, outTok                             int64
 	good                                      int
 	sources                                   map[loadgen.TokenSource]int
-	errors                                    map[loadgen.ErrorClass]int
+	errors, retried                           map[loadgen.ErrorClass]int
 }
 
 // NewSummarizer returns a Summarizer judging goodput and capacity by slo.
@@ -80,12 +80,12 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	if r.Stage != loadgen.StageMeasure {
 		return
 	}
-	a := s.levels[r.Level]
-	if a == nil {
-		a = &levelAcc{firstSent: r.SentNS, lastDone: r.DoneNS,
-			sources: map[loadgen.TokenSource]int{}, errors: map[loadgen.ErrorClass]int{}}
-		s.levels[r.Level] = a
+	if r.Retried {
+		a := s.level(r)
+		a.retried[r.ErrorClass]++
+		return
 	}
+	a := s.level(r)
 	a.firstSent = min(a.firstSent, r.SentNS)
 	a.lastSent = max(a.lastSent, r.SentNS)
 	a.lastDone = max(a.lastDone, r.DoneNS, r.EndNS)
@@ -123,6 +123,17 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	}
 }
 
+// level returns the accumulator of r's level.
+func (s *Summarizer) level(r *loadgen.Record) *levelAcc {
+	a := s.levels[r.Level]
+	if a == nil {
+		a = &levelAcc{firstSent: r.SentNS, lastDone: r.DoneNS, sources: map[loadgen.TokenSource]int{},
+			errors: map[loadgen.ErrorClass]int{}, retried: map[loadgen.ErrorClass]int{}}
+		s.levels[r.Level] = a
+	}
+	return a
+}
+
 // Close computes the Summary of the records added.
 func (s *Summarizer) Close() *Summary { return s.Snapshot() }
 
@@ -150,6 +161,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			OutputTokens:         a.outTok,
 			OutputTokensSource:   a.sources,
 			Errors:               a.errors,
+			Retried:              a.retried,
 		}
 		if d := a.lastSent - a.firstSent; a.req.Total > 1 && d > 0 {
 			l.AchievedRatePerS = float64(a.req.Total-1) / (float64(d) / 1e9)

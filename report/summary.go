@@ -68,6 +68,9 @@ type Level struct {
 	GoodputRPS float64 `json:"goodput_rps"`
 	// Errors counts failed measured requests by class.
 	Errors map[loadgen.ErrorClass]int `json:"errors"`
+	// Retried counts failed attempts that were sent again (--retries), by
+	// class; they are not in Requests or Errors.
+	Retried map[loadgen.ErrorClass]int `json:"retried,omitempty"`
 	// GPU is the GPU telemetry over the measured window, nil when the run
 	// had none.
 	GPU *GPULevel `json:"gpu,omitempty"`

@@ -98,6 +98,11 @@ type runOptions struct {
 	GPUURL        string
 	GPUInterval   time.Duration
 	ServerMetrics string
+	// Retries resends requests that failed retryably (counted apart).
+	Retries int
+	// ContinuousUsage asks vLLM for cumulative usage on every chunk, so
+	// multi-token chunks are counted exactly.
+	ContinuousUsage bool
 }
 
 func runCommand() *cli.Command {
@@ -143,6 +148,8 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagRunGPUURL, Usage: "dcgm: the exporter's metrics URL; mock: the mock's URL (default: --url)", EnvVars: []string{"INFERBENCH_GPU_URL"}},
 			&cli.DurationFlag{Name: flagRunGPUInterval, Value: gpu.DefaultInterval, Usage: "GPU and server metrics sampling period"},
 			&cli.StringFlag{Name: flagServerMetric, Value: "auto", Usage: "scrape the server's Prometheus metrics into server.jsonl: auto (self-hosted kinds), off, or a URL"},
+			&cli.IntFlag{Name: flagRetries, Usage: "resend a request that failed with 429, 5xx or a connection error up to N times (default 0: a benchmark must see failures); retried attempts are counted apart"},
+			&cli.BoolFlag{Name: flagContUsage, Usage: "vLLM: ask for cumulative usage on every chunk (stream_options.continuous_usage_stats) so multi-token chunks are counted exactly"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
 		},
 		Action: func(c *cli.Context) error {
@@ -177,6 +184,10 @@ func runOptionsFrom(c *cli.Context) (*runOptions, error) {
 	o.BisectSteps = c.Int(flagBisect)
 	o.GPUBackend, o.GPUURL, o.GPUInterval = c.String(flagRunGPUBackend), c.String(flagRunGPUURL), c.Duration(flagRunGPUInterval)
 	o.ServerMetrics = c.String(flagServerMetric)
+	o.Retries, o.ContinuousUsage = c.Int(flagRetries), c.Bool(flagContUsage)
+	if o.Retries < 0 {
+		return nil, usagef("--%s must not be negative", flagRetries)
+	}
 	if o.GPUInterval <= 0 {
 		return nil, usagef("--%s must be positive", flagRunGPUInterval)
 	}
@@ -245,7 +256,7 @@ func (o *runOptions) resolvedScenario() json.RawMessage {
 		"load": map[string]any{"profile": o.profile(), "concurrency": o.Concurrency, "sweep": o.Sweep, "rate": o.Rates,
 			"arrival": o.Arrival, "burstiness": o.Burstiness, "max_concurrency": o.MaxConcurrency, "ramp_up": o.RampUp.String(),
 			"requests": o.Requests, "warmup": o.Warmup, "duration": o.Duration.String(), "timeout": o.Timeout.String(),
-			"spread": spread, "bisect": o.BisectSteps},
+			"spread": spread, "bisect": o.BisectSteps, "retries": o.Retries},
 		"slo": map[string]any{"ttft": o.SLO.TTFT.String(), "tpot": o.SLO.TPOT.String(), "e2e": o.SLO.E2E.String()},
 	})
 	return b
@@ -268,7 +279,7 @@ func newHTTPClient(concurrency int) *http.Client {
 func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err error) {
 	client := newHTTPClient(o.Concurrency)
 	defer client.CloseIdleConnections()
-	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: o.apiKey, API: o.API, Client: client})
+	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: o.apiKey, API: o.API, Client: client, ContinuousUsage: o.ContinuousUsage})
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -515,7 +526,7 @@ func (o *runOptions) runner(t targets.Target, level float64, firstID uint64) *lo
 		Workload: loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
 			IgnoreEOS: o.IgnoreEOS, Seed: o.Seed},
 		Requests: o.Requests, Warmup: o.Warmup, Duration: o.Duration, Timeout: o.Timeout,
-		Level: level, FirstID: firstID, Seed: uint64(o.Seed),
+		Level: level, FirstID: firstID, Seed: uint64(o.Seed), Retries: o.Retries,
 	}
 	switch o.profile() {
 	case "trace":
