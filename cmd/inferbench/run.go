@@ -59,6 +59,8 @@ const (
 	flagRunGPUURL      = "gpu-url"
 	flagRunGPUInterval = "gpu-interval"
 	flagServerMetric   = "server-metrics"
+	flagRetries        = "retries"
+	flagContUsage      = "continuous-usage"
 )
 
 // runOptions is everything `run` needs, converted once from the flags.
