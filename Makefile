@@ -15,7 +15,7 @@ build: ## static binary, no NVML (runs anywhere)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench ./cmd/inferbench
 
 build-nvml: ## cgo build with the NVML GPU sampler (linux)
-	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench-nvml ./cmd/inferbench
+	CGO_ENABLED=1 CGO_CFLAGS='-O2 -g -Wno-deprecated-declarations' $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench-nvml ./cmd/inferbench
 
 test: ## vet, every test with the race detector, then the timing-accuracy tests without it
 	$(GO) vet $(PKGS)
