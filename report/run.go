@@ -9,6 +9,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/targets/servermetrics"
 )
 
 // SummarizeRun recomputes the Summary of the run directory dir from its
@@ -34,6 +35,9 @@ func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err err
 	}
 	sum = s.Close()
 	if err := attachGPU(dir, sum); err != nil {
+		warnings = append(warnings, err.Error())
+	}
+	if err := attachServer(dir, sum); err != nil {
 		warnings = append(warnings, err.Error())
 	}
 	return sum, warnings, nil
@@ -71,4 +75,29 @@ func WriteSummaryFile(dir string, sum *Summary) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, loadgen.SummaryFile), append(b, '\n'), 0o644)
+}
+
+// attachServer adds each level's server metrics from dir/server.jsonl, if
+// the run has one.
+func attachServer(dir string, sum *Summary) error {
+	f, err := os.Open(filepath.Join(dir, loadgen.ServerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	samples, err := servermetrics.ReadJSONL(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w (server metrics left out)", loadgen.ServerFile, err)
+	}
+	if len(samples) == 0 {
+		return nil
+	}
+	for i := range sum.Levels {
+		l := &sum.Levels[i]
+		s := SummarizeServer(samples, l.StartNS, l.EndNS)
+		l.Server = &s
+	}
+	return nil
 }

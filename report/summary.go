@@ -74,6 +74,9 @@ type Level struct {
 	// GPU is the GPU telemetry over the measured window, nil when the run
 	// had none.
 	GPU *GPULevel `json:"gpu,omitempty"`
+	// Server is what the engine's own metrics said over the window, nil
+	// when the run did not scrape them.
+	Server *ServerLevel `json:"server,omitempty"`
 }
 
 // Requests counts the measured requests of a level.

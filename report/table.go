@@ -65,6 +65,9 @@ func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
 		if g := l.GPU; g != nil {
 			b.WriteString(gpuLine(g))
 		}
+		if sv := l.Server; sv != nil && sv.Samples > 0 {
+			b.WriteString(serverLine(sv, l.OutputTokensPerS))
+		}
 		if len(l.Errors) > 0 {
 			fmt.Fprintf(&b, "errors:")
 			for _, c := range slices.Sorted(maps.Keys(l.Errors)) {
@@ -121,4 +124,23 @@ func derefOr(p *float64, def float64) float64 {
 		return def
 	}
 	return *p
+}
+
+// serverLine is the one-line summary of the engine's own metrics, with its
+// generation rate beside the harness's output rate as a cross-check.
+func serverLine(s *ServerLevel, clientTPS float64) string {
+	var parts []string
+	if r := s.RequestsRunning; r != nil {
+		parts = append(parts, fmt.Sprintf("running %.1f mean, %.0f peak", r.Mean, r.Peak))
+	}
+	if w := s.RequestsWaiting; w != nil {
+		parts = append(parts, fmt.Sprintf("waiting %.1f mean, %.0f peak", w.Mean, w.Peak))
+	}
+	if k := s.KVCacheUsage; k != nil {
+		parts = append(parts, fmt.Sprintf("KV cache %.0f%% mean, %.0f%% peak", 100*k.Mean, 100*k.Peak))
+	}
+	if g := s.GenerationTokensPerS; g != nil {
+		parts = append(parts, fmt.Sprintf("engine generated %.1f tok/s (harness measured %.1f)", *g, clientTPS))
+	}
+	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))
 }

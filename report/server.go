@@ -1,0 +1,63 @@
+package report
+
+import (
+	"github.com/inferbench/inferbench/targets/servermetrics"
+)
+
+// ServerLevel is what the serving engine's own metrics (server.jsonl) said
+// during a level's measured window: batch and queue sizes, KV-cache use,
+// and the engine's generation counter, which cross-checks the harness's
+// own token count.
+type ServerLevel struct {
+	// Samples is the number of successful scrapes in the window; Failed the failed ones.
+	Samples int `json:"samples"`
+	Failed  int `json:"failed"`
+	// RequestsRunning and RequestsWaiting are the engine's running batch
+	// and waiting queue; KVCacheUsage the fraction of KV cache in use (0–1).
+	RequestsRunning *MeanPeak `json:"requests_running,omitempty"`
+	RequestsWaiting *MeanPeak `json:"requests_waiting,omitempty"`
+	KVCacheUsage    *MeanPeak `json:"kv_cache_usage,omitempty"`
+	// GenerationTokensPerS is the increase of the engine's generation-token
+	// counter between the first and last scrape of the window, divided by
+	// the time between them; nil without two readings.
+	GenerationTokensPerS *float64 `json:"generation_tokens_per_s,omitempty"`
+}
+
+// SummarizeServer summarizes the server samples that fall in [startNS, endNS].
+func SummarizeServer(samples []servermetrics.Sample, startNS, endNS int64) ServerLevel {
+	var lv ServerLevel
+	var running, waiting, kv []float64
+	var first, last *servermetrics.Sample
+	for i := range samples {
+		s := &samples[i]
+		if s.TNS < startNS || s.TNS > endNS {
+			continue
+		}
+		if s.Error != "" {
+			lv.Failed++
+			continue
+		}
+		lv.Samples++
+		if s.RequestsRunning != nil {
+			running = append(running, *s.RequestsRunning)
+		}
+		if s.RequestsWaiting != nil {
+			waiting = append(waiting, *s.RequestsWaiting)
+		}
+		if s.KVCacheUsage != nil {
+			kv = append(kv, *s.KVCacheUsage)
+		}
+		if s.GenerationTokensTotal != nil {
+			if first == nil {
+				first = s
+			}
+			last = s
+		}
+	}
+	lv.RequestsRunning, lv.RequestsWaiting, lv.KVCacheUsage = meanPeak(running), meanPeak(waiting), meanPeak(kv)
+	if first != nil && last != first && last.TNS > first.TNS {
+		r := (*last.GenerationTokensTotal - *first.GenerationTokensTotal) / (float64(last.TNS-first.TNS) / 1e9)
+		lv.GenerationTokensPerS = &r
+	}
+	return lv
+}

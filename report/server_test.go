@@ -1,0 +1,37 @@
+package report
+
+import (
+	"math"
+	"testing"
+
+	"github.com/inferbench/inferbench/targets/servermetrics"
+)
+
+// TestSummarizeServer: samples outside the window are ignored, failed
+// scrapes counted, means and peaks and the counter rate hand-computed.
+func TestSummarizeServer(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	samples := []servermetrics.Sample{
+		{TNS: 0, RequestsRunning: f(100), GenerationTokensTotal: f(0)}, // before the window
+		{TNS: 1e9, RequestsRunning: f(2), RequestsWaiting: f(0), KVCacheUsage: f(0.25), GenerationTokensTotal: f(1000)},
+		{TNS: 1.5e9, Error: "connection refused"},
+		{TNS: 2e9, RequestsRunning: f(4), RequestsWaiting: f(6), KVCacheUsage: f(0.75), GenerationTokensTotal: f(1500)},
+		{TNS: 3e9, RequestsRunning: f(6), RequestsWaiting: f(0), GenerationTokensTotal: f(2500)},
+		{TNS: 9e9, RequestsRunning: f(100)}, // after
+	}
+	lv := SummarizeServer(samples, 1e9, 3e9)
+	if lv.Samples != 3 || lv.Failed != 1 {
+		t.Errorf("samples %d failed %d; want 3, 1", lv.Samples, lv.Failed)
+	}
+	// running 2,4,6: mean 4 peak 6; waiting 0,6,0: mean 2 peak 6; kv 0.25,0.75: mean 0.5.
+	if lv.RequestsRunning.Mean != 4 || lv.RequestsRunning.Peak != 6 || lv.RequestsWaiting.Mean != 2 || lv.KVCacheUsage.Mean != 0.5 || lv.KVCacheUsage.Peak != 0.75 {
+		t.Errorf("running %+v waiting %+v kv %+v", lv.RequestsRunning, lv.RequestsWaiting, lv.KVCacheUsage)
+	}
+	// (2500 − 1000) tokens over 2 s = 750 tok/s.
+	if lv.GenerationTokensPerS == nil || math.Abs(*lv.GenerationTokensPerS-750) > 1e-9 {
+		t.Errorf("generation tok/s = %v; want 750", lv.GenerationTokensPerS)
+	}
+	if empty := SummarizeServer(nil, 0, 1); empty.Samples != 0 || empty.RequestsRunning != nil || empty.GenerationTokensPerS != nil {
+		t.Errorf("empty = %+v", empty)
+	}
+}
