@@ -1,0 +1,251 @@
+package scenarios
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"slices"
+)
+
+// Prompt is one prompt of a dataset.
+type Prompt struct {
+	// Text is the prompt sent as the user's message.
+	Text string
+	// PromptTokens is Text's length in tokens, estimated (EstimateTokens).
+	PromptTokens int
+	// OutputTokens is the output length hint in tokens: the dataset's
+	// output_tokens (JSONL) or the estimated length of the first reply
+	// (ShareGPT); 0 when the dataset gives none.
+	OutputTokens int
+}
+
+// Prompts is a dataset's prompts, drawn by request id. The zero value holds
+// none.
+type Prompts struct {
+	items []Prompt
+	order []int // order[i] is the index of the i-th prompt drawn; nil: file order
+	// Skipped is the number of dataset entries that held no prompt (a
+	// ShareGPT conversation without a human turn).
+	Skipped int
+}
+
+// Len returns the number of prompts.
+func (p *Prompts) Len() int { return len(p.items) }
+
+// At returns the prompt drawn for request id: the (id mod Len)-th prompt in
+// the draw order (file order, or Shuffle's). It is a pure function of id, so
+// requests get the same prompts whatever order workers send them in.
+// At on an empty Prompts returns the zero Prompt.
+func (p *Prompts) At(id uint64) Prompt {
+	if len(p.items) == 0 {
+		return Prompt{}
+	}
+	i := int(id % uint64(len(p.items)))
+	if p.order != nil {
+		i = p.order[i]
+	}
+	return p.items[i]
+}
+
+// Shuffle returns the same prompts drawn in an order seeded by seed: the
+// same seed gives the same order, on any machine (math/rand/v2 PCG).
+func (p *Prompts) Shuffle(seed uint64) *Prompts {
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	return &Prompts{items: p.items, order: rng.Perm(len(p.items)), Skipped: p.Skipped}
+}
+
+// EstimateTokens estimates the number of tokens in s without a tokenizer:
+// one token per 4 bytes, rounded up, at least 1 for a non-empty s. OpenAI
+// gives ~4 characters per token as the rule of thumb for English text
+// ("What are tokens and how to count them?", help.openai.com); counting
+// bytes rather than characters keeps scripts with multi-byte characters,
+// which take more tokens per character, from being underestimated as badly.
+func EstimateTokens(s string) int {
+	if s == "" {
+		return 0
+	}
+	return (len(s) + 3) / 4
+}
+
+// jsonlPrompt is one line of a JSONL dataset.
+type jsonlPrompt struct {
+	Prompt       *string `json:"prompt"`
+	OutputTokens int     `json:"output_tokens"`
+}
+
+// sharegptEntry is one conversation of a ShareGPT dataset.
+type sharegptEntry struct {
+	Conversations []struct {
+		From  string `json:"from"`
+		Value string `json:"value"`
+	} `json:"conversations"`
+}
+
+// ReadPrompts reads a dataset in format (FormatJSONL or FormatShareGPT)
+// from r, streaming: it keeps each entry's prompt and length hint, never the
+// whole file. Errors give the line number.
+//
+// JSONL: one object a line, {"prompt": "…", "output_tokens": 128}, the
+// second key optional; blank lines are skipped, other keys ignored.
+// ShareGPT: a JSON array of {"conversations": [{"from": …, "value": …}]};
+// the first turn from "human" (or "user") is the prompt and the estimated
+// length of the first later turn from "gpt" (or "chatgpt", "assistant") the
+// output hint; a conversation with no human turn is skipped and counted.
+func ReadPrompts(r io.Reader, format DatasetFormat) (*Prompts, error) {
+	var p *Prompts
+	var err error
+	switch format {
+	case FormatJSONL:
+		p, err = readJSONL(r)
+	case FormatShareGPT:
+		p, err = readShareGPT(r)
+	default:
+		return nil, fmt.Errorf("dataset: unknown format %q (want jsonl or sharegpt)", format)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	if p.Len() == 0 {
+		return nil, errors.New("dataset: no prompts")
+	}
+	return p, nil
+}
+
+// ReadPromptsFile reads the dataset file at path (see ReadPrompts).
+func ReadPromptsFile(path string, format DatasetFormat) (*Prompts, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	defer f.Close()
+	p, err := ReadPrompts(f, format)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+func readJSONL(r io.Reader) (*Prompts, error) {
+	p := &Prompts{}
+	br := bufio.NewReaderSize(r, 64<<10)
+	for line := 1; ; line++ {
+		// ReadBytes, not a Scanner: a long-context prompt can be longer
+		// than any fixed line limit.
+		b, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			var jp jsonlPrompt
+			if uerr := json.Unmarshal(b, &jp); uerr != nil {
+				return nil, fmt.Errorf("line %d: %w", line, uerr)
+			}
+			switch {
+			case jp.Prompt == nil:
+				return nil, fmt.Errorf("line %d: no \"prompt\"", line)
+			case *jp.Prompt == "":
+				return nil, fmt.Errorf("line %d: empty prompt", line)
+			case jp.OutputTokens < 0 || jp.OutputTokens > MaxLength:
+				return nil, fmt.Errorf("line %d: output_tokens must be between 0 (no hint) and %d, got %d", line, MaxLength, jp.OutputTokens)
+			}
+			p.items = append(p.items, Prompt{Text: *jp.Prompt, PromptTokens: EstimateTokens(*jp.Prompt), OutputTokens: jp.OutputTokens})
+		}
+		if err == io.EOF {
+			return p, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+	}
+}
+
+func readShareGPT(r io.Reader) (*Prompts, error) {
+	lc := &lineCounter{r: r}
+	dec := json.NewDecoder(lc)
+	if tok, err := dec.Token(); err != nil {
+		return nil, lc.wrap(dec, err)
+	} else if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, fmt.Errorf("line %d: want a JSON array of conversations", lc.line(dec.InputOffset()))
+	}
+	p := &Prompts{}
+	for dec.More() {
+		lc.line(dec.InputOffset()) // forget the newlines before this entry
+		var e sharegptEntry
+		if err := dec.Decode(&e); err != nil {
+			return nil, lc.wrap(dec, err)
+		}
+		var pr Prompt
+		for _, c := range e.Conversations {
+			switch c.From {
+			case "human", "user":
+				if pr.Text == "" {
+					pr.Text = c.Value
+				}
+			case "gpt", "chatgpt", "assistant":
+				if pr.Text != "" && pr.OutputTokens == 0 {
+					pr.OutputTokens = min(EstimateTokens(c.Value), MaxLength)
+				}
+			}
+		}
+		if pr.Text == "" {
+			p.Skipped++
+			continue
+		}
+		pr.PromptTokens = EstimateTokens(pr.Text)
+		p.items = append(p.items, pr)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, lc.wrap(dec, err)
+	}
+	return p, nil
+}
+
+// lineCounter counts the newlines read through it, so a streaming JSON
+// decoder's byte offsets can be turned into line numbers. It keeps only the
+// newline offsets past the last one asked about: queries move forward.
+type lineCounter struct {
+	r     io.Reader
+	read  int64   // bytes read so far
+	nl    []int64 // offsets of newlines not yet passed by a query
+	lines int     // newlines passed by queries so far
+}
+
+func (l *lineCounter) Read(b []byte) (int, error) {
+	n, err := l.r.Read(b)
+	for i, c := range b[:n] {
+		if c == '\n' {
+			l.nl = append(l.nl, l.read+int64(i))
+		}
+	}
+	l.read += int64(n)
+	return n, err
+}
+
+// line returns the 1-based line of byte offset off. Offsets must not
+// decrease from one call to the next.
+func (l *lineCounter) line(off int64) int {
+	i, _ := slices.BinarySearch(l.nl, off)
+	l.lines += i
+	l.nl = l.nl[i:]
+	return l.lines + 1
+}
+
+// wrap adds the line of a decoding error: a syntax error's own offset, or
+// where the decoder stopped.
+func (l *lineCounter) wrap(dec *json.Decoder, err error) error {
+	if err == io.EOF {
+		return fmt.Errorf("line %d: unexpected end of file", l.line(l.read))
+	}
+	off := dec.InputOffset()
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se) && se.Offset > 0:
+		off = se.Offset - 1
+	case errors.As(err, &te) && te.Offset > 0:
+		off = te.Offset - 1
+	}
+	return fmt.Errorf("line %d: %w", l.line(off), err)
+}

@@ -1,0 +1,351 @@
+package scenarios
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+)
+
+// DistKind names a length distribution.
+type DistKind string
+
+// The length distributions.
+const (
+	// DistFixed: always Value. Written in YAML as a bare integer.
+	DistFixed DistKind = ""
+	// DistUniform: an integer drawn uniformly from [Min, Max], both included.
+	DistUniform DistKind = "uniform"
+	// DistNormal: Mean + Stddev·N(0,1), rounded to the nearest integer and
+	// clamped to [Min, Max] (Min defaults to 1, Max to no bound).
+	DistNormal DistKind = "normal"
+	// DistLognormal: a log-normal variable whose values (not their logs)
+	// have mean Mean and standard deviation Stddev, rounded and clamped as
+	// DistNormal. With σ² = ln(1 + Stddev²/Mean²) and μ = ln(Mean) − σ²/2,
+	// the value is exp(μ + σ·N(0,1)); E = exp(μ + σ²/2) = Mean and
+	// Var = (exp(σ²) − 1)·Mean² = Stddev² (the log-normal moments).
+	// Example: Mean 512, Stddev 300 gives σ² = ln(1.3433) = 0.2951.
+	DistLognormal DistKind = "lognormal"
+	// DistEmpirical: a value drawn uniformly from the integers listed in
+	// File, one per line (so a value listed twice is twice as likely).
+	DistEmpirical DistKind = "empirical"
+)
+
+var distKinds = []DistKind{DistUniform, DistNormal, DistLognormal, DistEmpirical}
+
+// MaxLength bounds every length in tokens: far beyond any model's context
+// window (the longest published are about 10M tokens), it keeps a sample of
+// an unbounded distribution from overflowing.
+const MaxLength = 1 << 24
+
+// Distribution is a length in tokens: fixed, or drawn per request. In YAML
+// it is an integer (fixed) or a mapping {dist: uniform|normal|lognormal|
+// empirical, …}. The zero value is "not set".
+type Distribution struct {
+	// Kind is the distribution; DistFixed for a fixed length.
+	Kind DistKind
+	// Value is the fixed length, with DistFixed.
+	Value int
+	// Min and Max bound the drawn lengths (uniform: both required; normal,
+	// lognormal: optional clamps, Min 0 meaning 1 and Max 0 no bound).
+	Min, Max int
+	// Mean and Stddev are the mean and standard deviation of the lengths
+	// (normal, lognormal).
+	Mean, Stddev float64
+	// File lists the lengths of an empirical distribution, one per line,
+	// relative to the scenario file's directory.
+	File string
+
+	// values are File's lengths, read by Load or set by Empirical.
+	values []int
+}
+
+// Fixed returns the distribution that is always n.
+func Fixed(n int) Distribution { return Distribution{Value: n} }
+
+// Empirical returns the distribution that draws uniformly from values (the
+// values a file would list; values is copied).
+func Empirical(values []int) Distribution {
+	return Distribution{Kind: DistEmpirical, values: append([]int(nil), values...)}
+}
+
+// IsZero reports whether d is unset.
+func (d Distribution) IsZero() bool {
+	return d.Kind == DistFixed && d.Value == 0
+}
+
+// String describes d in the YAML flow form.
+func (d Distribution) String() string {
+	switch d.Kind {
+	case DistFixed:
+		return strconv.Itoa(d.Value)
+	case DistUniform:
+		return fmt.Sprintf("{dist: uniform, min: %d, max: %d}", d.Min, d.Max)
+	case DistEmpirical:
+		return fmt.Sprintf("{dist: empirical, file: %s}", d.File)
+	}
+	s := fmt.Sprintf("{dist: %s, mean: %g, stddev: %g", d.Kind, d.Mean, d.Stddev)
+	if d.Min != 0 {
+		s += fmt.Sprintf(", min: %d", d.Min)
+	}
+	if d.Max != 0 {
+		s += fmt.Sprintf(", max: %d", d.Max)
+	}
+	return s + "}"
+}
+
+// Sample draws one length from d with rng. It is a pure function of d and
+// the state of rng: a generator seeded the same way gives the same lengths.
+// On a Distribution that Validate rejects the result is meaningless (but
+// never a panic).
+func (d *Distribution) Sample(rng *rand.Rand) int {
+	switch d.Kind {
+	case DistFixed:
+		return d.Value
+	case DistUniform:
+		if d.Max < d.Min {
+			return d.Min
+		}
+		return d.Min + rng.IntN(d.Max-d.Min+1)
+	case DistNormal:
+		return d.clamp(d.Mean + d.Stddev*rng.NormFloat64())
+	case DistLognormal:
+		if !(d.Mean > 0) {
+			return d.clamp(0)
+		}
+		s2 := math.Log1p(d.Stddev * d.Stddev / (d.Mean * d.Mean))
+		mu := math.Log(d.Mean) - s2/2
+		return d.clamp(math.Exp(mu + math.Sqrt(s2)*rng.NormFloat64()))
+	case DistEmpirical:
+		if len(d.values) == 0 {
+			return 0
+		}
+		return d.values[rng.IntN(len(d.values))]
+	}
+	return 0
+}
+
+// clamp rounds x to the nearest integer within [max(Min, 1), Max or MaxLength].
+func (d *Distribution) clamp(x float64) int {
+	lo, hi := float64(max(d.Min, 1)), float64(MaxLength)
+	if d.Max > 0 {
+		hi = float64(d.Max)
+	}
+	x = math.Round(x)
+	if !(x >= lo) { // also catches NaN
+		x = lo
+	}
+	if x > hi {
+		x = hi
+	}
+	return int(x)
+}
+
+// Values returns the lengths of an empirical distribution, in file order.
+func (d *Distribution) Values() []int { return d.values }
+
+// distSpec is the mapping form of a Distribution, decoded strictly.
+type distSpec struct {
+	Dist   DistKind `yaml:"dist"`
+	Mean   float64  `yaml:"mean,omitempty"`
+	Stddev float64  `yaml:"stddev,omitempty"`
+	Min    int      `yaml:"min,omitempty"`
+	Max    int      `yaml:"max,omitempty"`
+	File   string   `yaml:"file,omitempty"`
+}
+
+// MarshalYAML writes a fixed length as an integer and any other
+// distribution as a mapping.
+func (d Distribution) MarshalYAML() (any, error) {
+	if d.Kind == DistFixed {
+		return d.Value, nil
+	}
+	return distSpec{Dist: d.Kind, Min: d.Min, Max: d.Max, Mean: d.Mean, Stddev: d.Stddev, File: d.File}, nil
+}
+
+// UnmarshalYAML reads an integer or a {dist: …} mapping. It does not read
+// an empirical distribution's file: Load does, relative to the scenario.
+func (d *Distribution) UnmarshalYAML(n ast.Node) error {
+	n, err := unwrapNode(n)
+	if err != nil {
+		return err
+	}
+	switch n := n.(type) {
+	case *ast.NullNode:
+		*d = Distribution{}
+		return nil
+	case *ast.IntegerNode:
+		v, ok := nodeInt(n)
+		if !ok || v > MaxLength || v < -MaxLength {
+			return errAt(n, "want a length in tokens up to %d", MaxLength)
+		}
+		*d = Distribution{Value: int(v)}
+		return nil
+	case *ast.MappingNode, *ast.MappingValueNode:
+		var s distSpec
+		if err := yaml.NodeToValue(n, &s, yaml.DisallowUnknownField()); err != nil {
+			return err
+		}
+		*d = Distribution{Kind: s.Dist, Min: s.Min, Max: s.Max, Mean: s.Mean, Stddev: s.Stddev, File: s.File}
+		if s.Dist == DistFixed {
+			return errAt(n, "dist is required: uniform, normal, lognormal or empirical (write a fixed length as a bare number)")
+		}
+		return nil
+	}
+	return errAt(n, "want a length in tokens, or {dist: uniform|normal|lognormal|empirical, …}")
+}
+
+// Validate reports every problem of d, each prefixed with the key it
+// concerns.
+func (d *Distribution) Validate() error {
+	var errs []error
+	for _, p := range d.problems(nil) {
+		if p.key != "" {
+			errs = append(errs, fmt.Errorf("%s: %s", p.key, p.msg))
+		} else {
+			errs = append(errs, errors.New(p.msg))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// problem is one thing wrong with a value; key is the sub-key it concerns
+// ("" for the value itself).
+type problem struct{ key, msg string }
+
+// problems lists what is wrong with d. present reports whether a sub-key
+// was written in the file (nil: only non-zero fields count as set).
+func (d *Distribution) problems(present func(key string) bool) []problem {
+	set := func(key string, nonzero bool) bool { return nonzero || (present != nil && present(key)) }
+	var ps []problem
+	add := func(key, format string, args ...any) { ps = append(ps, problem{key, fmt.Sprintf(format, args...)}) }
+	unused := func(keys ...string) {
+		for _, k := range keys {
+			var nz bool
+			switch k {
+			case "min":
+				nz = d.Min != 0
+			case "max":
+				nz = d.Max != 0
+			case "mean":
+				nz = d.Mean != 0
+			case "stddev":
+				nz = d.Stddev != 0
+			case "file":
+				nz = d.File != ""
+			}
+			if set(k, nz) {
+				add(k, "not used by dist: %s", d.Kind)
+			}
+		}
+	}
+	bounds := func() {
+		if set("min", d.Min != 0) && (d.Min < 1 || d.Min > MaxLength) {
+			add("min", "must be between 1 and %d tokens, got %d", MaxLength, d.Min)
+		}
+		if set("max", d.Max != 0) && (d.Max < 1 || d.Max > MaxLength) {
+			add("max", "must be between 1 and %d tokens, got %d", MaxLength, d.Max)
+		} else if d.Max != 0 && d.Max < d.Min {
+			add("max", "must be ≥ min (%d), got %d", d.Min, d.Max)
+		}
+	}
+	switch d.Kind {
+	case DistFixed:
+		if d.Value < 1 || d.Value > MaxLength {
+			add("", "must be between 1 and %d tokens, got %d", MaxLength, d.Value)
+		}
+	case DistUniform:
+		if !set("min", d.Min != 0) {
+			add("min", "is required with dist: uniform")
+		}
+		if !set("max", d.Max != 0) {
+			add("max", "is required with dist: uniform")
+		}
+		bounds()
+		unused("mean", "stddev", "file")
+	case DistNormal, DistLognormal:
+		if !(d.Mean > 0) || d.Mean > MaxLength {
+			add("mean", "must be a length between 1 and %d tokens, got %g", MaxLength, d.Mean)
+		}
+		if !(d.Stddev >= 0) || math.IsInf(d.Stddev, 0) {
+			add("stddev", "must be ≥ 0, got %g", d.Stddev)
+		}
+		bounds()
+		unused("file")
+	case DistEmpirical:
+		switch {
+		case d.File == "" && d.values == nil:
+			add("file", "is required with dist: empirical")
+		case len(d.values) == 0 && d.File != "":
+			// Load reads the file; a Distribution decoded without Load
+			// has no values yet.
+			add("file", "has not been read (load the scenario with Load or LoadFile)")
+		}
+		for _, v := range d.values {
+			if v < 1 || v > MaxLength {
+				add("file", "lengths must be between 1 and %d tokens, got %d", MaxLength, v)
+				break
+			}
+		}
+		unused("min", "max", "mean", "stddev")
+	default:
+		add("dist", "unknown distribution %q (want uniform, normal, lognormal or empirical)", d.Kind)
+	}
+	return ps
+}
+
+// ReadLengths reads an empirical length list: one positive integer a line;
+// blank lines and lines starting with # are skipped. Errors give the line
+// number.
+func ReadLengths(r io.Reader) ([]int, error) {
+	var out []int
+	sc := bufio.NewScanner(r)
+	for line := 1; sc.Scan(); line++ {
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 || v > MaxLength {
+			return nil, fmt.Errorf("line %d: want a length in tokens between 1 and %d, got %q", line, MaxLength, truncate(s, 40))
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no lengths in the file")
+	}
+	return out, nil
+}
+
+// readLengthsFile reads an empirical length list from path.
+func readLengthsFile(path string) ([]int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	v, err := ReadLengths(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
+}
+
+// truncate shortens s to at most n bytes for an error message.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

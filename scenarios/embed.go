@@ -1,0 +1,63 @@
+package scenarios
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// shipped holds the standard scenarios, one NAME.yaml per scenario.
+//
+//go:embed *.yaml
+var shipped embed.FS
+
+// Shipped returns the names of the scenarios shipped in the binary, sorted.
+func Shipped() []string {
+	entries, err := fs.ReadDir(shipped, ".")
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".yaml"); ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Open loads a shipped scenario by name, or else the scenario file at
+// nameOrPath. An argument with a path separator or a .yaml/.yml extension is
+// always a file.
+func Open(nameOrPath string) (*Scenario, error) {
+	isPath := strings.ContainsAny(nameOrPath, `/\`) || strings.HasSuffix(nameOrPath, ".yaml") || strings.HasSuffix(nameOrPath, ".yml")
+	if !isPath && slices.Contains(Shipped(), nameOrPath) {
+		data, err := shipped.ReadFile(nameOrPath + ".yaml")
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s: %w", nameOrPath, err)
+		}
+		return Load(nameOrPath+".yaml", data)
+	}
+	if _, err := os.Stat(nameOrPath); err != nil && !isPath {
+		return nil, fmt.Errorf("scenario %q: neither a shipped scenario (%s) nor a file", nameOrPath, strings.Join(Shipped(), ", "))
+	}
+	return LoadFile(nameOrPath)
+}
+
+// Marshal writes s as YAML, keys in schema order: the form `scenarios show`
+// prints and run.json's scenario reads back with Load.
+func Marshal(s *Scenario) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b, yaml.Indent(2), yaml.IndentSequence(true))
+	if err := enc.Encode(s); err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", s.Name, err)
+	}
+	return b.Bytes(), nil
+}

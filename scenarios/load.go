@@ -1,0 +1,375 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// Error is one problem in a scenario, located where its value was written.
+// Its text is "file:line:col: path: message", e.g.
+// "nightly.yaml:14:9: load.rate: must be > 0, got -3"; parts that are
+// unknown are left out (a value set by a flag has no line).
+type Error struct {
+	// File is the scenario's name as given to Load.
+	File string
+	// Line and Column locate the value (1-based); 0 when unknown.
+	Line, Column int
+	// Path is the YAML path of the value, e.g. "load.rate" or
+	// "load.sweep[2]"; "" for the whole document.
+	Path string
+	// Msg says what is wrong.
+	Msg string
+}
+
+// Error formats e as "file:line:col: path: message".
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(":")
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "%d:%d:", e.Line, e.Column)
+	}
+	if b.Len() > 0 {
+		b.WriteString(" ")
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// position is a 1-based line and column in the scenario file.
+type position struct{ line, col int }
+
+// source is where a scenario was read from.
+type source struct {
+	file string              // name given to Load
+	dir  string              // directory relative paths resolve against
+	vals map[string]position // YAML path → where its value starts
+	// at maps a position back to the path of the key or value written
+	// there, to name the path of a decoder error.
+	at map[position]string
+}
+
+// has reports whether path was written in the file.
+func (s *source) has(path string) bool {
+	if s == nil {
+		return false
+	}
+	_, ok := s.vals[path]
+	return ok
+}
+
+// locate returns the position of path's value or, when the file does not
+// hold it, of its nearest ancestor that it does hold.
+func (s *source) locate(path string) (position, bool) {
+	if s == nil {
+		return position{}, false
+	}
+	for {
+		if p, ok := s.vals[path]; ok {
+			return p, true
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			p, ok := s.vals[""]
+			return p, ok
+		}
+		path = path[:i]
+	}
+}
+
+// errorf returns a problem at path, located in the file when possible.
+func (s *source) errorf(path, format string, args ...any) *Error {
+	e := &Error{Path: path, Msg: fmt.Sprintf(format, args...)}
+	if s != nil {
+		e.File = s.file
+		if p, ok := s.locate(path); ok {
+			e.Line, e.Column = p.line, p.col
+		}
+	}
+	return e
+}
+
+// Load decodes the scenario in data, read from the file called name (used in
+// error messages and to resolve the relative paths the scenario names),
+// reads the length lists of empirical distributions and validates it. Keys
+// are strict: an unknown or repeated key is an error. Every error is an
+// *Error, or several joined by errors.Join; decoding stops at the first
+// error, validation reports them all. Defaults are not applied (see
+// ApplyDefaults): the scenario is what the file says.
+func Load(name string, data []byte) (*Scenario, error) {
+	src := &source{file: name, dir: filepath.Dir(name), vals: map[string]position{}, at: map[position]string{}}
+	if name == "" {
+		src.dir = ""
+	}
+	s, err := decode(src, data)
+	if err != nil {
+		return nil, err
+	}
+	readErrs := s.readLengths()
+	errs := readErrs
+	if err := s.Validate(); err != nil {
+		for _, e := range unjoin(err) {
+			// A length file that could not be read is reported once, by
+			// readLengths, not again as "not read".
+			if pe, ok := e.(*Error); ok && slices.ContainsFunc(readErrs, func(r error) bool { return r.(*Error).Path == pe.Path }) {
+				continue
+			}
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// unjoin returns the errors joined in err (err itself if it joins none).
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// LoadFile reads and loads the scenario file at path (see Load).
+func LoadFile(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	return Load(path, data)
+}
+
+// decode parses data into a Scenario, recording where each value was.
+func decode(src *source, data []byte) (s *Scenario, err error) {
+	// The YAML library is third-party code fed untrusted input: a panic
+	// inside it must come back as an error, not take the process down.
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, &Error{File: src.file, Msg: fmt.Sprintf("cannot parse the file (YAML library failure: %v)", r)}
+		}
+	}()
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, src.convert(err)
+	}
+	var body ast.Node
+	for i, doc := range f.Docs {
+		if doc == nil || doc.Body == nil {
+			continue
+		}
+		if body != nil {
+			return nil, errAtIn(src, doc.Body, "", fmt.Sprintf("one scenario per file: document %d is extra", i+1))
+		}
+		body = doc.Body
+	}
+	if body == nil {
+		return nil, &Error{File: src.file, Msg: "empty scenario: want a mapping with at least name and load"}
+	}
+	switch unwrapped, _ := unwrapNode(body); unwrapped.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+	default:
+		return nil, errAtIn(src, body, "", "want a mapping of keys (name, target, workload, load, slo, …)")
+	}
+	src.vals[""] = position{1, 1}
+	src.walk(body, "", nil)
+	s = &Scenario{}
+	if err := yaml.NodeToValue(body, s, yaml.DisallowUnknownField()); err != nil {
+		return nil, src.convert(err)
+	}
+	s.src = src
+	return s, nil
+}
+
+// errAtIn returns a problem at n in src's file.
+func errAtIn(src *source, n ast.Node, path, msg string) *Error {
+	e := errAt(n, "%s", msg)
+	e.File, e.Path = src.file, path
+	return e
+}
+
+// walk records the position of every value under n, whose path is path;
+// key is the key that introduced n, if any, and locates a block mapping
+// (whose own token is its first colon).
+func (s *source) walk(n ast.Node, path string, key ast.Node) {
+	if n == nil {
+		return
+	}
+	mark := func(at ast.Node) {
+		if tk := at.GetToken(); tk != nil && tk.Position != nil {
+			p := position{tk.Position.Line, tk.Position.Column}
+			if _, ok := s.vals[path]; !ok {
+				s.vals[path] = p
+			}
+			if _, ok := s.at[p]; !ok {
+				s.at[p] = path
+			}
+		}
+	}
+	switch n := n.(type) {
+	case *ast.TagNode:
+		s.walk(n.Value, path, key)
+	case *ast.AnchorNode:
+		s.walk(n.Value, path, key)
+	case *ast.MappingNode:
+		if n.IsFlowStyle || key == nil {
+			mark(n)
+		} else {
+			mark(key)
+		}
+		for _, mv := range n.Values {
+			s.pair(mv, path)
+		}
+	case *ast.MappingValueNode:
+		if key != nil {
+			mark(key)
+		}
+		s.pair(n, path)
+	case *ast.SequenceNode:
+		mark(n)
+		for i, v := range n.Values {
+			s.walk(v, path+"["+strconv.Itoa(i)+"]", nil)
+		}
+	default:
+		mark(n)
+	}
+}
+
+// pair records one key: value of a mapping at path.
+func (s *source) pair(mv *ast.MappingValueNode, path string) {
+	if mv == nil || mv.Key == nil {
+		return
+	}
+	k := mv.Key.GetToken()
+	if k == nil {
+		return
+	}
+	child := k.Value
+	if path != "" {
+		child = path + "." + child
+	}
+	if k.Position != nil {
+		// The key's own position names the key's path (for unknown-key
+		// errors, which point at the key).
+		p := position{k.Position.Line, k.Position.Column}
+		if _, ok := s.at[p]; !ok {
+			s.at[p] = child
+		}
+	}
+	if mv.Value == nil || mv.Value.Type() == ast.NullType {
+		// "key:" with nothing after it: locate the key.
+		if k.Position != nil {
+			s.vals[child] = position{k.Position.Line, k.Position.Column}
+		}
+		return
+	}
+	s.walk(mv.Value, child, mv.Key)
+}
+
+// convert turns a YAML library error into an *Error with the file name and
+// the YAML path, in words that do not echo the value (which could be a
+// secret written in the wrong place).
+func (s *source) convert(err error) error {
+	var own *Error
+	if errors.As(err, &own) {
+		e := *own
+		e.File = s.file
+		if e.Path == "" && e.Line > 0 {
+			e.Path = s.at[position{e.Line, e.Column}]
+		}
+		return &e
+	}
+	var ye yaml.Error
+	if !errors.As(err, &ye) {
+		return &Error{File: s.file, Msg: err.Error()}
+	}
+	e := &Error{File: s.file, Msg: ye.GetMessage()}
+	if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+		e.Line, e.Column = tk.Position.Line, tk.Position.Column
+		e.Path = s.at[position{e.Line, e.Column}]
+	}
+	var te *yaml.TypeError
+	var ue *yaml.UnknownFieldError
+	var oe *yaml.OverflowError
+	switch {
+	case errors.As(err, &oe):
+		e.Msg = "number out of range: want " + kindWords(oe.DstType)
+		if k := oe.DstType.Kind(); k >= reflect.Uint && k <= reflect.Uint64 {
+			e.Msg += " ≥ 0"
+		}
+	case errors.As(err, &te):
+		e.Msg = fmt.Sprintf("want %s, got %s", kindWords(te.DstType), kindWords(te.SrcType))
+	case errors.As(err, &ue):
+		key := e.Path[strings.LastIndex(e.Path, ".")+1:]
+		e.Msg = fmt.Sprintf("unknown key %q", key)
+		if e.Path == "" {
+			e.Msg = ye.GetMessage()
+		}
+	}
+	return e
+}
+
+// kindWords names what a Go type holds, for a type-mismatch message.
+func kindWords(t reflect.Type) string {
+	if t == nil {
+		return "nothing"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Struct, reflect.Map:
+		return "a mapping"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Pointer:
+		return kindWords(t.Elem())
+	}
+	return t.String()
+}
+
+// readLengths reads the length lists of the empirical distributions and
+// returns one *Error per list it could not read.
+func (s *Scenario) readLengths() []error {
+	var errs []error
+	for _, f := range []struct {
+		path string
+		d    *Distribution
+	}{
+		{"workload.prompt_tokens", &s.Workload.PromptTokens},
+		{"workload.output_tokens", &s.Workload.OutputTokens},
+	} {
+		if f.d.Kind != DistEmpirical || f.d.File == "" {
+			continue
+		}
+		v, err := readLengthsFile(s.Path(f.d.File))
+		if err != nil {
+			errs = append(errs, s.src.errorf(f.path+".file", "%v", err))
+			continue
+		}
+		f.d.values = v
+	}
+	return errs
+}

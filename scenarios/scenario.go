@@ -1,0 +1,252 @@
+// Package scenarios owns scenario files: what to run against which target,
+// with what workload, load profile, SLOs, GPU sampling and cost assumptions.
+// It decodes them strictly (an unknown key is an error), locates every
+// problem as file:line:col with its YAML path, applies defaults in one place
+// and ships the standard scenarios embedded in the binary.
+//
+// A Scenario is data: it sends no request, starts no timer and knows nothing
+// of loadgen or report. The command line converts it into load generator and
+// sampler settings. The workload's data files (datasets, traces, empirical
+// length lists) are read here, by readers that report line numbers.
+package scenarios
+
+import (
+	"path/filepath"
+	"slices"
+)
+
+// Scenario is one scenario file. Field names follow the YAML keys; the zero
+// value of a field means "not set" (see ApplyDefaults for what unset fields
+// become) unless its doc comment says otherwise.
+type Scenario struct {
+	// Name identifies the scenario: lower-case letters, digits and hyphens.
+	Name string `yaml:"name"`
+	// Description says what the scenario measures, in one or two sentences.
+	Description string `yaml:"description,omitempty"`
+	// Target is the endpoint; flags on `run` override each field.
+	Target Target `yaml:"target"`
+	// Workload is what each request asks for.
+	Workload Workload `yaml:"workload"`
+	// Load is the shape of the load: exactly one of a fixed concurrency, a
+	// concurrency sweep, a request rate (or rates) or a trace.
+	Load LoadProfile `yaml:"load"`
+	// SLO is the service-level objectives that decide goodput and capacity.
+	SLO SLO `yaml:"slo"`
+	// GPU is how the GPUs are sampled during the run.
+	GPU GPU `yaml:"gpu"`
+	// Cost is the hardware the cost model prices the measured throughput on.
+	Cost Cost `yaml:"cost,omitzero"`
+
+	// src is where the scenario came from: file name, directory for
+	// relative paths, and the position of every value; nil when built in
+	// memory.
+	src *source
+}
+
+// Target says which serving endpoint to drive. All fields are optional in a
+// file: `run` flags supply or override them (see ValidateRunnable).
+type Target struct {
+	// Kind is the server or protocol family (TargetKinds lists them).
+	Kind string `yaml:"kind,omitempty"`
+	// URL is the server's base URL, e.g. http://127.0.0.1:8000.
+	URL string `yaml:"url,omitempty"`
+	// Model is the model name sent with every request.
+	Model string `yaml:"model,omitempty"`
+	// API is the OpenAI-style endpoint used: "chat" (/v1/chat/completions)
+	// or "completions" (/v1/completions).
+	API string `yaml:"api,omitempty"`
+	// APIKeyEnv is the NAME of the environment variable that holds the API
+	// key, never the key itself: a value that looks like a key is rejected.
+	APIKeyEnv string `yaml:"api_key_env,omitempty"`
+}
+
+// TargetKinds returns the accepted values of Target.Kind.
+func TargetKinds() []string { return slices.Clone(targetKinds) }
+
+var (
+	targetKinds = []string{"vllm", "openai", "tgi", "ollama", "anthropic", "gemini", "groq", "litellm", "llamacpp", "mock"}
+	apis        = []string{"chat", "completions"}
+)
+
+// Workload says what each request asks for: its prompt and output lengths in
+// tokens, or prompts from a dataset file.
+type Workload struct {
+	// PromptTokens is the prompt length in tokens per request: a fixed
+	// number or a distribution. Not used with a Dataset (the dataset's
+	// prompts have their own lengths).
+	PromptTokens Distribution `yaml:"prompt_tokens,omitzero"`
+	// OutputTokens is the output length in tokens per request (max_tokens,
+	// and min_tokens too when IgnoreEOS is set). With a dataset, a prompt's
+	// own output-length hint wins over this distribution.
+	OutputTokens Distribution `yaml:"output_tokens,omitzero"`
+	// Dataset, when set, supplies the prompts.
+	Dataset *Dataset `yaml:"dataset,omitempty"`
+	// IgnoreEOS asks the server to generate exactly the requested output
+	// length, where the backend allows it (vLLM, llama.cpp, the mock).
+	IgnoreEOS bool `yaml:"ignore_eos"`
+	// Seed seeds every random choice of the run (lengths, prompt order,
+	// arrival times), so two runs with the same seed send identical
+	// requests at identical times. 0 is a seed like any other.
+	Seed uint64 `yaml:"seed"`
+}
+
+// Dataset names a file of prompts.
+type Dataset struct {
+	// File is the dataset's path, relative to the scenario file's directory.
+	File string `yaml:"file"`
+	// Format is the file's format; when empty it follows the extension:
+	// ".json" is ShareGPT, anything else JSONL.
+	Format DatasetFormat `yaml:"format,omitempty"`
+}
+
+// DatasetFormat is the format of a dataset file.
+type DatasetFormat string
+
+// The dataset formats.
+const (
+	// FormatJSONL: one JSON object a line, {"prompt": "…"} with an optional
+	// "output_tokens" length hint.
+	FormatJSONL DatasetFormat = "jsonl"
+	// FormatShareGPT: a JSON array of {"conversations": [{"from", "value"}]}.
+	FormatShareGPT DatasetFormat = "sharegpt"
+)
+
+// LoadProfile is the shape of the load. Exactly one of Concurrency, Sweep, Rate and
+// Trace is set in a runnable scenario; a file may leave all four out when
+// `run` flags supply one.
+type LoadProfile struct {
+	// Concurrency is the number of closed-loop workers (≥ 1).
+	Concurrency int `yaml:"concurrency,omitempty"`
+	// Sweep is a series of concurrency levels, each run in turn.
+	Sweep *Sweep `yaml:"sweep,omitempty"`
+	// Rate is the open-loop request rate in requests per second; several
+	// rates are swept in order.
+	Rate Rates `yaml:"rate,omitempty"`
+	// Arrival is the arrival process with Rate (default poisson).
+	Arrival Arrival `yaml:"arrival,omitempty"`
+	// Burstiness is the gamma shape parameter with arrival: gamma (> 0;
+	// 1 is Poisson, below 1 burstier, above 1 smoother).
+	Burstiness float64 `yaml:"burstiness,omitempty"`
+	// MaxConcurrency caps requests in flight with Rate or Trace; 0 is no cap.
+	MaxConcurrency int `yaml:"max_concurrency,omitempty"`
+	// RampUp ramps the rate up linearly from 0 over this long (with Rate).
+	RampUp Duration `yaml:"ramp_up,omitempty"`
+	// Trace replays recorded arrivals from a file.
+	Trace *Trace `yaml:"trace,omitempty"`
+	// Requests is the number of measured requests per level; 0 means the
+	// level is bounded by Duration only. With both set, a level ends at
+	// whichever limit comes first.
+	Requests int `yaml:"requests,omitempty"`
+	// Duration is how long each level sends requests; 0 means the level is
+	// bounded by Requests only.
+	Duration Duration `yaml:"duration,omitempty"`
+	// Warmup is the number of warm-up requests per level, sent first and
+	// left out of every metric. A pointer, because 0 (no warm-up) differs
+	// from unset (DefaultWarmup).
+	Warmup *int `yaml:"warmup,omitempty"`
+	// Timeout is the per-request deadline, from send to the end of the stream.
+	Timeout Duration `yaml:"timeout,omitempty"`
+	// CapacitySearch refines a sweep's capacity at SLO by bisection.
+	CapacitySearch *CapacitySearch `yaml:"capacity_search,omitempty"`
+}
+
+// Arrival is an open-loop arrival process.
+type Arrival string
+
+// The arrival processes (the names loadgen uses).
+const (
+	// ArrivalConstant sends requests exactly 1/rate apart.
+	ArrivalConstant Arrival = "constant"
+	// ArrivalPoisson draws exponential gaps with mean 1/rate.
+	ArrivalPoisson Arrival = "poisson"
+	// ArrivalGamma draws gamma gaps with mean 1/rate and shape Burstiness.
+	ArrivalGamma Arrival = "gamma"
+)
+
+// Trace names a file of recorded arrivals (see ReadTrace).
+type Trace struct {
+	// File is the trace's path, relative to the scenario file's directory.
+	File string `yaml:"file"`
+	// TimeScale multiplies every arrival offset: 0.5 replays the trace twice
+	// as fast. Must be > 0; unset means 1.
+	TimeScale float64 `yaml:"time_scale,omitempty"`
+}
+
+// CapacitySearch asks for a bisection after a sweep: between the last level
+// that met the SLOs and the first that did not, Steps more levels are run,
+// each halving the interval.
+type CapacitySearch struct {
+	// Bisect turns the search on.
+	Bisect bool `yaml:"bisect"`
+	// Steps is the number of bisection levels (unset: DefaultBisectSteps).
+	Steps int `yaml:"steps,omitempty"`
+}
+
+// SLO is the scenario's service-level objectives. Each latency threshold
+// applies at Percentile (e.g. TTFT p95 ≤ 1 s); a zero threshold is not checked.
+type SLO struct {
+	// Percentile is the percentile the thresholds are judged at: one of 50,
+	// 90, 95, 99, 99.9.
+	Percentile float64 `yaml:"percentile,omitempty"`
+	// TTFT is the time-to-first-token threshold.
+	TTFT Duration `yaml:"ttft,omitempty"`
+	// TPOT is the time-per-output-token threshold.
+	TPOT Duration `yaml:"tpot,omitempty"`
+	// ITL is the inter-token latency threshold.
+	ITL Duration `yaml:"itl,omitempty"`
+	// E2E is the end-to-end request latency threshold.
+	E2E Duration `yaml:"e2e,omitempty"`
+	// MaxErrorRate is the largest failed fraction of requests, in [0, 1],
+	// a level may have and still meet the SLOs.
+	MaxErrorRate float64 `yaml:"max_error_rate,omitempty"`
+}
+
+// sloPercentiles are the percentiles an SLO may be judged at: those the
+// summary reports.
+var sloPercentiles = []float64{50, 90, 95, 99, 99.9}
+
+// GPU says how to sample the GPUs.
+type GPU struct {
+	// Backend is the sampler: nvml, dcgm, smi, amd-smi, mock or none.
+	Backend string `yaml:"backend,omitempty"`
+	// URL is the dcgm-exporter metrics URL, for backend dcgm.
+	URL string `yaml:"url,omitempty"`
+	// Interval is the time between samples.
+	Interval Duration `yaml:"interval,omitempty"`
+}
+
+// gpuBackends are the accepted values of GPU.Backend.
+var gpuBackends = []string{"nvml", "dcgm", "smi", "amd-smi", "mock", "none"}
+
+// Cost is the hardware the measured throughput is priced on.
+type Cost struct {
+	// GPU is the GPU catalog id, e.g. h100-sxm.
+	GPU string `yaml:"gpu,omitempty"`
+	// GPUs is the number of GPUs serving the model.
+	GPUs int `yaml:"gpus,omitempty"`
+	// Offer is how the GPUs are paid for: on-demand, reserved-1y,
+	// reserved-3y, spot or owned.
+	Offer string `yaml:"offer,omitempty"`
+}
+
+// costOffers are the accepted values of Cost.Offer: the offer kinds of the
+// cost catalog (report/cost), repeated here because report imports scenarios.
+var costOffers = []string{"on-demand", "reserved-1y", "reserved-3y", "spot", "owned"}
+
+// Path resolves p, a path written in the scenario (dataset, trace, empirical
+// lengths), against the scenario file's directory; an absolute p, or a
+// scenario built in memory, leaves p as it is.
+func (s *Scenario) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) || s.src == nil || s.src.dir == "" {
+		return p
+	}
+	return filepath.Join(s.src.dir, p)
+}
+
+// File is the name the scenario was loaded under ("" when built in memory).
+func (s *Scenario) File() string {
+	if s.src == nil {
+		return ""
+	}
+	return s.src.file
+}

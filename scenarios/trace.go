@@ -1,0 +1,136 @@
+package scenarios
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+)
+
+// TraceEntry is one request of a recorded trace.
+type TraceEntry struct {
+	// Offset is when the request arrived, from the trace's start (not yet
+	// multiplied by the scenario's time_scale).
+	Offset time.Duration
+	// PromptTokens is the request's prompt length in tokens.
+	PromptTokens int
+	// OutputTokens is the request's output length in tokens.
+	OutputTokens int
+}
+
+// traceLine is one line of a trace file.
+type traceLine struct {
+	OffsetMS     *float64 `json:"offset_ms"`
+	Timestamp    *float64 `json:"timestamp"`
+	PromptTokens *int     `json:"prompt_tokens"`
+	OutputTokens *int     `json:"output_tokens"`
+}
+
+// maxTraceMS bounds an arrival time in milliseconds (about 100 days): far
+// beyond any trace, it keeps the conversion to nanoseconds from overflowing.
+const maxTraceMS = 1e10
+
+// ReadTrace reads a trace: JSONL, one request a line,
+// {"offset_ms": 0, "prompt_tokens": 512, "output_tokens": 128}. Instead of
+// offset_ms a line may give "timestamp", an absolute time in milliseconds
+// (e.g. Unix epoch ms), made relative to the first line's. Fractions of a
+// millisecond are kept; blank lines are skipped and other keys ignored.
+// Arrivals must not go back in time. Errors give the line number.
+func ReadTrace(r io.Reader) ([]TraceEntry, error) {
+	var out []TraceEntry
+	var clk traceClock
+	br := bufio.NewReaderSize(r, 64<<10)
+	for line := 1; ; line++ {
+		b, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			e, perr := parseTraceLine(b, &clk)
+			if perr == nil && len(out) > 0 && e.Offset < out[len(out)-1].Offset {
+				perr = fmt.Errorf("arrivals must be in time order: %v comes after %v", e.Offset, out[len(out)-1].Offset)
+			}
+			if perr != nil {
+				return nil, fmt.Errorf("trace: line %d: %w", line, perr)
+			}
+			out = append(out, e)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("trace: line %d: %w", line, err)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("trace: no requests")
+	}
+	return out, nil
+}
+
+// ReadTraceFile reads the trace file at path (see ReadTrace).
+func ReadTraceFile(path string) ([]TraceEntry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := ReadTrace(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// traceClock turns a line's offset_ms or timestamp into milliseconds from
+// the trace's start; a trace uses one of the two throughout.
+type traceClock struct {
+	stamps bool    // the trace uses timestamp
+	first  float64 // the first timestamp
+	lines  int     // lines seen
+}
+
+// parseTraceLine decodes one line.
+func parseTraceLine(b []byte, clk *traceClock) (TraceEntry, error) {
+	var tl traceLine
+	if err := json.Unmarshal(b, &tl); err != nil {
+		return TraceEntry{}, err
+	}
+	var ms float64
+	switch {
+	case tl.OffsetMS != nil && tl.Timestamp != nil:
+		return TraceEntry{}, errors.New("give offset_ms or timestamp, not both")
+	case tl.OffsetMS == nil && tl.Timestamp == nil:
+		return TraceEntry{}, errors.New("no offset_ms (or timestamp)")
+	case clk.lines > 0 && clk.stamps != (tl.Timestamp != nil):
+		return TraceEntry{}, errors.New("mixes offset_ms and timestamp: use one of them throughout")
+	case tl.OffsetMS != nil:
+		ms = *tl.OffsetMS
+	default:
+		if clk.lines == 0 {
+			clk.stamps, clk.first = true, *tl.Timestamp
+		}
+		ms = *tl.Timestamp - clk.first
+	}
+	clk.lines++
+	if !(ms >= 0 && ms <= maxTraceMS) {
+		return TraceEntry{}, fmt.Errorf("arrival must be between 0 and %g ms, got %g", float64(maxTraceMS), ms)
+	}
+	e := TraceEntry{Offset: time.Duration(math.Round(ms * float64(time.Millisecond)))}
+	for _, f := range []struct {
+		name string
+		v    *int
+		dst  *int
+	}{{"prompt_tokens", tl.PromptTokens, &e.PromptTokens}, {"output_tokens", tl.OutputTokens, &e.OutputTokens}} {
+		switch {
+		case f.v == nil:
+			return TraceEntry{}, fmt.Errorf("no %s", f.name)
+		case *f.v < 1 || *f.v > MaxLength:
+			return TraceEntry{}, fmt.Errorf("%s must be between 1 and %d, got %d", f.name, MaxLength, *f.v)
+		}
+		*f.dst = *f.v
+	}
+	return e, nil
+}

@@ -1,0 +1,433 @@
+package scenarios
+
+import (
+	"errors"
+	"math"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Bounds on load values: beyond them a run exhausts the client machine
+// before it measures the server.
+const (
+	// maxConcurrency is the most closed-loop workers (or in-flight cap) a
+	// scenario may ask for.
+	maxConcurrency = 100_000
+	// maxRate is the highest request rate in requests per second.
+	maxRate = 1_000_000
+	// maxBisectSteps bounds a capacity search: 16 halvings narrow any
+	// interval between two levels below 1/65536 of it.
+	maxBisectSteps = 16
+)
+
+var (
+	nameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// keyPrefixes start the API keys of common providers (OpenAI "sk-",
+	// Anthropic "sk-ant-", Groq "gsk_", Hugging Face "hf_", Google "AIza",
+	// xAI "xai-", Perplexity "pplx-", Replicate "r8_", NVIDIA "nvapi-").
+	keyPrefixes = []string{"sk-", "sk_", "gsk_", "hf_", "AIza", "xai-", "pplx-", "r8_", "nvapi-"}
+)
+
+// checker collects the problems of one scenario.
+type checker struct {
+	src  *source
+	errs []error
+}
+
+func (c *checker) errorf(path, format string, args ...any) {
+	c.errs = append(c.errs, c.src.errorf(path, format, args...))
+}
+
+// err returns the problems joined in file order (those without a position
+// last), or nil.
+func (c *checker) err() error {
+	slices.SortStableFunc(c.errs, func(a, b error) int {
+		ea, eb := a.(*Error), b.(*Error)
+		if (ea.Line == 0) != (eb.Line == 0) {
+			if ea.Line == 0 {
+				return 1
+			}
+			return -1
+		}
+		if ea.Line != eb.Line {
+			return ea.Line - eb.Line
+		}
+		return ea.Column - eb.Column
+	})
+	return errors.Join(c.errs...)
+}
+
+// set reports whether the value at path is set: non-zero, or written in the
+// file (where an explicit 0 is a value to check, not an absence).
+func (c *checker) set(path string, nonzero bool) bool { return nonzero || c.src.has(path) }
+
+// Validate reports every problem of the scenario as it stands, each an
+// *Error with its YAML path and, when the scenario came from a file, the
+// file:line:col of the value (or of its nearest written ancestor, for a
+// missing key), joined with errors.Join; nil when there is none.
+//
+// Validate accepts a scenario that does not say where to send requests or
+// which load to apply (target.url, target.model, no load kind): flags on
+// `run` may supply them. ValidateRunnable also requires them. A value
+// written as 0 in the file is checked like any other (concurrency: 0 is an
+// error), while an absent one is not.
+func (s *Scenario) Validate() error {
+	c := &checker{src: s.src}
+	s.validate(c)
+	return c.err()
+}
+
+// ValidateRunnable is Validate plus what a run needs and flags may have
+// supplied: target kind, URL and model, a load kind, and a bound on each
+// level (requests or duration, unless replaying a trace). `run` calls it
+// after merging flags and applying defaults.
+func (s *Scenario) ValidateRunnable() error {
+	c := &checker{src: s.src}
+	s.validate(c)
+	if s.Target.Kind == "" {
+		c.errorf("target.kind", "is required: set it in the scenario or with a flag on run")
+	}
+	if s.Target.URL == "" {
+		c.errorf("target.url", "is required: set it in the scenario or with a flag on run")
+	}
+	if s.Target.Model == "" {
+		c.errorf("target.model", "is required: set it in the scenario or with a flag on run")
+	}
+	if len(s.loadKinds(c)) == 0 {
+		c.errorf("load", "give one of concurrency, sweep, rate or trace (in the scenario or with a flag on run)")
+	}
+	if s.Load.Trace == nil && s.Load.Requests == 0 && s.Load.Duration == 0 {
+		c.errorf("load", "give requests or duration per level, or a level never ends")
+	}
+	return c.err()
+}
+
+func (s *Scenario) validate(c *checker) {
+	switch {
+	case s.Name == "":
+		c.errorf("name", "is required")
+	case !nameRE.MatchString(s.Name):
+		c.errorf("name", "must be 1–64 lower-case letters, digits and hyphens, starting with a letter or digit, got %q", truncate(s.Name, 64))
+	}
+	s.Target.validate(c)
+	s.Workload.validate(c, s)
+	s.Load.validate(c, s)
+	s.SLO.validate(c)
+	s.GPU.validate(c)
+	s.Cost.validate(c)
+}
+
+func (t *Target) validate(c *checker) {
+	if t.Kind != "" && !slices.Contains(targetKinds, t.Kind) {
+		c.errorf("target.kind", "unknown kind %q (want one of %s)", truncate(t.Kind, 32), strings.Join(targetKinds, ", "))
+	}
+	if t.URL != "" {
+		// The URL is not echoed: it may carry credentials.
+		if msg := checkURL(t.URL); msg != "" {
+			c.errorf("target.url", "%s", msg)
+		}
+	}
+	if t.API != "" && !slices.Contains(apis, t.API) {
+		c.errorf("target.api", "unknown API %q (want chat or completions)", truncate(t.API, 32))
+	}
+	if t.APIKeyEnv != "" {
+		// Never echo this value: it may be the key itself.
+		if !envNameRE.MatchString(t.APIKeyEnv) || looksLikeKey(t.APIKeyEnv) {
+			c.errorf("target.api_key_env", "must be the NAME of an environment variable that holds the key (such as OPENAI_API_KEY), and this looks like a key itself (value not shown)")
+		}
+	}
+}
+
+// checkURL says what is wrong with an http(s) base URL, without quoting it.
+func checkURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "is not a valid URL"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "must start with http:// or https://"
+	case u.Host == "":
+		return "has no host"
+	case u.User != nil:
+		return "must not hold credentials: name the key's environment variable in target.api_key_env"
+	}
+	return ""
+}
+
+// looksLikeKey reports whether s, a valid environment variable name, looks
+// like an API key instead: a known provider prefix followed by a long
+// tail, or a long mix of upper case, lower case and digits (variable names
+// are words; keys are random).
+func looksLikeKey(s string) bool {
+	if len(s) >= 16 {
+		for _, p := range keyPrefixes {
+			if strings.HasPrefix(s, p) {
+				return true
+			}
+		}
+	}
+	var upper, lower, digit bool
+	for _, r := range s {
+		upper = upper || unicode.IsUpper(r)
+		lower = lower || unicode.IsLower(r)
+		digit = digit || unicode.IsDigit(r)
+	}
+	return len(s) >= 20 && upper && lower && digit
+}
+
+func (w *Workload) validate(c *checker, s *Scenario) {
+	const pt, ot = "workload.prompt_tokens", "workload.output_tokens"
+	distProblems := func(path string, d *Distribution) {
+		for _, p := range d.problems(func(key string) bool { return c.src.has(path + "." + key) }) {
+			sub := path
+			if p.key != "" {
+				sub += "." + p.key
+			}
+			c.errorf(sub, "%s", p.msg)
+		}
+	}
+	if c.set(pt, !w.PromptTokens.IsZero()) {
+		if w.Dataset != nil {
+			c.errorf(pt, "not used with workload.dataset: the prompts come from the dataset")
+		} else {
+			distProblems(pt, &w.PromptTokens)
+		}
+	}
+	if c.set(ot, !w.OutputTokens.IsZero()) {
+		distProblems(ot, &w.OutputTokens)
+	}
+	if d := w.Dataset; d != nil {
+		if d.Format != "" && d.Format != FormatJSONL && d.Format != FormatShareGPT {
+			c.errorf("workload.dataset.format", "unknown format %q (want jsonl or sharegpt)", truncate(string(d.Format), 32))
+		}
+		checkFile(c, s, "workload.dataset.file", d.File)
+	}
+}
+
+// checkFile reports a missing or unreadable data file.
+func checkFile(c *checker, s *Scenario, path, file string) {
+	if file == "" {
+		c.errorf(path, "is required")
+		return
+	}
+	fi, err := os.Stat(s.Path(file))
+	switch {
+	case err != nil:
+		c.errorf(path, "%v", err)
+	case fi.IsDir():
+		c.errorf(path, "%s is a directory, want a file", s.Path(file))
+	}
+}
+
+// loadKinds returns the load kinds set, as their YAML paths, in the order
+// they were written (the schema's order for a scenario built in memory).
+func (s *Scenario) loadKinds(c *checker) []string {
+	l := &s.Load
+	var kinds []string
+	if c.set("load.concurrency", l.Concurrency != 0) {
+		kinds = append(kinds, "load.concurrency")
+	}
+	if l.Sweep != nil {
+		kinds = append(kinds, "load.sweep")
+	}
+	if c.set("load.rate", len(l.Rate) > 0) {
+		kinds = append(kinds, "load.rate")
+	}
+	if l.Trace != nil {
+		kinds = append(kinds, "load.trace")
+	}
+	// In file order, so a conflict is reported at the second one written.
+	slices.SortStableFunc(kinds, func(a, b string) int {
+		pa, _ := c.src.locate(a)
+		pb, _ := c.src.locate(b)
+		if pa.line != pb.line {
+			return pa.line - pb.line
+		}
+		return pa.col - pb.col
+	})
+	return kinds
+}
+
+func (l *LoadProfile) validate(c *checker, s *Scenario) {
+	kinds := s.loadKinds(c)
+	if len(kinds) > 1 {
+		c.errorf(kinds[1], "give one of concurrency, sweep, rate or trace, not both %s and %s",
+			strings.TrimPrefix(kinds[0], "load."), strings.TrimPrefix(kinds[1], "load."))
+	}
+	hasRate := slices.Contains(kinds, "load.rate")
+	hasTrace := l.Trace != nil
+	if c.set("load.concurrency", l.Concurrency != 0) && (l.Concurrency < 1 || l.Concurrency > maxConcurrency) {
+		c.errorf("load.concurrency", "must be between 1 and %d, got %d", maxConcurrency, l.Concurrency)
+	}
+	if l.Sweep != nil {
+		l.Sweep.validate(c)
+	}
+	if hasRate {
+		if len(l.Rate) == 0 {
+			c.errorf("load.rate", "want a rate in requests per second, or a list of rates")
+		}
+		for i, r := range l.Rate {
+			p := "load.rate"
+			if c.src.has("load.rate[0]") || len(l.Rate) > 1 {
+				p += "[" + strconv.Itoa(i) + "]"
+			}
+			switch {
+			case !(r > 0) || r > maxRate:
+				c.errorf(p, "must be > 0 and at most %d requests per second, got %g", maxRate, r)
+			case i > 0 && !(r > l.Rate[i-1]):
+				c.errorf(p, "rates must increase: %g follows %g", r, l.Rate[i-1])
+			}
+		}
+	}
+	if l.Arrival != "" {
+		switch {
+		case !slices.Contains([]Arrival{ArrivalConstant, ArrivalPoisson, ArrivalGamma}, l.Arrival):
+			c.errorf("load.arrival", "unknown arrival process %q (want constant, poisson or gamma)", truncate(string(l.Arrival), 32))
+		case !hasRate:
+			c.errorf("load.arrival", "only applies with load.rate")
+		}
+	}
+	if c.set("load.burstiness", l.Burstiness != 0) {
+		switch {
+		case !(l.Burstiness > 0) || math.IsInf(l.Burstiness, 0):
+			c.errorf("load.burstiness", "must be > 0 (the gamma shape; 1 is Poisson), got %g", l.Burstiness)
+		case l.Arrival != ArrivalGamma:
+			c.errorf("load.burstiness", "only applies with arrival: gamma")
+		}
+	}
+	if c.set("load.max_concurrency", l.MaxConcurrency != 0) {
+		switch {
+		case l.MaxConcurrency < 0 || l.MaxConcurrency > maxConcurrency:
+			c.errorf("load.max_concurrency", "must be between 0 (no cap) and %d, got %d", maxConcurrency, l.MaxConcurrency)
+		case !hasRate && !hasTrace:
+			c.errorf("load.max_concurrency", "only applies with load.rate or load.trace")
+		}
+	}
+	if c.set("load.ramp_up", l.RampUp != 0) {
+		switch {
+		case l.RampUp < 0:
+			c.errorf("load.ramp_up", "must not be negative, got %v", l.RampUp)
+		case !hasRate:
+			c.errorf("load.ramp_up", "only applies with load.rate")
+		}
+	}
+	if t := l.Trace; t != nil {
+		checkFile(c, s, "load.trace.file", t.File)
+		if c.set("load.trace.time_scale", t.TimeScale != 0) && (!(t.TimeScale > 0) || math.IsInf(t.TimeScale, 0)) {
+			c.errorf("load.trace.time_scale", "must be > 0, got %g", t.TimeScale)
+		}
+	}
+	if l.Requests < 0 {
+		c.errorf("load.requests", "must not be negative, got %d", l.Requests)
+	}
+	if l.Duration < 0 {
+		c.errorf("load.duration", "must not be negative, got %v", l.Duration)
+	}
+	if l.Warmup != nil && *l.Warmup < 0 {
+		c.errorf("load.warmup", "must not be negative, got %d", *l.Warmup)
+	}
+	if l.Timeout < 0 {
+		c.errorf("load.timeout", "must not be negative, got %v", l.Timeout)
+	}
+	if cs := l.CapacitySearch; cs != nil {
+		switch {
+		case cs.Steps < 0 || cs.Steps > maxBisectSteps:
+			c.errorf("load.capacity_search.steps", "must be between 0 and %d, got %d", maxBisectSteps, cs.Steps)
+		case !cs.Bisect && c.set("load.capacity_search.steps", cs.Steps != 0):
+			c.errorf("load.capacity_search.steps", "only applies with bisect: true")
+		}
+		if l.Sweep == nil && len(l.Rate) < 2 {
+			c.errorf("load.capacity_search", "only applies after a sweep: load.sweep, or a list of load.rate")
+		}
+	}
+}
+
+func (sw *Sweep) validate(c *checker) {
+	if sw.Levels != nil {
+		if len(sw.Levels) == 0 {
+			c.errorf("load.sweep", "want at least one concurrency level")
+		}
+		if len(sw.Levels) > maxSweepLevels {
+			c.errorf("load.sweep", "at most %d levels, got %d", maxSweepLevels, len(sw.Levels))
+		}
+		for i, l := range sw.Levels {
+			p := "load.sweep[" + strconv.Itoa(i) + "]"
+			switch {
+			case l < 1 || l > maxConcurrency:
+				c.errorf(p, "must be between 1 and %d, got %d", maxConcurrency, l)
+			case i > 0 && l <= sw.Levels[i-1]:
+				c.errorf(p, "levels must increase: %d follows %d", l, sw.Levels[i-1])
+			}
+		}
+		return
+	}
+	ok := true
+	if sw.Start < 1 || sw.Start > maxConcurrency {
+		c.errorf("load.sweep.start", "must be between 1 and %d, got %d", maxConcurrency, sw.Start)
+		ok = false
+	}
+	if !(sw.Factor > 1) || math.IsInf(sw.Factor, 0) {
+		c.errorf("load.sweep.factor", "must be > 1, got %g", sw.Factor)
+		ok = false
+	}
+	if sw.Max < sw.Start || sw.Max > maxConcurrency {
+		c.errorf("load.sweep.max", "must be between start (%d) and %d, got %d", sw.Start, maxConcurrency, sw.Max)
+		ok = false
+	}
+	if ok {
+		if lv := sw.Concurrencies(); len(lv) == maxSweepLevels && lv[len(lv)-1] != sw.Max {
+			c.errorf("load.sweep.factor", "makes more than %d levels from %d to %d: use a larger factor", maxSweepLevels, sw.Start, sw.Max)
+		}
+	}
+}
+
+func (o *SLO) validate(c *checker) {
+	if c.set("slo.percentile", o.Percentile != 0) && !slices.Contains(sloPercentiles, o.Percentile) {
+		c.errorf("slo.percentile", "must be one of 50, 90, 95, 99, 99.9, got %g", o.Percentile)
+	}
+	for _, d := range []struct {
+		path string
+		v    Duration
+	}{{"slo.ttft", o.TTFT}, {"slo.tpot", o.TPOT}, {"slo.itl", o.ITL}, {"slo.e2e", o.E2E}} {
+		if d.v < 0 {
+			c.errorf(d.path, "must not be negative, got %v", d.v)
+		}
+	}
+	if !(o.MaxErrorRate >= 0 && o.MaxErrorRate <= 1) {
+		c.errorf("slo.max_error_rate", "must be a fraction between 0 and 1, got %g", o.MaxErrorRate)
+	}
+}
+
+func (g *GPU) validate(c *checker) {
+	if g.Backend != "" && !slices.Contains(gpuBackends, g.Backend) {
+		c.errorf("gpu.backend", "unknown backend %q (want one of %s)", truncate(g.Backend, 32), strings.Join(gpuBackends, ", "))
+	}
+	if g.URL != "" {
+		if msg := checkURL(g.URL); msg != "" {
+			c.errorf("gpu.url", "%s", msg)
+		} else if g.Backend != "dcgm" {
+			c.errorf("gpu.url", "only applies with backend: dcgm")
+		}
+	}
+	if g.Interval < 0 {
+		c.errorf("gpu.interval", "must not be negative, got %v", g.Interval)
+	}
+}
+
+func (o *Cost) validate(c *checker) {
+	if o.GPU != "" && !nameRE.MatchString(o.GPU) {
+		c.errorf("cost.gpu", "must be a GPU catalog id such as h100-sxm, got %q", truncate(o.GPU, 64))
+	}
+	if c.set("cost.gpus", o.GPUs != 0) && (o.GPUs < 1 || o.GPUs > 1024) {
+		c.errorf("cost.gpus", "must be between 1 and 1024, got %d", o.GPUs)
+	}
+	if o.Offer != "" && !slices.Contains(costOffers, o.Offer) {
+		c.errorf("cost.offer", "unknown offer %q (want one of %s)", truncate(o.Offer, 32), strings.Join(costOffers, ", "))
+	}
+}

@@ -1,0 +1,258 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+)
+
+// Duration is a time.Duration written in YAML as a Go duration string
+// ("250ms", "1s", "1m30s"). A bare 0 is accepted; other bare numbers are
+// rejected, since their unit would be a guess.
+type Duration time.Duration
+
+// String formats d as a Go duration string, without the trailing zero
+// units time.Duration.String adds ("1m", not "1m0s").
+func (d Duration) String() string {
+	s := time.Duration(d).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// MarshalYAML writes d as a duration string.
+func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
+
+// UnmarshalYAML reads a duration string (or a bare 0).
+func (d *Duration) UnmarshalYAML(n ast.Node) error {
+	n, err := unwrapNode(n)
+	if err != nil {
+		return err
+	}
+	switch n := n.(type) {
+	case *ast.NullNode:
+		*d = 0
+		return nil
+	case *ast.StringNode:
+		v, err := time.ParseDuration(n.Value)
+		if err != nil {
+			return errAt(n, "want a duration such as 250ms, 1s or 1m30s")
+		}
+		*d = Duration(v)
+		return nil
+	case *ast.IntegerNode:
+		if i, ok := nodeInt(n); ok && i == 0 {
+			*d = 0
+			return nil
+		}
+	}
+	return errAt(n, "want a duration with its unit, such as 250ms, 1s or 1m30s")
+}
+
+// Rates is one open-loop request rate, or several to sweep, in requests per
+// second. In YAML a single rate is a number and several are a list.
+type Rates []float64
+
+// MarshalYAML writes one rate as a number and several as a list.
+func (r Rates) MarshalYAML() (any, error) {
+	if len(r) == 1 {
+		return r[0], nil
+	}
+	return []float64(r), nil
+}
+
+// UnmarshalYAML reads a number or a list of numbers.
+func (r *Rates) UnmarshalYAML(n ast.Node) error {
+	n, err := unwrapNode(n)
+	if err != nil {
+		return err
+	}
+	switch n := n.(type) {
+	case *ast.NullNode:
+		*r = nil
+		return nil
+	case *ast.SequenceNode:
+		out := make(Rates, 0, len(n.Values))
+		for _, v := range n.Values {
+			v, err := unwrapNode(v)
+			if err != nil {
+				return err
+			}
+			f, ok := nodeNumber(v)
+			if !ok {
+				return errAt(v, "want a rate in requests per second")
+			}
+			out = append(out, f)
+		}
+		*r = out
+		return nil
+	}
+	f, ok := nodeNumber(n)
+	if !ok {
+		return errAt(n, "want a rate in requests per second, or a list of rates")
+	}
+	*r = Rates{f}
+	return nil
+}
+
+// Sweep is a series of concurrency levels: either listed (Levels) or a
+// geometric series from Start, multiplied by Factor while ≤ Max, with Max
+// itself appended when the series falls short of it. In YAML a list is
+// Levels and a mapping {start, factor, max} the series.
+type Sweep struct {
+	// Levels are the concurrency levels, increasing.
+	Levels []int
+	// Start is the series' first level (≥ 1).
+	Start int
+	// Factor multiplies each level to give the next (> 1).
+	Factor float64
+	// Max is the series' last level.
+	Max int
+}
+
+// maxSweepLevels bounds a sweep's length: a sweep this long already takes
+// hours against a real server.
+const maxSweepLevels = 64
+
+// Concurrencies returns the sweep's levels in order. A geometric level is
+// start·factor^k rounded to the nearest integer; a rounding that repeats the
+// previous level is skipped. The result holds at most 64 levels.
+// For example {start: 1, factor: 2, max: 100} gives 1 2 4 8 16 32 64 100.
+func (s *Sweep) Concurrencies() []int {
+	if s.Levels != nil {
+		return s.Levels
+	}
+	if s.Start < 1 || !(s.Factor > 1) || s.Max < s.Start {
+		return nil
+	}
+	var out []int
+	for k := 0; len(out) < maxSweepLevels; k++ {
+		x := math.Round(float64(s.Start) * math.Pow(s.Factor, float64(k)))
+		if x > float64(s.Max) {
+			break
+		}
+		if l := int(x); len(out) == 0 || l > out[len(out)-1] {
+			out = append(out, l)
+		}
+	}
+	if len(out) < maxSweepLevels && (len(out) == 0 || out[len(out)-1] < s.Max) {
+		out = append(out, s.Max)
+	}
+	return out
+}
+
+// sweepSeries is the mapping form of a Sweep, decoded strictly.
+type sweepSeries struct {
+	Start  int     `yaml:"start"`
+	Factor float64 `yaml:"factor"`
+	Max    int     `yaml:"max"`
+}
+
+// MarshalYAML writes listed levels as a list and a series as a mapping.
+func (s Sweep) MarshalYAML() (any, error) {
+	if s.Levels != nil {
+		return s.Levels, nil
+	}
+	return sweepSeries{Start: s.Start, Factor: s.Factor, Max: s.Max}, nil
+}
+
+// UnmarshalYAML reads a list of levels or a {start, factor, max} mapping.
+func (s *Sweep) UnmarshalYAML(n ast.Node) error {
+	n, err := unwrapNode(n)
+	if err != nil {
+		return err
+	}
+	switch n := n.(type) {
+	case *ast.SequenceNode:
+		levels := make([]int, 0, len(n.Values))
+		for _, v := range n.Values {
+			v, err := unwrapNode(v)
+			if err != nil {
+				return err
+			}
+			i, ok := nodeInt(v)
+			if !ok || i > math.MaxInt32 || i < math.MinInt32 {
+				return errAt(v, "want a concurrency level (a whole number)")
+			}
+			levels = append(levels, int(i))
+		}
+		*s = Sweep{Levels: levels}
+		return nil
+	case *ast.MappingNode, *ast.MappingValueNode:
+		var ser sweepSeries
+		if err := yaml.NodeToValue(n, &ser, yaml.DisallowUnknownField()); err != nil {
+			return err
+		}
+		*s = Sweep{Start: ser.Start, Factor: ser.Factor, Max: ser.Max}
+		return nil
+	}
+	return errAt(n, "want a list of concurrency levels or {start, factor, max}")
+}
+
+// unwrapNode strips a tag and refuses an alias: the custom types here read
+// the node itself, and an alias would hide where its value came from.
+func unwrapNode(n ast.Node) (ast.Node, error) {
+	for {
+		switch t := n.(type) {
+		case *ast.TagNode:
+			n = t.Value
+			continue
+		case *ast.AnchorNode:
+			n = t.Value
+			continue
+		case *ast.AliasNode:
+			return nil, errAt(t, "write the value here: aliases are not supported for this field")
+		case nil:
+			return &ast.NullNode{}, nil
+		}
+		return n, nil
+	}
+}
+
+// nodeInt returns the value of an integer node.
+func nodeInt(n ast.Node) (int64, bool) {
+	in, ok := n.(*ast.IntegerNode)
+	if !ok {
+		return 0, false
+	}
+	switch v := in.Value.(type) {
+	case int64:
+		return v, true
+	case uint64:
+		if v <= math.MaxInt64 {
+			return int64(v), true
+		}
+	}
+	return 0, false
+}
+
+// nodeNumber returns the value of an integer or float node.
+func nodeNumber(n ast.Node) (float64, bool) {
+	if f, ok := n.(*ast.FloatNode); ok {
+		return f.Value, true
+	}
+	if i, ok := nodeInt(n); ok {
+		return float64(i), true
+	}
+	return 0, false
+}
+
+// errAt returns a problem located at n's first token; Load adds the file
+// name and the YAML path.
+func errAt(n ast.Node, format string, args ...any) *Error {
+	e := &Error{Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		if tk := n.GetToken(); tk != nil && tk.Position != nil {
+			e.Line, e.Column = tk.Position.Line, tk.Position.Column
+		}
+	}
+	return e
+}
