@@ -248,11 +248,11 @@ func TestAPIKeyEnv(t *testing.T) {
 		{"GROQ_API_KEY", true},
 		{"AZURE_OPENAI_API_KEY_PRODUCTION_EASTUS2", true},
 		{"my_key", true},
-		{"sk-proj-abcdefghijklmnop", false},                  // not a variable name at all
-		{"gsk_ABCdef1234567890", false},                      // Groq key prefix
-		{"hf_abcdefghijklmnopqrst", false},                   // Hugging Face key prefix
-		{"AIzaSyA1b2C3d4E5f6G7h8", false},                    // Google key prefix
-		{"Xy7Qp2Lm9Rt4Vb8Nc3Kd6Fg", false},                   // random mixed case and digits
+		{"sk-proj-abcdefghijklmnop", false},                 // not a variable name at all
+		{"gsk_ABCdef1234567890", false},                     // Groq key prefix
+		{"hf_abcdefghijklmnopqrst", false},                  // Hugging Face key prefix
+		{"AIzaSyA1b2C3d4E5f6G7h8", false},                   // Google key prefix
+		{"Xy7Qp2Lm9Rt4Vb8Nc3Kd6Fg", false},                  // random mixed case and digits
 		{"0123456789abcdef0123456789abcdef01234567", false}, // starts with a digit
 	} {
 		s := &Scenario{Name: "k", Target: Target{APIKeyEnv: tt.value}}

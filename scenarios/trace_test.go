@@ -33,7 +33,9 @@ func TestReadTrace(t *testing.T) {
 }
 
 func TestReadTraceErrors(t *testing.T) {
-	line := func(ms string) string { return `{"offset_ms": ` + ms + `, "prompt_tokens": 1, "output_tokens": 1}` + "\n" }
+	line := func(ms string) string {
+		return `{"offset_ms": ` + ms + `, "prompt_tokens": 1, "output_tokens": 1}` + "\n"
+	}
 	for _, tt := range []struct{ in, want string }{
 		{line("0") + line("10") + line("5"), "trace: line 3: arrivals must be in time order: 5ms comes after 10ms"},
 		{line("0") + "\n" + line("-1"), "trace: line 3: arrival must be between 0 and 1e+10 ms, got -1"},
