@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// runScenariosCLI runs `inferbench scenarios ARGS…` in an app holding only
+// the scenarios command (app.go's table is the lead's) and returns stdout
+// and the exit code main would use.
+func runScenariosCLI(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	app := newApp(&stdout, &stderr)
+	app.Commands = []*cli.Command{scenariosCommand()}
+	err := app.RunContext(t.Context(), append([]string{"inferbench", "scenarios"}, args...))
+	return stdout.String(), exitCode(err, io.Discard)
+}
+
+func TestScenariosList(t *testing.T) {
+	out, code := runScenariosCLI(t, "list")
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1+len(scenarios.Shipped()) || !strings.HasPrefix(lines[0], "NAME") {
+		t.Fatalf("list:\n%s", out)
+	}
+	for i, name := range scenarios.Shipped() {
+		s, err := scenarios.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := strings.Fields(lines[i+1]); f[0] != name || !strings.HasSuffix(lines[i+1], s.Description) {
+			t.Errorf("line %q; want %s and its description", lines[i+1], name)
+		}
+	}
+}
+
+// TestScenariosShowRoundTrips: show prints every field with defaults, and
+// what it prints validates and loads back as the same scenario.
+func TestScenariosShowRoundTrips(t *testing.T) {
+	for _, name := range scenarios.Shipped() {
+		out, code := runScenariosCLI(t, "show", name)
+		if code != exitOK {
+			t.Fatalf("show %s: exit %d:\n%s", name, code, out)
+		}
+		for _, key := range []string{"name: " + name, "kind: openai", "percentile:", "timeout:", "interval: 250ms"} {
+			if !strings.Contains(out, key) {
+				t.Errorf("show %s lacks %q:\n%s", name, key, out)
+			}
+		}
+		path := filepath.Join(t.TempDir(), name+".yaml")
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if again, code := runScenariosCLI(t, "show", path); code != exitOK || again != out {
+			t.Errorf("show of the shown %s (exit %d) differs:\n%s\n---\n%s", name, code, out, again)
+		}
+	}
+	if _, code := runScenariosCLI(t, "show"); code != exitUsage {
+		t.Errorf("show without a name: exit %d; want %d", code, exitUsage)
+	}
+	if _, code := runScenariosCLI(t, "show", "no-such-scenario"); code != exitError {
+		t.Errorf("show of an unknown name: exit %d; want %d", code, exitError)
+	}
+}
+
+// TestScenariosValidate: `scenarios validate scenarios/*.yaml` passes; a
+// file with a typo'd key fails with file:line:col and exit code 1.
+func TestScenariosValidate(t *testing.T) {
+	shipped, err := filepath.Glob("../../scenarios/*.yaml")
+	if err != nil || len(shipped) != len(scenarios.Shipped()) {
+		t.Fatalf("glob of shipped files = %v, %v", shipped, err)
+	}
+	out, code := runScenariosCLI(t, append([]string{"validate"}, shipped...)...)
+	if code != exitOK || strings.Count(out, ": ok\n") != len(shipped) {
+		t.Errorf("validate shipped: exit %d:\n%s", code, out)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("name: bad\nload:\n  concurency: 8\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = runScenariosCLI(t, "validate", shipped[0], bad)
+	want := shipped[0] + ": ok\n" + bad + `:3:3: load.concurency: unknown key "concurency"` + "\n"
+	if code != exitError || out != want {
+		t.Errorf("validate with a bad file: exit %d, output\n%s\nwant exit %d, output\n%s", code, out, exitError, want)
+	}
+	if _, code := runScenariosCLI(t, "validate"); code != exitUsage {
+		t.Errorf("validate without files: exit %d; want %d", code, exitUsage)
+	}
+}
