@@ -316,13 +316,93 @@ func (s *source) convert(err error) error {
 	case errors.As(err, &te):
 		e.Msg = fmt.Sprintf("want %s, got %s", kindWords(te.DstType), kindWords(te.SrcType))
 	case errors.As(err, &ue):
-		key := e.Path[strings.LastIndex(e.Path, ".")+1:]
-		e.Msg = fmt.Sprintf("unknown key %q", key)
 		if e.Path == "" {
-			e.Msg = ye.GetMessage()
+			break
+		}
+		parent, key := "", e.Path
+		if i := strings.LastIndex(e.Path, "."); i >= 0 {
+			parent, key = e.Path[:i], e.Path[i+1:]
+		}
+		e.Msg = fmt.Sprintf("unknown key %q", key)
+		if near := nearest(key, knownKeys(parent)); near != "" {
+			e.Msg += fmt.Sprintf(" (did you mean %q?)", near)
 		}
 	}
 	return e
+}
+
+// knownKeys returns the keys the schema allows in the mapping at path
+// (a path without list indexes), nil when it does not know the path.
+func knownKeys(path string) []string {
+	t := reflect.TypeFor[Scenario]()
+	mappingType := func(t reflect.Type) reflect.Type {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch t {
+		case reflect.TypeFor[Distribution]():
+			return reflect.TypeFor[distSpec]()
+		case reflect.TypeFor[Sweep]():
+			return reflect.TypeFor[sweepSeries]()
+		}
+		return t
+	}
+	var segs []string
+	if path != "" {
+		segs = strings.Split(path, ".")
+	}
+	for _, seg := range segs {
+		found := false
+		for f := range t.Fields() {
+			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == seg {
+				t, found = mappingType(f.Type), true
+				break
+			}
+		}
+		if !found || t.Kind() != reflect.Struct {
+			return nil
+		}
+	}
+	var keys []string
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}
+
+// nearest returns the candidate within two edits of key (the closest, the
+// first on a tie), or "" when none is.
+func nearest(key string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(key, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // kindWords names what a Go type holds, for a type-mismatch message.

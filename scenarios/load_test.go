@@ -134,7 +134,7 @@ func TestLoadFileLocatesErrors(t *testing.T) {
 		want []string
 	}{
 		// Line 6 is "  concurency: 8": the key starts at column 3.
-		{"testdata/typo-key.yaml", []string{`testdata/typo-key.yaml:6:3: load.concurency: unknown key "concurency"`}},
+		{"testdata/typo-key.yaml", []string{`testdata/typo-key.yaml:6:3: load.concurency: unknown key "concurency" (did you mean "concurrency"?)`}},
 		// Line 5 is "  rate: -3": the value starts at column 9.
 		{"testdata/bad-rate.yaml", []string{`testdata/bad-rate.yaml:5:9: load.rate: must be > 0 and at most 1000000 requests per second, got -3`}},
 		{"testdata/many-errors.yaml", []string{
@@ -197,7 +197,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad duration", "name: a\nload:\n  timeout: 1 minute\n", []string{"s.yaml:3:12: load.timeout: want a duration such as 250ms, 1s or 1m30s"}},
 		{"length as string", "name: a\nworkload:\n  prompt_tokens: lots\n", []string{"s.yaml:3:18: workload.prompt_tokens: want a length in tokens, or {dist: uniform|normal|lognormal|empirical, …}"}},
 		{"dist without kind", "name: a\nworkload:\n  prompt_tokens: {min: 1, max: 3}\n", []string{"s.yaml:3:18: workload.prompt_tokens: dist is required: uniform, normal, lognormal or empirical (write a fixed length as a bare number)"}},
-		{"dist unknown key", "name: a\nworkload:\n  output_tokens:\n    dist: normal\n    mean: 5\n    sdev: 1\n", []string{`s.yaml:6:5: workload.output_tokens.sdev: unknown key "sdev"`}},
+		{"dist unknown key", "name: a\nworkload:\n  output_tokens:\n    dist: normal\n    mean: 5\n    sdev: 1\n", []string{`s.yaml:6:5: workload.output_tokens.sdev: unknown key "sdev" (did you mean "stddev"?)`}},
 		{"sweep unknown key", "name: a\nload:\n  sweep: {start: 1, step: 2}\n", []string{`s.yaml:3:21: load.sweep.step: unknown key "step"`}},
 		{"sweep not ints", "name: a\nload:\n  sweep: [1, 2.5]\n", []string{"s.yaml:3:14: load.sweep[1]: want a concurrency level (a whole number)"}},
 		{"rate not a number", "name: a\nload:\n  rate: [1, fast]\n", []string{"s.yaml:3:13: load.rate[1]: want a rate in requests per second"}},
@@ -501,5 +501,20 @@ func TestSweepConcurrencies(t *testing.T) {
 	}
 	if n := len((&Sweep{Start: 1, Factor: 1.0001, Max: 100000}).Concurrencies()); n != maxSweepLevels {
 		t.Errorf("a slow series gives %d levels; want the cap %d", n, maxSweepLevels)
+	}
+}
+
+func TestUnknownKeySuggestion(t *testing.T) {
+	for _, tt := range []struct{ src, want string }{
+		{"nme: a\n", `s.yaml:1:1: nme: unknown key "nme" (did you mean "name"?)`},
+		{"name: a\nslo:\n  ttf: 1s\n", `s.yaml:3:3: slo.ttf: unknown key "ttf" (did you mean "ttft"?)`},
+		{"name: a\nload:\n  sweep: {start: 1, factr: 2, max: 4}\n", `s.yaml:3:21: load.sweep.factr: unknown key "factr" (did you mean "factor"?)`},
+		{"name: a\nload:\n  trace: {file: x, timescale: 2}\n", `s.yaml:3:20: load.trace.timescale: unknown key "timescale" (did you mean "time_scale"?)`},
+		{"name: a\nload:\n  bananas: 1\n", `s.yaml:3:3: load.bananas: unknown key "bananas"`},
+	} {
+		_, err := Load("s.yaml", []byte(tt.src))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Load(%q) = %v; want %s", tt.src, err, tt.want)
+		}
 	}
 }

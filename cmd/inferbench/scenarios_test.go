@@ -91,7 +91,7 @@ func TestScenariosValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, code = runScenariosCLI(t, "validate", shipped[0], bad)
-	want := shipped[0] + ": ok\n" + bad + `:3:3: load.concurency: unknown key "concurency"` + "\n"
+	want := shipped[0] + ": ok\n" + bad + `:3:3: load.concurency: unknown key "concurency" (did you mean "concurrency"?)` + "\n"
 	if code != exitError || out != want {
 		t.Errorf("validate with a bad file: exit %d, output\n%s\nwant exit %d, output\n%s", code, out, exitError, want)
 	}
