@@ -212,6 +212,7 @@ type lineCounter struct {
 	lines int     // newlines passed by queries so far
 }
 
+// Read reads from the underlying reader, noting where each newline is.
 func (l *lineCounter) Read(b []byte) (int, error) {
 	n, err := l.r.Read(b)
 	for i, c := range b[:n] {

@@ -61,3 +61,28 @@ func Marshal(s *Scenario) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
+
+// MarshalJSON writes s as JSON with the keys and value forms of the YAML
+// file (durations as "250ms", lengths as numbers or {"dist": …}), for
+// run.json.
+func (s Scenario) MarshalJSON() ([]byte, error) {
+	b, err := Marshal(&s)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.YAMLToJSON(b)
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote. Unlike Load it ignores keys
+// it does not know (run.json written by a newer version stays readable),
+// neither validates nor reads data files: a stored scenario was checked
+// when it ran, and its empirical lengths are not stored.
+func (s *Scenario) UnmarshalJSON(b []byte) error {
+	src := &source{vals: map[string]position{}, at: map[position]string{}}
+	got, err := decode(src, b, false)
+	if err != nil {
+		return fmt.Errorf("scenario: %w", err)
+	}
+	*s = *got
+	return nil
+}

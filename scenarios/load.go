@@ -117,7 +117,7 @@ func Load(name string, data []byte) (*Scenario, error) {
 	if name == "" {
 		src.dir = ""
 	}
-	s, err := decode(src, data)
+	s, err := decode(src, data, true)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +157,8 @@ func LoadFile(path string) (*Scenario, error) {
 }
 
 // decode parses data into a Scenario, recording where each value was.
-func decode(src *source, data []byte) (s *Scenario, err error) {
+// Strict decoding rejects unknown keys.
+func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
 	// The YAML library is third-party code fed untrusted input: a panic
 	// inside it must come back as an error, not take the process down.
 	defer func() {
@@ -190,7 +191,11 @@ func decode(src *source, data []byte) (s *Scenario, err error) {
 	src.vals[""] = position{1, 1}
 	src.walk(body, "", nil)
 	s = &Scenario{}
-	if err := yaml.NodeToValue(body, s, yaml.DisallowUnknownField()); err != nil {
+	var opts []yaml.DecodeOption
+	if strict {
+		opts = append(opts, yaml.DisallowUnknownField())
+	}
+	if err := yaml.NodeToValue(body, s, opts...); err != nil {
 		return nil, src.convert(err)
 	}
 	s.src = src

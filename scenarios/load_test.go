@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -516,5 +517,49 @@ func TestUnknownKeySuggestion(t *testing.T) {
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("Load(%q) = %v; want %s", tt.src, err, tt.want)
 		}
+	}
+}
+
+// TestJSON: run.json stores the resolved scenario as JSON and reads it back.
+func TestJSON(t *testing.T) {
+	s, err := LoadFile("testdata/kitchen-sink.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ApplyDefaults()
+	manifest := struct {
+		Scenario json.RawMessage `json:"scenario"`
+	}{}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest.Scenario = b
+	b, err = json.Marshal(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"ttft":"1s"`, `"prompt_tokens":{"dist":"empirical","file":"lengths.txt"}`, `"rate":[5.0,10.0,20.5]`, `"warmup":0`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, b)
+		}
+	}
+	var back struct {
+		Scenario Scenario `json:"scenario"`
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	// The empirical lengths are not stored; everything else is.
+	opts := cmp.Options{cmp.AllowUnexported(Distribution{}), cmp.FilterPath(func(p cmp.Path) bool {
+		return p.String() == "src" || p.String() == "Workload.PromptTokens.values"
+	}, cmp.Ignore())}
+	if diff := cmp.Diff(s, &back.Scenario, opts); diff != "" {
+		t.Errorf("JSON round trip (-stored +read):\n%s", diff)
+	}
+	// A key from a newer version is ignored, not an error.
+	var newer Scenario
+	if err := json.Unmarshal([]byte(`{"name":"n","load":{"concurrency":2,"future_knob":1}}`), &newer); err != nil || newer.Load.Concurrency != 2 {
+		t.Errorf("newer run.json: %v, %+v", err, newer.Load)
 	}
 }
