@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -20,6 +21,17 @@ const (
 	flagMockTTFT         = "ttft"
 	flagMockITL          = "itl"
 	flagMockOutputTokens = "output-tokens"
+	flagMockGPU          = "gpu"
+	flagMockGPUs         = "gpus"
+	flagMockModel        = "model"
+	flagMockMaxSeqs      = "max-seqs"
+	flagMockChunked      = "chunked-prefill"
+	flagMockSeed         = "seed"
+	flagMockJitter       = "jitter"
+	flagMockFaultRate    = "fault-rate"
+	flagMockFaultAfter   = "fault-after"
+	flagMockFaultFor     = "fault-duration"
+	flagMockList         = "list"
 )
 
 // mockShutdownGrace is how long `mock` waits for connections to close after
@@ -35,31 +47,69 @@ type mockOptions struct {
 func mockCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "mock",
-		Usage:     "serve the simulated LLM server (OpenAI-compatible, fixed timing)",
-		UsageText: "inferbench mock [--listen ADDR] [--ttft D] [--itl D] [--output-tokens N]",
-		Description: `Serves POST /v1/chat/completions and /v1/completions (streaming and not),
-GET /v1/models and GET /health until interrupted. Every response has an exact
-time to first token (--ttft, from receipt to the first token event), an exact
-gap between token events (--itl) and an exact length (--output-tokens, or the
-request's max_tokens when 0). Prints "listening on http://ADDR" once it listens.`,
+		Usage:     "serve the simulated LLM server (every protocol; fixed timing or a simulated GPU)",
+		UsageText: "inferbench mock [--listen ADDR] [--ttft D] [--itl D] [--output-tokens N]\n   inferbench mock --gpu a100-80gb|h100-sxm|... [--gpus N] [--model llama-3-8b] [--fault-rate KIND=RATE,...]\n   inferbench mock --list",
+		Description: `Serves the OpenAI/vLLM, Groq, TGI, Ollama, Anthropic and Gemini protocols,
+GET /v1/models, /health, /metrics (vLLM names) and /dcgm/metrics until
+interrupted. Prints "listening on http://ADDR" once it listens.
+
+Without --gpu, every response has an exact time to first token (--ttft, from
+receipt to the first token event), an exact gap between token events (--itl)
+and an exact length (--output-tokens, or the request's max_tokens when 0).
+With --gpu, a simulated continuous-batching engine for that GPU profile and
+--model decides the timing; --list shows the profiles.
+Faults: --fault-rate 429=0.01,stall=0.02 (kinds: 429, 500, 503, slow-headers,
+error-event, disconnect, stall, malformed, oversized), or per request with the
+header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: flagMockListen, Value: "127.0.0.1:8000", Usage: "address to listen on (port 0 picks a free port)"},
 			&cli.DurationFlag{Name: flagMockTTFT, Value: 50 * time.Millisecond, Usage: "time to first token"},
 			&cli.DurationFlag{Name: flagMockITL, Value: 10 * time.Millisecond, Usage: "interval between tokens"},
 			&cli.IntFlag{Name: flagMockOutputTokens, Usage: "tokens per response; 0 takes the request's max_tokens (16 if absent)"},
+			&cli.StringFlag{Name: flagMockGPU, Usage: "GPU profile: simulate a continuous-batching engine on it (see --list)"},
+			&cli.IntFlag{Name: flagMockGPUs, Value: 1, Usage: "GPUs in tensor parallel (with --gpu)"},
+			&cli.StringFlag{Name: flagMockModel, Usage: "model profile with --gpu (default llama-3-8b); served model name otherwise"},
+			&cli.IntFlag{Name: flagMockMaxSeqs, Usage: "max sequences in the running batch (0: 256)"},
+			&cli.BoolFlag{Name: flagMockChunked, Usage: "chunked prefill"},
+			&cli.Int64Flag{Name: flagMockSeed, Usage: "seed for every random choice"},
+			&cli.Float64Flag{Name: flagMockJitter, Usage: "relative standard deviation of engine step times"},
+			&cli.StringFlag{Name: flagMockFaultRate, Usage: "fault rates, KIND=RATE[,KIND=RATE...]"},
+			&cli.IntFlag{Name: flagMockFaultAfter, Usage: "tokens sent before a mid-stream fault"},
+			&cli.DurationFlag{Name: flagMockFaultFor, Value: time.Second, Usage: "duration of stall and slow-headers faults"},
+			&cli.BoolFlag{Name: flagMockList, Usage: "list the GPU and model profiles and exit"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
 				return usagef("mock takes no arguments, got %q", c.Args().First())
 			}
+			if c.Bool(flagMockList) {
+				return listMockProfiles(c.App.Writer)
+			}
 			o := &mockOptions{
 				Listen: c.String(flagMockListen),
 				Config: mock.Config{
-					TTFT:         c.Duration(flagMockTTFT),
-					ITL:          c.Duration(flagMockITL),
-					OutputTokens: c.Int(flagMockOutputTokens),
+					TTFT:             c.Duration(flagMockTTFT),
+					ITL:              c.Duration(flagMockITL),
+					OutputTokens:     c.Int(flagMockOutputTokens),
+					Model:            c.String(flagMockModel),
+					GPU:              c.String(flagMockGPU),
+					GPUs:             c.Int(flagMockGPUs),
+					MaxSeqs:          c.Int(flagMockMaxSeqs),
+					ChunkedPrefill:   c.Bool(flagMockChunked),
+					Seed:             c.Int64(flagMockSeed),
+					StepJitter:       c.Float64(flagMockJitter),
+					FaultAfterTokens: c.Int(flagMockFaultAfter),
+					FaultDuration:    c.Duration(flagMockFaultFor),
 				},
 			}
+			if c.IsSet(flagMockGPUs) && o.Config.GPU == "" {
+				return usagef("--%s needs --%s", flagMockGPUs, flagMockGPU)
+			}
+			fr, err := mock.ParseFaultRates(c.String(flagMockFaultRate))
+			if err != nil {
+				return usagef("--%s: %v", flagMockFaultRate, err)
+			}
+			o.Config.Faults = fr
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -77,8 +127,36 @@ func (o *mockOptions) validate() error {
 		return usagef("--%s must not be negative, got %v", flagMockITL, o.Config.ITL)
 	case o.Config.OutputTokens < 0:
 		return usagef("--%s must not be negative, got %d", flagMockOutputTokens, o.Config.OutputTokens)
+	case o.Config.GPUs < 1:
+		return usagef("--%s must be at least 1, got %d", flagMockGPUs, o.Config.GPUs)
+	case o.Config.MaxSeqs < 0:
+		return usagef("--%s must not be negative, got %d", flagMockMaxSeqs, o.Config.MaxSeqs)
+	case o.Config.FaultAfterTokens < 0:
+		return usagef("--%s must not be negative, got %d", flagMockFaultAfter, o.Config.FaultAfterTokens)
+	case o.Config.FaultDuration < 0:
+		return usagef("--%s must not be negative, got %v", flagMockFaultFor, o.Config.FaultDuration)
+	case o.Config.StepJitter < 0 || o.Config.StepJitter > 1:
+		return usagef("--%s must be within [0, 1], got %v", flagMockJitter, o.Config.StepJitter)
+	}
+	if _, err := mock.New(o.Config); err != nil {
+		return usagef("%v", err)
 	}
 	return nil
+}
+
+// listMockProfiles prints the GPU and model profiles.
+func listMockProfiles(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "GPU\tMEMORY\tBANDWIDTH\tBF16 DENSE\tTDP\tDEVICE NAME")
+	for _, g := range mock.GPUProfiles() {
+		fmt.Fprintf(tw, "%s\t%d MiB\t%.0f GB/s\t%.0f TFLOP/s\t%.0f W\t%s\n", g.Name, g.MemoryMiB, g.BandwidthBps/1e9, g.FLOPS/1e12, g.TDPW, g.ModelName)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "MODEL\tPARAMS\tWEIGHTS\tKV/TOKEN\tLAYERS\tCONTEXT")
+	for _, m := range mock.ModelProfiles() {
+		fmt.Fprintf(tw, "%s\t%.1f B\t%.1f GB\t%d KiB\t%d\t%d\n", m.Name, m.Params/1e9, m.WeightBytes()/1e9, m.KVBytesPerToken()/1024, m.Layers, m.MaxModelLen)
+	}
+	return tw.Flush()
 }
 
 // runMock serves the mock until ctx is done, then shuts down gracefully.

@@ -59,6 +59,18 @@ func TestMockServesAndShutsDown(t *testing.T) {
 	}
 }
 
+func TestMockList(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := newApp(&stdout, &stderr).RunContext(t.Context(), []string{"inferbench", "mock", "--list"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"a100-80gb", "h100-sxm", "h200", "a10g", "rtx-4090", "mi300x", "l40s", "a100-40gb", "llama-3-8b", "llama-3-70b", "codellama-34b-int4", "2039 GB/s"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("--list lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
 func TestMockBadFlags(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -69,6 +81,13 @@ func TestMockBadFlags(t *testing.T) {
 		{[]string{"--output-tokens", "-2"}, "--output-tokens must not be negative"},
 		{[]string{"extra"}, "mock takes no arguments"},
 		{[]string{"--listen", "127.0.0.1:99999"}, "mock: listen tcp"},
+		{[]string{"--gpu", "b200"}, `unknown GPU "b200"`},
+		{[]string{"--gpu", "h100-sxm", "--model", "llama-3-70b"}, "needs 145.9 GB"},
+		{[]string{"--gpu", "h100-sxm", "--gpus", "0"}, "--gpus must be at least 1"},
+		{[]string{"--gpus", "2"}, "--gpus needs --gpu"},
+		{[]string{"--fault-rate", "429=-0.1"}, "--fault-rate: fault rate 429=-0.1 is outside [0, 1]"},
+		{[]string{"--fault-rate", "teapot=0.1"}, `unknown fault kind "teapot"`},
+		{[]string{"--jitter", "2"}, "--jitter must be within [0, 1]"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
