@@ -198,6 +198,7 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
 	if err := yaml.NodeToValue(body, s, opts...); err != nil {
 		return nil, src.convert(err)
 	}
+	s.Description = tidyText(s.Description)
 	s.src = src
 	return s, nil
 }
@@ -457,4 +458,15 @@ func (s *Scenario) readLengths() []error {
 		f.d.values = v
 	}
 	return errs
+}
+
+// tidyText normalizes prose: line endings to \n, no trailing blanks on a
+// line, none around the whole. YAML's folded and literal blocks rewrite
+// whitespace anyway, and the encoder cannot write trailing blanks back.
+func tidyText(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\r")
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
 }

@@ -230,6 +230,11 @@ func TestLoadErrors(t *testing.T) {
 		{"url with credentials", "name: a\ntarget: {url: \"http://me:pw@host\"}\n", []string{"s.yaml:2:15: target.url: must not hold credentials: name the key's environment variable in target.api_key_env"}},
 		{"gpu url without dcgm", "name: a\ngpu: {url: \"http://h:9400/metrics\"}\n", []string{"s.yaml:2:12: gpu.url: only applies with backend: dcgm"}},
 		{"missing name", "load: {concurrency: 1}\n", []string{"s.yaml:1:1: name: is required"}},
+		{"control characters", "name: a\ntarget: {model: \"llama\\n3\"}\nload: {trace: {file: \"a\\tb\"}}\n", []string{
+			"s.yaml:2:17: target.model: must not contain control characters (line breaks, tabs)",
+			"s.yaml:3:22: load.trace.file: must not contain control characters (line breaks, tabs)",
+			"s.yaml:3:22: load.trace.file: stat a\tb: no such file or directory",
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Load("s.yaml", []byte(tt.src))
@@ -561,5 +566,15 @@ func TestJSON(t *testing.T) {
 	var newer Scenario
 	if err := json.Unmarshal([]byte(`{"name":"n","load":{"concurrency":2,"future_knob":1}}`), &newer); err != nil || newer.Load.Concurrency != 2 {
 		t.Errorf("newer run.json: %v, %+v", err, newer.Load)
+	}
+}
+
+func TestDescriptionTidied(t *testing.T) {
+	s, err := Load("s.yaml", []byte("name: a\ndescription: |\n  first line  \n  second\r\n\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "first line\nsecond"; s.Description != want {
+		t.Errorf("description %q; want %q", s.Description, want)
 	}
 }

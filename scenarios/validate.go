@@ -115,6 +115,17 @@ func (s *Scenario) validate(c *checker) {
 	case !nameRE.MatchString(s.Name):
 		c.errorf("name", "must be 1–64 lower-case letters, digits and hyphens, starting with a letter or digit, got %q", truncate(s.Name, 64))
 	}
+	for _, f := range []struct{ path, v string }{
+		{"target.model", s.Target.Model},
+		{"workload.prompt_tokens.file", s.Workload.PromptTokens.File},
+		{"workload.output_tokens.file", s.Workload.OutputTokens.File},
+		{"workload.dataset.file", datasetFile(s.Workload.Dataset)},
+		{"load.trace.file", traceFile(s.Load.Trace)},
+	} {
+		if strings.ContainsFunc(f.v, unicode.IsControl) {
+			c.errorf(f.path, "must not contain control characters (line breaks, tabs)")
+		}
+	}
 	s.Target.validate(c)
 	s.Workload.validate(c, s)
 	s.Load.validate(c, s)
@@ -430,4 +441,18 @@ func (o *Cost) validate(c *checker) {
 	if o.Offer != "" && !slices.Contains(costOffers, o.Offer) {
 		c.errorf("cost.offer", "unknown offer %q (want one of %s)", truncate(o.Offer, 32), strings.Join(costOffers, ", "))
 	}
+}
+
+func datasetFile(d *Dataset) string {
+	if d == nil {
+		return ""
+	}
+	return d.File
+}
+
+func traceFile(t *Trace) string {
+	if t == nil {
+		return ""
+	}
+	return t.File
 }
