@@ -18,6 +18,9 @@ type SLO struct {
 	TTFT time.Duration `json:"ttft,omitempty"`
 	TPOT time.Duration `json:"tpot,omitempty"`
 	E2E  time.Duration `json:"e2e,omitempty"`
+	// ITL is judged per level only (at Percentile over every token's
+	// inter-token latency), not per request.
+	ITL time.Duration `json:"itl,omitempty"`
 	// Percentile is the percentile a level's latencies are judged at (e.g.
 	// 95: "TTFT p95 ≤ 1 s"); 0 means DefaultSLOPercentile.
 	Percentile float64 `json:"percentile,omitempty"`
@@ -33,7 +36,7 @@ const (
 )
 
 // IsZero reports whether no latency objective is set.
-func (s SLO) IsZero() bool { return s.TTFT == 0 && s.TPOT == 0 && s.E2E == 0 }
+func (s SLO) IsZero() bool { return s.TTFT == 0 && s.TPOT == 0 && s.E2E == 0 && s.ITL == 0 }
 
 // met reports whether one successful request's metrics met every threshold.
 func (s SLO) met(m requestMetrics) bool {
@@ -205,6 +208,7 @@ func MeetsSLO(l *Level, slo SLO) (bool, []string) {
 	check("TTFT", l.TTFTMS, slo.TTFT)
 	check("TPOT", l.TPOTMS, slo.TPOT)
 	check("E2E", l.E2EMS, slo.E2E)
+	check("ITL", l.ITLMS, slo.ITL)
 	return len(why) == 0, why
 }
 

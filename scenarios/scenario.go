@@ -216,7 +216,7 @@ type GPU struct {
 }
 
 // gpuBackends are the accepted values of GPU.Backend.
-var gpuBackends = []string{"nvml", "dcgm", "smi", "amd-smi", "mock", "none"}
+var gpuBackends = []string{"auto", "nvml", "dcgm", "smi", "amd-smi", "mock", "none"}
 
 // Cost is the hardware the measured throughput is priced on.
 type Cost struct {

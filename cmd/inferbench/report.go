@@ -15,6 +15,8 @@ const (
 	flagSLOTTFT = "slo-ttft"
 	flagSLOTPOT = "slo-tpot"
 	flagSLOE2E  = "slo-e2e"
+	flagSLOITL  = "slo-itl"
+	flagSLOPct  = "slo-percentile"
 )
 
 // reportOptions is what `report` needs.

@@ -11,8 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +22,7 @@ import (
 	"github.com/inferbench/inferbench/gpu/backend"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
 	"github.com/inferbench/inferbench/targets/servermetrics"
@@ -48,6 +47,7 @@ const (
 	flagSeed           = "seed"
 	flagOut            = "out"
 	flagQuiet          = "quiet"
+	flagScenario       = "scenario"
 	flagSweep          = "sweep"
 	flagRate           = "rate"
 	flagArrival        = "arrival"
@@ -100,6 +100,13 @@ type runOptions struct {
 	GPUURL        string
 	GPUInterval   time.Duration
 	ServerMetrics string
+	// Scenario is the resolved scenario the options were made from.
+	Scenario *scenarios.Scenario
+	// Lengths and Prompt feed the workload when the scenario draws lengths
+	// from distributions or prompts from a dataset (nil: fixed lengths,
+	// synthetic prompts).
+	Lengths func(id uint64) (int, int)
+	Prompt  func(id uint64) (string, int)
 	// Retries resends requests that failed retryably (counted apart).
 	Retries int
 	// ContinuousUsage asks vLLM for cumulative usage on every chunk, so
@@ -121,8 +128,9 @@ is never written anywhere. Ctrl-C stops the run early and still leaves a
 complete, reportable run directory (a second Ctrl-C kills at once).`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")},
-			&cli.StringFlag{Name: flagURL, Usage: "server root URL, e.g. http://127.0.0.1:8000", Required: true, EnvVars: []string{"INFERBENCH_URL"}},
-			&cli.StringFlag{Name: flagModel, Usage: "model name the server serves", Required: true},
+			&cli.StringFlag{Name: flagScenario, Usage: "scenario: a shipped name (inferbench scenarios list) or a YAML file; flags given explicitly override its fields"},
+			&cli.StringFlag{Name: flagURL, Usage: "server root URL, e.g. http://127.0.0.1:8000 (required unless the scenario sets it)", EnvVars: []string{"INFERBENCH_URL"}},
+			&cli.StringFlag{Name: flagModel, Usage: "model name the server serves (required unless the scenario sets it)"},
 			&cli.StringFlag{Name: flagAPI, Value: "chat", Usage: "API of the target: chat or completions"},
 			&cli.StringFlag{Name: flagAPIKeyEnv, Value: "OPENAI_API_KEY", Usage: "name of the environment variable holding the API key (empty variable: no key sent)"},
 			&cli.IntFlag{Name: flagConcurrency, Aliases: []string{"c"}, Value: 1, Usage: "number of concurrent closed-loop streams"},
@@ -139,6 +147,8 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.DurationFlag{Name: flagSLOTTFT, Usage: "SLO: time to first token per request, e.g. 1s (goodput; capacity at p95)"},
 			&cli.DurationFlag{Name: flagSLOTPOT, Usage: "SLO: time per output token per request, e.g. 50ms"},
 			&cli.DurationFlag{Name: flagSLOE2E, Usage: "SLO: end-to-end latency per request, e.g. 30s"},
+			&cli.DurationFlag{Name: flagSLOITL, Usage: "SLO: inter-token latency at the SLO percentile, e.g. 100ms (judged per level)"},
+			&cli.Float64Flag{Name: flagSLOPct, Value: report.DefaultSLOPercentile, Usage: "SLO: the percentile levels are judged at (50, 90, 95, 99 or 99.9)"},
 			&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "do not print the results table"},
 			&cli.StringFlag{Name: flagSweep, Usage: "closed-loop concurrency levels to sweep, e.g. 1,2,4,8,16 (each with its own warm-up and --requests)"},
 			&cli.StringFlag{Name: flagRate, Usage: "open loop: requests per second, or a list of rates to sweep (e.g. 5,10,20)"},
@@ -167,100 +177,13 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 	}
 }
 
-func runOptionsFrom(c *cli.Context) (*runOptions, error) {
-	o := &runOptions{
-		Kind: c.String(flagTarget), URL: c.String(flagURL), Model: c.String(flagModel), API: c.String(flagAPI),
-		APIKeyEnv: c.String(flagAPIKeyEnv), Concurrency: c.Int(flagConcurrency), Requests: c.Int(flagRequests),
-		Duration: c.Duration(flagDuration), Warmup: c.Int(flagWarmup), MaxTokens: c.Int(flagMaxTokens),
-		PromptTokens: c.Int(flagPromptTokens), IgnoreEOS: c.Bool(flagIgnoreEOS), Timeout: c.Duration(flagTimeout),
-		Seed: c.Int64(flagSeed), Out: c.String(flagOut), Quiet: c.Bool(flagQuiet),
-		SLO: report.SLO{TTFT: c.Duration(flagSLOTTFT), TPOT: c.Duration(flagSLOTPOT), E2E: c.Duration(flagSLOE2E)},
-	}
-	if o.APIKeyEnv != "" {
-		o.apiKey = os.Getenv(o.APIKeyEnv)
-	}
-	o.Arrival = loadgen.Arrival(c.String(flagArrival))
-	o.Burstiness = c.Float64(flagBurstiness)
-	o.MaxConcurrency = c.Int(flagMaxConc)
-	o.RampUp = c.Duration(flagRampUp)
-	o.BisectSteps = c.Int(flagBisect)
-	o.GPUBackend, o.GPUURL, o.GPUInterval = c.String(flagRunGPUBackend), c.String(flagRunGPUURL), c.Duration(flagRunGPUInterval)
-	o.ServerMetrics = c.String(flagServerMetric)
-	o.Retries, o.ContinuousUsage = c.Int(flagRetries), c.Bool(flagContUsage)
-	if o.Retries < 0 {
-		return nil, usagef("--%s must not be negative", flagRetries)
-	}
-	if o.GPUInterval <= 0 {
-		return nil, usagef("--%s must be positive", flagRunGPUInterval)
-	}
-	if v := c.String(flagSweep); v != "" {
-		levels, err := parseList(v, strconv.Atoi)
-		if err != nil || slices.ContainsFunc(levels, func(n int) bool { return n < 1 }) {
-			return nil, usagef("--%s: want a comma-separated list of concurrencies ≥ 1, got %q", flagSweep, v)
-		}
-		o.Sweep = levels
-	}
-	if v := c.String(flagRate); v != "" {
-		rates, err := parseList(v, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
-		if err != nil || slices.ContainsFunc(rates, func(r float64) bool { return !(r > 0) || math.IsInf(r, 0) }) {
-			return nil, usagef("--%s: want requests per second > 0 (or a comma-separated list), got %q", flagRate, v)
-		}
-		o.Rates = rates
-	}
-	if o.Sweep != nil && o.Rates != nil {
-		return nil, usagef("--%s and --%s exclude each other: sweep concurrency or rate, not both", flagSweep, flagRate)
-	}
-	if o.Rates != nil {
-		if _, err := loadgen.NewArrivals(o.Arrival, o.Rates[0], o.Burstiness, o.RampUp, 1); err != nil {
-			return nil, usagef("%v", err)
-		}
-	}
-	if o.MaxConcurrency < 0 || o.BisectSteps < 0 {
-		return nil, usagef("--%s and --%s must not be negative", flagMaxConc, flagBisect)
-	}
-	switch s := c.String(flagSpread); s {
-	case "auto":
-		o.SpreadAuto = true
-	default:
-		d, err := time.ParseDuration(s)
-		if err != nil || d < 0 {
-			return nil, usagef("--%s: want auto or a non-negative duration, got %q", flagSpread, s)
-		}
-		o.Spread = d
-	}
-	switch {
-	case o.Concurrency < 1:
-		return nil, usagef("--%s must be at least 1, got %d", flagConcurrency, o.Concurrency)
-	case o.Requests < 0 || o.Warmup < 0:
-		return nil, usagef("--%s and --%s must not be negative", flagRequests, flagWarmup)
-	case o.Requests == 0 && o.Duration <= 0:
-		return nil, usagef("set --%s or --%s: the run would never end", flagRequests, flagDuration)
-	case o.MaxTokens < 1 || o.PromptTokens < 1:
-		return nil, usagef("--%s and --%s must be at least 1", flagMaxTokens, flagPromptTokens)
-	case o.Timeout <= 0:
-		return nil, usagef("--%s must be positive", flagTimeout)
-	case o.API != "chat" && o.API != "completions":
-		return nil, usagef("--%s: want chat or completions, got %q", flagAPI, o.API)
-	}
-	return o, nil
-}
-
-// resolvedScenario is the scenario as resolved, stored in run.json.
+// resolvedScenario is the scenario as resolved (file, then flags, then
+// defaults), stored in run.json.
 func (o *runOptions) resolvedScenario() json.RawMessage {
-	spread := "auto"
-	if !o.SpreadAuto {
-		spread = o.Spread.String()
+	b, err := json.Marshal(o.Scenario)
+	if err != nil {
+		return nil
 	}
-	b, _ := json.Marshal(map[string]any{
-		"target": map[string]any{"kind": o.Kind, "url": o.URL, "api": o.API, "model": o.Model, "api_key_env": o.APIKeyEnv},
-		"workload": map[string]any{"prompt_tokens": o.PromptTokens, "max_tokens": o.MaxTokens,
-			"ignore_eos": o.IgnoreEOS, "seed": o.Seed},
-		"load": map[string]any{"profile": o.profile(), "concurrency": o.Concurrency, "sweep": o.Sweep, "rate": o.Rates,
-			"arrival": o.Arrival, "burstiness": o.Burstiness, "max_concurrency": o.MaxConcurrency, "ramp_up": o.RampUp.String(),
-			"requests": o.Requests, "warmup": o.Warmup, "duration": o.Duration.String(), "timeout": o.Timeout.String(),
-			"spread": spread, "bisect": o.BisectSteps, "retries": o.Retries},
-		"slo": map[string]any{"ttft": o.SLO.TTFT.String(), "tpot": o.SLO.TPOT.String(), "e2e": o.SLO.E2E.String()},
-	})
 	return b
 }
 
@@ -526,7 +449,7 @@ func (o *runOptions) runner(t targets.Target, level float64, firstID uint64) *lo
 	r := &loadgen.Runner{
 		Target: t,
 		Workload: loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
-			IgnoreEOS: o.IgnoreEOS, Seed: o.Seed},
+			IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Lengths: o.Lengths, Prompt: o.Prompt},
 		Requests: o.Requests, Warmup: o.Warmup, Duration: o.Duration, Timeout: o.Timeout,
 		Level: level, FirstID: firstID, Seed: uint64(o.Seed), Retries: o.Retries,
 	}
