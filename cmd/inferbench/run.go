@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +109,9 @@ type runOptions struct {
 	// synthetic prompts).
 	Lengths func(id uint64) (int, int)
 	Prompt  func(id uint64) (string, int)
+	// dial, when set, replaces the network for every connection the run
+	// makes (tests: in-memory pipes under a fake clock).
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Retries resends requests that failed retryably (counted apart).
 	Retries int
 	// ContinuousUsage asks vLLM for cumulative usage on every chunk, so
@@ -190,8 +195,11 @@ func (o *runOptions) resolvedScenario() json.RawMessage {
 // newHTTPClient returns the client used for load: connection reuse sized to
 // the concurrency, no transparent gzip (it would add buffering and CPU on the
 // read path of streams), no client-wide timeout (each request has its own).
-func newHTTPClient(concurrency int) *http.Client {
+func newHTTPClient(concurrency int, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if dial != nil {
+		tr.DialContext = dial
+	}
 	tr.MaxIdleConns = concurrency * 2
 	tr.MaxIdleConnsPerHost = concurrency * 2
 	tr.MaxConnsPerHost = 0
@@ -202,7 +210,7 @@ func newHTTPClient(concurrency int) *http.Client {
 
 // runRun runs the benchmark described by o and writes its run directory.
 func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err error) {
-	client := newHTTPClient(o.Concurrency)
+	client := newHTTPClient(max(o.Concurrency, o.MaxConcurrency, slices.Max(append(o.Sweep, 1))), o.dial)
 	defer client.CloseIdleConnections()
 	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: o.apiKey, API: o.API, Client: client, ContinuousUsage: o.ContinuousUsage})
 	if err != nil {
