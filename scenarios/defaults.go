@@ -32,8 +32,9 @@ const (
 	// DefaultMaxErrorRate is the largest failed fraction a level may have
 	// and still meet the SLOs.
 	DefaultMaxErrorRate = 0.01
-	// DefaultGPUBackend samples no GPU.
-	DefaultGPUBackend = "none"
+	// DefaultGPUBackend picks the sampler at run time (NVML, else
+	// nvidia-smi, else none), as `run` does without a scenario.
+	DefaultGPUBackend = "auto"
 	// DefaultGPUInterval is the time between GPU samples.
 	DefaultGPUInterval = 250 * time.Millisecond
 	// DefaultOffer is how GPUs are paid for when cost.gpu is set.
@@ -55,7 +56,7 @@ const (
 //   - load.warmup 16, load.timeout 60s, load.trace.time_scale 1,
 //     load.capacity_search.steps 4 when bisecting;
 //   - slo.percentile 95, slo.max_error_rate 0.01;
-//   - gpu.backend "none", gpu.interval 250ms;
+//   - gpu.backend "auto", gpu.interval 250ms;
 //   - cost.gpus 1 and cost.offer "on-demand" when cost.gpu is set.
 //
 // It chooses no load kind and no target URL or model: those come from the

@@ -153,7 +153,7 @@ func TestLoadFileLocatesErrors(t *testing.T) {
 			`testdata/many-errors.yaml:15:15: slo.percentile: must be one of 50, 90, 95, 99, 99.9, got 97`,
 			`testdata/many-errors.yaml:16:9: slo.ttft: must not be negative, got -1s`,
 			`testdata/many-errors.yaml:17:19: slo.max_error_rate: must be a fraction between 0 and 1, got 2`,
-			`testdata/many-errors.yaml:18:16: gpu.backend: unknown backend "nvidia" (want one of nvml, dcgm, smi, amd-smi, mock, none)`,
+			`testdata/many-errors.yaml:18:16: gpu.backend: unknown backend "nvidia" (want one of auto, nvml, dcgm, smi, amd-smi, mock, none)`,
 			`testdata/many-errors.yaml:19:14: cost.gpus: must be between 1 and 1024, got 0`,
 			`testdata/many-errors.yaml:19:24: cost.offer: unknown offer "monthly" (want one of on-demand, reserved-1y, reserved-3y, spot, owned)`,
 		}},
@@ -323,7 +323,7 @@ func TestApplyDefaults(t *testing.T) {
 			Requests: 200, Warmup: &zero, Timeout: Duration(60 * time.Second),
 		},
 		SLO:  SLO{Percentile: 95, MaxErrorRate: 0.01},
-		GPU:  GPU{Backend: "none", Interval: Duration(250 * time.Millisecond)},
+		GPU:  GPU{Backend: "auto", Interval: Duration(250 * time.Millisecond)},
 		Cost: Cost{GPU: "a100-80gb", GPUs: 1, Offer: "on-demand"},
 	}
 	opts := cmp.Options{cmp.AllowUnexported(Distribution{}), cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "src" }, cmp.Ignore())}

@@ -207,7 +207,8 @@ var sloPercentiles = []float64{50, 90, 95, 99, 99.9}
 
 // GPU says how to sample the GPUs.
 type GPU struct {
-	// Backend is the sampler: nvml, dcgm, smi, amd-smi, mock or none.
+	// Backend is the sampler: nvml, dcgm, smi, amd-smi, mock, none, or auto
+	// (NVML, else nvidia-smi, else none: chosen when the run starts).
 	Backend string `yaml:"backend,omitempty"`
 	// URL is the dcgm-exporter metrics URL, for backend dcgm.
 	URL string `yaml:"url,omitempty"`
