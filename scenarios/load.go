@@ -147,7 +147,8 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-// LoadFile reads and loads the scenario file at path (see Load).
+// LoadFile reads and loads the scenario file at path (see Load). A file
+// that cannot be read is reported as the wrapped *fs.PathError.
 func LoadFile(path string) (*Scenario, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
