@@ -24,7 +24,7 @@ type TraceArrival struct {
 // request to a new goroutine; when it is behind it sends at once, never
 // skipping or re-timing a request (no coordinated omission). scheduled_ns is
 // always the due time; sent_ns when it was really sent.
-func (r *Runner) runOpen(ctx context.Context, cancel context.CancelCauseFunc, start time.Time, timeout time.Duration, sink func(*Record) error) (Result, error) {
+func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCauseFunc, start time.Time, timeout time.Duration, sink func(*Record) error) (Result, error) {
 	var next func() (time.Duration, int, int, bool)
 	if r.Trace != nil {
 		i := 0
@@ -103,7 +103,7 @@ func (r *Runner) runOpen(ctx context.Context, cancel context.CancelCauseFunc, st
 			if sem != nil {
 				defer sem.Release(1)
 			}
-			err := r.sendAll(ctx, start, timeout, 0, id, due, req, estIn, sink)
+			err := r.sendAll(reqCtx, start, timeout, 0, id, due, req, estIn, sink)
 			sent.Add(1)
 			if err != nil {
 				cancel(fmt.Errorf("write record: %w", err))

@@ -84,6 +84,13 @@ type Runner struct {
 	Trace []TraceArrival
 	// Secrets are strings redacted from every error message recorded.
 	Secrets []string
+	// Grace is how long requests in flight may run on once ctx is done
+	// (Ctrl-C) before they are cancelled and recorded as canceled; no new
+	// request starts meanwhile. 0 cancels them at once.
+	Grace time.Duration
+	// Abort, when closed, cancels requests in flight at once, grace or not
+	// (a second Ctrl-C).
+	Abort <-chan struct{}
 	// Retries is how many times a request that failed with a retryable
 	// error (rate_limited, http_5xx, connection) is sent again; 0 (the
 	// default) never retries, since a benchmark must see failures. Each
@@ -144,9 +151,33 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) er
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	// Requests run under their own context: when ctx ends, sending stops at
+	// once but requests in flight get Grace to finish (or until Abort).
+	reqCtx, reqCancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer reqCancel(nil)
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-finished:
+			return
+		case <-ctx.Done():
+		}
+		if r.Grace > 0 {
+			t := time.NewTimer(r.Grace)
+			defer t.Stop()
+			select {
+			case <-finished:
+				return
+			case <-t.C:
+			case <-r.Abort:
+			}
+		}
+		reqCancel(context.Cause(ctx))
+	}()
 
 	if r.Rate > 0 || r.Trace != nil {
-		return r.runOpen(ctx, cancel, start, timeout, sink)
+		return r.runOpen(ctx, reqCtx, cancel, start, timeout, sink)
 	}
 	limit := r.FirstID + uint64(r.Warmup) + uint64(r.Requests)
 	var (
@@ -170,7 +201,7 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) er
 	}
 	do := func(worker int, id uint64) bool {
 		req, estIn := r.Workload.Request(id)
-		err := r.sendAll(ctx, start, timeout, worker, id, time.Since(start).Nanoseconds(), req, estIn, sink)
+		err := r.sendAll(reqCtx, start, timeout, worker, id, time.Since(start).Nanoseconds(), req, estIn, sink)
 		sent.Add(1)
 		if err != nil {
 			cancel(fmt.Errorf("write record: %w", err))

@@ -351,3 +351,46 @@ func TestRunnerRetries(t *testing.T) {
 		}
 	})
 }
+
+// TestRunnerGrace: after ctx ends, no request starts, and those in flight
+// finish within the grace period; with Abort they are cancelled at once.
+func TestRunnerGrace(t *testing.T) {
+	for _, abort := range []bool{false, true} {
+		synctest.Test(t, func(t *testing.T) {
+			ft := &fakeTarget{TTFT: 100 * time.Millisecond, ITL: 100 * time.Millisecond, Tokens: 10} // 1 s each
+			r := baseRunner(ft)
+			r.Spread, r.Requests, r.Warmup, r.Grace = 0, 1000, 0, 2*time.Second
+			ab := make(chan struct{})
+			r.Abort = ab
+			ctx, cancel := context.WithCancel(t.Context())
+			time.AfterFunc(2500*time.Millisecond, cancel) // mid-way through the third round
+			if abort {
+				time.AfterFunc(2600*time.Millisecond, func() { close(ab) })
+			}
+			var c collect
+			_, err := r.Run(ctx, time.Now(), c.add)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Run = %v; want canceled", err)
+			}
+			ok, canceled := 0, 0
+			for _, rec := range c.recs {
+				switch {
+				case rec.OK:
+					ok++
+				case rec.ErrorClass == Canceled:
+					canceled++
+				}
+				if rec.SentNS > 2500e6 {
+					t.Errorf("record %d sent at %d ns, after the stop", rec.ID, rec.SentNS)
+				}
+			}
+			wantOK, wantCanceled := 12, 0 // 4 workers × 3 rounds, the third finishing in grace
+			if abort {
+				wantOK, wantCanceled = 8, 4
+			}
+			if ok != wantOK || canceled != wantCanceled {
+				t.Errorf("abort=%v: ok %d canceled %d; want %d and %d", abort, ok, canceled, wantOK, wantCanceled)
+			}
+		})
+	}
+}

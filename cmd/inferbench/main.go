@@ -5,18 +5,43 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// The first signal cancels ctx so the run drains and writes a complete run
-	// directory; stop then restores the default behaviour, so a second signal
-	// kills the process.
-	context.AfterFunc(ctx, stop)
-	err := newApp(os.Stdout, os.Stderr).RunContext(ctx, os.Args)
-	stop()
+	ctx, stopRun := context.WithCancelCause(context.Background())
+	abort := make(chan struct{})
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// First signal: stop sending; requests in flight get --grace to
+		// finish. Second: cancel them now (the run directory is still
+		// completed). Third: exit at once.
+		s := <-sigs
+		stopRun(fmt.Errorf("%w by signal %v", context.Canceled, s))
+		<-sigs
+		fmt.Fprintln(os.Stderr, "inferbench: second signal: cancelling requests in flight")
+		close(abort)
+		<-sigs
+		os.Exit(exitInterrupted)
+	}()
+	err := newApp(os.Stdout, os.Stderr).RunContext(withAbort(ctx, abort), os.Args)
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// abortKey carries the channel closed on a second signal.
+type abortKey struct{}
+
+// withAbort returns ctx carrying abort, the channel closed on a second signal.
+func withAbort(ctx context.Context, abort <-chan struct{}) context.Context {
+	return context.WithValue(ctx, abortKey{}, abort)
+}
+
+// abortOf returns ctx's abort channel; nil (never closed) when it has none.
+func abortOf(ctx context.Context) <-chan struct{} {
+	ch, _ := ctx.Value(abortKey{}).(<-chan struct{})
+	return ch
 }

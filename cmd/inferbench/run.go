@@ -63,6 +63,8 @@ const (
 	flagServerMetric   = "server-metrics"
 	flagRetries        = "retries"
 	flagContUsage      = "continuous-usage"
+	flagGrace          = "grace"
+	flagForce          = "force"
 )
 
 // runOptions is everything `run` needs, converted once from the flags.
@@ -112,6 +114,12 @@ type runOptions struct {
 	// dial, when set, replaces the network for every connection the run
 	// makes (tests: in-memory pipes under a fake clock).
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// abort is closed on a second Ctrl-C.
+	abort <-chan struct{}
+	// Grace is how long in-flight requests may finish after Ctrl-C; Force
+	// replaces an existing run in Out.
+	Grace time.Duration
+	Force bool
 	// Retries resends requests that failed retryably (counted apart).
 	Retries int
 	// ContinuousUsage asks vLLM for cumulative usage on every chunk, so
@@ -167,6 +175,8 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagServerMetric, Value: "auto", Usage: "scrape the server's Prometheus metrics into server.jsonl: auto (self-hosted kinds), off, or a URL"},
 			&cli.IntFlag{Name: flagRetries, Usage: "resend a request that failed with 429, 5xx or a connection error up to N times (default 0: a benchmark must see failures); retried attempts are counted apart"},
 			&cli.BoolFlag{Name: flagContUsage, Usage: "vLLM: ask for cumulative usage on every chunk (stream_options.continuous_usage_stats) so multi-token chunks are counted exactly"},
+			&cli.DurationFlag{Name: flagGrace, Value: DefaultGrace, Usage: "on Ctrl-C, how long requests in flight may finish before they are cancelled (a second Ctrl-C cancels at once)"},
+			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
 		},
 		Action: func(c *cli.Context) error {
@@ -192,6 +202,9 @@ func (o *runOptions) resolvedScenario() json.RawMessage {
 	return b
 }
 
+// DefaultGrace is --grace's default.
+const DefaultGrace = 5 * time.Second
+
 // newHTTPClient returns the client used for load: connection reuse sized to
 // the concurrency, no transparent gzip (it would add buffering and CPU on the
 // read path of streams), no client-wide timeout (each request has its own).
@@ -216,7 +229,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 	if err != nil {
 		return usagef("%v", err)
 	}
-	if err := createRunDir(o.Out); err != nil {
+	if err := createRunDir(o.Out, o.Force); err != nil {
 		return err
 	}
 	host, _ := os.Hostname()
@@ -460,6 +473,7 @@ func (o *runOptions) runner(t targets.Target, level float64, firstID uint64) *lo
 			IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Lengths: o.Lengths, Prompt: o.Prompt},
 		Requests: o.Requests, Warmup: o.Warmup, Duration: o.Duration, Timeout: o.Timeout,
 		Level: level, FirstID: firstID, Seed: uint64(o.Seed), Retries: o.Retries,
+		Grace: o.Grace, Abort: o.abort,
 	}
 	switch o.profile() {
 	case "trace":
@@ -537,16 +551,36 @@ func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
 	return out, nil
 }
 
-// createRunDir creates dir, refusing one that already holds a run so a
-// finished run is never overwritten.
-func createRunDir(dir string) error {
+// createRunDir creates dir and proves it writable before the run starts.
+// It refuses a directory that already holds a run, so a finished run is
+// never overwritten, unless force, which removes that run's files first.
+func createRunDir(dir string, force bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return fmt.Errorf("--out: %w", err)
 	}
-	for _, f := range []string{loadgen.ManifestFile, loadgen.RecordsFile} {
+	files := []string{loadgen.ManifestFile, loadgen.RecordsFile, loadgen.SummaryFile, loadgen.GPUFile, loadgen.ServerFile}
+	for _, f := range files {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
-			return usagef("%s already holds a run (%s): choose another --out", dir, f)
+			if !force {
+				return usagef("%s already holds a run (%s): choose another --out, or --force to replace it", dir, f)
+			}
+			for _, f := range files {
+				if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return fmt.Errorf("--force: %w", err)
+				}
+			}
+			break
 		}
+	}
+	probe, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("--out %s is not writable: %w", dir, err)
+	}
+	_, werr := probe.Write(make([]byte, 4096))
+	probe.Close()
+	os.Remove(probe.Name())
+	if werr != nil {
+		return fmt.Errorf("--out %s: cannot write (disk full?): %w", dir, werr)
 	}
 	return nil
 }

@@ -170,6 +170,7 @@ func optionsFromScenario(c *cli.Context, s *scenarios.Scenario) (*runOptions, er
 		GPUBackend: s.GPU.Backend, GPUURL: s.GPU.URL, GPUInterval: time.Duration(s.GPU.Interval),
 		Out: c.String(flagOut), Quiet: c.Bool(flagQuiet), ServerMetrics: c.String(flagServerMetric),
 		Retries: c.Int(flagRetries), ContinuousUsage: c.Bool(flagContUsage),
+		Grace: c.Duration(flagGrace), Force: c.Bool(flagForce), abort: abortOf(c.Context),
 	}
 	if o.Out == "" {
 		return nil, usagef("--%s is required: the run directory to create", flagOut)
@@ -257,6 +258,8 @@ func optionsFromScenario(c *cli.Context, s *scenarios.Scenario) (*runOptions, er
 		o.Spread = d
 	}
 	switch {
+	case o.Grace < 0:
+		return nil, usagef("--%s must not be negative", flagGrace)
 	case o.Retries < 0:
 		return nil, usagef("--%s must not be negative", flagRetries)
 	case o.GPUInterval <= 0:

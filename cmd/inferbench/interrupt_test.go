@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/targets/mock"
+)
+
+// TestMain lets a test re-run this binary as the real inferbench command
+// (INFERBENCH_MAIN=1), so signal handling is tested on a real process.
+func TestMain(m *testing.M) {
+	if os.Getenv("INFERBENCH_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// inferbenchCmd returns a command running this test binary as inferbench.
+func inferbenchCmd(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), "INFERBENCH_MAIN=1")
+	return cmd
+}
+
+// TestSIGINTLeavesReportableRun: a real inferbench process benchmarking a
+// real mock process gets SIGINT mid-run: it stops sending, lets requests in
+// flight finish within --grace, writes run.json as interrupted with only
+// complete lines in requests.jsonl, exits 130, and `report` works on the
+// directory.
+func TestSIGINTLeavesReportableRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real processes")
+	}
+	mockCmd := inferbenchCmd(t, "mock", "--listen", "127.0.0.1:0", "--ttft", "20ms", "--itl", "5ms", "--output-tokens", "40")
+	out, err := mockCmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mockCmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { mockCmd.Process.Signal(os.Interrupt); mockCmd.Wait() }()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("mock: %v", err)
+	}
+	url := line[strings.Index(line, "http://"):]
+	url = strings.TrimSpace(url)
+
+	dir := filepath.Join(t.TempDir(), "run")
+	run := inferbenchCmd(t, "run", "--url", url, "--model", "m", "--concurrency", "8", "--requests", "100000",
+		"--max-tokens", "40", "--grace", "5s", "--gpu-backend", "none", "--out", dir, "-q")
+	var stderr strings.Builder
+	run.Stderr = &stderr
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if err := run.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err = run.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("run exited with %v; want code %d\n%s", err, exitInterrupted, stderr.String())
+	}
+	m, err := loadgen.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ExitState != loadgen.ExitInterrupted || m.Records == 0 || m.End == nil {
+		t.Errorf("manifest: state %s records %d end %v", m.ExitState, m.Records, m.End)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, loadgen.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) == 0 || b[len(b)-1] != '\n' {
+		t.Error("requests.jsonl does not end with a complete line")
+	}
+	recs := readRecords(t, dir)
+	if int64(len(recs)) != m.Records {
+		t.Errorf("run.json says %d records, requests.jsonl holds %d", m.Records, len(recs))
+	}
+	// With a 5 s grace, every request in flight (≈ 0.22 s each) finished.
+	for _, r := range recs {
+		if !r.OK {
+			t.Errorf("record %d: %s %s; want every in-flight request finished in grace", r.ID, r.ErrorClass, r.Error)
+		}
+	}
+	if _, _, err := runApp(t, "report", dir); err != nil {
+		t.Errorf("report on the interrupted run: %v", err)
+	}
+}
+
+// TestInterruptInBubble: cancelling a sweep mid-way with no grace leaves
+// every finished level reportable and in-flight requests recorded as canceled.
+func TestInterruptInBubble(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		m, err := mock.New(mock.Config{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, OutputTokens: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pn := serveOnPipe(t, m)
+		dir := filepath.Join(t.TempDir(), "run")
+		ctx, cancel := context.WithCancelCause(t.Context())
+		// Level 1 takes 20 × 0.24 s, level 2 half that, level 4 from ~7.3 s to
+		// ~8.6 s: stop during level 4.
+		time.AfterFunc(8*time.Second, func() { cancel(context.Canceled) })
+		_, _, err = runOnPipe(ctx, pn, "--url", "http://mock", "--model", "m", "--sweep", "1,2,4", "--requests", "20",
+			"--max-tokens", "20", "--grace", "0s", "--gpu-backend", "none", "--server-metrics", "off", "--out", dir, "-q")
+		var ce *exitCodeError
+		if !errors.As(err, &ce) || ce.code != exitInterrupted {
+			t.Fatalf("run = %v; want interrupted", err)
+		}
+		sum, warnings, err := report.SummarizeRun(dir, report.SLO{})
+		if err != nil || len(warnings) != 0 {
+			t.Fatalf("summarize: %v %v", err, warnings)
+		}
+		if len(sum.Levels) != 3 || sum.Levels[0].Requests.OK != 20 || sum.Levels[1].Requests.OK != 20 {
+			t.Fatalf("levels: %+v", sum.Levels)
+		}
+		if c := sum.Levels[2].Errors[loadgen.Canceled]; c == 0 {
+			t.Errorf("level 4: no canceled records (%+v)", sum.Levels[2].Requests)
+		}
+	})
+}
+
+// TestRunDirGuards: an existing run is not overwritten without --force; an
+// unwritable --out fails before any request.
+func TestRunDirGuards(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, loadgen.RecordsFile), []byte("{}\n"), 0o644)
+	if err := createRunDir(dir, false); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("createRunDir(existing) = %v; want a refusal naming --force", err)
+	}
+	if err := createRunDir(dir, true); err != nil {
+		t.Errorf("createRunDir(existing, force) = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, loadgen.RecordsFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("--force left the old records: %v", err)
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		ro := filepath.Join(t.TempDir(), "ro")
+		os.Mkdir(ro, 0o555)
+		if err := createRunDir(ro, false); err == nil {
+			t.Error("createRunDir(read-only) succeeded")
+		}
+	}
+	f := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(f, nil, 0o644)
+	if err := createRunDir(filepath.Join(f, "run"), false); err == nil {
+		t.Error("createRunDir(under a file) succeeded")
+	}
+}
