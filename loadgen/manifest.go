@@ -80,6 +80,11 @@ type TargetInfo struct {
 	// APIKeyEnv names the environment variable the API key was read from,
 	// empty when none was used. The key itself is never written.
 	APIKeyEnv string `json:"api_key_env,omitempty"`
+	// APIKeyFile is the file the API key was read from, if not the
+	// environment. The key itself is never written.
+	APIKeyFile string `json:"api_key_file,omitempty"`
+	// InsecureTLS records that TLS certificates were not verified.
+	InsecureTLS bool `json:"insecure_tls,omitempty"`
 }
 
 // LoadInfo records how load was applied.

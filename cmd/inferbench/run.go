@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,6 +66,8 @@ const (
 	flagContUsage      = "continuous-usage"
 	flagGrace          = "grace"
 	flagForce          = "force"
+	flagInsecure       = "insecure"
+	flagAPIKeyFile     = "api-key-file"
 )
 
 // runOptions is everything `run` needs, converted once from the flags.
@@ -120,6 +123,10 @@ type runOptions struct {
 	// replaces an existing run in Out.
 	Grace time.Duration
 	Force bool
+	// Insecure skips TLS verification; APIKeyFile is where the key came
+	// from when not from the environment.
+	Insecure   bool
+	APIKeyFile string
 	// Retries resends requests that failed retryably (counted apart).
 	Retries int
 	// ContinuousUsage asks vLLM for cumulative usage on every chunk, so
@@ -176,6 +183,8 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.IntFlag{Name: flagRetries, Usage: "resend a request that failed with 429, 5xx or a connection error up to N times (default 0: a benchmark must see failures); retried attempts are counted apart"},
 			&cli.BoolFlag{Name: flagContUsage, Usage: "vLLM: ask for cumulative usage on every chunk (stream_options.continuous_usage_stats) so multi-token chunks are counted exactly"},
 			&cli.DurationFlag{Name: flagGrace, Value: DefaultGrace, Usage: "on Ctrl-C, how long requests in flight may finish before they are cancelled (a second Ctrl-C cancels at once)"},
+			&cli.BoolFlag{Name: flagInsecure, Usage: "skip TLS certificate verification (recorded in run.json; never the default)"},
+			&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead of the environment (first line; the file's path is recorded, never its content)"},
 			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
 		},
@@ -208,8 +217,11 @@ const DefaultGrace = 5 * time.Second
 // newHTTPClient returns the client used for load: connection reuse sized to
 // the concurrency, no transparent gzip (it would add buffering and CPU on the
 // read path of streams), no client-wide timeout (each request has its own).
-func newHTTPClient(concurrency int, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Client {
+func newHTTPClient(concurrency int, dial func(ctx context.Context, network, addr string) (net.Conn, error), insecure bool) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if insecure {
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+	}
 	if dial != nil {
 		tr.DialContext = dial
 	}
@@ -223,7 +235,7 @@ func newHTTPClient(concurrency int, dial func(ctx context.Context, network, addr
 
 // runRun runs the benchmark described by o and writes its run directory.
 func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err error) {
-	client := newHTTPClient(max(o.Concurrency, o.MaxConcurrency, slices.Max(append(o.Sweep, 1))), o.dial)
+	client := newHTTPClient(max(o.Concurrency, o.MaxConcurrency, slices.Max(append(o.Sweep, 1))), o.dial, o.Insecure)
 	defer client.CloseIdleConnections()
 	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: o.apiKey, API: o.API, Client: client, ContinuousUsage: o.ContinuousUsage})
 	if err != nil {
@@ -244,6 +256,13 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 	}
 	if o.apiKey != "" {
 		m.Target.APIKeyEnv = o.APIKeyEnv
+		if o.APIKeyFile != "" {
+			m.Target.APIKeyEnv, m.Target.APIKeyFile = "", o.APIKeyFile
+		}
+	}
+	if o.Insecure {
+		m.Target.InsecureTLS = true
+		fmt.Fprintln(stderr, "inferbench: warning: TLS certificate verification is off (--insecure)")
 	}
 	rw, err := loadgen.CreateRecordWriter(filepath.Join(o.Out, loadgen.RecordsFile))
 	if err != nil {

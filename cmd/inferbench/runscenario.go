@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -178,7 +180,15 @@ func optionsFromScenario(c *cli.Context, s *scenarios.Scenario) (*runOptions, er
 	if s.Load.Warmup != nil {
 		o.Warmup = *s.Load.Warmup
 	}
-	if o.APIKeyEnv != "" {
+	o.Insecure, o.APIKeyFile = c.Bool(flagInsecure), c.String(flagAPIKeyFile)
+	switch {
+	case o.APIKeyFile != "":
+		key, err := readKeyFile(o.APIKeyFile)
+		if err != nil {
+			return nil, usagef("--%s: %v", flagAPIKeyFile, err)
+		}
+		o.apiKey = key
+	case o.APIKeyEnv != "":
 		o.apiKey = os.Getenv(o.APIKeyEnv)
 	}
 	switch {
@@ -278,4 +288,19 @@ func optionsFromScenario(c *cli.Context, s *scenarios.Scenario) (*runOptions, er
 		return nil, usagef("set --%s or --%s: the run would never end", flagRequests, flagDuration)
 	}
 	return o, nil
+}
+
+// readKeyFile reads an API key: the file's first line, trimmed. Errors never
+// include the file's content.
+func readKeyFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	key := strings.TrimSpace(line)
+	if key == "" {
+		return "", fmt.Errorf("%s: the first line is empty", path)
+	}
+	return key, nil
 }
