@@ -1,0 +1,280 @@
+package plot
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/inferbench/inferbench/report/cost"
+)
+
+// CostBar is one bar of the cost figure: what Series (a run, i.e. a GPU)
+// costs per 1M output tokens under Group (an offer kind).
+type CostBar struct {
+	Group    string
+	Series   string
+	USDPer1M float64
+}
+
+// CostBars draws cost per 1M output tokens as grouped bars: one group per
+// offer kind, one bar per run, each bar labelled with its value, so the
+// figure reads without colour. The caller says in title at which throughput
+// (capacity at SLO) the costs were computed.
+func CostBars(bars []CostBar, title string) *Figure {
+	var groups, series []string
+	for _, b := range bars {
+		if !slices.Contains(groups, b.Group) {
+			groups = append(groups, b.Group)
+		}
+		if !slices.Contains(series, b.Series) {
+			series = append(series, b.Series)
+		}
+	}
+	p := newPlot(title, "offer", "$ per 1M output tokens")
+	if len(bars) == 0 {
+		p.Add(emptyNote{Text: "no priced run (GPU not in the catalog, or no throughput)"})
+		return figureOf("cost", title, "", 8*vg.Inch, 5*vg.Inch, p)
+	}
+	p.NominalX(groups...)
+	width := 0.8 / float64(len(series))
+	top := 0.0
+	for si, name := range series {
+		s := styleOf(si)
+		bs := &barSet{Fill: s.Fill, Outline: draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}}
+		for _, b := range bars {
+			if b.Series != name || !(b.USDPer1M > 0) {
+				continue
+			}
+			g := slices.Index(groups, b.Group)
+			x0 := float64(g) - 0.4 + float64(si)*width
+			bs.Rects = append(bs.Rects, barRect{X0: x0, X1: x0 + width*0.92, Y: b.USDPer1M, Label: usdLabel(b.USDPer1M)})
+			top = max(top, b.USDPer1M)
+		}
+		p.Add(bs)
+		p.Legend.Add(name, bs)
+	}
+	p.Y.Min, p.Y.Max = 0, top*1.15
+	p.X.Min, p.X.Max = -0.6, float64(len(groups))-0.4
+	p.Legend.Left = false
+	return figureOf("cost", title, "", 8*vg.Inch, 5*vg.Inch, p)
+}
+
+// usdLabel writes a dollar amount for a bar: 3 decimals below $10.
+func usdLabel(v float64) string {
+	if v < 10 {
+		return fmt.Sprintf("$%.3f", v)
+	}
+	return fmt.Sprintf("$%.0f", v)
+}
+
+// barSet draws filled bars in data coordinates with their labels on top.
+type barSet struct {
+	Rects   []barRect
+	Fill    color.Color
+	Outline draw.LineStyle
+}
+
+// barRect is one bar from X0 to X1, from 0 up to Y.
+type barRect struct {
+	X0, X1, Y float64
+	Label     string
+}
+
+// Plot implements gplot.Plotter.
+func (b *barSet) Plot(c draw.Canvas, p *gplot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, r := range b.Rects {
+		x0, x1, y0, y1 := trX(r.X0), trX(r.X1), trY(0), trY(r.Y)
+		path := vg.Path{}
+		path.Move(vg.Point{X: x0, Y: y0})
+		path.Line(vg.Point{X: x1, Y: y0})
+		path.Line(vg.Point{X: x1, Y: y1})
+		path.Line(vg.Point{X: x0, Y: y1})
+		path.Close()
+		c.SetColor(b.Fill)
+		c.Fill(path)
+		c.SetLineStyle(b.Outline)
+		c.Stroke(path)
+		ts := labelStyle(8)
+		ts.XAlign = draw.XCenter
+		c.FillText(ts, vg.Point{X: (x0 + x1) / 2, Y: y1 + vg.Points(2)}, r.Label)
+	}
+}
+
+// DataRange implements gplot.DataRanger.
+func (b *barSet) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, xmax = math.Inf(1), math.Inf(-1)
+	for _, r := range b.Rects {
+		xmin, xmax, ymax = min(xmin, r.X0), max(xmax, r.X1), max(ymax, r.Y)
+	}
+	if len(b.Rects) == 0 {
+		return 0, 0, 0, 0
+	}
+	return xmin, xmax, 0, ymax
+}
+
+// Thumbnail implements gplot.Thumbnailer.
+func (b *barSet) Thumbnail(c *draw.Canvas) {
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Min.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Max.X, Y: c.Min.Y}}
+	poly := c.ClipPolygonY(pts)
+	c.FillPolygon(b.Fill, poly)
+	c.StrokeLines(b.Outline, append(poly, poly[0]))
+}
+
+// APILine is a pay-per-token API in the crossover figure.
+type APILine struct {
+	Label string
+	// USDPer1M is its price per 1M tokens of the volume (blended).
+	USDPer1M float64
+}
+
+// SelfHosted is a self-hosted option in the crossover figure: replicas of
+// GPUsPerReplica GPUs, each serving CapacityTokensPerS (total tokens/s at
+// its SLO; 0 = one replica serves any volume).
+type SelfHosted struct {
+	Label              string
+	GPUMonthUSD        float64
+	GPUsPerReplica     int
+	OpsMonthUSD        float64
+	CapacityTokensPerS float64
+}
+
+// monthlyUSD is what the option costs for a month of monthlyTokens, by the
+// cost package's formulas (ReplicasNeeded, SelfHostedMonthlyUSD).
+func (s SelfHosted) monthlyUSD(monthlyTokens float64) float64 {
+	replicas := cost.ReplicasNeeded(monthlyTokens/cost.DaysPerMonth, s.CapacityTokensPerS)
+	return cost.SelfHostedMonthlyUSD(replicas*max(1, s.GPUsPerReplica), s.GPUMonthUSD, s.OpsMonthUSD)
+}
+
+// Mark is a labelled point of the crossover figure (a break-even).
+type Mark struct {
+	Label         string
+	MonthlyTokens float64
+	MonthlyUSD    float64
+}
+
+// CrossoverChart is what the crossover figure shows.
+type CrossoverChart struct {
+	// VolumeTokensPerDay is the stated volume, drawn as a vertical line; 0
+	// leaves it out.
+	VolumeTokensPerDay float64
+	APIs               []APILine
+	Options            []SelfHosted
+	// BreakEvens are ringed and labelled.
+	BreakEvens []Mark
+}
+
+// maxStepVertices bounds the vertices of one self-hosted step line.
+const maxStepVertices = 800
+
+// Crossover draws monthly cost against monthly tokens on log–log axes: each
+// API a straight line (price × volume), each self-hosted option a step line
+// (GPUs needed steps up each time the volume passes a multiple of one
+// replica's monthly capacity), break-even points ringed, the stated volume
+// a vertical line.
+func Crossover(ch CrossoverChart) *Figure {
+	p := newPlot("Monthly cost: APIs against self-hosting", "tokens per month (log scale)", "$ per month (log scale)")
+	logAxis(&p.X)
+	logAxis(&p.Y)
+	var xs []float64
+	if ch.VolumeTokensPerDay > 0 {
+		xs = append(xs, cost.MonthlyTokens(ch.VolumeTokensPerDay))
+	}
+	for _, m := range ch.BreakEvens {
+		if m.MonthlyTokens > 0 {
+			xs = append(xs, m.MonthlyTokens)
+		}
+	}
+	if len(xs) == 0 || (len(ch.APIs) == 0 && len(ch.Options) == 0) {
+		p.Add(emptyNote{Text: "no volume or no option to compare"})
+		p.X.Scale, p.Y.Scale = gplot.LinearScale{}, gplot.LinearScale{}
+		p.X.Tick.Marker, p.Y.Tick.Marker = gplot.DefaultTicks{}, gplot.DefaultTicks{}
+		return figureOf("crossover", "Crossover", "", 8*vg.Inch, 5.5*vg.Inch, p)
+	}
+	xmin, xmax := slices.Min(xs)/30, slices.Max(xs)*30
+	xmin = max(xmin, 1e5)
+	xmax = max(xmax, xmin*100)
+	logSpace := func(n int) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = xmin * math.Pow(xmax/xmin, float64(i)/float64(n-1))
+		}
+		return out
+	}
+	i := 0
+	for _, a := range ch.APIs {
+		s := styleOf(i)
+		i++
+		var xys plotter.XYs
+		for _, x := range logSpace(12) {
+			xys = append(xys, plotter.XY{X: x, Y: cost.APIMonthlyUSD(x, a.USDPer1M)})
+		}
+		_ = addSeries(p, fmt.Sprintf("API %s, $%.3g/1M", a.Label, a.USDPer1M), positive(xys, true, true), s, 1)
+	}
+	for _, o := range ch.Options {
+		s := styleOf(i)
+		i++
+		xys := stepLine(o, xmin, xmax)
+		l, _ := plotter.NewLine(positive(xys, true, true))
+		l.LineStyle = s.line(2.2)
+		var marks plotter.XYs
+		for _, x := range logSpace(9) {
+			marks = append(marks, plotter.XY{X: x, Y: o.monthlyUSD(x)})
+		}
+		sc, _ := plotter.NewScatter(positive(marks, true, true))
+		sc.GlyphStyle = s.glyph(3.2)
+		p.Add(l, sc)
+		p.Legend.Add(o.Label, l, sc)
+	}
+	for mi, m := range ch.BreakEvens {
+		if !(m.MonthlyTokens > 0) || !(m.MonthlyUSD > 0) {
+			continue
+		}
+		ring, _ := plotter.NewScatter(plotter.XYs{{X: m.MonthlyTokens, Y: m.MonthlyUSD}})
+		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+		p.Add(ring)
+		ts := labelStyle(7.5)
+		p.Add(textAt{X: m.MonthlyTokens, Y: m.MonthlyUSD, Text: m.Label, DX: 8, DY: -12 - 9*float64(mi%2), Style: ts})
+	}
+	p.Legend.Add("break-even", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	if ch.VolumeTokensPerDay > 0 {
+		v := vLine{X: cost.MonthlyTokens(ch.VolumeTokensPerDay), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
+			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", formatTick(ch.VolumeTokensPerDay))}
+		p.Add(v)
+	}
+	p.X.Min, p.X.Max = xmin, xmax
+	return sideLegendFigure("crossover", "Crossover: APIs against self-hosting", "", 11*vg.Inch, 6*vg.Inch, 3.1*vg.Inch, p)
+}
+
+// stepLine returns the vertices of o's monthly cost from xmin to xmax
+// monthly tokens: exact steps at every multiple of a replica's monthly
+// capacity, or, with more steps than maxStepVertices allows, the cost at
+// evenly spaced log volumes.
+func stepLine(o SelfHosted, xmin, xmax float64) plotter.XYs {
+	if !(o.CapacityTokensPerS > 0) {
+		return plotter.XYs{{X: xmin, Y: o.monthlyUSD(xmin)}, {X: xmax, Y: o.monthlyUSD(xmax)}}
+	}
+	perReplica := o.CapacityTokensPerS * 86400 * cost.DaysPerMonth
+	k0 := cost.ReplicasNeeded(xmin/cost.DaysPerMonth, o.CapacityTokensPerS)
+	k1 := cost.ReplicasNeeded(xmax/cost.DaysPerMonth, o.CapacityTokensPerS)
+	if 2*(k1-k0) > maxStepVertices {
+		var xys plotter.XYs
+		for i := range maxStepVertices {
+			x := xmin * math.Pow(xmax/xmin, float64(i)/float64(maxStepVertices-1))
+			xys = append(xys, plotter.XY{X: x, Y: o.monthlyUSD(x)})
+		}
+		return xys
+	}
+	xys := plotter.XYs{{X: xmin, Y: o.monthlyUSD(xmin)}}
+	for k := k0; k < k1; k++ {
+		edge := float64(k) * perReplica
+		xys = append(xys, plotter.XY{X: edge, Y: o.monthlyUSD(edge * (1 - 1e-9))}, plotter.XY{X: edge, Y: o.monthlyUSD(edge * (1 + 1e-9))})
+	}
+	return append(xys, plotter.XY{X: xmax, Y: o.monthlyUSD(xmax)})
+}

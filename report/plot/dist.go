@@ -1,0 +1,285 @@
+package plot
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strings"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// The bins of a LogHist: LogHistPerDecade bins per decade from
+// LogHistMin to LogHistMin × 10^LogHistDecades (1 µs to 1,000 s when values
+// are in milliseconds).
+const (
+	LogHistMin       = 1e-3
+	LogHistDecades   = 9
+	LogHistPerDecade = 200
+)
+
+// A LogHist counts positive values in fixed logarithmic bins, so a
+// distribution of any number of values (every inter-token gap of a run) is
+// held in constant memory (1,800 counters). Bin i covers
+// [LogHistMin·10^(i/200), LogHistMin·10^((i+1)/200)): each bin is 1.16 %
+// wide, the relative error of a value read back from its bin. Values below
+// LogHistMin (zero included) and at or above the top are counted apart.
+// The zero value is not usable; call NewLogHist. Not safe for concurrent use.
+type LogHist struct {
+	counts      []int64
+	under, over int64
+}
+
+// NewLogHist returns an empty LogHist.
+func NewLogHist() *LogHist {
+	return &LogHist{counts: make([]int64, LogHistDecades*LogHistPerDecade)}
+}
+
+// binOf returns the bin of v, -1 below the range and len(counts) above it.
+func (h *LogHist) binOf(v float64) int {
+	if !(v >= LogHistMin) { // also NaN
+		return -1
+	}
+	i := int(math.Floor(math.Log10(v/LogHistMin) * LogHistPerDecade))
+	if i >= len(h.counts) {
+		return len(h.counts)
+	}
+	return i
+}
+
+// binLow returns the lower edge of bin i.
+func binLow(i int) float64 { return LogHistMin * math.Pow(10, float64(i)/LogHistPerDecade) }
+
+// Add counts the value v, count times.
+func (h *LogHist) Add(v float64, count int64) {
+	switch i := h.binOf(v); {
+	case i < 0:
+		h.under += count
+	case i >= len(h.counts):
+		h.over += count
+	default:
+		h.counts[i] += count
+	}
+}
+
+// N returns the number of values counted, in range or not.
+func (h *LogHist) N() int64 {
+	n := h.under + h.over
+	for _, c := range h.counts {
+		n += c
+	}
+	return n
+}
+
+// Quantile returns the lower edge of the bin that holds the q-quantile
+// (0 ≤ q ≤ 1) of the counted values: within 1.16 % below the value.
+// It returns 0 when the quantile falls below the range or nothing was
+// counted, and the top of the range when it falls above.
+func (h *LogHist) Quantile(q float64) float64 {
+	n := h.N()
+	if n == 0 {
+		return 0
+	}
+	rank := int64(math.Ceil(q * float64(n)))
+	rank = max(rank, 1)
+	seen := h.under
+	if seen >= rank {
+		return 0
+	}
+	for i, c := range h.counts {
+		seen += c
+		if seen >= rank {
+			return binLow(i)
+		}
+	}
+	return binLow(len(h.counts))
+}
+
+// HistCurve is one distribution of a histogram figure.
+type HistCurve struct {
+	Label string
+	Hist  *LogHist
+}
+
+// ITLHistogram draws the distribution of inter-token latency, per token, of
+// each curve as a step outline of the share of tokens per bin, on a log
+// axis of milliseconds. The bins are groups of LogHist bins, so no value is
+// re-binned across an edge; the range covers the 0.1–99.9 % quantiles of all
+// curves, and the caption gives each curve's share outside it.
+func ITLHistogram(curves []HistCurve, title string) *Figure {
+	p := newPlot("", "inter-token latency per token (ms, log scale)", "share of tokens (%)")
+	lo, hi := math.MaxInt, -1
+	for _, c := range curves {
+		if c.Hist == nil || c.Hist.N() == 0 {
+			continue
+		}
+		a, b := c.Hist.binOf(c.Hist.Quantile(0.001)), c.Hist.binOf(c.Hist.Quantile(0.999))
+		lo, hi = min(lo, max(a, 0)), max(hi, min(b, len(c.Hist.counts)-1))
+	}
+	var outside []string
+	if hi < 0 {
+		p.Add(emptyNote{Text: "no inter-token gaps (no request had two token events)"})
+	} else {
+		lo, hi = max(0, lo-10), min(LogHistDecades*LogHistPerDecade-1, hi+10)
+		group := max(1, (hi-lo+1+47)/48)
+		lo -= lo % group
+		logAxis(&p.X)
+		for ci, c := range curves {
+			if c.Hist == nil || c.Hist.N() == 0 {
+				continue
+			}
+			s := styleOf(ci)
+			n := float64(c.Hist.N())
+			var outline, centres plotter.XYs
+			in := int64(0)
+			for k := lo; k <= hi; k += group {
+				var sum int64
+				for i := k; i < k+group && i < len(c.Hist.counts); i++ {
+					sum += c.Hist.counts[i]
+				}
+				in += sum
+				share := 100 * float64(sum) / n
+				left, right := binLow(k), binLow(k+group)
+				outline = append(outline, plotter.XY{X: left, Y: share}, plotter.XY{X: right, Y: share})
+				centres = append(centres, plotter.XY{X: math.Sqrt(left * right), Y: share})
+			}
+			l, _ := plotter.NewLine(outline)
+			l.LineStyle = s.line(1.5)
+			var marks plotter.XYs
+			for i, xy := range centres {
+				if xy.Y > 0 && i%3 == ci%3 {
+					marks = append(marks, xy)
+				}
+			}
+			sc, _ := plotter.NewScatter(marks)
+			sc.GlyphStyle = s.glyph(2.8)
+			p.Add(l, sc)
+			p.Legend.Add(c.Label, l, sc)
+			if out := 100 * (n - float64(in)) / n; out > 0 {
+				outside = append(outside, fmt.Sprintf("%s %.2f %%", c.Label, out))
+			}
+		}
+		p.Y.Min = 0
+		padLinear(p, false, true)
+	}
+	caption := "Share of output tokens per inter-token-latency bin (an event carrying k tokens spreads its gap over them, as in the ITL metric); bins are 1.16 % × a whole number wide on a log axis."
+	if len(outside) > 0 {
+		caption += " Tokens outside the plotted range: " + strings.Join(outside, ", ") + "."
+	}
+	p.Title.Text = title
+	return sideLegendFigure("itl-histogram", title, caption, 10*vg.Inch, 5*vg.Inch, 2.2*vg.Inch, p)
+}
+
+// Curve is one empirical distribution of a CDF figure: values in
+// milliseconds, any order.
+type Curve struct {
+	Label  string
+	Values []float64
+}
+
+// maxCDFPoints bounds the vertices of one CDF curve; beyond it the curve
+// is drawn through evenly spaced ranks, min and max included.
+const maxCDFPoints = 600
+
+// CDF draws the empirical cumulative distribution of each curve: the
+// fraction of values at or below x, as a step line. Reference lines mark
+// the 50th, 95th and 99th percentiles; limit > 0 draws the SLO threshold as
+// a vertical line. The x axis turns logarithmic when values span over 20×.
+func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel string) *Figure {
+	p := newPlot(title, xLabel, "fraction of requests ≤ x")
+	var all []float64
+	for _, c := range curves {
+		all = append(all, c.Values...)
+	}
+	logX := wideRange(all, 20)
+	if logX {
+		logAxis(&p.X)
+	}
+	drawn := false
+	for ci, c := range curves {
+		v := slices.Clone(c.Values)
+		v = slices.DeleteFunc(v, func(x float64) bool { return math.IsNaN(x) || (logX && x <= 0) })
+		if len(v) == 0 {
+			continue
+		}
+		slices.Sort(v)
+		n := len(v)
+		var xys plotter.XYs
+		step := 1
+		if n > maxCDFPoints {
+			step = 0 // sampled below
+		}
+		add := func(i int) { xys = append(xys, plotter.XY{X: v[i], Y: float64(i+1) / float64(n)}) }
+		if step == 1 {
+			for i := range n {
+				add(i)
+			}
+		} else {
+			for k := range maxCDFPoints {
+				add(int(math.Round(float64(k) * float64(n-1) / float64(maxCDFPoints-1))))
+			}
+		}
+		// Start the step at fraction 0 at the first value.
+		xys = append(plotter.XYs{{X: v[0], Y: 0}}, xys...)
+		s := styleOf(ci)
+		l, _ := plotter.NewLine(xys)
+		l.StepStyle = plotter.PostStep
+		l.LineStyle = s.line(1.5)
+		var marks plotter.XYs
+		for _, q := range []float64{0.1, 0.3, 0.5, 0.7, 0.9} {
+			i := min(n-1, int(q*float64(n)))
+			marks = append(marks, plotter.XY{X: v[i], Y: float64(i+1) / float64(n)})
+		}
+		sc, _ := plotter.NewScatter(marks)
+		sc.GlyphStyle = s.glyph(3)
+		p.Add(l, sc)
+		p.Legend.Add(fmt.Sprintf("%s (n=%d)", c.Label, n), l, sc)
+		drawn = true
+	}
+	if !drawn {
+		p.Add(emptyNote{Text: "no values"})
+	} else {
+		ref := draw.LineStyle{Color: color.Gray{Y: 150}, Width: vg.Points(0.6), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
+		for _, q := range []float64{0.5, 0.95, 0.99} {
+			p.Add(hLine{Y: q, Style: ref})
+			ts := labelStyle(7)
+			ts.Color = color.Gray{Y: 110}
+			p.Add(edgeLabel{Y: q, Text: fmt.Sprintf("p%g", q*100), Style: ts})
+		}
+		if limitMS > 0 {
+			v := vLine{X: limitMS, Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1.2),
+				Dashes: []vg.Length{vg.Points(5), vg.Points(2), vg.Points(1), vg.Points(2)}}}
+			p.Add(v)
+			p.Legend.Add(limitLabel, v)
+			p.X.Max = max(p.X.Max, limitMS*1.05)
+		}
+	}
+	p.Y.Min, p.Y.Max = 0, 1.0
+	if drawn {
+		if logX {
+			p.X.Min, p.X.Max = p.X.Min/1.05, p.X.Max*1.05
+		} else {
+			pad := 0.03 * (p.X.Max - p.X.Min)
+			p.X.Min, p.X.Max = max(0, p.X.Min-pad), p.X.Max+pad
+		}
+	}
+	return sideLegendFigure(name, title, "", 10*vg.Inch, 5*vg.Inch, 2.2*vg.Inch, p)
+}
+
+// edgeLabel writes a label at the left edge of the data area at height Y.
+type edgeLabel struct {
+	Y     float64
+	Text  string
+	Style text.Style
+}
+
+// Plot implements gplot.Plotter.
+func (e edgeLabel) Plot(c draw.Canvas, p *gplot.Plot) {
+	_, trY := p.Transforms(&c)
+	c.FillText(e.Style, vg.Point{X: c.Min.X + vg.Points(2), Y: trY(e.Y) + vg.Points(1)}, e.Text)
+}

@@ -1,0 +1,468 @@
+// Package plot draws the figures of inferbench's reports with gonum/plot:
+// latency against throughput across load levels, per-user speed against
+// throughput per GPU, TTFT and TPOT CDFs, the ITL histogram, the run
+// timeline, cost per 1M tokens and the API-versus-self-hosted crossover.
+//
+// Every figure is built from plain values handed in by the caller (the
+// renderers in report/render read the run directories); this package reads
+// no file and computes no metric beyond binning and ordering what it is given.
+//
+// Figures must stay readable when printed in grey: each series has its own
+// dash pattern and marker shape as well as its own colour, and every legend
+// entry shows all three. A Figure is written as SVG or PNG with Write.
+package plot
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Formats a Figure can be written in.
+const (
+	SVG = "svg"
+	PNG = "png"
+)
+
+// PNGDPI is the resolution PNG files are rendered at, in dots per inch: an
+// 8 × 5 inch figure is 1152 × 720 pixels, sharp on a laptop screen and in print.
+const PNGDPI = 144
+
+// A Figure is a drawing ready to be written as SVG or PNG.
+type Figure struct {
+	// Name is the file stem (e.g. "latency-throughput").
+	Name string
+	// Title is the figure's heading in a report.
+	Title string
+	// Caption says what the figure shows and on which data, in a sentence
+	// or two, for the report's text.
+	Caption string
+	// Width and Height are the figure's size.
+	Width, Height vg.Length
+
+	draw func(dc draw.Canvas)
+}
+
+// Write renders f in format (SVG or PNG) to w. A failure inside the
+// plotting library is returned as an error naming the figure.
+func (f *Figure) Write(w io.Writer, format string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("figure %s: drawing failed: %v", f.Name, r)
+		}
+	}()
+	switch format {
+	case SVG:
+		c := vgsvg.New(f.Width, f.Height)
+		f.paint(draw.New(c))
+		_, err = c.WriteTo(w)
+	case PNG:
+		c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(PNGDPI))
+		f.paint(draw.New(c))
+		_, err = vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	default:
+		return fmt.Errorf("figure %s: format %q must be svg or png", f.Name, format)
+	}
+	if err != nil {
+		return fmt.Errorf("figure %s: %w", f.Name, err)
+	}
+	return nil
+}
+
+func (f *Figure) paint(dc draw.Canvas) {
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	f.draw(dc)
+}
+
+// figureOf wraps one plot as a Figure.
+func figureOf(name, title, caption string, w, h vg.Length, p *gplot.Plot) *Figure {
+	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: p.Draw}
+}
+
+// gridFigure lays plots out in rows (each row the same number of columns),
+// with an overall title above them.
+func gridFigure(name, title, caption string, w, h vg.Length, rows [][]*gplot.Plot) *Figure {
+	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
+		ts := titleStyle()
+		top := dc.Max.Y - ts.Font.Size*1.6
+		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - ts.Font.Size*0.3}, title)
+		body := dc
+		body.Max.Y = top
+		tiles := draw.Tiles{Rows: len(rows), Cols: len(rows[0]), PadX: vg.Points(14), PadY: vg.Points(10),
+			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
+		canvases := gplot.Align(rows, tiles, body)
+		for i, row := range rows {
+			for j, p := range row {
+				if p != nil {
+					p.Draw(canvases[i][j])
+				}
+			}
+		}
+	}}
+}
+
+// sansFont is Liberation Sans, embedded in gonum/plot.
+func sansFont() font.Font { return font.Font{Typeface: "Liberation", Variant: "Sans"} }
+
+func titleStyle() text.Style {
+	return text.Style{Color: color.Black, Font: font.From(sansFont(), 13), XAlign: draw.XCenter, YAlign: draw.YTop,
+		Handler: gplot.DefaultTextHandler}
+}
+
+func labelStyle(size vg.Length) text.Style {
+	return text.Style{Color: color.Black, Font: font.From(sansFont(), size), XAlign: draw.XLeft, YAlign: draw.YBottom,
+		Handler: gplot.DefaultTextHandler}
+}
+
+// newPlot returns a plot in the reports' fonts with a light grid.
+func newPlot(title, xLabel, yLabel string) *gplot.Plot {
+	p := gplot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font = font.From(sansFont(), 12)
+	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
+	for _, a := range []*gplot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sansFont(), 10)
+		a.Tick.Label.Font = font.From(sansFont(), 9)
+	}
+	p.Legend.TextStyle.Font = font.From(sansFont(), 9)
+	p.Legend.Top = true
+	p.Legend.ThumbnailWidth = vg.Points(28)
+	g := plotter.NewGrid()
+	g.Vertical.Color = color.Gray{Y: 225}
+	g.Horizontal.Color = color.Gray{Y: 225}
+	p.Add(g)
+	return p
+}
+
+// A seriesStyle is how one series (a run, a level, an API) is drawn. The
+// i-th style differs from the others in colour, dash pattern and marker,
+// so a series can be told apart in grey print.
+type seriesStyle struct {
+	Color  color.Color
+	Dashes []vg.Length
+	Glyph  draw.GlyphDrawer
+	// Fill is the bar fill: colours of clearly different lightness.
+	Fill color.Color
+}
+
+// styleOf returns the i-th series style. Colours are the Okabe–Ito
+// colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008).
+func styleOf(i int) seriesStyle {
+	colors := [...]color.RGBA{
+		{0, 0, 0, 255},       // black
+		{0, 114, 178, 255},   // blue
+		{213, 94, 0, 255},    // vermillion
+		{0, 158, 115, 255},   // bluish green
+		{204, 121, 167, 255}, // reddish purple
+		{230, 159, 0, 255},   // orange
+		{86, 180, 233, 255},  // sky blue
+	}
+	fills := [...]color.RGBA{
+		{0, 114, 178, 255},   // blue, dark in grey
+		{230, 159, 0, 255},   // orange, light in grey
+		{64, 64, 64, 255},    // dark grey
+		{0, 158, 115, 255},   // green, middle
+		{204, 204, 204, 255}, // light grey
+		{213, 94, 0, 255},    // vermillion
+	}
+	p := vg.Points
+	dashes := [...][]vg.Length{
+		nil,                                   // solid
+		{p(7), p(3)},                          // dashed
+		{p(1.5), p(2.5)},                      // dotted
+		{p(8), p(3), p(2), p(3)},              // dash-dot
+		{p(3), p(3)},                          // short dashes
+		{p(10), p(3), p(2), p(3), p(2), p(3)}, // dash-dot-dot
+	}
+	// No ring: rings mark capacity and break-even points.
+	glyphs := [...]draw.GlyphDrawer{
+		draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.CrossGlyph{},
+		draw.PyramidGlyph{}, draw.PlusGlyph{}, draw.BoxGlyph{},
+	}
+	return seriesStyle{
+		Color:  colors[i%len(colors)],
+		Dashes: dashes[i%len(dashes)],
+		Glyph:  glyphs[i%len(glyphs)],
+		Fill:   fills[i%len(fills)],
+	}
+}
+
+func (s seriesStyle) line(width float64) draw.LineStyle {
+	return draw.LineStyle{Color: s.Color, Width: vg.Points(width), Dashes: s.Dashes}
+}
+
+func (s seriesStyle) glyph(radius float64) draw.GlyphStyle {
+	return draw.GlyphStyle{Color: s.Color, Radius: vg.Points(radius), Shape: s.Glyph}
+}
+
+// addSeries draws xys as a line in style s with its marker at every point
+// (every nth point when markEvery > 1) and adds one legend entry for it.
+func addSeries(p *gplot.Plot, label string, xys plotter.XYs, s seriesStyle, markEvery int) error {
+	if len(xys) == 0 {
+		return nil
+	}
+	l, err := plotter.NewLine(xys)
+	if err != nil {
+		return fmt.Errorf("series %s: %w", label, err)
+	}
+	l.LineStyle = s.line(1.6)
+	var marks plotter.XYs
+	for i, xy := range xys {
+		if markEvery <= 1 || i%markEvery == 0 || i == len(xys)-1 {
+			marks = append(marks, xy)
+		}
+	}
+	sc, err := plotter.NewScatter(marks)
+	if err != nil {
+		return fmt.Errorf("series %s: %w", label, err)
+	}
+	sc.GlyphStyle = s.glyph(3)
+	p.Add(l, sc)
+	if label != "" {
+		p.Legend.Add(label, l, sc)
+	}
+	return nil
+}
+
+// hLine draws a horizontal reference line at y across the plot's x range.
+type hLine struct {
+	Y     float64
+	Style draw.LineStyle
+}
+
+// Plot implements gplot.Plotter.
+func (h hLine) Plot(c draw.Canvas, p *gplot.Plot) {
+	trX, trY := p.Transforms(&c)
+	y := trY(h.Y)
+	c.StrokeLine2(h.Style, trX(p.X.Min), y, trX(p.X.Max), y)
+}
+
+// Thumbnail implements gplot.Thumbnailer.
+func (h hLine) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(h.Style, c.Min.X, y, c.Max.X, y)
+}
+
+// vLine draws a vertical reference line at x across the plot's y range,
+// with an optional label at its top.
+type vLine struct {
+	X     float64
+	Style draw.LineStyle
+	Label string
+	// LabelRow moves the label down by this many text lines, so labels of
+	// neighbouring lines do not overlap.
+	LabelRow int
+}
+
+// Plot implements gplot.Plotter.
+func (v vLine) Plot(c draw.Canvas, p *gplot.Plot) {
+	trX, trY := p.Transforms(&c)
+	x := trX(v.X)
+	c.StrokeLine2(v.Style, x, trY(p.Y.Min), x, trY(p.Y.Max))
+	if v.Label != "" {
+		ts := labelStyle(8)
+		ts.Color = v.Style.Color
+		ts.YAlign = draw.YTop
+		pt := vg.Point{X: x + vg.Points(3), Y: trY(p.Y.Max) - vg.Points(2) - vg.Length(v.LabelRow)*vg.Points(10)}
+		if w := ts.Width(v.Label); pt.X+w > c.Max.X {
+			ts.XAlign = draw.XRight
+			pt.X = x - vg.Points(3)
+		}
+		c.FillText(ts, pt, v.Label)
+	}
+}
+
+// Thumbnail implements gplot.Thumbnailer.
+func (v vLine) Thumbnail(c *draw.Canvas) {
+	x := c.Center().X
+	c.StrokeLine2(v.Style, x, c.Min.Y, x, c.Max.Y)
+}
+
+// glyphThumb is a legend thumbnail showing one marker shape.
+type glyphThumb struct{ Style draw.GlyphStyle }
+
+// Thumbnail implements gplot.Thumbnailer.
+func (g glyphThumb) Thumbnail(c *draw.Canvas) { c.DrawGlyph(g.Style, c.Center()) }
+
+// textAt writes a label at a data point, offset by (dx, dy) points.
+type textAt struct {
+	X, Y   float64
+	Text   string
+	DX, DY float64
+	Style  text.Style
+}
+
+// Plot implements gplot.Plotter.
+func (t textAt) Plot(c draw.Canvas, p *gplot.Plot) {
+	trX, trY := p.Transforms(&c)
+	pt := vg.Point{X: trX(t.X) + vg.Points(t.DX), Y: trY(t.Y) + vg.Points(t.DY)}
+	if w := t.Style.Width(t.Text); pt.X+w > c.Max.X && t.Style.XAlign == draw.XLeft {
+		pt.X = c.Max.X - w
+	}
+	c.FillText(t.Style, pt, t.Text)
+}
+
+// logAxis puts a on a log scale with ticks at 1, 2 and 5 × 10^k.
+func logAxis(a *gplot.Axis) {
+	a.Scale = gplot.LogScale{}
+	a.Tick.Marker = logTicks{}
+}
+
+// logTicks marks a log axis: labels at 1, 2, 5 × 10^k (every 1–9 × 10^k
+// when the range spans less than a decade), unlabelled minor ticks at the
+// other integers × 10^k.
+type logTicks struct{}
+
+// Ticks implements gplot.Ticker.
+func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
+	if !(lo > 0) || !(hi > lo) {
+		return nil
+	}
+	labelled := map[int]bool{1: true, 2: true, 5: true}
+	if hi/lo < 10 {
+		labelled = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true}
+	}
+	var ticks []gplot.Tick
+	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
+		base := math.Pow(10, float64(e))
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * base
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+				continue
+			}
+			t := gplot.Tick{Value: v}
+			if labelled[m] {
+				t.Label = formatTick(v)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}
+
+// formatTick writes a tick value compactly: 0.05, 2, 500, 20k, 3M, 1G.
+func formatTick(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e12:
+		return trimFloat(v/1e12) + "T"
+	case a >= 1e9:
+		return trimFloat(v/1e9) + "G"
+	case a >= 1e6:
+		return trimFloat(v/1e6) + "M"
+	case a >= 1e4:
+		return trimFloat(v/1e3) + "k"
+	}
+	return trimFloat(v)
+}
+
+func trimFloat(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 3, 64)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
+
+// padLinear leaves room above and to the right of the data on linear
+// axes, so markers and labels at the extremes are not cut.
+func padLinear(p *gplot.Plot, x, y bool) {
+	if x {
+		p.X.Max += 0.06 * (p.X.Max - p.X.Min)
+	}
+	if y {
+		p.Y.Max += 0.08 * (p.Y.Max - p.Y.Min)
+	}
+}
+
+// sideLegendFigure draws p with its legend moved to a column of
+// legendWidth on the right, so that it never covers data.
+func sideLegendFigure(name, title, caption string, w, h, legendWidth vg.Length, p *gplot.Plot) *Figure {
+	leg := p.Legend
+	p.Legend = gplot.NewLegend()
+	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
+		plotArea, legArea := dc, dc
+		plotArea.Max.X = dc.Max.X - legendWidth
+		legArea.Min.X = dc.Max.X - legendWidth + vg.Points(10)
+		legArea.Max.Y -= vg.Points(30)
+		p.Draw(plotArea)
+		leg.Top, leg.Left = true, true
+		leg.Draw(legArea)
+	}}
+}
+
+// unlabelled is the default linear ticks without labels, for stacked
+// panels that share the bottom panel's axis labels.
+type unlabelled struct{}
+
+// Ticks implements gplot.Ticker.
+func (unlabelled) Ticks(lo, hi float64) []gplot.Tick {
+	ticks := gplot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		ticks[i].Label = ""
+	}
+	return ticks
+}
+
+// compactTicks formats the default linear ticks with formatTick.
+type compactTicks struct{}
+
+// Ticks implements gplot.Ticker.
+func (compactTicks) Ticks(lo, hi float64) []gplot.Tick {
+	ticks := gplot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = formatTick(ticks[i].Value)
+		}
+	}
+	return ticks
+}
+
+// positive keeps the points whose x and y are both finite and > 0: what a
+// log-log plot can show.
+func positive(xys plotter.XYs, logX, logY bool) plotter.XYs {
+	var out plotter.XYs
+	for _, xy := range xys {
+		if math.IsNaN(xy.X) || math.IsInf(xy.X, 0) || math.IsNaN(xy.Y) || math.IsInf(xy.Y, 0) {
+			continue
+		}
+		if (logX && xy.X <= 0) || (logY && xy.Y <= 0) {
+			continue
+		}
+		out = append(out, xy)
+	}
+	return out
+}
+
+// wideRange reports whether positive values span more than ratio, which is
+// when a log axis shows them better than a linear one.
+func wideRange(values []float64, ratio float64) bool {
+	lo, hi := math.Inf(1), 0.0
+	for _, v := range values {
+		if v > 0 && !math.IsInf(v, 0) {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	return hi > 0 && hi/lo > ratio
+}
+
+// emptyNote is drawn on a plot with no data.
+type emptyNote struct{ Text string }
+
+// Plot implements gplot.Plotter.
+func (e emptyNote) Plot(c draw.Canvas, _ *gplot.Plot) {
+	ts := labelStyle(10)
+	ts.XAlign, ts.YAlign = draw.XCenter, draw.YCenter
+	ts.Color = color.Gray{Y: 90}
+	c.FillText(ts, c.Center(), e.Text)
+}

@@ -1,0 +1,225 @@
+package plot
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"strings"
+	"time"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/inferbench/inferbench/report"
+)
+
+// Run is one run's per-level metrics, as the level plots need them.
+type Run struct {
+	// Label names the run in legends (e.g. "a100-80gb").
+	Label string
+	// Summary holds the run's levels and capacity at SLO.
+	Summary *report.Summary
+	// GPUs is the number of GPUs that served the run; values below 1 count as 1.
+	GPUs int
+}
+
+// percentileMarks are the latency percentiles drawn against throughput,
+// each with its own marker shape (the run is told by colour and dashes).
+func percentileMarks() []pctMark {
+	return []pctMark{
+		{"p50", func(d report.Dist) float64 { return d.P50 }, draw.CircleGlyph{}},
+		{"p95", func(d report.Dist) float64 { return d.P95 }, draw.TriangleGlyph{}},
+		{"p99", func(d report.Dist) float64 { return d.P99 }, draw.SquareGlyph{}},
+	}
+}
+
+// pctMark is a percentile and its marker.
+type pctMark struct {
+	name  string
+	of    func(report.Dist) float64
+	glyph draw.GlyphDrawer
+}
+
+// sloPercentile is the percentile an SLO is judged at.
+func sloPercentile(slo report.SLO) float64 {
+	return cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
+}
+
+// distAt is d's reported percentile p (50, 90, 95, 99 or 99.9).
+func distAt(d report.Dist, p float64) float64 {
+	switch {
+	case p <= 50:
+		return d.P50
+	case p <= 90:
+		return d.P90
+	case p <= 95:
+		return d.P95
+	case p <= 99:
+		return d.P99
+	}
+	return d.P999
+}
+
+// LatencyThroughput draws, for every run, TTFT (left) and TPOT (right)
+// p50/p95/p99 against output tokens/s, one point per load level. The SLO
+// thresholds are horizontal lines; each run's capacity at SLO is a vertical
+// line at its throughput, and a ring marks the capacity level's point at the
+// SLO percentile. Latency axes turn logarithmic when values span over 20×.
+func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
+	pct := sloPercentile(slo)
+	panel := func(title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
+		p := newPlot(title, "output tokens/s (whole run)", metric+" (ms)")
+		p.X.Tick.Marker = compactTicks{}
+		p.Y.Tick.Marker = compactTicks{}
+		var all []float64
+		for _, r := range runs {
+			for i := range r.Summary.Levels {
+				d := of(&r.Summary.Levels[i])
+				all = append(all, d.P50, d.P95, d.P99)
+			}
+		}
+		if limit > 0 {
+			all = append(all, ms(limit))
+		}
+		logY := wideRange(all, 20)
+		if logY {
+			logAxis(&p.Y)
+		}
+		drawn := false
+		for ri, r := range runs {
+			s := styleOf(ri)
+			for _, pm := range percentileMarks() {
+				var xys plotter.XYs
+				for i := range r.Summary.Levels {
+					l := &r.Summary.Levels[i]
+					if d := of(l); d.N > 0 && l.OutputTokensPerS > 0 {
+						xys = append(xys, plotter.XY{X: l.OutputTokensPerS, Y: pm.of(d)})
+					}
+				}
+				xys = positive(xys, false, logY)
+				if len(xys) == 0 {
+					continue
+				}
+				drawn = true
+				line, _ := plotter.NewLine(xys)
+				line.LineStyle = s.line(1.4)
+				sc, _ := plotter.NewScatter(xys)
+				sc.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(3), Shape: pm.glyph}
+				p.Add(line, sc)
+			}
+			if c := r.Summary.Capacity; c != nil {
+				p.Add(vLine{X: c.OutputTokensPerS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}},
+					Label: fmt.Sprintf("capacity %s", r.Label), LabelRow: ri})
+				for i := range r.Summary.Levels {
+					l := &r.Summary.Levels[i]
+					if l.Level == c.Level {
+						if v := distAt(of(l), pct); v > 0 || !logY {
+							ring, _ := plotter.NewScatter(plotter.XYs{{X: l.OutputTokensPerS, Y: v}})
+							ring.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(7.5), Shape: draw.RingGlyph{}}
+							p.Add(ring)
+						}
+					}
+				}
+			}
+		}
+		if limit > 0 {
+			h := hLine{Y: ms(limit), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(2), vg.Points(1), vg.Points(2)}}}
+			p.Add(h)
+			p.Legend.Add(fmt.Sprintf("SLO p%g ≤ %s", pct, limit), h)
+			p.Y.Max = max(p.Y.Max, ms(limit)*1.05)
+		}
+		if !drawn {
+			p.Add(emptyNote{Text: "no successful requests"})
+		}
+		p.X.Min = 0
+		padLinear(p, true, !logY)
+		if !logY {
+			p.Y.Min = 0
+		}
+		return p
+	}
+	left := panel("Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
+	right := panel("Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
+	// One legend, on the left panel: runs by line style, percentiles by marker.
+	for ri, r := range runs {
+		s := styleOf(ri)
+		l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}})
+		l.LineStyle = s.line(1.6)
+		left.Legend.Add(r.Label, l)
+	}
+	for _, pm := range percentileMarks() {
+		left.Legend.Add(pm.name, glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: pm.glyph}})
+	}
+	left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	left.Legend.Left = true
+
+	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
+	if !slo.IsZero() {
+		caption += fmt.Sprintf("; SLO thresholds dashed-dotted; rings mark each run's capacity at SLO (the highest level whose p%g met every threshold)", pct)
+	}
+	return gridFigure("latency-throughput", "Latency against throughput", caption+".",
+		11*vg.Inch, 5*vg.Inch, [][]*gplot.Plot{{left, right}})
+}
+
+// Pareto draws per-user decode speed (median output tokens/s a request
+// saw) against output tokens/s per GPU, one point per load level, labelled
+// with the level: the trade-off between serving many users and serving each
+// one fast. Capacity at SLO is ringed.
+func Pareto(runs []Run) *Figure {
+	p := newPlot("", "output tokens/s per GPU", "per-user output tokens/s (p50)")
+	p.X.Tick.Marker = compactTicks{}
+	drawn := false
+	for ri, r := range runs {
+		s := styleOf(ri)
+		gpus := float64(max(1, r.GPUs))
+		var xys plotter.XYs
+		var labels []string
+		var capXY *plotter.XY
+		for _, l := range r.Summary.Levels {
+			if l.UserOutputTokensPerS.N == 0 || l.OutputTokensPerS <= 0 {
+				continue
+			}
+			xy := plotter.XY{X: l.OutputTokensPerS / gpus, Y: l.UserOutputTokensPerS.P50}
+			xys = append(xys, xy)
+			labels = append(labels, fmt.Sprintf("%g", l.Level))
+			if c := r.Summary.Capacity; c != nil && c.Level == l.Level {
+				capXY = &xy
+			}
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		drawn = true
+		_ = addSeries(p, r.Label, xys, s, 1)
+		for i, xy := range xys {
+			ts := labelStyle(8)
+			ts.Color = s.Color
+			p.Add(textAt{X: xy.X, Y: xy.Y, Text: labels[i], DX: 4, DY: 3, Style: ts})
+		}
+		if capXY != nil {
+			ring, _ := plotter.NewScatter(plotter.XYs{*capXY})
+			ring.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(7.5), Shape: draw.RingGlyph{}}
+			p.Add(ring)
+		}
+	}
+	if !drawn {
+		p.Add(emptyNote{Text: "no request with more than one output token"})
+	}
+	p.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	p.X.Min, p.Y.Min = 0, 0
+	padLinear(p, true, true)
+	p.Legend.Top, p.Legend.Left = false, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(8)
+	var names []string
+	for _, r := range runs {
+		names = append(names, fmt.Sprintf("%s on %d GPU(s)", r.Label, max(1, r.GPUs)))
+	}
+	p.Title.Text = "Per-user speed against throughput per GPU"
+	return figureOf("pareto", "Per-user speed against throughput per GPU",
+		"Median per-request decode speed (output tokens / (E2E − TTFT)) against the run's output tokens/s divided by its GPUs, one point per load level, labelled with the level; up and to the right is better ("+strings.Join(names, "; ")+").",
+		8*vg.Inch, 5*vg.Inch, p)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,155 @@
+package plot
+
+import (
+	"fmt"
+	"strings"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Quantity is one panel of the run timeline.
+type Quantity string
+
+// The timeline's quantities, drawn top to bottom in this order.
+const (
+	InFlight         Quantity = "in_flight"
+	OutputTokensPerS Quantity = "output_tokens_per_s"
+	GPUUtilization   Quantity = "gpu_utilization_pct"
+	GPUMemory        Quantity = "gpu_memory_gib"
+	GPUPower         Quantity = "gpu_power_w"
+	KVCache          Quantity = "kv_cache_pct"
+)
+
+// quantities lists the panels in order, with their axis labels.
+func quantities() []struct {
+	q     Quantity
+	label string
+	from  string
+} {
+	return []struct {
+		q     Quantity
+		label string
+		from  string
+	}{
+		{InFlight, "requests in flight", "requests.jsonl"},
+		{OutputTokensPerS, "output tokens/s", "requests.jsonl"},
+		{GPUUtilization, "GPU util. (%)", "gpu.jsonl"},
+		{GPUMemory, "GPU memory (GiB)", "gpu.jsonl"},
+		{GPUPower, "GPU power (W)", "gpu.jsonl"},
+		{KVCache, "KV cache use (%)", "server.jsonl"},
+	}
+}
+
+// Point is one value of a timeline quantity at T seconds from the run's start.
+type Point struct{ T, V float64 }
+
+// LevelMark is where a load level's measured window starts on the timeline.
+type LevelMark struct {
+	StartS float64
+	Label  string
+}
+
+// Timeline is one run's quantities over time.
+type Timeline struct {
+	// Label names the run in the legend.
+	Label string
+	// Series holds each quantity's points in time order; a quantity the run
+	// did not record is absent.
+	Series map[Quantity][]Point
+	// Levels marks the start of each load level's measured window.
+	Levels []LevelMark
+}
+
+// TimelineFigure stacks the quantities the runs recorded on one time axis,
+// one panel each, every run overlaid in its own style. Dotted vertical
+// lines mark the start of each load level's measured window, labelled with
+// the level in the top panel. Quantities no run recorded are left out and
+// named in the caption.
+func TimelineFigure(runs []Timeline) *Figure {
+	var panels []*gplot.Plot
+	var missing []string
+	tMax := 0.0
+	for _, r := range runs {
+		for _, pts := range r.Series {
+			for _, pt := range pts {
+				tMax = max(tMax, pt.T)
+			}
+		}
+	}
+	for _, q := range quantities() {
+		has := false
+		for _, r := range runs {
+			has = has || len(r.Series[q.q]) > 0
+		}
+		if !has {
+			missing = append(missing, fmt.Sprintf("%s (no %s)", q.label, q.from))
+			continue
+		}
+		p := newPlot("", "", q.label)
+		p.Y.Label.TextStyle.Font.Size = 9
+		p.Y.Tick.Marker = compactTicks{}
+		for ri, r := range runs {
+			s := styleOf(ri)
+			pts := r.Series[q.q]
+			if len(pts) > 0 {
+				xys := make(plotter.XYs, len(pts))
+				for i, pt := range pts {
+					xys[i] = plotter.XY{X: pt.T, Y: pt.V}
+				}
+				l, _ := plotter.NewLine(xys)
+				l.LineStyle = s.line(1.2)
+				var marks plotter.XYs
+				every := max(1, len(xys)/10)
+				for i := (ri * every / 3) % every; i < len(xys); i += every {
+					marks = append(marks, xys[i])
+				}
+				sc, _ := plotter.NewScatter(marks)
+				sc.GlyphStyle = s.glyph(2.6)
+				p.Add(l, sc)
+				if len(panels) == 0 {
+					p.Legend.Add(r.Label, l, sc)
+				}
+			}
+			for _, m := range r.Levels {
+				label := ""
+				if len(panels) == 0 && ri == 0 {
+					label = m.Label
+				}
+				p.Add(vLine{X: m.StartS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.5),
+					Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}, Label: label})
+			}
+		}
+		p.X.Min, p.X.Max = 0, tMax
+		p.X.Tick.Marker = unlabelled{}
+		p.Y.Min = 0
+		if q.q == GPUUtilization || q.q == KVCache {
+			p.Y.Max = max(p.Y.Max, 100)
+		}
+		if len(panels) == 0 {
+			p.Y.Max *= 1.45 // room for the legend and the level labels
+		}
+		p.Legend.Top, p.Legend.Left = true, false
+		panels = append(panels, p)
+	}
+	if len(panels) == 0 {
+		p := newPlot("", "time since run start (s)", "")
+		p.Add(emptyNote{Text: "no records"})
+		panels = append(panels, p)
+	}
+	panels[len(panels)-1].X.Label.Text = "time since run start (s)"
+	panels[len(panels)-1].X.Tick.Marker = gplot.DefaultTicks{}
+	rows := make([][]*gplot.Plot, len(panels))
+	for i, p := range panels {
+		rows[i] = []*gplot.Plot{p}
+	}
+	caption := "In-flight requests and output tokens/s from the request records (all stages), GPU utilization (mean over GPUs), memory and power (summed over GPUs) from gpu.jsonl, KV-cache use from server.jsonl; dotted lines mark where each level's measured window starts (levels of the first run labelled)."
+	if len(missing) > 0 {
+		caption += " Not recorded: " + strings.Join(missing, ", ") + "."
+	}
+	h := vg.Length(len(panels))*1.55*vg.Inch + 0.6*vg.Inch
+	fig := gridFigure("timeline", "Run timeline", caption, 10*vg.Inch, h, rows)
+	return fig
+}
