@@ -40,6 +40,9 @@ func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err err
 	if err := attachServer(dir, sum); err != nil {
 		warnings = append(warnings, err.Error())
 	}
+	if err := attachClient(dir, sum); err != nil {
+		warnings = append(warnings, err.Error())
+	}
 	return sum, warnings, nil
 }
 
@@ -98,6 +101,32 @@ func attachServer(dir string, sum *Summary) error {
 		l := &sum.Levels[i]
 		s := SummarizeServer(samples, l.StartNS, l.EndNS)
 		l.Server = &s
+	}
+	return nil
+}
+
+// attachClient adds each level's client self-telemetry and client-bound
+// verdict from dir/client.jsonl, if the run has one.
+func attachClient(dir string, sum *Summary) error {
+	f, err := os.Open(filepath.Join(dir, loadgen.ClientFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	samples, err := loadgen.ReadClientSamples(f)
+	if err != nil {
+		return fmt.Errorf("%w (client telemetry left out)", err)
+	}
+	closedLoop := false
+	if m, err := loadgen.ReadManifest(dir); err == nil {
+		closedLoop = m.Load.Profile == "concurrency" || m.Load.Profile == "sweep"
+	}
+	for i := range sum.Levels {
+		l := &sum.Levels[i]
+		c := SummarizeClient(samples, l, closedLoop)
+		l.Client = &c
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ type levelAcc struct {
 	req                                       Requests
 	ttft, ttfb, content, e2e, tpot, itl, gaps []float64
 	userTPS, lag, ttftSched, e2eSched         []float64
-	firstSent, lastSent, lastDone             int64
+	firstSent, lastSent, lastDone, busyNS     int64
 	inTok, outTok                             int64
 	good                                      int
 	sources                                   map[loadgen.TokenSource]int
@@ -93,6 +93,7 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	a.lastSent = max(a.lastSent, r.SentNS)
 	a.lastDone = max(a.lastDone, r.DoneNS, r.EndNS)
 	a.lag = append(a.lag, sendLag(r))
+	a.busyNS += max(r.DoneNS, r.EndNS) - r.SentNS
 	a.req.Total++
 	if !r.OK {
 		a.req.Failed++
@@ -176,6 +177,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.TotalTokensPerS = float64(a.inTok+a.outTok) / l.WindowS
 			l.RequestsPerS = float64(a.req.OK) / l.WindowS
 			l.GoodputRPS = float64(a.good) / l.WindowS
+			l.MeanInFlight = float64(a.busyNS) / float64(w)
 		}
 		sum.Levels = append(sum.Levels, l)
 	}

@@ -74,6 +74,13 @@ type Level struct {
 	// GPU is the GPU telemetry over the measured window, nil when the run
 	// had none.
 	GPU *GPULevel `json:"gpu,omitempty"`
+	// MeanInFlight is the mean number of measured requests in flight over
+	// the window: Σ(done − sent) / window (a closed loop should hold its
+	// concurrency).
+	MeanInFlight float64 `json:"mean_in_flight"`
+	// Client is the load generator's own state and whether it was the
+	// bottleneck, nil when the run did not record client.jsonl.
+	Client *ClientLevel `json:"client,omitempty"`
 	// Server is what the engine's own metrics said over the window, nil
 	// when the run did not scrape them.
 	Server *ServerLevel `json:"server,omitempty"`

@@ -65,6 +65,9 @@ func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
 		if g := l.GPU; g != nil {
 			b.WriteString(gpuLine(g))
 		}
+		if c := l.Client; c != nil && c.Bound {
+			fmt.Fprintf(&b, "CLIENT-BOUND: the load generator was near its limit (%s): numbers at this level describe the client, not the server\n", strings.Join(c.Reasons, "; "))
+		}
 		if sv := l.Server; sv != nil && sv.Samples > 0 {
 			b.WriteString(serverLine(sv, l.OutputTokensPerS))
 		}

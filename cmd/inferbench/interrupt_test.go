@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -170,4 +171,36 @@ func TestRunDirGuards(t *testing.T) {
 	if err := createRunDir(filepath.Join(f, "run"), false); err == nil {
 		t.Error("createRunDir(under a file) succeeded")
 	}
+}
+
+// TestStarvedClientFlagged: a real inferbench process held to one core
+// (GOMAXPROCS=1) is asked for far more requests per second than one core
+// can send; the summary must flag the level client-bound.
+func TestStarvedClientFlagged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real processes")
+	}
+	m, err := mock.New(mock.Config{TTFT: 0, ITL: 0, OutputTokens: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "run")
+	run := inferbenchCmd(t, "run", "--url", srv.URL, "--model", "m", "--rate", "20000", "--arrival", "constant",
+		"--duration", "250ms", "--requests", "0", "--max-concurrency", "64", "--max-tokens", "2", "--prompt-tokens", "8", "--timeout", "30s",
+		"--gpu-backend", "none", "--out", dir, "-q")
+	run.Env = append(run.Env, "GOMAXPROCS=1")
+	if out, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	sum, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sum.Levels[0].Client
+	if c == nil || !c.Bound {
+		t.Fatalf("client = %+v; want the starved client flagged", c)
+	}
+	t.Logf("flagged: %v (achieved %.0f req/s of 20000)", c.Reasons, sum.Levels[0].AchievedRatePerS)
 }

@@ -423,6 +423,18 @@ func (o *runOptions) startTelemetry(ctx context.Context, m *loadgen.Manifest, st
 		})
 	}
 
+	// The client watches itself always: a run must say when it measured
+	// the client instead of the server.
+	cf, err := os.Create(filepath.Join(o.Out, loadgen.ClientFile))
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	g.Go(func() error {
+		err := loadgen.WatchClient(tctx, start, o.GPUInterval, cf)
+		return errors.Join(err, cf.Sync(), cf.Close())
+	})
+
 	if murl := o.serverMetricsURL(); murl != "" {
 		f, ferr := os.Create(filepath.Join(o.Out, loadgen.ServerFile))
 		if ferr != nil {
@@ -577,7 +589,7 @@ func createRunDir(dir string, force bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
-	files := []string{loadgen.ManifestFile, loadgen.RecordsFile, loadgen.SummaryFile, loadgen.GPUFile, loadgen.ServerFile}
+	files := []string{loadgen.ManifestFile, loadgen.RecordsFile, loadgen.SummaryFile, loadgen.GPUFile, loadgen.ServerFile, loadgen.ClientFile}
 	for _, f := range files {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			if !force {

@@ -1,0 +1,191 @@
+package loadgen
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"runtime/metrics"
+	"time"
+)
+
+// ClientFile holds the load generator's own telemetry, one ClientSample a line.
+const ClientFile = "client.jsonl"
+
+// ClientSample is the load generator watching itself: a client near its
+// limit measures itself, not the server, so every run records whether it
+// was. Values over an interval cover the time since the previous sample.
+type ClientSample struct {
+	// TNS is when the sample was taken, in ns from the run's start.
+	TNS int64 `json:"t_ns"`
+	// CPUSeconds is the process's cumulative CPU time (user + system).
+	CPUSeconds float64 `json:"cpu_s"`
+	// Cores is GOMAXPROCS: the CPUs the process may use at once.
+	Cores int `json:"cores"`
+	// SchedLatencyP99MS is the 99th percentile of the time goroutines
+	// waited to run after becoming runnable, over the interval (Go's
+	// /sched/latencies histogram): a loaded scheduler delays timestamps.
+	SchedLatencyP99MS float64 `json:"sched_latency_p99_ms"`
+	// GCPauseMS is the total stop-the-world GC pause time in the interval.
+	GCPauseMS float64 `json:"gc_pause_ms"`
+	// Goroutines and HeapBytes are the live goroutines and heap objects.
+	Goroutines int    `json:"goroutines"`
+	HeapBytes  uint64 `json:"heap_bytes"`
+}
+
+// clientProbe reads the runtime's metrics, keeping the previous histograms
+// to turn cumulative counts into per-interval figures.
+type clientProbe struct {
+	samples   []metrics.Sample
+	prevSched []uint64
+	prevGC    float64
+}
+
+const (
+	mSched      = "/sched/latencies:seconds"
+	mGCPause    = "/sched/pauses/total/gc:seconds"
+	mGoroutines = "/sched/goroutines:goroutines"
+	mHeap       = "/memory/classes/heap/objects:bytes"
+)
+
+func newClientProbe() *clientProbe {
+	p := &clientProbe{samples: []metrics.Sample{{Name: mSched}, {Name: mGCPause}, {Name: mGoroutines}, {Name: mHeap}}}
+	p.read(0) // prime the histograms
+	return p
+}
+
+// read takes one sample.
+func (p *clientProbe) read(tNS int64) ClientSample {
+	metrics.Read(p.samples)
+	s := ClientSample{TNS: tNS, CPUSeconds: processCPUSeconds(), Cores: runtime.GOMAXPROCS(0)}
+	for _, m := range p.samples {
+		switch m.Name {
+		case mSched:
+			if m.Value.Kind() == metrics.KindFloat64Histogram {
+				h := m.Value.Float64Histogram()
+				s.SchedLatencyP99MS = 1e3 * histQuantileDelta(h, p.prevSched, 0.99)
+				p.prevSched = append(p.prevSched[:0], h.Counts...)
+			}
+		case mGCPause:
+			if m.Value.Kind() == metrics.KindFloat64Histogram {
+				h := m.Value.Float64Histogram()
+				total := histApproxSum(h)
+				s.GCPauseMS = 1e3 * max(total-p.prevGC, 0)
+				p.prevGC = total
+			}
+		case mGoroutines:
+			if m.Value.Kind() == metrics.KindUint64 {
+				s.Goroutines = int(m.Value.Uint64())
+			}
+		case mHeap:
+			if m.Value.Kind() == metrics.KindUint64 {
+				s.HeapBytes = m.Value.Uint64()
+			}
+		}
+	}
+	return s
+}
+
+// histQuantileDelta returns quantile q of the counts added to h since prev
+// (the upper bound of the bucket holding it), 0 with no new counts.
+func histQuantileDelta(h *metrics.Float64Histogram, prev []uint64, q float64) float64 {
+	var total uint64
+	delta := make([]uint64, len(h.Counts))
+	for i, c := range h.Counts {
+		if i < len(prev) {
+			c -= prev[i]
+		}
+		delta[i] = c
+		total += c
+	}
+	if total == 0 {
+		return 0
+	}
+	rank := uint64(math.Ceil(q * float64(total)))
+	var seen uint64
+	for i, c := range delta {
+		seen += c
+		if seen >= rank {
+			up := h.Buckets[i+1]
+			if math.IsInf(up, 1) {
+				up = h.Buckets[i]
+			}
+			return up
+		}
+	}
+	return 0
+}
+
+// histApproxSum estimates the sum of a histogram's values from bucket
+// midpoints (lower bound for the open last bucket).
+func histApproxSum(h *metrics.Float64Histogram) float64 {
+	var sum float64
+	for i, c := range h.Counts {
+		if c == 0 {
+			continue
+		}
+		lo, hi := h.Buckets[i], h.Buckets[i+1]
+		switch {
+		case math.IsInf(lo, -1):
+			lo = 0
+		case math.IsInf(hi, 1):
+			hi = lo
+		}
+		sum += float64(c) * (lo + hi) / 2
+	}
+	return sum
+}
+
+// WatchClient samples the process every interval until ctx is done and
+// writes each sample to w as a JSON line (client.jsonl), flushing each.
+func WatchClient(ctx context.Context, start time.Time, interval time.Duration, w io.Writer) error {
+	if interval <= 0 {
+		return fmt.Errorf("client watch: interval must be positive, got %v", interval)
+	}
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	p := newClientProbe()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	emit := func() error {
+		if err := enc.Encode(p.read(time.Since(start).Nanoseconds())); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	if err := emit(); err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return emit() // the last interval, so the window's end is covered
+		case <-t.C:
+			if err := emit(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// ReadClientSamples reads client.jsonl.
+func ReadClientSamples(r io.Reader) ([]ClientSample, error) {
+	var out []ClientSample
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var s ClientSample
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			return out, fmt.Errorf("%s line %d: %w", ClientFile, line, err)
+		}
+		out = append(out, s)
+	}
+	return out, sc.Err()
+}

@@ -1,0 +1,87 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/inferbench/inferbench/loadgen"
+)
+
+// Thresholds past which a level is flagged client-bound: the load generator,
+// not the server, may be what its numbers describe.
+const (
+	// ClientCPUBound: mean process CPU as a share of GOMAXPROCS cores.
+	ClientCPUBound = 0.9
+	// ClientSchedBoundMS: Go scheduler latency p99 (goroutines waiting to
+	// run), which delays every timestamp by as much.
+	ClientSchedBoundMS = 5.0
+	// ClientSendLagBoundMS: send lag p99 against the schedule.
+	ClientSendLagBoundMS = 5.0
+	// ClientInFlightBound: closed loop, mean streams in flight as a share of
+	// the concurrency, judged when each worker sent ≥ 10 requests.
+	ClientInFlightBound = 0.8
+)
+
+// ClientLevel is the load generator's own state over a level's window
+// (client.jsonl) and the verdict whether it was the bottleneck.
+type ClientLevel struct {
+	// Samples is the number of client samples in the window.
+	Samples int `json:"samples"`
+	// Cores is GOMAXPROCS.
+	Cores int `json:"cores"`
+	// CPUShare is process CPU over wall time as a share of Cores, per
+	// sampling interval (mean and peak).
+	CPUShare *MeanPeak `json:"cpu_share,omitempty"`
+	// SchedLatencyP99MS is the highest per-interval scheduler latency p99.
+	SchedLatencyP99MS float64 `json:"sched_latency_p99_ms"`
+	// GCPauseMS is the total GC pause in the window.
+	GCPauseMS float64 `json:"gc_pause_ms"`
+	// HeapPeakBytes is the largest live heap seen.
+	HeapPeakBytes uint64 `json:"heap_peak_bytes"`
+	// Bound says the client was near its limit; Reasons says how.
+	Bound   bool     `json:"client_bound"`
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// SummarizeClient judges one level from the client samples in [startNS,
+// endNS] (plus the one just before, for interval deltas), the level's send
+// lag, and for a closed loop its mean in-flight streams against its
+// concurrency (closedLoop false skips that check).
+func SummarizeClient(samples []loadgen.ClientSample, l *Level, closedLoop bool) ClientLevel {
+	var cl ClientLevel
+	var shares []float64
+	var prev *loadgen.ClientSample
+	for i := range samples {
+		s := &samples[i]
+		if s.TNS < l.StartNS {
+			prev = s
+			continue
+		}
+		if s.TNS > l.EndNS+int64(1e9) {
+			break
+		}
+		cl.Samples++
+		cl.Cores = s.Cores
+		cl.SchedLatencyP99MS = max(cl.SchedLatencyP99MS, s.SchedLatencyP99MS)
+		cl.GCPauseMS += s.GCPauseMS
+		cl.HeapPeakBytes = max(cl.HeapPeakBytes, s.HeapBytes)
+		if prev != nil && s.TNS > prev.TNS && s.Cores > 0 {
+			shares = append(shares, (s.CPUSeconds-prev.CPUSeconds)/(float64(s.TNS-prev.TNS)/1e9)/float64(s.Cores))
+		}
+		prev = s
+	}
+	cl.CPUShare = meanPeak(shares)
+	if cl.CPUShare != nil && cl.CPUShare.Mean >= ClientCPUBound {
+		cl.Reasons = append(cl.Reasons, fmt.Sprintf("client CPU at %.0f%% of its %d cores", 100*cl.CPUShare.Mean, cl.Cores))
+	}
+	if cl.SchedLatencyP99MS >= ClientSchedBoundMS {
+		cl.Reasons = append(cl.Reasons, fmt.Sprintf("Go scheduler latency p99 %.1f ms: timestamps late by as much", cl.SchedLatencyP99MS))
+	}
+	if l.SendLagMS.N > 0 && l.SendLagMS.P99 >= ClientSendLagBoundMS {
+		cl.Reasons = append(cl.Reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))
+	}
+	if closedLoop && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
+		cl.Reasons = append(cl.Reasons, fmt.Sprintf("only %.1f of %g streams in flight on average", l.MeanInFlight, l.Level))
+	}
+	cl.Bound = len(cl.Reasons) > 0
+	return cl
+}

@@ -1,0 +1,42 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/loadgen"
+)
+
+// TestSummarizeClient: CPU share is ΔCPU / Δwall / cores per interval;
+// each threshold adds its reason.
+func TestSummarizeClient(t *testing.T) {
+	samples := []loadgen.ClientSample{
+		{TNS: 0, CPUSeconds: 10, Cores: 2},
+		// 1 s later 1.0 s more CPU on 2 cores: 50 %.
+		{TNS: 1e9, CPUSeconds: 11, Cores: 2, SchedLatencyP99MS: 0.5, GCPauseMS: 1, HeapBytes: 100},
+		// then 1.9 s in 1 s: 95 %.
+		{TNS: 2e9, CPUSeconds: 12.9, Cores: 2, SchedLatencyP99MS: 7, GCPauseMS: 2, HeapBytes: 300},
+	}
+	l := &Level{Level: 4, StartNS: 5e8, EndNS: 2e9, Requests: Requests{Total: 100}, MeanInFlight: 2,
+		SendLagMS: Dist{N: 100, P99: 1}}
+	c := SummarizeClient(samples, l, true)
+	if c.Samples != 2 || c.CPUShare == nil || !near(c.CPUShare.Mean, 0.725) || !near(c.CPUShare.Peak, 0.95) {
+		t.Fatalf("client = %+v share %+v; want 2 samples, mean 72.5%%, peak 95%%", c, c.CPUShare)
+	}
+	if c.GCPauseMS != 3 || c.HeapPeakBytes != 300 || c.SchedLatencyP99MS != 7 {
+		t.Errorf("gc %v heap %v sched %v", c.GCPauseMS, c.HeapPeakBytes, c.SchedLatencyP99MS)
+	}
+	// Scheduler 7 ms ≥ 5 ms, and 2 of 4 streams in flight < 80 %; CPU mean
+	// 72.5 % and send lag 1 ms are fine.
+	if !c.Bound || len(c.Reasons) != 2 || !strings.Contains(c.Reasons[0], "scheduler") || !strings.Contains(c.Reasons[1], "in flight") {
+		t.Errorf("reasons = %q", c.Reasons)
+	}
+	// The in-flight check is for closed loops only.
+	if c := SummarizeClient(samples, l, false); len(c.Reasons) != 1 {
+		t.Errorf("open loop reasons = %q", c.Reasons)
+	}
+	quiet := []loadgen.ClientSample{{TNS: 0, CPUSeconds: 1, Cores: 2}, {TNS: 1e9, CPUSeconds: 1.1, Cores: 2}}
+	if c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9}, true); c.Bound {
+		t.Errorf("a quiet client is flagged: %q", c.Reasons)
+	}
+}
