@@ -133,3 +133,12 @@ func distOf(values []float64) Dist {
 	d.Stddev, _ = stats.StandardDeviationPopulation(values)
 	return d
 }
+
+// DistOfNS summarizes nanosecond values as a Dist in milliseconds.
+func DistOfNS(ns []int64) Dist {
+	v := make([]float64, len(ns))
+	for i, x := range ns {
+		v[i] = float64(x) / nsPerMS
+	}
+	return distOf(v)
+}

@@ -29,6 +29,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			crossoverCommand(),
 			adviseCommand(),
 			gpusCommand(),
+			calibrateCommand(),
 			scenariosCommand(),
 			versionCommand(),
 		},
