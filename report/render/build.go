@@ -1,0 +1,399 @@
+package render
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/cost"
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// Report kinds.
+const (
+	KindRun           = "run"
+	KindQualification = "qualification"
+)
+
+// Bases of a priced level.
+const (
+	basisCapacity = "capacity at SLO"
+	basisHighest  = "highest-throughput level"
+)
+
+// DefaultOffer is the offer kind the headline and the crossover price.
+const DefaultOffer = "on-demand"
+
+// DefaultTokensPerDay is the crossover's volume when none is stated: the
+// seed's worked example (10M tokens a day, 300M a month).
+const DefaultTokensPerDay = 10e6
+
+// DefaultAPIModels are the APIs the crossover weighs self-hosting against:
+// a frontier model, its small sibling, and an 8B open-weight model served
+// as an API (the like-for-like choice for Llama-3-8B).
+func DefaultAPIModels() []string {
+	return []string{"openai/gpt-4o", "openai/gpt-4o-mini", "groq/llama-3.1-8b-instant"}
+}
+
+// Options says how to build a report.
+type Options struct {
+	// SLO is the SLO the runs were loaded with (LoadRuns returns it);
+	// SLOSource says where it came from ("flags", "run.json", "none").
+	SLO       report.SLO
+	SLOSource string
+	// Catalog prices the runs' GPUs; nil leaves costs and the crossover out.
+	Catalog *cost.Catalog
+	// Offer is the offer kind (or id) the headline and crossover price;
+	// "" means DefaultOffer.
+	Offer string
+	// TokensPerDay is the crossover's stated volume; 0 means DefaultTokensPerDay.
+	TokensPerDay float64
+	// APIModels are catalog API ids for the crossover; nil means DefaultAPIModels.
+	APIModels []string
+	// OpsMonthUSD is the fixed monthly cost of running GPUs in the crossover.
+	OpsMonthUSD float64
+	// Resamples and Seed configure the bootstrap; 0 means DefaultResamples
+	// and DefaultSeed.
+	Resamples int
+	Seed      uint64
+	// Version is the tool version written into the report.
+	Version string
+}
+
+// Report is everything a report shows; the JSON renderer writes it as is
+// (snake_case keys, a public contract like summary.json).
+type Report struct {
+	Tool    string `json:"tool"`
+	Version string `json:"version"`
+	// Kind is "run" for one run, "qualification" for several.
+	Kind string  `json:"kind"`
+	SLO  SLOInfo `json:"slo"`
+	// Runs are in the order given; the first is the baseline.
+	Runs []RunReport `json:"runs"`
+	// Comparisons set every other run against the first.
+	Comparisons []Comparison `json:"comparisons"`
+	// Crossover weighs each priced run against the APIs, nil without a catalog.
+	Crossover *CrossoverSection `json:"crossover"`
+	// Figures lists the plot files, relative to the report's directory.
+	Figures  []FigureRef `json:"figures"`
+	Warnings []string    `json:"warnings"`
+
+	runs []*Run
+	slo  report.SLO
+}
+
+// SLOInfo is the SLO the report judged by.
+type SLOInfo struct {
+	TTFTMS       float64 `json:"ttft_ms,omitempty"`
+	TPOTMS       float64 `json:"tpot_ms,omitempty"`
+	E2EMS        float64 `json:"e2e_ms,omitempty"`
+	ITLMS        float64 `json:"itl_ms,omitempty"`
+	Percentile   float64 `json:"percentile"`
+	MaxErrorRate float64 `json:"max_error_rate"`
+	// Text is the SLO as a condition ("TTFT p95 ≤ 1s"), "no SLO" when unset.
+	Text string `json:"text"`
+	// Source says where it came from: "flags", "run.json" or "none".
+	Source string `json:"source"`
+}
+
+// RunReport is one run in a report.
+type RunReport struct {
+	Label string `json:"label"`
+	Dir   string `json:"dir"`
+	// Manifest is run.json, null when the run has none.
+	Manifest *loadgen.Manifest `json:"manifest"`
+	// GPUName is the first GPU's name from run.json; GPU is its catalog id,
+	// empty when unknown; GPUs is how many served the run.
+	GPUName string          `json:"gpu_name,omitempty"`
+	GPU     string          `json:"gpu,omitempty"`
+	GPUs    int             `json:"gpus"`
+	Summary *report.Summary `json:"summary"`
+	// SLOByLevel says whether each level met the SLO, and why not.
+	SLOByLevel []LevelSLO `json:"slo_by_level"`
+	// Priced is the level the cost model prices, null when no level had
+	// output throughput.
+	Priced *PricedInfo `json:"priced"`
+	// Costs prices Priced on every catalog offer of the run's GPU.
+	Costs    []cost.Costs `json:"costs"`
+	Warnings []string     `json:"warnings"`
+}
+
+// LevelSLO is one level's SLO check.
+type LevelSLO struct {
+	Level float64  `json:"level"`
+	Met   bool     `json:"met"`
+	Why   []string `json:"why,omitempty"`
+}
+
+// PricedInfo is the level whose throughput is priced, and on what basis.
+type PricedInfo struct {
+	Level            float64 `json:"level"`
+	Basis            string  `json:"basis"`
+	OutputTokensPerS float64 `json:"output_tokens_per_s"`
+	TotalTokensPerS  float64 `json:"total_tokens_per_s"`
+	RequestsPerS     float64 `json:"requests_per_s"`
+	// Offer is the headline offer; USDPer1MOutputTokens its cost, 0 when
+	// the GPU is not in the catalog.
+	Offer                string  `json:"offer,omitempty"`
+	USDPer1MOutputTokens float64 `json:"usd_per_1m_output_tokens,omitempty"`
+}
+
+// pricedLevel is a run's priced level with the headline offer's hourly cost.
+type pricedLevel struct {
+	Level      report.Level
+	Basis      string
+	Offer      string
+	USDPerHour float64
+	Costs      *cost.Costs
+}
+
+// CrossoverSection is the API-versus-self-hosted comparison at a stated volume.
+type CrossoverSection struct {
+	TokensPerDay float64        `json:"tokens_per_day"`
+	Offer        string         `json:"offer"`
+	Rows         []CrossoverRow `json:"rows"`
+	Notes        []string       `json:"notes"`
+}
+
+// CrossoverRow is one run's GPU against one API.
+type CrossoverRow struct {
+	Run         string         `json:"run"`
+	GPU         string         `json:"gpu"`
+	API         string         `json:"api"`
+	APIPriceSrc string         `json:"api_price_source"`
+	Crossover   cost.Crossover `json:"crossover"`
+}
+
+// FigureRef names a figure's files.
+type FigureRef struct {
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Caption string `json:"caption"`
+	SVG     string `json:"svg"`
+	PNG     string `json:"png"`
+}
+
+// Build loads nothing: it assembles the report of runs (loaded with
+// LoadRun) under o. One run gives a run report; several a qualification
+// report comparing each with the first.
+func Build(runs []*Run, o Options) (*Report, error) {
+	if len(runs) == 0 {
+		return nil, errors.New("no run to report")
+	}
+	r := &Report{Tool: "inferbench", Version: o.Version, Kind: KindRun, Comparisons: []Comparison{}, Figures: []FigureRef{}, Warnings: []string{}, runs: runs}
+	if len(runs) > 1 {
+		r.Kind = KindQualification
+	}
+	labels := map[string]int{}
+	for _, run := range runs {
+		labels[run.Label]++
+		if labels[run.Label] > 1 {
+			run.Label = fmt.Sprintf("%s (%d)", run.Label, labels[run.Label])
+			run.timeline.Label = run.Label
+		}
+	}
+	slo := o.SLO
+	r.SLO.Source = cmp.Or(o.SLOSource, "flags")
+	if slo.IsZero() {
+		r.SLO.Source = "none"
+	}
+	r.SLO.TTFTMS, r.SLO.TPOTMS, r.SLO.E2EMS, r.SLO.ITLMS = msOf(slo.TTFT), msOf(slo.TPOT), msOf(slo.E2E), msOf(slo.ITL)
+	r.SLO.Percentile = cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
+	r.SLO.MaxErrorRate = cmp.Or(slo.MaxErrorRate, report.DefaultMaxErrorRate)
+	r.SLO.Text = sloText(slo)
+	offer := cmp.Or(o.Offer, DefaultOffer)
+
+	priced := make([]*pricedLevel, len(runs))
+	for i, run := range runs {
+		rr := RunReport{Label: run.Label, Dir: run.Dir, Manifest: run.Manifest, GPUName: run.GPUName(), GPUs: run.GPUs(),
+			Summary: run.Summary, SLOByLevel: []LevelSLO{}, Costs: []cost.Costs{}, Warnings: append([]string{}, run.Warnings...)}
+		for j := range run.Summary.Levels {
+			l := &run.Summary.Levels[j]
+			met, why := report.MeetsSLO(l, slo)
+			if slo.IsZero() {
+				met, why = false, []string{"no SLO set"}
+			}
+			rr.SLOByLevel = append(rr.SLOByLevel, LevelSLO{Level: l.Level, Met: met, Why: why})
+		}
+		p := priceLevel(run.Summary)
+		if p != nil {
+			p.Offer = offer
+			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
+				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
+			if o.Catalog != nil {
+				if g := o.Catalog.GPUBySMIName(rr.GPUName); g != nil {
+					rr.GPU = g.ID
+					costs, head, warn := priceRun(g, p, rr.GPUs, offer)
+					rr.Costs = costs
+					rr.Warnings = append(rr.Warnings, warn...)
+					if head != nil {
+						p.Costs, p.USDPerHour = head, head.USDPerHour
+						rr.Priced.Offer, rr.Priced.USDPer1MOutputTokens = head.Offer, head.USDPer1MOutputTokens
+					}
+				} else {
+					rr.Warnings = append(rr.Warnings, fmt.Sprintf("GPU %q is not in the catalog: no cost (add it with --prices)", rr.GPUName))
+				}
+			}
+		}
+		priced[i] = p
+		r.Runs = append(r.Runs, rr)
+	}
+	bs := bootstrapper{resamples: cmp.Or(o.Resamples, DefaultResamples), seed: cmp.Or(o.Seed, DefaultSeed)}
+	for i := 1; i < len(runs); i++ {
+		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs))
+	}
+	if o.Catalog != nil {
+		x, err := crossover(o, r, priced, offer)
+		if err != nil {
+			return nil, err
+		}
+		r.Crossover = x
+	}
+	for _, rr := range r.Runs {
+		for _, w := range rr.Warnings {
+			r.Warnings = append(r.Warnings, rr.Label+": "+w)
+		}
+	}
+	r.slo = slo
+	return r, nil
+}
+
+// priceLevel picks the level the cost model prices: the capacity at SLO,
+// else the level with the highest output throughput; nil when none served
+// any token. (The same rule as `inferbench cost --run`.)
+func priceLevel(s *report.Summary) *pricedLevel {
+	if c := s.Capacity; c != nil {
+		for _, l := range s.Levels {
+			if l.Level == c.Level {
+				return &pricedLevel{Level: l, Basis: basisCapacity}
+			}
+		}
+	}
+	best := -1
+	for i, l := range s.Levels {
+		if l.OutputTokensPerS > 0 && (best < 0 || l.OutputTokensPerS > s.Levels[best].OutputTokensPerS) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return &pricedLevel{Level: s.Levels[best], Basis: basisHighest}
+}
+
+// priceRun prices p on every offer of g; head is the first offer of kind
+// (or id) offer.
+func priceRun(g *cost.GPU, p *pricedLevel, gpus int, offer string) (rows []cost.Costs, head *cost.Costs, warnings []string) {
+	tp := cost.Throughput{OutputTokensPerS: p.Level.OutputTokensPerS, TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
+	var energy *cost.Energy
+	if gl := p.Level.GPU; gl != nil && gl.EnergyJ != nil && p.Level.WindowS > 0 {
+		energy = &cost.Energy{Joules: *gl.EnergyJ, WindowS: p.Level.WindowS}
+	}
+	rows = []cost.Costs{}
+	headOffer, err := g.Offer(offer)
+	if err != nil {
+		warnings = append(warnings, fmt.Sprintf("offer %q: %v", offer, err))
+	}
+	for i := range g.Offers {
+		of := &g.Offers[i]
+		c, err := cost.Evaluate(tp, gpus, cost.PriceOf(g, of), energy)
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("cost of %s %s: %v", g.ID, of.ID, err))
+			continue
+		}
+		rows = append(rows, c)
+		if headOffer != nil && of.ID == headOffer.ID {
+			head = &rows[len(rows)-1]
+		}
+	}
+	if head != nil {
+		h := *head
+		head = &h
+	}
+	return rows, head, warnings
+}
+
+// crossover weighs each priced run's GPU, at the headline offer and its
+// measured total tokens/s, against each API at the stated volume.
+func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*CrossoverSection, error) {
+	x := &CrossoverSection{TokensPerDay: cmp.Or(o.TokensPerDay, DefaultTokensPerDay), Offer: offer, Rows: []CrossoverRow{}, Notes: []string{}}
+	apis := o.APIModels
+	if apis == nil {
+		apis = DefaultAPIModels()
+	}
+	for i, p := range priced {
+		rr := &r.Runs[i]
+		if p == nil || p.Costs == nil {
+			continue
+		}
+		if p.Basis != basisCapacity {
+			x.Notes = append(x.Notes, fmt.Sprintf("%s: no capacity at SLO; its GPUs are sized by its highest-throughput level (%g)", rr.Label, p.Level.Level))
+		}
+		for _, id := range apis {
+			a, err := o.Catalog.API(id)
+			if err != nil {
+				return nil, fmt.Errorf("crossover: %w", err)
+			}
+			price := cost.BlendedUSDPer1M(a.USDPer1MInput, a.USDPer1MOutput)
+			c, err := cost.ComputeCrossover(cost.CrossoverInput{
+				TokensPerDay: x.TokensPerDay, APIUSDPer1M: price,
+				GPUMonthUSD:        p.Costs.USDPerMonth / float64(rr.GPUs),
+				OpsMonthUSD:        o.OpsMonthUSD,
+				CapacityTokensPerS: p.Level.TotalTokensPerS, GPUsPerReplica: rr.GPUs,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("crossover %s vs %s: %w", rr.Label, id, err)
+			}
+			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, API: a.ID,
+				APIPriceSrc: fmt.Sprintf("blended 3:1 from $%.4g in / $%.4g out per 1M (%s, %s)", a.USDPer1MInput, a.USDPer1MOutput, a.Source, a.Date), Crossover: c})
+		}
+	}
+	return x, nil
+}
+
+// LoadRuns loads each run directory with LoadRun. When slo is zero, the
+// SLO of the scenario recorded in the first run's run.json is used for all
+// of them, if it has one. It returns the SLO used and where it came from:
+// "flags" (slo), "run.json" or "none".
+func LoadRuns(dirs []string, slo report.SLO) (runs []*Run, used report.SLO, source string, err error) {
+	if len(dirs) == 0 {
+		return nil, slo, "", errors.New("no run directory")
+	}
+	used, source = slo, "flags"
+	if slo.IsZero() {
+		source = "none"
+		if m, err := loadgen.ReadManifest(dirs[0]); err == nil {
+			if s, ok := scenarioSLO(m); ok {
+				used, source = s, "run.json"
+			}
+		}
+	}
+	for _, d := range dirs {
+		r, err := LoadRun(d, used)
+		if err != nil {
+			return nil, used, source, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, used, source, nil
+}
+
+// scenarioSLO reads the SLO of the scenario recorded in run.json.
+func scenarioSLO(m *loadgen.Manifest) (report.SLO, bool) {
+	if len(m.Scenario) == 0 {
+		return report.SLO{}, false
+	}
+	var sc scenarios.Scenario
+	if json.Unmarshal(m.Scenario, &sc) != nil {
+		return report.SLO{}, false
+	}
+	s := report.SLO{TTFT: time.Duration(sc.SLO.TTFT), TPOT: time.Duration(sc.SLO.TPOT), E2E: time.Duration(sc.SLO.E2E),
+		ITL: time.Duration(sc.SLO.ITL), Percentile: sc.SLO.Percentile, MaxErrorRate: sc.SLO.MaxErrorRate}
+	return s, !s.IsZero()
+}
+
+func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,92 @@
+package render
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/inferbench/inferbench/report"
+)
+
+// WriteCSV writes the per-level metrics of every run, one row per run and
+// level, with a header row. Latencies are in milliseconds; numbers are
+// written at full precision; an absent value is an empty cell.
+func WriteCSV(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	header := []string{"run", "level", "requests", "ok", "failed", "window_s", "output_tokens_per_s", "total_tokens_per_s",
+		"requests_per_s", "goodput_rps", "achieved_rate_per_s", "input_tokens", "output_tokens"}
+	dists := []struct {
+		name string
+		of   func(*report.Level) report.Dist
+	}{
+		{"ttft_ms", func(l *report.Level) report.Dist { return l.TTFTMS }},
+		{"tpot_ms", func(l *report.Level) report.Dist { return l.TPOTMS }},
+		{"itl_ms", func(l *report.Level) report.Dist { return l.ITLMS }},
+		{"e2e_ms", func(l *report.Level) report.Dist { return l.E2EMS }},
+		{"ttfb_ms", func(l *report.Level) report.Dist { return l.TTFBMS }},
+		{"user_output_tokens_per_s", func(l *report.Level) report.Dist { return l.UserOutputTokensPerS }},
+		{"send_lag_ms", func(l *report.Level) report.Dist { return l.SendLagMS }},
+	}
+	stats := []string{"p50", "p90", "p95", "p99", "p999", "mean", "stddev"}
+	for _, d := range dists {
+		for _, s := range stats {
+			header = append(header, d.name+"_"+s)
+		}
+	}
+	header = append(header, "meets_slo", "gpu_count", "gpu_utilization_mean_pct", "gpu_power_mean_w", "gpu_memory_peak_bytes",
+		"gpu_energy_j", "output_tokens_per_j", "gpu_throttled_share")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	opt := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return f(*p)
+	}
+	for _, rr := range r.Runs {
+		for j := range rr.Summary.Levels {
+			l := &rr.Summary.Levels[j]
+			row := []string{rr.Label, f(l.Level), fmt.Sprint(l.Requests.Total), fmt.Sprint(l.Requests.OK), fmt.Sprint(l.Requests.Failed),
+				f(l.WindowS), f(l.OutputTokensPerS), f(l.TotalTokensPerS), f(l.RequestsPerS), f(l.GoodputRPS), f(l.AchievedRatePerS),
+				fmt.Sprint(l.InputTokens), fmt.Sprint(l.OutputTokens)}
+			for _, d := range dists {
+				v := d.of(l)
+				if v.N == 0 {
+					for range stats {
+						row = append(row, "")
+					}
+					continue
+				}
+				row = append(row, f(v.P50), f(v.P90), f(v.P95), f(v.P99), f(v.P999), f(v.Mean), f(v.Stddev))
+			}
+			meets := ""
+			if j < len(rr.SLOByLevel) && r.SLO.Text != "no SLO" {
+				meets = strconv.FormatBool(rr.SLOByLevel[j].Met)
+			}
+			row = append(row, meets)
+			if g := l.GPU; g != nil {
+				var util, power, mem string
+				if g.UtilizationPct != nil {
+					util = f(g.UtilizationPct.Mean)
+				}
+				if g.PowerW != nil {
+					power = f(g.PowerW.Mean)
+				}
+				if g.MemoryUsedBytes != nil {
+					mem = f(g.MemoryUsedBytes.Peak)
+				}
+				row = append(row, fmt.Sprint(g.GPUs), util, power, mem, opt(g.EnergyJ), opt(g.OutputTokensPerJ), opt(g.ThrottledShare))
+			} else {
+				row = append(row, "", "", "", "", "", "", "")
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

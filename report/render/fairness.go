@@ -1,0 +1,316 @@
+package render
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+)
+
+// Thresholds of the fairness checks.
+const (
+	// SendLagLimitMS and SendLagLimitShare: a level whose send lag p99
+	// exceeds both 10 ms and 5 % of its TTFT p50 had a client that could
+	// not send on time: the harness, not the server, shaped the latency.
+	SendLagLimitMS    = 10.0
+	SendLagLimitShare = 0.05
+	// WorkTolerance is the relative difference in mean input or output
+	// tokens per request beyond which two runs did different work.
+	WorkTolerance = 0.02
+	// RateTolerance is the shortfall of the achieved request rate against
+	// an open-loop level's rate beyond which the client fell behind.
+	RateTolerance = 0.05
+	// maxDiffs bounds the differences listed per check.
+	maxDiffs = 4
+)
+
+// fairness lists what makes comparing b with a unfair, and caveats that
+// do not. pa and pb are the levels the headline compares (either may be nil).
+func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []string) {
+	unfair, notes = []string{}, []string{}
+	ma, mb := a.Manifest, b.Manifest
+	for _, r := range []*Run{a, b} {
+		if r.Manifest == nil {
+			notes = append(notes, fmt.Sprintf("%s has no run.json: model, scenario, versions and host cannot be checked", r.Label))
+		} else if r.Manifest.ExitState != loadgen.ExitComplete {
+			unfair = append(unfair, fmt.Sprintf("%s did not complete (exit state %s%s)", r.Label, r.Manifest.ExitState, parenIf(r.Manifest.ExitReason)))
+		}
+	}
+	if ma != nil && mb != nil {
+		if ma.Target.Model != mb.Target.Model {
+			unfair = append(unfair, fmt.Sprintf("different model: %q vs %q", ma.Target.Model, mb.Target.Model))
+		}
+		if ma.Target.Kind != mb.Target.Kind || ma.Target.API != mb.Target.API {
+			unfair = append(unfair, fmt.Sprintf("different server or API: %s %s vs %s %s", ma.Target.Kind, ma.Target.API, mb.Target.Kind, mb.Target.API))
+		}
+		if d := diffJSON(ma.Scenario, mb.Scenario, ignoredScenarioPath); len(d) > 0 {
+			unfair = append(unfair, "different scenario: "+strings.Join(d, ", "))
+		}
+		if d := diffLoad(ma.Load, mb.Load); len(d) > 0 {
+			unfair = append(unfair, "different load: "+strings.Join(d, ", "))
+		}
+		if ma.Version != mb.Version {
+			notes = append(notes, fmt.Sprintf("made by different inferbench versions (%s vs %s)", ma.Version, mb.Version))
+		}
+		if ma.Host.Name != mb.Host.Name {
+			notes = append(notes, fmt.Sprintf("load generated from different hosts (%s, %d CPUs vs %s, %d CPUs)", ma.Host.Name, ma.Host.CPUs, mb.Host.Name, mb.Host.CPUs))
+		}
+	}
+	sa, sb := serverInfo(a), serverInfo(b)
+	switch {
+	case sa == nil && sb == nil:
+		notes = append(notes, "run.json records no server version or flags: check by hand that both servers ran the same build and settings")
+	case sa == nil || sb == nil:
+		notes = append(notes, "only one run records its server version and flags")
+	default:
+		if d := diffJSON(sa, sb, func(string) bool { return false }); len(d) > 0 {
+			unfair = append(unfair, "different server version or flags: "+strings.Join(d, ", "))
+		}
+	}
+	if ga, gb := a.GPUs(), b.GPUs(); ga != gb {
+		notes = append(notes, fmt.Sprintf("different GPU counts (%d vs %d): compare per-GPU throughput", ga, gb))
+	}
+	if a.GPUName() != "" && a.GPUName() == b.GPUName() {
+		notes = append(notes, fmt.Sprintf("both runs report the same GPU model (%s)", a.GPUName()))
+	}
+
+	// The work: mean tokens per successful request over all measured levels.
+	ia, oa, na := tokens(a)
+	ib, ob, nb := tokens(b)
+	if na > 0 && nb > 0 {
+		if d := relDiff(oa/na, ob/nb); d > WorkTolerance {
+			unfair = append(unfair, fmt.Sprintf("different work: %.1f vs %.1f output tokens per request on average", oa/na, ob/nb))
+		}
+		if d := relDiff(ia/na, ib/nb); d > WorkTolerance {
+			unfair = append(unfair, fmt.Sprintf("different work: %.1f vs %.1f input tokens per request on average", ia/na, ib/nb))
+		}
+	}
+	if sa, sb := sourceSet(a), sourceSet(b); sa != sb {
+		notes = append(notes, fmt.Sprintf("output tokens counted differently (%s: %s; %s: %s)", a.Label, sa, b.Label, sb))
+	}
+
+	// The compared levels: throttling, the client's own limit, errors.
+	for _, x := range []struct {
+		r *Run
+		p *pricedLevel
+	}{{a, pa}, {b, pb}} {
+		if x.p == nil {
+			continue
+		}
+		l := x.r.level(x.p.Level.Level)
+		if l == nil {
+			continue
+		}
+		if g := l.GPU; g != nil && g.Throttled {
+			unfair = append(unfair, fmt.Sprintf("%s: GPU throttled %.0f %% of level %g's window (%s)", x.r.Label, 100*deref(g.ThrottledShare), l.Level, reasons(g.ThrottleReasons)))
+		}
+		if lag := l.SendLagMS; lag.N > 0 && lag.P99 > SendLagLimitMS && lag.P99 > SendLagLimitShare*l.TTFTMS.P50 {
+			unfair = append(unfair, fmt.Sprintf("%s: client near its limit at level %g (send lag p99 %.1f ms, TTFT p50 %.1f ms)", x.r.Label, l.Level, lag.P99, l.TTFTMS.P50))
+		}
+		if x.r.Manifest != nil && strings.Contains(x.r.Manifest.Load.Profile, "rate") && l.AchievedRatePerS > 0 && l.AchievedRatePerS < (1-RateTolerance)*l.Level {
+			unfair = append(unfair, fmt.Sprintf("%s: client fell behind the rate at level %g (achieved %.2f req/s)", x.r.Label, l.Level, l.AchievedRatePerS))
+		}
+		if l.Requests.Total > 0 {
+			if rate := float64(l.Requests.Failed) / float64(l.Requests.Total); rate > cmp.Or(slo.MaxErrorRate, report.DefaultMaxErrorRate) {
+				notes = append(notes, fmt.Sprintf("%s: %.1f %% of requests failed at level %g", x.r.Label, 100*rate, l.Level))
+			}
+		}
+	}
+	for _, r := range []*Run{a, b} {
+		var throttled []string
+		for _, l := range r.Summary.Levels {
+			if l.GPU != nil && l.GPU.Throttled && (pa == nil || l.Level != pa.Level.Level || r != a) && (pb == nil || l.Level != pb.Level.Level || r != b) {
+				throttled = append(throttled, fmt.Sprintf("%g", l.Level))
+			}
+		}
+		if len(throttled) > 0 {
+			notes = append(notes, fmt.Sprintf("%s: GPU throttled at level(s) %s", r.Label, strings.Join(throttled, ", ")))
+		}
+	}
+	return unfair, notes
+}
+
+func parenIf(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ": " + s
+}
+
+func deref(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// reasons lists throttle reasons by share of the window, largest first.
+func reasons(m map[string]float64) string {
+	keys := slices.Sorted(maps.Keys(m))
+	slices.SortStableFunc(keys, func(x, y string) int { return cmp.Compare(m[y], m[x]) })
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %.0f %%", k, 100*m[k]))
+	}
+	if len(parts) == 0 {
+		return "reason not reported"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tokens totals input and output tokens and successful requests over a
+// run's measured levels.
+func tokens(r *Run) (in, out, ok float64) {
+	for _, l := range r.Summary.Levels {
+		in += float64(l.InputTokens)
+		out += float64(l.OutputTokens)
+		ok += float64(l.Requests.OK)
+	}
+	return in, out, ok
+}
+
+func relDiff(x, y float64) float64 {
+	if x == y {
+		return 0
+	}
+	return math.Abs(x-y) / math.Max(math.Abs(x), math.Abs(y))
+}
+
+// sourceSet names where a run's output token counts came from.
+func sourceSet(r *Run) string {
+	set := map[loadgen.TokenSource]bool{}
+	for _, l := range r.Summary.Levels {
+		for k, n := range l.OutputTokensSource {
+			if n > 0 {
+				set[k] = true
+			}
+		}
+	}
+	var names []string
+	for _, k := range slices.Sorted(maps.Keys(set)) {
+		names = append(names, string(k))
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, "+")
+}
+
+// serverInfo returns run.json's "server" object (version, flags), nil when
+// absent.
+func serverInfo(r *Run) json.RawMessage {
+	v, ok := r.Raw["server"]
+	if !ok || v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// ignoredScenarioPath says which scenario fields may differ between two
+// runs of the same scenario: where the target lives, how the GPUs are
+// sampled, and the hardware the cost model prices.
+func ignoredScenarioPath(path string) bool {
+	last := path[strings.LastIndex(path, ".")+1:]
+	first, _, _ := strings.Cut(path, ".")
+	return strings.EqualFold(last, "url") || strings.EqualFold(first, "gpu") || strings.EqualFold(first, "cost") ||
+		strings.EqualFold(last, "api_key_env") || strings.EqualFold(last, "apikeyenv")
+}
+
+// diffJSON lists the leaves that differ between two JSON documents, as
+// "path: a vs b", skipping ignored paths; at most maxDiffs, then a count.
+func diffJSON(a, b json.RawMessage, ignore func(string) bool) []string {
+	fa, fb := map[string]string{}, map[string]string{}
+	flatten(a, "", fa)
+	flatten(b, "", fb)
+	keys := map[string]bool{}
+	for k := range fa {
+		keys[k] = true
+	}
+	for k := range fb {
+		keys[k] = true
+	}
+	var out []string
+	n := 0
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if ignore(k) || fa[k] == fb[k] {
+			continue
+		}
+		n++
+		if len(out) < maxDiffs {
+			out = append(out, fmt.Sprintf("%s %s vs %s", k, orAbsent(fa[k]), orAbsent(fb[k])))
+		}
+	}
+	if n > len(out) {
+		out = append(out, fmt.Sprintf("and %d more", n-len(out)))
+	}
+	return out
+}
+
+func orAbsent(s string) string {
+	if s == "" {
+		return "(absent)"
+	}
+	return s
+}
+
+// flatten maps each leaf of a JSON document to its compact JSON, keyed by
+// its dotted path (array elements as path[i]).
+func flatten(raw json.RawMessage, prefix string, out map[string]string) {
+	if len(raw) == 0 {
+		return
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		out[prefix] = string(raw)
+		return
+	}
+	flattenValue(v, prefix, out)
+}
+
+func flattenValue(v any, prefix string, out map[string]string) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			flattenValue(x, p, out)
+		}
+	case []any:
+		b, _ := json.Marshal(t)
+		out[prefix] = string(b)
+	case nil:
+	default:
+		b, _ := json.Marshal(t)
+		out[prefix] = string(b)
+	}
+}
+
+// diffLoad lists the load settings that differ.
+func diffLoad(a, b loadgen.LoadInfo) []string {
+	var out []string
+	add := func(name string, x, y any) {
+		if fmt.Sprint(x) != fmt.Sprint(y) {
+			out = append(out, fmt.Sprintf("%s %v vs %v", name, x, y))
+		}
+	}
+	add("profile", a.Profile, b.Profile)
+	add("concurrency", a.Concurrency, b.Concurrency)
+	add("requests", a.Requests, b.Requests)
+	add("warmup", a.Warmup, b.Warmup)
+	add("duration_s", a.DurationS, b.DurationS)
+	add("timeout_s", a.TimeoutS, b.TimeoutS)
+	add("seed", a.Seed, b.Seed)
+	return out
+}

@@ -1,0 +1,223 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/inferbench/inferbench/report/plot"
+)
+
+// PlotsDir is the directory of the figure files, inside a report's directory.
+const PlotsDir = "plots"
+
+// Plots builds every figure of the report, in report order: latency
+// against throughput, the Pareto plot, TTFT and TPOT CDFs, the ITL
+// histogram, the timeline, cost per 1M tokens and the crossover (the last
+// two only when the report was built with a catalog).
+func (r *Report) Plots() []*plot.Figure {
+	var runs []plot.Run
+	var timelines []plot.Timeline
+	for _, run := range r.runs {
+		runs = append(runs, plot.Run{Label: run.Label, Summary: run.Summary, GPUs: run.GPUs()})
+		timelines = append(timelines, run.timeline)
+	}
+	figs := []*plot.Figure{plot.LatencyThroughput(runs, r.slo), plot.Pareto(runs)}
+
+	sel, where := r.distributionLevels()
+	var ttft, tpot []plot.Curve
+	var itl []plot.HistCurve
+	for _, s := range sel {
+		var t, p []float64
+		for _, q := range s.data.reqs {
+			if !q.ok {
+				continue
+			}
+			t = append(t, q.ttft)
+			if q.out > 1 {
+				p = append(p, q.tpot)
+			}
+		}
+		ttft = append(ttft, plot.Curve{Label: s.label, Values: t})
+		tpot = append(tpot, plot.Curve{Label: s.label, Values: p})
+		itl = append(itl, plot.HistCurve{Label: s.label, Hist: s.data.itl})
+	}
+	pct := r.SLO.Percentile
+	fig := plot.CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", ttft, r.SLO.TTFTMS, sloLineLabel("TTFT", r.SLO.TTFTMS, pct))
+	fig.Caption = "Empirical CDF of time to first token over the successful measured requests, " + where + "."
+	figs = append(figs, fig)
+	fig = plot.CDF("tpot-cdf", "TPOT distribution", "TPOT (ms per output token)", tpot, r.SLO.TPOTMS, sloLineLabel("TPOT", r.SLO.TPOTMS, pct))
+	fig.Caption = "Empirical CDF of time per output token over the successful measured requests with more than one output token, " + where + "."
+	figs = append(figs, fig)
+	fig = plot.ITLHistogram(itl, "Inter-token latency")
+	fig.Caption += " Levels: " + where + "."
+	figs = append(figs, fig)
+	figs = append(figs, plot.TimelineFigure(timelines))
+
+	if r.Crossover != nil {
+		var bars []plot.CostBar
+		for _, rr := range r.Runs {
+			seen := map[string]bool{}
+			for _, c := range rr.Costs {
+				kind := string(c.Kind)
+				if seen[kind] {
+					continue // the first offer of a kind is its default
+				}
+				seen[kind] = true
+				bars = append(bars, plot.CostBar{Group: kind, Series: rr.Label, USDPer1M: c.USDPer1MOutputTokens})
+			}
+		}
+		fig = plot.CostBars(bars, "Cost per 1M output tokens at the priced level")
+		fig.Caption = "Cost per 1M output tokens of each run's GPU box at its priced level (" + r.pricedText() +
+			"), always busy, on the catalog's default offer of each kind; owned hardware includes energy."
+		figs = append(figs, fig)
+		figs = append(figs, r.crossoverFigure())
+	}
+	return figs
+}
+
+func sloLineLabel(metric string, limitMS, pct float64) string {
+	if limitMS <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("SLO: %s p%g ≤ %g ms", metric, pct, limitMS)
+}
+
+// selected is one distribution drawn in the CDF and histogram figures.
+type selected struct {
+	label string
+	data  *levelData
+}
+
+// distributionLevels picks what the distribution figures show: every level
+// of a single run; for several runs, each at the baseline's priced level
+// when every run ran it, else each at its own priced level. It also says
+// so in words.
+func (r *Report) distributionLevels() ([]selected, string) {
+	if len(r.runs) == 1 {
+		run := r.runs[0]
+		var out []selected
+		for _, l := range run.Summary.Levels {
+			if d := run.levels[l.Level]; d != nil {
+				out = append(out, selected{label: fmt.Sprintf("level %g", l.Level), data: d})
+			}
+		}
+		return out, "one curve per load level"
+	}
+	base := r.Runs[0].Priced
+	common := base != nil
+	for _, run := range r.runs {
+		common = common && run.levels[base.Level] != nil
+	}
+	var out []selected
+	if common {
+		for _, run := range r.runs {
+			out = append(out, selected{label: run.Label, data: run.levels[base.Level]})
+		}
+		return out, fmt.Sprintf("every run at level %g (%s's priced level)", base.Level, r.Runs[0].Label)
+	}
+	for i, run := range r.runs {
+		if p := r.Runs[i].Priced; p != nil {
+			out = append(out, selected{label: fmt.Sprintf("%s, level %g", run.Label, p.Level), data: run.levels[p.Level]})
+		}
+	}
+	return out, "each run at its own priced level"
+}
+
+// pricedText says at which level each run was priced.
+func (r *Report) pricedText() string {
+	var parts []string
+	for _, rr := range r.Runs {
+		if rr.Priced != nil {
+			parts = append(parts, fmt.Sprintf("%s: level %g, %s", rr.Label, rr.Priced.Level, rr.Priced.Basis))
+		}
+	}
+	return joinOr(parts, "; ", "none")
+}
+
+// crossoverFigure draws the crossover section: each API a line, each
+// priced run's GPU a step line, break-evens ringed.
+func (r *Report) crossoverFigure() *plot.Figure {
+	x := r.Crossover
+	ch := plot.CrossoverChart{VolumeTokensPerDay: x.TokensPerDay}
+	var apis, opts []string
+	for _, row := range x.Rows {
+		c := row.Crossover
+		if !slices.Contains(apis, row.API) {
+			apis = append(apis, row.API)
+			ch.APIs = append(ch.APIs, plot.APILine{Label: row.API, USDPer1M: c.APIUSDPer1M})
+		}
+		if !slices.Contains(opts, row.Run) {
+			opts = append(opts, row.Run)
+			capTPS := 0.0
+			if c.CapacityTokensPerS != nil {
+				capTPS = *c.CapacityTokensPerS
+			}
+			ch.Options = append(ch.Options, plot.SelfHosted{Label: fmt.Sprintf("self-hosted %s, %s", row.Run, gpuReplica(row.GPU, c.GPUsPerReplica)),
+				GPUMonthUSD: c.GPUMonthUSD, GPUsPerReplica: c.GPUsPerReplica, OpsMonthUSD: c.OpsMonthUSD, CapacityTokensPerS: capTPS})
+		}
+		if c.CrossoverTokensPerDay != nil {
+			v := *c.CrossoverTokensPerDay
+			ch.BreakEvens = append(ch.BreakEvens, plot.Mark{Label: fmt.Sprintf("%s vs %s: %s tok/day", row.Run, row.API, compact(v)),
+				MonthlyTokens: v * 30, MonthlyUSD: v * 30 / 1e6 * c.APIUSDPer1M})
+		}
+	}
+	fig := plot.Crossover(ch)
+	fig.Caption = fmt.Sprintf("Monthly cost against monthly tokens: each API a line (blended 3:1 input:output price), each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Offer, compact(x.TokensPerDay))
+	return fig
+}
+
+// refOf names a figure's files, relative to the report's directory.
+func refOf(f *plot.Figure) FigureRef {
+	return FigureRef{Name: f.Name, Title: f.Title, Caption: f.Caption,
+		SVG: PlotsDir + "/" + f.Name + ".svg", PNG: PlotsDir + "/" + f.Name + ".png"}
+}
+
+// renderedFigure is a figure's SVG, kept for inlining in the HTML.
+type renderedFigure struct {
+	ref FigureRef
+	svg []byte
+}
+
+// writeFigures renders each figure as SVG and PNG under dir/plots and
+// returns their references (paths relative to dir) and SVGs.
+func writeFigures(dir string, figs []*plot.Figure) ([]renderedFigure, error) {
+	if err := os.MkdirAll(filepath.Join(dir, PlotsDir), 0o755); err != nil {
+		return nil, err
+	}
+	var out []renderedFigure
+	for _, f := range figs {
+		ref := refOf(f)
+		var svg, png bytes.Buffer
+		if err := f.Write(&svg, plot.SVG); err != nil {
+			return nil, err
+		}
+		if err := f.Write(&png, plot.PNG); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, ref.SVG), svg.Bytes(), 0o644); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, ref.PNG), png.Bytes(), 0o644); err != nil {
+			return nil, err
+		}
+		out = append(out, renderedFigure{ref: ref, svg: svg.Bytes()})
+	}
+	return out, nil
+}
+
+// gpuReplica names a replica: "aws-p5-od" or "4 × aws-p5-od" (the offer
+// part of "gpu offer").
+func gpuReplica(gpuOffer string, gpus int) string {
+	_, offer, ok := strings.Cut(gpuOffer, " ")
+	if !ok {
+		offer = gpuOffer
+	}
+	if gpus > 1 {
+		return fmt.Sprintf("%d × %s", gpus, offer)
+	}
+	return offer
+}

@@ -1,0 +1,364 @@
+// Package render turns run directories into inferbench's reports: one run
+// into a run report, several into a qualification report that sets them
+// side by side with a verdict (bootstrap confidence intervals over
+// requests) and names whatever makes the comparison unfair. It writes
+// Markdown, a single self-contained HTML file (inline SVG, no network),
+// JSON and CSV, and the figures of report/plot as SVG and PNG.
+//
+// Like package report, it reads run directories only and touches no
+// network: every number is recomputed from the records. Metric definitions
+// live in report/metrics.go; the per-request values this package needs for
+// CDFs, histograms and the bootstrap follow them, and its tests check them
+// against report.Summary on the same records.
+package render
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/plot"
+	"github.com/inferbench/inferbench/targets/servermetrics"
+)
+
+// Run is one run directory loaded for reporting.
+type Run struct {
+	// Dir is the run directory as given; Label names the run in the report
+	// (the directory's base name).
+	Dir, Label string
+	// Manifest is run.json, nil when the run has none.
+	Manifest *loadgen.Manifest
+	// Raw is run.json as generic JSON, for fields the Manifest type does
+	// not (yet) have, such as the server's version; nil without run.json.
+	Raw map[string]any
+	// Devices is the GPU inventory of run.json.
+	Devices []gpu.Device
+	// Summary is recomputed from requests.jsonl (report.SummarizeRun).
+	Summary *report.Summary
+	// Warnings are problems that did not stop the report.
+	Warnings []string
+
+	levels   map[float64]*levelData
+	timeline plot.Timeline
+}
+
+// requestSample is one measured request's values, in milliseconds, as
+// report/metrics.go defines them.
+type requestSample struct {
+	ok        bool
+	ttft, e2e float64
+	tpot      float64 // NaN without more than one output token
+	in, out   int64
+	sendLag   float64
+	busy      float64 // done − sent, ms: the request's time in the server
+	userTPS   float64 // NaN when undefined
+}
+
+// levelData is the per-request data of one load level's measured stage.
+type levelData struct {
+	reqs []requestSample
+	itl  *plot.LogHist
+}
+
+// timelineBin is the resolution at which the timeline accumulates
+// requests in flight and tokens: 100 ms.
+const timelineBinNS = int64(100e6)
+
+// maxTimelinePoints bounds the points of one timeline series.
+const maxTimelinePoints = 160
+
+// LoadRun reads the run directory dir: run.json (optional), requests.jsonl,
+// gpu.jsonl and server.jsonl (optional). It recomputes the Summary with slo
+// and collects what the figures and the bootstrap need, one record at a time.
+func LoadRun(dir string, slo report.SLO) (*Run, error) {
+	r := &Run{Dir: dir, Label: filepath.Base(filepath.Clean(dir)), levels: map[float64]*levelData{}}
+	if m, err := loadgen.ReadManifest(dir); err == nil {
+		r.Manifest = m
+		if b, err := os.ReadFile(filepath.Join(dir, loadgen.ManifestFile)); err == nil {
+			_ = json.Unmarshal(b, &r.Raw)
+		}
+		if len(m.GPUs) > 0 {
+			if err := json.Unmarshal(m.GPUs, &r.Devices); err != nil {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("%s: gpus: %v", loadgen.ManifestFile, err))
+			}
+		}
+	} else {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (reporting from %s alone)", err, loadgen.RecordsFile))
+	}
+	sum, warnings, err := report.SummarizeRun(dir, slo)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	r.Summary = sum
+	r.Warnings = append(r.Warnings, warnings...)
+	if err := r.readRecords(); err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	r.readGPU()
+	r.readServer()
+	for _, l := range sum.Levels {
+		r.timeline.Levels = append(r.timeline.Levels, plot.LevelMark{StartS: float64(l.StartNS) / 1e9, Label: fmt.Sprintf("%g", l.Level)})
+	}
+	r.timeline.Label = r.Label
+	return r, nil
+}
+
+// readRecords collects per-request values per level and the timeline's
+// in-flight and token counts.
+func (r *Run) readRecords() error {
+	f, err := os.Open(filepath.Join(r.Dir, loadgen.RecordsFile))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var inflight, tokens []float64 // per timeline bin: request·ns in flight, tokens
+	grow := func(s []float64, i int) []float64 {
+		for len(s) <= i {
+			s = append(s, 0)
+		}
+		return s
+	}
+	for rec, err := range loadgen.ReadRecords(f) {
+		if err != nil {
+			var te *loadgen.TruncatedError
+			if errors.As(err, &te) {
+				break // SummarizeRun already warned
+			}
+			return fmt.Errorf("%s: %w", loadgen.RecordsFile, err)
+		}
+		end := max(rec.DoneNS, rec.EndNS)
+		if rec.SentNS >= 0 && end > rec.SentNS {
+			for b := rec.SentNS / timelineBinNS; b <= (end-1)/timelineBinNS; b++ {
+				lo, hi := max(rec.SentNS, b*timelineBinNS), min(end, (b+1)*timelineBinNS)
+				inflight = grow(inflight, int(b))
+				inflight[b] += float64(hi - lo)
+			}
+		}
+		for _, c := range rec.Chunks {
+			if c[0] >= 0 {
+				b := int(c[0] / timelineBinNS)
+				tokens = grow(tokens, b)
+				tokens[b] += float64(max(c[1], 1))
+			}
+		}
+		if rec.Stage != loadgen.StageMeasure {
+			continue
+		}
+		ld := r.levels[rec.Level]
+		if ld == nil {
+			ld = &levelData{itl: plot.NewLogHist()}
+			r.levels[rec.Level] = ld
+		}
+		ld.reqs = append(ld.reqs, sampleOf(rec))
+		if rec.OK {
+			addITL(ld.itl, rec.Chunks)
+		}
+	}
+	n := max(len(inflight), len(tokens))
+	inflight, tokens = grow(inflight, n-1), grow(tokens, n-1)
+	agg := max(1, (n+maxTimelinePoints-1)/maxTimelinePoints)
+	var inPts, tokPts []plot.Point
+	for i := 0; i < n; i += agg {
+		j := min(n, i+agg)
+		width := float64(int64(j-i)*timelineBinNS) / 1e9
+		var in, tok float64
+		for k := i; k < j; k++ {
+			in += inflight[k]
+			tok += tokens[k]
+		}
+		t := float64(int64(i+j)*timelineBinNS) / 2 / 1e9
+		inPts = append(inPts, plot.Point{T: t, V: in / 1e9 / width})
+		tokPts = append(tokPts, plot.Point{T: t, V: tok / width})
+	}
+	r.timeline.Series = map[plot.Quantity][]plot.Point{}
+	if n > 0 {
+		r.timeline.Series[plot.InFlight] = inPts
+		r.timeline.Series[plot.OutputTokensPerS] = tokPts
+	}
+	return nil
+}
+
+// sampleOf computes one record's values by the definitions of
+// report/metrics.go.
+func sampleOf(rec *loadgen.Record) requestSample {
+	s := requestSample{ok: rec.OK, sendLag: float64(rec.SentNS-rec.ScheduledNS) / 1e6, tpot: math.NaN(), userTPS: math.NaN(),
+		busy: float64(max(rec.DoneNS, rec.EndNS)-rec.SentNS) / 1e6}
+	if !rec.OK {
+		return s
+	}
+	s.ttft = float64(rec.FirstTokenNS-rec.SentNS) / 1e6
+	s.e2e = float64(rec.EndNS-rec.SentNS) / 1e6
+	s.in, s.out = int64(rec.InputTokens), int64(rec.OutputTokens)
+	if rec.OutputTokens > 1 {
+		decode := float64(rec.EndNS - rec.FirstTokenNS)
+		s.tpot = decode / 1e6 / float64(rec.OutputTokens-1)
+		if decode > 0 {
+			s.userTPS = float64(rec.OutputTokens) / (decode / 1e9)
+		}
+	}
+	return s
+}
+
+// addITL counts a record's per-token inter-token latencies (ms): the gap
+// before an event carrying k tokens counts k times as gap/k.
+func addITL(h *plot.LogHist, chunks [][2]int64) {
+	for i := 1; i < len(chunks); i++ {
+		gap := float64(chunks[i][0]-chunks[i-1][0]) / 1e6
+		k := max(chunks[i][1], 1)
+		h.Add(gap/float64(k), k)
+	}
+}
+
+// readGPU reads gpu.jsonl into the timeline: mean utilization over the
+// GPUs, memory and power summed over them, per tick.
+func (r *Run) readGPU() {
+	f, err := os.Open(filepath.Join(r.Dir, loadgen.GPUFile))
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			r.Warnings = append(r.Warnings, err.Error())
+		}
+		return
+	}
+	defer f.Close()
+	samples, err := gpu.ReadJSONL(f)
+	if err != nil {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v (timeline GPU panels left out)", loadgen.GPUFile, err))
+		return
+	}
+	type tick struct {
+		util, mem, power    float64
+		nUtil, nMem, nPower int
+	}
+	ticks := map[int64]*tick{}
+	for _, s := range samples {
+		if s.IsGap() {
+			continue
+		}
+		t := ticks[s.TNS]
+		if t == nil {
+			t = &tick{}
+			ticks[s.TNS] = t
+		}
+		if s.UtilizationPct != nil {
+			t.util += *s.UtilizationPct
+			t.nUtil++
+		}
+		if s.MemoryUsedBytes != nil {
+			t.mem += float64(*s.MemoryUsedBytes)
+			t.nMem++
+		}
+		if s.PowerW != nil {
+			t.power += *s.PowerW
+			t.nPower++
+		}
+	}
+	var util, mem, power []plot.Point
+	for _, tns := range slices.Sorted(maps.Keys(ticks)) {
+		t := ticks[tns]
+		ts := float64(tns) / 1e9
+		if t.nUtil > 0 {
+			util = append(util, plot.Point{T: ts, V: t.util / float64(t.nUtil)})
+		}
+		if t.nMem > 0 {
+			mem = append(mem, plot.Point{T: ts, V: t.mem / (1 << 30)})
+		}
+		if t.nPower > 0 {
+			power = append(power, plot.Point{T: ts, V: t.power})
+		}
+	}
+	r.setSeries(plot.GPUUtilization, util)
+	r.setSeries(plot.GPUMemory, mem)
+	r.setSeries(plot.GPUPower, power)
+}
+
+// readServer reads server.jsonl's KV-cache use into the timeline, in percent.
+func (r *Run) readServer() {
+	f, err := os.Open(filepath.Join(r.Dir, loadgen.ServerFile))
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			r.Warnings = append(r.Warnings, err.Error())
+		}
+		return
+	}
+	defer f.Close()
+	samples, err := servermetrics.ReadJSONL(f)
+	if err != nil {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (timeline KV-cache panel left out)", err))
+		return
+	}
+	var kv []plot.Point
+	for _, s := range samples {
+		if s.KVCacheUsage != nil {
+			kv = append(kv, plot.Point{T: float64(s.TNS) / 1e9, V: 100 * *s.KVCacheUsage})
+		}
+	}
+	slices.SortStableFunc(kv, func(a, b plot.Point) int { return cmp.Compare(a.T, b.T) })
+	r.setSeries(plot.KVCache, kv)
+}
+
+// setSeries stores a timeline series, averaged down to maxTimelinePoints.
+func (r *Run) setSeries(q plot.Quantity, pts []plot.Point) {
+	if len(pts) == 0 {
+		return
+	}
+	if r.timeline.Series == nil {
+		r.timeline.Series = map[plot.Quantity][]plot.Point{}
+	}
+	agg := (len(pts) + maxTimelinePoints - 1) / maxTimelinePoints
+	if agg > 1 {
+		var out []plot.Point
+		for i := 0; i < len(pts); i += agg {
+			j := min(len(pts), i+agg)
+			var t, v float64
+			for _, p := range pts[i:j] {
+				t += p.T
+				v += p.V
+			}
+			out = append(out, plot.Point{T: t / float64(j-i), V: v / float64(j-i)})
+		}
+		pts = out
+	}
+	r.timeline.Series[q] = pts
+}
+
+// GPUs returns the number of GPUs that served the run: from the GPU
+// telemetry, else run.json's inventory, else 1.
+func (r *Run) GPUs() int {
+	n := 0
+	for _, l := range r.Summary.Levels {
+		if l.GPU != nil {
+			n = max(n, l.GPU.GPUs)
+		}
+	}
+	if n == 0 {
+		n = len(r.Devices)
+	}
+	return max(1, n)
+}
+
+// GPUName returns the name of the run's first GPU, "" when unknown.
+func (r *Run) GPUName() string {
+	if len(r.Devices) > 0 {
+		return r.Devices[0].Name
+	}
+	return ""
+}
+
+// level returns the summary level lv, nil when the run has none.
+func (r *Run) level(lv float64) *report.Level {
+	for i := range r.Summary.Levels {
+		if r.Summary.Levels[i].Level == lv {
+			return &r.Summary.Levels[i]
+		}
+	}
+	return nil
+}

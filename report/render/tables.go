@@ -1,0 +1,301 @@
+package render
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/cost"
+)
+
+// table is a block of a report laid out for people; Markdown and HTML
+// render the same tables, so the two never disagree.
+type table struct {
+	Title   string
+	Columns []string
+	Rows    [][]string
+	Notes   []string
+}
+
+// title is the report's heading.
+func (r *Report) title() string {
+	var labels []string
+	for _, rr := range r.Runs {
+		labels = append(labels, rr.Label)
+	}
+	if r.Kind == KindQualification {
+		return "inferbench qualification report: " + strings.Join(labels, " vs ")
+	}
+	return "inferbench run report: " + labels[0]
+}
+
+// sloLine says which SLO the report judges by.
+func (r *Report) sloLine() string {
+	src := map[string]string{"flags": "from the command line", "run.json": "from the first run's scenario", "none": "none set"}[r.SLO.Source]
+	if r.SLO.Text == "no SLO" {
+		return "SLO: none set, so no capacity at SLO; runs are priced at their highest-throughput level."
+	}
+	return fmt.Sprintf("SLO: %s (%s); a level meets it when also at most %s of its requests failed.", r.SLO.Text, src, percent(r.SLO.MaxErrorRate))
+}
+
+// summaryTable is one row per run: what ran, its capacity and its cost.
+func (r *Report) summaryTable() table {
+	t := table{Columns: []string{"run", "GPU", "model", "priced level", "output tok/s", "total tok/s", "req/s", "TTFT p" + fmt.Sprint(r.SLO.Percentile), "$/1M output tokens"}}
+	for i, rr := range r.Runs {
+		gpuName := joinOr(nonEmpty(rr.GPU, rr.GPUName), " = ", "unknown")
+		if rr.GPUs > 1 {
+			gpuName = fmt.Sprintf("%d × %s", rr.GPUs, gpuName)
+		}
+		model := "-"
+		if rr.Manifest != nil {
+			model = rr.Manifest.Target.Model
+		}
+		row := []string{rr.Label, gpuName, model, "none", "-", "-", "-", "-", "-"}
+		if p := rr.Priced; p != nil {
+			row[3] = fmt.Sprintf("%g (%s)", p.Level, p.Basis)
+			row[4], row[5], row[6] = num(p.OutputTokensPerS, 1), num(p.TotalTokensPerS, 1), num(p.RequestsPerS, 2)
+			if l := r.runs[i].level(p.Level); l != nil {
+				row[7] = msv(distAt(l.TTFTMS, r.SLO.Percentile)) + " ms"
+			}
+			if p.USDPer1MOutputTokens > 0 {
+				row[8] = usd(p.USDPer1MOutputTokens) + " (" + p.Offer + ")"
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// distAt is d's reported percentile p.
+func distAt(d report.Dist, p float64) float64 {
+	switch {
+	case p <= 50:
+		return d.P50
+	case p <= 90:
+		return d.P90
+	case p <= 95:
+		return d.P95
+	case p <= 99:
+		return d.P99
+	}
+	return d.P999
+}
+
+// comparisonTable lays out one comparison's metrics.
+func comparisonTable(c Comparison) table {
+	t := table{Title: fmt.Sprintf("%s against %s", c.Candidate, c.Baseline),
+		Columns: []string{"metric", "at", c.Baseline, c.Candidate, "ratio", fmt.Sprintf("%g %% CI", c.Confidence*100), "p", "better"}}
+	add := func(m MetricComparison) {
+		at := m.At
+		if m.BaselineLevel != m.CandidateLevel || strings.HasPrefix(at, "capacity") || strings.HasPrefix(at, "priced") {
+			at = fmt.Sprintf("%s (%g vs %g)", at, m.BaselineLevel, m.CandidateLevel)
+		}
+		better := m.Better
+		switch better {
+		case "candidate":
+			better = c.Candidate
+		case "baseline":
+			better = c.Baseline
+		default:
+			better = "neither (not significant)"
+		}
+		t.Rows = append(t.Rows, []string{m.Title, at, valueIn(m.Baseline, m.Unit), valueIn(m.Candidate, m.Unit),
+			num(m.Ratio, 3) + "×", "[" + num(m.CILow, 3) + ", " + num(m.CIHigh, 3) + "]", pText(m.PValue), better})
+	}
+	for _, m := range c.Capacity {
+		add(m)
+	}
+	for _, m := range c.Levels {
+		add(m)
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("ratio = %s / %s; percentile-bootstrap interval over requests (%d resamples, seed %d); significant when the interval excludes 1; p is the two-sided bootstrap p-value of ratio = 1.",
+		c.Candidate, c.Baseline, c.Resamples, c.Seed))
+	return t
+}
+
+// levelTable is one run's throughput and latency per level.
+func (r *Report) levelTable(i int) table {
+	rr := r.Runs[i]
+	pct := r.SLO.Percentile
+	pn := fmt.Sprintf("p%g", pct)
+	t := table{Title: rr.Label + ": load levels", Columns: []string{"level", "requests", "failed", "out tok/s", "total tok/s", "req/s", "goodput req/s",
+		"TTFT p50", "TTFT " + pn, "TTFT p99", "TPOT p50", "TPOT " + pn, "ITL " + pn, "E2E " + pn, "user tok/s p50", "send lag p99", "SLO"}}
+	for j, l := range rr.Summary.Levels {
+		slo := "-"
+		if j < len(rr.SLOByLevel) && r.SLO.Text != "no SLO" {
+			if rr.SLOByLevel[j].Met {
+				slo = "met"
+			} else {
+				slo = "missed: " + strings.Join(rr.SLOByLevel[j].Why, "; ")
+			}
+		}
+		t.Rows = append(t.Rows, []string{fmt.Sprintf("%g", l.Level), fmt.Sprint(l.Requests.Total), fmt.Sprint(l.Requests.Failed),
+			num(l.OutputTokensPerS, 1), num(l.TotalTokensPerS, 1), num(l.RequestsPerS, 2), num(l.GoodputRPS, 2),
+			distMS(l.TTFTMS, 50), distMS(l.TTFTMS, pct), distMS(l.TTFTMS, 99), distMS(l.TPOTMS, 50), distMS(l.TPOTMS, pct),
+			distMS(l.ITLMS, pct), distMS(l.E2EMS, pct), distV(l.UserOutputTokensPerS, 50, 1), distMS(l.SendLagMS, 99), slo})
+	}
+	t.Notes = append(t.Notes, "latencies in ms over the successful measured requests; definitions in report/metrics.go")
+	if c := rr.Summary.Capacity; c != nil {
+		t.Notes = append(t.Notes, fmt.Sprintf("capacity at SLO: level %g, %s output tok/s", c.Level, num(c.OutputTokensPerS, 1)))
+	}
+	for _, l := range rr.Summary.Levels {
+		if len(l.Errors) > 0 {
+			var parts []string
+			for _, k := range slices.Sorted(maps.Keys(l.Errors)) {
+				parts = append(parts, fmt.Sprintf("%s %d", k, l.Errors[k]))
+			}
+			t.Notes = append(t.Notes, fmt.Sprintf("level %g errors: %s", l.Level, strings.Join(parts, ", ")))
+		}
+	}
+	return t
+}
+
+func distMS(d report.Dist, p float64) string {
+	if d.N == 0 {
+		return "-"
+	}
+	return msv(distAt(d, p))
+}
+
+func distV(d report.Dist, p float64, prec int) string {
+	if d.N == 0 {
+		return "-"
+	}
+	return num(distAt(d, p), prec)
+}
+
+// gpuTable is one run's GPU telemetry per level; ok is false without any.
+func (r *Report) gpuTable(i int) (table, bool) {
+	rr := r.Runs[i]
+	t := table{Title: rr.Label + ": GPU telemetry per level", Columns: []string{"level", "GPUs", "samples", "util mean %", "util peak %",
+		"memory peak GiB", "power mean W", "power peak W", "energy J", "output tok/J", "throttled"}}
+	has := false
+	for _, l := range rr.Summary.Levels {
+		g := l.GPU
+		if g == nil {
+			continue
+		}
+		has = true
+		row := []string{fmt.Sprintf("%g", l.Level), fmt.Sprint(g.GPUs), fmt.Sprint(g.Samples), "-", "-", "-", "-", "-", "-", "-", "no"}
+		if u := g.UtilizationPct; u != nil {
+			row[3], row[4] = num(u.Mean, 1), num(u.Peak, 1)
+		}
+		if m := g.MemoryUsedBytes; m != nil {
+			row[5] = num(m.Peak/(1<<30), 1)
+		}
+		if p := g.PowerW; p != nil {
+			row[6], row[7] = num(p.Mean, 0), num(p.Peak, 0)
+		}
+		if g.EnergyJ != nil {
+			row[8] = num(*g.EnergyJ, 0) + " (" + g.EnergySource + ")"
+		}
+		if g.OutputTokensPerJ != nil {
+			row[9] = num(*g.OutputTokensPerJ, 2)
+		}
+		if g.ThrottledShare != nil {
+			row[10] = percent(*g.ThrottledShare)
+			if g.Throttled {
+				row[10] = "YES " + row[10] + ": " + reasons(g.ThrottleReasons)
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, has
+}
+
+// costTable is one run's cost on every offer of its GPU.
+func (r *Report) costTable(i int) (table, bool) {
+	rr := r.Runs[i]
+	if len(rr.Costs) == 0 || rr.Priced == nil {
+		return table{}, false
+	}
+	ct := cost.CostsTable("", rr.Costs, nil)
+	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %d GPU(s))", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), rr.GPUs),
+		Columns: ct.Columns, Rows: ct.Rows,
+		Notes: []string{"$/1M output tokens = GPUs × $/GPU-hour / (output tokens/s × 3600) × 1e6, always busy; @50 %, @25 %, @10 %: the box busy that share of the time (report/cost)"}}, true
+}
+
+// crossoverTable weighs each priced run against each API.
+func (r *Report) crossoverTable() (table, bool) {
+	x := r.Crossover
+	if x == nil || len(x.Rows) == 0 {
+		return table{}, false
+	}
+	t := table{Title: fmt.Sprintf("API vs self-hosted at %s tokens/day (%s tokens/month), %s offer", compact(x.TokensPerDay), compact(x.TokensPerDay*cost.DaysPerMonth), x.Offer),
+		Columns: []string{"run (GPU offer)", "API", "API $/1M", "API monthly", "GPUs needed", "self-hosted monthly", "cheaper", "break-even tokens/day", "break-even utilization"}}
+	var notes []string
+	for _, row := range x.Rows {
+		c := row.Crossover
+		be, bu := "never", "-"
+		if c.CrossoverTokensPerDay != nil {
+			be = compact(*c.CrossoverTokensPerDay)
+		}
+		if c.BreakEvenUtilization != nil {
+			bu = percent(*c.BreakEvenUtilization)
+		}
+		t.Rows = append(t.Rows, []string{row.Run + " (" + row.GPU + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
+			fmt.Sprint(c.GPUsNeeded), usd(c.SelfHostedMonthlyUSD), c.Cheaper, be, bu})
+		for _, n := range c.Notes {
+			if !slices.Contains(notes, n) {
+				notes = append(notes, n)
+			}
+		}
+	}
+	t.Notes = append(append(append([]string{}, x.Notes...), notes...), "API price: input and output blended 3:1 (report/cost BlendedUSDPer1M)")
+	return t, true
+}
+
+// manifestTable lays out a run's run.json.
+func manifestTable(rr RunReport) table {
+	t := table{Title: rr.Label, Columns: []string{"", ""}}
+	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
+	add("directory", rr.Dir)
+	m := rr.Manifest
+	if m == nil {
+		add("run.json", "missing")
+		return t
+	}
+	add("target", strings.TrimSpace(fmt.Sprintf("%s %s %s", m.Target.Kind, m.Target.API, m.Target.URL)))
+	add("model", m.Target.Model)
+	add("tool", m.Tool+" "+m.Version)
+	add("host", fmt.Sprintf("%s (%s/%s, %d CPUs, %s)", m.Host.Name, m.Host.OS, m.Host.Arch, m.Host.CPUs, m.Host.Go))
+	run := m.Start.UTC().Format(time.RFC3339)
+	if m.End != nil {
+		run += fmt.Sprintf(", %.1f s", m.End.Sub(m.Start).Seconds())
+	}
+	add("started", run)
+	add("exit", strings.TrimSpace(string(m.ExitState)+" "+m.ExitReason))
+	l := m.Load
+	load := l.Profile
+	if l.Concurrency > 0 {
+		load += fmt.Sprintf(", concurrency %d", l.Concurrency)
+	}
+	if l.Requests > 0 {
+		load += fmt.Sprintf(", %d requests", l.Requests)
+	}
+	load += fmt.Sprintf(", warm-up %d, timeout %g s, seed %d", l.Warmup, l.TimeoutS, l.Seed)
+	if l.StartSpread != "" {
+		load += ", start spread " + l.StartSpread
+	}
+	add("load", load)
+	add("records", fmt.Sprint(m.Records))
+	gpus := m.GPUBackend
+	if rr.GPUName != "" {
+		gpus += fmt.Sprintf(": %d × %s", rr.GPUs, rr.GPUName)
+	}
+	add("GPU telemetry", joinOr(nonEmpty(gpus), "", "none"))
+	return t
+}

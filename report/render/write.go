@@ -1,0 +1,96 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Output formats of a report.
+const (
+	Markdown = "md"
+	HTML     = "html"
+	JSON     = "json"
+	CSV      = "csv"
+)
+
+// The files a report writes into its directory (figures go under PlotsDir).
+const (
+	MarkdownFile = "report.md"
+	HTMLFile     = "report.html"
+	JSONFile     = "report.json"
+	CSVFile      = "levels.csv"
+)
+
+// AllFormats lists every format, in the order they are written.
+func AllFormats() []string { return []string{Markdown, HTML, JSON, CSV} }
+
+// ParseFormats reads a comma-separated list of formats ("md,html,json,csv");
+// an empty list is allowed (no report files).
+func ParseFormats(s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		switch {
+		case f == "":
+		case slices.Contains(AllFormats(), f):
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		default:
+			return nil, fmt.Errorf("format %q: must be one of md, html, json, csv", f)
+		}
+	}
+	return out, nil
+}
+
+// Write renders every figure of r as SVG and PNG under dir/plots, then r in
+// each of formats into dir, and returns the paths written (report files
+// first, then figures).
+func Write(dir string, r *Report, formats []string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	figs, err := writeFigures(dir, r.Plots())
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	r.Figures = r.Figures[:0]
+	var svgs [][]byte
+	for _, f := range figs {
+		r.Figures = append(r.Figures, f.ref)
+		svgs = append(svgs, f.svg)
+	}
+	var files []string
+	for _, f := range formats {
+		var b bytes.Buffer
+		var name string
+		switch f {
+		case Markdown:
+			name, err = MarkdownFile, WriteMarkdown(&b, r)
+		case HTML:
+			name, err = HTMLFile, WriteHTML(&b, r, svgs)
+		case JSON:
+			name, err = JSONFile, WriteJSON(&b, r)
+		case CSV:
+			name, err = CSVFile, WriteCSV(&b, r)
+		default:
+			return files, fmt.Errorf("report: unknown format %q", f)
+		}
+		if err != nil {
+			return files, err
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			return files, fmt.Errorf("report: %w", err)
+		}
+		files = append(files, path)
+	}
+	for _, f := range r.Figures {
+		files = append(files, filepath.Join(dir, f.SVG), filepath.Join(dir, f.PNG))
+	}
+	return files, nil
+}
