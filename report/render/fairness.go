@@ -110,7 +110,9 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		if g := l.GPU; g != nil && g.Throttled {
 			unfair = append(unfair, fmt.Sprintf("%s: GPU throttled %.0f %% of level %g's window (%s)", x.r.Label, 100*deref(g.ThrottledShare), l.Level, reasons(g.ThrottleReasons)))
 		}
-		if lag := l.SendLagMS; lag.N > 0 && lag.P99 > SendLagLimitMS && lag.P99 > SendLagLimitShare*l.TTFTMS.P50 {
+		if cl := l.Client; cl != nil && cl.Bound {
+			unfair = append(unfair, fmt.Sprintf("%s: client near its limit at level %g (%s)", x.r.Label, l.Level, strings.Join(cl.Reasons, "; ")))
+		} else if lag := l.SendLagMS; lag.N > 0 && lag.P99 > SendLagLimitMS && lag.P99 > SendLagLimitShare*l.TTFTMS.P50 {
 			unfair = append(unfair, fmt.Sprintf("%s: client near its limit at level %g (send lag p99 %.1f ms, TTFT p50 %.1f ms)", x.r.Label, l.Level, lag.P99, l.TTFTMS.P50))
 		}
 		if x.r.Manifest != nil && strings.Contains(x.r.Manifest.Load.Profile, "rate") && l.AchievedRatePerS > 0 && l.AchievedRatePerS < (1-RateTolerance)*l.Level {

@@ -244,6 +244,8 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 	runs[1].Manifest.Load.Seed = 8
 	runs[0].Raw["server"] = map[string]any{"version": "0.6.3", "args": "--max-num-seqs 256"}
 	runs[1].Raw["server"] = map[string]any{"version": "0.7.0", "args": "--max-num-seqs 256"}
+	// The baseline's client watched itself and found it was the bottleneck.
+	runs[0].level(4).Client = &report.ClientLevel{Bound: true, Reasons: []string{"client CPU at 95% of its 2 cores"}}
 	rep, err := Build(runs, Options{SLO: slo, Resamples: 200})
 	if err != nil {
 		t.Fatal(err)
@@ -259,6 +261,7 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 		"h100-sxm: GPU throttled",
 		"sw_power_cap",
 		"h100-sxm: client near its limit at level",
+		"a100-80gb: client near its limit at level 4 (client CPU at 95% of its 2 cores)",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("unfair list lacks %q:\n%s", want, all)
