@@ -8,7 +8,10 @@
 // simulated serving engine used for tests and demos.
 package targets
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // A Target sends one generation request and reports each decoded event of the
 // response stream, in order, as it is read.
@@ -82,4 +85,32 @@ type Final struct {
 	Usage *Usage
 	// FinishReason is the server's reason for stopping ("stop", "length", …), if given.
 	FinishReason string
+	// Server is the server's own account of where the request's time went
+	// (Groq's x_groq.usage, Ollama's durations, llama.cpp's timings), nil
+	// when the server reported none.
+	Server *ServerTiming
+}
+
+// ServerTiming is what a server reported about its own handling of one
+// request. Every field is optional: zero means the server did not report it.
+// Set beside the client's measurements it shows the network and client share
+// of TTFT and latency.
+type ServerTiming struct {
+	// Queue is the time the request waited before the server started on it
+	// (Groq queue_time).
+	Queue time.Duration `json:"queue_ns,omitempty"`
+	// Load is the time spent loading the model for this request (Ollama
+	// load_duration; large on a cold start).
+	Load time.Duration `json:"load_ns,omitempty"`
+	// Prompt is the time spent processing the prompt, the prefill (Groq
+	// prompt_time, Ollama prompt_eval_duration, llama.cpp prompt_ms).
+	Prompt time.Duration `json:"prompt_ns,omitempty"`
+	// Decode is the time spent generating the output tokens (Groq
+	// completion_time, Ollama eval_duration, llama.cpp predicted_ms).
+	Decode time.Duration `json:"decode_ns,omitempty"`
+	// Total is the server's end-to-end time for the request (Groq
+	// total_time, Ollama total_duration).
+	Total time.Duration `json:"total_ns,omitempty"`
+	// TTFT is the server's own time to first token, when it reports one.
+	TTFT time.Duration `json:"ttft_ns,omitempty"`
 }
