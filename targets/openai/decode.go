@@ -153,8 +153,11 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 		return true, nil
 	}
 	d.ev.reset()
-	if err := d.json.decode(data, d.ev); err != nil {
-		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, snippet(d.redact(string(data))))}
+	if !fastDecode(data, d.ev) {
+		d.ev.reset()
+		if err := d.json.decode(data, d.ev); err != nil {
+			return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, snippet(d.redact(string(data))))}
+		}
 	}
 	d.events++
 	if e := d.ev.Error; len(e) > 0 && !bytes.Equal(e, []byte("null")) {
