@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/render"
+	"github.com/inferbench/inferbench/report/render/rendertest"
+)
+
+// reportRuns writes the synthetic A100 and H100 runs and returns their dirs.
+func reportRuns(t *testing.T) (a100, h100 string) {
+	t.Helper()
+	root := t.TempDir()
+	a100, h100 = filepath.Join(root, "a100-80gb"), filepath.Join(root, "h100-sxm")
+	if err := rendertest.WriteRun(a100, rendertest.A100()); err != nil {
+		t.Fatal(err)
+	}
+	if err := rendertest.WriteRun(h100, rendertest.H100()); err != nil {
+		t.Fatal(err)
+	}
+	return a100, h100
+}
+
+// report RUN_DIR keeps its behaviour: it recomputes summary.json from the
+// records, prints the table, and writes nothing else.
+func TestReportOneRunTableAndSummary(t *testing.T) {
+	a100, _ := reportRuns(t)
+	out, _, err := runApp(t, "report", "--slo-ttft", "200ms", a100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"target  vllm http://127.0.0.1:8000  model llama-3-8b", "level  requests", "capacity at SLO: level 4", "--out DIR"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	sum, err := report.ReadSummary(filepath.Join(a100, loadgen.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Capacity == nil || sum.Capacity.Level != 4 || len(sum.Levels) != 4 {
+		t.Errorf("summary.json: capacity %+v, %d levels; want level 4 of 4", sum.Capacity, len(sum.Levels))
+	}
+	for _, f := range []string{render.MarkdownFile, render.HTMLFile, render.PlotsDir} {
+		if _, err := os.Stat(filepath.Join(a100, f)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s written without --out (%v)", f, err)
+		}
+	}
+}
+
+// Two runs with --out give the qualification report and every file.
+func TestReportQualificationFiles(t *testing.T) {
+	a100, h100 := reportRuns(t)
+	dir := filepath.Join(t.TempDir(), "qual")
+	out, _, err := runApp(t, "report", "--slo-ttft", "200ms", "--out", dir, "--tokens-per-day", "50000000", a100, h100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "verdict: h100-sxm serves 1.7") || !strings.Contains(out, "report written to "+dir) {
+		t.Errorf("stdout lacks the verdict or the report's path:\n%s", out)
+	}
+	for _, f := range []string{render.MarkdownFile, render.HTMLFile, render.JSONFile, render.CSVFile,
+		"plots/latency-throughput.png", "plots/crossover.svg", "plots/timeline.png"} {
+		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	for _, d := range []string{a100, h100} {
+		if _, err := os.Stat(filepath.Join(d, loadgen.SummaryFile)); err != nil {
+			t.Errorf("summary.json not rewritten in %s: %v", d, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, render.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep render.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Kind != render.KindQualification || len(rep.Runs) != 2 || len(rep.Comparisons) != 1 || rep.Crossover == nil || rep.Crossover.TokensPerDay != 50e6 {
+		t.Errorf("report.json: kind %q, %d runs, %d comparisons, crossover %+v", rep.Kind, len(rep.Runs), len(rep.Comparisons), rep.Crossover)
+	}
+	if rep.SLO.TTFTMS != 200 || rep.SLO.Source != "flags" {
+		t.Errorf("report.json SLO = %+v; want TTFT 200 ms from flags", rep.SLO)
+	}
+}
+
+func TestReportFormatSubset(t *testing.T) {
+	a100, _ := reportRuns(t)
+	dir := t.TempDir()
+	if _, _, err := runApp(t, "report", "--format", "md", "--out", dir, a100); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, render.MarkdownFile)); err != nil {
+		t.Error(err)
+	}
+	for _, f := range []string{render.HTMLFile, render.JSONFile, render.CSVFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s written with --format md (%v)", f, err)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, render.MarkdownFile))
+	if !bytes.Contains(md, []byte("# inferbench run report: a100-80gb")) {
+		t.Errorf("report.md is not a run report:\n%.300s", md)
+	}
+}
+
+func TestReportUsageErrors(t *testing.T) {
+	a100, _ := reportRuns(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report"}, "at least one RUN_DIR"},
+		{[]string{"report", a100, "--out", "x"}, "flags must come before"},
+		{[]string{"report", "--format", "md,pdf", a100}, `"pdf"`},
+		{[]string{"report", "--bootstrap-resamples", "10", a100}, "at least 100"},
+		{[]string{"report", "--tokens-per-day", "0", a100}, "must be positive"},
+	} {
+		_, _, err := runApp(t, tt.args...)
+		var ue *usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("inferbench %s: %v; want a usage error containing %q", strings.Join(tt.args[1:], " "), err, tt.want)
+		}
+	}
+	if _, _, err := runApp(t, "report", filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("report of a missing directory succeeded")
+	}
+}
