@@ -35,17 +35,13 @@ func CreateRecordWriter(path string) (*RecordWriter, error) {
 
 // Write appends one record. After a write error every later call returns it.
 func (rw *RecordWriter) Write(r *Record) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode record %d: %w", r.ID, err)
-	}
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	if rw.err != nil {
 		return rw.err
 	}
-	b = append(b, '\n')
-	if _, err := rw.w.Write(b); err != nil {
+	rw.buf = append(appendRecordJSON(rw.buf[:0], r), '\n')
+	if _, err := rw.w.Write(rw.buf); err != nil {
 		rw.err = err
 		return err
 	}

@@ -1,0 +1,36 @@
+package loadgen
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// benchRecord is a finished 1,000-token request.
+func benchRecord() *Record {
+	r := &Record{ID: 12345, Stage: StageMeasure, Level: 64, ScheduledNS: 1e9, SentNS: 1e9 + 20e3, FirstByteNS: 1e9 + 300e3,
+		FirstTokenNS: 1e9 + 50e6, EndNS: 1e9 + 50e6 + 999*10e6, DoneNS: 1e9 + 50e6 + 999*10e6 + 1e5,
+		InputTokens: 512, OutputTokens: 1000, InputTokensSource: SourceServer, OutputTokensSource: SourceServer,
+		FinishReason: "length", OK: true, Status: 200}
+	for i := range 1000 {
+		r.Chunks = append(r.Chunks, [2]int64{1e9 + 50e6 + int64(i)*10e6 + int64(i%7)*1234, 1})
+	}
+	r.TTFTNS, r.E2ENS = r.FirstTokenNS-r.SentNS, r.EndNS-r.SentNS
+	return r
+}
+
+// BenchmarkRecordWrite measures encoding and writing one 1,000-chunk record.
+func BenchmarkRecordWrite(b *testing.B) {
+	w, err := CreateRecordWriter(filepath.Join(b.TempDir(), RecordsFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	r := benchRecord()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := w.Write(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/token")
+}

@@ -1,0 +1,65 @@
+package loadgen
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// checkRecordJSON: the hand-written encoding is valid JSON, decodes to the
+// same Record as encoding/json's, and has the same keys.
+func checkRecordJSON(t *testing.T, r *Record) {
+	t.Helper()
+	fast := appendRecordJSON(nil, r)
+	std, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b Record
+	if err := json.Unmarshal(fast, &a); err != nil {
+		t.Fatalf("appendRecordJSON wrote invalid JSON %s: %v", fast, err)
+	}
+	if err := json.Unmarshal(std, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("decoded records differ:\nfast %+v\nstd  %+v", a, b)
+	}
+	var ka, kb map[string]json.RawMessage
+	json.Unmarshal(fast, &ka)
+	json.Unmarshal(std, &kb)
+	if len(ka) != len(kb) {
+		t.Fatalf("keys differ:\nfast %s\nstd  %s", fast, std)
+	}
+	for k := range kb {
+		if _, ok := ka[k]; !ok {
+			t.Fatalf("key %q missing from the hand-written encoding (a new Record field?):\nfast %s\nstd  %s", k, fast, std)
+		}
+	}
+}
+
+// TestRecordJSONMatchesEncodingJSON covers every field set, every field
+// zero, and strings that need escaping.
+func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
+	full := benchRecord()
+	full.Worker, full.HeadersNS, full.FirstContentNS = 3, 7, 9
+	full.Error, full.ErrorClass, full.RetryAfterMS, full.Attempt, full.Retried = "bad \"quote\" \\ \n\t\x01 é \xff<>&", RateLimited, 1500, 2, true
+	full.Level = 2.5
+	checkRecordJSON(t, full)
+	checkRecordJSON(t, &Record{})
+	checkRecordJSON(t, &Record{Chunks: [][2]int64{}, Stage: StageWarmup, ScheduledNS: -5})
+}
+
+// FuzzRecordJSON: arbitrary strings and numbers round-trip like encoding/json.
+func FuzzRecordJSON(f *testing.F) {
+	f.Add(uint64(1), "measure", 4.0, int64(100), int64(2), "stop", "timeout", "err \"x\"\n", true)
+	f.Add(uint64(0), "", 0.0, int64(0), int64(0), "", "", "\xff\xfe", false)
+	f.Fuzz(func(t *testing.T, id uint64, stage string, level float64, ns, tok int64, finish, class, msg string, ok bool) {
+		r := &Record{ID: id, Stage: Stage(stage), Level: level, SentNS: ns, EndNS: ns * 2, Chunks: [][2]int64{{ns, tok}},
+			OutputTokens: int(tok), FinishReason: finish, ErrorClass: ErrorClass(class), Error: msg, OK: ok}
+		if _, err := json.Marshal(r); err != nil {
+			return // NaN/Inf levels: encoding/json refuses them too
+		}
+		checkRecordJSON(t, r)
+	})
+}
