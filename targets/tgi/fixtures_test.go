@@ -1,0 +1,163 @@
+package tgi_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"path/filepath"
+	"testing"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/targettest"
+	"github.com/inferbench/inferbench/targets/tgi"
+)
+
+// result is what one stream gave.
+type result struct {
+	chunks []targets.Chunk
+	final  targets.Final
+	err    error
+}
+
+// tokenChunks counts the tokens of the token-bearing chunks, each counted as
+// its Tokens or 1, as loadgen counts them.
+func (r result) tokenChunks() int {
+	n := 0
+	for _, c := range r.chunks {
+		if c.HasToken() {
+			n += max(c.Tokens, 1)
+		}
+	}
+	return n
+}
+
+// outputTokens is the server's count when it gave one, else the counted
+// tokens (DESIGN.md "Output tokens").
+func (r result) outputTokens() int {
+	if r.final.Usage != nil && r.final.Usage.CompletionTokens > 0 {
+		return r.final.Usage.CompletionTokens
+	}
+	return r.tokenChunks()
+}
+
+// firstToken returns the index among the delivered chunks of the first one
+// that carries a token, and its text; -1 when none does.
+func (r result) firstToken() (int, string) {
+	for i, c := range r.chunks {
+		if c.HasToken() {
+			return i, c.Content + c.Reasoning + c.ToolArgs
+		}
+	}
+	return -1, ""
+}
+
+func stream(t *testing.T, cfg tgi.Config, req targets.Request) result {
+	t.Helper()
+	tg, err := tgi.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r result
+	r.final, r.err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.chunks = append(r.chunks, c) })
+	return r
+}
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := targettest.ReadFile(filepath.Join("testdata", name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestFixtures replays each TGI transcript through the adapter and checks the
+// output tokens, the first token-bearing event and the error class. Chunk
+// indexes count the events the adapter delivers, from 0. Expected values were
+// counted by reading each testdata file (how, beside each case).
+func TestFixtures(t *testing.T) {
+	sse := http.Header{"Content-Type": {"text/event-stream"}}
+	js := http.Header{"Content-Type": {"application/json"}}
+	text := http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+	cases := []struct {
+		name   string
+		api    tgi.API
+		status int
+		header http.Header
+		// want
+		tokens      int    // output tokens: server usage, else counted
+		tokenChunks int    // tokens counted from events
+		firstIndex  int    // index of the first token-bearing chunk, -1 none
+		firstText   string // its text
+		finish      string
+		usage       *targets.Usage
+		class       loadgen.ErrorClass
+		code        string // HTTPError.Code
+	}{
+		// 20 events (grep -c '^data:'), index 1..20, one token each, the
+		// first "\n"; the 20th carries generated_text (the end) and
+		// details null: no usage, 20 counted tokens.
+		{name: "tgi-generate_stream-20-tokens-no-details", status: 200, header: sse,
+			tokens: 20, tokenChunks: 20, firstIndex: 0, firstText: "\n"},
+		// One event: token " ", generated_text "", details
+		// {finish_reason length, generated_tokens 1} (no input_length).
+		{name: "tgi-generate_stream-details-single-token", status: 200, header: sse,
+			tokens: 1, tokenChunks: 1, firstIndex: 0, firstText: " ", finish: "length",
+			usage: &targets.Usage{CompletionTokens: 1}},
+		{name: "tgi-generate-422-validation-error", status: 422, header: js,
+			firstIndex: -1, class: loadgen.HTTP4xx, code: "validation"},
+		// Axum's text/plain rejection, through the Messages API it came from.
+		{name: "tgi-chat-422-text-plain-deserialize-error", api: tgi.Chat, status: 422, header: text,
+			firstIndex: -1, class: loadgen.HTTP4xx},
+		// 21 events: 20 with role + content ("Deep" " learning" … " to"),
+		// no role-only chunk, then delta {} finish "length"; no usage and
+		// no [DONE] (TGI 1.4.3): the finish_reason ends it.
+		{name: "tgi-1.4.3-chat-stream", api: tgi.Chat, status: 200, header: sse,
+			tokens: 20, tokenChunks: 20, firstIndex: 0, firstText: "Deep", finish: "length"},
+	}
+	splits := []struct {
+		name  string
+		split targettest.Split
+	}{
+		{"by-event", targettest.ByEvent},
+		{"mid-line", targettest.MidLine},
+		{"7-bytes", targettest.Every(7)},
+		{"whole", targettest.Whole},
+	}
+	for _, tc := range cases {
+		for _, sp := range splits {
+			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
+				resp := &targettest.Response{Status: tc.status, Header: tc.header, Body: readTestdata(t, tc.name)}
+				srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp.split})
+				r := stream(t, tgi.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p", MaxTokens: 20})
+
+				if got := loadgen.Classify(r.err); got != tc.class {
+					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.err)
+				}
+				if got := r.outputTokens(); got != tc.tokens {
+					t.Errorf("output tokens %d, want %d", got, tc.tokens)
+				}
+				if got := r.tokenChunks(); got != tc.tokenChunks {
+					t.Errorf("counted tokens %d, want %d", got, tc.tokenChunks)
+				}
+				i, text := r.firstToken()
+				if i != tc.firstIndex || text != tc.firstText {
+					t.Errorf("first token chunk #%d %q, want #%d %q", i, text, tc.firstIndex, tc.firstText)
+				}
+				if r.err == nil && r.final.FinishReason != tc.finish {
+					t.Errorf("finish reason %q, want %q", r.final.FinishReason, tc.finish)
+				}
+				if tc.usage != nil && (r.final.Usage == nil || *r.final.Usage != *tc.usage) {
+					t.Errorf("usage %+v, want %+v", r.final.Usage, tc.usage)
+				}
+				if tc.class != "" && tc.status != 200 {
+					var he *targets.HTTPError
+					if !errors.As(r.err, &he) || he.Status != tc.status || he.Code != tc.code || he.Message+he.Body == "" {
+						t.Errorf("error %#v, want HTTPError status %d code %q with a message", r.err, tc.status, tc.code)
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,468 @@
+// Package tgi is the target adapter for Hugging Face text-generation-inference
+// (TGI). Its native API streams POST /generate_stream: server-sent events
+// written `data:{json}` (no space after the colon), one event per generated
+// token, the last carrying generated_text and, when the request asks for
+// details, the token counts; there is no [DONE]. TGI's OpenAI-style Messages
+// API (/v1/chat/completions) is spoken through the openai adapter.
+//
+// The wire format and its traps are described, with their sources, in
+// /work/shared/notes/protocols.md §5: `details` defaults to false, and without
+// it the stream carries no token count; temperature 0 is rejected; errors
+// come in-band with HTTP 200 as {"error","error_type"} events.
+package tgi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/openai"
+	"github.com/inferbench/inferbench/targets/sse"
+)
+
+// API selects the endpoint a Target calls.
+type API string
+
+// The endpoints of a TGI server.
+const (
+	// Native is POST /generate_stream, TGI's own API (the default).
+	Native API = "native"
+	// Chat is POST /v1/chat/completions, TGI's Messages API.
+	Chat API = "chat"
+)
+
+// GreedyTemperature is the temperature sent to TGI's Messages API when the
+// request asks for 0: TGI rejects temperature 0 ("must be strictly
+// positive"), and vLLM's benchmark sends 0.01 for the same reason
+// (protocols.md §2). At 0.001 sampling is greedy in practice. The native
+// API needs no such value: it sends do_sample false instead.
+const GreedyTemperature = 0.001
+
+// drainLimit and drainWait bound how much of the body Stream reads after
+// the last event, so that net/http can reuse the connection.
+const (
+	drainLimit = 64 << 10
+	drainWait  = 100 * time.Millisecond
+)
+
+// maxErrorRead is how much of a non-2xx body is read to decode its error.
+const maxErrorRead = 64 << 10
+
+// Config configures a Target. The zero value of each field but BaseURL is
+// usable.
+type Config struct {
+	// BaseURL is the server root, e.g. http://host:8080; the Target adds
+	// /generate_stream or /v1/chat/completions.
+	BaseURL string
+	// API is the endpoint: Native (default) or Chat.
+	API API
+	// APIKey, when set, is sent as "Authorization: Bearer <key>" (Hugging
+	// Face inference endpoints); a bare TGI needs none. It never appears in
+	// an error or in String.
+	APIKey string
+	// Client sends the requests; nil uses a client of its own without
+	// transparent gzip.
+	Client *http.Client
+	// Header holds extra request headers; Authorization is set from APIKey.
+	Header http.Header
+}
+
+// String describes the configuration without its API key.
+func (c Config) String() string {
+	key := `""`
+	if c.APIKey != "" {
+		key = "REDACTED"
+	}
+	return fmt.Sprintf("tgi.Config{BaseURL:%s API:%s APIKey:%s}", redactURL(c.BaseURL), c.api(), key)
+}
+
+// GoString is String, so that %#v does not print the API key either.
+func (c Config) GoString() string { return c.String() }
+
+func (c Config) api() API {
+	if c.API == "" {
+		return Native
+	}
+	return c.API
+}
+
+// A Target streams generations from a TGI server. It is safe for concurrent
+// use.
+type Target struct {
+	url    string
+	key    string
+	header http.Header
+	client *http.Client
+	chat   *openai.Target // the Messages API, nil for Native
+}
+
+var _ targets.Target = (*Target)(nil)
+
+// New returns a Target for cfg, or an error naming the field that is wrong.
+func New(cfg Config) (*Target, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || cfg.BaseURL == "" {
+		return nil, fmt.Errorf("tgi: base URL %q is not a URL", redactURL(cfg.BaseURL))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("tgi: base URL %q: scheme must be http or https", u.Redacted())
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("tgi: base URL %q has no host", u.Redacted())
+	}
+	client := cfg.Client
+	if client == nil {
+		client = &http.Client{Transport: newTransport()}
+	}
+	t := &Target{key: cfg.APIKey, header: cfg.Header.Clone(), client: client}
+	switch cfg.api() {
+	case Native:
+		u.Path = strings.TrimRight(u.Path, "/") + "/generate_stream"
+		u.RawPath = ""
+		t.url = u.String()
+	case Chat:
+		// TGI's Messages API takes max_tokens (the vLLM flavor's field);
+		// the vLLM extras are cleared from each request in Stream.
+		t.chat, err = openai.New(openai.Config{BaseURL: cfg.BaseURL, API: openai.Chat, APIKey: cfg.APIKey,
+			Client: client, Flavor: openai.FlavorVLLM, Header: cfg.Header})
+		if err != nil {
+			return nil, fmt.Errorf("tgi: %w", err)
+		}
+		t.url = t.chat.URL()
+	default:
+		return nil, fmt.Errorf("tgi: API %q: want %q or %q", cfg.API, Native, Chat)
+	}
+	return t, nil
+}
+
+// newTransport returns net/http's default transport settings with room for
+// many idle connections per host and without transparent gzip, which would
+// add buffering on the read path of streams.
+func newTransport() http.RoundTripper {
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	tr.MaxIdleConns = 0
+	tr.MaxIdleConnsPerHost = openai.DefaultMaxIdleConnsPerHost
+	tr.DisableCompression = true
+	return tr
+}
+
+// String names the endpoint, never the API key.
+func (t *Target) String() string { return "tgi " + redactURL(t.url) }
+
+// URL returns the endpoint the Target posts to.
+func (t *Target) URL() string { return t.url }
+
+// requestJSON is the body of a /generate_stream request.
+type requestJSON struct {
+	Inputs     string         `json:"inputs"`
+	Parameters parametersJSON `json:"parameters"`
+}
+
+type parametersJSON struct {
+	MaxNewTokens int `json:"max_new_tokens,omitempty"`
+	// Details must be true: without it the last event has "details":null
+	// and the stream says nothing of how many tokens it carried.
+	Details     bool     `json:"details"`
+	DoSample    *bool    `json:"do_sample,omitempty"`
+	Temperature *float64 `json:"temperature,omitempty"`
+	Seed        *int64   `json:"seed,omitempty"`
+}
+
+// requestBody encodes req for /generate_stream. TGI has no ignore_eos or
+// min_tokens in its public API (protocols.md §5.1): Request.IgnoreEOS and
+// MinTokens cannot be honoured, and the output length is whatever the model
+// produces up to MaxTokens; details.generated_tokens says what it was.
+// Temperature 0 becomes do_sample false (greedy decoding), as TGI rejects a
+// temperature that is not strictly positive.
+func requestBody(req targets.Request) ([]byte, error) {
+	p := parametersJSON{MaxNewTokens: max(req.MaxTokens, 0), Details: true, Seed: req.Seed}
+	if req.Temperature != nil {
+		sample := *req.Temperature > 0
+		p.DoSample = &sample
+		if sample {
+			p.Temperature = req.Temperature
+		}
+	}
+	return json.Marshal(requestJSON{Inputs: req.Prompt, Parameters: p})
+}
+
+// Stream sends req and calls onChunk for each event of the stream: every
+// token event (Tokens 1, Content the token's text unless it is a special
+// token such as end-of-sequence) and nothing else. See targets.Target.
+func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
+	if t.chat != nil {
+		// TGI knows neither ignore_eos nor min_tokens, and rejects
+		// temperature 0.
+		req.IgnoreEOS, req.MinTokens = false, 0
+		if req.Temperature != nil && *req.Temperature <= 0 {
+			g := GreedyTemperature
+			req.Temperature = &g
+		}
+		return t.chat.Stream(ctx, req, onChunk)
+	}
+	var final targets.Final
+	body, err := requestBody(req)
+	if err != nil {
+		return final, fmt.Errorf("tgi: encode request: %w", err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.url, bytes.NewReader(body))
+	if err != nil {
+		return final, t.redactErr(fmt.Errorf("tgi: new request: %w", err))
+	}
+	for k, vs := range t.header {
+		hreq.Header[k] = vs
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	hreq.Header.Set("Accept", "text/event-stream")
+	if t.key != "" {
+		hreq.Header.Set("Authorization", "Bearer "+t.key)
+	}
+	// Safe to resend on a fresh connection when a kept-alive one turns out
+	// closed before any response byte (see openai.Target.Stream and
+	// net/http Transport's doc on Idempotency-Key); the key is never sent.
+	hreq.Header["X-Idempotency-Key"] = nil
+
+	resp, err := t.client.Do(hreq)
+	if err != nil {
+		return final, t.readErr(ctx, "send request", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return final, t.httpError(resp)
+	}
+	if ct := resp.Header.Get("Content-Type"); !isEventStream(ct) {
+		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
+			"HTTP %d with Content-Type %q, not text/event-stream: the server did not stream the response", resp.StatusCode, ct)}
+	}
+	rd := sse.NewReader(resp.Body)
+	var (
+		ev     eventJSON
+		events int
+	)
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			// TGI ends with the event that carries generated_text; a
+			// stream that stops before it was cut.
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf(
+				"stream ended before its last event (the one with generated_text), after %d events", events)}
+		}
+		if errors.Is(err, sse.ErrEventTooLarge) {
+			return final, &targets.ProtocolError{Msg: err.Error()}
+		}
+		if err != nil {
+			return final, t.readErr(ctx, "read stream", err)
+		}
+		data := bytes.TrimSpace(e.Data)
+		if len(data) == 0 {
+			continue // raw lines or an empty data line: nothing TGI sends
+		}
+		ev = eventJSON{}
+		if err := json.Unmarshal(data, &ev); err != nil {
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, snippet(t.redact(string(data))))}
+		}
+		events++
+		if se := ev.streamError(t.redact); se != nil {
+			return final, se
+		}
+		var c targets.Chunk
+		if ev.Token != nil {
+			c.Tokens = 1
+			if !ev.Token.Special {
+				c.Content = ev.Token.Text
+			}
+		}
+		if d := ev.Details; d != nil {
+			final.Usage = &targets.Usage{PromptTokens: d.InputLength, CompletionTokens: d.GeneratedTokens}
+			c.Usage = final.Usage
+			final.FinishReason = d.FinishReason
+		}
+		onChunk(c)
+		if ev.GeneratedText != nil {
+			// The end event: read what follows so the connection can be
+			// reused; give up after drainWait.
+			stop := time.AfterFunc(drainWait, cancel)
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
+			stop.Stop()
+			return final, nil
+		}
+	}
+}
+
+// eventJSON is one /generate_stream event: a token, and on the last event
+// generated_text and details; or an error.
+type eventJSON struct {
+	Token *struct {
+		Text    string `json:"text"`
+		Special bool   `json:"special"`
+	} `json:"token"`
+	GeneratedText *string `json:"generated_text"`
+	Details       *struct {
+		FinishReason    string `json:"finish_reason"`
+		GeneratedTokens int    `json:"generated_tokens"`
+		InputLength     int    `json:"input_length"`
+	} `json:"details"`
+	Error     json.RawMessage `json:"error"`
+	ErrorType json.RawMessage `json:"error_type"`
+}
+
+// errorStatus is the HTTP status TGI gives each error type when it can still
+// choose one (router/src/server.rs, InferError), used for the same error
+// met inside a stream: an overloaded queue is a rate limit.
+var errorStatus = map[string]int{
+	"overloaded":                   http.StatusTooManyRequests,
+	"validation":                   http.StatusUnprocessableEntity,
+	"generation":                   http.StatusFailedDependency,
+	"incomplete_generation":        http.StatusInternalServerError,
+	"incomplete_generation_stream": http.StatusInternalServerError,
+}
+
+// streamError returns the in-band error the event carries, nil if none.
+func (ev *eventJSON) streamError(redact func(string) string) *targets.StreamError {
+	msg, typ := scalar(ev.Error), scalar(ev.ErrorType)
+	if msg == "" && typ == "" {
+		if raw := bytes.TrimSpace(ev.Error); len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+			return nil
+		}
+		msg = string(bytes.TrimSpace(ev.Error)) // an error that is not a string
+	}
+	return &targets.StreamError{Status: errorStatus[typ], Type: truncate(redact(typ)), Message: truncate(redact(msg))}
+}
+
+// errorBody is TGI's error body: {"error": "…", "error_type": "…"}.
+type errorBody struct {
+	Error     json.RawMessage `json:"error"`
+	ErrorType json.RawMessage `json:"error_type"`
+	Message   json.RawMessage `json:"message"`
+}
+
+// httpError builds the error of a non-2xx response. A body that is not
+// TGI's JSON (axum's text/plain 422 for a body it cannot deserialize, a
+// proxy's HTML page) is kept, up to targets.MaxErrorBody bytes.
+func (t *Target) httpError(resp *http.Response) error {
+	he := &targets.HTTPError{Status: resp.StatusCode, RetryAfter: targets.RetryAfter(resp.Header, time.Now())}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
+	var e errorBody
+	if json.Unmarshal(b, &e) == nil {
+		msg := scalar(e.Error)
+		if msg == "" {
+			msg = scalar(e.Message)
+		}
+		if msg != "" || scalar(e.ErrorType) != "" {
+			he.Code = truncate(t.redact(scalar(e.ErrorType)))
+			he.Message = truncate(t.redact(msg))
+			return he
+		}
+	}
+	he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
+	return he
+}
+
+// readErr wraps a transport error. When ctx ended, its cause leads, so that
+// the caller sees a timeout or a cancellation rather than whatever the
+// transport made of it.
+func (t *Target) readErr(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
+	}
+	return t.redactErr(fmt.Errorf("tgi: %s: %w", what, err))
+}
+
+// isEventStream reports whether a Content-Type is text/event-stream; a
+// missing one is given the benefit of the doubt.
+func isEventStream(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "text/event-stream")
+}
+
+// redact removes the API key from s.
+func (t *Target) redact(s string) string {
+	if t.key == "" || !strings.Contains(s, t.key) {
+		return s
+	}
+	return strings.ReplaceAll(s, t.key, "[REDACTED]")
+}
+
+// redactErr returns err, or an error with the same chain whose message has
+// the API key removed.
+func (t *Target) redactErr(err error) error {
+	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
+		return err
+	}
+	return &redactedError{msg: t.redact(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// scalar returns a JSON string's value or a number's text; "" for anything
+// else.
+func scalar(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return ""
+		}
+		return s
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return string(raw)
+	}
+	return ""
+}
+
+// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
+// boundary.
+func truncate(s string) string {
+	if len(s) <= targets.MaxErrorBody {
+		return s
+	}
+	return strings.ToValidUTF8(s[:targets.MaxErrorBody], "")
+}
+
+// snippet is the start of an event for an error message.
+func snippet(s string) string {
+	const n = 120
+	if len(s) > n {
+		return strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
+}
+
+// redactURL hides a password in the URL's user info, if any.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
