@@ -117,8 +117,8 @@ func TestStream(t *testing.T) {
 		status int // StreamError.Status
 	}{
 		{name: "tokens, special end token, details",
-			body: ":\n\n" + tokenEvent(1, "a", false, "") + tokenEvent(2, "b", false, "") + end,
-			want: []targets.Chunk{{Content: "a", Tokens: 1}, {Content: "b", Tokens: 1}, {Tokens: 1, Usage: &targets.Usage{PromptTokens: 5, CompletionTokens: 3}}},
+			body:  ":\n\n" + tokenEvent(1, "a", false, "") + tokenEvent(2, "b", false, "") + end,
+			want:  []targets.Chunk{{Content: "a", Tokens: 1}, {Content: "b", Tokens: 1}, {Tokens: 1, Usage: &targets.Usage{PromptTokens: 5, CompletionTokens: 3}}},
 			final: targets.Final{Usage: &targets.Usage{PromptTokens: 5, CompletionTokens: 3}, FinishReason: "eos_token"}},
 		{name: "cut before the end event",
 			body:  tokenEvent(1, "a", false, "") + tokenEvent(2, "b", false, ""),
