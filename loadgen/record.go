@@ -1,5 +1,7 @@
 package loadgen
 
+import "github.com/inferbench/inferbench/targets"
+
 // A Record is one line of requests.jsonl: one request, from its scheduled
 // time to its last byte. Times are nanoseconds from the run's start (the
 // monotonic origin in run.json); a time field is absent (zero) when the
@@ -61,6 +63,9 @@ type Record struct {
 	RetryAfterMS int64 `json:"retry_after_ms,omitempty"`
 	// Attempt numbers the sends of one request from 0 (see Runner.Retries).
 	Attempt int `json:"attempt,omitempty"`
+	// Server is the server's own account of the request's time (Groq
+	// x_groq, Ollama durations, llama.cpp timings), beside the client's.
+	Server *targets.ServerTiming `json:"server,omitempty"`
 	// Retried marks a failed attempt that was sent again: it is counted
 	// apart, not as a failure of the request.
 	Retried bool `json:"retried,omitempty"`

@@ -65,6 +65,20 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 	b = appendOptString(b, `,"error":`, r.Error)
 	b = appendOptInt(b, `,"retry_after_ms":`, r.RetryAfterMS)
 	b = appendOptInt(b, `,"attempt":`, int64(r.Attempt))
+	if st := r.Server; st != nil {
+		b = append(b, `,"server":{`...)
+		n := len(b)
+		b = appendOptInt(b, `,"queue_ns":`, int64(st.Queue))
+		b = appendOptInt(b, `,"load_ns":`, int64(st.Load))
+		b = appendOptInt(b, `,"prompt_ns":`, int64(st.Prompt))
+		b = appendOptInt(b, `,"decode_ns":`, int64(st.Decode))
+		b = appendOptInt(b, `,"total_ns":`, int64(st.Total))
+		b = appendOptInt(b, `,"ttft_ns":`, int64(st.TTFT))
+		if len(b) > n {
+			b = append(b[:n], b[n+1:]...) // drop the first field's comma
+		}
+		b = append(b, '}')
+	}
 	if r.Retried {
 		b = append(b, `,"retried":true`...)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/inferbench/inferbench/targets"
 )
 
 // checkRecordJSON: the hand-written encoding is valid JSON, decodes to the
@@ -45,7 +47,10 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.Worker, full.HeadersNS, full.FirstContentNS = 3, 7, 9
 	full.Error, full.ErrorClass, full.RetryAfterMS, full.Attempt, full.Retried = "bad \"quote\" \\ \n\t\x01 é \xff<>&", RateLimited, 1500, 2, true
 	full.Level = 2.5
+	full.Server = &targets.ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
 	checkRecordJSON(t, full)
+	checkRecordJSON(t, &Record{Server: &targets.ServerTiming{}})
+	checkRecordJSON(t, &Record{Server: &targets.ServerTiming{Load: 7}})
 	checkRecordJSON(t, &Record{})
 	checkRecordJSON(t, &Record{Chunks: [][2]int64{}, Stage: StageWarmup, ScheduledNS: -5})
 }

@@ -358,6 +358,7 @@ func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duratio
 		rec.InputTokens, rec.InputTokensSource = final.Usage.PromptTokens, SourceServer
 	}
 	rec.FinishReason = final.FinishReason
+	rec.Server = final.Server
 
 	if err != nil && rctx.Err() != nil {
 		// The request's context ended: say whether by its own deadline

@@ -34,6 +34,10 @@
 //     client-side queueing cannot shrink them.
 //   - Achieved rate = (n − 1) / (last sent_ns − first sent_ns) over the n
 //     measured requests.
+//   - Server TTFT: the server's own time to first token when it reports
+//     one, else its queue + model load + prompt (prefill) times (Groq
+//     x_groq, Ollama, llama.cpp timings). TTFT − server TTFT is the network
+//     and client share.
 //   - Goodput = successful requests that met every per-request SLO / window.
 //   - Percentiles p50 p90 p95 p99 p99.9 use linear interpolation between
 //     closest ranks (Hyndman & Fan type 7, NumPy's default, which vLLM's
@@ -85,6 +89,22 @@ func perRequest(r *loadgen.Record) requestMetrics {
 		m.hasTPOT = true
 	}
 	return m
+}
+
+// serverTTFT is the server's own time to first token of r in ms, and
+// whether it reported one.
+func serverTTFT(r *loadgen.Record) (float64, bool) {
+	st := r.Server
+	if st == nil {
+		return 0, false
+	}
+	if st.TTFT > 0 {
+		return float64(st.TTFT) / nsPerMS, true
+	}
+	if d := st.Queue + st.Load + st.Prompt; d > 0 {
+		return float64(d) / nsPerMS, true
+	}
+	return 0, false
 }
 
 // sendLag is a record's sent − scheduled, in ms.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/targets"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
@@ -171,5 +172,21 @@ func TestCapacityIsHighestLevelMeetingSLO(t *testing.T) {
 	}
 	if NewSummarizer(SLO{}).Close().Capacity != nil {
 		t.Error("capacity without SLO should be nil")
+	}
+}
+
+// TestServerTTFT: the server's TTFT when given, else queue + load + prompt.
+func TestServerTTFT(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	a := rec(0, 1, 1000, [][2]int64{{1050, 1}, {1060, 1}}, 2, 1)
+	a.Server = &targets.ServerTiming{TTFT: 30 * time.Millisecond, Queue: time.Second}
+	b := rec(1, 1, 1000, [][2]int64{{1050, 1}, {1060, 1}}, 2, 1)
+	b.Server = &targets.ServerTiming{Queue: 5 * time.Millisecond, Prompt: 15 * time.Millisecond, Decode: time.Second}
+	s.Add(a)
+	s.Add(b)
+	s.Add(rec(2, 1, 1000, [][2]int64{{1050, 1}, {1060, 1}}, 2, 1)) // reports nothing
+	d := s.Close().Levels[0].ServerTTFTMS
+	if d.N != 2 || d.Min != 20 || d.Max != 30 {
+		t.Errorf("server TTFT = %+v; want 20 and 30 ms", d)
 	}
 }

@@ -66,6 +66,7 @@ type levelAcc struct {
 	req                                       Requests
 	ttft, ttfb, content, e2e, tpot, itl, gaps []float64
 	userTPS, lag, ttftSched, e2eSched         []float64
+	serverTTFT                                []float64
 	firstSent, lastSent, lastDone, busyNS     int64
 	inTok, outTok                             int64
 	good                                      int
@@ -105,6 +106,9 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	a.ttft = append(a.ttft, m.ttft)
 	a.e2e = append(a.e2e, m.e2e)
 	a.ttftSched = append(a.ttftSched, m.ttftSched)
+	if v, ok := serverTTFT(r); ok {
+		a.serverTTFT = append(a.serverTTFT, v)
+	}
 	a.e2eSched = append(a.e2eSched, m.e2eSched)
 	if m.hasTTFB {
 		a.ttfb = append(a.ttfb, m.ttfb)
@@ -159,6 +163,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			InterChunkMS:         distOf(a.gaps),
 			UserOutputTokensPerS: distOf(a.userTPS),
 			SendLagMS:            distOf(a.lag),
+			ServerTTFTMS:         distOf(a.serverTTFT),
 			TTFTFromScheduleMS:   distOf(a.ttftSched),
 			E2EFromScheduleMS:    distOf(a.e2eSched),
 			InputTokens:          a.inTok,

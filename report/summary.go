@@ -49,6 +49,9 @@ type Level struct {
 	// AchievedRatePerS is the rate requests were really sent at:
 	// (n − 1) / (last send − first send).
 	AchievedRatePerS float64 `json:"achieved_rate_per_s"`
+	// ServerTTFTMS is the server's own time to first token (metrics.go),
+	// for servers that report their timings; N is 0 otherwise.
+	ServerTTFTMS Dist `json:"server_ttft_ms"`
 	// WindowS is the measured window in seconds (metrics.go), from
 	// StartNS (first measured send) to EndNS (last measured completion).
 	WindowS float64 `json:"window_s"`

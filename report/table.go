@@ -57,6 +57,9 @@ func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
 		row("TTFB", l.TTFBMS)
 		row("content TTFT", l.ContentTTFTMS)
 		row("inter-chunk", l.InterChunkMS)
+		if l.ServerTTFTMS.N > 0 {
+			row("server TTFT", l.ServerTTFTMS)
+		}
 		tw.Flush()
 		if u := l.UserOutputTokensPerS; u.N > 0 {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
