@@ -32,6 +32,7 @@ func reportRuns(t *testing.T) (a100, h100 string) {
 // report RUN_DIR keeps its behaviour: it recomputes summary.json from the
 // records, prints the table, and writes nothing else.
 func TestReportOneRunTableAndSummary(t *testing.T) {
+	t.Parallel()
 	a100, _ := reportRuns(t)
 	out, _, err := runApp(t, "report", "--slo-ttft", "200ms", a100)
 	if err != nil {
@@ -58,20 +59,29 @@ func TestReportOneRunTableAndSummary(t *testing.T) {
 
 // Two runs with --out give the qualification report and every file.
 func TestReportQualificationFiles(t *testing.T) {
+	t.Parallel()
 	a100, h100 := reportRuns(t)
 	dir := filepath.Join(t.TempDir(), "qual")
-	out, _, err := runApp(t, "report", "--slo-ttft", "200ms", "--out", dir, "--tokens-per-day", "50000000", a100, h100)
+	out, _, err := runApp(t, "report", "--slo-ttft", "200ms", "--out", dir, "--format", "md,json,csv", "--tokens-per-day", "50000000", a100, h100)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out, "verdict: h100-sxm serves 1.7") || !strings.Contains(out, "report written to "+dir) {
 		t.Errorf("stdout lacks the verdict or the report's path:\n%s", out)
 	}
-	for _, f := range []string{render.MarkdownFile, render.HTMLFile, render.JSONFile, render.CSVFile,
+	for _, f := range []string{render.MarkdownFile, render.JSONFile, render.CSVFile,
 		"plots/latency-throughput.png", "plots/crossover.svg", "plots/timeline.png"} {
 		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+	// --format picks the files: no HTML asked for, none written.
+	if _, err := os.Stat(filepath.Join(dir, render.HTMLFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s written without html in --format (%v)", render.HTMLFile, err)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, render.MarkdownFile))
+	if !bytes.Contains(md, []byte("# inferbench qualification report: a100-80gb vs h100-sxm")) {
+		t.Errorf("report.md is not the qualification report:\n%.300s", md)
 	}
 	for _, d := range []string{a100, h100} {
 		if _, err := os.Stat(filepath.Join(d, loadgen.SummaryFile)); err != nil {
@@ -94,27 +104,8 @@ func TestReportQualificationFiles(t *testing.T) {
 	}
 }
 
-func TestReportFormatSubset(t *testing.T) {
-	a100, _ := reportRuns(t)
-	dir := t.TempDir()
-	if _, _, err := runApp(t, "report", "--format", "md", "--out", dir, a100); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, render.MarkdownFile)); err != nil {
-		t.Error(err)
-	}
-	for _, f := range []string{render.HTMLFile, render.JSONFile, render.CSVFile} {
-		if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("%s written with --format md (%v)", f, err)
-		}
-	}
-	md, _ := os.ReadFile(filepath.Join(dir, render.MarkdownFile))
-	if !bytes.Contains(md, []byte("# inferbench run report: a100-80gb")) {
-		t.Errorf("report.md is not a run report:\n%.300s", md)
-	}
-}
-
 func TestReportUsageErrors(t *testing.T) {
+	t.Parallel()
 	a100, _ := reportRuns(t)
 	for _, tt := range []struct {
 		args []string

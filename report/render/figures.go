@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/inferbench/inferbench/report/plot"
 )
@@ -183,28 +186,38 @@ type renderedFigure struct {
 }
 
 // writeFigures renders each figure as SVG and PNG under dir/plots and
-// returns their references (paths relative to dir) and SVGs.
+// returns their references (paths relative to dir) and SVGs. Figures are
+// rendered concurrently, one goroutine per figure (a figure's plots are
+// not safe to draw from two goroutines at once).
 func writeFigures(dir string, figs []*plot.Figure) ([]renderedFigure, error) {
 	if err := os.MkdirAll(filepath.Join(dir, PlotsDir), 0o755); err != nil {
 		return nil, err
 	}
-	var out []renderedFigure
-	for _, f := range figs {
-		ref := refOf(f)
-		var svg, png bytes.Buffer
-		if err := f.Write(&svg, plot.SVG); err != nil {
-			return nil, err
-		}
-		if err := f.Write(&png, plot.PNG); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, ref.SVG), svg.Bytes(), 0o644); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, ref.PNG), png.Bytes(), 0o644); err != nil {
-			return nil, err
-		}
-		out = append(out, renderedFigure{ref: ref, svg: svg.Bytes()})
+	out := make([]renderedFigure, len(figs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, f := range figs {
+		g.Go(func() error {
+			ref := refOf(f)
+			var svg, png bytes.Buffer
+			if err := f.Write(&svg, plot.SVG); err != nil {
+				return err
+			}
+			if err := f.Write(&png, plot.PNG); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dir, ref.SVG), svg.Bytes(), 0o644); err != nil {
+				return err
+			}
+			if err := os.WriteFile(filepath.Join(dir, ref.PNG), png.Bytes(), 0o644); err != nil {
+				return err
+			}
+			out[i] = renderedFigure{ref: ref, svg: svg.Bytes()}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
