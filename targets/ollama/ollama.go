@@ -1,0 +1,473 @@
+// Package ollama is the target adapter for Ollama's native API: POST
+// /api/chat and /api/generate, which stream newline-delimited JSON
+// (application/x-ndjson), one object per line, with no SSE framing and no
+// [DONE]. The last object has done:true, the reason it stopped, the token
+// counts and the server's own durations in nanoseconds; it may itself carry
+// text. An error after the stream began is a line {"error": "…"}.
+//
+// The wire format and its traps are described, with their sources, in
+// /work/shared/notes/protocols.md §6. Ollama's OpenAI-compatible /v1 API is
+// spoken by the openai adapter instead.
+package ollama
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/ndjson"
+	"github.com/inferbench/inferbench/targets/openai"
+)
+
+// API selects the endpoint a Target calls.
+type API string
+
+// The endpoints of Ollama's native API.
+const (
+	// Chat is POST /api/chat; the prompt is one user message (the default).
+	Chat API = "chat"
+	// Completions is POST /api/generate; the prompt is `prompt`.
+	Completions API = "completions"
+)
+
+// drainLimit and drainWait bound how much of the body Stream reads after
+// the done object, so that net/http can reuse the connection.
+const (
+	drainLimit = 64 << 10
+	drainWait  = 100 * time.Millisecond
+)
+
+// maxErrorRead is how much of a non-2xx body is read to decode its error.
+const maxErrorRead = 64 << 10
+
+// Config configures a Target. The zero value of each field but BaseURL is
+// usable.
+type Config struct {
+	// BaseURL is the server root, e.g. http://localhost:11434; the Target
+	// adds /api/chat or /api/generate (a root that ends in /api is
+	// accepted too).
+	BaseURL string
+	// API is the endpoint: Chat (default) or Completions.
+	API API
+	// APIKey, when set, is sent as "Authorization: Bearer <key>" (Ollama's
+	// cloud, or a proxy in front of a local server, which itself needs
+	// none). It never appears in an error or in String.
+	APIKey string
+	// Client sends the requests; nil uses a client of its own without
+	// transparent gzip.
+	Client *http.Client
+	// Header holds extra request headers; Authorization is set from APIKey.
+	Header http.Header
+}
+
+// String describes the configuration without its API key.
+func (c Config) String() string {
+	key := `""`
+	if c.APIKey != "" {
+		key = "REDACTED"
+	}
+	return fmt.Sprintf("ollama.Config{BaseURL:%s API:%s APIKey:%s}", redactURL(c.BaseURL), c.api(), key)
+}
+
+// GoString is String, so that %#v does not print the API key either.
+func (c Config) GoString() string { return c.String() }
+
+func (c Config) api() API {
+	if c.API == "" {
+		return Chat
+	}
+	return c.API
+}
+
+// A Target streams generations from an Ollama server. It is safe for
+// concurrent use.
+type Target struct {
+	url    string
+	api    API
+	key    string
+	header http.Header
+	client *http.Client
+}
+
+var _ targets.Target = (*Target)(nil)
+
+// New returns a Target for cfg, or an error naming the field that is wrong.
+func New(cfg Config) (*Target, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || cfg.BaseURL == "" {
+		return nil, fmt.Errorf("ollama: base URL %q is not a URL", redactURL(cfg.BaseURL))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("ollama: base URL %q: scheme must be http or https", u.Redacted())
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("ollama: base URL %q has no host", u.Redacted())
+	}
+	api := cfg.api()
+	var endpoint string
+	switch api {
+	case Chat:
+		endpoint = "/chat"
+	case Completions:
+		endpoint = "/generate"
+	default:
+		return nil, fmt.Errorf("ollama: API %q: want %q or %q", cfg.API, Chat, Completions)
+	}
+	path := strings.TrimRight(u.Path, "/")
+	if !strings.HasSuffix(path, "/api") {
+		path += "/api"
+	}
+	u.Path, u.RawPath = path+endpoint, ""
+	client := cfg.Client
+	if client == nil {
+		client = &http.Client{Transport: newTransport()}
+	}
+	return &Target{url: u.String(), api: api, key: cfg.APIKey, header: cfg.Header.Clone(), client: client}, nil
+}
+
+// newTransport returns net/http's default transport settings with room for
+// many idle connections per host and without transparent gzip, which would
+// add buffering on the read path of streams.
+func newTransport() http.RoundTripper {
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	tr.MaxIdleConns = 0
+	tr.MaxIdleConnsPerHost = openai.DefaultMaxIdleConnsPerHost
+	tr.DisableCompression = true
+	return tr
+}
+
+// String names the endpoint, never the API key.
+func (t *Target) String() string { return fmt.Sprintf("ollama %s %s", t.api, redactURL(t.url)) }
+
+// URL returns the endpoint the Target posts to.
+func (t *Target) URL() string { return t.url }
+
+// requestJSON is the body of a streaming /api/chat or /api/generate request.
+type requestJSON struct {
+	Model    string        `json:"model"`
+	Prompt   *string       `json:"prompt,omitempty"`
+	Messages []messageJSON `json:"messages,omitempty"`
+	Stream   bool          `json:"stream"`
+	Options  *optionsJSON  `json:"options,omitempty"`
+}
+
+type messageJSON struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// optionsJSON holds the model options sent. Pointers, so that a temperature
+// of 0 is sent as 0: Ollama's own Go types use omitempty, which drops it and
+// leaves the server's default (protocols.md §6).
+type optionsJSON struct {
+	NumPredict  *int     `json:"num_predict,omitempty"`
+	Temperature *float64 `json:"temperature,omitempty"`
+	Seed        *int64   `json:"seed,omitempty"`
+}
+
+// requestBody encodes req. Ollama has neither ignore_eos nor a minimum
+// length (protocols.md §6): Request.IgnoreEOS and MinTokens cannot be
+// honoured, and the output is whatever the model produces up to
+// num_predict; eval_count in the last object says how long it was.
+func (t *Target) requestBody(req targets.Request) ([]byte, error) {
+	body := requestJSON{Model: req.Model, Stream: true}
+	if t.api == Completions {
+		p := req.Prompt
+		body.Prompt = &p
+	} else {
+		body.Messages = []messageJSON{{Role: "user", Content: req.Prompt}}
+	}
+	var o optionsJSON
+	if req.MaxTokens > 0 {
+		n := req.MaxTokens
+		o.NumPredict = &n
+	}
+	o.Temperature, o.Seed = req.Temperature, req.Seed
+	if o != (optionsJSON{}) {
+		body.Options = &o
+	}
+	return json.Marshal(body)
+}
+
+// Stream sends req and calls onChunk for each object of the stream, the
+// done object included. Ollama does not say how many tokens each object
+// carried (usually one, not always), so Chunk.Tokens is 0 and the caller
+// counts objects; the done object's eval_count is the server's count. See
+// targets.Target.
+func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
+	var final targets.Final
+	body, err := t.requestBody(req)
+	if err != nil {
+		return final, fmt.Errorf("ollama: encode request: %w", err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.url, bytes.NewReader(body))
+	if err != nil {
+		return final, t.redactErr(fmt.Errorf("ollama: new request: %w", err))
+	}
+	for k, vs := range t.header {
+		hreq.Header[k] = vs
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	hreq.Header.Set("Accept", "application/x-ndjson")
+	if t.key != "" {
+		hreq.Header.Set("Authorization", "Bearer "+t.key)
+	}
+	// Safe to resend on a fresh connection when a kept-alive one turns out
+	// closed before any response byte (see openai.Target.Stream); the key
+	// is never sent.
+	hreq.Header["X-Idempotency-Key"] = nil
+
+	resp, err := t.client.Do(hreq)
+	if err != nil {
+		return final, t.readErr(ctx, "send request", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return final, t.httpError(resp)
+	}
+	if ct := resp.Header.Get("Content-Type"); !isNDJSON(ct) {
+		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
+			"HTTP %d with Content-Type %q, not application/x-ndjson: the server did not stream the response", resp.StatusCode, ct)}
+	}
+	rd := ndjson.NewReader(resp.Body)
+	var (
+		line  lineJSON
+		lines int
+	)
+	for {
+		data, err := rd.Next()
+		if err == io.EOF {
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("stream ended before its done object, after %d lines", lines)}
+		}
+		if errors.Is(err, ndjson.ErrLineTooLarge) {
+			return final, &targets.ProtocolError{Msg: err.Error()}
+		}
+		if err != nil {
+			return final, t.readErr(ctx, "read stream", err)
+		}
+		line = lineJSON{}
+		if err := json.Unmarshal(data, &line); err != nil {
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable line %d: %v: %s", lines, err, snippet(t.redact(string(data))))}
+		}
+		lines++
+		if e := bytes.TrimSpace(line.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
+			msg := scalar(e)
+			if msg == "" {
+				msg = string(e)
+			}
+			return final, &targets.StreamError{Message: truncate(t.redact(msg))}
+		}
+		c := line.chunk()
+		if line.Done {
+			final.FinishReason = line.DoneReason
+			if line.PromptEvalCount > 0 || line.EvalCount > 0 {
+				final.Usage = &targets.Usage{PromptTokens: line.PromptEvalCount, CompletionTokens: line.EvalCount}
+				c.Usage = final.Usage
+			}
+			final.Server = line.serverTiming()
+		}
+		onChunk(c)
+		if line.Done {
+			stop := time.AfterFunc(drainWait, cancel)
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
+			stop.Stop()
+			return final, nil
+		}
+	}
+}
+
+// lineJSON is one object of the stream. Every metric is omitted by the
+// server when zero (Ollama api/types.go Metrics, omitempty): absent means
+// unknown, not zero.
+type lineJSON struct {
+	Response string       `json:"response"` // /api/generate text
+	Thinking string       `json:"thinking"` // /api/generate reasoning
+	Message  *messageResp `json:"message"`  // /api/chat
+	Done     bool         `json:"done"`
+	// DoneReason is "stop", "length", "load" or "unload".
+	DoneReason string `json:"done_reason"`
+	// Durations are in nanoseconds.
+	TotalDuration      int64           `json:"total_duration"`
+	LoadDuration       int64           `json:"load_duration"`
+	PromptEvalCount    int             `json:"prompt_eval_count"`
+	PromptEvalDuration int64           `json:"prompt_eval_duration"`
+	EvalCount          int             `json:"eval_count"`
+	EvalDuration       int64           `json:"eval_duration"`
+	Error              json.RawMessage `json:"error"`
+}
+
+type messageResp struct {
+	Content   string `json:"content"`
+	Thinking  string `json:"thinking"`
+	ToolCalls []struct {
+		Function struct {
+			// Arguments is a JSON object in Ollama's API; kept as written.
+			Arguments json.RawMessage `json:"arguments"`
+		} `json:"function"`
+	} `json:"tool_calls"`
+}
+
+// chunk is the text the line carried, per channel.
+func (l *lineJSON) chunk() targets.Chunk {
+	c := targets.Chunk{Content: l.Response, Reasoning: l.Thinking}
+	if m := l.Message; m != nil {
+		c.Content += m.Content
+		c.Reasoning += m.Thinking
+		for _, tc := range m.ToolCalls {
+			if a := bytes.TrimSpace(tc.Function.Arguments); len(a) > 0 && !bytes.Equal(a, []byte("null")) {
+				c.ToolArgs += string(a)
+			}
+		}
+	}
+	return c
+}
+
+// serverTiming returns the done object's durations, nil when it had none.
+func (l *lineJSON) serverTiming() *targets.ServerTiming {
+	st := targets.ServerTiming{
+		Load:   time.Duration(l.LoadDuration),
+		Prompt: time.Duration(l.PromptEvalDuration),
+		Decode: time.Duration(l.EvalDuration),
+		Total:  time.Duration(l.TotalDuration),
+	}
+	if st == (targets.ServerTiming{}) {
+		return nil
+	}
+	return &st
+}
+
+// httpError builds the error of a non-2xx response: Ollama's {"error":"…"}
+// (404 model not found, 503 server busy, …), or the body as it came.
+func (t *Target) httpError(resp *http.Response) error {
+	he := &targets.HTTPError{Status: resp.StatusCode, RetryAfter: targets.RetryAfter(resp.Header, time.Now())}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
+	var e struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(b, &e) == nil {
+		msg := scalar(e.Error)
+		if msg == "" && len(bytes.TrimSpace(e.Error)) > 0 && bytes.TrimSpace(e.Error)[0] == '{' {
+			// The OpenAI-style {"error":{"message","type"}} of a proxy.
+			var inner struct {
+				Message json.RawMessage `json:"message"`
+				Type    json.RawMessage `json:"type"`
+			}
+			if json.Unmarshal(e.Error, &inner) == nil {
+				msg, he.Code = scalar(inner.Message), truncate(t.redact(scalar(inner.Type)))
+			}
+		}
+		if msg != "" {
+			he.Message = truncate(t.redact(msg))
+			return he
+		}
+	}
+	he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
+	return he
+}
+
+// readErr wraps a transport error. When ctx ended, its cause leads, so that
+// the caller sees a timeout or a cancellation rather than whatever the
+// transport made of it.
+func (t *Target) readErr(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
+	}
+	return t.redactErr(fmt.Errorf("ollama: %s: %w", what, err))
+}
+
+// isNDJSON reports whether a Content-Type is application/x-ndjson (or
+// application/jsonl, as some proxies write it); a missing one is given the
+// benefit of the doubt.
+func isNDJSON(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, _ := strings.Cut(ct, ";")
+	switch strings.ToLower(strings.TrimSpace(mt)) {
+	case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines":
+		return true
+	}
+	return false
+}
+
+// redact removes the API key from s.
+func (t *Target) redact(s string) string {
+	if t.key == "" || !strings.Contains(s, t.key) {
+		return s
+	}
+	return strings.ReplaceAll(s, t.key, "[REDACTED]")
+}
+
+// redactErr returns err, or an error with the same chain whose message has
+// the API key removed.
+func (t *Target) redactErr(err error) error {
+	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
+		return err
+	}
+	return &redactedError{msg: t.redact(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// scalar returns a JSON string's value; "" for anything else.
+func scalar(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '"' {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
+// boundary.
+func truncate(s string) string {
+	if len(s) <= targets.MaxErrorBody {
+		return s
+	}
+	return strings.ToValidUTF8(s[:targets.MaxErrorBody], "")
+}
+
+// snippet is the start of a line for an error message.
+func snippet(s string) string {
+	const n = 120
+	if len(s) > n {
+		return strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
+}
+
+// redactURL hides a password in the URL's user info, if any.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
