@@ -386,7 +386,18 @@ func (o *runOptions) startTelemetry(ctx context.Context, m *loadgen.Manifest, st
 	// first Ctrl-C before the last records are flushed: it has its own ctx.
 	tctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var g errgroup.Group
-	stop = func() error { cancel(); return g.Wait() }
+	stop = func() error {
+		// One more tick after the load ends, so every measured window has a
+		// sample on each side (energy by counter difference needs both).
+		t := time.NewTimer(o.GPUInterval + o.GPUInterval/4)
+		select {
+		case <-t.C:
+		case <-o.abort:
+			t.Stop()
+		}
+		cancel()
+		return g.Wait()
+	}
 
 	m.GPUBackend = backend.None
 	url := o.GPUURL
