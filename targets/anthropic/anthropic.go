@@ -1,0 +1,463 @@
+// Package anthropic is the target adapter for the Anthropic Messages API:
+// POST /v1/messages with stream true, authenticated by x-api-key and
+// anthropic-version headers. The stream is server-sent events, each named by
+// `event:`: message_start, content_block_start, content_block_delta…,
+// content_block_stop, message_delta, message_stop, with ping events anywhere
+// and no [DONE].
+//
+// Token rules (protocols.md §8): text_delta is content, thinking_delta is
+// reasoning, input_json_delta is tool arguments; message_start,
+// content_block_start, ping and an empty delta carry no token. The output
+// token count is the last message_delta's usage.output_tokens, which is
+// cumulative; message_start's output_tokens is a small number that is not
+// final and is never reported as the output. An `event: error` inside a
+// stream that began with 200 (e.g. overloaded_error) is a stream error.
+package anthropic
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/openai"
+	"github.com/inferbench/inferbench/targets/sse"
+)
+
+// Version is the anthropic-version header sent with every request.
+const Version = "2023-06-01"
+
+// DefaultMaxTokens is the max_tokens sent when Request.MaxTokens is 0: the
+// Messages API requires the field.
+const DefaultMaxTokens = 1024
+
+// drainLimit and drainWait bound how much of the body Stream reads after
+// message_stop, so that net/http can reuse the connection.
+const (
+	drainLimit = 64 << 10
+	drainWait  = 100 * time.Millisecond
+)
+
+// maxErrorRead is how much of a non-2xx body is read to decode its error.
+const maxErrorRead = 64 << 10
+
+// Config configures a Target. The zero value of each field but BaseURL is
+// usable.
+type Config struct {
+	// BaseURL is the API root, e.g. https://api.anthropic.com; the Target
+	// adds /v1/messages (a root that ends in /v1 is accepted too).
+	BaseURL string
+	// APIKey is sent as the x-api-key header. It never appears in an error
+	// or in String.
+	APIKey string
+	// Client sends the requests; nil uses a client of its own without
+	// transparent gzip.
+	Client *http.Client
+	// Header holds extra request headers (anthropic-beta, a proxy's);
+	// x-api-key and anthropic-version are set by the Target.
+	Header http.Header
+}
+
+// String describes the configuration without its API key.
+func (c Config) String() string {
+	key := `""`
+	if c.APIKey != "" {
+		key = "REDACTED"
+	}
+	return fmt.Sprintf("anthropic.Config{BaseURL:%s APIKey:%s}", redactURL(c.BaseURL), key)
+}
+
+// GoString is String, so that %#v does not print the API key either.
+func (c Config) GoString() string { return c.String() }
+
+// A Target streams generations from the Messages API. It is safe for
+// concurrent use.
+type Target struct {
+	url    string
+	key    string
+	header http.Header
+	client *http.Client
+}
+
+var _ targets.Target = (*Target)(nil)
+
+// New returns a Target for cfg, or an error naming the field that is wrong.
+func New(cfg Config) (*Target, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || cfg.BaseURL == "" {
+		return nil, fmt.Errorf("anthropic: base URL %q is not a URL", redactURL(cfg.BaseURL))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("anthropic: base URL %q: scheme must be http or https", u.Redacted())
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("anthropic: base URL %q has no host", u.Redacted())
+	}
+	path := strings.TrimRight(u.Path, "/")
+	if !strings.HasSuffix(path, "/v1") {
+		path += "/v1"
+	}
+	u.Path, u.RawPath = path+"/messages", ""
+	client := cfg.Client
+	if client == nil {
+		client = &http.Client{Transport: newTransport()}
+	}
+	return &Target{url: u.String(), key: cfg.APIKey, header: cfg.Header.Clone(), client: client}, nil
+}
+
+// newTransport returns net/http's default transport settings with room for
+// many idle connections per host and without transparent gzip, which would
+// add buffering on the read path of streams.
+func newTransport() http.RoundTripper {
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	tr.MaxIdleConns = 0
+	tr.MaxIdleConnsPerHost = openai.DefaultMaxIdleConnsPerHost
+	tr.DisableCompression = true
+	return tr
+}
+
+// String names the endpoint, never the API key.
+func (t *Target) String() string { return "anthropic " + redactURL(t.url) }
+
+// URL returns the endpoint the Target posts to.
+func (t *Target) URL() string { return t.url }
+
+// requestJSON is the body of a streaming Messages request.
+type requestJSON struct {
+	Model       string        `json:"model"`
+	MaxTokens   int           `json:"max_tokens"`
+	Messages    []messageJSON `json:"messages"`
+	Stream      bool          `json:"stream"`
+	Temperature *float64      `json:"temperature,omitempty"`
+}
+
+type messageJSON struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// requestBody encodes req. The Messages API has no ignore_eos, minimum
+// length or seed: Request.IgnoreEOS, MinTokens and Seed are not sent.
+func requestBody(req targets.Request) ([]byte, error) {
+	n := req.MaxTokens
+	if n <= 0 {
+		n = DefaultMaxTokens
+	}
+	return json.Marshal(requestJSON{Model: req.Model, MaxTokens: n, Stream: true, Temperature: req.Temperature,
+		Messages: []messageJSON{{Role: "user", Content: req.Prompt}}})
+}
+
+// Stream sends req and calls onChunk for each event of the stream (pings
+// and block starts too, with no token, so the caller sees the first byte).
+// See targets.Target.
+func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
+	var final targets.Final
+	body, err := requestBody(req)
+	if err != nil {
+		return final, fmt.Errorf("anthropic: encode request: %w", err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.url, bytes.NewReader(body))
+	if err != nil {
+		return final, t.redactErr(fmt.Errorf("anthropic: new request: %w", err))
+	}
+	for k, vs := range t.header {
+		hreq.Header[k] = vs
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	hreq.Header.Set("Accept", "text/event-stream")
+	hreq.Header.Set("Anthropic-Version", Version)
+	if t.key != "" {
+		hreq.Header.Set("X-Api-Key", t.key)
+	}
+	// Safe to resend on a fresh connection when a kept-alive one turns out
+	// closed before any response byte (see openai.Target.Stream); the key
+	// is never sent.
+	hreq.Header["X-Idempotency-Key"] = nil
+
+	resp, err := t.client.Do(hreq)
+	if err != nil {
+		return final, t.readErr(ctx, "send request", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return final, t.httpError(resp)
+	}
+	if ct := resp.Header.Get("Content-Type"); !isEventStream(ct) {
+		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
+			"HTTP %d with Content-Type %q, not text/event-stream: the server did not stream the response", resp.StatusCode, ct)}
+	}
+	rd := sse.NewReader(resp.Body)
+	d := decoder{redact: t.redact}
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			if d.stopReason != "" {
+				// message_delta said why it stopped; only message_stop
+				// is missing.
+				return d.final(), nil
+			}
+			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
+				"stream ended before message_stop and without a stop_reason, after %d events", d.events)}
+		}
+		if errors.Is(err, sse.ErrEventTooLarge) {
+			return d.final(), &targets.ProtocolError{Msg: err.Error()}
+		}
+		if err != nil {
+			return d.final(), t.readErr(ctx, "read stream", err)
+		}
+		done, err := d.event(e, onChunk)
+		if err != nil {
+			return d.final(), err
+		}
+		if done {
+			stop := time.AfterFunc(drainWait, cancel)
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
+			stop.Stop()
+			return d.final(), nil
+		}
+	}
+}
+
+// eventJSON is the part of an event the adapter reads; JSON padded with
+// spaces before its last brace (S8) decodes as any other.
+type eventJSON struct {
+	Type    string `json:"type"`
+	Message *struct {
+		Usage *usageJSON `json:"usage"`
+	} `json:"message"`
+	ContentBlock *struct {
+		Type     string `json:"type"`
+		Text     string `json:"text"`
+		Thinking string `json:"thinking"`
+	} `json:"content_block"`
+	Delta *struct {
+		Type        string `json:"type"`
+		Text        string `json:"text"`
+		Thinking    string `json:"thinking"`
+		PartialJSON string `json:"partial_json"`
+		StopReason  string `json:"stop_reason"`
+	} `json:"delta"`
+	Usage *usageJSON `json:"usage"`
+	Error *errorJSON `json:"error"`
+}
+
+type usageJSON struct {
+	InputTokens  *int `json:"input_tokens"`
+	OutputTokens *int `json:"output_tokens"`
+}
+
+type errorJSON struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+// decoder turns the events of one stream into Chunks.
+type decoder struct {
+	redact     func(string) string
+	events     int
+	input      int  // input tokens from message_start or message_delta
+	output     int  // output tokens from the last message_delta
+	haveOutput bool // a message_delta reported output_tokens
+	stopReason string
+}
+
+func (d *decoder) final() targets.Final {
+	f := targets.Final{FinishReason: d.stopReason}
+	if d.input > 0 || d.haveOutput {
+		f.Usage = &targets.Usage{PromptTokens: d.input, CompletionTokens: d.output}
+	}
+	return f
+}
+
+// errorStatus is the HTTP status Anthropic gives each error type
+// (docs.anthropic.com "Errors"; 400, 404 and 529 seen in recordings), used
+// for an error event met inside a stream.
+var errorStatus = map[string]int{
+	"invalid_request_error": 400,
+	"authentication_error":  401,
+	"billing_error":         402,
+	"permission_error":      403,
+	"not_found_error":       404,
+	"request_too_large":     413,
+	"rate_limit_error":      429,
+	"api_error":             500,
+	"timeout_error":         504,
+	"overloaded_error":      529,
+}
+
+// event handles one SSE event: it reports whether the stream is done
+// (message_stop) or returns the error the event carries.
+func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) {
+	data := bytes.TrimSpace(e.Data)
+	if len(data) == 0 {
+		return false, nil
+	}
+	var ev eventJSON
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable %s event %d: %v: %s", e.Type, d.events, err, snippet(d.redact(string(data))))}
+	}
+	d.events++
+	typ := ev.Type
+	if typ == "" {
+		typ = e.Type
+	}
+	if typ == "error" || ev.Error != nil {
+		se := &targets.StreamError{Message: truncate(d.redact(string(data)))}
+		if ev.Error != nil {
+			se = &targets.StreamError{Status: errorStatus[ev.Error.Type], Type: truncate(d.redact(ev.Error.Type)),
+				Message: truncate(d.redact(ev.Error.Message))}
+		}
+		return false, se
+	}
+	var c targets.Chunk
+	switch typ {
+	case "message_start":
+		// input_tokens is the prompt; output_tokens here is not final.
+		if ev.Message != nil && ev.Message.Usage != nil && ev.Message.Usage.InputTokens != nil {
+			d.input = *ev.Message.Usage.InputTokens
+			c.Usage = &targets.Usage{PromptTokens: d.input}
+		}
+	case "content_block_start":
+		if b := ev.ContentBlock; b != nil {
+			c.Content, c.Reasoning = b.Text, b.Thinking // normally empty
+		}
+	case "content_block_delta":
+		if dl := ev.Delta; dl != nil {
+			switch dl.Type {
+			case "text_delta":
+				c.Content = dl.Text
+			case "thinking_delta":
+				c.Reasoning = dl.Thinking
+			case "input_json_delta":
+				c.ToolArgs = dl.PartialJSON
+			}
+			// signature_delta, citations_delta: no generated text.
+		}
+	case "message_delta":
+		if ev.Delta != nil && ev.Delta.StopReason != "" {
+			d.stopReason = ev.Delta.StopReason
+		}
+		if u := ev.Usage; u != nil {
+			if u.InputTokens != nil && *u.InputTokens > 0 {
+				d.input = *u.InputTokens
+			}
+			if u.OutputTokens != nil {
+				// Cumulative: the last one is the count.
+				d.output, d.haveOutput = *u.OutputTokens, true
+			}
+			c.Usage = &targets.Usage{PromptTokens: d.input, CompletionTokens: d.output}
+		}
+	case "message_stop":
+		onChunk(c)
+		return true, nil
+	}
+	// ping, content_block_stop and unknown types carry nothing.
+	onChunk(c)
+	return false, nil
+}
+
+// httpError builds the error of a non-2xx response:
+// {"type":"error","error":{"type","message"},"request_id"}, or the body as
+// it came. 529 (overloaded) is a 5xx; 429 a rate limit with retry-after.
+func (t *Target) httpError(resp *http.Response) error {
+	he := &targets.HTTPError{Status: resp.StatusCode, RetryAfter: targets.RetryAfter(resp.Header, time.Now())}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
+	var e struct {
+		Error *errorJSON `json:"error"`
+	}
+	if json.Unmarshal(b, &e) == nil && e.Error != nil && (e.Error.Type != "" || e.Error.Message != "") {
+		he.Code = truncate(t.redact(e.Error.Type))
+		he.Message = truncate(t.redact(e.Error.Message))
+		return he
+	}
+	he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
+	return he
+}
+
+// readErr wraps a transport error. When ctx ended, its cause leads, so that
+// the caller sees a timeout or a cancellation rather than whatever the
+// transport made of it.
+func (t *Target) readErr(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
+	}
+	return t.redactErr(fmt.Errorf("anthropic: %s: %w", what, err))
+}
+
+// isEventStream reports whether a Content-Type is text/event-stream; a
+// missing one is given the benefit of the doubt.
+func isEventStream(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "text/event-stream")
+}
+
+// redact removes the API key from s.
+func (t *Target) redact(s string) string {
+	if t.key == "" || !strings.Contains(s, t.key) {
+		return s
+	}
+	return strings.ReplaceAll(s, t.key, "[REDACTED]")
+}
+
+// redactErr returns err, or an error with the same chain whose message has
+// the API key removed.
+func (t *Target) redactErr(err error) error {
+	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
+		return err
+	}
+	return &redactedError{msg: t.redact(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
+// boundary.
+func truncate(s string) string {
+	if len(s) <= targets.MaxErrorBody {
+		return s
+	}
+	return strings.ToValidUTF8(s[:targets.MaxErrorBody], "")
+}
+
+// snippet is the start of an event for an error message.
+func snippet(s string) string {
+	const n = 120
+	if len(s) > n {
+		return strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
+}
+
+// redactURL hides a password in the URL's user info, if any.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
