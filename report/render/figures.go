@@ -89,6 +89,10 @@ func sloLineLabel(metric string, limitMS, pct float64) string {
 	return fmt.Sprintf("SLO: %s p%g ≤ %g ms", metric, pct, limitMS)
 }
 
+// maxCurves is the most distributions one CDF or histogram shows: beyond
+// six, dash patterns and markers repeat and the figure stops being readable.
+const maxCurves = 6
+
 // selected is one distribution drawn in the CDF and histogram figures.
 type selected struct {
 	label string
@@ -102,13 +106,33 @@ type selected struct {
 func (r *Report) distributionLevels() ([]selected, string) {
 	if len(r.runs) == 1 {
 		run := r.runs[0]
-		var out []selected
+		var levels []float64
 		for _, l := range run.Summary.Levels {
-			if d := run.levels[l.Level]; d != nil {
-				out = append(out, selected{label: fmt.Sprintf("level %g", l.Level), data: d})
+			if run.levels[l.Level] != nil {
+				levels = append(levels, l.Level)
 			}
 		}
-		return out, "one curve per load level"
+		where := "one curve per load level"
+		if len(levels) > maxCurves {
+			var keep []float64
+			if p := r.Runs[0].Priced; p != nil {
+				keep = append(keep, p.Level)
+			}
+			for i := range maxCurves - len(keep) {
+				lv := levels[i*(len(levels)-1)/(maxCurves-len(keep)-1)]
+				if !slices.Contains(keep, lv) {
+					keep = append(keep, lv)
+				}
+			}
+			slices.Sort(keep)
+			levels = keep
+			where = fmt.Sprintf("%d of the %d load levels (the lowest, the highest, the priced level and evenly spaced ones between)", len(keep), len(run.Summary.Levels))
+		}
+		var out []selected
+		for _, lv := range levels {
+			out = append(out, selected{label: fmt.Sprintf("level %g", lv), data: run.levels[lv]})
+		}
+		return out, where
 	}
 	base := r.Runs[0].Priced
 	common := base != nil

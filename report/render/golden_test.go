@@ -54,9 +54,11 @@ func checkGolden(t *testing.T, name string, got []byte, root string) {
 	checkGoldenWith(t, name, got, root, nil)
 }
 
-// checkGoldenJSON is checkGolden for JSON, comparing numbers to a relative
-// 1e-9: report.SummarizeGPU sums power over a map, so the last bits of a
-// mean vary from run to run.
+// checkGoldenJSON is checkGolden for JSON, by the run directory's rule
+// (fields are added, never renamed): every key and value of the golden file
+// must be in the output, keys the output adds are not a difference. Numbers
+// compare to a relative 1e-9: report.SummarizeGPU sums power over a map, so
+// the last bits of a mean vary from run to run.
 func checkGoldenJSON(t *testing.T, name string, got []byte, root string) {
 	checkGoldenWith(t, name, got, root, func(want, got []byte) string {
 		var w, g any
@@ -66,8 +68,41 @@ func checkGoldenJSON(t *testing.T, name string, got []byte, root string) {
 		if err := json.Unmarshal(got, &g); err != nil {
 			return "output: " + err.Error()
 		}
-		return cmp.Diff(w, g, cmpopts.EquateApprox(1e-9, 0))
+		return cmp.Diff(w, prune(g, w), cmpopts.EquateApprox(1e-9, 0))
 	})
+}
+
+// prune drops from got the object keys that want lacks, recursively.
+func prune(got, want any) any {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return got
+		}
+		out := map[string]any{}
+		for k, v := range g {
+			if wv, ok := w[k]; ok {
+				out[k] = prune(v, wv)
+			}
+		}
+		return out
+	case []any:
+		g, ok := got.([]any)
+		if !ok {
+			return got
+		}
+		out := make([]any, len(g))
+		for i := range g {
+			if i < len(w) {
+				out[i] = prune(g[i], w[i])
+			} else {
+				out[i] = g[i]
+			}
+		}
+		return out
+	}
+	return got
 }
 
 func checkGoldenWith(t *testing.T, name string, got []byte, root string, diff func(want, got []byte) string) {
