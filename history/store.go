@@ -1,0 +1,427 @@
+// Package history keeps the summaries and metadata of past runs, so that a
+// nightly job can compare tonight's run with the last ones and a team can
+// look back at a metric's trend. The run directory stays the source of
+// truth: the store holds what `report` recomputes from it (summary.json and
+// run.json, and each metric per level for trend queries), never the
+// records.
+//
+// Two backends share one schema, one set of versioned migrations and one
+// set of queries through database/sql: SQLite in a local file (the pure-Go
+// modernc.org/sqlite, no server, no cgo) by default, and PostgreSQL
+// (github.com/jackc/pgx/v5 through its database/sql driver) for a history
+// shared by several machines.
+package history
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	// database/sql drivers: "pgx" and "sqlite".
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
+)
+
+// EnvStore is the environment variable that names the store when --store
+// is not given: a file path or a postgres:// URL.
+const EnvStore = "INFERBENCH_STORE"
+
+// DefaultPath returns the default SQLite file:
+// $XDG_DATA_HOME/inferbench/history.db, or ~/.local/share/inferbench/history.db
+// when XDG_DATA_HOME is unset (the XDG Base Directory default).
+func DefaultPath() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "inferbench", "history.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("history: no default store: %w (set --store or %s)", err, EnvStore)
+	}
+	return filepath.Join(home, ".local", "share", "inferbench", "history.db"), nil
+}
+
+// IsPostgres reports whether spec names a PostgreSQL database.
+func IsPostgres(spec string) bool {
+	return strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://")
+}
+
+// Redact returns spec with any password replaced, for messages.
+func Redact(spec string) string {
+	if !IsPostgres(spec) {
+		return spec
+	}
+	u, err := url.Parse(spec)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// Store is an open history. It is safe for concurrent use (database/sql).
+type Store struct {
+	db *sql.DB
+	d  dialect
+	// where names the store in errors, without a password.
+	where string
+}
+
+// Open opens the store named by spec — a postgres:// URL, or else the path
+// of a SQLite file, created with its directory when missing — and brings
+// its schema up to date.
+func Open(ctx context.Context, spec string) (*Store, error) {
+	s := &Store{where: Redact(spec)}
+	var err error
+	if IsPostgres(spec) {
+		s.d = dialectOf(true)
+		s.db, err = sql.Open("pgx", spec)
+	} else {
+		s.d = dialectOf(false)
+		if spec == "" {
+			return nil, errors.New("history: empty store path")
+		}
+		if err := os.MkdirAll(filepath.Dir(spec), 0o755); err != nil {
+			return nil, fmt.Errorf("history %s: %w", spec, err)
+		}
+		// busy_timeout lets two processes share the file; foreign_keys
+		// makes ON DELETE CASCADE work; _txlock=immediate takes the write
+		// lock when a transaction starts, so migrations do not deadlock.
+		s.db, err = sql.Open("sqlite", spec+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("history %s: %w", s.where, err)
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("history %s: %w", s.where, err)
+	}
+	if err := migrate(ctx, s.db, s.d); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("history %s: %w", s.where, err)
+	}
+	return s, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Backend names the store's database: "sqlite" or "postgres".
+func (s *Store) Backend() string { return s.d.name }
+
+// Entry is one run in the history.
+type Entry struct {
+	// ID numbers entries in the order they were added, from 1.
+	ID int64 `json:"id"`
+	// Fingerprint is the SHA-256 of the run's run.json: adding the same run
+	// twice is refused.
+	Fingerprint string `json:"fingerprint"`
+	// AddedAt is when the entry was added; Started when the run started
+	// (both UTC).
+	AddedAt time.Time `json:"added_at"`
+	Started time.Time `json:"started"`
+	// RunDir is the run directory's absolute path when it was added; it may
+	// no longer exist.
+	RunDir string `json:"run_dir"`
+	// Scenario, Model, TargetKind, TargetURL (without credentials),
+	// ToolVersion and Host are from run.json.
+	Scenario    string `json:"scenario"`
+	Model       string `json:"model"`
+	TargetKind  string `json:"target_kind"`
+	TargetURL   string `json:"target_url"`
+	ToolVersion string `json:"tool_version"`
+	Host        string `json:"host"`
+	// ExitState is how the run ended.
+	ExitState string `json:"exit_state"`
+	// Manifest is run.json as it was.
+	Manifest json.RawMessage `json:"manifest"`
+	// Summary is the run's summary, recomputed from its records when added.
+	Summary *report.Summary `json:"summary"`
+}
+
+// Meta returns the comparability data of the entry.
+func (e *Entry) Meta() (compare.Meta, error) {
+	var m loadgen.Manifest
+	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+		return compare.Meta{}, fmt.Errorf("history entry %d: run.json: %w", e.ID, err)
+	}
+	return compare.MetaOf(&m), nil
+}
+
+// NewEntry reads the run directory dir into an entry: run.json, and the
+// summary recomputed from requests.jsonl with slo (zero: the SLO of the
+// scenario in run.json). It returns report.SummarizeRun's warnings.
+func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, loadgen.ManifestFile))
+	if err != nil {
+		return nil, nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	var m loadgen.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, nil, fmt.Errorf("run %s: %s: %w", dir, loadgen.ManifestFile, err)
+	}
+	if slo.IsZero() {
+		slo = compare.SLOOf(&m)
+	}
+	sum, warnings, err := report.SummarizeRun(dir, slo)
+	if err != nil {
+		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
+	}
+	meta := compare.MetaOf(&m)
+	h := sha256.Sum256(raw)
+	e := &Entry{Fingerprint: hex.EncodeToString(h[:]), Started: m.Start.UTC(), RunDir: abs,
+		Scenario: meta.Scenario, Model: meta.Model, TargetKind: meta.TargetKind, TargetURL: stripUserinfo(m.Target.URL),
+		ToolVersion: meta.ToolVersion, Host: meta.Host, ExitState: string(m.ExitState), Manifest: raw, Summary: sum}
+	return e, warnings, nil
+}
+
+// Fingerprint returns the fingerprint of the run in dir (the SHA-256 of
+// its run.json), to find it in the history.
+func Fingerprint(dir string) (string, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, loadgen.ManifestFile))
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256(raw)
+	return hex.EncodeToString(h[:]), nil
+}
+
+// stripUserinfo removes user and password from a URL.
+func stripUserinfo(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	u.User = nil
+	return u.String()
+}
+
+// DuplicateError is returned by Add for a run already in the history.
+type DuplicateError struct {
+	// ID is the existing entry's.
+	ID int64
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("run already in the history as #%d", e.ID)
+}
+
+// ErrNotFound is returned by Get for an unknown ID.
+var ErrNotFound = errors.New("no such history entry")
+
+// timeLayout stores times as fixed-width UTC text, which sorts as time does
+// in both databases.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// Add stores e (its ID and AddedAt are set) with each metric of each level
+// of its summary, in one transaction. A run already stored (same
+// fingerprint) is a *DuplicateError.
+func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
+	manifest := e.Manifest
+	if len(manifest) == 0 {
+		manifest = json.RawMessage("{}")
+	}
+	sum, err := json.Marshal(e.Summary)
+	if err != nil {
+		return 0, fmt.Errorf("history: summary: %w", err)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("history %s: %w", s.where, err)
+	}
+	defer tx.Rollback()
+	var existing int64
+	err = tx.QueryRowContext(ctx, s.d.bind(`SELECT id FROM runs WHERE fingerprint = ?`), e.Fingerprint).Scan(&existing)
+	switch {
+	case err == nil:
+		return 0, &DuplicateError{ID: existing}
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, fmt.Errorf("history %s: %w", s.where, err)
+	}
+	added := time.Now().UTC()
+	var id int64
+	err = tx.QueryRowContext(ctx, s.d.bind(`INSERT INTO runs (fingerprint, added_at, started_at, run_dir, scenario, model,
+		target_kind, target_url, tool_version, host, exit_state, manifest, summary)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		e.Fingerprint, added.Format(timeLayout), e.Started.UTC().Format(timeLayout), e.RunDir, e.Scenario, e.Model,
+		e.TargetKind, e.TargetURL, e.ToolVersion, e.Host, e.ExitState, string(manifest), string(sum)).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("history %s: add: %w", s.where, err)
+	}
+	if e.Summary != nil {
+		for lv, vals := range compare.SummaryValues(e.Summary) {
+			for name, v := range vals {
+				if _, err := tx.ExecContext(ctx, s.d.bind(`INSERT INTO run_metrics (run_id, level, metric, value) VALUES (?, ?, ?, ?)`),
+					id, lv, name, v); err != nil {
+					return 0, fmt.Errorf("history %s: add metric %s: %w", s.where, name, err)
+				}
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("history %s: %w", s.where, err)
+	}
+	e.ID, e.AddedAt = id, added
+	return id, nil
+}
+
+// entryColumns are the columns scanEntry reads, in order.
+const entryColumns = `id, fingerprint, added_at, started_at, run_dir, scenario, model, target_kind, target_url,
+	tool_version, host, exit_state, manifest, summary`
+
+// scanEntry reads one row of entryColumns.
+func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
+	var e Entry
+	var added, started, manifest, sum string
+	if err := row.Scan(&e.ID, &e.Fingerprint, &added, &started, &e.RunDir, &e.Scenario, &e.Model, &e.TargetKind,
+		&e.TargetURL, &e.ToolVersion, &e.Host, &e.ExitState, &manifest, &sum); err != nil {
+		return nil, err
+	}
+	var err error
+	if e.AddedAt, err = time.Parse(timeLayout, added); err != nil {
+		return nil, fmt.Errorf("entry %d: added_at: %w", e.ID, err)
+	}
+	if e.Started, err = time.Parse(timeLayout, started); err != nil {
+		return nil, fmt.Errorf("entry %d: started_at: %w", e.ID, err)
+	}
+	e.Manifest = json.RawMessage(manifest)
+	if err := json.Unmarshal([]byte(sum), &e.Summary); err != nil {
+		return nil, fmt.Errorf("entry %d: summary: %w", e.ID, err)
+	}
+	return &e, nil
+}
+
+// Get returns the entry with the given ID, or an error wrapping ErrNotFound.
+func (s *Store) Get(ctx context.Context, id int64) (*Entry, error) {
+	e, err := scanEntry(s.db.QueryRowContext(ctx, s.d.bind(`SELECT `+entryColumns+` FROM runs WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("history %s: #%d: %w", s.where, id, ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("history %s: #%d: %w", s.where, id, err)
+	}
+	return e, nil
+}
+
+// Filter selects entries. Empty fields match anything.
+type Filter struct {
+	Scenario, Model, TargetKind string
+	// ExcludeFingerprint leaves out one run (the candidate itself, when it
+	// is already in the history).
+	ExcludeFingerprint string
+	// Limit bounds the number of entries (the newest); 0 means no bound.
+	Limit int
+}
+
+// where returns the WHERE clause of f (with a leading space, or empty) and
+// its arguments.
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(col, v string) {
+		if v != "" {
+			conds = append(conds, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	add("scenario", f.Scenario)
+	add("model", f.Model)
+	add("target_kind", f.TargetKind)
+	if f.ExcludeFingerprint != "" {
+		conds = append(conds, "fingerprint <> ?")
+		args = append(args, f.ExcludeFingerprint)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// List returns the entries f selects, newest run first (by start time,
+// then ID).
+func (s *Store) List(ctx context.Context, f Filter) ([]*Entry, error) {
+	where, args := f.where()
+	q := `SELECT ` + entryColumns + ` FROM runs` + where + ` ORDER BY started_at DESC, id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, s.d.bind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: list: %w", s.where, err)
+	}
+	defer rows.Close()
+	var out []*Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("history %s: list: %w", s.where, err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("history %s: list: %w", s.where, err)
+	}
+	return out, nil
+}
+
+// Point is one value of a metric's trend.
+type Point struct {
+	// RunID is the entry; Started its run's start time.
+	RunID   int64     `json:"run_id"`
+	Started time.Time `json:"started"`
+	// Level is the load level and Value the metric's value there.
+	Level float64 `json:"level"`
+	Value float64 `json:"value"`
+}
+
+// Trend returns metric's values in the entries f selects, oldest run
+// first, every level. f.Limit bounds the number of runs (the newest).
+func (s *Store) Trend(ctx context.Context, metric string, f Filter) ([]Point, error) {
+	if _, ok := compare.LookupMetric(metric); !ok {
+		return nil, fmt.Errorf("history: unknown metric %q (known: %s)", metric, strings.Join(compare.MetricNames(), ", "))
+	}
+	where, args := f.where()
+	runs := `SELECT id FROM runs` + where + ` ORDER BY started_at DESC, id DESC`
+	if f.Limit > 0 {
+		runs += ` LIMIT ` + strconv.Itoa(f.Limit)
+	}
+	q := `SELECT r.id, r.started_at, m.level, m.value FROM run_metrics m JOIN runs r ON r.id = m.run_id
+		WHERE m.metric = ? AND r.id IN (SELECT id FROM (` + runs + `) AS picked)
+		ORDER BY r.started_at, r.id, m.level`
+	rows, err := s.db.QueryContext(ctx, s.d.bind(q), append([]any{metric}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: trend: %w", s.where, err)
+	}
+	defer rows.Close()
+	var out []Point
+	for rows.Next() {
+		var p Point
+		var started string
+		if err := rows.Scan(&p.RunID, &started, &p.Level, &p.Value); err != nil {
+			return nil, fmt.Errorf("history %s: trend: %w", s.where, err)
+		}
+		if p.Started, err = time.Parse(timeLayout, started); err != nil {
+			return nil, fmt.Errorf("history %s: trend: run %d: %w", s.where, p.RunID, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("history %s: trend: %w", s.where, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,470 @@
+// Package compare is inferbench's regression gate: it compares a candidate
+// run with a baseline — another run, or earlier runs kept in the history —
+// per load level and metric, and says for each whether it regressed,
+// improved or stayed within noise.
+//
+// A metric regresses only when its change exceeds its threshold in the bad
+// direction AND the change is statistically significant, so that a nightly
+// job fails loudly on a slower serving stack and stays quiet on noise. The
+// test depends on what the baseline is:
+//
+//   - a run directory (with its requests.jsonl): a two-sample percentile
+//     bootstrap over requests — both runs' requests resampled with
+//     replacement, the metric recomputed on each resample; significant when
+//     the (1−α) interval of the change excludes 0. Latency distributions
+//     also get a Mann–Whitney U test, reported beside;
+//   - one or two earlier runs known only by their summaries: the candidate
+//     is resampled and the baseline value held fixed;
+//   - three or more earlier runs (history:median-of-N): the baseline is their
+//     median, and the change is significant when the candidate falls
+//     outside the (1−α) prediction interval of the earlier runs' values —
+//     night-to-night noise, which a resample of one run's requests cannot
+//     see.
+//
+// Like package report it reads run directories and summaries only; it
+// imports no database and no network code (the history lives in package
+// history).
+package compare
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/inferbench/inferbench/report"
+)
+
+// Bootstrap defaults. 2,000 resamples put the 2.5 % and 97.5 % quantiles
+// of the replicates within about ±0.5 percentile of their limit (Efron &
+// Tibshirani, An Introduction to the Bootstrap, 1993, ch. 19, ask for
+// 1,000 or more for percentile intervals).
+const (
+	DefaultResamples = 2000
+	DefaultSeed      = 1
+)
+
+// Options configure Compare. Zero values take the defaults.
+type Options struct {
+	// Thresholds gate the metrics; a zero value (nil Limits) means
+	// DefaultThresholds.
+	Thresholds Thresholds
+	// Resamples is the number of bootstrap resamples; 0 means
+	// DefaultResamples.
+	Resamples int
+	// Seed seeds the bootstrap (math/rand/v2 PCG), so a comparison is
+	// reproducible; 0 means DefaultSeed.
+	Seed uint64
+}
+
+// Baseline is what a candidate is compared against: one run with its
+// requests, or the summaries of earlier runs.
+type Baseline struct {
+	// Label names the baseline in reports: a run directory, "history:#12",
+	// "history:median-of-7 (#5 #6 …)".
+	Label string
+	// Meta decides comparability.
+	Meta Meta
+	// Run is the baseline run with its requests; nil when the baseline is
+	// known by Summaries only.
+	Run *Run
+	// Summaries are earlier runs' summaries, used when Run is nil.
+	Summaries []*report.Summary
+}
+
+// RunBaseline returns a baseline made of one loaded run.
+func RunBaseline(r *Run) Baseline { return Baseline{Label: r.Dir, Meta: r.Meta, Run: r} }
+
+// Verdict is a row's outcome.
+type Verdict string
+
+// The verdicts. A metric without a threshold is NotGated whatever its change.
+const (
+	Regression  Verdict = "regression"
+	Improvement Verdict = "improvement"
+	WithinNoise Verdict = "within noise"
+	NotGated    Verdict = "not gated"
+)
+
+// The methods a row's interval came from.
+const (
+	MethodBootstrap     = "bootstrap"
+	MethodFixedBaseline = "bootstrap, baseline fixed"
+	MethodHistory       = "history prediction interval"
+)
+
+// Row is one metric at one level.
+type Row struct {
+	// Level is the load level.
+	Level float64 `json:"level"`
+	// Metric is the metric's name; Title and Unit describe it.
+	Metric string `json:"metric"`
+	Title  string `json:"title"`
+	Unit   string `json:"unit"`
+	// Points says Change and its interval are differences in fraction
+	// units (error rate 0.02 → 0.05 is +0.03, "+3 points"); otherwise they
+	// are relative to the baseline (+0.60 is +60 %).
+	Points bool `json:"points"`
+	// Baseline and Candidate are the metric's values (for error_rate:
+	// fractions).
+	Baseline  float64 `json:"baseline"`
+	Candidate float64 `json:"candidate"`
+	// Change is the candidate's change from the baseline; CILow and CIHigh
+	// its (1−alpha) interval. NaN when undefined (a zero baseline).
+	Change float64 `json:"change"`
+	CILow  float64 `json:"ci_low"`
+	CIHigh float64 `json:"ci_high"`
+	// P is the two-sided p-value of "no change" from the bootstrap; NaN for
+	// the history method.
+	P float64 `json:"p"`
+	// MannWhitney tests the whole latency distribution (candidate first, so
+	// Effect > 0.5 means the candidate is slower); nil for rates and
+	// summary baselines.
+	MannWhitney *MannWhitney `json:"mann_whitney,omitempty"`
+	// Method is how the interval was computed (Method* constants); N the
+	// number of baseline runs for the history method.
+	Method string `json:"method"`
+	N      int    `json:"baseline_runs"`
+	// Threshold is the metric's limit (0 when not gated), Significant
+	// whether the interval excludes 0, Verdict the outcome.
+	Threshold   float64 `json:"threshold"`
+	Significant bool    `json:"significant"`
+	Verdict     Verdict `json:"verdict"`
+}
+
+// Result is a comparison: every row, and what the reader must know.
+type Result struct {
+	// Baseline and Candidate label the two sides; BaselineMeta and
+	// CandidateMeta describe them.
+	Baseline      string `json:"baseline"`
+	Candidate     string `json:"candidate"`
+	BaselineMeta  Meta   `json:"baseline_meta"`
+	CandidateMeta Meta   `json:"candidate_meta"`
+	// Alpha, Resamples and Seed are the statistics' settings.
+	Alpha     float64 `json:"alpha"`
+	Resamples int     `json:"resamples"`
+	Seed      uint64  `json:"seed"`
+	// Thresholds are the limits applied, by metric name.
+	Thresholds map[string]float64 `json:"thresholds"`
+	// Warnings say what differs between the runs without preventing the
+	// comparison (tool version, host, settings, levels in one run only).
+	Warnings []string `json:"warnings"`
+	// Rows holds every metric at every level both sides have, by level
+	// then Metrics order.
+	Rows []Row `json:"rows"`
+}
+
+// Regressions returns the rows that regressed.
+func (r *Result) Regressions() []Row {
+	var out []Row
+	for _, row := range r.Rows {
+		if row.Verdict == Regression {
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// NotComparableError says why two runs cannot be compared.
+type NotComparableError struct {
+	// Reasons lists each difference that forbids the comparison.
+	Reasons []string
+}
+
+func (e *NotComparableError) Error() string {
+	return "runs cannot be compared: " + strings.Join(e.Reasons, "; ")
+}
+
+// Check says whether runs described by base and cand can be compared:
+// reasons not to (a different model, scenario or target kind) and
+// warnings (a different tool version, host or scenario settings).
+func Check(base, cand Meta) (reasons, warnings []string) {
+	differ := func(what, a, b string) string {
+		return fmt.Sprintf("%s differs: baseline %q, candidate %q", what, a, b)
+	}
+	if base.Model != cand.Model {
+		reasons = append(reasons, differ("model", base.Model, cand.Model))
+	}
+	if base.Scenario != cand.Scenario {
+		reasons = append(reasons, differ("scenario", base.Scenario, cand.Scenario))
+	}
+	if base.TargetKind != cand.TargetKind {
+		reasons = append(reasons, differ("target kind", base.TargetKind, cand.TargetKind))
+	}
+	if base.ToolVersion != cand.ToolVersion {
+		warnings = append(warnings, differ("inferbench version", base.ToolVersion, cand.ToolVersion))
+	}
+	if base.Host != cand.Host {
+		warnings = append(warnings, differ("load-generator host", base.Host, cand.Host))
+	}
+	if len(base.Settings) > 0 && len(cand.Settings) > 0 && string(base.Settings) != string(cand.Settings) {
+		warnings = append(warnings, "scenario settings differ (same name, other workload, load or SLO): compare run.json")
+	}
+	return reasons, warnings
+}
+
+// Compare compares cand with base at every load level both have. It
+// returns a *NotComparableError when the runs differ in model, scenario
+// or target kind, or share no load level.
+func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
+	th := o.Thresholds
+	if th.Limits == nil {
+		th = DefaultThresholds()
+	}
+	alpha := cmp.Or(th.Alpha, DefaultAlpha)
+	res := &Result{Baseline: base.Label, Candidate: cand.Dir, BaselineMeta: base.Meta, CandidateMeta: cand.Meta,
+		Alpha: alpha, Resamples: cmp.Or(o.Resamples, DefaultResamples), Seed: cmp.Or(o.Seed, DefaultSeed),
+		Thresholds: maps.Clone(th.Limits)}
+	reasons, warnings := Check(base.Meta, cand.Meta)
+	if len(reasons) > 0 {
+		return nil, &NotComparableError{Reasons: reasons}
+	}
+	res.Warnings = append(res.Warnings, warnings...)
+	if base.Run == nil && len(base.Summaries) == 0 {
+		return nil, &NotComparableError{Reasons: []string{"the baseline has no run"}}
+	}
+	candLevels := slices.Sorted(maps.Keys(cand.levels))
+	var common []float64
+	for _, lv := range candLevels {
+		if base.hasLevel(lv) {
+			common = append(common, lv)
+		} else {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("level %g: not in the baseline", lv))
+		}
+	}
+	for _, lv := range base.levels() {
+		if _, ok := cand.levels[lv]; !ok {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("level %g: not in the candidate", lv))
+		}
+	}
+	if len(common) == 0 {
+		return nil, &NotComparableError{Reasons: []string{fmt.Sprintf("no load level in common (baseline %v, candidate %v)", base.levels(), candLevels)}}
+	}
+	for _, lv := range common {
+		var rows []Row
+		switch {
+		case base.Run != nil:
+			rows = bootstrapRows(base.Run.levels[lv], cand.levels[lv], lv, res)
+		case len(base.Summaries) >= minHistoryRuns:
+			rows = historyRows(base.Summaries, cand.levels[lv], lv, res)
+		default:
+			rows = fixedRows(base.Summaries, cand.levels[lv], lv, res)
+		}
+		for i := range rows {
+			judge(&rows[i], th)
+		}
+		res.Rows = append(res.Rows, rows...)
+	}
+	return res, nil
+}
+
+// minHistoryRuns is the fewest baseline summaries the prediction interval
+// is used with; below it the baseline is held fixed.
+const minHistoryRuns = 3
+
+// hasLevel reports whether the baseline ran level lv.
+func (b Baseline) hasLevel(lv float64) bool {
+	return slices.Contains(b.levels(), lv)
+}
+
+// levels lists the baseline's levels, ascending.
+func (b Baseline) levels() []float64 {
+	if b.Run != nil {
+		return slices.Sorted(maps.Keys(b.Run.levels))
+	}
+	var lvs []float64
+	for _, s := range b.Summaries {
+		for _, l := range s.Levels {
+			if !slices.Contains(lvs, l.Level) {
+				lvs = append(lvs, l.Level)
+			}
+		}
+	}
+	slices.Sort(lvs)
+	return lvs
+}
+
+// change is the change from b to c: c − b for a Points metric, else
+// (c − b) / b (NaN for a zero baseline).
+func change(m Metric, b, c float64) float64 {
+	if m.Points {
+		return c - b
+	}
+	if b == 0 {
+		return math.NaN()
+	}
+	return (c - b) / b
+}
+
+// newRow starts a row of metric m at level lv.
+func newRow(m Metric, lv, b, c float64, method string) Row {
+	return Row{Level: lv, Metric: m.Name, Title: m.Title, Unit: m.Unit, Points: m.Points,
+		Baseline: b, Candidate: c, Change: change(m, b, c), Method: method, P: math.NaN(), N: 1}
+}
+
+// levelRNG seeds the bootstrap of one level: the same seed and level give
+// the same resamples whatever else is compared.
+func levelRNG(seed uint64, lv float64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, math.Float64bits(lv)))
+}
+
+// bootstrapRows compares two levels with requests by a two-sample
+// bootstrap: each replicate resamples both sides' requests and records the
+// change of every metric.
+func bootstrapRows(bs, cs *levelSample, lv float64, res *Result) []Row {
+	ms := Metrics()
+	var b0, c0, bst, cst sideStats
+	bs.stats(nil, &b0)
+	cs.stats(nil, &c0)
+	reps := make([][]float64, len(ms))
+	for i := range reps {
+		reps[i] = make([]float64, res.Resamples)
+	}
+	rng := levelRNG(res.Seed, lv)
+	bc, cc := make([]int32, len(bs.reqs)), make([]int32, len(cs.reqs))
+	for k := range res.Resamples {
+		resampleCounts(rng, bc)
+		resampleCounts(rng, cc)
+		bs.stats(bc, &bst)
+		cs.stats(cc, &cst)
+		for i, m := range ms {
+			reps[i][k] = change(m, bst.value(m), cst.value(m))
+		}
+	}
+	var mw [fieldE2E + 1]*MannWhitney
+	for f := fieldTTFT; f <= fieldE2E; f++ {
+		if len(bs.raw[f]) > 0 && len(cs.raw[f]) > 0 {
+			u := MannWhitneyU(cs.raw[f], bs.raw[f])
+			mw[f] = &u
+		}
+	}
+	var rows []Row
+	for i, m := range ms {
+		b, c := b0.value(m), c0.value(m)
+		if math.IsNaN(b) || math.IsNaN(c) {
+			continue
+		}
+		row := newRow(m, lv, b, c, MethodBootstrap)
+		row.P = bootstrapP(reps[i])
+		row.CILow, row.CIHigh = percentileInterval(reps[i], res.Alpha)
+		if m.field != noField {
+			row.MannWhitney = mw[m.field]
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// baselineValues returns metric m's value at level lv in each summary that
+// has it.
+func baselineValues(sums []*report.Summary, m Metric, lv float64) []float64 {
+	var vs []float64
+	for _, s := range sums {
+		for i := range s.Levels {
+			if s.Levels[i].Level == lv {
+				if v, ok := m.Value(&s.Levels[i]); ok {
+					vs = append(vs, v)
+				}
+			}
+		}
+	}
+	return vs
+}
+
+// fixedRows compares a level with requests against one or two baseline
+// summaries (their median, held fixed): only the candidate is resampled.
+func fixedRows(sums []*report.Summary, cs *levelSample, lv float64, res *Result) []Row {
+	ms := Metrics()
+	var c0, cst sideStats
+	cs.stats(nil, &c0)
+	base := make([]float64, len(ms))
+	for i, m := range ms {
+		base[i] = math.NaN()
+		if vs := baselineValues(sums, m, lv); len(vs) > 0 {
+			base[i] = median(vs)
+		}
+	}
+	reps := make([][]float64, len(ms))
+	for i := range reps {
+		reps[i] = make([]float64, res.Resamples)
+	}
+	rng := levelRNG(res.Seed, lv)
+	cc := make([]int32, len(cs.reqs))
+	for k := range res.Resamples {
+		resampleCounts(rng, cc)
+		cs.stats(cc, &cst)
+		for i, m := range ms {
+			reps[i][k] = change(m, base[i], cst.value(m))
+		}
+	}
+	var rows []Row
+	for i, m := range ms {
+		c := c0.value(m)
+		if math.IsNaN(base[i]) || math.IsNaN(c) {
+			continue
+		}
+		row := newRow(m, lv, base[i], c, MethodFixedBaseline)
+		row.N = len(baselineValues(sums, m, lv))
+		row.P = bootstrapP(reps[i])
+		row.CILow, row.CIHigh = percentileInterval(reps[i], res.Alpha)
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// historyRows compares a level against three or more earlier runs'
+// summaries: the baseline is their median; the interval of the change is
+// the candidate's value less the (1−alpha) prediction interval of the
+// earlier values, so it excludes 0 exactly when the candidate falls
+// outside that interval.
+func historyRows(sums []*report.Summary, cs *levelSample, lv float64, res *Result) []Row {
+	var c0 sideStats
+	cs.stats(nil, &c0)
+	var rows []Row
+	for _, m := range Metrics() {
+		c := c0.value(m)
+		vs := baselineValues(sums, m, lv)
+		if math.IsNaN(c) || len(vs) == 0 {
+			continue
+		}
+		lo, hi := predictionInterval(vs, res.Alpha)
+		b := median(vs)
+		row := newRow(m, lv, b, c, MethodHistory)
+		row.N = len(vs)
+		row.CILow, row.CIHigh = change(m, b, b+c-hi), change(m, b, b+c-lo)
+		if len(vs) < minHistoryRuns {
+			row.CILow, row.CIHigh = math.NaN(), math.NaN()
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// judge sets a row's threshold, significance and verdict: a regression
+// when the change exceeds the threshold in the bad direction and the
+// interval excludes 0; an improvement likewise in the good direction;
+// within noise otherwise.
+func judge(r *Row, th Thresholds) {
+	m, _ := LookupMetric(r.Metric)
+	r.Significant = !math.IsNaN(r.CILow) && !math.IsNaN(r.CIHigh) && (r.CILow > 0 || r.CIHigh < 0)
+	limit, gated := th.Limits[r.Metric]
+	if !gated {
+		r.Verdict = NotGated
+		return
+	}
+	r.Threshold = limit
+	bad := float64(badSign(m)) * r.Change
+	switch {
+	case math.IsNaN(r.Change) || !r.Significant:
+		r.Verdict = WithinNoise
+	case bad > limit:
+		r.Verdict = Regression
+	case -bad > limit:
+		r.Verdict = Improvement
+	default:
+		r.Verdict = WithinNoise
+	}
+}

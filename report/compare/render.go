@@ -1,0 +1,358 @@
+package compare
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+)
+
+// formatValue writes a metric value in its unit (error rate as percent).
+func formatValue(r Row, v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "n/a"
+	case r.Points:
+		return fmt.Sprintf("%.2f%%", 100*v)
+	case math.Abs(v) >= 100:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// formatChange writes a change: "+60.0%" relative, "+3.00pt" in points.
+func formatChange(r Row, c float64) string {
+	if math.IsNaN(c) {
+		return "n/a"
+	}
+	if r.Points {
+		return fmt.Sprintf("%+.2fpt", 100*c)
+	}
+	return fmt.Sprintf("%+.1f%%", 100*c)
+}
+
+// formatCI writes a row's interval, "[+55.1%, +64.8%]".
+func formatCI(r Row) string {
+	if math.IsNaN(r.CILow) || math.IsNaN(r.CIHigh) {
+		return "n/a"
+	}
+	return "[" + formatChange(r, r.CILow) + ", " + formatChange(r, r.CIHigh) + "]"
+}
+
+// formatP writes a p-value ("<0.001" below it).
+func formatP(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "—"
+	case p < 0.001:
+		return "<0.001"
+	}
+	return fmt.Sprintf("%.3f", p)
+}
+
+// verdictText writes a row's verdict with its threshold.
+func verdictText(r Row) string {
+	if r.Verdict == NotGated {
+		return string(NotGated)
+	}
+	m, _ := LookupMetric(r.Metric)
+	return fmt.Sprintf("%s (limit %s)", r.Verdict, formatLimit(m, r.Threshold))
+}
+
+// Describe says in one line what happened to a row, e.g. "level 8: TTFT
+// p95 50.00 → 80.00 ms, +60.0%, interval [+60.0%, +60.0%] (bootstrap),
+// limit +10%".
+func Describe(r Row) string {
+	unit := " " + r.Unit
+	if r.Points {
+		unit = ""
+	}
+	m, _ := LookupMetric(r.Metric)
+	s := fmt.Sprintf("level %g: %s %s → %s%s, %s, interval %s (%s)", r.Level, r.Title, formatValue(r, r.Baseline),
+		formatValue(r, r.Candidate), unit, formatChange(r, r.Change), formatCI(r), r.Method)
+	if r.Threshold > 0 {
+		s += fmt.Sprintf(", limit %s", formatLimit(m, r.Threshold))
+	}
+	return s
+}
+
+// header writes the lines above every rendering: the two sides and the
+// warnings.
+func (r *Result) header() []string {
+	lines := []string{
+		fmt.Sprintf("baseline:  %s (%s, %s, scenario %s, inferbench %s)", r.Baseline, r.BaselineMeta.Model, r.BaselineMeta.TargetKind, r.BaselineMeta.Scenario, r.BaselineMeta.ToolVersion),
+		fmt.Sprintf("candidate: %s (%s, %s, scenario %s, inferbench %s)", r.Candidate, r.CandidateMeta.Model, r.CandidateMeta.TargetKind, r.CandidateMeta.Scenario, r.CandidateMeta.ToolVersion),
+	}
+	for _, w := range r.Warnings {
+		lines = append(lines, "warning: "+w)
+	}
+	return lines
+}
+
+// interval names the interval's coverage, "95%".
+func (r *Result) interval() string { return fmt.Sprintf("%g%%", 100*(1-r.Alpha)) }
+
+// footer is the verdict line.
+func (r *Result) footer() string {
+	regs := r.Regressions()
+	if len(regs) == 0 {
+		return "verdict: no regression"
+	}
+	var names []string
+	for _, row := range regs {
+		names = append(names, fmt.Sprintf("%s at level %g", row.Title, row.Level))
+	}
+	return fmt.Sprintf("verdict: REGRESSION in %d metric(s): %s", len(regs), strings.Join(names, ", "))
+}
+
+// WriteText writes r as aligned text, one table per level.
+func WriteText(w io.Writer, r *Result) error {
+	var b strings.Builder
+	for _, l := range r.header() {
+		b.WriteString(l + "\n")
+	}
+	tw := tabwriter.NewWriter(&b, 2, 0, 2, ' ', 0)
+	level := math.NaN()
+	for _, row := range r.Rows {
+		if row.Level != level {
+			level = row.Level
+			fmt.Fprintf(tw, "\nlevel %g\tbaseline\tcandidate\tchange\t%s interval\tp\tMW p\tverdict\n", level, r.interval())
+		}
+		fmt.Fprintf(tw, "  %s (%s)\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Title, row.Unit, formatValue(row, row.Baseline),
+			formatValue(row, row.Candidate), formatChange(row, row.Change), formatCI(row), formatP(row.P), mwP(row), verdictText(row))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, "\nintervals: %s; %s\n%s\n", r.methods(), r.thresholdsLine(), r.footer())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mwP is a row's Mann–Whitney p-value, "—" when it has none.
+func mwP(r Row) string {
+	if r.MannWhitney == nil {
+		return "—"
+	}
+	return formatP(r.MannWhitney.P)
+}
+
+// methods says how the intervals were computed.
+func (r *Result) methods() string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, row := range r.Rows {
+		if seen[row.Method] {
+			continue
+		}
+		seen[row.Method] = true
+		switch row.Method {
+		case MethodBootstrap:
+			parts = append(parts, fmt.Sprintf("percentile bootstrap over requests of both runs (%d resamples, seed %d)", r.Resamples, r.Seed))
+		case MethodFixedBaseline:
+			parts = append(parts, fmt.Sprintf("percentile bootstrap over the candidate's requests, baseline summary held fixed (%d resamples, seed %d)", r.Resamples, r.Seed))
+		case MethodHistory:
+			parts = append(parts, fmt.Sprintf("candidate minus the %s prediction interval of %d earlier runs (baseline = their median)", r.interval(), row.N))
+		}
+	}
+	return strings.Join(parts, "; ") + "; MW p: two-sided Mann–Whitney U test of the distribution"
+}
+
+// thresholdsLine lists the limits applied.
+func (r *Result) thresholdsLine() string {
+	return "a metric regresses when its change exceeds its limit and its interval excludes 0; limits: " +
+		Thresholds{Limits: r.Thresholds}.String()
+}
+
+// WriteMarkdown writes r as Markdown for a pull-request comment: the
+// verdict first, then the regressions, then one table per level.
+func WriteMarkdown(w io.Writer, r *Result) error {
+	var b strings.Builder
+	regs := r.Regressions()
+	if len(regs) == 0 {
+		b.WriteString("### inferbench compare: no regression\n\n")
+	} else {
+		fmt.Fprintf(&b, "### inferbench compare: **%d regression(s)**\n\n", len(regs))
+		for _, row := range regs {
+			fmt.Fprintf(&b, "- **%s**\n", mdEscape(Describe(row)))
+		}
+		b.WriteString("\n")
+	}
+	for _, l := range r.header() {
+		fmt.Fprintf(&b, "%s  \n", mdEscape(l))
+	}
+	level := math.NaN()
+	for _, row := range r.Rows {
+		if row.Level != level {
+			level = row.Level
+			fmt.Fprintf(&b, "\n#### Level %g\n\n| metric | baseline | candidate | change | %s interval | p | MW p | verdict |\n|---|---:|---:|---:|---|---:|---:|---|\n", level, r.interval())
+		}
+		verdict := verdictText(row)
+		if row.Verdict == Regression {
+			verdict = "**" + verdict + "**"
+		}
+		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(row.Title), mdEscape(row.Unit),
+			formatValue(row, row.Baseline), formatValue(row, row.Candidate), formatChange(row, row.Change), formatCI(row),
+			formatP(row.P), mwP(row), verdict)
+	}
+	fmt.Fprintf(&b, "\n_%s. %s._\n", mdEscape(r.methods()), mdEscape(r.thresholdsLine()))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdEscape escapes the characters that would break a table cell or start
+// emphasis.
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// jsonRow is a Row with its float fields nullable: encoding/json cannot
+// write NaN.
+type jsonRow struct {
+	Level       float64      `json:"level"`
+	Metric      string       `json:"metric"`
+	Title       string       `json:"title"`
+	Unit        string       `json:"unit"`
+	Points      bool         `json:"points"`
+	Baseline    *float64     `json:"baseline"`
+	Candidate   *float64     `json:"candidate"`
+	Change      *float64     `json:"change"`
+	CILow       *float64     `json:"ci_low"`
+	CIHigh      *float64     `json:"ci_high"`
+	P           *float64     `json:"p"`
+	MannWhitney *MannWhitney `json:"mann_whitney,omitempty"`
+	Method      string       `json:"method"`
+	N           int          `json:"baseline_runs"`
+	Threshold   float64      `json:"threshold"`
+	Significant bool         `json:"significant"`
+	Verdict     Verdict      `json:"verdict"`
+}
+
+// WriteJSON writes r as indented JSON; undefined values (NaN) are written
+// as null, and "regression" says whether any row regressed.
+func WriteJSON(w io.Writer, r *Result) error {
+	num := func(f float64) *float64 {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil
+		}
+		return &f
+	}
+	out := struct {
+		*Result
+		Rows       []jsonRow `json:"rows"`
+		Regression bool      `json:"regression"`
+	}{Result: r, Rows: []jsonRow{}, Regression: len(r.Regressions()) > 0}
+	for _, x := range r.Rows {
+		mw := x.MannWhitney
+		if mw != nil && (math.IsNaN(mw.P) || math.IsNaN(mw.U)) {
+			mw = nil
+		}
+		out.Rows = append(out.Rows, jsonRow{x.Level, x.Metric, x.Title, x.Unit, x.Points, num(x.Baseline), num(x.Candidate),
+			num(x.Change), num(x.CILow), num(x.CIHigh), num(x.P), mw, x.Method, x.N, x.Threshold, x.Significant, x.Verdict})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// JUnit XML, in the form common CI systems read (the Jenkins JUnit
+// plugin's schema, also read by GitLab, GitHub Actions reporters and
+// Azure Pipelines): <testsuites> holding one <testsuite> per load level,
+// one <testcase> per metric, a <failure> for a regression.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes r as JUnit XML: one test suite per load level, one test
+// case per metric, failed when the metric regressed. Times are 0: the
+// cases are verdicts, not timed tests.
+func WriteJUnit(w io.Writer, r *Result) error {
+	suites := junitSuites{Name: "inferbench compare", Time: "0"}
+	idx := map[float64]int{}
+	for _, row := range r.Rows {
+		i, ok := idx[row.Level]
+		if !ok {
+			i = len(suites.Suites)
+			idx[row.Level] = i
+			suites.Suites = append(suites.Suites, junitSuite{
+				Name: fmt.Sprintf("inferbench compare: %s level %g", r.CandidateMeta.Scenario, row.Level), Time: "0",
+				Properties: []junitProperty{{"baseline", r.Baseline}, {"candidate", r.Candidate},
+					{"model", r.CandidateMeta.Model}, {"target_kind", r.CandidateMeta.TargetKind}},
+			})
+		}
+		s := &suites.Suites[i]
+		c := junitCase{Name: row.Metric, ClassName: junitClass(r.CandidateMeta.Scenario, row.Level), Time: "0",
+			SystemOut: Describe(row) + "; verdict: " + verdictText(row)}
+		if row.Verdict == Regression {
+			c.Failure = &junitFailure{Message: Describe(row), Type: "regression", Text: verdictText(row)}
+			s.Failures++
+			suites.Failures++
+		}
+		s.Tests++
+		suites.Tests++
+		s.Cases = append(s.Cases, c)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(suites); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitClass is the class name of a level's cases: dot-separated like a
+// Java class, with the level's own dots replaced ("inferbench.nightly.level_0_5").
+func junitClass(scenario string, lv float64) string {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '.' || r == ' ' {
+				return '_'
+			}
+			return r
+		}, s)
+	}
+	return "inferbench." + clean(scenario) + ".level_" + clean(fmt.Sprintf("%g", lv))
+}

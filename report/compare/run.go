@@ -1,0 +1,303 @@
+package compare
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// Meta is what decides whether two runs can be compared, from run.json.
+type Meta struct {
+	// Model, Scenario and TargetKind must match for a comparison.
+	Model      string `json:"model"`
+	Scenario   string `json:"scenario"`
+	TargetKind string `json:"target_kind"`
+	// ToolVersion and Host may differ (with a warning).
+	ToolVersion string `json:"tool_version"`
+	Host        string `json:"host"`
+	// Start is the run's wall-clock start; zero when unknown.
+	Start time.Time `json:"start"`
+	// Settings is the resolved scenario without its name and target, as
+	// JSON: runs whose settings differ are compared with a warning.
+	Settings json.RawMessage `json:"-"`
+}
+
+// MetaOf extracts a run's Meta from its manifest. A run made without a
+// scenario file has the scenario name its run.json recorded, which may be
+// empty.
+func MetaOf(m *loadgen.Manifest) Meta {
+	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
+		Host: m.Host.Name, Start: m.Start}
+	if len(m.Scenario) > 0 {
+		var generic map[string]json.RawMessage
+		if json.Unmarshal(m.Scenario, &generic) == nil {
+			var name string
+			_ = json.Unmarshal(generic["name"], &name)
+			meta.Scenario = name
+			delete(generic, "name")
+			delete(generic, "description")
+			delete(generic, "target")
+			meta.Settings, _ = json.Marshal(generic) // map keys sorted: comparable bytes
+		}
+	}
+	return meta
+}
+
+// SLOOf returns the SLO of the scenario recorded in a manifest, zero when
+// it has none.
+func SLOOf(m *loadgen.Manifest) report.SLO {
+	if len(m.Scenario) == 0 {
+		return report.SLO{}
+	}
+	var sc scenarios.Scenario
+	if json.Unmarshal(m.Scenario, &sc) != nil {
+		return report.SLO{}
+	}
+	return report.SLO{TTFT: time.Duration(sc.SLO.TTFT), TPOT: time.Duration(sc.SLO.TPOT), E2E: time.Duration(sc.SLO.E2E),
+		ITL: time.Duration(sc.SLO.ITL), Percentile: sc.SLO.Percentile, MaxErrorRate: sc.SLO.MaxErrorRate}
+}
+
+// Run is a run directory loaded for comparison: its metadata, its Summary
+// and the per-request values the bootstrap resamples.
+type Run struct {
+	// Dir is the run directory.
+	Dir string
+	// Meta is from run.json.
+	Meta Meta
+	// SLO is the SLO goodput was judged by.
+	SLO report.SLO
+	// Summary is recomputed from requests.jsonl (report.SummarizeRun).
+	Summary *report.Summary
+	// Warnings are problems that did not stop the loading.
+	Warnings []string
+
+	levels map[float64]*levelSample
+}
+
+// levelSample holds the per-request values of one level's measured stage
+// as report/metrics.go defines them, in milliseconds.
+type levelSample struct {
+	reqs                 []request
+	ttft, tpot, itl, e2e weighted
+	// raw values per field for the Mann–Whitney test, in request order.
+	raw [fieldE2E + 1][]float64
+	// windowS is the measured window (last done − first sent) in seconds;
+	// busyMS the sum of the requests' done − sent.
+	windowS, busyMS float64
+}
+
+// request is what the rates need of one measured request.
+type request struct {
+	ok, good bool
+	in, out  int64
+	busyMS   float64
+}
+
+// LoadRun reads the run directory dir for comparison: run.json (needed),
+// then requests.jsonl, recomputing its Summary with slo. A zero slo takes
+// the SLO of the scenario in run.json.
+func LoadRun(dir string, slo report.SLO) (*Run, error) {
+	m, err := loadgen.ReadManifest(dir)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	if slo.IsZero() {
+		slo = SLOOf(m)
+	}
+	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo}
+	sum, warnings, err := report.SummarizeRun(dir, slo)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	r.Summary, r.Warnings = sum, warnings
+	if err := r.readSamples(); err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	return r, nil
+}
+
+// sampleAcc accumulates one level while reading.
+type sampleAcc struct {
+	reqs                []request
+	vals                [fieldE2E + 1][]float64
+	owners              [fieldE2E + 1][]int32
+	firstSent, lastDone int64
+	busyNS              int64
+	seen                bool
+}
+
+// readSamples reads requests.jsonl into per-level samples, counting the
+// records report.Summarizer counts: the measure stage, retried attempts
+// left out.
+func (r *Run) readSamples() error {
+	f, err := os.Open(filepath.Join(r.Dir, loadgen.RecordsFile))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	accs := map[float64]*sampleAcc{}
+	for rec, err := range loadgen.ReadRecords(f) {
+		if err != nil {
+			if _, ok := errors.AsType[*loadgen.TruncatedError](err); ok {
+				break // SummarizeRun has warned
+			}
+			return err
+		}
+		if rec.Stage != loadgen.StageMeasure || rec.Retried {
+			continue
+		}
+		a := accs[rec.Level]
+		if a == nil {
+			a = &sampleAcc{firstSent: rec.SentNS, lastDone: rec.DoneNS}
+			accs[rec.Level] = a
+		}
+		done := max(rec.DoneNS, rec.EndNS)
+		a.firstSent = min(a.firstSent, rec.SentNS)
+		a.lastDone = max(a.lastDone, done)
+		a.busyNS += done - rec.SentNS
+		a.add(rec, r.SLO)
+	}
+	r.levels = map[float64]*levelSample{}
+	for lv, a := range accs {
+		s := &levelSample{reqs: a.reqs, busyMS: float64(a.busyNS) / 1e6}
+		if w := a.lastDone - a.firstSent; w > 0 {
+			s.windowS = float64(w) / 1e9
+		}
+		s.ttft = newWeighted(a.vals[fieldTTFT], a.owners[fieldTTFT])
+		s.tpot = newWeighted(a.vals[fieldTPOT], a.owners[fieldTPOT])
+		s.itl = newWeighted(a.vals[fieldITL], a.owners[fieldITL])
+		s.e2e = newWeighted(a.vals[fieldE2E], a.owners[fieldE2E])
+		s.raw = a.vals
+		r.levels[lv] = s
+	}
+	return nil
+}
+
+// add accounts for one measured record: the per-request metrics of
+// report/metrics.go (TTFT, E2E, TPOT for more than one output token, ITL
+// per token with a k-token event's gap spread over its k tokens) and
+// whether it met slo's per-request thresholds (goodput).
+func (a *sampleAcc) add(rec *loadgen.Record, slo report.SLO) {
+	idx := int32(len(a.reqs))
+	q := request{ok: rec.OK, busyMS: float64(max(rec.DoneNS, rec.EndNS)-rec.SentNS) / 1e6}
+	if !rec.OK {
+		a.reqs = append(a.reqs, q)
+		return
+	}
+	q.in, q.out = int64(rec.InputTokens), int64(rec.OutputTokens)
+	put := func(f field, v float64) {
+		a.vals[f] = append(a.vals[f], v)
+		a.owners[f] = append(a.owners[f], idx)
+	}
+	ttft := float64(rec.FirstTokenNS-rec.SentNS) / 1e6
+	e2e := float64(rec.EndNS-rec.SentNS) / 1e6
+	put(fieldTTFT, ttft)
+	put(fieldE2E, e2e)
+	tpot := math.NaN()
+	if rec.OutputTokens > 1 {
+		tpot = float64(rec.EndNS-rec.FirstTokenNS) / 1e6 / float64(rec.OutputTokens-1)
+		put(fieldTPOT, tpot)
+	}
+	for i := 1; i < len(rec.Chunks); i++ {
+		gap := float64(rec.Chunks[i][0]-rec.Chunks[i-1][0]) / 1e6
+		k := max(rec.Chunks[i][1], 1)
+		for range k {
+			put(fieldITL, gap/float64(k))
+		}
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	q.good = !(slo.TTFT > 0 && ttft > ms(slo.TTFT)) &&
+		!(slo.TPOT > 0 && !math.IsNaN(tpot) && tpot > ms(slo.TPOT)) &&
+		!(slo.E2E > 0 && e2e > ms(slo.E2E))
+	a.reqs = append(a.reqs, q)
+}
+
+// sideStats are one side's metric values on one (re)sample of a level.
+type sideStats struct {
+	// pct[f][i] is field f's percentile percentiles[i].
+	pct [fieldE2E + 1][len(statPercentiles)]float64
+	// rates indexed by rate.
+	rates [rateErrors + 1]float64
+}
+
+// statPercentiles are the percentiles Metrics compares, ascending.
+var statPercentiles = [...]float64{50, 90, 95, 99}
+
+// value returns metric m from st.
+func (st *sideStats) value(m Metric) float64 {
+	if m.field != noField {
+		for i, p := range statPercentiles {
+			if p == m.pct {
+				return st.pct[m.field][i]
+			}
+		}
+		return math.NaN()
+	}
+	return st.rates[m.rate]
+}
+
+// stats computes every metric of s on the resample in which request i is
+// drawn counts[i] times; counts nil means the sample itself (each once).
+// The window of a resample is scaled by its summed request time over the
+// sample's, W* = W · Σ*busy / Σbusy: with the window held fixed, a run whose
+// requests all carry the same token counts would show no throughput
+// variability at all; scaled, the resample's throughput varies as its
+// requests' durations do (for a closed loop, the window is the workers'
+// summed busy time over the concurrency, Little's law).
+func (s *levelSample) stats(counts []int32, st *sideStats) {
+	if counts == nil {
+		counts = make([]int32, len(s.reqs))
+		for i := range counts {
+			counts[i] = 1
+		}
+	}
+	ps := statPercentiles[:]
+	s.ttft.quantiles(counts, ps, st.pct[fieldTTFT][:])
+	s.tpot.quantiles(counts, ps, st.pct[fieldTPOT][:])
+	s.itl.quantiles(counts, ps, st.pct[fieldITL][:])
+	s.e2e.quantiles(counts, ps, st.pct[fieldE2E][:])
+	var total, failed, ok, good, out, in int64
+	var busy float64
+	for i, q := range s.reqs {
+		c := int64(counts[i])
+		if c == 0 {
+			continue
+		}
+		total += c
+		busy += float64(c) * q.busyMS
+		if !q.ok {
+			failed += c
+			continue
+		}
+		ok += c
+		out += c * q.out
+		in += c * q.in
+		if q.good {
+			good += c
+		}
+	}
+	for i := range st.rates {
+		st.rates[i] = math.NaN()
+	}
+	if total > 0 {
+		st.rates[rateErrors] = float64(failed) / float64(total)
+	}
+	w := s.windowS
+	if s.busyMS > 0 {
+		w *= busy / s.busyMS
+	}
+	if w > 0 {
+		st.rates[rateOutputTPS] = float64(out) / w
+		st.rates[rateTotalTPS] = float64(in+out) / w
+		st.rates[rateRPS] = float64(ok) / w
+		st.rates[rateGoodput] = float64(good) / w
+	}
+}

@@ -1,0 +1,327 @@
+package compare
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// The statistics of this file are written here rather than taken from a
+// library: gonum/stat (the numeric library in go.mod) has neither a
+// bootstrap nor the Mann–Whitney U test, its Quantile has no type-7
+// (NumPy default) estimator, and no maintained Go module offers them. gonum
+// supplies the normal and Student's t distributions they need.
+
+// quantile7 is the p-th percentile (0–100) of sorted values by linear
+// interpolation between closest ranks (Hyndman & Fan type 7, NumPy's default),
+// the definition report/metrics.go uses. NaN for no values.
+func quantile7(sorted []float64, p float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return math.NaN()
+	}
+	h := float64(n-1) * p / 100
+	lo := int(math.Floor(h))
+	if lo >= n-1 {
+		return sorted[n-1]
+	}
+	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
+}
+
+// weighted is a sorted sample whose elements each stand for a number of
+// copies: the resample of a bootstrap replicate without re-sorting. owner[i]
+// says which request value i came from; a replicate's copies of value i are
+// the number of times it drew that request.
+type weighted struct {
+	values []float64 // ascending
+	owner  []int32   // request index of each value
+}
+
+// newWeighted sorts the values (with their owners) ascending.
+func newWeighted(values []float64, owner []int32) weighted {
+	idx := make([]int, len(values))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		switch {
+		case values[a] < values[b]:
+			return -1
+		case values[a] > values[b]:
+			return 1
+		}
+		return 0
+	})
+	w := weighted{values: make([]float64, len(values)), owner: make([]int32, len(values))}
+	for i, j := range idx {
+		w.values[i], w.owner[i] = values[j], owner[j]
+	}
+	return w
+}
+
+// quantiles writes to dst the type-7 percentiles ps (ascending, 0–100) of
+// the multiset in which value i appears counts[owner[i]] times, in one pass
+// over the sorted values. It is quantile7 of the expanded, sorted resample,
+// exactly (TestWeightedQuantilesMatchExpanded). dst gets NaN when the
+// multiset is empty.
+func (w weighted) quantiles(counts []int32, ps []float64, dst []float64) {
+	var n int64
+	for _, o := range w.owner {
+		n += int64(counts[o])
+	}
+	if n == 0 {
+		for i := range ps {
+			dst[i] = math.NaN()
+		}
+		return
+	}
+	// rank r (0-based) of the expanded array is value i where the
+	// cumulative count first exceeds r.
+	at := func(start int, cum int64, r int64) (int, int64) {
+		for i := start; i < len(w.values); i++ {
+			c := int64(counts[w.owner[i]])
+			if cum+c > r {
+				return i, cum
+			}
+			cum += c
+		}
+		return len(w.values) - 1, cum
+	}
+	i, cum := 0, int64(0)
+	for k, p := range ps {
+		h := float64(n-1) * p / 100
+		lo := int64(math.Floor(h))
+		if lo >= n-1 {
+			lo = n - 1
+		}
+		i, cum = at(i, cum, lo)
+		v := w.values[i]
+		if frac := h - float64(lo); frac > 0 && lo < n-1 {
+			j, _ := at(i, cum, lo+1)
+			v += frac * (w.values[j] - v)
+		}
+		dst[k] = v
+	}
+}
+
+// resampleCounts draws n indices uniformly with replacement from [0, n) and
+// returns how many times each was drawn, in counts (len n).
+func resampleCounts(rng *rand.Rand, counts []int32) {
+	clear(counts)
+	n := len(counts)
+	for range n {
+		counts[rng.IntN(n)]++
+	}
+}
+
+// percentileInterval returns the (1−alpha) percentile-bootstrap interval of
+// the replicates (Efron & Tibshirani, An Introduction to the Bootstrap,
+// 1993, ch. 13): their alpha/2 and 1−alpha/2 type-7 quantiles. NaN
+// replicates are dropped; NaN bounds when none is left. reps is sorted in
+// place.
+func percentileInterval(reps []float64, alpha float64) (lo, hi float64) {
+	reps = slices.DeleteFunc(reps, math.IsNaN)
+	slices.Sort(reps)
+	return quantile7(reps, 100*alpha/2), quantile7(reps, 100*(1-alpha/2))
+}
+
+// bootstrapP is the two-sided bootstrap p-value of "the difference is 0":
+// twice the smaller fraction of replicates on either side of 0 (a replicate
+// equal to 0 counts on both sides), capped at 1. NaN replicates are
+// dropped. With every replicate on one side it is 0; the resolution is
+// 2/len(reps).
+func bootstrapP(reps []float64) float64 {
+	var below, above, n int
+	for _, r := range reps {
+		if math.IsNaN(r) {
+			continue
+		}
+		n++
+		if r <= 0 {
+			below++
+		}
+		if r >= 0 {
+			above++
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return min(1, 2*float64(min(below, above))/float64(n))
+}
+
+// MannWhitney is the result of a two-sided Mann–Whitney U test (Wilcoxon
+// rank-sum test) of two samples.
+type MannWhitney struct {
+	// U is the statistic of the first sample: the number of pairs (x, y)
+	// with x > y, ties counting one half. U of the second sample is
+	// n1·n2 − U.
+	U float64 `json:"u"`
+	// P is the two-sided p-value: exact for small samples without ties,
+	// else by the normal approximation with tie and continuity corrections.
+	P float64 `json:"p"`
+	// Exact says P came from the exact distribution of U.
+	Exact bool `json:"exact"`
+	// Effect is the common-language effect size U / (n1·n2): the
+	// probability that a value of the first sample exceeds one of the
+	// second (ties half). 0.5 means no shift.
+	Effect float64 `json:"effect"`
+}
+
+// exactMWLimit is the largest sample size for which P is exact: both
+// samples of at most this many values, and no ties.
+const exactMWLimit = 20
+
+// MannWhitneyU tests whether x and y come from the same distribution
+// against a shift in either direction. Ranks are computed over the pooled
+// sample with ties given their average rank; U₁ = R₁ − n₁(n₁+1)/2
+// (Mann & Whitney 1947). Without ties and with both samples of at most 20
+// values, P is exact (the distribution of U counted by recursion);
+// otherwise z = (|U₁ − n₁n₂/2| − ½) / σ with
+// σ² = n₁n₂/12 · ((n+1) − Σ(t³−t) / (n(n−1))) over the tie groups t, and
+// P = 2(1 − Φ(z)). Empty samples give NaN; samples whose values are all
+// equal give P = 1. x and y are not modified.
+func MannWhitneyU(x, y []float64) MannWhitney {
+	n1, n2 := len(x), len(y)
+	if n1 == 0 || n2 == 0 {
+		return MannWhitney{U: math.NaN(), P: math.NaN(), Effect: math.NaN()}
+	}
+	type obs struct {
+		v     float64
+		first bool
+	}
+	pool := make([]obs, 0, n1+n2)
+	for _, v := range x {
+		pool = append(pool, obs{v, true})
+	}
+	for _, v := range y {
+		pool = append(pool, obs{v, false})
+	}
+	slices.SortFunc(pool, func(a, b obs) int {
+		switch {
+		case a.v < b.v:
+			return -1
+		case a.v > b.v:
+			return 1
+		}
+		return 0
+	})
+	n := n1 + n2
+	var r1, tieSum float64
+	ties := false
+	for i := 0; i < n; {
+		j := i
+		for j < n && pool[j].v == pool[i].v {
+			j++
+		}
+		// values i..j-1 share the ranks i+1..j: average (i+1+j)/2.
+		rank := float64(i+1+j) / 2
+		for k := i; k < j; k++ {
+			if pool[k].first {
+				r1 += rank
+			}
+		}
+		if t := float64(j - i); t > 1 {
+			ties = true
+			tieSum += t*t*t - t
+		}
+		i = j
+	}
+	u := r1 - float64(n1)*float64(n1+1)/2
+	m := MannWhitney{U: u, Effect: u / (float64(n1) * float64(n2))}
+	if !ties && n1 <= exactMWLimit && n2 <= exactMWLimit {
+		m.P, m.Exact = exactMWP(n1, n2, u), true
+		return m
+	}
+	nn := float64(n)
+	variance := float64(n1) * float64(n2) / 12 * ((nn + 1) - tieSum/(nn*(nn-1)))
+	if variance <= 0 {
+		m.P = 1
+		return m
+	}
+	d := math.Abs(u-float64(n1)*float64(n2)/2) - 0.5
+	if d < 0 {
+		d = 0
+	}
+	z := d / math.Sqrt(variance)
+	m.P = min(1, 2*distuv.UnitNormal.Survival(z))
+	return m
+}
+
+// exactMWP is the exact two-sided p-value of U = u for samples of n1 and n2
+// values without ties: 2·P(U ≤ min(u, n1n2 − u)), capped at 1. The number of
+// arrangements with U = k, f(n1, n2, k), follows
+// f(n1, n2, k) = f(n1−1, n2, k−n2) + f(n1, n2−1, k) (the largest value
+// belongs to the first sample, adding n2 to U, or to the second); the total
+// is C(n1+n2, n1).
+func exactMWP(n1, n2 int, u float64) float64 {
+	maxU := n1 * n2
+	// f[a][b] is the distribution of U for a and b values, built up in a.
+	prev := make([][]float64, n2+1) // a = 0: U is 0 whatever b
+	for b := range prev {
+		prev[b] = make([]float64, maxU+1)
+		prev[b][0] = 1
+	}
+	for a := 1; a <= n1; a++ {
+		cur := make([][]float64, n2+1)
+		cur[0] = make([]float64, maxU+1)
+		cur[0][0] = 1 // b = 0: U is 0
+		for b := 1; b <= n2; b++ {
+			cur[b] = make([]float64, maxU+1)
+			for k := 0; k <= a*b; k++ {
+				var c float64
+				if k >= b {
+					c += prev[b][k-b]
+				}
+				c += cur[b-1][k]
+				cur[b][k] = c
+			}
+		}
+		prev = cur
+	}
+	dist := prev[n2]
+	var total float64
+	for _, c := range dist {
+		total += c
+	}
+	lo := math.Min(u, float64(maxU)-u)
+	var tail float64
+	for k := 0; float64(k) <= lo+1e-9; k++ {
+		tail += dist[k]
+	}
+	return min(1, 2*tail/total)
+}
+
+// predictionInterval returns the two-sided (1−alpha) prediction interval
+// for one new observation from the normal population the values were drawn
+// from: mean ± t(1−alpha/2; n−1) · s · √(1 + 1/n), with s the sample
+// standard deviation (n − 1 in the denominator). It needs at least two
+// values; NaN bounds otherwise.
+func predictionInterval(values []float64, alpha float64) (lo, hi float64) {
+	n := len(values)
+	if n < 2 {
+		return math.NaN(), math.NaN()
+	}
+	var mean float64
+	for _, v := range values {
+		mean += v
+	}
+	mean /= float64(n)
+	var ss float64
+	for _, v := range values {
+		ss += (v - mean) * (v - mean)
+	}
+	s := math.Sqrt(ss / float64(n-1))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(1 - alpha/2)
+	half := t * s * math.Sqrt(1+1/float64(n))
+	return mean - half, mean + half
+}
+
+// median returns the median of values (type 7: the mean of the middle two
+// for an even count); values is sorted in place. NaN for none.
+func median(values []float64) float64 {
+	slices.Sort(values)
+	return quantile7(values, 50)
+}

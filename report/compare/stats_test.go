@@ -1,0 +1,220 @@
+package compare
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+// TestQuantile7 checks type-7 percentiles against values computed by hand
+// (NumPy's default gives the same): for 1..10, p95 sits at rank
+// h = 9·0.95 = 8.55, so 9 + 0.55·(10 − 9) = 9.55.
+func TestQuantile7(t *testing.T) {
+	v := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	for _, tt := range []struct{ p, want float64 }{{0, 1}, {50, 5.5}, {90, 9.1}, {95, 9.55}, {99, 9.91}, {100, 10}} {
+		if got := quantile7(v, tt.p); !near(got, tt.want, 1e-12) {
+			t.Errorf("quantile7(1..10, %g) = %g; want %g", tt.p, got, tt.want)
+		}
+	}
+	if got := quantile7(nil, 50); !math.IsNaN(got) {
+		t.Errorf("quantile7(nil) = %g; want NaN", got)
+	}
+}
+
+// TestWeightedQuantilesMatchExpanded checks the one-pass weighted
+// percentiles against sorting the expanded resample, on random data with
+// ties and zero counts.
+func TestWeightedQuantilesMatchExpanded(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	ps := []float64{0, 50, 90, 95, 99, 100}
+	for trial := range 200 {
+		nReq := 1 + rng.IntN(30)
+		var vals []float64
+		var owners []int32
+		for i := range nReq {
+			for range rng.IntN(4) { // 0–3 values per request (ITL-like)
+				vals = append(vals, float64(rng.IntN(20))) // ties
+				owners = append(owners, int32(i))
+			}
+		}
+		w := newWeighted(vals, owners)
+		counts := make([]int32, nReq)
+		resampleCounts(rng, counts)
+		var expanded []float64
+		for i, v := range vals {
+			for range counts[owners[i]] {
+				expanded = append(expanded, v)
+			}
+		}
+		slices.Sort(expanded)
+		got := make([]float64, len(ps))
+		w.quantiles(counts, ps, got)
+		for k, p := range ps {
+			want := quantile7(expanded, p)
+			if !(near(got[k], want, 1e-9) || math.IsNaN(got[k]) && math.IsNaN(want)) {
+				t.Fatalf("trial %d: weighted p%g = %g; want %g (expanded %v)", trial, p, got[k], want, expanded)
+			}
+		}
+	}
+}
+
+// TestResampleCounts: n draws in all, and the same seed gives the same resample.
+func TestResampleCounts(t *testing.T) {
+	a, b := make([]int32, 50), make([]int32, 50)
+	resampleCounts(rand.New(rand.NewPCG(1, 2)), a)
+	resampleCounts(rand.New(rand.NewPCG(1, 2)), b)
+	var sum int32
+	for _, c := range a {
+		sum += c
+	}
+	if sum != 50 || !slices.Equal(a, b) {
+		t.Errorf("counts sum %d (want 50), reproducible %v", sum, slices.Equal(a, b))
+	}
+}
+
+// TestMannWhitneyExactSmall: x = {1,2,3}, y = {4,5,6}. Ranks of x are
+// 1,2,3: R₁ = 6, U₁ = 6 − 3·4/2 = 0. Of the C(6,3) = 20 equally likely
+// arrangements only one gives U = 0 and one U = 9, so the exact two-sided
+// p = 2/20 = 0.1.
+func TestMannWhitneyExactSmall(t *testing.T) {
+	m := MannWhitneyU([]float64{1, 2, 3}, []float64{4, 5, 6})
+	if m.U != 0 || !near(m.P, 0.1, 1e-12) || !m.Exact || m.Effect != 0 {
+		t.Errorf("MannWhitneyU({1,2,3},{4,5,6}) = %+v; want U 0, exact p 0.1, effect 0", m)
+	}
+	// Swapped, U₁ = 9 = n₁n₂ and the same p.
+	m = MannWhitneyU([]float64{4, 5, 6}, []float64{1, 2, 3})
+	if m.U != 9 || !near(m.P, 0.1, 1e-12) || m.Effect != 1 {
+		t.Errorf("swapped = %+v; want U 9, p 0.1, effect 1", m)
+	}
+}
+
+// TestMannWhitneyExactTextbook is an interleaved example counted by hand:
+// x = {1.1, 3.3, 5.5, 7.7}, y = {2.2, 4.4, 6.6, 8.8, 9.9}. Pooled ranks of
+// x are 1, 3, 5, 7 → R₁ = 16, U₁ = 16 − 4·5/2 = 6. The arrangements with
+// U = k, for n₁ = 4 and n₂ = 5, are the partitions of k into at most 4
+// parts each at most 5: for k = 0..6 there are 1, 1, 2, 3, 5, 6, 8 — 26 of
+// C(9,4) = 126 — so the two-sided p = 52/126 = 0.412698….
+func TestMannWhitneyExactTextbook(t *testing.T) {
+	m := MannWhitneyU([]float64{1.1, 3.3, 5.5, 7.7}, []float64{2.2, 4.4, 6.6, 8.8, 9.9})
+	if m.U != 6 || !near(m.P, 52.0/126, 1e-12) || !m.Exact {
+		t.Errorf("MannWhitneyU = %+v; want U 6, exact p %g", m, 52.0/126)
+	}
+}
+
+// TestMannWhitneyNormalTies uses the normal approximation with ties,
+// computed by hand. x = {1,2,2,3} (n₁ 4), y = {2,3,3,4,5} (n₂ 5); pooled,
+// sorted: 1 2 2 2 3 3 3 4 5; ranks 1, (2+3+4)/3 = 3 for the three 2s,
+// (5+6+7)/3 = 6 for the three 3s, 8, 9. R₁ = 1 + 3 + 3 + 6 = 13,
+// U₁ = 13 − 10 = 3. Ties: two groups of 3, Σ(t³−t) = 48.
+// σ² = 20/12 · (10 − 48/72) = 1.6667 · 9.3333 = 15.5556, σ = 3.94405.
+// z = (|3 − 10| − 0.5) / σ = 6.5 / 3.94405 = 1.64805;
+// p = 2(1 − Φ(1.64805)) = 0.099338 (Φ from erfc).
+func TestMannWhitneyNormalTies(t *testing.T) {
+	m := MannWhitneyU([]float64{1, 2, 2, 3}, []float64{2, 3, 3, 4, 5})
+	sigma := math.Sqrt(20.0 / 12 * (10 - 48.0/72))
+	z := 6.5 / sigma
+	want := math.Erfc(z / math.Sqrt2)
+	if m.U != 3 || m.Exact || !near(m.P, want, 1e-12) || !near(want, 0.0993, 5e-4) {
+		t.Errorf("MannWhitneyU = %+v; want U 3, normal p %g (≈0.0993)", m, want)
+	}
+	// All values equal: no evidence of a shift.
+	m = MannWhitneyU([]float64{5, 5, 5}, []float64{5, 5})
+	if m.P != 1 || m.U != 3 {
+		t.Errorf("all ties = %+v; want U 3, p 1", m)
+	}
+	if m := MannWhitneyU(nil, []float64{1}); !math.IsNaN(m.P) {
+		t.Errorf("empty sample p = %g; want NaN", m.P)
+	}
+}
+
+// TestMannWhitneySeparatedLarge: two large separated fixed-value samples
+// (a fixed-timing mock: 50 ms vs 80 ms) give p ≈ 0.
+func TestMannWhitneySeparatedLarge(t *testing.T) {
+	x, y := make([]float64, 100), make([]float64, 100)
+	for i := range x {
+		x[i], y[i] = 50, 80
+	}
+	m := MannWhitneyU(y, x)
+	if m.U != 10000 || m.P > 1e-20 || m.Effect != 1 {
+		t.Errorf("separated = %+v; want U 10000, p ≈ 0, effect 1", m)
+	}
+}
+
+// TestPredictionInterval by hand: values 10, 12, 14 → mean 12, s = 2,
+// t(0.975; 2) = 4.302653; half-width 4.302653 · 2 · √(4/3) = 9.93655.
+func TestPredictionInterval(t *testing.T) {
+	lo, hi := predictionInterval([]float64{10, 12, 14}, 0.05)
+	half := 4.302652729911275 * 2 * math.Sqrt(4.0/3)
+	if !near(lo, 12-half, 1e-6) || !near(hi, 12+half, 1e-6) {
+		t.Errorf("predictionInterval = [%g, %g]; want 12 ± %g", lo, hi, half)
+	}
+	if lo, _ := predictionInterval([]float64{1}, 0.05); !math.IsNaN(lo) {
+		t.Errorf("one value: lo = %g; want NaN", lo)
+	}
+}
+
+// TestBootstrapP: replicates all above 0 → 0; balanced → 1; 10 of 100 at or
+// below 0 → 0.2.
+func TestBootstrapP(t *testing.T) {
+	all := []float64{1, 2, 3}
+	if p := bootstrapP(all); p != 0 {
+		t.Errorf("bootstrapP(all positive) = %g; want 0", p)
+	}
+	if p := bootstrapP([]float64{-1, 1}); p != 1 {
+		t.Errorf("bootstrapP(balanced) = %g; want 1", p)
+	}
+	reps := make([]float64, 100)
+	for i := range reps {
+		reps[i] = float64(i - 9) // −9..0 are ten at or below 0
+	}
+	if p := bootstrapP(reps); !near(p, 0.2, 1e-12) {
+		t.Errorf("bootstrapP = %g; want 0.2", p)
+	}
+}
+
+// TestPercentileInterval: replicates 0..100 → 2.5 and 97.5 (type 7).
+func TestPercentileInterval(t *testing.T) {
+	reps := make([]float64, 101)
+	for i := range reps {
+		reps[100-i] = float64(i)
+	}
+	lo, hi := percentileInterval(append(reps, math.NaN()), 0.05)
+	if lo != 2.5 || hi != 97.5 {
+		t.Errorf("percentileInterval(0..100) = [%g, %g]; want [2.5, 97.5]", lo, hi)
+	}
+}
+
+// TestBootstrapCoverage: the percentile-bootstrap interval of the median
+// covers the true median of a known distribution about 95 % of the time
+// (seeded; 200 samples of 200 exponential values, true median ln 2).
+func TestBootstrapCoverage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	covered := 0
+	const trials = 200
+	for range trials {
+		vals := make([]float64, 200)
+		owners := make([]int32, 200)
+		for i := range vals {
+			vals[i], owners[i] = rng.ExpFloat64(), int32(i)
+		}
+		w := newWeighted(vals, owners)
+		counts := make([]int32, 200)
+		reps := make([]float64, 500)
+		var out [1]float64
+		for k := range reps {
+			resampleCounts(rng, counts)
+			w.quantiles(counts, []float64{50}, out[:])
+			reps[k] = out[0]
+		}
+		lo, hi := percentileInterval(reps, 0.05)
+		if lo <= math.Ln2 && math.Ln2 <= hi {
+			covered++
+		}
+	}
+	if frac := float64(covered) / trials; frac < 0.89 || frac > 0.99 {
+		t.Errorf("coverage %.3f of the true median; want about 0.95", frac)
+	}
+}

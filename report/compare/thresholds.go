@@ -1,0 +1,248 @@
+package compare
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// DefaultAlpha is the significance level of every test: a change is
+// significant when its 95 % interval excludes 0.
+const DefaultAlpha = 0.05
+
+// Thresholds are how large a significant change must be, per metric, to be
+// a regression (in the metric's bad direction) or an improvement (in the
+// good one). A metric without a limit is reported but never gated.
+type Thresholds struct {
+	// Alpha is the significance level, in (0, 0.5); 0 means DefaultAlpha.
+	Alpha float64
+	// Limits maps a metric name to its threshold: a fraction of the
+	// baseline (0.10 for 10 %) or, for a Points metric, a difference in
+	// fraction units (0.01 for 1 percentage point). Always positive: the
+	// direction is the metric's.
+	Limits map[string]float64
+}
+
+// DefaultThresholds returns the built-in thresholds: TTFT, TPOT and E2E
+// p95 may grow by 10 %, output tokens/s may drop by 5 %, the error rate
+// may grow by 1 percentage point.
+func DefaultThresholds() Thresholds {
+	return Thresholds{Alpha: DefaultAlpha, Limits: map[string]float64{
+		"ttft_p95":            0.10,
+		"tpot_p95":            0.10,
+		"e2e_p95":             0.10,
+		"output_tokens_per_s": 0.05,
+		"error_rate":          0.01,
+	}}
+}
+
+// ThresholdError is one problem in a thresholds file, located where it was
+// written: "file:line:col: message".
+type ThresholdError struct {
+	// File is the file's name as given to LoadThresholds.
+	File string
+	// Line and Column locate the problem (1-based); 0 when unknown.
+	Line, Column int
+	// Msg says what is wrong.
+	Msg string
+}
+
+// Error formats e as "file:line:col: message".
+func (e *ThresholdError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// LoadThresholds reads a thresholds file, named name in errors, on top of
+// DefaultThresholds. Its form:
+//
+//	alpha: 0.05            # optional significance level
+//	metrics:
+//	  ttft_p95: 10%        # may grow by 10 % (the sign, if written, must be +)
+//	  output_tokens_per_s: -5%
+//	  error_rate: 1pt      # percentage points (error_rate only)
+//	  itl_p99: 25%         # gate a metric the defaults do not
+//	  e2e_p95: off         # stop gating a default
+//
+// Unknown keys and metrics, malformed values and a sign against the
+// metric's bad direction are errors; every problem is reported, each as a
+// *ThresholdError, joined.
+func LoadThresholds(name string, data []byte) (Thresholds, error) {
+	t := DefaultThresholds()
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return t, &ThresholdError{File: name, Msg: strings.TrimSpace(err.Error())}
+	}
+	var errs []error
+	at := func(n ast.Node, format string, args ...any) {
+		tok := n.GetToken()
+		e := &ThresholdError{File: name, Msg: fmt.Sprintf(format, args...)}
+		if tok != nil {
+			e.Line, e.Column = tok.Position.Line, tok.Position.Column
+		}
+		errs = append(errs, e)
+	}
+	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+		return t, nil
+	}
+	if len(f.Docs) > 1 {
+		at(f.Docs[1].Body, "one document expected")
+	}
+	top, ok := mappingOf(f.Docs[0].Body)
+	if !ok {
+		at(f.Docs[0].Body, "want a mapping with alpha and metrics")
+		return t, errors.Join(errs...)
+	}
+	seen := map[string]bool{}
+	for _, kv := range top {
+		key := kv.Key.String()
+		if seen[key] {
+			at(kv.Key, "%s: repeated key", key)
+			continue
+		}
+		seen[key] = true
+		switch key {
+		case "alpha":
+			a, err := strconv.ParseFloat(strings.TrimSpace(kv.Value.String()), 64)
+			if err != nil || !(a > 0 && a < 0.5) {
+				at(kv.Value, "alpha: want a number in (0, 0.5), got %s", kv.Value.String())
+				continue
+			}
+			t.Alpha = a
+		case "metrics":
+			metrics, ok := mappingOf(kv.Value)
+			if !ok {
+				at(kv.Value, "metrics: want a mapping of metric name to threshold")
+				continue
+			}
+			mseen := map[string]bool{}
+			for _, mv := range metrics {
+				mname := mv.Key.String()
+				if mseen[mname] {
+					at(mv.Key, "metrics.%s: repeated key", mname)
+					continue
+				}
+				mseen[mname] = true
+				m, ok := LookupMetric(mname)
+				if !ok {
+					at(mv.Key, "metrics.%s: unknown metric (known: %s)", mname, strings.Join(MetricNames(), ", "))
+					continue
+				}
+				limit, off, err := parseLimit(m, strings.TrimSpace(mv.Value.String()))
+				if err != nil {
+					at(mv.Value, "metrics.%s: %v", mname, err)
+					continue
+				}
+				if off {
+					delete(t.Limits, mname)
+				} else {
+					t.Limits[mname] = limit
+				}
+			}
+		default:
+			at(kv.Key, "%s: unknown key (want alpha or metrics)", key)
+		}
+	}
+	return t, errors.Join(errs...)
+}
+
+// mappingOf returns the key/value pairs of a mapping node.
+func mappingOf(n ast.Node) ([]*ast.MappingValueNode, bool) {
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		return v.Values, true
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{v}, true
+	}
+	return nil, false
+}
+
+// parseLimit reads a threshold: "off", "N%" / "+N%" / "-N%" for a relative
+// metric, "Npt" / "N points" for a Points metric. A written sign must
+// point in the metric's bad direction (+ for latency and errors, − for
+// throughputs).
+func parseLimit(m Metric, s string) (limit float64, off bool, err error) {
+	if s == "off" {
+		return 0, true, nil
+	}
+	var num string
+	switch {
+	case strings.HasSuffix(s, "%"):
+		if m.Points {
+			return 0, false, fmt.Errorf("want percentage points (e.g. 1pt), not %q: the error rate's change is absolute", s)
+		}
+		num = strings.TrimSuffix(s, "%")
+	case strings.HasSuffix(s, "pt"), strings.HasSuffix(s, "points"):
+		if !m.Points {
+			return 0, false, fmt.Errorf("want a percentage (e.g. 10%%), not %q: points are for error_rate", s)
+		}
+		num = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "points"), "pt"))
+	default:
+		if m.Points {
+			return 0, false, fmt.Errorf("want percentage points such as 1pt, or off; got %q", s)
+		}
+		return 0, false, fmt.Errorf("want a percentage such as 10%%, or off; got %q", s)
+	}
+	sign := 0
+	switch {
+	case strings.HasPrefix(num, "+"):
+		sign, num = 1, num[1:]
+	case strings.HasPrefix(num, "-"):
+		sign, num = -1, num[1:]
+	}
+	v, perr := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if perr != nil || !(v > 0) || v > 1000 {
+		return 0, false, fmt.Errorf("want a positive number, got %q", s)
+	}
+	if bad := badSign(m); sign != 0 && sign != bad {
+		dir := "grows"
+		if bad < 0 {
+			dir = "drops"
+		}
+		want := "+"
+		if bad < 0 {
+			want = "-"
+		}
+		return 0, false, fmt.Errorf("%s regresses when it %s: write %s%s or no sign", m.Name, dir, want, strings.TrimLeft(s, "+-"))
+	}
+	return v / 100, false, nil
+}
+
+// badSign is +1 when growth is bad (latency, errors), −1 when a drop is.
+func badSign(m Metric) int {
+	if m.HigherIsBetter {
+		return -1
+	}
+	return 1
+}
+
+// String lists the limits, sorted by metric, e.g.
+// "e2e_p95 +10%, error_rate +1pt, output_tokens_per_s -5%".
+func (t Thresholds) String() string {
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(t.Limits)) {
+		m, _ := LookupMetric(name)
+		parts = append(parts, name+" "+formatLimit(m, t.Limits[name]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// formatLimit writes a limit with the sign of the metric's bad direction.
+func formatLimit(m Metric, limit float64) string {
+	sign := "+"
+	if badSign(m) < 0 {
+		sign = "-"
+	}
+	if m.Points {
+		return fmt.Sprintf("%s%gpt", sign, 100*limit)
+	}
+	return fmt.Sprintf("%s%g%%", sign, 100*limit)
+}
