@@ -1,0 +1,580 @@
+// Package gemini is the target adapter for the Google Gemini API: POST
+// /v1beta/models/MODEL:streamGenerateContent?alt=sse, authenticated by the
+// x-goog-api-key header. The stream is server-sent events separated by CRLF,
+// one GenerateContentResponse per event, with no [DONE]: the last event has
+// a finishReason and the stream ends.
+//
+// Token rules (protocols.md §9): events carry many tokens each, and
+// usageMetadata on every event is cumulative, so an event's Chunk.Tokens is
+// the increase of candidatesTokenCount + thoughtsTokenCount (thoughts are
+// output too, though not counted in candidatesTokenCount). Parts with
+// "thought": true are reasoning; function calls are tool arguments. An event
+// with empty text is not a token event even when the count rises. An error
+// after HTTP 200 arrives as a pretty-printed JSON object outside SSE framing
+// (sse.Event.Raw); it is a stream error with its code.
+//
+// Without alt=sse Gemini streams one JSON array instead; a server that
+// answers that way (application/json starting with '[') is read element by
+// element, with the same rules and accepting enums written as integers.
+package gemini
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/openai"
+	"github.com/inferbench/inferbench/targets/sse"
+)
+
+// drainLimit and drainWait bound how much of the body Stream reads after
+// the end, so that net/http can reuse the connection.
+const (
+	drainLimit = 64 << 10
+	drainWait  = 100 * time.Millisecond
+)
+
+// maxErrorRead is how much of a non-2xx body is read to decode its error.
+const maxErrorRead = 64 << 10
+
+// Config configures a Target. The zero value of each field but BaseURL is
+// usable.
+type Config struct {
+	// BaseURL is the API root, e.g. https://generativelanguage.googleapis.com;
+	// the Target adds /v1beta/models/MODEL:streamGenerateContent?alt=sse (a
+	// root that already ends in /v1beta or /v1 keeps its version).
+	BaseURL string
+	// APIKey is sent as the x-goog-api-key header, never in the URL. It
+	// never appears in an error or in String.
+	APIKey string
+	// Client sends the requests; nil uses a client of its own without
+	// transparent gzip.
+	Client *http.Client
+	// Header holds extra request headers; x-goog-api-key is set from APIKey.
+	Header http.Header
+}
+
+// String describes the configuration without its API key.
+func (c Config) String() string {
+	key := `""`
+	if c.APIKey != "" {
+		key = "REDACTED"
+	}
+	return fmt.Sprintf("gemini.Config{BaseURL:%s APIKey:%s}", redactURL(c.BaseURL), key)
+}
+
+// GoString is String, so that %#v does not print the API key either.
+func (c Config) GoString() string { return c.String() }
+
+// A Target streams generations from the Gemini API. It is safe for
+// concurrent use.
+type Target struct {
+	base   string // up to and including the API version, no trailing slash
+	key    string
+	header http.Header
+	client *http.Client
+}
+
+var _ targets.Target = (*Target)(nil)
+
+// New returns a Target for cfg, or an error naming the field that is wrong.
+func New(cfg Config) (*Target, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || cfg.BaseURL == "" {
+		return nil, fmt.Errorf("gemini: base URL %q is not a URL", redactURL(cfg.BaseURL))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("gemini: base URL %q: scheme must be http or https", u.Redacted())
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("gemini: base URL %q has no host", u.Redacted())
+	}
+	if u.RawQuery != "" {
+		// Not shown: the query may hold ?key=.
+		return nil, errors.New("gemini: base URL has a query: give the key as the API key, not ?key=")
+	}
+	path := strings.TrimRight(u.Path, "/")
+	if !strings.HasSuffix(path, "/v1beta") && !strings.HasSuffix(path, "/v1") {
+		path += "/v1beta"
+	}
+	u.Path, u.RawPath = path, ""
+	client := cfg.Client
+	if client == nil {
+		client = &http.Client{Transport: newTransport()}
+	}
+	return &Target{base: u.String(), key: cfg.APIKey, header: cfg.Header.Clone(), client: client}, nil
+}
+
+// newTransport returns net/http's default transport settings with room for
+// many idle connections per host and without transparent gzip, which would
+// add buffering on the read path of streams.
+func newTransport() http.RoundTripper {
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	tr.MaxIdleConns = 0
+	tr.MaxIdleConnsPerHost = openai.DefaultMaxIdleConnsPerHost
+	tr.DisableCompression = true
+	return tr
+}
+
+// String names the API root, never the API key.
+func (t *Target) String() string { return "gemini " + redactURL(t.base) }
+
+// URL returns the endpoint the Target posts to for model.
+func (t *Target) URL(model string) string {
+	model = strings.TrimPrefix(model, "models/")
+	return t.base + "/models/" + url.PathEscape(model) + ":streamGenerateContent?alt=sse"
+}
+
+// requestJSON is the body of a streamGenerateContent request.
+type requestJSON struct {
+	Contents         []contentJSON         `json:"contents"`
+	GenerationConfig *generationConfigJSON `json:"generationConfig,omitempty"`
+}
+
+type contentJSON struct {
+	Role  string     `json:"role"`
+	Parts []partJSON `json:"parts"`
+}
+
+type partJSON struct {
+	Text string `json:"text"`
+}
+
+type generationConfigJSON struct {
+	MaxOutputTokens int      `json:"maxOutputTokens,omitempty"`
+	Temperature     *float64 `json:"temperature,omitempty"`
+	Seed            *int64   `json:"seed,omitempty"`
+}
+
+// requestBody encodes req. Gemini has no ignore_eos or minimum length:
+// Request.IgnoreEOS and MinTokens are not sent.
+func requestBody(req targets.Request) ([]byte, error) {
+	body := requestJSON{Contents: []contentJSON{{Role: "user", Parts: []partJSON{{Text: req.Prompt}}}}}
+	gc := generationConfigJSON{MaxOutputTokens: max(req.MaxTokens, 0), Temperature: req.Temperature, Seed: req.Seed}
+	if gc != (generationConfigJSON{}) {
+		body.GenerationConfig = &gc
+	}
+	return json.Marshal(body)
+}
+
+// Stream sends req and calls onChunk for each response of the stream. See
+// targets.Target.
+func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
+	var final targets.Final
+	if req.Model == "" {
+		return final, errors.New("gemini: no model: the model is part of the URL")
+	}
+	body, err := requestBody(req)
+	if err != nil {
+		return final, fmt.Errorf("gemini: encode request: %w", err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.URL(req.Model), bytes.NewReader(body))
+	if err != nil {
+		return final, t.redactErr(fmt.Errorf("gemini: new request: %w", err))
+	}
+	for k, vs := range t.header {
+		hreq.Header[k] = vs
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	hreq.Header.Set("Accept", "text/event-stream")
+	if t.key != "" {
+		hreq.Header.Set("X-Goog-Api-Key", t.key)
+	}
+	// Safe to resend on a fresh connection when a kept-alive one turns out
+	// closed before any response byte (see openai.Target.Stream); the key
+	// is never sent.
+	hreq.Header["X-Idempotency-Key"] = nil
+
+	resp, err := t.client.Do(hreq)
+	if err != nil {
+		return final, t.readErr(ctx, "send request", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return final, t.httpError(resp)
+	}
+	d := decoder{redact: t.redact}
+	ct := resp.Header.Get("Content-Type")
+	if isJSON(ct) {
+		err = t.readArray(ctx, resp.Body, &d, onChunk)
+	} else if isEventStream(ct) {
+		err = t.readSSE(ctx, resp.Body, &d, onChunk)
+	} else {
+		err = &targets.ProtocolError{Msg: fmt.Sprintf(
+			"HTTP %d with Content-Type %q, not text/event-stream: the server did not stream the response", resp.StatusCode, ct)}
+	}
+	if err != nil {
+		return d.final(), err
+	}
+	stop := time.AfterFunc(drainWait, cancel)
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
+	stop.Stop()
+	return d.final(), nil
+}
+
+// readSSE reads an alt=sse stream to its end.
+func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
+	rd := sse.NewReader(body)
+	for {
+		e, err := rd.Next()
+		if err == io.EOF {
+			if d.finish != "" {
+				return nil
+			}
+			return &targets.ProtocolError{Msg: fmt.Sprintf("stream ended without a finishReason, after %d events", d.events)}
+		}
+		if errors.Is(err, sse.ErrEventTooLarge) {
+			return &targets.ProtocolError{Msg: err.Error()}
+		}
+		if err != nil {
+			return t.readErr(ctx, "read stream", err)
+		}
+		if e.Data == nil {
+			// Lines outside SSE framing: Gemini's mid-stream error object.
+			if se := d.rawError(e.Raw); se != nil {
+				return se
+			}
+			continue
+		}
+		data := bytes.TrimSpace(e.Data)
+		if len(data) == 0 {
+			continue
+		}
+		if err := d.event(data, onChunk); err != nil {
+			return err
+		}
+	}
+}
+
+// readArray reads a stream written as one JSON array, element by element:
+// each element is delivered as soon as it is complete.
+func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
+	dec := json.NewDecoder(body)
+	tok, err := dec.Token()
+	if err != nil {
+		return t.arrayErr(ctx, err)
+	}
+	if tok != json.Delim('[') {
+		return &targets.ProtocolError{Msg: "HTTP 200 with one JSON object, not a stream: the server did not stream the response"}
+	}
+	for dec.More() {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return t.arrayErr(ctx, err)
+		}
+		if err := d.event(raw, onChunk); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing ']'
+		return t.arrayErr(ctx, err)
+	}
+	return nil
+}
+
+// arrayErr sorts an error of the JSON-array reader: the transport's, or
+// bytes that are not the array.
+func (t *Target) arrayErr(ctx context.Context, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &se) || errors.As(err, &te) {
+		return &targets.ProtocolError{Msg: "undecodable JSON array stream: " + err.Error()}
+	}
+	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &targets.ProtocolError{Msg: "JSON array stream ended before its closing bracket"}
+	}
+	return t.readErr(ctx, "read stream", err)
+}
+
+// responseJSON is the part of a GenerateContentResponse the adapter reads.
+type responseJSON struct {
+	Candidates []struct {
+		Content *struct {
+			Parts []struct {
+				Text         string          `json:"text"`
+				Thought      bool            `json:"thought"`
+				FunctionCall json.RawMessage `json:"functionCall"`
+			} `json:"parts"`
+		} `json:"content"`
+		// FinishReason is a string ("STOP") or, with enum-encoding=int, a
+		// number (1).
+		FinishReason json.RawMessage `json:"finishReason"`
+	} `json:"candidates"`
+	UsageMetadata *struct {
+		PromptTokenCount     int `json:"promptTokenCount"`
+		CandidatesTokenCount int `json:"candidatesTokenCount"`
+		ThoughtsTokenCount   int `json:"thoughtsTokenCount"`
+	} `json:"usageMetadata"`
+	Error *errorJSON `json:"error"`
+}
+
+// errorJSON is Google's error object: {"code", "message", "status",
+// "details": [{"@type", "retryDelay", …}]}.
+type errorJSON struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Status  string `json:"status"`
+	Details []struct {
+		Type       string `json:"@type"`
+		RetryDelay string `json:"retryDelay"`
+	} `json:"details"`
+}
+
+// retryDelay returns the RetryInfo detail's delay ("7s"), 0 if none.
+func (e *errorJSON) retryDelay() time.Duration {
+	for _, d := range e.Details {
+		if strings.HasSuffix(d.Type, "google.rpc.RetryInfo") {
+			if v, err := time.ParseDuration(d.RetryDelay); err == nil && v > 0 {
+				return v
+			}
+		}
+	}
+	return 0
+}
+
+// finishReasons names FinishReason's integer values
+// (google.ai.generativelanguage.v1beta Candidate.FinishReason).
+var finishReasons = []string{"FINISH_REASON_UNSPECIFIED", "STOP", "MAX_TOKENS", "SAFETY", "RECITATION", "OTHER"}
+
+// decoder turns the responses of one stream into Chunks.
+type decoder struct {
+	redact func(string) string
+	events int
+	usage  *targets.Usage
+	finish string
+
+	// lastOut is the last cumulative output count (candidates + thoughts);
+	// textBeforeCount is set when text came while no output count had been
+	// reported, which makes the first count a summary of several events
+	// (gemini-2.0 reports it one event late, the JSON-array stream only at
+	// the end) rather than the tokens of the event that carries it.
+	lastOut         int
+	textBeforeCount bool
+	sawCount        bool
+}
+
+func (d *decoder) final() targets.Final {
+	return targets.Final{Usage: d.usage, FinishReason: d.finish}
+}
+
+// event handles one response.
+func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
+	var r responseJSON
+	if err := json.Unmarshal(data, &r); err != nil {
+		return &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, snippet(d.redact(string(data))))}
+	}
+	d.events++
+	if r.Error != nil {
+		return d.streamError(r.Error)
+	}
+	var c targets.Chunk
+	for _, cand := range r.Candidates {
+		if cand.Content != nil {
+			for _, p := range cand.Content.Parts {
+				switch {
+				case p.Thought:
+					c.Reasoning += p.Text
+				default:
+					c.Content += p.Text
+				}
+				if fc := bytes.TrimSpace(p.FunctionCall); len(fc) > 0 && !bytes.Equal(fc, []byte("null")) {
+					c.ToolArgs += string(fc)
+				}
+			}
+		}
+		if f := finishReason(cand.FinishReason); f != "" {
+			d.finish = f
+		}
+	}
+	hasText := c.Content != "" || c.Reasoning != "" || c.ToolArgs != ""
+	if u := r.UsageMetadata; u != nil {
+		out := u.CandidatesTokenCount + u.ThoughtsTokenCount
+		if hasText && out == 0 && !d.sawCount {
+			d.textBeforeCount = true
+		}
+		if out > d.lastOut {
+			if hasText && (d.sawCount || !d.textBeforeCount) {
+				c.Tokens = out - d.lastOut
+			}
+			d.lastOut, d.sawCount = out, true
+		}
+		c.Usage = &targets.Usage{PromptTokens: u.PromptTokenCount, CompletionTokens: out}
+		d.usage = c.Usage
+	} else if hasText && !d.sawCount {
+		d.textBeforeCount = true
+	}
+	onChunk(c)
+	return nil
+}
+
+// finishReason reads a finishReason written as a string or an integer.
+func finishReason(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+		return ""
+	}
+	n, err := strconv.Atoi(string(raw))
+	if err != nil {
+		return ""
+	}
+	if n > 0 && n < len(finishReasons) {
+		return finishReasons[n]
+	}
+	if n == 0 {
+		return ""
+	}
+	return string(raw)
+}
+
+// streamError turns an error object met after HTTP 200 into a StreamError;
+// its status string ("UNAVAILABLE", "RESOURCE_EXHAUSTED") is the code.
+func (d *decoder) streamError(e *errorJSON) *targets.StreamError {
+	return &targets.StreamError{Status: e.Code, Code: truncate(d.redact(e.Status)), Message: truncate(d.redact(e.Message))}
+}
+
+// rawError decodes the error object Gemini writes outside SSE framing, or a
+// Vertex-style array of them; nil when raw is something else.
+func (d *decoder) rawError(raw []byte) *targets.StreamError {
+	if e := decodeError(raw); e != nil {
+		return d.streamError(e)
+	}
+	return nil
+}
+
+// decodeError reads {"error": {…}} or [{"error": {…}}]; nil when b is
+// neither.
+func decodeError(b []byte) *errorJSON {
+	b = bytes.TrimSpace(b)
+	var one struct {
+		Error *errorJSON `json:"error"`
+	}
+	if len(b) > 0 && b[0] == '[' {
+		var many []json.RawMessage
+		if json.Unmarshal(b, &many) != nil || len(many) == 0 {
+			return nil
+		}
+		b = many[0]
+	}
+	if json.Unmarshal(b, &one) != nil || one.Error == nil || (one.Error.Code == 0 && one.Error.Message == "" && one.Error.Status == "") {
+		return nil
+	}
+	return one.Error
+}
+
+// httpError builds the error of a non-2xx response: its status, the error
+// object's status string as the code and its message, and the retry hint
+// from Retry-After or, as Gemini gives it, the body's RetryInfo.retryDelay.
+func (t *Target) httpError(resp *http.Response) error {
+	he := &targets.HTTPError{Status: resp.StatusCode, RetryAfter: targets.RetryAfter(resp.Header, time.Now())}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
+	if e := decodeError(b); e != nil {
+		he.Code = truncate(t.redact(e.Status))
+		he.Message = truncate(t.redact(e.Message))
+		if he.RetryAfter == 0 {
+			he.RetryAfter = e.retryDelay()
+		}
+		return he
+	}
+	he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
+	return he
+}
+
+// readErr wraps a transport error. When ctx ended, its cause leads, so that
+// the caller sees a timeout or a cancellation rather than whatever the
+// transport made of it.
+func (t *Target) readErr(ctx context.Context, what string, err error) error {
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
+	}
+	return t.redactErr(fmt.Errorf("gemini: %s: %w", what, err))
+}
+
+func mediaType(ct string) string {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+// isEventStream reports whether a Content-Type is text/event-stream; a
+// missing one is given the benefit of the doubt.
+func isEventStream(ct string) bool { return ct == "" || mediaType(ct) == "text/event-stream" }
+
+func isJSON(ct string) bool { return mediaType(ct) == "application/json" }
+
+// redact removes the API key from s.
+func (t *Target) redact(s string) string {
+	if t.key == "" || !strings.Contains(s, t.key) {
+		return s
+	}
+	return strings.ReplaceAll(s, t.key, "[REDACTED]")
+}
+
+// redactErr returns err, or an error with the same chain whose message has
+// the API key removed.
+func (t *Target) redactErr(err error) error {
+	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
+		return err
+	}
+	return &redactedError{msg: t.redact(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
+// boundary.
+func truncate(s string) string {
+	if len(s) <= targets.MaxErrorBody {
+		return s
+	}
+	return strings.ToValidUTF8(s[:targets.MaxErrorBody], "")
+}
+
+// snippet is the start of an event for an error message.
+func snippet(s string) string {
+	const n = 120
+	if len(s) > n {
+		return strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
+}
+
+// redactURL hides a password in the URL's user info and drops its query,
+// where a Google API key may be (?key=).
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.RawQuery = ""
+	return u.Redacted()
+}

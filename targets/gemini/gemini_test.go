@@ -1,0 +1,309 @@
+package gemini_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/gemini"
+	"github.com/inferbench/inferbench/targets/mock"
+	"github.com/inferbench/inferbench/targets/targettest"
+)
+
+// result is what one stream gave.
+type result struct {
+	chunks []targets.Chunk
+	final  targets.Final
+	err    error
+}
+
+// tokenChunks counts the tokens of the token-bearing chunks, each counted as
+// its Tokens or 1, as loadgen counts them.
+func (r result) tokenChunks() int {
+	n := 0
+	for _, c := range r.chunks {
+		if c.HasToken() {
+			n += max(c.Tokens, 1)
+		}
+	}
+	return n
+}
+
+// outputTokens is the server's count when it gave one, else the counted
+// tokens (DESIGN.md "Output tokens").
+func (r result) outputTokens() int {
+	if r.final.Usage != nil && r.final.Usage.CompletionTokens > 0 {
+		return r.final.Usage.CompletionTokens
+	}
+	return r.tokenChunks()
+}
+
+// firstToken returns the index among the delivered chunks of the first one
+// that carries a token, and its text; -1 when none does.
+func (r result) firstToken() (int, string) {
+	for i, c := range r.chunks {
+		if c.HasToken() {
+			return i, c.Content + c.Reasoning + c.ToolArgs
+		}
+	}
+	return -1, ""
+}
+
+func stream(t *testing.T, cfg gemini.Config, req targets.Request) result {
+	t.Helper()
+	tg, err := gemini.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r result
+	r.final, r.err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.chunks = append(r.chunks, c) })
+	return r
+}
+
+var sseHeader = http.Header{"Content-Type": {"text/event-stream"}}
+
+func replay(t *testing.T, status int, header http.Header, body string, split targettest.Split) (result, *targettest.Server) {
+	t.Helper()
+	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: status, Header: header, Body: []byte(body)}, Split: split})
+	return stream(t, gemini.Config{BaseURL: srv.URL, APIKey: "AIza-test"}, targets.Request{Model: "gemini-2.5-flash", Prompt: "hello", MaxTokens: 100}), srv
+}
+
+// TestFixtures replays each Gemini transcript. Chunk indexes count the
+// responses the adapter delivers, from 0; expected values were counted by
+// reading each testdata file (how, beside each case).
+func TestFixtures(t *testing.T) {
+	js := http.Header{"Content-Type": {"application/json; charset=UTF-8"}}
+	cases := []struct {
+		name   string
+		status int
+		header http.Header
+		// want
+		tokens      int // server usage (also on error: the last one seen), else counted
+		tokenChunks int
+		firstIndex  int
+		firstText   string
+		finish      string
+		usage       *targets.Usage
+		class       loadgen.ErrorClass
+		code        string
+		retryAfter  time.Duration
+	}{
+		// [0] "Okay", usage without candidatesTokenCount (gemini-2.0
+		// reports the count one event late): a token event, count
+		// unknown; [1] text "" finishReason STOP candidatesTokenCount 1:
+		// no text, not a token; then the raw JSON 503 error block.
+		{name: "gemini-alt-sse-midstream-503-raw-json-error", status: 200, header: sseHeader,
+			tokens: 1, tokenChunks: 1, firstIndex: 0, firstText: "Okay", class: loadgen.StreamErr, code: "UNAVAILABLE"},
+		// Three events, candidatesTokenCount 31, 79, 80 and
+		// thoughtsTokenCount 35 throughout: output 66, 114, 115, so the
+		// events carry 66, 48 and 1 tokens; finishReason STOP.
+		{name: "gemini-alt-sse-multi-token-chunks-thoughts-usage", status: 200, header: sseHeader,
+			tokens: 115, tokenChunks: 115, firstIndex: 0, firstText: "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n1", finish: "STOP",
+			usage: &targets.Usage{PromptTokens: 18, CompletionTokens: 115}},
+		// Two thought parts, thoughtsTokenCount 14 then 38 (14 and 24
+		// tokens), then the raw JSON 503 block.
+		{name: "gemini-alt-sse-thought-parts-then-midstream-503", status: 200, header: sseHeader,
+			tokens: 38, tokenChunks: 38, firstIndex: 0, firstText: "The user wants me to execute a sequence of steps defined in a cron",
+			class: loadgen.StreamErr, code: "UNAVAILABLE"},
+		{name: "gemini-error-403-permission-denied", status: 403, header: js,
+			firstIndex: -1, class: loadgen.HTTP4xx, code: "PERMISSION_DENIED"},
+		// The wait hint is in the body: RetryInfo.retryDelay "7s".
+		{name: "gemini-error-429-resource-exhausted-retryinfo", status: 429, header: js,
+			firstIndex: -1, class: loadgen.RateLimited, code: "RESOURCE_EXHAUSTED", retryAfter: 7 * time.Second},
+		{name: "gemini-generateContent-nonstream", status: 200, header: js,
+			firstIndex: -1, class: loadgen.Protocol},
+		{name: "gemini-generateContent-nonstream-int-enums", status: 200, header: js,
+			firstIndex: -1, class: loadgen.Protocol},
+		// A JSON array of 13 responses (no alt=sse): "C", "lementine, …",
+		// …; usage only on the 13th (candidatesTokenCount 578, prompt 8)
+		// with finishReason 1 (STOP as an integer). The count arrives
+		// after all the text, so it is a summary: each element counts 1.
+		{name: "gemini-streamGenerateContent-json-array-no-sse", status: 200, header: js,
+			tokens: 578, tokenChunks: 13, firstIndex: 0, firstText: "C", finish: "STOP",
+			usage: &targets.Usage{PromptTokens: 8, CompletionTokens: 578}},
+	}
+	splits := []struct {
+		name  string
+		split targettest.Split
+	}{
+		{"by-event", targettest.ByEvent},
+		{"mid-line", targettest.MidLine},
+		{"7-bytes", targettest.Every(7)},
+		{"whole", targettest.Whole},
+	}
+	for _, tc := range cases {
+		for _, sp := range splits {
+			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
+				body, err := targettest.ReadFile(filepath.Join("testdata", tc.name+".txt"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, _ := replay(t, tc.status, tc.header, string(body), sp.split)
+				if got := loadgen.Classify(r.err); got != tc.class {
+					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.err)
+				}
+				if got := r.outputTokens(); got != tc.tokens {
+					t.Errorf("output tokens %d, want %d", got, tc.tokens)
+				}
+				if got := r.tokenChunks(); got != tc.tokenChunks {
+					t.Errorf("counted tokens %d, want %d", got, tc.tokenChunks)
+				}
+				i, text := r.firstToken()
+				if i != tc.firstIndex || text != tc.firstText {
+					t.Errorf("first token chunk #%d %q, want #%d %q", i, text, tc.firstIndex, tc.firstText)
+				}
+				if r.err == nil {
+					if diff := cmp.Diff(targets.Final{Usage: tc.usage, FinishReason: tc.finish}, r.final); diff != "" {
+						t.Errorf("final (-want +got):\n%s", diff)
+					}
+				}
+				if tc.code != "" {
+					var he *targets.HTTPError
+					var se *targets.StreamError
+					switch {
+					case errors.As(r.err, &he):
+						if he.Status != tc.status || he.Code != tc.code || he.Message == "" || he.RetryAfter != tc.retryAfter {
+							t.Errorf("HTTPError %+v, want %d %q retry %v with a message", he, tc.status, tc.code, tc.retryAfter)
+						}
+					case errors.As(r.err, &se):
+						if se.Status != 503 || se.Code != tc.code || se.Message == "" {
+							t.Errorf("StreamError %+v, want 503 %q with a message", se, tc.code)
+						}
+					default:
+						t.Errorf("err %v, want one with code %q", r.err, tc.code)
+					}
+				}
+			})
+		}
+	}
+}
+
+func data(s string) string { return "data: " + s + "\r\n\r\n" }
+
+func TestStream(t *testing.T) {
+	cases := []struct {
+		name  string
+		body  string
+		want  []targets.Chunk
+		final targets.Final
+		class loadgen.ErrorClass
+	}{
+		{name: "function call, then text",
+			body: data(`{"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{"x":1}}}],"role":"model"}}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":5}}`) +
+				data(`{"candidates":[{"content":{"parts":[{"text":"ok"}],"role":"model"},"finishReason":"MAX_TOKENS"}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":6}}`),
+			want: []targets.Chunk{{ToolArgs: `{"name":"f","args":{"x":1}}`, Tokens: 5, Usage: &targets.Usage{PromptTokens: 4, CompletionTokens: 5}},
+				{Content: "ok", Tokens: 1, Usage: &targets.Usage{PromptTokens: 4, CompletionTokens: 6}}},
+			final: targets.Final{Usage: &targets.Usage{PromptTokens: 4, CompletionTokens: 6}, FinishReason: "MAX_TOKENS"}},
+		{name: "cut before finishReason",
+			body:  data(`{"candidates":[{"content":{"parts":[{"text":"a"}]}}]}`),
+			want:  []targets.Chunk{{Content: "a"}},
+			class: loadgen.Protocol},
+		// An error as an SSE data event, and a Vertex-style array block.
+		{name: "error in a data event",
+			body:  data(`{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}`),
+			class: loadgen.RateLimited},
+		{name: "raw error array",
+			body:  data(`{"candidates":[{"content":{"parts":[{"text":"a"}]}}]}`) + "[{\n  \"error\": {\n    \"code\": 500,\n    \"message\": \"internal\",\n    \"status\": \"INTERNAL\"\n  }\n}]\n",
+			want:  []targets.Chunk{{Content: "a"}},
+			class: loadgen.StreamErr},
+		{name: "not JSON",
+			body:  data(`{"candidates":`),
+			class: loadgen.Protocol},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _ := replay(t, 200, sseHeader, tc.body, nil)
+			if got := loadgen.Classify(r.err); got != tc.class {
+				t.Fatalf("class %q, want %q (err %v)", got, tc.class, r.err)
+			}
+			if diff := cmp.Diff(tc.want, r.chunks); diff != "" {
+				t.Errorf("chunks (-want +got):\n%s", diff)
+			}
+			if r.err == nil {
+				if diff := cmp.Diff(tc.final, r.final); diff != "" {
+					t.Errorf("final (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestRequest(t *testing.T) {
+	body := data(`{"candidates":[{"content":{"parts":[{"text":"a"}]},"finishReason":"STOP"}]}`)
+	cases := []struct {
+		base, model, path string
+		req               targets.Request
+		want              string
+	}{
+		{"", "gemini-2.5-flash", "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+			targets.Request{Prompt: "p", MaxTokens: 8, IgnoreEOS: true, MinTokens: 8, Temperature: ptr(0.0), Seed: ptr(int64(1))},
+			`{"contents":[{"role":"user","parts":[{"text":"p"}]}],"generationConfig":{"maxOutputTokens":8,"temperature":0,"seed":1}}`},
+		{"/v1beta/", "models/gemini-2.0-flash", "/v1beta/models/gemini-2.0-flash:streamGenerateContent",
+			targets.Request{Prompt: "p"}, `{"contents":[{"role":"user","parts":[{"text":"p"}]}]}`},
+	}
+	for _, tc := range cases {
+		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader, Body: []byte(body)}})
+		tc.req.Model = tc.model
+		r := stream(t, gemini.Config{BaseURL: srv.URL + tc.base, APIKey: "AIza-k"}, tc.req)
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		got := srv.Requests()[0]
+		if got.Path != tc.path || string(got.Body) != tc.want || got.Header.Get("X-Goog-Api-Key") != "AIza-k" {
+			t.Errorf("%s %s key %q, want %s %s", got.Path, got.Body, got.Header.Get("X-Goog-Api-Key"), tc.path, tc.want)
+		}
+	}
+	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader, Body: []byte(body)}})
+	tg, _ := gemini.New(gemini.Config{BaseURL: srv.URL})
+	if u := tg.URL("m"); !strings.HasSuffix(u, "/v1beta/models/m:streamGenerateContent?alt=sse") {
+		t.Errorf("URL %s", u)
+	}
+	if _, err := gemini.New(gemini.Config{BaseURL: "https://h/?key=AIza"}); err == nil || strings.Contains(err.Error(), "AIza") {
+		t.Errorf("New with ?key=: %v", err)
+	}
+}
+
+func TestKeyNeverShown(t *testing.T) {
+	const key = "AIzaSyVerySecret"
+	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: []byte(`{"error":{"code":400,"message":"API key not valid: ` + key + `","status":"INVALID_ARGUMENT"}}`)}})
+	r := stream(t, gemini.Config{BaseURL: srv.URL, APIKey: key}, targets.Request{Model: "m", Prompt: "p"})
+	if r.err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.err, r.err), key) {
+		t.Errorf("err %v shows the key or is nil", r.err)
+	}
+	if q := srv.Requests()[0]; strings.Contains(q.Path, key) {
+		t.Errorf("key in the URL")
+	}
+	cfg := gemini.Config{BaseURL: "http://h", APIKey: key}
+	if s := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg); strings.Contains(s, key) {
+		t.Errorf("Config shows the key: %s", s)
+	}
+}
+
+// TestAgainstMock streams from the mock's streamGenerateContent?alt=sse.
+func TestAgainstMock(t *testing.T) {
+	m, err := mock.New(mock.Config{OutputTokens: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	t.Cleanup(srv.Close)
+	r := stream(t, gemini.Config{BaseURL: srv.URL, APIKey: "k"}, targets.Request{Model: "gemini-mock", Prompt: "a b", MaxTokens: 64})
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if r.tokenChunks() != 9 || r.outputTokens() != 9 || r.final.Usage.PromptTokens != 2 {
+		t.Errorf("counted %d, output %d, usage %+v; want 9, 9, 2 prompt tokens", r.tokenChunks(), r.outputTokens(), r.final.Usage)
+	}
+}
