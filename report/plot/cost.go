@@ -17,8 +17,10 @@ import (
 // CostBar is one bar of the cost figure: what Series (a run, i.e. a GPU)
 // costs per 1M output tokens under Group (an offer kind).
 type CostBar struct {
-	Group    string
-	Series   string
+	// Group is the bar's group (an offer kind); Series its run.
+	Group  string
+	Series string
+	// USDPer1M is the cost per 1M output tokens in USD.
 	USDPer1M float64
 }
 
@@ -129,6 +131,7 @@ func (b *barSet) Thumbnail(c *draw.Canvas) {
 
 // APILine is a pay-per-token API in the crossover figure.
 type APILine struct {
+	// Label names the API in the legend.
 	Label string
 	// USDPer1M is its price per 1M tokens of the volume (blended).
 	USDPer1M float64
@@ -138,10 +141,15 @@ type APILine struct {
 // GPUsPerReplica GPUs, each serving CapacityTokensPerS (total tokens/s at
 // its SLO; 0 = one replica serves any volume).
 type SelfHosted struct {
-	Label              string
-	GPUMonthUSD        float64
-	GPUsPerReplica     int
-	OpsMonthUSD        float64
+	// Label names the option in the legend.
+	Label string
+	// GPUMonthUSD is one GPU always on for a month (730 h), in USD.
+	GPUMonthUSD float64
+	// GPUsPerReplica is the GPUs in one replica (values below 1 count as 1).
+	GPUsPerReplica int
+	// OpsMonthUSD is the fixed monthly cost of running GPUs, in USD.
+	OpsMonthUSD float64
+	// CapacityTokensPerS is one replica's measured capacity in total tokens/s.
 	CapacityTokensPerS float64
 }
 
@@ -154,7 +162,9 @@ func (s SelfHosted) monthlyUSD(monthlyTokens float64) float64 {
 
 // Mark is a labelled point of the crossover figure (a break-even).
 type Mark struct {
-	Label         string
+	// Label is written beside the ring.
+	Label string
+	// MonthlyTokens and MonthlyUSD place it.
 	MonthlyTokens float64
 	MonthlyUSD    float64
 }
@@ -164,8 +174,9 @@ type CrossoverChart struct {
 	// VolumeTokensPerDay is the stated volume, drawn as a vertical line; 0
 	// leaves it out.
 	VolumeTokensPerDay float64
-	APIs               []APILine
-	Options            []SelfHosted
+	// APIs are drawn as straight lines, Options as step lines.
+	APIs    []APILine
+	Options []SelfHosted
 	// BreakEvens are ringed and labelled.
 	BreakEvens []Mark
 }

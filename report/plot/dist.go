@@ -102,6 +102,7 @@ func (h *LogHist) Quantile(q float64) float64 {
 
 // HistCurve is one distribution of a histogram figure.
 type HistCurve struct {
+	// Label names the curve in the legend; Hist holds its values in ms.
 	Label string
 	Hist  *LogHist
 }
@@ -178,6 +179,7 @@ func ITLHistogram(curves []HistCurve, title string) *Figure {
 // Curve is one empirical distribution of a CDF figure: values in
 // milliseconds, any order.
 type Curve struct {
+	// Label names the curve in the legend; Values are in ms.
 	Label  string
 	Values []float64
 }

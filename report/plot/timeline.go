@@ -48,8 +48,10 @@ type Point struct{ T, V float64 }
 
 // LevelMark is where a load level's measured window starts on the timeline.
 type LevelMark struct {
+	// StartS is the window's start in seconds from the run's start.
 	StartS float64
-	Label  string
+	// Label is written at the line's top (the level).
+	Label string
 }
 
 // Timeline is one run's quantities over time.

@@ -67,11 +67,13 @@ type Options struct {
 // Report is everything a report shows; the JSON renderer writes it as is
 // (snake_case keys, a public contract like summary.json).
 type Report struct {
+	// Tool and Version name the program that wrote the report.
 	Tool    string `json:"tool"`
 	Version string `json:"version"`
 	// Kind is "run" for one run, "qualification" for several.
-	Kind string  `json:"kind"`
-	SLO  SLOInfo `json:"slo"`
+	Kind string `json:"kind"`
+	// SLO is the SLO capacity and goodput were judged by.
+	SLO SLOInfo `json:"slo"`
 	// Runs are in the order given; the first is the baseline.
 	Runs []RunReport `json:"runs"`
 	// Comparisons set every other run against the first.
@@ -79,8 +81,9 @@ type Report struct {
 	// Crossover weighs each priced run against the APIs, nil without a catalog.
 	Crossover *CrossoverSection `json:"crossover"`
 	// Figures lists the plot files, relative to the report's directory.
-	Figures  []FigureRef `json:"figures"`
-	Warnings []string    `json:"warnings"`
+	Figures []FigureRef `json:"figures"`
+	// Warnings are every run's problems that did not stop the report.
+	Warnings []string `json:"warnings"`
 
 	runs []*Run
 	slo  report.SLO
@@ -88,10 +91,14 @@ type Report struct {
 
 // SLOInfo is the SLO the report judged by.
 type SLOInfo struct {
-	TTFTMS       float64 `json:"ttft_ms,omitempty"`
-	TPOTMS       float64 `json:"tpot_ms,omitempty"`
-	E2EMS        float64 `json:"e2e_ms,omitempty"`
-	ITLMS        float64 `json:"itl_ms,omitempty"`
+	// TTFTMS, TPOTMS, E2EMS and ITLMS are the thresholds in milliseconds,
+	// absent when not set.
+	TTFTMS float64 `json:"ttft_ms,omitempty"`
+	TPOTMS float64 `json:"tpot_ms,omitempty"`
+	E2EMS  float64 `json:"e2e_ms,omitempty"`
+	ITLMS  float64 `json:"itl_ms,omitempty"`
+	// Percentile is the percentile levels are judged at; MaxErrorRate the
+	// largest failed fraction a level may have (0–1).
 	Percentile   float64 `json:"percentile"`
 	MaxErrorRate float64 `json:"max_error_rate"`
 	// Text is the SLO as a condition ("TTFT p95 ≤ 1s"), "no SLO" when unset.
@@ -102,15 +109,17 @@ type SLOInfo struct {
 
 // RunReport is one run in a report.
 type RunReport struct {
+	// Label names the run; Dir is its directory as given.
 	Label string `json:"label"`
 	Dir   string `json:"dir"`
 	// Manifest is run.json, null when the run has none.
 	Manifest *loadgen.Manifest `json:"manifest"`
 	// GPUName is the first GPU's name from run.json; GPU is its catalog id,
 	// empty when unknown; GPUs is how many served the run.
-	GPUName string          `json:"gpu_name,omitempty"`
-	GPU     string          `json:"gpu,omitempty"`
-	GPUs    int             `json:"gpus"`
+	GPUName string `json:"gpu_name,omitempty"`
+	GPU     string `json:"gpu,omitempty"`
+	GPUs    int    `json:"gpus"`
+	// Summary is summary.json, recomputed from the records.
 	Summary *report.Summary `json:"summary"`
 	// SLOByLevel says whether each level met the SLO, and why not.
 	SLOByLevel []LevelSLO `json:"slo_by_level"`
@@ -118,12 +127,14 @@ type RunReport struct {
 	// output throughput.
 	Priced *PricedInfo `json:"priced"`
 	// Costs prices Priced on every catalog offer of the run's GPU.
-	Costs    []cost.Costs `json:"costs"`
-	Warnings []string     `json:"warnings"`
+	Costs []cost.Costs `json:"costs"`
+	// Warnings are the run's problems that did not stop the report.
+	Warnings []string `json:"warnings"`
 }
 
 // LevelSLO is one level's SLO check.
 type LevelSLO struct {
+	// Level is the load level; Met says whether it met the SLO, Why why not.
 	Level float64  `json:"level"`
 	Met   bool     `json:"met"`
 	Why   []string `json:"why,omitempty"`
@@ -131,8 +142,11 @@ type LevelSLO struct {
 
 // PricedInfo is the level whose throughput is priced, and on what basis.
 type PricedInfo struct {
-	Level            float64 `json:"level"`
-	Basis            string  `json:"basis"`
+	// Level is the priced load level; Basis says why it was chosen
+	// ("capacity at SLO" or "highest-throughput level").
+	Level float64 `json:"level"`
+	Basis string  `json:"basis"`
+	// OutputTokensPerS, TotalTokensPerS and RequestsPerS are its throughput.
 	OutputTokensPerS float64 `json:"output_tokens_per_s"`
 	TotalTokensPerS  float64 `json:"total_tokens_per_s"`
 	RequestsPerS     float64 `json:"requests_per_s"`
@@ -153,28 +167,37 @@ type pricedLevel struct {
 
 // CrossoverSection is the API-versus-self-hosted comparison at a stated volume.
 type CrossoverSection struct {
-	TokensPerDay float64        `json:"tokens_per_day"`
-	Offer        string         `json:"offer"`
-	Rows         []CrossoverRow `json:"rows"`
-	Notes        []string       `json:"notes"`
+	// TokensPerDay is the stated volume (input + output tokens).
+	TokensPerDay float64 `json:"tokens_per_day"`
+	// Offer is the offer kind (or id) each GPU is priced at.
+	Offer string `json:"offer"`
+	// Rows weigh each priced run against each API.
+	Rows []CrossoverRow `json:"rows"`
+	// Notes state the assumptions.
+	Notes []string `json:"notes"`
 }
 
 // CrossoverRow is one run's GPU against one API.
 type CrossoverRow struct {
-	Run         string         `json:"run"`
-	GPU         string         `json:"gpu"`
-	API         string         `json:"api"`
-	APIPriceSrc string         `json:"api_price_source"`
-	Crossover   cost.Crossover `json:"crossover"`
+	// Run is the run's label; GPU its catalog GPU and offer ("h100-sxm aws-p5-od").
+	Run string `json:"run"`
+	GPU string `json:"gpu"`
+	// API is the catalog API id; APIPriceSrc where its price came from.
+	API         string `json:"api"`
+	APIPriceSrc string `json:"api_price_source"`
+	// Crossover is the cost package's comparison at the stated volume.
+	Crossover cost.Crossover `json:"crossover"`
 }
 
 // FigureRef names a figure's files.
 type FigureRef struct {
+	// Name is the file stem; Title and Caption describe the figure.
 	Name    string `json:"name"`
 	Title   string `json:"title"`
 	Caption string `json:"caption"`
-	SVG     string `json:"svg"`
-	PNG     string `json:"png"`
+	// SVG and PNG are the files' paths, relative to the report's directory.
+	SVG string `json:"svg"`
+	PNG string `json:"png"`
 }
 
 // Build loads nothing: it assembles the report of runs (loaded with

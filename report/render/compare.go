@@ -35,7 +35,8 @@ type MetricComparison struct {
 	// Unit is the unit of Baseline and Candidate ("ms", "tok/s", "$").
 	Unit string `json:"unit"`
 	// At says which levels were compared ("capacity at SLO", "level 8").
-	At             string  `json:"at"`
+	At string `json:"at"`
+	// BaselineLevel and CandidateLevel are the levels compared.
 	BaselineLevel  float64 `json:"baseline_level"`
 	CandidateLevel float64 `json:"candidate_level"`
 	// Baseline and Candidate are the metric on all requests of each level.
@@ -47,8 +48,9 @@ type MetricComparison struct {
 	CIHigh float64 `json:"ci_high"`
 	// PValue is the two-sided bootstrap p-value of "ratio = 1":
 	// (2·min(#{r ≤ 1}, #{r ≥ 1}) + 1) / (resamples + 1), at most 1.
-	PValue      float64 `json:"p_value"`
-	Significant bool    `json:"significant"`
+	PValue float64 `json:"p_value"`
+	// Significant is set when the interval excludes 1.
+	Significant bool `json:"significant"`
 	// HigherIsBetter says which way is an improvement; Better names the
 	// run that is significantly better ("candidate" or "baseline"), empty
 	// when neither is.
@@ -224,6 +226,7 @@ func (mc *MetricComparison) judge() {
 
 // Comparison is a candidate run set against a baseline run.
 type Comparison struct {
+	// Baseline and Candidate are the runs' labels.
 	Baseline  string `json:"baseline"`
 	Candidate string `json:"candidate"`
 	// Headline is the verdict in one sentence.
