@@ -17,6 +17,10 @@ const (
 	Chat API = "chat"
 	// Completions is the legacy POST /v1/completions; the prompt is `prompt`.
 	Completions API = "completions"
+	// Native is llama.cpp's own POST /completion (FlavorLlamaCpp only): its
+	// events carry tokens_predicted, so each event's token count is known,
+	// and its last event the server's timings.
+	Native API = "native"
 )
 
 // Flavor selects the request fields a Target sends beyond the common ones.
@@ -34,6 +38,11 @@ const (
 	// min_tokens (vLLM entrypoints/openai protocol.py), the only way to force
 	// an exact output length.
 	FlavorVLLM Flavor = "vllm"
+	// FlavorLlamaCpp speaks to llama.cpp's llama-server: the output cap is
+	// max_tokens (n_predict on Native) and Request.IgnoreEOS is sent as
+	// ignore_eos; llama.cpp has no min_tokens. Its `timings` become
+	// targets.Final.Server.
+	FlavorLlamaCpp Flavor = "llamacpp"
 )
 
 // Config configures a Target. The zero value of each field but BaseURL is
@@ -43,7 +52,8 @@ type Config struct {
 	// /v1/chat/completions or /v1/completions. A root that already ends in
 	// /v1 (https://api.groq.com/openai/v1) is accepted too.
 	BaseURL string
-	// API is the endpoint: Chat (default) or Completions.
+	// API is the endpoint: Chat (default), Completions, or Native with
+	// FlavorLlamaCpp.
 	API API
 	// APIKey, when set, is sent as "Authorization: Bearer <key>". It never
 	// appears in an error, in String, GoString or LogValue.

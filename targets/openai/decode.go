@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/targets"
@@ -15,7 +17,7 @@ import (
 )
 
 // eventJSON is the part of a chunk the adapter reads; every other field
-// (id, model, logprobs, stop_reason, obfuscation, timings, …) is skipped.
+// (id, model, logprobs, stop_reason, obfuscation, …) is skipped.
 // stop_reason is left out on purpose: vLLM writes it as an int, a string or
 // null, and nothing here needs it.
 type eventJSON struct {
@@ -24,11 +26,58 @@ type eventJSON struct {
 	// XGroq is Groq's extension: its finish chunk carries usage here, not
 	// in a usage chunk (protocols.md §7).
 	XGroq *struct {
-		Usage *targets.Usage `json:"usage"`
+		Usage *groqUsageJSON `json:"usage"`
 	} `json:"x_groq"`
+	// Timings is llama.cpp's account of the request's time, on its last
+	// chunk (notes/real-servers.md §4.3).
+	Timings *timingsJSON `json:"timings"`
 	// Error is a top-level error object (OpenAI, vLLM, LiteLLM, OpenRouter
 	// mid-stream errors), decoded only when present.
 	Error json.RawMessage `json:"error"`
+}
+
+// groqUsageJSON is Groq's x_groq.usage: the token counts and the server's
+// times in seconds (groq-chat-stream-x_groq-usage, protocols.md §7).
+type groqUsageJSON struct {
+	targets.Usage
+	QueueTime      float64 `json:"queue_time"`
+	PromptTime     float64 `json:"prompt_time"`
+	CompletionTime float64 `json:"completion_time"`
+	TotalTime      float64 `json:"total_time"`
+}
+
+// server returns the times as a ServerTiming, nil when all are zero.
+func (g *groqUsageJSON) server() *targets.ServerTiming {
+	st := targets.ServerTiming{Queue: seconds(g.QueueTime), Prompt: seconds(g.PromptTime),
+		Decode: seconds(g.CompletionTime), Total: seconds(g.TotalTime)}
+	if st == (targets.ServerTiming{}) {
+		return nil
+	}
+	return &st
+}
+
+// timingsJSON is llama.cpp's timings object, in milliseconds.
+type timingsJSON struct {
+	PromptMS    float64 `json:"prompt_ms"`
+	PredictedMS float64 `json:"predicted_ms"`
+}
+
+// server returns the times as a ServerTiming, nil when both are zero.
+func (t *timingsJSON) server() *targets.ServerTiming {
+	st := targets.ServerTiming{Prompt: seconds(t.PromptMS / 1e3), Decode: seconds(t.PredictedMS / 1e3)}
+	if st == (targets.ServerTiming{}) {
+		return nil
+	}
+	return &st
+}
+
+// seconds converts a non-negative number of seconds to a Duration, rounded
+// to the nanosecond; negative or absurd values give 0.
+func seconds(s float64) time.Duration {
+	if !(s > 0) || s > 1e6 {
+		return 0
+	}
+	return time.Duration(math.Round(s * 1e9))
 }
 
 type choiceJSON struct {
@@ -77,10 +126,15 @@ type decoder struct {
 	haveUsage        bool
 	lastCompletion   int
 	tokenBeforeUsage bool
+
+	// server is the last server timing seen (Groq, llama.cpp).
+	server *targets.ServerTiming
+	// native decodes llama.cpp's /completion events instead (llamacpp.go).
+	native bool
 }
 
 func (d *decoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server}
 }
 
 var doneMarker = []byte("[DONE]")
@@ -149,6 +203,9 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 	if len(data) == 0 {
 		return false, nil
 	}
+	if d.native {
+		return d.nativeEvent(data, onChunk)
+	}
 	if bytes.Equal(data, doneMarker) {
 		return true, nil
 	}
@@ -191,9 +248,17 @@ func (d *decoder) chunk() targets.Chunk {
 			d.finish = ch.FinishReason
 		}
 	}
+	if ev.Timings != nil {
+		if st := ev.Timings.server(); st != nil {
+			d.server = st
+		}
+	}
 	u := ev.Usage
-	if u == nil && ev.XGroq != nil {
-		u = ev.XGroq.Usage
+	if u == nil && ev.XGroq != nil && ev.XGroq.Usage != nil {
+		u = &ev.XGroq.Usage.Usage
+		if st := ev.XGroq.Usage.server(); st != nil {
+			d.server = st
+		}
 	}
 	if u == nil {
 		if len(ev.Choices) > 0 && c.HasToken() {

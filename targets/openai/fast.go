@@ -17,7 +17,7 @@ import (
 // reasoning_content, reasoning}, "text" and "finish_reason" as plain strings
 // (no escapes) or null, with every other key skipped after validation, and
 // "usage" null or absent. Anything else — escapes, tool calls, usage,
-// errors, x_groq, a key that matches a known one only case-insensitively, a
+// errors, x_groq, timings, a key that matches a known one only case-insensitively, a
 // repeated key, invalid UTF-8 — returns false, and the caller decodes the
 // event with encoding/json. FuzzFastDecode checks the two agree.
 func fastDecode(data []byte, ev *eventJSON) bool {
@@ -29,10 +29,10 @@ func fastDecode(data []byte, ev *eventJSON) bool {
 			return once(&seen, 1) && p.choices(ev)
 		case "usage":
 			return p.null()
-		case "error", "x_groq":
+		case "error", "x_groq", "timings":
 			return false
 		}
-		return !foldsTo(key, "choices", "usage", "error", "x_groq") && p.skip()
+		return !foldsTo(key, "choices", "usage", "error", "x_groq", "timings") && p.skip()
 	}) {
 		return false
 	}

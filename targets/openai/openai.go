@@ -75,15 +75,23 @@ func New(cfg Config) (*Target, error) {
 		endpoint = "/chat/completions"
 	case Completions:
 		endpoint = "/completions"
+	case Native:
+		if cfg.flavor() != FlavorLlamaCpp {
+			return nil, fmt.Errorf("openai: API %q is llama.cpp's: flavor %q has none", Native, cfg.flavor())
+		}
+		endpoint = "/completion"
 	default:
 		return nil, fmt.Errorf("openai: API %q: want %q or %q", cfg.API, Chat, Completions)
 	}
 	flavor := cfg.flavor()
-	if flavor != FlavorOpenAI && flavor != FlavorVLLM {
-		return nil, fmt.Errorf("openai: flavor %q: want %q or %q", cfg.Flavor, FlavorOpenAI, FlavorVLLM)
+	if flavor != FlavorOpenAI && flavor != FlavorVLLM && flavor != FlavorLlamaCpp {
+		return nil, fmt.Errorf("openai: flavor %q: want %q, %q or %q", cfg.Flavor, FlavorOpenAI, FlavorVLLM, FlavorLlamaCpp)
 	}
 	path := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(path, "/v1") {
+	switch {
+	case api == Native:
+		path = strings.TrimSuffix(path, "/v1") // /completion is at the root
+	case !strings.HasSuffix(path, "/v1"):
 		path += "/v1"
 	}
 	u.Path = path + endpoint
@@ -187,7 +195,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	defer t.states.Put(st)
 	st.rd.Reset(resp.Body)
 	defer st.rd.Reset(nil)
-	d := decoder{ev: &st.ev, json: &st.json, redact: t.redact}
+	d := decoder{ev: &st.ev, json: &st.json, redact: t.redact, native: t.api == Native}
 	for {
 		ev, err := st.rd.Next()
 		if err == io.EOF {

@@ -37,6 +37,9 @@ type streamOptions struct {
 // chat API takes max_completion_tokens. vLLM's ignore_eos and min_tokens are
 // sent only in the vLLM flavor.
 func (t *Target) requestBody(req targets.Request) ([]byte, error) {
+	if t.api == Native {
+		return nativeRequestBody(req)
+	}
 	body := requestJSON{
 		Model:       req.Model,
 		Stream:      true,
@@ -58,6 +61,9 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 		} else {
 			body.MaxTokens = req.MaxTokens
 		}
+	}
+	if t.flavor == FlavorLlamaCpp {
+		body.IgnoreEOS = req.IgnoreEOS
 	}
 	if t.flavor == FlavorVLLM {
 		body.IgnoreEOS = req.IgnoreEOS

@@ -39,6 +39,7 @@ var testdataSources = []testdataSource{
 	{name: "llamacpp-completions-stream", fixture: "llamacpp-completions-stream", note: "raw HTTP, chunked encoding removed"},
 	{name: "llamacpp-completions-stream-no-include-usage", fixture: "llamacpp-completions-stream-no-include-usage", note: "raw HTTP, chunked encoding removed"},
 	{name: "llamacpp-chat-error-400", fixture: "llamacpp-chat-error-400", note: "raw HTTP body"},
+	{name: "llamacpp-native-completion-stream", fixture: "llamacpp-native-completion-stream", note: "raw HTTP, chunked encoding removed"},
 	{name: "ollama-0.17.4-v1-chat-stream", fixture: "ollama-0.17.4-v1-chat-stream", note: "raw HTTP, chunked encoding removed"},
 	{name: "ollama-0.17.4-v1-completions-stream", fixture: "ollama-0.17.4-v1-completions-stream", note: "raw HTTP, chunked encoding removed"},
 	{name: "ollama-0.17.4-v1-chat-error-404", fixture: "ollama-0.17.4-v1-chat-error-404", note: "raw HTTP body"},
