@@ -35,7 +35,7 @@ func writeRun(t *testing.T, dir, scenario string, ttftMS float64, start time.Tim
 	}
 	sc, _ := json.Marshal(map[string]any{"name": scenario, "load": map[string]any{"concurrency": 4}})
 	m := &loadgen.Manifest{Tool: "inferbench", Version: "test", Host: loadgen.Host{Name: "ci"},
-		Target: loadgen.TargetInfo{Kind: "vllm", URL: "http://user:secret@127.0.0.1:8000", Model: "m"},
+		Target:   loadgen.TargetInfo{Kind: "vllm", URL: "http://user:secret@127.0.0.1:8000", Model: "m"},
 		Scenario: sc, Start: start, ExitState: loadgen.ExitComplete}
 	if err := loadgen.WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
