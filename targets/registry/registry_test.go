@@ -15,14 +15,15 @@ import (
 )
 
 func TestKinds(t *testing.T) {
-	if diff := cmp.Diff([]string{"openai", "vllm"}, registry.Kinds()); diff != "" {
+	want := []string{"anthropic", "gemini", "groq", "litellm", "llamacpp", "ollama", "openai", "tgi", "vllm"}
+	if diff := cmp.Diff(want, registry.Kinds()); diff != "" {
 		t.Errorf("Kinds (-want +got):\n%s", diff)
 	}
 }
 
 func TestUnknownKind(t *testing.T) {
 	_, err := registry.New("tgi-nope", registry.Options{URL: "http://h"})
-	if err == nil || !strings.Contains(err.Error(), `"tgi-nope"`) || !strings.Contains(err.Error(), "openai, vllm") {
+	if err == nil || !strings.Contains(err.Error(), `"tgi-nope"`) || !strings.Contains(err.Error(), "anthropic, gemini, groq") {
 		t.Errorf("err = %v, want one naming the kind and listing the known kinds", err)
 	}
 }
