@@ -32,7 +32,7 @@ type synthRun struct {
 }
 
 // write writes the run directory.
-func (s synthRun) write(t *testing.T, dir string) {
+func (s synthRun) write(t testing.TB, dir string) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -469,5 +469,28 @@ func TestRenderers(t *testing.T) {
 	}
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil || !back.Regression || len(back.Rows) != len(res.Rows) {
 		t.Errorf("json: %v, %+v", err, back.Regression)
+	}
+}
+
+// BenchmarkCompare: two runs of two levels × 200 requests (8 tokens each),
+// the default 2,000 resamples.
+func BenchmarkCompare(b *testing.B) {
+	dir := b.TempDir()
+	s := base()
+	s.write(b, filepath.Join(dir, "a"))
+	s.seed = 2
+	s.write(b, filepath.Join(dir, "b"))
+	ra, err := LoadRun(filepath.Join(dir, "a"), report.SLO{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rb, err := LoadRun(filepath.Join(dir, "b"), report.SLO{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Compare(RunBaseline(ra), rb, Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
