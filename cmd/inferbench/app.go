@@ -30,6 +30,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			adviseCommand(),
 			gpusCommand(),
 			calibrateCommand(),
+			compareCommand(),
+			historyCommand(),
 			scenariosCommand(),
 			versionCommand(),
 		},
