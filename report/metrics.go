@@ -59,36 +59,70 @@ import (
 
 const nsPerMS = 1e6
 
-// requestMetrics are the per-request values of one record, in milliseconds.
-// ok is false for a failed request; has* say which values are defined.
-type requestMetrics struct {
-	ttft, ttfb, contentTTFT, e2e, tpot, userTPS float64
-	ttftSched, e2eSched                         float64
-	hasTTFB, hasContent, hasTPOT                bool
+// RequestMetrics are one successful request's values, in milliseconds
+// (tokens/s for UserTPS), by the definitions above. The Has* fields say
+// which optional values are defined.
+type RequestMetrics struct {
+	TTFT, TTFB, ContentTTFT, E2E, TPOT, UserTPS float64
+	// TTFTFromSchedule and E2EFromSchedule count from scheduled_ns.
+	TTFTFromSchedule, E2EFromSchedule float64
+	HasTTFB, HasContent, HasTPOT      bool
 }
 
-// perRequest computes a successful record's per-request metrics.
-func perRequest(r *loadgen.Record) requestMetrics {
-	var m requestMetrics
-	m.ttft = float64(r.FirstTokenNS-r.SentNS) / nsPerMS
-	m.e2e = float64(r.EndNS-r.SentNS) / nsPerMS
-	m.ttftSched = float64(r.FirstTokenNS-r.ScheduledNS) / nsPerMS
-	m.e2eSched = float64(r.EndNS-r.ScheduledNS) / nsPerMS
+// PerRequest computes a successful record's per-request metrics. It is the
+// one implementation of the per-request definitions: every report,
+// comparison and plot uses it.
+func PerRequest(r *loadgen.Record) RequestMetrics {
+	var m RequestMetrics
+	m.TTFT = float64(r.FirstTokenNS-r.SentNS) / nsPerMS
+	m.E2E = float64(r.EndNS-r.SentNS) / nsPerMS
+	m.TTFTFromSchedule = float64(r.FirstTokenNS-r.ScheduledNS) / nsPerMS
+	m.E2EFromSchedule = float64(r.EndNS-r.ScheduledNS) / nsPerMS
 	if r.FirstByteNS != 0 {
-		m.ttfb, m.hasTTFB = float64(r.FirstByteNS-r.SentNS)/nsPerMS, true
+		m.TTFB, m.HasTTFB = float64(r.FirstByteNS-r.SentNS)/nsPerMS, true
 	}
 	if r.FirstContentNS != 0 {
-		m.contentTTFT, m.hasContent = float64(r.FirstContentNS-r.SentNS)/nsPerMS, true
+		m.ContentTTFT, m.HasContent = float64(r.FirstContentNS-r.SentNS)/nsPerMS, true
 	}
 	if r.OutputTokens > 1 {
 		decode := float64(r.EndNS - r.FirstTokenNS)
-		m.tpot = decode / nsPerMS / float64(r.OutputTokens-1)
+		m.TPOT = decode / nsPerMS / float64(r.OutputTokens-1)
 		if decode > 0 {
-			m.userTPS = float64(r.OutputTokens) / (decode / 1e9)
+			m.UserTPS = float64(r.OutputTokens) / (decode / 1e9)
 		}
-		m.hasTPOT = true
+		m.HasTPOT = true
 	}
 	return m
+}
+
+// EachITL calls f for each token-bearing event after the first of chunks
+// with the gap (ms) since the previous event and the k tokens the event
+// carried: the gap counts as k inter-token latencies of gap/k each.
+func EachITL(chunks [][2]int64, f func(gap float64, k int64)) {
+	for i := 1; i < len(chunks); i++ {
+		f(float64(chunks[i][0]-chunks[i-1][0])/nsPerMS, max(chunks[i][1], 1))
+	}
+}
+
+// appendITL appends the per-token inter-token latencies (ms) of a record's
+// chunks to itl and the unspread inter-chunk gaps to gaps.
+func appendITL(itl, gaps []float64, chunks [][2]int64) ([]float64, []float64) {
+	EachITL(chunks, func(gap float64, k int64) {
+		gaps = append(gaps, gap)
+		for range k {
+			itl = append(itl, gap/float64(k))
+		}
+	})
+	return itl, gaps
+}
+
+// SendLagMS is a record's sent − scheduled, in ms.
+func SendLagMS(r *loadgen.Record) float64 { return float64(r.SentNS-r.ScheduledNS) / nsPerMS }
+
+// BusyMS is how long a record's request was in flight, send to done, in ms
+// (Σ BusyMS / window is the mean number in flight).
+func BusyMS(r *loadgen.Record) float64 {
+	return float64(max(r.DoneNS, r.EndNS)-r.SentNS) / nsPerMS
 }
 
 // serverTTFT is the server's own time to first token of r in ms, and
@@ -105,27 +139,6 @@ func serverTTFT(r *loadgen.Record) (float64, bool) {
 		return float64(d) / nsPerMS, true
 	}
 	return 0, false
-}
-
-// sendLag is a record's sent − scheduled, in ms.
-func sendLag(r *loadgen.Record) float64 { return float64(r.SentNS-r.ScheduledNS) / nsPerMS }
-
-// appendITL appends the per-token inter-token latencies (ms) of a record's
-// chunks to itl and the unspread inter-chunk gaps to gaps.
-func appendITL(itl, gaps []float64, chunks [][2]int64) ([]float64, []float64) {
-	for i := 1; i < len(chunks); i++ {
-		gap := float64(chunks[i][0]-chunks[i-1][0]) / nsPerMS
-		gaps = append(gaps, gap)
-		k := chunks[i][1]
-		if k < 1 {
-			k = 1
-		}
-		per := gap / float64(k)
-		for range k {
-			itl = append(itl, per)
-		}
-	}
-	return itl, gaps
 }
 
 // Percentiles reported for every distribution.

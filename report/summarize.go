@@ -38,16 +38,17 @@ const (
 // IsZero reports whether no latency objective is set.
 func (s SLO) IsZero() bool { return s.TTFT == 0 && s.TPOT == 0 && s.E2E == 0 && s.ITL == 0 }
 
-// met reports whether one successful request's metrics met every threshold.
-func (s SLO) met(m requestMetrics) bool {
+// Met reports whether one successful request's metrics met every
+// per-request threshold (goodput). ITL is judged per level only.
+func (s SLO) Met(m RequestMetrics) bool {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	if s.TTFT > 0 && m.ttft > ms(s.TTFT) {
+	if s.TTFT > 0 && m.TTFT > ms(s.TTFT) {
 		return false
 	}
-	if s.TPOT > 0 && m.hasTPOT && m.tpot > ms(s.TPOT) {
+	if s.TPOT > 0 && m.HasTPOT && m.TPOT > ms(s.TPOT) {
 		return false
 	}
-	if s.E2E > 0 && m.e2e > ms(s.E2E) {
+	if s.E2E > 0 && m.E2E > ms(s.E2E) {
 		return false
 	}
 	return true
@@ -93,7 +94,7 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	a.firstSent = min(a.firstSent, r.SentNS)
 	a.lastSent = max(a.lastSent, r.SentNS)
 	a.lastDone = max(a.lastDone, r.DoneNS, r.EndNS)
-	a.lag = append(a.lag, sendLag(r))
+	a.lag = append(a.lag, SendLagMS(r))
 	a.busyNS += max(r.DoneNS, r.EndNS) - r.SentNS
 	a.req.Total++
 	if !r.OK {
@@ -102,31 +103,31 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 		return
 	}
 	a.req.OK++
-	m := perRequest(r)
-	a.ttft = append(a.ttft, m.ttft)
-	a.e2e = append(a.e2e, m.e2e)
-	a.ttftSched = append(a.ttftSched, m.ttftSched)
+	m := PerRequest(r)
+	a.ttft = append(a.ttft, m.TTFT)
+	a.e2e = append(a.e2e, m.E2E)
+	a.ttftSched = append(a.ttftSched, m.TTFTFromSchedule)
 	if v, ok := serverTTFT(r); ok {
 		a.serverTTFT = append(a.serverTTFT, v)
 	}
-	a.e2eSched = append(a.e2eSched, m.e2eSched)
-	if m.hasTTFB {
-		a.ttfb = append(a.ttfb, m.ttfb)
+	a.e2eSched = append(a.e2eSched, m.E2EFromSchedule)
+	if m.HasTTFB {
+		a.ttfb = append(a.ttfb, m.TTFB)
 	}
-	if m.hasContent {
-		a.content = append(a.content, m.contentTTFT)
+	if m.HasContent {
+		a.content = append(a.content, m.ContentTTFT)
 	}
-	if m.hasTPOT {
-		a.tpot = append(a.tpot, m.tpot)
-		if m.userTPS > 0 {
-			a.userTPS = append(a.userTPS, m.userTPS)
+	if m.HasTPOT {
+		a.tpot = append(a.tpot, m.TPOT)
+		if m.UserTPS > 0 {
+			a.userTPS = append(a.userTPS, m.UserTPS)
 		}
 	}
 	a.itl, a.gaps = appendITL(a.itl, a.gaps, r.Chunks)
 	a.inTok += int64(r.InputTokens)
 	a.outTok += int64(r.OutputTokens)
 	a.sources[r.OutputTokensSource]++
-	if s.slo.met(m) {
+	if s.slo.Met(m) {
 		a.good++
 	}
 }

@@ -187,7 +187,7 @@ func (r *Run) readSamples() error {
 // whether it met slo's per-request thresholds (goodput).
 func (a *sampleAcc) add(rec *loadgen.Record, slo report.SLO) {
 	idx := int32(len(a.reqs))
-	q := request{ok: rec.OK, busyMS: float64(max(rec.DoneNS, rec.EndNS)-rec.SentNS) / 1e6}
+	q := request{ok: rec.OK, busyMS: report.BusyMS(rec)}
 	if !rec.OK {
 		a.reqs = append(a.reqs, q)
 		return
@@ -197,26 +197,18 @@ func (a *sampleAcc) add(rec *loadgen.Record, slo report.SLO) {
 		a.vals[f] = append(a.vals[f], v)
 		a.owners[f] = append(a.owners[f], idx)
 	}
-	ttft := float64(rec.FirstTokenNS-rec.SentNS) / 1e6
-	e2e := float64(rec.EndNS-rec.SentNS) / 1e6
-	put(fieldTTFT, ttft)
-	put(fieldE2E, e2e)
-	tpot := math.NaN()
-	if rec.OutputTokens > 1 {
-		tpot = float64(rec.EndNS-rec.FirstTokenNS) / 1e6 / float64(rec.OutputTokens-1)
-		put(fieldTPOT, tpot)
+	m := report.PerRequest(rec)
+	put(fieldTTFT, m.TTFT)
+	put(fieldE2E, m.E2E)
+	if m.HasTPOT {
+		put(fieldTPOT, m.TPOT)
 	}
-	for i := 1; i < len(rec.Chunks); i++ {
-		gap := float64(rec.Chunks[i][0]-rec.Chunks[i-1][0]) / 1e6
-		k := max(rec.Chunks[i][1], 1)
+	report.EachITL(rec.Chunks, func(gap float64, k int64) {
 		for range k {
 			put(fieldITL, gap/float64(k))
 		}
-	}
-	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	q.good = !(slo.TTFT > 0 && ttft > ms(slo.TTFT)) &&
-		!(slo.TPOT > 0 && !math.IsNaN(tpot) && tpot > ms(slo.TPOT)) &&
-		!(slo.E2E > 0 && e2e > ms(slo.E2E))
+	})
+	q.good = slo.Met(m)
 	a.reqs = append(a.reqs, q)
 }
 
