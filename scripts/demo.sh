@@ -1,37 +1,79 @@
 #!/usr/bin/env bash
-# The main job on the mock: start the simulated server, benchmark it, print
-# the results table and leave the run directory under $DEMO_DIR.
+# The main job on the mock: qualify an A100-80GB against an H100-SXM serving
+# Llama-3-8B. For each GPU profile it starts the mock's simulated engine,
+# runs the `qualify` scenario against it with the mock's GPU telemetry, then
+# writes the qualification report (Markdown, HTML, JSON, CSV, every figure,
+# the cost table and the crossover at a stated volume) and prints its path.
+#
 # Usage: scripts/demo.sh [path/to/inferbench]
+# Environment: DEMO_DIR (default demo-runs), DEMO_SCENARIO (default qualify),
+# DEMO_TOKENS_PER_DAY (the crossover's volume, default 100000000).
 set -euo pipefail
 bin=${1:-bin/inferbench}
 out=${DEMO_DIR:-demo-runs}
-mkdir -p "$out"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
+scenario=${DEMO_SCENARIO:-qualify}
+volume=${DEMO_TOKENS_PER_DAY:-100000000}
+model=llama-3-8b
+gpus=(a100-80gb h100-sxm)
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+root="$out/qualify-$stamp"
+mkdir -p "$root"
+began=$SECONDS
+
+mock_pid=""
+cleanup() {
+	if [ -n "$mock_pid" ]; then
+		kill "$mock_pid" 2>/dev/null || true
+		wait "$mock_pid" 2>/dev/null || true
+	fi
+}
 trap cleanup EXIT
 
-# start_mock LOG ARGS...: starts `inferbench mock` on a free loopback port and
-# prints its URL once it listens.
+# step prints a progress line with the time since the demo began.
+step() { printf '\n== [%3ds] %s\n' "$((SECONDS - began))" "$*"; }
+
+# start_mock LOG ARGS...: starts `inferbench mock` on a free loopback port
+# in this shell (so cleanup can stop it) and sets mock_url once it listens.
 start_mock() {
 	local log=$1; shift
 	"$bin" mock --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
-	pids+=($!)
+	mock_pid=$!
 	for _ in $(seq 100); do
-		if url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1) && [ -n "$url" ]; then
-			echo "$url"; return 0
+		mock_url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1 || true)
+		if [ -n "$mock_url" ]; then
+			return 0
+		fi
+		if ! kill -0 "$mock_pid" 2>/dev/null; then
+			break
 		fi
 		sleep 0.1
 	done
 	echo "mock did not start:" >&2; cat "$log" >&2; return 1
 }
 
-url=$(start_mock "$out/mock-$stamp.log" --ttft 50ms --itl 10ms --output-tokens 64)
-run="$out/fixed-$stamp"
-echo "== mock (fixed timing: TTFT 50 ms, ITL 10 ms, 64 tokens) at $url"
-"$bin" run --target vllm --url "$url" --model demo-model --concurrency 16 --requests 200 --warmup 16 \
-	--max-tokens 64 --prompt-tokens 128 --slo-ttft 200ms --out "$run"
-echo
-echo "run directory: $run"
-ls -l "$run"
+# stop_mock stops the mock and waits for it to exit.
+stop_mock() {
+	cleanup
+	mock_pid=""
+}
+
+"$bin" scenarios show "$scenario" >"$root/scenario.yaml" 2>/dev/null || true
+n=0
+for gpu in "${gpus[@]}"; do
+	n=$((n + 1))
+	step "[$n/${#gpus[@]}] $gpu: mock engine serving $model, scenario $scenario (one line per load level)"
+	start_mock "$root/mock-$gpu.log" --gpu "$gpu" --model "$model" --seed 1
+	"$bin" run --scenario "$scenario" --target vllm --url "$mock_url" --model "$model" \
+		--gpu-backend mock --quiet --out "$root/$gpu"
+	stop_mock
+done
+
+step "qualification report: ${gpus[1]} against ${gpus[0]}, crossover at $volume tokens/day"
+"$bin" report --out "$root/report" --tokens-per-day "$volume" "$root/${gpus[0]}" "$root/${gpus[1]}" >"$root/report.log"
+grep -E '^(verdict|note|capacity at SLO|report written)' "$root/report.log" || cat "$root/report.log"
+
+step "done"
+echo "run directories: $root/${gpus[0]} $root/${gpus[1]} (each with summary.json)"
+echo "report:          $root/report/report.html"
+echo "                 $root/report/report.md, report.json, levels.csv, plots/*.svg|png"
