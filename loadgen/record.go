@@ -49,6 +49,10 @@ type Record struct {
 	OutputTokens       int         `json:"output_tokens"`
 	InputTokensSource  TokenSource `json:"input_tokens_source,omitempty"`
 	OutputTokensSource TokenSource `json:"output_tokens_source,omitempty"`
+	// RequestedInputTokens and RequestedOutputTokens are what the workload
+	// asked for: the intended prompt length and max_tokens.
+	RequestedInputTokens  int `json:"requested_input_tokens,omitempty"`
+	RequestedOutputTokens int `json:"requested_output_tokens,omitempty"`
 	// FinishReason is the server's stop reason, if it gave one.
 	FinishReason string `json:"finish_reason,omitempty"`
 	// OK is true when the request completed without error.

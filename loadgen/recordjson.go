@@ -57,6 +57,8 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 	b = strconv.AppendInt(b, int64(r.OutputTokens), 10)
 	b = appendOptString(b, `,"input_tokens_source":`, string(r.InputTokensSource))
 	b = appendOptString(b, `,"output_tokens_source":`, string(r.OutputTokensSource))
+	b = appendOptInt(b, `,"requested_input_tokens":`, int64(r.RequestedInputTokens))
+	b = appendOptInt(b, `,"requested_output_tokens":`, int64(r.RequestedOutputTokens))
 	b = appendOptString(b, `,"finish_reason":`, r.FinishReason)
 	b = append(b, `,"ok":`...)
 	b = strconv.AppendBool(b, r.OK)

@@ -47,6 +47,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.Worker, full.HeadersNS, full.FirstContentNS = 3, 7, 9
 	full.Error, full.ErrorClass, full.RetryAfterMS, full.Attempt, full.Retried = "bad \"quote\" \\ \n\t\x01 é \xff<>&", RateLimited, 1500, 2, true
 	full.Level = 2.5
+	full.RequestedInputTokens, full.RequestedOutputTokens = 512, 1000
 	full.Server = &targets.ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
 	checkRecordJSON(t, full)
 	checkRecordJSON(t, &Record{Server: &targets.ServerTiming{}})

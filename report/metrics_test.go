@@ -141,6 +141,9 @@ func TestSummaryHandComputed(t *testing.T) {
 	if l.Errors[loadgen.HTTP5xx] != 1 || len(l.Errors) != 1 {
 		t.Errorf("errors = %v; want http_5xx 1", l.Errors)
 	}
+	if l.Lengths != nil {
+		t.Errorf("lengths %+v without requested lengths in the records", l.Lengths)
+	}
 	if l.OutputTokens != 6 || l.InputTokens != 150 {
 		t.Errorf("tokens = %d out, %d in; want 6, 150", l.OutputTokens, l.InputTokens)
 	}
@@ -188,5 +191,20 @@ func TestServerTTFT(t *testing.T) {
 	d := s.Close().Levels[0].ServerTTFTMS
 	if d.N != 2 || d.Min != 20 || d.Max != 30 {
 		t.Errorf("server TTFT = %+v; want 20 and 30 ms", d)
+	}
+}
+
+// TestLengths: requested vs produced lengths, and the share cut short.
+func TestLengths(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	for i, out := range []int{4, 4, 2, 4} { // one request stopped at 2 of 4
+		r := rec(uint64(i), 1, int64(i)*100, [][2]int64{{int64(i)*100 + 10, 1}, {int64(i)*100 + 20, 1}}, out, 100+i)
+		r.RequestedInputTokens, r.RequestedOutputTokens = 100, 4
+		s.Add(r)
+	}
+	ln := s.Close().Levels[0].Lengths
+	// input 100,101,102,103 → 101.5; output (4+4+2+4)/4 = 3.5; 1 of 4 short.
+	if ln == nil || ln.RequestedInputMean != 100 || ln.InputMean != 101.5 || ln.RequestedOutputMean != 4 || ln.OutputMean != 3.5 || ln.ShortOutputShare != 0.25 {
+		t.Errorf("lengths = %+v", ln)
 	}
 }

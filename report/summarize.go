@@ -71,6 +71,7 @@ type levelAcc struct {
 	firstSent, lastSent, lastDone, busyNS     int64
 	inTok, outTok                             int64
 	good                                      int
+	reqIn, reqOut, short, withReq             int64
 	sources                                   map[loadgen.TokenSource]int
 	errors, retried                           map[loadgen.ErrorClass]int
 }
@@ -124,6 +125,14 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 		}
 	}
 	a.itl, a.gaps = appendITL(a.itl, a.gaps, r.Chunks)
+	if r.RequestedOutputTokens > 0 {
+		a.withReq++
+		a.reqIn += int64(r.RequestedInputTokens)
+		a.reqOut += int64(r.RequestedOutputTokens)
+		if r.OutputTokens < r.RequestedOutputTokens {
+			a.short++
+		}
+	}
 	a.inTok += int64(r.InputTokens)
 	a.outTok += int64(r.OutputTokens)
 	a.sources[r.OutputTokensSource]++
@@ -177,6 +186,12 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.AchievedRatePerS = float64(a.req.Total-1) / (float64(d) / 1e9)
 		}
 		l.StartNS, l.EndNS = a.firstSent, a.lastDone
+		if a.withReq > 0 && a.req.OK > 0 {
+			n := float64(a.withReq)
+			l.Lengths = &Lengths{RequestedInputMean: float64(a.reqIn) / n, RequestedOutputMean: float64(a.reqOut) / n,
+				InputMean: float64(a.inTok) / float64(a.req.OK), OutputMean: float64(a.outTok) / float64(a.req.OK),
+				ShortOutputShare: float64(a.short) / n}
+		}
 		if w := a.lastDone - a.firstSent; w > 0 {
 			l.WindowS = float64(w) / 1e9
 			l.OutputTokensPerS = float64(a.outTok) / l.WindowS

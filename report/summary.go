@@ -74,6 +74,9 @@ type Level struct {
 	// Retried counts failed attempts that were sent again (--retries), by
 	// class; they are not in Requests or Errors.
 	Retried map[loadgen.ErrorClass]int `json:"retried,omitempty"`
+	// Lengths compares what the workload asked for with what the server
+	// processed and produced, over successful requests.
+	Lengths *Lengths `json:"lengths,omitempty"`
 	// GPU is the GPU telemetry over the measured window, nil when the run
 	// had none.
 	GPU *GPULevel `json:"gpu,omitempty"`
@@ -132,4 +135,18 @@ func ReadSummary(path string) (*Summary, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &s, nil
+}
+
+// Lengths sets requested prompt and output lengths beside the counts the
+// server reported (or the harness counted), means over successful requests.
+type Lengths struct {
+	RequestedInputMean  float64 `json:"requested_input_mean"`
+	InputMean           float64 `json:"input_mean"`
+	RequestedOutputMean float64 `json:"requested_output_mean"`
+	OutputMean          float64 `json:"output_mean"`
+	// ShortOutputShare is the fraction of successful requests that produced
+	// fewer tokens than requested: the server stopped early (EOS), so
+	// throughput per request is not comparable across servers unless the
+	// output length is forced (ignore_eos / min_tokens).
+	ShortOutputShare float64 `json:"short_output_share"`
 }

@@ -65,6 +65,13 @@ func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
 		fmt.Fprintf(&b, "tokens: %d in, %d out (output counts: %s)\n", l.InputTokens, l.OutputTokens, sourceList(l.OutputTokensSource))
+		if ln := l.Lengths; ln != nil {
+			fmt.Fprintf(&b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
+				ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
+			if ln.ShortOutputShare > 0 {
+				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
+			}
+		}
 		if g := l.GPU; g != nil {
 			b.WriteString(gpuLine(g))
 		}
