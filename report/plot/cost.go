@@ -243,24 +243,32 @@ func Crossover(ch CrossoverChart) *Figure {
 		p.Add(l, sc)
 		p.Legend.Add(o.Label, l, sc)
 	}
-	for mi, m := range ch.BreakEvens {
+	// Rings are numbered on the chart and explained in the legend: labels
+	// written beside them would cross the lines.
+	n := 0
+	ringThumb := glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}}
+	for _, m := range ch.BreakEvens {
 		if !(m.MonthlyTokens > 0) || !(m.MonthlyUSD > 0) {
 			continue
 		}
+		n++
 		ring, _ := plotter.NewScatter(plotter.XYs{{X: m.MonthlyTokens, Y: m.MonthlyUSD}})
 		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
 		p.Add(ring)
-		ts := labelStyle(7.5)
-		p.Add(textAt{X: m.MonthlyTokens, Y: m.MonthlyUSD, Text: m.Label, DX: 8, DY: -12 - 9*float64(mi%2), Style: ts})
+		ts := labelStyle(9)
+		p.Add(textAt{X: m.MonthlyTokens, Y: m.MonthlyUSD, Text: fmt.Sprint(n), DX: 6, DY: 5, Style: ts})
+		if n == 1 {
+			p.Legend.Add("break-even volumes:", ringThumb)
+		}
+		p.Legend.Add(fmt.Sprintf("%d: %s", n, m.Label))
 	}
-	p.Legend.Add("break-even", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
 	if ch.VolumeTokensPerDay > 0 {
 		v := vLine{X: cost.MonthlyTokens(ch.VolumeTokensPerDay), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
 			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", formatTick(ch.VolumeTokensPerDay))}
 		p.Add(v)
 	}
 	p.X.Min, p.X.Max = xmin, xmax
-	return sideLegendFigure("crossover", "Crossover: APIs against self-hosting", "", 11*vg.Inch, 6*vg.Inch, 3.1*vg.Inch, p)
+	return sideLegendFigure("crossover", "Crossover: APIs against self-hosting", "", 12*vg.Inch, 6*vg.Inch, 3.9*vg.Inch, p)
 }
 
 // stepLine returns the vertices of o's monthly cost from xmin to xmax

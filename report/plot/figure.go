@@ -95,10 +95,28 @@ func figureOf(name, title, caption string, w, h vg.Length, p *gplot.Plot) *Figur
 // gridFigure lays plots out in rows (each row the same number of columns),
 // with an overall title above them.
 func gridFigure(name, title, caption string, w, h vg.Length, rows [][]*gplot.Plot) *Figure {
+	return gridFigureLegend(name, title, caption, w, h, rows, nil)
+}
+
+// gridFigureLegend is gridFigure with a legend drawn at the right of the
+// title band, above the plots, where it covers no data.
+func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gplot.Plot, legend *gplot.Legend) *Figure {
 	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
 		ts := titleStyle()
-		top := dc.Max.Y - ts.Font.Size*1.6
+		band := ts.Font.Size * 1.6
+		if legend != nil {
+			band = max(band, vg.Points(34))
+		}
+		top := dc.Max.Y - band
 		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - ts.Font.Size*0.3}, title)
+		if legend != nil {
+			lc := dc
+			lc.Min.Y = top
+			lc.Max.Y -= vg.Points(2)
+			lc.Max.X -= vg.Points(10)
+			legend.Top, legend.Left = true, false
+			legend.Draw(lc)
+		}
 		body := dc
 		body.Max.Y = top
 		tiles := draw.Tiles{Rows: len(rows), Cols: len(rows[0]), PadX: vg.Points(14), PadY: vg.Points(10),

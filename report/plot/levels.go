@@ -135,6 +135,9 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 		}
 		p.X.Min = 0
 		padLinear(p, true, !logY)
+		if logY {
+			p.Y.Max *= 1.3 // room above the highest marker on a log axis
+		}
 		if !logY {
 			p.Y.Min = 0
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -73,6 +74,10 @@ type Timeline struct {
 func TimelineFigure(runs []Timeline) *Figure {
 	var panels []*gplot.Plot
 	var missing []string
+	legend := gplot.NewLegend()
+	legend.TextStyle.Font = font.From(sansFont(), 9)
+	legend.ThumbnailWidth = vg.Points(28)
+	inLegend := map[int]bool{}
 	tMax := 0.0
 	for _, r := range runs {
 		for _, pts := range r.Series {
@@ -111,8 +116,9 @@ func TimelineFigure(runs []Timeline) *Figure {
 				sc, _ := plotter.NewScatter(marks)
 				sc.GlyphStyle = s.glyph(2.6)
 				p.Add(l, sc)
-				if len(panels) == 0 {
-					p.Legend.Add(r.Label, l, sc)
+				if !inLegend[ri] {
+					inLegend[ri] = true
+					legend.Add(r.Label, l, sc)
 				}
 			}
 			for _, m := range r.Levels {
@@ -131,7 +137,7 @@ func TimelineFigure(runs []Timeline) *Figure {
 			p.Y.Max = max(p.Y.Max, 100)
 		}
 		if len(panels) == 0 {
-			p.Y.Max *= 1.45 // room for the legend and the level labels
+			p.Y.Max *= 1.25 // room for the level labels
 		}
 		p.Legend.Top, p.Legend.Left = true, false
 		panels = append(panels, p)
@@ -152,6 +158,6 @@ func TimelineFigure(runs []Timeline) *Figure {
 		caption += " Not recorded: " + strings.Join(missing, ", ") + "."
 	}
 	h := vg.Length(len(panels))*1.55*vg.Inch + 0.6*vg.Inch
-	fig := gridFigure("timeline", "Run timeline", caption, 10*vg.Inch, h, rows)
+	fig := gridFigureLegend("timeline", "Run timeline", caption, 10*vg.Inch, h, rows, &legend)
 	return fig
 }

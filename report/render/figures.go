@@ -188,7 +188,7 @@ func (r *Report) crossoverFigure() *plot.Figure {
 		}
 		if c.CrossoverTokensPerDay != nil {
 			v := *c.CrossoverTokensPerDay
-			ch.BreakEvens = append(ch.BreakEvens, plot.Mark{Label: fmt.Sprintf("%s vs %s: %s tok/day", row.Run, row.API, compact(v)),
+			ch.BreakEvens = append(ch.BreakEvens, plot.Mark{Label: fmt.Sprintf("%s vs %s, %s tok/day", row.Run, row.API, compact(v)),
 				MonthlyTokens: v * 30, MonthlyUSD: v * 30 / 1e6 * c.APIUSDPer1M})
 		}
 	}

@@ -165,7 +165,9 @@ func (r *Run) readRecords() error {
 	}
 	n := max(len(inflight), len(tokens))
 	inflight, tokens = grow(inflight, n-1), grow(tokens, n-1)
-	agg := max(1, (n+maxTimelinePoints-1)/maxTimelinePoints)
+	// At least 0.5 s per point: tokens arrive in bursts (one batch step,
+	// one read), and finer bins show the bursts rather than the rate.
+	agg := max(5, (n+maxTimelinePoints-1)/maxTimelinePoints)
 	var inPts, tokPts []plot.Point
 	for i := 0; i < n; i += agg {
 		j := min(n, i+agg)
