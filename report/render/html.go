@@ -40,6 +40,9 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 	}
 	for _, c := range r.Comparisons {
 		data.Compare = append(data.Compare, comparisonTable(c))
+		if t, ok := levelComparisonTable(c); ok {
+			data.Compare = append(data.Compare, t)
+		}
 	}
 	for i := range r.Runs {
 		data.Levels = append(data.Levels, r.levelTable(i))
@@ -64,7 +67,16 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 		}
 		data.Runs = append(data.Runs, run{Manifest: manifestTable(rr), JSON: j})
 	}
-	t, err := template.New("report").Parse(htmlTemplate)
+	funcs := template.FuncMap{
+		// align returns the class of column i of t: "num" (right) or "txt" (left).
+		"align": func(t table, i int) string {
+			if n := t.numeric(); i < len(n) && n[i] {
+				return "num"
+			}
+			return "txt"
+		},
+	}
+	t, err := template.New("report").Funcs(funcs).Parse(htmlTemplate)
 	if err != nil {
 		return fmt.Errorf("report html: %w", err)
 	}
@@ -104,8 +116,8 @@ h3 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
 .unfair strong { color: #900; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-size: .82rem; margin: .3rem 0 .6rem; font-variant-numeric: tabular-nums; }
-th, td { border: 1px solid #bbb; padding: .25rem .5rem; text-align: right; vertical-align: top; }
-th:first-child, td:first-child { text-align: left; }
+th, td { border: 1px solid #bbb; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+th.num, td.num { text-align: right; }
 th { background: #e8e8e8; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
 ul.notes { font-size: .82rem; color: #333; margin-top: .2rem; }
@@ -168,8 +180,8 @@ footer { margin-top: 3rem; font-size: .8rem; color: #555; }
 </html>
 {{define "table"}}{{if .Title}}<h3>{{.Title}}</h3>{{end}}
 <div class="scroll"><table>
-<thead><tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr></thead>
-<tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody>
+<thead><tr>{{$t := .}}{{range $i, $c := .Columns}}<th class="{{align $t $i}}">{{$c}}</th>{{end}}</tr></thead>
+<tbody>{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{align $t $i}}">{{$c}}</td>{{end}}</tr>{{end}}</tbody>
 </table></div>
 {{if .Notes}}<ul class="notes">{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{end}}`

@@ -43,6 +43,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		b.WriteString("## Qualification\n\n")
 		for _, c := range r.Comparisons {
 			writeMDTable(&b, comparisonTable(c))
+			if t, ok := levelComparisonTable(c); ok {
+				writeMDTable(&b, t)
+			}
 		}
 	}
 	b.WriteString("## Load levels\n\n")
@@ -93,11 +96,11 @@ func writeMDTable(b *strings.Builder, t table) {
 	}
 	row(t.Columns)
 	b.WriteString("|")
-	for i := range t.Columns {
-		if i == 0 {
-			b.WriteString("---|")
-		} else {
+	for _, num := range t.numeric() {
+		if num {
 			b.WriteString("--:|")
+		} else {
+			b.WriteString("---|")
 		}
 	}
 	b.WriteString("\n")

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,6 +19,37 @@ type table struct {
 	Columns []string
 	Rows    [][]string
 	Notes   []string
+}
+
+// numeric reports, per column, whether every cell that is not "-" reads as
+// a number, an amount or a ratio: those columns are right-aligned, the
+// others left-aligned. The first column is always a label.
+func (t table) numeric() []bool {
+	out := make([]bool, len(t.Columns))
+	for c := range t.Columns {
+		if c == 0 {
+			continue
+		}
+		num, seen := true, false
+		for _, r := range t.Rows {
+			if c >= len(r) || r[c] == "-" || r[c] == "" {
+				continue
+			}
+			seen = true
+			if !looksNumeric(r[c]) {
+				num = false
+				break
+			}
+		}
+		out[c] = num && seen
+	}
+	return out
+}
+
+// looksNumeric: starts like a number, an amount, an interval or a p-value.
+func looksNumeric(s string) bool {
+	s = strings.TrimLeft(s, "$[<=>− -")
+	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.')
 }
 
 // title is the report's heading.
@@ -118,12 +150,45 @@ func comparisonTable(c Comparison) table {
 	for _, m := range c.Capacity {
 		add(m)
 	}
-	for _, m := range c.Levels {
-		add(m)
-	}
 	t.Notes = append(t.Notes, fmt.Sprintf("ratio = %s / %s; percentile-bootstrap interval over requests (%d resamples, seed %d); significant when the interval excludes 1; p is the two-sided bootstrap p-value of ratio = 1.",
 		c.Candidate, c.Baseline, c.Resamples, c.Seed))
 	return t
+}
+
+// levelComparisonTable lays out the per-level comparisons compactly: one
+// row per level both runs ran, one column per metric, each cell the ratio
+// and its interval, "n.s." when not significant. Values are in the level
+// tables; every field is in report.json.
+func levelComparisonTable(c Comparison) (table, bool) {
+	if len(c.Levels) == 0 {
+		return table{}, false
+	}
+	t := table{Title: fmt.Sprintf("%s / %s at each load level both ran", c.Candidate, c.Baseline), Columns: []string{"level"}}
+	var levels []float64
+	cells := map[float64]map[string]string{}
+	for _, m := range c.Levels {
+		if !slices.Contains(t.Columns, m.Title) {
+			t.Columns = append(t.Columns, m.Title)
+		}
+		if cells[m.BaselineLevel] == nil {
+			cells[m.BaselineLevel] = map[string]string{}
+			levels = append(levels, m.BaselineLevel)
+		}
+		cell := fmt.Sprintf("%s× [%s–%s]", num(m.Ratio, 2), num(m.CILow, 2), num(m.CIHigh, 2))
+		if !m.Significant {
+			cell += " n.s."
+		}
+		cells[m.BaselineLevel][m.Title] = cell
+	}
+	for _, lv := range levels {
+		row := []string{fmt.Sprintf("%g", lv)}
+		for _, col := range t.Columns[1:] {
+			row = append(row, cmp.Or(cells[lv][col], "-"))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("each cell: %s / %s with its %g %% bootstrap interval; below 1 is lower (better for latencies, worse for throughput); n.s.: not significant", c.Candidate, c.Baseline, c.Confidence*100))
+	return t, true
 }
 
 // levelTable is one run's throughput and latency per level.
@@ -246,7 +311,7 @@ func (r *Report) crossoverTable() (table, bool) {
 		if c.BreakEvenUtilization != nil {
 			bu = percent(*c.BreakEvenUtilization)
 		}
-		t.Rows = append(t.Rows, []string{row.Run + " (" + row.GPU + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
+		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
 			fmt.Sprint(c.GPUsNeeded), usd(c.SelfHostedMonthlyUSD), c.Cheaper, be, bu})
 		for _, n := range c.Notes {
 			if !slices.Contains(notes, n) {
