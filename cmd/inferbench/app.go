@@ -30,6 +30,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			adviseCommand(),
 			gpusCommand(),
 			calibrateCommand(),
+			targetsCommand(),
 			compareCommand(),
 			historyCommand(),
 			scenariosCommand(),

@@ -42,7 +42,9 @@ func mockRun(t *testing.T, cfg mock.Config, dir string, extra ...string) {
 			t.Fatal(err)
 		}
 		pn := serveOnPipe(t, m)
-		args := append([]string{"--url", "http://mock", "--model", "m", "--concurrency", "4", "--requests", "80",
+		// No probe: every run then starts at the bubble's same virtual time,
+		// and the history orders them by id, as the test expects.
+		args := append([]string{"--url", "http://mock", "--model", "m", "--concurrency", "4", "--requests", "80", "--no-probe",
 			"--warmup", "4", "--max-tokens", "16", "--gpu-backend", "none", "--server-metrics", "off", "--out", dir, "-q"}, extra...)
 		if _, stderr, err := runOnPipe(t.Context(), pn, args...); err != nil {
 			t.Fatalf("run %s: %v\n%s", dir, err, stderr)

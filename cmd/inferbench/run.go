@@ -66,6 +66,7 @@ const (
 	flagContUsage      = "continuous-usage"
 	flagGrace          = "grace"
 	flagForce          = "force"
+	flagNoProbe        = "no-probe"
 	flagInsecure       = "insecure"
 	flagAPIKeyFile     = "api-key-file"
 )
@@ -123,6 +124,8 @@ type runOptions struct {
 	// replaces an existing run in Out.
 	Grace time.Duration
 	Force bool
+	// NoProbe skips the probe request before the load.
+	NoProbe bool
 	// Insecure skips TLS verification; APIKeyFile is where the key came
 	// from when not from the environment.
 	Insecure   bool
@@ -132,6 +135,10 @@ type runOptions struct {
 	// ContinuousUsage asks vLLM for cumulative usage on every chunk, so
 	// multi-token chunks are counted exactly.
 	ContinuousUsage bool
+	// Shard is the part of a sharded run this process runs (Count 0: not
+	// sharded); StartAt, when set, is the wall time to start at (runshard.go).
+	Shard   loadgen.Shard
+	StartAt time.Time
 }
 
 func runCommand() *cli.Command {
@@ -146,13 +153,14 @@ request, written as it completes) and summary.json; prints the results table.
 The API key is read from the environment variable named by --api-key-env and
 is never written anywhere. Ctrl-C stops the run early and still leaves a
 complete, reportable run directory (a second Ctrl-C kills at once).`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")},
 			&cli.StringFlag{Name: flagScenario, Usage: "scenario: a shipped name (inferbench scenarios list) or a YAML file; flags given explicitly override its fields"},
 			&cli.StringFlag{Name: flagURL, Usage: "server root URL, e.g. http://127.0.0.1:8000 (required unless the scenario sets it)", EnvVars: []string{"INFERBENCH_URL"}},
 			&cli.StringFlag{Name: flagModel, Usage: "model name the server serves (required unless the scenario sets it)"},
-			&cli.StringFlag{Name: flagAPI, Value: "chat", Usage: "API of the target: chat or completions"},
-			&cli.StringFlag{Name: flagAPIKeyEnv, Value: "OPENAI_API_KEY", Usage: "name of the environment variable holding the API key (empty variable: no key sent)"},
+			&cli.StringFlag{Name: flagAPI, Usage: "API of the target: chat, completions, or native (tgi, llamacpp); default: the kind's first (inferbench targets list)"},
+			&cli.StringFlag{Name: flagAPIKeyEnv, Usage: "name of the environment variable holding the API key; default: the kind's (OPENAI_API_KEY, VLLM_API_KEY, ANTHROPIC_API_KEY, …; inferbench targets list)"},
+			&cli.BoolFlag{Name: flagNoProbe, Usage: "skip the probe request that checks the key, model and stream before the load starts"},
 			&cli.IntFlag{Name: flagConcurrency, Aliases: []string{"c"}, Value: 1, Usage: "number of concurrent closed-loop streams"},
 			&cli.IntFlag{Name: flagRequests, Aliases: []string{"n"}, Value: 100, Usage: "measured requests to send (warm-up not counted); 0 with --duration for no count limit"},
 			&cli.DurationFlag{Name: flagDuration, Usage: "stop sending new requests after this long (0: no limit)"},
@@ -187,7 +195,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead of the environment (first line; the file's path is recorded, never its content)"},
 			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
-		},
+		}, shardFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("run takes no arguments, got %q", c.Args().First())
@@ -241,6 +249,26 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 	if err != nil {
 		return usagef("%v", err)
 	}
+	if !o.NoProbe {
+		// One short request first: a wrong key or a missing model stops the
+		// run with one line instead of hundreds of failed records. Other
+		// failures (overload, an unreachable server) are measured, not
+		// refused: the run records them.
+		pctx, cancel := context.WithTimeout(ctx, min(o.Timeout, 30*time.Second))
+		_, perr := probe(pctx, target, o.Model)
+		cancel()
+		var he *targets.HTTPError
+		switch {
+		case perr == nil:
+		case errors.As(perr, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden || he.Status == http.StatusNotFound):
+			if he.Status != http.StatusNotFound && o.apiKey == "" {
+				perr = fmt.Errorf("%w (no key sent: %s is empty)", perr, cmpOr(o.APIKeyEnv, "no key variable set"))
+			}
+			return perr
+		default:
+			fmt.Fprintf(stderr, "inferbench: warning: %v (running anyway; failures will be recorded)\n", perr)
+		}
+	}
 	if err := createRunDir(o.Out, o.Force); err != nil {
 		return err
 	}
@@ -252,7 +280,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		Scenario: o.resolvedScenario(),
 		Load: loadgen.LoadInfo{Profile: o.profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
 			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed},
-		ExitState: loadgen.ExitRunning,
+		ExitState: loadgen.ExitRunning, Shard: o.shardInfo(),
 	}
 	if o.apiKey != "" {
 		m.Target.APIKeyEnv = o.APIKeyEnv
@@ -266,6 +294,11 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 	}
 	rw, err := loadgen.CreateRecordWriter(filepath.Join(o.Out, loadgen.RecordsFile))
 	if err != nil {
+		return err
+	}
+	if err := o.waitStart(ctx, stderr); err != nil {
+		rw.Close()
+		os.Remove(filepath.Join(o.Out, loadgen.RecordsFile))
 		return err
 	}
 	start := time.Now()
@@ -289,6 +322,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 	var mu sync.Mutex
 	sumz := report.NewSummarizer(o.SLO)
 	sink := func(r *loadgen.Record) error {
+		o.shardRecord(r)
 		if err := rw.Write(r); err != nil {
 			return err
 		}
@@ -306,6 +340,11 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 	)
 	runLevel := func(lv float64) error {
 		r := o.runner(target, lv, firstID)
+		if r == nil {
+			fmt.Fprintf(stderr, "inferbench: level %g: nothing for shard %s at this level\n", lv, o.Shard)
+			finished[lv] = true
+			return nil
+		}
 		if len(levels) > 1 || o.BisectSteps > 0 {
 			fmt.Fprintf(stderr, "inferbench: level %g …\n", lv)
 		}
@@ -507,7 +546,8 @@ func (o *runOptions) levels() []float64 {
 	return []float64{float64(o.Concurrency)}
 }
 
-// runner returns the Runner for one level.
+// runner returns the Runner for one level, nil when this shard has no share
+// of it.
 func (o *runOptions) runner(t targets.Target, level float64, firstID uint64) *loadgen.Runner {
 	r := &loadgen.Runner{
 		Target: t,
@@ -530,6 +570,9 @@ func (o *runOptions) runner(t targets.Target, level float64, firstID uint64) *lo
 	}
 	if o.apiKey != "" {
 		r.Secrets = []string{o.apiKey}
+	}
+	if !o.shardRunner(r) {
+		return nil
 	}
 	return r
 }
@@ -625,4 +668,12 @@ func createRunDir(dir string, force bool) error {
 		return fmt.Errorf("--out %s: cannot write (disk full?): %w", dir, werr)
 	}
 	return nil
+}
+
+// cmpOr returns the first non-empty string.
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

