@@ -15,7 +15,7 @@ import (
 )
 
 func TestKinds(t *testing.T) {
-	want := []string{"anthropic", "gemini", "groq", "litellm", "llamacpp", "ollama", "openai", "tgi", "vllm"}
+	want := []string{"anthropic", "gemini", "groq", "litellm", "llamacpp", "mock", "ollama", "openai", "tgi", "vllm"}
 	if diff := cmp.Diff(want, registry.Kinds()); diff != "" {
 		t.Errorf("Kinds (-want +got):\n%s", diff)
 	}
