@@ -11,6 +11,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/cost"
+	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/report/render"
 )
 
@@ -33,6 +34,7 @@ const (
 	reportFlagOps          = "ops-month-usd"
 	reportFlagResamples    = "bootstrap-resamples"
 	reportFlagSeed         = "seed"
+	reportFlagPNGDPI       = "png-dpi"
 )
 
 // reportOptions is what `report` needs.
@@ -52,6 +54,7 @@ type reportOptions struct {
 	OpsMonthUSD  float64
 	Resamples    int
 	Seed         uint64
+	PNGDPI       float64
 }
 
 func reportCommand() *cli.Command {
@@ -87,6 +90,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			&cli.Float64Flag{Name: reportFlagOps, Usage: "ops overhead per month in USD, in the crossover"},
 			&cli.IntFlag{Name: reportFlagResamples, Value: render.DefaultResamples, Usage: "bootstrap resamples of the qualification's confidence intervals"},
 			&cli.Uint64Flag{Name: reportFlagSeed, Value: render.DefaultSeed, Usage: "seed of the bootstrap"},
+			&cli.Float64Flag{Name: reportFlagPNGDPI, Value: plot.PNGDPI, Usage: "resolution of the PNG figures in dots per inch (300 for print)"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := noFlagArgs(c); err != nil {
@@ -104,7 +108,8 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 					ITL: c.Duration(flagSLOITL), Percentile: c.Float64(flagSLOPct)},
 				Out: c.String(reportFlagOut), Formats: formats, Prices: c.String(costFlagPrices), Offer: c.String(reportFlagOffer),
 				TokensPerDay: c.Float64(reportFlagTokensPerDay), APIModels: c.StringSlice(reportFlagAPIModel),
-				OpsMonthUSD: c.Float64(reportFlagOps), Resamples: c.Int(reportFlagResamples), Seed: c.Uint64(reportFlagSeed)}
+				OpsMonthUSD: c.Float64(reportFlagOps), Resamples: c.Int(reportFlagResamples), Seed: c.Uint64(reportFlagSeed),
+				PNGDPI: c.Float64(reportFlagPNGDPI)}
 			return runReport(o, c.App.Writer, c.App.ErrWriter)
 		},
 	}
@@ -118,6 +123,8 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 		return usagef("--%s must not be negative", reportFlagOps)
 	case o.Resamples < 100:
 		return usagef("--%s must be at least 100, got %d", reportFlagResamples, o.Resamples)
+	case o.PNGDPI < 24 || o.PNGDPI > 1200:
+		return usagef("--%s must be between 24 and 1200, got %v", reportFlagPNGDPI, o.PNGDPI)
 	}
 	runs, slo, source, err := render.LoadRuns(o.Dirs, o.SLO)
 	if err != nil {
@@ -150,7 +157,7 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 	}
 	rep, err := render.Build(runs, render.Options{SLO: slo, SLOSource: source, Catalog: cat, Offer: o.Offer,
 		TokensPerDay: o.TokensPerDay, APIModels: o.APIModels, OpsMonthUSD: o.OpsMonthUSD,
-		Resamples: o.Resamples, Seed: o.Seed, Version: toolVersion()})
+		Resamples: o.Resamples, Seed: o.Seed, Version: toolVersion(), PNGDPI: o.PNGDPI})
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,9 @@ func TestReportQualificationFiles(t *testing.T) {
 	t.Parallel()
 	a100, h100 := reportRuns(t)
 	dir := filepath.Join(t.TempDir(), "qual")
-	out, _, err := runApp(t, "report", "--slo-ttft", "200ms", "--out", dir, "--format", "md,json,csv", "--tokens-per-day", "50000000", a100, h100)
+	// --png-dpi 48: a third of the default, so the race detector's slow
+	// rasterizing costs less; the figures are checked in report/render.
+	out, _, err := runApp(t, "report", "--slo-ttft", "200ms", "--out", dir, "--format", "md,json,csv", "--tokens-per-day", "50000000", "--png-dpi", "48", a100, h100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +76,13 @@ func TestReportQualificationFiles(t *testing.T) {
 		"plots/latency-throughput.png", "plots/crossover.svg", "plots/timeline.png"} {
 		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if f, err := os.Open(filepath.Join(dir, "plots/pareto.png")); err == nil {
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != 8*48 {
+			t.Errorf("pareto.png: %d px wide (%v); want 8 in × 48 dpi = 384", cfg.Width, err)
 		}
 	}
 	// --format picks the files: no HTML asked for, none written.
@@ -116,6 +126,7 @@ func TestReportUsageErrors(t *testing.T) {
 		{[]string{"report", "--format", "md,pdf", a100}, `"pdf"`},
 		{[]string{"report", "--bootstrap-resamples", "10", a100}, "at least 100"},
 		{[]string{"report", "--tokens-per-day", "0", a100}, "must be positive"},
+		{[]string{"report", "--png-dpi", "5", a100}, "between 24 and 1200"},
 	} {
 		_, _, err := runApp(t, tt.args...)
 		var ue *usageError

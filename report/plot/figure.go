@@ -51,6 +51,8 @@ type Figure struct {
 	Caption string
 	// Width and Height are the figure's size.
 	Width, Height vg.Length
+	// DPI is the PNG resolution in dots per inch; 0 means PNGDPI.
+	DPI float64
 
 	draw func(dc draw.Canvas)
 }
@@ -69,7 +71,11 @@ func (f *Figure) Write(w io.Writer, format string) (err error) {
 		f.paint(draw.New(c))
 		_, err = c.WriteTo(w)
 	case PNG:
-		c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(PNGDPI))
+		dpi := f.DPI
+		if dpi <= 0 {
+			dpi = PNGDPI
+		}
+		c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(int(dpi)))
 		f.paint(draw.New(c))
 		_, err = vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 	default:

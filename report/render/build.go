@@ -62,6 +62,8 @@ type Options struct {
 	Seed      uint64
 	// Version is the tool version written into the report.
 	Version string
+	// PNGDPI is the resolution of the PNG figures; 0 means plot.PNGDPI.
+	PNGDPI float64
 }
 
 // Report is everything a report shows; the JSON renderer writes it as is
@@ -85,8 +87,9 @@ type Report struct {
 	// Warnings are every run's problems that did not stop the report.
 	Warnings []string `json:"warnings"`
 
-	runs []*Run
-	slo  report.SLO
+	runs   []*Run
+	slo    report.SLO
+	pngDPI float64
 }
 
 // SLOInfo is the SLO the report judged by.
@@ -281,7 +284,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			r.Warnings = append(r.Warnings, rr.Label+": "+w)
 		}
 	}
-	r.slo = slo
+	r.slo, r.pngDPI = slo, o.PNGDPI
 	return r, nil
 }
 

@@ -54,7 +54,11 @@ func Write(dir string, r *Report, formats []string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	figs, err := writeFigures(dir, r.Plots())
+	plots := r.Plots()
+	for _, p := range plots {
+		p.DPI = r.pngDPI
+	}
+	figs, err := writeFigures(dir, plots)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
