@@ -60,6 +60,10 @@ type Manifest struct {
 	ExitReason string    `json:"exit_reason,omitempty"`
 	// Records is the number of records in requests.jsonl.
 	Records int64 `json:"records"`
+	// Shard is set when the run is one shard of a sharded run (--shard).
+	Shard *Shard `json:"shard,omitempty"`
+	// Merged is set on a run directory made by `inferbench merge`.
+	Merged *Merged `json:"merged,omitempty"`
 }
 
 // Host describes the machine that generated the load.
