@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/targets/mock"
+)
+
+// mergeApp runs `inferbench merge ARGS…` and returns stdout, stderr and the
+// exit code.
+func mergeApp(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	app := &cli.App{Name: "inferbench", Writer: &stdout, ErrWriter: &stderr, ExitErrHandler: func(*cli.Context, error) {},
+		Commands: []*cli.Command{mergeCommand()},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usagef("%v", err)
+		}}
+	err := app.RunContext(t.Context(), append([]string{"inferbench", "merge"}, args...))
+	code := exitCode(err, &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+func recordsByID(t *testing.T, dir string) map[uint64]*loadgen.Record {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, loadgen.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[uint64]*loadgen.Record{}
+	for r, err := range loadgen.ReadRecords(f) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, dup := out[r.ID]; dup {
+			t.Fatalf("%s: id %d twice", dir, r.ID)
+		}
+		out[r.ID] = r
+	}
+	return out
+}
+
+// chatScenario is interactive-chat's workload at one concurrency.
+const chatScenario = `name: sharded-chat
+target: {kind: vllm, url: "http://mock", model: llama-3-8b}
+workload:
+  prompt_tokens: {dist: uniform, min: 256, max: 768}
+  output_tokens: {dist: normal, mean: 256, stddev: 64, min: 32, max: 512}
+  ignore_eos: true
+  seed: 7
+load:
+  concurrency: 16
+  requests: 160
+  warmup: 16
+  timeout: 60s
+slo:
+  percentile: 95
+  ttft: 1s
+`
+
+// TestShardsMergeLikeOneProcess is issue #12's check: one seeded scenario
+// (interactive-chat's length distributions, concurrency 16) run as one
+// process and as 4 shards started together (--start-at) against the
+// simulated engine, in virtual time; the merged shards hold the same
+// requests (ids, prompt and output lengths) and the same percentiles within
+// a tolerance; mismatched shards are refused with the reason.
+func TestShardsMergeLikeOneProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two simulated runs")
+	}
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "chat.yaml")
+	if err := os.WriteFile(scenario, []byte(chatScenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", MaxSeqs: 64, Seed: 1}
+	args := []string{"--scenario", scenario, "--gpu-backend", "none", "--server-metrics", "off", "-q"}
+	single := filepath.Join(dir, "single")
+	synctest.Test(t, func(t *testing.T) {
+		m, err := mock.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pn := serveOnPipe(t, m)
+		if _, stderr, err := runOnPipe(t.Context(), pn, append(args, "--out", single)...); err != nil {
+			t.Fatalf("one process: %v\n%s", err, stderr)
+		}
+	})
+	var shards []string
+	for i := range 4 {
+		shards = append(shards, filepath.Join(dir, fmt.Sprintf("shard-%d", i)))
+	}
+	synctest.Test(t, func(t *testing.T) {
+		m, err := mock.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pn := serveOnPipe(t, m)
+		startAt := time.Now().Add(time.Second).UTC()
+		var wg sync.WaitGroup
+		for i, out := range shards {
+			wg.Go(func() {
+				_, stderr, err := runOnPipe(t.Context(), pn, append(args, "--shard", fmt.Sprintf("%d/4", i),
+					"--start-at", startAt.Format(time.RFC3339), "--out", out)...)
+				if err != nil {
+					t.Errorf("shard %d: %v\n%s", i, err, stderr)
+				}
+			})
+		}
+		wg.Wait()
+		// Each shard waited for --start-at: its start is that instant.
+		for _, d := range shards {
+			mf, err := loadgen.ReadManifest(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !mf.Start.Equal(startAt) || mf.Shard == nil || mf.Shard.StartAt == nil || !mf.Shard.StartAt.Equal(startAt) {
+				t.Errorf("%s: start %v shard %+v; want start and start_at %v", d, mf.Start, mf.Shard, startAt)
+			}
+		}
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	merged := filepath.Join(dir, "merged")
+	if _, stderr, code := mergeApp(t, "--out", merged, "-q", shards[2], shards[0], shards[3], shards[1]); code != 0 {
+		t.Fatalf("merge: exit %d\n%s", code, stderr)
+	}
+
+	// The same requests: ids 0…175, each with the same prompt and output
+	// lengths (the workload is a function of the global id).
+	one, many := recordsByID(t, single), recordsByID(t, merged)
+	if len(one) != 176 || len(many) != len(one) {
+		t.Fatalf("records: one process %d, merged shards %d; want 176 each", len(one), len(many))
+	}
+	for id, r := range one {
+		s, ok := many[id]
+		if !ok {
+			t.Fatalf("id %d missing from the merged shards", id)
+		}
+		if s.InputTokens != r.InputTokens || s.OutputTokens != r.OutputTokens || s.Stage != r.Stage {
+			t.Errorf("id %d: merged %s in %d out %d; one process %s in %d out %d", id, s.Stage, s.InputTokens, s.OutputTokens, r.Stage, r.InputTokens, r.OutputTokens)
+		}
+	}
+
+	a := readSum(t, single).Levels
+	b := readSum(t, merged).Levels
+	if len(a) != 1 || len(b) != 1 {
+		t.Fatalf("levels: %d and %d; want 1", len(a), len(b))
+	}
+	la, lb := a[0], b[0]
+	if la.Requests != lb.Requests || lb.Requests.Total != 160 || lb.Requests.Failed != 0 {
+		t.Errorf("requests: one process %+v, merged %+v; want 160 ok each", la.Requests, lb.Requests)
+	}
+	// Percentiles within tolerance: the server sees 16 streams either way;
+	// what differs is how the streams' starts interleave (each shard spreads
+	// its own 4 workers), so requests batch with different neighbours.
+	near := func(name string, x, y, tol float64) {
+		t.Helper()
+		if d := (y - x) / x; d > tol || d < -tol {
+			t.Errorf("%s: one process %.2f, merged shards %.2f (%+.1f%%, tolerance ±%.0f%%)", name, x, y, 100*d, 100*tol)
+		} else {
+			t.Logf("%s: one process %.2f, merged shards %.2f (%+.1f%%)", name, x, y, 100*d)
+		}
+	}
+	near("TTFT p50 ms", la.TTFTMS.P50, lb.TTFTMS.P50, 0.10)
+	near("TTFT p90 ms", la.TTFTMS.P90, lb.TTFTMS.P90, 0.15)
+	near("TPOT p50 ms", la.TPOTMS.P50, lb.TPOTMS.P50, 0.05)
+	near("TPOT p99 ms", la.TPOTMS.P99, lb.TPOTMS.P99, 0.10)
+	near("E2E p50 ms", la.E2EMS.P50, lb.E2EMS.P50, 0.05)
+	near("E2E p99 ms", la.E2EMS.P99, lb.E2EMS.P99, 0.10)
+	near("output tokens/s", la.OutputTokensPerS, lb.OutputTokensPerS, 0.05)
+
+	mf, err := loadgen.ReadManifest(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mf.Merged == nil || mf.Merged.Count != 4 || len(mf.Merged.Shards) != 4 || mf.Merged.StartSpreadNS != 0 || mf.Records != 176 {
+		t.Errorf("merged run.json: records %d merged %+v", mf.Records, mf.Merged)
+	}
+
+	// Mismatched shards are refused with the reason, exit 2.
+	for _, tc := range []struct {
+		dirs []string
+		want string
+	}{
+		{[]string{shards[0], single}, "is not a shard"},
+		{[]string{shards[0], shards[0], shards[1], shards[2]}, "given twice"},
+		{[]string{shards[0], shards[1]}, "shard(s) 2, 3 of 4 missing"},
+	} {
+		_, stderr, code := mergeApp(t, append([]string{"--out", filepath.Join(dir, "refused")}, tc.dirs...)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("merge %v: exit %d, %q; want 2 and %q", tc.dirs, code, stderr, tc.want)
+		}
+	}
+}
+
+func readSum(t *testing.T, dir string) *report.Summary {
+	t.Helper()
+	s, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestShardRunnerSplits checks each profile's split against hand-computed
+// shares.
+func TestShardRunnerSplits(t *testing.T) {
+	base := func() *loadgen.Runner {
+		return &loadgen.Runner{Workload: loadgen.Workload{Model: "m", PromptTokens: 8, MaxTokens: 4, Seed: 3},
+			Concurrency: 10, Requests: 7, Warmup: 2, Seed: 3}
+	}
+	o := &runOptions{Seed: 3}
+	var conc, reqs, warm []int
+	for i := range 4 {
+		o.Shard = loadgen.Shard{Index: i, Count: 4, Seed: loadgen.ShardSeed(3, i)}
+		r := base()
+		if !o.shardRunner(r) {
+			t.Fatalf("shard %d has no share of concurrency 10", i)
+		}
+		conc, reqs, warm = append(conc, r.Concurrency), append(reqs, r.Requests), append(warm, r.Warmup)
+		if r.Seed != loadgen.ShardSeed(3, i) {
+			t.Errorf("shard %d seed %d", i, r.Seed)
+		}
+		// The shard's request for local id 1 is the unsharded request of
+		// global id 1·4+i.
+		got, _ := r.Workload.Request(1)
+		w := base().Workload
+		want, _ := w.Request(uint64(4 + i))
+		if got.Prompt != want.Prompt || got.MaxTokens != want.MaxTokens {
+			t.Errorf("shard %d local 1: prompt %.20q…; want global %d's %.20q…", i, got.Prompt, 4+i, want.Prompt)
+		}
+	}
+	if !slices.Equal(conc, []int{3, 3, 2, 2}) || !slices.Equal(reqs, []int{2, 2, 2, 1}) || !slices.Equal(warm, []int{1, 1, 0, 0}) {
+		t.Errorf("concurrency %v requests %v warm-up %v; want [3 3 2 2] [2 2 2 1] [1 1 0 0]", conc, reqs, warm)
+	}
+
+	// Concurrency 2 over 4 shards: shards 2 and 3 sit the level out; the
+	// requests are split over the two that run.
+	o.Shard = loadgen.Shard{Index: 1, Count: 4}
+	r := base()
+	r.Concurrency = 2
+	if !o.shardRunner(r) || r.Concurrency != 1 || r.Requests != 3 {
+		t.Errorf("shard 1 of concurrency 2: %d streams %d requests; want 1 and 3", r.Concurrency, r.Requests)
+	}
+	o.Shard = loadgen.Shard{Index: 2, Count: 4}
+	r = base()
+	r.Concurrency = 2
+	if o.shardRunner(r) {
+		t.Error("shard 2 of concurrency 2 runs; want no share")
+	}
+
+	// Open loop: rate divided, in-flight cap split (at least 1).
+	o.Shard = loadgen.Shard{Index: 3, Count: 4}
+	r = base()
+	r.Rate, r.MaxConcurrency = 10, 2
+	if !o.shardRunner(r) || r.Rate != 2.5 || r.MaxConcurrency != 1 || r.Requests != 1 {
+		t.Errorf("open loop shard 3: rate %v cap %d requests %d; want 2.5, 1, 1", r.Rate, r.MaxConcurrency, r.Requests)
+	}
+
+	// Trace: every 4th entry from the shard's index.
+	r = base()
+	r.Requests = 0
+	for k := range 10 {
+		r.Trace = append(r.Trace, loadgen.TraceArrival{Offset: time.Duration(k) * time.Second, PromptTokens: 5 + k, OutputTokens: 2})
+	}
+	o.Shard = loadgen.Shard{Index: 1, Count: 4}
+	if !o.shardRunner(r) || len(r.Trace) != 3 || r.Trace[0].Offset != time.Second || r.Trace[2].Offset != 9*time.Second {
+		t.Errorf("trace shard 1: %+v; want entries 1, 5, 9", r.Trace)
+	}
+	got, est := r.Workload.RequestWith(2, r.Trace[2].PromptTokens, r.Trace[2].OutputTokens)
+	w := base().Workload
+	want, wantEst := w.RequestWith(9, 14, 2)
+	if got.Prompt != want.Prompt || est != wantEst {
+		t.Errorf("trace shard 1 local 2: prompt of %d tokens; want entry 9's (%d)", est, wantEst)
+	}
+}

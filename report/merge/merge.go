@@ -1,0 +1,657 @@
+// Package merge joins the run directories of a sharded run (`inferbench run
+// --shard I/N`, one per process or machine) into one run directory, as if
+// one process had applied the whole load.
+//
+// What it does, file by file:
+//   - requests.jsonl: the union of the shards' records, every offset
+//     re-based onto the earliest shard start (run.json "start", each host's
+//     wall clock). Ids are already disjoint (loadgen.IDScheme); the merge
+//     checks that every record id belongs to its shard.
+//   - gpu.jsonl, server.jsonl: the shards watch the same devices and the
+//     same server, so the lowest-numbered shard that has the file is kept
+//     (re-based), rather than N interleaved observers of one thing.
+//   - client.jsonl: each shard's own client, all kept, re-based, in time
+//     order, each line with a "shard" field naming its process.
+//   - summary.json: recomputed from the merged raw records (exact
+//     percentiles over all requests, never averaged percentiles); each
+//     level's client verdict is judged per shard (a client is one process).
+//   - run.json: the lowest shard's, with the merged start and end, the
+//     record count, and "merged" listing the shards.
+//
+// Clock skew between machines is recorded, not corrected: nothing in a run
+// directory measures it. Each shard's offsets are exact on its own
+// monotonic clock; only the shift between shards rests on the hosts' wall
+// clocks (NTP keeps them within milliseconds). The merge warns when the
+// shards' starts lie further apart than a bound.
+package merge
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// DefaultSkewBound is Options.SkewBound's default: shards whose starts lie
+// further apart (or later than --start-at) are warned about.
+const DefaultSkewBound = time.Second
+
+// Options says what to merge.
+type Options struct {
+	// Dirs are the shards' run directories.
+	Dirs []string
+	// Out is the merged run directory to create; it must not hold a run.
+	Out string
+	// Partial merges a subset of the shards (the merged load is then a
+	// part of the scenario's); without it a missing shard is refused.
+	Partial bool
+	// SkewBound is the start spread above which the merge warns; 0 means
+	// DefaultSkewBound.
+	SkewBound time.Duration
+}
+
+// Refused is a merge refused because its inputs do not belong together;
+// Reason says why.
+type Refused struct{ Reason string }
+
+func (e *Refused) Error() string { return "merge refused: " + e.Reason }
+
+func refuse(format string, args ...any) error {
+	return &Refused{Reason: fmt.Sprintf(format, args...)}
+}
+
+// Result is what a merge made.
+type Result struct {
+	Manifest *loadgen.Manifest
+	Summary  *report.Summary
+	// Warnings are what the merge noticed and did not refuse (also in
+	// Manifest.Merged.Warnings, with the summary's own warnings here).
+	Warnings []string
+}
+
+// shard is one input.
+type shard struct {
+	dir      string
+	m        *loadgen.Manifest
+	offsetNS int64
+	records  int64
+}
+
+// Merge merges o.Dirs into o.Out. Inputs that do not belong together are
+// refused with a *Refused error before anything is written; an id that
+// does not belong to its shard is found while copying, and the partial
+// output is removed.
+func Merge(o Options) (*Result, error) {
+	if o.SkewBound <= 0 {
+		o.SkewBound = DefaultSkewBound
+	}
+	shards, err := readShards(o.Dirs)
+	if err != nil {
+		return nil, err
+	}
+	if err := check(shards, o.Partial); err != nil {
+		return nil, err
+	}
+	if err := createOut(o.Out, o.Dirs); err != nil {
+		return nil, err
+	}
+	res, err := merge(shards, o)
+	if err != nil {
+		for _, f := range outFiles {
+			os.Remove(filepath.Join(o.Out, f))
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+var outFiles = []string{loadgen.ManifestFile, loadgen.RecordsFile, loadgen.SummaryFile, loadgen.GPUFile, loadgen.ServerFile, loadgen.ClientFile}
+
+func readShards(dirs []string) ([]*shard, error) {
+	if len(dirs) == 0 {
+		return nil, refuse("no shard directories given")
+	}
+	var out []*shard
+	for _, d := range dirs {
+		m, err := loadgen.ReadManifest(d)
+		if err != nil {
+			return nil, fmt.Errorf("shard %s: %w", d, err)
+		}
+		if m.Shard == nil || m.Shard.Count < 1 {
+			return nil, refuse("%s is not a shard: its run.json has no \"shard\" (run it with --shard I/N)", d)
+		}
+		out = append(out, &shard{dir: d, m: m})
+	}
+	slices.SortStableFunc(out, func(a, b *shard) int { return cmp.Compare(a.m.Shard.Index, b.m.Shard.Index) })
+	return out, nil
+}
+
+// check refuses shards that are not parts of one run.
+func check(shards []*shard, partial bool) error {
+	first := shards[0]
+	n := first.m.Shard.Count
+	seen := map[int]string{}
+	for _, s := range shards {
+		sh := s.m.Shard
+		if sh.Count != n {
+			return refuse("%s is shard %s but %s is shard %s: different shard counts", first.dir, first.m.Shard, s.dir, sh)
+		}
+		if sh.IDs != "" && sh.IDs != loadgen.IDScheme {
+			return refuse("%s numbers its records %q; this merge knows %q", s.dir, sh.IDs, loadgen.IDScheme)
+		}
+		if prev, ok := seen[sh.Index]; ok {
+			return refuse("shard %s given twice: %s and %s", sh, prev, s.dir)
+		}
+		seen[sh.Index] = s.dir
+		if s.m.Target.Kind != first.m.Target.Kind || s.m.Target.URL != first.m.Target.URL ||
+			s.m.Target.API != first.m.Target.API || s.m.Target.Model != first.m.Target.Model {
+			return refuse("%s ran against %s, %s against %s: different targets", first.dir, describeTarget(first.m.Target), s.dir, describeTarget(s.m.Target))
+		}
+		if diff := jsonDiff(first.m.Scenario, s.m.Scenario); diff != "" {
+			return refuse("%s and %s ran different scenarios (%s)", first.dir, s.dir, diff)
+		}
+		if a, b := loadKey(first.m.Load), loadKey(s.m.Load); a != b {
+			return refuse("%s and %s applied different load (%s vs %s)", first.dir, s.dir, a, b)
+		}
+		if !sameTime(first.m.Shard.StartAt, sh.StartAt) {
+			return refuse("%s and %s were told different --start-at (%s vs %s): not one run", first.dir, s.dir, fmtTime(first.m.Shard.StartAt), fmtTime(sh.StartAt))
+		}
+	}
+	if len(seen) < n && !partial {
+		var missing []string
+		for i := range n {
+			if _, ok := seen[i]; !ok {
+				missing = append(missing, strconv.Itoa(i))
+			}
+		}
+		return refuse("shard(s) %s of %d missing (--partial merges the rest, which applied only part of the load)", strings.Join(missing, ", "), n)
+	}
+	return nil
+}
+
+func describeTarget(t loadgen.TargetInfo) string {
+	return fmt.Sprintf("%s %s %s model %s", t.Kind, t.URL, t.API, t.Model)
+}
+
+// loadKey is a load description without what may differ between shards of
+// one run (the measured auto spread).
+func loadKey(l loadgen.LoadInfo) string {
+	l.StartSpread, l.StartSpreadNS = "", 0
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}
+
+func fmtTime(t *time.Time) string {
+	if t == nil {
+		return "none"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// jsonDiff names the fields (to two levels) where two JSON documents
+// differ, "" when they are equal.
+func jsonDiff(a, b json.RawMessage) string {
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		if bytes.Equal(a, b) {
+			return ""
+		}
+		return "scenario not readable"
+	}
+	var diffs []string
+	var walk func(path string, x, y any, depth int)
+	walk = func(path string, x, y any, depth int) {
+		mx, okx := x.(map[string]any)
+		my, oky := y.(map[string]any)
+		if okx && oky && depth < 2 {
+			keys := slices.Sorted(maps.Keys(mx))
+			for k := range my {
+				if _, ok := mx[k]; !ok {
+					keys = append(keys, k)
+				}
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				walk(strings.TrimPrefix(path+"."+k, "."), mx[k], my[k], depth+1)
+			}
+			return
+		}
+		jx, _ := json.Marshal(x)
+		jy, _ := json.Marshal(y)
+		if !bytes.Equal(jx, jy) {
+			diffs = append(diffs, fmt.Sprintf("%s: %s vs %s", path, jx, jy))
+		}
+	}
+	walk("", va, vb, 0)
+	return strings.Join(diffs, "; ")
+}
+
+// createOut makes the output directory, refusing one that holds a run or
+// is one of the inputs.
+func createOut(out string, inputs []string) error {
+	if out == "" {
+		return refuse("no output directory (--out)")
+	}
+	abs, _ := filepath.Abs(out)
+	for _, d := range inputs {
+		if a, _ := filepath.Abs(d); a == abs {
+			return refuse("--out %s is one of the shards", out)
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	for _, f := range outFiles {
+		if _, err := os.Stat(filepath.Join(out, f)); err == nil {
+			return refuse("%s already holds a run (%s): choose another --out", out, f)
+		}
+	}
+	return nil
+}
+
+func merge(shards []*shard, o Options) (*Result, error) {
+	base := shards[0].m.Start
+	latest := base
+	for _, s := range shards {
+		if s.m.Start.Before(base) {
+			base = s.m.Start
+		}
+		if s.m.Start.After(latest) {
+			latest = s.m.Start
+		}
+	}
+	var warnings []string
+	spread := latest.Sub(base)
+	startAt := shards[0].m.Shard.StartAt
+	for _, s := range shards {
+		s.offsetNS = s.m.Start.Sub(base).Nanoseconds()
+		if s.m.ExitState != loadgen.ExitComplete {
+			warnings = append(warnings, fmt.Sprintf("shard %s (%s) ended %s: %s", s.m.Shard, s.dir, s.m.ExitState, s.m.ExitReason))
+		}
+		if startAt != nil {
+			if late := s.m.Start.Sub(*startAt); late > o.SkewBound {
+				warnings = append(warnings, fmt.Sprintf("shard %s started %s after --start-at (late pod, or its clock is behind)", s.m.Shard, late.Round(time.Millisecond)))
+			}
+		}
+	}
+	if spread > o.SkewBound {
+		warnings = append(warnings, fmt.Sprintf("shard starts lie %s apart (more than %s): the shards' loads overlapped only in part, or the hosts' clocks disagree; offsets are re-based on each host's clock, not corrected", spread.Round(time.Millisecond), o.SkewBound))
+	}
+
+	n, err := mergeRecords(shards, o.Out, &warnings)
+	if err != nil {
+		return nil, err
+	}
+	gpuFrom, err := copyObserver(shards, loadgen.GPUFile, o.Out)
+	if err != nil {
+		return nil, err
+	}
+	serverFrom, err := copyObserver(shards, loadgen.ServerFile, o.Out)
+	if err != nil {
+		return nil, err
+	}
+	clients, err := mergeClients(shards, o.Out)
+	if err != nil {
+		return nil, err
+	}
+
+	m := mergedManifest(shards, base, n, spread, gpuFrom, serverFrom, warnings)
+	if err := loadgen.WriteManifest(o.Out, m); err != nil {
+		return nil, err
+	}
+	slo := scenarioSLO(m.Scenario)
+	sum, sumWarnings, err := report.SummarizeRun(o.Out, slo)
+	if err != nil {
+		return nil, err
+	}
+	judgeClients(sum, clients, m.Load.Profile == "concurrency" || m.Load.Profile == "sweep")
+	if err := report.WriteSummaryFile(o.Out, sum); err != nil {
+		return nil, err
+	}
+	return &Result{Manifest: m, Summary: sum, Warnings: append(warnings, sumWarnings...)}, nil
+}
+
+// mergedManifest is the lowest shard's run.json made into the merged run's.
+func mergedManifest(shards []*shard, base time.Time, records int64, spread time.Duration, gpuFrom, serverFrom int, warnings []string) *loadgen.Manifest {
+	m := *shards[0].m
+	m.Start = base
+	m.Records = records
+	m.Shard = nil
+	var hosts, reasons, spreads []string
+	m.Host.CPUs = 0
+	state := loadgen.ExitComplete
+	mg := &loadgen.Merged{Count: shards[0].m.Shard.Count, StartSpreadNS: spread.Nanoseconds(), GPUFrom: -1, ServerFrom: -1, Warnings: warnings,
+		Clock: "offsets re-based onto the earliest shard start by each host's wall clock (run.json start); skew between hosts is not measured nor corrected"}
+	for _, s := range shards {
+		sm := s.m
+		if !slices.Contains(hosts, sm.Host.Name) {
+			hosts = append(hosts, sm.Host.Name)
+		}
+		m.Host.CPUs += sm.Host.CPUs
+		if sm.End != nil && (m.End == nil || sm.End.After(*m.End)) {
+			e := *sm.End
+			m.End = &e
+		}
+		switch {
+		case sm.ExitState == loadgen.ExitFailed || sm.ExitState == loadgen.ExitRunning:
+			state = loadgen.ExitFailed
+		case sm.ExitState == loadgen.ExitInterrupted && state == loadgen.ExitComplete:
+			state = loadgen.ExitInterrupted
+		}
+		if sm.ExitState != loadgen.ExitComplete {
+			reasons = append(reasons, fmt.Sprintf("shard %s: %s %s", sm.Shard, sm.ExitState, sm.ExitReason))
+		}
+		if sm.Load.StartSpread != "" {
+			spreads = append(spreads, fmt.Sprintf("shard %d: %s", sm.Shard.Index, sm.Load.StartSpread))
+		}
+		mg.Shards = append(mg.Shards, loadgen.MergedShard{Index: sm.Shard.Index, Dir: s.dir, Host: sm.Host.Name, Start: sm.Start,
+			OffsetNS: s.offsetNS, End: sm.End, StartAt: sm.Shard.StartAt, Seed: sm.Shard.Seed, Records: s.records, ExitState: sm.ExitState})
+		if sm.Shard.Index == gpuFrom {
+			m.GPUs, m.GPUBackend = sm.GPUs, sm.GPUBackend
+			mg.GPUFrom = gpuFrom
+		}
+		if sm.Shard.Index == serverFrom {
+			mg.ServerFrom = serverFrom
+		}
+	}
+	if gpuFrom < 0 {
+		m.GPUs = nil
+	}
+	m.Host.Name = strings.Join(hosts, ",")
+	m.ExitState, m.ExitReason = state, strings.Join(reasons, "; ")
+	if len(shards) > 1 {
+		m.Load.StartSpread, m.Load.StartSpreadNS = strings.Join(spreads, "; "), 0
+	}
+	m.Merged = mg
+	return &m
+}
+
+// scenarioSLO is the SLO of the scenario recorded in run.json (zero when
+// it has none), as `run` applied it.
+func scenarioSLO(raw json.RawMessage) report.SLO {
+	var sc scenarios.Scenario
+	if len(raw) == 0 || json.Unmarshal(raw, &sc) != nil {
+		return report.SLO{}
+	}
+	return report.SLO{TTFT: time.Duration(sc.SLO.TTFT), TPOT: time.Duration(sc.SLO.TPOT), E2E: time.Duration(sc.SLO.E2E),
+		ITL: time.Duration(sc.SLO.ITL), Percentile: sc.SLO.Percentile, MaxErrorRate: sc.SLO.MaxErrorRate}
+}
+
+// recordStream is one shard's records, pulled one at a time.
+type recordStream struct {
+	s    *shard
+	next func() (*loadgen.Record, error, bool)
+	stop func()
+	head *loadgen.Record
+}
+
+func (rs *recordStream) advance() error {
+	rec, err, ok := rs.next()
+	rs.head = nil
+	if ok && err == nil {
+		rs.head = rec
+	}
+	return err
+}
+
+// doneKey orders records by completion (re-based), as one process writes them.
+func doneKey(r *loadgen.Record) int64 { return max(r.DoneNS, r.EndNS, r.SentNS) }
+
+// mergeRecords writes the union of the shards' records to out, re-based,
+// in completion order (a k-way merge of files each in completion order:
+// memory holds one record per shard).
+func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error) {
+	rw, err := loadgen.CreateRecordWriter(filepath.Join(out, loadgen.RecordsFile))
+	if err != nil {
+		return 0, err
+	}
+	var streams []*recordStream
+	defer func() {
+		for _, rs := range streams {
+			rs.stop()
+		}
+	}()
+	for _, s := range shards {
+		f, err := os.Open(filepath.Join(s.dir, loadgen.RecordsFile))
+		if err != nil {
+			rw.Close()
+			return 0, fmt.Errorf("shard %s: %w", s.dir, err)
+		}
+		defer f.Close()
+		next, stop := iter.Pull2(loadgen.ReadRecords(f))
+		rs := &recordStream{s: s, next: next, stop: stop}
+		streams = append(streams, rs)
+	}
+	pull := func(rs *recordStream) error {
+		err := rs.advance()
+		var te *loadgen.TruncatedError
+		if errors.As(err, &te) {
+			*warnings = append(*warnings, fmt.Sprintf("shard %s: %s: %v (skipped)", rs.s.m.Shard, loadgen.RecordsFile, err))
+			rs.head = nil
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("shard %s: %s: %w", rs.s.dir, loadgen.RecordsFile, err)
+		}
+		if r := rs.head; r != nil {
+			if !rs.s.m.Shard.Owns(r.ID) {
+				return refuse("%s (shard %s) holds record id %d, which is not its own (ids are local·N+I): ids overlap another shard's", rs.s.dir, rs.s.m.Shard, r.ID)
+			}
+			shift(r, rs.s.offsetNS)
+		}
+		return nil
+	}
+	for _, rs := range streams {
+		if err := pull(rs); err != nil {
+			rw.Close()
+			return 0, err
+		}
+	}
+	for {
+		var best *recordStream
+		for _, rs := range streams {
+			if rs.head != nil && (best == nil || doneKey(rs.head) < doneKey(best.head)) {
+				best = rs
+			}
+		}
+		if best == nil {
+			break
+		}
+		if err := rw.Write(best.head); err != nil {
+			rw.Close()
+			return 0, err
+		}
+		best.s.records++
+		if err := pull(best); err != nil {
+			rw.Close()
+			return 0, err
+		}
+	}
+	n := rw.Count()
+	return n, rw.Close()
+}
+
+// shift moves every offset of r by d ns. Offsets that are absent (zero and
+// omitted in the file) stay absent; scheduled_ns and sent_ns are always
+// present; durations (ttft_ns, e2e_ns, server timings) do not move.
+func shift(r *loadgen.Record, d int64) {
+	if d == 0 {
+		return
+	}
+	r.ScheduledNS += d
+	r.SentNS += d
+	for _, p := range []*int64{&r.HeadersNS, &r.FirstByteNS, &r.FirstTokenNS, &r.FirstContentNS, &r.EndNS, &r.DoneNS} {
+		if *p != 0 {
+			*p += d
+		}
+	}
+	for i := range r.Chunks {
+		r.Chunks[i][0] += d
+	}
+}
+
+// copyObserver copies file from the lowest shard that has a non-empty one,
+// re-based, and returns that shard's index (-1: none had it).
+func copyObserver(shards []*shard, file, out string) (int, error) {
+	for _, s := range shards {
+		b, err := os.ReadFile(filepath.Join(s.dir, file))
+		if errors.Is(err, os.ErrNotExist) || (err == nil && len(bytes.TrimSpace(b)) == 0) {
+			continue
+		}
+		if err != nil {
+			return -1, err
+		}
+		var buf bytes.Buffer
+		for line := range bytes.Lines(b) {
+			line = bytes.TrimSpace(line)
+			if len(line) == 0 {
+				continue
+			}
+			l, err := rebaseLine(line, s.offsetNS, -1)
+			if err != nil {
+				// A cut-short last line is left out, as the readers do.
+				break
+			}
+			buf.Write(l)
+			buf.WriteByte('\n')
+		}
+		return s.m.Shard.Index, os.WriteFile(filepath.Join(out, file), buf.Bytes(), 0o644)
+	}
+	return -1, nil
+}
+
+// rebaseLine adds d to a telemetry line's t_ns, keeping every other field
+// as it was, and adds "shard" when shard ≥ 0.
+func rebaseLine(line []byte, d int64, shard int) ([]byte, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(line, &obj); err != nil {
+		return nil, err
+	}
+	t, err := strconv.ParseInt(string(obj["t_ns"]), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("t_ns: %w", err)
+	}
+	obj["t_ns"] = json.RawMessage(strconv.FormatInt(t+d, 10))
+	if shard >= 0 {
+		obj["shard"] = json.RawMessage(strconv.Itoa(shard))
+	}
+	return json.Marshal(obj)
+}
+
+// clientLine is one client.jsonl line of a shard, re-based.
+type clientLine struct {
+	tNS   int64
+	shard int
+	line  []byte
+}
+
+// mergeClients writes every shard's client.jsonl, re-based and tagged with
+// its shard, in time order, and returns each shard's samples (re-based)
+// for the per-shard verdicts.
+func mergeClients(shards []*shard, out string) (map[int][]loadgen.ClientSample, error) {
+	var lines []clientLine
+	samples := map[int][]loadgen.ClientSample{}
+	for _, s := range shards {
+		b, err := os.ReadFile(filepath.Join(s.dir, loadgen.ClientFile))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		cs, err := loadgen.ReadClientSamples(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("shard %s: %w", s.dir, err)
+		}
+		for i := range cs {
+			cs[i].TNS += s.offsetNS
+		}
+		samples[s.m.Shard.Index] = cs
+		for line := range bytes.Lines(b) {
+			line = bytes.TrimSpace(line)
+			if len(line) == 0 {
+				continue
+			}
+			l, err := rebaseLine(line, s.offsetNS, s.m.Shard.Index)
+			if err != nil {
+				break
+			}
+			var t struct {
+				TNS int64 `json:"t_ns"`
+			}
+			json.Unmarshal(l, &t)
+			lines = append(lines, clientLine{tNS: t.TNS, shard: s.m.Shard.Index, line: l})
+		}
+	}
+	if len(lines) == 0 {
+		return samples, nil
+	}
+	slices.SortStableFunc(lines, func(a, b clientLine) int { return cmp.Or(cmp.Compare(a.tNS, b.tNS), cmp.Compare(a.shard, b.shard)) })
+	f, err := os.Create(filepath.Join(out, loadgen.ClientFile))
+	if err != nil {
+		return nil, err
+	}
+	w := bufio.NewWriter(f)
+	for _, l := range lines {
+		w.Write(l.line)
+		w.WriteByte('\n')
+	}
+	return samples, errors.Join(w.Flush(), f.Close())
+}
+
+// judgeClients replaces each level's client verdict with one judged per
+// shard: a client is one process, so its CPU share and scheduler latency
+// are its own (report.SummarizeClient on each shard's samples), and the
+// level-wide checks (send lag, streams in flight) are made once on the
+// merged level. The figures kept are the busiest shard's (highest mean CPU
+// share); GC pauses add up; a reason names its shard.
+func judgeClients(sum *report.Summary, clients map[int][]loadgen.ClientSample, closedLoop bool) {
+	if len(clients) == 0 {
+		return
+	}
+	idx := slices.Sorted(maps.Keys(clients))
+	for i := range sum.Levels {
+		l := &sum.Levels[i]
+		own := *l
+		own.SendLagMS = report.Dist{}
+		merged := report.SummarizeClient(nil, l, closedLoop)
+		merged.Samples = 0
+		var busiest float64 = -1
+		for _, k := range idx {
+			c := report.SummarizeClient(clients[k], &own, false)
+			merged.Samples += c.Samples
+			merged.GCPauseMS += c.GCPauseMS
+			merged.HeapPeakBytes = max(merged.HeapPeakBytes, c.HeapPeakBytes)
+			merged.SchedLatencyP99MS = max(merged.SchedLatencyP99MS, c.SchedLatencyP99MS)
+			if c.CPUShare != nil && c.CPUShare.Mean > busiest {
+				busiest = c.CPUShare.Mean
+				merged.CPUShare, merged.Cores = c.CPUShare, c.Cores
+			}
+			for _, r := range c.Reasons {
+				merged.Reasons = append(merged.Reasons, fmt.Sprintf("shard %d: %s", k, r))
+			}
+		}
+		merged.Bound = len(merged.Reasons) > 0
+		l.Client = &merged
+	}
+}
