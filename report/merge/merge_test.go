@@ -54,7 +54,7 @@ func writeShard(t *testing.T, root, name string, s shardSpec) string {
 		Scenario: json.RawMessage(`{"name":"t","workload":{"seed":` + strings.Repeat("1", max(s.seed, 1)) + `},"slo":{"ttft":"350ms","percentile":50}}`),
 		Load:     loadgen.LoadInfo{Profile: "concurrency", Concurrency: 2, Requests: 4, Seed: 1},
 		Start:    s.start, End: &end, ExitState: loadgen.ExitComplete, Records: int64(len(s.records)),
-		Shard:    &loadgen.Shard{Index: s.index, Count: s.count, Seed: loadgen.ShardSeed(1, s.index), IDs: loadgen.IDScheme, StartAt: s.startAt}}
+		Shard: &loadgen.Shard{Index: s.index, Count: s.count, Seed: loadgen.ShardSeed(1, s.index), IDs: loadgen.IDScheme, StartAt: s.startAt}}
 	if s.count == 0 {
 		m.Shard = nil
 	}
