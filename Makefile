@@ -39,3 +39,11 @@ fuzz: ## one fuzz target for a minute
 
 clean:
 	rm -rf bin $(DEMO_DIR) bench.txt
+
+.PHONY: test-integration demo-real
+
+test-integration: ## tests against real llama-server and Ollama on this CPU (issue #13): builds them once (~10-15 min, cached per version under ~/.cache/inferbench-real), starts them, runs `go test -tags integration`, stops them
+	INFERBENCH_INTEGRATION_STRICT=1 ./.ci/integration.sh
+
+demo-real: build ## the qualification flow against real llama-server and Ollama on this CPU (same generated model): sweeps both, writes "llama.cpp vs Ollama" report
+	DEMO_DIR=$(DEMO_DIR) ./scripts/demo-real.sh bin/inferbench

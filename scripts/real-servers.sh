@@ -14,11 +14,12 @@
 # folder per name and version (llama-server-<node-llama-cpp version>, ollama-<version>), so a
 # second run on the same machine takes seconds. Builds run under `nice`.
 #
-# `start` writes $INFERBENCH_REAL_STATE/servers.env (default $cache/state) with:
-#   INFERBENCH_LLAMACPP_URL, INFERBENCH_LLAMACPP_SMALL_URL, INFERBENCH_OLLAMA_URL,
-#   INFERBENCH_REAL_MODELS (the model folder), and the PIDs.
-# Servers: llama-server (tiny model, -np 4), llama-server (small model, -np 4),
-# ollama serve (OLLAMA_NUM_PARALLEL=4) with models "tiny" and "small".
+# `start` writes $INFERBENCH_REAL_STATE/servers.env (default $cache/state; PIDs and logs beside it):
+#   INFERBENCH_LLAMACPP_URL        llama-server, tiny model, 8 slots
+#   INFERBENCH_LLAMACPP_SMALL_URL  llama-server, small model, 4 slots
+#   INFERBENCH_LLAMACPP_ANY_URL    llama-server, tiny model without the no-EOS trick, 2 slots
+#   INFERBENCH_OLLAMA_URL          ollama serve (OLLAMA_NUM_PARALLEL=4), models "tiny" and "small"
+#   INFERBENCH_REAL_MODELS, INFERBENCH_LLAMACPP_VERSION, INFERBENCH_OLLAMA_VERSION
 set -euo pipefail
 
 LLAMA_NPM_VERSION=${LLAMA_NPM_VERSION:-3.22.1} # node-llama-cpp: llama.cpp tag v0.5.0 (notes §1; 3.21.1 truncates streams, §4.2)
@@ -55,7 +56,7 @@ llama_source() {
 	log "fetching node-llama-cpp@$LLAMA_NPM_VERSION (llama.cpp source bundle)"
 	(cd "$llama_dir/tmp" && npm pack --silent "node-llama-cpp@$LLAMA_NPM_VERSION" >/dev/null &&
 		tar xzf "node-llama-cpp-$LLAMA_NPM_VERSION.tgz" package/llama/gitRelease.bundle package/llama/llama.cpp.info.json)
-	git clone -q "$llama_dir/tmp/package/llama/gitRelease.bundle" "$llama_dir/src"
+	git -c advice.detachedHead=false clone -q "$llama_dir/tmp/package/llama/gitRelease.bundle" "$llama_dir/src"
 	cp "$llama_dir/tmp/package/llama/llama.cpp.info.json" "$llama_dir/src/"
 	rm -rf "$llama_dir/tmp" "$llama_dir/src/.git"
 	touch "$llama_dir/src/.done"
@@ -143,38 +144,47 @@ wait_http() {
 	return 1
 }
 
+# start_llama NAME MODEL SLOTS: starts llama-server on a free port with SLOTS parallel slots
+# (continuous batching is on by default) of 2048 tokens of context each; sets port_NAME.
+start_llama() {
+	local name=$1 model=$2 np=$3 port
+	port=$(free_port)
+	"$llama_dir/llama-server" -m "$models/$model.gguf" --host 127.0.0.1 --port "$port" \
+		-np "$np" -c $((np * 2048)) -t "$(nproc)" --no-webui --metrics -a "$model" >"$state/$name.log" 2>&1 &
+	echo $! >"$state/$name.pid"
+	wait_http "http://127.0.0.1:$port/health" "$!" "$name"
+	printf -v "port_${name//-/_}" '%s' "$port"
+}
+
 start() {
 	provision
 	stop 2>/dev/null || true
 	mkdir -p "$state"
-	local lp lsp op
-	lp=$(free_port)
-	lsp=$(free_port)
+	# tiny, 8 slots: functional tests and the harness-overhead check at concurrency 8 (no
+	# server-side queueing); small, 4 slots: the sweep 1→4→8 shows batching, then queueing;
+	# tiny-any: the model without the no-EOS trick (notes §4.2).
+	start_llama llama-tiny tiny 8
+	start_llama llama-small small 4
+	start_llama llama-any tiny-any 2
+	local op
 	op=$(free_port)
-	# -np 4: four slots with continuous batching; -c 8192: 2048 tokens of context per slot.
-	"$llama_dir/llama-server" -m "$models/tiny.gguf" --host 127.0.0.1 --port "$lp" \
-		-np 4 -c 8192 -t 2 --no-webui --metrics -a tiny >"$state/llama-tiny.log" 2>&1 &
-	echo $! >"$state/llama-tiny.pid"
-	"$llama_dir/llama-server" -m "$models/small.gguf" --host 127.0.0.1 --port "$lsp" \
-		-np 4 -c 8192 -t 2 --no-webui --metrics -a small >"$state/llama-small.log" 2>&1 &
-	echo $! >"$state/llama-small.pid"
 	mkdir -p "$state/ollama-models" "$state/ollama-home"
 	OLLAMA_HOST=127.0.0.1:$op OLLAMA_MODELS=$state/ollama-models HOME=$state/ollama-home \
-		OLLAMA_NUM_PARALLEL=4 OLLAMA_KEEP_ALIVE=-1 \
+		OLLAMA_NUM_PARALLEL=4 OLLAMA_KEEP_ALIVE=-1 OLLAMA_MAX_LOADED_MODELS=2 \
 		"$ollama_dir/ollama" serve >"$state/ollama.log" 2>&1 &
 	echo $! >"$state/ollama.pid"
-	wait_http "http://127.0.0.1:$lp/health" "$(cat "$state/llama-tiny.pid")" llama-server-tiny
-	wait_http "http://127.0.0.1:$lsp/health" "$(cat "$state/llama-small.pid")" llama-server-small
-	wait_http "http://127.0.0.1:$op/" "$(cat "$state/ollama.pid")" ollama
+	wait_http "http://127.0.0.1:$op/" "$!" ollama
 	local m
 	for m in tiny small; do
 		printf 'FROM %s\nTEMPLATE """{{ .Prompt }}"""\n' "$models/$m.gguf" >"$state/Modelfile.$m"
 		OLLAMA_HOST=127.0.0.1:$op HOME=$state/ollama-home \
-			"$ollama_dir/ollama" create "$m" -f "$state/Modelfile.$m" >>"$state/ollama-create.log" 2>&1
+			"$ollama_dir/ollama" create "$m" -f "$state/Modelfile.$m" >>"$state/ollama-create.log" 2>&1 ||
+			{ log "ollama create $m failed"; tail -5 "$state/ollama-create.log" >&2; return 1; }
 	done
 	cat >"$state/servers.env" <<EOF
-INFERBENCH_LLAMACPP_URL=http://127.0.0.1:$lp
-INFERBENCH_LLAMACPP_SMALL_URL=http://127.0.0.1:$lsp
+INFERBENCH_LLAMACPP_URL=http://127.0.0.1:$port_llama_tiny
+INFERBENCH_LLAMACPP_SMALL_URL=http://127.0.0.1:$port_llama_small
+INFERBENCH_LLAMACPP_ANY_URL=http://127.0.0.1:$port_llama_any
 INFERBENCH_OLLAMA_URL=http://127.0.0.1:$op
 INFERBENCH_REAL_MODELS=$models
 INFERBENCH_LLAMACPP_VERSION=$("$llama_dir/llama-server" --version 2>&1 | sed -n 's/^version: //p' | head -n1)
