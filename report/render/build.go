@@ -251,7 +251,9 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
 				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
 			if o.Catalog != nil {
-				if g := o.Catalog.GPUBySMIName(rr.GPUName); g != nil {
+				if rr.GPUName == "" {
+					rr.Warnings = append(rr.Warnings, "the run's GPU is unknown (run.json lists none): no cost")
+				} else if g := o.Catalog.GPUBySMIName(rr.GPUName); g != nil {
 					rr.GPU = g.ID
 					costs, head, warn := priceRun(g, p, rr.GPUs, offer)
 					rr.Costs = costs

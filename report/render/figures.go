@@ -20,7 +20,8 @@ const PlotsDir = "plots"
 // Plots builds every figure of the report, in report order: latency
 // against throughput, the Pareto plot, TTFT and TPOT CDFs, the ITL
 // histogram, the timeline, cost per 1M tokens and the crossover (the last
-// two only when the report was built with a catalog).
+// two only when the report was built with a catalog and a run's GPU is in
+// it).
 func (r *Report) Plots() []*plot.Figure {
 	var runs []plot.Run
 	var timelines []plot.Timeline
@@ -73,11 +74,15 @@ func (r *Report) Plots() []*plot.Figure {
 				bars = append(bars, plot.CostBar{Group: kind, Series: rr.Label, USDPer1M: c.USDPer1MOutputTokens})
 			}
 		}
-		fig = plot.CostBars(bars, "Cost per 1M output tokens at the priced level")
-		fig.Caption = "Cost per 1M output tokens of each run's GPU box at its priced level (" + r.pricedText() +
-			"), always busy, on the catalog's default offer of each kind; owned hardware includes energy."
-		figs = append(figs, fig)
-		figs = append(figs, r.crossoverFigure())
+		if len(bars) > 0 {
+			fig = plot.CostBars(bars, "Cost per 1M output tokens at the priced level")
+			fig.Caption = "Cost per 1M output tokens of each run's GPU box at its priced level (" + r.pricedText() +
+				"), always busy, on the catalog's default offer of each kind; owned hardware includes energy."
+			figs = append(figs, fig)
+		}
+		if len(r.Crossover.Rows) > 0 {
+			figs = append(figs, r.crossoverFigure())
+		}
 	}
 	return figs
 }
@@ -118,8 +123,9 @@ func (r *Report) distributionLevels() ([]selected, string) {
 			if p := r.Runs[0].Priced; p != nil {
 				keep = append(keep, p.Level)
 			}
-			for i := range maxCurves - len(keep) {
-				lv := levels[i*(len(levels)-1)/(maxCurves-len(keep)-1)]
+			slots := maxCurves - len(keep)
+			for i := range slots {
+				lv := levels[i*(len(levels)-1)/(slots-1)]
 				if !slices.Contains(keep, lv) {
 					keep = append(keep, lv)
 				}

@@ -1,9 +1,12 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +16,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/cost"
+	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 )
 
@@ -317,4 +321,81 @@ func catalog(t *testing.T) *cost.Catalog {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// A single run with more levels than a CDF can show: at most six curves,
+// the lowest, the highest and the priced level among them.
+func TestDistributionLevelsAtMostSix(t *testing.T) {
+	t.Parallel()
+	spec := rendertest.A100()
+	spec.Levels = []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	spec.Requests, spec.Warmup, spec.FailEvery = 12, 0, 0
+	dir := writeRuns(t, map[string]rendertest.Spec{"a": spec})
+	slo := report.SLO{TTFT: 150 * time.Millisecond}
+	runs, _, _, err := LoadRuns([]string{filepath.Join(dir, "a")}, slo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel, where := rep.distributionLevels()
+	var labels []string
+	for _, s := range sel {
+		labels = append(labels, s.label)
+	}
+	priced := fmt.Sprintf("level %g", rep.Runs[0].Priced.Level)
+	if len(sel) > maxCurves || !slices.Contains(labels, "level 1") || !slices.Contains(labels, "level 10") || !slices.Contains(labels, priced) {
+		t.Errorf("curves %q (%s); want at most %d with level 1, level 10 and %s", labels, where, maxCurves, priced)
+	}
+	if len(rep.Plots()) == 0 {
+		t.Error("no figures")
+	}
+}
+
+// A run directory with requests.jsonl alone still gives a report: no cost,
+// no GPU panels, warnings that say why.
+func TestBareRunDirectory(t *testing.T) {
+	t.Parallel()
+	spec := rendertest.A100()
+	spec.GPUName = ""
+	dir := writeRuns(t, map[string]rendertest.Spec{"bare": spec})
+	run := filepath.Join(dir, "bare")
+	for _, f := range []string{loadgen.ManifestFile, loadgen.ServerFile} {
+		if err := os.Remove(filepath.Join(run, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs, slo, _, err := LoadRuns([]string{run}, report.SLO{TTFT: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo, Catalog: catalog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range rep.Plots() {
+		names = append(names, f.Name)
+	}
+	if want := []string{"latency-throughput", "pareto", "ttft-cdf", "tpot-cdf", "itl-histogram", "timeline"}; !slices.Equal(names, want) {
+		t.Errorf("figures = %v; want %v (no cost without a GPU)", names, want)
+	}
+	all := strings.Join(rep.Warnings, "\n")
+	for _, want := range []string{"run.json", "GPU is unknown"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("warnings %q lack %q", rep.Warnings, want)
+		}
+	}
+	if rep.Runs[0].Priced == nil || rep.Runs[0].Priced.USDPer1MOutputTokens != 0 || len(rep.Crossover.Rows) != 0 {
+		t.Errorf("priced %+v, crossover rows %d; want a priced level without cost, no crossover", rep.Runs[0].Priced, len(rep.Crossover.Rows))
+	}
+	if got := runs[0].timeline.Series[plot.GPUPower]; got != nil {
+		t.Errorf("GPU power series without gpu.jsonl: %v", got)
+	}
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, rep); err != nil {
+		t.Fatal(err)
+	}
 }
