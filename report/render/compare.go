@@ -246,10 +246,10 @@ type Comparison struct {
 	Confidence float64 `json:"confidence"`
 }
 
-// compareRuns compares candidate b with baseline a. pa and pb are the
-// levels each run is priced at (capacity at SLO, else highest
-// throughput); costA and costB their $/1M output tokens at the headline
-// offer (0 when not priced) with hourly the box's $/hour.
+// compareRuns compares candidate b with baseline a: at the levels each is
+// priced at (pa, pb: capacity at SLO, else highest throughput, with the
+// headline offer's $/hour, 0 when not priced; nil when the run served no
+// token), and at every level both ran.
 func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper) Comparison {
 	c := Comparison{Baseline: a.Label, Candidate: b.Label, Unfair: []string{}, Notes: []string{},
 		Resamples: bs.resamples, Seed: bs.seed, Confidence: Confidence}

@@ -124,13 +124,19 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 			}
 		}
 	}
-	for _, r := range []*Run{a, b} {
+	// Throttling at the other levels: a caveat for the per-level figures.
+	for _, x := range []struct {
+		r *Run
+		p *pricedLevel
+	}{{a, pa}, {b, pb}} {
 		var throttled []string
-		for _, l := range r.Summary.Levels {
-			if l.GPU != nil && l.GPU.Throttled && (pa == nil || l.Level != pa.Level.Level || r != a) && (pb == nil || l.Level != pb.Level.Level || r != b) {
+		for _, l := range x.r.Summary.Levels {
+			compared := x.p != nil && l.Level == x.p.Level.Level // already named above
+			if l.GPU != nil && l.GPU.Throttled && !compared {
 				throttled = append(throttled, fmt.Sprintf("%g", l.Level))
 			}
 		}
+		r := x.r
 		if len(throttled) > 0 {
 			notes = append(notes, fmt.Sprintf("%s: GPU throttled at level(s) %s", r.Label, strings.Join(throttled, ", ")))
 		}

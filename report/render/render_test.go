@@ -248,6 +248,8 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 	runs[1].Manifest.Load.Seed = 8
 	runs[0].Raw["server"] = map[string]any{"version": "0.6.3", "args": "--max-num-seqs 256"}
 	runs[1].Raw["server"] = map[string]any{"version": "0.7.0", "args": "--max-num-seqs 256"}
+	// A throttled level other than the compared one is a caveat, not unfair.
+	runs[1].level(8).GPU.Throttled = true
 	// The baseline's client watched itself and found it was the bottleneck.
 	runs[0].level(4).Client = &report.ClientLevel{Bound: true, Reasons: []string{"client CPU at 95% of its 2 cores"}}
 	rep, err := Build(runs, Options{SLO: slo, Resamples: 200})
@@ -270,6 +272,9 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("unfair list lacks %q:\n%s", want, all)
 		}
+	}
+	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "h100-sxm: GPU throttled at level(s) 8") || strings.Contains(notes, "level(s) 4") {
+		t.Errorf("notes = %q; want level 8's throttling (and not level 4's, named as unfair)", c.Notes)
 	}
 	if !strings.Contains(c.Headline, "Not a like-for-like comparison") {
 		t.Errorf("headline does not warn: %q", c.Headline)
