@@ -8,8 +8,9 @@
 // Like package report, it reads run directories only and touches no
 // network: every number is recomputed from the records. Metric definitions
 // live in report/metrics.go; the per-request values this package needs for
-// CDFs, histograms and the bootstrap follow them, and its tests check them
-// against report.Summary on the same records.
+// CDFs, histograms and the bootstrap come from report.PerRequest and
+// report.EachITL, and its tests check them against report.Summary on the
+// same records.
 package render
 
 import (
@@ -51,8 +52,8 @@ type Run struct {
 	timeline plot.Timeline
 }
 
-// requestSample is one measured request's values, in milliseconds, as
-// report/metrics.go defines them.
+// requestSample is one measured request's values, in milliseconds, from
+// report.PerRequest (report/metrics.go).
 type requestSample struct {
 	ok        bool
 	ttft, e2e float64
@@ -189,35 +190,30 @@ func (r *Run) readRecords() error {
 	return nil
 }
 
-// sampleOf computes one record's values by the definitions of
-// report/metrics.go.
+// sampleOf takes one record's values from report.PerRequest, the one
+// implementation of the per-request definitions.
 func sampleOf(rec *loadgen.Record) requestSample {
-	s := requestSample{ok: rec.OK, sendLag: float64(rec.SentNS-rec.ScheduledNS) / 1e6, tpot: math.NaN(), userTPS: math.NaN(),
-		busy: float64(max(rec.DoneNS, rec.EndNS)-rec.SentNS) / 1e6}
+	s := requestSample{ok: rec.OK, sendLag: report.SendLagMS(rec), busy: report.BusyMS(rec), tpot: math.NaN(), userTPS: math.NaN()}
 	if !rec.OK {
 		return s
 	}
-	s.ttft = float64(rec.FirstTokenNS-rec.SentNS) / 1e6
-	s.e2e = float64(rec.EndNS-rec.SentNS) / 1e6
+	m := report.PerRequest(rec)
+	s.ttft, s.e2e = m.TTFT, m.E2E
 	s.in, s.out = int64(rec.InputTokens), int64(rec.OutputTokens)
-	if rec.OutputTokens > 1 {
-		decode := float64(rec.EndNS - rec.FirstTokenNS)
-		s.tpot = decode / 1e6 / float64(rec.OutputTokens-1)
-		if decode > 0 {
-			s.userTPS = float64(rec.OutputTokens) / (decode / 1e9)
+	if m.HasTPOT {
+		s.tpot = m.TPOT
+		if m.UserTPS > 0 {
+			s.userTPS = m.UserTPS
 		}
 	}
 	return s
 }
 
-// addITL counts a record's per-token inter-token latencies (ms): the gap
-// before an event carrying k tokens counts k times as gap/k.
+// addITL counts a record's per-token inter-token latencies (ms) as
+// report.EachITL defines them: the gap before an event carrying k tokens
+// counts k times as gap/k.
 func addITL(h *plot.LogHist, chunks [][2]int64) {
-	for i := 1; i < len(chunks); i++ {
-		gap := float64(chunks[i][0]-chunks[i-1][0]) / 1e6
-		k := max(chunks[i][1], 1)
-		h.Add(gap/float64(k), k)
-	}
+	report.EachITL(chunks, func(gap float64, k int64) { h.Add(gap/float64(k), k) })
 }
 
 // readGPU reads gpu.jsonl into the timeline: mean utilization over the
