@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -111,13 +112,16 @@ func TestShardsMergeLikeOneProcess(t *testing.T) {
 		}
 		pn := serveOnPipe(t, m)
 		startAt := time.Now().Add(time.Second).UTC()
+		// Flags are parsed one shard at a time (urfave/cli's shared help
+		// flags are not safe for concurrent parsing); the runs go together.
 		var wg sync.WaitGroup
 		for i, out := range shards {
+			o := shardOptions(t, append(args, "--shard", fmt.Sprintf("%d/4", i), "--start-at", startAt.Format(time.RFC3339), "--out", out))
+			o.dial = pn.Dial
 			wg.Go(func() {
-				_, stderr, err := runOnPipe(t.Context(), pn, append(args, "--shard", fmt.Sprintf("%d/4", i),
-					"--start-at", startAt.Format(time.RFC3339), "--out", out)...)
-				if err != nil {
-					t.Errorf("shard %d: %v\n%s", i, err, stderr)
+				var stderr bytes.Buffer
+				if err := runRun(t.Context(), o, io.Discard, &stderr); err != nil {
+					t.Errorf("shard %d: %v\n%s", i, err, stderr.String())
 				}
 			})
 		}
@@ -208,6 +212,23 @@ func TestShardsMergeLikeOneProcess(t *testing.T) {
 			t.Errorf("merge %v: exit %d, %q; want 2 and %q", tc.dirs, code, stderr, tc.want)
 		}
 	}
+}
+
+// shardOptions parses `run ARGS…` into its options without running.
+func shardOptions(t *testing.T, args []string) *runOptions {
+	t.Helper()
+	var o *runOptions
+	cmd := runCommand()
+	cmd.Action = func(c *cli.Context) (err error) {
+		o, err = runOptionsFrom(c)
+		return err
+	}
+	app := &cli.App{Name: "inferbench", Writer: io.Discard, ErrWriter: io.Discard, Commands: []*cli.Command{cmd},
+		ExitErrHandler: func(*cli.Context, error) {}}
+	if err := app.RunContext(t.Context(), append([]string{"inferbench", "run"}, args...)); err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return o
 }
 
 func readSum(t *testing.T, dir string) *report.Summary {

@@ -1,0 +1,178 @@
+// Package k8s generates the Kubernetes objects of a sharded run: a
+// ConfigMap holding the scenario and an Indexed Job whose N pods each run
+// one shard (`inferbench run --shard I/N`) and write their run directory to
+// a shared volume, where `inferbench merge` joins them.
+//
+// The objects are built with the Kubernetes API types (k8s.io/api) and
+// serialized with sigs.k8s.io/yaml, never from string templates.
+package k8s
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path"
+	"strconv"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// Paths inside the pod.
+const (
+	// ScenarioDir is where the ConfigMap is mounted; ScenarioKey its key.
+	ScenarioDir = "/etc/inferbench"
+	ScenarioKey = "scenario.yaml"
+	// ResultsDir is where the results volume is mounted; each shard writes
+	// ResultsDir/NAME/shard-I.
+	ResultsDir = "/results"
+	// IndexEnv is the variable holding the pod's completion index.
+	IndexEnv = "JOB_COMPLETION_INDEX"
+)
+
+// Options describe the Job.
+type Options struct {
+	// Name names the Job and the ConfigMap (NAME-scenario); default "inferbench".
+	Name string
+	// Namespace is the objects' namespace; empty leaves it to kubectl.
+	Namespace string
+	// Image is the container image holding /inferbench (see Dockerfile).
+	Image string
+	// Shards is the number of pods, each running 1/Shards of the load.
+	Shards int
+	// Scenario is the scenario file's content.
+	Scenario []byte
+	// URL, when set, overrides the scenario's target URL (--url).
+	URL string
+	// StartAt, when set, makes every shard wait for this time (--start-at).
+	StartAt *time.Time
+	// PVC is the PersistentVolumeClaim the run directories are written to;
+	// with more than one node it must be ReadWriteMany.
+	PVC string
+	// Secret, when set, names a Secret whose keys become environment
+	// variables (e.g. OPENAI_API_KEY): the API key never enters the manifest.
+	Secret string
+	// Args are more `inferbench run` flags, appended as given.
+	Args []string
+}
+
+// Objects returns the ConfigMap and the Job.
+func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
+	if o.Name == "" {
+		o.Name = "inferbench"
+	}
+	var errs []error
+	if o.Image == "" {
+		errs = append(errs, errors.New("k8s: an image is required"))
+	}
+	if o.Shards < 1 {
+		errs = append(errs, fmt.Errorf("k8s: shards must be at least 1, got %d", o.Shards))
+	}
+	if len(o.Scenario) == 0 {
+		errs = append(errs, errors.New("k8s: the scenario is empty"))
+	}
+	if o.PVC == "" {
+		errs = append(errs, errors.New("k8s: a PersistentVolumeClaim for the run directories is required"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	labels := map[string]string{"app.kubernetes.io/name": "inferbench", "app.kubernetes.io/instance": o.Name}
+	cmName := o.Name + "-scenario"
+	cm := &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: cmName, Namespace: o.Namespace, Labels: labels},
+		Data:       map[string]string{ScenarioKey: string(o.Scenario)},
+	}
+
+	n := int32(o.Shards)
+	// Kubernetes expands $(VAR) in args from the container's environment.
+	idx := "$(" + IndexEnv + ")"
+	args := []string{"run",
+		"--shard", idx + "/" + strconv.Itoa(o.Shards),
+		"--scenario", path.Join(ScenarioDir, ScenarioKey),
+		"--out", path.Join(ResultsDir, o.Name, "shard-"+idx),
+		"--quiet"}
+	if o.URL != "" {
+		args = append(args, "--url", o.URL)
+	}
+	if o.StartAt != nil {
+		args = append(args, "--start-at", o.StartAt.UTC().Format(time.RFC3339))
+	}
+	args = append(args, o.Args...)
+
+	container := corev1.Container{
+		Name:    "inferbench",
+		Image:   o.Image,
+		Command: []string{"/inferbench"},
+		Args:    args,
+		Env: []corev1.EnvVar{{Name: IndexEnv, ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{
+			FieldPath: "metadata.annotations['" + batchv1.JobCompletionIndexAnnotation + "']"}}}},
+		VolumeMounts: []corev1.VolumeMount{
+			{Name: "scenario", MountPath: ScenarioDir, ReadOnly: true},
+			{Name: "results", MountPath: ResultsDir},
+		},
+		SecurityContext: &corev1.SecurityContext{
+			RunAsNonRoot:             ptr(true),
+			RunAsUser:                ptr(int64(65532)),
+			AllowPrivilegeEscalation: ptr(false),
+			ReadOnlyRootFilesystem:   ptr(true),
+			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+		},
+	}
+	if o.Secret != "" {
+		container.EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: o.Secret}}}}
+	}
+	job := &batchv1.Job{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
+		ObjectMeta: metav1.ObjectMeta{Name: o.Name, Namespace: o.Namespace, Labels: labels},
+		Spec: batchv1.JobSpec{
+			CompletionMode: ptr(batchv1.IndexedCompletion),
+			Completions:    ptr(n),
+			Parallelism:    ptr(n),
+			// A retried shard would start late and find its run directory
+			// taken: fail instead, and rerun the whole Job.
+			BackoffLimit: ptr(int32(0)),
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					RestartPolicy:   corev1.RestartPolicyNever,
+					Containers:      []corev1.Container{container},
+					SecurityContext: &corev1.PodSecurityContext{FSGroup: ptr(int64(65532))},
+					Volumes: []corev1.Volume{
+						{Name: "scenario", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
+							LocalObjectReference: corev1.LocalObjectReference{Name: cmName}}}},
+						{Name: "results", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: o.PVC}}},
+					},
+				},
+			},
+		},
+	}
+	return cm, job, nil
+}
+
+// Manifest returns the ConfigMap and the Job as one YAML stream for
+// `kubectl apply -f`.
+func Manifest(o Options) ([]byte, error) {
+	cm, job, err := Objects(o)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	for i, obj := range []any{cm, job} {
+		b, err := yaml.Marshal(obj)
+		if err != nil {
+			return nil, fmt.Errorf("k8s: %w", err)
+		}
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		buf.Write(b)
+	}
+	return buf.Bytes(), nil
+}
+
+func ptr[T any](v T) *T { return &v }
