@@ -34,6 +34,9 @@ type ClientSample struct {
 	// Goroutines and HeapBytes are the live goroutines and heap objects.
 	Goroutines int    `json:"goroutines"`
 	HeapBytes  uint64 `json:"heap_bytes"`
+	// Shard is the shard whose client took the sample, in a merged run
+	// directory (each shard's client is its own process); nil otherwise.
+	Shard *int `json:"shard,omitempty"`
 }
 
 // clientProbe reads the runtime's metrics, keeping the previous histograms

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,5 +40,37 @@ func TestSummarizeClient(t *testing.T) {
 	quiet := []loadgen.ClientSample{{TNS: 0, CPUSeconds: 1, Cores: 2}, {TNS: 1e9, CPUSeconds: 1.1, Cores: 2}}
 	if c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9}, true); c.Bound {
 		t.Errorf("a quiet client is flagged: %q", c.Reasons)
+	}
+}
+
+// TestMergedClientsJudgedPerShard: in a merged run directory each shard's
+// client samples are judged on their own, not as one interleaved series.
+func TestMergedClientsJudgedPerShard(t *testing.T) {
+	dir := t.TempDir()
+	rw, err := loadgen.CreateRecordWriter(filepath.Join(dir, loadgen.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rec(0, 1, 0, [][2]int64{{100, 1}, {200, 1}}, 2, 1)
+	r.DoneNS = 3e9
+	rw.Write(r)
+	rw.Close()
+	// Shard 0 idles (10 % CPU); shard 1 burns 95 %. Interleaved, their
+	// cumulative CPU counters would make nonsense deltas.
+	lines := `{"t_ns":0,"cpu_s":1,"cores":1,"shard":0}
+{"t_ns":0,"cpu_s":50,"cores":1,"shard":1}
+{"t_ns":1000000000,"cpu_s":1.1,"cores":1,"shard":0}
+{"t_ns":1000000000,"cpu_s":50.95,"cores":1,"shard":1}
+{"t_ns":2000000000,"cpu_s":1.2,"cores":1,"shard":0}
+{"t_ns":2000000000,"cpu_s":51.9,"cores":1,"shard":1}
+`
+	os.WriteFile(filepath.Join(dir, loadgen.ClientFile), []byte(lines), 0o644)
+	sum, _, err := SummarizeRun(dir, SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sum.Levels[0].Client
+	if c == nil || !c.Bound || len(c.Reasons) != 1 || !strings.HasPrefix(c.Reasons[0], "shard 1: client CPU at 95%") {
+		t.Fatalf("client = %+v", c)
 	}
 }

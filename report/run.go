@@ -123,6 +123,18 @@ func attachClient(dir string, sum *Summary) error {
 	if m, err := loadgen.ReadManifest(dir); err == nil {
 		closedLoop = m.Load.Profile == "concurrency" || m.Load.Profile == "sweep"
 	}
+	// A merged run holds several clients (shards): each is judged on its
+	// own samples.
+	byShard := map[int][]loadgen.ClientSample{}
+	for _, s := range samples {
+		if s.Shard != nil {
+			byShard[*s.Shard] = append(byShard[*s.Shard], s)
+		}
+	}
+	if len(byShard) > 0 {
+		JudgeClientsPerShard(sum, byShard, closedLoop)
+		return nil
+	}
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
 		c := SummarizeClient(samples, l, closedLoop)

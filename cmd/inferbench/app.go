@@ -31,6 +31,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			gpusCommand(),
 			calibrateCommand(),
 			targetsCommand(),
+			mergeCommand(),
+			k8sCommand(),
 			compareCommand(),
 			historyCommand(),
 			scenariosCommand(),

@@ -325,7 +325,7 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	judgeClients(sum, clients, m.Load.Profile == "concurrency" || m.Load.Profile == "sweep")
+	report.JudgeClientsPerShard(sum, clients, m.Load.Profile == "concurrency" || m.Load.Profile == "sweep")
 	if err := report.WriteSummaryFile(o.Out, sum); err != nil {
 		return nil, err
 	}
@@ -617,41 +617,4 @@ func mergeClients(shards []*shard, out string) (map[int][]loadgen.ClientSample, 
 		w.WriteByte('\n')
 	}
 	return samples, errors.Join(w.Flush(), f.Close())
-}
-
-// judgeClients replaces each level's client verdict with one judged per
-// shard: a client is one process, so its CPU share and scheduler latency
-// are its own (report.SummarizeClient on each shard's samples), and the
-// level-wide checks (send lag, streams in flight) are made once on the
-// merged level. The figures kept are the busiest shard's (highest mean CPU
-// share); GC pauses add up; a reason names its shard.
-func judgeClients(sum *report.Summary, clients map[int][]loadgen.ClientSample, closedLoop bool) {
-	if len(clients) == 0 {
-		return
-	}
-	idx := slices.Sorted(maps.Keys(clients))
-	for i := range sum.Levels {
-		l := &sum.Levels[i]
-		own := *l
-		own.SendLagMS = report.Dist{}
-		merged := report.SummarizeClient(nil, l, closedLoop)
-		merged.Samples = 0
-		var busiest float64 = -1
-		for _, k := range idx {
-			c := report.SummarizeClient(clients[k], &own, false)
-			merged.Samples += c.Samples
-			merged.GCPauseMS += c.GCPauseMS
-			merged.HeapPeakBytes = max(merged.HeapPeakBytes, c.HeapPeakBytes)
-			merged.SchedLatencyP99MS = max(merged.SchedLatencyP99MS, c.SchedLatencyP99MS)
-			if c.CPUShare != nil && c.CPUShare.Mean > busiest {
-				busiest = c.CPUShare.Mean
-				merged.CPUShare, merged.Cores = c.CPUShare, c.Cores
-			}
-			for _, r := range c.Reasons {
-				merged.Reasons = append(merged.Reasons, fmt.Sprintf("shard %d: %s", k, r))
-			}
-		}
-		merged.Bound = len(merged.Reasons) > 0
-		l.Client = &merged
-	}
 }
