@@ -22,12 +22,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
-	"time"
 
 	"github.com/inferbench/inferbench/targets"
-	"github.com/inferbench/inferbench/targets/openai"
 	"github.com/inferbench/inferbench/targets/sse"
 )
 
@@ -37,16 +34,6 @@ const Version = "2023-06-01"
 // DefaultMaxTokens is the max_tokens sent when Request.MaxTokens is 0: the
 // Messages API requires the field.
 const DefaultMaxTokens = 1024
-
-// drainLimit and drainWait bound how much of the body Stream reads after
-// message_stop, so that net/http can reuse the connection.
-const (
-	drainLimit = 64 << 10
-	drainWait  = 100 * time.Millisecond
-)
-
-// maxErrorRead is how much of a non-2xx body is read to decode its error.
-const maxErrorRead = 64 << 10
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
@@ -67,11 +54,7 @@ type Config struct {
 
 // String describes the configuration without its API key.
 func (c Config) String() string {
-	key := `""`
-	if c.APIKey != "" {
-		key = "REDACTED"
-	}
-	return fmt.Sprintf("anthropic.Config{BaseURL:%s APIKey:%s}", redactURL(c.BaseURL), key)
+	return fmt.Sprintf("anthropic.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
 }
 
 // GoString is String, so that %#v does not print the API key either.
@@ -81,8 +64,8 @@ func (c Config) GoString() string { return c.String() }
 // concurrent use.
 type Target struct {
 	url    string
-	key    string
-	header http.Header
+	redact targets.Redactor
+	header http.Header // sent with every request, credentials included
 	client *http.Client
 }
 
@@ -90,15 +73,9 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || cfg.BaseURL == "" {
-		return nil, fmt.Errorf("anthropic: base URL %q is not a URL", redactURL(cfg.BaseURL))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("anthropic: base URL %q: scheme must be http or https", u.Redacted())
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("anthropic: base URL %q has no host", u.Redacted())
+	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("anthropic: %w", err)
 	}
 	path := strings.TrimRight(u.Path, "/")
 	if !strings.HasSuffix(path, "/v1") {
@@ -107,29 +84,18 @@ func New(cfg Config) (*Target, error) {
 	u.Path, u.RawPath = path+"/messages", ""
 	client := cfg.Client
 	if client == nil {
-		client = &http.Client{Transport: newTransport()}
+		client = &http.Client{Transport: targets.NewTransport()}
 	}
-	return &Target{url: u.String(), key: cfg.APIKey, header: cfg.Header.Clone(), client: client}, nil
-}
-
-// newTransport returns net/http's default transport settings with room for
-// many idle connections per host and without transparent gzip, which would
-// add buffering on the read path of streams.
-func newTransport() http.RoundTripper {
-	var tr *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr = dt.Clone()
-	} else {
-		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	header := targets.NewHeader(cfg.Header, "text/event-stream")
+	header.Set("Anthropic-Version", Version)
+	if cfg.APIKey != "" {
+		header.Set("X-Api-Key", cfg.APIKey)
 	}
-	tr.MaxIdleConns = 0
-	tr.MaxIdleConnsPerHost = openai.DefaultMaxIdleConnsPerHost
-	tr.DisableCompression = true
-	return tr
+	return &Target{url: u.String(), redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}, nil
 }
 
 // String names the endpoint, never the API key.
-func (t *Target) String() string { return "anthropic " + redactURL(t.url) }
+func (t *Target) String() string { return "anthropic " + targets.RedactURL(t.url) }
 
 // URL returns the endpoint the Target posts to.
 func (t *Target) URL() string { return t.url }
@@ -170,33 +136,15 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.url, bytes.NewReader(body))
+	resp, err := targets.PostStream(rctx, t.client, t.url, t.header, body)
 	if err != nil {
-		return final, t.redactErr(fmt.Errorf("anthropic: new request: %w", err))
-	}
-	for k, vs := range t.header {
-		hreq.Header[k] = vs
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "text/event-stream")
-	hreq.Header.Set("Anthropic-Version", Version)
-	if t.key != "" {
-		hreq.Header.Set("X-Api-Key", t.key)
-	}
-	// Safe to resend on a fresh connection when a kept-alive one turns out
-	// closed before any response byte (see openai.Target.Stream); the key
-	// is never sent.
-	hreq.Header["X-Idempotency-Key"] = nil
-
-	resp, err := t.client.Do(hreq)
-	if err != nil {
-		return final, t.readErr(ctx, "send request", err)
+		return final, t.redact.Err(fmt.Errorf("anthropic: %w", err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return final, t.httpError(resp)
 	}
-	if ct := resp.Header.Get("Content-Type"); !isEventStream(ct) {
+	if ct := resp.Header.Get("Content-Type"); !targets.IsEventStream(ct) {
 		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
 			"HTTP %d with Content-Type %q, not text/event-stream: the server did not stream the response", resp.StatusCode, ct)}
 	}
@@ -217,16 +165,14 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return d.final(), &targets.ProtocolError{Msg: err.Error()}
 		}
 		if err != nil {
-			return d.final(), t.readErr(ctx, "read stream", err)
+			return d.final(), t.readErr(ctx, err)
 		}
 		done, err := d.event(e, onChunk)
 		if err != nil {
 			return d.final(), err
 		}
 		if done {
-			stop := time.AfterFunc(drainWait, cancel)
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
-			stop.Stop()
+			targets.Drain(resp.Body, cancel)
 			return d.final(), nil
 		}
 	}
@@ -267,7 +213,7 @@ type errorJSON struct {
 
 // decoder turns the events of one stream into Chunks.
 type decoder struct {
-	redact     func(string) string
+	redact     targets.Redactor
 	events     int
 	input      int  // input tokens from message_start or message_delta
 	output     int  // output tokens from the last message_delta
@@ -308,7 +254,7 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 	}
 	var ev eventJSON
 	if err := json.Unmarshal(data, &ev); err != nil {
-		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable %s event %d: %v: %s", e.Type, d.events, err, snippet(d.redact(string(data))))}
+		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable %s event %d: %v: %s", e.Type, d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
 	}
 	d.events++
 	typ := ev.Type
@@ -316,10 +262,10 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 		typ = e.Type
 	}
 	if typ == "error" || ev.Error != nil {
-		se := &targets.StreamError{Message: truncate(d.redact(string(data)))}
+		se := &targets.StreamError{Message: d.redact.Clip(string(data))}
 		if ev.Error != nil {
-			se = &targets.StreamError{Status: errorStatus[ev.Error.Type], Type: truncate(d.redact(ev.Error.Type)),
-				Message: truncate(d.redact(ev.Error.Message))}
+			se = &targets.StreamError{Status: errorStatus[ev.Error.Type], Type: d.redact.Clip(ev.Error.Type),
+				Message: d.redact.Clip(ev.Error.Message)}
 		}
 		return false, se
 	}
@@ -374,90 +320,19 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 // {"type":"error","error":{"type","message"},"request_id"}, or the body as
 // it came. 529 (overloaded) is a 5xx; 429 a rate limit with retry-after.
 func (t *Target) httpError(resp *http.Response) error {
-	he := &targets.HTTPError{Status: resp.StatusCode, RetryAfter: targets.RetryAfter(resp.Header, time.Now())}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
-	var e struct {
-		Error *errorJSON `json:"error"`
-	}
-	if json.Unmarshal(b, &e) == nil && e.Error != nil && (e.Error.Type != "" || e.Error.Message != "") {
-		he.Code = truncate(t.redact(e.Error.Type))
-		he.Message = truncate(t.redact(e.Error.Message))
-		return he
-	}
-	he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
-	return he
-}
-
-// readErr wraps a transport error. When ctx ended, its cause leads, so that
-// the caller sees a timeout or a cancellation rather than whatever the
-// transport made of it.
-func (t *Target) readErr(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
-		if cause := context.Cause(ctx); !errors.Is(err, cause) {
-			err = fmt.Errorf("%w: %w", cause, err)
+	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+		var e struct {
+			Error *errorJSON `json:"error"`
 		}
-	}
-	return t.redactErr(fmt.Errorf("anthropic: %s: %w", what, err))
-}
-
-// isEventStream reports whether a Content-Type is text/event-stream; a
-// missing one is given the benefit of the doubt.
-func isEventStream(ct string) bool {
-	if ct == "" {
+		if json.Unmarshal(b, &e) != nil || e.Error == nil || (e.Error.Type == "" && e.Error.Message == "") {
+			return false
+		}
+		he.Code, he.Message = e.Error.Type, e.Error.Message
 		return true
-	}
-	mt, _, _ := strings.Cut(ct, ";")
-	return strings.EqualFold(strings.TrimSpace(mt), "text/event-stream")
+	})
 }
 
-// redact removes the API key from s.
-func (t *Target) redact(s string) string {
-	if t.key == "" || !strings.Contains(s, t.key) {
-		return s
-	}
-	return strings.ReplaceAll(s, t.key, "[REDACTED]")
-}
-
-// redactErr returns err, or an error with the same chain whose message has
-// the API key removed.
-func (t *Target) redactErr(err error) error {
-	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
-		return err
-	}
-	return &redactedError{msg: t.redact(err.Error()), err: err}
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
-// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
-// boundary.
-func truncate(s string) string {
-	if len(s) <= targets.MaxErrorBody {
-		return s
-	}
-	return strings.ToValidUTF8(s[:targets.MaxErrorBody], "")
-}
-
-// snippet is the start of an event for an error message.
-func snippet(s string) string {
-	const n = 120
-	if len(s) > n {
-		return strings.ToValidUTF8(s[:n], "") + "…"
-	}
-	return s
-}
-
-// redactURL hides a password in the URL's user info, if any.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
+// readErr wraps an error met reading the stream; see targets.WithCause.
+func (t *Target) readErr(ctx context.Context, err error) error {
+	return t.redact.Err(fmt.Errorf("anthropic: read stream: %w", targets.WithCause(ctx, err)))
 }

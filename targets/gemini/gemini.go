@@ -32,19 +32,8 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/targets"
-	"github.com/inferbench/inferbench/targets/openai"
 	"github.com/inferbench/inferbench/targets/sse"
 )
-
-// drainLimit and drainWait bound how much of the body Stream reads after
-// the end, so that net/http can reuse the connection.
-const (
-	drainLimit = 64 << 10
-	drainWait  = 100 * time.Millisecond
-)
-
-// maxErrorRead is how much of a non-2xx body is read to decode its error.
-const maxErrorRead = 64 << 10
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
@@ -65,11 +54,7 @@ type Config struct {
 
 // String describes the configuration without its API key.
 func (c Config) String() string {
-	key := `""`
-	if c.APIKey != "" {
-		key = "REDACTED"
-	}
-	return fmt.Sprintf("gemini.Config{BaseURL:%s APIKey:%s}", redactURL(c.BaseURL), key)
+	return fmt.Sprintf("gemini.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
 }
 
 // GoString is String, so that %#v does not print the API key either.
@@ -79,8 +64,8 @@ func (c Config) GoString() string { return c.String() }
 // concurrent use.
 type Target struct {
 	base   string // up to and including the API version, no trailing slash
-	key    string
-	header http.Header
+	redact targets.Redactor
+	header http.Header // sent with every request, credentials included
 	client *http.Client
 }
 
@@ -88,15 +73,9 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || cfg.BaseURL == "" {
-		return nil, fmt.Errorf("gemini: base URL %q is not a URL", redactURL(cfg.BaseURL))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("gemini: base URL %q: scheme must be http or https", u.Redacted())
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("gemini: base URL %q has no host", u.Redacted())
+	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("gemini: %w", err)
 	}
 	if u.RawQuery != "" {
 		// Not shown: the query may hold ?key=.
@@ -109,29 +88,17 @@ func New(cfg Config) (*Target, error) {
 	u.Path, u.RawPath = path, ""
 	client := cfg.Client
 	if client == nil {
-		client = &http.Client{Transport: newTransport()}
+		client = &http.Client{Transport: targets.NewTransport()}
 	}
-	return &Target{base: u.String(), key: cfg.APIKey, header: cfg.Header.Clone(), client: client}, nil
-}
-
-// newTransport returns net/http's default transport settings with room for
-// many idle connections per host and without transparent gzip, which would
-// add buffering on the read path of streams.
-func newTransport() http.RoundTripper {
-	var tr *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr = dt.Clone()
-	} else {
-		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	header := targets.NewHeader(cfg.Header, "text/event-stream")
+	if cfg.APIKey != "" {
+		header.Set("X-Goog-Api-Key", cfg.APIKey)
 	}
-	tr.MaxIdleConns = 0
-	tr.MaxIdleConnsPerHost = openai.DefaultMaxIdleConnsPerHost
-	tr.DisableCompression = true
-	return tr
+	return &Target{base: u.String(), redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}, nil
 }
 
 // String names the API root, never the API key.
-func (t *Target) String() string { return "gemini " + redactURL(t.base) }
+func (t *Target) String() string { return "gemini " + targets.RedactURL(t.base) }
 
 // URL returns the endpoint the Target posts to for model.
 func (t *Target) URL(model string) string {
@@ -184,26 +151,9 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.URL(req.Model), bytes.NewReader(body))
+	resp, err := targets.PostStream(rctx, t.client, t.URL(req.Model), t.header, body)
 	if err != nil {
-		return final, t.redactErr(fmt.Errorf("gemini: new request: %w", err))
-	}
-	for k, vs := range t.header {
-		hreq.Header[k] = vs
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "text/event-stream")
-	if t.key != "" {
-		hreq.Header.Set("X-Goog-Api-Key", t.key)
-	}
-	// Safe to resend on a fresh connection when a kept-alive one turns out
-	// closed before any response byte (see openai.Target.Stream); the key
-	// is never sent.
-	hreq.Header["X-Idempotency-Key"] = nil
-
-	resp, err := t.client.Do(hreq)
-	if err != nil {
-		return final, t.readErr(ctx, "send request", err)
+		return final, t.redact.Err(fmt.Errorf("gemini: %w", err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -222,9 +172,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if err != nil {
 		return d.final(), err
 	}
-	stop := time.AfterFunc(drainWait, cancel)
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
-	stop.Stop()
+	targets.Drain(resp.Body, cancel)
 	return d.final(), nil
 }
 
@@ -243,7 +191,7 @@ func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChun
 			return &targets.ProtocolError{Msg: err.Error()}
 		}
 		if err != nil {
-			return t.readErr(ctx, "read stream", err)
+			return t.readErr(ctx, err)
 		}
 		if e.Data == nil {
 			// Lines outside SSE framing: Gemini's mid-stream error object.
@@ -299,7 +247,7 @@ func (t *Target) arrayErr(ctx context.Context, err error) error {
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &targets.ProtocolError{Msg: "JSON array stream ended before its closing bracket"}
 	}
-	return t.readErr(ctx, "read stream", err)
+	return t.readErr(ctx, err)
 }
 
 // responseJSON is the part of a GenerateContentResponse the adapter reads.
@@ -354,7 +302,7 @@ var finishReasons = []string{"FINISH_REASON_UNSPECIFIED", "STOP", "MAX_TOKENS", 
 
 // decoder turns the responses of one stream into Chunks.
 type decoder struct {
-	redact func(string) string
+	redact targets.Redactor
 	events int
 	usage  *targets.Usage
 	finish string
@@ -377,7 +325,7 @@ func (d *decoder) final() targets.Final {
 func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
 	var r responseJSON
 	if err := json.Unmarshal(data, &r); err != nil {
-		return &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, snippet(d.redact(string(data))))}
+		return &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
 	}
 	d.events++
 	if r.Error != nil {
@@ -452,7 +400,7 @@ func finishReason(raw json.RawMessage) string {
 // streamError turns an error object met after HTTP 200 into a StreamError;
 // its status string ("UNAVAILABLE", "RESOURCE_EXHAUSTED") is the code.
 func (d *decoder) streamError(e *errorJSON) *targets.StreamError {
-	return &targets.StreamError{Status: e.Code, Code: truncate(d.redact(e.Status)), Message: truncate(d.redact(e.Message))}
+	return &targets.StreamError{Status: e.Code, Code: d.redact.Clip(e.Status), Message: d.redact.Clip(e.Message)}
 }
 
 // rawError decodes the error object Gemini writes outside SSE framing, or a
@@ -488,30 +436,17 @@ func decodeError(b []byte) *errorJSON {
 // object's status string as the code and its message, and the retry hint
 // from Retry-After or, as Gemini gives it, the body's RetryInfo.retryDelay.
 func (t *Target) httpError(resp *http.Response) error {
-	he := &targets.HTTPError{Status: resp.StatusCode, RetryAfter: targets.RetryAfter(resp.Header, time.Now())}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
-	if e := decodeError(b); e != nil {
-		he.Code = truncate(t.redact(e.Status))
-		he.Message = truncate(t.redact(e.Message))
+	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+		e := decodeError(b)
+		if e == nil {
+			return false
+		}
+		he.Code, he.Message = e.Status, e.Message
 		if he.RetryAfter == 0 {
 			he.RetryAfter = e.retryDelay()
 		}
-		return he
-	}
-	he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
-	return he
-}
-
-// readErr wraps a transport error. When ctx ended, its cause leads, so that
-// the caller sees a timeout or a cancellation rather than whatever the
-// transport made of it.
-func (t *Target) readErr(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
-		if cause := context.Cause(ctx); !errors.Is(err, cause) {
-			err = fmt.Errorf("%w: %w", cause, err)
-		}
-	}
-	return t.redactErr(fmt.Errorf("gemini: %s: %w", what, err))
+		return true
+	})
 }
 
 func mediaType(ct string) string {
@@ -525,56 +460,7 @@ func isEventStream(ct string) bool { return ct == "" || mediaType(ct) == "text/e
 
 func isJSON(ct string) bool { return mediaType(ct) == "application/json" }
 
-// redact removes the API key from s.
-func (t *Target) redact(s string) string {
-	if t.key == "" || !strings.Contains(s, t.key) {
-		return s
-	}
-	return strings.ReplaceAll(s, t.key, "[REDACTED]")
-}
-
-// redactErr returns err, or an error with the same chain whose message has
-// the API key removed.
-func (t *Target) redactErr(err error) error {
-	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
-		return err
-	}
-	return &redactedError{msg: t.redact(err.Error()), err: err}
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
-// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
-// boundary.
-func truncate(s string) string {
-	if len(s) <= targets.MaxErrorBody {
-		return s
-	}
-	return strings.ToValidUTF8(s[:targets.MaxErrorBody], "")
-}
-
-// snippet is the start of an event for an error message.
-func snippet(s string) string {
-	const n = 120
-	if len(s) > n {
-		return strings.ToValidUTF8(s[:n], "") + "…"
-	}
-	return s
-}
-
-// redactURL hides a password in the URL's user info and drops its query,
-// where a Google API key may be (?key=).
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	u.RawQuery = ""
-	return u.Redacted()
+// readErr wraps an error met reading the stream; see targets.WithCause.
+func (t *Target) readErr(ctx context.Context, err error) error {
+	return t.redact.Err(fmt.Errorf("gemini: read stream: %w", targets.WithCause(ctx, err)))
 }

@@ -18,13 +18,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/ndjson"
-	"github.com/inferbench/inferbench/targets/openai"
 )
 
 // API selects the endpoint a Target calls.
@@ -37,16 +35,6 @@ const (
 	// Completions is POST /api/generate; the prompt is `prompt`.
 	Completions API = "completions"
 )
-
-// drainLimit and drainWait bound how much of the body Stream reads after
-// the done object, so that net/http can reuse the connection.
-const (
-	drainLimit = 64 << 10
-	drainWait  = 100 * time.Millisecond
-)
-
-// maxErrorRead is how much of a non-2xx body is read to decode its error.
-const maxErrorRead = 64 << 10
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
@@ -70,11 +58,7 @@ type Config struct {
 
 // String describes the configuration without its API key.
 func (c Config) String() string {
-	key := `""`
-	if c.APIKey != "" {
-		key = "REDACTED"
-	}
-	return fmt.Sprintf("ollama.Config{BaseURL:%s API:%s APIKey:%s}", redactURL(c.BaseURL), c.api(), key)
+	return fmt.Sprintf("ollama.Config{BaseURL:%s API:%s APIKey:%s}", targets.RedactURL(c.BaseURL), c.api(), targets.KeyString(c.APIKey))
 }
 
 // GoString is String, so that %#v does not print the API key either.
@@ -92,8 +76,8 @@ func (c Config) api() API {
 type Target struct {
 	url    string
 	api    API
-	key    string
-	header http.Header
+	redact targets.Redactor
+	header http.Header // sent with every request, credentials included
 	client *http.Client
 }
 
@@ -101,15 +85,9 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || cfg.BaseURL == "" {
-		return nil, fmt.Errorf("ollama: base URL %q is not a URL", redactURL(cfg.BaseURL))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("ollama: base URL %q: scheme must be http or https", u.Redacted())
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("ollama: base URL %q has no host", u.Redacted())
+	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("ollama: %w", err)
 	}
 	api := cfg.api()
 	var endpoint string
@@ -128,29 +106,17 @@ func New(cfg Config) (*Target, error) {
 	u.Path, u.RawPath = path+endpoint, ""
 	client := cfg.Client
 	if client == nil {
-		client = &http.Client{Transport: newTransport()}
+		client = &http.Client{Transport: targets.NewTransport()}
 	}
-	return &Target{url: u.String(), api: api, key: cfg.APIKey, header: cfg.Header.Clone(), client: client}, nil
-}
-
-// newTransport returns net/http's default transport settings with room for
-// many idle connections per host and without transparent gzip, which would
-// add buffering on the read path of streams.
-func newTransport() http.RoundTripper {
-	var tr *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr = dt.Clone()
-	} else {
-		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	header := targets.NewHeader(cfg.Header, "application/x-ndjson")
+	if cfg.APIKey != "" {
+		header.Set("Authorization", "Bearer "+cfg.APIKey)
 	}
-	tr.MaxIdleConns = 0
-	tr.MaxIdleConnsPerHost = openai.DefaultMaxIdleConnsPerHost
-	tr.DisableCompression = true
-	return tr
+	return &Target{url: u.String(), api: api, redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}, nil
 }
 
 // String names the endpoint, never the API key.
-func (t *Target) String() string { return fmt.Sprintf("ollama %s %s", t.api, redactURL(t.url)) }
+func (t *Target) String() string { return fmt.Sprintf("ollama %s %s", t.api, targets.RedactURL(t.url)) }
 
 // URL returns the endpoint the Target posts to.
 func (t *Target) URL() string { return t.url }
@@ -215,26 +181,9 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.url, bytes.NewReader(body))
+	resp, err := targets.PostStream(rctx, t.client, t.url, t.header, body)
 	if err != nil {
-		return final, t.redactErr(fmt.Errorf("ollama: new request: %w", err))
-	}
-	for k, vs := range t.header {
-		hreq.Header[k] = vs
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "application/x-ndjson")
-	if t.key != "" {
-		hreq.Header.Set("Authorization", "Bearer "+t.key)
-	}
-	// Safe to resend on a fresh connection when a kept-alive one turns out
-	// closed before any response byte (see openai.Target.Stream); the key
-	// is never sent.
-	hreq.Header["X-Idempotency-Key"] = nil
-
-	resp, err := t.client.Do(hreq)
-	if err != nil {
-		return final, t.readErr(ctx, "send request", err)
+		return final, t.redact.Err(fmt.Errorf("ollama: %w", err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -258,11 +207,11 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return final, &targets.ProtocolError{Msg: err.Error()}
 		}
 		if err != nil {
-			return final, t.readErr(ctx, "read stream", err)
+			return final, t.readErr(ctx, err)
 		}
 		line = lineJSON{}
 		if err := json.Unmarshal(data, &line); err != nil {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable line %d: %v: %s", lines, err, snippet(t.redact(string(data))))}
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable line %d: %v: %s", lines, err, targets.Snippet(t.redact.Redact(string(data))))}
 		}
 		lines++
 		if e := bytes.TrimSpace(line.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
@@ -270,7 +219,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			if msg == "" {
 				msg = string(e)
 			}
-			return final, &targets.StreamError{Message: truncate(t.redact(msg))}
+			return final, &targets.StreamError{Message: t.redact.Clip(msg)}
 		}
 		c := line.chunk()
 		if line.Done {
@@ -283,9 +232,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		}
 		onChunk(c)
 		if line.Done {
-			stop := time.AfterFunc(drainWait, cancel)
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
-			stop.Stop()
+			targets.Drain(resp.Body, cancel)
 			return final, nil
 		}
 	}
@@ -354,42 +301,28 @@ func (l *lineJSON) serverTiming() *targets.ServerTiming {
 // httpError builds the error of a non-2xx response: Ollama's {"error":"…"}
 // (404 model not found, 503 server busy, …), or the body as it came.
 func (t *Target) httpError(resp *http.Response) error {
-	he := &targets.HTTPError{Status: resp.StatusCode, RetryAfter: targets.RetryAfter(resp.Header, time.Now())}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
-	var e struct {
-		Error json.RawMessage `json:"error"`
-	}
-	if json.Unmarshal(b, &e) == nil {
+	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+		var e struct {
+			Error json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal(b, &e) != nil {
+			return false
+		}
 		msg := scalar(e.Error)
 		if msg == "" && len(bytes.TrimSpace(e.Error)) > 0 && bytes.TrimSpace(e.Error)[0] == '{' {
-			// The OpenAI-style {"error":{"message","type"}} of a proxy.
+			// The OpenAI-style {"error":{"message","type"}} of a proxy; its
+			// type is kept as the code even when the body is kept too.
 			var inner struct {
 				Message json.RawMessage `json:"message"`
 				Type    json.RawMessage `json:"type"`
 			}
 			if json.Unmarshal(e.Error, &inner) == nil {
-				msg, he.Code = scalar(inner.Message), truncate(t.redact(scalar(inner.Type)))
+				msg, he.Code = scalar(inner.Message), scalar(inner.Type)
 			}
 		}
-		if msg != "" {
-			he.Message = truncate(t.redact(msg))
-			return he
-		}
-	}
-	he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
-	return he
-}
-
-// readErr wraps a transport error. When ctx ended, its cause leads, so that
-// the caller sees a timeout or a cancellation rather than whatever the
-// transport made of it.
-func (t *Target) readErr(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
-		if cause := context.Cause(ctx); !errors.Is(err, cause) {
-			err = fmt.Errorf("%w: %w", cause, err)
-		}
-	}
-	return t.redactErr(fmt.Errorf("ollama: %s: %w", what, err))
+		he.Message = msg
+		return msg != ""
+	})
 }
 
 // isNDJSON reports whether a Content-Type is application/x-ndjson (or
@@ -407,31 +340,6 @@ func isNDJSON(ct string) bool {
 	return false
 }
 
-// redact removes the API key from s.
-func (t *Target) redact(s string) string {
-	if t.key == "" || !strings.Contains(s, t.key) {
-		return s
-	}
-	return strings.ReplaceAll(s, t.key, "[REDACTED]")
-}
-
-// redactErr returns err, or an error with the same chain whose message has
-// the API key removed.
-func (t *Target) redactErr(err error) error {
-	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
-		return err
-	}
-	return &redactedError{msg: t.redact(err.Error()), err: err}
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
-
 // scalar returns a JSON string's value; "" for anything else.
 func scalar(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
@@ -445,29 +353,7 @@ func scalar(raw json.RawMessage) string {
 	return s
 }
 
-// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
-// boundary.
-func truncate(s string) string {
-	if len(s) <= targets.MaxErrorBody {
-		return s
-	}
-	return strings.ToValidUTF8(s[:targets.MaxErrorBody], "")
-}
-
-// snippet is the start of a line for an error message.
-func snippet(s string) string {
-	const n = 120
-	if len(s) > n {
-		return strings.ToValidUTF8(s[:n], "") + "…"
-	}
-	return s
-}
-
-// redactURL hides a password in the URL's user info, if any.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
+// readErr wraps an error met reading the stream; see targets.WithCause.
+func (t *Target) readErr(ctx context.Context, err error) error {
+	return t.redact.Err(fmt.Errorf("ollama: read stream: %w", targets.WithCause(ctx, err)))
 }

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
+
+	"github.com/inferbench/inferbench/targets"
 )
 
 // API selects the endpoint a Target calls.
@@ -79,14 +80,13 @@ type Config struct {
 }
 
 // DefaultMaxIdleConnsPerHost is how many idle connections per host the
-// default client keeps (net/http's default transport keeps 2, which makes
-// every worker beyond the second open a new connection per request).
-const DefaultMaxIdleConnsPerHost = 1024
+// default client keeps: targets.DefaultMaxIdleConnsPerHost.
+const DefaultMaxIdleConnsPerHost = targets.DefaultMaxIdleConnsPerHost
 
 // String describes the configuration without its API key.
 func (c Config) String() string {
 	return fmt.Sprintf("openai.Config{BaseURL:%s API:%s Flavor:%s APIKey:%s IncludeUsage:%s ContinuousUsage:%t Header:%s}",
-		redactURL(c.BaseURL), c.api(), c.flavor(), redacted(c.APIKey), includeUsageString(c.IncludeUsage), c.ContinuousUsage, headerNames(c.Header))
+		targets.RedactURL(c.BaseURL), c.api(), c.flavor(), targets.KeyString(c.APIKey), includeUsageString(c.IncludeUsage), c.ContinuousUsage, headerNames(c.Header))
 }
 
 // GoString is String, so that %#v does not print the API key either.
@@ -95,10 +95,10 @@ func (c Config) GoString() string { return c.String() }
 // LogValue describes the configuration to log/slog without its API key.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("base_url", redactURL(c.BaseURL)),
+		slog.String("base_url", targets.RedactURL(c.BaseURL)),
 		slog.String("api", string(c.api())),
 		slog.String("flavor", string(c.flavor())),
-		slog.String("api_key", redacted(c.APIKey)),
+		slog.String("api_key", targets.KeyString(c.APIKey)),
 		slog.String("include_usage", includeUsageString(c.IncludeUsage)),
 		slog.Bool("continuous_usage", c.ContinuousUsage),
 	)
@@ -127,13 +127,6 @@ func includeUsageString(p *bool) string {
 	return fmt.Sprint(*p)
 }
 
-func redacted(key string) string {
-	if key == "" {
-		return `""`
-	}
-	return "REDACTED"
-}
-
 // headerNames lists the header names only: values may be credentials.
 func headerNames(h http.Header) string {
 	names := make([]string, 0, len(h))
@@ -142,13 +135,4 @@ func headerNames(h http.Header) string {
 	}
 	slices.Sort(names)
 	return fmt.Sprint(names)
-}
-
-// redactURL hides a password in the URL's user info, if any.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }

@@ -8,9 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/sse"
@@ -112,7 +110,7 @@ func (e *eventJSON) reset() {
 type decoder struct {
 	ev     *eventJSON
 	json   *eventDecoder
-	redact func(string) string
+	redact targets.Redactor
 
 	events int // data events decoded
 	usage  *targets.Usage
@@ -196,7 +194,7 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 		// Groq: "event: error" then a data line with the error object.
 		se := d.streamError(data)
 		if se == nil {
-			se = &targets.StreamError{Message: truncate(d.redact(string(data)))}
+			se = &targets.StreamError{Message: d.redact.Clip(string(data))}
 		}
 		return false, se
 	}
@@ -213,7 +211,7 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 	if !fastDecode(data, d.ev) {
 		d.ev.reset()
 		if err := d.json.decode(data, d.ev); err != nil {
-			return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, snippet(d.redact(string(data))))}
+			return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
 		}
 	}
 	d.events++
@@ -318,9 +316,9 @@ func (d *decoder) streamError(data []byte) *targets.StreamError {
 	}
 	return &targets.StreamError{
 		Status:  info.status,
-		Code:    truncate(d.redact(info.code)),
-		Type:    truncate(d.redact(info.typ)),
-		Message: truncate(d.redact(info.message)),
+		Code:    d.redact.Clip(info.code),
+		Type:    d.redact.Clip(info.typ),
+		Message: d.redact.Clip(info.message),
 	}
 }
 
@@ -433,30 +431,4 @@ func scalar(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return ""
-}
-
-// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
-// boundary.
-func truncate(s string) string {
-	if len(s) <= targets.MaxErrorBody {
-		return s
-	}
-	s = s[:targets.MaxErrorBody]
-	// Drop the bytes of a rune cut in two (at most UTFMax-1 of them).
-	for range utf8.UTFMax - 1 {
-		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
-			break
-		}
-		s = s[:len(s)-1]
-	}
-	return s
-}
-
-// snippet is the start of an event for an error message.
-func snippet(s string) string {
-	const n = 120
-	if len(s) > n {
-		return strings.ToValidUTF8(s[:n], "") + "…"
-	}
-	return s
 }

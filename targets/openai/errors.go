@@ -1,10 +1,7 @@
 package openai
 
 import (
-	"bytes"
-	"io"
 	"net/http"
-	"time"
 
 	"github.com/inferbench/inferbench/targets"
 )
@@ -14,21 +11,12 @@ import (
 // decodeError knows; a body that does not decode (text/plain, HTML) is kept,
 // up to targets.MaxErrorBody bytes.
 func (t *Target) httpError(resp *http.Response) error {
-	he := &targets.HTTPError{
-		Status:     resp.StatusCode,
-		RetryAfter: targets.RetryAfter(resp.Header, time.Now()),
-	}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
-	if info, ok := decodeError(b); ok {
-		he.Code = info.code
+	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+		info, ok := decodeError(b)
+		he.Code, he.Message = info.code, info.message
 		if he.Code == "" {
 			he.Code = info.typ
 		}
-		// Redact before cutting, so that no part of a key survives.
-		he.Code = truncate(t.redact(he.Code))
-		he.Message = truncate(t.redact(info.message))
-	} else {
-		he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
-	}
-	return he
+		return ok
+	})
 }

@@ -13,32 +13,17 @@
 package openai
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/sse"
 )
-
-// drainLimit and drainWait bound how much of the body Stream reads after
-// [DONE] (the end of the chunked encoding usually follows at once) so that
-// net/http can reuse the connection; a server that keeps the body open
-// longer loses the connection instead of holding the caller.
-const (
-	drainLimit = 64 << 10
-	drainWait  = 100 * time.Millisecond
-)
-
-// maxErrorRead is how much of a non-2xx body is read to decode its error.
-const maxErrorRead = 64 << 10
 
 // A Target streams generations from an OpenAI-compatible server. It is safe
 // for concurrent use.
@@ -46,10 +31,10 @@ type Target struct {
 	url          string
 	api          API
 	flavor       Flavor
-	key          string
+	redact       targets.Redactor
 	includeUsage bool
 	continuous   bool
-	header       http.Header
+	header       http.Header // sent with every request, credentials included
 	client       *http.Client
 	states       sync.Pool // of *streamState, reused across requests
 }
@@ -58,15 +43,9 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || cfg.BaseURL == "" {
-		return nil, fmt.Errorf("openai: base URL %q is not a URL", redactURL(cfg.BaseURL))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("openai: base URL %q: scheme must be http or https", u.Redacted())
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("openai: base URL %q has no host", u.Redacted())
+	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("openai: %w", err)
 	}
 	api := cfg.api()
 	var endpoint string
@@ -99,41 +78,29 @@ func New(cfg Config) (*Target, error) {
 
 	client := cfg.Client
 	if client == nil {
-		client = &http.Client{Transport: newTransport()}
+		client = &http.Client{Transport: targets.NewTransport()}
+	}
+	header := targets.NewHeader(cfg.Header, "text/event-stream")
+	if cfg.APIKey != "" {
+		header.Set("Authorization", "Bearer "+cfg.APIKey)
 	}
 	t := &Target{
 		url:          u.String(),
 		api:          api,
 		flavor:       flavor,
-		key:          cfg.APIKey,
+		redact:       targets.NewRedactor(cfg.APIKey),
 		includeUsage: cfg.includeUsage(),
 		continuous:   cfg.ContinuousUsage,
-		header:       cfg.Header.Clone(),
+		header:       header,
 		client:       client,
 	}
 	t.states.New = func() any { return &streamState{rd: sse.NewReader(nil)} }
 	return t, nil
 }
 
-// newTransport returns net/http's default transport settings with room for
-// DefaultMaxIdleConnsPerHost idle connections per host and without
-// transparent gzip, which would add buffering on the read path of streams.
-func newTransport() http.RoundTripper {
-	var tr *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr = dt.Clone()
-	} else {
-		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	}
-	tr.MaxIdleConns = 0 // no limit in total
-	tr.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
-	tr.DisableCompression = true
-	return tr
-}
-
 // String names the endpoint and flavor, never the API key.
 func (t *Target) String() string {
-	return fmt.Sprintf("openai %s (%s) %s", t.api, t.flavor, redactURL(t.url))
+	return fmt.Sprintf("openai %s (%s) %s", t.api, t.flavor, targets.RedactURL(t.url))
 }
 
 // URL returns the endpoint the Target posts to.
@@ -157,36 +124,17 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.url, bytes.NewReader(body))
+	// PostStream marks the POST safe to resend when a kept-alive connection
+	// turns out closed (llama-server closes it after every stream).
+	resp, err := targets.PostStream(rctx, t.client, t.url, t.header, body)
 	if err != nil {
-		return final, t.redactErr(fmt.Errorf("openai: new request: %w", err))
-	}
-	for k, vs := range t.header {
-		hreq.Header[k] = vs
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "text/event-stream")
-	if t.key != "" {
-		hreq.Header.Set("Authorization", "Bearer "+t.key)
-	}
-	// Mark the POST as safe to retry, with a key that is never sent: then
-	// net/http resends it, on a new connection, when a reused keep-alive
-	// connection turns out to be closed before any response byte arrived.
-	// llama-server closes the connection after every streamed response
-	// without saying so, which otherwise fails 15-27 % of requests
-	// (/work/shared/notes/real-servers.md §4.1); see net/http Transport's
-	// doc on Idempotency-Key.
-	hreq.Header["X-Idempotency-Key"] = nil
-
-	resp, err := t.client.Do(hreq)
-	if err != nil {
-		return final, t.readErr(ctx, "send request", err)
+		return final, t.redact.Err(fmt.Errorf("openai: %w", err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return final, t.httpError(resp)
 	}
-	if ct := resp.Header.Get("Content-Type"); !isEventStream(ct) {
+	if ct := resp.Header.Get("Content-Type"); !targets.IsEventStream(ct) {
 		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
 			"HTTP %d with Content-Type %q, not text/event-stream: the server did not stream the response", resp.StatusCode, ct)}
 	}
@@ -211,7 +159,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return d.final(), &targets.ProtocolError{Msg: err.Error()}
 		}
 		if err != nil {
-			return d.final(), t.readErr(ctx, "read stream", err)
+			return d.final(), t.readErr(ctx, err)
 		}
 		done, err := d.event(ev, onChunk)
 		if err != nil {
@@ -219,59 +167,14 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		}
 		if done {
 			// Read what follows [DONE] (the end of the chunked body), so the
-			// connection goes back to the pool; give up after drainWait.
-			stop := time.AfterFunc(drainWait, cancel)
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
-			stop.Stop()
+			// connection goes back to the pool; give up after DrainWait.
+			targets.Drain(resp.Body, cancel)
 			return d.final(), nil
 		}
 	}
 }
 
-// readErr wraps a transport error. When ctx ended, its cause leads, so that
-// loadgen.Classify sees a timeout or a cancellation rather than whatever
-// the transport made of it.
-func (t *Target) readErr(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
-		if cause := context.Cause(ctx); !errors.Is(err, cause) {
-			err = fmt.Errorf("%w: %w", cause, err)
-		}
-	}
-	return t.redactErr(fmt.Errorf("openai: %s: %w", what, err))
+// readErr wraps an error met reading the stream; see targets.WithCause.
+func (t *Target) readErr(ctx context.Context, err error) error {
+	return t.redact.Err(fmt.Errorf("openai: read stream: %w", targets.WithCause(ctx, err)))
 }
-
-// isEventStream reports whether a Content-Type is text/event-stream. A
-// missing Content-Type is given the benefit of the doubt: the stream's
-// framing decides.
-func isEventStream(ct string) bool {
-	if ct == "" {
-		return true
-	}
-	mt, _, _ := strings.Cut(ct, ";")
-	return strings.EqualFold(strings.TrimSpace(mt), "text/event-stream")
-}
-
-// redact removes the API key from s.
-func (t *Target) redact(s string) string {
-	if t.key == "" || !strings.Contains(s, t.key) {
-		return s
-	}
-	return strings.ReplaceAll(s, t.key, "[REDACTED]")
-}
-
-// redactErr returns err, or an error with the same chain whose message has
-// the API key removed.
-func (t *Target) redactErr(err error) error {
-	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
-		return err
-	}
-	return &redactedError{msg: t.redact(err.Error()), err: err}
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }

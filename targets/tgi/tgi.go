@@ -19,9 +19,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
-	"time"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
@@ -46,16 +44,6 @@ const (
 // API needs no such value: it sends do_sample false instead.
 const GreedyTemperature = 0.001
 
-// drainLimit and drainWait bound how much of the body Stream reads after
-// the last event, so that net/http can reuse the connection.
-const (
-	drainLimit = 64 << 10
-	drainWait  = 100 * time.Millisecond
-)
-
-// maxErrorRead is how much of a non-2xx body is read to decode its error.
-const maxErrorRead = 64 << 10
-
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
 type Config struct {
@@ -77,11 +65,7 @@ type Config struct {
 
 // String describes the configuration without its API key.
 func (c Config) String() string {
-	key := `""`
-	if c.APIKey != "" {
-		key = "REDACTED"
-	}
-	return fmt.Sprintf("tgi.Config{BaseURL:%s API:%s APIKey:%s}", redactURL(c.BaseURL), c.api(), key)
+	return fmt.Sprintf("tgi.Config{BaseURL:%s API:%s APIKey:%s}", targets.RedactURL(c.BaseURL), c.api(), targets.KeyString(c.APIKey))
 }
 
 // GoString is String, so that %#v does not print the API key either.
@@ -98,8 +82,8 @@ func (c Config) api() API {
 // use.
 type Target struct {
 	url    string
-	key    string
-	header http.Header
+	redact targets.Redactor
+	header http.Header // sent with every request, credentials included
 	client *http.Client
 	chat   *openai.Target // the Messages API, nil for Native
 }
@@ -108,21 +92,19 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || cfg.BaseURL == "" {
-		return nil, fmt.Errorf("tgi: base URL %q is not a URL", redactURL(cfg.BaseURL))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("tgi: base URL %q: scheme must be http or https", u.Redacted())
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("tgi: base URL %q has no host", u.Redacted())
+	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("tgi: %w", err)
 	}
 	client := cfg.Client
 	if client == nil {
-		client = &http.Client{Transport: newTransport()}
+		client = &http.Client{Transport: targets.NewTransport()}
 	}
-	t := &Target{key: cfg.APIKey, header: cfg.Header.Clone(), client: client}
+	header := targets.NewHeader(cfg.Header, "text/event-stream")
+	if cfg.APIKey != "" {
+		header.Set("Authorization", "Bearer "+cfg.APIKey)
+	}
+	t := &Target{redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}
 	switch cfg.api() {
 	case Native:
 		u.Path = strings.TrimRight(u.Path, "/") + "/generate_stream"
@@ -143,24 +125,8 @@ func New(cfg Config) (*Target, error) {
 	return t, nil
 }
 
-// newTransport returns net/http's default transport settings with room for
-// many idle connections per host and without transparent gzip, which would
-// add buffering on the read path of streams.
-func newTransport() http.RoundTripper {
-	var tr *http.Transport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
-		tr = dt.Clone()
-	} else {
-		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
-	}
-	tr.MaxIdleConns = 0
-	tr.MaxIdleConnsPerHost = openai.DefaultMaxIdleConnsPerHost
-	tr.DisableCompression = true
-	return tr
-}
-
 // String names the endpoint, never the API key.
-func (t *Target) String() string { return "tgi " + redactURL(t.url) }
+func (t *Target) String() string { return "tgi " + targets.RedactURL(t.url) }
 
 // URL returns the endpoint the Target posts to.
 func (t *Target) URL() string { return t.url }
@@ -220,32 +186,15 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(rctx, http.MethodPost, t.url, bytes.NewReader(body))
+	resp, err := targets.PostStream(rctx, t.client, t.url, t.header, body)
 	if err != nil {
-		return final, t.redactErr(fmt.Errorf("tgi: new request: %w", err))
-	}
-	for k, vs := range t.header {
-		hreq.Header[k] = vs
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "text/event-stream")
-	if t.key != "" {
-		hreq.Header.Set("Authorization", "Bearer "+t.key)
-	}
-	// Safe to resend on a fresh connection when a kept-alive one turns out
-	// closed before any response byte (see openai.Target.Stream and
-	// net/http Transport's doc on Idempotency-Key); the key is never sent.
-	hreq.Header["X-Idempotency-Key"] = nil
-
-	resp, err := t.client.Do(hreq)
-	if err != nil {
-		return final, t.readErr(ctx, "send request", err)
+		return final, t.redact.Err(fmt.Errorf("tgi: %w", err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return final, t.httpError(resp)
 	}
-	if ct := resp.Header.Get("Content-Type"); !isEventStream(ct) {
+	if ct := resp.Header.Get("Content-Type"); !targets.IsEventStream(ct) {
 		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
 			"HTTP %d with Content-Type %q, not text/event-stream: the server did not stream the response", resp.StatusCode, ct)}
 	}
@@ -266,7 +215,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return final, &targets.ProtocolError{Msg: err.Error()}
 		}
 		if err != nil {
-			return final, t.readErr(ctx, "read stream", err)
+			return final, t.readErr(ctx, err)
 		}
 		data := bytes.TrimSpace(e.Data)
 		if len(data) == 0 {
@@ -274,7 +223,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		}
 		ev = eventJSON{}
 		if err := json.Unmarshal(data, &ev); err != nil {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, snippet(t.redact(string(data))))}
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, targets.Snippet(t.redact.Redact(string(data))))}
 		}
 		events++
 		if se := ev.streamError(t.redact); se != nil {
@@ -295,10 +244,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		onChunk(c)
 		if ev.GeneratedText != nil {
 			// The end event: read what follows so the connection can be
-			// reused; give up after drainWait.
-			stop := time.AfterFunc(drainWait, cancel)
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
-			stop.Stop()
+			// reused; give up after targets.DrainWait.
+			targets.Drain(resp.Body, cancel)
 			return final, nil
 		}
 	}
@@ -333,7 +280,7 @@ var errorStatus = map[string]int{
 }
 
 // streamError returns the in-band error the event carries, nil if none.
-func (ev *eventJSON) streamError(redact func(string) string) *targets.StreamError {
+func (ev *eventJSON) streamError(redact targets.Redactor) *targets.StreamError {
 	msg, typ := scalar(ev.Error), scalar(ev.ErrorType)
 	if msg == "" && typ == "" {
 		if raw := bytes.TrimSpace(ev.Error); len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
@@ -341,7 +288,7 @@ func (ev *eventJSON) streamError(redact func(string) string) *targets.StreamErro
 		}
 		msg = string(bytes.TrimSpace(ev.Error)) // an error that is not a string
 	}
-	return &targets.StreamError{Status: errorStatus[typ], Type: truncate(redact(typ)), Message: truncate(redact(msg))}
+	return &targets.StreamError{Status: errorStatus[typ], Type: redact.Clip(typ), Message: redact.Clip(msg)}
 }
 
 // errorBody is TGI's error body: {"error": "…", "error_type": "…"}.
@@ -355,70 +302,22 @@ type errorBody struct {
 // TGI's JSON (axum's text/plain 422 for a body it cannot deserialize, a
 // proxy's HTML page) is kept, up to targets.MaxErrorBody bytes.
 func (t *Target) httpError(resp *http.Response) error {
-	he := &targets.HTTPError{Status: resp.StatusCode, RetryAfter: targets.RetryAfter(resp.Header, time.Now())}
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
-	var e errorBody
-	if json.Unmarshal(b, &e) == nil {
+	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+		var e errorBody
+		if json.Unmarshal(b, &e) != nil {
+			return false
+		}
 		msg := scalar(e.Error)
 		if msg == "" {
 			msg = scalar(e.Message)
 		}
-		if msg != "" || scalar(e.ErrorType) != "" {
-			he.Code = truncate(t.redact(scalar(e.ErrorType)))
-			he.Message = truncate(t.redact(msg))
-			return he
+		if msg == "" && scalar(e.ErrorType) == "" {
+			return false
 		}
-	}
-	he.Body = truncate(t.redact(string(bytes.TrimSpace(b))))
-	return he
-}
-
-// readErr wraps a transport error. When ctx ended, its cause leads, so that
-// the caller sees a timeout or a cancellation rather than whatever the
-// transport made of it.
-func (t *Target) readErr(ctx context.Context, what string, err error) error {
-	if ctx.Err() != nil {
-		if cause := context.Cause(ctx); !errors.Is(err, cause) {
-			err = fmt.Errorf("%w: %w", cause, err)
-		}
-	}
-	return t.redactErr(fmt.Errorf("tgi: %s: %w", what, err))
-}
-
-// isEventStream reports whether a Content-Type is text/event-stream; a
-// missing one is given the benefit of the doubt.
-func isEventStream(ct string) bool {
-	if ct == "" {
+		he.Code, he.Message = scalar(e.ErrorType), msg
 		return true
-	}
-	mt, _, _ := strings.Cut(ct, ";")
-	return strings.EqualFold(strings.TrimSpace(mt), "text/event-stream")
+	})
 }
-
-// redact removes the API key from s.
-func (t *Target) redact(s string) string {
-	if t.key == "" || !strings.Contains(s, t.key) {
-		return s
-	}
-	return strings.ReplaceAll(s, t.key, "[REDACTED]")
-}
-
-// redactErr returns err, or an error with the same chain whose message has
-// the API key removed.
-func (t *Target) redactErr(err error) error {
-	if err == nil || t.key == "" || !strings.Contains(err.Error(), t.key) {
-		return err
-	}
-	return &redactedError{msg: t.redact(err.Error()), err: err}
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
 
 // scalar returns a JSON string's value or a number's text; "" for anything
 // else.
@@ -440,29 +339,7 @@ func scalar(raw json.RawMessage) string {
 	return ""
 }
 
-// truncate keeps at most targets.MaxErrorBody bytes of s, cut on a rune
-// boundary.
-func truncate(s string) string {
-	if len(s) <= targets.MaxErrorBody {
-		return s
-	}
-	return strings.ToValidUTF8(s[:targets.MaxErrorBody], "")
-}
-
-// snippet is the start of an event for an error message.
-func snippet(s string) string {
-	const n = 120
-	if len(s) > n {
-		return strings.ToValidUTF8(s[:n], "") + "…"
-	}
-	return s
-}
-
-// redactURL hides a password in the URL's user info, if any.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
+// readErr wraps an error met reading the stream; see targets.WithCause.
+func (t *Target) readErr(ctx context.Context, err error) error {
+	return t.redact.Err(fmt.Errorf("tgi: read stream: %w", targets.WithCause(ctx, err)))
 }

@@ -1,0 +1,251 @@
+package targets
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The HTTP plumbing every protocol adapter shares: the transport, sending the
+// streaming POST, draining the body after the last event, building the
+// HTTPError of a non-2xx answer, and keeping the API key out of errors.
+
+// DefaultMaxIdleConnsPerHost is how many idle connections per host the
+// adapters' default clients keep (net/http's default transport keeps 2, which
+// makes every worker beyond the second open a new connection per request).
+const DefaultMaxIdleConnsPerHost = 1024
+
+// DrainLimit (bytes) and DrainWait bound how much of a body Drain reads after
+// the last event (the end of the chunked encoding usually follows at once),
+// so that net/http can reuse the connection; a server that keeps the body
+// open longer loses the connection instead of holding the caller.
+const (
+	DrainLimit = 64 << 10
+	DrainWait  = 100 * time.Millisecond
+)
+
+// MaxErrorRead is how much of a non-2xx body (bytes) ReadHTTPError reads to
+// decode its error; MaxErrorBody of it is kept.
+const MaxErrorRead = 64 << 10
+
+// NewTransport returns net/http's default transport settings with room for
+// DefaultMaxIdleConnsPerHost idle connections per host (none in total) and
+// without transparent gzip, which would add buffering on the read path of
+// streams.
+func NewTransport() http.RoundTripper {
+	var tr *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		tr = dt.Clone()
+	} else {
+		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	tr.MaxIdleConns = 0 // no limit in total
+	tr.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	tr.DisableCompression = true
+	return tr
+}
+
+// ParseBaseURL parses a server root given in a configuration: it must be an
+// absolute http or https URL with a host. Its errors show the URL without a
+// password.
+func ParseBaseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || s == "" {
+		return nil, fmt.Errorf("base URL %q is not a URL", RedactURL(s))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("base URL %q: scheme must be http or https", u.Redacted())
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("base URL %q has no host", u.Redacted())
+	}
+	return u, nil
+}
+
+// RedactURL hides a password in the URL's user info, if any.
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// KeyString is how a configuration's String shows an API key: `""` when
+// there is none, REDACTED otherwise.
+func KeyString(key string) string {
+	if key == "" {
+		return `""`
+	}
+	return "REDACTED"
+}
+
+// NewHeader returns a copy of extra (a configuration's extra headers, may
+// be nil) with Content-Type application/json and Accept set to accept: the
+// header of a streaming request, to which the adapter adds its credentials.
+func NewHeader(extra http.Header, accept string) http.Header {
+	h := extra.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", accept)
+	return h
+}
+
+// PostStream sends body as a JSON POST to url with header (which the
+// adapter builds once: Content-Type, Accept, credentials, extra headers) and
+// returns the response, whatever its status; the caller closes its body.
+//
+// The POST is marked safe to retry, with an X-Idempotency-Key that is never
+// sent: then net/http resends it, on a new connection, when a reused
+// keep-alive connection turns out to be closed before any response byte
+// arrived. llama-server closes the connection after every streamed response
+// without saying so, which otherwise fails 15-27 % of requests
+// (/work/shared/notes/real-servers.md §4.1); see net/http Transport's doc on
+// Idempotency-Key.
+//
+// A transport error is wrapped as "send request: …", led by ctx's cause when
+// ctx has ended (see WithCause); it may hold the API key, which the caller
+// redacts.
+func PostStream(ctx context.Context, client *http.Client, url string, header http.Header, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("new request: %w", err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	req.Header["X-Idempotency-Key"] = nil
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("send request: %w", WithCause(ctx, err))
+	}
+	return resp, nil
+}
+
+// Drain reads what is left of a response body after the last event, at
+// most DrainLimit bytes and for at most DrainWait, so that the connection
+// can go back to the pool. cancel must abort the body's reads (it cancels
+// the request's context); Drain calls it when DrainWait runs out.
+func Drain(body io.Reader, cancel context.CancelFunc) {
+	stop := time.AfterFunc(DrainWait, cancel)
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, DrainLimit))
+	stop.Stop()
+}
+
+// WithCause returns err, or, when ctx has ended, err led by ctx's cause, so
+// that the caller sees a timeout or a cancellation rather than whatever the
+// transport made of it.
+func WithCause(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); !errors.Is(err, cause) {
+			return fmt.Errorf("%w: %w", cause, err)
+		}
+	}
+	return err
+}
+
+// ReadHTTPError builds the error of a non-2xx response: its status, its
+// retry hint (RetryAfter), and what decode makes of the first MaxErrorRead
+// bytes of its body. decode sets Code and Message (and any RetryAfter the
+// body gives) as the server wrote them and reports whether the body was the
+// protocol's error object; when it was not, the body itself is kept in
+// Body. Code, Message and Body are redacted by r and then cut to
+// MaxErrorBody bytes.
+func ReadHTTPError(resp *http.Response, r Redactor, decode func(body []byte, he *HTTPError) bool) *HTTPError {
+	he := &HTTPError{Status: resp.StatusCode, RetryAfter: RetryAfter(resp.Header, time.Now())}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorRead))
+	ok := decode(b, he)
+	// Redact before cutting, so that no part of a key survives.
+	he.Code = r.Clip(he.Code)
+	he.Message = r.Clip(he.Message)
+	if !ok {
+		he.Body = r.Clip(string(bytes.TrimSpace(b)))
+	}
+	return he
+}
+
+// Truncate keeps at most MaxErrorBody bytes of s, cut on a rune boundary:
+// the bytes of a rune cut in two are dropped.
+func Truncate(s string) string {
+	if len(s) <= MaxErrorBody {
+		return s
+	}
+	s = s[:MaxErrorBody]
+	// Drop the bytes of a rune cut in two (at most UTFMax-1 of them).
+	for range utf8.UTFMax - 1 {
+		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// Snippet is the start of an event or line (its first 120 bytes, made valid
+// UTF-8) for an error message.
+func Snippet(s string) string {
+	const n = 120
+	if len(s) > n {
+		return strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
+}
+
+// IsEventStream reports whether a Content-Type is text/event-stream. A
+// missing Content-Type is given the benefit of the doubt: the stream's
+// framing decides.
+func IsEventStream(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "text/event-stream")
+}
+
+// A Redactor removes an API key from text and errors; its zero value has no
+// key and changes nothing.
+type Redactor struct {
+	key string
+}
+
+// NewRedactor returns a Redactor for key ("" for none).
+func NewRedactor(key string) Redactor { return Redactor{key: key} }
+
+// Redact returns s with every occurrence of the key replaced by [REDACTED].
+func (r Redactor) Redact(s string) string {
+	if r.key == "" || !strings.Contains(s, r.key) {
+		return s
+	}
+	return strings.ReplaceAll(s, r.key, "[REDACTED]")
+}
+
+// Clip is Truncate(Redact(s)): redacted before it is cut, so that no part
+// of a key survives.
+func (r Redactor) Clip(s string) string { return Truncate(r.Redact(s)) }
+
+// Err returns err, or an error with the same chain (errors.Is and errors.As
+// see through it) whose message has the key removed.
+func (r Redactor) Err(err error) error {
+	if err == nil || r.key == "" || !strings.Contains(err.Error(), r.key) {
+		return err
+	}
+	return &redactedError{msg: r.Redact(err.Error()), err: err}
+}
+
+// redactedError is an error whose message had the key removed.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

@@ -1,0 +1,140 @@
+package targets_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+func TestTruncate(t *testing.T) {
+	short := strings.Repeat("a", targets.MaxErrorBody)
+	if got := targets.Truncate(short); got != short {
+		t.Errorf("a body of MaxErrorBody bytes was cut to %d", len(got))
+	}
+	// 511 ASCII bytes then "é" (2 bytes): byte 512 is the first half of é,
+	// which is dropped.
+	s := strings.Repeat("a", targets.MaxErrorBody-1) + "éz"
+	if got, want := targets.Truncate(s), strings.Repeat("a", targets.MaxErrorBody-1); got != want {
+		t.Errorf("cut in a rune: got %d bytes, want %d", len(got), len(want))
+	}
+	// 510 bytes then "€" (3 bytes): 2 of its bytes fit, both are dropped.
+	s = strings.Repeat("a", targets.MaxErrorBody-2) + "€"
+	if got := targets.Truncate(s); got != strings.Repeat("a", targets.MaxErrorBody-2) {
+		t.Errorf("cut in a 3-byte rune: got %d bytes", len(got))
+	}
+}
+
+func TestRedactor(t *testing.T) {
+	r := targets.NewRedactor("sk-secret")
+	if got := r.Redact("key sk-secret, again sk-secret"); got != "key [REDACTED], again [REDACTED]" {
+		t.Errorf("Redact = %q", got)
+	}
+	base := io.ErrUnexpectedEOF
+	err := r.Err(errors.Join(errors.New("Bearer sk-secret refused"), base))
+	if strings.Contains(err.Error(), "sk-secret") || !errors.Is(err, base) {
+		t.Errorf("Err = %v; Is(ErrUnexpectedEOF) = %v", err, errors.Is(err, base))
+	}
+	if plain := errors.New("no key here"); r.Err(plain) != plain {
+		t.Error("Err changed an error without the key")
+	}
+	if got := (targets.Redactor{}).Redact("sk-secret"); got != "sk-secret" {
+		t.Errorf("zero Redactor changed %q", got)
+	}
+	// Redacted before cut: a key across the MaxErrorBody boundary leaves no part.
+	s := strings.Repeat("a", targets.MaxErrorBody-4) + "sk-secret"
+	if got := r.Clip(s); strings.Contains(got, "sk-s") || len(got) != targets.MaxErrorBody {
+		t.Errorf("Clip left %q at the end (%d bytes)", got[len(got)-12:], len(got))
+	}
+}
+
+func response(status int, header http.Header, body string) *http.Response {
+	if header == nil {
+		header = http.Header{}
+	}
+	return &http.Response{StatusCode: status, Header: header, Body: io.NopCloser(strings.NewReader(body))}
+}
+
+func TestReadHTTPError(t *testing.T) {
+	r := targets.NewRedactor("k3y")
+	decode := func(b []byte, he *targets.HTTPError) bool {
+		msg, ok := strings.CutPrefix(string(b), "ERR ")
+		if ok {
+			he.Code, he.Message = "bad", msg
+		}
+		return ok
+	}
+	he := targets.ReadHTTPError(response(429, http.Header{"Retry-After": {"2"}}, "ERR key k3y wrong"), r, decode)
+	want := targets.HTTPError{Status: 429, RetryAfter: 2 * time.Second, Code: "bad", Message: "key [REDACTED] wrong"}
+	if *he != want {
+		t.Errorf("decoded: got %+v, want %+v", *he, want)
+	}
+	he = targets.ReadHTTPError(response(502, nil, "  <html>k3y "+strings.Repeat("x", 600)+"</html>\n"), r, decode)
+	if he.Status != 502 || he.Code != "" || he.Message != "" || len(he.Body) != targets.MaxErrorBody ||
+		!strings.HasPrefix(he.Body, "<html>[REDACTED] x") {
+		t.Errorf("undecoded: got %+v", *he)
+	}
+}
+
+func TestWithCause(t *testing.T) {
+	err := errors.New("read: connection reset")
+	if got := targets.WithCause(context.Background(), err); got != err {
+		t.Errorf("live context changed the error to %v", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	<-ctx.Done()
+	got := targets.WithCause(ctx, err)
+	if !errors.Is(got, context.DeadlineExceeded) || !errors.Is(got, err) || !strings.HasPrefix(got.Error(), "context deadline exceeded: ") {
+		t.Errorf("ended context: got %v", got)
+	}
+	if again := targets.WithCause(ctx, got); again != got {
+		t.Errorf("cause added twice: %v", again)
+	}
+}
+
+func TestIsEventStream(t *testing.T) {
+	for ct, want := range map[string]bool{"": true, "text/event-stream": true, "Text/Event-Stream; charset=utf-8": true,
+		"application/json": false, "text/plain": false} {
+		if got := targets.IsEventStream(ct); got != want {
+			t.Errorf("IsEventStream(%q) = %v, want %v", ct, got, want)
+		}
+	}
+}
+
+func TestParseBaseURL(t *testing.T) {
+	if _, err := targets.ParseBaseURL("http://h:1/x"); err != nil {
+		t.Errorf("valid URL: %v", err)
+	}
+	for _, s := range []string{"", "ftp://h", "http://", "http://user:pw@%zz"} {
+		_, err := targets.ParseBaseURL(s)
+		if err == nil || strings.Contains(err.Error(), "pw") {
+			t.Errorf("ParseBaseURL(%q) = %v, want an error without the password", s, err)
+		}
+	}
+	if got := targets.RedactURL("http://u:pw@h/"); got != "http://u:xxxxx@h/" {
+		t.Errorf("RedactURL = %q", got)
+	}
+	if targets.KeyString("") != `""` || targets.KeyString("k") != "REDACTED" {
+		t.Error("KeyString shows a key or hides its absence")
+	}
+}
+
+func TestNewHeader(t *testing.T) {
+	extra := http.Header{"X-Extra": {"1"}, "Accept": {"*/*"}}
+	h := targets.NewHeader(extra, "text/event-stream")
+	if h.Get("X-Extra") != "1" || h.Get("Accept") != "text/event-stream" || h.Get("Content-Type") != "application/json" {
+		t.Errorf("header %v", h)
+	}
+	if extra.Get("Accept") != "*/*" {
+		t.Error("NewHeader changed its argument")
+	}
+	if h := targets.NewHeader(nil, "a"); h.Get("Accept") != "a" {
+		t.Errorf("nil extra: %v", h)
+	}
+}
