@@ -53,7 +53,8 @@ type Target struct {
 	// Model is the model name sent with every request.
 	Model string `yaml:"model,omitempty"`
 	// API is the OpenAI-style endpoint used: "chat" (/v1/chat/completions)
-	// or "completions" (/v1/completions).
+	// or "completions" (/v1/completions), or "native" (TGI /generate_stream,
+	// llama.cpp /completion).
 	API string `yaml:"api,omitempty"`
 	// APIKeyEnv is the NAME of the environment variable that holds the API
 	// key, never the key itself: a value that looks like a key is rejected.
@@ -65,7 +66,7 @@ func TargetKinds() []string { return slices.Clone(targetKinds) }
 
 var (
 	targetKinds = []string{"vllm", "openai", "tgi", "ollama", "anthropic", "gemini", "groq", "litellm", "llamacpp", "mock"}
-	apis        = []string{"chat", "completions"}
+	apis        = []string{"chat", "completions", "native"}
 )
 
 // Workload says what each request asks for: its prompt and output lengths in
