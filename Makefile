@@ -34,8 +34,17 @@ lint: ## formatting and vet
 	$(GO) vet $(PKGS)
 	CGO_ENABLED=0 $(GO) build ./...
 
-fuzz: ## one fuzz target for a minute
-	$(GO) test -run='^$$' -fuzz='^FuzzReader$$' -fuzztime=60s ./targets/sse
+# Every fuzz target, as package:Target. `make fuzz` runs each for FUZZTIME.
+FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/openai:FuzzStream \
+	./targets/openai:FuzzFastDecode ./targets/servermetrics:FuzzParse ./loadgen:FuzzRecordJSON \
+	./scenarios:FuzzLoad ./gpu/dcgm:FuzzParse ./gpu/smi:FuzzParseCSV ./gpu/smi:FuzzParseAMDSMIMetric
+FUZZTIME ?= 60s
+
+fuzz: ## every fuzz target for FUZZTIME each (CI: FUZZTIME=5s)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$pkg $$name"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	done
 
 clean:
 	rm -rf bin $(DEMO_DIR) bench.txt
