@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -14,21 +11,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/ from the shared fixtures")
 
-// fixturesDir is where the recorded transcripts live, relative to this
-// package, when the project sits beside ../shared.
-const fixturesDir = "../../../shared/fixtures/protocols"
-
 // testdataSources lists, for each testdata body, the fixture it comes from
 // and how it was extracted.
-var testdataSources = []struct {
-	name, note string
-	// extract returns the body; nil means targettest.Extract's Body.
-	extract func([]byte) ([]byte, error)
-}{
-	{"ollama-generate-stream", "httprr response body, chunked encoding removed", nil},
-	{"ollama-generate-nonstream", "httprr response body", nil},
-	{"ollama-generate-stream-midstream-error-docs", "the lines of the docs' first json code block", firstCodeBlock},
-	{"ollama-stream-docs-final-chunk-carries-text", "the lines of the docs' first json code block", firstCodeBlock},
+var testdataSources = []targettest.Source{
+	{Name: "ollama-generate-stream", Note: "httprr response body, chunked encoding removed"},
+	{Name: "ollama-generate-nonstream", Note: "httprr response body"},
+	{Name: "ollama-generate-stream-midstream-error-docs", Note: "the lines of the docs' first json code block", Extract: firstCodeBlock},
+	{Name: "ollama-stream-docs-final-chunk-carries-text", Note: "the lines of the docs' first json code block", Extract: firstCodeBlock},
 }
 
 // firstCodeBlock returns the lines inside the first ```json block of a
@@ -46,46 +35,7 @@ func firstCodeBlock(b []byte) ([]byte, error) {
 }
 
 // TestTestdataMatchesFixtures checks that each testdata body is what its
-// fixture holds, and rewrites them with -update. It is skipped where the
-// shared fixtures are not beside the project (the tests themselves read
-// only testdata/).
+// fixture holds, and rewrites them with -update.
 func TestTestdataMatchesFixtures(t *testing.T) {
-	if _, err := os.Stat(fixturesDir); err != nil {
-		t.Skipf("shared fixtures not found: %v", err)
-	}
-	for _, src := range testdataSources {
-		t.Run(src.name, func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join(fixturesDir, src.name+".txt"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var body []byte
-			if src.extract != nil {
-				body, err = src.extract(raw)
-			} else {
-				var resp *targettest.Response
-				if resp, err = targettest.Extract(raw); err == nil {
-					body = resp.Body
-				}
-			}
-			if err != nil {
-				t.Fatalf("extract: %v", err)
-			}
-			path := filepath.Join("testdata", src.name+".txt")
-			if *update {
-				header := fmt.Sprintf("# source: ../shared/fixtures/protocols/%s.txt (%s)\n", src.name, src.note)
-				if err := os.WriteFile(path, append([]byte(header), body...), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			got, err := targettest.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, body) {
-				t.Errorf("%s differs from its fixture; run go test -run TestTestdataMatchesFixtures -update", path)
-			}
-		})
-	}
+	targettest.SyncTestdata(t, *update, testdataSources)
 }
