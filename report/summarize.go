@@ -223,7 +223,7 @@ func MeetsSLO(l *Level, slo SLO) (bool, []string) {
 		if limit <= 0 {
 			return
 		}
-		v := d.at(p)
+		v := d.At(p)
 		if d.N == 0 || v > float64(limit)/float64(time.Millisecond) {
 			why = append(why, fmt.Sprintf("%s p%g %.1f ms > %s", name, p, v, limit))
 		}
@@ -235,9 +235,9 @@ func MeetsSLO(l *Level, slo SLO) (bool, []string) {
 	return len(why) == 0, why
 }
 
-// at returns the reported percentile p of d (one of 50, 90, 95, 99, 99.9);
+// At returns the reported percentile p of d (one of 50, 90, 95, 99, 99.9);
 // other values of p fall back to the next higher reported one.
-func (d Dist) at(p float64) float64 {
+func (d Dist) At(p float64) float64 {
 	switch {
 	case p <= 50:
 		return d.P50

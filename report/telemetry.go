@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/inferbench/inferbench/gpu"
@@ -169,7 +170,9 @@ func SummarizeGPU(samples []gpu.Sample, startNS, endNS int64, outputTokens int64
 	}
 	lv.UtilizationPct = meanPeak(util)
 	var mem, power []float64
-	for _, t := range ticks {
+	// In tick order, so that sums (and so means) are the same every time.
+	for _, tns := range slices.Sorted(maps.Keys(ticks)) {
+		t := ticks[tns]
 		if t.nMem == lv.GPUs {
 			mem = append(mem, t.mem)
 		}

@@ -47,21 +47,6 @@ func sloPercentile(slo report.SLO) float64 {
 	return cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
 }
 
-// distAt is d's reported percentile p (50, 90, 95, 99 or 99.9).
-func distAt(d report.Dist, p float64) float64 {
-	switch {
-	case p <= 50:
-		return d.P50
-	case p <= 90:
-		return d.P90
-	case p <= 95:
-		return d.P95
-	case p <= 99:
-		return d.P99
-	}
-	return d.P999
-}
-
 // LatencyThroughput draws, for every run, TTFT (left) and TPOT (right)
 // p50/p95/p99 against output tokens/s, one point per load level. The SLO
 // thresholds are horizontal lines; each run's capacity at SLO is a vertical
@@ -115,7 +100,7 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 				for i := range r.Summary.Levels {
 					l := &r.Summary.Levels[i]
 					if l.Level == c.Level {
-						if v := distAt(of(l), pct); v > 0 || !logY {
+						if v := of(l).At(pct); v > 0 || !logY {
 							ring, _ := plotter.NewScatter(plotter.XYs{{X: l.OutputTokensPerS, Y: v}})
 							ring.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(7.5), Shape: draw.RingGlyph{}}
 							p.Add(ring)

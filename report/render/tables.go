@@ -90,7 +90,7 @@ func (r *Report) summaryTable() table {
 			row[3] = fmt.Sprintf("%g (%s)", p.Level, p.Basis)
 			row[4], row[5], row[6] = num(p.OutputTokensPerS, 1), num(p.TotalTokensPerS, 1), num(p.RequestsPerS, 2)
 			if l := r.runs[i].level(p.Level); l != nil {
-				row[7] = msv(distAt(l.TTFTMS, r.SLO.Percentile)) + " ms"
+				row[7] = msv(l.TTFTMS.At(r.SLO.Percentile)) + " ms"
 			}
 			if p.USDPer1MOutputTokens > 0 {
 				row[8] = usd(p.USDPer1MOutputTokens) + " (" + p.Offer + ")"
@@ -109,21 +109,6 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
-}
-
-// distAt is d's reported percentile p.
-func distAt(d report.Dist, p float64) float64 {
-	switch {
-	case p <= 50:
-		return d.P50
-	case p <= 90:
-		return d.P90
-	case p <= 95:
-		return d.P95
-	case p <= 99:
-		return d.P99
-	}
-	return d.P999
 }
 
 // comparisonTable lays out one comparison's metrics.
@@ -232,14 +217,14 @@ func distMS(d report.Dist, p float64) string {
 	if d.N == 0 {
 		return "-"
 	}
-	return msv(distAt(d, p))
+	return msv(d.At(p))
 }
 
 func distV(d report.Dist, p float64, prec int) string {
 	if d.N == 0 {
 		return "-"
 	}
-	return num(distAt(d, p), prec)
+	return num(d.At(p), prec)
 }
 
 // gpuTable is one run's GPU telemetry per level; ok is false without any.
