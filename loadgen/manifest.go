@@ -47,6 +47,10 @@ type Manifest struct {
 	Scenario json.RawMessage `json:"scenario,omitempty"`
 	// Load describes how load was applied (spread of worker starts, etc.).
 	Load LoadInfo `json:"load"`
+	// Server is what is known of the serving software: its version as the
+	// server reports it (and where from) and the flags the user recorded,
+	// so a comparison can tell two builds or settings apart.
+	Server *ServerInfo `json:"server,omitempty"`
 	// GPUs is the GPU inventory, when a sampler was running.
 	GPUs json.RawMessage `json:"gpus,omitempty"`
 	// GPUBackend is the telemetry backend used, "none" when telemetry was off.
@@ -89,6 +93,17 @@ type TargetInfo struct {
 	APIKeyFile string `json:"api_key_file,omitempty"`
 	// InsecureTLS records that TLS certificates were not verified.
 	InsecureTLS bool `json:"insecure_tls,omitempty"`
+}
+
+// ServerInfo identifies the serving software of a run.
+type ServerInfo struct {
+	// Version is the server's version string ("0.6.3", a build id).
+	Version string `json:"version,omitempty"`
+	// Source says where Version came from: "GET /version", "flag", ….
+	Source string `json:"source,omitempty"`
+	// Args are the server's launch flags, as the user recorded them
+	// (--server-args): servers do not report them.
+	Args string `json:"args,omitempty"`
 }
 
 // LoadInfo records how load was applied.

@@ -67,6 +67,8 @@ const (
 	flagGrace          = "grace"
 	flagForce          = "force"
 	flagNoProbe        = "no-probe"
+	flagServerVersion  = "server-version"
+	flagServerArgs     = "server-args"
 	flagInsecure       = "insecure"
 	flagAPIKeyFile     = "api-key-file"
 )
@@ -126,6 +128,8 @@ type runOptions struct {
 	Force bool
 	// NoProbe skips the probe request before the load.
 	NoProbe bool
+	// ServerVersion and ServerArgs are what the user recorded of the server.
+	ServerVersion, ServerArgs string
 	// Insecure skips TLS verification; APIKeyFile is where the key came
 	// from when not from the environment.
 	Insecure   bool
@@ -160,6 +164,8 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagModel, Usage: "model name the server serves (required unless the scenario sets it)"},
 			&cli.StringFlag{Name: flagAPI, Usage: "API of the target: chat, completions, or native (tgi, llamacpp); default: the kind's first (inferbench targets list)"},
 			&cli.StringFlag{Name: flagAPIKeyEnv, Usage: "name of the environment variable holding the API key; default: the kind's (OPENAI_API_KEY, VLLM_API_KEY, ANTHROPIC_API_KEY, …; inferbench targets list)"},
+			&cli.StringFlag{Name: flagServerVersion, Usage: "the serving software's version, recorded in run.json (default: asked of the server where it says: vLLM /version, TGI /info, Ollama /api/version, llama.cpp /props)"},
+			&cli.StringFlag{Name: flagServerArgs, Usage: "the server's launch flags, recorded in run.json so comparisons can tell settings apart (servers do not report them)"},
 			&cli.BoolFlag{Name: flagNoProbe, Usage: "skip the probe request that checks the key, model and stream before the load starts"},
 			&cli.IntFlag{Name: flagConcurrency, Aliases: []string{"c"}, Value: 1, Usage: "number of concurrent closed-loop streams"},
 			&cli.IntFlag{Name: flagRequests, Aliases: []string{"n"}, Value: 100, Usage: "measured requests to send (warm-up not counted); 0 with --duration for no count limit"},
@@ -288,6 +294,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 			m.Target.APIKeyEnv, m.Target.APIKeyFile = "", o.APIKeyFile
 		}
 	}
+	m.Server = serverInfo(ctx, client, o)
 	if o.Insecure {
 		m.Target.InsecureTLS = true
 		fmt.Fprintln(stderr, "inferbench: warning: TLS certificate verification is off (--insecure)")
@@ -676,4 +683,44 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// versionEndpoints are where each self-hosted kind tells its version, and
+// the JSON field that holds it.
+var versionEndpoints = map[string][2]string{
+	"vllm":     {"/version", "version"},
+	"tgi":      {"/info", "version"},
+	"mock":     {"/info", "version"},
+	"ollama":   {"/api/version", "version"},
+	"llamacpp": {"/props", "build_info"},
+}
+
+// serverInfo is what run.json records of the serving software: the version
+// flag if given, else what the server says at its version endpoint (one
+// short GET; nothing when it does not answer), and the recorded flags.
+func serverInfo(ctx context.Context, client *http.Client, o *runOptions) *loadgen.ServerInfo {
+	si := &loadgen.ServerInfo{Version: o.ServerVersion, Args: o.ServerArgs}
+	if si.Version != "" {
+		si.Source = "flag"
+	} else if ep, ok := versionEndpoints[o.Kind]; ok && o.URL != "" {
+		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		url := strings.TrimSuffix(strings.TrimRight(o.URL, "/"), "/v1") + ep[0]
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err == nil {
+			if resp, err := client.Do(req); err == nil {
+				var body map[string]any
+				if resp.StatusCode == http.StatusOK && json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body) == nil {
+					if v, ok := body[ep[1]].(string); ok && v != "" {
+						si.Version, si.Source = v, "GET "+ep[0]
+					}
+				}
+				resp.Body.Close()
+			}
+		}
+	}
+	if si.Version == "" && si.Args == "" {
+		return nil
+	}
+	return si
 }

@@ -338,3 +338,41 @@ func TestWrongKeyStopsRun(t *testing.T) {
 		t.Errorf("a run directory was created: %v", err)
 	}
 }
+
+// TestServerInfoRecorded: run.json records the server's version as the
+// server reports it (the mock answers TGI-style /info) and the flags the
+// user gave; a version flag wins.
+func TestServerInfoRecorded(t *testing.T) {
+	m, err := mock.New(mock.Config{TTFT: time.Millisecond, ITL: time.Millisecond, OutputTokens: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	for _, tt := range []struct {
+		args        []string
+		want        loadgen.ServerInfo
+		wantNothing bool
+	}{
+		{args: []string{"--target", "mock", "--server-args", "--max-num-seqs 64"}, want: loadgen.ServerInfo{Version: "mock", Source: "GET /info", Args: "--max-num-seqs 64"}},
+		{args: []string{"--target", "mock", "--server-version", "v9"}, want: loadgen.ServerInfo{Version: "v9", Source: "flag"}},
+		{args: []string{"--target", "openai"}, wantNothing: true}, // hosted APIs are not asked
+	} {
+		dir := filepath.Join(t.TempDir(), "run")
+		args := append([]string{"run", "--url", srv.URL, "--model", "m", "--requests", "2", "--max-tokens", "2",
+			"--gpu-backend", "none", "--api-key-env", "NO_SUCH_VAR", "--no-probe", "--out", dir, "-q"}, tt.args...)
+		if _, stderr, err := runApp(t, args...); err != nil {
+			t.Fatalf("run %v: %v\n%s", tt.args, err, stderr)
+		}
+		man, err := loadgen.ReadManifest(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case tt.wantNothing && man.Server != nil:
+			t.Errorf("%v: server = %+v; want none", tt.args, man.Server)
+		case !tt.wantNothing && (man.Server == nil || *man.Server != tt.want):
+			t.Errorf("%v: server = %+v; want %+v", tt.args, man.Server, tt.want)
+		}
+	}
+}

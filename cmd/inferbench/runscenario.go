@@ -181,6 +181,7 @@ func optionsFromScenario(c *cli.Context, s *scenarios.Scenario) (*runOptions, er
 		GPUBackend: s.GPU.Backend, GPUURL: s.GPU.URL, GPUInterval: time.Duration(s.GPU.Interval),
 		Out: c.String(flagOut), Quiet: c.Bool(flagQuiet), ServerMetrics: c.String(flagServerMetric),
 		Retries: c.Int(flagRetries), ContinuousUsage: c.Bool(flagContUsage), NoProbe: c.Bool(flagNoProbe),
+		ServerVersion: c.String(flagServerVersion), ServerArgs: c.String(flagServerArgs),
 		Grace: c.Duration(flagGrace), Force: c.Bool(flagForce), abort: abortOf(c.Context),
 	}
 	if o.Out == "" {
