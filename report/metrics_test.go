@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/montanaflynn/stats"
+
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/targets"
 )
@@ -44,7 +46,13 @@ func TestPercentilesNumPy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := distOf(tt.values)
+			// The library's formula agrees with the hand-computed values too.
+			for _, p := range []struct{ p, want float64 }{{50, tt.want.P50}, {90, tt.want.P90}, {99.9, tt.want.P999}} {
+				if got, err := stats.Percentile(tt.values, p.p); len(tt.values) > 0 && (err != nil || !near(got, p.want)) {
+					t.Errorf("stats.Percentile(%v, %v) = %v, %v; want %v", tt.values, p.p, got, err, p.want)
+				}
+			}
+			got := distOf(append([]float64(nil), tt.values...))
 			g := []float64{float64(got.N), got.P50, got.P90, got.P95, got.P99, got.P999, got.Mean, got.Stddev, got.Min, got.Max}
 			w := []float64{float64(tt.want.N), tt.want.P50, tt.want.P90, tt.want.P95, tt.want.P99, tt.want.P999, tt.want.Mean, tt.want.Stddev, tt.want.Min, tt.want.Max}
 			for i := range g {
