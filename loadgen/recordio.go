@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -91,7 +90,7 @@ func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
 				continue
 			}
 			rec := new(Record)
-			if err := json.Unmarshal(b, rec); err != nil {
+			if err := unmarshalRecord(b, rec); err != nil {
 				err = fmt.Errorf("line %d: %w", line, err)
 				if !sc.Scan() && sc.Err() == nil {
 					err = &TruncatedError{Line: line, Err: err}

@@ -69,3 +69,67 @@ func FuzzRecordJSON(f *testing.F) {
 		checkRecordJSON(t, r)
 	})
 }
+
+// checkDecode: whenever the fast decoder accepts a line, encoding/json
+// decodes it to the same Record.
+func checkDecode(t *testing.T, line []byte) {
+	t.Helper()
+	var fast Record
+	if !decodeRecordFast(line, &fast) {
+		return
+	}
+	var std Record
+	if err := json.Unmarshal(line, &std); err != nil {
+		t.Fatalf("fast decoder accepted %q; encoding/json refuses it: %v", line, err)
+	}
+	if !reflect.DeepEqual(fast, std) {
+		t.Fatalf("decoders differ on %q:\nfast %+v\nstd  %+v", line, fast, std)
+	}
+}
+
+// TestRecordDecodeFast: the encoder's own output takes the fast path and
+// decodes exactly; odd lines fall back and still decode as encoding/json does.
+func TestRecordDecodeFast(t *testing.T) {
+	full := benchRecord()
+	full.Server = &targets.ServerTiming{Queue: 1, TTFT: 5}
+	full.Retried, full.Attempt, full.Level = true, 1, 0.25
+	for _, r := range []*Record{full, {}, {Chunks: [][2]int64{}}} {
+		line := appendRecordJSON(nil, r)
+		var fast Record
+		if !decodeRecordFast(line, &fast) {
+			t.Fatalf("fast decoder refused the encoder's own line %s", line)
+		}
+		checkDecode(t, line)
+	}
+	for _, line := range []string{
+		`{"id":1,"error":"a \"quoted\" error"}`, `{"id":1,"unknown":2}`, `{"ID":1}`, `{"id":1,"id":2}`,
+		`{"chunks":null}`, `{"level":1e3,"ok":true}`, ` { "id" : 7 , "chunks" : [ [ 1 , 2 ] ] } `,
+	} {
+		checkDecode(t, []byte(line))
+		var a, b Record
+		errA := unmarshalRecord([]byte(line), &a)
+		errB := json.Unmarshal([]byte(line), &b)
+		if (errA == nil) != (errB == nil) || !reflect.DeepEqual(a, b) {
+			t.Errorf("unmarshalRecord(%s) = %+v, %v; encoding/json %+v, %v", line, a, errA, b, errB)
+		}
+	}
+}
+
+// FuzzRecordDecode: the fast decoder never disagrees with encoding/json.
+func FuzzRecordDecode(f *testing.F) {
+	f.Add(appendRecordJSON(nil, benchRecord()))
+	f.Add([]byte(`{"id":3,"stage":"measure","level":2.5,"chunks":[[1,1],[2,3]],"ok":false,"error_class":"timeout","server":{"ttft_ns":9}}`))
+	f.Fuzz(func(t *testing.T, line []byte) { checkDecode(t, line) })
+}
+
+// BenchmarkReadRecords: decoding one 1,000-chunk record line.
+func BenchmarkReadRecords(b *testing.B) {
+	line := appendRecordJSON(nil, benchRecord())
+	b.SetBytes(int64(len(line)))
+	var r Record
+	for b.Loop() {
+		if err := unmarshalRecord(line, &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
