@@ -33,7 +33,7 @@ func reportRuns(t *testing.T) (a100, h100 string) {
 // report RUN_DIR keeps its behaviour: it recomputes summary.json from the
 // records, prints the table, and writes nothing else.
 func TestReportOneRunTableAndSummary(t *testing.T) {
-	t.Parallel()
+	// Not parallel: urfave/cli mutates its package-level HelpFlag on every run.
 	a100, _ := reportRuns(t)
 	out, _, err := runApp(t, "report", "--slo-ttft", "200ms", a100)
 	if err != nil {
@@ -60,7 +60,7 @@ func TestReportOneRunTableAndSummary(t *testing.T) {
 
 // Two runs with --out give the qualification report and every file.
 func TestReportQualificationFiles(t *testing.T) {
-	t.Parallel()
+	// Not parallel: urfave/cli mutates its package-level HelpFlag on every run.
 	a100, h100 := reportRuns(t)
 	dir := filepath.Join(t.TempDir(), "qual")
 	// --png-dpi 48: a third of the default, so the race detector's slow
@@ -115,7 +115,7 @@ func TestReportQualificationFiles(t *testing.T) {
 }
 
 func TestReportUsageErrors(t *testing.T) {
-	t.Parallel()
+	// Not parallel: urfave/cli mutates its package-level HelpFlag on every run.
 	a100, _ := reportRuns(t)
 	for _, tt := range []struct {
 		args []string
