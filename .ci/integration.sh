@@ -57,7 +57,7 @@ set -a
 set +a
 say "servers up: llama-server $INFERBENCH_LLAMACPP_VERSION, ollama $INFERBENCH_OLLAMA_VERSION"
 
-go test -tags integration -count=1 -timeout "$test_cap" -v ./integration/ ./tools/...
+go test -tags integration -count=1 -timeout "$test_cap" -v ./integration/
 rc=$?
 say "integration tests exit $rc"
 exit "$rc"

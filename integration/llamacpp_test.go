@@ -250,24 +250,43 @@ func TestLlamaCppAnyTokenModel(t *testing.T) {
 
 // A sweep 1→4→8 on the small model with 4 slots: continuous batching makes
 // throughput rise from 1 to 4 streams; at 8 the extra streams queue for a
-// slot, so throughput stays flat and TTFT jumps.
+// slot, so throughput stays flat and TTFT jumps. Throughput ratios need the
+// 2 cores to themselves: on a machine shared with other work one attempt
+// can read wrong, so a failed attempt is logged and the sweep run once more;
+// the test fails when both attempts fail.
 func TestLlamaCppSweepSmall(t *testing.T) {
 	url := serverURL(t, "INFERBENCH_LLAMACPP_SMALL_URL")
-	r := runBench(t, "--target", "llamacpp", "--url", url, "--model", "small", "--api", "completions",
-		"--sweep", "1,4,8", "-n", "16", "--warmup", "2", "--max-tokens", "64", "--prompt-tokens", "64")
-	if len(r.sum.Levels) != 3 {
-		t.Fatalf("%d levels, want 3", len(r.sum.Levels))
+	var problems []string
+	for attempt := 1; attempt <= 2; attempt++ {
+		r := runBench(t, "--target", "llamacpp", "--url", url, "--model", "small", "--api", "completions",
+			"--sweep", "1,4,8", "-n", "16", "--warmup", "2", "--max-tokens", "64", "--prompt-tokens", "64")
+		if len(r.sum.Levels) != 3 {
+			t.Fatalf("%d levels, want 3", len(r.sum.Levels))
+		}
+		checkComplete(t, r, 48, 64)
+		logLevels(t, fmt.Sprintf("llama-server small (attempt %d)", attempt), r)
+		problems = sweepProblems(r)
+		if len(problems) == 0 {
+			return
+		}
+		t.Logf("attempt %d: %s", attempt, strings.Join(problems, "; "))
 	}
-	checkComplete(t, r, 48, 64)
-	logLevels(t, "llama-server small", r)
+	t.Errorf("both attempts: %s", strings.Join(problems, "; "))
+}
+
+// sweepProblems says what in a 1, 4, 8 sweep against 4 slots contradicts
+// batching then queueing.
+func sweepProblems(r benchRun) []string {
+	var p []string
 	c1, c4, c8 := r.sum.Levels[0], r.sum.Levels[1], r.sum.Levels[2]
 	if c4.OutputTokensPerS < 1.2*c1.OutputTokensPerS {
-		t.Errorf("throughput %.0f tok/s at 4 streams, %.0f at 1: no batching gain", c4.OutputTokensPerS, c1.OutputTokensPerS)
+		p = append(p, fmt.Sprintf("throughput %.0f tok/s at 4 streams, %.0f at 1: no batching gain", c4.OutputTokensPerS, c1.OutputTokensPerS))
 	}
 	if c8.OutputTokensPerS > 1.3*c4.OutputTokensPerS {
-		t.Errorf("throughput %.0f tok/s at 8 streams, %.0f at 4: 4 slots should cap it", c8.OutputTokensPerS, c4.OutputTokensPerS)
+		p = append(p, fmt.Sprintf("throughput %.0f tok/s at 8 streams, %.0f at 4: 4 slots should cap it", c8.OutputTokensPerS, c4.OutputTokensPerS))
 	}
 	if c8.TTFTMS.P50 < 3*c4.TTFTMS.P50 {
-		t.Errorf("TTFT p50 %.1f ms at 8 streams, %.1f at 4: no queueing for a slot", c8.TTFTMS.P50, c4.TTFTMS.P50)
+		p = append(p, fmt.Sprintf("TTFT p50 %.1f ms at 8 streams, %.1f at 4: no queueing for a slot", c8.TTFTMS.P50, c4.TTFTMS.P50))
 	}
+	return p
 }

@@ -21,11 +21,14 @@ import (
 	"github.com/inferbench/inferbench/report"
 )
 
-// inferbenchBin is the inferbench binary TestMain builds: the tests run the
-// command as a user would.
+// inferbenchBin is the inferbench binary the tests run, as a user would:
+// $INFERBENCH_BIN when set, else one TestMain builds from this tree.
 var inferbenchBin string
 
 func TestMain(m *testing.M) {
+	if inferbenchBin = os.Getenv("INFERBENCH_BIN"); inferbenchBin != "" {
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "inferbench-integration-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

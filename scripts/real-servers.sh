@@ -69,8 +69,7 @@ build_llama() {
 	need_cmake
 	llama_source
 	log "building llama-server (node-llama-cpp@$LLAMA_NPM_VERSION; ~5 min on 2 cores)"
-	local b=$llama_dir/build
-	rm -rf "$b"
+	local b=$llama_dir/build # kept until the binary is copied: a build cut short resumes
 	"${nice_cmd[@]}" cmake -S "$llama_dir/src" -B "$b" -DCMAKE_BUILD_TYPE=Release \
 		-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
 		-DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF \
@@ -187,7 +186,7 @@ INFERBENCH_LLAMACPP_SMALL_URL=http://127.0.0.1:$port_llama_small
 INFERBENCH_LLAMACPP_ANY_URL=http://127.0.0.1:$port_llama_any
 INFERBENCH_OLLAMA_URL=http://127.0.0.1:$op
 INFERBENCH_REAL_MODELS=$models
-INFERBENCH_LLAMACPP_VERSION=$("$llama_dir/llama-server" --version 2>&1 | sed -n 's/^version: //p' | head -n1)
+INFERBENCH_LLAMACPP_VERSION="$("$llama_dir/llama-server" --version 2>&1 | sed -n 's/^version: //p' | head -n1) $(sed -n 's/.*"tag": "\(.*\)".*/\1/p' "$llama_dir/src/llama.cpp.info.json")"
 INFERBENCH_OLLAMA_VERSION=$OLLAMA_VERSION
 EOF
 	log "servers up: $(tr '\n' ' ' <"$state/servers.env")"
@@ -214,5 +213,6 @@ start) start ;;
 stop) stop ;;
 env) cat "$state/servers.env" ;;
 build) build_llama && build_ollama ;;
+build-ollama) build_ollama ;;
 *) echo "usage: $0 provision|start|stop|env" >&2; exit 2 ;;
 esac
