@@ -33,11 +33,12 @@ if [ "$rc" -ne 0 ]; then
 	cat <<EOF
 
 ############################################################################
-##  INTEGRATION TESTS NOT RUN: provisioning the real servers failed        ##
-##  (exit $rc after $((SECONDS - began)) s; 124 = over the ${build_cap}s cap).               ##
-##  This is an infrastructure problem (apt, npm, the Go module proxy, or   ##
-##  a compiler), not a test failure. See the output above and the build    ##
-##  logs under ~/.cache/inferbench-real/*/ .                               ##
+##  INTEGRATION TESTS NOT RUN: provisioning the real servers failed
+##  (exit $rc after $((SECONDS - began)) s; 124 means over the ${build_cap} s cap).
+##  This is an infrastructure problem (apt, npm, the Go module proxy or a
+##  compiler), not a test failure: see the output above and the build logs
+##  under ${INFERBENCH_REAL_CACHE:-$HOME/.cache/inferbench-real}/*/ .
+##  The next run resumes from what was built.
 ############################################################################
 
 EOF

@@ -54,7 +54,7 @@ llama_source() {
 	rm -rf "$llama_dir/src" "$llama_dir/tmp"
 	mkdir -p "$llama_dir/tmp"
 	log "fetching node-llama-cpp@$LLAMA_NPM_VERSION (llama.cpp source bundle)"
-	(cd "$llama_dir/tmp" && npm pack --silent "node-llama-cpp@$LLAMA_NPM_VERSION" >/dev/null &&
+	(cd "$llama_dir/tmp" && npm pack --loglevel=error "node-llama-cpp@$LLAMA_NPM_VERSION" >/dev/null &&
 		tar xzf "node-llama-cpp-$LLAMA_NPM_VERSION.tgz" package/llama/gitRelease.bundle package/llama/llama.cpp.info.json)
 	git -c advice.detachedHead=false clone -q "$llama_dir/tmp/package/llama/gitRelease.bundle" "$llama_dir/src"
 	cp "$llama_dir/tmp/package/llama/llama.cpp.info.json" "$llama_dir/src/"
@@ -212,7 +212,10 @@ provision) provision ;;
 start) start ;;
 stop) stop ;;
 env) cat "$state/servers.env" ;;
-build) build_llama && build_ollama ;;
+build)
+	build_llama
+	build_ollama
+	;;
 build-ollama) build_ollama ;;
 *) echo "usage: $0 provision|start|stop|env" >&2; exit 2 ;;
 esac
