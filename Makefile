@@ -37,7 +37,9 @@ lint: ## formatting and vet
 # Every fuzz target, as package:Target. `make fuzz` runs each for FUZZTIME.
 FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/openai:FuzzStream \
 	./targets/openai:FuzzFastDecode ./targets/servermetrics:FuzzParse ./loadgen:FuzzRecordJSON \
-	./scenarios:FuzzLoad ./gpu/dcgm:FuzzParse ./gpu/smi:FuzzParseCSV ./gpu/smi:FuzzParseAMDSMIMetric
+	./scenarios:FuzzLoad ./gpu/dcgm:FuzzParse ./gpu/smi:FuzzParseCSV ./gpu/smi:FuzzParseAMDSMIMetric \
+	./loadgen:FuzzRecordDecode ./targets/tgi:FuzzStream ./targets/ollama:FuzzStream \
+	./targets/anthropic:FuzzStream ./targets/gemini:FuzzStream
 FUZZTIME ?= 60s
 
 fuzz: ## every fuzz target for FUZZTIME each (CI: FUZZTIME=5s)

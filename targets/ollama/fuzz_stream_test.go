@@ -1,0 +1,21 @@
+package ollama_test
+
+import (
+	"net/http"
+	"path/filepath"
+	"testing"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/ollama"
+	"github.com/inferbench/inferbench/targets/targettest"
+)
+
+// FuzzStream feeds arbitrary bodies to the ollama decoder, seeded with the
+// recorded transcripts: no panic, no negative token count, and only typed
+// stream or protocol errors.
+func FuzzStream(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.txt")
+	targettest.FuzzStream(f, "application/x-ndjson", targettest.FuzzSeeds(f, files), func(c *http.Client) (targets.Target, error) {
+		return ollama.New(ollama.Config{BaseURL: "http://fuzz.invalid", Client: c})
+	})
+}
