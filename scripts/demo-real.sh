@@ -29,10 +29,10 @@ set -a
 . "$state/servers.env"
 set +a
 
-# Same workload on both: raw-prompt completions, 128-token prompts, 64 output tokens
+# Same workload on both: raw-prompt completions, 32-token prompts, 64 output tokens
 # (the model never emits EOS), concurrency 1, 2, 4, 8; capacity at TTFT p95 <= 1 s.
 common=(--model small --api completions --sweep 1,2,4,8 -n "$requests" --warmup 2
-	--max-tokens 64 --prompt-tokens 128 --slo-ttft 1s --gpu-backend none --quiet)
+	--max-tokens 64 --prompt-tokens 32 --slo-ttft 1s --gpu-backend none --quiet)
 
 step "[1/2] llama-server $INFERBENCH_LLAMACPP_VERSION (-np 4): sweep 1 → 8"
 "$bin" run --target llamacpp --url "$INFERBENCH_LLAMACPP_SMALL_URL" "${common[@]}" --out "$root/llama.cpp"
