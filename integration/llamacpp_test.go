@@ -171,6 +171,10 @@ func TestLlamaCppPromptCache(t *testing.T) {
 // finish_reason, no usage, no [DONE] — what llama-server 0.4.0-dev did on
 // invalid UTF-8 (notes §4.2).
 func truncatingProxy(t *testing.T, upstream string) *httptest.Server {
+	// A fresh connection per request: llama-server closes streamed
+	// connections (TestLlamaCppKeepAlive), and the proxy cannot resend a
+	// body it has already read.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		req, err := http.NewRequestWithContext(r.Context(), r.Method, upstream+r.URL.Path, r.Body)
 		if err != nil {
@@ -178,7 +182,7 @@ func truncatingProxy(t *testing.T, upstream string) *httptest.Server {
 			return
 		}
 		req.Header = r.Header.Clone()
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
