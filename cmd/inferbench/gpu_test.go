@@ -105,7 +105,7 @@ func TestGPUListWithoutGPU(t *testing.T) {
 }
 
 func TestGPUListDCGMFixture(t *testing.T) {
-	page, err := os.ReadFile("../../../shared/fixtures/telemetry/dcgm-exporter-h100x8-eks-sampled.txt")
+	page, err := os.ReadFile("../../testdata/telemetry/dcgm-exporter-h100x8-eks-sampled.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

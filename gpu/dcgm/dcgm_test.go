@@ -13,11 +13,11 @@ import (
 	"github.com/inferbench/inferbench/gpu"
 )
 
-// fixture returns a recorded page from shared/fixtures/telemetry without
+// fixture returns a recorded page (a copy of shared/fixtures/telemetry) without
 // its two provenance lines (fixtures/telemetry/README.md).
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../../../shared/fixtures/telemetry/" + name)
+	b, err := os.ReadFile("../../testdata/telemetry/" + name)
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
 	}

@@ -18,7 +18,7 @@ const mib = 1 << 20
 // fixture returns a recorded output without its two provenance lines.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../../../shared/fixtures/telemetry/" + name)
+	b, err := os.ReadFile("../../testdata/telemetry/" + name)
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
 	}

@@ -19,7 +19,7 @@ import (
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../../../shared/fixtures/telemetry/" + name)
+	b, err := os.ReadFile("../../testdata/telemetry/" + name)
 	if err != nil {
 		t.Fatalf("fixture: %v", err)
 	}
