@@ -19,44 +19,8 @@ import (
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
-// result is what one stream gave.
-type result struct {
-	chunks []targets.Chunk
-	final  targets.Final
-	err    error
-}
-
-// tokenChunks counts the tokens of the token-bearing chunks, each counted as
-// its Tokens or 1, as loadgen counts them.
-func (r result) tokenChunks() int {
-	n := 0
-	for _, c := range r.chunks {
-		if c.HasToken() {
-			n += max(c.Tokens, 1)
-		}
-	}
-	return n
-}
-
-// outputTokens is the server's count when it gave one, else the counted
-// tokens (DESIGN.md "Output tokens").
-func (r result) outputTokens() int {
-	if r.final.Usage != nil && r.final.Usage.CompletionTokens > 0 {
-		return r.final.Usage.CompletionTokens
-	}
-	return r.tokenChunks()
-}
-
-// firstToken returns the index among the delivered chunks of the first one
-// that carries a token, and its text; -1 when none does.
-func (r result) firstToken() (int, string) {
-	for i, c := range r.chunks {
-		if c.HasToken() {
-			return i, c.Content + c.Reasoning + c.ToolArgs
-		}
-	}
-	return -1, ""
-}
+// result is what one stream gave (targettest.Result).
+type result = targettest.Result
 
 func stream(t *testing.T, cfg anthropic.Config, req targets.Request) result {
 	t.Helper()
@@ -65,7 +29,7 @@ func stream(t *testing.T, cfg anthropic.Config, req targets.Request) result {
 		t.Fatal(err)
 	}
 	var r result
-	r.final, r.err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.chunks = append(r.chunks, c) })
+	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
 	return r
 }
 
@@ -139,28 +103,28 @@ func TestFixtures(t *testing.T) {
 					t.Fatal(err)
 				}
 				r, _ := replay(t, tc.status, tc.header, string(body), sp.split)
-				if got := loadgen.Classify(r.err); got != tc.class {
-					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.err)
+				if got := loadgen.Classify(r.Err); got != tc.class {
+					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)
 				}
-				if got := r.outputTokens(); got != tc.tokens {
+				if got := r.OutputTokens(); got != tc.tokens {
 					t.Errorf("output tokens %d, want %d", got, tc.tokens)
 				}
-				if got := r.tokenChunks(); got != tc.tokenChunks {
+				if got := r.TokenChunks(); got != tc.tokenChunks {
 					t.Errorf("counted tokens %d, want %d", got, tc.tokenChunks)
 				}
-				i, text := r.firstToken()
+				i, text := r.FirstToken()
 				if i != tc.firstIndex || text != tc.firstText {
 					t.Errorf("first token chunk #%d %q, want #%d %q", i, text, tc.firstIndex, tc.firstText)
 				}
-				if r.err == nil {
-					if diff := cmp.Diff(targets.Final{Usage: tc.usage, FinishReason: tc.finish}, r.final); diff != "" {
+				if r.Err == nil {
+					if diff := cmp.Diff(targets.Final{Usage: tc.usage, FinishReason: tc.finish}, r.Final); diff != "" {
 						t.Errorf("final (-want +got):\n%s", diff)
 					}
 				}
 				if tc.code != "" {
 					var he *targets.HTTPError
-					if !errors.As(r.err, &he) || he.Status != tc.status || he.Code != tc.code || he.Message == "" {
-						t.Errorf("err %#v, want HTTPError %d %q with a message", r.err, tc.status, tc.code)
+					if !errors.As(r.Err, &he) || he.Status != tc.status || he.Code != tc.code || he.Message == "" {
+						t.Errorf("err %#v, want HTTPError %d %q with a message", r.Err, tc.status, tc.code)
 					}
 				}
 			})
@@ -226,17 +190,17 @@ func TestStream(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, _ := replay(t, 200, sseHeader, tc.body, nil)
-			if got := loadgen.Classify(r.err); got != tc.class {
-				t.Fatalf("class %q, want %q (err %v)", got, tc.class, r.err)
+			if got := loadgen.Classify(r.Err); got != tc.class {
+				t.Fatalf("class %q, want %q (err %v)", got, tc.class, r.Err)
 			}
-			if diff := cmp.Diff(tc.want, r.chunks); diff != "" {
+			if diff := cmp.Diff(tc.want, r.Chunks); diff != "" {
 				t.Errorf("chunks (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tc.final, r.final); tc.class != loadgen.StreamErr && diff != "" {
+			if diff := cmp.Diff(tc.final, r.Final); tc.class != loadgen.StreamErr && diff != "" {
 				t.Errorf("final (-want +got):\n%s", diff)
 			}
 			var se *targets.StreamError
-			if errors.As(r.err, &se) && (se.Status != tc.status || se.Message == "") {
+			if errors.As(r.Err, &se) && (se.Status != tc.status || se.Message == "") {
 				t.Errorf("stream error %+v, want status %d and a message", se, tc.status)
 			}
 		})
@@ -257,8 +221,8 @@ func TestRequest(t *testing.T) {
 	} {
 		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader, Body: []byte(body)}})
 		r := stream(t, anthropic.Config{BaseURL: srv.URL + "/v1/", APIKey: "sk-ant-k"}, tc.req)
-		if r.err != nil {
-			t.Fatal(r.err)
+		if r.Err != nil {
+			t.Fatal(r.Err)
 		}
 		got := srv.Requests()[0]
 		if got.Path != "/v1/messages" || string(got.Body) != tc.want {
@@ -274,13 +238,13 @@ func TestHTTPErrors(t *testing.T) {
 	r, _ := replay(t, 429, http.Header{"Content-Type": {"application/json"}, "Retry-After": {"55"}},
 		`{"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}`, nil)
 	var he *targets.HTTPError
-	if !errors.As(r.err, &he) || he.RetryAfter != 55*time.Second || he.Code != "rate_limit_error" || loadgen.Classify(r.err) != loadgen.RateLimited {
-		t.Errorf("err %#v", r.err)
+	if !errors.As(r.Err, &he) || he.RetryAfter != 55*time.Second || he.Code != "rate_limit_error" || loadgen.Classify(r.Err) != loadgen.RateLimited {
+		t.Errorf("err %#v", r.Err)
 	}
 	r, _ = replay(t, 401, http.Header{"Content-Type": {"application/json"}},
 		`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`, nil)
-	if !errors.As(r.err, &he) || he.Status != 401 || he.Code != "authentication_error" {
-		t.Errorf("err %#v", r.err)
+	if !errors.As(r.Err, &he) || he.Status != 401 || he.Code != "authentication_error" {
+		t.Errorf("err %#v", r.Err)
 	}
 }
 
@@ -289,8 +253,8 @@ func TestKeyNeverShown(t *testing.T) {
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 401, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: []byte(`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key ` + key + `"}}`)}})
 	r := stream(t, anthropic.Config{BaseURL: srv.URL, APIKey: key}, targets.Request{Model: "m", Prompt: "p"})
-	if r.err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.err, r.err), key) {
-		t.Errorf("err %v shows the key or is nil", r.err)
+	if r.Err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.Err, r.Err), key) {
+		t.Errorf("err %v shows the key or is nil", r.Err)
 	}
 	cfg := anthropic.Config{BaseURL: "http://h", APIKey: key}
 	if s := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg); strings.Contains(s, key) {
@@ -308,10 +272,10 @@ func TestAgainstMock(t *testing.T) {
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
 	r := stream(t, anthropic.Config{BaseURL: srv.URL, APIKey: "k"}, targets.Request{Model: "claude-mock", Prompt: "a b c", MaxTokens: 64})
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
-	if r.tokenChunks() != 40 || r.outputTokens() != 40 || r.final.Usage.PromptTokens != 3 || r.final.FinishReason != "end_turn" {
-		t.Errorf("counted %d, output %d, final %+v %+v; want 40 tokens, 3 prompt, end_turn", r.tokenChunks(), r.outputTokens(), r.final, r.final.Usage)
+	if r.TokenChunks() != 40 || r.OutputTokens() != 40 || r.Final.Usage.PromptTokens != 3 || r.Final.FinishReason != "end_turn" {
+		t.Errorf("counted %d, output %d, final %+v %+v; want 40 tokens, 3 prompt, end_turn", r.TokenChunks(), r.OutputTokens(), r.Final, r.Final.Usage)
 	}
 }

@@ -19,44 +19,8 @@ import (
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
-// result is what one stream gave.
-type result struct {
-	chunks []targets.Chunk
-	final  targets.Final
-	err    error
-}
-
-// tokenChunks counts the tokens of the token-bearing chunks, each counted as
-// its Tokens or 1, as loadgen counts them.
-func (r result) tokenChunks() int {
-	n := 0
-	for _, c := range r.chunks {
-		if c.HasToken() {
-			n += max(c.Tokens, 1)
-		}
-	}
-	return n
-}
-
-// outputTokens is the server's count when it gave one, else the counted
-// tokens (DESIGN.md "Output tokens").
-func (r result) outputTokens() int {
-	if r.final.Usage != nil && r.final.Usage.CompletionTokens > 0 {
-		return r.final.Usage.CompletionTokens
-	}
-	return r.tokenChunks()
-}
-
-// firstToken returns the index among the delivered chunks of the first one
-// that carries a token, and its text; -1 when none does.
-func (r result) firstToken() (int, string) {
-	for i, c := range r.chunks {
-		if c.HasToken() {
-			return i, c.Content + c.Reasoning + c.ToolArgs
-		}
-	}
-	return -1, ""
-}
+// result is what one stream gave (targettest.Result).
+type result = targettest.Result
 
 func stream(t *testing.T, cfg gemini.Config, req targets.Request) result {
 	t.Helper()
@@ -65,7 +29,7 @@ func stream(t *testing.T, cfg gemini.Config, req targets.Request) result {
 		t.Fatal(err)
 	}
 	var r result
-	r.final, r.err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.chunks = append(r.chunks, c) })
+	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
 	return r
 }
 
@@ -148,21 +112,21 @@ func TestFixtures(t *testing.T) {
 					t.Fatal(err)
 				}
 				r, _ := replay(t, tc.status, tc.header, string(body), sp.split)
-				if got := loadgen.Classify(r.err); got != tc.class {
-					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.err)
+				if got := loadgen.Classify(r.Err); got != tc.class {
+					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)
 				}
-				if got := r.outputTokens(); got != tc.tokens {
+				if got := r.OutputTokens(); got != tc.tokens {
 					t.Errorf("output tokens %d, want %d", got, tc.tokens)
 				}
-				if got := r.tokenChunks(); got != tc.tokenChunks {
+				if got := r.TokenChunks(); got != tc.tokenChunks {
 					t.Errorf("counted tokens %d, want %d", got, tc.tokenChunks)
 				}
-				i, text := r.firstToken()
+				i, text := r.FirstToken()
 				if i != tc.firstIndex || text != tc.firstText {
 					t.Errorf("first token chunk #%d %q, want #%d %q", i, text, tc.firstIndex, tc.firstText)
 				}
-				if r.err == nil {
-					if diff := cmp.Diff(targets.Final{Usage: tc.usage, FinishReason: tc.finish}, r.final); diff != "" {
+				if r.Err == nil {
+					if diff := cmp.Diff(targets.Final{Usage: tc.usage, FinishReason: tc.finish}, r.Final); diff != "" {
 						t.Errorf("final (-want +got):\n%s", diff)
 					}
 				}
@@ -170,16 +134,16 @@ func TestFixtures(t *testing.T) {
 					var he *targets.HTTPError
 					var se *targets.StreamError
 					switch {
-					case errors.As(r.err, &he):
+					case errors.As(r.Err, &he):
 						if he.Status != tc.status || he.Code != tc.code || he.Message == "" || he.RetryAfter != tc.retryAfter {
 							t.Errorf("HTTPError %+v, want %d %q retry %v with a message", he, tc.status, tc.code, tc.retryAfter)
 						}
-					case errors.As(r.err, &se):
+					case errors.As(r.Err, &se):
 						if se.Status != 503 || se.Code != tc.code || se.Message == "" {
 							t.Errorf("StreamError %+v, want 503 %q with a message", se, tc.code)
 						}
 					default:
-						t.Errorf("err %v, want one with code %q", r.err, tc.code)
+						t.Errorf("err %v, want one with code %q", r.Err, tc.code)
 					}
 				}
 			})
@@ -222,14 +186,14 @@ func TestStream(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, _ := replay(t, 200, sseHeader, tc.body, nil)
-			if got := loadgen.Classify(r.err); got != tc.class {
-				t.Fatalf("class %q, want %q (err %v)", got, tc.class, r.err)
+			if got := loadgen.Classify(r.Err); got != tc.class {
+				t.Fatalf("class %q, want %q (err %v)", got, tc.class, r.Err)
 			}
-			if diff := cmp.Diff(tc.want, r.chunks); diff != "" {
+			if diff := cmp.Diff(tc.want, r.Chunks); diff != "" {
 				t.Errorf("chunks (-want +got):\n%s", diff)
 			}
-			if r.err == nil {
-				if diff := cmp.Diff(tc.final, r.final); diff != "" {
+			if r.Err == nil {
+				if diff := cmp.Diff(tc.final, r.Final); diff != "" {
 					t.Errorf("final (-want +got):\n%s", diff)
 				}
 			}
@@ -256,8 +220,8 @@ func TestRequest(t *testing.T) {
 		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader, Body: []byte(body)}})
 		tc.req.Model = tc.model
 		r := stream(t, gemini.Config{BaseURL: srv.URL + tc.base, APIKey: "AIza-k"}, tc.req)
-		if r.err != nil {
-			t.Fatal(r.err)
+		if r.Err != nil {
+			t.Fatal(r.Err)
 		}
 		got := srv.Requests()[0]
 		if got.Path != tc.path || string(got.Body) != tc.want || got.Header.Get("X-Goog-Api-Key") != "AIza-k" {
@@ -279,8 +243,8 @@ func TestKeyNeverShown(t *testing.T) {
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: []byte(`{"error":{"code":400,"message":"API key not valid: ` + key + `","status":"INVALID_ARGUMENT"}}`)}})
 	r := stream(t, gemini.Config{BaseURL: srv.URL, APIKey: key}, targets.Request{Model: "m", Prompt: "p"})
-	if r.err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.err, r.err), key) {
-		t.Errorf("err %v shows the key or is nil", r.err)
+	if r.Err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.Err, r.Err), key) {
+		t.Errorf("err %v shows the key or is nil", r.Err)
 	}
 	if q := srv.Requests()[0]; strings.Contains(q.Path, key) {
 		t.Errorf("key in the URL")
@@ -300,10 +264,10 @@ func TestAgainstMock(t *testing.T) {
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
 	r := stream(t, gemini.Config{BaseURL: srv.URL, APIKey: "k"}, targets.Request{Model: "gemini-mock", Prompt: "a b", MaxTokens: 64})
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
-	if r.tokenChunks() != 9 || r.outputTokens() != 9 || r.final.Usage.PromptTokens != 2 {
-		t.Errorf("counted %d, output %d, usage %+v; want 9, 9, 2 prompt tokens", r.tokenChunks(), r.outputTokens(), r.final.Usage)
+	if r.TokenChunks() != 9 || r.OutputTokens() != 9 || r.Final.Usage.PromptTokens != 2 {
+		t.Errorf("counted %d, output %d, usage %+v; want 9, 9, 2 prompt tokens", r.TokenChunks(), r.OutputTokens(), r.Final.Usage)
 	}
 }

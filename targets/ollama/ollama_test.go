@@ -20,44 +20,8 @@ import (
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
-// result is what one stream gave.
-type result struct {
-	chunks []targets.Chunk
-	final  targets.Final
-	err    error
-}
-
-// tokenChunks counts the tokens of the token-bearing chunks, each counted as
-// its Tokens or 1, as loadgen counts them.
-func (r result) tokenChunks() int {
-	n := 0
-	for _, c := range r.chunks {
-		if c.HasToken() {
-			n += max(c.Tokens, 1)
-		}
-	}
-	return n
-}
-
-// outputTokens is the server's count when it gave one, else the counted
-// tokens (DESIGN.md "Output tokens").
-func (r result) outputTokens() int {
-	if r.final.Usage != nil && r.final.Usage.CompletionTokens > 0 {
-		return r.final.Usage.CompletionTokens
-	}
-	return r.tokenChunks()
-}
-
-// firstToken returns the index among the delivered chunks of the first one
-// that carries a token, and its text; -1 when none does.
-func (r result) firstToken() (int, string) {
-	for i, c := range r.chunks {
-		if c.HasToken() {
-			return i, c.Content + c.Reasoning + c.ToolArgs
-		}
-	}
-	return -1, ""
-}
+// result is what one stream gave (targettest.Result).
+type result = targettest.Result
 
 func stream(t *testing.T, cfg ollama.Config, req targets.Request) result {
 	t.Helper()
@@ -66,7 +30,7 @@ func stream(t *testing.T, cfg ollama.Config, req targets.Request) result {
 		t.Fatal(err)
 	}
 	var r result
-	r.final, r.err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.chunks = append(r.chunks, c) })
+	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
 	return r
 }
 
@@ -145,22 +109,22 @@ func TestFixtures(t *testing.T) {
 					t.Fatal(err)
 				}
 				r, _ := replay(t, ollama.Config{API: ollama.Completions}, 200, tc.header, string(body), sp.split)
-				if got := loadgen.Classify(r.err); got != tc.class {
-					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.err)
+				if got := loadgen.Classify(r.Err); got != tc.class {
+					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)
 				}
-				if got := r.outputTokens(); got != tc.tokens {
+				if got := r.OutputTokens(); got != tc.tokens {
 					t.Errorf("output tokens %d, want %d", got, tc.tokens)
 				}
-				if got := r.tokenChunks(); got != tc.tokenChunks {
+				if got := r.TokenChunks(); got != tc.tokenChunks {
 					t.Errorf("counted tokens %d, want %d", got, tc.tokenChunks)
 				}
-				i, text := r.firstToken()
+				i, text := r.FirstToken()
 				if i != tc.firstIndex || text != tc.firstText {
 					t.Errorf("first token chunk #%d %q, want #%d %q", i, text, tc.firstIndex, tc.firstText)
 				}
-				if r.err == nil {
+				if r.Err == nil {
 					want := targets.Final{Usage: tc.usage, FinishReason: tc.finish, Server: tc.server}
-					if diff := cmp.Diff(want, r.final); diff != "" {
+					if diff := cmp.Diff(want, r.Final); diff != "" {
 						t.Errorf("final (-want +got):\n%s", diff)
 					}
 				}
@@ -214,15 +178,15 @@ func TestChatChannels(t *testing.T) {
 		`{"message":{"role":"assistant","content":"ok"},"done":false}` + "\n" +
 		`{"message":{"role":"assistant","content":""},"done":true,"done_reason":"length","prompt_eval_count":3,"eval_count":9,"eval_duration":1000}` + "\n"
 	r, _ := replay(t, ollama.Config{}, 200, ndjsonHeader, body, byLine)
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
 	want := []targets.Chunk{{Reasoning: "hmm"}, {ToolArgs: `{"x":1}`}, {Content: "ok"}, {Usage: &targets.Usage{PromptTokens: 3, CompletionTokens: 9}}}
-	if diff := cmp.Diff(want, r.chunks); diff != "" {
+	if diff := cmp.Diff(want, r.Chunks); diff != "" {
 		t.Errorf("chunks (-want +got):\n%s", diff)
 	}
-	if r.final.Server == nil || r.final.Server.Decode != time.Microsecond || r.final.FinishReason != "length" {
-		t.Errorf("final %+v server %+v", r.final, r.final.Server)
+	if r.Final.Server == nil || r.Final.Server.Decode != time.Microsecond || r.Final.FinishReason != "length" {
+		t.Errorf("final %+v server %+v", r.Final, r.Final.Server)
 	}
 }
 
@@ -238,14 +202,14 @@ func TestStreamEnds(t *testing.T) {
 	}
 	for _, tc := range cases {
 		r, _ := replay(t, ollama.Config{}, 200, ndjsonHeader, tc.body, nil)
-		if got := loadgen.Classify(r.err); got != tc.class {
-			t.Errorf("%s: class %q, want %q (%v)", tc.name, got, tc.class, r.err)
+		if got := loadgen.Classify(r.Err); got != tc.class {
+			t.Errorf("%s: class %q, want %q (%v)", tc.name, got, tc.class, r.Err)
 		}
 	}
 	// An SSE answer is the wrong protocol.
 	r, _ := replay(t, ollama.Config{}, 200, http.Header{"Content-Type": {"text/event-stream"}}, "data: {}\n\n", nil)
-	if loadgen.Classify(r.err) != loadgen.Protocol {
-		t.Errorf("SSE answer: %v", r.err)
+	if loadgen.Classify(r.Err) != loadgen.Protocol {
+		t.Errorf("SSE answer: %v", r.Err)
 	}
 }
 
@@ -266,8 +230,8 @@ func TestHTTPErrors(t *testing.T) {
 	for _, tc := range cases {
 		r, _ := replay(t, ollama.Config{}, tc.status, js, tc.body, nil)
 		var he *targets.HTTPError
-		if !errors.As(r.err, &he) || he.Status != tc.status || he.Message != tc.msg || he.Code != tc.code || loadgen.Classify(r.err) != tc.class {
-			t.Errorf("%d: err %#v (class %q)", tc.status, r.err, loadgen.Classify(r.err))
+		if !errors.As(r.Err, &he) || he.Status != tc.status || he.Message != tc.msg || he.Code != tc.code || loadgen.Classify(r.Err) != tc.class {
+			t.Errorf("%d: err %#v (class %q)", tc.status, r.Err, loadgen.Classify(r.Err))
 		}
 	}
 }
@@ -275,8 +239,8 @@ func TestHTTPErrors(t *testing.T) {
 func TestKeyNeverShown(t *testing.T) {
 	const key = "ollama-cloud-secret"
 	r, srv := replay(t, ollama.Config{APIKey: key}, 401, http.Header{"Content-Type": {"application/json"}}, `{"error":"bad key `+key+`"}`, nil)
-	if r.err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.err, r.err), key) {
-		t.Errorf("err %v shows the key or is nil", r.err)
+	if r.Err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.Err, r.Err), key) {
+		t.Errorf("err %v shows the key or is nil", r.Err)
 	}
 	if got := srv.Requests()[0].Header.Get("Authorization"); got != "Bearer "+key {
 		t.Errorf("Authorization %q", got)
@@ -306,18 +270,18 @@ func TestAgainstMock(t *testing.T) {
 	for _, api := range []ollama.API{ollama.Chat, ollama.Completions} {
 		t.Run(string(api), func(t *testing.T) {
 			r := stream(t, ollama.Config{BaseURL: srv.URL, API: api}, targets.Request{Model: "m", Prompt: "a b c d", MaxTokens: 16})
-			if r.err != nil {
-				t.Fatal(r.err)
+			if r.Err != nil {
+				t.Fatal(r.Err)
 			}
-			if r.tokenChunks() != 6 || r.outputTokens() != 6 || r.final.Usage.PromptTokens != 4 {
-				t.Errorf("counted %d, output %d, usage %+v; want 6, 6, 4 prompt tokens", r.tokenChunks(), r.outputTokens(), r.final.Usage)
+			if r.TokenChunks() != 6 || r.OutputTokens() != 6 || r.Final.Usage.PromptTokens != 4 {
+				t.Errorf("counted %d, output %d, usage %+v; want 6, 6, 4 prompt tokens", r.TokenChunks(), r.OutputTokens(), r.Final.Usage)
 			}
-			if r.final.Server == nil || r.final.Server.Decode <= 0 {
-				t.Errorf("server timing %+v, want eval_duration", r.final.Server)
+			if r.Final.Server == nil || r.Final.Server.Decode <= 0 {
+				t.Errorf("server timing %+v, want eval_duration", r.Final.Server)
 			}
 			// 6 tokens under a cap of 16: the model stopped on its own.
-			if r.final.FinishReason != "stop" {
-				t.Errorf("finish reason %q, want stop", r.final.FinishReason)
+			if r.Final.FinishReason != "stop" {
+				t.Errorf("finish reason %q, want stop", r.Final.FinishReason)
 			}
 		})
 	}

@@ -14,43 +14,8 @@ import (
 )
 
 // result is what one replayed stream gave.
-type result struct {
-	chunks []targets.Chunk
-	final  targets.Final
-	err    error
-}
-
-// tokenChunks counts the chunks that carry a token, each counted as its
-// Tokens or 1, as loadgen counts them.
-func (r result) tokenChunks() int {
-	n := 0
-	for _, c := range r.chunks {
-		if c.HasToken() {
-			n += max(c.Tokens, 1)
-		}
-	}
-	return n
-}
-
-// outputTokens is the server's count when it gave one, else the count of
-// token-bearing chunks (DESIGN.md "Output tokens").
-func (r result) outputTokens() int {
-	if r.final.Usage != nil && r.final.Usage.CompletionTokens > 0 {
-		return r.final.Usage.CompletionTokens
-	}
-	return r.tokenChunks()
-}
-
-// firstToken returns the index among the delivered chunks of the first one
-// that carries a token, and its text; -1 when none does.
-func (r result) firstToken() (int, string) {
-	for i, c := range r.chunks {
-		if c.HasToken() {
-			return i, c.Content + c.Reasoning + c.ToolArgs
-		}
-	}
-	return -1, ""
-}
+// result is what one stream gave (targettest.Result).
+type result = targettest.Result
 
 func stream(t *testing.T, cfg openai.Config, req targets.Request) result {
 	t.Helper()
@@ -59,7 +24,7 @@ func stream(t *testing.T, cfg openai.Config, req targets.Request) result {
 		t.Fatal(err)
 	}
 	var r result
-	r.final, r.err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.chunks = append(r.chunks, c) })
+	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
 	return r
 }
 
@@ -180,36 +145,36 @@ func TestFixtures(t *testing.T) {
 				srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp.split})
 				r := stream(t, openai.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p"})
 
-				if got := loadgen.Classify(r.err); got != tc.class {
-					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.err)
+				if got := loadgen.Classify(r.Err); got != tc.class {
+					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)
 				}
-				if got := r.outputTokens(); got != tc.tokens {
+				if got := r.OutputTokens(); got != tc.tokens {
 					t.Errorf("output tokens %d, want %d", got, tc.tokens)
 				}
-				if got := r.tokenChunks(); got != tc.tokenChunks {
+				if got := r.TokenChunks(); got != tc.tokenChunks {
 					t.Errorf("token-bearing chunks %d, want %d", got, tc.tokenChunks)
 				}
-				i, text := r.firstToken()
+				i, text := r.FirstToken()
 				if i != tc.firstIndex || text != tc.firstText {
 					t.Errorf("first token chunk #%d %q, want #%d %q", i, text, tc.firstIndex, tc.firstText)
 				}
-				if r.err == nil && r.final.FinishReason != tc.finish {
-					t.Errorf("finish reason %q, want %q", r.final.FinishReason, tc.finish)
+				if r.Err == nil && r.Final.FinishReason != tc.finish {
+					t.Errorf("finish reason %q, want %q", r.Final.FinishReason, tc.finish)
 				}
 				if tc.code != "" {
 					var he *targets.HTTPError
 					var se *targets.StreamError
 					switch {
-					case errors.As(r.err, &he):
+					case errors.As(r.Err, &he):
 						if he.Code != tc.code || he.Status != tc.status || he.Message == "" {
 							t.Errorf("HTTPError %+v, want status %d code %q and a message", he, tc.status, tc.code)
 						}
-					case errors.As(r.err, &se):
+					case errors.As(r.Err, &se):
 						if se.Code != tc.code {
 							t.Errorf("StreamError %+v, want code %q", se, tc.code)
 						}
 					default:
-						t.Errorf("error %v, want one with code %q", r.err, tc.code)
+						t.Errorf("error %v, want one with code %q", r.Err, tc.code)
 					}
 				}
 			})

@@ -82,17 +82,17 @@ func TestFraming(t *testing.T) {
 		}{{"by-event", targettest.ByEvent}, {"mid-line", targettest.MidLine}, {"1-byte", targettest.Every(1)}} {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
 				r := replay(t, openai.Config{}, 200, sseHeader, tc.body, sp.split)
-				if r.err != nil {
-					t.Fatal(r.err)
+				if r.Err != nil {
+					t.Fatal(r.Err)
 				}
-				if diff := cmp.Diff(want, plain(r.chunks)); diff != "" {
+				if diff := cmp.Diff(want, plain(r.Chunks)); diff != "" {
 					t.Errorf("chunks (-want +got):\n%s", diff)
 				}
-				if r.final.Usage == nil || *r.final.Usage != (targets.Usage{PromptTokens: 5, CompletionTokens: 2}) || r.final.FinishReason != "length" {
-					t.Errorf("final %+v usage %+v", r.final, r.final.Usage)
+				if r.Final.Usage == nil || *r.Final.Usage != (targets.Usage{PromptTokens: 5, CompletionTokens: 2}) || r.Final.FinishReason != "length" {
+					t.Errorf("final %+v usage %+v", r.Final, r.Final.Usage)
 				}
-				if r.chunks[4].Usage == nil || r.chunks[4].HasToken() {
-					t.Errorf("usage-only chunk %+v: want Usage set and no token", r.chunks[4])
+				if r.Chunks[4].Usage == nil || r.Chunks[4].HasToken() {
+					t.Errorf("usage-only chunk %+v: want Usage set and no token", r.Chunks[4])
 				}
 			})
 		}
@@ -112,15 +112,15 @@ func TestChannels(t *testing.T) {
 		`data: {"choices":[{"index":0,"delta":{"content":null},"finish_reason":"tool_calls","stop_reason":null}]}` + "\n\n" +
 		"data: [DONE]\n\n"
 	r := replay(t, openai.Config{}, 200, sseHeader, body, nil)
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
 	want := []chunk{{}, {Reasoning: "think"}, {Reasoning: "more"}, {Reasoning: "same"}, {Content: "hi"}, {}, {ToolArgs: `{"x":`}, {ToolArgs: `{"y":1}`}, {}}
-	if diff := cmp.Diff(want, plain(r.chunks)); diff != "" {
+	if diff := cmp.Diff(want, plain(r.Chunks)); diff != "" {
 		t.Errorf("chunks (-want +got):\n%s", diff)
 	}
-	if r.final.FinishReason != "tool_calls" {
-		t.Errorf("finish %q", r.final.FinishReason)
+	if r.Final.FinishReason != "tool_calls" {
+		t.Errorf("finish %q", r.Final.FinishReason)
 	}
 }
 
@@ -130,8 +130,8 @@ func TestStopReason(t *testing.T) {
 		body := "data: " + content("x") + "\n\n" +
 			`data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop","stop_reason":` + sr + `}]}` + "\n\ndata: [DONE]\n\n"
 		r := replay(t, openai.Config{}, 200, sseHeader, body, nil)
-		if r.err != nil || r.final.FinishReason != "stop" {
-			t.Errorf("stop_reason %s: %v, finish %q", sr, r.err, r.final.FinishReason)
+		if r.Err != nil || r.Final.FinishReason != "stop" {
+			t.Errorf("stop_reason %s: %v, finish %q", sr, r.Err, r.Final.FinishReason)
 		}
 	}
 }
@@ -152,18 +152,18 @@ func TestContinuousUsage(t *testing.T) {
 		`data: {"choices":[],` + u(6) + "}\n\n" + // usage-only: never a token
 		"data: [DONE]\n\n"
 	r := replay(t, openai.Config{ContinuousUsage: true}, 200, sseHeader, body, nil)
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
 	want := []chunk{{}, {Content: "a", Tokens: 1}, {Content: "bcd", Tokens: 3}, {Tokens: 1}, {Content: "e"}, {Tokens: 1}, {}}
-	if diff := cmp.Diff(want, plain(r.chunks)); diff != "" {
+	if diff := cmp.Diff(want, plain(r.Chunks)); diff != "" {
 		t.Errorf("chunks (-want +got):\n%s", diff)
 	}
 	// Summed per-chunk tokens (each at least 1 when it carries text) and
 	// the server's total agree: 1+3+1+1+1 = 7 counted, 6 from the server
 	// because "e" came with no increase; the server's count wins.
-	if r.final.Usage.CompletionTokens != 6 {
-		t.Errorf("final usage %+v", r.final.Usage)
+	if r.Final.Usage.CompletionTokens != 6 {
+		t.Errorf("final usage %+v", r.Final.Usage)
 	}
 }
 
@@ -175,10 +175,10 @@ func TestSummaryUsageOnChoiceChunk(t *testing.T) {
 		`data: {"choices":[{"index":0,"delta":{"content":""},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2}}` + "\n\n" +
 		"data: [DONE]\n\n"
 	r := replay(t, openai.Config{}, 200, sseHeader, body, nil)
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
-	if got := r.chunks[2]; got.HasToken() || got.Usage == nil || got.Usage.CompletionTokens != 2 {
+	if got := r.Chunks[2]; got.HasToken() || got.Usage == nil || got.Usage.CompletionTokens != 2 {
 		t.Errorf("summary chunk %+v: want usage 2 and no token", got)
 	}
 }
@@ -199,17 +199,17 @@ func TestStreamEnd(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := replay(t, openai.Config{}, 200, sseHeader, tc.body, nil)
-			if got := loadgen.Classify(r.err); got != tc.class {
-				t.Errorf("class %q, want %q (err %v)", got, tc.class, r.err)
+			if got := loadgen.Classify(r.Err); got != tc.class {
+				t.Errorf("class %q, want %q (err %v)", got, tc.class, r.Err)
 			}
-			if r.err != nil {
+			if r.Err != nil {
 				var pe *targets.ProtocolError
-				if !errors.As(r.err, &pe) {
-					t.Errorf("err %T %v, want *targets.ProtocolError", r.err, r.err)
+				if !errors.As(r.Err, &pe) {
+					t.Errorf("err %T %v, want *targets.ProtocolError", r.Err, r.Err)
 				}
 			}
-			if r.final.FinishReason != tc.finish {
-				t.Errorf("finish %q, want %q", r.final.FinishReason, tc.finish)
+			if r.Final.FinishReason != tc.finish {
+				t.Errorf("finish %q, want %q", r.Final.FinishReason, tc.finish)
 			}
 		})
 	}
@@ -277,16 +277,16 @@ func TestInStreamErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := replay(t, openai.Config{}, 200, sseHeader, tc.body, targettest.MidLine)
 			var se *targets.StreamError
-			if !errors.As(r.err, &se) {
-				t.Fatalf("err %T %v, want *targets.StreamError", r.err, r.err)
+			if !errors.As(r.Err, &se) {
+				t.Fatalf("err %T %v, want *targets.StreamError", r.Err, r.Err)
 			}
 			if diff := cmp.Diff(tc.want, *se); diff != "" {
 				t.Errorf("StreamError (-want +got):\n%s", diff)
 			}
-			if len(r.chunks) != tc.chunks {
-				t.Errorf("%d chunks before the error, want %d", len(r.chunks), tc.chunks)
+			if len(r.Chunks) != tc.chunks {
+				t.Errorf("%d chunks before the error, want %d", len(r.Chunks), tc.chunks)
 			}
-			if got := loadgen.Classify(r.err); got != tc.class {
+			if got := loadgen.Classify(r.Err); got != tc.class {
 				t.Errorf("class %q, want %q", got, tc.class)
 			}
 		})
@@ -359,8 +359,8 @@ func TestHTTPErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := replay(t, openai.Config{}, tc.status, tc.header, tc.body, nil)
 			var he *targets.HTTPError
-			if !errors.As(r.err, &he) {
-				t.Fatalf("err %T %v, want *targets.HTTPError", r.err, r.err)
+			if !errors.As(r.Err, &he) {
+				t.Fatalf("err %T %v, want *targets.HTTPError", r.Err, r.Err)
 			}
 			if diff := cmp.Diff(tc.want, *he); diff != "" {
 				t.Errorf("HTTPError (-want +got):\n%s", diff)
@@ -368,7 +368,7 @@ func TestHTTPErrors(t *testing.T) {
 			if len(he.Body) > targets.MaxErrorBody {
 				t.Errorf("Body of %d bytes", len(he.Body))
 			}
-			if got := loadgen.Classify(r.err); got != tc.class {
+			if got := loadgen.Classify(r.Err); got != tc.class {
 				t.Errorf("class %q, want %q", got, tc.class)
 			}
 		})
@@ -383,12 +383,12 @@ func TestTransportErrorMidBody(t *testing.T) {
 		Abort:    true,
 	})
 	r := stream(t, openai.Config{BaseURL: srv.URL}, targets.Request{})
-	if got := loadgen.Classify(r.err); got != loadgen.Connection {
-		t.Errorf("class %q, want connection (err %v)", got, r.err)
+	if got := loadgen.Classify(r.Err); got != loadgen.Connection {
+		t.Errorf("class %q, want connection (err %v)", got, r.Err)
 	}
 	var pe *targets.ProtocolError
-	if errors.As(r.err, &pe) || len(r.chunks) != 1 {
-		t.Errorf("err %v with %d chunks: want a transport error after 1 chunk", r.err, len(r.chunks))
+	if errors.As(r.Err, &pe) || len(r.Chunks) != 1 {
+		t.Errorf("err %v with %d chunks: want a transport error after 1 chunk", r.Err, len(r.Chunks))
 	}
 }
 
@@ -400,8 +400,8 @@ func TestUnreachable(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	r := stream(t, openai.Config{BaseURL: "http://" + addr}, targets.Request{})
-	if got := loadgen.Classify(r.err); got != loadgen.Connection {
-		t.Errorf("class %q, want connection (err %v)", got, r.err)
+	if got := loadgen.Classify(r.Err); got != loadgen.Connection {
+		t.Errorf("class %q, want connection (err %v)", got, r.Err)
 	}
 }
 
@@ -599,10 +599,10 @@ func TestAPIKeyNeverShown(t *testing.T) {
 	for _, b := range bodies {
 		t.Run(b.name, func(t *testing.T) {
 			r := replay(t, openai.Config{APIKey: key}, b.status, b.header, b.body, nil)
-			if r.err == nil {
+			if r.Err == nil {
 				t.Fatal("no error")
 			}
-			if s := fmt.Sprintf("%v %+v", r.err, r.err); strings.Contains(s, key) || strings.Contains(s, key[:20]) {
+			if s := fmt.Sprintf("%v %+v", r.Err, r.Err); strings.Contains(s, key) || strings.Contains(s, key[:20]) {
 				t.Errorf("error shows the key: %s", s)
 			}
 		})

@@ -38,10 +38,10 @@ func TestServerTiming(t *testing.T) {
 			resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: readTestdata(t, tc.name)}
 			srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp})
 			r := stream(t, openai.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p"})
-			if r.err != nil {
-				t.Fatalf("%s: %v", tc.name, r.err)
+			if r.Err != nil {
+				t.Fatalf("%s: %v", tc.name, r.Err)
 			}
-			if diff := cmp.Diff(tc.want, r.final.Server, cmp.Comparer(func(a, b time.Duration) bool { return (a - b).Abs() <= time.Microsecond })); diff != "" {
+			if diff := cmp.Diff(tc.want, r.Final.Server, cmp.Comparer(func(a, b time.Duration) bool { return (a - b).Abs() <= time.Microsecond })); diff != "" {
 				t.Errorf("%s: server timing (-want +got):\n%s", tc.name, diff)
 			}
 		}
@@ -58,16 +58,16 @@ func TestLlamaCppNative(t *testing.T) {
 		srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp})
 		r := stream(t, openai.Config{BaseURL: srv.URL + "/v1", API: openai.Native, Flavor: openai.FlavorLlamaCpp},
 			targets.Request{Model: "tiny", Prompt: "Say hi", MaxTokens: 3, IgnoreEOS: true, MinTokens: 3})
-		if r.err != nil {
-			t.Fatal(r.err)
+		if r.Err != nil {
+			t.Fatal(r.Err)
 		}
 		want := []chunk{{Content: "lus", Tokens: 1}, {Content: "isat", Tokens: 1}, {Content: " Bright", Tokens: 1}, {}}
-		if diff := cmp.Diff(want, plain(r.chunks)); diff != "" {
+		if diff := cmp.Diff(want, plain(r.Chunks)); diff != "" {
 			t.Errorf("chunks (-want +got):\n%s", diff)
 		}
 		wantFinal := targets.Final{Usage: &targets.Usage{PromptTokens: 3, CompletionTokens: 3}, FinishReason: "length",
 			Server: &targets.ServerTiming{Prompt: ms(138.756), Decode: ms(0.944)}}
-		if diff := cmp.Diff(wantFinal, r.final, cmp.Comparer(func(a, b time.Duration) bool { return (a - b).Abs() <= time.Microsecond })); diff != "" {
+		if diff := cmp.Diff(wantFinal, r.Final, cmp.Comparer(func(a, b time.Duration) bool { return (a - b).Abs() <= time.Microsecond })); diff != "" {
 			t.Errorf("final (-want +got):\n%s", diff)
 		}
 		req := srv.Requests()[0]
@@ -83,8 +83,8 @@ func TestLlamaCppNative(t *testing.T) {
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
 		Body: []byte(`data: {"index":0,"content":"a","tokens":[1],"stop":false,"tokens_predicted":1}` + "\n\n")}})
 	r := stream(t, openai.Config{BaseURL: srv.URL, API: openai.Native, Flavor: openai.FlavorLlamaCpp}, targets.Request{Model: "m", Prompt: "p"})
-	if loadgen.Classify(r.err) != loadgen.Protocol {
-		t.Errorf("cut stream: %v", r.err)
+	if loadgen.Classify(r.Err) != loadgen.Protocol {
+		t.Errorf("cut stream: %v", r.Err)
 	}
 	if _, err := openai.New(openai.Config{BaseURL: "http://h", API: openai.Native}); err == nil {
 		t.Errorf("native API accepted without the llama.cpp flavor")
@@ -98,8 +98,8 @@ func TestLlamaCppFlavor(t *testing.T) {
 		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
 			Body: []byte(`data: {"choices":[{"index":0,"delta":{"content":"x"},"text":"x","finish_reason":"length"}]}` + "\n\ndata: [DONE]\n\n")}})
 		r := stream(t, openai.Config{BaseURL: srv.URL, API: api, Flavor: openai.FlavorLlamaCpp}, targets.Request{Model: "m", Prompt: "p", MaxTokens: 5, MinTokens: 5, IgnoreEOS: true})
-		if r.err != nil {
-			t.Fatal(r.err)
+		if r.Err != nil {
+			t.Fatal(r.Err)
 		}
 		var body map[string]any
 		if err := json.Unmarshal(srv.Requests()[0].Body, &body); err != nil {

@@ -13,44 +13,8 @@ import (
 	"github.com/inferbench/inferbench/targets/tgi"
 )
 
-// result is what one stream gave.
-type result struct {
-	chunks []targets.Chunk
-	final  targets.Final
-	err    error
-}
-
-// tokenChunks counts the tokens of the token-bearing chunks, each counted as
-// its Tokens or 1, as loadgen counts them.
-func (r result) tokenChunks() int {
-	n := 0
-	for _, c := range r.chunks {
-		if c.HasToken() {
-			n += max(c.Tokens, 1)
-		}
-	}
-	return n
-}
-
-// outputTokens is the server's count when it gave one, else the counted
-// tokens (DESIGN.md "Output tokens").
-func (r result) outputTokens() int {
-	if r.final.Usage != nil && r.final.Usage.CompletionTokens > 0 {
-		return r.final.Usage.CompletionTokens
-	}
-	return r.tokenChunks()
-}
-
-// firstToken returns the index among the delivered chunks of the first one
-// that carries a token, and its text; -1 when none does.
-func (r result) firstToken() (int, string) {
-	for i, c := range r.chunks {
-		if c.HasToken() {
-			return i, c.Content + c.Reasoning + c.ToolArgs
-		}
-	}
-	return -1, ""
-}
+// result is what one stream gave (targettest.Result).
+type result = targettest.Result
 
 func stream(t *testing.T, cfg tgi.Config, req targets.Request) result {
 	t.Helper()
@@ -59,7 +23,7 @@ func stream(t *testing.T, cfg tgi.Config, req targets.Request) result {
 		t.Fatal(err)
 	}
 	var r result
-	r.final, r.err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.chunks = append(r.chunks, c) })
+	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
 	return r
 }
 
@@ -132,29 +96,29 @@ func TestFixtures(t *testing.T) {
 				srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp.split})
 				r := stream(t, tgi.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p", MaxTokens: 20})
 
-				if got := loadgen.Classify(r.err); got != tc.class {
-					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.err)
+				if got := loadgen.Classify(r.Err); got != tc.class {
+					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)
 				}
-				if got := r.outputTokens(); got != tc.tokens {
+				if got := r.OutputTokens(); got != tc.tokens {
 					t.Errorf("output tokens %d, want %d", got, tc.tokens)
 				}
-				if got := r.tokenChunks(); got != tc.tokenChunks {
+				if got := r.TokenChunks(); got != tc.tokenChunks {
 					t.Errorf("counted tokens %d, want %d", got, tc.tokenChunks)
 				}
-				i, text := r.firstToken()
+				i, text := r.FirstToken()
 				if i != tc.firstIndex || text != tc.firstText {
 					t.Errorf("first token chunk #%d %q, want #%d %q", i, text, tc.firstIndex, tc.firstText)
 				}
-				if r.err == nil && r.final.FinishReason != tc.finish {
-					t.Errorf("finish reason %q, want %q", r.final.FinishReason, tc.finish)
+				if r.Err == nil && r.Final.FinishReason != tc.finish {
+					t.Errorf("finish reason %q, want %q", r.Final.FinishReason, tc.finish)
 				}
-				if tc.usage != nil && (r.final.Usage == nil || *r.final.Usage != *tc.usage) {
-					t.Errorf("usage %+v, want %+v", r.final.Usage, tc.usage)
+				if tc.usage != nil && (r.Final.Usage == nil || *r.Final.Usage != *tc.usage) {
+					t.Errorf("usage %+v, want %+v", r.Final.Usage, tc.usage)
 				}
 				if tc.class != "" && tc.status != 200 {
 					var he *targets.HTTPError
-					if !errors.As(r.err, &he) || he.Status != tc.status || he.Code != tc.code || he.Message+he.Body == "" {
-						t.Errorf("error %#v, want HTTPError status %d code %q with a message", r.err, tc.status, tc.code)
+					if !errors.As(r.Err, &he) || he.Status != tc.status || he.Code != tc.code || he.Message+he.Body == "" {
+						t.Errorf("error %#v, want HTTPError status %d code %q with a message", r.Err, tc.status, tc.code)
 					}
 				}
 			})

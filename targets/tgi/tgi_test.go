@@ -87,8 +87,8 @@ func TestChatRequestBody(t *testing.T) {
 		Body: []byte(`data:{"choices":[{"index":0,"delta":{"role":"assistant","content":"x"},"finish_reason":"length"}]}` + "\n\n")}})
 	r := stream(t, tgi.Config{BaseURL: srv.URL, API: tgi.Chat},
 		targets.Request{Model: "m", Prompt: "p", MaxTokens: 4, MinTokens: 4, IgnoreEOS: true, Temperature: ptr(0.0)})
-	if r.err != nil {
-		t.Fatal(r.err)
+	if r.Err != nil {
+		t.Fatal(r.Err)
 	}
 	req := srv.Requests()[0]
 	var body map[string]any
@@ -142,19 +142,19 @@ func TestStream(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r, _ := replay(t, tgi.Config{}, 200, sseHeader, tc.body)
-			if got := loadgen.Classify(r.err); got != tc.class {
-				t.Fatalf("class %q, want %q (err %v)", got, tc.class, r.err)
+			if got := loadgen.Classify(r.Err); got != tc.class {
+				t.Fatalf("class %q, want %q (err %v)", got, tc.class, r.Err)
 			}
-			if diff := cmp.Diff(tc.want, r.chunks); diff != "" {
+			if diff := cmp.Diff(tc.want, r.Chunks); diff != "" {
 				t.Errorf("chunks (-want +got):\n%s", diff)
 			}
-			if r.err == nil {
-				if diff := cmp.Diff(tc.final, r.final); diff != "" {
+			if r.Err == nil {
+				if diff := cmp.Diff(tc.final, r.Final); diff != "" {
 					t.Errorf("final (-want +got):\n%s", diff)
 				}
 			}
 			var se *targets.StreamError
-			if errors.As(r.err, &se) && (se.Status != tc.status || se.Message == "" || se.Type == "") {
+			if errors.As(r.Err, &se) && (se.Status != tc.status || se.Message == "" || se.Type == "") {
 				t.Errorf("stream error %+v, want status %d with type and message", se, tc.status)
 			}
 		})
@@ -163,8 +163,8 @@ func TestStream(t *testing.T) {
 
 func TestNotAStream(t *testing.T) {
 	r, _ := replay(t, tgi.Config{}, 200, http.Header{"Content-Type": {"application/json"}}, `{"generated_text":"a"}`)
-	if loadgen.Classify(r.err) != loadgen.Protocol || !strings.Contains(r.err.Error(), "did not stream") {
-		t.Errorf("err %v, want a protocol error saying the response was not streamed", r.err)
+	if loadgen.Classify(r.Err) != loadgen.Protocol || !strings.Contains(r.Err.Error(), "did not stream") {
+		t.Errorf("err %v, want a protocol error saying the response was not streamed", r.Err)
 	}
 }
 
@@ -172,16 +172,16 @@ func TestHTTPErrors(t *testing.T) {
 	js := http.Header{"Content-Type": {"application/json"}, "Retry-After": {"2"}}
 	r, _ := replay(t, tgi.Config{}, 429, js, `{"error":"Model is overloaded","error_type":"overloaded"}`)
 	var he *targets.HTTPError
-	if !errors.As(r.err, &he) || he.Code != "overloaded" || he.Message != "Model is overloaded" || he.RetryAfter.Seconds() != 2 {
-		t.Fatalf("err %#v", r.err)
+	if !errors.As(r.Err, &he) || he.Code != "overloaded" || he.Message != "Model is overloaded" || he.RetryAfter.Seconds() != 2 {
+		t.Fatalf("err %#v", r.Err)
 	}
-	if loadgen.Classify(r.err) != loadgen.RateLimited {
-		t.Errorf("class %q", loadgen.Classify(r.err))
+	if loadgen.Classify(r.Err) != loadgen.RateLimited {
+		t.Errorf("class %q", loadgen.Classify(r.Err))
 	}
 	// A gateway's HTML page is kept as the body.
 	r, _ = replay(t, tgi.Config{}, 502, http.Header{"Content-Type": {"text/html"}}, "<html>Bad Gateway</html>")
-	if !errors.As(r.err, &he) || he.Body != "<html>Bad Gateway</html>" || loadgen.Classify(r.err) != loadgen.HTTP5xx {
-		t.Errorf("err %#v", r.err)
+	if !errors.As(r.Err, &he) || he.Body != "<html>Bad Gateway</html>" || loadgen.Classify(r.Err) != loadgen.HTTP5xx {
+		t.Errorf("err %#v", r.Err)
 	}
 }
 
@@ -191,8 +191,8 @@ func TestKeyNeverShown(t *testing.T) {
 	for _, api := range []tgi.API{tgi.Native, tgi.Chat} {
 		r, _ := replay(t, tgi.Config{APIKey: key, API: api}, 401, http.Header{"Content-Type": {"application/json"}},
 			`{"error":"Authorization header is invalid: `+key+`","error_type":"auth"}`)
-		if r.err == nil || strings.Contains(r.err.Error(), key) || strings.Contains(fmt.Sprintf("%#v", r.err), key) {
-			t.Errorf("%s: err %v shows the key or is nil", api, r.err)
+		if r.Err == nil || strings.Contains(r.Err.Error(), key) || strings.Contains(fmt.Sprintf("%#v", r.Err), key) {
+			t.Errorf("%s: err %v shows the key or is nil", api, r.Err)
 		}
 	}
 	cfg := tgi.Config{BaseURL: "http://h", APIKey: key}
@@ -224,14 +224,14 @@ func TestAgainstMock(t *testing.T) {
 	}{{tgi.Native, srv.URL}, {tgi.Native, srv.URL + "/tgi"}, {tgi.Chat, srv.URL + "/tgi"}} {
 		t.Run(string(tc.api)+tc.base[len(srv.URL):], func(t *testing.T) {
 			r := stream(t, tgi.Config{BaseURL: tc.base, API: tc.api}, targets.Request{Model: "m", Prompt: "one two three", MaxTokens: 16, Temperature: ptr(0.0)})
-			if r.err != nil {
-				t.Fatal(r.err)
+			if r.Err != nil {
+				t.Fatal(r.Err)
 			}
-			if r.tokenChunks() != 7 || r.outputTokens() != 7 {
-				t.Errorf("counted %d, output %d, want 7", r.tokenChunks(), r.outputTokens())
+			if r.TokenChunks() != 7 || r.OutputTokens() != 7 {
+				t.Errorf("counted %d, output %d, want 7", r.TokenChunks(), r.OutputTokens())
 			}
-			if tc.api == tgi.Native && (r.final.Usage == nil || r.final.Usage.PromptTokens != 3) {
-				t.Errorf("usage %+v, want 3 prompt tokens (the mock counts words)", r.final.Usage)
+			if tc.api == tgi.Native && (r.Final.Usage == nil || r.Final.Usage.PromptTokens != 3) {
+				t.Errorf("usage %+v, want 3 prompt tokens (the mock counts words)", r.Final.Usage)
 			}
 		})
 	}
