@@ -49,6 +49,7 @@
 package report
 
 import (
+	"math"
 	"slices"
 
 	"github.com/montanaflynn/stats"
@@ -147,21 +148,26 @@ func distOf(values []float64) Dist {
 	}
 	slices.Sort(values)
 	d := Dist{N: len(values), Min: values[0], Max: values[len(values)-1]}
-	d.P50, d.P90, d.P95, d.P99, d.P999 = quantile7(values, 50), quantile7(values, 90), quantile7(values, 95),
-		quantile7(values, 99), quantile7(values, 99.9)
+	d.P50, d.P90, d.P95, d.P99, d.P999 = Quantile7(values, 50), Quantile7(values, 90), Quantile7(values, 95),
+		Quantile7(values, 99), Quantile7(values, 99.9)
 	d.Mean, _ = stats.Mean(values)
 	d.Stddev, _ = stats.StandardDeviationPopulation(values)
 	return d
 }
 
-// quantile7 is percentile p of sorted values by linear interpolation between
+// Quantile7 is percentile p (0–100) of sorted values by linear interpolation between
 // closest ranks (Hyndman & Fan type 7, NumPy's default): rank h = p/100·(n−1),
 // value x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]). montanaflynn/stats.Percentile
 // computes the same (TestPercentilesNumPy pins both), but it copies and
 // sorts its input on every call: five percentiles of a run's 30 million
 // inter-token latencies cost five sorts. Here the values are sorted once.
-func quantile7(sorted []float64, p float64) float64 {
+// It is the one implementation: comparisons and plots call it. NaN for no
+// values.
+func Quantile7(sorted []float64, p float64) float64 {
 	n := len(sorted)
+	if n == 0 {
+		return math.NaN()
+	}
 	if n == 1 {
 		return sorted[0]
 	}

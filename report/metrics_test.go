@@ -138,6 +138,9 @@ func TestSummaryHandComputed(t *testing.T) {
 		{"e2e from schedule max", l.E2EFromScheduleMS.Max, 122},
 		// Sends at 1000, 1010, 1020 ms: 2 gaps in 20 ms = 100/s.
 		{"achieved rate", l.AchievedRatePerS, 100},
+		// In flight: A 1000→1081, B 1010→1131, the failure 1020→1190 ms:
+		// (81 + 121 + 170) / 190 ms.
+		{"mean in flight", l.MeanInFlight, 372.0 / 190},
 		// Only A met TTFT ≤ 60 ms.
 		{"goodput", l.GoodputRPS, 1 / 0.19},
 	}

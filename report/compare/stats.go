@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"github.com/inferbench/inferbench/report"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -13,22 +14,6 @@ import (
 // bootstrap nor the Mann–Whitney U test, its Quantile has no type-7
 // (NumPy default) estimator, and no maintained Go module offers them. gonum
 // supplies the normal and Student's t distributions they need.
-
-// quantile7 is the p-th percentile (0–100) of sorted values by linear
-// interpolation between closest ranks (Hyndman & Fan type 7, NumPy's default),
-// the definition report/metrics.go uses. NaN for no values.
-func quantile7(sorted []float64, p float64) float64 {
-	n := len(sorted)
-	if n == 0 {
-		return math.NaN()
-	}
-	h := float64(n-1) * p / 100
-	lo := int(math.Floor(h))
-	if lo >= n-1 {
-		return sorted[n-1]
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
-}
 
 // weighted is a sorted sample whose elements each stand for a number of
 // copies: the resample of a bootstrap replicate without re-sorting. owner[i]
@@ -124,7 +109,7 @@ func resampleCounts(rng *rand.Rand, counts []int32) {
 func percentileInterval(reps []float64, alpha float64) (lo, hi float64) {
 	reps = slices.DeleteFunc(reps, math.IsNaN)
 	slices.Sort(reps)
-	return quantile7(reps, 100*alpha/2), quantile7(reps, 100*(1-alpha/2))
+	return report.Quantile7(reps, 100*alpha/2), report.Quantile7(reps, 100*(1-alpha/2))
 }
 
 // bootstrapP is the two-sided bootstrap p-value of "the difference is 0":
@@ -323,5 +308,5 @@ func predictionInterval(values []float64, alpha float64) (lo, hi float64) {
 // for an even count); values is sorted in place. NaN for none.
 func median(values []float64) float64 {
 	slices.Sort(values)
-	return quantile7(values, 50)
+	return report.Quantile7(values, 50)
 }

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"github.com/inferbench/inferbench/report"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -15,12 +16,12 @@ func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 func TestQuantile7(t *testing.T) {
 	v := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 	for _, tt := range []struct{ p, want float64 }{{0, 1}, {50, 5.5}, {90, 9.1}, {95, 9.55}, {99, 9.91}, {100, 10}} {
-		if got := quantile7(v, tt.p); !near(got, tt.want, 1e-12) {
-			t.Errorf("quantile7(1..10, %g) = %g; want %g", tt.p, got, tt.want)
+		if got := report.Quantile7(v, tt.p); !near(got, tt.want, 1e-12) {
+			t.Errorf("report.Quantile7(1..10, %g) = %g; want %g", tt.p, got, tt.want)
 		}
 	}
-	if got := quantile7(nil, 50); !math.IsNaN(got) {
-		t.Errorf("quantile7(nil) = %g; want NaN", got)
+	if got := report.Quantile7(nil, 50); !math.IsNaN(got) {
+		t.Errorf("report.Quantile7(nil) = %g; want NaN", got)
 	}
 }
 
@@ -53,7 +54,7 @@ func TestWeightedQuantilesMatchExpanded(t *testing.T) {
 		got := make([]float64, len(ps))
 		w.quantiles(counts, ps, got)
 		for k, p := range ps {
-			want := quantile7(expanded, p)
+			want := report.Quantile7(expanded, p)
 			if !(near(got[k], want, 1e-9) || math.IsNaN(got[k]) && math.IsNaN(want)) {
 				t.Fatalf("trial %d: weighted p%g = %g; want %g (expanded %v)", trial, p, got[k], want, expanded)
 			}

@@ -119,24 +119,8 @@ func percentileOf(p float64, field func(requestSample) float64) func([]requestSa
 			}
 		}
 		slices.Sort(buf)
-		return quantile7(buf, p)
+		return report.Quantile7(buf, p)
 	}
-}
-
-// quantile7 is the p-th percentile (0–100) of sorted values by linear
-// interpolation between closest ranks (Hyndman & Fan type 7), the
-// definition of report/metrics.go. NaN for no values.
-func quantile7(sorted []float64, p float64) float64 {
-	n := len(sorted)
-	if n == 0 {
-		return math.NaN()
-	}
-	h := float64(n-1) * p / 100
-	lo := int(math.Floor(h))
-	if lo >= n-1 {
-		return sorted[n-1]
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
 // levelMetrics are the metrics compared at every level both runs ran: the
@@ -203,7 +187,7 @@ func (bs bootstrapper) compare(key string, a, b []requestSample, wa, wb float64,
 	}
 	slices.Sort(ratios)
 	alpha := (1 - Confidence) / 2 * 100
-	mc.CILow, mc.CIHigh = quantile7(ratios, alpha), quantile7(ratios, 100-alpha)
+	mc.CILow, mc.CIHigh = report.Quantile7(ratios, alpha), report.Quantile7(ratios, 100-alpha)
 	le, _ := slices.BinarySearch(ratios, math.Nextafter(1, 2)) // count of r ≤ 1
 	below, _ := slices.BinarySearch(ratios, 1)
 	ge := len(ratios) - below // count of r ≥ 1

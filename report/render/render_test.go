@@ -95,15 +95,15 @@ func TestQuantile7(t *testing.T) {
 	// NumPy: np.percentile([1, 2, 3, 4], [0, 25, 50, 95, 100]) = [1, 1.75, 2.5, 3.85, 4].
 	v := []float64{1, 2, 3, 4}
 	for _, tt := range []struct{ p, want float64 }{{0, 1}, {25, 1.75}, {50, 2.5}, {95, 3.85}, {100, 4}} {
-		if got := quantile7(v, tt.p); !near(got, tt.want) {
-			t.Errorf("quantile7(%v, %v) = %v; want %v", v, tt.p, got, tt.want)
+		if got := report.Quantile7(v, tt.p); !near(got, tt.want) {
+			t.Errorf("report.Quantile7(%v, %v) = %v; want %v", v, tt.p, got, tt.want)
 		}
 	}
-	if got := quantile7([]float64{7}, 99); got != 7 {
-		t.Errorf("quantile7([7], 99) = %v; want 7", got)
+	if got := report.Quantile7([]float64{7}, 99); got != 7 {
+		t.Errorf("report.Quantile7([7], 99) = %v; want 7", got)
 	}
-	if got := quantile7(nil, 50); !math.IsNaN(got) {
-		t.Errorf("quantile7(nil, 50) = %v; want NaN", got)
+	if got := report.Quantile7(nil, 50); !math.IsNaN(got) {
+		t.Errorf("report.Quantile7(nil, 50) = %v; want NaN", got)
 	}
 }
 
