@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -92,8 +94,7 @@ func parseInts(s string) ([]int, error) {
 		return nil, nil
 	}
 	return parseList(s, func(f string) (int, error) {
-		var n int
-		_, err := fmt.Sscanf(f, "%d", &n)
+		n, err := strconv.Atoi(f)
 		if err == nil && n < 1 {
 			err = fmt.Errorf("want counts ≥ 1, got %d", n)
 		}
@@ -330,21 +331,11 @@ func writeCalibration(w io.Writer, c *calibration) error {
 	f := c.Floor
 	row("max requests/s (16-token streams)", c.MaxRequestsPerS, f.MaxRequestsPerS, "req/s")
 	row("max tokens/s (1000-token streams)", c.MaxTokensPerS, f.MaxTokensPerS, "tok/s")
-	for _, k := range slices.Sorted(mapsKeys(c.TTFTBias)) {
+	for _, k := range slices.Sorted(maps.Keys(c.TTFTBias)) {
 		fmt.Fprintf(tw, "TTFT bias %s\t%+.2f ms\t%+.2f ms\t\n", strings.ReplaceAll(k, "_ms_at_", " at "), c.TTFTBias[k], f.TTFTBias[k])
 	}
 	fmt.Fprintf(tw, "send lag p99 at %g req/s Poisson\t%.3f ms\t%.3f ms\t\n", c.SendLagRate, c.SendLagP99MS, f.SendLagP99MS)
 	fmt.Fprintf(tw, "open streams held\t%d\t\t\n", c.MaxOpenStreams)
 	fmt.Fprintf(tw, "client heap per open stream\t%.0f bytes\t\t\n", c.BytesPerStream)
 	return tw.Flush()
-}
-
-func mapsKeys(m map[string]float64) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -268,7 +269,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		case perr == nil:
 		case errors.As(perr, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden || he.Status == http.StatusNotFound):
 			if he.Status != http.StatusNotFound && o.apiKey == "" {
-				perr = fmt.Errorf("%w (no key sent: %s is empty)", perr, cmpOr(o.APIKeyEnv, "no key variable set"))
+				perr = fmt.Errorf("%w (no key sent: %s is empty)", perr, cmp.Or(o.APIKeyEnv, "no key variable set"))
 			}
 			return perr
 		default:
@@ -324,8 +325,11 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		return err
 	}
 
-	// Records go to disk as they complete and into the summarizer, which
-	// tells after each level whether it met the SLOs (for the bisection).
+	// Records go to disk as they complete. Only a bisection needs to know,
+	// between levels, whether a level met the SLOs: then they also go to an
+	// in-memory summarizer (otherwise it would hold every latency of the run
+	// for nothing; summary.json is computed from the file at the end).
+	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(o.levels()) > 1
 	var mu sync.Mutex
 	sumz := report.NewSummarizer(o.SLO)
 	sink := func(r *loadgen.Record) error {
@@ -333,9 +337,11 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		if err := rw.Write(r); err != nil {
 			return err
 		}
-		mu.Lock()
-		sumz.Add(r)
-		mu.Unlock()
+		if bisecting {
+			mu.Lock()
+			sumz.Add(r)
+			mu.Unlock()
+		}
 		return nil
 	}
 	levels := o.levels()
@@ -370,7 +376,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 			break
 		}
 	}
-	if runErr == nil && o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1 {
+	if runErr == nil && bisecting {
 		runErr = o.bisect(finished, &mu, sumz, runLevel)
 	}
 	closeErr := errors.Join(rw.Close(), stopTelemetry())
@@ -675,14 +681,6 @@ func createRunDir(dir string, force bool) error {
 		return fmt.Errorf("--out %s: cannot write (disk full?): %w", dir, werr)
 	}
 	return nil
-}
-
-// cmpOr returns the first non-empty string.
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // versionEndpoints are where each self-hosted kind tells its version, and
