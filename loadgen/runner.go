@@ -299,7 +299,10 @@ func retryable(c ErrorClass) bool {
 
 // send sends req (request id, due at scheduledNS) and records it.
 func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int) *Record {
-	rec := &Record{ID: id, Stage: StageMeasure, Level: r.Level, Worker: worker, Chunks: [][2]int64{}, ScheduledNS: scheduledNS,
+	// Chunks is sized for the requested output up front, so the read path
+	// appends without growing the slice (up to 4,096 events; more grow).
+	rec := &Record{ID: id, Stage: StageMeasure, Level: r.Level, Worker: worker,
+		Chunks: make([][2]int64, 0, min(max(req.MaxTokens, 1), 4096)), ScheduledNS: scheduledNS,
 		RequestedInputTokens: estIn, RequestedOutputTokens: req.MaxTokens}
 	if id < r.FirstID+uint64(r.Warmup) {
 		rec.Stage = StageWarmup
