@@ -1,7 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 
 	"github.com/urfave/cli/v2"
 )
@@ -10,7 +13,34 @@ import (
 // The library never exits the process: errors come back from RunContext and
 // main maps them to exit codes (exit.go).
 func newApp(stdout, stderr io.Writer) *cli.App {
+	var profile *os.File
 	return &cli.App{
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the whole command to `FILE` (go tool pprof reads it)"},
+		},
+		Before: func(c *cli.Context) error {
+			path := c.String("cpuprofile")
+			if path == "" {
+				return nil
+			}
+			f, err := os.Create(path)
+			if err != nil {
+				return usagef("--cpuprofile: %v", err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				f.Close()
+				return fmt.Errorf("--cpuprofile: %w", err)
+			}
+			profile = f
+			return nil
+		},
+		After: func(*cli.Context) error {
+			if profile == nil {
+				return nil
+			}
+			pprof.StopCPUProfile()
+			return profile.Close()
+		},
 		Name:                 "inferbench",
 		Usage:                "qualify LLM serving hardware and software: load, latency, GPU telemetry and cost",
 		Writer:               stdout,
