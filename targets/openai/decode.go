@@ -110,6 +110,7 @@ func (e *eventJSON) reset() {
 type decoder struct {
 	ev     *eventJSON
 	json   *eventDecoder
+	tmpl   *template // nil: no template (each event scanned in full)
 	redact targets.Redactor
 
 	events int // data events decoded
@@ -208,7 +209,7 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 		return true, nil
 	}
 	d.ev.reset()
-	if !fastDecode(data, d.ev) {
+	if !d.fastDecode(data) {
 		d.ev.reset()
 		if err := d.json.decode(data, d.ev); err != nil {
 			return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
@@ -223,6 +224,15 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 	c := d.chunk()
 	onChunk(c)
 	return false, nil
+}
+
+// fastDecode decodes data into d.ev by the stream's template when it has
+// one, else by fastDecode; false leaves the event to encoding/json.
+func (d *decoder) fastDecode(data []byte) bool {
+	if d.tmpl != nil {
+		return d.tmpl.decode(data, d.ev)
+	}
+	return fastDecode(data, d.ev)
 }
 
 // chunk builds the Chunk of the decoded event.

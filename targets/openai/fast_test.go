@@ -103,3 +103,113 @@ func FuzzFastDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestTemplateDecode: a stream's token chunks after the first are decoded
+// by the template, and every event — hit or miss — decodes as
+// encoding/json decodes it; events that only look like the template
+// (a quote or an escape inside the text, a different tail) are scanned.
+func TestTemplateDecode(t *testing.T) {
+	const head = `{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"`
+	const tail = `"},"logprobs":null,"finish_reason":null}]}`
+	events := []struct {
+		data string
+		hit  bool
+	}{
+		{`{"id":"c","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}`, false},
+		{head + `Hello` + tail, false}, // a new shape: scanned, becomes the template
+		{head + ` world` + tail, true},
+		{head + `` + tail, true},
+		{head + `héllo ✓` + tail, true},
+		{head + `a"},"x":"` + tail, false},                              // a quote inside: not plain, scanned (and a repeated key)
+		{head + `line\nbreak` + tail, false},                            // an escape: encoding/json
+		{head + "\xff" + tail, false},                                   // invalid UTF-8: encoding/json
+		{head + `x"},"logprobs":null,"finish_reason":"stop"}]}`, false}, // another tail
+		{head + `again` + tail, false}, // the template now has the other tail
+		{head + `and again` + tail, true},
+		{`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"length"}]}`, false},
+	}
+	var tm template
+	for i, e := range events {
+		hits := tm.hits
+		var ev eventJSON
+		ok := tm.decode([]byte(e.data), &ev)
+		if hit := tm.hits > hits; hit != e.hit {
+			t.Errorf("event %d %q: template hit %v, want %v", i, e.data, hit, e.hit)
+		}
+		slow, err := slowDecode([]byte(e.data))
+		if !ok {
+			if err == nil && e.hit {
+				t.Errorf("event %d refused", i)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("event %d %q accepted, encoding/json refuses it: %v", i, e.data, err)
+		}
+		if !reflect.DeepEqual(&ev, slow) {
+			t.Errorf("event %d %q = %+v; encoding/json gives %+v", i, e.data, ev, *slow)
+		}
+	}
+	// The completions API's "text" varies the same way.
+	tm.reset()
+	for i, s := range []string{"a", "bc", ""} {
+		data := `{"id":"x","choices":[{"index":0,"text":"` + s + `","logprobs":null,"finish_reason":null}],"usage":null}`
+		var ev eventJSON
+		if !tm.decode([]byte(data), &ev) || ev.Choices[0].Text != s {
+			t.Fatalf("text event %d: %+v", i, ev)
+		}
+	}
+	if tm.hits != 2 {
+		t.Errorf("text events: %d template hits, want 2", tm.hits)
+	}
+}
+
+// FuzzTemplateDecode: after any first event, a second event decoded through
+// the template decodes exactly as encoding/json decodes it.
+func FuzzTemplateDecode(f *testing.F) {
+	const head = `{"id":"c","choices":[{"index":0,"delta":{"content":"`
+	f.Add([]byte(head+`a"}}]}`), []byte(head+`b"}}]}`))
+	f.Add([]byte(`{"choices":[{"text":"a","finish_reason":null}]}`), []byte(`{"choices":[{"text":"a\"","finish_reason":null}]}`))
+	// Seed with consecutive data events of the recorded streams.
+	files, _ := filepath.Glob("testdata/*")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		r := sse.NewReader(bytes.NewReader(targettest.StripComments(b)))
+		var prev []byte
+		for {
+			ev, err := r.Next()
+			if err != nil {
+				break
+			}
+			if len(ev.Data) > 0 {
+				cur := append([]byte(nil), ev.Data...)
+				if prev != nil {
+					f.Add(prev, cur)
+				}
+				prev = cur
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, first, second []byte) {
+		var tm template
+		var ev eventJSON
+		tm.decode(first, &ev)
+		ev.reset()
+		if !tm.decode(second, &ev) {
+			return
+		}
+		slow, err := slowDecode(bytes.TrimSpace(second))
+		if err != nil {
+			t.Fatalf("accepted %q after %q, encoding/json refuses it: %v", second, first, err)
+		}
+		if len(ev.Choices) == 0 && len(slow.Choices) == 0 {
+			ev.Choices, slow.Choices = nil, nil // a reused event keeps an empty slice
+		}
+		if !reflect.DeepEqual(&ev, slow) {
+			t.Fatalf("decode(%q) after %q = %+v; encoding/json gives %+v", second, first, ev, *slow)
+		}
+	})
+}

@@ -111,6 +111,7 @@ type streamState struct {
 	rd   *sse.Reader
 	ev   eventJSON
 	json eventDecoder
+	tmpl template
 }
 
 // Stream sends req and calls onChunk for each decoded data event (token
@@ -143,7 +144,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	defer t.states.Put(st)
 	st.rd.Reset(resp.Body)
 	defer st.rd.Reset(nil)
-	d := decoder{ev: &st.ev, json: &st.json, redact: t.redact, native: t.api == Native}
+	st.tmpl.reset()
+	d := decoder{ev: &st.ev, json: &st.json, tmpl: &st.tmpl, redact: t.redact, native: t.api == Native}
 	for {
 		ev, err := st.rd.Next()
 		if err == io.EOF {
