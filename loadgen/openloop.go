@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,9 +71,8 @@ func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCause
 		wg   sync.WaitGroup
 		sent atomic.Int64
 	)
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	<-timer.C
+	pace := newPacer()
+	defer pace.stop()
 	for n := uint64(0); r.Requests == 0 || n < limit; n++ {
 		off, promptTok, outTok, ok := next()
 		if !ok || (r.Duration > 0 && off >= r.Duration) {
@@ -84,14 +84,9 @@ func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCause
 		if promptTok >= 0 {
 			req, estIn = r.Workload.RequestWith(id, promptTok, outTok)
 		}
-		if wait := time.Until(base.Add(off)); wait > 0 {
-			timer.Reset(wait)
-			select {
-			case <-ctx.Done():
-				wg.Wait()
-				return Result{Sent: sent.Load()}, context.Cause(ctx)
-			case <-timer.C:
-			}
+		if err := pace.wait(ctx, base.Add(off)); err != nil {
+			wg.Wait()
+			return Result{Sent: sent.Load()}, err
 		}
 		if sem != nil {
 			if err := sem.Acquire(ctx, 1); err != nil {
@@ -109,6 +104,12 @@ func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCause
 				cancel(fmt.Errorf("write record: %w", err))
 			}
 		})
+		// Let the new goroutine run now, on this P, instead of sitting in
+		// its run queue while this goroutine builds the next request and
+		// blocks in the pacer's nanosleep (a P in a syscall is handed on
+		// only when sysmon notices, up to 10 ms later). Measured by
+		// calibrate at 2,000 req/s Poisson: send lag p99 1.53 → 0.65 ms.
+		runtime.Gosched()
 	}
 	wg.Wait()
 	return Result{Sent: sent.Load()}, context.Cause(ctx)
