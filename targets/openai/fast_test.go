@@ -124,7 +124,7 @@ func TestTemplateDecode(t *testing.T) {
 		{head + `line\nbreak` + tail, false},                            // an escape: encoding/json
 		{head + "\xff" + tail, false},                                   // invalid UTF-8: encoding/json
 		{head + `x"},"logprobs":null,"finish_reason":"stop"}]}`, false}, // another tail
-		{head + `again` + tail, false}, // the template now has the other tail
+		{head + `again` + tail, false},                                  // the template now has the other tail
 		{head + `and again` + tail, true},
 		{`{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"length"}]}`, false},
 	}
