@@ -2,6 +2,7 @@ package dcgm
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/targets/targettest"
 )
 
 // fixture returns a recorded page (a copy of shared/fixtures/telemetry) without
@@ -178,8 +180,12 @@ func TestScrapeErrors(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(fixture(f, "dcgm-exporter-h100x8-eks-sampled.txt"))
-	f.Add(fixture(f, "dcgm-exporter-a800x8-mig-excerpt.txt"))
+	for _, name := range []string{"dcgm-exporter-h100x8-eks-sampled.txt", "dcgm-exporter-a800x8-mig-excerpt.txt"} {
+		for _, fam := range targettest.MetricFamilies(fixture(f, name)) {
+			f.Add(fam)
+		}
+	}
+	f.Add(fixture(f, "dcgm-exporter-h100x8-eks-sampled.txt")) // one whole page (8 KB)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Parse(bytes.NewReader(b))
 		if err != nil {
@@ -187,6 +193,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if len(p.Devices) != len(p.Samples) {
 			t.Fatalf("Parse: %d devices, %d samples", len(p.Devices), len(p.Samples))
+		}
+		if _, err := json.Marshal(p); err != nil {
+			t.Fatalf("Parse(%q) = %+v, which cannot be written to gpu.jsonl: %v", b, p, err)
 		}
 	})
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/inferbench/inferbench/targets/targettest"
 )
 
 func fixture(t testing.TB, name string) []byte {
@@ -156,12 +158,23 @@ func TestRecordWatchesAndWritesGaps(t *testing.T) {
 	})
 }
 
+// FuzzParse: any page parses without panicking, and what parses can be
+// written to server.jsonl (no NaN or infinity reaches the sample).
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"vllm-metrics-v1-busy.txt", "tgi-metrics-excerpt.txt", "llamacpp-metrics-b9014-busy.txt"} {
-		f.Add(fixture(f, name))
+		for _, fam := range targettest.MetricFamilies(fixture(f, name)) {
+			f.Add(fam)
+		}
 	}
+	f.Add(fixture(f, "llamacpp-metrics-b9014-busy.txt")) // one whole page (2 KB)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		Parse(bytes.NewReader(b))
+		s, err := Parse(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		if _, err := json.Marshal(s); err != nil {
+			t.Fatalf("Parse(%q) = %+v, which cannot be written: %v", b, s, err)
+		}
 	})
 }
 

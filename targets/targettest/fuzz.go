@@ -68,3 +68,21 @@ func (b bodyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {b.contentType}},
 		Body: io.NopCloser(bytes.NewReader(body)), Request: req}, nil
 }
+
+// MetricFamilies splits a Prometheus text page into one seed per metric
+// family (a block from each "# HELP" line, the lines before the first as a
+// block of their own). A fuzzer mutates such seeds about a hundred times
+// faster than a whole 58 KB vLLM page, and the parser reads a page a
+// family at a time, so together they cover what the page does.
+func MetricFamilies(page []byte) [][]byte {
+	var out [][]byte
+	for len(page) > 0 {
+		i := bytes.Index(page[1:], []byte("\n# HELP "))
+		if i < 0 {
+			return append(out, page)
+		}
+		out = append(out, page[:i+2])
+		page = page[i+2:]
+	}
+	return out
+}
