@@ -26,8 +26,10 @@ test: ## vet, every test with the race detector, then the timing-accuracy tests 
 demo: build ## the main job: qualify the mock's A100-80GB against its H100-SXM (Llama-3-8B), write the report
 	DEMO_DIR=$(DEMO_DIR) DEMO_TOKENS_PER_DAY=$(DEMO_TOKENS_PER_DAY) ./scripts/demo.sh bin/inferbench
 
-bench: ## hot-path benchmarks (stream parsing, recording, the mock)
+bench: build ## hot-path benchmarks and calibrate, in benchstat format, to bench.txt
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $(PKGS) | tee bench.txt
+	bin/inferbench calibrate --format bench | tee -a bench.txt
+	@echo "bench.txt written: compare two commits with  benchstat old.txt bench.txt"
 
 lint: ## formatting and vet
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; false)

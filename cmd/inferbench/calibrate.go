@@ -63,7 +63,7 @@ do). Reports the highest request rate and token rate, TTFT bias (measured −
 injected) at rising stream counts, send lag at a Poisson rate, the open
 streams held and client memory per stream; each with the floor beside it.`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text, json, or bench (Go benchmark lines that benchstat compares across commits)"},
 			&cli.DurationFlag{Name: "window", Value: 3 * time.Second, Usage: "length of each throughput measurement"},
 			&cli.StringFlag{Name: "bias-streams", Value: "1,100,1000", Usage: "stream counts for TTFT bias"},
 			&cli.StringFlag{Name: "open-streams", Value: "1000,5000,10000", Usage: "stream counts tried for max_open_streams (empty: skip)"},
@@ -78,8 +78,8 @@ streams held and client memory per stream; each with the floor beside it.`,
 			if o.OpenStreams, err = parseInts(c.String("open-streams")); err != nil {
 				return usagef("--open-streams: %v", err)
 			}
-			if o.Format != "text" && o.Format != "json" {
-				return usagef("--format: want text or json, got %q", o.Format)
+			if o.Format != "text" && o.Format != "json" && o.Format != "bench" {
+				return usagef("--format: want text, json or bench, got %q", o.Format)
 			}
 			if o.Window <= 0 || o.Rate <= 0 {
 				return usagef("--window and --rate must be positive")
@@ -233,10 +233,13 @@ func runCalibrate(ctx context.Context, o *calibrateOptions, stdout, stderr io.Wr
 	}
 
 	// 3. TTFT bias: TTFT 50 ms and 100 ms per token injected, starts spread.
+	// The per-token time and the bare client's window scale with --window
+	// (3 s: 100 ms, 4 s), so a short calibration is short throughout.
 	const injected = 50.0
+	itl := (o.Window / 30).String()
 	for _, n := range o.BiasStreams {
 		say("TTFT bias at %d streams (50 ms injected)", n)
-		if err := withMock([]string{"--ttft", "50ms", "--itl", "100ms", "--output-tokens", "10"}, func(m *mockProc) error {
+		if err := withMock([]string{"--ttft", "50ms", "--itl", itl, "--output-tokens", "10"}, func(m *mockProc) error {
 			l, err := harness(ctx, dir(), &runOptions{URL: m.URL, Concurrency: n, Requests: 3 * n, Warmup: n, MaxTokens: 10, SpreadAuto: true})
 			if err != nil {
 				return err
@@ -248,7 +251,7 @@ func runCalibrate(ctx context.Context, o *calibrateOptions, stdout, stderr io.Wr
 				ours.TTFTBiasP99At1000 = &v
 			}
 			b := bare(m.URL, n, 16, 10)
-			res := b.ClosedLoopSpread(ctx, n, 4*time.Second, time.Second)
+			res := b.ClosedLoopSpread(ctx, n, 4*o.Window/3, o.Window/3)
 			d := report.DistOfNS(res.TTFTNS)
 			floor.TTFTBias[fmt.Sprintf("p50_ms_at_%d", n)] = d.P50 - injected
 			floor.TTFTBias[fmt.Sprintf("p99_ms_at_%d", n)] = d.P99 - injected
@@ -286,7 +289,8 @@ func runCalibrate(ctx context.Context, o *calibrateOptions, stdout, stderr io.Wr
 	for _, n := range o.OpenStreams {
 		say("holding %d open streams", n)
 		held := false
-		if err := withMock([]string{"--ttft", "0s", "--itl", "200ms", "--output-tokens", "15"}, func(m *mockProc) error {
+		// Each stream stays open for about --window (15 tokens, 200 ms apart at 3 s).
+		if err := withMock([]string{"--ttft", "0s", "--itl", (o.Window / 15).String(), "--output-tokens", "15"}, func(m *mockProc) error {
 			l, err := harness(ctx, dir(), &runOptions{URL: m.URL, Concurrency: n, Requests: n, MaxTokens: 15, Spread: 0})
 			if err != nil {
 				return err
@@ -309,10 +313,13 @@ func runCalibrate(ctx context.Context, o *calibrateOptions, stdout, stderr io.Wr
 		}
 	}
 
-	if o.Format == "json" {
+	switch o.Format {
+	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(ours)
+	case "bench":
+		return writeCalibrationBench(stdout, ours)
 	}
 	return writeCalibration(stdout, ours)
 }
@@ -338,4 +345,30 @@ func writeCalibration(w io.Writer, c *calibration) error {
 	fmt.Fprintf(tw, "open streams held\t%d\t\t\n", c.MaxOpenStreams)
 	fmt.Fprintf(tw, "client heap per open stream\t%.0f bytes\t\t\n", c.BytesPerStream)
 	return tw.Flush()
+}
+
+// writeCalibrationBench prints the figures as Go benchmark result lines, one
+// for the harness and one for the floor, each figure a value and its unit,
+// so that `make bench` keeps them beside the Go benchmarks and benchstat
+// compares them across commits.
+func writeCalibrationBench(w io.Writer, c *calibration) error {
+	fmt.Fprintf(w, "goos: %s\ngoarch: %s\npkg: github.com/inferbench/inferbench/calibrate\ncpus: %d\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	line := func(name string, c *calibration) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "BenchmarkCalibrate/%s 1 %.1f req/s %.0f tok/s %.4f send-lag-p99-ms", name,
+			c.MaxRequestsPerS, c.MaxTokensPerS, c.SendLagP99MS)
+		for _, k := range slices.Sorted(maps.Keys(c.TTFTBias)) {
+			fmt.Fprintf(&b, " %.4f ttft-bias-%s", c.TTFTBias[k], strings.ReplaceAll(k, "_", "-"))
+		}
+		if c.MaxOpenStreams > 0 {
+			fmt.Fprintf(&b, " %d open-streams %.0f B/stream", c.MaxOpenStreams, c.BytesPerStream)
+		}
+		fmt.Fprintln(w, b.String())
+	}
+	line("harness", c)
+	if c.Floor != nil {
+		line("floor", c.Floor)
+	}
+	return nil
 }
