@@ -16,6 +16,15 @@ import (
 // requests.jsonl alone. A last line cut short by a crash is skipped and
 // reported in warnings; any other undecodable line is an error.
 func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err error) {
+	return SummarizeRunEach(dir, slo, nil)
+}
+
+// SummarizeRunEach is SummarizeRun that also hands each record, after the
+// summarizer has taken it, to each (when not nil), so that a caller needing
+// more from the records (the report's figures) reads the file once: decoding
+// the records is most of the time of a report over a large run. each must
+// not keep the record, which the reader reuses.
+func SummarizeRunEach(dir string, slo SLO, each func(*loadgen.Record)) (sum *Summary, warnings []string, err error) {
 	f, err := os.Open(filepath.Join(dir, loadgen.RecordsFile))
 	if err != nil {
 		return nil, nil, err
@@ -32,6 +41,9 @@ func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err err
 			return nil, warnings, fmt.Errorf("%s: %w", filepath.Join(dir, loadgen.RecordsFile), err)
 		}
 		s.Add(rec)
+		if each != nil {
+			each(rec)
+		}
 	}
 	sum = s.Close()
 	if err := attachGPU(dir, sum); err != nil {

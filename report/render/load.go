@@ -95,15 +95,14 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	} else {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (reporting from %s alone)", err, loadgen.RecordsFile))
 	}
-	sum, warnings, err := report.SummarizeRun(dir, slo)
+	var tl timelineAcc
+	sum, warnings, err := report.SummarizeRunEach(dir, slo, func(rec *loadgen.Record) { r.addRecord(rec, &tl) })
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", dir, err)
 	}
 	r.Summary = sum
 	r.Warnings = append(r.Warnings, warnings...)
-	if err := r.readRecords(); err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
-	}
+	r.finishTimeline(&tl)
 	r.readGPU()
 	r.readServer()
 	for _, l := range sum.Levels {
@@ -113,59 +112,54 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	return r, nil
 }
 
-// readRecords collects per-request values per level and the timeline's
-// in-flight and token counts.
-func (r *Run) readRecords() error {
-	f, err := os.Open(filepath.Join(r.Dir, loadgen.RecordsFile))
-	if err != nil {
-		return err
+// timelineAcc accumulates, per timeline bin, request·ns in flight and tokens.
+type timelineAcc struct{ inflight, tokens []float64 }
+
+// growTo extends s with zeros to hold index i.
+func growTo(s []float64, i int) []float64 {
+	for len(s) <= i {
+		s = append(s, 0)
 	}
-	defer f.Close()
-	var inflight, tokens []float64 // per timeline bin: request·ns in flight, tokens
-	grow := func(s []float64, i int) []float64 {
-		for len(s) <= i {
-			s = append(s, 0)
-		}
-		return s
-	}
-	for rec, err := range loadgen.ReadRecords(f) {
-		if err != nil {
-			var te *loadgen.TruncatedError
-			if errors.As(err, &te) {
-				break // SummarizeRun already warned
-			}
-			return fmt.Errorf("%s: %w", loadgen.RecordsFile, err)
-		}
-		end := max(rec.DoneNS, rec.EndNS)
-		if rec.SentNS >= 0 && end > rec.SentNS {
-			for b := rec.SentNS / timelineBinNS; b <= (end-1)/timelineBinNS; b++ {
-				lo, hi := max(rec.SentNS, b*timelineBinNS), min(end, (b+1)*timelineBinNS)
-				inflight = grow(inflight, int(b))
-				inflight[b] += float64(hi - lo)
-			}
-		}
-		for _, c := range rec.Chunks {
-			if c[0] >= 0 {
-				b := int(c[0] / timelineBinNS)
-				tokens = grow(tokens, b)
-				tokens[b] += float64(max(c[1], 1))
-			}
-		}
-		if rec.Stage != loadgen.StageMeasure {
-			continue
-		}
-		ld := r.levels[rec.Level]
-		if ld == nil {
-			ld = &levelData{itl: plot.NewLogHist()}
-			r.levels[rec.Level] = ld
-		}
-		ld.reqs = append(ld.reqs, sampleOf(rec))
-		if rec.OK {
-			addITL(ld.itl, rec.Chunks)
+	return s
+}
+
+// addRecord collects one record's per-request values for its level and its
+// share of the timeline's in-flight and token counts.
+func (r *Run) addRecord(rec *loadgen.Record, tl *timelineAcc) {
+	end := max(rec.DoneNS, rec.EndNS)
+	if rec.SentNS >= 0 && end > rec.SentNS {
+		for b := rec.SentNS / timelineBinNS; b <= (end-1)/timelineBinNS; b++ {
+			lo, hi := max(rec.SentNS, b*timelineBinNS), min(end, (b+1)*timelineBinNS)
+			tl.inflight = growTo(tl.inflight, int(b))
+			tl.inflight[b] += float64(hi - lo)
 		}
 	}
+	for _, c := range rec.Chunks {
+		if c[0] >= 0 {
+			b := int(c[0] / timelineBinNS)
+			tl.tokens = growTo(tl.tokens, b)
+			tl.tokens[b] += float64(max(c[1], 1))
+		}
+	}
+	if rec.Stage != loadgen.StageMeasure {
+		return
+	}
+	ld := r.levels[rec.Level]
+	if ld == nil {
+		ld = &levelData{itl: plot.NewLogHist()}
+		r.levels[rec.Level] = ld
+	}
+	ld.reqs = append(ld.reqs, sampleOf(rec))
+	if rec.OK {
+		addITL(ld.itl, rec.Chunks)
+	}
+}
+
+// finishTimeline turns the accumulated bins into the timeline's series.
+func (r *Run) finishTimeline(tl *timelineAcc) {
+	inflight, tokens := tl.inflight, tl.tokens
 	n := max(len(inflight), len(tokens))
-	inflight, tokens = grow(inflight, n-1), grow(tokens, n-1)
+	inflight, tokens = growTo(inflight, n-1), growTo(tokens, n-1)
 	// At least 0.5 s per point: tokens arrive in bursts (one batch step,
 	// one read), and finer bins show the bursts rather than the rate.
 	agg := max(5, (n+maxTimelinePoints-1)/maxTimelinePoints)
@@ -187,7 +181,6 @@ func (r *Run) readRecords() error {
 		r.timeline.Series[plot.InFlight] = inPts
 		r.timeline.Series[plot.OutputTokensPerS] = tokPts
 	}
-	return nil
 }
 
 // sampleOf takes one record's values from report.PerRequest, the one
