@@ -82,7 +82,16 @@ func SummarizeClient(samples []loadgen.ClientSample, l *Level, closedLoop bool) 
 		cl.Reasons = append(cl.Reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))
 	}
 	if closedLoop && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
-		cl.Reasons = append(cl.Reasons, fmt.Sprintf("only %.1f of %g streams in flight on average", l.MeanInFlight, l.Level))
+		// Little's law: a closed loop of N workers keeps N requests in
+		// flight (rate × time in flight = N) unless the client spends the
+		// time between one request's end and the next one's send.
+		why := fmt.Sprintf("only %.1f of %g streams in flight on average", l.MeanInFlight, l.Level)
+		if l.WindowS > 0 {
+			rate := float64(l.Requests.Total) / l.WindowS
+			why += fmt.Sprintf(" (Little's law: %.0f req/s × %.1f ms each in flight; the workers spent the rest in the client)",
+				rate, 1000*l.MeanInFlight/rate)
+		}
+		cl.Reasons = append(cl.Reasons, why)
 	}
 	cl.Bound = len(cl.Reasons) > 0
 	return cl

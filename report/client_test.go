@@ -19,7 +19,7 @@ func TestSummarizeClient(t *testing.T) {
 		// then 1.9 s in 1 s: 95 %.
 		{TNS: 2e9, CPUSeconds: 12.9, Cores: 2, SchedLatencyP99MS: 7, GCPauseMS: 2, HeapBytes: 300},
 	}
-	l := &Level{Level: 4, StartNS: 5e8, EndNS: 2e9, Requests: Requests{Total: 100}, MeanInFlight: 2,
+	l := &Level{Level: 4, StartNS: 5e8, EndNS: 2e9, WindowS: 1.5, Requests: Requests{Total: 100}, MeanInFlight: 2,
 		SendLagMS: Dist{N: 100, P99: 1}}
 	c := SummarizeClient(samples, l, true)
 	if c.Samples != 2 || c.CPUShare == nil || !near(c.CPUShare.Mean, 0.725) || !near(c.CPUShare.Peak, 0.95) {
@@ -30,7 +30,10 @@ func TestSummarizeClient(t *testing.T) {
 	}
 	// Scheduler 7 ms ≥ 5 ms, and 2 of 4 streams in flight < 80 %; CPU mean
 	// 72.5 % and send lag 1 ms are fine.
-	if !c.Bound || len(c.Reasons) != 2 || !strings.Contains(c.Reasons[0], "scheduler") || !strings.Contains(c.Reasons[1], "in flight") {
+	// Little's law: 100 requests in 1.5 s is 66.7 req/s; 2 in flight on
+	// average is 30 ms each.
+	if !c.Bound || len(c.Reasons) != 2 || !strings.Contains(c.Reasons[0], "scheduler") ||
+		!strings.Contains(c.Reasons[1], "2.0 of 4 streams in flight") || !strings.Contains(c.Reasons[1], "67 req/s × 30.0 ms") {
 		t.Errorf("reasons = %q", c.Reasons)
 	}
 	// The in-flight check is for closed loops only.
