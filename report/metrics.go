@@ -164,6 +164,15 @@ func serverTTFT(r *loadgen.Record) (float64, bool) {
 	return 0, false
 }
 
+// TTFTOverheadMS is one request's TTFT as the client measured it minus the
+// server's own TTFT (serverTTFT), in ms: what the network, the HTTP stack,
+// the server's frontend and the client added on top of the engine's time.
+// It is a per-request difference, so its percentiles are those of the
+// differences, not differences of percentiles. Negative values mean the
+// two clocks or definitions disagree (e.g. a server that counts a queue
+// the client cannot see), and are kept.
+func TTFTOverheadMS(clientTTFT, serverTTFT float64) float64 { return clientTTFT - serverTTFT }
+
 // distOf summarizes values (any order; values is reordered in place).
 func distOf(values []float64) Dist {
 	n := len(values)

@@ -189,7 +189,8 @@ func TestCapacityIsHighestLevelMeetingSLO(t *testing.T) {
 	}
 }
 
-// TestServerTTFT: the server's TTFT when given, else queue + load + prompt.
+// TestServerTTFT: the server's TTFT when given, else queue + load + prompt;
+// and the per-request client − server difference.
 func TestServerTTFT(t *testing.T) {
 	s := NewSummarizer(SLO{})
 	a := rec(0, 1, 1000, [][2]int64{{1050, 1}, {1060, 1}}, 2, 1)
@@ -199,9 +200,13 @@ func TestServerTTFT(t *testing.T) {
 	s.Add(a)
 	s.Add(b)
 	s.Add(rec(2, 1, 1000, [][2]int64{{1050, 1}, {1060, 1}}, 2, 1)) // reports nothing
-	d := s.Close().Levels[0].ServerTTFTMS
-	if d.N != 2 || d.Min != 20 || d.Max != 30 {
+	l := s.Close().Levels[0]
+	if d := l.ServerTTFTMS; d.N != 2 || d.Min != 20 || d.Max != 30 {
 		t.Errorf("server TTFT = %+v; want 20 and 30 ms", d)
+	}
+	// Client TTFT is 50 ms for each: 50 − 30 and 50 − 20, per request.
+	if d := l.TTFTOverheadMS; d.N != 2 || d.Min != 20 || d.Max != 30 || d.Mean != 25 {
+		t.Errorf("TTFT − server = %+v; want 20 and 30 ms", d)
 	}
 }
 

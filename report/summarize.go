@@ -67,7 +67,7 @@ type levelAcc struct {
 	req                                       Requests
 	ttft, ttfb, content, e2e, tpot, itl, gaps []float64
 	userTPS, lag, ttftSched, e2eSched         []float64
-	serverTTFT                                []float64
+	serverTTFT, ttftOverhead                  []float64
 	firstSent, lastSent, lastDone, busyNS     int64
 	inTok, outTok                             int64
 	good                                      int
@@ -110,6 +110,7 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	a.ttftSched = append(a.ttftSched, m.TTFTFromSchedule)
 	if v, ok := serverTTFT(r); ok {
 		a.serverTTFT = append(a.serverTTFT, v)
+		a.ttftOverhead = append(a.ttftOverhead, TTFTOverheadMS(m.TTFT, v))
 	}
 	a.e2eSched = append(a.e2eSched, m.E2EFromSchedule)
 	if m.HasTTFB {
@@ -174,6 +175,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			UserOutputTokensPerS: distOf(a.userTPS),
 			SendLagMS:            distOf(a.lag),
 			ServerTTFTMS:         distOf(a.serverTTFT),
+			TTFTOverheadMS:       distOf(a.ttftOverhead),
 			TTFTFromScheduleMS:   distOf(a.ttftSched),
 			E2EFromScheduleMS:    distOf(a.e2eSched),
 			InputTokens:          a.inTok,

@@ -52,6 +52,9 @@ type Level struct {
 	// ServerTTFTMS is the server's own time to first token (metrics.go),
 	// for servers that report their timings; N is 0 otherwise.
 	ServerTTFTMS Dist `json:"server_ttft_ms"`
+	// TTFTOverheadMS is client TTFT − server TTFT per request that has both
+	// (metrics.go); N is 0 when the server reports no timings.
+	TTFTOverheadMS Dist `json:"ttft_overhead_ms"`
 	// WindowS is the measured window in seconds (metrics.go), from
 	// StartNS (first measured send) to EndNS (last measured completion).
 	WindowS float64 `json:"window_s"`

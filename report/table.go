@@ -59,6 +59,7 @@ func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
 		row("inter-chunk", l.InterChunkMS)
 		if l.ServerTTFTMS.N > 0 {
 			row("server TTFT", l.ServerTTFTMS)
+			row("TTFT − server", l.TTFTOverheadMS)
 		}
 		tw.Flush()
 		if u := l.UserOutputTokensPerS; u.N > 0 {

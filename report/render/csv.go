@@ -27,6 +27,8 @@ func WriteCSV(w io.Writer, r *Report) error {
 		{"ttfb_ms", func(l *report.Level) report.Dist { return l.TTFBMS }},
 		{"user_output_tokens_per_s", func(l *report.Level) report.Dist { return l.UserOutputTokensPerS }},
 		{"send_lag_ms", func(l *report.Level) report.Dist { return l.SendLagMS }},
+		{"server_ttft_ms", func(l *report.Level) report.Dist { return l.ServerTTFTMS }},
+		{"ttft_overhead_ms", func(l *report.Level) report.Dist { return l.TTFTOverheadMS }},
 	}
 	stats := []string{"p50", "p90", "p95", "p99", "p999", "mean", "stddev"}
 	for _, d := range dists {
@@ -35,7 +37,9 @@ func WriteCSV(w io.Writer, r *Report) error {
 		}
 	}
 	header = append(header, "meets_slo", "gpu_count", "gpu_utilization_mean_pct", "gpu_power_mean_w", "gpu_memory_peak_bytes",
-		"gpu_energy_j", "output_tokens_per_j", "gpu_throttled_share")
+		"gpu_energy_j", "output_tokens_per_j", "gpu_throttled_share",
+		"server_requests_running_mean", "server_requests_waiting_mean", "server_kv_cache_usage_mean", "server_generation_tokens_per_s",
+		"client_bound", "client_cpu_share_mean", "client_sched_latency_p99_ms")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -81,6 +85,22 @@ func WriteCSV(w io.Writer, r *Report) error {
 				row = append(row, fmt.Sprint(g.GPUs), util, power, mem, opt(g.EnergyJ), opt(g.OutputTokensPerJ), opt(g.ThrottledShare))
 			} else {
 				row = append(row, "", "", "", "", "", "", "")
+			}
+			mean := func(m *report.MeanPeak) string {
+				if m == nil {
+					return ""
+				}
+				return f(m.Mean)
+			}
+			if sv := l.Server; sv != nil {
+				row = append(row, mean(sv.RequestsRunning), mean(sv.RequestsWaiting), mean(sv.KVCacheUsage), opt(sv.GenerationTokensPerS))
+			} else {
+				row = append(row, "", "", "", "")
+			}
+			if c := l.Client; c != nil {
+				row = append(row, strconv.FormatBool(c.Bound), mean(c.CPUShare), f(c.SchedLatencyP99MS))
+			} else {
+				row = append(row, "", "", "")
 			}
 			if err := cw.Write(row); err != nil {
 				return err
