@@ -2,7 +2,10 @@ package openai
 
 import (
 	"bytes"
+	"strconv"
 	"unicode/utf8"
+
+	"github.com/inferbench/inferbench/targets"
 )
 
 // fastDecode decodes the common shape of a streamed token chunk into ev
@@ -16,8 +19,10 @@ import (
 // top-level object whose "choices" elements carry "delta" {content,
 // reasoning_content, reasoning}, "text" and "finish_reason" as plain strings
 // (no escapes) or null, with every other key skipped after validation, and
-// "usage" null or absent. Anything else — escapes, tool calls, usage,
-// errors, x_groq, timings, a key that matches a known one only case-insensitively, a
+// "usage" null, absent or an object whose prompt_tokens and
+// completion_tokens are integers or null. Anything else — escapes, tool
+// calls, errors, x_groq, timings, numbers in usage with a fraction or an
+// exponent, a key that matches a known one only case-insensitively, a
 // repeated key, invalid UTF-8 — returns false, and the caller decodes the
 // event with encoding/json. FuzzFastDecode checks the two agree.
 func fastDecode(data []byte, ev *eventJSON) bool {
@@ -33,7 +38,7 @@ func (p *scanner) event(ev *eventJSON) bool {
 		case "choices":
 			return once(&seen, 1) && p.choices(ev)
 		case "usage":
-			return p.null()
+			return once(&seen, 2) && p.usage(ev)
 		case "error", "x_groq", "timings":
 			return false
 		}
@@ -60,9 +65,10 @@ func (p *scanner) event(ev *eventJSON) bool {
 // FuzzTemplateDecode checks the result against encoding/json.
 type template struct {
 	prefix, suffix []byte
-	choice         choiceJSON // the decoded choice, its text aside
-	field          int        // fieldContent or fieldText; 0: no template
-	hits           int        // events decoded by the template (tests)
+	choice         choiceJSON     // the decoded choice, its text aside
+	usage          *targets.Usage // the decoded usage (Ollama repeats one per chunk), nil if none
+	field          int            // fieldContent or fieldText; 0: no template
+	hits           int            // events decoded by the template (tests)
 }
 
 // reset forgets the template (a new stream).
@@ -75,6 +81,10 @@ func (t *template) decode(data []byte, ev *eventJSON) bool {
 		bytes.HasPrefix(data, t.prefix) && bytes.HasSuffix(data, t.suffix) {
 		if mid := data[len(t.prefix) : len(data)-len(t.suffix)]; plainBody(mid) {
 			ev.Choices = append(ev.Choices[:0], t.choice)
+			if t.usage != nil {
+				u := *t.usage // a new one each event, as encoding/json gives
+				ev.Usage = &u
+			}
 			ch := &ev.Choices[0]
 			if t.field == fieldContent {
 				ch.Delta.Content = string(mid)
@@ -93,7 +103,11 @@ func (t *template) decode(data []byte, ev *eventJSON) bool {
 	if p.texts == 1 && len(ev.Choices) == 1 {
 		t.prefix = append(t.prefix[:0], data[:p.textAt]...)
 		t.suffix = append(t.suffix[:0], data[p.textEnd:]...)
-		t.choice, t.field = ev.Choices[0], p.textField
+		t.choice, t.field, t.usage = ev.Choices[0], p.textField, nil
+		if ev.Usage != nil {
+			u := *ev.Usage
+			t.usage = &u
+		}
 		if t.field == fieldContent {
 			t.choice.Delta.Content = ""
 		} else {
@@ -116,6 +130,49 @@ func plainBody(s []byte) bool {
 		}
 	}
 	return ascii || utf8.Valid(s)
+}
+
+// usage decodes the usage object (or null) into ev.Usage, as encoding/json
+// decodes it into *targets.Usage: a new Usage, the two counts set from
+// integer literals, null leaving a count zero, other keys skipped.
+func (p *scanner) usage(ev *eventJSON) bool {
+	if p.i < len(p.b) && p.b[p.i] == 'n' {
+		return p.null()
+	}
+	u := &targets.Usage{}
+	seen := 0
+	if !p.objectKeys(func(key []byte) bool {
+		switch string(key) {
+		case "prompt_tokens":
+			return once(&seen, 1) && p.integer(&u.PromptTokens)
+		case "completion_tokens":
+			return once(&seen, 2) && p.integer(&u.CompletionTokens)
+		}
+		return !foldsTo(key, "prompt_tokens", "completion_tokens") && p.skip()
+	}) {
+		return false
+	}
+	ev.Usage = u
+	return true
+}
+
+// integer reads an integer literal that fits an int into *dst, or null
+// (leaving *dst alone, as encoding/json does); a fraction or an exponent,
+// which encoding/json refuses for an int, is refused.
+func (p *scanner) integer(dst *int) bool {
+	if p.i < len(p.b) && p.b[p.i] == 'n' {
+		return p.null()
+	}
+	start := p.i
+	if !p.number() {
+		return false
+	}
+	n, err := strconv.ParseInt(string(p.b[start:p.i]), 10, strconv.IntSize)
+	if err != nil {
+		return false
+	}
+	*dst = int(n)
+	return true
 }
 
 // choices decodes the choices array.

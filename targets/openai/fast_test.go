@@ -32,6 +32,11 @@ func TestFastDecodeAgrees(t *testing.T) {
 		`{"choices":[{"text":" world","index":0,"logprobs":null,"finish_reason":"length","stop_reason":"<|im_end|>"}]}`,
 		`{"choices":[]}`,
 		` { "choices" : [ { "delta" : { "content" : "héllo ✓" } } ] , "metrics" : {"a":[1,-2.5e3,true,false,null]} } `,
+		`{"choices":[],"usage":{"prompt_tokens":10,"completion_tokens":16,"total_tokens":26}}`,
+		`{"choices":[],"usage":{"completion_tokens":4,"prompt_tokens":31,"total_tokens":35,"prompt_tokens_details":{"cached_tokens":0}}}`,
+		`{"choices":[],"usage":{"prompt_tokens":null,"completion_tokens":-3}}`,
+		`{"choices":[],"usage":{}}`,
+		`{"usage":null,"choices":[]}`,
 	}
 	for _, s := range accept {
 		var fast eventJSON
@@ -50,7 +55,12 @@ func TestFastDecodeAgrees(t *testing.T) {
 	refuse := []string{
 		`{"choices":[{"delta":{"content":"line\nbreak"}}]}`,                        // escape: left to encoding/json
 		`{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":"{}"}}]}}]}`, // tool calls
-		`{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}`,         // usage
+		`{"choices":[],"usage":{"prompt_tokens":1.0,"completion_tokens":2}}`,       // a fraction for an int
+		`{"choices":[],"usage":{"prompt_tokens":1e2}}`,                             // an exponent for an int
+		`{"choices":[],"usage":{"prompt_tokens":99999999999999999999}}`,            // overflows int
+		`{"choices":[],"usage":{"Prompt_Tokens":1}}`,                               // case-folded key
+		`{"choices":[],"usage":{"prompt_tokens":1,"prompt_tokens":2}}`,             // repeated key
+		`{"choices":[],"usage":null,"usage":null}`,                                 // repeated usage
 		`{"error":{"message":"x"}}`,
 		`{"choices":[{"delta":{"Content":"x"}}]}`,               // case-folded key
 		`{"choices":[{"delta":{"content":"a","content":"b"}}]}`, // repeated key
@@ -161,6 +171,25 @@ func TestTemplateDecode(t *testing.T) {
 	}
 	if tm.hits != 2 {
 		t.Errorf("text events: %d template hits, want 2", tm.hits)
+	}
+	// Ollama repeats a zero usage in every chunk: the template carries it,
+	// a new Usage each event as encoding/json gives.
+	tm.reset()
+	var prev *eventJSON
+	for i, s := range []string{"a", "b", "c"} {
+		data := `{"id":"x","choices":[{"text":"` + s + `","index":0,"finish_reason":null}],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}}`
+		ev := &eventJSON{}
+		slow, _ := slowDecode([]byte(data))
+		if !tm.decode([]byte(data), ev) || !reflect.DeepEqual(ev, slow) {
+			t.Fatalf("usage event %d: %+v; encoding/json gives %+v", i, ev, slow)
+		}
+		if prev != nil && prev.Usage == ev.Usage {
+			t.Fatalf("usage event %d shares its Usage with the one before", i)
+		}
+		prev = ev
+	}
+	if tm.hits != 2 {
+		t.Errorf("usage events: %d template hits, want 2", tm.hits)
 	}
 }
 
