@@ -56,3 +56,32 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestMarshalKeepsControlCharacters: strings with tabs, newlines and other
+// control characters survive Marshal → Load and the JSON of run.json
+// (goccy/go-yaml reads a plain "a<TAB>b" back as "ab").
+func TestMarshalKeepsControlCharacters(t *testing.T) {
+	for _, d := range []string{"00\t0", "a\tb", "line one\nline two", "bell\a", "del\x7f", "plain text", "true", "123"} {
+		s, err := Load("t.yaml", []byte("name: t\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Description = d
+		b, err := Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load("t.yaml", b)
+		if err != nil || back.Description != d {
+			t.Errorf("description %q → %s → %q, %v", d, b, back.Description, err)
+		}
+		j, err := s.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fromJSON Scenario
+		if err := fromJSON.UnmarshalJSON(j); err != nil || fromJSON.Description != d {
+			t.Errorf("description %q → JSON %s → %q, %v", d, j, fromJSON.Description, err)
+		}
+	}
+}
