@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"runtime"
 	"time"
 )
 
@@ -18,16 +19,20 @@ const fineWindow = 3 * time.Millisecond
 // pacer waits until due times for the open-loop scheduler.
 type pacer struct {
 	timer *time.Timer
-	// coarse is set when the clock is found not to follow a real sleep
-	// (a testing/synctest bubble's fake clock): from then on only the
-	// timer is used, which the bubble advances.
+	// coarse says to use the timer alone: with one P (newPacer), or once
+	// the clock is found not to follow a real sleep (a testing/synctest
+	// bubble's fake clock, which only the timer advances).
 	coarse bool
 }
 
+// newPacer returns a pacer. With one P (GOMAXPROCS=1, e.g. a pod limited
+// to one CPU) it uses the timer alone: a goroutine in nanosleep holds the
+// only P, and streams in flight would not be read — nor timestamped — until
+// it woke; a late send is better than late timestamps.
 func newPacer() *pacer {
 	t := time.NewTimer(time.Hour)
 	t.Stop()
-	return &pacer{timer: t}
+	return &pacer{timer: t, coarse: runtime.GOMAXPROCS(0) < 2}
 }
 
 func (p *pacer) stop() { p.timer.Stop() }
