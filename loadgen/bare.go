@@ -6,7 +6,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -145,4 +147,48 @@ func (b *BareClient) ClosedLoopSpread(ctx context.Context, concurrency int, d, s
 	wg.Wait()
 	res.Elapsed = time.Since(start)
 	return res
+}
+
+// HoldOpen opens n streams at once and waits for them all, reporting how
+// many ended without error and the largest live heap (the runtime/metrics
+// figure client.jsonl samples) seen every 20 ms while they ran. The heap is
+// the whole process's: call it with little else alive.
+func (b *BareClient) HoldOpen(ctx context.Context, n int) (ok int64, peakHeap uint64) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	heap := func() uint64 {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() == metrics.KindUint64 {
+			return sample[0].Value.Uint64()
+		}
+		return 0
+	}
+	done := make(chan struct{})
+	var watch sync.WaitGroup
+	watch.Go(func() {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			peakHeap = max(peakHeap, heap())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	var (
+		wg    sync.WaitGroup
+		count atomic.Int64
+	)
+	for range n {
+		wg.Go(func() {
+			if _, _, err := b.one(ctx); err == nil {
+				count.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	watch.Wait()
+	return count.Load(), peakHeap
 }

@@ -304,6 +304,12 @@ func runCalibrate(ctx context.Context, o *calibrateOptions, stdout, stderr io.Wr
 			} else {
 				say("%d streams: %d ok, %v errors", n, l.Requests.OK, l.Errors)
 			}
+			runtime.GC() // the harness's leftovers out of the floor's heap
+			if ok, peak := bare(m.URL, n, 16, 15).HoldOpen(ctx, n); ok == int64(n) {
+				floor.MaxOpenStreams, floor.BytesPerStream = n, float64(peak)/float64(n)
+			} else {
+				say("bare client, %d streams: %d ok", n, ok)
+			}
 			return nil
 		}); err != nil {
 			return err
@@ -342,8 +348,8 @@ func writeCalibration(w io.Writer, c *calibration) error {
 		fmt.Fprintf(tw, "TTFT bias %s\t%+.2f ms\t%+.2f ms\t\n", strings.ReplaceAll(k, "_ms_at_", " at "), c.TTFTBias[k], f.TTFTBias[k])
 	}
 	fmt.Fprintf(tw, "send lag p99 at %g req/s Poisson\t%.3f ms\t%.3f ms\t\n", c.SendLagRate, c.SendLagP99MS, f.SendLagP99MS)
-	fmt.Fprintf(tw, "open streams held\t%d\t\t\n", c.MaxOpenStreams)
-	fmt.Fprintf(tw, "client heap per open stream\t%.0f bytes\t\t\n", c.BytesPerStream)
+	fmt.Fprintf(tw, "open streams held\t%d\t%d\t\n", c.MaxOpenStreams, f.MaxOpenStreams)
+	row("client heap per open stream", c.BytesPerStream, f.BytesPerStream, "bytes")
 	return tw.Flush()
 }
 

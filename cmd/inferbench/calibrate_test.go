@@ -52,8 +52,10 @@ func TestCalibrate(t *testing.T) {
 			t.Errorf("%s: send lag p99 %.3f ms at %g req/s", name, cal.SendLagP99MS, cal.SendLagRate)
 		}
 	}
-	if c.MaxOpenStreams != 40 || c.BytesPerStream <= 0 {
-		t.Errorf("open streams %d at %.0f B each; want 40 held and a size", c.MaxOpenStreams, c.BytesPerStream)
+	for name, cal := range map[string]*calibration{"harness": &c, "floor": c.Floor} {
+		if cal.MaxOpenStreams != 40 || cal.BytesPerStream <= 0 {
+			t.Errorf("%s: open streams %d at %.0f B each; want 40 held and a size", name, cal.MaxOpenStreams, cal.BytesPerStream)
+		}
 	}
 	if got := c.TTFTBias["p50_ms_at_4"]; got > c.TTFTBias["p99_ms_at_4"] {
 		t.Errorf("TTFT bias p50 %.3f > p99 %.3f", got, c.TTFTBias["p99_ms_at_4"])
