@@ -348,8 +348,8 @@ func bootstrapRows(bs, cs *levelSample, lv float64, res *Result) []Row {
 			continue
 		}
 		row := newRow(m, lv, b, c, MethodBootstrap)
-		row.P = bootstrapP(reps[i])
-		row.CILow, row.CIHigh = percentileInterval(reps[i], res.Alpha)
+		row.P = report.BootstrapP(reps[i], 0)
+		row.CILow, row.CIHigh = report.BootstrapInterval(reps[i], res.Alpha)
 		if m.field != noField {
 			row.MannWhitney = mw[m.field]
 		}
@@ -408,8 +408,8 @@ func fixedRows(sums []*report.Summary, cs *levelSample, lv float64, res *Result)
 		}
 		row := newRow(m, lv, base[i], c, MethodFixedBaseline)
 		row.N = len(baselineValues(sums, m, lv))
-		row.P = bootstrapP(reps[i])
-		row.CILow, row.CIHigh = percentileInterval(reps[i], res.Alpha)
+		row.P = report.BootstrapP(reps[i], 0)
+		row.CILow, row.CIHigh = report.BootstrapInterval(reps[i], res.Alpha)
 		rows = append(rows, row)
 	}
 	return rows

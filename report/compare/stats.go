@@ -101,42 +101,6 @@ func resampleCounts(rng *rand.Rand, counts []int32) {
 	}
 }
 
-// percentileInterval returns the (1−alpha) percentile-bootstrap interval of
-// the replicates (Efron & Tibshirani, An Introduction to the Bootstrap,
-// 1993, ch. 13): their alpha/2 and 1−alpha/2 type-7 quantiles. NaN
-// replicates are dropped; NaN bounds when none is left. reps is sorted in
-// place.
-func percentileInterval(reps []float64, alpha float64) (lo, hi float64) {
-	reps = slices.DeleteFunc(reps, math.IsNaN)
-	slices.Sort(reps)
-	return report.Quantile7(reps, 100*alpha/2), report.Quantile7(reps, 100*(1-alpha/2))
-}
-
-// bootstrapP is the two-sided bootstrap p-value of "the difference is 0":
-// twice the smaller fraction of replicates on either side of 0 (a replicate
-// equal to 0 counts on both sides), capped at 1. NaN replicates are
-// dropped. With every replicate on one side it is 0; the resolution is
-// 2/len(reps).
-func bootstrapP(reps []float64) float64 {
-	var below, above, n int
-	for _, r := range reps {
-		if math.IsNaN(r) {
-			continue
-		}
-		n++
-		if r <= 0 {
-			below++
-		}
-		if r >= 0 {
-			above++
-		}
-	}
-	if n == 0 {
-		return math.NaN()
-	}
-	return min(1, 2*float64(min(below, above))/float64(n))
-}
-
 // MannWhitney is the result of a two-sided Mann–Whitney U test (Wilcoxon
 // rank-sum test) of two samples.
 type MannWhitney struct {

@@ -157,37 +157,6 @@ func TestPredictionInterval(t *testing.T) {
 	}
 }
 
-// TestBootstrapP: replicates all above 0 → 0; balanced → 1; 10 of 100 at or
-// below 0 → 0.2.
-func TestBootstrapP(t *testing.T) {
-	all := []float64{1, 2, 3}
-	if p := bootstrapP(all); p != 0 {
-		t.Errorf("bootstrapP(all positive) = %g; want 0", p)
-	}
-	if p := bootstrapP([]float64{-1, 1}); p != 1 {
-		t.Errorf("bootstrapP(balanced) = %g; want 1", p)
-	}
-	reps := make([]float64, 100)
-	for i := range reps {
-		reps[i] = float64(i - 9) // −9..0 are ten at or below 0
-	}
-	if p := bootstrapP(reps); !near(p, 0.2, 1e-12) {
-		t.Errorf("bootstrapP = %g; want 0.2", p)
-	}
-}
-
-// TestPercentileInterval: replicates 0..100 → 2.5 and 97.5 (type 7).
-func TestPercentileInterval(t *testing.T) {
-	reps := make([]float64, 101)
-	for i := range reps {
-		reps[100-i] = float64(i)
-	}
-	lo, hi := percentileInterval(append(reps, math.NaN()), 0.05)
-	if lo != 2.5 || hi != 97.5 {
-		t.Errorf("percentileInterval(0..100) = [%g, %g]; want [2.5, 97.5]", lo, hi)
-	}
-}
-
 // TestBootstrapCoverage: the percentile-bootstrap interval of the median
 // covers the true median of a known distribution about 95 % of the time
 // (seeded; 200 samples of 200 exponential values, true median ln 2).
@@ -210,7 +179,7 @@ func TestBootstrapCoverage(t *testing.T) {
 			w.quantiles(counts, []float64{50}, out[:])
 			reps[k] = out[0]
 		}
-		lo, hi := percentileInterval(reps, 0.05)
+		lo, hi := report.BootstrapInterval(reps, 0.05)
 		if lo <= math.Ln2 && math.Ln2 <= hi {
 			covered++
 		}

@@ -46,8 +46,9 @@ type MetricComparison struct {
 	Ratio  float64 `json:"ratio"`
 	CILow  float64 `json:"ci_low"`
 	CIHigh float64 `json:"ci_high"`
-	// PValue is the two-sided bootstrap p-value of "ratio = 1":
-	// (2·min(#{r ≤ 1}, #{r ≥ 1}) + 1) / (resamples + 1), at most 1.
+	// PValue is the two-sided bootstrap p-value of "ratio = 1"
+	// (report.BootstrapP: twice the smaller share of resampled ratios on
+	// either side of 1, at most 1).
 	PValue float64 `json:"p_value"`
 	// Significant is set when the interval excludes 1.
 	Significant bool `json:"significant"`
@@ -185,13 +186,8 @@ func (bs bootstrapper) compare(key string, a, b []requestSample, wa, wb float64,
 	if len(ratios) < bs.resamples/2 {
 		return mc, false
 	}
-	slices.Sort(ratios)
-	alpha := (1 - Confidence) / 2 * 100
-	mc.CILow, mc.CIHigh = report.Quantile7(ratios, alpha), report.Quantile7(ratios, 100-alpha)
-	le, _ := slices.BinarySearch(ratios, math.Nextafter(1, 2)) // count of r ≤ 1
-	below, _ := slices.BinarySearch(ratios, 1)
-	ge := len(ratios) - below // count of r ≥ 1
-	mc.PValue = math.Min(1, float64(2*min(le, ge)+1)/float64(len(ratios)+1))
+	mc.CILow, mc.CIHigh = report.BootstrapInterval(ratios, 1-Confidence)
+	mc.PValue = report.BootstrapP(ratios, 1)
 	mc.Significant = mc.CILow > 1 || mc.CIHigh < 1
 	return mc, true
 }
