@@ -13,6 +13,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
+	"github.com/inferbench/inferbench/internal/fixtures"
 )
 
 // fakeGPUs is a two-GPU sampler whose second tick fails.
@@ -105,7 +106,7 @@ func TestGPUListWithoutGPU(t *testing.T) {
 }
 
 func TestGPUListDCGMFixture(t *testing.T) {
-	page, err := os.ReadFile("../../testdata/telemetry/dcgm-exporter-h100x8-eks-sampled.txt")
+	page, err := os.ReadFile(fixtures.Path("dcgm-exporter-h100x8-eks-sampled.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

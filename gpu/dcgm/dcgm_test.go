@@ -5,29 +5,19 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/internal/fixtures"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
 // fixture returns a recorded page (a copy of shared/fixtures/telemetry) without
 // its two provenance lines (fixtures/telemetry/README.md).
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../../testdata/telemetry/" + name)
-	if err != nil {
-		t.Fatalf("fixture: %v", err)
-	}
-	for range 2 {
-		_, b, _ = bytes.Cut(b, []byte("\n"))
-	}
-	return b
-}
+func fixture(t testing.TB, name string) []byte { return fixtures.Telemetry(t, name) }
 
 // serve returns a Scraper reading page from an httptest server.
 func serve(t *testing.T, page []byte) *Scraper {

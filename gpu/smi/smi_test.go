@@ -4,29 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/internal/fixtures"
 )
 
 const mib = 1 << 20
 
 // fixture returns a recorded output without its two provenance lines.
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../../testdata/telemetry/" + name)
-	if err != nil {
-		t.Fatalf("fixture: %v", err)
-	}
-	for range 2 {
-		_, b, _ = bytes.Cut(b, []byte("\n"))
-	}
-	return b
-}
+func fixture(t testing.TB, name string) []byte { return fixtures.Telemetry(t, name) }
 
 // queryCSV extracts the header line and the data rows from a capture
 // file that wraps several --format=csv outputs in # comment banners; the

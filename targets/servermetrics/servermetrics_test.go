@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -16,20 +15,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/inferbench/inferbench/internal/fixtures"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../../testdata/telemetry/" + name)
-	if err != nil {
-		t.Fatalf("fixture: %v", err)
-	}
-	for range 2 {
-		_, b, _ = bytes.Cut(b, []byte("\n"))
-	}
-	return b
-}
+// fixture returns a recorded output without its two provenance lines.
+func fixture(t testing.TB, name string) []byte { return fixtures.Telemetry(t, name) }
 
 func f(v float64) *float64 { return &v }
 
