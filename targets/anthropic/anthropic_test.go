@@ -1,12 +1,10 @@
 package anthropic_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,21 +21,14 @@ import (
 type result = targettest.Result
 
 func stream(t *testing.T, cfg anthropic.Config, req targets.Request) result {
-	t.Helper()
-	tg, err := anthropic.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r result
-	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
-	return r
+	return targettest.Stream(t, anthropic.New, cfg, req)
 }
 
 var sseHeader = http.Header{"Content-Type": {"text/event-stream; charset=utf-8"}}
 
 func replay(t *testing.T, status int, header http.Header, body string, split targettest.Split) (result, *targettest.Server) {
 	t.Helper()
-	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: status, Header: header, Body: []byte(body)}, Split: split})
+	srv := targettest.ReplayOnce(t, status, header, body, split)
 	return stream(t, anthropic.Config{BaseURL: srv.URL, APIKey: "sk-ant-test"}, targets.Request{Model: "m", Prompt: "hello", MaxTokens: 100}), srv
 }
 
@@ -98,10 +89,7 @@ func TestFixtures(t *testing.T) {
 	for _, tc := range cases {
 		for _, sp := range splits {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
-				body, err := targettest.ReadFile(filepath.Join("testdata", tc.name+".txt"))
-				if err != nil {
-					t.Fatal(err)
-				}
+				body := targettest.Testdata(t, tc.name)
 				r, _ := replay(t, tc.status, tc.header, string(body), sp.split)
 				if got := loadgen.Classify(r.Err); got != tc.class {
 					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)

@@ -2,12 +2,10 @@ package ollama_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,21 +22,14 @@ import (
 type result = targettest.Result
 
 func stream(t *testing.T, cfg ollama.Config, req targets.Request) result {
-	t.Helper()
-	tg, err := ollama.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r result
-	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
-	return r
+	return targettest.Stream(t, ollama.New, cfg, req)
 }
 
 var ndjsonHeader = http.Header{"Content-Type": {"application/x-ndjson"}}
 
 func replay(t *testing.T, cfg ollama.Config, status int, header http.Header, body string, split targettest.Split) (result, *targettest.Server) {
 	t.Helper()
-	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: status, Header: header, Body: []byte(body)}, Split: split})
+	srv := targettest.ReplayOnce(t, status, header, body, split)
 	cfg.BaseURL = srv.URL
 	return stream(t, cfg, targets.Request{Model: "m", Prompt: "hello", MaxTokens: 8}), srv
 }
@@ -104,10 +95,7 @@ func TestFixtures(t *testing.T) {
 	for _, tc := range cases {
 		for _, sp := range splits {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
-				body, err := targettest.ReadFile(filepath.Join("testdata", tc.name+".txt"))
-				if err != nil {
-					t.Fatal(err)
-				}
+				body := targettest.Testdata(t, tc.name)
 				r, _ := replay(t, ollama.Config{API: ollama.Completions}, 200, tc.header, string(body), sp.split)
 				if got := loadgen.Classify(r.Err); got != tc.class {
 					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)

@@ -1,10 +1,8 @@
 package openai_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"path/filepath"
 	"testing"
 
 	"github.com/inferbench/inferbench/loadgen"
@@ -18,23 +16,7 @@ import (
 type result = targettest.Result
 
 func stream(t *testing.T, cfg openai.Config, req targets.Request) result {
-	t.Helper()
-	tg, err := openai.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r result
-	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
-	return r
-}
-
-func readTestdata(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := targettest.ReadFile(filepath.Join("testdata", name+".txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return targettest.Stream(t, openai.New, cfg, req)
 }
 
 // TestFixtures replays each OpenAI-family transcript through the adapter and
@@ -141,7 +123,7 @@ func TestFixtures(t *testing.T) {
 	for _, tc := range cases {
 		for _, sp := range splits {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
-				resp := &targettest.Response{Status: tc.status, Header: tc.header, Body: readTestdata(t, tc.name)}
+				resp := &targettest.Response{Status: tc.status, Header: tc.header, Body: targettest.Testdata(t, tc.name)}
 				srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp.split})
 				r := stream(t, openai.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p"})
 

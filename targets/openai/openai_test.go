@@ -29,10 +29,7 @@ var sseHeader = http.Header{"Content-Type": {"text/event-stream"}}
 // replay serves body as an event stream and returns the stream's result.
 func replay(t *testing.T, cfg openai.Config, status int, header http.Header, body string, split targettest.Split) result {
 	t.Helper()
-	srv := targettest.NewServer(t, targettest.Replay{
-		Response: &targettest.Response{Status: status, Header: header, Body: []byte(body)},
-		Split:    split,
-	})
+	srv := targettest.ReplayOnce(t, status, header, body, split)
 	cfg.BaseURL = srv.URL
 	return stream(t, cfg, targets.Request{Model: "m", Prompt: "hello", MaxTokens: 8})
 }

@@ -35,7 +35,7 @@ func TestServerTiming(t *testing.T) {
 	}
 	for _, tc := range cases {
 		for _, sp := range []targettest.Split{targettest.ByEvent, targettest.Every(5)} {
-			resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: readTestdata(t, tc.name)}
+			resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: targettest.Testdata(t, tc.name)}
 			srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp})
 			r := stream(t, openai.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p"})
 			if r.Err != nil {
@@ -54,7 +54,7 @@ func TestServerTiming(t *testing.T) {
 // 138.756, predicted_ms 0.944); no [DONE].
 func TestLlamaCppNative(t *testing.T) {
 	for _, sp := range []targettest.Split{targettest.ByEvent, targettest.MidLine, targettest.Every(7), targettest.Whole} {
-		resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: readTestdata(t, "llamacpp-native-completion-stream")}
+		resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: targettest.Testdata(t, "llamacpp-native-completion-stream")}
 		srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp})
 		r := stream(t, openai.Config{BaseURL: srv.URL + "/v1", API: openai.Native, Flavor: openai.FlavorLlamaCpp},
 			targets.Request{Model: "tiny", Prompt: "Say hi", MaxTokens: 3, IgnoreEOS: true, MinTokens: 3})

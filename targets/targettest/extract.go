@@ -16,8 +16,10 @@ import (
 	"net/http"
 	"net/textproto"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
 
 	"github.com/goccy/go-yaml"
 )
@@ -307,4 +309,15 @@ func extractDump(b []byte) (*Response, error) {
 		}
 	}
 	return nil, errors.New("dump: no response body marker")
+}
+
+// Testdata returns the package's recorded stream testdata/name.txt without
+// its comment lines, failing the test when it cannot be read.
+func Testdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := ReadFile(filepath.Join("testdata", name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

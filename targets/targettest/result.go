@@ -1,6 +1,12 @@
 package targettest
 
-import "github.com/inferbench/inferbench/targets"
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/inferbench/inferbench/targets"
+)
 
 // Result is what one stream gave an adapter test: every chunk delivered,
 // in order, the Final and the error.
@@ -40,4 +46,24 @@ func (r Result) FirstToken() (int, string) {
 		}
 	}
 	return -1, ""
+}
+
+// Stream builds an adapter with newTarget(cfg), failing the test when it
+// cannot, sends req through it and collects what it delivered.
+func Stream[C any, T targets.Target](t testing.TB, newTarget func(C) (T, error), cfg C, req targets.Request) Result {
+	t.Helper()
+	tg, err := newTarget(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Result
+	r.Final, r.Err = tg.Stream(context.Background(), req, func(c targets.Chunk) { r.Chunks = append(r.Chunks, c) })
+	return r
+}
+
+// ReplayOnce starts a server that answers with status, header and body,
+// written in the pieces split makes (nil: one per event, as Replay).
+func ReplayOnce(t testing.TB, status int, header http.Header, body string, split Split) *Server {
+	t.Helper()
+	return NewServer(t, Replay{Response: &Response{Status: status, Header: header, Body: []byte(body)}, Split: split})
 }

@@ -21,7 +21,7 @@ var sseHeader = http.Header{"Content-Type": {"text/event-stream"}}
 
 func replay(t *testing.T, cfg tgi.Config, status int, header http.Header, body string) (result, *targettest.Server) {
 	t.Helper()
-	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: status, Header: header, Body: []byte(body)}})
+	srv := targettest.ReplayOnce(t, status, header, body, nil)
 	cfg.BaseURL = srv.URL
 	return stream(t, cfg, targets.Request{Model: "m", Prompt: "hello", MaxTokens: 8}), srv
 }
