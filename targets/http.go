@@ -211,6 +211,13 @@ func IsEventStream(ct string) bool {
 	return strings.EqualFold(strings.TrimSpace(mt), "text/event-stream")
 }
 
+// NotStreaming is the error of a 2xx answer whose Content-Type is not the
+// stream's (want, e.g. "text/event-stream"): the server did not stream.
+func NotStreaming(resp *http.Response, want string) error {
+	return &ProtocolError{Msg: fmt.Sprintf("HTTP %d with Content-Type %q, not %s: the server did not stream the response",
+		resp.StatusCode, resp.Header.Get("Content-Type"), want)}
+}
+
 // A Redactor removes an API key from text and errors; its zero value has no
 // key and changes nothing.
 type Redactor struct {

@@ -166,8 +166,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	} else if isEventStream(ct) {
 		err = t.readSSE(ctx, resp.Body, &d, onChunk)
 	} else {
-		err = &targets.ProtocolError{Msg: fmt.Sprintf(
-			"HTTP %d with Content-Type %q, not text/event-stream: the server did not stream the response", resp.StatusCode, ct)}
+		err = targets.NotStreaming(resp, "text/event-stream")
 	}
 	if err != nil {
 		return d.final(), err

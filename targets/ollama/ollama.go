@@ -189,9 +189,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return final, t.httpError(resp)
 	}
-	if ct := resp.Header.Get("Content-Type"); !isNDJSON(ct) {
-		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
-			"HTTP %d with Content-Type %q, not application/x-ndjson: the server did not stream the response", resp.StatusCode, ct)}
+	if !isNDJSON(resp.Header.Get("Content-Type")) {
+		return final, targets.NotStreaming(resp, "application/x-ndjson")
 	}
 	rd := ndjson.NewReader(resp.Body)
 	var (

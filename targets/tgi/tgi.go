@@ -194,9 +194,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return final, t.httpError(resp)
 	}
-	if ct := resp.Header.Get("Content-Type"); !targets.IsEventStream(ct) {
-		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
-			"HTTP %d with Content-Type %q, not text/event-stream: the server did not stream the response", resp.StatusCode, ct)}
+	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
+		return final, targets.NotStreaming(resp, "text/event-stream")
 	}
 	rd := sse.NewReader(resp.Body)
 	var (
