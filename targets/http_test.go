@@ -138,3 +138,14 @@ func TestNewHeader(t *testing.T) {
 		t.Errorf("nil extra: %v", h)
 	}
 }
+
+// TestNotStreaming: a 2xx answer of another content type is a protocol
+// error naming the status, the type it had and the one it should have had.
+func TestNotStreaming(t *testing.T) {
+	resp := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/html"}}}
+	err := targets.NotStreaming(resp, "text/event-stream")
+	var pe *targets.ProtocolError
+	if !errors.As(err, &pe) || pe.Msg != `HTTP 200 with Content-Type "text/html", not text/event-stream: the server did not stream the response` {
+		t.Errorf("NotStreaming = %v", err)
+	}
+}
