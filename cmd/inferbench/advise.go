@@ -52,15 +52,9 @@ recommended path, the runner-up and every rule that fired, quoted.`,
 			costFormatFlag(),
 		),
 		Action: func(c *cli.Context) error {
-			if err := noFlagArgs(c); err != nil {
-				return err
-			}
-			if c.NArg() > 0 {
-				return usagef("advise takes no arguments, got %q", c.Args().First())
-			}
-			f, err := cost.ParseFormat(c.String(costFlagFormat))
+			f, err := costFormat(c)
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
 			var comp []cost.Compliance
 			for _, s := range strings.Split(c.String(costFlagCompliance), ",") {

@@ -37,6 +37,22 @@ func costFormatFlag() cli.Flag {
 	return &cli.StringFlag{Name: costFlagFormat, Value: "text", Usage: "output format: text, json or md"}
 }
 
+// costFormat checks that a cost command (cost, crossover, advise, gpus) got
+// no positional arguments and returns its --format.
+func costFormat(c *cli.Context) (cost.Format, error) {
+	if err := noFlagArgs(c); err != nil {
+		return "", err
+	}
+	if c.NArg() > 0 {
+		return "", usagef("%s takes no arguments, got %q", c.Command.Name, c.Args().First())
+	}
+	f, err := cost.ParseFormat(c.String(costFlagFormat))
+	if err != nil {
+		return "", usagef("%v", err)
+	}
+	return f, nil
+}
+
 func costPricesFlag() cli.Flag {
 	return &cli.StringFlag{Name: costFlagPrices, Usage: "YAML `FILE` overriding any field of the shipped GPU, API and model catalogs (list entries match by id)"}
 }
@@ -85,15 +101,9 @@ With --usd-per-gpu-hour the JSON output is one object; otherwise it holds one ro
 			costFormatFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			if err := noFlagArgs(c); err != nil {
-				return err
-			}
-			if c.NArg() > 0 {
-				return usagef("cost takes no arguments, got %q", c.Args().First())
-			}
-			f, err := cost.ParseFormat(c.String(costFlagFormat))
+			f, err := costFormat(c)
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
 			opts := costOptions{
 				RunDir: c.String(costFlagRun), GPU: c.String(costFlagGPU), GPUs: c.Int(costFlagGPUs), Offer: c.String(costFlagOffer),

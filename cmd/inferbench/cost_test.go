@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -242,6 +243,22 @@ func TestCostCommandsUsageErrors(t *testing.T) {
 		var ue *usageError
 		if !errors.As(err, &ue) {
 			t.Errorf("inferbench %s = %v; want a usage error", strings.Join(args, " "), err)
+		}
+	}
+}
+
+// TestCostCommandsTakeNoArguments: each cost command refuses a positional
+// argument, naming itself, and a bad --format.
+func TestCostCommandsTakeNoArguments(t *testing.T) {
+	for _, cmd := range []string{"cost", "crossover", "advise", "gpus"} {
+		var stdout, stderr bytes.Buffer
+		err := newApp(&stdout, &stderr).RunContext(t.Context(), []string{"inferbench", cmd, "extra"})
+		if want := cmd + ` takes no arguments, got "extra"`; err == nil || err.Error() != want || exitCode(err, io.Discard) != exitUsage {
+			t.Errorf("%s extra: %v; want a usage error %q", cmd, err, want)
+		}
+		err = newApp(&stdout, &stderr).RunContext(t.Context(), []string{"inferbench", cmd, "--format", "xml"})
+		if err == nil || exitCode(err, io.Discard) != exitUsage {
+			t.Errorf("%s --format xml: %v; want a usage error", cmd, err)
 		}
 	}
 }

@@ -77,15 +77,9 @@ volume ÷ the run's measured capacity (--run); without a run one replica is assu
 			costFormatFlag(),
 		),
 		Action: func(c *cli.Context) error {
-			if err := noFlagArgs(c); err != nil {
-				return err
-			}
-			if c.NArg() > 0 {
-				return usagef("crossover takes no arguments, got %q", c.Args().First())
-			}
-			f, err := cost.ParseFormat(c.String(costFlagFormat))
+			f, err := costFormat(c)
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
 			return runCrossover(c.Context, c.App.Writer, crossoverOptions{
 				TokensPerDay: c.Float64(costFlagTokensPerDay), RequestsPerDay: c.Float64(costFlagRequestsPerDay), TokensPerRequest: c.Float64(costFlagTokensPerRequest),

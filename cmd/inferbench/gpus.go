@@ -37,15 +37,9 @@ func gpusCommand() *cli.Command {
 			costFormatFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			if err := noFlagArgs(c); err != nil {
-				return err
-			}
-			if c.NArg() > 0 {
-				return usagef("gpus takes no arguments, got %q", c.Args().First())
-			}
-			f, err := cost.ParseFormat(c.String(costFlagFormat))
+			f, err := costFormat(c)
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
 			return runGPUs(c.Context, c.App.Writer, gpusOptions{
 				Fit: c.String(costFlagFit), Precision: cost.Precision(c.String(costFlagPrecision)), MemoryUtil: c.Float64(costFlagMemoryUtil),
