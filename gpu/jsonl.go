@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/inferbench/inferbench/internal/jsonl"
 )
 
 // A JSONLWriter writes Samples as JSON Lines, one Sample a line (gpu.jsonl).
@@ -44,23 +46,4 @@ func (jw *JSONLWriter) Write(samples []Sample) error {
 // ReadJSONL reads every Sample of a gpu.jsonl stream, gaps included. Blank
 // lines are skipped; a line that is not a Sample is an error naming its line
 // number.
-func ReadJSONL(r io.Reader) ([]Sample, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 4<<20)
-	var out []Sample
-	for line := 1; sc.Scan(); line++ {
-		b := sc.Bytes()
-		if len(b) == 0 {
-			continue
-		}
-		var s Sample
-		if err := json.Unmarshal(b, &s); err != nil {
-			return out, fmt.Errorf("gpu.jsonl line %d: %w", line, err)
-		}
-		out = append(out, s)
-	}
-	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("gpu.jsonl: read: %w", err)
-	}
-	return out, nil
-}
+func ReadJSONL(r io.Reader) ([]Sample, error) { return jsonl.Read[Sample](r, "gpu.jsonl") }

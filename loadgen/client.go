@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"time"
+
+	"github.com/inferbench/inferbench/internal/jsonl"
 )
 
 // ClientFile holds the load generator's own telemetry, one ClientSample a line.
@@ -176,19 +178,5 @@ func WatchClient(ctx context.Context, start time.Time, interval time.Duration, w
 
 // ReadClientSamples reads client.jsonl.
 func ReadClientSamples(r io.Reader) ([]ClientSample, error) {
-	var out []ClientSample
-	sc := bufio.NewScanner(r)
-	line := 0
-	for sc.Scan() {
-		line++
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var s ClientSample
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			return out, fmt.Errorf("%s line %d: %w", ClientFile, line, err)
-		}
-		out = append(out, s)
-	}
-	return out, sc.Err()
+	return jsonl.Read[ClientSample](r, ClientFile)
 }

@@ -23,6 +23,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/inferbench/inferbench/internal/jsonl"
 )
 
 // Engine names, as Sample.Engine reports them.
@@ -317,22 +319,4 @@ func (jw *JSONLWriter) Write(s Sample) error {
 
 // ReadJSONL reads every Sample of a server.jsonl stream; blank lines are
 // skipped and a bad line is an error naming its number.
-func ReadJSONL(r io.Reader) ([]Sample, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), 4<<20)
-	var out []Sample
-	for line := 1; sc.Scan(); line++ {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var s Sample
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			return out, fmt.Errorf("server.jsonl line %d: %w", line, err)
-		}
-		out = append(out, s)
-	}
-	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("server.jsonl: read: %w", err)
-	}
-	return out, nil
-}
+func ReadJSONL(r io.Reader) ([]Sample, error) { return jsonl.Read[Sample](r, "server.jsonl") }
