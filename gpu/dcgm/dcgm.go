@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -25,6 +24,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/internal/prom"
 )
 
 // dcgm-exporter metric names (etc/default-counters.csv,
@@ -152,7 +152,7 @@ func Parse(r io.Reader) (*Page, error) {
 	byKey := map[string]*entry{}
 	for name, fam := range fams {
 		for _, m := range fam.GetMetric() {
-			v, ok := value(m)
+			v, ok := prom.Value(m)
 			if !ok {
 				continue
 			}
@@ -272,26 +272,6 @@ func fill(dev *gpu.Device, smp *gpu.Sample, vals map[string]float64) {
 	if v, ok := vals[metricEnforcedPower]; ok {
 		dev.PowerLimitW = gpu.Ptr(v)
 	}
-}
-
-// value returns the sample value of a gauge, counter or untyped series;
-// NaN and other kinds are not values.
-func value(m *dto.Metric) (float64, bool) {
-	var v float64
-	switch {
-	case m.Gauge != nil:
-		v = m.GetGauge().GetValue()
-	case m.Counter != nil:
-		v = m.GetCounter().GetValue()
-	case m.Untyped != nil:
-		v = m.GetUntyped().GetValue()
-	default:
-		return 0, false
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, false
-	}
-	return v, true
 }
 
 func labelMap(m *dto.Metric) map[string]string {

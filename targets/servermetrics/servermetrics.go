@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -25,6 +24,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/inferbench/inferbench/internal/jsonl"
+	"github.com/inferbench/inferbench/internal/prom"
 )
 
 // Engine names, as Sample.Engine reports them.
@@ -122,22 +122,7 @@ func Parse(r io.Reader) (Sample, error) {
 func values(f *dto.MetricFamily) []float64 {
 	var out []float64
 	for _, m := range f.GetMetric() {
-		var v float64
-		switch {
-		case m.Gauge != nil:
-			v = m.GetGauge().GetValue()
-		case m.Counter != nil:
-			v = m.GetCounter().GetValue()
-		case m.Untyped != nil:
-			v = m.GetUntyped().GetValue()
-		case m.Histogram != nil:
-			v = m.GetHistogram().GetSampleSum()
-		case m.Summary != nil:
-			v = m.GetSummary().GetSampleSum()
-		default:
-			continue
-		}
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+		if v, ok := prom.Value(m); ok {
 			out = append(out, v)
 		}
 	}
