@@ -186,8 +186,7 @@ func distOf(values []float64) Dist {
 	// `report`'s time over a million records; selection is linear.
 	ranks := make([]int, 0, 2*len(ps))
 	for _, p := range ps {
-		k := int(p / 100 * float64(n-1))
-		ranks = append(ranks, k, min(k+1, n-1))
+		ranks = append(ranks, ranks7(n, p)...)
 	}
 	d := Dist{N: n, Min: slices.Min(values), Max: slices.Max(values)}
 	selectRanks(values, ranks)
@@ -196,6 +195,22 @@ func distOf(values []float64) Dist {
 	d.Mean, _ = stats.Mean(values)
 	d.Stddev, _ = stats.StandardDeviationPopulation(values)
 	return d
+}
+
+// ranks7 are the ranks of n sorted values that Quantile7(·, p) reads.
+func ranks7(n int, p float64) []int {
+	k := min(int(p/100*float64(n-1)), n-1)
+	return []int{k, min(k+1, n-1)}
+}
+
+// QuantileOf is Quantile7 of values in any order, which it reorders in
+// place: it selects the two ranks Quantile7 reads (selectRanks) instead of
+// sorting, which matters where it runs once per bootstrap resample.
+func QuantileOf(values []float64, p float64) float64 {
+	if n := len(values); n > 1 {
+		selectRanks(values, ranks7(n, p))
+	}
+	return Quantile7(values, p)
 }
 
 // Quantile7 is percentile p (0–100) of sorted values by linear interpolation between

@@ -85,3 +85,21 @@ func TestSelectRanksNaN(t *testing.T) {
 		t.Errorf("with a NaN: %v; want slices.Sort's order", v)
 	}
 }
+
+// TestQuantileOf: on values in any order it equals Quantile7 of the sorted
+// values, for percentiles between and on ranks.
+func TestQuantileOf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 3, 10, 999} {
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = float64(rng.IntN(50))
+		}
+		sorted := slices.Sorted(slices.Values(v))
+		for _, p := range []float64{0, 2.5, 50, 90, 97.5, 99.9, 100} {
+			if got, want := QuantileOf(slices.Clone(v), p), Quantile7(sorted, p); got != want {
+				t.Errorf("n=%d p=%g: QuantileOf %v, Quantile7 of the sorted values %v", n, p, got, want)
+			}
+		}
+	}
+}

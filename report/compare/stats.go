@@ -269,8 +269,7 @@ func predictionInterval(values []float64, alpha float64) (lo, hi float64) {
 }
 
 // median returns the median of values (type 7: the mean of the middle two
-// for an even count); values is sorted in place. NaN for none.
+// for an even count); values is reordered in place. NaN for none.
 func median(values []float64) float64 {
-	slices.Sort(values)
-	return report.Quantile7(values, 50)
+	return report.QuantileOf(values, 50)
 }

@@ -119,8 +119,7 @@ func percentileOf(p float64, field func(requestSample) float64) func([]requestSa
 				buf = append(buf, v)
 			}
 		}
-		slices.Sort(buf)
-		return report.Quantile7(buf, p)
+		return report.QuantileOf(buf, p)
 	}
 }
 
