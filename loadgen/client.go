@@ -31,6 +31,13 @@ type ClientSample struct {
 	// waited to run after becoming runnable, over the interval (Go's
 	// /sched/latencies histogram): a loaded scheduler delays timestamps.
 	SchedLatencyP99MS float64 `json:"sched_latency_p99_ms"`
+	// SchedHist is the same interval's scheduler latencies as a sparse
+	// histogram: one [upper bound in ns, count] pair per non-empty bucket of
+	// /sched/latencies, in bucket order (the open last bucket is given its
+	// lower bound). Summed over a level's samples it gives the percentile of
+	// all the level's scheduling events, which the highest per-interval p99
+	// overstates: one busy quarter-second is not a client-bound level.
+	SchedHist [][2]int64 `json:"sched_hist,omitempty"`
 	// GCPauseMS is the total stop-the-world GC pause time in the interval.
 	GCPauseMS float64 `json:"gc_pause_ms"`
 	// Goroutines and HeapBytes are the live goroutines and heap objects.
@@ -71,7 +78,8 @@ func (p *clientProbe) read(tNS int64) ClientSample {
 		case mSched:
 			if m.Value.Kind() == metrics.KindFloat64Histogram {
 				h := m.Value.Float64Histogram()
-				s.SchedLatencyP99MS = 1e3 * histQuantileDelta(h, p.prevSched, 0.99)
+				s.SchedHist = histDelta(h, p.prevSched)
+				s.SchedLatencyP99MS = 1e3 * HistQuantile(s.SchedHist, 0.99) / 1e9
 				p.prevSched = append(p.prevSched[:0], h.Counts...)
 			}
 		case mGCPause:
@@ -94,34 +102,46 @@ func (p *clientProbe) read(tNS int64) ClientSample {
 	return s
 }
 
-// histQuantileDelta returns quantile q of the counts added to h since prev
-// (the upper bound of the bucket holding it), 0 with no new counts.
-func histQuantileDelta(h *metrics.Float64Histogram, prev []uint64, q float64) float64 {
-	var total uint64
-	delta := make([]uint64, len(h.Counts))
+// histDelta returns the counts added to h since prev as sparse [upper
+// bound ns, count] pairs (nil with none).
+func histDelta(h *metrics.Float64Histogram, prev []uint64) [][2]int64 {
+	var out [][2]int64
 	for i, c := range h.Counts {
 		if i < len(prev) {
 			c -= prev[i]
 		}
-		delta[i] = c
-		total += c
+		if c == 0 {
+			continue
+		}
+		up := h.Buckets[i+1]
+		if math.IsInf(up, 1) {
+			up = h.Buckets[i]
+		}
+		out = append(out, [2]int64{int64(math.Round(max(up, 0) * 1e9)), int64(c)})
+	}
+	return out
+}
+
+// HistQuantile returns quantile q of sparse [upper bound, count] pairs
+// sorted by bound: the upper bound of the bucket holding rank ⌈q·n⌉ (the
+// runtime keeps no finer figure), 0 when empty.
+func HistQuantile(h [][2]int64, q float64) float64 {
+	var total int64
+	for _, b := range h {
+		total += b[1]
 	}
 	if total == 0 {
 		return 0
 	}
-	rank := uint64(math.Ceil(q * float64(total)))
-	var seen uint64
-	for i, c := range delta {
-		seen += c
+	rank := int64(math.Ceil(q * float64(total)))
+	var seen int64
+	for _, b := range h {
+		seen += b[1]
 		if seen >= rank {
-			up := h.Buckets[i+1]
-			if math.IsInf(up, 1) {
-				up = h.Buckets[i]
-			}
-			return up
+			return float64(b[0])
 		}
 	}
-	return 0
+	return float64(h[len(h)-1][0])
 }
 
 // histApproxSum estimates the sum of a histogram's values from bucket

@@ -33,8 +33,14 @@ type ClientLevel struct {
 	// CPUShare is process CPU over wall time as a share of Cores, per
 	// sampling interval (mean and peak).
 	CPUShare *MeanPeak `json:"cpu_share,omitempty"`
-	// SchedLatencyP99MS is the highest per-interval scheduler latency p99.
+	// SchedLatencyP99MS is the Go scheduler latency p99 over all of the
+	// window's scheduling events (the upper bound of the runtime histogram's
+	// bucket holding it). From a client.jsonl written without histograms it
+	// is the highest per-interval p99, which overstates it.
 	SchedLatencyP99MS float64 `json:"sched_latency_p99_ms"`
+	// SchedLatencyPeakMS is the highest per-interval p99: the worst burst,
+	// shown for context, not judged.
+	SchedLatencyPeakMS float64 `json:"sched_latency_peak_interval_p99_ms"`
 	// GCPauseMS is the total GC pause in the window.
 	GCPauseMS float64 `json:"gc_pause_ms"`
 	// HeapPeakBytes is the largest live heap seen.
@@ -44,26 +50,31 @@ type ClientLevel struct {
 	Reasons []string `json:"reasons,omitempty"`
 }
 
-// SummarizeClient judges one level from the client samples in [startNS,
-// endNS] (plus the one just before, for interval deltas), the level's send
+// SummarizeClient judges one level from the client samples whose intervals
+// overlap [StartNS, EndNS] — each sample covers the time since the one
+// before it, so the first sample at or after EndNS is the last — the level's send
 // lag, and for a closed loop its mean in-flight streams against its
 // concurrency (closedLoop false skips that check).
 func SummarizeClient(samples []loadgen.ClientSample, l *Level, closedLoop bool) ClientLevel {
 	var cl ClientLevel
 	var shares []float64
 	var prev *loadgen.ClientSample
+	sched := map[int64]int64{}
 	for i := range samples {
 		s := &samples[i]
 		if s.TNS < l.StartNS {
 			prev = s
 			continue
 		}
-		if s.TNS > l.EndNS+int64(1e9) {
+		if prev != nil && prev.TNS >= l.EndNS {
 			break
 		}
 		cl.Samples++
 		cl.Cores = s.Cores
-		cl.SchedLatencyP99MS = max(cl.SchedLatencyP99MS, s.SchedLatencyP99MS)
+		cl.SchedLatencyPeakMS = max(cl.SchedLatencyPeakMS, s.SchedLatencyP99MS)
+		for _, b := range s.SchedHist {
+			sched[b[0]] += b[1]
+		}
 		cl.GCPauseMS += s.GCPauseMS
 		cl.HeapPeakBytes = max(cl.HeapPeakBytes, s.HeapBytes)
 		if prev != nil && s.TNS > prev.TNS && s.Cores > 0 {
@@ -72,6 +83,15 @@ func SummarizeClient(samples []loadgen.ClientSample, l *Level, closedLoop bool) 
 		prev = s
 	}
 	cl.CPUShare = meanPeak(shares)
+	if len(sched) > 0 {
+		h := make([][2]int64, 0, len(sched))
+		for _, up := range slices.Sorted(maps.Keys(sched)) {
+			h = append(h, [2]int64{up, sched[up]})
+		}
+		cl.SchedLatencyP99MS = loadgen.HistQuantile(h, 0.99) / 1e6
+	} else {
+		cl.SchedLatencyP99MS = cl.SchedLatencyPeakMS
+	}
 	if cl.CPUShare != nil && cl.CPUShare.Mean >= ClientCPUBound {
 		cl.Reasons = append(cl.Reasons, fmt.Sprintf("client CPU at %.0f%% of its %d cores", 100*cl.CPUShare.Mean, cl.Cores))
 	}
@@ -121,6 +141,7 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]loadgen.ClientSample, 
 			merged.GCPauseMS += c.GCPauseMS
 			merged.HeapPeakBytes = max(merged.HeapPeakBytes, c.HeapPeakBytes)
 			merged.SchedLatencyP99MS = max(merged.SchedLatencyP99MS, c.SchedLatencyP99MS)
+			merged.SchedLatencyPeakMS = max(merged.SchedLatencyPeakMS, c.SchedLatencyPeakMS)
 			if c.CPUShare != nil && c.CPUShare.Mean > busiest {
 				busiest = c.CPUShare.Mean
 				merged.CPUShare, merged.Cores = c.CPUShare, c.Cores

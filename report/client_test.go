@@ -3,6 +3,7 @@ package report
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,6 +44,45 @@ func TestSummarizeClient(t *testing.T) {
 	quiet := []loadgen.ClientSample{{TNS: 0, CPUSeconds: 1, Cores: 2}, {TNS: 1e9, CPUSeconds: 1.1, Cores: 2}}
 	if c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9}, true); c.Bound {
 		t.Errorf("a quiet client is flagged: %q", c.Reasons)
+	}
+}
+
+// TestSchedLatencyOverWindow: the level's scheduler p99 is taken over all
+// its scheduling events, so one busy interval among many does not flag it;
+// a level whose events are slow throughout is flagged. Intervals outside
+// the level do not count.
+func TestSchedLatencyOverWindow(t *testing.T) {
+	const ms = int64(1e6)
+	calm := [][2]int64{{ms / 4, 990}, {ms, 10}}                // p99 0.25 ms
+	burst := [][2]int64{{ms / 4, 950}, {ms, 20}, {8 * ms, 30}} // p99 8 ms
+	slow := [][2]int64{{ms, 980}, {8 * ms, 20}}                // p99 8 ms
+	series := func(hists ...[][2]int64) []loadgen.ClientSample {
+		out := []loadgen.ClientSample{{TNS: 0, Cores: 2}}
+		for i, h := range hists {
+			out = append(out, loadgen.ClientSample{TNS: int64(i+1) * 250 * ms, Cores: 2,
+				SchedLatencyP99MS: loadgen.HistQuantile(h, 0.99) / 1e6, SchedHist: h})
+		}
+		return out
+	}
+	l := &Level{Level: 1, StartNS: 1, EndNS: 2500 * ms}
+	// Ten intervals, one with a burst: 10,000 events, 30 of them 8 ms
+	// (0.3 %), and 20 + 90 ≤ 1 ms: rank 9,900 falls in the 1 ms bucket.
+	hs := slices.Repeat([][][2]int64{calm}, 10)
+	hs[4] = burst
+	c := SummarizeClient(series(hs...), l, false)
+	if c.SchedLatencyP99MS != 1 || c.SchedLatencyPeakMS != 8 || c.Bound {
+		t.Errorf("one burst: p99 %v ms, peak %v ms, bound %v %q; want 1, 8, false",
+			c.SchedLatencyP99MS, c.SchedLatencyPeakMS, c.Bound, c.Reasons)
+	}
+	// Slow throughout: p99 8 ms, flagged.
+	c = SummarizeClient(series(slices.Repeat([][][2]int64{slow}, 10)...), l, false)
+	if c.SchedLatencyP99MS != 8 || !c.Bound || !strings.Contains(c.Reasons[0], "scheduler latency p99 8.0 ms") {
+		t.Errorf("slow: p99 %v ms, %q", c.SchedLatencyP99MS, c.Reasons)
+	}
+	// The slow intervals after the level (the next level's) are not its.
+	hs = append(slices.Repeat([][][2]int64{calm}, 10), slices.Repeat([][][2]int64{slow}, 10)...)
+	if c := SummarizeClient(series(hs...), l, false); c.Samples != 10 || c.SchedLatencyP99MS != 1.0/4 || c.Bound {
+		t.Errorf("next level counted: %d samples, p99 %v ms", c.Samples, c.SchedLatencyP99MS)
 	}
 }
 

@@ -1,0 +1,110 @@
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"reflect"
+	"runtime"
+	"runtime/metrics"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestHistDelta: the counts added since the previous read, one [upper
+// bound ns, count] pair per non-empty bucket; the open last bucket gets its
+// lower bound and the negative one 0.
+func TestHistDelta(t *testing.T) {
+	h := &metrics.Float64Histogram{
+		Buckets: []float64{math.Inf(-1), 0, 1e-6, 2e-6, 4e-6, math.Inf(1)},
+		Counts:  []uint64{1, 3, 5, 0, 7},
+	}
+	got := histDelta(h, []uint64{0, 1, 5, 0, 2})
+	want := [][2]int64{{0, 1}, {1000, 2}, {4000, 5}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("histDelta = %v, want %v", got, want)
+	}
+	if got := histDelta(h, h.Counts); got != nil {
+		t.Errorf("no new counts: %v, want nil", got)
+	}
+	// No previous read: everything counts.
+	if got := histDelta(h, nil); len(got) != 4 || got[3] != [2]int64{4000, 7} {
+		t.Errorf("first read = %v", got)
+	}
+}
+
+// TestHistQuantile: the bucket holding rank ⌈q·n⌉, hand-counted.
+func TestHistQuantile(t *testing.T) {
+	h := [][2]int64{{1000, 98}, {2000, 1}, {8000, 1}}
+	for _, c := range []struct {
+		q    float64
+		want float64
+	}{{0.5, 1000}, {0.98, 1000}, {0.99, 2000}, {0.995, 8000}, {1, 8000}} {
+		if got := HistQuantile(h, c.q); got != c.want {
+			t.Errorf("q %v = %v, want %v", c.q, got, c.want)
+		}
+	}
+	if got := HistQuantile(nil, 0.99); got != 0 {
+		t.Errorf("empty = %v", got)
+	}
+}
+
+// TestWatchClient: samples of a busy process, one a line, each consistent:
+// time and CPU rise, the interval's histogram is in bucket order and its
+// p99 is the one recorded, and the last sample comes at cancellation.
+func TestWatchClient(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var buf bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- WatchClient(ctx, time.Now(), 10*time.Millisecond, &buf) }()
+	// Work that makes goroutines runnable, so there is something to count.
+	var wg sync.WaitGroup
+	stop := time.Now().Add(80 * time.Millisecond)
+	for range 4 {
+		wg.Go(func() {
+			for time.Now().Before(stop) {
+				ch := make(chan int)
+				go func() { ch <- 1 }()
+				<-ch
+			}
+		})
+	}
+	wg.Wait()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	samples, err := ReadClientSamples(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(samples) < 3 {
+		t.Fatalf("%d samples in 80 ms at 10 ms", len(samples))
+	}
+	events := 0
+	for i, s := range samples {
+		if s.Cores != runtime.GOMAXPROCS(0) || s.Goroutines <= 0 || s.HeapBytes == 0 {
+			t.Errorf("sample %d: %+v", i, s)
+		}
+		if i > 0 && (s.TNS <= samples[i-1].TNS || s.CPUSeconds < samples[i-1].CPUSeconds) {
+			t.Errorf("sample %d goes back: %+v after %+v", i, s, samples[i-1])
+		}
+		if !slices.IsSortedFunc(s.SchedHist, func(a, b [2]int64) int { return int(a[0] - b[0]) }) {
+			t.Errorf("sample %d histogram out of order: %v", i, s.SchedHist)
+		}
+		for _, b := range s.SchedHist {
+			events += int(b[1])
+		}
+		if want := HistQuantile(s.SchedHist, 0.99) / 1e6; s.SchedLatencyP99MS != want {
+			t.Errorf("sample %d p99 %v ms, its histogram says %v", i, s.SchedLatencyP99MS, want)
+		}
+	}
+	if events == 0 {
+		t.Error("no scheduling events counted while goroutines ran")
+	}
+	if err := WatchClient(ctx, time.Now(), 0, &buf); err == nil {
+		t.Error("zero interval accepted")
+	}
+}
