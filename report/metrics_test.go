@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,5 +223,35 @@ func TestLengths(t *testing.T) {
 	// input 100,101,102,103 → 101.5; output (4+4+2+4)/4 = 3.5; 1 of 4 short.
 	if ln == nil || ln.RequestedInputMean != 100 || ln.InputMean != 101.5 || ln.RequestedOutputMean != 4 || ln.OutputMean != 3.5 || ln.ShortOutputShare != 0.25 {
 		t.Errorf("lengths = %+v", ln)
+	}
+	if ln.LongOutputShare != 0 {
+		t.Errorf("long share %v with none over the cap", ln.LongOutputShare)
+	}
+}
+
+// TestLongOutputs: a server that ignores the output cap is caught by its
+// own count or by counted token events, never by an estimate (which may
+// overshoot on its own), and the summary table warns.
+func TestLongOutputs(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	for i, c := range []struct {
+		out int
+		src loadgen.TokenSource
+	}{{4, loadgen.SourceServer}, {9, loadgen.SourceServer}, {7, loadgen.SourceCounted}, {6, loadgen.SourceEstimated}} {
+		r := rec(uint64(i), 1, int64(i)*100, [][2]int64{{int64(i)*100 + 10, 1}, {int64(i)*100 + 20, 1}}, c.out, 10)
+		r.RequestedInputTokens, r.RequestedOutputTokens = 10, 4
+		r.OutputTokensSource = c.src
+		s.Add(r)
+	}
+	sum := s.Close()
+	if ln := sum.Levels[0].Lengths; ln == nil || ln.LongOutputShare != 0.5 || ln.ShortOutputShare != 0 {
+		t.Fatalf("lengths = %+v; want 2 of 4 long (server 9, counted 7), none short", ln)
+	}
+	var tab strings.Builder
+	if err := WriteTable(&tab, sum, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tab.String(), "WARNING: 50% of requests produced more tokens than requested") {
+		t.Errorf("table has no warning:\n%s", tab.String())
 	}
 }

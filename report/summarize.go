@@ -71,7 +71,7 @@ type levelAcc struct {
 	firstSent, lastSent, lastDone, busyNS     int64
 	inTok, outTok                             int64
 	good                                      int
-	reqIn, reqOut, short, withReq             int64
+	reqIn, reqOut, short, long, withReq       int64
 	sources                                   map[loadgen.TokenSource]int
 	errors, retried                           map[loadgen.ErrorClass]int
 }
@@ -133,6 +133,9 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 		if r.OutputTokens < r.RequestedOutputTokens {
 			a.short++
 		}
+		if r.OutputTokens > r.RequestedOutputTokens && r.OutputTokensSource != loadgen.SourceEstimated {
+			a.long++
+		}
 	}
 	a.inTok += int64(r.InputTokens)
 	a.outTok += int64(r.OutputTokens)
@@ -192,7 +195,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			n := float64(a.withReq)
 			l.Lengths = &Lengths{RequestedInputMean: float64(a.reqIn) / n, RequestedOutputMean: float64(a.reqOut) / n,
 				InputMean: float64(a.inTok) / float64(a.req.OK), OutputMean: float64(a.outTok) / float64(a.req.OK),
-				ShortOutputShare: float64(a.short) / n}
+				ShortOutputShare: float64(a.short) / n, LongOutputShare: float64(a.long) / n}
 		}
 		if w := a.lastDone - a.firstSent; w > 0 {
 			l.WindowS = float64(w) / 1e9

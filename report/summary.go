@@ -152,4 +152,10 @@ type Lengths struct {
 	// throughput per request is not comparable across servers unless the
 	// output length is forced (ignore_eos / min_tokens).
 	ShortOutputShare float64 `json:"short_output_share"`
+	// LongOutputShare is the fraction of successful requests that produced
+	// more tokens than requested, by the server's count or by counting the
+	// stream's token events (never by an estimate): the server ignored the
+	// output cap (Ollama's OpenAI-compatible chat ignores
+	// max_completion_tokens), so the run did other work than its scenario says.
+	LongOutputShare float64 `json:"long_output_share"`
 }
