@@ -11,7 +11,7 @@ import (
 	"github.com/inferbench/inferbench/scenarios"
 )
 
-// Flag names of `k8s manifest` (a contract: extend, never rename).
+// Flag names of `k8s manifest` and `k8s collector` (a contract: extend, never rename).
 const (
 	flagK8sScenario  = "scenario"
 	flagK8sShards    = "shards"
@@ -22,6 +22,7 @@ const (
 	flagK8sStartAt   = "start-at"
 	flagK8sPVC       = "pvc"
 	flagK8sSecret    = "secret"
+	flagK8sHold      = "hold"
 )
 
 // k8sManifestOptions is everything `k8s manifest` needs.
@@ -69,6 +70,74 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 					o.StartAt = &t
 				}
 				return runK8sManifest(o, c.App.Writer)
+			},
+		}, {
+			Name:      "collector",
+			Usage:     "print a pod that mounts the results claim read-only, for k8s tar to stream the run directories out",
+			UsageText: "inferbench k8s collector --image IMAGE [--namespace NS] [--name NAME] [--pvc CLAIM] [--hold DURATION]",
+			Description: `Prints YAML for kubectl apply -f -: a pod NAME-collect mounting the claim
+--pvc read-only at /results and waiting (inferbench k8s hold) for --hold. The
+image has no shell and no tar, so kubectl cp cannot copy out of it; instead:
+
+  kubectl exec NAME-collect -- /inferbench k8s tar /results/NAME | tar -x -C runs
+
+then delete the pod.`,
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: flagK8sImage, Required: true, Usage: "container image with /inferbench (the Job's)"},
+				&cli.StringFlag{Name: flagK8sNamespace, Usage: "namespace of the pod (default: kubectl's)"},
+				&cli.StringFlag{Name: flagK8sName, Value: "inferbench", Usage: "name of the Job whose results are collected (the pod is NAME-collect)"},
+				&cli.StringFlag{Name: flagK8sPVC, Value: "inferbench-results", Usage: "PersistentVolumeClaim the run directories were written to"},
+				&cli.DurationFlag{Name: flagK8sHold, Value: k8s.DefaultHold, Usage: "how long the pod waits before it exits on its own"},
+			},
+			Action: func(c *cli.Context) error {
+				if c.NArg() > 0 {
+					return usagef("k8s collector takes no arguments, got %q", c.Args().Slice())
+				}
+				b, err := k8s.CollectorManifest(k8s.CollectorOptions{Name: c.String(flagK8sName), Namespace: c.String(flagK8sNamespace),
+					Image: c.String(flagK8sImage), PVC: c.String(flagK8sPVC), Hold: c.Duration(flagK8sHold)})
+				if err != nil {
+					return usagef("%v", err)
+				}
+				if _, err := c.App.Writer.Write(b); err != nil {
+					return fmt.Errorf("write manifest: %w", err)
+				}
+				return nil
+			},
+		}, {
+			Name:      "tar",
+			Usage:     "write a directory to stdout as a tar archive (run in the collector pod through kubectl exec)",
+			UsageText: "inferbench k8s tar DIR > runs.tar",
+			Description: `Writes DIR as a tar archive whose entries are named BASE/... (BASE is DIR's
+last element): directories and regular files, in lexical order; anything else
+is left out with a warning. Unpack with tar -x -C runs to get runs/BASE.`,
+			Action: func(c *cli.Context) error {
+				if c.NArg() != 1 {
+					return usagef("k8s tar takes one directory, got %d arguments", c.NArg())
+				}
+				skipped, err := k8s.WriteTar(c.App.Writer, c.Args().First())
+				for _, p := range skipped {
+					fmt.Fprintf(c.App.ErrWriter, "inferbench: k8s tar: left out %s (not a regular file or directory)\n", p)
+				}
+				if err != nil {
+					return fmt.Errorf("k8s tar: %w", err)
+				}
+				return nil
+			},
+		}, {
+			Name:      "hold",
+			Usage:     "wait until stopped or for --for (the collector pod's command)",
+			UsageText: "inferbench k8s hold [--for DURATION]",
+			Flags: []cli.Flag{
+				&cli.DurationFlag{Name: "for", Value: k8s.DefaultHold, Usage: "exit after this long"},
+			},
+			Action: func(c *cli.Context) error {
+				t := time.NewTimer(c.Duration("for"))
+				defer t.Stop()
+				select {
+				case <-c.Context.Done(): // SIGTERM from kubectl delete
+				case <-t.C:
+				}
+				return nil
 			},
 		}},
 	}

@@ -1,14 +1,20 @@
 package main
 
 import (
+	"archive/tar"
 	"bytes"
+	"context"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -55,5 +61,70 @@ func TestK8sManifestCommand(t *testing.T) {
 	_, stderr, code = k8sApp(t, "manifest", "--scenario", "interactive-chat", "--shards", "2", "--image", "img:1")
 	if code != exitUsage || !strings.Contains(stderr, "bisects for capacity") {
 		t.Errorf("bisecting scenario: exit %d %q; want 2", code, stderr)
+	}
+}
+
+// TestK8sCollect: the collector pod, the tar stream of a run directory
+// tree (what kubectl exec carries out of the pod) unpacks to the same
+// bytes, and hold ends at --for or when the process is told to stop.
+func TestK8sCollect(t *testing.T) {
+	out, stderr, code := k8sApp(t, "collector", "--image", "img:1", "--name", "bench", "--hold", "5m")
+	var pod corev1.Pod
+	if code != 0 || yaml.UnmarshalStrict([]byte(out), &pod) != nil || pod.Name != "bench-collect" ||
+		pod.Spec.Volumes[0].PersistentVolumeClaim.ClaimName != "inferbench-results" {
+		t.Fatalf("collector: exit %d %s\n%s", code, stderr, out)
+	}
+
+	root := filepath.Join(t.TempDir(), "bench")
+	want := map[string]string{"bench/shard-0/run.json": `{"a":1}`, "bench/shard-1/requests.jsonl": "{}\n{}\n"}
+	for name, body := range want {
+		p := filepath.Join(filepath.Dir(root), name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, stderr, code = k8sApp(t, "tar", root)
+	if code != 0 {
+		t.Fatalf("tar: exit %d %s", code, stderr)
+	}
+	got := map[string]string{}
+	tr := tar.NewReader(strings.NewReader(out))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not a tar stream: %v", err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			b, _ := io.ReadAll(tr)
+			got[h.Name] = string(b)
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("unpacked %q, want %q", got, want)
+	}
+	if _, stderr, code := k8sApp(t, "tar"); code != exitUsage || !strings.Contains(stderr, "one directory") {
+		t.Errorf("tar without a directory: exit %d %q", code, stderr)
+	}
+	if _, stderr, code := k8sApp(t, "tar", filepath.Join(root, "absent")); code != exitError || !strings.Contains(stderr, "absent") {
+		t.Errorf("tar of a missing directory: exit %d %q", code, stderr)
+	}
+
+	start := time.Now()
+	if _, stderr, code := k8sApp(t, "hold", "--for", "20ms"); code != 0 || time.Since(start) < 20*time.Millisecond {
+		t.Errorf("hold: exit %d %q after %v", code, stderr, time.Since(start))
+	}
+	// Stopped (SIGTERM cancels the app's context): returns at once, exit 0.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	app := &cli.App{Name: "inferbench", Writer: io.Discard, ErrWriter: io.Discard, Commands: []*cli.Command{k8sCommand()}}
+	start = time.Now()
+	if err := app.RunContext(ctx, []string{"inferbench", "k8s", "hold", "--for", "1h"}); err != nil || time.Since(start) > time.Minute {
+		t.Errorf("stopped hold: %v after %v", err, time.Since(start))
 	}
 }

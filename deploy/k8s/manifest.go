@@ -1,14 +1,14 @@
 // Package k8s generates the Kubernetes objects of a sharded run: a
 // ConfigMap holding the scenario and an Indexed Job whose N pods each run
 // one shard (`inferbench run --shard I/N`) and write their run directory to
-// a shared volume, where `inferbench merge` joins them.
+// a shared volume, where `inferbench merge` joins them; and the pod that
+// serves that volume to `kubectl exec … inferbench k8s tar` (collect.go).
 //
 // The objects are built with the Kubernetes API types (k8s.io/api) and
 // serialized with sigs.k8s.io/yaml, never from string templates.
 package k8s
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -18,7 +18,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 )
 
 // Paths inside the pod.
@@ -115,13 +114,7 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 			{Name: "scenario", MountPath: ScenarioDir, ReadOnly: true},
 			{Name: "results", MountPath: ResultsDir},
 		},
-		SecurityContext: &corev1.SecurityContext{
-			RunAsNonRoot:             ptr(true),
-			RunAsUser:                ptr(int64(65532)),
-			AllowPrivilegeEscalation: ptr(false),
-			ReadOnlyRootFilesystem:   ptr(true),
-			Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
-		},
+		SecurityContext: restricted(),
 	}
 	if o.Secret != "" {
 		container.EnvFrom = []corev1.EnvFromSource{{SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: o.Secret}}}}
@@ -161,18 +154,7 @@ func Manifest(o Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	for i, obj := range []any{cm, job} {
-		b, err := yaml.Marshal(obj)
-		if err != nil {
-			return nil, fmt.Errorf("k8s: %w", err)
-		}
-		if i > 0 {
-			buf.WriteString("---\n")
-		}
-		buf.Write(b)
-	}
-	return buf.Bytes(), nil
+	return marshalAll(cm, job)
 }
 
 func ptr[T any](v T) *T { return &v }

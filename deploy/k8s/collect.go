@@ -1,0 +1,202 @@
+package k8s
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// Getting the run directories off the results volume: the image is
+// distroless (no shell, no tar, so `kubectl cp` cannot work), and the Job's
+// pods are gone when it completes. A collector pod mounts the claim
+// read-only and idles (`inferbench k8s hold`); `kubectl exec` runs
+// `inferbench k8s tar DIR` in it, which streams DIR to stdout as a tar
+// archive for the local tar to unpack.
+
+// DefaultHold is how long the collector pod waits for `kubectl exec` before
+// it exits on its own, so a forgotten one does not hold the claim forever.
+const DefaultHold = time.Hour
+
+// CollectorOptions describe the collector pod.
+type CollectorOptions struct {
+	// Name is the Job's name; the pod is NAME-collect. Default "inferbench".
+	Name string
+	// Namespace is the pod's namespace; empty leaves it to kubectl.
+	Namespace string
+	// Image holds /inferbench (the Job's image).
+	Image string
+	// PVC is the claim the Job wrote its run directories to.
+	PVC string
+	// Hold is how long the pod waits (default DefaultHold).
+	Hold time.Duration
+}
+
+// CollectorPod returns the pod that serves the results volume to `kubectl
+// exec … /inferbench k8s tar`.
+func CollectorPod(o CollectorOptions) (*corev1.Pod, error) {
+	if o.Name == "" {
+		o.Name = "inferbench"
+	}
+	if o.Hold <= 0 {
+		o.Hold = DefaultHold
+	}
+	var errs []error
+	if o.Image == "" {
+		errs = append(errs, errors.New("k8s: an image is required"))
+	}
+	if o.PVC == "" {
+		errs = append(errs, errors.New("k8s: the PersistentVolumeClaim holding the run directories is required"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	labels := map[string]string{"app.kubernetes.io/name": "inferbench", "app.kubernetes.io/instance": o.Name,
+		"app.kubernetes.io/component": "collector"}
+	return &corev1.Pod{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
+		ObjectMeta: metav1.ObjectMeta{Name: o.Name + "-collect", Namespace: o.Namespace, Labels: labels},
+		Spec: corev1.PodSpec{
+			RestartPolicy: corev1.RestartPolicyNever,
+			// The hold ends the pod; this is the backstop.
+			ActiveDeadlineSeconds: ptr(int64(o.Hold/time.Second) + 60),
+			Containers: []corev1.Container{{
+				Name:    "collect",
+				Image:   o.Image,
+				Command: []string{"/inferbench"},
+				Args:    []string{"k8s", "hold", "--for", o.Hold.String()},
+				VolumeMounts: []corev1.VolumeMount{
+					{Name: "results", MountPath: ResultsDir, ReadOnly: true},
+				},
+				SecurityContext: restricted(),
+			}},
+			SecurityContext: &corev1.PodSecurityContext{FSGroup: ptr(int64(65532))},
+			Volumes: []corev1.Volume{
+				{Name: "results", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{
+					ClaimName: o.PVC, ReadOnly: true}}},
+			},
+		},
+	}, nil
+}
+
+// CollectorManifest returns the collector pod as YAML for `kubectl apply -f`.
+func CollectorManifest(o CollectorOptions) ([]byte, error) {
+	pod, err := CollectorPod(o)
+	if err != nil {
+		return nil, err
+	}
+	return marshalAll(pod)
+}
+
+// WriteTar writes the directory dir to w as a tar archive whose entries are
+// named BASE/… (BASE is dir's last element), so unpacking it in runs/ gives
+// runs/BASE. Directories and regular files are archived, in lexical order;
+// anything else (a link, a socket) is left out and named in skipped. A
+// file still growing (a shard still running) is archived at the size it
+// had when reached: its last line may be cut short, which `report` and
+// `merge` read past with a warning.
+func WriteTar(w io.Writer, dir string) (skipped []string, err error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", dir)
+	}
+	base := filepath.Base(filepath.Clean(dir))
+	tw := tar.NewWriter(w)
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		name := path.Join(base, filepath.ToSlash(rel))
+		if !d.Type().IsDir() && !d.Type().IsRegular() {
+			skipped = append(skipped, p)
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		hdr, err := tar.FileInfoHeader(fi, "")
+		if err != nil {
+			return err
+		}
+		hdr.Name = name
+		if d.IsDir() {
+			hdr.Name += "/"
+		}
+		// Owner names would be the pod's, meaningless on the reader's machine.
+		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = 0, 0, "", ""
+		hdr.Format = tar.FormatPAX
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		return copyFile(tw, p, hdr.Size)
+	})
+	if err != nil {
+		return skipped, err
+	}
+	return skipped, tw.Close()
+}
+
+// copyFile writes the first size bytes of the file at p to w.
+func copyFile(w io.Writer, p string, size int64) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	n, err := io.CopyN(w, f, size)
+	if err != nil {
+		return fmt.Errorf("%s: shrank to %s bytes while archived (%w)", p, strconv.FormatInt(n, 10), err)
+	}
+	return nil
+}
+
+// restricted is the containers' security context: non-root (the
+// distroless nonroot user), no privilege escalation, read-only root, no
+// capabilities.
+func restricted() *corev1.SecurityContext {
+	return &corev1.SecurityContext{
+		RunAsNonRoot:             ptr(true),
+		RunAsUser:                ptr(int64(65532)),
+		AllowPrivilegeEscalation: ptr(false),
+		ReadOnlyRootFilesystem:   ptr(true),
+		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+	}
+}
+
+// marshalAll joins objects as one YAML stream.
+func marshalAll(objs ...any) ([]byte, error) {
+	var buf bytes.Buffer
+	for i, obj := range objs {
+		b, err := yaml.Marshal(obj)
+		if err != nil {
+			return nil, fmt.Errorf("k8s: %w", err)
+		}
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		buf.Write(b)
+	}
+	return buf.Bytes(), nil
+}
