@@ -18,7 +18,8 @@ build: ## static binary, no NVML (runs anywhere)
 build-nvml: ## cgo build with the NVML GPU sampler (linux)
 	CGO_ENABLED=1 CGO_CFLAGS='-O2 -g -Wno-deprecated-declarations' $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench-nvml ./cmd/inferbench
 
-test: ## vet, every test with the race detector, then the timing-accuracy tests without it
+test: ## gofmt, vet, every test with the race detector, then the timing-accuracy tests without it
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; false)
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 	$(GO) test -count=1 -run '^TestAccuracy' $(PKGS)
@@ -31,9 +32,10 @@ bench: build ## hot-path benchmarks and calibrate, in benchstat format, to bench
 	bin/inferbench calibrate --format bench | tee -a bench.txt
 	@echo "bench.txt written: compare two commits with  benchstat old.txt bench.txt"
 
-lint: ## formatting and vet
+lint: ## formatting, vet, and go.mod tidy
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; false)
 	$(GO) vet $(PKGS)
+	$(GO) mod tidy -diff
 	CGO_ENABLED=0 $(GO) build ./...
 
 # Every fuzz target, as package:Target. `make fuzz` runs each for FUZZTIME.
