@@ -25,15 +25,22 @@
 //     TPOT is. Inter-chunk latency is the unspread gaps.
 //   - Per-user output speed = output_tokens / (E2E − TTFT) in tokens/s, for
 //     requests with more than one output token.
-//   - Window = the last done_ns − the first sent_ns among measured requests.
+//   - Window = the last done_ns − the first sent_ns among a level's measured
+//     records, retried attempts included (Span): from the level's first send
+//     to its last completion, whatever the order of the lines.
 //     Output tokens/s = Σ output tokens of successful requests / window;
 //     total tokens/s adds their input tokens; requests/s = successful
 //     requests / window.
-//   - Send lag = sent_ns − scheduled_ns, every measured request. TTFT and
-//     E2E from schedule count from scheduled_ns instead of sent_ns: hidden
-//     client-side queueing cannot shrink them.
+//   - Send lag = sent_ns − scheduled_ns of each measured request's first
+//     attempt (a retry is sent after its backoff by design, which is not the
+//     scheduler's lateness). TTFT and E2E from schedule count from
+//     scheduled_ns instead of sent_ns: hidden client-side queueing — and a
+//     retried request's earlier attempts and backoffs — cannot shrink them.
 //   - Achieved rate = (n − 1) / (last sent_ns − first sent_ns) over the n
-//     measured requests.
+//     measured first attempts: the rate new requests went out at.
+//   - Mean in flight = Σ BusyMS / window: a request holds its worker from
+//     its send to its done, and a retried request from its schedule to its
+//     last attempt's done, backoffs included.
 //   - Server TTFT: the server's own time to first token when it reports
 //     one, else its queue + model load + prompt (prefill) times (Groq
 //     x_groq, Ollama, llama.cpp timings). TTFT − server TTFT is the network
@@ -139,14 +146,48 @@ func grow2(s []float64, n int) []float64 {
 	return g
 }
 
-// SendLagMS is a record's sent − scheduled, in ms.
-func SendLagMS(r *loadgen.Record) float64 { return float64(r.SentNS-r.ScheduledNS) / nsPerMS }
+// SendLagMS is a record's sent − scheduled in ms, and whether it counts as
+// send lag: only a request's first attempt does.
+func SendLagMS(r *loadgen.Record) (float64, bool) {
+	return float64(r.SentNS-r.ScheduledNS) / nsPerMS, r.Attempt == 0
+}
 
-// BusyMS is how long a record's request was in flight, send to done, in ms
-// (Σ BusyMS / window is the mean number in flight).
+// BusyMS is how long a record's request held its worker, in ms (Σ BusyMS /
+// window is the mean number in flight): send to done; for the last attempt
+// of a retried request, its schedule to done, so that its earlier attempts
+// and the backoffs between them count; 0 for a retried attempt, which that
+// last attempt covers.
 func BusyMS(r *loadgen.Record) float64 {
+	switch {
+	case r.Retried:
+		return 0
+	case r.Attempt > 0:
+		return float64(max(r.DoneNS, r.EndNS)-r.ScheduledNS) / nsPerMS
+	}
 	return float64(max(r.DoneNS, r.EndNS)-r.SentNS) / nsPerMS
 }
+
+// Span is a level's measured window: the first sent_ns to the last done_ns
+// (or end_ns, if later) of its records, retried attempts included. The zero
+// value is empty.
+type Span struct {
+	FirstSentNS, LastDoneNS int64
+	n                       int
+}
+
+// Add widens s to cover r.
+func (s *Span) Add(r *loadgen.Record) {
+	done := max(r.DoneNS, r.EndNS)
+	if s.n == 0 {
+		s.FirstSentNS, s.LastDoneNS = r.SentNS, done
+	}
+	s.n++
+	s.FirstSentNS = min(s.FirstSentNS, r.SentNS)
+	s.LastDoneNS = max(s.LastDoneNS, done)
+}
+
+// NS is the window's length, 0 when empty or inverted.
+func (s Span) NS() int64 { return max(s.LastDoneNS-s.FirstSentNS, 0) }
 
 // serverTTFT is the server's own time to first token of r in ms, and
 // whether it reported one.

@@ -255,3 +255,67 @@ func TestLongOutputs(t *testing.T) {
 		t.Errorf("table has no warning:\n%s", tab.String())
 	}
 }
+
+// TestRetriedRequestWindow: a request rate-limited once (429 at 0–100 ms)
+// and served on its retry (10–11 s) gives one summary whatever the order
+// of its two lines: the window runs from the first attempt's send to the
+// retry's done (11 s), the send lag is the first attempt's (the retry waits
+// out its backoff by design), and the request held its worker from its
+// schedule to its done (in flight 1.0 over the window), so a rate-limited
+// closed loop is not taken for a client-bound one.
+func TestRetriedRequestWindow(t *testing.T) {
+	first := &loadgen.Record{ID: 1, Stage: loadgen.StageMeasure, Level: 1, ScheduledNS: 0, SentNS: 1 * ms, DoneNS: 100 * ms,
+		Status: 429, ErrorClass: loadgen.RateLimited, Retried: true, Chunks: [][2]int64{}}
+	retry := rec(1, 1, 10_000, [][2]int64{{10_500, 1}, {11_000, 99}}, 100, 10)
+	retry.ScheduledNS, retry.Attempt = 0, 1
+	var sums []*Summary
+	for _, order := range [][]*loadgen.Record{{first, retry}, {retry, first}} {
+		s := NewSummarizer(SLO{})
+		for _, r := range order {
+			s.Add(r)
+		}
+		sums = append(sums, s.Close())
+	}
+	for i, sum := range sums {
+		l := sum.Levels[0]
+		// From the first attempt's send (1 ms) to the retry's done (its
+		// end, 11,000 ms, + 1 ms).
+		if l.WindowS != 11 || l.Requests.Total != 1 || l.Retried[loadgen.RateLimited] != 1 {
+			t.Errorf("order %d: window %v s, %d requests, retried %v; want 11 s, 1, 1", i, l.WindowS, l.Requests.Total, l.Retried)
+		}
+		// Busy from the schedule (0) to done (11,001 ms).
+		if !near(l.OutputTokensPerS, 100.0/11) || !near(l.MeanInFlight, 11.001/11) {
+			t.Errorf("order %d: %v tok/s, in flight %v; want 100/11, 11.001/11", i, l.OutputTokensPerS, l.MeanInFlight)
+		}
+		if l.SendLagMS.N != 1 || l.SendLagMS.Max != 1 {
+			t.Errorf("order %d: send lag %+v; want the first attempt's 1 ms only", i, l.SendLagMS)
+		}
+		if l.StartNS != 1*ms || l.EndNS != 11_001*ms {
+			t.Errorf("order %d: start %d end %d", i, l.StartNS, l.EndNS)
+		}
+	}
+	// The closed-loop check sees a worker busy throughout.
+	if c := SummarizeClient(nil, &sums[0].Levels[0], true); c.Bound {
+		t.Errorf("a rate-limited request flagged the client: %q", c.Reasons)
+	}
+}
+
+// TestTPOTSLOWithoutTPOT: when no request produced two tokens TPOT is
+// undefined; a TPOT objective neither fails the level nor its requests.
+func TestTPOTSLOWithoutTPOT(t *testing.T) {
+	slo := SLO{TPOT: 50 * time.Millisecond}
+	s := NewSummarizer(slo)
+	for i := range 10 {
+		s.Add(rec(uint64(i), 1, int64(i)*100, [][2]int64{{int64(i)*100 + 20, 1}}, 1, 10))
+	}
+	sum := s.Close()
+	l := sum.Levels[0]
+	if ok, why := MeetsSLO(&l, slo); !ok || sum.Capacity == nil || l.GoodputRPS != l.RequestsPerS {
+		t.Errorf("met %v %q, capacity %v, goodput %v of %v req/s", ok, why, sum.Capacity, l.GoodputRPS, l.RequestsPerS)
+	}
+	// With every request failed, the level fails on errors, not on TPOT.
+	bad := Level{Requests: Requests{Total: 4, Failed: 4}}
+	if ok, why := MeetsSLO(&bad, slo); ok || len(why) != 2 {
+		t.Errorf("all failed: met %v %q; want error rate and TPOT", ok, why)
+	}
+}

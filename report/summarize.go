@@ -68,7 +68,9 @@ type levelAcc struct {
 	ttft, ttfb, content, e2e, tpot, itl, gaps []float64
 	userTPS, lag, ttftSched, e2eSched         []float64
 	serverTTFT, ttftOverhead                  []float64
-	firstSent, lastSent, lastDone, busyNS     int64
+	span                                      Span
+	firstSend, lastSend, sends                int64 // first attempts: achieved rate
+	busyMS                                    float64
 	inTok, outTok                             int64
 	good                                      int
 	reqIn, reqOut, short, long, withReq       int64
@@ -86,17 +88,21 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	if r.Stage != loadgen.StageMeasure {
 		return
 	}
+	a := s.level(r)
+	a.span.Add(r)
+	if lag, ok := SendLagMS(r); ok {
+		a.lag = append(a.lag, lag)
+		if a.sends == 0 || r.SentNS < a.firstSend {
+			a.firstSend = r.SentNS
+		}
+		a.lastSend = max(a.lastSend, r.SentNS)
+		a.sends++
+	}
+	a.busyMS += BusyMS(r)
 	if r.Retried {
-		a := s.level(r)
 		a.retried[r.ErrorClass]++
 		return
 	}
-	a := s.level(r)
-	a.firstSent = min(a.firstSent, r.SentNS)
-	a.lastSent = max(a.lastSent, r.SentNS)
-	a.lastDone = max(a.lastDone, r.DoneNS, r.EndNS)
-	a.lag = append(a.lag, SendLagMS(r))
-	a.busyNS += max(r.DoneNS, r.EndNS) - r.SentNS
 	a.req.Total++
 	if !r.OK {
 		a.req.Failed++
@@ -149,7 +155,7 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 func (s *Summarizer) level(r *loadgen.Record) *levelAcc {
 	a := s.levels[r.Level]
 	if a == nil {
-		a = &levelAcc{firstSent: r.SentNS, lastDone: r.DoneNS, sources: map[loadgen.TokenSource]int{},
+		a = &levelAcc{sources: map[loadgen.TokenSource]int{},
 			errors: map[loadgen.ErrorClass]int{}, retried: map[loadgen.ErrorClass]int{}}
 		s.levels[r.Level] = a
 	}
@@ -187,23 +193,23 @@ func (s *Summarizer) Snapshot() *Summary {
 			Errors:               a.errors,
 			Retried:              a.retried,
 		}
-		if d := a.lastSent - a.firstSent; a.req.Total > 1 && d > 0 {
-			l.AchievedRatePerS = float64(a.req.Total-1) / (float64(d) / 1e9)
+		if d := a.lastSend - a.firstSend; a.sends > 1 && d > 0 {
+			l.AchievedRatePerS = float64(a.sends-1) / (float64(d) / 1e9)
 		}
-		l.StartNS, l.EndNS = a.firstSent, a.lastDone
+		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
 		if a.withReq > 0 && a.req.OK > 0 {
 			n := float64(a.withReq)
 			l.Lengths = &Lengths{RequestedInputMean: float64(a.reqIn) / n, RequestedOutputMean: float64(a.reqOut) / n,
 				InputMean: float64(a.inTok) / float64(a.req.OK), OutputMean: float64(a.outTok) / float64(a.req.OK),
 				ShortOutputShare: float64(a.short) / n, LongOutputShare: float64(a.long) / n}
 		}
-		if w := a.lastDone - a.firstSent; w > 0 {
+		if w := a.span.NS(); w > 0 {
 			l.WindowS = float64(w) / 1e9
 			l.OutputTokensPerS = float64(a.outTok) / l.WindowS
 			l.TotalTokensPerS = float64(a.inTok+a.outTok) / l.WindowS
 			l.RequestsPerS = float64(a.req.OK) / l.WindowS
 			l.GoodputRPS = float64(a.good) / l.WindowS
-			l.MeanInFlight = float64(a.busyNS) / float64(w)
+			l.MeanInFlight = a.busyMS * nsPerMS / float64(w)
 		}
 		sum.Levels = append(sum.Levels, l)
 	}
@@ -227,6 +233,9 @@ func MeetsSLO(l *Level, slo SLO) (bool, []string) {
 	check := func(name string, d Dist, limit time.Duration) {
 		if limit <= 0 {
 			return
+		}
+		if name == "TPOT" && d.N == 0 && l.Requests.OK > 0 {
+			return // no request had two tokens: TPOT is undefined, as SLO.Met treats it
 		}
 		v := d.At(p)
 		if d.N == 0 || v > float64(limit)/float64(time.Millisecond) {

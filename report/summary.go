@@ -84,7 +84,7 @@ type Level struct {
 	// had none.
 	GPU *GPULevel `json:"gpu,omitempty"`
 	// MeanInFlight is the mean number of measured requests in flight over
-	// the window: Σ(done − sent) / window (a closed loop should hold its
+	// the window: Σ BusyMS / window (a closed loop should hold its
 	// concurrency).
 	MeanInFlight float64 `json:"mean_in_flight"`
 	// Client is the load generator's own state and whether it was the

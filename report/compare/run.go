@@ -126,17 +126,17 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 
 // sampleAcc accumulates one level while reading.
 type sampleAcc struct {
-	reqs                []request
-	vals                [fieldE2E + 1][]float64
-	owners              [fieldE2E + 1][]int32
-	firstSent, lastDone int64
-	busyNS              int64
-	seen                bool
+	reqs   []request
+	vals   [fieldE2E + 1][]float64
+	owners [fieldE2E + 1][]int32
+	span   report.Span
+	busyMS float64
+	seen   bool
 }
 
 // readSamples reads requests.jsonl into per-level samples, counting the
-// records report.Summarizer counts: the measure stage, retried attempts
-// left out.
+// records report.Summarizer counts: the measure stage; retried attempts
+// widen the window (report.Span) but are not requests.
 func (r *Run) readSamples() error {
 	f, err := os.Open(filepath.Join(r.Dir, loadgen.RecordsFile))
 	if err != nil {
@@ -151,24 +151,24 @@ func (r *Run) readSamples() error {
 			}
 			return err
 		}
-		if rec.Stage != loadgen.StageMeasure || rec.Retried {
+		if rec.Stage != loadgen.StageMeasure {
 			continue
 		}
 		a := accs[rec.Level]
 		if a == nil {
-			a = &sampleAcc{firstSent: rec.SentNS, lastDone: rec.DoneNS}
+			a = &sampleAcc{}
 			accs[rec.Level] = a
 		}
-		done := max(rec.DoneNS, rec.EndNS)
-		a.firstSent = min(a.firstSent, rec.SentNS)
-		a.lastDone = max(a.lastDone, done)
-		a.busyNS += done - rec.SentNS
-		a.add(rec, r.SLO)
+		a.span.Add(rec)
+		a.busyMS += report.BusyMS(rec)
+		if !rec.Retried {
+			a.add(rec, r.SLO)
+		}
 	}
 	r.levels = map[float64]*levelSample{}
 	for lv, a := range accs {
-		s := &levelSample{reqs: a.reqs, busyMS: float64(a.busyNS) / 1e6}
-		if w := a.lastDone - a.firstSent; w > 0 {
+		s := &levelSample{reqs: a.reqs, busyMS: a.busyMS}
+		if w := a.span.NS(); w > 0 {
 			s.windowS = float64(w) / 1e9
 		}
 		s.ttft = newWeighted(a.vals[fieldTTFT], a.owners[fieldTTFT])

@@ -59,8 +59,7 @@ type requestSample struct {
 	ttft, e2e float64
 	tpot      float64 // NaN without more than one output token
 	in, out   int64
-	sendLag   float64
-	busy      float64 // done − sent, ms: the request's time in the server
+	busy      float64 // report.BusyMS: the time the request held its worker
 	userTPS   float64 // NaN when undefined
 }
 
@@ -141,8 +140,8 @@ func (r *Run) addRecord(rec *loadgen.Record, tl *timelineAcc) {
 			tl.tokens[b] += float64(max(c[1], 1))
 		}
 	}
-	if rec.Stage != loadgen.StageMeasure {
-		return
+	if rec.Stage != loadgen.StageMeasure || rec.Retried {
+		return // a retried attempt is not a request; its last attempt's BusyMS covers it
 	}
 	ld := r.levels[rec.Level]
 	if ld == nil {
@@ -186,7 +185,7 @@ func (r *Run) finishTimeline(tl *timelineAcc) {
 // sampleOf takes one record's values from report.PerRequest, the one
 // implementation of the per-request definitions.
 func sampleOf(rec *loadgen.Record) requestSample {
-	s := requestSample{ok: rec.OK, sendLag: report.SendLagMS(rec), busy: report.BusyMS(rec), tpot: math.NaN(), userTPS: math.NaN()}
+	s := requestSample{ok: rec.OK, busy: report.BusyMS(rec), tpot: math.NaN(), userTPS: math.NaN()}
 	if !rec.OK {
 		return s
 	}
