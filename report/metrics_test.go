@@ -319,3 +319,18 @@ func TestTPOTSLOWithoutTPOT(t *testing.T) {
 		t.Errorf("all failed: met %v %q; want error rate and TPOT", ok, why)
 	}
 }
+
+// TestErrorBudget: an unset budget allows 1 % failed; a zero one none.
+func TestErrorBudget(t *testing.T) {
+	l := Level{Requests: Requests{Total: 1000, OK: 999, Failed: 1}, TTFTMS: Dist{N: 999, P95: 10}}
+	zero := 0.0
+	for _, c := range []struct {
+		budget *float64
+		met    bool
+	}{{nil, true}, {&zero, false}} {
+		slo := SLO{TTFT: time.Second, MaxErrorRate: c.budget}
+		if ok, why := MeetsSLO(&l, slo); ok != c.met {
+			t.Errorf("budget %v: met %v %q; want %v", c.budget, ok, why, c.met)
+		}
+	}
+}

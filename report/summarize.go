@@ -25,8 +25,17 @@ type SLO struct {
 	// 95: "TTFT p95 ≤ 1 s"); 0 means DefaultSLOPercentile.
 	Percentile float64 `json:"percentile,omitempty"`
 	// MaxErrorRate is the largest failed fraction a level may have and still
-	// meet the SLOs; 0 means DefaultMaxErrorRate.
-	MaxErrorRate float64 `json:"max_error_rate,omitempty"`
+	// meet the SLOs; nil means DefaultMaxErrorRate, 0 allows no failure.
+	MaxErrorRate *float64 `json:"max_error_rate,omitempty"`
+}
+
+// ErrorBudget is the largest failed fraction a level may have: MaxErrorRate,
+// or DefaultMaxErrorRate when unset.
+func (s SLO) ErrorBudget() float64 {
+	if s.MaxErrorRate == nil {
+		return DefaultMaxErrorRate
+	}
+	return *s.MaxErrorRate
 }
 
 // Defaults for SLO fields left zero.
@@ -222,7 +231,7 @@ func (s *Summarizer) Snapshot() *Summary {
 // reasons it did not.
 func MeetsSLO(l *Level, slo SLO) (bool, []string) {
 	var why []string
-	maxErr := cmp.Or(slo.MaxErrorRate, DefaultMaxErrorRate)
+	maxErr := slo.ErrorBudget()
 	if l.Requests.Total == 0 {
 		return false, []string{"no measured requests"}
 	}

@@ -55,7 +55,8 @@ const (
 //     for a trace, which ends with its last entry);
 //   - load.warmup 16, load.timeout 60s, load.trace.time_scale 1,
 //     load.capacity_search.steps 4 when bisecting;
-//   - slo.percentile 95, slo.max_error_rate 0.01;
+//   - slo.percentile 95, slo.max_error_rate 0.01 when absent (0 written
+//     allows no failure);
 //   - gpu.backend "auto", gpu.interval 250ms;
 //   - cost.gpus 1 and cost.offer "on-demand" when cost.gpu is set.
 //
@@ -108,8 +109,9 @@ func (s *Scenario) ApplyDefaults() {
 	if o.Percentile == 0 {
 		o.Percentile = DefaultPercentile
 	}
-	if o.MaxErrorRate == 0 {
-		o.MaxErrorRate = DefaultMaxErrorRate
+	if o.MaxErrorRate == nil {
+		r := DefaultMaxErrorRate
+		o.MaxErrorRate = &r
 	}
 
 	g := &s.GPU

@@ -310,7 +310,7 @@ func TestApplyDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.ApplyDefaults()
-	zero := 0
+	zero, onePct := 0, 0.01
 	want := &Scenario{
 		Name:   "a",
 		Target: Target{Kind: "openai", API: "chat"},
@@ -322,7 +322,7 @@ func TestApplyDefaults(t *testing.T) {
 			Rate: Rates{4}, Arrival: ArrivalGamma, Burstiness: 1,
 			Requests: 200, Warmup: &zero, Timeout: Duration(60 * time.Second),
 		},
-		SLO:  SLO{Percentile: 95, MaxErrorRate: 0.01},
+		SLO:  SLO{Percentile: 95, MaxErrorRate: &onePct},
 		GPU:  GPU{Backend: "auto", Interval: Duration(250 * time.Millisecond)},
 		Cost: Cost{GPU: "a100-80gb", GPUs: 1, Offer: "on-demand"},
 	}
@@ -576,5 +576,37 @@ func TestDescriptionTidied(t *testing.T) {
 	}
 	if want := "first line\nsecond"; s.Description != want {
 		t.Errorf("description %q; want %q", s.Description, want)
+	}
+}
+
+// TestZeroErrorBudget: max_error_rate: 0 means no failure allowed, not
+// "unset"; it survives defaults and a write and read back.
+func TestZeroErrorBudget(t *testing.T) {
+	s, err := Load("s.yaml", []byte("name: a\nslo:\n  ttft: 1s\n  max_error_rate: 0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.SLO.MaxErrorRate; r == nil || *r != 0 {
+		t.Fatalf("max_error_rate: 0 read as %v", r)
+	}
+	b, err := Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load("back.yaml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back.ApplyDefaults()
+	if r := back.SLO.MaxErrorRate; r == nil || *r != 0 {
+		t.Errorf("written, read back and defaulted as %v:\n%s", r, b)
+	}
+	s, err = Load("s.yaml", []byte("name: a\nslo:\n  ttft: 1s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ApplyDefaults()
+	if r := s.SLO.MaxErrorRate; r == nil || *r != DefaultMaxErrorRate {
+		t.Errorf("unset max_error_rate = %v; want the default %v", r, DefaultMaxErrorRate)
 	}
 }

@@ -198,8 +198,9 @@ type SLO struct {
 	// E2E is the end-to-end request latency threshold.
 	E2E Duration `yaml:"e2e,omitempty"`
 	// MaxErrorRate is the largest failed fraction of requests, in [0, 1],
-	// a level may have and still meet the SLOs.
-	MaxErrorRate float64 `yaml:"max_error_rate,omitempty"`
+	// a level may have and still meet the SLOs; nil until defaults apply
+	// DefaultMaxErrorRate. 0 allows no failure.
+	MaxErrorRate *float64 `yaml:"max_error_rate,omitempty"`
 }
 
 // sloPercentiles are the percentiles an SLO may be judged at: those the

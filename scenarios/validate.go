@@ -410,8 +410,8 @@ func (o *SLO) validate(c *checker) {
 			c.errorf(d.path, "must not be negative, got %v", d.v)
 		}
 	}
-	if !(o.MaxErrorRate >= 0 && o.MaxErrorRate <= 1) {
-		c.errorf("slo.max_error_rate", "must be a fraction between 0 and 1, got %g", o.MaxErrorRate)
+	if r := o.MaxErrorRate; r != nil && !(*r >= 0 && *r <= 1) {
+		c.errorf("slo.max_error_rate", "must be a fraction between 0 and 1, got %g", *r)
 	}
 }
 

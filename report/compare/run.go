@@ -11,7 +11,6 @@ import (
 
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/scenarios"
 )
 
 // Meta is what decides whether two runs can be compared, from run.json.
@@ -53,17 +52,7 @@ func MetaOf(m *loadgen.Manifest) Meta {
 
 // SLOOf returns the SLO of the scenario recorded in a manifest, zero when
 // it has none.
-func SLOOf(m *loadgen.Manifest) report.SLO {
-	if len(m.Scenario) == 0 {
-		return report.SLO{}
-	}
-	var sc scenarios.Scenario
-	if json.Unmarshal(m.Scenario, &sc) != nil {
-		return report.SLO{}
-	}
-	return report.SLO{TTFT: time.Duration(sc.SLO.TTFT), TPOT: time.Duration(sc.SLO.TPOT), E2E: time.Duration(sc.SLO.E2E),
-		ITL: time.Duration(sc.SLO.ITL), Percentile: sc.SLO.Percentile, MaxErrorRate: sc.SLO.MaxErrorRate}
-}
+func SLOOf(m *loadgen.Manifest) report.SLO { return report.ManifestSLO(m.Scenario) }
 
 // Run is a run directory loaded for comparison: its metadata, its Summary
 // and the per-request values the bootstrap resamples.

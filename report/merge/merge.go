@@ -43,7 +43,6 @@ import (
 
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/scenarios"
 )
 
 // DefaultSkewBound is Options.SkewBound's default: shards whose starts lie
@@ -320,7 +319,7 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	if err := loadgen.WriteManifest(o.Out, m); err != nil {
 		return nil, err
 	}
-	slo := scenarioSLO(m.Scenario)
+	slo := report.ManifestSLO(m.Scenario)
 	sum, sumWarnings, err := report.SummarizeRun(o.Out, slo)
 	if err != nil {
 		return nil, err
@@ -385,17 +384,6 @@ func mergedManifest(shards []*shard, base time.Time, records int64, spread time.
 	}
 	m.Merged = mg
 	return &m
-}
-
-// scenarioSLO is the SLO of the scenario recorded in run.json (zero when
-// it has none), as `run` applied it.
-func scenarioSLO(raw json.RawMessage) report.SLO {
-	var sc scenarios.Scenario
-	if len(raw) == 0 || json.Unmarshal(raw, &sc) != nil {
-		return report.SLO{}
-	}
-	return report.SLO{TTFT: time.Duration(sc.SLO.TTFT), TPOT: time.Duration(sc.SLO.TPOT), E2E: time.Duration(sc.SLO.E2E),
-		ITL: time.Duration(sc.SLO.ITL), Percentile: sc.SLO.Percentile, MaxErrorRate: sc.SLO.MaxErrorRate}
 }
 
 // recordStream is one shard's records, pulled one at a time.

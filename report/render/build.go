@@ -2,7 +2,6 @@ package render
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/cost"
-	"github.com/inferbench/inferbench/scenarios"
 )
 
 // Report kinds.
@@ -229,7 +227,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	}
 	r.SLO.TTFTMS, r.SLO.TPOTMS, r.SLO.E2EMS, r.SLO.ITLMS = msOf(slo.TTFT), msOf(slo.TPOT), msOf(slo.E2E), msOf(slo.ITL)
 	r.SLO.Percentile = cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
-	r.SLO.MaxErrorRate = cmp.Or(slo.MaxErrorRate, report.DefaultMaxErrorRate)
+	r.SLO.MaxErrorRate = slo.ErrorBudget()
 	r.SLO.Text = sloText(slo)
 	offer := cmp.Or(o.Offer, DefaultOffer)
 
@@ -395,7 +393,7 @@ func LoadRuns(dirs []string, slo report.SLO) (runs []*Run, used report.SLO, sour
 	if slo.IsZero() {
 		source = "none"
 		if m, err := loadgen.ReadManifest(dirs[0]); err == nil {
-			if s, ok := scenarioSLO(m); ok {
+			if s := report.ManifestSLO(m.Scenario); !s.IsZero() {
 				used, source = s, "run.json"
 			}
 		}
@@ -408,20 +406,6 @@ func LoadRuns(dirs []string, slo report.SLO) (runs []*Run, used report.SLO, sour
 		runs = append(runs, r)
 	}
 	return runs, used, source, nil
-}
-
-// scenarioSLO reads the SLO of the scenario recorded in run.json.
-func scenarioSLO(m *loadgen.Manifest) (report.SLO, bool) {
-	if len(m.Scenario) == 0 {
-		return report.SLO{}, false
-	}
-	var sc scenarios.Scenario
-	if json.Unmarshal(m.Scenario, &sc) != nil {
-		return report.SLO{}, false
-	}
-	s := report.SLO{TTFT: time.Duration(sc.SLO.TTFT), TPOT: time.Duration(sc.SLO.TPOT), E2E: time.Duration(sc.SLO.E2E),
-		ITL: time.Duration(sc.SLO.ITL), Percentile: sc.SLO.Percentile, MaxErrorRate: sc.SLO.MaxErrorRate}
-	return s, !s.IsZero()
 }
 
 func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -119,7 +119,7 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 			unfair = append(unfair, fmt.Sprintf("%s: client fell behind the rate at level %g (achieved %.2f req/s)", x.r.Label, l.Level, l.AchievedRatePerS))
 		}
 		if l.Requests.Total > 0 {
-			if rate := float64(l.Requests.Failed) / float64(l.Requests.Total); rate > cmp.Or(slo.MaxErrorRate, report.DefaultMaxErrorRate) {
+			if rate := float64(l.Requests.Failed) / float64(l.Requests.Total); rate > slo.ErrorBudget() {
 				notes = append(notes, fmt.Sprintf("%s: %.1f %% of requests failed at level %g", x.r.Label, 100*rate, l.Level))
 			}
 		}
