@@ -23,8 +23,10 @@ type Record struct {
 	SentNS int64 `json:"sent_ns"`
 	// HeadersNS is when the first byte of the response headers arrived.
 	HeadersNS int64 `json:"headers_ns,omitempty"`
-	// FirstByteNS is when the first event of the response body was decoded,
-	// whatever it carried (a role chunk, usage, a token).
+	// FirstByteNS is when the first byte of the response body was read,
+	// before any event is decoded (a comment or ping counts); for a target
+	// that does not report it, when its first event, whatever it carried,
+	// was decoded.
 	FirstByteNS int64 `json:"first_byte_ns,omitempty"`
 	// FirstTokenNS is when the first event carrying a generated token on any
 	// channel was read.

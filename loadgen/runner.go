@@ -324,6 +324,13 @@ func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duratio
 		counted                       int
 		gotByte, gotToken, gotContent bool // offsets may be 0, so not sentinels
 	)
+	// The body's first byte; a target that does not go through
+	// targets.PostStream never calls this, and its first event stands in.
+	rctx = targets.WithFirstByte(rctx, func() {
+		if !gotByte {
+			rec.FirstByteNS, gotByte = since(), true
+		}
+	})
 	rec.SentNS = since()
 	final, err := r.Target.Stream(rctx, req, func(c targets.Chunk) {
 		now := since() // first, before any other work on this event

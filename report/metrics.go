@@ -11,9 +11,9 @@
 //     event that carries at least one generated token on any channel
 //     (content, reasoning, tool arguments). Role-only and usage-only events,
 //     comments and pings are not tokens.
-//   - TTFB = first_byte_ns − sent_ns: to the first decoded event of the body,
-//     whatever it carried. The gap TTFB→TTFT shows a server that answers
-//     early with a role chunk.
+//   - TTFB = first_byte_ns − sent_ns: to the first byte of the response
+//     body, whatever it turns out to be (a comment, a role chunk). The gap
+//     TTFB→TTFT shows a server that answers early without a token.
 //   - Content TTFT = first_content_ns − sent_ns: to the first visible content
 //     (after any reasoning).
 //   - E2E = end_ns − sent_ns: to the last token-bearing event.

@@ -128,7 +128,37 @@ func PostStream(ctx context.Context, client *http.Client, url string, header htt
 	if err != nil {
 		return nil, fmt.Errorf("send request: %w", WithCause(ctx, err))
 	}
+	if f, ok := ctx.Value(firstByteKey{}).(func()); ok && f != nil {
+		resp.Body = &firstByteBody{ReadCloser: resp.Body, f: f}
+	}
 	return resp, nil
+}
+
+type firstByteKey struct{}
+
+// WithFirstByte returns ctx carrying f, which PostStream's response body
+// calls once, in the goroutine reading it, when a read first yields bytes:
+// before any of them is decoded. The load generator stamps TTFB with it (a
+// server that sends a comment or a ping first answers before its first
+// event).
+func WithFirstByte(ctx context.Context, f func()) context.Context {
+	return context.WithValue(ctx, firstByteKey{}, f)
+}
+
+// firstByteBody calls f on the first read that returns bytes.
+type firstByteBody struct {
+	io.ReadCloser
+	f func()
+}
+
+func (b *firstByteBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 && b.f != nil {
+		f := b.f
+		b.f = nil
+		f()
+	}
+	return n, err
 }
 
 // Drain reads what is left of a response body after the last event, at
