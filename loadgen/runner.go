@@ -381,7 +381,15 @@ func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duratio
 		}
 	}
 	if err == nil && !gotToken {
-		err = &targets.ProtocolError{Msg: "stream ended without a generated token"}
+		msg := "stream ended without a generated token"
+		if rec.OutputTokensSource == SourceServer && rec.OutputTokens > 0 {
+			// The server finished and counted tokens none of which it
+			// streamed: hidden reasoning (Gemini thoughts, o-series) used
+			// the whole output budget (protocols.md, reasoning models).
+			msg = fmt.Sprintf("%s, though the server counted %d output tokens (finish reason %q): hidden reasoning likely used the whole output budget; raise max tokens",
+				msg, rec.OutputTokens, rec.FinishReason)
+		}
+		err = &targets.ProtocolError{Msg: msg}
 	}
 	if gotToken {
 		rec.TTFTNS = rec.FirstTokenNS - rec.SentNS

@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -311,6 +312,32 @@ func TestNoTokenIsProtocolError(t *testing.T) {
 			}
 		}
 	})
+}
+
+// hiddenReasoning finishes at its length limit with 128 output tokens by
+// its count and none streamed.
+type hiddenReasoning struct{}
+
+func (hiddenReasoning) Stream(ctx context.Context, req targets.Request, on func(targets.Chunk)) (targets.Final, error) {
+	u := &targets.Usage{PromptTokens: 9, CompletionTokens: 128}
+	on(targets.Chunk{Usage: u})
+	return targets.Final{FinishReason: "length", Usage: u}, nil
+}
+
+// TestNoTokenButCounted: a stream with no token whose server counted
+// output tokens says why in its error: hidden reasoning used the budget.
+func TestNoTokenButCounted(t *testing.T) {
+	r := baseRunner(hiddenReasoning{})
+	r.Spread, r.Requests, r.Warmup, r.Concurrency = 0, 1, 0, 1
+	var c collect
+	if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		t.Fatal(err)
+	}
+	rec := c.recs[0]
+	if rec.OK || rec.ErrorClass != Protocol || rec.OutputTokens != 128 || rec.OutputTokensSource != SourceServer ||
+		!strings.Contains(rec.Error, `counted 128 output tokens (finish reason "length"): hidden reasoning`) {
+		t.Errorf("record: ok %v class %q tokens %d %s error %q", rec.OK, rec.ErrorClass, rec.OutputTokens, rec.OutputTokensSource, rec.Error)
+	}
 }
 
 // TestRunnerRetries: with Retries 2, a request answered 429 (Retry-After

@@ -212,10 +212,11 @@ func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChun
 // readArray reads a stream written as one JSON array, element by element:
 // each element is delivered as soon as it is complete.
 func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
-	dec := json.NewDecoder(body)
+	br := &errReader{r: body}
+	dec := json.NewDecoder(br)
 	tok, err := dec.Token()
 	if err != nil {
-		return t.arrayErr(ctx, err)
+		return t.arrayErr(ctx, br, err)
 	}
 	if tok != json.Delim('[') {
 		return &targets.ProtocolError{Msg: "HTTP 200 with one JSON object, not a stream: the server did not stream the response"}
@@ -223,21 +224,43 @@ func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onCh
 	for dec.More() {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return t.arrayErr(ctx, err)
+			return t.arrayErr(ctx, br, err)
 		}
 		if err := d.event(raw, onChunk); err != nil {
 			return err
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing ']'
-		return t.arrayErr(ctx, err)
+		return t.arrayErr(ctx, br, err)
 	}
 	return nil
 }
 
-// arrayErr sorts an error of the JSON-array reader: the transport's, or
-// bytes that are not the array.
-func (t *Target) arrayErr(ctx context.Context, err error) error {
+// errReader keeps the error its reader returned other than io.EOF: the
+// transport's. json.Decoder reports a body cut mid-value as
+// io.ErrUnexpectedEOF whether the connection broke (the transport's own
+// io.ErrUnexpectedEOF, passed through) or the server ended the body early;
+// only this tells the two apart.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
+}
+
+// arrayErr sorts an error of the JSON-array reader: the transport's
+// (connection, timeout, canceled), bytes that are not the array, or a body
+// that ended cleanly before the array did (protocol).
+func (t *Target) arrayErr(ctx context.Context, br *errReader, err error) error {
+	if br.err != nil {
+		return t.readErr(ctx, br.err)
+	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &se) || errors.As(err, &te) {

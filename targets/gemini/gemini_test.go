@@ -259,3 +259,21 @@ func TestAgainstMock(t *testing.T) {
 		t.Errorf("counted %d, output %d, usage %+v; want 9, 9, 2 prompt tokens", r.TokenChunks(), r.OutputTokens(), r.Final.Usage)
 	}
 }
+
+// TestArrayCut: a JSON-array stream whose connection breaks mid-array is a
+// connection failure (retryable), as on the SSE path; one the server ends
+// cleanly before its closing bracket broke the protocol.
+func TestArrayCut(t *testing.T) {
+	js := http.Header{"Content-Type": {"application/json; charset=UTF-8"}}
+	body := `[{"candidates":[{"content":{"parts":[{"text":"A"}],"role":"model"}}]}` + "\r\n,"
+	for _, c := range []struct {
+		abort bool
+		want  loadgen.ErrorClass
+	}{{true, loadgen.Connection}, {false, loadgen.Protocol}} {
+		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: js, Body: []byte(body)}, Abort: c.abort})
+		r := stream(t, gemini.Config{BaseURL: srv.URL}, targets.Request{Model: "m", Prompt: "p"})
+		if got := loadgen.Classify(r.Err); got != c.want || len(r.Chunks) != 1 {
+			t.Errorf("abort %v: %v (%s), %d chunks; want %s after 1 chunk", c.abort, got, r.Err, len(r.Chunks), c.want)
+		}
+	}
+}

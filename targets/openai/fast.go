@@ -227,10 +227,12 @@ func (p *scanner) delta(ch *choiceJSON) bool {
 			return once(&seen, 2) && p.plainString(&ch.Delta.ReasoningContent)
 		case "reasoning":
 			return once(&seen, 4) && p.plainString(&ch.Delta.Reasoning)
+		case "refusal":
+			return once(&seen, 8) && p.plainString(&ch.Delta.Refusal)
 		case "tool_calls":
 			return false
 		}
-		return !foldsTo(key, "content", "reasoning_content", "reasoning", "tool_calls") && p.skip()
+		return !foldsTo(key, "content", "reasoning_content", "reasoning", "refusal", "tool_calls") && p.skip()
 	})
 }
 

@@ -29,6 +29,8 @@ func TestFastDecodeAgrees(t *testing.T) {
 		`{"choices":[{"index":0,"delta":{},"finish_reason":"stop","stop_reason":163586}]}`,
 		`{"choices":[{"index":0,"delta":{"reasoning_content":"think","content":null}}]}`,
 		`{"choices":[{"index":0,"delta":{"reasoning":"r"}}],"obfuscation":"x\"y\u00e9"}`,
+		`{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"refusal":"I can't"}}]}`,
+		`{"choices":[{"index":0,"delta":{"content":"","refusal":null}}]}`,
 		`{"choices":[{"text":" world","index":0,"logprobs":null,"finish_reason":"length","stop_reason":"<|im_end|>"}]}`,
 		`{"choices":[]}`,
 		` { "choices" : [ { "delta" : { "content" : "héllo ✓" } } ] , "metrics" : {"a":[1,-2.5e3,true,false,null]} } `,

@@ -103,6 +103,8 @@ func TestChannels(t *testing.T) {
 		// vLLM has sent both names with the same text: one is taken.
 		`data: {"choices":[{"index":0,"delta":{"reasoning_content":"same","reasoning":"same"}}]}` + "\n\n" +
 		`data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}` + "\n\n" +
+		// A refusal is text the model generated for the user to read.
+		`data: {"choices":[{"index":0,"delta":{"content":null,"refusal":"I can't"}}]}` + "\n\n" +
 		`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"f","arguments":""}}]}}]}` + "\n\n" +
 		`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"x\":"}}]}}]}` + "\n\n" +
 		`data: {"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":{"y":1}}}]}}]}` + "\n\n" +
@@ -112,7 +114,7 @@ func TestChannels(t *testing.T) {
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
-	want := []chunk{{}, {Reasoning: "think"}, {Reasoning: "more"}, {Reasoning: "same"}, {Content: "hi"}, {}, {ToolArgs: `{"x":`}, {ToolArgs: `{"y":1}`}, {}}
+	want := []chunk{{}, {Reasoning: "think"}, {Reasoning: "more"}, {Reasoning: "same"}, {Content: "hi"}, {Content: "I can't"}, {}, {ToolArgs: `{"x":`}, {ToolArgs: `{"y":1}`}, {}}
 	if diff := cmp.Diff(want, plain(r.Chunks)); diff != "" {
 		t.Errorf("chunks (-want +got):\n%s", diff)
 	}
@@ -267,6 +269,14 @@ func TestInStreamErrors(t *testing.T) {
 			name:   "raw JSON error",
 			body:   "data: " + content("a") + "\n\n{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"overloaded\",\n    \"status\": \"UNAVAILABLE\"\n  }\n}\n",
 			want:   targets.StreamError{Status: 503, Code: "503", Type: "UNAVAILABLE", Message: "overloaded"},
+			chunks: 1, class: loadgen.StreamErr,
+		},
+		{
+			// Older llama-server builds: server_sent_event(sink, "error",
+			// …) writes the error after an "error:" field name.
+			name:   "llama-server error: line",
+			body:   "data: " + content("a") + "\n\n" + `error: {"code":500,"message":"context shift failed","type":"server_error"}` + "\n\n",
+			want:   targets.StreamError{Status: 500, Code: "500", Type: "server_error", Message: "context shift failed"},
 			chunks: 1, class: loadgen.StreamErr,
 		},
 	}
