@@ -83,6 +83,7 @@ func TestFastDecodeAgrees(t *testing.T) {
 func FuzzFastDecode(f *testing.F) {
 	f.Add([]byte(`{"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"usage":null}`))
 	f.Add([]byte(`{"choices":[{"text":"a","finish_reason":"length"}],"x":[1,{"y":"\u0041"}]}`))
+	f.Add([]byte(`{"choices":[{"index":0,"delta":{"content":null,"refusal":"I can\u2019t"}}]}`))
 	// Seed with every data event of the recorded OpenAI-family streams.
 	files, _ := filepath.Glob("testdata/*")
 	for _, file := range files {
