@@ -300,10 +300,10 @@ func TestRetriedRequestWindow(t *testing.T) {
 	}
 }
 
-// TestTPOTSLOWithoutTPOT: when no request produced two tokens TPOT is
-// undefined; a TPOT objective neither fails the level nor its requests.
+// TestTPOTSLOWithoutTPOT: when no request produced two tokens TPOT and ITL
+// are undefined; their objectives neither fail the level nor its requests.
 func TestTPOTSLOWithoutTPOT(t *testing.T) {
-	slo := SLO{TPOT: 50 * time.Millisecond}
+	slo := SLO{TPOT: 50 * time.Millisecond, ITL: 50 * time.Millisecond}
 	s := NewSummarizer(slo)
 	for i := range 10 {
 		s.Add(rec(uint64(i), 1, int64(i)*100, [][2]int64{{int64(i)*100 + 20, 1}}, 1, 10))
@@ -313,10 +313,16 @@ func TestTPOTSLOWithoutTPOT(t *testing.T) {
 	if ok, why := MeetsSLO(&l, slo); !ok || sum.Capacity == nil || l.GoodputRPS != l.RequestsPerS {
 		t.Errorf("met %v %q, capacity %v, goodput %v of %v req/s", ok, why, sum.Capacity, l.GoodputRPS, l.RequestsPerS)
 	}
-	// With every request failed, the level fails on errors, not on TPOT.
+	// With every request failed, the level fails on errors and says there
+	// was nothing to judge, even with a budget that allows every failure.
 	bad := Level{Requests: Requests{Total: 4, Failed: 4}}
-	if ok, why := MeetsSLO(&bad, slo); ok || len(why) != 2 {
-		t.Errorf("all failed: met %v %q; want error rate and TPOT", ok, why)
+	if ok, why := MeetsSLO(&bad, slo); ok || len(why) != 2 || why[1] != "no successful request to judge the latencies by" {
+		t.Errorf("all failed: met %v %q; want error rate and nothing to judge", ok, why)
+	}
+	all := 1.0
+	slo.MaxErrorRate = &all
+	if ok, why := MeetsSLO(&bad, slo); ok || len(why) != 1 {
+		t.Errorf("all failed within budget: met %v %q", ok, why)
 	}
 }
 

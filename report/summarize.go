@@ -238,16 +238,17 @@ func MeetsSLO(l *Level, slo SLO) (bool, []string) {
 	if rate := float64(l.Requests.Failed) / float64(l.Requests.Total); rate > maxErr {
 		why = append(why, fmt.Sprintf("error rate %.1f%% > %.1f%%", 100*rate, 100*maxErr))
 	}
+	if l.Requests.OK == 0 && !slo.IsZero() {
+		why = append(why, "no successful request to judge the latencies by")
+	}
 	p := cmp.Or(slo.Percentile, DefaultSLOPercentile)
 	check := func(name string, d Dist, limit time.Duration) {
-		if limit <= 0 {
+		// A metric no successful request defines (TPOT and ITL when every
+		// output was one token) has nothing to judge, as SLO.Met treats it.
+		if limit <= 0 || d.N == 0 {
 			return
 		}
-		if name == "TPOT" && d.N == 0 && l.Requests.OK > 0 {
-			return // no request had two tokens: TPOT is undefined, as SLO.Met treats it
-		}
-		v := d.At(p)
-		if d.N == 0 || v > float64(limit)/float64(time.Millisecond) {
+		if v := d.At(p); v > float64(limit)/float64(time.Millisecond) {
 			why = append(why, fmt.Sprintf("%s p%g %.1f ms > %s", name, p, v, limit))
 		}
 	}
