@@ -177,7 +177,7 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 		return nil, nil, fmt.Errorf("run %s: %s: %w", dir, loadgen.ManifestFile, err)
 	}
 	if slo.IsZero() {
-		slo = compare.SLOOf(&m)
+		slo = report.ManifestSLO(m.Scenario)
 	}
 	sum, warnings, err := report.SummarizeRun(dir, slo)
 	if err != nil {

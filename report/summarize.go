@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/scenarios"
 )
 
 // SLO is a set of service-level objectives. Per-request thresholds decide
@@ -38,10 +39,11 @@ func (s SLO) ErrorBudget() float64 {
 	return *s.MaxErrorRate
 }
 
-// Defaults for SLO fields left zero.
+// Defaults for SLO fields left unset: the scenario's, so that a run
+// without a scenario is judged as one with an empty slo section.
 const (
-	DefaultSLOPercentile = 95
-	DefaultMaxErrorRate  = 0.01
+	DefaultSLOPercentile = scenarios.DefaultPercentile
+	DefaultMaxErrorRate  = scenarios.DefaultMaxErrorRate
 )
 
 // IsZero reports whether no latency objective is set.

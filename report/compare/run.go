@@ -50,10 +50,6 @@ func MetaOf(m *loadgen.Manifest) Meta {
 	return meta
 }
 
-// SLOOf returns the SLO of the scenario recorded in a manifest, zero when
-// it has none.
-func SLOOf(m *loadgen.Manifest) report.SLO { return report.ManifestSLO(m.Scenario) }
-
 // Run is a run directory loaded for comparison: its metadata, its Summary
 // and the per-request values the bootstrap resamples.
 type Run struct {
@@ -99,7 +95,7 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 		return nil, fmt.Errorf("run %s: %w", dir, err)
 	}
 	if slo.IsZero() {
-		slo = SLOOf(m)
+		slo = report.ManifestSLO(m.Scenario)
 	}
 	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo}
 	sum, warnings, err := report.SummarizeRun(dir, slo)
