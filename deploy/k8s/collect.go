@@ -106,6 +106,11 @@ func CollectorManifest(o CollectorOptions) ([]byte, error) {
 // file still growing (a shard still running) is archived at the size it
 // had when reached: its last line may be cut short, which `report` and
 // `merge` read past with a warning.
+//
+// Not archive/tar's Writer.AddFS (Go 1.26): it names entries without the
+// BASE element, fails the whole archive with "write too long" when a file
+// grows while copied and "cannot add non-regular file" on a socket, and
+// archives links to paths that exist only in the pod.
 func WriteTar(w io.Writer, dir string) (skipped []string, err error) {
 	info, err := os.Stat(dir)
 	if err != nil {
