@@ -340,3 +340,21 @@ func TestErrorBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestAchievedRateFirstAttempts: the achieved rate is that of new
+// requests: request 1 first sent at 1 ms (429, retried at 10 s), request 2
+// at 1,001 ms: 1 interval of 1 s, 1 req/s — not the retry's 10 s.
+func TestAchievedRateFirstAttempts(t *testing.T) {
+	first := &loadgen.Record{ID: 1, Stage: loadgen.StageMeasure, Level: 2, ScheduledNS: 0, SentNS: 1 * ms, DoneNS: 100 * ms,
+		Status: 429, ErrorClass: loadgen.RateLimited, Retried: true, Chunks: [][2]int64{}}
+	retry := rec(1, 2, 10_000, [][2]int64{{10_500, 1}}, 1, 10)
+	retry.ScheduledNS, retry.Attempt = 0, 1
+	second := rec(2, 2, 1_001, [][2]int64{{1_500, 1}}, 1, 10)
+	s := NewSummarizer(SLO{})
+	for _, r := range []*loadgen.Record{first, second, retry} {
+		s.Add(r)
+	}
+	if l := s.Close().Levels[0]; !near(l.AchievedRatePerS, 1) || l.Requests.Total != 2 {
+		t.Errorf("achieved %v req/s over %d requests; want 1 over 2", l.AchievedRatePerS, l.Requests.Total)
+	}
+}
