@@ -18,11 +18,12 @@ build: ## static binary, no NVML (runs anywhere)
 build-nvml: ## cgo build with the NVML GPU sampler (linux)
 	CGO_ENABLED=1 CGO_CFLAGS='-O2 -g -Wno-deprecated-declarations' $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench-nvml ./cmd/inferbench
 
-test: ## gofmt, vet, every test with the race detector, then the timing-accuracy tests without it
+test: ## gofmt, vet, every test with the race detector, the timing-accuracy tests without it, and fuzz.sh's self-test
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; false)
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 	$(GO) test -count=1 -run '^TestAccuracy' $(PKGS)
+	./scripts/fuzz_selftest.sh
 
 demo: build ## the main job: qualify the mock's A100-80GB against its H100-SXM (Llama-3-8B), write the report
 	DEMO_DIR=$(DEMO_DIR) DEMO_TOKENS_PER_DAY=$(DEMO_TOKENS_PER_DAY) ./scripts/demo.sh bin/inferbench
