@@ -80,7 +80,7 @@ type levelAcc struct {
 	userTPS, lag, ttftSched, e2eSched         []float64
 	serverTTFT, ttftOverhead                  []float64
 	span                                      Span
-	firstSend, lastSend, sends                int64 // first attempts: achieved rate
+	firstSend, lastSend                       int64 // of first attempts (one lag each): achieved rate
 	busyMS                                    float64
 	inTok, outTok                             int64
 	good                                      int
@@ -102,12 +102,11 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 	a := s.level(r)
 	a.span.Add(r)
 	if lag, ok := SendLagMS(r); ok {
-		a.lag = append(a.lag, lag)
-		if a.sends == 0 || r.SentNS < a.firstSend {
+		if len(a.lag) == 0 || r.SentNS < a.firstSend {
 			a.firstSend = r.SentNS
 		}
 		a.lastSend = max(a.lastSend, r.SentNS)
-		a.sends++
+		a.lag = append(a.lag, lag)
 	}
 	a.busyMS += BusyMS(r)
 	if r.Retried {
@@ -204,8 +203,8 @@ func (s *Summarizer) Snapshot() *Summary {
 			Errors:               a.errors,
 			Retried:              a.retried,
 		}
-		if d := a.lastSend - a.firstSend; a.sends > 1 && d > 0 {
-			l.AchievedRatePerS = float64(a.sends-1) / (float64(d) / 1e9)
+		if d := a.lastSend - a.firstSend; len(a.lag) > 1 && d > 0 {
+			l.AchievedRatePerS = float64(len(a.lag)-1) / (float64(d) / 1e9)
 		}
 		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
 		if a.withReq > 0 && a.req.OK > 0 {
