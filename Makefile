@@ -41,7 +41,7 @@ lint: ## formatting, vet, and go.mod tidy
 
 # Every fuzz target, as package:Target. `make fuzz` runs each for FUZZTIME.
 FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/openai:FuzzStream \
-	./targets/openai:FuzzFastDecode ./targets/openai:FuzzTemplateDecode ./targets/servermetrics:FuzzParse ./loadgen:FuzzRecordJSON \
+	./targets/openai:FuzzFastDecode ./targets/openai:FuzzTemplateDecode ./servermetrics:FuzzParse ./loadgen:FuzzRecordJSON \
 	./scenarios:FuzzLoad ./gpu/dcgm:FuzzParse ./gpu/smi:FuzzParseCSV ./gpu/smi:FuzzParseAMDSMIMetric \
 	./loadgen:FuzzRecordDecode ./targets/tgi:FuzzStream ./targets/ollama:FuzzStream \
 	./targets/anthropic:FuzzStream ./targets/gemini:FuzzStream

@@ -9,7 +9,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/loadgen"
-	"github.com/inferbench/inferbench/targets/servermetrics"
+	"github.com/inferbench/inferbench/servermetrics"
 )
 
 // SummarizeRun recomputes the Summary of the run directory dir from its

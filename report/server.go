@@ -1,7 +1,7 @@
 package report
 
 import (
-	"github.com/inferbench/inferbench/targets/servermetrics"
+	"github.com/inferbench/inferbench/servermetrics"
 )
 
 // ServerLevel is what the serving engine's own metrics (server.jsonl) said

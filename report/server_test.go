@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/inferbench/inferbench/targets/servermetrics"
+	"github.com/inferbench/inferbench/servermetrics"
 )
 
 // TestSummarizeServer: samples outside the window are ignored, failed

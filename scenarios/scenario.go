@@ -233,7 +233,7 @@ type Cost struct {
 }
 
 // costOffers are the accepted values of Cost.Offer: the offer kinds of the
-// cost catalog (report/cost), repeated here because report imports scenarios.
+// cost catalog (cost), repeated here because report imports scenarios.
 var costOffers = []string{"on-demand", "reserved-1y", "reserved-3y", "spot", "owned"}
 
 // Path resolves p, a path written in the scenario (dataset, trace, empirical

@@ -6,8 +6,8 @@ import (
 	"testing/synctest"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/targets/mock"
 )
 
 // capacityOn runs a concurrency sweep with bisection against the mock

@@ -13,7 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/loadgen"
-	"github.com/inferbench/inferbench/targets/mock"
+	"github.com/inferbench/inferbench/mock"
 )
 
 // gateApp runs `inferbench ARGS…` with the compare and history commands

@@ -12,9 +12,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/report/cost"
 )
 
 // Flag names of the cost commands (cost, crossover, advise, gpus).

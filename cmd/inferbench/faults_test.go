@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/targets/mock"
 )
 
 // TestFaultMatrix is every fault the mock injects × every protocol adapter,

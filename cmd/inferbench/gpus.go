@@ -7,7 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/inferbench/inferbench/report/cost"
+	"github.com/inferbench/inferbench/cost"
 )
 
 const (

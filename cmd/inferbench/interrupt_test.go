@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/targets/mock"
 )
 
 // TestMain lets a test re-run this binary as the real inferbench command

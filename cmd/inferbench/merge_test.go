@@ -16,8 +16,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/targets/mock"
 )
 
 // mergeApp runs `inferbench merge ARGS…` and returns stdout, stderr and the

@@ -12,7 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/inferbench/inferbench/targets/mock"
+	"github.com/inferbench/inferbench/mock"
 )
 
 // Flag names of `mock`.

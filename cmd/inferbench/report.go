@@ -8,9 +8,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/report/cost"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/report/render"
 )

@@ -27,9 +27,9 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/servermetrics"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
-	"github.com/inferbench/inferbench/targets/servermetrics"
 )
 
 // Flag names of `run` (a contract: extend, never rename).

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/targets/mock"
 )
 
 // runApp runs the CLI in-process and returns stdout, stderr and the error.

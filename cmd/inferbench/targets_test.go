@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/inferbench/inferbench/targets/mock"
+	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/targets/registry"
 )
 

@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/gpu"
-	engine "github.com/inferbench/inferbench/targets/mock"
-	"github.com/inferbench/inferbench/targets/servermetrics"
+	engine "github.com/inferbench/inferbench/mock"
+	"github.com/inferbench/inferbench/servermetrics"
 )
 
-// TestAgainstMockEngine reads the real mock engine (targets/mock, H100
+// TestAgainstMockEngine reads the real mock engine (package mock, H100
 // profile, 2 GPUs) idle and then under 32 concurrent streams: its GPUs'
 // utilization and power, and its KV-cache use, must rise with the load.
 func TestAgainstMockEngine(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package mock is the gpu.Sampler for inferbench's simulated serving
-// engine (targets/mock). The engine serves its simulated GPUs at
+// engine (package mock). The engine serves its simulated GPUs at
 // GET <target-url>/dcgm/metrics in dcgm-exporter's format, so this backend
 // is the dcgm scraper pointed there: the telemetry path under test is the
 // same one a real remote GPU host uses.

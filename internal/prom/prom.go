@@ -1,5 +1,5 @@
 // Package prom reads values out of parsed Prometheus text pages for the two
-// scrapers (gpu/dcgm and targets/servermetrics).
+// scrapers (gpu/dcgm and servermetrics).
 package prom
 
 import (

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/inferbench/inferbench/report/cost"
+	"github.com/inferbench/inferbench/cost"
 )
 
 // CostBar is one bar of the cost figure: what Series (a run, i.e. a GPU)

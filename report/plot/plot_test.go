@@ -16,8 +16,8 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/report/cost"
 )
 
 func TestLogHistBins(t *testing.T) {

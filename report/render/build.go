@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/report/cost"
 )
 
 // Report kinds.

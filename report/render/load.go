@@ -28,7 +28,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
-	"github.com/inferbench/inferbench/targets/servermetrics"
+	"github.com/inferbench/inferbench/servermetrics"
 )
 
 // Run is one run directory loaded for reporting.

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/report/cost"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 )

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inferbench/inferbench/report/cost"
+	"github.com/inferbench/inferbench/cost"
 )
 
 // wantFigures are the figures of a qualification report built with a catalog.

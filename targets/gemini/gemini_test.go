@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/gemini"
-	"github.com/inferbench/inferbench/targets/mock"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
@@ -240,23 +238,6 @@ func TestKeyNeverShown(t *testing.T) {
 	cfg := gemini.Config{BaseURL: "http://h", APIKey: key}
 	if s := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg); strings.Contains(s, key) {
 		t.Errorf("Config shows the key: %s", s)
-	}
-}
-
-// TestAgainstMock streams from the mock's streamGenerateContent?alt=sse.
-func TestAgainstMock(t *testing.T) {
-	m, err := mock.New(mock.Config{OutputTokens: 9})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(srv.Close)
-	r := stream(t, gemini.Config{BaseURL: srv.URL, APIKey: "k"}, targets.Request{Model: "gemini-mock", Prompt: "a b", MaxTokens: 64})
-	if r.Err != nil {
-		t.Fatal(r.Err)
-	}
-	if r.TokenChunks() != 9 || r.OutputTokens() != 9 || r.Final.Usage.PromptTokens != 2 {
-		t.Errorf("counted %d, output %d, usage %+v; want 9, 9, 2 prompt tokens", r.TokenChunks(), r.OutputTokens(), r.Final.Usage)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/targets"
-	"github.com/inferbench/inferbench/targets/mock"
 	"github.com/inferbench/inferbench/targets/ollama"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
@@ -244,33 +242,5 @@ func TestNewRejects(t *testing.T) {
 		if _, err := ollama.New(cfg); err == nil {
 			t.Errorf("New(%v) succeeded", cfg)
 		}
-	}
-}
-
-// TestAgainstMock runs both APIs against the mock's Ollama endpoints.
-func TestAgainstMock(t *testing.T) {
-	m, err := mock.New(mock.Config{OutputTokens: 6})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(srv.Close)
-	for _, api := range []ollama.API{ollama.Chat, ollama.Completions} {
-		t.Run(string(api), func(t *testing.T) {
-			r := stream(t, ollama.Config{BaseURL: srv.URL, API: api}, targets.Request{Model: "m", Prompt: "a b c d", MaxTokens: 16})
-			if r.Err != nil {
-				t.Fatal(r.Err)
-			}
-			if r.TokenChunks() != 6 || r.OutputTokens() != 6 || r.Final.Usage.PromptTokens != 4 {
-				t.Errorf("counted %d, output %d, usage %+v; want 6, 6, 4 prompt tokens", r.TokenChunks(), r.OutputTokens(), r.Final.Usage)
-			}
-			if r.Final.Server == nil || r.Final.Server.Decode <= 0 {
-				t.Errorf("server timing %+v, want eval_duration", r.Final.Server)
-			}
-			// 6 tokens under a cap of 16: the model stopped on its own.
-			if r.Final.FinishReason != "stop" {
-				t.Errorf("finish reason %q, want stop", r.Final.FinishReason)
-			}
-		})
 	}
 }

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/targets"
-	"github.com/inferbench/inferbench/targets/mock"
 	"github.com/inferbench/inferbench/targets/targettest"
 	"github.com/inferbench/inferbench/targets/tgi"
 )
@@ -206,33 +204,5 @@ func TestNewRejects(t *testing.T) {
 		if _, err := tgi.New(cfg); err == nil {
 			t.Errorf("New(%v) succeeded", cfg)
 		}
-	}
-}
-
-// TestAgainstMock runs both APIs against the mock's TGI endpoints: every
-// token arrives as one event and the counts agree with the mock's.
-func TestAgainstMock(t *testing.T) {
-	m, err := mock.New(mock.Config{OutputTokens: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(srv.Close)
-	for _, tc := range []struct {
-		api  tgi.API
-		base string
-	}{{tgi.Native, srv.URL}, {tgi.Native, srv.URL + "/tgi"}, {tgi.Chat, srv.URL + "/tgi"}} {
-		t.Run(string(tc.api)+tc.base[len(srv.URL):], func(t *testing.T) {
-			r := stream(t, tgi.Config{BaseURL: tc.base, API: tc.api}, targets.Request{Model: "m", Prompt: "one two three", MaxTokens: 16, Temperature: ptr(0.0)})
-			if r.Err != nil {
-				t.Fatal(r.Err)
-			}
-			if r.TokenChunks() != 7 || r.OutputTokens() != 7 {
-				t.Errorf("counted %d, output %d, want 7", r.TokenChunks(), r.OutputTokens())
-			}
-			if tc.api == tgi.Native && (r.Final.Usage == nil || r.Final.Usage.PromptTokens != 3) {
-				t.Errorf("usage %+v, want 3 prompt tokens (the mock counts words)", r.Final.Usage)
-			}
-		})
 	}
 }

@@ -20,7 +20,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/loadgen"
-	"github.com/inferbench/inferbench/targets/servermetrics"
+	"github.com/inferbench/inferbench/servermetrics"
 )
 
 // Spec describes a synthetic run.

@@ -236,7 +236,7 @@ func Load(pricesPath string) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read embedded catalog: %w", err)
 		}
-		files = append(files, sourceFile{Name: "report/cost/" + name, Data: b})
+		files = append(files, sourceFile{Name: "cost/" + name, Data: b})
 	}
 	if pricesPath != "" {
 		b, err := os.ReadFile(pricesPath)
