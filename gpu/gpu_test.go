@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // scripted is a Sampler whose n-th call (from 0) returns steps[n].
@@ -27,16 +28,16 @@ type step struct {
 	partial bool
 }
 
-func (s *scripted) Devices(context.Context) ([]Device, error) { return nil, nil }
-func (s *scripted) Close() error                              { return nil }
-func (s *scripted) Sample(ctx context.Context, dst []Sample) ([]Sample, error) {
+func (s *scripted) Devices(context.Context) ([]rundir.GPUDevice, error) { return nil, nil }
+func (s *scripted) Close() error                                        { return nil }
+func (s *scripted) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
 	if s.delay > 0 {
 		time.Sleep(s.delay)
 	}
 	st := s.steps[min(s.calls, len(s.steps)-1)]
 	s.calls++
 	for i, u := range st.util {
-		smp := Sample{Index: i, UtilizationPct: Ptr(u)}
+		smp := rundir.GPUSample{Index: i, UtilizationPct: Ptr(u)}
 		if st.partial && i == 0 {
 			smp.Error = st.err.Error()
 		}
@@ -60,10 +61,10 @@ func TestWatchTicksAndGaps(t *testing.T) {
 			},
 		}
 		start := time.Now()
-		var got []Sample
+		var got []rundir.GPUSample
 		var errTimes []int64
 		cfg := WatchConfig{Interval: 250 * time.Millisecond, Count: 6, OnError: func(tNS int64, err error) { errTimes = append(errTimes, tNS) }}
-		err := Watch(t.Context(), s, start, cfg, func(b []Sample) error {
+		err := Watch(t.Context(), s, start, cfg, func(b []rundir.GPUSample) error {
 			got = append(got, b...)
 			return nil
 		})
@@ -72,7 +73,7 @@ func TestWatchTicksAndGaps(t *testing.T) {
 		}
 		// Tick k starts at k*250ms and its reading returns 10ms later.
 		ms := func(v int64) int64 { return v * int64(time.Millisecond) }
-		want := []Sample{
+		want := []rundir.GPUSample{
 			{TNS: ms(10), Index: 0, UtilizationPct: Ptr(0.0)},
 			{TNS: ms(10), Index: 1, UtilizationPct: Ptr(5.0)},
 			{TNS: ms(260), Index: 0, UtilizationPct: Ptr(50.0)},
@@ -106,7 +107,7 @@ func TestWatchSlowTickSkipsMissedTicks(t *testing.T) {
 		s := &scripted{delay: 600 * time.Millisecond, steps: []step{{util: []float64{1}}}}
 		start := time.Now()
 		var times []int64
-		err := Watch(t.Context(), s, start, WatchConfig{Interval: 250 * time.Millisecond, Count: 3}, func(b []Sample) error {
+		err := Watch(t.Context(), s, start, WatchConfig{Interval: 250 * time.Millisecond, Count: 3}, func(b []rundir.GPUSample) error {
 			times = append(times, b[0].TNS/int64(time.Millisecond))
 			return nil
 		})
@@ -125,7 +126,7 @@ func TestWatchStopsOnContextAndEmitError(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		n := 0
-		err := Watch(ctx, s, time.Now(), WatchConfig{}, func([]Sample) error { n++; return nil })
+		err := Watch(ctx, s, time.Now(), WatchConfig{}, func([]rundir.GPUSample) error { n++; return nil })
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Watch after ctx deadline = %v; want DeadlineExceeded", err)
 		}
@@ -136,7 +137,7 @@ func TestWatchStopsOnContextAndEmitError(t *testing.T) {
 		}
 
 		stop := errors.New("disk full")
-		err = Watch(t.Context(), s, time.Now(), WatchConfig{}, func([]Sample) error { return stop })
+		err = Watch(t.Context(), s, time.Now(), WatchConfig{}, func([]rundir.GPUSample) error { return stop })
 		if !errors.Is(err, stop) {
 			t.Errorf("Watch with failing emit = %v; want %v", err, stop)
 		}
@@ -162,7 +163,7 @@ func TestRecordWritesJSONLAndEndsCleanly(t *testing.T) {
 		if diff := cmp.Diff(want, buf.String()); diff != "" {
 			t.Errorf("gpu.jsonl (-want +got):\n%s", diff)
 		}
-		got, err := ReadJSONL(&buf)
+		got, err := rundir.ReadGPUSamples(&buf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,14 +176,14 @@ func TestRecordWritesJSONLAndEndsCleanly(t *testing.T) {
 func TestSampleJSONAbsentVersusZero(t *testing.T) {
 	tests := []struct {
 		name string
-		s    Sample
+		s    rundir.GPUSample
 		want string
 	}{
-		{"unsupported fields absent", Sample{TNS: 5, Index: 2, UUID: "GPU-x", Name: "NVIDIA H100 80GB HBM3"},
+		{"unsupported fields absent", rundir.GPUSample{TNS: 5, Index: 2, UUID: "GPU-x", Name: "NVIDIA H100 80GB HBM3"},
 			`{"t_ns":5,"index":2,"uuid":"GPU-x","name":"NVIDIA H100 80GB HBM3"}`},
-		{"measured zeros present", Sample{UtilizationPct: Ptr(0.0), MemoryUsedBytes: Ptr[uint64](0), PowerW: Ptr(0.0), EnergyMJ: Ptr[uint64](0), ClockEventReasons: []string{}},
+		{"measured zeros present", rundir.GPUSample{UtilizationPct: Ptr(0.0), MemoryUsedBytes: Ptr[uint64](0), PowerW: Ptr(0.0), EnergyMJ: Ptr[uint64](0), ClockEventReasons: []string{}},
 			`{"t_ns":0,"index":0,"utilization_pct":0,"memory_used_bytes":0,"power_w":0,"energy_mj":0,"clock_event_reasons":[]}`},
-		{"every field", Sample{TNS: 1, Index: 0, UtilizationPct: Ptr(99.0), MemoryUtilizationPct: Ptr(11.0), MemoryUsedBytes: Ptr[uint64](1 << 30), MemoryTotalBytes: Ptr[uint64](80 << 30), MemoryReservedBytes: Ptr[uint64](479 << 20),
+		{"every field", rundir.GPUSample{TNS: 1, Index: 0, UtilizationPct: Ptr(99.0), MemoryUtilizationPct: Ptr(11.0), MemoryUsedBytes: Ptr[uint64](1 << 30), MemoryTotalBytes: Ptr[uint64](80 << 30), MemoryReservedBytes: Ptr[uint64](479 << 20),
 			PowerW: Ptr(631.95), EnergyMJ: Ptr[uint64](257858316), TemperatureC: Ptr(59.0), SMClockMHz: Ptr(1980.0), ClockEventReasons: []string{"sw_power_cap"}, Error: "x"},
 			`{"t_ns":1,"index":0,"utilization_pct":99,"memory_utilization_pct":11,"memory_used_bytes":1073741824,"memory_total_bytes":85899345920,"memory_reserved_bytes":502267904,"power_w":631.95,"energy_mj":257858316,"temperature_c":59,"sm_clock_mhz":1980,"clock_event_reasons":["sw_power_cap"],"error":"x"}`},
 	}
@@ -195,7 +196,7 @@ func TestSampleJSONAbsentVersusZero(t *testing.T) {
 			if string(b) != tt.want {
 				t.Errorf("json.Marshal(%s) = %s; want %s", tt.name, b, tt.want)
 			}
-			var back Sample
+			var back rundir.GPUSample
 			if err := json.Unmarshal(b, &back); err != nil {
 				t.Fatal(err)
 			}
@@ -231,7 +232,7 @@ func TestClockEventReasons(t *testing.T) {
 }
 
 func TestReadJSONLBadLine(t *testing.T) {
-	_, err := ReadJSONL(strings.NewReader("{\"t_ns\":1,\"index\":0}\n\nnot json\n"))
+	_, err := rundir.ReadGPUSamples(strings.NewReader("{\"t_ns\":1,\"index\":0}\n\nnot json\n"))
 	if err == nil || !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("ReadJSONL(bad line 3) = %v; want an error naming line 3", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // DefaultInterval is the sampling period of [Watch] when
@@ -37,7 +39,7 @@ type WatchConfig struct {
 // the loop goes on. When a tick takes longer than the interval, the ticks
 // that fell in between are skipped, not queued. Watch returns ctx.Err() when
 // ctx is done, nil after cfg.Count ticks, or the first error from emit.
-func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emit func([]Sample) error) error {
+func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emit func([]rundir.GPUSample) error) error {
 	interval := cfg.Interval
 	if interval == 0 {
 		interval = DefaultInterval
@@ -50,7 +52,7 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 	}
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
-	var buf []Sample
+	var buf []rundir.GPUSample
 	for n := 1; ; n++ {
 		var err error
 		buf, err = s.Sample(ctx, buf[:0])
@@ -67,7 +69,7 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 				cfg.OnError(tNS, err)
 			}
 			if len(buf) == 0 || !hasError(buf) {
-				buf = append(buf, Sample{TNS: tNS, Index: -1, Error: err.Error()})
+				buf = append(buf, rundir.GPUSample{TNS: tNS, Index: -1, Error: err.Error()})
 			}
 		}
 		if err := emit(buf); err != nil {
@@ -85,7 +87,7 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 }
 
 // hasError reports whether any sample already carries the tick's error.
-func hasError(ss []Sample) bool {
+func hasError(ss []rundir.GPUSample) bool {
 	for i := range ss {
 		if ss[i].Error != "" {
 			return true
@@ -104,8 +106,8 @@ func hasError(ss []Sample) bool {
 //
 //	g.Go(func() error { return gpu.Record(telemetryCtx, sampler, start, gpu.WatchConfig{}, f) })
 func Record(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, w io.Writer) error {
-	jw := NewJSONLWriter(w)
-	err := Watch(ctx, s, start, cfg, jw.Write)
+	jw := rundir.NewJSONLWriter[rundir.GPUSample](w, rundir.GPUFile)
+	err := Watch(ctx, s, start, cfg, func(ss []rundir.GPUSample) error { return jw.Write(ss...) })
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 		return nil
 	}

@@ -31,9 +31,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // EnvStore is the environment variable that names the store when --store
@@ -153,7 +153,7 @@ type Entry struct {
 
 // Meta returns the comparability data of the entry.
 func (e *Entry) Meta() (compare.Meta, error) {
-	var m loadgen.Manifest
+	var m rundir.Manifest
 	if err := json.Unmarshal(e.Manifest, &m); err != nil {
 		return compare.Meta{}, fmt.Errorf("history entry %d: run.json: %w", e.ID, err)
 	}
@@ -168,13 +168,13 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, loadgen.ManifestFile))
+	raw, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile))
 	if err != nil {
 		return nil, nil, fmt.Errorf("run %s: %w", dir, err)
 	}
-	var m loadgen.Manifest
+	var m rundir.Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, nil, fmt.Errorf("run %s: %s: %w", dir, loadgen.ManifestFile, err)
+		return nil, nil, fmt.Errorf("run %s: %s: %w", dir, rundir.ManifestFile, err)
 	}
 	if slo.IsZero() {
 		slo = report.ManifestSLO(m.Scenario)
@@ -194,7 +194,7 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 // Fingerprint returns the fingerprint of the run in dir (the SHA-256 of
 // its run.json), to find it in the history.
 func Fingerprint(dir string) (string, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, loadgen.ManifestFile))
+	raw, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile))
 	if err != nil {
 		return "", err
 	}

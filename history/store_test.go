@@ -17,8 +17,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // EnvTestPostgres names a PostgreSQL DSN the tests also run against
@@ -34,10 +34,10 @@ func writeRun(t *testing.T, dir, scenario string, ttftMS float64, start time.Tim
 		t.Fatal(err)
 	}
 	sc, _ := json.Marshal(map[string]any{"name": scenario, "load": map[string]any{"concurrency": 4}})
-	m := &loadgen.Manifest{Tool: "inferbench", Version: "test", Host: loadgen.Host{Name: "ci"},
-		Target:   loadgen.TargetInfo{Kind: "vllm", URL: "http://user:secret@127.0.0.1:8000", Model: "m"},
-		Scenario: sc, Start: start, ExitState: loadgen.ExitComplete}
-	if err := loadgen.WriteManifest(dir, m); err != nil {
+	m := &rundir.Manifest{Tool: "inferbench", Version: "test", Host: rundir.Host{Name: "ci"},
+		Target:   rundir.TargetInfo{Kind: "vllm", URL: "http://user:secret@127.0.0.1:8000", Model: "m"},
+		Scenario: sc, Start: start, ExitState: rundir.ExitComplete}
+	if err := rundir.WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0))
@@ -50,13 +50,13 @@ func writeRun(t *testing.T, dir, scenario string, ttftMS float64, start time.Tim
 			chunks = append(chunks, [2]int64{first + int64(k)*10e6, 1})
 		}
 		end := chunks[9][0]
-		rec := loadgen.Record{ID: uint64(i), Stage: loadgen.StageMeasure, Level: 4, SentNS: sent, ScheduledNS: sent,
+		rec := rundir.Record{ID: uint64(i), Stage: rundir.StageMeasure, Level: 4, SentNS: sent, ScheduledNS: sent,
 			FirstByteNS: first, FirstTokenNS: first, EndNS: end, DoneNS: end, Chunks: chunks, InputTokens: 100,
 			OutputTokens: 10, OK: true, Status: 200}
 		line, _ := json.Marshal(rec)
 		b.Write(append(line, '\n'))
 	}
-	if err := os.WriteFile(filepath.Join(dir, loadgen.RecordsFile), b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, rundir.RecordsFile), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // inferbenchBin is the inferbench binary the tests run, as a user would:
@@ -61,8 +61,8 @@ func serverURL(t *testing.T, env string) string {
 // benchRun is one `inferbench run`: its run directory, measured records and summary.
 type benchRun struct {
 	dir     string
-	records []*loadgen.Record // measured stage only
-	retried int               // attempts marked retried
+	records []*rundir.Record // measured stage only
+	retried int              // attempts marked retried
 	sum     *report.Summary
 	output  string
 }
@@ -85,7 +85,7 @@ func runBench(t *testing.T, args ...string) benchRun {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	for rec, err := range loadgen.ReadRecords(f) {
+	for rec, err := range rundir.ReadRecords(f) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,8 +129,8 @@ func checkComplete(t *testing.T, r benchRun, want int, maxTokens int) {
 			problem = fmt.Sprintf("finish reason %q, want length", rec.FinishReason)
 		case rec.InputTokens <= 0:
 			problem = "no input tokens"
-		case rec.TTFTNS <= 0 || rec.E2ENS < rec.TTFTNS:
-			problem = fmt.Sprintf("TTFT %d ns, E2E %d ns", rec.TTFTNS, rec.E2ENS)
+		case rec.FirstTokenNS <= rec.SentNS || rec.EndNS < rec.FirstTokenNS:
+			problem = fmt.Sprintf("sent %d ns, first token %d ns, end %d ns", rec.SentNS, rec.FirstTokenNS, rec.EndNS)
 		}
 		if problem != "" {
 			bad++

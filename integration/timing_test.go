@@ -5,6 +5,8 @@ package integration
 import (
 	"fmt"
 	"testing"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // Bounds on the harness's overhead on loopback, per request: the client's
@@ -34,7 +36,7 @@ func diffs(t *testing.T, r benchRun) []timingDiff {
 			t.Fatalf("request %d: ok %v, server timings %+v", rec.ID, rec.OK, st)
 		}
 		d := timingDiff{
-			clientTTFT:  float64(rec.TTFTNS) / 1e6,
+			clientTTFT:  report.PerRequest(rec).TTFT,
 			serverTTFT:  float64(st.Queue+st.Load+st.Prompt) / 1e6,
 			clientTotal: float64(max(rec.DoneNS, rec.EndNS)-rec.SentNS) / 1e6,
 			serverTotal: float64(st.Queue+st.Load+st.Prompt+st.Decode) / 1e6,
@@ -43,7 +45,7 @@ func diffs(t *testing.T, r benchRun) []timingDiff {
 			d.serverTTFT = float64(st.TTFT) / 1e6
 		}
 		if rec.OutputTokens > 1 {
-			d.clientTPOT = float64(rec.E2ENS-rec.TTFTNS) / 1e6 / float64(rec.OutputTokens-1)
+			d.clientTPOT = report.PerRequest(rec).TPOT
 			d.serverTPOT = float64(st.Decode) / 1e6 / float64(rec.OutputTokens)
 		}
 		// The server's intervals lie inside the client's (same clock rate,

@@ -11,42 +11,8 @@ import (
 	"runtime/metrics"
 	"time"
 
-	"github.com/inferbench/inferbench/internal/jsonl"
+	"github.com/inferbench/inferbench/rundir"
 )
-
-// ClientFile holds the load generator's own telemetry, one ClientSample a line.
-const ClientFile = "client.jsonl"
-
-// ClientSample is the load generator watching itself: a client near its
-// limit measures itself, not the server, so every run records whether it
-// was. Values over an interval cover the time since the previous sample.
-type ClientSample struct {
-	// TNS is when the sample was taken, in ns from the run's start.
-	TNS int64 `json:"t_ns"`
-	// CPUSeconds is the process's cumulative CPU time (user + system).
-	CPUSeconds float64 `json:"cpu_s"`
-	// Cores is GOMAXPROCS: the CPUs the process may use at once.
-	Cores int `json:"cores"`
-	// SchedLatencyP99MS is the 99th percentile of the time goroutines
-	// waited to run after becoming runnable, over the interval (Go's
-	// /sched/latencies histogram): a loaded scheduler delays timestamps.
-	SchedLatencyP99MS float64 `json:"sched_latency_p99_ms"`
-	// SchedHist is the same interval's scheduler latencies as a sparse
-	// histogram: one [upper bound in ns, count] pair per non-empty bucket of
-	// /sched/latencies, in bucket order (the open last bucket is given its
-	// lower bound). Summed over a level's samples it gives the percentile of
-	// all the level's scheduling events, which the highest per-interval p99
-	// overstates: one busy quarter-second is not a client-bound level.
-	SchedHist [][2]int64 `json:"sched_hist,omitempty"`
-	// GCPauseMS is the total stop-the-world GC pause time in the interval.
-	GCPauseMS float64 `json:"gc_pause_ms"`
-	// Goroutines and HeapBytes are the live goroutines and heap objects.
-	Goroutines int    `json:"goroutines"`
-	HeapBytes  uint64 `json:"heap_bytes"`
-	// Shard is the shard whose client took the sample, in a merged run
-	// directory (each shard's client is its own process); nil otherwise.
-	Shard *int `json:"shard,omitempty"`
-}
 
 // clientProbe reads the runtime's metrics, keeping the previous histograms
 // to turn cumulative counts into per-interval figures.
@@ -70,9 +36,9 @@ func newClientProbe() *clientProbe {
 }
 
 // read takes one sample.
-func (p *clientProbe) read(tNS int64) ClientSample {
+func (p *clientProbe) read(tNS int64) rundir.ClientSample {
 	metrics.Read(p.samples)
-	s := ClientSample{TNS: tNS, CPUSeconds: processCPUSeconds(), Cores: runtime.GOMAXPROCS(0)}
+	s := rundir.ClientSample{TNS: tNS, CPUSeconds: processCPUSeconds(), Cores: runtime.GOMAXPROCS(0)}
 	for _, m := range p.samples {
 		switch m.Name {
 		case mSched:
@@ -194,9 +160,4 @@ func WatchClient(ctx context.Context, start time.Time, interval time.Duration, w
 			}
 		}
 	}
-}
-
-// ReadClientSamples reads client.jsonl.
-func ReadClientSamples(r io.Reader) ([]ClientSample, error) {
-	return jsonl.Read[ClientSample](r, ClientFile)
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestHistDelta: the counts added since the previous read, one [upper
@@ -76,7 +78,7 @@ func TestWatchClient(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	samples, err := ReadClientSamples(&buf)
+	samples, err := rundir.ReadClientSamples(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}

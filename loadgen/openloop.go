@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/inferbench/inferbench/rundir"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -25,7 +26,7 @@ type TraceArrival struct {
 // request to a new goroutine; when it is behind it sends at once, never
 // skipping or re-timing a request (no coordinated omission). scheduled_ns is
 // always the due time; sent_ns when it was really sent.
-func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCauseFunc, start time.Time, timeout time.Duration, sink func(*Record) error) (Result, error) {
+func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCauseFunc, start time.Time, timeout time.Duration, sink func(*rundir.Record) error) (Result, error) {
 	var next func() (time.Duration, int, int, bool)
 	if r.Trace != nil {
 		i := 0

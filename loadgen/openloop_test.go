@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestArrivalsMoments: over 200k gaps, each process has the mean gap 1/rate
@@ -107,7 +109,7 @@ func TestOpenLoopSendsOnSchedule(t *testing.T) {
 		if len(c.recs) != 20 {
 			t.Fatalf("records = %d; want 20", len(c.recs))
 		}
-		slices.SortFunc(c.recs, func(a, b *Record) int { return int(a.ID) - int(b.ID) })
+		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
 		for i, rec := range c.recs {
 			if rec.ID != uint64(100+i) || rec.ScheduledNS != int64(i)*50e6 || rec.SentNS != rec.ScheduledNS || !rec.OK {
 				t.Errorf("record %d: id %d scheduled %d sent %d ok %v; want id %d at %d ms", i, rec.ID, rec.ScheduledNS, rec.SentNS, rec.OK, 100+i, i*50)
@@ -131,7 +133,7 @@ func TestOpenLoopCapShowsAsLag(t *testing.T) {
 		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
 			t.Fatal(err)
 		}
-		slices.SortFunc(c.recs, func(a, b *Record) int { return int(a.ID) - int(b.ID) })
+		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
 		for k, rec := range c.recs {
 			lag := rec.SentNS - rec.ScheduledNS
 			if rec.ScheduledNS != int64(k)*50e6 || lag != int64(k)*50e6 {
@@ -154,7 +156,7 @@ func TestTraceReplay(t *testing.T) {
 		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
 			t.Fatal(err)
 		}
-		slices.SortFunc(c.recs, func(a, b *Record) int { return int(a.ID) - int(b.ID) })
+		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
 		if len(c.recs) != 3 {
 			t.Fatalf("records = %d; want 3", len(c.recs))
 		}

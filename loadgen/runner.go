@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -141,7 +142,7 @@ func (r *Runner) validate() error {
 // the records counts from it. When ctx is cancelled, requests in flight are
 // cancelled and recorded with class "canceled", and Run returns
 // context.Cause(ctx). A sink error stops the run and is returned.
-func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) error) (Result, error) {
+func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*rundir.Record) error) (Result, error) {
 	if err := r.validate(); err != nil {
 		return Result{}, err
 	}
@@ -266,7 +267,7 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*Record) er
 // sendAll sends request id, retrying as Retries allows, and hands every
 // attempt's record to sink. Per-request failures are data, never an error
 // of the run: the error returned is the sink's.
-func (r *Runner) sendAll(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int, sink func(*Record) error) error {
+func (r *Runner) sendAll(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int, sink func(*rundir.Record) error) error {
 	backoff := r.RetryBackoff
 	if backoff <= 0 {
 		backoff = DefaultRetryBackoff
@@ -293,19 +294,19 @@ func (r *Runner) sendAll(ctx context.Context, start time.Time, timeout time.Dura
 }
 
 // retryable reports whether a failure of class c may succeed when sent again.
-func retryable(c ErrorClass) bool {
-	return c == RateLimited || c == HTTP5xx || c == Connection
+func retryable(c rundir.ErrorClass) bool {
+	return c == rundir.RateLimited || c == rundir.HTTP5xx || c == rundir.Connection
 }
 
 // send sends req (request id, due at scheduledNS) and records it.
-func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int) *Record {
+func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int) *rundir.Record {
 	// Chunks is sized for the requested output up front, so the read path
 	// appends without growing the slice (up to 4,096 events; more grow).
-	rec := &Record{ID: id, Stage: StageMeasure, Level: r.Level, Worker: worker,
+	rec := &rundir.Record{ID: id, Stage: rundir.StageMeasure, Level: r.Level, Worker: worker,
 		Chunks: make([][2]int64, 0, min(max(req.MaxTokens, 1), 4096)), ScheduledNS: scheduledNS,
 		RequestedInputTokens: estIn, RequestedOutputTokens: req.MaxTokens}
 	if id < r.FirstID+uint64(r.Warmup) {
-		rec.Stage = StageWarmup
+		rec.Stage = rundir.StageWarmup
 	}
 	since := func() int64 { return time.Since(start).Nanoseconds() }
 
@@ -360,16 +361,16 @@ func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duratio
 	}
 
 	// Tokens: the server's count when it reports one, else what we counted.
-	rec.OutputTokens, rec.OutputTokensSource = counted, SourceCounted
+	rec.OutputTokens, rec.OutputTokensSource = counted, rundir.SourceCounted
 	if final.Usage != nil && final.Usage.CompletionTokens > 0 {
-		rec.OutputTokens, rec.OutputTokensSource = final.Usage.CompletionTokens, SourceServer
+		rec.OutputTokens, rec.OutputTokensSource = final.Usage.CompletionTokens, rundir.SourceServer
 	}
-	rec.InputTokens, rec.InputTokensSource = estIn, SourceEstimated
+	rec.InputTokens, rec.InputTokensSource = estIn, rundir.SourceEstimated
 	if final.Usage != nil && final.Usage.PromptTokens > 0 {
-		rec.InputTokens, rec.InputTokensSource = final.Usage.PromptTokens, SourceServer
+		rec.InputTokens, rec.InputTokensSource = final.Usage.PromptTokens, rundir.SourceServer
 	}
 	rec.FinishReason = final.FinishReason
-	rec.Server = final.Server
+	rec.Server = (*rundir.ServerTiming)(final.Server)
 
 	if err != nil && rctx.Err() != nil {
 		// The request's context ended: say whether by its own deadline
@@ -382,7 +383,7 @@ func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duratio
 	}
 	if err == nil && !gotToken {
 		msg := "stream ended without a generated token"
-		if rec.OutputTokensSource == SourceServer && rec.OutputTokens > 0 {
+		if rec.OutputTokensSource == rundir.SourceServer && rec.OutputTokens > 0 {
 			// The server finished and counted tokens none of which it
 			// streamed: hidden reasoning (Gemini thoughts, o-series) used
 			// the whole output budget (protocols.md, reasoning models).
@@ -391,10 +392,7 @@ func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duratio
 		}
 		err = &targets.ProtocolError{Msg: msg}
 	}
-	if gotToken {
-		rec.TTFTNS = rec.FirstTokenNS - rec.SentNS
-		rec.E2ENS = rec.EndNS - rec.SentNS
-	} else {
+	if !gotToken {
 		rec.EndNS = rec.DoneNS
 	}
 	if err == nil {

@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -75,10 +76,10 @@ func (f *fakeTarget) Stream(ctx context.Context, req targets.Request, on func(ta
 // collect is a concurrency-safe sink.
 type collect struct {
 	mu   sync.Mutex
-	recs []*Record
+	recs []*rundir.Record
 }
 
-func (c *collect) add(r *Record) error {
+func (c *collect) add(r *rundir.Record) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.recs = append(c.recs, r)
@@ -107,7 +108,7 @@ func TestRunnerTimingExact(t *testing.T) {
 		}
 		warm := 0
 		for _, rec := range c.recs {
-			if rec.Stage == StageWarmup {
+			if rec.Stage == rundir.StageWarmup {
 				warm++
 				if rec.ID >= 2 {
 					t.Errorf("record %d is warm-up; want only ids 0 and 1", rec.ID)
@@ -116,13 +117,13 @@ func TestRunnerTimingExact(t *testing.T) {
 			if !rec.OK || rec.ErrorClass != "" {
 				t.Fatalf("record %d failed: %s %s", rec.ID, rec.ErrorClass, rec.Error)
 			}
-			if rec.TTFTNS != 50e6 || rec.E2ENS != 80e6 {
-				t.Errorf("record %d: ttft %d e2e %d; want 50ms and 80ms exactly", rec.ID, rec.TTFTNS, rec.E2ENS)
+			if ttft, e2e := rec.FirstTokenNS-rec.SentNS, rec.EndNS-rec.SentNS; ttft != 50e6 || e2e != 80e6 {
+				t.Errorf("record %d: ttft %d e2e %d; want 50ms and 80ms exactly", rec.ID, ttft, e2e)
 			}
 			if rec.FirstByteNS != rec.SentNS {
 				t.Errorf("record %d: first byte %d; want the role chunk at send time %d", rec.ID, rec.FirstByteNS, rec.SentNS)
 			}
-			if rec.OutputTokens != 4 || rec.OutputTokensSource != SourceServer || rec.InputTokens != 7 || rec.InputTokensSource != SourceServer {
+			if rec.OutputTokens != 4 || rec.OutputTokensSource != rundir.SourceServer || rec.InputTokens != 7 || rec.InputTokensSource != rundir.SourceServer {
 				t.Errorf("record %d: tokens %d/%s in %d/%s; want 4/server 7/server", rec.ID, rec.OutputTokens, rec.OutputTokensSource, rec.InputTokens, rec.InputTokensSource)
 			}
 			if len(rec.Chunks) != 4 || rec.Chunks[1][0]-rec.Chunks[0][0] != 10e6 {
@@ -189,10 +190,10 @@ func TestRunnerErrorsAreRecords(t *testing.T) {
 		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
 			t.Fatal(err)
 		}
-		classes := map[ErrorClass]int{}
+		classes := map[rundir.ErrorClass]int{}
 		for _, rec := range c.recs {
 			classes[rec.ErrorClass]++
-			if rec.ErrorClass == RateLimited {
+			if rec.ErrorClass == rundir.RateLimited {
 				if rec.Status != 429 || rec.RetryAfterMS != 2000 {
 					t.Errorf("429 record: status %d retry %d; want 429, 2000", rec.Status, rec.RetryAfterMS)
 				}
@@ -201,7 +202,7 @@ func TestRunnerErrorsAreRecords(t *testing.T) {
 				}
 			}
 		}
-		if len(c.recs) != 22 || classes[RateLimited] == 0 || classes[StreamErr] == 0 || classes[""] == 0 {
+		if len(c.recs) != 22 || classes[rundir.RateLimited] == 0 || classes[rundir.StreamErr] == 0 || classes[""] == 0 {
 			t.Errorf("records %d, classes %v; want 22 with ok, rate_limited and stream_error", len(c.recs), classes)
 		}
 	})
@@ -219,7 +220,7 @@ func TestRunnerTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, rec := range c.recs {
-			if rec.ErrorClass != Timeout || rec.DoneNS-rec.SentNS != 3e9 {
+			if rec.ErrorClass != rundir.Timeout || rec.DoneNS-rec.SentNS != 3e9 {
 				t.Errorf("record %d: class %q after %d ns; want timeout after 3s", rec.ID, rec.ErrorClass, rec.DoneNS-rec.SentNS)
 			}
 		}
@@ -242,7 +243,7 @@ func TestRunnerCancel(t *testing.T) {
 		}
 		canceled := 0
 		for _, rec := range c.recs {
-			if rec.ErrorClass == Canceled {
+			if rec.ErrorClass == rundir.Canceled {
 				canceled++
 			}
 		}
@@ -281,7 +282,7 @@ func TestRunnerSinkErrorStops(t *testing.T) {
 		r := baseRunner(ft)
 		r.Spread = 0
 		boom := errors.New("disk full")
-		_, err := r.Run(t.Context(), time.Now(), func(*Record) error { return boom })
+		_, err := r.Run(t.Context(), time.Now(), func(*rundir.Record) error { return boom })
 		if !errors.Is(err, boom) {
 			t.Fatalf("Run = %v; want the sink's error", err)
 		}
@@ -290,7 +291,7 @@ func TestRunnerSinkErrorStops(t *testing.T) {
 
 func TestRunnerValidate(t *testing.T) {
 	r := &Runner{}
-	_, err := r.Run(t.Context(), time.Now(), func(*Record) error { return nil })
+	_, err := r.Run(t.Context(), time.Now(), func(*rundir.Record) error { return nil })
 	if err == nil {
 		t.Fatal("Run with an empty Runner succeeded")
 	}
@@ -307,7 +308,7 @@ func TestNoTokenIsProtocolError(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, rec := range c.recs {
-			if rec.OK || rec.ErrorClass != Protocol {
+			if rec.OK || rec.ErrorClass != rundir.Protocol {
 				t.Errorf("record %d: ok %v class %q; want protocol failure", rec.ID, rec.OK, rec.ErrorClass)
 			}
 		}
@@ -334,7 +335,7 @@ func TestNoTokenButCounted(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := c.recs[0]
-	if rec.OK || rec.ErrorClass != Protocol || rec.OutputTokens != 128 || rec.OutputTokensSource != SourceServer ||
+	if rec.OK || rec.ErrorClass != rundir.Protocol || rec.OutputTokens != 128 || rec.OutputTokensSource != rundir.SourceServer ||
 		!strings.Contains(rec.Error, `counted 128 output tokens (finish reason "length"): hidden reasoning`) {
 		t.Errorf("record: ok %v class %q tokens %d %s error %q", rec.OK, rec.ErrorClass, rec.OutputTokens, rec.OutputTokensSource, rec.Error)
 	}
@@ -366,7 +367,7 @@ func TestRunnerRetries(t *testing.T) {
 			t.Fatalf("records = %d; want 3 attempts", len(c.recs))
 		}
 		a, b, ok := c.recs[0], c.recs[1], c.recs[2]
-		if !a.Retried || a.Attempt != 0 || a.ErrorClass != RateLimited || !b.Retried || b.Attempt != 1 || b.ErrorClass != HTTP5xx {
+		if !a.Retried || a.Attempt != 0 || a.ErrorClass != rundir.RateLimited || !b.Retried || b.Attempt != 1 || b.ErrorClass != rundir.HTTP5xx {
 			t.Errorf("attempts: %+v / %+v", a, b)
 		}
 		if !ok.OK || ok.Retried || ok.Attempt != 2 || ok.ID != a.ID {
@@ -404,7 +405,7 @@ func TestRunnerGrace(t *testing.T) {
 				switch {
 				case rec.OK:
 					ok++
-				case rec.ErrorClass == Canceled:
+				case rec.ErrorClass == rundir.Canceled:
 					canceled++
 				}
 				if rec.SentNS > 2500e6 {

@@ -2,6 +2,8 @@ package loadgen
 
 import (
 	"testing"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 func TestParseShard(t *testing.T) {
@@ -48,14 +50,14 @@ func TestSplitCount(t *testing.T) {
 func TestShardIDs(t *testing.T) {
 	seen := map[uint64]int{}
 	for i := range 4 {
-		s := Shard{Index: i, Count: 4}
+		s := rundir.Shard{Index: i, Count: 4}
 		for local := range uint64(5) {
 			id := s.GlobalID(local)
 			if prev, ok := seen[id]; ok {
 				t.Fatalf("id %d from shards %d and %d", id, prev, i)
 			}
 			seen[id] = i
-			if !s.Owns(id) || (Shard{Index: (i + 1) % 4, Count: 4}).Owns(id) {
+			if !s.Owns(id) || (rundir.Shard{Index: (i + 1) % 4, Count: 4}).Owns(id) {
 				t.Errorf("Owns(%d) wrong for shard %d", id, i)
 			}
 		}
@@ -65,7 +67,7 @@ func TestShardIDs(t *testing.T) {
 			t.Errorf("id %d not produced", id)
 		}
 	}
-	if (Shard{}).GlobalID(7) != 7 || !(Shard{}).Owns(7) {
+	if (rundir.Shard{}).GlobalID(7) != 7 || !(rundir.Shard{}).Owns(7) {
 		t.Error("an unsharded run keeps its ids")
 	}
 }

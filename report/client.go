@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Thresholds past which a level is flagged client-bound: the load generator,
@@ -55,10 +56,10 @@ type ClientLevel struct {
 // before it, so the first sample at or after EndNS is the last — the level's send
 // lag, and for a closed loop its mean in-flight streams against its
 // concurrency (closedLoop false skips that check).
-func SummarizeClient(samples []loadgen.ClientSample, l *Level, closedLoop bool) ClientLevel {
+func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) ClientLevel {
 	var cl ClientLevel
 	var shares []float64
-	var prev *loadgen.ClientSample
+	var prev *rundir.ClientSample
 	sched := map[int64]int64{}
 	for i := range samples {
 		s := &samples[i]
@@ -123,7 +124,7 @@ func SummarizeClient(samples []loadgen.ClientSample, l *Level, closedLoop bool) 
 // level-wide checks (send lag, streams in flight) are made once on the
 // merged level. The figures kept are the busiest shard's (highest mean CPU
 // share); GC pauses add up; a reason names its shard.
-func JudgeClientsPerShard(sum *Summary, clients map[int][]loadgen.ClientSample, closedLoop bool) {
+func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, closedLoop bool) {
 	if len(clients) == 0 {
 		return
 	}

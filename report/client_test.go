@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestSummarizeClient: CPU share is ΔCPU / Δwall / cores per interval;
 // each threshold adds its reason.
 func TestSummarizeClient(t *testing.T) {
-	samples := []loadgen.ClientSample{
+	samples := []rundir.ClientSample{
 		{TNS: 0, CPUSeconds: 10, Cores: 2},
 		// 1 s later 1.0 s more CPU on 2 cores: 50 %.
 		{TNS: 1e9, CPUSeconds: 11, Cores: 2, SchedLatencyP99MS: 0.5, GCPauseMS: 1, HeapBytes: 100},
@@ -41,7 +42,7 @@ func TestSummarizeClient(t *testing.T) {
 	if c := SummarizeClient(samples, l, false); len(c.Reasons) != 1 {
 		t.Errorf("open loop reasons = %q", c.Reasons)
 	}
-	quiet := []loadgen.ClientSample{{TNS: 0, CPUSeconds: 1, Cores: 2}, {TNS: 1e9, CPUSeconds: 1.1, Cores: 2}}
+	quiet := []rundir.ClientSample{{TNS: 0, CPUSeconds: 1, Cores: 2}, {TNS: 1e9, CPUSeconds: 1.1, Cores: 2}}
 	if c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9}, true); c.Bound {
 		t.Errorf("a quiet client is flagged: %q", c.Reasons)
 	}
@@ -56,10 +57,10 @@ func TestSchedLatencyOverWindow(t *testing.T) {
 	calm := [][2]int64{{ms / 4, 990}, {ms, 10}}                // p99 0.25 ms
 	burst := [][2]int64{{ms / 4, 950}, {ms, 20}, {8 * ms, 30}} // p99 8 ms
 	slow := [][2]int64{{ms, 980}, {8 * ms, 20}}                // p99 8 ms
-	series := func(hists ...[][2]int64) []loadgen.ClientSample {
-		out := []loadgen.ClientSample{{TNS: 0, Cores: 2}}
+	series := func(hists ...[][2]int64) []rundir.ClientSample {
+		out := []rundir.ClientSample{{TNS: 0, Cores: 2}}
 		for i, h := range hists {
-			out = append(out, loadgen.ClientSample{TNS: int64(i+1) * 250 * ms, Cores: 2,
+			out = append(out, rundir.ClientSample{TNS: int64(i+1) * 250 * ms, Cores: 2,
 				SchedLatencyP99MS: loadgen.HistQuantile(h, 0.99) / 1e6, SchedHist: h})
 		}
 		return out
@@ -90,7 +91,7 @@ func TestSchedLatencyOverWindow(t *testing.T) {
 // client samples are judged on their own, not as one interleaved series.
 func TestMergedClientsJudgedPerShard(t *testing.T) {
 	dir := t.TempDir()
-	rw, err := loadgen.CreateRecordWriter(filepath.Join(dir, loadgen.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(filepath.Join(dir, rundir.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestMergedClientsJudgedPerShard(t *testing.T) {
 {"t_ns":2000000000,"cpu_s":1.2,"cores":1,"shard":0}
 {"t_ns":2000000000,"cpu_s":51.9,"cores":1,"shard":1}
 `
-	os.WriteFile(filepath.Join(dir, loadgen.ClientFile), []byte(lines), 0o644)
+	os.WriteFile(filepath.Join(dir, rundir.ClientFile), []byte(lines), 0o644)
 	sum, _, err := SummarizeRun(dir, SLO{})
 	if err != nil {
 		t.Fatal(err)

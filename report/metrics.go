@@ -4,7 +4,7 @@
 // be re-reported with new SLOs or prices without running it again.
 //
 // This file holds every metric definition, in one place. Times are
-// nanoseconds from the run's start (loadgen.Record); reported latencies are
+// nanoseconds from the run's start (rundir.Record); reported latencies are
 // in milliseconds. Only requests of the measure stage count.
 //
 //   - TTFT (time to first token) = first_token_ns − sent_ns: to the first
@@ -59,9 +59,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/montanaflynn/stats"
-
-	"github.com/inferbench/inferbench/loadgen"
 )
 
 const nsPerMS = 1e6
@@ -79,7 +78,7 @@ type RequestMetrics struct {
 // PerRequest computes a successful record's per-request metrics. It is the
 // one implementation of the per-request definitions: every report,
 // comparison and plot uses it.
-func PerRequest(r *loadgen.Record) RequestMetrics {
+func PerRequest(r *rundir.Record) RequestMetrics {
 	var m RequestMetrics
 	m.TTFT = float64(r.FirstTokenNS-r.SentNS) / nsPerMS
 	m.E2E = float64(r.EndNS-r.SentNS) / nsPerMS
@@ -148,7 +147,7 @@ func grow2(s []float64, n int) []float64 {
 
 // SendLagMS is a record's sent − scheduled in ms, and whether it counts as
 // send lag: only a request's first attempt does.
-func SendLagMS(r *loadgen.Record) (float64, bool) {
+func SendLagMS(r *rundir.Record) (float64, bool) {
 	return float64(r.SentNS-r.ScheduledNS) / nsPerMS, r.Attempt == 0
 }
 
@@ -157,7 +156,7 @@ func SendLagMS(r *loadgen.Record) (float64, bool) {
 // of a retried request, its schedule to done, so that its earlier attempts
 // and the backoffs between them count; 0 for a retried attempt, which that
 // last attempt covers.
-func BusyMS(r *loadgen.Record) float64 {
+func BusyMS(r *rundir.Record) float64 {
 	switch {
 	case r.Retried:
 		return 0
@@ -176,7 +175,7 @@ type Span struct {
 }
 
 // Add widens s to cover r.
-func (s *Span) Add(r *loadgen.Record) {
+func (s *Span) Add(r *rundir.Record) {
 	done := max(r.DoneNS, r.EndNS)
 	if s.n == 0 {
 		s.FirstSentNS, s.LastDoneNS = r.SentNS, done
@@ -191,7 +190,7 @@ func (s Span) NS() int64 { return max(s.LastDoneNS-s.FirstSentNS, 0) }
 
 // serverTTFT is the server's own time to first token of r in ms, and
 // whether it reported one.
-func serverTTFT(r *loadgen.Record) (float64, bool) {
+func serverTTFT(r *rundir.Record) (float64, bool) {
 	st := r.Server
 	if st == nil {
 		return 0, false

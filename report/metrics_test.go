@@ -8,8 +8,7 @@ import (
 
 	"github.com/montanaflynn/stats"
 
-	"github.com/inferbench/inferbench/loadgen"
-	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
@@ -69,10 +68,10 @@ const ms = int64(time.Millisecond)
 
 // rec builds a successful measured record sent at sentMS with token events
 // at the given offsets (ms) carrying the given token counts.
-func rec(id uint64, level float64, sentMS int64, events [][2]int64, outTokens, inTokens int) *loadgen.Record {
-	r := &loadgen.Record{ID: id, Stage: loadgen.StageMeasure, Level: level, OK: true,
+func rec(id uint64, level float64, sentMS int64, events [][2]int64, outTokens, inTokens int) *rundir.Record {
+	r := &rundir.Record{ID: id, Stage: rundir.StageMeasure, Level: level, OK: true,
 		ScheduledNS: (sentMS - 2) * ms, SentNS: sentMS * ms, FirstByteNS: sentMS * ms, OutputTokens: outTokens, InputTokens: inTokens,
-		OutputTokensSource: loadgen.SourceServer}
+		OutputTokensSource: rundir.SourceServer}
 	for _, e := range events {
 		r.Chunks = append(r.Chunks, [2]int64{e[0] * ms, e[1]})
 	}
@@ -80,8 +79,6 @@ func rec(id uint64, level float64, sentMS int64, events [][2]int64, outTokens, i
 	r.FirstContentNS = r.FirstTokenNS
 	r.EndNS = r.Chunks[len(r.Chunks)-1][0]
 	r.DoneNS = r.EndNS + 1*ms
-	r.TTFTNS = r.FirstTokenNS - r.SentNS
-	r.E2ENS = r.EndNS - r.SentNS
 	return r
 }
 
@@ -98,9 +95,9 @@ func TestSummaryHandComputed(t *testing.T) {
 	// tokens → TPOT 20; ITL 20; per-user 2/0.020 = 100 tok/s.
 	s.Add(rec(1, 8, 1010, [][2]int64{{1110, 1}, {1130, 1}}, 2, 50))
 	// A failure (counted, no latency) and a warm-up record (ignored).
-	s.Add(&loadgen.Record{ID: 2, Stage: loadgen.StageMeasure, Level: 8, ScheduledNS: 1020 * ms, SentNS: 1020 * ms, DoneNS: 1190 * ms, ErrorClass: loadgen.HTTP5xx})
+	s.Add(&rundir.Record{ID: 2, Stage: rundir.StageMeasure, Level: 8, ScheduledNS: 1020 * ms, SentNS: 1020 * ms, DoneNS: 1190 * ms, ErrorClass: rundir.HTTP5xx})
 	w := rec(3, 8, 0, [][2]int64{{5000, 1}}, 1, 1)
-	w.Stage = loadgen.StageWarmup
+	w.Stage = rundir.StageWarmup
 	s.Add(w)
 	sum := s.Close()
 	if len(sum.Levels) != 1 {
@@ -150,7 +147,7 @@ func TestSummaryHandComputed(t *testing.T) {
 			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
 		}
 	}
-	if l.Errors[loadgen.HTTP5xx] != 1 || len(l.Errors) != 1 {
+	if l.Errors[rundir.HTTP5xx] != 1 || len(l.Errors) != 1 {
 		t.Errorf("errors = %v; want http_5xx 1", l.Errors)
 	}
 	if l.Lengths != nil {
@@ -195,9 +192,9 @@ func TestCapacityIsHighestLevelMeetingSLO(t *testing.T) {
 func TestServerTTFT(t *testing.T) {
 	s := NewSummarizer(SLO{})
 	a := rec(0, 1, 1000, [][2]int64{{1050, 1}, {1060, 1}}, 2, 1)
-	a.Server = &targets.ServerTiming{TTFT: 30 * time.Millisecond, Queue: time.Second}
+	a.Server = &rundir.ServerTiming{TTFT: 30 * time.Millisecond, Queue: time.Second}
 	b := rec(1, 1, 1000, [][2]int64{{1050, 1}, {1060, 1}}, 2, 1)
-	b.Server = &targets.ServerTiming{Queue: 5 * time.Millisecond, Prompt: 15 * time.Millisecond, Decode: time.Second}
+	b.Server = &rundir.ServerTiming{Queue: 5 * time.Millisecond, Prompt: 15 * time.Millisecond, Decode: time.Second}
 	s.Add(a)
 	s.Add(b)
 	s.Add(rec(2, 1, 1000, [][2]int64{{1050, 1}, {1060, 1}}, 2, 1)) // reports nothing
@@ -236,8 +233,8 @@ func TestLongOutputs(t *testing.T) {
 	s := NewSummarizer(SLO{})
 	for i, c := range []struct {
 		out int
-		src loadgen.TokenSource
-	}{{4, loadgen.SourceServer}, {9, loadgen.SourceServer}, {7, loadgen.SourceCounted}, {6, loadgen.SourceEstimated}} {
+		src rundir.TokenSource
+	}{{4, rundir.SourceServer}, {9, rundir.SourceServer}, {7, rundir.SourceCounted}, {6, rundir.SourceEstimated}} {
 		r := rec(uint64(i), 1, int64(i)*100, [][2]int64{{int64(i)*100 + 10, 1}, {int64(i)*100 + 20, 1}}, c.out, 10)
 		r.RequestedInputTokens, r.RequestedOutputTokens = 10, 4
 		r.OutputTokensSource = c.src
@@ -264,12 +261,12 @@ func TestLongOutputs(t *testing.T) {
 // schedule to its done (in flight 1.0 over the window), so a rate-limited
 // closed loop is not taken for a client-bound one.
 func TestRetriedRequestWindow(t *testing.T) {
-	first := &loadgen.Record{ID: 1, Stage: loadgen.StageMeasure, Level: 1, ScheduledNS: 0, SentNS: 1 * ms, DoneNS: 100 * ms,
-		Status: 429, ErrorClass: loadgen.RateLimited, Retried: true, Chunks: [][2]int64{}}
+	first := &rundir.Record{ID: 1, Stage: rundir.StageMeasure, Level: 1, ScheduledNS: 0, SentNS: 1 * ms, DoneNS: 100 * ms,
+		Status: 429, ErrorClass: rundir.RateLimited, Retried: true, Chunks: [][2]int64{}}
 	retry := rec(1, 1, 10_000, [][2]int64{{10_500, 1}, {11_000, 99}}, 100, 10)
 	retry.ScheduledNS, retry.Attempt = 0, 1
 	var sums []*Summary
-	for _, order := range [][]*loadgen.Record{{first, retry}, {retry, first}} {
+	for _, order := range [][]*rundir.Record{{first, retry}, {retry, first}} {
 		s := NewSummarizer(SLO{})
 		for _, r := range order {
 			s.Add(r)
@@ -280,7 +277,7 @@ func TestRetriedRequestWindow(t *testing.T) {
 		l := sum.Levels[0]
 		// From the first attempt's send (1 ms) to the retry's done (its
 		// end, 11,000 ms, + 1 ms).
-		if l.WindowS != 11 || l.Requests.Total != 1 || l.Retried[loadgen.RateLimited] != 1 {
+		if l.WindowS != 11 || l.Requests.Total != 1 || l.Retried[rundir.RateLimited] != 1 {
 			t.Errorf("order %d: window %v s, %d requests, retried %v; want 11 s, 1, 1", i, l.WindowS, l.Requests.Total, l.Retried)
 		}
 		// Busy from the schedule (0) to done (11,001 ms).
@@ -345,13 +342,13 @@ func TestErrorBudget(t *testing.T) {
 // requests: request 1 first sent at 1 ms (429, retried at 10 s), request 2
 // at 1,001 ms: 1 interval of 1 s, 1 req/s — not the retry's 10 s.
 func TestAchievedRateFirstAttempts(t *testing.T) {
-	first := &loadgen.Record{ID: 1, Stage: loadgen.StageMeasure, Level: 2, ScheduledNS: 0, SentNS: 1 * ms, DoneNS: 100 * ms,
-		Status: 429, ErrorClass: loadgen.RateLimited, Retried: true, Chunks: [][2]int64{}}
+	first := &rundir.Record{ID: 1, Stage: rundir.StageMeasure, Level: 2, ScheduledNS: 0, SentNS: 1 * ms, DoneNS: 100 * ms,
+		Status: 429, ErrorClass: rundir.RateLimited, Retried: true, Chunks: [][2]int64{}}
 	retry := rec(1, 2, 10_000, [][2]int64{{10_500, 1}}, 1, 10)
 	retry.ScheduledNS, retry.Attempt = 0, 1
 	second := rec(2, 2, 1_001, [][2]int64{{1_500, 1}}, 1, 10)
 	s := NewSummarizer(SLO{})
-	for _, r := range []*loadgen.Record{first, second, retry} {
+	for _, r := range []*rundir.Record{first, second, retry} {
 		s.Add(r)
 	}
 	if l := s.Close().Levels[0]; !near(l.AchievedRatePerS, 1) || l.Requests.Total != 2 {

@@ -7,9 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/inferbench/inferbench/gpu"
-	"github.com/inferbench/inferbench/loadgen"
-	"github.com/inferbench/inferbench/servermetrics"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // SummarizeRun recomputes the Summary of the run directory dir from its
@@ -24,21 +22,21 @@ func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err err
 // more from the records (the report's figures) reads the file once: decoding
 // the records is most of the time of a report over a large run. each must
 // not keep the record, which the reader reuses.
-func SummarizeRunEach(dir string, slo SLO, each func(*loadgen.Record)) (sum *Summary, warnings []string, err error) {
-	f, err := os.Open(filepath.Join(dir, loadgen.RecordsFile))
+func SummarizeRunEach(dir string, slo SLO, each func(*rundir.Record)) (sum *Summary, warnings []string, err error) {
+	f, err := os.Open(filepath.Join(dir, rundir.RecordsFile))
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
 	s := NewSummarizer(slo)
-	for rec, err := range loadgen.ReadRecords(f) {
+	for rec, err := range rundir.ReadRecords(f) {
 		if err != nil {
-			var te *loadgen.TruncatedError
+			var te *rundir.TruncatedError
 			if errors.As(err, &te) {
-				warnings = append(warnings, fmt.Sprintf("%s: %v", loadgen.RecordsFile, err))
+				warnings = append(warnings, fmt.Sprintf("%s: %v", rundir.RecordsFile, err))
 				break
 			}
-			return nil, warnings, fmt.Errorf("%s: %w", filepath.Join(dir, loadgen.RecordsFile), err)
+			return nil, warnings, fmt.Errorf("%s: %w", filepath.Join(dir, rundir.RecordsFile), err)
 		}
 		s.Add(rec)
 		if each != nil {
@@ -61,16 +59,16 @@ func SummarizeRunEach(dir string, slo SLO, each func(*loadgen.Record)) (sum *Sum
 // attachGPU adds each level's GPU telemetry from dir/gpu.jsonl, if the run
 // has one.
 func attachGPU(dir string, sum *Summary) error {
-	f, err := os.Open(filepath.Join(dir, loadgen.GPUFile))
+	f, err := os.Open(filepath.Join(dir, rundir.GPUFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	} else if err != nil {
 		return err
 	}
 	defer f.Close()
-	samples, err := gpu.ReadJSONL(f)
+	samples, err := rundir.ReadGPUSamples(f)
 	if err != nil {
-		return fmt.Errorf("%s: %w (GPU telemetry left out)", loadgen.GPUFile, err)
+		return fmt.Errorf("%s: %w (GPU telemetry left out)", rundir.GPUFile, err)
 	}
 	if len(samples) == 0 {
 		return nil
@@ -89,22 +87,22 @@ func WriteSummaryFile(dir string, sum *Summary) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, loadgen.SummaryFile), append(b, '\n'), 0o644)
+	return os.WriteFile(filepath.Join(dir, rundir.SummaryFile), append(b, '\n'), 0o644)
 }
 
 // attachServer adds each level's server metrics from dir/server.jsonl, if
 // the run has one.
 func attachServer(dir string, sum *Summary) error {
-	f, err := os.Open(filepath.Join(dir, loadgen.ServerFile))
+	f, err := os.Open(filepath.Join(dir, rundir.ServerFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	} else if err != nil {
 		return err
 	}
 	defer f.Close()
-	samples, err := servermetrics.ReadJSONL(f)
+	samples, err := rundir.ReadServerSamples(f)
 	if err != nil {
-		return fmt.Errorf("%s: %w (server metrics left out)", loadgen.ServerFile, err)
+		return fmt.Errorf("%s: %w (server metrics left out)", rundir.ServerFile, err)
 	}
 	if len(samples) == 0 {
 		return nil
@@ -120,24 +118,24 @@ func attachServer(dir string, sum *Summary) error {
 // attachClient adds each level's client self-telemetry and client-bound
 // verdict from dir/client.jsonl, if the run has one.
 func attachClient(dir string, sum *Summary) error {
-	f, err := os.Open(filepath.Join(dir, loadgen.ClientFile))
+	f, err := os.Open(filepath.Join(dir, rundir.ClientFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	} else if err != nil {
 		return err
 	}
 	defer f.Close()
-	samples, err := loadgen.ReadClientSamples(f)
+	samples, err := rundir.ReadClientSamples(f)
 	if err != nil {
 		return fmt.Errorf("%w (client telemetry left out)", err)
 	}
 	closedLoop := false
-	if m, err := loadgen.ReadManifest(dir); err == nil {
+	if m, err := rundir.ReadManifest(dir); err == nil {
 		closedLoop = m.Load.Profile == "concurrency" || m.Load.Profile == "sweep"
 	}
 	// A merged run holds several clients (shards): each is judged on its
 	// own samples.
-	byShard := map[int][]loadgen.ClientSample{}
+	byShard := map[int][]rundir.ClientSample{}
 	for _, s := range samples {
 		if s.Shard != nil {
 			byShard[*s.Shard] = append(byShard[*s.Shard], s)

@@ -1,8 +1,6 @@
 package report
 
-import (
-	"github.com/inferbench/inferbench/servermetrics"
-)
+import "github.com/inferbench/inferbench/rundir"
 
 // ServerLevel is what the serving engine's own metrics (server.jsonl) said
 // during a level's measured window: batch and queue sizes, KV-cache use,
@@ -24,10 +22,10 @@ type ServerLevel struct {
 }
 
 // SummarizeServer summarizes the server samples that fall in [startNS, endNS].
-func SummarizeServer(samples []servermetrics.Sample, startNS, endNS int64) ServerLevel {
+func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) ServerLevel {
 	var lv ServerLevel
 	var running, waiting, kv []float64
-	var first, last *servermetrics.Sample
+	var first, last *rundir.ServerSample
 	for i := range samples {
 		s := &samples[i]
 		if s.TNS < startNS || s.TNS > endNS {

@@ -4,14 +4,14 @@ import (
 	"math"
 	"testing"
 
-	"github.com/inferbench/inferbench/servermetrics"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestSummarizeServer: samples outside the window are ignored, failed
 // scrapes counted, means and peaks and the counter rate hand-computed.
 func TestSummarizeServer(t *testing.T) {
 	f := func(v float64) *float64 { return &v }
-	samples := []servermetrics.Sample{
+	samples := []rundir.ServerSample{
 		{TNS: 0, RequestsRunning: f(100), GenerationTokensTotal: f(0)}, // before the window
 		{TNS: 1e9, RequestsRunning: f(2), RequestsWaiting: f(0), KVCacheUsage: f(0.25), GenerationTokensTotal: f(1000)},
 		{TNS: 1.5e9, Error: "connection refused"},

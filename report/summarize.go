@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
 )
 
@@ -85,8 +85,8 @@ type levelAcc struct {
 	inTok, outTok                             int64
 	good                                      int
 	reqIn, reqOut, short, long, withReq       int64
-	sources                                   map[loadgen.TokenSource]int
-	errors, retried                           map[loadgen.ErrorClass]int
+	sources                                   map[rundir.TokenSource]int
+	errors, retried                           map[rundir.ErrorClass]int
 }
 
 // NewSummarizer returns a Summarizer judging goodput and capacity by slo.
@@ -95,8 +95,8 @@ func NewSummarizer(slo SLO) *Summarizer {
 }
 
 // Add accounts for one record. Records of stages other than measure are ignored.
-func (s *Summarizer) Add(r *loadgen.Record) {
-	if r.Stage != loadgen.StageMeasure {
+func (s *Summarizer) Add(r *rundir.Record) {
+	if r.Stage != rundir.StageMeasure {
 		return
 	}
 	a := s.level(r)
@@ -149,7 +149,7 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 		if r.OutputTokens < r.RequestedOutputTokens {
 			a.short++
 		}
-		if r.OutputTokens > r.RequestedOutputTokens && r.OutputTokensSource != loadgen.SourceEstimated {
+		if r.OutputTokens > r.RequestedOutputTokens && r.OutputTokensSource != rundir.SourceEstimated {
 			a.long++
 		}
 	}
@@ -162,11 +162,11 @@ func (s *Summarizer) Add(r *loadgen.Record) {
 }
 
 // level returns the accumulator of r's level.
-func (s *Summarizer) level(r *loadgen.Record) *levelAcc {
+func (s *Summarizer) level(r *rundir.Record) *levelAcc {
 	a := s.levels[r.Level]
 	if a == nil {
-		a = &levelAcc{sources: map[loadgen.TokenSource]int{},
-			errors: map[loadgen.ErrorClass]int{}, retried: map[loadgen.ErrorClass]int{}}
+		a = &levelAcc{sources: map[rundir.TokenSource]int{},
+			errors: map[rundir.ErrorClass]int{}, retried: map[rundir.ErrorClass]int{}}
 		s.levels[r.Level] = a
 	}
 	return a

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Summary is the computed metrics of one run: one Level per load level, and
@@ -65,18 +65,18 @@ type Level struct {
 	OutputTokens int64 `json:"output_tokens"`
 	// OutputTokensSource counts measured requests by where their output
 	// token count came from.
-	OutputTokensSource map[loadgen.TokenSource]int `json:"output_tokens_source"`
-	OutputTokensPerS   float64                     `json:"output_tokens_per_s"`
-	TotalTokensPerS    float64                     `json:"total_tokens_per_s"`
-	RequestsPerS       float64                     `json:"requests_per_s"`
+	OutputTokensSource map[rundir.TokenSource]int `json:"output_tokens_source"`
+	OutputTokensPerS   float64                    `json:"output_tokens_per_s"`
+	TotalTokensPerS    float64                    `json:"total_tokens_per_s"`
+	RequestsPerS       float64                    `json:"requests_per_s"`
 	// GoodputRPS is the rate of requests that met every per-request SLO;
 	// equal to the OK request rate when no SLO is set.
 	GoodputRPS float64 `json:"goodput_rps"`
 	// Errors counts failed measured requests by class.
-	Errors map[loadgen.ErrorClass]int `json:"errors"`
+	Errors map[rundir.ErrorClass]int `json:"errors"`
 	// Retried counts failed attempts that were sent again (--retries), by
 	// class; they are not in Requests or Errors.
-	Retried map[loadgen.ErrorClass]int `json:"retried,omitempty"`
+	Retried map[rundir.ErrorClass]int `json:"retried,omitempty"`
 	// Lengths compares what the workload asked for with what the server
 	// processed and produced, over successful requests.
 	Lengths *Lengths `json:"lengths,omitempty"`

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // WriteTable writes sum as the terminal table printed at the end of `run` and
 // by `report`: a throughput line per level, then each level's latency
 // percentiles and its errors by class. m may be nil.
-func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
+func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	var b strings.Builder
 	if m != nil {
 		fmt.Fprintf(&b, "target  %s %s  model %s\n", m.Target.Kind, m.Target.URL, m.Target.Model)
@@ -100,7 +100,7 @@ func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
 	return err
 }
 
-func sourceList(m map[loadgen.TokenSource]int) string {
+func sourceList(m map[rundir.TokenSource]int) string {
 	if len(m) == 0 {
 		return "none"
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Energy sources, as GPULevel.EnergySource reports them.
@@ -92,12 +93,12 @@ type deviceKey struct {
 // from a run's samples (as read from gpu.jsonl, in any order; samples
 // outside the window are used to interpolate at its edges) and the level's
 // output tokens. It is a pure function; see GPULevel for the definitions.
-func SummarizeGPU(samples []gpu.Sample, startNS, endNS int64, outputTokens int64) GPULevel {
+func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens int64) GPULevel {
 	lv := GPULevel{StartNS: startNS, EndNS: endNS}
 	if endNS <= startNS {
 		return lv
 	}
-	byDev := map[deviceKey][]gpu.Sample{}
+	byDev := map[deviceKey][]rundir.GPUSample{}
 	for _, s := range samples {
 		if s.IsGap() {
 			if s.TNS >= startNS && s.TNS <= endNS {
@@ -110,7 +111,7 @@ func SummarizeGPU(samples []gpu.Sample, startNS, endNS int64, outputTokens int64
 	}
 	keys := make([]deviceKey, 0, len(byDev))
 	for k, ss := range byDev {
-		slices.SortStableFunc(ss, func(a, b gpu.Sample) int { return cmp.Compare(a.TNS, b.TNS) })
+		slices.SortStableFunc(ss, func(a, b rundir.GPUSample) int { return cmp.Compare(a.TNS, b.TNS) })
 		for _, s := range ss {
 			if s.TNS >= startNS && s.TNS <= endNS {
 				keys = append(keys, k)
@@ -258,7 +259,7 @@ func interp(pts []point, t int64) float64 {
 
 // counterEnergyJ is E(end) − E(start) of the device's energy counter in
 // joules, when its readings bracket the window and never decrease.
-func counterEnergyJ(ss []gpu.Sample, start, end int64) (float64, bool) {
+func counterEnergyJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
 	var pts []point
 	for _, s := range ss {
 		if s.EnergyMJ == nil {
@@ -278,7 +279,7 @@ func counterEnergyJ(ss []gpu.Sample, start, end int64) (float64, bool) {
 
 // powerIntegralJ is ∫ P dt over [start, end] in joules, P linear between
 // readings and flat outside them.
-func powerIntegralJ(ss []gpu.Sample, start, end int64) (float64, bool) {
+func powerIntegralJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
 	var pts []point
 	for _, s := range ss {
 		if s.PowerW != nil {
@@ -306,7 +307,7 @@ func powerIntegralJ(ss []gpu.Sample, start, end int64) (float64, bool) {
 
 // throttleShares sets the throttle fields from the ticks that carried
 // clock-event reasons, each tick's state held until the next.
-func throttleShares(lv *GPULevel, byDev map[deviceKey][]gpu.Sample, keys []deviceKey, start, end int64) {
+func throttleShares(lv *GPULevel, byDev map[deviceKey][]rundir.GPUSample, keys []deviceKey, start, end int64) {
 	type state struct {
 		t       int64
 		reasons map[string]bool // throttle reasons active on any GPU

@@ -8,6 +8,7 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 const (
@@ -30,7 +31,7 @@ const (
 //
 // plus a failed tick (gap) at 2.5 s. noCounter lists the GPUs whose
 // energy counter is dropped.
-func twoGPUs(noCounter ...int) []gpu.Sample {
+func twoGPUs(noCounter ...int) []rundir.GPUSample {
 	util := [2][]float64{{10, 20, 30, 40, 50}, {0, 0, 60, 80, 100}}
 	power := [2][]float64{{100, 200, 300, 400, 500}, {50, 50, 50, 50, 50}}
 	energy := [2][]uint64{{0, 150000, 400000, 750000, 1200000}, {0, 50000, 100000, 150000, 200000}}
@@ -39,10 +40,10 @@ func twoGPUs(noCounter ...int) []gpu.Sample {
 		{{}, {"sw_power_cap"}, {}, {}, {}},
 		{{}, {"gpu_idle"}, {"hw_thermal_slowdown", "sw_power_cap"}, {}, {}},
 	}
-	var out []gpu.Sample
+	var out []rundir.GPUSample
 	for tick := range 5 {
 		for g := range 2 {
-			s := gpu.Sample{TNS: int64(tick) * sec, Index: g, UUID: []string{"GPU-a", "GPU-b"}[g],
+			s := rundir.GPUSample{TNS: int64(tick) * sec, Index: g, UUID: []string{"GPU-a", "GPU-b"}[g],
 				UtilizationPct: gpu.Ptr(util[g][tick]), PowerW: gpu.Ptr(power[g][tick]),
 				EnergyMJ: gpu.Ptr(energy[g][tick]), MemoryUsedBytes: gpu.Ptr(mem[g][tick] * gib),
 				MemoryTotalBytes: gpu.Ptr(80 * gib), ClockEventReasons: reasons[g][tick]}
@@ -54,7 +55,7 @@ func twoGPUs(noCounter ...int) []gpu.Sample {
 			out = append(out, s)
 		}
 		if tick == 2 {
-			out = append(out, gpu.Sample{TNS: 2*sec + sec/2, Index: -1, Error: "scrape timeout"})
+			out = append(out, rundir.GPUSample{TNS: 2*sec + sec/2, Index: -1, Error: "scrape timeout"})
 		}
 	}
 	return out
@@ -137,7 +138,7 @@ func TestSummarizeGPUCounterResetFallsBack(t *testing.T) {
 func TestSummarizeGPUAbsentFields(t *testing.T) {
 	// As from a MIG GPU on dcgm-exporter: no utilization, no reasons, no
 	// energy, no power: those stay nil and nothing is flagged.
-	ss := []gpu.Sample{
+	ss := []rundir.GPUSample{
 		{TNS: 0, Index: 0, MemoryUsedBytes: gpu.Ptr(gib)},
 		{TNS: sec, Index: 0, MemoryUsedBytes: gpu.Ptr(3 * gib)},
 	}
@@ -157,13 +158,13 @@ func TestSummarizeGPUAbsentFields(t *testing.T) {
 
 func TestSummarizeGPUThrottleBelowFlag(t *testing.T) {
 	// One 0.25 s power-cap tick in a 60 s window: share 0.25/60 < 1%.
-	var ss []gpu.Sample
+	var ss []rundir.GPUSample
 	for i := int64(0); i <= 240; i++ {
 		r := []string{}
 		if i == 100 {
 			r = []string{"sw_power_cap"}
 		}
-		ss = append(ss, gpu.Sample{TNS: i * sec / 4, Index: 0, ClockEventReasons: r})
+		ss = append(ss, rundir.GPUSample{TNS: i * sec / 4, Index: 0, ClockEventReasons: r})
 	}
 	got := SummarizeGPU(ss, 0, 60*sec, 0)
 	if got.ThrottledShare == nil || !approx(*got.ThrottledShare, 0.25/60) || got.Throttled {

@@ -16,15 +16,14 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/inferbench/inferbench/internal/jsonl"
 	"github.com/inferbench/inferbench/internal/prom"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Engine names, as Sample.Engine reports them.
@@ -34,59 +33,31 @@ const (
 	EngineLlamaCPP = "llamacpp"
 )
 
-// A Sample is one scrape of the engine's metrics: one line of
-// server.jsonl. Pointer fields are nil (absent) when the engine does not
-// export them. A Sample with Error set and no Engine is a failed scrape.
-type Sample struct {
-	// TNS is the time of the scrape in nanoseconds from the run's start.
-	TNS int64 `json:"t_ns"`
-	// Engine says whose metric names the page used.
-	Engine string `json:"engine,omitempty"`
-	// RequestsRunning is the number of requests being processed (vLLM
-	// num_requests_running, TGI batch_current_size, llama.cpp
-	// requests_processing), summed over data-parallel engines.
-	RequestsRunning *float64 `json:"requests_running,omitempty"`
-	// RequestsWaiting is the number of requests queued (vLLM
-	// num_requests_waiting, TGI queue_size, llama.cpp requests_deferred).
-	RequestsWaiting *float64 `json:"requests_waiting,omitempty"`
-	// KVCacheUsage is the fraction of the KV cache in use, 0–1 (vLLM's
-	// kv_cache_usage_perc is a ratio despite its name), averaged over
-	// data-parallel engines. TGI and current llama.cpp do not export it.
-	KVCacheUsage *float64 `json:"kv_cache_usage,omitempty"`
-	// PromptTokensTotal and GenerationTokensTotal are the engine's
-	// cumulative token counters since it started; only differences mean
-	// anything. TGI counts finished requests only (its histogram sums).
-	PromptTokensTotal     *float64 `json:"prompt_tokens_total,omitempty"`
-	GenerationTokensTotal *float64 `json:"generation_tokens_total,omitempty"`
-	// Error says why the scrape failed.
-	Error string `json:"error,omitempty"`
-}
-
 // Parse reads one /metrics page in the Prometheus text format and maps
 // the engine's names. Metric names may contain colons (vllm:…); the
 // _created gauges and histogram buckets are ignored. A page that a
 // llama.cpp build of Nov 2025 JSON-escaped into one quoted string
 // (ggml-org/llama.cpp#17384) is unquoted first. A page with none of the
 // known families is an error.
-func Parse(r io.Reader) (Sample, error) {
+func Parse(r io.Reader) (rundir.ServerSample, error) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(1); err == nil && b[0] == '"' {
 		all, err := io.ReadAll(br)
 		if err != nil {
-			return Sample{}, fmt.Errorf("read metrics: %w", err)
+			return rundir.ServerSample{}, fmt.Errorf("read metrics: %w", err)
 		}
 		var text string
 		if err := json.Unmarshal(bytes.TrimSpace(all), &text); err != nil {
-			return Sample{}, fmt.Errorf("quoted metrics page: %w", err)
+			return rundir.ServerSample{}, fmt.Errorf("quoted metrics page: %w", err)
 		}
 		br = bufio.NewReader(strings.NewReader(text))
 	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(br)
 	if err != nil {
-		return Sample{}, fmt.Errorf("parse metrics: %w", err)
+		return rundir.ServerSample{}, fmt.Errorf("parse metrics: %w", err)
 	}
-	var s Sample
+	var s rundir.ServerSample
 	switch {
 	case fams["vllm:num_requests_running"] != nil || fams["vllm:kv_cache_usage_perc"] != nil || fams["vllm:gpu_cache_usage_perc"] != nil:
 		s.Engine = EngineVLLM
@@ -112,7 +83,7 @@ func Parse(r io.Reader) (Sample, error) {
 		s.PromptTokensTotal = sum(fams["llamacpp:prompt_tokens_total"])
 		s.GenerationTokensTotal = sum(fams["llamacpp:tokens_predicted_total"])
 	default:
-		return Sample{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
+		return rundir.ServerSample{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
 	}
 	return s, nil
 }
@@ -172,7 +143,7 @@ func MetricsURL(baseURL string) string {
 }
 
 // Scrape fetches and parses the page once; TNS is left zero.
-func (s *Scraper) Scrape(ctx context.Context) (Sample, error) {
+func (s *Scraper) Scrape(ctx context.Context) (rundir.ServerSample, error) {
 	timeout := s.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
@@ -181,7 +152,7 @@ func (s *Scraper) Scrape(ctx context.Context) (Sample, error) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
 	if err != nil {
-		return Sample{}, fmt.Errorf("server metrics: %w", err)
+		return rundir.ServerSample{}, fmt.Errorf("server metrics: %w", err)
 	}
 	req.Header.Set("Accept", "text/plain;version=0.0.4")
 	client := s.Client
@@ -190,16 +161,16 @@ func (s *Scraper) Scrape(ctx context.Context) (Sample, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return Sample{}, fmt.Errorf("server metrics: %w", err)
+		return rundir.ServerSample{}, fmt.Errorf("server metrics: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return Sample{}, fmt.Errorf("server metrics %s: HTTP %d", s.URL, resp.StatusCode)
+		return rundir.ServerSample{}, fmt.Errorf("server metrics %s: HTTP %d", s.URL, resp.StatusCode)
 	}
 	smp, err := Parse(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return Sample{}, fmt.Errorf("server metrics %s: %w", s.URL, err)
+		return rundir.ServerSample{}, fmt.Errorf("server metrics %s: %w", s.URL, err)
 	}
 	return smp, nil
 }
@@ -226,7 +197,7 @@ type WatchConfig struct {
 // Error, and the loop goes on; missed ticks are skipped, not queued. Watch
 // returns ctx.Err() when ctx is done, nil after cfg.Count ticks, or the
 // first error from emit.
-func Watch(ctx context.Context, scrape func(context.Context) (Sample, error), start time.Time, cfg WatchConfig, emit func(Sample) error) error {
+func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSample, error), start time.Time, cfg WatchConfig, emit func(rundir.ServerSample) error) error {
 	interval := cfg.Interval
 	if interval == 0 {
 		interval = DefaultInterval
@@ -246,7 +217,7 @@ func Watch(ctx context.Context, scrape func(context.Context) (Sample, error), st
 			if cfg.OnError != nil {
 				cfg.OnError(tNS, err)
 			}
-			smp = Sample{Error: err.Error()}
+			smp = rundir.ServerSample{Error: err.Error()}
 		}
 		smp.TNS = tNS
 		if err := emit(smp); err != nil {
@@ -269,39 +240,11 @@ func Watch(ctx context.Context, scrape func(context.Context) (Sample, error), st
 //
 //	sc := &servermetrics.Scraper{URL: servermetrics.MetricsURL(targetURL)}
 //	g.Go(func() error { return servermetrics.Record(telemetryCtx, sc.Scrape, start, servermetrics.WatchConfig{}, f) })
-func Record(ctx context.Context, scrape func(context.Context) (Sample, error), start time.Time, cfg WatchConfig, w io.Writer) error {
-	jw := NewJSONLWriter(w)
-	err := Watch(ctx, scrape, start, cfg, jw.Write)
+func Record(ctx context.Context, scrape func(context.Context) (rundir.ServerSample, error), start time.Time, cfg WatchConfig, w io.Writer) error {
+	jw := rundir.NewJSONLWriter[rundir.ServerSample](w, rundir.ServerFile)
+	err := Watch(ctx, scrape, start, cfg, func(s rundir.ServerSample) error { return jw.Write(s) })
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 		return nil
 	}
 	return err
 }
-
-// A JSONLWriter writes Samples as JSON Lines. It is safe for concurrent use.
-type JSONLWriter struct {
-	mu sync.Mutex // guards bw
-	bw *bufio.Writer
-}
-
-// NewJSONLWriter returns a JSONLWriter writing to w; the caller closes w.
-func NewJSONLWriter(w io.Writer) *JSONLWriter { return &JSONLWriter{bw: bufio.NewWriter(w)} }
-
-// Write writes s as one line and flushes.
-func (jw *JSONLWriter) Write(s Sample) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("server.jsonl: encode: %w", err)
-	}
-	jw.mu.Lock()
-	defer jw.mu.Unlock()
-	jw.bw.Write(append(b, '\n'))
-	if err := jw.bw.Flush(); err != nil {
-		return fmt.Errorf("server.jsonl: write: %w", err)
-	}
-	return nil
-}
-
-// ReadJSONL reads every Sample of a server.jsonl stream; blank lines are
-// skipped and a bad line is an error naming its number.
-func ReadJSONL(r io.Reader) ([]Sample, error) { return jsonl.Read[Sample](r, "server.jsonl") }

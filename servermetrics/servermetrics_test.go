@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/internal/fixtures"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
@@ -27,20 +28,20 @@ func f(v float64) *float64 { return &v }
 func TestParseFixtures(t *testing.T) {
 	tests := []struct {
 		file string
-		want Sample
+		want rundir.ServerSample
 	}{
-		{"vllm-metrics-v1-busy.txt", Sample{Engine: "vllm", RequestsRunning: f(1), RequestsWaiting: f(0), KVCacheUsage: f(0.38235294117647056),
+		{"vllm-metrics-v1-busy.txt", rundir.ServerSample{Engine: "vllm", RequestsRunning: f(1), RequestsWaiting: f(0), KVCacheUsage: f(0.38235294117647056),
 			PromptTokensTotal: f(71), GenerationTokensTotal: f(40)}},
-		{"vllm-metrics-v1-idle.txt", Sample{Engine: "vllm", RequestsRunning: f(0), RequestsWaiting: f(0), KVCacheUsage: f(0),
+		{"vllm-metrics-v1-idle.txt", rundir.ServerSample{Engine: "vllm", RequestsRunning: f(0), RequestsWaiting: f(0), KVCacheUsage: f(0),
 			PromptTokensTotal: f(48), GenerationTokensTotal: f(24)}},
 		// No KV metric in llama.cpp b9014: absent, not 0.
-		{"llamacpp-metrics-b9014-busy.txt", Sample{Engine: "llamacpp", RequestsRunning: f(1), RequestsWaiting: f(0),
+		{"llamacpp-metrics-b9014-busy.txt", rundir.ServerSample{Engine: "llamacpp", RequestsRunning: f(1), RequestsWaiting: f(0),
 			PromptTokensTotal: f(65), GenerationTokensTotal: f(8)}},
-		{"llamacpp-metrics-b9014-idle.txt", Sample{Engine: "llamacpp", RequestsRunning: f(0), RequestsWaiting: f(0),
+		{"llamacpp-metrics-b9014-idle.txt", rundir.ServerSample{Engine: "llamacpp", RequestsRunning: f(0), RequestsWaiting: f(0),
 			PromptTokensTotal: f(0), GenerationTokensTotal: f(0)}},
 		// TGI: no KV metric; prompt tokens are the input-length histogram
 		// sum; the excerpt has no generated-tokens histogram.
-		{"tgi-metrics-excerpt.txt", Sample{Engine: "tgi", RequestsRunning: f(0), RequestsWaiting: f(0), PromptTokensTotal: f(662)}},
+		{"tgi-metrics-excerpt.txt", rundir.ServerSample{Engine: "tgi", RequestsRunning: f(0), RequestsWaiting: f(0), PromptTokensTotal: f(662)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -70,7 +71,7 @@ vllm:prompt_tokens_created{engine="0",model_name="m"} 1.7781012747868764e+09
 	}
 	// Running and waiting sum over engines; KV use averages (0.2+0.6)/2;
 	// the _created gauge is not a token count.
-	want := Sample{Engine: "vllm", RequestsRunning: f(8), RequestsWaiting: f(1), KVCacheUsage: f(0.4)}
+	want := rundir.ServerSample{Engine: "vllm", RequestsRunning: f(8), RequestsWaiting: f(1), KVCacheUsage: f(0.4)}
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a-b < 1e-12 && b-a < 1e-12 })); diff != "" {
 		t.Errorf("Parse (-want +got):\n%s", diff)
 	}
@@ -118,12 +119,12 @@ func TestScrapeHTTP(t *testing.T) {
 func TestRecordWatchesAndWritesGaps(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := 0
-		scrape := func(context.Context) (Sample, error) {
+		scrape := func(context.Context) (rundir.ServerSample, error) {
 			n++
 			if n == 2 {
-				return Sample{}, errors.New("connection refused")
+				return rundir.ServerSample{}, errors.New("connection refused")
 			}
-			return Sample{Engine: "vllm", RequestsRunning: f(float64(n))}, nil
+			return rundir.ServerSample{Engine: "vllm", RequestsRunning: f(float64(n))}, nil
 		}
 		var buf bytes.Buffer
 		ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
@@ -138,12 +139,12 @@ func TestRecordWatchesAndWritesGaps(t *testing.T) {
 		if diff := cmp.Diff(want, buf.String()); diff != "" {
 			t.Errorf("server.jsonl (-want +got):\n%s", diff)
 		}
-		got, err := ReadJSONL(&buf)
+		got, err := rundir.ReadServerSamples(&buf)
 		if err != nil || len(got) != 3 || got[1].Error == "" {
 			t.Errorf("ReadJSONL = %+v, %v; want 3 samples, the 2nd an error", got, err)
 		}
 		stop := fmt.Errorf("disk full")
-		if err := Watch(t.Context(), scrape, time.Now(), WatchConfig{}, func(Sample) error { return stop }); !errors.Is(err, stop) {
+		if err := Watch(t.Context(), scrape, time.Now(), WatchConfig{}, func(rundir.ServerSample) error { return stop }); !errors.Is(err, stop) {
 			t.Errorf("Watch with failing emit = %v; want %v", err, stop)
 		}
 	})

@@ -21,6 +21,7 @@ import (
 
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // calibrateOptions is what `calibrate` needs.
@@ -160,7 +161,7 @@ func harness(ctx context.Context, dir string, o *runOptions) (*report.Level, err
 	if err := runRun(ctx, o, io.Discard, io.Discard); err != nil {
 		return nil, err
 	}
-	sum, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	sum, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
 	if err != nil {
 		return nil, err
 	}

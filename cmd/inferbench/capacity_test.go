@@ -5,9 +5,9 @@ import (
 	"testing"
 	"testing/synctest"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // capacityOn runs a concurrency sweep with bisection against the mock
@@ -31,7 +31,7 @@ func capacityOn(t *testing.T, gpuProfile string) *report.Summary {
 		if err != nil {
 			t.Fatalf("run on %s: %v\n%s", gpuProfile, err, stderr)
 		}
-		sum, err = report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+		sum, err = report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/mock"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // gateApp runs `inferbench ARGS…` with the compare and history commands
@@ -147,12 +147,12 @@ func TestCompareNotComparable(t *testing.T) {
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	mockRun(t, fixedMock(50*time.Millisecond), a)
 	mockRun(t, fixedMock(50*time.Millisecond), b)
-	m, err := loadgen.ReadManifest(b)
+	m, err := rundir.ReadManifest(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.Target.Model = "other"
-	if err := loadgen.WriteManifest(b, m); err != nil {
+	if err := rundir.WriteManifest(b, m); err != nil {
 		t.Fatal(err)
 	}
 	_, stderr, code := gateApp(t, "compare", a, b)

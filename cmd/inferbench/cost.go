@@ -13,8 +13,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/cost"
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Flag names of the cost commands (cost, crossover, advise, gpus).
@@ -144,7 +144,7 @@ func runCost(_ context.Context, w io.Writer, o costOptions) error {
 	rep := costReport{RunDir: o.RunDir, Rows: []cost.Costs{}, Notes: []string{}}
 	var runGPUs []string
 	if o.RunDir != "" {
-		s, err := report.ReadSummary(filepath.Join(o.RunDir, loadgen.SummaryFile))
+		s, err := report.ReadSummary(filepath.Join(o.RunDir, rundir.SummaryFile))
 		if err != nil {
 			return fmt.Errorf("cost: %w", err)
 		}
@@ -264,7 +264,7 @@ func pricedLevel(s *report.Summary) (report.Level, string, error) {
 // runGPUNames returns the GPU names in DIR/run.json, none when the file or
 // its inventory is missing: the GPU only picks a default catalog entry.
 func runGPUNames(dir string) []string {
-	b, err := os.ReadFile(filepath.Join(dir, loadgen.ManifestFile))
+	b, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile))
 	if errors.Is(err, fs.ErrNotExist) || err != nil {
 		return nil
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/cost"
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 const (
@@ -168,7 +168,7 @@ func runCrossover(_ context.Context, w io.Writer, o crossoverOptions) error {
 		notes = append(notes, note)
 	}
 	if o.RunDir != "" {
-		s, err := report.ReadSummary(filepath.Join(o.RunDir, loadgen.SummaryFile))
+		s, err := report.ReadSummary(filepath.Join(o.RunDir, rundir.SummaryFile))
 		if err != nil {
 			return fmt.Errorf("crossover: %w", err)
 		}

@@ -7,9 +7,9 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestFaultMatrix is every fault the mock injects × every protocol adapter,
@@ -24,15 +24,15 @@ func TestFaultMatrix(t *testing.T) {
 	}
 	// want is the class each fault must produce; "" means the request
 	// succeeds (a 1 MiB token event is big, not wrong: the line limit is 16 MiB).
-	want := map[mock.FaultKind]loadgen.ErrorClass{
-		mock.Fault429:         loadgen.RateLimited,
-		mock.Fault500:         loadgen.HTTP5xx,
-		mock.Fault503:         loadgen.HTTP5xx,
-		mock.FaultSlowHeaders: loadgen.Timeout,
-		mock.FaultErrorEvent:  loadgen.StreamErr,
-		mock.FaultDisconnect:  loadgen.Connection,
-		mock.FaultStall:       loadgen.Timeout,
-		mock.FaultMalformed:   loadgen.Protocol,
+	want := map[mock.FaultKind]rundir.ErrorClass{
+		mock.Fault429:         rundir.RateLimited,
+		mock.Fault500:         rundir.HTTP5xx,
+		mock.Fault503:         rundir.HTTP5xx,
+		mock.FaultSlowHeaders: rundir.Timeout,
+		mock.FaultErrorEvent:  rundir.StreamErr,
+		mock.FaultDisconnect:  rundir.Connection,
+		mock.FaultStall:       rundir.Timeout,
+		mock.FaultMalformed:   rundir.Protocol,
 		mock.FaultOversized:   "",
 	}
 	for _, k := range kinds {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Flag names of `gpu list` and `gpu watch`.
@@ -162,15 +163,16 @@ func runGPUWatch(ctx context.Context, o *gpuOptions, w, errw io.Writer) (err err
 		}
 	}()
 	cfg := gpu.WatchConfig{Interval: o.Interval, Count: o.Count}
-	var emit func([]gpu.Sample) error
+	var emit func([]rundir.GPUSample) error
 	if o.Format == "jsonl" {
 		cfg.OnError = func(tNS int64, err error) {
 			fmt.Fprintf(errw, "gpu watch: %.3fs: %v\n", float64(tNS)/1e9, err)
 		}
-		emit = gpu.NewJSONLWriter(w).Write
+		jw := rundir.NewJSONLWriter[rundir.GPUSample](w, rundir.GPUFile)
+		emit = func(ss []rundir.GPUSample) error { return jw.Write(ss...) }
 	} else {
 		fmt.Fprintf(w, "%8s %3s %5s %17s %8s %12s %5s %6s  %s\n", "T(s)", "GPU", "UTIL%", "MEM USED/TOTAL MiB", "POWER W", "ENERGY J", "TEMP", "SM MHz", "CLOCK EVENTS")
-		emit = func(ss []gpu.Sample) error {
+		emit = func(ss []rundir.GPUSample) error {
 			for i := range ss {
 				if _, err := io.WriteString(w, watchLine(&ss[i])); err != nil {
 					return err
@@ -190,7 +192,7 @@ func runGPUWatch(ctx context.Context, o *gpuOptions, w, errw io.Writer) (err err
 }
 
 // watchLine formats one sample as a table row.
-func watchLine(s *gpu.Sample) string {
+func watchLine(s *rundir.GPUSample) string {
 	t := float64(s.TNS) / 1e9
 	if s.IsGap() {
 		return fmt.Sprintf("%8.3f %3s  error: %s\n", t, "-", s.Error)

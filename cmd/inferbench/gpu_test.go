@@ -14,28 +14,29 @@ import (
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
 	"github.com/inferbench/inferbench/internal/fixtures"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // fakeGPUs is a two-GPU sampler whose second tick fails.
 type fakeGPUs struct{ ticks int }
 
-func (f *fakeGPUs) Devices(context.Context) ([]gpu.Device, error) {
-	return []gpu.Device{
+func (f *fakeGPUs) Devices(context.Context) ([]rundir.GPUDevice, error) {
+	return []rundir.GPUDevice{
 		{Index: 0, UUID: "GPU-a", Name: "NVIDIA H200", MemoryTotalBytes: gpu.Ptr[uint64](143771 << 20), DriverVersion: "580.95.05",
 			CUDAVersion: "13.0", PowerLimitW: gpu.Ptr(700.0), MIGEnabled: gpu.Ptr(false)},
 		{Index: 1, UUID: "GPU-b", Name: "NVIDIA H200"},
 	}, nil
 }
 
-func (f *fakeGPUs) Sample(_ context.Context, dst []gpu.Sample) ([]gpu.Sample, error) {
+func (f *fakeGPUs) Sample(_ context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
 	f.ticks++
 	if f.ticks == 2 {
 		return dst, errors.New("scrape timeout")
 	}
 	return append(dst,
-		gpu.Sample{Index: 0, UtilizationPct: gpu.Ptr(99.0), MemoryUsedBytes: gpu.Ptr[uint64](1024 << 20), MemoryTotalBytes: gpu.Ptr[uint64](143771 << 20),
+		rundir.GPUSample{Index: 0, UtilizationPct: gpu.Ptr(99.0), MemoryUsedBytes: gpu.Ptr[uint64](1024 << 20), MemoryTotalBytes: gpu.Ptr[uint64](143771 << 20),
 			PowerW: gpu.Ptr(650.25), EnergyMJ: gpu.Ptr[uint64](123456), TemperatureC: gpu.Ptr(60.0), SMClockMHz: gpu.Ptr(1980.0), ClockEventReasons: []string{"sw_power_cap"}},
-		gpu.Sample{Index: 1, ClockEventReasons: []string{}}), nil
+		rundir.GPUSample{Index: 1, ClockEventReasons: []string{}}), nil
 }
 
 func (f *fakeGPUs) Close() error { return nil }

@@ -14,9 +14,9 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestMain lets a test re-run this binary as the real inferbench command
@@ -83,14 +83,14 @@ func TestSIGINTLeavesReportableRun(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Fatalf("run exited with %v; want code %d\n%s", err, exitInterrupted, stderr.String())
 	}
-	m, err := loadgen.ReadManifest(dir)
+	m, err := rundir.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.ExitState != loadgen.ExitInterrupted || m.Records == 0 || m.End == nil {
+	if m.ExitState != rundir.ExitInterrupted || m.Records == 0 || m.End == nil {
 		t.Errorf("manifest: state %s records %d end %v", m.ExitState, m.Records, m.End)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, loadgen.RecordsFile))
+	b, err := os.ReadFile(filepath.Join(dir, rundir.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestInterruptInBubble(t *testing.T) {
 		if len(sum.Levels) != 3 || sum.Levels[0].Requests.OK != 20 || sum.Levels[1].Requests.OK != 20 {
 			t.Fatalf("levels: %+v", sum.Levels)
 		}
-		if c := sum.Levels[2].Errors[loadgen.Canceled]; c == 0 {
+		if c := sum.Levels[2].Errors[rundir.Canceled]; c == 0 {
 			t.Errorf("level 4: no canceled records (%+v)", sum.Levels[2].Requests)
 		}
 	})
@@ -149,14 +149,14 @@ func TestInterruptInBubble(t *testing.T) {
 // unwritable --out fails before any request.
 func TestRunDirGuards(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, loadgen.RecordsFile), []byte("{}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, rundir.RecordsFile), []byte("{}\n"), 0o644)
 	if err := createRunDir(dir, false); err == nil || !strings.Contains(err.Error(), "--force") {
 		t.Errorf("createRunDir(existing) = %v; want a refusal naming --force", err)
 	}
 	if err := createRunDir(dir, true); err != nil {
 		t.Errorf("createRunDir(existing, force) = %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, loadgen.RecordsFile)); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(dir, rundir.RecordsFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("--force left the old records: %v", err)
 	}
 	if os.Geteuid() != 0 { // root writes anywhere
@@ -194,7 +194,7 @@ func TestStarvedClientFlagged(t *testing.T) {
 	if out, err := run.CombinedOutput(); err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
-	sum, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	sum, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // mergeApp runs `inferbench merge ARGS…` and returns stdout, stderr and the
@@ -35,15 +36,15 @@ func mergeApp(t *testing.T, args ...string) (string, string, int) {
 	return stdout.String(), stderr.String(), code
 }
 
-func recordsByID(t *testing.T, dir string) map[uint64]*loadgen.Record {
+func recordsByID(t *testing.T, dir string) map[uint64]*rundir.Record {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, loadgen.RecordsFile))
+	f, err := os.Open(filepath.Join(dir, rundir.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	out := map[uint64]*loadgen.Record{}
-	for r, err := range loadgen.ReadRecords(f) {
+	out := map[uint64]*rundir.Record{}
+	for r, err := range rundir.ReadRecords(f) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +129,7 @@ func TestShardsMergeLikeOneProcess(t *testing.T) {
 		wg.Wait()
 		// Each shard waited for --start-at: its start is that instant.
 		for _, d := range shards {
-			mf, err := loadgen.ReadManifest(d)
+			mf, err := rundir.ReadManifest(d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +191,7 @@ func TestShardsMergeLikeOneProcess(t *testing.T) {
 	near("E2E p99 ms", la.E2EMS.P99, lb.E2EMS.P99, 0.10)
 	near("output tokens/s", la.OutputTokensPerS, lb.OutputTokensPerS, 0.05)
 
-	mf, err := loadgen.ReadManifest(merged)
+	mf, err := rundir.ReadManifest(merged)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func shardOptions(t *testing.T, args []string) *runOptions {
 
 func readSum(t *testing.T, dir string) *report.Summary {
 	t.Helper()
-	s, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	s, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +251,7 @@ func TestShardRunnerSplits(t *testing.T) {
 	o := &runOptions{Seed: 3}
 	var conc, reqs, warm []int
 	for i := range 4 {
-		o.Shard = loadgen.Shard{Index: i, Count: 4, Seed: loadgen.ShardSeed(3, i)}
+		o.Shard = rundir.Shard{Index: i, Count: 4, Seed: loadgen.ShardSeed(3, i)}
 		r := base()
 		if !o.shardRunner(r) {
 			t.Fatalf("shard %d has no share of concurrency 10", i)
@@ -274,13 +275,13 @@ func TestShardRunnerSplits(t *testing.T) {
 
 	// Concurrency 2 over 4 shards: shards 2 and 3 sit the level out; the
 	// requests are split over the two that run.
-	o.Shard = loadgen.Shard{Index: 1, Count: 4}
+	o.Shard = rundir.Shard{Index: 1, Count: 4}
 	r := base()
 	r.Concurrency = 2
 	if !o.shardRunner(r) || r.Concurrency != 1 || r.Requests != 3 {
 		t.Errorf("shard 1 of concurrency 2: %d streams %d requests; want 1 and 3", r.Concurrency, r.Requests)
 	}
-	o.Shard = loadgen.Shard{Index: 2, Count: 4}
+	o.Shard = rundir.Shard{Index: 2, Count: 4}
 	r = base()
 	r.Concurrency = 2
 	if o.shardRunner(r) {
@@ -288,7 +289,7 @@ func TestShardRunnerSplits(t *testing.T) {
 	}
 
 	// Open loop: rate divided, in-flight cap split (at least 1).
-	o.Shard = loadgen.Shard{Index: 3, Count: 4}
+	o.Shard = rundir.Shard{Index: 3, Count: 4}
 	r = base()
 	r.Rate, r.MaxConcurrency = 10, 2
 	if !o.shardRunner(r) || r.Rate != 2.5 || r.MaxConcurrency != 1 || r.Requests != 1 {
@@ -301,7 +302,7 @@ func TestShardRunnerSplits(t *testing.T) {
 	for k := range 10 {
 		r.Trace = append(r.Trace, loadgen.TraceArrival{Offset: time.Duration(k) * time.Second, PromptTokens: 5 + k, OutputTokens: 2})
 	}
-	o.Shard = loadgen.Shard{Index: 1, Count: 4}
+	o.Shard = rundir.Shard{Index: 1, Count: 4}
 	if !o.shardRunner(r) || len(r.Trace) != 3 || r.Trace[0].Offset != time.Second || r.Trace[2].Offset != 9*time.Second {
 		t.Errorf("trace shard 1: %+v; want entries 1, 5, 9", r.Trace)
 	}

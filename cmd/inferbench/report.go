@@ -9,10 +9,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/cost"
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/report/render"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Flag names shared by run and report.
@@ -148,7 +148,7 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	if source == "run.json" {
-		fmt.Fprintf(stdout, "\nSLO from %s's scenario: capacity judged by it\n", filepath.Join(o.Dirs[0], loadgen.ManifestFile))
+		fmt.Fprintf(stdout, "\nSLO from %s's scenario: capacity judged by it\n", filepath.Join(o.Dirs[0], rundir.ManifestFile))
 	}
 	var cat *cost.Catalog
 	cat, err = cost.Load(o.Prices)

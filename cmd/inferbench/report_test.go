@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render"
 	"github.com/inferbench/inferbench/report/render/rendertest"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // reportRuns writes the synthetic A100 and H100 runs and returns their dirs.
@@ -44,7 +44,7 @@ func TestReportOneRunTableAndSummary(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
 	}
-	sum, err := report.ReadSummary(filepath.Join(a100, loadgen.SummaryFile))
+	sum, err := report.ReadSummary(filepath.Join(a100, rundir.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestReportQualificationFiles(t *testing.T) {
 		t.Errorf("report.md is not the qualification report:\n%.300s", md)
 	}
 	for _, d := range []string{a100, h100} {
-		if _, err := os.Stat(filepath.Join(d, loadgen.SummaryFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(d, rundir.SummaryFile)); err != nil {
 			t.Errorf("summary.json not rewritten in %s: %v", d, err)
 		}
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/inferbench/inferbench/gpu/backend"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/servermetrics"
 	"github.com/inferbench/inferbench/targets"
@@ -142,7 +143,7 @@ type runOptions struct {
 	ContinuousUsage bool
 	// Shard is the part of a sharded run this process runs (Count 0: not
 	// sharded); StartAt, when set, is the wall time to start at (runshard.go).
-	Shard   loadgen.Shard
+	Shard   rundir.Shard
 	StartAt time.Time
 }
 
@@ -280,14 +281,14 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		return err
 	}
 	host, _ := os.Hostname()
-	m := &loadgen.Manifest{
+	m := &rundir.Manifest{
 		Tool: "inferbench", Version: toolVersion(),
-		Host:     loadgen.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version()},
-		Target:   loadgen.TargetInfo{Kind: o.Kind, URL: o.URL, API: o.API, Model: o.Model},
+		Host:     rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version()},
+		Target:   rundir.TargetInfo{Kind: o.Kind, URL: o.URL, API: o.API, Model: o.Model},
 		Scenario: o.resolvedScenario(),
-		Load: loadgen.LoadInfo{Profile: o.profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
+		Load: rundir.LoadInfo{Profile: o.profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
 			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed},
-		ExitState: loadgen.ExitRunning, Shard: o.shardInfo(),
+		ExitState: rundir.ExitRunning, Shard: o.shardInfo(),
 	}
 	if o.apiKey != "" {
 		m.Target.APIKeyEnv = o.APIKeyEnv
@@ -300,13 +301,13 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		m.Target.InsecureTLS = true
 		fmt.Fprintln(stderr, "inferbench: warning: TLS certificate verification is off (--insecure)")
 	}
-	rw, err := loadgen.CreateRecordWriter(filepath.Join(o.Out, loadgen.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(filepath.Join(o.Out, rundir.RecordsFile))
 	if err != nil {
 		return err
 	}
 	if err := o.waitStart(ctx, stderr); err != nil {
 		rw.Close()
-		os.Remove(filepath.Join(o.Out, loadgen.RecordsFile))
+		os.Remove(filepath.Join(o.Out, rundir.RecordsFile))
 		return err
 	}
 	start := time.Now()
@@ -319,7 +320,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		rw.Close()
 		return err
 	}
-	if err := loadgen.WriteManifest(o.Out, m); err != nil {
+	if err := rundir.WriteManifest(o.Out, m); err != nil {
 		rw.Close()
 		stopTelemetry()
 		return err
@@ -332,7 +333,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(o.levels()) > 1
 	var mu sync.Mutex
 	sumz := report.NewSummarizer(o.SLO)
-	sink := func(r *loadgen.Record) error {
+	sink := func(r *rundir.Record) error {
 		o.shardRecord(r)
 		if err := rw.Write(r); err != nil {
 			return err
@@ -394,13 +395,13 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 	}
 	switch {
 	case runErr == nil && closeErr == nil:
-		m.ExitState = loadgen.ExitComplete
+		m.ExitState = rundir.ExitComplete
 	case errors.Is(runErr, context.Canceled) && closeErr == nil:
-		m.ExitState, m.ExitReason = loadgen.ExitInterrupted, "interrupted by signal"
+		m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal"
 	default:
-		m.ExitState, m.ExitReason = loadgen.ExitFailed, errors.Join(runErr, closeErr).Error()
+		m.ExitState, m.ExitReason = rundir.ExitFailed, errors.Join(runErr, closeErr).Error()
 	}
-	if err := loadgen.WriteManifest(o.Out, m); err != nil {
+	if err := rundir.WriteManifest(o.Out, m); err != nil {
 		return errors.Join(runErr, closeErr, err)
 	}
 	// summary.json is recomputed from the file, exactly as `report` does, so
@@ -421,9 +422,9 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		}
 	}
 	switch m.ExitState {
-	case loadgen.ExitInterrupted:
+	case rundir.ExitInterrupted:
 		return &exitCodeError{code: exitInterrupted, err: fmt.Errorf("run interrupted; %d records in %s are complete and reportable", m.Records, o.Out)}
-	case loadgen.ExitFailed:
+	case rundir.ExitFailed:
 		return errors.Join(runErr, closeErr)
 	}
 	return nil
@@ -433,7 +434,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 // directory and fills in the manifest's GPU inventory. Telemetry that cannot
 // run here is reported once and left off; the benchmark goes on. The stop
 // function ends sampling and returns the first write error.
-func (o *runOptions) startTelemetry(ctx context.Context, m *loadgen.Manifest, start time.Time, client *http.Client, stderr io.Writer) (stop func() error, err error) {
+func (o *runOptions) startTelemetry(ctx context.Context, m *rundir.Manifest, start time.Time, client *http.Client, stderr io.Writer) (stop func() error, err error) {
 	// Sampling outlives the load by nothing, but must not die with the
 	// first Ctrl-C before the last records are flushed: it has its own ctx.
 	tctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -473,7 +474,7 @@ func (o *runOptions) startTelemetry(ctx context.Context, m *loadgen.Manifest, st
 		} else {
 			fmt.Fprintf(stderr, "inferbench: warning: GPU inventory: %v\n", derr)
 		}
-		f, ferr := os.Create(filepath.Join(o.Out, loadgen.GPUFile))
+		f, ferr := os.Create(filepath.Join(o.Out, rundir.GPUFile))
 		if ferr != nil {
 			sampler.Close()
 			stop()
@@ -488,7 +489,7 @@ func (o *runOptions) startTelemetry(ctx context.Context, m *loadgen.Manifest, st
 
 	// The client watches itself always: a run must say when it measured
 	// the client instead of the server.
-	cf, err := os.Create(filepath.Join(o.Out, loadgen.ClientFile))
+	cf, err := os.Create(filepath.Join(o.Out, rundir.ClientFile))
 	if err != nil {
 		stop()
 		return nil, err
@@ -499,7 +500,7 @@ func (o *runOptions) startTelemetry(ctx context.Context, m *loadgen.Manifest, st
 	})
 
 	if murl := o.serverMetricsURL(); murl != "" {
-		f, ferr := os.Create(filepath.Join(o.Out, loadgen.ServerFile))
+		f, ferr := os.Create(filepath.Join(o.Out, rundir.ServerFile))
 		if ferr != nil {
 			stop()
 			return nil, ferr
@@ -656,7 +657,7 @@ func createRunDir(dir string, force bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
-	files := []string{loadgen.ManifestFile, loadgen.RecordsFile, loadgen.SummaryFile, loadgen.GPUFile, loadgen.ServerFile, loadgen.ClientFile}
+	files := []string{rundir.ManifestFile, rundir.RecordsFile, rundir.SummaryFile, rundir.GPUFile, rundir.ServerFile, rundir.ClientFile}
 	for _, f := range files {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			if !force {
@@ -696,8 +697,8 @@ var versionEndpoints = map[string][2]string{
 // serverInfo is what run.json records of the serving software: the version
 // flag if given, else what the server says at its version endpoint (one
 // short GET; nothing when it does not answer), and the recorded flags.
-func serverInfo(ctx context.Context, client *http.Client, o *runOptions) *loadgen.ServerInfo {
-	si := &loadgen.ServerInfo{Version: o.ServerVersion, Args: o.ServerArgs}
+func serverInfo(ctx context.Context, client *http.Client, o *runOptions) *rundir.ServerInfo {
+	si := &rundir.ServerInfo{Version: o.ServerVersion, Args: o.ServerArgs}
 	if si.Version != "" {
 		si.Source = "flag"
 	} else if ep, ok := versionEndpoints[o.Kind]; ok && o.URL != "" {

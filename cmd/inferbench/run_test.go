@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // runApp runs the CLI in-process and returns stdout, stderr and the error.
@@ -28,15 +28,15 @@ func runApp(t *testing.T, args ...string) (string, string, error) {
 	return stdout.String(), stderr.String(), err
 }
 
-func readRecords(t *testing.T, dir string) []*loadgen.Record {
+func readRecords(t *testing.T, dir string) []*rundir.Record {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, loadgen.RecordsFile))
+	f, err := os.Open(filepath.Join(dir, rundir.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var recs []*loadgen.Record
-	for r, err := range loadgen.ReadRecords(f) {
+	var recs []*rundir.Record
+	for r, err := range rundir.ReadRecords(f) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +75,7 @@ func TestAccuracyFixedTimingMock(t *testing.T) {
 	if !strings.Contains(stdout, "TTFT") {
 		t.Errorf("no results table on stdout:\n%s", stdout)
 	}
-	sum, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	sum, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,18 +103,18 @@ func TestAccuracyFixedTimingMock(t *testing.T) {
 		t.Fatalf("records = %d; want 500", len(recs))
 	}
 	for _, r := range recs {
-		if r.OutputTokens != 64 || r.OutputTokensSource != loadgen.SourceServer || !r.OK {
+		if r.OutputTokens != 64 || r.OutputTokensSource != rundir.SourceServer || !r.OK {
 			t.Fatalf("record %d: %d tokens from %q, ok %v (%s); want 64 from server", r.ID, r.OutputTokens, r.OutputTokensSource, r.OK, r.Error)
 		}
 	}
 	if got := m.Requests(); got != 501 {
 		t.Errorf("mock received %d requests; want 500 and the probe", got)
 	}
-	man, err := loadgen.ReadManifest(dir)
+	man, err := rundir.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if man.ExitState != loadgen.ExitComplete || man.Records != 500 || !strings.HasPrefix(man.Load.StartSpread, "auto") {
+	if man.ExitState != rundir.ExitComplete || man.Records != 500 || !strings.HasPrefix(man.Load.StartSpread, "auto") {
 		t.Errorf("manifest: state %s, records %d, spread %q", man.ExitState, man.Records, man.Load.StartSpread)
 	}
 }
@@ -176,7 +176,7 @@ func TestRunFaultsBecomeRecords(t *testing.T) {
 	if len(recs) != 10 {
 		t.Fatalf("records = %d; want 10", len(recs))
 	}
-	want := []loadgen.ErrorClass{loadgen.HTTP4xx, loadgen.RateLimited, loadgen.HTTP5xx, loadgen.Protocol, loadgen.Timeout}
+	want := []rundir.ErrorClass{rundir.HTTP4xx, rundir.RateLimited, rundir.HTTP5xx, rundir.Protocol, rundir.Timeout}
 	for i, w := range want {
 		if recs[i].ErrorClass != w || recs[i].OK {
 			t.Errorf("record %d: class %q ok %v (%s); want %q", i, recs[i].ErrorClass, recs[i].OK, recs[i].Error, w)
@@ -191,7 +191,7 @@ func TestRunFaultsBecomeRecords(t *testing.T) {
 		}
 	}
 	// The key never reaches the run directory.
-	for _, f := range []string{loadgen.RecordsFile, loadgen.ManifestFile, loadgen.SummaryFile} {
+	for _, f := range []string{rundir.RecordsFile, rundir.ManifestFile, rundir.SummaryFile} {
 		b, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -200,7 +200,7 @@ func TestRunFaultsBecomeRecords(t *testing.T) {
 			t.Errorf("%s contains the API key", f)
 		}
 	}
-	man, _ := loadgen.ReadManifest(dir)
+	man, _ := rundir.ReadManifest(dir)
 	if man.Target.APIKeyEnv != "TEST_KEY" {
 		t.Errorf("manifest api_key_env = %q; want the variable's name", man.Target.APIKeyEnv)
 	}
@@ -221,7 +221,7 @@ func TestRunUnreachable(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}
 	for _, r := range readRecords(t, dir) {
-		if r.ErrorClass != loadgen.Connection {
+		if r.ErrorClass != rundir.Connection {
 			t.Errorf("record %d: class %q (%s); want connection", r.ID, r.ErrorClass, r.Error)
 		}
 	}
@@ -243,13 +243,13 @@ func TestReportRecomputes(t *testing.T) {
 	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--concurrency", "4", "--requests", "40", "--max-tokens", "8", "--out", dir, "-q"); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}
-	before, _ := os.ReadFile(filepath.Join(dir, loadgen.SummaryFile))
-	os.Remove(filepath.Join(dir, loadgen.SummaryFile))
+	before, _ := os.ReadFile(filepath.Join(dir, rundir.SummaryFile))
+	os.Remove(filepath.Join(dir, rundir.SummaryFile))
 	stdout, stderr, err := runApp(t, "report", dir)
 	if err != nil {
 		t.Fatalf("report: %v\n%s", err, stderr)
 	}
-	after, _ := os.ReadFile(filepath.Join(dir, loadgen.SummaryFile))
+	after, _ := os.ReadFile(filepath.Join(dir, rundir.SummaryFile))
 	if !bytes.Equal(before, after) {
 		t.Errorf("summary.json differs after report:\n%s\nvs\n%s", before, after)
 	}
@@ -293,7 +293,7 @@ func TestAccuracyPoissonRate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}
-	sum, err := report.ReadSummary(filepath.Join(dir, loadgen.SummaryFile))
+	sum, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,11 +351,11 @@ func TestServerInfoRecorded(t *testing.T) {
 	defer srv.Close()
 	for _, tt := range []struct {
 		args        []string
-		want        loadgen.ServerInfo
+		want        rundir.ServerInfo
 		wantNothing bool
 	}{
-		{args: []string{"--target", "mock", "--server-args", "--max-num-seqs 64"}, want: loadgen.ServerInfo{Version: "mock", Source: "GET /info", Args: "--max-num-seqs 64"}},
-		{args: []string{"--target", "mock", "--server-version", "v9"}, want: loadgen.ServerInfo{Version: "v9", Source: "flag"}},
+		{args: []string{"--target", "mock", "--server-args", "--max-num-seqs 64"}, want: rundir.ServerInfo{Version: "mock", Source: "GET /info", Args: "--max-num-seqs 64"}},
+		{args: []string{"--target", "mock", "--server-version", "v9"}, want: rundir.ServerInfo{Version: "v9", Source: "flag"}},
 		{args: []string{"--target", "openai"}, wantNothing: true}, // hosted APIs are not asked
 	} {
 		dir := filepath.Join(t.TempDir(), "run")
@@ -364,7 +364,7 @@ func TestServerInfoRecorded(t *testing.T) {
 		if _, stderr, err := runApp(t, args...); err != nil {
 			t.Fatalf("run %v: %v\n%s", tt.args, err, stderr)
 		}
-		man, err := loadgen.ReadManifest(dir)
+		man, err := rundir.ReadManifest(dir)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Flags of `run` for sharded runs (a contract: extend, never rename).
@@ -35,7 +36,7 @@ func (o *runOptions) shardFrom(c *cli.Context) error {
 		if n > 1 && o.BisectSteps > 0 {
 			return usagef("--%s %d/%d with capacity bisection: each shard would pick its levels from its own part of the results; sweep fixed levels instead", flagShard, i, n)
 		}
-		o.Shard = loadgen.Shard{Index: i, Count: n, Seed: loadgen.ShardSeed(uint64(o.Seed), i), IDs: loadgen.IDScheme}
+		o.Shard = rundir.Shard{Index: i, Count: n, Seed: loadgen.ShardSeed(uint64(o.Seed), i), IDs: rundir.IDScheme}
 	}
 	if c.IsSet(flagStartAt) {
 		t, err := time.Parse(time.RFC3339, c.String(flagStartAt))
@@ -49,13 +50,13 @@ func (o *runOptions) shardFrom(c *cli.Context) error {
 
 // shardInfo is run.json's "shard": nil for a run that is neither a shard
 // nor told when to start.
-func (o *runOptions) shardInfo() *loadgen.Shard {
+func (o *runOptions) shardInfo() *rundir.Shard {
 	if o.Shard.Count == 0 && o.StartAt.IsZero() {
 		return nil
 	}
 	s := o.Shard
 	if s.Count == 0 {
-		s = loadgen.Shard{Index: 0, Count: 1, Seed: uint64(o.Seed), IDs: loadgen.IDScheme}
+		s = rundir.Shard{Index: 0, Count: 1, Seed: uint64(o.Seed), IDs: rundir.IDScheme}
 	}
 	if !o.StartAt.IsZero() {
 		t := o.StartAt.UTC()
@@ -90,9 +91,9 @@ func (o *runOptions) waitStart(ctx context.Context, stderr io.Writer) error {
 }
 
 // shardRecord renumbers a shard's record into the run's id space: id
-// local·N+I (loadgen.IDScheme), and the closed-loop worker w·N+I, so the
+// local·N+I (rundir.IDScheme), and the closed-loop worker w·N+I, so the
 // workers of all shards are numbered 0…C−1 as in one process.
-func (o *runOptions) shardRecord(r *loadgen.Record) {
+func (o *runOptions) shardRecord(r *rundir.Record) {
 	if o.Shard.Count <= 1 {
 		return
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // fakeKey is recognisable anywhere it leaks.
@@ -79,7 +79,7 @@ func TestNoSecretWritten(t *testing.T) {
 				}
 			}
 			recs := readRecords(t, dir)
-			if len(recs) != 3 || recs[0].ErrorClass != loadgen.HTTP4xx || !strings.Contains(recs[0].Error, "[REDACTED]") {
+			if len(recs) != 3 || recs[0].ErrorClass != rundir.HTTP4xx || !strings.Contains(recs[0].Error, "[REDACTED]") {
 				t.Errorf("records: %d, first %+v", len(recs), recs[0])
 			}
 		})
@@ -96,7 +96,7 @@ func TestTLSVerifiedByDefault(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}
 	for _, r := range readRecords(t, dir) {
-		if r.OK || r.ErrorClass != loadgen.Connection || !strings.Contains(r.Error, "certificate") {
+		if r.OK || r.ErrorClass != rundir.Connection || !strings.Contains(r.Error, "certificate") {
 			t.Errorf("record %d: ok %v class %q (%s); want a certificate failure", r.ID, r.OK, r.ErrorClass, r.Error)
 		}
 	}
@@ -110,7 +110,7 @@ func TestTLSVerifiedByDefault(t *testing.T) {
 			t.Errorf("record %d with --insecure: %s", r.ID, r.Error)
 		}
 	}
-	m, _ := loadgen.ReadManifest(dir)
+	m, _ := rundir.ReadManifest(dir)
 	if !m.Target.InsecureTLS || !strings.Contains(stderr, "verification is off") {
 		t.Errorf("--insecure not recorded (manifest %+v) or not warned (%q)", m.Target, stderr)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
 )
@@ -200,9 +201,9 @@ func probeError(err error) error {
 		return fmt.Errorf("probe: not a usable stream: %w", err)
 	}
 	switch loadgen.Classify(err) {
-	case loadgen.Timeout:
+	case rundir.Timeout:
 		return fmt.Errorf("probe: no answer in time: %w", err)
-	case loadgen.Canceled:
+	case rundir.Canceled:
 		return err
 	}
 	return fmt.Errorf("probe: unreachable: %w", err)

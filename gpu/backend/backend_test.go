@@ -10,6 +10,7 @@ import (
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/dcgm"
 	"github.com/inferbench/inferbench/gpu/smi"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 var errNoNVML = fmt.Errorf("nvml: %w: libnvidia-ml.so.1 not found", gpu.ErrUnavailable)
@@ -30,9 +31,11 @@ func pathWith(tools ...string) func(string) (string, error) {
 // fakeSampler stands in for a working NVML backend.
 type fakeSampler struct{}
 
-func (fakeSampler) Devices(context.Context) ([]gpu.Device, error)                  { return nil, nil }
-func (fakeSampler) Sample(_ context.Context, d []gpu.Sample) ([]gpu.Sample, error) { return d, nil }
-func (fakeSampler) Close() error                                                   { return nil }
+func (fakeSampler) Devices(context.Context) ([]rundir.GPUDevice, error) { return nil, nil }
+func (fakeSampler) Sample(_ context.Context, d []rundir.GPUSample) ([]rundir.GPUSample, error) {
+	return d, nil
+}
+func (fakeSampler) Close() error { return nil }
 
 func TestOpen(t *testing.T) {
 	tests := []struct {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/internal/prom"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // dcgm-exporter metric names (etc/default-counters.csv,
@@ -68,7 +69,7 @@ var _ gpu.Sampler = (*Scraper)(nil)
 // Devices scrapes the page once and returns its GPUs: index, UUID, model
 // name, host, driver version, memory total, enforced power limit where
 // exported, and MIG mode when GPU-instance labels show it is on.
-func (s *Scraper) Devices(ctx context.Context) ([]gpu.Device, error) {
+func (s *Scraper) Devices(ctx context.Context) ([]rundir.GPUDevice, error) {
 	page, err := s.scrape(ctx)
 	if err != nil {
 		return nil, err
@@ -77,7 +78,7 @@ func (s *Scraper) Devices(ctx context.Context) ([]gpu.Device, error) {
 }
 
 // Sample scrapes the page once and appends one Sample per GPU on it.
-func (s *Scraper) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, error) {
+func (s *Scraper) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
 	page, err := s.scrape(ctx)
 	if err != nil {
 		return dst, err
@@ -126,8 +127,8 @@ func (s *Scraper) scrape(ctx context.Context) (*Page, error) {
 // A Page is what one dcgm-exporter page says about its GPUs, in the order
 // of their gpu label. Samples[i] describes Devices[i]; TNS is left zero.
 type Page struct {
-	Devices []gpu.Device
-	Samples []gpu.Sample
+	Devices []rundir.GPUDevice
+	Samples []rundir.GPUSample
 }
 
 // Parse reads a dcgm-exporter page in the Prometheus text format. It
@@ -145,8 +146,8 @@ func Parse(r io.Reader) (*Page, error) {
 		return nil, fmt.Errorf("parse dcgm-exporter page: %w", err)
 	}
 	type entry struct {
-		dev  gpu.Device
-		smp  gpu.Sample
+		dev  rundir.GPUDevice
+		smp  rundir.GPUSample
 		vals map[string]float64 // family name -> first value
 	}
 	byKey := map[string]*entry{}
@@ -176,7 +177,7 @@ func Parse(r io.Reader) (*Page, error) {
 			e := byKey[key]
 			if e == nil {
 				e = &entry{vals: map[string]float64{}}
-				e.dev = gpu.Device{Index: idx, UUID: uuid, Host: host}
+				e.dev = rundir.GPUDevice{Index: idx, UUID: uuid, Host: host}
 				byKey[key] = e
 			}
 			if e.dev.Name == "" {
@@ -225,7 +226,7 @@ func Parse(r io.Reader) (*Page, error) {
 }
 
 // fill sets the device's and the sample's fields from the family values.
-func fill(dev *gpu.Device, smp *gpu.Sample, vals map[string]float64) {
+func fill(dev *rundir.GPUDevice, smp *rundir.GPUSample, vals map[string]float64) {
 	const mib = 1 << 20
 	smp.Index, smp.UUID, smp.Name = dev.Index, dev.UUID, dev.Name
 	if v, ok := vals[metricGPUUtil]; ok {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/internal/fixtures"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
@@ -48,14 +49,14 @@ func TestScrapeH100EKS(t *testing.T) {
 		t.Fatalf("Sample() gave %d GPUs; want 8", len(got))
 	}
 	// GPU 0 carries extra pod labels; it must still be one GPU.
-	want0 := gpu.Sample{Index: 0, UUID: "GPU-c4529c8d-69c4-b61d-e0bc-7b2460096005", Name: "NVIDIA H100 80GB HBM3",
+	want0 := rundir.GPUSample{Index: 0, UUID: "GPU-c4529c8d-69c4-b61d-e0bc-7b2460096005", Name: "NVIDIA H100 80GB HBM3",
 		UtilizationPct: gpu.Ptr(0.0), MemoryUtilizationPct: gpu.Ptr(0.0), PowerW: gpu.Ptr(113.611), TemperatureC: gpu.Ptr(30.0)}
 	if diff := cmp.Diff(want0, got[0]); diff != "" {
 		t.Errorf("GPU 0 (-want +got):\n%s", diff)
 	}
 	// The sample is truncated: MEM_COPY_UTIL stops at GPU 5, so GPU 7 has
 	// no memory utilization (nil, not 0). No FB or energy families at all.
-	want7 := gpu.Sample{Index: 7, UUID: "GPU-04d228d3-3b5a-3534-f5cf-969706647d56", Name: "NVIDIA H100 80GB HBM3",
+	want7 := rundir.GPUSample{Index: 7, UUID: "GPU-04d228d3-3b5a-3534-f5cf-969706647d56", Name: "NVIDIA H100 80GB HBM3",
 		UtilizationPct: gpu.Ptr(0.0), PowerW: gpu.Ptr(66.997), TemperatureC: gpu.Ptr(26.0)}
 	if diff := cmp.Diff(want7, got[7]); diff != "" {
 		t.Errorf("GPU 7 (-want +got):\n%s", diff)
@@ -64,7 +65,7 @@ func TestScrapeH100EKS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantDev := gpu.Device{Index: 2, UUID: "GPU-fbc2c554-4d37-8938-0032-f923bad0f716", Name: "NVIDIA H100 80GB HBM3",
+	wantDev := rundir.GPUDevice{Index: 2, UUID: "GPU-fbc2c554-4d37-8938-0032-f923bad0f716", Name: "NVIDIA H100 80GB HBM3",
 		Host: "ip-10-0-171-111.ec2.internal", DriverVersion: "580.105.08"}
 	if diff := cmp.Diff(wantDev, devs[2]); diff != "" {
 		t.Errorf("Devices()[2] (-want +got):\n%s", diff)
@@ -82,12 +83,12 @@ func TestScrapeA800MIG(t *testing.T) {
 	}
 	// GPU 0: three MIG copies; the first series wins, never the sum
 	// (3 × 257858316 mJ would triple-count). No utilization under MIG.
-	want0 := gpu.Sample{Index: 0, UUID: "GPU-1f027ee8-6e1e-2b8c-0108-3d370e5f0418", Name: "NVIDIA A800-SXM4-80GB",
+	want0 := rundir.GPUSample{Index: 0, UUID: "GPU-1f027ee8-6e1e-2b8c-0108-3d370e5f0418", Name: "NVIDIA A800-SXM4-80GB",
 		PowerW: gpu.Ptr(78.174), EnergyMJ: gpu.Ptr[uint64](257858316), TemperatureC: gpu.Ptr(33.0)}
 	if diff := cmp.Diff(want0, got[0]); diff != "" {
 		t.Errorf("GPU 0 (-want +got):\n%s", diff)
 	}
-	want1 := gpu.Sample{Index: 1, UUID: "GPU-9e5b8fec-61bf-5124-a0a9-079af1b65cc6", Name: "NVIDIA A800-SXM4-80GB",
+	want1 := rundir.GPUSample{Index: 1, UUID: "GPU-9e5b8fec-61bf-5124-a0a9-079af1b65cc6", Name: "NVIDIA A800-SXM4-80GB",
 		UtilizationPct: gpu.Ptr(0.0), MemoryUtilizationPct: gpu.Ptr(0.0), PowerW: gpu.Ptr(55.942), EnergyMJ: gpu.Ptr[uint64](187554325), TemperatureC: gpu.Ptr(27.0)}
 	if diff := cmp.Diff(want1, got[1]); diff != "" {
 		t.Errorf("GPU 1 (-want +got):\n%s", diff)
@@ -126,7 +127,7 @@ DCGM_FI_DEV_ENFORCED_POWER_LIMIT{gpu="0",UUID="GPU-a",device="nvidia0",modelName
 		t.Fatal(err)
 	}
 	const mib = 1 << 20
-	want := []gpu.Sample{
+	want := []rundir.GPUSample{
 		{Index: 0, UUID: "GPU-a", Name: "NVIDIA H100 80GB HBM3", MemoryUsedBytes: gpu.Ptr[uint64](19818 * mib),
 			MemoryTotalBytes: gpu.Ptr[uint64]((19818 + 61263 + 479) * mib), MemoryReservedBytes: gpu.Ptr[uint64](479 * mib),
 			SMClockMHz: gpu.Ptr(1980.0), ClockEventReasons: []string{"sw_power_cap", "hw_thermal_slowdown"}},

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inferbench/inferbench/gpu"
 	engine "github.com/inferbench/inferbench/mock"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/servermetrics"
 )
 
@@ -32,7 +32,7 @@ func TestAgainstMockEngine(t *testing.T) {
 	}
 	sm := &servermetrics.Scraper{URL: servermetrics.MetricsURL(hs.URL), Client: hs.Client()}
 
-	read := func() ([]gpu.Sample, servermetrics.Sample) {
+	read := func() ([]rundir.GPUSample, rundir.ServerSample) {
 		t.Helper()
 		g, err := s.Sample(t.Context(), nil)
 		if err != nil {

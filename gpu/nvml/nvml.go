@@ -19,6 +19,7 @@ import (
 	nv "github.com/NVIDIA/go-nvml/pkg/nvml"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // NVML entry points, by the symbol names libnvidia-ml exports (nvml.h).
@@ -141,7 +142,7 @@ var errClosed = errors.New("nvml: sampler closed")
 
 // Devices returns the inventory: name, UUID, memory, driver and CUDA
 // versions, enforced power limit and MIG mode of every GPU.
-func (s *Sampler) Devices(ctx context.Context) ([]gpu.Device, error) {
+func (s *Sampler) Devices(ctx context.Context) ([]rundir.GPUDevice, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -162,10 +163,10 @@ func (s *Sampler) Devices(ctx context.Context) ([]gpu.Device, error) {
 			cuda = fmt.Sprintf("%d.%d", v/1000, v%1000/10)
 		}
 	}
-	out := make([]gpu.Device, 0, len(s.devs))
+	out := make([]rundir.GPUDevice, 0, len(s.devs))
 	for _, d := range s.devs {
 		var derrs []error
-		dev := gpu.Device{Index: d.index, UUID: d.uuid, Name: d.name, DriverVersion: driver, CUDAVersion: cuda}
+		dev := rundir.GPUDevice{Index: d.index, UUID: d.uuid, Name: d.name, DriverVersion: driver, CUDAVersion: cuda}
 		if total, _, _, ok := s.memory(d.h, &derrs); ok {
 			dev.MemoryTotalBytes = gpu.Ptr(total)
 		}
@@ -196,7 +197,7 @@ func (s *Sampler) Devices(ctx context.Context) ([]gpu.Device, error) {
 // lacks, or that answers NOT_SUPPORTED (utilization under MIG, energy
 // before Volta), is left nil; any other NVML error leaves the field nil,
 // is written to that Sample's Error, and is returned joined with the others.
-func (s *Sampler) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, error) {
+func (s *Sampler) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -218,9 +219,9 @@ func (s *Sampler) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, e
 }
 
 // read takes one reading of d.
-func (s *Sampler) read(d device) (gpu.Sample, error) {
+func (s *Sampler) read(d device) (rundir.GPUSample, error) {
 	var errs []error
-	smp := gpu.Sample{Index: d.index, UUID: d.uuid, Name: d.name}
+	smp := rundir.GPUSample{Index: d.index, UUID: d.uuid, Name: d.name}
 	h := d.h
 	if total, used, reserved, ok := s.memory(h, &errs); ok {
 		smp.MemoryTotalBytes, smp.MemoryUsedBytes, smp.MemoryReservedBytes = gpu.Ptr(total), gpu.Ptr(used), reserved

@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 const mib = 1 << 20
@@ -78,11 +79,11 @@ func TestDevicesDGX(t *testing.T) {
 		name   string
 		srv    *server.Server
 		limitW uint32
-		want   gpu.Device // of device 0, UUID aside
+		want   rundir.GPUDevice // of device 0, UUID aside
 	}{
-		{"dgxh100", dgxh100.New(), 700, gpu.Device{Index: 0, Name: "NVIDIA H100 80GB HBM3", MemoryTotalBytes: gpu.Ptr[uint64](81920 * mib),
+		{"dgxh100", dgxh100.New(), 700, rundir.GPUDevice{Index: 0, Name: "NVIDIA H100 80GB HBM3", MemoryTotalBytes: gpu.Ptr[uint64](81920 * mib),
 			DriverVersion: "550.54.15", CUDAVersion: "12.4", PowerLimitW: gpu.Ptr(700.0), MIGEnabled: gpu.Ptr(false)}},
-		{"dgxa100", dgxa100.New(), 400, gpu.Device{Index: 0, Name: "Mock NVIDIA A100-SXM4-40GB", MemoryTotalBytes: gpu.Ptr[uint64](40960 * mib),
+		{"dgxa100", dgxa100.New(), 400, rundir.GPUDevice{Index: 0, Name: "Mock NVIDIA A100-SXM4-40GB", MemoryTotalBytes: gpu.Ptr[uint64](40960 * mib),
 			DriverVersion: "550.54.15", CUDAVersion: "12.4", PowerLimitW: gpu.Ptr(400.0), MIGEnabled: gpu.Ptr(false)}},
 	}
 	for _, tt := range tests {
@@ -124,8 +125,8 @@ func TestSampleOverTimeWithWatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		var got []gpu.Sample
-		err = gpu.Watch(t.Context(), s, l.start, gpu.WatchConfig{Interval: 50 * time.Millisecond, Count: 4}, func(b []gpu.Sample) error {
+		var got []rundir.GPUSample
+		err = gpu.Watch(t.Context(), s, l.start, gpu.WatchConfig{Interval: 50 * time.Millisecond, Count: 4}, func(b []rundir.GPUSample) error {
 			got = append(got, b...)
 			return nil
 		})
@@ -147,7 +148,7 @@ func TestSampleOverTimeWithWatch(t *testing.T) {
 			t.Errorf("device 0 utilization over ticks (-want +got):\n%s", diff)
 		}
 		d3 := got[3*8+3]
-		want := gpu.Sample{
+		want := rundir.GPUSample{
 			TNS: int64(150 * time.Millisecond), Index: 3, UUID: srv.Devices[3].(*server.Device).UUID, Name: "NVIDIA H100 80GB HBM3",
 			UtilizationPct: gpu.Ptr(15.0), MemoryUtilizationPct: gpu.Ptr(7.0),
 			MemoryUsedBytes: gpu.Ptr[uint64](1<<30 + 3*mib), MemoryTotalBytes: gpu.Ptr[uint64](81920 * mib), MemoryReservedBytes: gpu.Ptr[uint64](479 * mib),
@@ -182,14 +183,14 @@ func TestErrorMidRunIsReportedAndWatchGoesOn(t *testing.T) {
 		}
 		defer s.Close()
 		var errTimes []int64
-		var d5s []gpu.Sample
+		var d5s []rundir.GPUSample
 		cfg := gpu.WatchConfig{Interval: 50 * time.Millisecond, Count: 4, OnError: func(tNS int64, err error) {
 			errTimes = append(errTimes, tNS)
 			if !errors.Is(err, nv.ERROR_UNKNOWN) {
 				t.Errorf("OnError err = %v; want it to wrap ERROR_UNKNOWN", err)
 			}
 		}}
-		err = gpu.Watch(t.Context(), s, l.start, cfg, func(b []gpu.Sample) error {
+		err = gpu.Watch(t.Context(), s, l.start, cfg, func(b []rundir.GPUSample) error {
 			if len(b) != 8 {
 				t.Errorf("tick with %d samples; want 8 (no gap when only one field failed)", len(b))
 			}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // AMDSMI samples AMD GPUs with amd-smi metric --json, or with rocm-smi
@@ -47,20 +48,20 @@ func (a *AMDSMI) Close() error { return nil }
 
 // Devices takes one reading and returns its GPUs; amd-smi metric has no
 // names, so Name is empty there (rocm-smi gives the card series).
-func (a *AMDSMI) Devices(ctx context.Context) ([]gpu.Device, error) {
+func (a *AMDSMI) Devices(ctx context.Context) ([]rundir.GPUDevice, error) {
 	ss, err := a.Sample(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	devs := make([]gpu.Device, 0, len(ss))
+	devs := make([]rundir.GPUDevice, 0, len(ss))
 	for _, s := range ss {
-		devs = append(devs, gpu.Device{Index: s.Index, UUID: s.UUID, Name: s.Name, MemoryTotalBytes: s.MemoryTotalBytes})
+		devs = append(devs, rundir.GPUDevice{Index: s.Index, UUID: s.UUID, Name: s.Name, MemoryTotalBytes: s.MemoryTotalBytes})
 	}
 	return devs, nil
 }
 
 // Sample runs the tool once and appends one Sample per GPU.
-func (a *AMDSMI) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, error) {
+func (a *AMDSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
 	if a.rocm {
 		out, err := a.run(ctx, "rocm-smi", "--showallinfo", "--json")
 		if err != nil {
@@ -95,7 +96,7 @@ func (a *AMDSMI) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, er
 // temperature.hotspot else edge (°C), clock.gfx_0.clk (MHz),
 // energy.total_energy_consumption (J/mJ/uJ), and power.throttle_status
 // (THROTTLED → [throttled], UNTHROTTLED → []).
-func ParseAMDSMIMetric(out []byte) ([]gpu.Sample, error) {
+func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 	i := bytes.IndexAny(out, "[{")
 	if i < 0 {
 		return nil, errors.New("no JSON in output")
@@ -117,7 +118,7 @@ func ParseAMDSMIMetric(out []byte) ([]gpu.Sample, error) {
 		}
 		list = l
 	}
-	var out2 []gpu.Sample
+	var out2 []rundir.GPUSample
 	for _, e := range list {
 		m, ok := e.(map[string]any)
 		if !ok {
@@ -127,7 +128,7 @@ func ParseAMDSMIMetric(out []byte) ([]gpu.Sample, error) {
 		if !ok {
 			continue
 		}
-		s := gpu.Sample{Index: int(idx.v)}
+		s := rundir.GPUSample{Index: int(idx.v)}
 		if l, ok := leaf(path(m, "usage", "gfx_activity")); ok {
 			s.UtilizationPct = gpu.Ptr(l.v)
 		}
@@ -243,7 +244,7 @@ func millijoules(l measure) (uint64, bool) {
 // Power (W)" or "Current Socket Graphics Package Power (W)",
 // "Temperature (Sensor junction) (C)" else edge, "sclk clock speed:"
 // ("(300Mhz)"), "Card series" (name), "Unique ID".
-func ParseROCmSMI(out []byte) ([]gpu.Sample, error) {
+func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 	i := bytes.IndexByte(out, '{')
 	if i < 0 {
 		return nil, errors.New("no JSON object in output")
@@ -265,7 +266,7 @@ func ParseROCmSMI(out []byte) ([]gpu.Sample, error) {
 		}
 		cards[k] = m
 	}
-	var ss []gpu.Sample
+	var ss []rundir.GPUSample
 	for k, c := range cards {
 		idx, err := strconv.Atoi(strings.TrimPrefix(k, "card"))
 		if err != nil {
@@ -280,7 +281,7 @@ func ParseROCmSMI(out []byte) ([]gpu.Sample, error) {
 			}
 			return 0, false
 		}
-		s := gpu.Sample{Index: idx, Name: str("Card series"), UUID: str("Unique ID")}
+		s := rundir.GPUSample{Index: idx, Name: str("Card series"), UUID: str("Unique ID")}
 		if isNull(s.UUID) {
 			s.UUID = ""
 		}
@@ -310,6 +311,6 @@ func ParseROCmSMI(out []byte) ([]gpu.Sample, error) {
 	if len(ss) == 0 {
 		return nil, errors.New("no cardN objects")
 	}
-	slices.SortFunc(ss, func(a, b gpu.Sample) int { return a.Index - b.Index })
+	slices.SortFunc(ss, func(a, b rundir.GPUSample) int { return a.Index - b.Index })
 	return ss, nil
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // SampleFields returns the query fields of one tick, by nvidia-smi
@@ -62,7 +63,7 @@ func (n *NvidiaSMI) Close() error { return nil }
 // Devices runs one inventory query and, for the CUDA version, plain
 // nvidia-smi (its banner is the only place that prints it); a failure of
 // the latter leaves CUDAVersion empty.
-func (n *NvidiaSMI) Devices(ctx context.Context) ([]gpu.Device, error) {
+func (n *NvidiaSMI) Devices(ctx context.Context) ([]rundir.GPUDevice, error) {
 	out, err := n.query(ctx, DeviceFields())
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (n *NvidiaSMI) Devices(ctx context.Context) ([]gpu.Device, error) {
 	if banner, err := n.run(ctx, "nvidia-smi"); err == nil {
 		cuda = ParseCUDAVersion(banner)
 	}
-	devs := make([]gpu.Device, 0, len(rows))
+	devs := make([]rundir.GPUDevice, 0, len(rows))
 	for _, row := range rows {
 		d := DeviceFromRow(row)
 		d.CUDAVersion = cuda
@@ -85,7 +86,7 @@ func (n *NvidiaSMI) Devices(ctx context.Context) ([]gpu.Device, error) {
 }
 
 // Sample runs one query and appends a Sample per GPU row.
-func (n *NvidiaSMI) Sample(ctx context.Context, dst []gpu.Sample) ([]gpu.Sample, error) {
+func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
 	fields := SampleFields()
 	if n.legacy {
 		fields = legacyFields()
@@ -181,9 +182,9 @@ func ParseCSV(r io.Reader, fields []string) ([]map[string]string, error) {
 // (nvidia-smi's unit, with or without "MiB"), power in W, clocks in MHz.
 // The clock-event reasons are nvidia-smi's hex mask. A value that does not
 // parse is left absent and named in the error.
-func SampleFromRow(row map[string]string) (gpu.Sample, error) {
+func SampleFromRow(row map[string]string) (rundir.GPUSample, error) {
 	const mib = 1 << 20
-	var s gpu.Sample
+	var s rundir.GPUSample
 	var errs []error
 	num := func(field string) (float64, bool) {
 		v, present := row[field]
@@ -242,9 +243,9 @@ func SampleFromRow(row map[string]string) (gpu.Sample, error) {
 }
 
 // DeviceFromRow converts one parsed inventory row into a Device.
-func DeviceFromRow(row map[string]string) gpu.Device {
+func DeviceFromRow(row map[string]string) rundir.GPUDevice {
 	const mib = 1 << 20
-	var d gpu.Device
+	var d rundir.GPUDevice
 	if v, ok := number(row["index"]); ok {
 		d.Index = int(v)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/internal/fixtures"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 const mib = 1 << 20
@@ -47,13 +48,13 @@ func TestParseCSVHeaderH100IdleAndLoad(t *testing.T) {
 	tests := []struct {
 		name  string
 		block int
-		want  gpu.Sample
+		want  rundir.GPUSample
 	}{
-		{"idle", 0, gpu.Sample{Index: 0, UUID: "GPU-00000000-0000-0000-0000-000000000000", Name: "NVIDIA H100 80GB HBM3",
+		{"idle", 0, rundir.GPUSample{Index: 0, UUID: "GPU-00000000-0000-0000-0000-000000000000", Name: "NVIDIA H100 80GB HBM3",
 			UtilizationPct: gpu.Ptr(0.0), MemoryUtilizationPct: gpu.Ptr(0.0), MemoryUsedBytes: gpu.Ptr[uint64](0),
 			MemoryTotalBytes: gpu.Ptr[uint64](81559 * mib), MemoryReservedBytes: gpu.Ptr[uint64](479 * mib),
 			PowerW: gpu.Ptr(69.85), TemperatureC: gpu.Ptr(41.0), SMClockMHz: gpu.Ptr(345.0), ClockEventReasons: []string{"gpu_idle"}}},
-		{"load", 1, gpu.Sample{Index: 0, UUID: "GPU-00000000-0000-0000-0000-000000000000", Name: "NVIDIA H100 80GB HBM3",
+		{"load", 1, rundir.GPUSample{Index: 0, UUID: "GPU-00000000-0000-0000-0000-000000000000", Name: "NVIDIA H100 80GB HBM3",
 			UtilizationPct: gpu.Ptr(100.0), MemoryUtilizationPct: gpu.Ptr(11.0), MemoryUsedBytes: gpu.Ptr[uint64](19818 * mib),
 			MemoryTotalBytes: gpu.Ptr[uint64](81559 * mib), MemoryReservedBytes: gpu.Ptr[uint64](479 * mib),
 			PowerW: gpu.Ptr(631.95), TemperatureC: gpu.Ptr(59.0), SMClockMHz: gpu.Ptr(1980.0), ClockEventReasons: []string{}}},
@@ -78,7 +79,7 @@ func TestParseCSVHeaderH100IdleAndLoad(t *testing.T) {
 				t.Errorf("SampleFromRow (-want +got):\n%s", diff)
 			}
 			d := DeviceFromRow(rows[0])
-			want := gpu.Device{Index: 0, UUID: tt.want.UUID, Name: tt.want.Name, MemoryTotalBytes: gpu.Ptr[uint64](81559 * mib),
+			want := rundir.GPUDevice{Index: 0, UUID: tt.want.UUID, Name: tt.want.Name, MemoryTotalBytes: gpu.Ptr[uint64](81559 * mib),
 				DriverVersion: "590.48.01", PowerLimitW: gpu.Ptr(700.0), MIGEnabled: gpu.Ptr(false)}
 			if diff := cmp.Diff(want, d); diff != "" {
 				t.Errorf("DeviceFromRow (-want +got):\n%s", diff)
@@ -136,7 +137,7 @@ func TestParseCSVNoHeaderNullSpellings(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := gpu.Sample{UtilizationPct: gpu.Ptr(0.0), MemoryUtilizationPct: gpu.Ptr(0.0), MemoryUsedBytes: gpu.Ptr[uint64](0),
+		want := rundir.GPUSample{UtilizationPct: gpu.Ptr(0.0), MemoryUtilizationPct: gpu.Ptr(0.0), MemoryUsedBytes: gpu.Ptr[uint64](0),
 			MemoryTotalBytes: gpu.Ptr[uint64](2004 * mib), TemperatureC: gpu.Ptr(44.0)}
 		if diff := cmp.Diff(want, s); diff != "" {
 			t.Errorf("%q (-want +got):\n%s", l, diff)
@@ -187,7 +188,7 @@ func TestNvidiaSMISamplerLegacyFallback(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []gpu.Sample{
+		want := []rundir.GPUSample{
 			{Index: 0, UUID: "GPU-a", Name: "NVIDIA A100-SXM4-80GB", UtilizationPct: gpu.Ptr(97.0), MemoryUtilizationPct: gpu.Ptr(40.0),
 				MemoryUsedBytes: gpu.Ptr[uint64](70000 * mib), MemoryTotalBytes: gpu.Ptr[uint64](81920 * mib), PowerW: gpu.Ptr(312.5),
 				TemperatureC: gpu.Ptr(61.0), SMClockMHz: gpu.Ptr(1410.0), ClockEventReasons: []string{"sw_power_cap"}},
@@ -217,7 +218,7 @@ func TestNvidiaSMIDevices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []gpu.Device{{Index: 0, UUID: "GPU-x", Name: "NVIDIA H200", MemoryTotalBytes: gpu.Ptr[uint64](143771 * mib),
+	want := []rundir.GPUDevice{{Index: 0, UUID: "GPU-x", Name: "NVIDIA H200", MemoryTotalBytes: gpu.Ptr[uint64](143771 * mib),
 		DriverVersion: "580.95.05", CUDAVersion: "13.1", PowerLimitW: gpu.Ptr(700.0), MIGEnabled: gpu.Ptr(false)}}
 	if diff := cmp.Diff(want, devs); diff != "" {
 		t.Errorf("Devices (-want +got):\n%s", diff)
@@ -231,7 +232,7 @@ func TestParseAMDSMIBareList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []gpu.Sample{{Index: 0, PowerW: gpu.Ptr(10.0), ClockEventReasons: []string{}}}
+	want := []rundir.GPUSample{{Index: 0, PowerW: gpu.Ptr(10.0), ClockEventReasons: []string{}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ParseAMDSMIMetric (-want +got):\n%s", diff)
 	}
@@ -257,7 +258,7 @@ func TestParseAMDSMIGpuData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []gpu.Sample{
+	want := []rundir.GPUSample{
 		{Index: 0, UtilizationPct: gpu.Ptr(87.0), MemoryUtilizationPct: gpu.Ptr(41.0), MemoryUsedBytes: gpu.Ptr[uint64](180000 * mib),
 			MemoryTotalBytes: gpu.Ptr[uint64](196592 * mib), PowerW: gpu.Ptr(612.0), EnergyMJ: gpu.Ptr[uint64](1234500),
 			TemperatureC: gpu.Ptr(71.0), SMClockMHz: gpu.Ptr(2100.0), ClockEventReasons: []string{"throttled"}},
@@ -281,7 +282,7 @@ func TestParseROCmSMIMI100(t *testing.T) {
 	if len(got) != 4 {
 		t.Fatalf("%d cards; want 4 (the system key is not a card)", len(got))
 	}
-	want0 := gpu.Sample{Index: 0, UUID: "0x79ccd55167a2124a", Name: "Arcturus GL-XL [Instinct MI100]", UtilizationPct: gpu.Ptr(0.0),
+	want0 := rundir.GPUSample{Index: 0, UUID: "0x79ccd55167a2124a", Name: "Arcturus GL-XL [Instinct MI100]", UtilizationPct: gpu.Ptr(0.0),
 		MemoryUsedBytes: gpu.Ptr[uint64](6750208), MemoryTotalBytes: gpu.Ptr[uint64](34342961152), PowerW: gpu.Ptr(36.0),
 		TemperatureC: gpu.Ptr(55.0), SMClockMHz: gpu.Ptr(300.0)}
 	if diff := cmp.Diff(want0, got[0]); diff != "" {

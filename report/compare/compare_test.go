@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // synthRun describes a synthetic run directory: per level, n requests with
@@ -42,10 +42,10 @@ func (s synthRun) write(t testing.TB, dir string) {
 		sc["slo"] = map[string]any{"ttft": fmt.Sprintf("%gms", s.sloMS)}
 	}
 	raw, _ := json.Marshal(sc)
-	m := &loadgen.Manifest{Tool: "inferbench", Version: "v1", Host: loadgen.Host{Name: "h"},
-		Target: loadgen.TargetInfo{Kind: "vllm", Model: s.model}, Scenario: raw, Start: time.Unix(1e9, 0).UTC(),
-		ExitState: loadgen.ExitComplete}
-	if err := loadgen.WriteManifest(dir, m); err != nil {
+	m := &rundir.Manifest{Tool: "inferbench", Version: "v1", Host: rundir.Host{Name: "h"},
+		Target: rundir.TargetInfo{Kind: "vllm", Model: s.model}, Scenario: raw, Start: time.Unix(1e9, 0).UTC(),
+		ExitState: rundir.ExitComplete}
+	if err := rundir.WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(s.seed, 1))
@@ -55,12 +55,12 @@ func (s synthRun) write(t testing.TB, dir string) {
 	for _, lv := range s.levels {
 		for i := range s.n {
 			sent := t0 + int64(i)*30e6
-			rec := loadgen.Record{ID: id, Stage: loadgen.StageMeasure, Level: lv, SentNS: sent, ScheduledNS: sent - 1e6,
+			rec := rundir.Record{ID: id, Stage: rundir.StageMeasure, Level: lv, SentNS: sent, ScheduledNS: sent - 1e6,
 				InputTokens: 50 + i%7}
 			id++
 			if s.failEvery > 0 && i%s.failEvery == 0 {
 				rec.DoneNS, rec.EndNS = sent+5e6, sent+5e6
-				rec.ErrorClass, rec.Error, rec.Status = loadgen.HTTP5xx, "boom", 503
+				rec.ErrorClass, rec.Error, rec.Status = rundir.HTTP5xx, "boom", 503
 			} else {
 				first := sent + int64((s.ttftMS+s.noiseMS*(2*rng.Float64()-1))*1e6)
 				at, tok := first, 0
@@ -83,7 +83,7 @@ func (s synthRun) write(t testing.TB, dir string) {
 		}
 		t0 += int64(s.n)*30e6 + 1e9
 	}
-	if err := os.WriteFile(filepath.Join(dir, loadgen.RecordsFile), b.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, rundir.RecordsFile), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Meta is what decides whether two runs can be compared, from run.json.
@@ -32,7 +32,7 @@ type Meta struct {
 // MetaOf extracts a run's Meta from its manifest. A run made without a
 // scenario file has the scenario name its run.json recorded, which may be
 // empty.
-func MetaOf(m *loadgen.Manifest) Meta {
+func MetaOf(m *rundir.Manifest) Meta {
 	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
 		Host: m.Host.Name, Start: m.Start}
 	if len(m.Scenario) > 0 {
@@ -90,7 +90,7 @@ type request struct {
 // then requests.jsonl, recomputing its Summary with slo. A zero slo takes
 // the SLO of the scenario in run.json.
 func LoadRun(dir string, slo report.SLO) (*Run, error) {
-	m, err := loadgen.ReadManifest(dir)
+	m, err := rundir.ReadManifest(dir)
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", dir, err)
 	}
@@ -123,20 +123,20 @@ type sampleAcc struct {
 // records report.Summarizer counts: the measure stage; retried attempts
 // widen the window (report.Span) but are not requests.
 func (r *Run) readSamples() error {
-	f, err := os.Open(filepath.Join(r.Dir, loadgen.RecordsFile))
+	f, err := os.Open(filepath.Join(r.Dir, rundir.RecordsFile))
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	accs := map[float64]*sampleAcc{}
-	for rec, err := range loadgen.ReadRecords(f) {
+	for rec, err := range rundir.ReadRecords(f) {
 		if err != nil {
-			if _, ok := errors.AsType[*loadgen.TruncatedError](err); ok {
+			if _, ok := errors.AsType[*rundir.TruncatedError](err); ok {
 				break // SummarizeRun has warned
 			}
 			return err
 		}
-		if rec.Stage != loadgen.StageMeasure {
+		if rec.Stage != rundir.StageMeasure {
 			continue
 		}
 		a := accs[rec.Level]
@@ -170,7 +170,7 @@ func (r *Run) readSamples() error {
 // report/metrics.go (TTFT, E2E, TPOT for more than one output token, ITL
 // per token with a k-token event's gap spread over its k tokens) and
 // whether it met slo's per-request thresholds (goodput).
-func (a *sampleAcc) add(rec *loadgen.Record, slo report.SLO) {
+func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO) {
 	idx := int32(len(a.reqs))
 	q := request{ok: rec.OK, busyMS: report.BusyMS(rec)}
 	if !rec.OK {

@@ -1,10 +1,11 @@
 package compare
 
 import (
-	"github.com/inferbench/inferbench/report"
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/inferbench/inferbench/report"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )

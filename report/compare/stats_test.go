@@ -1,11 +1,12 @@
 package compare
 
 import (
-	"github.com/inferbench/inferbench/report"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }

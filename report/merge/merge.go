@@ -5,7 +5,7 @@
 // What it does, file by file:
 //   - requests.jsonl: the union of the shards' records, every offset
 //     re-based onto the earliest shard start (run.json "start", each host's
-//     wall clock). Ids are already disjoint (loadgen.IDScheme); the merge
+//     wall clock). Ids are already disjoint (rundir.IDScheme); the merge
 //     checks that every record id belongs to its shard.
 //   - gpu.jsonl, server.jsonl: the shards watch the same devices and the
 //     same server, so the lowest-numbered shard that has the file is kept
@@ -41,8 +41,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // DefaultSkewBound is Options.SkewBound's default: shards whose starts lie
@@ -75,7 +75,7 @@ func refuse(format string, args ...any) error {
 
 // Result is what a merge made.
 type Result struct {
-	Manifest *loadgen.Manifest
+	Manifest *rundir.Manifest
 	Summary  *report.Summary
 	// Warnings are what the merge noticed and did not refuse (also in
 	// Manifest.Merged.Warnings, with the summary's own warnings here).
@@ -85,7 +85,7 @@ type Result struct {
 // shard is one input.
 type shard struct {
 	dir      string
-	m        *loadgen.Manifest
+	m        *rundir.Manifest
 	offsetNS int64
 	records  int64
 }
@@ -118,7 +118,7 @@ func Merge(o Options) (*Result, error) {
 	return res, nil
 }
 
-var outFiles = []string{loadgen.ManifestFile, loadgen.RecordsFile, loadgen.SummaryFile, loadgen.GPUFile, loadgen.ServerFile, loadgen.ClientFile}
+var outFiles = []string{rundir.ManifestFile, rundir.RecordsFile, rundir.SummaryFile, rundir.GPUFile, rundir.ServerFile, rundir.ClientFile}
 
 func readShards(dirs []string) ([]*shard, error) {
 	if len(dirs) == 0 {
@@ -126,7 +126,7 @@ func readShards(dirs []string) ([]*shard, error) {
 	}
 	var out []*shard
 	for _, d := range dirs {
-		m, err := loadgen.ReadManifest(d)
+		m, err := rundir.ReadManifest(d)
 		if err != nil {
 			return nil, fmt.Errorf("shard %s: %w", d, err)
 		}
@@ -149,8 +149,8 @@ func check(shards []*shard, partial bool) error {
 		if sh.Count != n {
 			return refuse("%s is shard %s but %s is shard %s: different shard counts", first.dir, first.m.Shard, s.dir, sh)
 		}
-		if sh.IDs != "" && sh.IDs != loadgen.IDScheme {
-			return refuse("%s numbers its records %q; this merge knows %q", s.dir, sh.IDs, loadgen.IDScheme)
+		if sh.IDs != "" && sh.IDs != rundir.IDScheme {
+			return refuse("%s numbers its records %q; this merge knows %q", s.dir, sh.IDs, rundir.IDScheme)
 		}
 		if prev, ok := seen[sh.Index]; ok {
 			return refuse("shard %s given twice: %s and %s", sh, prev, s.dir)
@@ -182,13 +182,13 @@ func check(shards []*shard, partial bool) error {
 	return nil
 }
 
-func describeTarget(t loadgen.TargetInfo) string {
+func describeTarget(t rundir.TargetInfo) string {
 	return fmt.Sprintf("%s %s %s model %s", t.Kind, t.URL, t.API, t.Model)
 }
 
 // loadKey is a load description without what may differ between shards of
 // one run (the measured auto spread).
-func loadKey(l loadgen.LoadInfo) string {
+func loadKey(l rundir.LoadInfo) string {
 	l.StartSpread, l.StartSpreadNS = "", 0
 	b, _ := json.Marshal(l)
 	return string(b)
@@ -285,7 +285,7 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	startAt := shards[0].m.Shard.StartAt
 	for _, s := range shards {
 		s.offsetNS = s.m.Start.Sub(base).Nanoseconds()
-		if s.m.ExitState != loadgen.ExitComplete {
+		if s.m.ExitState != rundir.ExitComplete {
 			warnings = append(warnings, fmt.Sprintf("shard %s (%s) ended %s: %s", s.m.Shard, s.dir, s.m.ExitState, s.m.ExitReason))
 		}
 		if startAt != nil {
@@ -302,11 +302,11 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	gpuFrom, err := copyObserver(shards, loadgen.GPUFile, o.Out)
+	gpuFrom, err := copyObserver(shards, rundir.GPUFile, o.Out)
 	if err != nil {
 		return nil, err
 	}
-	serverFrom, err := copyObserver(shards, loadgen.ServerFile, o.Out)
+	serverFrom, err := copyObserver(shards, rundir.ServerFile, o.Out)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	}
 
 	m := mergedManifest(shards, base, n, spread, gpuFrom, serverFrom, warnings)
-	if err := loadgen.WriteManifest(o.Out, m); err != nil {
+	if err := rundir.WriteManifest(o.Out, m); err != nil {
 		return nil, err
 	}
 	slo := report.ManifestSLO(m.Scenario)
@@ -332,15 +332,15 @@ func merge(shards []*shard, o Options) (*Result, error) {
 }
 
 // mergedManifest is the lowest shard's run.json made into the merged run's.
-func mergedManifest(shards []*shard, base time.Time, records int64, spread time.Duration, gpuFrom, serverFrom int, warnings []string) *loadgen.Manifest {
+func mergedManifest(shards []*shard, base time.Time, records int64, spread time.Duration, gpuFrom, serverFrom int, warnings []string) *rundir.Manifest {
 	m := *shards[0].m
 	m.Start = base
 	m.Records = records
 	m.Shard = nil
 	var hosts, reasons, spreads []string
 	m.Host.CPUs = 0
-	state := loadgen.ExitComplete
-	mg := &loadgen.Merged{Count: shards[0].m.Shard.Count, StartSpreadNS: spread.Nanoseconds(), GPUFrom: -1, ServerFrom: -1, Warnings: warnings,
+	state := rundir.ExitComplete
+	mg := &rundir.Merged{Count: shards[0].m.Shard.Count, StartSpreadNS: spread.Nanoseconds(), GPUFrom: -1, ServerFrom: -1, Warnings: warnings,
 		Clock: "offsets re-based onto the earliest shard start by each host's wall clock (run.json start); skew between hosts is not measured nor corrected"}
 	for _, s := range shards {
 		sm := s.m
@@ -353,18 +353,18 @@ func mergedManifest(shards []*shard, base time.Time, records int64, spread time.
 			m.End = &e
 		}
 		switch {
-		case sm.ExitState == loadgen.ExitFailed || sm.ExitState == loadgen.ExitRunning:
-			state = loadgen.ExitFailed
-		case sm.ExitState == loadgen.ExitInterrupted && state == loadgen.ExitComplete:
-			state = loadgen.ExitInterrupted
+		case sm.ExitState == rundir.ExitFailed || sm.ExitState == rundir.ExitRunning:
+			state = rundir.ExitFailed
+		case sm.ExitState == rundir.ExitInterrupted && state == rundir.ExitComplete:
+			state = rundir.ExitInterrupted
 		}
-		if sm.ExitState != loadgen.ExitComplete {
+		if sm.ExitState != rundir.ExitComplete {
 			reasons = append(reasons, fmt.Sprintf("shard %s: %s %s", sm.Shard, sm.ExitState, sm.ExitReason))
 		}
 		if sm.Load.StartSpread != "" {
 			spreads = append(spreads, fmt.Sprintf("shard %d: %s", sm.Shard.Index, sm.Load.StartSpread))
 		}
-		mg.Shards = append(mg.Shards, loadgen.MergedShard{Index: sm.Shard.Index, Dir: s.dir, Host: sm.Host.Name, Start: sm.Start,
+		mg.Shards = append(mg.Shards, rundir.MergedShard{Index: sm.Shard.Index, Dir: s.dir, Host: sm.Host.Name, Start: sm.Start,
 			OffsetNS: s.offsetNS, End: sm.End, StartAt: sm.Shard.StartAt, Seed: sm.Shard.Seed, Records: s.records, ExitState: sm.ExitState})
 		if sm.Shard.Index == gpuFrom {
 			m.GPUs, m.GPUBackend = sm.GPUs, sm.GPUBackend
@@ -389,9 +389,9 @@ func mergedManifest(shards []*shard, base time.Time, records int64, spread time.
 // recordStream is one shard's records, pulled one at a time.
 type recordStream struct {
 	s    *shard
-	next func() (*loadgen.Record, error, bool)
+	next func() (*rundir.Record, error, bool)
 	stop func()
-	head *loadgen.Record
+	head *rundir.Record
 }
 
 func (rs *recordStream) advance() error {
@@ -404,13 +404,13 @@ func (rs *recordStream) advance() error {
 }
 
 // doneKey orders records by completion (re-based), as one process writes them.
-func doneKey(r *loadgen.Record) int64 { return max(r.DoneNS, r.EndNS, r.SentNS) }
+func doneKey(r *rundir.Record) int64 { return max(r.DoneNS, r.EndNS, r.SentNS) }
 
 // mergeRecords writes the union of the shards' records to out, re-based,
 // in completion order (a k-way merge of files each in completion order:
 // memory holds one record per shard).
 func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error) {
-	rw, err := loadgen.CreateRecordWriter(filepath.Join(out, loadgen.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(filepath.Join(out, rundir.RecordsFile))
 	if err != nil {
 		return 0, err
 	}
@@ -421,26 +421,26 @@ func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error
 		}
 	}()
 	for _, s := range shards {
-		f, err := os.Open(filepath.Join(s.dir, loadgen.RecordsFile))
+		f, err := os.Open(filepath.Join(s.dir, rundir.RecordsFile))
 		if err != nil {
 			rw.Close()
 			return 0, fmt.Errorf("shard %s: %w", s.dir, err)
 		}
 		defer f.Close()
-		next, stop := iter.Pull2(loadgen.ReadRecords(f))
+		next, stop := iter.Pull2(rundir.ReadRecords(f))
 		rs := &recordStream{s: s, next: next, stop: stop}
 		streams = append(streams, rs)
 	}
 	pull := func(rs *recordStream) error {
 		err := rs.advance()
-		var te *loadgen.TruncatedError
+		var te *rundir.TruncatedError
 		if errors.As(err, &te) {
-			*warnings = append(*warnings, fmt.Sprintf("shard %s: %s: %v (skipped)", rs.s.m.Shard, loadgen.RecordsFile, err))
+			*warnings = append(*warnings, fmt.Sprintf("shard %s: %s: %v (skipped)", rs.s.m.Shard, rundir.RecordsFile, err))
 			rs.head = nil
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("shard %s: %s: %w", rs.s.dir, loadgen.RecordsFile, err)
+			return fmt.Errorf("shard %s: %s: %w", rs.s.dir, rundir.RecordsFile, err)
 		}
 		if r := rs.head; r != nil {
 			if !rs.s.m.Shard.Owns(r.ID) {
@@ -483,7 +483,7 @@ func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error
 // shift moves every offset of r by d ns. Offsets that are absent (zero and
 // omitted in the file) stay absent; scheduled_ns and sent_ns are always
 // present; durations (ttft_ns, e2e_ns, server timings) do not move.
-func shift(r *loadgen.Record, d int64) {
+func shift(r *rundir.Record, d int64) {
 	if d == 0 {
 		return
 	}
@@ -557,17 +557,17 @@ type clientLine struct {
 // mergeClients writes every shard's client.jsonl, re-based and tagged with
 // its shard, in time order, and returns each shard's samples (re-based)
 // for the per-shard verdicts.
-func mergeClients(shards []*shard, out string) (map[int][]loadgen.ClientSample, error) {
+func mergeClients(shards []*shard, out string) (map[int][]rundir.ClientSample, error) {
 	var lines []clientLine
-	samples := map[int][]loadgen.ClientSample{}
+	samples := map[int][]rundir.ClientSample{}
 	for _, s := range shards {
-		b, err := os.ReadFile(filepath.Join(s.dir, loadgen.ClientFile))
+		b, err := os.ReadFile(filepath.Join(s.dir, rundir.ClientFile))
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		cs, err := loadgen.ReadClientSamples(bytes.NewReader(b))
+		cs, err := rundir.ReadClientSamples(bytes.NewReader(b))
 		if err != nil {
 			return nil, fmt.Errorf("shard %s: %w", s.dir, err)
 		}
@@ -595,7 +595,7 @@ func mergeClients(shards []*shard, out string) (map[int][]loadgen.ClientSample, 
 		return samples, nil
 	}
 	slices.SortStableFunc(lines, func(a, b clientLine) int { return cmp.Or(cmp.Compare(a.tNS, b.tNS), cmp.Compare(a.shard, b.shard)) })
-	f, err := os.Create(filepath.Join(out, loadgen.ClientFile))
+	f, err := os.Create(filepath.Join(out, rundir.ClientFile))
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
@@ -20,11 +21,11 @@ const ms = int64(time.Millisecond)
 
 // rec is a successful measured request at level 2: sent at sentMS, first
 // token ttftMS later, three tokens, the last at e2eMS after the send.
-func rec(id uint64, sentMS, ttftMS, e2eMS int64) *loadgen.Record {
+func rec(id uint64, sentMS, ttftMS, e2eMS int64) *rundir.Record {
 	s := sentMS * ms
 	ft, end := s+ttftMS*ms, s+e2eMS*ms
-	return &loadgen.Record{ID: id, Stage: loadgen.StageMeasure, Level: 2, ScheduledNS: s, SentNS: s, FirstByteNS: ft,
-		FirstTokenNS: ft, EndNS: end, DoneNS: end, TTFTNS: ft - s, E2ENS: end - s,
+	return &rundir.Record{ID: id, Stage: rundir.StageMeasure, Level: 2, ScheduledNS: s, SentNS: s, FirstByteNS: ft,
+		FirstTokenNS: ft, EndNS: end, DoneNS: end,
 		Chunks: [][2]int64{{ft, 1}, {(ft + end) / 2, 1}, {end, 1}}, OutputTokens: 3, InputTokens: 10, OK: true, Status: 200}
 }
 
@@ -34,7 +35,7 @@ type shardSpec struct {
 	startAt      *time.Time
 	model        string
 	seed         int
-	records      []*loadgen.Record
+	records      []*rundir.Record
 	gpu, client  []string
 }
 
@@ -49,19 +50,19 @@ func writeShard(t *testing.T, root, name string, s shardSpec) string {
 		s.model = "m"
 	}
 	end := s.start.Add(5 * time.Second)
-	m := &loadgen.Manifest{Tool: "inferbench", Version: "test", Host: loadgen.Host{Name: name, CPUs: 2},
-		Target:   loadgen.TargetInfo{Kind: "vllm", URL: "http://x", API: "chat", Model: s.model},
+	m := &rundir.Manifest{Tool: "inferbench", Version: "test", Host: rundir.Host{Name: name, CPUs: 2},
+		Target:   rundir.TargetInfo{Kind: "vllm", URL: "http://x", API: "chat", Model: s.model},
 		Scenario: json.RawMessage(`{"name":"t","workload":{"seed":` + strings.Repeat("1", max(s.seed, 1)) + `},"slo":{"ttft":"350ms","percentile":50}}`),
-		Load:     loadgen.LoadInfo{Profile: "concurrency", Concurrency: 2, Requests: 4, Seed: 1},
-		Start:    s.start, End: &end, ExitState: loadgen.ExitComplete, Records: int64(len(s.records)),
-		Shard: &loadgen.Shard{Index: s.index, Count: s.count, Seed: loadgen.ShardSeed(1, s.index), IDs: loadgen.IDScheme, StartAt: s.startAt}}
+		Load:     rundir.LoadInfo{Profile: "concurrency", Concurrency: 2, Requests: 4, Seed: 1},
+		Start:    s.start, End: &end, ExitState: rundir.ExitComplete, Records: int64(len(s.records)),
+		Shard: &rundir.Shard{Index: s.index, Count: s.count, Seed: loadgen.ShardSeed(1, s.index), IDs: rundir.IDScheme, StartAt: s.startAt}}
 	if s.count == 0 {
 		m.Shard = nil
 	}
-	if err := loadgen.WriteManifest(dir, m); err != nil {
+	if err := rundir.WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}
-	rw, err := loadgen.CreateRecordWriter(filepath.Join(dir, loadgen.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(filepath.Join(dir, rundir.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func writeShard(t *testing.T, root, name string, s shardSpec) string {
 	if err := rw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for file, lines := range map[string][]string{loadgen.GPUFile: s.gpu, loadgen.ClientFile: s.client} {
+	for file, lines := range map[string][]string{rundir.GPUFile: s.gpu, rundir.ClientFile: s.client} {
 		if lines != nil {
 			if err := os.WriteFile(filepath.Join(dir, file), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 				t.Fatal(err)
@@ -83,15 +84,15 @@ func writeShard(t *testing.T, root, name string, s shardSpec) string {
 	return dir
 }
 
-func readRecords(t *testing.T, dir string) []*loadgen.Record {
+func readRecords(t *testing.T, dir string) []*rundir.Record {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, loadgen.RecordsFile))
+	f, err := os.Open(filepath.Join(dir, rundir.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []*loadgen.Record
-	for r, err := range loadgen.ReadRecords(f) {
+	var out []*rundir.Record
+	for r, err := range rundir.ReadRecords(f) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,11 +107,11 @@ func readRecords(t *testing.T, dir string) []*loadgen.Record {
 func TestMergeRebasesAndRecomputes(t *testing.T) {
 	root := t.TempDir()
 	s0 := writeShard(t, root, "s0", shardSpec{index: 0, count: 2, start: t0.Add(2 * time.Second),
-		records: []*loadgen.Record{rec(0, 0, 100, 300), rec(2, 1000, 200, 400)},
+		records: []*rundir.Record{rec(0, 0, 100, 300), rec(2, 1000, 200, 400)},
 		gpu:     []string{`{"t_ns":0,"index":0,"uuid":"GPU-a","power_w":300}`, `{"t_ns":1000000000,"index":0,"uuid":"GPU-a","power_w":310}`},
 		client:  []string{`{"t_ns":0,"cpu_s":1,"cores":2}`, `{"t_ns":1000000000,"cpu_s":1.5,"cores":2}`}})
 	s1 := writeShard(t, root, "s1", shardSpec{index: 1, count: 2, start: t0,
-		records: []*loadgen.Record{rec(1, 0, 300, 500), rec(3, 1000, 400, 600)},
+		records: []*rundir.Record{rec(1, 0, 300, 500), rec(3, 1000, 400, 600)},
 		gpu:     []string{`{"t_ns":0,"index":0,"uuid":"GPU-a","power_w":999}`},
 		client:  []string{`{"t_ns":0,"cpu_s":2,"cores":2}`, `{"t_ns":1000000000,"cpu_s":3.9,"cores":2}`}})
 	out := filepath.Join(root, "merged")
@@ -121,7 +122,7 @@ func TestMergeRebasesAndRecomputes(t *testing.T) {
 
 	// Records: the union, shard 0's moved 2 s later; durations unchanged.
 	recs := readRecords(t, out)
-	byID := map[uint64]*loadgen.Record{}
+	byID := map[uint64]*rundir.Record{}
 	for _, r := range recs {
 		byID[r.ID] = r
 	}
@@ -134,7 +135,7 @@ func TestMergeRebasesAndRecomputes(t *testing.T) {
 	}
 	want0 := rec(0, 2000, 100, 300)
 	if got := byID[0]; got.SentNS != want0.SentNS || got.FirstTokenNS != want0.FirstTokenNS || got.EndNS != want0.EndNS ||
-		got.DoneNS != want0.DoneNS || got.ScheduledNS != want0.ScheduledNS || !slices.Equal(got.Chunks, want0.Chunks) || got.TTFTNS != 100*ms {
+		got.DoneNS != want0.DoneNS || got.ScheduledNS != want0.ScheduledNS || !slices.Equal(got.Chunks, want0.Chunks) || got.FirstTokenNS-got.SentNS != 100*ms {
 		t.Errorf("shard 0's id 0 re-based: %+v; want %+v", got, want0)
 	}
 	if got := byID[1]; got.SentNS != 0 || got.FirstTokenNS != 300*ms {
@@ -169,17 +170,17 @@ func TestMergeRebasesAndRecomputes(t *testing.T) {
 	if want := 12 / 3.4; abs(l.OutputTokensPerS-want) > 1e-9 {
 		t.Errorf("output tokens/s %v; want %v", l.OutputTokensPerS, want)
 	}
-	onDisk, err := report.ReadSummary(filepath.Join(out, loadgen.SummaryFile))
+	onDisk, err := report.ReadSummary(filepath.Join(out, rundir.SummaryFile))
 	if err != nil || onDisk.Levels[0].TTFTMS.P90 != 370 {
 		t.Errorf("summary.json: %v, %+v", err, onDisk)
 	}
 
 	// run.json: merged start is shard 1's; shards listed with offsets.
-	m, err := loadgen.ReadManifest(out)
+	m, err := rundir.ReadManifest(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !m.Start.Equal(t0) || m.Records != 4 || m.Shard != nil || m.Merged == nil || m.ExitState != loadgen.ExitComplete {
+	if !m.Start.Equal(t0) || m.Records != 4 || m.Shard != nil || m.Merged == nil || m.ExitState != rundir.ExitComplete {
 		t.Fatalf("manifest start %v records %d shard %v merged %v state %s", m.Start, m.Records, m.Shard, m.Merged, m.ExitState)
 	}
 	if got := m.Merged.Shards; len(got) != 2 || got[0].Index != 0 || got[0].OffsetNS != 2e9 || got[1].OffsetNS != 0 || got[0].Records != 2 {
@@ -193,7 +194,7 @@ func TestMergeRebasesAndRecomputes(t *testing.T) {
 	}
 
 	// gpu.jsonl: shard 0's only (the lowest observer), moved by 2 s.
-	b, err := os.ReadFile(filepath.Join(out, loadgen.GPUFile))
+	b, err := os.ReadFile(filepath.Join(out, rundir.GPUFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ func TestMergeRebasesAndRecomputes(t *testing.T) {
 		t.Errorf("gpu.jsonl:\n%s\nwant\n%s", b, wantGPU)
 	}
 	// client.jsonl: both, re-based, tagged, in time order.
-	b, err = os.ReadFile(filepath.Join(out, loadgen.ClientFile))
+	b, err = os.ReadFile(filepath.Join(out, rundir.ClientFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,8 +240,8 @@ func abs(x float64) float64 { return max(x, -x) }
 func TestMergeRefuses(t *testing.T) {
 	at := t0.Add(time.Minute)
 	other := t0.Add(2 * time.Minute)
-	ok0 := shardSpec{index: 0, count: 2, start: t0, records: []*loadgen.Record{rec(0, 0, 100, 200)}}
-	ok1 := shardSpec{index: 1, count: 2, start: t0, records: []*loadgen.Record{rec(1, 0, 100, 200)}}
+	ok0 := shardSpec{index: 0, count: 2, start: t0, records: []*rundir.Record{rec(0, 0, 100, 200)}}
+	ok1 := shardSpec{index: 1, count: 2, start: t0, records: []*rundir.Record{rec(1, 0, 100, 200)}}
 	with := func(s shardSpec, f func(*shardSpec)) shardSpec { f(&s); return s }
 	cases := []struct {
 		name    string
@@ -251,7 +252,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"same shard twice", ok0, ok0, false, "shard 0/2 given twice"},
 		{"different scenario", ok0, with(ok1, func(s *shardSpec) { s.seed = 2 }), false, "different scenarios (workload.seed: 1 vs 11)"},
 		{"different model", ok0, with(ok1, func(s *shardSpec) { s.model = "other" }), false, "different targets"},
-		{"overlapping ids", ok0, with(ok1, func(s *shardSpec) { s.records = []*loadgen.Record{rec(0, 0, 100, 200)} }), false, "holds record id 0, which is not its own"},
+		{"overlapping ids", ok0, with(ok1, func(s *shardSpec) { s.records = []*rundir.Record{rec(0, 0, 100, 200)} }), false, "holds record id 0, which is not its own"},
 		{"different counts", ok0, with(ok1, func(s *shardSpec) { s.count = 3 }), false, "different shard counts"},
 		{"not a shard", ok0, with(ok1, func(s *shardSpec) { s.count = 0 }), false, "is not a shard"},
 		{"different start-at", with(ok0, func(s *shardSpec) { s.startAt = &at }), with(ok1, func(s *shardSpec) { s.startAt = &other }), false, "different --start-at"},
@@ -267,8 +268,8 @@ func TestMergeRefuses(t *testing.T) {
 			if !errors.As(err, &r) || !strings.Contains(r.Reason, tc.want) {
 				t.Fatalf("err %v; want refused with %q", err, tc.want)
 			}
-			if _, err := os.Stat(filepath.Join(out, loadgen.ManifestFile)); err == nil {
-				t.Errorf("refused merge left %s", loadgen.ManifestFile)
+			if _, err := os.Stat(filepath.Join(out, rundir.ManifestFile)); err == nil {
+				t.Errorf("refused merge left %s", rundir.ManifestFile)
 			}
 		})
 	}
@@ -277,8 +278,8 @@ func TestMergeRefuses(t *testing.T) {
 // TestMergeMissingShard refuses 2 of 3 shards unless Partial.
 func TestMergeMissingShard(t *testing.T) {
 	root := t.TempDir()
-	a := writeShard(t, root, "a", shardSpec{index: 0, count: 3, start: t0, records: []*loadgen.Record{rec(0, 0, 100, 200)}})
-	b := writeShard(t, root, "b", shardSpec{index: 2, count: 3, start: t0, records: []*loadgen.Record{rec(2, 0, 100, 200)}})
+	a := writeShard(t, root, "a", shardSpec{index: 0, count: 3, start: t0, records: []*rundir.Record{rec(0, 0, 100, 200)}})
+	b := writeShard(t, root, "b", shardSpec{index: 2, count: 3, start: t0, records: []*rundir.Record{rec(2, 0, 100, 200)}})
 	_, err := Merge(Options{Dirs: []string{a, b}, Out: filepath.Join(root, "out")})
 	var r *Refused
 	if !errors.As(err, &r) || !strings.Contains(r.Reason, "shard(s) 1 of 3 missing") {

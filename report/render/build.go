@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/cost"
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Report kinds.
@@ -114,7 +114,7 @@ type RunReport struct {
 	Label string `json:"label"`
 	Dir   string `json:"dir"`
 	// Manifest is run.json, null when the run has none.
-	Manifest *loadgen.Manifest `json:"manifest"`
+	Manifest *rundir.Manifest `json:"manifest"`
 	// GPUName is the first GPU's name from run.json; GPU is its catalog id,
 	// empty when unknown; GPUs is how many served the run.
 	GPUName string `json:"gpu_name,omitempty"`
@@ -392,7 +392,7 @@ func LoadRuns(dirs []string, slo report.SLO) (runs []*Run, used report.SLO, sour
 	used, source = slo, "flags"
 	if slo.IsZero() {
 		source = "none"
-		if m, err := loadgen.ReadManifest(dirs[0]); err == nil {
+		if m, err := rundir.ReadManifest(dirs[0]); err == nil {
 			if s := report.ManifestSLO(m.Scenario); !s.IsZero() {
 				used, source = s, "run.json"
 			}

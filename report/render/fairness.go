@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Thresholds of the fairness checks.
@@ -38,7 +38,7 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 	for _, r := range []*Run{a, b} {
 		if r.Manifest == nil {
 			notes = append(notes, fmt.Sprintf("%s has no run.json: model, scenario, versions and host cannot be checked", r.Label))
-		} else if r.Manifest.ExitState != loadgen.ExitComplete {
+		} else if r.Manifest.ExitState != rundir.ExitComplete {
 			unfair = append(unfair, fmt.Sprintf("%s did not complete (exit state %s%s)", r.Label, r.Manifest.ExitState, parenIf(r.Manifest.ExitReason)))
 		}
 	}
@@ -192,7 +192,7 @@ func relDiff(x, y float64) float64 {
 
 // sourceSet names where a run's output token counts came from.
 func sourceSet(r *Run) string {
-	set := map[loadgen.TokenSource]bool{}
+	set := map[rundir.TokenSource]bool{}
 	for _, l := range r.Summary.Levels {
 		for k, n := range l.OutputTokensSource {
 			if n > 0 {
@@ -306,7 +306,7 @@ func flattenValue(v any, prefix string, out map[string]string) {
 }
 
 // diffLoad lists the load settings that differ.
-func diffLoad(a, b loadgen.LoadInfo) []string {
+func diffLoad(a, b rundir.LoadInfo) []string {
 	var out []string
 	add := func(name string, x, y any) {
 		if fmt.Sprint(x) != fmt.Sprint(y) {

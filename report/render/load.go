@@ -24,11 +24,9 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/inferbench/inferbench/gpu"
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
-	"github.com/inferbench/inferbench/servermetrics"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Run is one run directory loaded for reporting.
@@ -37,12 +35,12 @@ type Run struct {
 	// (the directory's base name).
 	Dir, Label string
 	// Manifest is run.json, nil when the run has none.
-	Manifest *loadgen.Manifest
+	Manifest *rundir.Manifest
 	// Raw is run.json as generic JSON, for fields the Manifest type does
 	// not (yet) have, such as the server's version; nil without run.json.
 	Raw map[string]any
 	// Devices is the GPU inventory of run.json.
-	Devices []gpu.Device
+	Devices []rundir.GPUDevice
 	// Summary is recomputed from requests.jsonl (report.SummarizeRun).
 	Summary *report.Summary
 	// Warnings are problems that did not stop the report.
@@ -81,21 +79,21 @@ const maxTimelinePoints = 160
 // and collects what the figures and the bootstrap need, one record at a time.
 func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	r := &Run{Dir: dir, Label: filepath.Base(filepath.Clean(dir)), levels: map[float64]*levelData{}}
-	if m, err := loadgen.ReadManifest(dir); err == nil {
+	if m, err := rundir.ReadManifest(dir); err == nil {
 		r.Manifest = m
-		if b, err := os.ReadFile(filepath.Join(dir, loadgen.ManifestFile)); err == nil {
+		if b, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile)); err == nil {
 			_ = json.Unmarshal(b, &r.Raw)
 		}
 		if len(m.GPUs) > 0 {
 			if err := json.Unmarshal(m.GPUs, &r.Devices); err != nil {
-				r.Warnings = append(r.Warnings, fmt.Sprintf("%s: gpus: %v", loadgen.ManifestFile, err))
+				r.Warnings = append(r.Warnings, fmt.Sprintf("%s: gpus: %v", rundir.ManifestFile, err))
 			}
 		}
 	} else {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (reporting from %s alone)", err, loadgen.RecordsFile))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (reporting from %s alone)", err, rundir.RecordsFile))
 	}
 	var tl timelineAcc
-	sum, warnings, err := report.SummarizeRunEach(dir, slo, func(rec *loadgen.Record) { r.addRecord(rec, &tl) })
+	sum, warnings, err := report.SummarizeRunEach(dir, slo, func(rec *rundir.Record) { r.addRecord(rec, &tl) })
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", dir, err)
 	}
@@ -124,7 +122,7 @@ func growTo(s []float64, i int) []float64 {
 
 // addRecord collects one record's per-request values for its level and its
 // share of the timeline's in-flight and token counts.
-func (r *Run) addRecord(rec *loadgen.Record, tl *timelineAcc) {
+func (r *Run) addRecord(rec *rundir.Record, tl *timelineAcc) {
 	end := max(rec.DoneNS, rec.EndNS)
 	if rec.SentNS >= 0 && end > rec.SentNS {
 		for b := rec.SentNS / timelineBinNS; b <= (end-1)/timelineBinNS; b++ {
@@ -140,7 +138,7 @@ func (r *Run) addRecord(rec *loadgen.Record, tl *timelineAcc) {
 			tl.tokens[b] += float64(max(c[1], 1))
 		}
 	}
-	if rec.Stage != loadgen.StageMeasure || rec.Retried {
+	if rec.Stage != rundir.StageMeasure || rec.Retried {
 		return // a retried attempt is not a request; its last attempt's BusyMS covers it
 	}
 	ld := r.levels[rec.Level]
@@ -184,7 +182,7 @@ func (r *Run) finishTimeline(tl *timelineAcc) {
 
 // sampleOf takes one record's values from report.PerRequest, the one
 // implementation of the per-request definitions.
-func sampleOf(rec *loadgen.Record) requestSample {
+func sampleOf(rec *rundir.Record) requestSample {
 	s := requestSample{ok: rec.OK, busy: report.BusyMS(rec), tpot: math.NaN(), userTPS: math.NaN()}
 	if !rec.OK {
 		return s
@@ -211,7 +209,7 @@ func addITL(h *plot.LogHist, chunks [][2]int64) {
 // readGPU reads gpu.jsonl into the timeline: mean utilization over the
 // GPUs, memory and power summed over them, per tick.
 func (r *Run) readGPU() {
-	f, err := os.Open(filepath.Join(r.Dir, loadgen.GPUFile))
+	f, err := os.Open(filepath.Join(r.Dir, rundir.GPUFile))
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
 			r.Warnings = append(r.Warnings, err.Error())
@@ -219,9 +217,9 @@ func (r *Run) readGPU() {
 		return
 	}
 	defer f.Close()
-	samples, err := gpu.ReadJSONL(f)
+	samples, err := rundir.ReadGPUSamples(f)
 	if err != nil {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v (timeline GPU panels left out)", loadgen.GPUFile, err))
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v (timeline GPU panels left out)", rundir.GPUFile, err))
 		return
 	}
 	type tick struct {
@@ -272,7 +270,7 @@ func (r *Run) readGPU() {
 
 // readServer reads server.jsonl's KV-cache use into the timeline, in percent.
 func (r *Run) readServer() {
-	f, err := os.Open(filepath.Join(r.Dir, loadgen.ServerFile))
+	f, err := os.Open(filepath.Join(r.Dir, rundir.ServerFile))
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
 			r.Warnings = append(r.Warnings, err.Error())
@@ -280,7 +278,7 @@ func (r *Run) readServer() {
 		return
 	}
 	defer f.Close()
-	samples, err := servermetrics.ReadJSONL(f)
+	samples, err := rundir.ReadServerSamples(f)
 	if err != nil {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (timeline KV-cache panel left out)", err))
 		return

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/cost"
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/report/render/rendertest"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // writeRuns writes synthetic run directories under a temporary directory.
@@ -284,12 +284,12 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 func TestLoadRunsSLOFromRunJSON(t *testing.T) {
 	dir := writeRuns(t, map[string]rendertest.Spec{"a": rendertest.A100()})
 	run := filepath.Join(dir, "a")
-	m, err := loadgen.ReadManifest(run)
+	m, err := rundir.ReadManifest(run)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.Scenario = json.RawMessage(`{"name":"qualify","slo":{"percentile":95,"ttft":"150ms","max_error_rate":0.01}}`)
-	if err := loadgen.WriteManifest(run, m); err != nil {
+	if err := rundir.WriteManifest(run, m); err != nil {
 		t.Fatal(err)
 	}
 	_, slo, src, err := LoadRuns([]string{run}, report.SLO{})
@@ -367,7 +367,7 @@ func TestBareRunDirectory(t *testing.T) {
 	spec.GPUName = ""
 	dir := writeRuns(t, map[string]rendertest.Spec{"bare": spec})
 	run := filepath.Join(dir, "bare")
-	for _, f := range []string{loadgen.ManifestFile, loadgen.ServerFile} {
+	for _, f := range []string{rundir.ManifestFile, rundir.ServerFile} {
 		if err := os.Remove(filepath.Join(run, f)); err != nil {
 			t.Fatal(err)
 		}

@@ -275,7 +275,7 @@ func (r *Report) costTable(i int) (table, bool) {
 	ct := cost.CostsTable("", rr.Costs, nil)
 	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %d GPU(s))", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), rr.GPUs),
 		Columns: ct.Columns, Rows: ct.Rows,
-		Notes: []string{"$/1M output tokens = GPUs × $/GPU-hour / (output tokens/s × 3600) × 1e6, always busy; @50 %, @25 %, @10 %: the box busy that share of the time (cost)"}}, true
+		Notes: []string{"$/1M output tokens = GPUs × $/GPU-hour / (output tokens/s × 3600) × 1e6, always busy; @50 %, @25 %, @10 %: the box busy that share of the time"}}, true
 }
 
 // crossoverTable weighs each priced run against each API.
@@ -304,7 +304,7 @@ func (r *Report) crossoverTable() (table, bool) {
 			}
 		}
 	}
-	t.Notes = append(append(append([]string{}, x.Notes...), notes...), "API price: input and output blended 3:1 (cost.BlendedUSDPer1M)")
+	t.Notes = append(append(append([]string{}, x.Notes...), notes...), "API price: input and output blended 3:1, (3 × input + output) / 4 (Artificial Analysis's convention, artificialanalysis.ai)")
 	return t, true
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/anthropic"
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -47,7 +48,7 @@ func TestFixtures(t *testing.T) {
 		firstText   string
 		finish      string
 		usage       *targets.Usage
-		class       loadgen.ErrorClass
+		class       rundir.ErrorClass
 		code        string
 	}{
 		// [0] message_start (input 15, output_tokens 3 not final), [1]
@@ -66,14 +67,14 @@ func TestFixtures(t *testing.T) {
 			tokens: 89, tokenChunks: 15, firstIndex: 2, firstText: "I'll", finish: "tool_use",
 			usage: &targets.Usage{PromptTokens: 397, CompletionTokens: 89}},
 		{name: "anthropic-messages-nonstream", status: 200, header: js,
-			firstIndex: -1, class: loadgen.Protocol},
+			firstIndex: -1, class: rundir.Protocol},
 		{name: "anthropic-error-400-invalid-request", status: 400, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "invalid_request_error"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "invalid_request_error"},
 		{name: "anthropic-error-404-not-found", status: 404, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "not_found_error"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "not_found_error"},
 		// 529 overloaded is a server error, not a rate limit.
 		{name: "anthropic-error-529-overloaded-headers", status: 529, header: http.Header{"Content-Type": {"application/json"}, "X-Should-Retry": {"true"}},
-			firstIndex: -1, class: loadgen.HTTP5xx, code: "overloaded_error"},
+			firstIndex: -1, class: rundir.HTTP5xx, code: "overloaded_error"},
 	}
 	splits := []struct {
 		name  string
@@ -140,7 +141,7 @@ func TestStream(t *testing.T) {
 		body   string
 		want   []targets.Chunk
 		final  targets.Final
-		class  loadgen.ErrorClass
+		class  rundir.ErrorClass
 		status int
 	}{
 		{name: "thinking then text",
@@ -155,7 +156,7 @@ func TestStream(t *testing.T) {
 			body:  ev("message_start", start) + ev("content_block_delta", textDelta("a")),
 			want:  []targets.Chunk{{Usage: &targets.Usage{PromptTokens: 7}}, {Content: "a"}},
 			final: targets.Final{Usage: &targets.Usage{PromptTokens: 7}},
-			class: loadgen.Protocol},
+			class: rundir.Protocol},
 		{name: "message_delta without message_stop",
 			body:  ev("message_start", start) + ev("content_block_delta", textDelta("a")) + ev("message_delta", deltaEv),
 			want:  []targets.Chunk{{Usage: &targets.Usage{PromptTokens: 7}}, {Content: "a"}, {Usage: &targets.Usage{PromptTokens: 7, CompletionTokens: 4}}},
@@ -165,13 +166,13 @@ func TestStream(t *testing.T) {
 		{name: "overloaded in the stream",
 			body:  ev("message_start", start) + ev("content_block_delta", textDelta("a")) + ev("error", overloaded),
 			want:  []targets.Chunk{{Usage: &targets.Usage{PromptTokens: 7}}, {Content: "a"}},
-			class: loadgen.StreamErr, status: 529},
+			class: rundir.StreamErr, status: 529},
 		{name: "rate limited in the stream",
 			body:  ev("error", rateLimited),
-			class: loadgen.RateLimited, status: 429},
+			class: rundir.RateLimited, status: 429},
 		{name: "not JSON",
 			body:  ev("message_start", "{"),
-			class: loadgen.Protocol},
+			class: rundir.Protocol},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -182,7 +183,7 @@ func TestStream(t *testing.T) {
 			if diff := cmp.Diff(tc.want, r.Chunks); diff != "" {
 				t.Errorf("chunks (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tc.final, r.Final); tc.class != loadgen.StreamErr && diff != "" {
+			if diff := cmp.Diff(tc.final, r.Final); tc.class != rundir.StreamErr && diff != "" {
 				t.Errorf("final (-want +got):\n%s", diff)
 			}
 			var se *targets.StreamError
@@ -224,7 +225,7 @@ func TestHTTPErrors(t *testing.T) {
 	r, _ := replay(t, 429, http.Header{"Content-Type": {"application/json"}, "Retry-After": {"55"}},
 		`{"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}`, nil)
 	var he *targets.HTTPError
-	if !errors.As(r.Err, &he) || he.RetryAfter != 55*time.Second || he.Code != "rate_limit_error" || loadgen.Classify(r.Err) != loadgen.RateLimited {
+	if !errors.As(r.Err, &he) || he.RetryAfter != 55*time.Second || he.Code != "rate_limit_error" || loadgen.Classify(r.Err) != rundir.RateLimited {
 		t.Errorf("err %#v", r.Err)
 	}
 	r, _ = replay(t, 401, http.Header{"Content-Type": {"application/json"}},

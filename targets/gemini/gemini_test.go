@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/gemini"
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -46,7 +47,7 @@ func TestFixtures(t *testing.T) {
 		firstText   string
 		finish      string
 		usage       *targets.Usage
-		class       loadgen.ErrorClass
+		class       rundir.ErrorClass
 		code        string
 		retryAfter  time.Duration
 	}{
@@ -55,7 +56,7 @@ func TestFixtures(t *testing.T) {
 		// unknown; [1] text "" finishReason STOP candidatesTokenCount 1:
 		// no text, not a token; then the raw JSON 503 error block.
 		{name: "gemini-alt-sse-midstream-503-raw-json-error", status: 200, header: sseHeader,
-			tokens: 1, tokenChunks: 1, firstIndex: 0, firstText: "Okay", class: loadgen.StreamErr, code: "UNAVAILABLE"},
+			tokens: 1, tokenChunks: 1, firstIndex: 0, firstText: "Okay", class: rundir.StreamErr, code: "UNAVAILABLE"},
 		// Three events, candidatesTokenCount 31, 79, 80 and
 		// thoughtsTokenCount 35 throughout: output 66, 114, 115, so the
 		// events carry 66, 48 and 1 tokens; finishReason STOP.
@@ -66,16 +67,16 @@ func TestFixtures(t *testing.T) {
 		// tokens), then the raw JSON 503 block.
 		{name: "gemini-alt-sse-thought-parts-then-midstream-503", status: 200, header: sseHeader,
 			tokens: 38, tokenChunks: 38, firstIndex: 0, firstText: "The user wants me to execute a sequence of steps defined in a cron",
-			class: loadgen.StreamErr, code: "UNAVAILABLE"},
+			class: rundir.StreamErr, code: "UNAVAILABLE"},
 		{name: "gemini-error-403-permission-denied", status: 403, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "PERMISSION_DENIED"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "PERMISSION_DENIED"},
 		// The wait hint is in the body: RetryInfo.retryDelay "7s".
 		{name: "gemini-error-429-resource-exhausted-retryinfo", status: 429, header: js,
-			firstIndex: -1, class: loadgen.RateLimited, code: "RESOURCE_EXHAUSTED", retryAfter: 7 * time.Second},
+			firstIndex: -1, class: rundir.RateLimited, code: "RESOURCE_EXHAUSTED", retryAfter: 7 * time.Second},
 		{name: "gemini-generateContent-nonstream", status: 200, header: js,
-			firstIndex: -1, class: loadgen.Protocol},
+			firstIndex: -1, class: rundir.Protocol},
 		{name: "gemini-generateContent-nonstream-int-enums", status: 200, header: js,
-			firstIndex: -1, class: loadgen.Protocol},
+			firstIndex: -1, class: rundir.Protocol},
 		// A JSON array of 13 responses (no alt=sse): "C", "lementine, …",
 		// …; usage only on the 13th (candidatesTokenCount 578, prompt 8)
 		// with finishReason 1 (STOP as an integer). The count arrives
@@ -145,7 +146,7 @@ func TestStream(t *testing.T) {
 		body  string
 		want  []targets.Chunk
 		final targets.Final
-		class loadgen.ErrorClass
+		class rundir.ErrorClass
 	}{
 		{name: "function call, then text",
 			body: data(`{"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{"x":1}}}],"role":"model"}}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":5}}`) +
@@ -156,18 +157,18 @@ func TestStream(t *testing.T) {
 		{name: "cut before finishReason",
 			body:  data(`{"candidates":[{"content":{"parts":[{"text":"a"}]}}]}`),
 			want:  []targets.Chunk{{Content: "a"}},
-			class: loadgen.Protocol},
+			class: rundir.Protocol},
 		// An error as an SSE data event, and a Vertex-style array block.
 		{name: "error in a data event",
 			body:  data(`{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}`),
-			class: loadgen.RateLimited},
+			class: rundir.RateLimited},
 		{name: "raw error array",
 			body:  data(`{"candidates":[{"content":{"parts":[{"text":"a"}]}}]}`) + "[{\n  \"error\": {\n    \"code\": 500,\n    \"message\": \"internal\",\n    \"status\": \"INTERNAL\"\n  }\n}]\n",
 			want:  []targets.Chunk{{Content: "a"}},
-			class: loadgen.StreamErr},
+			class: rundir.StreamErr},
 		{name: "not JSON",
 			body:  data(`{"candidates":`),
-			class: loadgen.Protocol},
+			class: rundir.Protocol},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -249,8 +250,8 @@ func TestArrayCut(t *testing.T) {
 	body := `[{"candidates":[{"content":{"parts":[{"text":"A"}],"role":"model"}}]}` + "\r\n,"
 	for _, c := range []struct {
 		abort bool
-		want  loadgen.ErrorClass
-	}{{true, loadgen.Connection}, {false, loadgen.Protocol}} {
+		want  rundir.ErrorClass
+	}{{true, rundir.Connection}, {false, rundir.Protocol}} {
 		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: js, Body: []byte(body)}, Abort: c.abort})
 		r := stream(t, gemini.Config{BaseURL: srv.URL}, targets.Request{Model: "m", Prompt: "p"})
 		if got := loadgen.Classify(r.Err); got != c.want || len(r.Chunks) != 1 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/ollama"
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -61,7 +62,7 @@ func TestFixtures(t *testing.T) {
 		finish      string
 		usage       *targets.Usage
 		server      *targets.ServerTiming
-		class       loadgen.ErrorClass
+		class       rundir.ErrorClass
 	}{
 		// 22 objects: [0..20] "Okay" "," " here" … "5" "\n" (21 with text),
 		// [21] done:true, response "", done_reason stop,
@@ -72,10 +73,10 @@ func TestFixtures(t *testing.T) {
 			server: &targets.ServerTiming{Load: 40691625, Prompt: 40168500, Decode: 108922125, Total: 190084083}},
 		// stream:false answer: one application/json object: not a stream.
 		{name: "ollama-generate-nonstream", header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
-			firstIndex: -1, class: loadgen.Protocol},
+			firstIndex: -1, class: rundir.Protocol},
 		// 4 objects " Yes" "." "I" "can", then {"error":…}: no done object.
 		{name: "ollama-generate-stream-midstream-error-docs", header: ndjsonHeader,
-			tokens: 4, tokenChunks: 4, firstIndex: 0, firstText: " Yes", class: loadgen.StreamErr},
+			tokens: 4, tokenChunks: 4, firstIndex: 0, firstText: " Yes", class: rundir.StreamErr},
 		// 7 objects, the last done:true carrying "!" and no metrics: the
 		// done object's text is a token; no usage, 7 counted.
 		{name: "ollama-stream-docs-final-chunk-carries-text", header: ndjsonHeader,
@@ -179,11 +180,11 @@ func TestChatChannels(t *testing.T) {
 func TestStreamEnds(t *testing.T) {
 	cases := []struct {
 		name, body string
-		class      loadgen.ErrorClass
+		class      rundir.ErrorClass
 	}{
-		{"cut before done", `{"response":"a","done":false}` + "\n", loadgen.Protocol},
-		{"not JSON", `{"response":` + "\n", loadgen.Protocol},
-		{"error object", `{"error":{"message":"boom"}}` + "\n", loadgen.StreamErr},
+		{"cut before done", `{"response":"a","done":false}` + "\n", rundir.Protocol},
+		{"not JSON", `{"response":` + "\n", rundir.Protocol},
+		{"error object", `{"error":{"message":"boom"}}` + "\n", rundir.StreamErr},
 		{"done without newline", `{"response":"a","done":true}`, ""},
 	}
 	for _, tc := range cases {
@@ -194,7 +195,7 @@ func TestStreamEnds(t *testing.T) {
 	}
 	// An SSE answer is the wrong protocol.
 	r, _ := replay(t, ollama.Config{}, 200, http.Header{"Content-Type": {"text/event-stream"}}, "data: {}\n\n", nil)
-	if loadgen.Classify(r.Err) != loadgen.Protocol {
+	if loadgen.Classify(r.Err) != rundir.Protocol {
 		t.Errorf("SSE answer: %v", r.Err)
 	}
 }
@@ -205,13 +206,13 @@ func TestHTTPErrors(t *testing.T) {
 		status     int
 		body       string
 		msg, code  string
-		class      loadgen.ErrorClass
+		class      rundir.ErrorClass
 		retryAfter time.Duration
 	}{
 		// OLLAMA server/routes.go: unknown model, full queue.
-		{404, `{"error":"model \"nope\" not found, try pulling it first"}`, `model "nope" not found, try pulling it first`, "", loadgen.HTTP4xx, 0},
-		{503, `{"error":"server busy, please try again.  maximum pending requests exceeded"}`, "server busy, please try again.  maximum pending requests exceeded", "", loadgen.HTTP5xx, 0},
-		{429, `{"error":{"message":"too many requests","type":"rate_limit"}}`, "too many requests", "rate_limit", loadgen.RateLimited, 0},
+		{404, `{"error":"model \"nope\" not found, try pulling it first"}`, `model "nope" not found, try pulling it first`, "", rundir.HTTP4xx, 0},
+		{503, `{"error":"server busy, please try again.  maximum pending requests exceeded"}`, "server busy, please try again.  maximum pending requests exceeded", "", rundir.HTTP5xx, 0},
+		{429, `{"error":{"message":"too many requests","type":"rate_limit"}}`, "too many requests", "rate_limit", rundir.RateLimited, 0},
 	}
 	for _, tc := range cases {
 		r, _ := replay(t, ollama.Config{}, tc.status, js, tc.body, nil)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -39,7 +40,7 @@ func TestFixtures(t *testing.T) {
 		firstIndex  int    // index of the first token-bearing chunk, -1 none
 		firstText   string // its text
 		finish      string
-		class       loadgen.ErrorClass
+		class       rundir.ErrorClass
 		code        string // HTTPError.Code or StreamError.Code
 	}{
 		// 16 data events: [0] role chunk content "", [1..13] "1" "," " " "2"
@@ -50,25 +51,25 @@ func TestFixtures(t *testing.T) {
 		// A JSON body with status 200 to a streaming request: the server did
 		// not stream, so TTFT cannot be measured: a protocol error.
 		{name: "openai-chat-nonstream", status: 200, header: js,
-			tokens: 0, firstIndex: -1, class: loadgen.Protocol},
+			tokens: 0, firstIndex: -1, class: rundir.Protocol},
 		{name: "openai-error-400-invalid-request", status: 400, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "unsupported_value"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "unsupported_value"},
 		{name: "openai-error-401-invalid-api-key", status: 401, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "invalid_api_key"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "invalid_api_key"},
 		// 6 data events: [0] role only {"role":"assistant"} (no content key),
 		// [1..5] content "我是" "阿里" "云" "开发" "的一款"; the issue's
 		// excerpt ends there, without finish_reason or [DONE]: a stream cut
 		// short is a protocol error, after 5 token chunks.
 		{name: "vllm-0.5-chat-stream-role-only-first-chunk-no-usage", status: 200, header: sse,
-			tokens: 5, tokenChunks: 5, firstIndex: 1, firstText: "我是", class: loadgen.Protocol},
+			tokens: 5, tokenChunks: 5, firstIndex: 1, firstText: "我是", class: rundir.Protocol},
 		// 2 data events: [0] role chunk with usage completion_tokens 0, [1]
 		// "v" with usage completion_tokens 1 (Tokens 1); the excerpt ends
 		// there: protocol error; last usage says 1 token.
 		{name: "vllm-omni-chat-stream-continuous-usage-partial", status: 200, header: sse,
-			tokens: 1, tokenChunks: 1, firstIndex: 1, firstText: "v", class: loadgen.Protocol},
+			tokens: 1, tokenChunks: 1, firstIndex: 1, firstText: "v", class: rundir.Protocol},
 		// Flat {"object":"error",…,"code":400}.
 		{name: "vllm-error-400-flat", status: 400, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "400"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "400"},
 		// 7 data events: [0] role, content null, [1..4] "dy" " intens"
 		// "achine" "sprach", [5] delta {} finish "length", [6] choices []
 		// usage completion_tokens 4; [DONE].
@@ -83,7 +84,7 @@ func TestFixtures(t *testing.T) {
 		{name: "llamacpp-completions-stream-no-include-usage", api: openai.Completions, status: 200, header: sse,
 			tokens: 4, tokenChunks: 4, firstIndex: 0, firstText: "force", finish: "length"},
 		{name: "llamacpp-chat-error-400", status: 400, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "400"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "400"},
 		// 6 data events: [0..3] role+content "CUR" " protagonista" "HS"
 		// " command" (no role-only chunk), [4] content "" finish "length",
 		// [5] choices [] usage completion_tokens 4; [DONE].
@@ -97,7 +98,7 @@ func TestFixtures(t *testing.T) {
 			tokens: 4, tokenChunks: 4, firstIndex: 0, firstText: " Task", finish: "length"},
 		// code null, type "api_error": the type stands in for the code.
 		{name: "ollama-0.17.4-v1-chat-error-404", status: 404, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "api_error"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "api_error"},
 		// 19 data events (grep -c 'data: {'): [0] role, content "", x_groq id;
 		// [1..17] 17 content chunks (grep -c '"delta":{"content":"'), the
 		// first "<think>"; [18] delta {} finish "stop" with
@@ -106,10 +107,10 @@ func TestFixtures(t *testing.T) {
 		{name: "groq-chat-stream-x_groq-usage", status: 200, header: sse,
 			tokens: 988, tokenChunks: 17, firstIndex: 1, firstText: "<think>", finish: "stop"},
 		{name: "groq-error-429-rate-limit-body", status: 429, header: js,
-			firstIndex: -1, class: loadgen.RateLimited, code: "rate_limit_exceeded"},
+			firstIndex: -1, class: rundir.RateLimited, code: "rate_limit_exceeded"},
 		// code "429" as a string, type and param the string "None".
 		{name: "litellm-proxy-error-429-string-code", status: 429, header: js,
-			firstIndex: -1, class: loadgen.RateLimited, code: "429"},
+			firstIndex: -1, class: rundir.RateLimited, code: "429"},
 	}
 	splits := []struct {
 		name  string

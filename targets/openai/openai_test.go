@@ -19,6 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -186,14 +187,14 @@ func TestStreamEnd(t *testing.T) {
 	cases := []struct {
 		name   string
 		body   string
-		class  loadgen.ErrorClass
+		class  rundir.ErrorClass
 		finish string
 	}{
 		{"EOF after finish_reason, no [DONE]", "data: " + content("a") + "\n\ndata: " + finishChunk + "\n\n", "", "length"},
-		{"EOF without [DONE] or finish_reason", "data: " + content("a") + "\n\ndata: " + content("b") + "\n\n", loadgen.Protocol, ""},
-		{"empty body", "", loadgen.Protocol, ""},
-		{"undecodable JSON", "data: " + content("a") + "\n\ndata: {\"choices\":[{\n\n", loadgen.Protocol, ""},
-		{"not SSE at all", "<html>busy</html>\n", loadgen.Protocol, ""},
+		{"EOF without [DONE] or finish_reason", "data: " + content("a") + "\n\ndata: " + content("b") + "\n\n", rundir.Protocol, ""},
+		{"empty body", "", rundir.Protocol, ""},
+		{"undecodable JSON", "data: " + content("a") + "\n\ndata: {\"choices\":[{\n\n", rundir.Protocol, ""},
+		{"not SSE at all", "<html>busy</html>\n", rundir.Protocol, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -222,7 +223,7 @@ func TestInStreamErrors(t *testing.T) {
 		want targets.StreamError
 		// chunks delivered before the error
 		chunks int
-		class  loadgen.ErrorClass
+		class  rundir.ErrorClass
 	}{
 		{
 			// vLLM ≤ 0.10: the flat error wrapped in "error", then [DONE]
@@ -231,7 +232,7 @@ func TestInStreamErrors(t *testing.T) {
 			body: "data: " + content("a") + "\n\n" +
 				`data: {"error": {"object": "error", "message": "Background loop has errored already.", "type": "InternalServerError", "param": null, "code": 500}}` + "\n\ndata: [DONE]\n\n",
 			want:   targets.StreamError{Status: 500, Code: "500", Type: "InternalServerError", Message: "Background loop has errored already."},
-			chunks: 1, class: loadgen.StreamErr,
+			chunks: 1, class: rundir.StreamErr,
 		},
 		{
 			// Groq (protocols.md §7): event: error, status_code, no [DONE].
@@ -239,7 +240,7 @@ func TestInStreamErrors(t *testing.T) {
 			body: "data: " + `{"choices":[{"index":0,"delta":{"reasoning":"hm"}}]}` + "\n\n" +
 				"event: error\n" + `data: {"error":{"message":"Tool call validation failed","type":"invalid_request_error","code":"tool_use_failed","failed_generation":"x","status_code":400}}` + "\n\n",
 			want:   targets.StreamError{Status: 400, Code: "tool_use_failed", Type: "invalid_request_error", Message: "Tool call validation failed"},
-			chunks: 1, class: loadgen.StreamErr,
+			chunks: 1, class: rundir.StreamErr,
 		},
 		{
 			// LiteLLM (protocols.md §11): upstream 429 in-band, no [DONE].
@@ -247,7 +248,7 @@ func TestInStreamErrors(t *testing.T) {
 			body: "data: " + roleChunk + "\n\n" +
 				`data: {"error":{"message":"No deployments available","type":"None","param":"None","code":"429"}}` + "\n\n",
 			want:   targets.StreamError{Status: 429, Code: "429", Message: "No deployments available"},
-			chunks: 1, class: loadgen.RateLimited,
+			chunks: 1, class: rundir.RateLimited,
 		},
 		{
 			// OpenRouter: error beside a choice with finish_reason "error".
@@ -255,21 +256,21 @@ func TestInStreamErrors(t *testing.T) {
 			body: "data: " + content("a") + "\n\n" +
 				`data: {"error":{"code":502,"message":"Provider disconnected"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]}` + "\n\n",
 			want:   targets.StreamError{Status: 502, Code: "502", Message: "Provider disconnected"},
-			chunks: 1, class: loadgen.StreamErr,
+			chunks: 1, class: rundir.StreamErr,
 		},
 		{
 			// TGI chat: http_status_code in the payload.
 			name:  "tgi chat",
 			body:  `data:{"error":{"message":"Input validation error","http_status_code":422}}` + "\n\ndata:[DONE]\n\n",
 			want:  targets.StreamError{Status: 422, Message: "Input validation error"},
-			class: loadgen.StreamErr,
+			class: rundir.StreamErr,
 		},
 		{
 			// A JSON error written outside SSE framing (as Gemini does).
 			name:   "raw JSON error",
 			body:   "data: " + content("a") + "\n\n{\n  \"error\": {\n    \"code\": 503,\n    \"message\": \"overloaded\",\n    \"status\": \"UNAVAILABLE\"\n  }\n}\n",
 			want:   targets.StreamError{Status: 503, Code: "503", Type: "UNAVAILABLE", Message: "overloaded"},
-			chunks: 1, class: loadgen.StreamErr,
+			chunks: 1, class: rundir.StreamErr,
 		},
 		{
 			// Older llama-server builds: server_sent_event(sink, "error",
@@ -277,7 +278,7 @@ func TestInStreamErrors(t *testing.T) {
 			name:   "llama-server error: line",
 			body:   "data: " + content("a") + "\n\n" + `error: {"code":500,"message":"context shift failed","type":"server_error"}` + "\n\n",
 			want:   targets.StreamError{Status: 500, Code: "500", Type: "server_error", Message: "context shift failed"},
-			chunks: 1, class: loadgen.StreamErr,
+			chunks: 1, class: rundir.StreamErr,
 		},
 	}
 	for _, tc := range cases {
@@ -308,58 +309,58 @@ func TestHTTPErrors(t *testing.T) {
 		header http.Header
 		body   string
 		want   targets.HTTPError
-		class  loadgen.ErrorClass
+		class  rundir.ErrorClass
 	}{
 		{
 			name: "401 vLLM api-key middleware", status: 401, header: js, body: `{"error":"Unauthorized"}`,
-			want: targets.HTTPError{Status: 401, Message: "Unauthorized"}, class: loadgen.HTTP4xx,
+			want: targets.HTTPError{Status: 401, Message: "Unauthorized"}, class: rundir.HTTP4xx,
 		},
 		{
 			name: "429 with Retry-After seconds", status: 429,
 			header: http.Header{"Content-Type": {"application/json"}, "Retry-After": {"7"}},
 			body:   `{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}`,
 			want:   targets.HTTPError{Status: 429, RetryAfter: 7 * time.Second, Code: "rate_limit_exceeded", Message: "Rate limit reached"},
-			class:  loadgen.RateLimited,
+			class:  rundir.RateLimited,
 		},
 		{
 			name: "429 with Retry-After-Ms", status: 429,
 			header: http.Header{"Retry-After-Ms": {"174"}, "Retry-After": {"1"}},
 			body:   `{"error":{"message":"slow down","code":429}}`,
 			want:   targets.HTTPError{Status: 429, RetryAfter: 174 * time.Millisecond, Code: "429", Message: "slow down"},
-			class:  loadgen.RateLimited,
+			class:  rundir.RateLimited,
 		},
 		{
 			name: "500 vLLM nested", status: 500, header: js,
 			body:  `{"error":{"message":"EngineCore encountered an issue.","type":"InternalServerError","param":null,"code":500}}`,
 			want:  targets.HTTPError{Status: 500, Code: "500", Message: "EngineCore encountered an issue."},
-			class: loadgen.HTTP5xx,
+			class: rundir.HTTP5xx,
 		},
 		{
 			name: "503 Ollama busy", status: 503, header: js,
 			body:  `{"error":"server busy, please try again.  maximum pending requests exceeded"}`,
 			want:  targets.HTTPError{Status: 503, Message: "server busy, please try again.  maximum pending requests exceeded"},
-			class: loadgen.HTTP5xx,
+			class: rundir.HTTP5xx,
 		},
 		{
 			// TGI 422 text/plain (fixture tgi-chat-422-text-plain-deserialize-error).
 			name: "422 text/plain", status: 422, header: http.Header{"Content-Type": {"text/plain; charset=utf-8"}},
 			body:  "Failed to deserialize the JSON body into the target type: messages[0].role: unknown variant `robot`",
 			want:  targets.HTTPError{Status: 422, Body: "Failed to deserialize the JSON body into the target type: messages[0].role: unknown variant `robot`"},
-			class: loadgen.HTTP4xx,
+			class: rundir.HTTP4xx,
 		},
 		{
 			name: "502 HTML, long", status: 502, header: http.Header{"Content-Type": {"text/html"}},
 			body:  "<html>" + strings.Repeat("é", 600) + "</html>",
 			want:  targets.HTTPError{Status: 502, Body: "<html>" + strings.Repeat("é", 253)}, // 6 + 253*2 = 512 bytes
-			class: loadgen.HTTP5xx,
+			class: rundir.HTTP5xx,
 		},
 		{
 			name: "FastAPI detail", status: 404, header: js, body: `{"detail":"Not Found"}`,
-			want: targets.HTTPError{Status: 404, Message: "Not Found"}, class: loadgen.HTTP4xx,
+			want: targets.HTTPError{Status: 404, Message: "Not Found"}, class: rundir.HTTP4xx,
 		},
 		{
 			name: "TGI error_type", status: 429, header: js, body: `{"error":"Model is overloaded","error_type":"overloaded"}`,
-			want: targets.HTTPError{Status: 429, Code: "overloaded", Message: "Model is overloaded"}, class: loadgen.RateLimited,
+			want: targets.HTTPError{Status: 429, Code: "overloaded", Message: "Model is overloaded"}, class: rundir.RateLimited,
 		},
 	}
 	for _, tc := range cases {
@@ -390,7 +391,7 @@ func TestTransportErrorMidBody(t *testing.T) {
 		Abort:    true,
 	})
 	r := stream(t, openai.Config{BaseURL: srv.URL}, targets.Request{})
-	if got := loadgen.Classify(r.Err); got != loadgen.Connection {
+	if got := loadgen.Classify(r.Err); got != rundir.Connection {
 		t.Errorf("class %q, want connection (err %v)", got, r.Err)
 	}
 	var pe *targets.ProtocolError
@@ -407,7 +408,7 @@ func TestUnreachable(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	r := stream(t, openai.Config{BaseURL: "http://" + addr}, targets.Request{})
-	if got := loadgen.Classify(r.Err); got != loadgen.Connection {
+	if got := loadgen.Classify(r.Err); got != rundir.Connection {
 		t.Errorf("class %q, want connection (err %v)", got, r.Err)
 	}
 }
@@ -434,16 +435,16 @@ func TestContextEnds(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		ctx   func() (context.Context, context.CancelFunc)
-		class loadgen.ErrorClass
+		class rundir.ErrorClass
 	}{
 		{"deadline", func() (context.Context, context.CancelFunc) {
 			return context.WithTimeout(context.Background(), 50*time.Millisecond)
-		}, loadgen.Timeout},
+		}, rundir.Timeout},
 		{"cancel", func() (context.Context, context.CancelFunc) {
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(50*time.Millisecond, cancel)
 			return ctx, cancel
-		}, loadgen.Canceled},
+		}, rundir.Canceled},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := tc.ctx()

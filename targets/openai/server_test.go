@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -83,7 +84,7 @@ func TestLlamaCppNative(t *testing.T) {
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
 		Body: []byte(`data: {"index":0,"content":"a","tokens":[1],"stop":false,"tokens_predicted":1}` + "\n\n")}})
 	r := stream(t, openai.Config{BaseURL: srv.URL, API: openai.Native, Flavor: openai.FlavorLlamaCpp}, targets.Request{Model: "m", Prompt: "p"})
-	if loadgen.Classify(r.Err) != loadgen.Protocol {
+	if loadgen.Classify(r.Err) != rundir.Protocol {
 		t.Errorf("cut stream: %v", r.Err)
 	}
 	if _, err := openai.New(openai.Config{BaseURL: "http://h", API: openai.Native}); err == nil {

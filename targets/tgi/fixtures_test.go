@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/targettest"
 	"github.com/inferbench/inferbench/targets/tgi"
@@ -38,7 +39,7 @@ func TestFixtures(t *testing.T) {
 		firstText   string // its text
 		finish      string
 		usage       *targets.Usage
-		class       loadgen.ErrorClass
+		class       rundir.ErrorClass
 		code        string // HTTPError.Code
 	}{
 		// 20 events (grep -c '^data:'), index 1..20, one token each, the
@@ -52,10 +53,10 @@ func TestFixtures(t *testing.T) {
 			tokens: 1, tokenChunks: 1, firstIndex: 0, firstText: " ", finish: "length",
 			usage: &targets.Usage{CompletionTokens: 1}},
 		{name: "tgi-generate-422-validation-error", status: 422, header: js,
-			firstIndex: -1, class: loadgen.HTTP4xx, code: "validation"},
+			firstIndex: -1, class: rundir.HTTP4xx, code: "validation"},
 		// Axum's text/plain rejection, through the Messages API it came from.
 		{name: "tgi-chat-422-text-plain-deserialize-error", api: tgi.Chat, status: 422, header: text,
-			firstIndex: -1, class: loadgen.HTTP4xx},
+			firstIndex: -1, class: rundir.HTTP4xx},
 		// 21 events: 20 with role + content ("Deep" " learning" … " to"),
 		// no role-only chunk, then delta {} finish "length"; no usage and
 		// no [DONE] (TGI 1.4.3): the finish_reason ends it.

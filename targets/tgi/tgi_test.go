@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/targettest"
 	"github.com/inferbench/inferbench/targets/tgi"
@@ -111,7 +112,7 @@ func TestStream(t *testing.T) {
 		body   string
 		want   []targets.Chunk
 		final  targets.Final
-		class  loadgen.ErrorClass
+		class  rundir.ErrorClass
 		status int // StreamError.Status
 	}{
 		{name: "tokens, special end token, details",
@@ -121,21 +122,21 @@ func TestStream(t *testing.T) {
 		{name: "cut before the end event",
 			body:  tokenEvent(1, "a", false, "") + tokenEvent(2, "b", false, ""),
 			want:  []targets.Chunk{{Content: "a", Tokens: 1}, {Content: "b", Tokens: 1}},
-			class: loadgen.Protocol},
+			class: rundir.Protocol},
 		// In-band errors with HTTP 200 (protocols.md §5.1).
 		{name: "overloaded in the stream",
 			body:  `data:{"error":"Model is overloaded","error_type":"overloaded"}` + "\n\n",
-			class: loadgen.RateLimited, status: 429},
+			class: rundir.RateLimited, status: 429},
 		{name: "generation error after a token",
 			body:  tokenEvent(1, "a", false, "") + `data:{"error":"CUDA out of memory","error_type":"generation"}` + "\n\n",
 			want:  []targets.Chunk{{Content: "a", Tokens: 1}},
-			class: loadgen.StreamErr, status: 424},
+			class: rundir.StreamErr, status: 424},
 		{name: "incomplete generation",
 			body:  `data:{"error":"Incomplete generation stream","error_type":"incomplete_generation_stream"}` + "\n\n",
-			class: loadgen.StreamErr, status: 500},
+			class: rundir.StreamErr, status: 500},
 		{name: "not JSON",
 			body:  "data:{\"index\":\n\n",
-			class: loadgen.Protocol},
+			class: rundir.Protocol},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,7 +162,7 @@ func TestStream(t *testing.T) {
 
 func TestNotAStream(t *testing.T) {
 	r, _ := replay(t, tgi.Config{}, 200, http.Header{"Content-Type": {"application/json"}}, `{"generated_text":"a"}`)
-	if loadgen.Classify(r.Err) != loadgen.Protocol || !strings.Contains(r.Err.Error(), "did not stream") {
+	if loadgen.Classify(r.Err) != rundir.Protocol || !strings.Contains(r.Err.Error(), "did not stream") {
 		t.Errorf("err %v, want a protocol error saying the response was not streamed", r.Err)
 	}
 }
@@ -173,12 +174,12 @@ func TestHTTPErrors(t *testing.T) {
 	if !errors.As(r.Err, &he) || he.Code != "overloaded" || he.Message != "Model is overloaded" || he.RetryAfter.Seconds() != 2 {
 		t.Fatalf("err %#v", r.Err)
 	}
-	if loadgen.Classify(r.Err) != loadgen.RateLimited {
+	if loadgen.Classify(r.Err) != rundir.RateLimited {
 		t.Errorf("class %q", loadgen.Classify(r.Err))
 	}
 	// A gateway's HTML page is kept as the body.
 	r, _ = replay(t, tgi.Config{}, 502, http.Header{"Content-Type": {"text/html"}}, "<html>Bad Gateway</html>")
-	if !errors.As(r.Err, &he) || he.Body != "<html>Bad Gateway</html>" || loadgen.Classify(r.Err) != loadgen.HTTP5xx {
+	if !errors.As(r.Err, &he) || he.Body != "<html>Bad Gateway</html>" || loadgen.Classify(r.Err) != rundir.HTTP5xx {
 		t.Errorf("err %#v", r.Err)
 	}
 }

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/gpu"
-	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/servermetrics"
 )
 
@@ -81,12 +81,12 @@ func WriteRun(dir string, spec Spec) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(spec.Seed, 0x1b5))
-	rw, err := loadgen.CreateRecordWriter(filepath.Join(dir, loadgen.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(filepath.Join(dir, rundir.RecordsFile))
 	if err != nil {
 		return err
 	}
-	var gpuSamples []gpu.Sample
-	var server []servermetrics.Sample
+	var gpuSamples []rundir.GPUSample
+	var server []rundir.ServerSample
 	var id uint64
 	t := int64(0) // level start, ns
 	const tickNS = int64(250e6)
@@ -106,15 +106,15 @@ func WriteRun(dir string, spec Spec) error {
 			slow := 1 + spec.Slowdown*float64(level-1)
 			noise := func() float64 { return math.Exp(rng.NormFloat64() * 0.15) }
 			ttft := int64(float64(spec.TTFT) * slow * noise())
-			rec := &loadgen.Record{ID: id, Level: float64(level), Worker: w, ScheduledNS: sched, SentNS: sent, Stage: loadgen.StageMeasure}
+			rec := &rundir.Record{ID: id, Level: float64(level), Worker: w, ScheduledNS: sched, SentNS: sent, Stage: rundir.StageMeasure}
 			id++
 			if n < spec.Warmup {
-				rec.Stage = loadgen.StageWarmup
+				rec.Stage = rundir.StageWarmup
 			}
-			fail := spec.FailEvery > 0 && li == len(spec.Levels)-1 && rec.Stage == loadgen.StageMeasure && (n-spec.Warmup)%spec.FailEvery == spec.FailEvery-1
+			fail := spec.FailEvery > 0 && li == len(spec.Levels)-1 && rec.Stage == rundir.StageMeasure && (n-spec.Warmup)%spec.FailEvery == spec.FailEvery-1
 			rec.HeadersNS = sent + ttft/3
 			if fail {
-				rec.Status, rec.ErrorClass, rec.Error = 503, loadgen.HTTP5xx, "503 Service Unavailable: engine overloaded"
+				rec.Status, rec.ErrorClass, rec.Error = 503, rundir.HTTP5xx, "503 Service Unavailable: engine overloaded"
 				rec.EndNS, rec.DoneNS = rec.HeadersNS, rec.HeadersNS+1e5
 			} else {
 				rec.FirstByteNS = sent + ttft - 2e5
@@ -133,10 +133,9 @@ func WriteRun(dir string, spec Spec) error {
 				}
 				last := rec.Chunks[len(rec.Chunks)-1][0]
 				rec.EndNS, rec.DoneNS = last, last+3e5
-				rec.TTFTNS, rec.E2ENS = ttft, last-sent
 				rec.OK, rec.Status = true, 200
 				rec.InputTokens, rec.OutputTokens = spec.InputTokens, spec.OutputTokens
-				rec.InputTokensSource, rec.OutputTokensSource = loadgen.SourceServer, loadgen.SourceServer
+				rec.InputTokensSource, rec.OutputTokensSource = rundir.SourceServer, rundir.SourceServer
 				rec.FinishReason = "length"
 			}
 			if err := rw.Write(rec); err != nil {
@@ -164,7 +163,7 @@ func WriteRun(dir string, spec Spec) error {
 				power := spec.PowerW * (1.0/7 + 6.0/7*busy)
 				mem := uint64(70e9 + 2e9*busy)
 				total := uint64(80e9)
-				s := gpu.Sample{TNS: tick, Index: 0, UUID: "GPU-synthetic-0", Name: spec.GPUName,
+				s := rundir.GPUSample{TNS: tick, Index: 0, UUID: "GPU-synthetic-0", Name: spec.GPUName,
 					UtilizationPct: &util, PowerW: &power, MemoryUsedBytes: &mem, MemoryTotalBytes: &total, ClockEventReasons: []string{}}
 				if spec.ThrottleLevel == level {
 					s.ClockEventReasons = []string{gpu.ReasonSWPowerCap}
@@ -173,7 +172,7 @@ func WriteRun(dir string, spec Spec) error {
 			}
 			kv := math.Min(1, 0.05*float64(inflight))
 			running, waiting := float64(inflight), 0.0
-			server = append(server, servermetrics.Sample{TNS: tick, Engine: servermetrics.EngineVLLM, KVCacheUsage: &kv, RequestsRunning: &running, RequestsWaiting: &waiting})
+			server = append(server, rundir.ServerSample{TNS: tick, Engine: servermetrics.EngineVLLM, KVCacheUsage: &kv, RequestsRunning: &running, RequestsWaiting: &waiting})
 		}
 		t = end + int64(500*time.Millisecond)
 	}
@@ -191,20 +190,20 @@ func WriteRun(dir string, spec Spec) error {
 		gpuSamples[i].EnergyMJ = &e
 	}
 	if spec.GPUName != "" {
-		f, err := os.Create(filepath.Join(dir, loadgen.GPUFile))
+		f, err := os.Create(filepath.Join(dir, rundir.GPUFile))
 		if err != nil {
 			return err
 		}
-		werr := gpu.NewJSONLWriter(f).Write(gpuSamples)
+		werr := rundir.NewJSONLWriter[rundir.GPUSample](f, rundir.GPUFile).Write(gpuSamples...)
 		if err := f.Close(); werr != nil || err != nil {
 			return fmt.Errorf("gpu.jsonl: %v %v", werr, err)
 		}
 	}
-	f, err := os.Create(filepath.Join(dir, loadgen.ServerFile))
+	f, err := os.Create(filepath.Join(dir, rundir.ServerFile))
 	if err != nil {
 		return err
 	}
-	sw := servermetrics.NewJSONLWriter(f)
+	sw := rundir.NewJSONLWriter[rundir.ServerSample](f, rundir.ServerFile)
 	for _, s := range server {
 		if err := sw.Write(s); err != nil {
 			f.Close()
@@ -219,11 +218,11 @@ func WriteRun(dir string, spec Spec) error {
 
 func writeManifest(dir string, spec Spec, records uint64, endNS int64) error {
 	end := spec.Start.Add(time.Duration(endNS))
-	m := &loadgen.Manifest{Tool: "inferbench", Version: "test",
-		Host:   loadgen.Host{Name: spec.Host, OS: "linux", Arch: "amd64", CPUs: 16, Go: "go1.26"},
-		Target: loadgen.TargetInfo{Kind: "vllm", URL: "http://127.0.0.1:8000", API: "chat", Model: spec.Model},
-		Load:   loadgen.LoadInfo{Profile: "sweep", Requests: spec.Requests, Warmup: spec.Warmup, TimeoutS: 60, Seed: 7},
-		Start:  spec.Start, End: &end, ExitState: loadgen.ExitComplete, Records: int64(records),
+	m := &rundir.Manifest{Tool: "inferbench", Version: "test",
+		Host:   rundir.Host{Name: spec.Host, OS: "linux", Arch: "amd64", CPUs: 16, Go: "go1.26"},
+		Target: rundir.TargetInfo{Kind: "vllm", URL: "http://127.0.0.1:8000", API: "chat", Model: spec.Model},
+		Load:   rundir.LoadInfo{Profile: "sweep", Requests: spec.Requests, Warmup: spec.Warmup, TimeoutS: 60, Seed: 7},
+		Start:  spec.Start, End: &end, ExitState: rundir.ExitComplete, Records: int64(records),
 		GPUBackend: "mock",
 	}
 	scenario := map[string]any{"name": "qualify", "target": map[string]any{"kind": "vllm", "url": "http://127.0.0.1:8000", "model": spec.Model},
@@ -236,7 +235,7 @@ func writeManifest(dir string, spec Spec, records uint64, endNS int64) error {
 	m.Scenario = b
 	if spec.GPUName != "" {
 		total := uint64(80e9)
-		devs := []gpu.Device{{Index: 0, UUID: "GPU-synthetic-0", Name: spec.GPUName, MemoryTotalBytes: &total}}
+		devs := []rundir.GPUDevice{{Index: 0, UUID: "GPU-synthetic-0", Name: spec.GPUName, MemoryTotalBytes: &total}}
 		b, err := json.Marshal(devs)
 		if err != nil {
 			return err
@@ -245,5 +244,5 @@ func writeManifest(dir string, spec Spec, records uint64, endNS int64) error {
 	} else {
 		m.GPUBackend = "none"
 	}
-	return loadgen.WriteManifest(dir, m)
+	return rundir.WriteManifest(dir, m)
 }

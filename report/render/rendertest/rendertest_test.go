@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // The same Spec writes the same bytes: golden files built on it are stable.
@@ -17,7 +17,7 @@ func TestWriteRunDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, f := range []string{loadgen.ManifestFile, loadgen.RecordsFile, loadgen.GPUFile, loadgen.ServerFile} {
+	for _, f := range []string{rundir.ManifestFile, rundir.RecordsFile, rundir.GPUFile, rundir.ServerFile} {
 		x, err := os.ReadFile(filepath.Join(a, f))
 		if err != nil {
 			t.Fatal(err)
@@ -31,7 +31,7 @@ func TestWriteRunDeterministic(t *testing.T) {
 		}
 	}
 	// 4 levels × (4 warm-up + 40 measured) records.
-	m, err := loadgen.ReadManifest(a)
+	m, err := rundir.ReadManifest(a)
 	if err != nil || m.Records != 176 {
 		t.Errorf("manifest records = %v, %v; want 176", m, err)
 	}

@@ -1,11 +1,9 @@
-package loadgen
+package rundir
 
 import (
 	"encoding/json"
 	"reflect"
 	"testing"
-
-	"github.com/inferbench/inferbench/targets"
 )
 
 // checkRecordJSON: the hand-written encoding is valid JSON, decodes to the
@@ -48,10 +46,10 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.Error, full.ErrorClass, full.RetryAfterMS, full.Attempt, full.Retried = "bad \"quote\" \\ \n\t\x01 é \xff<>&", RateLimited, 1500, 2, true
 	full.Level = 2.5
 	full.RequestedInputTokens, full.RequestedOutputTokens = 512, 1000
-	full.Server = &targets.ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
+	full.Server = &ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
 	checkRecordJSON(t, full)
-	checkRecordJSON(t, &Record{Server: &targets.ServerTiming{}})
-	checkRecordJSON(t, &Record{Server: &targets.ServerTiming{Load: 7}})
+	checkRecordJSON(t, &Record{Server: &ServerTiming{}})
+	checkRecordJSON(t, &Record{Server: &ServerTiming{Load: 7}})
 	checkRecordJSON(t, &Record{})
 	checkRecordJSON(t, &Record{Chunks: [][2]int64{}, Stage: StageWarmup, ScheduledNS: -5})
 }
@@ -91,7 +89,7 @@ func checkDecode(t *testing.T, line []byte) {
 // decodes exactly; odd lines fall back and still decode as encoding/json does.
 func TestRecordDecodeFast(t *testing.T) {
 	full := benchRecord()
-	full.Server = &targets.ServerTiming{Queue: 1, TTFT: 5}
+	full.Server = &ServerTiming{Queue: 1, TTFT: 5}
 	full.Retried, full.Attempt, full.Level = true, 1, 0.25
 	for _, r := range []*Record{full, {}, {Chunks: [][2]int64{}}} {
 		line := appendRecordJSON(nil, r)

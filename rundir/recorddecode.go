@@ -1,12 +1,10 @@
-package loadgen
+package rundir
 
 import (
 	"encoding/json"
 	"strconv"
 	"time"
 	"unicode/utf8"
-
-	"github.com/inferbench/inferbench/targets"
 )
 
 // unmarshalRecord decodes one requests.jsonl line into r: the hand-written
@@ -265,10 +263,14 @@ func decodeRecordFast(b []byte, r *Record) bool {
 			return i64(10, &r.EndNS)
 		case "done_ns":
 			return i64(11, &r.DoneNS)
-		case "ttft_ns":
-			return i64(12, &r.TTFTNS)
-		case "e2e_ns":
-			return i64(13, &r.E2ENS)
+		case "ttft_ns", "e2e_ns":
+			// Written by older versions; encoding/json ignores them too.
+			var skip int64
+			bit := uint(12)
+			if key == "e2e_ns" {
+				bit = 13
+			}
+			return i64(bit, &skip)
 		case "chunks":
 			return once(14) && p.chunks(r)
 		case "input_tokens":
@@ -353,7 +355,7 @@ func (p *recScanner) chunks(r *Record) bool {
 
 // server reads the server timing object.
 func (p *recScanner) server(r *Record) bool {
-	st := &targets.ServerTiming{}
+	st := &ServerTiming{}
 	r.Server = st
 	var seen uint
 	return p.object(func(key string) bool {

@@ -1,4 +1,4 @@
-package loadgen
+package rundir
 
 import (
 	"path/filepath"
@@ -14,7 +14,6 @@ func benchRecord() *Record {
 	for i := range 1000 {
 		r.Chunks = append(r.Chunks, [2]int64{1e9 + 50e6 + int64(i)*10e6 + int64(i%7)*1234, 1})
 	}
-	r.TTFTNS, r.E2ENS = r.FirstTokenNS-r.SentNS, r.EndNS-r.SentNS
 	return r
 }
 

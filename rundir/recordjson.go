@@ -1,4 +1,4 @@
-package loadgen
+package rundir
 
 import (
 	"math"
@@ -32,8 +32,6 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 	b = appendOptInt(b, `,"first_content_ns":`, r.FirstContentNS)
 	b = appendOptInt(b, `,"end_ns":`, r.EndNS)
 	b = appendOptInt(b, `,"done_ns":`, r.DoneNS)
-	b = appendOptInt(b, `,"ttft_ns":`, r.TTFTNS)
-	b = appendOptInt(b, `,"e2e_ns":`, r.E2ENS)
 	b = append(b, `,"chunks":`...)
 	if r.Chunks == nil {
 		b = append(b, "null"...)

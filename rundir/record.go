@@ -1,12 +1,15 @@
-package loadgen
+package rundir
 
-import "github.com/inferbench/inferbench/targets"
+import "time"
 
 // A Record is one line of requests.jsonl: one request, from its scheduled
 // time to its last byte. Times are nanoseconds from the run's start (the
 // monotonic origin in run.json); a time field is absent (zero) when the
-// request never reached it. Field names are a public contract (DESIGN.md):
-// add fields freely, never rename one.
+// request never reached it. Field names are a public contract (docs/design.md):
+// add fields freely, never rename one. ttft_ns and e2e_ns, which restated
+// FirstTokenNS − SentNS and EndNS − SentNS beside the one definition of
+// each (report/metrics.go), are no longer written; readers skip them in
+// older files.
 type Record struct {
 	// ID numbers requests in the order they were scheduled, from 0.
 	ID uint64 `json:"id"`
@@ -38,10 +41,6 @@ type Record struct {
 	EndNS int64 `json:"end_ns,omitempty"`
 	// DoneNS is when the response was complete (terminator or error).
 	DoneNS int64 `json:"done_ns,omitempty"`
-	// TTFTNS is FirstTokenNS − SentNS; absent without a token.
-	TTFTNS int64 `json:"ttft_ns,omitempty"`
-	// E2ENS is EndNS − SentNS for a request that produced a token.
-	E2ENS int64 `json:"e2e_ns,omitempty"`
 	// Chunks lists every token-bearing event as [offset_ns, tokens]: tokens
 	// is the count the server gave for the event, or 1 when it gave none.
 	Chunks [][2]int64 `json:"chunks"`
@@ -71,7 +70,7 @@ type Record struct {
 	Attempt int `json:"attempt,omitempty"`
 	// Server is the server's own account of the request's time (Groq
 	// x_groq, Ollama durations, llama.cpp timings), beside the client's.
-	Server *targets.ServerTiming `json:"server,omitempty"`
+	Server *ServerTiming `json:"server,omitempty"`
 	// Retried marks a failed attempt that was sent again: it is counted
 	// apart, not as a failure of the request.
 	Retried bool `json:"retried,omitempty"`
@@ -99,3 +98,53 @@ const (
 	// generator's intended length).
 	SourceEstimated TokenSource = "estimated"
 )
+
+// ServerTiming is what a server reported about its own handling of one
+// request (record "server"). Every field is optional: zero means the server
+// did not report it. It mirrors targets.ServerTiming field for field, so the
+// load generator converts one into the other; it is declared again here
+// because the run directory imports no network package.
+type ServerTiming struct {
+	// Queue is the time the request waited before the server started on it.
+	Queue time.Duration `json:"queue_ns,omitempty"`
+	// Load is the time spent loading the model for this request.
+	Load time.Duration `json:"load_ns,omitempty"`
+	// Prompt is the time spent processing the prompt (prefill).
+	Prompt time.Duration `json:"prompt_ns,omitempty"`
+	// Decode is the time spent generating the output tokens.
+	Decode time.Duration `json:"decode_ns,omitempty"`
+	// Total is the server's end-to-end time for the request.
+	Total time.Duration `json:"total_ns,omitempty"`
+	// TTFT is the server's own time to first token, when it reports one.
+	TTFT time.Duration `json:"ttft_ns,omitempty"`
+}
+
+// ErrorClass says why a request failed. The zero value means it did not.
+type ErrorClass string
+
+// The error classes (docs/design.md). loadgen.Classify is the one place an
+// error becomes one of them.
+const (
+	// RateLimited: HTTP 429, or an in-stream error that says so.
+	RateLimited ErrorClass = "rate_limited"
+	// HTTP4xx: any other 4xx answer (bad request, auth, not found).
+	HTTP4xx ErrorClass = "http_4xx"
+	// HTTP5xx: a 5xx answer (server error, overloaded, unavailable).
+	HTTP5xx ErrorClass = "http_5xx"
+	// StreamErr: an error event inside a stream that began with 200.
+	StreamErr ErrorClass = "stream_error"
+	// Timeout: the request ran past its deadline (--timeout).
+	Timeout ErrorClass = "timeout"
+	// Connection: the transport failed: refused, reset, cut mid-body.
+	Connection ErrorClass = "connection"
+	// Protocol: the response broke its protocol (bad JSON, a stream cut
+	// before its terminator, no token at all).
+	Protocol ErrorClass = "protocol"
+	// Canceled: the run was stopped (Ctrl-C) while the request was in flight.
+	Canceled ErrorClass = "canceled"
+)
+
+// ErrorClasses lists every class, in the order reports show them.
+func ErrorClasses() []ErrorClass {
+	return []ErrorClass{RateLimited, HTTP4xx, HTTP5xx, StreamErr, Timeout, Connection, Protocol, Canceled}
+}

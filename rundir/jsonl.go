@@ -1,6 +1,4 @@
-// Package jsonl reads the run directory's telemetry files (gpu.jsonl,
-// server.jsonl, client.jsonl): one JSON object per line.
-package jsonl
+package rundir
 
 import (
 	"bufio"
@@ -9,13 +7,13 @@ import (
 	"io"
 )
 
-// MaxLine is the longest line Read accepts.
+// MaxLine is the longest telemetry line readJSONL accepts.
 const MaxLine = 4 << 20
 
-// Read decodes every line of r as a T. Blank lines are skipped; a line that
+// readJSONL decodes every line of r as a T. Blank lines are skipped; a line that
 // does not decode is an error naming the file (name) and the line number,
 // returned with the values read before it.
-func Read[T any](r io.Reader, name string) ([]T, error) {
+func readJSONL[T any](r io.Reader, name string) ([]T, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
 	var out []T

@@ -1,4 +1,4 @@
-package loadgen
+package rundir
 
 import (
 	"encoding/json"
@@ -8,14 +8,23 @@ import (
 	"time"
 )
 
-// The files of a run directory (DESIGN.md, "The run directory").
+// The files of a run directory (docs/design.md, "The run directory").
 const (
 	ManifestFile = "run.json"
 	RecordsFile  = "requests.jsonl"
 	GPUFile      = "gpu.jsonl"
 	ServerFile   = "server.jsonl"
+	ClientFile   = "client.jsonl"
 	SummaryFile  = "summary.json"
 )
+
+// Files lists every file a run directory holds, in the order a run writes
+// them: what `run` refuses to overwrite, what `merge` writes, what README's
+// "What a run leaves" lists. Reports (report.md, plots/) are written
+// elsewhere.
+func Files() []string {
+	return []string{ManifestFile, RecordsFile, GPUFile, ServerFile, ClientFile, SummaryFile}
+}
 
 // ExitState is how a run ended.
 type ExitState string

@@ -1,0 +1,193 @@
+package rundir
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// The telemetry files of a run directory: gpu.jsonl (one GPUSample per
+// device per tick), server.jsonl (one ServerSample per scrape of the
+// engine's /metrics) and client.jsonl (one ClientSample per tick of the load
+// generator watching itself). The samplers that fill them live elsewhere
+// (gpu, servermetrics, loadgen); the line types and their codec are the
+// run directory's contract and live here.
+
+// A GPUDevice is one GPU of the inventory. Pointer fields are nil when the
+// backend cannot tell.
+type GPUDevice struct {
+	// Index is the device's index as the backend numbers it (NVML index,
+	// dcgm-exporter's gpu label, nvidia-smi index, amd-smi gpu).
+	Index int `json:"index"`
+	// UUID is the stable device identity (e.g. "GPU-c4529c8d-…").
+	UUID string `json:"uuid,omitempty"`
+	// Name is the marketing name (e.g. "NVIDIA H100 80GB HBM3").
+	Name string `json:"name,omitempty"`
+	// Host is the host name the backend reported, for remote backends.
+	Host string `json:"host,omitempty"`
+	// MemoryTotalBytes is the device memory in bytes.
+	MemoryTotalBytes *uint64 `json:"memory_total_bytes,omitempty"`
+	// DriverVersion is the kernel driver version (e.g. "580.105.08").
+	DriverVersion string `json:"driver_version,omitempty"`
+	// CUDAVersion is the CUDA version the driver supports (e.g. "13.0").
+	CUDAVersion string `json:"cuda_version,omitempty"`
+	// PowerLimitW is the enforced board power limit in watts.
+	PowerLimitW *float64 `json:"power_limit_w,omitempty"`
+	// MIGEnabled says whether MIG mode is on; nil when unknown.
+	MIGEnabled *bool `json:"mig_enabled,omitempty"`
+}
+
+// A GPUSample is one reading of one device: one line of gpu.jsonl. Pointer
+// fields are nil (absent in JSON) when the backend does not report them; a
+// zero is a measured zero.
+//
+// A GPUSample whose Index is -1 and whose Error is set is a gap: the whole tick
+// failed and only TNS and Error mean anything.
+type GPUSample struct {
+	// TNS is the time of the reading in nanoseconds from the run's start.
+	TNS int64 `json:"t_ns"`
+	// Index, UUID and Name identify the device (see [GPUDevice]).
+	Index int    `json:"index"`
+	UUID  string `json:"uuid,omitempty"`
+	Name  string `json:"name,omitempty"`
+	// UtilizationPct is the percent of the last sample period during which
+	// a kernel was running (NVML's duty cycle, not SM occupancy), 0–100.
+	UtilizationPct *float64 `json:"utilization_pct,omitempty"`
+	// MemoryUtilizationPct is the percent of time device memory was read or
+	// written, 0–100.
+	MemoryUtilizationPct *float64 `json:"memory_utilization_pct,omitempty"`
+	// MemoryUsedBytes and MemoryTotalBytes are device memory in bytes.
+	MemoryUsedBytes  *uint64 `json:"memory_used_bytes,omitempty"`
+	MemoryTotalBytes *uint64 `json:"memory_total_bytes,omitempty"`
+	// MemoryReservedBytes is memory reserved by the driver and firmware,
+	// when the backend reports it separately (NVML memory info v2).
+	MemoryReservedBytes *uint64 `json:"memory_reserved_bytes,omitempty"`
+	// PowerW is the board power draw in watts.
+	PowerW *float64 `json:"power_w,omitempty"`
+	// EnergyMJ is the device's energy counter in millijoules since the
+	// driver loaded (NVML) or the host booted (DCGM). Only differences mean
+	// anything.
+	EnergyMJ *uint64 `json:"energy_mj,omitempty"`
+	// TemperatureC is the GPU core temperature in degrees Celsius.
+	TemperatureC *float64 `json:"temperature_c,omitempty"`
+	// SMClockMHz is the current SM clock in MHz.
+	SMClockMHz *float64 `json:"sm_clock_mhz,omitempty"`
+	// ClockEventReasons names the active clock-event (throttle) reasons, as
+	// gpu.ClockEventReasons spells them. Nil (absent) when the backend does not
+	// report them; empty (present as []) when none is active.
+	ClockEventReasons []string `json:"clock_event_reasons,omitzero"`
+	// Error says why this device's reading failed, in part or whole.
+	Error string `json:"error,omitempty"`
+}
+
+// IsGap reports whether s records a failed tick rather than a reading.
+func (s *GPUSample) IsGap() bool { return s.Index < 0 && s.Error != "" }
+
+// ClientSample is the load generator watching itself: a client near its
+// limit measures itself, not the server, so every run records whether it
+// was. Values over an interval cover the time since the previous sample.
+type ClientSample struct {
+	// TNS is when the sample was taken, in ns from the run's start.
+	TNS int64 `json:"t_ns"`
+	// CPUSeconds is the process's cumulative CPU time (user + system).
+	CPUSeconds float64 `json:"cpu_s"`
+	// Cores is GOMAXPROCS: the CPUs the process may use at once.
+	Cores int `json:"cores"`
+	// SchedLatencyP99MS is the 99th percentile of the time goroutines
+	// waited to run after becoming runnable, over the interval (Go's
+	// /sched/latencies histogram): a loaded scheduler delays timestamps.
+	SchedLatencyP99MS float64 `json:"sched_latency_p99_ms"`
+	// SchedHist is the same interval's scheduler latencies as a sparse
+	// histogram: one [upper bound in ns, count] pair per non-empty bucket of
+	// /sched/latencies, in bucket order (the open last bucket is given its
+	// lower bound). Summed over a level's samples it gives the percentile of
+	// all the level's scheduling events, which the highest per-interval p99
+	// overstates: one busy quarter-second is not a client-bound level.
+	SchedHist [][2]int64 `json:"sched_hist,omitempty"`
+	// GCPauseMS is the total stop-the-world GC pause time in the interval.
+	GCPauseMS float64 `json:"gc_pause_ms"`
+	// Goroutines and HeapBytes are the live goroutines and heap objects.
+	Goroutines int    `json:"goroutines"`
+	HeapBytes  uint64 `json:"heap_bytes"`
+	// Shard is the shard whose client took the sample, in a merged run
+	// directory (each shard's client is its own process); nil otherwise.
+	Shard *int `json:"shard,omitempty"`
+}
+
+// A ServerSample is one scrape of the engine's metrics: one line of
+// server.jsonl. Pointer fields are nil (absent) when the engine does not
+// export them. A ServerSample with Error set and no Engine is a failed scrape.
+type ServerSample struct {
+	// TNS is the time of the scrape in nanoseconds from the run's start.
+	TNS int64 `json:"t_ns"`
+	// Engine says whose metric names the page used.
+	Engine string `json:"engine,omitempty"`
+	// RequestsRunning is the number of requests being processed (vLLM
+	// num_requests_running, TGI batch_current_size, llama.cpp
+	// requests_processing), summed over data-parallel engines.
+	RequestsRunning *float64 `json:"requests_running,omitempty"`
+	// RequestsWaiting is the number of requests queued (vLLM
+	// num_requests_waiting, TGI queue_size, llama.cpp requests_deferred).
+	RequestsWaiting *float64 `json:"requests_waiting,omitempty"`
+	// KVCacheUsage is the fraction of the KV cache in use, 0–1 (vLLM's
+	// kv_cache_usage_perc is a ratio despite its name), averaged over
+	// data-parallel engines. TGI and current llama.cpp do not export it.
+	KVCacheUsage *float64 `json:"kv_cache_usage,omitempty"`
+	// PromptTokensTotal and GenerationTokensTotal are the engine's
+	// cumulative token counters since it started; only differences mean
+	// anything. TGI counts finished requests only (its histogram sums).
+	PromptTokensTotal     *float64 `json:"prompt_tokens_total,omitempty"`
+	GenerationTokensTotal *float64 `json:"generation_tokens_total,omitempty"`
+	// Error says why the scrape failed.
+	Error string `json:"error,omitempty"`
+}
+
+// A JSONLWriter writes telemetry samples as JSON Lines, one object a line,
+// flushing after each Write so that every tick reaches the file whole. It is
+// safe for concurrent use. name (the file's name) labels its errors.
+type JSONLWriter[T any] struct {
+	mu   sync.Mutex // guards bw, buf
+	bw   *bufio.Writer
+	buf  []byte
+	name string
+}
+
+// NewJSONLWriter returns a JSONLWriter writing to w; the caller closes w.
+func NewJSONLWriter[T any](w io.Writer, name string) *JSONLWriter[T] {
+	return &JSONLWriter[T]{bw: bufio.NewWriter(w), name: name}
+}
+
+// Write writes one line per value and flushes.
+func (jw *JSONLWriter[T]) Write(values ...T) error {
+	jw.mu.Lock()
+	defer jw.mu.Unlock()
+	for i := range values {
+		b, err := json.Marshal(&values[i])
+		if err != nil {
+			return fmt.Errorf("%s: encode: %w", jw.name, err)
+		}
+		jw.buf = append(append(jw.buf[:0], b...), '\n')
+		if _, err := jw.bw.Write(jw.buf); err != nil {
+			return fmt.Errorf("%s: write: %w", jw.name, err)
+		}
+	}
+	if err := jw.bw.Flush(); err != nil {
+		return fmt.Errorf("%s: write: %w", jw.name, err)
+	}
+	return nil
+}
+
+// ReadGPUSamples reads every line of a gpu.jsonl stream, gaps included.
+func ReadGPUSamples(r io.Reader) ([]GPUSample, error) { return readJSONL[GPUSample](r, GPUFile) }
+
+// ReadServerSamples reads every line of a server.jsonl stream.
+func ReadServerSamples(r io.Reader) ([]ServerSample, error) {
+	return readJSONL[ServerSample](r, ServerFile)
+}
+
+// ReadClientSamples reads every line of a client.jsonl stream.
+func ReadClientSamples(r io.Reader) ([]ClientSample, error) {
+	return readJSONL[ClientSample](r, ClientFile)
+}
