@@ -91,7 +91,7 @@ func TestSchedLatencyOverWindow(t *testing.T) {
 // client samples are judged on their own, not as one interleaved series.
 func TestMergedClientsJudgedPerShard(t *testing.T) {
 	dir := t.TempDir()
-	rw, err := rundir.CreateRecordWriter(filepath.Join(dir, rundir.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

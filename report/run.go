@@ -2,71 +2,59 @@ package report
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/inferbench/inferbench/rundir"
 )
 
 // SummarizeRun recomputes the Summary of the run directory dir from its
 // requests.jsonl alone. A last line cut short by a crash is skipped and
-// reported in warnings; any other undecodable line is an error.
+// reported in warnings (with what else rundir.Open noticed); any other
+// undecodable line is an error.
 func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err error) {
-	return SummarizeRunEach(dir, slo, nil)
-}
-
-// SummarizeRunEach is SummarizeRun that also hands each record, after the
-// summarizer has taken it, to each (when not nil), so that a caller needing
-// more from the records (the report's figures) reads the file once: decoding
-// the records is most of the time of a report over a large run. each must
-// not keep the record, which the reader reuses.
-func SummarizeRunEach(dir string, slo SLO, each func(*rundir.Record)) (sum *Summary, warnings []string, err error) {
-	f, err := os.Open(filepath.Join(dir, rundir.RecordsFile))
+	rd, err := rundir.Open(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
+	sum, err = Summarize(rd, slo, nil)
+	return sum, rd.Warnings, err
+}
+
+// Summarize recomputes the Summary of an opened run directory from its
+// records, and hands each record, after the summarizer has taken it, to
+// each (when not nil), so that a caller needing more from the records (the
+// report's figures, the comparison's samples) reads the file once: decoding
+// the records is most of the time of a report over a large run. each must
+// not keep the record. Telemetry files that cannot be read are left out
+// with a warning in rd.Warnings.
+func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, error) {
 	s := NewSummarizer(slo)
-	for rec, err := range rundir.ReadRecords(f) {
+	for rec, err := range rd.Records() {
 		if err != nil {
-			var te *rundir.TruncatedError
-			if errors.As(err, &te) {
-				warnings = append(warnings, fmt.Sprintf("%s: %v", rundir.RecordsFile, err))
-				break
-			}
-			return nil, warnings, fmt.Errorf("%s: %w", filepath.Join(dir, rundir.RecordsFile), err)
+			return nil, err
 		}
 		s.Add(rec)
 		if each != nil {
 			each(rec)
 		}
 	}
-	sum = s.Close()
-	if err := attachGPU(dir, sum); err != nil {
-		warnings = append(warnings, err.Error())
+	sum := s.Close()
+	if err := attachGPU(rd, sum); err != nil {
+		rd.Warnings = append(rd.Warnings, err.Error())
 	}
-	if err := attachServer(dir, sum); err != nil {
-		warnings = append(warnings, err.Error())
+	if err := attachServer(rd, sum); err != nil {
+		rd.Warnings = append(rd.Warnings, err.Error())
 	}
-	if err := attachClient(dir, sum); err != nil {
-		warnings = append(warnings, err.Error())
+	if err := attachClient(rd, sum); err != nil {
+		rd.Warnings = append(rd.Warnings, err.Error())
 	}
-	return sum, warnings, nil
+	return sum, nil
 }
 
 // attachGPU adds each level's GPU telemetry from dir/gpu.jsonl, if the run
 // has one.
-func attachGPU(dir string, sum *Summary) error {
-	f, err := os.Open(filepath.Join(dir, rundir.GPUFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	defer f.Close()
-	samples, err := rundir.ReadGPUSamples(f)
+func attachGPU(rd *rundir.Run, sum *Summary) error {
+	samples, err := rd.GPUSamples()
 	if err != nil {
 		return fmt.Errorf("%s: %w (GPU telemetry left out)", rundir.GPUFile, err)
 	}
@@ -81,26 +69,20 @@ func attachGPU(dir string, sum *Summary) error {
 	return nil
 }
 
-// WriteSummaryFile writes sum as dir/summary.json.
+// WriteSummaryFile writes sum as dir/summary.json (rundir.WriteFile:
+// atomically, never through a link).
 func WriteSummaryFile(dir string, sum *Summary) error {
 	b, err := json.MarshalIndent(sum, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, rundir.SummaryFile), append(b, '\n'), 0o644)
+	return rundir.WriteFile(dir, rundir.SummaryFile, append(b, '\n'))
 }
 
 // attachServer adds each level's server metrics from dir/server.jsonl, if
 // the run has one.
-func attachServer(dir string, sum *Summary) error {
-	f, err := os.Open(filepath.Join(dir, rundir.ServerFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	defer f.Close()
-	samples, err := rundir.ReadServerSamples(f)
+func attachServer(rd *rundir.Run, sum *Summary) error {
+	samples, err := rd.ServerSamples()
 	if err != nil {
 		return fmt.Errorf("%s: %w (server metrics left out)", rundir.ServerFile, err)
 	}
@@ -117,20 +99,16 @@ func attachServer(dir string, sum *Summary) error {
 
 // attachClient adds each level's client self-telemetry and client-bound
 // verdict from dir/client.jsonl, if the run has one.
-func attachClient(dir string, sum *Summary) error {
-	f, err := os.Open(filepath.Join(dir, rundir.ClientFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	defer f.Close()
-	samples, err := rundir.ReadClientSamples(f)
+func attachClient(rd *rundir.Run, sum *Summary) error {
+	samples, err := rd.ClientSamples()
 	if err != nil {
 		return fmt.Errorf("%w (client telemetry left out)", err)
 	}
+	if len(samples) == 0 {
+		return nil
+	}
 	closedLoop := false
-	if m, err := rundir.ReadManifest(dir); err == nil {
+	if m := rd.Manifest; m != nil {
 		closedLoop = m.Load.Profile == "concurrency" || m.Load.Profile == "sweep"
 	}
 	// A merged run holds several clients (shards): each is judged on its

@@ -131,25 +131,15 @@ type LoadInfo struct {
 	Seed          int64 `json:"seed"`
 }
 
-// WriteManifest writes m to dir/run.json atomically (write, sync, rename),
-// so a reader never sees half a manifest.
+// WriteManifest writes m to dir/run.json atomically (WriteFile), so a
+// reader never sees half a manifest and a link at run.json is replaced, not
+// followed.
 func WriteManifest(dir string, m *Manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".run.json.*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if werr != nil || serr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", ManifestFile, firstErr(werr, serr, cerr))
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, ManifestFile))
+	return WriteFile(dir, ManifestFile, append(b, '\n'))
 }
 
 // ReadManifest reads dir/run.json.
@@ -163,13 +153,4 @@ func ReadManifest(dir string) (*Manifest, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
 	}
 	return &m, nil
-}
-
-func firstErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }

@@ -15,39 +15,54 @@ import (
 // the file as it is written, so a run that dies loses nothing that completed;
 // memory does not grow with the run's length.
 type RecordWriter struct {
-	mu  sync.Mutex // guards w, buf, n, err
-	f   *os.File
-	w   *bufio.Writer
-	buf []byte
-	n   int64
-	err error
+	mu   sync.Mutex // guards w, buf, n, lost, err
+	f    *os.File
+	w    *bufio.Writer
+	buf  []byte
+	n    int64
+	lost int64
+	off  int64 // bytes of whole records written
+	err  error
 }
 
-// CreateRecordWriter creates (or truncates) path for writing records.
-func CreateRecordWriter(path string) (*RecordWriter, error) {
-	f, err := os.Create(path)
+// CreateRecordWriter creates dir/requests.jsonl for writing records
+// (CreateFile: a new file, never through a link).
+func CreateRecordWriter(dir string) (*RecordWriter, error) {
+	f, err := CreateFile(dir, RecordsFile)
 	if err != nil {
 		return nil, err
 	}
 	return &RecordWriter{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
-// Write appends one record. After a write error every later call returns it.
+// Write appends one record. A record that cannot be written whole (disk
+// full) is lost and counted (Lost); the writer then refuses every later
+// record, counting each, and returns the first error, so a run that stops
+// can say how many records it lost.
 func (rw *RecordWriter) Write(r *Record) error {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	if rw.err != nil {
+		rw.lost++
 		return rw.err
 	}
 	rw.buf = append(appendRecordJSON(rw.buf[:0], r), '\n')
-	if _, err := rw.w.Write(rw.buf); err != nil {
+	_, err := rw.w.Write(rw.buf)
+	if err == nil {
+		err = rw.w.Flush()
+	}
+	if err != nil {
 		rw.err = err
+		rw.lost++
+		// Cut what the failed write left of the line, so the file ends on
+		// whole records (a cut line reads as a crash's truncation).
+		if st, serr := rw.f.Stat(); serr == nil && rw.off < st.Size() {
+			_ = rw.f.Truncate(rw.off)
+		}
+		rw.w.Reset(rw.f)
 		return err
 	}
-	if err := rw.w.Flush(); err != nil {
-		rw.err = err
-		return err
-	}
+	rw.off += int64(len(rw.buf))
 	rw.n++
 	return nil
 }
@@ -57,6 +72,13 @@ func (rw *RecordWriter) Count() int64 {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	return rw.n
+}
+
+// Lost returns the number of records that could not be written.
+func (rw *RecordWriter) Lost() int64 {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	return rw.lost
 }
 
 // Close flushes, syncs and closes the file.

@@ -1,7 +1,6 @@
 package rundir
 
 import (
-	"path/filepath"
 	"testing"
 )
 
@@ -19,7 +18,7 @@ func benchRecord() *Record {
 
 // BenchmarkRecordWrite measures encoding and writing one 1,000-chunk record.
 func BenchmarkRecordWrite(b *testing.B) {
-	w, err := CreateRecordWriter(filepath.Join(b.TempDir(), RecordsFile))
+	w, err := CreateRecordWriter(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -301,7 +301,7 @@ func runRun(ctx context.Context, o *runOptions, stdout, stderr io.Writer) (err e
 		m.Target.InsecureTLS = true
 		fmt.Fprintln(stderr, "inferbench: warning: TLS certificate verification is off (--insecure)")
 	}
-	rw, err := rundir.CreateRecordWriter(filepath.Join(o.Out, rundir.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(o.Out)
 	if err != nil {
 		return err
 	}

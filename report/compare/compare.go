@@ -29,6 +29,7 @@ package compare
 import (
 	"cmp"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -311,29 +312,42 @@ func levelRNG(seed uint64, lv float64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, math.Float64bits(lv)))
 }
 
+// replicates runs the two-sample bootstrap of metrics ms on two levels:
+// each of n replicates resamples both sides' requests (with replacement,
+// from rng) and calls f with the replicate's index and both sides' stats.
+// b0 and c0 are the stats of the samples themselves. It is the one
+// resampling loop of the comparison engine: the gate's changes (Compare)
+// and the report's ratios (Ratios) both come from it.
+func replicates(bs, cs *LevelSample, ms []Metric, n int, rng *rand.Rand, f func(k int, b, c *sideStats)) (b0, c0 *sideStats) {
+	b0, c0 = newSideStats(ms), newSideStats(ms)
+	bs.stats(nil, b0)
+	cs.stats(nil, c0)
+	bst, cst := newSideStats(ms), newSideStats(ms)
+	bc, cc := make([]int32, len(bs.reqs)), make([]int32, len(cs.reqs))
+	for k := range n {
+		resampleCounts(rng, bc)
+		resampleCounts(rng, cc)
+		bs.stats(bc, bst)
+		cs.stats(cc, cst)
+		f(k, bst, cst)
+	}
+	return b0, c0
+}
+
 // bootstrapRows compares two levels with requests by a two-sample
 // bootstrap: each replicate resamples both sides' requests and records the
 // change of every metric.
-func bootstrapRows(bs, cs *levelSample, lv float64, res *Result) []Row {
+func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	ms := Metrics()
-	var b0, c0, bst, cst sideStats
-	bs.stats(nil, &b0)
-	cs.stats(nil, &c0)
 	reps := make([][]float64, len(ms))
 	for i := range reps {
 		reps[i] = make([]float64, res.Resamples)
 	}
-	rng := levelRNG(res.Seed, lv)
-	bc, cc := make([]int32, len(bs.reqs)), make([]int32, len(cs.reqs))
-	for k := range res.Resamples {
-		resampleCounts(rng, bc)
-		resampleCounts(rng, cc)
-		bs.stats(bc, &bst)
-		cs.stats(cc, &cst)
+	b0, c0 := replicates(bs, cs, ms, res.Resamples, levelRNG(res.Seed, lv), func(k int, bst, cst *sideStats) {
 		for i, m := range ms {
 			reps[i][k] = change(m, bst.value(m), cst.value(m))
 		}
-	}
+	})
 	var mw [fieldE2E + 1]*MannWhitney
 	for f := fieldTTFT; f <= fieldE2E; f++ {
 		if len(bs.raw[f]) > 0 && len(cs.raw[f]) > 0 {
@@ -358,6 +372,50 @@ func bootstrapRows(bs, cs *levelSample, lv float64, res *Result) []Row {
 	return rows
 }
 
+// A Ratio is one metric of a candidate level over a baseline level, with
+// its percentile-bootstrap interval and two-sided p-value of "ratio = 1".
+type Ratio struct {
+	Metric Metric
+	// Baseline and Candidate are the metric on each whole sample.
+	Baseline, Candidate float64
+	// Ratio is Candidate / Baseline; Low and High bound it at 1 − alpha.
+	Ratio, Low, High float64
+	// P is the two-sided bootstrap p-value of "ratio = 1"
+	// (report.BootstrapP).
+	P float64
+}
+
+// Ratios compares metrics ms of candidate level cs with baseline level bs
+// as ratios, by the same two-sample bootstrap as Compare (resamples
+// replicates seeded by seed and key, so a comparison is reproducible and a
+// metric's interval does not depend on what else is compared). A metric
+// whose baseline is not positive, or whose replicates are undefined more
+// than half the time, is left out.
+func Ratios(bs, cs *LevelSample, ms []Metric, alpha float64, resamples int, seed uint64, key string) []Ratio {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	reps := make([][]float64, len(ms))
+	b0, c0 := replicates(bs, cs, ms, resamples, rand.New(rand.NewPCG(seed, h.Sum64())), func(_ int, bst, cst *sideStats) {
+		for i, m := range ms {
+			if x, y := bst.value(m), cst.value(m); x > 0 && !math.IsNaN(y/x) && !math.IsInf(y/x, 0) {
+				reps[i] = append(reps[i], y/x)
+			}
+		}
+	})
+	var out []Ratio
+	for i, m := range ms {
+		b, c := b0.value(m), c0.value(m)
+		if !(b > 0) || math.IsNaN(c) || math.IsInf(b, 0) || math.IsInf(c, 0) || len(reps[i]) < resamples/2 {
+			continue
+		}
+		r := Ratio{Metric: m, Baseline: b, Candidate: c, Ratio: c / b}
+		r.Low, r.High = report.BootstrapInterval(reps[i], alpha)
+		r.P = report.BootstrapP(reps[i], 1)
+		out = append(out, r)
+	}
+	return out
+}
+
 // baselineValues returns metric m's value at level lv in each summary that
 // has it.
 func baselineValues(sums []*report.Summary, m Metric, lv float64) []float64 {
@@ -376,10 +434,10 @@ func baselineValues(sums []*report.Summary, m Metric, lv float64) []float64 {
 
 // fixedRows compares a level with requests against one or two baseline
 // summaries (their median, held fixed): only the candidate is resampled.
-func fixedRows(sums []*report.Summary, cs *levelSample, lv float64, res *Result) []Row {
+func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result) []Row {
 	ms := Metrics()
-	var c0, cst sideStats
-	cs.stats(nil, &c0)
+	c0, cst := newSideStats(ms), newSideStats(ms)
+	cs.stats(nil, c0)
 	base := make([]float64, len(ms))
 	for i, m := range ms {
 		base[i] = math.NaN()
@@ -395,7 +453,7 @@ func fixedRows(sums []*report.Summary, cs *levelSample, lv float64, res *Result)
 	cc := make([]int32, len(cs.reqs))
 	for k := range res.Resamples {
 		resampleCounts(rng, cc)
-		cs.stats(cc, &cst)
+		cs.stats(cc, cst)
 		for i, m := range ms {
 			reps[i][k] = change(m, base[i], cst.value(m))
 		}
@@ -420,9 +478,9 @@ func fixedRows(sums []*report.Summary, cs *levelSample, lv float64, res *Result)
 // the candidate's value less the (1−alpha) prediction interval of the
 // earlier values, so it excludes 0 exactly when the candidate falls
 // outside that interval.
-func historyRows(sums []*report.Summary, cs *levelSample, lv float64, res *Result) []Row {
-	var c0 sideStats
-	cs.stats(nil, &c0)
+func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result) []Row {
+	c0 := newSideStats(Metrics())
+	cs.stats(nil, c0)
 	var rows []Row
 	for _, m := range Metrics() {
 		c := c0.value(m)

@@ -115,8 +115,8 @@ func TestPointEstimatesMatchSummary(t *testing.T) {
 	checked := 0
 	for i := range r.Summary.Levels {
 		l := &r.Summary.Levels[i]
-		var st sideStats
-		r.levels[l.Level].stats(nil, &st)
+		st := newSideStats(Metrics())
+		r.levels[l.Level].stats(nil, st)
 		for _, m := range Metrics() {
 			want, ok := m.Value(l)
 			if !ok {

@@ -56,13 +56,10 @@ const (
 // tokens/s, requests/s, goodput and the error rate.
 func Metrics() []Metric {
 	var ms []Metric
-	for _, f := range []struct {
-		f           field
-		name, title string
-	}{{fieldTTFT, "ttft", "TTFT"}, {fieldTPOT, "tpot", "TPOT"}, {fieldITL, "itl", "ITL"}, {fieldE2E, "e2e", "E2E"}} {
+	for _, f := range []string{"ttft", "tpot", "itl", "e2e"} {
 		for _, p := range []float64{50, 90, 95, 99} {
-			ms = append(ms, Metric{Name: fmt.Sprintf("%s_p%g", f.name, p), Title: fmt.Sprintf("%s p%g", f.title, p),
-				Unit: "ms", field: f.f, pct: p})
+			m, _ := PercentileMetric(f, p)
+			ms = append(ms, m)
 		}
 	}
 	return append(ms,
@@ -72,6 +69,28 @@ func Metrics() []Metric {
 		Metric{Name: "goodput_rps", Title: "goodput", Unit: "req/s", HigherIsBetter: true, rate: rateGoodput},
 		Metric{Name: "error_rate", Title: "error rate", Unit: "%", Points: true, rate: rateErrors},
 	)
+}
+
+// PercentileMetric returns the metric of a latency's p-th percentile (p in
+// (0, 100)): of "ttft", "tpot", "itl" or "e2e", named as Metrics names its
+// percentile metrics ("ttft_p95", "e2e_p99.9"). It serves percentiles the
+// default table does not list, such as an SLO's p99.9.
+func PercentileMetric(latency string, p float64) (Metric, bool) {
+	fields := map[string]struct {
+		f     field
+		title string
+	}{"ttft": {fieldTTFT, "TTFT"}, "tpot": {fieldTPOT, "TPOT"}, "itl": {fieldITL, "ITL"}, "e2e": {fieldE2E, "E2E"}}
+	x, ok := fields[latency]
+	if !ok || !(p > 0 && p < 100) {
+		return Metric{}, false
+	}
+	return Metric{Name: fmt.Sprintf("%s_p%g", latency, p), Title: fmt.Sprintf("%s p%g", x.title, p), Unit: "ms", field: x.f, pct: p}, true
+}
+
+// OutputTokensPerS returns the output tokens/s metric.
+func OutputTokensPerS() Metric {
+	m, _ := LookupMetric("output_tokens_per_s")
+	return m
 }
 
 // MetricNames returns the names of Metrics, in order.

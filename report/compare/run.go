@@ -2,11 +2,9 @@ package compare
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/inferbench/inferbench/report"
@@ -59,25 +57,39 @@ type Run struct {
 	Meta Meta
 	// SLO is the SLO goodput was judged by.
 	SLO report.SLO
-	// Summary is recomputed from requests.jsonl (report.SummarizeRun).
+	// Summary is recomputed from requests.jsonl (report.Summarize).
 	Summary *report.Summary
 	// Warnings are problems that did not stop the loading.
 	Warnings []string
 
-	levels map[float64]*levelSample
+	levels map[float64]*LevelSample
 }
 
-// levelSample holds the per-request values of one level's measured stage
-// as report/metrics.go defines them, in milliseconds.
-type levelSample struct {
+// LevelSample is one level's measured stage as the comparison engine
+// resamples it: each request's outcome, token counts and busy time, and the
+// per-request values of report/metrics.go (TTFT, TPOT, ITL per token, E2E)
+// in milliseconds, sorted with the request each came from. It is the one
+// per-request sample of the regression gate (Compare) and of the
+// qualification report's verdict (Ratios).
+type LevelSample struct {
 	reqs                 []request
 	ttft, tpot, itl, e2e weighted
 	// raw values per field for the Mann–Whitney test, in request order.
 	raw [fieldE2E + 1][]float64
-	// windowS is the measured window (last done − first sent) in seconds;
-	// busyMS the sum of the requests' done − sent.
+	// windowS is the measured window (report.Span) in seconds; busyMS the
+	// sum of the requests' report.BusyMS.
 	windowS, busyMS float64
 }
+
+// TTFTs returns the TTFT of every successful request (ms), in request order.
+func (s *LevelSample) TTFTs() []float64 { return s.raw[fieldTTFT] }
+
+// TPOTs returns the TPOT of every successful request with more than one
+// output token (ms), in request order.
+func (s *LevelSample) TPOTs() []float64 { return s.raw[fieldTPOT] }
+
+// Requests is the number of requests of the sample, failed ones included.
+func (s *LevelSample) Requests() int { return len(s.reqs) }
 
 // request is what the rates need of one measured request.
 type request struct {
@@ -87,26 +99,77 @@ type request struct {
 }
 
 // LoadRun reads the run directory dir for comparison: run.json (needed),
-// then requests.jsonl, recomputing its Summary with slo. A zero slo takes
-// the SLO of the scenario in run.json.
+// then requests.jsonl, once, recomputing its Summary with slo and taking
+// each level's sample. A zero slo takes the SLO of the scenario in run.json.
 func LoadRun(dir string, slo report.SLO) (*Run, error) {
-	m, err := rundir.ReadManifest(dir)
+	rd, err := rundir.Open(dir)
 	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
+		return nil, err
+	}
+	m := rd.Manifest
+	if m == nil {
+		return nil, fmt.Errorf("run %s: no readable %s: a comparison needs the run's model, scenario and target", dir, rundir.ManifestFile)
 	}
 	if slo.IsZero() {
 		slo = report.ManifestSLO(m.Scenario)
 	}
 	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo}
-	sum, warnings, err := report.SummarizeRun(dir, slo)
+	col := NewCollector(slo)
+	sum, err := report.Summarize(rd, slo, col.Add)
 	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
+		return nil, err
 	}
-	r.Summary, r.Warnings = sum, warnings
-	if err := r.readSamples(); err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
-	}
+	r.Summary, r.Warnings, r.levels = sum, rd.Warnings, col.Levels()
 	return r, nil
+}
+
+// A Collector takes a run's records, one at a time, into per-level
+// samples, counting the records report.Summarizer counts: the measure
+// stage; retried attempts widen the window (report.Span) but are not
+// requests. It keeps no record.
+type Collector struct {
+	slo  report.SLO
+	accs map[float64]*sampleAcc
+}
+
+// NewCollector returns a Collector judging goodput by slo.
+func NewCollector(slo report.SLO) *Collector {
+	return &Collector{slo: slo, accs: map[float64]*sampleAcc{}}
+}
+
+// Add takes one record.
+func (c *Collector) Add(rec *rundir.Record) {
+	if rec.Stage != rundir.StageMeasure {
+		return
+	}
+	a := c.accs[rec.Level]
+	if a == nil {
+		a = &sampleAcc{}
+		c.accs[rec.Level] = a
+	}
+	a.span.Add(rec)
+	a.busyMS += report.BusyMS(rec)
+	if !rec.Retried {
+		a.add(rec, c.slo)
+	}
+}
+
+// Levels returns each level's sample.
+func (c *Collector) Levels() map[float64]*LevelSample {
+	out := map[float64]*LevelSample{}
+	for lv, a := range c.accs {
+		s := &LevelSample{reqs: a.reqs, busyMS: a.busyMS}
+		if w := a.span.NS(); w > 0 {
+			s.windowS = float64(w) / 1e9
+		}
+		s.ttft = newWeighted(a.vals[fieldTTFT], a.owners[fieldTTFT])
+		s.tpot = newWeighted(a.vals[fieldTPOT], a.owners[fieldTPOT])
+		s.itl = newWeighted(a.vals[fieldITL], a.owners[fieldITL])
+		s.e2e = newWeighted(a.vals[fieldE2E], a.owners[fieldE2E])
+		s.raw = a.vals
+		out[lv] = s
+	}
+	return out
 }
 
 // sampleAcc accumulates one level while reading.
@@ -116,54 +179,6 @@ type sampleAcc struct {
 	owners [fieldE2E + 1][]int32
 	span   report.Span
 	busyMS float64
-	seen   bool
-}
-
-// readSamples reads requests.jsonl into per-level samples, counting the
-// records report.Summarizer counts: the measure stage; retried attempts
-// widen the window (report.Span) but are not requests.
-func (r *Run) readSamples() error {
-	f, err := os.Open(filepath.Join(r.Dir, rundir.RecordsFile))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	accs := map[float64]*sampleAcc{}
-	for rec, err := range rundir.ReadRecords(f) {
-		if err != nil {
-			if _, ok := errors.AsType[*rundir.TruncatedError](err); ok {
-				break // SummarizeRun has warned
-			}
-			return err
-		}
-		if rec.Stage != rundir.StageMeasure {
-			continue
-		}
-		a := accs[rec.Level]
-		if a == nil {
-			a = &sampleAcc{}
-			accs[rec.Level] = a
-		}
-		a.span.Add(rec)
-		a.busyMS += report.BusyMS(rec)
-		if !rec.Retried {
-			a.add(rec, r.SLO)
-		}
-	}
-	r.levels = map[float64]*levelSample{}
-	for lv, a := range accs {
-		s := &levelSample{reqs: a.reqs, busyMS: a.busyMS}
-		if w := a.span.NS(); w > 0 {
-			s.windowS = float64(w) / 1e9
-		}
-		s.ttft = newWeighted(a.vals[fieldTTFT], a.owners[fieldTTFT])
-		s.tpot = newWeighted(a.vals[fieldTPOT], a.owners[fieldTPOT])
-		s.itl = newWeighted(a.vals[fieldITL], a.owners[fieldITL])
-		s.e2e = newWeighted(a.vals[fieldE2E], a.owners[fieldE2E])
-		s.raw = a.vals
-		r.levels[lv] = s
-	}
-	return nil
 }
 
 // add accounts for one measured record: the per-request metrics of
@@ -199,22 +214,34 @@ func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO) {
 
 // sideStats are one side's metric values on one (re)sample of a level.
 type sideStats struct {
-	// pct[f][i] is field f's percentile percentiles[i].
-	pct [fieldE2E + 1][len(statPercentiles)]float64
+	// ps are the percentiles computed, ascending; pct[f][i] is field f's
+	// percentile ps[i].
+	ps  []float64
+	pct [fieldE2E + 1][]float64
 	// rates indexed by rate.
 	rates [rateErrors + 1]float64
 }
 
-// statPercentiles are the percentiles Metrics compares, ascending.
-var statPercentiles = [...]float64{50, 90, 95, 99}
+// newSideStats returns stats computing the percentiles the metrics ms need.
+func newSideStats(ms []Metric) *sideStats {
+	st := &sideStats{}
+	for _, m := range ms {
+		if m.field != noField && !slices.Contains(st.ps, m.pct) {
+			st.ps = append(st.ps, m.pct)
+		}
+	}
+	slices.Sort(st.ps)
+	for f := range st.pct {
+		st.pct[f] = make([]float64, len(st.ps))
+	}
+	return st
+}
 
 // value returns metric m from st.
 func (st *sideStats) value(m Metric) float64 {
 	if m.field != noField {
-		for i, p := range statPercentiles {
-			if p == m.pct {
-				return st.pct[m.field][i]
-			}
+		if i := slices.Index(st.ps, m.pct); i >= 0 {
+			return st.pct[m.field][i]
 		}
 		return math.NaN()
 	}
@@ -229,18 +256,17 @@ func (st *sideStats) value(m Metric) float64 {
 // variability at all; scaled, the resample's throughput varies as its
 // requests' durations do (for a closed loop, the window is the workers'
 // summed busy time over the concurrency, Little's law).
-func (s *levelSample) stats(counts []int32, st *sideStats) {
+func (s *LevelSample) stats(counts []int32, st *sideStats) {
 	if counts == nil {
 		counts = make([]int32, len(s.reqs))
 		for i := range counts {
 			counts[i] = 1
 		}
 	}
-	ps := statPercentiles[:]
-	s.ttft.quantiles(counts, ps, st.pct[fieldTTFT][:])
-	s.tpot.quantiles(counts, ps, st.pct[fieldTPOT][:])
-	s.itl.quantiles(counts, ps, st.pct[fieldITL][:])
-	s.e2e.quantiles(counts, ps, st.pct[fieldE2E][:])
+	s.ttft.quantiles(counts, st.ps, st.pct[fieldTTFT])
+	s.tpot.quantiles(counts, st.ps, st.pct[fieldTPOT])
+	s.itl.quantiles(counts, st.ps, st.pct[fieldITL])
+	s.e2e.quantiles(counts, st.ps, st.pct[fieldE2E])
 	var total, failed, ok, good, out, in int64
 	var busy float64
 	for i, q := range s.reqs {

@@ -410,7 +410,7 @@ func doneKey(r *rundir.Record) int64 { return max(r.DoneNS, r.EndNS, r.SentNS) }
 // in completion order (a k-way merge of files each in completion order:
 // memory holds one record per shard).
 func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error) {
-	rw, err := rundir.CreateRecordWriter(filepath.Join(out, rundir.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(out)
 	if err != nil {
 		return 0, err
 	}

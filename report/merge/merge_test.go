@@ -62,7 +62,7 @@ func writeShard(t *testing.T, root, name string, s shardSpec) string {
 	if err := rundir.WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}
-	rw, err := rundir.CreateRecordWriter(filepath.Join(dir, rundir.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

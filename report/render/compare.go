@@ -3,13 +3,10 @@ package render
 import (
 	"cmp"
 	"fmt"
-	"hash/fnv"
-	"math"
-	"math/rand/v2"
-	"slices"
 	"strings"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
 )
 
 // Bootstrap defaults: 2,000 resamples give the 2.5 % and 97.5 % quantiles
@@ -28,7 +25,10 @@ const (
 // interval over requests, and whether it is significant (the interval
 // excludes 1).
 type MetricComparison struct {
-	// Metric is a snake_case name (e.g. "ttft_p95_ms").
+	// Metric is the comparison engine's name (e.g. "ttft_p95",
+	// compare.Metrics), or output_tokens_per_s_per_gpu and
+	// usd_per_1m_output_tokens, which the report derives from output
+	// tokens/s.
 	Metric string `json:"metric"`
 	// Title names it for people (e.g. "TTFT p95").
 	Title string `json:"title"`
@@ -59,136 +59,69 @@ type MetricComparison struct {
 	Better         string `json:"better,omitempty"`
 }
 
-// metric is a statistic of a level's requests, compared by bootstrap.
-type metric struct {
-	name, title, unit string
-	higherIsBetter    bool
-	// stat computes the metric from a level's requests (a resample) and
-	// its measured window in seconds; buf is scratch space.
-	stat func(reqs []requestSample, windowS float64, buf []float64) float64
-}
-
-// outputTPS is Σ output tokens of successful requests / window, as
-// report/metrics.go defines output tokens/s.
-func outputTPS(reqs []requestSample, windowS float64, _ []float64) float64 {
-	var out int64
-	for _, r := range reqs {
-		if r.ok {
-			out += r.out
-		}
-	}
-	if !(windowS > 0) {
-		return math.NaN()
-	}
-	return float64(out) / windowS
-}
-
-// resampledTPS returns the output-tokens/s statistic of a bootstrap
-// resample of full, a level measured over windowS: Σ* output tokens / W*,
-// where the window W* = windowS × Σ* busy / Σ busy is rescaled by the
-// resample's total request time (sent → done) over the full sample's. On
-// the full sample it is outputTPS exactly. Resampling requests with the
-// window held fixed would miss the variability of request durations
-// entirely when every request has the same length (the qualify scenario's
-// fixed-length case); rescaling follows Little's law for a closed loop,
-// where the window is the workers' summed busy time / concurrency.
-func resampledTPS(full []requestSample, windowS float64) func([]requestSample, float64, []float64) float64 {
-	var total float64
-	for _, r := range full {
-		total += r.busy
-	}
-	return func(reqs []requestSample, _ float64, buf []float64) float64 {
-		var busy float64
-		for _, r := range reqs {
-			busy += r.busy
-		}
-		if !(total > 0) {
-			return outputTPS(reqs, windowS, buf)
-		}
-		return outputTPS(reqs, windowS*busy/total, buf)
-	}
-}
-
-// percentileOf returns a statistic: the p-th percentile of field over the
-// successful requests where it is defined (not NaN).
-func percentileOf(p float64, field func(requestSample) float64) func([]requestSample, float64, []float64) float64 {
-	return func(reqs []requestSample, _ float64, buf []float64) float64 {
-		buf = buf[:0]
-		for _, r := range reqs {
-			if v := field(r); r.ok && !math.IsNaN(v) {
-				buf = append(buf, v)
-			}
-		}
-		return report.QuantileOf(buf, p)
-	}
-}
-
 // levelMetrics are the metrics compared at every level both runs ran: the
-// median and the SLO percentile of TTFT, TPOT and E2E, and output tokens/s.
-func levelMetrics(sloPct float64) []metric {
-	ttft := func(r requestSample) float64 { return r.ttft }
-	tpot := func(r requestSample) float64 { return r.tpot }
-	e2e := func(r requestSample) float64 { return r.e2e }
-	pn := fmt.Sprintf("p%g", sloPct)
-	pk := strings.ReplaceAll(pn, ".", "")
-	ms := []metric{
-		{"output_tokens_per_s", "output tokens/s", "tok/s", true, nil}, // resampledTPS, per level
-		{"ttft_p50_ms", "TTFT p50", "ms", false, percentileOf(50, ttft)},
-		{"ttft_" + pk + "_ms", "TTFT " + pn, "ms", false, percentileOf(sloPct, ttft)},
-		{"tpot_p50_ms", "TPOT p50", "ms", false, percentileOf(50, tpot)},
-		{"tpot_" + pk + "_ms", "TPOT " + pn, "ms", false, percentileOf(sloPct, tpot)},
-		{"e2e_" + pk + "_ms", "E2E " + pn, "ms", false, percentileOf(sloPct, e2e)},
-	}
-	if sloPct == 50 {
-		ms = slices.DeleteFunc(ms, func(m metric) bool { return strings.HasSuffix(m.name, "p50_ms") })
+// median and the SLO percentile of TTFT, TPOT and E2E, and output tokens/s,
+// from the comparison engine's table (report/compare).
+func levelMetrics(sloPct float64) []compare.Metric {
+	ms := []compare.Metric{compare.OutputTokensPerS()}
+	for _, x := range []struct {
+		latency string
+		median  bool
+	}{{"ttft", true}, {"tpot", true}, {"e2e", false}} {
+		if x.median && sloPct != 50 {
+			m, _ := compare.PercentileMetric(x.latency, 50)
+			ms = append(ms, m)
+		}
+		if m, ok := compare.PercentileMetric(x.latency, sloPct); ok {
+			ms = append(ms, m)
+		}
 	}
 	return ms
 }
 
-// bootstrapper resamples requests with replacement, seeded per metric so a
-// metric's interval does not depend on which others were computed.
+// bootstrapper holds the settings of the verdict's bootstrap (the
+// comparison engine's, compare.Ratios).
 type bootstrapper struct {
 	resamples int
 	seed      uint64
 }
 
-// compare computes one metric of two levels and its bootstrap interval.
-// statA and statB compute the metric for the baseline's and the
-// candidate's requests (they differ only when the metric carries a
-// per-run constant, such as a price).
-func (bs bootstrapper) compare(key string, a, b []requestSample, wa, wb float64,
-	statA, statB func([]requestSample, float64, []float64) float64) (mc MetricComparison, ok bool) {
-	buf := make([]float64, 0, max(len(a), len(b)))
-	va, vb := statA(a, wa, buf), statB(b, wb, buf)
-	mc.Baseline, mc.Candidate = va, vb
-	if !(va > 0) || math.IsNaN(vb) || math.IsInf(va, 0) || math.IsInf(vb, 0) || len(a) == 0 || len(b) == 0 {
-		return mc, false
+// ratios compares metrics ms of two levels; key seeds them.
+func (bs bootstrapper) ratios(key string, a, b *compare.LevelSample, ms []compare.Metric) []MetricComparison {
+	var out []MetricComparison
+	for _, r := range compare.Ratios(a, b, ms, 1-Confidence, bs.resamples, bs.seed, key) {
+		out = append(out, comparisonOf(r))
 	}
-	mc.Ratio = vb / va
-	h := fnv.New64a()
-	h.Write([]byte(key))
-	rng := rand.New(rand.NewPCG(bs.seed, h.Sum64()))
-	ra, rb := make([]requestSample, len(a)), make([]requestSample, len(b))
-	ratios := make([]float64, 0, bs.resamples)
-	for range bs.resamples {
-		for i := range ra {
-			ra[i] = a[rng.IntN(len(a))]
-		}
-		for i := range rb {
-			rb[i] = b[rng.IntN(len(b))]
-		}
-		x, y := statA(ra, wa, buf), statB(rb, wb, buf)
-		if r := y / x; x > 0 && !math.IsNaN(r) && !math.IsInf(r, 0) {
-			ratios = append(ratios, r)
-		}
-	}
-	if len(ratios) < bs.resamples/2 {
-		return mc, false
-	}
-	mc.CILow, mc.CIHigh = report.BootstrapInterval(ratios, 1-Confidence)
-	mc.PValue = report.BootstrapP(ratios, 1)
+	return out
+}
+
+// comparisonOf turns the engine's ratio into the report's row.
+func comparisonOf(r compare.Ratio) MetricComparison {
+	mc := MetricComparison{Metric: r.Metric.Name, Title: r.Metric.Title, Unit: r.Metric.Unit, HigherIsBetter: r.Metric.HigherIsBetter,
+		Baseline: r.Baseline, Candidate: r.Candidate, Ratio: r.Ratio, CILow: r.Low, CIHigh: r.High, PValue: r.P}
 	mc.Significant = mc.CILow > 1 || mc.CIHigh < 1
-	return mc, true
+	return mc
+}
+
+// scaled is mc for a metric that is mc's times a constant per run
+// (baseline × ka, candidate × kb): per GPU (k = 1/GPUs). The ratio and its
+// interval scale by kb/ka; the p-value is the same test.
+func (mc MetricComparison) scaled(ka, kb float64) MetricComparison {
+	k := kb / ka
+	mc.Baseline, mc.Candidate = mc.Baseline*ka, mc.Candidate*kb
+	mc.Ratio, mc.CILow, mc.CIHigh = mc.Ratio*k, mc.CILow*k, mc.CIHigh*k
+	return mc
+}
+
+// inverted is mc for a metric that is a constant per run over mc's (hourly
+// dollars over tokens/s: $ per 1M tokens = $/hour / (tokens/s × 3600) ×
+// 1e6, cost.USDPer1MTokens). The ratio inverts and its interval swaps ends.
+func (mc MetricComparison) inverted(ka, kb float64) MetricComparison {
+	k := kb / ka
+	mc.Baseline, mc.Candidate = ka/mc.Baseline, kb/mc.Candidate
+	mc.Ratio, mc.CILow, mc.CIHigh = k/mc.Ratio, k/mc.CIHigh, k/mc.CILow
+	mc.HigherIsBetter = !mc.HigherIsBetter
+	return mc
 }
 
 // judge sets Better from the interval and the metric's direction.
@@ -240,52 +173,32 @@ func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper
 			at = "priced level (capacity at SLO, else highest throughput)"
 		}
 		if la != nil && lb != nil {
-			add := func(m metric, statA, statB func([]requestSample, float64, []float64) float64) {
-				mc, ok := bs.compare("capacity/"+m.name, la.reqs, lb.reqs, pa.Level.WindowS, pb.Level.WindowS, statA, statB)
-				if !ok {
-					return
-				}
-				mc.Metric, mc.Title, mc.Unit, mc.HigherIsBetter, mc.At = m.name, m.title, m.unit, m.higherIsBetter, at
-				mc.BaselineLevel, mc.CandidateLevel = pa.Level.Level, pb.Level.Level
+			add := func(mc MetricComparison) {
+				mc.At, mc.BaselineLevel, mc.CandidateLevel = at, pa.Level.Level, pb.Level.Level
 				mc.judge()
 				c.Capacity = append(c.Capacity, mc)
 			}
-			tpsA, tpsB := resampledTPS(la.reqs, pa.Level.WindowS), resampledTPS(lb.reqs, pb.Level.WindowS)
-			add(metric{"output_tokens_per_s", "output tokens/s", "tok/s", true, nil}, tpsA, tpsB)
-			ga, gb := float64(a.GPUs()), float64(b.GPUs())
-			if ga != gb {
-				per := func(tps func([]requestSample, float64, []float64) float64, g float64) func([]requestSample, float64, []float64) float64 {
-					return func(r []requestSample, w float64, buf []float64) float64 { return tps(r, w, buf) / g }
+			if tps := bs.ratios("capacity", la.sample, lb.sample, []compare.Metric{compare.OutputTokensPerS()}); len(tps) == 1 {
+				add(tps[0])
+				if ga, gb := float64(a.GPUs()), float64(b.GPUs()); ga != gb {
+					per := tps[0].scaled(1/ga, 1/gb)
+					per.Metric, per.Title = "output_tokens_per_s_per_gpu", "output tokens/s per GPU"
+					add(per)
 				}
-				add(metric{"output_tokens_per_s_per_gpu", "output tokens/s per GPU", "tok/s", true, nil}, per(tpsA, ga), per(tpsB, gb))
-			}
-			if pa.USDPerHour > 0 && pb.USDPerHour > 0 {
-				// $/1M output tokens = $/hour / (tokens/s × 3600) × 1e6 (cost.USDPer1MTokens).
-				usd := func(tps func([]requestSample, float64, []float64) float64, hourly float64) func([]requestSample, float64, []float64) float64 {
-					return func(r []requestSample, w float64, buf []float64) float64 {
-						return hourly / (tps(r, w, buf) * 3600) * 1e6
-					}
+				if pa.USDPerHour > 0 && pb.USDPerHour > 0 {
+					usd := tps[0].inverted(pa.USDPerHour/3600*1e6, pb.USDPerHour/3600*1e6)
+					usd.Metric, usd.Title, usd.Unit = "usd_per_1m_output_tokens", "$ per 1M output tokens ("+pa.Offer+")", "$"
+					add(usd)
 				}
-				add(metric{"usd_per_1m_output_tokens", "$ per 1M output tokens (" + pa.Offer + ")", "$", false, nil}, usd(tpsA, pa.USDPerHour), usd(tpsB, pb.USDPerHour))
 			}
 		}
 	}
 	for _, lv := range commonLevels(a, b) {
 		la, lb := a.levels[lv], b.levels[lv]
-		sa, sb := a.level(lv), b.level(lv)
-		if la == nil || lb == nil || sa == nil || sb == nil {
+		if la == nil || lb == nil {
 			continue
 		}
-		for _, m := range levelMetrics(sloPct) {
-			statA, statB := m.stat, m.stat
-			if m.stat == nil {
-				statA, statB = resampledTPS(la.reqs, sa.WindowS), resampledTPS(lb.reqs, sb.WindowS)
-			}
-			mc, ok := bs.compare(fmt.Sprintf("level/%g/%s", lv, m.name), la.reqs, lb.reqs, sa.WindowS, sb.WindowS, statA, statB)
-			if !ok {
-				continue
-			}
-			mc.Metric, mc.Title, mc.Unit, mc.HigherIsBetter = m.name, m.title, m.unit, m.higherIsBetter
+		for _, mc := range bs.ratios(fmt.Sprintf("level/%g", lv), la.sample, lb.sample, levelMetrics(sloPct)) {
 			mc.At, mc.BaselineLevel, mc.CandidateLevel = fmt.Sprintf("level %g", lv), lv, lv
 			mc.judge()
 			c.Levels = append(c.Levels, mc)

@@ -35,18 +35,8 @@ func (r *Report) Plots() []*plot.Figure {
 	var ttft, tpot []plot.Curve
 	var itl []plot.HistCurve
 	for _, s := range sel {
-		var t, p []float64
-		for _, q := range s.data.reqs {
-			if !q.ok {
-				continue
-			}
-			t = append(t, q.ttft)
-			if q.out > 1 {
-				p = append(p, q.tpot)
-			}
-		}
-		ttft = append(ttft, plot.Curve{Label: s.label, Values: t})
-		tpot = append(tpot, plot.Curve{Label: s.label, Values: p})
+		ttft = append(ttft, plot.Curve{Label: s.label, Values: s.data.sample.TTFTs()})
+		tpot = append(tpot, plot.Curve{Label: s.label, Values: s.data.sample.TPOTs()})
 		itl = append(itl, plot.HistCurve{Label: s.label, Hist: s.data.itl})
 	}
 	pct := r.SLO.Percentile

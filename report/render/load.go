@@ -16,15 +16,14 @@ package render
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -50,21 +49,12 @@ type Run struct {
 	timeline plot.Timeline
 }
 
-// requestSample is one measured request's values, in milliseconds, from
-// report.PerRequest (report/metrics.go).
-type requestSample struct {
-	ok        bool
-	ttft, e2e float64
-	tpot      float64 // NaN without more than one output token
-	in, out   int64
-	busy      float64 // report.BusyMS: the time the request held its worker
-	userTPS   float64 // NaN when undefined
-}
-
-// levelData is the per-request data of one load level's measured stage.
+// levelData is the per-request data of one load level's measured stage:
+// the comparison engine's sample (the verdict's bootstrap and the CDFs)
+// and the ITL histogram.
 type levelData struct {
-	reqs []requestSample
-	itl  *plot.LogHist
+	sample *compare.LevelSample
+	itl    *plot.LogHist
 }
 
 // timelineBin is the resolution at which the timeline accumulates
@@ -75,33 +65,47 @@ const timelineBinNS = int64(100e6)
 const maxTimelinePoints = 160
 
 // LoadRun reads the run directory dir: run.json (optional), requests.jsonl,
-// gpu.jsonl and server.jsonl (optional). It recomputes the Summary with slo
-// and collects what the figures and the bootstrap need, one record at a time.
+// gpu.jsonl and server.jsonl (optional), through rundir.Open. It recomputes
+// the Summary with slo and collects what the figures and the bootstrap
+// need, reading the records once.
 func LoadRun(dir string, slo report.SLO) (*Run, error) {
-	r := &Run{Dir: dir, Label: filepath.Base(filepath.Clean(dir)), levels: map[float64]*levelData{}}
-	if m, err := rundir.ReadManifest(dir); err == nil {
-		r.Manifest = m
+	rd, err := rundir.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	r := &Run{Dir: dir, Label: filepath.Base(filepath.Clean(dir)), Manifest: rd.Manifest, levels: map[float64]*levelData{}}
+	if m := rd.Manifest; m != nil {
 		if b, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile)); err == nil {
 			_ = json.Unmarshal(b, &r.Raw)
 		}
 		if len(m.GPUs) > 0 {
 			if err := json.Unmarshal(m.GPUs, &r.Devices); err != nil {
-				r.Warnings = append(r.Warnings, fmt.Sprintf("%s: gpus: %v", rundir.ManifestFile, err))
+				rd.Warnings = append(rd.Warnings, fmt.Sprintf("%s: gpus: %v", rundir.ManifestFile, err))
 			}
 		}
-	} else {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (reporting from %s alone)", err, rundir.RecordsFile))
 	}
 	var tl timelineAcc
-	sum, warnings, err := report.SummarizeRunEach(dir, slo, func(rec *rundir.Record) { r.addRecord(rec, &tl) })
+	col := compare.NewCollector(slo)
+	sum, err := report.Summarize(rd, slo, func(rec *rundir.Record) {
+		col.Add(rec)
+		r.addRecord(rec, &tl)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
+		return nil, err
+	}
+	for lv, s := range col.Levels() {
+		ld := r.levels[lv]
+		if ld == nil {
+			ld = &levelData{itl: plot.NewLogHist()}
+			r.levels[lv] = ld
+		}
+		ld.sample = s
 	}
 	r.Summary = sum
-	r.Warnings = append(r.Warnings, warnings...)
 	r.finishTimeline(&tl)
-	r.readGPU()
-	r.readServer()
+	r.readGPU(rd)
+	r.readServer(rd)
+	r.Warnings = rd.Warnings
 	for _, l := range sum.Levels {
 		r.timeline.Levels = append(r.timeline.Levels, plot.LevelMark{StartS: float64(l.StartNS) / 1e9, Label: fmt.Sprintf("%g", l.Level)})
 	}
@@ -146,7 +150,6 @@ func (r *Run) addRecord(rec *rundir.Record, tl *timelineAcc) {
 		ld = &levelData{itl: plot.NewLogHist()}
 		r.levels[rec.Level] = ld
 	}
-	ld.reqs = append(ld.reqs, sampleOf(rec))
 	if rec.OK {
 		addITL(ld.itl, rec.Chunks)
 	}
@@ -180,25 +183,6 @@ func (r *Run) finishTimeline(tl *timelineAcc) {
 	}
 }
 
-// sampleOf takes one record's values from report.PerRequest, the one
-// implementation of the per-request definitions.
-func sampleOf(rec *rundir.Record) requestSample {
-	s := requestSample{ok: rec.OK, busy: report.BusyMS(rec), tpot: math.NaN(), userTPS: math.NaN()}
-	if !rec.OK {
-		return s
-	}
-	m := report.PerRequest(rec)
-	s.ttft, s.e2e = m.TTFT, m.E2E
-	s.in, s.out = int64(rec.InputTokens), int64(rec.OutputTokens)
-	if m.HasTPOT {
-		s.tpot = m.TPOT
-		if m.UserTPS > 0 {
-			s.userTPS = m.UserTPS
-		}
-	}
-	return s
-}
-
 // addITL counts a record's per-token inter-token latencies (ms) as
 // report.EachITL defines them: the gap before an event carrying k tokens
 // counts k times as gap/k.
@@ -208,18 +192,10 @@ func addITL(h *plot.LogHist, chunks [][2]int64) {
 
 // readGPU reads gpu.jsonl into the timeline: mean utilization over the
 // GPUs, memory and power summed over them, per tick.
-func (r *Run) readGPU() {
-	f, err := os.Open(filepath.Join(r.Dir, rundir.GPUFile))
+func (r *Run) readGPU(rd *rundir.Run) {
+	samples, err := rd.GPUSamples()
 	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			r.Warnings = append(r.Warnings, err.Error())
-		}
-		return
-	}
-	defer f.Close()
-	samples, err := rundir.ReadGPUSamples(f)
-	if err != nil {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v (timeline GPU panels left out)", rundir.GPUFile, err))
+		rd.Warnings = append(rd.Warnings, fmt.Sprintf("%s: %v (timeline GPU panels left out)", rundir.GPUFile, err))
 		return
 	}
 	type tick struct {
@@ -269,18 +245,10 @@ func (r *Run) readGPU() {
 }
 
 // readServer reads server.jsonl's KV-cache use into the timeline, in percent.
-func (r *Run) readServer() {
-	f, err := os.Open(filepath.Join(r.Dir, rundir.ServerFile))
+func (r *Run) readServer(rd *rundir.Run) {
+	samples, err := rd.ServerSamples()
 	if err != nil {
-		if !errors.Is(err, os.ErrNotExist) {
-			r.Warnings = append(r.Warnings, err.Error())
-		}
-		return
-	}
-	defer f.Close()
-	samples, err := rundir.ReadServerSamples(f)
-	if err != nil {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (timeline KV-cache panel left out)", err))
+		rd.Warnings = append(rd.Warnings, fmt.Sprintf("%v (timeline KV-cache panel left out)", err))
 		return
 	}
 	var kv []plot.Point

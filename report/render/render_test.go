@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,8 +34,9 @@ func writeRuns(t *testing.T, specs map[string]rendertest.Spec) string {
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 
 // The per-request values behind the CDFs, the histogram and the bootstrap
-// follow report/metrics.go: computed from the same records, their
-// percentiles, counts and throughput equal report.Summary's.
+// follow report/metrics.go: computed from the same records, their counts
+// equal report.Summary's (the comparison engine's own test checks every
+// metric's value against the summary: compare.TestPointEstimatesMatchSummary).
 func TestPerRequestValuesMatchSummary(t *testing.T) {
 	t.Parallel()
 	dir := writeRuns(t, map[string]rendertest.Spec{"a": rendertest.A100()})
@@ -49,37 +49,20 @@ func TestPerRequestValuesMatchSummary(t *testing.T) {
 	}
 	for _, l := range r.Summary.Levels {
 		d := r.levels[l.Level]
-		if d == nil {
+		if d == nil || d.sample == nil {
 			t.Fatalf("level %g: no per-request data", l.Level)
 		}
-		if len(d.reqs) != l.Requests.Total {
-			t.Errorf("level %g: %d requests; summary has %d", l.Level, len(d.reqs), l.Requests.Total)
+		if got := d.sample.Requests(); got != l.Requests.Total {
+			t.Errorf("level %g: %d requests; summary has %d", l.Level, got, l.Requests.Total)
 		}
-		for _, c := range []struct {
-			name  string
-			field func(requestSample) float64
-			dist  report.Dist
-		}{
-			{"TTFT", func(s requestSample) float64 { return s.ttft }, l.TTFTMS},
-			{"TPOT", func(s requestSample) float64 { return s.tpot }, l.TPOTMS},
-			{"E2E", func(s requestSample) float64 { return s.e2e }, l.E2EMS},
-			{"user tok/s", func(s requestSample) float64 { return s.userTPS }, l.UserOutputTokensPerS},
-		} {
-			for _, p := range []struct {
-				p    float64
-				want float64
-			}{{50, c.dist.P50}, {90, c.dist.P90}, {95, c.dist.P95}, {99, c.dist.P99}, {99.9, c.dist.P999}} {
-				got := percentileOf(p.p, c.field)(d.reqs, 0, nil)
-				if !near(got, p.want) {
-					t.Errorf("level %g %s p%g = %v; summary has %v", l.Level, c.name, p.p, got, p.want)
-				}
-			}
+		if got := len(d.sample.TTFTs()); got != l.TTFTMS.N {
+			t.Errorf("level %g: %d TTFTs; summary has %d", l.Level, got, l.TTFTMS.N)
 		}
-		if got := outputTPS(d.reqs, l.WindowS, nil); !near(got, l.OutputTokensPerS) {
-			t.Errorf("level %g output tok/s = %v; summary has %v", l.Level, got, l.OutputTokensPerS)
+		if got := len(d.sample.TPOTs()); got != l.TPOTMS.N {
+			t.Errorf("level %g: %d TPOTs; summary has %d", l.Level, got, l.TPOTMS.N)
 		}
-		if got := resampledTPS(d.reqs, l.WindowS)(d.reqs, 0, nil); !near(got, l.OutputTokensPerS) {
-			t.Errorf("level %g resampled tok/s on the full sample = %v; want %v", l.Level, got, l.OutputTokensPerS)
+		if got := report.QuantileOf(slices.Clone(d.sample.TTFTs()), 95); !near(got, l.TTFTMS.P95) {
+			t.Errorf("level %g TTFT p95 of the CDF's values = %v; summary has %v", l.Level, got, l.TTFTMS.P95)
 		}
 		if got := d.itl.N(); got != int64(l.ITLMS.N) {
 			t.Errorf("level %g ITL count = %d; summary has %d", l.Level, got, l.ITLMS.N)
@@ -107,104 +90,20 @@ func TestQuantile7(t *testing.T) {
 	}
 }
 
-// requests draws n successful requests whose TTFT is lognormal around
-// median ms.
-func requests(rng *rand.Rand, n int, median float64) []requestSample {
-	out := make([]requestSample, n)
-	for i := range out {
-		v := median * math.Exp(0.3*rng.NormFloat64())
-		out[i] = requestSample{ok: true, ttft: v, e2e: 10 * v, tpot: v / 10, out: 64, busy: 10 * v}
+// TestDerivedComparisons: per-GPU throughput and $ per 1M tokens are exact
+// transformations of the throughput ratio, interval included.
+func TestDerivedComparisons(t *testing.T) {
+	mc := MetricComparison{Baseline: 100, Candidate: 300, Ratio: 3, CILow: 2.5, CIHigh: 3.5, PValue: 0.001, HigherIsBetter: true}
+	per := mc.scaled(1.0/1, 1.0/2) // baseline 1 GPU, candidate 2
+	if per.Baseline != 100 || per.Candidate != 150 || per.Ratio != 1.5 || per.CILow != 1.25 || per.CIHigh != 1.75 || per.PValue != mc.PValue {
+		t.Errorf("per GPU: %+v", per)
 	}
-	return out
-}
-
-func TestBootstrapRatio(t *testing.T) {
-	p50 := percentileOf(50, func(s requestSample) float64 { return s.ttft })
-	bs := bootstrapper{resamples: 1000, seed: 1}
-	rng := rand.New(rand.NewPCG(3, 4))
-	a := requests(rng, 300, 100)
-	// b is a scaled by exactly 2: the point ratio of any percentile is 2.
-	b := slices.Clone(a)
-	for i := range b {
-		b[i].ttft *= 2
-	}
-	mc, ok := bs.compare("x", a, b, 10, 10, p50, p50)
-	if !ok {
-		t.Fatal("compare failed")
-	}
-	if !near(mc.Ratio, 2) || !(mc.CILow < 2 && 2 < mc.CIHigh) || !mc.Significant || mc.PValue > 0.002 {
-		t.Errorf("b = 2a: ratio %v [%v, %v], p %v, significant %v; want 2 inside a significant interval", mc.Ratio, mc.CILow, mc.CIHigh, mc.PValue, mc.Significant)
-	}
-	// Seeded: the same inputs give the same interval; another seed another.
-	again, _ := bs.compare("x", a, b, 10, 10, p50, p50)
-	if again != mc {
-		t.Errorf("same seed: %+v then %+v", mc, again)
-	}
-	other, _ := bootstrapper{resamples: 1000, seed: 2}.compare("x", a, b, 10, 10, p50, p50)
-	if other.CILow == mc.CILow && other.CIHigh == mc.CIHigh {
-		t.Errorf("seed 2 gave the same interval as seed 1: %v %v", other.CILow, other.CIHigh)
-	}
-	// Identical samples: ratio 1, not significant.
-	same, _ := bs.compare("x", a, a, 10, 10, p50, p50)
-	if same.Ratio != 1 || same.Significant || same.PValue < 0.5 {
-		t.Errorf("a against itself: ratio %v [%v, %v], p %v; want 1, not significant", same.Ratio, same.CILow, same.CIHigh, same.PValue)
-	}
-	mc.HigherIsBetter = false
-	mc.judge()
-	if mc.Better != "baseline" {
-		t.Errorf("TTFT doubled: better = %q; want baseline", mc.Better)
-	}
-}
-
-// Calibration: two independent samples of one distribution are called
-// significantly different in about 5 % of trials (the interval's nominal
-// error rate), and samples 40 % apart nearly always.
-func TestBootstrapCalibration(t *testing.T) {
-	t.Parallel()
-	if testing.Short() {
-		t.Skip("calibration runs 200 bootstraps")
-	}
-	p50 := percentileOf(50, func(s requestSample) float64 { return s.ttft })
-	bs := bootstrapper{resamples: 300, seed: 9}
-	rng := rand.New(rand.NewPCG(5, 6))
-	const trials = 100
-	falsePos, truePos := 0, 0
-	for range trials {
-		a, b := requests(rng, 100, 100), requests(rng, 100, 100)
-		if mc, _ := bs.compare("null", a, b, 1, 1, p50, p50); mc.Significant {
-			falsePos++
-		}
-		c := requests(rng, 100, 140)
-		if mc, _ := bs.compare("alt", a, c, 1, 1, p50, p50); mc.Significant {
-			truePos++
-		}
-	}
-	// Binomial(100, 0.05): P(X > 13) < 0.001.
-	if falsePos > 13 {
-		t.Errorf("same distribution called different in %d of %d trials; want about 5", falsePos, trials)
-	}
-	if truePos < 90 {
-		t.Errorf("a 40 %% difference found in %d of %d trials; want nearly all", truePos, trials)
-	}
-	t.Logf("false positives %d/%d, true positives %d/%d", falsePos, trials, truePos, trials)
-}
-
-// Throughput intervals are not degenerate when every request has the same
-// length: the window follows the resample's request time.
-func TestThroughputIntervalNotDegenerate(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	a, b := requests(rng, 200, 100), requests(rng, 200, 60)
-	bs := bootstrapper{resamples: 500, seed: 1}
-	mc, ok := bs.compare("tps", a, b, 20, 12, resampledTPS(a, 20), resampledTPS(b, 12))
-	if !ok {
-		t.Fatal("compare failed")
-	}
-	wantRatio := (float64(200*64) / 12) / (float64(200*64) / 20)
-	if !near(mc.Ratio, wantRatio) {
-		t.Errorf("ratio = %v; want %v (tokens/window)", mc.Ratio, wantRatio)
-	}
-	if !(mc.CIHigh-mc.CILow > 0.01) || !(mc.CILow < wantRatio && wantRatio < mc.CIHigh) {
-		t.Errorf("interval [%v, %v]; want a proper interval around %v", mc.CILow, mc.CIHigh, wantRatio)
+	// $/1M = $/hour / (tok/s × 3600) × 1e6: $2/h at 100 tok/s, $6/h at 300.
+	ka, kb := 2.0/3600*1e6, 6.0/3600*1e6
+	usd := mc.inverted(ka, kb)
+	if !near(usd.Baseline, ka/100) || !near(usd.Candidate, kb/300) || !near(usd.Ratio, usd.Candidate/usd.Baseline) ||
+		!near(usd.CILow, 3/3.5) || !near(usd.CIHigh, 3/2.5) || usd.HigherIsBetter {
+		t.Errorf("$/1M: %+v", usd)
 	}
 }
 

@@ -81,7 +81,7 @@ func WriteRun(dir string, spec Spec) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(spec.Seed, 0x1b5))
-	rw, err := rundir.CreateRecordWriter(filepath.Join(dir, rundir.RecordsFile))
+	rw, err := rundir.CreateRecordWriter(dir)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,206 @@
+package rundir
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+)
+
+// Creating a run directory. Every file of a run is created with
+// O_CREATE|O_EXCL, which fails on anything already at the path — a dangling
+// symbolic link included, since O_EXCL never follows one — and every file
+// rewritten later (run.json, summary.json, a report) is replaced by rename,
+// which replaces a link rather than writing through it. A run therefore never
+// writes outside its directory, whatever links a careless or hostile user
+// left in it.
+
+// HoldsRunError is Create's refusal of a directory that already holds (part
+// of) a run.
+type HoldsRunError struct {
+	Dir, File string
+}
+
+func (e *HoldsRunError) Error() string {
+	return fmt.Sprintf("%s already holds a run (%s): choose another --out, or --force to replace it", e.Dir, e.File)
+}
+
+// Create makes dir (and its parents) for a new run and proves it writable
+// before anything is measured. A directory that already holds one of the
+// run's files (Files), or a link by that name, is refused with a
+// *HoldsRunError unless force, which removes those entries first (a link
+// itself, never what it points to).
+func Create(dir string, force bool) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	var present []string
+	for _, f := range Files() {
+		if _, err := os.Lstat(filepath.Join(dir, f)); err == nil {
+			present = append(present, f)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("--out: %w", err)
+		}
+	}
+	if len(present) > 0 && !force {
+		return &HoldsRunError{Dir: dir, File: present[0]}
+	}
+	for _, f := range present {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("--force: %w", err)
+		}
+	}
+	probe, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("--out %s is not writable: %w", dir, err)
+	}
+	_, werr := probe.Write(make([]byte, 4096))
+	probe.Close()
+	os.Remove(probe.Name())
+	if werr != nil {
+		return fmt.Errorf("--out %s: cannot write (disk full?): %w", dir, werr)
+	}
+	return nil
+}
+
+// CreateFile creates dir/name for writing. It fails when anything already
+// exists at that path, a symbolic link included (O_EXCL: no link is
+// followed), so a run file is always a new regular file inside dir.
+func CreateFile(dir, name string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("create %s: something is already there (a file or a link): refusing to write through it", filepath.Join(dir, name))
+	}
+	return f, err
+}
+
+// WriteFile writes data to dir/name atomically: to a temporary file in dir,
+// synced, then renamed over name. A reader never sees half a file, and a
+// symbolic link at name is replaced, never written through.
+func WriteFile(dir, name string, data []byte) error {
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	serr := tmp.Sync()
+	cerr := tmp.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// A Run is a run directory opened for reading: the one loader that report,
+// compare, merge and history read through.
+type Run struct {
+	// Dir is the run directory as given.
+	Dir string
+	// Manifest is run.json; nil when the directory has none (a report can
+	// still be made from requests.jsonl alone).
+	Manifest *Manifest
+	// Warnings are what Open and the readers noticed and did not refuse.
+	Warnings []string
+}
+
+// Open opens the run directory dir. It needs requests.jsonl; run.json is
+// read when present (its absence, or a run that never finished, is a
+// warning).
+func Open(dir string) (*Run, error) {
+	if _, err := os.Stat(filepath.Join(dir, RecordsFile)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			if _, derr := os.Stat(dir); derr != nil {
+				return nil, fmt.Errorf("run %s: %w", dir, derr)
+			}
+			return nil, fmt.Errorf("run %s: not a run directory (no %s)", dir, RecordsFile)
+		}
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	r := &Run{Dir: dir}
+	m, err := ReadManifest(dir)
+	switch {
+	case err == nil:
+		r.Manifest = m
+		if m.ExitState == ExitRunning {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: the run did not finish (run.json still says running: the process was killed?); reporting the records it wrote", dir))
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: no %s (reporting from %s alone)", dir, ManifestFile, RecordsFile))
+	default:
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (reporting from %s alone)", err, RecordsFile))
+	}
+	return r, nil
+}
+
+// Records yields the run's records one at a time, reusing nothing: a
+// caller may keep a record. A last line cut short by a crash ends the
+// sequence with a warning (in r.Warnings), not an error. When the sequence
+// has been read to its end, a record count that disagrees with run.json's is
+// a warning too.
+func (r *Run) Records() iter.Seq2[*Record, error] {
+	return func(yield func(*Record, error) bool) {
+		f, err := os.Open(filepath.Join(r.Dir, RecordsFile))
+		if err != nil {
+			yield(nil, fmt.Errorf("run %s: %w", r.Dir, err))
+			return
+		}
+		defer f.Close()
+		var n int64
+		for rec, err := range ReadRecords(f) {
+			if err != nil {
+				var te *TruncatedError
+				if errors.As(err, &te) {
+					r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v", filepath.Join(r.Dir, RecordsFile), err))
+					break
+				}
+				yield(nil, fmt.Errorf("%s: %w", filepath.Join(r.Dir, RecordsFile), err))
+				return
+			}
+			n++
+			if !yield(rec, nil) {
+				return
+			}
+		}
+		if m := r.Manifest; m != nil && m.ExitState != ExitRunning && m.Records != n {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: run.json counts %d records, %s holds %d", r.Dir, m.Records, RecordsFile, n))
+		} else if m != nil && m.ExitState == ExitRunning {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %d whole records found in %s", r.Dir, n, RecordsFile))
+		}
+	}
+}
+
+// GPUSamples reads gpu.jsonl; nil and no error when the run has none.
+func (r *Run) GPUSamples() ([]GPUSample, error) { return readOptional(r.Dir, GPUFile, ReadGPUSamples) }
+
+// ServerSamples reads server.jsonl; nil and no error when the run has none.
+func (r *Run) ServerSamples() ([]ServerSample, error) {
+	return readOptional(r.Dir, ServerFile, ReadServerSamples)
+}
+
+// ClientSamples reads client.jsonl; nil and no error when the run has none.
+func (r *Run) ClientSamples() ([]ClientSample, error) {
+	return readOptional(r.Dir, ClientFile, ReadClientSamples)
+}
+
+func readOptional[T any](dir, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
+	f, err := os.Open(filepath.Join(dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return read(f)
+}
