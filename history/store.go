@@ -168,13 +168,9 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile))
+	raw, m, err := rundir.ReadManifestRaw(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("run %s: %w", dir, err)
-	}
-	var m rundir.Manifest
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, nil, fmt.Errorf("run %s: %s: %w", dir, rundir.ManifestFile, err)
 	}
 	if slo.IsZero() {
 		slo = report.ManifestSLO(m.Scenario)
@@ -183,7 +179,7 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	if err != nil {
 		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
 	}
-	meta := compare.MetaOf(&m)
+	meta := compare.MetaOf(m)
 	h := sha256.Sum256(raw)
 	e := &Entry{Fingerprint: hex.EncodeToString(h[:]), Started: m.Start.UTC(), RunDir: abs,
 		Scenario: meta.Scenario, Model: meta.Model, TargetKind: meta.TargetKind, TargetURL: stripUserinfo(m.Target.URL),
@@ -194,7 +190,7 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 // Fingerprint returns the fingerprint of the run in dir (the SHA-256 of
 // its run.json), to find it in the history.
 func Fingerprint(dir string) (string, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile))
+	raw, _, err := rundir.ReadManifestRaw(dir)
 	if err != nil {
 		return "", err
 	}

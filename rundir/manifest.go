@@ -144,13 +144,20 @@ func WriteManifest(dir string, m *Manifest) error {
 
 // ReadManifest reads dir/run.json.
 func ReadManifest(dir string) (*Manifest, error) {
+	_, m, err := ReadManifestRaw(dir)
+	return m, err
+}
+
+// ReadManifestRaw reads dir/run.json and returns its bytes with the
+// decoded Manifest: the bytes are what a history fingerprints and keeps.
+func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
 	}
-	return &m, nil
+	return b, &m, nil
 }

@@ -85,6 +85,7 @@ type Result struct {
 // shard is one input.
 type shard struct {
 	dir      string
+	rd       *rundir.Run
 	m        *rundir.Manifest
 	offsetNS int64
 	records  int64
@@ -110,7 +111,7 @@ func Merge(o Options) (*Result, error) {
 	}
 	res, err := merge(shards, o)
 	if err != nil {
-		for _, f := range outFiles {
+		for _, f := range rundir.Files() {
 			os.Remove(filepath.Join(o.Out, f))
 		}
 		return nil, err
@@ -118,22 +119,24 @@ func Merge(o Options) (*Result, error) {
 	return res, nil
 }
 
-var outFiles = []string{rundir.ManifestFile, rundir.RecordsFile, rundir.SummaryFile, rundir.GPUFile, rundir.ServerFile, rundir.ClientFile}
-
 func readShards(dirs []string) ([]*shard, error) {
 	if len(dirs) == 0 {
 		return nil, refuse("no shard directories given")
 	}
 	var out []*shard
 	for _, d := range dirs {
-		m, err := rundir.ReadManifest(d)
+		rd, err := rundir.Open(d)
 		if err != nil {
 			return nil, fmt.Errorf("shard %s: %w", d, err)
+		}
+		m := rd.Manifest
+		if m == nil {
+			return nil, refuse("%s has no readable %s: a shard must say which shard it is", d, rundir.ManifestFile)
 		}
 		if m.Shard == nil || m.Shard.Count < 1 {
 			return nil, refuse("%s is not a shard: its run.json has no \"shard\" (run it with --shard I/N)", d)
 		}
-		out = append(out, &shard{dir: d, m: m})
+		out = append(out, &shard{dir: d, rd: rd, m: m})
 	}
 	slices.SortStableFunc(out, func(a, b *shard) int { return cmp.Compare(a.m.Shard.Index, b.m.Shard.Index) })
 	return out, nil
@@ -258,13 +261,11 @@ func createOut(out string, inputs []string) error {
 			return refuse("--out %s is one of the shards", out)
 		}
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	for _, f := range outFiles {
-		if _, err := os.Stat(filepath.Join(out, f)); err == nil {
-			return refuse("%s already holds a run (%s): choose another --out", out, f)
+	if err := rundir.Create(out, false); err != nil {
+		if he, ok := errors.AsType[*rundir.HoldsRunError](err); ok {
+			return refuse("%s already holds a run (%s): choose another --out", out, he.File)
 		}
+		return err
 	}
 	return nil
 }
@@ -421,26 +422,13 @@ func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error
 		}
 	}()
 	for _, s := range shards {
-		f, err := os.Open(filepath.Join(s.dir, rundir.RecordsFile))
-		if err != nil {
-			rw.Close()
-			return 0, fmt.Errorf("shard %s: %w", s.dir, err)
-		}
-		defer f.Close()
-		next, stop := iter.Pull2(rundir.ReadRecords(f))
+		next, stop := iter.Pull2(s.rd.Records())
 		rs := &recordStream{s: s, next: next, stop: stop}
 		streams = append(streams, rs)
 	}
 	pull := func(rs *recordStream) error {
-		err := rs.advance()
-		var te *rundir.TruncatedError
-		if errors.As(err, &te) {
-			*warnings = append(*warnings, fmt.Sprintf("shard %s: %s: %v (skipped)", rs.s.m.Shard, rundir.RecordsFile, err))
-			rs.head = nil
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("shard %s: %s: %w", rs.s.dir, rundir.RecordsFile, err)
+		if err := rs.advance(); err != nil {
+			return fmt.Errorf("shard %s: %w", rs.s.dir, err)
 		}
 		if r := rs.head; r != nil {
 			if !rs.s.m.Shard.Owns(r.ID) {
@@ -476,13 +464,19 @@ func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error
 			return 0, err
 		}
 	}
+	for _, rs := range streams {
+		rs.stop() // ends each reader, which then adds what it noticed
+		for _, w := range rs.s.rd.Warnings {
+			*warnings = append(*warnings, fmt.Sprintf("shard %s: %s", rs.s.m.Shard, w))
+		}
+	}
 	n := rw.Count()
 	return n, rw.Close()
 }
 
 // shift moves every offset of r by d ns. Offsets that are absent (zero and
 // omitted in the file) stay absent; scheduled_ns and sent_ns are always
-// present; durations (ttft_ns, e2e_ns, server timings) do not move.
+// present; durations (server timings) do not move.
 func shift(r *rundir.Record, d int64) {
 	if d == 0 {
 		return
@@ -524,7 +518,12 @@ func copyObserver(shards []*shard, file, out string) (int, error) {
 			buf.Write(l)
 			buf.WriteByte('\n')
 		}
-		return s.m.Shard.Index, os.WriteFile(filepath.Join(out, file), buf.Bytes(), 0o644)
+		f, err := rundir.CreateFile(out, file)
+		if err != nil {
+			return -1, err
+		}
+		_, werr := f.Write(buf.Bytes())
+		return s.m.Shard.Index, errors.Join(werr, f.Sync(), f.Close())
 	}
 	return -1, nil
 }
@@ -595,7 +594,7 @@ func mergeClients(shards []*shard, out string) (map[int][]rundir.ClientSample, e
 		return samples, nil
 	}
 	slices.SortStableFunc(lines, func(a, b clientLine) int { return cmp.Or(cmp.Compare(a.tNS, b.tNS), cmp.Compare(a.shard, b.shard)) })
-	f, err := os.Create(filepath.Join(out, rundir.ClientFile))
+	f, err := rundir.CreateFile(out, rundir.ClientFile)
 	if err != nil {
 		return nil, err
 	}
