@@ -32,9 +32,12 @@ func TestFirstByteIsTheBodysFirstByte(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &Runner{Target: target, Workload: Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, Concurrency: 1, Requests: 1}
+	r, err := New(target, Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, Requests(1))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var c collect
-	if _, err := r.Run(context.Background(), time.Now(), c.add); err != nil {
+	if _, err := run(context.Background(), r, c.add); err != nil {
 		t.Fatal(err)
 	}
 	if len(c.recs) != 1 || !c.recs[0].OK {

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/inferbench/inferbench/rundir"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -26,32 +25,34 @@ type TraceArrival struct {
 // request to a new goroutine; when it is behind it sends at once, never
 // skipping or re-timing a request (no coordinated omission). scheduled_ns is
 // always the due time; sent_ns when it was really sent.
-func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCauseFunc, start time.Time, timeout time.Duration, sink func(*rundir.Record) error) (Result, error) {
+func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (Result, error) {
+	r := lv.r
+	c := &r.c
 	var next func() (time.Duration, int, int, bool)
-	if r.Trace != nil {
+	if c.trace != nil {
 		i := 0
 		next = func() (time.Duration, int, int, bool) {
-			if i >= len(r.Trace) {
+			if i >= len(c.trace) {
 				return 0, 0, 0, false
 			}
-			e := r.Trace[i]
+			e := c.trace[i]
 			i++
 			return e.Offset, e.PromptTokens, e.OutputTokens, true
 		}
 	} else {
-		kind := r.Arrival
+		kind := c.arrival
 		if kind == "" {
 			kind = ArrivalPoisson
 		}
-		arr, err := NewArrivals(kind, r.Rate, r.Burstiness, r.RampUp, r.Seed+r.FirstID)
+		arr, err := NewArrivals(kind, c.rate, c.burstiness, c.rampUp, c.seed+c.firstID)
 		if err != nil {
 			return Result{}, err
 		}
 		n := 0
-		if r.Requests > 0 {
-			n = r.Warmup + r.Requests
+		if c.requests > 0 {
+			n = c.warmup + c.requests
 		}
-		due := arr.Schedule(n, r.Duration)
+		due := arr.Schedule(n, c.duration)
 		i := 0
 		next = func() (time.Duration, int, int, bool) {
 			if i >= len(due) {
@@ -62,28 +63,31 @@ func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCause
 		}
 	}
 	var sem *semaphore.Weighted
-	if r.MaxConcurrency > 0 {
-		sem = semaphore.NewWeighted(int64(r.MaxConcurrency))
+	if c.maxConcurrency > 0 {
+		sem = semaphore.NewWeighted(int64(c.maxConcurrency))
 	}
-	limit := uint64(r.Warmup) + uint64(r.Requests)
+	limit := uint64(c.warmup) + uint64(c.requests)
 	base := time.Now()
-	baseNS := base.Sub(start).Nanoseconds()
+	baseNS := base.Sub(lv.start).Nanoseconds()
+	if c.duration > 0 {
+		lv.deadline.Store(baseNS + c.duration.Nanoseconds())
+	}
 	var (
 		wg   sync.WaitGroup
 		sent atomic.Int64
 	)
 	pace := newPacer()
 	defer pace.stop()
-	for n := uint64(0); r.Requests == 0 || n < limit; n++ {
+	for n := uint64(0); c.requests == 0 || n < limit; n++ {
 		off, promptTok, outTok, ok := next()
-		if !ok || (r.Duration > 0 && off >= r.Duration) {
+		if !ok || (c.duration > 0 && off >= c.duration) {
 			break
 		}
 		// Build the request before waiting, so its cost is not send lag.
-		id := r.FirstID + n
-		req, estIn := r.Workload.Request(id)
+		id := c.firstID + n
+		req, estIn := r.workload.Request(id)
 		if promptTok >= 0 {
-			req, estIn = r.Workload.RequestWith(id, promptTok, outTok)
+			req, estIn = r.workload.RequestWith(id, promptTok, outTok)
 		}
 		if err := pace.wait(ctx, base.Add(off)); err != nil {
 			wg.Wait()
@@ -99,7 +103,7 @@ func (r *Runner) runOpen(ctx, reqCtx context.Context, cancel context.CancelCause
 			if sem != nil {
 				defer sem.Release(1)
 			}
-			err := r.sendAll(reqCtx, start, timeout, 0, id, due, req, estIn, sink)
+			err := lv.sendAll(job{id: id, scheduledNS: due, req: req, estIn: estIn})
 			sent.Add(1)
 			if err != nil {
 				cancel(fmt.Errorf("write record: %w", err))

@@ -100,10 +100,13 @@ func TestArrivalsRampAndSeed(t *testing.T) {
 func TestOpenLoopSendsOnSchedule(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 300 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4}
-		r := &Runner{Target: ft, Workload: Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
-			Rate: 20, Arrival: ArrivalConstant, Duration: time.Second, Level: 20, FirstID: 100}
+		r, err := New(ft, Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
+			Rate(20, ArrivalConstant, 0), Duration(time.Second), Level(20, 100))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		if len(c.recs) != 20 {
@@ -127,10 +130,13 @@ func TestOpenLoopSendsOnSchedule(t *testing.T) {
 func TestOpenLoopCapShowsAsLag(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 70 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4} // 100 ms
-		r := &Runner{Target: ft, Workload: Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
-			Rate: 20, Arrival: ArrivalConstant, Requests: 5, MaxConcurrency: 1}
+		r, err := New(ft, Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
+			Rate(20, ArrivalConstant, 0), Requests(5), MaxConcurrency(1))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
@@ -151,9 +157,12 @@ func TestTraceReplay(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, Tokens: 2}
 		trace := []TraceArrival{{0, 10, 2}, {30 * time.Millisecond, 20, 3}, {35 * time.Millisecond, 30, 4}}
-		r := &Runner{Target: ft, Workload: Workload{Model: "m", PromptTokens: 1, MaxTokens: 1}, Trace: trace}
+		r, err := New(ft, Workload{Model: "m", PromptTokens: 1, MaxTokens: 1}, Trace(trace))
+		if err != nil {
+			t.Fatal(err)
+		}
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })

@@ -23,84 +23,133 @@ import (
 const (
 	// DefaultTimeout is the per-request deadline.
 	DefaultTimeout = 120 * time.Second
-	// DefaultRetryBackoff is the first retry's wait (see Runner.Retries).
+	// DefaultRetryBackoff is the first retry's wait (see Retries).
 	DefaultRetryBackoff = 500 * time.Millisecond
+	// MaxRetryWait caps the wait before a retry, whatever the server's
+	// Retry-After says (a 429 with Retry-After: 100000 must not hold the
+	// run for a day); the request's own timeout caps it too.
+	MaxRetryWait = 60 * time.Second
 	// AutoSpread asks the Runner to spread worker starts over one measured
-	// request duration (see Runner.Spread).
+	// request duration (see Spread).
 	AutoSpread time.Duration = -1
 )
 
-// Runner runs one load level. Closed loop (Rate 0, no Trace): Concurrency
+// Runner runs one load level. Closed loop (no rate, no trace): Concurrency
 // workers, each sending its next request as soon as its previous one ends.
-// Open loop (Rate > 0): requests are sent at the due times of an arrival
-// schedule, whatever the server's state, capped by MaxConcurrency in flight.
-// Trace: requests are sent at the offsets of a recorded trace. Each stops
-// after Requests measured requests or when Duration has passed.
+// Open loop (Rate): requests are sent at the due times of an arrival
+// schedule, whatever the server's state, capped by MaxConcurrency in
+// flight. Trace: requests are sent at the offsets of a recorded trace.
+// Each stops after its measured request count or when its duration has
+// passed. New builds one from a target, a workload and options (vegeta's
+// Attacker is the model); the zero Runner is not usable.
 type Runner struct {
-	// Target is the endpoint under test.
-	Target targets.Target
-	// Workload makes each request.
-	Workload Workload
-	// Concurrency is the number of closed-loop workers (≥ 1).
-	Concurrency int
-	// Requests is the number of measured requests to send, warm-up
-	// requests not counted; 0 means no count limit (Duration must be set).
-	Requests int
-	// Warmup is the number of requests sent first and recorded with stage
-	// "warmup"; they are excluded from metrics.
-	Warmup int
-	// Duration stops the run from sending new requests this long after its
-	// first request; requests in flight then run to completion. 0: no limit.
-	Duration time.Duration
-	// Timeout is the per-request deadline, from send to the end of the
-	// stream; 0 means DefaultTimeout.
-	Timeout time.Duration
-	// Spread spreads the workers' first requests so they do not run in
-	// lockstep: worker i starts at i·Spread/Concurrency. AutoSpread sends
-	// one request alone first and spreads over its duration (DESIGN.md: with
-	// all workers starting at once, waves of synchronized requests inflate
-	// TTFT p99 by 3–4× on a bare server). 0 starts all workers at once.
-	Spread time.Duration
-	// Level is written on every record (the load level: concurrency or rate).
-	Level float64
-	// FirstID is the id of the level's first request; ids of a sweep's
-	// levels follow each other.
-	FirstID uint64
-
-	// Rate, when positive, makes the loop open: requests per second.
-	Rate float64
-	// Arrival is the open-loop arrival process (default ArrivalPoisson).
-	Arrival Arrival
-	// Burstiness is the gamma shape for ArrivalGamma.
-	Burstiness float64
-	// MaxConcurrency caps requests in flight in open loop (0: no cap). A
-	// request held back by the cap keeps its due time, so the wait shows as
-	// send lag (sent_ns − scheduled_ns) instead of vanishing.
-	MaxConcurrency int
-	// RampUp ramps the rate up linearly from 0 over this long.
-	RampUp time.Duration
-	// Seed seeds the arrival schedule.
-	Seed uint64
-	// Trace, when set, replays these arrivals (open loop) instead.
-	Trace []TraceArrival
-	// Secrets are strings redacted from every error message recorded.
-	Secrets []string
-	// Grace is how long requests in flight may run on once ctx is done
-	// (Ctrl-C) before they are cancelled and recorded as canceled; no new
-	// request starts meanwhile. 0 cancels them at once.
-	Grace time.Duration
-	// Abort, when closed, cancels requests in flight at once, grace or not
-	// (a second Ctrl-C).
-	Abort <-chan struct{}
-	// Retries is how many times a request that failed with a retryable
-	// error (rate_limited, http_5xx, connection) is sent again; 0 (the
-	// default) never retries, since a benchmark must see failures. Each
-	// failed attempt is recorded with retried=true and counted apart.
-	Retries int
-	// RetryBackoff is the wait before the first retry, doubled each time;
-	// a server's Retry-After wins when longer. 0 means DefaultRetryBackoff.
-	RetryBackoff time.Duration
+	target   targets.Target
+	workload Workload
+	c        config
 }
+
+// config is a Runner's settings; the Options set them.
+type config struct {
+	concurrency    int
+	requests       int
+	warmup         int
+	duration       time.Duration
+	timeout        time.Duration
+	spread         time.Duration
+	level          float64
+	firstID        uint64
+	rate           float64
+	arrival        Arrival
+	burstiness     float64
+	maxConcurrency int
+	rampUp         time.Duration
+	seed           uint64
+	trace          []TraceArrival
+	secrets        []string
+	grace          time.Duration
+	retries        int
+	retryBackoff   time.Duration
+	shard          rundir.Shard
+}
+
+// An Option sets one of a Runner's settings.
+type Option func(*config)
+
+// Concurrency sets the number of closed-loop workers (≥ 1; default 1).
+func Concurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+
+// Requests sets the number of measured requests, warm-up not counted; 0
+// means no count limit (a Duration must then be set).
+func Requests(n int) Option { return func(c *config) { c.requests = n } }
+
+// Warmup sets how many requests are sent first and recorded with stage
+// "warmup"; they are excluded from metrics. The lowest ids are the warm-up.
+func Warmup(n int) Option { return func(c *config) { c.warmup = n } }
+
+// Duration stops the level from sending new requests this long after its
+// first request; requests in flight then run to completion. 0: no limit.
+func Duration(d time.Duration) Option { return func(c *config) { c.duration = d } }
+
+// Timeout sets the per-request deadline, from send to the end of the
+// stream; 0 means DefaultTimeout.
+func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// Spread spreads the closed-loop workers' first requests so they do not run
+// in lockstep: worker i starts at i·d/Concurrency. AutoSpread sends one
+// request alone first and spreads over its duration (docs/design.md: with
+// all workers starting at once, waves of synchronized requests inflate TTFT
+// p99 by 3–4× on a bare server). 0 (the default) starts all at once.
+func Spread(d time.Duration) Option { return func(c *config) { c.spread = d } }
+
+// Level sets the load level written on every record (concurrency or rate)
+// and the id of the level's first request: the ids of a sweep's levels
+// follow each other.
+func Level(level float64, firstID uint64) Option {
+	return func(c *config) { c.level, c.firstID = level, firstID }
+}
+
+// Rate makes the loop open: requests per second, arriving by process a
+// (default ArrivalPoisson) with gamma shape burstiness for ArrivalGamma.
+func Rate(rate float64, a Arrival, burstiness float64) Option {
+	return func(c *config) { c.rate, c.arrival, c.burstiness = rate, a, burstiness }
+}
+
+// MaxConcurrency caps requests in flight in open loop (0: no cap). A
+// request held back by the cap keeps its due time, so the wait shows as
+// send lag (sent_ns − scheduled_ns) instead of vanishing.
+func MaxConcurrency(n int) Option { return func(c *config) { c.maxConcurrency = n } }
+
+// RampUp ramps the open-loop rate up linearly from 0 over d.
+func RampUp(d time.Duration) Option { return func(c *config) { c.rampUp = d } }
+
+// Seed seeds the arrival schedule.
+func Seed(s uint64) Option { return func(c *config) { c.seed = s } }
+
+// Trace replays these arrivals (open loop) instead of a schedule.
+func Trace(t []TraceArrival) Option { return func(c *config) { c.trace = t } }
+
+// Secrets are strings redacted from every error message recorded.
+func Secrets(s ...string) Option { return func(c *config) { c.secrets = append(c.secrets, s...) } }
+
+// Grace is how long requests in flight may run on once the run drains
+// (Ctrl-C) before they are cancelled and recorded as canceled; no new
+// request starts meanwhile. 0 cancels them at once.
+func Grace(d time.Duration) Option { return func(c *config) { c.grace = d } }
+
+// Retries resends a request that failed with a retryable error
+// (rate_limited, http_5xx, connection) up to n times; 0 (the default) never
+// retries, since a benchmark must see failures. Each failed attempt is
+// recorded with retried=true and counted apart. The first retry waits
+// backoff (0: DefaultRetryBackoff), doubled each time; a server's
+// Retry-After wins when longer, up to MaxRetryWait.
+func Retries(n int, backoff time.Duration) Option {
+	return func(c *config) { c.retries, c.retryBackoff = n, backoff }
+}
+
+// Shard makes the runner run one shard's part of the level (shard.go):
+// its share of the workers, rate, requests and trace, with record ids and
+// worker numbers in the whole run's space (rundir.IDScheme).
+func Shard(s rundir.Shard) Option { return func(c *config) { c.shard = s } }
 
 // Result says how a Run went.
 type Result struct {
@@ -110,50 +159,101 @@ type Result struct {
 	Spread time.Duration
 }
 
+// ErrNoShare is New's answer when a shard has nothing to send at a level
+// (fewer workers or requests than shards).
+var ErrNoShare = errors.New("nothing for this shard at this level")
+
+// New returns a Runner sending w's requests to t, configured by opts, or
+// an error naming every setting that is wrong.
+func New(t targets.Target, w Workload, opts ...Option) (*Runner, error) {
+	r := &Runner{target: t, workload: w, c: config{concurrency: 1}}
+	for _, o := range opts {
+		o(&r.c)
+	}
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	if !r.applyShard() {
+		return nil, ErrNoShare
+	}
+	return r, nil
+}
+
+// IsOpen reports whether the runner sends by schedule (rate or trace).
+func (r *Runner) IsOpen() bool { return r.c.rate > 0 || r.c.trace != nil }
+
 func (r *Runner) validate() error {
+	c := &r.c
 	var errs []error
-	if r.Target == nil {
+	if r.target == nil {
 		errs = append(errs, errors.New("runner: target is required"))
 	}
-	if r.Rate == 0 && r.Trace == nil && r.Concurrency < 1 {
-		errs = append(errs, fmt.Errorf("runner: concurrency must be at least 1, got %d", r.Concurrency))
+	if !r.IsOpen() && c.concurrency < 1 {
+		errs = append(errs, fmt.Errorf("runner: concurrency must be at least 1, got %d", c.concurrency))
 	}
-	if r.Requests < 0 || r.Warmup < 0 {
-		errs = append(errs, fmt.Errorf("runner: requests and warmup must not be negative, got %d and %d", r.Requests, r.Warmup))
+	if c.requests < 0 || c.warmup < 0 {
+		errs = append(errs, fmt.Errorf("runner: requests and warmup must not be negative, got %d and %d", c.requests, c.warmup))
 	}
-	if r.Rate < 0 || r.MaxConcurrency < 0 {
-		errs = append(errs, fmt.Errorf("runner: rate and max concurrency must not be negative, got %v and %d", r.Rate, r.MaxConcurrency))
+	if c.rate < 0 || c.maxConcurrency < 0 {
+		errs = append(errs, fmt.Errorf("runner: rate and max concurrency must not be negative, got %v and %d", c.rate, c.maxConcurrency))
 	}
-	if r.Requests == 0 && r.Duration <= 0 && r.Trace == nil {
+	if c.requests == 0 && c.duration <= 0 && c.trace == nil {
 		errs = append(errs, errors.New("runner: set a request count or a duration, or the run never ends"))
 	}
-	if r.Timeout < 0 || r.Duration < 0 {
-		errs = append(errs, errors.New("runner: timeout and duration must not be negative"))
+	if c.timeout < 0 || c.duration < 0 || c.grace < 0 || c.retries < 0 {
+		errs = append(errs, errors.New("runner: timeout, duration, grace and retries must not be negative"))
 	}
-	if err := r.Workload.Validate(); err != nil {
+	if err := r.workload.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
-// Run sends requests until a stop condition or until ctx is done, handing
-// each completed Record to sink from the worker that made it (sink must be
-// safe for concurrent use). start is the run's time origin: every offset in
-// the records counts from it. When ctx is cancelled, requests in flight are
-// cancelled and recorded with class "canceled", and Run returns
-// context.Cause(ctx). A sink error stops the run and is returned.
-func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*rundir.Record) error) (Result, error) {
-	if err := r.validate(); err != nil {
-		return Result{}, err
-	}
-	timeout := r.Timeout
+// level is one Run's state, shared by its workers.
+type level struct {
+	r       *Runner
+	start   time.Time
+	timeout time.Duration
+	reqCtx  context.Context // requests run under it
+	sink    func(*rundir.Record) error
+	// deadline is the ns offset after which no request starts (the level's
+	// duration), 0 for none: no retry is sent past it either.
+	deadline atomic.Int64
+}
+
+// job is one request to send: its id, the worker sending it, when it was
+// due, and what it asks (with the workload's estimate of its prompt length).
+type job struct {
+	id          uint64
+	worker      int
+	scheduledNS int64
+	req         targets.Request
+	estIn       int
+}
+
+// Run sends requests until a stop condition, handing each completed Record
+// to sink from the worker that made it (sink must be safe for concurrent
+// use). start is the run's time origin: every offset in the records counts
+// from it.
+//
+// Two contexts stop it early. When drain is done, sending stops at once and
+// requests in flight get the Grace period, then are cancelled (recorded as
+// canceled); when ctx is done they are cancelled at once. A run that is
+// drained on the first Ctrl-C and cancelled on the second passes both (k6's
+// executors take a global and a run context the same way); either may be
+// the other. Run returns the cause of the drain or cancellation, nil when
+// the level ran to its end, or the first sink error, which stops the run.
+func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*rundir.Record) error) (Result, error) {
+	timeout := r.c.timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	// Requests run under their own context: when ctx ends, sending stops at
-	// once but requests in flight get Grace to finish (or until Abort).
+	sendCtx, cancelSend := context.WithCancelCause(drain)
+	defer cancelSend(nil)
+	stopSend := context.AfterFunc(ctx, func() { cancelSend(context.Cause(ctx)) })
+	defer stopSend()
+	// Requests run under their own context: when sending stops, requests in
+	// flight get Grace to finish (or until ctx ends).
 	reqCtx, reqCancel := context.WithCancelCause(context.WithoutCancel(ctx))
 	defer reqCancel(nil)
 	finished := make(chan struct{})
@@ -162,47 +262,55 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*rundir.Rec
 		select {
 		case <-finished:
 			return
-		case <-ctx.Done():
+		case <-sendCtx.Done():
 		}
-		if r.Grace > 0 {
-			t := time.NewTimer(r.Grace)
+		if r.c.grace > 0 && ctx.Err() == nil {
+			t := time.NewTimer(r.c.grace)
 			defer t.Stop()
 			select {
 			case <-finished:
 				return
 			case <-t.C:
-			case <-r.Abort:
+			case <-ctx.Done():
 			}
 		}
-		reqCancel(context.Cause(ctx))
+		reqCancel(context.Cause(sendCtx))
 	}()
-
-	if r.Rate > 0 || r.Trace != nil {
-		return r.runOpen(ctx, reqCtx, cancel, start, timeout, sink)
+	lv := &level{r: r, start: start, timeout: timeout, reqCtx: reqCtx, sink: sink}
+	if r.IsOpen() {
+		return lv.runOpen(sendCtx, cancelSend)
 	}
-	limit := r.FirstID + uint64(r.Warmup) + uint64(r.Requests)
+	return lv.runClosed(sendCtx, cancelSend)
+}
+
+// runClosed runs the closed loop: concurrency workers, each sending its next
+// request as soon as its previous one ends.
+func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) (Result, error) {
+	r := lv.r
+	c := &r.c
+	limit := c.firstID + uint64(c.warmup) + uint64(c.requests)
 	var (
-		next     atomic.Uint64 // next request id
-		deadline atomic.Int64  // ns offset after which no request starts; 0 none
-		sent     atomic.Int64
+		next atomic.Uint64 // next request id
+		sent atomic.Int64
 	)
+	deadline := &lv.deadline
 	// take claims the next request id, or reports that the run is over.
 	take := func() (uint64, bool) {
 		if ctx.Err() != nil {
 			return 0, false
 		}
-		if d := deadline.Load(); d > 0 && time.Since(start).Nanoseconds() >= d {
+		if d := deadline.Load(); d > 0 && time.Since(lv.start).Nanoseconds() >= d {
 			return 0, false
 		}
-		id := r.FirstID + next.Add(1) - 1
-		if r.Requests > 0 && id >= limit {
+		id := c.firstID + next.Add(1) - 1
+		if c.requests > 0 && id >= limit {
 			return 0, false
 		}
 		return id, true
 	}
 	do := func(worker int, id uint64) bool {
-		req, estIn := r.Workload.Request(id)
-		err := r.sendAll(reqCtx, start, timeout, worker, id, time.Since(start).Nanoseconds(), req, estIn, sink)
+		req, estIn := r.workload.Request(id)
+		err := lv.sendAll(job{id: id, worker: worker, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn})
 		sent.Add(1)
 		if err != nil {
 			cancel(fmt.Errorf("write record: %w", err))
@@ -211,7 +319,7 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*rundir.Rec
 		return true
 	}
 
-	spread := r.Spread
+	spread := c.spread
 	var wg sync.WaitGroup
 	first := 0
 	if spread == AutoSpread {
@@ -220,28 +328,28 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*rundir.Rec
 		if !ok {
 			return Result{}, context.Cause(ctx)
 		}
-		if r.Duration > 0 {
-			deadline.Store(time.Since(start).Nanoseconds() + r.Duration.Nanoseconds())
+		if c.duration > 0 {
+			deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
 		}
 		t0 := time.Now()
 		if !do(0, id) {
 			return Result{Sent: sent.Load()}, context.Cause(ctx)
 		}
-		spread = min(time.Since(t0), timeout)
+		spread = min(time.Since(t0), lv.timeout)
 		first = 1 // worker 0 starts again at once
-	} else if r.Duration > 0 {
-		deadline.Store(time.Since(start).Nanoseconds() + r.Duration.Nanoseconds())
+	} else if c.duration > 0 {
+		deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
 	}
 	if spread < 0 {
 		spread = 0
 	}
 	base := time.Now()
-	for w := range r.Concurrency {
+	for w := range c.concurrency {
 		wg.Go(func() {
 			if w >= first {
 				// Spread worker starts over one request duration; worker 0 (and
 				// the probe's worker) start at once.
-				delay := time.Duration(int64(spread) * int64(w) / int64(r.Concurrency))
+				delay := time.Duration(int64(spread) * int64(w) / int64(c.concurrency))
 				if delay > 0 {
 					t := time.NewTimer(time.Until(base.Add(delay)))
 					select {
@@ -264,28 +372,33 @@ func (r *Runner) Run(ctx context.Context, start time.Time, sink func(*rundir.Rec
 	return Result{Sent: sent.Load(), Spread: spread}, context.Cause(ctx)
 }
 
-// sendAll sends request id, retrying as Retries allows, and hands every
-// attempt's record to sink. Per-request failures are data, never an error
-// of the run: the error returned is the sink's.
-func (r *Runner) sendAll(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int, sink func(*rundir.Record) error) error {
-	backoff := r.RetryBackoff
+// sendAll sends a job, retrying as Retries allows, and hands every
+// attempt's record to the sink. Per-request failures are data, never an
+// error of the run: the error returned is the sink's.
+func (lv *level) sendAll(j job) error {
+	c := &lv.r.c
+	backoff := c.retryBackoff
 	if backoff <= 0 {
 		backoff = DefaultRetryBackoff
 	}
 	for attempt := 0; ; attempt++ {
-		rec := r.send(ctx, start, timeout, worker, id, scheduledNS, req, estIn)
+		rec := lv.send(j)
 		rec.Attempt = attempt
-		if attempt >= r.Retries || !retryable(rec.ErrorClass) || ctx.Err() != nil {
-			return sink(rec)
+		wait := retryWait(backoff, attempt, time.Duration(rec.RetryAfterMS)*time.Millisecond, lv.timeout)
+		pastEnd := false
+		if d := lv.deadline.Load(); d > 0 {
+			pastEnd = time.Since(lv.start).Nanoseconds()+wait.Nanoseconds() >= d
+		}
+		if attempt >= c.retries || !retryable(rec.ErrorClass) || lv.reqCtx.Err() != nil || pastEnd {
+			return lv.emit(rec)
 		}
 		rec.Retried = true
-		if err := sink(rec); err != nil {
+		if err := lv.emit(rec); err != nil {
 			return err
 		}
-		wait := max(backoff<<attempt, time.Duration(rec.RetryAfterMS)*time.Millisecond)
 		t := time.NewTimer(wait)
 		select {
-		case <-ctx.Done():
+		case <-lv.reqCtx.Done():
 			t.Stop()
 			return nil
 		case <-t.C:
@@ -293,24 +406,35 @@ func (r *Runner) sendAll(ctx context.Context, start time.Time, timeout time.Dura
 	}
 }
 
+// emit hands a record to the sink, in the whole run's id space when the
+// runner runs a shard.
+func (lv *level) emit(rec *rundir.Record) error {
+	if sh := lv.r.c.shard; sh.Count > 1 {
+		rec.ID = sh.GlobalID(rec.ID)
+		rec.Worker = rec.Worker*sh.Count + sh.Index
+	}
+	return lv.sink(rec)
+}
+
 // retryable reports whether a failure of class c may succeed when sent again.
 func retryable(c rundir.ErrorClass) bool {
 	return c == rundir.RateLimited || c == rundir.HTTP5xx || c == rundir.Connection
 }
 
-// send sends req (request id, due at scheduledNS) and records it.
-func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duration, worker int, id uint64, scheduledNS int64, req targets.Request, estIn int) *rundir.Record {
+// send sends a job and records it.
+func (lv *level) send(j job) *rundir.Record {
+	r, start, timeout, req, estIn := lv.r, lv.start, lv.timeout, j.req, j.estIn
 	// Chunks is sized for the requested output up front, so the read path
 	// appends without growing the slice (up to 4,096 events; more grow).
-	rec := &rundir.Record{ID: id, Stage: rundir.StageMeasure, Level: r.Level, Worker: worker,
-		Chunks: make([][2]int64, 0, min(max(req.MaxTokens, 1), 4096)), ScheduledNS: scheduledNS,
+	rec := &rundir.Record{ID: j.id, Stage: rundir.StageMeasure, Level: r.c.level, Worker: j.worker,
+		Chunks: make([][2]int64, 0, min(max(req.MaxTokens, 1), 4096)), ScheduledNS: j.scheduledNS,
 		RequestedInputTokens: estIn, RequestedOutputTokens: req.MaxTokens}
-	if id < r.FirstID+uint64(r.Warmup) {
+	if j.id < r.c.firstID+uint64(r.c.warmup) {
 		rec.Stage = rundir.StageWarmup
 	}
 	since := func() int64 { return time.Since(start).Nanoseconds() }
 
-	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errRequestTimeout)
+	rctx, cancel := context.WithTimeoutCause(lv.reqCtx, timeout, errRequestTimeout)
 	defer cancel()
 	trace := &httptrace.ClientTrace{
 		GotFirstResponseByte: func() {
@@ -333,7 +457,7 @@ func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duratio
 		}
 	})
 	rec.SentNS = since()
-	final, err := r.Target.Stream(rctx, req, func(c targets.Chunk) {
+	final, err := r.target.Stream(rctx, req, func(c targets.Chunk) {
 		now := since() // first, before any other work on this event
 		if !gotByte {
 			rec.FirstByteNS, gotByte = now, true
@@ -414,10 +538,19 @@ func (r *Runner) send(ctx context.Context, start time.Time, timeout time.Duratio
 
 // redact removes every secret from s.
 func (r *Runner) redact(s string) string {
-	for _, sec := range r.Secrets {
+	for _, sec := range r.c.secrets {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "[REDACTED]")
 		}
 	}
 	return s
+}
+
+// retryWait is the wait before retry attempt+1: the backoff doubled per
+// attempt, or the server's Retry-After when longer, capped by MaxRetryWait
+// and by the request timeout (a server cannot make one request wait longer
+// than the request itself may take).
+func retryWait(backoff time.Duration, attempt int, retryAfter, timeout time.Duration) time.Duration {
+	wait := max(backoff<<min(attempt, 20), retryAfter)
+	return min(wait, MaxRetryWait, timeout)
 }

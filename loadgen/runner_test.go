@@ -86,9 +86,21 @@ func (c *collect) add(r *rundir.Record) error {
 	return nil
 }
 
-func baseRunner(t targets.Target) *Runner {
-	return &Runner{Target: t, Workload: Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, Concurrency: 4,
-		Requests: 20, Warmup: 2, Level: 4}
+// baseRunner returns a runner of 4 workers, 20 requests after 2 warm-up,
+// at level 4, with opts on top (a later option wins).
+func baseRunner(t testing.TB, target targets.Target, opts ...Option) *Runner {
+	t.Helper()
+	base := []Option{Concurrency(4), Requests(20), Warmup(2), Level(4, 0)}
+	r, err := New(target, Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// run runs r to its end with one context for both stops.
+func run(ctx context.Context, r *Runner, sink func(*rundir.Record) error) (Result, error) {
+	return r.Run(ctx, ctx, time.Now(), sink)
 }
 
 // TestRunnerTimingExact: in virtual time a 50 ms TTFT, 10 ms ITL, 4-token
@@ -96,10 +108,9 @@ func baseRunner(t targets.Target) *Runner {
 func TestRunnerTimingExact(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4, Usage: true}
-		r := baseRunner(ft)
-		r.Spread = AutoSpread
+		r := baseRunner(t, ft, Spread(AutoSpread))
 		var c collect
-		res, err := r.Run(t.Context(), time.Now(), c.add)
+		res, err := run(t.Context(), r, c.add)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,10 +159,9 @@ func TestRunnerTimingExact(t *testing.T) {
 func TestRunnerSpreadsWorkerStarts(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4}
-		r := baseRunner(ft)
-		r.Spread, r.Warmup, r.Requests = AutoSpread, 0, 8
+		r := baseRunner(t, ft, Spread(AutoSpread), Warmup(0), Requests(8))
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		firstByWorker := map[int]int64{}
@@ -184,10 +194,9 @@ func TestRunnerErrorsAreRecords(t *testing.T) {
 				}
 				return nil
 			}}
-		r := baseRunner(ft)
-		r.Spread, r.Secrets = 0, []string{"sk-secret-123"}
+		r := baseRunner(t, ft, Spread(0), Secrets("sk-secret-123"))
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		classes := map[rundir.ErrorClass]int{}
@@ -213,10 +222,9 @@ func TestRunnerErrorsAreRecords(t *testing.T) {
 func TestRunnerTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: time.Hour, Tokens: 1}
-		r := baseRunner(ft)
-		r.Spread, r.Requests, r.Warmup, r.Timeout = 0, 4, 0, 3*time.Second
+		r := baseRunner(t, ft, Spread(0), Requests(4), Warmup(0), Timeout(3*time.Second))
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		for _, rec := range c.recs {
@@ -232,12 +240,11 @@ func TestRunnerTimeout(t *testing.T) {
 func TestRunnerCancel(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: time.Second, ITL: time.Second, Tokens: 100}
-		r := baseRunner(ft)
-		r.Spread, r.Requests = 0, 1000
+		r := baseRunner(t, ft, Spread(0), Requests(1000))
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(10*time.Second, cancel)
 		var c collect
-		_, err := r.Run(ctx, time.Now(), c.add)
+		_, err := run(ctx, r, c.add)
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("Run = %v; want context.Canceled", err)
 		}
@@ -257,10 +264,9 @@ func TestRunnerCancel(t *testing.T) {
 func TestRunnerDuration(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 6} // 100 ms each
-		r := baseRunner(ft)
-		r.Spread, r.Requests, r.Warmup, r.Duration, r.Concurrency = 0, 0, 0, time.Second, 2
+		r := baseRunner(t, ft, Spread(0), Requests(0), Warmup(0), Duration(time.Second), Concurrency(2))
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		// Each worker sends at 0, 100, …, 900 ms: 10 each.
@@ -279,10 +285,9 @@ func TestRunnerDuration(t *testing.T) {
 func TestRunnerSinkErrorStops(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: time.Millisecond, ITL: time.Millisecond, Tokens: 2}
-		r := baseRunner(ft)
-		r.Spread = 0
+		r := baseRunner(t, ft, Spread(0))
 		boom := errors.New("disk full")
-		_, err := r.Run(t.Context(), time.Now(), func(*rundir.Record) error { return boom })
+		_, err := run(t.Context(), r, func(*rundir.Record) error { return boom })
 		if !errors.Is(err, boom) {
 			t.Fatalf("Run = %v; want the sink's error", err)
 		}
@@ -290,10 +295,14 @@ func TestRunnerSinkErrorStops(t *testing.T) {
 }
 
 func TestRunnerValidate(t *testing.T) {
-	r := &Runner{}
-	_, err := r.Run(t.Context(), time.Now(), func(*rundir.Record) error { return nil })
+	_, err := New(nil, Workload{}, Concurrency(0), Requests(-1), Timeout(-time.Second))
 	if err == nil {
-		t.Fatal("Run with an empty Runner succeeded")
+		t.Fatal("New with no target, no workload and bad settings succeeded")
+	}
+	for _, want := range []string{"target is required", "concurrency must be at least 1", "must not be negative", "model is required"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("New: %v; want it to say %q", err, want)
+		}
 	}
 }
 
@@ -301,10 +310,9 @@ func TestRunnerValidate(t *testing.T) {
 func TestNoTokenIsProtocolError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{Tokens: 0}
-		r := baseRunner(ft)
-		r.Spread, r.Requests, r.Warmup = 0, 2, 0
+		r := baseRunner(t, ft, Spread(0), Requests(2), Warmup(0))
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		for _, rec := range c.recs {
@@ -328,10 +336,9 @@ func (hiddenReasoning) Stream(ctx context.Context, req targets.Request, on func(
 // TestNoTokenButCounted: a stream with no token whose server counted
 // output tokens says why in its error: hidden reasoning used the budget.
 func TestNoTokenButCounted(t *testing.T) {
-	r := baseRunner(hiddenReasoning{})
-	r.Spread, r.Requests, r.Warmup, r.Concurrency = 0, 1, 0, 1
+	r := baseRunner(t, hiddenReasoning{}, Spread(0), Requests(1), Warmup(0), Concurrency(1))
 	var c collect
-	if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+	if _, err := run(t.Context(), r, c.add); err != nil {
 		t.Fatal(err)
 	}
 	rec := c.recs[0]
@@ -357,10 +364,9 @@ func TestRunnerRetries(t *testing.T) {
 				}
 				return nil
 			}}
-		r := baseRunner(ft)
-		r.Spread, r.Concurrency, r.Requests, r.Warmup, r.Retries, r.RetryBackoff = 0, 1, 1, 0, 2, 100*time.Millisecond
+		r := baseRunner(t, ft, Spread(0), Concurrency(1), Requests(1), Warmup(0), Retries(2, 100*time.Millisecond))
 		var c collect
-		if _, err := r.Run(t.Context(), time.Now(), c.add); err != nil {
+		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
 		}
 		if len(c.recs) != 3 {
@@ -380,23 +386,23 @@ func TestRunnerRetries(t *testing.T) {
 	})
 }
 
-// TestRunnerGrace: after ctx ends, no request starts, and those in flight
-// finish within the grace period; with Abort they are cancelled at once.
+// TestRunnerGrace: after the drain context ends, no request starts, and
+// those in flight finish within the grace period; when the hard context
+// ends too (a second Ctrl-C) they are cancelled at once.
 func TestRunnerGrace(t *testing.T) {
 	for _, abort := range []bool{false, true} {
 		synctest.Test(t, func(t *testing.T) {
 			ft := &fakeTarget{TTFT: 100 * time.Millisecond, ITL: 100 * time.Millisecond, Tokens: 10} // 1 s each
-			r := baseRunner(ft)
-			r.Spread, r.Requests, r.Warmup, r.Grace = 0, 1000, 0, 2*time.Second
-			ab := make(chan struct{})
-			r.Abort = ab
-			ctx, cancel := context.WithCancel(t.Context())
+			r := baseRunner(t, ft, Spread(0), Requests(1000), Warmup(0), Grace(2*time.Second))
+			hard, cancelHard := context.WithCancel(t.Context())
+			defer cancelHard()
+			drain, cancel := context.WithCancel(hard)
 			time.AfterFunc(2500*time.Millisecond, cancel) // mid-way through the third round
 			if abort {
-				time.AfterFunc(2600*time.Millisecond, func() { close(ab) })
+				time.AfterFunc(2600*time.Millisecond, cancelHard)
 			}
 			var c collect
-			_, err := r.Run(ctx, time.Now(), c.add)
+			_, err := r.Run(hard, drain, time.Now(), c.add)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("Run = %v; want canceled", err)
 			}
@@ -420,5 +426,51 @@ func TestRunnerGrace(t *testing.T) {
 				t.Errorf("abort=%v: ok %d canceled %d; want %d and %d", abort, ok, canceled, wantOK, wantCanceled)
 			}
 		})
+	}
+}
+
+// TestRetryAfterCapped: a 429 whose Retry-After asks for 100,000 s is
+// retried after the request timeout (2 s here), not after a day; the
+// server's value stays in the record.
+func TestRetryAfterCapped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: time.Millisecond, Tokens: 1, Err: func(id int64) error {
+			if id == 0 {
+				return &targets.HTTPError{Status: 429, RetryAfter: 100000 * time.Second}
+			}
+			return nil
+		}}
+		r := baseRunner(t, ft, Spread(0), Concurrency(1), Requests(1), Warmup(0), Retries(1, 0), Timeout(2*time.Second))
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.recs) != 2 || !c.recs[0].Retried || c.recs[0].RetryAfterMS != 100000e3 || !c.recs[1].OK {
+			t.Fatalf("records %+v; want a retried 429 recording Retry-After 100000 s, then a success", c.recs)
+		}
+		if gap := c.recs[1].SentNS - c.recs[0].DoneNS; gap != 2e9 {
+			t.Errorf("retry sent %v after the 429; want the 2 s timeout cap", time.Duration(gap))
+		}
+	})
+}
+
+func TestRetryWait(t *testing.T) {
+	for _, tt := range []struct {
+		backoff    time.Duration
+		attempt    int
+		retryAfter time.Duration
+		timeout    time.Duration
+		want       time.Duration
+	}{
+		{500 * time.Millisecond, 0, 0, time.Minute, 500 * time.Millisecond},
+		{500 * time.Millisecond, 2, 0, time.Minute, 2 * time.Second},
+		{500 * time.Millisecond, 0, 3 * time.Second, time.Minute, 3 * time.Second},
+		{500 * time.Millisecond, 0, 100000 * time.Second, 10 * time.Minute, MaxRetryWait},
+		{500 * time.Millisecond, 0, 100000 * time.Second, 2 * time.Second, 2 * time.Second},
+		{time.Second, 62, 0, time.Hour, MaxRetryWait}, // no overflow of the doubling
+	} {
+		if got := retryWait(tt.backoff, tt.attempt, tt.retryAfter, tt.timeout); got != tt.want {
+			t.Errorf("retryWait(%v, %d, %v, %v) = %v; want %v", tt.backoff, tt.attempt, tt.retryAfter, tt.timeout, got, tt.want)
+		}
 	}
 }

@@ -49,3 +49,75 @@ func ShardSeed(seed uint64, index int) uint64 {
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
 }
+
+// applyShard cuts the runner down to its shard's share (Shard option) and
+// reports false when the shard has nothing to send at this level
+// (concurrency or request count below the number of shards). Closed loop:
+// the concurrency split as evenly as possible, the remainder to the lowest
+// shards, and the requests and warm-up split the same way over the shards
+// that run. Open loop: the rate divided by N, the requests and warm-up
+// split over all N, the in-flight cap split (at least 1 each). Trace: every
+// N-th entry from the I-th. Records keep the level's total (Level), so the
+// merged run groups them as one process would.
+//
+// Each request's prompt and lengths are those the unsharded run gives the
+// same (global) id, so the shards together send the requests one process
+// would; only the arrival schedule is seeded per shard (Shard.Seed), since
+// N copies of one schedule would arrive in lockstep.
+func (r *Runner) applyShard() bool {
+	c := &r.c
+	sh := c.shard
+	if sh.Count <= 1 {
+		return true
+	}
+	n, i := sh.Count, sh.Index
+	active := n
+	var trace []TraceArrival
+	switch {
+	case c.trace != nil:
+		for k := i; k < len(c.trace); k += n {
+			trace = append(trace, c.trace[k])
+		}
+		if len(trace) == 0 {
+			return false
+		}
+		c.trace = trace
+	case c.rate > 0:
+		c.rate /= float64(n)
+		if c.maxConcurrency > 0 {
+			c.maxConcurrency = max(1, SplitCount(c.maxConcurrency, n, i))
+		}
+	default:
+		active = min(c.concurrency, n)
+		c.concurrency = SplitCount(c.concurrency, n, i)
+		if c.concurrency == 0 {
+			return false
+		}
+	}
+	if c.requests > 0 {
+		if c.requests = SplitCount(c.requests, active, i); c.requests == 0 {
+			return false
+		}
+	}
+	c.warmup = SplitCount(c.warmup, active, i)
+	c.seed = sh.Seed
+
+	base := r.workload // the unsharded workload, evaluated at global ids
+	first := c.firstID
+	r.workload.Lengths = func(id uint64) (int, int) {
+		if base.Lengths != nil {
+			return base.Lengths(sh.GlobalID(id))
+		}
+		return base.PromptTokens, base.MaxTokens
+	}
+	r.workload.Prompt = func(id uint64) (string, int) {
+		g := sh.GlobalID(id)
+		if k := id - first; trace != nil && k < uint64(len(trace)) {
+			req, est := base.RequestWith(g, trace[k].PromptTokens, trace[k].OutputTokens)
+			return req.Prompt, est
+		}
+		req, est := base.Request(g)
+		return req.Prompt, est
+	}
+	return true
+}

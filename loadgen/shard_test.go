@@ -1,7 +1,11 @@
 package loadgen
 
 import (
+	"errors"
+	"slices"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -92,4 +96,91 @@ func TestShardSeed(t *testing.T) {
 	if got, want := ShardSeed(0, 1), uint64(0xe220a8397b1dcdaf); got != want {
 		t.Errorf("ShardSeed(0, 1) = %#x; want %#x", got, want)
 	}
+}
+
+// TestShardSplits checks each profile's split against hand-computed shares.
+func TestShardSplits(t *testing.T) {
+	w := Workload{Model: "m", PromptTokens: 8, MaxTokens: 4, Seed: 3}
+	ft := &fakeTarget{}
+	newShard := func(i, n int, opts ...Option) (*Runner, error) {
+		sh := rundir.Shard{Index: i, Count: n, Seed: ShardSeed(3, i)}
+		base := []Option{Concurrency(10), Requests(7), Warmup(2), Seed(3)}
+		return New(ft, w, append(append(base, opts...), Shard(sh))...)
+	}
+	var conc, reqs, warm []int
+	for i := range 4 {
+		r, err := newShard(i, 4)
+		if err != nil {
+			t.Fatalf("shard %d of concurrency 10: %v", i, err)
+		}
+		conc, reqs, warm = append(conc, r.c.concurrency), append(reqs, r.c.requests), append(warm, r.c.warmup)
+		if r.c.seed != ShardSeed(3, i) {
+			t.Errorf("shard %d seed %d", i, r.c.seed)
+		}
+		// The shard's request for local id 1 is the unsharded request of
+		// global id 1·4+i.
+		got, _ := r.workload.Request(1)
+		want, _ := w.Request(uint64(4 + i))
+		if got.Prompt != want.Prompt || got.MaxTokens != want.MaxTokens {
+			t.Errorf("shard %d local 1: prompt %.20q…; want global %d's %.20q…", i, got.Prompt, 4+i, want.Prompt)
+		}
+	}
+	if !slices.Equal(conc, []int{3, 3, 2, 2}) || !slices.Equal(reqs, []int{2, 2, 2, 1}) || !slices.Equal(warm, []int{1, 1, 0, 0}) {
+		t.Errorf("concurrency %v requests %v warm-up %v; want [3 3 2 2] [2 2 2 1] [1 1 0 0]", conc, reqs, warm)
+	}
+
+	// Concurrency 2 over 4 shards: shards 2 and 3 sit the level out; the
+	// requests are split over the two that run.
+	if r, err := newShard(1, 4, Concurrency(2)); err != nil || r.c.concurrency != 1 || r.c.requests != 3 {
+		t.Errorf("shard 1 of concurrency 2: %v; want 1 stream and 3 requests", err)
+	}
+	if _, err := newShard(2, 4, Concurrency(2)); !errors.Is(err, ErrNoShare) {
+		t.Errorf("shard 2 of concurrency 2: %v; want ErrNoShare", err)
+	}
+
+	// Open loop: rate divided, in-flight cap split (at least 1).
+	if r, err := newShard(3, 4, Rate(10, ArrivalPoisson, 1), MaxConcurrency(2)); err != nil || r.c.rate != 2.5 || r.c.maxConcurrency != 1 || r.c.requests != 1 {
+		t.Errorf("open loop shard 3: %v %+v; want rate 2.5, cap 1, 1 request", err, r)
+	}
+
+	// Trace: every 4th entry from the shard's index.
+	var trace []TraceArrival
+	for k := range 10 {
+		trace = append(trace, TraceArrival{Offset: time.Duration(k) * time.Second, PromptTokens: 5 + k, OutputTokens: 2})
+	}
+	r, err := newShard(1, 4, Requests(0), Trace(trace))
+	if err != nil || len(r.c.trace) != 3 || r.c.trace[0].Offset != time.Second || r.c.trace[2].Offset != 9*time.Second {
+		t.Fatalf("trace shard 1: %v; want entries 1, 5, 9", err)
+	}
+	tr := r.c.trace
+	got, est := r.workload.RequestWith(2, tr[2].PromptTokens, tr[2].OutputTokens)
+	want, wantEst := w.RequestWith(9, 14, 2)
+	if got.Prompt != want.Prompt || est != wantEst {
+		t.Errorf("trace shard 1 local 2: prompt of %d tokens; want entry 9's (%d)", est, wantEst)
+	}
+}
+
+// TestShardRecordIDs: a shard's records carry ids and workers in the whole
+// run's space (local·N+I), so the merged run numbers them as one process.
+func TestShardRecordIDs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: time.Millisecond, Tokens: 1}
+		r, err := New(ft, Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, Concurrency(4), Requests(4),
+			Shard(rundir.Shard{Index: 1, Count: 2}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.recs) != 2 {
+			t.Fatalf("%d records; want shard 1's 2 of 4", len(c.recs))
+		}
+		for _, rec := range c.recs {
+			if rec.ID%2 != 1 || rec.Worker%2 != 1 {
+				t.Errorf("record id %d worker %d; want both ≡ 1 mod 2", rec.ID, rec.Worker)
+			}
+		}
+	})
 }

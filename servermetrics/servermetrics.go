@@ -137,9 +137,13 @@ type Scraper struct {
 
 // MetricsURL returns the conventional /metrics URL of an engine whose
 // API is at baseURL (with or without a trailing / or /v1).
-func MetricsURL(baseURL string) string {
+func MetricsURL(baseURL string) string { return MetricsURLAt(baseURL, "/metrics") }
+
+// MetricsURLAt is the metrics page at path under the server root baseURL
+// (a trailing /v1 is the API's, not the server's, and is dropped).
+func MetricsURLAt(baseURL, path string) string {
 	base := strings.TrimSuffix(strings.TrimRight(baseURL, "/"), "/v1")
-	return base + "/metrics"
+	return base + path
 }
 
 // Scrape fetches and parses the page once; TNS is left zero.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,7 +13,12 @@ import (
 // newApp returns the command-line application writing to stdout and stderr.
 // The library never exits the process: errors come back from RunContext and
 // main maps them to exit codes (exit.go).
-func newApp(stdout, stderr io.Writer) *cli.App {
+func newApp(stdout, stderr io.Writer) *cli.App { return newAppWith(stdout, stderr, nil) }
+
+// newAppWith is newApp whose runs cancel their requests in flight when hard
+// ends (main: the second signal); RunContext's context is the one every
+// command stops on (the first). A nil hard is RunContext's context.
+func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 	var profile *os.File
 	return &cli.App{
 		Flags: []cli.Flag{
@@ -51,7 +57,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			return usagef("%v", err)
 		},
 		Commands: []*cli.Command{
-			runCommand(),
+			runCommand(hard),
 			reportCommand(),
 			mockCommand(),
 			gpuCommand(),

@@ -67,14 +67,14 @@ func serveOnPipe(t *testing.T, h http.Handler) *pipeNet {
 // runOnPipe runs `inferbench run ARGS…` with every connection going to pn.
 func runOnPipe(ctx context.Context, pn *pipeNet, args ...string) (stdout, stderr string, err error) {
 	var out, errw bytes.Buffer
-	cmd := runCommand()
+	cmd := runCommand(nil)
 	cmd.Action = func(c *cli.Context) error {
 		o, err := runOptionsFrom(c)
 		if err != nil {
 			return err
 		}
-		o.dial = pn.Dial
-		return runRun(c.Context, o, c.App.Writer, c.App.ErrWriter)
+		o.Dial = pn.Dial
+		return runRun(c.Context, c.Context, o, c.Bool(flagQuiet), c.App.Writer, c.App.ErrWriter)
 	}
 	app := &cli.App{Name: "inferbench", Writer: &out, ErrWriter: &errw, Commands: []*cli.Command{cmd},
 		ExitErrHandler: func(*cli.Context, error) {}}

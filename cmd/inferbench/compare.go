@@ -34,7 +34,7 @@ const (
 // different model, scenario or target kind, no baseline, an unreadable run
 // or thresholds file — so a broken setup never reads as a regression.
 const (
-	compareExitRegression    = exitError
+	compareExitRegression    = exitFailed
 	compareExitNotComparable = exitUsage
 )
 

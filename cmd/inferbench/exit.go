@@ -7,13 +7,21 @@ import (
 	"io"
 )
 
-// Exit codes, in one table. A run that was interrupted still leaves a
-// complete, reportable run directory.
+// Exit codes, in one table (README, "Exit codes"), after diff's and grep's
+// convention: 1 answers the question the command was asked, 2 says it
+// could not be answered. A run that was interrupted still leaves a complete,
+// reportable run directory.
 const (
-	exitOK          = 0
-	exitError       = 1
-	exitUsage       = 2
-	exitRegression  = 3
+	// exitOK: success; the thing asked about is fine.
+	exitOK = 0
+	// exitFailed: the thing asked about is bad: compare found a regression;
+	// run met no SLO at any level, or every measured request failed.
+	exitFailed = 1
+	// exitUsage: the command could not do what was asked: a usage or input
+	// error (unknown or missing flag, bad file, runs that cannot be
+	// compared) or an operational one (unreachable store, disk full).
+	exitUsage = 2
+	// exitInterrupted: stopped by SIGINT or SIGTERM.
 	exitInterrupted = 130
 )
 
@@ -52,5 +60,5 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
 	}
-	return exitError
+	return exitUsage
 }

@@ -145,34 +145,6 @@ func TestInterruptInBubble(t *testing.T) {
 	})
 }
 
-// TestRunDirGuards: an existing run is not overwritten without --force; an
-// unwritable --out fails before any request.
-func TestRunDirGuards(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, rundir.RecordsFile), []byte("{}\n"), 0o644)
-	if err := createRunDir(dir, false); err == nil || !strings.Contains(err.Error(), "--force") {
-		t.Errorf("createRunDir(existing) = %v; want a refusal naming --force", err)
-	}
-	if err := createRunDir(dir, true); err != nil {
-		t.Errorf("createRunDir(existing, force) = %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, rundir.RecordsFile)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("--force left the old records: %v", err)
-	}
-	if os.Geteuid() != 0 { // root writes anywhere
-		ro := filepath.Join(t.TempDir(), "ro")
-		os.Mkdir(ro, 0o555)
-		if err := createRunDir(ro, false); err == nil {
-			t.Error("createRunDir(read-only) succeeded")
-		}
-	}
-	f := filepath.Join(t.TempDir(), "file")
-	os.WriteFile(f, nil, 0o644)
-	if err := createRunDir(filepath.Join(f, "run"), false); err == nil {
-		t.Error("createRunDir(under a file) succeeded")
-	}
-}
-
 // TestStarvedClientFlagged: a real inferbench process held to one core
 // (GOMAXPROCS=1) is asked for far more requests per second than one core
 // can send; the summary must flag the level client-bound.

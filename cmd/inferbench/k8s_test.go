@@ -111,7 +111,7 @@ func TestK8sCollect(t *testing.T) {
 	if _, stderr, code := k8sApp(t, "tar"); code != exitUsage || !strings.Contains(stderr, "one directory") {
 		t.Errorf("tar without a directory: exit %d %q", code, stderr)
 	}
-	if _, stderr, code := k8sApp(t, "tar", filepath.Join(root, "absent")); code != exitError || !strings.Contains(stderr, "absent") {
+	if _, stderr, code := k8sApp(t, "tar", filepath.Join(root, "absent")); code != exitUsage || !strings.Contains(stderr, "absent") {
 		t.Errorf("tar of a missing directory: exit %d %q", code, stderr)
 	}
 

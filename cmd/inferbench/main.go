@@ -12,36 +12,23 @@ import (
 )
 
 func main() {
-	ctx, stopRun := context.WithCancelCause(context.Background())
-	abort := make(chan struct{})
+	// Two contexts stop a command: the first SIGINT or SIGTERM ends drain,
+	// which every command runs under (a run stops sending and gives
+	// requests in flight --grace); the second ends hard, which cancels a
+	// run's requests in flight at once; the third exits.
+	hard, cancelHard := context.WithCancelCause(context.Background())
+	drain, cancelDrain := context.WithCancelCause(hard)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		// First signal: stop sending; requests in flight get --grace to
-		// finish. Second: cancel them now (the run directory is still
-		// completed). Third: exit at once.
 		s := <-sigs
-		stopRun(fmt.Errorf("%w by signal %v", context.Canceled, s))
-		<-sigs
+		cancelDrain(fmt.Errorf("%w by signal %v", context.Canceled, s))
+		s = <-sigs
 		fmt.Fprintln(os.Stderr, "inferbench: second signal: cancelling requests in flight")
-		close(abort)
+		cancelHard(fmt.Errorf("%w by a second signal %v", context.Canceled, s))
 		<-sigs
 		os.Exit(exitInterrupted)
 	}()
-	err := newApp(os.Stdout, os.Stderr).RunContext(withAbort(ctx, abort), os.Args)
+	err := newAppWith(os.Stdout, os.Stderr, hard).RunContext(drain, os.Args)
 	os.Exit(exitCode(err, os.Stderr))
-}
-
-// abortKey carries the channel closed on a second signal.
-type abortKey struct{}
-
-// withAbort returns ctx carrying abort, the channel closed on a second signal.
-func withAbort(ctx context.Context, abort <-chan struct{}) context.Context {
-	return context.WithValue(ctx, abortKey{}, abort)
-}
-
-// abortOf returns ctx's abort channel; nil (never closed) when it has none.
-func abortOf(ctx context.Context) <-chan struct{} {
-	ch, _ := ctx.Value(abortKey{}).(<-chan struct{})
-	return ch
 }

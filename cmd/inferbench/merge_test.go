@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,10 +14,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/session"
 )
 
 // mergeApp runs `inferbench merge ARGS…` and returns stdout, stderr and the
@@ -118,10 +117,10 @@ func TestShardsMergeLikeOneProcess(t *testing.T) {
 		var wg sync.WaitGroup
 		for i, out := range shards {
 			o := shardOptions(t, append(args, "--shard", fmt.Sprintf("%d/4", i), "--start-at", startAt.Format(time.RFC3339), "--out", out))
-			o.dial = pn.Dial
+			o.Dial = pn.Dial
 			wg.Go(func() {
 				var stderr bytes.Buffer
-				if err := runRun(t.Context(), o, io.Discard, &stderr); err != nil {
+				if err := runRun(t.Context(), t.Context(), o, true, io.Discard, &stderr); err != nil {
 					t.Errorf("shard %d: %v\n%s", i, err, stderr.String())
 				}
 			})
@@ -216,10 +215,10 @@ func TestShardsMergeLikeOneProcess(t *testing.T) {
 }
 
 // shardOptions parses `run ARGS…` into its options without running.
-func shardOptions(t *testing.T, args []string) *runOptions {
+func shardOptions(t *testing.T, args []string) *session.Options {
 	t.Helper()
-	var o *runOptions
-	cmd := runCommand()
+	var o *session.Options
+	cmd := runCommand(nil)
 	cmd.Action = func(c *cli.Context) (err error) {
 		o, err = runOptionsFrom(c)
 		return err
@@ -239,77 +238,4 @@ func readSum(t *testing.T, dir string) *report.Summary {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// TestShardRunnerSplits checks each profile's split against hand-computed
-// shares.
-func TestShardRunnerSplits(t *testing.T) {
-	base := func() *loadgen.Runner {
-		return &loadgen.Runner{Workload: loadgen.Workload{Model: "m", PromptTokens: 8, MaxTokens: 4, Seed: 3},
-			Concurrency: 10, Requests: 7, Warmup: 2, Seed: 3}
-	}
-	o := &runOptions{Seed: 3}
-	var conc, reqs, warm []int
-	for i := range 4 {
-		o.Shard = rundir.Shard{Index: i, Count: 4, Seed: loadgen.ShardSeed(3, i)}
-		r := base()
-		if !o.shardRunner(r) {
-			t.Fatalf("shard %d has no share of concurrency 10", i)
-		}
-		conc, reqs, warm = append(conc, r.Concurrency), append(reqs, r.Requests), append(warm, r.Warmup)
-		if r.Seed != loadgen.ShardSeed(3, i) {
-			t.Errorf("shard %d seed %d", i, r.Seed)
-		}
-		// The shard's request for local id 1 is the unsharded request of
-		// global id 1·4+i.
-		got, _ := r.Workload.Request(1)
-		w := base().Workload
-		want, _ := w.Request(uint64(4 + i))
-		if got.Prompt != want.Prompt || got.MaxTokens != want.MaxTokens {
-			t.Errorf("shard %d local 1: prompt %.20q…; want global %d's %.20q…", i, got.Prompt, 4+i, want.Prompt)
-		}
-	}
-	if !slices.Equal(conc, []int{3, 3, 2, 2}) || !slices.Equal(reqs, []int{2, 2, 2, 1}) || !slices.Equal(warm, []int{1, 1, 0, 0}) {
-		t.Errorf("concurrency %v requests %v warm-up %v; want [3 3 2 2] [2 2 2 1] [1 1 0 0]", conc, reqs, warm)
-	}
-
-	// Concurrency 2 over 4 shards: shards 2 and 3 sit the level out; the
-	// requests are split over the two that run.
-	o.Shard = rundir.Shard{Index: 1, Count: 4}
-	r := base()
-	r.Concurrency = 2
-	if !o.shardRunner(r) || r.Concurrency != 1 || r.Requests != 3 {
-		t.Errorf("shard 1 of concurrency 2: %d streams %d requests; want 1 and 3", r.Concurrency, r.Requests)
-	}
-	o.Shard = rundir.Shard{Index: 2, Count: 4}
-	r = base()
-	r.Concurrency = 2
-	if o.shardRunner(r) {
-		t.Error("shard 2 of concurrency 2 runs; want no share")
-	}
-
-	// Open loop: rate divided, in-flight cap split (at least 1).
-	o.Shard = rundir.Shard{Index: 3, Count: 4}
-	r = base()
-	r.Rate, r.MaxConcurrency = 10, 2
-	if !o.shardRunner(r) || r.Rate != 2.5 || r.MaxConcurrency != 1 || r.Requests != 1 {
-		t.Errorf("open loop shard 3: rate %v cap %d requests %d; want 2.5, 1, 1", r.Rate, r.MaxConcurrency, r.Requests)
-	}
-
-	// Trace: every 4th entry from the shard's index.
-	r = base()
-	r.Requests = 0
-	for k := range 10 {
-		r.Trace = append(r.Trace, loadgen.TraceArrival{Offset: time.Duration(k) * time.Second, PromptTokens: 5 + k, OutputTokens: 2})
-	}
-	o.Shard = rundir.Shard{Index: 1, Count: 4}
-	if !o.shardRunner(r) || len(r.Trace) != 3 || r.Trace[0].Offset != time.Second || r.Trace[2].Offset != 9*time.Second {
-		t.Errorf("trace shard 1: %+v; want entries 1, 5, 9", r.Trace)
-	}
-	got, est := r.Workload.RequestWith(2, r.Trace[2].PromptTokens, r.Trace[2].OutputTokens)
-	w := base().Workload
-	want, wantEst := w.RequestWith(9, 14, 2)
-	if got.Prompt != want.Prompt || est != wantEst {
-		t.Errorf("trace shard 1 local 2: prompt of %d tokens; want entry 9's (%d)", est, wantEst)
-	}
 }

@@ -1,43 +1,40 @@
 package main
 
 import (
-	"fmt"
 	"math"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/inferbench/inferbench/loadgen"
-	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/scenarios"
-	"github.com/inferbench/inferbench/targets/registry"
+	"github.com/inferbench/inferbench/session"
 )
 
 // runOptionsFrom resolves what to run: the scenario file (if any), then the
 // flags given explicitly on top of it, then the scenario's defaults; without
 // a scenario every flag applies with its default. Flags and files share one
 // path, so run.json always stores the resolved scenario.
-func runOptionsFrom(c *cli.Context) (*runOptions, error) {
+func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 	s, err := scenarioFromFlags(c)
 	if err != nil {
 		return nil, err
 	}
-	applyKindDefaults(s)
+	session.ApplyKindDefaults(s)
 	s.ApplyDefaults()
 	if err := s.ValidateRunnable(); err != nil {
 		return nil, usagef("%v", err)
 	}
-	o, err := optionsFromScenario(c, s)
+	o, err := session.FromScenario(s, session.Extras{
+		Out: c.String(flagOut), ServerMetrics: c.String(flagServerMetric), APIKeyFile: c.String(flagAPIKeyFile),
+		Spread: c.String(flagSpread), ServerVersion: c.String(flagServerVersion), ServerArgs: c.String(flagServerArgs),
+		Retries: c.Int(flagRetries), Grace: c.Duration(flagGrace), ContinuousUsage: c.Bool(flagContUsage),
+		NoProbe: c.Bool(flagNoProbe), Force: c.Bool(flagForce), Insecure: c.Bool(flagInsecure), Version: toolVersion(),
+	})
 	if err != nil {
-		return nil, err
+		return nil, runError(err)
 	}
-	if err := o.shardFrom(c); err != nil {
+	if err := shardFrom(c, o); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -163,183 +160,4 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 		return nil, usagef("%v", err)
 	}
 	return s, nil
-}
-
-// optionsFromScenario converts a resolved, valid scenario into the options
-// of one run. Settings that only exist as flags (output, spread, retries…)
-// come from c.
-func optionsFromScenario(c *cli.Context, s *scenarios.Scenario) (*runOptions, error) {
-	o := &runOptions{
-		Scenario: s,
-		Kind:     s.Target.Kind, URL: s.Target.URL, Model: s.Target.Model, API: s.Target.API, APIKeyEnv: s.Target.APIKeyEnv,
-		IgnoreEOS: s.Workload.IgnoreEOS, Seed: int64(s.Workload.Seed),
-		Concurrency: s.Load.Concurrency, Requests: s.Load.Requests, Duration: time.Duration(s.Load.Duration),
-		Timeout: time.Duration(s.Load.Timeout), Arrival: loadgen.Arrival(s.Load.Arrival), Burstiness: s.Load.Burstiness,
-		MaxConcurrency: s.Load.MaxConcurrency, RampUp: time.Duration(s.Load.RampUp),
-		SLO:        report.SLOOf(s.SLO),
-		GPUBackend: s.GPU.Backend, GPUURL: s.GPU.URL, GPUInterval: time.Duration(s.GPU.Interval),
-		Out: c.String(flagOut), Quiet: c.Bool(flagQuiet), ServerMetrics: c.String(flagServerMetric),
-		Retries: c.Int(flagRetries), ContinuousUsage: c.Bool(flagContUsage), NoProbe: c.Bool(flagNoProbe),
-		ServerVersion: c.String(flagServerVersion), ServerArgs: c.String(flagServerArgs),
-		Grace: c.Duration(flagGrace), Force: c.Bool(flagForce), abort: abortOf(c.Context),
-	}
-	if o.Out == "" {
-		return nil, usagef("--%s is required: the run directory to create", flagOut)
-	}
-	if s.Load.Warmup != nil {
-		o.Warmup = *s.Load.Warmup
-	}
-	o.Insecure, o.APIKeyFile = c.Bool(flagInsecure), c.String(flagAPIKeyFile)
-	switch {
-	case o.APIKeyFile != "":
-		key, err := readKeyFile(o.APIKeyFile)
-		if err != nil {
-			return nil, usagef("--%s: %v", flagAPIKeyFile, err)
-		}
-		o.apiKey = key
-	case o.APIKeyEnv != "":
-		o.apiKey = os.Getenv(o.APIKeyEnv)
-	}
-	switch {
-	case s.Load.Sweep != nil:
-		o.Sweep = s.Load.Sweep.Concurrencies()
-	case s.Load.Rate != nil:
-		o.Rates = s.Load.Rate
-	}
-	if cs := s.Load.CapacitySearch; cs != nil && cs.Bisect {
-		o.BisectSteps = cs.Steps
-	}
-
-	// Lengths: fixed numbers stay plain (the synthetic prompt path);
-	// distributions are drawn per request id from a generator seeded by
-	// (seed, id), so every run with the seed sends the same lengths.
-	pd, od := s.Workload.PromptTokens, s.Workload.OutputTokens
-	o.PromptTokens, o.MaxTokens = max(pd.Value, 1), max(od.Value, 1)
-	if pd.Kind != scenarios.DistFixed || od.Kind != scenarios.DistFixed {
-		seed := s.Workload.Seed
-		o.Lengths = func(id uint64) (int, int) {
-			rng := rand.New(rand.NewPCG(seed, id^0x9e3779b97f4a7c15))
-			return pd.Sample(rng), od.Sample(rng)
-		}
-	}
-	if ds := s.Workload.Dataset; ds != nil {
-		prompts, err := scenarios.ReadPromptsFile(s.Path(ds.File), ds.Format)
-		if err != nil {
-			return nil, usagef("workload.dataset: %v", err)
-		}
-		if prompts.Len() == 0 {
-			return nil, usagef("workload.dataset: %s holds no prompt", ds.File)
-		}
-		prompts = prompts.Shuffle(s.Workload.Seed)
-		outLen := o.Lengths
-		o.Prompt = func(id uint64) (string, int) {
-			p := prompts.At(id)
-			return p.Text, p.PromptTokens
-		}
-		o.Lengths = func(id uint64) (int, int) {
-			p := prompts.At(id)
-			if p.OutputTokens > 0 {
-				return p.PromptTokens, p.OutputTokens
-			}
-			if outLen != nil {
-				_, out := outLen(id)
-				return p.PromptTokens, out
-			}
-			return p.PromptTokens, o.MaxTokens
-		}
-	}
-	if tr := s.Load.Trace; tr != nil {
-		entries, err := scenarios.ReadTraceFile(s.Path(tr.File))
-		if err != nil {
-			return nil, usagef("load.trace: %v", err)
-		}
-		scale := tr.TimeScale
-		if scale == 0 {
-			scale = 1
-		}
-		for _, e := range entries {
-			o.Trace = append(o.Trace, loadgen.TraceArrival{Offset: time.Duration(float64(e.Offset) * scale),
-				PromptTokens: e.PromptTokens, OutputTokens: e.OutputTokens})
-		}
-		if len(o.Trace) == 0 {
-			return nil, usagef("load.trace: %s holds no request", filepath.Base(tr.File))
-		}
-	}
-
-	switch sp := c.String(flagSpread); sp {
-	case "auto":
-		o.SpreadAuto = true
-	default:
-		d, err := time.ParseDuration(sp)
-		if err != nil || d < 0 {
-			return nil, usagef("--%s: want auto or a non-negative duration, got %q", flagSpread, sp)
-		}
-		o.Spread = d
-	}
-	switch {
-	case o.Grace < 0:
-		return nil, usagef("--%s must not be negative", flagGrace)
-	case o.Retries < 0:
-		return nil, usagef("--%s must not be negative", flagRetries)
-	case o.GPUInterval <= 0:
-		return nil, usagef("--%s must be positive", flagRunGPUInterval)
-	case o.Timeout <= 0:
-		return nil, usagef("--%s must be positive", flagTimeout)
-	case !kindHasAPI(o.Kind, o.API):
-		k, _ := registry.Lookup(o.Kind)
-		return nil, usagef("--%s: target %s speaks %v, not %q", flagAPI, o.Kind, k.APIs, o.API)
-	}
-	if o.Rates != nil {
-		if _, err := loadgen.NewArrivals(o.Arrival, o.Rates[0], o.Burstiness, o.RampUp, 1); err != nil {
-			return nil, usagef("%v", err)
-		}
-	}
-	if o.Requests == 0 && o.Duration <= 0 && o.Trace == nil {
-		return nil, usagef("set --%s or --%s: the run would never end", flagRequests, flagDuration)
-	}
-	return o, nil
-}
-
-// readKeyFile reads an API key: the file's first line, trimmed. Errors never
-// include the file's content.
-func readKeyFile(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	key := strings.TrimSpace(line)
-	if key == "" {
-		return "", fmt.Errorf("%s: the first line is empty", path)
-	}
-	return key, nil
-}
-
-// kindHasAPI reports whether target kind speaks api (unknown kinds are left
-// to registry.New, which names the known ones).
-func kindHasAPI(kind, api string) bool {
-	k, ok := registry.Lookup(kind)
-	return !ok || slices.Contains(k.APIs, api)
-}
-
-// applyKindDefaults fills what the target kind implies where neither the
-// scenario nor a flag said: its default API, key variable and (for hosted
-// APIs) URL. Without a kind, the scenario default (openai) applies first.
-func applyKindDefaults(s *scenarios.Scenario) {
-	if s.Target.Kind == "" {
-		s.Target.Kind = scenarios.DefaultKind
-	}
-	k, ok := registry.Lookup(s.Target.Kind)
-	if !ok {
-		return
-	}
-	if s.Target.API == "" && len(k.APIs) > 0 {
-		s.Target.API = k.APIs[0]
-	}
-	if s.Target.APIKeyEnv == "" {
-		s.Target.APIKeyEnv = k.KeyEnv
-	}
-	if s.Target.URL == "" {
-		s.Target.URL = k.URL
-	}
 }

@@ -69,8 +69,8 @@ func TestScenariosShowRoundTrips(t *testing.T) {
 	if _, code := runScenariosCLI(t, "show"); code != exitUsage {
 		t.Errorf("show without a name: exit %d; want %d", code, exitUsage)
 	}
-	if _, code := runScenariosCLI(t, "show", "no-such-scenario"); code != exitError {
-		t.Errorf("show of an unknown name: exit %d; want %d", code, exitError)
+	if _, code := runScenariosCLI(t, "show", "no-such-scenario"); code != exitUsage {
+		t.Errorf("show of an unknown name: exit %d; want %d", code, exitUsage)
 	}
 }
 
@@ -92,8 +92,8 @@ func TestScenariosValidate(t *testing.T) {
 	}
 	out, code = runScenariosCLI(t, "validate", shipped[0], bad)
 	want := shipped[0] + ": ok\n" + bad + `:3:3: load.concurency: unknown key "concurency" (did you mean "concurrency"?)` + "\n"
-	if code != exitError || out != want {
-		t.Errorf("validate with a bad file: exit %d, output\n%s\nwant exit %d, output\n%s", code, out, exitError, want)
+	if code != exitUsage || out != want {
+		t.Errorf("validate with a bad file: exit %d, output\n%s\nwant exit %d, output\n%s", code, out, exitUsage, want)
 	}
 	if _, code := runScenariosCLI(t, "validate"); code != exitUsage {
 		t.Errorf("validate without files: exit %d; want %d", code, exitUsage)

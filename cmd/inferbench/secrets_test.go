@@ -92,7 +92,7 @@ func TestTLSVerifiedByDefault(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sseOK(w, 2) }))
 	defer srv.Close()
 	dir := filepath.Join(t.TempDir(), "strict")
-	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--requests", "2", "--gpu-backend", "none", "--out", dir, "-q"); err != nil {
+	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--requests", "2", "--gpu-backend", "none", "--out", dir, "-q"); !allFailed(err) {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}
 	for _, r := range readRecords(t, dir) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -13,21 +12,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/inferbench/inferbench/loadgen"
-	"github.com/inferbench/inferbench/rundir"
-	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/session"
 	"github.com/inferbench/inferbench/targets/registry"
 )
 
-// ProbeMaxTokens is the output cap of the probe's one request.
-const ProbeMaxTokens = 8
-
 // DefaultProbeTimeout is how long `targets probe` waits for its request.
 const DefaultProbeTimeout = 30 * time.Second
-
-// probePrompt is the probe's prompt: short, and answered in a few tokens by
-// any model.
-const probePrompt = "Say hello."
 
 func targetsCommand() *cli.Command {
 	return &cli.Command{
@@ -107,7 +97,7 @@ type probeOptions struct {
 
 // runProbe builds the target, probes it and prints the verdict.
 func runProbe(ctx context.Context, o *probeOptions, stdout io.Writer) error {
-	client := newHTTPClient(1, nil, false)
+	client := session.NewHTTPClient(1, nil, false)
 	defer client.CloseIdleConnections()
 	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: o.apiKey, API: o.API, Client: client})
 	if err != nil {
@@ -115,108 +105,23 @@ func runProbe(ctx context.Context, o *probeOptions, stdout io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	res, err := probe(ctx, target, o.Model)
+	res, err := session.Probe(ctx, target, o.Model)
 	if err != nil {
-		if o.apiKey == "" && o.KeyEnv != "" && isKeyRejection(err) {
-			return fmt.Errorf("%w (no key sent: $%s is empty)", err, o.KeyEnv)
+		if o.apiKey == "" && o.KeyEnv != "" && session.IsKeyRejection(err) {
+			err = fmt.Errorf("%w (no key sent: $%s is empty)", err, o.KeyEnv)
 		}
-		return err
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return err
+		}
+		// The probe answered its question: the target does not work (exit 1).
+		return &exitCodeError{code: exitFailed, err: err}
 	}
-	res.print(stdout, o)
+	printProbe(stdout, res, o)
 	return nil
 }
 
-// probeResult is what the probe's one request showed.
-type probeResult struct {
-	// Events is the number of events the stream delivered; TokenEvents
-	// those that carried a token, Counted their tokens (Chunk.Tokens or 1).
-	Events, TokenEvents, Counted int
-	// TTFT is the time from sending to the first token event; Total to the
-	// end of the stream.
-	TTFT, Total time.Duration
-	// Usage is the server's final usage, nil if it reported none.
-	Usage *targets.Usage
-	// Server is the server's own timing, nil if it reported none.
-	Server       *targets.ServerTiming
-	FinishReason string
-}
-
-// UsageReported reports whether the server gave an output token count, so
-// that a run's output tokens will be the server's, not counted from events.
-func (r *probeResult) UsageReported() bool { return r.Usage != nil && r.Usage.CompletionTokens > 0 }
-
-// probe sends one short streaming request to target and says what came
-// back. Its error is one line saying what is wrong, for a person: the
-// endpoint is unreachable, the key was rejected, the model or endpoint does
-// not exist, the answer is not a stream, or the stream carried no token. A
-// run calls it first, so that a wrong key stops it with that line instead
-// of hundreds of failed records.
-func probe(ctx context.Context, target targets.Target, model string) (*probeResult, error) {
-	res := &probeResult{}
-	start := time.Now()
-	final, err := target.Stream(ctx, targets.Request{Model: model, Prompt: probePrompt, MaxTokens: ProbeMaxTokens}, func(c targets.Chunk) {
-		res.Events++
-		if !c.HasToken() {
-			return
-		}
-		if res.TokenEvents == 0 {
-			res.TTFT = time.Since(start)
-		}
-		res.TokenEvents++
-		res.Counted += max(c.Tokens, 1)
-	})
-	res.Total = time.Since(start)
-	res.Usage, res.Server, res.FinishReason = final.Usage, final.Server, final.FinishReason
-	if err != nil {
-		return res, probeError(err)
-	}
-	if res.TokenEvents == 0 {
-		return res, fmt.Errorf("probe: stream works but carried no token (%d events): check the model and the API", res.Events)
-	}
-	return res, nil
-}
-
-// probeError turns a Stream error into the one line probe reports.
-func probeError(err error) error {
-	var he *targets.HTTPError
-	var se *targets.StreamError
-	var pe *targets.ProtocolError
-	switch {
-	case errors.As(err, &he):
-		what := "server error"
-		switch {
-		case he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden:
-			what = "key rejected"
-		case he.Status == http.StatusNotFound:
-			what = "model or endpoint not found"
-		case he.Status == http.StatusTooManyRequests:
-			what = "rate limited"
-		case he.Status < 500:
-			what = "request refused"
-		}
-		return fmt.Errorf("probe: %s: %w", what, err)
-	case errors.As(err, &se):
-		return fmt.Errorf("probe: the stream began, then failed: %w", err)
-	case errors.As(err, &pe):
-		return fmt.Errorf("probe: not a usable stream: %w", err)
-	}
-	switch loadgen.Classify(err) {
-	case rundir.Timeout:
-		return fmt.Errorf("probe: no answer in time: %w", err)
-	case rundir.Canceled:
-		return err
-	}
-	return fmt.Errorf("probe: unreachable: %w", err)
-}
-
-// isKeyRejection reports whether err is a 401 or 403 answer.
-func isKeyRejection(err error) bool {
-	var he *targets.HTTPError
-	return errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden)
-}
-
-// print writes the verdict, one line per question.
-func (r *probeResult) print(w io.Writer, o *probeOptions) {
+// printProbe writes the verdict, one line per question.
+func printProbe(w io.Writer, r *session.ProbeResult, o *probeOptions) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "reachable\tyes\n")
 	switch {

@@ -4,7 +4,10 @@
 package registry
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,8 +74,21 @@ type Kind struct {
 	URL string
 	// Notes says, in one line, what the kind cannot do or does specially.
 	Notes string
+	// MetricsPath is where a self-hosted engine of this kind serves its
+	// Prometheus metrics, under the server root ("" : none, or not ours to
+	// scrape); `run --server-metrics auto` scrapes it into server.jsonl.
+	MetricsPath string
+	// Version is where the server says its version, for run.json; a zero
+	// Version means it does not say.
+	Version VersionEndpoint
 
 	new constructor
+}
+
+// A VersionEndpoint is a GET path, under the server root, answering a JSON
+// object whose Field holds the server's version string.
+type VersionEndpoint struct {
+	Path, Field string
 }
 
 // table returns the known target kinds: one entry per kind. It is built on
@@ -88,11 +104,13 @@ func table() []Kind {
 			Notes: "max_completion_tokens; no way to force the output length",
 			new:   openaiFlavor(openai.FlavorOpenAI, nil)},
 		{Name: "vllm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "VLLM_API_KEY",
-			Notes: "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
-			new:   openaiFlavor(openai.FlavorVLLM, nil)},
+			Notes:       "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
+			MetricsPath: "/metrics", Version: VersionEndpoint{"/version", "version"},
+			new: openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "mock", Protocol: "openai", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:8000",
-			Notes: "inferbench mock: vLLM-shaped, honours ignore_eos and min_tokens",
-			new:   openaiFlavor(openai.FlavorVLLM, nil)},
+			Notes:       "inferbench mock: vLLM-shaped, honours ignore_eos and min_tokens",
+			MetricsPath: "/metrics", Version: VersionEndpoint{"/info", "version"},
+			new: openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "litellm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "LITELLM_API_KEY",
 			Notes: "LiteLLM proxy; errors with string codes; upstream failures arrive in-band after 200",
 			new:   openaiFlavor(openai.FlavorOpenAI, nil)},
@@ -102,14 +120,17 @@ func table() []Kind {
 			Notes: "x_groq.usage gives queue, prompt and completion times",
 			new:   openaiFlavor(openai.FlavorOpenAI, new(bool))},
 		{Name: "llamacpp", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8080",
-			Notes: "llama-server; native is /completion; ignore_eos; timings give prompt and decode times",
-			new:   openaiFlavor(openai.FlavorLlamaCpp, nil)},
+			Notes:       "llama-server; native is /completion; ignore_eos; timings give prompt and decode times",
+			MetricsPath: "/metrics", Version: VersionEndpoint{"/props", "build_info"},
+			new: openaiFlavor(openai.FlavorLlamaCpp, nil)},
 		{Name: "tgi", Protocol: "tgi", APIs: []string{"native", "chat"}, KeyEnv: "HF_TOKEN",
-			Notes: "native is /generate_stream with details; no ignore_eos; temperature 0 sent as greedy",
-			new:   newTGI},
+			Notes:       "native is /generate_stream with details; no ignore_eos; temperature 0 sent as greedy",
+			MetricsPath: "/metrics", Version: VersionEndpoint{"/info", "version"},
+			new: newTGI},
 		{Name: "ollama", Protocol: "ollama", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:11434",
-			Notes: "NDJSON /api/chat, /api/generate; no ignore_eos; durations give load, prompt and decode times",
-			new:   newOllama},
+			Notes:   "NDJSON /api/chat, /api/generate; no ignore_eos; durations give load, prompt and decode times",
+			Version: VersionEndpoint{"/api/version", "version"},
+			new:     newOllama},
 		{Name: "anthropic", Protocol: "anthropic", APIs: []string{"chat"}, KeyEnv: "ANTHROPIC_API_KEY", URL: "https://api.anthropic.com",
 			Notes: "Messages API; output tokens from the last message_delta; no ignore_eos",
 			new:   newAnthropic},
@@ -209,4 +230,27 @@ func Kinds() []string {
 		names = append(names, k.Name)
 	}
 	return names
+}
+
+// FetchVersion GETs url and returns the string at field of the JSON object
+// it answers (at most 1 MiB is read); "" and an error when it does not.
+func FetchVersion(ctx context.Context, client *http.Client, url, field string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("GET %s: HTTP %d", targets.RedactURL(url), resp.StatusCode)
+	}
+	var body map[string]any
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil {
+		return "", fmt.Errorf("GET %s: %w", targets.RedactURL(url), err)
+	}
+	v, _ := body[field].(string)
+	return v, nil
 }

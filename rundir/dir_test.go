@@ -1,0 +1,127 @@
+package rundir
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCreateGuards: an existing run is not overwritten without force; an
+// unwritable directory fails before any request.
+func TestCreateGuards(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, RecordsFile), []byte("{}\n"), 0o644)
+	var he *HoldsRunError
+	if err := Create(dir, false); !errors.As(err, &he) || he.File != RecordsFile || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("Create(existing) = %v; want a HoldsRunError naming --force", err)
+	}
+	if err := Create(dir, true); err != nil {
+		t.Errorf("Create(existing, force) = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, RecordsFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("force left the old records: %v", err)
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		ro := filepath.Join(t.TempDir(), "ro")
+		os.Mkdir(ro, 0o555)
+		if err := Create(ro, false); err == nil {
+			t.Error("Create(read-only) succeeded")
+		}
+	}
+	f := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(f, nil, 0o644)
+	if err := Create(filepath.Join(f, "run"), false); err == nil {
+		t.Error("Create(under a file) succeeded")
+	}
+}
+
+// TestNoWriteThroughLinks: a dangling link where a run file goes is a run
+// file already there (Create refuses it; force removes the link, never its
+// target), CreateFile refuses to write through any link, and WriteFile
+// replaces a link rather than writing where it points.
+func TestNoWriteThroughLinks(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	target := filepath.Join(elsewhere, "victim")
+	if err := os.Symlink(target, filepath.Join(dir, RecordsFile)); err != nil {
+		t.Fatal(err)
+	}
+	var he *HoldsRunError
+	if err := Create(dir, false); !errors.As(err, &he) {
+		t.Fatalf("Create with a dangling requests.jsonl link = %v; want HoldsRunError", err)
+	}
+	if _, err := CreateRecordWriter(dir); err == nil {
+		t.Error("CreateRecordWriter wrote through a dangling link")
+	}
+	if _, err := os.Lstat(target); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the link's target was created: %v", err)
+	}
+	if err := Create(dir, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, RecordsFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("force left the link: %v", err)
+	}
+
+	// A link to an existing file: CreateFile refuses, WriteFile replaces the
+	// link and leaves the file alone.
+	os.WriteFile(target, []byte("precious"), 0o644)
+	for _, name := range []string{SummaryFile, ManifestFile} {
+		os.Symlink(target, filepath.Join(dir, name))
+	}
+	if _, err := CreateFile(dir, SummaryFile); err == nil {
+		t.Error("CreateFile wrote through a link")
+	}
+	if err := WriteFile(dir, SummaryFile, []byte("{}\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteManifest(dir, &Manifest{Tool: "inferbench", Start: time.Unix(0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "precious" {
+		t.Errorf("the link's target was overwritten: %q", b)
+	}
+	for _, name := range []string{SummaryFile, ManifestFile} {
+		if fi, err := os.Lstat(filepath.Join(dir, name)); err != nil || !fi.Mode().IsRegular() {
+			t.Errorf("%s: %v %v; want a regular file in place of the link", name, fi.Mode(), err)
+		}
+	}
+}
+
+// TestOpenWarnings: a run that never finished says so with the records it
+// holds; a count that disagrees with run.json is a warning.
+func TestOpenWarnings(t *testing.T) {
+	dir := t.TempDir()
+	rw, err := CreateRecordWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		rw.Write(&Record{ID: uint64(i), Stage: StageMeasure, OK: true})
+	}
+	rw.Close()
+	WriteManifest(dir, &Manifest{Tool: "inferbench", ExitState: ExitRunning})
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, err := range r.Records() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if got := strings.Join(r.Warnings, "\n"); n != 3 || !strings.Contains(got, "did not finish") || !strings.Contains(got, "3 whole records") {
+		t.Errorf("%d records, warnings %q; want 3 and a warning that the run did not finish, counting 3", n, got)
+	}
+	WriteManifest(dir, &Manifest{Tool: "inferbench", ExitState: ExitComplete, Records: 5})
+	r, _ = Open(dir)
+	for range r.Records() {
+	}
+	if got := strings.Join(r.Warnings, "\n"); !strings.Contains(got, "counts 5 records") || !strings.Contains(got, "holds 3") {
+		t.Errorf("warnings %q; want the count mismatch", got)
+	}
+}

@@ -1,0 +1,37 @@
+package session
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestCalibrationBench: the bench format is Go benchmark result lines, one
+// per client, each value followed by its unit.
+func TestCalibrationBench(t *testing.T) {
+	floor := &Calibration{MaxRequestsPerS: 13000, MaxTokensPerS: 2e6, SendLagP99MS: 0.5, TTFTBias: map[string]float64{"p99_ms_at_1000": 2.5}}
+	c := &Calibration{MaxRequestsPerS: 11000.25, MaxTokensPerS: 1.5e6, SendLagP99MS: 0.65, MaxOpenStreams: 10000, BytesPerStream: 25854,
+		TTFTBias: map[string]float64{"p99_ms_at_1000": 2.08, "p50_ms_at_1000": 0.63}, Floor: floor}
+	var b bytes.Buffer
+	if err := c.WriteBench(&b); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for l := range strings.SplitSeq(b.String(), "\n") {
+		if strings.HasPrefix(l, "Benchmark") {
+			lines = append(lines, l)
+		}
+	}
+	want := []string{
+		"BenchmarkCalibrate/harness 1 11000.2 req/s 1500000 tok/s 0.6500 send-lag-p99-ms 0.6300 ttft-bias-p50-ms-at-1000 2.0800 ttft-bias-p99-ms-at-1000 10000 open-streams 25854 B/stream",
+		"BenchmarkCalibrate/floor 1 13000.0 req/s 2000000 tok/s 0.5000 send-lag-p99-ms 2.5000 ttft-bias-p99-ms-at-1000",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("bench lines:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	for _, l := range lines {
+		if f := strings.Fields(l); len(f)%2 != 0 {
+			t.Errorf("%q: want name, count, then value-unit pairs", l)
+		}
+	}
+}

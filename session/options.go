@@ -1,0 +1,369 @@
+// Package session is one run's lifetime: from resolved options to a
+// complete run directory. It checks what is local first (the run
+// directory), probes the endpoint with one request, writes run.json, starts
+// the telemetry (GPU, server metrics, the client watching itself), runs the
+// load levels (a fixed list, a sweep, or a capacity search by bisection),
+// records how the run ended, and recomputes summary.json from the records
+// exactly as `inferbench report` does. The command line (cmd/inferbench)
+// turns flags into Options and calls Run; calibrate's procedure lives here
+// too, since it measures the same path a run takes.
+package session
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/registry"
+)
+
+// DefaultGrace is how long requests in flight may finish after Ctrl-C.
+const DefaultGrace = 5 * time.Second
+
+// A Secret is an API key. It never prints or serialises: fmt shows
+// REDACTED, encoding/json writes "REDACTED".
+type Secret string
+
+// String hides the key.
+func (s Secret) String() string { return targets.KeyString(string(s)) }
+
+// GoString hides the key from %#v.
+func (s Secret) GoString() string { return s.String() }
+
+// MarshalJSON hides the key.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// Options is everything one run needs, resolved once from a scenario and
+// the flags (FromScenario).
+type Options struct {
+	Kind, URL, Model, API string
+	APIKeyEnv             string
+	// APIKey is sent the way the protocol wants; it is never written.
+	APIKey Secret
+	// APIKeyFile is where the key came from when not from the environment.
+	APIKeyFile        string
+	Concurrency       int
+	Requests, Warmup  int
+	Duration, Timeout time.Duration
+	// Spread spreads closed-loop worker starts (loadgen.Spread); SpreadAuto
+	// spreads over one probe request's duration.
+	Spread       time.Duration
+	SpreadAuto   bool
+	MaxTokens    int
+	PromptTokens int
+	IgnoreEOS    bool
+	Seed         int64
+	// Out is the run directory to create; Force replaces a run there.
+	Out   string
+	Force bool
+	SLO   report.SLO
+	// Sweep lists closed-loop concurrency levels; Rates open-loop rates
+	// (req/s). At most one is set; neither means the one level Concurrency.
+	Sweep          []int
+	Rates          []float64
+	Arrival        loadgen.Arrival
+	Burstiness     float64
+	MaxConcurrency int
+	RampUp         time.Duration
+	// BisectSteps, after a sweep with an SLO, runs up to this many extra
+	// levels between the last level that met the SLO and the first that did
+	// not, to find capacity more finely.
+	BisectSteps int
+	Trace       []loadgen.TraceArrival
+	// GPUBackend, GPUURL and GPUInterval configure GPU telemetry
+	// (gpu.jsonl); ServerMetrics is "auto", "off" or a /metrics URL
+	// (server.jsonl).
+	GPUBackend    string
+	GPUURL        string
+	GPUInterval   time.Duration
+	ServerMetrics string
+	// Scenario is the resolved scenario the options were made from.
+	Scenario *scenarios.Scenario
+	// Lengths and Prompt feed the workload when the scenario draws lengths
+	// from distributions or prompts from a dataset (nil: fixed lengths,
+	// synthetic prompts).
+	Lengths func(id uint64) (int, int)
+	Prompt  func(id uint64) (string, int)
+	// Dial, when set, replaces the network for every connection the run
+	// makes (tests: in-memory pipes under a fake clock).
+	Dial Dialer
+	// Grace is how long in-flight requests may finish after the run drains.
+	Grace time.Duration
+	// NoProbe skips the probe request before the load.
+	NoProbe bool
+	// ServerVersion and ServerArgs are what the user recorded of the server.
+	ServerVersion, ServerArgs string
+	// Insecure skips TLS verification (recorded in run.json).
+	Insecure bool
+	// Retries resends requests that failed retryably (counted apart).
+	Retries int
+	// ContinuousUsage asks vLLM for cumulative usage on every chunk, so
+	// multi-token chunks are counted exactly.
+	ContinuousUsage bool
+	// Shard is the part of a sharded run this process runs (Count 0: not
+	// sharded); StartAt, when set, is the wall time to start at.
+	Shard   rundir.Shard
+	StartAt time.Time
+	// Version is the tool's version, recorded in run.json.
+	Version string
+}
+
+// An InputError is a mistake in what the user asked for (a bad scenario
+// field, an unknown target kind, a missing file): the command exits 2.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputf(format string, args ...any) error {
+	return &InputError{Err: fmt.Errorf(format, args...)}
+}
+
+// Extras are the settings of a run that only exist as flags, not in a
+// scenario file.
+type Extras struct {
+	Out, ServerMetrics, APIKeyFile, Spread string
+	ServerVersion, ServerArgs              string
+	Retries                                int
+	Grace                                  time.Duration
+	ContinuousUsage, NoProbe, Force        bool
+	Insecure                               bool
+	Version                                string
+}
+
+// FromScenario converts a resolved, valid scenario and the flag-only
+// settings into the options of one run: lengths drawn from distributions,
+// a dataset's prompts, a trace's arrivals, the API key read from its
+// variable or file. Mistakes are *InputError.
+func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
+	o := &Options{
+		Scenario: s,
+		Kind:     s.Target.Kind, URL: s.Target.URL, Model: s.Target.Model, API: s.Target.API, APIKeyEnv: s.Target.APIKeyEnv,
+		IgnoreEOS: s.Workload.IgnoreEOS, Seed: int64(s.Workload.Seed),
+		Concurrency: s.Load.Concurrency, Requests: s.Load.Requests, Duration: time.Duration(s.Load.Duration),
+		Timeout: time.Duration(s.Load.Timeout), Arrival: loadgen.Arrival(s.Load.Arrival), Burstiness: s.Load.Burstiness,
+		MaxConcurrency: s.Load.MaxConcurrency, RampUp: time.Duration(s.Load.RampUp),
+		SLO:        report.SLOOf(s.SLO),
+		GPUBackend: s.GPU.Backend, GPUURL: s.GPU.URL, GPUInterval: time.Duration(s.GPU.Interval),
+		Out: x.Out, ServerMetrics: x.ServerMetrics, Retries: x.Retries, ContinuousUsage: x.ContinuousUsage,
+		NoProbe: x.NoProbe, ServerVersion: x.ServerVersion, ServerArgs: x.ServerArgs, Grace: x.Grace, Force: x.Force,
+		Insecure: x.Insecure, APIKeyFile: x.APIKeyFile, Version: x.Version,
+	}
+	if o.Out == "" {
+		return nil, inputf("--out is required: the run directory to create")
+	}
+	if s.Load.Warmup != nil {
+		o.Warmup = *s.Load.Warmup
+	}
+	switch {
+	case o.APIKeyFile != "":
+		key, err := ReadKeyFile(o.APIKeyFile)
+		if err != nil {
+			return nil, inputf("--api-key-file: %v", err)
+		}
+		o.APIKey = Secret(key)
+	case o.APIKeyEnv != "":
+		o.APIKey = Secret(os.Getenv(o.APIKeyEnv))
+	}
+	switch {
+	case s.Load.Sweep != nil:
+		o.Sweep = s.Load.Sweep.Concurrencies()
+	case s.Load.Rate != nil:
+		o.Rates = s.Load.Rate
+	}
+	if cs := s.Load.CapacitySearch; cs != nil && cs.Bisect {
+		o.BisectSteps = cs.Steps
+	}
+	if err := o.workloadFrom(s); err != nil {
+		return nil, err
+	}
+	switch sp := x.Spread; sp {
+	case "auto", "":
+		o.SpreadAuto = true
+	default:
+		d, err := time.ParseDuration(sp)
+		if err != nil || d < 0 {
+			return nil, inputf("--spread: want auto or a non-negative duration, got %q", sp)
+		}
+		o.Spread = d
+	}
+	switch {
+	case o.Grace < 0:
+		return nil, inputf("--grace must not be negative")
+	case o.Retries < 0:
+		return nil, inputf("--retries must not be negative")
+	case o.GPUInterval <= 0:
+		return nil, inputf("--gpu-interval must be positive")
+	case o.Timeout <= 0:
+		return nil, inputf("--timeout must be positive")
+	case !KindHasAPI(o.Kind, o.API):
+		k, _ := registry.Lookup(o.Kind)
+		return nil, inputf("--api: target %s speaks %v, not %q", o.Kind, k.APIs, o.API)
+	}
+	if o.Rates != nil {
+		if _, err := loadgen.NewArrivals(o.Arrival, o.Rates[0], o.Burstiness, o.RampUp, 1); err != nil {
+			return nil, &InputError{Err: err}
+		}
+	}
+	if o.Requests == 0 && o.Duration <= 0 && o.Trace == nil {
+		return nil, inputf("set --requests or --duration: the run would never end")
+	}
+	return o, nil
+}
+
+// workloadFrom sets the lengths, the dataset's prompts and the trace.
+// Fixed lengths stay plain (the synthetic prompt path); distributions are
+// drawn per request id from a generator seeded by (seed, id), so every run
+// with the seed sends the same lengths.
+func (o *Options) workloadFrom(s *scenarios.Scenario) error {
+	pd, od := s.Workload.PromptTokens, s.Workload.OutputTokens
+	o.PromptTokens, o.MaxTokens = max(pd.Value, 1), max(od.Value, 1)
+	if pd.Kind != scenarios.DistFixed || od.Kind != scenarios.DistFixed {
+		seed := s.Workload.Seed
+		o.Lengths = func(id uint64) (int, int) {
+			rng := rand.New(rand.NewPCG(seed, id^0x9e3779b97f4a7c15))
+			return pd.Sample(rng), od.Sample(rng)
+		}
+	}
+	if ds := s.Workload.Dataset; ds != nil {
+		prompts, err := scenarios.ReadPromptsFile(s.Path(ds.File), ds.Format)
+		if err != nil {
+			return inputf("workload.dataset: %v", err)
+		}
+		if prompts.Len() == 0 {
+			return inputf("workload.dataset: %s holds no prompt", ds.File)
+		}
+		prompts = prompts.Shuffle(s.Workload.Seed)
+		outLen := o.Lengths
+		o.Prompt = func(id uint64) (string, int) {
+			p := prompts.At(id)
+			return p.Text, p.PromptTokens
+		}
+		o.Lengths = func(id uint64) (int, int) {
+			p := prompts.At(id)
+			if p.OutputTokens > 0 {
+				return p.PromptTokens, p.OutputTokens
+			}
+			if outLen != nil {
+				_, out := outLen(id)
+				return p.PromptTokens, out
+			}
+			return p.PromptTokens, o.MaxTokens
+		}
+	}
+	if tr := s.Load.Trace; tr != nil {
+		entries, err := scenarios.ReadTraceFile(s.Path(tr.File))
+		if err != nil {
+			return inputf("load.trace: %v", err)
+		}
+		scale := cmp.Or(tr.TimeScale, 1)
+		for _, e := range entries {
+			o.Trace = append(o.Trace, loadgen.TraceArrival{Offset: time.Duration(float64(e.Offset) * scale),
+				PromptTokens: e.PromptTokens, OutputTokens: e.OutputTokens})
+		}
+		if len(o.Trace) == 0 {
+			return inputf("load.trace: %s holds no request", filepath.Base(tr.File))
+		}
+	}
+	return nil
+}
+
+// ReadKeyFile reads an API key: the file's first line, trimmed. Errors never
+// include the file's content.
+func ReadKeyFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	key := strings.TrimSpace(line)
+	if key == "" {
+		return "", fmt.Errorf("%s: the first line is empty", path)
+	}
+	return key, nil
+}
+
+// KindHasAPI reports whether target kind speaks api (unknown kinds are left
+// to registry.New, which names the known ones).
+func KindHasAPI(kind, api string) bool {
+	k, ok := registry.Lookup(kind)
+	return !ok || slices.Contains(k.APIs, api)
+}
+
+// ApplyKindDefaults fills what the target kind implies where neither the
+// scenario nor a flag said: its default API, key variable and (for hosted
+// APIs) URL. Without a kind, the scenario default (openai) applies first.
+func ApplyKindDefaults(s *scenarios.Scenario) {
+	if s.Target.Kind == "" {
+		s.Target.Kind = scenarios.DefaultKind
+	}
+	k, ok := registry.Lookup(s.Target.Kind)
+	if !ok {
+		return
+	}
+	if s.Target.API == "" && len(k.APIs) > 0 {
+		s.Target.API = k.APIs[0]
+	}
+	if s.Target.APIKeyEnv == "" {
+		s.Target.APIKeyEnv = k.KeyEnv
+	}
+	if s.Target.URL == "" {
+		s.Target.URL = k.URL
+	}
+}
+
+// Profile names the load profile: trace, rate, sweep or concurrency.
+func (o *Options) Profile() string {
+	switch {
+	case o.Trace != nil:
+		return "trace"
+	case o.Rates != nil:
+		return "rate"
+	case o.Sweep != nil:
+		return "sweep"
+	}
+	return "concurrency"
+}
+
+// Levels returns the load levels to run, in order.
+func (o *Options) Levels() []float64 {
+	switch {
+	case o.Trace != nil:
+		return []float64{0}
+	case o.Rates != nil:
+		return o.Rates
+	case o.Sweep != nil:
+		lv := make([]float64, len(o.Sweep))
+		for i, c := range o.Sweep {
+			lv[i] = float64(c)
+		}
+		return lv
+	}
+	return []float64{float64(o.Concurrency)}
+}
+
+// resolvedScenario is the scenario as resolved (file, then flags, then
+// defaults), stored in run.json.
+func (o *Options) resolvedScenario() json.RawMessage {
+	b, err := json.Marshal(o.Scenario)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// errNoRun marks a run that never started (nothing measured, nothing
+// written): the caller reports it as an interruption or a failure.
+var errNoRun = errors.New("nothing was run")

@@ -1,0 +1,387 @@
+package session
+
+import (
+	"cmp"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/registry"
+)
+
+// A Dialer opens a connection, as net.Dialer.DialContext does.
+type Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// Result is how a run ended: its manifest (run.json as written), the
+// summary recomputed from its records, and the records it could not write.
+type Result struct {
+	Manifest *rundir.Manifest
+	Summary  *report.Summary
+	// Lost is the number of records that could not be written (disk full).
+	Lost int64
+}
+
+// NewHTTPClient returns the client used for load: connection reuse sized to
+// the concurrency, no transparent gzip (it would add buffering and CPU on
+// the read path of streams), no client-wide timeout (each request has its
+// own), and the redirect policy of the adapters (targets.CheckRedirect).
+func NewHTTPClient(concurrency int, dial Dialer, insecure bool) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if insecure {
+		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+	}
+	if dial != nil {
+		tr.DialContext = dial
+	}
+	tr.MaxIdleConns = concurrency * 2
+	tr.MaxIdleConnsPerHost = concurrency * 2
+	tr.MaxConnsPerHost = 0
+	tr.DisableCompression = true
+	tr.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: tr}
+}
+
+// Run runs the benchmark described by o and writes its run directory,
+// saying what it does on log (one line per event; never the results table,
+// which the caller prints from Result.Summary).
+//
+// Two contexts stop it early (loadgen.Runner.Run): drain's end stops
+// sending and gives requests in flight o.Grace; ctx's end cancels them at
+// once. Either way the run directory is completed: run.json says
+// interrupted, summary.json covers the records written. Errors: an
+// *InputError for what the user must fix (exit 2); the run's own failure
+// otherwise, with Result still describing what was written.
+func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error) {
+	client := NewHTTPClient(max(o.Concurrency, o.MaxConcurrency, slices.Max(append(o.Sweep, 1))), o.Dial, o.Insecure)
+	defer client.CloseIdleConnections()
+	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: string(o.APIKey), API: o.API, Client: client, ContinuousUsage: o.ContinuousUsage})
+	if err != nil {
+		return nil, &InputError{Err: err}
+	}
+	// Everything local first: a run directory that cannot be written, or
+	// that holds a run, is refused before the server sees a request.
+	created, err := createDir(o.Out)
+	if err != nil {
+		return nil, err
+	}
+	if err := rundir.Create(o.Out, o.Force); err != nil {
+		if _, ok := errors.AsType[*rundir.HoldsRunError](err); ok {
+			return nil, &InputError{Err: err}
+		}
+		return nil, err
+	}
+	undo := func() {
+		if created {
+			os.Remove(o.Out) // only if still empty
+		}
+	}
+	if !o.NoProbe {
+		if err := o.probe(drain, target, log); err != nil {
+			undo()
+			return nil, err
+		}
+	}
+	s := &session{o: o, log: log, client: client, target: target}
+	if err := s.begin(drain); err != nil {
+		undo()
+		return nil, err
+	}
+	return s.run(ctx, drain)
+}
+
+// createDir makes dir if it is missing and says whether it did, so that a
+// run refused before it starts leaves nothing behind.
+func createDir(dir string) (bool, error) {
+	if _, err := os.Lstat(dir); err == nil {
+		return false, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return false, fmt.Errorf("--out: %w", err)
+	}
+	return true, nil
+}
+
+// probe sends one short request first: a wrong key or a missing model
+// stops the run with one line instead of hundreds of failed records. Other
+// failures (overload, an unreachable server) are measured, not refused: the
+// run records them.
+func (o *Options) probe(ctx context.Context, target targets.Target, log io.Writer) error {
+	pctx, cancel := context.WithTimeout(ctx, min(o.Timeout, 30*time.Second))
+	_, perr := Probe(pctx, target, o.Model)
+	cancel()
+	var he *targets.HTTPError
+	switch {
+	case perr == nil:
+	case errors.As(perr, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden || he.Status == http.StatusNotFound):
+		if he.Status != http.StatusNotFound && o.APIKey == "" {
+			perr = fmt.Errorf("%w (no key sent: %s is empty)", perr, cmp.Or(o.APIKeyEnv, "no key variable set"))
+		}
+		return perr
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w: %w", errNoRun, context.Cause(ctx))
+	default:
+		fmt.Fprintf(log, "inferbench: warning: %v (running anyway; failures will be recorded)\n", perr)
+	}
+	return nil
+}
+
+// session is one run in progress.
+type session struct {
+	o         *Options
+	log       io.Writer
+	client    *http.Client
+	target    targets.Target
+	m         *rundir.Manifest
+	rw        *rundir.RecordWriter
+	t0        time.Time
+	telemetry *telemetry
+}
+
+// begin writes run.json (exit state running) and starts the record writer
+// and the telemetry, after waiting for --start-at.
+func (s *session) begin(drain context.Context) error {
+	o := s.o
+	host, _ := os.Hostname()
+	s.m = &rundir.Manifest{
+		Tool: "inferbench", Version: o.Version,
+		Host:     rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version()},
+		Target:   rundir.TargetInfo{Kind: o.Kind, URL: targets.RedactURL(o.URL), API: o.API, Model: o.Model},
+		Scenario: o.resolvedScenario(),
+		Load: rundir.LoadInfo{Profile: o.Profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
+			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed},
+		ExitState: rundir.ExitRunning, Shard: o.shardInfo(),
+	}
+	if o.APIKey != "" {
+		s.m.Target.APIKeyEnv = o.APIKeyEnv
+		if o.APIKeyFile != "" {
+			s.m.Target.APIKeyEnv, s.m.Target.APIKeyFile = "", o.APIKeyFile
+		}
+	}
+	s.m.Server = serverInfo(drain, s.client, o)
+	if o.Insecure {
+		s.m.Target.InsecureTLS = true
+		fmt.Fprintln(s.log, "inferbench: warning: TLS certificate verification is off (--insecure)")
+	}
+	if err := o.waitStart(drain, s.log); err != nil {
+		return err
+	}
+	rw, err := rundir.CreateRecordWriter(o.Out)
+	if err != nil {
+		return err
+	}
+	s.rw = rw
+	s.t0 = time.Now()
+	s.m.Start = s.t0.UTC()
+	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %v, %d requests (+%d warm-up) per level → %s\n",
+		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), o.Levels(), o.Requests, o.Warmup, o.Out)
+	s.telemetry, err = startTelemetry(drain, o, s.m, s.t0, s.client, s.log)
+	if err != nil {
+		rw.Close()
+		return err
+	}
+	if err := rundir.WriteManifest(o.Out, s.m); err != nil {
+		rw.Close()
+		s.telemetry.stop()
+		return err
+	}
+	return nil
+}
+
+// run runs the levels and finishes the run directory whatever happened:
+// the records written so far are complete and reportable.
+func (s *session) run(ctx, drain context.Context) (*Result, error) {
+	o := s.o
+	levels := o.Levels()
+	// Records go to disk as they complete. Only a bisection needs to know,
+	// between levels, whether a level met the SLOs: then they also go to an
+	// in-memory summarizer (otherwise it would hold every latency of the run
+	// for nothing; summary.json is computed from the file at the end).
+	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1
+	var mu sync.Mutex
+	sumz := report.NewSummarizer(o.SLO)
+	sink := func(r *rundir.Record) error {
+		if err := s.rw.Write(r); err != nil {
+			return err
+		}
+		if bisecting {
+			mu.Lock()
+			sumz.Add(r)
+			mu.Unlock()
+		}
+		return nil
+	}
+	var (
+		runErr   error
+		firstID  uint64
+		spreads  []string
+		finished = map[float64]bool{}
+	)
+	runLevel := func(lv float64) error {
+		r, err := o.runner(s.target, lv, firstID)
+		if errors.Is(err, loadgen.ErrNoShare) {
+			fmt.Fprintf(s.log, "inferbench: level %g: nothing for shard %s at this level\n", lv, o.Shard)
+			finished[lv] = true
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if len(levels) > 1 || o.BisectSteps > 0 {
+			fmt.Fprintf(s.log, "inferbench: level %g …\n", lv)
+		}
+		res, err := r.Run(ctx, drain, s.t0, sink)
+		firstID += uint64(res.Sent)
+		if o.SpreadAuto && !r.IsOpen() {
+			spreads = append(spreads, fmt.Sprintf("%g: %s", lv, res.Spread.Round(time.Millisecond)))
+		}
+		if err == nil {
+			finished[lv] = true
+		}
+		return err
+	}
+	for _, lv := range levels {
+		if runErr = runLevel(lv); runErr != nil {
+			break
+		}
+	}
+	if runErr == nil && bisecting {
+		runErr = o.bisect(finished, &mu, sumz, runLevel)
+	}
+	closeErr := errors.Join(s.rw.Close(), s.telemetry.stop())
+	return s.finish(runErr, closeErr, spreads)
+}
+
+// finish writes run.json's end and exit state and summary.json.
+func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, error) {
+	o, m := s.o, s.m
+	end := time.Now().UTC()
+	m.End = &end
+	m.Records = s.rw.Count()
+	res := &Result{Manifest: m, Lost: s.rw.Lost()}
+	if len(spreads) > 0 {
+		m.Load.StartSpread = "auto (duration of each level's first request): " + strings.Join(spreads, ", ")
+	} else if o.Profile() == "concurrency" || o.Profile() == "sweep" {
+		m.Load.StartSpread = o.Spread.String()
+		m.Load.StartSpreadNS = o.Spread.Nanoseconds()
+	}
+	switch {
+	case runErr == nil && closeErr == nil:
+		m.ExitState = rundir.ExitComplete
+	case errors.Is(runErr, context.Canceled) && closeErr == nil:
+		m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal"
+	default:
+		m.ExitState, m.ExitReason = rundir.ExitFailed, errors.Join(runErr, closeErr).Error()
+	}
+	if res.Lost > 0 {
+		// Said once, with the counts, rather than once per lost record.
+		lost := fmt.Sprintf("%d records written, %d lost: %v", m.Records, res.Lost, errors.Join(runErr, closeErr))
+		m.ExitState, m.ExitReason = rundir.ExitFailed, lost
+		fmt.Fprintln(s.log, "inferbench: error:", lost)
+	}
+	if err := rundir.WriteManifest(o.Out, m); err != nil {
+		return res, errors.Join(runErr, closeErr, err)
+	}
+	// summary.json is recomputed from the file, exactly as `report` does, so
+	// the two can never disagree.
+	sum, warnings, err := report.SummarizeRun(o.Out, o.SLO)
+	if err != nil {
+		return res, errors.Join(runErr, closeErr, err)
+	}
+	res.Summary = sum
+	for _, w := range warnings {
+		fmt.Fprintln(s.log, "inferbench: warning:", w)
+	}
+	if err := report.WriteSummaryFile(o.Out, sum); err != nil {
+		return res, errors.Join(runErr, closeErr, err)
+	}
+	if m.ExitState == rundir.ExitFailed {
+		return res, cmp.Or(errors.Join(runErr, closeErr), errors.New(m.ExitReason))
+	}
+	return res, nil
+}
+
+// runner returns the Runner of one level (loadgen.ErrNoShare when this
+// shard has no share of it).
+func (o *Options) runner(t targets.Target, level float64, firstID uint64) (*loadgen.Runner, error) {
+	w := loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
+		IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Lengths: o.Lengths, Prompt: o.Prompt}
+	opts := []loadgen.Option{loadgen.Requests(o.Requests), loadgen.Warmup(o.Warmup), loadgen.Duration(o.Duration),
+		loadgen.Timeout(o.Timeout), loadgen.Level(level, firstID), loadgen.Seed(uint64(o.Seed)),
+		loadgen.Retries(o.Retries, 0), loadgen.Grace(o.Grace), loadgen.Shard(o.Shard)}
+	switch o.Profile() {
+	case "trace":
+		opts = append(opts, loadgen.Trace(o.Trace))
+	case "rate":
+		opts = append(opts, loadgen.Rate(level, o.Arrival, o.Burstiness), loadgen.MaxConcurrency(o.MaxConcurrency), loadgen.RampUp(o.RampUp))
+	default:
+		spread := o.Spread
+		if o.SpreadAuto {
+			spread = loadgen.AutoSpread
+		}
+		opts = append(opts, loadgen.Concurrency(int(level)), loadgen.Spread(spread))
+	}
+	if o.APIKey != "" {
+		opts = append(opts, loadgen.Secrets(string(o.APIKey)))
+	}
+	return loadgen.New(t, w, opts...)
+}
+
+// bisect refines capacity after a sweep: between the highest level that met
+// the SLOs and the next level up (which did not), it runs the midpoint, up
+// to BisectSteps times (integer concurrencies; rates to 1 %).
+func (o *Options) bisect(finished map[float64]bool, mu *sync.Mutex, sumz *report.Summarizer, runLevel func(float64) error) error {
+	for range o.BisectSteps {
+		mu.Lock()
+		snap := sumz.Snapshot()
+		mu.Unlock()
+		lo, hi, ok := bracket(snap, o.SLO)
+		if !ok {
+			return nil
+		}
+		mid := (lo + hi) / 2
+		if o.Profile() == "sweep" {
+			mid = math.Floor(mid)
+			if mid <= lo {
+				return nil
+			}
+		} else if (hi-lo)/hi < 0.01 {
+			return nil
+		}
+		if finished[mid] {
+			return nil
+		}
+		if err := runLevel(mid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bracket finds the highest level meeting slo and the lowest level above it
+// that does not.
+func bracket(s *report.Summary, slo report.SLO) (lo, hi float64, ok bool) {
+	loIdx := -1
+	for i := range s.Levels {
+		if met, _ := report.MeetsSLO(&s.Levels[i], slo); met {
+			loIdx = i
+		}
+	}
+	if loIdx < 0 || loIdx == len(s.Levels)-1 {
+		return 0, 0, false
+	}
+	return s.Levels[loIdx].Level, s.Levels[loIdx+1].Level, true
+}
