@@ -11,6 +11,7 @@ import (
 	"runtime/metrics"
 	"time"
 
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -45,7 +46,7 @@ func (p *clientProbe) read(tNS int64) rundir.ClientSample {
 			if m.Value.Kind() == metrics.KindFloat64Histogram {
 				h := m.Value.Float64Histogram()
 				s.SchedHist = histDelta(h, p.prevSched)
-				s.SchedLatencyP99MS = 1e3 * HistQuantile(s.SchedHist, 0.99) / 1e9
+				s.SchedLatencyP99MS = 1e3 * report.HistQuantile(s.SchedHist, 0.99) / 1e9
 				p.prevSched = append(p.prevSched[:0], h.Counts...)
 			}
 		case mGCPause:
@@ -86,28 +87,6 @@ func histDelta(h *metrics.Float64Histogram, prev []uint64) [][2]int64 {
 		out = append(out, [2]int64{int64(math.Round(max(up, 0) * 1e9)), int64(c)})
 	}
 	return out
-}
-
-// HistQuantile returns quantile q of sparse [upper bound, count] pairs
-// sorted by bound: the upper bound of the bucket holding rank ⌈q·n⌉ (the
-// runtime keeps no finer figure), 0 when empty.
-func HistQuantile(h [][2]int64, q float64) float64 {
-	var total int64
-	for _, b := range h {
-		total += b[1]
-	}
-	if total == 0 {
-		return 0
-	}
-	rank := int64(math.Ceil(q * float64(total)))
-	var seen int64
-	for _, b := range h {
-		seen += b[1]
-		if seen >= rank {
-			return float64(b[0])
-		}
-	}
-	return float64(h[len(h)-1][0])
 }
 
 // histApproxSum estimates the sum of a histogram's values from bucket

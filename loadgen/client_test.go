@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -34,22 +35,6 @@ func TestHistDelta(t *testing.T) {
 	// No previous read: everything counts.
 	if got := histDelta(h, nil); len(got) != 4 || got[3] != [2]int64{4000, 7} {
 		t.Errorf("first read = %v", got)
-	}
-}
-
-// TestHistQuantile: the bucket holding rank ⌈q·n⌉, hand-counted.
-func TestHistQuantile(t *testing.T) {
-	h := [][2]int64{{1000, 98}, {2000, 1}, {8000, 1}}
-	for _, c := range []struct {
-		q    float64
-		want float64
-	}{{0.5, 1000}, {0.98, 1000}, {0.99, 2000}, {0.995, 8000}, {1, 8000}} {
-		if got := HistQuantile(h, c.q); got != c.want {
-			t.Errorf("q %v = %v, want %v", c.q, got, c.want)
-		}
-	}
-	if got := HistQuantile(nil, 0.99); got != 0 {
-		t.Errorf("empty = %v", got)
 	}
 }
 
@@ -99,7 +84,7 @@ func TestWatchClient(t *testing.T) {
 		for _, b := range s.SchedHist {
 			events += int(b[1])
 		}
-		if want := HistQuantile(s.SchedHist, 0.99) / 1e6; s.SchedLatencyP99MS != want {
+		if want := report.HistQuantile(s.SchedHist, 0.99) / 1e6; s.SchedLatencyP99MS != want {
 			t.Errorf("sample %d p99 %v ms, its histogram says %v", i, s.SchedLatencyP99MS, want)
 		}
 	}

@@ -5,23 +5,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/rundir"
-)
-
-// Thresholds past which a level is flagged client-bound: the load generator,
-// not the server, may be what its numbers describe.
-const (
-	// ClientCPUBound: mean process CPU as a share of GOMAXPROCS cores.
-	ClientCPUBound = 0.9
-	// ClientSchedBoundMS: Go scheduler latency p99 (goroutines waiting to
-	// run), which delays every timestamp by as much.
-	ClientSchedBoundMS = 5.0
-	// ClientSendLagBoundMS: send lag p99 against the schedule.
-	ClientSendLagBoundMS = 5.0
-	// ClientInFlightBound: closed loop, mean streams in flight as a share of
-	// the concurrency, judged when each worker sent ≥ 10 requests.
-	ClientInFlightBound = 0.8
 )
 
 // ClientLevel is the load generator's own state over a level's window
@@ -89,31 +73,11 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 		for _, up := range slices.Sorted(maps.Keys(sched)) {
 			h = append(h, [2]int64{up, sched[up]})
 		}
-		cl.SchedLatencyP99MS = loadgen.HistQuantile(h, 0.99) / 1e6
+		cl.SchedLatencyP99MS = HistQuantile(h, 0.99) / 1e6
 	} else {
 		cl.SchedLatencyP99MS = cl.SchedLatencyPeakMS
 	}
-	if cl.CPUShare != nil && cl.CPUShare.Mean >= ClientCPUBound {
-		cl.Reasons = append(cl.Reasons, fmt.Sprintf("client CPU at %.0f%% of its %d cores", 100*cl.CPUShare.Mean, cl.Cores))
-	}
-	if cl.SchedLatencyP99MS >= ClientSchedBoundMS {
-		cl.Reasons = append(cl.Reasons, fmt.Sprintf("Go scheduler latency p99 %.1f ms: timestamps late by as much", cl.SchedLatencyP99MS))
-	}
-	if l.SendLagMS.N > 0 && l.SendLagMS.P99 >= ClientSendLagBoundMS {
-		cl.Reasons = append(cl.Reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))
-	}
-	if closedLoop && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
-		// Little's law: a closed loop of N workers keeps N requests in
-		// flight (rate × time in flight = N) unless the client spends the
-		// time between one request's end and the next one's send.
-		why := fmt.Sprintf("only %.1f of %g streams in flight on average", l.MeanInFlight, l.Level)
-		if l.WindowS > 0 {
-			rate := float64(l.Requests.Total) / l.WindowS
-			why += fmt.Sprintf(" (Little's law: %.0f req/s × %.1f ms each in flight; the workers spent the rest in the client)",
-				rate, 1000*l.MeanInFlight/rate)
-		}
-		cl.Reasons = append(cl.Reasons, why)
-	}
+	cl.Reasons = clientBoundReasons(&cl, l, closedLoop)
 	cl.Bound = len(cl.Reasons) > 0
 	return cl
 }

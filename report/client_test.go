@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -61,7 +60,7 @@ func TestSchedLatencyOverWindow(t *testing.T) {
 		out := []rundir.ClientSample{{TNS: 0, Cores: 2}}
 		for i, h := range hists {
 			out = append(out, rundir.ClientSample{TNS: int64(i+1) * 250 * ms, Cores: 2,
-				SchedLatencyP99MS: loadgen.HistQuantile(h, 0.99) / 1e6, SchedHist: h})
+				SchedLatencyP99MS: HistQuantile(h, 0.99) / 1e6, SchedHist: h})
 		}
 		return out
 	}

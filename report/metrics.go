@@ -46,6 +46,15 @@
 //     x_groq, Ollama, llama.cpp timings). TTFT − server TTFT is the network
 //     and client share.
 //   - Goodput = successful requests that met every per-request SLO / window.
+//   - Tokens per joule = a level's output tokens / the GPUs' energy over its
+//     window (telemetry.go says how the energy is measured).
+//   - Go scheduler latency quantile: the upper bound of the runtime
+//     histogram's bucket holding rank ⌈q·n⌉ (HistQuantile); a level's p99
+//     is over all its intervals' scheduling events.
+//   - Client-bound: a level whose client CPU, scheduler latency p99, send
+//     lag p99 or (closed loop) streams in flight pass the Client* bounds
+//     below (clientBoundReasons): its numbers describe the load generator,
+//     not the server.
 //   - Percentiles p50 p90 p95 p99 p99.9 use linear interpolation between
 //     closest ranks (Hyndman & Fan type 7, NumPy's default, which vLLM's
 //     benchmark uses); stddev is the population standard deviation (NumPy's
@@ -56,6 +65,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -288,4 +298,106 @@ func DistOfNS(ns []int64) Dist {
 		v[i] = float64(x) / nsPerMS
 	}
 	return distOf(v)
+}
+
+// PerSecond is count / window: output tokens/s, total tokens/s, requests/s
+// and goodput are each PerSecond of their count over the level's window
+// (Span.NS). 0 for an empty window.
+func PerSecond(count float64, windowNS int64) float64 {
+	if windowNS <= 0 {
+		return 0
+	}
+	return count / (float64(windowNS) / 1e9)
+}
+
+// AchievedRate is (n − 1) / (last − first sent_ns) over a level's n
+// measured first attempts; 0 with fewer than two or no spread.
+func AchievedRate(n int, firstSentNS, lastSentNS int64) float64 {
+	if d := lastSentNS - firstSentNS; n > 1 && d > 0 {
+		return float64(n-1) / (float64(d) / 1e9)
+	}
+	return 0
+}
+
+// MeanInFlight is Σ BusyMS / window: requests in flight on average.
+func MeanInFlight(busyMS float64, windowNS int64) float64 {
+	if windowNS <= 0 {
+		return 0
+	}
+	return busyMS * nsPerMS / float64(windowNS)
+}
+
+// TokensPerJoule is output tokens / energy; 0 without energy.
+func TokensPerJoule(outputTokens int64, energyJ float64) float64 {
+	if !(energyJ > 0) {
+		return 0
+	}
+	return float64(outputTokens) / energyJ
+}
+
+// HistQuantile returns quantile q of a sparse [upper bound, count]
+// histogram sorted by bound (client.jsonl's sched_hist, in ns): the upper
+// bound of the bucket holding rank ⌈q·n⌉ (the Go runtime keeps no finer
+// figure), 0 when empty.
+func HistQuantile(h [][2]int64, q float64) float64 {
+	var total int64
+	for _, b := range h {
+		total += b[1]
+	}
+	if total == 0 {
+		return 0
+	}
+	rank := int64(math.Ceil(q * float64(total)))
+	var seen int64
+	for _, b := range h {
+		seen += b[1]
+		if seen >= rank {
+			return float64(b[0])
+		}
+	}
+	return float64(h[len(h)-1][0])
+}
+
+// Thresholds past which a level is flagged client-bound: the load generator,
+// not the server, may be what its numbers describe.
+const (
+	// ClientCPUBound: mean process CPU as a share of GOMAXPROCS cores.
+	ClientCPUBound = 0.9
+	// ClientSchedBoundMS: Go scheduler latency p99 (goroutines waiting to
+	// run), which delays every timestamp by as much.
+	ClientSchedBoundMS = 5.0
+	// ClientSendLagBoundMS: send lag p99 against the schedule.
+	ClientSendLagBoundMS = 5.0
+	// ClientInFlightBound: closed loop, mean streams in flight as a share of
+	// the concurrency, judged when each worker sent ≥ 10 requests.
+	ClientInFlightBound = 0.8
+)
+
+// clientBoundReasons says why a level's client was near its limit, from
+// its client figures cl and the level l; none when it was not. closedLoop
+// false skips the streams-in-flight check.
+func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
+	var reasons []string
+	if cl.CPUShare != nil && cl.CPUShare.Mean >= ClientCPUBound {
+		reasons = append(reasons, fmt.Sprintf("client CPU at %.0f%% of its %d cores", 100*cl.CPUShare.Mean, cl.Cores))
+	}
+	if cl.SchedLatencyP99MS >= ClientSchedBoundMS {
+		reasons = append(reasons, fmt.Sprintf("Go scheduler latency p99 %.1f ms: timestamps late by as much", cl.SchedLatencyP99MS))
+	}
+	if l.SendLagMS.N > 0 && l.SendLagMS.P99 >= ClientSendLagBoundMS {
+		reasons = append(reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))
+	}
+	if closedLoop && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
+		// Little's law: a closed loop of N workers keeps N requests in
+		// flight (rate × time in flight = N) unless the client spends the
+		// time between one request's end and the next one's send.
+		why := fmt.Sprintf("only %.1f of %g streams in flight on average", l.MeanInFlight, l.Level)
+		if l.WindowS > 0 {
+			rate := float64(l.Requests.Total) / l.WindowS
+			why += fmt.Sprintf(" (Little's law: %.0f req/s × %.1f ms each in flight; the workers spent the rest in the client)",
+				rate, 1000*l.MeanInFlight/rate)
+		}
+		reasons = append(reasons, why)
+	}
+	return reasons
 }

@@ -355,3 +355,39 @@ func TestAchievedRateFirstAttempts(t *testing.T) {
 		t.Errorf("achieved %v req/s over %d requests; want 1 over 2", l.AchievedRatePerS, l.Requests.Total)
 	}
 }
+
+// TestHistQuantile: the bucket holding rank ⌈q·n⌉, hand-counted.
+func TestHistQuantile(t *testing.T) {
+	h := [][2]int64{{1000, 98}, {2000, 1}, {8000, 1}}
+	for _, c := range []struct {
+		q    float64
+		want float64
+	}{{0.5, 1000}, {0.98, 1000}, {0.99, 2000}, {0.995, 8000}, {1, 8000}} {
+		if got := HistQuantile(h, c.q); got != c.want {
+			t.Errorf("q %v = %v, want %v", c.q, got, c.want)
+		}
+	}
+	if got := HistQuantile(nil, 0.99); got != 0 {
+		t.Errorf("empty = %v", got)
+	}
+}
+
+// TestDerivedDefinitions: the rate definitions on hand-computed examples.
+func TestDerivedDefinitions(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"1,000 tokens over 2 s", PerSecond(1000, 2e9), 500},
+		{"empty window", PerSecond(1000, 0), 0},
+		{"11 sends over 5 s", AchievedRate(11, 1e9, 6e9), 2},
+		{"one send", AchievedRate(1, 1e9, 1e9), 0},
+		{"4 × 500 ms busy over 1 s", MeanInFlight(2000, 1e9), 2},
+		{"9,000 tokens on 300 J", TokensPerJoule(9000, 300), 30},
+		{"no energy", TokensPerJoule(9000, 0), 0},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %v; want %v", c.name, c.got, c.want)
+		}
+	}
+}

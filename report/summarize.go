@@ -203,9 +203,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			Errors:               a.errors,
 			Retried:              a.retried,
 		}
-		if d := a.lastSend - a.firstSend; len(a.lag) > 1 && d > 0 {
-			l.AchievedRatePerS = float64(len(a.lag)-1) / (float64(d) / 1e9)
-		}
+		l.AchievedRatePerS = AchievedRate(len(a.lag), a.firstSend, a.lastSend)
 		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
 		if a.withReq > 0 && a.req.OK > 0 {
 			n := float64(a.withReq)
@@ -215,11 +213,11 @@ func (s *Summarizer) Snapshot() *Summary {
 		}
 		if w := a.span.NS(); w > 0 {
 			l.WindowS = float64(w) / 1e9
-			l.OutputTokensPerS = float64(a.outTok) / l.WindowS
-			l.TotalTokensPerS = float64(a.inTok+a.outTok) / l.WindowS
-			l.RequestsPerS = float64(a.req.OK) / l.WindowS
-			l.GoodputRPS = float64(a.good) / l.WindowS
-			l.MeanInFlight = a.busyMS * nsPerMS / float64(w)
+			l.OutputTokensPerS = PerSecond(float64(a.outTok), w)
+			l.TotalTokensPerS = PerSecond(float64(a.inTok+a.outTok), w)
+			l.RequestsPerS = PerSecond(float64(a.req.OK), w)
+			l.GoodputRPS = PerSecond(float64(a.good), w)
+			l.MeanInFlight = MeanInFlight(a.busyMS, w)
 		}
 		sum.Levels = append(sum.Levels, l)
 	}
@@ -291,4 +289,35 @@ func capacity(levels []Level, slo SLO) *Capacity {
 		}
 	}
 	return best
+}
+
+// The bases a run is priced on (PricedLevel).
+const (
+	BasisCapacity = "capacity at SLO"
+	BasisHighest  = "highest-throughput level"
+)
+
+// PricedLevel is the level whose throughput the cost model prices: the
+// capacity at SLO when the summary has one, else the level with the highest
+// output throughput; basis says which (BasisCapacity, BasisHighest). ok is
+// false when no level served a token. Every command and report prices runs
+// through it.
+func PricedLevel(s *Summary) (l Level, basis string, ok bool) {
+	if c := s.Capacity; c != nil {
+		for _, l := range s.Levels {
+			if l.Level == c.Level {
+				return l, BasisCapacity, true
+			}
+		}
+	}
+	best := -1
+	for i, l := range s.Levels {
+		if l.OutputTokensPerS > 0 && (best < 0 || l.OutputTokensPerS > s.Levels[best].OutputTokensPerS) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return Level{}, "", false
+	}
+	return s.Levels[best], BasisHighest, true
 }

@@ -210,7 +210,7 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 			lv.EnergySource = EnergyMixed
 		}
 		if energyJ > 0 {
-			tpj := float64(outputTokens) / energyJ
+			tpj := TokensPerJoule(outputTokens, energyJ)
 			lv.OutputTokensPerJ = &tpj
 		}
 	}

@@ -234,30 +234,16 @@ func runCost(_ context.Context, w io.Writer, o costOptions) error {
 	return cost.Write(w, o.Format, rep, cost.CostsTable("Cost per GPU offer", rep.Rows, notes))
 }
 
-// pricedLevel picks the level whose throughput the cost model prices: the
-// capacity at SLO when the summary has one, else the level with the highest
-// output throughput. It says which.
+// pricedLevel is report.PricedLevel with its basis in words, or an error
+// when the summary has no level with output throughput.
 func pricedLevel(s *report.Summary) (report.Level, string, error) {
-	if s.Capacity != nil {
-		for _, l := range s.Levels {
-			if l.Level == s.Capacity.Level {
-				l.OutputTokensPerS, l.TotalTokensPerS, l.RequestsPerS = s.Capacity.OutputTokensPerS, s.Capacity.TotalTokensPerS, s.Capacity.RequestsPerS
-				return l, fmt.Sprintf("capacity at SLO (level %g)", l.Level), nil
-			}
-		}
-		return report.Level{Level: s.Capacity.Level, OutputTokensPerS: s.Capacity.OutputTokensPerS, TotalTokensPerS: s.Capacity.TotalTokensPerS, RequestsPerS: s.Capacity.RequestsPerS},
-			fmt.Sprintf("capacity at SLO (level %g)", s.Capacity.Level), nil
-	}
-	best := -1
-	for i, l := range s.Levels {
-		if l.OutputTokensPerS > 0 && (best < 0 || l.OutputTokensPerS > s.Levels[best].OutputTokensPerS) {
-			best = i
-		}
-	}
-	if best < 0 {
+	l, basis, ok := report.PricedLevel(s)
+	switch {
+	case !ok:
 		return report.Level{}, "", errors.New("summary.json has no level with output throughput")
+	case basis == report.BasisCapacity:
+		return l, fmt.Sprintf("capacity at SLO (level %g)", l.Level), nil
 	}
-	l := s.Levels[best]
 	return l, fmt.Sprintf("highest-throughput level %g (summary.json has no capacity at SLO)", l.Level), nil
 }
 

@@ -17,12 +17,6 @@ const (
 	KindQualification = "qualification"
 )
 
-// Bases of a priced level.
-const (
-	basisCapacity = "capacity at SLO"
-	basisHighest  = "highest-throughput level"
-)
-
 // DefaultOffer is the offer kind the headline and the crossover price.
 const DefaultOffer = "on-demand"
 
@@ -288,27 +282,14 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	return r, nil
 }
 
-// priceLevel picks the level the cost model prices: the capacity at SLO,
-// else the level with the highest output throughput; nil when none served
-// any token. (The same rule as `inferbench cost --run`.)
+// priceLevel is report.PricedLevel as the report's pricedLevel; nil when
+// the run served no token.
 func priceLevel(s *report.Summary) *pricedLevel {
-	if c := s.Capacity; c != nil {
-		for _, l := range s.Levels {
-			if l.Level == c.Level {
-				return &pricedLevel{Level: l, Basis: basisCapacity}
-			}
-		}
-	}
-	best := -1
-	for i, l := range s.Levels {
-		if l.OutputTokensPerS > 0 && (best < 0 || l.OutputTokensPerS > s.Levels[best].OutputTokensPerS) {
-			best = i
-		}
-	}
-	if best < 0 {
+	l, basis, ok := report.PricedLevel(s)
+	if !ok {
 		return nil
 	}
-	return &pricedLevel{Level: s.Levels[best], Basis: basisHighest}
+	return &pricedLevel{Level: l, Basis: basis}
 }
 
 // priceRun prices p on every offer of g; head is the first offer of kind
@@ -356,7 +337,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 		if p == nil || p.Costs == nil {
 			continue
 		}
-		if p.Basis != basisCapacity {
+		if p.Basis != report.BasisCapacity {
 			x.Notes = append(x.Notes, fmt.Sprintf("%s: no capacity at SLO; its GPUs are sized by its highest-throughput level (%g)", rr.Label, p.Level.Level))
 		}
 		for _, id := range apis {

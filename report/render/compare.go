@@ -169,7 +169,7 @@ func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper
 	if pa != nil && pb != nil {
 		la, lb := a.levels[pa.Level.Level], b.levels[pb.Level.Level]
 		at := "capacity at SLO"
-		if pa.Basis != basisCapacity || pb.Basis != basisCapacity {
+		if pa.Basis != report.BasisCapacity || pb.Basis != report.BasisCapacity {
 			at = "priced level (capacity at SLO, else highest throughput)"
 		}
 		if la != nil && lb != nil {
@@ -250,7 +250,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 	}
 	cond := sloText(slo)
 	fmt.Fprintf(&s, "%s serves %s [%s–%s] the output tokens/s of %s", b.Label, times(tp.Ratio), times2(tp.CILow), times2(tp.CIHigh), a.Label)
-	if pa.Basis == basisCapacity && pb.Basis == basisCapacity {
+	if pa.Basis == report.BasisCapacity && pb.Basis == report.BasisCapacity {
 		if pa.Level.Level == pb.Level.Level {
 			fmt.Fprintf(&s, " at %s (capacity at level %g for both)", cond, pa.Level.Level)
 		} else {
@@ -281,10 +281,10 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 
 func noCapacity(a, b *Run, pa, pb *pricedLevel) []string {
 	var out []string
-	if pa.Basis != basisCapacity {
+	if pa.Basis != report.BasisCapacity {
 		out = append(out, a.Label)
 	}
-	if pb.Basis != basisCapacity {
+	if pb.Basis != report.BasisCapacity {
 		out = append(out, b.Label)
 	}
 	return out

@@ -160,7 +160,7 @@ func TestPricedCostByHand(t *testing.T) {
 			t.Errorf("%s: $/1M = %v at %s; want %v = $%v/h / (%v tok/s × 3600) × 1e6 at %s",
 				rr.Label, rr.Priced.USDPer1MOutputTokens, rr.Priced.Offer, want, price, rr.Priced.OutputTokensPerS, of.ID)
 		}
-		if rr.Priced.Basis != basisCapacity || rr.Priced.OutputTokensPerS != rr.Summary.Capacity.OutputTokensPerS {
+		if rr.Priced.Basis != report.BasisCapacity || rr.Priced.OutputTokensPerS != rr.Summary.Capacity.OutputTokensPerS {
 			t.Errorf("%s: priced %+v; want the capacity at SLO %+v", rr.Label, rr.Priced, rr.Summary.Capacity)
 		}
 	}
