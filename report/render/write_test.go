@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/report"
 )
 
 // wantFigures are the figures of a qualification report built with a catalog.
