@@ -45,6 +45,17 @@ func TestKindsAgainstMock(t *testing.T) {
 		{"anthropic", "chat", "", false, true, "end_turn"},
 		{"gemini", "chat", "", false, true, ""},
 	}
+	// Every kind of the registry has a route here: a new kind without a
+	// mock route fails this test.
+	covered := map[string]bool{}
+	for _, tc := range cases {
+		covered[tc.kind] = true
+	}
+	for _, k := range registry.All() {
+		if k.Name != "mock" && !covered[k.Name] {
+			t.Errorf("kind %s has no case here (and no mock route?)", k.Name)
+		}
+	}
 	for _, tc := range cases {
 		t.Run(tc.kind+"/"+tc.api+tc.path, func(t *testing.T) {
 			tg, err := registry.New(tc.kind, registry.Options{URL: srv.URL + tc.path, API: tc.api, APIKey: "k"})

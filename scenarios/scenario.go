@@ -12,7 +12,6 @@ package scenarios
 
 import (
 	"path/filepath"
-	"slices"
 )
 
 // Scenario is one scenario file. Field names follow the YAML keys; the zero
@@ -46,7 +45,8 @@ type Scenario struct {
 // Target says which serving endpoint to drive. All fields are optional in a
 // file: `run` flags supply or override them (see ValidateRunnable).
 type Target struct {
-	// Kind is the server or protocol family (TargetKinds lists them).
+	// Kind is the server or protocol family: a kind of the target registry
+	// (CheckKind).
 	Kind string `yaml:"kind,omitempty"`
 	// URL is the server's base URL, e.g. http://127.0.0.1:8000.
 	URL string `yaml:"url,omitempty"`
@@ -61,13 +61,7 @@ type Target struct {
 	APIKeyEnv string `yaml:"api_key_env,omitempty"`
 }
 
-// TargetKinds returns the accepted values of Target.Kind.
-func TargetKinds() []string { return slices.Clone(targetKinds) }
-
-var (
-	targetKinds = []string{"vllm", "openai", "tgi", "ollama", "anthropic", "gemini", "groq", "litellm", "llamacpp", "mock"}
-	apis        = []string{"chat", "completions", "native"}
-)
+var apis = []string{"chat", "completions", "native"}
 
 // Workload says what each request asks for: its prompt and output lengths in
 // tokens, or prompts from a dataset file.

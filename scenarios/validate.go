@@ -134,10 +134,18 @@ func (s *Scenario) validate(c *checker) {
 	s.Cost.validate(c)
 }
 
-func (t *Target) validate(c *checker) {
-	if t.Kind != "" && !slices.Contains(targetKinds, t.Kind) {
-		c.errorf("target.kind", "unknown kind %q (want one of %s)", truncate(t.Kind, 32), strings.Join(targetKinds, ", "))
+// CheckKind reports, as an *Error with the kind's file:line:col, a
+// target.kind that is not one of kinds. The kinds are the target registry's
+// (targets/registry), passed in because this package imports no network
+// code: the registry is the one table of target kinds.
+func (s *Scenario) CheckKind(kinds []string) error {
+	if k := s.Target.Kind; k != "" && !slices.Contains(kinds, k) {
+		return s.src.errorf("target.kind", "unknown kind %q (want one of %s)", truncate(k, 32), strings.Join(kinds, ", "))
 	}
+	return nil
+}
+
+func (t *Target) validate(c *checker) {
 	if t.URL != "" {
 		// The URL is not echoed: it may carry credentials.
 		if msg := checkURL(t.URL); msg != "" {

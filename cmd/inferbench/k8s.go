@@ -145,7 +145,7 @@ is left out with a warning. Unpack with tar -x -C runs to get runs/BASE.`,
 
 // runK8sManifest checks the scenario and prints the manifest.
 func runK8sManifest(o *k8sManifestOptions, stdout io.Writer) error {
-	s, err := scenarios.Open(o.ScenarioRef)
+	s, err := openScenario(o.ScenarioRef)
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
+	"github.com/inferbench/inferbench/targets/registry"
 )
 
 // runOptionsFrom resolves what to run: the scenario file (if any), then the
@@ -48,7 +50,7 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	s := &scenarios.Scenario{Name: "command-line"}
 	if fromFile {
 		var err error
-		if s, err = scenarios.Open(c.String(flagScenario)); err != nil {
+		if s, err = openScenario(c.String(flagScenario)); err != nil {
 			return nil, usagef("%v", err)
 		}
 	}
@@ -156,8 +158,21 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if set(flagRunGPUInterval) {
 		s.GPU.Interval = scenarios.Duration(c.Duration(flagRunGPUInterval))
 	}
-	if err := s.Validate(); err != nil {
+	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds())); err != nil {
 		return nil, usagef("%v", err)
+	}
+	return s, nil
+}
+
+// openScenario opens a shipped scenario or a file (scenarios.Open) and
+// checks its target kind against the registry, the one table of kinds.
+func openScenario(ref string) (*scenarios.Scenario, error) {
+	s, err := scenarios.Open(ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckKind(registry.Kinds()); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -62,7 +62,7 @@ func runScenariosList(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tDESCRIPTION")
 	for _, name := range scenarios.Shipped() {
-		s, err := scenarios.Open(name)
+		s, err := openScenario(name)
 		if err != nil {
 			return fmt.Errorf("scenarios list: %w", err)
 		}
@@ -73,7 +73,7 @@ func runScenariosList(w io.Writer) error {
 
 // runScenariosShow writes the resolved scenario (defaults applied) as YAML.
 func runScenariosShow(w io.Writer, nameOrPath string) error {
-	s, err := scenarios.Open(nameOrPath)
+	s, err := openScenario(nameOrPath)
 	if err != nil {
 		return fmt.Errorf("scenarios show: %w", err)
 	}
@@ -91,7 +91,7 @@ func runScenariosShow(w io.Writer, nameOrPath string) error {
 func runScenariosValidate(w io.Writer, files []string) error {
 	failed := 0
 	for _, f := range files {
-		if _, err := scenarios.Open(f); err != nil {
+		if _, err := openScenario(f); err != nil {
 			failed++
 			fmt.Fprintln(w, err)
 			continue

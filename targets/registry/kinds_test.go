@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/targets/registry"
 )
 
@@ -41,6 +42,20 @@ func TestKindTable(t *testing.T) {
 		}
 		if _, err := registry.New(k.Name, registry.Options{URL: url, API: "embeddings"}); err == nil {
 			t.Errorf("%s accepted API embeddings", k.Name)
+		}
+	}
+}
+
+// TestShippedScenariosUseKnownKinds: every shipped scenario names a kind of
+// this table (scenarios.CheckKind is given Kinds by the command line).
+func TestShippedScenariosUseKnownKinds(t *testing.T) {
+	for _, name := range scenarios.Shipped() {
+		s, err := scenarios.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CheckKind(registry.Kinds()); err != nil {
+			t.Errorf("%s: %v", name, err)
 		}
 	}
 }
