@@ -214,8 +214,8 @@ func TestStoreTrendAndPlot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b := img.Bounds(); b.Dx() != 8*96 || b.Dy() != 432 {
-			t.Errorf("plot is %v; want 768×432 (8×4.5 in at 96 dpi)", b)
+		if b := img.Bounds(); b.Dx() != 8*144 || b.Dy() != 648 {
+			t.Errorf("plot is %v; want 1152×648 (8×4.5 in at the reports' 144 dpi)", b)
 		}
 		os.WriteFile(filepath.Join(t.ArtifactDir(), "trend.png"), buf.Bytes(), 0o644)
 	})
