@@ -71,7 +71,7 @@ func TestEmbeddedCatalogIsComplete(t *testing.T) {
 	for _, m := range c.Models {
 		check("model "+m.ID, m.Source, m.Date)
 	}
-	// Spot checks against shared/notes/nvml-and-cost.md B.1 and B.2.
+	// Spot checks against docs/notes/nvml-and-cost.md B.1 and B.2.
 	h100, _ := c.GPU("h100-sxm")
 	if o, _ := h100.Offer("on-demand"); o.ID != "aws-p5-od" || o.USDPerGPUHour != 6.88 {
 		t.Errorf("h100 default on-demand = %s %v; want aws-p5-od 6.88 (55.04 / 8)", o.ID, o.USDPerGPUHour)

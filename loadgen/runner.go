@@ -510,7 +510,7 @@ func (lv *level) send(j job) *rundir.Record {
 		if rec.OutputTokensSource == rundir.SourceServer && rec.OutputTokens > 0 {
 			// The server finished and counted tokens none of which it
 			// streamed: hidden reasoning (Gemini thoughts, o-series) used
-			// the whole output budget (protocols.md, reasoning models).
+			// the whole output budget (docs/notes/protocols.md, reasoning models).
 			msg = fmt.Sprintf("%s, though the server counted %d output tokens (finish reason %q): hidden reasoning likely used the whole output budget; raise max tokens",
 				msg, rec.OutputTokens, rec.FinishReason)
 		}

@@ -12,7 +12,7 @@ import (
 // full sequence message_start, content_block_start, ping, content_block_delta…,
 // content_block_stop, message_delta (cumulative usage), message_stop; JSON
 // padded with spaces before its last brace as the real API does; no [DONE]
-// (anthropic-messages-stream-with-ping, notes/protocols.md §8).
+// (anthropic-messages-stream-with-ping, notes/docs/notes/protocols.md §8).
 
 func anthropicProtocol() *protocol {
 	return &protocol{parse: parseAnthropic, writeError: writeAnthropicError}

@@ -12,7 +12,7 @@ import (
 // Ollama native API: NDJSON (one JSON object per line, no [DONE]), stream
 // true unless the request says false, a final done:true object with
 // nanosecond metrics, zero metrics omitted (ollama-generate-stream,
-// notes/protocols.md §6).
+// notes/docs/notes/protocols.md §6).
 
 func ollamaGenerateProtocol() *protocol {
 	return &protocol{parse: parseOllama(false), writeError: writeOllamaError}

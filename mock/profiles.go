@@ -13,7 +13,7 @@ const (
 )
 
 // GPUProfile is what the simulator knows about one GPU model. Figures come
-// from /work/shared/notes/gpu-specs.md (the vendors' spec sheets as quoted
+// from docs/notes/gpu-specs.md (the vendors' spec sheets as quoted
 // there); the source tag of that note is given beside each profile.
 type GPUProfile struct {
 	// Name is the profile's key, e.g. "h100-sxm".
@@ -90,7 +90,7 @@ func (m ModelProfile) KVBytesPerToken() int {
 }
 
 // modelProfiles returns the built-in model profiles. Shapes and parameter
-// counts are from gpu-specs.md "Model memory facts" ([M1]–[M5]).
+// counts are from docs/notes/gpu-specs.md "Model memory facts" ([M1]–[M5]).
 func modelProfiles() []ModelProfile {
 	return []ModelProfile{
 		// Llama-3-8B [M1]: 32 / 4096 / 8 KV heads / 128; 8.03 B params.

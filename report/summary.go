@@ -10,7 +10,7 @@ import (
 
 // Summary is the computed metrics of one run: one Level per load level, and
 // the capacity at SLO. It is written as summary.json; field names are a
-// public contract (DESIGN.md).
+// public contract (docs/design.md).
 type Summary struct {
 	// Levels holds one entry per load level, in increasing level order.
 	Levels []Level `json:"levels"`

@@ -124,7 +124,7 @@ type LoadInfo struct {
 	DurationS   float64 `json:"duration_s,omitempty"`
 	TimeoutS    float64 `json:"timeout_s"`
 	// StartSpread says how closed-loop workers' first requests were spread
-	// so they do not run in lockstep (DESIGN.md), e.g. "auto: 680ms".
+	// so they do not run in lockstep (docs/design.md), e.g. "auto: 680ms".
 	StartSpread string `json:"start_spread,omitempty"`
 	// StartSpreadNS is the spread applied, in nanoseconds.
 	StartSpreadNS int64 `json:"start_spread_ns,omitempty"`

@@ -2,7 +2,7 @@
 # Real LLM servers on this CPU for the integration tests and `make demo-real`:
 # llama.cpp's llama-server and Ollama, serving tiny llama models that
 # tools/ggufgen generates. Recipes, versions and quirks:
-# ../shared/notes/real-servers.md (§1 llama-server, §3 Ollama).
+# docs/notes/real-servers.md (§1 llama-server, §3 Ollama).
 #
 # Usage:
 #   scripts/real-servers.sh provision   build (or find cached) binaries, generate the models

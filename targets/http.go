@@ -109,7 +109,7 @@ func NewHeader(extra http.Header, accept string) http.Header {
 // keep-alive connection turns out to be closed before any response byte
 // arrived. llama-server closes the connection after every streamed response
 // without saying so, which otherwise fails 15-27 % of requests
-// (/work/shared/notes/real-servers.md §4.1); see net/http Transport's doc on
+// (docs/notes/real-servers.md §4.1); see net/http Transport's doc on
 // Idempotency-Key.
 //
 // A transport error is wrapped as "send request: …", led by ctx's cause when

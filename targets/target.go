@@ -66,7 +66,7 @@ type Chunk struct {
 
 // HasToken reports whether the chunk carries at least one generated token on
 // any channel. Role-only, usage-only and empty events carry none; this is the
-// event that TTFT waits for (DESIGN.md, "Metric definitions").
+// event that TTFT waits for (docs/design.md, "Metric definitions").
 func (c *Chunk) HasToken() bool {
 	return c.Content != "" || c.Reasoning != "" || c.ToolArgs != "" || c.Tokens > 0
 }

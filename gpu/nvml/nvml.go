@@ -5,7 +5,7 @@
 // It needs cgo and linux; elsewhere the package builds to a stub whose Open
 // reports NVML unavailable. go-nvml opens libnvidia-ml.so.1 with dlopen at
 // Init and leaves every NVML symbol unresolved until first call, so two
-// rules keep the process alive (notes/nvml-and-cost.md A.1): no NVML call
+// rules keep the process alive (notes/docs/notes/nvml-and-cost.md A.1): no NVML call
 // after a failed Init, and no call to an entry point the driver lacks —
 // every entry point used here is looked up with LookupSymbol once, at New.
 package nvml

@@ -5,7 +5,7 @@
 // content_block_stop, message_delta, message_stop, with ping events anywhere
 // and no [DONE].
 //
-// Token rules (protocols.md §8): text_delta is content, thinking_delta is
+// Token rules (docs/notes/protocols.md §8): text_delta is content, thinking_delta is
 // reasoning, input_json_delta is tool arguments; message_start,
 // content_block_start, ping and an empty delta carry no token. The output
 // token count is the last message_delta's usage.output_tokens, which is

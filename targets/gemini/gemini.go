@@ -4,7 +4,7 @@
 // one GenerateContentResponse per event, with no [DONE]: the last event has
 // a finishReason and the stream ends.
 //
-// Token rules (protocols.md §9): events carry many tokens each, and
+// Token rules (docs/notes/protocols.md §9): events carry many tokens each, and
 // usageMetadata on every event is cumulative, so an event's Chunk.Tokens is
 // the increase of candidatesTokenCount + thoughtsTokenCount (thoughts are
 // output too, though not counted in candidatesTokenCount). Parts with

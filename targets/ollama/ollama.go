@@ -6,7 +6,7 @@
 // text. An error after the stream began is a line {"error": "…"}.
 //
 // The wire format and its traps are described, with their sources, in
-// /work/shared/notes/protocols.md §6. Ollama's OpenAI-compatible /v1 API is
+// docs/notes/protocols.md §6. Ollama's OpenAI-compatible /v1 API is
 // spoken by the openai adapter instead.
 package ollama
 
@@ -137,7 +137,7 @@ type messageJSON struct {
 
 // optionsJSON holds the model options sent. Pointers, so that a temperature
 // of 0 is sent as 0: Ollama's own Go types use omitempty, which drops it and
-// leaves the server's default (protocols.md §6).
+// leaves the server's default (docs/notes/protocols.md §6).
 type optionsJSON struct {
 	NumPredict  *int     `json:"num_predict,omitempty"`
 	Temperature *float64 `json:"temperature,omitempty"`
@@ -145,7 +145,7 @@ type optionsJSON struct {
 }
 
 // requestBody encodes req. Ollama has neither ignore_eos nor a minimum
-// length (protocols.md §6): Request.IgnoreEOS and MinTokens cannot be
+// length (docs/notes/protocols.md §6): Request.IgnoreEOS and MinTokens cannot be
 // honoured, and the output is whatever the model produces up to
 // num_predict; eval_count in the last object says how long it was.
 func (t *Target) requestBody(req targets.Request) ([]byte, error) {

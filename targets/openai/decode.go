@@ -22,12 +22,12 @@ type eventJSON struct {
 	Choices []choiceJSON   `json:"choices"`
 	Usage   *targets.Usage `json:"usage"`
 	// XGroq is Groq's extension: its finish chunk carries usage here, not
-	// in a usage chunk (protocols.md §7).
+	// in a usage chunk (docs/notes/protocols.md §7).
 	XGroq *struct {
 		Usage *groqUsageJSON `json:"usage"`
 	} `json:"x_groq"`
 	// Timings is llama.cpp's account of the request's time, on its last
-	// chunk (notes/real-servers.md §4.3).
+	// chunk (notes/docs/notes/real-servers.md §4.3).
 	Timings *timingsJSON `json:"timings"`
 	// Error is a top-level error object (OpenAI, vLLM, LiteLLM, OpenRouter
 	// mid-stream errors), decoded only when present.
@@ -35,7 +35,7 @@ type eventJSON struct {
 }
 
 // groqUsageJSON is Groq's x_groq.usage: the token counts and the server's
-// times in seconds (groq-chat-stream-x_groq-usage, protocols.md §7).
+// times in seconds (groq-chat-stream-x_groq-usage, docs/notes/protocols.md §7).
 type groqUsageJSON struct {
 	targets.Usage
 	QueueTime      float64 `json:"queue_time"`
@@ -358,7 +358,7 @@ type errorInfo struct {
 }
 
 // errorJSON covers every error shape seen from OpenAI-compatible servers
-// (protocols.md §3, §4, §7, §11 and the fixtures):
+// (docs/notes/protocols.md §3, §4, §7, §11 and the fixtures):
 //
 //	{"error":{"message","type","param","code"}}    OpenAI, vLLM, llama.cpp, Ollama, Groq;
 //	                                               code int, string or null; LiteLLM "429"

@@ -3,13 +3,13 @@
 // LiteLLM and OpenRouter. It streams POST /v1/chat/completions or
 // /v1/completions and turns each server-sent event into a targets.Chunk.
 //
-// What counts as a token follows DESIGN.md "Metric definitions": role-only
+// What counts as a token follows docs/design.md "Metric definitions": role-only
 // chunks, usage-only chunks (`"choices": []`), `"delta": {}` finish chunks
 // and comments carry none. Text arrives on three channels: content
 // (`delta.content`, or `choices[].text` for completions), reasoning
 // (`delta.reasoning_content`, `delta.reasoning`) and tool-call arguments
 // (`delta.tool_calls[].function.arguments`). The wire formats are described,
-// with their sources, in /work/shared/notes/protocols.md §3, §4, §7 and §11.
+// with their sources, in docs/notes/protocols.md §3, §4, §7 and §11.
 package openai
 
 import (

@@ -235,7 +235,7 @@ func TestInStreamErrors(t *testing.T) {
 			chunks: 1, class: rundir.StreamErr,
 		},
 		{
-			// Groq (protocols.md §7): event: error, status_code, no [DONE].
+			// Groq (docs/notes/protocols.md §7): event: error, status_code, no [DONE].
 			name: "groq event: error",
 			body: "data: " + `{"choices":[{"index":0,"delta":{"reasoning":"hm"}}]}` + "\n\n" +
 				"event: error\n" + `data: {"error":{"message":"Tool call validation failed","type":"invalid_request_error","code":"tool_use_failed","failed_generation":"x","status_code":400}}` + "\n\n",
@@ -243,7 +243,7 @@ func TestInStreamErrors(t *testing.T) {
 			chunks: 1, class: rundir.StreamErr,
 		},
 		{
-			// LiteLLM (protocols.md §11): upstream 429 in-band, no [DONE].
+			// LiteLLM (docs/notes/protocols.md §11): upstream 429 in-band, no [DONE].
 			name: "litellm string code 429",
 			body: "data: " + roleChunk + "\n\n" +
 				`data: {"error":{"message":"No deployments available","type":"None","param":"None","code":"429"}}` + "\n\n",
@@ -629,7 +629,7 @@ func TestAPIKeyNeverShown(t *testing.T) {
 }
 
 // TestRetryOnDeadKeepAlive: llama-server closes the connection after each
-// streamed response without saying so (real-servers.md §4.1). The next
+// streamed response without saying so (docs/notes/real-servers.md §4.1). The next
 // request, sent on that reused connection, finds it closed before any
 // response byte; the adapter marks its POSTs replayable, so net/http sends
 // it again on a new connection instead of failing.

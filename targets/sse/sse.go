@@ -8,7 +8,7 @@
 // in CRLF, LF or a bare CR; a line that starts with a colon is a comment; one
 // space after "field:" is stripped; several data lines are joined with "\n";
 // an empty line dispatches the event. Two departures, both for what real
-// servers send (see /work/shared/notes/protocols.md §1):
+// servers send (see docs/notes/protocols.md §1):
 //
 //   - A final event that is not followed by an empty line before the end of
 //     the stream is dispatched, not dropped.

@@ -1,6 +1,6 @@
 // Package targettest helps test target adapters against recorded traffic: it
-// extracts HTTP responses from the recorded transcripts kept in
-// /work/shared/fixtures/protocols (raw HTTP, httprr traces, VCR cassettes,
+// extracts HTTP responses from the project's recorded transcripts
+// (docs/notes/protocols.md §12: raw HTTP, httprr traces, VCR cassettes,
 // text dumps of cassettes, curl output, bare bodies) and replays a response
 // over a real httptest.Server, writing its body in pieces with a flush after
 // each, as a streaming server does.

@@ -29,7 +29,7 @@ func (r Result) TokenChunks() int {
 }
 
 // OutputTokens is the server's count when it gave one, else the counted
-// tokens (DESIGN.md "Output tokens").
+// tokens (docs/design.md "Output tokens").
 func (r Result) OutputTokens() int {
 	if r.Final.Usage != nil && r.Final.Usage.CompletionTokens > 0 {
 		return r.Final.Usage.CompletionTokens

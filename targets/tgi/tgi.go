@@ -6,7 +6,7 @@
 // API (/v1/chat/completions) is spoken through the openai adapter.
 //
 // The wire format and its traps are described, with their sources, in
-// /work/shared/notes/protocols.md §5: `details` defaults to false, and without
+// docs/notes/protocols.md §5: `details` defaults to false, and without
 // it the stream carries no token count; temperature 0 is rejected; errors
 // come in-band with HTTP 200 as {"error","error_type"} events.
 package tgi
@@ -40,7 +40,7 @@ const (
 // GreedyTemperature is the temperature sent to TGI's Messages API when the
 // request asks for 0: TGI rejects temperature 0 ("must be strictly
 // positive"), and vLLM's benchmark sends 0.01 for the same reason
-// (protocols.md §2). At 0.001 sampling is greedy in practice. The native
+// (docs/notes/protocols.md §2). At 0.001 sampling is greedy in practice. The native
 // API needs no such value: it sends do_sample false instead.
 const GreedyTemperature = 0.001
 
@@ -148,7 +148,7 @@ type parametersJSON struct {
 }
 
 // requestBody encodes req for /generate_stream. TGI has no ignore_eos or
-// min_tokens in its public API (protocols.md §5.1): Request.IgnoreEOS and
+// min_tokens in its public API (docs/notes/protocols.md §5.1): Request.IgnoreEOS and
 // MinTokens cannot be honoured, and the output length is whatever the model
 // produces up to MaxTokens; details.generated_tokens says what it was.
 // Temperature 0 becomes do_sample false (greedy decoding), as TGI rejects a

@@ -123,7 +123,7 @@ func TestStream(t *testing.T) {
 			body:  tokenEvent(1, "a", false, "") + tokenEvent(2, "b", false, ""),
 			want:  []targets.Chunk{{Content: "a", Tokens: 1}, {Content: "b", Tokens: 1}},
 			class: rundir.Protocol},
-		// In-band errors with HTTP 200 (protocols.md §5.1).
+		// In-band errors with HTTP 200 (docs/notes/protocols.md §5.1).
 		{name: "overloaded in the stream",
 			body:  `data:{"error":"Model is overloaded","error_type":"overloaded"}` + "\n\n",
 			class: rundir.RateLimited, status: 429},

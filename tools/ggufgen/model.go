@@ -29,7 +29,7 @@ type modelConfig struct {
 // sizeConfig returns the named size: "tiny" (64×2, F32, 4.2 M parameters,
 // for fast functional tests) or "small" (512×8, F16, 58 M parameters, where
 // batching and queueing show on a CPU) — the shapes of
-// /work/shared/notes/real-servers.md §2.
+// docs/notes/real-servers.md §2.
 func sizeConfig(name string) (modelConfig, bool) {
 	switch name {
 	case "tiny":
