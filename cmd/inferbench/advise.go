@@ -95,11 +95,11 @@ func runAdvise(_ context.Context, w io.Writer, o adviseOptions) error {
 	case o.MonthlyAPISpend > 0:
 		spend, basis = o.MonthlyAPISpend, "--monthly-api-spend"
 	default:
-		perDay, err := dailyTokens(o.TokensPerDay, o.RequestsPerDay, o.TokensPerRequest)
+		perDay, err := cost.DailyTokens(o.TokensPerDay, o.RequestsPerDay, o.TokensPerRequest)
 		if err != nil {
 			return err
 		}
-		price, priceBasis, err := apiPrice(cat, o.APIPricePerM, o.APIModel)
+		price, priceBasis, err := cat.APIPrice(o.APIPricePerM, o.APIModel)
 		if err != nil {
 			return err
 		}

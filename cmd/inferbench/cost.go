@@ -116,18 +116,6 @@ With --usd-per-gpu-hour the JSON output is one object; otherwise it holds one ro
 	}
 }
 
-// costReport is the JSON of cost when it prices catalog offers.
-type costReport struct {
-	RunDir string `json:"run_dir,omitempty"`
-	// Basis says which throughput was priced.
-	Basis      string          `json:"basis"`
-	Level      *float64        `json:"level,omitempty"`
-	Throughput cost.Throughput `json:"throughput"`
-	Energy     *cost.Energy    `json:"energy,omitempty"`
-	Rows       []cost.Costs    `json:"rows"`
-	Notes      []string        `json:"notes"`
-}
-
 func runCost(_ context.Context, w io.Writer, o costOptions) error {
 	switch {
 	case o.RunDir != "" && o.OutputTPS != 0:
@@ -141,97 +129,58 @@ func runCost(_ context.Context, w io.Writer, o costOptions) error {
 	case o.USDPerGPUHour > 0 && (o.GPU != "" || o.Offer != ""):
 		return usagef("--usd-per-gpu-hour replaces the catalog: drop --gpu and --offer")
 	}
-	rep := costReport{RunDir: o.RunDir, Rows: []cost.Costs{}, Notes: []string{}}
-	var runGPUs []string
+	q := cost.QuoteRequest{GPU: o.GPU, GPUs: o.GPUs, Offer: o.Offer, USDPerGPUHour: o.USDPerGPUHour,
+		Basis: "throughput given on the command line", Throughput: cost.Throughput{OutputTokensPerS: o.OutputTPS, TotalTokensPerS: o.TotalTPS, RequestsPerS: o.RPS}}
+	var level *float64
 	if o.RunDir != "" {
-		s, err := report.ReadSummary(filepath.Join(o.RunDir, rundir.SummaryFile))
+		lvl, basis, err := runThroughput(o.RunDir)
 		if err != nil {
 			return fmt.Errorf("cost: %w", err)
 		}
-		lvl, basis, err := pricedLevel(s)
-		if err != nil {
-			return fmt.Errorf("cost: %s: %w", o.RunDir, err)
-		}
-		rep.Basis, rep.Level = basis, &lvl.Level
-		rep.Throughput = cost.Throughput{OutputTokensPerS: lvl.OutputTokensPerS, TotalTokensPerS: lvl.TotalTokensPerS, RequestsPerS: lvl.RequestsPerS}
+		q.Basis, level = basis, &lvl.Level
+		q.Throughput = cost.Throughput{OutputTokensPerS: lvl.OutputTokensPerS, TotalTokensPerS: lvl.TotalTokensPerS, RequestsPerS: lvl.RequestsPerS}
 		if o.EnergyWindowS == 0 {
 			o.EnergyWindowS = lvl.WindowS
 		}
-		runGPUs = runGPUNames(o.RunDir)
-	} else {
-		rep.Basis = "throughput given on the command line"
-		rep.Throughput = cost.Throughput{OutputTokensPerS: o.OutputTPS, TotalTokensPerS: o.TotalTPS, RequestsPerS: o.RPS}
+		q.RunGPUNames = runGPUNames(o.RunDir)
 	}
 	if o.EnergyJ != 0 {
 		if !(o.EnergyJ > 0) || !(o.EnergyWindowS > 0) {
 			return usagef("--energy-joules needs a positive value and a positive --energy-window-s")
 		}
-		rep.Energy = &cost.Energy{Joules: o.EnergyJ, WindowS: o.EnergyWindowS}
+		q.Energy = &cost.Energy{Joules: o.EnergyJ, WindowS: o.EnergyWindowS}
 	}
-	gpus := o.GPUs
-	if gpus == 0 {
-		gpus = max(1, len(runGPUs))
-	}
-
 	if o.USDPerGPUHour > 0 {
-		c, err := cost.Evaluate(rep.Throughput, gpus, cost.Price{USDPerGPUHour: o.USDPerGPUHour}, nil)
+		c, err := cost.Evaluate(q.Throughput, max(q.GPUs, 1), cost.Price{USDPerGPUHour: o.USDPerGPUHour}, nil)
 		if err != nil {
 			return fmt.Errorf("cost: %w", err)
 		}
-		return cost.Write(w, o.Format, c, cost.CostsTable("Cost at "+rep.Basis, []cost.Costs{c}, nil))
+		return cost.Write(w, o.Format, c, cost.CostsTable("Cost at "+q.Basis, []cost.Costs{c}, nil))
 	}
-
 	cat, err := cost.Load(o.Prices)
 	if err != nil {
 		return fmt.Errorf("cost: %w", err)
 	}
-	var gpuList []*cost.GPU
-	switch {
-	case o.GPU != "":
-		g, err := cat.GPU(o.GPU)
-		if err != nil {
-			return usagef("--gpu: %v", err)
-		}
-		gpuList = append(gpuList, g)
-	case len(runGPUs) > 0 && cat.GPUBySMIName(runGPUs[0]) != nil:
-		g := cat.GPUBySMIName(runGPUs[0])
-		gpuList = append(gpuList, g)
-		rep.Notes = append(rep.Notes, fmt.Sprintf("GPU %s from run.json (%q)", g.ID, runGPUs[0]))
-	default:
-		for i := range cat.GPUs {
-			gpuList = append(gpuList, &cat.GPUs[i])
-		}
-		rep.Notes = append(rep.Notes, "the run's GPU is not known (pass --gpu): each row prices the measured throughput at that GPU's offer; only the GPU that ran it is a measurement")
+	rep, err := cat.Quote(q)
+	if err != nil {
+		return err
 	}
-	for _, g := range gpuList {
-		var offers []*cost.Offer
-		if o.Offer != "" {
-			of, err := g.Offer(o.Offer)
-			if err != nil {
-				if len(gpuList) == 1 {
-					return usagef("--offer: %v", err)
-				}
-				continue
-			}
-			offers = append(offers, of)
-		} else {
-			for i := range g.Offers {
-				offers = append(offers, &g.Offers[i])
-			}
-		}
-		for _, of := range offers {
-			c, err := cost.Evaluate(rep.Throughput, gpus, cost.PriceOf(g, of), rep.Energy)
-			if err != nil {
-				return fmt.Errorf("cost: %s %s: %w", g.ID, of.ID, err)
-			}
-			rep.Rows = append(rep.Rows, c)
-		}
+	rep.RunDir, rep.Level = o.RunDir, level
+	return cost.Write(w, o.Format, rep, rep.Table())
+}
+
+// runThroughput reads a run's summary.json and returns its priced level
+// (report.PricedLevel) with its basis in words.
+func runThroughput(dir string) (report.Level, string, error) {
+	s, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
+	if err != nil {
+		return report.Level{}, "", err
 	}
-	if len(rep.Rows) == 0 {
-		return fmt.Errorf("cost: no catalog offer matches --gpu %q --offer %q", o.GPU, o.Offer)
+	lvl, basis, err := pricedLevel(s)
+	if err != nil {
+		return report.Level{}, "", fmt.Errorf("%s: %w", dir, err)
 	}
-	notes := append([]string{"throughput: " + rep.Basis}, rep.Notes...)
-	return cost.Write(w, o.Format, rep, cost.CostsTable("Cost per GPU offer", rep.Rows, notes))
+	return lvl, basis, nil
 }
 
 // pricedLevel is report.PricedLevel with its basis in words, or an error

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"math"
 	"os"
@@ -240,9 +239,8 @@ func TestCostCommandsUsageErrors(t *testing.T) {
 		{"gpus", "--fit", "gpt-5"},
 	} {
 		_, err := costRunApp(t, args...)
-		var ue *usageError
-		if !errors.As(err, &ue) {
-			t.Errorf("inferbench %s = %v; want a usage error", strings.Join(args, " "), err)
+		if code := exitCode(err, io.Discard); err == nil || code != exitUsage {
+			t.Errorf("inferbench %s = %v (exit %d); want a usage error", strings.Join(args, " "), err, code)
 		}
 	}
 }

@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/cost"
-	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/rundir"
 )
 
 const (
@@ -92,41 +89,8 @@ volume ÷ the run's measured capacity (--run); without a run one replica is assu
 	}
 }
 
-// dailyTokens resolves the volume flags: tokens per day, or requests per
-// day × tokens per request (the seed's formula).
-func dailyTokens(tokensPerDay, requestsPerDay, tokensPerRequest float64) (float64, error) {
-	switch {
-	case tokensPerDay != 0 && (requestsPerDay != 0 || tokensPerRequest != 0):
-		return 0, usagef("pass --tokens-per-day or --requests-per-day with --tokens-per-request, not both")
-	case tokensPerDay < 0 || requestsPerDay < 0 || tokensPerRequest < 0:
-		return 0, usagef("volumes must not be negative")
-	case tokensPerDay > 0:
-		return tokensPerDay, nil
-	case requestsPerDay > 0 && tokensPerRequest > 0:
-		return requestsPerDay * tokensPerRequest, nil
-	}
-	return 0, usagef("pass --tokens-per-day N, or --requests-per-day and --tokens-per-request")
-}
-
-// apiPrice resolves the API price per 1M tokens: the flag, else the catalog
-// model's 3:1 blended price. The second result says where it came from.
-func apiPrice(cat *cost.Catalog, pricePerM float64, model string) (float64, string, error) {
-	if pricePerM < 0 {
-		return 0, "", usagef("--api-price-per-m must not be negative, got %v", pricePerM)
-	}
-	if pricePerM > 0 {
-		return pricePerM, "--api-price-per-m", nil
-	}
-	a, err := cat.API(model)
-	if err != nil {
-		return 0, "", usagef("--api-model: %v", err)
-	}
-	p := cost.BlendedUSDPer1M(a.USDPer1MInput, a.USDPer1MOutput)
-	return p, fmt.Sprintf("%s blended 3:1 from %.4g in / %.4g out (%s, %s)", a.ID, a.USDPer1MInput, a.USDPer1MOutput, a.Source, a.Date), nil
-}
-
 func runCrossover(_ context.Context, w io.Writer, o crossoverOptions) error {
-	perDay, err := dailyTokens(o.TokensPerDay, o.RequestsPerDay, o.TokensPerRequest)
+	perDay, err := cost.DailyTokens(o.TokensPerDay, o.RequestsPerDay, o.TokensPerRequest)
 	if err != nil {
 		return err
 	}
@@ -140,7 +104,7 @@ func runCrossover(_ context.Context, w io.Writer, o crossoverOptions) error {
 	if err != nil {
 		return fmt.Errorf("crossover: %w", err)
 	}
-	price, priceBasis, err := apiPrice(cat, o.APIPricePerM, o.APIModel)
+	price, priceBasis, err := cat.APIPrice(o.APIPricePerM, o.APIModel)
 	if err != nil {
 		return err
 	}
@@ -150,31 +114,17 @@ func runCrossover(_ context.Context, w io.Writer, o crossoverOptions) error {
 		notes = append(notes, "API price: "+priceBasis)
 	}
 	if in.GPUMonthUSD == 0 {
-		g, err := cat.GPU(o.GPU)
+		m, err := cat.MonthOf(o.GPU, o.Offer)
 		if err != nil {
-			return usagef("--gpu: %v", err)
+			return err
 		}
-		of, err := g.Offer(o.Offer)
-		if err != nil {
-			return usagef("--offer: %v", err)
-		}
-		p := cost.PriceOf(g, of)
-		perGPUHour := p.USDPerGPUHour + cost.EnergyUSDPerHour(p.WattsPerGPU, p.PUE, p.USDPerKWh)
-		in.GPUMonthUSD = perGPUHour * cost.HoursPerMonth
-		note := fmt.Sprintf("GPU month: %s %s at $%.4g/GPU-hour × %d h (%s, %s)", g.ID, of.ID, perGPUHour, cost.HoursPerMonth, of.Source, of.Date)
-		if of.Confidence == "low" {
-			note += " [low confidence]"
-		}
-		notes = append(notes, note)
+		in.GPUMonthUSD = m.USD
+		notes = append(notes, m.Note)
 	}
 	if o.RunDir != "" {
-		s, err := report.ReadSummary(filepath.Join(o.RunDir, rundir.SummaryFile))
+		lvl, basis, err := runThroughput(o.RunDir)
 		if err != nil {
 			return fmt.Errorf("crossover: %w", err)
-		}
-		lvl, basis, err := pricedLevel(s)
-		if err != nil {
-			return fmt.Errorf("crossover: %s: %w", o.RunDir, err)
 		}
 		if !(lvl.TotalTokensPerS > 0) {
 			return fmt.Errorf("crossover: %s: the priced level has no total tokens/s", o.RunDir)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/inferbench/inferbench/cost"
 )
 
 // Exit codes, in one table (README, "Exit codes"), after diff's and grep's
@@ -55,7 +57,7 @@ func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case errors.As(err, &ce):
 		return ce.code
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, cost.ErrQuote):
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted

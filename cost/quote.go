@@ -1,0 +1,165 @@
+package cost
+
+import (
+	"errors"
+	"fmt"
+)
+
+// A QuoteRequest asks for the cost of a measured throughput on catalog GPU
+// offers (the cost command).
+type QuoteRequest struct {
+	// Throughput is what was measured; Basis says where it came from
+	// ("capacity at SLO (level 16)", "throughput given on the command line").
+	Throughput Throughput
+	Basis      string
+	// Energy is the GPUs' measured energy over the window, nil if unknown.
+	Energy *Energy
+	// GPU is a catalog GPU id; "" takes RunGPUNames' first name (the GPU
+	// that ran it, by its nvidia-smi name), else every catalog GPU.
+	GPU         string
+	RunGPUNames []string
+	// GPUs serve the throughput; 0 takes the run's count, else 1.
+	GPUs int
+	// Offer is an offer id or kind; "" prices every offer.
+	Offer string
+	// USDPerGPUHour, when set, replaces the catalog.
+	USDPerGPUHour float64
+}
+
+// A Quote is the priced rows and what the reader must know about them.
+type Quote struct {
+	RunDir string `json:"run_dir,omitempty"`
+	// Basis says which throughput was priced.
+	Basis      string     `json:"basis"`
+	Level      *float64   `json:"level,omitempty"`
+	Throughput Throughput `json:"throughput"`
+	Energy     *Energy    `json:"energy,omitempty"`
+	Rows       []Costs    `json:"rows"`
+	Notes      []string   `json:"notes"`
+}
+
+// ErrQuote marks a request the catalog cannot answer as asked (an unknown
+// GPU or offer): the caller's input is wrong.
+var ErrQuote = errors.New("cost")
+
+// Quote prices q on the catalog: every offer of the chosen GPUs (or the one
+// offer asked for), each row with its offer kind, provider and source.
+func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
+	out := &Quote{Basis: q.Basis, Throughput: q.Throughput, Energy: q.Energy, Rows: []Costs{}, Notes: []string{}}
+	gpus := q.GPUs
+	if gpus == 0 {
+		gpus = max(1, len(q.RunGPUNames))
+	}
+	var gpuList []*GPU
+	switch {
+	case q.GPU != "":
+		g, err := c.GPU(q.GPU)
+		if err != nil {
+			return nil, fmt.Errorf("%w: --gpu: %w", ErrQuote, err)
+		}
+		gpuList = append(gpuList, g)
+	case len(q.RunGPUNames) > 0 && c.GPUBySMIName(q.RunGPUNames[0]) != nil:
+		g := c.GPUBySMIName(q.RunGPUNames[0])
+		gpuList = append(gpuList, g)
+		out.Notes = append(out.Notes, fmt.Sprintf("GPU %s from run.json (%q)", g.ID, q.RunGPUNames[0]))
+	default:
+		for i := range c.GPUs {
+			gpuList = append(gpuList, &c.GPUs[i])
+		}
+		out.Notes = append(out.Notes, "the run's GPU is not known (pass --gpu): each row prices the measured throughput at that GPU's offer; only the GPU that ran it is a measurement")
+	}
+	for _, g := range gpuList {
+		var offers []*Offer
+		if q.Offer != "" {
+			of, err := g.Offer(q.Offer)
+			if err != nil {
+				if len(gpuList) == 1 {
+					return nil, fmt.Errorf("%w: --offer: %w", ErrQuote, err)
+				}
+				continue
+			}
+			offers = append(offers, of)
+		} else {
+			for i := range g.Offers {
+				offers = append(offers, &g.Offers[i])
+			}
+		}
+		for _, of := range offers {
+			row, err := Evaluate(q.Throughput, gpus, PriceOf(g, of), q.Energy)
+			if err != nil {
+				return nil, fmt.Errorf("cost: %s %s: %w", g.ID, of.ID, err)
+			}
+			out.Rows = append(out.Rows, row)
+		}
+	}
+	if len(out.Rows) == 0 {
+		return nil, fmt.Errorf("%w: no catalog offer matches --gpu %q --offer %q", ErrQuote, q.GPU, q.Offer)
+	}
+	return out, nil
+}
+
+// Table is the quote as a table, its basis and notes below.
+func (q *Quote) Table() *Table {
+	notes := append([]string{"throughput: " + q.Basis}, q.Notes...)
+	return CostsTable("Cost per GPU offer", q.Rows, notes)
+}
+
+// A GPUMonth is one catalog GPU's month (HoursPerMonth) on one offer,
+// energy included for owned hardware, with the note that says so.
+type GPUMonth struct {
+	USD  float64
+	Note string
+}
+
+// MonthOf prices one GPU-month of gpuID on offer (an id or kind).
+func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
+	g, err := c.GPU(gpuID)
+	if err != nil {
+		return GPUMonth{}, fmt.Errorf("%w: --gpu: %w", ErrQuote, err)
+	}
+	of, err := g.Offer(offer)
+	if err != nil {
+		return GPUMonth{}, fmt.Errorf("%w: --offer: %w", ErrQuote, err)
+	}
+	p := PriceOf(g, of)
+	perGPUHour := p.USDPerGPUHour + EnergyUSDPerHour(p.WattsPerGPU, p.PUE, p.USDPerKWh)
+	note := fmt.Sprintf("GPU month: %s %s (%s, %s) at $%.4g/GPU-hour × %d h (%s, %s)", g.ID, of.ID, of.Kind, of.Provider, perGPUHour, HoursPerMonth, of.Source, of.Date)
+	if of.Confidence == "low" {
+		note += " [low confidence]"
+	}
+	return GPUMonth{USD: perGPUHour * HoursPerMonth, Note: note}, nil
+}
+
+// APIPrice resolves an API price per 1M tokens: pricePerM when positive,
+// else the catalog model's 3:1 blended price (BlendedUSDPer1M). The string
+// says where it came from.
+func (c *Catalog) APIPrice(pricePerM float64, model string) (float64, string, error) {
+	if pricePerM < 0 {
+		return 0, "", fmt.Errorf("%w: --api-price-per-m must not be negative, got %v", ErrQuote, pricePerM)
+	}
+	if pricePerM > 0 {
+		return pricePerM, "--api-price-per-m", nil
+	}
+	a, err := c.API(model)
+	if err != nil {
+		return 0, "", fmt.Errorf("%w: --api-model: %w", ErrQuote, err)
+	}
+	p := BlendedUSDPer1M(a.USDPer1MInput, a.USDPer1MOutput)
+	return p, fmt.Sprintf("%s blended 3:1 from %.4g in / %.4g out (%s, %s)", a.ID, a.USDPer1MInput, a.USDPer1MOutput, a.Source, a.Date), nil
+}
+
+// DailyTokens resolves a volume: tokens per day, or requests per day ×
+// tokens per request.
+func DailyTokens(tokensPerDay, requestsPerDay, tokensPerRequest float64) (float64, error) {
+	switch {
+	case tokensPerDay != 0 && (requestsPerDay != 0 || tokensPerRequest != 0):
+		return 0, fmt.Errorf("%w: pass --tokens-per-day or --requests-per-day with --tokens-per-request, not both", ErrQuote)
+	case tokensPerDay < 0 || requestsPerDay < 0 || tokensPerRequest < 0:
+		return 0, fmt.Errorf("%w: volumes must not be negative", ErrQuote)
+	case tokensPerDay > 0:
+		return tokensPerDay, nil
+	case requestsPerDay > 0 && tokensPerRequest > 0:
+		return requestsPerDay * tokensPerRequest, nil
+	}
+	return 0, fmt.Errorf("%w: pass --tokens-per-day N, or --requests-per-day and --tokens-per-request", ErrQuote)
+}
