@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // WriteTable writes sum as the terminal table printed at the end of `run` and
@@ -17,7 +18,7 @@ import (
 func WriteTable(w io.Writer, sum *Summary, m *loadgen.Manifest) error {
 	var b strings.Builder
 	if m != nil {
-		fmt.Fprintf(&b, "target  %s %s  model %s\n", m.Target.Kind, m.Target.URL, m.Target.Model)
+		fmt.Fprintf(&b, "target  %s %s  model %s\n", m.Target.Kind, targets.RedactURL(m.Target.URL), m.Target.Model)
 		fmt.Fprintf(&b, "run     %s, %d records, started %s", m.ExitState, m.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
 		if m.End != nil {
 			fmt.Fprintf(&b, ", %.1f s", m.End.Sub(m.Start).Seconds())

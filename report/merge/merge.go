@@ -43,6 +43,7 @@ import (
 
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // DefaultSkewBound is Options.SkewBound's default: shards whose starts lie
@@ -183,7 +184,7 @@ func check(shards []*shard, partial bool) error {
 }
 
 func describeTarget(t loadgen.TargetInfo) string {
-	return fmt.Sprintf("%s %s %s model %s", t.Kind, t.URL, t.API, t.Model)
+	return fmt.Sprintf("%s %s %s model %s", t.Kind, targets.RedactURL(t.URL), t.API, t.Model)
 }
 
 // loadKey is a load description without what may differ between shards of

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,7 @@ import (
 
 	"github.com/inferbench/inferbench/internal/jsonl"
 	"github.com/inferbench/inferbench/internal/prom"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // Engine names, as Sample.Engine reports them.
@@ -165,10 +167,16 @@ type Scraper struct {
 }
 
 // MetricsURL returns the conventional /metrics URL of an engine whose
-// API is at baseURL (with or without a trailing / or /v1).
+// API is at baseURL (with or without a trailing / or /v1). A query (a
+// proxy's ?key=) is kept as the query, not made part of the path.
 func MetricsURL(baseURL string) string {
-	base := strings.TrimSuffix(strings.TrimRight(baseURL, "/"), "/v1")
-	return base + "/metrics"
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return strings.TrimSuffix(strings.TrimRight(baseURL, "/"), "/v1") + "/metrics"
+	}
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1") + "/metrics"
+	u.RawPath = ""
+	return u.String()
 }
 
 // Scrape fetches and parses the page once; TNS is left zero.
@@ -190,16 +198,18 @@ func (s *Scraper) Scrape(ctx context.Context) (Sample, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return Sample{}, fmt.Errorf("server metrics: %w", err)
+		// Do's error quotes the URL, which may hold ?key=: redacted, as
+		// it ends up in server.jsonl.
+		return Sample{}, fmt.Errorf("server metrics: %w", targets.RedactURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return Sample{}, fmt.Errorf("server metrics %s: HTTP %d", s.URL, resp.StatusCode)
+		return Sample{}, fmt.Errorf("server metrics %s: HTTP %d", targets.RedactURL(s.URL), resp.StatusCode)
 	}
 	smp, err := Parse(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return Sample{}, fmt.Errorf("server metrics %s: %w", s.URL, err)
+		return Sample{}, fmt.Errorf("server metrics %s: %w", targets.RedactURL(s.URL), err)
 	}
 	return smp, nil
 }
