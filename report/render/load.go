@@ -28,6 +28,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/servermetrics"
 )
 
@@ -82,6 +83,8 @@ const maxTimelinePoints = 160
 func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	r := &Run{Dir: dir, Label: filepath.Base(filepath.Clean(dir)), levels: map[float64]*levelData{}}
 	if m, err := loadgen.ReadManifest(dir); err == nil {
+		// A run.json written before URLs were redacted may hold ?key=.
+		m.Target.URL = targets.RedactURL(m.Target.URL)
 		r.Manifest = m
 		if b, err := os.ReadFile(filepath.Join(dir, loadgen.ManifestFile)); err == nil {
 			_ = json.Unmarshal(b, &r.Raw)
