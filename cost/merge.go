@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // sourceFile is one catalog file: its name for error messages and its bytes.
@@ -35,7 +36,8 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 	var parsed []*parsedFile
 	var merged any
 	for _, f := range files {
-		tree, err := parser.ParseBytes(f.Data, 0)
+		// yamlguard bounds size, nesting, keys and alias expansion first.
+		tree, err := yamlguard.Parse(f.Data, yamlguard.Limits{})
 		if err != nil {
 			return nil, yamlError(f.Name, err)
 		}
@@ -52,6 +54,14 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 		}
 		var typed Catalog
 		if err := yaml.NodeToValue(pf.body, &typed, yaml.Strict()); err != nil {
+			if _, ok := errors.AsType[*yaml.UnknownFieldError](err); ok {
+				// The library names one of a mapping's unknown keys at
+				// random: name the first in the file instead.
+				if k, path := yamlguard.FirstUnknownKey(pf.body, reflect.TypeFor[Catalog](), nil); k != nil {
+					tk := k.GetToken()
+					return nil, fmt.Errorf("%s:%d:%d: %s: unknown field %q", f.Name, tk.Position.Line, tk.Position.Column, path, tk.Value)
+				}
+			}
 			return nil, yamlError(f.Name, err)
 		}
 		var generic any
@@ -135,6 +145,9 @@ func allHaveIDs(xs []any) bool {
 
 // yamlError formats a go-yaml error as "file:line:col: message".
 func yamlError(name string, err error) error {
+	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
+		return fmt.Errorf("%s:%d:%d: %s", name, ge.Line, ge.Column, ge.Msg)
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		if tk := ye.GetToken(); tk != nil {

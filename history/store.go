@@ -13,6 +13,7 @@
 package history
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -34,6 +35,7 @@ import (
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // EnvStore is the environment variable that names the store when --store
@@ -59,18 +61,6 @@ func IsPostgres(spec string) bool {
 	return strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://")
 }
 
-// Redact returns spec with any password replaced, for messages.
-func Redact(spec string) string {
-	if !IsPostgres(spec) {
-		return spec
-	}
-	u, err := url.Parse(spec)
-	if err != nil {
-		return "postgres://(unparsable URL)"
-	}
-	return u.Redacted()
-}
-
 // Store is an open history. It is safe for concurrent use (database/sql).
 type Store struct {
 	db *sql.DB
@@ -79,40 +69,79 @@ type Store struct {
 	where string
 }
 
-// Open opens the store named by spec — a postgres:// URL, or else the path
-// of a SQLite file, created with its directory when missing — and brings
-// its schema up to date.
+// DefaultConnectTimeout bounds connecting to a PostgreSQL store when
+// OpenOptions.ConnectTimeout is zero: a server that accepts the TCP
+// connection and never answers must not hang the command.
+const DefaultConnectTimeout = 10 * time.Second
+
+// OpenOptions tune Open; the zero value is the default.
+type OpenOptions struct {
+	// ConnectTimeout bounds each connection to a PostgreSQL store (the
+	// first one, which Open waits for, and every later one of the pool,
+	// through connect_timeout when the URL sets none); 0 means
+	// DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+}
+
+// Open opens the store named by spec — a postgres:// URL, or else a SQLite
+// file (a path, sqlite:PATH or file:PATH; see parseSpec), created with its
+// directory when missing — and brings its schema up to date. A spec that is
+// neither, such as a misspelt URL or a key=value connection string, is an
+// error that shows it with its password masked.
 func Open(ctx context.Context, spec string) (*Store, error) {
-	s := &Store{where: Redact(spec)}
-	var err error
-	if IsPostgres(spec) {
-		s.d = dialectOf(true)
-		s.db, err = sql.Open("pgx", spec)
+	return OpenWith(ctx, spec, OpenOptions{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
+	ps, err := parseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{where: Redact(spec), d: dialectOf(ps.postgres)}
+	connect := cmp.Or(o.ConnectTimeout, DefaultConnectTimeout)
+	if ps.postgres {
+		s.db, err = sql.Open("pgx", withConnectTimeout(ps.dsn, int((connect+time.Second-1)/time.Second)))
 	} else {
-		s.d = dialectOf(false)
-		if spec == "" {
-			return nil, errors.New("history: empty store path")
-		}
-		if err := os.MkdirAll(filepath.Dir(spec), 0o755); err != nil {
-			return nil, fmt.Errorf("history %s: %w", spec, err)
+		if err := os.MkdirAll(filepath.Dir(ps.dsn), 0o755); err != nil {
+			return nil, fmt.Errorf("history %s: %w", ps.dsn, err)
 		}
 		// busy_timeout lets two processes share the file; foreign_keys
 		// makes ON DELETE CASCADE work; _txlock=immediate takes the write
 		// lock when a transaction starts, so migrations do not deadlock.
-		s.db, err = sql.Open("sqlite", spec+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
+		s.db, err = sql.Open("sqlite", ps.dsn+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("history %s: %w", s.where, err)
+		return nil, s.fail(ps, err)
 	}
-	if err := s.db.PingContext(ctx); err != nil {
+	pctx, cancel := context.WithTimeout(ctx, connect)
+	err = s.db.PingContext(pctx)
+	cancel()
+	if err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("history %s: %w", s.where, err)
+		if pctx.Err() != nil && ctx.Err() == nil {
+			err = fmt.Errorf("no answer within %v: %w", connect, err)
+		}
+		return nil, s.fail(ps, err)
 	}
 	if err := migrate(ctx, s.db, s.d); err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("history %s: %w", s.where, err)
+		return nil, s.fail(ps, err)
 	}
 	return s, nil
+}
+
+// fail returns err as "history WHERE: …" on one line, with the password
+// of ps masked should the driver quote it (pgx does not today; a message
+// is cheap to check).
+func (s *Store) fail(ps storeSpec, err error) error {
+	msg := "history " + s.where + ": " + oneLine(err.Error())
+	if u, perr := url.Parse(ps.dsn); ps.postgres && perr == nil {
+		if pw, ok := u.User.Password(); ok && len(pw) >= 4 {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+	}
+	return &lineError{msg: msg, err: err}
 }
 
 // Close closes the store.
@@ -198,14 +227,15 @@ func Fingerprint(dir string) (string, error) {
 	return hex.EncodeToString(h[:]), nil
 }
 
-// stripUserinfo removes user and password from a URL.
+// stripUserinfo removes user and password from a URL and redacts the
+// values of its key-like query parameters (targets.RedactedURL).
 func stripUserinfo(s string) string {
 	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
+	if err != nil {
+		return targets.RedactURL(s)
 	}
 	u.User = nil
-	return u.String()
+	return targets.RedactedURL(u)
 }
 
 // DuplicateError is returned by Add for a run already in the history.

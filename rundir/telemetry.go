@@ -116,6 +116,14 @@ type ClientSample struct {
 	Shard *int `json:"shard,omitempty"`
 }
 
+// Engine names, as ServerSample.Engine reports them: whose metric names the
+// page used.
+const (
+	EngineVLLM     = "vllm"
+	EngineTGI      = "tgi"
+	EngineLlamaCPP = "llamacpp"
+)
+
 // A ServerSample is one scrape of the engine's metrics: one line of
 // server.jsonl. Pointer fields are nil (absent) when the engine does not
 // export them. A ServerSample with Error set and no Engine is a failed scrape.

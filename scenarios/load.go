@@ -12,7 +12,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // Error is one problem in a scenario, located where its value was written.
@@ -167,7 +167,9 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
 			s, err = nil, &Error{File: src.file, Msg: fmt.Sprintf("cannot parse the file (YAML library failure: %v)", r)}
 		}
 	}()
-	f, err := parser.ParseBytes(data, 0)
+	// yamlguard bounds size, nesting, keys and alias expansion first: the
+	// parser's cost grows faster than the file on hostile shapes.
+	f, err := yamlguard.Parse(data, yamlguard.Limits{})
 	if err != nil {
 		return nil, src.convert(err)
 	}
@@ -197,6 +199,13 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
 		opts = append(opts, yaml.DisallowUnknownField())
 	}
 	if err := yaml.NodeToValue(body, s, opts...); err != nil {
+		if _, ok := errors.AsType[*yaml.UnknownFieldError](err); ok {
+			// The library names one of a mapping's unknown keys at random:
+			// name the first in the file instead.
+			if k, path := yamlguard.FirstUnknownKey(body, reflect.TypeFor[Scenario](), schemaType); k != nil {
+				return nil, errAtIn(src, k, path, unknownKeyMsg(path))
+			}
+		}
 		return nil, src.convert(err)
 	}
 	s.Description = tidyText(s.Description)
@@ -302,6 +311,9 @@ func (s *source) convert(err error) error {
 		}
 		return &e
 	}
+	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
+		return &Error{File: s.file, Line: ge.Line, Column: ge.Column, Msg: ge.Msg}
+	}
 	var ye yaml.Error
 	if !errors.As(err, &ye) {
 		return &Error{File: s.file, Msg: err.Error()}
@@ -326,16 +338,35 @@ func (s *source) convert(err error) error {
 		if e.Path == "" {
 			break
 		}
-		parent, key := "", e.Path
-		if i := strings.LastIndex(e.Path, "."); i >= 0 {
-			parent, key = e.Path[:i], e.Path[i+1:]
-		}
-		e.Msg = fmt.Sprintf("unknown key %q", key)
-		if near := nearest(key, knownKeys(parent)); near != "" {
-			e.Msg += fmt.Sprintf(" (did you mean %q?)", near)
-		}
+		e.Msg = unknownKeyMsg(e.Path)
 	}
 	return e
+}
+
+// unknownKeyMsg says that the key at path is unknown, suggesting the
+// nearest known key of its mapping.
+func unknownKeyMsg(path string) string {
+	parent, key := "", path
+	if i := strings.LastIndex(path, "."); i >= 0 {
+		parent, key = path[:i], path[i+1:]
+	}
+	msg := fmt.Sprintf("unknown key %q", key)
+	if near := nearest(key, knownKeys(parent)); near != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	return msg
+}
+
+// schemaType maps a type that decodes itself to the type whose keys its
+// mapping form takes, for yamlguard.FirstUnknownKey (as knownKeys does).
+func schemaType(t reflect.Type) reflect.Type {
+	switch t {
+	case reflect.TypeFor[Distribution]():
+		return reflect.TypeFor[distSpec]()
+	case reflect.TypeFor[Sweep]():
+		return reflect.TypeFor[sweepSeries]()
+	}
+	return t
 }
 
 // knownKeys returns the keys the schema allows in the mapping at path

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -24,13 +25,14 @@ import (
 
 	"github.com/inferbench/inferbench/internal/prom"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
 )
 
-// Engine names, as Sample.Engine reports them.
+// Engine names, as rundir.ServerSample.Engine reports them.
 const (
-	EngineVLLM     = "vllm"
-	EngineTGI      = "tgi"
-	EngineLlamaCPP = "llamacpp"
+	EngineVLLM     = rundir.EngineVLLM
+	EngineTGI      = rundir.EngineTGI
+	EngineLlamaCPP = rundir.EngineLlamaCPP
 )
 
 // Parse reads one /metrics page in the Prometheus text format and maps
@@ -136,14 +138,20 @@ type Scraper struct {
 }
 
 // MetricsURL returns the conventional /metrics URL of an engine whose
-// API is at baseURL (with or without a trailing / or /v1).
+// API is at baseURL (with or without a trailing / or /v1). A query (a
+// proxy's ?key=) is kept as the query, not made part of the path.
 func MetricsURL(baseURL string) string { return MetricsURLAt(baseURL, "/metrics") }
 
 // MetricsURLAt is the metrics page at path under the server root baseURL
 // (a trailing /v1 is the API's, not the server's, and is dropped).
 func MetricsURLAt(baseURL, path string) string {
-	base := strings.TrimSuffix(strings.TrimRight(baseURL, "/"), "/v1")
-	return base + path
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return strings.TrimSuffix(strings.TrimRight(baseURL, "/"), "/v1") + path
+	}
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1") + path
+	u.RawPath = ""
+	return u.String()
 }
 
 // Scrape fetches and parses the page once; TNS is left zero.
@@ -165,16 +173,18 @@ func (s *Scraper) Scrape(ctx context.Context) (rundir.ServerSample, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return rundir.ServerSample{}, fmt.Errorf("server metrics: %w", err)
+		// Do's error quotes the URL, which may hold ?key=: redacted, as
+		// it ends up in server.jsonl.
+		return rundir.ServerSample{}, fmt.Errorf("server metrics: %w", targets.RedactURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return rundir.ServerSample{}, fmt.Errorf("server metrics %s: HTTP %d", s.URL, resp.StatusCode)
+		return rundir.ServerSample{}, fmt.Errorf("server metrics %s: HTTP %d", targets.RedactURL(s.URL), resp.StatusCode)
 	}
 	smp, err := Parse(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return rundir.ServerSample{}, fmt.Errorf("server metrics %s: %w", s.URL, err)
+		return rundir.ServerSample{}, fmt.Errorf("server metrics %s: %w", targets.RedactURL(s.URL), err)
 	}
 	return smp, nil
 }

@@ -357,7 +357,12 @@ func (o *Options) Levels() []float64 {
 // resolvedScenario is the scenario as resolved (file, then flags, then
 // defaults), stored in run.json.
 func (o *Options) resolvedScenario() json.RawMessage {
-	b, err := json.Marshal(o.Scenario)
+	if o.Scenario == nil {
+		return nil
+	}
+	s := *o.Scenario
+	s.Target.URL = targets.RedactURL(s.Target.URL) // run.json never holds a secret
+	b, err := json.Marshal(&s)
 	if err != nil {
 		return nil
 	}

@@ -127,7 +127,10 @@ func (o *Options) probe(ctx context.Context, target targets.Target, log io.Write
 	var he *targets.HTTPError
 	switch {
 	case perr == nil:
-	case errors.As(perr, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden || he.Status == http.StatusNotFound):
+	case errors.As(perr, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden ||
+		he.Status == http.StatusNotFound || (he.Status >= 300 && he.Status < 400)):
+		// A wrong key, a missing model or a redirect to another origin
+		// (targets.CheckRedirect refuses those) fails every request alike.
 		if he.Status != http.StatusNotFound && o.APIKey == "" {
 			perr = fmt.Errorf("%w (no key sent: %s is empty)", perr, cmp.Or(o.APIKeyEnv, "no key variable set"))
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -144,7 +143,7 @@ func serverInfo(ctx context.Context, client *http.Client, o *Options) *rundir.Se
 	} else if known && k.Version.Path != "" && o.URL != "" {
 		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
-		url := strings.TrimSuffix(strings.TrimRight(o.URL, "/"), "/v1") + k.Version.Path
+		url := servermetrics.MetricsURLAt(o.URL, k.Version.Path) // a path under the server root
 		if v, err := registry.FetchVersion(ctx, client, url, k.Version.Field); err == nil && v != "" {
 			si.Version, si.Source = v, "GET "+k.Version.Path
 		}

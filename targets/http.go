@@ -53,29 +53,20 @@ func NewTransport() http.RoundTripper {
 }
 
 // ParseBaseURL parses a server root given in a configuration: it must be an
-// absolute http or https URL with a host. Its errors show the URL without a
-// password.
+// absolute http or https URL with a host. Its errors show the URL as
+// RedactURL does: no password, no value of a key-like query parameter.
 func ParseBaseURL(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil || s == "" {
 		return nil, fmt.Errorf("base URL %q is not a URL", RedactURL(s))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("base URL %q: scheme must be http or https", u.Redacted())
+		return nil, fmt.Errorf("base URL %q: scheme must be http or https", RedactedURL(u))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("base URL %q has no host", u.Redacted())
+		return nil, fmt.Errorf("base URL %q has no host", RedactedURL(u))
 	}
 	return u, nil
-}
-
-// RedactURL hides a password in the URL's user info, if any.
-func RedactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
 }
 
 // KeyString is how a configuration's String shows an API key: `""` when
@@ -114,7 +105,8 @@ func NewHeader(extra http.Header, accept string) http.Header {
 //
 // A transport error is wrapped as "send request: …", led by ctx's cause when
 // ctx has ended (see WithCause); it may hold the API key, which the caller
-// redacts.
+// redacts. A redirect the client's CheckRedirect refused is its
+// *HTTPError, so wrapped.
 func PostStream(ctx context.Context, client *http.Client, url string, header http.Header, body []byte) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -126,6 +118,12 @@ func PostStream(ctx context.Context, client *http.Client, url string, header htt
 	req.Header["X-Idempotency-Key"] = nil
 	resp, err := client.Do(req)
 	if err != nil {
+		// A redirect refused by CheckRedirect comes wrapped in a
+		// *url.Error that quotes the raw Location, which may hold a
+		// secret: return the HTTPError alone, which names it redacted.
+		if he, ok := errors.AsType[*HTTPError](err); ok {
+			err = he
+		}
 		return nil, fmt.Errorf("send request: %w", WithCause(ctx, err))
 	}
 	if f, ok := ctx.Value(firstByteKey{}).(func()); ok && f != nil {

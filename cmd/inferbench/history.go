@@ -132,6 +132,12 @@ func openStore(ctx context.Context, spec string) (*history.Store, error) {
 		}
 		spec = p
 	}
+	// A store that is neither a SQLite file nor a postgres:// URL (a
+	// misspelt scheme, a key=value DSN) is a usage error, its password
+	// masked.
+	if err := history.CheckSpec(spec); err != nil {
+		return nil, usagef("%v", err)
+	}
 	return history.Open(ctx, spec)
 }
 

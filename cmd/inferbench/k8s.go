@@ -9,6 +9,7 @@ import (
 
 	"github.com/inferbench/inferbench/deploy/k8s"
 	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // Flag names of `k8s manifest` and `k8s collector` (a contract: extend, never rename).
@@ -154,6 +155,11 @@ func runK8sManifest(o *k8sManifestOptions, stdout io.Writer) error {
 	}
 	if s.Load.CapacitySearch != nil && s.Load.CapacitySearch.Bisect && o.Shards > 1 {
 		return usagef("scenario %s bisects for capacity, which sharded runs cannot (each shard would pick its own levels): remove load.capacity_search", o.ScenarioRef)
+	}
+	// The scenario travels in the ConfigMap: its URL must not carry a key
+	// either (user info is already refused by the scenario's checks).
+	if c := targets.URLCredential(s.Target.URL); c != "" {
+		return usagef("scenario %s: target.url holds a credential (%s), which the ConfigMap would show: put the key in the Secret (--secret) and name its variable in target.api_key_env", o.ScenarioRef, c)
 	}
 	if o.Scenario, err = scenarios.Marshal(s); err != nil {
 		return err

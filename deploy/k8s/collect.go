@@ -100,79 +100,118 @@ func CollectorManifest(o CollectorOptions) ([]byte, error) {
 }
 
 // WriteTar writes the directory dir to w as a tar archive whose entries are
-// named BASE/… (BASE is dir's last element), so unpacking it in runs/ gives
-// runs/BASE. Directories and regular files are archived, in lexical order;
-// anything else (a link, a socket) is left out and named in skipped. A
-// file still growing (a shard still running) is archived at the size it
-// had when reached: its last line may be cut short, which `report` and
-// `merge` read past with a warning.
+// named BASE/… (BASE is the last element of dir made absolute, so that
+// "..", "." and "runs/" name a real directory and no entry climbs out of
+// the directory it is unpacked in). Directories and regular files are
+// archived, in lexical order; anything else (a link, a socket) is left out,
+// never followed, and named in skipped. dir itself must be a directory, not
+// a link to one, and must hold at least one regular file: an empty archive
+// is an error, and nothing is written then. A file still growing (a shard
+// still running) is archived at the size it had when listed: its last
+// line may be cut short, which `report` and `merge` read past with a
+// warning.
 //
 // Not archive/tar's Writer.AddFS (Go 1.26): it names entries without the
 // BASE element, fails the whole archive with "write too long" when a file
 // grows while copied and "cannot add non-regular file" on a socket, and
 // archives links to paths that exist only in the pod.
 func WriteTar(w io.Writer, dir string) (skipped []string, err error) {
-	info, err := os.Stat(dir)
+	dir = filepath.Clean(dir) // "bench/" would resolve a link named bench
+	info, err := os.Lstat(dir)
 	if err != nil {
 		return nil, err
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		return nil, fmt.Errorf("%s is a symbolic link: give the directory it points to (links are never followed)", dir)
 	}
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%s is not a directory", dir)
 	}
-	base := filepath.Base(filepath.Clean(dir))
-	tw := tar.NewWriter(w)
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Base(abs)
+	if base == string(filepath.Separator) || base == "." || base == ".." {
+		return nil, fmt.Errorf("%s has no name to archive it under: give a directory below the root", dir)
+	}
+	type entry struct {
+		rel, name string
+		info      fs.FileInfo
+	}
+	var entries []entry
+	files := 0
+	err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(dir, p)
+		rel, err := filepath.Rel(abs, p)
 		if err != nil {
 			return err
 		}
-		name := path.Join(base, filepath.ToSlash(rel))
 		if !d.Type().IsDir() && !d.Type().IsRegular() {
-			skipped = append(skipped, p)
+			skipped = append(skipped, filepath.Join(dir, rel))
 			return nil
 		}
 		fi, err := d.Info()
 		if err != nil {
 			return err
 		}
-		hdr, err := tar.FileInfoHeader(fi, "")
-		if err != nil {
-			return err
-		}
-		hdr.Name = name
+		name := path.Join(base, filepath.ToSlash(rel))
 		if d.IsDir() {
-			hdr.Name += "/"
+			name += "/"
+		} else {
+			files++
 		}
-		// Owner names would be the pod's, meaningless on the reader's machine.
-		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = 0, 0, "", ""
-		hdr.Format = tar.FormatPAX
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		return copyFile(tw, p, hdr.Size)
+		entries = append(entries, entry{rel: rel, name: name, info: fi})
+		return nil
 	})
 	if err != nil {
 		return skipped, err
 	}
+	if files == 0 {
+		return skipped, fmt.Errorf("%s holds no regular file: nothing to archive", dir)
+	}
+	// Files are opened through an os.Root: one swapped for a link after it
+	// was listed (the shards may still be writing) cannot lead outside.
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return skipped, err
+	}
+	defer root.Close()
+	tw := tar.NewWriter(w)
+	for _, e := range entries {
+		hdr, err := tar.FileInfoHeader(e.info, "")
+		if err != nil {
+			return skipped, err
+		}
+		hdr.Name = e.name
+		// Owner names would be the pod's, meaningless on the reader's machine.
+		hdr.Uid, hdr.Gid, hdr.Uname, hdr.Gname = 0, 0, "", ""
+		hdr.Format = tar.FormatPAX
+		if err := tw.WriteHeader(hdr); err != nil {
+			return skipped, err
+		}
+		if e.info.IsDir() {
+			continue
+		}
+		if err := copyFile(tw, root, e.rel, hdr.Size); err != nil {
+			return skipped, err
+		}
+	}
 	return skipped, tw.Close()
 }
 
-// copyFile writes the first size bytes of the file at p to w.
-func copyFile(w io.Writer, p string, size int64) error {
-	f, err := os.Open(p)
+// copyFile writes the first size bytes of the file rel under root to w.
+func copyFile(w io.Writer, root *os.Root, rel string, size int64) error {
+	f, err := root.Open(rel)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	n, err := io.CopyN(w, f, size)
 	if err != nil {
-		return fmt.Errorf("%s: shrank to %s bytes while archived (%w)", p, strconv.FormatInt(n, 10), err)
+		return fmt.Errorf("%s: shrank to %s bytes while archived (%w)", filepath.Join(root.Name(), rel), strconv.FormatInt(n, 10), err)
 	}
 	return nil
 }

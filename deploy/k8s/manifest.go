@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/inferbench/inferbench/targets"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -44,7 +45,8 @@ type Options struct {
 	Shards int
 	// Scenario is the scenario file's content.
 	Scenario []byte
-	// URL, when set, overrides the scenario's target URL (--url).
+	// URL, when set, overrides the scenario's target URL (--url). It must
+	// not hold a credential (user info, ?key=…: targets.URLCredential).
 	URL string
 	// StartAt, when set, makes every shard wait for this time (--start-at).
 	StartAt *time.Time
@@ -75,6 +77,13 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 	}
 	if o.PVC == "" {
 		errs = append(errs, errors.New("k8s: a PersistentVolumeClaim for the run directories is required"))
+	}
+	// The URL goes into the Job's args, which anyone who can read the Job
+	// sees: a credential in it is refused, not redacted (the pods need the
+	// URL as given). Keys travel in the Secret.
+	if c := targets.URLCredential(o.URL); c != "" {
+		errs = append(errs, fmt.Errorf("k8s: the target URL holds a credential (%s), which the Job's args would show: "+
+			"put the key in the Secret (--secret) and name its variable in the scenario's target.api_key_env", c))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err

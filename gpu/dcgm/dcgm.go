@@ -26,6 +26,7 @@ import (
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/internal/prom"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // dcgm-exporter metric names (etc/default-counters.csv,
@@ -107,19 +108,19 @@ func (s *Scraper) scrape(ctx context.Context) (*Page, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("dcgm scrape: %w", err)
+		return nil, fmt.Errorf("dcgm scrape: %w", targets.RedactURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return nil, fmt.Errorf("dcgm scrape %s: HTTP %d", s.URL, resp.StatusCode)
+		return nil, fmt.Errorf("dcgm scrape %s: HTTP %d", targets.RedactURL(s.URL), resp.StatusCode)
 	}
 	page, err := Parse(io.LimitReader(resp.Body, maxPage))
 	if err != nil {
-		return nil, fmt.Errorf("dcgm scrape %s: %w", s.URL, err)
+		return nil, fmt.Errorf("dcgm scrape %s: %w", targets.RedactURL(s.URL), err)
 	}
 	if len(page.Samples) == 0 {
-		return nil, fmt.Errorf("dcgm scrape %s: no DCGM_FI_DEV_* series with a gpu or UUID label", s.URL)
+		return nil, fmt.Errorf("dcgm scrape %s: no DCGM_FI_DEV_* series with a gpu or UUID label", targets.RedactURL(s.URL))
 	}
 	return page, nil
 }
@@ -293,7 +294,7 @@ func New(url string, client *http.Client) (*Scraper, error) {
 	}
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil || (req.URL.Scheme != "http" && req.URL.Scheme != "https") || req.URL.Host == "" {
-		return nil, fmt.Errorf("dcgm: metrics URL %q: want http(s)://host:port/path", url)
+		return nil, fmt.Errorf("dcgm: metrics URL %q: want http(s)://host:port/path", targets.RedactURL(url))
 	}
 	return &Scraper{URL: url, Client: client}, nil
 }

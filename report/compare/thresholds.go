@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // DefaultAlpha is the significance level of every test: a change is
@@ -77,7 +77,11 @@ func (e *ThresholdError) Error() string {
 // *ThresholdError, joined.
 func LoadThresholds(name string, data []byte) (Thresholds, error) {
 	t := DefaultThresholds()
-	f, err := parser.ParseBytes(data, 0)
+	// yamlguard bounds size, nesting, keys and alias expansion first.
+	f, err := yamlguard.Parse(data, yamlguard.Limits{})
+	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
+		return t, &ThresholdError{File: name, Line: ge.Line, Column: ge.Column, Msg: ge.Msg}
+	}
 	if err != nil {
 		return t, &ThresholdError{File: name, Msg: strings.TrimSpace(err.Error())}
 	}

@@ -11,7 +11,8 @@ import (
 
 // WriteCSV writes the per-level metrics of every run, one row per run and
 // level, with a header row. Latencies are in milliseconds; numbers are
-// written at full precision; an absent value is an empty cell.
+// written at full precision; an absent value is an empty cell. A cell that
+// a spreadsheet would evaluate as a formula is neutralized (csvCell).
 func WriteCSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	header := []string{"run", "level", "requests", "ok", "failed", "window_s", "output_tokens_per_s", "total_tokens_per_s",
@@ -102,7 +103,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 			} else {
 				row = append(row, "", "", "")
 			}
-			if err := cw.Write(row); err != nil {
+			if err := cw.Write(csvRow(row)); err != nil { // no cell a spreadsheet would run
 				return err
 			}
 		}

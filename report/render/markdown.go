@@ -12,12 +12,12 @@ import (
 // GPU, cost and crossover tables, and the run manifests.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", r.title())
+	fmt.Fprintf(&b, "# %s\n\n", mdEscape(r.title())) // run labels are directory names: any text
 	b.WriteString("## Summary\n\n")
 	for _, c := range r.Comparisons {
 		fmt.Fprintf(&b, "**Verdict:** %s\n\n", mdEscape(c.Headline))
 		if len(c.Unfair) > 0 {
-			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", c.Candidate, c.Baseline)
+			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", mdEscape(c.Candidate), mdEscape(c.Baseline))
 			for _, u := range c.Unfair {
 				fmt.Fprintf(&b, "- %s\n", mdEscape(u))
 			}
@@ -123,8 +123,9 @@ func mdCell(s string) string {
 }
 
 // mdEscape keeps text from being read as Markdown markup where it would
-// commonly misfire: asterisks, underscores and angle brackets.
+// commonly misfire: asterisks, underscores, backticks and angle brackets
+// (so that no HTML passes through).
 func mdEscape(s string) string {
-	r := strings.NewReplacer("*", `\*`, "_", `\_`, "<", `\<`, ">", `\>`)
+	r := strings.NewReplacer("*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`)
 	return r.Replace(s)
 }

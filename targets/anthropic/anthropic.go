@@ -45,7 +45,8 @@ type Config struct {
 	// or in String.
 	APIKey string
 	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip.
+	// transparent gzip. Either way a redirect is followed only within the
+	// server's origin (targets.CheckRedirect); a given Client is copied.
 	Client *http.Client
 	// Header holds extra request headers (anthropic-beta, a proxy's);
 	// x-api-key and anthropic-version are set by the Target.
@@ -82,10 +83,8 @@ func New(cfg Config) (*Target, error) {
 		path += "/v1"
 	}
 	u.Path, u.RawPath = path+"/messages", ""
-	client := cfg.Client
-	if client == nil {
-		client = &http.Client{Transport: targets.NewTransport()}
-	}
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	client := targets.NewClient(cfg.Client)
 	header := targets.NewHeader(cfg.Header, "text/event-stream")
 	header.Set("Anthropic-Version", Version)
 	if cfg.APIKey != "" {

@@ -46,7 +46,8 @@ type Config struct {
 	// never appears in an error or in String.
 	APIKey string
 	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip.
+	// transparent gzip. Either way a redirect is followed only within the
+	// server's origin (targets.CheckRedirect); a given Client is copied.
 	Client *http.Client
 	// Header holds extra request headers; x-goog-api-key is set from APIKey.
 	Header http.Header
@@ -86,10 +87,8 @@ func New(cfg Config) (*Target, error) {
 		path += "/v1beta"
 	}
 	u.Path, u.RawPath = path, ""
-	client := cfg.Client
-	if client == nil {
-		client = &http.Client{Transport: targets.NewTransport()}
-	}
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	client := targets.NewClient(cfg.Client)
 	header := targets.NewHeader(cfg.Header, "text/event-stream")
 	if cfg.APIKey != "" {
 		header.Set("X-Goog-Api-Key", cfg.APIKey)

@@ -50,7 +50,8 @@ type Config struct {
 	// none). It never appears in an error or in String.
 	APIKey string
 	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip.
+	// transparent gzip. Either way a redirect is followed only within the
+	// server's origin (targets.CheckRedirect); a given Client is copied.
 	Client *http.Client
 	// Header holds extra request headers; Authorization is set from APIKey.
 	Header http.Header
@@ -104,10 +105,8 @@ func New(cfg Config) (*Target, error) {
 		path += "/api"
 	}
 	u.Path, u.RawPath = path+endpoint, ""
-	client := cfg.Client
-	if client == nil {
-		client = &http.Client{Transport: targets.NewTransport()}
-	}
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	client := targets.NewClient(cfg.Client)
 	header := targets.NewHeader(cfg.Header, "application/x-ndjson")
 	if cfg.APIKey != "" {
 		header.Set("Authorization", "Bearer "+cfg.APIKey)

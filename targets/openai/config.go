@@ -62,7 +62,8 @@ type Config struct {
 	// Client sends the requests; nil uses a client of its own whose
 	// transport keeps up to DefaultMaxIdleConnsPerHost idle connections
 	// per host, so that high concurrency reuses connections, and does not
-	// ask for gzip.
+	// ask for gzip. Either way a redirect is followed only within the
+	// server's origin (targets.CheckRedirect); a given Client is copied.
 	Client *http.Client
 	// Flavor selects the extra request fields: FlavorOpenAI (default) or
 	// FlavorVLLM.

@@ -76,10 +76,8 @@ func New(cfg Config) (*Target, error) {
 	u.Path = path + endpoint
 	u.RawPath = ""
 
-	client := cfg.Client
-	if client == nil {
-		client = &http.Client{Transport: targets.NewTransport()}
-	}
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	client := targets.NewClient(cfg.Client)
 	header := targets.NewHeader(cfg.Header, "text/event-stream")
 	if cfg.APIKey != "" {
 		header.Set("Authorization", "Bearer "+cfg.APIKey)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -31,7 +30,9 @@ type Options struct {
 	// API selects the endpoint for kinds that have several (Kind.APIs);
 	// "" is the kind's default.
 	API string
-	// Client sends the requests; nil lets the adapter use its own.
+	// Client sends the requests; nil lets the adapter use its own. The
+	// adapter follows redirects only within the server's origin
+	// (targets.CheckRedirect), on a copy of Client.
 	Client *http.Client
 	// ContinuousUsage asks vLLM for cumulative usage on every chunk
 	// (stream_options.continuous_usage_stats); other kinds ignore it.
@@ -44,11 +45,7 @@ func (o Options) String() string {
 	if o.APIKey != "" {
 		key = "REDACTED"
 	}
-	u := o.URL
-	if pu, err := url.Parse(o.URL); err == nil {
-		u = pu.Redacted()
-	}
-	return fmt.Sprintf("registry.Options{URL:%s APIKey:%s API:%s ContinuousUsage:%t}", u, key, o.API, o.ContinuousUsage)
+	return fmt.Sprintf("registry.Options{URL:%s APIKey:%s API:%s ContinuousUsage:%t}", targets.RedactURL(o.URL), key, o.API, o.ContinuousUsage)
 }
 
 // GoString is String, so that %#v does not print the API key either.

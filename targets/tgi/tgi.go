@@ -57,7 +57,8 @@ type Config struct {
 	// an error or in String.
 	APIKey string
 	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip.
+	// transparent gzip. Either way a redirect is followed only within the
+	// server's origin (targets.CheckRedirect); a given Client is copied.
 	Client *http.Client
 	// Header holds extra request headers; Authorization is set from APIKey.
 	Header http.Header
@@ -96,10 +97,8 @@ func New(cfg Config) (*Target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tgi: %w", err)
 	}
-	client := cfg.Client
-	if client == nil {
-		client = &http.Client{Transport: targets.NewTransport()}
-	}
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	client := targets.NewClient(cfg.Client)
 	header := targets.NewHeader(cfg.Header, "text/event-stream")
 	if cfg.APIKey != "" {
 		header.Set("Authorization", "Bearer "+cfg.APIKey)

@@ -20,7 +20,6 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/rundir"
-	"github.com/inferbench/inferbench/servermetrics"
 )
 
 // Spec describes a synthetic run.
@@ -172,7 +171,7 @@ func WriteRun(dir string, spec Spec) error {
 			}
 			kv := math.Min(1, 0.05*float64(inflight))
 			running, waiting := float64(inflight), 0.0
-			server = append(server, rundir.ServerSample{TNS: tick, Engine: servermetrics.EngineVLLM, KVCacheUsage: &kv, RequestsRunning: &running, RequestsWaiting: &waiting})
+			server = append(server, rundir.ServerSample{TNS: tick, Engine: rundir.EngineVLLM, KVCacheUsage: &kv, RequestsRunning: &running, RequestsWaiting: &waiting})
 		}
 		t = end + int64(500*time.Millisecond)
 	}

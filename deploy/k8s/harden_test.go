@@ -1,0 +1,147 @@
+package k8s
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestObjectsRefuseURLCredentials: a target URL with user info or a
+// key-like query parameter is refused, and the error does not show it.
+func TestObjectsRefuseURLCredentials(t *testing.T) {
+	for _, u := range []string{"http://u:PASSWORD@vllm:8000", "http://vllm:8000/v1?key=PASSWORD", "https://proxy/v1?x=1&Access_Token=PASSWORD"} {
+		_, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", URL: u})
+		if err == nil || !strings.Contains(err.Error(), "credential") || strings.Contains(err.Error(), "PASSWORD") {
+			t.Errorf("URL %s: err %v; want a refusal that does not show the credential", u, err)
+		}
+	}
+	if _, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", URL: "http://vllm:8000/v1?model=m"}); err != nil {
+		t.Errorf("a URL without credentials: %v", err)
+	}
+}
+
+// tarNames returns the entry names of a tar stream.
+func tarNames(t *testing.T, b []byte) []string {
+	t.Helper()
+	var names []string
+	tr := tar.NewReader(bytes.NewReader(b))
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return names
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, h.Name)
+	}
+}
+
+// climbs reports whether a tar entry name would land outside the directory
+// it is unpacked in.
+func climbs(name string) bool {
+	if strings.HasPrefix(name, "/") {
+		return true
+	}
+	for _, el := range strings.Split(name, "/") {
+		if el == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// TestWriteTarNamesStayInside: "..", "." and a path with ".." in it are
+// archived under the base name of the directory they mean, and no entry
+// name is absolute or holds "..".
+func TestWriteTarNamesStayInside(t *testing.T) {
+	top := filepath.Join(t.TempDir(), "results")
+	if err := os.MkdirAll(filepath.Join(top, "bench", "shard-0"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(top, "bench", "shard-0", "run.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join(top, "bench", "shard-0"))
+	for dir, first := range map[string]string{
+		"..":                   "bench/",
+		".":                    "shard-0/",
+		"../../bench/../bench": "bench/",
+		"../":                  "bench/",
+	} {
+		var buf bytes.Buffer
+		if _, err := WriteTar(&buf, dir); err != nil {
+			t.Fatalf("WriteTar(%q): %v", dir, err)
+		}
+		names := tarNames(t, buf.Bytes())
+		if len(names) == 0 || names[0] != first {
+			t.Errorf("WriteTar(%q): entries %q; want them under %s", dir, names, first)
+		}
+		for _, n := range names {
+			if climbs(n) {
+				t.Errorf("WriteTar(%q): entry %q climbs out", dir, n)
+			}
+		}
+	}
+	if _, err := WriteTar(io.Discard, "/"); err == nil {
+		t.Error("the root accepted: its entries would have no base name")
+	}
+}
+
+// TestWriteTarRefusesLinksAndEmptiness: a link given as the directory is
+// refused (it used to give an empty archive and no error); a directory
+// with no regular file is an error with nothing written; a link inside
+// pointing outside is left out and named, never followed.
+func TestWriteTarRefusesLinksAndEmptiness(t *testing.T) {
+	tmp := t.TempDir()
+	outside := filepath.Join(tmp, "outside")
+	if err := os.MkdirAll(outside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "secret"), []byte("s3cr3t"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(tmp, "link")
+	if err := os.Symlink(outside, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{link, link + "/"} {
+		var buf bytes.Buffer
+		_, err := WriteTar(&buf, dir)
+		if err == nil || !strings.Contains(err.Error(), "symbolic link") || buf.Len() != 0 {
+			t.Errorf("WriteTar(%q) = %v with %d bytes; want a refusal and nothing written", dir, err, buf.Len())
+		}
+	}
+
+	empty := filepath.Join(tmp, "empty")
+	if err := os.MkdirAll(filepath.Join(empty, "shard-0"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(empty, "shard-0", "out")); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	skipped, err := WriteTar(&buf, empty)
+	if err == nil || !strings.Contains(err.Error(), "no regular file") || buf.Len() != 0 {
+		t.Errorf("WriteTar(empty) = %v with %d bytes; want an error and nothing written", err, buf.Len())
+	}
+	if len(skipped) != 1 || !strings.HasSuffix(skipped[0], "out") {
+		t.Errorf("skipped %q; want the link named", skipped)
+	}
+
+	if err := os.WriteFile(filepath.Join(empty, "shard-0", "run.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if _, err := WriteTar(&buf, empty); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte("s3cr3t")) {
+		t.Error("the archive holds a file reached through a link")
+	}
+}

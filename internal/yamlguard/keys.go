@@ -1,0 +1,127 @@
+package yamlguard
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+)
+
+// FirstUnknownKey returns the first key, in the order of the file, that a
+// strict decode of n into a value of type t would reject, and its path
+// ("load.sweep.step", "gpus[2].offers[0].usd"); nil when it finds none.
+//
+// Why: goccy/go-yaml's strict decode (DisallowUnknownField, Strict) checks
+// a struct's keys by ranging over a Go map, so of several unknown keys it
+// names a random one, not the first the reader would fix.
+//
+// Keys are matched as the library matches them: the yaml tag's name, else
+// the json tag's, else the field name in lower case; "-" and unexported
+// fields are not keys; an ",inline" struct lends its keys to its parent.
+// schema, when not nil, maps a type to the type whose keys its mapping form
+// has (a type with its own UnmarshalYAML); a type it maps to itself that is
+// not a struct, slice or array (a map, a scalar) is not looked into, nor
+// are aliases and merge keys ("<<").
+func FirstUnknownKey(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type) (key ast.Node, path string) {
+	return firstUnknown(n, t, schema, "")
+}
+
+func firstUnknown(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type, path string) (ast.Node, string) {
+	for {
+		switch v := n.(type) {
+		case *ast.TagNode:
+			n = v.Value
+			continue
+		case *ast.AnchorNode:
+			n = v.Value
+			continue
+		}
+		break
+	}
+	if n == nil {
+		return nil, ""
+	}
+	t = deref(t)
+	if schema != nil {
+		t = deref(schema(t))
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		fields := keysOf(t)
+		for _, mv := range pairs(n) {
+			if mv.Key == nil || mv.Key.GetToken() == nil {
+				continue
+			}
+			if _, merge := mv.Key.(*ast.MergeKeyNode); merge || mv.Key.GetToken().Type == token.MergeKeyType {
+				continue
+			}
+			name := mv.Key.GetToken().Value
+			child := name
+			if path != "" {
+				child = path + "." + name
+			}
+			ft, ok := fields[name]
+			if !ok {
+				return mv.Key, child
+			}
+			if k, p := firstUnknown(mv.Value, ft, schema, child); k != nil {
+				return k, p
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if seq, ok := n.(*ast.SequenceNode); ok {
+			for i, v := range seq.Values {
+				if k, p := firstUnknown(v, t.Elem(), schema, path+"["+strconv.Itoa(i)+"]"); k != nil {
+					return k, p
+				}
+			}
+		}
+	}
+	return nil, ""
+}
+
+func deref(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// pairs returns the key: value pairs of a mapping node, nil for others.
+func pairs(n ast.Node) []*ast.MappingValueNode {
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		return v.Values
+	case *ast.MappingValueNode:
+		return []*ast.MappingValueNode{v}
+	}
+	return nil
+}
+
+// keysOf returns the keys of struct type t and the type of each.
+func keysOf(t reflect.Type) map[string]reflect.Type {
+	keys := map[string]reflect.Type{}
+	for f := range t.Fields() {
+		tag := f.Tag.Get("yaml")
+		if tag == "" {
+			tag = f.Tag.Get("json")
+		}
+		if (f.PkgPath != "" && !f.Anonymous) || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if strings.Contains(","+opts+",", ",inline,") && deref(f.Type).Kind() == reflect.Struct {
+			for k, ft := range keysOf(deref(f.Type)) {
+				keys[k] = ft
+			}
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		keys[name] = f.Type
+	}
+	return keys
+}

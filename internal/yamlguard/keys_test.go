@@ -1,0 +1,80 @@
+package yamlguard
+
+import (
+	"reflect"
+	"testing"
+)
+
+type inner struct {
+	A int `yaml:"a"`
+	B int `json:"b"`
+}
+
+type base struct {
+	Shared string `yaml:"shared"`
+}
+
+type outer struct {
+	Name   string            `yaml:"name"`
+	Inner  inner             `yaml:"inner"`
+	List   []*inner          `yaml:"list"`
+	Free   map[string]string `yaml:"free"`
+	Plain  int
+	Hidden int `yaml:"-"`
+	base   `yaml:",inline"`
+}
+
+// TestFirstUnknownKey: the first unknown key by position, with its path,
+// through nested mappings, lists, tags and anchors; free-form maps, merge
+// keys and inline structs' keys are not unknown.
+func TestFirstUnknownKey(t *testing.T) {
+	typ := reflect.TypeFor[outer]()
+	for src, want := range map[string]string{
+		"name: x\ninner: {a: 1, b: 2}\nlist: [{a: 1}]\nfree: {anything: y}\nplain: 3\nshared: s\n": "",
+		"zzz: 1\nname: x\naaa: 2\n":                                 "zzz",
+		"name: x\ninner:\n  b: 1\n  zz: 2\n  aa: 3\nqq: 1\n":        "inner.zz",
+		"list:\n- a: 1\n- a: 2\n  c: 3\n- d: 4\n":                   "list[1].c",
+		"inner: !!map {a: 1, x: 2}\n":                               "inner.x",
+		"inner: &i {a: 1, y: 2}\n":                                  "inner.y",
+		"hidden: 1\n":                                               "hidden",
+		"Plain: 1\n":                                                "Plain",
+		"base: {a: 1}\ninner:\n  <<: {a: 9}\n  a: 1\n":              "base",
+		"free: {x: 1}\nlist: []\ninner: {a: 1}\nname: n\nwhat: 1\n": "what",
+	} {
+		f, err := Parse([]byte(src), Limits{})
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		k, path := FirstUnknownKey(f.Docs[0].Body, typ, nil)
+		if path != want || (k == nil) != (want == "") {
+			t.Errorf("%q: first unknown key %q; want %q", src, path, want)
+		}
+	}
+}
+
+// TestFirstUnknownKeySchema: a schema function maps a type with its own
+// decoding to the type that lists its keys.
+func TestFirstUnknownKeySchema(t *testing.T) {
+	type wrapper struct {
+		X int `yaml:"x"` // decoded by hand as an inner
+	}
+	type doc struct {
+		W wrapper `yaml:"w"`
+	}
+	f, err := Parse([]byte("w: {a: 1, x: 2}\n"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := func(t reflect.Type) reflect.Type {
+		if t == reflect.TypeFor[wrapper]() {
+			return reflect.TypeFor[inner]()
+		}
+		return t
+	}
+	if _, path := FirstUnknownKey(f.Docs[0].Body, reflect.TypeFor[doc](), schema); path != "w.x" {
+		t.Errorf("with the schema: %q; want w.x", path)
+	}
+	if _, path := FirstUnknownKey(f.Docs[0].Body, reflect.TypeFor[doc](), nil); path != "w.a" {
+		t.Errorf("without: %q; want w.a", path)
+	}
+}

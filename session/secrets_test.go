@@ -1,0 +1,50 @@
+package session
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/mock"
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// TestRunJSONHidesURLSecrets: a key in the URL's query (a proxy's ?key=)
+// is redacted in run.json — the target and the resolved scenario — and in
+// the lines the run says, while the requests still carry it.
+func TestRunJSONHidesURLSecrets(t *testing.T) {
+	m, err := mock.New(mock.Config{OutputTokens: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	url := srv.URL + "?api_key=s3cr3t-value"
+	s := &scenarios.Scenario{Name: "x", Target: scenarios.Target{Kind: "vllm", URL: url, Model: "m", API: "chat"}}
+	dir := filepath.Join(t.TempDir(), "run")
+	o := &Options{Kind: "vllm", URL: url, Model: "m", API: "chat", Concurrency: 1, Requests: 2, MaxTokens: 2, PromptTokens: 4,
+		Timeout: 10 * time.Second, Out: dir, GPUBackend: "none", ServerMetrics: "off", GPUInterval: 50 * time.Millisecond, Scenario: s}
+	var log strings.Builder
+	res, err := Run(t.Context(), t.Context(), o, &log)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, log.String())
+	}
+	if res.Summary.Levels[0].Requests.OK != 2 {
+		t.Errorf("requests %+v; want 2 ok (the key still reaches the server)", res.Summary.Levels[0].Requests)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, text := range map[string]string{"run.json": string(b), "the run's log": log.String()} {
+		if strings.Contains(text, "s3cr3t") {
+			t.Errorf("%s shows the key:\n%s", what, text)
+		}
+	}
+	if !strings.Contains(string(b), "api_key=REDACTED") {
+		t.Errorf("run.json does not show the redacted parameter:\n%s", b)
+	}
+}

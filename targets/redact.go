@@ -1,0 +1,114 @@
+package targets
+
+import (
+	"net/url"
+	"strings"
+)
+
+// RedactURL returns the URL s for showing or storing: the password of its
+// user info replaced by xxxxx (as url.URL.Redacted does) and the value of
+// every key-like query parameter (see IsKeyParam) by REDACTED, the rest as
+// written. A string that does not parse as a URL is "(unparsable URL)".
+func RedactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return RedactedURL(u)
+}
+
+// RedactedURL is RedactURL for a parsed URL; u is not changed.
+func RedactedURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	if u.RawQuery == "" || !strings.ContainsRune(u.RawQuery, '=') {
+		return u.Redacted()
+	}
+	c := *u
+	c.RawQuery = redactQuery(u.RawQuery)
+	return c.Redacted()
+}
+
+// redactQuery replaces the value of each key-like parameter of a raw query
+// by REDACTED, keeping the order and spelling of everything else (so that
+// url.Values' sorting does not rewrite what the user wrote). Parameters are
+// split at "&" and at ";", which some servers still accept as a separator.
+func redactQuery(q string) string {
+	var b strings.Builder
+	for q != "" {
+		end := strings.IndexAny(q, "&;")
+		if end < 0 {
+			end = len(q)
+		}
+		p := q[:end]
+		if name, _, ok := strings.Cut(p, "="); ok && IsKeyParam(unescapeName(name)) {
+			p = name + "=REDACTED"
+		}
+		b.WriteString(p)
+		if end < len(q) {
+			b.WriteByte(q[end])
+			end++
+		}
+		q = q[end:]
+	}
+	return b.String()
+}
+
+// unescapeName is a query parameter's name unescaped, or as written when it
+// does not unescape.
+func unescapeName(name string) string {
+	if n, err := url.QueryUnescape(name); err == nil {
+		return n
+	}
+	return name
+}
+
+// IsKeyParam reports whether a query parameter's name is one that carries
+// a credential: key, api_key, api-key, apikey, x-api-key, token,
+// access_token, auth_token, password, secret, client_secret, sig and
+// signature (Azure SAS), x-amz-signature, x-amz-security-token and
+// x-amz-credential (AWS presigned URLs). Case, "-" and "_" are ignored:
+// API-Key, api_key and apikey are one name.
+func IsKeyParam(name string) bool {
+	n := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(name))
+	switch n {
+	case "key", "apikey", "xapikey", "token", "accesstoken", "authtoken", "password", "secret", "clientsecret",
+		"sig", "signature", "xamzsignature", "xamzsecuritytoken", "xamzcredential":
+		return true
+	}
+	return false
+}
+
+// URLCredential names the credential a URL carries where a manifest or a
+// shared file would expose it: "user info" for user:password@, or "query
+// parameter NAME" for the first key-like parameter; "" when it carries
+// none or does not parse (the URL's own checks report that). The value is
+// never part of the answer.
+func URLCredential(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	if u.User != nil {
+		return "user info"
+	}
+	for _, p := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
+		name, _, _ := strings.Cut(p, "=")
+		if name = unescapeName(name); IsKeyParam(name) {
+			return "query parameter " + name
+		}
+	}
+	return ""
+}
+
+// RedactURLError returns err with the URL that net/http's *url.Error
+// quotes shown as RedactURL shows it: a client's Do error names the
+// request's URL, which may carry a key. Other errors are returned as they
+// are.
+func RedactURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: RedactURL(ue.URL), Err: ue.Err}
+	}
+	return err
+}

@@ -1,0 +1,133 @@
+package targets_test
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// TestRedactURLQueryKeys: the value of every key-like query parameter is
+// REDACTED, whatever its case or separator spelling; other parameters,
+// their order and their escapes are kept; a password is masked as before.
+func TestRedactURLQueryKeys(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://h:8000/v1?key=AIzaSECRET":                         "http://h:8000/v1?key=REDACTED",
+		"http://h/?b=2&API_KEY=s1&a=1":                            "http://h/?b=2&API_KEY=REDACTED&a=1",
+		"http://h/?api-key=s1&Api-Key=s2&apikey=s3":               "http://h/?api-key=REDACTED&Api-Key=REDACTED&apikey=REDACTED",
+		"http://h/?token=s1&access_token=s2&ACCESS_TOKEN=s3":      "http://h/?token=REDACTED&access_token=REDACTED&ACCESS_TOKEN=REDACTED",
+		"http://h/?model=m&x=%20y":                                "http://h/?model=m&x=%20y",
+		"http://h/?a=1;key=s1":                                    "http://h/?a=1;key=REDACTED",
+		"http://h/?%6Bey=s1":                                      "http://h/?%6Bey=REDACTED",
+		"http://u:pw@h/?token=s1":                                 "http://u:xxxxx@h/?token=REDACTED",
+		"http://h/?keyword=k&monkey=m&tokens=5":                   "http://h/?keyword=k&monkey=m&tokens=5",
+		"https://b.blob.core.windows.net/c?sv=1&sig=s1":           "https://b.blob.core.windows.net/c?sv=1&sig=REDACTED",
+		"https://s3/o?X-Amz-Credential=s1&X-Amz-Signature=s2&x=1": "https://s3/o?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&x=1",
+		"http://h/?key":                                           "http://h/?key",
+		"http://h/":                                               "http://h/",
+	} {
+		if got := targets.RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q; want %q", in, got, want)
+		}
+	}
+	u, _ := url.Parse("http://h/?key=s1")
+	if got := targets.RedactedURL(u); got != "http://h/?key=REDACTED" || u.RawQuery != "key=s1" {
+		t.Errorf("RedactedURL = %q and changed its argument to %q", got, u.RawQuery)
+	}
+	if got := targets.RedactURL("http://h/%zz?key=s1"); strings.Contains(got, "s1") {
+		t.Errorf("unparsable URL shown as %q", got)
+	}
+}
+
+// TestParseBaseURLHidesQueryKeys: ParseBaseURL's errors show the URL
+// without the value of a key parameter.
+func TestParseBaseURLHidesQueryKeys(t *testing.T) {
+	for _, s := range []string{"ftp://h/?key=s3cr3t", "http:///x?api_key=s3cr3t", "http://h/%zz?token=s3cr3t"} {
+		_, err := targets.ParseBaseURL(s)
+		if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("ParseBaseURL(%q) = %v; want an error without the key", s, err)
+		}
+	}
+}
+
+// TestURLCredential names what a URL carries, never its value.
+func TestURLCredential(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://u:PASSWORD@h/":         "user info",
+		"http://u@h/":                  "user info",
+		"http://h/?x=1&Key=s1":         "query parameter Key",
+		"http://h/?access_token=s1":    "query parameter access_token",
+		"http://h/?model=m&keyword=1":  "",
+		"http://h:8000/v1":             "",
+		"not a url at all %zz://x?k=s": "",
+	} {
+		if got := targets.URLCredential(in); got != want {
+			t.Errorf("URLCredential(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+// TestOriginOfRedirects: CheckRedirect's notion of one origin: the scheme,
+// the host in any case, the port with the scheme's default made explicit.
+func TestOriginOfRedirects(t *testing.T) {
+	check := func(from, to string) error {
+		f, _ := url.Parse(from)
+		u, _ := url.Parse(to)
+		return targets.CheckRedirect(&http.Request{URL: u, Response: &http.Response{StatusCode: 307}}, []*http.Request{{URL: f}})
+	}
+	for _, c := range []struct {
+		from, to string
+		same     bool
+	}{
+		{"http://h:8000/a", "http://h:8000/b?x=1", true},
+		{"http://H/a", "http://h:80/b", true},
+		{"https://h/a", "https://h:443/b", true},
+		{"http://h:8000/a", "http://h:8001/a", false},
+		{"https://h/a", "http://h/a", false},
+		{"http://h/a", "http://h.evil/a", false},
+		{"http://127.0.0.1:8000/", "http://localhost:8000/", false},
+	} {
+		err := check(c.from, c.to)
+		if (err == nil) != c.same {
+			t.Errorf("%s → %s: %v; want same origin %t", c.from, c.to, err, c.same)
+		}
+		var he *targets.HTTPError
+		if err != nil && (!errors.As(err, &he) || he.Status != 307) {
+			t.Errorf("%s → %s: %v is not an HTTPError with the redirect's status", c.from, c.to, err)
+		}
+	}
+}
+
+// TestNewClient: a caller's client is copied, not changed; the copy shares
+// its transport, applies the policy first and then the caller's own
+// CheckRedirect; nil gives a client of its own with the policy.
+func TestNewClient(t *testing.T) {
+	tr := targets.NewTransport()
+	calls := 0
+	callerErr := errors.New("caller says no")
+	c := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { calls++; return callerErr }}
+	nc := targets.NewClient(c)
+	if nc == c || nc.Transport != tr {
+		t.Fatal("NewClient did not copy the client or did not share its transport")
+	}
+	from, _ := url.Parse("http://h/a")
+	cross, _ := url.Parse("http://other/a")
+	same, _ := url.Parse("http://h/b")
+	via := []*http.Request{{URL: from}}
+	if err := nc.CheckRedirect(&http.Request{URL: cross}, via); err == nil || errors.Is(err, callerErr) || calls != 0 {
+		t.Errorf("cross-origin: %v after %d caller calls; want the policy's refusal first", err, calls)
+	}
+	if err := nc.CheckRedirect(&http.Request{URL: same}, via); !errors.Is(err, callerErr) || calls != 1 {
+		t.Errorf("same origin: %v after %d caller calls; want the caller's answer", err, calls)
+	}
+	if err := c.CheckRedirect(&http.Request{URL: cross}, via); !errors.Is(err, callerErr) {
+		t.Error("NewClient changed the caller's client")
+	}
+	own := targets.NewClient(nil)
+	if own.Transport == nil || own.CheckRedirect == nil || own.CheckRedirect(&http.Request{URL: cross}, via) == nil {
+		t.Error("NewClient(nil) has no transport or no redirect policy")
+	}
+}
