@@ -1,0 +1,180 @@
+package adaptive
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/inferbench/inferbench/report"
+)
+
+// The coverage tests run the sequential procedure many times on draws from
+// known distributions and count how often the interval reported at the stop
+// holds the truth. The hardest case for a sequential stop is an SLO
+// threshold exactly at the true quantile: the level then stops on
+// "verdict certain" only when its interval excludes the truth, so every
+// early stop is a miss, and the repeated looks are what could make misses
+// common (an unadjusted procedure misses one time in five, as
+// TestUnadjustedUndercovers shows).
+//
+// Allowance for Monte-Carlo error: with R runs, a measured coverage has
+// standard error √(c(1−c)/R); at c = 0.95 and R = 1,200 (three
+// distributions × 400) that is 0.63 %, so requiring ≥ 93 % leaves 3.2
+// standard errors below the nominal 95 %: a procedure that really keeps 95 %
+// fails this seeded test with probability under 0.1 %, while one at 91 %
+// passes it with probability under 0.1 % too. Each distribution alone (400
+// runs, se 1.1 %) must reach 91 %.
+
+// quantileCoverage runs reps levels whose TTFT comes from d, the SLO at
+// the true p95, and returns the fraction whose stopped TTFT interval holds
+// it, with the mean requests used and the stop reasons.
+func quantileCoverage(p *Plan, d latencyDist, reps int, seed uint64) (covered, meanN float64, reasons map[Reason]int) {
+	r := rand.New(rand.NewPCG(seed, 22))
+	reasons = map[Reason]int{}
+	hits, n := 0, 0
+	for range reps {
+		dec := quantileLevel(p, r, d)
+		if e := dec.Latency[0]; e.Lo <= trueP95 && trueP95 <= e.Hi {
+			hits++
+		}
+		n += dec.N
+		reasons[dec.Reason]++
+	}
+	return float64(hits) / float64(reps), float64(n) / float64(reps), reasons
+}
+
+// unadjusted is p with every look at the plain level 1 − Confidence, as if
+// the looks were not repeated.
+func unadjusted(p *Plan) *Plan {
+	q := *p
+	q.c = 1.96
+	q.a = 2 * normCDF(-q.c)
+	q.ranks = make([][2]int, len(q.looks))
+	for i, n := range q.looks {
+		q.ranks[i][0], q.ranks[i][1] = orderRanks(n, q.p/100, q.a/2)
+	}
+	for df := 1; df < len(q.tq); df++ {
+		q.tq[df] = distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(1 - q.a/2)
+	}
+	return &q
+}
+
+func mustPlan(t testing.TB, o Options) *Plan {
+	t.Helper()
+	p, err := NewPlan(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestQuantileCoverage: nominal 95 % → measured ≥ 93 % (see the allowance
+// above), SLO TTFT p95 ≤ 1 s at the true p95, precision 5 %, 50 to 500
+// requests, looks every max(10, n/20) (40 looks).
+func TestQuantileCoverage(t *testing.T) {
+	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second, Percentile: 95}, Precision: 0.05, MaxRequests: 500})
+	var sum float64
+	for i, d := range []latencyDist{lognormalDist(0.5), gammaDist(2), mixtureDist()} {
+		c, n, reasons := quantileCoverage(p, d, 400, uint64(i))
+		t.Logf("%s: coverage %.3f, mean %.0f requests, stops %v", d.name, c, n, reasons)
+		if c < 0.91 {
+			t.Errorf("%s: coverage %.3f < 0.91", d.name, c)
+		}
+		sum += c
+	}
+	if c := sum / 3; c < 0.93 {
+		t.Errorf("coverage over the three distributions %.3f < 0.93", c)
+	}
+}
+
+// TestUnadjustedUndercovers shows the coverage test can fail: the same
+// procedure with each look at the plain 95 % level (no adjustment for the
+// repeated looks) covers about 82 % of the time, far under 93 %.
+func TestUnadjustedUndercovers(t *testing.T) {
+	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second, Percentile: 95}, Precision: 0.05, MaxRequests: 500})
+	if c, _, _ := quantileCoverage(unadjusted(p), lognormalDist(0.5), 400, 0); c > 0.90 {
+		t.Errorf("unadjusted coverage %.3f; want it well under 0.93 (about 0.82)", c)
+	}
+}
+
+// throughputCoverage runs reps levels of an open loop at 20 req/s against
+// an unlimited server (true output tokens/s 20·128 = 2,560), or a closed
+// loop of 16 workers (16·128 / E[E2E]), until they stop, and returns the
+// fraction of stopped throughput intervals that hold the truth.
+func throughputCoverage(p *Plan, open bool, reps int, seed uint64) (covered, meanN float64) {
+	r := rand.New(rand.NewPCG(seed, 23))
+	max := p.o.MaxRequests
+	ttft, tpot := 200*time.Millisecond, 20*time.Millisecond
+	hits, n := 0, 0
+	for range reps {
+		var cs []Completion
+		truth := 20 * meanTokens
+		if open {
+			cs = openLoop(r, max*13/10+50, 20, 0, 0, ttft, tpot)
+		} else {
+			cs = closedLoop(r, max, 16, 0, ttft, tpot)
+			truth = 16 * meanTokens / meanE2E(ttft, tpot)
+		}
+		d := feed(p, cs, 1, nil)
+		if d.Throughput.Lo <= truth && truth <= d.Throughput.Hi {
+			hits++
+		}
+		n += d.N
+	}
+	return float64(hits) / float64(reps), float64(n) / float64(reps)
+}
+
+// TestThroughputCoverage: the batch-means interval of output tokens/s at
+// the stop, precision 5 %, up to 600 requests, 200 runs each loop: ≥ 93 %
+// (se at 95 % is 1.5 %; the procedure is conservative here, as the stop
+// rests on the interval's width, which is nearly deterministic).
+func TestThroughputCoverage(t *testing.T) {
+	for _, open := range []bool{true, false} {
+		p := mustPlan(t, Options{Precision: 0.05, MaxRequests: 600, OpenLoop: open})
+		c, n := throughputCoverage(p, open, 200, 1)
+		t.Logf("open loop %v: coverage %.3f, mean %.0f requests", open, c, n)
+		if c < 0.93 {
+			t.Errorf("open loop %v: throughput coverage %.3f < 0.93", open, c)
+		}
+	}
+}
+
+// TestCoverageLarge is the simulation docs/adaptive.md reports: set
+// ADAPTIVE_SIM=1 (about a minute). 2,000 runs per row, se ≤ 0.5 %.
+func TestCoverageLarge(t *testing.T) {
+	if os.Getenv("ADAPTIVE_SIM") == "" {
+		t.Skip("set ADAPTIVE_SIM=1 for the large coverage simulation")
+	}
+	const reps = 2000
+	var b strings.Builder
+	fmt.Fprintln(&b, "| metric | distribution | threshold / truth | coverage | mean requests | stops |")
+	fmt.Fprintln(&b, "|---|---|---|---|---|---|")
+	for _, f := range []float64{1.0, 0.9, 1.1, 0.8, 1.25} {
+		p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Duration(f * float64(time.Second)), Percentile: 95}, Precision: 0.05})
+		for i, d := range []latencyDist{lognormalDist(0.5), gammaDist(2), mixtureDist()} {
+			c, n, reasons := quantileCoverage(p, d, reps, uint64(100+i))
+			fmt.Fprintf(&b, "| TTFT p95 | %s | %.2f | %.1f %% | %.0f | %v |\n", d.name, f, 100*c, n, reasons)
+		}
+	}
+	for _, open := range []bool{true, false} {
+		p := mustPlan(t, Options{Precision: 0.05, OpenLoop: open})
+		c, n := throughputCoverage(p, open, reps/2, 7)
+		name := "closed loop, 16 workers"
+		if open {
+			name = "open loop, Poisson 20 req/s"
+		}
+		fmt.Fprintf(&b, "| output tokens/s | %s | – | %.1f %% | %.0f | |\n", name, 100*c, n)
+	}
+	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second, Percentile: 95}, Precision: 0.05})
+	c, n, _ := quantileCoverage(unadjusted(p), lognormalDist(0.5), reps, 9)
+	fmt.Fprintf(&b, "| TTFT p95, unadjusted looks | lognormal | 1.00 | %.1f %% | %.0f | |\n", 100*c, n)
+	fmt.Fprintf(&b, "\nboundary c = %.4f over %d looks, per-look level %.5f\n", p.c, len(p.looks), p.a)
+	t.Log("\n" + b.String())
+	_ = math.Abs
+}
