@@ -307,7 +307,7 @@ func (l *Level) evaluate(forced Reason) {
 	}
 
 	d.ErrorRate = errorRate(l.n, l.failed, p.a/2, o.SLO.ErrorBudget())
-	mean, se, batches := l.tl.batchMeans(l.last, fill)
+	mean, se, batches := l.tl.batchMeans(l.last, fill, tokensOf)
 	half := p.tQuantile(batches-1) * se
 	d.Throughput = Estimate{Name: "output tokens/s", Value: mean, Lo: max(mean-half, 0), Hi: mean + half, N: batches}
 	if math.IsInf(half, 1) || math.IsNaN(half) {
@@ -316,7 +316,7 @@ func (l *Level) evaluate(forced Reason) {
 
 	l.judge(&d)
 	if o.OpenLoop {
-		d.Saturated, d.Saturation = l.openLoopSaturation(fill)
+		d.Saturated, d.Saturation = l.openLoopSaturation(fill, d.MedianE2E)
 		if d.Saturated {
 			// A level whose queue grows has no steady state: its
 			// percentiles measure how long it ran, and it cannot pass.

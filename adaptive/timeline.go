@@ -17,7 +17,7 @@ const maxBuckets = 32
 
 // bucket accumulates the completions whose done time falls in one interval.
 type bucket struct {
-	n      int     // completions
+	n      float64 // completions
 	tokens float64 // output tokens of successful completions
 	// Means, for the saturation trends: TTFT of successful completions (ms),
 	// requests in flight, and the schedule and send times (s) of open-loop
@@ -84,8 +84,9 @@ func (t *timeline) full(now time.Duration) int {
 	return min(int(max(now-t.start, 0)/t.width), maxBuckets)
 }
 
-// batchMeans is the steady-state output tokens/s over the full buckets that
-// start at or after guard from the level's start (and never the first), and
+// batchMeans is the steady-state rate per second of a bucket quantity (of:
+// output tokens, completions) over the full buckets that start at or after
+// guard from the level's start (and never the first), and
 // the standard error of that mean from the spread of the per-bucket rates
 // (the method of batch means: Law & Kelton, Simulation Modeling and
 // Analysis, 3rd ed., 2000, §9.5.3). The buckets before guard hold the
@@ -94,7 +95,7 @@ func (t *timeline) full(now time.Duration) int {
 // buckets biases the rate low (by 13 % at 300 requests of an open loop in
 // the coverage simulation, where the fill was a third of the window).
 // batches is the number of buckets used.
-func (t *timeline) batchMeans(now, guard time.Duration) (mean, se float64, batches int) {
+func (t *timeline) batchMeans(now, guard time.Duration, of func(*bucket) float64) (mean, se float64, batches int) {
 	full := t.full(now)
 	first := 1
 	if t.width > 0 {
@@ -106,7 +107,7 @@ func (t *timeline) batchMeans(now, guard time.Duration) (mean, se float64, batch
 	w := t.width.Seconds()
 	var sum float64
 	for i := first; i < full; i++ {
-		sum += t.buckets[i].tokens / w
+		sum += of(&t.buckets[i]) / w
 	}
 	batches = full - first
 	mean = sum / float64(batches)
@@ -115,8 +116,13 @@ func (t *timeline) batchMeans(now, guard time.Duration) (mean, se float64, batch
 	}
 	var ss float64
 	for i := first; i < full; i++ {
-		d := t.buckets[i].tokens/w - mean
+		d := of(&t.buckets[i])/w - mean
 		ss += d * d
 	}
 	return mean, math.Sqrt(ss / float64(batches-1) / float64(batches)), batches
 }
+
+// tokensOf and countOf are the bucket quantities batchMeans rates: output
+// tokens, and completions.
+func tokensOf(b *bucket) float64 { return b.tokens }
+func countOf(b *bucket) float64  { return b.n }
