@@ -130,14 +130,14 @@ func throughputCoverage(p *Plan, open bool, reps int, seed uint64) (covered, mea
 	hits, n := 0, 0
 	for range reps {
 		var cs []Completion
-		truth := 20 * meanTokens
+		level, truth := 20.0, 20*meanTokens
 		if open {
 			cs = openLoop(r, max*13/10+50, 20, 0, 0, ttft, tpot)
 		} else {
 			cs = closedLoop(r, max, 16, 0, ttft, tpot)
-			truth = 16 * meanTokens / meanE2E(ttft, tpot)
+			level, truth = 16, 16*meanTokens/meanE2E(ttft, tpot)
 		}
-		d := feed(p, cs, 1, nil)
+		d := feed(p, cs, level, nil)
 		if d.Throughput.Lo <= truth && truth <= d.Throughput.Hi {
 			hits++
 		}

@@ -224,6 +224,7 @@ func (l *Level) Add(c Completion) bool {
 		b.lagSum += (c.Sent - c.Scheduled).Seconds()
 		b.schedN++
 	}
+	b.busy += (c.Done - c.Sent).Seconds()
 	if !c.OK {
 		l.failed++
 	} else {
@@ -307,12 +308,7 @@ func (l *Level) evaluate(forced Reason) {
 	}
 
 	d.ErrorRate = errorRate(l.n, l.failed, p.a/2, o.SLO.ErrorBudget())
-	mean, se, batches := l.tl.batchMeans(l.last, fill, tokensOf)
-	half := p.tQuantile(batches-1) * se
-	d.Throughput = Estimate{Name: "output tokens/s", Value: mean, Lo: max(mean-half, 0), Hi: mean + half, N: batches}
-	if math.IsInf(half, 1) || math.IsNaN(half) {
-		d.Throughput.Lo, d.Throughput.Hi = math.Inf(-1), math.Inf(1)
-	}
+	d.Throughput = l.throughput(fill)
 
 	l.judge(&d)
 	if o.OpenLoop {
@@ -349,6 +345,52 @@ func (l *Level) evaluate(forced Reason) {
 	d.Stop = d.Reason != Running
 	l.stopped = d.Stop
 	l.dec = d
+}
+
+// throughput is the level's steady-state output tokens/s, by a ratio
+// estimator over the buckets after the fill with its batch-means interval
+// (ratioMeans):
+//
+//   - closed loop: concurrency × Σ tokens / Σ (done − sent). Each worker
+//     alternates requests back to back, so its long-run rate is tokens per
+//     request over time per request (renewal-reward: Ross, Stochastic
+//     Processes, 2nd ed., 1996, §3.6), and the level's is C times that.
+//   - open loop: target rate × Σ tokens / completions. A level that keeps
+//     up serves every request it is sent, so its long-run rate is the
+//     target's times the tokens per request; the runner's schedule sends
+//     exactly rate × duration requests (docs/design.md), so report's
+//     window count carries no arrival noise either. A saturated level does
+//     not keep up; it fails, and its estimate is the served rate's instead.
+//
+// Both converge to report's Σ tokens / window as the window grows (report's
+// window also holds the fill and the drain), and both are far tighter than
+// counting tokens per time bucket, whose count of completions jumps by one
+// whenever a completion falls either side of a bucket's edge: at 120
+// requests of a closed loop the time-bucket interval was ±50 %, the ratio's
+// a fraction of that.
+func (l *Level) throughput(fill time.Duration) Estimate {
+	p := l.plan
+	e := Estimate{Name: "output tokens/s"}
+	var r, se float64
+	if p.o.OpenLoop {
+		perRequest, pse, n := l.tl.ratioMeans(l.last, fill, tokensOf, countOf)
+		rate, rse := l.value, 0.0
+		if served, sse, _ := l.tl.ratioMeans(l.last, fill, countOf, widthOf); served < rateFloor*l.value {
+			rate, rse = served, sse // not keeping up: the served rate
+		}
+		// The product's standard errors add to first order (conservative:
+		// not in quadrature, as the two share the batches).
+		r, se, e.N = perRequest*rate, pse*rate+perRequest*rse, n
+	} else {
+		r, se, e.N = l.tl.ratioMeans(l.last, fill, tokensOf, exposureOf)
+		r, se = r*l.value, se*l.value
+	}
+	half := p.tQuantile(e.N-1) * se
+	e.Value, e.Lo, e.Hi = r, max(r-half, 0), r+half
+	if math.IsInf(half, 1) || math.IsNaN(half) {
+		e.Lo, e.Hi = math.Inf(-1), math.Inf(1)
+	}
+	return e
 }
 
 // judge sets d's verdict, certainty and reasons from its estimates, by

@@ -142,15 +142,15 @@ func TestCertainPass(t *testing.T) {
 	}
 }
 
-// TestPrecise: E2Es uniform on 95–105 ms judged at p95 ≤ 104.5 ms (the true
-// p95: never certain), one completion every 8 ms with 100 tokens (every
-// 64 ms bucket holds exactly 8: the throughput interval has no width). The
-// p95 interval is bounded from 120 requests (as in TestCertainPass) and
-// then far narrower than 5 %: stop as precise there.
+// TestPrecise: an open loop at 125 req/s whose E2Es are uniform on 95–105
+// ms, judged at p95 ≤ 104.5 ms (the true p95: never certain), every request
+// 100 tokens (throughput exactly 125 × 100 = 12,500 tok/s, no width). The
+// p95 interval is bounded from 120 requests (as in TestCertainPass) and then
+// far narrower than 5 %: stop as precise there.
 func TestPrecise(t *testing.T) {
-	p := mustPlan(t, Options{SLO: report.SLO{E2E: 104500 * time.Microsecond}, Precision: 0.05})
+	p := mustPlan(t, Options{SLO: report.SLO{E2E: 104500 * time.Microsecond}, Precision: 0.05, OpenLoop: true})
 	r := rand.New(rand.NewPCG(2, 2))
-	d := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
+	d := run(t, p.NewLevel(125, 0, nil), func(i int) Completion {
 		x := 95 + 10*r.Float64()
 		return okAt(time.Duration(i)*8*time.Millisecond, 10, x, 100)
 	})
@@ -160,8 +160,42 @@ func TestPrecise(t *testing.T) {
 	if hw := d.Latency[0].HalfWidth(); !(hw < 0.05) {
 		t.Errorf("E2E half-width %g", hw)
 	}
-	if tp := d.Throughput; math.Abs(tp.Value-12500) > 1e-6 || tp.HalfWidth() != 0 {
-		t.Errorf("throughput %v; want exactly 100 tokens / 8 ms = 12,500 tok/s", tp)
+	if tp := d.Throughput; math.Abs(tp.Value-12500) > 1e-6 || tp.HalfWidth() > 1e-12 {
+		t.Errorf("throughput %v; want exactly 12,500 tok/s", tp)
+	}
+}
+
+// TestThroughputEstimators pins both estimators on constructed levels: a
+// closed loop of 4 workers whose requests take 2 s for 100 tokens (4 × 100
+// / 2 = 200 tok/s), and an open loop at 5 req/s of 100-token requests (500
+// tok/s), each exact with zero width; and an open loop served at half its
+// target, estimated at the served rate (2.5 × 100 = 250 tok/s), which is
+// counted per time bucket: a completion every 0.4 s falls 2 or 3 to a
+// bucket, so the estimate is within a bucket's count of 250 and its
+// interval holds it.
+func TestThroughputEstimators(t *testing.T) {
+	closed := mustPlan(t, Options{Precision: 0.05})
+	l := closed.NewLevel(4, 0, nil)
+	for i := 1; i <= 400; i++ {
+		l.Add(okAt(time.Duration(i)*500*time.Millisecond, 100, 2000, 100))
+	}
+	if tp := l.Finish().Throughput; math.Abs(tp.Value-200) > 1e-9 || tp.HalfWidth() > 1e-12 {
+		t.Errorf("closed loop: %v; want 200 tok/s exactly", tp)
+	}
+	open := mustPlan(t, Options{Precision: 0.05, OpenLoop: true})
+	for _, c := range []struct {
+		target, every, want float64
+	}{{5, 0.2, 500}, {5, 0.4, 250}} {
+		l := open.NewLevel(c.target, 0, nil)
+		for i := 1; i <= 400; i++ {
+			l.Add(okAt(time.Duration(float64(i)*c.every*float64(time.Second)), 100, 1000, 100))
+		}
+		tp := l.Finish().Throughput
+		exact := c.every == 0.2
+		if exact && (math.Abs(tp.Value-c.want) > 1e-9 || tp.HalfWidth() > 1e-9) ||
+			!exact && (math.Abs(tp.Value/c.want-1) > 0.01 || !(tp.Lo <= c.want && c.want <= tp.Hi)) {
+			t.Errorf("open loop at %g req/s served every %g s: %v; want %g tok/s", c.target, c.every, tp, c.want)
+		}
 	}
 }
 
@@ -316,8 +350,10 @@ func TestITLNotCertain(t *testing.T) {
 		{report.SLO{TTFT: time.Second, TPOT: 50 * time.Millisecond}, 1},
 	} {
 		p := mustPlan(t, Options{SLO: c.slo, Precision: 0.0001, MaxRequests: 300})
+		r := rand.New(rand.NewPCG(8, 8))
 		d := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
-			return okAt(time.Duration(i)*10*time.Millisecond, 100, 150, c.tokens)
+			x := 100 + 100*r.Float64()
+			return okAt(time.Duration(i)*10*time.Millisecond, x, x+50, c.tokens)
 		})
 		if d.Verdict != Pass || d.Certain || d.Reason != StopMaxRequests || len(d.Latency) != 1 {
 			t.Errorf("%+v: decision %+v; want an uncertain pass at the maximum, TTFT judged alone", c.slo, d)

@@ -87,7 +87,7 @@ func (l *Level) openLoopSaturation(fill time.Duration, medianE2E float64) (bool,
 	t := &l.tl
 	p := l.plan
 	target := l.value
-	mean, se, batches := t.batchMeans(l.last, fill, countOf)
+	mean, se, batches := t.ratioMeans(l.last, fill, countOf, widthOf)
 	if hi := mean + p.tQuantile(batches-1)*se; batches >= minTrendBuckets && hi < rateFloor*target {
 		return true, fmt.Sprintf("served %.3g req/s (at most %.3g) of the %.3g req/s target (%.0f%%)",
 			mean, hi, target, 100*mean/target)

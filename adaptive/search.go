@@ -11,8 +11,13 @@ import (
 type SearchOptions struct {
 	// Levels is the climb's grid, increasing: the levels a fixed sweep
 	// would run (Geometric gives today's series). The search climbs it from
-	// the first level and stops at the first failing one.
+	// Start and stops at the first failing level.
 	Levels []float64
+	// Start is the grid level to begin at (0: the first). When it fails the
+	// search steps down the grid until a level passes. Starting above the
+	// bottom skips the low levels, which cost the most wall time per request
+	// and, once a higher level passes, say nothing about capacity.
+	Start float64
 	// Integer says levels are concurrencies: bisection midpoints are
 	// rounded down, and bisection ends when no integer lies between.
 	// Otherwise (rates) bisection ends when the bracket is within 1 % of
@@ -54,16 +59,17 @@ func Geometric(start, factor, max float64, integer bool) []float64 {
 	return out
 }
 
-// A Search finds capacity at SLO with few levels: it climbs the grid until
-// a level fails (or saturates), then bisects between the highest passing
-// level and the failing one above it. It is a pure state machine: Next
+// A Search finds capacity at SLO with few levels: it climbs the grid from
+// its start until a level fails (or saturates twice in a row), stepping
+// down instead when the start fails, then bisects between the highest
+// passing level and the failing one above it as `run --bisect N` does. It is a pure state machine: Next
 // proposes a level, the caller runs it (a Level until it stops) and hands
 // the decision to Record. Not safe for concurrent use.
 type Search struct {
 	o       SearchOptions
 	runs    []Decision // in the order run
-	pending float64    // the level proposed, 0 none
-	climb   int        // index in o.Levels of the next climb level
+	pending float64    // the level proposed
+	climb   int        // index in o.Levels of the pending climb level
 	phase   phase
 	bisects int
 	why     string
@@ -73,6 +79,7 @@ type phase uint8
 
 const (
 	climbing phase = iota
+	descending
 	bisecting
 	done
 )
@@ -95,7 +102,14 @@ func NewSearch(o SearchOptions) (*Search, error) {
 	}
 	o.Levels = slices.Clone(o.Levels)
 	s := &Search{o: o}
-	s.pending = o.Levels[0]
+	if o.Start != 0 {
+		i, ok := slices.BinarySearch(o.Levels, o.Start)
+		if !ok {
+			return nil, fmt.Errorf("adaptive: start %g is not one of the levels %v", o.Start, o.Levels)
+		}
+		s.climb = i
+	}
+	s.pending = o.Levels[s.climb]
 	return s, nil
 }
 
@@ -130,9 +144,11 @@ func (s *Search) Record(d Decision) error {
 		return fmt.Errorf("adaptive: recorded level %g, but the search proposed %g", d.Level, s.pending)
 	}
 	s.runs = append(s.runs, d)
-	if s.phase == climbing {
-		s.climb++
+	switch s.phase {
+	case climbing:
 		s.afterClimb(d)
+	case descending:
+		s.afterDescent(d)
 	}
 	if s.phase == bisecting {
 		s.bisect()
@@ -146,20 +162,40 @@ func (s *Search) Record(d Decision) error {
 // or the concurrency where its throughput stops rising.
 func passed(d *Decision) bool { return d.Verdict != Fail }
 
-// afterClimb decides the climb's next step after d.
+// afterClimb decides the climb's next step after d: up the grid on a pass,
+// down from the start when the start fails, else bisection.
 func (s *Search) afterClimb(d Decision) {
 	switch {
+	case !passed(&d) && len(s.runs) == 1 && s.climb > 0:
+		s.phase = descending
+		s.climb--
+		s.pending = s.o.Levels[s.climb]
+		return
 	case !passed(&d):
 		s.phase = bisecting
 		return
 	case d.Saturated && !s.o.PastSaturation && len(s.runs) >= 2 && s.runs[len(s.runs)-2].Saturated:
 		s.phase, s.why = done, "saturated at two levels in a row"
 		return
-	case s.climb >= len(s.o.Levels):
-		s.phase, s.why = done, "every level of the grid passed"
+	case s.climb+1 >= len(s.o.Levels):
+		s.phase, s.why = done, "every level up the grid passed"
 		return
 	}
+	s.climb++
 	s.pending = s.o.Levels[s.climb]
+}
+
+// afterDescent steps down the grid until a level passes, then bisects.
+func (s *Search) afterDescent(d Decision) {
+	switch {
+	case passed(&d):
+		s.phase = bisecting
+	case s.climb == 0:
+		s.phase, s.why = done, "no level passed"
+	default:
+		s.climb--
+		s.pending = s.o.Levels[s.climb]
+	}
 }
 
 // bisect proposes the midpoint of the bracket (highest passing level,
@@ -169,7 +205,7 @@ func (s *Search) bisect() {
 	lo, hi, ok := s.bracket()
 	switch {
 	case !ok:
-		s.phase, s.why = done, "no passing level below a failing one"
+		s.phase, s.why = done, "no level passed"
 		return
 	case s.bisects >= s.o.BisectSteps:
 		s.phase, s.why = done, "bisection steps used"

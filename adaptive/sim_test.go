@@ -75,16 +75,17 @@ func mixtureDist() latencyDist {
 	}}
 }
 
-// quantileLevel runs one level whose TTFTs come from d, iid, one
-// completion every 10 ms with 100 tokens each (so that throughput is
-// precise at once and the TTFT interval alone decides), until it stops.
+// quantileLevel runs one level whose TTFTs come from d, iid, until it
+// stops. The requests' times are a stand-in: one worker completing a
+// 100-token request every 10 ms, so that throughput is exact (10,000
+// tok/s, no variance) and the TTFT interval alone decides.
 func quantileLevel(p *Plan, r *rand.Rand, d latencyDist) Decision {
 	l := p.NewLevel(1, 0, nil)
 	for i := 1; ; i++ {
 		x := d.draw(r)
 		done := time.Duration(i) * 10 * time.Millisecond
 		c := Completion{OK: true, Metrics: report.RequestMetrics{TTFT: x, E2E: x}, OutputTokens: 100,
-			Sent: done - time.Duration(x*float64(time.Millisecond)), Done: done}
+			Sent: done - 10*time.Millisecond, Done: done}
 		if l.Add(c) {
 			if dec := l.Check(); dec.Stop {
 				return dec

@@ -19,6 +19,7 @@ const maxBuckets = 32
 type bucket struct {
 	n      float64 // completions
 	tokens float64 // output tokens of successful completions
+	busy   float64 // Σ (done − sent) of the completions, s: worker time
 	// Means, for the saturation trends: TTFT of successful completions (ms),
 	// requests in flight, and the schedule and send times (s) of open-loop
 	// requests.
@@ -34,6 +35,7 @@ type bucket struct {
 func (b *bucket) merge(o *bucket) {
 	b.n += o.n
 	b.tokens += o.tokens
+	b.busy += o.busy
 	b.ttftSum += o.ttftSum
 	b.ttftN += o.ttftN
 	b.inFlightSum += o.inFlightSum
@@ -84,18 +86,27 @@ func (t *timeline) full(now time.Duration) int {
 	return min(int(max(now-t.start, 0)/t.width), maxBuckets)
 }
 
-// batchMeans is the steady-state rate per second of a bucket quantity (of:
-// output tokens, completions) over the full buckets that start at or after
-// guard from the level's start (and never the first), and
-// the standard error of that mean from the spread of the per-bucket rates
-// (the method of batch means: Law & Kelton, Simulation Modeling and
-// Analysis, 3rd ed., 2000, §9.5.3). The buckets before guard hold the
-// level's fill: from the first send until the first requests complete, the
-// completion rate climbs from zero to its steady value, and counting those
-// buckets biases the rate low (by 13 % at 300 requests of an open loop in
-// the coverage simulation, where the fill was a third of the window).
+// ratioMeans estimates a steady-state ratio Σnum/Σden (tokens per second of
+// worker time, tokens per request, completions per second) over the full
+// buckets that start at or after guard from the level's start (and never
+// the first), with its standard error by batch means: each bucket is a
+// batch, and the residuals z_b = num_b − R·den_b give Var(R) ≈
+// Σz_b²/(B(B−1))/d̄² (the batch-means method for a ratio of means: Law &
+// Kelton, Simulation Modeling and Analysis, 3rd ed., 2000, §9.5.3 and
+// §9.4.3; Muñoz & Glynn, "A batch means methodology for estimation of a
+// nonlinear function of a steady-state mean", Management Science 43(8),
+// 1997). Batches over time, not per request, because requests that run
+// together share the server's state: their latencies move together, and a
+// per-request variance would understate the noise. With den the bucket
+// width it is the plain batch-means rate of num.
+//
+// The buckets before guard hold the level's fill: from the first send until
+// the first requests complete, the completion rate climbs from zero and
+// in-flight requests find a server that is not yet full; counting those
+// buckets biased an open loop's served rate low by 13 % at 300 requests in
+// the coverage simulation, where the fill was a third of the window.
 // batches is the number of buckets used.
-func (t *timeline) batchMeans(now, guard time.Duration, of func(*bucket) float64) (mean, se float64, batches int) {
+func (t *timeline) ratioMeans(now, guard time.Duration, num, den func(t *timeline, b *bucket) float64) (r, se float64, batches int) {
 	full := t.full(now)
 	first := 1
 	if t.width > 0 {
@@ -104,25 +115,31 @@ func (t *timeline) batchMeans(now, guard time.Duration, of func(*bucket) float64
 	if full-first < 1 {
 		return math.NaN(), math.Inf(1), 0
 	}
-	w := t.width.Seconds()
-	var sum float64
+	var sn, sd float64
 	for i := first; i < full; i++ {
-		sum += of(&t.buckets[i]) / w
+		sn += num(t, &t.buckets[i])
+		sd += den(t, &t.buckets[i])
 	}
 	batches = full - first
-	mean = sum / float64(batches)
+	if sd <= 0 {
+		return math.NaN(), math.Inf(1), batches
+	}
+	r = sn / sd
 	if batches < 2 {
-		return mean, math.Inf(1), batches
+		return r, math.Inf(1), batches
 	}
 	var ss float64
 	for i := first; i < full; i++ {
-		d := of(&t.buckets[i])/w - mean
-		ss += d * d
+		z := num(t, &t.buckets[i]) - r*den(t, &t.buckets[i])
+		ss += z * z
 	}
-	return mean, math.Sqrt(ss / float64(batches-1) / float64(batches)), batches
+	dbar := sd / float64(batches)
+	return r, math.Sqrt(ss/float64(batches-1)/float64(batches)) / dbar, batches
 }
 
-// tokensOf and countOf are the bucket quantities batchMeans rates: output
-// tokens, and completions.
-func tokensOf(b *bucket) float64 { return b.tokens }
-func countOf(b *bucket) float64  { return b.n }
+// The bucket quantities ratioMeans divides: output tokens, completions,
+// worker time (s), and the bucket's width (s).
+func tokensOf(_ *timeline, b *bucket) float64   { return b.tokens }
+func countOf(_ *timeline, b *bucket) float64    { return b.n }
+func exposureOf(_ *timeline, b *bucket) float64 { return b.busy }
+func widthOf(t *timeline, _ *bucket) float64    { return t.width.Seconds() }

@@ -33,13 +33,13 @@ func TestBatchMeans(t *testing.T) {
 	if tl.width != w {
 		t.Fatalf("bucket width %v; want %v", tl.width, w)
 	}
-	mean, se, n := tl.batchMeans(20*w, 0, tokensOf)
+	mean, se, n := tl.ratioMeans(20*w, 0, tokensOf, widthOf)
 	if n != 19 || math.Abs(mean-29000.0/19) > 1e-9 || math.Abs(se-math.Sqrt(5e6)/19) > 1e-9 {
 		t.Errorf("batch means = %.4f ± %.4f over %d batches; want %.4f ± %.4f over 19", mean, se, n, 29000.0/19, math.Sqrt(5e6)/19)
 	}
 	// The partial bucket at 20.48 s is not a batch; half-way through bucket
 	// 20 still 19.
-	if _, _, n := tl.batchMeans(20*w+w/2, 0, tokensOf); n != 19 {
+	if _, _, n := tl.ratioMeans(20*w+w/2, 0, tokensOf, widthOf); n != 19 {
 		t.Errorf("%d batches half-way through bucket 20; want 19", n)
 	}
 }
