@@ -30,13 +30,14 @@ type Completion struct {
 	Metrics report.RequestMetrics
 	// OutputTokens is the record's output token count.
 	OutputTokens int
-	// Scheduled, Sent and Done are offsets from the run's start, as in the
-	// record: the due time (open loop; closed loop may leave it zero), the
-	// send, and the end of the request (done_ns, or end_ns if later).
-	Scheduled, Sent, Done time.Duration
+	// Sent and Done are offsets from the run's start, as in the record:
+	// the send (of a retried request, its first attempt's, so that Done −
+	// Sent is the time it held its worker, as report.BusyMS counts it) and
+	// the end (done_ns, or end_ns if later).
+	Sent, Done time.Duration
 	// InFlight is the number of requests in flight when this one ended,
 	// itself included; 0 when the runner does not count them (the open-loop
-	// queue test then needs it and stays silent).
+	// queue rule, which needs it, then stays silent).
 	InFlight int
 }
 
@@ -218,12 +219,6 @@ func (l *Level) Add(c Completion) bool {
 		b.inFlightSum += float64(c.InFlight)
 		b.inFlightN++
 	}
-	if o.OpenLoop {
-		b.schedSum += c.Scheduled.Seconds()
-		b.sentSum += c.Sent.Seconds()
-		b.lagSum += (c.Sent - c.Scheduled).Seconds()
-		b.schedN++
-	}
 	b.busy += (c.Done - c.Sent).Seconds()
 	if !c.OK {
 		l.failed++
@@ -308,18 +303,20 @@ func (l *Level) evaluate(forced Reason) {
 	}
 
 	d.ErrorRate = errorRate(l.n, l.failed, p.a/2, o.SLO.ErrorBudget())
-	d.Throughput = l.throughput(fill)
-
-	l.judge(&d)
+	// Open loop: saturation decides which throughput estimator holds;
+	// closed loop: the throughput decides saturation.
 	if o.OpenLoop {
 		d.Saturated, d.Saturation = l.openLoopSaturation(fill, d.MedianE2E)
-		if d.Saturated {
-			// A level whose queue grows has no steady state: its
-			// percentiles measure how long it ran, and it cannot pass.
-			d.Verdict, d.Certain = Fail, true
-			d.Why = append(d.Why, "saturated: "+d.Saturation)
-		}
-	} else {
+	}
+	d.Throughput = l.throughput(fill, d.Saturated)
+	l.judge(&d)
+	switch {
+	case d.Saturated:
+		// A level whose queue grows has no steady state: its
+		// percentiles measure how long it ran, and it cannot pass.
+		d.Verdict, d.Certain = Fail, true
+		d.Why = append(d.Why, "saturated: "+d.Saturation)
+	case !o.OpenLoop:
 		d.Saturated, d.Saturation = closedLoopSaturation(&d, l.baseline)
 	}
 
@@ -368,15 +365,15 @@ func (l *Level) evaluate(forced Reason) {
 // whenever a completion falls either side of a bucket's edge: at 120
 // requests of a closed loop the time-bucket interval was ±50 %, the ratio's
 // a fraction of that.
-func (l *Level) throughput(fill time.Duration) Estimate {
+func (l *Level) throughput(fill time.Duration, saturated bool) Estimate {
 	p := l.plan
 	e := Estimate{Name: "output tokens/s"}
 	var r, se float64
 	if p.o.OpenLoop {
 		perRequest, pse, n := l.tl.ratioMeans(l.last, fill, tokensOf, countOf)
 		rate, rse := l.value, 0.0
-		if served, sse, _ := l.tl.ratioMeans(l.last, fill, countOf, widthOf); served < rateFloor*l.value {
-			rate, rse = served, sse // not keeping up: the served rate
+		if saturated {
+			rate, rse, _ = l.tl.ratioMeans(l.last, fill, countOf, widthOf) // not keeping up: the served rate
 		}
 		// The product's standard errors add to first order (conservative:
 		// not in quadrature, as the two share the batches).

@@ -19,7 +19,7 @@ func okAt(done time.Duration, ttft, e2e float64, tokens int) Completion {
 		m.TPOT, m.HasTPOT = (e2e-ttft)/float64(tokens-1), true
 	}
 	sent := done - time.Duration(e2e*float64(time.Millisecond))
-	return Completion{OK: true, Metrics: m, OutputTokens: tokens, Scheduled: sent, Sent: sent, Done: done}
+	return Completion{OK: true, Metrics: m, OutputTokens: tokens, Sent: sent, Done: done}
 }
 
 // run feeds the level one completion from next(i) at a time (i from 1)

@@ -108,7 +108,7 @@ func (r request) completion(inFlight int) Completion {
 	if r.tokens > 1 {
 		m.TPOT, m.HasTPOT = ms(r.done-r.first)/float64(r.tokens-1), true
 	}
-	return Completion{OK: true, Metrics: m, OutputTokens: r.tokens, Scheduled: r.sched, Sent: r.sent, Done: r.done, InFlight: inFlight}
+	return Completion{OK: true, Metrics: m, OutputTokens: r.tokens, Sent: r.sent, Done: r.done, InFlight: inFlight}
 }
 
 // completions orders reqs by done time and counts, for each, the requests

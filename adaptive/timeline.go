@@ -20,16 +20,12 @@ type bucket struct {
 	n      float64 // completions
 	tokens float64 // output tokens of successful completions
 	busy   float64 // Σ (done − sent) of the completions, s: worker time
-	// Means, for the saturation trends: TTFT of successful completions (ms),
-	// requests in flight, and the schedule and send times (s) of open-loop
-	// requests.
-	ttftSum           float64
-	ttftN             int
-	inFlightSum       float64
-	inFlightN         int
-	schedSum, sentSum float64
-	schedN            int
-	lagSum            float64 // sent − scheduled, s
+	// Means, for the saturation trends: TTFT of successful completions (ms)
+	// and requests in flight.
+	ttftSum     float64
+	ttftN       int
+	inFlightSum float64
+	inFlightN   int
 }
 
 func (b *bucket) merge(o *bucket) {
@@ -40,10 +36,6 @@ func (b *bucket) merge(o *bucket) {
 	b.ttftN += o.ttftN
 	b.inFlightSum += o.inFlightSum
 	b.inFlightN += o.inFlightN
-	b.schedSum += o.schedSum
-	b.sentSum += o.sentSum
-	b.schedN += o.schedN
-	b.lagSum += o.lagSum
 }
 
 // timeline is a level's completions bucketed by done time from the level's
