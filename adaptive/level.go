@@ -47,7 +47,8 @@ type Verdict uint8
 
 // The verdicts.
 const (
-	// Unjudged: no SLO, or nothing measured yet.
+	// Unjudged: the SLO sets no latency objective (report computes no
+	// capacity then); only saturation fails such a level.
 	Unjudged Verdict = iota
 	Pass
 	Fail
