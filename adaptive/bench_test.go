@@ -18,12 +18,12 @@ var benchSLO = report.SLO{TTFT: time.Second, TPOT: 50 * time.Millisecond, E2E: 1
 func BenchmarkAdd(b *testing.B) {
 	p := mustPlan(b, Options{SLO: benchSLO, Precision: 1e-6, MaxRequests: 2000, OpenLoop: true})
 	cs := openLoop(rand.New(rand.NewPCG(1, 1)), 2800, 20, 0, 0, simTTFT, simTPOT)[:2000]
-	l := p.NewLevel(20, 0, nil)
+	l := p.NewLevel(20, 0, 0, nil)
 	i := 0
 	for b.Loop() {
 		if i == len(cs) {
 			b.StopTimer()
-			l, i = p.NewLevel(20, 0, nil), 0
+			l, i = p.NewLevel(20, 0, 0, nil), 0
 			b.StartTimer()
 		}
 		l.Add(cs[i])
@@ -40,15 +40,15 @@ func BenchmarkLevel(b *testing.B) {
 	slo.TTFT = 455 * time.Millisecond
 	p := mustPlan(b, Options{SLO: slo, Precision: 1e-6, OpenLoop: true})
 	cs := openLoop(rand.New(rand.NewPCG(1, 1)), 1400, 20, 0, 0, simTTFT, simTPOT)[:1000]
-	l := p.NewLevel(20, 0, nil)
+	l := p.NewLevel(20, 0, 0, nil)
 	i := 0
 	for b.Loop() {
 		if i == len(cs) {
 			b.StopTimer()
-			if d := l.Decision(); d.N != len(cs) {
+			if d := l.Decision(); d.Reason != Running && d.Reason != StopMaxRequests {
 				b.Fatalf("the level stopped early: %+v", d)
 			}
-			l, i = p.NewLevel(20, 0, nil), 0
+			l, i = p.NewLevel(20, 0, 0, nil), 0
 			b.StartTimer()
 		}
 		if l.Add(cs[i]) {
@@ -66,7 +66,7 @@ func BenchmarkCheck(b *testing.B) {
 		b.Run(itoa(n), func(b *testing.B) {
 			p := mustPlan(b, Options{SLO: benchSLO, Precision: 1e-6, MaxRequests: 1 << 30, OpenLoop: true})
 			cs := openLoop(rand.New(rand.NewPCG(2, 2)), n*13/10+100, 20, 0, 0, simTTFT, simTPOT)[:n+n/20]
-			l := p.NewLevel(20, 0, nil)
+			l := p.NewLevel(20, 0, 0, nil)
 			for _, c := range cs[:n] {
 				l.Add(c)
 			}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -30,14 +31,17 @@ func TestLevelInBubble(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan Completion)
 		var wg sync.WaitGroup
+		var ids atomic.Uint64 // request ids in the order they are taken, as the runner numbers them
 		for w := range 8 {
 			wg.Go(func() {
 				r := rand.New(rand.NewPCG(uint64(w), 1))
 				for ctx.Err() == nil {
+					id := ids.Add(1) - 1
 					sent := since()
 					ttft := time.Duration(float64(300*time.Millisecond) * math.Exp(0.3*r.NormFloat64()))
 					time.Sleep(ttft + 200*time.Millisecond)
 					c := okAt(since(), float64(ttft)/1e6, float64(since()-sent)/1e6, 10)
+					c.ID = id
 					select {
 					case done <- c:
 					case <-ctx.Done():
@@ -45,7 +49,7 @@ func TestLevelInBubble(t *testing.T) {
 				}
 			})
 		}
-		l := p.NewLevel(8, 0, nil)
+		l := p.NewLevel(8, 0, 0, nil)
 		var d Decision
 		for c := range done {
 			if l.Add(c) {

@@ -30,6 +30,10 @@ type Completion struct {
 	Metrics report.RequestMetrics
 	// OutputTokens is the record's output token count.
 	OutputTokens int
+	// ID is the record's id: requests are numbered in the order they were
+	// scheduled, and the latency sample takes them in that order
+	// (sample.go).
+	ID uint64
 	// Sent and Done are offsets from the run's start, as in the record:
 	// the send (of a retried request, its first attempt's, so that Done −
 	// Sent is the time it held its worker, as report.BusyMS counts it) and
@@ -148,11 +152,15 @@ type Decision struct {
 	Verdict Verdict
 	Certain bool
 	Why     []string
-	// N completions, Failed of them; Elapsed from the level's start to the
-	// last completion; Look is the look number (1-based) in Plan.Looks.
-	N, Failed int
-	Elapsed   time.Duration
-	Look      int
+	// N completions, Failed of them; Judged of them in the sample the
+	// latency and error-rate estimates rest on: the level's first requests
+	// in schedule order, each once all before it completed (sample.go). The
+	// look schedule, MinRequests and MaxRequests count Judged. Elapsed runs from
+	// the level's start to the last completion; Look is the look number
+	// (1-based).
+	N, Judged, Failed int
+	Elapsed           time.Duration
+	Look              int
 	// Latency holds the judged percentile of each SLO latency metric with
 	// data (TTFT, TPOT, E2E, in that order); Throughput the steady-state
 	// output tokens/s; ErrorRate the failed fraction.
@@ -171,9 +179,11 @@ type Decision struct {
 // A Level accumulates one load level's completions and decides when the
 // level can stop. Feed it from the one goroutine that records completions
 // (it is not safe for concurrent use): call Add for each completion, and
-// Check when Add reports a look due. Add is O(1); Check is O(n) in the
-// completions held plus a few incomplete-beta evaluations, tens of
-// microseconds at a thousand requests.
+// Check when Add reports a look due. Add costs O(log h) for the h
+// completions held back from the sample (sample.go), about a hundred
+// nanoseconds; Check is O(n) in the completions held plus a few
+// incomplete-beta evaluations, about ten microseconds at a thousand
+// requests.
 type Level struct {
 	plan     *Plan
 	value    float64
@@ -182,24 +192,30 @@ type Level struct {
 
 	n, failed int
 	last      time.Duration // latest done
-	ttft      values
-	tpot      values
-	e2e       values
-	tl        timeline
-	next      int // index in plan.looks of the next look
-	looks     int // looks taken
-	dec       Decision
-	stopped   bool
-	scratch   []float64
+	// The latency sample (sample.go): completions wait in held until every
+	// request scheduled before them has completed; nextID is the id the
+	// sample waits for.
+	held                     heldQueue
+	nextID                   uint64
+	admitted, admittedFailed int
+	ttft, tpot, e2e          values
+	tl                       timeline
+	next                     int // index in plan.looks of the next look
+	looks                    int // looks taken
+	dec                      Decision
+	stopped                  bool
+	scratch                  []float64
 }
 
 // NewLevel starts the accounting of one level. value is the level
-// (concurrency, or rate in req/s for an open-loop plan); start is the
-// level's first measured send, an offset from the run's start as the
-// completions' times are. baseline is the decision of a lower level to
-// judge closed-loop saturation against (Search.Next gives it), nil for none.
-func (p *Plan) NewLevel(value float64, start time.Duration, baseline *Decision) *Level {
-	l := &Level{plan: p, value: value, start: start, baseline: baseline}
+// (concurrency, or rate in req/s for an open-loop plan); firstID is the id
+// of the level's first measured request (the runner's FirstID plus its
+// warm-up count); start is the level's first measured send, an offset from
+// the run's start as the completions' times are. baseline is the decision
+// of a lower level to judge closed-loop saturation against (Search.Next
+// gives it), nil for none.
+func (p *Plan) NewLevel(value float64, firstID uint64, start time.Duration, baseline *Decision) *Level {
+	l := &Level{plan: p, value: value, nextID: firstID, start: start, baseline: baseline}
 	l.tl.start = start
 	l.dec = Decision{Level: value}
 	return l
@@ -221,6 +237,7 @@ func (l *Level) Add(c Completion) bool {
 		b.inFlightN++
 	}
 	b.busy += (c.Done - c.Sent).Seconds()
+	h := held{id: c.ID, ok: c.OK}
 	if !c.OK {
 		l.failed++
 	} else {
@@ -228,15 +245,11 @@ func (l *Level) Add(c Completion) bool {
 		b.tokens += float64(c.OutputTokens)
 		b.ttftSum += m.TTFT
 		b.ttftN++
-		l.e2e.add(m.E2E)
-		if o.SLO.TTFT > 0 {
-			l.ttft.add(m.TTFT)
-		}
-		if o.SLO.TPOT > 0 && m.HasTPOT {
-			l.tpot.add(m.TPOT)
-		}
+		h.ttft, h.tpot, h.e2e, h.hasTPOT = m.TTFT, m.TPOT, m.E2E, m.HasTPOT
 	}
-	if l.next < len(l.plan.looks) && l.n >= l.plan.looks[l.next] {
+	l.held.push(h)
+	l.admit()
+	if l.next < len(l.plan.looks) && l.admitted >= l.plan.looks[l.next] {
 		return true
 	}
 	return o.MaxDuration > 0 && l.last-l.start >= o.MaxDuration
@@ -250,11 +263,11 @@ func (l *Level) Check() Decision {
 		return l.dec
 	}
 	o := &l.plan.o
-	scheduled := l.next < len(l.plan.looks) && l.n >= l.plan.looks[l.next]
+	scheduled := l.next < len(l.plan.looks) && l.admitted >= l.plan.looks[l.next]
 	if !scheduled && (o.MaxDuration <= 0 || l.last-l.start < o.MaxDuration) {
 		return l.dec
 	}
-	for l.next < len(l.plan.looks) && l.n >= l.plan.looks[l.next] {
+	for l.next < len(l.plan.looks) && l.admitted >= l.plan.looks[l.next] {
 		l.next++
 	}
 	l.evaluate(Running)
@@ -280,7 +293,7 @@ func (l *Level) evaluate(forced Reason) {
 	p := l.plan
 	o := &p.o
 	l.looks++
-	d := Decision{Level: l.value, N: l.n, Failed: l.failed, Elapsed: max(l.last-l.start, 0), Look: l.looks}
+	d := Decision{Level: l.value, N: l.n, Judged: l.admitted, Failed: l.failed, Elapsed: max(l.last-l.start, 0), Look: l.looks}
 	ms := func(t time.Duration) float64 { return float64(t) / float64(time.Millisecond) }
 
 	judge := func(metric int, v *values, limit time.Duration) {
@@ -303,7 +316,7 @@ func (l *Level) evaluate(forced Reason) {
 		fill = time.Duration(report.Quantile7(l.e2e.sorted, fillPercentile) * float64(time.Millisecond))
 	}
 
-	d.ErrorRate = errorRate(l.n, l.failed, p.a/2, o.SLO.ErrorBudget())
+	d.ErrorRate = errorRate(l.admitted, l.admittedFailed, p.a/2, o.SLO.ErrorBudget())
 	// Open loop: saturation decides which throughput estimator holds;
 	// closed loop: the throughput decides saturation.
 	if o.OpenLoop {
@@ -321,7 +334,7 @@ func (l *Level) evaluate(forced Reason) {
 		d.Saturated, d.Saturation = closedLoopSaturation(&d, l.baseline)
 	}
 
-	ready := l.n >= o.MinRequests && d.Elapsed >= o.MinDuration
+	ready := l.admitted >= o.MinRequests && d.Elapsed >= o.MinDuration
 	precise := d.Throughput.HalfWidth() <= o.Precision
 	for _, e := range d.Latency {
 		precise = precise && e.HalfWidth() <= o.Precision
@@ -335,7 +348,7 @@ func (l *Level) evaluate(forced Reason) {
 		d.Reason = StopCertain
 	case ready && precise:
 		d.Reason = StopPrecise
-	case l.n >= o.MaxRequests:
+	case l.admitted >= o.MaxRequests:
 		d.Reason = StopMaxRequests
 	case o.MaxDuration > 0 && d.Elapsed >= o.MaxDuration:
 		d.Reason = StopMaxDuration
@@ -415,8 +428,13 @@ func (l *Level) judge(d *Decision) {
 	if slo.IsZero() {
 		return
 	}
-	if l.n == 0 {
+	switch {
+	case l.n == 0:
 		d.Verdict, d.Why = Fail, []string{"no measured requests"}
+		return
+	case l.admitted == 0:
+		// Nothing old enough to judge: not a pass.
+		d.Verdict, d.Why = Fail, []string{"no request finished early enough to judge"}
 		return
 	}
 	budget := slo.ErrorBudget()
@@ -427,7 +445,7 @@ func (l *Level) judge(d *Decision) {
 		d.Why = append(d.Why, fmt.Sprintf("error rate %.1f%% > %.1f%%", 100*rate, 100*budget))
 		certainFail = d.ErrorRate.Lo > budget || float64(l.failed) > budget*float64(o.MaxRequests)
 	}
-	if l.n == l.failed {
+	if l.admitted == l.admittedFailed {
 		d.Verdict = Fail
 		d.Why = append(d.Why, "no successful request to judge the latencies by")
 	}

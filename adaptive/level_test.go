@@ -22,12 +22,14 @@ func okAt(done time.Duration, ttft, e2e float64, tokens int) Completion {
 	return Completion{OK: true, Metrics: m, OutputTokens: tokens, Sent: sent, Done: done}
 }
 
-// run feeds the level one completion from next(i) at a time (i from 1)
-// until it stops, and returns the decision.
+// run feeds the level one completion from next(i) at a time (i from 1,
+// id i − 1) until it stops, and returns the decision.
 func run(t *testing.T, l *Level, next func(i int) Completion) Decision {
 	t.Helper()
 	for i := 1; i < 1e6; i++ {
-		if l.Add(next(i)) {
+		c := next(i)
+		c.ID = uint64(i - 1)
+		if l.Add(c) {
 			if d := l.Check(); d.Stop {
 				return d
 			}
@@ -112,7 +114,7 @@ func TestJudgedPercentile(t *testing.T) {
 // fail.
 func TestCertainFail(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second}, Precision: 0.05})
-	d := run(t, p.NewLevel(8, 0, nil), func(i int) Completion {
+	d := run(t, p.NewLevel(8, 0, 0, nil), func(i int) Completion {
 		return okAt(time.Duration(i)*10*time.Millisecond, 2000, 2500, 100)
 	})
 	if d.Reason != StopCertain || d.Verdict != Fail || !d.Certain || d.N != 50 || d.Look != 1 {
@@ -130,7 +132,7 @@ func TestCertainFail(t *testing.T) {
 func TestCertainPass(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second}, Precision: 0.01})
 	r := rand.New(rand.NewPCG(1, 1))
-	d := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
+	d := run(t, p.NewLevel(1, 0, 0, nil), func(i int) Completion {
 		x := 100 + 100*r.Float64()
 		return okAt(time.Duration(i)*10*time.Millisecond, x, x+50, 100)
 	})
@@ -150,7 +152,7 @@ func TestCertainPass(t *testing.T) {
 func TestPrecise(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{E2E: 104500 * time.Microsecond}, Precision: 0.05, OpenLoop: true})
 	r := rand.New(rand.NewPCG(2, 2))
-	d := run(t, p.NewLevel(125, 0, nil), func(i int) Completion {
+	d := run(t, p.NewLevel(125, 0, 0, nil), func(i int) Completion {
 		x := 95 + 10*r.Float64()
 		return okAt(time.Duration(i)*8*time.Millisecond, 10, x, 100)
 	})
@@ -175,9 +177,11 @@ func TestPrecise(t *testing.T) {
 // interval holds it.
 func TestThroughputEstimators(t *testing.T) {
 	closed := mustPlan(t, Options{Precision: 0.05})
-	l := closed.NewLevel(4, 0, nil)
+	l := closed.NewLevel(4, 0, 0, nil)
 	for i := 1; i <= 400; i++ {
-		l.Add(okAt(time.Duration(i)*500*time.Millisecond, 100, 2000, 100))
+		c := okAt(time.Duration(i)*500*time.Millisecond, 100, 2000, 100)
+		c.ID = uint64(i - 1)
+		l.Add(c)
 	}
 	if tp := l.Finish().Throughput; math.Abs(tp.Value-200) > 1e-9 || tp.HalfWidth() > 1e-12 {
 		t.Errorf("closed loop: %v; want 200 tok/s exactly", tp)
@@ -186,9 +190,11 @@ func TestThroughputEstimators(t *testing.T) {
 	for _, c := range []struct {
 		target, every, want float64
 	}{{5, 0.2, 500}, {5, 0.4, 250}} {
-		l := open.NewLevel(c.target, 0, nil)
+		l := open.NewLevel(c.target, 0, 0, nil)
 		for i := 1; i <= 400; i++ {
-			l.Add(okAt(time.Duration(float64(i)*c.every*float64(time.Second)), 100, 1000, 100))
+			cm := okAt(time.Duration(float64(i)*c.every*float64(time.Second)), 100, 1000, 100)
+			cm.ID = uint64(i - 1)
+			l.Add(cm)
 		}
 		tp := l.Finish().Throughput
 		exact := c.every == 0.2
@@ -205,7 +211,7 @@ func TestMaxRequests(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second}, Precision: 0.01, MaxRequests: 200})
 	d := lognormalDist(1)
 	r := rand.New(rand.NewPCG(3, 3))
-	dec := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
+	dec := run(t, p.NewLevel(1, 0, 0, nil), func(i int) Completion {
 		x := d.draw(r)
 		return okAt(time.Duration(i)*10*time.Millisecond, x, x, 100)
 	})
@@ -218,7 +224,7 @@ func TestMaxRequests(t *testing.T) {
 // one completion every 10 ms reaches 2 s at the 200th, a look.
 func TestMinDuration(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second}, Precision: 0.05, MinDuration: 2 * time.Second})
-	d := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
+	d := run(t, p.NewLevel(1, 0, 0, nil), func(i int) Completion {
 		return okAt(time.Duration(i)*10*time.Millisecond, 2000, 2000, 100)
 	})
 	if d.Reason != StopCertain || d.N != 200 || d.Elapsed != 2*time.Second {
@@ -233,7 +239,7 @@ func TestMaxDuration(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second}, Precision: 0.001, MaxDuration: time.Second})
 	d := lognormalDist(1)
 	r := rand.New(rand.NewPCG(4, 4))
-	dec := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
+	dec := run(t, p.NewLevel(1, 0, 0, nil), func(i int) Completion {
 		x := d.draw(r)
 		return okAt(time.Duration(i)*7*time.Millisecond, x, x, 100)
 	})
@@ -259,11 +265,11 @@ func TestErrorBudget(t *testing.T) {
 		{nil, func(i int) bool { return i == 7 }, false},
 	} {
 		p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second, MaxErrorRate: c.budget}, Precision: 0.05})
-		l := p.NewLevel(1, 0, nil)
+		l := p.NewLevel(1, 0, 0, nil)
 		var d Decision
 		for i := 1; i <= 50; i++ {
 			cm := okAt(time.Duration(i)*10*time.Millisecond, 100, 100, 10)
-			cm.OK = !c.failAt(i)
+			cm.OK, cm.ID = !c.failAt(i), uint64(i-1)
 			if l.Add(cm) {
 				d = l.Check()
 			}
@@ -292,9 +298,11 @@ func TestClopperPearson(t *testing.T) {
 // nothing, so a runner cannot add looks the boundary did not price.
 func TestCheckBetweenLooks(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second}, Precision: 0.05})
-	l := p.NewLevel(1, 0, nil)
+	l := p.NewLevel(1, 0, 0, nil)
 	for i := 1; i <= 55; i++ {
-		l.Add(okAt(time.Duration(i)*10*time.Millisecond, 500, 500, 10))
+		c := okAt(time.Duration(i)*10*time.Millisecond, 500, 500, 10)
+		c.ID = uint64(i - 1)
+		l.Add(c)
 		l.Check()
 	}
 	if d := l.Decision(); d.Look != 1 || d.N != 50 {
@@ -306,9 +314,11 @@ func TestCheckBetweenLooks(t *testing.T) {
 // at the count reached, and later completions are ignored.
 func TestFinish(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second}, Precision: 0.05})
-	l := p.NewLevel(1, 0, nil)
+	l := p.NewLevel(1, 0, 0, nil)
 	for i := 1; i <= 37; i++ {
-		l.Add(okAt(time.Duration(i)*10*time.Millisecond, 500, 500, 10))
+		c := okAt(time.Duration(i)*10*time.Millisecond, 500, 500, 10)
+		c.ID = uint64(i - 1)
+		l.Add(c)
 	}
 	d := l.Finish()
 	if !d.Stop || d.Reason != StopEnded || d.N != 37 || d.Verdict != Pass {
@@ -326,7 +336,7 @@ func TestPointVerdict(t *testing.T) {
 	p := mustPlan(t, Options{SLO: report.SLO{TTFT: time.Second}, Precision: 0.001, MaxRequests: 100})
 	r := rand.New(rand.NewPCG(7, 7))
 	var xs []float64
-	d := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
+	d := run(t, p.NewLevel(1, 0, 0, nil), func(i int) Completion {
 		x := 900 + 110*r.Float64() // p95 about 1,004.5 ms: a narrow fail
 		xs = append(xs, x)
 		return okAt(time.Duration(i)*10*time.Millisecond, x, x, 10)
@@ -351,7 +361,7 @@ func TestITLNotCertain(t *testing.T) {
 	} {
 		p := mustPlan(t, Options{SLO: c.slo, Precision: 0.0001, MaxRequests: 300})
 		r := rand.New(rand.NewPCG(8, 8))
-		d := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
+		d := run(t, p.NewLevel(1, 0, 0, nil), func(i int) Completion {
 			x := 100 + 100*r.Float64()
 			return okAt(time.Duration(i)*10*time.Millisecond, x, x+50, c.tokens)
 		})
@@ -365,7 +375,7 @@ func TestITLNotCertain(t *testing.T) {
 // throughput is precise.
 func TestNoSLO(t *testing.T) {
 	p := mustPlan(t, Options{Precision: 0.05})
-	d := run(t, p.NewLevel(1, 0, nil), func(i int) Completion {
+	d := run(t, p.NewLevel(1, 0, 0, nil), func(i int) Completion {
 		return okAt(time.Duration(i)*8*time.Millisecond, 10, 20, 100)
 	})
 	if d.Verdict != Unjudged || d.Reason != StopPrecise || d.N != 50 {

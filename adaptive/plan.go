@@ -37,12 +37,15 @@ type Options struct {
 	// MinRequests and MinDuration: a level never stops before both are
 	// reached (0: DefaultMinRequests, no minimum duration). MaxRequests
 	// (0: DefaultMaxRequests) ends a level; it also bounds the look schedule,
-	// which the repeated-looks adjustment is computed for. MaxDuration
-	// (0: none) ends a level at the first look past it.
+	// which the repeated-looks adjustment is computed for. Both count judged
+	// requests (Decision.Judged): the sample takes requests in schedule
+	// order, so it lags the completions by those scheduled after the
+	// oldest request still running.
+	// MaxDuration (0: none) ends a level at the first completion past it.
 	MinRequests, MaxRequests int
 	MinDuration, MaxDuration time.Duration
 	// The level looks at its intervals every max(LookEvery, ⌈LookFraction·n⌉)
-	// completions from MinRequests on (0: DefaultLookEvery,
+	// judged requests from MinRequests on (0: DefaultLookEvery,
 	// DefaultLookFraction). More looks stop closer to the moment an interval
 	// becomes good enough, and widen every interval a little.
 	LookEvery    int
@@ -131,8 +134,8 @@ func judgedPercentile(s report.SLO) float64 {
 	return ps.At(cmp.Or(s.Percentile, report.DefaultSLOPercentile))
 }
 
-// Looks is the look schedule: the completion counts at which a level looks
-// at its intervals, the last being MaxRequests.
+// Looks is the look schedule: the judged-request counts at which a level
+// looks at its intervals, the last being MaxRequests.
 func (p *Plan) Looks() []int { return append([]int(nil), p.looks...) }
 
 // LookLevel is the two-sided level each look's intervals are built at,

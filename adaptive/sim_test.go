@@ -1,6 +1,7 @@
 package adaptive
 
 import (
+	"container/heap"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -80,12 +81,12 @@ func mixtureDist() latencyDist {
 // 100-token request every 10 ms, so that throughput is exact (10,000
 // tok/s, no variance) and the TTFT interval alone decides.
 func quantileLevel(p *Plan, r *rand.Rand, d latencyDist) Decision {
-	l := p.NewLevel(1, 0, nil)
+	l := p.NewLevel(1, 0, 0, nil)
 	for i := 1; ; i++ {
 		x := d.draw(r)
 		done := time.Duration(i) * 10 * time.Millisecond
 		c := Completion{OK: true, Metrics: report.RequestMetrics{TTFT: x, E2E: x}, OutputTokens: 100,
-			Sent: done - 10*time.Millisecond, Done: done}
+			ID: uint64(i - 1), Sent: done - 10*time.Millisecond, Done: done}
 		if l.Add(c) {
 			if dec := l.Check(); dec.Stop {
 				return dec
@@ -94,8 +95,10 @@ func quantileLevel(p *Plan, r *rand.Rand, d latencyDist) Decision {
 	}
 }
 
-// request is one synthetic request of a stream.
+// request is one synthetic request of a stream; id numbers requests in
+// the order they were scheduled, as the runner's records do.
 type request struct {
+	id                       uint64
 	sched, sent, first, done time.Duration
 	tokens                   int
 }
@@ -108,7 +111,7 @@ func (r request) completion(inFlight int) Completion {
 	if r.tokens > 1 {
 		m.TPOT, m.HasTPOT = ms(r.done-r.first)/float64(r.tokens-1), true
 	}
-	return Completion{OK: true, Metrics: m, OutputTokens: r.tokens, Sent: r.sent, Done: r.done, InFlight: inFlight}
+	return Completion{OK: true, Metrics: m, OutputTokens: r.tokens, ID: r.id, Sent: r.sent, Done: r.done, InFlight: inFlight}
 }
 
 // completions orders reqs by done time and counts, for each, the requests
@@ -175,7 +178,7 @@ func openLoop(r *rand.Rand, n int, rate float64, servers, maxInFlight int, ttft,
 			start = max(sent, free[j])
 			free[j] = start + first + decode
 		}
-		reqs[i] = request{sched: due, sent: sent, first: start + first, done: start + first + decode, tokens: tokens}
+		reqs[i] = request{id: uint64(i), sched: due, sent: sent, first: start + first, done: start + first + decode, tokens: tokens}
 		if k >= 0 {
 			slots[k] = reqs[i].done
 		}
@@ -197,32 +200,46 @@ func openLoop(r *rand.Rand, n int, rate float64, servers, maxInFlight int, ttft,
 // meanE2E and the rest is queueing, in TTFT.
 func closedLoop(r *rand.Rand, n, conc, slots int, ttft, tpot time.Duration) []Completion {
 	spread := time.Duration(meanE2E(ttft, tpot) * float64(time.Second))
-	next := make([]time.Duration, conc)
+	next := make(timeHeap, conc) // each worker's next send
 	for w := range next {
 		next[w] = time.Duration(w) * spread / time.Duration(conc)
 	}
-	free := make([]time.Duration, slots)
+	free := make(timeHeap, slots) // when each server slot frees
 	reqs := make([]request, 0, n+conc)
 	for len(reqs) < n+conc {
-		w := slices.Index(next, slices.Min(next))
+		sent := next[0]
 		first, decode, tokens := service(r, ttft, tpot)
-		sent := next[w]
 		start := sent
 		if slots > 0 {
-			j := slices.Index(free, slices.Min(free))
-			start = max(sent, free[j])
-			free[j] = start + first + decode
+			start = max(sent, free[0])
+			free[0] = start + first + decode
+			heap.Fix(&free, 0)
 		}
-		reqs = append(reqs, request{sched: sent, sent: sent, first: start + first, done: start + first + decode, tokens: tokens})
-		next[w] = start + first + decode
+		reqs = append(reqs, request{id: uint64(len(reqs)), sched: sent, sent: sent, first: start + first, done: start + first + decode, tokens: tokens})
+		next[0] = start + first + decode
+		heap.Fix(&next, 0)
 	}
 	return completions(reqs)[:n]
+}
+
+// timeHeap is a min-heap of times (container/heap).
+type timeHeap []time.Duration
+
+func (h timeHeap) Len() int           { return len(h) }
+func (h timeHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h timeHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *timeHeap) Push(x any)        { *h = append(*h, x.(time.Duration)) }
+func (h *timeHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // feed runs a level over cs (in done order, the level starting at time 0)
 // until it stops, or ends it where cs runs out.
 func feed(p *Plan, cs []Completion, level float64, baseline *Decision) Decision {
-	l := p.NewLevel(level, 0, baseline)
+	l := p.NewLevel(level, 0, 0, baseline)
 	for _, c := range cs {
 		if l.Add(c) {
 			if d := l.Check(); d.Stop {
