@@ -227,7 +227,6 @@ func (l *Level) Add(c Completion) bool {
 	if l.stopped {
 		return false
 	}
-	o := &l.plan.o
 	l.n++
 	l.last = max(l.last, c.Done)
 	b := l.tl.at(c.Done)
@@ -252,7 +251,7 @@ func (l *Level) Add(c Completion) bool {
 	if l.next < len(l.plan.looks) && l.admitted >= l.plan.looks[l.next] {
 		return true
 	}
-	return o.MaxDuration > 0 && l.last-l.start >= o.MaxDuration
+	return l.bounded()
 }
 
 // Check looks at the level when a look is due (Add said so) and returns the
@@ -262,9 +261,8 @@ func (l *Level) Check() Decision {
 	if l.stopped {
 		return l.dec
 	}
-	o := &l.plan.o
 	scheduled := l.next < len(l.plan.looks) && l.admitted >= l.plan.looks[l.next]
-	if !scheduled && (o.MaxDuration <= 0 || l.last-l.start < o.MaxDuration) {
+	if !scheduled && !l.bounded() {
 		return l.dec
 	}
 	for l.next < len(l.plan.looks) && l.admitted >= l.plan.looks[l.next] {
@@ -272,6 +270,14 @@ func (l *Level) Check() Decision {
 	}
 	l.evaluate(Running)
 	return l.dec
+}
+
+// bounded reports whether the level ran past its bounds between looks: its
+// maximum duration, or twice its maximum requests completed (a straggler
+// holding the sample back: see sample.go).
+func (l *Level) bounded() bool {
+	o := &l.plan.o
+	return o.MaxDuration > 0 && l.last-l.start >= o.MaxDuration || l.n >= 2*o.MaxRequests
 }
 
 // Finish ends the level where it stands (the runner stopped it: its own
@@ -348,7 +354,7 @@ func (l *Level) evaluate(forced Reason) {
 		d.Reason = StopCertain
 	case ready && precise:
 		d.Reason = StopPrecise
-	case l.admitted >= o.MaxRequests:
+	case l.admitted >= o.MaxRequests || l.n >= 2*o.MaxRequests:
 		d.Reason = StopMaxRequests
 	case o.MaxDuration > 0 && d.Elapsed >= o.MaxDuration:
 		d.Reason = StopMaxDuration

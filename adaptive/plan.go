@@ -40,7 +40,8 @@ type Options struct {
 	// which the repeated-looks adjustment is computed for. Both count judged
 	// requests (Decision.Judged): the sample takes requests in schedule
 	// order, so it lags the completions by those scheduled after the
-	// oldest request still running.
+	// oldest request still running. A level also ends once twice
+	// MaxRequests have completed, however few are judged.
 	// MaxDuration (0: none) ends a level at the first completion past it.
 	MinRequests, MaxRequests int
 	MinDuration, MaxDuration time.Duration
