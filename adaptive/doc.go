@@ -16,7 +16,9 @@
 //     grows; closed loop: throughput stopped rising over a lower level), or
 //   - it reached its maximum requests or duration.
 //
-// Every interval is built at the level the look schedule requires for the
+// Latencies are judged on the level's requests in schedule order, each once
+// every earlier one has completed, so that a look never sees only the fast
+// ones. Every interval is built at the level the look schedule requires for the
 // interval reported at the stop, whichever rule stopped it, to cover with
 // the plan's confidence (repeated confidence intervals with a Pocock
 // boundary computed for the schedule). A Search proposes the levels: a climb
