@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -42,23 +43,33 @@ const (
 )
 
 type bpeJSON struct {
-	Dropout                 *float64        `json:"dropout"`
-	UnkToken                *string         `json:"unk_token"`
-	ContinuingSubwordPrefix *string         `json:"continuing_subword_prefix"`
-	EndOfWordSuffix         *string         `json:"end_of_word_suffix"`
-	FuseUnk                 bool            `json:"fuse_unk"`
-	ByteFallback            bool            `json:"byte_fallback"`
-	IgnoreMerges            bool            `json:"ignore_merges"`
-	Vocab                   map[string]int  `json:"vocab"`
-	Merges                  json.RawMessage `json:"merges"`
+	Dropout                 *float64         `json:"dropout"`
+	UnkToken                *string          `json:"unk_token"`
+	ContinuingSubwordPrefix *string          `json:"continuing_subword_prefix"`
+	EndOfWordSuffix         *string          `json:"end_of_word_suffix"`
+	FuseUnk                 bool             `json:"fuse_unk"`
+	ByteFallback            bool             `json:"byte_fallback"`
+	IgnoreMerges            bool             `json:"ignore_merges"`
+	Vocab                   map[string]int32 `json:"vocab"`
+	Merges                  json.RawMessage  `json:"merges"`
 }
 
-// newBPE builds the model; vocab is returned as id → token for decoding.
-func newBPE(raw json.RawMessage, byteLevel bool) (*bpe, []string, error) {
+// decodeBPE reads a BPE model's JSON, its merges as pairs.
+func decodeBPE(raw json.RawMessage) (*bpeJSON, [][2]string, error) {
 	var j bpeJSON
 	if err := component("model", raw, &j); err != nil {
 		return nil, nil, err
 	}
+	pairs, err := readMerges(j.Merges)
+	if err != nil {
+		return nil, nil, err
+	}
+	j.Merges = nil
+	return &j, pairs, nil
+}
+
+// newBPE builds the model; vocab is returned as id → token for decoding.
+func newBPE(j *bpeJSON, pairs [][2]string, byteLevel bool) (*bpe, []string, error) {
 	if j.Dropout != nil && *j.Dropout > 0 {
 		return nil, nil, fmt.Errorf("model: BPE dropout %g makes encoding random: not supported", *j.Dropout)
 	}
@@ -66,7 +77,7 @@ func newBPE(raw json.RawMessage, byteLevel bool) (*bpe, []string, error) {
 		return nil, nil, fmt.Errorf("model: vocabulary of %d tokens is larger than %d", len(j.Vocab), maxVocab)
 	}
 	m := &bpe{
-		vocab:        make(map[string]int32, len(j.Vocab)),
+		vocab:        j.Vocab,
 		merges:       map[uint64]uint64{},
 		unkID:        -1,
 		fuse:         j.FuseUnk,
@@ -84,13 +95,15 @@ func newBPE(raw json.RawMessage, byteLevel bool) (*bpe, []string, error) {
 	if byteLevel && (m.prefix != "" || m.suffix != "") {
 		return nil, nil, fmt.Errorf("model: a byte-level BPE with a continuing_subword_prefix or end_of_word_suffix is not supported")
 	}
+	if m.vocab == nil {
+		m.vocab = map[string]int32{}
+	}
 	maxID := -1
 	for tok, id := range j.Vocab {
 		if id < 0 || id >= maxVocab {
 			return nil, nil, fmt.Errorf("model: token %q has id %d, outside [0, %d)", clip(tok), id, maxVocab)
 		}
-		m.vocab[tok] = int32(id)
-		maxID = max(maxID, id)
+		maxID = max(maxID, int(id))
 	}
 	if err := denseIDs(maxID, len(j.Vocab)); err != nil {
 		return nil, nil, fmt.Errorf("model: %w", err)
@@ -112,7 +125,7 @@ func newBPE(raw json.RawMessage, byteLevel bool) (*bpe, []string, error) {
 			m.byteIDs[b] = id
 		}
 	}
-	if err := m.readMerges(j.Merges); err != nil {
+	if err := m.addMerges(pairs); err != nil {
 		return nil, nil, err
 	}
 	if byteLevel {
@@ -140,37 +153,48 @@ func newBPE(raw json.RawMessage, byteLevel bool) (*bpe, []string, error) {
 	return m, toks, nil
 }
 
-// readMerges reads merges as "a b" strings or as [a, b] pairs. As in the
-// library, a merge's result a+b (less the continuing prefix of b) must be
-// in the vocabulary; a later duplicate overrides an earlier one.
-func (m *bpe) readMerges(raw json.RawMessage) error {
+// readMerges reads merges as "a b" strings or as [a, b] pairs.
+func readMerges(raw json.RawMessage) ([][2]string, error) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil
+		return nil, nil
 	}
 	var pairs [][2]string
 	var lines []string
-	if err := json.Unmarshal(raw, &lines); err == nil {
+	// The first element says which form: a string or a pair.
+	if rest := bytes.TrimLeft(bytes.TrimPrefix(bytes.TrimSpace(raw), []byte("[")), " \t\r\n"); len(rest) > 0 && rest[0] == '"' {
+		if err := component("model: merges", raw, &lines); err != nil {
+			return nil, err
+		}
 		pairs = make([][2]string, len(lines))
 		for i, l := range lines {
 			a, b, ok := strings.Cut(l, " ")
 			if !ok || strings.Contains(b, " ") {
-				return fmt.Errorf("model: merge %d %q is not two tokens separated by one space", i+1, clip(l))
+				return nil, fmt.Errorf("model: merge %d %q is not two tokens separated by one space", i+1, clip(l))
 			}
 			pairs[i] = [2]string{a, b}
 		}
 	} else {
 		var arr [][]string
-		if err := json.Unmarshal(raw, &arr); err != nil {
-			return fmt.Errorf("model: merges: want strings \"a b\" or pairs [a, b]: %w", err)
+		if err := component("model: merges", raw, &arr); err != nil {
+			return nil, fmt.Errorf("%w (want strings \"a b\" or pairs [a, b])", err)
 		}
 		pairs = make([][2]string, len(arr))
 		for i, p := range arr {
 			if len(p) != 2 {
-				return fmt.Errorf("model: merge %d has %d parts, want 2", i+1, len(p))
+				return nil, fmt.Errorf("model: merge %d has %d parts, want 2", i+1, len(p))
 			}
 			pairs[i] = [2]string{p[0], p[1]}
 		}
 	}
+	return pairs, nil
+}
+
+// addMerges builds the merge table. As in the library, a merge's result
+// a+b (less the continuing prefix of b) must be in the vocabulary; a later
+// duplicate overrides an earlier one.
+func (m *bpe) addMerges(pairs [][2]string) error {
+	m.merges = make(map[uint64]uint64, len(pairs))
+	var buf []byte
 	for rank, p := range pairs {
 		a, ok := m.vocab[p[0]]
 		if !ok {
@@ -183,10 +207,10 @@ func (m *bpe) readMerges(raw json.RawMessage) error {
 		if len(p[1]) < len(m.prefix) {
 			return fmt.Errorf("model: merge %d: %q is shorter than the continuing prefix", rank+1, clip(p[1]))
 		}
-		merged := p[0] + p[1][len(m.prefix):]
-		n, ok := m.vocab[merged]
+		buf = append(append(buf[:0], p[0]...), p[1][len(m.prefix):]...)
+		n, ok := m.vocab[string(buf)]
 		if !ok {
-			return fmt.Errorf("model: merge %d: result %q is not in the vocabulary", rank+1, clip(merged))
+			return fmt.Errorf("model: merge %d: result %q is not in the vocabulary", rank+1, clip(string(buf)))
 		}
 		m.merges[pairKey(a, b)] = uint64(rank)<<32 | uint64(uint32(n))
 	}

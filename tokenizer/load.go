@@ -108,7 +108,11 @@ func Parse(data []byte) (*Tokenizer, error) {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, jsonError(data, err)
 	}
-	return build(&f)
+	ms, err := decodeModel(f.Model)
+	if err != nil {
+		return nil, err
+	}
+	return build(&f, ms)
 }
 
 // jsonError adds line:col to a JSON syntax or type error.
@@ -146,9 +150,11 @@ func typeOf(raw json.RawMessage) (string, bool, error) {
 	return t.Type, true, nil
 }
 
-// component decodes raw into v, naming what failed.
+// component decodes raw into v, naming what failed. A Decoder, not
+// Unmarshal: raw was validated with the whole file, and Unmarshal would scan
+// a 10 MB model a second time before decoding it.
 func component(what string, raw json.RawMessage, v any) error {
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(v); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil

@@ -103,25 +103,71 @@ func refDirs() []string {
 	return dirs
 }
 
+// decoded keeps each file's top level and model decoded, so that its
+// variants (which mostly patch the pipeline around the model) are built
+// without decoding ten megabytes of JSON again.
 var (
-	loadedMu sync.Mutex
-	loaded   = map[string]*Tokenizer{}
+	decodedMu sync.Mutex
+	decoded   = map[string]decodedFile{}
 )
 
-// loadVariant builds a variant's tokenizer once per test binary.
+type decodedFile struct {
+	f  fileJSON
+	ms map[string]*modelSpec // by model patch
+}
+
+// loadVariant builds a variant's tokenizer.
 func loadVariant(t testing.TB, dir string, v variant) *Tokenizer {
 	t.Helper()
-	key := dir + "/" + v.Name
-	loadedMu.Lock()
-	defer loadedMu.Unlock()
-	if tk, ok := loaded[key]; ok {
-		return tk
+	path := filepath.Join(dir, v.File)
+	decodedMu.Lock()
+	defer decodedMu.Unlock()
+	d, ok := decoded[path]
+	if !ok {
+		if err := json.Unmarshal(readGz(t, path), &d.f); err != nil {
+			t.Fatal(err)
+		}
+		d.ms = map[string]*modelSpec{}
+		decoded[path] = d
 	}
-	tk, err := Parse(applyPatch(t, readGz(t, filepath.Join(dir, v.File)), v.Patch))
+	f := d.f
+	top := map[string]*json.RawMessage{"added_tokens": nil, "normalizer": &f.Normalizer, "pre_tokenizer": &f.PreTokenizer,
+		"post_processor": &f.PostProcessor, "decoder": &f.Decoder}
+	for k, raw := range v.Patch {
+		switch p, ok := top[k]; {
+		case k == "added_tokens":
+			f.AddedTokens = nil
+			if err := json.Unmarshal(raw, &f.AddedTokens); err != nil {
+				t.Fatal(err)
+			}
+		case ok:
+			*p = raw
+		case k != "model":
+			t.Fatalf("%s: cannot patch %q", v.Name, k)
+		}
+	}
+	mkey := string(v.Patch["model"])
+	ms, ok := d.ms[mkey]
+	if !ok {
+		model := d.f.Model
+		if p, ok := v.Patch["model"]; ok {
+			model = applyPatch(t, []byte(`{"model":`+string(d.f.Model)+`}`), map[string]json.RawMessage{"model": p})
+			var top struct{ Model json.RawMessage }
+			if err := json.Unmarshal(model, &top); err != nil {
+				t.Fatal(err)
+			}
+			model = top.Model
+		}
+		var err error
+		if ms, err = decodeModel(model); err != nil {
+			t.Fatalf("%s: %v", v.Name, err)
+		}
+		d.ms[mkey] = ms
+	}
+	tk, err := build(&f, ms)
 	if err != nil {
 		t.Fatalf("%s: %v", v.Name, err)
 	}
-	loaded[key] = tk
 	return tk
 }
 

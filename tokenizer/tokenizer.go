@@ -39,7 +39,42 @@ type encodeScratch struct {
 	ids         []int32
 }
 
-func build(f *fileJSON) (*Tokenizer, error) {
+// modelSpec is a model's JSON decoded, before the tables are built: the
+// slow half of loading, which tests share between variants of one file.
+type modelSpec struct {
+	typ   string
+	bpe   *bpeJSON
+	pairs [][2]string
+	uni   *unigramJSON
+}
+
+func decodeModel(raw json.RawMessage) (*modelSpec, error) {
+	typ, ok, err := typeOf(raw)
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("tokenizer.json has no model")
+	}
+	if typ == "" { // older files leave the type out
+		typ = guessModelType(raw)
+	}
+	ms := &modelSpec{typ: typ}
+	switch typ {
+	case "BPE":
+		ms.bpe, ms.pairs, err = decodeBPE(raw)
+	case "Unigram":
+		ms.uni, err = decodeUnigram(raw)
+	default:
+		err = unsupported("model", typ)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ms, nil
+}
+
+func build(f *fileJSON, ms *modelSpec) (*Tokenizer, error) {
 	t := &Tokenizer{}
 	t.scratch.New = func() any { return new(encodeScratch) }
 	var err error
@@ -50,31 +85,19 @@ func build(f *fileJSON) (*Tokenizer, error) {
 	if t.pre, err = newPreTokenizer(f.PreTokenizer, &cfg, true); err != nil {
 		return nil, err
 	}
-	typ, ok, err := typeOf(f.Model)
-	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
-	}
-	if !ok {
-		return nil, fmt.Errorf("tokenizer.json has no model")
-	}
-	if typ == "" { // older files leave the type out
-		typ = guessModelType(f.Model)
-	}
 	var toks []string
-	switch typ {
+	switch ms.typ {
 	case "BPE":
 		var m *bpe
-		m, toks, err = newBPE(f.Model, cfg.byteLevel)
+		m, toks, err = newBPE(ms.bpe, ms.pairs, cfg.byteLevel)
 		t.model = m
 	case "Unigram":
 		if cfg.byteLevel {
 			return nil, fmt.Errorf("a Unigram model behind a ByteLevel pre-tokenizer is not supported")
 		}
 		var m *unigram
-		m, toks, err = newUnigram(f.Model)
+		m, toks, err = newUnigram(ms.uni)
 		t.model = m
-	default:
-		err = unsupported("model", typ)
 	}
 	if err != nil {
 		return nil, err

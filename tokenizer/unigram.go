@@ -5,9 +5,15 @@ import (
 	"fmt"
 )
 
+type unigramJSON struct{}
+
+func decodeUnigram(raw json.RawMessage) (*unigramJSON, error) {
+	return nil, fmt.Errorf("model Unigram: not yet")
+}
+
 type unigram struct{}
 
-func newUnigram(raw json.RawMessage) (*unigram, []string, error) {
+func newUnigram(j *unigramJSON) (*unigram, []string, error) {
 	return nil, nil, fmt.Errorf("model Unigram: not yet")
 }
 
