@@ -22,6 +22,7 @@ type addedToken struct {
 type matcher struct {
 	byFirst [256][]*addedToken // by first byte, longest content first
 	pattern map[*addedToken]string
+	firsts  string // the distinct first bytes
 }
 
 func newMatcher(toks []*addedToken, pattern func(*addedToken) string) *matcher {
@@ -32,6 +33,9 @@ func newMatcher(toks []*addedToken, pattern func(*addedToken) string) *matcher {
 			continue
 		}
 		m.pattern[t] = p
+		if len(m.byFirst[p[0]]) == 0 {
+			m.firsts += p[:1]
+		}
 		m.byFirst[p[0]] = append(m.byFirst[p[0]], t)
 	}
 	for i := range m.byFirst {
@@ -59,6 +63,15 @@ func (m *matcher) split(s string, first bool, out []segment) []segment {
 	}
 	startOff := 0
 	for i := 0; i < len(s); {
+		// Jump to the next byte that can start a token.
+		k := strings.IndexAny(s[i:], m.firsts)
+		if len(m.firsts) == 1 {
+			k = strings.IndexByte(s[i:], m.firsts[0])
+		}
+		if k < 0 {
+			break
+		}
+		i += k
 		cands := m.byFirst[s[i]]
 		var hit *addedToken
 		for _, t := range cands {

@@ -37,7 +37,9 @@ func Load(path string) (*Tokenizer, error) {
 
 // Read reads a tokenizer.json (or its gzip) from r, at most MaxFileSize
 // bytes of JSON.
-func Read(r io.Reader) (*Tokenizer, error) {
+func Read(r io.Reader) (*Tokenizer, error) { return read(r, MaxFileSize) }
+
+func read(r io.Reader, limit int) (*Tokenizer, error) {
 	br := bufioPeek{r: r}
 	head, err := br.peek(2)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
@@ -52,12 +54,12 @@ func Read(r io.Reader) (*Tokenizer, error) {
 		defer zr.Close()
 		src = zr
 	}
-	data, err := io.ReadAll(io.LimitReader(src, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(src, int64(limit)+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("tokenizer.json is larger than %d MiB: refused", MaxFileSize>>20)
+	if len(data) > limit {
+		return nil, fmt.Errorf("tokenizer.json is larger than %s: refused", sizeString(limit))
 	}
 	return Parse(data)
 }
@@ -102,7 +104,7 @@ type addedTokenJSON struct {
 // give the line and column of malformed JSON.
 func Parse(data []byte) (*Tokenizer, error) {
 	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("tokenizer.json is larger than %d MiB: refused", MaxFileSize>>20)
+		return nil, fmt.Errorf("tokenizer.json is larger than %s: refused", sizeString(MaxFileSize))
 	}
 	var f fileJSON
 	if err := json.Unmarshal(data, &f); err != nil {
@@ -129,8 +131,10 @@ func jsonError(data []byte, err error) error {
 	if off < 0 || off > int64(len(data)) {
 		return fmt.Errorf("invalid tokenizer.json: %w", err)
 	}
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
+	// Offset counts the bytes read, the offending one included.
+	pos := max(int(off)-1, 0)
+	line := 1 + bytes.Count(data[:pos], []byte("\n"))
+	col := pos - bytes.LastIndexByte(data[:pos], '\n')
 	return fmt.Errorf("invalid tokenizer.json: %d:%d: %w", line, col, err)
 }
 
@@ -191,4 +195,11 @@ func oneChar(what, s string) (rune, error) {
 		return 0, fmt.Errorf("%s must be one character, got %q", what, s)
 	}
 	return rs[0], nil
+}
+
+func sizeString(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

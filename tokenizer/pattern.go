@@ -138,6 +138,12 @@ func class(s string, i int) (int, int, rune) {
 	return clsOther, n, r
 }
 
+// A tiler is a pattern whose matches cover all of its input, one after
+// the other: next returns the end of the match that starts at i.
+type tiler interface {
+	next(s string, i int) int
+}
+
 // gptScanner matches patternGPT2 (contractionsFold false, letterPrefix
 // false, digits 0 meaning a ` ?\p{N}+` run) or patternCL100K / patternQwen2
 // (case-folded contractions, `[^\r\n\p{L}\p{N}]?\p{L}+`, `\p{N}{1,digits}`,
@@ -339,6 +345,7 @@ func newGoRegexp(re string) (pattern, error) {
 }
 
 func (g goRegexp) matches(s string, out [][2]int) [][2]int {
+	ws := -1 // the next white space at or after p, once looked for
 	for p := 0; p <= len(s); {
 		start, end := -1, -1
 		if g.head != nil {
@@ -347,15 +354,17 @@ func (g goRegexp) matches(s string, out [][2]int) [][2]int {
 			}
 		}
 		if g.wsTail {
-			w := p
-			for w < len(s) {
-				c, n, _ := class(s, w)
-				if c == clsSpace {
-					break
+			if ws < p {
+				ws = p
+				for ws < len(s) {
+					c, n, _ := class(s, ws)
+					if c == clsSpace {
+						break
+					}
+					ws += n
 				}
-				w += n
 			}
-			if w < len(s) && (start < 0 || w < start) {
+			if w := ws; w < len(s) && (start < 0 || w < start) {
 				start, end = w, spaceTail(s, w, runEnd(s, w, clsSpace))
 			}
 		}

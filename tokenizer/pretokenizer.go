@@ -55,6 +55,10 @@ func newPreTokenizer(raw json.RawMessage, cfg *preConfig, last bool) (preTokeniz
 		if j.UseRegex == nil || *j.UseRegex { // the library's default is true
 			b.re, _ = compileRegex(patternGPT2)
 		}
+		if !b.prefixSpace && b.re == nil {
+			// Splits nothing: its work, bytes for the model, is cfg's.
+			return nil, nil
+		}
 		return b, nil
 	case "Split":
 		var j struct {
@@ -147,6 +151,12 @@ func newPreTokenizer(raw json.RawMessage, cfg *preConfig, last bool) (preTokeniz
 				seq = append(seq, p)
 			}
 		}
+		switch len(seq) {
+		case 0:
+			return nil, nil
+		case 1:
+			return seq[0], nil
+		}
 		return seq, nil
 	}
 	return nil, unsupported("pre_tokenizer", typ)
@@ -198,6 +208,17 @@ type span struct {
 }
 
 func (sp splitPre) split(p piece, out []piece) []piece {
+	// A pattern that tiles its input (every character in some match), cut
+	// Isolated or Removed-inverted, gives its matches as they are: the
+	// common byte-level case, done without the span lists.
+	if t, ok := sp.p.(tiler); ok && (sp.behavior == isolated || sp.behavior == removed && sp.invert) {
+		for i := 0; i < len(p.s); {
+			j := t.next(p.s, i)
+			out = append(out, piece{s: p.s[i:j], first: p.first && i == 0})
+			i = j
+		}
+		return out
+	}
 	var buf [64][2]int
 	ms := sp.p.matches(p.s, buf[:0])
 	// The spans cover the piece: matches and the gaps between them.
