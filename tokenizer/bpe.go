@@ -28,9 +28,10 @@ type bpe struct {
 	byteLevel    bool   // words arrive as raw bytes (a ByteLevel pre-tokenizer)
 	byteSym      [256]int32
 	b2r          [256]rune
-	// spaceSplit: a word may be cut before each "▁" that follows another
-	// character without changing the result (see splitChunks).
+	// spaceSplit: a word may be cut before a "▁" that follows a character
+	// not in keepBefore, without changing the result (see spaceCuts).
 	spaceSplit bool
+	keepBefore map[rune]bool
 
 	cache wordCache
 }
@@ -146,7 +147,7 @@ func newBPE(j *bpeJSON, pairs [][2]string, byteLevel bool) (*bpe, []string, erro
 			}
 		}
 	} else {
-		m.spaceSplit = canSplitAtSpace(m.vocab)
+		m.keepBefore, m.spaceSplit = spaceCuts(m.vocab)
 	}
 	return m, toks, nil
 }
@@ -217,25 +218,25 @@ func (m *bpe) addMerges(pairs [][2]string) error {
 
 func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
 
-// canSplitAtSpace reports whether no token holds a "▁" right after another
-// character (SentencePiece vocabularies, where "▁" only ever starts a
-// piece) and "▁" itself is a token. Then no merge can join the character
-// before such a "▁" with it, and fuse_unk cannot run across it, so a long
-// word (Llama-2's whole prompt, with no pre-tokenizer) can be cut before
-// each "▁" that follows another character and encoded, and cached, in
-// pieces with the same result.
-func canSplitAtSpace(vocab map[string]int32) bool {
+// spaceCuts says where a long word may be cut without changing its ids:
+// before a "▁" that follows a character c such that no token holds c
+// followed by "▁" (keep lists those c). No merge can then join the two
+// sides, since every merge makes a token; "▁" being a token itself, no
+// run of unknown characters can cross the cut either. In SentencePiece
+// vocabularies "▁" starts pieces, so keep is small (Mistral: "▁" alone, so
+// runs of spaces stay whole; Gemma-3: "▁" and ">"), and a prompt that is
+// one long word, as with no pre-tokenizer, is encoded and cached word by
+// word. ok is false when "▁" is not a token.
+func spaceCuts(vocab map[string]int32) (keep map[rune]bool, ok bool) {
 	if _, ok := vocab["▁"]; !ok {
-		return false
+		return nil, false
 	}
+	keep = map[rune]bool{}
 	for tok := range vocab {
-		i := strings.Index(tok, "▁")
-		for i >= 0 {
+		for i := strings.Index(tok, "▁"); i >= 0; {
 			if i > 0 {
 				r, _ := utf8.DecodeLastRuneInString(tok[:i])
-				if r != '▁' {
-					return false
-				}
+				keep[r] = true
 			}
 			j := strings.Index(tok[i+len("▁"):], "▁")
 			if j < 0 {
@@ -244,7 +245,7 @@ func canSplitAtSpace(vocab map[string]int32) bool {
 			i += len("▁") + j
 		}
 	}
-	return true
+	return keep, true
 }
 
 // tokenize appends the ids of word to out.
@@ -254,13 +255,13 @@ func (m *bpe) tokenize(word string, out []int32) []int32 {
 	}
 	if m.spaceSplit && len(word) > len("▁") {
 		start := 0
-		prevSpace := true
+		var prev rune = -1
 		for i, r := range word {
-			if r == '▁' && !prevSpace {
+			if r == '▁' && i > start && !m.keepBefore[prev] {
 				out = m.tokenizeCached(word[start:i], out)
 				start = i
 			}
-			prevSpace = r == '▁'
+			prev = r
 		}
 		return m.tokenizeCached(word[start:], out)
 	}
