@@ -5,7 +5,6 @@ package integration
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"testing"
 
@@ -51,6 +50,6 @@ func TestLlamaCppExactPromptLength(t *testing.T) {
 		if out.Usage.PromptTokens != n {
 			t.Errorf("asked for %d tokens (%d counts to build): the server counted %d", n, p.Calls, out.Usage.PromptTokens)
 		}
-		t.Log(fmt.Sprintf("%d tokens: %d counts to build, prompt_tokens %d", n, p.Calls, out.Usage.PromptTokens))
+		t.Logf("%d tokens: %d counts to build, prompt_tokens %d", n, p.Calls, out.Usage.PromptTokens)
 	}
 }
