@@ -118,8 +118,12 @@ type Builder struct {
 	MaxCalls int    // 0 means DefaultMaxCalls
 
 	mu      sync.Mutex
-	perWord float64 // learned tokens per word; 0 until the first prompt
+	perWord float64        // learned tokens per word; 0 until the first prompt
+	prefix  map[string]int // counts of the prefixes seen (a few shared prompts)
 }
+
+// maxPrefixes bounds Builder.prefix.
+const maxPrefixes = 64
 
 // Spec asks for a prompt.
 type Spec struct {
@@ -171,6 +175,7 @@ type search struct {
 	max    int
 	best   int // the count closest to the target seen, for the error
 	bestOK bool
+	base   int // the prefix's count (0 without one)
 }
 
 var errBudget = errors.New("call budget spent")
@@ -226,16 +231,35 @@ func (s *search) run() (string, int, error) {
 	want := s.spec.Tokens
 	s.b.mu.Lock()
 	perWord := s.b.perWord
+	base, known := s.b.prefix[s.spec.Prefix]
 	s.b.mu.Unlock()
 	if perWord <= 0 {
 		perWord = 1
 	}
+	if s.spec.Prefix != "" && !known {
+		// The words' share of the count is what the learned ratio is
+		// about: count a shared prefix once, then reuse it.
+		n, err := s.count(s.spec.Prefix)
+		if err != nil {
+			return "", 0, s.fail(err)
+		}
+		base = n
+		s.b.mu.Lock()
+		if s.b.prefix == nil {
+			s.b.prefix = map[string]int{}
+		}
+		if len(s.b.prefix) < maxPrefixes {
+			s.b.prefix[s.spec.Prefix] = n
+		}
+		s.b.mu.Unlock()
+	}
+	s.base = base
 	f := func(k int) (int, error) { return s.count(s.text(k)) }
 	// lo: the most words known to count below want; hi: the fewest known
 	// to count above it.
 	lo, hi := -1, -1
 	var fLo, fHi int
-	k := max(1, int(math.Round(float64(want)/perWord)))
+	k := max(1, int(math.Round(float64(want-base)/perWord)))
 	for {
 		n, err := f(k)
 		if err != nil {
@@ -325,9 +349,9 @@ func (s *search) done(k, n int) (string, int, error) {
 		// refuse empty prompts, so there is none to give.
 		return "", 0, s.fail(fmt.Errorf("%w: %d tokens is what an empty prompt counts; the shortest prompt is longer", ErrUnreachable, n))
 	}
-	if k > 0 {
+	if k > 0 && n > s.base {
 		s.b.mu.Lock()
-		s.b.perWord = float64(n) / float64(k)
+		s.b.perWord = float64(n-s.base) / float64(k)
 		s.b.mu.Unlock()
 	}
 	return s.text(k), n, nil

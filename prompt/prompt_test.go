@@ -178,6 +178,14 @@ func TestBuildPrefix(t *testing.T) {
 	if err != nil || p.Text != prefix {
 		t.Errorf("prefix alone: %q, %v", p.Text, err)
 	}
+	// The prefix is counted once per builder: later prompts with it start
+	// from its count and hit in one call.
+	for i := range 3 {
+		p, err = b.Build(t.Context(), Spec{Tokens: 80 + i, Prefix: prefix, Words: Words{Stream: uint64(i)}})
+		if err != nil || p.Tokens != 80+i || p.Calls != 1 {
+			t.Errorf("warm prefix %d: %d tokens in %d calls, %v", i, p.Tokens, p.Calls, err)
+		}
+	}
 }
 
 // TestBuildCounterError: the counter's error comes back, wrapped, so that
