@@ -44,7 +44,8 @@ FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/o
 	./targets/openai:FuzzFastDecode ./targets/openai:FuzzTemplateDecode ./servermetrics:FuzzParse ./loadgen:FuzzRecordJSON \
 	./scenarios:FuzzLoad ./gpu/dcgm:FuzzParse ./gpu/smi:FuzzParseCSV ./gpu/smi:FuzzParseAMDSMIMetric \
 	./loadgen:FuzzRecordDecode ./targets/tgi:FuzzStream ./targets/ollama:FuzzStream \
-	./targets/anthropic:FuzzStream ./targets/gemini:FuzzStream ./internal/yamlguard:FuzzParse
+	./targets/anthropic:FuzzStream ./targets/gemini:FuzzStream ./internal/yamlguard:FuzzParse \
+	./tokenizer:FuzzLoad ./tokenizer:FuzzEncode ./tokenizer:FuzzScannerVsRegexp
 # A duration can end in a spurious "context deadline exceeded" FAIL on Go 1.26
 # (golang/go#75804); scripts/fuzz.sh retries that once. CI gives a count.
 FUZZTIME ?= 60s

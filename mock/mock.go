@@ -22,6 +22,7 @@
 //	POST /v1beta/models/M:streamGenerateContent  Gemini (alt=sse or JSON array)
 //	POST /v1beta/models/M:generateContent        Gemini, not streamed
 //	GET  /v1/models, /health, /metrics, /dcgm/metrics
+//	POST /tokenize                               vLLM, llama.cpp or TGI shape (tokenize.go)
 //
 // Faults are injected by rate (Config.Faults) or per request with the
 // X-Mock-Fault header (faults.go).
@@ -268,6 +269,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if allowMethod(w, r, http.MethodGet) {
 			s.serveMetrics(w)
 		}
+	case path == "/tokenize":
+		s.serveTokenize(w, r, tgi)
 	case path == "/dcgm/metrics" && !tgi:
 		if allowMethod(w, r, http.MethodGet) {
 			s.serveDCGM(w)

@@ -1,0 +1,205 @@
+package tokenizer
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// MaxFileSize bounds a tokenizer.json (after gunzip), in bytes. The largest
+// in common use are Gemma's (about 33 MB); 128 MiB leaves room and refuses a
+// file that would only exhaust memory.
+const MaxFileSize = 128 << 20
+
+// maxVocab bounds a vocabulary's size and its largest id: a real one has at
+// most a few hundred thousand entries; ids index slices, so an id of 2^31
+// must not allocate 2^31 slots.
+const maxVocab = 1 << 22
+
+// Load reads a tokenizer.json, gzipped or not (decided by its first bytes,
+// not its name), and builds the tokenizer.
+func Load(path string) (*Tokenizer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: %w", err)
+	}
+	defer f.Close()
+	t, err := Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Read reads a tokenizer.json (or its gzip) from r, at most MaxFileSize
+// bytes of JSON.
+func Read(r io.Reader) (*Tokenizer, error) { return read(r, MaxFileSize) }
+
+func read(r io.Reader, limit int) (*Tokenizer, error) {
+	br := bufioPeek{r: r}
+	head, err := br.peek(2)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, err
+	}
+	var src io.Reader = br.reader()
+	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(src)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		defer zr.Close()
+		src = zr
+	}
+	data, err := io.ReadAll(io.LimitReader(src, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > limit {
+		return nil, fmt.Errorf("tokenizer.json is larger than %s: refused", sizeString(limit))
+	}
+	return Parse(data)
+}
+
+// bufioPeek lets Read look at the first bytes without losing them.
+type bufioPeek struct {
+	r    io.Reader
+	head []byte
+}
+
+func (b *bufioPeek) peek(n int) ([]byte, error) {
+	b.head = make([]byte, n)
+	m, err := io.ReadFull(b.r, b.head)
+	b.head = b.head[:m]
+	return b.head, err
+}
+
+func (b *bufioPeek) reader() io.Reader { return io.MultiReader(bytes.NewReader(b.head), b.r) }
+
+// fileJSON is the top level of tokenizer.json. Truncation and padding do
+// not change what a text encodes to and are ignored.
+type fileJSON struct {
+	AddedTokens   []addedTokenJSON `json:"added_tokens"`
+	Normalizer    json.RawMessage  `json:"normalizer"`
+	PreTokenizer  json.RawMessage  `json:"pre_tokenizer"`
+	Model         json.RawMessage  `json:"model"`
+	PostProcessor json.RawMessage  `json:"post_processor"`
+	Decoder       json.RawMessage  `json:"decoder"`
+}
+
+type addedTokenJSON struct {
+	ID         int    `json:"id"`
+	Content    string `json:"content"`
+	SingleWord bool   `json:"single_word"`
+	LStrip     bool   `json:"lstrip"`
+	RStrip     bool   `json:"rstrip"`
+	Normalized bool   `json:"normalized"`
+	Special    bool   `json:"special"`
+}
+
+// Parse builds a tokenizer from the bytes of a tokenizer.json. Its errors
+// give the line and column of malformed JSON.
+func Parse(data []byte) (*Tokenizer, error) {
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("tokenizer.json is larger than %s: refused", sizeString(MaxFileSize))
+	}
+	var f fileJSON
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, jsonError(data, err)
+	}
+	ms, err := decodeModel(f.Model)
+	if err != nil {
+		return nil, err
+	}
+	return build(&f, ms)
+}
+
+// jsonError adds line:col to a JSON syntax or type error.
+func jsonError(data []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return fmt.Errorf("invalid tokenizer.json: %w", err)
+	}
+	// Offset counts the bytes read, the offending one included.
+	pos := max(int(off)-1, 0)
+	line := 1 + bytes.Count(data[:pos], []byte("\n"))
+	col := pos - bytes.LastIndexByte(data[:pos], '\n')
+	return fmt.Errorf("invalid tokenizer.json: %d:%d: %w", line, col, err)
+}
+
+// typeOf returns a component's "type" field ("" when absent) and whether the
+// component is present (not missing, not null).
+func typeOf(raw json.RawMessage) (string, bool, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", false, nil
+	}
+	var t struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return "", true, err
+	}
+	return t.Type, true, nil
+}
+
+// component decodes raw into v, naming what failed. A Decoder, not
+// Unmarshal: raw was validated with the whole file, and Unmarshal would scan
+// a 10 MB model a second time before decoding it.
+func component(what string, raw json.RawMessage, v any) error {
+	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// unsupported is the error of a component this package does not implement.
+func unsupported(what, typ string) error {
+	if typ == "" {
+		return fmt.Errorf("%s without a type is not supported", what)
+	}
+	return fmt.Errorf("%s %q is not supported (docs/tokenizers.md lists what is)", what, typ)
+}
+
+// patternJSON is a Split or Replace pattern: {"String": s} or {"Regex": r}.
+type patternJSON struct {
+	String *string `json:"String"`
+	Regex  *string `json:"Regex"`
+}
+
+func (p patternJSON) describe() string {
+	switch {
+	case p.String != nil:
+		return fmt.Sprintf("String %q", *p.String)
+	case p.Regex != nil:
+		return fmt.Sprintf("Regex %q", *p.Regex)
+	}
+	return "empty pattern"
+}
+
+// oneChar returns the only rune of s, or an error.
+func oneChar(what, s string) (rune, error) {
+	rs := []rune(s)
+	if len(rs) != 1 {
+		return 0, fmt.Errorf("%s must be one character, got %q", what, s)
+	}
+	return rs[0], nil
+}
+
+func sizeString(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
