@@ -36,8 +36,14 @@ type FollowOptions struct {
 	// Window is the rolling window; 0 means DefaultWindow.
 	Window time.Duration
 	// Warn receives one-line warnings (a telemetry file that does not
-	// decode, a last line cut short); nil drops them.
+	// decode, a last line cut short); nil drops them (Follow: writes them).
 	Warn func(string)
+	// Progress configures Follow's progress view.
+	Progress ProgressOptions
+	// Serve, when set, makes Follow serve the followed run's live page,
+	// events and metrics too (see Start), until the run ends and Linger
+	// has passed.
+	Serve *ServerOptions
 }
 
 // Follower feeds a State from a run directory another process is writing:
@@ -213,9 +219,15 @@ func (f *Follower) decodeError(b []byte, first int) error {
 			case errors.As(err, &te):
 				col = max(te.Offset, 1)
 			}
+			// Drop ReadRecords' framing of this one line: it is the last
+			// line of its input, so a *TruncatedError around "line 1: …".
 			cause := err
-			if u := errors.Unwrap(err); u != nil {
-				cause = u // drop ReadRecords' "line 1" of this one line
+			var tr *loadgen.TruncatedError
+			if errors.As(err, &tr) {
+				cause = tr.Err
+			}
+			if u := errors.Unwrap(cause); u != nil {
+				cause = u
 			}
 			return fmt.Errorf("%s:%d:%d: %v", f.records.path, first+i+1, col, cause)
 		}
@@ -383,24 +395,36 @@ func (t *tailer) partial() bool { return len(bytes.TrimSpace(t.rest)) > 0 }
 
 // Follow follows the run directory dir (see Follower) and draws its
 // progress on w as a run does (see Progress), until the run ends or ctx
-// is done. Warnings go to w too.
-func Follow(ctx context.Context, dir string, w io.Writer, o FollowOptions, po ProgressOptions) error {
+// is done (then it returns ctx's cause). Warnings go to w too. With
+// o.Serve it also serves the live page, and says where on w.
+func Follow(ctx context.Context, dir string, w io.Writer, o FollowOptions) (err error) {
 	var p *Progress
-	warn := func(s string) {
-		if p != nil {
-			fmt.Fprintln(p.Writer(), "inferbench: warning: "+s)
-		} else {
-			fmt.Fprintln(w, "inferbench: warning: "+s)
-		}
-	}
 	if o.Warn == nil {
-		o.Warn = warn
+		o.Warn = func(s string) {
+			out := w
+			if p != nil {
+				out = p.Writer()
+			}
+			fmt.Fprintln(out, "inferbench: warning: "+s)
+		}
 	}
 	f, err := NewFollower(ctx, dir, o)
 	if err != nil {
 		return err
 	}
-	p = NewProgress(w, f.State(), po)
+	if o.Serve != nil {
+		sv, err := Start(f.State(), *o.Serve)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "inferbench: live view of %s at %s (metrics at %smetrics)\n", dir, sv.URL(), sv.URL())
+		defer func() {
+			if e := sv.Shutdown(ctx); e != nil && ctx.Err() == nil {
+				err = errors.Join(err, e)
+			}
+		}()
+	}
+	p = NewProgress(w, f.State(), o.Progress)
 	pctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	perr := make(chan error, 1)
 	go func() { perr <- p.Run(pctx) }()

@@ -109,9 +109,10 @@
     g.setLineDash([3, 3]);
     g.textAlign = 'left';
     (marks || []).forEach(function (m) {
-      if (m.t < t0 || m.t > t1) return;
-      g.beginPath(); g.moveTo(X(m.t), T); g.lineTo(X(m.t), T + ph); g.stroke();
-      g.fillText(m.label, X(m.t) + 2, T + 2);
+      if (m.t > t1 || m.t < t0 - 5) return;
+      var x = X(Math.max(m.t, t0));
+      g.beginPath(); g.moveTo(x, T); g.lineTo(x, T + ph); g.stroke();
+      g.fillText(m.label, x + 2, T + 2);
     });
     g.setLineDash([]);
     // Lines, broken at gaps.
