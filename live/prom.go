@@ -68,11 +68,8 @@ func newPromMetrics(s *State) *promMetrics {
 		ConstLabels: run,
 		Buckets:     TPOTBuckets,
 	})
-	inFlight := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name:        "inferbench_in_flight",
-		Help:        "Requests in flight now (sent, not yet done), warm-up included.",
-		ConstLabels: run,
-	}, func() float64 { return float64(s.inFlight.Load()) })
+	inFlight := &inFlightCollector{s: s, desc: prometheus.NewDesc("inferbench_in_flight",
+		"Requests in flight now (sent, not yet done), warm-up included.", nil, run)}
 	level := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name:        "inferbench_level",
 		Help:        "The load level started last: concurrency, or request rate in requests/s.",
@@ -107,3 +104,19 @@ func (m *promMetrics) failed(c loadgen.ErrorClass) {
 // Gatherer returns the registry of the run's metrics, for /metrics or for
 // a caller that serves them elsewhere.
 func (s *State) Gatherer() prometheus.Gatherer { return s.prom.reg }
+
+// inFlightCollector exports inferbench_in_flight only when the State
+// counts requests in flight (State.Track): a followed run directory does
+// not say, and a 0 would be a false reading.
+type inFlightCollector struct {
+	s    *State
+	desc *prometheus.Desc
+}
+
+func (c *inFlightCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *inFlightCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.s.tracked.Load() {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(c.s.inFlight.Load()))
+	}
+}

@@ -128,6 +128,15 @@ func TestMetrics(t *testing.T) {
 	if v := value(t, first, "inferbench_level"); v != 4 {
 		t.Errorf("level %v; want 4", v)
 	}
+	if first["inferbench_in_flight"] != nil {
+		t.Error("inferbench_in_flight exported though nothing counts requests in flight")
+	}
+	s.Track(blockTarget{})
+	s.inFlight.Add(3)
+	if v := value(t, scrape(t, sv), "inferbench_in_flight"); v != 3 {
+		t.Errorf("in flight %v; want 3", v)
+	}
+	s.inFlight.Add(-3)
 	h := first["inferbench_ttft_seconds"].Metric[0].Histogram
 	// Buckets: ≤ 0.1 s holds 60 ms; ≤ 0.3 s holds 60…300 ms (5); ≤ 0.5 s: 8.
 	buckets := map[float64]uint64{}

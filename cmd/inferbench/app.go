@@ -53,6 +53,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			runCommand(),
 			reportCommand(),
+			watchCommand(),
 			mockCommand(),
 			gpuCommand(),
 			costCommand(),
