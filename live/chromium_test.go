@@ -202,7 +202,7 @@ func TestPageInChromium(t *testing.T) {
 			t.Errorf("%s hidden though the run has its telemetry", fig)
 		}
 	}
-	if !regexp.MustCompile(`<tr><td>4</td><td>done</td><td>154/154</td>|<tr><td>4</td><td>done</td>`).MatchString(dom) ||
+	if !strings.Contains(dom, "<tr><td>4</td><td>done</td>") ||
 		!strings.Contains(dom, "<td>8</td><td>running</td>") {
 		t.Errorf("levels table lacks level 4 done and level 8 running:\n%s", regexp.MustCompile(`(?s)<tbody id="level-rows">.*?</tbody>`).FindString(dom))
 	}
