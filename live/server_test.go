@@ -352,6 +352,14 @@ func TestPageAndLinger(t *testing.T) {
 	}
 }
 
+func httpGet(url string) (*http.Response, error) {
+	resp, err := http.Get(url)
+	if err == nil {
+		resp.Body.Close()
+	}
+	return resp, err
+}
+
 // checkSelfContained: the page names no other origin and loads nothing.
 func checkSelfContained(t *testing.T, page []byte) {
 	t.Helper()
