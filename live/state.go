@@ -34,8 +34,8 @@ const (
 	// DefaultWindow is the span of the rolling numbers: long enough to hold
 	// a few requests at low load, short enough to show a level saturating.
 	DefaultWindow = 5 * time.Second
-	// DefaultWindowCap bounds the requests the rolling window keeps (40
-	// bytes each). Past it the window holds the most recent DefaultWindowCap
+	// DefaultWindowCap bounds the requests the rolling window keeps (48
+	// bytes each: 3 MB). Past it the window holds the most recent DefaultWindowCap
 	// requests and its rates divide by the time they cover.
 	DefaultWindowCap = 1 << 16
 	// DefaultRun names a run whose Options.Run is empty.
@@ -145,7 +145,8 @@ func (v *values) all() []float64 {
 
 // State is the live state of one run. Its feed methods (LevelStarted, Add,
 // Client, GPU, Server, LevelFinished, End) are safe for concurrent use and
-// cheap: Add takes one short mutex and does not allocate. Snapshot does the
+// cheap: Add takes one short mutex and does not allocate (but for a 32 KB
+// block of values every 4,096 measured requests). Snapshot does the
 // work (percentiles over the window) and is meant to be called about once a
 // second per view.
 type State struct {
