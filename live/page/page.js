@@ -108,11 +108,18 @@
     g.strokeStyle = '#b8bec6';
     g.setLineDash([3, 3]);
     g.textAlign = 'left';
-    (marks || []).forEach(function (m) {
+    // Labels from the latest back: one that would run into a later
+    // label is left out (the latest level matters most).
+    var labelStart = L + pw;
+    (marks || []).slice().reverse().forEach(function (m) {
       if (m.t > t1 || m.t < t0 - 5) return;
       var x = X(Math.max(m.t, t0));
       g.beginPath(); g.moveTo(x, T); g.lineTo(x, T + ph); g.stroke();
-      g.fillText(m.label, x + 2, T + 2);
+      var w = g.measureText(m.label).width;
+      if (x + 2 + w + 4 <= labelStart) {
+        g.fillText(m.label, x + 2, T + 2);
+        labelStart = x;
+      }
     });
     g.setLineDash([]);
     // Lines, broken at gaps.
