@@ -59,6 +59,7 @@ func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 		Commands: []*cli.Command{
 			runCommand(hard),
 			reportCommand(),
+			watchCommand(),
 			mockCommand(),
 			gpuCommand(),
 			costCommand(),

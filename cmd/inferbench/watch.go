@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/live"
+)
+
+// Flag names of watch.
+const (
+	watchFlagInterval = "progress-interval"
+	watchFlagPoll     = "poll"
+	watchFlagLive     = "live"
+	watchFlagLinger   = "live-linger"
+)
+
+func watchCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "watch",
+		Usage:     "follow a run directory another process is writing: live progress and a result line per level",
+		UsageText: "inferbench watch [--progress-interval D] [--live ADDR [--live-linger D]] RUN_DIR",
+		Description: `Follows RUN_DIR as another process writes it (a shard in Kubernetes on a shared volume, a
+nightly job) from its requests.jsonl alone — client.jsonl, gpu.jsonl and server.jsonl too when
+present — and shows the view a run shows on stderr: a live line per running level and a result
+line per finished level, judged by the SLO in run.json. It stops when run.json says the run
+ended; Ctrl-C stops watching (the run goes on). On a directory whose run has ended it prints
+the result lines and exits. With --live it also serves the live page, /events and /metrics.`,
+		Flags: []cli.Flag{
+			&cli.DurationFlag{Name: watchFlagInterval, Value: live.DefaultProgressInterval, Usage: "when stderr is not a terminal, print a progress line this often"},
+			&cli.DurationFlag{Name: watchFlagPoll, Value: live.DefaultPoll, Usage: "read the run directory this often"},
+			&cli.StringFlag{Name: watchFlagLive, Usage: "also serve the live page, /events and /metrics on `ADDR` (loopback unless a host is named: :8080, 0.0.0.0:8080)"},
+			&cli.DurationFlag{Name: watchFlagLinger, Usage: "with --live, keep serving the final state this long after the run ends"},
+		},
+		Action: func(c *cli.Context) error {
+			if err := noFlagArgs(c); err != nil {
+				return err
+			}
+			if c.NArg() != 1 {
+				return usagef("watch takes one RUN_DIR, got %d arguments", c.NArg())
+			}
+			if c.Duration(watchFlagInterval) <= 0 || c.Duration(watchFlagPoll) <= 0 {
+				return usagef("--%s and --%s must be positive", watchFlagInterval, watchFlagPoll)
+			}
+			o := live.FollowOptions{Poll: c.Duration(watchFlagPoll), Progress: live.ProgressOptions{Interval: c.Duration(watchFlagInterval)}}
+			if addr := c.String(watchFlagLive); addr != "" {
+				o.Serve = &live.ServerOptions{Addr: addr, Linger: c.Duration(watchFlagLinger)}
+			}
+			return runWatch(c.Context, c.Args().First(), o, c.App.ErrWriter)
+		},
+	}
+}
+
+// runWatch follows dir, drawing on stderr (stdout stays empty).
+func runWatch(ctx context.Context, dir string, o live.FollowOptions, stderr io.Writer) error {
+	err := live.Follow(ctx, dir, stderr, o)
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return nil // the watcher was stopped; the run it watched goes on
+	}
+	return err
+}

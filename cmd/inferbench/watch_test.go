@@ -1,0 +1,26 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// watch on a run that has ended prints one result line per level, judged by
+// run.json's SLO, on stderr only, and exits.
+func TestWatchFinishedRun(t *testing.T) {
+	a100, _ := reportRuns(t)
+	out, errOut, err := runApp(t, "watch", "--poll", "10ms", a100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "" {
+		t.Errorf("stdout %q; want nothing (progress goes to stderr)", out)
+	}
+	lines := strings.Split(strings.TrimRight(errOut, "\n"), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], " level      ok failed") {
+		t.Errorf("stderr:\n%s\nwant a header and 4 result lines", errOut)
+	}
+	if _, _, err := runApp(t, "watch", a100, a100); err == nil || !strings.Contains(err.Error(), "one RUN_DIR") {
+		t.Errorf("two directories: %v; want a usage error", err)
+	}
+}

@@ -1,0 +1,432 @@
+package live
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// DefaultPoll is how often a follower reads the run directory.
+const DefaultPoll = 250 * time.Millisecond
+
+// maxReadPerPoll bounds what one poll reads of a file, so that following a
+// large finished run shows progress as it goes instead of after one huge read.
+const maxReadPerPoll = 16 << 20
+
+// FollowOptions configure a Follower.
+type FollowOptions struct {
+	// Poll is the period of reading the directory; 0 means DefaultPoll.
+	Poll time.Duration
+	// SLO, when set, judges the levels instead of run.json's scenario.
+	SLO *report.SLO
+	// Window is the rolling window; 0 means DefaultWindow.
+	Window time.Duration
+	// Warn receives one-line warnings (a telemetry file that does not
+	// decode, a last line cut short); nil drops them (Follow: writes them).
+	Warn func(string)
+	// Progress configures Follow's progress view.
+	Progress ProgressOptions
+	// Serve, when set, makes Follow serve the followed run's live page,
+	// events and metrics too (see Start), until the run ends and Linger
+	// has passed.
+	Serve *ServerOptions
+}
+
+// Follower feeds a State from a run directory another process is writing:
+// requests.jsonl (required) and, when present, client.jsonl, gpu.jsonl
+// and server.jsonl, each read as it grows, complete lines only. A level
+// starts when a record of a new level value appears and finishes when the
+// next one starts or the run ends; run.json gives each level's plan and
+// tells when the run has ended.
+type Follower struct {
+	dir     string
+	o       FollowOptions
+	m       *rundir.Manifest
+	st      *State
+	records *tailer
+	gpuT    *tailer
+	serverT *tailer
+	clientT *tailer
+	cur     *float64           // level value of the level running
+	sumz    *report.Summarizer // exact level summary, only for an ITL objective
+	slo     report.SLO
+	// The clock's state, read by the State's snapshots from other
+	// goroutines: the newest done offset read, when it was read (ns since
+	// base), and the run's wall-clock start.
+	start    time.Time
+	base     time.Time
+	lastDone atomic.Int64
+	lastAt   atomic.Int64
+	haveLast atomic.Bool
+}
+
+// NewFollower reads dir/run.json, waiting for it while ctx lasts when the
+// run has not written it yet.
+func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, error) {
+	o.Poll = cmp.Or(o.Poll, DefaultPoll)
+	if o.Warn == nil {
+		o.Warn = func(string) {}
+	}
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, err
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("%s: not a run directory", dir)
+	}
+	var m *rundir.Manifest
+	for {
+		var err error
+		m, err = rundir.ReadManifest(dir)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		t := time.NewTimer(o.Poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("%s: no %s yet: %w", dir, rundir.ManifestFile, context.Cause(ctx))
+		case <-t.C:
+		}
+	}
+	f := &Follower{dir: dir, o: o, m: m, start: m.Start, base: time.Now(),
+		records: &tailer{path: filepath.Join(dir, rundir.RecordsFile)},
+		gpuT:    &tailer{path: filepath.Join(dir, rundir.GPUFile)},
+		serverT: &tailer{path: filepath.Join(dir, rundir.ServerFile)},
+		clientT: &tailer{path: filepath.Join(dir, rundir.ClientFile)},
+	}
+	f.slo = report.ManifestSLO(m.Scenario)
+	if o.SLO != nil {
+		f.slo = *o.SLO
+	}
+	f.st = New(Options{Run: filepath.Base(filepath.Clean(dir)), Start: m.Start, SLO: f.slo, Window: o.Window})
+	f.st.now = f.clock
+	return f, nil
+}
+
+// State is the State the follower feeds.
+func (f *Follower) State() *State { return f.st }
+
+// clock is the followed run's time: the newest done offset read, advanced
+// by this process's monotonic clock since it was read. Two hosts' wall
+// clocks (a shard on a Kubernetes node, its directory read elsewhere) need
+// not agree; before any record, the wall clock since run.json's start is
+// all there is.
+func (f *Follower) clock() int64 {
+	if !f.haveLast.Load() {
+		return max(time.Since(f.start).Nanoseconds(), 0)
+	}
+	return f.lastDone.Load() + time.Since(f.base).Nanoseconds() - f.lastAt.Load()
+}
+
+// Run follows the directory until run.json says the run ended (then it
+// ends the State and returns nil) or ctx is done (it returns ctx's cause).
+// A record that does not decode stops it with an error naming
+// file:line:col.
+func (f *Follower) Run(ctx context.Context) error {
+	t := time.NewTicker(f.o.Poll)
+	defer t.Stop()
+	defer f.close()
+	for {
+		ended := false
+		if m, err := rundir.ReadManifest(f.dir); err == nil {
+			f.m = m
+			ended = m.ExitState != rundir.ExitRunning
+		}
+		// Read after the manifest: a run writes its last records before
+		// it rewrites run.json with its exit state.
+		for {
+			more, err := f.poll()
+			if err != nil {
+				return err
+			}
+			if !more || ctx.Err() != nil {
+				break
+			}
+		}
+		if ended {
+			if f.records.partial() {
+				f.o.Warn(fmt.Sprintf("%s: last line %d is incomplete (run cut short?); skipped", f.records.path, f.records.line+1))
+			}
+			f.finishLevel()
+			f.st.End(string(f.m.ExitState))
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-t.C:
+		}
+	}
+}
+
+// poll reads what the files gained; more is true when a read stopped at
+// maxReadPerPoll with more to read.
+func (f *Follower) poll() (more bool, err error) {
+	f.telemetry()
+	b, more, err := f.records.read()
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		return false, err
+	}
+	if len(b) == 0 {
+		return more, nil
+	}
+	first := f.records.line - bytes.Count(b, []byte{'\n'}) // lines before this batch
+	for rec, err := range rundir.ReadRecords(bytes.NewReader(b)) {
+		if err != nil {
+			return false, f.decodeError(b, first)
+		}
+		f.add(rec)
+	}
+	return more, nil
+}
+
+// decodeError finds the line of b (whose first line is line first+1 of the
+// file) that does not decode and names it file:line:col.
+func (f *Follower) decodeError(b []byte, first int) error {
+	for i, line := range bytes.SplitAfter(b, []byte{'\n'}) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		for _, err := range rundir.ReadRecords(bytes.NewReader(line)) {
+			if err == nil {
+				continue
+			}
+			col := int64(1)
+			var se *json.SyntaxError
+			var te *json.UnmarshalTypeError
+			switch {
+			case errors.As(err, &se):
+				col = max(se.Offset, 1)
+			case errors.As(err, &te):
+				col = max(te.Offset, 1)
+			}
+			// Drop ReadRecords' framing of this one line: it is the last
+			// line of its input, so a *TruncatedError around "line 1: …".
+			cause := err
+			var tr *rundir.TruncatedError
+			if errors.As(err, &tr) {
+				cause = tr.Err
+			}
+			if u := errors.Unwrap(cause); u != nil {
+				cause = u
+			}
+			return fmt.Errorf("%s:%d:%d: %v", f.records.path, first+i+1, col, cause)
+		}
+	}
+	return fmt.Errorf("%s: a record after line %d does not decode", f.records.path, first)
+}
+
+// add feeds one record, starting and finishing levels as their values change.
+func (f *Follower) add(r *rundir.Record) {
+	if done := max(r.DoneNS, r.EndNS); !f.haveLast.Load() || done > f.lastDone.Load() {
+		// lastAt first: a snapshot between the two stores reads a clock
+		// a little behind, never ahead.
+		f.lastAt.Store(time.Since(f.base).Nanoseconds())
+		f.lastDone.Store(done)
+		f.haveLast.Store(true)
+	}
+	if f.cur == nil || *f.cur != r.Level {
+		f.finishLevel()
+		lv := r.Level
+		f.cur = &lv
+		f.st.startLevel(LevelPlan{Level: lv, Requests: f.m.Load.Requests, Warmup: f.m.Load.Warmup,
+			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second))}, r.SentNS, true)
+		if f.slo.ITL > 0 {
+			f.sumz = report.NewSummarizer(f.slo)
+		}
+	}
+	if f.sumz != nil {
+		f.sumz.Add(r)
+	}
+	f.st.Add(r)
+}
+
+// finishLevel finishes the level running, if any.
+func (f *Follower) finishLevel() {
+	if f.cur == nil {
+		return
+	}
+	var sum *report.Level
+	if f.sumz != nil {
+		if s := f.sumz.Snapshot(); len(s.Levels) == 1 {
+			sum = &s.Levels[0]
+		}
+		f.sumz = nil
+	}
+	f.st.LevelFinished(*f.cur, sum)
+	f.cur = nil
+}
+
+// telemetry feeds what the telemetry files gained. A file that does not
+// decode is reported once and no longer read: telemetry is optional.
+func (f *Follower) telemetry() {
+	feed := func(t *tailer, each func([]byte) error) {
+		if t.off < 0 {
+			return
+		}
+		b, _, err := t.read()
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				f.o.Warn(fmt.Sprintf("%s: %v (no longer followed)", t.path, err))
+				t.off = -1
+			}
+			return
+		}
+		first := t.line - bytes.Count(b, []byte{'\n'})
+		for i, line := range bytes.SplitAfter(b, []byte{'\n'}) {
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			if err := each(line); err != nil {
+				f.o.Warn(fmt.Sprintf("%s:%d: %v (no longer followed)", t.path, first+i+1, err))
+				t.off = -1
+				return
+			}
+		}
+	}
+	feed(f.clientT, func(b []byte) error {
+		var c rundir.ClientSample
+		if err := json.Unmarshal(b, &c); err != nil {
+			return err
+		}
+		f.st.Client(c)
+		return nil
+	})
+	feed(f.gpuT, func(b []byte) error {
+		var g rundir.GPUSample
+		if err := json.Unmarshal(b, &g); err != nil {
+			return err
+		}
+		f.st.GPU([]rundir.GPUSample{g})
+		return nil
+	})
+	feed(f.serverT, func(b []byte) error {
+		var s rundir.ServerSample
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		f.st.Server(s)
+		return nil
+	})
+}
+
+// tailer reads a growing file by whole lines.
+type tailer struct {
+	path  string
+	f     *os.File
+	off   int64  // bytes handed out (whole lines); -1: given up
+	line  int    // lines handed out
+	rest  []byte // a partial last line, kept for the next read
+	buf   []byte
+	chunk []byte
+}
+
+// read returns the whole lines appended since the last read (nil for
+// none), at most about maxReadPerPoll bytes; more says it stopped there.
+// The returned slice is valid until the next read.
+func (t *tailer) read() (b []byte, more bool, err error) {
+	if t.f == nil {
+		f, err := os.Open(t.path)
+		if err != nil {
+			return nil, false, err
+		}
+		t.f = f
+	}
+	if t.chunk == nil {
+		t.chunk = make([]byte, 256<<10)
+	}
+	t.buf = append(t.buf[:0], t.rest...)
+	for {
+		if len(t.buf) >= maxReadPerPoll {
+			more = true
+			break
+		}
+		n, err := t.f.Read(t.chunk)
+		t.buf = append(t.buf, t.chunk[:n]...)
+		if errors.Is(err, io.EOF) || (err == nil && n == 0) {
+			break
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	i := bytes.LastIndexByte(t.buf, '\n')
+	if i < 0 {
+		t.rest = append(t.rest[:0], t.buf...)
+		return nil, more, nil
+	}
+	b = t.buf[:i+1]
+	t.rest = append(t.rest[:0], t.buf[i+1:]...)
+	t.off += int64(len(b))
+	t.line += bytes.Count(b, []byte{'\n'})
+	return b, more, nil
+}
+
+// close closes the files read.
+func (f *Follower) close() {
+	for _, t := range []*tailer{f.records, f.gpuT, f.serverT, f.clientT} {
+		if t.f != nil {
+			t.f.Close()
+		}
+	}
+}
+
+// partial reports whether a partial last line is left.
+func (t *tailer) partial() bool { return len(bytes.TrimSpace(t.rest)) > 0 }
+
+// Follow follows the run directory dir (see Follower) and draws its
+// progress on w as a run does (see Progress), until the run ends or ctx
+// is done (then it returns ctx's cause). Warnings go to w too. With
+// o.Serve it also serves the live page, and says where on w.
+func Follow(ctx context.Context, dir string, w io.Writer, o FollowOptions) (err error) {
+	var p *Progress
+	if o.Warn == nil {
+		o.Warn = func(s string) {
+			out := w
+			if p != nil {
+				out = p.Writer()
+			}
+			fmt.Fprintln(out, "inferbench: warning: "+s)
+		}
+	}
+	f, err := NewFollower(ctx, dir, o)
+	if err != nil {
+		return err
+	}
+	if o.Serve != nil {
+		sv, err := Start(f.State(), *o.Serve)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "inferbench: live view of %s at %s (metrics at %smetrics)\n", dir, sv.URL(), sv.URL())
+		defer func() {
+			if e := sv.Shutdown(ctx); e != nil && ctx.Err() == nil {
+				err = errors.Join(err, e)
+			}
+		}()
+	}
+	p = NewProgress(w, f.State(), o.Progress)
+	pctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	perr := make(chan error, 1)
+	go func() { perr <- p.Run(pctx) }()
+	err = f.Run(ctx)
+	stop()
+	return errors.Join(err, <-perr)
+}

@@ -1,0 +1,189 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// runDir is a run directory written the way a run writes it, by hand.
+type runDir struct {
+	t   *testing.T
+	dir string
+	m   *rundir.Manifest
+	f   *os.File
+}
+
+func newRunDir(t *testing.T, slo scenarios.SLO, requests int) *runDir {
+	t.Helper()
+	sc, err := json.Marshal(scenarios.Scenario{SLO: slo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &runDir{t: t, dir: filepath.Join(t.TempDir(), "nightly-1")}
+	if err := os.Mkdir(d.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d.m = &rundir.Manifest{Tool: "inferbench", Start: time.Now().UTC(), ExitState: rundir.ExitRunning, Scenario: sc,
+		Load: rundir.LoadInfo{Profile: "sweep", Requests: requests}}
+	d.writeManifest()
+	d.f, err = os.Create(filepath.Join(d.dir, rundir.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.f.Close() })
+	return d
+}
+
+func (d *runDir) writeManifest() {
+	if err := rundir.WriteManifest(d.dir, d.m); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+func (d *runDir) write(s string) {
+	if _, err := d.f.WriteString(s); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+func (d *runDir) record(r *rundir.Record) string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return string(b) + "\n"
+}
+
+// TestFollow: a run directory written over 8 s (two levels, a line written
+// in two halves, a failure) is followed to its end; the result lines are
+// those report computes from the finished directory, and a progress line
+// showed the level running.
+func TestFollow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newRunDir(t, scenarios.SLO{TTFT: scenarios.Duration(300 * time.Millisecond)}, 8)
+		var out syncBuffer
+		done := make(chan error, 1)
+		go func() {
+			done <- Follow(t.Context(), d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}})
+		}()
+		start := time.Now()
+		now := func() int64 { return time.Since(start).Nanoseconds() }
+		for _, level := range []float64{2, 4} {
+			for k := range 8 {
+				time.Sleep(500 * time.Millisecond)
+				var r *rundir.Record
+				if level == 4 && k == 3 {
+					r = failed(level, now()-100*ms, 100*ms, rundir.Connection)
+				} else {
+					ttft := int64(100*level) * ms * int64(k+1) / 4
+					r = rec(level, now()-ttft-9*20*ms, ttft, 20*ms, 10)
+				}
+				r.ID = uint64(k)
+				line := d.record(r)
+				if k == 5 {
+					// Half a line, read by a poll or two, then the rest.
+					d.write(line[:len(line)/2])
+					time.Sleep(600 * time.Millisecond)
+					d.write(line[len(line)/2:])
+					continue
+				}
+				d.write(line)
+			}
+		}
+		d.m.ExitState = rundir.ExitComplete
+		d.writeManifest()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		text := out.String()
+		sum, _, err := report.SummarizeRun(d.dir, report.ManifestSLO(d.m.Scenario))
+		if err != nil {
+			t.Fatal(err)
+		}
+		slo := report.ManifestSLO(d.m.Scenario)
+		for i := range sum.Levels {
+			res := ResultOf(&sum.Levels[i], slo)
+			want := resultLine(&res, len(res.Reasons), true)
+			if strings.Count(text, want+"\n") != 1 {
+				t.Errorf("output lacks report's result line %q once:\n%s", want, text)
+			}
+		}
+		if len(sum.Levels) != 2 || sum.Levels[1].Requests.Failed != 1 {
+			t.Fatalf("report: %+v; want two levels, one failure", sum.Levels)
+		}
+		if !regexp.MustCompile(`inferbench: level 2  \d/8 `).MatchString(text) {
+			t.Errorf("no progress line of level 2:\n%s", text)
+		}
+		if strings.Contains(text, "warning") {
+			t.Errorf("a warning for a line written in two halves:\n%s", text)
+		}
+	})
+}
+
+// TestFollowDecodeError: a line that is not a record stops the follower
+// with file:line:col.
+func TestFollowDecodeError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newRunDir(t, scenarios.SLO{}, 3)
+		d.write(d.record(rec(1, 0, ms, ms, 2)))
+		d.write(`{"id": 1, "stage": "measure", "level": tru}` + "\n")
+		f, err := NewFollower(t.Context(), d.dir, FollowOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = f.Run(t.Context())
+		if err == nil || !regexp.MustCompile(`requests\.jsonl:2:43: invalid character '}' in literal true`).MatchString(err.Error()) {
+			t.Errorf("error %v; want requests.jsonl:2:43: invalid character …", err)
+		}
+	})
+}
+
+// TestFollowWaitsForManifest: a directory without run.json yet is waited
+// for, as long as the context lasts.
+func TestFollowWaitsForManifest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		_, err := NewFollower(ctx, dir, FollowOptions{})
+		if err == nil || !strings.Contains(err.Error(), "no run.json yet") {
+			t.Errorf("error %v; want no run.json yet", err)
+		}
+		if _, err := NewFollower(ctx, filepath.Join(dir, "missing"), FollowOptions{}); err == nil {
+			t.Error("no error for a directory that does not exist")
+		}
+	})
+}
+
+// TestFollowClock: the follower's clock is the newest record's done
+// offset advanced by local time, whatever the writer's wall clock said.
+func TestFollowClock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newRunDir(t, scenarios.SLO{}, 3)
+		d.m.Start = time.Now().Add(-time.Hour) // the writer's clock an hour behind
+		d.writeManifest()
+		d.write(d.record(rec(1, 1000*ms, 100*ms, 10*ms, 11))) // done at 1.2 s
+		f, err := NewFollower(t.Context(), d.dir, FollowOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.poll(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if got := f.State().Snapshot().NowNS; got != 1500*ms {
+			t.Errorf("clock %v; want 1.5 s (1.2 s + 0.3 s read later)", time.Duration(got))
+		}
+	})
+}

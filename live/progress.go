@@ -1,0 +1,201 @@
+package live
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Defaults for ProgressOptions fields left zero.
+const (
+	// DefaultProgressInterval is how often a plain progress line is
+	// printed when the output is not a terminal (a CI log).
+	DefaultProgressInterval = 10 * time.Second
+	// DefaultRefresh is how often a terminal's live lines are redrawn, and
+	// how soon a finished level's result line appears.
+	DefaultRefresh = 500 * time.Millisecond
+	// DefaultWidth is the width assumed when a terminal does not say.
+	DefaultWidth = 80
+)
+
+// Mode says how Progress writes.
+type Mode int
+
+const (
+	// ModeAuto draws on a terminal and prints plain lines elsewhere.
+	ModeAuto Mode = iota
+	// ModeTTY redraws the live lines in place (ANSI cursor movement).
+	ModeTTY
+	// ModePlain prints plain lines with no control characters.
+	ModePlain
+)
+
+// ProgressOptions configure a Progress.
+type ProgressOptions struct {
+	// Mode picks terminal or plain output; ModeAuto asks the terminal.
+	Mode Mode
+	// Interval is the period of plain progress lines; 0 means DefaultProgressInterval.
+	Interval time.Duration
+	// Refresh is the terminal's redraw period; 0 means DefaultRefresh.
+	Refresh time.Duration
+	// Width is the terminal's width; 0 asks the terminal at each redraw
+	// (DefaultWidth if it cannot tell).
+	Width int
+}
+
+// Progress writes a State's progress to a writer (stderr: progress never
+// goes to stdout, which carries the results). It owns the ticker: Run
+// redraws until its context ends. Other messages meant for the same
+// writer while it runs go through Writer, so they do not tear the live lines.
+type Progress struct {
+	w       io.Writer
+	s       *State
+	o       ProgressOptions
+	tty     bool
+	fd      int
+	mu      sync.Mutex
+	printed int      // Frame.Results already written
+	live    []string // the live lines on screen (tty) or last printed
+	buf     bytes.Buffer
+}
+
+// NewProgress returns a Progress of s writing to w.
+func NewProgress(w io.Writer, s *State, o ProgressOptions) *Progress {
+	p := &Progress{w: w, s: s, o: o, fd: -1}
+	p.o.Interval = cmp.Or(o.Interval, DefaultProgressInterval)
+	p.o.Refresh = cmp.Or(o.Refresh, DefaultRefresh)
+	if f, ok := w.(interface{ Fd() uintptr }); ok {
+		p.fd = int(f.Fd())
+	}
+	switch o.Mode {
+	case ModeTTY:
+		p.tty = true
+	case ModeAuto:
+		p.tty = IsTerminal(w)
+	}
+	return p
+}
+
+// IsTerminal reports whether w is a terminal (golang.org/x/term).
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// TTY reports whether the Progress draws on a terminal.
+func (p *Progress) TTY() bool { return p.tty }
+
+// width is the terminal's width now.
+func (p *Progress) width() int {
+	if p.o.Width > 0 {
+		return p.o.Width
+	}
+	if p.fd >= 0 {
+		if w, _, err := term.GetSize(p.fd); err == nil && w > 0 {
+			return w
+		}
+	}
+	return DefaultWidth
+}
+
+// Run draws until ctx ends, then draws the last results, clears the live
+// lines and returns the first write error, if any. Call it after the last
+// feed (LevelFinished, End) so the last result lines are shown.
+func (p *Progress) Run(ctx context.Context) error {
+	t := time.NewTicker(p.o.Refresh)
+	defer t.Stop()
+	lastPlain := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return p.draw(false, true)
+		case now := <-t.C:
+			plain := !p.tty && now.Sub(lastPlain) >= p.o.Interval
+			if plain {
+				lastPlain = now
+			}
+			if err := p.draw(plain, false); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// draw writes one frame: the new result lines, and the live lines (tty:
+// always, in place; plain: when plainLive). final clears the live lines.
+func (p *Progress) draw(plainLive, final bool) error {
+	snap := p.s.Snapshot()
+	f := Render(&snap, p.width(), p.tty)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buf.Reset()
+	if p.tty {
+		p.eraseLive()
+	}
+	for _, l := range f.Results[min(p.printed, len(f.Results)):] {
+		p.buf.WriteString(l)
+		p.buf.WriteByte('\n')
+	}
+	p.printed = max(p.printed, len(f.Results))
+	switch {
+	case final:
+		p.live = nil
+	case p.tty:
+		p.live = f.Live
+		p.writeLive()
+	case plainLive:
+		p.live = f.Live
+		p.writeLive()
+	}
+	if p.buf.Len() == 0 {
+		return nil
+	}
+	_, err := p.w.Write(p.buf.Bytes())
+	return err
+}
+
+// eraseLive moves the cursor up over the live lines on screen and clears
+// from there down (ANSI CUU and ED): the cursor stays at the start of the
+// line below the live block between redraws.
+func (p *Progress) eraseLive() {
+	if len(p.live) > 0 {
+		fmt.Fprintf(&p.buf, "\r\x1b[%dA\x1b[J", len(p.live))
+	}
+}
+
+func (p *Progress) writeLive() {
+	for _, l := range p.live {
+		p.buf.WriteString(l)
+		p.buf.WriteByte('\n')
+	}
+}
+
+// Writer returns a writer for other messages to the same output: on a
+// terminal each write clears the live lines, writes, and draws them again
+// below. Write whole lines.
+func (p *Progress) Writer() io.Writer { return progressWriter{p} }
+
+type progressWriter struct{ p *Progress }
+
+func (w progressWriter) Write(b []byte) (int, error) {
+	p := w.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.tty || len(p.live) == 0 {
+		return p.w.Write(b)
+	}
+	p.buf.Reset()
+	p.eraseLive()
+	p.buf.Write(b)
+	p.writeLive()
+	if _, err := p.w.Write(p.buf.Bytes()); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}

@@ -1,0 +1,263 @@
+package live
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Frame is what the terminal shows of a snapshot.
+type Frame struct {
+	// Results are the permanent lines: a header, then one line per finished
+	// level in the order the levels finished. A driver prints each once;
+	// the list only grows, so Results[n:] are the lines new since n.
+	Results []string
+	// Live are the lines of the running levels, redrawn in place on a
+	// terminal and printed every interval elsewhere.
+	Live []string
+}
+
+// resultFormat lays out a result line; ResultHeader names its columns.
+const resultFormat = "%6s %7v %6v %8s %8s %9v  %s"
+
+// ResultHeader is the first line of Frame.Results: the columns of the
+// result lines, so that a sweep reads as a table.
+var ResultHeader = fmt.Sprintf(resultFormat, "level", "ok", "failed", "TTFT p95", "TPOT p95", "out tok/s", "SLO")
+
+// Render draws a snapshot for a terminal of width columns (tty) or for a log
+// (tty false: lines are never cut, whatever the width, and hold no control
+// characters). On a terminal every line is cut to width − 1 columns, so
+// that none wraps and a redraw can count its lines; a live line drops its
+// least useful parts first. Lines are ASCII.
+func Render(s *Snapshot, width int, tty bool) Frame {
+	var f Frame
+	var done []*LevelSnapshot
+	for i := range s.Levels {
+		l := &s.Levels[i]
+		if l.Result != nil {
+			done = append(done, l)
+		}
+	}
+	slices.SortStableFunc(done, func(a, b *LevelSnapshot) int { return cmp.Compare(a.Finished, b.Finished) })
+	if len(done) > 0 {
+		f.Results = append(f.Results, cut(ResultHeader, width, tty))
+		for _, l := range done {
+			line := resultLine(l.Result, len(l.Result.Reasons), true)
+			// On a terminal, a note and whole reasons that do not fit go
+			// (the final table has them all) before the line is cut.
+			if tty && len(line) > width-1 {
+				line = resultLine(l.Result, len(l.Result.Reasons), false)
+			}
+			for n := len(l.Result.Reasons) - 1; tty && n >= 0 && len(line) > width-1; n-- {
+				line = resultLine(l.Result, n, false)
+			}
+			f.Results = append(f.Results, cut(line, width, tty))
+		}
+	}
+	for i := range s.Levels {
+		l := &s.Levels[i]
+		if !l.Running {
+			continue
+		}
+		segs := liveSegments(s, l)
+		if tty {
+			f.Live = append(f.Live, fit(segs, width-1))
+		} else {
+			f.Live = append(f.Live, "inferbench: "+join(segs))
+		}
+	}
+	return f
+}
+
+// cut shortens line to width − 1 columns on a terminal.
+func cut(line string, width int, tty bool) string {
+	if tty && width > 1 && len(line) > width-1 {
+		return line[:width-1]
+	}
+	return line
+}
+
+// resultLine is one finished level under ResultHeader, with the first
+// reasons of a failed SLO, and the note if asked.
+func resultLine(r *Result, reasons int, note bool) string {
+	ttft, tpot := "-", "-"
+	if r.HasTTFT {
+		ttft = fmtMS(r.TTFTP95)
+	}
+	if r.HasTPOT {
+		tpot = fmtMS(r.TPOTP95)
+	}
+	slo := "-"
+	switch r.SLO {
+	case VerdictPass:
+		slo = "pass"
+	case VerdictFail:
+		slo = "FAIL"
+		if reasons > 0 {
+			slo += ": " + strings.Join(r.Reasons[:reasons], "; ")
+		}
+	}
+	if r.ClientBound {
+		slo += "  CLIENT-BOUND"
+	}
+	if note && r.Note != "" {
+		slo += " (" + r.Note + ")"
+	}
+	return fmt.Sprintf(resultFormat, fmt.Sprintf("%g", r.Level), r.OK, r.Failed, ttft, tpot, fmt.Sprintf("%.1f", r.OutputTokensPerS), slo)
+}
+
+// segment is one part of a live line. When the line is too long, the
+// segment with the highest drop number (the rightmost of equals) is
+// shortened to its short form if it has one, else dropped; drop 0 stays.
+type segment struct {
+	text  string
+	drop  int
+	short string
+	long  string // the text a short form replaced
+}
+
+// liveSegments are the parts of a running level's line, most useful first.
+func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
+	w := l.Window
+	elapsed := max(s.NowNS-l.StartNS, 0)
+	segs := []segment{{text: fmt.Sprintf("level %g", l.Plan.Level)}}
+	total := int64(l.Plan.Total())
+	switch {
+	case total > 0:
+		segs = append(segs, segment{text: fmt.Sprintf("%d/%d", l.Done, total)})
+	case l.Plan.Duration > 0:
+		segs = append(segs, segment{text: fmtDur(elapsed) + "/" + fmtDur(l.Plan.Duration.Nanoseconds())})
+	default:
+		segs = append(segs, segment{text: fmt.Sprintf("%d done", l.Done)})
+	}
+	if s.InFlightKnown {
+		segs = append(segs, segment{text: fmt.Sprintf("in flight %d", s.InFlight), drop: 4})
+	}
+	if l.Failed > 0 {
+		segs = append(segs, segment{text: fmt.Sprintf("failed %d", l.Failed), drop: 1})
+	} else {
+		segs = append(segs, segment{text: "failed 0", drop: 5})
+	}
+	segs = append(segs, segment{text: fmtDur(elapsed), drop: 4})
+	if eta, ok := levelETA(l, elapsed); ok {
+		segs = append(segs, segment{text: "ETA " + fmtDur(eta), drop: 1})
+	}
+	if w.TTFT.N > 0 {
+		segs = append(segs, segment{text: fmt.Sprintf("TTFT p50 %s p95 %s", fmtMS(w.TTFT.P50), fmtMS(w.TTFT.P95)), drop: 2,
+			short: "TTFT p95 " + fmtMS(w.TTFT.P95)})
+	} else {
+		segs = append(segs, segment{text: "TTFT -", drop: 6})
+	}
+	segs = append(segs, segment{text: fmt.Sprintf("%.0f out tok/s", w.OutputTokensPerS), drop: 3,
+		short: fmt.Sprintf("%.0f tok/s", w.OutputTokensPerS)})
+	if s.ClientBound {
+		segs = append(segs, segment{text: "CLIENT-BOUND"})
+		if len(s.ClientReasons) > 0 {
+			segs = append(segs, segment{text: "(" + strings.Join(s.ClientReasons, "; ") + ")", drop: 7})
+		}
+	}
+	return segs
+}
+
+// levelETA is the time left of a running level: for a request count, the
+// requests left at the rolling completion rate; for a duration, the time
+// left of it; the sooner of the two when both bound the level. ok is false
+// when it cannot be told (no count and no duration, or no completion yet).
+func levelETA(l *LevelSnapshot, elapsed int64) (int64, bool) {
+	eta, ok := int64(-1), false
+	if total := int64(l.Plan.Total()); total > 0 && l.Window.RequestsPerS > 0 {
+		left := max(total-l.Done, 0)
+		eta, ok = int64(float64(left)/l.Window.RequestsPerS*1e9), true
+	}
+	if d := l.Plan.Duration.Nanoseconds(); d > 0 {
+		left := max(d-elapsed, 0)
+		if !ok || left < eta {
+			eta, ok = left, true
+		}
+	}
+	return eta, ok
+}
+
+// fit joins segs within width columns, dropping segments as it must.
+func fit(segs []segment, width int) string {
+	segs = slices.Clone(segs)
+	// Shortening loses less than dropping: every short form is taken
+	// (least useful first) before any segment goes.
+	for width > 0 && len(join(segs)) > width {
+		worst := -1
+		for i, s := range segs {
+			if s.short != "" && (worst < 0 || s.drop >= segs[worst].drop) {
+				worst = i
+			}
+		}
+		if worst < 0 {
+			break
+		}
+		segs[worst].long, segs[worst].text, segs[worst].short = segs[worst].text, segs[worst].short, ""
+	}
+	for len(segs) > 1 && width > 0 && len(join(segs)) > width {
+		worst := 0
+		for i, s := range segs {
+			if s.drop >= segs[worst].drop {
+				worst = i
+			}
+		}
+		if segs[worst].drop == 0 {
+			break
+		}
+		segs = slices.Delete(segs, worst, worst+1)
+	}
+	// A dropped segment may have made room for a long form again.
+	for i := range segs {
+		if segs[i].long == "" {
+			continue
+		}
+		short := segs[i].text
+		segs[i].text = segs[i].long
+		if width > 0 && len(join(segs)) > width {
+			segs[i].text = short
+		}
+	}
+	return cutTo(join(segs), width)
+}
+
+func cutTo(line string, width int) string {
+	if width > 0 && len(line) > width {
+		return line[:width]
+	}
+	return line
+}
+
+func join(segs []segment) string {
+	var b strings.Builder
+	for i, s := range segs {
+		if i > 0 {
+			b.WriteString("  ")
+		}
+		b.WriteString(s.text)
+	}
+	return b.String()
+}
+
+// fmtMS writes a latency in ms compactly: 9.87ms, 980.1ms, 1.52s, 125s.
+func fmtMS(v float64) string {
+	switch {
+	case v < 10:
+		return fmt.Sprintf("%.2fms", v)
+	case v < 1000:
+		return fmt.Sprintf("%.1fms", v)
+	case v < 100e3:
+		return fmt.Sprintf("%.2fs", v/1e3)
+	}
+	return fmt.Sprintf("%.0fs", v/1e3)
+}
+
+// fmtDur writes ns as m:ss, or h:mm:ss from an hour.
+func fmtDur(ns int64) string {
+	sec := max(ns, 0) / 1e9
+	if sec >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", sec/3600, sec/60%60, sec%60)
+	}
+	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
+}

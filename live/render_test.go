@@ -1,0 +1,157 @@
+package live
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// sweepSnapshot is a sweep at 75 s: levels 1 and 8 finished (8 failed its
+// SLO), level 16 running 123 of 216 requests, the client bound.
+func sweepSnapshot() Snapshot {
+	return Snapshot{Run: "sweep", NowNS: 75 * int64(time.Second), InFlight: 16, InFlightKnown: true, OK: 420, Failed: 4,
+		ClientBound: true, ClientReasons: []string{"client CPU at 95% of its 2 cores"},
+		Levels: []LevelSnapshot{
+			{Plan: LevelPlan{Level: 1, Requests: 100}, StartNS: 0, EndNS: 30e9, Done: 100, OK: 100, Finished: 1,
+				Result: &Result{Level: 1, OK: 100, TTFTP95: 85.34, TPOTP95: 9.876, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 812.5, SLO: VerdictPass}},
+			{Plan: LevelPlan{Level: 8, Requests: 200}, StartNS: 30e9, EndNS: 60e9, Done: 200, OK: 198, Failed: 2, Finished: 2,
+				Result: &Result{Level: 8, OK: 198, Failed: 2, TTFTP95: 1520.3, TPOTP95: 25.1, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 2211.04,
+					SLO: VerdictFail, Reasons: []string{"error rate 1.0% > 0.5%", "TTFT p95 1520.3 ms > 1s"}}},
+			{Plan: LevelPlan{Level: 16, Requests: 200, Warmup: 16}, Running: true, StartNS: 60e9, Done: 123, OK: 105, Failed: 2,
+				Window: Rolling{SpanNS: 5e9, Completed: 55, OK: 54, TTFT: Quantiles{N: 54, P50: 412.4, P95: 980.25},
+					TPOT: Quantiles{N: 54, P50: 20, P95: 31}, RequestsPerS: 11, OutputTokensPerS: 1234.4}},
+		}}
+}
+
+// durationSnapshot is a time-bound level at 12 s of 60 s, no token yet,
+// in-flight unknown (a followed run), and a rate level finished with no
+// SLO set.
+func durationSnapshot() Snapshot {
+	return Snapshot{Run: "rate", NowNS: 72 * int64(time.Second),
+		Levels: []LevelSnapshot{
+			{Plan: LevelPlan{Level: 2.5, Duration: time.Minute}, StartNS: 0, EndNS: 60e9, Done: 150, OK: 150, Finished: 1,
+				Result: &Result{Level: 2.5, OK: 150, TTFTP95: 3.2, HasTTFT: true, OutputTokensPerS: 41.25, SLO: VerdictPass, Note: "ITL not judged live"}},
+			{Plan: LevelPlan{Level: 5, Duration: time.Minute}, Running: true, StartNS: 60e9, Done: 0},
+		}}
+}
+
+// steadySnapshot is one level running, nothing finished, nothing wrong.
+func steadySnapshot() Snapshot {
+	s := sweepSnapshot()
+	s.Levels = s.Levels[2:]
+	s.Levels[0].Failed = 0
+	s.ClientBound, s.ClientReasons = false, nil
+	return s
+}
+
+func frameText(f Frame) string {
+	var b strings.Builder
+	b.WriteString("results:\n")
+	for _, l := range f.Results {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString("live:\n")
+	for _, l := range f.Live {
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "render", name+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s differs from the golden file (-want +got; go test -update rewrites it):\n%s", name, d)
+	}
+}
+
+// TestRenderGolden: the frames of two snapshots on a narrow and a wide
+// terminal, and in a log.
+func TestRenderGolden(t *testing.T) {
+	for name, snap := range map[string]Snapshot{"sweep": sweepSnapshot(), "duration": durationSnapshot(), "steady": steadySnapshot()} {
+		for _, width := range []int{60, 160} {
+			f := Render(&snap, width, true)
+			for _, l := range append(f.Results, f.Live...) {
+				if len(l) > width-1 {
+					t.Errorf("%s at %d columns: line of %d columns: %q", name, width, len(l), l)
+				}
+			}
+			golden(t, fmt.Sprintf("%s-tty-%d", name, width), frameText(f))
+		}
+		plain := Render(&snap, 60, false)
+		if wide := Render(&snap, 160, false); frameText(wide) != frameText(plain) {
+			t.Errorf("%s: plain output depends on the width", name)
+		}
+		text := frameText(plain)
+		for _, c := range []byte(text) {
+			if c < 0x20 && c != '\n' || c >= 0x7f {
+				t.Errorf("%s: plain output holds byte %#x", name, c)
+				break
+			}
+		}
+		golden(t, name+"-plain", text)
+	}
+}
+
+// TestRenderETA pins the ETA: requests left at the rolling rate, or the
+// time left of a duration, the sooner of the two.
+func TestRenderETA(t *testing.T) {
+	l := LevelSnapshot{Plan: LevelPlan{Requests: 200, Warmup: 16}, Done: 123, Window: Rolling{RequestsPerS: 11}}
+	left := float64(93)
+	if eta, ok := levelETA(&l, 0); !ok || eta != int64(left/11*1e9) {
+		t.Errorf("count: ETA %d, %v; want 93 / 11 s", eta, ok)
+	}
+	l.Plan.Duration = 10 * time.Second
+	if eta, ok := levelETA(&l, 7e9); !ok || eta != 3e9 {
+		t.Errorf("count and duration: ETA %d, %v; want the 3 s left of the duration", eta, ok)
+	}
+	l.Plan.Duration, l.Window.RequestsPerS = 0, 0
+	if _, ok := levelETA(&l, 7e9); ok {
+		t.Error("ETA told with no completion yet")
+	}
+	if got := fmtDur(3723e9); got != "1:02:03" {
+		t.Errorf("fmtDur(3723 s) = %q", got)
+	}
+	for v, want := range map[float64]string{9.876: "9.88ms", 980.25: "980.2ms", 1520.3: "1.52s", 125e3: "125s"} {
+		if got := fmtMS(v); got != want {
+			t.Errorf("fmtMS(%v) = %q; want %q", v, got, want)
+		}
+	}
+}
+
+// TestFitDropsLeastUseful: a narrow line keeps the level, its progress,
+// the ETA and a client-bound warning, and drops the rest first.
+func TestFitDropsLeastUseful(t *testing.T) {
+	snap := sweepSnapshot()
+	line := Render(&snap, 40, true).Live[0]
+	for _, want := range []string{"level 16", "123/216", "CLIENT-BOUND"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("40 columns: %q lacks %q", line, want)
+		}
+	}
+	if bytes.Contains([]byte(line), []byte("in flight")) {
+		t.Errorf("40 columns: %q kept the in-flight count over more useful parts", line)
+	}
+}

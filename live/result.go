@@ -1,0 +1,56 @@
+package live
+
+import "github.com/inferbench/inferbench/report"
+
+// Verdict is a level's result against the SLOs.
+type Verdict string
+
+// Verdicts. VerdictNone: no latency objective was set.
+const (
+	VerdictNone Verdict = ""
+	VerdictPass Verdict = "pass"
+	VerdictFail Verdict = "fail"
+)
+
+// Result is the one-line result of a finished level. Latencies are in ms.
+type Result struct {
+	Level float64 `json:"level"`
+	// OK and Failed count the measured requests.
+	OK     int `json:"ok"`
+	Failed int `json:"failed"`
+	// TTFTP95 and TPOTP95 are the level's 95th percentiles; HasTTFT and
+	// HasTPOT say whether any request defined them.
+	TTFTP95 float64 `json:"ttft_p95_ms"`
+	TPOTP95 float64 `json:"tpot_p95_ms"`
+	HasTTFT bool    `json:"has_ttft"`
+	HasTPOT bool    `json:"has_tpot"`
+	// OutputTokensPerS and RequestsPerS are over the level's measured window.
+	OutputTokensPerS float64 `json:"output_tokens_per_s"`
+	RequestsPerS     float64 `json:"requests_per_s"`
+	// SLO is the verdict (report.MeetsSLO), Reasons why it failed.
+	SLO     Verdict  `json:"slo"`
+	Reasons []string `json:"reasons,omitempty"`
+	// ClientBound is the level's client verdict, when the summary has one.
+	ClientBound bool `json:"client_bound,omitempty"`
+	// Note qualifies the result (e.g. an objective not judged live).
+	Note string `json:"note,omitempty"`
+}
+
+// ResultOf is the result line of a level's summary judged by slo: the
+// values report computed, the verdict report.MeetsSLO gives.
+func ResultOf(l *report.Level, slo report.SLO) Result {
+	r := Result{Level: l.Level, OK: l.Requests.OK, Failed: l.Requests.Failed,
+		TTFTP95: l.TTFTMS.P95, TPOTP95: l.TPOTMS.P95, HasTTFT: l.TTFTMS.N > 0, HasTPOT: l.TPOTMS.N > 0,
+		OutputTokensPerS: l.OutputTokensPerS, RequestsPerS: l.RequestsPerS}
+	if !slo.IsZero() {
+		met, why := report.MeetsSLO(l, slo)
+		r.SLO, r.Reasons = VerdictFail, why
+		if met {
+			r.SLO = VerdictPass
+		}
+	}
+	if l.Client != nil {
+		r.ClientBound = l.Client.Bound
+	}
+	return r
+}

@@ -1,0 +1,633 @@
+// Package live shows a run while it runs. A [State] is fed from the run —
+// levels starting and finishing, each completed Record, client, GPU and
+// server telemetry — and hands out plain [Snapshot] values. Three views read
+// it: the terminal progress lines ([Render], driven by [Progress]), an HTTP
+// server with a self-contained live page, Server-Sent Events and the run's
+// own Prometheus metrics ([Start]), and [Follow], which feeds a State from a
+// run directory another process is writing.
+//
+// Every number comes from report's definitions: per-request values from
+// report.PerRequest and report.SendLagMS, percentiles by report.QuantileOf
+// (type 7), level results from report.Level and report.MeetsSLO, the
+// client-bound verdict from report.SummarizeClient. What this package adds is
+// the rolling window (docs/live.md): the requests completed within the last
+// Window (5 s by default), by their done_ns, of the running level.
+package live
+
+import (
+	"cmp"
+	"maps"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// Defaults for Options fields left zero.
+const (
+	// DefaultWindow is the span of the rolling numbers: long enough to hold
+	// a few requests at low load, short enough to show a level saturating.
+	DefaultWindow = 5 * time.Second
+	// DefaultWindowCap bounds the requests the rolling window keeps (48
+	// bytes each: 3 MB). Past it the window holds the most recent DefaultWindowCap
+	// requests and its rates divide by the time they cover.
+	DefaultWindowCap = 1 << 16
+	// DefaultRun names a run whose Options.Run is empty.
+	DefaultRun = "run"
+)
+
+// disorderNS is how far out of done_ns order records may arrive (workers
+// hand them over as they finish, a few µs apart): a scan of the window stops
+// at the first record this much older than the window.
+const disorderNS = int64(time.Second)
+
+// Options configure a State.
+type Options struct {
+	// Run names the run: the run label of every Prometheus series and the
+	// live page's title. Empty means DefaultRun.
+	Run string
+	// Start is the run's time origin: records' offsets count from it. Zero
+	// means the time New is called.
+	Start time.Time
+	// SLO judges each level's result (report.MeetsSLO); zero shows none.
+	SLO report.SLO
+	// Window is the span of the rolling numbers; 0 means DefaultWindow.
+	Window time.Duration
+	// WindowCap bounds the requests kept for the window; 0 means DefaultWindowCap.
+	WindowCap int
+}
+
+// LevelPlan is what a level is set to do: the progress line counts toward
+// Requests + Warmup, or toward Duration.
+type LevelPlan struct {
+	// Level is the load level (concurrency, or request rate).
+	Level float64 `json:"level"`
+	// Requests is the number of measured requests; 0: no count limit.
+	Requests int `json:"requests,omitempty"`
+	// Warmup is the number of warm-up requests sent first.
+	Warmup int `json:"warmup,omitempty"`
+	// Duration bounds the level's sending time; 0: no time limit.
+	Duration time.Duration `json:"duration_ns,omitempty"`
+}
+
+// Total is the number of requests the level will complete, 0 when it is
+// bounded by time only.
+func (p LevelPlan) Total() int {
+	if p.Requests == 0 {
+		return 0
+	}
+	return p.Requests + p.Warmup
+}
+
+// entry is one completed request in the rolling window.
+type entry struct {
+	done                   int64
+	ttft, tpot, lag        float64
+	out                    int64
+	level                  int32
+	ok, hasTPOT, lagCounts bool
+	// attempt marks a retried attempt: its send lag counts (report.SendLagMS),
+	// it is not a completed request.
+	attempt bool
+}
+
+// levelAcc accumulates one level.
+type levelAcc struct {
+	plan     LevelPlan
+	startNS  int64
+	endNS    int64
+	implicit bool // started by its first record, not by LevelStarted
+	running  bool
+	// firstSent is the earliest send of the level's records (-1: none).
+	firstSent int64
+	// done counts completed requests (warm-up included, retried attempts not).
+	done, warmupDone int64
+	// Measured stage, as report counts it.
+	ok, failed, retried int64
+	outTok              int64
+	span                report.Span
+	// Values of measured successful requests, for a level result computed
+	// here (LevelFinished without a summary); released when it finishes.
+	ttft, tpot, e2e values
+	result          *Result
+	finished        int // 1 for the first level to finish, 2 for the next…
+}
+
+// values holds float64s in fixed blocks: appending never copies what it
+// holds, where a growing slice would copy a level's million values a few
+// times over (most of Add's time in BenchmarkAdd before). all copies them
+// once, when the level is judged.
+type values struct{ blocks [][]float64 }
+
+const valuesBlock = 4096
+
+func (v *values) add(x float64) {
+	if n := len(v.blocks); n == 0 || len(v.blocks[n-1]) == valuesBlock {
+		v.blocks = append(v.blocks, make([]float64, 0, valuesBlock))
+	}
+	last := &v.blocks[len(v.blocks)-1]
+	*last = append(*last, x)
+}
+
+func (v *values) all() []float64 {
+	out := make([]float64, 0, len(v.blocks)*valuesBlock)
+	for _, b := range v.blocks {
+		out = append(out, b...)
+	}
+	return out
+}
+
+// State is the live state of one run. Its feed methods (LevelStarted, Add,
+// Client, GPU, Server, LevelFinished, End) are safe for concurrent use and
+// cheap: Add takes one short mutex and does not allocate (but for a 32 KB
+// block of values every 4,096 measured requests). Snapshot does the
+// work (percentiles over the window) and is meant to be called about once a
+// second per view.
+type State struct {
+	opt    Options
+	start  time.Time
+	now    func() int64 // ns offset from start
+	window int64
+
+	inFlight atomic.Int64
+	tracked  atomic.Bool
+	curLevel atomic.Uint64 // float64 bits of the level last started
+
+	mu       sync.Mutex
+	ring     []entry
+	head, n  int
+	levels   []*levelAcc
+	ok, fail int64
+	retried  int64
+	errors   map[rundir.ErrorClass]int64
+	outTok   int64
+	allDone  int64 // completed requests of every stage
+	allOut   int64 // their output tokens, successful ones
+	clients  []rundir.ClientSample
+	gpus     map[int]rundir.GPUSample
+	server   *rundir.ServerSample
+	ended    bool
+	endNS    int64
+	exit     string
+	nFinish  int
+
+	prom *promMetrics
+}
+
+// New returns an empty State.
+func New(o Options) *State {
+	o.Run = cmp.Or(o.Run, DefaultRun)
+	if o.Start.IsZero() {
+		o.Start = time.Now()
+	}
+	o.Window = cmp.Or(o.Window, DefaultWindow)
+	o.WindowCap = cmp.Or(o.WindowCap, DefaultWindowCap)
+	s := &State{opt: o, start: o.Start, window: o.Window.Nanoseconds(),
+		ring: make([]entry, o.WindowCap), errors: map[rundir.ErrorClass]int64{}, gpus: map[int]rundir.GPUSample{}}
+	s.now = func() int64 { return time.Since(s.start).Nanoseconds() }
+	s.prom = newPromMetrics(s)
+	return s
+}
+
+// Options returns the options the State was made with, defaults applied.
+func (s *State) Options() Options { return s.opt }
+
+// LevelStarted records that a level began sending.
+func (s *State) LevelStarted(p LevelPlan) { s.startLevel(p, 0, false) }
+
+// startLevel starts a level at atNS, or now unless implicit; an implicit
+// start moves to the earliest send of the level's records.
+func (s *State) startLevel(p LevelPlan, atNS int64, implicit bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !implicit {
+		atNS = s.now()
+	}
+	s.levels = append(s.levels, &levelAcc{plan: p, startNS: atNS, implicit: implicit, running: true, firstSent: -1})
+	s.curLevel.Store(math.Float64bits(p.Level))
+}
+
+// levelFor returns the index of the level r belongs to: the last level
+// started with its level value, or a new one it starts.
+func (s *State) levelFor(r *rundir.Record) int {
+	for i := len(s.levels) - 1; i >= 0; i-- {
+		if s.levels[i].plan.Level == r.Level {
+			return i
+		}
+	}
+	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS,
+		implicit: true, running: true, firstSent: -1})
+	s.curLevel.Store(math.Float64bits(r.Level))
+	return len(s.levels) - 1
+}
+
+// Add accounts for one completed record (one attempt of a request), as the
+// run hands it to requests.jsonl. Totals, the Prometheus counters and the
+// level results count the measure stage only, as summary.json does; the
+// rolling window and the progress count every stage, warm-up included.
+func (s *State) Add(r *rundir.Record) {
+	var m report.RequestMetrics
+	if r.OK {
+		m = report.PerRequest(r)
+	}
+	lag, lagCounts := report.SendLagMS(r)
+	measured := r.Stage == rundir.StageMeasure
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	li := s.levelFor(r)
+	a := s.levels[li]
+	if a.firstSent < 0 || r.SentNS < a.firstSent {
+		a.firstSent = r.SentNS
+		if a.implicit {
+			a.startNS = r.SentNS
+		}
+	}
+	e := entry{done: max(r.DoneNS, r.EndNS), lag: lag, lagCounts: lagCounts, level: int32(li), attempt: r.Retried}
+	if measured {
+		a.span.Add(r)
+	}
+	switch {
+	case r.Retried:
+		if measured {
+			a.retried++
+			s.retried++
+		}
+	case r.OK:
+		e.ok, e.ttft, e.out = true, m.TTFT, int64(r.OutputTokens)
+		e.tpot, e.hasTPOT = m.TPOT, m.HasTPOT
+		a.done++
+		s.allDone++
+		s.allOut += int64(r.OutputTokens)
+		if !measured {
+			a.warmupDone++
+			break
+		}
+		a.ok++
+		a.outTok += int64(r.OutputTokens)
+		a.ttft.add(m.TTFT)
+		if s.opt.SLO.E2E > 0 { // only the verdict reads E2E
+			a.e2e.add(m.E2E)
+		}
+		if m.HasTPOT {
+			a.tpot.add(m.TPOT)
+		}
+		s.ok++
+		s.outTok += int64(r.OutputTokens)
+		s.prom.ok(m, r.OutputTokens)
+	default:
+		a.done++
+		s.allDone++
+		if !measured {
+			a.warmupDone++
+			break
+		}
+		a.failed++
+		s.fail++
+		s.errors[r.ErrorClass]++
+		s.prom.failed(r.ErrorClass)
+	}
+	s.ring[s.head] = e
+	s.head = (s.head + 1) % len(s.ring)
+	s.n = min(s.n+1, len(s.ring))
+}
+
+// Client records one client telemetry sample (client.jsonl).
+func (s *State) Client(c rundir.ClientSample) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clients = append(s.clients, c)
+	// Keep two windows: SummarizeClient needs the sample before the window.
+	i := 0
+	for i < len(s.clients)-2 && s.clients[i+1].TNS < c.TNS-2*s.window {
+		i++
+	}
+	if i > 0 {
+		s.clients = append(s.clients[:0], s.clients[i:]...)
+	}
+}
+
+// GPU records one tick of GPU samples (gpu.jsonl); the latest reading of
+// each device is kept.
+func (s *State) GPU(samples []rundir.GPUSample) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range samples {
+		if !g.IsGap() {
+			s.gpus[g.Index] = g
+		}
+	}
+}
+
+// Server records one scrape of the serving engine's metrics (server.jsonl).
+// A failed scrape keeps the last good one.
+func (s *State) Server(m rundir.ServerSample) {
+	if m.Engine == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.server = &m
+}
+
+// LevelFinished records that a level ended. sum is the level's summary as
+// report computes it (report.Summarizer, SummarizeRun); nil makes the State
+// judge the level from the values it kept (TTFT, TPOT, E2E and the counts;
+// an ITL objective is then not judged and the result says so).
+func (s *State) LevelFinished(level float64, sum *report.Level) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.lastLevel(level)
+	if a == nil {
+		a = &levelAcc{plan: LevelPlan{Level: level}, firstSent: -1}
+		if sum != nil {
+			a.startNS = sum.StartNS
+		}
+		s.levels = append(s.levels, a)
+	}
+	s.finish(a, sum)
+}
+
+func (s *State) lastLevel(level float64) *levelAcc {
+	for i := len(s.levels) - 1; i >= 0; i-- {
+		if s.levels[i].plan.Level == level {
+			return s.levels[i]
+		}
+	}
+	return nil
+}
+
+// finish ends level a with its result.
+func (s *State) finish(a *levelAcc, sum *report.Level) {
+	if !a.running && a.result != nil {
+		return
+	}
+	a.running = false
+	a.endNS = s.nowLocked()
+	s.nFinish++
+	a.finished = s.nFinish
+	var res Result
+	if sum != nil {
+		res = ResultOf(sum, s.opt.SLO)
+	} else {
+		res = s.ownResult(a)
+	}
+	a.result = &res
+	a.ttft, a.tpot, a.e2e = values{}, values{}, values{}
+}
+
+// ownResult judges a level from the values the State kept.
+func (s *State) ownResult(a *levelAcc) Result {
+	l := report.Level{Level: a.plan.Level,
+		Requests: report.Requests{Total: int(a.ok + a.failed), OK: int(a.ok), Failed: int(a.failed)},
+		TTFTMS:   report.DistOf(a.ttft.all()), TPOTMS: report.DistOf(a.tpot.all()), E2EMS: report.DistOf(a.e2e.all()),
+		OutputTokens: a.outTok, StartNS: a.span.FirstSentNS, EndNS: a.span.LastDoneNS}
+	if w := a.span.NS(); w > 0 {
+		l.WindowS = float64(w) / 1e9
+		l.OutputTokensPerS = float64(a.outTok) / l.WindowS
+		l.RequestsPerS = float64(a.ok) / l.WindowS
+	}
+	res := ResultOf(&l, s.opt.SLO)
+	if s.opt.SLO.ITL > 0 {
+		res.Note = "ITL not judged live"
+	}
+	return res
+}
+
+// End records that the run ended with exit state exit (rundir.ExitState
+// values); levels still running are finished with the State's own results.
+// Snapshots taken afterwards are frozen at the end.
+func (s *State) End(exit string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended {
+		return
+	}
+	for _, a := range s.levels {
+		if a.running {
+			s.finish(a, nil)
+		}
+	}
+	s.endNS = s.now()
+	s.ended, s.exit = true, exit
+}
+
+// nowLocked is the time of the run, frozen at its end.
+func (s *State) nowLocked() int64 {
+	if s.ended {
+		return s.endNS
+	}
+	return s.now()
+}
+
+// Snapshot is the State at one moment: a plain value the views render.
+type Snapshot struct {
+	// Run names the run.
+	Run string `json:"run"`
+	// NowNS is the moment, in ns from the run's start.
+	NowNS int64 `json:"now_ns"`
+	// Ended is set once the run ended, with its exit state.
+	Ended     bool   `json:"ended"`
+	ExitState string `json:"exit_state,omitempty"`
+	// Levels lists every level started, in order.
+	Levels []LevelSnapshot `json:"levels"`
+	// OK, Failed, Errors, OutputTokens and Retried are the run's totals
+	// over the measure stage: the counts summary.json will have.
+	OK           int64                       `json:"ok"`
+	Failed       int64                       `json:"failed"`
+	Errors       map[rundir.ErrorClass]int64 `json:"errors"`
+	OutputTokens int64                       `json:"output_tokens"`
+	Retried      int64                       `json:"retried"`
+	// CompletedAll and OutputTokensAll count every stage, warm-up included:
+	// requests completed (retried attempts not) and the output tokens of
+	// the successful ones.
+	CompletedAll    int64 `json:"completed_all"`
+	OutputTokensAll int64 `json:"output_tokens_all"`
+	// InFlight is the number of requests in flight, when the State is
+	// told (Track); InFlightKnown says whether it is.
+	InFlight      int64 `json:"in_flight"`
+	InFlightKnown bool  `json:"in_flight_known"`
+	// Window is the rolling window of the level running last (or the last
+	// level, once none runs).
+	Window Rolling `json:"window"`
+	// ClientBound says the load generator is near its limit now
+	// (report.SummarizeClient over the window), with the reasons.
+	ClientBound   bool     `json:"client_bound"`
+	ClientReasons []string `json:"client_reasons,omitempty"`
+	// GPUs holds the latest reading of each device, by index.
+	GPUs []rundir.GPUSample `json:"gpus,omitempty"`
+	// Server is the latest good scrape of the engine's metrics.
+	Server *rundir.ServerSample `json:"server,omitempty"`
+}
+
+// LevelSnapshot is one level at the snapshot's moment.
+type LevelSnapshot struct {
+	Plan    LevelPlan `json:"plan"`
+	Running bool      `json:"running"`
+	// StartNS is when the level started; EndNS when it finished (0 while running).
+	StartNS int64 `json:"start_ns"`
+	EndNS   int64 `json:"end_ns,omitempty"`
+	// Done counts the requests completed, warm-up included.
+	Done int64 `json:"done"`
+	// OK and Failed count measured requests.
+	OK     int64 `json:"ok"`
+	Failed int64 `json:"failed"`
+	// Window is the level's rolling window (only while it runs).
+	Window Rolling `json:"window"`
+	// Result is the level's result, once it finished; Finished numbers the
+	// finished levels in the order they finished, from 1.
+	Result   *Result `json:"result,omitempty"`
+	Finished int     `json:"finished,omitempty"`
+}
+
+// Rolling is what the requests completed in the last Window said. Latencies
+// are in ms; a Quantiles with N 0 has no values.
+type Rolling struct {
+	// SpanNS is the time the rates divide by: the window, or less at the
+	// start of a level, or the time the kept requests cover when more than
+	// WindowCap completed in the window.
+	SpanNS int64 `json:"span_ns"`
+	// Completed counts the requests completed (ok or failed), OK the
+	// successful ones.
+	Completed int `json:"completed"`
+	OK        int `json:"ok"`
+	// TTFT and TPOT are of the successful requests.
+	TTFT Quantiles `json:"ttft_ms"`
+	TPOT Quantiles `json:"tpot_ms"`
+	// RequestsPerS is completions per second; OutputTokensPerS the output
+	// tokens of the successful requests per second.
+	RequestsPerS     float64 `json:"requests_per_s"`
+	OutputTokensPerS float64 `json:"output_tokens_per_s"`
+}
+
+// Quantiles are percentiles by report.QuantileOf (type 7).
+type Quantiles struct {
+	N   int     `json:"n"`
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	P99 float64 `json:"p99"`
+}
+
+func quantiles(v []float64) Quantiles {
+	if len(v) == 0 {
+		return Quantiles{}
+	}
+	return Quantiles{N: len(v), P50: report.QuantileOf(v, 50), P95: report.QuantileOf(v, 95), P99: report.QuantileOf(v, 99)}
+}
+
+// Snapshot returns the State now.
+func (s *State) Snapshot() Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.nowLocked()
+	snap := Snapshot{Run: s.opt.Run, NowNS: now, Ended: s.ended, ExitState: s.exit,
+		OK: s.ok, Failed: s.fail, Errors: make(map[rundir.ErrorClass]int64, len(s.errors)),
+		OutputTokens: s.outTok, Retried: s.retried, CompletedAll: s.allDone, OutputTokensAll: s.allOut,
+		InFlight: s.inFlight.Load(), InFlightKnown: s.tracked.Load()}
+	for k, v := range s.errors {
+		snap.Errors[k] = v
+	}
+	snap.Levels = make([]LevelSnapshot, len(s.levels))
+	last := -1
+	for i, a := range s.levels {
+		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, EndNS: a.endNS,
+			Done: a.done, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished}
+		if a.running {
+			ls.Window = s.rolling(i, now)
+			last = i
+		}
+		snap.Levels[i] = ls
+	}
+	if last < 0 && len(s.levels) > 0 {
+		last = len(s.levels) - 1
+		snap.Window = s.rolling(last, now)
+	} else if last >= 0 {
+		snap.Window = snap.Levels[last].Window
+	}
+	snap.ClientBound, snap.ClientReasons = s.clientBound(now)
+	for _, k := range slices.Sorted(maps.Keys(s.gpus)) {
+		snap.GPUs = append(snap.GPUs, s.gpus[k])
+	}
+	if s.server != nil {
+		sv := *s.server
+		snap.Server = &sv
+	}
+	return snap
+}
+
+// eachInWindow calls f for each kept entry completed after now − Window, newest
+// first, and reports whether the kept entries ran out inside the window.
+func (s *State) eachInWindow(now int64, f func(*entry)) (truncated bool) {
+	lo := now - s.window
+	for i := range s.n {
+		e := &s.ring[(s.head-1-i+2*len(s.ring))%len(s.ring)]
+		if e.done <= lo-disorderNS {
+			return false
+		}
+		if e.done > lo {
+			f(e)
+		}
+	}
+	return s.n == len(s.ring)
+}
+
+// rolling computes level li's rolling window at now.
+func (s *State) rolling(li int, now int64) Rolling {
+	var r Rolling
+	var ttft, tpot []float64
+	var out int64
+	oldest := now
+	truncated := s.eachInWindow(now, func(e *entry) {
+		if int(e.level) != li || e.attempt {
+			return
+		}
+		oldest = min(oldest, e.done)
+		r.Completed++
+		if !e.ok {
+			return
+		}
+		r.OK++
+		out += e.out
+		ttft = append(ttft, e.ttft)
+		if e.hasTPOT {
+			tpot = append(tpot, e.tpot)
+		}
+	})
+	r.TTFT, r.TPOT = quantiles(ttft), quantiles(tpot)
+	span := s.window
+	if truncated {
+		span = now - oldest
+	}
+	if a := s.levels[li]; a.firstSent >= 0 {
+		span = min(span, now-a.firstSent)
+	}
+	if span > 0 {
+		r.SpanNS = span
+		r.RequestsPerS = float64(r.Completed) / (float64(span) / 1e9)
+		r.OutputTokensPerS = float64(out) / (float64(span) / 1e9)
+	}
+	return r
+}
+
+// clientBound judges the client over the window by report's rules: CPU
+// share and scheduler latency from the client samples, send lag from the
+// requests' first attempts. The closed-loop in-flight check needs a whole
+// level (≥ 10 requests per worker) and is left to the level's summary.
+func (s *State) clientBound(now int64) (bool, []string) {
+	var lags []float64
+	s.eachInWindow(now, func(e *entry) {
+		if e.lagCounts {
+			lags = append(lags, e.lag)
+		}
+	})
+	if len(lags) == 0 && len(s.clients) == 0 {
+		return false, nil
+	}
+	l := report.Level{StartNS: now - s.window, EndNS: now, SendLagMS: report.DistOf(lags)}
+	cl := report.SummarizeClient(s.clients, &l, false)
+	return cl.Bound, cl.Reasons
+}
