@@ -351,7 +351,7 @@ func unknownKeyMsg(path string) string {
 		parent, key = path[:i], path[i+1:]
 	}
 	msg := fmt.Sprintf("unknown key %q", key)
-	if near := nearest(key, knownKeys(parent)); near != "" {
+	if near := Nearest(key, knownKeys(parent)); near != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", near)
 	}
 	return msg
@@ -410,9 +410,10 @@ func knownKeys(path string) []string {
 	return keys
 }
 
-// nearest returns the candidate within two edits of key (the closest, the
-// first on a tie), or "" when none is.
-func nearest(key string, candidates []string) string {
+// Nearest returns the candidate within two edits of key (the closest, the
+// first on a tie), or "" when none is: the "did you mean" of every input
+// inferbench reads (scenario keys, command-line flags and commands).
+func Nearest(key string, candidates []string) string {
 	best, bestD := "", 3
 	for _, c := range candidates {
 		if d := editDistance(key, c); d < bestD {

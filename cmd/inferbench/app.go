@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/pprof"
 
+	"github.com/inferbench/inferbench/scenarios"
 	"github.com/urfave/cli/v2"
 )
 
@@ -20,7 +21,7 @@ func newApp(stdout, stderr io.Writer) *cli.App { return newAppWith(stdout, stder
 // command stops on (the first). A nil hard is RunContext's context.
 func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 	var profile *os.File
-	return &cli.App{
+	app := &cli.App{
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a CPU profile of the whole command to `FILE` (go tool pprof reads it)"},
 		},
@@ -75,7 +76,23 @@ func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 			scenariosCommand(),
 			versionCommand(),
 		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			msg := fmt.Sprintf("unknown command %q", c.Args().First())
+			var names []string
+			for _, cmd := range c.App.Commands {
+				names = append(names, cmd.Names()...)
+			}
+			if s := scenarios.Nearest(c.Args().First(), names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			return usagef("%s; see inferbench --help", msg)
+		},
 	}
+	oneLineUsage(app.Commands)
+	return app
 }
 
 // noFlagArgs rejects positional arguments that look like flags: urfave/cli v2

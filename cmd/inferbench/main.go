@@ -29,6 +29,6 @@ func main() {
 		<-sigs
 		os.Exit(exitInterrupted)
 	}()
-	err := newAppWith(os.Stdout, os.Stderr, hard).RunContext(drain, os.Args)
+	err := runArgs(drain, newAppWith(os.Stdout, os.Stderr, hard), os.Args)
 	os.Exit(exitCode(err, os.Stderr))
 }

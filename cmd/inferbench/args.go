@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/inferbench/inferbench/scenarios"
+	"github.com/urfave/cli/v2"
+)
+
+// The command-line contract (README, "Exit codes"): flags may come before
+// or after the positional arguments, as people type them; a usage error is
+// one line on stderr and exit 2, with "did you mean" for a mistyped flag,
+// never a screen of help.
+
+// runArgs runs app on args with every command's flags moved before its
+// positional arguments (urfave/cli v2 stops reading flags at the first
+// positional one, so `merge s0 s1 --out m` would ignore --out).
+func runArgs(ctx context.Context, app *cli.App, args []string) error {
+	return app.RunContext(ctx, reorderArgs(app, args))
+}
+
+// reorderArgs returns args with the flags of the command they name moved
+// before its positional arguments, each flag with its value. "--" ends the
+// flags: what follows stays as it is. The program name and the command
+// path (run, history add, …) keep their places.
+func reorderArgs(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	out := []string{args[0]}
+	rest := args[1:]
+	flags := app.Flags
+	cmds := app.Commands
+	// Global flags and the command path.
+	for len(rest) > 0 {
+		a := rest[0]
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			n := flagLen(flags, rest)
+			out = append(out, rest[:n]...)
+			rest = rest[n:]
+			continue
+		}
+		c := findCommand(cmds, a)
+		if c == nil {
+			break
+		}
+		out = append(out, a)
+		rest = rest[1:]
+		flags, cmds = c.Flags, c.Subcommands
+		if len(cmds) == 0 {
+			break
+		}
+	}
+	var fl, pos []string
+	for len(rest) > 0 {
+		a := rest[0]
+		if a == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			n := flagLen(flags, rest)
+			fl = append(fl, rest[:n]...)
+			rest = rest[n:]
+			continue
+		}
+		pos = append(pos, a)
+		rest = rest[1:]
+	}
+	if slices.Contains(fl, "--help") || slices.Contains(fl, "-h") {
+		pos = nil // `CMD ARG --help` asks for CMD's help, not for a topic ARG
+	}
+	return append(append(out, fl...), pos...)
+}
+
+// flagLen is how many words the flag at rest[0] takes: 2 when it takes a
+// value given as the next word, else 1 (--x=v, a boolean, or a flag not
+// defined, which the parser then names).
+func flagLen(flags []cli.Flag, rest []string) int {
+	name := strings.TrimLeft(rest[0], "-")
+	if strings.Contains(name, "=") || len(rest) < 2 {
+		return 1
+	}
+	for _, f := range flags {
+		if slices.Contains(f.Names(), name) {
+			if dv, ok := f.(cli.DocGenerationFlag); ok && dv.TakesValue() {
+				return 2
+			}
+			return 1
+		}
+	}
+	return 1
+}
+
+func findCommand(cmds []*cli.Command, name string) *cli.Command {
+	for _, c := range cmds {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// oneLineUsage makes every command's usage errors one line (exit 2): a
+// flag-parsing error gets "did you mean" when a defined flag is close, and a
+// required flag is checked by the command itself rather than by urfave/cli,
+// which prints the whole help first.
+func oneLineUsage(cmds []*cli.Command) {
+	for _, c := range cmds {
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			msg := err.Error()
+			if bad, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+				msg = "unknown flag " + bad
+				var names []string
+				for _, f := range c.Flags {
+					names = append(names, f.Names()...)
+				}
+				if s := scenarios.Nearest(strings.TrimLeft(bad, "-"), names); s != "" {
+					msg += fmt.Sprintf(" (did you mean --%s?)", s)
+				}
+				msg += fmt.Sprintf("; see inferbench %s --help", c.FullName())
+			}
+			return usagef("%s: %s", c.Name, msg)
+		}
+		var required []string
+		for _, f := range c.Flags {
+			if rf, ok := f.(cli.RequiredFlag); ok && rf.IsRequired() {
+				required = append(required, f.Names()[0])
+				unrequire(f)
+			}
+		}
+		if len(required) > 0 {
+			before := c.Before
+			c.Before = func(ctx *cli.Context) error {
+				for _, name := range required {
+					if !ctx.IsSet(name) {
+						return usagef("%s: --%s is required; see inferbench %s --help", c.Name, name, c.FullName())
+					}
+				}
+				if before != nil {
+					return before(ctx)
+				}
+				return nil
+			}
+		}
+		oneLineUsage(c.Subcommands)
+	}
+}
+
+// unrequire clears a flag's Required, so that the command's own check
+// (oneLineUsage) says what is missing in one line.
+func unrequire(f cli.Flag) {
+	switch f := f.(type) {
+	case *cli.StringFlag:
+		f.Required = false
+	case *cli.IntFlag:
+		f.Required = false
+	case *cli.Float64Flag:
+		f.Required = false
+	case *cli.BoolFlag:
+		f.Required = false
+	case *cli.DurationFlag:
+		f.Required = false
+	case *cli.StringSliceFlag:
+		f.Required = false
+	}
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestReorderArgs: flags after positional arguments are moved before them,
+// with their values; "--" ends the flags; the command path stays.
+func TestReorderArgs(t *testing.T) {
+	app := newApp(nil, nil)
+	for _, tt := range []struct{ in, want []string }{
+		{[]string{"ib", "merge", "s0", "s1", "--out", "m"}, []string{"ib", "merge", "--out", "m", "s0", "s1"}},
+		{[]string{"ib", "compare", "A", "B", "--junit", "out.xml"}, []string{"ib", "compare", "--junit", "out.xml", "A", "B"}},
+		{[]string{"ib", "history", "add", "RUN", "--store", "x.db"}, []string{"ib", "history", "add", "--store", "x.db", "RUN"}},
+		{[]string{"ib", "report", "r1", "--format=md", "r2", "-q"}, []string{"ib", "report", "--format=md", "-q", "r1", "r2"}},
+		{[]string{"ib", "run", "-c", "4", "--ignore-eos", "--out", "d"}, []string{"ib", "run", "-c", "4", "--ignore-eos", "--out", "d"}},
+		{[]string{"ib", "merge", "--out", "m", "--", "-s0", "--out"}, []string{"ib", "merge", "--out", "m", "--", "-s0", "--out"}},
+		{[]string{"ib", "--cpuprofile", "p", "report", "r", "--format", "md"}, []string{"ib", "--cpuprofile", "p", "report", "--format", "md", "r"}},
+	} {
+		if got := reorderArgs(app, tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("reorderArgs(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestUsageErrorsOneLine: every usage error is one line on stderr with exit
+// 2 — an unknown flag (with "did you mean"), a missing required flag, an
+// unknown command — on every command, including compare, whose exit 1
+// means a regression.
+func TestUsageErrorsOneLine(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"compare", "--junt", "x", "a", "b"}, "unknown flag -junt (did you mean --junit?)"},
+		{[]string{"run", "--concurency", "3"}, "unknown flag -concurency (did you mean --concurrency?)"},
+		{[]string{"run", "--url", "http://127.0.0.1:1", "--model", "m"}, "run: --out is required"},
+		{[]string{"merge", "s0", "s1"}, "merge: --out is required"},
+		{[]string{"k8s", "manifest", "--shards", "2"}, "manifest: --scenario is required"},
+		{[]string{"targets", "probe", "--url", "http://127.0.0.1:1"}, "probe: --model is required"},
+		{[]string{"runn"}, `unknown command "runn" (did you mean run?)`},
+		{[]string{"report", "--nope"}, "unknown flag -nope"},
+		{[]string{"history", "list", "--nope"}, "unknown flag -nope"},
+		{[]string{"scenarios", "validate", "--nope"}, "unknown flag -nope"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := runArgs(t.Context(), newApp(&stdout, &stderr), append([]string{"inferbench"}, tt.args...))
+		code := exitCode(err, &stderr)
+		if code != exitUsage || !strings.Contains(stderr.String(), tt.want) || strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 || stdout.Len() != 0 {
+			t.Errorf("inferbench %s: exit %d, stderr %q, stdout %d bytes; want exit 2 and one line with %q", strings.Join(tt.args, " "), code, stderr.String(), stdout.Len(), tt.want)
+		}
+	}
+}
+
+// TestFlagsAfterArguments: flags after the positional arguments work as
+// before them (merge's --out, report's --format).
+func TestFlagsAfterArguments(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := runArgs(t.Context(), newApp(&stdout, &stderr), []string{"inferbench", "scenarios", "show", "nightly", "--help"})
+	if err != nil || !strings.Contains(stdout.String(), "show") {
+		t.Errorf("scenarios show nightly --help: %v, %q", err, stdout.String())
+	}
+}
