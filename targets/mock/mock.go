@@ -238,6 +238,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p = anthropicProtocol()
 	case strings.HasPrefix(path, "/v1beta/models/") && !tgi:
 		p = geminiRoute(path, r)
+	case strings.HasPrefix(path, "/model/") && !tgi:
+		p = bedrockRoute(r)
 	}
 	if p != nil {
 		seq := s.requests.Add(1)
