@@ -1,0 +1,158 @@
+package registry_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/mock"
+	"github.com/inferbench/inferbench/targets/registry"
+)
+
+// setCloudEnv gives the cloud kinds what they read from the environment
+// (a region, a project, AWS credentials) and keeps the AWS SDK away from
+// this machine's files and instance metadata.
+func setCloudEnv(t *testing.T) {
+	t.Helper()
+	for k, v := range map[string]string{
+		"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-test", "AWS_SESSION_TOKEN": "",
+		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull, "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_BEARER_TOKEN_BEDROCK": "", "AWS_PROFILE": "",
+		"GOOGLE_CLOUD_PROJECT": "proj", "GOOGLE_CLOUD_LOCATION": "us-central1", "AZURE_OPENAI_AD_TOKEN": "",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+func TestNewKindsKeyEnv(t *testing.T) {
+	want := map[string]string{
+		"bedrock": "AWS_BEARER_TOKEN_BEDROCK", "azure": "AZURE_OPENAI_API_KEY", "vertex": "GOOGLE_OAUTH_ACCESS_TOKEN",
+		"together": "TOGETHER_API_KEY", "fireworks": "FIREWORKS_API_KEY", "deepinfra": "DEEPINFRA_API_KEY",
+		"openrouter": "OPENROUTER_API_KEY", "nim": "NVIDIA_API_KEY", "sglang": "SGLANG_API_KEY", "trtllm": "",
+		"replicate": "REPLICATE_API_TOKEN",
+	}
+	for kind, env := range want {
+		if got := registry.DefaultKeyEnv(kind); got != env {
+			t.Errorf("DefaultKeyEnv(%q) = %q; want %q", kind, got, env)
+		}
+	}
+}
+
+// TestNewKindsAgainstMock runs one request of every new kind and API
+// through New against the mock's route for it, and checks the tokens and
+// what the server reported.
+func TestNewKindsAgainstMock(t *testing.T) {
+	setCloudEnv(t)
+	m, err := mock.New(mock.Config{OutputTokens: 5, TTFT: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	t.Cleanup(srv.Close)
+	cases := []struct {
+		kind, api, path, model string
+		usage, server          bool // Final.Usage and Final.Server expected
+	}{
+		{"bedrock", "chat", "", "us.amazon.nova-micro-v1:0", true, true},
+		{"bedrock", "native", "", "meta.llama3-1-8b-instruct-v1:0", true, true},
+		{"azure", "chat", "", "my-deployment", true, false},
+		{"azure", "completions", "", "my-deployment", true, false},
+		{"azure", "chat", "/azure/openai/v1", "my-deployment", true, false},
+		{"azure", "responses", "", "my-deployment", true, false},
+		{"azure", "responses", "/azure/openai/v1", "my-deployment", true, false},
+		{"openai", "responses", "", "gpt-5", true, false},
+		{"vertex", "chat", "/v1/projects/proj/locations/europe-west4", "gemini-2.5-flash", true, false},
+		{"together", "chat", "/v1", "meta-llama/Llama-3.3-70B-Instruct-Turbo", true, false},
+		{"fireworks", "chat", "/v1", "accounts/fireworks/models/llama-v3p1-8b-instruct", true, false},
+		{"deepinfra", "chat", "/v1", "meta-llama/Llama-3.3-70B-Instruct", true, false},
+		{"openrouter", "chat", "/api/v1", "meta-llama/llama-3.3-70b-instruct", true, false},
+		{"nim", "chat", "/v1", "meta/llama-3.1-8b-instruct", true, false},
+		{"sglang", "chat", "", "m", true, false},
+		{"sglang", "completions", "", "m", true, false},
+		{"trtllm", "chat", "", "m", true, false},
+		{"trtllm", "native", "", "ensemble", false, false},
+		{"replicate", "native", "", "meta/meta-llama-3-8b-instruct", true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.kind+"/"+tc.api+tc.path, func(t *testing.T) {
+			tg, err := registry.New(tc.kind, registry.Options{URL: srv.URL + tc.path, API: tc.api, APIKey: "k"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			final, err := tg.Stream(t.Context(), targets.Request{Model: tc.model, Prompt: "a b c", MaxTokens: 16}, func(c targets.Chunk) {
+				if c.HasToken() {
+					n += max(c.Tokens, 1)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 5 {
+				t.Errorf("counted %d tokens, want 5", n)
+			}
+			if (final.Usage != nil) != tc.usage || (final.Usage != nil && (final.Usage.CompletionTokens != 5 || final.Usage.PromptTokens != 3)) {
+				t.Errorf("usage %+v, want 3 in, 5 out: %t", final.Usage, tc.usage)
+			}
+			if (final.Server != nil) != tc.server {
+				t.Errorf("server timing %+v, want present: %t", final.Server, tc.server)
+			}
+		})
+	}
+}
+
+// TestAzureKeyKinds: an Azure key goes in api-key; an Entra ID token (a JWT
+// in the key variable, or $AZURE_OPENAI_AD_TOKEN when that is empty) as a
+// bearer token.
+func TestAzureKeyKinds(t *testing.T) {
+	setCloudEnv(t)
+	var got []http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Header.Clone())
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Write([]byte("data: {\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"))
+	}))
+	t.Cleanup(srv.Close)
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln"
+	for _, key := range []string{"0123456789abcdef0123456789abcdef", jwt, ""} {
+		if key == "" {
+			t.Setenv("AZURE_OPENAI_AD_TOKEN", "eyJ.from.env")
+		}
+		tg, err := registry.New("azure", registry.Options{URL: srv.URL, APIKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tg.Stream(t.Context(), targets.Request{Model: "d", Prompt: "p"}, func(targets.Chunk) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got[0].Get("Api-Key") != "0123456789abcdef0123456789abcdef" || got[0].Get("Authorization") != "" ||
+		got[1].Get("Authorization") != "Bearer "+jwt || got[1].Get("Api-Key") != "" ||
+		got[2].Get("Authorization") != "Bearer eyJ.from.env" {
+		t.Errorf("headers: %v", got)
+	}
+}
+
+// TestEngineInfo: every self-hosted engine recorded says where its metrics
+// and version are, and the mock answers SGLang's info path.
+func TestEngineInfo(t *testing.T) {
+	for _, name := range []string{"sglang", "trtllm"} {
+		k, _ := registry.Lookup(name)
+		if !k.SelfHosted || k.Engine == nil || k.Engine.MetricsPath == "" || k.Engine.VersionPath == "" || k.Engine.VersionField == "" {
+			t.Errorf("%s: %+v %+v", name, k, k.Engine)
+		}
+	}
+	k, _ := registry.Lookup("sglang")
+	if !strings.HasPrefix(k.Engine.Running, "sglang:") || !strings.HasPrefix(k.Engine.Waiting, "sglang:") || !strings.HasPrefix(k.Engine.KVCacheUsage, "sglang:") {
+		t.Errorf("sglang metric names %+v", k.Engine)
+	}
+	for _, hosted := range []string{"openai", "bedrock", "azure", "vertex", "together", "replicate", "openrouter"} {
+		if k, _ := registry.Lookup(hosted); k.SelfHosted {
+			t.Errorf("%s marked self-hosted", hosted)
+		}
+	}
+}
