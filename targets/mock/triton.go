@@ -60,7 +60,9 @@ func tritonRoute(r *http.Request) *protocol {
 
 type tritonWire struct{ model string }
 
-func (tw *tritonWire) header(h http.Header) { h.Set("Content-Type", "text/event-stream; charset=utf-8") }
+func (tw *tritonWire) header(h http.Header) {
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+}
 
 func (tw *tritonWire) start(b []byte) []byte { return b }
 
