@@ -65,8 +65,9 @@ type Target struct {
 func TargetKinds() []string { return slices.Clone(targetKinds) }
 
 var (
-	targetKinds = []string{"vllm", "openai", "tgi", "ollama", "anthropic", "gemini", "groq", "litellm", "llamacpp", "mock"}
-	apis        = []string{"chat", "completions", "native"}
+	targetKinds = []string{"vllm", "openai", "tgi", "ollama", "anthropic", "gemini", "groq", "litellm", "llamacpp", "mock",
+		"bedrock", "azure", "vertex", "together", "fireworks", "deepinfra", "openrouter", "nim", "sglang", "trtllm", "replicate"}
+	apis = []string{"chat", "completions", "native", "responses"}
 )
 
 // Workload says what each request asks for: its prompt and output lengths in
