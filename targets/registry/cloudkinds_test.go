@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/report/cost"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/mock"
 	"github.com/inferbench/inferbench/targets/registry"
@@ -153,6 +155,32 @@ func TestEngineInfo(t *testing.T) {
 	for _, hosted := range []string{"openai", "bedrock", "azure", "vertex", "together", "replicate", "openrouter"} {
 		if k, _ := registry.Lookup(hosted); k.SelfHosted {
 			t.Errorf("%s marked self-hosted", hosted)
+		}
+	}
+}
+
+// TestCostKnowsTheKinds keeps the cost model's kind lists in step with the
+// registry: its self-hosted list is the registry's SelfHosted kinds, and
+// every provider's target_kinds are kinds --target takes.
+func TestCostKnowsTheKinds(t *testing.T) {
+	var self []string
+	for _, name := range registry.Kinds() {
+		if k, _ := registry.Lookup(name); k.SelfHosted {
+			self = append(self, name)
+		}
+	}
+	if want := cost.SelfHostedKinds(); !slices.Equal(self, want) {
+		t.Errorf("registry self-hosted kinds = %v; report/cost says %v", self, want)
+	}
+	c, err := cost.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range c.Providers {
+		for _, k := range p.TargetKinds {
+			if _, ok := registry.Lookup(k); !ok {
+				t.Errorf("provider %s: target kind %q is not a registry kind", p.ID, k)
+			}
 		}
 	}
 }
