@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -335,6 +336,41 @@ func TestHTTPErrors(t *testing.T) {
 	}
 }
 
+// TestNoAnswer: a request that gets no answer is the transport's failure,
+// not an HTTP status: a refused connection is `connection`, a deadline
+// before the headers `timeout` (the SDK reports both as a ResponseError
+// with status 0).
+func TestNoAnswer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String()
+	ln.Close()
+	done := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	defer slow.Close()
+	defer close(done)
+	for _, api := range []bedrock.API{bedrock.Chat, bedrock.Native} {
+		r := stream(t, newTarget(t, bedrock.Config{Endpoint: refused, API: api}), t.Context(), targets.Request{Model: "meta.llama3-8b-instruct-v1:0", Prompt: "p"})
+		var he *targets.HTTPError
+		if errors.As(r.Err, &he) || loadgen.Classify(r.Err) != loadgen.Connection {
+			t.Errorf("%s refused: err %v, class %q; want connection", api, r.Err, loadgen.Classify(r.Err))
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		r = stream(t, newTarget(t, bedrock.Config{Endpoint: slow.URL, API: api}), ctx, targets.Request{Model: "meta.llama3-8b-instruct-v1:0", Prompt: "p"})
+		cancel()
+		if errors.As(r.Err, &he) || loadgen.Classify(r.Err) != loadgen.Timeout {
+			t.Errorf("%s deadline: err %v, class %q; want timeout", api, r.Err, loadgen.Classify(r.Err))
+		}
+	}
+}
+
 // TestSigning: requests are signed with SigV4 by default and carry the
 // bearer token when one is given; the model id is escaped in the path.
 func TestSigning(t *testing.T) {
@@ -412,7 +448,7 @@ func TestFirstByteHook(t *testing.T) {
 // TestAgainstMock runs both APIs, every native family, concurrently (the
 // race detector watches the SDK's shared state), against the mock.
 func TestAgainstMock(t *testing.T) {
-	m, err := mock.New(mock.Config{OutputTokens: 6, TTFT: time.Millisecond})
+	m, err := mock.New(mock.Config{OutputTokens: 6, TTFT: time.Millisecond, ITL: 3 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,8 +471,13 @@ func TestAgainstMock(t *testing.T) {
 					if r.TokenChunks() != 6 || r.Final.Usage == nil || *r.Final.Usage != (targets.Usage{PromptTokens: 3, CompletionTokens: 6}) {
 						t.Errorf("token chunks %d, usage %+v", r.TokenChunks(), r.Final.Usage)
 					}
-					if r.Final.Server == nil || r.Final.Server.Total < time.Millisecond {
-						t.Errorf("server timing %+v, want the mock's latency (≥ its 1 ms TTFT)", r.Final.Server)
+					if r.Final.Server == nil || r.Final.Server.Total < 10*time.Millisecond {
+						t.Errorf("server timing %+v, want about the mock's 1 ms TTFT + 5 × 3 ms", r.Final.Server)
+					}
+					// The native API's firstByteLatency is the first token's,
+					// well before the end.
+					if api == bedrock.Native && (r.Final.Server.TTFT < time.Millisecond || r.Final.Server.TTFT > r.Final.Server.Total-5*time.Millisecond) {
+						t.Errorf("server TTFT %v of total %v: want the first token's latency", r.Final.Server.TTFT, r.Final.Server.Total)
 					}
 				}
 			})

@@ -100,14 +100,16 @@ func (r redactor) err(err error) error {
 // transport's error otherwise, led by ctx's cause (targets.WithCause).
 func (t *Target) apiError(ctx context.Context, err error) error {
 	red := t.redactor(ctx)
+	// A request that got no answer (refused, reset, timed out, canceled)
+	// comes back as a ResponseError too, with status 0 around a
+	// RequestSendError: that is the transport's error, not an HTTP one.
 	var re *smithyhttp.ResponseError
-	if !errors.As(err, &re) || re.Response == nil {
+	var se *smithyhttp.RequestSendError
+	if !errors.As(err, &re) || re.Response == nil || re.Response.Response == nil || re.HTTPStatusCode() == 0 || errors.As(err, &se) {
 		return red.err(fmt.Errorf("bedrock: send request: %w", targets.WithCause(ctx, err)))
 	}
 	he := &targets.HTTPError{Status: re.HTTPStatusCode()}
-	if re.Response.Response != nil {
-		he.RetryAfter = targets.RetryAfter(re.Response.Header, time.Now())
-	}
+	he.RetryAfter = targets.RetryAfter(re.Response.Header, time.Now())
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		name := exceptionName(ae.ErrorCode())

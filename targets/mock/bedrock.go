@@ -180,6 +180,9 @@ type bedrockWire struct {
 	fam     bedrockFamily
 	reqID   string
 	started time.Time
+	// firstMs is latencyMs when the first token event was built (Bedrock's
+	// firstByteLatency); 0 before it.
+	firstMs int64
 	enc     *eventstream.Encoder
 }
 
@@ -246,6 +249,9 @@ func (bw *bedrockWire) token(b []byte, k int) []byte {
 
 // paddedToken is token k's event with pad extra bytes in its padding field.
 func (bw *bedrockWire) paddedToken(b []byte, k, pad int) []byte {
+	if bw.firstMs == 0 {
+		bw.firstMs = bw.latencyMs()
+	}
 	text := tokenJSON(k)
 	n := strconv.Itoa(k + 1)
 	var ev string
@@ -282,11 +288,16 @@ func (bw *bedrockWire) latencyMs() int64 {
 }
 
 // invocationMetrics is Bedrock's account of the invocation on the last
-// chunk; the mock's latencies are its own, from receipt to now.
+// chunk; the mock's latencies are its own: from receipt to now, and to the
+// first token event.
 func (bw *bedrockWire) invocationMetrics() string {
 	ms := bw.latencyMs()
+	first := bw.firstMs
+	if first == 0 {
+		first = ms
+	}
 	return fmt.Sprintf(`"amazon-bedrock-invocationMetrics":{"inputTokenCount":%d,"outputTokenCount":%d,"invocationLatency":%d,"firstByteLatency":%d}`,
-		bw.g.promptTokens, bw.g.outputTokens, ms, ms)
+		bw.g.promptTokens, bw.g.outputTokens, ms, first)
 }
 
 func (bw *bedrockWire) end(b []byte) []byte {

@@ -184,3 +184,29 @@ func TestCostKnowsTheKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestBackendsDocNamesEveryKind keeps docs/backends.md's table in step
+// with the registry: one row per kind, with its key variable.
+func TestBackendsDocNamesEveryKind(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/backends.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range registry.Kinds() {
+		k, _ := registry.Lookup(name)
+		key := "—"
+		if k.KeyEnv != "" {
+			key = "`" + k.KeyEnv + "`"
+		}
+		row := "| `" + name + "` | "
+		i := strings.Index(string(doc), row)
+		if i < 0 {
+			t.Errorf("docs/backends.md has no table row for %s", name)
+			continue
+		}
+		line, _, _ := strings.Cut(string(doc[i:]), "\n")
+		if !strings.Contains(line, "| "+key+" |") {
+			t.Errorf("docs/backends.md row %q lacks the key variable %s", line, key)
+		}
+	}
+}
