@@ -45,7 +45,8 @@ FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/o
 	./scenarios:FuzzLoad ./gpu/dcgm:FuzzParse ./gpu/smi:FuzzParseCSV ./gpu/smi:FuzzParseAMDSMIMetric \
 	./loadgen:FuzzRecordDecode ./targets/tgi:FuzzStream ./targets/ollama:FuzzStream \
 	./targets/anthropic:FuzzStream ./targets/gemini:FuzzStream ./internal/yamlguard:FuzzParse \
-	./tokenizer:FuzzLoad ./tokenizer:FuzzEncode ./tokenizer:FuzzScannerVsRegexp
+	./tokenizer:FuzzLoad ./tokenizer:FuzzEncode ./tokenizer:FuzzScannerVsRegexp \
+	./targets/bedrock:FuzzStream ./targets/openai:FuzzResponsesStream ./targets/replicate:FuzzStream ./targets/triton:FuzzStream
 # A duration can end in a spurious "context deadline exceeded" FAIL on Go 1.26
 # (golang/go#75804); scripts/fuzz.sh retries that once. CI gives a count.
 FUZZTIME ?= 60s

@@ -138,6 +138,29 @@ type AdviseInput struct {
 	TeamRunsGPUs bool
 	// VolumeUncertain: the volume is changing fast or is not known.
 	VolumeUncertain bool
+	// SelfHostedKinds are the target kinds that measure a serving engine
+	// run on one's own GPUs; nil means SelfHostedKinds().
+	SelfHostedKinds []string
+}
+
+// SelfHostedKinds returns the inferbench target kinds of self-hosted
+// serving engines (the registry marks the same kinds SelfHosted; a
+// registry test keeps the two lists equal). Self-hosting satisfies every
+// compliance rule, in the place where the hardware stands.
+func SelfHostedKinds() []string {
+	return []string{"llamacpp", "ollama", "sglang", "tgi", "trtllm", "vllm"}
+}
+
+// RuleKinds names, for one compliance rule, the target kinds whose runs
+// measure a path that can satisfy it: the providers' kinds (from the
+// catalog's target_kinds) and the self-hosted engines.
+type RuleKinds struct {
+	Rule RuleID `json:"rule"`
+	// Hosted are the kinds of providers the rule allows.
+	Hosted []string `json:"hosted"`
+	// SelfHosted are the engines' kinds; Where says where they must run.
+	SelfHosted []string `json:"self_hosted"`
+	Where      string   `json:"where,omitempty"`
 }
 
 // Advice is the recommended path, the runner-up, and every rule that fired.
@@ -148,6 +171,9 @@ type Advice struct {
 	RunnerUp           *Recommendation `json:"runner_up"`
 	Rules              []FiredRule     `json:"rules"`
 	Warnings           []FiredRule     `json:"warnings"`
+	// MeasuredKinds says, for each compliance rule of the input, which
+	// target kinds measure a path that satisfies it.
+	MeasuredKinds []RuleKinds `json:"measured_kinds"`
 }
 
 // Advise applies the seed's decision framework, in this order: air-gap
@@ -282,6 +308,8 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where + " once the team can run them"}
 	}
 
+	a.MeasuredKinds = measuredKinds(c, in)
+
 	selfHosted := a.Recommended.Path == SelfHostedCloud || a.Recommended.Path == SelfHostedOnPrem
 	if selfHosted && spend < SpendLineUSD && !has(Airgap) {
 		warn(WarnSelfHostingEarly, "$%.0f/month is under the $%d line", spend, SpendLineUSD)
@@ -293,6 +321,46 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		warn(WarnStuckOnAPI, "$%.0f/month is past $%d: plan the migration (inferbench crossover --run DIR)", spend, StuckLineUSD)
 	}
 	return a, nil
+}
+
+// measuredKinds lists, for each compliance rule in the input (in the order
+// hipaa, gdpr, soc2, airgap), the target kinds that measure a path the rule
+// allows: providers with a BAA (HIPAA), an EU region (GDPR) or a SOC 2
+// report, and the self-hosted engines (for an air gap, only those). Each
+// rule is answered on its own; under several rules a path must be allowed
+// by all of them.
+func measuredKinds(c *Catalog, in AdviseInput) []RuleKinds {
+	self := in.SelfHostedKinds
+	if self == nil {
+		self = SelfHostedKinds()
+	}
+	self = slices.Sorted(slices.Values(self))
+	out := []RuleKinds{}
+	for _, r := range []struct {
+		comp  Compliance
+		id    RuleID
+		allow func(Provider) bool
+		where string
+	}{
+		{HIPAA, RuleHIPAA, func(p Provider) bool { return p.BAA }, ""},
+		{GDPR, RuleGDPR, func(p Provider) bool { return p.EURegion }, "hosted kinds in an EU region, engines in EU data centres"},
+		{SOC2, RuleSOC2, func(p Provider) bool { return p.SOC2 }, ""},
+		{Airgap, RuleAirgap, func(Provider) bool { return false }, "engines on your own hardware, off the network"},
+	} {
+		if !slices.Contains(in.Compliance, r.comp) {
+			continue
+		}
+		rk := RuleKinds{Rule: r.id, Hosted: []string{}, SelfHosted: self, Where: r.where}
+		for _, p := range c.Providers {
+			if r.allow(p) {
+				rk.Hosted = append(rk.Hosted, p.TargetKinds...)
+			}
+		}
+		slices.Sort(rk.Hosted)
+		rk.Hosted = slices.Compact(rk.Hosted)
+		out = append(out, rk)
+	}
+	return out
 }
 
 // Table lays out the advice for people.
@@ -314,6 +382,17 @@ func (a *Advice) Table() *Table {
 	}
 	for _, r := range a.Warnings {
 		t.Notes = append(t.Notes, fmt.Sprintf("WARNING %s: %q, because %s", r.ID, r.Quote, r.Because))
+	}
+	for _, m := range a.MeasuredKinds {
+		hosted := "none"
+		if len(m.Hosted) > 0 {
+			hosted = strings.Join(m.Hosted, ", ")
+		}
+		note := fmt.Sprintf("measure with inferbench run --target: %s allows hosted %s; self-hosted %s", m.Rule, hosted, strings.Join(m.SelfHosted, ", "))
+		if m.Where != "" {
+			note += "; " + m.Where
+		}
+		t.Notes = append(t.Notes, note)
 	}
 	return t
 }

@@ -139,7 +139,7 @@ func TestComplianceRules(t *testing.T) {
 			in:   AdviseInput{MonthlyAPISpendUSD: 800, Compliance: []Compliance{GDPR}},
 			path: CloudAPI, chosenBy: RuleGDPR, mustFire: []RuleID{RuleGDPR},
 			quote:    "GDPR residency → inference inside the EU (Bedrock EU regions, self-hosted in EU data centres)",
-			runnerUp: SelfHostedCloud, providers: []string{"aws-bedrock"}, excluded: []string{"openai", "azure-openai"},
+			runnerUp: SelfHostedCloud, providers: []string{"aws-bedrock", "azure-openai"}, excluded: []string{"openai", "groq"},
 		},
 		{
 			name: "SOC 2 → certified providers, document the vendor assessment",
@@ -208,5 +208,76 @@ func TestAdviseRejectsBadInput(t *testing.T) {
 		if _, err := Advise(c, in); err == nil {
 			t.Errorf("Advise(%+v) succeeded; want an error", in)
 		}
+	}
+}
+
+// TestMeasuredKinds checks that advice names, per compliance rule, the
+// target kinds whose runs measure an allowed path (issue #23): HIPAA the
+// BAA providers' kinds, GDPR the EU-region ones, an air gap none hosted;
+// every rule allows the self-hosted engines.
+func TestMeasuredKinds(t *testing.T) {
+	c := mustLoad(t, "")
+	a, err := Advise(c, AdviseInput{MonthlyAPISpendUSD: 4500, Compliance: []Compliance{Airgap, HIPAA, GDPR}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[RuleID][]string{
+		RuleHIPAA:  {"azure", "bedrock", "vertex"},
+		RuleGDPR:   {"azure", "bedrock", "vertex"},
+		RuleAirgap: {},
+	}
+	if len(a.MeasuredKinds) != len(want) {
+		t.Fatalf("measured kinds = %+v; want one entry per rule of %v", a.MeasuredKinds, want)
+	}
+	// Rules come in a fixed order, whatever the input's order.
+	for i, id := range []RuleID{RuleHIPAA, RuleGDPR, RuleAirgap} {
+		m := a.MeasuredKinds[i]
+		if m.Rule != id || !slices.Equal(m.Hosted, want[id]) {
+			t.Errorf("measured kinds[%d] = %s hosted %v; want %s hosted %v", i, m.Rule, m.Hosted, id, want[id])
+		}
+		if !slices.Equal(m.SelfHosted, SelfHostedKinds()) {
+			t.Errorf("%s self-hosted = %v; want %v", m.Rule, m.SelfHosted, SelfHostedKinds())
+		}
+	}
+	if a.MeasuredKinds[2].Where == "" || !strings.Contains(a.MeasuredKinds[1].Where, "EU") {
+		t.Errorf("air gap and GDPR must say where the engines run: %+v", a.MeasuredKinds)
+	}
+	for _, k := range []string{"openai", "anthropic", "gemini", "groq", "together", "openrouter"} {
+		if slices.Contains(a.MeasuredKinds[0].Hosted, k) {
+			t.Errorf("HIPAA allows %s; no BAA is established for it", k)
+		}
+	}
+	// The table carries one note per rule.
+	notes := strings.Join(a.Table().Notes, "\n")
+	for _, s := range []string{"compliance.hipaa allows hosted azure, bedrock, vertex", "compliance.airgap allows hosted none; self-hosted llamacpp, ollama, sglang, tgi, trtllm, vllm"} {
+		if !strings.Contains(notes, s) {
+			t.Errorf("table notes lack %q:\n%s", s, notes)
+		}
+	}
+	// A caller's own self-hosted list wins; no compliance rule, no entry.
+	b, err := Advise(c, AdviseInput{MonthlyAPISpendUSD: 800, Compliance: []Compliance{SOC2}, SelfHostedKinds: []string{"vllm"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.MeasuredKinds) != 1 || !slices.Equal(b.MeasuredKinds[0].SelfHosted, []string{"vllm"}) || !slices.Contains(b.MeasuredKinds[0].Hosted, "openai") {
+		t.Errorf("SOC 2 measured kinds = %+v", b.MeasuredKinds)
+	}
+	if none, _ := Advise(c, AdviseInput{MonthlyAPISpendUSD: 800}); len(none.MeasuredKinds) != 0 {
+		t.Errorf("no compliance rule, measured kinds = %+v", none.MeasuredKinds)
+	}
+}
+
+func TestCatalogRejectsBadTargetKind(t *testing.T) {
+	_, err := loadErr(t, `
+providers:
+  - id: acme
+    name: Acme
+    kind: cloud-api
+    source: "test"
+    date: "2026"
+    target_kinds: ["acme api"]
+`)
+	if err == nil || !strings.Contains(err.Error(), "target_kinds") {
+		t.Errorf("err = %v; want a target_kinds problem", err)
 	}
 }

@@ -119,6 +119,10 @@ type Provider struct {
 	SOC2     bool   `json:"soc2"`
 	Source   string `json:"source"`
 	Date     string `json:"date"`
+	// TargetKinds are the inferbench target kinds (--target) that measure
+	// this provider's endpoints, so advice can say which paths a run can
+	// compare.
+	TargetKinds []string `json:"target_kinds,omitempty"`
 }
 
 // API is one model's price at one provider, in USD per 1M tokens.
@@ -374,6 +378,11 @@ func (c *Catalog) validate() []problem {
 		cited(p, pr.Source, pr.Date)
 		if pr.Kind != CloudAPI && pr.Kind != ManagedInference {
 			add(append(p, "kind"), "kind %q must be %s or %s", pr.Kind, CloudAPI, ManagedInference)
+		}
+		for _, k := range pr.TargetKinds {
+			if strings.TrimSpace(k) == "" || strings.ContainsAny(k, " \t,") {
+				add(append(p, "target_kinds"), "target kind %q must be one word, as --target takes it", k)
+			}
 		}
 	}
 	for i := range c.APIs {

@@ -21,6 +21,19 @@
 //	POST /v1/messages                            Anthropic Messages
 //	POST /v1beta/models/M:streamGenerateContent  Gemini (alt=sse or JSON array)
 //	POST /v1beta/models/M:generateContent        Gemini, not streamed
+//	POST /v1/projects/P/locations/L/publishers/google/models/M:streamGenerateContent
+//	                                             Gemini on Vertex AI (errors in an array)
+//	POST /model/ID/converse-stream               Amazon Bedrock ConverseStream (AWS event stream)
+//	POST /model/ID/invoke-with-response-stream   Bedrock InvokeModelWithResponseStream
+//	POST /openai/deployments/D/chat/completions, /openai/deployments/D/completions
+//	POST /azure/openai/v1/chat/completions       Azure OpenAI (content-filter annotations)
+//	POST /v1/responses, /openai/responses, /azure/openai/v1/responses
+//	                                             OpenAI Responses API (typed events)
+//	POST /api/v1/chat/completions                OpenRouter (comment lines, usage on the finish chunk)
+//	POST /v1/models/O/N/predictions, /v1/predictions, /v1/deployments/O/N/predictions;
+//	GET  /v1/files/ID (stream), /v1/predictions/ID Replicate
+//	POST /v2/models/M/generate_stream; GET /v2    Triton generate extension (TensorRT-LLM)
+//	GET  /get_server_info                        SGLang server info
 //	GET  /v1/models, /health, /metrics, /dcgm/metrics
 //	POST /tokenize                               vLLM, llama.cpp or TGI shape (tokenize.go)
 //
@@ -217,6 +230,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p, ok := strings.CutPrefix(path, "/tgi/"); ok {
 		path, tgi = "/"+p, true
 	}
+	if !tgi && s.serveReplicate(w, r, path, received) {
+		return
+	}
 	var p *protocol
 	switch {
 	case path == "/v1/chat/completions" && tgi:
@@ -239,6 +255,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p = anthropicProtocol()
 	case strings.HasPrefix(path, "/v1beta/models/") && !tgi:
 		p = geminiRoute(path, r)
+	case strings.HasPrefix(path, "/model/") && !tgi:
+		p = bedrockRoute(r)
+	case (path == "/v1/responses" || path == "/openai/responses" || path == "/azure/openai/v1/responses") && !tgi:
+		p = responsesProtocol()
+	case (strings.HasPrefix(path, "/openai/deployments/") || strings.HasPrefix(path, "/azure/openai/v1/")) && !tgi:
+		p = azureRoute(path)
+	case path == "/api/v1/chat/completions" && !tgi:
+		p = openRouterProtocol()
+	case strings.HasPrefix(path, "/v1/projects/") && !tgi:
+		p = vertexRoute(path, r)
+	case strings.HasPrefix(path, "/v2/models/") && !tgi:
+		p = tritonRoute(r)
 	}
 	if p != nil {
 		seq := s.requests.Add(1)
@@ -271,6 +299,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case path == "/tokenize":
 		s.serveTokenize(w, r, tgi)
+	case path == "/get_server_info" && !tgi:
+		if allowMethod(w, r, http.MethodGet) {
+			s.serveSGLangInfo(w)
+		}
+	case path == "/v2" && !tgi:
+		if allowMethod(w, r, http.MethodGet) {
+			s.serveTritonMetadata(w)
+		}
 	case path == "/dcgm/metrics" && !tgi:
 		if allowMethod(w, r, http.MethodGet) {
 			s.serveDCGM(w)

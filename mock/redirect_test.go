@@ -54,6 +54,7 @@ func (k *keySeen) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the redirect's status, classed http_4xx, whose message names the
 // redirect without the secrets its Location holds.
 func TestCrossOriginRedirectKeepsTheKey(t *testing.T) {
+	setCloudEnv(t)
 	other := &keySeen{}
 	otherSrv := httptest.NewServer(other)
 	t.Cleanup(otherSrv.Close)
@@ -76,7 +77,11 @@ func TestCrossOriginRedirectKeepsTheKey(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					_, err = tg.Stream(t.Context(), targets.Request{Model: "m", Prompt: "p", MaxTokens: 4}, func(targets.Chunk) {})
+					model := "m"
+					if k.Name == "replicate" {
+						model = "owner/name"
+					}
+					_, err = tg.Stream(t.Context(), targets.Request{Model: model, Prompt: "p", MaxTokens: 4}, func(targets.Chunk) {})
 					var he *targets.HTTPError
 					if !errors.As(err, &he) || he.Status != status {
 						t.Fatalf("err = %v (%T); want an *HTTPError with status %d", err, err, status)

@@ -191,9 +191,10 @@ func (s *Server) stream(w http.ResponseWriter, ctx context.Context, received tim
 		if k == 0 {
 			s.metrics.firstToken(time.Since(received))
 		}
-		buf = c.wire.token(buf[:0], k)
 		if pad {
-			buf, pad = padEvent(buf, oversizedBytes), false
+			buf, pad = paddedTokenEvent(c.wire, buf[:0], k, oversizedBytes), false
+		} else {
+			buf = c.wire.token(buf[:0], k)
 		}
 		if _, err := w.Write(buf); err != nil {
 			return

@@ -61,7 +61,7 @@ type Target struct {
 	APIKeyEnv string `yaml:"api_key_env,omitempty"`
 }
 
-var apis = []string{"chat", "completions", "native"}
+var apis = []string{"chat", "completions", "native", "responses"}
 
 // Workload says what each request asks for: its prompt and output lengths in
 // tokens, or prompts from a dataset file.

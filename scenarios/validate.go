@@ -153,7 +153,7 @@ func (t *Target) validate(c *checker) {
 		}
 	}
 	if t.API != "" && !slices.Contains(apis, t.API) {
-		c.errorf("target.api", "unknown API %q (want chat or completions)", truncate(t.API, 32))
+		c.errorf("target.api", "unknown API %q (want %s)", truncate(t.API, 32), strings.Join(apis, ", "))
 	}
 	if t.APIKeyEnv != "" {
 		// Never echo this value: it may be the key itself.

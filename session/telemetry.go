@@ -123,8 +123,8 @@ func (o *Options) serverMetricsURL() string {
 	case "off", "none", "":
 		return ""
 	case "auto":
-		if k, ok := registry.Lookup(o.Kind); ok && k.MetricsPath != "" {
-			return servermetrics.MetricsURLAt(o.URL, k.MetricsPath)
+		if k, ok := registry.Lookup(o.Kind); ok && k.Engine != nil && k.Engine.MetricsPath != "" {
+			return servermetrics.MetricsURLAt(o.URL, k.Engine.MetricsPath)
 		}
 		return ""
 	}
@@ -140,12 +140,13 @@ func serverInfo(ctx context.Context, client *http.Client, o *Options) *rundir.Se
 	k, known := registry.Lookup(o.Kind)
 	if si.Version != "" {
 		si.Source = "flag"
-	} else if known && k.Version.Path != "" && o.URL != "" {
+	} else if known && k.Engine != nil && k.Engine.VersionPath != "" && o.URL != "" {
 		ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
-		url := servermetrics.MetricsURLAt(o.URL, k.Version.Path) // a path under the server root
-		if v, err := registry.FetchVersion(ctx, client, url, k.Version.Field); err == nil && v != "" {
-			si.Version, si.Source = v, "GET "+k.Version.Path
+		e := k.Engine
+		url := servermetrics.MetricsURLAt(o.URL, e.VersionPath) // a path under the server root
+		if v, err := registry.FetchVersion(ctx, client, url, e.VersionField); err == nil && v != "" {
+			si.Version, si.Source = v, "GET "+e.VersionPath
 		}
 	}
 	if si.Version == "" && si.Args == "" {

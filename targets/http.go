@@ -118,18 +118,21 @@ func PostStream(ctx context.Context, client *http.Client, url string, header htt
 	req.Header["X-Idempotency-Key"] = nil
 	resp, err := client.Do(req)
 	if err != nil {
-		// A redirect refused by CheckRedirect comes wrapped in a
-		// *url.Error that quotes the raw Location, which may hold a
-		// secret: return the HTTPError alone, which names it redacted.
-		if he, ok := errors.AsType[*HTTPError](err); ok {
-			err = he
-		}
-		return nil, fmt.Errorf("send request: %w", WithCause(ctx, err))
+		return nil, fmt.Errorf("send request: %w", WithCause(ctx, RefusedRedirect(err)))
 	}
-	if f, ok := ctx.Value(firstByteKey{}).(func()); ok && f != nil {
-		resp.Body = &firstByteBody{ReadCloser: resp.Body, f: f}
-	}
+	resp.Body = FirstByteBody(ctx, resp.Body)
 	return resp, nil
+}
+
+// FirstByteBody returns body wrapped so that its first read that yields
+// bytes calls the hook ctx carries (WithFirstByte), or body itself when ctx
+// carries none. PostStream applies it; an adapter that sends its requests
+// otherwise (through an SDK) applies it to the response body it reads.
+func FirstByteBody(ctx context.Context, body io.ReadCloser) io.ReadCloser {
+	if f, ok := ctx.Value(firstByteKey{}).(func()); ok && f != nil {
+		return &firstByteBody{ReadCloser: body, f: f}
+	}
+	return body
 }
 
 type firstByteKey struct{}

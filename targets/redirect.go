@@ -1,6 +1,7 @@
 package targets
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -89,4 +90,16 @@ func origin(u *url.URL) string {
 		}
 	}
 	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+}
+
+// RefusedRedirect returns the *HTTPError of a redirect CheckRedirect
+// refused, alone, when err holds one, else err. net/http wraps it in a
+// *url.Error that quotes the raw Location, which may hold a secret; the
+// HTTPError names it redacted. Every adapter passes a send error through
+// it (PostStream does).
+func RefusedRedirect(err error) error {
+	if he, ok := errors.AsType[*HTTPError](err); ok && he.Status >= 300 && he.Status < 400 {
+		return he
+	}
+	return err
 }

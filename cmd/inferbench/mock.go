@@ -53,8 +53,9 @@ func mockCommand() *cli.Command {
 		Name:      "mock",
 		Usage:     "serve the simulated LLM server (every protocol; fixed timing or a simulated GPU)",
 		UsageText: "inferbench mock [--listen ADDR] [--ttft D] [--itl D] [--output-tokens N]\n   inferbench mock --gpu a100-80gb|h100-sxm|... [--gpus N] [--model llama-3-8b] [--fault-rate KIND=RATE,...]\n   inferbench mock --list",
-		Description: `Serves the OpenAI/vLLM, Groq, TGI, Ollama, Anthropic and Gemini protocols,
-GET /v1/models, /health, /metrics (vLLM names) and /dcgm/metrics until
+		Description: `Serves the OpenAI/vLLM, Groq, TGI, Ollama, Anthropic and Gemini protocols, and
+those of the cloud kinds (OpenAI Responses, Azure OpenAI, Bedrock's AWS event stream, Vertex AI,
+OpenRouter, Replicate, Triton; docs/backends.md), GET /v1/models, /health, /metrics (vLLM names) and /dcgm/metrics until
 interrupted. Prints "listening on http://ADDR" once it listens.
 
 Without --gpu, every response has an exact time to first token (--ttft, from

@@ -51,6 +51,10 @@ type Config struct {
 	Client *http.Client
 	// Header holds extra request headers; x-goog-api-key is set from APIKey.
 	Header http.Header
+	// Token, when set, returns the OAuth 2.0 access token each request
+	// sends as "Authorization: Bearer" (Vertex AI, targets/vertex); errors
+	// are redacted of the token sent.
+	Token func(context.Context) (string, error)
 }
 
 // String describes the configuration without its API key.
@@ -68,6 +72,7 @@ type Target struct {
 	redact targets.Redactor
 	header http.Header // sent with every request, credentials included
 	client *http.Client
+	token  func(context.Context) (string, error)
 }
 
 var _ targets.Target = (*Target)(nil)
@@ -83,7 +88,8 @@ func New(cfg Config) (*Target, error) {
 		return nil, errors.New("gemini: base URL has a query: give the key as the API key, not ?key=")
 	}
 	path := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(path, "/v1beta") && !strings.HasSuffix(path, "/v1") {
+	if !strings.HasSuffix(path, "/v1beta") && !strings.HasSuffix(path, "/v1") && !strings.HasSuffix(path, "/publishers/google") {
+		// Vertex AI's roots end in …/locations/L/publishers/google.
 		path += "/v1beta"
 	}
 	u.Path, u.RawPath = path, ""
@@ -93,7 +99,7 @@ func New(cfg Config) (*Target, error) {
 	if cfg.APIKey != "" {
 		header.Set("X-Goog-Api-Key", cfg.APIKey)
 	}
-	return &Target{base: u.String(), redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}, nil
+	return &Target{base: u.String(), redact: targets.NewRedactor(cfg.APIKey), header: header, client: client, token: cfg.Token}, nil
 }
 
 // String names the API root, never the API key.
@@ -140,6 +146,23 @@ func requestBody(req targets.Request) ([]byte, error) {
 // Stream sends req and calls onChunk for each response of the stream. See
 // targets.Target.
 func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
+	if t.token == nil {
+		return t.stream(ctx, req, onChunk)
+	}
+	tok, err := t.token(ctx)
+	if err != nil {
+		return targets.Final{}, t.redact.Err(fmt.Errorf("gemini: access token: %w", targets.WithCause(ctx, err)))
+	}
+	// A copy of the target for this request: its header carries the
+	// token, its redactor removes it.
+	tt := *t
+	tt.header = t.header.Clone()
+	tt.header.Set("Authorization", "Bearer "+tok)
+	tt.redact = targets.NewRedactor(tok)
+	return tt.stream(ctx, req, onChunk)
+}
+
+func (t *Target) stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
 	var final targets.Final
 	if req.Model == "" {
 		return final, errors.New("gemini: no model: the model is part of the URL")

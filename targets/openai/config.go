@@ -22,6 +22,10 @@ const (
 	// events carry tokens_predicted, so each event's token count is known,
 	// and its last event the server's timings.
 	Native API = "native"
+	// Responses is the Responses API, POST /v1/responses, whose stream is
+	// typed events (response.output_text.delta, response.completed with
+	// usage; responses.go).
+	Responses API = "responses"
 )
 
 // Flavor selects the request fields a Target sends beyond the common ones.
@@ -44,6 +48,15 @@ const (
 	// ignore_eos; llama.cpp has no min_tokens. Its `timings` become
 	// targets.Final.Server.
 	FlavorLlamaCpp Flavor = "llamacpp"
+	// FlavorCompatible speaks to hosted OpenAI-compatible providers
+	// (Together, Fireworks, DeepInfra, OpenRouter, NVIDIA NIM): the output
+	// cap is max_tokens, the field every one of them documents, and no
+	// vLLM extension is sent.
+	FlavorCompatible Flavor = "compatible"
+	// FlavorAzure speaks to Azure OpenAI (azure.go): deployment URLs or the
+	// /openai/v1 path, an api-version query, the api-key header or an
+	// Entra ID bearer token; requests as FlavorOpenAI.
+	FlavorAzure Flavor = "azure"
 )
 
 // Config configures a Target. The zero value of each field but BaseURL is
@@ -78,6 +91,18 @@ type Config struct {
 	// Header holds extra request headers (organization, project, proxies).
 	// Authorization is set from APIKey and cannot be overridden here.
 	Header http.Header
+	// APIRoot says BaseURL is already the root the endpoint paths follow
+	// (DeepInfra's https://api.deepinfra.com/v1/openai): no /v1 is added.
+	APIRoot bool
+	// BearerToken, with FlavorAzure, is a Microsoft Entra ID access token
+	// sent as "Authorization: Bearer" in place of the api-key header.
+	// Like APIKey it never appears in an error or in String.
+	BearerToken string
+	// APIVersion, with FlavorAzure, is the api-version query of deployment
+	// URLs (and of the v1 path, where it is optional); "" takes BaseURL's
+	// own api-version, else DefaultAzureAPIVersion (chat, completions) or
+	// DefaultAzureResponsesAPIVersion (responses).
+	APIVersion string
 }
 
 // DefaultMaxIdleConnsPerHost is how many idle connections per host the
@@ -86,8 +111,8 @@ const DefaultMaxIdleConnsPerHost = targets.DefaultMaxIdleConnsPerHost
 
 // String describes the configuration without its API key.
 func (c Config) String() string {
-	return fmt.Sprintf("openai.Config{BaseURL:%s API:%s Flavor:%s APIKey:%s IncludeUsage:%s ContinuousUsage:%t Header:%s}",
-		targets.RedactURL(c.BaseURL), c.api(), c.flavor(), targets.KeyString(c.APIKey), includeUsageString(c.IncludeUsage), c.ContinuousUsage, headerNames(c.Header))
+	return fmt.Sprintf("openai.Config{BaseURL:%s API:%s Flavor:%s APIKey:%s BearerToken:%s IncludeUsage:%s ContinuousUsage:%t Header:%s}",
+		targets.RedactURL(c.BaseURL), c.api(), c.flavor(), targets.KeyString(c.APIKey), targets.KeyString(c.BearerToken), includeUsageString(c.IncludeUsage), c.ContinuousUsage, headerNames(c.Header))
 }
 
 // GoString is String, so that %#v does not print the API key either.
@@ -100,6 +125,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("api", string(c.api())),
 		slog.String("flavor", string(c.flavor())),
 		slog.String("api_key", targets.KeyString(c.APIKey)),
+		slog.String("bearer_token", targets.KeyString(c.BearerToken)),
 		slog.String("include_usage", includeUsageString(c.IncludeUsage)),
 		slog.Bool("continuous_usage", c.ContinuousUsage),
 	)

@@ -37,6 +37,9 @@ type Target struct {
 	header       http.Header // sent with every request, credentials included
 	client       *http.Client
 	states       sync.Pool // of *streamState, reused across requests
+	// deployment, when set, builds the URL of a request from its model
+	// (Azure's /openai/deployments/{deployment}/… paths); url is unused.
+	deployment func(model string) string
 }
 
 var _ targets.Target = (*Target)(nil)
@@ -48,61 +51,77 @@ func New(cfg Config) (*Target, error) {
 		return nil, fmt.Errorf("openai: %w", err)
 	}
 	api := cfg.api()
+	flavor := cfg.flavor()
+	switch flavor {
+	case FlavorOpenAI, FlavorVLLM, FlavorLlamaCpp, FlavorCompatible, FlavorAzure:
+	default:
+		return nil, fmt.Errorf("openai: flavor %q: want %q, %q, %q, %q or %q", cfg.Flavor, FlavorOpenAI, FlavorVLLM, FlavorLlamaCpp, FlavorCompatible, FlavorAzure)
+	}
 	var endpoint string
 	switch api {
 	case Chat:
 		endpoint = "/chat/completions"
 	case Completions:
 		endpoint = "/completions"
+	case Responses:
+		endpoint = "/responses"
 	case Native:
-		if cfg.flavor() != FlavorLlamaCpp {
-			return nil, fmt.Errorf("openai: API %q is llama.cpp's: flavor %q has none", Native, cfg.flavor())
+		if flavor != FlavorLlamaCpp {
+			return nil, fmt.Errorf("openai: API %q is llama.cpp's: flavor %q has none", Native, flavor)
 		}
 		endpoint = "/completion"
 	default:
-		return nil, fmt.Errorf("openai: API %q: want %q or %q", cfg.API, Chat, Completions)
-	}
-	flavor := cfg.flavor()
-	if flavor != FlavorOpenAI && flavor != FlavorVLLM && flavor != FlavorLlamaCpp {
-		return nil, fmt.Errorf("openai: flavor %q: want %q, %q or %q", cfg.Flavor, FlavorOpenAI, FlavorVLLM, FlavorLlamaCpp)
-	}
-	path := strings.TrimRight(u.Path, "/")
-	switch {
-	case api == Native:
-		path = strings.TrimSuffix(path, "/v1") // /completion is at the root
-	case !strings.HasSuffix(path, "/v1"):
-		path += "/v1"
-	}
-	u.Path = path + endpoint
-	u.RawPath = ""
-
-	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	client := targets.NewClient(cfg.Client)
-	header := targets.NewHeader(cfg.Header, "text/event-stream")
-	if cfg.APIKey != "" {
-		header.Set("Authorization", "Bearer "+cfg.APIKey)
+		return nil, fmt.Errorf("openai: API %q: want %q, %q or %q", cfg.API, Chat, Completions, Responses)
 	}
 	t := &Target{
-		url:          u.String(),
 		api:          api,
 		flavor:       flavor,
 		redact:       targets.NewRedactor(cfg.APIKey),
 		includeUsage: cfg.includeUsage(),
 		continuous:   cfg.ContinuousUsage,
-		header:       header,
-		client:       client,
 	}
+	t.header = targets.NewHeader(cfg.Header, "text/event-stream")
+	if flavor == FlavorAzure {
+		if err := t.azure(u, endpoint, cfg); err != nil {
+			return nil, err
+		}
+	} else {
+		path := strings.TrimRight(u.Path, "/")
+		switch {
+		case api == Native:
+			path = strings.TrimSuffix(path, "/v1") // /completion is at the root
+		case !strings.HasSuffix(path, "/v1") && !cfg.APIRoot:
+			path += "/v1"
+		}
+		u.Path = path + endpoint
+		u.RawPath = ""
+		t.url = u.String()
+		if cfg.APIKey != "" {
+			t.header.Set("Authorization", "Bearer "+cfg.APIKey)
+		}
+	}
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	t.client = targets.NewClient(cfg.Client)
 	t.states.New = func() any { return &streamState{rd: sse.NewReader(nil)} }
 	return t, nil
 }
 
-// String names the endpoint and flavor, never the API key.
-func (t *Target) String() string {
-	return fmt.Sprintf("openai %s (%s) %s", t.api, t.flavor, targets.RedactURL(t.url))
+// endpoint returns the URL a request for model posts to.
+func (t *Target) endpoint(model string) string {
+	if t.deployment != nil {
+		return t.deployment(model)
+	}
+	return t.url
 }
 
-// URL returns the endpoint the Target posts to.
-func (t *Target) URL() string { return t.url }
+// String names the endpoint and flavor, never the API key.
+func (t *Target) String() string {
+	return fmt.Sprintf("openai %s (%s) %s", t.api, t.flavor, targets.RedactURL(t.URL()))
+}
+
+// URL returns the endpoint the Target posts to; for Azure deployment
+// URLs, with "{deployment}" where the model goes.
+func (t *Target) URL() string { return t.endpoint("{deployment}") }
 
 // streamState is the per-request scratch space, pooled.
 type streamState struct {
@@ -125,7 +144,10 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	defer cancel()
 	// PostStream marks the POST safe to resend when a kept-alive connection
 	// turns out closed (llama-server closes it after every stream).
-	resp, err := targets.PostStream(rctx, t.client, t.url, t.header, body)
+	if t.deployment != nil && req.Model == "" {
+		return final, errors.New("openai: no model: Azure's deployment URL needs the deployment name as the model")
+	}
+	resp, err := targets.PostStream(rctx, t.client, t.endpoint(req.Model), t.header, body)
 	if err != nil {
 		return final, t.redact.Err(fmt.Errorf("openai: %w", err))
 	}
@@ -137,6 +159,9 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		return final, targets.NotStreaming(resp, "text/event-stream")
 	}
 
+	if t.api == Responses {
+		return t.readResponses(ctx, resp.Body, cancel, onChunk)
+	}
 	st := t.states.Get().(*streamState)
 	defer t.states.Put(st)
 	st.rd.Reset(resp.Body)

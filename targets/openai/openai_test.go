@@ -557,7 +557,7 @@ func TestNewRejects(t *testing.T) {
 		{BaseURL: "host:8000"},
 		{BaseURL: "ftp://h"},
 		{BaseURL: "http://"},
-		{BaseURL: "http://h", API: "responses"},
+		{BaseURL: "http://h", API: "embeddings"},
 		{BaseURL: "http://h", Flavor: "tgi"},
 		{BaseURL: "http://user:hunter2@h", Flavor: "tgi"},
 	} {

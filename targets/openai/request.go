@@ -33,12 +33,16 @@ type streamOptions struct {
 
 // requestBody encodes req for t's API and flavor.
 //
-// The output cap: the completions API and vLLM take max_tokens; OpenAI's
-// chat API takes max_completion_tokens. vLLM's ignore_eos and min_tokens are
+// The output cap: the completions API, vLLM and the hosted compatible
+// providers take max_tokens; OpenAI's and Azure OpenAI's chat API take
+// max_completion_tokens. vLLM's ignore_eos and min_tokens are
 // sent only in the vLLM flavor.
 func (t *Target) requestBody(req targets.Request) ([]byte, error) {
-	if t.api == Native {
+	switch t.api {
+	case Native:
 		return nativeRequestBody(req)
+	case Responses:
+		return responsesRequestBody(req)
 	}
 	body := requestJSON{
 		Model:       req.Model,
@@ -56,7 +60,7 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 		body.StreamOptions = &streamOptions{IncludeUsage: t.includeUsage, ContinuousUsageStats: t.continuous}
 	}
 	if req.MaxTokens > 0 {
-		if t.api == Chat && t.flavor == FlavorOpenAI {
+		if t.api == Chat && (t.flavor == FlavorOpenAI || t.flavor == FlavorAzure) {
 			body.MaxCompletionTokens = req.MaxTokens
 		} else {
 			body.MaxTokens = req.MaxTokens

@@ -24,6 +24,7 @@ func TestDefaultKeyEnv(t *testing.T) {
 // TestKindTable: every kind has a protocol, at least one API, and its
 // default API and URL work with New.
 func TestKindTable(t *testing.T) {
+	setCloudEnv(t) // bedrock's region, vertex's project
 	for _, k := range registry.All() {
 		if k.Protocol == "" || len(k.APIs) == 0 || k.Notes == "" {
 			t.Errorf("%s: incomplete entry %+v", k.Name, k)

@@ -9,15 +9,20 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/anthropic"
+	"github.com/inferbench/inferbench/targets/bedrock"
 	"github.com/inferbench/inferbench/targets/gemini"
 	"github.com/inferbench/inferbench/targets/ollama"
 	"github.com/inferbench/inferbench/targets/openai"
+	"github.com/inferbench/inferbench/targets/replicate"
 	"github.com/inferbench/inferbench/targets/tgi"
+	"github.com/inferbench/inferbench/targets/triton"
+	"github.com/inferbench/inferbench/targets/vertex"
 )
 
 // Options configures a target, whatever its kind.
@@ -67,25 +72,35 @@ type Kind struct {
 	// default; "" when the server needs none.
 	KeyEnv string
 	// URL is the default server root, used when Options.URL is ""; empty
-	// for self-hosted kinds with no usual address.
+	// for self-hosted kinds with no usual address. It may hold a
+	// placeholder the adapter fills from the environment: {region}
+	// (bedrock: AWS_REGION or the profile), {location} (vertex:
+	// GOOGLE_CLOUD_LOCATION).
 	URL string
 	// Notes says, in one line, what the kind cannot do or does specially.
 	Notes string
-	// MetricsPath is where a self-hosted engine of this kind serves its
-	// Prometheus metrics, under the server root ("" : none, or not ours to
-	// scrape); `run --server-metrics auto` scrapes it into server.jsonl.
-	MetricsPath string
-	// Version is where the server says its version, for run.json; a zero
-	// Version means it does not say.
-	Version VersionEndpoint
+	// SelfHosted is set for serving engines run on one's own GPUs (as
+	// opposed to a hosted API): the kinds that satisfy an air-gap rule.
+	SelfHosted bool
+	// Engine says where a self-hosted engine reports its version, launch
+	// arguments and Prometheus metrics; nil when not recorded here.
+	Engine *EngineInfo
 
 	new constructor
 }
 
-// A VersionEndpoint is a GET path, under the server root, answering a JSON
-// object whose Field holds the server's version string.
-type VersionEndpoint struct {
-	Path, Field string
+// EngineInfo is what a serving engine exposes about itself, as data: paths
+// relative to the server root and Prometheus series names ("" when the
+// engine has none).
+type EngineInfo struct {
+	// MetricsPath serves the Prometheus page.
+	MetricsPath string
+	// VersionPath answers JSON whose VersionField is the version;
+	// ArgsPath answers JSON holding the launch arguments.
+	VersionPath, VersionField, ArgsPath string
+	// Running, Waiting and KVCacheUsage name the gauges of running
+	// requests, queued requests and the KV-cache fraction in use.
+	Running, Waiting, KVCacheUsage string
 }
 
 // table returns the known target kinds: one entry per kind. It is built on
@@ -94,19 +109,28 @@ type VersionEndpoint struct {
 // Key variables: vllm reads VLLM_API_KEY (the variable vLLM's server itself
 // reads for --api-key), not OPENAI_API_KEY, so that an OpenAI key is never
 // sent to a self-hosted server by default; tgi reads HF_TOKEN, as Hugging
-// Face endpoints expect; ollama and llamacpp need none.
+// Face endpoints expect; ollama and llamacpp need none. The hosted
+// providers read the variable their own SDKs and docs name
+// (TOGETHER_API_KEY, FIREWORKS_API_KEY, DEEPINFRA_API_KEY,
+// OPENROUTER_API_KEY, NVIDIA_API_KEY, REPLICATE_API_TOKEN,
+// AZURE_OPENAI_API_KEY, AWS_BEARER_TOKEN_BEDROCK); vertex reads
+// GOOGLE_OAUTH_ACCESS_TOKEN, the name Terraform's Google provider gives an
+// access token, and falls back to Application Default Credentials; sglang's
+// SGLANG_API_KEY is inferbench's name for the value of its --api-key.
 func table() []Kind {
 	return []Kind{
-		{Name: "openai", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "OPENAI_API_KEY", URL: "https://api.openai.com",
+		{Name: "openai", Protocol: "openai", APIs: []string{"chat", "completions", "responses"}, KeyEnv: "OPENAI_API_KEY", URL: "https://api.openai.com",
 			Notes: "max_completion_tokens; no way to force the output length",
 			new:   openaiFlavor(openai.FlavorOpenAI, nil)},
-		{Name: "vllm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "VLLM_API_KEY",
-			Notes:       "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
-			MetricsPath: "/metrics", Version: VersionEndpoint{"/version", "version"},
+		{Name: "vllm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "VLLM_API_KEY", SelfHosted: true,
+			Notes: "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/version", VersionField: "version",
+				Running: "vllm:num_requests_running", Waiting: "vllm:num_requests_waiting", KVCacheUsage: "vllm:kv_cache_usage_perc"},
 			new: openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "mock", Protocol: "openai", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:8000",
-			Notes:       "inferbench mock: vLLM-shaped, honours ignore_eos and min_tokens",
-			MetricsPath: "/metrics", Version: VersionEndpoint{"/info", "version"},
+			Notes: "inferbench mock: vLLM-shaped, honours ignore_eos and min_tokens",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/info", VersionField: "version",
+				Running: "vllm:num_requests_running", Waiting: "vllm:num_requests_waiting", KVCacheUsage: "vllm:kv_cache_usage_perc"},
 			new: openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "litellm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "LITELLM_API_KEY",
 			Notes: "LiteLLM proxy; errors with string codes; upstream failures arrive in-band after 200",
@@ -116,24 +140,64 @@ func table() []Kind {
 		{Name: "groq", Protocol: "openai", APIs: []string{"chat"}, KeyEnv: "GROQ_API_KEY", URL: "https://api.groq.com/openai/v1",
 			Notes: "x_groq.usage gives queue, prompt and completion times",
 			new:   openaiFlavor(openai.FlavorOpenAI, new(bool))},
-		{Name: "llamacpp", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8080",
-			Notes:       "llama-server; native is /completion; ignore_eos; timings give prompt and decode times",
-			MetricsPath: "/metrics", Version: VersionEndpoint{"/props", "build_info"},
+		{Name: "llamacpp", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8080", SelfHosted: true,
+			Notes: "llama-server; native is /completion; ignore_eos; timings give prompt and decode times",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/props", VersionField: "build_info",
+				Running: "llamacpp:requests_processing", Waiting: "llamacpp:requests_deferred"},
 			new: openaiFlavor(openai.FlavorLlamaCpp, nil)},
-		{Name: "tgi", Protocol: "tgi", APIs: []string{"native", "chat"}, KeyEnv: "HF_TOKEN",
-			Notes:       "native is /generate_stream with details; no ignore_eos; temperature 0 sent as greedy",
-			MetricsPath: "/metrics", Version: VersionEndpoint{"/info", "version"},
+		{Name: "tgi", Protocol: "tgi", APIs: []string{"native", "chat"}, KeyEnv: "HF_TOKEN", SelfHosted: true,
+			Notes: "native is /generate_stream with details; no ignore_eos; temperature 0 sent as greedy",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/info", VersionField: "version",
+				Running: "tgi_batch_current_size", Waiting: "tgi_queue_size"},
 			new: newTGI},
-		{Name: "ollama", Protocol: "ollama", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:11434",
-			Notes:   "NDJSON /api/chat, /api/generate; no ignore_eos; durations give load, prompt and decode times",
-			Version: VersionEndpoint{"/api/version", "version"},
-			new:     newOllama},
+		{Name: "ollama", Protocol: "ollama", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:11434", SelfHosted: true,
+			Notes:  "NDJSON /api/chat, /api/generate; no ignore_eos; durations give load, prompt and decode times",
+			Engine: &EngineInfo{VersionPath: "/api/version", VersionField: "version"},
+			new:    newOllama},
 		{Name: "anthropic", Protocol: "anthropic", APIs: []string{"chat"}, KeyEnv: "ANTHROPIC_API_KEY", URL: "https://api.anthropic.com",
 			Notes: "Messages API; output tokens from the last message_delta; no ignore_eos",
 			new:   newAnthropic},
 		{Name: "gemini", Protocol: "gemini", APIs: []string{"chat"}, KeyEnv: "GEMINI_API_KEY", URL: "https://generativelanguage.googleapis.com",
 			Notes: "streamGenerateContent?alt=sse; multi-token events counted from usageMetadata; no ignore_eos",
 			new:   newGemini},
+		// Issue #23: the cloud paths a buyer weighs (docs/backends.md).
+		{Name: "bedrock", Protocol: "bedrock", APIs: []string{"chat", "native"}, KeyEnv: "AWS_BEARER_TOKEN_BEDROCK", URL: bedrock.DefaultEndpoint,
+			Notes: "AWS SDK: chat is ConverseStream, native InvokeModelWithResponseStream; SigV4 from the AWS credential chain unless $AWS_BEARER_TOKEN_BEDROCK holds an API key; region from AWS_REGION or the profile; usage and latencyMs from metadata; no ignore_eos",
+			new:   newBedrock},
+		{Name: "azure", Protocol: "openai", APIs: []string{"chat", "completions", "responses"}, KeyEnv: "AZURE_OPENAI_API_KEY",
+			Notes: "--url https://RESOURCE.openai.azure.com (deployment URLs, model = deployment) or …/openai/v1; api-key header, or an Entra ID token from $AZURE_OPENAI_AD_TOKEN; content-filter annotations carry no token; no ignore_eos",
+			new:   newAzure},
+		{Name: "vertex", Protocol: "gemini", APIs: []string{"chat"}, KeyEnv: "GOOGLE_OAUTH_ACCESS_TOKEN", URL: vertex.DefaultBaseURL,
+			Notes: "Gemini on Vertex AI; project and location from GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION (or the URL); bearer token from the key variable, else Application Default Credentials; no ignore_eos",
+			new:   newVertex},
+		{Name: "together", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "TOGETHER_API_KEY", URL: "https://api.together.xyz/v1",
+			Notes: "Together AI serverless; max_tokens; no way to force the output length",
+			new:   openaiFlavor(openai.FlavorCompatible, nil)},
+		{Name: "fireworks", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "FIREWORKS_API_KEY", URL: "https://api.fireworks.ai/inference/v1",
+			Notes: "Fireworks AI serverless; model ids accounts/fireworks/models/…; max_tokens; no way to force the output length",
+			new:   openaiFlavor(openai.FlavorCompatible, nil)},
+		{Name: "deepinfra", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "DEEPINFRA_API_KEY", URL: "https://api.deepinfra.com/v1/openai",
+			Notes: "DeepInfra's OpenAI API (the URL is the API root: no /v1 added); max_tokens; no way to force the output length",
+			new:   openaiRoot(openai.FlavorCompatible)},
+		{Name: "openrouter", Protocol: "openai", APIs: []string{"chat", "completions", "responses"}, KeyEnv: "OPENROUTER_API_KEY", URL: "https://openrouter.ai/api/v1",
+			Notes: "OpenRouter: ': OPENROUTER PROCESSING' comment lines, usage always sent on the finish chunk; routes to an upstream provider, which adds its own latency",
+			new:   openaiFlavor(openai.FlavorCompatible, nil)},
+		{Name: "nim", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "NVIDIA_API_KEY", URL: "https://integrate.api.nvidia.com/v1",
+			Notes:  "NVIDIA NIM (hosted API catalog by default; a self-hosted NIM container is vLLM inside: --target vllm --url http://host:8000 forces the length there)",
+			Engine: &EngineInfo{VersionPath: "/v1/version", VersionField: "release", ArgsPath: "/v1/metadata"},
+			new:    openaiFlavor(openai.FlavorCompatible, nil)},
+		{Name: "sglang", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "SGLANG_API_KEY", URL: "http://127.0.0.1:30000", SelfHosted: true,
+			Notes: "SGLang (sglang.launch_server, --api-key); ignore_eos and min_tokens force the output length; --continuous-usage; /metrics with --enable-metrics",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/get_server_info", VersionField: "version", ArgsPath: "/get_server_info",
+				Running: "sglang:num_running_reqs", Waiting: "sglang:num_queue_reqs", KVCacheUsage: "sglang:token_usage"},
+			new: openaiFlavor(openai.FlavorVLLM, nil)},
+		{Name: "trtllm", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8000", SelfHosted: true,
+			Notes:  "TensorRT-LLM: chat and completions are trtllm-serve (ignore_eos, min_tokens); native is Triton's /v2/models/MODEL/generate_stream (model ensemble; no token counts, no ignore_eos)",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/version", VersionField: "version"},
+			new:    newTRTLLM},
+		{Name: "replicate", Protocol: "replicate", APIs: []string{"native"}, KeyEnv: "REPLICATE_API_TOKEN", URL: replicate.DefaultBaseURL,
+			Notes: "predictions API: model owner/name, owner/name:version or deployments/owner/name; tokens stream from urls.stream, counts from the prediction's metrics; min_tokens with max_tokens fixes the length on Meta's models",
+			new:   newReplicate},
 	}
 }
 
@@ -151,6 +215,65 @@ func openaiFlavor(f openai.Flavor, includeUsage *bool) constructor {
 			ContinuousUsage: o.ContinuousUsage && f == openai.FlavorVLLM,
 		})
 	}
+}
+
+// openaiRoot is openaiFlavor for a kind whose URL is the API root itself
+// (no /v1 added).
+func openaiRoot(f openai.Flavor) constructor {
+	return func(o Options) (targets.Target, error) {
+		return openai.New(openai.Config{BaseURL: o.URL, API: openai.API(o.API), APIKey: o.APIKey, Client: o.Client, Flavor: f, APIRoot: true})
+	}
+}
+
+// AzureADTokenEnv holds a Microsoft Entra ID access token for Azure OpenAI,
+// used when the key variable is empty (the name openai-python's AzureOpenAI
+// client reads).
+const AzureADTokenEnv = "AZURE_OPENAI_AD_TOKEN"
+
+// newAzure sends the key as api-key, or as an Entra ID bearer token when it
+// is one (a JWT: three base64url parts, the first starting "eyJ") or when
+// it is empty and $AZURE_OPENAI_AD_TOKEN holds one.
+func newAzure(o Options) (targets.Target, error) {
+	cfg := openai.Config{BaseURL: o.URL, API: openai.API(o.API), Client: o.Client, Flavor: openai.FlavorAzure}
+	switch {
+	case isJWT(o.APIKey):
+		cfg.BearerToken = o.APIKey
+	case o.APIKey != "":
+		cfg.APIKey = o.APIKey
+	default:
+		cfg.BearerToken = strings.TrimSpace(os.Getenv(AzureADTokenEnv))
+	}
+	return openai.New(cfg)
+}
+
+// isJWT reports whether s has the shape of a JSON Web Token.
+func isJWT(s string) bool {
+	return strings.HasPrefix(s, "eyJ") && strings.Count(s, ".") == 2
+}
+
+func newBedrock(o Options) (targets.Target, error) {
+	return bedrock.New(bedrock.Config{Endpoint: o.URL, API: bedrock.API(o.API), BearerToken: o.APIKey, Client: o.Client})
+}
+
+// newVertex fills the project and location from the environment
+// (GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION: the variables Google's
+// Gen AI SDK reads for Vertex AI); a URL that names them wins.
+func newVertex(o Options) (targets.Target, error) {
+	return vertex.New(vertex.Config{BaseURL: o.URL, Project: os.Getenv("GOOGLE_CLOUD_PROJECT"), Location: os.Getenv("GOOGLE_CLOUD_LOCATION"),
+		AccessToken: o.APIKey, Client: o.Client})
+}
+
+// newTRTLLM is trtllm-serve's OpenAI API, or Triton's generate_stream for
+// the native API.
+func newTRTLLM(o Options) (targets.Target, error) {
+	if o.API == "native" {
+		return triton.New(triton.Config{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client})
+	}
+	return openaiFlavor(openai.FlavorVLLM, nil)(o)
+}
+
+func newReplicate(o Options) (targets.Target, error) {
+	return replicate.New(replicate.Config{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client})
 }
 
 func newTGI(o Options) (targets.Target, error) {

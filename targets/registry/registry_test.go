@@ -15,7 +15,8 @@ import (
 )
 
 func TestKinds(t *testing.T) {
-	want := []string{"anthropic", "gemini", "groq", "litellm", "llamacpp", "mock", "ollama", "openai", "tgi", "vllm"}
+	want := []string{"anthropic", "azure", "bedrock", "deepinfra", "fireworks", "gemini", "groq", "litellm", "llamacpp", "mock",
+		"nim", "ollama", "openai", "openrouter", "replicate", "sglang", "tgi", "together", "trtllm", "vertex", "vllm"}
 	if diff := cmp.Diff(want, registry.Kinds()); diff != "" {
 		t.Errorf("Kinds (-want +got):\n%s", diff)
 	}
@@ -23,7 +24,7 @@ func TestKinds(t *testing.T) {
 
 func TestUnknownKind(t *testing.T) {
 	_, err := registry.New("tgi-nope", registry.Options{URL: "http://h"})
-	if err == nil || !strings.Contains(err.Error(), `"tgi-nope"`) || !strings.Contains(err.Error(), "anthropic, gemini, groq") {
+	if err == nil || !strings.Contains(err.Error(), `"tgi-nope"`) || !strings.Contains(err.Error(), "anthropic, azure, bedrock") {
 		t.Errorf("err = %v, want one naming the kind and listing the known kinds", err)
 	}
 }

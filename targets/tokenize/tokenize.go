@@ -108,10 +108,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.APIKey != "" {
 		h.Set("Authorization", "Bearer "+cfg.APIKey)
 	}
-	client := cfg.Client
-	if client == nil {
-		client = &http.Client{Transport: targets.NewTransport()}
-	}
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	client := targets.NewClient(cfg.Client)
 	return &Client{url: u.String(), kind: cfg.Kind, model: cfg.Model, header: h, client: client,
 		redact: targets.NewRedactor(cfg.APIKey)}, nil
 }

@@ -1,0 +1,139 @@
+package bedrock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// Bedrock's exceptions and the HTTP status each is sent with (AWS API
+// reference, ConverseStream and InvokeModelWithResponseStream "Errors";
+// ConverseStreamOutput and ResponseStream for the in-stream ones). An
+// exception inside a stream carries no status of its own: this table gives
+// it one, so that a throttlingException mid-stream is a rate limit.
+var exceptionStatus = map[string]int{
+	"AccessDeniedException":         403,
+	"InternalServerException":       500,
+	"ModelErrorException":           424,
+	"ModelNotReadyException":        429,
+	"ModelStreamErrorException":     424,
+	"ModelTimeoutException":         408,
+	"ResourceNotFoundException":     404,
+	"ServiceQuotaExceededException": 400,
+	"ServiceUnavailableException":   503,
+	"ThrottlingException":           429,
+	"ValidationException":           400,
+}
+
+// serverSideStatus reclassifies the two exceptions that Bedrock sends with
+// a 4xx status although the failure is the model's, not the request's:
+// ModelTimeoutException (408, "processing time exceeded the model timeout
+// length") and ModelErrorException (424, "an error while processing the
+// model"). Counted as 4xx they would read as a client mistake; a model that
+// times out or fails under load is the server failing, so they count as 504
+// and 502. The message keeps the status Bedrock sent.
+var serverSideStatus = map[string]int{
+	"ModelTimeoutException": 504,
+	"ModelErrorException":   502,
+}
+
+// exceptionName is the exception's name as the status tables spell it:
+// in-stream exceptions are named like members (throttlingException), and
+// an X-Amzn-Errortype header may carry a suffix after a colon.
+func exceptionName(code string) string {
+	code, _, _ = strings.Cut(code, ":")
+	if code == "" {
+		return ""
+	}
+	return strings.ToUpper(code[:1]) + code[1:]
+}
+
+// redactor removes every credential the target holds from text: the bearer
+// token and, when SigV4 signs, the secret key and the session token (the
+// session token travels in X-Amz-Security-Token, so a server could echo it).
+type redactor []targets.Redactor
+
+func (t *Target) redactor(ctx context.Context) redactor {
+	var r redactor
+	if t.bearer != "" {
+		r = append(r, targets.NewRedactor(t.bearer))
+	}
+	if t.creds != nil {
+		// The credentials are cached after the request that failed; this
+		// reads the cache.
+		if c, err := t.creds.Retrieve(context.WithoutCancel(ctx)); err == nil {
+			for _, s := range []string{c.SecretAccessKey, c.SessionToken} {
+				if s != "" {
+					r = append(r, targets.NewRedactor(s))
+				}
+			}
+		}
+	}
+	return r
+}
+
+func (r redactor) clip(s string) string {
+	for _, x := range r {
+		s = x.Redact(s)
+	}
+	return targets.Truncate(s)
+}
+
+func (r redactor) err(err error) error {
+	for _, x := range r {
+		err = x.Err(err)
+	}
+	return err
+}
+
+// apiError turns what the SDK returned for a request that did not start a
+// stream into inferbench's errors: a *targets.HTTPError for an answer with
+// a status (the SDK's typed exception giving code and message), the
+// transport's error otherwise, led by ctx's cause (targets.WithCause).
+func (t *Target) apiError(ctx context.Context, err error) error {
+	red := t.redactor(ctx)
+	// A request that got no answer (refused, reset, timed out, canceled)
+	// comes back as a ResponseError too, with status 0 around a
+	// RequestSendError: that is the transport's error, not an HTTP one.
+	var re *smithyhttp.ResponseError
+	var se *smithyhttp.RequestSendError
+	if !errors.As(err, &re) || re.Response == nil || re.Response.Response == nil || re.HTTPStatusCode() == 0 || errors.As(err, &se) {
+		return red.err(fmt.Errorf("bedrock: send request: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
+	}
+	he := &targets.HTTPError{Status: re.HTTPStatusCode()}
+	he.RetryAfter = targets.RetryAfter(re.Response.Header, time.Now())
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		name := exceptionName(ae.ErrorCode())
+		he.Code = red.clip(name)
+		he.Message = red.clip(ae.ErrorMessage())
+		if s, ok := serverSideStatus[name]; ok {
+			he.Message = red.clip(fmt.Sprintf("(HTTP %d) %s", he.Status, ae.ErrorMessage()))
+			he.Status = s
+		}
+	} else {
+		he.Body = red.clip(err.Error())
+	}
+	return he
+}
+
+// streamError turns an exception frame met inside a stream into a
+// *targets.StreamError with the exception's status.
+func (t *Target) streamError(ctx context.Context, ae smithy.APIError) *targets.StreamError {
+	red := t.redactor(ctx)
+	name := exceptionName(ae.ErrorCode())
+	msg := ae.ErrorMessage()
+	var mse *types.ModelStreamErrorException
+	if errors.As(ae, &mse) && mse.OriginalStatusCode != nil {
+		msg = fmt.Sprintf("%s (model status %d)", msg, *mse.OriginalStatusCode)
+	}
+	return &targets.StreamError{Status: exceptionStatus[name], Code: red.clip(name), Type: "exception", Message: red.clip(msg)}
+}

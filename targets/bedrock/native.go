@@ -1,0 +1,313 @@
+package bedrock
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/schemas"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// InvokeModelWithResponseStream sends the model family's own request body
+// and streams `chunk` events whose payload {"bytes": base64} holds the
+// family's own event JSON. Bedrock adds "amazon-bedrock-invocationMetrics"
+// (inputTokenCount, outputTokenCount, invocationLatency, firstByteLatency)
+// to the last one. The families read here, from the Bedrock user guide's
+// "Inference request parameters and response fields for foundation models"
+// (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html):
+//
+//	anthropic  Messages API body with anthropic_version bedrock-2023-05-31;
+//	           events as Anthropic's own stream (message_start,
+//	           content_block_delta, message_delta, message_stop)
+//	meta       {"prompt","max_gen_len","temperature"}; events
+//	           {"generation","prompt_token_count","generation_token_count","stop_reason"};
+//	           also imported models (Custom Model Import serves the Llama format)
+//	mistral    {"prompt","max_tokens","temperature"}; events {"outputs":[{"text","stop_reason"}]}
+//	titan      {"inputText","textGenerationConfig":{"maxTokenCount","temperature"}};
+//	           events {"outputText","totalOutputTextTokenCount","completionReason"}
+//
+// The prompt is sent as given: no chat template is applied for the
+// families that take raw text (meta, mistral, titan).
+
+// family is a model family of the native API.
+type family string
+
+const (
+	familyAnthropic family = "anthropic"
+	familyMeta      family = "meta"
+	familyMistral   family = "mistral"
+	familyTitan     family = "titan"
+)
+
+// familyOf names the family of a model id, inference profile id
+// (us.anthropic.…) or ARN; "" when the native API has no body for it.
+func familyOf(model string) family {
+	m := strings.ToLower(model)
+	switch {
+	case strings.Contains(m, "anthropic."):
+		return familyAnthropic
+	case strings.Contains(m, "meta."), strings.Contains(m, ":imported-model/"), strings.Contains(m, ":custom-model-deployment/"):
+		return familyMeta
+	case strings.Contains(m, "mistral."):
+		return familyMistral
+	case strings.Contains(m, "amazon.titan-text"), strings.Contains(m, "amazon.titan-tg1"):
+		return familyTitan
+	}
+	return ""
+}
+
+// DefaultAnthropicMaxTokens is the max_tokens sent to an Anthropic model
+// when Request.MaxTokens is 0: the Messages API requires it.
+const DefaultAnthropicMaxTokens = 1024
+
+// nativeBody encodes req in the model family's request format.
+func nativeBody(f family, req targets.Request) ([]byte, error) {
+	var body any
+	switch f {
+	case familyAnthropic:
+		n := req.MaxTokens
+		if n <= 0 {
+			n = DefaultAnthropicMaxTokens
+		}
+		body = struct {
+			Version     string   `json:"anthropic_version"`
+			MaxTokens   int      `json:"max_tokens"`
+			Messages    []any    `json:"messages"`
+			Temperature *float64 `json:"temperature,omitempty"`
+		}{"bedrock-2023-05-31", n, []any{map[string]string{"role": "user", "content": req.Prompt}}, req.Temperature}
+	case familyMeta:
+		body = struct {
+			Prompt      string   `json:"prompt"`
+			MaxGenLen   int      `json:"max_gen_len,omitempty"`
+			Temperature *float64 `json:"temperature,omitempty"`
+		}{req.Prompt, max(req.MaxTokens, 0), req.Temperature}
+	case familyMistral:
+		body = struct {
+			Prompt      string   `json:"prompt"`
+			MaxTokens   int      `json:"max_tokens,omitempty"`
+			Temperature *float64 `json:"temperature,omitempty"`
+		}{req.Prompt, max(req.MaxTokens, 0), req.Temperature}
+	case familyTitan:
+		type genConfig struct {
+			MaxTokenCount int      `json:"maxTokenCount,omitempty"`
+			Temperature   *float64 `json:"temperature,omitempty"`
+		}
+		body = struct {
+			InputText string    `json:"inputText"`
+			Config    genConfig `json:"textGenerationConfig"`
+		}{req.Prompt, genConfig{max(req.MaxTokens, 0), req.Temperature}}
+	default:
+		return nil, fmt.Errorf("bedrock: the native API has no request body for model %q (anthropic, meta, imported, mistral and titan-text models have one): use API chat (ConverseStream)", req.Model)
+	}
+	return json.Marshal(body)
+}
+
+// streamNative sends an InvokeModelWithResponseStream request and reads
+// its chunk events.
+func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
+	body, err := nativeBody(familyOf(req.Model), req)
+	if err != nil {
+		return targets.Final{}, err
+	}
+	slot := &bodySlot{}
+	rctx, cancel := context.WithCancel(context.WithValue(ctx, bodySlotKey{}, slot))
+	defer cancel()
+	out, err := t.client.InvokeModelWithResponseStream(rctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
+		ModelId: aws.String(req.Model), Body: body,
+		ContentType: aws.String("application/json"), Accept: aws.String("application/json"),
+	}, withProtocol(newProtocol()))
+	if err != nil {
+		return targets.Final{}, t.apiError(ctx, err)
+	}
+	defer out.GetStream().Close()
+	rb := slot.take()
+	if rb == nil {
+		return targets.Final{}, &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
+	}
+	defer rb.Close()
+	var d nativeDecoder
+	var perr error
+	err = t.readEvents(ctx, rb, schemas.ResponseStream, func(ev smithy.Deserializable) {
+		if perr != nil {
+			return
+		}
+		c, err := d.event(ev)
+		if err != nil {
+			perr = err
+			return
+		}
+		onChunk(c)
+	})
+	if perr != nil {
+		return d.final(), perr
+	}
+	if err == io.EOF {
+		if d.finish == "" && d.usage == nil {
+			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf("stream ended without a stop reason or invocation metrics, after %d chunks", d.events)}
+		}
+		return d.final(), nil
+	}
+	return d.final(), err
+}
+
+// nativeChunkJSON is every field of the families' events the adapter reads.
+type nativeChunkJSON struct {
+	// anthropic
+	Type  string `json:"type"`
+	Delta *struct {
+		Type        string `json:"type"`
+		Text        string `json:"text"`
+		Thinking    string `json:"thinking"`
+		PartialJSON string `json:"partial_json"`
+		StopReason  string `json:"stop_reason"`
+	} `json:"delta"`
+	Message *struct {
+		Usage *anthropicUsage `json:"usage"`
+	} `json:"message"`
+	Usage *anthropicUsage `json:"usage"`
+	// meta
+	Generation           *string `json:"generation"`
+	PromptTokenCount     *int    `json:"prompt_token_count"`
+	GenerationTokenCount *int    `json:"generation_token_count"`
+	StopReason           *string `json:"stop_reason"`
+	// mistral
+	Outputs []struct {
+		Text       string  `json:"text"`
+		StopReason *string `json:"stop_reason"`
+	} `json:"outputs"`
+	// titan
+	OutputText                *string `json:"outputText"`
+	TotalOutputTextTokenCount *int    `json:"totalOutputTextTokenCount"`
+	CompletionReason          *string `json:"completionReason"`
+	// every family: Bedrock's account of the invocation, on the last chunk
+	Metrics *struct {
+		InputTokenCount   int `json:"inputTokenCount"`
+		OutputTokenCount  int `json:"outputTokenCount"`
+		InvocationLatency int `json:"invocationLatency"`
+		FirstByteLatency  int `json:"firstByteLatency"`
+	} `json:"amazon-bedrock-invocationMetrics"`
+}
+
+type anthropicUsage struct {
+	InputTokens  *int `json:"input_tokens"`
+	OutputTokens *int `json:"output_tokens"`
+}
+
+// nativeDecoder turns chunk events into Chunks.
+type nativeDecoder struct {
+	events int
+	finish string
+	usage  *targets.Usage
+	server *targets.ServerTiming
+	input  int
+	// lastOut is the last cumulative output count of a family that sends
+	// one per chunk (meta, titan), from which each chunk's tokens are known.
+	lastOut int
+}
+
+func (d *nativeDecoder) final() targets.Final {
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server}
+}
+
+// event handles one decoded event of the response stream.
+func (d *nativeDecoder) event(ev smithy.Deserializable) (targets.Chunk, error) {
+	var c targets.Chunk
+	part, ok := ev.(*types.PayloadPart)
+	if !ok {
+		return c, nil // unknown events carry nothing
+	}
+	d.events++
+	data := bytes.TrimSpace(part.Bytes)
+	if len(data) == 0 {
+		return c, nil
+	}
+	var e nativeChunkJSON
+	if err := json.Unmarshal(data, &e); err != nil {
+		return c, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable chunk %d: %v: %s", d.events-1, err, targets.Snippet(string(data)))}
+	}
+	if e.Type == "error" {
+		return c, &targets.StreamError{Type: "error", Message: targets.Truncate(string(data))}
+	}
+	// anthropic
+	if dl := e.Delta; dl != nil {
+		switch dl.Type {
+		case "text_delta":
+			c.Content = dl.Text
+		case "thinking_delta":
+			c.Reasoning = dl.Thinking
+		case "input_json_delta":
+			c.ToolArgs = dl.PartialJSON
+		}
+		if dl.StopReason != "" {
+			d.finish = dl.StopReason
+		}
+	}
+	if e.Message != nil && e.Message.Usage != nil && e.Message.Usage.InputTokens != nil {
+		d.input = *e.Message.Usage.InputTokens
+	}
+	if e.Type == "message_delta" && e.Usage != nil && e.Usage.OutputTokens != nil {
+		d.usage = &targets.Usage{PromptTokens: d.input, CompletionTokens: *e.Usage.OutputTokens}
+		c.Usage = d.usage
+	}
+	// meta
+	if e.Generation != nil {
+		c.Content = *e.Generation
+		if e.PromptTokenCount != nil {
+			d.input = *e.PromptTokenCount
+		}
+		d.cumulative(&c, e.GenerationTokenCount)
+		if e.StopReason != nil && *e.StopReason != "" {
+			d.finish = *e.StopReason
+		}
+	}
+	// mistral
+	for _, o := range e.Outputs {
+		c.Content += o.Text
+		if o.StopReason != nil && *o.StopReason != "" {
+			d.finish = *o.StopReason
+		}
+	}
+	// titan
+	if e.OutputText != nil {
+		c.Content = *e.OutputText
+		d.cumulative(&c, e.TotalOutputTextTokenCount)
+		if e.CompletionReason != nil && *e.CompletionReason != "" {
+			d.finish = *e.CompletionReason
+		}
+	}
+	if m := e.Metrics; m != nil {
+		d.usage = &targets.Usage{PromptTokens: m.InputTokenCount, CompletionTokens: m.OutputTokenCount}
+		c.Usage = d.usage
+		st := targets.ServerTiming{Total: time.Duration(max(m.InvocationLatency, 0)) * time.Millisecond,
+			TTFT: time.Duration(max(m.FirstByteLatency, 0)) * time.Millisecond}
+		if st != (targets.ServerTiming{}) {
+			d.server = &st
+		}
+		if d.finish == "" {
+			// The metrics come only on the last chunk: the invocation ended.
+			d.finish = "end"
+		}
+	}
+	return c, nil
+}
+
+// cumulative sets c.Tokens from a cumulative output count: the increase
+// since the last one. An event with no text carries no token; its count
+// goes to the next event with text.
+func (d *nativeDecoder) cumulative(c *targets.Chunk, n *int) {
+	if n == nil || c.Content == "" {
+		return
+	}
+	c.Tokens = max(*n-d.lastOut, 0)
+	d.lastOut = *n
+}

@@ -1,0 +1,400 @@
+// Package replicate is the target adapter for Replicate's predictions API
+// (https://replicate.com/docs/reference/http). One request is three HTTP
+// calls:
+//
+//  1. POST /v1/models/{owner}/{name}/predictions (an official model),
+//     /v1/predictions with "version" (owner/name:version), or
+//     /v1/deployments/{owner}/{name}/predictions (deployments/owner/name),
+//     with {"input": {"prompt", "max_tokens", "min_tokens", "temperature"},
+//     "stream": true}; the answer (201) is the prediction, whose
+//     urls.stream is its server-sent event stream.
+//  2. GET urls.stream (Accept: text/event-stream): `output` events whose
+//     data is plain text (the tokens), `error` events ({"detail"} or text),
+//     and a `done` event ({} or {"reason": "canceled"|"error"}) that ends
+//     it (Replicate docs "Streaming output",
+//     https://replicate.com/docs/topics/predictions/streaming).
+//  3. GET /v1/predictions/{id} after done: its metrics give the token
+//     counts (input_token_count, output_token_count) and the server's
+//     times (time_to_first_token, predict_time, total_time), as official
+//     language models report them (Cog docs, "Metrics").
+//
+// Timing: the chunks are the stream's events; TTFB is the stream body's
+// first byte (the create call is part of the time to first token, as a
+// user waits for it too). The metrics call after done is not on the token
+// path.
+//
+// Credentials: the API token goes to the API's own host (BaseURL) and to
+// the stream URL the API returned in urls.stream, which is on another
+// host (streaming.api.replicate.com) and which Replicate's documentation
+// calls with the token; only if that URL is https or on the API's own
+// host, so a token never crosses a network in clear text. Redirects keep
+// net/http's rule: the Authorization header is dropped when a redirect
+// leaves the host (and its subdomains). urls.get is not followed: the
+// metrics call is built from BaseURL and the prediction id.
+package replicate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/sse"
+)
+
+// DefaultBaseURL is Replicate's API.
+const DefaultBaseURL = "https://api.replicate.com"
+
+// Config configures a Target.
+type Config struct {
+	// BaseURL is the API root, e.g. https://api.replicate.com.
+	BaseURL string
+	// APIKey is the API token, sent as "Authorization: Bearer" (see the
+	// package doc for where). It never appears in an error or in String.
+	APIKey string
+	// Client sends the requests; nil uses a client of its own.
+	Client *http.Client
+	// Header holds extra request headers.
+	Header http.Header
+}
+
+// String describes the configuration without its key.
+func (c Config) String() string {
+	return fmt.Sprintf("replicate.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
+}
+
+// GoString is String.
+func (c Config) GoString() string { return c.String() }
+
+// A Target streams Replicate predictions. Safe for concurrent use.
+type Target struct {
+	base   *url.URL
+	key    string
+	redact targets.Redactor
+	header http.Header
+	client *http.Client
+}
+
+var _ targets.Target = (*Target)(nil)
+
+// New returns a Target for cfg.
+func New(cfg Config) (*Target, error) {
+	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("replicate: %w", err)
+	}
+	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1")
+	u.RawPath, u.RawQuery = "", ""
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	client := targets.NewClient(cfg.Client)
+	return &Target{base: u, key: cfg.APIKey, redact: targets.NewRedactor(cfg.APIKey), header: cfg.Header.Clone(), client: client}, nil
+}
+
+// String names the API, never the key.
+func (t *Target) String() string { return "replicate " + t.base.Redacted() }
+
+// createURL returns the create endpoint for model and the version to put
+// in the body, if any.
+func (t *Target) createURL(model string) (string, string, error) {
+	if model == "" {
+		return "", "", errors.New("replicate: no model: give owner/name, owner/name:version or deployments/owner/name")
+	}
+	if name, version, ok := strings.Cut(model, ":"); ok {
+		if name == "" || version == "" {
+			return "", "", fmt.Errorf("replicate: model %q: want owner/name:version", model)
+		}
+		return t.base.String() + "/v1/predictions", version, nil
+	}
+	prefix := "/v1/models/"
+	if rest, ok := strings.CutPrefix(model, "deployments/"); ok {
+		prefix, model = "/v1/deployments/", rest
+	}
+	owner, name, ok := strings.Cut(model, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return "", "", fmt.Errorf("replicate: model %q: want owner/name", model)
+	}
+	return t.base.String() + prefix + url.PathEscape(owner) + "/" + url.PathEscape(name) + "/predictions", "", nil
+}
+
+// inputJSON is the input of Meta's official Llama models on Replicate
+// (prompt, max_tokens, min_tokens, temperature); other models take
+// their own names.
+type inputJSON struct {
+	Prompt      string   `json:"prompt"`
+	MaxTokens   int      `json:"max_tokens,omitempty"`
+	MinTokens   int      `json:"min_tokens,omitempty"`
+	Temperature *float64 `json:"temperature,omitempty"`
+	Seed        *int64   `json:"seed,omitempty"`
+}
+
+type createJSON struct {
+	Version string    `json:"version,omitempty"`
+	Input   inputJSON `json:"input"`
+	Stream  bool      `json:"stream"`
+}
+
+// predictionJSON is the part of a prediction the adapter reads.
+type predictionJSON struct {
+	ID     string          `json:"id"`
+	Status string          `json:"status"`
+	Error  json.RawMessage `json:"error"`
+	URLs   struct {
+		Stream string `json:"stream"`
+	} `json:"urls"`
+	Metrics *struct {
+		InputTokenCount  *int     `json:"input_token_count"`
+		OutputTokenCount *int     `json:"output_token_count"`
+		TimeToFirstToken *float64 `json:"time_to_first_token"`
+		PredictTime      *float64 `json:"predict_time"`
+		TotalTime        *float64 `json:"total_time"`
+	} `json:"metrics"`
+}
+
+// Stream creates a prediction, reads its stream and then its metrics. See
+// targets.Target.
+func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
+	var final targets.Final
+	create, version, err := t.createURL(req.Model)
+	if err != nil {
+		return final, err
+	}
+	body, err := json.Marshal(createJSON{Version: version, Stream: true, Input: inputJSON{Prompt: req.Prompt,
+		MaxTokens: max(req.MaxTokens, 0), MinTokens: max(req.MinTokens, 0), Temperature: req.Temperature, Seed: req.Seed}})
+	if err != nil {
+		return final, fmt.Errorf("replicate: encode request: %w", err)
+	}
+	pred, err := t.create(ctx, create, body)
+	if err != nil {
+		return final, err
+	}
+	streamURL, err := t.checkStreamURL(pred.URLs.Stream)
+	if err != nil {
+		return final, err
+	}
+	final, err = t.stream(ctx, streamURL, onChunk)
+	if err != nil {
+		return final, err
+	}
+	t.metrics(ctx, pred.ID, &final)
+	return final, nil
+}
+
+// create posts the prediction and returns it.
+func (t *Target) create(ctx context.Context, endpoint string, body []byte) (*predictionJSON, error) {
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("replicate: new request: %w", err)
+	}
+	t.setHeader(hreq, "application/json")
+	hreq.Header.Set("Content-Type", "application/json")
+	resp, err := t.client.Do(hreq)
+	if err != nil {
+		return nil, t.redact.Err(fmt.Errorf("replicate: create prediction: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, targets.ReadHTTPError(resp, t.redact, decodeError)
+	}
+	var p predictionJSON
+	if err := json.NewDecoder(io.LimitReader(resp.Body, targets.MaxErrorRead)).Decode(&p); err != nil {
+		return nil, &targets.ProtocolError{Msg: "replicate: undecodable prediction: " + err.Error()}
+	}
+	if e := errorText(p.Error); e != "" || p.Status == "failed" {
+		return nil, &targets.StreamError{Type: "prediction " + p.Status, Message: t.redact.Clip(e)}
+	}
+	if p.ID == "" {
+		return nil, &targets.ProtocolError{Msg: "replicate: the prediction has no id"}
+	}
+	return &p, nil
+}
+
+// checkStreamURL applies the credential rule to the stream URL the API
+// returned: it must exist (the model must stream), and be https or on the
+// API's own host.
+func (t *Target) checkStreamURL(s string) (*url.URL, error) {
+	if s == "" {
+		return nil, &targets.ProtocolError{Msg: "replicate: the prediction has no urls.stream: the model does not stream its output"}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return nil, &targets.ProtocolError{Msg: "replicate: urls.stream is not a URL"}
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && u.Host == t.base.Host) {
+		return nil, &targets.ProtocolError{Msg: fmt.Sprintf("replicate: urls.stream %s is neither https nor on the API's host: the token is not sent there", u.Redacted())}
+	}
+	return u, nil
+}
+
+func (t *Target) setHeader(r *http.Request, accept string) {
+	for k, vs := range t.header {
+		r.Header[k] = vs
+	}
+	r.Header.Set("Accept", accept)
+	if t.key != "" {
+		r.Header.Set("Authorization", "Bearer "+t.key)
+	}
+}
+
+// stream reads the prediction's event stream to its done event.
+func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Chunk)) (targets.Final, error) {
+	var final targets.Final
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return final, fmt.Errorf("replicate: new request: %w", err)
+	}
+	t.setHeader(hreq, "text/event-stream")
+	hreq.Header.Set("Cache-Control", "no-store")
+	resp, err := t.client.Do(hreq)
+	if err != nil {
+		return final, t.redact.Err(fmt.Errorf("replicate: open stream: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return final, targets.ReadHTTPError(resp, t.redact, decodeError)
+	}
+	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
+		return final, targets.NotStreaming(resp, "text/event-stream")
+	}
+	rd := sse.NewReader(targets.FirstByteBody(ctx, resp.Body))
+	events := 0
+	for {
+		ev, err := rd.Next()
+		if err == io.EOF {
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("replicate: stream ended before its done event, after %d events", events)}
+		}
+		if errors.Is(err, sse.ErrEventTooLarge) {
+			return final, &targets.ProtocolError{Msg: err.Error()}
+		}
+		if err != nil {
+			return final, t.redact.Err(fmt.Errorf("replicate: read stream: %w", targets.WithCause(ctx, err)))
+		}
+		if ev.Data == nil && ev.Type == "" {
+			continue
+		}
+		events++
+		switch ev.Type {
+		case "output":
+			// Plain text, as sent: SSE joins a multi-line token with "\n".
+			onChunk(targets.Chunk{Content: string(ev.Data)})
+		case "error":
+			return final, &targets.StreamError{Type: "error", Message: t.redact.Clip(errorText(ev.Data))}
+		case "done":
+			var d struct {
+				Reason string `json:"reason"`
+			}
+			if data := bytes.TrimSpace(ev.Data); len(data) > 0 {
+				if err := json.Unmarshal(data, &d); err != nil {
+					return final, &targets.ProtocolError{Msg: fmt.Sprintf("replicate: undecodable done event: %v: %s", err, targets.Snippet(string(data)))}
+				}
+			}
+			if d.Reason != "" {
+				return final, &targets.StreamError{Type: "done", Code: d.Reason, Message: "the prediction ended: " + d.Reason}
+			}
+			final.FinishReason = "done"
+			onChunk(targets.Chunk{})
+			targets.Drain(resp.Body, cancel)
+			return final, nil
+		default:
+			onChunk(targets.Chunk{})
+		}
+	}
+}
+
+// metricsWait bounds the metrics call after the stream: it is bookkeeping,
+// not the request, and must not hold a worker long.
+const metricsWait = 5 * time.Second
+
+// metrics reads the finished prediction's token counts and times into
+// final; a prediction not yet marked succeeded, or a failed call, leaves
+// final as it is (output tokens are then counted from events).
+func (t *Target) metrics(ctx context.Context, id string, final *targets.Final) {
+	ctx, cancel := context.WithTimeout(ctx, metricsWait)
+	defer cancel()
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, t.base.String()+"/v1/predictions/"+url.PathEscape(id), nil)
+	if err != nil {
+		return
+	}
+	t.setHeader(hreq, "application/json")
+	resp, err := t.client.Do(hreq)
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	var p predictionJSON
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&p) != nil || p.Metrics == nil {
+		return
+	}
+	m := p.Metrics
+	if m.OutputTokenCount != nil && *m.OutputTokenCount > 0 {
+		final.Usage = &targets.Usage{CompletionTokens: *m.OutputTokenCount}
+		if m.InputTokenCount != nil {
+			final.Usage.PromptTokens = *m.InputTokenCount
+		}
+	}
+	st := targets.ServerTiming{TTFT: seconds(m.TimeToFirstToken), Total: seconds(m.TotalTime)}
+	if ttft, predict := seconds(m.TimeToFirstToken), seconds(m.PredictTime); predict > ttft && ttft > 0 {
+		st.Decode = predict - ttft
+	}
+	if st != (targets.ServerTiming{}) {
+		final.Server = &st
+	}
+}
+
+// seconds converts a number of seconds to a Duration; nil, negative or
+// absurd values give 0.
+func seconds(p *float64) time.Duration {
+	if p == nil || !(*p > 0) || *p > 1e6 {
+		return 0
+	}
+	return time.Duration(*p * float64(time.Second))
+}
+
+// errorText returns an error as Replicate writes it: a JSON string, an
+// object with detail (or title), or plain text.
+func errorText(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var o struct {
+		Detail string `json:"detail"`
+		Title  string `json:"title"`
+	}
+	if json.Unmarshal(raw, &o) == nil && (o.Detail != "" || o.Title != "") {
+		if o.Detail != "" {
+			return o.Detail
+		}
+		return o.Title
+	}
+	return string(raw)
+}
+
+// decodeError reads Replicate's error body, an RFC 7807 problem
+// {"title", "detail", "status"} (or {"detail"} alone).
+func decodeError(b []byte, he *targets.HTTPError) bool {
+	var p struct {
+		Title  string `json:"title"`
+		Detail string `json:"detail"`
+	}
+	if json.Unmarshal(b, &p) != nil || (p.Title == "" && p.Detail == "") {
+		return false
+	}
+	he.Code, he.Message = p.Title, p.Detail
+	if he.Message == "" {
+		he.Message = p.Title
+	}
+	return true
+}

@@ -1,0 +1,184 @@
+// Package triton is the target adapter for NVIDIA Triton Inference Server's
+// generate extension, POST /v2/models/{model}/generate_stream, as served
+// by TensorRT-LLM's Triton backend (the `ensemble` model). The request is
+// {"text_input", "max_tokens", "bad_words", "stop_words", "stream": true}
+// as the TensorRT-LLM backend documents it; the response is server-sent
+// events, one `data: {…, "text_output": "…"}` per decoding step, with no
+// terminator: the stream ends when the server closes it. An inference
+// error after the first response arrives in the stream as
+// `data: {"error": "…"}`; an error before it is a JSON {"error"} with an
+// error status. Triton reports no token counts: each event with text is
+// counted as one token. Sources: Triton "Generate Extension"
+// (triton-inference-server/server docs/protocol/extension_generate.md) and
+// the TensorRT-LLM backend's README (triton-inference-server/tensorrtllm_backend).
+package triton
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/sse"
+)
+
+// Config configures a Target.
+type Config struct {
+	// BaseURL is the server root, e.g. http://host:8000; the Target adds
+	// /v2/models/{model}/generate_stream.
+	BaseURL string
+	// APIKey, when set, is sent as "Authorization: Bearer" (for a gateway
+	// in front of Triton, which has no keys of its own).
+	APIKey string
+	// Client sends the requests; nil uses a client of its own.
+	Client *http.Client
+	// Header holds extra request headers.
+	Header http.Header
+}
+
+// String describes the configuration without its key.
+func (c Config) String() string {
+	return fmt.Sprintf("triton.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
+}
+
+// GoString is String.
+func (c Config) GoString() string { return c.String() }
+
+// A Target streams from Triton's generate_stream. Safe for concurrent use.
+type Target struct {
+	base   string
+	redact targets.Redactor
+	header http.Header
+	client *http.Client
+}
+
+var _ targets.Target = (*Target)(nil)
+
+// New returns a Target for cfg.
+func New(cfg Config) (*Target, error) {
+	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("triton: %w", err)
+	}
+	path := strings.TrimRight(u.Path, "/")
+	path = strings.TrimSuffix(path, "/v1") // a root given for trtllm-serve's OpenAI API
+	u.Path, u.RawPath = path, ""
+	// NewClient: redirects stay within the server's origin (targets/redirect.go).
+	client := targets.NewClient(cfg.Client)
+	header := targets.NewHeader(cfg.Header, "text/event-stream")
+	if cfg.APIKey != "" {
+		header.Set("Authorization", "Bearer "+cfg.APIKey)
+	}
+	return &Target{base: u.String(), redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}, nil
+}
+
+// URL returns the endpoint for model.
+func (t *Target) URL(model string) string {
+	return t.base + "/v2/models/" + url.PathEscape(model) + "/generate_stream"
+}
+
+// String names the server, never the key.
+func (t *Target) String() string { return "triton " + targets.RedactURL(t.base) }
+
+// requestJSON is the body of a generate_stream request to the TensorRT-LLM
+// ensemble. Triton has no ignore_eos or minimum length in this API.
+type requestJSON struct {
+	TextInput   string   `json:"text_input"`
+	MaxTokens   int      `json:"max_tokens,omitempty"`
+	BadWords    string   `json:"bad_words"`
+	StopWords   string   `json:"stop_words"`
+	Stream      bool     `json:"stream"`
+	Temperature *float64 `json:"temperature,omitempty"`
+}
+
+// responseJSON is the part of a response the adapter reads.
+type responseJSON struct {
+	TextOutput *string         `json:"text_output"`
+	Error      json.RawMessage `json:"error"`
+}
+
+// Stream sends req and calls onChunk for each response. See targets.Target.
+func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
+	var final targets.Final
+	if req.Model == "" {
+		return final, errors.New("triton: no model: the model name is part of the URL (ensemble for TensorRT-LLM)")
+	}
+	body, err := json.Marshal(requestJSON{TextInput: req.Prompt, MaxTokens: max(req.MaxTokens, 0), Stream: true, Temperature: req.Temperature})
+	if err != nil {
+		return final, fmt.Errorf("triton: encode request: %w", err)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	resp, err := targets.PostStream(rctx, t.client, t.URL(req.Model), t.header, body)
+	if err != nil {
+		return final, t.redact.Err(fmt.Errorf("triton: %w", err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return final, targets.ReadHTTPError(resp, t.redact, decodeError)
+	}
+	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
+		return final, targets.NotStreaming(resp, "text/event-stream")
+	}
+	rd := sse.NewReader(resp.Body)
+	tokens, events := 0, 0
+	for {
+		ev, err := rd.Next()
+		if err == io.EOF {
+			// No terminator: the server closing the stream cleanly ends it;
+			// a stream that carried no text is the caller's to judge.
+			if tokens > 0 {
+				final.FinishReason = "end"
+			}
+			return final, nil
+		}
+		if errors.Is(err, sse.ErrEventTooLarge) {
+			return final, &targets.ProtocolError{Msg: err.Error()}
+		}
+		if err != nil {
+			return final, t.redact.Err(fmt.Errorf("triton: read stream: %w", targets.WithCause(ctx, err)))
+		}
+		data := bytes.TrimSpace(ev.Data)
+		if len(data) == 0 {
+			continue
+		}
+		var r responseJSON
+		if err := json.Unmarshal(data, &r); err != nil {
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, targets.Snippet(t.redact.Redact(string(data))))}
+		}
+		events++
+		if e := bytes.TrimSpace(r.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
+			var msg string
+			if json.Unmarshal(e, &msg) != nil {
+				msg = string(e)
+			}
+			return final, &targets.StreamError{Message: t.redact.Clip(msg)}
+		}
+		var c targets.Chunk
+		if r.TextOutput != nil {
+			c.Content = *r.TextOutput
+		}
+		if c.Content != "" {
+			tokens++
+		}
+		onChunk(c)
+	}
+}
+
+// decodeError reads Triton's {"error": "…"} body.
+func decodeError(b []byte, he *targets.HTTPError) bool {
+	var e struct {
+		Error *string `json:"error"`
+	}
+	if json.Unmarshal(b, &e) != nil || e.Error == nil {
+		return false
+	}
+	he.Message = *e.Error
+	return true
+}
