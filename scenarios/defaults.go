@@ -24,7 +24,7 @@ const (
 	// DefaultWarmup is the warm-up requests per level.
 	DefaultWarmup = 16
 	// DefaultTimeout is the per-request deadline.
-	DefaultTimeout = 60 * time.Second
+	DefaultTimeout = 120 * time.Second
 	// DefaultBisectSteps is the number of bisection levels of a capacity search.
 	DefaultBisectSteps = 4
 	// DefaultPercentile is the percentile SLO thresholds are judged at.

@@ -319,7 +319,7 @@ func TestApplyDefaults(t *testing.T) {
 		},
 		Load: LoadProfile{
 			Rate: Rates{4}, Arrival: ArrivalGamma, Burstiness: 1,
-			Requests: 200, Warmup: &zero, Timeout: Duration(60 * time.Second),
+			Requests: 200, Warmup: &zero, Timeout: Duration(DefaultTimeout),
 		},
 		SLO:  SLO{Percentile: 95, MaxErrorRate: &onePct},
 		GPU:  GPU{Backend: "auto", Interval: Duration(250 * time.Millisecond)},

@@ -13,9 +13,9 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 	"github.com/inferbench/inferbench/targets/registry"
 )
@@ -91,7 +91,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.IntFlag{Name: flagMaxTokens, Value: 128, Usage: "output tokens per request (max_tokens)"},
 			&cli.IntFlag{Name: flagPromptTokens, Value: 128, Usage: "prompt length in tokens (synthetic prompt)"},
 			&cli.BoolFlag{Name: flagIgnoreEOS, Value: true, Usage: "ask the server for exactly --max-tokens tokens (vLLM ignore_eos/min_tokens) where the protocol allows"},
-			&cli.DurationFlag{Name: flagTimeout, Value: loadgen.DefaultTimeout, Usage: "per-request deadline, send to end of stream"},
+			&cli.DurationFlag{Name: flagTimeout, Value: scenarios.DefaultTimeout, Usage: "per-request deadline, send to end of stream"},
 			&cli.StringFlag{Name: flagSpread, Value: "auto", Usage: "spread of the workers' first requests: auto (one request's duration), or a duration (0: all at once)"},
 			&cli.Int64Flag{Name: flagSeed, Value: 1, Usage: "seed of the prompt generator (same seed, same prompts)"},
 			&cli.StringFlag{Name: flagOut, Usage: "run directory to create (must not already hold a run)", Required: true},

@@ -55,7 +55,62 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 		}
 	}
 	set := func(name string) bool { return !fromFile || c.IsSet(name) }
+	if err := zeroFlags(c); err != nil {
+		return nil, err
+	}
+	targetFromFlags(c, s, set)
+	workloadFromFlags(c, s, set)
+	if err := loadFromFlags(c, &s.Load, set, fromFile); err != nil {
+		return nil, err
+	}
+	sloAndGPUFromFlags(c, s, set)
+	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds())); err != nil {
+		return nil, usagef("%v", err)
+	}
+	return s, nil
+}
 
+// openScenario opens a shipped scenario or a file (scenarios.Open) and
+// checks its target kind against the registry, the one table of kinds.
+func openScenario(ref string) (*scenarios.Scenario, error) {
+	s, err := scenarios.Open(ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckKind(registry.Kinds()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// setFunc says whether a flag applies: given on the command line, or any
+// flag (defaults included) when there is no scenario file.
+type setFunc func(name string) bool
+
+// zeroFlags refuses the zero values that have no meaning, rather than
+// letting them fall back to a default unseen (issue #17 item 16): output
+// and prompt lengths of 0, a zero timeout, and --requests 0 without
+// --duration (0 means "no count limit", which needs a time limit).
+func zeroFlags(c *cli.Context) error {
+	for _, f := range []string{flagMaxTokens, flagPromptTokens} {
+		if c.IsSet(f) && c.Int(f) < 1 {
+			return usagef("--%s must be at least 1, got %d", f, c.Int(f))
+		}
+	}
+	if c.IsSet(flagTimeout) && c.Duration(flagTimeout) <= 0 {
+		return usagef("--%s must be positive, got %s", flagTimeout, c.Duration(flagTimeout))
+	}
+	if c.IsSet(flagRequests) && c.Int(flagRequests) == 0 && !c.IsSet(flagDuration) {
+		return usagef("--%s 0 means no count limit: give --%s too, or a count", flagRequests, flagDuration)
+	}
+	if c.IsSet(flagRequests) && c.Int(flagRequests) < 0 {
+		return usagef("--%s must not be negative, got %d", flagRequests, c.Int(flagRequests))
+	}
+	return nil
+}
+
+// targetFromFlags lays the target flags over s.
+func targetFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	if set(flagTarget) {
 		s.Target.Kind = c.String(flagTarget)
 	}
@@ -71,7 +126,10 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if c.IsSet(flagAPIKeyEnv) {
 		s.Target.APIKeyEnv = c.String(flagAPIKeyEnv)
 	}
+}
 
+// workloadFromFlags lays the workload flags over s.
+func workloadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	if set(flagPromptTokens) {
 		s.Workload.PromptTokens = scenarios.Fixed(c.Int(flagPromptTokens))
 	}
@@ -84,24 +142,26 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if set(flagSeed) {
 		s.Workload.Seed = uint64(c.Int64(flagSeed))
 	}
+}
 
-	// The load kind: an explicit flag replaces the scenario's kind.
-	ld := &s.Load
+// loadFromFlags lays the load flags over ld: an explicit load kind (sweep,
+// rate, concurrency) replaces the scenario's.
+func loadFromFlags(c *cli.Context, ld *scenarios.LoadProfile, set setFunc, fromFile bool) error {
 	clearKind := func() { ld.Concurrency, ld.Sweep, ld.Rate, ld.Trace = 0, nil, nil, nil }
 	switch {
 	case c.IsSet(flagSweep) && c.IsSet(flagRate):
-		return nil, usagef("--%s and --%s exclude each other: sweep concurrency or rate, not both", flagSweep, flagRate)
+		return usagef("--%s and --%s exclude each other: sweep concurrency or rate, not both", flagSweep, flagRate)
 	case c.IsSet(flagSweep):
 		levels, err := parseList(c.String(flagSweep), strconv.Atoi)
 		if err != nil || slices.ContainsFunc(levels, func(n int) bool { return n < 1 }) {
-			return nil, usagef("--%s: want a comma-separated list of concurrencies ≥ 1, got %q", flagSweep, c.String(flagSweep))
+			return usagef("--%s: want a comma-separated list of concurrencies ≥ 1, got %q", flagSweep, c.String(flagSweep))
 		}
 		clearKind()
 		ld.Sweep = &scenarios.Sweep{Levels: levels}
 	case c.IsSet(flagRate):
 		rates, err := parseList(c.String(flagRate), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 		if err != nil || slices.ContainsFunc(rates, func(r float64) bool { return !(r > 0) || math.IsInf(r, 0) }) {
-			return nil, usagef("--%s: want requests per second > 0 (or a comma-separated list), got %q", flagRate, c.String(flagRate))
+			return usagef("--%s: want requests per second > 0 (or a comma-separated list), got %q", flagRate, c.String(flagRate))
 		}
 		clearKind()
 		ld.Rate = rates
@@ -121,7 +181,12 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if c.IsSet(flagRampUp) {
 		ld.RampUp = scenarios.Duration(c.Duration(flagRampUp))
 	}
-	if set(flagRequests) {
+	switch {
+	case c.IsSet(flagDuration) && !c.IsSet(flagRequests):
+		// --duration alone means "for this long": the default count
+		// does not cap it.
+		ld.Requests = 0
+	case set(flagRequests):
 		ld.Requests = c.Int(flagRequests)
 	}
 	if set(flagDuration) {
@@ -137,7 +202,11 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if c.IsSet(flagBisect) {
 		ld.CapacitySearch = &scenarios.CapacitySearch{Bisect: c.Int(flagBisect) > 0, Steps: c.Int(flagBisect)}
 	}
+	return nil
+}
 
+// sloAndGPUFromFlags lays the SLO and GPU telemetry flags over s.
+func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	for _, f := range []struct {
 		name string
 		dst  *scenarios.Duration
@@ -158,21 +227,4 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if set(flagRunGPUInterval) {
 		s.GPU.Interval = scenarios.Duration(c.Duration(flagRunGPUInterval))
 	}
-	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds())); err != nil {
-		return nil, usagef("%v", err)
-	}
-	return s, nil
-}
-
-// openScenario opens a shipped scenario or a file (scenarios.Open) and
-// checks its target kind against the registry, the one table of kinds.
-func openScenario(ref string) (*scenarios.Scenario, error) {
-	s, err := scenarios.Open(ref)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.CheckKind(registry.Kinds()); err != nil {
-		return nil, err
-	}
-	return s, nil
 }
