@@ -474,3 +474,63 @@ func TestRetryWait(t *testing.T) {
 		}
 	}
 }
+
+// burst streams n one-token events at once, with the server's count.
+type burst struct{ n int }
+
+func (b burst) Stream(_ context.Context, _ targets.Request, on func(targets.Chunk)) (targets.Final, error) {
+	for range b.n {
+		on(targets.Chunk{Content: "x"})
+	}
+	return targets.Final{FinishReason: "length", Usage: &targets.Usage{PromptTokens: 3, CompletionTokens: b.n}}, nil
+}
+
+// TestHugeStreamFitsItsLine: a stream of more events than MaxChunks keeps
+// MaxChunks entries, the last absorbing the rest, with exact totals; the
+// record is written and read back whole (the reader's line limit holds).
+func TestHugeStreamFitsItsLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 1.5 million events")
+	}
+	n := rundir.MaxChunks + rundir.MaxChunks/2
+	r, err := New(burst{n}, Workload{Model: "m", PromptTokens: 3, MaxTokens: n}, Requests(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rw, err := rundir.CreateRecordWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	if _, err := run(t.Context(), r, func(rec *rundir.Record) error { c.add(rec); return rw.Write(rec) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec := c.recs[0]
+	var sum int64
+	for _, ch := range rec.Chunks {
+		sum += ch[1]
+	}
+	if len(rec.Chunks) != rundir.MaxChunks || sum != int64(n) || rec.ChunksCoalesced != int64(n-rundir.MaxChunks) || rec.OutputTokens != n {
+		t.Errorf("%d entries of %d tokens, %d coalesced, %d output; want %d entries, %d tokens, %d coalesced",
+			len(rec.Chunks), sum, rec.ChunksCoalesced, rec.OutputTokens, rundir.MaxChunks, n, n-rundir.MaxChunks)
+	}
+	if last := rec.Chunks[len(rec.Chunks)-1][0]; last != rec.EndNS {
+		t.Errorf("last entry at %d, end at %d: the coalesced entry must carry the last event's time", last, rec.EndNS)
+	}
+	run, err := rundir.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for got, err := range run.Records() {
+		if err != nil {
+			t.Fatalf("reading the record back: %v", err)
+		}
+		if len(got.Chunks) != rundir.MaxChunks || got.ChunksCoalesced != rec.ChunksCoalesced {
+			t.Errorf("read back %d entries, %d coalesced", len(got.Chunks), got.ChunksCoalesced)
+		}
+	}
+}

@@ -74,7 +74,18 @@ type Record struct {
 	// Retried marks a failed attempt that was sent again: it is counted
 	// apart, not as a failure of the request.
 	Retried bool `json:"retried,omitempty"`
+	// ChunksCoalesced counts the token-bearing events past MaxChunks that
+	// were added to the last Chunks entry instead of getting their own:
+	// token counts, E2E and TPOT stay exact, per-event ITL detail of the
+	// tail is lost. 0 for any stream under a million events.
+	ChunksCoalesced int64 `json:"chunks_coalesced,omitempty"`
 }
+
+// MaxChunks is the most Chunks entries a record keeps. An entry is at most
+// 42 bytes of JSON, so a record stays well under MaxRecordLine (64 MiB)
+// however long the stream (max tokens can be asked up to 2^24): the writer
+// and the reader agree on every record the harness writes.
+const MaxChunks = 1 << 20
 
 // Stage is the part of a run a request belongs to.
 type Stage string

@@ -307,6 +307,8 @@ func decodeRecordFast(b []byte, r *Record) bool {
 			return ok && once(28)
 		case "server":
 			return once(29) && p.server(r)
+		case "chunks_coalesced":
+			return i64(30, &r.ChunksCoalesced)
 		}
 		return false // unknown (or case-folded) key: encoding/json decides
 	})

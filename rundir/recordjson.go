@@ -82,6 +82,7 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 	if r.Retried {
 		b = append(b, `,"retried":true`...)
 	}
+	b = appendOptInt(b, `,"chunks_coalesced":`, r.ChunksCoalesced)
 	return append(b, '}')
 }
 

@@ -47,6 +47,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.Level = 2.5
 	full.RequestedInputTokens, full.RequestedOutputTokens = 512, 1000
 	full.Server = &ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
+	full.ChunksCoalesced = 12345
 	checkRecordJSON(t, full)
 	checkRecordJSON(t, &Record{Server: &ServerTiming{}})
 	checkRecordJSON(t, &Record{Server: &ServerTiming{Load: 7}})
@@ -89,6 +90,7 @@ func checkDecode(t *testing.T, line []byte) {
 // decodes exactly; odd lines fall back and still decode as encoding/json does.
 func TestRecordDecodeFast(t *testing.T) {
 	full := benchRecord()
+	full.ChunksCoalesced = 7
 	full.Server = &ServerTiming{Queue: 1, TTFT: 5}
 	full.Retried, full.Attempt, full.Level = true, 1, 0.25
 	for _, r := range []*Record{full, {}, {Chunks: [][2]int64{}}} {

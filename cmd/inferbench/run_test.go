@@ -384,3 +384,37 @@ func TestServerInfoRecorded(t *testing.T) {
 		}
 	}
 }
+
+// TestAccuracyHugeStream: a 5-million-token stream from the mock (the whole
+// stream's record would be a 73 MB line, past the reader's 64 MiB) leaves a
+// run that report can read: the record keeps rundir.MaxChunks entries and
+// exact totals. Run in make test's step without the race detector (5 M
+// events take ~8 s there, minutes under it).
+func TestAccuracyHugeStream(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("5 million events: run without -race (make test runs it)")
+	}
+	const n = 5_000_000
+	m, err := mock.New(mock.Config{OutputTokens: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "-n", "1", "--max-tokens", fmt.Sprint(n),
+		"--gpu-backend", "none", "--server-metrics", "off", "--out", dir, "-q"); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	stdout, stderr, err := runApp(t, "report", dir)
+	if err != nil {
+		t.Fatalf("report: %v\n%s", err, stderr)
+	}
+	recs := readRecords(t, dir)
+	if len(recs) != 1 || recs[0].OutputTokens != n || len(recs[0].Chunks) != rundir.MaxChunks || recs[0].ChunksCoalesced != n-rundir.MaxChunks {
+		t.Errorf("record: %d output tokens, %d entries, %d coalesced", recs[0].OutputTokens, len(recs[0].Chunks), recs[0].ChunksCoalesced)
+	}
+	if !strings.Contains(stdout, "1   1       0") {
+		t.Errorf("report does not show the one successful request:\n%s", stdout)
+	}
+}
