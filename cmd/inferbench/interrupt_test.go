@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"net"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -175,4 +176,43 @@ func TestStarvedClientFlagged(t *testing.T) {
 		t.Fatalf("client = %+v; want the starved client flagged", c)
 	}
 	t.Logf("flagged: %v (achieved %.0f req/s of 20000)", c.Reasons, sum.Levels[0].AchievedRatePerS)
+}
+
+// TestCommandsStopOnSignal: a command other than run stops promptly on the
+// first SIGINT with exit 130: here `history list` against a PostgreSQL
+// that accepts connections and never answers (it would wait out its
+// connect timeout otherwise).
+func TestCommandsStopOnSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real processes")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	cmd := inferbenchCmd(t, "history", "list", "--store", "postgres://u@"+l.Addr().String()+"/db")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	sent := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	err = cmd.Wait()
+	took := time.Since(sent)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || took > stopBound+2*time.Second {
+		t.Errorf("history list after SIGINT: %v after %v, stderr %q; want exit 130 within %v", err, took, stderr.String(), stopBound)
+	}
 }

@@ -8,27 +8,73 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
 )
 
 func main() {
 	// Two contexts stop a command: the first SIGINT or SIGTERM ends drain,
 	// which every command runs under (a run stops sending and gives
 	// requests in flight --grace); the second ends hard, which cancels a
-	// run's requests in flight at once; the third exits.
+	// run's requests in flight at once; the third exits. A command that
+	// does not drain (report, merge, history, …) has stopBound after the
+	// first signal to return on its own, then the process exits 130.
 	hard, cancelHard := context.WithCancelCause(context.Background())
 	drain, cancelDrain := context.WithCancelCause(hard)
+	app := newAppWith(os.Stdout, os.Stderr, hard)
+	args := reorderArgs(app, os.Args)
+	drains := drainsOnSignal(app, args)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-sigs
 		cancelDrain(fmt.Errorf("%w by signal %v", context.Canceled, s))
-		s = <-sigs
+		if !drains {
+			select {
+			case <-time.After(stopBound):
+				fmt.Fprintf(os.Stderr, "inferbench: interrupted by signal %v\n", s)
+				os.Exit(exitInterrupted)
+			case s = <-sigs:
+			}
+		} else {
+			s = <-sigs
+		}
 		fmt.Fprintln(os.Stderr, "inferbench: second signal: cancelling requests in flight")
 		cancelHard(fmt.Errorf("%w by a second signal %v", context.Canceled, s))
 		<-sigs
 		os.Exit(exitInterrupted)
 	}()
-	err := runArgs(drain, newAppWith(os.Stdout, os.Stderr, hard), os.Args)
+	err := app.RunContext(drain, args)
+	if err == nil && drain.Err() != nil {
+		err = context.Cause(drain) // stopped early, though it returned no error
+	}
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// stopBound is how long a command that does not drain may take to return
+// after the first signal.
+const stopBound = time.Second
+
+// drainsOnSignal reports whether the command args name finishes its own
+// work on the first signal (a run drains its requests in flight, the mock
+// and the watchers shut down cleanly); the others are stopped at once.
+func drainsOnSignal(app *cli.App, args []string) bool {
+	var path []string
+	cmds := app.Commands
+	for _, a := range args[1:] {
+		c := findCommand(cmds, a)
+		if c == nil {
+			continue
+		}
+		path = append(path, c.Name)
+		cmds = c.Subcommands
+	}
+	switch strings.Join(path, " ") {
+	case "run", "mock", "watch", "gpu watch", "k8s hold", "calibrate":
+		return true
+	}
+	return false
 }
