@@ -391,3 +391,21 @@ func TestDerivedDefinitions(t *testing.T) {
 		}
 	}
 }
+
+// TestTableUnfinishedRun: a run killed before it finished run.json (exit
+// state running, records 0) is shown as not finished, with the records the
+// file holds, not as "running, 0 records" above a table of them.
+func TestTableUnfinishedRun(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	for i := range 92 {
+		s.Add(&rundir.Record{ID: uint64(i), Stage: rundir.StageMeasure, Level: 4, SentNS: int64(i) * 1e6, FirstTokenNS: int64(i)*1e6 + 5e5,
+			EndNS: int64(i)*1e6 + 9e5, DoneNS: int64(i)*1e6 + 9e5, OK: true, OutputTokens: 2, Chunks: [][2]int64{{int64(i)*1e6 + 5e5, 1}, {int64(i)*1e6 + 9e5, 1}}})
+	}
+	var b strings.Builder
+	if err := WriteTable(&b, s.Close(), &rundir.Manifest{ExitState: rundir.ExitRunning}); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, "did not finish") || !strings.Contains(out, "92 records found") || strings.Contains(out, "running, 0 records") {
+		t.Errorf("table:\n%s\nwant it to say the run did not finish, with the 92 records found", out)
+	}
+}

@@ -69,8 +69,9 @@ func (s SLO) Met(m RequestMetrics) bool {
 // keeps per-level latency values, never whole records. Not safe for
 // concurrent use.
 type Summarizer struct {
-	slo    SLO
-	levels map[float64]*levelAcc
+	slo     SLO
+	levels  map[float64]*levelAcc
+	records int64
 }
 
 // levelAcc accumulates one load level.
@@ -96,6 +97,7 @@ func NewSummarizer(slo SLO) *Summarizer {
 
 // Add accounts for one record. Records of stages other than measure are ignored.
 func (s *Summarizer) Add(r *rundir.Record) {
+	s.records++
 	if r.Stage != rundir.StageMeasure {
 		return
 	}
@@ -222,6 +224,7 @@ func (s *Summarizer) Snapshot() *Summary {
 		sum.Levels = append(sum.Levels, l)
 	}
 	sum.Capacity = capacity(sum.Levels, s.slo)
+	sum.Records = s.records
 	return sum
 }
 

@@ -17,6 +17,9 @@ type Summary struct {
 	// Capacity is the highest level that met the SLOs, nil when none did or
 	// no SLO was set.
 	Capacity *Capacity `json:"capacity"`
+	// Records is the number of records read, every stage and attempt: what
+	// requests.jsonl holds, whatever run.json says.
+	Records int64 `json:"records"`
 }
 
 // Level is the metrics of one load level, over its measured stage only.

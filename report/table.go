@@ -18,7 +18,14 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	var b strings.Builder
 	if m != nil {
 		fmt.Fprintf(&b, "target  %s %s  model %s\n", m.Target.Kind, m.Target.URL, m.Target.Model)
-		fmt.Fprintf(&b, "run     %s, %d records, started %s", m.ExitState, m.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+		if m.ExitState == rundir.ExitRunning {
+			// run.json was never finished: the process died (kill -9, a
+			// crash). Its own count is 0; say what the file holds.
+			fmt.Fprintf(&b, "run     did not finish (run.json still says running: killed?), %d records found, started %s",
+				sum.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+		} else {
+			fmt.Fprintf(&b, "run     %s, %d records, started %s", m.ExitState, m.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+		}
 		if m.End != nil {
 			fmt.Fprintf(&b, ", %.1f s", m.End.Sub(m.Start).Seconds())
 		}

@@ -125,3 +125,23 @@ func TestOpenWarnings(t *testing.T) {
 		t.Errorf("warnings %q; want the count mismatch", got)
 	}
 }
+
+// TestDiskFullCountsLostRecords: on a full disk (/dev/full answers every
+// write with ENOSPC) each record is lost and counted, and the error comes
+// back, so the run can say how many it lost.
+func TestDiskFullCountsLostRecords(t *testing.T) {
+	f, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here")
+	}
+	rw := NewRecordWriter(f)
+	for i := range 3 {
+		if err := rw.Write(&Record{ID: uint64(i), OK: true}); err == nil {
+			t.Fatalf("record %d written to a full disk", i)
+		}
+	}
+	if rw.Count() != 0 || rw.Lost() != 3 {
+		t.Errorf("written %d, lost %d; want 0 and 3", rw.Count(), rw.Lost())
+	}
+	rw.Close()
+}

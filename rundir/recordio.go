@@ -32,7 +32,12 @@ func CreateRecordWriter(dir string) (*RecordWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &RecordWriter{f: f, w: bufio.NewWriterSize(f, 64<<10)}, nil
+	return NewRecordWriter(f), nil
+}
+
+// NewRecordWriter writes records to f, which it closes on Close.
+func NewRecordWriter(f *os.File) *RecordWriter {
+	return &RecordWriter{f: f, w: bufio.NewWriterSize(f, 64<<10)}
 }
 
 // Write appends one record. A record that cannot be written whole (disk

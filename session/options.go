@@ -118,6 +118,10 @@ type Options struct {
 	StartAt time.Time
 	// Version is the tool's version, recorded in run.json.
 	Version string
+
+	// recordWriter, when set, replaces rundir.CreateRecordWriter (tests:
+	// a disk that fills up).
+	recordWriter func(dir string) (*rundir.RecordWriter, error)
 }
 
 // An InputError is a mistake in what the user asked for (a bad scenario

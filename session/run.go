@@ -183,7 +183,11 @@ func (s *session) begin(drain context.Context) error {
 	if err := o.waitStart(drain, s.log); err != nil {
 		return err
 	}
-	rw, err := rundir.CreateRecordWriter(o.Out)
+	create := rundir.CreateRecordWriter
+	if o.recordWriter != nil {
+		create = o.recordWriter
+	}
+	rw, err := create(o.Out)
 	if err != nil {
 		return err
 	}

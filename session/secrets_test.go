@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/mock"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
 )
 
@@ -46,5 +47,42 @@ func TestRunJSONHidesURLSecrets(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "api_key=REDACTED") {
 		t.Errorf("run.json does not show the redacted parameter:\n%s", b)
+	}
+}
+
+// TestDiskFullSaysItOnce: when the records cannot be written (a full
+// disk), the run stops, says once how many records it wrote and lost, and
+// run.json says failed with the counts.
+func TestDiskFullSaysItOnce(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full here")
+	}
+	m, err := mock.New(mock.Config{OutputTokens: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "run")
+	o := &Options{Kind: "vllm", URL: srv.URL, Model: "m", API: "chat", Concurrency: 2, Requests: 50, MaxTokens: 2, PromptTokens: 4,
+		Timeout: 10 * time.Second, Out: dir, GPUBackend: "none", ServerMetrics: "off", GPUInterval: 50 * time.Millisecond, NoProbe: true,
+		recordWriter: func(string) (*rundir.RecordWriter, error) {
+			f, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+			return rundir.NewRecordWriter(f), err
+		}}
+	var log strings.Builder
+	res, err := Run(t.Context(), t.Context(), o, &log)
+	if err == nil || res == nil {
+		t.Fatalf("run on a full disk: %v, %v; want a failure with a result", err, res)
+	}
+	if res.Lost < 1 || res.Manifest.ExitState != rundir.ExitFailed || !strings.Contains(res.Manifest.ExitReason, "lost") {
+		t.Errorf("lost %d, exit %s %q; want records lost and run.json failed saying so", res.Lost, res.Manifest.ExitState, res.Manifest.ExitReason)
+	}
+	if n := strings.Count(log.String(), "lost"); n != 1 {
+		t.Errorf("the log says 'lost' %d times; want once:\n%s", n, log.String())
+	}
+	mf, err := rundir.ReadManifest(dir)
+	if err != nil || mf.ExitState != rundir.ExitFailed {
+		t.Errorf("run.json: %v %+v; want failed", err, mf)
 	}
 }
