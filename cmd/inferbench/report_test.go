@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,5 +137,39 @@ func TestReportUsageErrors(t *testing.T) {
 	}
 	if _, _, err := runApp(t, "report", filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("report of a missing directory succeeded")
+	}
+}
+
+// TestReportDoesNotWriteThroughLinks: a summary.json that is a link to a
+// file elsewhere is replaced by report, never written through; `run --out`
+// refuses a dangling requests.jsonl link before any request (issue #17
+// item 8; merge creates its directory the same way, rundir.Create).
+func TestReportDoesNotWriteThroughLinks(t *testing.T) {
+	a100, _ := reportRuns(t)
+	victim := filepath.Join(t.TempDir(), "victim")
+	os.WriteFile(victim, []byte("precious"), 0o644)
+	os.Remove(filepath.Join(a100, rundir.SummaryFile))
+	if err := os.Symlink(victim, filepath.Join(a100, rundir.SummaryFile)); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runApp(t, "report", a100); err != nil {
+		t.Fatalf("report: %v\n%s", err, stderr)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious" {
+		t.Errorf("report wrote through the summary.json link: %q", b)
+	}
+	for _, args := range [][]string{
+		{"run", "--url", "http://127.0.0.1:1", "--model", "m", "--no-probe"},
+	} {
+		out := t.TempDir()
+		elsewhere := filepath.Join(t.TempDir(), "created")
+		os.Symlink(elsewhere, filepath.Join(out, rundir.RecordsFile))
+		_, stderr, err := runApp(t, append(args, "--out", out)...)
+		if err == nil || exitCode(err, io.Discard) != exitUsage {
+			t.Errorf("%s with a dangling requests.jsonl link: %v %s; want a refusal", args[0], err, stderr)
+		}
+		if _, err := os.Lstat(elsewhere); err == nil {
+			t.Errorf("%s created the link's target", args[0])
+		}
 	}
 }
