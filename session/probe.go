@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
@@ -106,4 +109,52 @@ func probeError(err error) error {
 func IsKeyRejection(err error) bool {
 	var he *targets.HTTPError
 	return errors.As(err, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden)
+}
+
+// ProbeSubject is what a probe's verdict names besides its result: the
+// model asked for and how the key was given.
+type ProbeSubject struct {
+	Model string
+	// KeyEnv is the variable the key came from ("" when none is read);
+	// KeySent whether a key was sent.
+	KeyEnv  string
+	KeySent bool
+}
+
+// Write writes the verdict for people, one line per question.
+func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "reachable\tyes\n")
+	switch {
+	case o.KeySent:
+		fmt.Fprintf(tw, "key accepted\tyes ($%s)\n", o.KeyEnv)
+	case o.KeyEnv != "":
+		fmt.Fprintf(tw, "key accepted\tno key sent ($%s is empty); the server did not ask for one\n", o.KeyEnv)
+	default:
+		fmt.Fprintf(tw, "key accepted\tno key needed\n")
+	}
+	fmt.Fprintf(tw, "model present\tyes (%s)\n", o.Model)
+	fmt.Fprintf(tw, "streaming works\tyes: %d events, %d with tokens, first token after %s\n",
+		r.Events, r.TokenEvents, r.TTFT.Round(time.Microsecond))
+	if r.UsageReported() {
+		fmt.Fprintf(tw, "usage reported\tyes: %d prompt, %d output tokens: output tokens will be the server's count\n",
+			r.Usage.PromptTokens, r.Usage.CompletionTokens)
+	} else {
+		fmt.Fprintf(tw, "usage reported\tno: output tokens will be counted from events (%d here)\n", r.Counted)
+	}
+	if s := r.Server; s != nil {
+		var parts []string
+		for _, p := range []struct {
+			name string
+			d    time.Duration
+		}{{"queue", s.Queue}, {"load", s.Load}, {"prompt", s.Prompt}, {"decode", s.Decode}, {"total", s.Total}, {"ttft", s.TTFT}} {
+			if p.d > 0 {
+				parts = append(parts, fmt.Sprintf("%s %s", p.name, p.d.Round(time.Microsecond)))
+			}
+		}
+		fmt.Fprintf(tw, "server timings\tyes: %s\n", strings.Join(parts, ", "))
+	} else {
+		fmt.Fprintf(tw, "server timings\tno\n")
+	}
+	tw.Flush()
 }

@@ -1,13 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -15,6 +15,7 @@ import (
 	"github.com/inferbench/inferbench/history"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 const (
@@ -155,7 +156,7 @@ func runCompare(ctx context.Context, o compareOptions, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "inferbench: warning: candidate: %s\n", w)
 	}
 	base, err := resolveBaseline(ctx, o, cand)
-	if errors.Is(err, errNoBaseline) && o.AllowEmptyBaseline {
+	if errors.Is(err, history.ErrNoBaseline) && o.AllowEmptyBaseline {
 		fmt.Fprintf(stderr, "inferbench: %v: nothing to compare with (--%s)\n", err, compareFlagAllowEmpty)
 		return nil
 	}
@@ -203,29 +204,19 @@ func runCompare(ctx context.Context, o compareOptions, stdout, stderr io.Writer)
 	return nil
 }
 
-// writeFileWith writes a file through write, atomically enough for CI: to a
-// temporary file in the same directory, then renamed.
+// writeFileWith writes the file at path through write, atomically
+// (rundir.WriteFile: a temporary file renamed over it).
 func writeFileWith(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".inferbench-*")
-	if err != nil {
-		return err
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	werr := write(tmp)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write %s: %w", path, errors.Join(werr, cerr))
-	}
-	return os.Rename(tmp.Name(), path)
+	return rundir.WriteFile(filepath.Dir(path), filepath.Base(path), b.Bytes())
 }
-
-// errNoBaseline says the history holds no earlier run to compare with.
-var errNoBaseline = errors.New("no baseline in the history")
 
 // resolveBaseline turns --baseline (or BASELINE_RUN) into a Baseline: a
 // run directory is loaded with the candidate's SLO; a history: baseline is
-// looked up among earlier runs of the candidate's scenario, model and
-// target kind (the candidate itself left out when it is already stored).
+// looked up in the store (history.Baseline).
 func resolveBaseline(ctx context.Context, o compareOptions, cand *compare.Run) (compare.Baseline, error) {
 	spec, ok := strings.CutPrefix(o.Baseline, "history:")
 	if !ok {
@@ -240,67 +231,9 @@ func resolveBaseline(ctx context.Context, o compareOptions, cand *compare.Run) (
 		return compare.Baseline{}, err
 	}
 	defer store.Close()
-	fp, err := history.Fingerprint(cand.Dir)
-	if err != nil {
-		return compare.Baseline{}, err
+	b, err := history.Baseline(ctx, store, spec, cand)
+	if errors.Is(err, history.ErrBaselineSpec) {
+		return b, usagef("--baseline %s: %v", o.Baseline, err)
 	}
-	f := history.Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
-	var entries []*history.Entry
-	switch {
-	case spec == "latest":
-		f.Limit = 1
-		entries, err = store.List(ctx, f)
-	case strings.HasPrefix(spec, "median-of-"):
-		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
-		if perr != nil || n < 1 {
-			return compare.Baseline{}, usagef("--baseline %s: want history:median-of-N with N ≥ 1", o.Baseline)
-		}
-		f.Limit = n
-		entries, err = store.List(ctx, f)
-	default:
-		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
-		if perr != nil {
-			return compare.Baseline{}, usagef("--baseline %s: want history:latest, history:median-of-N or history:ID", o.Baseline)
-		}
-		var e *history.Entry
-		if e, err = store.Get(ctx, id); err == nil {
-			entries = []*history.Entry{e}
-		}
-	}
-	if err != nil {
-		return compare.Baseline{}, err
-	}
-	if len(entries) == 0 {
-		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q in %s", errNoBaseline,
-			cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, history.Redact(storeSpecOrDefault(o.Store)))
-	}
-	return baselineFromEntries(o.Baseline, entries, cand.SLO)
-}
-
-// baselineFromEntries builds the baseline of history entries (newest
-// first). One entry whose run directory is still there, unchanged, is
-// compared request by request; otherwise the entries' summaries are used.
-func baselineFromEntries(spec string, entries []*history.Entry, slo report.SLO) (compare.Baseline, error) {
-	meta, err := entries[0].Meta()
-	if err != nil {
-		return compare.Baseline{}, err
-	}
-	if len(entries) == 1 {
-		e := entries[0]
-		if fp, err := history.Fingerprint(e.RunDir); err == nil && fp == e.Fingerprint {
-			if r, err := compare.LoadRun(e.RunDir, slo); err == nil {
-				b := compare.RunBaseline(r)
-				b.Label = fmt.Sprintf("history:#%d (%s)", e.ID, e.RunDir)
-				return b, nil
-			}
-		}
-	}
-	var ids []string
-	b := compare.Baseline{Meta: meta}
-	for _, e := range entries {
-		ids = append(ids, fmt.Sprintf("#%d", e.ID))
-		b.Summaries = append(b.Summaries, e.Summary)
-	}
-	b.Label = fmt.Sprintf("%s (%s, summaries)", spec, strings.Join(ids, " "))
-	return b, nil
+	return b, err
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -129,16 +128,8 @@ func runGPUList(ctx context.Context, o *gpuOptions, w io.Writer) (err error) {
 		}
 		return fmt.Errorf("gpu list: %w", err)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "INDEX\tNAME\tUUID\tMEMORY\tDRIVER\tCUDA\tPOWER LIMIT\tMIG\tHOST")
-	for _, d := range devs {
-		mig := "-"
-		if d.MIGEnabled != nil {
-			mig = map[bool]string{true: "on", false: "off"}[*d.MIGEnabled]
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Index, gpuDash(d.Name), gpuDash(d.UUID),
-			gpuMiB(d.MemoryTotalBytes), gpuDash(d.DriverVersion), gpuDash(d.CUDAVersion), gpuNum(d.PowerLimitW, "%.0f W"), mig, gpuDash(d.Host))
-	}
+	tw := gpu.NewTable(w)
+	tw.Devices(devs)
 	if ferr := tw.Flush(); ferr != nil {
 		return fmt.Errorf("gpu list: %w", ferr)
 	}
@@ -171,10 +162,10 @@ func runGPUWatch(ctx context.Context, o *gpuOptions, w, errw io.Writer) (err err
 		jw := rundir.NewJSONLWriter[rundir.GPUSample](w, rundir.GPUFile)
 		emit = func(ss []rundir.GPUSample) error { return jw.Write(ss...) }
 	} else {
-		fmt.Fprintf(w, "%8s %3s %5s %17s %8s %12s %5s %6s  %s\n", "T(s)", "GPU", "UTIL%", "MEM USED/TOTAL MiB", "POWER W", "ENERGY J", "TEMP", "SM MHz", "CLOCK EVENTS")
+		fmt.Fprint(w, gpu.WatchHeader())
 		emit = func(ss []rundir.GPUSample) error {
 			for i := range ss {
-				if _, err := io.WriteString(w, watchLine(&ss[i])); err != nil {
+				if _, err := io.WriteString(w, gpu.WatchLine(&ss[i])); err != nil {
 					return err
 				}
 			}
@@ -189,54 +180,4 @@ func runGPUWatch(ctx context.Context, o *gpuOptions, w, errw io.Writer) (err err
 		return fmt.Errorf("gpu watch: %w", err)
 	}
 	return nil
-}
-
-// watchLine formats one sample as a table row.
-func watchLine(s *rundir.GPUSample) string {
-	t := float64(s.TNS) / 1e9
-	if s.IsGap() {
-		return fmt.Sprintf("%8.3f %3s  error: %s\n", t, "-", s.Error)
-	}
-	mem := "-"
-	if s.MemoryUsedBytes != nil || s.MemoryTotalBytes != nil {
-		mem = strings.TrimSuffix(gpuMiB(s.MemoryUsedBytes), " MiB") + "/" + strings.TrimSuffix(gpuMiB(s.MemoryTotalBytes), " MiB")
-	}
-	var energy *float64
-	if s.EnergyMJ != nil {
-		energy = gpu.Ptr(float64(*s.EnergyMJ) / 1000)
-	}
-	reasons := "-"
-	if s.ClockEventReasons != nil {
-		reasons = "none"
-		if len(s.ClockEventReasons) > 0 {
-			reasons = strings.Join(s.ClockEventReasons, ",")
-		}
-	}
-	line := fmt.Sprintf("%8.3f %3d %5s %17s %8s %12s %5s %6s  %s", t, s.Index, gpuNum(s.UtilizationPct, "%.0f"), mem,
-		gpuNum(s.PowerW, "%.1f"), gpuNum(energy, "%.1f"), gpuNum(s.TemperatureC, "%.0f"), gpuNum(s.SMClockMHz, "%.0f"), reasons)
-	if s.Error != "" {
-		line += "  error: " + s.Error
-	}
-	return line + "\n"
-}
-
-func gpuDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func gpuNum(p *float64, format string) string {
-	if p == nil {
-		return "-"
-	}
-	return fmt.Sprintf(format, *p)
-}
-
-func gpuMiB(b *uint64) string {
-	if b == nil {
-		return "-"
-	}
-	return fmt.Sprintf("%d MiB", *b>>20)
 }

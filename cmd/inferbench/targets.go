@@ -116,44 +116,6 @@ func runProbe(ctx context.Context, o *probeOptions, stdout io.Writer) error {
 		// The probe answered its question: the target does not work (exit 1).
 		return &exitCodeError{code: exitFailed, err: err}
 	}
-	printProbe(stdout, res, o)
+	res.Write(stdout, session.ProbeSubject{Model: o.Model, KeyEnv: o.KeyEnv, KeySent: o.apiKey != ""})
 	return nil
-}
-
-// printProbe writes the verdict, one line per question.
-func printProbe(w io.Writer, r *session.ProbeResult, o *probeOptions) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "reachable\tyes\n")
-	switch {
-	case o.apiKey != "":
-		fmt.Fprintf(tw, "key accepted\tyes ($%s)\n", o.KeyEnv)
-	case o.KeyEnv != "":
-		fmt.Fprintf(tw, "key accepted\tno key sent ($%s is empty); the server did not ask for one\n", o.KeyEnv)
-	default:
-		fmt.Fprintf(tw, "key accepted\tno key needed\n")
-	}
-	fmt.Fprintf(tw, "model present\tyes (%s)\n", o.Model)
-	fmt.Fprintf(tw, "streaming works\tyes: %d events, %d with tokens, first token after %s\n",
-		r.Events, r.TokenEvents, r.TTFT.Round(time.Microsecond))
-	if r.UsageReported() {
-		fmt.Fprintf(tw, "usage reported\tyes: %d prompt, %d output tokens: output tokens will be the server's count\n",
-			r.Usage.PromptTokens, r.Usage.CompletionTokens)
-	} else {
-		fmt.Fprintf(tw, "usage reported\tno: output tokens will be counted from events (%d here)\n", r.Counted)
-	}
-	if s := r.Server; s != nil {
-		var parts []string
-		for _, p := range []struct {
-			name string
-			d    time.Duration
-		}{{"queue", s.Queue}, {"load", s.Load}, {"prompt", s.Prompt}, {"decode", s.Decode}, {"total", s.Total}, {"ttft", s.TTFT}} {
-			if p.d > 0 {
-				parts = append(parts, fmt.Sprintf("%s %s", p.name, p.d.Round(time.Microsecond)))
-			}
-		}
-		fmt.Fprintf(tw, "server timings\tyes: %s\n", strings.Join(parts, ", "))
-	} else {
-		fmt.Fprintf(tw, "server timings\tno\n")
-	}
-	tw.Flush()
 }

@@ -1,0 +1,89 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
+)
+
+// ErrNoBaseline says the history holds no earlier run to compare with.
+var ErrNoBaseline = errors.New("no baseline in the history")
+
+// ErrBaselineSpec marks a baseline spec that is not one of latest,
+// median-of-N or an entry id.
+var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or history:ID")
+
+// Baseline finds what a candidate run is compared against in the store:
+// spec is "latest", "median-of-N" or an entry id ("#12" or "12"), among
+// earlier runs of the candidate's scenario, model and target kind (the
+// candidate itself left out when it is already stored).
+func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
+	fp, err := Fingerprint(cand.Dir)
+	if err != nil {
+		return compare.Baseline{}, err
+	}
+	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
+	var entries []*Entry
+	switch {
+	case spec == "latest":
+		f.Limit = 1
+		entries, err = store.List(ctx, f)
+	case strings.HasPrefix(spec, "median-of-"):
+		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
+		if perr != nil || n < 1 {
+			return compare.Baseline{}, fmt.Errorf("%w (median-of-N needs N ≥ 1)", ErrBaselineSpec)
+		}
+		f.Limit = n
+		entries, err = store.List(ctx, f)
+	default:
+		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
+		if perr != nil {
+			return compare.Baseline{}, ErrBaselineSpec
+		}
+		var e *Entry
+		if e, err = store.Get(ctx, id); err == nil {
+			entries = []*Entry{e}
+		}
+	}
+	if err != nil {
+		return compare.Baseline{}, err
+	}
+	if len(entries) == 0 {
+		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q in %s", ErrNoBaseline,
+			cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, "the history")
+	}
+	return baselineFromEntries("history:"+spec, entries, cand.SLO)
+}
+
+// baselineFromEntries builds the baseline of history entries (newest
+// first). One entry whose run directory is still there, unchanged, is
+// compared request by request; otherwise the entries' summaries are used.
+func baselineFromEntries(spec string, entries []*Entry, slo report.SLO) (compare.Baseline, error) {
+	meta, err := entries[0].Meta()
+	if err != nil {
+		return compare.Baseline{}, err
+	}
+	if len(entries) == 1 {
+		e := entries[0]
+		if fp, err := Fingerprint(e.RunDir); err == nil && fp == e.Fingerprint {
+			if r, err := compare.LoadRun(e.RunDir, slo); err == nil {
+				b := compare.RunBaseline(r)
+				b.Label = fmt.Sprintf("history:#%d (%s)", e.ID, e.RunDir)
+				return b, nil
+			}
+		}
+	}
+	var ids []string
+	b := compare.Baseline{Meta: meta}
+	for _, e := range entries {
+		ids = append(ids, fmt.Sprintf("#%d", e.ID))
+		b.Summaries = append(b.Summaries, e.Summary)
+	}
+	b.Label = fmt.Sprintf("%s (%s, summaries)", spec, strings.Join(ids, " "))
+	return b, nil
+}

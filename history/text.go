@@ -1,0 +1,52 @@
+package history
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/inferbench/inferbench/report/compare"
+)
+
+// WriteList writes entries as a table, one line each (history list).
+func WriteList(stdout io.Writer, entries []*Entry) error {
+	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLEVELS\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
+	for _, e := range entries {
+		var levels, ttft, tps []string
+		for _, l := range e.Summary.Levels {
+			levels = append(levels, fmt.Sprintf("%g", l.Level))
+			ttft = append(ttft, fmt.Sprintf("%.1f", l.TTFTMS.P95))
+			tps = append(tps, fmt.Sprintf("%.0f", l.OutputTokensPerS))
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Started.Format("2006-01-02 15:04:05"), e.Scenario,
+			e.Model, e.TargetKind, strings.Join(levels, ","), strings.Join(ttft, ","), strings.Join(tps, ","), e.ToolVersion, e.RunDir)
+	}
+	return tw.Flush()
+}
+
+// WriteText writes the entry for people (history show): its metadata,
+// then each level's metrics.
+func (e *Entry) WriteText(stdout io.Writer) error {
+	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "id\t#%d\nstarted\t%s\nadded\t%s\nscenario\t%s\nmodel\t%s\ntarget\t%s %s\ninferbench\t%s\nhost\t%s\nexit state\t%s\nrun dir\t%s\nfingerprint\t%s\n",
+		e.ID, e.Started.Format("2006-01-02 15:04:05 MST"), e.AddedAt.Format("2006-01-02 15:04:05 MST"), e.Scenario, e.Model,
+		e.TargetKind, e.TargetURL, e.ToolVersion, e.Host, e.ExitState, e.RunDir, e.Fingerprint)
+	vals := compare.SummaryValues(e.Summary)
+	for _, l := range e.Summary.Levels {
+		fmt.Fprintf(tw, "\nlevel %g\t%d requests, %d failed\n", l.Level, l.Requests.Total, l.Requests.Failed)
+		for _, m := range compare.Metrics() {
+			v, ok := vals[l.Level][m.Name]
+			if !ok {
+				continue
+			}
+			if m.Points {
+				fmt.Fprintf(tw, "  %s\t%.2f %%\n", m.Title, 100*v)
+			} else {
+				fmt.Fprintf(tw, "  %s\t%.2f %s\n", m.Title, v, m.Unit)
+			}
+		}
+	}
+	return tw.Flush()
+}
