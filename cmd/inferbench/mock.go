@@ -1,13 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
-	"net"
-	"net/http"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -33,14 +26,6 @@ const (
 	flagMockFaultFor     = "fault-duration"
 	flagMockList         = "list"
 )
-
-// mockShutdownGrace is how long `mock` waits for connections to close after
-// an interrupt before it closes them. Streams in flight end with the
-// interrupt; what remains are idle keep-alive connections, which Shutdown
-// closes at once, and connections a client's pool dialled but never used,
-// which net/http counts as busy until they are 5 s old: waiting for those
-// held every `calibrate` step 3 s, so the mock closes them after this.
-const mockShutdownGrace = 300 * time.Millisecond
 
 // mockOptions is what `mock` needs.
 type mockOptions struct {
@@ -88,7 +73,7 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 				return usagef("mock takes no arguments, got %q", c.Args().First())
 			}
 			if c.Bool(flagMockList) {
-				return listMockProfiles(c.App.Writer)
+				return mock.WriteProfiles(c.App.Writer)
 			}
 			o := &mockOptions{
 				Listen: c.String(flagMockListen),
@@ -118,88 +103,18 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 			if err := o.validate(); err != nil {
 				return err
 			}
-			return runMock(c.Context, o, c.App.Writer)
+			return mock.Serve(c.Context, o.Listen, o.Config, c.App.Writer)
 		},
 	}
 }
 
-// validate checks the flags, one clear line per problem.
+// validate checks the flags: mock.New says what is wrong, one line each.
 func (o *mockOptions) validate() error {
-	switch {
-	case o.Config.TTFT < 0:
-		return usagef("--%s must not be negative, got %v", flagMockTTFT, o.Config.TTFT)
-	case o.Config.ITL < 0:
-		return usagef("--%s must not be negative, got %v", flagMockITL, o.Config.ITL)
-	case o.Config.OutputTokens < 0:
-		return usagef("--%s must not be negative, got %d", flagMockOutputTokens, o.Config.OutputTokens)
-	case o.Config.GPUs < 1:
+	if o.Config.GPUs < 1 {
 		return usagef("--%s must be at least 1, got %d", flagMockGPUs, o.Config.GPUs)
-	case o.Config.MaxSeqs < 0:
-		return usagef("--%s must not be negative, got %d", flagMockMaxSeqs, o.Config.MaxSeqs)
-	case o.Config.FaultAfterTokens < 0:
-		return usagef("--%s must not be negative, got %d", flagMockFaultAfter, o.Config.FaultAfterTokens)
-	case o.Config.FaultDuration < 0:
-		return usagef("--%s must not be negative, got %v", flagMockFaultFor, o.Config.FaultDuration)
-	case o.Config.StepJitter < 0 || o.Config.StepJitter > 1:
-		return usagef("--%s must be within [0, 1], got %v", flagMockJitter, o.Config.StepJitter)
 	}
 	if _, err := mock.New(o.Config); err != nil {
 		return usagef("%v", err)
-	}
-	return nil
-}
-
-// listMockProfiles prints the GPU and model profiles.
-func listMockProfiles(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "GPU\tMEMORY\tBANDWIDTH\tBF16 DENSE\tTDP\tDEVICE NAME")
-	for _, g := range mock.GPUProfiles() {
-		fmt.Fprintf(tw, "%s\t%d MiB\t%.0f GB/s\t%.0f TFLOP/s\t%.0f W\t%s\n", g.Name, g.MemoryMiB, g.BandwidthBps/1e9, g.FLOPS/1e12, g.TDPW, g.ModelName)
-	}
-	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "MODEL\tPARAMS\tWEIGHTS\tKV/TOKEN\tLAYERS\tCONTEXT")
-	for _, m := range mock.ModelProfiles() {
-		fmt.Fprintf(tw, "%s\t%.1f B\t%.1f GB\t%d KiB\t%d\t%d\n", m.Name, m.Params/1e9, m.WeightBytes()/1e9, m.KVBytesPerToken()/1024, m.Layers, m.MaxModelLen)
-	}
-	return tw.Flush()
-}
-
-// runMock serves the mock until ctx is done, then shuts down gracefully.
-func runMock(ctx context.Context, o *mockOptions, stdout io.Writer) error {
-	srv, err := mock.New(o.Config)
-	if err != nil {
-		return err
-	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.Listen)
-	if err != nil {
-		return fmt.Errorf("mock: %w", err)
-	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		// Request contexts derive from ctx, so an interrupt ends the
-		// streams in flight and Shutdown does not wait for them.
-		BaseContext: func(net.Listener) context.Context { return ctx },
-	}
-	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fmt.Errorf("mock: serving: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), mockShutdownGrace)
-	defer cancel()
-	err = hs.Shutdown(sctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = hs.Close()
-	}
-	if serr := <-served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	if err != nil {
-		return fmt.Errorf("mock: shutting down: %w", err)
 	}
 	return nil
 }

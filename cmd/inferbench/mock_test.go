@@ -76,9 +76,9 @@ func TestMockBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--ttft", "-1s"}, "--ttft must not be negative"},
-		{[]string{"--itl", "-5ms"}, "--itl must not be negative"},
-		{[]string{"--output-tokens", "-2"}, "--output-tokens must not be negative"},
+		{[]string{"--ttft", "-1s"}, "ttft -1s is negative"},
+		{[]string{"--itl", "-5ms"}, "itl -5ms is negative"},
+		{[]string{"--output-tokens", "-2"}, "output tokens -2 is negative"},
 		{[]string{"extra"}, "mock takes no arguments"},
 		{[]string{"--listen", "127.0.0.1:99999"}, "mock: listen tcp"},
 		{[]string{"--gpu", "b200"}, `unknown GPU "b200"`},
@@ -87,7 +87,7 @@ func TestMockBadFlags(t *testing.T) {
 		{[]string{"--gpus", "2"}, "--gpus needs --gpu"},
 		{[]string{"--fault-rate", "429=-0.1"}, "--fault-rate: fault rate 429=-0.1 is outside [0, 1]"},
 		{[]string{"--fault-rate", "teapot=0.1"}, `unknown fault kind "teapot"`},
-		{[]string{"--jitter", "2"}, "--jitter must be within [0, 1]"},
+		{[]string{"--jitter", "2"}, "step jitter 2 is outside [0, 1]"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
