@@ -219,7 +219,8 @@ func TestLlamaCppTruncatedStream(t *testing.T) {
 	proxy := truncatingProxy(t, url)
 	for _, api := range []string{"chat", "completions", "native"} {
 		t.Run(api, func(t *testing.T) {
-			r := runBench(t, "--target", "llamacpp", "--url", proxy.URL, "--model", "tiny", "--api", api, "--no-probe",
+			// Every request fails, so the run exits 1 (README: exit codes).
+			r := runBenchExit(t, 1, "--target", "llamacpp", "--url", proxy.URL, "--model", "tiny", "--api", api, "--no-probe",
 				"-c", "2", "-n", "6", "--max-tokens", "16", "--prompt-tokens", "16")
 			if len(r.records) != 6 {
 				t.Fatalf("%d records, want 6", len(r.records))

@@ -67,17 +67,30 @@ type benchRun struct {
 	output  string
 }
 
-// runBench runs `inferbench run ARGS --out DIR --quiet --gpu-backend none`
-// and reads the run directory back.
+// runBench runs `inferbench run ARGS --out DIR --quiet --gpu-backend none`,
+// which must exit 0, and reads the run directory back.
 func runBench(t *testing.T, args ...string) benchRun {
+	t.Helper()
+	return runBenchExit(t, 0, args...)
+}
+
+// runBenchExit is runBench for a run that must end with exit code want
+// (README's exit-code table: 1 when every measured request failed).
+func runBenchExit(t *testing.T, want int, args ...string) benchRun {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 	args = append([]string{"run", "--quiet", "--gpu-backend", "none", "--out", dir}, args...)
 	out, err := exec.CommandContext(ctx, inferbenchBin, args...).CombinedOutput()
-	if err != nil {
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else if err != nil {
 		t.Fatalf("inferbench %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	if code != want {
+		t.Fatalf("inferbench %s: exit code %d, want %d\n%s", strings.Join(args, " "), code, want, out)
 	}
 	r := benchRun{dir: dir, output: string(out)}
 	f, err := os.Open(filepath.Join(dir, "requests.jsonl"))
