@@ -41,9 +41,9 @@ lint: ## formatting, vet, and go.mod tidy
 
 # Every fuzz target, as package:Target. `make fuzz` runs each for FUZZTIME.
 FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/openai:FuzzStream \
-	./targets/openai:FuzzFastDecode ./targets/openai:FuzzTemplateDecode ./servermetrics:FuzzParse ./loadgen:FuzzRecordJSON \
+	./targets/openai:FuzzFastDecode ./targets/openai:FuzzTemplateDecode ./servermetrics:FuzzParse ./rundir:FuzzRecordJSON \
 	./scenarios:FuzzLoad ./gpu/dcgm:FuzzParse ./gpu/smi:FuzzParseCSV ./gpu/smi:FuzzParseAMDSMIMetric \
-	./loadgen:FuzzRecordDecode ./targets/tgi:FuzzStream ./targets/ollama:FuzzStream \
+	./rundir:FuzzRecordDecode ./targets/tgi:FuzzStream ./targets/ollama:FuzzStream \
 	./targets/anthropic:FuzzStream ./targets/gemini:FuzzStream ./internal/yamlguard:FuzzParse \
 	./tokenizer:FuzzLoad ./tokenizer:FuzzEncode ./tokenizer:FuzzScannerVsRegexp \
 	./targets/bedrock:FuzzStream ./targets/openai:FuzzResponsesStream ./targets/replicate:FuzzStream ./targets/triton:FuzzStream
