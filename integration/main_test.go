@@ -5,6 +5,7 @@ package integration
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -84,7 +85,7 @@ func runBenchExit(t *testing.T, want int, args ...string) benchRun {
 	args = append([]string{"run", "--quiet", "--gpu-backend", "none", "--out", dir}, args...)
 	out, err := exec.CommandContext(ctx, inferbenchBin, args...).CombinedOutput()
 	code := 0
-	if exit, ok := err.(*exec.ExitError); ok {
+	if exit, ok := errors.AsType[*exec.ExitError](err); ok {
 		code = exit.ExitCode()
 	} else if err != nil {
 		t.Fatalf("inferbench %s: %v\n%s", strings.Join(args, " "), err, out)

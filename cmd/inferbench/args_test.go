@@ -46,12 +46,27 @@ func TestUsageErrorsOneLine(t *testing.T) {
 		{[]string{"history", "list", "--nope"}, "unknown flag -nope"},
 		{[]string{"scenarios", "validate", "--nope"}, "unknown flag -nope"},
 	} {
-		var stdout, stderr bytes.Buffer
-		err := runArgs(t.Context(), newApp(&stdout, &stderr), append([]string{"inferbench"}, tt.args...))
-		code := exitCode(err, &stderr)
-		if code != exitUsage || !strings.Contains(stderr.String(), tt.want) || strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 || stdout.Len() != 0 {
-			t.Errorf("inferbench %s: exit %d, stderr %q, stdout %d bytes; want exit 2 and one line with %q", strings.Join(tt.args, " "), code, stderr.String(), stdout.Len(), tt.want)
-		}
+		checkUsageError(t, tt.want, tt.args...)
+	}
+}
+
+// mainArgs runs `inferbench ARGS…` as main does (flags anywhere, the
+// exit-code table) and returns stdout, stderr and the exit code.
+func mainArgs(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := runArgs(t.Context(), newApp(&stdout, &stderr), append([]string{"inferbench"}, args...))
+	code := exitCode(err, &stderr)
+	return stdout.String(), stderr.String(), code
+}
+
+// checkUsageError checks that `inferbench ARGS…` is a usage error: exit 2,
+// nothing on stdout, one line on stderr containing want.
+func checkUsageError(t *testing.T, want string, args ...string) {
+	t.Helper()
+	stdout, stderr, code := mainArgs(t, args...)
+	if line := strings.TrimSpace(stderr); code != exitUsage || !strings.Contains(line, want) || strings.Contains(line, "\n") || stdout != "" {
+		t.Errorf("inferbench %s: exit %d, stderr %q, stdout %d bytes; want exit 2 and one line with %q", strings.Join(args, " "), code, stderr, len(stdout), want)
 	}
 }
 

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -22,12 +20,7 @@ func TestRunRefusesZeros(t *testing.T) {
 		{[]string{"--timeout", "0"}, "--timeout must be positive"},
 		{[]string{"-n", "0"}, "--requests 0 means no count limit"},
 	} {
-		var stdout, stderr bytes.Buffer
-		args := append([]string{"inferbench", "run", "--url", "http://127.0.0.1:1", "--model", "m", "--out", filepath.Join(t.TempDir(), "run")}, tt.flag...)
-		code := exitCode(runArgs(t.Context(), newApp(&stdout, &stderr), args), &stderr)
-		if line := strings.TrimSpace(stderr.String()); code != exitUsage || !strings.Contains(line, tt.want) || strings.Contains(line, "\n") {
-			t.Errorf("run %v: exit %d, stderr %q; want exit 2 and one line with %q", tt.flag, code, line, tt.want)
-		}
+		checkUsageError(t, tt.want, append([]string{"run", "--url", "http://127.0.0.1:1", "--model", "m", "--out", filepath.Join(t.TempDir(), "run")}, tt.flag...)...)
 	}
 }
 
@@ -56,11 +49,7 @@ func TestLocalChecksBeforeProbe(t *testing.T) {
 		{[]string{"run", "--url", srv.URL, "--model", "m", "--out", held}, "already holds a run"},
 		{[]string{"run", "--url", srv.URL, "--model", "m", "--out", filepath.Join(t.TempDir(), "r"), "--scenario", badScenario}, "bad.yaml:5:"},
 	} {
-		var stdout, stderr bytes.Buffer
-		code := exitCode(runArgs(t.Context(), newApp(&stdout, &stderr), append([]string{"inferbench"}, tt.args...)), &stderr)
-		if code != exitUsage || !strings.Contains(stderr.String(), tt.want) {
-			t.Errorf("%v: exit %d (%s), want 2 and %q", tt.args, code, stderr.String(), tt.want)
-		}
+		checkUsageError(t, tt.want, tt.args...)
 	}
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the server received %d requests from runs refused by local checks", n)

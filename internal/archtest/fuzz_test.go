@@ -22,10 +22,7 @@ func TestFuzzTargetsListed(t *testing.T) {
 	if m == nil {
 		t.Fatal("no FUZZ_TARGETS in the Makefile")
 	}
-	var listed []string
-	for _, f := range strings.Fields(strings.ReplaceAll(string(m[1]), "\\", " ")) {
-		listed = append(listed, f)
-	}
+	listed := strings.Fields(strings.ReplaceAll(string(m[1]), "\\", " "))
 	fuzzFunc := regexp.MustCompile(`(?m)^func (Fuzz\w+)\(`)
 	var found []string
 	err = filepath.WalkDir("../..", func(p string, d fs.DirEntry, err error) error {
