@@ -174,6 +174,16 @@ type level struct {
 	keys int
 }
 
+// flowLevel is one open flow collection. A flow mapping's keys are its
+// entries, with or without a ":" ("{a, b: 1}" has two), so they are counted
+// as entries begin: at the first token after "{" or ",". A flow sequence's
+// keys are its ":"s (each "k: v" entry is a one-pair mapping; counting them
+// against the sequence is stricter than needed, never looser).
+type flowLevel struct {
+	mapping, expect bool
+	keys            int
+}
+
 // checkTokens enforces the token, depth and keys-per-mapping limits, in
 // one pass: the first limit broken, by position, is the one reported.
 //
@@ -184,7 +194,7 @@ type level struct {
 // below that key. A key is the token before a ":" (comments skipped).
 func checkTokens(tokens token.Tokens, lim Limits) error {
 	var block []level
-	var flow []int // keys of each open flow collection
+	var flow []flowLevel
 	depth := func() int { return len(block) + len(flow) }
 	tooDeep := func(tk *token.Token) error {
 		return errAt(tk, "nested more than %d levels deep", lim.MaxDepth)
@@ -230,19 +240,32 @@ func checkTokens(tokens token.Tokens, lim Limits) error {
 		if tk.Position == nil {
 			continue
 		}
-		switch tk.Type {
-		case token.CommentType:
+		if tk.Type == token.CommentType {
 			continue
+		}
+		if n := len(flow); n > 0 && flow[n-1].mapping && flow[n-1].expect &&
+			tk.Type != token.CollectEntryType && tk.Type != token.MappingEndType {
+			flow[n-1].expect = false
+			if flow[n-1].keys++; flow[n-1].keys > lim.MaxKeys {
+				return tooMany(tk)
+			}
+		}
+		switch tk.Type {
 		case token.DocumentHeaderType, token.DocumentEndType:
 			block, flow = block[:0], flow[:0]
 		case token.SequenceStartType, token.MappingStartType:
-			flow = append(flow, 0)
+			m := tk.Type == token.MappingStartType
+			flow = append(flow, flowLevel{mapping: m, expect: m})
 			if depth() > lim.MaxDepth {
 				return tooDeep(tk)
 			}
 		case token.SequenceEndType, token.MappingEndType:
 			if len(flow) > 0 {
 				flow = flow[:len(flow)-1]
+			}
+		case token.CollectEntryType:
+			if n := len(flow); n > 0 {
+				flow[n-1].expect = flow[n-1].mapping
 			}
 		case token.SequenceEntryType:
 			if len(flow) == 0 {
@@ -259,9 +282,10 @@ func checkTokens(tokens token.Tokens, lim Limits) error {
 		case token.MappingValueType:
 			switch {
 			case len(flow) > 0:
-				flow[len(flow)-1]++
-				if flow[len(flow)-1] > lim.MaxKeys {
-					return tooMany(tk)
+				if top := &flow[len(flow)-1]; !top.mapping {
+					if top.keys++; top.keys > lim.MaxKeys {
+						return tooMany(tk)
+					}
 				}
 			case prev >= 0 && tokens[prev].Type != token.MappingKeyType:
 				// The key is the token before; an explicit "? key" was

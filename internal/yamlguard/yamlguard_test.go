@@ -60,7 +60,13 @@ func TestLimits(t *testing.T) {
 		// 90,000×10 + 200,000×11 bytes.
 		{"300k keys", keys(300_000), Limits{}, "file too large: 3188890 bytes, the limit is 524288", 53540, 9},
 		{"3000 keys", keys(3_000), Limits{}, "more than 256 keys in one mapping", 257, 1},
-		{"3000 flow keys", "{" + strings.Repeat("k: 1, ", 3_000) + "}", Limits{}, "more than 256 keys in one mapping", 1, 2 + 6*256 + 1},
+		// Refused at the 257th key itself (column 2+6×256), as a block mapping is.
+		{"3000 flow keys", "{" + strings.Repeat("k: 1, ", 3_000) + "}", Limits{}, "more than 256 keys in one mapping", 1, 2 + 6*256},
+		// Keys without ":" are keys too (a fuzz find: "{000,0,0,0,0,0}" passed
+		// a limit of 5); a trailing "," opens no key.
+		{"3000 bare flow keys", "{" + strings.Repeat("k, ", 3_000) + "}", Limits{}, "more than 256 keys in one mapping", 1, 2 + 3*256},
+		{"bare flow keys at the limit", "{a, b, c, d, e,}", Limits{MaxKeys: 5}, "", 0, 0},
+		{"bare flow keys past the limit", "x: {a, b, c, d, e, f}", Limits{MaxKeys: 5}, "more than 5 keys in one mapping", 1, 20},
 		{"flow characters", "a: [" + strings.Repeat("1,", 20) + "]", Limits{MaxFlow: 10}, "more than 10 of the flow characters , [ ] { }", 1, 4 + 2*10}, // "[" then the 10th ",",
 		// a0's list is 11 nodes, a1's 111, a2's 1,111, a3's 11,111: the
 		// 8th alias of a3 in a4's list (line 5, column 10+5×7) passes
