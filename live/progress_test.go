@@ -193,8 +193,11 @@ func TestProgressUnderRunner(t *testing.T) {
 		runProgress(t, s, &out, ProgressOptions{Mode: ModeTTY, Width: 120}, func(*Progress) {
 			s.LevelStarted(LevelPlan{Level: 2, Requests: 30})
 			go func() {
+				// 650 ms never lands on a request boundary (every whole
+				// second) in these ten samples, where which of "one ended"
+				// and "the next started" runs first is up to the scheduler.
 				for range 10 {
-					time.Sleep(700 * time.Millisecond)
+					time.Sleep(650 * time.Millisecond)
 					inFlight = append(inFlight, s.Snapshot().InFlight)
 				}
 			}()
