@@ -247,3 +247,46 @@ func TestLiveMetricsDuringRun(t *testing.T) {
 		t.Errorf("stdout lacks the results table:\n%s", stdout.String())
 	}
 }
+
+// TestLiveDocsNameRealFlags: every --flag that docs/live.md and the
+// README's "Watching a run" section name is a flag of run, watch or mock,
+// and every flag of the live view is named in both.
+func TestLiveDocsNameRealFlags(t *testing.T) {
+	flags := map[string]bool{}
+	for _, c := range newApp(io.Discard, io.Discard).Commands {
+		switch c.Name {
+		case "run", "watch", "mock":
+			for _, f := range c.Flags {
+				for _, n := range f.Names() {
+					flags[n] = true
+				}
+			}
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(readme), "### Watching a run")
+	if !ok {
+		t.Fatal(`README.md has no "### Watching a run" section`)
+	}
+	sec, _, _ = strings.Cut(sec, "\n### ")
+	doc, err := os.ReadFile("../../docs/live.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flag := regexp.MustCompile("(?:^|[\\s`(])--([a-z][a-z-]*)")
+	for name, text := range map[string]string{"README.md": sec, "docs/live.md": string(doc)} {
+		for _, m := range flag.FindAllStringSubmatch(text, -1) {
+			if !flags[m[1]] {
+				t.Errorf("%s names --%s, which no run, watch or mock flag is", name, m[1])
+			}
+		}
+		for _, f := range liveFlags() {
+			if !strings.Contains(text, "--"+f.Names()[0]) {
+				t.Errorf("%s does not name --%s", name, f.Names()[0])
+			}
+		}
+	}
+}
