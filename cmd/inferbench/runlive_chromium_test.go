@@ -49,18 +49,7 @@ func TestLivePageDuringRun(t *testing.T) {
 			"--live", ":0", "--out", filepath.Join(t.TempDir(), "page-run")})
 	}()
 	defer func() { cancel(); <-done }()
-	addr := regexp.MustCompile(`live view at (http://127\.0\.0\.1:\d+/)`)
-	var base string
-	for base == "" {
-		select {
-		case err := <-done:
-			t.Fatalf("run ended before serving: %v\n%s", err, stderr.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-		}
-	}
+	base := liveURL(t, &stderr, done)
 	dom, console := dumpDuringRun(t, bin, base)
 	attrs := map[string]string{}
 	for _, a := range regexp.MustCompile(`([a-z-]+)="([^"]*)"`).FindAllStringSubmatch(regexp.MustCompile(`<body[^>]*>`).FindString(dom), -1) {

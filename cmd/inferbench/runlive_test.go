@@ -176,18 +176,7 @@ func TestLiveMetricsDuringRun(t *testing.T) {
 			"--model", "m", "-c", "2", "-n", "120", "--max-tokens", "8", "--gpu-backend", "none",
 			"--live", ":0", "--live-linger", "10m", "--out", dir})
 	}()
-	addr := regexp.MustCompile(`live view at (http://127\.0\.0\.1:\d+/)`)
-	var base string
-	for base == "" {
-		select {
-		case err := <-done:
-			t.Fatalf("run ended before serving: %v\n%s", err, stderr.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
-			base = m[1]
-		}
-	}
+	base := liveURL(t, &stderr, done)
 	summary := filepath.Join(dir, "summary.json")
 	total := func() float64 {
 		fams := scrapeURL(t, base+"metrics")
@@ -287,6 +276,24 @@ func TestLiveDocsNameRealFlags(t *testing.T) {
 			if !strings.Contains(text, "--"+f.Names()[0]) {
 				t.Errorf("%s does not name --%s", name, f.Names()[0])
 			}
+		}
+	}
+}
+
+// liveURL waits for the live view's URL on a run's stderr; done (buffered)
+// carries the run's end, and still does if the test fails here.
+func liveURL(t *testing.T, stderr *syncBuffer, done chan error) string {
+	t.Helper()
+	addr := regexp.MustCompile(`live view at (http://127\.0\.0\.1:\d+/)`)
+	for {
+		if m := addr.FindStringSubmatch(stderr.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("run ended before serving: %v\n%s", err, stderr.String())
+		case <-time.After(10 * time.Millisecond):
 		}
 	}
 }
