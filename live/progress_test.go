@@ -193,8 +193,8 @@ func TestProgressUnderRunner(t *testing.T) {
 		runProgress(t, s, &out, ProgressOptions{Mode: ModeTTY, Width: 120}, func(*Progress) {
 			s.LevelStarted(LevelPlan{Level: 2, Requests: 30})
 			go func() {
-				for range 10 {
-					time.Sleep(700 * time.Millisecond)
+				for range 10 { // never on a whole second, when requests end and start
+					time.Sleep(650 * time.Millisecond)
 					inFlight = append(inFlight, s.Snapshot().InFlight)
 				}
 			}()
