@@ -35,10 +35,11 @@ type LevelPlan struct {
 
 // An Observer watches a run as it happens (the live view: terminal
 // progress, the live page, /metrics). Its methods are called in the order
-// of the run: Started, LevelStarted, then Record for each record of the level (from
-// the load's goroutines, concurrently) and the telemetry samples as they
-// are written (from the samplers' goroutines), LevelFinished when the level
-// ends, and End once, after the last level, with the run's exit state.
+// of the run: Started, then per level LevelStarted, Record for each record
+// of the level (from the load's goroutines, concurrently) and
+// LevelFinished; the telemetry samples as they are written (from the
+// samplers' goroutines); End once, after the last level, with the run's
+// exit state.
 // They must be cheap and must not block: Record is on the record path.
 type Observer interface {
 	// Started is the run's start, the origin of every record's times,
