@@ -34,6 +34,9 @@ const (
 	ModeTTY
 	// ModePlain prints plain lines with no control characters.
 	ModePlain
+	// ModeResults prints only the result line of each level, plain (no
+	// live line, no control characters).
+	ModeResults
 )
 
 // ProgressOptions configure a Progress.
@@ -116,7 +119,7 @@ func (p *Progress) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return p.draw(false, true)
 		case now := <-t.C:
-			plain := !p.tty && now.Sub(lastPlain) >= p.o.Interval
+			plain := !p.tty && p.o.Mode != ModeResults && now.Sub(lastPlain) >= p.o.Interval
 			if plain {
 				lastPlain = now
 			}

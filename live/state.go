@@ -154,6 +154,7 @@ type State struct {
 	window int64
 
 	inFlight atomic.Int64
+	shift    atomic.Int64 // ns from Options.Start to the start set by SetStart
 	tracked  atomic.Bool
 	curLevel atomic.Uint64 // float64 bits of the level last started
 
@@ -188,13 +189,18 @@ func New(o Options) *State {
 	o.WindowCap = cmp.Or(o.WindowCap, DefaultWindowCap)
 	s := &State{opt: o, start: o.Start, window: o.Window.Nanoseconds(),
 		ring: make([]entry, o.WindowCap), errors: map[rundir.ErrorClass]int64{}, gpus: map[int]rundir.GPUSample{}}
-	s.now = func() int64 { return time.Since(s.start).Nanoseconds() }
+	s.now = func() int64 { return time.Since(s.start).Nanoseconds() - s.shift.Load() }
 	s.prom = newPromMetrics(s)
 	return s
 }
 
 // Options returns the options the State was made with, defaults applied.
 func (s *State) Options() Options { return s.opt }
+
+// SetStart moves the run's time origin to start (the run's own start,
+// known once it has probed the server and waited for --start-at), before
+// the first level: records' offsets count from it.
+func (s *State) SetStart(start time.Time) { s.shift.Store(start.Sub(s.start).Nanoseconds()) }
 
 // LevelStarted records that a level began sending.
 func (s *State) LevelStarted(p LevelPlan) { s.startLevel(p, 0, false) }

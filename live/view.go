@@ -72,15 +72,25 @@ func (v *View) URL() string {
 	return v.server.URL()
 }
 
+// StopProgress ends the State with the run's exit state (if the run has
+// not), draws the last result lines and stops drawing, so that what the
+// caller prints next is not torn by a redraw. The server, if any, goes on
+// until Close. It returns the progress's first write error; calling it
+// again returns nil.
+func (v *View) StopProgress(exit string) error {
+	v.State.End(exit)
+	if v.progress == nil || v.stop == nil {
+		return nil
+	}
+	v.stop()
+	v.stop = nil
+	return <-v.done
+}
+
 // Close ends the State with the run's exit state, draws the last result
 // lines, and stops the server after its Linger (or when ctx is done).
 func (v *View) Close(ctx context.Context, exit string) error {
-	v.State.End(exit)
-	var err error
-	if v.progress != nil {
-		v.stop()
-		err = <-v.done
-	}
+	err := v.StopProgress(exit)
 	if v.server != nil {
 		err = errors.Join(err, v.server.Shutdown(ctx))
 	}

@@ -112,29 +112,37 @@ func histApproxSum(h *metrics.Float64Histogram) float64 {
 // WatchClient samples the process every interval until ctx is done and
 // writes each sample to w as a JSON line (client.jsonl), flushing each.
 func WatchClient(ctx context.Context, start time.Time, interval time.Duration, w io.Writer) error {
-	if interval <= 0 {
-		return fmt.Errorf("client watch: interval must be positive, got %v", interval)
-	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
-	p := newClientProbe()
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	emit := func() error {
-		if err := enc.Encode(p.read(time.Since(start).Nanoseconds())); err != nil {
+	return WatchClientFunc(ctx, start, interval, func(c rundir.ClientSample) error {
+		if err := enc.Encode(c); err != nil {
 			return err
 		}
 		return bw.Flush()
+	})
+}
+
+// WatchClientFunc samples the process every interval until ctx is done and
+// hands each sample to emit: one at once, one per interval, and one when ctx
+// ends (the last interval, so the window's end is covered). It returns
+// emit's first error.
+func WatchClientFunc(ctx context.Context, start time.Time, interval time.Duration, emit func(rundir.ClientSample) error) error {
+	if interval <= 0 {
+		return fmt.Errorf("client watch: interval must be positive, got %v", interval)
 	}
-	if err := emit(); err != nil {
+	p := newClientProbe()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	sample := func() error { return emit(p.read(time.Since(start).Nanoseconds())) }
+	if err := sample(); err != nil {
 		return err
 	}
 	for {
 		select {
 		case <-ctx.Done():
-			return emit() // the last interval, so the window's end is covered
+			return sample()
 		case <-t.C:
-			if err := emit(); err != nil {
+			if err := sample(); err != nil {
 				return err
 			}
 		}

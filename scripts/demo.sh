@@ -62,11 +62,21 @@ stop_mock() {
 n=0
 for gpu in "${gpus[@]}"; do
 	n=$((n + 1))
-	step "[$n/${#gpus[@]}] $gpu: mock engine serving $model, scenario $scenario (one line per load level)"
+	step "[$n/${#gpus[@]}] $gpu: mock engine serving $model, scenario $scenario (a result line per load level)"
 	start_mock "$root/mock-$gpu.log" --gpu "$gpu" --model "$model" --seed 1
+	# stderr: the live progress and a result line per level as it ends;
+	# stdout (the full results table) is kept for the end.
 	"$bin" run --scenario "$scenario" --target vllm --url "$mock_url" --model "$model" \
-		--gpu-backend mock --quiet --out "$root/$gpu"
+		--gpu-backend mock --out "$root/$gpu" >"$root/table-$gpu.txt"
 	stop_mock
+done
+
+step "results: requests and throughput per level (full tables: $root/table-*.txt)"
+for gpu in "${gpus[@]}"; do
+	echo "-- $gpu"
+	# the run's header and its per-level table: up to the second blank line
+	awk 'NF == 0 { if (++blank == 2) exit } { print }' "$root/table-$gpu.txt"
+	grep -E '^capacity at SLO' "$root/table-$gpu.txt" || true
 done
 
 step "qualification report: ${gpus[1]} against ${gpus[0]}, crossover at $volume tokens/day"

@@ -118,6 +118,9 @@ type Options struct {
 	StartAt time.Time
 	// Version is the tool's version, recorded in run.json.
 	Version string
+	// Observers watch the run as it happens (Live: the live view); none
+	// costs nothing on the record path.
+	Observers []Observer
 
 	// recordWriter, when set, replaces rundir.CreateRecordWriter (tests:
 	// a disk that fills up).

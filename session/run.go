@@ -96,7 +96,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 			return nil, err
 		}
 	}
-	s := &session{o: o, log: log, client: client, target: target}
+	s := &session{o: o, log: log, client: client, target: observers(o.Observers).track(target)}
 	if err := s.begin(drain); err != nil {
 		undo()
 		return nil, err
@@ -194,6 +194,7 @@ func (s *session) begin(drain context.Context) error {
 	s.rw = rw
 	s.t0 = time.Now()
 	s.m.Start = s.t0.UTC()
+	observers(o.Observers).started(s.t0)
 	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %v, %d requests (+%d warm-up) per level → %s\n",
 		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), o.Levels(), o.Requests, o.Warmup, o.Out)
 	s.telemetry, err = startTelemetry(drain, o, s.m, s.t0, s.client, s.log)
@@ -221,17 +222,8 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1
 	var mu sync.Mutex
 	sumz := report.NewSummarizer(o.SLO)
-	sink := func(r *rundir.Record) error {
-		if err := s.rw.Write(r); err != nil {
-			return err
-		}
-		if bisecting {
-			mu.Lock()
-			sumz.Add(r)
-			mu.Unlock()
-		}
-		return nil
-	}
+	obs := observers(o.Observers)
+	sink := s.recordSink(obs, bisecting, &mu, sumz)
 	var (
 		runErr   error
 		firstID  uint64
@@ -247,10 +239,12 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 		} else if err != nil {
 			return err
 		}
-		if len(levels) > 1 || o.BisectSteps > 0 {
+		if (len(levels) > 1 || o.BisectSteps > 0) && len(obs) == 0 { // observers show the level
 			fmt.Fprintf(s.log, "inferbench: level %g …\n", lv)
 		}
+		obs.levelStarted(levelPlan(r, lv, o.Profile()))
 		res, err := r.Run(ctx, drain, s.t0, sink)
+		obs.levelFinished(lv, levelSummary(obs, bisecting, &mu, sumz, lv))
 		firstID += uint64(res.Sent)
 		if o.SpreadAuto && !r.IsOpen() {
 			spreads = append(spreads, fmt.Sprintf("%g: %s", lv, res.Spread.Round(time.Millisecond)))
@@ -299,6 +293,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 		m.ExitState, m.ExitReason = rundir.ExitFailed, lost
 		fmt.Fprintln(s.log, "inferbench: error:", lost)
 	}
+	observers(o.Observers).end(m.ExitState)
 	if err := rundir.WriteManifest(o.Out, m); err != nil {
 		return res, errors.Join(runErr, closeErr, err)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
-	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/servermetrics"
 	"github.com/inferbench/inferbench/targets/registry"
@@ -85,7 +84,7 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 		}
 		t.g.Go(func() error {
 			defer sampler.Close()
-			err := gpu.Record(tctx, sampler, start, gpu.WatchConfig{Interval: o.GPUInterval}, f)
+			err := recordGPU(tctx, sampler, start, o, f)
 			return errors.Join(err, f.Sync(), f.Close())
 		})
 	}
@@ -97,7 +96,7 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 		return fail(err)
 	}
 	t.g.Go(func() error {
-		err := loadgen.WatchClient(tctx, start, o.GPUInterval, cf)
+		err := recordClient(tctx, start, o, cf)
 		return errors.Join(err, cf.Sync(), cf.Close())
 	})
 
@@ -108,7 +107,7 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 		}
 		sc := &servermetrics.Scraper{URL: murl, Client: client}
 		t.g.Go(func() error {
-			err := servermetrics.Record(tctx, sc.Scrape, start, servermetrics.WatchConfig{Interval: o.GPUInterval}, f)
+			err := recordServer(tctx, sc.Scrape, start, o, f)
 			return errors.Join(err, f.Sync(), f.Close())
 		})
 	}

@@ -118,7 +118,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead of the environment (first line; the file's path is recorded, never its content)"},
 			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
-		}, shardFlags()...),
+		}, append(shardFlags(), liveFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("run takes no arguments, got %q", c.Args().First())
@@ -127,10 +127,14 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			if err != nil {
 				return err
 			}
+			lr, err := liveRunFrom(c)
+			if err != nil {
+				return err
+			}
 			if hard == nil {
 				hard = c.Context
 			}
-			return runRun(hard, c.Context, opts, c.Bool(flagQuiet), c.App.Writer, c.App.ErrWriter)
+			return runWatched(hard, c.Context, opts, c.Bool(flagQuiet), lr, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }
@@ -138,7 +142,19 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 // runRun runs o (session.Run: drain on the first Ctrl-C, cancel on the
 // second) and prints the results table; the exit code says how it went.
 func runRun(hard, drain context.Context, o *session.Options, quiet bool, stdout, stderr io.Writer) error {
-	res, err := session.Run(hard, drain, o, stderr)
+	return runWatched(hard, drain, o, quiet, nil, stdout, stderr)
+}
+
+// runWatched is runRun watched as lr says (nil: not at all): progress on
+// stderr, the live server.
+func runWatched(hard, drain context.Context, o *session.Options, quiet bool, lr *liveRun, stdout, stderr io.Writer) error {
+	view, err := lr.start(o, stderr)
+	if err != nil {
+		return err
+	}
+	res, err := session.Run(hard, drain, o, viewStderr(view, stderr))
+	stopView(view, res)
+	defer lr.close(drain, view, res)
 	if res == nil {
 		return runError(err)
 	}

@@ -1,0 +1,34 @@
+package loadgen
+
+import (
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// TestRunnerPlan: Plan is the runner's own share. Unsharded, what it was
+// given; shard 1 of 4 of 10 requests and 6 warm-ups over 8 workers,
+// SplitCount's 3 and 2 (10 = 3+3+2+2, 6 = 2+2+1+1); a trace without a
+// count, its arrivals (shard 1 of 2 of 5: the 2nd and 4th).
+func TestRunnerPlan(t *testing.T) {
+	w := Workload{Model: "m", PromptTokens: 4, MaxTokens: 4}
+	for _, c := range []struct {
+		name    string
+		opts    []Option
+		n, warm int
+		d       time.Duration
+	}{
+		{"plain", []Option{Requests(10), Warmup(6), Duration(time.Minute)}, 10, 6, time.Minute},
+		{"shard", []Option{Concurrency(8), Requests(10), Warmup(6), Shard(rundir.Shard{Index: 1, Count: 4})}, 3, 2, 0},
+		{"trace", []Option{Trace(make([]TraceArrival, 5)), Shard(rundir.Shard{Index: 1, Count: 2})}, 2, 0, 0},
+	} {
+		r, err := New(&fakeTarget{}, w, c.opts...)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if n, warm, d := r.Plan(); n != c.n || warm != c.warm || d != c.d {
+			t.Errorf("%s: plan %d, %d, %v; want %d, %d, %v", c.name, n, warm, d, c.n, c.warm, c.d)
+		}
+	}
+}
