@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/adaptive"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
@@ -81,7 +82,15 @@ type Options struct {
 	// levels between the last level that met the SLO and the first that did
 	// not, to find capacity more finely.
 	BisectSteps int
-	Trace       []loadgen.TraceArrival
+	// Precision > 0 stops each level adaptively (adaptive.go): the relative
+	// half-width its judged intervals must reach, between MinRequests and
+	// MaxRequests (0: the adaptive package's defaults). Search chooses the
+	// levels by the capacity search, from SearchStart (0: the first).
+	Precision                float64
+	MinRequests, MaxRequests int
+	Search                   bool
+	SearchStart              float64
+	Trace                    []loadgen.TraceArrival
 	// GPUBackend, GPUURL and GPUInterval configure GPU telemetry
 	// (gpu.jsonl); ServerMetrics is "auto", "off" or a /metrics URL
 	// (server.jsonl).
@@ -118,6 +127,9 @@ type Options struct {
 	StartAt time.Time
 	// Version is the tool's version, recorded in run.json.
 	Version string
+
+	// plan is the adaptive plan checkAdaptive compiled (nil: fixed levels).
+	plan *adaptive.Plan
 
 	// recordWriter, when set, replaces rundir.CreateRecordWriter (tests:
 	// a disk that fills up).
@@ -190,6 +202,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	if cs := s.Load.CapacitySearch; cs != nil && cs.Bisect {
 		o.BisectSteps = cs.Steps
 	}
+	o.adaptiveFrom(s)
 	if err := o.workloadFrom(s); err != nil {
 		return nil, err
 	}
