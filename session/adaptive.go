@@ -54,8 +54,14 @@ func (o *Options) checkAdaptive() error {
 	case o.Shard.Count > 1:
 		return inputf("--precision does not apply to a sharded run: each shard sees part of the level")
 	}
+	// The level's duration bounds it through the runner, not the plan's
+	// MaxDuration: the runner stops sending and the requests in flight
+	// complete, so the last decision judges every request sent. Ended at
+	// the first completion past its duration, a level of 128 streams of
+	// 3 s requests had judged 1 request of 33 (the sample takes requests
+	// in schedule order) and passed on it.
 	p, err := adaptive.NewPlan(adaptive.Options{SLO: o.SLO, Precision: o.Precision, MinRequests: o.MinRequests,
-		MaxRequests: o.MaxRequests, MaxDuration: o.Duration, OpenLoop: o.Profile() == "rate"})
+		MaxRequests: o.MaxRequests, OpenLoop: o.Profile() == "rate"})
 	if err != nil {
 		return inputf("--precision: %v", err)
 	}
@@ -131,13 +137,22 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 // finish is the level's decision once its runner returned, and its spend:
 // the measured requests it completed (those in flight at the stop
 // included) and its wall time.
-func (a *adaptiveLevel) finish() (adaptive.Decision, adaptive.Use) {
+// ranOut says the runner ended the level at its duration or count (not a
+// drain or a failure): that is the level's bound, not a stop by the run.
+func (a *adaptiveLevel) finish(ranOut bool, duration time.Duration) (adaptive.Decision, adaptive.Use) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.lv == nil {
 		return adaptive.Decision{Level: a.value, Reason: adaptive.StopEnded}, adaptive.Use{Level: a.value}
 	}
-	return a.lv.Finish(), adaptive.Use{Level: a.value, Requests: a.measured, Wall: time.Since(a.start)}
+	d := a.lv.Finish()
+	if !a.stopped && ranOut && d.Reason == adaptive.StopEnded {
+		d.Reason = adaptive.StopMaxRequests
+		if duration > 0 {
+			d.Reason = adaptive.StopMaxDuration
+		}
+	}
+	return d, adaptive.Use{Level: a.value, Requests: a.measured, Wall: time.Since(a.start)}
 }
 
 // levelRunner runs one level; al is nil for a fixed level.
@@ -156,7 +171,7 @@ type adaptiveRun struct {
 func (ar *adaptiveRun) runLevel(level float64, baseline *adaptive.Decision) (adaptive.Decision, error) {
 	al := &adaptiveLevel{plan: ar.o.plan, value: level, baseline: baseline}
 	err := ar.run(level, al)
-	d, use := al.finish()
+	d, use := al.finish(err == nil, ar.o.Duration)
 	ar.decided = append(ar.decided, d)
 	ar.used = append(ar.used, use)
 	fmt.Fprintf(ar.log, "inferbench: level %g: %s\n", level, decisionLine(d, use.Wall))
