@@ -100,7 +100,7 @@ type AdaptiveCapacity struct {
 // Spend is what the run spent beside what a fixed sweep of the same
 // levels (plus the grid levels the search skipped, estimated) would have.
 type Spend struct {
-	// FixedRequests and FixedDurationS are the fixed budget per level
+	// FixedBudgetRequests and FixedBudgetDurationS are the fixed budget per level
 	// (whichever comes first; 0: no bound).
 	FixedBudgetRequests  int          `json:"fixed_budget_requests,omitempty"`
 	FixedBudgetDurationS float64      `json:"fixed_budget_duration_s,omitempty"`
