@@ -246,7 +246,8 @@ type job struct {
 // drained on the first Ctrl-C and cancelled on the second passes both (k6's
 // executors take a global and a run context the same way); either may be
 // the other. Run returns the cause of the drain or cancellation, nil when
-// the level ran to its end, or the first sink error, which stops the run.
+// the level ran to its end (or its Until function stopped it), or the first
+// sink error, which stops the run.
 func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*rundir.Record) error) (Result, error) {
 	timeout := r.c.timeout
 	if timeout == 0 {

@@ -82,6 +82,8 @@ type Options struct {
 	// levels between the last level that met the SLO and the first that did
 	// not, to find capacity more finely.
 	BisectSteps int
+	Trace       []loadgen.TraceArrival
+
 	// Precision > 0 stops each level adaptively (adaptive.go): the relative
 	// half-width its judged intervals must reach, between MinRequests and
 	// MaxRequests (0: the adaptive package's defaults). Search chooses the
@@ -90,7 +92,7 @@ type Options struct {
 	MinRequests, MaxRequests int
 	Search                   bool
 	SearchStart              float64
-	Trace                    []loadgen.TraceArrival
+
 	// GPUBackend, GPUURL and GPUInterval configure GPU telemetry
 	// (gpu.jsonl); ServerMetrics is "auto", "off" or a /metrics URL
 	// (server.jsonl).
