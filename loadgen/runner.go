@@ -46,6 +46,7 @@ type Runner struct {
 	target   targets.Target
 	workload Workload
 	c        config
+	inFlight atomic.Int64 // requests sent and not yet ended (until.go)
 }
 
 // config is a Runner's settings; the Options set them.
@@ -70,6 +71,7 @@ type config struct {
 	retries        int
 	retryBackoff   time.Duration
 	shard          rundir.Shard
+	until          func(*rundir.Record) bool // until.go
 }
 
 // An Option sets one of a Runner's settings.
@@ -216,6 +218,8 @@ type level struct {
 	timeout time.Duration
 	reqCtx  context.Context // requests run under it
 	sink    func(*rundir.Record) error
+	// stop stops sending when Until's function says so (until.go).
+	stop context.CancelCauseFunc
 	// deadline is the ns offset after which no request starts (the level's
 	// duration), 0 for none: no retry is sent past it either.
 	deadline atomic.Int64
@@ -242,7 +246,8 @@ type job struct {
 // drained on the first Ctrl-C and cancelled on the second passes both (k6's
 // executors take a global and a run context the same way); either may be
 // the other. Run returns the cause of the drain or cancellation, nil when
-// the level ran to its end, or the first sink error, which stops the run.
+// the level ran to its end (or its Until function stopped it), or the first
+// sink error, which stops the run.
 func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*rundir.Record) error) (Result, error) {
 	timeout := r.c.timeout
 	if timeout == 0 {
@@ -264,6 +269,9 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 			return
 		case <-sendCtx.Done():
 		}
+		if !stoppedEarly(sendCtx, finished, drain, ctx) {
+			return
+		}
 		if r.c.grace > 0 && ctx.Err() == nil {
 			t := time.NewTimer(r.c.grace)
 			defer t.Stop()
@@ -274,13 +282,22 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 			case <-ctx.Done():
 			}
 		}
-		reqCancel(context.Cause(sendCtx))
+		reqCancel(stopCause(sendCtx, drain, ctx))
 	}()
-	lv := &level{r: r, start: start, timeout: timeout, reqCtx: reqCtx, sink: sink}
+	lv := &level{r: r, start: start, timeout: timeout, reqCtx: reqCtx, sink: sink, stop: cancelSend}
+	var (
+		res Result
+		err error
+	)
 	if r.IsOpen() {
-		return lv.runOpen(sendCtx, cancelSend)
+		res, err = lv.runOpen(sendCtx, cancelSend)
+	} else {
+		res, err = lv.runClosed(sendCtx, cancelSend)
 	}
-	return lv.runClosed(sendCtx, cancelSend)
+	if errors.Is(err, errUntil) {
+		err = nil // the level ended as its Until function asked
+	}
+	return res, err
 }
 
 // runClosed runs the closed loop: concurrency workers, each sending its next
@@ -381,6 +398,8 @@ func (lv *level) sendAll(j job) error {
 	if backoff <= 0 {
 		backoff = DefaultRetryBackoff
 	}
+	lv.r.inFlight.Add(1)
+	defer lv.r.inFlight.Add(-1)
 	for attempt := 0; ; attempt++ {
 		rec := lv.send(j)
 		rec.Attempt = attempt
@@ -413,7 +432,13 @@ func (lv *level) emit(rec *rundir.Record) error {
 		rec.ID = sh.GlobalID(rec.ID)
 		rec.Worker = rec.Worker*sh.Count + sh.Index
 	}
-	return lv.sink(rec)
+	if err := lv.sink(rec); err != nil {
+		return err
+	}
+	if until := lv.r.c.until; until != nil && until(rec) {
+		lv.stop(errUntil)
+	}
+	return nil
 }
 
 // retryable reports whether a failure of class c may succeed when sent again.

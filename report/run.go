@@ -39,6 +39,9 @@ func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, er
 		}
 	}
 	sum := s.Close()
+	if rd.Manifest != nil {
+		sum.Adaptive = rd.Manifest.Adaptive
+	}
 	if err := attachGPU(rd, sum); err != nil {
 		rd.Warnings = append(rd.Warnings, err.Error())
 	}

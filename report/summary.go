@@ -20,6 +20,9 @@ type Summary struct {
 	// Records is the number of records read, every stage and attempt: what
 	// requests.jsonl holds, whatever run.json says.
 	Records int64 `json:"records"`
+	// Adaptive is run.json's account of adaptive levels (stop decisions,
+	// capacity bracket, spend), repeated; nil for fixed levels.
+	Adaptive *rundir.Adaptive `json:"adaptive,omitempty"`
 }
 
 // Level is the metrics of one load level, over its measured stage only.

@@ -103,6 +103,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	if c := sum.Capacity; c != nil {
 		fmt.Fprintf(&b, "\ncapacity at SLO: level %g, %.1f output tok/s, %.2f req/s\n", c.Level, c.OutputTokensPerS, c.RequestsPerS)
 	}
+	writeAdaptive(&b, sum.Adaptive)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -77,6 +77,8 @@ type Manifest struct {
 	Shard *Shard `json:"shard,omitempty"`
 	// Merged is set on a run directory made by `inferbench merge`.
 	Merged *Merged `json:"merged,omitempty"`
+	// Adaptive is set when levels stopped adaptively (--precision).
+	Adaptive *Adaptive `json:"adaptive,omitempty"`
 }
 
 // Host describes the machine that generated the load.

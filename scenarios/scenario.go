@@ -143,6 +143,8 @@ type LoadProfile struct {
 	Timeout Duration `yaml:"timeout,omitempty"`
 	// CapacitySearch refines a sweep's capacity at SLO by bisection.
 	CapacitySearch *CapacitySearch `yaml:"capacity_search,omitempty"`
+	// Adaptive stops levels as soon as their numbers are known (adaptive.go).
+	Adaptive *Adaptive `yaml:"adaptive,omitempty"`
 }
 
 // Arrival is an open-loop arrival process.

@@ -365,6 +365,9 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 			c.errorf("load.capacity_search", "only applies after a sweep: load.sweep, or a list of load.rate")
 		}
 	}
+	if a := l.Adaptive; a != nil {
+		a.validate(c, l)
+	}
 }
 
 func (sw *Sweep) validate(c *checker) {

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/adaptive"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
@@ -82,6 +83,16 @@ type Options struct {
 	// not, to find capacity more finely.
 	BisectSteps int
 	Trace       []loadgen.TraceArrival
+
+	// Precision > 0 stops each level adaptively (adaptive.go): the relative
+	// half-width its judged intervals must reach, between MinRequests and
+	// MaxRequests (0: the adaptive package's defaults). Search chooses the
+	// levels by the capacity search, from SearchStart (0: the first).
+	Precision                float64
+	MinRequests, MaxRequests int
+	Search                   bool
+	SearchStart              float64
+
 	// GPUBackend, GPUURL and GPUInterval configure GPU telemetry
 	// (gpu.jsonl); ServerMetrics is "auto", "off" or a /metrics URL
 	// (server.jsonl).
@@ -121,6 +132,9 @@ type Options struct {
 	// Observers watch the run as it happens (Live: the live view); none
 	// costs nothing on the record path.
 	Observers []Observer
+
+	// plan is the adaptive plan checkAdaptive compiled (nil: fixed levels).
+	plan *adaptive.Plan
 
 	// recordWriter, when set, replaces rundir.CreateRecordWriter (tests:
 	// a disk that fills up).
@@ -193,6 +207,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	if cs := s.Load.CapacitySearch; cs != nil && cs.Bisect {
 		o.BisectSteps = cs.Steps
 	}
+	o.adaptiveFrom(s)
 	if err := o.workloadFrom(s); err != nil {
 		return nil, err
 	}

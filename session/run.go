@@ -67,6 +67,9 @@ func NewHTTPClient(concurrency int, dial Dialer, insecure bool) *http.Client {
 // *InputError for what the user must fix (exit 2); the run's own failure
 // otherwise, with Result still describing what was written.
 func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error) {
+	if err := o.checkAdaptive(); err != nil {
+		return nil, err
+	}
 	client := NewHTTPClient(max(o.Concurrency, o.MaxConcurrency, slices.Max(append(o.Sweep, 1))), o.Dial, o.Insecure)
 	defer client.CloseIdleConnections()
 	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: string(o.APIKey), API: o.API, Client: client, ContinuousUsage: o.ContinuousUsage})
@@ -219,7 +222,7 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	// between levels, whether a level met the SLOs: then they also go to an
 	// in-memory summarizer (otherwise it would hold every latency of the run
 	// for nothing; summary.json is computed from the file at the end).
-	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1
+	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1 && !o.adaptiveOn()
 	var mu sync.Mutex
 	sumz := report.NewSummarizer(o.SLO)
 	obs := observers(o.Observers)
@@ -230,8 +233,12 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 		spreads  []string
 		finished = map[float64]bool{}
 	)
-	runLevel := func(lv float64) error {
-		r, err := o.runner(s.target, lv, firstID)
+	runLevel := func(lv float64, al *adaptiveLevel) error {
+		var extra []loadgen.Option
+		if al != nil {
+			extra = al.options()
+		}
+		r, err := o.runner(s.target, lv, firstID, extra...)
 		if errors.Is(err, loadgen.ErrNoShare) {
 			fmt.Fprintf(s.log, "inferbench: level %g: nothing for shard %s at this level\n", lv, o.Shard)
 			finished[lv] = true
@@ -243,6 +250,9 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 			fmt.Fprintf(s.log, "inferbench: level %g …\n", lv)
 		}
 		obs.levelStarted(levelPlan(r, lv, o.Profile()))
+		if al != nil {
+			al.begin(r, firstID+uint64(o.Warmup), time.Since(s.t0))
+		}
 		res, err := r.Run(ctx, drain, s.t0, sink)
 		obs.levelFinished(lv, levelSummary(obs, bisecting, &mu, sumz, lv))
 		firstID += uint64(res.Sent)
@@ -254,13 +264,17 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 		}
 		return err
 	}
-	for _, lv := range levels {
-		if runErr = runLevel(lv); runErr != nil {
-			break
+	if o.adaptiveOn() {
+		runErr = s.runAdaptive(runLevel)
+	} else {
+		for _, lv := range levels {
+			if runErr = runLevel(lv, nil); runErr != nil {
+				break
+			}
 		}
 	}
 	if runErr == nil && bisecting {
-		runErr = o.bisect(finished, &mu, sumz, runLevel)
+		runErr = o.bisect(finished, &mu, sumz, func(lv float64) error { return runLevel(lv, nil) })
 	}
 	closeErr := errors.Join(s.rw.Close(), s.telemetry.stop())
 	return s.finish(runErr, closeErr, spreads)
@@ -318,7 +332,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 
 // runner returns the Runner of one level (loadgen.ErrNoShare when this
 // shard has no share of it).
-func (o *Options) runner(t targets.Target, level float64, firstID uint64) (*loadgen.Runner, error) {
+func (o *Options) runner(t targets.Target, level float64, firstID uint64, extra ...loadgen.Option) (*loadgen.Runner, error) {
 	w := loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
 		IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Lengths: o.Lengths, Prompt: o.Prompt}
 	opts := []loadgen.Option{loadgen.Requests(o.Requests), loadgen.Warmup(o.Warmup), loadgen.Duration(o.Duration),
@@ -339,7 +353,7 @@ func (o *Options) runner(t targets.Target, level float64, firstID uint64) (*load
 	if o.APIKey != "" {
 		opts = append(opts, loadgen.Secrets(string(o.APIKey)))
 	}
-	return loadgen.New(t, w, opts...)
+	return loadgen.New(t, w, append(opts, extra...)...)
 }
 
 // bisect refines capacity after a sweep: between the highest level that met

@@ -1,0 +1,97 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// writeAdaptive adds an adaptive run's stops, capacity bracket and spend
+// to the terminal table (nothing for fixed levels).
+func writeAdaptive(b *strings.Builder, a *rundir.Adaptive) {
+	if a == nil {
+		return
+	}
+	fmt.Fprintf(b, "\nadaptive levels: precision ±%g%%, %.0f%% intervals with the repeated looks accounted for\n",
+		100*a.Precision, 100*a.Confidence)
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "level\tstopped\tverdict\trequests\tjudged\twall s\tintervals")
+	for _, l := range a.Levels {
+		verdict := l.Verdict
+		if l.Certain {
+			verdict += " (certain)"
+		}
+		var iv []string
+		for _, x := range l.Intervals {
+			if x.Name != "error rate" {
+				iv = append(iv, IntervalString(x))
+			}
+		}
+		if l.Saturated {
+			iv = append(iv, "SATURATED: "+l.Saturation)
+		}
+		fmt.Fprintf(tw, "%g\t%s\t%s\t%d\t%d\t%.1f\t%s\n", l.Level, l.Reason, verdict, l.N, l.Judged, l.WallS, strings.Join(iv, "; "))
+	}
+	tw.Flush()
+	if a.Ended != "" {
+		fmt.Fprintf(b, "levels ended: %s\n", a.Ended)
+	}
+	if c := a.Capacity; c != nil {
+		b.WriteString(CapacityLine(c) + "\n")
+	}
+	if s := a.Spend; s != nil {
+		b.WriteString(SpendLine(s) + "\n")
+	}
+}
+
+// IntervalString is "TTFT p95 812.4 [760.1, 871.0]", with "…" for an end
+// the data could not bound.
+func IntervalString(x rundir.Interval) string {
+	end := func(p *float64) string {
+		if p == nil {
+			return "…"
+		}
+		return fmt.Sprintf("%.4g", *p)
+	}
+	return fmt.Sprintf("%s %.4g [%s, %s]", x.Name, x.Value, end(x.Lo), end(x.Hi))
+}
+
+// CapacityLine is the capacity search's answer in words, with its bracket.
+func CapacityLine(c *rundir.AdaptiveCapacity) string {
+	if !c.Found {
+		return "capacity search: no level passed"
+	}
+	s := fmt.Sprintf("capacity search: level %g, %s", c.Level, IntervalString(c.OutputTokensPerS))
+	switch {
+	case c.LowerBound:
+		s += " (a lower bound: no level failed)"
+	case c.Fail > 0:
+		s += fmt.Sprintf("; knee between %g (passes) and %g (fails)", c.Pass, c.Fail)
+	}
+	if c.CertainPass > 0 || c.CertainFail > 0 {
+		s += fmt.Sprintf("; certainly passes at %s, certainly fails at %s", levelOrNone(c.CertainPass), levelOrNone(c.CertainFail))
+	}
+	return s
+}
+
+func levelOrNone(x float64) string {
+	if x == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%g", x)
+}
+
+// SpendLine is the run's spend against a fixed sweep of the same levels.
+func SpendLine(s *rundir.Spend) string {
+	line := fmt.Sprintf("spend: %d requests, %.1f s; a fixed sweep: %d requests, %.1f s", s.Requests, s.WallS, s.FixedRequests, s.FixedWallS)
+	if s.FixedWallS > 0 {
+		line += fmt.Sprintf(" (%.0f%% saved", 100*s.Saved)
+		if s.SkippedFixedWallS > 0 {
+			line += fmt.Sprintf("; %.1f s of the fixed sweep estimated for levels not run", s.SkippedFixedWallS)
+		}
+		line += ")"
+	}
+	return line
+}

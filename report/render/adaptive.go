@@ -1,0 +1,48 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/inferbench/inferbench/report"
+)
+
+// adaptiveTable is a run's adaptive levels (issue #22): how each level
+// stopped, on what intervals, with the capacity bracket and the spend
+// against a fixed sweep as notes; false for a run of fixed levels.
+func (r *Report) adaptiveTable(i int) (table, bool) {
+	rr := r.Runs[i]
+	if rr.Summary == nil || rr.Summary.Adaptive == nil {
+		return table{}, false
+	}
+	a := rr.Summary.Adaptive
+	t := table{Title: fmt.Sprintf("%s: adaptive levels (±%g%%, %.0f%% intervals, repeated looks accounted for)", rr.Label, 100*a.Precision, 100*a.Confidence),
+		Columns: []string{"level", "stopped", "verdict", "requests", "judged", "wall s", "intervals"}}
+	for _, l := range a.Levels {
+		verdict := l.Verdict
+		if l.Certain {
+			verdict += " (certain)"
+		}
+		var iv []string
+		for _, x := range l.Intervals {
+			if x.Name != "error rate" {
+				iv = append(iv, report.IntervalString(x))
+			}
+		}
+		if l.Saturated {
+			iv = append(iv, "saturated: "+l.Saturation)
+		}
+		t.Rows = append(t.Rows, []string{fmt.Sprintf("%g", l.Level), l.Reason, verdict, fmt.Sprint(l.N), fmt.Sprint(l.Judged),
+			num(l.WallS, 1), strings.Join(iv, "; ")})
+	}
+	if a.Ended != "" {
+		t.Notes = append(t.Notes, "levels ended: "+a.Ended)
+	}
+	if a.Capacity != nil {
+		t.Notes = append(t.Notes, report.CapacityLine(a.Capacity))
+	}
+	if a.Spend != nil {
+		t.Notes = append(t.Notes, report.SpendLine(a.Spend))
+	}
+	return t, true
+}

@@ -1,0 +1,45 @@
+package scenarios
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestAdaptiveErrors: every mistake in load.adaptive is located
+// file:line:col with its path.
+func TestAdaptiveErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"precision one", "name: a\nload:\n  concurrency: 2\n  adaptive: {precision: 1}\n", []string{"s.yaml:4:25: load.adaptive.precision: want a fraction in [0, 1), e.g. 0.05 for ±5% (0: off), got 1"}},
+		{"precision as percent", "name: a\nload:\n  concurrency: 2\n  adaptive: {precision: 5%}\n", []string{"s.yaml:4:25: load.adaptive.precision: want a number, got a string"}},
+		{"min above max", "name: a\nload:\n  concurrency: 2\n  adaptive: {precision: 0.1, min_requests: 90, max_requests: 80}\n", []string{"s.yaml:4:62: load.adaptive.max_requests: must be at least min_requests (90), got 80"}},
+		{"negative min", "name: a\nload:\n  concurrency: 2\n  adaptive: {precision: 0.1, min_requests: -1}\n", []string{"s.yaml:4:44: load.adaptive.min_requests: must be between 0 and 100000, got -1"}},
+		{"search one level", "name: a\nload:\n  rate: 5\n  adaptive: {precision: 0.1, search: true}\n", []string{"s.yaml:4:38: load.adaptive.search: needs levels to search: load.sweep, or a list of load.rate"}},
+		{"start without search", "name: a\nload:\n  rate: [5, 10]\n  adaptive: {precision: 0.1, start: 10}\n", []string{"s.yaml:4:37: load.adaptive.start: only applies with search: true"}},
+		{"start off the grid", "name: a\nload:\n  rate: [5, 10]\n  adaptive: {precision: 0.1, search: true, start: 7}\n", []string{"s.yaml:4:51: load.adaptive.start: must be one of the levels [5 10], got 7"}},
+		{"unknown key", "name: a\nload:\n  concurrency: 2\n  adaptive: {precison: 0.1}\n", []string{`s.yaml:4:14: load.adaptive.precison: unknown key "precison" (did you mean "precision"?)`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load("s.yaml", []byte(tt.src))
+			if diff := cmp.Diff(tt.want, errLines(err)); diff != "" {
+				t.Errorf("Load(%q) errors (-want +got):\n%s", tt.src, diff)
+			}
+		})
+	}
+}
+
+// TestQualifyIsAdaptive: the shipped qualify scenario searches capacity
+// adaptively (issue #22), from a level of its sweep.
+func TestQualifyIsAdaptive(t *testing.T) {
+	s, err := Open("qualify")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := s.Load.Adaptive
+	if !s.Load.AdaptiveOn() || a.Precision != 0.05 || !a.Search || a.Start != 32 {
+		t.Errorf("qualify load.adaptive %+v; want precision 0.05, a search from 32", a)
+	}
+}
