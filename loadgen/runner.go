@@ -229,6 +229,8 @@ type job struct {
 	scheduledNS int64
 	req         targets.Request
 	estIn       int
+	// turn, when set, is the session turn the job is (session.go).
+	turn *turnState
 }
 
 // Run sends requests until a stop condition, handing each completed Record
@@ -277,6 +279,9 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 		reqCancel(context.Cause(sendCtx))
 	}()
 	lv := &level{r: r, start: start, timeout: timeout, reqCtx: reqCtx, sink: sink}
+	if r.IsOpen() && r.workload.Sessions != nil {
+		return lv.runOpenSessions(sendCtx, cancelSend)
+	}
 	if r.IsOpen() {
 		return lv.runOpen(sendCtx, cancelSend)
 	}
@@ -308,7 +313,11 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 		}
 		return id, true
 	}
+	var sessions atomic.Uint64 // sessions started (session workloads)
 	do := func(worker int, id uint64) bool {
+		if r.workload.Sessions != nil {
+			return lv.closedSession(ctx, cancel, worker, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent)
+		}
 		req, estIn := r.workload.Request(id)
 		err := lv.sendAll(job{id: id, worker: worker, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn})
 		sent.Add(1)
@@ -432,6 +441,9 @@ func (lv *level) send(j job) *rundir.Record {
 	if j.id < r.c.firstID+uint64(r.c.warmup) {
 		rec.Stage = rundir.StageWarmup
 	}
+	if j.turn != nil {
+		defer j.turn.track(rec)()
+	}
 	since := func() int64 { return time.Since(start).Nanoseconds() }
 
 	rctx, cancel := context.WithTimeoutCause(lv.reqCtx, timeout, errRequestTimeout)
@@ -475,6 +487,9 @@ func (lv *level) send(j job) *rundir.Record {
 		}
 		if !gotContent && c.Content != "" {
 			rec.FirstContentNS, gotContent = now, true
+		}
+		if j.turn != nil {
+			j.turn.reply.WriteString(c.Content) // the reply the next turn sends back
 		}
 		rec.EndNS = now
 		if n := len(rec.Chunks); n < rundir.MaxChunks {
