@@ -72,6 +72,10 @@ func (p *Prompts) TurnsAt(id uint64) []string {
 	return p.turns[i]
 }
 
+// HasTurns reports whether the prompts come from conversations (ShareGPT)
+// whose human turns TurnsAt gives.
+func (p *Prompts) HasTurns() bool { return p.turns != nil }
+
 // Shuffle returns the same prompts drawn in an order seeded by seed: the
 // same seed gives the same order, on any machine (math/rand/v2 PCG).
 func (p *Prompts) Shuffle(seed uint64) *Prompts {

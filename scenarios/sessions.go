@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -172,12 +173,17 @@ func turnsProblems(d *Distribution, present func(key string) bool) []problem {
 	if d.Kind == DistEmpirical {
 		return []problem{{"dist", "empirical is not available for turns (use a number, uniform, normal or lognormal)"}}
 	}
-	ps := d.problems(present)
-	hi := d.Value
-	if d.Kind != DistFixed {
-		hi = max(d.Max, d.Min, int(d.Mean))
+	if d.Kind == DistFixed {
+		if d.Value < 1 || d.Value > MaxTurns {
+			return []problem{{"", fmt.Sprintf("must be between 1 and %d turns, got %d", MaxTurns, d.Value)}}
+		}
+		return nil
 	}
-	if len(ps) == 0 && hi > MaxTurns {
+	ps := d.problems(present)
+	for i := range ps {
+		ps[i].msg = strings.ReplaceAll(ps[i].msg, "tokens", "turns") // the length checks, for turns
+	}
+	if hi := max(d.Max, d.Min, int(d.Mean)); len(ps) == 0 && hi > MaxTurns {
 		ps = append(ps, problem{"", fmt.Sprintf("turns must be at most %d, got %d", MaxTurns, hi)})
 	}
 	return ps

@@ -23,8 +23,8 @@ func TestSessionFields(t *testing.T) {
 		t.Fatalf("fixed forms: %+v, %v", s, err)
 	}
 	for _, tt := range []struct{ name, src, want string }{
-		{"zero turns", "name: a\nworkload:\n  turns: 0\n", "s.yaml:3:10: workload.turns: must be between 1 and 16777216 tokens, got 0"},
-		{"too many turns", "name: a\nworkload:\n  turns: 5000\n", "s.yaml:3:10: workload.turns: turns must be at most 1000, got 5000"},
+		{"zero turns", "name: a\nworkload:\n  turns: 0\n", "s.yaml:3:10: workload.turns: must be between 1 and 1000 turns, got 0"},
+		{"too many turns", "name: a\nworkload:\n  turns: 5000\n", "s.yaml:3:10: workload.turns: must be between 1 and 1000 turns, got 5000"},
 		{"think without turns", "name: a\nworkload:\n  think_time: 1s\n", "s.yaml:3:15: workload.think_time: needs workload.turns: think time is the pause between a session's turns"},
 		{"bare think time", "name: a\nworkload:\n  turns: 2\n  think_time: 3\n", "s.yaml:4:15: workload.think_time: want a duration with its unit, such as 250ms, 1s or 1m30s"},
 		{"unknown think key", "name: a\nworkload:\n  turns: 2\n  think_time: {dist: exponential, meen: 1s}\n", `s.yaml:4:35: workload.think_time.meen: unknown key "meen" (did you mean "mean"?)`},
