@@ -176,6 +176,14 @@ func BusyMS(r *rundir.Record) float64 {
 	return float64(max(r.DoneNS, r.EndNS)-r.SentNS) / nsPerMS
 }
 
+// SessionDurationMS is a multi-turn session's duration in ms: from its
+// first measured send (sent_ns) to the last completion of its measured
+// records (done_ns, or end_ns if later) — the turns, the think times
+// between them and any retries, as the user lived it.
+func SessionDurationMS(firstSentNS, lastDoneNS int64) float64 {
+	return float64(lastDoneNS-firstSentNS) / nsPerMS
+}
+
 // Span is a level's measured window: the first sent_ns to the last done_ns
 // (or end_ns, if later) of its records, retried attempts included. The zero
 // value is empty.

@@ -83,6 +83,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", 100*ln.LongOutputShare)
 			}
 		}
+		if ss := l.Sessions; ss != nil {
+			b.WriteString(sessionLine(ss))
+		}
 		if g := l.GPU; g != nil {
 			b.WriteString(gpuLine(g))
 		}
