@@ -383,7 +383,8 @@ const (
 
 // clientBoundReasons says why a level's client was near its limit, from
 // its client figures cl and the level l; none when it was not. closedLoop
-// false skips the streams-in-flight check.
+// false, or a level of multi-turn sessions, skips the streams-in-flight
+// check.
 func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	var reasons []string
 	if cl.CPUShare != nil && cl.CPUShare.Mean >= ClientCPUBound {
@@ -395,7 +396,8 @@ func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	if l.SendLagMS.N > 0 && l.SendLagMS.P99 >= ClientSendLagBoundMS {
 		reasons = append(reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))
 	}
-	if closedLoop && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
+	// Multi-turn sessions idle their workers for the think time by design.
+	if closedLoop && l.Sessions == nil && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
 		// Little's law: a closed loop of N workers keeps N requests in
 		// flight (rate × time in flight = N) unless the client spends the
 		// time between one request's end and the next one's send.
