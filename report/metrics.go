@@ -176,6 +176,18 @@ func BusyMS(r *rundir.Record) float64 {
 	return float64(max(r.DoneNS, r.EndNS)-r.SentNS) / nsPerMS
 }
 
+// PrefixCacheHitRate is the share of prompt tokens looked up in the
+// engine's prefix cache that were found there, over a window: the increase
+// of the hits counter over the increase of the queries counter (vLLM V1's
+// prefix_cache_hits / prefix_cache_queries, both in tokens). false when no
+// token was looked up (or a counter went back: the engine restarted).
+func PrefixCacheHitRate(hitsDelta, queriesDelta float64) (float64, bool) {
+	if !(queriesDelta > 0) || hitsDelta < 0 || hitsDelta > queriesDelta {
+		return 0, false
+	}
+	return hitsDelta / queriesDelta, true
+}
+
 // SessionDurationMS is a multi-turn session's duration in ms: from its
 // first measured send (sent_ns) to the last completion of its measured
 // records (done_ns, or end_ns if later) — the turns, the think times

@@ -169,5 +169,8 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 	if g := s.GenerationTokensPerS; g != nil {
 		parts = append(parts, fmt.Sprintf("engine generated %.1f tok/s (harness measured %.1f)", *g, clientTPS))
 	}
+	if h := s.PrefixCacheHitRate; h != nil {
+		parts = append(parts, fmt.Sprintf("prefix cache hit rate %.1f%%", 100**h))
+	}
 	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))
 }
