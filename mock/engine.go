@@ -328,8 +328,10 @@ func (e *engine) apply(batch []*sequence) {
 	for _, s := range e.running {
 		if int(s.generated.Load()) >= s.maxOut || s.cancelled.Load() {
 			e.reserved -= s.reservation
-			if s.px != nil && !s.cancelled.Load() {
-				s.px.output(int(s.generated.Load())) // the reply's blocks, which a next turn resends
+			if g := int(s.generated.Load()); s.px != nil && g >= s.maxOut {
+				// Finished (the client may have let go already): the reply's
+				// blocks, which a next turn resends.
+				s.px.output(g)
 				e.cache.insert(s.px.blocks)
 			}
 			continue
