@@ -316,7 +316,7 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	var sessions atomic.Uint64 // sessions started (session workloads)
 	do := func(worker int, id uint64) bool {
 		if r.workload.Sessions != nil {
-			return lv.closedSession(ctx, cancel, worker, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent)
+			return lv.closedSession(ctx, cancel, worker, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent, nil)
 		}
 		req, estIn := r.workload.Request(id)
 		err := lv.sendAll(job{id: id, worker: worker, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn})
@@ -330,7 +330,7 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 
 	spread := c.spread
 	var wg sync.WaitGroup
-	first := 0
+	first, probing := 0, false // probing: worker 0 runs on from the probe
 	if spread == AutoSpread {
 		// The probe: one request alone, whose duration sets the spread.
 		id, ok := take()
@@ -341,7 +341,10 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 			deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
 		}
 		t0 := time.Now()
-		if !do(0, id) {
+		if r.workload.Sessions != nil {
+			// Sessions: the probe is worker 0's first turn; worker 0 goes on.
+			probing = lv.probeSession(ctx, cancel, &wg, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent, take, do)
+		} else if !do(0, id) {
 			return Result{Sent: sent.Load()}, context.Cause(ctx)
 		}
 		spread = min(time.Since(t0), lv.timeout)
@@ -354,6 +357,9 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	}
 	base := time.Now()
 	for w := range c.concurrency {
+		if w == 0 && probing {
+			continue
+		}
 		wg.Go(func() {
 			if w >= first {
 				// Spread worker starts over one request duration; worker 0 (and

@@ -192,3 +192,36 @@ func BenchmarkSessionWorkload(b *testing.B) {
 		}
 	}
 }
+
+// TestSessionsAutoSpreadProbe: with AutoSpread the probe is worker 0's
+// first turn (10 ms), not its whole session (3 turns, 4 s of think time):
+// the other worker starts 5 ms later (one turn over 2 workers), and
+// worker 0 goes on with its session, then the next (the sixth request
+// starts a session that the request count cuts).
+func TestSessionsAutoSpreadProbe(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ct := &chatTarget{failAt: -1}
+		r, err := New(ct, sessionWorkload(), Concurrency(2), Requests(6), Spread(AutoSpread))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		res, err := run(t.Context(), r, c.add)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Spread != 10*time.Millisecond || len(c.recs) != 6 {
+			t.Fatalf("spread %s, %d records; want 10ms (one turn), 6", res.Spread, len(c.recs))
+		}
+		// Worker 0 ran its whole first session (turns 1–3, ids 0, 2, 4);
+		// worker 1 started 15 ms in (the 10 ms probe + 5 ms of spread).
+		var got []string
+		for _, rec := range c.recs {
+			got = append(got, fmt.Sprintf("%d:w%d/s%d/t%d@%dms", rec.ID, rec.Worker, rec.Session, rec.Turn, rec.SentNS/1e6))
+		}
+		want := []string{"0:w0/s0/t1@0ms", "1:w1/s1/t1@15ms", "2:w0/s0/t2@2010ms", "3:w1/s1/t2@2025ms", "4:w0/s0/t3@4020ms", "5:w0/s2/t1@4030ms"}
+		if !slices.Equal(got, want) {
+			t.Errorf("records %v, want %v", got, want)
+		}
+	})
+}
