@@ -49,6 +49,9 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 		if t, ok := r.gpuTable(i); ok {
 			data.Levels = append(data.Levels, t)
 		}
+		if t, ok := r.sessionTable(i); ok {
+			data.Levels = append(data.Levels, t)
+		}
 		if t, ok := r.costTable(i); ok {
 			data.Costs = append(data.Costs, t)
 		}
