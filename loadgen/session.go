@@ -124,6 +124,10 @@ func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim f
 // has ended (or the session ended without it).
 func (lv *level) runSessionHook(ctx context.Context, worker int, sid uint64, claim func() (uint64, bool),
 	due int64, acquire func() bool, release func(), afterFirst func()) (int64, error) {
+	// A shard's sessions are numbered in the whole run's id space, like its
+	// requests: their ids and their drawn turns and messages differ from
+	// other shards'.
+	sid = lv.r.c.shard.GlobalID(sid)
 	defer func() {
 		if afterFirst != nil {
 			afterFirst() // ended before turn 1 did: do not hold the probe

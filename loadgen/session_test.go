@@ -225,3 +225,29 @@ func TestSessionsAutoSpreadProbe(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionsSharded: the sessions of shard 1 of 2 get ids ≡ 1 mod 2, like
+// its request ids, so two shards' sessions never share an id once merged.
+func TestSessionsSharded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, err := New(&chatTarget{failAt: -1}, sessionWorkload(), Concurrency(4), Requests(12),
+			Shard(rundir.Shard{Index: 1, Count: 2}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		sessions := map[uint64]int{}
+		for _, rec := range c.recs {
+			sessions[rec.Session]++
+			if rec.Session%2 != 1 || rec.ID%2 != 1 {
+				t.Errorf("record %d of session %d: want both ≡ 1 mod 2", rec.ID, rec.Session)
+			}
+		}
+		if len(c.recs) != 6 || len(sessions) != 2 {
+			t.Errorf("%d records in %d sessions; want this shard's 6 in 2", len(c.recs), len(sessions))
+		}
+	})
+}
