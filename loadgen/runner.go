@@ -233,6 +233,8 @@ type job struct {
 	scheduledNS int64
 	req         targets.Request
 	estIn       int
+	// turn, when set, is the session turn the job is (session.go).
+	turn *turnState
 }
 
 // Run sends requests until a stop condition, handing each completed Record
@@ -289,9 +291,12 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 		res Result
 		err error
 	)
-	if r.IsOpen() {
+	switch {
+	case r.IsOpen() && r.workload.Sessions != nil:
+		res, err = lv.runOpenSessions(sendCtx, cancelSend)
+	case r.IsOpen():
 		res, err = lv.runOpen(sendCtx, cancelSend)
-	} else {
+	default:
 		res, err = lv.runClosed(sendCtx, cancelSend)
 	}
 	if errors.Is(err, errUntil) {
@@ -325,7 +330,11 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 		}
 		return id, true
 	}
+	var sessions atomic.Uint64 // sessions started (session workloads)
 	do := func(worker int, id uint64) bool {
+		if r.workload.Sessions != nil {
+			return lv.closedSession(ctx, cancel, worker, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent, nil)
+		}
 		req, estIn := r.workload.Request(id)
 		err := lv.sendAll(job{id: id, worker: worker, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn})
 		sent.Add(1)
@@ -338,7 +347,7 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 
 	spread := c.spread
 	var wg sync.WaitGroup
-	first := 0
+	first, probing := 0, false // probing: worker 0 runs on from the probe
 	if spread == AutoSpread {
 		// The probe: one request alone, whose duration sets the spread.
 		id, ok := take()
@@ -349,7 +358,10 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 			deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
 		}
 		t0 := time.Now()
-		if !do(0, id) {
+		if r.workload.Sessions != nil {
+			// Sessions: the probe is worker 0's first turn; worker 0 goes on.
+			probing = lv.probeSession(ctx, cancel, &wg, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent, take, do)
+		} else if !do(0, id) {
 			return Result{Sent: sent.Load()}, context.Cause(ctx)
 		}
 		spread = min(time.Since(t0), lv.timeout)
@@ -362,6 +374,9 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	}
 	base := time.Now()
 	for w := range c.concurrency {
+		if w == 0 && probing {
+			continue
+		}
 		wg.Go(func() {
 			if w >= first {
 				// Spread worker starts over one request duration; worker 0 (and
@@ -457,6 +472,9 @@ func (lv *level) send(j job) *rundir.Record {
 	if j.id < r.c.firstID+uint64(r.c.warmup) {
 		rec.Stage = rundir.StageWarmup
 	}
+	if j.turn != nil {
+		defer j.turn.track(rec)()
+	}
 	since := func() int64 { return time.Since(start).Nanoseconds() }
 
 	rctx, cancel := context.WithTimeoutCause(lv.reqCtx, timeout, errRequestTimeout)
@@ -500,6 +518,9 @@ func (lv *level) send(j job) *rundir.Record {
 		}
 		if !gotContent && c.Content != "" {
 			rec.FirstContentNS, gotContent = now, true
+		}
+		if j.turn != nil {
+			j.turn.reply.WriteString(c.Content) // the reply the next turn sends back
 		}
 		rec.EndNS = now
 		if n := len(rec.Chunks); n < rundir.MaxChunks {

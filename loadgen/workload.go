@@ -30,6 +30,9 @@ type Workload struct {
 	// Prompt, when set, gives request id's prompt text (from a dataset)
 	// and its estimated token count, overriding the synthetic prompt.
 	Prompt func(id uint64) (text string, promptTokens int)
+	// Sessions, when set, makes every request a turn of a multi-turn
+	// session (session.go); nil: independent single-turn requests.
+	Sessions *Sessions
 	// Seed makes the prompts reproducible: the same seed gives the same
 	// prompts in the same order, so two runs (an A100 box and an H100 box)
 	// see identical requests.

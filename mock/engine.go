@@ -82,6 +82,10 @@ type EngineStats struct {
 	BusyNS int64
 	// Busy reports whether the engine is stepping now.
 	Busy bool
+	// PrefixQueries and PrefixHits count the prompt tokens looked up in the
+	// prefix cache and those found cached (vLLM's prefix_cache_queries and
+	// prefix_cache_hits; prefixcache.go).
+	PrefixQueries, PrefixHits int64
 }
 
 // engine is the simulated continuous-batching server. It runs in real time
@@ -107,6 +111,7 @@ type engine struct {
 	steps    int64
 	busyNS   int64
 	busyFrom time.Time
+	cache    *prefixCache // nil: no prefix caching
 }
 
 // sequence is one request inside the engine.
@@ -120,6 +125,7 @@ type sequence struct {
 	reservation    int
 	stepPrefill    int // prompt tokens scheduled in the current step
 	stepDecode     bool
+	px             *blockHasher // the prompt's block hashes; nil: not cacheable
 }
 
 func newEngine(cfg Config, g GPUProfile, m ModelProfile, fit Fit) *engine {
@@ -138,6 +144,9 @@ func newEngine(cfg Config, g GPUProfile, m ModelProfile, fit Fit) *engine {
 	if e.over == 0 {
 		e.over = DefaultStepOverhead
 	}
+	if !cfg.NoPrefixCache {
+		e.cache = newPrefixCache(fit.KVTokens)
+	}
 	return e
 }
 
@@ -150,9 +159,10 @@ func (e *engine) admissible(prompt, maxOut int) bool {
 
 func roundBlock(n int) int { return (n + KVBlockTokens - 1) / KVBlockTokens * KVBlockTokens }
 
-// submit queues a request and returns its token source.
-func (e *engine) submit(prompt, maxOut int) *engineSource {
-	s := &sequence{prompt: max(prompt, 1), maxOut: maxOut, arrived: time.Now(), notify: make(chan struct{}, 1)}
+// submit queues a request and returns its token source; px, when set, is
+// its prompt's block hashes, for the prefix cache.
+func (e *engine) submit(prompt, maxOut int, px *blockHasher) *engineSource {
+	s := &sequence{prompt: max(prompt, 1), maxOut: maxOut, arrived: time.Now(), notify: make(chan struct{}, 1), px: px}
 	e.mu.Lock()
 	e.waiting = append(e.waiting, s)
 	if !e.looping {
@@ -231,7 +241,13 @@ func (e *engine) schedule() ([]*sequence, time.Duration) {
 		if e.reserved+res > e.fit.KVTokens {
 			break
 		}
-		n := s.prompt
+		var blocks []uint64
+		if s.px != nil {
+			blocks = s.px.blocks
+		}
+		cached := e.cache.match(blocks)
+		skip := max(min(cached*KVBlockTokens, s.prompt-1), 0)
+		n := s.prompt - skip
 		if e.chunked {
 			n = min(n, budget)
 		} else if n > budget && len(batch) > 0 {
@@ -241,12 +257,13 @@ func (e *engine) schedule() ([]*sequence, time.Duration) {
 			break
 		}
 		e.waiting = e.waiting[1:]
+		s.prefilled = e.cache.admit(blocks, cached, s.prompt)
 		s.reservation = res
 		e.reserved += res
 		s.stepPrefill, s.stepDecode = n, false
 		budget -= n
 		prefillTokens += n
-		prefillCtx += n
+		prefillCtx += s.prefilled + n
 		e.running = append(e.running, s)
 		batch = append(batch, s)
 	}
@@ -296,6 +313,9 @@ func (e *engine) apply(batch []*sequence) {
 			s.prefilled += s.stepPrefill
 			if s.prefilled == s.prompt {
 				s.generated.Add(1)
+				if s.px != nil {
+					e.cache.insert(s.px.blocks) // the prompt's KV is computed
+				}
 			}
 		}
 		s.stepPrefill, s.stepDecode = 0, false
@@ -308,6 +328,12 @@ func (e *engine) apply(batch []*sequence) {
 	for _, s := range e.running {
 		if int(s.generated.Load()) >= s.maxOut || s.cancelled.Load() {
 			e.reserved -= s.reservation
+			if g := int(s.generated.Load()); s.px != nil && g >= s.maxOut {
+				// Finished (the client may have let go already): the reply's
+				// blocks, which a next turn resends.
+				s.px.output(g)
+				e.cache.insert(s.px.blocks)
+			}
 			continue
 		}
 		kept = append(kept, s)
@@ -348,6 +374,9 @@ func (e *engine) stats() EngineStats {
 	}
 	if e.looping {
 		st.BusyNS += time.Since(e.busyFrom).Nanoseconds()
+	}
+	if e.cache != nil {
+		st.PrefixQueries, st.PrefixHits = e.cache.queries, e.cache.hits
 	}
 	return st
 }

@@ -90,7 +90,7 @@ func TestKVBudgetQueues(t *testing.T) {
 		}
 		var srcs []*engineSource
 		for range fit + 1 {
-			srcs = append(srcs, e.submit(4000, 4000))
+			srcs = append(srcs, e.submit(4000, 4000, nil))
 		}
 		if !srcs[0].wait(t.Context(), 0) {
 			t.Fatal("no first token")
@@ -137,7 +137,7 @@ func sweep(t *testing.T, gpu string, levels []int) []sweepLevel {
 				wg.Go(func() {
 					for range perClient {
 						sent := time.Now()
-						src := e.submit(prompt, outTok)
+						src := e.submit(prompt, outTok, nil)
 						src.wait(context.Background(), 0)
 						d := time.Since(sent)
 						src.wait(context.Background(), outTok-1)

@@ -91,8 +91,10 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	sum, count := m.ttftSum, m.ttftCount
 	m.mu.Unlock()
 	kv := 0.0
+	var pxQueries, pxHits int64
 	if s.engine != nil {
 		st := s.engine.stats()
+		pxQueries, pxHits = st.PrefixQueries, st.PrefixHits
 		running, waiting = float64(st.Running), float64(st.Waiting)
 		if st.KVTotalTokens > 0 {
 			kv = float64(st.KVUsedTokens) / float64(st.KVTotalTokens)
@@ -111,6 +113,11 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", kv)
 	counter("vllm:prompt_tokens_total", "Number of prefill tokens processed.", float64(prompt))
 	counter("vllm:generation_tokens_total", "Number of generation tokens processed.", float64(gen))
+	if s.engine != nil && s.engine.cache != nil {
+		// vLLM V1's names and help texts (testdata/telemetry/vllm-metrics-v1-busy.txt).
+		counter("vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.", float64(pxQueries))
+		counter("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", float64(pxHits))
+	}
 	const h = "vllm:time_to_first_token_seconds"
 	b = fmt.Appendf(b, "# HELP %s Histogram of time to first token in seconds.\n# TYPE %s histogram\n", h, h)
 	cum := int64(0)

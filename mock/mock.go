@@ -91,6 +91,9 @@ type Config struct {
 	MaxBatchedTokens int
 	// ChunkedPrefill splits long prompts over steps within the token budget.
 	ChunkedPrefill bool
+	// NoPrefixCache turns the engine's prefix cache off (vLLM's
+	// --no-enable-prefix-caching; prefixcache.go).
+	NoPrefixCache bool
 	// StepOverhead is the fixed time added to every engine step; 0 means
 	// DefaultStepOverhead.
 	StepOverhead time.Duration

@@ -103,12 +103,19 @@ func (s *Server) parseOpenAI(body []byte, ep endpoint) (openAIRequest, generatio
 		if len(req.Messages) == 0 {
 			return req, g, fmt.Errorf("messages must be a non-empty array")
 		}
+		if s.engine != nil {
+			g.prefix = &blockHasher{}
+		}
 		for i, m := range req.Messages {
 			n, err := countContentWords(m.Content)
 			if err != nil {
 				return req, g, fmt.Errorf("messages[%d].content: %v", i, err)
 			}
 			g.promptTokens += n
+			if g.prefix != nil {
+				g.prefix.role(m.Role)
+				g.prefix.content(m.Content)
+			}
 		}
 	case endpointCompletions:
 		n, err := countPromptWords(req.Prompt)
@@ -116,6 +123,11 @@ func (s *Server) parseOpenAI(body []byte, ep endpoint) (openAIRequest, generatio
 			return req, g, fmt.Errorf("prompt: %v", err)
 		}
 		g.promptTokens = n
+		var text string
+		if s.engine != nil && json.Unmarshal(req.Prompt, &text) == nil {
+			g.prefix = &blockHasher{}
+			g.prefix.text(text)
+		}
 	}
 	maxTokens := req.MaxTokens
 	if req.MaxCompletionTokens != nil {

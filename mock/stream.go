@@ -21,6 +21,9 @@ type generation struct {
 	includeUsage bool // OpenAI: send the usage-only chunk before [DONE]
 	continuous   bool // OpenAI/vLLM: cumulative usage on every chunk
 	details      bool // TGI: details object on the last event
+	// prefix is the prompt's block hashes for the engine's prefix cache
+	// (OpenAI chat and completions in engine mode); nil otherwise.
+	prefix *blockHasher
 }
 
 // finish returns the OpenAI-family finish_reason.
@@ -116,7 +119,7 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 				s.engine.model.MaxModelLen, g.promptTokens+g.outputTokens, g.promptTokens, g.outputTokens), 0)
 			return
 		}
-		src = s.engine.submit(g.promptTokens, g.outputTokens)
+		src = s.engine.submit(g.promptTokens, g.outputTokens, g.prefix)
 	} else {
 		src = &fixedSource{plan: fixedPlan{origin: received, ttft: s.cfg.TTFT, itl: s.cfg.ITL}}
 	}

@@ -37,9 +37,15 @@ func TestSummarizeClient(t *testing.T) {
 		!strings.Contains(c.Reasons[1], "2.0 of 4 streams in flight") || !strings.Contains(c.Reasons[1], "67 req/s × 30.0 ms") {
 		t.Errorf("reasons = %q", c.Reasons)
 	}
-	// The in-flight check is for closed loops only.
+	// The in-flight check is for closed loops only, and not for sessions,
+	// whose workers think between turns.
 	if c := SummarizeClient(samples, l, false); len(c.Reasons) != 1 {
 		t.Errorf("open loop reasons = %q", c.Reasons)
+	}
+	withSessions := *l
+	withSessions.Sessions = &SessionLevel{Sessions: 10}
+	if c := SummarizeClient(samples, &withSessions, true); len(c.Reasons) != 1 {
+		t.Errorf("session reasons = %q", c.Reasons)
 	}
 	quiet := []rundir.ClientSample{{TNS: 0, CPUSeconds: 1, Cores: 2}, {TNS: 1e9, CPUSeconds: 1.1, Cores: 2}}
 	if c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9}, true); c.Bound {

@@ -176,6 +176,26 @@ func BusyMS(r *rundir.Record) float64 {
 	return float64(max(r.DoneNS, r.EndNS)-r.SentNS) / nsPerMS
 }
 
+// PrefixCacheHitRate is the share of prompt tokens looked up in the
+// engine's prefix cache that were found there, over a window: the increase
+// of the hits counter over the increase of the queries counter (vLLM V1's
+// prefix_cache_hits / prefix_cache_queries, both in tokens). false when no
+// token was looked up (or a counter went back: the engine restarted).
+func PrefixCacheHitRate(hitsDelta, queriesDelta float64) (float64, bool) {
+	if !(queriesDelta > 0) || hitsDelta < 0 || hitsDelta > queriesDelta {
+		return 0, false
+	}
+	return hitsDelta / queriesDelta, true
+}
+
+// SessionDurationMS is a multi-turn session's duration in ms: from its
+// first measured send (sent_ns) to the last completion of its measured
+// records (done_ns, or end_ns if later) — the turns, the think times
+// between them and any retries, as the user lived it.
+func SessionDurationMS(firstSentNS, lastDoneNS int64) float64 {
+	return float64(lastDoneNS-firstSentNS) / nsPerMS
+}
+
 // Span is a level's measured window: the first sent_ns to the last done_ns
 // (or end_ns, if later) of its records, retried attempts included. The zero
 // value is empty.
@@ -375,7 +395,8 @@ const (
 
 // clientBoundReasons says why a level's client was near its limit, from
 // its client figures cl and the level l; none when it was not. closedLoop
-// false skips the streams-in-flight check.
+// false, or a level of multi-turn sessions, skips the streams-in-flight
+// check.
 func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	var reasons []string
 	if cl.CPUShare != nil && cl.CPUShare.Mean >= ClientCPUBound {
@@ -387,7 +408,8 @@ func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	if l.SendLagMS.N > 0 && l.SendLagMS.P99 >= ClientSendLagBoundMS {
 		reasons = append(reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))
 	}
-	if closedLoop && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
+	// Multi-turn sessions idle their workers for the think time by design.
+	if closedLoop && l.Sessions == nil && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
 		// Little's law: a closed loop of N workers keeps N requests in
 		// flight (rate × time in flight = N) unless the client spends the
 		// time between one request's end and the next one's send.

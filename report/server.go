@@ -19,6 +19,12 @@ type ServerLevel struct {
 	// counter between the first and last scrape of the window, divided by
 	// the time between them; nil without two readings.
 	GenerationTokensPerS *float64 `json:"generation_tokens_per_s,omitempty"`
+	// PrefixCacheHitRate is the share of prompt tokens the engine found in
+	// its prefix cache over the window (PrefixCacheHitRate in metrics.go),
+	// and PrefixCacheSource the counters it comes from; nil and "" without
+	// two readings.
+	PrefixCacheHitRate *float64 `json:"prefix_cache_hit_rate,omitempty"`
+	PrefixCacheSource  string   `json:"prefix_cache_source,omitempty"`
 }
 
 // SummarizeServer summarizes the server samples that fall in [startNS, endNS].
@@ -53,9 +59,35 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 		}
 	}
 	lv.RequestsRunning, lv.RequestsWaiting, lv.KVCacheUsage = meanPeak(running), meanPeak(waiting), meanPeak(kv)
+	lv.prefixCache(samples, startNS, endNS)
 	if first != nil && last != first && last.TNS > first.TNS {
 		r := (*last.GenerationTokensTotal - *first.GenerationTokensTotal) / (float64(last.TNS-first.TNS) / 1e9)
 		lv.GenerationTokensPerS = &r
 	}
 	return lv
+}
+
+// prefixCache sets the window's prefix-cache hit rate from the first and
+// last good scrapes in [startNS, endNS] that carry both counters.
+func (lv *ServerLevel) prefixCache(samples []rundir.ServerSample, startNS, endNS int64) {
+	var first, last *rundir.ServerSample
+	for i := range samples {
+		s := &samples[i]
+		if s.TNS < startNS || s.TNS > endNS || s.Error != "" || s.PrefixCacheQueriesTotal == nil || s.PrefixCacheHitsTotal == nil {
+			continue
+		}
+		if first == nil {
+			first = s
+		}
+		last = s
+	}
+	if first == nil || last == first {
+		return
+	}
+	r, ok := PrefixCacheHitRate(*last.PrefixCacheHitsTotal-*first.PrefixCacheHitsTotal, *last.PrefixCacheQueriesTotal-*first.PrefixCacheQueriesTotal)
+	if !ok {
+		return
+	}
+	lv.PrefixCacheHitRate = &r
+	lv.PrefixCacheSource = first.Engine + " prefix_cache_hits_total / prefix_cache_queries_total (server.jsonl)"
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/inferbench/inferbench/rundir"
@@ -33,5 +34,33 @@ func TestSummarizeServer(t *testing.T) {
 	}
 	if empty := SummarizeServer(nil, 0, 1); empty.Samples != 0 || empty.RequestsRunning != nil || empty.GenerationTokensPerS != nil {
 		t.Errorf("empty = %+v", empty)
+	}
+}
+
+// TestPrefixCacheHitRate: hits and queries over the window, hand-computed:
+// (1,900 − 100) hits of (3,000 − 600) queried tokens is 75 %; a scrape
+// without the counters and one outside the window are skipped.
+func TestPrefixCacheHitRate(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	samples := []rundir.ServerSample{
+		{TNS: 0, Engine: "vllm", PrefixCacheQueriesTotal: f(0), PrefixCacheHitsTotal: f(0)}, // before
+		{TNS: 1e9, Engine: "vllm", PrefixCacheQueriesTotal: f(600), PrefixCacheHitsTotal: f(100)},
+		{TNS: 2e9, Engine: "vllm"},
+		{TNS: 3e9, Engine: "vllm", PrefixCacheQueriesTotal: f(3000), PrefixCacheHitsTotal: f(1900)},
+	}
+	lv := SummarizeServer(samples, 1e9, 3e9)
+	if lv.PrefixCacheHitRate == nil || math.Abs(*lv.PrefixCacheHitRate-0.75) > 1e-12 || !strings.HasPrefix(lv.PrefixCacheSource, "vllm prefix_cache_hits_total") {
+		t.Errorf("hit rate %v from %q; want 0.75 from vLLM's counters", lv.PrefixCacheHitRate, lv.PrefixCacheSource)
+	}
+	if !strings.Contains(serverLine(&lv, 0), "prefix cache hit rate 75.0%") {
+		t.Errorf("table line %q", serverLine(&lv, 0))
+	}
+	if one := SummarizeServer(samples[:2], 1e9, 3e9); one.PrefixCacheHitRate != nil {
+		t.Error("a hit rate from one reading")
+	}
+	for _, tt := range []struct{ hits, queries float64 }{{1, 0}, {-1, 5}, {6, 5}} {
+		if _, ok := PrefixCacheHitRate(tt.hits, tt.queries); ok {
+			t.Errorf("PrefixCacheHitRate(%v, %v) defined", tt.hits, tt.queries)
+		}
 	}
 }

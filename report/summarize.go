@@ -88,6 +88,7 @@ type levelAcc struct {
 	reqIn, reqOut, short, long, withReq       int64
 	sources                                   map[rundir.TokenSource]int
 	errors, retried                           map[rundir.ErrorClass]int
+	sessions                                  *sessionAcc // nil until a record with a session
 }
 
 // NewSummarizer returns a Summarizer judging goodput and capacity by slo.
@@ -103,6 +104,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	}
 	a := s.level(r)
 	a.span.Add(r)
+	a.addSession(r)
 	if lag, ok := SendLagMS(r); ok {
 		if len(a.lag) == 0 || r.SentNS < a.firstSend {
 			a.firstSend = r.SentNS
@@ -123,6 +125,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	}
 	a.req.OK++
 	m := PerRequest(r)
+	a.addTurnTTFT(r, m.TTFT)
 	a.ttft = append(a.ttft, m.TTFT)
 	a.e2e = append(a.e2e, m.E2E)
 	a.ttftSched = append(a.ttftSched, m.TTFTFromSchedule)
@@ -206,6 +209,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			Retried:              a.retried,
 		}
 		l.AchievedRatePerS = AchievedRate(len(a.lag), a.firstSend, a.lastSend)
+		l.Sessions = a.sessions.level()
 		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
 		if a.withReq > 0 && a.req.OK > 0 {
 			n := float64(a.withReq)

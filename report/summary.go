@@ -89,6 +89,9 @@ type Level struct {
 	// GPU is the GPU telemetry over the measured window, nil when the run
 	// had none.
 	GPU *GPULevel `json:"gpu,omitempty"`
+	// Sessions is the multi-turn session view of the level (TTFT of turn 1
+	// against later turns, session durations); nil without sessions.
+	Sessions *SessionLevel `json:"sessions,omitempty"`
 	// MeanInFlight is the mean number of measured requests in flight over
 	// the window: Σ BusyMS / window (a closed loop should hold its
 	// concurrency).

@@ -83,6 +83,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", 100*ln.LongOutputShare)
 			}
 		}
+		if ss := l.Sessions; ss != nil {
+			b.WriteString(sessionLine(ss))
+		}
 		if g := l.GPU; g != nil {
 			b.WriteString(gpuLine(g))
 		}
@@ -166,6 +169,9 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 	}
 	if g := s.GenerationTokensPerS; g != nil {
 		parts = append(parts, fmt.Sprintf("engine generated %.1f tok/s (harness measured %.1f)", *g, clientTPS))
+	}
+	if h := s.PrefixCacheHitRate; h != nil {
+		parts = append(parts, fmt.Sprintf("prefix cache hit rate %.1f%%", 100**h))
 	}
 	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))
 }

@@ -79,6 +79,11 @@ type Record struct {
 	// token counts, E2E and TPOT stay exact, per-event ITL detail of the
 	// tail is lost. 0 for any stream under a million events.
 	ChunksCoalesced int64 `json:"chunks_coalesced,omitempty"`
+	// Session identifies the multi-turn session the request belongs to
+	// (unique within the run); Turn is its turn in that session, from 1.
+	// Both are 0 for a single-turn request (no --turns).
+	Session uint64 `json:"session,omitempty"`
+	Turn    int    `json:"turn,omitempty"`
 }
 
 // MaxChunks is the most Chunks entries a record keeps. An entry is at most

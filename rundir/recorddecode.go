@@ -309,6 +309,14 @@ func decodeRecordFast(b []byte, r *Record) bool {
 			return once(29) && p.server(r)
 		case "chunks_coalesced":
 			return i64(30, &r.ChunksCoalesced)
+		// Bits 31–39 are left for fields added on other branches; sessions
+		// take 40 and 41.
+		case "session":
+			v, ok := p.uint()
+			r.Session = v
+			return ok && once(40)
+		case "turn":
+			return in(41, &r.Turn)
 		}
 		return false // unknown (or case-folded) key: encoding/json decides
 	})

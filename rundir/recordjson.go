@@ -83,6 +83,11 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 		b = append(b, `,"retried":true`...)
 	}
 	b = appendOptInt(b, `,"chunks_coalesced":`, r.ChunksCoalesced)
+	if r.Session != 0 {
+		b = append(b, `,"session":`...)
+		b = strconv.AppendUint(b, r.Session, 10)
+	}
+	b = appendOptInt(b, `,"turn":`, int64(r.Turn))
 	return append(b, '}')
 }
 

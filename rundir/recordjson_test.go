@@ -48,6 +48,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.RequestedInputTokens, full.RequestedOutputTokens = 512, 1000
 	full.Server = &ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
 	full.ChunksCoalesced = 12345
+	full.Session, full.Turn = 1<<63+5, 4
 	checkRecordJSON(t, full)
 	checkRecordJSON(t, &Record{Server: &ServerTiming{}})
 	checkRecordJSON(t, &Record{Server: &ServerTiming{Load: 7}})
@@ -61,7 +62,8 @@ func FuzzRecordJSON(f *testing.F) {
 	f.Add(uint64(0), "", 0.0, int64(0), int64(0), "", "", "\xff\xfe", false)
 	f.Fuzz(func(t *testing.T, id uint64, stage string, level float64, ns, tok int64, finish, class, msg string, ok bool) {
 		r := &Record{ID: id, Stage: Stage(stage), Level: level, SentNS: ns, EndNS: ns * 2, Chunks: [][2]int64{{ns, tok}},
-			OutputTokens: int(tok), FinishReason: finish, ErrorClass: ErrorClass(class), Error: msg, OK: ok}
+			OutputTokens: int(tok), FinishReason: finish, ErrorClass: ErrorClass(class), Error: msg, OK: ok,
+			Session: id / 3, Turn: int(tok % 8)}
 		if _, err := json.Marshal(r); err != nil {
 			return // NaN/Inf levels: encoding/json refuses them too
 		}
@@ -93,6 +95,7 @@ func TestRecordDecodeFast(t *testing.T) {
 	full.ChunksCoalesced = 7
 	full.Server = &ServerTiming{Queue: 1, TTFT: 5}
 	full.Retried, full.Attempt, full.Level = true, 1, 0.25
+	full.Session, full.Turn = 17, 3
 	for _, r := range []*Record{full, {}, {Chunks: [][2]int64{}}} {
 		line := appendRecordJSON(nil, r)
 		var fast Record
@@ -103,7 +106,7 @@ func TestRecordDecodeFast(t *testing.T) {
 	}
 	for _, line := range []string{
 		`{"id":1,"error":"a \"quoted\" error"}`, `{"id":1,"unknown":2}`, `{"ID":1}`, `{"id":1,"id":2}`,
-		`{"chunks":null}`, `{"level":1e3,"ok":true}`, ` { "id" : 7 , "chunks" : [ [ 1 , 2 ] ] } `,
+		`{"chunks":null}`, `{"session":5,"turn":2}`, `{"session":-1}`, `{"turn":1,"turn":2}`, `{"level":1e3,"ok":true}`, ` { "id" : 7 , "chunks" : [ [ 1 , 2 ] ] } `,
 	} {
 		checkDecode(t, []byte(line))
 		var a, b Record

@@ -148,6 +148,12 @@ type ServerSample struct {
 	// anything. TGI counts finished requests only (its histogram sums).
 	PromptTokensTotal     *float64 `json:"prompt_tokens_total,omitempty"`
 	GenerationTokensTotal *float64 `json:"generation_tokens_total,omitempty"`
+	// PrefixCacheQueriesTotal and PrefixCacheHitsTotal are the engine's
+	// cumulative prefix-cache counters, in prompt tokens looked up and found
+	// cached (vLLM V1 prefix_cache_queries and prefix_cache_hits); only
+	// differences mean anything.
+	PrefixCacheQueriesTotal *float64 `json:"prefix_cache_queries_total,omitempty"`
+	PrefixCacheHitsTotal    *float64 `json:"prefix_cache_hits_total,omitempty"`
 	// Error says why the scrape failed.
 	Error string `json:"error,omitempty"`
 }

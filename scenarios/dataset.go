@@ -29,6 +29,9 @@ type Prompt struct {
 type Prompts struct {
 	items []Prompt
 	order []int // order[i] is the index of the i-th prompt drawn; nil: file order
+	// turns[i] is items[i]'s human messages in order (ShareGPT; nil for
+	// JSONL), which a multi-turn session replays (TurnsAt).
+	turns [][]string
 	// Skipped is the number of dataset entries that held no prompt (a
 	// ShareGPT conversation without a human turn).
 	Skipped int
@@ -52,11 +55,32 @@ func (p *Prompts) At(id uint64) Prompt {
 	return p.items[i]
 }
 
+// TurnsAt returns the human messages, in order, of the conversation At(id)
+// comes from (its Text first): what a multi-turn session replays. For a
+// dataset without turns (JSONL) it is the one prompt.
+func (p *Prompts) TurnsAt(id uint64) []string {
+	if len(p.items) == 0 {
+		return nil
+	}
+	i := int(id % uint64(len(p.items)))
+	if p.order != nil {
+		i = p.order[i]
+	}
+	if p.turns == nil {
+		return []string{p.items[i].Text}
+	}
+	return p.turns[i]
+}
+
+// HasTurns reports whether the prompts come from conversations (ShareGPT)
+// whose human turns TurnsAt gives.
+func (p *Prompts) HasTurns() bool { return p.turns != nil }
+
 // Shuffle returns the same prompts drawn in an order seeded by seed: the
 // same seed gives the same order, on any machine (math/rand/v2 PCG).
 func (p *Prompts) Shuffle(seed uint64) *Prompts {
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	return &Prompts{items: p.items, order: rng.Perm(len(p.items)), Skipped: p.Skipped}
+	return &Prompts{items: p.items, order: rng.Perm(len(p.items)), turns: p.turns, Skipped: p.Skipped}
 }
 
 // EstimateTokens estimates the number of tokens in s without a tokenizer:
@@ -177,11 +201,15 @@ func readShareGPT(r io.Reader) (*Prompts, error) {
 			return nil, lc.wrap(dec, err)
 		}
 		var pr Prompt
+		var turns []string
 		for _, c := range e.Conversations {
 			switch c.From {
 			case "human", "user":
 				if pr.Text == "" {
 					pr.Text = c.Value
+				}
+				if c.Value != "" {
+					turns = append(turns, c.Value)
 				}
 			case "gpt", "chatgpt", "assistant":
 				if pr.Text != "" && pr.OutputTokens == 0 {
@@ -195,6 +223,7 @@ func readShareGPT(r io.Reader) (*Prompts, error) {
 		}
 		pr.PromptTokens = EstimateTokens(pr.Text)
 		p.items = append(p.items, pr)
+		p.turns = append(p.turns, turns)
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, lc.wrap(dec, err)

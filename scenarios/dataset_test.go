@@ -82,6 +82,18 @@ func TestReadPromptsShareGPT(t *testing.T) {
 	if p.Skipped != 1 {
 		t.Errorf("Skipped = %d; want 1 (the conversation with no human turn)", p.Skipped)
 	}
+	// A session replays the conversation's human turns, in order, whatever
+	// the draw order.
+	sh := p.Shuffle(3)
+	for id := range uint64(2) {
+		turns := sh.TurnsAt(id)
+		if turns[0] != sh.At(id).Text || (len(turns) == 2) != (turns[0] == want[0].Text) {
+			t.Errorf("TurnsAt(%d) = %q for prompt %q", id, turns, sh.At(id).Text)
+		}
+	}
+	if got := p.TurnsAt(0); !slices.Equal(got, []string{"How do I bake bread?", "And sourdough?"}) {
+		t.Errorf("TurnsAt(0) = %q", got)
+	}
 }
 
 func TestPromptsShuffle(t *testing.T) {

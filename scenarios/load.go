@@ -363,6 +363,8 @@ func schemaType(t reflect.Type) reflect.Type {
 	switch t {
 	case reflect.TypeFor[Distribution]():
 		return reflect.TypeFor[distSpec]()
+	case reflect.TypeFor[ThinkTime]():
+		return reflect.TypeFor[thinkSpec]()
 	case reflect.TypeFor[Sweep]():
 		return reflect.TypeFor[sweepSeries]()
 	}
@@ -380,6 +382,8 @@ func knownKeys(path string) []string {
 		switch t {
 		case reflect.TypeFor[Distribution]():
 			return reflect.TypeFor[distSpec]()
+		case reflect.TypeFor[ThinkTime]():
+			return reflect.TypeFor[thinkSpec]()
 		case reflect.TypeFor[Sweep]():
 			return reflect.TypeFor[sweepSeries]()
 		}

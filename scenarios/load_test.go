@@ -23,7 +23,7 @@ func errLines(err error) []string {
 
 func TestShippedScenariosLoadAndValidate(t *testing.T) {
 	names := Shipped()
-	want := []string{"batch", "interactive-chat", "long-context-rag", "nightly", "qualify"}
+	want := []string{"batch", "chat-sessions", "interactive-chat", "long-context-rag", "nightly", "qualify"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("Shipped() = %v; want %v", names, want)
 	}
@@ -83,6 +83,12 @@ func TestShippedScenariosSayWhatTheyPromise(t *testing.T) {
 	}
 	if p, o := mean(s.Workload.PromptTokens), mean(s.Workload.OutputTokens); p != 512 || o != 256 {
 		t.Errorf("interactive-chat: mean lengths %g in / %g out; want 512 / 256", p, o)
+	}
+
+	s = open("chat-sessions")
+	if s.Workload.Turns.String() != "4" || s.Workload.ThinkTime.Kind != DistExponential || s.Load.Concurrency != 16 {
+		t.Errorf("chat-sessions: turns %v, think time %v, concurrency %d; want 4-turn sessions with think time at c=16",
+			s.Workload.Turns, s.Workload.ThinkTime, s.Load.Concurrency)
 	}
 
 	s = open("batch")

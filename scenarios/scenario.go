@@ -76,6 +76,15 @@ type Workload struct {
 	OutputTokens Distribution `yaml:"output_tokens,omitzero"`
 	// Dataset, when set, supplies the prompts.
 	Dataset *Dataset `yaml:"dataset,omitempty"`
+	// Turns, when set, makes every request a turn of a multi-turn session
+	// of this many turns (a number or a distribution, drawn per session):
+	// turn k sends the conversation so far, replies included, plus a new
+	// user message of PromptTokens. With a ShareGPT dataset a session
+	// replays one conversation's human turns, at most Turns of them.
+	Turns Distribution `yaml:"turns,omitzero"`
+	// ThinkTime is the pause between a reply and the session's next turn
+	// (a duration or a distribution, drawn per turn); needs Turns.
+	ThinkTime ThinkTime `yaml:"think_time,omitzero"`
 	// IgnoreEOS asks the server to generate exactly the requested output
 	// length, where the backend allows it (vLLM, llama.cpp, the mock).
 	IgnoreEOS bool `yaml:"ignore_eos"`

@@ -221,6 +221,7 @@ func (w *Workload) validate(c *checker, s *Scenario) {
 	if c.set(ot, !w.OutputTokens.IsZero()) {
 		distProblems(ot, &w.OutputTokens)
 	}
+	w.validateSessions(c, s)
 	if d := w.Dataset; d != nil {
 		if d.Format != "" && d.Format != FormatJSONL && d.Format != FormatShareGPT {
 			c.errorf("workload.dataset.format", "unknown format %q (want jsonl or sharegpt)", truncate(string(d.Format), 32))

@@ -71,6 +71,8 @@ func Parse(r io.Reader) (rundir.ServerSample, error) {
 		}
 		s.PromptTokensTotal = sum(fams["vllm:prompt_tokens_total"])
 		s.GenerationTokensTotal = sum(fams["vllm:generation_tokens_total"])
+		s.PrefixCacheQueriesTotal = sum(fams["vllm:prefix_cache_queries_total"])
+		s.PrefixCacheHitsTotal = sum(fams["vllm:prefix_cache_hits_total"])
 	case fams["tgi_queue_size"] != nil || fams["tgi_batch_current_size"] != nil:
 		s.Engine = EngineTGI
 		s.RequestsRunning = sum(fams["tgi_batch_current_size"])

@@ -31,9 +31,9 @@ func TestParseFixtures(t *testing.T) {
 		want rundir.ServerSample
 	}{
 		{"vllm-metrics-v1-busy.txt", rundir.ServerSample{Engine: "vllm", RequestsRunning: f(1), RequestsWaiting: f(0), KVCacheUsage: f(0.38235294117647056),
-			PromptTokensTotal: f(71), GenerationTokensTotal: f(40)}},
+			PromptTokensTotal: f(71), GenerationTokensTotal: f(40), PrefixCacheQueriesTotal: f(71), PrefixCacheHitsTotal: f(0)}},
 		{"vllm-metrics-v1-idle.txt", rundir.ServerSample{Engine: "vllm", RequestsRunning: f(0), RequestsWaiting: f(0), KVCacheUsage: f(0),
-			PromptTokensTotal: f(48), GenerationTokensTotal: f(24)}},
+			PromptTokensTotal: f(48), GenerationTokensTotal: f(24), PrefixCacheQueriesTotal: f(48), PrefixCacheHitsTotal: f(0)}},
 		// No KV metric in llama.cpp b9014: absent, not 0.
 		{"llamacpp-metrics-b9014-busy.txt", rundir.ServerSample{Engine: "llamacpp", RequestsRunning: f(1), RequestsWaiting: f(0),
 			PromptTokensTotal: f(65), GenerationTokensTotal: f(8)}},

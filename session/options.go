@@ -107,6 +107,9 @@ type Options struct {
 	// synthetic prompts).
 	Lengths func(id uint64) (int, int)
 	Prompt  func(id uint64) (string, int)
+	// Sessions, when set, makes the requests turns of multi-turn sessions
+	// (workload.turns; sessions.go).
+	Sessions *loadgen.Sessions
 	// Dial, when set, replaces the network for every connection the run
 	// makes (tests: in-memory pipes under a fake clock).
 	Dial Dialer
@@ -135,6 +138,9 @@ type Options struct {
 
 	// plan is the adaptive plan checkAdaptive compiled (nil: fixed levels).
 	plan *adaptive.Plan
+
+	// prompts is the dataset's prompts, when there is a dataset.
+	prompts *scenarios.Prompts
 
 	// recordWriter, when set, replaces rundir.CreateRecordWriter (tests:
 	// a disk that fills up).
@@ -268,6 +274,7 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 			return inputf("workload.dataset: %s holds no prompt", ds.File)
 		}
 		prompts = prompts.Shuffle(s.Workload.Seed)
+		o.prompts = prompts
 		outLen := o.Lengths
 		o.Prompt = func(id uint64) (string, int) {
 			p := prompts.At(id)
@@ -285,6 +292,7 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 			return p.PromptTokens, o.MaxTokens
 		}
 	}
+	o.Sessions = sessionsFrom(s, o.prompts)
 	if tr := s.Load.Trace; tr != nil {
 		entries, err := scenarios.ReadTraceFile(s.Path(tr.File))
 		if err != nil {

@@ -34,8 +34,14 @@ type Target interface {
 type Request struct {
 	// Model is the model name the server expects.
 	Model string
-	// Prompt is the user prompt text.
+	// Prompt is the user prompt text of a single-turn request; ignored
+	// when Messages is set.
 	Prompt string
+	// Messages, when set, is a conversation (a multi-turn session's turns
+	// so far, ending with the new user message): chat-style APIs send it as
+	// their message list, completions-style APIs send FlatPrompt's text.
+	// Nil: the single-turn request Prompt.
+	Messages []Message
 	// MaxTokens caps the output length; 0 leaves it to the server.
 	MaxTokens int
 	// MinTokens asks the server not to stop before this many output tokens,

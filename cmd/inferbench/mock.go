@@ -19,6 +19,7 @@ const (
 	flagMockModel        = "model"
 	flagMockMaxSeqs      = "max-seqs"
 	flagMockChunked      = "chunked-prefill"
+	flagMockNoPxCache    = "no-prefix-cache"
 	flagMockSeed         = "seed"
 	flagMockJitter       = "jitter"
 	flagMockFaultRate    = "fault-rate"
@@ -61,6 +62,7 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 			&cli.StringFlag{Name: flagMockModel, Usage: "model profile with --gpu (default llama-3-8b); served model name otherwise"},
 			&cli.IntFlag{Name: flagMockMaxSeqs, Usage: "max sequences in the running batch (0: 256)"},
 			&cli.BoolFlag{Name: flagMockChunked, Usage: "chunked prefill"},
+			&cli.BoolFlag{Name: flagMockNoPxCache, Usage: "turn the engine's prefix cache off (vLLM's --no-enable-prefix-caching)"},
 			&cli.Int64Flag{Name: flagMockSeed, Usage: "seed for every random choice"},
 			&cli.Float64Flag{Name: flagMockJitter, Usage: "relative standard deviation of engine step times"},
 			&cli.StringFlag{Name: flagMockFaultRate, Usage: "fault rates, KIND=RATE[,KIND=RATE...]"},
@@ -86,6 +88,7 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 					GPUs:             c.Int(flagMockGPUs),
 					MaxSeqs:          c.Int(flagMockMaxSeqs),
 					ChunkedPrefill:   c.Bool(flagMockChunked),
+					NoPrefixCache:    c.Bool(flagMockNoPxCache),
 					Seed:             c.Int64(flagMockSeed),
 					StepJitter:       c.Float64(flagMockJitter),
 					FaultAfterTokens: c.Int(flagMockFaultAfter),

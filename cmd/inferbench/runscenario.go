@@ -60,6 +60,9 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	}
 	targetFromFlags(c, s, set)
 	workloadFromFlags(c, s, set)
+	if err := sessionsFromFlags(c, s); err != nil {
+		return nil, err
+	}
 	if err := loadFromFlags(c, &s.Load, set, fromFile); err != nil {
 		return nil, err
 	}

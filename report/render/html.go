@@ -52,6 +52,9 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 		if t, ok := r.adaptiveTable(i); ok {
 			data.Levels = append(data.Levels, t)
 		}
+		if t, ok := r.sessionTable(i); ok {
+			data.Levels = append(data.Levels, t)
+		}
 		if t, ok := r.costTable(i); ok {
 			data.Costs = append(data.Costs, t)
 		}

@@ -57,6 +57,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if t, ok := r.adaptiveTable(i); ok {
 			writeMDTable(&b, t)
 		}
+		if t, ok := r.sessionTable(i); ok {
+			writeMDTable(&b, t)
+		}
 	}
 	if r.Crossover != nil {
 		b.WriteString("## Cost\n\n")

@@ -103,6 +103,7 @@ func (t *Target) URL() string { return t.url }
 type requestJSON struct {
 	Model       string        `json:"model"`
 	MaxTokens   int           `json:"max_tokens"`
+	System      string        `json:"system,omitempty"`
 	Messages    []messageJSON `json:"messages"`
 	Stream      bool          `json:"stream"`
 	Temperature *float64      `json:"temperature,omitempty"`
@@ -120,8 +121,25 @@ func requestBody(req targets.Request) ([]byte, error) {
 	if n <= 0 {
 		n = DefaultMaxTokens
 	}
-	return json.Marshal(requestJSON{Model: req.Model, MaxTokens: n, Stream: true, Temperature: req.Temperature,
-		Messages: []messageJSON{{Role: "user", Content: req.Prompt}}})
+	body := requestJSON{Model: req.Model, MaxTokens: n, Stream: true, Temperature: req.Temperature}
+	body.System, body.Messages = messagesOf(req)
+	return json.Marshal(body)
+}
+
+// messagesOf splits the request's conversation into the Messages API's
+// top-level system prompt (system messages joined by a blank line) and its
+// user and assistant messages.
+func messagesOf(req targets.Request) (string, []messageJSON) {
+	var system []string
+	var msgs []messageJSON
+	for _, m := range req.Conversation() {
+		if m.Role == targets.RoleSystem {
+			system = append(system, m.Content)
+			continue
+		}
+		msgs = append(msgs, messageJSON{Role: m.Role, Content: m.Content})
+	}
+	return strings.Join(system, "\n\n"), msgs
 }
 
 // Stream sends req and calls onChunk for each event of the stream (pings

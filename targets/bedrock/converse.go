@@ -20,12 +20,19 @@ import (
 // ignore_eos, minimum length or seed: Request.IgnoreEOS, MinTokens and Seed
 // are not sent.
 func converseInput(req targets.Request) *bedrockruntime.ConverseStreamInput {
-	in := &bedrockruntime.ConverseStreamInput{
-		ModelId: aws.String(req.Model),
-		Messages: []types.Message{{
-			Role:    types.ConversationRoleUser,
-			Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: req.Prompt}},
-		}},
+	in := &bedrockruntime.ConverseStreamInput{ModelId: aws.String(req.Model)}
+	for _, m := range req.Conversation() {
+		switch m.Role {
+		case targets.RoleSystem:
+			in.System = append(in.System, &types.SystemContentBlockMemberText{Value: m.Content})
+			continue
+		case targets.RoleAssistant:
+			in.Messages = append(in.Messages, types.Message{Role: types.ConversationRoleAssistant,
+				Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: m.Content}}})
+		default:
+			in.Messages = append(in.Messages, types.Message{Role: types.ConversationRoleUser,
+				Content: []types.ContentBlock{&types.ContentBlockMemberText{Value: m.Content}}})
+		}
 	}
 	var ic types.InferenceConfiguration
 	if req.MaxTokens > 0 {

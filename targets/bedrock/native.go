@@ -79,24 +79,26 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 		if n <= 0 {
 			n = DefaultAnthropicMaxTokens
 		}
+		system, msgs := anthropicMessages(req)
 		body = struct {
 			Version     string   `json:"anthropic_version"`
 			MaxTokens   int      `json:"max_tokens"`
+			System      string   `json:"system,omitempty"`
 			Messages    []any    `json:"messages"`
 			Temperature *float64 `json:"temperature,omitempty"`
-		}{"bedrock-2023-05-31", n, []any{map[string]string{"role": "user", "content": req.Prompt}}, req.Temperature}
+		}{"bedrock-2023-05-31", n, system, msgs, req.Temperature}
 	case familyMeta:
 		body = struct {
 			Prompt      string   `json:"prompt"`
 			MaxGenLen   int      `json:"max_gen_len,omitempty"`
 			Temperature *float64 `json:"temperature,omitempty"`
-		}{req.Prompt, max(req.MaxTokens, 0), req.Temperature}
+		}{req.FlatPrompt(), max(req.MaxTokens, 0), req.Temperature}
 	case familyMistral:
 		body = struct {
 			Prompt      string   `json:"prompt"`
 			MaxTokens   int      `json:"max_tokens,omitempty"`
 			Temperature *float64 `json:"temperature,omitempty"`
-		}{req.Prompt, max(req.MaxTokens, 0), req.Temperature}
+		}{req.FlatPrompt(), max(req.MaxTokens, 0), req.Temperature}
 	case familyTitan:
 		type genConfig struct {
 			MaxTokenCount int      `json:"maxTokenCount,omitempty"`
@@ -105,7 +107,7 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 		body = struct {
 			InputText string    `json:"inputText"`
 			Config    genConfig `json:"textGenerationConfig"`
-		}{req.Prompt, genConfig{max(req.MaxTokens, 0), req.Temperature}}
+		}{req.FlatPrompt(), genConfig{max(req.MaxTokens, 0), req.Temperature}}
 	default:
 		return nil, fmt.Errorf("bedrock: the native API has no request body for model %q (anthropic, meta, imported, mistral and titan-text models have one): use API chat (ConverseStream)", req.Model)
 	}
@@ -310,4 +312,19 @@ func (d *nativeDecoder) cumulative(c *targets.Chunk, n *int) {
 	}
 	c.Tokens = max(*n-d.lastOut, 0)
 	d.lastOut = *n
+}
+
+// anthropicMessages splits the request's conversation into the Anthropic
+// body's system prompt and its user and assistant messages.
+func anthropicMessages(req targets.Request) (string, []any) {
+	var system []string
+	var msgs []any
+	for _, m := range req.Conversation() {
+		if m.Role == targets.RoleSystem {
+			system = append(system, m.Content)
+			continue
+		}
+		msgs = append(msgs, map[string]string{"role": m.Role, "content": m.Content})
+	}
+	return strings.Join(system, "\n\n"), msgs
 }

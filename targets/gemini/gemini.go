@@ -113,8 +113,9 @@ func (t *Target) URL(model string) string {
 
 // requestJSON is the body of a streamGenerateContent request.
 type requestJSON struct {
-	Contents         []contentJSON         `json:"contents"`
-	GenerationConfig *generationConfigJSON `json:"generationConfig,omitempty"`
+	SystemInstruction *contentJSON          `json:"systemInstruction,omitempty"`
+	Contents          []contentJSON         `json:"contents"`
+	GenerationConfig  *generationConfigJSON `json:"generationConfig,omitempty"`
 }
 
 type contentJSON struct {
@@ -135,7 +136,20 @@ type generationConfigJSON struct {
 // requestBody encodes req. Gemini has no ignore_eos or minimum length:
 // Request.IgnoreEOS and MinTokens are not sent.
 func requestBody(req targets.Request) ([]byte, error) {
-	body := requestJSON{Contents: []contentJSON{{Role: "user", Parts: []partJSON{{Text: req.Prompt}}}}}
+	var body requestJSON
+	for _, m := range req.Conversation() {
+		switch m.Role {
+		case targets.RoleSystem:
+			if body.SystemInstruction == nil {
+				body.SystemInstruction = &contentJSON{}
+			}
+			body.SystemInstruction.Parts = append(body.SystemInstruction.Parts, partJSON{Text: m.Content})
+		case targets.RoleAssistant:
+			body.Contents = append(body.Contents, contentJSON{Role: "model", Parts: []partJSON{{Text: m.Content}}})
+		default:
+			body.Contents = append(body.Contents, contentJSON{Role: "user", Parts: []partJSON{{Text: m.Content}}})
+		}
+	}
 	gc := generationConfigJSON{MaxOutputTokens: max(req.MaxTokens, 0), Temperature: req.Temperature, Seed: req.Seed}
 	if gc != (generationConfigJSON{}) {
 		body.GenerationConfig = &gc

@@ -150,10 +150,12 @@ type optionsJSON struct {
 func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 	body := requestJSON{Model: req.Model, Stream: true}
 	if t.api == Completions {
-		p := req.Prompt
+		p := req.FlatPrompt()
 		body.Prompt = &p
 	} else {
-		body.Messages = []messageJSON{{Role: "user", Content: req.Prompt}}
+		for _, m := range req.Conversation() {
+			body.Messages = append(body.Messages, messageJSON{Role: m.Role, Content: m.Content})
+		}
 	}
 	var o optionsJSON
 	if req.MaxTokens > 0 {

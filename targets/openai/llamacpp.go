@@ -27,7 +27,7 @@ type nativeRequestJSON struct {
 // min_tokens: Request.MinTokens is not sent (IgnoreEOS with MaxTokens gives
 // the exact length instead).
 func nativeRequestBody(req targets.Request) ([]byte, error) {
-	return json.Marshal(nativeRequestJSON{Prompt: req.Prompt, NPredict: max(req.MaxTokens, 0), Stream: true,
+	return json.Marshal(nativeRequestJSON{Prompt: req.FlatPrompt(), NPredict: max(req.MaxTokens, 0), Stream: true,
 		IgnoreEOS: req.IgnoreEOS, Temperature: req.Temperature, Seed: req.Seed})
 }
 

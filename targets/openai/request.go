@@ -51,10 +51,10 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 		Seed:        req.Seed,
 	}
 	if t.api == Completions {
-		p := req.Prompt
+		p := req.FlatPrompt()
 		body.Prompt = &p
 	} else {
-		body.Messages = []messageJSON{{Role: "user", Content: req.Prompt}}
+		body.Messages = messagesOf(req)
 	}
 	if t.includeUsage || t.continuous {
 		body.StreamOptions = &streamOptions{IncludeUsage: t.includeUsage, ContinuousUsageStats: t.continuous}
@@ -76,4 +76,14 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 		}
 	}
 	return json.Marshal(body)
+}
+
+// messagesOf is the request's conversation as chat messages.
+func messagesOf(req targets.Request) []messageJSON {
+	conv := req.Conversation()
+	out := make([]messageJSON, len(conv))
+	for i, m := range conv {
+		out[i] = messageJSON{Role: m.Role, Content: m.Content}
+	}
+	return out
 }

@@ -38,14 +38,18 @@ import (
 // API has no ignore_eos, minimum length or seed.
 type responsesRequestJSON struct {
 	Model           string   `json:"model,omitempty"`
-	Input           string   `json:"input"`
+	Input           any      `json:"input"` // a string, or a list of messages
 	Stream          bool     `json:"stream"`
 	MaxOutputTokens int      `json:"max_output_tokens,omitempty"`
 	Temperature     *float64 `json:"temperature,omitempty"`
 }
 
 func responsesRequestBody(req targets.Request) ([]byte, error) {
-	return json.Marshal(responsesRequestJSON{Model: req.Model, Input: req.Prompt, Stream: true,
+	var input any = req.Prompt
+	if req.Messages != nil {
+		input = messagesOf(req) // Responses takes role/content input items
+	}
+	return json.Marshal(responsesRequestJSON{Model: req.Model, Input: input, Stream: true,
 		MaxOutputTokens: max(req.MaxTokens, 0), Temperature: req.Temperature})
 }
 

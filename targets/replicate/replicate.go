@@ -165,7 +165,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if err != nil {
 		return final, err
 	}
-	body, err := json.Marshal(createJSON{Version: version, Stream: true, Input: inputJSON{Prompt: req.Prompt,
+	body, err := json.Marshal(createJSON{Version: version, Stream: true, Input: inputJSON{Prompt: req.FlatPrompt(),
 		MaxTokens: max(req.MaxTokens, 0), MinTokens: max(req.MinTokens, 0), Temperature: req.Temperature, Seed: req.Seed}})
 	if err != nil {
 		return final, fmt.Errorf("replicate: encode request: %w", err)

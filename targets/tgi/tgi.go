@@ -161,7 +161,7 @@ func requestBody(req targets.Request) ([]byte, error) {
 			p.Temperature = req.Temperature
 		}
 	}
-	return json.Marshal(requestJSON{Inputs: req.Prompt, Parameters: p})
+	return json.Marshal(requestJSON{Inputs: req.FlatPrompt(), Parameters: p})
 }
 
 // Stream sends req and calls onChunk for each event of the stream: every

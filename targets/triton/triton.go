@@ -109,7 +109,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if req.Model == "" {
 		return final, errors.New("triton: no model: the model name is part of the URL (ensemble for TensorRT-LLM)")
 	}
-	body, err := json.Marshal(requestJSON{TextInput: req.Prompt, MaxTokens: max(req.MaxTokens, 0), Stream: true, Temperature: req.Temperature})
+	body, err := json.Marshal(requestJSON{TextInput: req.FlatPrompt(), MaxTokens: max(req.MaxTokens, 0), Stream: true, Temperature: req.Temperature})
 	if err != nil {
 		return final, fmt.Errorf("triton: encode request: %w", err)
 	}

@@ -1,0 +1,326 @@
+package loadgen
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
+)
+
+// Sessions makes every request of a Workload a turn of a multi-turn
+// session (issue #21): turn k sends the whole conversation so far — the
+// previous user messages and the replies actually received — plus a new
+// user message, so a server's prefix cache sees each earlier turn as a
+// cached prefix, as production chat traffic does.
+//
+// Closed loop: each worker runs one session's turns in order, pausing the
+// think time between them, then starts the next session. Open loop: the
+// arrival rate is of new sessions; a session's later turns are due think
+// time after its previous turn ended. A turn that fails ends its session
+// (there is no reply to build on). Request ids, counts and the duration
+// limit still count requests, so a session cut by the end of the level
+// simply has fewer turns.
+type Sessions struct {
+	// Turns gives session s's number of turns (≥ 1; less counts as 1). It
+	// must be a pure function of s.
+	Turns func(s uint64) int
+	// ThinkTime gives the pause before turn k (k ≥ 2) of session s, from
+	// the end of turn k−1; nil or ≤ 0: none. Pure function of (s, k).
+	ThinkTime func(s uint64, k int) time.Duration
+	// Message, when set, gives turn k's user message of session s and its
+	// estimated token count (a dataset conversation's k-th human turn),
+	// overriding the synthetic message of the request's prompt length.
+	Message func(s uint64, k int) (text string, tokens int)
+}
+
+// turnState is what a session's current turn carries to send and brings
+// back: the session and turn recorded on the record, and the reply text and
+// outcome of the last attempt.
+type turnState struct {
+	session uint64
+	turn    int
+	reply   strings.Builder
+	ok      bool
+	output  int
+	doneNS  int64
+}
+
+// conversation is a session's state between turns.
+type conversation struct {
+	id     uint64
+	turns  int
+	msgs   []targets.Message
+	tokens int // estimated tokens of the conversation so far
+}
+
+// newConversation starts session id of the workload.
+func (w *Workload) newConversation(id uint64) *conversation {
+	n := 1
+	if w.Sessions.Turns != nil {
+		n = max(w.Sessions.Turns(id), 1)
+	}
+	return &conversation{id: id, turns: n, msgs: make([]targets.Message, 0, 2*n)}
+}
+
+// turnRequest builds turn k of conversation cv as request id: the
+// conversation so far plus a new user message, and the estimated input
+// tokens of the whole.
+func (w *Workload) turnRequest(cv *conversation, k int, id uint64) (targets.Request, int) {
+	promptTokens, output := w.PromptTokens, w.MaxTokens
+	if w.Lengths != nil {
+		promptTokens, output = w.Lengths(id)
+	}
+	req, _ := w.RequestWith(id, 1, output) // fills the model and output fields
+	var text string
+	if w.Sessions.Message != nil {
+		text, promptTokens = w.Sessions.Message(cv.id, k)
+	} else {
+		promptTokens = max(promptTokens, 1)
+		text = sessionPrompt(w.Seed, cv.id, k, promptTokens)
+	}
+	cv.msgs = append(cv.msgs, targets.Message{Role: targets.RoleUser, Content: text})
+	cv.tokens += promptTokens
+	req.Prompt, req.Messages = "", cv.msgs
+	return req, cv.tokens
+}
+
+// sessionPrompt is the synthetic user message of turn k of session s: n
+// common words from a generator seeded by (seed, s, k), on a stream apart
+// from single-turn prompts'.
+func sessionPrompt(seed int64, s uint64, k, n int) string {
+	rng := rand.New(rand.NewPCG(uint64(seed)^0x5e5510f5e5510f, s*1024+uint64(k)))
+	var b strings.Builder
+	b.Grow(n * 6)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(promptWords[rng.IntN(len(promptWords))])
+	}
+	return b.String()
+}
+
+// runSession runs session sid's turns in order. claim gives each turn its
+// request id (false: the level is over); due is turn 1's due time in ns
+// from the run's start, or −1 for "now"; acquire and release, when set,
+// bound requests in flight (open loop). It returns the number of requests
+// sent and a sink error, the only error.
+func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim func() (uint64, bool),
+	due int64, acquire func() bool, release func()) (int64, error) {
+	return lv.runSessionHook(ctx, worker, sid, claim, due, acquire, release, nil)
+}
+
+// runSessionHook is runSession calling afterFirst, when set, once turn 1
+// has ended (or the session ended without it).
+func (lv *level) runSessionHook(ctx context.Context, worker int, sid uint64, claim func() (uint64, bool),
+	due int64, acquire func() bool, release func(), afterFirst func()) (int64, error) {
+	// A shard's sessions are numbered in the whole run's id space, like its
+	// requests: their ids and their drawn turns and messages differ from
+	// other shards'.
+	sid = lv.r.c.shard.GlobalID(sid)
+	defer func() {
+		if afterFirst != nil {
+			afterFirst() // ended before turn 1 did: do not hold the probe
+		}
+	}()
+	var sent int64
+	w := &lv.r.workload
+	cv := w.newConversation(sid)
+	for k := 1; k <= cv.turns; k++ {
+		if k > 1 {
+			var think time.Duration
+			if w.Sessions.ThinkTime != nil {
+				think = max(w.Sessions.ThinkTime(sid, k), 0)
+			}
+			due += think.Nanoseconds()
+			if !sleepUntil(ctx, lv.start.Add(time.Duration(due))) {
+				return sent, nil
+			}
+		}
+		id, ok := claim()
+		if !ok {
+			return sent, nil
+		}
+		if due < 0 {
+			due = time.Since(lv.start).Nanoseconds()
+		}
+		req, estIn := w.turnRequest(cv, k, id)
+		if acquire != nil && !acquire() {
+			return sent, nil
+		}
+		ts := &turnState{session: sid, turn: k}
+		err := lv.sendAll(job{id: id, worker: worker, scheduledNS: due, req: req, estIn: estIn, turn: ts})
+		if release != nil {
+			release()
+		}
+		sent++
+		if afterFirst != nil {
+			afterFirst()
+			afterFirst = nil
+		}
+		if err != nil || !ts.ok {
+			return sent, err
+		}
+		cv.msgs = append(cv.msgs, targets.Message{Role: targets.RoleAssistant, Content: ts.reply.String()})
+		cv.tokens += ts.output
+		due = ts.doneNS
+	}
+	return sent, nil
+}
+
+// sleepUntil waits until t or ctx is done, reporting whether t came.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tm.C:
+		return true
+	}
+}
+
+// runOpenSessions is the open loop of a session workload: sessions start
+// at the due times of the arrival schedule (the rate is of sessions), each
+// in its own goroutine, and their later turns follow their think times.
+// MaxConcurrency bounds requests in flight, not sessions.
+func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCauseFunc) (Result, error) {
+	r := lv.r
+	c := &r.c
+	if c.trace != nil {
+		return Result{}, errors.New("runner: a trace cannot drive multi-turn sessions")
+	}
+	kind := cmp.Or(c.arrival, ArrivalPoisson)
+	arr, err := NewArrivals(kind, c.rate, c.burstiness, c.rampUp, c.seed+c.firstID)
+	if err != nil {
+		return Result{}, err
+	}
+	limit := c.firstID + uint64(c.warmup) + uint64(c.requests)
+	n := 0
+	if c.requests > 0 {
+		n = c.warmup + c.requests // at most one session per request
+	}
+	dues := arr.Schedule(n, c.duration)
+	base := time.Now()
+	baseNS := base.Sub(lv.start).Nanoseconds()
+	if c.duration > 0 {
+		lv.deadline.Store(baseNS + c.duration.Nanoseconds())
+	}
+	var (
+		next atomic.Uint64
+		sent atomic.Int64
+		wg   sync.WaitGroup
+	)
+	claim := func() (uint64, bool) {
+		if ctx.Err() != nil {
+			return 0, false
+		}
+		if d := lv.deadline.Load(); d > 0 && time.Since(lv.start).Nanoseconds() >= d {
+			return 0, false
+		}
+		id := c.firstID + next.Add(1) - 1
+		if c.requests > 0 && id >= limit {
+			return 0, false
+		}
+		return id, true
+	}
+	var acquire func() bool
+	var release func()
+	if c.maxConcurrency > 0 {
+		sem := semaphore.NewWeighted(int64(c.maxConcurrency))
+		acquire = func() bool { return sem.Acquire(ctx, 1) == nil }
+		release = func() { sem.Release(1) }
+	}
+	pace := newPacer()
+	defer pace.stop()
+	for i, off := range dues {
+		if c.requests > 0 && c.firstID+next.Load() >= limit {
+			break
+		}
+		if err := pace.wait(ctx, base.Add(off)); err != nil {
+			break
+		}
+		sid := c.firstID + uint64(i)
+		wg.Go(func() {
+			n, err := lv.runSession(ctx, 0, sid, claim, baseNS+off.Nanoseconds(), acquire, release)
+			sent.Add(n)
+			if err != nil {
+				cancel(fmt.Errorf("write record: %w", err))
+			}
+		})
+	}
+	wg.Wait()
+	return Result{Sent: sent.Load()}, context.Cause(ctx)
+}
+
+// firstThen returns a claim function that gives id first, then take's.
+func firstThen(id uint64, take func() (uint64, bool)) func() (uint64, bool) {
+	first := true
+	return func() (uint64, bool) {
+		if first {
+			first = false
+			return id, true
+		}
+		return take()
+	}
+}
+
+// track marks rec as this turn's and empties the reply of an earlier
+// attempt; the function it returns, called when rec is complete, keeps the
+// attempt's outcome.
+func (ts *turnState) track(rec *rundir.Record) func() {
+	rec.Session, rec.Turn = ts.session, ts.turn
+	ts.reply.Reset()
+	return func() { ts.ok, ts.output, ts.doneNS = rec.OK, rec.OutputTokens, rec.DoneNS }
+}
+
+// closedSession runs session sid on a closed-loop worker, adding its
+// requests to sent; false ends the worker (a sink error cancels the level).
+// afterFirst, when set, is called once turn 1 has ended.
+func (lv *level) closedSession(ctx context.Context, cancel context.CancelCauseFunc, worker int, sid uint64,
+	claim func() (uint64, bool), sent *atomic.Int64, afterFirst func()) bool {
+	n, err := lv.runSessionHook(ctx, worker, sid, claim, -1, nil, nil, afterFirst)
+	sent.Add(n)
+	if err != nil {
+		cancel(fmt.Errorf("write record: %w", err))
+		return false
+	}
+	return ctx.Err() == nil
+}
+
+// probeSession is the AutoSpread probe of a session workload: worker 0
+// starts session sid in wg and goes on as a worker after it; probeSession
+// returns once the session's first turn has ended, so that one turn's
+// duration, not a whole session's with its think times, sets the spread.
+// Worker 0 is then running: it reports true.
+func (lv *level) probeSession(ctx context.Context, cancel context.CancelCauseFunc, wg *sync.WaitGroup, sid uint64,
+	claim func() (uint64, bool), sent *atomic.Int64, take func() (uint64, bool), do func(int, uint64) bool) bool {
+	turn1 := make(chan struct{})
+	wg.Go(func() {
+		if !lv.closedSession(ctx, cancel, 0, sid, claim, sent, func() { close(turn1) }) {
+			return
+		}
+		for {
+			id, ok := take()
+			if !ok || !do(0, id) {
+				return
+			}
+		}
+	})
+	<-turn1
+	return true
+}

@@ -1,0 +1,253 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
+)
+
+// chatTarget answers each request, in virtual time, after 10 ms with the
+// reply "reply-N" (N counting calls from 0), in two content events, and
+// keeps every request's conversation; failAt, when ≥ 0, makes that call
+// fail.
+type chatTarget struct {
+	mu      sync.Mutex
+	convs   [][]targets.Message
+	replies map[string]bool
+	failAt  int
+}
+
+func (c *chatTarget) Stream(ctx context.Context, req targets.Request, on func(targets.Chunk)) (targets.Final, error) {
+	c.mu.Lock()
+	n := len(c.convs)
+	c.convs = append(c.convs, slices.Clone(req.Messages))
+	reply := fmt.Sprintf("reply-%d", n)
+	if c.replies == nil {
+		c.replies = map[string]bool{}
+	}
+	c.replies[reply] = true
+	c.mu.Unlock()
+	time.Sleep(10 * time.Millisecond)
+	if n == c.failAt {
+		return targets.Final{}, &targets.HTTPError{Status: 500}
+	}
+	on(targets.Chunk{Content: reply[:3]})
+	on(targets.Chunk{Content: reply[3:]})
+	return targets.Final{Usage: &targets.Usage{CompletionTokens: 2}}, nil
+}
+
+// sessionWorkload is 3-turn sessions of 4-token messages, 2 s think time.
+func sessionWorkload() Workload {
+	return Workload{Model: "m", PromptTokens: 4, MaxTokens: 2, Sessions: &Sessions{
+		Turns:     func(uint64) int { return 3 },
+		ThinkTime: func(uint64, int) time.Duration { return 2 * time.Second },
+	}}
+}
+
+// checkSessions checks the records of complete 3-turn sessions: turns 1,
+// 2, 3 of each session in order; turn k sent 2k−1 messages, the earlier
+// ones exactly the previous turn's messages and the reply it received;
+// turn k due exactly think time (2 s) after turn k−1 ended.
+func checkSessions(t *testing.T, ct *chatTarget, recs []*rundir.Record, sessions int) {
+	t.Helper()
+	bySession := map[uint64][]*rundir.Record{}
+	for _, r := range recs {
+		if !r.OK {
+			t.Fatalf("record %d failed: %s", r.ID, r.Error)
+		}
+		bySession[r.Session] = append(bySession[r.Session], r)
+	}
+	if len(bySession) != sessions {
+		t.Fatalf("%d sessions, want %d", len(bySession), sessions)
+	}
+	for s, rs := range bySession {
+		slices.SortFunc(rs, func(a, b *rundir.Record) int { return a.Turn - b.Turn })
+		for k, r := range rs {
+			if r.Turn != k+1 {
+				t.Fatalf("session %d: turns %d at position %d", s, r.Turn, k)
+			}
+			if k > 0 && r.ScheduledNS != rs[k-1].DoneNS+2e9 {
+				t.Errorf("session %d turn %d due %d, want previous done %d + 2 s", s, r.Turn, r.ScheduledNS, rs[k-1].DoneNS)
+			}
+		}
+	}
+	for _, conv := range ct.convs {
+		if len(conv)%2 != 1 || conv[len(conv)-1].Role != targets.RoleUser {
+			t.Fatalf("conversation of %d messages, not ending with the user: %v", len(conv), conv)
+		}
+		for i, m := range conv[:len(conv)-1] {
+			if i%2 == 1 && (m.Role != targets.RoleAssistant || !ct.replies[m.Content]) {
+				t.Fatalf("message %d is %q %q, want a reply the server sent", i, m.Role, m.Content)
+			}
+		}
+		if len(conv) > 1 {
+			// The previous turn's conversation is this one's prefix.
+			prev := conv[:len(conv)-2]
+			if !slices.ContainsFunc(ct.convs, func(c []targets.Message) bool { return slices.Equal(c, prev) }) {
+				t.Fatalf("turn with %d messages does not extend a previous turn", len(conv))
+			}
+		}
+	}
+}
+
+// TestSessionsClosedLoop: 2 workers, 12 requests of 3-turn sessions are
+// exactly 4 whole sessions, each sent in order with the replies received.
+func TestSessionsClosedLoop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ct := &chatTarget{failAt: -1}
+		r, err := New(ct, sessionWorkload(), Concurrency(2), Requests(12), Level(2, 100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.recs) != 12 {
+			t.Fatalf("%d records, want 12", len(c.recs))
+		}
+		checkSessions(t, ct, c.recs, 4)
+		for _, rec := range c.recs {
+			if rec.Session < 100 || rec.Session > 103 {
+				t.Errorf("session id %d, want 100–103 (the level's first id + its ordinal)", rec.Session)
+			}
+			if want := 4*rec.Turn + 2*(rec.Turn-1); rec.RequestedInputTokens != want {
+				t.Errorf("turn %d: requested input %d, want %d (4 per message, 2 per reply)", rec.Turn, rec.RequestedInputTokens, want)
+			}
+		}
+	})
+}
+
+// TestSessionsOpenLoop: a session every 10 s (each lasts 4 s), 9 requests are 3 whole
+// sessions, each turn due think time after the previous one ended.
+func TestSessionsOpenLoop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ct := &chatTarget{failAt: -1}
+		r, err := New(ct, sessionWorkload(), Rate(0.1, ArrivalConstant, 1), Requests(9), MaxConcurrency(4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		res, err := run(t.Context(), r, c.add)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sent != 9 || len(c.recs) != 9 {
+			t.Fatalf("sent %d, recorded %d; want 9", res.Sent, len(c.recs))
+		}
+		checkSessions(t, ct, c.recs, 3)
+	})
+}
+
+// TestSessionEndsOnFailure: a failed turn ends its session; the worker
+// goes on with a new session.
+func TestSessionEndsOnFailure(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ct := &chatTarget{failAt: 1} // session 0's turn 2
+		r, err := New(ct, sessionWorkload(), Concurrency(1), Requests(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, rec := range c.recs {
+			got = append(got, fmt.Sprintf("%d/%d/%v", rec.Session, rec.Turn, rec.OK))
+		}
+		want := []string{"0/1/true", "0/2/false", "1/1/true", "1/2/true", "1/3/true"}
+		if !slices.Equal(got, want) {
+			t.Errorf("session/turn/ok = %v, want %v", got, want)
+		}
+	})
+}
+
+// BenchmarkSessionWorkload builds a 10,000-request multi-turn workload:
+// 2,500 four-turn sessions of 128-token messages, each turn carrying the
+// conversation so far with 128-token replies (what the run builds before
+// each send).
+func BenchmarkSessionWorkload(b *testing.B) {
+	w := Workload{Model: "m", PromptTokens: 128, MaxTokens: 128, Sessions: &Sessions{Turns: func(uint64) int { return 4 }}}
+	reply := sessionPrompt(1, 0, 0, 128)
+	for b.Loop() {
+		id := uint64(0)
+		for s := range uint64(2500) {
+			cv := w.newConversation(s)
+			for k := 1; k <= cv.turns; k++ {
+				req, _ := w.turnRequest(cv, k, id)
+				id++
+				if len(req.Messages) != 2*k-1 {
+					b.Fatalf("turn %d: %d messages", k, len(req.Messages))
+				}
+				cv.msgs = append(cv.msgs, targets.Message{Role: targets.RoleAssistant, Content: reply})
+			}
+		}
+	}
+}
+
+// TestSessionsAutoSpreadProbe: with AutoSpread the probe is worker 0's
+// first turn (10 ms), not its whole session (3 turns, 4 s of think time):
+// the other worker starts 5 ms later (one turn over 2 workers), and
+// worker 0 goes on with its session, then the next (the sixth request
+// starts a session that the request count cuts).
+func TestSessionsAutoSpreadProbe(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ct := &chatTarget{failAt: -1}
+		r, err := New(ct, sessionWorkload(), Concurrency(2), Requests(6), Spread(AutoSpread))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		res, err := run(t.Context(), r, c.add)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Spread != 10*time.Millisecond || len(c.recs) != 6 {
+			t.Fatalf("spread %s, %d records; want 10ms (one turn), 6", res.Spread, len(c.recs))
+		}
+		// Worker 0 ran its whole first session (turns 1–3, ids 0, 2, 4);
+		// worker 1 started 15 ms in (the 10 ms probe + 5 ms of spread).
+		var got []string
+		for _, rec := range c.recs {
+			got = append(got, fmt.Sprintf("%d:w%d/s%d/t%d@%dms", rec.ID, rec.Worker, rec.Session, rec.Turn, rec.SentNS/1e6))
+		}
+		want := []string{"0:w0/s0/t1@0ms", "1:w1/s1/t1@15ms", "2:w0/s0/t2@2010ms", "3:w1/s1/t2@2025ms", "4:w0/s0/t3@4020ms", "5:w0/s2/t1@4030ms"}
+		if !slices.Equal(got, want) {
+			t.Errorf("records %v, want %v", got, want)
+		}
+	})
+}
+
+// TestSessionsSharded: the sessions of shard 1 of 2 get ids ≡ 1 mod 2, like
+// its request ids, so two shards' sessions never share an id once merged.
+func TestSessionsSharded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, err := New(&chatTarget{failAt: -1}, sessionWorkload(), Concurrency(4), Requests(12),
+			Shard(rundir.Shard{Index: 1, Count: 2}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		sessions := map[uint64]int{}
+		for _, rec := range c.recs {
+			sessions[rec.Session]++
+			if rec.Session%2 != 1 || rec.ID%2 != 1 {
+				t.Errorf("record %d of session %d: want both ≡ 1 mod 2", rec.ID, rec.Session)
+			}
+		}
+		if len(c.recs) != 6 || len(sessions) != 2 {
+			t.Errorf("%d records in %d sessions; want this shard's 6 in 2", len(c.recs), len(sessions))
+		}
+	})
+}
