@@ -79,6 +79,10 @@ type Record struct {
 	// token counts, E2E and TPOT stay exact, per-event ITL detail of the
 	// tail is lost. 0 for any stream under a million events.
 	ChunksCoalesced int64 `json:"chunks_coalesced,omitempty"`
+	// PrefixGroup is the shared prefix the prompt started with, numbered
+	// from 1 (--shared-prefix-tokens, --prefix-groups); 0 (absent) when the
+	// prompt had none.
+	PrefixGroup int `json:"prefix_group,omitempty"`
 }
 
 // MaxChunks is the most Chunks entries a record keeps. An entry is at most

@@ -83,6 +83,7 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 		b = append(b, `,"retried":true`...)
 	}
 	b = appendOptInt(b, `,"chunks_coalesced":`, r.ChunksCoalesced)
+	b = appendOptInt(b, `,"prefix_group":`, int64(r.PrefixGroup))
 	return append(b, '}')
 }
 

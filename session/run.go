@@ -96,6 +96,10 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 			return nil, err
 		}
 	}
+	if err := o.preparePrompts(drain, client, target, log); err != nil {
+		undo()
+		return nil, err
+	}
 	s := &session{o: o, log: log, client: client, target: target}
 	if err := s.begin(drain); err != nil {
 		undo()
@@ -169,6 +173,7 @@ func (s *session) begin(drain context.Context) error {
 			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed},
 		ExitState: rundir.ExitRunning, Shard: o.shardInfo(),
 	}
+	o.recordSizing(s.m)
 	if o.APIKey != "" {
 		s.m.Target.APIKeyEnv = o.APIKeyEnv
 		if o.APIKeyFile != "" {
@@ -299,6 +304,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 		m.ExitState, m.ExitReason = rundir.ExitFailed, lost
 		fmt.Fprintln(s.log, "inferbench: error:", lost)
 	}
+	o.recordSizing(m)
 	if err := rundir.WriteManifest(o.Out, m); err != nil {
 		return res, errors.Join(runErr, closeErr, err)
 	}
@@ -326,6 +332,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 func (o *Options) runner(t targets.Target, level float64, firstID uint64) (*loadgen.Runner, error) {
 	w := loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
 		IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Lengths: o.Lengths, Prompt: o.Prompt}
+	w.Synth, w.PrefixGroup = o.synthHooks()
 	opts := []loadgen.Option{loadgen.Requests(o.Requests), loadgen.Warmup(o.Warmup), loadgen.Duration(o.Duration),
 		loadgen.Timeout(o.Timeout), loadgen.Level(level, firstID), loadgen.Seed(uint64(o.Seed)),
 		loadgen.Retries(o.Retries, 0), loadgen.Grace(o.Grace), loadgen.Shard(o.Shard)}

@@ -63,6 +63,9 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if err := loadFromFlags(c, &s.Load, set, fromFile); err != nil {
 		return nil, err
 	}
+	if err := promptsFromFlags(c, s); err != nil {
+		return nil, err
+	}
 	sloAndGPUFromFlags(c, s, set)
 	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds())); err != nil {
 		return nil, usagef("%v", err)
