@@ -32,6 +32,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		if m.ExitReason != "" {
 			fmt.Fprintf(&b, " (%s)", m.ExitReason)
 		}
+		if src := m.Load.InputTokensSource; src != "" {
+			fmt.Fprintf(&b, "\nprompts sized by %s", src)
+		}
 		b.WriteString("\n\n")
 	}
 	if len(sum.Levels) == 0 {
@@ -76,6 +79,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		if ln := l.Lengths; ln != nil {
 			fmt.Fprintf(&b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
 				ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
+			if ln.InputChecked > 0 {
+				fmt.Fprintf(&b, "prompt lengths: %.0f%% of %d exactly as requested by the server's count\n", 100*ln.InputExactShare, ln.InputChecked)
+			}
 			if ln.ShortOutputShare > 0 {
 				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
 			}
