@@ -204,8 +204,10 @@ func (o *Options) chooseSizing(ctx context.Context, client *http.Client, target 
 		case err == nil:
 			z.source, z.builder = prompt.SourceServerTokenize, &prompt.Builder{Counter: c, Source: prompt.SourceServerTokenize}
 			return nil
+		case sz == SizingServer && (errors.Is(err, errNoTokenize) || errors.Is(err, tokenize.ErrNotAvailable)):
+			return &InputError{Err: fmt.Errorf("--prompt-sizing server: %w", err)}
 		case sz == SizingServer:
-			return err
+			return fmt.Errorf("--prompt-sizing server: %w", err)
 		}
 		notes = append(notes, err.Error())
 	}
@@ -230,12 +232,15 @@ func (o *Options) chooseSizing(ctx context.Context, client *http.Client, target 
 	return nil
 }
 
+// errNoTokenize says that the server has no tokenize endpoint.
+var errNoTokenize = errors.New("no tokenize endpoint")
+
 // serverCounter returns the server's tokenize endpoint, checked with one
 // count, or why there is none.
 func (o *Options) serverCounter(ctx context.Context, client *http.Client) (prompt.Counter, error) {
 	k, _ := registry.Lookup(o.Kind)
 	if k.Engine == nil || k.Engine.Tokenize == "" {
-		return nil, fmt.Errorf("target %s has no tokenize endpoint", o.Kind)
+		return nil, fmt.Errorf("%w: target %s", errNoTokenize, o.Kind)
 	}
 	c, err := tokenize.New(tokenize.Config{BaseURL: o.URL, Kind: tokenize.Kind(k.Engine.Tokenize), Model: o.Model,
 		APIKey: string(o.APIKey), Client: client})
@@ -246,7 +251,7 @@ func (o *Options) serverCounter(ctx context.Context, client *http.Client) (promp
 	defer cancel()
 	if _, err := c.CountTokens(cctx, "hello world"); err != nil {
 		if errors.Is(err, tokenize.ErrNotAvailable) {
-			return nil, fmt.Errorf("the server has no tokenize endpoint: %w", err)
+			return nil, fmt.Errorf("%w at %s: %w", errNoTokenize, targets.RedactURL(o.URL), err)
 		}
 		return nil, fmt.Errorf("the server's tokenize endpoint failed: %w", err)
 	}

@@ -1,0 +1,82 @@
+package session
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/prompt"
+	"github.com/inferbench/inferbench/tokenizer"
+)
+
+// TestPromptSizingTokenizer: with Mistral's tokenizer.json (a BOS on every
+// prompt, words of one or more tokens), every prompt of a run, prebuilt or
+// built during the load, counts exactly its shared prefix plus its own
+// length, and starts with its group's prefix; groups come from the seed.
+func TestPromptSizingTokenizer(t *testing.T) {
+	const path = "../tokenizer/testdata/mistral.json.gz"
+	tok, err := tokenizer.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &Options{Kind: "openai", Model: "m", PromptSizing: SizingTokenizer, Tokenizer: path, Seed: 7,
+		Concurrency: 1, Requests: 6, Warmup: 1, PromptTokens: 40, SharedPrefixTokens: 30, PrefixGroups: 3}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	z := o.sizing
+	if z.source != prompt.SourceTokenizer || len(z.built) != 7 || len(z.prefixes) != 3 {
+		t.Fatalf("source %s, %d prebuilt, %d prefixes; want tokenizer, 7, 3", z.source, len(z.built), len(z.prefixes))
+	}
+	for _, p := range z.prefixes {
+		if n := tok.Count(p, true); n != 30 {
+			t.Errorf("prefix %q counts %d, want 30", p, n)
+		}
+	}
+	synth, group := o.synthHooks()
+	groups := map[int]bool{}
+	for _, id := range []uint64{0, 1, 2, 3, 4, 5, 6, 1000} { // 1000: built during the load
+		n := 40 + int(id%3)
+		text, tokens := synth(id, n)
+		g := group(id)
+		groups[g] = true
+		if got := tok.Count(text, true); got != 30+n || tokens != 30+n {
+			t.Errorf("request %d: counts %d (reported %d), want %d", id, got, tokens, 30+n)
+		}
+		if g < 1 || g > 3 || !strings.HasPrefix(text, z.prefixes[g-1]+" ") {
+			t.Errorf("request %d: group %d, prompt does not start with its prefix", id, g)
+		}
+		if again, _ := synth(id, n); again != text {
+			t.Errorf("request %d: a second build differs", id)
+		}
+	}
+	if len(groups) < 2 {
+		t.Errorf("every request drew group %v: the seed does not spread them", groups)
+	}
+	if z.failures() != "" {
+		t.Errorf("failures: %s", z.failures())
+	}
+}
+
+// TestPromptSizingEstimate: estimate with no prefix leaves the load
+// generator's own prompts (no hooks); with a prefix, the estimate joins
+// PrefixTokens words and PromptTokens words.
+func TestPromptSizingEstimate(t *testing.T) {
+	o := &Options{Kind: "openai", PromptSizing: SizingEstimate, Requests: 2, Concurrency: 1, PromptTokens: 5}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if s, g := o.synthHooks(); s != nil || g != nil || o.sizing.source != prompt.SourceEstimated {
+		t.Fatalf("estimate without a prefix: hooks set or source %s", o.sizing.source)
+	}
+	o = &Options{Kind: "openai", PromptSizing: SizingEstimate, Requests: 2, Concurrency: 1, PromptTokens: 5, SharedPrefixTokens: 3}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	synth, group := o.synthHooks()
+	text, n := synth(9, 5)
+	if words := len(strings.Fields(text)); words != 8 || n != 8 || group(9) != 1 {
+		t.Fatalf("prompt %q: %d words, %d tokens, group %d; want 8, 8, 1", text, words, n, group(9))
+	}
+}
