@@ -110,3 +110,66 @@ func TestRunPromptSizingFallback(t *testing.T) {
 		t.Errorf("--prompt-sizing server without /tokenize: exit %d, %v", code, err)
 	}
 }
+
+// TestRunDatasetFlags: --dataset reaches the scenario's datasets and
+// traces without YAML; the length filters keep the prompts within them
+// (by the estimates: "Hi." 1 token, the haiku's output hint 200); bad
+// arguments and bad files are one line naming the flag, file and line.
+func TestRunDatasetFlags(t *testing.T) {
+	url := promptMock(t, true)
+	run := func(args ...string) (string, error) {
+		dir := filepath.Join(t.TempDir(), "run")
+		_, stderr, err := runApp(t, append([]string{"run", "--target", "mock", "--url", url, "--model", "m", "--warmup", "0",
+			"--gpu-backend", "none", "--out", dir}, args...)...)
+		if err != nil {
+			t.Logf("%v: %s", args, stderr)
+		}
+		return dir, err
+	}
+	dir, err := run("--dataset", "jsonl:testdata/prompts/prompts.jsonl", "-n", "6",
+		"--dataset-min-input", "5", "--dataset-max-output", "100", "--dataset-seed", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range readRecords(t, dir) {
+		if r.RequestedInputTokens != 13 && r.RequestedInputTokens != 21 || r.RequestedOutputTokens != 8 {
+			t.Errorf("jsonl record %d: requested %d in, %d out; want 13 or 21 in (the two prompts kept), 8 out", r.ID, r.RequestedInputTokens, r.RequestedOutputTokens)
+		}
+	}
+	dir, err = run("--dataset", "sharegpt:testdata/prompts/sharegpt.json", "-n", "4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs := readRecords(t, dir); len(recs) != 4 || recs[0].RequestedInputTokens != 12 && recs[0].RequestedInputTokens != 7 {
+		t.Errorf("sharegpt: %d records, first requested %d in", len(recs), recs[0].RequestedInputTokens)
+	}
+	dir, err = run("--dataset", "trace:testdata/prompts/trace.jsonl", "--prompt-sizing", "estimate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[int]bool{}
+	for _, r := range readRecords(t, dir) {
+		in[r.InputTokens] = true
+	}
+	if len(in) != 3 || !in[64] || !in[128] || !in[32] {
+		t.Errorf("trace: input lengths %v; want 64, 128, 32", in)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dataset", "csv:x.csv"}, `--dataset: unknown format "csv"`},
+		{[]string{"--dataset", "prompts.jsonl"}, "--dataset: want sharegpt:FILE"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/bad.jsonl"}, "bad.jsonl: dataset: line 2"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/missing.jsonl"}, "missing.jsonl"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-min-input", "500"}, "none of the 4 prompts"},
+		{[]string{"--dataset-max-input", "5"}, "--dataset-max-input needs a dataset"},
+		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--rate", "5"}, "--rate does not apply"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--prompt-tokens", "9"}, "--prompt-tokens is not used with --dataset"},
+	} {
+		_, err := run(c.args...)
+		if code := exitCode(err, io.Discard); code != exitUsage || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: exit %d, %v; want one line with %q", c.args, code, err, c.want)
+		}
+	}
+}
