@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/inferbench/inferbench/prompt"
@@ -34,11 +33,10 @@ const (
 // (with prompts of different lengths, so that the fit has a slope).
 const calibrationRequests = 3
 
-// maxPrebuilt bounds the prompts built before the first level; later ones
-// are built as they are sent.
-const maxPrebuilt = 4096
+// maxWindow bounds the prompts kept built ahead of the load.
+const maxWindow = 1024
 
-// prebuildWorkers is how many prompts are built at once before the load.
+// prebuildWorkers is how many prompts are built at once.
 const prebuildWorkers = 8
 
 // prefixStream separates the prefixes' word streams from the requests'.
@@ -57,6 +55,15 @@ type sizing struct {
 	prefixTokens int
 	prefixes     []string // one per group
 	prefixWords  int      // words of a calibrated prefix
+
+	// The prompts built ahead (prebuild): lengthOf gives an id's length,
+	// next is the next id to build, high the highest id sent; wake tells
+	// the prefetcher that high moved, stop ends it.
+	lengthOf   func(uint64) (int, bool)
+	window     uint64
+	next, high uint64
+	wake       chan struct{}
+	stop       context.CancelFunc
 
 	mu     sync.Mutex
 	built  map[uint64]prompt.Prompt
@@ -86,7 +93,15 @@ func (z *sizing) synth(id uint64, n int) (string, int) {
 	want := z.prefixTokens + n
 	z.mu.Lock()
 	p, ok := z.built[id]
+	delete(z.built, id)
+	z.high = max(z.high, id)
 	z.mu.Unlock()
+	if z.wake != nil {
+		select {
+		case z.wake <- struct{}{}:
+		default:
+		}
+	}
 	if ok && p.Tokens == want {
 		return p.Text, want
 	}
@@ -183,8 +198,8 @@ func (o *Options) preparePrompts(ctx context.Context, client *http.Client, targe
 		return fmt.Errorf("prompt sizing (%s): %w", z.source, err)
 	}
 	if n > 0 {
-		fmt.Fprintf(log, "inferbench: %d prompts sized exactly by %s (%.1f counts each) in %s\n",
-			n, z.source, float64(calls)/float64(n), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(log, "inferbench: %d prompts sized exactly by %s (%.1f counts each) in %s; the rest are built %d ahead of the load\n",
+			n, z.source, float64(calls)/float64(n), time.Since(start).Round(time.Millisecond), z.window)
 	}
 	return nil
 }
@@ -289,56 +304,111 @@ func (o *Options) calibrate(ctx context.Context, target targets.Target) (*prompt
 		cal.N, cal.Overhead, cal.Factor, cal.RMSE, cal.MaxErr)
 }
 
-// prebuild builds, before the load, the prompts of the ids the run is
-// known to send (up to maxPrebuilt), so that counting costs the load
-// nothing; it returns how many it built and the counts they took.
-func (o *Options) prebuild(z *sizing) (n, calls int, err error) {
-	type item struct {
-		id     uint64
-		tokens int
-	}
-	var items []item
+// lengthOf returns the length asked for request id's own prompt (before
+// any shared prefix), and false past a trace's end.
+func (o *Options) lengthOf(id uint64) (int, bool) {
 	switch {
 	case o.Trace != nil:
-		for i, e := range o.Trace[:min(len(o.Trace), maxPrebuilt)] {
-			items = append(items, item{uint64(i), max(e.PromptTokens, 1)})
+		if id >= uint64(len(o.Trace)) {
+			return 0, false
 		}
-	case o.Requests > 0:
-		total := min(len(o.Levels())*(o.Requests+o.Warmup), maxPrebuilt)
-		for id := range uint64(total) {
-			t := o.PromptTokens
-			if o.Lengths != nil {
-				t, _ = o.Lengths(id)
+		return max(o.Trace[id].PromptTokens, 1), true
+	case o.Lengths != nil:
+		n, _ := o.Lengths(id)
+		return max(n, 1), true
+	}
+	return max(o.PromptTokens, 1), true
+}
+
+// prefetchWindow is how many prompts are kept built ahead of the highest
+// request id sent: a few rounds of the workers, so that the load almost
+// never waits for a count, and the counts spread over the run instead of
+// delaying its start.
+func (o *Options) prefetchWindow() uint64 {
+	c := max(o.Concurrency, o.MaxConcurrency, 1)
+	for _, s := range o.Sweep {
+		c = max(c, s)
+	}
+	return uint64(min(max(64, 4*c), maxWindow))
+}
+
+// prebuild builds the first window of prompts before the load and starts
+// the prefetcher that keeps a window built ahead of the requests sent; it
+// returns how many it built and the counts they took.
+func (o *Options) prebuild(z *sizing) (n, calls int, err error) {
+	z.lengthOf, z.window = o.lengthOf, o.prefetchWindow()
+	z.wake = make(chan struct{}, 1)
+	n, calls, err = z.fill(z.window)
+	if err != nil {
+		return n, calls, err
+	}
+	ctx, cancel := context.WithCancel(z.ctx)
+	z.stop = cancel
+	go z.prefetch(ctx)
+	return n, calls, nil
+}
+
+// fill builds the prompts from z.next up to limit (prebuildWorkers at a
+// time), returning how many it built and the counts they took.
+func (z *sizing) fill(limit uint64) (n, calls int, err error) {
+	for {
+		z.mu.Lock()
+		var ids []uint64
+		var lens []int
+		for id := z.next; id < limit && len(ids) < prebuildWorkers; id++ {
+			l, ok := z.lengthOf(id)
+			if !ok {
+				break
 			}
-			items = append(items, item{id, max(t, 1)})
+			ids, lens = append(ids, id), append(lens, l)
 		}
+		z.next += uint64(len(ids))
+		z.mu.Unlock()
+		if len(ids) == 0 {
+			return n, calls, nil
+		}
+		var wg sync.WaitGroup
+		built := make([]prompt.Prompt, len(ids))
+		errs := make([]error, len(ids))
+		for i := range ids {
+			wg.Go(func() { built[i], errs[i] = z.build(ids[i], lens[i]) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return n, calls, err
+		}
+		z.mu.Lock()
+		for i, id := range ids {
+			z.built[id] = built[i]
+			calls += built[i].Calls
+		}
+		z.mu.Unlock()
+		n += len(ids)
 	}
-	var (
-		wg      sync.WaitGroup
-		next    atomic.Int64
-		ncalls  atomic.Int64
-		stop    atomic.Bool
-		errOnce sync.Once
-	)
-	for range prebuildWorkers {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(len(items)) && !stop.Load(); i = next.Add(1) - 1 {
-				it := items[i]
-				p, berr := z.build(it.id, it.tokens)
-				if berr != nil {
-					errOnce.Do(func() { err = berr })
-					stop.Store(true)
-					return
-				}
-				ncalls.Add(int64(p.Calls))
-				z.mu.Lock()
-				z.built[it.id] = p
-				z.mu.Unlock()
-			}
-		})
+}
+
+// prefetch keeps z.window prompts built ahead of the highest id sent,
+// until ctx ends. A failure leaves those prompts to be built as they are
+// sent (where a second failure falls back to the estimate, counted).
+func (z *sizing) prefetch(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-z.wake:
+		}
+		z.mu.Lock()
+		limit := z.high + 1 + z.window
+		z.mu.Unlock()
+		z.fill(limit)
 	}
-	wg.Wait()
-	return len(items), int(ncalls.Load()), err
+}
+
+// close stops the prefetcher (nil-safe).
+func (z *sizing) close() {
+	if z != nil && z.stop != nil {
+		z.stop()
+	}
 }
 
 // promptsFrom takes the shared prefix and the prompt sizing from the

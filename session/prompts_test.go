@@ -26,8 +26,9 @@ func TestPromptSizingTokenizer(t *testing.T) {
 		t.Fatal(err)
 	}
 	z := o.sizing
-	if z.source != prompt.SourceTokenizer || len(z.built) != 7 || len(z.prefixes) != 3 {
-		t.Fatalf("source %s, %d prebuilt, %d prefixes; want tokenizer, 7, 3", z.source, len(z.built), len(z.prefixes))
+	defer z.close()
+	if z.source != prompt.SourceTokenizer || len(z.built) != 64 || len(z.prefixes) != 3 {
+		t.Fatalf("source %s, %d prebuilt, %d prefixes; want tokenizer, 64 (the window), 3", z.source, len(z.built), len(z.prefixes))
 	}
 	for _, p := range z.prefixes {
 		if n := tok.Count(p, true); n != 30 {
@@ -36,7 +37,7 @@ func TestPromptSizingTokenizer(t *testing.T) {
 	}
 	synth, group := o.synthHooks()
 	groups := map[int]bool{}
-	for _, id := range []uint64{0, 1, 2, 3, 4, 5, 6, 1000} { // 1000: built during the load
+	for _, id := range []uint64{0, 1, 2, 3, 4, 5, 6, 1000} { // 1000: past the window
 		n := 40 + int(id%3)
 		text, tokens := synth(id, n)
 		g := group(id)

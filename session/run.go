@@ -102,6 +102,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	}
 	s := &session{o: o, log: log, client: client, target: target}
 	if err := s.begin(drain); err != nil {
+		o.sizing.close()
 		undo()
 		return nil, err
 	}
@@ -304,6 +305,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 		m.ExitState, m.ExitReason = rundir.ExitFailed, lost
 		fmt.Fprintln(s.log, "inferbench: error:", lost)
 	}
+	o.sizing.close()
 	o.recordSizing(m)
 	if err := rundir.WriteManifest(o.Out, m); err != nil {
 		return res, errors.Join(runErr, closeErr, err)
