@@ -68,8 +68,11 @@ func TestLlamaCppRunExactPromptLength(t *testing.T) {
 		}
 	}
 	m, err := rundir.ReadManifest(r.dir)
-	if err != nil || m.Load.InputTokensSource != string(prompt.SourceServerTokenize) {
-		t.Errorf("run.json: input_tokens_source %q (%v), want server-tokenize", m.Load.InputTokensSource, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Load.InputTokensSource != string(prompt.SourceServerTokenize) {
+		t.Errorf("run.json: input_tokens_source %q (%s), want server-tokenize", m.Load.InputTokensSource, m.Load.InputTokensNote)
 	}
 	if ln := r.sum.Levels[0].Lengths; ln == nil || ln.InputExactShare != 1 {
 		t.Errorf("summary lengths %+v: want every prompt exact", ln)
