@@ -68,8 +68,11 @@ func TestRunExactPromptsMock(t *testing.T) {
 			t.Errorf("%v: prefix groups %v", c.args, groups)
 		}
 		m, err := rundir.ReadManifest(dir)
-		if err != nil || m.Load.InputTokensSource != "server-tokenize" {
-			t.Errorf("%v: run.json input_tokens_source %q (%v)", c.args, m.Load.InputTokensSource, err)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Load.InputTokensSource != "server-tokenize" {
+			t.Errorf("%v: run.json input_tokens_source %q (%s)", c.args, m.Load.InputTokensSource, m.Load.InputTokensNote)
 		}
 		sum, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
 		if err != nil {
