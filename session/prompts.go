@@ -338,7 +338,7 @@ func (o *Options) prefetchWindow() uint64 {
 func (o *Options) prebuild(z *sizing) (n, calls int, err error) {
 	z.lengthOf, z.window = o.lengthOf, o.prefetchWindow()
 	z.wake = make(chan struct{}, 1)
-	n, calls, err = z.fill(z.window)
+	n, calls, err = z.fill(z.ctx, z.window)
 	if err != nil {
 		return n, calls, err
 	}
@@ -349,9 +349,10 @@ func (o *Options) prebuild(z *sizing) (n, calls int, err error) {
 }
 
 // fill builds the prompts from z.next up to limit (prebuildWorkers at a
-// time), returning how many it built and the counts they took.
-func (z *sizing) fill(limit uint64) (n, calls int, err error) {
-	for {
+// time) until ctx ends, returning how many it built and the counts they
+// took.
+func (z *sizing) fill(ctx context.Context, limit uint64) (n, calls int, err error) {
+	for ctx.Err() == nil {
 		z.mu.Lock()
 		var ids []uint64
 		var lens []int
@@ -385,6 +386,7 @@ func (z *sizing) fill(limit uint64) (n, calls int, err error) {
 		z.mu.Unlock()
 		n += len(ids)
 	}
+	return n, calls, ctx.Err()
 }
 
 // prefetch keeps z.window prompts built ahead of the highest id sent,
@@ -400,7 +402,7 @@ func (z *sizing) prefetch(ctx context.Context) {
 		z.mu.Lock()
 		limit := z.high + 1 + z.window
 		z.mu.Unlock()
-		z.fill(limit)
+		z.fill(ctx, limit)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inferbench/inferbench/prompt"
 	"github.com/inferbench/inferbench/tokenizer"
@@ -37,7 +38,7 @@ func TestPromptSizingTokenizer(t *testing.T) {
 	}
 	synth, group := o.synthHooks()
 	groups := map[int]bool{}
-	for _, id := range []uint64{0, 1, 2, 3, 4, 5, 6, 1000} { // 1000: past the window
+	for _, id := range []uint64{0, 1, 2, 3, 4, 5, 6, 100} { // 100: past the window
 		n := 40 + int(id%3)
 		text, tokens := synth(id, n)
 		g := group(id)
@@ -50,6 +51,18 @@ func TestPromptSizingTokenizer(t *testing.T) {
 		}
 		if again, _ := synth(id, n); again != text {
 			t.Errorf("request %d: a second build differs", id)
+		}
+	}
+	// The prefetcher follows the highest id sent: 100 + 1 + the window.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		z.mu.Lock()
+		_, ahead := z.built[164]
+		z.mu.Unlock()
+		if ahead {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the prompt of request 164 was never built ahead")
 		}
 	}
 	if len(groups) < 2 {
