@@ -198,8 +198,8 @@ func (o *Options) preparePrompts(ctx context.Context, client *http.Client, targe
 		return fmt.Errorf("prompt sizing (%s): %w", z.source, err)
 	}
 	if n > 0 {
-		fmt.Fprintf(log, "inferbench: %d prompts sized exactly by %s (%.1f counts each) in %s; the rest are built %d ahead of the load\n",
-			n, z.source, float64(calls)/float64(n), time.Since(start).Round(time.Millisecond), z.window)
+		fmt.Fprintf(log, "inferbench: prompts sized exactly by %s: the first %d in %s (%.1f counts each), the rest built %d ahead of the load\n",
+			z.source, n, time.Since(start).Round(time.Millisecond), float64(calls)/float64(n), z.window)
 	}
 	return nil
 }
@@ -332,18 +332,22 @@ func (o *Options) prefetchWindow() uint64 {
 	return uint64(min(max(64, 4*c), maxWindow))
 }
 
-// prebuild builds the first window of prompts before the load and starts
-// the prefetcher that keeps a window built ahead of the requests sent; it
-// returns how many it built and the counts they took.
+// prebuild builds the first prompts before the load (one batch: it warms
+// the builder and shows that counting works) and starts the prefetcher,
+// which builds the rest of the window at once and then keeps it built
+// ahead of the requests sent. It returns how many it built and the counts
+// they took. The load does not wait for the window: a prompt not yet built
+// when its request is made is built then, before its schedule is stamped.
 func (o *Options) prebuild(z *sizing) (n, calls int, err error) {
 	z.lengthOf, z.window = o.lengthOf, o.prefetchWindow()
 	z.wake = make(chan struct{}, 1)
-	n, calls, err = z.fill(z.ctx, z.window)
+	n, calls, err = z.fill(z.ctx, prebuildWorkers)
 	if err != nil {
 		return n, calls, err
 	}
 	ctx, cancel := context.WithCancel(z.ctx)
 	z.stop = cancel
+	z.wake <- struct{}{}
 	go z.prefetch(ctx)
 	return n, calls, nil
 }
@@ -400,7 +404,7 @@ func (z *sizing) prefetch(ctx context.Context) {
 		case <-z.wake:
 		}
 		z.mu.Lock()
-		limit := z.high + 1 + z.window
+		limit := z.high + z.window
 		z.mu.Unlock()
 		z.fill(ctx, limit)
 	}
