@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/prompt"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets/tokenize"
 )
 
@@ -51,5 +52,29 @@ func TestLlamaCppExactPromptLength(t *testing.T) {
 			t.Errorf("asked for %d tokens (%d counts to build): the server counted %d", n, p.Calls, out.Usage.PromptTokens)
 		}
 		t.Logf("%d tokens: %d counts to build, prompt_tokens %d", n, p.Calls, out.Usage.PromptTokens)
+	}
+}
+
+// A run against the real server (issue #21): --prompt-tokens 512 on the
+// completions API is 512 by llama-server's count in every record, sized by
+// its /tokenize (run.json says so), and the summary finds them all exact.
+func TestLlamaCppRunExactPromptLength(t *testing.T) {
+	url := serverURL(t, "INFERBENCH_LLAMACPP_URL")
+	r := runBench(t, "--target", "llamacpp", "--url", url, "--model", "tiny", "--api", "completions",
+		"-c", "2", "-n", "6", "--warmup", "1", "--prompt-tokens", "512", "--max-tokens", "2")
+	for _, rec := range r.records {
+		if rec.InputTokens != 512 || rec.InputTokensSource != rundir.SourceServer {
+			t.Errorf("record %d: %d prompt tokens (%s), want 512 by the server", rec.ID, rec.InputTokens, rec.InputTokensSource)
+		}
+	}
+	m, err := rundir.ReadManifest(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Load.InputTokensSource != string(prompt.SourceServerTokenize) {
+		t.Errorf("run.json: input_tokens_source %q (%s), want server-tokenize", m.Load.InputTokensSource, m.Load.InputTokensNote)
+	}
+	if ln := r.sum.Levels[0].Lengths; ln == nil || ln.InputExactShare != 1 {
+		t.Errorf("summary lengths %+v: want every prompt exact", ln)
 	}
 }

@@ -447,6 +447,9 @@ func (lv *level) emit(rec *rundir.Record) error {
 		rec.ID = sh.GlobalID(rec.ID)
 		rec.Worker = rec.Worker*sh.Count + sh.Index
 	}
+	if pg := lv.r.workload.PrefixGroup; pg != nil {
+		rec.PrefixGroup = pg(rec.ID) // the global id, as the prompt was built
+	}
 	if err := lv.sink(rec); err != nil {
 		return err
 	}

@@ -33,6 +33,15 @@ type Workload struct {
 	// Sessions, when set, makes every request a turn of a multi-turn
 	// session (session.go); nil: independent single-turn requests.
 	Sessions *Sessions
+	// Synth, when set (and Prompt is not), builds request id's synthetic
+	// prompt of promptTokens tokens in place of the word-count prompt: an
+	// exact-length prompt, a shared prefix (session's prompt sizing). It
+	// returns the text and its length as established, and must be a pure
+	// function of its arguments.
+	Synth func(id uint64, promptTokens int) (text string, tokens int)
+	// PrefixGroup, when set, gives the shared prefix group (from 1) request
+	// id's prompt starts with, recorded as the record's prefix_group.
+	PrefixGroup func(id uint64) int
 	// Seed makes the prompts reproducible: the same seed gives the same
 	// prompts in the same order, so two runs (an A100 box and an H100 box)
 	// see identical requests.
@@ -86,6 +95,10 @@ func (w *Workload) RequestWith(id uint64, promptTokens, outputTokens int) (targe
 	}
 	if w.Prompt != nil {
 		req.Prompt, promptTokens = w.Prompt(id)
+		return req, promptTokens
+	}
+	if w.Synth != nil {
+		req.Prompt, promptTokens = w.Synth(id, max(promptTokens, 1))
 		return req, promptTokens
 	}
 	req.Prompt = synthPrompt(w.Seed, id, max(promptTokens, 1))

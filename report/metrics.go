@@ -161,6 +161,16 @@ func SendLagMS(r *rundir.Record) (float64, bool) {
 	return float64(r.SentNS-r.ScheduledNS) / nsPerMS, r.Attempt == 0
 }
 
+// InputExact says whether a record's prompt length can be checked (the
+// server counted it and the workload said what it asked for) and, if so,
+// whether the server counted exactly the tokens asked for.
+func InputExact(r *rundir.Record) (checked, exact bool) {
+	if r.InputTokensSource != rundir.SourceServer || r.RequestedInputTokens <= 0 {
+		return false, false
+	}
+	return true, r.InputTokens == r.RequestedInputTokens
+}
+
 // BusyMS is how long a record's request held its worker, in ms (Σ BusyMS /
 // window is the mean number in flight): send to done; for the last attempt
 // of a retried request, its schedule to done, so that its earlier attempts

@@ -86,6 +86,7 @@ type levelAcc struct {
 	inTok, outTok                             int64
 	good                                      int
 	reqIn, reqOut, short, long, withReq       int64
+	inChecked, inExact                        int64
 	sources                                   map[rundir.TokenSource]int
 	errors, retried                           map[rundir.ErrorClass]int
 	sessions                                  *sessionAcc // nil until a record with a session
@@ -158,6 +159,12 @@ func (s *Summarizer) Add(r *rundir.Record) {
 			a.long++
 		}
 	}
+	if checked, exact := InputExact(r); checked {
+		a.inChecked++
+		if exact {
+			a.inExact++
+		}
+	}
 	a.inTok += int64(r.InputTokens)
 	a.outTok += int64(r.OutputTokens)
 	a.sources[r.OutputTokensSource]++
@@ -216,6 +223,9 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.Lengths = &Lengths{RequestedInputMean: float64(a.reqIn) / n, RequestedOutputMean: float64(a.reqOut) / n,
 				InputMean: float64(a.inTok) / float64(a.req.OK), OutputMean: float64(a.outTok) / float64(a.req.OK),
 				ShortOutputShare: float64(a.short) / n, LongOutputShare: float64(a.long) / n}
+			if a.inChecked > 0 {
+				l.Lengths.InputChecked, l.Lengths.InputExactShare = a.inChecked, float64(a.inExact)/float64(a.inChecked)
+			}
 		}
 		if w := a.span.NS(); w > 0 {
 			l.WindowS = float64(w) / 1e9

@@ -167,4 +167,10 @@ type Lengths struct {
 	// output cap (Ollama's OpenAI-compatible chat ignores
 	// max_completion_tokens), so the run did other work than its scenario says.
 	LongOutputShare float64 `json:"long_output_share"`
+	// InputChecked is the number of successful requests whose prompt the
+	// server counted (InputExact); InputExactShare the fraction of those
+	// whose count was exactly the length requested (both absent when no
+	// prompt was checked; a share absent beside a count is 0).
+	InputChecked    int64   `json:"input_checked,omitempty"`
+	InputExactShare float64 `json:"input_exact_share,omitempty"`
 }

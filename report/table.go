@@ -16,24 +16,7 @@ import (
 // percentiles and its errors by class. m may be nil.
 func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	var b strings.Builder
-	if m != nil {
-		fmt.Fprintf(&b, "target  %s %s  model %s\n", m.Target.Kind, m.Target.URL, m.Target.Model)
-		if m.ExitState == rundir.ExitRunning {
-			// run.json was never finished: the process died (kill -9, a
-			// crash). Its own count is 0; say what the file holds.
-			fmt.Fprintf(&b, "run     did not finish (run.json still says running: killed?), %d records found, started %s",
-				sum.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
-		} else {
-			fmt.Fprintf(&b, "run     %s, %d records, started %s", m.ExitState, m.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
-		}
-		if m.End != nil {
-			fmt.Fprintf(&b, ", %.1f s", m.End.Sub(m.Start).Seconds())
-		}
-		if m.ExitReason != "" {
-			fmt.Fprintf(&b, " (%s)", m.ExitReason)
-		}
-		b.WriteString("\n\n")
-	}
+	writeHeader(&b, sum, m)
 	if len(sum.Levels) == 0 {
 		b.WriteString("no measured requests\n")
 		_, err := io.WriteString(w, b.String())
@@ -73,16 +56,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
 		fmt.Fprintf(&b, "tokens: %d in, %d out (output counts: %s)\n", l.InputTokens, l.OutputTokens, sourceList(l.OutputTokensSource))
-		if ln := l.Lengths; ln != nil {
-			fmt.Fprintf(&b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
-				ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
-			if ln.ShortOutputShare > 0 {
-				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
-			}
-			if ln.LongOutputShare > 0 {
-				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", 100*ln.LongOutputShare)
-			}
-		}
+		writeLengths(&b, l.Lengths)
 		if ss := l.Sessions; ss != nil {
 			b.WriteString(sessionLine(ss))
 		}
@@ -174,4 +148,49 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 		parts = append(parts, fmt.Sprintf("prefix cache hit rate %.1f%%", 100**h))
 	}
 	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))
+}
+
+// writeLengths writes a level's requested and produced lengths, and the
+// warnings they call for (nothing when ln is nil).
+func writeLengths(b *strings.Builder, ln *Lengths) {
+	if ln == nil {
+		return
+	}
+	fmt.Fprintf(b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
+		ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
+	if ln.InputChecked > 0 {
+		fmt.Fprintf(b, "prompt lengths: %.0f%% of %d exactly as requested by the server's count\n", 100*ln.InputExactShare, ln.InputChecked)
+	}
+	if ln.ShortOutputShare > 0 {
+		fmt.Fprintf(b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
+	}
+	if ln.LongOutputShare > 0 {
+		fmt.Fprintf(b, "WARNING: %.0f%% of requests produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", 100*ln.LongOutputShare)
+	}
+}
+
+// writeHeader writes the target and the run's state (nothing when m is nil).
+func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
+	if m == nil {
+		return
+	}
+	fmt.Fprintf(b, "target  %s %s  model %s\n", m.Target.Kind, m.Target.URL, m.Target.Model)
+	if m.ExitState == rundir.ExitRunning {
+		// run.json was never finished: the process died (kill -9, a
+		// crash). Its own count is 0; say what the file holds.
+		fmt.Fprintf(b, "run     did not finish (run.json still says running: killed?), %d records found, started %s",
+			sum.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+	} else {
+		fmt.Fprintf(b, "run     %s, %d records, started %s", m.ExitState, m.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+	}
+	if m.End != nil {
+		fmt.Fprintf(b, ", %.1f s", m.End.Sub(m.Start).Seconds())
+	}
+	if m.ExitReason != "" {
+		fmt.Fprintf(b, " (%s)", m.ExitReason)
+	}
+	if src := m.Load.InputTokensSource; src != "" {
+		fmt.Fprintf(b, "\nprompts sized by %s", src)
+	}
+	b.WriteString("\n\n")
 }

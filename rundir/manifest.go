@@ -131,6 +131,13 @@ type LoadInfo struct {
 	// StartSpreadNS is the spread applied, in nanoseconds.
 	StartSpreadNS int64 `json:"start_spread_ns,omitempty"`
 	Seed          int64 `json:"seed"`
+	// InputTokensSource says how synthetic prompts were sized
+	// (docs/tokenizers.md): server-tokenize, tokenizer, calibrated or
+	// estimated; absent when the prompts came from a dataset.
+	InputTokensSource string `json:"input_tokens_source,omitempty"`
+	// InputTokensNote says why a better method was not used, or what the
+	// calibration found ("" when the method asked for was used).
+	InputTokensNote string `json:"input_tokens_note,omitempty"`
 }
 
 // WriteManifest writes m to dir/run.json atomically (WriteFile), so a

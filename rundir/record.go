@@ -84,6 +84,10 @@ type Record struct {
 	// Both are 0 for a single-turn request (no --turns).
 	Session uint64 `json:"session,omitempty"`
 	Turn    int    `json:"turn,omitempty"`
+	// PrefixGroup is the shared prefix the prompt started with, numbered
+	// from 1 (--shared-prefix-tokens, --prefix-groups); 0 (absent) when the
+	// prompt had none.
+	PrefixGroup int `json:"prefix_group,omitempty"`
 }
 
 // MaxChunks is the most Chunks entries a record keeps. An entry is at most

@@ -317,6 +317,8 @@ func decodeRecordFast(b []byte, r *Record) bool {
 			return ok && once(40)
 		case "turn":
 			return in(41, &r.Turn)
+		case "prefix_group":
+			return in(31, &r.PrefixGroup)
 		}
 		return false // unknown (or case-folded) key: encoding/json decides
 	})

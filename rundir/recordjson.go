@@ -88,6 +88,7 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 		b = strconv.AppendUint(b, r.Session, 10)
 	}
 	b = appendOptInt(b, `,"turn":`, int64(r.Turn))
+	b = appendOptInt(b, `,"prefix_group":`, int64(r.PrefixGroup))
 	return append(b, '}')
 }
 

@@ -49,6 +49,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.Server = &ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
 	full.ChunksCoalesced = 12345
 	full.Session, full.Turn = 1<<63+5, 4
+	full.PrefixGroup = 3
 	checkRecordJSON(t, full)
 	checkRecordJSON(t, &Record{Server: &ServerTiming{}})
 	checkRecordJSON(t, &Record{Server: &ServerTiming{Load: 7}})
@@ -96,11 +97,15 @@ func TestRecordDecodeFast(t *testing.T) {
 	full.Server = &ServerTiming{Queue: 1, TTFT: 5}
 	full.Retried, full.Attempt, full.Level = true, 1, 0.25
 	full.Session, full.Turn = 17, 3
+	full.PrefixGroup = 2
 	for _, r := range []*Record{full, {}, {Chunks: [][2]int64{}}} {
 		line := appendRecordJSON(nil, r)
 		var fast Record
 		if !decodeRecordFast(line, &fast) {
 			t.Fatalf("fast decoder refused the encoder's own line %s", line)
+		}
+		if fast.PrefixGroup != r.PrefixGroup {
+			t.Fatalf("prefix_group: decoded %d, wrote %d", fast.PrefixGroup, r.PrefixGroup)
 		}
 		checkDecode(t, line)
 	}

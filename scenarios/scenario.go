@@ -92,6 +92,21 @@ type Workload struct {
 	// arrival times), so two runs with the same seed send identical
 	// requests at identical times. 0 is a seed like any other.
 	Seed uint64 `yaml:"seed"`
+	// SharedPrefixTokens, when set, starts every synthetic prompt with one
+	// of PrefixGroups fixed prefixes of this many tokens (a shared system
+	// prompt); PromptTokens is then the length of each request's own suffix.
+	SharedPrefixTokens int `yaml:"shared_prefix_tokens,omitempty"`
+	// PrefixGroups is the number of distinct shared prefixes (unset: 1);
+	// each request's group is drawn from the seed.
+	PrefixGroups int `yaml:"prefix_groups,omitempty"`
+	// PromptSizing is how synthetic prompts are made exactly PromptTokens
+	// long (docs/tokenizers.md): auto, server, tokenizer or estimate
+	// (unset: auto).
+	PromptSizing string `yaml:"prompt_sizing,omitempty"`
+	// Tokenizer is a tokenizer.json of the served model, relative to the
+	// scenario file's directory (prompt_sizing tokenizer, or auto's second
+	// choice).
+	Tokenizer string `yaml:"tokenizer,omitempty"`
 }
 
 // Dataset names a file of prompts.
@@ -101,6 +116,15 @@ type Dataset struct {
 	// Format is the file's format; when empty it follows the extension:
 	// ".json" is ShareGPT, anything else JSONL.
 	Format DatasetFormat `yaml:"format,omitempty"`
+	// Seed, when set, orders the prompts instead of workload.seed.
+	Seed *uint64 `yaml:"seed,omitempty"`
+	// MinInput, MaxInput, MinOutput and MaxOutput keep only the prompts
+	// whose estimated prompt length and output hint (in tokens) lie within
+	// them, as vLLM's benchmark filters ShareGPT; 0 is no bound.
+	MinInput  int `yaml:"min_input,omitempty"`
+	MaxInput  int `yaml:"max_input,omitempty"`
+	MinOutput int `yaml:"min_output,omitempty"`
+	MaxOutput int `yaml:"max_output,omitempty"`
 }
 
 // DatasetFormat is the format of a dataset file.

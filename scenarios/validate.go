@@ -228,6 +228,7 @@ func (w *Workload) validate(c *checker, s *Scenario) {
 		}
 		checkFile(c, s, "workload.dataset.file", d.File)
 	}
+	w.validatePrompts(c, s)
 }
 
 // checkFile reports a missing or unreadable data file.

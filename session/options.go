@@ -110,6 +110,14 @@ type Options struct {
 	// Sessions, when set, makes the requests turns of multi-turn sessions
 	// (workload.turns; sessions.go).
 	Sessions *loadgen.Sessions
+	// SharedPrefixTokens starts every synthetic prompt with one of
+	// PrefixGroups prefixes of this many tokens; PromptSizing (auto, server,
+	// tokenizer, estimate) and Tokenizer (a tokenizer.json) say how prompts
+	// are made exactly their length (docs/tokenizers.md).
+	SharedPrefixTokens, PrefixGroups int
+	PromptSizing, Tokenizer          string
+	// sizing is the prompt sizing chosen when the run starts.
+	sizing *sizing
 	// Dial, when set, replaces the network for every connection the run
 	// makes (tests: in-memory pipes under a fake clock).
 	Dial Dialer
@@ -258,6 +266,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 	pd, od := s.Workload.PromptTokens, s.Workload.OutputTokens
 	o.PromptTokens, o.MaxTokens = max(pd.Value, 1), max(od.Value, 1)
+	o.promptsFrom(s)
 	if pd.Kind != scenarios.DistFixed || od.Kind != scenarios.DistFixed {
 		seed := s.Workload.Seed
 		o.Lengths = func(id uint64) (int, int) {
@@ -273,7 +282,10 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 		if prompts.Len() == 0 {
 			return inputf("workload.dataset: %s holds no prompt", ds.File)
 		}
-		prompts = prompts.Shuffle(s.Workload.Seed)
+		prompts, err = filterDataset(prompts, ds, s.Workload.Seed)
+		if err != nil {
+			return err
+		}
 		o.prompts = prompts
 		outLen := o.Lengths
 		o.Prompt = func(id uint64) (string, int) {

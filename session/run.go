@@ -99,8 +99,13 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 			return nil, err
 		}
 	}
+	if err := o.preparePrompts(drain, client, target, log); err != nil {
+		undo()
+		return nil, err
+	}
 	s := &session{o: o, log: log, client: client, target: observers(o.Observers).track(target)}
 	if err := s.begin(drain); err != nil {
+		o.sizing.close()
 		undo()
 		return nil, err
 	}
@@ -172,6 +177,7 @@ func (s *session) begin(drain context.Context) error {
 			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed},
 		ExitState: rundir.ExitRunning, Shard: o.shardInfo(),
 	}
+	o.recordSizing(s.m)
 	if o.APIKey != "" {
 		s.m.Target.APIKeyEnv = o.APIKeyEnv
 		if o.APIKeyFile != "" {
@@ -307,6 +313,8 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 		m.ExitState, m.ExitReason = rundir.ExitFailed, lost
 		fmt.Fprintln(s.log, "inferbench: error:", lost)
 	}
+	o.sizing.close()
+	o.recordSizing(m)
 	observers(o.Observers).end(m.ExitState)
 	if err := rundir.WriteManifest(o.Out, m); err != nil {
 		return res, errors.Join(runErr, closeErr, err)
@@ -335,6 +343,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 func (o *Options) runner(t targets.Target, level float64, firstID uint64, extra ...loadgen.Option) (*loadgen.Runner, error) {
 	w := loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
 		IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Lengths: o.Lengths, Prompt: o.Prompt, Sessions: o.Sessions}
+	w.Synth, w.PrefixGroup = o.synthHooks()
 	opts := []loadgen.Option{loadgen.Requests(o.Requests), loadgen.Warmup(o.Warmup), loadgen.Duration(o.Duration),
 		loadgen.Timeout(o.Timeout), loadgen.Level(level, firstID), loadgen.Seed(uint64(o.Seed)),
 		loadgen.Retries(o.Retries, 0), loadgen.Grace(o.Grace), loadgen.Shard(o.Shard)}

@@ -119,7 +119,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead of the environment (first line; the file's path is recorded, never its content)"},
 			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
-		}, append(shardFlags(), slices.Concat(liveFlags(), adaptiveFlags(), sessionFlags())...)...),
+		}, append(shardFlags(), slices.Concat(liveFlags(), adaptiveFlags(), sessionFlags(), promptFlags())...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("run takes no arguments, got %q", c.Args().First())

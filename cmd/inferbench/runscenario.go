@@ -69,6 +69,9 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if err := adaptiveFromFlags(c, &s.Load); err != nil {
 		return nil, err
 	}
+	if err := promptsFromFlags(c, s); err != nil {
+		return nil, err
+	}
 	sloAndGPUFromFlags(c, s, set)
 	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds())); err != nil {
 		return nil, usagef("%v", err)

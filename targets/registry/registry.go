@@ -101,6 +101,10 @@ type EngineInfo struct {
 	// Running, Waiting and KVCacheUsage name the gauges of running
 	// requests, queued requests and the KV-cache fraction in use.
 	Running, Waiting, KVCacheUsage string
+	// Tokenize is the shape of the engine's tokenize endpoint, a
+	// targets/tokenize kind (vllm, sglang, llamacpp, tgi); "" when it has
+	// none.
+	Tokenize string
 }
 
 // table returns the known target kinds: one entry per kind. It is built on
@@ -125,12 +129,12 @@ func table() []Kind {
 		{Name: "vllm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "VLLM_API_KEY", SelfHosted: true,
 			Notes: "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
 			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/version", VersionField: "version",
-				Running: "vllm:num_requests_running", Waiting: "vllm:num_requests_waiting", KVCacheUsage: "vllm:kv_cache_usage_perc"},
+				Running: "vllm:num_requests_running", Waiting: "vllm:num_requests_waiting", KVCacheUsage: "vllm:kv_cache_usage_perc", Tokenize: "vllm"},
 			new: openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "mock", Protocol: "openai", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:8000",
 			Notes: "inferbench mock: vLLM-shaped, honours ignore_eos and min_tokens",
 			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/info", VersionField: "version",
-				Running: "vllm:num_requests_running", Waiting: "vllm:num_requests_waiting", KVCacheUsage: "vllm:kv_cache_usage_perc"},
+				Running: "vllm:num_requests_running", Waiting: "vllm:num_requests_waiting", KVCacheUsage: "vllm:kv_cache_usage_perc", Tokenize: "vllm"},
 			new: openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "litellm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "LITELLM_API_KEY",
 			Notes: "LiteLLM proxy; errors with string codes; upstream failures arrive in-band after 200",
@@ -143,12 +147,12 @@ func table() []Kind {
 		{Name: "llamacpp", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8080", SelfHosted: true,
 			Notes: "llama-server; native is /completion; ignore_eos; timings give prompt and decode times",
 			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/props", VersionField: "build_info",
-				Running: "llamacpp:requests_processing", Waiting: "llamacpp:requests_deferred"},
+				Running: "llamacpp:requests_processing", Waiting: "llamacpp:requests_deferred", Tokenize: "llamacpp"},
 			new: openaiFlavor(openai.FlavorLlamaCpp, nil)},
 		{Name: "tgi", Protocol: "tgi", APIs: []string{"native", "chat"}, KeyEnv: "HF_TOKEN", SelfHosted: true,
 			Notes: "native is /generate_stream with details; no ignore_eos; temperature 0 sent as greedy",
 			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/info", VersionField: "version",
-				Running: "tgi_batch_current_size", Waiting: "tgi_queue_size"},
+				Running: "tgi_batch_current_size", Waiting: "tgi_queue_size", Tokenize: "tgi"},
 			new: newTGI},
 		{Name: "ollama", Protocol: "ollama", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:11434", SelfHosted: true,
 			Notes:  "NDJSON /api/chat, /api/generate; no ignore_eos; durations give load, prompt and decode times",
@@ -189,7 +193,7 @@ func table() []Kind {
 		{Name: "sglang", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "SGLANG_API_KEY", URL: "http://127.0.0.1:30000", SelfHosted: true,
 			Notes: "SGLang (sglang.launch_server, --api-key); ignore_eos and min_tokens force the output length; --continuous-usage; /metrics with --enable-metrics",
 			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/get_server_info", VersionField: "version", ArgsPath: "/get_server_info",
-				Running: "sglang:num_running_reqs", Waiting: "sglang:num_queue_reqs", KVCacheUsage: "sglang:token_usage"},
+				Running: "sglang:num_running_reqs", Waiting: "sglang:num_queue_reqs", KVCacheUsage: "sglang:token_usage", Tokenize: "sglang"},
 			new: openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "trtllm", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8000", SelfHosted: true,
 			Notes:  "TensorRT-LLM: chat and completions are trtllm-serve (ignore_eos, min_tokens); native is Triton's /v2/models/MODEL/generate_stream (model ensemble; no token counts, no ignore_eos)",

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/mock"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// promptMock serves the fixed-timing mock; without tokenize, its
+// /tokenize answers 404 as a server without the endpoint does.
+func promptMock(t *testing.T, tokenize bool) string {
+	t.Helper()
+	m, err := mock.New(mock.Config{TTFT: time.Millisecond, ITL: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Handler(m)
+	if !tokenize {
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/tokenize") {
+				http.NotFound(w, r)
+				return
+			}
+			m.ServeHTTP(w, r)
+		})
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestRunExactPromptsMock: asked for 512 tokens, every prompt is 512 by the
+// mock's count (its /tokenize and its prompt_tokens are one stand-in
+// tokenizer); with a shared prefix of 100 tokens in 2 groups, 612, and the
+// records name the group. run.json says how prompts were sized and the
+// summary that all were exact.
+func TestRunExactPromptsMock(t *testing.T) {
+	url := promptMock(t, true)
+	for _, c := range []struct {
+		args        []string
+		want, group int
+	}{
+		{nil, 512, 0},
+		{[]string{"--shared-prefix-tokens", "100", "--prefix-groups", "2"}, 612, 2},
+	} {
+		dir := filepath.Join(t.TempDir(), "run")
+		args := append([]string{"run", "--target", "mock", "--url", url, "--model", "m", "-c", "4", "-n", "12", "--warmup", "1",
+			"--prompt-tokens", "512", "--max-tokens", "2", "--gpu-backend", "none", "--out", dir}, c.args...)
+		if _, stderr, err := runApp(t, args...); err != nil {
+			t.Fatalf("%v: %v\n%s", c.args, err, stderr)
+		}
+		groups := map[int]int{}
+		for _, r := range readRecords(t, dir) {
+			if r.InputTokens != c.want || r.InputTokensSource != rundir.SourceServer || r.RequestedInputTokens != c.want {
+				t.Errorf("%v: record %d: input %d (%s), requested %d; want %d by the server", c.args, r.ID, r.InputTokens, r.InputTokensSource, r.RequestedInputTokens, c.want)
+			}
+			groups[r.PrefixGroup]++
+		}
+		if c.group == 0 && (len(groups) != 1 || groups[0] == 0) || c.group > 0 && (len(groups) != 2 || groups[1] == 0 || groups[2] == 0) {
+			t.Errorf("%v: prefix groups %v", c.args, groups)
+		}
+		m, err := rundir.ReadManifest(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Load.InputTokensSource != "server-tokenize" {
+			t.Errorf("%v: run.json input_tokens_source %q (%s)", c.args, m.Load.InputTokensSource, m.Load.InputTokensNote)
+		}
+		sum, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ln := sum.Levels[0].Lengths; ln == nil || ln.InputChecked != 12 || ln.InputExactShare != 1 {
+			t.Errorf("%v: summary lengths %+v; want 12 checked, all exact", c.args, ln)
+		}
+	}
+}
+
+// TestRunPromptSizingFallback: a server whose /tokenize is missing falls
+// back to a calibration on the warm-up, saying why in run.json; asked for
+// the server's count explicitly, the run is refused in one line (exit 2).
+func TestRunPromptSizingFallback(t *testing.T) {
+	url := promptMock(t, false)
+	dir := filepath.Join(t.TempDir(), "run")
+	base := []string{"run", "--target", "vllm", "--url", url, "--model", "m", "-n", "4", "--warmup", "1",
+		"--prompt-tokens", "64", "--max-tokens", "2", "--gpu-backend", "none", "--server-metrics", "off"}
+	if _, stderr, err := runApp(t, append(base, "--out", dir)...); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	m, err := rundir.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Load.InputTokensSource != "calibrated" || !strings.Contains(m.Load.InputTokensNote, "no tokenize endpoint") ||
+		!strings.Contains(m.Load.InputTokensNote, "calibrated on 3 requests") {
+		t.Errorf("run.json: source %q, note %q", m.Load.InputTokensSource, m.Load.InputTokensNote)
+	}
+	for _, r := range readRecords(t, dir) {
+		if r.InputTokens != 64 {
+			t.Errorf("record %d: %d input tokens by the server, want 64 (the mock counts words: factor 1)", r.ID, r.InputTokens)
+		}
+	}
+	_, _, err = runApp(t, append(base, "--prompt-sizing", "server", "--out", filepath.Join(t.TempDir(), "run"))...)
+	if code := exitCode(err, io.Discard); code != exitUsage || !strings.Contains(err.Error(), "no tokenize endpoint") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("--prompt-sizing server without /tokenize: exit %d, %v", code, err)
+	}
+}
+
+// TestRunDatasetFlags: --dataset reaches the scenario's datasets and
+// traces without YAML; the length filters keep the prompts within them
+// (by the estimates: "Hi." 1 token, the haiku's output hint 200); bad
+// arguments and bad files are one line naming the flag, file and line.
+func TestRunDatasetFlags(t *testing.T) {
+	url := promptMock(t, true)
+	run := func(args ...string) (string, error) {
+		dir := filepath.Join(t.TempDir(), "run")
+		_, stderr, err := runApp(t, append([]string{"run", "--target", "mock", "--url", url, "--model", "m", "--warmup", "0",
+			"--gpu-backend", "none", "--out", dir}, args...)...)
+		if err != nil {
+			t.Logf("%v: %s", args, stderr)
+		}
+		return dir, err
+	}
+	dir, err := run("--dataset", "jsonl:testdata/prompts/prompts.jsonl", "-n", "6",
+		"--dataset-min-input", "5", "--dataset-max-output", "100", "--dataset-seed", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range readRecords(t, dir) {
+		if r.RequestedInputTokens != 13 && r.RequestedInputTokens != 21 || r.RequestedOutputTokens != 8 {
+			t.Errorf("jsonl record %d: requested %d in, %d out; want 13 or 21 in (the two prompts kept), 8 out", r.ID, r.RequestedInputTokens, r.RequestedOutputTokens)
+		}
+	}
+	dir, err = run("--dataset", "sharegpt:testdata/prompts/sharegpt.json", "-n", "4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs := readRecords(t, dir); len(recs) != 4 || recs[0].RequestedInputTokens != 12 && recs[0].RequestedInputTokens != 7 {
+		t.Errorf("sharegpt: %d records, first requested %d in", len(recs), recs[0].RequestedInputTokens)
+	}
+	dir, err = run("--dataset", "trace:testdata/prompts/trace.jsonl", "--prompt-sizing", "estimate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := map[int]bool{}
+	for _, r := range readRecords(t, dir) {
+		in[r.InputTokens] = true
+	}
+	if len(in) != 3 || !in[64] || !in[128] || !in[32] {
+		t.Errorf("trace: input lengths %v; want 64, 128, 32", in)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dataset", "csv:x.csv"}, `--dataset: unknown format "csv"`},
+		{[]string{"--dataset", "prompts.jsonl"}, "--dataset: want sharegpt:FILE"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/bad.jsonl"}, "bad.jsonl: dataset: line 2"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/missing.jsonl"}, "missing.jsonl"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-min-input", "500"}, "none of the 4 prompts"},
+		{[]string{"--dataset-max-input", "5"}, "--dataset-max-input needs a dataset"},
+		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--rate", "5"}, "--rate does not apply"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--prompt-tokens", "9"}, "--prompt-tokens is not used with --dataset"},
+	} {
+		_, err := run(c.args...)
+		if code := exitCode(err, io.Discard); code != exitUsage || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: exit %d, %v; want one line with %q", c.args, code, err, c.want)
+		}
+	}
+}

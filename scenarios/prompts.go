@@ -1,0 +1,83 @@
+package scenarios
+
+import (
+	"slices"
+)
+
+// PromptSizings are the accepted values of Workload.PromptSizing: auto (the
+// server's tokenize endpoint, else the tokenizer file, else a calibration
+// on the warm-up, else the estimate), or one method forced.
+var PromptSizings = []string{"auto", "server", "tokenizer", "estimate"}
+
+// DefaultPromptSizing is the sizing used when none is given.
+const DefaultPromptSizing = "auto"
+
+// validatePrompts checks the shared prefix, the prompt sizing and the
+// dataset's filters.
+func (w *Workload) validatePrompts(c *checker, s *Scenario) {
+	const sp, pg = "workload.shared_prefix_tokens", "workload.prefix_groups"
+	switch {
+	case w.SharedPrefixTokens < 0:
+		c.errorf(sp, "must not be negative, got %d", w.SharedPrefixTokens)
+	case w.SharedPrefixTokens > 0 && w.Dataset != nil:
+		c.errorf(sp, "not used with workload.dataset: its prompts are used as they are")
+	}
+	switch {
+	case w.PrefixGroups < 0:
+		c.errorf(pg, "must not be negative, got %d", w.PrefixGroups)
+	case w.PrefixGroups > 0 && w.SharedPrefixTokens == 0:
+		c.errorf(pg, "needs workload.shared_prefix_tokens: groups of what prefix?")
+	case w.PrefixGroups > MaxPrefixGroups:
+		c.errorf(pg, "at most %d, got %d", MaxPrefixGroups, w.PrefixGroups)
+	}
+	if w.PromptSizing != "" && !slices.Contains(PromptSizings, w.PromptSizing) {
+		c.errorf("workload.prompt_sizing", "unknown sizing %q (want one of %v)", truncate(w.PromptSizing, 32), PromptSizings)
+	}
+	if w.PromptSizing == "tokenizer" && w.Tokenizer == "" {
+		c.errorf("workload.prompt_sizing", "tokenizer needs workload.tokenizer (--tokenizer PATH): a tokenizer.json")
+	}
+	if w.Tokenizer != "" {
+		checkFile(c, s, "workload.tokenizer", w.Tokenizer)
+	}
+	if d := w.Dataset; d != nil {
+		for _, b := range []struct {
+			key string
+			v   int
+		}{{"min_input", d.MinInput}, {"max_input", d.MaxInput}, {"min_output", d.MinOutput}, {"max_output", d.MaxOutput}} {
+			if b.v < 0 {
+				c.errorf("workload.dataset."+b.key, "must not be negative, got %d", b.v)
+			}
+		}
+		if d.MaxInput > 0 && d.MinInput > d.MaxInput {
+			c.errorf("workload.dataset.min_input", "%d is above max_input %d", d.MinInput, d.MaxInput)
+		}
+		if d.MaxOutput > 0 && d.MinOutput > d.MaxOutput {
+			c.errorf("workload.dataset.min_output", "%d is above max_output %d", d.MinOutput, d.MaxOutput)
+		}
+	}
+}
+
+// MaxPrefixGroups bounds workload.prefix_groups: each group's prefix is
+// built and held once.
+const MaxPrefixGroups = 1024
+
+// Keep returns the prompts for which keep is true, in file order (the draw
+// order is Shuffle's to set afterwards), with the count dropped.
+func (p *Prompts) Keep(keep func(Prompt) bool) (kept *Prompts, dropped int) {
+	out := &Prompts{Skipped: p.Skipped}
+	for _, it := range p.items {
+		if keep(it) {
+			out.items = append(out.items, it)
+		} else {
+			dropped++
+		}
+	}
+	return out, dropped
+}
+
+// Within reports whether pr lies within the dataset's length filters.
+func (d *Dataset) Within(pr Prompt) bool {
+	in, out := pr.PromptTokens, pr.OutputTokens
+	return (d.MinInput == 0 || in >= d.MinInput) && (d.MaxInput == 0 || in <= d.MaxInput) &&
+		(d.MinOutput == 0 || out >= d.MinOutput) && (d.MaxOutput == 0 || out <= d.MaxOutput)
+}

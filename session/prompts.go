@@ -1,0 +1,482 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/inferbench/inferbench/prompt"
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/registry"
+	"github.com/inferbench/inferbench/targets/tokenize"
+	"github.com/inferbench/inferbench/tokenizer"
+)
+
+// The prompt sizings (--prompt-sizing, workload.prompt_sizing).
+const (
+	SizingAuto      = "auto"
+	SizingServer    = "server"
+	SizingTokenizer = "tokenizer"
+	SizingEstimate  = "estimate"
+)
+
+// calibrationRequests is the number of requests a calibration sends
+// (with prompts of different lengths, so that the fit has a slope).
+const calibrationRequests = 3
+
+// maxWindow bounds the prompts kept built ahead of the load.
+const maxWindow = 1024
+
+// prebuildWorkers is how many prompts are built at once.
+const prebuildWorkers = 8
+
+// prefixStream separates the prefixes' word streams from the requests'.
+const prefixStream = 0x7f4a7c159e3779b9
+
+// sizing is how this run's synthetic prompts are made: the method chosen,
+// why, the shared prefixes, and the prompts built ahead.
+type sizing struct {
+	source  prompt.Source
+	note    string
+	builder *prompt.Builder     // exact methods
+	cal     *prompt.Calibration // calibrated
+	ctx     context.Context
+
+	seed         uint64
+	prefixTokens int
+	prefixes     []string // one per group
+	prefixWords  int      // words of a calibrated prefix
+
+	// The prompts built ahead (prebuild): lengthOf gives an id's length,
+	// next is the next id to build, high the highest id sent; wake tells
+	// the prefetcher that high moved, stop ends it.
+	lengthOf   func(uint64) (int, bool)
+	window     uint64
+	next, high uint64
+	wake       chan struct{}
+	stop       context.CancelFunc
+
+	mu     sync.Mutex
+	built  map[uint64]prompt.Prompt
+	failed int64
+	first  error // the first build failure during the load
+}
+
+// words is request id's word stream.
+func (z *sizing) words(id uint64) prompt.Words { return prompt.Words{Seed: z.seed, Stream: id} }
+
+// group returns the prefix group (from 1) of request id, drawn from the
+// seed; 0 without shared prefixes.
+func (z *sizing) group(id uint64) int {
+	if len(z.prefixes) == 0 {
+		return 0
+	}
+	if len(z.prefixes) == 1 {
+		return 1
+	}
+	rng := rand.New(rand.NewPCG(z.seed^prefixStream, id))
+	return 1 + rng.IntN(len(z.prefixes))
+}
+
+// synth returns request id's prompt of n tokens of its own (after the
+// shared prefix, if any) and the prompt's total length as established.
+func (z *sizing) synth(id uint64, n int) (string, int) {
+	want := z.prefixTokens + n
+	z.mu.Lock()
+	p, ok := z.built[id]
+	delete(z.built, id)
+	z.high = max(z.high, id)
+	z.mu.Unlock()
+	if z.wake != nil {
+		select {
+		case z.wake <- struct{}{}:
+		default:
+		}
+	}
+	if ok && p.Tokens == want {
+		return p.Text, want
+	}
+	p, err := z.build(id, n)
+	if err != nil {
+		z.mu.Lock()
+		z.failed++
+		if z.first == nil {
+			z.first = err
+		}
+		z.mu.Unlock()
+		return z.join(id, z.words(id).Text(n)), want
+	}
+	return p.Text, want
+}
+
+// build makes request id's prompt by the chosen method.
+func (z *sizing) build(id uint64, n int) (prompt.Prompt, error) {
+	want := z.prefixTokens + n
+	g := z.group(id)
+	switch {
+	case z.builder != nil:
+		spec := prompt.Spec{Tokens: want, Words: z.words(id)}
+		if g > 0 {
+			spec.Prefix = z.prefixes[g-1]
+		}
+		return z.builder.Build(z.ctx, spec)
+	case z.cal != nil:
+		k := max(1, z.cal.EstimateFor(want)-z.prefixWords)
+		return prompt.Prompt{Text: z.join(id, z.words(id).Text(k)), Tokens: want, Source: prompt.SourceCalibrated}, nil
+	}
+	return prompt.Prompt{Text: z.join(id, z.words(id).Text(n)), Tokens: want, Source: prompt.SourceEstimated}, nil
+}
+
+// join puts request id's shared prefix before its own words.
+func (z *sizing) join(id uint64, own string) string {
+	if g := z.group(id); g > 0 {
+		return z.prefixes[g-1] + " " + own
+	}
+	return own
+}
+
+// buildPrefixes makes the groups' prefixes by the chosen method.
+func (z *sizing) buildPrefixes(groups int) error {
+	if z.prefixTokens == 0 {
+		return nil
+	}
+	for g := range max(groups, 1) {
+		w := prompt.Words{Seed: z.seed ^ prefixStream, Stream: uint64(g)}
+		var text string
+		switch {
+		case z.builder != nil:
+			p, err := z.builder.Build(z.ctx, prompt.Spec{Tokens: z.prefixTokens, Words: w})
+			if err != nil {
+				return fmt.Errorf("shared prefix %d: %w", g+1, err)
+			}
+			text = p.Text
+		case z.cal != nil:
+			z.prefixWords = max(1, int(math.Round(float64(z.prefixTokens)/z.cal.Factor)))
+			text = w.Text(z.prefixWords)
+		default:
+			text = w.Text(z.prefixTokens)
+		}
+		z.prefixes = append(z.prefixes, text)
+	}
+	return nil
+}
+
+// preparePrompts chooses how synthetic prompts are sized (o.PromptSizing,
+// docs/tokenizers.md), builds the shared prefixes and, for the exact
+// methods, the first prompts, before the first request is measured. A
+// dataset's prompts are left as they are. Its errors are one line.
+func (o *Options) preparePrompts(ctx context.Context, client *http.Client, target targets.Target, log io.Writer) error {
+	if o.Prompt != nil {
+		return nil
+	}
+	z := &sizing{ctx: ctx, seed: uint64(o.Seed), prefixTokens: o.SharedPrefixTokens, built: map[uint64]prompt.Prompt{}}
+	if err := o.chooseSizing(ctx, client, target, z); err != nil {
+		return err
+	}
+	if err := z.buildPrefixes(o.PrefixGroups); err != nil {
+		return fmt.Errorf("prompt sizing (%s): %w", z.source, err)
+	}
+	o.sizing = z
+	if z.note != "" {
+		fmt.Fprintf(log, "inferbench: prompt sizing: %s (%s)\n", z.source, z.note)
+	}
+	if z.builder == nil {
+		return nil
+	}
+	start := time.Now()
+	n, calls, err := o.prebuild(z)
+	if err != nil {
+		return fmt.Errorf("prompt sizing (%s): %w", z.source, err)
+	}
+	if n > 0 {
+		fmt.Fprintf(log, "inferbench: prompts sized exactly by %s: the first %d in %s (%.1f counts each), the rest built %d ahead of the load\n",
+			z.source, n, time.Since(start).Round(time.Millisecond), float64(calls)/float64(n), z.window)
+	}
+	return nil
+}
+
+// chooseSizing picks the method: the one asked for, or auto's first that
+// works (the server's tokenize endpoint, the tokenizer file, a calibration,
+// the estimate), saying in z.note why a better one was not used.
+func (o *Options) chooseSizing(ctx context.Context, client *http.Client, target targets.Target, z *sizing) error {
+	sz := o.PromptSizing
+	if sz == "" {
+		sz = SizingAuto
+	}
+	var notes []string
+	if sz == SizingServer || sz == SizingAuto {
+		c, err := o.serverCounter(ctx, client)
+		switch {
+		case err == nil:
+			z.source, z.builder = prompt.SourceServerTokenize, &prompt.Builder{Counter: c, Source: prompt.SourceServerTokenize}
+			return nil
+		case sz == SizingServer && (errors.Is(err, errNoTokenize) || errors.Is(err, tokenize.ErrNotAvailable)):
+			return &InputError{Err: fmt.Errorf("--prompt-sizing server: %w", err)}
+		case sz == SizingServer:
+			return fmt.Errorf("--prompt-sizing server: %w", err)
+		}
+		notes = append(notes, err.Error())
+	}
+	if sz == SizingTokenizer || (sz == SizingAuto && o.Tokenizer != "") {
+		t, err := tokenizer.Load(o.Tokenizer)
+		if err != nil {
+			return &InputError{Err: fmt.Errorf("--tokenizer: %w", err)}
+		}
+		z.source, z.builder = prompt.SourceTokenizer, &prompt.Builder{Counter: t, Source: prompt.SourceTokenizer}
+		z.note = strings.Join(notes, "; ")
+		return nil
+	}
+	z.source = prompt.SourceEstimated
+	if sz == SizingAuto {
+		cal, why := o.calibrate(ctx, target)
+		if cal != nil {
+			z.source, z.cal = prompt.SourceCalibrated, cal
+		}
+		notes = append(notes, why)
+	}
+	z.note = strings.Join(notes, "; ")
+	return nil
+}
+
+// errNoTokenize says that the server has no tokenize endpoint.
+var errNoTokenize = errors.New("no tokenize endpoint")
+
+// serverCounter returns the server's tokenize endpoint, checked with one
+// count, or why there is none.
+func (o *Options) serverCounter(ctx context.Context, client *http.Client) (prompt.Counter, error) {
+	k, _ := registry.Lookup(o.Kind)
+	if k.Engine == nil || k.Engine.Tokenize == "" {
+		return nil, fmt.Errorf("%w: target %s", errNoTokenize, o.Kind)
+	}
+	c, err := tokenize.New(tokenize.Config{BaseURL: o.URL, Kind: tokenize.Kind(k.Engine.Tokenize), Model: o.Model,
+		APIKey: string(o.APIKey), Client: client})
+	if err != nil {
+		return nil, err
+	}
+	cctx, cancel := context.WithTimeout(ctx, min(o.Timeout, 30*time.Second))
+	defer cancel()
+	if _, err := c.CountTokens(cctx, "hello world"); err != nil {
+		if errors.Is(err, tokenize.ErrNotAvailable) {
+			return nil, fmt.Errorf("%w at %s: %w", errNoTokenize, targets.RedactURL(o.URL), err)
+		}
+		return nil, fmt.Errorf("the server's tokenize endpoint failed: %w", err)
+	}
+	return c, nil
+}
+
+// calibrate sends a few requests of word prompts of different lengths
+// before the load, as the warm-up does, and fits the prompt_tokens the
+// server reports (prompt.Calibrate). Without a warm-up, or without
+// reported counts, there is no calibration; the string says what happened.
+func (o *Options) calibrate(ctx context.Context, target targets.Target) (*prompt.Calibration, string) {
+	if o.Warmup == 0 {
+		return nil, "no calibration without a warm-up (--warmup 0): lengths are estimates"
+	}
+	total := o.SharedPrefixTokens + o.PromptTokens
+	var samples []prompt.Sample
+	for i := range calibrationRequests {
+		k := max(1, total*(i+1)/2) // ½, 1 and 1½ times the length
+		req := targets.Request{Model: o.Model, Prompt: prompt.Words{Seed: uint64(o.Seed) ^ prefixStream, Stream: ^uint64(i)}.Text(k), MaxTokens: 1}
+		rctx, cancel := context.WithTimeout(ctx, o.Timeout)
+		final, err := target.Stream(rctx, req, func(targets.Chunk) {})
+		cancel()
+		if err != nil {
+			return nil, fmt.Sprintf("calibration request failed: %v: lengths are estimates", err)
+		}
+		if final.Usage != nil {
+			samples = append(samples, prompt.Sample{Estimate: k, Actual: final.Usage.PromptTokens})
+		}
+	}
+	cal, err := prompt.Calibrate(samples)
+	if err != nil {
+		return nil, "the server reports no prompt_tokens to calibrate on: lengths are estimates"
+	}
+	return &cal, fmt.Sprintf("calibrated on %d requests: tokens ≈ %.1f + %.3f × words, RMSE %.1f, largest error %.1f tokens",
+		cal.N, cal.Overhead, cal.Factor, cal.RMSE, cal.MaxErr)
+}
+
+// lengthOf returns the length asked for request id's own prompt (before
+// any shared prefix), and false past a trace's end.
+func (o *Options) lengthOf(id uint64) (int, bool) {
+	switch {
+	case o.Trace != nil:
+		if id >= uint64(len(o.Trace)) {
+			return 0, false
+		}
+		return max(o.Trace[id].PromptTokens, 1), true
+	case o.Lengths != nil:
+		n, _ := o.Lengths(id)
+		return max(n, 1), true
+	}
+	return max(o.PromptTokens, 1), true
+}
+
+// prefetchWindow is how many prompts are kept built ahead of the highest
+// request id sent: a few rounds of the workers, so that the load almost
+// never waits for a count, and the counts spread over the run instead of
+// delaying its start.
+func (o *Options) prefetchWindow() uint64 {
+	c := max(o.Concurrency, o.MaxConcurrency, 1)
+	for _, s := range o.Sweep {
+		c = max(c, s)
+	}
+	return uint64(min(max(64, 4*c), maxWindow))
+}
+
+// prebuild builds the first prompts before the load (one batch: it warms
+// the builder and shows that counting works) and starts the prefetcher,
+// which builds the rest of the window at once and then keeps it built
+// ahead of the requests sent. It returns how many it built and the counts
+// they took. The load does not wait for the window: a prompt not yet built
+// when its request is made is built then, before its schedule is stamped.
+func (o *Options) prebuild(z *sizing) (n, calls int, err error) {
+	z.lengthOf, z.window = o.lengthOf, o.prefetchWindow()
+	z.wake = make(chan struct{}, 1)
+	n, calls, err = z.fill(z.ctx, prebuildWorkers)
+	if err != nil {
+		return n, calls, err
+	}
+	ctx, cancel := context.WithCancel(z.ctx)
+	z.stop = cancel
+	z.wake <- struct{}{}
+	go z.prefetch(ctx)
+	return n, calls, nil
+}
+
+// fill builds the prompts from z.next up to limit (prebuildWorkers at a
+// time) until ctx ends, returning how many it built and the counts they
+// took.
+func (z *sizing) fill(ctx context.Context, limit uint64) (n, calls int, err error) {
+	for ctx.Err() == nil {
+		z.mu.Lock()
+		var ids []uint64
+		var lens []int
+		for id := z.next; id < limit && len(ids) < prebuildWorkers; id++ {
+			l, ok := z.lengthOf(id)
+			if !ok {
+				break
+			}
+			ids, lens = append(ids, id), append(lens, l)
+		}
+		z.next += uint64(len(ids))
+		z.mu.Unlock()
+		if len(ids) == 0 {
+			return n, calls, nil
+		}
+		var wg sync.WaitGroup
+		built := make([]prompt.Prompt, len(ids))
+		errs := make([]error, len(ids))
+		for i := range ids {
+			wg.Go(func() { built[i], errs[i] = z.build(ids[i], lens[i]) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return n, calls, err
+		}
+		z.mu.Lock()
+		for i, id := range ids {
+			z.built[id] = built[i]
+			calls += built[i].Calls
+		}
+		z.mu.Unlock()
+		n += len(ids)
+	}
+	return n, calls, ctx.Err()
+}
+
+// prefetch keeps z.window prompts built ahead of the highest id sent,
+// until ctx ends. A failure leaves those prompts to be built as they are
+// sent (where a second failure falls back to the estimate, counted).
+func (z *sizing) prefetch(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-z.wake:
+		}
+		z.mu.Lock()
+		limit := z.high + z.window
+		z.mu.Unlock()
+		z.fill(ctx, limit)
+	}
+}
+
+// close stops the prefetcher (nil-safe).
+func (z *sizing) close() {
+	if z != nil && z.stop != nil {
+		z.stop()
+	}
+}
+
+// promptsFrom takes the shared prefix and the prompt sizing from the
+// scenario's workload.
+func (o *Options) promptsFrom(s *scenarios.Scenario) {
+	w := &s.Workload
+	o.SharedPrefixTokens, o.PrefixGroups = w.SharedPrefixTokens, w.PrefixGroups
+	o.PromptSizing = w.PromptSizing
+	if w.Tokenizer != "" {
+		o.Tokenizer = s.Path(w.Tokenizer)
+	}
+}
+
+// synthHooks returns the workload's hooks for this run's prompts: nil when
+// they are the load generator's own word prompts (the estimate, no prefix).
+func (o *Options) synthHooks() (synth func(uint64, int) (string, int), group func(uint64) int) {
+	z := o.sizing
+	if z == nil || (z.builder == nil && z.cal == nil && len(z.prefixes) == 0) {
+		return nil, nil
+	}
+	if len(z.prefixes) > 0 {
+		group = z.group
+	}
+	return z.synth, group
+}
+
+// failures says how many prompts built during the load fell back to
+// the estimate, and why the first did ("" when none did).
+func (z *sizing) failures() string {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.failed == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d prompts built during the load fell back to the estimate (first: %v)", z.failed, z.first)
+}
+
+// filterDataset keeps the dataset's prompts within its length filters and
+// orders them by its seed (else the workload's).
+func filterDataset(p *scenarios.Prompts, ds *scenarios.Dataset, seed uint64) (*scenarios.Prompts, error) {
+	kept, dropped := p.Keep(ds.Within)
+	if kept.Len() == 0 {
+		return nil, inputf("workload.dataset: none of the %d prompts of %s lies within the length filters", dropped, ds.File)
+	}
+	if ds.Seed != nil {
+		seed = *ds.Seed
+	}
+	return kept.Shuffle(seed), nil
+}
+
+// recordSizing writes the sizing chosen into run.json's load section.
+func (o *Options) recordSizing(m *rundir.Manifest) {
+	z := o.sizing
+	if z == nil {
+		return
+	}
+	m.Load.InputTokensSource = string(z.source)
+	notes := []string{}
+	for _, n := range []string{z.note, z.failures()} {
+		if n != "" {
+			notes = append(notes, n)
+		}
+	}
+	m.Load.InputTokensNote = strings.Join(notes, "; ")
+}

@@ -1,0 +1,103 @@
+package session
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/prompt"
+	"github.com/inferbench/inferbench/tokenizer"
+)
+
+// TestPromptSizingTokenizer: with Mistral's tokenizer.json (a BOS on every
+// prompt, words of one or more tokens), every prompt of a run, prebuilt or
+// built during the load, counts exactly its shared prefix plus its own
+// length, and starts with its group's prefix; groups come from the seed.
+func TestPromptSizingTokenizer(t *testing.T) {
+	const path = "../tokenizer/testdata/mistral.json.gz"
+	tok, err := tokenizer.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &Options{Kind: "openai", Model: "m", PromptSizing: SizingTokenizer, Tokenizer: path, Seed: 7,
+		Concurrency: 1, Requests: 6, Warmup: 1, PromptTokens: 40, SharedPrefixTokens: 30, PrefixGroups: 3}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	z := o.sizing
+	defer z.close()
+	if z.source != prompt.SourceTokenizer || len(z.prefixes) != 3 {
+		t.Fatalf("source %s, %d prefixes; want tokenizer, 3", z.source, len(z.prefixes))
+	}
+	waitBuilt(t, z, 63) // the window, 64 prompts, built ahead of the load
+	for _, p := range z.prefixes {
+		if n := tok.Count(p, true); n != 30 {
+			t.Errorf("prefix %q counts %d, want 30", p, n)
+		}
+	}
+	synth, group := o.synthHooks()
+	groups := map[int]bool{}
+	for _, id := range []uint64{0, 1, 2, 3, 4, 5, 6, 100} { // 100: past the window
+		n := 40 + int(id%3)
+		text, tokens := synth(id, n)
+		g := group(id)
+		groups[g] = true
+		if got := tok.Count(text, true); got != 30+n || tokens != 30+n {
+			t.Errorf("request %d: counts %d (reported %d), want %d", id, got, tokens, 30+n)
+		}
+		if g < 1 || g > 3 || !strings.HasPrefix(text, z.prefixes[g-1]+" ") {
+			t.Errorf("request %d: group %d, prompt does not start with its prefix", id, g)
+		}
+		if again, _ := synth(id, n); again != text {
+			t.Errorf("request %d: a second build differs", id)
+		}
+	}
+	waitBuilt(t, z, 163) // the prefetcher follows the highest id sent: 100 + the window
+	if len(groups) < 2 {
+		t.Errorf("every request drew group %v: the seed does not spread them", groups)
+	}
+	if z.failures() != "" {
+		t.Errorf("failures: %s", z.failures())
+	}
+}
+
+// TestPromptSizingEstimate: estimate with no prefix leaves the load
+// generator's own prompts (no hooks); with a prefix, the estimate joins
+// PrefixTokens words and PromptTokens words.
+func TestPromptSizingEstimate(t *testing.T) {
+	o := &Options{Kind: "openai", PromptSizing: SizingEstimate, Requests: 2, Concurrency: 1, PromptTokens: 5}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if s, g := o.synthHooks(); s != nil || g != nil || o.sizing.source != prompt.SourceEstimated {
+		t.Fatalf("estimate without a prefix: hooks set or source %s", o.sizing.source)
+	}
+	o = &Options{Kind: "openai", PromptSizing: SizingEstimate, Requests: 2, Concurrency: 1, PromptTokens: 5, SharedPrefixTokens: 3}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	synth, group := o.synthHooks()
+	text, n := synth(9, 5)
+	if words := len(strings.Fields(text)); words != 8 || n != 8 || group(9) != 1 {
+		t.Fatalf("prompt %q: %d words, %d tokens, group %d; want 8, 8, 1", text, words, n, group(9))
+	}
+}
+
+// waitBuilt waits for the prefetcher to build request id's prompt (a
+// minute at most: a hang, not a speed limit).
+func waitBuilt(t *testing.T, z *sizing, id uint64) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		z.mu.Lock()
+		_, ok := z.built[id]
+		z.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the prompt of request %d was never built ahead", id)
+		}
+	}
+}
