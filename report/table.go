@@ -101,7 +101,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		}
 	}
 	if c := sum.Capacity; c != nil {
-		fmt.Fprintf(&b, "\ncapacity at SLO: level %g, %.1f output tok/s, %.2f req/s\n", c.Level, c.OutputTokensPerS, c.RequestsPerS)
+		fmt.Fprintf(&b, "\ncapacity at SLO: %s\n", c.Describe())
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

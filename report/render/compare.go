@@ -264,6 +264,9 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 			fmt.Fprintf(&s, "; %s met at no level by %s)", cond, strings.Join(noCapacity(a, b, pa, pb), " and "))
 		}
 	}
+	if lb := lowerBounds(a, b, pa, pb); len(lb) > 0 {
+		fmt.Fprintf(&s, " (a lower bound for %s: its highest level met the SLO, more load was not tried)", strings.Join(lb, " and "))
+	}
 	if tp.Significant {
 		fmt.Fprintf(&s, ", significant at %g %% (p %s)", Confidence*100, pText(tp.PValue))
 	} else {
@@ -277,6 +280,20 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		fmt.Fprintf(&s, " Not a like-for-like comparison: %s.", strings.Join(c.Unfair, "; "))
 	}
 	return s.String()
+}
+
+// lowerBounds lists the runs priced at a capacity that is a lower bound.
+func lowerBounds(a, b *Run, pa, pb *pricedLevel) []string {
+	var out []string
+	for _, x := range []struct {
+		r *Run
+		p *pricedLevel
+	}{{b, pb}, {a, pa}} {
+		if c := x.r.Summary.Capacity; x.p.Basis == report.BasisCapacity && c != nil && c.LowerBound {
+			out = append(out, x.r.Label)
+		}
+	}
+	return out
 }
 
 func noCapacity(a, b *Run, pa, pb *pricedLevel) []string {

@@ -199,7 +199,11 @@ func (r *Report) levelTable(i int) table {
 	}
 	t.Notes = append(t.Notes, "latencies in ms over the successful measured requests; definitions in report/metrics.go")
 	if c := rr.Summary.Capacity; c != nil {
-		t.Notes = append(t.Notes, fmt.Sprintf("capacity at SLO: level %g, %s output tok/s", c.Level, num(c.OutputTokensPerS, 1)))
+		note := fmt.Sprintf("capacity at SLO (the passing level with the best output throughput): level %g, %s output tok/s", c.Level, num(c.OutputTokensPerS, 1))
+		if c.LowerBound {
+			note += " " + report.LowerBoundNote
+		}
+		t.Notes = append(t.Notes, note)
 	}
 	for _, l := range rr.Summary.Levels {
 		if len(l.Errors) > 0 {
