@@ -125,7 +125,7 @@ func GuideTable(c *Catalog, fits []Fit) *Table {
 		}
 		od := "-"
 		if !math.IsInf(best, 1) {
-			od = usd(best)
+			od = USD(best)
 		}
 		tflops := "n/a"
 		if g.BF16TFLOPS > 0 {

@@ -123,7 +123,7 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 	}
 	p := PriceOf(g, of)
 	perGPUHour := p.USDPerGPUHour + EnergyUSDPerHour(p.WattsPerGPU, p.PUE, p.USDPerKWh)
-	note := fmt.Sprintf("GPU month: %s %s (%s, %s) at $%.4g/GPU-hour × %d h (%s, %s)", g.ID, of.ID, of.Kind, of.Provider, perGPUHour, HoursPerMonth, of.Source, of.Date)
+	note := fmt.Sprintf("GPU month: %s %s (%s, %s) at %s/GPU-hour × %d h (%s, %s)", g.ID, of.ID, of.Kind, of.Provider, USD(perGPUHour), HoursPerMonth, of.Source, of.Date)
 	if of.Confidence == "low" {
 		note += " [low confidence]"
 	}
@@ -145,7 +145,7 @@ func (c *Catalog) APIPrice(pricePerM float64, model string) (float64, string, er
 		return 0, "", fmt.Errorf("%w: --api-model: %w", ErrQuote, err)
 	}
 	p := BlendedUSDPer1M(a.USDPer1MInput, a.USDPer1MOutput)
-	return p, fmt.Sprintf("%s blended 3:1 from %.4g in / %.4g out (%s, %s)", a.ID, a.USDPer1MInput, a.USDPer1MOutput, a.Source, a.Date), nil
+	return p, fmt.Sprintf("%s blended 3:1 from %s in / %s out per 1M (%s, %s)", a.ID, USD(a.USDPer1MInput), USD(a.USDPer1MOutput), a.Source, a.Date), nil
 }
 
 // DailyTokens resolves a volume: tokens per day, or requests per day ×

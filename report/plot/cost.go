@@ -67,13 +67,8 @@ func CostBars(bars []CostBar, title string) *Figure {
 	return figureOf("cost", title, "", 8*vg.Inch, 5*vg.Inch, p)
 }
 
-// usdLabel writes a dollar amount for a bar: 3 decimals below $10.
-func usdLabel(v float64) string {
-	if v < 10 {
-		return fmt.Sprintf("$%.3f", v)
-	}
-	return fmt.Sprintf("$%.0f", v)
-}
+// usdLabel writes a dollar amount for a bar (cost.USD).
+func usdLabel(v float64) string { return cost.USD(v) }
 
 // barSet draws filled bars in data coordinates with their labels on top.
 type barSet struct {
@@ -226,7 +221,7 @@ func Crossover(ch CrossoverChart) *Figure {
 		for _, x := range logSpace(12) {
 			xys = append(xys, plotter.XY{X: x, Y: cost.APIMonthlyUSD(x, a.USDPer1M)})
 		}
-		_ = addSeries(p, fmt.Sprintf("API %s, $%.3g/1M", a.Label, a.USDPer1M), positive(xys, true, true), s, 1)
+		_ = addSeries(p, fmt.Sprintf("API %s, %s/1M", a.Label, cost.USD(a.USDPer1M)), positive(xys, true, true), s, 1)
 	}
 	for _, o := range ch.Options {
 		s := styleOf(i)
@@ -264,7 +259,7 @@ func Crossover(ch CrossoverChart) *Figure {
 	}
 	if ch.VolumeTokensPerDay > 0 {
 		v := vLine{X: cost.MonthlyTokens(ch.VolumeTokensPerDay), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
-			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", formatTick(ch.VolumeTokensPerDay))}
+			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay))}
 		p.Add(v)
 	}
 	p.X.Min, p.X.Max = xmin, xmax

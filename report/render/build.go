@@ -356,7 +356,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 				return nil, fmt.Errorf("crossover %s vs %s: %w", rr.Label, id, err)
 			}
 			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, API: a.ID,
-				APIPriceSrc: fmt.Sprintf("blended 3:1 from $%.4g in / $%.4g out per 1M (%s, %s)", a.USDPer1MInput, a.USDPer1MOutput, a.Source, a.Date), Crossover: c})
+				APIPriceSrc: fmt.Sprintf("blended 3:1 from %s in / %s out per 1M (%s, %s)", cost.USD(a.USDPer1MInput), cost.USD(a.USDPer1MOutput), a.Source, a.Date), Crossover: c})
 		}
 	}
 	return x, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 )
@@ -273,7 +274,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		fmt.Fprintf(&s, ", not significant (p %s)", pText(tp.PValue))
 	}
 	if usd != nil {
-		fmt.Fprintf(&s, "; $/1M output tokens %s vs %s (%s)", dollars(usd.Candidate), dollars(usd.Baseline), pa.Offer)
+		fmt.Fprintf(&s, "; $/1M output tokens %s vs %s (%s)", cost.USD(usd.Candidate), cost.USD(usd.Baseline), pa.Offer)
 	}
 	s.WriteString(".")
 	if len(c.Unfair) > 0 {
@@ -338,11 +339,4 @@ func pText(p float64) string {
 		return "< 0.001"
 	}
 	return fmt.Sprintf("= %.3f", p)
-}
-
-func dollars(v float64) string {
-	if v < 10 {
-		return fmt.Sprintf("$%.3f", v)
-	}
-	return fmt.Sprintf("$%.2f", v)
 }
