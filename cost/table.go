@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -125,7 +126,7 @@ func (t *Table) writeMarkdown(w io.Writer) error {
 
 // thousands formats v rounded to an integer with comma separators.
 func thousands(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 0, 64)
+	s := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	var b strings.Builder
