@@ -17,8 +17,9 @@ const (
 	KindQualification = "qualification"
 )
 
-// DefaultOffer is the offer kind the headline and the crossover price.
-const DefaultOffer = "on-demand"
+// DefaultOffer is the offer kind the headline and the crossover price: the
+// one every command uses (cost.DefaultOfferKind).
+const DefaultOffer = string(cost.DefaultOfferKind)
 
 // DefaultTokensPerDay is the crossover's volume when none is stated: the
 // seed's worked example (10M tokens a day, 300M a month).
@@ -109,10 +110,13 @@ type RunReport struct {
 	Dir   string `json:"dir"`
 	// Manifest is run.json, null when the run has none.
 	Manifest *rundir.Manifest `json:"manifest"`
-	// GPUName is the first GPU's name from run.json; GPU is its catalog id,
-	// empty when unknown; GPUs is how many served the run.
+	// GPUName is the first GPU's name from run.json; GPU is the catalog id
+	// the run is priced on, empty when unknown; GPUFrom says where it came
+	// from ("stated by the user" or "telemetry"); GPUs is how many served
+	// the run.
 	GPUName string `json:"gpu_name,omitempty"`
 	GPU     string `json:"gpu,omitempty"`
+	GPUFrom string `json:"gpu_from,omitempty"`
 	GPUs    int    `json:"gpus"`
 	// Summary is summary.json, recomputed from the records.
 	Summary *report.Summary `json:"summary"`
@@ -149,6 +153,9 @@ type PricedInfo struct {
 	// the GPU is not in the catalog.
 	Offer                string  `json:"offer,omitempty"`
 	USDPer1MOutputTokens float64 `json:"usd_per_1m_output_tokens,omitempty"`
+	// OfferLabel says which offer the price is, to print beside it
+	// ("on-demand, aws").
+	OfferLabel string `json:"offer_label,omitempty"`
 }
 
 // pricedLevel is a run's priced level with the headline offer's hourly cost.
@@ -177,6 +184,8 @@ type CrossoverRow struct {
 	// Run is the run's label; GPU its catalog GPU and offer ("h100-sxm aws-p5-od").
 	Run string `json:"run"`
 	GPU string `json:"gpu"`
+	// OfferLabel is the offer's kind and provider ("on-demand, aws").
+	OfferLabel string `json:"offer_label,omitempty"`
 	// API is the catalog API id; APIPriceSrc where its price came from.
 	API         string `json:"api"`
 	APIPriceSrc string `json:"api_price_source"`
@@ -243,19 +252,15 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
 				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
 			if o.Catalog != nil {
-				if rr.GPUName == "" {
-					rr.Warnings = append(rr.Warnings, "the run's GPU is unknown (run.json lists none): no cost")
-				} else if g := o.Catalog.GPUBySMIName(rr.GPUName); g != nil {
-					rr.GPU = g.ID
+				if g := resolveGPU(o.Catalog, run, &rr); g != nil {
 					costs, head, warn := priceRun(g, p, rr.GPUs, offer)
 					rr.Costs = costs
 					rr.Warnings = append(rr.Warnings, warn...)
 					if head != nil {
 						p.Costs, p.USDPerHour = head, head.USDPerHour
 						rr.Priced.Offer, rr.Priced.USDPer1MOutputTokens = head.Offer, head.USDPer1MOutputTokens
+						rr.Priced.OfferLabel = head.OfferLabel()
 					}
-				} else {
-					rr.Warnings = append(rr.Warnings, fmt.Sprintf("GPU %q is not in the catalog: no cost (add it with --prices)", rr.GPUName))
 				}
 			}
 		}
@@ -355,7 +360,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 			if err != nil {
 				return nil, fmt.Errorf("crossover %s vs %s: %w", rr.Label, id, err)
 			}
-			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, API: a.ID,
+			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, OfferLabel: p.Costs.OfferLabel(), API: a.ID,
 				APIPriceSrc: fmt.Sprintf("blended 3:1 from %s in / %s out per 1M (%s, %s)", cost.USD(a.USDPer1MInput), cost.USD(a.USDPer1MOutput), a.Source, a.Date), Crossover: c})
 		}
 	}

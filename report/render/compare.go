@@ -274,7 +274,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		fmt.Fprintf(&s, ", not significant (p %s)", pText(tp.PValue))
 	}
 	if usd != nil {
-		fmt.Fprintf(&s, "; $/1M output tokens %s vs %s (%s)", cost.USD(usd.Candidate), cost.USD(usd.Baseline), pa.Offer)
+		fmt.Fprintf(&s, "; $/1M output tokens %s (%s) vs %s (%s)", cost.USD(usd.Candidate), offerLabel(pb), cost.USD(usd.Baseline), offerLabel(pa))
 	}
 	s.WriteString(".")
 	if len(c.Unfair) > 0 {

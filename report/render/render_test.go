@@ -287,7 +287,7 @@ func TestBareRunDirectory(t *testing.T) {
 		t.Errorf("figures = %v; want %v (no cost without a GPU)", names, want)
 	}
 	all := strings.Join(rep.Warnings, "\n")
-	for _, want := range []string{"run.json", "GPU is unknown"} {
+	for _, want := range []string{"run.json", "no GPU in run.json"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings %q lack %q", rep.Warnings, want)
 		}

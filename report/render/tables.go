@@ -77,7 +77,10 @@ func (r *Report) sloLine() string {
 func (r *Report) summaryTable() table {
 	t := table{Columns: []string{"run", "GPU", "model", "priced level", "output tok/s", "total tok/s", "req/s", "TTFT p" + fmt.Sprint(r.SLO.Percentile), "$/1M output tokens"}}
 	for i, rr := range r.Runs {
-		gpuName := joinOr(nonEmpty(rr.GPU, rr.GPUName), " = ", "unknown")
+		gpuName := joinOr(nonEmpty(rr.GPU, rr.GPUName), " = ", "none in run.json (CPU, or telemetry off)")
+		if rr.GPUFrom == cost.FromUser {
+			gpuName = rr.GPU + " (" + cost.FromUser + ")"
+		}
 		if rr.GPUs > 1 {
 			gpuName = fmt.Sprintf("%d × %s", rr.GPUs, gpuName)
 		}
@@ -93,7 +96,7 @@ func (r *Report) summaryTable() table {
 				row[7] = msv(l.TTFTMS.At(r.SLO.Percentile)) + " ms"
 			}
 			if p.USDPer1MOutputTokens > 0 {
-				row[8] = usd(p.USDPer1MOutputTokens) + " (" + p.Offer + ")"
+				row[8] = usd(p.USDPer1MOutputTokens) + " (" + p.OfferLabel + ")"
 			}
 		}
 		t.Rows = append(t.Rows, row)
@@ -300,7 +303,7 @@ func (r *Report) crossoverTable() (table, bool) {
 		if c.BreakEvenUtilization != nil {
 			bu = percent(*c.BreakEvenUtilization)
 		}
-		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
+		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + "; " + row.OfferLabel + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
 			fmt.Sprint(c.GPUsNeeded), usd(c.SelfHostedMonthlyUSD), c.Cheaper, be, bu})
 		for _, n := range c.Notes {
 			if !slices.Contains(notes, n) {

@@ -1,0 +1,52 @@
+package render
+
+import (
+	"fmt"
+
+	"github.com/inferbench/inferbench/cost"
+)
+
+// resolveGPU picks the catalog GPU a run is priced on by the rule every
+// command uses (cost.Catalog.ResolveRunGPU: the GPU stated by the user in
+// run.json, else telemetry's) and sets rr.GPU, rr.GPUFrom and, for a
+// stated GPU, rr.GPUs; nil (with a warning saying why) when the run cannot
+// be priced.
+func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport) *cost.GPU {
+	var stated string
+	if run.Manifest != nil {
+		stated = run.Manifest.GPUStated
+	}
+	var names []string
+	for _, d := range run.Devices {
+		names = append(names, d.Name)
+	}
+	rg, err := cat.ResolveRunGPU(stated, names)
+	switch {
+	case err != nil:
+		rr.Warnings = append(rr.Warnings, fmt.Sprintf("run.json gpu_stated %q: %v: no cost", stated, err))
+		return nil
+	case rg == nil && len(names) == 0:
+		rr.Warnings = append(rr.Warnings, "no GPU in run.json (a CPU server, or GPU telemetry off): no cost; state the serving box's GPU with --gpu ID[xN] to price it")
+		return nil
+	case rg == nil:
+		rr.Warnings = append(rr.Warnings, fmt.Sprintf("GPU %q is not in the catalog: no cost (add it with --prices, or state a catalog GPU with --gpu ID[xN])", names[0]))
+		return nil
+	}
+	if rg.Warning != "" {
+		rr.Warnings = append(rr.Warnings, rg.Warning)
+	}
+	rr.GPU, rr.GPUFrom = rg.GPU.ID, rg.From
+	if rg.From == cost.FromUser {
+		rr.GPUs = rg.Count
+	}
+	return rg.GPU
+}
+
+// offerLabel is the offer a priced level's cost is at ("on-demand, aws"),
+// its kind alone when it has no cost.
+func offerLabel(p *pricedLevel) string {
+	if p.Costs != nil {
+		return p.Costs.OfferLabel()
+	}
+	return p.Offer
+}
