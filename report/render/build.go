@@ -57,6 +57,10 @@ type Options struct {
 	Version string
 	// PNGDPI is the resolution of the PNG figures; 0 means plot.PNGDPI.
 	PNGDPI float64
+	// GPUStated is the GPU the runs are priced on as the user states it
+	// (--gpu ID[xN]): one for every run, or one per run in order; it
+	// replaces run.json's gpu_stated. Empty: what run.json says.
+	GPUStated []string
 }
 
 // Report is everything a report shows; the JSON renderer writes it as is
@@ -252,7 +256,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
 				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
 			if o.Catalog != nil {
-				if g := resolveGPU(o.Catalog, run, &rr); g != nil {
+				if g := resolveGPU(o.Catalog, run, &rr, o.gpuStated(i)); g != nil {
 					costs, head, warn := priceRun(g, p, rr.GPUs, offer)
 					rr.Costs = costs
 					rr.Warnings = append(rr.Warnings, warn...)

@@ -11,9 +11,8 @@ import (
 // run.json, else telemetry's) and sets rr.GPU, rr.GPUFrom and, for a
 // stated GPU, rr.GPUs; nil (with a warning saying why) when the run cannot
 // be priced.
-func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport) *cost.GPU {
-	var stated string
-	if run.Manifest != nil {
+func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost.GPU {
+	if stated == "" && run.Manifest != nil {
 		stated = run.Manifest.GPUStated
 	}
 	var names []string
@@ -49,4 +48,15 @@ func offerLabel(p *pricedLevel) string {
 		return p.Costs.OfferLabel()
 	}
 	return p.Offer
+}
+
+// gpuStated is the GPU stated for run i on the command line, "" for none.
+func (o Options) gpuStated(i int) string {
+	switch {
+	case len(o.GPUStated) == 1:
+		return o.GPUStated[0]
+	case i < len(o.GPUStated):
+		return o.GPUStated[i]
+	}
+	return ""
 }
