@@ -17,6 +17,9 @@ import (
 func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	var b strings.Builder
 	if m != nil {
+		if m.IsSimulated() {
+			b.WriteString("SIMULATED: the target or the GPU telemetry is the mock; these numbers are not measurements of the GPU named\n")
+		}
 		fmt.Fprintf(&b, "target  %s %s  model %s\n", m.Target.Kind, m.Target.URL, m.Target.Model)
 		if m.ExitState == rundir.ExitRunning {
 			// run.json was never finished: the process died (kill -9, a

@@ -167,3 +167,16 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	}
 	return b, &m, nil
 }
+
+// SimulatedBy reports whether a run with this target kind and GPU telemetry
+// backend is simulated: the mock target, or the mock's GPU telemetry (the
+// demo drives `inferbench mock` through the vllm kind). The one rule.
+func SimulatedBy(kind, gpuBackend string) bool {
+	return kind == "mock" || gpuBackend == "mock"
+}
+
+// IsSimulated reports whether the run was simulated: run.json says so, or
+// (for runs written before the field) its target or telemetry is the mock.
+func (m *Manifest) IsSimulated() bool {
+	return m != nil && (m.Simulated || SimulatedBy(m.Target.Kind, m.GPUBackend))
+}

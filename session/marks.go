@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/inferbench/inferbench/cost"
-	"github.com/inferbench/inferbench/gpu/backend"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -25,19 +24,12 @@ func checkGPUStated(s string) error {
 	return nil
 }
 
-// IsSimulated reports whether a run with this target kind and GPU
-// telemetry backend is simulated: the mock target, or the mock's GPU
-// telemetry (the demo drives `inferbench mock` through the vllm kind).
-func IsSimulated(kind, gpuBackend string) bool {
-	return kind == "mock" || gpuBackend == backend.Mock
-}
-
 // markManifest records what the user stated and what was simulated in
 // run.json: the stated GPU (with a warning when telemetry saw another) and
 // the simulated mark.
 func markManifest(m *rundir.Manifest, o *Options, log io.Writer) {
 	m.GPUStated = o.GPUStated
-	m.Simulated = IsSimulated(o.Kind, m.GPUBackend)
+	m.Simulated = rundir.SimulatedBy(o.Kind, m.GPUBackend)
 	if m.Simulated {
 		fmt.Fprintln(log, "inferbench: SIMULATED: the target or the GPU telemetry is the mock; run.json records simulated: true")
 	}

@@ -53,6 +53,9 @@ type Figure struct {
 	Width, Height vg.Length
 	// DPI is the PNG resolution in dots per inch; 0 means PNGDPI.
 	DPI float64
+	// Mark, when set, is drawn in red in the figure's top-left corner
+	// ("SIMULATED"): what the reader must know before reading the data.
+	Mark string
 
 	draw func(dc draw.Canvas)
 }
@@ -91,7 +94,24 @@ func (f *Figure) paint(dc draw.Canvas) {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	f.draw(dc)
+	if f.Mark != "" {
+		ts := titleStyle()
+		ts.Color, ts.XAlign = color.RGBA{R: 0xc0, A: 0xff}, draw.XLeft
+		ts.Font = font.From(sansFont(), 11)
+		dc.FillText(ts, vg.Point{X: dc.Min.X + vg.Points(4), Y: dc.Max.Y - vg.Points(3)}, f.Mark)
+	}
 }
+
+// MarkSimulated marks f as drawn from simulated runs: the mark in the image
+// and in its title and caption.
+func (f *Figure) MarkSimulated() {
+	f.Mark = SimulatedMark
+	f.Title += " (" + SimulatedMark + ")"
+	f.Caption = SimulatedMark + ": the runs are simulated (the mock target or the mock's GPU telemetry), not measured on the hardware named. " + f.Caption
+}
+
+// SimulatedMark is the word that marks simulated results everywhere.
+const SimulatedMark = "SIMULATED"
 
 // figureOf wraps one plot as a Figure.
 func figureOf(name, title, caption string, w, h vg.Length, p *gplot.Plot) *Figure {

@@ -71,6 +71,8 @@ type Report struct {
 	Version string `json:"version"`
 	// Kind is "run" for one run, "qualification" for several.
 	Kind string `json:"kind"`
+	// Simulated is true when any run is simulated (rundir.Manifest.IsSimulated).
+	Simulated bool `json:"simulated"`
 	// SLO is the SLO capacity and goodput were judged by.
 	SLO SLOInfo `json:"slo"`
 	// Runs are in the order given; the first is the baseline.
@@ -122,6 +124,8 @@ type RunReport struct {
 	GPU     string `json:"gpu,omitempty"`
 	GPUFrom string `json:"gpu_from,omitempty"`
 	GPUs    int    `json:"gpus"`
+	// Simulated is true when the run's target or GPU telemetry was the mock.
+	Simulated bool `json:"simulated"`
 	// Summary is summary.json, recomputed from the records.
 	Summary *report.Summary `json:"summary"`
 	// SLOByLevel says whether each level met the SLO, and why not.
@@ -241,7 +245,9 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	priced := make([]*pricedLevel, len(runs))
 	for i, run := range runs {
 		rr := RunReport{Label: run.Label, Dir: run.Dir, Manifest: run.Manifest, GPUName: run.GPUName(), GPUs: run.GPUs(),
-			Summary: run.Summary, SLOByLevel: []LevelSLO{}, Costs: []cost.Costs{}, Warnings: append([]string{}, run.Warnings...)}
+			Summary: run.Summary, SLOByLevel: []LevelSLO{}, Costs: []cost.Costs{}, Warnings: append([]string{}, run.Warnings...),
+			Simulated: run.Manifest.IsSimulated()}
+		r.Simulated = r.Simulated || rr.Simulated
 		for j := range run.Summary.Levels {
 			l := &run.Summary.Levels[j]
 			met, why := report.MeetsSLO(l, slo)

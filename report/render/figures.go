@@ -74,6 +74,11 @@ func (r *Report) Plots() []*plot.Figure {
 			figs = append(figs, r.crossoverFigure())
 		}
 	}
+	if r.Simulated {
+		for _, f := range figs {
+			f.MarkSimulated()
+		}
+	}
 	return figs
 }
 

@@ -13,6 +13,9 @@ import (
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", mdEscape(r.title())) // run labels are directory names: any text
+	if n := r.SimulatedNote(); n != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(n))
+	}
 	b.WriteString("## Summary\n\n")
 	for _, c := range r.Comparisons {
 		fmt.Fprintf(&b, "**Verdict:** %s\n\n", mdEscape(c.Headline))

@@ -2,8 +2,10 @@ package render
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/report/plot"
 )
 
 // resolveGPU picks the catalog GPU a run is priced on by the rule every
@@ -59,4 +61,35 @@ func (o Options) gpuStated(i int) string {
 		return o.GPUStated[i]
 	}
 	return ""
+}
+
+// simulatedPrefix starts a verdict on simulated runs with the mark and
+// the runs it applies to; "" when both runs were measured.
+func simulatedPrefix(a, b *Run) string {
+	var sim []string
+	for _, r := range []*Run{b, a} {
+		if r.Manifest.IsSimulated() {
+			sim = append(sim, r.Label)
+		}
+	}
+	if len(sim) == 0 {
+		return ""
+	}
+	return plot.SimulatedMark + " (" + strings.Join(sim, ", ") + "): "
+}
+
+// SimulatedNote is the sentence under a report's title when a run is
+// simulated, "" when every run was measured.
+func (r *Report) SimulatedNote() string {
+	var sim []string
+	for _, rr := range r.Runs {
+		if rr.Simulated {
+			sim = append(sim, rr.Label)
+		}
+	}
+	if len(sim) == 0 {
+		return ""
+	}
+	return plot.SimulatedMark + ": " + strings.Join(sim, ", ") + " ran against the mock target or with the mock's GPU telemetry; " +
+		"every number and GPU name below comes from a simulation, not from a measurement of that hardware."
 }

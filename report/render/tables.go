@@ -10,6 +10,7 @@ import (
 
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/plot"
 )
 
 // table is a block of a report laid out for people; Markdown and HTML
@@ -58,10 +59,14 @@ func (r *Report) title() string {
 	for _, rr := range r.Runs {
 		labels = append(labels, rr.Label)
 	}
-	if r.Kind == KindQualification {
-		return "inferbench qualification report: " + strings.Join(labels, " vs ")
+	mark := ""
+	if r.Simulated {
+		mark = " (" + plot.SimulatedMark + ")"
 	}
-	return "inferbench run report: " + labels[0]
+	if r.Kind == KindQualification {
+		return "inferbench qualification report: " + strings.Join(labels, " vs ") + mark
+	}
+	return "inferbench run report: " + labels[0] + mark
 }
 
 // sloLine says which SLO the report judges by.
@@ -80,6 +85,9 @@ func (r *Report) summaryTable() table {
 		gpuName := joinOr(nonEmpty(rr.GPU, rr.GPUName), " = ", "none in run.json (CPU, or telemetry off)")
 		if rr.GPUFrom == cost.FromUser {
 			gpuName = rr.GPU + " (" + cost.FromUser + ")"
+		}
+		if rr.Simulated {
+			gpuName += " (" + plot.SimulatedMark + ")"
 		}
 		if rr.GPUs > 1 {
 			gpuName = fmt.Sprintf("%d × %s", rr.GPUs, gpuName)
