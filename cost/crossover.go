@@ -128,7 +128,7 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 	if in.OpsMonthUSD == 0 {
 		x.Notes = append(x.Notes, "ops overhead not included (pass --ops-month-usd): engineering time to run GPUs is a real cost")
 	}
-	x.Notes = append(x.Notes, "volume month = 30 days (the seed's formula); GPU month = 730 h always on; volume assumed spread evenly over the day")
+	x.Notes = append(x.Notes, "volume month = 30 days; GPU month = 730 h always on; volume assumed spread evenly over the day")
 	return x, nil
 }
 
