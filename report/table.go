@@ -49,6 +49,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			l.Requests.Failed, l.WindowS, l.OutputTokensPerS, l.TotalTokensPerS, l.RequestsPerS, l.GoodputRPS)
 	}
 	tw.Flush()
+	small := false
 	for _, l := range sum.Levels {
 		fmt.Fprintf(&b, "\nlevel %g — latency in ms\n", l.Level)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -58,7 +59,12 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 				fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\t-\t-\t-\t\n", name)
 				return
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, d.N, d.P50, d.P90, d.P95, d.P99, d.P999, d.Mean, d.Stddev)
+			fmt.Fprintf(tw, "%s\t%d\t", name, d.N)
+			for _, p := range []float64{50, 90, 95, 99, 99.9} {
+				small = small || SmallSample(d.N, p)
+				fmt.Fprintf(tw, "%s\t", MarkSmall(fmt.Sprintf("%.2f", d.At(p)), d.N, p))
+			}
+			fmt.Fprintf(tw, "%.2f\t%.2f\t\n", d.Mean, d.Stddev)
 		}
 		row("TTFT", l.TTFTMS)
 		row("TPOT", l.TPOTMS)
@@ -102,6 +108,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			}
 			b.WriteByte('\n')
 		}
+	}
+	if small {
+		fmt.Fprintf(&b, "\n%s\n", SmallSampleNote)
 	}
 	if c := sum.Capacity; c != nil {
 		fmt.Fprintf(&b, "\ncapacity at SLO: %s\n", c.Describe())

@@ -206,7 +206,7 @@ func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper
 		}
 	}
 	c.Unfair, c.Notes = fairness(a, b, pa, pb, slo)
-	c.Headline = simulatedPrefix(a, b) + headline(&c, a, b, pa, pb, slo)
+	c.Headline = simulatedPrefix(a, b) + headline(&c, a, b, pa, pb, slo) + smallSampleSentence(a, b, pa, pb, slo)
 	return c
 }
 

@@ -1,10 +1,12 @@
 package render
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
 )
 
@@ -92,4 +94,42 @@ func (r *Report) SimulatedNote() string {
 	}
 	return plot.SimulatedMark + ": " + strings.Join(sim, ", ") + " ran against the mock target or with the mock's GPU telemetry; " +
 		"every number and GPU name below comes from a simulation, not from a measurement of that hardware."
+}
+
+// smallSampleSentence warns, after a verdict, when the SLO percentile of a
+// priced level rests on fewer requests than it needs (report.MinSamples);
+// "" when both have enough.
+func smallSampleSentence(a, b *Run, pa, pb *pricedLevel, slo report.SLO) string {
+	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
+	var parts []string
+	for _, x := range []struct {
+		r *Run
+		p *pricedLevel
+	}{{b, pb}, {a, pa}} {
+		if x.p == nil {
+			continue
+		}
+		if n := x.p.Level.TTFTMS.N; report.SmallSample(n, p) {
+			parts = append(parts, fmt.Sprintf("%s level %g has n=%d", x.r.Label, x.p.Level.Level, n))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Small sample: %s, fewer than the %d requests a p%g needs (10/(1−q)), so that percentile rests on its few slowest requests.",
+		strings.Join(parts, "; "), report.MinSamples(p), p)
+}
+
+// sentText says what each level actually sent (measured requests, not
+// the scenario's nominal count): "level 1: 6, level 2: 40 measured
+// requests".
+func sentText(s *report.Summary) string {
+	if s == nil || len(s.Levels) == 0 {
+		return "no measured request"
+	}
+	var parts []string
+	for _, l := range s.Levels {
+		parts = append(parts, fmt.Sprintf("level %g: %d", l.Level, l.Requests.Total))
+	}
+	return strings.Join(parts, ", ") + " measured requests"
 }

@@ -99,9 +99,12 @@ func (r *Report) summaryTable() table {
 		row := []string{rr.Label, gpuName, model, "none", "-", "-", "-", "-", "-"}
 		if p := rr.Priced; p != nil {
 			row[3] = fmt.Sprintf("%g (%s)", p.Level, p.Basis)
+			if c := rr.Summary.Capacity; c != nil && c.LowerBound && p.Basis == report.BasisCapacity {
+				row[3] = fmt.Sprintf("%g (%s, a lower bound: the highest level run met the SLO)", p.Level, p.Basis)
+			}
 			row[4], row[5], row[6] = num(p.OutputTokensPerS, 1), num(p.TotalTokensPerS, 1), num(p.RequestsPerS, 2)
 			if l := r.runs[i].level(p.Level); l != nil {
-				row[7] = msv(l.TTFTMS.At(r.SLO.Percentile)) + " ms"
+				row[7] = fmt.Sprintf("%s ms (n=%d)", report.MarkSmall(msv(l.TTFTMS.At(r.SLO.Percentile)), l.TTFTMS.N, r.SLO.Percentile), l.TTFTMS.N)
 			}
 			if p.USDPer1MOutputTokens > 0 {
 				row[8] = usd(p.USDPer1MOutputTokens) + " (" + p.OfferLabel + ")"
@@ -109,6 +112,7 @@ func (r *Report) summaryTable() table {
 		}
 		t.Rows = append(t.Rows, row)
 	}
+	t.Notes = append(t.Notes, smallSampleNotes(t.Rows)...)
 	return t
 }
 
@@ -208,7 +212,8 @@ func (r *Report) levelTable(i int) table {
 			distMS(l.TTFTMS, 50), distMS(l.TTFTMS, pct), distMS(l.TTFTMS, 99), distMS(l.TPOTMS, 50), distMS(l.TPOTMS, pct),
 			distMS(l.ITLMS, pct), distMS(l.E2EMS, pct), distV(l.UserOutputTokensPerS, 50, 1), distMS(l.SendLagMS, 99), slo})
 	}
-	t.Notes = append(t.Notes, "latencies in ms over the successful measured requests; definitions in report/metrics.go")
+	t.Notes = append(t.Notes, "requests: measured requests actually sent at the level; latencies in ms over its successful ones (n = requests − failed; ITL over output tokens); definitions in report/metrics.go")
+	t.Notes = append(t.Notes, smallSampleNotes(t.Rows)...)
 	if c := rr.Summary.Capacity; c != nil {
 		note := fmt.Sprintf("capacity at SLO (the passing level with the best output throughput): level %g, %s output tok/s", c.Level, num(c.OutputTokensPerS, 1))
 		if c.LowerBound {
@@ -228,18 +233,32 @@ func (r *Report) levelTable(i int) table {
 	return t
 }
 
+// distMS writes percentile p of d in ms, marked when d has too few
+// samples for it (report.MarkSmall).
 func distMS(d report.Dist, p float64) string {
 	if d.N == 0 {
 		return "-"
 	}
-	return msv(d.At(p))
+	return report.MarkSmall(msv(d.At(p)), d.N, p)
 }
 
 func distV(d report.Dist, p float64, prec int) string {
 	if d.N == 0 {
 		return "-"
 	}
-	return num(d.At(p), prec)
+	return report.MarkSmall(num(d.At(p), prec), d.N, p)
+}
+
+// smallSampleNotes is the footnote of a table with a marked percentile.
+func smallSampleNotes(rows [][]string) []string {
+	for _, row := range rows {
+		for _, c := range row {
+			if strings.Contains(c, report.SmallSampleMark) {
+				return []string{report.SmallSampleNote}
+			}
+		}
+	}
+	return nil
 }
 
 // gpuTable is one run's GPU telemetry per level; ok is false without any.
@@ -349,13 +368,14 @@ func manifestTable(rr RunReport) table {
 		load += fmt.Sprintf(", concurrency %d", l.Concurrency)
 	}
 	if l.Requests > 0 {
-		load += fmt.Sprintf(", %d requests", l.Requests)
+		load += fmt.Sprintf(", %d requests per level asked", l.Requests)
 	}
 	load += fmt.Sprintf(", warm-up %d, timeout %g s, seed %d", l.Warmup, l.TimeoutS, l.Seed)
 	if l.StartSpread != "" {
 		load += ", start spread " + l.StartSpread
 	}
 	add("load", load)
+	add("sent", sentText(rr.Summary))
 	add("records", fmt.Sprint(m.Records))
 	gpus := m.GPUBackend
 	if rr.GPUName != "" {
