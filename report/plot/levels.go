@@ -23,6 +23,9 @@ type Run struct {
 	Summary *report.Summary
 	// GPUs is the number of GPUs that served the run; values below 1 count as 1.
 	GPUs int
+	// NoGPU is true when the run saw no GPU (a CPU server, or telemetry
+	// off): captions say so instead of "1 GPU".
+	NoGPU bool
 }
 
 // percentileMarks are the latency percentiles drawn against throughput,
@@ -202,6 +205,10 @@ func Pareto(runs []Run) *Figure {
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(8)
 	var names []string
 	for _, r := range runs {
+		if r.NoGPU {
+			names = append(names, r.Label+" on no GPU seen (a CPU server or telemetry off: per box)")
+			continue
+		}
 		names = append(names, fmt.Sprintf("%s on %d GPU(s)", r.Label, max(1, r.GPUs)))
 	}
 	p.Title.Text = "Per-user speed against throughput per GPU"

@@ -152,6 +152,9 @@ type Comparison struct {
 	// Unfair names what makes the comparison unfair; empty when nothing
 	// was found. Notes are caveats that do not make it unfair.
 	Unfair []string `json:"unfair"`
+	// Differs names what differs between the runs by design (the servers
+	// or their settings: what the comparison is about); not unfair.
+	Differs []string `json:"differs"`
 	Notes  []string `json:"notes"`
 	// Resamples and Seed are the bootstrap's settings; Confidence its coverage.
 	Resamples  int     `json:"resamples"`
@@ -206,6 +209,7 @@ func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper
 		}
 	}
 	c.Unfair, c.Notes = fairness(a, b, pa, pb, slo)
+	c.Unfair, c.Differs = byDesign(c.Unfair)
 	c.Headline = simulatedPrefix(a, b) + headline(&c, a, b, pa, pb, slo) + smallSampleSentence(a, b, pa, pb, slo)
 	return c
 }
@@ -277,6 +281,9 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		fmt.Fprintf(&s, "; $/1M output tokens %s (%s) vs %s (%s)", cost.USD(usd.Candidate), offerLabel(pb), cost.USD(usd.Baseline), offerLabel(pa))
 	}
 	s.WriteString(".")
+	if len(c.Differs) > 0 {
+		fmt.Fprintf(&s, " Compared by design: %s.", strings.Join(c.Differs, "; "))
+	}
 	if len(c.Unfair) > 0 {
 		fmt.Fprintf(&s, " Not a like-for-like comparison: %s.", strings.Join(c.Unfair, "; "))
 	}

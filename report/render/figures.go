@@ -26,7 +26,7 @@ func (r *Report) Plots() []*plot.Figure {
 	var runs []plot.Run
 	var timelines []plot.Timeline
 	for _, run := range r.runs {
-		runs = append(runs, plot.Run{Label: run.Label, Summary: run.Summary, GPUs: run.GPUs()})
+		runs = append(runs, plot.Run{Label: run.Label, Summary: run.Summary, GPUs: run.GPUs(), NoGPU: run.noGPU()})
 		timelines = append(timelines, run.timeline)
 	}
 	figs := []*plot.Figure{plot.LatencyThroughput(runs, r.slo), plot.Pareto(runs)}

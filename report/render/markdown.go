@@ -19,6 +19,13 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	b.WriteString("## Summary\n\n")
 	for _, c := range r.Comparisons {
 		fmt.Fprintf(&b, "**Verdict:** %s\n\n", mdEscape(c.Headline))
+		if len(c.Differs) > 0 {
+			fmt.Fprintf(&b, "**What differs between the runs, by design** (%s vs %s):\n\n", mdEscape(c.Candidate), mdEscape(c.Baseline))
+			for _, d := range c.Differs {
+				fmt.Fprintf(&b, "- %s\n", mdEscape(d))
+			}
+			b.WriteString("\n")
+		}
 		if len(c.Unfair) > 0 {
 			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", mdEscape(c.Candidate), mdEscape(c.Baseline))
 			for _, u := range c.Unfair {
@@ -59,14 +66,20 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		}
 	}
 	if r.Crossover != nil {
-		b.WriteString("## Cost\n\n")
+		var costs []table
 		for i := range r.Runs {
 			if t, ok := r.costTable(i); ok {
-				writeMDTable(&b, t)
+				costs = append(costs, t)
 			}
 		}
 		if t, ok := r.crossoverTable(); ok {
-			writeMDTable(&b, t)
+			costs = append(costs, t)
+		}
+		if len(costs) > 0 { // no empty Cost heading when nothing is priced
+			b.WriteString("## Cost\n\n")
+			for _, t := range costs {
+				writeMDTable(&b, t)
+			}
 		}
 	}
 	b.WriteString("## Runs\n\n")

@@ -133,3 +133,32 @@ func sentText(s *report.Summary) string {
 	}
 	return strings.Join(parts, ", ") + " measured requests"
 }
+
+// byDesign moves the differences a comparison is about (the servers, their
+// API, version or flags: "llama.cpp vs Ollama on the same workload") out
+// of the unfair list: they are stated, not held against the comparison.
+func byDesign(unfair []string) (rest, differs []string) {
+	rest, differs = []string{}, []string{}
+	for _, u := range unfair {
+		if strings.HasPrefix(u, "different server or API: ") || strings.HasPrefix(u, "different server version or flags: ") {
+			differs = append(differs, strings.TrimPrefix(u, "different "))
+			continue
+		}
+		rest = append(rest, u)
+	}
+	return rest, differs
+}
+
+// noGPU reports whether the run saw no GPU: none in run.json's inventory
+// and no GPU telemetry at any level.
+func (r *Run) noGPU() bool {
+	if len(r.Devices) > 0 {
+		return false
+	}
+	for _, l := range r.Summary.Levels {
+		if l.GPU != nil {
+			return false
+		}
+	}
+	return true
+}

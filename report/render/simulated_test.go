@@ -53,7 +53,7 @@ func TestSimulatedMarks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err = Build(runs, Options{SLO: slo, Resamples: 100})
+	rep, err = Build(runs, Options{SLO: slo, Catalog: catalog(t), Resamples: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,5 +63,9 @@ func TestSimulatedMarks(t *testing.T) {
 	}
 	if rep.Simulated || strings.Contains(md.String(), "SIMULATED") {
 		t.Errorf("a measured run is marked SIMULATED")
+	}
+	// No GPU seen: no empty Cost heading, and the reason in words (item 25).
+	if strings.Contains(md.String(), "## Cost") || !strings.Contains(md.String(), "no GPU in run.json (a CPU server") {
+		t.Errorf("report of a run without a GPU: empty Cost heading or no reason given")
 	}
 }
