@@ -155,7 +155,7 @@ type Comparison struct {
 	// Differs names what differs between the runs by design (the servers
 	// or their settings: what the comparison is about); not unfair.
 	Differs []string `json:"differs"`
-	Notes  []string `json:"notes"`
+	Notes   []string `json:"notes"`
 	// Resamples and Seed are the bootstrap's settings; Confidence its coverage.
 	Resamples  int     `json:"resamples"`
 	Seed       uint64  `json:"seed"`
