@@ -114,8 +114,11 @@ func (f *Figure) MarkSimulated() {
 const SimulatedMark = "SIMULATED"
 
 // figureOf wraps one plot as a Figure.
+// A margin above the title keeps it off the image's top edge.
 func figureOf(name, title, caption string, w, h vg.Length, p *gplot.Plot) *Figure {
-	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: p.Draw}
+	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
+		p.Draw(draw.Crop(dc, 0, 0, 0, -vg.Points(6)))
+	}}
 }
 
 // gridFigure lays plots out in rows (each row the same number of columns),

@@ -270,7 +270,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		}
 	}
 	if lb := lowerBounds(a, b, pa, pb); len(lb) > 0 {
-		fmt.Fprintf(&s, " (a lower bound for %s: its highest level met the SLO, more load was not tried)", strings.Join(lb, " and "))
+		fmt.Fprintf(&s, " (a lower bound for %s: the highest level run met the SLO, more load was not tried)", strings.Join(lb, " and "))
 	}
 	if tp.Significant {
 		fmt.Fprintf(&s, ", significant at %g %% (p %s)", Confidence*100, pText(tp.PValue))
