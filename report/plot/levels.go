@@ -187,7 +187,11 @@ func Pareto(runs []Run) *Figure {
 		for i, xy := range xys {
 			ts := labelStyle(8)
 			ts.Color = s.Color
-			p.Add(textAt{X: xy.X, Y: xy.Y, Text: labels[i], DX: 4, DY: 3, Style: ts})
+			dx, dy := 4.0, 3.0
+			if capXY != nil && xy == *capXY {
+				dx, dy = 9, 7 // clear of the ring (radius 7.5 pt)
+			}
+			p.Add(textAt{X: xy.X, Y: xy.Y, Text: labels[i], DX: dx, DY: dy, Style: ts})
 		}
 		if capXY != nil {
 			ring, _ := plotter.NewScatter(plotter.XYs{*capXY})
