@@ -448,6 +448,26 @@ func sideLegendFigure(name, title, caption string, w, h, legendWidth vg.Length, 
 	}}
 }
 
+// fitLegendFigure is sideLegendFigure with the legend's column as wide as
+// the legend itself, so no empty band is left beside the plot, and a
+// margin above the title.
+func fitLegendFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure {
+	leg := p.Legend
+	p.Legend = gplot.NewLegend()
+	return &Figure{Name: name, Title: title, Width: w, Height: h, draw: func(dc draw.Canvas) {
+		dc = draw.Crop(dc, 0, 0, 0, -vg.Points(6))
+		leg.Top, leg.Left = true, true
+		r := leg.Rectangle(dc)
+		width := r.Max.X - r.Min.X + vg.Points(16)
+		plotArea, legArea := dc, dc
+		plotArea.Max.X = dc.Max.X - width
+		legArea.Min.X = dc.Max.X - width + vg.Points(8)
+		legArea.Max.Y -= vg.Points(30)
+		p.Draw(plotArea)
+		leg.Draw(legArea)
+	}}
+}
+
 // unlabelled is the default linear ticks without labels, for stacked
 // panels that share the bottom panel's axis labels.
 type unlabelled struct{}
