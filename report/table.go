@@ -52,32 +52,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	small := false
 	for _, l := range sum.Levels {
 		fmt.Fprintf(&b, "\nlevel %g — latency in ms\n", l.Level)
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "metric\tn\tp50\tp90\tp95\tp99\tp99.9\tmean\tstddev\t")
-		row := func(name string, d Dist) {
-			if d.N == 0 {
-				fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\t-\t-\t-\t\n", name)
-				return
-			}
-			fmt.Fprintf(tw, "%s\t%d\t", name, d.N)
-			for _, p := range []float64{50, 90, 95, 99, 99.9} {
-				small = small || SmallSample(d.N, p)
-				fmt.Fprintf(tw, "%s\t", MarkSmall(fmt.Sprintf("%.2f", d.At(p)), d.N, p))
-			}
-			fmt.Fprintf(tw, "%.2f\t%.2f\t\n", d.Mean, d.Stddev)
-		}
-		row("TTFT", l.TTFTMS)
-		row("TPOT", l.TPOTMS)
-		row("ITL", l.ITLMS)
-		row("E2E", l.E2EMS)
-		row("TTFB", l.TTFBMS)
-		row("content TTFT", l.ContentTTFTMS)
-		row("inter-chunk", l.InterChunkMS)
-		if l.ServerTTFTMS.N > 0 {
-			row("server TTFT", l.ServerTTFTMS)
-			row("TTFT − server", l.TTFTOverheadMS)
-		}
-		tw.Flush()
+		small = writeLatencies(&b, &l) || small
 		if u := l.UserOutputTokensPerS; u.N > 0 {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
@@ -179,4 +154,36 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 		parts = append(parts, fmt.Sprintf("engine generated %.1f tok/s (harness measured %.1f)", *g, clientTPS))
 	}
 	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))
+}
+
+// writeLatencies writes level l's latency table; small is true when a
+// percentile in it is marked for too few samples (SmallSample).
+func writeLatencies(b *strings.Builder, l *Level) (small bool) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "metric\tn\tp50\tp90\tp95\tp99\tp99.9\tmean\tstddev\t")
+	row := func(name string, d Dist) {
+		if d.N == 0 {
+			fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\t-\t-\t-\t\n", name)
+			return
+		}
+		fmt.Fprintf(tw, "%s\t%d\t", name, d.N)
+		for _, p := range []float64{50, 90, 95, 99, 99.9} {
+			small = small || SmallSample(d.N, p)
+			fmt.Fprintf(tw, "%s\t", MarkSmall(fmt.Sprintf("%.2f", d.At(p)), d.N, p))
+		}
+		fmt.Fprintf(tw, "%.2f\t%.2f\t\n", d.Mean, d.Stddev)
+	}
+	row("TTFT", l.TTFTMS)
+	row("TPOT", l.TPOTMS)
+	row("ITL", l.ITLMS)
+	row("E2E", l.E2EMS)
+	row("TTFB", l.TTFBMS)
+	row("content TTFT", l.ContentTTFTMS)
+	row("inter-chunk", l.InterChunkMS)
+	if l.ServerTTFTMS.N > 0 {
+		row("server TTFT", l.ServerTTFTMS)
+		row("TTFT − server", l.TTFTOverheadMS)
+	}
+	tw.Flush()
+	return small
 }

@@ -205,14 +205,6 @@ func Crossover(ch CrossoverChart) *Figure {
 	p := newPlot("Monthly cost: APIs against self-hosting", "tokens per day (log scale; a month is 30 days)", "$ per month (log scale)")
 	logAxis(&p.X)
 	logAxis(&p.Y)
-	// Every x below is tokens per month until it is plotted: perDay maps
-	// it to the axis.
-	perDay := func(xys plotter.XYs) plotter.XYs {
-		for i := range xys {
-			xys[i].X /= cost.DaysPerMonth
-		}
-		return xys
-	}
 	var xs []float64
 	if ch.VolumeTokensPerDay > 0 {
 		xs = append(xs, cost.MonthlyTokens(ch.VolumeTokensPerDay))
@@ -263,25 +255,7 @@ func Crossover(ch CrossoverChart) *Figure {
 		p.Add(l, sc)
 		p.Legend.Add(o.Label, l, sc)
 	}
-	// Rings are numbered on the chart and explained in the legend: labels
-	// written beside them would cross the lines.
-	n := 0
-	ringThumb := glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}}
-	for _, m := range ch.BreakEvens {
-		if !(m.MonthlyTokens > 0) || !(m.MonthlyUSD > 0) {
-			continue
-		}
-		n++
-		ring, _ := plotter.NewScatter(plotter.XYs{{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD}})
-		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
-		p.Add(ring)
-		ts := labelStyle(9)
-		p.Add(textAt{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD, Text: fmt.Sprint(n), DX: 6, DY: 5, Style: ts})
-		if n == 1 {
-			p.Legend.Add("break-even volumes:", ringThumb)
-		}
-		p.Legend.Add(fmt.Sprintf("%d: %s", n, m.Label))
-	}
+	addBreakEvens(p, ch.BreakEvens)
 	if ch.VolumeTokensPerDay > 0 {
 		v := vLine{X: ch.VolumeTokensPerDay, Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
 			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay))}
@@ -320,4 +294,36 @@ func stepLine(o SelfHosted, xmin, xmax float64) plotter.XYs {
 		xys = append(xys, plotter.XY{X: edge, Y: o.monthlyUSD(edge * (1 - 1e-9))}, plotter.XY{X: edge, Y: o.monthlyUSD(edge * (1 + 1e-9))})
 	}
 	return append(xys, plotter.XY{X: xmax, Y: o.monthlyUSD(xmax)})
+}
+
+// perDay maps x from tokens per month (the cost formulas' unit) to tokens
+// per day (the crossover axis), in place.
+func perDay(xys plotter.XYs) plotter.XYs {
+	for i := range xys {
+		xys[i].X /= cost.DaysPerMonth
+	}
+	return xys
+}
+
+// addBreakEvens rings the break-even points: numbered on the chart and
+// explained in the legend, since labels written beside them would cross
+// the lines.
+func addBreakEvens(p *gplot.Plot, marks []Mark) {
+	n := 0
+	ringThumb := glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}}
+	for _, m := range marks {
+		if !(m.MonthlyTokens > 0) || !(m.MonthlyUSD > 0) {
+			continue
+		}
+		n++
+		ring, _ := plotter.NewScatter(plotter.XYs{{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD}})
+		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+		p.Add(ring)
+		ts := labelStyle(9)
+		p.Add(textAt{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD, Text: fmt.Sprint(n), DX: 6, DY: 5, Style: ts})
+		if n == 1 {
+			p.Legend.Add("break-even volumes:", ringThumb)
+		}
+		p.Legend.Add(fmt.Sprintf("%d: %s", n, m.Label))
+	}
 }

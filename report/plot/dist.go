@@ -279,8 +279,6 @@ func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel
 			p.X.Min, p.X.Max = max(0, p.X.Min-pad), p.X.Max+pad
 		}
 	}
-	// A CDF has no corner that is always empty: the legend goes beside the
-	// plot, in a column as wide as its longest entry.
 	return fitLegendFigure(name, title, 9*vg.Inch, 5*vg.Inch, p)
 }
 

@@ -448,7 +448,8 @@ func sideLegendFigure(name, title, caption string, w, h, legendWidth vg.Length, 
 	}}
 }
 
-// fitLegendFigure is sideLegendFigure with the legend's column as wide as
+// fitLegendFigure (for CDFs, which have no corner that is always empty)
+// is sideLegendFigure with the legend's column as wide as
 // the legend itself, so no empty band is left beside the plot, and a
 // margin above the title.
 func fitLegendFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure {

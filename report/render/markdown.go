@@ -65,23 +65,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			writeMDTable(&b, t)
 		}
 	}
-	if r.Crossover != nil {
-		var costs []table
-		for i := range r.Runs {
-			if t, ok := r.costTable(i); ok {
-				costs = append(costs, t)
-			}
-		}
-		if t, ok := r.crossoverTable(); ok {
-			costs = append(costs, t)
-		}
-		if len(costs) > 0 { // no empty Cost heading when nothing is priced
-			b.WriteString("## Cost\n\n")
-			for _, t := range costs {
-				writeMDTable(&b, t)
-			}
-		}
-	}
+	writeMDCost(&b, r)
 	b.WriteString("## Runs\n\n")
 	for _, rr := range r.Runs {
 		writeMDTable(&b, manifestTable(rr))
@@ -144,4 +128,28 @@ func mdCell(s string) string {
 func mdEscape(s string) string {
 	r := strings.NewReplacer("*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`)
 	return r.Replace(s)
+}
+
+// writeMDCost writes the Cost section: each run's cost table and the
+// crossover; no heading when nothing is priced.
+func writeMDCost(b *strings.Builder, r *Report) {
+	if r.Crossover == nil {
+		return
+	}
+	var costs []table
+	for i := range r.Runs {
+		if t, ok := r.costTable(i); ok {
+			costs = append(costs, t)
+		}
+	}
+	if t, ok := r.crossoverTable(); ok {
+		costs = append(costs, t)
+	}
+	if len(costs) == 0 {
+		return
+	}
+	b.WriteString("## Cost\n\n")
+	for _, t := range costs {
+		writeMDTable(b, t)
+	}
 }
