@@ -145,6 +145,13 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	}
 	left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
 	left.Legend.Left = true
+	// Headroom for the legend's seven rows above the data and the SLO line
+	// (a third of the panel: ×3 on a two-decade log axis).
+	if _, isLog := left.Y.Scale.(gplot.LogScale); isLog {
+		left.Y.Max *= 3
+	} else {
+		left.Y.Max *= 1.45
+	}
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
 	if !slo.IsZero() {
