@@ -133,25 +133,7 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	}
 	left := panel("Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
 	right := panel("Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
-	// One legend, on the left panel: runs by line style, percentiles by marker.
-	for ri, r := range runs {
-		s := styleOf(ri)
-		l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}})
-		l.LineStyle = s.line(1.6)
-		left.Legend.Add(r.Label, l)
-	}
-	for _, pm := range percentileMarks() {
-		left.Legend.Add(pm.name, glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: pm.glyph}})
-	}
-	left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
-	left.Legend.Left = true
-	// Headroom for the legend's seven rows above the data and the SLO line
-	// (a third of the panel: ×3 on a two-decade log axis).
-	if _, isLog := left.Y.Scale.(gplot.LogScale); isLog {
-		left.Y.Max *= 3
-	} else {
-		left.Y.Max *= 1.45
-	}
+	sharedLegend(left, runs)
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
 	if !slo.IsZero() {
@@ -229,3 +211,26 @@ func Pareto(runs []Run) *Figure {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// sharedLegend puts the figure's one legend on the left panel: runs by
+// line style, percentiles by marker, the capacity ring.
+func sharedLegend(left *gplot.Plot, runs []Run) {
+	for ri, r := range runs {
+		s := styleOf(ri)
+		l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}})
+		l.LineStyle = s.line(1.6)
+		left.Legend.Add(r.Label, l)
+	}
+	for _, pm := range percentileMarks() {
+		left.Legend.Add(pm.name, glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: pm.glyph}})
+	}
+	left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	left.Legend.Left = true
+	// Headroom for the legend's seven rows above the data and the SLO line
+	// (a third of the panel: ×3 on a two-decade log axis).
+	if _, isLog := left.Y.Scale.(gplot.LogScale); isLog {
+		left.Y.Max *= 3
+	} else {
+		left.Y.Max *= 1.45
+	}
+}
