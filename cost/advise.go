@@ -257,10 +257,10 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 	case has(HIPAA):
 		baa := Recommendation{Path: CloudAPI, Rule: RuleHIPAA, Detail: "a cloud API under a signed BAA" + where, Providers: providers()}
 		if in.TeamRunsGPUs && spend >= SpendLineUSD {
-			fire(RuleHIPAAOrAirgap, "HIPAA, a team that runs GPUs and $%.0f/month of volume: on-premises removes the third party", spend)
+			fire(RuleHIPAAOrAirgap, "HIPAA, a team that runs GPUs and %s/month of volume: on-premises removes the third party", USD(spend))
 			a.Recommended, a.RunnerUp = onPrem, &baa
 		} else {
-			fire(RuleHIPAAOrAirgap, "HIPAA: on-premises is the runner-up until the team runs GPUs and the volume passes $%d/month", SpendLineUSD)
+			fire(RuleHIPAAOrAirgap, "HIPAA: on-premises is the runner-up until the team runs GPUs and the volume passes %s/month", USD(SpendLineUSD))
 			a.Recommended, a.RunnerUp = baa, &onPrem
 		}
 	case in.VolumeUncertain:
@@ -273,7 +273,7 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		}
 	case spend < SpendLineUSD:
 		if in.Latency == Interactive {
-			fire(RuleUnder3KLatency, "$%.0f/month is under $%d and the workload is latency critical", spend, SpendLineUSD)
+			fire(RuleUnder3KLatency, "%s/month is under %s and the workload is latency critical", USD(spend), USD(SpendLineUSD))
 			a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleUnder3KLatency, Detail: "Groq or managed inference on open-weight models", Providers: providers(ManagedInference)}
 			a.RunnerUp = &Recommendation{Path: CloudAPI, Rule: RuleUnder3K, Detail: "a cloud API", Providers: providers(CloudAPI)}
 			break
@@ -281,7 +281,7 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		rule := RuleUnder3K
 		switch {
 		case len(in.Compliance) == 0:
-			fire(RuleUnder3K, "$%.0f/month is under $%d and there is no compliance constraint", spend, SpendLineUSD)
+			fire(RuleUnder3K, "%s/month is under %s and there is no compliance constraint", USD(spend), USD(SpendLineUSD))
 		case has(GDPR):
 			rule = RuleGDPR
 		default:
@@ -298,11 +298,11 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 			a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 		}
 	case in.TeamRunsGPUs:
-		fire(RuleOver3KTeam, "$%.0f/month is over $%d and the team runs GPU infrastructure", spend, SpendLineUSD)
+		fire(RuleOver3KTeam, "%s/month is over %s and the team runs GPU infrastructure", USD(spend), USD(SpendLineUSD))
 		a.Recommended = Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where}
 		a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 	default:
-		fire(RuleManagedPath, "$%.0f/month is over $%d but the team does not run GPUs: let a third party host the model", spend, SpendLineUSD)
+		fire(RuleManagedPath, "%s/month is over %s but the team does not run GPUs: let a third party host the model", USD(spend), USD(SpendLineUSD))
 		fire(RuleSelfHostedPath, "self-hosting waits for a team that can run GPUs")
 		a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 		a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where + " once the team can run them"}
@@ -312,13 +312,13 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 
 	selfHosted := a.Recommended.Path == SelfHostedCloud || a.Recommended.Path == SelfHostedOnPrem
 	if selfHosted && spend < SpendLineUSD && !has(Airgap) {
-		warn(WarnSelfHostingEarly, "$%.0f/month is under the $%d line", spend, SpendLineUSD)
+		warn(WarnSelfHostingEarly, "%s/month is under the %s line", USD(spend), USD(SpendLineUSD))
 	}
 	if in.TeamRunsGPUs && spend < SpendLineUSD && !selfHosted && !has(Airgap) {
-		warn(WarnSelfHostingEarly, "the team could self-host, but $%.0f/month does not justify it yet", spend)
+		warn(WarnSelfHostingEarly, "the team could self-host, but %s/month does not justify it yet", USD(spend))
 	}
 	if !selfHosted && spend >= StuckLineUSD {
-		warn(WarnStuckOnAPI, "$%.0f/month is past $%d: plan the migration (inferbench crossover --run DIR)", spend, StuckLineUSD)
+		warn(WarnStuckOnAPI, "%s/month is past %s: plan the migration (inferbench crossover --run DIR)", USD(spend), USD(StuckLineUSD))
 	}
 	return a, nil
 }
@@ -372,7 +372,7 @@ func (a *Advice) Table() *Table {
 		}
 		return s
 	}
-	t := &Table{Title: fmt.Sprintf("Advice at %s/month of API spend", usd(a.MonthlyAPISpendUSD)), Columns: []string{"", "path", "rule"}}
+	t := &Table{Title: fmt.Sprintf("Advice at %s/month of API spend", USD(a.MonthlyAPISpendUSD)), Columns: []string{"", "path", "rule"}}
 	t.Rows = append(t.Rows, []string{"recommended", rec(&a.Recommended), a.Recommended.Rule.Quote()})
 	if a.RunnerUp != nil {
 		t.Rows = append(t.Rows, []string{"runner-up", rec(a.RunnerUp), a.RunnerUp.Rule.Quote()})

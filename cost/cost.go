@@ -153,9 +153,9 @@ func CostsTable(title string, rows []Costs, notes []string) *Table {
 			duty[d.Utilization] = d.USDPer1MOutputTokens
 		}
 		t.Rows = append(t.Rows, []string{
-			dash(c.GPU), dash(offer), dash(string(c.Kind)), fmt.Sprint(c.GPUs), usd(c.USDPerGPUHour), usd(c.USDPerHour), usd(c.USDPerMonth),
-			usd(c.USDPer1MOutputTokens), usd(c.USDPer1MTotalTokens), usd(c.USDPer1KRequests),
-			usd(duty[0.5]), usd(duty[0.25]), usd(duty[0.1]),
+			dash(c.GPU), dash(offer), dash(string(c.Kind)), fmt.Sprint(c.GPUs), USD(c.USDPerGPUHour), USD(c.USDPerHour), USD(c.USDPerMonth),
+			USD(c.USDPer1MOutputTokens), USD(c.USDPer1MTotalTokens), USD(c.USDPer1KRequests),
+			USD(duty[0.5]), USD(duty[0.25]), USD(duty[0.1]),
 		})
 	}
 	return t

@@ -123,12 +123,12 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 			x.BreakEvenUtilization = &util
 		}
 	} else {
-		x.Notes = append(x.Notes, fmt.Sprintf("self-hosting never pays: a full replica serves %.4g tokens a month, worth $%.2f at the API price, less than its $%.2f", monthlyCapacity, monthlyCapacity/1e6*in.APIUSDPer1M, replicaMonth))
+		x.Notes = append(x.Notes, fmt.Sprintf("self-hosting never pays: a full replica serves %s tokens a month, worth %s at the API price, less than its %s", Tokens(monthlyCapacity), USD(monthlyCapacity/1e6*in.APIUSDPer1M), USD(replicaMonth)))
 	}
 	if in.OpsMonthUSD == 0 {
 		x.Notes = append(x.Notes, "ops overhead not included (pass --ops-month-usd): engineering time to run GPUs is a real cost")
 	}
-	x.Notes = append(x.Notes, "volume month = 30 days (the seed's formula); GPU month = 730 h always on; volume assumed spread evenly over the day")
+	x.Notes = append(x.Notes, "volume month = 30 days; GPU month = 730 h always on; volume assumed spread evenly over the day")
 	return x, nil
 }
 
@@ -142,21 +142,21 @@ func (x *Crossover) Table() *Table {
 	}
 	t := &Table{Title: "API vs self-hosted, per month", Columns: []string{"", "value"}, Notes: x.Notes}
 	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
-	add("tokens per day", num(x.TokensPerDay))
-	add("monthly tokens", num(x.MonthlyTokens))
-	add("API price per 1M tokens", usd(x.APIUSDPer1M))
-	add("API monthly", usd(x.APIMonthlyUSD))
+	add("tokens per day", Tokens(x.TokensPerDay))
+	add("monthly tokens", Tokens(x.MonthlyTokens))
+	add("API price per 1M tokens", USD(x.APIUSDPer1M))
+	add("API monthly", USD(x.APIMonthlyUSD))
 	add("GPUs needed", fmt.Sprintf("%d (%d replica(s) of %d)", x.GPUsNeeded, x.Replicas, x.GPUsPerReplica))
-	add("GPU month (730 h)", usd(x.GPUMonthUSD))
-	add("ops month", usd(x.OpsMonthUSD))
-	add("self-hosted monthly", usd(x.SelfHostedMonthlyUSD))
+	add("GPU month (730 h)", USD(x.GPUMonthUSD))
+	add("ops month", USD(x.OpsMonthUSD))
+	add("self-hosted monthly", USD(x.SelfHostedMonthlyUSD))
 	add("cheaper at this volume", x.Cheaper)
 	if x.CapacityTokensPerS != nil {
 		add("replica capacity (tokens/s)", num(*x.CapacityTokensPerS))
 		add("utilization at this volume", opt(x.Utilization, pct))
 	}
-	add("crossover (tokens per day)", opt(x.CrossoverTokensPerDay, num))
-	add("self-hosted always cheaper above (tokens per day)", opt(x.AlwaysCheaperAboveTokensPerDay, num))
+	add("crossover (tokens per day)", opt(x.CrossoverTokensPerDay, Tokens))
+	add("self-hosted always cheaper above (tokens per day)", opt(x.AlwaysCheaperAboveTokensPerDay, Tokens))
 	if x.CapacityTokensPerS != nil {
 		add("break-even utilization", opt(x.BreakEvenUtilization, pct))
 	}

@@ -108,30 +108,34 @@ func FitModel(g *GPU, m *Model, p Precision, memUtil float64) (Fit, error) {
 }
 
 // GuideTable lays out the GPU guide: one row per GPU with its specs, its
-// cheapest on-demand price, and, when fits is not nil, whether the model
-// fits it (fits[i] belongs to c.GPUs[i]).
+// default on-demand price (DefaultOffer, the price every command uses) with
+// its provider, the cheapest alternative on-demand offer, and, when fits is
+// not nil, whether the model fits it (fits[i] belongs to c.GPUs[i]).
 func GuideTable(c *Catalog, fits []Fit) *Table {
-	t := &Table{Title: "GPU guide", Columns: []string{"gpu", "name", "memory", "bandwidth", "bf16 dense", "tdp", "on-demand $/gpu-h", "guide"}}
+	t := &Table{Title: "GPU guide", Columns: []string{"gpu", "name", "memory", "bandwidth", "bf16 dense", "tdp", "on-demand $/gpu-h (default)", "cheapest alternative", "guide"}}
 	if fits != nil {
 		t.Title = fmt.Sprintf("GPU guide: %s at %s", fits[0].Model, fits[0].Precision)
 		t.Columns = append(t.Columns, "fits", "kv cache")
 	}
 	for i, g := range c.GPUs {
-		best := math.Inf(1)
-		for _, o := range g.Offers {
-			if o.Kind == OnDemand {
-				best = math.Min(best, o.USDPerGPUHour)
+		od, alt := "-", "-"
+		if o, err := g.DefaultOffer(string(DefaultOfferKind)); err == nil {
+			od = USD(o.USDPerGPUHour) + " (" + o.Provider + ")"
+			var best *Offer
+			for _, a := range g.Alternatives(o) {
+				if best == nil || a.USDPerGPUHour < best.USDPerGPUHour {
+					best = a
+				}
 			}
-		}
-		od := "-"
-		if !math.IsInf(best, 1) {
-			od = usd(best)
+			if best != nil {
+				alt = USD(best.USDPerGPUHour) + " (" + best.Provider + ", " + best.Date + ")"
+			}
 		}
 		tflops := "n/a"
 		if g.BF16TFLOPS > 0 {
 			tflops = num(g.BF16TFLOPS) + " TFLOP/s"
 		}
-		row := []string{g.ID, g.Name, num(g.MemoryGB) + " GB", num(g.BandwidthGBPerS) + " GB/s", tflops, num(g.TDPW) + " W", od, g.Guide}
+		row := []string{g.ID, g.Name, num(g.MemoryGB) + " GB", num(g.BandwidthGBPerS) + " GB/s", tflops, num(g.TDPW) + " W", od, alt, g.Guide}
 		if fits != nil {
 			f := fits[i]
 			if f.Fits {

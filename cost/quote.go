@@ -16,8 +16,9 @@ type QuoteRequest struct {
 	Energy *Energy
 	// GPU is a catalog GPU id; "" takes RunGPUNames' first name (the GPU
 	// that ran it, by its nvidia-smi name), else every catalog GPU.
-	GPU         string
-	RunGPUNames []string
+	GPU          string
+	RunGPUNames  []string
+	RunGPUStated string
 	// GPUs serve the throughput; 0 takes the run's count, else 1.
 	GPUs int
 	// Offer is an offer id or kind; "" prices every offer.
@@ -47,8 +48,15 @@ var ErrQuote = errors.New("cost")
 func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 	out := &Quote{Basis: q.Basis, Throughput: q.Throughput, Energy: q.Energy, Rows: []Costs{}, Notes: []string{}}
 	gpus := q.GPUs
+	rg, err := c.ResolveRunGPU(q.RunGPUStated, q.RunGPUNames)
+	if err != nil {
+		return nil, fmt.Errorf("%w: run.json gpu_stated: %w", ErrQuote, err)
+	}
 	if gpus == 0 {
 		gpus = max(1, len(q.RunGPUNames))
+		if rg != nil {
+			gpus = max(1, rg.Count)
+		}
 	}
 	var gpuList []*GPU
 	switch {
@@ -58,10 +66,12 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 			return nil, fmt.Errorf("%w: --gpu: %w", ErrQuote, err)
 		}
 		gpuList = append(gpuList, g)
-	case len(q.RunGPUNames) > 0 && c.GPUBySMIName(q.RunGPUNames[0]) != nil:
-		g := c.GPUBySMIName(q.RunGPUNames[0])
-		gpuList = append(gpuList, g)
-		out.Notes = append(out.Notes, fmt.Sprintf("GPU %s from run.json (%q)", g.ID, q.RunGPUNames[0]))
+	case rg != nil:
+		gpuList = append(gpuList, rg.GPU)
+		out.Notes = append(out.Notes, fmt.Sprintf("GPU %s from run.json (%s)", rg.GPU.ID, rg.From))
+		if rg.Warning != "" {
+			out.Notes = append(out.Notes, "warning: "+rg.Warning)
+		}
 	default:
 		for i := range c.GPUs {
 			gpuList = append(gpuList, &c.GPUs[i])
@@ -123,7 +133,7 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 	}
 	p := PriceOf(g, of)
 	perGPUHour := p.USDPerGPUHour + EnergyUSDPerHour(p.WattsPerGPU, p.PUE, p.USDPerKWh)
-	note := fmt.Sprintf("GPU month: %s %s (%s, %s) at $%.4g/GPU-hour × %d h (%s, %s)", g.ID, of.ID, of.Kind, of.Provider, perGPUHour, HoursPerMonth, of.Source, of.Date)
+	note := fmt.Sprintf("GPU month: %s %s (%s, %s) at %s/GPU-hour × %d h (%s, %s)", g.ID, of.ID, of.Kind, of.Provider, USD(perGPUHour), HoursPerMonth, of.Source, of.Date)
 	if of.Confidence == "low" {
 		note += " [low confidence]"
 	}
@@ -145,7 +155,7 @@ func (c *Catalog) APIPrice(pricePerM float64, model string) (float64, string, er
 		return 0, "", fmt.Errorf("%w: --api-model: %w", ErrQuote, err)
 	}
 	p := BlendedUSDPer1M(a.USDPer1MInput, a.USDPer1MOutput)
-	return p, fmt.Sprintf("%s blended 3:1 from %.4g in / %.4g out (%s, %s)", a.ID, a.USDPer1MInput, a.USDPer1MOutput, a.Source, a.Date), nil
+	return p, fmt.Sprintf("%s blended 3:1 from %s in / %s out per 1M (%s, %s)", a.ID, USD(a.USDPer1MInput), USD(a.USDPer1MOutput), a.Source, a.Date), nil
 }
 
 // DailyTokens resolves a volume: tokens per day, or requests per day ×

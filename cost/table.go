@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -123,22 +124,9 @@ func (t *Table) writeMarkdown(w io.Writer) error {
 	return err
 }
 
-// usd formats a dollar amount for people: 3 decimals under $10 (the
-// precision the cost per 1M tokens is quoted at), else whole dollars with
-// thousands separators. "-" for an unknown (zero) value.
-func usd(v float64) string {
-	switch {
-	case v == 0:
-		return "-"
-	case v < 10:
-		return "$" + strconv.FormatFloat(v, 'f', 3, 64)
-	}
-	return "$" + thousands(v)
-}
-
 // thousands formats v rounded to an integer with comma separators.
 func thousands(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 0, 64)
+	s := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	var b strings.Builder

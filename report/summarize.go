@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"time"
 
@@ -292,18 +293,27 @@ func (d Dist) At(p float64) float64 {
 	}
 }
 
-// capacity is the highest level that met slo, nil when none did or no SLO is set.
+// capacity is the level that met slo with the best output throughput (not
+// the highest passing level: past saturation a higher level can pass with
+// less throughput), nil when none did or no SLO is set. It is a lower bound
+// (LowerBound) when it is the highest level run: no level above it was tried,
+// so more load might still have met the SLO with more throughput.
 func capacity(levels []Level, slo SLO) *Capacity {
 	if slo.IsZero() {
 		return nil
 	}
 	var best *Capacity
+	top := math.Inf(-1)
 	for i := range levels {
 		l := &levels[i]
-		if ok, _ := MeetsSLO(l, slo); ok {
+		top = max(top, l.Level)
+		if ok, _ := MeetsSLO(l, slo); ok && (best == nil || l.OutputTokensPerS > best.OutputTokensPerS) {
 			best = &Capacity{Level: l.Level, OutputTokensPerS: l.OutputTokensPerS,
 				TotalTokensPerS: l.TotalTokensPerS, RequestsPerS: l.RequestsPerS}
 		}
+	}
+	if best != nil {
+		best.LowerBound = best.Level == top
 	}
 	return best
 }

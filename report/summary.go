@@ -14,8 +14,8 @@ import (
 type Summary struct {
 	// Levels holds one entry per load level, in increasing level order.
 	Levels []Level `json:"levels"`
-	// Capacity is the highest level that met the SLOs, nil when none did or
-	// no SLO was set.
+	// Capacity is the level that met the SLOs with the best output
+	// throughput, nil when none did or no SLO was set.
 	Capacity *Capacity `json:"capacity"`
 	// Records is the number of records read, every stage and attempt: what
 	// requests.jsonl holds, whatever run.json says.
@@ -127,14 +127,31 @@ type Dist struct {
 	Max    float64 `json:"max"`
 }
 
-// Capacity is the highest load level whose percentiles met the SLOs, and its
-// throughput: the throughput the cost model uses.
+// Capacity is the load level whose percentiles met the SLOs with the best
+// output throughput, and its throughput: the throughput the cost model uses.
 type Capacity struct {
 	Level            float64 `json:"level"`
 	OutputTokensPerS float64 `json:"output_tokens_per_s"`
 	TotalTokensPerS  float64 `json:"total_tokens_per_s"`
 	RequestsPerS     float64 `json:"requests_per_s"`
+	// LowerBound is true when the capacity is the highest level run: no
+	// level above it was tried, so the true capacity may be higher.
+	LowerBound bool `json:"lower_bound"`
 }
+
+// Describe is the capacity in words for tables and verdicts: "level 16,
+// 661.0 output tok/s, 5.16 req/s", with " (lower bound: every level run
+// met the SLO)" when it is one.
+func (c *Capacity) Describe() string {
+	s := fmt.Sprintf("level %g, %.1f output tok/s, %.2f req/s", c.Level, c.OutputTokensPerS, c.RequestsPerS)
+	if c.LowerBound {
+		s += " " + LowerBoundNote
+	}
+	return s
+}
+
+// LowerBoundNote marks a capacity that is a lower bound.
+const LowerBoundNote = "(lower bound: the highest level run met the SLO; more load was not tried)"
 
 // ReadSummary reads a summary.json file.
 func ReadSummary(path string) (*Summary, error) {

@@ -29,29 +29,10 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			l.Requests.Failed, l.WindowS, l.OutputTokensPerS, l.TotalTokensPerS, l.RequestsPerS, l.GoodputRPS)
 	}
 	tw.Flush()
+	small := false
 	for _, l := range sum.Levels {
 		fmt.Fprintf(&b, "\nlevel %g — latency in ms\n", l.Level)
-		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "metric\tn\tp50\tp90\tp95\tp99\tp99.9\tmean\tstddev\t")
-		row := func(name string, d Dist) {
-			if d.N == 0 {
-				fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\t-\t-\t-\t\n", name)
-				return
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, d.N, d.P50, d.P90, d.P95, d.P99, d.P999, d.Mean, d.Stddev)
-		}
-		row("TTFT", l.TTFTMS)
-		row("TPOT", l.TPOTMS)
-		row("ITL", l.ITLMS)
-		row("E2E", l.E2EMS)
-		row("TTFB", l.TTFBMS)
-		row("content TTFT", l.ContentTTFTMS)
-		row("inter-chunk", l.InterChunkMS)
-		if l.ServerTTFTMS.N > 0 {
-			row("server TTFT", l.ServerTTFTMS)
-			row("TTFT − server", l.TTFTOverheadMS)
-		}
-		tw.Flush()
+		small = writeLatencies(&b, &l) || small
 		if u := l.UserOutputTokensPerS; u.N > 0 {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
@@ -77,8 +58,11 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			b.WriteByte('\n')
 		}
 	}
+	if small {
+		fmt.Fprintf(&b, "\n%s\n", SmallSampleNote)
+	}
 	if c := sum.Capacity; c != nil {
-		fmt.Fprintf(&b, "\ncapacity at SLO: level %g, %.1f output tok/s, %.2f req/s\n", c.Level, c.OutputTokensPerS, c.RequestsPerS)
+		fmt.Fprintf(&b, "\ncapacity at SLO: %s\n", c.Describe())
 	}
 	writeAdaptive(&b, sum.Adaptive)
 	_, err := io.WriteString(w, b.String())
@@ -174,6 +158,9 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 	if m == nil {
 		return
 	}
+	if m.IsSimulated() {
+		b.WriteString("SIMULATED: the target or the GPU telemetry is the mock; these numbers are not measurements of the GPU named\n")
+	}
 	fmt.Fprintf(b, "target  %s %s  model %s\n", m.Target.Kind, m.Target.URL, m.Target.Model)
 	if m.ExitState == rundir.ExitRunning {
 		// run.json was never finished: the process died (kill -9, a
@@ -193,4 +180,36 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 		fmt.Fprintf(b, "\nprompts sized by %s", src)
 	}
 	b.WriteString("\n\n")
+}
+
+// writeLatencies writes level l's latency table; small is true when a
+// percentile in it is marked for too few samples (SmallSample).
+func writeLatencies(b *strings.Builder, l *Level) (small bool) {
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "metric\tn\tp50\tp90\tp95\tp99\tp99.9\tmean\tstddev\t")
+	row := func(name string, d Dist) {
+		if d.N == 0 {
+			fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t-\t-\t-\t-\t\n", name)
+			return
+		}
+		fmt.Fprintf(tw, "%s\t%d\t", name, d.N)
+		for _, p := range []float64{50, 90, 95, 99, 99.9} {
+			small = small || SmallSample(d.N, p)
+			fmt.Fprintf(tw, "%s\t", MarkSmall(fmt.Sprintf("%.2f", d.At(p)), d.N, p))
+		}
+		fmt.Fprintf(tw, "%.2f\t%.2f\t\n", d.Mean, d.Stddev)
+	}
+	row("TTFT", l.TTFTMS)
+	row("TPOT", l.TPOTMS)
+	row("ITL", l.ITLMS)
+	row("E2E", l.E2EMS)
+	row("TTFB", l.TTFBMS)
+	row("content TTFT", l.ContentTTFTMS)
+	row("inter-chunk", l.InterChunkMS)
+	if l.ServerTTFTMS.N > 0 {
+		row("server TTFT", l.ServerTTFTMS)
+		row("TTFT − server", l.TTFTOverheadMS)
+	}
+	tw.Flush()
+	return small
 }

@@ -64,6 +64,12 @@ type Manifest struct {
 	GPUs json.RawMessage `json:"gpus,omitempty"`
 	// GPUBackend is the telemetry backend used, "none" when telemetry was off.
 	GPUBackend string `json:"gpu_backend,omitempty"`
+	// GPUStated is the serving box's GPU as the user stated it (--gpu
+	// ID[xN]), recorded as given; cost prefers it to telemetry.
+	GPUStated string `json:"gpu_stated,omitempty"`
+	// Simulated is true when the target or the GPU telemetry is the mock:
+	// the numbers are simulated, not measured on the named hardware.
+	Simulated bool `json:"simulated,omitempty"`
 	// Start and End are the wall-clock start and end (RFC 3339, UTC). Every
 	// *_ns offset in the run directory counts from Start.
 	Start time.Time  `json:"start"`
@@ -169,4 +175,17 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
 	}
 	return b, &m, nil
+}
+
+// SimulatedBy reports whether a run with this target kind and GPU telemetry
+// backend is simulated: the mock target, or the mock's GPU telemetry (the
+// demo drives `inferbench mock` through the vllm kind). The one rule.
+func SimulatedBy(kind, gpuBackend string) bool {
+	return kind == "mock" || gpuBackend == "mock"
+}
+
+// IsSimulated reports whether the run was simulated: run.json says so, or
+// (for runs written before the field) its target or telemetry is the mock.
+func (m *Manifest) IsSimulated() bool {
+	return m != nil && (m.Simulated || SimulatedBy(m.Target.Kind, m.GPUBackend))
 }

@@ -100,6 +100,9 @@ type Options struct {
 	GPUURL        string
 	GPUInterval   time.Duration
 	ServerMetrics string
+	// GPUStated is the serving box's GPU as the user stated it (--gpu
+	// ID[xN]); it prices the run when telemetry knows nothing.
+	GPUStated string
 	// Scenario is the resolved scenario the options were made from.
 	Scenario *scenarios.Scenario
 	// Lengths and Prompt feed the workload when the scenario draws lengths
@@ -176,6 +179,9 @@ type Extras struct {
 	ContinuousUsage, NoProbe, Force        bool
 	Insecure                               bool
 	Version                                string
+	// GPUStated is the serving box's GPU as the user states it (--gpu
+	// ID[xN]), recorded in run.json.
+	GPUStated string
 }
 
 // FromScenario converts a resolved, valid scenario and the flag-only
@@ -194,10 +200,13 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 		GPUBackend: s.GPU.Backend, GPUURL: s.GPU.URL, GPUInterval: time.Duration(s.GPU.Interval),
 		Out: x.Out, ServerMetrics: x.ServerMetrics, Retries: x.Retries, ContinuousUsage: x.ContinuousUsage,
 		NoProbe: x.NoProbe, ServerVersion: x.ServerVersion, ServerArgs: x.ServerArgs, Grace: x.Grace, Force: x.Force,
-		Insecure: x.Insecure, APIKeyFile: x.APIKeyFile, Version: x.Version,
+		Insecure: x.Insecure, APIKeyFile: x.APIKeyFile, Version: x.Version, GPUStated: x.GPUStated,
 	}
 	if o.Out == "" {
 		return nil, inputf("--out is required: the run directory to create")
+	}
+	if err := checkGPUStated(o.GPUStated); err != nil {
+		return nil, err
 	}
 	if s.Load.Warmup != nil {
 		o.Warmup = *s.Load.Warmup

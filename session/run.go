@@ -211,6 +211,7 @@ func (s *session) begin(drain context.Context) error {
 		rw.Close()
 		return err
 	}
+	markManifest(s.m, o, s.log)
 	if err := rundir.WriteManifest(o.Out, s.m); err != nil {
 		rw.Close()
 		s.telemetry.stop()

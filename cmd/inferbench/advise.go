@@ -104,7 +104,7 @@ func runAdvise(_ context.Context, w io.Writer, o adviseOptions) error {
 			return err
 		}
 		spend = cost.APIMonthlyUSD(cost.MonthlyTokens(perDay), price)
-		basis = fmt.Sprintf("%.4g tokens/day × 30 at $%.4g per 1M (%s)", perDay, price, priceBasis)
+		basis = fmt.Sprintf("%s tokens/day × 30 at %s per 1M (%s)", cost.Tokens(perDay), cost.USD(price), priceBasis)
 	}
 	a, err := cost.Advise(cat, cost.AdviseInput{MonthlyAPISpendUSD: spend, Latency: o.Latency, Compliance: o.Compliance, TeamRunsGPUs: o.TeamRunsGPUs, VolumeUncertain: o.VolumeUncertain})
 	if err != nil {

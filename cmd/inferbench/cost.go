@@ -142,7 +142,7 @@ func runCost(_ context.Context, w io.Writer, o costOptions) error {
 		if o.EnergyWindowS == 0 {
 			o.EnergyWindowS = lvl.WindowS
 		}
-		q.RunGPUNames = runGPUNames(o.RunDir)
+		q.RunGPUStated, q.RunGPUNames = runGPUInfo(o.RunDir)
 	}
 	if o.EnergyJ != 0 {
 		if !(o.EnergyJ > 0) || !(o.EnergyWindowS > 0) {
@@ -196,24 +196,26 @@ func pricedLevel(s *report.Summary) (report.Level, string, error) {
 	return l, fmt.Sprintf("highest-throughput level %g (summary.json has no capacity at SLO)", l.Level), nil
 }
 
-// runGPUNames returns the GPU names in DIR/run.json, none when the file or
-// its inventory is missing: the GPU only picks a default catalog entry.
-func runGPUNames(dir string) []string {
+// runGPUInfo returns what DIR/run.json says of the run's GPU: the GPU the
+// user stated (gpu_stated) and the names in telemetry's inventory; nothing
+// when the file or the fields are missing: the GPU only picks a default
+// catalog entry (cost.Catalog.ResolveRunGPU).
+func runGPUInfo(dir string) (stated string, names []string) {
 	b, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile))
 	if errors.Is(err, fs.ErrNotExist) || err != nil {
-		return nil
+		return "", nil
 	}
 	var m struct {
-		GPUs []struct {
+		GPUStated string `json:"gpu_stated"`
+		GPUs      []struct {
 			Name string `json:"name"`
 		} `json:"gpus"`
 	}
 	if json.Unmarshal(b, &m) != nil {
-		return nil
+		return "", nil
 	}
-	var names []string
 	for _, g := range m.GPUs {
 		names = append(names, g.Name)
 	}
-	return names
+	return m.GPUStated, names
 }

@@ -41,8 +41,9 @@ func TestCrossoverSeedExampleCLI(t *testing.T) {
 	if got["monthly_tokens"] != 300000000.0 || got["api_monthly_usd"] != 4500.0 {
 		t.Errorf("monthly_tokens = %v, api_monthly_usd = %v; want 300000000 and 4500", got["monthly_tokens"], got["api_monthly_usd"])
 	}
-	// Default GPU: a100-80gb reserved-1y = 3.4309 × 0.64 per GPU-hour × 730 h.
-	want := 3.4309 * 0.64 * 730
+	// Default GPU without a run: a100-80gb at the default offer, on-demand
+	// (aws-p4de-od) = 3.4309 per GPU-hour × 730 h.
+	want := 3.4309 * 730
 	if v, _ := got["self_hosted_monthly_usd"].(float64); !costCloseTo(v, want) {
 		t.Errorf("self_hosted_monthly_usd = %v; want %v", got["self_hosted_monthly_usd"], want)
 	}

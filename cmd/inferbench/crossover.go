@@ -20,12 +20,12 @@ const (
 	costFlagOpsMonthUSD      = "ops-month-usd"
 )
 
-// Defaults of crossover when no GPU price is given: the seed's example, an
-// A100 80GB on a 1-year reservation.
+// Defaults of crossover: without --run and --gpu it prices an A100 80GB
+// (the GPU guide's "sweet spot" for 7B–34B models); the offer is the one
+// every command uses (cost.DefaultOfferKind).
 const (
-	crossoverDefaultGPU   = "a100-80gb"
-	crossoverDefaultOffer = "reserved-1y"
-	defaultAPIModel       = "openai/gpt-4o"
+	crossoverDefaultGPU = "a100-80gb"
+	defaultAPIModel     = "openai/gpt-4o"
 )
 
 // crossoverOptions is the crossover command's input.
@@ -67,9 +67,9 @@ volume ÷ the run's measured capacity (--run); without a run one replica is assu
 			&cli.Float64Flag{Name: costFlagGPUMonthUSD, Usage: "one GPU per month in USD (default: --gpu's --offer × 730 h)"},
 			&cli.Float64Flag{Name: costFlagOpsMonthUSD, Usage: "ops overhead per month in USD (people, tooling)"},
 			&cli.StringFlag{Name: costFlagRun, Usage: "run `DIR` whose capacity at SLO (total tokens/s) sizes the GPUs"},
-			&cli.StringFlag{Name: costFlagGPU, Value: crossoverDefaultGPU, Usage: "catalog GPU `ID` priced when --gpu-month-usd is not given"},
-			&cli.StringFlag{Name: costFlagOffer, Value: crossoverDefaultOffer, Usage: "offer kind or id of --gpu"},
-			&cli.IntFlag{Name: costFlagGPUs, Value: 1, Usage: "GPUs in one replica (the run's tensor parallelism)"},
+			&cli.StringFlag{Name: costFlagGPU, Usage: "catalog GPU `ID` priced when --gpu-month-usd is not given (default: the run's GPU from run.json, else " + crossoverDefaultGPU + ")"},
+			&cli.StringFlag{Name: costFlagOffer, Value: string(cost.DefaultOfferKind), Usage: "offer kind or id of --gpu"},
+			&cli.IntFlag{Name: costFlagGPUs, Usage: "GPUs in one replica (default: the run's GPU count, else 1)"},
 			costPricesFlag(),
 			costFormatFlag(),
 		),
@@ -97,7 +97,7 @@ func runCrossover(_ context.Context, w io.Writer, o crossoverOptions) error {
 	if o.GPUMonthUSD < 0 || o.OpsMonthUSD < 0 {
 		return usagef("--gpu-month-usd and --ops-month-usd must not be negative")
 	}
-	if o.GPUs < 1 {
+	if o.GPUs < 0 {
 		return usagef("--gpus must be at least 1, got %d", o.GPUs)
 	}
 	cat, err := cost.Load(o.Prices)
@@ -113,6 +113,11 @@ func runCrossover(_ context.Context, w io.Writer, o crossoverOptions) error {
 	if priceBasis != "--api-price-per-m" {
 		notes = append(notes, "API price: "+priceBasis)
 	}
+	gpuNotes, err := crossoverGPU(cat, &o, &in)
+	if err != nil {
+		return err
+	}
+	notes = append(notes, gpuNotes...)
 	if in.GPUMonthUSD == 0 {
 		m, err := cat.MonthOf(o.GPU, o.Offer)
 		if err != nil {
@@ -138,4 +143,44 @@ func runCrossover(_ context.Context, w io.Writer, o crossoverOptions) error {
 	}
 	x.Notes = append(notes, x.Notes...)
 	return cost.Write(w, o.Format, x, x.Table())
+}
+
+// crossoverGPU fills in the GPU and its count from the run when the flags
+// leave them out (cost.ResolveRunGPU, the rule report uses too), else the
+// defaults; the notes say where they came from.
+func crossoverGPU(cat *cost.Catalog, o *crossoverOptions, in *cost.CrossoverInput) ([]string, error) {
+	var notes []string
+	var rg *cost.RunGPU
+	if o.RunDir != "" && (o.GPU == "" || o.GPUs == 0) {
+		stated, names := runGPUInfo(o.RunDir)
+		r, err := cat.ResolveRunGPU(stated, names)
+		if err != nil {
+			return nil, fmt.Errorf("crossover: %s/run.json gpu_stated: %w", o.RunDir, err)
+		}
+		rg = r
+	}
+	switch {
+	case o.GPU != "":
+	case rg != nil:
+		o.GPU = rg.GPU.ID
+		notes = append(notes, fmt.Sprintf("GPU %s from %s/run.json (%s)", rg.GPU.ID, o.RunDir, rg.From))
+		if rg.Warning != "" {
+			notes = append(notes, "warning: "+rg.Warning)
+		}
+	case o.GPUMonthUSD == 0:
+		o.GPU = crossoverDefaultGPU
+		why := "no --run"
+		if o.RunDir != "" {
+			why = o.RunDir + "/run.json names no catalog GPU"
+		}
+		notes = append(notes, fmt.Sprintf("GPU %s by default (%s; pass --gpu)", o.GPU, why))
+	}
+	if o.GPUs == 0 {
+		o.GPUs = 1
+		if rg != nil && rg.Count > 0 {
+			o.GPUs = rg.Count
+		}
+		in.GPUsPerReplica = o.GPUs
+	}
+	return notes, nil
 }

@@ -78,6 +78,6 @@ func runGPUs(_ context.Context, w io.Writer, o gpusOptions) error {
 	if o.Fit != "" {
 		t.Notes = append(t.Notes, fmt.Sprintf("fit: weights at %s, KV cache in BF16, the engine taking %.0f%% of usable memory; tensor parallelism 1, 2, 4 or 8", o.Precision, o.MemoryUtil*100))
 	}
-	t.Notes = append(t.Notes, "on-demand $/gpu-h is the lowest on-demand offer in the catalog (marketplace clouds included); see `inferbench cost --gpu ID` for every offer and its source")
+	t.Notes = append(t.Notes, "on-demand $/gpu-h (default) is the price every command (cost, crossover, report) uses: the first on-demand offer in the catalog, a hyperscaler's list price where there is one; cheapest alternative: the lowest other on-demand offer (marketplace clouds included), with its date; `inferbench cost --gpu ID` lists every offer with its source and date")
 	return cost.Write(w, o.Format, rep, t)
 }

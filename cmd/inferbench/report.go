@@ -55,6 +55,8 @@ type reportOptions struct {
 	Resamples    int
 	Seed         uint64
 	PNGDPI       float64
+	// GPU is --gpu: one ID[xN] for every run, or one per run.
+	GPU []string
 }
 
 func reportCommand() *cli.Command {
@@ -84,6 +86,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			&cli.StringFlag{Name: reportFlagOut, Usage: "write the report files and figures into `DIR`"},
 			&cli.StringFlag{Name: reportFlagFormat, Value: strings.Join(render.AllFormats(), ","), Usage: "report files to write: md, html, json, csv (comma-separated)"},
 			costPricesFlag(),
+			&cli.StringSliceFlag{Name: costFlagGPU, Usage: "the serving box's GPU as a catalog `ID[xN]` (h100-sxm, a100-80gbx2), once for every run or once per run in order: prices the runs as stated by the user (replaces run.json's GPU)"},
 			&cli.StringFlag{Name: reportFlagOffer, Value: render.DefaultOffer, Usage: "offer kind (or id) the verdict and the crossover price"},
 			&cli.Float64Flag{Name: reportFlagTokensPerDay, Value: render.DefaultTokensPerDay, Usage: "volume of the crossover, in tokens per day (input + output)"},
 			&cli.StringSliceFlag{Name: reportFlagAPIModel, Value: cli.NewStringSlice(render.DefaultAPIModels()...), Usage: "catalog API `ID`s the crossover weighs self-hosting against"},
@@ -109,7 +112,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 				Out: c.String(reportFlagOut), Formats: formats, Prices: c.String(costFlagPrices), Offer: c.String(reportFlagOffer),
 				TokensPerDay: c.Float64(reportFlagTokensPerDay), APIModels: c.StringSlice(reportFlagAPIModel),
 				OpsMonthUSD: c.Float64(reportFlagOps), Resamples: c.Int(reportFlagResamples), Seed: c.Uint64(reportFlagSeed),
-				PNGDPI: c.Float64(reportFlagPNGDPI)}
+				PNGDPI: c.Float64(reportFlagPNGDPI), GPU: c.StringSlice(costFlagGPU)}
 			return runReport(o, c.App.Writer, c.App.ErrWriter)
 		},
 	}
@@ -125,6 +128,17 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 		return usagef("--%s must be at least 100, got %d", reportFlagResamples, o.Resamples)
 	case o.PNGDPI < 24 || o.PNGDPI > 1200:
 		return usagef("--%s must be between 24 and 1200, got %v", reportFlagPNGDPI, o.PNGDPI)
+	case len(o.GPU) > 1 && len(o.GPU) != len(o.Dirs):
+		return usagef("--%s: give it once for every run or once per run (%d runs), got %d", costFlagGPU, len(o.Dirs), len(o.GPU))
+	}
+	cat, err := cost.Load(o.Prices)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for _, g := range o.GPU {
+		if _, _, err := cat.ParseGPUSpec(g); err != nil {
+			return usagef("--%s: %v", costFlagGPU, err)
+		}
 	}
 	runs, slo, source, err := render.LoadRuns(o.Dirs, o.SLO)
 	if err != nil {
@@ -150,14 +164,9 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 	if source == "run.json" {
 		fmt.Fprintf(stdout, "\nSLO from %s's scenario: capacity judged by it\n", filepath.Join(o.Dirs[0], rundir.ManifestFile))
 	}
-	var cat *cost.Catalog
-	cat, err = cost.Load(o.Prices)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
 	rep, err := render.Build(runs, render.Options{SLO: slo, SLOSource: source, Catalog: cat, Offer: o.Offer,
 		TokensPerDay: o.TokensPerDay, APIModels: o.APIModels, OpsMonthUSD: o.OpsMonthUSD,
-		Resamples: o.Resamples, Seed: o.Seed, Version: toolVersion(), PNGDPI: o.PNGDPI})
+		Resamples: o.Resamples, Seed: o.Seed, Version: toolVersion(), PNGDPI: o.PNGDPI, GPUStated: o.GPU})
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

@@ -70,7 +70,7 @@ func TestReportQualificationFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "verdict: h100-sxm serves 1.7") || !strings.Contains(out, "report written to "+dir) {
+	if !strings.Contains(out, "verdict: SIMULATED (h100-sxm, a100-80gb): h100-sxm serves 1.7") || !strings.Contains(out, "report written to "+dir) {
 		t.Errorf("stdout lacks the verdict or the report's path:\n%s", out)
 	}
 	for _, f := range []string{render.MarkdownFile, render.JSONFile, render.CSVFile,

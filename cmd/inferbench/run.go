@@ -48,6 +48,7 @@ const (
 	flagMaxConc        = "max-concurrency"
 	flagRampUp         = "ramp-up"
 	flagBisect         = "bisect"
+	flagRunGPU         = "gpu"
 	flagRunGPUBackend  = "gpu-backend"
 	flagRunGPUURL      = "gpu-url"
 	flagRunGPUInterval = "gpu-interval"
@@ -108,6 +109,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.Float64Flag{Name: flagBurstiness, Value: 1, Usage: "gamma arrivals: shape (1 = Poisson, < 1 burstier, > 1 smoother)"},
 			&cli.IntFlag{Name: flagMaxConc, Usage: "open loop: cap on requests in flight (0: none); waits show as send lag"},
 			&cli.DurationFlag{Name: flagRampUp, Usage: "open loop: ramp the rate up linearly over this long"},
+			&cli.StringFlag{Name: flagRunGPU, Usage: "the serving box's GPU as a catalog `ID[xN]` (h100-sxm, a100-80gbx2; inferbench gpus): recorded in run.json as stated by the user, and used for cost when telemetry does not see the GPU (a server on another machine)"},
 			&cli.StringFlag{Name: flagRunGPUBackend, Value: backend.Auto, Usage: "GPU telemetry: " + strings.Join(backend.Names(), ", ") + " (auto: NVML, else nvidia-smi, else off)"},
 			&cli.StringFlag{Name: flagRunGPUURL, Usage: "dcgm: the exporter's metrics URL; mock: the mock's URL (default: --url)", EnvVars: []string{"INFERBENCH_GPU_URL"}},
 			&cli.DurationFlag{Name: flagRunGPUInterval, Value: gpu.DefaultInterval, Usage: "GPU and server metrics sampling period"},

@@ -49,6 +49,13 @@ func CostBars(bars []CostBar, title string) *Figure {
 	for si, name := range series {
 		s := styleOf(si)
 		bs := &barSet{Fill: s.Fill, Outline: draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}}
+		for gi, g := range groups {
+			if !slices.ContainsFunc(bars, func(b CostBar) bool { return b.Series == name && b.Group == g && b.USDPer1M > 0 }) {
+				// Say why a bar is missing instead of leaving a gap.
+				x0 := float64(gi) - 0.4 + float64(si)*width
+				bs.Missing = append(bs.Missing, barRect{X0: x0, X1: x0 + width*0.92, Label: "no " + g + "\nprice in\nthe catalog"})
+			}
+		}
 		for _, b := range bars {
 			if b.Series != name || !(b.USDPer1M > 0) {
 				continue
@@ -64,20 +71,18 @@ func CostBars(bars []CostBar, title string) *Figure {
 	p.Y.Min, p.Y.Max = 0, top*1.15
 	p.X.Min, p.X.Max = -0.6, float64(len(groups))-0.4
 	p.Legend.Left = false
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(6)
 	return figureOf("cost", title, "", 8*vg.Inch, 5*vg.Inch, p)
 }
 
-// usdLabel writes a dollar amount for a bar: 3 decimals below $10.
-func usdLabel(v float64) string {
-	if v < 10 {
-		return fmt.Sprintf("$%.3f", v)
-	}
-	return fmt.Sprintf("$%.0f", v)
-}
+// usdLabel writes a dollar amount for a bar (cost.USD).
+func usdLabel(v float64) string { return cost.USD(v) }
 
 // barSet draws filled bars in data coordinates with their labels on top.
 type barSet struct {
-	Rects   []barRect
+	Rects []barRect
+	// Missing are the slots of bars that have no value, labelled why.
+	Missing []barRect
 	Fill    color.Color
 	Outline draw.LineStyle
 }
@@ -106,6 +111,11 @@ func (b *barSet) Plot(c draw.Canvas, p *gplot.Plot) {
 		ts := labelStyle(8)
 		ts.XAlign = draw.XCenter
 		c.FillText(ts, vg.Point{X: (x0 + x1) / 2, Y: y1 + vg.Points(2)}, r.Label)
+	}
+	for _, r := range b.Missing {
+		ts := labelStyle(8)
+		ts.XAlign, ts.Color = draw.XCenter, color.Gray{Y: 0x55}
+		c.FillText(ts, vg.Point{X: (trX(r.X0) + trX(r.X1)) / 2, Y: trY(0) + vg.Points(4)}, r.Label)
 	}
 }
 
@@ -184,13 +194,15 @@ type CrossoverChart struct {
 // maxStepVertices bounds the vertices of one self-hosted step line.
 const maxStepVertices = 800
 
-// Crossover draws monthly cost against monthly tokens on log–log axes: each
+// Crossover draws monthly cost against tokens per day (the unit of the
+// stated volume and of every break-even; a month is cost.DaysPerMonth days)
+// on log–log axes: each
 // API a straight line (price × volume), each self-hosted option a step line
 // (GPUs needed steps up each time the volume passes a multiple of one
 // replica's monthly capacity), break-even points ringed, the stated volume
 // a vertical line.
 func Crossover(ch CrossoverChart) *Figure {
-	p := newPlot("Monthly cost: APIs against self-hosting", "tokens per month (log scale)", "$ per month (log scale)")
+	p := newPlot("Monthly cost: APIs against self-hosting", "tokens per day (log scale; a month is 30 days)", "$ per month (log scale)")
 	logAxis(&p.X)
 	logAxis(&p.Y)
 	var xs []float64
@@ -226,49 +238,35 @@ func Crossover(ch CrossoverChart) *Figure {
 		for _, x := range logSpace(12) {
 			xys = append(xys, plotter.XY{X: x, Y: cost.APIMonthlyUSD(x, a.USDPer1M)})
 		}
-		_ = addSeries(p, fmt.Sprintf("API %s, $%.3g/1M", a.Label, a.USDPer1M), positive(xys, true, true), s, 1)
+		_ = addSeries(p, fmt.Sprintf("API %s, %s/1M", a.Label, cost.USD(a.USDPer1M)), positive(perDay(xys), true, true), s, 1)
 	}
 	for _, o := range ch.Options {
 		s := styleOf(i)
 		i++
-		xys := stepLine(o, xmin, xmax)
+		xys := perDay(stepLine(o, xmin, xmax))
 		l, _ := plotter.NewLine(positive(xys, true, true))
 		l.LineStyle = s.line(2.2)
 		var marks plotter.XYs
 		for _, x := range logSpace(9) {
 			marks = append(marks, plotter.XY{X: x, Y: o.monthlyUSD(x)})
 		}
-		sc, _ := plotter.NewScatter(positive(marks, true, true))
+		sc, _ := plotter.NewScatter(positive(perDay(marks), true, true))
 		sc.GlyphStyle = s.glyph(3.2)
 		p.Add(l, sc)
 		p.Legend.Add(o.Label, l, sc)
 	}
-	// Rings are numbered on the chart and explained in the legend: labels
-	// written beside them would cross the lines.
-	n := 0
-	ringThumb := glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}}
-	for _, m := range ch.BreakEvens {
-		if !(m.MonthlyTokens > 0) || !(m.MonthlyUSD > 0) {
-			continue
-		}
-		n++
-		ring, _ := plotter.NewScatter(plotter.XYs{{X: m.MonthlyTokens, Y: m.MonthlyUSD}})
-		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
-		p.Add(ring)
-		ts := labelStyle(9)
-		p.Add(textAt{X: m.MonthlyTokens, Y: m.MonthlyUSD, Text: fmt.Sprint(n), DX: 6, DY: 5, Style: ts})
-		if n == 1 {
-			p.Legend.Add("break-even volumes:", ringThumb)
-		}
-		p.Legend.Add(fmt.Sprintf("%d: %s", n, m.Label))
-	}
+	addBreakEvens(p, ch.BreakEvens)
 	if ch.VolumeTokensPerDay > 0 {
-		v := vLine{X: cost.MonthlyTokens(ch.VolumeTokensPerDay), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
-			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", formatTick(ch.VolumeTokensPerDay))}
+		v := vLine{X: ch.VolumeTokensPerDay, Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
+			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay))}
 		p.Add(v)
 	}
-	p.X.Min, p.X.Max = xmin, xmax
-	return sideLegendFigure("crossover", "Crossover: APIs against self-hosting", "", 12*vg.Inch, 6*vg.Inch, 3.9*vg.Inch, p)
+	p.X.Min, p.X.Max = xmin/cost.DaysPerMonth, xmax/cost.DaysPerMonth
+	// The legend sits inside, top left: every line starts low there (cost
+	// grows with volume), so it covers no data and takes no width.
+	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(6)
+	return figureOf("crossover", "Crossover: APIs against self-hosting", "", 9*vg.Inch, 6*vg.Inch, p)
 }
 
 // stepLine returns the vertices of o's monthly cost from xmin to xmax
@@ -296,4 +294,36 @@ func stepLine(o SelfHosted, xmin, xmax float64) plotter.XYs {
 		xys = append(xys, plotter.XY{X: edge, Y: o.monthlyUSD(edge * (1 - 1e-9))}, plotter.XY{X: edge, Y: o.monthlyUSD(edge * (1 + 1e-9))})
 	}
 	return append(xys, plotter.XY{X: xmax, Y: o.monthlyUSD(xmax)})
+}
+
+// perDay maps x from tokens per month (the cost formulas' unit) to tokens
+// per day (the crossover axis), in place.
+func perDay(xys plotter.XYs) plotter.XYs {
+	for i := range xys {
+		xys[i].X /= cost.DaysPerMonth
+	}
+	return xys
+}
+
+// addBreakEvens rings the break-even points: numbered on the chart and
+// explained in the legend, since labels written beside them would cross
+// the lines.
+func addBreakEvens(p *gplot.Plot, marks []Mark) {
+	n := 0
+	ringThumb := glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}}
+	for _, m := range marks {
+		if !(m.MonthlyTokens > 0) || !(m.MonthlyUSD > 0) {
+			continue
+		}
+		n++
+		ring, _ := plotter.NewScatter(plotter.XYs{{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD}})
+		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+		p.Add(ring)
+		ts := labelStyle(9)
+		p.Add(textAt{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD, Text: fmt.Sprint(n), DX: 6, DY: 5, Style: ts})
+		if n == 1 {
+			p.Legend.Add("break-even volumes:", ringThumb)
+		}
+		p.Legend.Add(fmt.Sprintf("%d: %s", n, m.Label))
+	}
 }

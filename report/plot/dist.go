@@ -279,7 +279,7 @@ func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel
 			p.X.Min, p.X.Max = max(0, p.X.Min-pad), p.X.Max+pad
 		}
 	}
-	return sideLegendFigure(name, title, "", 10*vg.Inch, 5*vg.Inch, 2.2*vg.Inch, p)
+	return fitLegendFigure(name, title, 9*vg.Inch, 5*vg.Inch, p)
 }
 
 // edgeLabel writes a label at the left edge of the data area at height Y.

@@ -53,6 +53,9 @@ type Figure struct {
 	Width, Height vg.Length
 	// DPI is the PNG resolution in dots per inch; 0 means PNGDPI.
 	DPI float64
+	// Mark, when set, is drawn in red in the figure's top-left corner
+	// ("SIMULATED"): what the reader must know before reading the data.
+	Mark string
 
 	draw func(dc draw.Canvas)
 }
@@ -91,11 +94,31 @@ func (f *Figure) paint(dc draw.Canvas) {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	f.draw(dc)
+	if f.Mark != "" {
+		ts := titleStyle()
+		ts.Color, ts.XAlign = color.RGBA{R: 0xc0, A: 0xff}, draw.XLeft
+		ts.Font = font.From(sansFont(), 11)
+		dc.FillText(ts, vg.Point{X: dc.Min.X + vg.Points(4), Y: dc.Max.Y - vg.Points(3)}, f.Mark)
+	}
 }
 
+// MarkSimulated marks f as drawn from simulated runs: the mark in the image
+// and in its title and caption.
+func (f *Figure) MarkSimulated() {
+	f.Mark = SimulatedMark
+	f.Title += " (" + SimulatedMark + ")"
+	f.Caption = SimulatedMark + ": the runs are simulated (the mock target or the mock's GPU telemetry), not measured on the hardware named. " + f.Caption
+}
+
+// SimulatedMark is the word that marks simulated results everywhere.
+const SimulatedMark = "SIMULATED"
+
 // figureOf wraps one plot as a Figure.
+// A margin above the title keeps it off the image's top edge.
 func figureOf(name, title, caption string, w, h vg.Length, p *gplot.Plot) *Figure {
-	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: p.Draw}
+	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
+		p.Draw(draw.Crop(dc, 0, 0, 0, -vg.Points(6)))
+	}}
 }
 
 // gridFigure lays plots out in rows (each row the same number of columns),
@@ -421,6 +444,27 @@ func sideLegendFigure(name, title, caption string, w, h, legendWidth vg.Length, 
 		legArea.Max.Y -= vg.Points(30)
 		p.Draw(plotArea)
 		leg.Top, leg.Left = true, true
+		leg.Draw(legArea)
+	}}
+}
+
+// fitLegendFigure (for CDFs, which have no corner that is always empty)
+// is sideLegendFigure with the legend's column as wide as
+// the legend itself, so no empty band is left beside the plot, and a
+// margin above the title.
+func fitLegendFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure {
+	leg := p.Legend
+	p.Legend = gplot.NewLegend()
+	return &Figure{Name: name, Title: title, Width: w, Height: h, draw: func(dc draw.Canvas) {
+		dc = draw.Crop(dc, 0, 0, 0, -vg.Points(6))
+		leg.Top, leg.Left = true, true
+		r := leg.Rectangle(dc)
+		width := r.Max.X - r.Min.X + vg.Points(16)
+		plotArea, legArea := dc, dc
+		plotArea.Max.X = dc.Max.X - width
+		legArea.Min.X = dc.Max.X - width + vg.Points(8)
+		legArea.Max.Y -= vg.Points(30)
+		p.Draw(plotArea)
 		leg.Draw(legArea)
 	}}
 }

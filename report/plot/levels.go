@@ -23,6 +23,9 @@ type Run struct {
 	Summary *report.Summary
 	// GPUs is the number of GPUs that served the run; values below 1 count as 1.
 	GPUs int
+	// NoGPU is true when the run saw no GPU (a CPU server, or telemetry
+	// off): captions say so instead of "1 GPU".
+	NoGPU bool
 }
 
 // percentileMarks are the latency percentiles drawn against throughput,
@@ -130,22 +133,11 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	}
 	left := panel("Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
 	right := panel("Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
-	// One legend, on the left panel: runs by line style, percentiles by marker.
-	for ri, r := range runs {
-		s := styleOf(ri)
-		l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}})
-		l.LineStyle = s.line(1.6)
-		left.Legend.Add(r.Label, l)
-	}
-	for _, pm := range percentileMarks() {
-		left.Legend.Add(pm.name, glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: pm.glyph}})
-	}
-	left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
-	left.Legend.Left = true
+	sharedLegend(left, runs)
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
 	if !slo.IsZero() {
-		caption += fmt.Sprintf("; SLO thresholds dashed-dotted; rings mark each run's capacity at SLO (the highest level whose p%g met every threshold)", pct)
+		caption += fmt.Sprintf("; SLO thresholds dashed-dotted; rings mark each run's capacity at SLO (the level whose p%g met every threshold with the best output throughput; a lower bound when it is the highest level run)", pct)
 	}
 	return gridFigure("latency-throughput", "Latency against throughput", caption+".",
 		11*vg.Inch, 5*vg.Inch, [][]*gplot.Plot{{left, right}})
@@ -184,7 +176,11 @@ func Pareto(runs []Run) *Figure {
 		for i, xy := range xys {
 			ts := labelStyle(8)
 			ts.Color = s.Color
-			p.Add(textAt{X: xy.X, Y: xy.Y, Text: labels[i], DX: 4, DY: 3, Style: ts})
+			dx, dy := 4.0, 3.0
+			if capXY != nil && xy == *capXY {
+				dx, dy = 9, 7 // clear of the ring (radius 7.5 pt)
+			}
+			p.Add(textAt{X: xy.X, Y: xy.Y, Text: labels[i], DX: dx, DY: dy, Style: ts})
 		}
 		if capXY != nil {
 			ring, _ := plotter.NewScatter(plotter.XYs{*capXY})
@@ -202,6 +198,10 @@ func Pareto(runs []Run) *Figure {
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(8)
 	var names []string
 	for _, r := range runs {
+		if r.NoGPU {
+			names = append(names, r.Label+" on no GPU seen (a CPU server or telemetry off: per box)")
+			continue
+		}
 		names = append(names, fmt.Sprintf("%s on %d GPU(s)", r.Label, max(1, r.GPUs)))
 	}
 	p.Title.Text = "Per-user speed against throughput per GPU"
@@ -211,3 +211,26 @@ func Pareto(runs []Run) *Figure {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// sharedLegend puts the figure's one legend on the left panel: runs by
+// line style, percentiles by marker, the capacity ring.
+func sharedLegend(left *gplot.Plot, runs []Run) {
+	for ri, r := range runs {
+		s := styleOf(ri)
+		l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}})
+		l.LineStyle = s.line(1.6)
+		left.Legend.Add(r.Label, l)
+	}
+	for _, pm := range percentileMarks() {
+		left.Legend.Add(pm.name, glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: pm.glyph}})
+	}
+	left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	left.Legend.Left = true
+	// Headroom for the legend's seven rows above the data and the SLO line
+	// (a third of the panel: ×3 on a two-decade log axis).
+	if _, isLog := left.Y.Scale.(gplot.LogScale); isLog {
+		left.Y.Max *= 3
+	} else {
+		left.Y.Max *= 1.45
+	}
+}

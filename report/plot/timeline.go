@@ -123,8 +123,8 @@ func TimelineFigure(runs []Timeline) *Figure {
 			}
 			for _, m := range r.Levels {
 				label := ""
-				if len(panels) == 0 && ri == 0 {
-					label = m.Label
+				if len(panels) == ri {
+					label = m.Label // run ri's levels are labelled in panel ri
 				}
 				p.Add(vLine{X: m.StartS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.5),
 					Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}, Label: label})
@@ -136,7 +136,7 @@ func TimelineFigure(runs []Timeline) *Figure {
 		if q.q == GPUUtilization || q.q == KVCache {
 			p.Y.Max = max(p.Y.Max, 100)
 		}
-		if len(panels) == 0 {
+		if len(panels) < len(runs) {
 			p.Y.Max *= 1.25 // room for the level labels
 		}
 		p.Legend.Top, p.Legend.Left = true, false
@@ -153,7 +153,7 @@ func TimelineFigure(runs []Timeline) *Figure {
 	for i, p := range panels {
 		rows[i] = []*gplot.Plot{p}
 	}
-	caption := "In-flight requests and output tokens/s from the request records (all stages), GPU utilization (mean over GPUs), memory and power (summed over GPUs) from gpu.jsonl, KV-cache use from server.jsonl; dotted lines mark where each level's measured window starts (levels of the first run labelled)."
+	caption := "In-flight requests and output tokens/s from the request records (all stages), GPU utilization (mean over GPUs), memory and power (summed over GPUs) from gpu.jsonl, KV-cache use from server.jsonl; dotted lines in each run's colour mark where each level's measured window starts (the first run's levels labelled in the first panel, the second run's in the second, and so on)."
 	if len(missing) > 0 {
 		caption += " Not recorded: " + strings.Join(missing, ", ") + "."
 	}

@@ -17,8 +17,9 @@ const (
 	KindQualification = "qualification"
 )
 
-// DefaultOffer is the offer kind the headline and the crossover price.
-const DefaultOffer = "on-demand"
+// DefaultOffer is the offer kind the headline and the crossover price: the
+// one every command uses (cost.DefaultOfferKind).
+const DefaultOffer = string(cost.DefaultOfferKind)
 
 // DefaultTokensPerDay is the crossover's volume when none is stated: the
 // seed's worked example (10M tokens a day, 300M a month).
@@ -56,6 +57,10 @@ type Options struct {
 	Version string
 	// PNGDPI is the resolution of the PNG figures; 0 means plot.PNGDPI.
 	PNGDPI float64
+	// GPUStated is the GPU the runs are priced on as the user states it
+	// (--gpu ID[xN]): one for every run, or one per run in order; it
+	// replaces run.json's gpu_stated. Empty: what run.json says.
+	GPUStated []string
 }
 
 // Report is everything a report shows; the JSON renderer writes it as is
@@ -66,6 +71,8 @@ type Report struct {
 	Version string `json:"version"`
 	// Kind is "run" for one run, "qualification" for several.
 	Kind string `json:"kind"`
+	// Simulated is true when any run is simulated (rundir.Manifest.IsSimulated).
+	Simulated bool `json:"simulated"`
 	// SLO is the SLO capacity and goodput were judged by.
 	SLO SLOInfo `json:"slo"`
 	// Runs are in the order given; the first is the baseline.
@@ -109,11 +116,16 @@ type RunReport struct {
 	Dir   string `json:"dir"`
 	// Manifest is run.json, null when the run has none.
 	Manifest *rundir.Manifest `json:"manifest"`
-	// GPUName is the first GPU's name from run.json; GPU is its catalog id,
-	// empty when unknown; GPUs is how many served the run.
+	// GPUName is the first GPU's name from run.json; GPU is the catalog id
+	// the run is priced on, empty when unknown; GPUFrom says where it came
+	// from ("stated by the user" or "telemetry"); GPUs is how many served
+	// the run.
 	GPUName string `json:"gpu_name,omitempty"`
 	GPU     string `json:"gpu,omitempty"`
+	GPUFrom string `json:"gpu_from,omitempty"`
 	GPUs    int    `json:"gpus"`
+	// Simulated is true when the run's target or GPU telemetry was the mock.
+	Simulated bool `json:"simulated"`
 	// Summary is summary.json, recomputed from the records.
 	Summary *report.Summary `json:"summary"`
 	// SLOByLevel says whether each level met the SLO, and why not.
@@ -149,6 +161,9 @@ type PricedInfo struct {
 	// the GPU is not in the catalog.
 	Offer                string  `json:"offer,omitempty"`
 	USDPer1MOutputTokens float64 `json:"usd_per_1m_output_tokens,omitempty"`
+	// OfferLabel says which offer the price is, to print beside it
+	// ("on-demand, aws").
+	OfferLabel string `json:"offer_label,omitempty"`
 }
 
 // pricedLevel is a run's priced level with the headline offer's hourly cost.
@@ -177,6 +192,8 @@ type CrossoverRow struct {
 	// Run is the run's label; GPU its catalog GPU and offer ("h100-sxm aws-p5-od").
 	Run string `json:"run"`
 	GPU string `json:"gpu"`
+	// OfferLabel is the offer's kind and provider ("on-demand, aws").
+	OfferLabel string `json:"offer_label,omitempty"`
 	// API is the catalog API id; APIPriceSrc where its price came from.
 	API         string `json:"api"`
 	APIPriceSrc string `json:"api_price_source"`
@@ -228,7 +245,9 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	priced := make([]*pricedLevel, len(runs))
 	for i, run := range runs {
 		rr := RunReport{Label: run.Label, Dir: run.Dir, Manifest: run.Manifest, GPUName: run.GPUName(), GPUs: run.GPUs(),
-			Summary: run.Summary, SLOByLevel: []LevelSLO{}, Costs: []cost.Costs{}, Warnings: append([]string{}, run.Warnings...)}
+			Summary: run.Summary, SLOByLevel: []LevelSLO{}, Costs: []cost.Costs{}, Warnings: append([]string{}, run.Warnings...),
+			Simulated: run.Manifest.IsSimulated()}
+		r.Simulated = r.Simulated || rr.Simulated
 		for j := range run.Summary.Levels {
 			l := &run.Summary.Levels[j]
 			met, why := report.MeetsSLO(l, slo)
@@ -243,19 +262,15 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
 				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
 			if o.Catalog != nil {
-				if rr.GPUName == "" {
-					rr.Warnings = append(rr.Warnings, "the run's GPU is unknown (run.json lists none): no cost")
-				} else if g := o.Catalog.GPUBySMIName(rr.GPUName); g != nil {
-					rr.GPU = g.ID
+				if g := resolveGPU(o.Catalog, run, &rr, o.gpuStated(i)); g != nil {
 					costs, head, warn := priceRun(g, p, rr.GPUs, offer)
 					rr.Costs = costs
 					rr.Warnings = append(rr.Warnings, warn...)
 					if head != nil {
 						p.Costs, p.USDPerHour = head, head.USDPerHour
 						rr.Priced.Offer, rr.Priced.USDPer1MOutputTokens = head.Offer, head.USDPer1MOutputTokens
+						rr.Priced.OfferLabel = head.OfferLabel()
 					}
-				} else {
-					rr.Warnings = append(rr.Warnings, fmt.Sprintf("GPU %q is not in the catalog: no cost (add it with --prices)", rr.GPUName))
 				}
 			}
 		}
@@ -355,8 +370,8 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 			if err != nil {
 				return nil, fmt.Errorf("crossover %s vs %s: %w", rr.Label, id, err)
 			}
-			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, API: a.ID,
-				APIPriceSrc: fmt.Sprintf("blended 3:1 from $%.4g in / $%.4g out per 1M (%s, %s)", a.USDPer1MInput, a.USDPer1MOutput, a.Source, a.Date), Crossover: c})
+			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, OfferLabel: p.Costs.OfferLabel(), API: a.ID,
+				APIPriceSrc: fmt.Sprintf("blended 3:1 from %s in / %s out per 1M (%s, %s)", cost.USD(a.USDPer1MInput), cost.USD(a.USDPer1MOutput), a.Source, a.Date), Crossover: c})
 		}
 	}
 	return x, nil

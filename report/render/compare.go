@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 )
@@ -151,7 +152,10 @@ type Comparison struct {
 	// Unfair names what makes the comparison unfair; empty when nothing
 	// was found. Notes are caveats that do not make it unfair.
 	Unfair []string `json:"unfair"`
-	Notes  []string `json:"notes"`
+	// Differs names what differs between the runs by design (the servers
+	// or their settings: what the comparison is about); not unfair.
+	Differs []string `json:"differs"`
+	Notes   []string `json:"notes"`
 	// Resamples and Seed are the bootstrap's settings; Confidence its coverage.
 	Resamples  int     `json:"resamples"`
 	Seed       uint64  `json:"seed"`
@@ -205,7 +209,8 @@ func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper
 		}
 	}
 	c.Unfair, c.Notes = fairness(a, b, pa, pb, slo)
-	c.Headline = headline(&c, a, b, pa, pb, slo)
+	c.Unfair, c.Differs = byDesign(c.Unfair)
+	c.Headline = simulatedPrefix(a, b) + headline(&c, a, b, pa, pb, slo) + smallSampleSentence(a, b, pa, pb, slo)
 	return c
 }
 
@@ -264,19 +269,39 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 			fmt.Fprintf(&s, "; %s met at no level by %s)", cond, strings.Join(noCapacity(a, b, pa, pb), " and "))
 		}
 	}
+	if lb := lowerBounds(a, b, pa, pb); len(lb) > 0 {
+		fmt.Fprintf(&s, " (a lower bound for %s: the highest level run met the SLO, more load was not tried)", strings.Join(lb, " and "))
+	}
 	if tp.Significant {
 		fmt.Fprintf(&s, ", significant at %g %% (p %s)", Confidence*100, pText(tp.PValue))
 	} else {
 		fmt.Fprintf(&s, ", not significant (p %s)", pText(tp.PValue))
 	}
 	if usd != nil {
-		fmt.Fprintf(&s, "; $/1M output tokens %s vs %s (%s)", dollars(usd.Candidate), dollars(usd.Baseline), pa.Offer)
+		fmt.Fprintf(&s, "; $/1M output tokens %s (%s) vs %s (%s)", cost.USD(usd.Candidate), offerLabel(pb), cost.USD(usd.Baseline), offerLabel(pa))
 	}
 	s.WriteString(".")
+	if len(c.Differs) > 0 {
+		fmt.Fprintf(&s, " Compared by design: %s.", strings.Join(c.Differs, "; "))
+	}
 	if len(c.Unfair) > 0 {
 		fmt.Fprintf(&s, " Not a like-for-like comparison: %s.", strings.Join(c.Unfair, "; "))
 	}
 	return s.String()
+}
+
+// lowerBounds lists the runs priced at a capacity that is a lower bound.
+func lowerBounds(a, b *Run, pa, pb *pricedLevel) []string {
+	var out []string
+	for _, x := range []struct {
+		r *Run
+		p *pricedLevel
+	}{{b, pb}, {a, pa}} {
+		if c := x.r.Summary.Capacity; x.p.Basis == report.BasisCapacity && c != nil && c.LowerBound {
+			out = append(out, x.r.Label)
+		}
+	}
+	return out
 }
 
 func noCapacity(a, b *Run, pa, pb *pricedLevel) []string {
@@ -321,11 +346,4 @@ func pText(p float64) string {
 		return "< 0.001"
 	}
 	return fmt.Sprintf("= %.3f", p)
-}
-
-func dollars(v float64) string {
-	if v < 10 {
-		return fmt.Sprintf("$%.3f", v)
-	}
-	return fmt.Sprintf("$%.2f", v)
 }

@@ -26,7 +26,7 @@ func (r *Report) Plots() []*plot.Figure {
 	var runs []plot.Run
 	var timelines []plot.Timeline
 	for _, run := range r.runs {
-		runs = append(runs, plot.Run{Label: run.Label, Summary: run.Summary, GPUs: run.GPUs()})
+		runs = append(runs, plot.Run{Label: run.Label, Summary: run.Summary, GPUs: run.GPUs(), NoGPU: run.noGPU()})
 		timelines = append(timelines, run.timeline)
 	}
 	figs := []*plot.Figure{plot.LatencyThroughput(runs, r.slo), plot.Pareto(runs)}
@@ -67,11 +67,16 @@ func (r *Report) Plots() []*plot.Figure {
 		if len(bars) > 0 {
 			fig = plot.CostBars(bars, "Cost per 1M output tokens at the priced level")
 			fig.Caption = "Cost per 1M output tokens of each run's GPU box at its priced level (" + r.pricedText() +
-				"), always busy, on the catalog's default offer of each kind; owned hardware includes energy."
+				"), always busy, on the catalog's default offer of each kind; owned hardware includes energy; a slot labelled \"no … price in the catalog\" is a GPU the catalog has no offer of that kind for (add one with --prices)."
 			figs = append(figs, fig)
 		}
 		if len(r.Crossover.Rows) > 0 {
 			figs = append(figs, r.crossoverFigure())
+		}
+	}
+	if r.Simulated {
+		for _, f := range figs {
+			f.MarkSimulated()
 		}
 	}
 	return figs
@@ -189,7 +194,7 @@ func (r *Report) crossoverFigure() *plot.Figure {
 		}
 	}
 	fig := plot.Crossover(ch)
-	fig.Caption = fmt.Sprintf("Monthly cost against monthly tokens: each API a line (blended 3:1 input:output price), each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Offer, compact(x.TokensPerDay))
+	fig.Caption = fmt.Sprintf("Monthly cost against tokens per day (a month is 30 days): each API a line (blended 3:1 input:output price), each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Offer, compact(x.TokensPerDay))
 	return fig
 }
 

@@ -117,6 +117,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", "Liberation Sans", Ari
 h1 { font-size: 1.6rem; margin-bottom: .3rem; }
 h2 { font-size: 1.3rem; border-bottom: 2px solid #333; padding-bottom: .2rem; margin-top: 2.2rem; }
 h3 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
+.differs { background: #f3f3f3; border-left: 5px solid #666; padding: .5rem 1rem; }
+.simulated { color: #b00000; border: 2px solid #b00000; padding: .5rem 1rem; }
 .verdict { font-size: 1.1rem; background: #f3f3f3; border-left: 5px solid #111; padding: .7rem 1rem; }
 .unfair { border-left: 5px solid #b00; background: #fff4f2; padding: .5rem 1rem; }
 .unfair strong { color: #900; }
@@ -144,9 +146,11 @@ footer { margin-top: 3rem; font-size: .8rem; color: #555; }
 </head>
 <body>
 <h1>{{.Title}}</h1>
+{{with .R.SimulatedNote}}<p class="simulated"><strong>{{.}}</strong></p>{{end}}
 <section id="summary">
 <h2>Summary</h2>
 {{range .R.Comparisons}}<p class="verdict"><strong>Verdict:</strong> {{.Headline}}</p>
+{{if .Differs}}<div class="differs"><strong>What differs between the runs, by design ({{.Candidate}} vs {{.Baseline}}):</strong><ul>{{range .Differs}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if .Unfair}}<div class="unfair"><strong>Not a like-for-like comparison ({{.Candidate}} vs {{.Baseline}}):</strong><ul>{{range .Unfair}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if .Notes}}<ul class="notes">{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{end}}{{template "table" .Summary}}

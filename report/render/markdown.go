@@ -13,9 +13,19 @@ import (
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", mdEscape(r.title())) // run labels are directory names: any text
+	if n := r.SimulatedNote(); n != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(n))
+	}
 	b.WriteString("## Summary\n\n")
 	for _, c := range r.Comparisons {
 		fmt.Fprintf(&b, "**Verdict:** %s\n\n", mdEscape(c.Headline))
+		if len(c.Differs) > 0 {
+			fmt.Fprintf(&b, "**What differs between the runs, by design** (%s vs %s):\n\n", mdEscape(c.Candidate), mdEscape(c.Baseline))
+			for _, d := range c.Differs {
+				fmt.Fprintf(&b, "- %s\n", mdEscape(d))
+			}
+			b.WriteString("\n")
+		}
 		if len(c.Unfair) > 0 {
 			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", mdEscape(c.Candidate), mdEscape(c.Baseline))
 			for _, u := range c.Unfair {
@@ -61,17 +71,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			writeMDTable(&b, t)
 		}
 	}
-	if r.Crossover != nil {
-		b.WriteString("## Cost\n\n")
-		for i := range r.Runs {
-			if t, ok := r.costTable(i); ok {
-				writeMDTable(&b, t)
-			}
-		}
-		if t, ok := r.crossoverTable(); ok {
-			writeMDTable(&b, t)
-		}
-	}
+	writeMDCost(&b, r)
 	b.WriteString("## Runs\n\n")
 	for _, rr := range r.Runs {
 		writeMDTable(&b, manifestTable(rr))
@@ -134,4 +134,28 @@ func mdCell(s string) string {
 func mdEscape(s string) string {
 	r := strings.NewReplacer("*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`)
 	return r.Replace(s)
+}
+
+// writeMDCost writes the Cost section: each run's cost table and the
+// crossover; no heading when nothing is priced.
+func writeMDCost(b *strings.Builder, r *Report) {
+	if r.Crossover == nil {
+		return
+	}
+	var costs []table
+	for i := range r.Runs {
+		if t, ok := r.costTable(i); ok {
+			costs = append(costs, t)
+		}
+	}
+	if t, ok := r.crossoverTable(); ok {
+		costs = append(costs, t)
+	}
+	if len(costs) == 0 {
+		return
+	}
+	b.WriteString("## Cost\n\n")
+	for _, t := range costs {
+		writeMDTable(b, t)
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/plot"
 )
 
 // table is a block of a report laid out for people; Markdown and HTML
@@ -58,10 +59,14 @@ func (r *Report) title() string {
 	for _, rr := range r.Runs {
 		labels = append(labels, rr.Label)
 	}
-	if r.Kind == KindQualification {
-		return "inferbench qualification report: " + strings.Join(labels, " vs ")
+	mark := ""
+	if r.Simulated {
+		mark = " (" + plot.SimulatedMark + ")"
 	}
-	return "inferbench run report: " + labels[0]
+	if r.Kind == KindQualification {
+		return "inferbench qualification report: " + strings.Join(labels, " vs ") + mark
+	}
+	return "inferbench run report: " + labels[0] + mark
 }
 
 // sloLine says which SLO the report judges by.
@@ -77,7 +82,13 @@ func (r *Report) sloLine() string {
 func (r *Report) summaryTable() table {
 	t := table{Columns: []string{"run", "GPU", "model", "priced level", "output tok/s", "total tok/s", "req/s", "TTFT p" + fmt.Sprint(r.SLO.Percentile), "$/1M output tokens"}}
 	for i, rr := range r.Runs {
-		gpuName := joinOr(nonEmpty(rr.GPU, rr.GPUName), " = ", "unknown")
+		gpuName := joinOr(nonEmpty(rr.GPU, rr.GPUName), " = ", "none in run.json (CPU, or telemetry off)")
+		if rr.GPUFrom == cost.FromUser {
+			gpuName = rr.GPU + " (" + cost.FromUser + ")"
+		}
+		if rr.Simulated {
+			gpuName += " (" + plot.SimulatedMark + ")"
+		}
 		if rr.GPUs > 1 {
 			gpuName = fmt.Sprintf("%d × %s", rr.GPUs, gpuName)
 		}
@@ -88,16 +99,20 @@ func (r *Report) summaryTable() table {
 		row := []string{rr.Label, gpuName, model, "none", "-", "-", "-", "-", "-"}
 		if p := rr.Priced; p != nil {
 			row[3] = fmt.Sprintf("%g (%s)", p.Level, p.Basis)
+			if c := rr.Summary.Capacity; c != nil && c.LowerBound && p.Basis == report.BasisCapacity {
+				row[3] = fmt.Sprintf("%g (%s, a lower bound: the highest level run met the SLO)", p.Level, p.Basis)
+			}
 			row[4], row[5], row[6] = num(p.OutputTokensPerS, 1), num(p.TotalTokensPerS, 1), num(p.RequestsPerS, 2)
 			if l := r.runs[i].level(p.Level); l != nil {
-				row[7] = msv(l.TTFTMS.At(r.SLO.Percentile)) + " ms"
+				row[7] = fmt.Sprintf("%s ms (n=%d)", report.MarkSmall(msv(l.TTFTMS.At(r.SLO.Percentile)), l.TTFTMS.N, r.SLO.Percentile), l.TTFTMS.N)
 			}
 			if p.USDPer1MOutputTokens > 0 {
-				row[8] = usd(p.USDPer1MOutputTokens) + " (" + p.Offer + ")"
+				row[8] = usd(p.USDPer1MOutputTokens) + " (" + p.OfferLabel + ")"
 			}
 		}
 		t.Rows = append(t.Rows, row)
 	}
+	t.Notes = append(t.Notes, smallSampleNotes(t.Rows)...)
 	return t
 }
 
@@ -197,9 +212,14 @@ func (r *Report) levelTable(i int) table {
 			distMS(l.TTFTMS, 50), distMS(l.TTFTMS, pct), distMS(l.TTFTMS, 99), distMS(l.TPOTMS, 50), distMS(l.TPOTMS, pct),
 			distMS(l.ITLMS, pct), distMS(l.E2EMS, pct), distV(l.UserOutputTokensPerS, 50, 1), distMS(l.SendLagMS, 99), slo})
 	}
-	t.Notes = append(t.Notes, "latencies in ms over the successful measured requests; definitions in report/metrics.go")
+	t.Notes = append(t.Notes, "requests: measured requests actually sent at the level; latencies in ms over its successful ones (n = requests − failed; ITL over output tokens); definitions in report/metrics.go")
+	t.Notes = append(t.Notes, smallSampleNotes(t.Rows)...)
 	if c := rr.Summary.Capacity; c != nil {
-		t.Notes = append(t.Notes, fmt.Sprintf("capacity at SLO: level %g, %s output tok/s", c.Level, num(c.OutputTokensPerS, 1)))
+		note := fmt.Sprintf("capacity at SLO (the passing level with the best output throughput): level %g, %s output tok/s", c.Level, num(c.OutputTokensPerS, 1))
+		if c.LowerBound {
+			note += " " + report.LowerBoundNote
+		}
+		t.Notes = append(t.Notes, note)
 	}
 	for _, l := range rr.Summary.Levels {
 		if len(l.Errors) > 0 {
@@ -213,18 +233,32 @@ func (r *Report) levelTable(i int) table {
 	return t
 }
 
+// distMS writes percentile p of d in ms, marked when d has too few
+// samples for it (report.MarkSmall).
 func distMS(d report.Dist, p float64) string {
 	if d.N == 0 {
 		return "-"
 	}
-	return msv(d.At(p))
+	return report.MarkSmall(msv(d.At(p)), d.N, p)
 }
 
 func distV(d report.Dist, p float64, prec int) string {
 	if d.N == 0 {
 		return "-"
 	}
-	return num(d.At(p), prec)
+	return report.MarkSmall(num(d.At(p), prec), d.N, p)
+}
+
+// smallSampleNotes is the footnote of a table with a marked percentile.
+func smallSampleNotes(rows [][]string) []string {
+	for _, row := range rows {
+		for _, c := range row {
+			if strings.Contains(c, report.SmallSampleMark) {
+				return []string{report.SmallSampleNote}
+			}
+		}
+	}
+	return nil
 }
 
 // gpuTable is one run's GPU telemetry per level; ok is false without any.
@@ -273,7 +307,7 @@ func (r *Report) costTable(i int) (table, bool) {
 		return table{}, false
 	}
 	ct := cost.CostsTable("", rr.Costs, nil)
-	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %d GPU(s))", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), rr.GPUs),
+	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %d GPU(s), GPU %s)", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), rr.GPUs, map[bool]string{true: "stated by the user", false: "from telemetry"}[rr.GPUFrom == cost.FromUser]),
 		Columns: ct.Columns, Rows: ct.Rows,
 		Notes: []string{"$/1M output tokens = GPUs × $/GPU-hour / (output tokens/s × 3600) × 1e6, always busy; @50 %, @25 %, @10 %: the box busy that share of the time"}}, true
 }
@@ -296,7 +330,7 @@ func (r *Report) crossoverTable() (table, bool) {
 		if c.BreakEvenUtilization != nil {
 			bu = percent(*c.BreakEvenUtilization)
 		}
-		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
+		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + "; " + row.OfferLabel + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
 			fmt.Sprint(c.GPUsNeeded), usd(c.SelfHostedMonthlyUSD), c.Cheaper, be, bu})
 		for _, n := range c.Notes {
 			if !slices.Contains(notes, n) {
@@ -334,13 +368,14 @@ func manifestTable(rr RunReport) table {
 		load += fmt.Sprintf(", concurrency %d", l.Concurrency)
 	}
 	if l.Requests > 0 {
-		load += fmt.Sprintf(", %d requests", l.Requests)
+		load += fmt.Sprintf(", %d requests per level asked", l.Requests)
 	}
 	load += fmt.Sprintf(", warm-up %d, timeout %g s, seed %d", l.Warmup, l.TimeoutS, l.Seed)
 	if l.StartSpread != "" {
 		load += ", start spread " + l.StartSpread
 	}
 	add("load", load)
+	add("sent", sentText(rr.Summary))
 	add("records", fmt.Sprint(m.Records))
 	gpus := m.GPUBackend
 	if rr.GPUName != "" {

@@ -274,7 +274,7 @@ func checkHTMLInChromium(t *testing.T, dir string, rep *Report) {
 		t.Errorf("page errors %q, console %q; want none", errs, console)
 	}
 	for _, want := range []string{
-		"<h1>inferbench qualification report: a100-80gb vs h100-sxm</h1>",
+		"<h1>inferbench qualification report: a100-80gb vs h100-sxm (SIMULATED)</h1>",
 		"<h2>Summary</h2>", "<h2>Figures</h2>", "<h2>Qualification</h2>", "<h2>Load levels</h2>", "<h2>Cost</h2>", "<h2>Runs</h2>",
 		"Verdict:", "h100-sxm serves",
 	} {

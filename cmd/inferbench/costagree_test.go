@@ -1,0 +1,67 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// reportCrossover is the part of report.json the agreement test reads.
+type reportCrossover struct {
+	Crossover struct {
+		Rows []struct {
+			Run        string         `json:"run"`
+			GPU        string         `json:"gpu"`
+			OfferLabel string         `json:"offer_label"`
+			API        string         `json:"api"`
+			Crossover  map[string]any `json:"crossover"`
+		} `json:"rows"`
+	} `json:"crossover"`
+}
+
+// TestCrossoverAgreesWithReport: `crossover --run` of an H100 run prices
+// the run's own GPU (from run.json, not the A100 default) at the same
+// default offer as `report`, so both give the same GPU month, replicas and
+// self-hosted monthly cost for the same volume and API (issue #20 item 1:
+// they said $1,603 vs $5,022).
+func TestCrossoverAgreesWithReport(t *testing.T) {
+	_, h100 := reportRuns(t)
+	out := filepath.Join(t.TempDir(), "rep")
+	if _, err := costRunApp(t, "report", "--out", out, "--format", "json", "--tokens-per-day", "100000000", "--api-model", "openai/gpt-4o", h100); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep reportCrossover
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Crossover.Rows) != 1 {
+		t.Fatalf("report crossover rows = %d; want 1", len(rep.Crossover.Rows))
+	}
+	row := rep.Crossover.Rows[0]
+	if !strings.HasPrefix(row.GPU, "h100-sxm ") || row.OfferLabel != "on-demand, aws" {
+		t.Errorf("report prices %q (%q); want h100-sxm at on-demand, aws", row.GPU, row.OfferLabel)
+	}
+	var cli map[string]any
+	costRunJSON(t, &cli, "crossover", "--run", h100, "--tokens-per-day", "100000000", "--api-model", "openai/gpt-4o", "--format", "json")
+	for _, k := range []string{"gpu_month_usd", "replicas", "gpus_needed", "self_hosted_monthly_usd", "api_monthly_usd", "crossover_tokens_per_day"} {
+		got, _ := cli[k].(float64)
+		want, _ := row.Crossover[k].(float64)
+		if want == 0 || !costCloseTo(got, want) {
+			t.Errorf("%s: crossover %v, report %v; want equal and non-zero", k, cli[k], row.Crossover[k])
+		}
+	}
+	// aws-p5-od: 6.88 $/GPU-hour × 730 h, on the run's one GPU.
+	if v, _ := cli["gpu_month_usd"].(float64); !costCloseTo(v, 6.88*730) {
+		t.Errorf("gpu_month_usd = %v; want 6.88 × 730", v)
+	}
+	notes, _ := json.Marshal(cli["notes"])
+	if !strings.Contains(string(notes), "h100-sxm") || !strings.Contains(string(notes), "on-demand, aws") {
+		t.Errorf("notes %s; want the run's GPU and the offer's kind and provider", notes)
+	}
+}

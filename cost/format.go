@@ -1,0 +1,59 @@
+package cost
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// USD is the one money formatter of every command and report: "$0.181"
+// (3 decimals under $10, the precision a cost per 1M tokens is quoted at),
+// "$899.52" (cents under $1,000), "$13,125" (whole dollars with thousands
+// separators from $1,000). "-" for zero or a value that is not a number:
+// zero means not priced.
+func USD(v float64) string {
+	switch {
+	case v == 0 || math.IsNaN(v) || math.IsInf(v, 0):
+		return "-"
+	case v < 0:
+		return "-" + USD(-v)
+	case v < 10:
+		return "$" + strconv.FormatFloat(v, 'f', 3, 64)
+	case math.Round(v*100) < 100000:
+		return "$" + strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	return "$" + thousands(v)
+}
+
+// Tokens is the one token-volume formatter: three significant digits with
+// a suffix, trailing zeros dropped: 950, 12.5k, 100M, 20.4B, 1.2T. The value
+// is rounded before the suffix is chosen, so 999,950 is "1M", not "1000k".
+func Tokens(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "-"
+	}
+	if v != 0 {
+		scale := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-2)
+		v = math.Round(v/scale) * scale
+	}
+	for _, u := range []struct {
+		div    float64
+		suffix string
+	}{{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "k"}} {
+		if math.Abs(v) >= u.div {
+			return sig3(v/u.div) + u.suffix
+		}
+	}
+	return sig3(v)
+}
+
+// sig3 writes v with three significant digits (whole numbers from 100 up),
+// without trailing zeros.
+func sig3(v float64) string {
+	decimals := max(0, 2-int(math.Floor(math.Log10(math.Max(math.Abs(v), 1e-9)))))
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}

@@ -1,0 +1,113 @@
+package cost
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// DefaultOfferKind is the offer kind every command prices a run at unless
+// told otherwise (cost's headline row, crossover, report): renting on
+// demand is the price anyone can check and pay today, without a term.
+const DefaultOfferKind = OnDemand
+
+// DefaultOffer is the one catalog rule for "the" price of g on an offer
+// kind (or an offer id): the first offer of that kind in catalog order. The
+// shipped catalog lists the hyperscaler's list price first where one exists
+// (the reference a procurement quote is checked against); the other offers
+// of the kind are alternatives (Alternatives), shown with their source and
+// date.
+func (g *GPU) DefaultOffer(kindOrID string) (*Offer, error) {
+	return g.Offer(kindOrID)
+}
+
+// Alternatives are g's other offers of o's kind, in catalog order.
+func (g *GPU) Alternatives(o *Offer) []*Offer {
+	var out []*Offer
+	for i := range g.Offers {
+		if a := &g.Offers[i]; a.Kind == o.Kind && a.ID != o.ID {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// OfferLabel says which offer a price is, to print beside it: "on-demand,
+// aws", or the offer id when the price carries no kind.
+func (p Price) OfferLabel() string {
+	switch {
+	case p.Kind != "" && p.Provider != "":
+		return string(p.Kind) + ", " + p.Provider
+	case p.Kind != "":
+		return string(p.Kind)
+	}
+	return p.Offer
+}
+
+// ParseGPUSpec reads a GPU as the user states it, ID[xN] ("h100-sxm",
+// "h100-sxmx8"): the catalog GPU and the count, 1 without xN.
+func (c *Catalog) ParseGPUSpec(s string) (*GPU, int, error) {
+	if g, err := c.GPU(s); err == nil {
+		return g, 1, nil
+	}
+	if i := strings.LastIndex(s, "x"); i > 0 {
+		n, err := strconv.Atoi(s[i+1:])
+		if err == nil && n >= 1 {
+			g, err := c.GPU(s[:i])
+			if err != nil {
+				return nil, 0, err
+			}
+			return g, n, nil
+		}
+	}
+	_, err := c.GPU(s)
+	return nil, 0, fmt.Errorf("%w (the form is ID or IDxN, e.g. h100-sxmx8)", err)
+}
+
+// A RunGPU is the catalog GPU a run is priced on and where it came from.
+type RunGPU struct {
+	GPU   *GPU
+	Count int
+	// From is "stated by the user" (--gpu, recorded in run.json) or
+	// "telemetry" (the GPU inventory in run.json).
+	From string
+	// Warning is set when the stated GPU and telemetry disagree.
+	Warning string
+}
+
+// Where the GPU of a run came from (RunGPU.From).
+const (
+	FromUser      = "stated by the user"
+	FromTelemetry = "telemetry"
+)
+
+// ResolveRunGPU is the one rule every command that takes a run uses to pick
+// its GPU: the GPU stated by the user (run.json gpu_stated, ID[xN]) when
+// there is one, else the first telemetry GPU the catalog knows by its
+// nvidia-smi name; detected holds telemetry's names, one per device. A
+// stated GPU that telemetry contradicts wins, with a warning. nil when
+// neither names a catalog GPU.
+func (c *Catalog) ResolveRunGPU(stated string, detected []string) (*RunGPU, error) {
+	var tel *GPU
+	if len(detected) > 0 {
+		tel = c.GPUBySMIName(detected[0])
+	}
+	if stated != "" {
+		g, n, err := c.ParseGPUSpec(stated)
+		if err != nil {
+			return nil, err
+		}
+		r := &RunGPU{GPU: g, Count: n, From: FromUser}
+		switch {
+		case tel != nil && tel.ID != g.ID:
+			r.Warning = fmt.Sprintf("the GPU stated by the user (%s) is not the one telemetry saw (%s, %q): priced as stated", stated, tel.ID, detected[0])
+		case len(detected) > 0 && len(detected) != n:
+			r.Warning = fmt.Sprintf("the GPU stated by the user (%s) counts %d, telemetry saw %d: priced as stated", stated, n, len(detected))
+		}
+		return r, nil
+	}
+	if tel != nil {
+		return &RunGPU{GPU: tel, Count: len(detected), From: FromTelemetry}, nil
+	}
+	return nil, nil
+}

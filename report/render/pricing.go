@@ -1,0 +1,164 @@
+package render
+
+import (
+	"cmp"
+	"fmt"
+	"strings"
+
+	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/plot"
+)
+
+// resolveGPU picks the catalog GPU a run is priced on by the rule every
+// command uses (cost.Catalog.ResolveRunGPU: the GPU stated by the user in
+// run.json, else telemetry's) and sets rr.GPU, rr.GPUFrom and, for a
+// stated GPU, rr.GPUs; nil (with a warning saying why) when the run cannot
+// be priced.
+func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost.GPU {
+	if stated == "" && run.Manifest != nil {
+		stated = run.Manifest.GPUStated
+	}
+	var names []string
+	for _, d := range run.Devices {
+		names = append(names, d.Name)
+	}
+	rg, err := cat.ResolveRunGPU(stated, names)
+	switch {
+	case err != nil:
+		rr.Warnings = append(rr.Warnings, fmt.Sprintf("run.json gpu_stated %q: %v: no cost", stated, err))
+		return nil
+	case rg == nil && len(names) == 0:
+		rr.Warnings = append(rr.Warnings, "no GPU in run.json (a CPU server, or GPU telemetry off): no cost; state the serving box's GPU with --gpu ID[xN] to price it")
+		return nil
+	case rg == nil:
+		rr.Warnings = append(rr.Warnings, fmt.Sprintf("GPU %q is not in the catalog: no cost (add it with --prices, or state a catalog GPU with --gpu ID[xN])", names[0]))
+		return nil
+	}
+	if rg.Warning != "" {
+		rr.Warnings = append(rr.Warnings, rg.Warning)
+	}
+	rr.GPU, rr.GPUFrom = rg.GPU.ID, rg.From
+	if rg.From == cost.FromUser {
+		rr.GPUs = rg.Count
+	}
+	return rg.GPU
+}
+
+// offerLabel is the offer a priced level's cost is at ("on-demand, aws"),
+// its kind alone when it has no cost.
+func offerLabel(p *pricedLevel) string {
+	if p.Costs != nil {
+		return p.Costs.OfferLabel()
+	}
+	return p.Offer
+}
+
+// gpuStated is the GPU stated for run i on the command line, "" for none.
+func (o Options) gpuStated(i int) string {
+	switch {
+	case len(o.GPUStated) == 1:
+		return o.GPUStated[0]
+	case i < len(o.GPUStated):
+		return o.GPUStated[i]
+	}
+	return ""
+}
+
+// simulatedPrefix starts a verdict on simulated runs with the mark and
+// the runs it applies to; "" when both runs were measured.
+func simulatedPrefix(a, b *Run) string {
+	var sim []string
+	for _, r := range []*Run{b, a} {
+		if r.Manifest.IsSimulated() {
+			sim = append(sim, r.Label)
+		}
+	}
+	if len(sim) == 0 {
+		return ""
+	}
+	return plot.SimulatedMark + " (" + strings.Join(sim, ", ") + "): "
+}
+
+// SimulatedNote is the sentence under a report's title when a run is
+// simulated, "" when every run was measured.
+func (r *Report) SimulatedNote() string {
+	var sim []string
+	for _, rr := range r.Runs {
+		if rr.Simulated {
+			sim = append(sim, rr.Label)
+		}
+	}
+	if len(sim) == 0 {
+		return ""
+	}
+	return plot.SimulatedMark + ": " + strings.Join(sim, ", ") + " ran against the mock target or with the mock's GPU telemetry; " +
+		"every number and GPU name below comes from a simulation, not from a measurement of that hardware."
+}
+
+// smallSampleSentence warns, after a verdict, when the SLO percentile of a
+// priced level rests on fewer requests than it needs (report.MinSamples);
+// "" when both have enough.
+func smallSampleSentence(a, b *Run, pa, pb *pricedLevel, slo report.SLO) string {
+	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
+	var parts []string
+	for _, x := range []struct {
+		r *Run
+		p *pricedLevel
+	}{{b, pb}, {a, pa}} {
+		if x.p == nil {
+			continue
+		}
+		if n := x.p.Level.TTFTMS.N; report.SmallSample(n, p) {
+			parts = append(parts, fmt.Sprintf("%s level %g has n=%d", x.r.Label, x.p.Level.Level, n))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Small sample: %s, fewer than the %d requests a p%g needs (10/(1−q)), so that percentile rests on its few slowest requests.",
+		strings.Join(parts, "; "), report.MinSamples(p), p)
+}
+
+// sentText says what each level actually sent (measured requests, not
+// the scenario's nominal count): "level 1: 6, level 2: 40 measured
+// requests".
+func sentText(s *report.Summary) string {
+	if s == nil || len(s.Levels) == 0 {
+		return "no measured request"
+	}
+	var parts []string
+	for _, l := range s.Levels {
+		parts = append(parts, fmt.Sprintf("level %g: %d", l.Level, l.Requests.Total))
+	}
+	return strings.Join(parts, ", ") + " measured requests"
+}
+
+// byDesign moves the differences a comparison is about (the servers, their
+// API, version or flags: "llama.cpp vs Ollama on the same workload") out
+// of the unfair list: they are stated, not held against the comparison.
+func byDesign(unfair []string) (rest, differs []string) {
+	rest, differs = []string{}, []string{}
+	for _, u := range unfair {
+		if strings.HasPrefix(u, "different server or API: ") || strings.HasPrefix(u, "different server version or flags: ") {
+			differs = append(differs, strings.TrimPrefix(u, "different "))
+			continue
+		}
+		rest = append(rest, u)
+	}
+	return rest, differs
+}
+
+// noGPU reports whether the run saw no GPU: none in run.json's inventory
+// and no GPU telemetry at any level.
+func (r *Run) noGPU() bool {
+	if len(r.Devices) > 0 {
+		return false
+	}
+	for _, l := range r.Summary.Levels {
+		if l.GPU != nil {
+			return false
+		}
+	}
+	return true
+}
