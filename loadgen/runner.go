@@ -29,9 +29,15 @@ const (
 	// Retry-After says (a 429 with Retry-After: 100000 must not hold the
 	// run for a day); the request's own timeout caps it too.
 	MaxRetryWait = 60 * time.Second
-	// AutoSpread asks the Runner to spread worker starts over one measured
-	// request duration (see Spread).
+	// AutoSpread asks the Runner to spread worker starts over one probe
+	// request's duration (see Spread).
 	AutoSpread time.Duration = -1
+	// MaxAutoSpread caps the auto spread: the probe request is given this
+	// long (or the request timeout, when shorter) and the spread never
+	// exceeds it, so a server slower than that (or one that never finishes
+	// the probe) costs the level at most this much of stagger, never the
+	// request timeout.
+	MaxAutoSpread = 10 * time.Second
 )
 
 // Runner runs one load level. Closed loop (no rate, no trace): Concurrency
@@ -70,6 +76,9 @@ type config struct {
 	retries        int
 	retryBackoff   time.Duration
 	shard          rundir.Shard
+	// probes is 1 when the level's first id went to the auto-spread probe:
+	// the warm-up and measured ids follow it.
+	probes uint64
 }
 
 // An Option sets one of a Runner's settings.
@@ -96,7 +105,9 @@ func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } 
 
 // Spread spreads the closed-loop workers' first requests so they do not run
 // in lockstep: worker i starts at i·d/Concurrency. AutoSpread sends one
-// request alone first and spreads over its duration (docs/design.md: with
+// probe request alone first (recorded with stage "probe", never measured,
+// not taken from the level's request count) and spreads over its duration,
+// at most MaxAutoSpread (docs/design.md: with
 // all workers starting at once, waves of synchronized requests inflate TTFT
 // p99 by 3–4× on a bare server). 0 (the default) starts all at once.
 func Spread(d time.Duration) Option { return func(c *config) { c.spread = d } }
@@ -229,6 +240,9 @@ type job struct {
 	scheduledNS int64
 	req         targets.Request
 	estIn       int
+	// probe marks the auto-spread probe: stage probe, its own timeout.
+	probe   bool
+	timeout time.Duration
 }
 
 // Run sends requests until a stop condition, handing each completed Record
@@ -288,7 +302,10 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) (Result, error) {
 	r := lv.r
 	c := &r.c
-	limit := c.firstID + uint64(c.warmup) + uint64(c.requests)
+	if c.spread == AutoSpread {
+		c.probes = 1
+	}
+	limit := c.firstID + c.probes + uint64(c.warmup) + uint64(c.requests)
 	var (
 		next atomic.Uint64 // next request id
 		sent atomic.Int64
@@ -320,44 +337,35 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	}
 
 	spread := c.spread
-	var wg sync.WaitGroup
-	first := 0
 	if spread == AutoSpread {
-		// The probe: one request alone, whose duration sets the spread.
-		id, ok := take()
-		if !ok {
-			return Result{}, context.Cause(ctx)
+		var err error
+		if spread, err = lv.probe(ctx, take); err != nil {
+			cancel(fmt.Errorf("write record: %w", err))
+			return Result{Sent: 1}, context.Cause(ctx)
 		}
-		if c.duration > 0 {
-			deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
-		}
-		t0 := time.Now()
-		if !do(0, id) {
+		sent.Add(1)
+		if ctx.Err() != nil {
 			return Result{Sent: sent.Load()}, context.Cause(ctx)
 		}
-		spread = min(time.Since(t0), lv.timeout)
-		first = 1 // worker 0 starts again at once
-	} else if c.duration > 0 {
+	}
+	if c.duration > 0 {
 		deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
 	}
-	if spread < 0 {
-		spread = 0
-	}
+	spread = max(spread, 0)
+	var wg sync.WaitGroup
 	base := time.Now()
 	for w := range c.concurrency {
 		wg.Go(func() {
-			if w >= first {
-				// Spread worker starts over one request duration; worker 0 (and
-				// the probe's worker) start at once.
-				delay := time.Duration(int64(spread) * int64(w) / int64(c.concurrency))
-				if delay > 0 {
-					t := time.NewTimer(time.Until(base.Add(delay)))
-					select {
-					case <-ctx.Done():
-						t.Stop()
-						return
-					case <-t.C:
-					}
+			// Spread worker starts over one request duration; worker 0
+			// starts at once.
+			delay := time.Duration(int64(spread) * int64(w) / int64(c.concurrency))
+			if delay > 0 {
+				t := time.NewTimer(time.Until(base.Add(delay)))
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
 				}
 			}
 			for {
@@ -370,6 +378,24 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	}
 	wg.Wait()
 	return Result{Sent: sent.Load(), Spread: spread}, context.Cause(ctx)
+}
+
+// probe sends the auto-spread probe alone, on worker 0 under the level's
+// first id, and returns its duration capped at MaxAutoSpread: the spread.
+// The probe is recorded with stage probe (never measured) and is given
+// MaxAutoSpread at most, so a server that does not finish it never holds
+// the level for the request timeout. The error is the sink's.
+func (lv *level) probe(ctx context.Context, take func() (uint64, bool)) (time.Duration, error) {
+	id, ok := take()
+	if !ok {
+		return 0, nil
+	}
+	req, estIn := lv.r.workload.Request(id)
+	t0 := time.Now()
+	rec := lv.send(job{id: id, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn,
+		probe: true, timeout: min(lv.timeout, MaxAutoSpread)})
+	spread := min(time.Since(t0), MaxAutoSpread)
+	return spread, lv.emit(rec)
 }
 
 // sendAll sends a job, retrying as Retries allows, and hands every
@@ -429,10 +455,16 @@ func (lv *level) send(j job) *rundir.Record {
 	rec := &rundir.Record{ID: j.id, Stage: rundir.StageMeasure, Level: r.c.level, Worker: j.worker,
 		Chunks: make([][2]int64, 0, min(max(req.MaxTokens, 1), 4096)), ScheduledNS: j.scheduledNS,
 		RequestedInputTokens: estIn, RequestedOutputTokens: req.MaxTokens}
-	if j.id < r.c.firstID+uint64(r.c.warmup) {
+	if j.id < r.c.firstID+r.c.probes+uint64(r.c.warmup) {
 		rec.Stage = rundir.StageWarmup
 	}
+	if j.probe {
+		rec.Stage = rundir.StageProbe
+	}
 	since := func() int64 { return time.Since(start).Nanoseconds() }
+	if j.timeout > 0 {
+		timeout = j.timeout
+	}
 
 	rctx, cancel := context.WithTimeoutCause(lv.reqCtx, timeout, errRequestTimeout)
 	defer cancel()

@@ -114,16 +114,23 @@ func TestRunnerTimingExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Sent != 22 || len(c.recs) != 22 {
-			t.Fatalf("sent %d, recorded %d; want 22 (20 + 2 warm-up)", res.Sent, len(c.recs))
+		if res.Sent != 23 || len(c.recs) != 23 {
+			t.Fatalf("sent %d, recorded %d; want 23 (probe + 2 warm-up + 20)", res.Sent, len(c.recs))
 		}
-		warm := 0
+		warm, measured := 0, 0
 		for _, rec := range c.recs {
-			if rec.Stage == rundir.StageWarmup {
-				warm++
-				if rec.ID >= 2 {
-					t.Errorf("record %d is warm-up; want only ids 0 and 1", rec.ID)
+			switch rec.Stage {
+			case rundir.StageProbe:
+				if rec.ID != 0 {
+					t.Errorf("probe has id %d; want the level's first id 0", rec.ID)
 				}
+			case rundir.StageWarmup:
+				warm++
+				if rec.ID != 1 && rec.ID != 2 {
+					t.Errorf("record %d is warm-up; want only ids 1 and 2 (after the probe)", rec.ID)
+				}
+			case rundir.StageMeasure:
+				measured++
 			}
 			if !rec.OK || rec.ErrorClass != "" {
 				t.Fatalf("record %d failed: %s %s", rec.ID, rec.ErrorClass, rec.Error)
@@ -141,8 +148,8 @@ func TestRunnerTimingExact(t *testing.T) {
 				t.Errorf("record %d: chunks %v; want 4, 10ms apart", rec.ID, rec.Chunks)
 			}
 		}
-		if warm != 2 {
-			t.Errorf("warm-up records = %d; want 2", warm)
+		if warm != 2 || measured != 20 {
+			t.Errorf("warm-up records = %d, measured %d; want 2 and 20 (the probe takes neither's place)", warm, measured)
 		}
 		// Auto spread: the probe took 80 ms, so workers start 20 ms apart.
 		if res.Spread != 80*time.Millisecond {
@@ -166,16 +173,54 @@ func TestRunnerSpreadsWorkerStarts(t *testing.T) {
 		}
 		firstByWorker := map[int]int64{}
 		for _, rec := range c.recs {
+			if rec.Stage == rundir.StageProbe {
+				continue
+			}
 			if _, ok := firstByWorker[rec.Worker]; !ok || rec.ScheduledNS < firstByWorker[rec.Worker] {
 				firstByWorker[rec.Worker] = rec.ScheduledNS
 			}
 		}
 		// Probe: 0–80 ms on worker 0; then worker 0 at 80, 1 at 100, 2 at 120, 3 at 140.
-		want := map[int]int64{0: 0, 1: 100e6, 2: 120e6, 3: 140e6}
+		want := map[int]int64{0: 80e6, 1: 100e6, 2: 120e6, 3: 140e6}
 		for w, at := range want {
 			if firstByWorker[w] != at {
 				t.Errorf("worker %d first scheduled at %d ns; want %d", w, firstByWorker[w], at)
 			}
+		}
+	})
+}
+
+// TestRunnerAutoSpreadCapped: a probe that does not finish (a server far
+// slower than the request timeout allows) is cut at MaxAutoSpread, the
+// spread is MaxAutoSpread, never the request timeout, and the level still
+// sends its full request count at its full concurrency (issue 20 item 18).
+func TestRunnerAutoSpreadCapped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 30 * time.Second, ITL: time.Millisecond, Tokens: 2}
+		r := baseRunner(t, ft, Spread(AutoSpread), Concurrency(2), Requests(2), Warmup(0), Timeout(90*time.Second))
+		var c collect
+		res, err := run(t.Context(), r, c.add)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Spread != MaxAutoSpread {
+			t.Errorf("spread = %v; want the cap %v", res.Spread, MaxAutoSpread)
+		}
+		measured := 0
+		for _, rec := range c.recs {
+			if rec.Stage == rundir.StageProbe {
+				if rec.ErrorClass != rundir.Timeout || rec.DoneNS-rec.SentNS != MaxAutoSpread.Nanoseconds() {
+					t.Errorf("probe: %s after %d ns; want a timeout at the cap", rec.ErrorClass, rec.DoneNS-rec.SentNS)
+				}
+				continue
+			}
+			measured++
+			if !rec.OK {
+				t.Errorf("record %d failed: %s", rec.ID, rec.Error)
+			}
+		}
+		if measured != 2 || ft.peak.Load() != 2 {
+			t.Errorf("measured %d at peak concurrency %d; want 2 at 2", measured, ft.peak.Load())
 		}
 	})
 }

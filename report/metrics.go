@@ -28,9 +28,19 @@
 //   - Window = the last done_ns − the first sent_ns among a level's measured
 //     records, retried attempts included (Span): from the level's first send
 //     to its last completion, whatever the order of the lines.
-//     Output tokens/s = Σ output tokens of successful requests / window;
-//     total tokens/s adds their input tokens; requests/s = successful
-//     requests / window.
+//     Window throughput (window_*_per_s) = Σ output tokens (or total
+//     tokens, or successful requests) / window.
+//   - Steady state (Steady): from the ramp's end — the latest of the
+//     workers' first measured sends, i.e. when every worker has started —
+//     to the level's last measured send, after which it drains. Ramp = its
+//     start − the first measured send; drain = the last completion − the
+//     last send. Output tokens/s, total tokens/s, requests/s and goodput
+//     are over the steady state: each successful request counts for the
+//     share of its send→done interval that lies inside it (SteadyShare),
+//     tokens in proportion, divided by its length. A staggered start (or
+//     the slow tail of the last requests) then biases no throughput. A
+//     level with no steady state (all sends within the ramp) uses the
+//     window.
 //   - Send lag = sent_ns − scheduled_ns of each measured request's first
 //     attempt (a retry is sent after its backoff by design, which is not the
 //     scheduler's lateness). TTFT and E2E from schedule count from
@@ -298,6 +308,32 @@ func DistOfNS(ns []int64) Dist {
 		v[i] = float64(x) / nsPerMS
 	}
 	return distOf(v)
+}
+
+// Steady is a level's steady state (metrics.go): StartNS, when the last
+// worker sent its first measured request, to EndNS, the last measured send.
+type Steady struct {
+	StartNS int64 `json:"start_ns"`
+	EndNS   int64 `json:"end_ns"`
+	// WindowS is EndNS − StartNS; RampS the time from the level's first
+	// measured send to StartNS; DrainS from EndNS to the last completion.
+	WindowS float64 `json:"window_s"`
+	RampS   float64 `json:"ramp_s"`
+	DrainS  float64 `json:"drain_s"`
+}
+
+// SteadyShare is the share of a request's send→done interval that lies in
+// [startNS, endNS]: how much of it the steady-state rates count. A request
+// of zero length counts whole when it lies inside.
+func SteadyShare(sentNS, doneNS, startNS, endNS int64) float64 {
+	if doneNS <= sentNS {
+		if sentNS >= startNS && sentNS <= endNS {
+			return 1
+		}
+		return 0
+	}
+	in := min(doneNS, endNS) - max(sentNS, startNS)
+	return float64(max(in, 0)) / float64(doneNS-sentNS)
 }
 
 // PerSecond is count / window: output tokens/s, total tokens/s, requests/s

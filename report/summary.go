@@ -69,12 +69,21 @@ type Level struct {
 	// OutputTokensSource counts measured requests by where their output
 	// token count came from.
 	OutputTokensSource map[rundir.TokenSource]int `json:"output_tokens_source"`
-	OutputTokensPerS   float64                    `json:"output_tokens_per_s"`
-	TotalTokensPerS    float64                    `json:"total_tokens_per_s"`
-	RequestsPerS       float64                    `json:"requests_per_s"`
+	// OutputTokensPerS, TotalTokensPerS, RequestsPerS and GoodputRPS are
+	// over the steady state (Steady), or the window when it has none.
+	OutputTokensPerS float64 `json:"output_tokens_per_s"`
+	TotalTokensPerS  float64 `json:"total_tokens_per_s"`
+	RequestsPerS     float64 `json:"requests_per_s"`
 	// GoodputRPS is the rate of requests that met every per-request SLO;
 	// equal to the OK request rate when no SLO is set.
 	GoodputRPS float64 `json:"goodput_rps"`
+	// Steady is the level's steady state, ramp and drain (metrics.go), nil
+	// when every send fell within the ramp.
+	Steady *Steady `json:"steady,omitempty"`
+	// WindowOutputTokensPerS and WindowRequestsPerS are the same rates over
+	// the whole window, ramp and drain included.
+	WindowOutputTokensPerS float64 `json:"window_output_tokens_per_s"`
+	WindowRequestsPerS     float64 `json:"window_requests_per_s"`
 	// Errors counts failed measured requests by class.
 	Errors map[rundir.ErrorClass]int `json:"errors"`
 	// Retried counts failed attempts that were sent again (--retries), by

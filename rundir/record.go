@@ -13,7 +13,7 @@ import "time"
 type Record struct {
 	// ID numbers requests in the order they were scheduled, from 0.
 	ID uint64 `json:"id"`
-	// Stage is warmup, measure or cooldown; only measure counts in metrics.
+	// Stage is warmup, measure, cooldown or probe; only measure counts in metrics.
 	Stage Stage `json:"stage"`
 	// Level is the load level the request ran under (concurrency, or request rate).
 	Level float64 `json:"level"`
@@ -95,6 +95,9 @@ const (
 	StageWarmup   Stage = "warmup"
 	StageMeasure  Stage = "measure"
 	StageCooldown Stage = "cooldown"
+	// StageProbe is the request an auto start spread sends alone before a
+	// closed-loop level to time it (loadgen.AutoSpread); never measured.
+	StageProbe Stage = "probe"
 )
 
 // TokenSource says where a token count came from.

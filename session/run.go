@@ -280,7 +280,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 	m.Records = s.rw.Count()
 	res := &Result{Manifest: m, Lost: s.rw.Lost()}
 	if len(spreads) > 0 {
-		m.Load.StartSpread = "auto (duration of each level's first request): " + strings.Join(spreads, ", ")
+		m.Load.StartSpread = fmt.Sprintf("auto (duration of each level's probe request, not measured, at most %s): ", loadgen.MaxAutoSpread) + strings.Join(spreads, ", ")
 	} else if o.Profile() == "concurrency" || o.Profile() == "sweep" {
 		m.Load.StartSpread = o.Spread.String()
 		m.Load.StartSpreadNS = o.Spread.Nanoseconds()
