@@ -107,22 +107,25 @@ func TestAccuracyFixedTimingMock(t *testing.T) {
 		t.Errorf("TTFB p50 = %.3f ms; want the immediate role chunk, well under TTFT", l.TTFBMS.P50)
 	}
 	recs := readRecords(t, dir)
-	if len(recs) != 500 {
-		t.Fatalf("records = %d; want 500", len(recs))
+	if len(recs) != 501 {
+		t.Fatalf("records = %d; want 500 and the spread probe", len(recs))
 	}
 	for _, r := range recs {
+		if r.Stage == rundir.StageProbe {
+			continue
+		}
 		if r.OutputTokens != 64 || r.OutputTokensSource != rundir.SourceServer || !r.OK {
 			t.Fatalf("record %d: %d tokens from %q, ok %v (%s); want 64 from server", r.ID, r.OutputTokens, r.OutputTokensSource, r.OK, r.Error)
 		}
 	}
-	if got := m.Requests(); got != 501 {
-		t.Errorf("mock received %d requests; want 500 and the probe", got)
+	if got := m.Requests(); got != 502 {
+		t.Errorf("mock received %d requests; want 500, the spread probe and the session's check request (session.Probe)", got)
 	}
 	man, err := rundir.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if man.ExitState != rundir.ExitComplete || man.Records != 500 || !strings.HasPrefix(man.Load.StartSpread, "auto") {
+	if man.ExitState != rundir.ExitComplete || man.Records != 501 || !strings.HasPrefix(man.Load.StartSpread, "auto") {
 		t.Errorf("manifest: state %s, records %d, spread %q", man.ExitState, man.Records, man.Load.StartSpread)
 	}
 }
