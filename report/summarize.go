@@ -84,7 +84,7 @@ type levelAcc struct {
 	firstSend, lastSend                       int64 // of first attempts (one lag each): achieved rate
 	busyMS                                    float64
 	inTok, outTok                             int64
-	good                                      int
+	good, pastMax                             int
 	reqIn, reqOut, short, long, withReq       int64
 	sources                                   map[rundir.TokenSource]int
 	errors, retried                           map[rundir.ErrorClass]int
@@ -130,6 +130,9 @@ func (s *Summarizer) Add(r *rundir.Record) {
 		return
 	}
 	a.req.Total++
+	if r.RequestedOutputTokens > 0 && r.OutputTokens > r.RequestedOutputTokens && r.OutputTokensSource != rundir.SourceEstimated {
+		a.pastMax++
+	}
 	if !r.OK {
 		a.req.Failed++
 		a.errors[r.ErrorClass]++
@@ -221,6 +224,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			OutputTokensSource:   a.sources,
 			Errors:               a.errors,
 			Retried:              a.retried,
+			PastMaxTokens:        a.pastMax,
 		}
 		l.AchievedRatePerS = AchievedRate(len(a.lag), a.firstSend, a.lastSend)
 		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS

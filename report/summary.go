@@ -84,6 +84,11 @@ type Level struct {
 	// the whole window, ramp and drain included.
 	WindowOutputTokensPerS float64 `json:"window_output_tokens_per_s"`
 	WindowRequestsPerS     float64 `json:"window_requests_per_s"`
+	// PastMaxTokens counts measured requests, whatever their outcome (a
+	// stream that ran past its cap and then timed out too), that produced
+	// more output tokens than requested, by the server's count or the
+	// stream's token events (never an estimate).
+	PastMaxTokens int `json:"past_max_tokens"`
 	// Errors counts failed measured requests by class.
 	Errors map[rundir.ErrorClass]int `json:"errors"`
 	// Retried counts failed attempts that were sent again (--retries), by

@@ -79,9 +79,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			if ln.ShortOutputShare > 0 {
 				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
 			}
-			if ln.LongOutputShare > 0 {
-				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", 100*ln.LongOutputShare)
-			}
+		}
+		if l.PastMaxTokens > 0 {
+			fmt.Fprintf(&b, "WARNING: %d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", l.PastMaxTokens, l.Requests.Total)
 		}
 		if g := l.GPU; g != nil {
 			b.WriteString(gpuLine(g))
