@@ -53,8 +53,14 @@
 //     last attempt's done, backoffs included.
 //   - Server TTFT: the server's own time to first token when it reports
 //     one, else its queue + model load + prompt (prefill) times (Groq
-//     x_groq, Ollama, llama.cpp timings). TTFT − server TTFT is the network
-//     and client share.
+//     x_groq, Ollama, llama.cpp timings). TTFT beyond server timing = TTFT −
+//     server TTFT: whatever the server's own timing leaves out — the wait
+//     for a slot when that timing excludes queueing (llama.cpp's prompt_ms
+//     does), the network, HTTP, the server's frontend and the client.
+//   - Queue wait (estimated) = the mean of the server's waiting-requests
+//     gauge over the window (server.jsonl) / the level's arrival rate
+//     (measured requests / window), Little's law L = λ·W on the queue: the
+//     mean time a request waited for a slot (QueueWaitMS).
 //   - Goodput = successful requests that met every per-request SLO / window.
 //   - Tokens per joule = a level's output tokens / the GPUs' energy over its
 //     window (telemetry.go says how the energy is measured).
@@ -225,13 +231,25 @@ func serverTTFT(r *rundir.Record) (float64, bool) {
 }
 
 // TTFTOverheadMS is one request's TTFT as the client measured it minus the
-// server's own TTFT (serverTTFT), in ms: what the network, the HTTP stack,
-// the server's frontend and the client added on top of the engine's time.
+// server's own TTFT (serverTTFT), in ms: the TTFT beyond server timing —
+// queueing the server's timing leaves out (QueueWaitMS estimates it), the
+// network, the HTTP stack, the server's frontend and the client.
 // It is a per-request difference, so its percentiles are those of the
 // differences, not differences of percentiles. Negative values mean the
 // two clocks or definitions disagree (e.g. a server that counts a queue
 // the client cannot see), and are kept.
 func TTFTOverheadMS(clientTTFT, serverTTFT float64) float64 { return clientTTFT - serverTTFT }
+
+// QueueWaitMS is the mean time a request waited in the server's queue, in
+// ms, by Little's law: meanWaiting (the server's waiting-requests gauge,
+// averaged over the window) / arrivalsPerS (the level's measured requests /
+// window). 0 without arrivals.
+func QueueWaitMS(meanWaiting, arrivalsPerS float64) float64 {
+	if arrivalsPerS <= 0 {
+		return 0
+	}
+	return 1000 * meanWaiting / arrivalsPerS
+}
 
 // distOf summarizes values (any order; values is reordered in place).
 func distOf(values []float64) Dist {

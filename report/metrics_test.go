@@ -212,7 +212,7 @@ func TestServerTTFT(t *testing.T) {
 	}
 	// Client TTFT is 50 ms for each: 50 − 30 and 50 − 20, per request.
 	if d := l.TTFTOverheadMS; d.N != 2 || d.Min != 20 || d.Max != 30 || d.Mean != 25 {
-		t.Errorf("TTFT − server = %+v; want 20 and 30 ms", d)
+		t.Errorf("TTFT beyond server timing = %+v; want 20 and 30 ms", d)
 	}
 }
 

@@ -93,6 +93,10 @@ func attachServer(rd *rundir.Run, sum *Summary) error {
 		l := &sum.Levels[i]
 		s := SummarizeServer(samples, l.StartNS, l.EndNS)
 		l.Server = &s
+		if w := s.RequestsWaiting; w != nil && l.WindowS > 0 && l.Requests.Total > 0 {
+			q := QueueWaitMS(w.Mean, float64(l.Requests.Total)/l.WindowS)
+			l.QueueWaitMS = &q
+		}
 	}
 	return nil
 }

@@ -85,6 +85,7 @@ type levelAcc struct {
 	busyMS                                    float64
 	inTok, outTok                             int64
 	good, pastMax                             int
+	serverQueue                               bool // some server timing had a queue time
 	reqIn, reqOut, short, long, withReq       int64
 	sources                                   map[rundir.TokenSource]int
 	errors, retried                           map[rundir.ErrorClass]int
@@ -146,6 +147,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	if v, ok := serverTTFT(r); ok {
 		a.serverTTFT = append(a.serverTTFT, v)
 		a.ttftOverhead = append(a.ttftOverhead, TTFTOverheadMS(m.TTFT, v))
+		a.serverQueue = a.serverQueue || r.Server.Queue > 0
 	}
 	a.e2eSched = append(a.e2eSched, m.E2EFromSchedule)
 	if m.HasTTFB {
@@ -225,6 +227,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			Errors:               a.errors,
 			Retried:              a.retried,
 			PastMaxTokens:        a.pastMax,
+			ServerTimingHasQueue: a.serverQueue,
 		}
 		l.AchievedRatePerS = AchievedRate(len(a.lag), a.firstSend, a.lastSend)
 		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS

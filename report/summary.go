@@ -55,9 +55,16 @@ type Level struct {
 	// ServerTTFTMS is the server's own time to first token (metrics.go),
 	// for servers that report their timings; N is 0 otherwise.
 	ServerTTFTMS Dist `json:"server_ttft_ms"`
-	// TTFTOverheadMS is client TTFT − server TTFT per request that has both
-	// (metrics.go); N is 0 when the server reports no timings.
+	// TTFTOverheadMS is the TTFT beyond server timing: client TTFT − server
+	// TTFT per request that has both (metrics.go); N is 0 when the server
+	// reports no timings.
 	TTFTOverheadMS Dist `json:"ttft_overhead_ms"`
+	// ServerTimingHasQueue says the server's timings included a queue time
+	// (server TTFT then holds the queueing, not TTFTOverheadMS).
+	ServerTimingHasQueue bool `json:"server_timing_has_queue,omitempty"`
+	// QueueWaitMS is the estimated mean wait for a slot (metrics.go), nil
+	// when the server reported no waiting requests (server.jsonl).
+	QueueWaitMS *float64 `json:"queue_wait_ms,omitempty"`
 	// WindowS is the measured window in seconds (metrics.go), from
 	// StartNS (first measured send) to EndNS (last measured completion).
 	WindowS float64 `json:"window_s"`

@@ -66,9 +66,12 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		row("inter-chunk", l.InterChunkMS)
 		if l.ServerTTFTMS.N > 0 {
 			row("server TTFT", l.ServerTTFTMS)
-			row("TTFT − server", l.TTFTOverheadMS)
+			row("TTFT beyond server timing", l.TTFTOverheadMS)
 		}
 		tw.Flush()
+		if q := l.QueueWaitMS; q != nil {
+			b.WriteString(queueLine(&l, *q))
+		}
 		if u := l.UserOutputTokensPerS; u.N > 0 {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
@@ -148,6 +151,18 @@ func derefOr(p *float64, def float64) float64 {
 		return def
 	}
 	return *p
+}
+
+// queueLine says how much of TTFT was waiting for a slot, by Little's law on
+// the server's waiting-requests gauge, and what TTFT beyond server timing
+// leaves once it is taken out (when the server's timings exclude queueing).
+func queueLine(l *Level, q float64) string {
+	s := fmt.Sprintf("queueing (estimated, Little's law: %.1f requests waiting on average / %.2f req/s arriving): %.1f ms mean wait for a slot",
+		l.Server.RequestsWaiting.Mean, float64(l.Requests.Total)/l.WindowS, q)
+	if l.TTFTOverheadMS.N > 0 && !l.ServerTimingHasQueue {
+		s += fmt.Sprintf("; TTFT beyond server timing and queueing: %.1f ms mean (network, HTTP, frontend, client)", l.TTFTOverheadMS.Mean-q)
+	}
+	return s + "\n"
 }
 
 // serverLine is the one-line summary of the engine's own metrics, with its
