@@ -535,6 +535,7 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 	rec.FinishReason = final.FinishReason
 	rec.Server = (*rundir.ServerTiming)(final.Server)
+	rec.CachedInputTokens = final.CachedTokens
 
 	if err != nil && rctx.Err() != nil {
 		// The request's context ended: say whether by its own deadline

@@ -83,7 +83,7 @@ type levelAcc struct {
 	span                                      Span
 	firstSend, lastSend                       int64 // of first attempts (one lag each): achieved rate
 	busyMS                                    float64
-	inTok, outTok                             int64
+	inTok, outTok, cached                     int64
 	good, pastMax                             int
 	serverQueue                               bool // some server timing had a queue time
 	reqIn, reqOut, short, long, withReq       int64
@@ -176,6 +176,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	}
 	a.inTok += int64(r.InputTokens)
 	a.outTok += int64(r.OutputTokens)
+	a.cached += int64(r.CachedInputTokens)
 	a.sources[r.OutputTokensSource]++
 	met := s.slo.Met(m)
 	if met {
@@ -222,6 +223,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			TTFTFromScheduleMS:   distOf(a.ttftSched),
 			E2EFromScheduleMS:    distOf(a.e2eSched),
 			InputTokens:          a.inTok,
+			CachedInputTokens:    a.cached,
 			OutputTokens:         a.outTok,
 			OutputTokensSource:   a.sources,
 			Errors:               a.errors,

@@ -73,6 +73,10 @@ type Level struct {
 	// InputTokens and OutputTokens total the measured requests' tokens.
 	InputTokens  int64 `json:"input_tokens"`
 	OutputTokens int64 `json:"output_tokens"`
+	// CachedInputTokens totals the input tokens the server said it answered
+	// from its prompt cache (Record.CachedInputTokens), over the same
+	// requests as InputTokens.
+	CachedInputTokens int64 `json:"cached_input_tokens"`
 	// OutputTokensSource counts measured requests by where their output
 	// token count came from.
 	OutputTokensSource map[rundir.TokenSource]int `json:"output_tokens_source"`

@@ -76,6 +76,10 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
 		fmt.Fprintf(&b, "tokens: %d in, %d out (output counts: %s)\n", l.InputTokens, l.OutputTokens, sourceList(l.OutputTokensSource))
+		if l.CachedInputTokens > 0 {
+			fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",
+				l.CachedInputTokens, l.InputTokens, 100*float64(l.CachedInputTokens)/float64(max(l.InputTokens, 1)))
+		}
 		if ln := l.Lengths; ln != nil {
 			fmt.Fprintf(&b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
 				ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)

@@ -129,6 +129,11 @@ type LoadInfo struct {
 	// StartSpreadNS is the spread applied, in nanoseconds.
 	StartSpreadNS int64 `json:"start_spread_ns,omitempty"`
 	Seed          int64 `json:"seed"`
+	// PromptSeed seeded the synthetic prompts' text: drawn for this run
+	// (unique prompts, so no prompt cache answers from an earlier run)
+	// unless PromptSeedExplicit, when --seed gave it.
+	PromptSeed         int64 `json:"prompt_seed"`
+	PromptSeedExplicit bool  `json:"prompt_seed_explicit,omitempty"`
 }
 
 // WriteManifest writes m to dir/run.json atomically (WriteFile), so a

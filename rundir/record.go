@@ -54,6 +54,11 @@ type Record struct {
 	// asked for: the intended prompt length and max_tokens.
 	RequestedInputTokens  int `json:"requested_input_tokens,omitempty"`
 	RequestedOutputTokens int `json:"requested_output_tokens,omitempty"`
+	// CachedInputTokens is how many of the prompt's tokens the server said
+	// it answered from its prompt cache (OpenAI
+	// usage.prompt_tokens_details.cached_tokens, llama.cpp timings.cache_n);
+	// 0 when it said none or nothing.
+	CachedInputTokens int `json:"cached_input_tokens,omitempty"`
 	// FinishReason is the server's stop reason, if it gave one.
 	FinishReason string `json:"finish_reason,omitempty"`
 	// OK is true when the request completed without error.

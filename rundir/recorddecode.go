@@ -309,6 +309,8 @@ func decodeRecordFast(b []byte, r *Record) bool {
 			return once(29) && p.server(r)
 		case "chunks_coalesced":
 			return i64(30, &r.ChunksCoalesced)
+		case "cached_input_tokens":
+			return in(31, &r.CachedInputTokens)
 		}
 		return false // unknown (or case-folded) key: encoding/json decides
 	})

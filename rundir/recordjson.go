@@ -83,6 +83,7 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 		b = append(b, `,"retried":true`...)
 	}
 	b = appendOptInt(b, `,"chunks_coalesced":`, r.ChunksCoalesced)
+	b = appendOptInt(b, `,"cached_input_tokens":`, int64(r.CachedInputTokens))
 	return append(b, '}')
 }
 

@@ -48,6 +48,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.RequestedInputTokens, full.RequestedOutputTokens = 512, 1000
 	full.Server = &ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
 	full.ChunksCoalesced = 12345
+	full.CachedInputTokens = 480
 	checkRecordJSON(t, full)
 	checkRecordJSON(t, &Record{Server: &ServerTiming{}})
 	checkRecordJSON(t, &Record{Server: &ServerTiming{Load: 7}})
@@ -91,6 +92,7 @@ func checkDecode(t *testing.T, line []byte) {
 func TestRecordDecodeFast(t *testing.T) {
 	full := benchRecord()
 	full.ChunksCoalesced = 7
+	full.CachedInputTokens = 33
 	full.Server = &ServerTiming{Queue: 1, TTFT: 5}
 	full.Retried, full.Attempt, full.Level = true, 1, 0.25
 	for _, r := range []*Record{full, {}, {Chunks: [][2]int64{}}} {

@@ -65,6 +65,11 @@ type Options struct {
 	PromptTokens int
 	IgnoreEOS    bool
 	Seed         int64
+	// PromptSeed seeds the synthetic prompts' text: Seed when SeedExplicit
+	// (--seed given, the same prompts as every run with it), else drawn per
+	// run, so a server's prompt cache never answers from an earlier run.
+	PromptSeed   int64
+	SeedExplicit bool
 	// Out is the run directory to create; Force replaces a run there.
 	Out   string
 	Force bool
@@ -145,6 +150,9 @@ type Extras struct {
 	ContinuousUsage, NoProbe, Force        bool
 	Insecure                               bool
 	Version                                string
+	// SeedSet says --seed was given: prompts repeat those of every run
+	// with that seed instead of being unique to the run.
+	SeedSet bool
 }
 
 // FromScenario converts a resolved, valid scenario and the flag-only
@@ -167,6 +175,10 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	}
 	if o.Out == "" {
 		return nil, inputf("--out is required: the run directory to create")
+	}
+	o.PromptSeed, o.SeedExplicit = rand.Int64(), x.SeedSet
+	if x.SeedSet {
+		o.PromptSeed = o.Seed
 	}
 	if s.Load.Warmup != nil {
 		o.Warmup = *s.Load.Warmup

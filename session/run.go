@@ -166,7 +166,8 @@ func (s *session) begin(drain context.Context) error {
 		Target:   rundir.TargetInfo{Kind: o.Kind, URL: targets.RedactURL(o.URL), API: o.API, Model: o.Model},
 		Scenario: o.resolvedScenario(),
 		Load: rundir.LoadInfo{Profile: o.Profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
-			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed},
+			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed,
+			PromptSeed: o.PromptSeed, PromptSeedExplicit: o.SeedExplicit},
 		ExitState: rundir.ExitRunning, Shard: o.shardInfo(),
 	}
 	if o.APIKey != "" {
@@ -325,7 +326,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 // shard has no share of it).
 func (o *Options) runner(t targets.Target, level float64, firstID uint64) (*loadgen.Runner, error) {
 	w := loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
-		IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Lengths: o.Lengths, Prompt: o.Prompt}
+		IgnoreEOS: o.IgnoreEOS, Seed: o.PromptSeed, Lengths: o.Lengths, Prompt: o.Prompt}
 	opts := []loadgen.Option{loadgen.Requests(o.Requests), loadgen.Warmup(o.Warmup), loadgen.Duration(o.Duration),
 		loadgen.Timeout(o.Timeout), loadgen.Level(level, firstID), loadgen.Seed(uint64(o.Seed)),
 		loadgen.Retries(o.Retries, 0), loadgen.Grace(o.Grace), loadgen.Shard(o.Shard)}

@@ -32,6 +32,7 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 		Spread: c.String(flagSpread), ServerVersion: c.String(flagServerVersion), ServerArgs: c.String(flagServerArgs),
 		Retries: c.Int(flagRetries), Grace: c.Duration(flagGrace), ContinuousUsage: c.Bool(flagContUsage),
 		NoProbe: c.Bool(flagNoProbe), Force: c.Bool(flagForce), Insecure: c.Bool(flagInsecure), Version: toolVersion(),
+		SeedSet: c.IsSet(flagSeed),
 	})
 	if err != nil {
 		return nil, runError(err)
