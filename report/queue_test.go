@@ -3,6 +3,8 @@ package report
 import (
 	"strings"
 	"testing"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestQueueWaitSplit (issue 20 item 20): the issue's llama.cpp case, 3.4
@@ -40,5 +42,23 @@ func TestQueueWaitSplit(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "and queueing") {
 		t.Errorf("a server timing with its queue still split:\n%s", b.String())
+	}
+}
+
+// TestMockPowerNote (issue 20 item 7): GPU telemetry from the mock engine
+// is said to be modelled beside its power figures; from a real backend it
+// is not.
+func TestMockPowerNote(t *testing.T) {
+	e := 1000.0
+	sum := &Summary{Levels: []Level{{Level: 1, Requests: Requests{Total: 1, OK: 1},
+		GPU: &GPULevel{GPUs: 1, Samples: 3, PowerW: &MeanPeak{Mean: 262, Peak: 270}, EnergyJ: &e}}}}
+	for backend, want := range map[string]bool{MockGPUBackend: true, "nvml": false} {
+		var b strings.Builder
+		if err := WriteTable(&b, sum, &rundir.Manifest{GPUBackend: backend}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "modelled by the mock, not measured"); got != want {
+			t.Errorf("backend %s: note shown %v; want %v:\n%s", backend, got, want, b.String())
+		}
 	}
 }

@@ -47,6 +47,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	}
 	tw.Flush()
 	for _, l := range sum.Levels {
+		b.WriteString(steadyLine(&l))
+	}
+	for _, l := range sum.Levels {
 		fmt.Fprintf(&b, "\nlevel %g — latency in ms\n", l.Level)
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "metric\tn\tp50\tp90\tp95\tp99\tp99.9\tmean\tstddev\t")
@@ -69,7 +72,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			row("TTFT beyond server timing", l.TTFTOverheadMS)
 		}
 		tw.Flush()
-		if q := l.QueueWaitMS; q != nil {
+		if q := l.QueueWaitMS; q != nil && (*q > 0 || l.TTFTOverheadMS.N > 0) {
 			b.WriteString(queueLine(&l, *q))
 		}
 		if u := l.UserOutputTokensPerS; u.N > 0 {
@@ -92,12 +95,15 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		}
 		if g := l.GPU; g != nil {
 			b.WriteString(gpuLine(g))
+			if m != nil && m.GPUBackend == MockGPUBackend {
+				b.WriteString(MockPowerNote + "\n")
+			}
 		}
 		if c := l.Client; c != nil && c.Bound {
 			fmt.Fprintf(&b, "CLIENT-BOUND: the load generator was near its limit (%s): numbers at this level describe the client, not the server\n", strings.Join(c.Reasons, "; "))
 		}
 		if sv := l.Server; sv != nil && sv.Samples > 0 {
-			b.WriteString(serverLine(sv, l.OutputTokensPerS))
+			b.WriteString(serverLine(sv, l.WindowOutputTokensPerS))
 		}
 		if len(l.Errors) > 0 {
 			fmt.Fprintf(&b, "errors:")
@@ -124,6 +130,14 @@ func sourceList(m map[rundir.TokenSource]int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// MockGPUBackend is run.json's gpu_backend when the GPU telemetry came from
+// the mock engine (gpu/backend.Mock), and MockPowerNote what the report says
+// beside its power and energy: which figures are measured and which a model.
+const (
+	MockGPUBackend = "mock"
+	MockPowerNote  = "GPU power, energy and tokens per joule are modelled by the mock, not measured: idle draw and full-load draw (90.5 % of TDP, an H100 under gpu-burn) come from real captures; how a step's prefill (compute-bound) and decode (memory-bound) work sets the draw between them is a modelling assumption (mock/power.go)"
+)
 
 // gpuLine is the one-line GPU telemetry of a level.
 func gpuLine(g *GPULevel) string {
@@ -155,6 +169,18 @@ func derefOr(p *float64, def float64) float64 {
 		return def
 	}
 	return *p
+}
+
+// steadyLine says over what the level's rates were measured: its steady
+// state, with the ramp and drain left out and the whole window's rates
+// beside (metrics.go), or the whole window when it had no steady state.
+func steadyLine(l *Level) string {
+	st := l.Steady
+	if st == nil {
+		return fmt.Sprintf("level %g: rates over the whole %.2f s window (no steady state: every send fell within the ramp)\n", l.Level, l.WindowS)
+	}
+	return fmt.Sprintf("level %g: rates over the steady state, %.2f s (ramp %.2f s and drain %.2f s left out; over the whole window %.1f out tok/s, %.2f req/s)\n",
+		l.Level, st.WindowS, st.RampS, st.DrainS, l.WindowOutputTokensPerS, l.WindowRequestsPerS)
 }
 
 // queueLine says how much of TTFT was waiting for a slot, by Little's law on
