@@ -302,8 +302,8 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) (Result, error) {
 	r := lv.r
 	c := &r.c
-	if c.spread == AutoSpread {
-		c.probes = 1
+	if c.spread == AutoSpread && c.requests == 0 {
+		c.probes = 1 // no count: the probe takes the first id, the rest follow
 	}
 	limit := c.firstID + c.probes + uint64(c.warmup) + uint64(c.requests)
 	var (
@@ -339,7 +339,16 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	spread := c.spread
 	if spread == AutoSpread {
 		var err error
-		if spread, err = lv.probe(ctx, take); err != nil {
+		probeID := func() (uint64, bool) {
+			if c.requests > 0 {
+				// The id after the level's own: warm-up and measured
+				// requests keep the ids (and so the lengths and prompts)
+				// they have without the probe.
+				return limit, ctx.Err() == nil
+			}
+			return take()
+		}
+		if spread, err = lv.probe(ctx, probeID); err != nil {
 			cancel(fmt.Errorf("write record: %w", err))
 			return Result{Sent: 1}, context.Cause(ctx)
 		}
@@ -380,8 +389,8 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	return Result{Sent: sent.Load(), Spread: spread}, context.Cause(ctx)
 }
 
-// probe sends the auto-spread probe alone, on worker 0 under the level's
-// first id, and returns its duration capped at MaxAutoSpread: the spread.
+// probe sends the auto-spread probe alone, on worker 0 under the id that
+// take gives, and returns its duration capped at MaxAutoSpread: the spread.
 // The probe is recorded with stage probe (never measured) and is given
 // MaxAutoSpread at most, so a server that does not finish it never holds
 // the level for the request timeout. The error is the sink's.

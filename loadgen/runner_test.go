@@ -121,13 +121,13 @@ func TestRunnerTimingExact(t *testing.T) {
 		for _, rec := range c.recs {
 			switch rec.Stage {
 			case rundir.StageProbe:
-				if rec.ID != 0 {
-					t.Errorf("probe has id %d; want the level's first id 0", rec.ID)
+				if rec.ID != 22 {
+					t.Errorf("probe has id %d; want 22, after the level's own 0–21", rec.ID)
 				}
 			case rundir.StageWarmup:
 				warm++
-				if rec.ID != 1 && rec.ID != 2 {
-					t.Errorf("record %d is warm-up; want only ids 1 and 2 (after the probe)", rec.ID)
+				if rec.ID >= 2 {
+					t.Errorf("record %d is warm-up; want only ids 0 and 1, as without the probe", rec.ID)
 				}
 			case rundir.StageMeasure:
 				measured++
@@ -185,6 +185,37 @@ func TestRunnerSpreadsWorkerStarts(t *testing.T) {
 		for w, at := range want {
 			if firstByWorker[w] != at {
 				t.Errorf("worker %d first scheduled at %d ns; want %d", w, firstByWorker[w], at)
+			}
+		}
+	})
+}
+
+// TestRunnerProbeWithoutCount: a level bounded by its duration alone has
+// no id after its own; the probe takes its first id and the warm-up the
+// next ones.
+func TestRunnerProbeWithoutCount(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4}
+		r := baseRunner(t, ft, Spread(AutoSpread), Requests(0), Warmup(2), Duration(time.Second), Level(4, 100))
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[uint64]bool{}
+		for _, rec := range c.recs {
+			if ids[rec.ID] {
+				t.Errorf("id %d recorded twice", rec.ID)
+			}
+			ids[rec.ID] = true
+			want := rundir.StageMeasure
+			switch rec.ID {
+			case 100:
+				want = rundir.StageProbe
+			case 101, 102:
+				want = rundir.StageWarmup
+			}
+			if rec.Stage != want {
+				t.Errorf("record %d: stage %s; want %s", rec.ID, rec.Stage, want)
 			}
 		}
 	})

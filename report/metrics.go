@@ -39,8 +39,9 @@
 //     share of its send→done interval that lies inside it (SteadyShare),
 //     tokens in proportion, divided by its length. A staggered start (or
 //     the slow tail of the last requests) then biases no throughput. A
-//     level with no steady state (all sends within the ramp) uses the
-//     window.
+//     level with no steady state — its sends all within the ramp, or a
+//     steady span shorter than its successful requests' mean send→done
+//     time (about as many requests as workers) — uses the window.
 //   - Send lag = sent_ns − scheduled_ns of each measured request's first
 //     attempt (a retry is sent after its backoff by design, which is not the
 //     scheduler's lateness). TTFT and E2E from schedule count from

@@ -127,15 +127,12 @@ func TestSummaryHandComputed(t *testing.T) {
 		{"window s", l.WindowS, 0.19},
 		{"window output tok/s", l.WindowOutputTokensPerS, 6 / 0.19},
 		{"window req/s", l.WindowRequestsPerS, 2 / 0.19},
-		// Steady state: every worker (one, 0) started at 1000 ms, the last
-		// send 1020 ms: 0.02 s. A (1000→1081) has 20 of its 81 ms in it,
-		// B (1010→1131) 10 of 121; tokens count in the same shares.
-		{"steady s", l.Steady.WindowS, 0.02},
-		{"ramp s", l.Steady.RampS, 0},
-		{"drain s", l.Steady.DrainS, 0.17},
-		{"output tok/s", l.OutputTokensPerS, (4*20.0/81 + 2*10.0/121) / 0.02},
-		{"total tok/s", l.TotalTokensPerS, (104*20.0/81 + 52*10.0/121) / 0.02},
-		{"req/s", l.RequestsPerS, (20.0/81 + 10.0/121) / 0.02},
+		// No steady state: from the last worker's first send (1000 ms) to
+		// the last send (1020 ms) is shorter than a request (mean 101 ms),
+		// so the rates are the window's.
+		{"output tok/s", l.OutputTokensPerS, 6 / 0.19},
+		{"total tok/s", l.TotalTokensPerS, 156 / 0.19},
+		{"req/s", l.RequestsPerS, 2 / 0.19},
 		// Send lag: A and B were sent 2 ms late, the failure on time.
 		{"lag p50", l.SendLagMS.P50, 2},
 		{"lag max", l.SendLagMS.Max, 2},
@@ -148,12 +145,15 @@ func TestSummaryHandComputed(t *testing.T) {
 		// (81 + 121 + 170) / 190 ms.
 		{"mean in flight", l.MeanInFlight, 372.0 / 190},
 		// Only A met TTFT ≤ 60 ms.
-		{"goodput", l.GoodputRPS, 20.0 / 81 / 0.02},
+		{"goodput", l.GoodputRPS, 1 / 0.19},
 	}
 	for _, c := range checks {
 		if !near(c.got, c.want) {
 			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
 		}
+	}
+	if l.Steady != nil {
+		t.Errorf("steady state %+v; want none (shorter than a request)", *l.Steady)
 	}
 	if l.Errors[rundir.HTTP5xx] != 1 || len(l.Errors) != 1 {
 		t.Errorf("errors = %v; want http_5xx 1", l.Errors)

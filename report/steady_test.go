@@ -28,6 +28,38 @@ func TestSteadyShare(t *testing.T) {
 	}
 }
 
+// TestSteadyHandComputed: two workers, three 100 ms requests each, worker 1
+// starting 50 ms late. The ramp ends at 50 ms, the last send is at 250 ms:
+// a 0.2 s steady state. Worker 0's requests have 0.5, 1 and 0.5 of their
+// time in it, worker 1's 1, 1 and 0: 4 requests, 40 output tokens, so
+// 20 req/s and 200 tok/s; ramp 0.05 s, drain 350 − 250 ms = 0.1 s.
+func TestSteadyHandComputed(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	for i, sent := range []int64{0, 50, 100, 150, 200, 250} {
+		s.Add(&rundir.Record{ID: uint64(i), Stage: rundir.StageMeasure, Level: 2, Worker: i % 2, OK: true,
+			ScheduledNS: sent * ms, SentNS: sent * ms, FirstTokenNS: (sent + 10) * ms, EndNS: (sent + 100) * ms, DoneNS: (sent + 100) * ms,
+			OutputTokens: 10, InputTokens: 5, Chunks: [][2]int64{{(sent + 10) * ms, 1}, {(sent + 100) * ms, 9}}})
+	}
+	l := s.Close().Levels[0]
+	if l.Steady == nil {
+		t.Fatal("no steady state")
+	}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"steady s", l.Steady.WindowS, 0.2}, {"ramp s", l.Steady.RampS, 0.05}, {"drain s", l.Steady.DrainS, 0.1},
+		{"req/s", l.RequestsPerS, 20}, {"output tok/s", l.OutputTokensPerS, 200}, {"total tok/s", l.TotalTokensPerS, 300},
+		{"goodput", l.GoodputRPS, 20},
+		// The window: 6 requests in 0.35 s.
+		{"window req/s", l.WindowRequestsPerS, 6 / 0.35},
+	} {
+		if !near(c.got, c.want) {
+			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
 // closedLoop simulates a closed loop of c workers sending n requests of
 // d ns each, worker w starting at w·spread/c: the records a fixed-timing
 // server gives.

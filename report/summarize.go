@@ -264,8 +264,15 @@ func (a *levelAcc) steady(l *Level) {
 		start = max(start, f)
 	}
 	end := a.lastSend
-	if end <= start {
+	if end <= start || len(a.okReqs) == 0 {
 		return
+	}
+	var dur int64
+	for _, q := range a.okReqs {
+		dur += q.done - q.sent
+	}
+	if end-start < dur/int64(len(a.okReqs)) {
+		return // shorter than a request: no round of the loop ran all through it
 	}
 	var reqs, out, total, good float64
 	for _, q := range a.okReqs {

@@ -177,7 +177,7 @@ func derefOr(p *float64, def float64) float64 {
 func steadyLine(l *Level) string {
 	st := l.Steady
 	if st == nil {
-		return fmt.Sprintf("level %g: rates over the whole %.2f s window (no steady state: every send fell within the ramp)\n", l.Level, l.WindowS)
+		return fmt.Sprintf("level %g: rates over the whole %.2f s window (no steady state: too few requests beyond the ramp)\n", l.Level, l.WindowS)
 	}
 	return fmt.Sprintf("level %g: rates over the steady state, %.2f s (ramp %.2f s and drain %.2f s left out; over the whole window %.1f out tok/s, %.2f req/s)\n",
 		l.Level, st.WindowS, st.RampS, st.DrainS, l.WindowOutputTokensPerS, l.WindowRequestsPerS)

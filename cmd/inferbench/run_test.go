@@ -407,7 +407,7 @@ func TestAccuracyHugeStream(t *testing.T) {
 	srv := httptest.NewServer(m)
 	defer srv.Close()
 	dir := filepath.Join(t.TempDir(), "run")
-	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "-n", "1", "--max-tokens", fmt.Sprint(n),
+	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "-n", "1", "--max-tokens", fmt.Sprint(n), "--spread", "0",
 		"--gpu-backend", "none", "--server-metrics", "off", "--out", dir, "-q"); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}
