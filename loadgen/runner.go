@@ -6,6 +6,7 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -339,16 +340,7 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	spread := c.spread
 	if spread == AutoSpread {
 		var err error
-		probeID := func() (uint64, bool) {
-			if c.requests > 0 {
-				// The id after the level's own: warm-up and measured
-				// requests keep the ids (and so the lengths and prompts)
-				// they have without the probe.
-				return limit, ctx.Err() == nil
-			}
-			return take()
-		}
-		if spread, err = lv.probe(ctx, probeID); err != nil {
+		if spread, err = lv.probe(ctx, take, limit); err != nil {
 			cancel(fmt.Errorf("write record: %w", err))
 			return Result{Sent: 1}, context.Cause(ctx)
 		}
@@ -389,13 +381,19 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	return Result{Sent: sent.Load(), Spread: spread}, context.Cause(ctx)
 }
 
-// probe sends the auto-spread probe alone, on worker 0 under the id that
-// take gives, and returns its duration capped at MaxAutoSpread: the spread.
-// The probe is recorded with stage probe (never measured) and is given
-// MaxAutoSpread at most, so a server that does not finish it never holds
-// the level for the request timeout. The error is the sink's.
-func (lv *level) probe(ctx context.Context, take func() (uint64, bool)) (time.Duration, error) {
-	id, ok := take()
+// probe sends the auto-spread probe alone, on worker 0, and returns its
+// duration capped at MaxAutoSpread: the spread. With a request count its id
+// is limit, the one after the level's own, so warm-up and measured requests
+// keep the ids (and so the lengths and prompts) they have without it;
+// without a count it takes the first id. It is recorded with stage probe
+// (never measured) and is given MaxAutoSpread at most, so a server that
+// does not finish it never holds the level for the request timeout. The
+// error is the sink's.
+func (lv *level) probe(ctx context.Context, take func() (uint64, bool), limit uint64) (time.Duration, error) {
+	id, ok := limit, ctx.Err() == nil
+	if lv.r.c.requests == 0 {
+		id, ok = take()
+	}
 	if !ok {
 		return 0, nil
 	}
@@ -458,22 +456,13 @@ func retryable(c rundir.ErrorClass) bool {
 
 // send sends a job and records it.
 func (lv *level) send(j job) *rundir.Record {
-	r, start, timeout, req, estIn := lv.r, lv.start, lv.timeout, j.req, j.estIn
+	r, start, timeout, req, estIn := lv.r, lv.start, cmp.Or(j.timeout, lv.timeout), j.req, j.estIn
 	// Chunks is sized for the requested output up front, so the read path
 	// appends without growing the slice (up to 4,096 events; more grow).
-	rec := &rundir.Record{ID: j.id, Stage: rundir.StageMeasure, Level: r.c.level, Worker: j.worker,
+	rec := &rundir.Record{ID: j.id, Stage: lv.stage(j), Level: r.c.level, Worker: j.worker,
 		Chunks: make([][2]int64, 0, min(max(req.MaxTokens, 1), 4096)), ScheduledNS: j.scheduledNS,
 		RequestedInputTokens: estIn, RequestedOutputTokens: req.MaxTokens}
-	if j.id < r.c.firstID+r.c.probes+uint64(r.c.warmup) {
-		rec.Stage = rundir.StageWarmup
-	}
-	if j.probe {
-		rec.Stage = rundir.StageProbe
-	}
 	since := func() int64 { return time.Since(start).Nanoseconds() }
-	if j.timeout > 0 {
-		timeout = j.timeout
-	}
 
 	rctx, cancel := context.WithTimeoutCause(lv.reqCtx, timeout, errRequestTimeout)
 	defer cancel()
@@ -584,6 +573,19 @@ func (lv *level) send(j job) *rundir.Record {
 		rec.Status = 200
 	}
 	return rec
+}
+
+// stage is the stage a job's record belongs to: the probe's, the warm-up's
+// (the level's lowest ids, after a probe that took the first), or measure.
+func (lv *level) stage(j job) rundir.Stage {
+	c := &lv.r.c
+	switch {
+	case j.probe:
+		return rundir.StageProbe
+	case j.id < c.firstID+c.probes+uint64(c.warmup):
+		return rundir.StageWarmup
+	}
+	return rundir.StageMeasure
 }
 
 // redact removes every secret from s.

@@ -72,17 +72,10 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			row("TTFT beyond server timing", l.TTFTOverheadMS)
 		}
 		tw.Flush()
-		if q := l.QueueWaitMS; q != nil && (*q > 0 || l.TTFTOverheadMS.N > 0) {
-			b.WriteString(queueLine(&l, *q))
-		}
 		if u := l.UserOutputTokensPerS; u.N > 0 {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
 		fmt.Fprintf(&b, "tokens: %d in, %d out (output counts: %s)\n", l.InputTokens, l.OutputTokens, sourceList(l.OutputTokensSource))
-		if l.CachedInputTokens > 0 {
-			fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",
-				l.CachedInputTokens, l.InputTokens, 100*float64(l.CachedInputTokens)/float64(max(l.InputTokens, 1)))
-		}
 		if ln := l.Lengths; ln != nil {
 			fmt.Fprintf(&b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
 				ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
@@ -90,15 +83,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 				fmt.Fprintf(&b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
 			}
 		}
-		if l.PastMaxTokens > 0 {
-			fmt.Fprintf(&b, "WARNING: %d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", l.PastMaxTokens, l.Requests.Total)
-		}
-		if g := l.GPU; g != nil {
-			b.WriteString(gpuLine(g))
-			if m != nil && m.GPUBackend == MockGPUBackend {
-				b.WriteString(MockPowerNote + "\n")
-			}
-		}
+		b.WriteString(measureNotes(&l, m))
 		if c := l.Client; c != nil && c.Bound {
 			fmt.Fprintf(&b, "CLIENT-BOUND: the load generator was near its limit (%s): numbers at this level describe the client, not the server\n", strings.Join(c.Reasons, "; "))
 		}
@@ -169,6 +154,30 @@ func derefOr(p *float64, def float64) float64 {
 		return def
 	}
 	return *p
+}
+
+// measureNotes are a level's lines on what its numbers rest on: the
+// queueing inside its TTFT, the server's prompt cache, requests that ran
+// past their max tokens, and its GPU telemetry (modelled, from the mock).
+func measureNotes(l *Level, m *rundir.Manifest) string {
+	var b strings.Builder
+	if q := l.QueueWaitMS; q != nil && (*q > 0 || l.TTFTOverheadMS.N > 0) {
+		b.WriteString(queueLine(l, *q))
+	}
+	if l.CachedInputTokens > 0 {
+		fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",
+			l.CachedInputTokens, l.InputTokens, 100*float64(l.CachedInputTokens)/float64(max(l.InputTokens, 1)))
+	}
+	if l.PastMaxTokens > 0 {
+		fmt.Fprintf(&b, "WARNING: %d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", l.PastMaxTokens, l.Requests.Total)
+	}
+	if g := l.GPU; g != nil {
+		b.WriteString(gpuLine(g))
+		if m != nil && m.GPUBackend == MockGPUBackend {
+			b.WriteString(MockPowerNote + "\n")
+		}
+	}
+	return b.String()
 }
 
 // steadyLine says over what the level's rates were measured: its steady

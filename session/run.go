@@ -255,6 +255,9 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 		firstID += uint64(res.Sent)
 		if o.SpreadAuto && !r.IsOpen() {
 			spreads = append(spreads, fmt.Sprintf("%g: %s", lv, res.Spread.Round(time.Millisecond)))
+			if res.Spread >= loadgen.MaxAutoSpread {
+				fmt.Fprintf(s.log, "inferbench: level %g: the spread probe took %s or more; the start spread is capped there (the probe is not measured)\n", lv, loadgen.MaxAutoSpread)
+			}
 		}
 		if err == nil {
 			finished[lv] = true
