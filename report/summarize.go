@@ -89,17 +89,7 @@ type levelAcc struct {
 	reqIn, reqOut, short, long, withReq       int64
 	sources                                   map[rundir.TokenSource]int
 	errors, retried                           map[rundir.ErrorClass]int
-	// For the steady state: each worker's first measured send (first
-	// attempts, as lastSend) and each successful request's interval and
-	// tokens.
-	workerFirst map[int]int64
-	okReqs      []okReq
-}
-
-// okReq is what the steady-state rates need of one successful request.
-type okReq struct {
-	sent, done, tokens, outTok int64
-	good                       bool
+	steady                                    SteadyAcc
 }
 
 // NewSummarizer returns a Summarizer judging goodput and capacity by slo.
@@ -121,13 +111,11 @@ func (s *Summarizer) Add(r *rundir.Record) {
 		}
 		a.lastSend = max(a.lastSend, r.SentNS)
 		a.lag = append(a.lag, lag)
-		if f, ok := a.workerFirst[r.Worker]; !ok || r.SentNS < f {
-			a.workerFirst[r.Worker] = r.SentNS
-		}
 	}
 	a.busyMS += BusyMS(r)
 	if r.Retried {
 		a.retried[r.ErrorClass]++
+		a.steady.Add(r, false)
 		return
 	}
 	a.req.Total++
@@ -137,6 +125,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	if !r.OK {
 		a.req.Failed++
 		a.errors[r.ErrorClass]++
+		a.steady.Add(r, false)
 		return
 	}
 	a.req.OK++
@@ -182,15 +171,14 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	if met {
 		a.good++
 	}
-	a.okReqs = append(a.okReqs, okReq{sent: r.SentNS, done: max(r.DoneNS, r.EndNS),
-		tokens: int64(r.InputTokens + r.OutputTokens), outTok: int64(r.OutputTokens), good: met})
+	a.steady.Add(r, met)
 }
 
 // level returns the accumulator of r's level.
 func (s *Summarizer) level(r *rundir.Record) *levelAcc {
 	a := s.levels[r.Level]
 	if a == nil {
-		a = &levelAcc{sources: map[rundir.TokenSource]int{}, workerFirst: map[int]int64{},
+		a = &levelAcc{sources: map[rundir.TokenSource]int{},
 			errors: map[rundir.ErrorClass]int{}, retried: map[rundir.ErrorClass]int{}}
 		s.levels[r.Level] = a
 	}
@@ -247,48 +235,13 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.GoodputRPS = PerSecond(float64(a.good), w)
 			l.MeanInFlight = MeanInFlight(a.busyMS, w)
 			l.WindowOutputTokensPerS, l.WindowRequestsPerS = l.OutputTokensPerS, l.RequestsPerS
-			a.steady(&l)
+			a.steady.Apply(&l)
 		}
 		sum.Levels = append(sum.Levels, l)
 	}
 	sum.Capacity = capacity(sum.Levels, s.slo)
 	sum.Records = s.records
 	return sum
-}
-
-// steady sets l's steady state and its rates (metrics.go), when the level
-// has one.
-func (a *levelAcc) steady(l *Level) {
-	var start int64
-	for _, f := range a.workerFirst {
-		start = max(start, f)
-	}
-	end := a.lastSend
-	if end <= start || len(a.okReqs) == 0 {
-		return
-	}
-	var dur int64
-	for _, q := range a.okReqs {
-		dur += q.done - q.sent
-	}
-	if end-start < dur/int64(len(a.okReqs)) {
-		return // shorter than a request: no round of the loop ran all through it
-	}
-	var reqs, out, total, good float64
-	for _, q := range a.okReqs {
-		sh := SteadyShare(q.sent, q.done, start, end)
-		reqs += sh
-		out += sh * float64(q.outTok)
-		total += sh * float64(q.tokens)
-		if q.good {
-			good += sh
-		}
-	}
-	w := end - start
-	l.Steady = &Steady{StartNS: start, EndNS: end, WindowS: float64(w) / 1e9,
-		RampS: float64(start-a.span.FirstSentNS) / 1e9, DrainS: float64(a.span.LastDoneNS-end) / 1e9}
-	l.OutputTokensPerS, l.TotalTokensPerS = PerSecond(out, w), PerSecond(total, w)
-	l.RequestsPerS, l.GoodputRPS = PerSecond(reqs, w), PerSecond(good, w)
 }
 
 // MeetsSLO reports whether a level met slo: its error rate is at most
