@@ -24,7 +24,8 @@ type Result struct {
 	TPOTP95 float64 `json:"tpot_p95_ms"`
 	HasTTFT bool    `json:"has_ttft"`
 	HasTPOT bool    `json:"has_tpot"`
-	// OutputTokensPerS and RequestsPerS are over the level's measured window.
+	// OutputTokensPerS and RequestsPerS are over the level's steady state,
+	// or its measured window when it has none (report.Level's).
 	OutputTokensPerS float64 `json:"output_tokens_per_s"`
 	RequestsPerS     float64 `json:"requests_per_s"`
 	// SLO is the verdict (report.MeetsSLO), Reasons why it failed.

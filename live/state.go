@@ -115,6 +115,9 @@ type levelAcc struct {
 	ttft, tpot, e2e values
 	result          *Result
 	finished        int // 1 for the first level to finish, 2 for the next…
+	// steady gathers the level's steady state (report.SteadyAcc), for
+	// the same rates as report's.
+	steady report.SteadyAcc
 }
 
 // values holds float64s in fixed blocks: appending never copies what it
@@ -256,6 +259,7 @@ func (s *State) Add(r *rundir.Record) {
 	e := entry{done: max(r.DoneNS, r.EndNS), lag: lag, lagCounts: lagCounts, level: int32(li), attempt: r.Retried}
 	if measured {
 		a.span.Add(r)
+		a.steady.Add(r, false) // goodput is not judged live
 	}
 	switch {
 	case r.Retried:
@@ -384,6 +388,7 @@ func (s *State) finish(a *levelAcc, sum *report.Level) {
 	}
 	a.result = &res
 	a.ttft, a.tpot, a.e2e = values{}, values{}, values{}
+	a.steady = report.SteadyAcc{}
 }
 
 // ownResult judges a level from the values the State kept.
@@ -396,6 +401,7 @@ func (s *State) ownResult(a *levelAcc) Result {
 		l.WindowS = float64(w) / 1e9
 		l.OutputTokensPerS = float64(a.outTok) / l.WindowS
 		l.RequestsPerS = float64(a.ok) / l.WindowS
+		a.steady.Apply(&l)
 	}
 	res := ResultOf(&l, s.opt.SLO)
 	if s.opt.SLO.ITL > 0 {

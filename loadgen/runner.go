@@ -6,6 +6,7 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,9 +30,15 @@ const (
 	// Retry-After says (a 429 with Retry-After: 100000 must not hold the
 	// run for a day); the request's own timeout caps it too.
 	MaxRetryWait = 60 * time.Second
-	// AutoSpread asks the Runner to spread worker starts over one measured
-	// request duration (see Spread).
+	// AutoSpread asks the Runner to spread worker starts over one probe
+	// request's duration (see Spread).
 	AutoSpread time.Duration = -1
+	// MaxAutoSpread caps the auto spread: the probe request is given this
+	// long (or the request timeout, when shorter) and the spread never
+	// exceeds it, so a server slower than that (or one that never finishes
+	// the probe) costs the level at most this much of stagger, never the
+	// request timeout.
+	MaxAutoSpread = 10 * time.Second
 )
 
 // Runner runs one load level. Closed loop (no rate, no trace): Concurrency
@@ -72,6 +79,9 @@ type config struct {
 	retryBackoff   time.Duration
 	shard          rundir.Shard
 	until          func(*rundir.Record) bool // until.go
+	// probes is 1 when the level's first id went to the auto-spread probe:
+	// the warm-up and measured ids follow it.
+	probes uint64
 }
 
 // An Option sets one of a Runner's settings.
@@ -98,7 +108,9 @@ func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } 
 
 // Spread spreads the closed-loop workers' first requests so they do not run
 // in lockstep: worker i starts at i·d/Concurrency. AutoSpread sends one
-// request alone first and spreads over its duration (docs/design.md: with
+// probe request alone first (recorded with stage "probe", never measured,
+// not taken from the level's request count) and spreads over its duration,
+// at most MaxAutoSpread (docs/design.md: with
 // all workers starting at once, waves of synchronized requests inflate TTFT
 // p99 by 3–4× on a bare server). 0 (the default) starts all at once.
 func Spread(d time.Duration) Option { return func(c *config) { c.spread = d } }
@@ -235,6 +247,9 @@ type job struct {
 	estIn       int
 	// turn, when set, is the session turn the job is (session.go).
 	turn *turnState
+	// probe marks the auto-spread probe: stage probe, its own timeout.
+	probe   bool
+	timeout time.Duration
 }
 
 // Run sends requests until a stop condition, handing each completed Record
@@ -310,7 +325,10 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) (Result, error) {
 	r := lv.r
 	c := &r.c
-	limit := c.firstID + uint64(c.warmup) + uint64(c.requests)
+	if c.spread == AutoSpread && c.requests == 0 {
+		c.probes = 1 // no count: the probe takes the first id, the rest follow
+	}
+	limit := c.firstID + c.probes + uint64(c.warmup) + uint64(c.requests)
 	var (
 		next atomic.Uint64 // next request id
 		sent atomic.Int64
@@ -333,7 +351,7 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	var sessions atomic.Uint64 // sessions started (session workloads)
 	do := func(worker int, id uint64) bool {
 		if r.workload.Sessions != nil {
-			return lv.closedSession(ctx, cancel, worker, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent, nil)
+			return lv.closedSession(ctx, cancel, worker, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent)
 		}
 		req, estIn := r.workload.Request(id)
 		err := lv.sendAll(job{id: id, worker: worker, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn})
@@ -346,50 +364,35 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	}
 
 	spread := c.spread
-	var wg sync.WaitGroup
-	first, probing := 0, false // probing: worker 0 runs on from the probe
 	if spread == AutoSpread {
-		// The probe: one request alone, whose duration sets the spread.
-		id, ok := take()
-		if !ok {
-			return Result{}, context.Cause(ctx)
+		var err error
+		if spread, err = lv.probe(ctx, take, limit); err != nil {
+			cancel(fmt.Errorf("write record: %w", err))
+			return Result{Sent: 1}, context.Cause(ctx)
 		}
-		if c.duration > 0 {
-			deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
-		}
-		t0 := time.Now()
-		if r.workload.Sessions != nil {
-			// Sessions: the probe is worker 0's first turn; worker 0 goes on.
-			probing = lv.probeSession(ctx, cancel, &wg, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent, take, do)
-		} else if !do(0, id) {
+		sent.Add(1)
+		if ctx.Err() != nil {
 			return Result{Sent: sent.Load()}, context.Cause(ctx)
 		}
-		spread = min(time.Since(t0), lv.timeout)
-		first = 1 // worker 0 starts again at once
-	} else if c.duration > 0 {
+	}
+	if c.duration > 0 {
 		deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
 	}
-	if spread < 0 {
-		spread = 0
-	}
+	spread = max(spread, 0)
+	var wg sync.WaitGroup
 	base := time.Now()
 	for w := range c.concurrency {
-		if w == 0 && probing {
-			continue
-		}
 		wg.Go(func() {
-			if w >= first {
-				// Spread worker starts over one request duration; worker 0 (and
-				// the probe's worker) start at once.
-				delay := time.Duration(int64(spread) * int64(w) / int64(c.concurrency))
-				if delay > 0 {
-					t := time.NewTimer(time.Until(base.Add(delay)))
-					select {
-					case <-ctx.Done():
-						t.Stop()
-						return
-					case <-t.C:
-					}
+			// Spread worker starts over one request duration; worker 0
+			// starts at once.
+			delay := time.Duration(int64(spread) * int64(w) / int64(c.concurrency))
+			if delay > 0 {
+				t := time.NewTimer(time.Until(base.Add(delay)))
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
 				}
 			}
 			for {
@@ -402,6 +405,30 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	}
 	wg.Wait()
 	return Result{Sent: sent.Load(), Spread: spread}, context.Cause(ctx)
+}
+
+// probe sends the auto-spread probe alone, on worker 0, and returns its
+// duration capped at MaxAutoSpread: the spread. With a request count its id
+// is limit, the one after the level's own, so warm-up and measured requests
+// keep the ids (and so the lengths and prompts) they have without it;
+// without a count it takes the first id. It is recorded with stage probe
+// (never measured) and is given MaxAutoSpread at most, so a server that
+// does not finish it never holds the level for the request timeout. The
+// error is the sink's.
+func (lv *level) probe(ctx context.Context, take func() (uint64, bool), limit uint64) (time.Duration, error) {
+	id, ok := limit, ctx.Err() == nil
+	if lv.r.c.requests == 0 {
+		id, ok = take()
+	}
+	if !ok {
+		return 0, nil
+	}
+	req, estIn := lv.r.workload.Request(id)
+	t0 := time.Now()
+	rec := lv.send(job{id: id, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn,
+		probe: true, timeout: min(lv.timeout, MaxAutoSpread)})
+	spread := min(time.Since(t0), MaxAutoSpread)
+	return spread, lv.emit(rec)
 }
 
 // sendAll sends a job, retrying as Retries allows, and hands every
@@ -466,15 +493,12 @@ func retryable(c rundir.ErrorClass) bool {
 
 // send sends a job and records it.
 func (lv *level) send(j job) *rundir.Record {
-	r, start, timeout, req, estIn := lv.r, lv.start, lv.timeout, j.req, j.estIn
+	r, start, timeout, req, estIn := lv.r, lv.start, cmp.Or(j.timeout, lv.timeout), j.req, j.estIn
 	// Chunks is sized for the requested output up front, so the read path
 	// appends without growing the slice (up to 4,096 events; more grow).
-	rec := &rundir.Record{ID: j.id, Stage: rundir.StageMeasure, Level: r.c.level, Worker: j.worker,
+	rec := &rundir.Record{ID: j.id, Stage: lv.stage(j), Level: r.c.level, Worker: j.worker,
 		Chunks: make([][2]int64, 0, min(max(req.MaxTokens, 1), 4096)), ScheduledNS: j.scheduledNS,
 		RequestedInputTokens: estIn, RequestedOutputTokens: req.MaxTokens}
-	if j.id < r.c.firstID+uint64(r.c.warmup) {
-		rec.Stage = rundir.StageWarmup
-	}
 	if j.turn != nil {
 		defer j.turn.track(rec)()
 	}
@@ -552,6 +576,7 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 	rec.FinishReason = final.FinishReason
 	rec.Server = (*rundir.ServerTiming)(final.Server)
+	rec.CachedInputTokens = final.CachedTokens
 
 	if err != nil && rctx.Err() != nil {
 		// The request's context ended: say whether by its own deadline
@@ -591,6 +616,19 @@ func (lv *level) send(j job) *rundir.Record {
 		rec.Status = 200
 	}
 	return rec
+}
+
+// stage is the stage a job's record belongs to: the probe's, the warm-up's
+// (the level's lowest ids, after a probe that took the first), or measure.
+func (lv *level) stage(j job) rundir.Stage {
+	c := &lv.r.c
+	switch {
+	case j.probe:
+		return rundir.StageProbe
+	case j.id < c.firstID+c.probes+uint64(c.warmup):
+		return rundir.StageWarmup
+	}
+	return rundir.StageMeasure
 }
 
 // redact removes every secret from s.

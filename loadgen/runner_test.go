@@ -114,16 +114,23 @@ func TestRunnerTimingExact(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Sent != 22 || len(c.recs) != 22 {
-			t.Fatalf("sent %d, recorded %d; want 22 (20 + 2 warm-up)", res.Sent, len(c.recs))
+		if res.Sent != 23 || len(c.recs) != 23 {
+			t.Fatalf("sent %d, recorded %d; want 23 (probe + 2 warm-up + 20)", res.Sent, len(c.recs))
 		}
-		warm := 0
+		warm, measured := 0, 0
 		for _, rec := range c.recs {
-			if rec.Stage == rundir.StageWarmup {
+			switch rec.Stage {
+			case rundir.StageProbe:
+				if rec.ID != 22 {
+					t.Errorf("probe has id %d; want 22, after the level's own 0–21", rec.ID)
+				}
+			case rundir.StageWarmup:
 				warm++
 				if rec.ID >= 2 {
-					t.Errorf("record %d is warm-up; want only ids 0 and 1", rec.ID)
+					t.Errorf("record %d is warm-up; want only ids 0 and 1, as without the probe", rec.ID)
 				}
+			case rundir.StageMeasure:
+				measured++
 			}
 			if !rec.OK || rec.ErrorClass != "" {
 				t.Fatalf("record %d failed: %s %s", rec.ID, rec.ErrorClass, rec.Error)
@@ -141,8 +148,8 @@ func TestRunnerTimingExact(t *testing.T) {
 				t.Errorf("record %d: chunks %v; want 4, 10ms apart", rec.ID, rec.Chunks)
 			}
 		}
-		if warm != 2 {
-			t.Errorf("warm-up records = %d; want 2", warm)
+		if warm != 2 || measured != 20 {
+			t.Errorf("warm-up records = %d, measured %d; want 2 and 20 (the probe takes neither's place)", warm, measured)
 		}
 		// Auto spread: the probe took 80 ms, so workers start 20 ms apart.
 		if res.Spread != 80*time.Millisecond {
@@ -166,16 +173,85 @@ func TestRunnerSpreadsWorkerStarts(t *testing.T) {
 		}
 		firstByWorker := map[int]int64{}
 		for _, rec := range c.recs {
+			if rec.Stage == rundir.StageProbe {
+				continue
+			}
 			if _, ok := firstByWorker[rec.Worker]; !ok || rec.ScheduledNS < firstByWorker[rec.Worker] {
 				firstByWorker[rec.Worker] = rec.ScheduledNS
 			}
 		}
 		// Probe: 0–80 ms on worker 0; then worker 0 at 80, 1 at 100, 2 at 120, 3 at 140.
-		want := map[int]int64{0: 0, 1: 100e6, 2: 120e6, 3: 140e6}
+		want := map[int]int64{0: 80e6, 1: 100e6, 2: 120e6, 3: 140e6}
 		for w, at := range want {
 			if firstByWorker[w] != at {
 				t.Errorf("worker %d first scheduled at %d ns; want %d", w, firstByWorker[w], at)
 			}
+		}
+	})
+}
+
+// TestRunnerProbeWithoutCount: a level bounded by its duration alone has
+// no id after its own; the probe takes its first id and the warm-up the
+// next ones.
+func TestRunnerProbeWithoutCount(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4}
+		r := baseRunner(t, ft, Spread(AutoSpread), Requests(0), Warmup(2), Duration(time.Second), Level(4, 100))
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[uint64]bool{}
+		for _, rec := range c.recs {
+			if ids[rec.ID] {
+				t.Errorf("id %d recorded twice", rec.ID)
+			}
+			ids[rec.ID] = true
+			want := rundir.StageMeasure
+			switch rec.ID {
+			case 100:
+				want = rundir.StageProbe
+			case 101, 102:
+				want = rundir.StageWarmup
+			}
+			if rec.Stage != want {
+				t.Errorf("record %d: stage %s; want %s", rec.ID, rec.Stage, want)
+			}
+		}
+	})
+}
+
+// TestRunnerAutoSpreadCapped: a probe that does not finish (a server far
+// slower than the request timeout allows) is cut at MaxAutoSpread, the
+// spread is MaxAutoSpread, never the request timeout, and the level still
+// sends its full request count at its full concurrency (issue 20 item 18).
+func TestRunnerAutoSpreadCapped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 30 * time.Second, ITL: time.Millisecond, Tokens: 2}
+		r := baseRunner(t, ft, Spread(AutoSpread), Concurrency(2), Requests(2), Warmup(0), Timeout(90*time.Second))
+		var c collect
+		res, err := run(t.Context(), r, c.add)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Spread != MaxAutoSpread {
+			t.Errorf("spread = %v; want the cap %v", res.Spread, MaxAutoSpread)
+		}
+		measured := 0
+		for _, rec := range c.recs {
+			if rec.Stage == rundir.StageProbe {
+				if rec.ErrorClass != rundir.Timeout || rec.DoneNS-rec.SentNS != MaxAutoSpread.Nanoseconds() {
+					t.Errorf("probe: %s after %d ns; want a timeout at the cap", rec.ErrorClass, rec.DoneNS-rec.SentNS)
+				}
+				continue
+			}
+			measured++
+			if !rec.OK {
+				t.Errorf("record %d failed: %s", rec.ID, rec.Error)
+			}
+		}
+		if measured != 2 || ft.peak.Load() != 2 {
+			t.Errorf("measured %d at peak concurrency %d; want 2 at 2", measured, ft.peak.Load())
 		}
 	})
 }

@@ -117,22 +117,10 @@ func sessionPrompt(seed int64, s uint64, k, n int) string {
 // sent and a sink error, the only error.
 func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim func() (uint64, bool),
 	due int64, acquire func() bool, release func()) (int64, error) {
-	return lv.runSessionHook(ctx, worker, sid, claim, due, acquire, release, nil)
-}
-
-// runSessionHook is runSession calling afterFirst, when set, once turn 1
-// has ended (or the session ended without it).
-func (lv *level) runSessionHook(ctx context.Context, worker int, sid uint64, claim func() (uint64, bool),
-	due int64, acquire func() bool, release func(), afterFirst func()) (int64, error) {
 	// A shard's sessions are numbered in the whole run's id space, like its
 	// requests: their ids and their drawn turns and messages differ from
 	// other shards'.
 	sid = lv.r.c.shard.GlobalID(sid)
-	defer func() {
-		if afterFirst != nil {
-			afterFirst() // ended before turn 1 did: do not hold the probe
-		}
-	}()
 	var sent int64
 	w := &lv.r.workload
 	cv := w.newConversation(sid)
@@ -164,10 +152,6 @@ func (lv *level) runSessionHook(ctx context.Context, worker int, sid uint64, cla
 			release()
 		}
 		sent++
-		if afterFirst != nil {
-			afterFirst()
-			afterFirst = nil
-		}
 		if err != nil || !ts.ok {
 			return sent, err
 		}
@@ -290,37 +274,13 @@ func (ts *turnState) track(rec *rundir.Record) func() {
 
 // closedSession runs session sid on a closed-loop worker, adding its
 // requests to sent; false ends the worker (a sink error cancels the level).
-// afterFirst, when set, is called once turn 1 has ended.
 func (lv *level) closedSession(ctx context.Context, cancel context.CancelCauseFunc, worker int, sid uint64,
-	claim func() (uint64, bool), sent *atomic.Int64, afterFirst func()) bool {
-	n, err := lv.runSessionHook(ctx, worker, sid, claim, -1, nil, nil, afterFirst)
+	claim func() (uint64, bool), sent *atomic.Int64) bool {
+	n, err := lv.runSession(ctx, worker, sid, claim, -1, nil, nil)
 	sent.Add(n)
 	if err != nil {
 		cancel(fmt.Errorf("write record: %w", err))
 		return false
 	}
 	return ctx.Err() == nil
-}
-
-// probeSession is the AutoSpread probe of a session workload: worker 0
-// starts session sid in wg and goes on as a worker after it; probeSession
-// returns once the session's first turn has ended, so that one turn's
-// duration, not a whole session's with its think times, sets the spread.
-// Worker 0 is then running: it reports true.
-func (lv *level) probeSession(ctx context.Context, cancel context.CancelCauseFunc, wg *sync.WaitGroup, sid uint64,
-	claim func() (uint64, bool), sent *atomic.Int64, take func() (uint64, bool), do func(int, uint64) bool) bool {
-	turn1 := make(chan struct{})
-	wg.Go(func() {
-		if !lv.closedSession(ctx, cancel, 0, sid, claim, sent, func() { close(turn1) }) {
-			return
-		}
-		for {
-			id, ok := take()
-			if !ok || !do(0, id) {
-				return
-			}
-		}
-	})
-	<-turn1
-	return true
 }

@@ -37,7 +37,7 @@ func TestOpenAIGoClient(t *testing.T) {
 		if len(acc.Choices) != 1 || countWords(acc.Choices[0].Message.Content) != 12 || acc.Choices[0].FinishReason != "stop" {
 			t.Errorf("%+v: accumulated %+v", cfg, acc.Choices)
 		}
-		if chunks != 12+3 { // role, 12 tokens, finish, usage
+		if chunks != 12+2 { // role, 12 tokens (the last with the finish), usage: vLLM's chat shape
 			t.Errorf("%+v: %d chunks", cfg, chunks)
 		}
 		ts.Close()

@@ -80,6 +80,9 @@ type EngineStats struct {
 	Steps int64
 	// BusyNS is the total time spent stepping, in nanoseconds.
 	BusyNS int64
+	// ActiveS is the steps' seconds weighted by their activity (power.go):
+	// the energy above idle, in seconds at full load.
+	ActiveS float64
 	// Busy reports whether the engine is stepping now.
 	Busy bool
 	// PrefixQueries and PrefixHits count the prompt tokens looked up in the
@@ -112,6 +115,7 @@ type engine struct {
 	busyNS   int64
 	busyFrom time.Time
 	cache    *prefixCache // nil: no prefix caching
+	activeS  float64      // Σ step activity × step seconds (power.go)
 }
 
 // sequence is one request inside the engine.
@@ -298,6 +302,7 @@ func (e *engine) stepTime(prefillTokens, prefillCtx, decodeSeqs, decodeCtx int) 
 	if e.jitter > 0 {
 		sec *= max(0.5, 1+e.jitter*e.rng.NormFloat64())
 	}
+	e.activeS += stepActivity(compute, memory, sec) * sec
 	return time.Duration(math.Round(sec * 1e9))
 }
 
@@ -368,7 +373,8 @@ func (e *engine) dropCancelled() {
 func (e *engine) stats() EngineStats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	st := EngineStats{Running: len(e.running), Waiting: len(e.waiting), KVTotalTokens: e.fit.KVTokens, Steps: e.steps, BusyNS: e.busyNS, Busy: e.looping}
+	st := EngineStats{Running: len(e.running), Waiting: len(e.waiting), KVTotalTokens: e.fit.KVTokens, Steps: e.steps, BusyNS: e.busyNS, Busy: e.looping,
+		ActiveS: e.activeS}
 	for _, s := range e.running {
 		st.KVUsedTokens += roundBlock(s.prefilled + int(s.generated.Load()))
 	}

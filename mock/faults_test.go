@@ -55,7 +55,8 @@ func TestFaultsBeforeStream(t *testing.T) {
 
 func TestFaultsMidStream(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := newServer(t, Config{ITL: 10 * time.Millisecond, OutputTokens: 10})
+		// The early-role shape: the role chunk on receipt, a finish chunk.
+		s := newServer(t, Config{ITL: 10 * time.Millisecond, OutputTokens: 10, ChatStream: ChatStreamEarlyRole})
 		run := func(header string) (*flushRecorder, time.Duration) {
 			rec := newFlushRecorder()
 			req := post(t.Context(), "/v1/chat/completions", faultBody)

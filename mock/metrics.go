@@ -138,8 +138,9 @@ type gpuState struct {
 // gpuStates models the simulated GPUs now. Over the whole life of the
 // server the engine was busy for BusyNS of the elapsed time; utilization
 // is the busy share since the previous scrape (DCGM reports utilization
-// over its sampling period), power is idle + (TDP − idle) · utilization,
-// energy integrates idle + (TDP − idle) · busy exactly (so it only grows),
+// over its sampling period), power is the mean draw since the previous
+// scrape by the load-dependent model of power.go (idle + (full load − idle)
+// · activity), energy integrates that model exactly (so it only grows),
 // memory used is weights + activation reserve + the KV cache in use, split
 // evenly over the tensor-parallel GPUs, clock and temperature follow
 // utilization linearly (temperature 30 °C idle, +45 °C at full load; a
@@ -152,14 +153,16 @@ func (s *Server) gpuStates() []gpuState {
 	busy := float64(st.BusyNS) / 1e9
 	s.dcgmMu.Lock()
 	win := now.Sub(s.dcgmLast).Seconds()
-	winBusy := busy - s.dcgmLastBusy
-	s.dcgmLast, s.dcgmLastBusy = now, busy
+	winBusy, winAct := busy-s.dcgmLastBusy, st.ActiveS-s.dcgmLastAct
+	s.dcgmLast, s.dcgmLastBusy, s.dcgmLastAct = now, busy, st.ActiveS
 	s.dcgmMu.Unlock()
-	util := 0.0
+	util, act := 0.0, 0.0
 	if win > 0 {
 		util = min(1, max(0, winBusy/win))
+		act = min(1, max(0, winAct/win))
 	}
 	g := e.gpu
+	dyn := fullLoadW(g) - g.IdleW
 	n := float64(e.tp)
 	usedBytes := (e.model.WeightBytes()+float64(st.KVUsedTokens)*float64(e.model.KVBytesPerToken()))/n + ActivationReserveBytes
 	used := math.Round(usedBytes / miB)
@@ -167,8 +170,8 @@ func (s *Server) gpuStates() []gpuState {
 		utilPct:    math.Round(util * 100),
 		fbUsedMiB:  used,
 		fbFreeMiB:  float64(g.MemoryMiB) - used,
-		powerW:     g.IdleW + (g.TDPW-g.IdleW)*util,
-		energyMJ:   math.Round((g.IdleW*elapsed + (g.TDPW-g.IdleW)*busy) * 1000),
+		powerW:     g.IdleW + dyn*act,
+		energyMJ:   math.Round((g.IdleW*elapsed + dyn*st.ActiveS) * 1000),
 		smClockMHz: math.Round(g.IdleClockMHz + (g.MaxClockMHz-g.IdleClockMHz)*util),
 		tempC:      math.Round(30 + 45*util),
 	}

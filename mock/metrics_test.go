@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"math"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -147,11 +148,16 @@ func TestDCGMMetrics(t *testing.T) {
 			if u := val(busy, "DCGM_FI_DEV_GPU_UTIL", gpu); u < 90 {
 				t.Errorf("busy util %v%%", u)
 			}
-			if p := val(busy, "DCGM_FI_DEV_POWER_USAGE", gpu); p < 600 || p > 700 {
-				t.Errorf("busy power %v W, want near the 700 W TDP", p)
+			// One stream decoding is memory-bound: above idle, below half
+			// of the 633.5 W full-load draw (power.go), never the TDP.
+			p := val(busy, "DCGM_FI_DEV_POWER_USAGE", gpu)
+			if p <= 70 || p > 0.5*633.5 {
+				t.Errorf("busy power %v W, want a memory-bound decode's: above 70, at most half of 633.5", p)
 			}
-			if e := val(busy, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", gpu); e < 700000+0.5*600*1000 {
-				t.Errorf("busy energy %v mJ did not grow by ≥ 0.5 s at ≥ 600 W", e)
+			// The energy counter integrates the same model: 0.5 s at the
+			// window's mean power on top of the idle 700 J.
+			if e := val(busy, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", gpu); math.Abs(e-(700000+0.5*p*1000)) > 2 {
+				t.Errorf("busy energy %v mJ, want 700000 + 0.5 s × %v W", e, p)
 			}
 			used, free := val(busy, "DCGM_FI_DEV_FB_USED", gpu), val(busy, "DCGM_FI_DEV_FB_FREE", gpu)
 			// Half of 16.06 GB of weights + 2 GiB reserve ≈ 9706 MiB, plus a little KV.

@@ -115,7 +115,20 @@ type Config struct {
 
 	// Hostname labels the simulated GPUs in /dcgm/metrics; empty means "mock".
 	Hostname string
+
+	// ChatStream is the shape of the vLLM chat stream (/v1/chat/completions):
+	// ChatStreamVLLM (the default, "") sends the role chunk with the first
+	// engine output and finish_reason on the last token's chunk, as current
+	// vLLM does; ChatStreamEarlyRole sends the role chunk on receipt and a
+	// separate empty finish chunk, as OpenAI and servers that answer early do.
+	ChatStream string
 }
+
+// The chat stream shapes (Config.ChatStream).
+const (
+	ChatStreamVLLM      = "vllm"
+	ChatStreamEarlyRole = "early-role"
+)
 
 // Server is the mock serving engine as an http.Handler. It is safe for
 // concurrent use and needs no Close: the engine's goroutine runs only while
@@ -134,6 +147,7 @@ type Server struct {
 	dcgmMu       sync.Mutex // guards the previous /dcgm/metrics scrape
 	dcgmLast     time.Time
 	dcgmLastBusy float64 // engine busy seconds at dcgmLast
+	dcgmLastAct  float64 // engine active seconds (power.go) at dcgmLast
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -166,6 +180,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := cfg.Faults.Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if cs := cfg.ChatStream; cs != "" && cs != ChatStreamVLLM && cs != ChatStreamEarlyRole {
+		errs = append(errs, fmt.Errorf("chat stream %q is not %s or %s", cs, ChatStreamVLLM, ChatStreamEarlyRole))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("mock config: %s", strings.ReplaceAll(err.Error(), "\n", "; "))

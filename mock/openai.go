@@ -78,7 +78,9 @@ func parseOpenAIAs(ep endpoint, fl openAIFlavor) func(*Server, *http.Request, []
 			g.includeUsage, g.continuous = false, false // TGI 1.4 sends no usage chunk
 		}
 		c := &call{g: g, stream: req.Stream}
-		c.wire = newOpenAIWire(ep, fl, &c.g, seq, s.created)
+		ow := newOpenAIWire(ep, fl, &c.g, seq, s.created)
+		ow.roleWithFirst = ep == endpointChat && fl == flavorVLLM && s.cfg.ChatStream != ChatStreamEarlyRole
+		c.wire = ow
 		return c, nil
 	}
 }
@@ -264,10 +266,14 @@ func countWords(s string) int {
 	return n
 }
 
-// openAIWire renders OpenAI-family streams, vLLM-shaped by default (vllm
-// entrypoints/openai serving_chat.py / serving_completion.py): `data: {json}`
-// and a blank line per event, role chunk first (chat), one token per chunk,
-// a finish chunk, the usage-only chunk when asked, `data: [DONE]`.
+// openAIWire renders OpenAI-family streams (vllm entrypoints/openai
+// serving_chat.py / serving_completion.py): `data: {json}` and a blank line
+// per event, role chunk first (chat), one token per chunk, a finish chunk,
+// the usage-only chunk when asked, `data: [DONE]`. With roleWithFirst (the
+// vLLM chat default, docs/notes/protocols.md "Stream semantics"), the role
+// chunk goes out with the first engine output, just before the first
+// token's chunk, and finish_reason rides on the last token's chunk instead
+// of a chunk of its own.
 type openAIWire struct {
 	ep       endpoint
 	fl       openAIFlavor
@@ -278,6 +284,8 @@ type openAIWire struct {
 	prefix   []byte // `data: {"id":…,"choices":[`
 	started  time.Time
 	firstTok time.Time
+	// roleWithFirst is current vLLM's chat shape (see above).
+	roleWithFirst bool
 }
 
 func newOpenAIWire(ep endpoint, fl openAIFlavor, g *generation, seq int64, created int64) *openAIWire {
@@ -331,9 +339,14 @@ func (ow *openAIWire) header(h http.Header) {
 // start is the chat stream's role chunk (content "", no token). TGI and
 // the completions endpoint have none.
 func (ow *openAIWire) start(b []byte) []byte {
-	if ow.ep != endpointChat || ow.fl == flavorTGI {
+	if ow.ep != endpointChat || ow.fl == flavorTGI || ow.roleWithFirst {
 		return b
 	}
+	return ow.roleChunk(b)
+}
+
+// roleChunk is the chat stream's role chunk.
+func (ow *openAIWire) roleChunk(b []byte) []byte {
 	b = append(b, ow.prefix...)
 	b = append(b, `{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]`...)
 	b = ow.appendUsage(b, 0)
@@ -348,6 +361,12 @@ func (ow *openAIWire) start(b []byte) []byte {
 func (ow *openAIWire) token(b []byte, k int) []byte {
 	if k == 0 {
 		ow.firstTok = time.Now()
+		if ow.roleWithFirst {
+			b = ow.roleChunk(b)
+		}
+	}
+	if ow.roleWithFirst && k == ow.g.outputTokens-1 {
+		return ow.lastToken(b, k)
 	}
 	b = append(b, ow.prefix...)
 	switch {
@@ -368,9 +387,26 @@ func (ow *openAIWire) token(b []byte, k int) []byte {
 	return append(b, "}\n\n"...)
 }
 
-// end is the finish chunk, the usage-only chunk when asked for, and the
+// lastToken is the last token's chunk of the vLLM chat shape, carrying
+// finish_reason and stop_reason.
+func (ow *openAIWire) lastToken(b []byte, k int) []byte {
+	b = append(b, ow.prefix...)
+	b = append(b, `{"index":0,"delta":{"content":`...)
+	b = append(b, tokenJSON(k)...)
+	b = append(b, `},"logprobs":null,"finish_reason":"`...)
+	b = append(b, ow.g.finish()...)
+	b = append(b, `","stop_reason":null}]`...)
+	b = ow.appendUsage(b, k+1)
+	return append(b, "}\n\n"...)
+}
+
+// end is the finish chunk (none in the vLLM chat shape, whose last token
+// carried the finish), the usage-only chunk when asked for, and the
 // terminator (TGI 1.4 sends none).
 func (ow *openAIWire) end(b []byte) []byte {
+	if ow.roleWithFirst && ow.g.outputTokens > 0 {
+		return ow.tail(b)
+	}
 	b = append(b, ow.prefix...)
 	switch {
 	case ow.fl == flavorTGI:
@@ -395,6 +431,11 @@ func (ow *openAIWire) end(b []byte) []byte {
 		b = ow.appendUsage(b, ow.g.outputTokens)
 	}
 	b = append(b, "}\n\n"...)
+	return ow.tail(b)
+}
+
+// tail is the usage-only chunk when asked for, and the terminator.
+func (ow *openAIWire) tail(b []byte) []byte {
 	if ow.g.includeUsage {
 		b = append(b, ow.prefix...)
 		b = append(b, ']')

@@ -148,13 +148,13 @@ func decodeChunk(t *testing.T, data string) chunk {
 	return c
 }
 
-// TestFixedTimingExact checks, on a fake clock, that the role chunk is
-// flushed at receipt, token k at receipt + TTFT + k·ITL, and the tail right
-// after the last token.
+// TestFixedTimingExact checks, on a fake clock, that in the early-role
+// shape the role chunk is flushed at receipt, token k at receipt + TTFT +
+// k·ITL, and the tail right after the last token.
 func TestFixedTimingExact(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const ttft, itl, n = 50 * time.Millisecond, 10 * time.Millisecond, 64
-		s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: n})
+		s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: n, ChatStream: ChatStreamEarlyRole})
 		rec := newFlushRecorder()
 		start := time.Now()
 		s.ServeHTTP(rec, post(t.Context(), "/v1/chat/completions",
@@ -242,7 +242,7 @@ func TestCancellation(t *testing.T) {
 // TestChatStreamContent checks the events' content: one token per chunk,
 // finish reason, usage-only chunk, terminator.
 func TestChatStreamContent(t *testing.T) {
-	s := newServer(t, Config{OutputTokens: 7})
+	s := newServer(t, Config{OutputTokens: 7, ChatStream: ChatStreamEarlyRole})
 	rec := newFlushRecorder()
 	s.ServeHTTP(rec, post(t.Context(), "/v1/chat/completions",
 		`{"model":"llama","messages":[{"role":"system","content":"be brief"},{"role":"user","content":[{"type":"text","text":"Count from 1 to 5"}]}],"stream":true,"stream_options":{}}`))
@@ -296,13 +296,57 @@ func TestChatStreamContent(t *testing.T) {
 	}
 }
 
+// TestChatStreamVLLMShape checks the default chat stream against current
+// vLLM's (serving_chat.py; docs/notes/protocols.md "Stream semantics"):
+// the role chunk goes out with the first engine output (at TTFT, in the
+// first token's write), finish_reason and stop_reason ride on the last
+// token's chunk, and no empty finish chunk follows; then the usage chunk
+// and [DONE], right after the last token.
+func TestChatStreamVLLMShape(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const ttft, itl, n = 50 * time.Millisecond, 10 * time.Millisecond, 5
+		s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: n})
+		rec := newFlushRecorder()
+		start := time.Now()
+		s.ServeHTTP(rec, post(t.Context(), "/v1/chat/completions",
+			`{"model":"m","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true},"max_tokens":5}`))
+		evs := rec.events(t)
+		var kinds []string
+		for _, e := range evs {
+			kinds = append(kinds, eventKind(t, e.data))
+		}
+		// role, 4 tokens, the fifth token's chunk with the finish, usage, [DONE]
+		if want := []string{"role", "token", "token", "token", "token", "finish", "usage", "done"}; !slices.Equal(kinds, want) {
+			t.Fatalf("event kinds %v, want %v", kinds, want)
+		}
+		if d := evs[0].at.Sub(start); d != ttft || evs[1].at != evs[0].at {
+			t.Errorf("role chunk at +%v, first token at +%v; want both at the first output, +%v", d, evs[1].at.Sub(start), ttft)
+		}
+		for k := range n - 1 {
+			if c := decodeChunk(t, evs[1+k].data); c.Choices[0].FinishReason != nil {
+				t.Errorf("token %d carries a finish reason: %s", k, evs[1+k].data)
+			}
+		}
+		last := decodeChunk(t, evs[n].data)
+		if fr := last.Choices[0].FinishReason; fr == nil || *fr != "length" || last.Choices[0].Delta.Content == nil || *last.Choices[0].Delta.Content == "" {
+			t.Errorf("last token's chunk %s; want its content with finish_reason length", evs[n].data)
+		}
+		if !strings.Contains(evs[n].data, `"stop_reason":null`) {
+			t.Errorf("last token's chunk %s has no stop_reason", evs[n].data)
+		}
+		if d := evs[n+1].at.Sub(start); d != ttft+(n-1)*itl {
+			t.Errorf("usage chunk at +%v, want right after the last token", d)
+		}
+	})
+}
+
 func TestContinuousUsage(t *testing.T) {
 	s := newServer(t, Config{OutputTokens: 3})
 	rec := newFlushRecorder()
 	s.ServeHTTP(rec, post(t.Context(), "/v1/chat/completions",
 		`{"messages":[{"role":"user","content":"one two"}],"stream":true,"stream_options":{"include_usage":false,"continuous_usage_stats":true}}`))
 	evs := rec.events(t)
-	want := []int{0, 1, 2, 3, 3} // role, 3 tokens, finish; no usage-only chunk
+	want := []int{0, 1, 2, 3} // role, 3 tokens (the last with the finish); no usage-only chunk
 	if len(evs) != len(want)+1 {
 		t.Fatalf("%d events", len(evs))
 	}
@@ -539,7 +583,7 @@ func keyPaths(prefix string, v any, out map[string]bool) {
 // stop_reason.
 func TestChatStreamShapeMatchesOpenAIFixture(t *testing.T) {
 	fix := fixtureEvents(t, "openai-chat-stream-include-usage.txt")
-	s := newServer(t, Config{OutputTokens: 13})
+	s := newServer(t, Config{OutputTokens: 13, ChatStream: ChatStreamEarlyRole}) // OpenAI's shape
 	rec := newFlushRecorder()
 	s.ServeHTTP(rec, post(t.Context(), "/v1/chat/completions",
 		`{"model":"gpt-3.5-turbo","messages":[{"role":"user","content":"Count from 1 to 5"}],"stream":true,"stream_options":{"include_usage":true},"max_completion_tokens":50,"temperature":0}`))
@@ -618,7 +662,7 @@ func TestRealClientTiming(t *testing.T) {
 		t.Skip("real-time test")
 	}
 	const ttft, itl, n = 50 * time.Millisecond, 10 * time.Millisecond, 30
-	s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: n})
+	s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: n, ChatStream: ChatStreamEarlyRole})
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, ts.URL+"/v1/chat/completions",

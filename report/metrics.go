@@ -28,9 +28,20 @@
 //   - Window = the last done_ns − the first sent_ns among a level's measured
 //     records, retried attempts included (Span): from the level's first send
 //     to its last completion, whatever the order of the lines.
-//     Output tokens/s = Σ output tokens of successful requests / window;
-//     total tokens/s adds their input tokens; requests/s = successful
-//     requests / window.
+//     Window throughput (window_*_per_s) = Σ output tokens (or total
+//     tokens, or successful requests) / window.
+//   - Steady state (Steady): from the ramp's end — the latest of the
+//     workers' first measured sends, i.e. when every worker has started —
+//     to the level's last measured send, after which it drains. Ramp = its
+//     start − the first measured send; drain = the last completion − the
+//     last send. Output tokens/s, total tokens/s, requests/s and goodput
+//     are over the steady state: each successful request counts for the
+//     share of its send→done interval that lies inside it (SteadyShare),
+//     tokens in proportion, divided by its length. A staggered start (or
+//     the slow tail of the last requests) then biases no throughput. A
+//     level with no steady state — its sends all within the ramp, or a
+//     steady span shorter than its successful requests' mean send→done
+//     time (about as many requests as workers) — uses the window.
 //   - Send lag = sent_ns − scheduled_ns of each measured request's first
 //     attempt (a retry is sent after its backoff by design, which is not the
 //     scheduler's lateness). TTFT and E2E from schedule count from
@@ -43,8 +54,14 @@
 //     last attempt's done, backoffs included.
 //   - Server TTFT: the server's own time to first token when it reports
 //     one, else its queue + model load + prompt (prefill) times (Groq
-//     x_groq, Ollama, llama.cpp timings). TTFT − server TTFT is the network
-//     and client share.
+//     x_groq, Ollama, llama.cpp timings). TTFT beyond server timing = TTFT −
+//     server TTFT: whatever the server's own timing leaves out — the wait
+//     for a slot when that timing excludes queueing (llama.cpp's prompt_ms
+//     does), the network, HTTP, the server's frontend and the client.
+//   - Queue wait (estimated) = the mean of the server's waiting-requests
+//     gauge over the window (server.jsonl) / the level's arrival rate
+//     (measured requests / window), Little's law L = λ·W on the queue: the
+//     mean time a request waited for a slot (QueueWaitMS).
 //   - Goodput = successful requests that met every per-request SLO / window.
 //   - Tokens per joule = a level's output tokens / the GPUs' energy over its
 //     window (telemetry.go says how the energy is measured).
@@ -245,13 +262,25 @@ func serverTTFT(r *rundir.Record) (float64, bool) {
 }
 
 // TTFTOverheadMS is one request's TTFT as the client measured it minus the
-// server's own TTFT (serverTTFT), in ms: what the network, the HTTP stack,
-// the server's frontend and the client added on top of the engine's time.
+// server's own TTFT (serverTTFT), in ms: the TTFT beyond server timing —
+// queueing the server's timing leaves out (QueueWaitMS estimates it), the
+// network, the HTTP stack, the server's frontend and the client.
 // It is a per-request difference, so its percentiles are those of the
 // differences, not differences of percentiles. Negative values mean the
 // two clocks or definitions disagree (e.g. a server that counts a queue
 // the client cannot see), and are kept.
 func TTFTOverheadMS(clientTTFT, serverTTFT float64) float64 { return clientTTFT - serverTTFT }
+
+// QueueWaitMS is the mean time a request waited in the server's queue, in
+// ms, by Little's law: meanWaiting (the server's waiting-requests gauge,
+// averaged over the window) / arrivalsPerS (the level's measured requests /
+// window). 0 without arrivals.
+func QueueWaitMS(meanWaiting, arrivalsPerS float64) float64 {
+	if arrivalsPerS <= 0 {
+		return 0
+	}
+	return 1000 * meanWaiting / arrivalsPerS
+}
 
 // distOf summarizes values (any order; values is reordered in place).
 func distOf(values []float64) Dist {
@@ -328,6 +357,32 @@ func DistOfNS(ns []int64) Dist {
 		v[i] = float64(x) / nsPerMS
 	}
 	return distOf(v)
+}
+
+// Steady is a level's steady state (metrics.go): StartNS, when the last
+// worker sent its first measured request, to EndNS, the last measured send.
+type Steady struct {
+	StartNS int64 `json:"start_ns"`
+	EndNS   int64 `json:"end_ns"`
+	// WindowS is EndNS − StartNS; RampS the time from the level's first
+	// measured send to StartNS; DrainS from EndNS to the last completion.
+	WindowS float64 `json:"window_s"`
+	RampS   float64 `json:"ramp_s"`
+	DrainS  float64 `json:"drain_s"`
+}
+
+// SteadyShare is the share of a request's send→done interval that lies in
+// [startNS, endNS]: how much of it the steady-state rates count. A request
+// of zero length counts whole when it lies inside.
+func SteadyShare(sentNS, doneNS, startNS, endNS int64) float64 {
+	if doneNS <= sentNS {
+		if sentNS >= startNS && sentNS <= endNS {
+			return 1
+		}
+		return 0
+	}
+	in := min(doneNS, endNS) - max(sentNS, startNS)
+	return float64(max(in, 0)) / float64(doneNS-sentNS)
 }
 
 // PerSecond is count / window: output tokens/s, total tokens/s, requests/s

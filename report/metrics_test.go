@@ -125,6 +125,11 @@ func TestSummaryHandComputed(t *testing.T) {
 		{"ttfb p50", l.TTFBMS.P50, 0},
 		// window: first sent 1000 ms → last done 1190 ms = 0.19 s.
 		{"window s", l.WindowS, 0.19},
+		{"window output tok/s", l.WindowOutputTokensPerS, 6 / 0.19},
+		{"window req/s", l.WindowRequestsPerS, 2 / 0.19},
+		// No steady state: from the last worker's first send (1000 ms) to
+		// the last send (1020 ms) is shorter than a request (mean 101 ms),
+		// so the rates are the window's.
 		{"output tok/s", l.OutputTokensPerS, 6 / 0.19},
 		{"total tok/s", l.TotalTokensPerS, 156 / 0.19},
 		{"req/s", l.RequestsPerS, 2 / 0.19},
@@ -146,6 +151,9 @@ func TestSummaryHandComputed(t *testing.T) {
 		if !near(c.got, c.want) {
 			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
 		}
+	}
+	if l.Steady != nil {
+		t.Errorf("steady state %+v; want none (shorter than a request)", *l.Steady)
 	}
 	if l.Errors[rundir.HTTP5xx] != 1 || len(l.Errors) != 1 {
 		t.Errorf("errors = %v; want http_5xx 1", l.Errors)
@@ -206,7 +214,7 @@ func TestServerTTFT(t *testing.T) {
 	}
 	// Client TTFT is 50 ms for each: 50 − 30 and 50 − 20, per request.
 	if d := l.TTFTOverheadMS; d.N != 2 || d.Min != 20 || d.Max != 30 || d.Mean != 25 {
-		t.Errorf("TTFT − server = %+v; want 20 and 30 ms", d)
+		t.Errorf("TTFT beyond server timing = %+v; want 20 and 30 ms", d)
 	}
 }
 
@@ -250,7 +258,38 @@ func TestLongOutputs(t *testing.T) {
 	if err := WriteTable(&tab, sum, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(tab.String(), "WARNING: 50% of requests produced more tokens than requested") {
+	if !strings.Contains(tab.String(), "WARNING: 2 of 4 requests (any outcome) produced more tokens than requested") {
+		t.Errorf("table has no warning:\n%s", tab.String())
+	}
+}
+
+// TestPastMaxTokensAnyOutcome (issue 20 item 22): a stream that ran past
+// its max tokens and then timed out is counted and warned about, as a
+// successful one is; a timeout within its cap, a retried attempt and an
+// estimate are not.
+func TestPastMaxTokensAnyOutcome(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	fail := func(id uint64, out int, src rundir.TokenSource, retried bool) *rundir.Record {
+		return &rundir.Record{ID: id, Stage: rundir.StageMeasure, Level: 1, SentNS: int64(id) * 1000 * ms, DoneNS: (int64(id)*1000 + 900) * ms,
+			ErrorClass: rundir.Timeout, RequestedOutputTokens: 8, OutputTokens: out, OutputTokensSource: src, Retried: retried}
+	}
+	s.Add(fail(0, 40, rundir.SourceCounted, false))   // ran past, then timed out: counted
+	s.Add(fail(1, 5, rundir.SourceCounted, false))    // within its cap: not
+	s.Add(fail(2, 40, rundir.SourceEstimated, false)) // an estimate: never
+	s.Add(fail(3, 40, rundir.SourceCounted, true))    // a retried attempt: not a request
+	ok := rec(4, 1, 4000, [][2]int64{{4010, 1}, {4020, 11}}, 12, 10)
+	ok.RequestedOutputTokens = 8
+	s.Add(ok) // succeeded past its cap: counted
+	sum := s.Close()
+	l := sum.Levels[0]
+	if l.PastMaxTokens != 2 || l.Requests.Total != 4 {
+		t.Fatalf("past max tokens %d of %d; want 2 of 4", l.PastMaxTokens, l.Requests.Total)
+	}
+	var tab strings.Builder
+	if err := WriteTable(&tab, sum, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(tab.String(), "WARNING: 2 of 4 requests (any outcome) produced more tokens than requested") {
 		t.Errorf("table has no warning:\n%s", tab.String())
 	}
 }

@@ -17,7 +17,30 @@ func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err err
 		return nil, nil, err
 	}
 	sum, err = Summarize(rd, slo, nil)
+	if err == nil {
+		if w := cachedPromptWarning(sum, rd.Manifest); w != "" {
+			rd.Warnings = append(rd.Warnings, w)
+		}
+	}
 	return sum, rd.Warnings, err
+}
+
+// cachedPromptWarning is the warning for a run whose prompts were not its
+// own (--seed given) and which the server answered in part from its prompt
+// cache: its TTFT is that of cached prompts. "" when there is none to give.
+func cachedPromptWarning(sum *Summary, m *rundir.Manifest) string {
+	if m == nil || !m.Load.PromptSeedExplicit {
+		return ""
+	}
+	var cached, in int64
+	for _, l := range sum.Levels {
+		cached, in = cached+l.CachedInputTokens, in+l.InputTokens
+	}
+	if cached == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the server answered %d of %d prompt tokens from its prompt cache: --seed %d sends the prompts of every run with that seed, so TTFT reads low; leave --seed out for prompts unique to the run",
+		cached, in, m.Load.PromptSeed)
 }
 
 // Summarize recomputes the Summary of an opened run directory from its
@@ -96,6 +119,10 @@ func attachServer(rd *rundir.Run, sum *Summary) error {
 		l := &sum.Levels[i]
 		s := SummarizeServer(samples, l.StartNS, l.EndNS)
 		l.Server = &s
+		if w := s.RequestsWaiting; w != nil && l.WindowS > 0 && l.Requests.Total > 0 {
+			q := QueueWaitMS(w.Mean, float64(l.Requests.Total)/l.WindowS)
+			l.QueueWaitMS = &q
+		}
 	}
 	return nil
 }

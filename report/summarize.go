@@ -84,13 +84,15 @@ type levelAcc struct {
 	span                                      Span
 	firstSend, lastSend                       int64 // of first attempts (one lag each): achieved rate
 	busyMS                                    float64
-	inTok, outTok                             int64
-	good                                      int
+	inTok, outTok, cached                     int64
+	good, pastMax                             int
+	serverQueue                               bool // some server timing had a queue time
 	reqIn, reqOut, short, long, withReq       int64
 	inChecked, inExact                        int64
 	sources                                   map[rundir.TokenSource]int
 	errors, retried                           map[rundir.ErrorClass]int
 	sessions                                  *sessionAcc // nil until a record with a session
+	steady                                    SteadyAcc
 }
 
 // NewSummarizer returns a Summarizer judging goodput and capacity by slo.
@@ -117,12 +119,17 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	a.busyMS += BusyMS(r)
 	if r.Retried {
 		a.retried[r.ErrorClass]++
+		a.steady.Add(r, false)
 		return
 	}
 	a.req.Total++
+	if r.RequestedOutputTokens > 0 && r.OutputTokens > r.RequestedOutputTokens && r.OutputTokensSource != rundir.SourceEstimated {
+		a.pastMax++
+	}
 	if !r.OK {
 		a.req.Failed++
 		a.errors[r.ErrorClass]++
+		a.steady.Add(r, false)
 		return
 	}
 	a.req.OK++
@@ -134,6 +141,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	if v, ok := serverTTFT(r); ok {
 		a.serverTTFT = append(a.serverTTFT, v)
 		a.ttftOverhead = append(a.ttftOverhead, TTFTOverheadMS(m.TTFT, v))
+		a.serverQueue = a.serverQueue || r.Server.Queue > 0
 	}
 	a.e2eSched = append(a.e2eSched, m.E2EFromSchedule)
 	if m.HasTTFB {
@@ -168,10 +176,13 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	}
 	a.inTok += int64(r.InputTokens)
 	a.outTok += int64(r.OutputTokens)
+	a.cached += int64(r.CachedInputTokens)
 	a.sources[r.OutputTokensSource]++
-	if s.slo.Met(m) {
+	met := s.slo.Met(m)
+	if met {
 		a.good++
 	}
+	a.steady.Add(r, met)
 }
 
 // level returns the accumulator of r's level.
@@ -211,10 +222,13 @@ func (s *Summarizer) Snapshot() *Summary {
 			TTFTFromScheduleMS:   distOf(a.ttftSched),
 			E2EFromScheduleMS:    distOf(a.e2eSched),
 			InputTokens:          a.inTok,
+			CachedInputTokens:    a.cached,
 			OutputTokens:         a.outTok,
 			OutputTokensSource:   a.sources,
 			Errors:               a.errors,
 			Retried:              a.retried,
+			PastMaxTokens:        a.pastMax,
+			ServerTimingHasQueue: a.serverQueue,
 		}
 		l.AchievedRatePerS = AchievedRate(len(a.lag), a.firstSend, a.lastSend)
 		l.Sessions = a.sessions.level()
@@ -235,6 +249,8 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.RequestsPerS = PerSecond(float64(a.req.OK), w)
 			l.GoodputRPS = PerSecond(float64(a.good), w)
 			l.MeanInFlight = MeanInFlight(a.busyMS, w)
+			l.WindowOutputTokensPerS, l.WindowRequestsPerS = l.OutputTokensPerS, l.RequestsPerS
+			a.steady.Apply(&l)
 		}
 		sum.Levels = append(sum.Levels, l)
 	}

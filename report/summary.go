@@ -58,9 +58,16 @@ type Level struct {
 	// ServerTTFTMS is the server's own time to first token (metrics.go),
 	// for servers that report their timings; N is 0 otherwise.
 	ServerTTFTMS Dist `json:"server_ttft_ms"`
-	// TTFTOverheadMS is client TTFT − server TTFT per request that has both
-	// (metrics.go); N is 0 when the server reports no timings.
+	// TTFTOverheadMS is the TTFT beyond server timing: client TTFT − server
+	// TTFT per request that has both (metrics.go); N is 0 when the server
+	// reports no timings.
 	TTFTOverheadMS Dist `json:"ttft_overhead_ms"`
+	// ServerTimingHasQueue says the server's timings included a queue time
+	// (server TTFT then holds the queueing, not TTFTOverheadMS).
+	ServerTimingHasQueue bool `json:"server_timing_has_queue,omitempty"`
+	// QueueWaitMS is the estimated mean wait for a slot (metrics.go), nil
+	// when the server reported no waiting requests (server.jsonl).
+	QueueWaitMS *float64 `json:"queue_wait_ms,omitempty"`
 	// WindowS is the measured window in seconds (metrics.go), from
 	// StartNS (first measured send) to EndNS (last measured completion).
 	WindowS float64 `json:"window_s"`
@@ -69,15 +76,33 @@ type Level struct {
 	// InputTokens and OutputTokens total the measured requests' tokens.
 	InputTokens  int64 `json:"input_tokens"`
 	OutputTokens int64 `json:"output_tokens"`
+	// CachedInputTokens totals the input tokens the server said it answered
+	// from its prompt cache (Record.CachedInputTokens), over the same
+	// requests as InputTokens.
+	CachedInputTokens int64 `json:"cached_input_tokens"`
 	// OutputTokensSource counts measured requests by where their output
 	// token count came from.
 	OutputTokensSource map[rundir.TokenSource]int `json:"output_tokens_source"`
-	OutputTokensPerS   float64                    `json:"output_tokens_per_s"`
-	TotalTokensPerS    float64                    `json:"total_tokens_per_s"`
-	RequestsPerS       float64                    `json:"requests_per_s"`
+	// OutputTokensPerS, TotalTokensPerS, RequestsPerS and GoodputRPS are
+	// over the steady state (Steady), or the window when it has none.
+	OutputTokensPerS float64 `json:"output_tokens_per_s"`
+	TotalTokensPerS  float64 `json:"total_tokens_per_s"`
+	RequestsPerS     float64 `json:"requests_per_s"`
 	// GoodputRPS is the rate of requests that met every per-request SLO;
 	// equal to the OK request rate when no SLO is set.
 	GoodputRPS float64 `json:"goodput_rps"`
+	// Steady is the level's steady state, ramp and drain (metrics.go), nil
+	// when every send fell within the ramp.
+	Steady *Steady `json:"steady,omitempty"`
+	// WindowOutputTokensPerS and WindowRequestsPerS are the same rates over
+	// the whole window, ramp and drain included.
+	WindowOutputTokensPerS float64 `json:"window_output_tokens_per_s"`
+	WindowRequestsPerS     float64 `json:"window_requests_per_s"`
+	// PastMaxTokens counts measured requests, whatever their outcome (a
+	// stream that ran past its cap and then timed out too), that produced
+	// more output tokens than requested, by the server's count or the
+	// stream's token events (never an estimate).
+	PastMaxTokens int `json:"past_max_tokens"`
 	// Errors counts failed measured requests by class.
 	Errors map[rundir.ErrorClass]int `json:"errors"`
 	// Retried counts failed attempts that were sent again (--retries), by

@@ -31,6 +31,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	tw.Flush()
 	small := false
 	for _, l := range sum.Levels {
+		b.WriteString(steadyLine(&l))
+	}
+	for _, l := range sum.Levels {
 		fmt.Fprintf(&b, "\nlevel %g — latency in ms\n", l.Level)
 		small = writeLatencies(&b, &l) || small
 		if u := l.UserOutputTokensPerS; u.N > 0 {
@@ -41,14 +44,12 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		if ss := l.Sessions; ss != nil {
 			b.WriteString(sessionLine(ss))
 		}
-		if g := l.GPU; g != nil {
-			b.WriteString(gpuLine(g))
-		}
+		b.WriteString(measureNotes(&l, m))
 		if c := l.Client; c != nil && c.Bound {
 			fmt.Fprintf(&b, "CLIENT-BOUND: the load generator was near its limit (%s): numbers at this level describe the client, not the server\n", strings.Join(c.Reasons, "; "))
 		}
 		if sv := l.Server; sv != nil && sv.Samples > 0 {
-			b.WriteString(serverLine(sv, l.OutputTokensPerS))
+			b.WriteString(serverLine(sv, l.WindowOutputTokensPerS))
 		}
 		if len(l.Errors) > 0 {
 			fmt.Fprintf(&b, "errors:")
@@ -80,6 +81,14 @@ func sourceList(m map[rundir.TokenSource]int) string {
 	return strings.Join(parts, ", ")
 }
 
+// MockGPUBackend is run.json's gpu_backend when the GPU telemetry came from
+// the mock engine (gpu/backend.Mock), and MockPowerNote what the report says
+// beside its power and energy: which figures are measured and which a model.
+const (
+	MockGPUBackend = "mock"
+	MockPowerNote  = "GPU power, energy and tokens per joule are modelled by the mock, not measured: idle draw and full-load draw (90.5 % of TDP, an H100 under gpu-burn) come from real captures; how a step's prefill (compute-bound) and decode (memory-bound) work sets the draw between them is a modelling assumption (mock/power.go)"
+)
+
 // gpuLine is the one-line GPU telemetry of a level.
 func gpuLine(g *GPULevel) string {
 	var parts []string
@@ -110,6 +119,54 @@ func derefOr(p *float64, def float64) float64 {
 		return def
 	}
 	return *p
+}
+
+// measureNotes are a level's lines on what its numbers rest on: the
+// queueing inside its TTFT, the server's prompt cache, requests that ran
+// past their max tokens, and its GPU telemetry (modelled, from the mock).
+func measureNotes(l *Level, m *rundir.Manifest) string {
+	var b strings.Builder
+	if q := l.QueueWaitMS; q != nil && (*q > 0 || l.TTFTOverheadMS.N > 0) {
+		b.WriteString(queueLine(l, *q))
+	}
+	if l.CachedInputTokens > 0 {
+		fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",
+			l.CachedInputTokens, l.InputTokens, 100*float64(l.CachedInputTokens)/float64(max(l.InputTokens, 1)))
+	}
+	if l.PastMaxTokens > 0 {
+		fmt.Fprintf(&b, "WARNING: %d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", l.PastMaxTokens, l.Requests.Total)
+	}
+	if g := l.GPU; g != nil {
+		b.WriteString(gpuLine(g))
+		if m != nil && m.GPUBackend == MockGPUBackend {
+			b.WriteString(MockPowerNote + "\n")
+		}
+	}
+	return b.String()
+}
+
+// steadyLine says over what the level's rates were measured: its steady
+// state, with the ramp and drain left out and the whole window's rates
+// beside (metrics.go), or the whole window when it had no steady state.
+func steadyLine(l *Level) string {
+	st := l.Steady
+	if st == nil {
+		return fmt.Sprintf("level %g: rates over the whole %.2f s window (no steady state: too few requests beyond the ramp)\n", l.Level, l.WindowS)
+	}
+	return fmt.Sprintf("level %g: rates over the steady state, %.2f s (ramp %.2f s and drain %.2f s left out; over the whole window %.1f out tok/s, %.2f req/s)\n",
+		l.Level, st.WindowS, st.RampS, st.DrainS, l.WindowOutputTokensPerS, l.WindowRequestsPerS)
+}
+
+// queueLine says how much of TTFT was waiting for a slot, by Little's law on
+// the server's waiting-requests gauge, and what TTFT beyond server timing
+// leaves once it is taken out (when the server's timings exclude queueing).
+func queueLine(l *Level, q float64) string {
+	s := fmt.Sprintf("queueing (estimated, Little's law: %.1f requests waiting on average / %.2f req/s arriving): %.1f ms mean wait for a slot",
+		l.Server.RequestsWaiting.Mean, float64(l.Requests.Total)/l.WindowS, q)
+	if l.TTFTOverheadMS.N > 0 && !l.ServerTimingHasQueue {
+		s += fmt.Sprintf("; TTFT beyond server timing and queueing: %.1f ms mean (network, HTTP, frontend, client)", l.TTFTOverheadMS.Mean-q)
+	}
+	return s + "\n"
 }
 
 // serverLine is the one-line summary of the engine's own metrics, with its
@@ -147,9 +204,6 @@ func writeLengths(b *strings.Builder, ln *Lengths) {
 	}
 	if ln.ShortOutputShare > 0 {
 		fmt.Fprintf(b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
-	}
-	if ln.LongOutputShare > 0 {
-		fmt.Fprintf(b, "WARNING: %.0f%% of requests produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", 100*ln.LongOutputShare)
 	}
 }
 
@@ -208,7 +262,7 @@ func writeLatencies(b *strings.Builder, l *Level) (small bool) {
 	row("inter-chunk", l.InterChunkMS)
 	if l.ServerTTFTMS.N > 0 {
 		row("server TTFT", l.ServerTTFTMS)
-		row("TTFT − server", l.TTFTOverheadMS)
+		row("TTFT beyond server timing", l.TTFTOverheadMS)
 	}
 	tw.Flush()
 	return small

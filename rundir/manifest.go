@@ -144,6 +144,11 @@ type LoadInfo struct {
 	// InputTokensNote says why a better method was not used, or what the
 	// calibration found ("" when the method asked for was used).
 	InputTokensNote string `json:"input_tokens_note,omitempty"`
+	// PromptSeed seeded the synthetic prompts' text: drawn for this run
+	// (unique prompts, so no prompt cache answers from an earlier run)
+	// unless PromptSeedExplicit, when --seed gave it.
+	PromptSeed         int64 `json:"prompt_seed"`
+	PromptSeedExplicit bool  `json:"prompt_seed_explicit,omitempty"`
 }
 
 // WriteManifest writes m to dir/run.json atomically (WriteFile), so a

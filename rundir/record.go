@@ -13,7 +13,7 @@ import "time"
 type Record struct {
 	// ID numbers requests in the order they were scheduled, from 0.
 	ID uint64 `json:"id"`
-	// Stage is warmup, measure or cooldown; only measure counts in metrics.
+	// Stage is warmup, measure, cooldown or probe; only measure counts in metrics.
 	Stage Stage `json:"stage"`
 	// Level is the load level the request ran under (concurrency, or request rate).
 	Level float64 `json:"level"`
@@ -54,6 +54,11 @@ type Record struct {
 	// asked for: the intended prompt length and max_tokens.
 	RequestedInputTokens  int `json:"requested_input_tokens,omitempty"`
 	RequestedOutputTokens int `json:"requested_output_tokens,omitempty"`
+	// CachedInputTokens is how many of the prompt's tokens the server said
+	// it answered from its prompt cache (OpenAI
+	// usage.prompt_tokens_details.cached_tokens, llama.cpp timings.cache_n);
+	// 0 when it said none or nothing.
+	CachedInputTokens int `json:"cached_input_tokens,omitempty"`
 	// FinishReason is the server's stop reason, if it gave one.
 	FinishReason string `json:"finish_reason,omitempty"`
 	// OK is true when the request completed without error.
@@ -104,6 +109,9 @@ const (
 	StageWarmup   Stage = "warmup"
 	StageMeasure  Stage = "measure"
 	StageCooldown Stage = "cooldown"
+	// StageProbe is the request an auto start spread sends alone before a
+	// closed-loop level to time it (loadgen.AutoSpread); never measured.
+	StageProbe Stage = "probe"
 )
 
 // TokenSource says where a token count came from.

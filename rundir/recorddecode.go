@@ -309,16 +309,16 @@ func decodeRecordFast(b []byte, r *Record) bool {
 			return once(29) && p.server(r)
 		case "chunks_coalesced":
 			return i64(30, &r.ChunksCoalesced)
-		// Bits 31–39 are left for fields added on other branches; sessions
-		// take 40 and 41.
+		case "prefix_group":
+			return in(31, &r.PrefixGroup)
+		case "cached_input_tokens":
+			return in(32, &r.CachedInputTokens)
 		case "session":
 			v, ok := p.uint()
 			r.Session = v
 			return ok && once(40)
 		case "turn":
 			return in(41, &r.Turn)
-		case "prefix_group":
-			return in(31, &r.PrefixGroup)
 		}
 		return false // unknown (or case-folded) key: encoding/json decides
 	})

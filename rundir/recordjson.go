@@ -89,6 +89,7 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 	}
 	b = appendOptInt(b, `,"turn":`, int64(r.Turn))
 	b = appendOptInt(b, `,"prefix_group":`, int64(r.PrefixGroup))
+	b = appendOptInt(b, `,"cached_input_tokens":`, int64(r.CachedInputTokens))
 	return append(b, '}')
 }
 

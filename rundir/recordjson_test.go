@@ -50,6 +50,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.ChunksCoalesced = 12345
 	full.Session, full.Turn = 1<<63+5, 4
 	full.PrefixGroup = 3
+	full.CachedInputTokens = 480
 	checkRecordJSON(t, full)
 	checkRecordJSON(t, &Record{Server: &ServerTiming{}})
 	checkRecordJSON(t, &Record{Server: &ServerTiming{Load: 7}})
@@ -94,6 +95,7 @@ func checkDecode(t *testing.T, line []byte) {
 func TestRecordDecodeFast(t *testing.T) {
 	full := benchRecord()
 	full.ChunksCoalesced = 7
+	full.CachedInputTokens = 33
 	full.Server = &ServerTiming{Queue: 1, TTFT: 5}
 	full.Retried, full.Attempt, full.Level = true, 1, 0.25
 	full.Session, full.Turn = 17, 3

@@ -66,6 +66,11 @@ type Options struct {
 	PromptTokens int
 	IgnoreEOS    bool
 	Seed         int64
+	// PromptSeed seeds the synthetic prompts' text: Seed when SeedExplicit
+	// (--seed given, the same prompts as every run with it), else drawn per
+	// run, so a server's prompt cache never answers from an earlier run.
+	PromptSeed   int64
+	SeedExplicit bool
 	// Out is the run directory to create; Force replaces a run there.
 	Out   string
 	Force bool
@@ -182,6 +187,9 @@ type Extras struct {
 	// GPUStated is the serving box's GPU as the user states it (--gpu
 	// ID[xN]), recorded in run.json.
 	GPUStated string
+	// SeedSet says --seed was given: prompts repeat those of every run
+	// with that seed instead of being unique to the run.
+	SeedSet bool
 }
 
 // FromScenario converts a resolved, valid scenario and the flag-only
@@ -207,6 +215,10 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	}
 	if err := checkGPUStated(o.GPUStated); err != nil {
 		return nil, err
+	}
+	o.PromptSeed, o.SeedExplicit = rand.Int64(), x.SeedSet
+	if x.SeedSet {
+		o.PromptSeed = o.Seed
 	}
 	if s.Load.Warmup != nil {
 		o.Warmup = *s.Load.Warmup

@@ -41,6 +41,18 @@ type ProbeResult struct {
 // that a run's output tokens will be the server's, not counted from events.
 func (r *ProbeResult) UsageReported() bool { return r.Usage != nil && r.Usage.CompletionTokens > 0 }
 
+// PastMaxTokens returns the output tokens the probe got (the server's count
+// when it reported one, else the events' count) and whether they exceed
+// ProbeMaxTokens, the cap it asked for: the server ignored the cap, so a run
+// would do other work than its scenario asks.
+func (r *ProbeResult) PastMaxTokens() (int, bool) {
+	n := r.Counted
+	if r.UsageReported() {
+		n = max(n, r.Usage.CompletionTokens)
+	}
+	return n, n > ProbeMaxTokens
+}
+
 // Probe sends one short streaming request to target and says what came
 // back. Its error is one line saying what is wrong, for a person: the
 // endpoint is unreachable, the key was rejected, the model or endpoint does
@@ -64,7 +76,13 @@ func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResu
 	res.Total = time.Since(start)
 	res.Usage, res.Server, res.FinishReason = final.Usage, final.Server, final.FinishReason
 	if err != nil {
-		return res, probeError(err)
+		perr := probeError(err)
+		if n, past := res.PastMaxTokens(); past {
+			// Whatever the outcome: a stream that ran past its cap and then
+			// timed out is the server ignoring the cap.
+			perr = fmt.Errorf("%w; the stream had run past its max tokens (%d > %d): the server ignores the output cap", perr, n, ProbeMaxTokens)
+		}
+		return res, perr
 	}
 	if res.TokenEvents == 0 {
 		return res, fmt.Errorf("probe: stream works but carried no token (%d events): check the model and the API", res.Events)
@@ -141,6 +159,11 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 			r.Usage.PromptTokens, r.Usage.CompletionTokens)
 	} else {
 		fmt.Fprintf(tw, "usage reported\tno: output tokens will be counted from events (%d here)\n", r.Counted)
+	}
+	if n, past := r.PastMaxTokens(); past {
+		fmt.Fprintf(tw, "output cap\tNO: asked for %d, got %d: the server ignores the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so a run would do other work than its scenario\n", ProbeMaxTokens, n)
+	} else {
+		fmt.Fprintf(tw, "output cap\tyes: %d of at most %d\n", n, ProbeMaxTokens)
 	}
 	if s := r.Server; s != nil {
 		var parts []string

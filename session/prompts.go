@@ -178,7 +178,7 @@ func (o *Options) preparePrompts(ctx context.Context, client *http.Client, targe
 	if o.Prompt != nil {
 		return nil
 	}
-	z := &sizing{ctx: ctx, seed: uint64(o.Seed), prefixTokens: o.SharedPrefixTokens, built: map[uint64]prompt.Prompt{}}
+	z := &sizing{ctx: ctx, seed: uint64(o.PromptSeed), prefixTokens: o.SharedPrefixTokens, built: map[uint64]prompt.Prompt{}}
 	if err := o.chooseSizing(ctx, client, target, z); err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func (o *Options) calibrate(ctx context.Context, target targets.Target) (*prompt
 	var samples []prompt.Sample
 	for i := range calibrationRequests {
 		k := max(1, total*(i+1)/2) // ½, 1 and 1½ times the length
-		req := targets.Request{Model: o.Model, Prompt: prompt.Words{Seed: uint64(o.Seed) ^ prefixStream, Stream: ^uint64(i)}.Text(k), MaxTokens: 1}
+		req := targets.Request{Model: o.Model, Prompt: prompt.Words{Seed: uint64(o.PromptSeed) ^ prefixStream, Stream: ^uint64(i)}.Text(k), MaxTokens: 1}
 		rctx, cancel := context.WithTimeout(ctx, o.Timeout)
 		final, err := target.Stream(rctx, req, func(targets.Chunk) {})
 		cancel()

@@ -174,7 +174,8 @@ func (s *session) begin(drain context.Context) error {
 		Target:   rundir.TargetInfo{Kind: o.Kind, URL: targets.RedactURL(o.URL), API: o.API, Model: o.Model},
 		Scenario: o.resolvedScenario(),
 		Load: rundir.LoadInfo{Profile: o.Profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
-			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed},
+			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed,
+			PromptSeed: o.PromptSeed, PromptSeedExplicit: o.SeedExplicit},
 		ExitState: rundir.ExitRunning, Shard: o.shardInfo(),
 	}
 	o.recordSizing(s.m)
@@ -265,6 +266,9 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 		firstID += uint64(res.Sent)
 		if o.SpreadAuto && !r.IsOpen() {
 			spreads = append(spreads, fmt.Sprintf("%g: %s", lv, res.Spread.Round(time.Millisecond)))
+			if res.Spread >= loadgen.MaxAutoSpread {
+				fmt.Fprintf(s.log, "inferbench: level %g: the spread probe took %s or more; the start spread is capped there (the probe is not measured)\n", lv, loadgen.MaxAutoSpread)
+			}
 		}
 		if err == nil {
 			finished[lv] = true
@@ -295,7 +299,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 	m.Records = s.rw.Count()
 	res := &Result{Manifest: m, Lost: s.rw.Lost()}
 	if len(spreads) > 0 {
-		m.Load.StartSpread = "auto (duration of each level's first request): " + strings.Join(spreads, ", ")
+		m.Load.StartSpread = fmt.Sprintf("auto (duration of each level's probe request, not measured, at most %s): ", loadgen.MaxAutoSpread) + strings.Join(spreads, ", ")
 	} else if o.Profile() == "concurrency" || o.Profile() == "sweep" {
 		m.Load.StartSpread = o.Spread.String()
 		m.Load.StartSpreadNS = o.Spread.Nanoseconds()
@@ -343,7 +347,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 // shard has no share of it).
 func (o *Options) runner(t targets.Target, level float64, firstID uint64, extra ...loadgen.Option) (*loadgen.Runner, error) {
 	w := loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
-		IgnoreEOS: o.IgnoreEOS, Seed: o.Seed, Lengths: o.Lengths, Prompt: o.Prompt, Sessions: o.Sessions}
+		IgnoreEOS: o.IgnoreEOS, Seed: o.PromptSeed, Lengths: o.Lengths, Prompt: o.Prompt, Sessions: o.Sessions}
 	w.Synth, w.PrefixGroup = o.synthHooks()
 	opts := []loadgen.Option{loadgen.Requests(o.Requests), loadgen.Warmup(o.Warmup), loadgen.Duration(o.Duration),
 		loadgen.Timeout(o.Timeout), loadgen.Level(level, firstID), loadgen.Seed(uint64(o.Seed)),

@@ -83,6 +83,15 @@ type Usage struct {
 	PromptTokens int `json:"prompt_tokens"`
 	// CompletionTokens is the number of generated tokens so far (cumulative).
 	CompletionTokens int `json:"completion_tokens"`
+	// PromptTokensDetails is OpenAI's breakdown of the prompt tokens, nil
+	// when the server sent none.
+	PromptTokensDetails *PromptTokensDetails `json:"prompt_tokens_details,omitempty"`
+}
+
+// PromptTokensDetails is OpenAI's usage.prompt_tokens_details.
+type PromptTokensDetails struct {
+	// CachedTokens is how many prompt tokens came from the prompt cache.
+	CachedTokens int `json:"cached_tokens"`
 }
 
 // Final is what Stream learned once the stream ended.
@@ -95,6 +104,10 @@ type Final struct {
 	// (Groq's x_groq.usage, Ollama's durations, llama.cpp's timings), nil
 	// when the server reported none.
 	Server *ServerTiming
+	// CachedTokens is how many prompt tokens the server said it answered
+	// from its prompt cache (OpenAI usage.prompt_tokens_details.cached_tokens,
+	// llama.cpp timings.cache_n); 0 when it said none or nothing.
+	CachedTokens int
 }
 
 // ServerTiming is what a server reported about its own handling of one

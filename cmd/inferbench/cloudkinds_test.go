@@ -244,7 +244,8 @@ func TestNoCloudSecretWritten(t *testing.T) {
 				}
 			}
 			recs := readRecords(t, dir)
-			if len(recs) != 3 || recs[0].ErrorClass != rundir.HTTP4xx || !strings.Contains(recs[0].Error, "[REDACTED]") {
+			// The spread probe and the 3 measured requests, all refused.
+			if len(recs) != 4 || recs[0].ErrorClass != rundir.HTTP4xx || !strings.Contains(recs[0].Error, "[REDACTED]") {
 				t.Errorf("records: %d, first %+v", len(recs), recs[0])
 			}
 		})

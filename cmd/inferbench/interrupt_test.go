@@ -124,9 +124,10 @@ func TestInterruptInBubble(t *testing.T) {
 		pn := serveOnPipe(t, m)
 		dir := filepath.Join(t.TempDir(), "run")
 		ctx, cancel := context.WithCancelCause(t.Context())
-		// Level 1 takes 20 × 0.24 s, level 2 half that, level 4 from ~7.3 s to
-		// ~8.6 s: stop during level 4.
-		time.AfterFunc(8*time.Second, func() { cancel(context.Canceled) })
+		// Each level first sends its spread probe (0.24 s): level 1 takes
+		// 0.24 + 20 × 0.24 s, level 2 0.24 s and half that, level 4 sends its
+		// requests from ~8.04 s to ~9.3 s: stop during level 4.
+		time.AfterFunc(8500*time.Millisecond, func() { cancel(context.Canceled) })
 		_, _, err = runOnPipe(ctx, pn, "--url", "http://mock", "--model", "m", "--sweep", "1,2,4", "--requests", "20",
 			"--max-tokens", "20", "--grace", "0s", "--gpu-backend", "none", "--server-metrics", "off", "--out", dir, "-q")
 		var ce *exitCodeError

@@ -26,6 +26,7 @@ const (
 	flagMockFaultAfter   = "fault-after"
 	flagMockFaultFor     = "fault-duration"
 	flagMockList         = "list"
+	flagMockChatStream   = "chat-stream"
 )
 
 // mockOptions is what `mock` needs.
@@ -69,6 +70,7 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 			&cli.IntFlag{Name: flagMockFaultAfter, Usage: "tokens sent before a mid-stream fault"},
 			&cli.DurationFlag{Name: flagMockFaultFor, Value: time.Second, Usage: "duration of stall and slow-headers faults"},
 			&cli.BoolFlag{Name: flagMockList, Usage: "list the GPU and model profiles and exit"},
+			&cli.StringFlag{Name: flagMockChatStream, Value: mock.ChatStreamVLLM, Usage: "shape of the vLLM chat stream: vllm (role chunk with the first token, finish_reason on the last token's chunk, as current vLLM) or early-role (role chunk on receipt, a separate finish chunk)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
@@ -93,6 +95,7 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 					StepJitter:       c.Float64(flagMockJitter),
 					FaultAfterTokens: c.Int(flagMockFaultAfter),
 					FaultDuration:    c.Duration(flagMockFaultFor),
+					ChatStream:       c.String(flagMockChatStream),
 				},
 			}
 			if c.IsSet(flagMockGPUs) && o.Config.GPU == "" {

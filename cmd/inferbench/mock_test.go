@@ -88,6 +88,7 @@ func TestMockBadFlags(t *testing.T) {
 		{[]string{"--fault-rate", "429=-0.1"}, "--fault-rate: fault rate 429=-0.1 is outside [0, 1]"},
 		{[]string{"--fault-rate", "teapot=0.1"}, `unknown fault kind "teapot"`},
 		{[]string{"--jitter", "2"}, "step jitter 2 is outside [0, 1]"},
+		{[]string{"--chat-stream", "late"}, `chat stream "late" is not vllm or early-role`},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer

@@ -102,27 +102,32 @@ func TestAccuracyFixedTimingMock(t *testing.T) {
 	if math.Abs(l.TPOTMS.P50-10) > 1 {
 		t.Errorf("TPOT p50 = %.3f ms; want 10 ± 1", l.TPOTMS.P50)
 	}
-	// The mock sends its role chunk at once: TTFB must not be mistaken for TTFT.
-	if l.TTFBMS.P50 > 25 {
-		t.Errorf("TTFB p50 = %.3f ms; want the immediate role chunk, well under TTFT", l.TTFBMS.P50)
+	// The mock's default chat stream is vLLM's: the role chunk goes out with
+	// the first token, so the first body byte comes at TTFT (the early-role
+	// shape is TestEarlyRoleChunkIsNotTTFT's).
+	if math.Abs(l.TTFBMS.P50-l.TTFTMS.P50) > 2 {
+		t.Errorf("TTFB p50 = %.3f ms; want the role chunk with the first token, at TTFT %.3f ± 2", l.TTFBMS.P50, l.TTFTMS.P50)
 	}
 	recs := readRecords(t, dir)
-	if len(recs) != 500 {
-		t.Fatalf("records = %d; want 500", len(recs))
+	if len(recs) != 501 {
+		t.Fatalf("records = %d; want 500 and the spread probe", len(recs))
 	}
 	for _, r := range recs {
+		if r.Stage == rundir.StageProbe {
+			continue
+		}
 		if r.OutputTokens != 64 || r.OutputTokensSource != rundir.SourceServer || !r.OK {
 			t.Fatalf("record %d: %d tokens from %q, ok %v (%s); want 64 from server", r.ID, r.OutputTokens, r.OutputTokensSource, r.OK, r.Error)
 		}
 	}
-	if got := m.Requests(); got != 501 {
-		t.Errorf("mock received %d requests; want 500 and the probe", got)
+	if got := m.Requests(); got != 502 {
+		t.Errorf("mock received %d requests; want 500, the spread probe and the session's check request (session.Probe)", got)
 	}
 	man, err := rundir.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if man.ExitState != rundir.ExitComplete || man.Records != 500 || !strings.HasPrefix(man.Load.StartSpread, "auto") {
+	if man.ExitState != rundir.ExitComplete || man.Records != 501 || !strings.HasPrefix(man.Load.StartSpread, "auto") {
 		t.Errorf("manifest: state %s, records %d, spread %q", man.ExitState, man.Records, man.Load.StartSpread)
 	}
 }
@@ -402,7 +407,7 @@ func TestAccuracyHugeStream(t *testing.T) {
 	srv := httptest.NewServer(m)
 	defer srv.Close()
 	dir := filepath.Join(t.TempDir(), "run")
-	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "-n", "1", "--max-tokens", fmt.Sprint(n),
+	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "-n", "1", "--max-tokens", fmt.Sprint(n), "--spread", "0",
 		"--gpu-backend", "none", "--server-metrics", "off", "--out", dir, "-q"); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}

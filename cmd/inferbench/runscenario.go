@@ -33,6 +33,7 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 		Retries: c.Int(flagRetries), Grace: c.Duration(flagGrace), ContinuousUsage: c.Bool(flagContUsage),
 		NoProbe: c.Bool(flagNoProbe), Force: c.Bool(flagForce), Insecure: c.Bool(flagInsecure), Version: toolVersion(),
 		GPUStated: c.String(flagRunGPU),
+		SeedSet:   c.IsSet(flagSeed),
 	})
 	if err != nil {
 		return nil, runError(err)

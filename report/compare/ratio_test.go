@@ -26,7 +26,7 @@ func sampleOf(ttfts []float64, windowScale float64) *LevelSample {
 		c.Add(rec)
 		t0 += int64(float64(10*ttft) * windowScale)
 	}
-	return c.Levels()[1]
+	return c.Levels(&report.Summary{})[1] // rates over the window: no steady state given
 }
 
 // lognormal draws n TTFTs (ms) lognormal around median.

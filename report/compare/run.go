@@ -76,8 +76,9 @@ type LevelSample struct {
 	ttft, tpot, itl, e2e weighted
 	// raw values per field for the Mann–Whitney test, in request order.
 	raw [fieldE2E + 1][]float64
-	// windowS is the measured window (report.Span) in seconds; busyMS the
-	// sum of the requests' report.BusyMS.
+	// windowS is the window the rates divide by, in seconds: the level's
+	// steady state (report.Steady) when it has one, else its measured window
+	// (report.Span); busyMS the sum of the requests' report.BusyMS.
 	windowS, busyMS float64
 }
 
@@ -91,11 +92,14 @@ func (s *LevelSample) TPOTs() []float64 { return s.raw[fieldTPOT] }
 // Requests is the number of requests of the sample, failed ones included.
 func (s *LevelSample) Requests() int { return len(s.reqs) }
 
-// request is what the rates need of one measured request.
+// request is what the rates need of one measured request: share is the
+// part of it the rates count (report.SteadyShare; 1 without a steady state).
 type request struct {
-	ok, good bool
-	in, out  int64
-	busyMS   float64
+	ok, good   bool
+	in, out    int64
+	busyMS     float64
+	sent, done int64
+	share      float64
 }
 
 // LoadRun reads the run directory dir for comparison: run.json (needed),
@@ -119,7 +123,7 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Summary, r.Warnings, r.levels = sum, rd.Warnings, col.Levels()
+	r.Summary, r.Warnings, r.levels = sum, rd.Warnings, col.Levels(sum)
 	return r, nil
 }
 
@@ -154,14 +158,16 @@ func (c *Collector) Add(rec *rundir.Record) {
 	}
 }
 
-// Levels returns each level's sample.
-func (c *Collector) Levels() map[float64]*LevelSample {
+// Levels returns each level's sample; its rates are over the steady state
+// sum gives the level (report.Steady), as the summary's are.
+func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 	out := map[float64]*LevelSample{}
 	for lv, a := range c.accs {
 		s := &LevelSample{reqs: a.reqs, busyMS: a.busyMS}
 		if w := a.span.NS(); w > 0 {
 			s.windowS = float64(w) / 1e9
 		}
+		s.steady(sum, lv)
 		s.ttft = newWeighted(a.vals[fieldTTFT], a.owners[fieldTTFT])
 		s.tpot = newWeighted(a.vals[fieldTPOT], a.owners[fieldTPOT])
 		s.itl = newWeighted(a.vals[fieldITL], a.owners[fieldITL])
@@ -187,7 +193,7 @@ type sampleAcc struct {
 // whether it met slo's per-request thresholds (goodput).
 func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO) {
 	idx := int32(len(a.reqs))
-	q := request{ok: rec.OK, busyMS: report.BusyMS(rec)}
+	q := request{ok: rec.OK, busyMS: report.BusyMS(rec), sent: rec.SentNS, done: max(rec.DoneNS, rec.EndNS), share: 1}
 	if !rec.OK {
 		a.reqs = append(a.reqs, q)
 		return
@@ -248,6 +254,21 @@ func (st *sideStats) value(m Metric) float64 {
 	return st.rates[m.rate]
 }
 
+// steady makes s's rates those of the steady state sum gives level lv:
+// its window, and each request counted for its share inside it.
+func (s *LevelSample) steady(sum *report.Summary, lv float64) {
+	for _, l := range sum.Levels {
+		if l.Level != lv || l.Steady == nil {
+			continue
+		}
+		s.windowS = l.Steady.WindowS
+		for i := range s.reqs {
+			q := &s.reqs[i]
+			q.share = report.SteadyShare(q.sent, q.done, l.Steady.StartNS, l.Steady.EndNS)
+		}
+	}
+}
+
 // stats computes every metric of s on the resample in which request i is
 // drawn counts[i] times; counts nil means the sample itself (each once).
 // The window of a resample is scaled by its summed request time over the
@@ -267,7 +288,8 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 	s.tpot.quantiles(counts, st.ps, st.pct[fieldTPOT])
 	s.itl.quantiles(counts, st.ps, st.pct[fieldITL])
 	s.e2e.quantiles(counts, st.ps, st.pct[fieldE2E])
-	var total, failed, ok, good, out, in int64
+	var total, failed, ok int64
+	var okW, good, out, in float64
 	var busy float64
 	for i, q := range s.reqs {
 		c := int64(counts[i])
@@ -281,10 +303,12 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 			continue
 		}
 		ok += c
-		out += c * q.out
-		in += c * q.in
+		share := float64(c) * q.share
+		okW += share
+		out += share * float64(q.out)
+		in += share * float64(q.in)
 		if q.good {
-			good += c
+			good += share
 		}
 	}
 	for i := range st.rates {
@@ -298,9 +322,9 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 		w *= busy / s.busyMS
 	}
 	if w > 0 {
-		st.rates[rateOutputTPS] = float64(out) / w
-		st.rates[rateTotalTPS] = float64(in+out) / w
-		st.rates[rateRPS] = float64(ok) / w
-		st.rates[rateGoodput] = float64(good) / w
+		st.rates[rateOutputTPS] = out / w
+		st.rates[rateTotalTPS] = (in + out) / w
+		st.rates[rateRPS] = okW / w
+		st.rates[rateGoodput] = good / w
 	}
 }

@@ -193,6 +193,7 @@ func describeTarget(t rundir.TargetInfo) string {
 // one run (the measured auto spread).
 func loadKey(l rundir.LoadInfo) string {
 	l.StartSpread, l.StartSpreadNS = "", 0
+	l.PromptSeed = 0 // each shard draws its own prompts unless --seed gave them
 	b, _ := json.Marshal(l)
 	return string(b)
 }

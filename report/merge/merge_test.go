@@ -166,9 +166,9 @@ func TestMergeRebasesAndRecomputes(t *testing.T) {
 	if l.StartNS != 0 || l.EndNS != 3400*ms {
 		t.Errorf("window %d–%d ns; want 0–3.4e9", l.StartNS, l.EndNS)
 	}
-	// 12 output tokens over 3.4 s.
-	if want := 12 / 3.4; abs(l.OutputTokensPerS-want) > 1e-9 {
-		t.Errorf("output tokens/s %v; want %v", l.OutputTokensPerS, want)
+	// 12 output tokens over the 3.4 s window.
+	if want := 12 / 3.4; abs(l.WindowOutputTokensPerS-want) > 1e-9 {
+		t.Errorf("output tokens/s over the window %v; want %v", l.WindowOutputTokensPerS, want)
 	}
 	onDisk, err := report.ReadSummary(filepath.Join(out, rundir.SummaryFile))
 	if err != nil || onDisk.Levels[0].TTFTMS.P90 != 370 {

@@ -93,7 +93,7 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	for lv, s := range col.Levels() {
+	for lv, s := range col.Levels(sum) {
 		ld := r.levels[lv]
 		if ld == nil {
 			ld = &levelData{itl: plot.NewLogHist()}

@@ -58,6 +58,8 @@ func (g *groqUsageJSON) server() *targets.ServerTiming {
 type timingsJSON struct {
 	PromptMS    float64 `json:"prompt_ms"`
 	PredictedMS float64 `json:"predicted_ms"`
+	// CacheN is how many prompt tokens came from the slot's cache.
+	CacheN int `json:"cache_n"`
 }
 
 // server returns the times as a ServerTiming, nil when both are zero.
@@ -132,12 +134,14 @@ type decoder struct {
 
 	// server is the last server timing seen (Groq, llama.cpp).
 	server *targets.ServerTiming
+	// cached is the last count of cached prompt tokens the server gave.
+	cached int
 	// native decodes llama.cpp's /completion events instead (llamacpp.go).
 	native bool
 }
 
 func (d *decoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server, CachedTokens: d.cached}
 }
 
 var doneMarker = []byte("[DONE]")
@@ -264,8 +268,14 @@ func (d *decoder) chunk() targets.Chunk {
 		if st := ev.Timings.server(); st != nil {
 			d.server = st
 		}
+		if ev.Timings.CacheN > 0 {
+			d.cached = ev.Timings.CacheN
+		}
 	}
 	u := ev.Usage
+	if u != nil && u.PromptTokensDetails != nil && u.PromptTokensDetails.CachedTokens > 0 {
+		d.cached = u.PromptTokensDetails.CachedTokens
+	}
 	if u == nil && ev.XGroq != nil && ev.XGroq.Usage != nil {
 		u = &ev.XGroq.Usage.Usage
 		if st := ev.XGroq.Usage.server(); st != nil {

@@ -20,7 +20,8 @@ import (
 // reasoning_content, reasoning}, "text" and "finish_reason" as plain strings
 // (no escapes) or null, with every other key skipped after validation, and
 // "usage" null, absent or an object whose prompt_tokens and
-// completion_tokens are integers or null. Anything else — escapes, tool
+// completion_tokens are integers or null, and whose prompt_tokens_details
+// is null or an object whose cached_tokens is. Anything else — escapes, tool
 // calls, errors, x_groq, timings, numbers in usage with a fraction or an
 // exponent, a key that matches a known one only case-insensitively, a
 // repeated key, invalid UTF-8 — returns false, and the caller decodes the
@@ -147,12 +148,34 @@ func (p *scanner) usage(ev *eventJSON) bool {
 			return once(&seen, 1) && p.integer(&u.PromptTokens)
 		case "completion_tokens":
 			return once(&seen, 2) && p.integer(&u.CompletionTokens)
+		case "prompt_tokens_details":
+			return once(&seen, 4) && p.promptDetails(u)
 		}
-		return !foldsTo(key, "prompt_tokens", "completion_tokens") && p.skip()
+		return !foldsTo(key, "prompt_tokens", "completion_tokens", "prompt_tokens_details") && p.skip()
 	}) {
 		return false
 	}
 	ev.Usage = u
+	return true
+}
+
+// promptDetails decodes usage.prompt_tokens_details (or null) into u, as
+// encoding/json does: cached_tokens an integer or null, other keys skipped.
+func (p *scanner) promptDetails(u *targets.Usage) bool {
+	if p.i < len(p.b) && p.b[p.i] == 'n' {
+		return p.null()
+	}
+	d := &targets.PromptTokensDetails{}
+	seen := 0
+	if !p.objectKeys(func(key []byte) bool {
+		if string(key) == "cached_tokens" {
+			return once(&seen, 1) && p.integer(&d.CachedTokens)
+		}
+		return !foldsTo(key, "cached_tokens") && p.skip()
+	}) {
+		return false
+	}
+	u.PromptTokensDetails = d
 	return true
 }
 

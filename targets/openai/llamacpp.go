@@ -87,6 +87,7 @@ func (d *decoder) nativeEvent(data []byte, onChunk func(targets.Chunk)) (bool, e
 	}
 	if e.Timings != nil {
 		d.server = e.Timings.server()
+		d.cached = max(e.Timings.CacheN, 0)
 	}
 	onChunk(c)
 	return true, nil

@@ -3,6 +3,7 @@ package openai_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,6 +50,31 @@ func TestServerTiming(t *testing.T) {
 	}
 }
 
+// TestCachedTokens (issue 20 item 19): the prompt tokens a server says it
+// answered from its cache become Final.CachedTokens, from OpenAI's
+// usage.prompt_tokens_details.cached_tokens or llama.cpp's timings.cache_n
+// (values copied from each recording: 0, 1 and 2; OpenAI's has no details).
+func TestCachedTokens(t *testing.T) {
+	for name, want := range map[string]int{"llamacpp-chat-stream": 0, "llamacpp-completions-stream": 1,
+		"llamacpp-completions-stream-no-include-usage": 2, "openai-chat-stream-include-usage": 0} {
+		api := openai.Completions
+		if strings.Contains(name, "chat") {
+			api = openai.Chat
+		}
+		for _, sp := range []targettest.Split{targettest.ByEvent, targettest.Every(5)} {
+			resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: targettest.Testdata(t, name)}
+			srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp})
+			r := stream(t, openai.Config{BaseURL: srv.URL, API: api}, targets.Request{Model: "m", Prompt: "p"})
+			if r.Err != nil {
+				t.Fatalf("%s: %v", name, r.Err)
+			}
+			if r.Final.CachedTokens != want {
+				t.Errorf("%s: cached tokens %d; want %d", name, r.Final.CachedTokens, want)
+			}
+		}
+	}
+}
+
 // TestLlamaCppNative replays llama-server's /completion stream: three events
 // "lus" "isat" " Bright" with tokens_predicted 1, 2, 3, then the stop event
 // (content "", stop_type limit, tokens_evaluated 3, timings prompt_ms
@@ -66,8 +92,10 @@ func TestLlamaCppNative(t *testing.T) {
 		if diff := cmp.Diff(want, plain(r.Chunks)); diff != "" {
 			t.Errorf("chunks (-want +got):\n%s", diff)
 		}
+		// The recording's timings.cache_n: 2 of the prompt's tokens came
+		// from the slot's cache.
 		wantFinal := targets.Final{Usage: &targets.Usage{PromptTokens: 3, CompletionTokens: 3}, FinishReason: "length",
-			Server: &targets.ServerTiming{Prompt: ms(138.756), Decode: ms(0.944)}}
+			Server: &targets.ServerTiming{Prompt: ms(138.756), Decode: ms(0.944)}, CachedTokens: 2}
 		if diff := cmp.Diff(wantFinal, r.Final, cmp.Comparer(func(a, b time.Duration) bool { return (a - b).Abs() <= time.Microsecond })); diff != "" {
 			t.Errorf("final (-want +got):\n%s", diff)
 		}

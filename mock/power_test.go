@@ -1,0 +1,93 @@
+package mock
+
+import (
+	"fmt"
+	"math"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestStepActivity checks the power model's activity against hand-computed
+// values: a compute-bound step draws full load, a purely memory-bound one
+// MemoryBoundActivity of the dynamic range, overhead dilutes both.
+func TestStepActivity(t *testing.T) {
+	for _, tt := range []struct{ compute, memory, sec, want float64 }{
+		{0.010, 0.004, 0.010, 1},            // prefill: compute-bound, capped
+		{0.0001, 0.005, 0.005, 0.02 + 0.45}, // decode at batch 1: memory-bound
+		{0.0001, 0.003, 0.005, 0.02 + 0.27}, // the same with 2 ms overhead
+		{0, 0, 0.002, 0},                    // overhead only
+		{0.001, 0.001, 0, 0},                // no time
+	} {
+		if got := stepActivity(tt.compute, tt.memory, tt.sec); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("stepActivity(%v, %v, %v) = %v; want %v", tt.compute, tt.memory, tt.sec, got, tt.want)
+		}
+	}
+	if w := fullLoadW(GPUProfile{TDPW: 700}); math.Abs(w-633.5) > 1e-9 {
+		t.Errorf("H100 full load %v W; want 633.5 (the gpu-burn capture)", w)
+	}
+}
+
+// TestPowerFollowsLoad (issue 20 item 7): on the simulated H100 the draw is
+// the idle figure with no load and rises with the batch (1 stream, then
+// 64), never past the full-load figure (a prefill's compute-bound step
+// reaches it: TestStepActivity); output tokens per joule rise with the
+// batch instead of staying flat as the old busy-share model made them
+// (it drew the TDP at any batch).
+func TestPowerFollowsLoad(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServer(t, Config{GPU: "h100-sxm", Model: "llama-3-8b", OutputTokens: 400})
+		gauge := func(path, name string) float64 {
+			f := scrape(t, s, path)[name]
+			if f == nil {
+				t.Fatalf("%s: no %s", path, name)
+			}
+			m := f.GetMetric()[0]
+			return m.GetGauge().GetValue() + m.GetCounter().GetValue()
+		}
+		time.Sleep(time.Second)
+		if p := gauge("/dcgm/metrics", "DCGM_FI_DEV_POWER_USAGE"); p != 70 {
+			t.Errorf("idle power %v W; want the profile's idle 70 W", p)
+		}
+		// load runs n streams with prompts of words words and returns the
+		// mean power and output tokens per joule over 1 s in mid-generation.
+		load := func(n, words int) (powerW, tokPerJ float64) {
+			body := fmt.Sprintf(`{"messages":[{"role":"user","content":"%s"}],"stream":true}`, wordsN(words))
+			var wg sync.WaitGroup
+			for range n {
+				wg.Go(func() { s.ServeHTTP(newFlushRecorder(), post(t.Context(), "/v1/chat/completions", body)) })
+			}
+			time.Sleep(200 * time.Millisecond)
+			gauge("/dcgm/metrics", "DCGM_FI_DEV_POWER_USAGE") // start the window
+			e0, g0 := gauge("/dcgm/metrics", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION"), gauge("/metrics", "vllm:generation_tokens_total")
+			time.Sleep(time.Second)
+			p := gauge("/dcgm/metrics", "DCGM_FI_DEV_POWER_USAGE")
+			e1, g1 := gauge("/dcgm/metrics", "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION"), gauge("/metrics", "vllm:generation_tokens_total")
+			wg.Wait()
+			time.Sleep(time.Second)
+			return p, (g1 - g0) / ((e1 - e0) / 1000)
+		}
+		p1, tj1 := load(1, 8)
+		p64, tj64 := load(64, 8)
+		t.Logf("batch 1: %.0f W, %.2f tok/J; batch 64: %.0f W, %.2f tok/J", p1, tj1, p64, tj64)
+		if !(70 < p1 && p1 < p64 && p64 <= 633.5) {
+			t.Errorf("power: batch 1 %v W, batch 64 %v W; want 70 < batch 1 < batch 64 ≤ 633.5", p1, p64)
+		}
+		if tj64 < 10*tj1 {
+			t.Errorf("tokens per joule: batch 1 %v, batch 64 %v; want them to rise with the batch (≥ 10×)", tj1, tj64)
+		}
+	})
+}
+
+// wordsN is a prompt of n words.
+func wordsN(n int) string {
+	b := make([]byte, 0, 2*n)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, 'a')
+	}
+	return string(b)
+}

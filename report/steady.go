@@ -1,0 +1,74 @@
+package report
+
+import "github.com/inferbench/inferbench/rundir"
+
+// SteadyAcc gathers, one measured record at a time, what a level's steady
+// state and its rates need (metrics.go, Steady): each worker's first send
+// and the last send of first attempts, and each successful request's
+// interval, tokens and goodput. The Summarizer and the live view both use
+// it, so the two never disagree. The zero value is ready to use.
+type SteadyAcc struct {
+	workerFirst map[int]int64
+	lastSend    int64
+	reqs        []okReq
+}
+
+// okReq is what the steady-state rates need of one successful request.
+type okReq struct {
+	sent, done, tokens, outTok int64
+	good                       bool
+}
+
+// Add takes one measured record (any attempt, any outcome); good says
+// whether a successful one met every per-request SLO (goodput).
+func (s *SteadyAcc) Add(r *rundir.Record, good bool) {
+	if _, first := SendLagMS(r); first {
+		if s.workerFirst == nil {
+			s.workerFirst = map[int]int64{}
+		}
+		if f, ok := s.workerFirst[r.Worker]; !ok || r.SentNS < f {
+			s.workerFirst[r.Worker] = r.SentNS
+		}
+		s.lastSend = max(s.lastSend, r.SentNS)
+	}
+	if r.OK && !r.Retried {
+		s.reqs = append(s.reqs, okReq{sent: r.SentNS, done: max(r.DoneNS, r.EndNS),
+			tokens: int64(r.InputTokens + r.OutputTokens), outTok: int64(r.OutputTokens), good: good})
+	}
+}
+
+// Apply sets l.Steady and l's output tokens/s, total tokens/s, requests/s
+// and goodput over it, when the level has a steady state; l's window
+// (StartNS, EndNS) must be set. A level without one keeps its rates.
+func (s *SteadyAcc) Apply(l *Level) {
+	var start int64
+	for _, f := range s.workerFirst {
+		start = max(start, f)
+	}
+	end := s.lastSend
+	if end <= start || len(s.reqs) == 0 {
+		return
+	}
+	var dur int64
+	for _, q := range s.reqs {
+		dur += q.done - q.sent
+	}
+	if end-start < dur/int64(len(s.reqs)) {
+		return // shorter than a request: no round of the loop ran all through it
+	}
+	var reqs, out, total, good float64
+	for _, q := range s.reqs {
+		sh := SteadyShare(q.sent, q.done, start, end)
+		reqs += sh
+		out += sh * float64(q.outTok)
+		total += sh * float64(q.tokens)
+		if q.good {
+			good += sh
+		}
+	}
+	w := end - start
+	l.Steady = &Steady{StartNS: start, EndNS: end, WindowS: float64(w) / 1e9,
+		RampS: float64(start-l.StartNS) / 1e9, DrainS: float64(l.EndNS-end) / 1e9}
+	l.OutputTokensPerS, l.TotalTokensPerS = PerSecond(out, w), PerSecond(total, w)
+	l.RequestsPerS, l.GoodputRPS = PerSecond(reqs, w), PerSecond(good, w)
+}

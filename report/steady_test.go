@@ -1,0 +1,117 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// TestSteadyShare checks the share of an interval inside the steady state
+// against hand-computed values.
+func TestSteadyShare(t *testing.T) {
+	for _, tt := range []struct {
+		sent, done, start, end int64
+		want                   float64
+	}{
+		{0, 100, 0, 100, 1},     // wholly inside
+		{0, 100, 50, 200, 0.5},  // second half inside
+		{0, 100, 25, 50, 0.25},  // window inside the request
+		{0, 100, 100, 200, 0},   // touches only
+		{200, 300, 0, 100, 0},   // after
+		{50, 50, 0, 100, 1},     // zero length, inside
+		{150, 150, 0, 100, 0},   // zero length, outside
+		{-10, 90, 0, 1000, 0.9}, // started before
+	} {
+		if got := SteadyShare(tt.sent, tt.done, tt.start, tt.end); !near(got, tt.want) {
+			t.Errorf("SteadyShare(%d, %d, %d, %d) = %v; want %v", tt.sent, tt.done, tt.start, tt.end, got, tt.want)
+		}
+	}
+}
+
+// TestSteadyHandComputed: two workers, three 100 ms requests each, worker 1
+// starting 50 ms late. The ramp ends at 50 ms, the last send is at 250 ms:
+// a 0.2 s steady state. Worker 0's requests have 0.5, 1 and 0.5 of their
+// time in it, worker 1's 1, 1 and 0: 4 requests, 40 output tokens, so
+// 20 req/s and 200 tok/s; ramp 0.05 s, drain 350 − 250 ms = 0.1 s.
+func TestSteadyHandComputed(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	for i, sent := range []int64{0, 50, 100, 150, 200, 250} {
+		s.Add(&rundir.Record{ID: uint64(i), Stage: rundir.StageMeasure, Level: 2, Worker: i % 2, OK: true,
+			ScheduledNS: sent * ms, SentNS: sent * ms, FirstTokenNS: (sent + 10) * ms, EndNS: (sent + 100) * ms, DoneNS: (sent + 100) * ms,
+			OutputTokens: 10, InputTokens: 5, Chunks: [][2]int64{{(sent + 10) * ms, 1}, {(sent + 100) * ms, 9}}})
+	}
+	l := s.Close().Levels[0]
+	if l.Steady == nil {
+		t.Fatal("no steady state")
+	}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"steady s", l.Steady.WindowS, 0.2}, {"ramp s", l.Steady.RampS, 0.05}, {"drain s", l.Steady.DrainS, 0.1},
+		{"req/s", l.RequestsPerS, 20}, {"output tok/s", l.OutputTokensPerS, 200}, {"total tok/s", l.TotalTokensPerS, 300},
+		{"goodput", l.GoodputRPS, 20},
+		// The window: 6 requests in 0.35 s.
+		{"window req/s", l.WindowRequestsPerS, 6 / 0.35},
+	} {
+		if !near(c.got, c.want) {
+			t.Errorf("%s = %v; want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+// closedLoop simulates a closed loop of c workers sending n requests of
+// d ns each, worker w starting at w·spread/c: the records a fixed-timing
+// server gives.
+func closedLoop(c, n int, d, spread int64) []*rundir.Record {
+	next := make([]int64, c)
+	for w := range next {
+		next[w] = int64(w) * spread / int64(c)
+	}
+	var recs []*rundir.Record
+	for id := range n {
+		w := 0 // the worker free first sends next (ties: lowest index)
+		for i := range next {
+			if next[i] < next[w] {
+				w = i
+			}
+		}
+		s := next[w]
+		recs = append(recs, &rundir.Record{ID: uint64(id), Stage: rundir.StageMeasure, Level: float64(c), Worker: w, OK: true,
+			ScheduledNS: s, SentNS: s, FirstTokenNS: s + d/2, EndNS: s + d, DoneNS: s + d, OutputTokens: 64, InputTokens: 100,
+			Chunks: [][2]int64{{s + d/2, 1}, {s + d, 63}}})
+		next[w] = s + d
+	}
+	return recs
+}
+
+// TestSteadyThroughputIgnoresStagger: 32 workers, 200 requests of 680 ms
+// (the fixed mock's 50 ms TTFT + 63 × 10 ms) read 32 / 0.68 s = 47.06
+// req/s in steady state whether the workers start together or spread over
+// one request; over the whole window the stagger and the drain of the last
+// 8 requests cost 10–20 %, which the window rates still show.
+func TestSteadyThroughputIgnoresStagger(t *testing.T) {
+	const d = 680_000_000
+	want := 32 / 0.68
+	for _, spread := range []int64{0, d} {
+		s := NewSummarizer(SLO{})
+		for _, r := range closedLoop(32, 200, d, spread) {
+			s.Add(r)
+		}
+		l := s.Close().Levels[0]
+		if l.Steady == nil {
+			t.Fatalf("spread %d: no steady state", spread)
+		}
+		if !near(l.RequestsPerS, want) || !near(l.OutputTokensPerS, 64*want) {
+			t.Errorf("spread %d: %v req/s, %v tok/s; want %v and %v", spread, l.RequestsPerS, l.OutputTokensPerS, want, 64*want)
+		}
+		if l.WindowRequestsPerS > 0.92*want {
+			t.Errorf("spread %d: window rate %v req/s; want the ramp and drain to show (< 92 %% of %v)", spread, l.WindowRequestsPerS, want)
+		}
+		// Ramp: the last worker starts 31/32 of the spread in; drain: one
+		// request's length after the last send.
+		if wantRamp := float64(31*spread/32) / 1e9; !near(l.Steady.RampS, wantRamp) || !near(l.Steady.DrainS, 0.68) {
+			t.Errorf("spread %d: ramp %v s, drain %v s; want %v and 0.68", spread, l.Steady.RampS, l.Steady.DrainS, wantRamp)
+		}
+	}
+}
