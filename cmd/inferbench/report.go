@@ -35,6 +35,7 @@ const (
 	reportFlagResamples    = "bootstrap-resamples"
 	reportFlagSeed         = "seed"
 	reportFlagPNGDPI       = "png-dpi"
+	reportFlagPercentiles  = "metric-percentiles"
 )
 
 // reportOptions is what `report` needs.
@@ -55,6 +56,8 @@ type reportOptions struct {
 	Resamples    int
 	Seed         uint64
 	PNGDPI       float64
+	// VLLMPercentiles are the percentiles of --format vllm.
+	VLLMPercentiles []float64
 }
 
 func reportCommand() *cli.Command {
@@ -82,7 +85,8 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			&cli.DurationFlag{Name: flagSLOITL, Usage: "SLO: inter-token latency at the SLO percentile (judged per level)"},
 			&cli.Float64Flag{Name: flagSLOPct, Value: report.DefaultSLOPercentile, Usage: "SLO: the percentile levels are judged at (50, 90, 95, 99 or 99.9)"},
 			&cli.StringFlag{Name: reportFlagOut, Usage: "write the report files and figures into `DIR`"},
-			&cli.StringFlag{Name: reportFlagFormat, Value: strings.Join(render.AllFormats(), ","), Usage: "report files to write: md, html, json, csv (comma-separated)"},
+			&cli.StringFlag{Name: reportFlagFormat, Value: strings.Join(render.AllFormats(), ","), Usage: "report files to write: md, html, json, csv, and vllm (vLLM benchmark result files per level, under vllm/; comma-separated)"},
+			&cli.StringFlag{Name: reportFlagPercentiles, Value: "99", Usage: "percentiles of --format vllm's files, as vLLM's --metric-percentiles (comma-separated)"},
 			costPricesFlag(),
 			&cli.StringFlag{Name: reportFlagOffer, Value: render.DefaultOffer, Usage: "offer kind (or id) the verdict and the crossover price"},
 			&cli.Float64Flag{Name: reportFlagTokensPerDay, Value: render.DefaultTokensPerDay, Usage: "volume of the crossover, in tokens per day (input + output)"},
@@ -103,13 +107,17 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			if err != nil {
 				return usagef("--format: %v", err)
 			}
+			pcts, err := report.ParseVLLMPercentiles(c.String(reportFlagPercentiles))
+			if err != nil {
+				return usagef("--%s: %v", reportFlagPercentiles, err)
+			}
 			o := &reportOptions{Dirs: c.Args().Slice(),
 				SLO: report.SLO{TTFT: c.Duration(flagSLOTTFT), TPOT: c.Duration(flagSLOTPOT), E2E: c.Duration(flagSLOE2E),
 					ITL: c.Duration(flagSLOITL), Percentile: c.Float64(flagSLOPct)},
 				Out: c.String(reportFlagOut), Formats: formats, Prices: c.String(costFlagPrices), Offer: c.String(reportFlagOffer),
 				TokensPerDay: c.Float64(reportFlagTokensPerDay), APIModels: c.StringSlice(reportFlagAPIModel),
 				OpsMonthUSD: c.Float64(reportFlagOps), Resamples: c.Int(reportFlagResamples), Seed: c.Uint64(reportFlagSeed),
-				PNGDPI: c.Float64(reportFlagPNGDPI)}
+				PNGDPI: c.Float64(reportFlagPNGDPI), VLLMPercentiles: pcts}
 			return runReport(o, c.App.Writer, c.App.ErrWriter)
 		},
 	}
@@ -157,7 +165,7 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 	}
 	rep, err := render.Build(runs, render.Options{SLO: slo, SLOSource: source, Catalog: cat, Offer: o.Offer,
 		TokensPerDay: o.TokensPerDay, APIModels: o.APIModels, OpsMonthUSD: o.OpsMonthUSD,
-		Resamples: o.Resamples, Seed: o.Seed, Version: toolVersion(), PNGDPI: o.PNGDPI})
+		Resamples: o.Resamples, Seed: o.Seed, Version: toolVersion(), PNGDPI: o.PNGDPI, VLLMPercentiles: o.VLLMPercentiles})
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

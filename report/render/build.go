@@ -56,6 +56,9 @@ type Options struct {
 	Version string
 	// PNGDPI is the resolution of the PNG figures; 0 means plot.PNGDPI.
 	PNGDPI float64
+	// VLLMPercentiles are the percentiles of the vLLM export (format vllm);
+	// none means report.DefaultVLLMPercentiles.
+	VLLMPercentiles []float64
 }
 
 // Report is everything a report shows; the JSON renderer writes it as is
@@ -82,6 +85,8 @@ type Report struct {
 	runs   []*Run
 	slo    report.SLO
 	pngDPI float64
+	// vllmPercentiles are Options.VLLMPercentiles.
+	vllmPercentiles []float64
 }
 
 // SLOInfo is the SLO the report judged by.
@@ -278,7 +283,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			r.Warnings = append(r.Warnings, rr.Label+": "+w)
 		}
 	}
-	r.slo, r.pngDPI = slo, o.PNGDPI
+	r.slo, r.pngDPI, r.vllmPercentiles = slo, o.PNGDPI, o.VLLMPercentiles
 	return r, nil
 }
 
