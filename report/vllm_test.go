@@ -12,7 +12,6 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 )
 
-
 // vllmReferenceRecords are the three records of
 // testdata/vllm/README.md's table.
 func vllmReferenceRecords() []*rundir.Record {
