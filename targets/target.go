@@ -89,6 +89,11 @@ type Final struct {
 	// (Groq's x_groq.usage, Ollama's durations, llama.cpp's timings), nil
 	// when the server reported none.
 	Server *ServerTiming
+	// Model is the model the response names (the first event's "model"
+	// field on the OpenAI protocol), "" when it names none or the adapter
+	// does not read it. llama-server names its own alias whatever the
+	// request asked.
+	Model string
 }
 
 // ServerTiming is what a server reported about its own handling of one
