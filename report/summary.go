@@ -20,6 +20,9 @@ type Summary struct {
 	// Records is the number of records read, every stage and attempt: what
 	// requests.jsonl holds, whatever run.json says.
 	Records int64 `json:"records"`
+	// ServerMetricsError is set when server.jsonl holds scrapes and every
+	// one failed: how many, and what the first said.
+	ServerMetricsError string `json:"server_metrics_error,omitempty"`
 }
 
 // Level is the metrics of one load level, over its measured stage only.

@@ -34,6 +34,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		}
 		b.WriteString("\n\n")
 	}
+	if sum.ServerMetricsError != "" {
+		fmt.Fprintf(&b, "server  %s\n\n", sum.ServerMetricsError)
+	}
 	if len(sum.Levels) == 0 {
 		b.WriteString("no measured requests\n")
 		_, err := io.WriteString(w, b.String())

@@ -64,6 +64,10 @@ type Manifest struct {
 	GPUs json.RawMessage `json:"gpus,omitempty"`
 	// GPUBackend is the telemetry backend used, "none" when telemetry was off.
 	GPUBackend string `json:"gpu_backend,omitempty"`
+	// ServerMetricsError is set when the server's metrics were scraped and
+	// no scrape succeeded (a URL that answers 404, a server without
+	// metrics): how many failed and what the first failure said.
+	ServerMetricsError string `json:"server_metrics_error,omitempty"`
 	// Start and End are the wall-clock start and end (RFC 3339, UTC). Every
 	// *_ns offset in the run directory counts from Start.
 	Start time.Time  `json:"start"`

@@ -278,6 +278,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 	end := time.Now().UTC()
 	m.End = &end
 	m.Records = s.rw.Count()
+	m.ServerMetricsError = s.telemetry.serverMetricsFailure()
 	res := &Result{Manifest: m, Lost: s.rw.Lost()}
 	if len(spreads) > 0 {
 		m.Load.StartSpread = "auto (duration of each level's first request): " + strings.Join(spreads, ", ")

@@ -28,6 +28,8 @@ type telemetry struct {
 	// (a second Ctrl-C).
 	interval time.Duration
 	done     <-chan struct{}
+	// scrapes counts the server-metrics scrapes (servermetrics.go).
+	scrapes scrapeCount
 }
 
 // stop ends sampling one tick after the load, so every measured window has
@@ -107,8 +109,9 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 			return fail(ferr)
 		}
 		sc := &servermetrics.Scraper{URL: murl, Client: client}
+		scrape := t.scrapes.wrap(sc.Scrape, log)
 		t.g.Go(func() error {
-			err := servermetrics.Record(tctx, sc.Scrape, start, servermetrics.WatchConfig{Interval: o.GPUInterval}, f)
+			err := servermetrics.Record(tctx, scrape, start, servermetrics.WatchConfig{Interval: o.GPUInterval}, f)
 			return errors.Join(err, f.Sync(), f.Close())
 		})
 	}
