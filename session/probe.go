@@ -187,3 +187,12 @@ func sameModel(asked, named string) bool {
 	return named == asked || strings.HasPrefix(named, asked+"-") ||
 		strings.TrimSuffix(named, ":latest") == strings.TrimSuffix(asked, ":latest")
 }
+
+// warnOtherModel says once, before a run, when the probe's response names
+// another model than the one asked for (llama-server answers as whatever
+// it loaded): the run measures that model.
+func warnOtherModel(r *ProbeResult, asked string, log io.Writer) {
+	if r != nil && r.Model != "" && !sameModel(asked, r.Model) {
+		fmt.Fprintf(log, "inferbench: warning: model present %s\n", r.ModelVerdict(asked))
+	}
+}

@@ -53,3 +53,19 @@ func TestModelVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestWarnOtherModel: a run warns once when the server answers as another
+// model, and says nothing when it names the one asked or none.
+func TestWarnOtherModel(t *testing.T) {
+	var b bytes.Buffer
+	warnOtherModel(&ProbeResult{Model: "tiny"}, "no-such-model", &b)
+	if !strings.Contains(b.String(), "warning: model present no: asked for no-such-model, the response names tiny") {
+		t.Errorf("warning %q", b.String())
+	}
+	b.Reset()
+	warnOtherModel(&ProbeResult{Model: "m"}, "m", &b)
+	warnOtherModel(&ProbeResult{}, "m", &b)
+	if b.Len() != 0 {
+		t.Errorf("warned without cause: %q", b.String())
+	}
+}

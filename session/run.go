@@ -122,11 +122,12 @@ func createDir(dir string) (bool, error) {
 // run records them.
 func (o *Options) probe(ctx context.Context, target targets.Target, log io.Writer) error {
 	pctx, cancel := context.WithTimeout(ctx, min(o.Timeout, 30*time.Second))
-	_, perr := Probe(pctx, target, o.Model)
+	res, perr := Probe(pctx, target, o.Model)
 	cancel()
 	var he *targets.HTTPError
 	switch {
 	case perr == nil:
+		warnOtherModel(res, o.Model, log)
 	case errors.As(perr, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden ||
 		he.Status == http.StatusNotFound || (he.Status >= 300 && he.Status < 400)):
 		// A wrong key, a missing model or a redirect to another origin
