@@ -29,6 +29,7 @@ var VLLMDefinitions = []string{
 	"ITL is per chunk (one gap per streamed event after the first), as vLLM's client measures it; inferbench's own report spreads a chunk's gap over its tokens",
 	"chat TTFT is to the first chunk of the body (vLLM's role-only chunk), as vLLM's client measures it; inferbench's own report counts to the first generated token",
 	"TPOT = (E2EL - TTFT) / (output tokens - 1) with the TTFT above; duration is the level's window, first send to last completion",
+	"E2EL is to the last token-bearing chunk; vLLM's client also counts a trailing chunk that only carries finish_reason (and its gap as one more ITL), which inferbench does not record",
 	"ttfts and itls are in seconds, the *_ms statistics in milliseconds, as vLLM writes them; generated_texts are not kept by inferbench and are left out",
 }
 
