@@ -9,6 +9,7 @@ import (
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // ErrNoBaseline says the history holds no earlier run to compare with.
@@ -20,26 +21,34 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 
 // Baseline finds what a candidate run is compared against in the store:
 // spec is "latest", "median-of-N" or an entry id ("#12" or "12"), among
-// earlier runs of the candidate's scenario, model and target kind (the
-// candidate itself left out when it is already stored).
+// earlier runs of the candidate's scenario, model and target kind on the
+// same hardware (HardwareOf: GPU model and count, host, server version and
+// args), the candidate itself left out when it is already stored. An entry
+// id is taken as given.
 func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
 	fp, err := Fingerprint(cand.Dir)
 	if err != nil {
 		return compare.Baseline{}, err
 	}
+	cm, err := rundir.ReadManifest(cand.Dir)
+	if err != nil {
+		return compare.Baseline{}, err
+	}
+	hw := HardwareOf(cm)
 	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
 	var entries []*Entry
+	other := 0
 	switch {
 	case spec == "latest":
-		f.Limit = 1
 		entries, err = store.List(ctx, f)
+		entries, other = sameHardware(entries, hw, 1)
 	case strings.HasPrefix(spec, "median-of-"):
 		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
 		if perr != nil || n < 1 {
 			return compare.Baseline{}, fmt.Errorf("%w (median-of-N needs N ≥ 1)", ErrBaselineSpec)
 		}
-		f.Limit = n
 		entries, err = store.List(ctx, f)
+		entries, other = sameHardware(entries, hw, n)
 	default:
 		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
 		if perr != nil {
@@ -54,8 +63,8 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		return compare.Baseline{}, err
 	}
 	if len(entries) == 0 {
-		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q in %s", ErrNoBaseline,
-			cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, "the history")
+		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (%s) in the history (%d on other hardware)",
+			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, hw, other)
 	}
 	return baselineFromEntries("history:"+spec, entries, cand.SLO)
 }

@@ -488,3 +488,43 @@ func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	}
 	return reasons
 }
+
+// VLLMRequestMetrics are one successful request's values by the
+// definitions of vLLM's own benchmark client (`vllm bench serve`,
+// vllm/benchmarks/lib/endpoint_request_func.py and serve.py's
+// calculate_metrics), used by the vLLM-compatible export only
+// (VLLMExport). Times are in milliseconds.
+//
+//   - TTFT: completions to the first token-bearing event, as here; chat to
+//     the first chunk of the body (first_byte_ns), because vLLM's client
+//     times the first chunk carrying `choices`, which on vLLM is the
+//     role-only chunk.
+//   - ITL per chunk: one value per event after the first, the unspread gap
+//     (on chat the first is the gap from that first chunk to the first
+//     token); not spread over the event's tokens.
+//   - E2EL: to the last token-bearing event; TPOT = (E2EL − TTFT) /
+//     (output tokens − 1) with TTFT as above.
+type VLLMRequestMetrics struct {
+	TTFT, E2EL, TPOT float64
+	HasTPOT          bool
+	// ITL are the per-chunk inter-token latencies.
+	ITL []float64
+}
+
+// PerRequestVLLM computes a successful record's values by vLLM's
+// definitions (VLLMRequestMetrics); chat says the request used a chat API.
+func PerRequestVLLM(r *rundir.Record, chat bool) VLLMRequestMetrics {
+	first := r.FirstTokenNS
+	var m VLLMRequestMetrics
+	if chat && r.FirstByteNS != 0 && r.FirstByteNS < first {
+		first = r.FirstByteNS
+		m.ITL = append(m.ITL, float64(r.FirstTokenNS-first)/nsPerMS)
+	}
+	EachITL(r.Chunks, func(gap float64, _ int64) { m.ITL = append(m.ITL, gap) })
+	m.TTFT = float64(first-r.SentNS) / nsPerMS
+	m.E2EL = float64(r.EndNS-r.SentNS) / nsPerMS
+	if r.OutputTokens > 1 {
+		m.TPOT, m.HasTPOT = (m.E2EL-m.TTFT)/float64(r.OutputTokens-1), true
+	}
+	return m
+}

@@ -115,6 +115,12 @@ func attachServer(rd *rundir.Run, sum *Summary) error {
 	if len(samples) == 0 {
 		return nil
 	}
+	if msg := allScrapesFailed(samples); msg != "" {
+		// Said in summary.json and the table, not as a warning: a run has
+		// said it on stderr when the first scrape failed.
+		sum.ServerMetricsError = msg
+		return nil
+	}
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
 		s := SummarizeServer(samples, l.StartNS, l.EndNS)
@@ -125,6 +131,17 @@ func attachServer(rd *rundir.Run, sum *Summary) error {
 		}
 	}
 	return nil
+}
+
+// allScrapesFailed says so when every server-metrics sample is a failed
+// scrape, "" otherwise.
+func allScrapesFailed(samples []rundir.ServerSample) string {
+	for _, s := range samples {
+		if s.Error == "" {
+			return ""
+		}
+	}
+	return fmt.Sprintf("all %d scrapes of the server's metrics failed (%s), no server metrics: %s", len(samples), rundir.ServerFile, samples[0].Error)
 }
 
 // attachClient adds each level's client self-telemetry and client-bound

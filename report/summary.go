@@ -23,6 +23,9 @@ type Summary struct {
 	// Adaptive is run.json's account of adaptive levels (stop decisions,
 	// capacity bracket, spend), repeated; nil for fixed levels.
 	Adaptive *rundir.Adaptive `json:"adaptive,omitempty"`
+	// ServerMetricsError is set when server.jsonl holds scrapes and every
+	// one failed: how many, and what the first said.
+	ServerMetricsError string `json:"server_metrics_error,omitempty"`
 }
 
 // Level is the metrics of one load level, over its measured stage only.

@@ -17,6 +17,9 @@ import (
 func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	var b strings.Builder
 	writeHeader(&b, sum, m)
+	if sum.ServerMetricsError != "" {
+		fmt.Fprintf(&b, "server  %s\n\n", sum.ServerMetricsError)
+	}
 	if len(sum.Levels) == 0 {
 		b.WriteString("no measured requests\n")
 		_, err := io.WriteString(w, b.String())

@@ -70,6 +70,10 @@ type Manifest struct {
 	// Simulated is true when the target or the GPU telemetry is the mock:
 	// the numbers are simulated, not measured on the named hardware.
 	Simulated bool `json:"simulated,omitempty"`
+	// ServerMetricsError is set when the server's metrics were scraped and
+	// no scrape succeeded (a URL that answers 404, a server without
+	// metrics): how many failed and what the first failure said.
+	ServerMetricsError string `json:"server_metrics_error,omitempty"`
 	// Start and End are the wall-clock start and end (RFC 3339, UTC). Every
 	// *_ns offset in the run directory counts from Start.
 	Start time.Time  `json:"start"`

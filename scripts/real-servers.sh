@@ -9,6 +9,8 @@
 #   scripts/real-servers.sh start       provision, then start both servers on free 127.0.0.1 ports
 #   scripts/real-servers.sh stop        stop the servers that `start` started (by PID)
 #   scripts/real-servers.sh env         print the environment file of the running servers
+#   scripts/real-servers.sh source|build-llama|build-ollama   one step of the build (.ci/integration.sh
+#                                       runs the two builds in parallel after the shared source)
 #
 # Binaries are cached under $INFERBENCH_REAL_CACHE (default ~/.cache/inferbench-real) in one
 # folder per name and version (llama-server-<node-llama-cpp version>, ollama-<version>), so a
@@ -216,6 +218,8 @@ build)
 	build_llama
 	build_ollama
 	;;
-build-ollama) build_ollama ;;
-*) echo "usage: $0 provision|start|stop|env" >&2; exit 2 ;;
+source) mkdir -p "$cache" && llama_source ;;
+build-llama) mkdir -p "$cache" && build_llama ;;
+build-ollama) mkdir -p "$cache" && build_ollama ;;
+*) echo "usage: $0 provision|start|stop|env|build|source|build-llama|build-ollama" >&2; exit 2 ;;
 esac

@@ -35,6 +35,9 @@ type ProbeResult struct {
 	// Server is the server's own timing, nil if it reported none.
 	Server       *targets.ServerTiming
 	FinishReason string
+	// Model is the model the response named, "" when it named none
+	// (targets.Final.Model).
+	Model string
 }
 
 // UsageReported reports whether the server gave an output token count, so
@@ -74,7 +77,7 @@ func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResu
 		res.Counted += max(c.Tokens, 1)
 	})
 	res.Total = time.Since(start)
-	res.Usage, res.Server, res.FinishReason = final.Usage, final.Server, final.FinishReason
+	res.Usage, res.Server, res.FinishReason, res.Model = final.Usage, final.Server, final.FinishReason, final.Model
 	if err != nil {
 		perr := probeError(err)
 		if n, past := res.PastMaxTokens(); past {
@@ -151,7 +154,7 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 	default:
 		fmt.Fprintf(tw, "key accepted\tno key needed\n")
 	}
-	fmt.Fprintf(tw, "model present\tyes (%s)\n", o.Model)
+	fmt.Fprintf(tw, "model present\t%s\n", r.ModelVerdict(o.Model))
 	fmt.Fprintf(tw, "streaming works\tyes: %d events, %d with tokens, first token after %s\n",
 		r.Events, r.TokenEvents, r.TTFT.Round(time.Microsecond))
 	if r.UsageReported() {
@@ -180,4 +183,39 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 		fmt.Fprintf(tw, "server timings\tno\n")
 	}
 	tw.Flush()
+}
+
+// ModelVerdict says whether the response came from the model asked for,
+// judged by the model the response names: "yes" when it names that model
+// (or a dated snapshot of it, "gpt-4o" answered as "gpt-4o-2024-08-06",
+// or Ollama's ":latest" tag of it); "no" when it names another, as
+// llama-server does, which ignores the request's model and answers as its
+// own alias; "not checked" when the response names none.
+func (r *ProbeResult) ModelVerdict(asked string) string {
+	named := r.Model
+	switch {
+	case named == "":
+		return fmt.Sprintf("not checked: the response names no model (%s asked)", asked)
+	case sameModel(asked, named) && named == asked:
+		return fmt.Sprintf("yes (%s)", asked)
+	case sameModel(asked, named):
+		return fmt.Sprintf("yes (%s, answered as %s)", asked, named)
+	}
+	return fmt.Sprintf("no: asked for %s, the response names %s (the server serves that model whatever is asked)", asked, named)
+}
+
+// sameModel reports whether a response naming named answers a request
+// for asked.
+func sameModel(asked, named string) bool {
+	return named == asked || strings.HasPrefix(named, asked+"-") ||
+		strings.TrimSuffix(named, ":latest") == strings.TrimSuffix(asked, ":latest")
+}
+
+// warnOtherModel says once, before a run, when the probe's response names
+// another model than the one asked for (llama-server answers as whatever
+// it loaded): the run measures that model.
+func warnOtherModel(r *ProbeResult, asked string, log io.Writer) {
+	if r != nil && r.Model != "" && !sameModel(asked, r.Model) {
+		fmt.Fprintf(log, "inferbench: warning: model present %s\n", r.ModelVerdict(asked))
+	}
 }

@@ -130,11 +130,12 @@ func createDir(dir string) (bool, error) {
 // run records them.
 func (o *Options) probe(ctx context.Context, target targets.Target, log io.Writer) error {
 	pctx, cancel := context.WithTimeout(ctx, min(o.Timeout, 30*time.Second))
-	_, perr := Probe(pctx, target, o.Model)
+	res, perr := Probe(pctx, target, o.Model)
 	cancel()
 	var he *targets.HTTPError
 	switch {
 	case perr == nil:
+		warnOtherModel(res, o.Model, log)
 	case errors.As(perr, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden ||
 		he.Status == http.StatusNotFound || (he.Status >= 300 && he.Status < 400)):
 		// A wrong key, a missing model or a redirect to another origin
@@ -297,6 +298,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 	end := time.Now().UTC()
 	m.End = &end
 	m.Records = s.rw.Count()
+	m.ServerMetricsError = s.telemetry.serverMetricsFailure()
 	res := &Result{Manifest: m, Lost: s.rw.Lost()}
 	if len(spreads) > 0 {
 		m.Load.StartSpread = fmt.Sprintf("auto (duration of each level's probe request, not measured, at most %s): ", loadgen.MaxAutoSpread) + strings.Join(spreads, ", ")

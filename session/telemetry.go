@@ -27,6 +27,8 @@ type telemetry struct {
 	// (a second Ctrl-C).
 	interval time.Duration
 	done     <-chan struct{}
+	// scrapes counts the server-metrics scrapes (servermetrics.go).
+	scrapes scrapeCount
 }
 
 // stop ends sampling one tick after the load, so every measured window has
@@ -106,8 +108,9 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 			return fail(ferr)
 		}
 		sc := &servermetrics.Scraper{URL: murl, Client: client}
+		scrape := t.scrapes.wrap(sc.Scrape, log)
 		t.g.Go(func() error {
-			err := recordServer(tctx, sc.Scrape, start, o, f)
+			err := recordServer(tctx, scrape, start, o, f)
 			return errors.Join(err, f.Sync(), f.Close())
 		})
 	}

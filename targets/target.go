@@ -108,6 +108,11 @@ type Final struct {
 	// from its prompt cache (OpenAI usage.prompt_tokens_details.cached_tokens,
 	// llama.cpp timings.cache_n); 0 when it said none or nothing.
 	CachedTokens int
+	// Model is the model the response names (the first event's "model"
+	// field on the OpenAI protocol), "" when it names none or the adapter
+	// does not read it. llama-server names its own alias whatever the
+	// request asked.
+	Model string
 }
 
 // ServerTiming is what a server reported about its own handling of one

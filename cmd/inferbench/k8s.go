@@ -24,11 +24,15 @@ const (
 	flagK8sPVC       = "pvc"
 	flagK8sSecret    = "secret"
 	flagK8sHold      = "hold"
+	flagK8sModel     = "model"
 )
 
 // k8sManifestOptions is everything `k8s manifest` needs.
 type k8sManifestOptions struct {
 	ScenarioRef string
+	// Model overrides the scenario's target.model; one of them must name
+	// a model, or every pod's run would fail.
+	Model string
 	k8s.Options
 }
 
@@ -44,7 +48,7 @@ func k8sManifestCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "manifest",
 		Usage:     "print a ConfigMap and an Indexed Job that run a scenario as N shards",
-		UsageText: "inferbench k8s manifest --scenario FILE --shards N --image IMAGE [--namespace NS] [--url URL] [--pvc CLAIM] [--start-at TIME] [-- RUN_FLAGS…]",
+		UsageText: "inferbench k8s manifest --scenario FILE --shards N --image IMAGE [--model MODEL] [--namespace NS] [--url URL] [--pvc CLAIM] [--start-at TIME] [-- RUN_FLAGS…]",
 		Description: `Prints YAML for kubectl apply -f -: a ConfigMap holding the scenario and an
 Indexed Job (completionMode Indexed, parallelism and completions N) whose pod I
 runs "inferbench run --shard I/N" on it and writes its run directory to
@@ -59,12 +63,13 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 			&cli.StringFlag{Name: flagK8sNamespace, Usage: "namespace of the objects (default: kubectl's)"},
 			&cli.StringFlag{Name: flagK8sName, Value: "inferbench", Usage: "name of the Job (and NAME-scenario, the ConfigMap)"},
 			&cli.StringFlag{Name: flagK8sURL, Usage: "target URL as seen from the pods (overrides the scenario's)"},
+			&cli.StringFlag{Name: flagK8sModel, Usage: "model the pods ask for (overrides the scenario's target.model; required when the scenario names none)"},
 			&cli.StringFlag{Name: flagK8sStartAt, Usage: "common start time of the shards (RFC 3339); leave a few minutes for scheduling and image pulls"},
 			&cli.StringFlag{Name: flagK8sPVC, Value: "inferbench-results", Usage: "PersistentVolumeClaim the run directories are written to"},
 			&cli.StringFlag{Name: flagK8sSecret, Usage: "Secret whose keys become the pods' environment (e.g. OPENAI_API_KEY)"},
 		},
 		Action: func(c *cli.Context) error {
-			o := &k8sManifestOptions{ScenarioRef: c.String(flagK8sScenario), Options: k8s.Options{
+			o := &k8sManifestOptions{ScenarioRef: c.String(flagK8sScenario), Model: c.String(flagK8sModel), Options: k8s.Options{
 				Name: c.String(flagK8sName), Namespace: c.String(flagK8sNamespace), Image: c.String(flagK8sImage),
 				Shards: c.Int(flagK8sShards), URL: c.String(flagK8sURL), PVC: c.String(flagK8sPVC), Secret: c.String(flagK8sSecret),
 				Args: c.Args().Slice()}}
@@ -177,6 +182,15 @@ func runK8sManifest(o *k8sManifestOptions, stdout io.Writer) error {
 	if c := targets.URLCredential(s.Target.URL); c != "" {
 		return usagef("scenario %s: target.url holds a credential (%s), which the ConfigMap would show: put the key in the Secret (--secret) and name its variable in target.api_key_env", o.ScenarioRef, c)
 	}
+	if o.Model != "" {
+		s.Target.Model = o.Model
+	}
+	if s.Target.Model == "" {
+		return usagef("scenario %s names no model (target.model): give --%s, or every pod's run fails", o.ScenarioRef, flagK8sModel)
+	}
+	// Said in each pod's args as well as in the ConfigMap's scenario, so
+	// that kubectl describe shows what the pods ask for.
+	o.Args = append([]string{"--model", s.Target.Model}, o.Args...)
 	if o.Scenario, err = scenarios.Marshal(s); err != nil {
 		return err
 	}

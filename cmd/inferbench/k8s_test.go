@@ -62,6 +62,20 @@ func TestK8sManifestCommand(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "bisects for capacity") {
 		t.Errorf("bisecting scenario: exit %d %q; want 2", code, stderr)
 	}
+	// nightly names no model: without --model every pod's run would fail.
+	_, stderr, code = k8sApp(t, "manifest", "--scenario", "nightly", "--shards", "2", "--image", "img:1")
+	if code != exitUsage || !strings.Contains(stderr, "names no model") {
+		t.Errorf("nightly without --model: exit %d %q; want 2, names no model", code, stderr)
+	}
+	out, stderr, code = k8sApp(t, "manifest", "--scenario", "nightly", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--shards", "2", "--image", "img:1")
+	docs = strings.Split(out, "\n---\n")
+	if code != 0 || len(docs) != 2 || yaml.UnmarshalStrict([]byte(docs[1]), &job) != nil {
+		t.Fatalf("nightly --model: exit %d %s\n%s", code, stderr, out)
+	}
+	if args := strings.Join(job.Spec.Template.Spec.Containers[0].Args, " "); !strings.Contains(args, "--model meta-llama/Llama-3.1-8B-Instruct") ||
+		!strings.Contains(docs[0], "model: meta-llama/Llama-3.1-8B-Instruct") {
+		t.Errorf("pods do not ask for the model: args %q\n%s", args, docs[0])
+	}
 }
 
 // TestK8sCollect: the collector pod, the tar stream of a run directory

@@ -35,6 +35,7 @@ const (
 	reportFlagResamples    = "bootstrap-resamples"
 	reportFlagSeed         = "seed"
 	reportFlagPNGDPI       = "png-dpi"
+	reportFlagPercentiles  = "metric-percentiles"
 )
 
 // reportOptions is what `report` needs.
@@ -57,6 +58,8 @@ type reportOptions struct {
 	PNGDPI       float64
 	// GPU is --gpu: one ID[xN] for every run, or one per run.
 	GPU []string
+	// VLLMPercentiles are the percentiles of --format vllm.
+	VLLMPercentiles []float64
 }
 
 func reportCommand() *cli.Command {
@@ -84,7 +87,8 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			&cli.DurationFlag{Name: flagSLOITL, Usage: "SLO: inter-token latency at the SLO percentile (judged per level)"},
 			&cli.Float64Flag{Name: flagSLOPct, Value: report.DefaultSLOPercentile, Usage: "SLO: the percentile levels are judged at (50, 90, 95, 99 or 99.9)"},
 			&cli.StringFlag{Name: reportFlagOut, Usage: "write the report files and figures into `DIR`"},
-			&cli.StringFlag{Name: reportFlagFormat, Value: strings.Join(render.AllFormats(), ","), Usage: "report files to write: md, html, json, csv (comma-separated)"},
+			&cli.StringFlag{Name: reportFlagFormat, Value: strings.Join(render.AllFormats(), ","), Usage: "report files to write: md, html, json, csv, and vllm (vLLM benchmark result files per level, under vllm/; comma-separated)"},
+			&cli.StringFlag{Name: reportFlagPercentiles, Value: "99", Usage: "percentiles of --format vllm's files, as vLLM's --metric-percentiles (comma-separated)"},
 			costPricesFlag(),
 			&cli.StringSliceFlag{Name: costFlagGPU, Usage: "the serving box's GPU as a catalog `ID[xN]` (h100-sxm, a100-80gbx2), once for every run or once per run in order: prices the runs as stated by the user (replaces run.json's GPU)"},
 			&cli.StringFlag{Name: reportFlagOffer, Value: render.DefaultOffer, Usage: "offer kind (or id) the verdict and the crossover price"},
@@ -106,13 +110,18 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			if err != nil {
 				return usagef("--format: %v", err)
 			}
+			pcts, err := report.ParseVLLMPercentiles(c.String(reportFlagPercentiles))
+			if err != nil {
+				return usagef("--%s: %v", reportFlagPercentiles, err)
+			}
 			o := &reportOptions{Dirs: c.Args().Slice(),
 				SLO: report.SLO{TTFT: c.Duration(flagSLOTTFT), TPOT: c.Duration(flagSLOTPOT), E2E: c.Duration(flagSLOE2E),
 					ITL: c.Duration(flagSLOITL), Percentile: c.Float64(flagSLOPct)},
 				Out: c.String(reportFlagOut), Formats: formats, Prices: c.String(costFlagPrices), Offer: c.String(reportFlagOffer),
 				TokensPerDay: c.Float64(reportFlagTokensPerDay), APIModels: c.StringSlice(reportFlagAPIModel),
 				OpsMonthUSD: c.Float64(reportFlagOps), Resamples: c.Int(reportFlagResamples), Seed: c.Uint64(reportFlagSeed),
-				PNGDPI: c.Float64(reportFlagPNGDPI), GPU: c.StringSlice(costFlagGPU)}
+				PNGDPI: c.Float64(reportFlagPNGDPI), GPU: c.StringSlice(costFlagGPU),
+				VLLMPercentiles: pcts}
 			return runReport(o, c.App.Writer, c.App.ErrWriter)
 		},
 	}
@@ -166,7 +175,8 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 	}
 	rep, err := render.Build(runs, render.Options{SLO: slo, SLOSource: source, Catalog: cat, Offer: o.Offer,
 		TokensPerDay: o.TokensPerDay, APIModels: o.APIModels, OpsMonthUSD: o.OpsMonthUSD,
-		Resamples: o.Resamples, Seed: o.Seed, Version: toolVersion(), PNGDPI: o.PNGDPI, GPUStated: o.GPU})
+		Resamples: o.Resamples, Seed: o.Seed, Version: toolVersion(), PNGDPI: o.PNGDPI, GPUStated: o.GPU,
+		VLLMPercentiles: o.VLLMPercentiles})
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

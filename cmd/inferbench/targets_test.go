@@ -59,13 +59,15 @@ func newMock(t *testing.T) *httptest.Server {
 // (the mock always reports it) and so tokens will be the server's.
 func TestProbeMock(t *testing.T) {
 	srv := newMock(t)
-	for _, tc := range []struct{ kind, path, api, timings string }{
-		{"vllm", "", "", "no"},
-		{"groq", "/openai/v1", "", "yes: prompt "},
-		{"tgi", "", "", "no"},
-		{"ollama", "", "completions", "yes: prompt "},
-		{"anthropic", "", "", "no"},
-		{"gemini", "", "", "no"},
+	// TGI's and Gemini's streams name no model: the probe says it could
+	// not check it.
+	for _, tc := range []struct{ kind, path, api, timings, model string }{
+		{"vllm", "", "", "no", "yes (m)"},
+		{"groq", "/openai/v1", "", "yes: prompt ", "yes (m)"},
+		{"tgi", "", "", "no", "not checked: the response names no model"},
+		{"ollama", "", "completions", "yes: prompt ", "yes (m)"},
+		{"anthropic", "", "", "no", "yes (m)"},
+		{"gemini", "", "", "no", "not checked: the response names no model"},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
 			if env := registry.DefaultKeyEnv(tc.kind); env != "" {
@@ -79,7 +81,7 @@ func TestProbeMock(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			for _, want := range []string{"reachable", "model present    yes (m)", "streaming works  yes: ", "8 with tokens",
+			for _, want := range []string{"reachable", "model present    " + tc.model, "streaming works  yes: ", "8 with tokens",
 				"usage reported   yes", "8 output tokens", "server timings   " + tc.timings} {
 				if !strings.Contains(out, want) {
 					t.Errorf("output lacks %q:\n%s", want, out)

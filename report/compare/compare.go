@@ -202,7 +202,9 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 		warnings = append(warnings, differ("load-generator host", base.Host, cand.Host))
 	}
 	if len(base.Settings) > 0 && len(cand.Settings) > 0 && string(base.Settings) != string(cand.Settings) {
-		warnings = append(warnings, "scenario settings differ (same name, other workload, load or SLO): compare run.json")
+		for _, d := range SettingsDiff(base.Settings, cand.Settings) {
+			warnings = append(warnings, "scenario setting differs: "+d)
+		}
 	}
 	return reasons, warnings
 }

@@ -61,6 +61,9 @@ type Options struct {
 	// (--gpu ID[xN]): one for every run, or one per run in order; it
 	// replaces run.json's gpu_stated. Empty: what run.json says.
 	GPUStated []string
+	// VLLMPercentiles are the percentiles of the vLLM export (format vllm);
+	// none means report.DefaultVLLMPercentiles.
+	VLLMPercentiles []float64
 }
 
 // Report is everything a report shows; the JSON renderer writes it as is
@@ -89,6 +92,8 @@ type Report struct {
 	runs   []*Run
 	slo    report.SLO
 	pngDPI float64
+	// vllmPercentiles are Options.VLLMPercentiles.
+	vllmPercentiles []float64
 }
 
 // SLOInfo is the SLO the report judged by.
@@ -293,7 +298,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			r.Warnings = append(r.Warnings, rr.Label+": "+w)
 		}
 	}
-	r.slo, r.pngDPI = slo, o.PNGDPI
+	r.slo, r.pngDPI, r.vllmPercentiles = slo, o.PNGDPI, o.VLLMPercentiles
 	return r, nil
 }
 

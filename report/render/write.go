@@ -15,7 +15,13 @@ const (
 	HTML     = "html"
 	JSON     = "json"
 	CSV      = "csv"
+	// VLLM writes, per run and level, the result file of vLLM's benchmark
+	// (report.VLLMExport) under VLLMDir; not among AllFormats.
+	VLLM = "vllm"
 )
+
+// VLLMDir is the folder of a report's vLLM-compatible result files.
+const VLLMDir = "vllm"
 
 // The files a report writes into its directory (figures go under PlotsDir).
 const (
@@ -36,12 +42,12 @@ func ParseFormats(s string) ([]string, error) {
 		f = strings.ToLower(strings.TrimSpace(f))
 		switch {
 		case f == "":
-		case slices.Contains(AllFormats(), f):
+		case slices.Contains(AllFormats(), f) || f == VLLM:
 			if !slices.Contains(out, f) {
 				out = append(out, f)
 			}
 		default:
-			return nil, fmt.Errorf("format %q: must be one of md, html, json, csv", f)
+			return nil, fmt.Errorf("format %q: must be one of md, html, json, csv, vllm", f)
 		}
 	}
 	return out, nil
@@ -81,6 +87,13 @@ func Write(dir string, r *Report, formats []string) ([]string, error) {
 			name, err = JSONFile, WriteJSON(&b, r)
 		case CSV:
 			name, err = CSVFile, WriteCSV(&b, r)
+		case VLLM:
+			written, err := writeVLLM(dir, r)
+			files = append(files, written...)
+			if err != nil {
+				return files, err
+			}
+			continue
 		default:
 			return files, fmt.Errorf("report: unknown format %q", f)
 		}

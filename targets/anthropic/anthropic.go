@@ -199,6 +199,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 type eventJSON struct {
 	Type    string `json:"type"`
 	Message *struct {
+		Model string     `json:"model"`
 		Usage *usageJSON `json:"usage"`
 	} `json:"message"`
 	ContentBlock *struct {
@@ -235,10 +236,11 @@ type decoder struct {
 	output     int  // output tokens from the last message_delta
 	haveOutput bool // a message_delta reported output_tokens
 	stopReason string
+	model      string // the model message_start names
 }
 
 func (d *decoder) final() targets.Final {
-	f := targets.Final{FinishReason: d.stopReason}
+	f := targets.Final{FinishReason: d.stopReason, Model: d.model}
 	if d.input > 0 || d.haveOutput {
 		f.Usage = &targets.Usage{PromptTokens: d.input, CompletionTokens: d.output}
 	}
@@ -289,6 +291,9 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 	switch typ {
 	case "message_start":
 		// input_tokens is the prompt; output_tokens here is not final.
+		if ev.Message != nil {
+			d.model = ev.Message.Model
+		}
 		if ev.Message != nil && ev.Message.Usage != nil && ev.Message.Usage.InputTokens != nil {
 			d.input = *ev.Message.Usage.InputTokens
 			c.Usage = &targets.Usage{PromptTokens: d.input}

@@ -221,6 +221,9 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			}
 			return final, &targets.StreamError{Message: t.redact.Clip(msg)}
 		}
+		if final.Model == "" {
+			final.Model = line.Model
+		}
 		c := line.chunk()
 		if line.Done {
 			final.FinishReason = line.DoneReason
@@ -242,6 +245,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 // server when zero (Ollama api/types.go Metrics, omitempty): absent means
 // unknown, not zero.
 type lineJSON struct {
+	// Model is the model the line names (every line names it).
+	Model    string       `json:"model"`
 	Response string       `json:"response"` // /api/generate text
 	Thinking string       `json:"thinking"` // /api/generate reasoning
 	Message  *messageResp `json:"message"`  // /api/chat

@@ -138,10 +138,12 @@ type decoder struct {
 	cached int
 	// native decodes llama.cpp's /completion events instead (llamacpp.go).
 	native bool
+	// model is the model the stream's first event names.
+	model string
 }
 
 func (d *decoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server, CachedTokens: d.cached}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server, CachedTokens: d.cached, Model: d.model}
 }
 
 var doneMarker = []byte("[DONE]")
@@ -224,6 +226,9 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 		}
 	}
 	d.events++
+	if d.events == 1 {
+		d.model = eventModel(data)
+	}
 	if e := d.ev.Error; len(e) > 0 && !bytes.Equal(e, []byte("null")) {
 		if se := d.streamError(data); se != nil {
 			return false, se
@@ -460,4 +465,17 @@ func scalar(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return ""
+}
+
+// eventModel is the "model" an event names, "" if none. It decodes the
+// event a second time, so it runs on a stream's first event only, off the
+// per-chunk path.
+func eventModel(data []byte) string {
+	var m struct {
+		Model string `json:"model"`
+	}
+	if json.Unmarshal(data, &m) != nil {
+		return ""
+	}
+	return m.Model
 }

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/mock"
+)
+
+// TestREADMEExamples runs every command of the README's ```sh blocks, in
+// order, in one scratch directory, against the mock: the README's examples
+// must work as written (issue #20 item 16). Substitutions, each logged: the
+// server URLs (http://gpu-box:8000, $SERVER, "--url …") become the mock's,
+// $MODEL and "--model …" the model m, a bare "…" the mock target, the
+// PostgreSQL store a SQLite file, $(date …) a fixed date, and a minute of
+// --duration a few seconds. Commands that need what a test cannot have
+// are skipped with the reason (skipReason): make (CI runs the targets;
+// make test runs this test), Docker, a Kubernetes cluster and what only
+// it produces, a second GPU box's run (a copy of the first stands in).
+func TestREADMEExamples(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds := readmeCommands(readme)
+	if len(cmds) < 10 {
+		t.Fatalf("found %d README commands; the extraction is broken", len(cmds))
+	}
+	m, err := mock.New(mock.Config{OutputTokens: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	t.Cleanup(srv.Close)
+	t.Chdir(t.TempDir())
+	t.Setenv("INFERBENCH_STORE", filepath.Join(".", "history.db"))
+	ran := 0
+	for i, line := range cmds {
+		for _, part := range splitCommandLine(line) {
+			if why := skipReason(part); why != "" {
+				t.Logf("skip %q: %s", part, why)
+				continue
+			}
+			if dir, ok := strings.CutPrefix(part, "mkdir -p "); ok {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			args := readmeArgs(t, part, srv.URL, i)
+			out, errOut, err := runApp(t, args...)
+			if code := exitCode(err, new(bytes.Buffer)); code != 0 {
+				t.Errorf("README command %q (run as %q): exit %d: %v\n%s", part, args, code, err, errOut)
+				continue
+			}
+			if args[0] == "k8s" && args[1] == "manifest" && !strings.Contains(out, "- --model") {
+				t.Errorf("README k8s manifest: pods without --model:\n%s", out)
+			}
+			ran++
+		}
+	}
+	if ran < 8 {
+		t.Errorf("only %d README commands ran", ran)
+	}
+}
+
+// readmeCommands are the command lines of the README's ```sh blocks, line
+// continuations joined, comments and blank lines dropped.
+func readmeCommands(readme []byte) []string {
+	var cmds []string
+	in, cont := false, ""
+	sc := bufio.NewScanner(bytes.NewReader(readme))
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "```sh"):
+			in = true
+			continue
+		case strings.HasPrefix(line, "```"):
+			in = false
+			continue
+		case !in:
+			continue
+		}
+		line = stripComment(line)
+		if strings.HasSuffix(line, "\\") {
+			cont += strings.TrimSuffix(line, "\\") + " "
+			continue
+		}
+		line = strings.TrimSpace(cont + line)
+		cont = ""
+		if line != "" {
+			cmds = append(cmds, line)
+		}
+	}
+	return cmds
+}
+
+// stripComment drops a # comment outside quotes (and a line that is one).
+func stripComment(line string) string {
+	var q rune
+	for i, r := range line {
+		switch {
+		case q != 0 && r == q:
+			q = 0
+		case q != 0:
+		case r == '"' || r == '\'':
+			q = r
+		case r == '#' && (i == 0 || line[i-1] == ' '):
+			return strings.TrimRight(line[:i], " ")
+		}
+	}
+	return line
+}
+
+// splitCommandLine splits a line at && and |, which the README uses to
+// chain a command with mkdir, kubectl or tar.
+func splitCommandLine(line string) []string {
+	var out []string
+	for _, a := range strings.Split(line, " && ") {
+		for _, b := range strings.Split(a, " | ") {
+			out = append(out, strings.TrimSpace(b))
+		}
+	}
+	return out
+}
+
+// skipReason says why a README command cannot run in a test, "" when it
+// can.
+func skipReason(cmd string) string {
+	switch {
+	case strings.HasPrefix(cmd, "make "):
+		return "a make target: CI runs them, and make test runs this test"
+	case strings.HasPrefix(cmd, "docker "):
+		return "needs Docker and an image registry"
+	case strings.HasPrefix(cmd, "kubectl "), strings.HasPrefix(cmd, "tar "):
+		return "needs a Kubernetes cluster (kubectl)"
+	case strings.Contains(cmd, "runs/inferbench/shard-"), strings.Contains(cmd, "runs/nightly-4x"):
+		return "needs the shards' run directories, which only the cluster's pods write"
+	case strings.HasPrefix(cmd, "vllm serve"):
+		return "needs a GPU and vLLM"
+	}
+	return ""
+}
+
+var (
+	dateSub    = regexp.MustCompile(`\$\(date [^)]*\)`)
+	longDurSub = regexp.MustCompile(`--duration ([0-9]+m|[1-9][0-9]+s)\b`)
+)
+
+// readmeArgs substitutes the mock for the README's servers and splits the
+// command into inferbench's arguments.
+func readmeArgs(t *testing.T, cmd, url string, i int) []string {
+	t.Helper()
+	orig := cmd
+	if v, ok := strings.CutPrefix(cmd, "export INFERBENCH_STORE="); ok {
+		t.Logf("%q: the store is a SQLite file here, not %s", orig, v)
+		return []string{"history", "list"}
+	}
+	cmd = strings.NewReplacer("http://gpu-box:8000", url, "http://vllm.serving:8000", url, "$SERVER", url, "$MODEL", "m",
+		"--url …", "--url "+url, "--model …", "--model m").Replace(cmd)
+	cmd = strings.ReplaceAll(cmd, "…", fmt.Sprintf("--target mock --url %s --model m --out runs/example-%d", url, i))
+	cmd = dateSub.ReplaceAllStringFunc(cmd, func(s string) string {
+		if strings.Contains(s, "+3 min") {
+			return time.Now().Add(3 * time.Minute).UTC().Format(time.RFC3339)
+		}
+		return "2026-01-02"
+	})
+	cmd = longDurSub.ReplaceAllString(cmd, "--duration 3s")
+	args := shellWords(cmd)
+	if len(args) > 0 && (args[0] == "inferbench" || args[0] == "bin/inferbench") {
+		args = args[1:]
+	}
+	if len(args) > 0 && args[0] == "run" && !slicesContains(args, "--out") {
+		args = append(args, "--out", fmt.Sprintf("runs/example-%d", i))
+	}
+	if len(args) > 0 && args[0] == "report" {
+		ensureRunDirs(t, args[1:])
+	}
+	if cmd != orig {
+		t.Logf("%q runs as %q", orig, args)
+	}
+	return args
+}
+
+// ensureRunDirs stands a copy of the last run in for a run directory the
+// README takes from a second GPU box (runs/h100-c32).
+func ensureRunDirs(t *testing.T, args []string) {
+	t.Helper()
+	for _, a := range args {
+		if !strings.HasPrefix(a, "runs/") {
+			continue
+		}
+		if _, err := os.Stat(a); err == nil {
+			continue
+		}
+		src := "runs/a100-c32"
+		if err := os.CopyFS(a, os.DirFS(src)); err != nil {
+			t.Fatalf("%s stands in for %s: %v", src, a, err)
+		}
+		t.Logf("%s: a second box's run; a copy of %s stands in", a, src)
+	}
+}
+
+// shellWords splits s as a shell would for the README's commands: blanks
+// separate words, quotes group and are removed.
+func shellWords(s string) []string {
+	var words []string
+	var w strings.Builder
+	var q rune
+	have := false
+	for _, r := range s {
+		switch {
+		case q != 0 && r == q:
+			q = 0
+		case q != 0:
+			w.WriteRune(r)
+		case r == '"' || r == '\'':
+			q, have = r, true
+		case r == ' ' || r == '\t':
+			if have || w.Len() > 0 {
+				words = append(words, w.String())
+			}
+			w.Reset()
+			have = false
+		default:
+			w.WriteRune(r)
+		}
+	}
+	if have || w.Len() > 0 {
+		words = append(words, w.String())
+	}
+	return words
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

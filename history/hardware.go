@@ -1,0 +1,96 @@
+package history
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// Hardware is what a run ran on, as far as run.json says: a baseline from
+// the history must have run on the same (an H100 run is no baseline for an
+// A100 run, whatever their scenario).
+type Hardware struct {
+	// GPU is the devices' model names, sorted and joined by " + " when
+	// mixed; GPUs their count. Both empty without a GPU inventory.
+	GPU  string
+	GPUs int
+	// Host is the load generator's host name.
+	Host string
+	// ServerVersion and ServerArgs are the serving software's version and
+	// launch flags (run.json server).
+	ServerVersion, ServerArgs string
+}
+
+// HardwareOf reads the hardware fingerprint of a run.json.
+func HardwareOf(m *rundir.Manifest) Hardware {
+	h := Hardware{Host: m.Host.Name}
+	if m.Server != nil {
+		h.ServerVersion, h.ServerArgs = m.Server.Version, m.Server.Args
+	}
+	var devs []rundir.GPUDevice
+	if len(m.GPUs) > 0 && json.Unmarshal(m.GPUs, &devs) == nil {
+		var names []string
+		for _, d := range devs {
+			if !slices.Contains(names, d.Name) {
+				names = append(names, d.Name)
+			}
+		}
+		slices.Sort(names)
+		h.GPU, h.GPUs = strings.Join(names, " + "), len(devs)
+	}
+	return h
+}
+
+// Differences names each field where h and o differ, "" for none
+// ("GPU: NVIDIA H100 80GB HBM3 ×8 vs NVIDIA A100-SXM4-80GB ×8").
+func (h Hardware) Differences(o Hardware) []string {
+	var out []string
+	add := func(what, a, b string) {
+		if a != b {
+			out = append(out, fmt.Sprintf("%s: %s vs %s", what, orNone(a), orNone(b)))
+		}
+	}
+	add("GPU", h.gpuText(), o.gpuText())
+	add("host", h.Host, o.Host)
+	add("server version", h.ServerVersion, o.ServerVersion)
+	add("server args", h.ServerArgs, o.ServerArgs)
+	return out
+}
+
+func (h Hardware) gpuText() string {
+	if h.GPUs == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s ×%d", h.GPU, h.GPUs)
+}
+
+// String is the fingerprint for people.
+func (h Hardware) String() string {
+	return fmt.Sprintf("GPU %s, host %s, server %s %s", orNone(h.gpuText()), orNone(h.Host), orNone(h.ServerVersion), h.ServerArgs)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// sameHardware keeps the entries whose run.json has the hardware
+// fingerprint hw, at most limit of them (0: all), and counts the others.
+func sameHardware(entries []*Entry, hw Hardware, limit int) (kept []*Entry, other int) {
+	for _, e := range entries {
+		var m rundir.Manifest
+		if json.Unmarshal(e.Manifest, &m) != nil || len(HardwareOf(&m).Differences(hw)) > 0 {
+			other++
+			continue
+		}
+		if limit == 0 || len(kept) < limit {
+			kept = append(kept, e)
+		}
+	}
+	return kept, other
+}

@@ -1,0 +1,91 @@
+package history
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// writeRunOn writes writeRun's run on n GPUs named gpu.
+func writeRunOn(t *testing.T, dir, gpu string, n int, start time.Time, seed uint64) {
+	t.Helper()
+	writeRun(t, dir, "nightly", 50, start, seed)
+	m, err := rundir.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var devs []rundir.GPUDevice
+	for i := range n {
+		devs = append(devs, rundir.GPUDevice{Index: i, Name: gpu})
+	}
+	m.GPUs, _ = json.Marshal(devs)
+	m.Server = &rundir.ServerInfo{Version: "0.6.3"}
+	if err := rundir.WriteManifest(dir, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBaselineMatchesHardware: an H100 entry is no baseline for an A100
+// run (issue #20 item 12: median-of-7 over an H100 and an A100 run called
+// the A100 a regression); A100 entries are, and with none the error says
+// how many entries ran on other hardware.
+func TestBaselineMatchesHardware(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const a100, h100 = "NVIDIA A100-SXM4-80GB", "NVIDIA H100 80GB HBM3"
+	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+	root := t.TempDir()
+	add := func(name, gpu string, n, day int) string {
+		dir := filepath.Join(root, name)
+		writeRunOn(t, dir, gpu, n, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
+		e, _, err := NewEntry(dir, report.SLO{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Add(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	add("h100", h100, 8, 1)
+	candDir := filepath.Join(root, "cand")
+	writeRunOn(t, candDir, a100, 8, base.Add(5*24*time.Hour), 9)
+	cand, err := compare.LoadRun(candDir, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Baseline(ctx, s, "median-of-7", cand)
+	if !errors.Is(err, ErrNoBaseline) || !strings.Contains(err.Error(), "(1 on other hardware)") || !strings.Contains(err.Error(), a100+" ×8") {
+		t.Fatalf("Baseline with only an H100 entry = %v; want ErrNoBaseline naming the A100 and 1 entry on other hardware", err)
+	}
+	add("a100-4", a100, 4, 2) // same model, other count: other hardware
+	add("a100-1", a100, 8, 3)
+	add("a100-2", a100, 8, 4)
+	b, err := Baseline(ctx, s, "median-of-7", cand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Summaries) != 2 || !strings.Contains(b.Label, "#4 #3") {
+		t.Errorf("baseline %q over %d summaries; want the two A100 ×8 entries #4 #3", b.Label, len(b.Summaries))
+	}
+	b, err = Baseline(ctx, s, "latest", cand)
+	if err != nil || !strings.Contains(b.Label, "#4") {
+		t.Errorf("latest = %q, %v; want #4", b.Label, err)
+	}
+	d := HardwareOf(&rundir.Manifest{GPUs: json.RawMessage(fmt.Sprintf(`[{"index":0,"name":%q}]`, h100))}).Differences(Hardware{GPU: a100, GPUs: 1})
+	if len(d) != 1 || d[0] != "GPU: "+h100+" ×1 vs "+a100+" ×1" {
+		t.Errorf("Differences = %q", d)
+	}
+}
