@@ -193,11 +193,11 @@ func BenchmarkSessionWorkload(b *testing.B) {
 	}
 }
 
-// TestSessionsAutoSpreadProbe: with AutoSpread the probe is worker 0's
-// first turn (10 ms), not its whole session (3 turns, 4 s of think time):
-// the other worker starts 5 ms later (one turn over 2 workers), and
-// worker 0 goes on with its session, then the next (the sixth request
-// starts a session that the request count cuts).
+// TestSessionsAutoSpreadProbe: with AutoSpread the probe is one request
+// alone (stage probe, id 6: after the level's own, in no session), whose
+// 10 ms sets the spread, not a whole session (3 turns, 4 s of think time):
+// worker 0 starts its session when the probe ends, worker 1 5 ms later
+// (10 ms over 2 workers), and the request count cuts the last session.
 func TestSessionsAutoSpreadProbe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ct := &chatTarget{failAt: -1}
@@ -210,16 +210,15 @@ func TestSessionsAutoSpreadProbe(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Spread != 10*time.Millisecond || len(c.recs) != 6 {
-			t.Fatalf("spread %s, %d records; want 10ms (one turn), 6", res.Spread, len(c.recs))
+		if res.Spread != 10*time.Millisecond || len(c.recs) != 7 {
+			t.Fatalf("spread %s, %d records; want 10ms (one request), 7 (the probe and 6)", res.Spread, len(c.recs))
 		}
-		// Worker 0 ran its whole first session (turns 1–3, ids 0, 2, 4);
-		// worker 1 started 15 ms in (the 10 ms probe + 5 ms of spread).
 		var got []string
 		for _, rec := range c.recs {
-			got = append(got, fmt.Sprintf("%d:w%d/s%d/t%d@%dms", rec.ID, rec.Worker, rec.Session, rec.Turn, rec.SentNS/1e6))
+			got = append(got, fmt.Sprintf("%d:%s:w%d/s%d/t%d@%dms", rec.ID, rec.Stage, rec.Worker, rec.Session, rec.Turn, rec.SentNS/1e6))
 		}
-		want := []string{"0:w0/s0/t1@0ms", "1:w1/s1/t1@15ms", "2:w0/s0/t2@2010ms", "3:w1/s1/t2@2025ms", "4:w0/s0/t3@4020ms", "5:w0/s2/t1@4030ms"}
+		want := []string{"6:probe:w0/s0/t0@0ms", "0:measure:w0/s0/t1@10ms", "1:measure:w1/s1/t1@15ms", "2:measure:w0/s0/t2@2020ms",
+			"3:measure:w1/s1/t2@2025ms", "4:measure:w0/s0/t3@4030ms", "5:measure:w1/s1/t3@4035ms"}
 		if !slices.Equal(got, want) {
 			t.Errorf("records %v, want %v", got, want)
 		}

@@ -24,7 +24,11 @@ import (
 // --duration a few seconds. Commands that need what a test cannot have
 // are skipped with the reason (skipReason): make (CI runs the targets;
 // make test runs this test), Docker, a Kubernetes cluster and what only
-// it produces, a second GPU box's run (a copy of the first stands in).
+// it produces, a second GPU box's run (a copy of the first stands in), a
+// mock started in the background and its kill (the test's mock stands in
+// at http://127.0.0.1:8000); --live listens on a free port and does not
+// linger; the tokenizer.json and ShareGPT file a user brings are stand-ins
+// from test data (readmeUserFiles).
 func TestREADMEExamples(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -40,7 +44,13 @@ func TestREADMEExamples(t *testing.T) {
 	}
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
+	userFiles := readmeUserFiles(t)
 	t.Chdir(t.TempDir())
+	for name, data := range userFiles {
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	t.Setenv("INFERBENCH_STORE", filepath.Join(".", "history.db"))
 	ran := 0
 	for i, line := range cmds {
@@ -70,6 +80,26 @@ func TestREADMEExamples(t *testing.T) {
 	if ran < 8 {
 		t.Errorf("only %d README commands ran", ran)
 	}
+}
+
+// readmeUserFiles are the files the README's commands take from the user,
+// with stand-ins from the repository's test data: a model's tokenizer.json
+// (Mistral's, gzipped, which the reader takes as it is) and a ShareGPT file.
+func readmeUserFiles(t *testing.T) map[string][]byte {
+	t.Helper()
+	files := map[string]string{
+		"tokenizer.json":   "../../tokenizer/testdata/mistral.json.gz",
+		"ShareGPT_V3.json": "testdata/prompts/sharegpt.json",
+	}
+	out := map[string][]byte{}
+	for name, src := range files {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = b
+	}
+	return out
 }
 
 // readmeCommands are the command lines of the README's ```sh blocks, line
@@ -147,6 +177,10 @@ func skipReason(cmd string) string {
 		return "needs the shards' run directories, which only the cluster's pods write"
 	case strings.HasPrefix(cmd, "vllm serve"):
 		return "needs a GPU and vLLM"
+	case strings.HasSuffix(cmd, " &") && strings.Contains(cmd, "inferbench mock "):
+		return "a mock server in the background: the test's mock stands in at its address"
+	case strings.HasPrefix(cmd, "kill %"):
+		return "stops the background mock, which the test's mock stands in for"
 	}
 	return ""
 }
@@ -166,7 +200,8 @@ func readmeArgs(t *testing.T, cmd, url string, i int) []string {
 		return []string{"history", "list"}
 	}
 	cmd = strings.NewReplacer("http://gpu-box:8000", url, "http://vllm.serving:8000", url, "$SERVER", url, "$MODEL", "m",
-		"--url …", "--url "+url, "--model …", "--model m").Replace(cmd)
+		"http://127.0.0.1:8000", url, "--url …", "--url "+url, "--model …", "--model m",
+		"--live :9464", "--live 127.0.0.1:0", "--live-linger 10s", "--live-linger 0s").Replace(cmd)
 	cmd = strings.ReplaceAll(cmd, "…", fmt.Sprintf("--target mock --url %s --model m --out runs/example-%d", url, i))
 	cmd = dateSub.ReplaceAllStringFunc(cmd, func(s string) string {
 		if strings.Contains(s, "+3 min") {

@@ -143,8 +143,14 @@ func TestRunDatasetFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if recs := readRecords(t, dir); len(recs) != 4 || recs[0].RequestedInputTokens != 12 && recs[0].RequestedInputTokens != 7 {
-		t.Errorf("sharegpt: %d records, first requested %d in", len(recs), recs[0].RequestedInputTokens)
+	var recs []*rundir.Record
+	for _, r := range readRecords(t, dir) {
+		if r.Stage == rundir.StageMeasure { // not the spread's probe
+			recs = append(recs, r)
+		}
+	}
+	if len(recs) != 4 || recs[0].RequestedInputTokens != 12 && recs[0].RequestedInputTokens != 7 {
+		t.Errorf("sharegpt: %d measured records, first requested %d in; want 4, 12 or 7 in", len(recs), recs[0].RequestedInputTokens)
 	}
 	dir, err = run("--dataset", "trace:testdata/prompts/trace.jsonl", "--prompt-sizing", "estimate")
 	if err != nil {
