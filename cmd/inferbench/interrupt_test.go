@@ -192,6 +192,11 @@ func TestCommandsStopOnSignal(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
+	// The signal is sent once the command has connected: main installed
+	// its handler before it ran the command, so the signal cannot come
+	// first (a fixed sleep did, on a loaded machine, and the process died
+	// of SIGINT before Go had a handler).
+	connected := make(chan struct{}, 1)
 	go func() {
 		for {
 			c, err := l.Accept()
@@ -199,6 +204,10 @@ func TestCommandsStopOnSignal(t *testing.T) {
 				return
 			}
 			defer c.Close() // held open, never answered
+			select {
+			case connected <- struct{}{}:
+			default:
+			}
 		}
 	}()
 	cmd := inferbenchCmd(t, "history", "list", "--store", "postgres://u@"+l.Addr().String()+"/db")
@@ -207,7 +216,11 @@ func TestCommandsStopOnSignal(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	select {
+	case <-connected:
+	case <-time.After(time.Minute):
+		t.Fatal("history list never connected to the store")
+	}
 	sent := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
 	err = cmd.Wait()
