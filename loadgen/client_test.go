@@ -3,12 +3,14 @@ package loadgen
 import (
 	"bytes"
 	"context"
+	"io"
 	"math"
 	"reflect"
 	"runtime"
 	"runtime/metrics"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,14 +46,17 @@ func TestHistDelta(t *testing.T) {
 func TestWatchClient(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var buf bytes.Buffer
+	cw := &countingWriter{w: &buf}
 	done := make(chan error, 1)
-	go func() { done <- WatchClient(ctx, time.Now(), 10*time.Millisecond, &buf) }()
-	// Work that makes goroutines runnable, so there is something to count.
+	go func() { done <- WatchClient(ctx, time.Now(), 10*time.Millisecond, cw) }()
+	// Work that makes goroutines runnable, so there is something to count,
+	// until four samples are written (a count, not a time: a loaded
+	// machine may take far longer than 40 ms for four 10-ms ticks).
 	var wg sync.WaitGroup
-	stop := time.Now().Add(80 * time.Millisecond)
+	giveUp := time.Now().Add(time.Minute)
 	for range 4 {
 		wg.Go(func() {
-			for time.Now().Before(stop) {
+			for cw.writes.Load() < 4 && time.Now().Before(giveUp) {
 				ch := make(chan int)
 				go func() { ch <- 1 }()
 				<-ch
@@ -68,7 +73,7 @@ func TestWatchClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(samples) < 3 {
-		t.Fatalf("%d samples in 80 ms at 10 ms", len(samples))
+		t.Fatalf("%d samples; want at least 3", len(samples))
 	}
 	events := 0
 	for i, s := range samples {
@@ -94,4 +99,17 @@ func TestWatchClient(t *testing.T) {
 	if err := WatchClient(ctx, time.Now(), 0, &buf); err == nil {
 		t.Error("zero interval accepted")
 	}
+}
+
+// countingWriter counts the writes that reach w; WatchClient writes one
+// sample per write.
+type countingWriter struct {
+	w      io.Writer
+	writes atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.writes.Add(1)
+	return n, err
 }
