@@ -475,7 +475,11 @@ func (lv *level) emit(rec *rundir.Record) error {
 		rec.Worker = rec.Worker*sh.Count + sh.Index
 	}
 	if pg := lv.r.workload.PrefixGroup; pg != nil {
-		rec.PrefixGroup = pg(rec.ID) // the global id, as the prompt was built
+		key := rec.ID // the global id, as the prompt was built
+		if rec.Turn > 0 {
+			key = rec.Session // a session's turns carry its first message's prefix
+		}
+		rec.PrefixGroup = pg(key)
 	}
 	if err := lv.sink(rec); err != nil {
 		return err

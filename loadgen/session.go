@@ -80,11 +80,18 @@ func (w *Workload) turnRequest(cv *conversation, k int, id uint64) (targets.Requ
 	if w.Lengths != nil {
 		promptTokens, output = w.Lengths(id)
 	}
-	req, _ := w.RequestWith(id, 1, output) // fills the model and output fields
+	req := w.outputRequest(output)
 	var text string
-	if w.Sessions.Message != nil {
+	switch {
+	case w.Sessions.Message != nil:
 		text, promptTokens = w.Sessions.Message(cv.id, k)
-	} else {
+	case k == 1 && w.Synth != nil:
+		// The session's first message is its synthetic prompt, keyed by
+		// the session: sized by the run's method, after the shared
+		// prefix when there is one (a system prompt every session
+		// starts with). Later messages are the session's own words.
+		text, promptTokens = w.Synth(cv.id, max(promptTokens, 1))
+	default:
 		promptTokens = max(promptTokens, 1)
 		text = sessionPrompt(w.Seed, cv.id, k, promptTokens)
 	}

@@ -250,3 +250,50 @@ func TestSessionsSharded(t *testing.T) {
 		}
 	})
 }
+
+// TestSessionsSynthFirstMessage: with Synth (exact sizing, a shared
+// prefix) a session's first message is Synth's prompt for the session's id
+// and length, its later messages the session's own words, and every turn
+// records the session's prefix group, not its request id's.
+func TestSessionsSynthFirstMessage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := sessionWorkload()
+		w.Synth = func(id uint64, n int) (string, int) { return fmt.Sprintf("prefix%d own%d", id%2, id), 100 + n }
+		w.PrefixGroup = func(id uint64) int { return 1 + int(id%2) }
+		ct := &chatTarget{failAt: -1}
+		r, err := New(ct, w, Concurrency(2), Requests(12), Level(2, 100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		checkSessions(t, ct, c.recs, 4)
+		for _, rec := range c.recs {
+			if want := 1 + int(rec.Session%2); rec.PrefixGroup != want {
+				t.Errorf("record %d (session %d turn %d): prefix group %d, want the session's %d", rec.ID, rec.Session, rec.Turn, rec.PrefixGroup, want)
+			}
+			// 104 tokens first (100 of prefix + 4), then 4 per message and 2 per reply.
+			if want := 100 + 4*rec.Turn + 2*(rec.Turn-1); rec.RequestedInputTokens != want {
+				t.Errorf("turn %d: requested input %d, want %d", rec.Turn, rec.RequestedInputTokens, want)
+			}
+		}
+		for _, conv := range ct.convs {
+			s := 100 + uint64(len(c.recs)) // any session: find it by its first message
+			for sid := uint64(100); sid < 104; sid++ {
+				if conv[0].Content == fmt.Sprintf("prefix%d own%d", sid%2, sid) {
+					s = sid
+				}
+			}
+			if s >= 104 {
+				t.Fatalf("first message %q is not Synth's for a session", conv[0].Content)
+			}
+			for i := 2; i < len(conv); i += 2 {
+				if want := sessionPrompt(0, s, i/2+1, 4); conv[i].Content != want {
+					t.Errorf("session %d message %d: %q, want its own words %q", s, i, conv[i].Content, want)
+				}
+			}
+		}
+	})
+}

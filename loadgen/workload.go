@@ -37,10 +37,12 @@ type Workload struct {
 	// prompt of promptTokens tokens in place of the word-count prompt: an
 	// exact-length prompt, a shared prefix (session's prompt sizing). It
 	// returns the text and its length as established, and must be a pure
-	// function of its arguments.
+	// function of its arguments. With Sessions it builds each session's
+	// first message, called with the session's id.
 	Synth func(id uint64, promptTokens int) (text string, tokens int)
 	// PrefixGroup, when set, gives the shared prefix group (from 1) request
-	// id's prompt starts with, recorded as the record's prefix_group.
+	// id's prompt starts with, recorded as the record's prefix_group; with
+	// Sessions, every turn of session s records PrefixGroup(s).
 	PrefixGroup func(id uint64) int
 	// Seed makes the prompts reproducible: the same seed gives the same
 	// prompts in the same order, so two runs (an A100 box and an H100 box)
@@ -88,11 +90,7 @@ func (w *Workload) Request(id uint64) (targets.Request, int) {
 // RequestWith returns request id with the given prompt and output lengths
 // (a trace entry's), and the estimated number of prompt tokens.
 func (w *Workload) RequestWith(id uint64, promptTokens, outputTokens int) (targets.Request, int) {
-	outputTokens = max(outputTokens, 1)
-	req := targets.Request{Model: w.Model, MaxTokens: outputTokens, IgnoreEOS: w.IgnoreEOS}
-	if w.IgnoreEOS {
-		req.MinTokens = outputTokens
-	}
+	req := w.outputRequest(outputTokens)
 	if w.Prompt != nil {
 		req.Prompt, promptTokens = w.Prompt(id)
 		return req, promptTokens
@@ -103,6 +101,17 @@ func (w *Workload) RequestWith(id uint64, promptTokens, outputTokens int) (targe
 	}
 	req.Prompt = synthPrompt(w.Seed, id, max(promptTokens, 1))
 	return req, max(promptTokens, 1)
+}
+
+// outputRequest returns a request with the model and output fields filled
+// and no prompt.
+func (w *Workload) outputRequest(outputTokens int) targets.Request {
+	outputTokens = max(outputTokens, 1)
+	req := targets.Request{Model: w.Model, MaxTokens: outputTokens, IgnoreEOS: w.IgnoreEOS}
+	if w.IgnoreEOS {
+		req.MinTokens = outputTokens
+	}
+	return req
 }
 
 // synthPrompt returns n common words drawn with a generator seeded by

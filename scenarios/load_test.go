@@ -23,7 +23,7 @@ func errLines(err error) []string {
 
 func TestShippedScenariosLoadAndValidate(t *testing.T) {
 	names := Shipped()
-	want := []string{"batch", "chat-sessions", "interactive-chat", "long-context-rag", "nightly", "qualify"}
+	want := []string{"agent-prefix", "batch", "chat-sessions", "interactive-chat", "long-context-rag", "nightly", "qualify"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("Shipped() = %v; want %v", names, want)
 	}
@@ -89,6 +89,12 @@ func TestShippedScenariosSayWhatTheyPromise(t *testing.T) {
 	if s.Workload.Turns.String() != "4" || s.Workload.ThinkTime.Kind != DistExponential || s.Load.Concurrency != 16 {
 		t.Errorf("chat-sessions: turns %v, think time %v, concurrency %d; want 4-turn sessions with think time at c=16",
 			s.Workload.Turns, s.Workload.ThinkTime, s.Load.Concurrency)
+	}
+
+	s = open("agent-prefix")
+	if w := s.Workload; w.SharedPrefixTokens != 1500 || w.PrefixGroups < 1 || w.PrefixGroups > 8 || mean(w.PromptTokens) > 200 || mean(w.OutputTokens) > 200 {
+		t.Errorf("agent-prefix: prefix %d tokens in %d groups, own %g in / %g out; want 1,500 in a few groups, short suffixes and outputs",
+			w.SharedPrefixTokens, w.PrefixGroups, mean(w.PromptTokens), mean(w.OutputTokens))
 	}
 
 	s = open("batch")

@@ -33,6 +33,9 @@ func (w *Workload) validatePrompts(c *checker, s *Scenario) {
 	if w.PromptSizing != "" && !slices.Contains(PromptSizings, w.PromptSizing) {
 		c.errorf("workload.prompt_sizing", "unknown sizing %q (want one of %v)", truncate(w.PromptSizing, 32), PromptSizings)
 	}
+	if (w.PromptSizing == "server" || w.PromptSizing == "tokenizer") && w.Dataset != nil {
+		c.errorf("workload.prompt_sizing", "%s sizes synthetic prompts, not used with workload.dataset: its prompts are used as they are", w.PromptSizing)
+	}
 	if w.PromptSizing == "tokenizer" && w.Tokenizer == "" {
 		c.errorf("workload.prompt_sizing", "tokenizer needs workload.tokenizer (--tokenizer PATH): a tokenizer.json")
 	}

@@ -35,6 +35,7 @@ func TestPromptFields(t *testing.T) {
 		{"name: a\nworkload:\n  tokenizer: nowhere.json\n", "s.yaml:3:14: workload.tokenizer:"},
 		{"name: a\nworkload:\n  dataset: {file: testdata/prompts.jsonl, min_input: 9, max_input: 3}\n", "min_input: 9 is above max_input 3"},
 		{"name: a\nworkload:\n  shared_prefix_tokens: 5\n  dataset: {file: testdata/prompts.jsonl}\n", "not used with workload.dataset"},
+		{"name: a\nworkload:\n  prompt_sizing: server\n  dataset: {file: testdata/prompts.jsonl}\n", "s.yaml:3:18: workload.prompt_sizing: server sizes synthetic prompts, not used with workload.dataset"},
 	} {
 		_, err := Load("s.yaml", []byte(c.src))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
