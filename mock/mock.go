@@ -49,6 +49,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // DefaultMaxTokens is the output length used when neither Config.OutputTokens
@@ -245,6 +247,7 @@ func (s *Server) EngineStats() (st EngineStats, ok bool) {
 // ServeHTTP routes a request to its protocol handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	received := time.Now()
+	w.Header().Set(rundir.MockHeader, "simulated") // what is served here was not measured
 	path := r.URL.Path
 	tgi := false
 	if p, ok := strings.CutPrefix(path, "/tgi/"); ok {

@@ -186,6 +186,11 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	return b, &m, nil
 }
 
+// MockHeader is the response header `inferbench mock` sets on every
+// response, so that a run against the mock through any target kind
+// (--target llamacpp --url MOCK) is recorded as simulated.
+const MockHeader = "X-Inferbench-Mock"
+
 // SimulatedBy reports whether a run with this target kind and GPU telemetry
 // backend is simulated: the mock target, or the mock's GPU telemetry (the
 // demo drives `inferbench mock` through the vllm kind). The one rule.

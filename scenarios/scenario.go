@@ -35,6 +35,12 @@ type Scenario struct {
 	GPU GPU `yaml:"gpu"`
 	// Cost is the hardware the cost model prices the measured throughput on.
 	Cost Cost `yaml:"cost,omitzero"`
+	// Gate is the regression gate's thresholds for runs of this scenario,
+	// by metric name as in a `compare --thresholds` file (ttft_p95: 50%,
+	// output_tokens_per_s: -5%, error_rate: 1pt, e2e_p95: off), over the
+	// built-in ones; `compare` applies the candidate run's unless given
+	// --thresholds.
+	Gate map[string]string `yaml:"gate,omitempty"`
 
 	// src is where the scenario came from: file name, directory for
 	// relative paths, and the position of every value; nil when built in

@@ -132,6 +132,7 @@ func (s *Scenario) validate(c *checker) {
 	s.SLO.validate(c)
 	s.GPU.validate(c)
 	s.Cost.validate(c)
+	s.validateGate(c)
 }
 
 // CheckKind reports, as an *Error with the kind's file:line:col, a

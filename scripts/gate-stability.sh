@@ -49,7 +49,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 out = []
 for row in r.get("rows", []):
-    if row.get("metric") in ("ttft_p95", "tpot_p95", "e2e_p95", "output_tokens_per_s"):
+    if row.get("metric") in ("ttft_p50", "ttft_p90", "ttft_p95", "tpot_p95", "e2e_p95", "output_tokens_per_s"):
         out.append("%s %+.1f%% [%+.1f, %+.1f] %s" % (row["metric"], 100 * row["change"],
             100 * (row["ci_low"] or 0), 100 * (row["ci_high"] or 0), row["verdict"]))
 print("; ".join(out))

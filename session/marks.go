@@ -26,10 +26,11 @@ func checkGPUStated(s string) error {
 
 // markManifest records what the user stated and what was simulated in
 // run.json: the stated GPU (with a warning when telemetry saw another) and
-// the simulated mark.
-func markManifest(m *rundir.Manifest, o *Options, log io.Writer) {
+// the simulated mark (mock kind or telemetry, or mockSeen: a response came
+// from `inferbench mock` through another kind).
+func markManifest(m *rundir.Manifest, o *Options, mockSeen bool, log io.Writer) {
 	m.GPUStated = o.GPUStated
-	m.Simulated = rundir.SimulatedBy(o.Kind, m.GPUBackend)
+	m.Simulated = mockSeen || rundir.SimulatedBy(o.Kind, m.GPUBackend)
 	if m.Simulated {
 		fmt.Fprintln(log, "inferbench: SIMULATED: the target or the GPU telemetry is the mock; run.json records simulated: true")
 	}

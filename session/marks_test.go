@@ -27,7 +27,7 @@ func TestMarkManifest(t *testing.T) {
 	} {
 		m := &rundir.Manifest{GPUBackend: c.backend, GPUs: c.devs}
 		var log bytes.Buffer
-		markManifest(m, &Options{Kind: c.kind, GPUStated: c.stated}, &log)
+		markManifest(m, &Options{Kind: c.kind, GPUStated: c.stated}, false, &log)
 		if m.Simulated != c.simulated || m.GPUStated != c.stated {
 			t.Errorf("%+v: simulated %v, stated %q", c, m.Simulated, m.GPUStated)
 		}

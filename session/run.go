@@ -72,6 +72,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	}
 	client := NewHTTPClient(max(o.Concurrency, o.MaxConcurrency, slices.Max(append(o.Sweep, 1))), o.Dial, o.Insecure)
 	defer client.CloseIdleConnections()
+	mock := watchMock(client)
 	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: string(o.APIKey), API: o.API, Client: client, ContinuousUsage: o.ContinuousUsage})
 	if err != nil {
 		return nil, &InputError{Err: err}
@@ -103,7 +104,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		undo()
 		return nil, err
 	}
-	s := &session{o: o, log: log, client: client, target: observers(o.Observers).track(target)}
+	s := &session{o: o, log: log, client: client, target: observers(o.Observers).track(target), mock: mock}
 	if err := s.begin(drain); err != nil {
 		o.sizing.close()
 		undo()
@@ -162,6 +163,7 @@ type session struct {
 	rw        *rundir.RecordWriter
 	t0        time.Time
 	telemetry *telemetry
+	mock      *mockSeen // whether a response came from `inferbench mock`
 }
 
 // begin writes run.json (exit state running) and starts the record writer
@@ -213,7 +215,7 @@ func (s *session) begin(drain context.Context) error {
 		rw.Close()
 		return err
 	}
-	markManifest(s.m, o, s.log)
+	markManifest(s.m, o, s.mock.Seen(), s.log)
 	if err := rundir.WriteManifest(o.Out, s.m); err != nil {
 		rw.Close()
 		s.telemetry.stop()
@@ -299,6 +301,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 	m.End = &end
 	m.Records = s.rw.Count()
 	m.ServerMetricsError = s.telemetry.serverMetricsFailure()
+	m.Simulated = m.Simulated || s.mock.Seen() // with --no-probe, the first response may come later
 	res := &Result{Manifest: m, Lost: s.rw.Lost()}
 	if len(spreads) > 0 {
 		m.Load.StartSpread = fmt.Sprintf("auto (duration of each level's probe request, not measured, at most %s): ", loadgen.MaxAutoSpread) + strings.Join(spreads, ", ")

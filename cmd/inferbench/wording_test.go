@@ -61,12 +61,24 @@ func TestOutputsCiteOnlyWhatReadersCanFind(t *testing.T) {
 		}
 		outs = append(outs, "inferbench "+strings.Join(args, " ")+"\n"+out)
 	}
+	assertReadable(t, outs)
+}
+
+// assertReadable checks outputs, each its name, a newline and its text
+// (a name starting "data: " is data for programs, whose floats may take
+// any syntax; written are the names of files the commands wrote):
+// no %g exponents, no unseparated dollars, no internal references, and no
+// file named that is neither in this repository, nor a run directory's or
+// report's own file, nor cited with a public address on the same line.
+func assertReadable(t *testing.T, outs []string, written ...string) {
+	t.Helper()
 	own := append(rundir.Files(), rundir.ManifestFile, render.MarkdownFile, render.HTMLFile, render.JSONFile, render.CSVFile, "report.json")
+	own = append(own, written...) // the files the test's commands wrote
 	for _, o := range outs {
 		name, _, _ := strings.Cut(o, "\n")
 		for _, line := range strings.Split(o, "\n") {
 			for _, re := range []*regexp.Regexp{exponent, bareDollars, internalRef} {
-				if re == exponent && name == render.CSVFile {
+				if re == exponent && (name == render.CSVFile || strings.HasPrefix(name, "data: ")) {
 					continue // data for programs: any float syntax
 				}
 				if m := re.FindString(line); m != "" {

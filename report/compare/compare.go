@@ -213,9 +213,9 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 // returns a *NotComparableError when the runs differ in model, scenario
 // or target kind, or share no load level.
 func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
-	th := o.Thresholds
-	if th.Limits == nil {
-		th = DefaultThresholds()
+	th, err := thresholdsFor(o.Thresholds, cand)
+	if err != nil {
+		return nil, err
 	}
 	alpha := cmp.Or(th.Alpha, DefaultAlpha)
 	res := &Result{Baseline: base.Label, Candidate: cand.Dir, BaselineMeta: base.Meta, CandidateMeta: cand.Meta,

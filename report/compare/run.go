@@ -25,6 +25,9 @@ type Meta struct {
 	// Settings is the resolved scenario without its name and target, as
 	// JSON: runs whose settings differ are compared with a warning.
 	Settings json.RawMessage `json:"-"`
+	// Gate is the scenario's gate thresholds (its `gate:` mapping) as
+	// JSON; empty when it has none.
+	Gate json.RawMessage `json:"-"`
 }
 
 // MetaOf extracts a run's Meta from its manifest. A run made without a
@@ -42,6 +45,7 @@ func MetaOf(m *rundir.Manifest) Meta {
 			delete(generic, "name")
 			delete(generic, "description")
 			delete(generic, "target")
+			meta.Gate = generic["gate"]
 			meta.Settings, _ = json.Marshal(generic) // map keys sorted: comparable bytes
 		}
 	}

@@ -226,10 +226,17 @@ func serverInfo(r *Run) json.RawMessage {
 
 // ignoredScenarioPath says which scenario fields may differ between two
 // runs of the same scenario: where the target lives, how the GPUs are
-// sampled, and the hardware the cost model prices.
+// sampled, and the hardware the cost model prices; and the target's kind,
+// API and model, which fairness compares from run.json's target (the kind
+// and API by design, the model as unfair) and must not repeat as a
+// scenario difference.
 func ignoredScenarioPath(path string) bool {
 	last := path[strings.LastIndex(path, ".")+1:]
 	first, _, _ := strings.Cut(path, ".")
+	switch strings.ToLower(path) {
+	case "target.kind", "target.api", "target.model":
+		return true
+	}
 	return strings.EqualFold(last, "url") || strings.EqualFold(first, "gpu") || strings.EqualFold(first, "cost") ||
 		strings.EqualFold(last, "api_key_env") || strings.EqualFold(last, "apikeyenv")
 }
