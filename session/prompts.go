@@ -473,6 +473,9 @@ func (o *Options) recordSizing(m *rundir.Manifest) {
 	}
 	m.Load.InputTokensSource = string(z.source)
 	notes := []string{}
+	if o.Sessions != nil && o.Sessions.Message == nil {
+		notes = append(notes, fmt.Sprintf("sessions: each session's first message is sized (%s); later messages are estimates, the replies the server's", z.source))
+	}
 	for _, n := range []string{z.note, z.failures()} {
 		if n != "" {
 			notes = append(notes, n)
