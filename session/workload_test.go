@@ -169,6 +169,9 @@ func TestSessionsWithSharedPrefixAndServerSizing(t *testing.T) {
 		if r.Turn == 0 {
 			continue // the spread probe
 		}
+		if !r.OK {
+			t.Fatalf("record %d failed: %s", r.ID, r.Error)
+		}
 		turns++
 		if g, ok := group[r.Session]; ok && g != r.PrefixGroup {
 			t.Errorf("session %d: turn %d records group %d, an earlier turn %d", r.Session, r.Turn, r.PrefixGroup, g)
@@ -183,8 +186,10 @@ func TestSessionsWithSharedPrefixAndServerSizing(t *testing.T) {
 			t.Errorf("session %d turn %d: %d tokens, want the conversation so far on top of 1,050", r.Session, r.Turn, r.InputTokens)
 		}
 	}
-	if turns != 12 || len(group) != 4 {
-		t.Errorf("%d turns in %d sessions, want 12 in 4", turns, len(group))
+	// 4 whole sessions, or more when a worker's next session takes the
+	// last request ids before another's last turn (the count cuts it).
+	if turns != 12 || len(group) < 4 {
+		t.Errorf("%d turns in %d sessions, want 12 in at least 4", turns, len(group))
 	}
 	man, err := rundir.ReadManifest(o.Out)
 	if err != nil {
