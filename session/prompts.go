@@ -405,6 +405,10 @@ func (z *sizing) prefetch(ctx context.Context) {
 		}
 		z.mu.Lock()
 		limit := z.high + z.window
+		// The ids up to the highest sent are built as they are sent: a
+		// jump (a session level's first id, past the request ids of the
+		// level before) leaves nothing behind to build.
+		z.next = max(z.next, z.high+1)
 		z.mu.Unlock()
 		z.fill(ctx, limit)
 	}
