@@ -146,10 +146,10 @@ func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim f
 		if !ok {
 			return sent, nil
 		}
-		if due < 0 {
+		req, estIn := w.turnRequest(cv, k, id)
+		if due < 0 { // stamped after the prompt is built, as a single request's
 			due = time.Since(lv.start).Nanoseconds()
 		}
-		req, estIn := w.turnRequest(cv, k, id)
 		if acquire != nil && !acquire() {
 			return sent, nil
 		}

@@ -91,12 +91,6 @@ func TestShippedScenariosSayWhatTheyPromise(t *testing.T) {
 			s.Workload.Turns, s.Workload.ThinkTime, s.Load.Concurrency)
 	}
 
-	s = open("agent-prefix")
-	if w := s.Workload; w.SharedPrefixTokens != 1500 || w.PrefixGroups < 1 || w.PrefixGroups > 8 || mean(w.PromptTokens) > 200 || mean(w.OutputTokens) > 200 {
-		t.Errorf("agent-prefix: prefix %d tokens in %d groups, own %g in / %g out; want 1,500 in a few groups, short suffixes and outputs",
-			w.SharedPrefixTokens, w.PrefixGroups, mean(w.PromptTokens), mean(w.OutputTokens))
-	}
-
 	s = open("batch")
 	if s.SLO.E2E != Duration(30*time.Second) || s.Load.Sweep == nil || s.Load.Sweep.Concurrencies()[0] < 32 {
 		t.Errorf("batch: E2E %v, sweep %v; want 30s and high concurrency", s.SLO.E2E, s.Load.Sweep)
@@ -139,6 +133,22 @@ func TestShippedScenariosSayWhatTheyPromise(t *testing.T) {
 	}
 	if s.SLO.TTFT == 0 || s.SLO.TPOT == 0 || s.SLO.E2E == 0 {
 		t.Errorf("nightly: SLO %+v; want TTFT, TPOT and E2E thresholds", s.SLO)
+	}
+}
+
+// TestAgentPrefixSaysWhatItPromises: the agent-prefix scenario (issue
+// #21) is a 1,500-token shared prefix in a few groups, then short tasks
+// asking for short outputs.
+func TestAgentPrefixSaysWhatItPromises(t *testing.T) {
+	s, err := Open("agent-prefix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.Workload
+	own, out := float64(w.PromptTokens.Min+w.PromptTokens.Max)/2, w.OutputTokens.Mean
+	if w.SharedPrefixTokens != 1500 || w.PrefixGroups < 1 || w.PrefixGroups > 8 || own > 200 || out > 200 {
+		t.Errorf("agent-prefix: prefix %d tokens in %d groups, own %g in / %g out; want 1,500 in a few groups, short suffixes and outputs",
+			w.SharedPrefixTokens, w.PrefixGroups, own, out)
 	}
 }
 

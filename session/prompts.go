@@ -405,6 +405,10 @@ func (z *sizing) prefetch(ctx context.Context) {
 		}
 		z.mu.Lock()
 		limit := z.high + z.window
+		// The ids up to the highest sent are built as they are sent: a
+		// jump (a session level's first id, past the request ids of the
+		// level before) leaves nothing behind to build.
+		z.next = max(z.next, z.high+1)
 		z.mu.Unlock()
 		z.fill(ctx, limit)
 	}
@@ -473,6 +477,9 @@ func (o *Options) recordSizing(m *rundir.Manifest) {
 	}
 	m.Load.InputTokensSource = string(z.source)
 	notes := []string{}
+	if o.Sessions != nil && o.Sessions.Message == nil {
+		notes = append(notes, fmt.Sprintf("sessions: each session's first message is sized (%s); later messages are estimates, the replies the server's", z.source))
+	}
 	for _, n := range []string{z.note, z.failures()} {
 		if n != "" {
 			notes = append(notes, n)

@@ -101,3 +101,31 @@ func waitBuilt(t *testing.T, z *sizing, id uint64) {
 		}
 	}
 }
+
+// TestPrefetchFollowsAJump: when the ids sent jump ahead of the window (a
+// session level starts at its first request id, sessions using far fewer
+// ids than requests), the prefetcher builds the window after the highest
+// id sent, not every id skipped: no count is spent on prompts no request
+// will take.
+func TestPrefetchFollowsAJump(t *testing.T) {
+	o := &Options{Kind: "openai", Model: "m", PromptSizing: SizingTokenizer, Tokenizer: "../tokenizer/testdata/mistral.json.gz",
+		Seed: 7, Concurrency: 1, Requests: 2000, PromptTokens: 20}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	z := o.sizing
+	defer z.close()
+	waitBuilt(t, z, 63)
+	z.synth(1000, 20)
+	waitBuilt(t, z, 1063)
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	for id := range z.built {
+		if id > 63 && id <= 1000 {
+			t.Fatalf("prompt %d built: the prefetcher filled the jump", id)
+		}
+	}
+	if n := len(z.built); n != 64+63 {
+		t.Errorf("%d prompts built ahead, want 64 before the jump and 1001–1063", n)
+	}
+}

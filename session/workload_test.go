@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,5 +131,71 @@ func TestAgentPrefixScenarioOnTheMock(t *testing.T) {
 	st, _ := m.EngineStats()
 	if rate := float64(st.PrefixHits) / float64(st.PrefixQueries); rate < 0.8 || rate > 0.952 {
 		t.Errorf("prefix-cache hit rate %.3f, want 0.8–0.95", rate)
+	}
+}
+
+// TestSessionsWithSharedPrefixAndServerSizing: --turns with a shared prefix
+// and --prompt-sizing server: every session's first message is its
+// group's 1,000-token prefix plus 50 tokens of its own, exactly by the
+// server's count; every turn records the session's group; later turns
+// resend it (the server counts more); run.json says what was sized.
+func TestSessionsWithSharedPrefixAndServerSizing(t *testing.T) {
+	m, err := mock.New(mock.Config{OutputTokens: 4, TTFT: time.Millisecond, ITL: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	s := &scenarios.Scenario{Name: "x", Workload: scenarios.Workload{Turns: scenarios.Fixed(3)}}
+	o := &Options{Kind: "vllm", URL: srv.URL, Model: "m", API: "chat", Concurrency: 2, Requests: 12, MaxTokens: 4,
+		PromptTokens: 50, SharedPrefixTokens: 1000, PrefixGroups: 3, PromptSizing: SizingServer, Seed: 3, PromptSeed: 3,
+		Timeout: 30 * time.Second, Out: filepath.Join(t.TempDir(), "run"), GPUBackend: "none", ServerMetrics: "off",
+		GPUInterval: 50 * time.Millisecond, Scenario: s, NoProbe: true}
+	o.Sessions = sessionsFrom(s, nil)
+	if _, err := Run(t.Context(), t.Context(), o, t.Output()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(o.Out, rundir.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	group := map[uint64]int{}
+	turns := 0
+	for r, err := range rundir.ReadRecords(f) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Turn == 0 {
+			continue // the spread probe
+		}
+		if !r.OK {
+			t.Fatalf("record %d failed: %s", r.ID, r.Error)
+		}
+		turns++
+		if g, ok := group[r.Session]; ok && g != r.PrefixGroup {
+			t.Errorf("session %d: turn %d records group %d, an earlier turn %d", r.Session, r.Turn, r.PrefixGroup, g)
+		}
+		group[r.Session] = r.PrefixGroup
+		switch {
+		case r.PrefixGroup < 1 || r.PrefixGroup > 3:
+			t.Errorf("record %d: prefix group %d, want 1–3", r.ID, r.PrefixGroup)
+		case r.Turn == 1 && (r.RequestedInputTokens != 1050 || r.InputTokens != 1050):
+			t.Errorf("session %d turn 1: %d asked, %d by the server; want 1,050 (1,000 of prefix + 50)", r.Session, r.RequestedInputTokens, r.InputTokens)
+		case r.Turn > 1 && r.InputTokens <= 1050:
+			t.Errorf("session %d turn %d: %d tokens, want the conversation so far on top of 1,050", r.Session, r.Turn, r.InputTokens)
+		}
+	}
+	// 4 whole sessions, or more when a worker's next session takes the
+	// last request ids before another's last turn (the count cuts it).
+	if turns != 12 || len(group) < 4 {
+		t.Errorf("%d turns in %d sessions, want 12 in at least 4", turns, len(group))
+	}
+	man, err := rundir.ReadManifest(o.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if man.Load.InputTokensSource != "server-tokenize" || !strings.Contains(man.Load.InputTokensNote, "each session's first message is sized") {
+		t.Errorf("run.json: %q, %q", man.Load.InputTokensSource, man.Load.InputTokensNote)
 	}
 }
