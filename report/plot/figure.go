@@ -369,8 +369,8 @@ func logAxis(a *gplot.Axis) {
 }
 
 // logTicks marks a log axis: labels at 1, 2, 5 × 10^k (every 1–9 × 10^k
-// when the range spans less than a decade), unlabelled minor ticks at the
-// other integers × 10^k.
+// when the range spans less than a decade, only 1 × 10^k when it spans
+// five or more), unlabelled minor ticks at the other integers × 10^k.
 type logTicks struct{}
 
 // Ticks implements gplot.Ticker.
@@ -379,6 +379,9 @@ func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
 		return nil
 	}
 	labelled := map[int]bool{1: true, 2: true, 5: true}
+	if hi/lo >= 1e5 { // five decades or more: "0.0010.002" ran together
+		labelled = map[int]bool{1: true}
+	}
 	if hi/lo < 10 {
 		labelled = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true}
 	}

@@ -96,6 +96,11 @@ func TestLogTicks(t *testing.T) {
 	if got, want := labels(45, 1000), []string{"50", "100", "200", "500", "1000"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("labels(45, 1000) = %v; want %v (the lowest tick, 50, has its label)", got, want)
 	}
+	// Five decades or more: powers of ten only (the ITL histogram's
+	// "0.001" and "0.002" ran together).
+	if got, want := labels(0.001, 250), []string{"0.001", "0.01", "0.1", "1", "10", "100"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("labels(0.001, 250) = %v; want %v", got, want)
+	}
 	if got := (logTicks{}).Ticks(0, 10); got != nil {
 		t.Errorf("Ticks(0, 10) = %v; want none (a log axis cannot hold 0)", got)
 	}
