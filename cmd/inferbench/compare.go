@@ -138,7 +138,7 @@ func notComparable(err error) error {
 // returns an exit-code error on a regression (1) or when the runs cannot
 // be compared (2).
 func runCompare(ctx context.Context, o compareOptions, stdout, stderr io.Writer) error {
-	th := compare.DefaultThresholds()
+	var th compare.Thresholds // none given: the candidate scenario's gate over the defaults (compare.Compare)
 	if o.Thresholds != "" {
 		data, err := os.ReadFile(o.Thresholds)
 		if err != nil {

@@ -182,7 +182,12 @@ func ITLHistogram(curves []HistCurve, title string) *Figure {
 		caption += " Tokens outside the plotted range: " + strings.Join(outside, ", ") + "."
 	}
 	p.Title.Text = title
-	return sideLegendFigure("itl-histogram", title, caption, 10*vg.Inch, 5*vg.Inch, 2.2*vg.Inch, p)
+	// The legend's column is as wide as the legend, as the CDFs' (a fixed
+	// 2.2 in column left a third of the figure empty), with a margin above
+	// the title.
+	fig := fitLegendFigure("itl-histogram", title, 9*vg.Inch, 5*vg.Inch, p)
+	fig.Caption = caption
+	return fig
 }
 
 // Curve is one empirical distribution of a CDF figure: values in

@@ -369,8 +369,8 @@ func logAxis(a *gplot.Axis) {
 }
 
 // logTicks marks a log axis: labels at 1, 2, 5 × 10^k (every 1–9 × 10^k
-// when the range spans less than a decade), unlabelled minor ticks at the
-// other integers × 10^k.
+// when the range spans less than a decade, only 1 × 10^k when it spans
+// five or more), unlabelled minor ticks at the other integers × 10^k.
 type logTicks struct{}
 
 // Ticks implements gplot.Ticker.
@@ -379,6 +379,9 @@ func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
 		return nil
 	}
 	labelled := map[int]bool{1: true, 2: true, 5: true}
+	if hi/lo >= 1e5 { // five decades or more: "0.0010.002" ran together
+		labelled = map[int]bool{1: true}
+	}
 	if hi/lo < 10 {
 		labelled = map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true}
 	}
@@ -397,7 +400,27 @@ func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
 			ticks = append(ticks, t)
 		}
 	}
+	labelLowest(ticks, hi/lo)
 	return ticks
+}
+
+// labelLowest labels the lowest tick of a log axis spanning less than
+// three decades when the first label is 1.5 times or more above it (TTFT
+// from 22 ms: 30 unlabelled, 50 the first label), so the axis's low end
+// reads without counting minor ticks; the gap leaves room for both labels.
+func labelLowest(ticks []gplot.Tick, span float64) {
+	if len(ticks) == 0 || ticks[0].Label != "" || span >= 1000 {
+		return
+	}
+	for _, t := range ticks[1:] {
+		if t.Label != "" && t.Value < 1.5*ticks[0].Value {
+			return
+		}
+		if t.Label != "" {
+			break
+		}
+	}
+	ticks[0].Label = formatTick(ticks[0].Value)
 }
 
 // formatTick writes a tick value compactly: 0.05, 2, 500, 20k, 3M, 1G.
@@ -432,26 +455,10 @@ func padLinear(p *gplot.Plot, x, y bool) {
 	}
 }
 
-// sideLegendFigure draws p with its legend moved to a column of
-// legendWidth on the right, so that it never covers data.
-func sideLegendFigure(name, title, caption string, w, h, legendWidth vg.Length, p *gplot.Plot) *Figure {
-	leg := p.Legend
-	p.Legend = gplot.NewLegend()
-	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
-		plotArea, legArea := dc, dc
-		plotArea.Max.X = dc.Max.X - legendWidth
-		legArea.Min.X = dc.Max.X - legendWidth + vg.Points(10)
-		legArea.Max.Y -= vg.Points(30)
-		p.Draw(plotArea)
-		leg.Top, leg.Left = true, true
-		leg.Draw(legArea)
-	}}
-}
-
-// fitLegendFigure (for CDFs, which have no corner that is always empty)
-// is sideLegendFigure with the legend's column as wide as
-// the legend itself, so no empty band is left beside the plot, and a
-// margin above the title.
+// fitLegendFigure (for CDFs and the ITL histogram, which have no corner
+// that is always empty) draws p with its legend moved to a column beside
+// it, as wide as the legend itself, so no empty band is left beside the
+// plot, and a margin above the title.
 func fitLegendFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure {
 	leg := p.Legend
 	p.Legend = gplot.NewLegend()

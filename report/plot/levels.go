@@ -191,7 +191,9 @@ func Pareto(runs []Run) *Figure {
 	if !drawn {
 		p.Add(emptyNote{Text: "no request with more than one output token"})
 	}
-	p.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	if anyCapacity(runs) {
+		p.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	}
 	p.X.Min, p.Y.Min = 0, 0
 	padLinear(p, true, true)
 	p.Legend.Top, p.Legend.Left = false, true
@@ -224,7 +226,9 @@ func sharedLegend(left *gplot.Plot, runs []Run) {
 	for _, pm := range percentileMarks() {
 		left.Legend.Add(pm.name, glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: pm.glyph}})
 	}
-	left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	if anyCapacity(runs) {
+		left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
+	}
 	left.Legend.Left = true
 	// Headroom for the legend's seven rows above the data and the SLO line
 	// (a third of the panel: ×3 on a two-decade log axis).
@@ -233,4 +237,15 @@ func sharedLegend(left *gplot.Plot, runs []Run) {
 	} else {
 		left.Y.Max *= 1.45
 	}
+}
+
+// anyCapacity reports whether a run has a capacity at SLO: without one
+// (no SLO set, or none met) no ring is drawn, and the legend shows none.
+func anyCapacity(runs []Run) bool {
+	for _, r := range runs {
+		if r.Summary != nil && r.Summary.Capacity != nil {
+			return true
+		}
+	}
+	return false
 }

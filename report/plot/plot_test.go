@@ -88,6 +88,19 @@ func TestLogTicks(t *testing.T) {
 	if got, want := labels(1e7, 1e9), []string{"10M", "20M", "50M", "100M", "200M", "500M", "1G"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("labels(1e7, 1e9) = %v; want %v", got, want)
 	}
+	// The lowest tick is labelled when the first label is far above it
+	// (issue #20 item 17: a TTFT axis from 22 ms read "50" first).
+	if got, want := labels(22, 1000), []string{"30", "50", "100", "200", "500", "1000"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("labels(22, 1000) = %v; want %v", got, want)
+	}
+	if got, want := labels(45, 1000), []string{"50", "100", "200", "500", "1000"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("labels(45, 1000) = %v; want %v (the lowest tick, 50, has its label)", got, want)
+	}
+	// Five decades or more: powers of ten only (the ITL histogram's
+	// "0.001" and "0.002" ran together).
+	if got, want := labels(0.001, 250), []string{"0.001", "0.01", "0.1", "1", "10", "100"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("labels(0.001, 250) = %v; want %v", got, want)
+	}
 	if got := (logTicks{}).Ticks(0, 10); got != nil {
 		t.Errorf("Ticks(0, 10) = %v; want none (a log axis cannot hold 0)", got)
 	}
