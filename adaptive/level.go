@@ -205,6 +205,7 @@ type Level struct {
 	dec                      Decision
 	stopped                  bool
 	scratch                  []float64
+	settleM, settleU         int // Settles' last count and its upper rank
 }
 
 // NewLevel starts the accounting of one level. value is the level
