@@ -90,3 +90,32 @@ func TestDrainedUnsettled(t *testing.T) {
 		t.Errorf("drained: %+v; want an uncertain fail, ended", d)
 	}
 }
+
+// TestRampWaves: a closed-loop level of 64 whose TTFTs all miss a 1 s p95
+// could settle the fail at its first look (50 judged), but judges two
+// rounds of its concurrency first: it stops, certain, at the first look at
+// or past 128 (130). An open-loop level, and a closed one of 16 (32 < 50),
+// stop at 50 (the open one on saturation: it is served 1 req/s of 64); a
+// level of 800 against at most 1,000 waits for 1,000.
+func TestRampWaves(t *testing.T) {
+	slow := func(int) float64 { return 2000 }
+	for _, tc := range []struct {
+		level float64
+		open  bool
+		want  int
+	}{{64, false, 130}, {16, false, 50}, {64, true, 50}, {800, false, 1000}} {
+		p := mustPlan(t, Options{SLO: report.SLO{Percentile: 95, TTFT: time.Second}, Precision: 0.05, OpenLoop: tc.open})
+		l := p.NewLevel(tc.level, 0, 0, nil)
+		if !feedTo(l, 1, 2000, slow) {
+			t.Fatalf("level %g: never stopped", tc.level)
+		}
+		d := l.Decision()
+		wantReason := StopCertain
+		if tc.open {
+			wantReason = StopSaturated // served 1 req/s of 64: saturated first, as certain
+		}
+		if d.Judged != tc.want || d.Reason != wantReason || d.Verdict != Fail || !d.Certain {
+			t.Errorf("level %g (open %v): %s at %d judged, %s; want a certain fail at %d, %s", tc.level, tc.open, d.Reason, d.Judged, d.Verdict, tc.want, wantReason)
+		}
+	}
+}
