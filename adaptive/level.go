@@ -205,6 +205,7 @@ type Level struct {
 	dec                      Decision
 	stopped                  bool
 	scratch                  []float64
+	settleM, settleU         int // Settles' last count and its upper rank
 }
 
 // NewLevel starts the accounting of one level. value is the level
@@ -340,7 +341,7 @@ func (l *Level) evaluate(forced Reason) {
 		d.Saturated, d.Saturation = closedLoopSaturation(&d, l.baseline)
 	}
 
-	ready := l.admitted >= o.MinRequests && d.Elapsed >= o.MinDuration
+	ready := l.admitted >= l.minJudged() && d.Elapsed >= o.MinDuration
 	precise := d.Throughput.HalfWidth() <= o.Precision
 	for _, e := range d.Latency {
 		precise = precise && e.HalfWidth() <= o.Precision

@@ -79,6 +79,7 @@ type phase uint8
 
 const (
 	climbing phase = iota
+	probingBelow
 	descending
 	bisecting
 	done
@@ -147,6 +148,8 @@ func (s *Search) Record(d Decision) error {
 	switch s.phase {
 	case climbing:
 		s.afterClimb(d)
+	case probingBelow:
+		s.afterProbeBelow(d)
 	case descending:
 		s.afterDescent(d)
 	}
@@ -167,9 +170,7 @@ func passed(d *Decision) bool { return d.Verdict != Fail }
 func (s *Search) afterClimb(d Decision) {
 	switch {
 	case !passed(&d) && len(s.runs) == 1 && s.climb > 0:
-		s.phase = descending
-		s.climb--
-		s.pending = s.o.Levels[s.climb]
+		s.descendFromStart()
 		return
 	case !passed(&d):
 		s.phase = bisecting
@@ -182,6 +183,40 @@ func (s *Search) afterClimb(d Decision) {
 		return
 	}
 	s.climb++
+	s.pending = s.o.Levels[s.climb]
+}
+
+// descendFromStart follows a failing start. With bisection steps to spend
+// it first runs the midpoint between the start and the grid level below
+// (counted as a bisection step): a start chosen near the knee brackets it
+// there, and the grid level below, which a plain descent would run first,
+// is run only if the midpoint fails too. Otherwise it steps down the grid.
+func (s *Search) descendFromStart() {
+	below, start := s.o.Levels[s.climb-1], s.o.Levels[s.climb]
+	mid := (below + start) / 2
+	if s.o.Integer {
+		mid = math.Floor(mid)
+	}
+	if s.o.BisectSteps > 0 && mid > below && mid < start {
+		s.phase, s.pending = probingBelow, mid
+		s.bisects++
+		return
+	}
+	s.phase = descending
+	s.climb--
+	s.pending = s.o.Levels[s.climb]
+}
+
+// afterProbeBelow: a passing midpoint below the start brackets the knee
+// with the start, and bisection goes on; a failing one sends the search
+// down the grid.
+func (s *Search) afterProbeBelow(d Decision) {
+	if passed(&d) {
+		s.phase = bisecting
+		return
+	}
+	s.phase = descending
+	s.climb--
 	s.pending = s.o.Levels[s.climb]
 }
 

@@ -110,16 +110,44 @@ func TestSearchRates(t *testing.T) {
 	}
 }
 
-// TestSearchStartDescends: starting at 16 with capacity 6, the search steps
-// down 16, 8, 4 (pass), then bisects [4, 8]: 6 (pass), 7 (fail).
+// TestSearchStartDescends: starting at 16 with capacity 6, the search
+// probes the midpoint below the start, 12 (fail), steps down 8, 4 (pass),
+// then bisects [4, 8]: 6 (pass), 7 (fail).
 func TestSearchStartDescends(t *testing.T) {
 	s := mustSearch(t, SearchOptions{Levels: Geometric(1, 2, 128, true), Start: 16, Integer: true, BisectSteps: 5})
 	ran := scripted(t, s, passBelow(6, 0, 100))
-	if want := []float64{16, 8, 4, 6, 7}; !slices.Equal(ran, want) {
+	if want := []float64{16, 12, 8, 4, 6, 7}; !slices.Equal(ran, want) {
 		t.Errorf("levels %v; want %v", ran, want)
 	}
 	if c := s.Capacity(); c.Pass != 6 || c.Fail != 7 {
 		t.Errorf("capacity %+v; want [6, 7]", c)
+	}
+}
+
+// TestSearchStartBracketsBelow: qualify's search (grid 1…128 from 64, 2
+// bisection steps) against a knee at 50 runs 64 (fail), the midpoint below
+// it 48 (pass), then 56 (fail): three levels for the bracket [48, 56] that
+// a fixed sweep reaches with ten (1…128, 48, 56). A knee at 44 costs the
+// grid level below: 64, 48 (fail), 32 (pass), 40 (pass), bracket [40, 48];
+// without bisection steps the descent is the plain one.
+func TestSearchStartBracketsBelow(t *testing.T) {
+	for _, tc := range []struct {
+		knee, steps float64
+		want        []float64
+		pass, fail  float64
+	}{
+		{50, 2, []float64{64, 48, 56}, 48, 56},
+		{44, 2, []float64{64, 48, 32, 40}, 40, 48},
+		{44, 0, []float64{64, 32}, 32, 64},
+	} {
+		s := mustSearch(t, SearchOptions{Levels: Geometric(1, 2, 128, true), Start: 64, Integer: true, BisectSteps: int(tc.steps)})
+		ran := scripted(t, s, passBelow(tc.knee, 0, 1000))
+		if !slices.Equal(ran, tc.want) {
+			t.Errorf("knee %g, %g steps: levels %v; want %v", tc.knee, tc.steps, ran, tc.want)
+		}
+		if c := s.Capacity(); c.Pass != tc.pass || c.Fail != tc.fail {
+			t.Errorf("knee %g, %g steps: bracket [%g, %g]; want [%g, %g]", tc.knee, tc.steps, c.Pass, c.Fail, tc.pass, tc.fail)
+		}
 	}
 }
 

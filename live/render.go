@@ -101,6 +101,9 @@ func resultLine(r *Result, reasons int, note bool) string {
 	if r.ClientBound {
 		slo += "  CLIENT-BOUND"
 	}
+	if r.Stop != "" {
+		slo += "  (" + r.Stop + ")"
+	}
 	if note && r.Note != "" {
 		slo += " (" + r.Note + ")"
 	}
@@ -151,6 +154,7 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	}
 	segs = append(segs, segment{text: fmt.Sprintf("%.0f out tok/s", w.OutputTokensPerS), drop: 3,
 		short: fmt.Sprintf("%.0f tok/s", w.OutputTokensPerS)})
+	segs = append(segs, lookSegment(l)...)
 	if s.ClientBound {
 		segs = append(segs, segment{text: "CLIENT-BOUND"})
 		if len(s.ClientReasons) > 0 {

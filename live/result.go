@@ -35,6 +35,8 @@ type Result struct {
 	ClientBound bool `json:"client_bound,omitempty"`
 	// Note qualifies the result (e.g. an objective not judged live).
 	Note string `json:"note,omitempty"`
+	// Stop is why an adaptive level stopped (adaptive.go), empty otherwise.
+	Stop string `json:"stop,omitempty"`
 }
 
 // ResultOf is the result line of a level's summary judged by slo: the

@@ -118,6 +118,7 @@ type levelAcc struct {
 	// steady gathers the level's steady state (report.SteadyAcc), for
 	// the same rates as report's.
 	steady report.SteadyAcc
+	look   *Look // an adaptive level's last look (adaptive.go)
 }
 
 // values holds float64s in fixed blocks: appending never copies what it
@@ -386,6 +387,7 @@ func (s *State) finish(a *levelAcc, sum *report.Level) {
 	} else {
 		res = s.ownResult(a)
 	}
+	res.Stop = stopNote(a.look)
 	a.result = &res
 	a.ttft, a.tpot, a.e2e = values{}, values{}, values{}
 	a.steady = report.SteadyAcc{}
@@ -494,6 +496,8 @@ type LevelSnapshot struct {
 	// finished levels in the order they finished, from 1.
 	Result   *Result `json:"result,omitempty"`
 	Finished int     `json:"finished,omitempty"`
+	// Look is an adaptive level's last look (adaptive.go).
+	Look *Look `json:"look,omitempty"`
 }
 
 // Rolling is what the requests completed in the last Window said. Latencies
@@ -547,7 +551,7 @@ func (s *State) Snapshot() Snapshot {
 	last := -1
 	for i, a := range s.levels {
 		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, EndNS: a.endNS,
-			Done: a.done, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished}
+			Done: a.done, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished, Look: a.look}
 		if a.running {
 			ls.Window = s.rolling(i, now)
 			last = i

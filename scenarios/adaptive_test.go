@@ -39,7 +39,7 @@ func TestQualifyIsAdaptive(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := s.Load.Adaptive
-	if !s.Load.AdaptiveOn() || a.Precision != 0.05 || !a.Search || a.Start != 32 {
-		t.Errorf("qualify load.adaptive %+v; want precision 0.05, a search from 32", a)
+	if !s.Load.AdaptiveOn() || a.Precision != 0.05 || !a.Search || a.Start != 64 {
+		t.Errorf("qualify load.adaptive %+v; want precision 0.05, a search from 64", a)
 	}
 }

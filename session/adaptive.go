@@ -75,14 +75,19 @@ type adaptiveLevel struct {
 	plan     *adaptive.Plan
 	value    float64
 	baseline *adaptive.Decision
+	obs      observers // told each look (adaptive_observe.go)
 
 	mu        sync.Mutex
 	lv        *adaptive.Level
 	runner    *loadgen.Runner
 	firstSent map[uint64]int64 // a retried request's first send
 	stopped   bool
-	measured  int // final measured records, those after the stop included
+	sent      bool // sending stopped because the requests sent settle the level (adaptive.Level.Settles)
+	measured  int  // final measured records, those after the stop included
 	start     time.Time
+	done      bool // finish ran: dec and use are the level's
+	dec       adaptive.Decision
+	use       adaptive.Use
 }
 
 // options are the runner's options for an adaptive level: the level
@@ -128,10 +133,17 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 	if r.OK {
 		c.Metrics = report.PerRequest(r)
 	}
-	if a.lv.Add(c) && a.lv.Check().Stop {
-		a.stopped = true
+	if a.lv.Add(c) {
+		d := a.lv.Check()
+		a.stopped = d.Stop
+		a.obs.adaptiveLook(d)
 	}
-	return a.stopped
+	if !a.stopped && !a.sent && a.lv.Settles(c.InFlight-1) {
+		// The requests in flight will settle it: stop sending now and let
+		// them complete, instead of draining them after the stop.
+		a.sent = true
+	}
+	return a.stopped || a.sent
 }
 
 // finish is the level's decision once its runner returned, and its spend:
@@ -139,20 +151,30 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 // included) and its wall time.
 // ranOut says the runner ended the level at its duration or count (not a
 // drain or a failure): that is the level's bound, not a stop by the run.
+// The first call concludes the level; later calls return the same.
 func (a *adaptiveLevel) finish(ranOut bool, duration time.Duration) (adaptive.Decision, adaptive.Use) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.lv == nil {
-		return adaptive.Decision{Level: a.value, Reason: adaptive.StopEnded}, adaptive.Use{Level: a.value}
+	if a.done {
+		return a.dec, a.use
 	}
-	d := a.lv.Finish()
-	if !a.stopped && ranOut && d.Reason == adaptive.StopEnded {
-		d.Reason = adaptive.StopMaxRequests
-		if duration > 0 {
-			d.Reason = adaptive.StopMaxDuration
+	a.done = true
+	a.use = adaptive.Use{Level: a.value, Requests: a.measured, Wall: time.Since(a.start)}
+	switch {
+	case a.lv == nil:
+		a.dec, a.use = adaptive.Decision{Level: a.value, Reason: adaptive.StopEnded}, adaptive.Use{Level: a.value}
+	case !a.stopped && a.sent:
+		a.dec = a.lv.Drained()
+	default:
+		a.dec = a.lv.Finish()
+		if !a.stopped && ranOut && a.dec.Reason == adaptive.StopEnded {
+			a.dec.Reason = adaptive.StopMaxRequests
+			if duration > 0 {
+				a.dec.Reason = adaptive.StopMaxDuration
+			}
 		}
 	}
-	return d, adaptive.Use{Level: a.value, Requests: a.measured, Wall: time.Since(a.start)}
+	return a.dec, a.use
 }
 
 // levelRunner runs one level; al is nil for a fixed level.
@@ -169,7 +191,7 @@ type adaptiveRun struct {
 
 // runLevel runs one level under its adaptive.Level and says how it ended.
 func (ar *adaptiveRun) runLevel(level float64, baseline *adaptive.Decision) (adaptive.Decision, error) {
-	al := &adaptiveLevel{plan: ar.o.plan, value: level, baseline: baseline}
+	al := &adaptiveLevel{plan: ar.o.plan, value: level, baseline: baseline, obs: observers(ar.o.Observers)}
 	err := ar.run(level, al)
 	d, use := al.finish(err == nil, ar.o.Duration)
 	ar.decided = append(ar.decided, d)

@@ -58,8 +58,15 @@ func fixedMockBubble(t *testing.T, ttft, itl time.Duration, tokens int) Dialer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveBubble(t, m)
+}
+
+// serveBubble serves h on pipes; call it inside a synctest bubble and set
+// the returned dialer as Options.Dial.
+func serveBubble(t *testing.T, h http.Handler) Dialer {
+	t.Helper()
 	p := &pipes{conns: make(chan net.Conn), done: make(chan struct{})}
-	srv := &http.Server{Handler: m}
+	srv := &http.Server{Handler: h}
 	done := make(chan struct{})
 	go func() { defer close(done); srv.Serve(p) }()
 	t.Cleanup(func() { srv.Close(); <-done })

@@ -265,6 +265,9 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 			al.begin(r, firstID+uint64(o.Warmup), time.Since(s.t0))
 		}
 		res, err := r.Run(ctx, drain, s.t0, sink)
+		if al != nil {
+			al.ended(err == nil, o.Duration) // its stop, before the level's result
+		}
 		obs.levelFinished(lv, levelSummary(obs, bisecting, &mu, sumz, lv))
 		firstID += uint64(res.Sent)
 		if o.SpreadAuto && !r.IsOpen() {
