@@ -115,11 +115,14 @@
       if (m.t > t1 || m.t < t0 - 5) return;
       var x = X(Math.max(m.t, t0));
       g.beginPath(); g.moveTo(x, T); g.lineTo(x, T + ph); g.stroke();
-      var w = g.measureText(m.label).width;
-      if (x + 2 + w + 4 <= labelStart) {
-        g.fillText(m.label, x + 2, T + 2);
+      // The full label, else the level alone (a short level's mark).
+      [m.label, m.short].some(function (label) {
+        var w = g.measureText(label).width;
+        if (x + 2 + w + 4 > labelStart) return false;
+        g.fillText(label, x + 2, T + 2);
         labelStart = x;
-      }
+        return true;
+      });
     });
     g.setLineDash([]);
     // Lines, broken at gaps.
@@ -161,13 +164,13 @@
   function charts() {
     if (points.length === 0) return;
     var t0 = points[0].t, t1 = points[points.length - 1].t;
-    var marks = ((snap && snap.levels) || []).map(function (l) { return { t: l.start_ns / 1e9, label: 'level ' + l.plan.level }; });
+    var marks = ((snap && snap.levels) || []).map(function (l) { return { t: l.start_ns / 1e9, label: 'level ' + l.plan.level, short: String(l.plan.level) }; });
     function q(k, i) { return function (p) { return p[k] ? p[k][i] : null; }; }
-    draw('chart-rps', [series('', palette[0], function (p) { return p.rps; })], t0, t1, marks);
+    draw('chart-rps', [series('', palette[0], function (p) { return p.rps_window; })], t0, t1, marks);
     draw('chart-inflight', [series('', palette[0], function (p) { return p.in_flight; })], t0, t1, marks);
     draw('chart-ttft', [series('p50', palette[0], q('ttft', 0)), series('p95', palette[3], q('ttft', 1)), series('p99', palette[1], q('ttft', 2))], t0, t1, marks);
     draw('chart-tpot', [series('p50', palette[0], q('tpot', 0)), series('p95', palette[3], q('tpot', 1)), series('p99', palette[1], q('tpot', 2))], t0, t1, marks);
-    draw('chart-outtps', [series('', palette[2], function (p) { return p.out_tps; })], t0, t1, marks);
+    draw('chart-outtps', [series('', palette[2], function (p) { return p.out_tps_window; })], t0, t1, marks);
     var classes = {};
     points.forEach(function (p) { Object.keys(p.errors || {}).forEach(function (c) { classes[c] = true; }); });
     var names = Object.keys(classes).sort();
