@@ -81,7 +81,9 @@
       g.fillText('no data yet', L + 8, T + ph / 2);
       return;
     }
-    if (t1 - t0 < 10) t0 = t1 - 10;
+    // At least 10 s wide, filling from the left: a short run's axis
+    // starts at its start, not seconds before it.
+    if (t1 - t0 < 10) t1 = t0 + 10;
     var ystep = niceStep(ymax > 0 ? ymax : 1, 4), ytop = Math.max(ystep * Math.ceil((ymax > 0 ? ymax : 1) / ystep), ystep);
     function X(t) { return L + (t - t0) / (t1 - t0) * pw; }
     function Y(v) { return T + ph - v / ytop * ph; }
@@ -163,7 +165,9 @@
 
   function charts() {
     if (points.length === 0) return;
-    var t0 = points[0].t, t1 = points[points.length - 1].t;
+    // Points taken before the run's start (while it probes the server)
+    // have negative times: the axis starts at 0:00.
+    var t0 = Math.max(points[0].t, 0), t1 = Math.max(points[points.length - 1].t, t0);
     var marks = ((snap && snap.levels) || []).map(function (l) { return { t: l.start_ns / 1e9, label: 'level ' + l.plan.level, short: String(l.plan.level) }; });
     function q(k, i) { return function (p) { return p[k] ? p[k][i] : null; }; }
     draw('chart-rps', [series('', palette[0], function (p) { return p.rps_window; })], t0, t1, marks);
@@ -259,6 +263,8 @@
       cell(tr, r ? fmtNum(r.output_tokens_per_s) : '-');
       cell(tr, r ? fmtNum(r.requests_per_s) : '-');
       var slo = r ? (r.slo === 'pass' ? 'pass' : r.slo === 'fail' ? 'FAIL' : '-') : '';
+      // The reasons too, as the terminal's result line gives them.
+      if (r && r.slo === 'fail' && r.reasons && r.reasons.length) slo += ': ' + r.reasons.join('; ');
       var td = cell(tr, slo, r && r.slo === 'fail' ? 'fail' : r && r.slo === 'pass' ? 'pass' : '');
       if (r && r.reasons) td.title = r.reasons.join('; ');
       body.appendChild(tr);
