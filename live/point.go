@@ -18,6 +18,12 @@ type Point struct {
 	TPOT *[3]float64 `json:"tpot,omitempty"`
 	// OutTPS is output tokens of successful requests per second, warm-up included.
 	OutTPS float64 `json:"out_tps"`
+	// RPSWindow and OutTPSWindow are the same two rates over the running
+	// level's rolling window (Snapshot.Window, as TTFT and TPOT), absent
+	// while no level runs. The page charts these: at a request a second, a
+	// count per interval jumps between 0, 1 and 2.
+	RPSWindow    *float64 `json:"rps_window,omitempty"`
+	OutTPSWindow *float64 `json:"out_tps_window,omitempty"`
 	// Errors is failed measured requests per second, by class.
 	Errors map[string]float64 `json:"errors,omitempty"`
 	// GPU is each device's latest reading.
@@ -64,6 +70,10 @@ func pointOf(prev, cur *Snapshot) Point {
 			p.Level = &lv
 			break
 		}
+	}
+	if w := cur.Window; p.Level != nil && w.SpanNS > 0 {
+		rps, tps := w.RequestsPerS, w.OutputTokensPerS
+		p.RPSWindow, p.OutTPSWindow = &rps, &tps
 	}
 	if cur.InFlightKnown {
 		n := cur.InFlight

@@ -246,6 +246,13 @@ func (s *State) Add(r *rundir.Record) {
 	}
 	lag, lagCounts := report.SendLagMS(r)
 	measured := r.Stage == rundir.StageMeasure
+	// The spread probe (the request an auto spread sends alone before the
+	// level) is traffic, so it counts in the rates, but it is none of the
+	// level's planned requests: done/total would read 61/60.
+	var planned int64
+	if r.Stage != rundir.StageProbe {
+		planned = 1
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -271,7 +278,7 @@ func (s *State) Add(r *rundir.Record) {
 	case r.OK:
 		e.ok, e.ttft, e.out = true, m.TTFT, int64(r.OutputTokens)
 		e.tpot, e.hasTPOT = m.TPOT, m.HasTPOT
-		a.done++
+		a.done += planned
 		s.allDone++
 		s.allOut += int64(r.OutputTokens)
 		if !measured {
@@ -291,7 +298,7 @@ func (s *State) Add(r *rundir.Record) {
 		s.outTok += int64(r.OutputTokens)
 		s.prom.ok(m, r.OutputTokens)
 	default:
-		a.done++
+		a.done += planned
 		s.allDone++
 		if !measured {
 			a.warmupDone++

@@ -167,6 +167,28 @@ func TestStagesAndRetries(t *testing.T) {
 	})
 }
 
+// TestProbeNotPlanned: the spread probe counts as traffic (completed, its
+// tokens) but not in the level's done/total, which would read 3/2 with it.
+func TestProbeNotPlanned(t *testing.T) {
+	s := New(Options{})
+	s.LevelStarted(LevelPlan{Level: 4, Requests: 2})
+	probe := rec(4, 0, 100*ms, 10*ms, 10)
+	probe.Stage = rundir.StageProbe
+	s.Add(probe)
+	s.Add(rec(4, 200*ms, 100*ms, 10*ms, 10))
+	s.Add(rec(4, 210*ms, 100*ms, 10*ms, 10))
+	snap := s.Snapshot()
+	if l := snap.Levels[0]; l.Done != 2 || l.OK != 2 || snap.OK != 2 {
+		t.Errorf("level done %d ok %d, run ok %d; want 2, 2, 2 (the probe is not planned nor measured)", l.Done, l.OK, snap.OK)
+	}
+	if snap.CompletedAll != 3 || snap.OutputTokensAll != 30 {
+		t.Errorf("all stages: %d completed, %d tokens; want 3, 30 (the probe is traffic)", snap.CompletedAll, snap.OutputTokensAll)
+	}
+	if got := strings.Join(Render(&snap, 160, false).Live, "\n"); !strings.Contains(got, "level 4  2/2 ") {
+		t.Errorf("progress line %q; want done/total 2/2", got)
+	}
+}
+
 // TestLevelResultMatchesReport: a level judged by the State from its own
 // values gives the report's numbers and verdict for the same records.
 func TestLevelResultMatchesReport(t *testing.T) {

@@ -81,7 +81,9 @@
       g.fillText('no data yet', L + 8, T + ph / 2);
       return;
     }
-    if (t1 - t0 < 10) t0 = t1 - 10;
+    // At least 10 s wide, filling from the left: a short run's axis
+    // starts at its start, not seconds before it.
+    if (t1 - t0 < 10) t1 = t0 + 10;
     var ystep = niceStep(ymax > 0 ? ymax : 1, 4), ytop = Math.max(ystep * Math.ceil((ymax > 0 ? ymax : 1) / ystep), ystep);
     function X(t) { return L + (t - t0) / (t1 - t0) * pw; }
     function Y(v) { return T + ph - v / ytop * ph; }
@@ -115,11 +117,14 @@
       if (m.t > t1 || m.t < t0 - 5) return;
       var x = X(Math.max(m.t, t0));
       g.beginPath(); g.moveTo(x, T); g.lineTo(x, T + ph); g.stroke();
-      var w = g.measureText(m.label).width;
-      if (x + 2 + w + 4 <= labelStart) {
-        g.fillText(m.label, x + 2, T + 2);
+      // The full label, else the level alone (a short level's mark).
+      [m.label, m.short].some(function (label) {
+        var w = g.measureText(label).width;
+        if (x + 2 + w + 4 > labelStart) return false;
+        g.fillText(label, x + 2, T + 2);
         labelStart = x;
-      }
+        return true;
+      });
     });
     g.setLineDash([]);
     // Lines, broken at gaps.
@@ -160,14 +165,16 @@
 
   function charts() {
     if (points.length === 0) return;
-    var t0 = points[0].t, t1 = points[points.length - 1].t;
-    var marks = ((snap && snap.levels) || []).map(function (l) { return { t: l.start_ns / 1e9, label: 'level ' + l.plan.level }; });
+    // Points taken before the run's start (while it probes the server)
+    // have negative times: the axis starts at 0:00.
+    var t0 = Math.max(points[0].t, 0), t1 = Math.max(points[points.length - 1].t, t0);
+    var marks = ((snap && snap.levels) || []).map(function (l) { return { t: l.start_ns / 1e9, label: 'level ' + l.plan.level, short: String(l.plan.level) }; });
     function q(k, i) { return function (p) { return p[k] ? p[k][i] : null; }; }
-    draw('chart-rps', [series('', palette[0], function (p) { return p.rps; })], t0, t1, marks);
+    draw('chart-rps', [series('', palette[0], function (p) { return p.rps_window; })], t0, t1, marks);
     draw('chart-inflight', [series('', palette[0], function (p) { return p.in_flight; })], t0, t1, marks);
     draw('chart-ttft', [series('p50', palette[0], q('ttft', 0)), series('p95', palette[3], q('ttft', 1)), series('p99', palette[1], q('ttft', 2))], t0, t1, marks);
     draw('chart-tpot', [series('p50', palette[0], q('tpot', 0)), series('p95', palette[3], q('tpot', 1)), series('p99', palette[1], q('tpot', 2))], t0, t1, marks);
-    draw('chart-outtps', [series('', palette[2], function (p) { return p.out_tps; })], t0, t1, marks);
+    draw('chart-outtps', [series('', palette[2], function (p) { return p.out_tps_window; })], t0, t1, marks);
     var classes = {};
     points.forEach(function (p) { Object.keys(p.errors || {}).forEach(function (c) { classes[c] = true; }); });
     var names = Object.keys(classes).sort();
@@ -256,6 +263,8 @@
       cell(tr, r ? fmtNum(r.output_tokens_per_s) : '-');
       cell(tr, r ? fmtNum(r.requests_per_s) : '-');
       var slo = r ? (r.slo === 'pass' ? 'pass' : r.slo === 'fail' ? 'FAIL' : '-') : '';
+      // The reasons too, as the terminal's result line gives them.
+      if (r && r.slo === 'fail' && r.reasons && r.reasons.length) slo += ': ' + r.reasons.join('; ');
       var td = cell(tr, slo, r && r.slo === 'fail' ? 'fail' : r && r.slo === 'pass' ? 'pass' : '');
       if (r && r.reasons) td.title = r.reasons.join('; ');
       body.appendChild(tr);
