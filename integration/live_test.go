@@ -182,7 +182,8 @@ func readInit(t *testing.T, base string) liveInit {
 }
 
 // resultLine is a level's permanent result line: ` level ok failed TTFT p95 …`.
-var resultLine = regexp.MustCompile(`(?m)^\s+(\d+)\s+(\d+)\s+(\d+)\s+\S+ms\s+\S+ms\s+[0-9.]+\s+(pass|FAIL.*|-)$`)
+// TTFT and TPOT read 85.3ms, 1.52s or -.
+var resultLine = regexp.MustCompile(`(?m)^\s+(\d+)\s+(\d+)\s+(\d+)\s+(?:[0-9.]+m?s|-)\s+(?:[0-9.]+m?s|-)\s+[0-9.]+\s+(pass|FAIL.*|-)$`)
 
 // checkResultLines checks that text holds one result line per level of sum,
 // with its ok and failed counts.
