@@ -79,10 +79,8 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 	if o.Warn == nil {
 		o.Warn = func(string) {}
 	}
-	if fi, err := os.Stat(dir); err != nil {
+	if err := waitForDir(ctx, dir, o); err != nil {
 		return nil, err
-	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("%s: not a run directory", dir)
 	}
 	var m *rundir.Manifest
 	for {
@@ -94,12 +92,8 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
-		t := time.NewTimer(o.Poll)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("%s: no %s yet: %w", dir, rundir.ManifestFile, context.Cause(ctx))
-		case <-t.C:
+		if err := sleepCtx(ctx, o.Poll); err != nil {
+			return nil, fmt.Errorf("%s: no %s yet: %w", dir, rundir.ManifestFile, err)
 		}
 	}
 	f := &Follower{dir: dir, o: o, m: m, start: m.Start, base: time.Now(),
@@ -115,6 +109,47 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 	f.st = New(Options{Run: filepath.Base(filepath.Clean(dir)), Start: m.Start, SLO: f.slo, Window: o.Window})
 	f.st.now = f.clock
 	return f, nil
+}
+
+// waitForDir returns once dir is a directory. A dir that does not exist
+// yet in a parent that does is a run about to start (a watcher started
+// beside its run, a pod's shard): it is waited for, said once. A missing
+// parent is a typo: an error at once, as a file in dir's place is.
+func waitForDir(ctx context.Context, dir string, o FollowOptions) error {
+	said := false
+	for {
+		fi, err := os.Stat(dir)
+		switch {
+		case err == nil && fi.IsDir():
+			return nil
+		case err == nil:
+			return fmt.Errorf("%s: not a run directory", dir)
+		case !errors.Is(err, fs.ErrNotExist):
+			return err
+		}
+		if _, perr := os.Stat(filepath.Dir(filepath.Clean(dir))); perr != nil {
+			return err
+		}
+		if !said {
+			o.Warn(fmt.Sprintf("%s does not exist yet: waiting for a run to create it", dir))
+			said = true
+		}
+		if err := sleepCtx(ctx, o.Poll); err != nil {
+			return fmt.Errorf("%s: no run directory yet: %w", dir, err)
+		}
+	}
+}
+
+// sleepCtx waits d, or returns ctx's cause when it ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-t.C:
+		return nil
+	}
 }
 
 // State is the State the follower feeds.

@@ -160,8 +160,39 @@ func TestFollowWaitsForManifest(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "no run.json yet") {
 			t.Errorf("error %v; want no run.json yet", err)
 		}
-		if _, err := NewFollower(ctx, filepath.Join(dir, "missing"), FollowOptions{}); err == nil {
-			t.Error("no error for a directory that does not exist")
+		if _, err := NewFollower(ctx, filepath.Join(dir, "typo", "run"), FollowOptions{}); err == nil || !strings.Contains(err.Error(), "no such file") {
+			t.Errorf("error %v for a directory whose parent does not exist; want it at once", err)
+		}
+	})
+}
+
+// TestFollowWaitsForRunDir: a run directory that does not exist yet in a
+// parent that does (a watcher started beside its run) is waited for, said
+// once, and followed once the run creates it.
+func TestFollowWaitsForRunDir(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newRunDir(t, scenarios.SLO{}, 3)
+		later := filepath.Join(t.TempDir(), "run")
+		var warned []string
+		go func() {
+			time.Sleep(3 * time.Second)
+			if err := os.Rename(d.dir, later); err != nil {
+				t.Error(err)
+			}
+		}()
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		f, err := NewFollower(ctx, later, FollowOptions{Warn: func(s string) { warned = append(warned, s) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.State() == nil || len(warned) != 1 || !strings.Contains(warned[0], "does not exist yet") {
+			t.Errorf("warnings %q; want one saying the directory does not exist yet", warned)
+		}
+		ctx2, cancel2 := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel2()
+		if _, err := NewFollower(ctx2, filepath.Join(t.TempDir(), "never"), FollowOptions{}); err == nil || !strings.Contains(err.Error(), "no run directory yet") {
+			t.Errorf("error %v; want no run directory yet when the context ends", err)
 		}
 	})
 }
