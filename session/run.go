@@ -208,8 +208,8 @@ func (s *session) begin(drain context.Context) error {
 	s.t0 = time.Now()
 	s.m.Start = s.t0.UTC()
 	observers(o.Observers).started(s.t0)
-	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %v, %d requests (+%d warm-up) per level → %s\n",
-		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), o.Levels(), o.Requests, o.Warmup, o.Out)
+	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %v, %s → %s\n",
+		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), o.Levels(), o.levelBound(), o.Out)
 	s.telemetry, err = startTelemetry(drain, o, s.m, s.t0, s.client, s.log)
 	if err != nil {
 		rw.Close()
@@ -422,4 +422,16 @@ func bracket(s *report.Summary, slo report.SLO) (lo, hi float64, ok bool) {
 		return 0, 0, false
 	}
 	return s.Levels[loIdx].Level, s.Levels[loIdx+1].Level, true
+}
+
+// levelBound says what ends each level, for the run's header line: its
+// request count, its duration, or whichever comes first; warm-up apart.
+func (o *Options) levelBound() string {
+	switch {
+	case o.Requests > 0 && o.Duration > 0:
+		return fmt.Sprintf("%d requests or %s per level, whichever ends first (+%d warm-up)", o.Requests, o.Duration, o.Warmup)
+	case o.Duration > 0:
+		return fmt.Sprintf("%s per level (+%d warm-up)", o.Duration, o.Warmup)
+	}
+	return fmt.Sprintf("%d requests (+%d warm-up) per level", o.Requests, o.Warmup)
 }
