@@ -15,8 +15,9 @@ import (
 
 // runSessionsOnEngine runs 4-turn sessions at concurrency 4 against the
 // mock engine (H100, Llama-3-8B): a 2,000-word first message (a document
-// to discuss, its own in each session), then 40-word follow-ups,
-// 32-token replies. It returns the
+// to discuss, its own in each session), then 400-word follow-ups (long
+// enough that a later turn's whole conversation is far more to prefill
+// than turn 1's, whatever the machine's timer slop), 32-token replies. It returns the
 // level and the engine's prefix-cache counters.
 func runSessionsOnEngine(t *testing.T, noCache bool) (*report.Level, int64, int64) {
 	t.Helper()
@@ -33,7 +34,7 @@ func runSessionsOnEngine(t *testing.T, noCache bool) (*report.Level, int64, int6
 		ServerMetrics: "off", GPUInterval: 50 * time.Millisecond, Scenario: s, NoProbe: true}
 	o.Sessions = sessionsFrom(s, nil)
 	o.Sessions.Message = func(sid uint64, k int) (string, int) {
-		n := 40
+		n := 400
 		if k == 1 {
 			n = 2000
 		}
@@ -65,13 +66,13 @@ func TestSessionsShowThePrefixCache(t *testing.T) {
 	if !(later < first) {
 		t.Errorf("cache on: later turns' TTFT p50 %.1f ms, not below turn 1's %.1f ms", later, first)
 	}
-	// Hand count per session: prompts of 2,000, 2,072, 2,144 and 2,216
-	// tokens (each turn adds a 32-token reply and a 40-word message): 8,432
-	// queried. Turn k finds turn k−1's prompt and reply cached in whole
-	// 16-token blocks: 2,032 (127 blocks), 2,104 → 2,096 (131) and 2,176
-	// (136): 6,304 hit. Eight sessions: 67,456 and 50,432 (74.8 %).
-	if queries != 67456 || hits != 50432 {
-		t.Errorf("prefix cache: %d of %d tokens hit, want 50432 of 67456", hits, queries)
+	// Hand count per session: prompts of 2,000, 2,432, 2,864 and 3,296
+	// tokens (each turn adds a 32-token reply and a 400-word message):
+	// 10,592 queried. Turn k finds turn k−1's prompt and reply cached in
+	// whole 16-token blocks: 2,032 (127 blocks), 2,464 (154) and 2,896
+	// (181): 7,392 hit. Eight sessions: 84,736 and 59,136 (69.8 %).
+	if queries != 84736 || hits != 59136 {
+		t.Errorf("prefix cache: %d of %d tokens hit, want 59136 of 84736", hits, queries)
 	}
 	l, queries, _ = runSessionsOnEngine(t, true)
 	first, later = l.Sessions.FirstTurnTTFTMS.P50, l.Sessions.LaterTurnsTTFTMS.P50
