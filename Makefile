@@ -23,6 +23,8 @@ build: ## static binary, no NVML (runs anywhere)
 build-nvml: ## cgo build with the NVML GPU sampler (linux)
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/inferbench-nvml ./cmd/inferbench
 
+# -timeout 30m: cmd/inferbench's end-to-end tests take about 5 minutes on an idle 2-core
+# machine under the race detector and went past go test's default 10 when it was loaded.
 test: ## gofmt, vet, every test with the race detector (README examples included), the timing-accuracy tests without it, and the self-tests of fuzz.sh and .ci/integration.sh
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; false)
 	$(GO) vet $(PKGS)
@@ -45,8 +47,6 @@ lint: ## formatting, vet, and go.mod tidy
 	$(GO) mod tidy -diff
 	CGO_ENABLED=0 $(GO) build ./...
 
-# -timeout 30m: cmd/inferbench's end-to-end tests take about 5 minutes on an idle 2-core
-# machine under the race detector and went past go test's default 10 when it was loaded.
 # Every fuzz target, as package:Target. `make fuzz` runs each for FUZZTIME.
 FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/openai:FuzzStream \
 	./targets/openai:FuzzFastDecode ./targets/openai:FuzzTemplateDecode ./servermetrics:FuzzParse ./rundir:FuzzRecordJSON \
