@@ -23,7 +23,7 @@ const rampWaves = 2
 // rampWaves times the concurrency (at most MaxRequests). A closed loop's
 // first C requests are sent together and queue behind one another: one
 // correlated batch, not C independent draws, and the slowest part of the
-// level (docs/adaptive.md, "The ramp"). Judged on them alone the A100
+// level (docs/adaptive.md, "The ramp: two rounds before a stop"). Judged on them alone the A100
 // mock's level 64 "certainly failed" with a TTFT p95 of 2.0 s where its
 // later requests had 0.24 s and the fixed level, 41 % ramp, passed at
 // 0.88 s.
@@ -39,7 +39,7 @@ func (l *Level) minJudged() int {
 // Settles reports whether the requests already sent are expected, once they
 // have all completed, to settle the level as a certain pass, so that the
 // runner can stop sending now and let the drain bring in the rest
-// (docs/adaptive.md, "Wall time"). Call it after any completion (it judges
+// (docs/adaptive.md, "Stop sending before the verdict"). Call it after any completion (it judges
 // nothing before the level's first look); inFlight is the number of
 // requests still running. It costs a merge of the values added since the
 // last call and, when the count changed, one rank computation.

@@ -50,3 +50,14 @@ func (a *adaptiveLevel) ended(ranOut bool, duration time.Duration) {
 	d, _ := a.finish(ranOut, duration)
 	a.obs.adaptiveLook(d)
 }
+
+// levelPlan is the plan observers are told of a level: an adaptive level
+// (a non-nil a) has no request count of its own — the runner's is a
+// backstop at twice MaxRequests, and a progress bar toward it would say
+// little — so it shows its time bound instead.
+func (a *adaptiveLevel) levelPlan(p LevelPlan) LevelPlan {
+	if a != nil {
+		p.Requests = 0
+	}
+	return p
+}

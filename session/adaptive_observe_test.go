@@ -43,6 +43,9 @@ func TestAdaptiveLooksObserved(t *testing.T) {
 		if got := rec.events; strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("events %q;\nwant %q", got, want)
 		}
+		if len(rec.plans) != 1 || rec.plans[0].Requests != 0 {
+			t.Errorf("level plans %+v; want one without a request count (the runner's is only a backstop)", rec.plans)
+		}
 		snap := st.Snapshot()
 		if len(snap.Levels) != 1 || snap.Levels[0].Look == nil || len(snap.Levels[0].Look.Intervals) != 2 {
 			t.Fatalf("live levels %+v; want one with its look's two intervals", snap.Levels)

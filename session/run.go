@@ -260,7 +260,7 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 		if (len(levels) > 1 || o.BisectSteps > 0) && len(obs) == 0 { // observers show the level
 			fmt.Fprintf(s.log, "inferbench: level %g …\n", lv)
 		}
-		obs.levelStarted(levelPlan(r, lv, o.Profile()))
+		obs.levelStarted(al.levelPlan(levelPlan(r, lv, o.Profile())))
 		if al != nil {
 			al.begin(r, firstID+uint64(o.Warmup), time.Since(s.t0))
 		}
