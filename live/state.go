@@ -268,6 +268,8 @@ func (s *State) Add(r *rundir.Record) {
 	if measured {
 		a.span.Add(r)
 		a.steady.Add(r, false) // goodput is not judged live
+	} else {
+		a.steady.AddWarmup(r) // its worker's start (steady.go)
 	}
 	switch {
 	case r.Retried:

@@ -23,12 +23,7 @@ type okReq struct {
 // whether a successful one met every per-request SLO (goodput).
 func (s *SteadyAcc) Add(r *rundir.Record, good bool) {
 	if _, first := SendLagMS(r); first {
-		if s.workerFirst == nil {
-			s.workerFirst = map[int]int64{}
-		}
-		if f, ok := s.workerFirst[r.Worker]; !ok || r.SentNS < f {
-			s.workerFirst[r.Worker] = r.SentNS
-		}
+		s.WorkerSent(r.Worker, r.SentNS)
 		s.lastSend = max(s.lastSend, r.SentNS)
 	}
 	if r.OK && !r.Retried {
@@ -37,11 +32,33 @@ func (s *SteadyAcc) Add(r *rundir.Record, good bool) {
 	}
 }
 
+// AddWarmup takes a warm-up record of the level: its worker was already
+// loading the server, so its send counts toward the steady state's start
+// (the last worker's first send, of any stage) and nothing else of it is
+// used. Without it a worker that began with a warm-up request would start
+// the steady state at its first measured send, a round of requests late.
+func (s *SteadyAcc) AddWarmup(r *rundir.Record) {
+	if _, first := SendLagMS(r); first && r.Stage == rundir.StageWarmup {
+		s.WorkerSent(r.Worker, r.SentNS)
+	}
+}
+
+// WorkerSent notes that worker sent a request at ns (from the run's start):
+// the steady state starts once every worker has sent one.
+func (s *SteadyAcc) WorkerSent(worker int, ns int64) {
+	if s.workerFirst == nil {
+		s.workerFirst = map[int]int64{}
+	}
+	if f, ok := s.workerFirst[worker]; !ok || ns < f {
+		s.workerFirst[worker] = ns
+	}
+}
+
 // Apply sets l.Steady and l's output tokens/s, total tokens/s, requests/s
 // and goodput over it, when the level has a steady state; l's window
 // (StartNS, EndNS) must be set. A level without one keeps its rates.
 func (s *SteadyAcc) Apply(l *Level) {
-	var start int64
+	start := l.StartNS // workers busy with warm-ups before the window: no ramp
 	for _, f := range s.workerFirst {
 		start = max(start, f)
 	}

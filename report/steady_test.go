@@ -115,3 +115,31 @@ func TestSteadyThroughputIgnoresStagger(t *testing.T) {
 		}
 	}
 }
+
+// TestSteadyStartsAfterWarmups: the same two workers, each beginning with a
+// 100 ms warm-up request (worker 0 at −100 ms, worker 1 at −50 ms, in the
+// run's clock), so both are busy before the measured window opens at 0:
+// the steady state starts with the window (no ramp), 0–250 ms. Worker 0's
+// requests then have 1, 1 and 0.5 of their time in it, worker 1's 1, 1
+// and 0: 4.5 requests in 0.25 s, 18 req/s. Counting only measured sends,
+// the ramp would end at worker 1's first measured send, 50 ms late.
+func TestSteadyStartsAfterWarmups(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	add := func(id uint64, stage rundir.Stage, worker int, sent int64) {
+		s.Add(&rundir.Record{ID: id, Stage: stage, Level: 2, Worker: worker, OK: true,
+			ScheduledNS: sent * ms, SentNS: sent * ms, FirstTokenNS: (sent + 10) * ms, EndNS: (sent + 100) * ms, DoneNS: (sent + 100) * ms,
+			OutputTokens: 10, InputTokens: 5, Chunks: [][2]int64{{(sent + 10) * ms, 1}, {(sent + 100) * ms, 9}}})
+	}
+	add(0, rundir.StageWarmup, 0, -100)
+	add(1, rundir.StageWarmup, 1, -50)
+	for i, sent := range []int64{0, 50, 100, 150, 200, 250} {
+		add(uint64(i+2), rundir.StageMeasure, i%2, sent)
+	}
+	l := s.Close().Levels[0]
+	if l.Steady == nil || l.Requests.Total != 6 {
+		t.Fatalf("steady %+v, %d requests; want a steady state over the 6 measured", l.Steady, l.Requests.Total)
+	}
+	if !near(l.Steady.RampS, 0) || !near(l.Steady.WindowS, 0.25) || !near(l.RequestsPerS, 18) {
+		t.Errorf("ramp %v s, steady %v s, %v req/s; want 0, 0.25, 18", l.Steady.RampS, l.Steady.WindowS, l.RequestsPerS)
+	}
+}

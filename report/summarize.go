@@ -73,6 +73,8 @@ type Summarizer struct {
 	slo     SLO
 	levels  map[float64]*levelAcc
 	records int64
+	// warmFirst is each level's workers' first warm-up send (warmupSent).
+	warmFirst map[float64]map[int]int64
 }
 
 // levelAcc accumulates one load level.
@@ -103,6 +105,9 @@ func NewSummarizer(slo SLO) *Summarizer {
 // Add accounts for one record. Records of stages other than measure are ignored.
 func (s *Summarizer) Add(r *rundir.Record) {
 	s.records++
+	if r.Stage == rundir.StageWarmup {
+		s.warmupSent(r)
+	}
 	if r.Stage != rundir.StageMeasure {
 		return
 	}
@@ -196,6 +201,27 @@ func (s *Summarizer) level(r *rundir.Record) *levelAcc {
 	return a
 }
 
+// warmupSent keeps a warm-up record's send as its worker's first at its
+// level (the steady state starts when every worker has sent, warm-up
+// included: steady.go); kept apart so that a level is made only by its
+// measured records.
+func (s *Summarizer) warmupSent(r *rundir.Record) {
+	if _, first := SendLagMS(r); !first {
+		return
+	}
+	if s.warmFirst == nil {
+		s.warmFirst = map[float64]map[int]int64{}
+	}
+	m := s.warmFirst[r.Level]
+	if m == nil {
+		m = map[int]int64{}
+		s.warmFirst[r.Level] = m
+	}
+	if f, ok := m[r.Worker]; !ok || r.SentNS < f {
+		m[r.Worker] = r.SentNS
+	}
+}
+
 // Close computes the Summary of the records added.
 func (s *Summarizer) Close() *Summary { return s.Snapshot() }
 
@@ -250,6 +276,9 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.GoodputRPS = PerSecond(float64(a.good), w)
 			l.MeanInFlight = MeanInFlight(a.busyMS, w)
 			l.WindowOutputTokensPerS, l.WindowRequestsPerS = l.OutputTokensPerS, l.RequestsPerS
+			for w, ns := range s.warmFirst[lv] {
+				a.steady.WorkerSent(w, ns)
+			}
 			a.steady.Apply(&l)
 		}
 		sum.Levels = append(sum.Levels, l)
