@@ -423,7 +423,7 @@ func (lv *level) probe(ctx context.Context, take func() (uint64, bool), limit ui
 	if !ok {
 		return 0, nil
 	}
-	req, estIn := lv.r.workload.Request(id)
+	req, estIn := lv.r.workload.ProbeRequest(id)
 	t0 := time.Now()
 	rec := lv.send(job{id: id, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn,
 		probe: true, timeout: min(lv.timeout, MaxAutoSpread)})

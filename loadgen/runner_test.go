@@ -610,3 +610,36 @@ func TestHugeStreamFitsItsLine(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerProbeIsTypical: with drawn lengths the probe asks for the
+// workload's nominal ones (the scenario's means), not the draw for its id,
+// so the spread does not depend on one random request (issue #22: a 168-
+// or an 88-token probe moved a level's TTFT p95 from 0.35 to 1.64 s).
+func TestRunnerProbeIsTypical(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 50 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4}
+		w := Workload{Model: "m", PromptTokens: 512, MaxTokens: 128,
+			Lengths: func(id uint64) (int, int) { return 256 + int(id%7)*64, 64 + int(id%5)*32 }}
+		r, err := New(ft, w, Concurrency(2), Requests(6), Spread(AutoSpread))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		probes := 0
+		for _, rec := range c.recs {
+			if rec.Stage != rundir.StageProbe {
+				continue
+			}
+			probes++
+			if rec.RequestedInputTokens != 512 || rec.RequestedOutputTokens != 128 {
+				t.Errorf("probe asked for %d in, %d out; want the nominal 512, 128", rec.RequestedInputTokens, rec.RequestedOutputTokens)
+			}
+		}
+		if probes != 1 {
+			t.Errorf("%d probes; want 1", probes)
+		}
+	})
+}

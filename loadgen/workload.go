@@ -44,6 +44,10 @@ type Workload struct {
 	// id's prompt starts with, recorded as the record's prefix_group; with
 	// Sessions, every turn of session s records PrefixGroup(s).
 	PrefixGroup func(id uint64) int
+	// ProbePrompt, when set, builds the spread probe's prompt of about
+	// promptTokens own tokens (ProbeRequest), as Synth would but without
+	// sizing it exactly; nil: the plain word prompt.
+	ProbePrompt func(id uint64, promptTokens int) (text string, tokens int)
 	// Seed makes the prompts reproducible: the same seed gives the same
 	// prompts in the same order, so two runs (an A100 box and an H100 box)
 	// see identical requests.
@@ -85,6 +89,29 @@ func (w *Workload) Request(id uint64) (targets.Request, int) {
 		prompt, output = w.Lengths(id)
 	}
 	return w.RequestWith(id, prompt, output)
+}
+
+// ProbeRequest is the auto-spread probe's request (Spread): a typical
+// one, of the nominal lengths (PromptTokens, MaxTokens: the scenario's
+// means), never a length drawn for its id, so that the spread, and with it
+// the level's first round, is the same on every run whatever the draw. Its
+// prompt is of that estimated length (ProbePrompt's, with a shared prefix;
+// a dataset's prompt for a dataset): the probe is never measured, so it is
+// neither sized exactly nor taken from the prompt builder's window.
+func (w *Workload) ProbeRequest(id uint64) (targets.Request, int) {
+	req := w.outputRequest(w.MaxTokens)
+	if w.Prompt != nil {
+		var n int
+		req.Prompt, n = w.Prompt(id)
+		return req, n
+	}
+	n := max(w.PromptTokens, 1)
+	if w.ProbePrompt != nil {
+		req.Prompt, n = w.ProbePrompt(id, n)
+		return req, n
+	}
+	req.Prompt = synthPrompt(w.Seed, id, n)
+	return req, n
 }
 
 // RequestWith returns request id with the given prompt and output lengths

@@ -134,6 +134,30 @@ func (d *Distribution) Sample(rng *rand.Rand) int {
 }
 
 // clamp rounds x to the nearest integer within [max(Min, 1), Max or MaxLength].
+// Typical is d's typical length, its mean rounded and within its bounds:
+// the length a request stands for when one request stands for all (the
+// auto spread's probe, the calibration of prompt sizing).
+func (d *Distribution) Typical() int {
+	switch d.Kind {
+	case DistFixed:
+		return d.Value
+	case DistUniform:
+		return (d.Min + d.Max) / 2
+	case DistNormal, DistLognormal:
+		return d.clamp(d.Mean)
+	case DistEmpirical:
+		if len(d.values) == 0 {
+			return 0
+		}
+		sum := 0
+		for _, v := range d.values {
+			sum += v
+		}
+		return d.clamp(float64(sum) / float64(len(d.values)))
+	}
+	return 0
+}
+
 func (d *Distribution) clamp(x float64) int {
 	lo, hi := float64(max(d.Min, 1)), float64(MaxLength)
 	if d.Max > 0 {

@@ -172,3 +172,22 @@ func BenchmarkSampleLognormal(b *testing.B) {
 		d.Sample(rng)
 	}
 }
+
+// TestTypical: a distribution's typical length is its mean, rounded and
+// within its bounds.
+func TestTypical(t *testing.T) {
+	for _, c := range []struct {
+		d    Distribution
+		want int
+	}{
+		{Fixed(300), 300},
+		{Distribution{Kind: DistUniform, Min: 256, Max: 768}, 512},
+		{Distribution{Kind: DistUniform, Min: 64, Max: 192}, 128},
+		{Distribution{Kind: DistNormal, Mean: 100.4, Stddev: 10}, 100},
+		{Distribution{Kind: DistLognormal, Mean: 50, Stddev: 80, Max: 40}, 40},
+	} {
+		if got := c.d.Typical(); got != c.want {
+			t.Errorf("%s: typical %d; want %d", c.d.String(), got, c.want)
+		}
+	}
+}

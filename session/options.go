@@ -286,7 +286,9 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 // with the seed sends the same lengths.
 func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 	pd, od := s.Workload.PromptTokens, s.Workload.OutputTokens
-	o.PromptTokens, o.MaxTokens = max(pd.Value, 1), max(od.Value, 1)
+	// A distribution's typical length stands for it where one request
+	// stands for all: the spread's probe, prompt-sizing calibration.
+	o.PromptTokens, o.MaxTokens = max(pd.Typical(), 1), max(od.Typical(), 1)
 	o.promptsFrom(s)
 	if pd.Kind != scenarios.DistFixed || od.Kind != scenarios.DistFixed {
 		seed := s.Workload.Seed

@@ -434,15 +434,24 @@ func (o *Options) promptsFrom(s *scenarios.Scenario) {
 
 // synthHooks returns the workload's hooks for this run's prompts: nil when
 // they are the load generator's own word prompts (the estimate, no prefix).
-func (o *Options) synthHooks() (synth func(uint64, int) (string, int), group func(uint64) int) {
+func (o *Options) synthHooks() (synth func(uint64, int) (string, int), group func(uint64) int, probe func(uint64, int) (string, int)) {
 	z := o.sizing
 	if z == nil || (z.builder == nil && z.cal == nil && len(z.prefixes) == 0) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if len(z.prefixes) > 0 {
 		group = z.group
 	}
-	return z.synth, group
+	return z.synth, group, z.probe
+}
+
+// probe is the spread probe's prompt (loadgen.Workload.ProbePrompt): its
+// group's prefix and own words of the estimated length, built without a
+// count and without moving the prefetch window, since the probe's id lies
+// past its level's (a count there would leave every id of the level to be
+// built as it is sent).
+func (z *sizing) probe(id uint64, n int) (string, int) {
+	return z.join(id, z.words(id).Text(n)), z.prefixTokens + n
 }
 
 // failures says how many prompts built during the load fell back to

@@ -37,7 +37,7 @@ func TestPromptSizingTokenizer(t *testing.T) {
 			t.Errorf("prefix %q counts %d, want 30", p, n)
 		}
 	}
-	synth, group := o.synthHooks()
+	synth, group, _ := o.synthHooks()
 	groups := map[int]bool{}
 	for _, id := range []uint64{0, 1, 2, 3, 4, 5, 6, 100} { // 100: past the window
 		n := 40 + int(id%3)
@@ -71,14 +71,14 @@ func TestPromptSizingEstimate(t *testing.T) {
 	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if s, g := o.synthHooks(); s != nil || g != nil || o.sizing.source != prompt.SourceEstimated {
+	if s, g, _ := o.synthHooks(); s != nil || g != nil || o.sizing.source != prompt.SourceEstimated {
 		t.Fatalf("estimate without a prefix: hooks set or source %s", o.sizing.source)
 	}
 	o = &Options{Kind: "openai", PromptSizing: SizingEstimate, Requests: 2, Concurrency: 1, PromptTokens: 5, SharedPrefixTokens: 3}
 	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	synth, group := o.synthHooks()
+	synth, group, _ := o.synthHooks()
 	text, n := synth(9, 5)
 	if words := len(strings.Fields(text)); words != 8 || n != 8 || group(9) != 1 {
 		t.Fatalf("prompt %q: %d words, %d tokens, group %d; want 8, 8, 1", text, words, n, group(9))
