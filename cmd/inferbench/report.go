@@ -89,8 +89,8 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			&cli.StringFlag{Name: reportFlagOut, Usage: "write the report files and figures into `DIR`"},
 			&cli.StringFlag{Name: reportFlagFormat, Value: strings.Join(render.AllFormats(), ","), Usage: "report files to write: md, html, json, csv, and vllm (vLLM benchmark result files per level, under vllm/; comma-separated)"},
 			&cli.StringFlag{Name: reportFlagPercentiles, Value: "99", Usage: "percentiles of --format vllm's files, as vLLM's --metric-percentiles (comma-separated)"},
-			costPricesFlag(),
-			&cli.StringSliceFlag{Name: costFlagGPU, Usage: "the serving box's GPU as a catalog `ID[xN]` (h100-sxm, a100-80gbx2), once for every run or once per run in order: prices the runs as stated by the user (replaces run.json's GPU)"},
+			pricesFlag(nil),
+			&cli.StringSliceFlag{Name: "gpu", Usage: "the serving box's GPU as a catalog `ID[xN]` (h100-sxm, a100-80gbx2), once for every run or once per run in order: prices the runs as stated by the user (replaces run.json's GPU)"},
 			&cli.StringFlag{Name: reportFlagOffer, Value: render.DefaultOffer, Usage: "offer kind (or id) the verdict and the crossover price"},
 			&cli.Float64Flag{Name: reportFlagTokensPerDay, Value: render.DefaultTokensPerDay, Usage: "volume of the crossover, in tokens per day (input + output)"},
 			&cli.StringSliceFlag{Name: reportFlagAPIModel, Value: cli.NewStringSlice(render.DefaultAPIModels()...), Usage: "catalog API `ID`s the crossover weighs self-hosting against"},
@@ -117,10 +117,10 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			o := &reportOptions{Dirs: c.Args().Slice(),
 				SLO: report.SLO{TTFT: c.Duration(flagSLOTTFT), TPOT: c.Duration(flagSLOTPOT), E2E: c.Duration(flagSLOE2E),
 					ITL: c.Duration(flagSLOITL), Percentile: c.Float64(flagSLOPct)},
-				Out: c.String(reportFlagOut), Formats: formats, Prices: c.String(costFlagPrices), Offer: c.String(reportFlagOffer),
+				Out: c.String(reportFlagOut), Formats: formats, Prices: c.String("prices"), Offer: c.String(reportFlagOffer),
 				TokensPerDay: c.Float64(reportFlagTokensPerDay), APIModels: c.StringSlice(reportFlagAPIModel),
 				OpsMonthUSD: c.Float64(reportFlagOps), Resamples: c.Int(reportFlagResamples), Seed: c.Uint64(reportFlagSeed),
-				PNGDPI: c.Float64(reportFlagPNGDPI), GPU: c.StringSlice(costFlagGPU),
+				PNGDPI: c.Float64(reportFlagPNGDPI), GPU: c.StringSlice("gpu"),
 				VLLMPercentiles: pcts}
 			return runReport(o, c.App.Writer, c.App.ErrWriter)
 		},
@@ -138,7 +138,7 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 	case o.PNGDPI < 24 || o.PNGDPI > 1200:
 		return usagef("--%s must be between 24 and 1200, got %v", reportFlagPNGDPI, o.PNGDPI)
 	case len(o.GPU) > 1 && len(o.GPU) != len(o.Dirs):
-		return usagef("--%s: give it once for every run or once per run (%d runs), got %d", costFlagGPU, len(o.Dirs), len(o.GPU))
+		return usagef("--%s: give it once for every run or once per run (%d runs), got %d", "gpu", len(o.Dirs), len(o.GPU))
 	}
 	cat, err := cost.Load(o.Prices)
 	if err != nil {
@@ -146,7 +146,7 @@ func runReport(o *reportOptions, stdout, stderr io.Writer) error {
 	}
 	for _, g := range o.GPU {
 		if _, _, err := cat.ParseGPUSpec(g); err != nil {
-			return usagef("--%s: %v", costFlagGPU, err)
+			return usagef("--%s: %v", "gpu", err)
 		}
 	}
 	runs, slo, source, err := render.LoadRuns(o.Dirs, o.SLO)
