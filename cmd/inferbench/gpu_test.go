@@ -48,7 +48,7 @@ func fakeOpen(s gpu.Sampler) func(context.Context, string, backend.Options) (gpu
 
 func TestGPUListTable(t *testing.T) {
 	var out bytes.Buffer
-	if err := runGPUList(t.Context(), &gpuOptions{Backend: "nvml", open: fakeOpen(&fakeGPUs{})}, &out); err != nil {
+	if err := backend.ListCommand(t.Context(), &backend.CommandOptions{Backend: "nvml", Open: fakeOpen(&fakeGPUs{})}, &out); err != nil {
 		t.Fatal(err)
 	}
 	want := `INDEX  NAME         UUID   MEMORY      DRIVER     CUDA  POWER LIMIT  MIG  HOST
@@ -62,8 +62,8 @@ func TestGPUListTable(t *testing.T) {
 
 func TestGPUWatchFormats(t *testing.T) {
 	var out, errOut bytes.Buffer
-	o := &gpuOptions{Backend: "nvml", Interval: time.Millisecond, Count: 3, Format: "jsonl", open: fakeOpen(&fakeGPUs{})}
-	if err := runGPUWatch(t.Context(), o, &out, &errOut); err != nil {
+	o := &backend.CommandOptions{Backend: "nvml", Interval: time.Millisecond, Count: 3, Format: "jsonl", Open: fakeOpen(&fakeGPUs{})}
+	if err := backend.WatchCommand(t.Context(), o, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -75,8 +75,8 @@ func TestGPUWatchFormats(t *testing.T) {
 	}
 
 	out.Reset()
-	o = &gpuOptions{Backend: "nvml", Interval: time.Millisecond, Count: 1, Format: "table", open: fakeOpen(&fakeGPUs{})}
-	if err := runGPUWatch(t.Context(), o, &out, &errOut); err != nil {
+	o = &backend.CommandOptions{Backend: "nvml", Interval: time.Millisecond, Count: 1, Format: "table", Open: fakeOpen(&fakeGPUs{})}
+	if err := backend.WatchCommand(t.Context(), o, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
 	want := `    T(s) GPU UTIL% MEM USED/TOTAL MiB  POWER W     ENERGY J  TEMP SM MHz  CLOCK EVENTS
