@@ -81,17 +81,10 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	return s, nil
 }
 
-// openScenario opens a shipped scenario or a file (scenarios.Open) and
-// checks its target kind against the registry, the one table of kinds.
+// openScenario opens a shipped scenario or a file and checks its target
+// kind against the registry, the one table of kinds.
 func openScenario(ref string) (*scenarios.Scenario, error) {
-	s, err := scenarios.Open(ref)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.CheckKind(registry.Kinds()); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return scenarios.OpenChecked(ref, registry.Kinds())
 }
 
 // setFunc says whether a flag applies: given on the command line, or any
