@@ -1,14 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -173,7 +171,10 @@ func runWatched(hard, drain context.Context, o *session.Options, quiet bool, lr 
 	case err != nil:
 		return runError(err)
 	}
-	return verdictOf(res.Summary, o)
+	if err := session.Verdict(res.Summary, o); err != nil {
+		return &exitCodeError{code: exitFailed, err: err}
+	}
+	return nil
 }
 
 // runError maps a run's error to its exit code: the user's mistake (2), an
@@ -183,47 +184,6 @@ func runError(err error) error {
 		return usagef("%v", ie.Err)
 	}
 	return err
-}
-
-// verdictOf is run's answer to "is the thing I measured bad": exit 1 when
-// no measured request succeeded, or when an SLO was set and no level met it;
-// nil otherwise.
-func verdictOf(sum *report.Summary, o *session.Options) error {
-	if sum == nil {
-		return nil
-	}
-	total, ok := 0, 0
-	met := false
-	for i := range sum.Levels {
-		l := &sum.Levels[i]
-		total += l.Requests.Total
-		ok += l.Requests.OK
-		if m, _ := report.MeetsSLO(l, o.SLO); m {
-			met = true
-		}
-	}
-	switch {
-	case total > 0 && ok == 0:
-		return &exitCodeError{code: exitFailed, err: fmt.Errorf("every measured request failed (%d of %d): see the errors above and %s", total, total, o.Out)}
-	case !o.SLO.IsZero() && !met && total > 0:
-		return &exitCodeError{code: exitFailed, err: fmt.Errorf("no level met the SLO (%s): see the table above", sloLine(o.SLO))}
-	}
-	return nil
-}
-
-// sloLine is the SLO in words: "TTFT p95 ≤ 1s, TPOT p95 ≤ 50ms".
-func sloLine(slo report.SLO) string {
-	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
-	var parts []string
-	for _, x := range []struct {
-		name string
-		d    time.Duration
-	}{{"TTFT", slo.TTFT}, {"TPOT", slo.TPOT}, {"E2E", slo.E2E}, {"ITL", slo.ITL}} {
-		if x.d > 0 {
-			parts = append(parts, fmt.Sprintf("%s p%g ≤ %s", x.name, p, x.d))
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // parseList parses a comma-separated list.
