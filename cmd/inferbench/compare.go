@@ -9,15 +9,6 @@ import (
 	"github.com/inferbench/inferbench/report/compare"
 )
 
-// compare's exit codes, as issue #9 defines them for a CI gate: 1 means a
-// regression and nothing else; 2 means the runs could not be compared —
-// different model, scenario or target kind, no baseline, an unreadable run
-// or thresholds file — so a broken setup never reads as a regression.
-const (
-	compareExitRegression    = exitFailed
-	compareExitNotComparable = exitUsage
-)
-
 func compareCommand() *cli.Command {
 	var o compare.GateOptions
 	var store string
@@ -54,12 +45,16 @@ Exit status: 0 no regression, 1 regression, 2 the runs cannot be compared (the r
 			o.Resolve = func(b string, cand *compare.Run) (compare.Baseline, error) {
 				return history.ResolveBaseline(c.Context, store, b, cand)
 			}
+			// Exit 1 means a regression and nothing else; 2 that the runs
+			// could not be compared (different model, scenario or kind, no
+			// baseline, an unreadable file), so a broken setup never reads
+			// as a regression (issue #9).
 			err := compare.Gate(o, c.App.Writer, c.App.ErrWriter)
 			if _, ok := errors.AsType[*compare.RegressionError](err); ok {
-				return &exitCodeError{code: compareExitRegression, err: err}
+				return &exitCodeError{code: exitFailed, err: err}
 			}
 			if err != nil {
-				return &exitCodeError{code: compareExitNotComparable, err: err}
+				return &exitCodeError{code: exitUsage, err: err}
 			}
 			return nil
 		},
