@@ -11,7 +11,6 @@ import (
 
 func compareCommand() *cli.Command {
 	var o compare.GateOptions
-	var store string
 	return &cli.Command{
 		Name:      "compare",
 		Usage:     "regression gate: compare a candidate run with a baseline run or the history; exit 1 on a regression",
@@ -32,7 +31,7 @@ Exit status: 0 no regression, 1 regression, 2 the runs cannot be compared (the r
 			&cli.StringFlag{Name: "junit", Destination: &o.JUnit, Usage: "also write JUnit XML to `FILE` (one test case per metric and level)"},
 			&cli.StringFlag{Name: "markdown", Destination: &o.Markdown, Usage: "also write the Markdown comparison (for a PR comment) to `FILE`"},
 			&cli.StringFlag{Name: "format", Value: "text", Destination: &o.Format, Usage: "stdout format: text, md or json"},
-			&cli.StringFlag{Name: "store", EnvVars: []string{history.EnvStore}, Destination: &store, Usage: "history store for history: baselines: a SQLite `FILE` or a postgres:// URL (default $XDG_DATA_HOME/inferbench/history.db)"},
+			storeFlag("history store for history: baselines: a SQLite `FILE` or a postgres:// URL (default $XDG_DATA_HOME/inferbench/history.db)"),
 			&cli.IntFlag{Name: "resamples", Value: compare.DefaultResamples, Destination: &o.Resamples, Usage: "bootstrap resamples"},
 			&cli.Uint64Flag{Name: "seed", Value: compare.DefaultSeed, Destination: &o.Seed, Usage: "bootstrap seed"},
 			&cli.BoolFlag{Name: "allow-empty-baseline", Destination: &o.AllowEmptyBaseline, Usage: "with a history: baseline, succeed (exit 0) when the history has no earlier matching run"},
@@ -43,7 +42,7 @@ Exit status: 0 no regression, 1 regression, 2 the runs cannot be compared (the r
 			}
 			o.ErrEmpty = history.ErrNoBaseline
 			o.Resolve = func(b string, cand *compare.Run) (compare.Baseline, error) {
-				return history.ResolveBaseline(c.Context, store, b, cand)
+				return history.ResolveBaseline(c.Context, c.String("store"), b, cand)
 			}
 			// Exit 1 means a regression and nothing else; 2 that the runs
 			// could not be compared (different model, scenario or kind, no
