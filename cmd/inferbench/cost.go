@@ -34,11 +34,6 @@ func costTail(prices *string) []cli.Flag {
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json or md"}}
 }
 
-// pricesFlag is --prices, shared with report.
-func pricesFlag(dst *string) cli.Flag {
-	return &cli.StringFlag{Name: "prices", Destination: dst, Usage: "YAML `FILE` overriding any field of the shipped GPU, API and model catalogs (list entries match by id)"}
-}
-
 // costAction checks the command line and calls run with its format.
 func costAction(format *cost.Format, run func(*cli.Context) error) cli.ActionFunc {
 	return func(c *cli.Context) error {

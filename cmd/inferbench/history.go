@@ -11,11 +11,6 @@ import (
 	"github.com/inferbench/inferbench/report/compare"
 )
 
-// storeFlag is --store: the history store (history subcommands, compare).
-func storeFlag(usage string) cli.Flag {
-	return &cli.StringFlag{Name: "store", EnvVars: []string{history.EnvStore}, Usage: usage}
-}
-
 // historyFlags are the flags every subcommand has.
 func historyFlags(extra ...cli.Flag) []cli.Flag {
 	return append([]cli.Flag{

@@ -12,15 +12,6 @@ import (
 	"github.com/inferbench/inferbench/report/render"
 )
 
-// Flag names shared by run and report.
-const (
-	flagSLOTTFT = "slo-ttft"
-	flagSLOTPOT = "slo-tpot"
-	flagSLOE2E  = "slo-e2e"
-	flagSLOITL  = "slo-itl"
-	flagSLOPct  = "slo-percentile"
-)
-
 func reportCommand() *cli.Command {
 	var o render.Options
 	var out string
@@ -41,12 +32,7 @@ With --out DIR it writes the report there: report.md, report.html (one self-cont
 report.json, levels.csv (--format picks among them) and the figures as plots/*.svg and
 plots/*.png. One run gives a run report, several a qualification report. Costs and the
 crossover use the GPU and API catalogs (--prices overrides them).`,
-		Flags: []cli.Flag{
-			&cli.DurationFlag{Name: flagSLOTTFT, Usage: "SLO: time to first token per request"},
-			&cli.DurationFlag{Name: flagSLOTPOT, Usage: "SLO: time per output token per request"},
-			&cli.DurationFlag{Name: flagSLOE2E, Usage: "SLO: end-to-end latency per request"},
-			&cli.DurationFlag{Name: flagSLOITL, Usage: "SLO: inter-token latency at the SLO percentile (judged per level)"},
-			&cli.Float64Flag{Name: flagSLOPct, Value: report.DefaultSLOPercentile, Usage: "SLO: the percentile levels are judged at (50, 90, 95, 99 or 99.9)"},
+		Flags: append(sloFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "out", Destination: &out, Usage: "write the report files and figures into `DIR`"},
 			&cli.StringFlag{Name: "format", Value: strings.Join(render.AllFormats(), ","), Usage: "report files to write: md, html, json, csv, and vllm (vLLM benchmark result files per level, under vllm/; comma-separated)"},
 			&cli.StringFlag{Name: "metric-percentiles", Value: "99", Usage: "percentiles of --format vllm's files, as vLLM's --metric-percentiles (comma-separated)"},
@@ -59,7 +45,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			&cli.IntFlag{Name: "bootstrap-resamples", Value: render.DefaultResamples, Destination: &o.Resamples, Usage: "bootstrap resamples of the qualification's confidence intervals"},
 			&cli.Uint64Flag{Name: "seed", Value: render.DefaultSeed, Destination: &o.Seed, Usage: "seed of the bootstrap"},
 			&cli.Float64Flag{Name: "png-dpi", Value: plot.PNGDPI, Destination: &o.PNGDPI, Usage: "resolution of the PNG figures in dots per inch (300 for print)"},
-		},
+		}...),
 		Action: func(c *cli.Context) error {
 			if err := noFlagArgs(c); err != nil {
 				return err
@@ -74,8 +60,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			if o.VLLMPercentiles, err = report.ParseVLLMPercentiles(c.String("metric-percentiles")); err != nil {
 				return usagef("--metric-percentiles: %v", err)
 			}
-			o.SLO = report.SLO{TTFT: c.Duration(flagSLOTTFT), TPOT: c.Duration(flagSLOTPOT), E2E: c.Duration(flagSLOE2E),
-				ITL: c.Duration(flagSLOITL), Percentile: c.Float64(flagSLOPct)}
+			o.SLO = sloOf(c)
 			o.APIModels, o.GPUStated, o.Version = c.StringSlice("api-model"), c.StringSlice("gpu"), toolVersion()
 			if o.Catalog, err = reportCatalog(&o, c.NArg(), c.String("prices")); err != nil {
 				return err

@@ -74,7 +74,7 @@ request, written as it completes) and summary.json; prints the results table.
 The API key is read from the environment variable named by --api-key-env and
 is never written anywhere. Ctrl-C stops the run early and still leaves a
 complete, reportable run directory (a second Ctrl-C kills at once).`,
-		Flags: append([]cli.Flag{
+		Flags: slices.Concat([]cli.Flag{
 			&cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")},
 			&cli.StringFlag{Name: flagScenario, Usage: "scenario: a shipped name (inferbench scenarios list) or a YAML file; flags given explicitly override its fields"},
 			&cli.StringFlag{Name: flagURL, Usage: "server root URL, e.g. http://127.0.0.1:8000 (required unless the scenario sets it)", EnvVars: []string{"INFERBENCH_URL"}},
@@ -95,11 +95,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagSpread, Value: "auto", Usage: "spread of the workers' first requests: auto (one unmeasured probe request's duration, at most 10s), or a duration (0: all at once)"},
 			&cli.Int64Flag{Name: flagSeed, Value: 1, Usage: "seed of lengths and arrivals; given explicitly, of the prompts' text too (same seed, same prompts); without it every run's prompts are its own"},
 			&cli.StringFlag{Name: flagOut, Usage: "run directory to create (must not already hold a run)", Required: true},
-			&cli.DurationFlag{Name: flagSLOTTFT, Usage: "SLO: time to first token per request, e.g. 1s (goodput; capacity at p95)"},
-			&cli.DurationFlag{Name: flagSLOTPOT, Usage: "SLO: time per output token per request, e.g. 50ms"},
-			&cli.DurationFlag{Name: flagSLOE2E, Usage: "SLO: end-to-end latency per request, e.g. 30s"},
-			&cli.DurationFlag{Name: flagSLOITL, Usage: "SLO: inter-token latency at the SLO percentile, e.g. 100ms (judged per level)"},
-			&cli.Float64Flag{Name: flagSLOPct, Value: report.DefaultSLOPercentile, Usage: "SLO: the percentile levels are judged at (50, 90, 95, 99 or 99.9)"},
+		}, sloFlags(", e.g. 1s (goodput; capacity at p95)", ", e.g. 50ms", ", e.g. 30s", ", e.g. 100ms"), []cli.Flag{
 			&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "do not print the results table"},
 			&cli.StringFlag{Name: flagSweep, Usage: "closed-loop concurrency levels to sweep, e.g. 1,2,4,8,16 (each with its own warm-up and --requests)"},
 			&cli.StringFlag{Name: flagRate, Usage: "open loop: requests per second, or a list of rates to sweep (e.g. 5,10,20)"},
@@ -119,7 +115,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead of the environment (first line; the file's path is recorded, never its content)"},
 			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
-		}, append(shardFlags(), slices.Concat(liveFlags(), adaptiveFlags(), sessionFlags(), promptFlags())...)...),
+		}, shardFlags(), liveFlags(), adaptiveFlags(), sessionFlags(), promptFlags()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("run takes no arguments, got %q", c.Args().First())
