@@ -52,7 +52,7 @@ func (e *RegressionError) Error() string {
 // regression; any other error means the runs could not be compared.
 // Warnings of the runs go to stderr.
 func Gate(o GateOptions, stdout, stderr io.Writer) error {
-	th := DefaultThresholds()
+	var th Thresholds // none given: Compare applies the defaults
 	if o.Thresholds != "" {
 		data, err := os.ReadFile(o.Thresholds)
 		if err != nil {
