@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +29,7 @@ streams held and client memory per stream; each with the floor beside it.`,
 		},
 		Action: func(c *cli.Context) error {
 			format := c.String("format")
-			o := &session.CalibrateOptions{Window: c.Duration("window"), Rate: c.Float64("rate"), StartMock: startMock, Version: toolVersion()}
+			o := &session.CalibrateOptions{Window: c.Duration("window"), Rate: c.Float64("rate"), StartMock: session.StartMockProcess, Version: toolVersion()}
 			var err error
 			if o.BiasStreams, err = parseInts(c.String("bias-streams")); err != nil {
 				return usagef("--bias-streams: %v", err)
@@ -73,44 +69,4 @@ func parseInts(s string) ([]int, error) {
 		}
 		return n, err
 	})
-}
-
-// startMock runs `inferbench mock` (this executable) with args on a free
-// loopback port, in its own process so that its CPU is not the harness's,
-// and returns its URL and how to stop it.
-func startMock(args ...string) (string, func(), error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", nil, err
-	}
-	cmd := exec.Command(exe, append([]string{"mock", "--listen", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), "INFERBENCH_MAIN=1") // lets a test binary act as inferbench
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	i := strings.Index(line, "http://")
-	if err != nil || i < 0 {
-		cmd.Process.Kill()
-		cmd.Wait()
-		return "", nil, fmt.Errorf("mock did not start: %q %v", line, err)
-	}
-	go io.Copy(io.Discard, out)
-	stop := func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(3 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-	}
-	return strings.TrimSpace(line[i:]), stop, nil
 }

@@ -19,7 +19,7 @@ func TestCalibrate(t *testing.T) {
 		t.Skip("starts mock processes")
 	}
 	var out, errOut bytes.Buffer
-	o := &session.CalibrateOptions{Window: 300 * time.Millisecond, BiasStreams: []int{4}, OpenStreams: []int{40}, Rate: 200, StartMock: startMock}
+	o := &session.CalibrateOptions{Window: 300 * time.Millisecond, BiasStreams: []int{4}, OpenStreams: []int{40}, Rate: 200, StartMock: session.StartMockProcess}
 	cal, err := session.Calibrate(t.Context(), o, &errOut)
 	if err != nil {
 		t.Fatalf("calibrate: %v\n%s", err, errOut.String())

@@ -1,41 +1,16 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/rundir"
 )
 
-// Flag names of the cost commands (cost, crossover, advise, gpus).
-const (
-	costFlagRun           = "run"
-	costFlagGPU           = "gpu"
-	costFlagGPUs          = "gpus"
-	costFlagOffer         = "offer"
-	costFlagOutputTPS     = "output-tokens-per-s"
-	costFlagTotalTPS      = "total-tokens-per-s"
-	costFlagRPS           = "requests-per-s"
-	costFlagUSDPerGPUHour = "usd-per-gpu-hour"
-	costFlagEnergyJ       = "energy-joules"
-	costFlagEnergyWindowS = "energy-window-s"
-	costFlagPrices        = "prices"
-	costFlagFormat        = "format"
-)
-
-func costFormatFlag() cli.Flag {
-	return &cli.StringFlag{Name: costFlagFormat, Value: "text", Usage: "output format: text, json or md"}
-}
+// The cost commands (cost, crossover, advise, gpus): flags bound to the
+// options of the cost package's command functions (cost/command.go).
 
 // costFormat checks that a cost command (cost, crossover, advise, gpus) got
 // no positional arguments and returns its --format.
@@ -46,34 +21,33 @@ func costFormat(c *cli.Context) (cost.Format, error) {
 	if c.NArg() > 0 {
 		return "", usagef("%s takes no arguments, got %q", c.Command.Name, c.Args().First())
 	}
-	f, err := cost.ParseFormat(c.String(costFlagFormat))
+	f, err := cost.ParseFormat(c.String("format"))
 	if err != nil {
 		return "", usagef("%v", err)
 	}
 	return f, nil
 }
 
-func costPricesFlag() cli.Flag {
-	return &cli.StringFlag{Name: costFlagPrices, Usage: "YAML `FILE` overriding any field of the shipped GPU, API and model catalogs (list entries match by id)"}
+// costTail is the flags every cost command ends with: --prices and --format.
+func costTail(prices *string) []cli.Flag {
+	return []cli.Flag{pricesFlag(prices),
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json or md"}}
 }
 
-// costOptions is the cost command's input.
-type costOptions struct {
-	RunDir        string
-	GPU           string
-	GPUs          int
-	Offer         string
-	OutputTPS     float64
-	TotalTPS      float64
-	RPS           float64
-	USDPerGPUHour float64
-	EnergyJ       float64
-	EnergyWindowS float64
-	Prices        string
-	Format        cost.Format
+// costAction checks the command line and calls run with its format.
+func costAction(format *cost.Format, run func(*cli.Context) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		f, err := costFormat(c)
+		if err != nil {
+			return err
+		}
+		*format = f
+		return run(c)
+	}
 }
 
 func costCommand() *cli.Command {
+	o := cost.CostOptions{Runs: report.CostRuns}
 	return &cli.Command{
 		Name:  "cost",
 		Usage: "cost per 1M tokens on each GPU offer, from a run's capacity at SLO or a given throughput",
@@ -86,136 +60,96 @@ also per 1M total tokens, per 1,000 requests, per month (730 h) and at 10/25/50 
 Owned hardware adds electricity: measured (--energy-joules over the window) or the catalog's draw.
 
 With --usd-per-gpu-hour the JSON output is one object; otherwise it holds one row per GPU offer.`,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: costFlagRun, Usage: "run `DIR` whose summary.json gives the throughput"},
-			&cli.StringFlag{Name: costFlagGPU, Usage: "catalog GPU `ID` (h100-sxm, a100-80gb, …); default: the run's GPU, else every GPU"},
-			&cli.IntFlag{Name: costFlagGPUs, Usage: "GPUs serving the measured throughput (default: the run's GPU count, else 1)"},
-			&cli.StringFlag{Name: costFlagOffer, Usage: "offer kind (on-demand, reserved-1y, reserved-3y, spot, owned) or offer id; default: every offer"},
-			&cli.Float64Flag{Name: costFlagOutputTPS, Usage: "output tokens per second (instead of --run)"},
-			&cli.Float64Flag{Name: costFlagTotalTPS, Usage: "input + output tokens per second (with --output-tokens-per-s)"},
-			&cli.Float64Flag{Name: costFlagRPS, Usage: "requests per second (with --output-tokens-per-s)"},
-			&cli.Float64Flag{Name: costFlagUSDPerGPUHour, Usage: "price per GPU-hour in USD (instead of a catalog offer)"},
-			&cli.Float64Flag{Name: costFlagEnergyJ, Usage: "GPU energy in joules measured over the window, all GPUs (owned hardware)"},
-			&cli.Float64Flag{Name: costFlagEnergyWindowS, Usage: "window of --energy-joules in seconds (default with --run: the level's window)"},
-			costPricesFlag(),
-			costFormatFlag(),
-		},
-		Action: func(c *cli.Context) error {
-			f, err := costFormat(c)
-			if err != nil {
-				return err
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "run", Destination: &o.RunDir, Usage: "run `DIR` whose summary.json gives the throughput"},
+			&cli.StringFlag{Name: "gpu", Destination: &o.GPU, Usage: "catalog GPU `ID` (h100-sxm, a100-80gb, …); default: the run's GPU, else every GPU"},
+			&cli.IntFlag{Name: "gpus", Destination: &o.GPUs, Usage: "GPUs serving the measured throughput (default: the run's GPU count, else 1)"},
+			&cli.StringFlag{Name: "offer", Destination: &o.Offer, Usage: "offer kind (on-demand, reserved-1y, reserved-3y, spot, owned) or offer id; default: every offer"},
+			&cli.Float64Flag{Name: "output-tokens-per-s", Destination: &o.OutputTPS, Usage: "output tokens per second (instead of --run)"},
+			&cli.Float64Flag{Name: "total-tokens-per-s", Destination: &o.TotalTPS, Usage: "input + output tokens per second (with --output-tokens-per-s)"},
+			&cli.Float64Flag{Name: "requests-per-s", Destination: &o.RPS, Usage: "requests per second (with --output-tokens-per-s)"},
+			&cli.Float64Flag{Name: "usd-per-gpu-hour", Destination: &o.USDPerGPUHour, Usage: "price per GPU-hour in USD (instead of a catalog offer)"},
+			&cli.Float64Flag{Name: "energy-joules", Destination: &o.EnergyJ, Usage: "GPU energy in joules measured over the window, all GPUs (owned hardware)"},
+			&cli.Float64Flag{Name: "energy-window-s", Destination: &o.EnergyWindowS, Usage: "window of --energy-joules in seconds (default with --run: the level's window)"},
+		}, costTail(&o.Prices)...),
+		Action: costAction(&o.Format, func(c *cli.Context) error { return cost.RunCost(c.App.Writer, o) }),
+	}
+}
+
+// volumeFlags are the ways to give a daily volume, shared by crossover and
+// advise.
+func volumeFlags(v *cost.Volume) []cli.Flag {
+	return []cli.Flag{
+		&cli.Float64Flag{Name: "tokens-per-day", Destination: &v.TokensPerDay, Usage: "volume in tokens per day (input + output)"},
+		&cli.Float64Flag{Name: "requests-per-day", Destination: &v.RequestsPerDay, Usage: "volume in requests per day (with --tokens-per-request)"},
+		&cli.Float64Flag{Name: "tokens-per-request", Destination: &v.TokensPerRequest, Usage: "average tokens per request (with --requests-per-day)"},
+		&cli.Float64Flag{Name: "api-price-per-m", Destination: &v.APIPricePerM, Usage: "API price in USD per 1M tokens (default: --api-model's 3:1 blended input/output price)"},
+		&cli.StringFlag{Name: "api-model", Value: cost.DefaultAPIModel, Destination: &v.APIModel, Usage: "catalog API `ID` (provider/model) priced when --api-price-per-m is not given"},
+	}
+}
+
+func crossoverCommand() *cli.Command {
+	o := cost.CrossoverOptions{Runs: report.CostRuns}
+	return &cli.Command{
+		Name:  "crossover",
+		Usage: "monthly cost of an API against self-hosting, and the volume where self-hosting starts to pay",
+		Description: `monthly tokens = tokens/day × 30; API monthly = monthly tokens / 1e6 × price;
+self-hosted monthly = GPUs needed × GPU month (730 h) + ops. GPUs needed steps up with
+volume ÷ the run's measured capacity (--run); without a run one replica is assumed to serve it all.`,
+		Flags: append(append(volumeFlags(&o.Volume),
+			&cli.Float64Flag{Name: "gpu-month-usd", Destination: &o.GPUMonthUSD, Usage: "one GPU per month in USD (default: --gpu's --offer × 730 h)"},
+			&cli.Float64Flag{Name: "ops-month-usd", Destination: &o.OpsMonthUSD, Usage: "ops overhead per month in USD (people, tooling)"},
+			&cli.StringFlag{Name: "run", Destination: &o.RunDir, Usage: "run `DIR` whose capacity at SLO (total tokens/s) sizes the GPUs"},
+			&cli.StringFlag{Name: "gpu", Destination: &o.GPU, Usage: "catalog GPU `ID` priced when --gpu-month-usd is not given (default: the run's GPU from run.json, else " + cost.CrossoverDefaultGPU + ")"},
+			&cli.StringFlag{Name: "offer", Value: string(cost.DefaultOfferKind), Destination: &o.Offer, Usage: "offer kind or id of --gpu"},
+			&cli.IntFlag{Name: "gpus", Destination: &o.GPUs, Usage: "GPUs in one replica (default: the run's GPU count, else 1)"},
+		), costTail(&o.Prices)...),
+		Action: costAction(&o.Format, func(c *cli.Context) error { return cost.RunCrossover(c.App.Writer, o) }),
+	}
+}
+
+func adviseCommand() *cli.Command {
+	var o cost.AdviseOptions
+	var latency, compliance string
+	return &cli.Command{
+		Name:  "advise",
+		Usage: "the deployment path for a volume, latency class and compliance set: cloud API, managed inference or self-hosted",
+		Description: `Applies the decision framework: the $3K/month line, latency class, compliance (HIPAA, GDPR
+residency, SOC 2, air-gap), whether the team runs GPUs and whether the volume is stable. Prints the
+recommended path, the runner-up and every rule that fired, quoted.`,
+		Flags: append(append(volumeFlags(&o.Volume),
+			&cli.Float64Flag{Name: "monthly-api-spend", Destination: &o.MonthlyAPISpend, Usage: "monthly API spend in USD (instead of a volume)"},
+			&cli.StringFlag{Name: "latency", Destination: &latency, Usage: "latency class: interactive (sub-1 s TTFT) or batch (5-30 s per request)"},
+			&cli.StringFlag{Name: "compliance", Destination: &compliance, Usage: "comma-separated constraints: hipaa, gdpr, soc2, airgap"},
+			&cli.BoolFlag{Name: "team-runs-gpus", Destination: &o.TeamRunsGPUs, Usage: "the team can run GPU infrastructure"},
+			&cli.BoolFlag{Name: "volume-uncertain", Destination: &o.VolumeUncertain, Usage: "the volume is changing fast or not known"},
+		), costTail(&o.Prices)...),
+		Action: costAction(&o.Format, func(c *cli.Context) error {
+			o.Latency, o.Compliance = cost.Latency(latency), nil
+			for _, s := range strings.Split(compliance, ",") {
+				if s = strings.ToLower(strings.TrimSpace(s)); s != "" {
+					o.Compliance = append(o.Compliance, cost.Compliance(s))
+				}
 			}
-			opts := costOptions{
-				RunDir: c.String(costFlagRun), GPU: c.String(costFlagGPU), GPUs: c.Int(costFlagGPUs), Offer: c.String(costFlagOffer),
-				OutputTPS: c.Float64(costFlagOutputTPS), TotalTPS: c.Float64(costFlagTotalTPS), RPS: c.Float64(costFlagRPS),
-				USDPerGPUHour: c.Float64(costFlagUSDPerGPUHour), EnergyJ: c.Float64(costFlagEnergyJ), EnergyWindowS: c.Float64(costFlagEnergyWindowS),
-				Prices: c.String(costFlagPrices), Format: f,
-			}
-			return runCost(c.Context, c.App.Writer, opts)
-		},
+			return cost.RunAdvise(c.App.Writer, o)
+		}),
 	}
 }
 
-func runCost(_ context.Context, w io.Writer, o costOptions) error {
-	switch {
-	case o.RunDir != "" && o.OutputTPS != 0:
-		return usagef("pass --run or --output-tokens-per-s, not both")
-	case o.RunDir == "" && o.OutputTPS == 0:
-		return usagef("pass --run DIR or --output-tokens-per-s X")
-	case o.GPUs < 0:
-		return usagef("--gpus must be at least 1, got %d", o.GPUs)
-	case o.USDPerGPUHour < 0:
-		return usagef("--usd-per-gpu-hour must not be negative, got %v", o.USDPerGPUHour)
-	case o.USDPerGPUHour > 0 && (o.GPU != "" || o.Offer != ""):
-		return usagef("--usd-per-gpu-hour replaces the catalog: drop --gpu and --offer")
+func gpusCommand() *cli.Command {
+	var o cost.GuideOptions
+	var precision string
+	return &cli.Command{
+		Name:  "gpus",
+		Usage: "the GPU guide: memory, bandwidth, compute, price and what each is good for; --fit MODEL says what fits",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "fit", Destination: &o.Fit, Usage: "catalog model `ID` (llama-3-8b, llama-3-70b, mixtral-8x7b, codellama-34b) to fit on each GPU"},
+			&cli.StringFlag{Name: "precision", Value: string(cost.BF16), Destination: &precision, Usage: "weight precision for --fit: bf16, fp8 or int4"},
+			&cli.Float64Flag{Name: "gpu-memory-utilization", Value: cost.DefaultMemoryUtilization, Destination: &o.MemoryUtil, Usage: "share of GPU memory the engine may use (vLLM's gpu_memory_utilization)"},
+		}, costTail(&o.Prices)...),
+		Action: costAction(&o.Format, func(c *cli.Context) error {
+			o.Precision = cost.Precision(precision)
+			return cost.RunGuide(c.App.Writer, o)
+		}),
 	}
-	q := cost.QuoteRequest{GPU: o.GPU, GPUs: o.GPUs, Offer: o.Offer, USDPerGPUHour: o.USDPerGPUHour,
-		Basis: "throughput given on the command line", Throughput: cost.Throughput{OutputTokensPerS: o.OutputTPS, TotalTokensPerS: o.TotalTPS, RequestsPerS: o.RPS}}
-	var level *float64
-	if o.RunDir != "" {
-		lvl, basis, err := runThroughput(o.RunDir)
-		if err != nil {
-			return fmt.Errorf("cost: %w", err)
-		}
-		q.Basis, level = basis, &lvl.Level
-		q.Throughput = cost.Throughput{OutputTokensPerS: lvl.OutputTokensPerS, TotalTokensPerS: lvl.TotalTokensPerS, RequestsPerS: lvl.RequestsPerS}
-		if o.EnergyWindowS == 0 {
-			o.EnergyWindowS = lvl.WindowS
-		}
-		q.RunGPUStated, q.RunGPUNames = runGPUInfo(o.RunDir)
-	}
-	if o.EnergyJ != 0 {
-		if !(o.EnergyJ > 0) || !(o.EnergyWindowS > 0) {
-			return usagef("--energy-joules needs a positive value and a positive --energy-window-s")
-		}
-		q.Energy = &cost.Energy{Joules: o.EnergyJ, WindowS: o.EnergyWindowS}
-	}
-	if o.USDPerGPUHour > 0 {
-		c, err := cost.Evaluate(q.Throughput, max(q.GPUs, 1), cost.Price{USDPerGPUHour: o.USDPerGPUHour}, nil)
-		if err != nil {
-			return fmt.Errorf("cost: %w", err)
-		}
-		return cost.Write(w, o.Format, c, cost.CostsTable("Cost at "+q.Basis, []cost.Costs{c}, nil))
-	}
-	cat, err := cost.Load(o.Prices)
-	if err != nil {
-		return fmt.Errorf("cost: %w", err)
-	}
-	rep, err := cat.Quote(q)
-	if err != nil {
-		return err
-	}
-	rep.RunDir, rep.Level = o.RunDir, level
-	return cost.Write(w, o.Format, rep, rep.Table())
-}
-
-// runThroughput reads a run's summary.json and returns its priced level
-// (report.PricedLevel) with its basis in words.
-func runThroughput(dir string) (report.Level, string, error) {
-	s, err := report.ReadSummary(filepath.Join(dir, rundir.SummaryFile))
-	if err != nil {
-		return report.Level{}, "", err
-	}
-	lvl, basis, err := pricedLevel(s)
-	if err != nil {
-		return report.Level{}, "", fmt.Errorf("%s: %w", dir, err)
-	}
-	return lvl, basis, nil
-}
-
-// pricedLevel is report.PricedLevel with its basis in words, or an error
-// when the summary has no level with output throughput.
-func pricedLevel(s *report.Summary) (report.Level, string, error) {
-	l, basis, ok := report.PricedLevel(s)
-	switch {
-	case !ok:
-		return report.Level{}, "", errors.New("summary.json has no level with output throughput")
-	case basis == report.BasisCapacity:
-		return l, fmt.Sprintf("capacity at SLO (level %g)", l.Level), nil
-	}
-	return l, fmt.Sprintf("highest-throughput level %g (summary.json has no capacity at SLO)", l.Level), nil
-}
-
-// runGPUInfo returns what DIR/run.json says of the run's GPU: the GPU the
-// user stated (gpu_stated) and the names in telemetry's inventory; nothing
-// when the file or the fields are missing: the GPU only picks a default
-// catalog entry (cost.Catalog.ResolveRunGPU).
-func runGPUInfo(dir string) (stated string, names []string) {
-	b, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile))
-	if errors.Is(err, fs.ErrNotExist) || err != nil {
-		return "", nil
-	}
-	var m struct {
-		GPUStated string `json:"gpu_stated"`
-		GPUs      []struct {
-			Name string `json:"name"`
-		} `json:"gpus"`
-	}
-	if json.Unmarshal(b, &m) != nil {
-		return "", nil
-	}
-	for _, g := range m.GPUs {
-		names = append(names, g.Name)
-	}
-	return m.GPUStated, names
 }

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -76,7 +74,7 @@ request, written as it completes) and summary.json; prints the results table.
 The API key is read from the environment variable named by --api-key-env and
 is never written anywhere. Ctrl-C stops the run early and still leaves a
 complete, reportable run directory (a second Ctrl-C kills at once).`,
-		Flags: append([]cli.Flag{
+		Flags: slices.Concat([]cli.Flag{
 			&cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")},
 			&cli.StringFlag{Name: flagScenario, Usage: "scenario: a shipped name (inferbench scenarios list) or a YAML file; flags given explicitly override its fields"},
 			&cli.StringFlag{Name: flagURL, Usage: "server root URL, e.g. http://127.0.0.1:8000 (required unless the scenario sets it)", EnvVars: []string{"INFERBENCH_URL"}},
@@ -97,11 +95,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagSpread, Value: "auto", Usage: "spread of the workers' first requests: auto (one unmeasured probe request's duration, at most 10s), or a duration (0: all at once)"},
 			&cli.Int64Flag{Name: flagSeed, Value: 1, Usage: "seed of lengths and arrivals; given explicitly, of the prompts' text too (same seed, same prompts); without it every run's prompts are its own"},
 			&cli.StringFlag{Name: flagOut, Usage: "run directory to create (must not already hold a run)", Required: true},
-			&cli.DurationFlag{Name: flagSLOTTFT, Usage: "SLO: time to first token per request, e.g. 1s (goodput; capacity at p95)"},
-			&cli.DurationFlag{Name: flagSLOTPOT, Usage: "SLO: time per output token per request, e.g. 50ms"},
-			&cli.DurationFlag{Name: flagSLOE2E, Usage: "SLO: end-to-end latency per request, e.g. 30s"},
-			&cli.DurationFlag{Name: flagSLOITL, Usage: "SLO: inter-token latency at the SLO percentile, e.g. 100ms (judged per level)"},
-			&cli.Float64Flag{Name: flagSLOPct, Value: report.DefaultSLOPercentile, Usage: "SLO: the percentile levels are judged at (50, 90, 95, 99 or 99.9)"},
+		}, sloFlags(", e.g. 1s (goodput; capacity at p95)", ", e.g. 50ms", ", e.g. 30s", ", e.g. 100ms"), []cli.Flag{
 			&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "do not print the results table"},
 			&cli.StringFlag{Name: flagSweep, Usage: "closed-loop concurrency levels to sweep, e.g. 1,2,4,8,16 (each with its own warm-up and --requests)"},
 			&cli.StringFlag{Name: flagRate, Usage: "open loop: requests per second, or a list of rates to sweep (e.g. 5,10,20)"},
@@ -121,7 +115,7 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead of the environment (first line; the file's path is recorded, never its content)"},
 			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
-		}, append(shardFlags(), slices.Concat(liveFlags(), adaptiveFlags(), sessionFlags(), promptFlags())...)...),
+		}, shardFlags(), liveFlags(), adaptiveFlags(), sessionFlags(), promptFlags()),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("run takes no arguments, got %q", c.Args().First())
@@ -173,7 +167,10 @@ func runWatched(hard, drain context.Context, o *session.Options, quiet bool, lr 
 	case err != nil:
 		return runError(err)
 	}
-	return verdictOf(res.Summary, o)
+	if err := session.Verdict(res.Summary, o); err != nil {
+		return &exitCodeError{code: exitFailed, err: err}
+	}
+	return nil
 }
 
 // runError maps a run's error to its exit code: the user's mistake (2), an
@@ -183,47 +180,6 @@ func runError(err error) error {
 		return usagef("%v", ie.Err)
 	}
 	return err
-}
-
-// verdictOf is run's answer to "is the thing I measured bad": exit 1 when
-// no measured request succeeded, or when an SLO was set and no level met it;
-// nil otherwise.
-func verdictOf(sum *report.Summary, o *session.Options) error {
-	if sum == nil {
-		return nil
-	}
-	total, ok := 0, 0
-	met := false
-	for i := range sum.Levels {
-		l := &sum.Levels[i]
-		total += l.Requests.Total
-		ok += l.Requests.OK
-		if m, _ := report.MeetsSLO(l, o.SLO); m {
-			met = true
-		}
-	}
-	switch {
-	case total > 0 && ok == 0:
-		return &exitCodeError{code: exitFailed, err: fmt.Errorf("every measured request failed (%d of %d): see the errors above and %s", total, total, o.Out)}
-	case !o.SLO.IsZero() && !met && total > 0:
-		return &exitCodeError{code: exitFailed, err: fmt.Errorf("no level met the SLO (%s): see the table above", sloLine(o.SLO))}
-	}
-	return nil
-}
-
-// sloLine is the SLO in words: "TTFT p95 ≤ 1s, TPOT p95 ≤ 50ms".
-func sloLine(slo report.SLO) string {
-	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
-	var parts []string
-	for _, x := range []struct {
-		name string
-		d    time.Duration
-	}{{"TTFT", slo.TTFT}, {"TPOT", slo.TPOT}, {"E2E", slo.E2E}, {"ITL", slo.ITL}} {
-		if x.d > 0 {
-			parts = append(parts, fmt.Sprintf("%s p%g ≤ %s", x.name, p, x.d))
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // parseList parses a comma-separated list.

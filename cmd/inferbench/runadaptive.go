@@ -11,20 +11,12 @@ import (
 	"github.com/inferbench/inferbench/scenarios"
 )
 
-// Flag names of `run`'s adaptive stopping (issue #22; docs/adaptive.md).
-const (
-	flagPrecision   = "precision"
-	flagMinRequests = "min-requests"
-	flagMaxRequests = "max-requests"
-	flagSearch      = "search"
-)
-
 func adaptiveFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: flagPrecision, Usage: "stop each level once the 95% interval of every SLO percentile and of output tok/s is within ±P (0.05 or 5%), or its SLO verdict is certain; 0: fixed levels"},
-		&cli.IntFlag{Name: flagMinRequests, Usage: "with --precision: judged requests a level runs at least (default 50)"},
-		&cli.IntFlag{Name: flagMaxRequests, Usage: "with --precision: judged requests a level runs at most (default 1000); --duration bounds it too"},
-		&cli.BoolFlag{Name: flagSearch, Usage: "with --precision and a sweep: capacity search (climb until a level fails, then bisect --bisect times) instead of every level"},
+		&cli.StringFlag{Name: "precision", Usage: "stop each level once the 95% interval of every SLO percentile and of output tok/s is within ±P (0.05 or 5%), or its SLO verdict is certain; 0: fixed levels"},
+		&cli.IntFlag{Name: "min-requests", Usage: "with --precision: judged requests a level runs at least (default 50)"},
+		&cli.IntFlag{Name: "max-requests", Usage: "with --precision: judged requests a level runs at most (default 1000); --duration bounds it too"},
+		&cli.BoolFlag{Name: "search", Usage: "with --precision and a sweep: capacity search (climb until a level fails, then bisect --bisect times) instead of every level"},
 	}
 }
 
@@ -39,31 +31,25 @@ func adaptiveFromFlags(c *cli.Context, ld *scenarios.LoadProfile) error {
 		}
 		return false
 	}
-	if !set(flagPrecision, flagMinRequests, flagMaxRequests, flagSearch) {
+	if !set("precision", "min-requests", "max-requests", "search") {
 		return nil
 	}
 	if ld.Adaptive == nil {
 		ld.Adaptive = &scenarios.Adaptive{}
 	}
 	a := ld.Adaptive
-	if c.IsSet(flagPrecision) {
-		p, err := parsePrecision(c.String(flagPrecision))
+	if c.IsSet("precision") {
+		p, err := parsePrecision(c.String("precision"))
 		if err != nil {
-			return usagef("--%s: %v", flagPrecision, err)
+			return usagef("--precision: %v", err)
 		}
 		a.Precision = p
 	}
-	if c.IsSet(flagMinRequests) {
-		a.MinRequests = c.Int(flagMinRequests)
-	}
-	if c.IsSet(flagMaxRequests) {
-		a.MaxRequests = c.Int(flagMaxRequests)
-	}
-	if c.IsSet(flagSearch) {
-		a.Search = c.Bool(flagSearch)
-	}
+	assign(c.IsSet("min-requests"), &a.MinRequests, c.Int("min-requests"))
+	assign(c.IsSet("max-requests"), &a.MaxRequests, c.Int("max-requests"))
+	assign(c.IsSet("search"), &a.Search, c.Bool("search"))
 	if a.Precision == 0 {
-		for _, n := range []string{flagMinRequests, flagMaxRequests, flagSearch} {
+		for _, n := range []string{"min-requests", "max-requests", "search"} {
 			if c.IsSet(n) {
 				return usagef("--%s applies only with --precision above 0", n)
 			}

@@ -45,18 +45,10 @@ func promptFlags() []cli.Flag {
 // load flags (a trace replaces the load kind they set).
 func promptsFromFlags(c *cli.Context, s *scenarios.Scenario) error {
 	w := &s.Workload
-	if c.IsSet(flagSharedPrefix) {
-		w.SharedPrefixTokens = c.Int(flagSharedPrefix)
-	}
-	if c.IsSet(flagPrefixGroups) {
-		w.PrefixGroups = c.Int(flagPrefixGroups)
-	}
-	if c.IsSet(flagPromptSizing) {
-		w.PromptSizing = c.String(flagPromptSizing)
-	}
-	if c.IsSet(flagTokenizer) {
-		w.Tokenizer = absPath(c.String(flagTokenizer))
-	}
+	assign(c.IsSet(flagSharedPrefix), &w.SharedPrefixTokens, c.Int(flagSharedPrefix))
+	assign(c.IsSet(flagPrefixGroups), &w.PrefixGroups, c.Int(flagPrefixGroups))
+	assign(c.IsSet(flagPromptSizing), &w.PromptSizing, c.String(flagPromptSizing))
+	assign(c.IsSet(flagTokenizer), &w.Tokenizer, absPath(c.String(flagTokenizer)))
 	if c.IsSet(flagDataset) {
 		if err := datasetFromFlag(c, s); err != nil {
 			return err
@@ -89,9 +81,7 @@ func datasetFromFlag(c *cli.Context, s *scenarios.Scenario) error {
 		ld := &s.Load
 		ld.Concurrency, ld.Sweep, ld.Rate = 0, nil, nil
 		ld.Trace = &scenarios.Trace{File: file}
-		if !c.IsSet(flagRequests) {
-			ld.Requests = 0
-		}
+		assign(!c.IsSet(flagRequests), &ld.Requests, 0)
 	default:
 		return usagef("--%s: unknown format %q (want sharegpt, jsonl or trace)", flagDataset, format)
 	}
@@ -117,9 +107,7 @@ func datasetFilterFlags(c *cli.Context, d *scenarios.Dataset) error {
 		name string
 		dst  *int
 	}{{flagDatasetMinIn, &d.MinInput}, {flagDatasetMaxIn, &d.MaxInput}, {flagDatasetMinOut, &d.MinOutput}, {flagDatasetMaxOut, &d.MaxOutput}} {
-		if c.IsSet(f.name) {
-			*f.dst = c.Int(f.name)
-		}
+		assign(c.IsSet(f.name), f.dst, c.Int(f.name))
 	}
 	return nil
 }

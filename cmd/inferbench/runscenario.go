@@ -81,17 +81,10 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	return s, nil
 }
 
-// openScenario opens a shipped scenario or a file (scenarios.Open) and
-// checks its target kind against the registry, the one table of kinds.
+// openScenario opens a shipped scenario or a file and checks its target
+// kind against the registry, the one table of kinds.
 func openScenario(ref string) (*scenarios.Scenario, error) {
-	s, err := scenarios.Open(ref)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.CheckKind(registry.Kinds()); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return scenarios.OpenChecked(ref, registry.Kinds())
 }
 
 // setFunc says whether a flag applies: given on the command line, or any
@@ -122,37 +115,19 @@ func zeroFlags(c *cli.Context) error {
 
 // targetFromFlags lays the target flags over s.
 func targetFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
-	if set(flagTarget) {
-		s.Target.Kind = c.String(flagTarget)
-	}
-	if set(flagURL) && c.String(flagURL) != "" {
-		s.Target.URL = c.String(flagURL)
-	}
-	if set(flagModel) && c.String(flagModel) != "" {
-		s.Target.Model = c.String(flagModel)
-	}
-	if c.IsSet(flagAPI) {
-		s.Target.API = c.String(flagAPI)
-	}
-	if c.IsSet(flagAPIKeyEnv) {
-		s.Target.APIKeyEnv = c.String(flagAPIKeyEnv)
-	}
+	assign(set(flagTarget), &s.Target.Kind, c.String(flagTarget))
+	assign(set(flagURL) && c.String(flagURL) != "", &s.Target.URL, c.String(flagURL))
+	assign(set(flagModel) && c.String(flagModel) != "", &s.Target.Model, c.String(flagModel))
+	assign(c.IsSet(flagAPI), &s.Target.API, c.String(flagAPI))
+	assign(c.IsSet(flagAPIKeyEnv), &s.Target.APIKeyEnv, c.String(flagAPIKeyEnv))
 }
 
 // workloadFromFlags lays the workload flags over s.
 func workloadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
-	if set(flagPromptTokens) {
-		s.Workload.PromptTokens = scenarios.Fixed(c.Int(flagPromptTokens))
-	}
-	if set(flagMaxTokens) {
-		s.Workload.OutputTokens = scenarios.Fixed(c.Int(flagMaxTokens))
-	}
-	if set(flagIgnoreEOS) {
-		s.Workload.IgnoreEOS = c.Bool(flagIgnoreEOS)
-	}
-	if set(flagSeed) {
-		s.Workload.Seed = uint64(c.Int64(flagSeed))
-	}
+	assign(set(flagPromptTokens), &s.Workload.PromptTokens, scenarios.Fixed(c.Int(flagPromptTokens)))
+	assign(set(flagMaxTokens), &s.Workload.OutputTokens, scenarios.Fixed(c.Int(flagMaxTokens)))
+	assign(set(flagIgnoreEOS), &s.Workload.IgnoreEOS, c.Bool(flagIgnoreEOS))
+	assign(set(flagSeed), &s.Workload.Seed, uint64(c.Int64(flagSeed)))
 }
 
 // loadFromFlags lays the load flags over ld: an explicit load kind (sweep,
@@ -180,18 +155,10 @@ func loadFromFlags(c *cli.Context, ld *scenarios.LoadProfile, set setFunc, fromF
 		clearKind()
 		ld.Concurrency = c.Int(flagConcurrency)
 	}
-	if set(flagArrival) && ld.Rate != nil {
-		ld.Arrival = scenarios.Arrival(c.String(flagArrival))
-	}
-	if set(flagBurstiness) && ld.Rate != nil && ld.Arrival == scenarios.ArrivalGamma {
-		ld.Burstiness = c.Float64(flagBurstiness)
-	}
-	if c.IsSet(flagMaxConc) {
-		ld.MaxConcurrency = c.Int(flagMaxConc)
-	}
-	if c.IsSet(flagRampUp) {
-		ld.RampUp = scenarios.Duration(c.Duration(flagRampUp))
-	}
+	assign(set(flagArrival) && ld.Rate != nil, &ld.Arrival, scenarios.Arrival(c.String(flagArrival)))
+	assign(set(flagBurstiness) && ld.Rate != nil && ld.Arrival == scenarios.ArrivalGamma, &ld.Burstiness, c.Float64(flagBurstiness))
+	assign(c.IsSet(flagMaxConc), &ld.MaxConcurrency, c.Int(flagMaxConc))
+	assign(c.IsSet(flagRampUp), &ld.RampUp, scenarios.Duration(c.Duration(flagRampUp)))
 	switch {
 	case c.IsSet(flagDuration) && !c.IsSet(flagRequests):
 		// --duration alone means "for this long": the default count
@@ -200,19 +167,13 @@ func loadFromFlags(c *cli.Context, ld *scenarios.LoadProfile, set setFunc, fromF
 	case set(flagRequests):
 		ld.Requests = c.Int(flagRequests)
 	}
-	if set(flagDuration) {
-		ld.Duration = scenarios.Duration(c.Duration(flagDuration))
-	}
+	assign(set(flagDuration), &ld.Duration, scenarios.Duration(c.Duration(flagDuration)))
 	if set(flagWarmup) {
 		w := c.Int(flagWarmup)
 		ld.Warmup = &w
 	}
-	if set(flagTimeout) {
-		ld.Timeout = scenarios.Duration(c.Duration(flagTimeout))
-	}
-	if c.IsSet(flagBisect) {
-		ld.CapacitySearch = &scenarios.CapacitySearch{Bisect: c.Int(flagBisect) > 0, Steps: c.Int(flagBisect)}
-	}
+	assign(set(flagTimeout), &ld.Timeout, scenarios.Duration(c.Duration(flagTimeout)))
+	assign(c.IsSet(flagBisect), &ld.CapacitySearch, &scenarios.CapacitySearch{Bisect: c.Int(flagBisect) > 0, Steps: c.Int(flagBisect)})
 	return nil
 }
 
@@ -222,20 +183,17 @@ func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 		name string
 		dst  *scenarios.Duration
 	}{{flagSLOTTFT, &s.SLO.TTFT}, {flagSLOTPOT, &s.SLO.TPOT}, {flagSLOE2E, &s.SLO.E2E}, {flagSLOITL, &s.SLO.ITL}} {
-		if c.IsSet(f.name) {
-			*f.dst = scenarios.Duration(c.Duration(f.name))
-		}
+		assign(c.IsSet(f.name), f.dst, scenarios.Duration(c.Duration(f.name)))
 	}
-	if c.IsSet(flagSLOPct) {
-		s.SLO.Percentile = c.Float64(flagSLOPct)
-	}
-	if set(flagRunGPUBackend) {
-		s.GPU.Backend = c.String(flagRunGPUBackend)
-	}
-	if c.IsSet(flagRunGPUURL) {
-		s.GPU.URL = c.String(flagRunGPUURL)
-	}
-	if set(flagRunGPUInterval) {
-		s.GPU.Interval = scenarios.Duration(c.Duration(flagRunGPUInterval))
+	assign(c.IsSet(flagSLOPct), &s.SLO.Percentile, c.Float64(flagSLOPct))
+	assign(set(flagRunGPUBackend), &s.GPU.Backend, c.String(flagRunGPUBackend))
+	assign(c.IsSet(flagRunGPUURL), &s.GPU.URL, c.String(flagRunGPUURL))
+	assign(set(flagRunGPUInterval), &s.GPU.Interval, scenarios.Duration(c.Duration(flagRunGPUInterval)))
+}
+
+// assign sets *dst to v when ok: one flag laid over one field.
+func assign[T any](ok bool, dst *T, v T) {
+	if ok {
+		*dst = v
 	}
 }

@@ -10,36 +10,30 @@ import (
 	"github.com/inferbench/inferbench/session"
 )
 
-// Flags of `run` for sharded runs (a contract: extend, never rename).
-const (
-	flagShard   = "shard"
-	flagStartAt = "start-at"
-)
-
 // shardFlags are run's flags for sharded runs.
 func shardFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: flagShard, Usage: "run shard I of N (I/N, I from 0): 1/N of the load (concurrency split, rate divided, every N-th trace entry), ids local·N+I; join the shards with inferbench merge"},
-		&cli.StringFlag{Name: flagStartAt, Usage: "wait until this wall time (RFC 3339, e.g. 2026-11-27T10:00:00Z) before starting, so shards on several machines begin together"},
+		&cli.StringFlag{Name: "shard", Usage: "run shard I of N (I/N, I from 0): 1/N of the load (concurrency split, rate divided, every N-th trace entry), ids local·N+I; join the shards with inferbench merge"},
+		&cli.StringFlag{Name: "start-at", Usage: "wait until this wall time (RFC 3339, e.g. 2026-11-27T10:00:00Z) before starting, so shards on several machines begin together"},
 	}
 }
 
 // shardFrom reads --shard and --start-at into o.
 func shardFrom(c *cli.Context, o *session.Options) error {
-	if c.IsSet(flagShard) {
-		i, n, err := loadgen.ParseShard(c.String(flagShard))
+	if c.IsSet("shard") {
+		i, n, err := loadgen.ParseShard(c.String("shard"))
 		if err != nil {
-			return usagef("--%s: %v", flagShard, err)
+			return usagef("--shard: %v", err)
 		}
 		if n > 1 && o.BisectSteps > 0 {
-			return usagef("--%s %d/%d with capacity bisection: each shard would pick its levels from its own part of the results; sweep fixed levels instead", flagShard, i, n)
+			return usagef("--shard %d/%d with capacity bisection: each shard would pick its levels from its own part of the results; sweep fixed levels instead", i, n)
 		}
 		o.Shard = rundir.Shard{Index: i, Count: n, Seed: loadgen.ShardSeed(uint64(o.Seed), i), IDs: rundir.IDScheme}
 	}
-	if c.IsSet(flagStartAt) {
-		t, err := time.Parse(time.RFC3339, c.String(flagStartAt))
+	if c.IsSet("start-at") {
+		t, err := time.Parse(time.RFC3339, c.String("start-at"))
 		if err != nil {
-			return usagef("--%s: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", flagStartAt, c.String(flagStartAt))
+			return usagef("--start-at: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", c.String("start-at"))
 		}
 		o.StartAt = t
 	}

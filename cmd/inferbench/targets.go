@@ -1,13 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"io"
-	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -31,7 +26,7 @@ func targetsCommand() *cli.Command {
 					if c.NArg() > 0 {
 						return usagef("targets list takes no arguments, got %q", c.Args().First())
 					}
-					return listTargets(c.App.Writer)
+					return registry.WriteTable(c.App.Writer)
 				},
 			},
 			{
@@ -54,68 +49,18 @@ saying what failed (unreachable, key rejected, model missing, not a stream, …)
 					if c.NArg() > 0 {
 						return usagef("targets probe takes no arguments, got %q", c.Args().First())
 					}
-					o := probeOptions{Kind: c.String(flagTarget), URL: c.String(flagURL), Model: c.String(flagModel),
+					o := session.ProbeOptions{Kind: c.String(flagTarget), URL: c.String(flagURL), Model: c.String(flagModel),
 						API: c.String(flagAPI), KeyEnv: registry.DefaultKeyEnv(c.String(flagTarget)), Timeout: c.Duration(flagTimeout)}
 					if c.IsSet(flagAPIKeyEnv) {
 						o.KeyEnv = c.String(flagAPIKeyEnv)
 					}
-					if o.KeyEnv != "" {
-						o.apiKey = strings.TrimSpace(os.Getenv(o.KeyEnv))
+					err := session.ProbeEndpoint(c.Context, o, c.App.Writer)
+					if _, ok := errors.AsType[*session.ProbeFailure](err); ok {
+						return &exitCodeError{code: exitFailed, err: err}
 					}
-					return runProbe(c.Context, &o, c.App.Writer)
+					return err
 				},
 			},
 		},
 	}
-}
-
-// listTargets writes the table of target kinds.
-func listTargets(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tPROTOCOL\tAPIS\tKEY ENV\tDEFAULT URL\tNOTES")
-	for _, k := range registry.All() {
-		key, url := k.KeyEnv, k.URL
-		if key == "" {
-			key = "-"
-		}
-		if url == "" {
-			url = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", k.Name, k.Protocol, strings.Join(k.APIs, ","), key, url, k.Notes)
-	}
-	return tw.Flush()
-}
-
-// probeOptions is everything `targets probe` needs.
-type probeOptions struct {
-	Kind, URL, Model, API string
-	// KeyEnv is the variable the key came from, "" when none is read.
-	KeyEnv  string
-	apiKey  string // never printed
-	Timeout time.Duration
-}
-
-// runProbe builds the target, probes it and prints the verdict.
-func runProbe(ctx context.Context, o *probeOptions, stdout io.Writer) error {
-	client := session.NewHTTPClient(1, nil, false)
-	defer client.CloseIdleConnections()
-	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: o.apiKey, API: o.API, Client: client})
-	if err != nil {
-		return usagef("%v", err)
-	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
-	defer cancel()
-	res, err := session.Probe(ctx, target, o.Model)
-	if err != nil {
-		if o.apiKey == "" && o.KeyEnv != "" && session.IsKeyRejection(err) {
-			err = fmt.Errorf("%w (no key sent: $%s is empty)", err, o.KeyEnv)
-		}
-		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return err
-		}
-		// The probe answered its question: the target does not work (exit 1).
-		return &exitCodeError{code: exitFailed, err: err}
-	}
-	res.Write(stdout, session.ProbeSubject{Model: o.Model, KeyEnv: o.KeyEnv, KeySent: o.apiKey != ""})
-	return nil
 }

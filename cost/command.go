@@ -1,0 +1,224 @@
+package cost
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// The cost commands (cost, crossover, advise, gpus) as functions of their
+// options: the command line fills the options and calls one of them. Errors
+// are one line each, in the words of the flags.
+
+// RunLevel is what a run directory says for pricing: its priced level
+// (report.PricedLevel), that level's throughput and window, and the basis
+// in words ("capacity at SLO (level 16)").
+type RunLevel struct {
+	Level      float64
+	Throughput Throughput
+	WindowS    float64
+	Basis      string
+}
+
+// RunReader reads run directories for the cost commands; the cost model
+// imports nothing of ours, so the caller supplies it (report.RunReader).
+type RunReader struct {
+	// Level reads DIR/summary.json's priced level.
+	Level func(dir string) (RunLevel, error)
+	// GPU returns DIR/run.json's stated GPU and telemetry's GPU names,
+	// nothing when the file or the fields are missing.
+	GPU func(dir string) (stated string, names []string)
+}
+
+// Volume is a daily volume and the API price it is weighed at (crossover,
+// advise).
+type Volume struct {
+	TokensPerDay     float64
+	RequestsPerDay   float64
+	TokensPerRequest float64
+	APIPricePerM     float64
+	APIModel         string
+}
+
+// given reports whether any volume flag was given.
+func (v *Volume) given() bool {
+	return v.TokensPerDay != 0 || v.RequestsPerDay != 0 || v.TokensPerRequest != 0
+}
+
+// CostOptions is the cost command's input.
+type CostOptions struct {
+	RunDir        string
+	GPU           string
+	GPUs          int
+	Offer         string
+	OutputTPS     float64
+	TotalTPS      float64
+	RPS           float64
+	USDPerGPUHour float64
+	EnergyJ       float64
+	EnergyWindowS float64
+	Prices        string
+	Format        Format
+	Runs          RunReader
+}
+
+// check refuses contradictory or out-of-range flags.
+func (o *CostOptions) check() error {
+	switch {
+	case o.RunDir != "" && o.OutputTPS != 0:
+		return errors.New("pass --run or --output-tokens-per-s, not both")
+	case o.RunDir == "" && o.OutputTPS == 0:
+		return errors.New("pass --run DIR or --output-tokens-per-s X")
+	case o.GPUs < 0:
+		return fmt.Errorf("--gpus must be at least 1, got %d", o.GPUs)
+	case o.USDPerGPUHour < 0:
+		return fmt.Errorf("--usd-per-gpu-hour must not be negative, got %v", o.USDPerGPUHour)
+	case o.USDPerGPUHour > 0 && (o.GPU != "" || o.Offer != ""):
+		return errors.New("--usd-per-gpu-hour replaces the catalog: drop --gpu and --offer")
+	}
+	return nil
+}
+
+// RunCost prices a run's capacity (or a throughput given) on each GPU
+// offer, or at --usd-per-gpu-hour, and writes it to w.
+func RunCost(w io.Writer, o CostOptions) error {
+	if err := o.check(); err != nil {
+		return err
+	}
+	q := QuoteRequest{GPU: o.GPU, GPUs: o.GPUs, Offer: o.Offer, USDPerGPUHour: o.USDPerGPUHour,
+		Basis: "throughput given on the command line", Throughput: Throughput{OutputTokensPerS: o.OutputTPS, TotalTokensPerS: o.TotalTPS, RequestsPerS: o.RPS}}
+	var level *float64
+	if o.RunDir != "" {
+		lvl, err := o.Runs.Level(o.RunDir)
+		if err != nil {
+			return fmt.Errorf("cost: %w", err)
+		}
+		q.Basis, level, q.Throughput = lvl.Basis, &lvl.Level, lvl.Throughput
+		if o.EnergyWindowS == 0 {
+			o.EnergyWindowS = lvl.WindowS
+		}
+		q.RunGPUStated, q.RunGPUNames = o.Runs.GPU(o.RunDir)
+	}
+	if o.EnergyJ != 0 {
+		if !(o.EnergyJ > 0) || !(o.EnergyWindowS > 0) {
+			return errors.New("--energy-joules needs a positive value and a positive --energy-window-s")
+		}
+		q.Energy = &Energy{Joules: o.EnergyJ, WindowS: o.EnergyWindowS}
+	}
+	if o.USDPerGPUHour > 0 {
+		c, err := Evaluate(q.Throughput, max(q.GPUs, 1), Price{USDPerGPUHour: o.USDPerGPUHour}, nil)
+		if err != nil {
+			return fmt.Errorf("cost: %w", err)
+		}
+		return Write(w, o.Format, c, CostsTable("Cost at "+q.Basis, []Costs{c}, nil))
+	}
+	cat, err := Load(o.Prices)
+	if err != nil {
+		return fmt.Errorf("cost: %w", err)
+	}
+	rep, err := cat.Quote(q)
+	if err != nil {
+		return err
+	}
+	rep.RunDir, rep.Level = o.RunDir, level
+	return Write(w, o.Format, rep, rep.Table())
+}
+
+// GuideOptions is the gpus command's input.
+type GuideOptions struct {
+	Fit        string
+	Precision  Precision
+	MemoryUtil float64
+	Prices     string
+	Format     Format
+}
+
+// guideReport is the JSON of gpus: the GPU catalog, and the fits when asked.
+type guideReport struct {
+	GPUs []GPU `json:"gpus"`
+	Fits []Fit `json:"fits,omitempty"`
+}
+
+// RunGuide writes the GPU guide, with what fits each GPU when o.Fit names
+// a model.
+func RunGuide(w io.Writer, o GuideOptions) error {
+	cat, err := Load(o.Prices)
+	if err != nil {
+		return fmt.Errorf("gpus: %w", err)
+	}
+	rep := guideReport{GPUs: cat.GPUs}
+	if o.Fit != "" {
+		m, err := cat.Model(o.Fit)
+		if err != nil {
+			return fmt.Errorf("--fit: %v", err)
+		}
+		for i := range cat.GPUs {
+			f, err := FitModel(&cat.GPUs[i], m, o.Precision, o.MemoryUtil)
+			if err != nil {
+				return fmt.Errorf("--fit: %v", err)
+			}
+			rep.Fits = append(rep.Fits, f)
+		}
+	}
+	t := GuideTable(cat, rep.Fits)
+	if o.Fit != "" {
+		t.Notes = append(t.Notes, fmt.Sprintf("fit: weights at %s, KV cache in BF16, the engine taking %.0f%% of usable memory; tensor parallelism 1, 2, 4 or 8", o.Precision, o.MemoryUtil*100))
+	}
+	t.Notes = append(t.Notes, "on-demand $/gpu-h (default) is the price every command (cost, crossover, report) uses: the first on-demand offer in the catalog, a hyperscaler's list price where there is one; cheapest alternative: the lowest other on-demand offer (marketplace clouds included), with its date; `inferbench cost --gpu ID` lists every offer with its source and date")
+	return Write(w, o.Format, rep, t)
+}
+
+// AdviseOptions is the advise command's input.
+type AdviseOptions struct {
+	Volume
+	MonthlyAPISpend float64
+	Latency         Latency
+	Compliance      []Compliance
+	TeamRunsGPUs    bool
+	VolumeUncertain bool
+	Prices          string
+	Format          Format
+}
+
+// adviceReport is the JSON of advise: the advice and how the spend was found.
+type adviceReport struct {
+	Advice
+	SpendBasis string `json:"spend_basis"`
+}
+
+// RunAdvise writes the deployment path for a volume (or a monthly API
+// spend), latency class and compliance set.
+func RunAdvise(w io.Writer, o AdviseOptions) error {
+	cat, err := Load(o.Prices)
+	if err != nil {
+		return fmt.Errorf("advise: %w", err)
+	}
+	var spend float64
+	var basis string
+	switch {
+	case o.MonthlyAPISpend != 0 && o.given():
+		return errors.New("pass a volume or --monthly-api-spend, not both")
+	case o.MonthlyAPISpend < 0:
+		return fmt.Errorf("--monthly-api-spend must not be negative, got %v", o.MonthlyAPISpend)
+	case o.MonthlyAPISpend > 0:
+		spend, basis = o.MonthlyAPISpend, "--monthly-api-spend"
+	default:
+		perDay, err := DailyTokens(o.TokensPerDay, o.RequestsPerDay, o.TokensPerRequest)
+		if err != nil {
+			return err
+		}
+		price, priceBasis, err := cat.APIPrice(o.APIPricePerM, o.APIModel)
+		if err != nil {
+			return err
+		}
+		spend = APIMonthlyUSD(MonthlyTokens(perDay), price)
+		basis = fmt.Sprintf("%s tokens/day × 30 at %s per 1M (%s)", Tokens(perDay), USD(price), priceBasis)
+	}
+	a, err := Advise(cat, AdviseInput{MonthlyAPISpendUSD: spend, Latency: o.Latency, Compliance: o.Compliance, TeamRunsGPUs: o.TeamRunsGPUs, VolumeUncertain: o.VolumeUncertain})
+	if err != nil {
+		return fmt.Errorf("advise: %v", err)
+	}
+	t := a.Table()
+	t.Notes = append([]string{"spend: " + basis}, t.Notes...)
+	return Write(w, o.Format, adviceReport{Advice: a, SpendBasis: basis}, t)
+}

@@ -1,0 +1,126 @@
+package cost
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Defaults of crossover: without --run and --gpu it prices an A100 80GB
+// (the GPU guide's "sweet spot" for 7B–34B models); the offer is the one
+// every command uses (DefaultOfferKind).
+const (
+	CrossoverDefaultGPU = "a100-80gb"
+	DefaultAPIModel     = "openai/gpt-4o"
+)
+
+// CrossoverOptions is the crossover command's input.
+type CrossoverOptions struct {
+	Volume
+	GPUMonthUSD float64
+	OpsMonthUSD float64
+	RunDir      string
+	GPU         string
+	Offer       string
+	GPUs        int
+	Prices      string
+	Format      Format
+	Runs        RunReader
+}
+
+// RunCrossover writes the monthly cost of an API against self-hosting and
+// the volume where self-hosting starts to pay.
+func RunCrossover(w io.Writer, o CrossoverOptions) error {
+	perDay, err := DailyTokens(o.TokensPerDay, o.RequestsPerDay, o.TokensPerRequest)
+	if err != nil {
+		return err
+	}
+	if o.GPUMonthUSD < 0 || o.OpsMonthUSD < 0 {
+		return errors.New("--gpu-month-usd and --ops-month-usd must not be negative")
+	}
+	if o.GPUs < 0 {
+		return fmt.Errorf("--gpus must be at least 1, got %d", o.GPUs)
+	}
+	cat, err := Load(o.Prices)
+	if err != nil {
+		return fmt.Errorf("crossover: %w", err)
+	}
+	price, priceBasis, err := cat.APIPrice(o.APIPricePerM, o.APIModel)
+	if err != nil {
+		return err
+	}
+	in := CrossoverInput{TokensPerDay: perDay, APIUSDPer1M: price, GPUMonthUSD: o.GPUMonthUSD, OpsMonthUSD: o.OpsMonthUSD, GPUsPerReplica: o.GPUs}
+	var notes []string
+	if priceBasis != "--api-price-per-m" {
+		notes = append(notes, "API price: "+priceBasis)
+	}
+	gpuNotes, err := crossoverGPU(cat, &o, &in)
+	if err != nil {
+		return err
+	}
+	notes = append(notes, gpuNotes...)
+	if in.GPUMonthUSD == 0 {
+		m, err := cat.MonthOf(o.GPU, o.Offer)
+		if err != nil {
+			return err
+		}
+		in.GPUMonthUSD = m.USD
+		notes = append(notes, m.Note)
+	}
+	if o.RunDir != "" {
+		lvl, err := o.Runs.Level(o.RunDir)
+		if err != nil {
+			return fmt.Errorf("crossover: %w", err)
+		}
+		if !(lvl.Throughput.TotalTokensPerS > 0) {
+			return fmt.Errorf("crossover: %s: the priced level has no total tokens/s", o.RunDir)
+		}
+		in.CapacityTokensPerS = lvl.Throughput.TotalTokensPerS
+		notes = append(notes, "capacity: "+lvl.Basis+" of "+o.RunDir)
+	}
+	x, err := ComputeCrossover(in)
+	if err != nil {
+		return fmt.Errorf("crossover: %w", err)
+	}
+	x.Notes = append(notes, x.Notes...)
+	return Write(w, o.Format, x, x.Table())
+}
+
+// crossoverGPU fills in the GPU and its count from the run when the flags
+// leave them out (ResolveRunGPU, the rule report uses too), else the
+// defaults; the notes say where they came from.
+func crossoverGPU(cat *Catalog, o *CrossoverOptions, in *CrossoverInput) ([]string, error) {
+	var notes []string
+	var rg *RunGPU
+	if o.RunDir != "" && (o.GPU == "" || o.GPUs == 0) {
+		r, err := cat.ResolveRunGPU(o.Runs.GPU(o.RunDir))
+		if err != nil {
+			return nil, fmt.Errorf("crossover: %s/run.json gpu_stated: %w", o.RunDir, err)
+		}
+		rg = r
+	}
+	switch {
+	case o.GPU != "":
+	case rg != nil:
+		o.GPU = rg.GPU.ID
+		notes = append(notes, fmt.Sprintf("GPU %s from %s/run.json (%s)", rg.GPU.ID, o.RunDir, rg.From))
+		if rg.Warning != "" {
+			notes = append(notes, "warning: "+rg.Warning)
+		}
+	case o.GPUMonthUSD == 0:
+		o.GPU = CrossoverDefaultGPU
+		why := "no --run"
+		if o.RunDir != "" {
+			why = o.RunDir + "/run.json names no catalog GPU"
+		}
+		notes = append(notes, fmt.Sprintf("GPU %s by default (%s; pass --gpu)", o.GPU, why))
+	}
+	if o.GPUs == 0 {
+		o.GPUs = 1
+		if rg != nil && rg.Count > 0 {
+			o.GPUs = rg.Count
+		}
+		in.GPUsPerReplica = o.GPUs
+	}
+	return notes, nil
+}

@@ -1,0 +1,40 @@
+package k8s
+
+import (
+	"fmt"
+
+	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/targets"
+)
+
+// ScenarioManifest checks that scenario s (called ref) can run as o.Shards
+// pods, with model (when set) over its target.model, and returns the
+// manifest (Manifest) with the scenario in its ConfigMap. Every error is
+// the caller's input.
+func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]byte, error) {
+	if s.Workload.Dataset != nil || s.Load.Trace != nil {
+		return nil, fmt.Errorf("scenario %s reads a dataset or trace file, which the pods would not have: only the scenario travels in the ConfigMap", ref)
+	}
+	if s.Load.CapacitySearch != nil && s.Load.CapacitySearch.Bisect && o.Shards > 1 {
+		return nil, fmt.Errorf("scenario %s bisects for capacity, which sharded runs cannot (each shard would pick its own levels): remove load.capacity_search", ref)
+	}
+	// The scenario travels in the ConfigMap: its URL must not carry a key
+	// either (user info is already refused by the scenario's checks).
+	if c := targets.URLCredential(s.Target.URL); c != "" {
+		return nil, fmt.Errorf("scenario %s: target.url holds a credential (%s), which the ConfigMap would show: put the key in the Secret (--secret) and name its variable in target.api_key_env", ref, c)
+	}
+	if model != "" {
+		s.Target.Model = model
+	}
+	if s.Target.Model == "" {
+		return nil, fmt.Errorf("scenario %s names no model (target.model): give --model, or every pod's run fails", ref)
+	}
+	// Said in each pod's args as well as in the ConfigMap's scenario, so
+	// that kubectl describe shows what the pods ask for.
+	o.Args = append([]string{"--model", s.Target.Model}, o.Args...)
+	var err error
+	if o.Scenario, err = scenarios.Marshal(s); err != nil {
+		return nil, err
+	}
+	return Manifest(o)
+}

@@ -1,0 +1,234 @@
+package history
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// The history subcommands (add, list, show, trend) as functions of their
+// options: the command line fills CommandOptions and calls one of them.
+
+// CommandOptions is the input of every history subcommand.
+type CommandOptions struct {
+	// Store names the store: a SQLite file or a postgres:// URL; empty for
+	// the default file.
+	Store string
+	// Args are the positional arguments (run directories, an ID).
+	Args []string
+	// Filter selects entries for list and trend.
+	Filter Filter
+	// Metric is trend's metric; Out its plot file (.png or .svg), empty
+	// for a table.
+	Metric, Out string
+	// Format is list's and show's output: text or json.
+	Format string
+}
+
+// Check refuses a negative --limit and a --format other than text or json.
+func (o *CommandOptions) Check() error {
+	if o.Filter.Limit < 0 {
+		return fmt.Errorf("--limit %d: want ≥ 0", o.Filter.Limit)
+	}
+	if o.Format != "" && o.Format != "text" && o.Format != "json" {
+		return fmt.Errorf("--format %q: want text or json", o.Format)
+	}
+	return nil
+}
+
+// OpenSpec opens the store spec names, the default file when empty. A
+// store that is neither a SQLite file nor a postgres:// URL (a misspelt
+// scheme, a key=value DSN) is refused with its password masked.
+func OpenSpec(ctx context.Context, spec string) (*Store, error) {
+	if spec == "" {
+		p, err := DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		spec = p
+	}
+	if err := CheckSpec(spec); err != nil {
+		return nil, err
+	}
+	return Open(ctx, spec)
+}
+
+// RunAdd adds each run directory; one already stored is reported and
+// skipped, so a retried CI step succeeds.
+func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) error {
+	if len(o.Args) == 0 {
+		return errors.New("history add takes one or more RUN directories")
+	}
+	s, err := OpenSpec(ctx, o.Store)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for _, dir := range o.Args {
+		e, warnings, err := NewEntry(dir, report.SLO{})
+		if err != nil {
+			return err
+		}
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "inferbench: warning: %s: %s\n", dir, w)
+		}
+		id, err := s.Add(ctx, e)
+		if dup, ok := errors.AsType[*DuplicateError](err); ok {
+			fmt.Fprintf(stdout, "%s: already in the history as #%d\n", dir, dup.ID)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", dir, err)
+		}
+		fmt.Fprintf(stdout, "%s: added as #%d (scenario %s, model %s, %s)\n", dir, id, e.Scenario, e.Model, s.Backend())
+	}
+	return nil
+}
+
+// RunList lists entries, newest first.
+func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
+	if len(o.Args) > 0 {
+		return fmt.Errorf("history list takes no arguments, got %q", o.Args)
+	}
+	s, err := OpenSpec(ctx, o.Store)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	entries, err := s.List(ctx, o.Filter)
+	if err != nil {
+		return err
+	}
+	if o.Format == "json" {
+		if entries == nil {
+			entries = []*Entry{}
+		}
+		return writeJSON(stdout, entries)
+	}
+	return WriteList(stdout, entries)
+}
+
+// RunShow shows one entry.
+func RunShow(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
+	if len(o.Args) != 1 {
+		return errors.New("history show takes one ID")
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(o.Args[0], "#"), 10, 64)
+	if err != nil {
+		return fmt.Errorf("history show %s: want a numeric ID", o.Args[0])
+	}
+	s, err := OpenSpec(ctx, o.Store)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	e, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if o.Format == "json" {
+		return writeJSON(stdout, e)
+	}
+	return e.WriteText(stdout)
+}
+
+// RunTrend prints a metric's trend, or plots it with o.Out.
+func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
+	if len(o.Args) > 0 {
+		return fmt.Errorf("history trend takes no arguments, got %q", o.Args)
+	}
+	m, ok := compare.LookupMetric(o.Metric)
+	if !ok {
+		return fmt.Errorf("--metric %q: want one of %s", o.Metric, strings.Join(compare.MetricNames(), ", "))
+	}
+	format := strings.TrimPrefix(filepath.Ext(o.Out), ".")
+	if o.Out != "" && format != "png" && format != "svg" {
+		return fmt.Errorf("--out %s: want a .png or .svg file", o.Out)
+	}
+	s, err := OpenSpec(ctx, o.Store)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	pts, err := s.Trend(ctx, o.Metric, o.Filter)
+	if err != nil {
+		return err
+	}
+	if len(pts) == 0 {
+		return fmt.Errorf("history trend: no %s values for the selection", o.Metric)
+	}
+	if o.Out == "" {
+		return writeTrendTable(stdout, m, pts)
+	}
+	var sel []string
+	if o.Filter.Scenario != "" {
+		sel = append(sel, "scenario "+o.Filter.Scenario)
+	}
+	if o.Filter.Model != "" {
+		sel = append(sel, "model "+o.Filter.Model)
+	}
+	p, err := TrendPlot(o.Metric, pts, strings.Join(sel, ", "))
+	if err != nil {
+		return err
+	}
+	if err := rundir.WriteFileWith(o.Out, func(w io.Writer) error { return WriteTrendPlot(w, p, format) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d points)\n", o.Out, len(pts))
+	return nil
+}
+
+// writeTrendTable writes a trend's points as a table, in m's unit.
+func writeTrendTable(w io.Writer, m compare.Metric, pts []Point) error {
+	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "ID\tSTARTED (UTC)\tLEVEL\t%s (%s)\n", m.Title, m.Unit)
+	for _, p := range pts {
+		v := p.Value
+		if m.Points {
+			v *= 100
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%g\t%.2f\n", p.RunID, p.Started.Format("2006-01-02 15:04:05"), p.Level, v)
+	}
+	return tw.Flush()
+}
+
+// writeJSON writes v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// ResolveBaseline turns compare's baseline (a run directory, or history:
+// latest, median-of-N or ID in the store spec names) into a Baseline: a run
+// directory is loaded with the candidate's SLO.
+func ResolveBaseline(ctx context.Context, spec, baseline string, cand *compare.Run) (compare.Baseline, error) {
+	which, ok := strings.CutPrefix(baseline, "history:")
+	if !ok {
+		r, err := compare.LoadRun(baseline, cand.SLO)
+		if err != nil {
+			return compare.Baseline{}, err
+		}
+		return compare.RunBaseline(r), nil
+	}
+	store, err := OpenSpec(ctx, spec)
+	if err != nil {
+		return compare.Baseline{}, err
+	}
+	defer store.Close()
+	b, err := Baseline(ctx, store, which, cand)
+	if errors.Is(err, ErrBaselineSpec) {
+		return b, fmt.Errorf("--baseline %s: %v", baseline, err)
+	}
+	return b, err
+}

@@ -1,0 +1,116 @@
+package compare
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// GateOptions is the compare command's input: the regression gate of a CI
+// job.
+type GateOptions struct {
+	// Baseline is a run directory, or history:latest, history:median-of-N
+	// or history:ID; Candidate the candidate run directory.
+	Baseline, Candidate string
+	// Thresholds is a thresholds file; empty for the defaults.
+	Thresholds string
+	// JUnit and Markdown are files to write besides stdout; empty for none.
+	JUnit, Markdown string
+	// Format is stdout's format: text, md or json.
+	Format string
+	// Resamples and Seed configure the bootstrap.
+	Resamples int
+	Seed      uint64
+	// AllowEmptyBaseline makes ErrEmpty from Resolve a success (the first
+	// night) instead of an error.
+	AllowEmptyBaseline bool
+	// Resolve turns Baseline into a Baseline for the candidate (the
+	// history resolves history: baselines); ErrEmpty is its error for a
+	// history with no earlier matching run.
+	Resolve  func(baseline string, cand *Run) (Baseline, error)
+	ErrEmpty error
+}
+
+// RegressionError is the gate's answer when a metric regressed.
+type RegressionError struct{ Rows []Row }
+
+func (e *RegressionError) Error() string {
+	var what []string
+	for _, r := range e.Rows {
+		what = append(what, Describe(r))
+	}
+	return "regression: " + strings.Join(what, "; ")
+}
+
+// Gate loads both sides, compares them, writes the result to stdout (and
+// the JUnit and Markdown files) and returns a *RegressionError on a
+// regression; any other error means the runs could not be compared.
+// Warnings of the runs go to stderr.
+func Gate(o GateOptions, stdout, stderr io.Writer) error {
+	var th Thresholds // none given: Compare applies the defaults
+	if o.Thresholds != "" {
+		data, err := os.ReadFile(o.Thresholds)
+		if err != nil {
+			return fmt.Errorf("thresholds: %w", err)
+		}
+		if th, err = LoadThresholds(o.Thresholds, data); err != nil {
+			return err
+		}
+	}
+	cand, err := LoadRun(o.Candidate, report.SLO{}) // its scenario's SLO
+	if err != nil {
+		return err
+	}
+	for _, w := range cand.Warnings {
+		fmt.Fprintf(stderr, "inferbench: warning: candidate: %s\n", w)
+	}
+	base, err := o.Resolve(o.Baseline, cand)
+	if o.ErrEmpty != nil && errors.Is(err, o.ErrEmpty) && o.AllowEmptyBaseline {
+		fmt.Fprintf(stderr, "inferbench: %v: nothing to compare with (--allow-empty-baseline)\n", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if base.Run != nil {
+		for _, w := range base.Run.Warnings {
+			fmt.Fprintf(stderr, "inferbench: warning: baseline: %s\n", w)
+		}
+	}
+	res, err := Compare(base, cand, Options{Thresholds: th, Resamples: o.Resamples, Seed: o.Seed})
+	if err != nil {
+		return err
+	}
+	return writeGate(o, res, stdout)
+}
+
+// writeGate writes res to stdout in o.Format and to the files o names.
+func writeGate(o GateOptions, res *Result, stdout io.Writer) error {
+	write := map[string]func(io.Writer, *Result) error{"md": WriteMarkdown, "json": WriteJSON}[o.Format]
+	if write == nil {
+		write = WriteText
+	}
+	if err := write(stdout, res); err != nil {
+		return err
+	}
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer, *Result) error
+	}{{o.JUnit, WriteJUnit}, {o.Markdown, WriteMarkdown}} {
+		if out.path == "" {
+			continue
+		}
+		if err := rundir.WriteFileWith(out.path, func(w io.Writer) error { return out.write(w, res) }); err != nil {
+			return err
+		}
+	}
+	if regs := res.Regressions(); len(regs) > 0 {
+		return &RegressionError{Rows: regs}
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// Command is the report command after its flags are checked: it recomputes
+// each run's summary.json, prints each run's table, the verdicts of the
+// comparisons and, with out set, writes the report files (formats) and the
+// figures into out. o.SLO is the SLO of the flags (zero: the first run's);
+// o.SLOSource is set here.
+func Command(dirs []string, out string, formats []string, o Options, stdout, stderr io.Writer) error {
+	runs, slo, source, err := LoadRuns(dirs, o.SLO)
+	if err != nil {
+		return err
+	}
+	for i, r := range runs {
+		for _, w := range r.Warnings {
+			fmt.Fprintln(stderr, "inferbench: warning:", w)
+		}
+		if err := report.WriteSummaryFile(r.Dir, r.Summary); err != nil {
+			return err
+		}
+		if len(runs) > 1 {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			fmt.Fprintf(stdout, "== %s (%s)\n", r.Label, r.Dir)
+		}
+		if err := report.WriteTable(stdout, r.Summary, r.Manifest); err != nil {
+			return err
+		}
+	}
+	if source == "run.json" {
+		fmt.Fprintf(stdout, "\nSLO from %s's scenario: capacity judged by it\n", filepath.Join(dirs[0], rundir.ManifestFile))
+	}
+	o.SLO, o.SLOSource = slo, source
+	rep, err := Build(runs, o)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for _, c := range rep.Comparisons {
+		fmt.Fprintf(stdout, "\nverdict: %s\n", c.Headline)
+		for _, n := range c.Notes {
+			fmt.Fprintf(stdout, "note: %s\n", n)
+		}
+	}
+	if out == "" {
+		fmt.Fprintf(stdout, "\n(write the report and its figures with --out DIR)\n")
+		return nil
+	}
+	files, err := Write(out, rep, formats)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nreport written to %s:", out)
+	for _, f := range files {
+		if rel, err := filepath.Rel(out, f); err == nil && !strings.HasPrefix(rel, PlotsDir) {
+			fmt.Fprintf(stdout, " %s", rel)
+		}
+	}
+	fmt.Fprintf(stdout, " and %d figures in %s\n", len(rep.Figures), filepath.Join(out, PlotsDir))
+	return nil
+}

@@ -1,0 +1,71 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// The scenarios subcommands (list, show, validate) as functions. kinds is
+// the list of target kinds a scenario may name (targets/registry's table,
+// which this package does not import).
+
+// OpenChecked opens a shipped scenario or a file (Open) and checks its
+// target kind against kinds.
+func OpenChecked(ref string, kinds []string) (*Scenario, error) {
+	s, err := Open(ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckKind(kinds); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// WriteList writes one line per shipped scenario: name, description.
+func WriteList(w io.Writer, kinds []string) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tDESCRIPTION")
+	for _, name := range Shipped() {
+		s, err := OpenChecked(name, kinds)
+		if err != nil {
+			return fmt.Errorf("scenarios list: %w", err)
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", s.Name, s.Description)
+	}
+	return tw.Flush()
+}
+
+// Show writes the resolved scenario (defaults applied) as YAML.
+func Show(w io.Writer, ref string, kinds []string) error {
+	s, err := OpenChecked(ref, kinds)
+	if err != nil {
+		return fmt.Errorf("scenarios show: %w", err)
+	}
+	s.ApplyDefaults()
+	b, err := Marshal(s)
+	if err != nil {
+		return fmt.Errorf("scenarios show: %w", err)
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// ValidateFiles opens each file (or shipped name) and writes "FILE: ok" or
+// its errors, one a line; it fails when any file does.
+func ValidateFiles(w io.Writer, files, kinds []string) error {
+	failed := 0
+	for _, f := range files {
+		if _, err := OpenChecked(f, kinds); err != nil {
+			failed++
+			fmt.Fprintln(w, err)
+			continue
+		}
+		fmt.Fprintf(w, "%s: ok\n", f)
+	}
+	if failed > 0 {
+		return fmt.Errorf("scenarios validate: %d of %d scenario files failed validation", failed, len(files))
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/targets/registry"
+)
+
+// ProbeOptions is everything `targets probe` needs.
+type ProbeOptions struct {
+	Kind, URL, Model, API string
+	// KeyEnv is the variable the key is read from, "" when none is read.
+	KeyEnv  string
+	Timeout time.Duration
+}
+
+// ProbeFailure is probe's answer that the target does not work (the
+// command's question answered: exit 1), as opposed to an error in how it
+// was asked.
+type ProbeFailure struct{ Err error }
+
+func (e *ProbeFailure) Error() string { return e.Err.Error() }
+func (e *ProbeFailure) Unwrap() error { return e.Err }
+
+// ProbeEndpoint builds the target, probes it (Probe) and writes the
+// verdict to stdout; a target that does not work is a *ProbeFailure.
+func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error {
+	var apiKey string // never printed
+	if o.KeyEnv != "" {
+		apiKey = strings.TrimSpace(os.Getenv(o.KeyEnv))
+	}
+	client := NewHTTPClient(1, nil, false)
+	defer client.CloseIdleConnections()
+	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: apiKey, API: o.API, Client: client})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	res, err := Probe(ctx, target, o.Model)
+	if err != nil {
+		if apiKey == "" && o.KeyEnv != "" && IsKeyRejection(err) {
+			err = fmt.Errorf("%w (no key sent: $%s is empty)", err, o.KeyEnv)
+		}
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			return err
+		}
+		return &ProbeFailure{Err: err}
+	}
+	res.Write(stdout, ProbeSubject{Model: o.Model, KeyEnv: o.KeyEnv, KeySent: apiKey != ""})
+	return nil
+}

@@ -1,0 +1,51 @@
+package session
+
+import (
+	"cmp"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+)
+
+// Verdict is run's answer to "is the thing I measured bad": an error when
+// no measured request succeeded, or when an SLO was set and no level met
+// it (the command's exit 1); nil otherwise.
+func Verdict(sum *report.Summary, o *Options) error {
+	if sum == nil {
+		return nil
+	}
+	total, ok := 0, 0
+	met := false
+	for i := range sum.Levels {
+		l := &sum.Levels[i]
+		total += l.Requests.Total
+		ok += l.Requests.OK
+		if m, _ := report.MeetsSLO(l, o.SLO); m {
+			met = true
+		}
+	}
+	switch {
+	case total > 0 && ok == 0:
+		return fmt.Errorf("every measured request failed (%d of %d): see the errors above and %s", total, total, o.Out)
+	case !o.SLO.IsZero() && !met && total > 0:
+		return fmt.Errorf("no level met the SLO (%s): see the table above", sloLine(o.SLO))
+	}
+	return nil
+}
+
+// sloLine is the SLO in words: "TTFT p95 ≤ 1s, TPOT p95 ≤ 50ms".
+func sloLine(slo report.SLO) string {
+	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
+	var parts []string
+	for _, x := range []struct {
+		name string
+		d    time.Duration
+	}{{"TTFT", slo.TTFT}, {"TPOT", slo.TPOT}, {"E2E", slo.E2E}, {"ITL", slo.ITL}} {
+		if x.d > 0 {
+			parts = append(parts, fmt.Sprintf("%s p%g ≤ %s", x.name, p, x.d))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
