@@ -269,7 +269,7 @@ func (s *State) Add(r *rundir.Record) {
 		a.span.Add(r)
 		a.steady.Add(r, false) // goodput is not judged live
 	} else {
-		a.steady.AddWarmup(r) // its worker's start (steady.go)
+		a.steady.AddWarmup(r, false) // its worker's start and work (steady.go)
 	}
 	switch {
 	case r.Retried:

@@ -95,16 +95,15 @@ func (w *Workload) Request(id uint64) (targets.Request, int) {
 // one, of the nominal lengths (PromptTokens, MaxTokens: the scenario's
 // means), never a length drawn for its id, so that the spread, and with it
 // the level's first round, is the same on every run whatever the draw. Its
-// prompt is of that estimated length (ProbePrompt's, with a shared prefix;
-// a dataset's prompt for a dataset): the probe is never measured, so it is
-// neither sized exactly nor taken from the prompt builder's window.
+// prompt is of that estimated length (ProbePrompt's, with a shared prefix):
+// the probe is never measured, so it is neither sized exactly nor taken
+// from the prompt builder's window. With a dataset it is an entry of the
+// dataset, as it is.
 func (w *Workload) ProbeRequest(id uint64) (targets.Request, int) {
-	req := w.outputRequest(w.MaxTokens)
 	if w.Prompt != nil {
-		var n int
-		req.Prompt, n = w.Prompt(id)
-		return req, n
+		return w.Request(id) // a dataset's entry, with its own lengths
 	}
+	req := w.outputRequest(w.MaxTokens)
 	n := max(w.PromptTokens, 1)
 	if w.ProbePrompt != nil {
 		req.Prompt, n = w.ProbePrompt(id, n)

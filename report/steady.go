@@ -1,6 +1,10 @@
 package report
 
-import "github.com/inferbench/inferbench/rundir"
+import (
+	"slices"
+
+	"github.com/inferbench/inferbench/rundir"
+)
 
 // SteadyAcc gathers, one measured record at a time, what a level's steady
 // state and its rates need (metrics.go, Steady): each worker's first send
@@ -26,21 +30,48 @@ func (s *SteadyAcc) Add(r *rundir.Record, good bool) {
 		s.WorkerSent(r.Worker, r.SentNS)
 		s.lastSend = max(s.lastSend, r.SentNS)
 	}
+	s.addOK(r, good)
+}
+
+// addOK keeps what the rates need of a successful final attempt.
+func (s *SteadyAcc) addOK(r *rundir.Record, good bool) {
 	if r.OK && !r.Retried {
 		s.reqs = append(s.reqs, okReq{sent: r.SentNS, done: max(r.DoneNS, r.EndNS),
 			tokens: int64(r.InputTokens + r.OutputTokens), outTok: int64(r.OutputTokens), good: good})
 	}
 }
 
-// AddWarmup takes a warm-up record of the level: its worker was already
+// AddWarmup takes a warm-up record of the level. Its worker was already
 // loading the server, so its send counts toward the steady state's start
-// (the last worker's first send, of any stage) and nothing else of it is
-// used. Without it a worker that began with a warm-up request would start
-// the steady state at its first measured send, a round of requests late.
-func (s *SteadyAcc) AddWarmup(r *rundir.Record) {
-	if _, first := SendLagMS(r); first && r.Stage == rundir.StageWarmup {
+// (the last worker's first send, of any stage), and the part of it that
+// falls in the steady state counts in its rates, as a measured request's
+// does: the server's work in the steady state is all of it, whatever the
+// stage. (Counting only measured sends started the steady state a round
+// late at a worker that began with a warm-up; counting warm-up sends but
+// not their work would undercount the steady state's start.) good says
+// whether it met every per-request SLO. Measured statistics never see it.
+func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
+	if r.Stage != rundir.StageWarmup {
+		return
+	}
+	if _, first := SendLagMS(r); first {
 		s.WorkerSent(r.Worker, r.SentNS)
 	}
+	s.addOK(r, good)
+}
+
+// merged returns s with o's worker starts and requests added (o's last
+// send is not: the steady state ends at the last measured send); s and o
+// are left as they are.
+func (s *SteadyAcc) merged(o *SteadyAcc) SteadyAcc {
+	m := SteadyAcc{lastSend: s.lastSend, reqs: append(slices.Clip(s.reqs), o.reqs...)}
+	for w, ns := range s.workerFirst {
+		m.WorkerSent(w, ns)
+	}
+	for w, ns := range o.workerFirst {
+		m.WorkerSent(w, ns)
+	}
+	return m
 }
 
 // WorkerSent notes that worker sent a request at ns (from the run's start):

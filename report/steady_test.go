@@ -119,10 +119,13 @@ func TestSteadyThroughputIgnoresStagger(t *testing.T) {
 // TestSteadyStartsAfterWarmups: the same two workers, each beginning with a
 // 100 ms warm-up request (worker 0 at −100 ms, worker 1 at −50 ms, in the
 // run's clock), so both are busy before the measured window opens at 0:
-// the steady state starts with the window (no ramp), 0–250 ms. Worker 0's
-// requests then have 1, 1 and 0.5 of their time in it, worker 1's 1, 1
-// and 0: 4.5 requests in 0.25 s, 18 req/s. Counting only measured sends,
-// the ramp would end at worker 1's first measured send, 50 ms late.
+// the steady state starts with the window (no ramp), 0–250 ms. In it,
+// worker 0's measured requests have 1, 1 and 0.5 of their time, worker 1's
+// warm-up 0.5 and its measured ones 1, 1 and 0: 5 requests in 0.25 s,
+// 20 req/s — two workers each finishing a 100 ms request ten times a
+// second, the truth. Counting only measured sends, the ramp would end at
+// worker 1's first measured send, 50 ms late; counting warm-up sends but
+// not their work, 4.5 requests, 18 req/s, low.
 func TestSteadyStartsAfterWarmups(t *testing.T) {
 	s := NewSummarizer(SLO{})
 	add := func(id uint64, stage rundir.Stage, worker int, sent int64) {
@@ -139,7 +142,10 @@ func TestSteadyStartsAfterWarmups(t *testing.T) {
 	if l.Steady == nil || l.Requests.Total != 6 {
 		t.Fatalf("steady %+v, %d requests; want a steady state over the 6 measured", l.Steady, l.Requests.Total)
 	}
-	if !near(l.Steady.RampS, 0) || !near(l.Steady.WindowS, 0.25) || !near(l.RequestsPerS, 18) {
-		t.Errorf("ramp %v s, steady %v s, %v req/s; want 0, 0.25, 18", l.Steady.RampS, l.Steady.WindowS, l.RequestsPerS)
+	if !near(l.Steady.RampS, 0) || !near(l.Steady.WindowS, 0.25) || !near(l.RequestsPerS, 20) || !near(l.OutputTokensPerS, 200) {
+		t.Errorf("ramp %v s, steady %v s, %v req/s, %v tok/s; want 0, 0.25, 20, 200", l.Steady.RampS, l.Steady.WindowS, l.RequestsPerS, l.OutputTokensPerS)
+	}
+	if l.Requests.Total != 6 || l.TTFTMS.N != 6 {
+		t.Errorf("%d requests, %d TTFTs; want the 6 measured only", l.Requests.Total, l.TTFTMS.N)
 	}
 }

@@ -73,8 +73,8 @@ type Summarizer struct {
 	slo     SLO
 	levels  map[float64]*levelAcc
 	records int64
-	// warmFirst is each level's workers' first warm-up send (warmupSent).
-	warmFirst map[float64]map[int]int64
+	// warm is each level's warm-up records, for its steady state (warmupSent).
+	warm map[float64]*SteadyAcc
 }
 
 // levelAcc accumulates one load level.
@@ -201,25 +201,19 @@ func (s *Summarizer) level(r *rundir.Record) *levelAcc {
 	return a
 }
 
-// warmupSent keeps a warm-up record's send as its worker's first at its
-// level (the steady state starts when every worker has sent, warm-up
-// included: steady.go); kept apart so that a level is made only by its
-// measured records.
+// warmupSent keeps what the steady state needs of a warm-up record (its
+// worker's start, its work: steady.go AddWarmup), apart from the level's
+// accumulator so that a level is made only by its measured records.
 func (s *Summarizer) warmupSent(r *rundir.Record) {
-	if _, first := SendLagMS(r); !first {
-		return
+	if s.warm == nil {
+		s.warm = map[float64]*SteadyAcc{}
 	}
-	if s.warmFirst == nil {
-		s.warmFirst = map[float64]map[int]int64{}
+	w := s.warm[r.Level]
+	if w == nil {
+		w = &SteadyAcc{}
+		s.warm[r.Level] = w
 	}
-	m := s.warmFirst[r.Level]
-	if m == nil {
-		m = map[int]int64{}
-		s.warmFirst[r.Level] = m
-	}
-	if f, ok := m[r.Worker]; !ok || r.SentNS < f {
-		m[r.Worker] = r.SentNS
-	}
+	w.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
 }
 
 // Close computes the Summary of the records added.
@@ -276,10 +270,11 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.GoodputRPS = PerSecond(float64(a.good), w)
 			l.MeanInFlight = MeanInFlight(a.busyMS, w)
 			l.WindowOutputTokensPerS, l.WindowRequestsPerS = l.OutputTokensPerS, l.RequestsPerS
-			for w, ns := range s.warmFirst[lv] {
-				a.steady.WorkerSent(w, ns)
+			steady := a.steady
+			if w := s.warm[lv]; w != nil {
+				steady = a.steady.merged(w)
 			}
-			a.steady.Apply(&l)
+			steady.Apply(&l)
 		}
 		sum.Levels = append(sum.Levels, l)
 	}

@@ -25,7 +25,7 @@ func capacityOn(t *testing.T, gpuProfile string) *report.Summary {
 		// The interactive-chat scenario's SLO (TTFT p95 ≤ 1 s) and lengths,
 		// with fewer requests per level so the test stays short.
 		_, stderr, err := runOnPipe(t.Context(), pn, "--scenario", "interactive-chat", "--target", "vllm",
-			"--url", "http://mock", "--model", "llama-3-8b", "--sweep", "4,8,16,32,64", "--requests", "60",
+			"--url", "http://mock", "--model", "llama-3-8b", "--sweep", "8,32,64,128", "--requests", "160",
 			"--duration", "0s", "--warmup", "4", "--bisect", "3", "--gpu-backend", "none", "--server-metrics", "off",
 			"--out", dir, "-q")
 		if err != nil {

@@ -84,6 +84,9 @@ type LevelSample struct {
 	// steady state (report.Steady) when it has one, else its measured window
 	// (report.Span); busyMS the sum of the requests' report.BusyMS.
 	windowS, busyMS float64
+	// warm is the warm-up requests' work inside the steady state: counted
+	// in every (re)sample's rates as it is, never resampled (steady).
+	warm struct{ ok, good, out, in float64 }
 }
 
 // TTFTs returns the TTFT of every successful request (ms), in request order.
@@ -147,14 +150,16 @@ func NewCollector(slo report.SLO) *Collector {
 
 // Add takes one record.
 func (c *Collector) Add(rec *rundir.Record) {
+	if rec.Stage == rundir.StageWarmup && rec.OK && !rec.Retried {
+		// Its work inside the steady state counts in the rates, as the
+		// summary's does (report.SteadyAcc.AddWarmup); it is no request.
+		c.acc(rec.Level).warm = append(c.acc(rec.Level).warm, request{ok: true, good: c.slo.Met(report.PerRequest(rec)),
+			in: int64(rec.InputTokens), out: int64(rec.OutputTokens), sent: rec.SentNS, done: max(rec.DoneNS, rec.EndNS)})
+	}
 	if rec.Stage != rundir.StageMeasure {
 		return
 	}
-	a := c.accs[rec.Level]
-	if a == nil {
-		a = &sampleAcc{}
-		c.accs[rec.Level] = a
-	}
+	a := c.acc(rec.Level)
 	a.span.Add(rec)
 	a.busyMS += report.BusyMS(rec)
 	if !rec.Retried {
@@ -167,11 +172,14 @@ func (c *Collector) Add(rec *rundir.Record) {
 func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 	out := map[float64]*LevelSample{}
 	for lv, a := range c.accs {
+		if len(a.reqs) == 0 {
+			continue // warm-ups only: no level (the summary has none either)
+		}
 		s := &LevelSample{reqs: a.reqs, busyMS: a.busyMS}
 		if w := a.span.NS(); w > 0 {
 			s.windowS = float64(w) / 1e9
 		}
-		s.steady(sum, lv)
+		s.steady(sum, lv, a.warm)
 		s.ttft = newWeighted(a.vals[fieldTTFT], a.owners[fieldTTFT])
 		s.tpot = newWeighted(a.vals[fieldTPOT], a.owners[fieldTPOT])
 		s.itl = newWeighted(a.vals[fieldITL], a.owners[fieldITL])
@@ -182,9 +190,20 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 	return out
 }
 
+// acc returns level lv's accumulator.
+func (c *Collector) acc(lv float64) *sampleAcc {
+	a := c.accs[lv]
+	if a == nil {
+		a = &sampleAcc{}
+		c.accs[lv] = a
+	}
+	return a
+}
+
 // sampleAcc accumulates one level while reading.
 type sampleAcc struct {
 	reqs   []request
+	warm   []request // successful warm-up requests (Add)
 	vals   [fieldE2E + 1][]float64
 	owners [fieldE2E + 1][]int32
 	span   report.Span
@@ -260,7 +279,7 @@ func (st *sideStats) value(m Metric) float64 {
 
 // steady makes s's rates those of the steady state sum gives level lv:
 // its window, and each request counted for its share inside it.
-func (s *LevelSample) steady(sum *report.Summary, lv float64) {
+func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
 	for _, l := range sum.Levels {
 		if l.Level != lv || l.Steady == nil {
 			continue
@@ -269,6 +288,15 @@ func (s *LevelSample) steady(sum *report.Summary, lv float64) {
 		for i := range s.reqs {
 			q := &s.reqs[i]
 			q.share = report.SteadyShare(q.sent, q.done, l.Steady.StartNS, l.Steady.EndNS)
+		}
+		for _, q := range warm {
+			sh := report.SteadyShare(q.sent, q.done, l.Steady.StartNS, l.Steady.EndNS)
+			s.warm.ok += sh
+			s.warm.out += sh * float64(q.out)
+			s.warm.in += sh * float64(q.in)
+			if q.good {
+				s.warm.good += sh
+			}
 		}
 	}
 }
@@ -293,7 +321,7 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 	s.itl.quantiles(counts, st.ps, st.pct[fieldITL])
 	s.e2e.quantiles(counts, st.ps, st.pct[fieldE2E])
 	var total, failed, ok int64
-	var okW, good, out, in float64
+	okW, good, out, in := s.warm.ok, s.warm.good, s.warm.out, s.warm.in
 	var busy float64
 	for i, q := range s.reqs {
 		c := int64(counts[i])
