@@ -96,7 +96,7 @@ func (d *responsesDecoder) final() targets.Final {
 // readResponses reads a Responses stream to its terminal event.
 func (t *Target) readResponses(ctx context.Context, body io.Reader, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	rd := sse.NewReader(body)
-	d := responsesDecoder{redact: t.redact}
+	d := responsesDecoder{redact: t.ep.Redact}
 	for {
 		ev, err := rd.Next()
 		if err == io.EOF {
@@ -107,7 +107,7 @@ func (t *Target) readResponses(ctx context.Context, body io.Reader, cancel conte
 			return d.final(), &targets.ProtocolError{Msg: err.Error()}
 		}
 		if err != nil {
-			return d.final(), t.readErr(ctx, err)
+			return d.final(), t.ep.ReadErr(ctx, err)
 		}
 		done, err := d.event(ev, onChunk)
 		if err != nil {
