@@ -2,8 +2,12 @@ package targets
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+
+	"github.com/inferbench/inferbench/targets/sse"
 )
 
 // An Endpoint is what an adapter sends its streaming requests with: the
@@ -63,4 +67,22 @@ func (e *Endpoint) Open(ctx context.Context, url string, body []byte, httpError 
 // and ctx's cause when ctx has ended (WithCause), and redacted.
 func (e *Endpoint) ReadErr(ctx context.Context, err error) error {
 	return e.Redact.Err(fmt.Errorf("%s: read stream: %w", e.Name, WithCause(ctx, err)))
+}
+
+// NextEvent returns rd's next event. At the end of the stream it returns
+// io.EOF; an event over rd's size limit is a ProtocolError, and any other
+// read error comes through ReadErr.
+func (e *Endpoint) NextEvent(ctx context.Context, rd *sse.Reader) (sse.Event, error) {
+	ev, err := rd.Next()
+	if err != nil && err != io.EOF {
+		err = e.eventErr(ctx, err)
+	}
+	return ev, err
+}
+
+func (e *Endpoint) eventErr(ctx context.Context, err error) error {
+	if errors.Is(err, sse.ErrEventTooLarge) {
+		return &ProtocolError{Msg: err.Error()}
+	}
+	return e.ReadErr(ctx, err)
 }

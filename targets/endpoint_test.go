@@ -8,8 +8,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/sse"
 )
 
 // TestNewEndpointKeyHeader: the key goes as a bearer token in Authorization,
@@ -89,5 +91,43 @@ func TestEndpointOpen(t *testing.T) {
 	cancel(errors.New("stopped"))
 	if err := e.ReadErr(cctx, errors.New("sk-secret eof")); err.Error() != "x: read stream: stopped: [REDACTED] eof" {
 		t.Errorf("ReadErr = %q", err)
+	}
+}
+
+// TestErrReader: a body that ends leaves Err nil; one cut by the transport
+// keeps the transport's error, though the reader above sees only an end.
+func TestErrReader(t *testing.T) {
+	br := &targets.ErrReader{R: strings.NewReader("abc")}
+	if b, err := io.ReadAll(br); err != nil || string(b) != "abc" || br.Err != nil {
+		t.Errorf("ReadAll = %q, %v; Err %v", b, err, br.Err)
+	}
+	cut := errors.New("connection reset")
+	br = &targets.ErrReader{R: io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(cut))}
+	if _, err := io.ReadAll(br); err != cut || br.Err != cut {
+		t.Errorf("ReadAll error %v; Err %v, want %v", err, br.Err, cut)
+	}
+}
+
+// TestNextEvent: events, then io.EOF; an event over the size limit is a
+// ProtocolError; a transport error is led by the name and ctx's cause.
+func TestNextEvent(t *testing.T) {
+	e := targets.NewEndpoint("x", nil, nil, "text/event-stream", "Authorization", "")
+	ctx := context.Background()
+	rd := sse.NewReader(strings.NewReader("data: 1\n\n"))
+	if ev, err := e.NextEvent(ctx, rd); err != nil || string(ev.Data) != "1" {
+		t.Errorf("first event %q, %v", ev.Data, err)
+	}
+	if _, err := e.NextEvent(ctx, rd); err != io.EOF {
+		t.Errorf("at the end: %v, want io.EOF", err)
+	}
+	rd = sse.NewReader(strings.NewReader("data: " + strings.Repeat("a", 100) + "\n\n"))
+	rd.SetMaxEventSize(10)
+	var pe *targets.ProtocolError
+	if _, err := e.NextEvent(ctx, rd); !errors.As(err, &pe) {
+		t.Errorf("an event over the limit: %v, want a ProtocolError", err)
+	}
+	rd = sse.NewReader(io.MultiReader(strings.NewReader("data: 1"), iotest.ErrReader(errors.New("reset"))))
+	if _, err := e.NextEvent(ctx, rd); err == nil || err.Error() != "x: read stream: reset" {
+		t.Errorf("a cut stream: %v", err)
 	}
 }

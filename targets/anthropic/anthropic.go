@@ -18,7 +18,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -154,7 +153,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	rd := sse.NewReader(resp.Body)
 	d := decoder{redact: t.ep.Redact}
 	for {
-		e, err := rd.Next()
+		e, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			if d.stopReason != "" {
 				// message_delta said why it stopped; only message_stop
@@ -164,11 +163,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
 				"stream ended before message_stop and without a stop_reason, after %d events", d.events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return d.final(), &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return d.final(), t.ep.ReadErr(ctx, err)
+			return d.final(), err
 		}
 		done, err := d.event(e, onChunk)
 		if err != nil {

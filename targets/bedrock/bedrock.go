@@ -318,23 +318,6 @@ func ownBody(req *http.Request) error {
 	return nil
 }
 
-// errReader keeps the error its reader returned other than io.EOF: the
-// transport's. The SDK's decoder reports a body that ends inside a message
-// as io.EOF whether the connection broke or the server ended the body;
-// only this tells the two apart.
-type errReader struct {
-	r   io.Reader
-	err error
-}
-
-func (e *errReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF {
-		e.err = err
-	}
-	return n, err
-}
-
 // bearerSigner sets the Authorization header of a request with the bearer
 // token, over HTTPS or to a loopback address. The SDK's own signer refuses
 // any plain-HTTP request; a server on this machine (the mock, a local

@@ -83,11 +83,11 @@ func (t *Target) streamConverse(ctx context.Context, req targets.Request, onChun
 // cause).
 func (t *Target) readEvents(ctx context.Context, body io.Reader, schema *smithy.Schema, handle func(smithy.Deserializable)) error {
 	p := newProtocol()
-	br := &errReader{r: body}
+	br := &targets.ErrReader{R: body}
 	for {
 		ev, err := p.DeserializeEventMessage(schema, bedrockruntime.TypeRegistry, br)
-		if br.err != nil {
-			return t.redactor(ctx).err(fmt.Errorf("bedrock: read stream: %w", targets.WithCause(ctx, br.err)))
+		if br.Err != nil {
+			return t.redactor(ctx).err(fmt.Errorf("bedrock: read stream: %w", targets.WithCause(ctx, br.Err)))
 		}
 		if err == io.EOF {
 			return io.EOF

@@ -202,18 +202,15 @@ func (t *Target) stream(ctx context.Context, req targets.Request, onChunk func(t
 func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
 	rd := sse.NewReader(body)
 	for {
-		e, err := rd.Next()
+		e, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			if d.finish != "" {
 				return nil
 			}
 			return &targets.ProtocolError{Msg: fmt.Sprintf("stream ended without a finishReason, after %d events", d.events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return t.ep.ReadErr(ctx, err)
+			return err
 		}
 		if e.Data == nil {
 			// Lines outside SSE framing: Gemini's mid-stream error object.
@@ -235,7 +232,7 @@ func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChun
 // readArray reads a stream written as one JSON array, element by element:
 // each element is delivered as soon as it is complete.
 func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
-	br := &errReader{r: body}
+	br := &targets.ErrReader{R: body}
 	dec := json.NewDecoder(br)
 	tok, err := dec.Token()
 	if err != nil {
@@ -259,30 +256,12 @@ func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onCh
 	return nil
 }
 
-// errReader keeps the error its reader returned other than io.EOF: the
-// transport's. json.Decoder reports a body cut mid-value as
-// io.ErrUnexpectedEOF whether the connection broke (the transport's own
-// io.ErrUnexpectedEOF, passed through) or the server ended the body early;
-// only this tells the two apart.
-type errReader struct {
-	r   io.Reader
-	err error
-}
-
-func (e *errReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF {
-		e.err = err
-	}
-	return n, err
-}
-
 // arrayErr sorts an error of the JSON-array reader: the transport's
 // (connection, timeout, canceled), bytes that are not the array, or a body
 // that ended cleanly before the array did (protocol).
-func (t *Target) arrayErr(ctx context.Context, br *errReader, err error) error {
-	if br.err != nil {
-		return t.ep.ReadErr(ctx, br.err)
+func (t *Target) arrayErr(ctx context.Context, br *targets.ErrReader, err error) error {
+	if br.Err != nil {
+		return t.ep.ReadErr(ctx, br.Err)
 	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError

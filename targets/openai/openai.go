@@ -158,7 +158,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	st.tmpl.reset()
 	d := decoder{ev: &st.ev, json: &st.json, tmpl: &st.tmpl, redact: t.ep.Redact, native: t.api == Native}
 	for {
-		ev, err := st.rd.Next()
+		ev, err := t.ep.NextEvent(ctx, st.rd)
 		if err == io.EOF {
 			if d.finish != "" {
 				// Some servers end without [DONE] (TGI chat ≤ 2.0, Groq):
@@ -168,11 +168,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
 				"stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return d.final(), &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return d.final(), t.ep.ReadErr(ctx, err)
+			return d.final(), err
 		}
 		done, err := d.event(ev, onChunk)
 		if err != nil {

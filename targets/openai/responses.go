@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -98,16 +97,13 @@ func (t *Target) readResponses(ctx context.Context, body io.Reader, cancel conte
 	rd := sse.NewReader(body)
 	d := responsesDecoder{redact: t.ep.Redact}
 	for {
-		ev, err := rd.Next()
+		ev, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
 				"stream ended before response.completed, after %d events", d.events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return d.final(), &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return d.final(), t.ep.ReadErr(ctx, err)
+			return d.final(), err
 		}
 		done, err := d.event(ev, onChunk)
 		if err != nil {

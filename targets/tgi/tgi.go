@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -189,18 +188,15 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		events int
 	)
 	for {
-		e, err := rd.Next()
+		e, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			// TGI ends with the event that carries generated_text; a
 			// stream that stops before it was cut.
 			return final, &targets.ProtocolError{Msg: fmt.Sprintf(
 				"stream ended before its last event (the one with generated_text), after %d events", events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return final, &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return final, t.ep.ReadErr(ctx, err)
+			return final, err
 		}
 		data := bytes.TrimSpace(e.Data)
 		if len(data) == 0 {

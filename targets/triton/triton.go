@@ -116,7 +116,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	rd := sse.NewReader(resp.Body)
 	tokens, events := 0, 0
 	for {
-		ev, err := rd.Next()
+		ev, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			// No terminator: the server closing the stream cleanly ends it;
 			// a stream that carried no text is the caller's to judge.
@@ -125,11 +125,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			}
 			return final, nil
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return final, &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return final, t.ep.ReadErr(ctx, err)
+			return final, err
 		}
 		data := bytes.TrimSpace(ev.Data)
 		if len(data) == 0 {
