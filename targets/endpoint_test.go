@@ -131,3 +131,14 @@ func TestNextEvent(t *testing.T) {
 		t.Errorf("a cut stream: %v", err)
 	}
 }
+
+// TestScalar: strings unquoted, numbers as written, anything else "".
+func TestScalar(t *testing.T) {
+	for raw, want := range map[string]string{
+		` "a\u00e9" `: "aé", `429`: "429", `-1.5`: "-1.5", `null`: "", `{"a":1}`: "", `[1]`: "", `"bad`: "", ``: "", `true`: "",
+	} {
+		if got := targets.Scalar([]byte(raw)); got != want {
+			t.Errorf("Scalar(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}

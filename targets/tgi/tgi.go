@@ -262,7 +262,7 @@ var errorStatus = map[string]int{
 
 // streamError returns the in-band error the event carries, nil if none.
 func (ev *eventJSON) streamError(redact targets.Redactor) *targets.StreamError {
-	msg, typ := scalar(ev.Error), scalar(ev.ErrorType)
+	msg, typ := targets.Scalar(ev.Error), targets.Scalar(ev.ErrorType)
 	if msg == "" && typ == "" {
 		if raw := bytes.TrimSpace(ev.Error); len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 			return nil
@@ -288,34 +288,14 @@ func (t *Target) httpError(resp *http.Response) error {
 		if json.Unmarshal(b, &e) != nil {
 			return false
 		}
-		msg := scalar(e.Error)
+		msg := targets.Scalar(e.Error)
 		if msg == "" {
-			msg = scalar(e.Message)
+			msg = targets.Scalar(e.Message)
 		}
-		if msg == "" && scalar(e.ErrorType) == "" {
+		if msg == "" && targets.Scalar(e.ErrorType) == "" {
 			return false
 		}
-		he.Code, he.Message = scalar(e.ErrorType), msg
+		he.Code, he.Message = targets.Scalar(e.ErrorType), msg
 		return true
 	})
-}
-
-// scalar returns a JSON string's value or a number's text; "" for anything
-// else.
-func scalar(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return ""
-		}
-		return s
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return string(raw)
-	}
-	return ""
 }
