@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/inferbench/inferbench/internal/prom"
+	"github.com/inferbench/inferbench/internal/tick"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -190,9 +191,7 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 	if interval < 0 || cfg.Count < 0 {
 		return fmt.Errorf("server metrics watch: interval %v, count %d: must not be negative", interval, cfg.Count)
 	}
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for n := 1; ; n++ {
+	return tick.Every(ctx, interval, cfg.Count, func() error {
 		smp, err := scrape(ctx)
 		tNS := time.Since(start).Nanoseconds()
 		if ctx.Err() != nil {
@@ -205,18 +204,8 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 			smp = rundir.ServerSample{Error: err.Error()}
 		}
 		smp.TNS = tNS
-		if err := emit(smp); err != nil {
-			return err
-		}
-		if cfg.Count > 0 && n >= cfg.Count {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-ticker.C:
-		}
-	}
+		return emit(smp)
+	})
 }
 
 // Record runs Watch and writes every Sample to w as JSON Lines
