@@ -190,13 +190,7 @@ type eventJSON struct {
 		Text     string `json:"text"`
 		Thinking string `json:"thinking"`
 	} `json:"content_block"`
-	Delta *struct {
-		Type        string `json:"type"`
-		Text        string `json:"text"`
-		Thinking    string `json:"thinking"`
-		PartialJSON string `json:"partial_json"`
-		StopReason  string `json:"stop_reason"`
-	} `json:"delta"`
+	Delta *Delta     `json:"delta"`
 	Usage *usageJSON `json:"usage"`
 	Error *errorJSON `json:"error"`
 }
@@ -287,15 +281,7 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 		}
 	case "content_block_delta":
 		if dl := ev.Delta; dl != nil {
-			switch dl.Type {
-			case "text_delta":
-				c.Content = dl.Text
-			case "thinking_delta":
-				c.Reasoning = dl.Thinking
-			case "input_json_delta":
-				c.ToolArgs = dl.PartialJSON
-			}
-			// signature_delta, citations_delta: no generated text.
+			dl.AddTo(&c)
 		}
 	case "message_delta":
 		if ev.Delta != nil && ev.Delta.StopReason != "" {
