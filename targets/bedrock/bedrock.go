@@ -251,6 +251,30 @@ func withProtocol(p *restjson1.Protocol) func(*bedrockruntime.Options) {
 
 func newProtocol() *restjson1.Protocol { return restjson1.New(schemas.AmazonBedrockFrontendService) }
 
+// openStream runs call, an SDK streaming operation given a context that
+// carries a bodySlot, and returns the raw body of its successful response
+// for readEvents. The caller closes the body and then calls done, which
+// closes the SDK's own reader of the response (it got an empty body;
+// closed, its goroutines end) and ends the operation's context.
+func (t *Target) openStream(ctx context.Context, call func(context.Context) (io.Closer, error)) (body io.ReadCloser, done func(), err error) {
+	slot := &bodySlot{}
+	rctx, cancel := context.WithCancel(context.WithValue(ctx, bodySlotKey{}, slot))
+	sdkStream, err := call(rctx)
+	if err != nil {
+		cancel()
+		return nil, nil, t.apiError(ctx, err)
+	}
+	done = func() {
+		sdkStream.Close()
+		cancel()
+	}
+	if body = slot.take(); body == nil {
+		done()
+		return nil, nil, &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
+	}
+	return body, done, nil
+}
+
 // A bodySlot receives the body of a successful response for the request
 // whose context carries it.
 type bodySlot struct {

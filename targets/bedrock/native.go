@@ -122,21 +122,20 @@ func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk 
 	if err != nil {
 		return targets.Final{}, err
 	}
-	slot := &bodySlot{}
-	rctx, cancel := context.WithCancel(context.WithValue(ctx, bodySlotKey{}, slot))
-	defer cancel()
-	out, err := t.client.InvokeModelWithResponseStream(rctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
-		ModelId: aws.String(req.Model), Body: body,
-		ContentType: aws.String("application/json"), Accept: aws.String("application/json"),
-	}, withProtocol(newProtocol()))
+	rb, done, err := t.openStream(ctx, func(rctx context.Context) (io.Closer, error) {
+		out, err := t.client.InvokeModelWithResponseStream(rctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
+			ModelId: aws.String(req.Model), Body: body,
+			ContentType: aws.String("application/json"), Accept: aws.String("application/json"),
+		}, withProtocol(newProtocol()))
+		if err != nil {
+			return nil, err
+		}
+		return out.GetStream(), nil
+	})
 	if err != nil {
-		return targets.Final{}, t.apiError(ctx, err)
+		return targets.Final{}, err
 	}
-	defer out.GetStream().Close()
-	rb := slot.take()
-	if rb == nil {
-		return targets.Final{}, &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
-	}
+	defer done()
 	defer rb.Close()
 	var d nativeDecoder
 	var perr error
