@@ -262,8 +262,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 		}
 		var p *pricedLevel
 		if pl, ok := report.PricedLevel(run.Summary); ok {
-			p = &pricedLevel{Priced: pl}
-			p.Offer = offer
+			p = &pricedLevel{Priced: pl, Offer: offer}
 			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
 				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
 			if o.Catalog != nil {
