@@ -179,6 +179,13 @@ type pricedLevel struct {
 	Costs      *cost.Costs
 }
 
+// runPriced is a compared run with its priced level (nil when it has none),
+// as the comparison's sentences walk the two runs.
+type runPriced struct {
+	r *Run
+	p *pricedLevel
+}
+
 // CrossoverSection is the API-versus-self-hosted comparison at a stated volume.
 type CrossoverSection struct {
 	// TokensPerDay is the stated volume (input + output tokens).
