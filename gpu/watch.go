@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/tick"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -50,10 +51,8 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 	if cfg.Count < 0 {
 		return fmt.Errorf("gpu watch: count %d: must not be negative", cfg.Count)
 	}
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
 	var buf []rundir.GPUSample
-	for n := 1; ; n++ {
+	return tick.Every(ctx, interval, cfg.Count, func() error {
 		var err error
 		buf, err = s.Sample(ctx, buf[:0])
 		tNS := time.Since(start).Nanoseconds()
@@ -72,18 +71,8 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 				buf = append(buf, rundir.GPUSample{TNS: tNS, Index: -1, Error: err.Error()})
 			}
 		}
-		if err := emit(buf); err != nil {
-			return err
-		}
-		if cfg.Count > 0 && n >= cfg.Count {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-ticker.C:
-		}
-	}
+		return emit(buf)
+	})
 }
 
 // hasError reports whether any sample already carries the tick's error.

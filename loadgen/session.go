@@ -105,16 +105,7 @@ func (w *Workload) turnRequest(cv *conversation, k int, id uint64) (targets.Requ
 // common words from a generator seeded by (seed, s, k), on a stream apart
 // from single-turn prompts'.
 func sessionPrompt(seed int64, s uint64, k, n int) string {
-	rng := rand.New(rand.NewPCG(uint64(seed)^0x5e5510f5e5510f, s*1024+uint64(k)))
-	var b strings.Builder
-	b.Grow(n * 6)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(promptWords[rng.IntN(len(promptWords))])
-	}
-	return b.String()
+	return drawWords(rand.New(rand.NewPCG(uint64(seed)^0x5e5510f5e5510f, s*1024+uint64(k))), n)
 }
 
 // runSession runs session sid's turns in order. claim gives each turn its

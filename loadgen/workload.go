@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/inferbench/inferbench/prompt"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -67,17 +68,6 @@ func (w *Workload) Validate() error {
 		return fmt.Errorf("workload: max tokens must be at least 1, got %d", w.MaxTokens)
 	}
 	return nil
-}
-
-// promptWords are short, frequent English words: each is a single token in
-// the GPT-2/cl100k/Llama-3 vocabularies when preceded by a space.
-var promptWords = [...]string{
-	"the", "of", "and", "to", "in", "is", "that", "for", "it", "as",
-	"was", "with", "be", "by", "on", "not", "he", "this", "are", "or",
-	"his", "from", "at", "which", "but", "have", "an", "had", "they", "you",
-	"were", "their", "one", "all", "we", "can", "her", "has", "there", "been",
-	"if", "more", "when", "will", "would", "who", "so", "no", "time", "day",
-	"water", "light", "house", "world", "small", "large", "river", "city", "road", "tree",
 }
 
 // Request returns request id's generation request and the estimated number
@@ -144,14 +134,20 @@ func (w *Workload) outputRequest(outputTokens int) targets.Request {
 // (seed, id): different for every request (no accidental prefix-cache hits)
 // and identical across runs with the same seed.
 func synthPrompt(seed int64, id uint64, n int) string {
-	rng := rand.New(rand.NewPCG(uint64(seed), id))
+	return drawWords(rand.New(rand.NewPCG(uint64(seed), id)), n)
+}
+
+// drawWords returns n words of prompt.DefaultWords drawn by rng, joined by
+// spaces. The words are short and frequent: each is a single token in the
+// GPT-2/cl100k/Llama-3 vocabularies when preceded by a space.
+func drawWords(rng *rand.Rand, n int) string {
 	var b strings.Builder
 	b.Grow(n * 6)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(promptWords[rng.IntN(len(promptWords))])
+		b.WriteString(prompt.DefaultWords[rng.IntN(len(prompt.DefaultWords))])
 	}
 	return b.String()
 }

@@ -42,8 +42,8 @@ const (
 )
 
 // DefaultWords are short, frequent English words, about one token each in
-// the GPT-2, cl100k, Llama and Qwen vocabularies: the same list as the load
-// generator's synthetic prompts, so that estimates agree.
+// the GPT-2, cl100k, Llama and Qwen vocabularies. The load generator's
+// synthetic prompts draw from this list too, so that estimates agree.
 var DefaultWords = []string{
 	"the", "of", "and", "to", "in", "is", "that", "for", "it", "as",
 	"was", "with", "be", "by", "on", "not", "he", "this", "are", "or",

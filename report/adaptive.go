@@ -19,20 +19,8 @@ func writeAdaptive(b *strings.Builder, a *rundir.Adaptive) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "level\tstopped\tverdict\trequests\tjudged\twall s\tintervals")
 	for _, l := range a.Levels {
-		verdict := l.Verdict
-		if l.Certain {
-			verdict += " (certain)"
-		}
-		var iv []string
-		for _, x := range l.Intervals {
-			if x.Name != "error rate" {
-				iv = append(iv, IntervalString(x))
-			}
-		}
-		if l.Saturated {
-			iv = append(iv, "SATURATED: "+l.Saturation)
-		}
-		fmt.Fprintf(tw, "%g\t%s\t%s\t%d\t%d\t%.1f\t%s\n", l.Level, l.Reason, verdict, l.N, l.Judged, l.WallS, strings.Join(iv, "; "))
+		verdict, intervals := AdaptiveCells(&l, "SATURATED")
+		fmt.Fprintf(tw, "%g\t%s\t%s\t%d\t%d\t%.1f\t%s\n", l.Level, l.Reason, verdict, l.N, l.Judged, l.WallS, intervals)
 	}
 	tw.Flush()
 	if a.Ended != "" {
@@ -44,6 +32,27 @@ func writeAdaptive(b *strings.Builder, a *rundir.Adaptive) {
 	if s := a.Spend; s != nil {
 		b.WriteString(SpendLine(s) + "\n")
 	}
+}
+
+// AdaptiveCells are an adaptive level's verdict ("pass (certain)") and its
+// intervals ("TTFT p95 812.4 [760.1, 871.0]; …", the error rate's left
+// out), a saturation last, led by saturated ("SATURATED: …"), as the
+// terminal table and the report print them.
+func AdaptiveCells(l *rundir.AdaptiveLevel, saturated string) (verdict, intervals string) {
+	verdict = l.Verdict
+	if l.Certain {
+		verdict += " (certain)"
+	}
+	var iv []string
+	for _, x := range l.Intervals {
+		if x.Name != "error rate" {
+			iv = append(iv, IntervalString(x))
+		}
+	}
+	if l.Saturated {
+		iv = append(iv, saturated+": "+l.Saturation)
+	}
+	return verdict, strings.Join(iv, "; ")
 }
 
 // IntervalString is "TTFT p95 812.4 [760.1, 871.0]", with "…" for an end

@@ -48,3 +48,23 @@ func TestWriteTableAdaptive(t *testing.T) {
 		t.Errorf("a fixed run shows adaptive lines:\n%s", b.String())
 	}
 }
+
+// TestAdaptiveCells: a certain pass with two intervals and an error rate
+// (left out), and a saturated level, whose saturation comes last under the
+// caller's word.
+func TestAdaptiveCells(t *testing.T) {
+	lo, hi := 760.1, 871.0
+	l := rundir.AdaptiveLevel{Verdict: "pass", Certain: true, Intervals: []rundir.Interval{
+		{Name: "TTFT p95", Value: 812.4, Lo: &lo, Hi: &hi},
+		{Name: "error rate", Value: 0},
+		{Name: "TPOT p95", Value: 20, Lo: &lo},
+	}}
+	v, iv := AdaptiveCells(&l, "SATURATED")
+	if v != "pass (certain)" || iv != "TTFT p95 812.4 [760.1, 871]; TPOT p95 20 [760.1, …]" {
+		t.Errorf("AdaptiveCells = %q, %q", v, iv)
+	}
+	l = rundir.AdaptiveLevel{Verdict: "fail", Saturated: true, Saturation: "queue grows"}
+	if v, iv := AdaptiveCells(&l, "saturated"); v != "fail" || iv != "saturated: queue grows" {
+		t.Errorf("AdaptiveCells of a saturated level = %q, %q", v, iv)
+	}
+}

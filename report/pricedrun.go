@@ -14,6 +14,58 @@ import (
 // the priced level of summary.json and the GPU of run.json.
 var CostRuns = cost.RunReader{Level: RunPricedLevel, GPU: RunGPU}
 
+// The bases a run is priced on (Priced.Basis).
+const (
+	BasisCapacity = "capacity at SLO"
+	BasisHighest  = "highest-throughput level"
+)
+
+// Priced is the level of a run whose throughput the cost model prices, and
+// the basis it was chosen on (BasisCapacity, BasisHighest).
+type Priced struct {
+	Level Level
+	Basis string
+}
+
+// PricedLevel is the one definition of a run's priced level: the capacity
+// at SLO when the summary has one, else the level with the highest output
+// throughput. ok is false when no level served a token. The report, the
+// cost commands (RunPricedLevel) and everything else price runs through it.
+func PricedLevel(s *Summary) (p Priced, ok bool) {
+	if c := s.Capacity; c != nil {
+		for _, l := range s.Levels {
+			if l.Level == c.Level {
+				return Priced{Level: l, Basis: BasisCapacity}, true
+			}
+		}
+	}
+	best := -1
+	for i, l := range s.Levels {
+		if l.OutputTokensPerS > 0 && (best < 0 || l.OutputTokensPerS > s.Levels[best].OutputTokensPerS) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return Priced{}, false
+	}
+	return Priced{Level: s.Levels[best], Basis: BasisHighest}, true
+}
+
+// Throughput is the priced level's throughput as the cost model takes it.
+func (p Priced) Throughput() cost.Throughput {
+	return cost.Throughput{OutputTokensPerS: p.Level.OutputTokensPerS, TotalTokensPerS: p.Level.TotalTokensPerS,
+		RequestsPerS: p.Level.RequestsPerS}
+}
+
+// BasisWords says in words which level is priced and why, as the cost
+// commands print it.
+func (p Priced) BasisWords() string {
+	if p.Basis == BasisCapacity {
+		return fmt.Sprintf("capacity at SLO (level %g)", p.Level.Level)
+	}
+	return fmt.Sprintf("highest-throughput level %g (summary.json has no capacity at SLO)", p.Level.Level)
+}
+
 // RunPricedLevel reads DIR/summary.json and returns its priced level
 // (PricedLevel) with its basis in words, or an error when the summary has
 // no level with output throughput.
@@ -22,16 +74,11 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 	if err != nil {
 		return cost.RunLevel{}, err
 	}
-	l, basis, ok := PricedLevel(s)
+	p, ok := PricedLevel(s)
 	if !ok {
 		return cost.RunLevel{}, fmt.Errorf("%s: summary.json has no level with output throughput", dir)
 	}
-	words := fmt.Sprintf("highest-throughput level %g (summary.json has no capacity at SLO)", l.Level)
-	if basis == BasisCapacity {
-		words = fmt.Sprintf("capacity at SLO (level %g)", l.Level)
-	}
-	return cost.RunLevel{Level: l.Level, WindowS: l.WindowS, Basis: words,
-		Throughput: cost.Throughput{OutputTokensPerS: l.OutputTokensPerS, TotalTokensPerS: l.TotalTokensPerS, RequestsPerS: l.RequestsPerS}}, nil
+	return cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput()}, nil
 }
 
 // RunGPU returns what DIR/run.json says of the run's GPU: the GPU the user

@@ -357,34 +357,3 @@ func capacity(levels []Level, slo SLO) *Capacity {
 	}
 	return best
 }
-
-// The bases a run is priced on (PricedLevel).
-const (
-	BasisCapacity = "capacity at SLO"
-	BasisHighest  = "highest-throughput level"
-)
-
-// PricedLevel is the level whose throughput the cost model prices: the
-// capacity at SLO when the summary has one, else the level with the highest
-// output throughput; basis says which (BasisCapacity, BasisHighest). ok is
-// false when no level served a token. Every command and report prices runs
-// through it.
-func PricedLevel(s *Summary) (l Level, basis string, ok bool) {
-	if c := s.Capacity; c != nil {
-		for _, l := range s.Levels {
-			if l.Level == c.Level {
-				return l, BasisCapacity, true
-			}
-		}
-	}
-	best := -1
-	for i, l := range s.Levels {
-		if l.OutputTokensPerS > 0 && (best < 0 || l.OutputTokensPerS > s.Levels[best].OutputTokensPerS) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return Level{}, "", false
-	}
-	return s.Levels[best], BasisHighest, true
-}

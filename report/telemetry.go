@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 
 	"github.com/inferbench/inferbench/gpu"
@@ -129,11 +128,7 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 
 	// Per-GPU utilization, and per-tick sums of memory and power.
 	var util []float64
-	type tickSum struct {
-		mem, power   float64
-		nMem, nPower int
-	}
-	ticks := map[int64]*tickSum{}
+	ticks := GPUTicks{}
 	var memTotal uint64
 	memTotalKnown := true
 	for _, k := range keys {
@@ -149,19 +144,7 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 			if s.UtilizationPct != nil {
 				util = append(util, *s.UtilizationPct)
 			}
-			t := ticks[s.TNS]
-			if t == nil {
-				t = &tickSum{}
-				ticks[s.TNS] = t
-			}
-			if s.MemoryUsedBytes != nil {
-				t.mem += float64(*s.MemoryUsedBytes)
-				t.nMem++
-			}
-			if s.PowerW != nil {
-				t.power += *s.PowerW
-				t.nPower++
-			}
+			ticks.Add(&s)
 		}
 		if total == nil {
 			memTotalKnown = false
@@ -172,13 +155,12 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 	lv.UtilizationPct = meanPeak(util)
 	var mem, power []float64
 	// In tick order, so that sums (and so means) are the same every time.
-	for _, tns := range slices.Sorted(maps.Keys(ticks)) {
-		t := ticks[tns]
-		if t.nMem == lv.GPUs {
-			mem = append(mem, t.mem)
+	for _, t := range ticks.Sorted() {
+		if t.NMem == lv.GPUs {
+			mem = append(mem, t.MemoryUsedBytes)
 		}
-		if t.nPower == lv.GPUs {
-			power = append(power, t.power)
+		if t.NPower == lv.GPUs {
+			power = append(power, t.PowerW)
 		}
 	}
 	lv.MemoryUsedBytes = meanPeak(mem)

@@ -358,7 +358,7 @@ func unknownKeyMsg(path string) string {
 }
 
 // schemaType maps a type that decodes itself to the type whose keys its
-// mapping form takes, for yamlguard.FirstUnknownKey (as knownKeys does).
+// mapping form takes, for yamlguard.FirstUnknownKey and knownKeys.
 func schemaType(t reflect.Type) reflect.Type {
 	switch t {
 	case reflect.TypeFor[Distribution]():
@@ -379,15 +379,7 @@ func knownKeys(path string) []string {
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
-		switch t {
-		case reflect.TypeFor[Distribution]():
-			return reflect.TypeFor[distSpec]()
-		case reflect.TypeFor[ThinkTime]():
-			return reflect.TypeFor[thinkSpec]()
-		case reflect.TypeFor[Sweep]():
-			return reflect.TypeFor[sweepSeries]()
-		}
-		return t
+		return schemaType(t)
 	}
 	var segs []string
 	if path != "" {

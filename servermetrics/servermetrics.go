@@ -24,8 +24,8 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/inferbench/inferbench/internal/prom"
+	"github.com/inferbench/inferbench/internal/tick"
 	"github.com/inferbench/inferbench/rundir"
-	"github.com/inferbench/inferbench/targets"
 )
 
 // Engine names, as rundir.ServerSample.Engine reports them.
@@ -126,7 +126,7 @@ func mean(f *dto.MetricFamily) *float64 {
 }
 
 // DefaultTimeout bounds one scrape when Scraper.Timeout is zero.
-const DefaultTimeout = 5 * time.Second
+const DefaultTimeout = prom.DefaultTimeout
 
 // A Scraper reads one engine's /metrics URL. Set URL; the other fields
 // have working zero values. It is safe for concurrent use.
@@ -158,37 +158,7 @@ func MetricsURLAt(baseURL, path string) string {
 
 // Scrape fetches and parses the page once; TNS is left zero.
 func (s *Scraper) Scrape(ctx context.Context) (rundir.ServerSample, error) {
-	timeout := s.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
-	if err != nil {
-		return rundir.ServerSample{}, fmt.Errorf("server metrics: %w", err)
-	}
-	req.Header.Set("Accept", "text/plain;version=0.0.4")
-	client := s.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		// Do's error quotes the URL, which may hold ?key=: redacted, as
-		// it ends up in server.jsonl.
-		return rundir.ServerSample{}, fmt.Errorf("server metrics: %w", targets.RedactURLError(err))
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return rundir.ServerSample{}, fmt.Errorf("server metrics %s: HTTP %d", targets.RedactURL(s.URL), resp.StatusCode)
-	}
-	smp, err := Parse(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return rundir.ServerSample{}, fmt.Errorf("server metrics %s: %w", targets.RedactURL(s.URL), err)
-	}
-	return smp, nil
+	return prom.Fetch(ctx, s.Client, s.URL, s.Timeout, "server metrics", Parse)
 }
 
 // DefaultInterval is the scrape period of Watch when WatchConfig.Interval
@@ -221,9 +191,7 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 	if interval < 0 || cfg.Count < 0 {
 		return fmt.Errorf("server metrics watch: interval %v, count %d: must not be negative", interval, cfg.Count)
 	}
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for n := 1; ; n++ {
+	return tick.Every(ctx, interval, cfg.Count, func() error {
 		smp, err := scrape(ctx)
 		tNS := time.Since(start).Nanoseconds()
 		if ctx.Err() != nil {
@@ -236,18 +204,8 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 			smp = rundir.ServerSample{Error: err.Error()}
 		}
 		smp.TNS = tNS
-		if err := emit(smp); err != nil {
-			return err
-		}
-		if cfg.Count > 0 && n >= cfg.Count {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-ticker.C:
-		}
-	}
+		return emit(smp)
+	})
 }
 
 // Record runs Watch and writes every Sample to w as JSON Lines

@@ -48,10 +48,7 @@ const (
 )
 
 // DefaultTimeout bounds one scrape when Scraper.Timeout is zero.
-const DefaultTimeout = 5 * time.Second
-
-// maxPage caps how much of a /metrics page is read, in bytes.
-const maxPage = 32 << 20
+const DefaultTimeout = prom.DefaultTimeout
 
 // A Scraper reads GPUs from a dcgm-exporter /metrics URL. Set URL; the
 // other fields have working zero values. A Scraper makes one request per
@@ -91,38 +88,11 @@ func (s *Scraper) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.
 func (s *Scraper) Close() error { return nil }
 
 func (s *Scraper) scrape(ctx context.Context) (*Page, error) {
-	timeout := s.Timeout
-	if timeout == 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("dcgm scrape: %w", err)
-	}
-	req.Header.Set("Accept", "text/plain;version=0.0.4")
-	client := s.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("dcgm scrape: %w", targets.RedactURLError(err))
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return nil, fmt.Errorf("dcgm scrape %s: HTTP %d", targets.RedactURL(s.URL), resp.StatusCode)
-	}
-	page, err := Parse(io.LimitReader(resp.Body, maxPage))
-	if err != nil {
-		return nil, fmt.Errorf("dcgm scrape %s: %w", targets.RedactURL(s.URL), err)
-	}
-	if len(page.Samples) == 0 {
+	page, err := prom.Fetch(ctx, s.Client, s.URL, s.Timeout, "dcgm scrape", Parse)
+	if err == nil && len(page.Samples) == 0 {
 		return nil, fmt.Errorf("dcgm scrape %s: no DCGM_FI_DEV_* series with a gpu or UUID label", targets.RedactURL(s.URL))
 	}
-	return page, nil
+	return page, err
 }
 
 // A Page is what one dcgm-exporter page says about its GPUs, in the order

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/inferbench/inferbench/report"
 )
@@ -19,21 +18,9 @@ func (r *Report) adaptiveTable(i int) (table, bool) {
 	t := table{Title: fmt.Sprintf("%s: adaptive levels (±%g%%, %.0f%% intervals, repeated looks accounted for)", rr.Label, 100*a.Precision, 100*a.Confidence),
 		Columns: []string{"level", "stopped", "verdict", "requests", "judged", "wall s", "intervals"}}
 	for _, l := range a.Levels {
-		verdict := l.Verdict
-		if l.Certain {
-			verdict += " (certain)"
-		}
-		var iv []string
-		for _, x := range l.Intervals {
-			if x.Name != "error rate" {
-				iv = append(iv, report.IntervalString(x))
-			}
-		}
-		if l.Saturated {
-			iv = append(iv, "saturated: "+l.Saturation)
-		}
+		verdict, intervals := report.AdaptiveCells(&l, "saturated")
 		t.Rows = append(t.Rows, []string{fmt.Sprintf("%g", l.Level), l.Reason, verdict, fmt.Sprint(l.N), fmt.Sprint(l.Judged),
-			num(l.WallS, 1), strings.Join(iv, "; ")})
+			num(l.WallS, 1), intervals})
 	}
 	if a.Ended != "" {
 		t.Notes = append(t.Notes, "levels ended: "+a.Ended)

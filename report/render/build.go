@@ -173,11 +173,17 @@ type PricedInfo struct {
 
 // pricedLevel is a run's priced level with the headline offer's hourly cost.
 type pricedLevel struct {
-	Level      report.Level
-	Basis      string
+	report.Priced
 	Offer      string
 	USDPerHour float64
 	Costs      *cost.Costs
+}
+
+// runPriced is a compared run with its priced level (nil when it has none),
+// as the comparison's sentences walk the two runs.
+type runPriced struct {
+	r *Run
+	p *pricedLevel
 }
 
 // CrossoverSection is the API-versus-self-hosted comparison at a stated volume.
@@ -261,9 +267,9 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			}
 			rr.SLOByLevel = append(rr.SLOByLevel, LevelSLO{Level: l.Level, Met: met, Why: why})
 		}
-		p := priceLevel(run.Summary)
-		if p != nil {
-			p.Offer = offer
+		var p *pricedLevel
+		if pl, ok := report.PricedLevel(run.Summary); ok {
+			p = &pricedLevel{Priced: pl, Offer: offer}
 			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
 				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
 			if o.Catalog != nil {
@@ -302,20 +308,10 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	return r, nil
 }
 
-// priceLevel is report.PricedLevel as the report's pricedLevel; nil when
-// the run served no token.
-func priceLevel(s *report.Summary) *pricedLevel {
-	l, basis, ok := report.PricedLevel(s)
-	if !ok {
-		return nil
-	}
-	return &pricedLevel{Level: l, Basis: basis}
-}
-
 // priceRun prices p on every offer of g; head is the first offer of kind
 // (or id) offer.
 func priceRun(g *cost.GPU, p *pricedLevel, gpus int, offer string) (rows []cost.Costs, head *cost.Costs, warnings []string) {
-	tp := cost.Throughput{OutputTokensPerS: p.Level.OutputTokensPerS, TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
+	tp := p.Throughput()
 	var energy *cost.Energy
 	if gl := p.Level.GPU; gl != nil && gl.EnergyJ != nil && p.Level.WindowS > 0 {
 		energy = &cost.Energy{Joules: *gl.EnergyJ, WindowS: p.Level.WindowS}

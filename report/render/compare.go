@@ -239,10 +239,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 	var s strings.Builder
 	switch {
 	case pa == nil || pb == nil:
-		for _, x := range []struct {
-			r *Run
-			p *pricedLevel
-		}{{a, pa}, {b, pb}} {
+		for _, x := range []runPriced{{a, pa}, {b, pb}} {
 			if x.p == nil {
 				fmt.Fprintf(&s, "%s has no level with output throughput; ", x.r.Label)
 			}
@@ -293,10 +290,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 // lowerBounds lists the runs priced at a capacity that is a lower bound.
 func lowerBounds(a, b *Run, pa, pb *pricedLevel) []string {
 	var out []string
-	for _, x := range []struct {
-		r *Run
-		p *pricedLevel
-	}{{b, pb}, {a, pa}} {
+	for _, x := range []runPriced{{b, pb}, {a, pa}} {
 		if c := x.r.Summary.Capacity; x.p.Basis == report.BasisCapacity && c != nil && c.LowerBound {
 			out = append(out, x.r.Label)
 		}

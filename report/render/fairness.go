@@ -96,10 +96,7 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 	}
 
 	// The compared levels: throttling, the client's own limit, errors.
-	for _, x := range []struct {
-		r *Run
-		p *pricedLevel
-	}{{a, pa}, {b, pb}} {
+	for _, x := range []runPriced{{a, pa}, {b, pb}} {
 		if x.p == nil {
 			continue
 		}
@@ -125,10 +122,7 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		}
 	}
 	// Throttling at the other levels: a caveat for the per-level figures.
-	for _, x := range []struct {
-		r *Run
-		p *pricedLevel
-	}{{a, pa}, {b, pb}} {
+	for _, x := range []runPriced{{a, pa}, {b, pb}} {
 		var throttled []string
 		for _, l := range x.r.Summary.Levels {
 			compared := x.p != nil && l.Level == x.p.Level.Level // already named above

@@ -17,7 +17,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -198,45 +197,23 @@ func (r *Run) readGPU(rd *rundir.Run) {
 		rd.Warnings = append(rd.Warnings, fmt.Sprintf("%s: %v (timeline GPU panels left out)", rundir.GPUFile, err))
 		return
 	}
-	type tick struct {
-		util, mem, power    float64
-		nUtil, nMem, nPower int
-	}
-	ticks := map[int64]*tick{}
-	for _, s := range samples {
-		if s.IsGap() {
-			continue
-		}
-		t := ticks[s.TNS]
-		if t == nil {
-			t = &tick{}
-			ticks[s.TNS] = t
-		}
-		if s.UtilizationPct != nil {
-			t.util += *s.UtilizationPct
-			t.nUtil++
-		}
-		if s.MemoryUsedBytes != nil {
-			t.mem += float64(*s.MemoryUsedBytes)
-			t.nMem++
-		}
-		if s.PowerW != nil {
-			t.power += *s.PowerW
-			t.nPower++
+	ticks := report.GPUTicks{}
+	for i := range samples {
+		if !samples[i].IsGap() {
+			ticks.Add(&samples[i])
 		}
 	}
 	var util, mem, power []plot.Point
-	for _, tns := range slices.Sorted(maps.Keys(ticks)) {
-		t := ticks[tns]
-		ts := float64(tns) / 1e9
-		if t.nUtil > 0 {
-			util = append(util, plot.Point{T: ts, V: t.util / float64(t.nUtil)})
+	for _, t := range ticks.Sorted() {
+		ts := float64(t.TNS) / 1e9
+		if t.NUtil > 0 {
+			util = append(util, plot.Point{T: ts, V: t.UtilPct / float64(t.NUtil)})
 		}
-		if t.nMem > 0 {
-			mem = append(mem, plot.Point{T: ts, V: t.mem / (1 << 30)})
+		if t.NMem > 0 {
+			mem = append(mem, plot.Point{T: ts, V: t.MemoryUsedBytes / (1 << 30)})
 		}
-		if t.nPower > 0 {
-			power = append(power, plot.Point{T: ts, V: t.power})
+		if t.NPower > 0 {
+			power = append(power, plot.Point{T: ts, V: t.PowerW})
 		}
 	}
 	r.setSeries(plot.GPUUtilization, util)

@@ -102,10 +102,7 @@ func (r *Report) SimulatedNote() string {
 func smallSampleSentence(a, b *Run, pa, pb *pricedLevel, slo report.SLO) string {
 	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
 	var parts []string
-	for _, x := range []struct {
-		r *Run
-		p *pricedLevel
-	}{{b, pb}, {a, pa}} {
+	for _, x := range []runPriced{{b, pb}, {a, pa}} {
 		if x.p == nil {
 			continue
 		}

@@ -18,7 +18,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -64,10 +63,8 @@ func (c Config) GoString() string { return c.String() }
 // A Target streams generations from the Messages API. It is safe for
 // concurrent use.
 type Target struct {
-	url    string
-	redact targets.Redactor
-	header http.Header // sent with every request, credentials included
-	client *http.Client
+	url string
+	ep  targets.Endpoint // the client, header and key redactor
 }
 
 var _ targets.Target = (*Target)(nil)
@@ -83,14 +80,9 @@ func New(cfg Config) (*Target, error) {
 		path += "/v1"
 	}
 	u.Path, u.RawPath = path+"/messages", ""
-	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	client := targets.NewClient(cfg.Client)
-	header := targets.NewHeader(cfg.Header, "text/event-stream")
-	header.Set("Anthropic-Version", Version)
-	if cfg.APIKey != "" {
-		header.Set("X-Api-Key", cfg.APIKey)
-	}
-	return &Target{url: u.String(), redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}, nil
+	ep := targets.NewEndpoint("anthropic", cfg.Client, cfg.Header, "text/event-stream", "X-Api-Key", cfg.APIKey)
+	ep.Header.Set("Anthropic-Version", Version)
+	return &Target{url: u.String(), ep: ep}, nil
 }
 
 // String names the endpoint, never the API key.
@@ -153,21 +145,15 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	resp, err := targets.PostStream(rctx, t.client, t.url, t.header, body)
+	resp, err := t.ep.Open(rctx, t.url, body, t.httpError, nil)
 	if err != nil {
-		return final, t.redact.Err(fmt.Errorf("anthropic: %w", err))
+		return final, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return final, t.httpError(resp)
-	}
-	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
-		return final, targets.NotStreaming(resp, "text/event-stream")
-	}
 	rd := sse.NewReader(resp.Body)
-	d := decoder{redact: t.redact}
+	d := decoder{redact: t.ep.Redact}
 	for {
-		e, err := rd.Next()
+		e, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			if d.stopReason != "" {
 				// message_delta said why it stopped; only message_stop
@@ -177,11 +163,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
 				"stream ended before message_stop and without a stop_reason, after %d events", d.events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return d.final(), &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return d.final(), t.readErr(ctx, err)
+			return d.final(), err
 		}
 		done, err := d.event(e, onChunk)
 		if err != nil {
@@ -207,13 +190,7 @@ type eventJSON struct {
 		Text     string `json:"text"`
 		Thinking string `json:"thinking"`
 	} `json:"content_block"`
-	Delta *struct {
-		Type        string `json:"type"`
-		Text        string `json:"text"`
-		Thinking    string `json:"thinking"`
-		PartialJSON string `json:"partial_json"`
-		StopReason  string `json:"stop_reason"`
-	} `json:"delta"`
+	Delta *Delta     `json:"delta"`
 	Usage *usageJSON `json:"usage"`
 	Error *errorJSON `json:"error"`
 }
@@ -304,15 +281,7 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 		}
 	case "content_block_delta":
 		if dl := ev.Delta; dl != nil {
-			switch dl.Type {
-			case "text_delta":
-				c.Content = dl.Text
-			case "thinking_delta":
-				c.Reasoning = dl.Thinking
-			case "input_json_delta":
-				c.ToolArgs = dl.PartialJSON
-			}
-			// signature_delta, citations_delta: no generated text.
+			dl.AddTo(&c)
 		}
 	case "message_delta":
 		if ev.Delta != nil && ev.Delta.StopReason != "" {
@@ -341,7 +310,7 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 // {"type":"error","error":{"type","message"},"request_id"}, or the body as
 // it came. 529 (overloaded) is a 5xx; 429 a rate limit with retry-after.
 func (t *Target) httpError(resp *http.Response) error {
-	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+	return targets.ReadHTTPError(resp, t.ep.Redact, func(b []byte, he *targets.HTTPError) bool {
 		var e struct {
 			Error *errorJSON `json:"error"`
 		}
@@ -351,9 +320,4 @@ func (t *Target) httpError(resp *http.Response) error {
 		he.Code, he.Message = e.Error.Type, e.Error.Message
 		return true
 	})
-}
-
-// readErr wraps an error met reading the stream; see targets.WithCause.
-func (t *Target) readErr(ctx context.Context, err error) error {
-	return t.redact.Err(fmt.Errorf("anthropic: read stream: %w", targets.WithCause(ctx, err)))
 }

@@ -251,6 +251,30 @@ func withProtocol(p *restjson1.Protocol) func(*bedrockruntime.Options) {
 
 func newProtocol() *restjson1.Protocol { return restjson1.New(schemas.AmazonBedrockFrontendService) }
 
+// openStream runs call, an SDK streaming operation given a context that
+// carries a bodySlot, and returns the raw body of its successful response
+// for readEvents. The caller closes the body and then calls done, which
+// closes the SDK's own reader of the response (it got an empty body;
+// closed, its goroutines end) and ends the operation's context.
+func (t *Target) openStream(ctx context.Context, call func(context.Context) (io.Closer, error)) (body io.ReadCloser, done func(), err error) {
+	slot := &bodySlot{}
+	rctx, cancel := context.WithCancel(context.WithValue(ctx, bodySlotKey{}, slot))
+	sdkStream, err := call(rctx)
+	if err != nil {
+		cancel()
+		return nil, nil, t.apiError(ctx, err)
+	}
+	done = func() {
+		sdkStream.Close()
+		cancel()
+	}
+	if body = slot.take(); body == nil {
+		done()
+		return nil, nil, &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
+	}
+	return body, done, nil
+}
+
 // A bodySlot receives the body of a successful response for the request
 // whose context carries it.
 type bodySlot struct {
@@ -316,23 +340,6 @@ func ownBody(req *http.Request) error {
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	req.ContentLength = int64(len(b))
 	return nil
-}
-
-// errReader keeps the error its reader returned other than io.EOF: the
-// transport's. The SDK's decoder reports a body that ends inside a message
-// as io.EOF whether the connection broke or the server ended the body;
-// only this tells the two apart.
-type errReader struct {
-	r   io.Reader
-	err error
-}
-
-func (e *errReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF {
-		e.err = err
-	}
-	return n, err
 }
 
 // bearerSigner sets the Authorization header of a request with the bearer

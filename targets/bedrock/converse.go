@@ -49,19 +49,17 @@ func converseInput(req targets.Request) *bedrockruntime.ConverseStreamInput {
 
 // streamConverse sends a ConverseStream request and reads its events.
 func (t *Target) streamConverse(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
-	slot := &bodySlot{}
-	rctx, cancel := context.WithCancel(context.WithValue(ctx, bodySlotKey{}, slot))
-	defer cancel()
-	out, err := t.client.ConverseStream(rctx, converseInput(req), withProtocol(newProtocol()))
+	body, done, err := t.openStream(ctx, func(rctx context.Context) (io.Closer, error) {
+		out, err := t.client.ConverseStream(rctx, converseInput(req), withProtocol(newProtocol()))
+		if err != nil {
+			return nil, err
+		}
+		return out.GetStream(), nil
+	})
 	if err != nil {
-		return targets.Final{}, t.apiError(ctx, err)
+		return targets.Final{}, err
 	}
-	// The SDK's reader got an empty body; close it so its goroutines end.
-	defer out.GetStream().Close()
-	body := slot.take()
-	if body == nil {
-		return targets.Final{}, &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
-	}
+	defer done()
 	defer body.Close()
 	var d converseDecoder
 	err = t.readEvents(ctx, body, schemas.ConverseStreamOutput, func(ev smithy.Deserializable) {
@@ -83,11 +81,11 @@ func (t *Target) streamConverse(ctx context.Context, req targets.Request, onChun
 // cause).
 func (t *Target) readEvents(ctx context.Context, body io.Reader, schema *smithy.Schema, handle func(smithy.Deserializable)) error {
 	p := newProtocol()
-	br := &errReader{r: body}
+	br := &targets.ErrReader{R: body}
 	for {
 		ev, err := p.DeserializeEventMessage(schema, bedrockruntime.TypeRegistry, br)
-		if br.err != nil {
-			return t.redactor(ctx).err(fmt.Errorf("bedrock: read stream: %w", targets.WithCause(ctx, br.err)))
+		if br.Err != nil {
+			return t.redactor(ctx).err(fmt.Errorf("bedrock: read stream: %w", targets.WithCause(ctx, br.Err)))
 		}
 		if err == io.EOF {
 			return io.EOF

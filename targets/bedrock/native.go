@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/anthropic"
 )
 
 // InvokeModelWithResponseStream sends the model family's own request body
@@ -121,21 +122,20 @@ func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk 
 	if err != nil {
 		return targets.Final{}, err
 	}
-	slot := &bodySlot{}
-	rctx, cancel := context.WithCancel(context.WithValue(ctx, bodySlotKey{}, slot))
-	defer cancel()
-	out, err := t.client.InvokeModelWithResponseStream(rctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
-		ModelId: aws.String(req.Model), Body: body,
-		ContentType: aws.String("application/json"), Accept: aws.String("application/json"),
-	}, withProtocol(newProtocol()))
+	rb, done, err := t.openStream(ctx, func(rctx context.Context) (io.Closer, error) {
+		out, err := t.client.InvokeModelWithResponseStream(rctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
+			ModelId: aws.String(req.Model), Body: body,
+			ContentType: aws.String("application/json"), Accept: aws.String("application/json"),
+		}, withProtocol(newProtocol()))
+		if err != nil {
+			return nil, err
+		}
+		return out.GetStream(), nil
+	})
 	if err != nil {
-		return targets.Final{}, t.apiError(ctx, err)
+		return targets.Final{}, err
 	}
-	defer out.GetStream().Close()
-	rb := slot.take()
-	if rb == nil {
-		return targets.Final{}, &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
-	}
+	defer done()
 	defer rb.Close()
 	var d nativeDecoder
 	var perr error
@@ -165,14 +165,8 @@ func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk 
 // nativeChunkJSON is every field of the families' events the adapter reads.
 type nativeChunkJSON struct {
 	// anthropic
-	Type  string `json:"type"`
-	Delta *struct {
-		Type        string `json:"type"`
-		Text        string `json:"text"`
-		Thinking    string `json:"thinking"`
-		PartialJSON string `json:"partial_json"`
-		StopReason  string `json:"stop_reason"`
-	} `json:"delta"`
+	Type    string           `json:"type"`
+	Delta   *anthropic.Delta `json:"delta"`
 	Message *struct {
 		Usage *anthropicUsage `json:"usage"`
 	} `json:"message"`
@@ -242,14 +236,7 @@ func (d *nativeDecoder) event(ev smithy.Deserializable) (targets.Chunk, error) {
 	}
 	// anthropic
 	if dl := e.Delta; dl != nil {
-		switch dl.Type {
-		case "text_delta":
-			c.Content = dl.Text
-		case "thinking_delta":
-			c.Reasoning = dl.Thinking
-		case "input_json_delta":
-			c.ToolArgs = dl.PartialJSON
-		}
+		dl.AddTo(&c)
 		if dl.StopReason != "" {
 			d.finish = dl.StopReason
 		}

@@ -68,11 +68,9 @@ func (c Config) GoString() string { return c.String() }
 // A Target streams generations from the Gemini API. It is safe for
 // concurrent use.
 type Target struct {
-	base   string // up to and including the API version, no trailing slash
-	redact targets.Redactor
-	header http.Header // sent with every request, credentials included
-	client *http.Client
-	token  func(context.Context) (string, error)
+	base  string           // up to and including the API version, no trailing slash
+	ep    targets.Endpoint // the client, header and key redactor
+	token func(context.Context) (string, error)
 }
 
 var _ targets.Target = (*Target)(nil)
@@ -93,13 +91,8 @@ func New(cfg Config) (*Target, error) {
 		path += "/v1beta"
 	}
 	u.Path, u.RawPath = path, ""
-	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	client := targets.NewClient(cfg.Client)
-	header := targets.NewHeader(cfg.Header, "text/event-stream")
-	if cfg.APIKey != "" {
-		header.Set("X-Goog-Api-Key", cfg.APIKey)
-	}
-	return &Target{base: u.String(), redact: targets.NewRedactor(cfg.APIKey), header: header, client: client, token: cfg.Token}, nil
+	ep := targets.NewEndpoint("gemini", cfg.Client, cfg.Header, "text/event-stream", "X-Goog-Api-Key", cfg.APIKey)
+	return &Target{base: u.String(), ep: ep, token: cfg.Token}, nil
 }
 
 // String names the API root, never the API key.
@@ -165,14 +158,14 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	tok, err := t.token(ctx)
 	if err != nil {
-		return targets.Final{}, t.redact.Err(fmt.Errorf("gemini: access token: %w", targets.WithCause(ctx, err)))
+		return targets.Final{}, t.ep.Redact.Err(fmt.Errorf("gemini: access token: %w", targets.WithCause(ctx, err)))
 	}
 	// A copy of the target for this request: its header carries the
 	// token, its redactor removes it.
 	tt := *t
-	tt.header = t.header.Clone()
-	tt.header.Set("Authorization", "Bearer "+tok)
-	tt.redact = targets.NewRedactor(tok)
+	tt.ep.Header = t.ep.Header.Clone()
+	tt.ep.Header.Set("Authorization", "Bearer "+tok)
+	tt.ep.Redact = targets.NewRedactor(tok)
 	return tt.stream(ctx, req, onChunk)
 }
 
@@ -187,22 +180,16 @@ func (t *Target) stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	resp, err := targets.PostStream(rctx, t.client, t.URL(req.Model), t.header, body)
+	resp, err := t.ep.Open(rctx, t.URL(req.Model), body, t.httpError, func(ct string) bool { return isJSON(ct) || isEventStream(ct) })
 	if err != nil {
-		return final, t.redact.Err(fmt.Errorf("gemini: %w", err))
+		return final, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return final, t.httpError(resp)
-	}
-	d := decoder{redact: t.redact}
-	ct := resp.Header.Get("Content-Type")
-	if isJSON(ct) {
+	d := decoder{redact: t.ep.Redact}
+	if isJSON(resp.Header.Get("Content-Type")) {
 		err = t.readArray(ctx, resp.Body, &d, onChunk)
-	} else if isEventStream(ct) {
-		err = t.readSSE(ctx, resp.Body, &d, onChunk)
 	} else {
-		err = targets.NotStreaming(resp, "text/event-stream")
+		err = t.readSSE(ctx, resp.Body, &d, onChunk)
 	}
 	if err != nil {
 		return d.final(), err
@@ -215,18 +202,15 @@ func (t *Target) stream(ctx context.Context, req targets.Request, onChunk func(t
 func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
 	rd := sse.NewReader(body)
 	for {
-		e, err := rd.Next()
+		e, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			if d.finish != "" {
 				return nil
 			}
 			return &targets.ProtocolError{Msg: fmt.Sprintf("stream ended without a finishReason, after %d events", d.events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return t.readErr(ctx, err)
+			return err
 		}
 		if e.Data == nil {
 			// Lines outside SSE framing: Gemini's mid-stream error object.
@@ -248,7 +232,7 @@ func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChun
 // readArray reads a stream written as one JSON array, element by element:
 // each element is delivered as soon as it is complete.
 func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
-	br := &errReader{r: body}
+	br := &targets.ErrReader{R: body}
 	dec := json.NewDecoder(br)
 	tok, err := dec.Token()
 	if err != nil {
@@ -272,30 +256,12 @@ func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onCh
 	return nil
 }
 
-// errReader keeps the error its reader returned other than io.EOF: the
-// transport's. json.Decoder reports a body cut mid-value as
-// io.ErrUnexpectedEOF whether the connection broke (the transport's own
-// io.ErrUnexpectedEOF, passed through) or the server ended the body early;
-// only this tells the two apart.
-type errReader struct {
-	r   io.Reader
-	err error
-}
-
-func (e *errReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err != nil && err != io.EOF {
-		e.err = err
-	}
-	return n, err
-}
-
 // arrayErr sorts an error of the JSON-array reader: the transport's
 // (connection, timeout, canceled), bytes that are not the array, or a body
 // that ended cleanly before the array did (protocol).
-func (t *Target) arrayErr(ctx context.Context, br *errReader, err error) error {
-	if br.err != nil {
-		return t.readErr(ctx, br.err)
+func (t *Target) arrayErr(ctx context.Context, br *targets.ErrReader, err error) error {
+	if br.Err != nil {
+		return t.ep.ReadErr(ctx, br.Err)
 	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -305,7 +271,7 @@ func (t *Target) arrayErr(ctx context.Context, br *errReader, err error) error {
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &targets.ProtocolError{Msg: "JSON array stream ended before its closing bracket"}
 	}
-	return t.readErr(ctx, err)
+	return t.ep.ReadErr(ctx, err)
 }
 
 // responseJSON is the part of a GenerateContentResponse the adapter reads.
@@ -494,7 +460,7 @@ func decodeError(b []byte) *errorJSON {
 // object's status string as the code and its message, and the retry hint
 // from Retry-After or, as Gemini gives it, the body's RetryInfo.retryDelay.
 func (t *Target) httpError(resp *http.Response) error {
-	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+	return targets.ReadHTTPError(resp, t.ep.Redact, func(b []byte, he *targets.HTTPError) bool {
 		e := decodeError(b)
 		if e == nil {
 			return false
@@ -517,8 +483,3 @@ func mediaType(ct string) string {
 func isEventStream(ct string) bool { return ct == "" || mediaType(ct) == "text/event-stream" }
 
 func isJSON(ct string) bool { return mediaType(ct) == "application/json" }
-
-// readErr wraps an error met reading the stream; see targets.WithCause.
-func (t *Target) readErr(ctx context.Context, err error) error {
-	return t.redact.Err(fmt.Errorf("gemini: read stream: %w", targets.WithCause(ctx, err)))
-}

@@ -75,11 +75,9 @@ func (c Config) api() API {
 // A Target streams generations from an Ollama server. It is safe for
 // concurrent use.
 type Target struct {
-	url    string
-	api    API
-	redact targets.Redactor
-	header http.Header // sent with every request, credentials included
-	client *http.Client
+	url string
+	api API
+	ep  targets.Endpoint // the client, header and key redactor
 }
 
 var _ targets.Target = (*Target)(nil)
@@ -105,13 +103,8 @@ func New(cfg Config) (*Target, error) {
 		path += "/api"
 	}
 	u.Path, u.RawPath = path+endpoint, ""
-	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	client := targets.NewClient(cfg.Client)
-	header := targets.NewHeader(cfg.Header, "application/x-ndjson")
-	if cfg.APIKey != "" {
-		header.Set("Authorization", "Bearer "+cfg.APIKey)
-	}
-	return &Target{url: u.String(), api: api, redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}, nil
+	ep := targets.NewEndpoint("ollama", cfg.Client, cfg.Header, "application/x-ndjson", "Authorization", cfg.APIKey)
+	return &Target{url: u.String(), api: api, ep: ep}, nil
 }
 
 // String names the endpoint, never the API key.
@@ -182,17 +175,11 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	resp, err := targets.PostStream(rctx, t.client, t.url, t.header, body)
+	resp, err := t.ep.Open(rctx, t.url, body, t.httpError, isNDJSON)
 	if err != nil {
-		return final, t.redact.Err(fmt.Errorf("ollama: %w", err))
+		return final, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return final, t.httpError(resp)
-	}
-	if !isNDJSON(resp.Header.Get("Content-Type")) {
-		return final, targets.NotStreaming(resp, "application/x-ndjson")
-	}
 	rd := ndjson.NewReader(resp.Body)
 	var (
 		line  lineJSON
@@ -207,11 +194,11 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return final, &targets.ProtocolError{Msg: err.Error()}
 		}
 		if err != nil {
-			return final, t.readErr(ctx, err)
+			return final, t.ep.ReadErr(ctx, err)
 		}
 		line = lineJSON{}
 		if err := json.Unmarshal(data, &line); err != nil {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable line %d: %v: %s", lines, err, targets.Snippet(t.redact.Redact(string(data))))}
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable line %d: %v: %s", lines, err, targets.Snippet(t.ep.Redact.Redact(string(data))))}
 		}
 		lines++
 		if e := bytes.TrimSpace(line.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
@@ -219,7 +206,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			if msg == "" {
 				msg = string(e)
 			}
-			return final, &targets.StreamError{Message: t.redact.Clip(msg)}
+			return final, &targets.StreamError{Message: t.ep.Redact.Clip(msg)}
 		}
 		if final.Model == "" {
 			final.Model = line.Model
@@ -306,7 +293,7 @@ func (l *lineJSON) serverTiming() *targets.ServerTiming {
 // httpError builds the error of a non-2xx response: Ollama's {"error":"…"}
 // (404 model not found, 503 server busy, …), or the body as it came.
 func (t *Target) httpError(resp *http.Response) error {
-	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+	return targets.ReadHTTPError(resp, t.ep.Redact, func(b []byte, he *targets.HTTPError) bool {
 		var e struct {
 			Error json.RawMessage `json:"error"`
 		}
@@ -356,9 +343,4 @@ func scalar(raw json.RawMessage) string {
 		return ""
 	}
 	return s
-}
-
-// readErr wraps an error met reading the stream; see targets.WithCause.
-func (t *Target) readErr(ctx context.Context, err error) error {
-	return t.redact.Err(fmt.Errorf("ollama: read stream: %w", targets.WithCause(ctx, err)))
 }

@@ -72,12 +72,13 @@ func (t *Target) azure(u *url.URL, endpoint string, cfg Config) error {
 	default:
 		return fmt.Errorf("openai: Azure base URL %q: want the resource root (https://RESOURCE.openai.azure.com) or its /openai/v1 path", u.Redacted())
 	}
-	switch {
-	case cfg.BearerToken != "":
-		t.header.Set("Authorization", "Bearer "+cfg.BearerToken)
-		t.redact = targets.NewRedactor(cfg.BearerToken)
-	case cfg.APIKey != "":
-		t.header.Set("Api-Key", cfg.APIKey)
+	if cfg.BearerToken != "" {
+		// The token instead of the key New set as Api-Key.
+		if cfg.APIKey != "" {
+			t.ep.Header.Del("Api-Key")
+		}
+		t.ep.Header.Set("Authorization", "Bearer "+cfg.BearerToken)
+		t.ep.Redact = targets.NewRedactor(cfg.BearerToken)
 	}
 	return nil
 }

@@ -446,23 +446,11 @@ func decodeError(b []byte) (errorInfo, bool) {
 	return info, true
 }
 
-// scalar returns a JSON string's value or a number's text; "" for null,
-// objects, arrays, and the literal "None" that LiteLLM writes for absent
-// values.
+// scalar is targets.Scalar, with "" for the literal "None" that LiteLLM
+// writes for absent values.
 func scalar(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) != nil || s == "None" {
-			return ""
-		}
+	if s := targets.Scalar(raw); s != "None" {
 		return s
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return string(raw)
 	}
 	return ""
 }

@@ -11,7 +11,7 @@ import (
 // decodeError knows; a body that does not decode (text/plain, HTML) is kept,
 // up to targets.MaxErrorBody bytes.
 func (t *Target) httpError(resp *http.Response) error {
-	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+	return targets.ReadHTTPError(resp, t.ep.Redact, func(b []byte, he *targets.HTTPError) bool {
 		info, ok := decodeError(b)
 		he.Code, he.Message = info.code, info.message
 		if he.Code == "" {

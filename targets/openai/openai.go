@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"sync"
 
@@ -31,12 +30,10 @@ type Target struct {
 	url          string
 	api          API
 	flavor       Flavor
-	redact       targets.Redactor
 	includeUsage bool
 	continuous   bool
-	header       http.Header // sent with every request, credentials included
-	client       *http.Client
-	states       sync.Pool // of *streamState, reused across requests
+	ep           targets.Endpoint // the client, header and key redactor
+	states       sync.Pool        // of *streamState, reused across requests
 	// deployment, when set, builds the URL of a request from its model
 	// (Azure's /openai/deployments/{deployment}/… paths); url is unused.
 	deployment func(model string) string
@@ -76,11 +73,14 @@ func New(cfg Config) (*Target, error) {
 	t := &Target{
 		api:          api,
 		flavor:       flavor,
-		redact:       targets.NewRedactor(cfg.APIKey),
 		includeUsage: cfg.includeUsage(),
 		continuous:   cfg.ContinuousUsage,
 	}
-	t.header = targets.NewHeader(cfg.Header, "text/event-stream")
+	keyHeader := "Authorization"
+	if flavor == FlavorAzure {
+		keyHeader = "Api-Key" // or a bearer token instead (azure.go)
+	}
+	t.ep = targets.NewEndpoint("openai", cfg.Client, cfg.Header, "text/event-stream", keyHeader, cfg.APIKey)
 	if flavor == FlavorAzure {
 		if err := t.azure(u, endpoint, cfg); err != nil {
 			return nil, err
@@ -96,12 +96,7 @@ func New(cfg Config) (*Target, error) {
 		u.Path = path + endpoint
 		u.RawPath = ""
 		t.url = u.String()
-		if cfg.APIKey != "" {
-			t.header.Set("Authorization", "Bearer "+cfg.APIKey)
-		}
 	}
-	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	t.client = targets.NewClient(cfg.Client)
 	t.states.New = func() any { return &streamState{rd: sse.NewReader(nil)} }
 	return t, nil
 }
@@ -147,17 +142,11 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if t.deployment != nil && req.Model == "" {
 		return final, errors.New("openai: no model: Azure's deployment URL needs the deployment name as the model")
 	}
-	resp, err := targets.PostStream(rctx, t.client, t.endpoint(req.Model), t.header, body)
+	resp, err := t.ep.Open(rctx, t.endpoint(req.Model), body, t.httpError, nil)
 	if err != nil {
-		return final, t.redact.Err(fmt.Errorf("openai: %w", err))
+		return final, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return final, t.httpError(resp)
-	}
-	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
-		return final, targets.NotStreaming(resp, "text/event-stream")
-	}
 
 	if t.api == Responses {
 		return t.readResponses(ctx, resp.Body, cancel, onChunk)
@@ -167,9 +156,9 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	st.rd.Reset(resp.Body)
 	defer st.rd.Reset(nil)
 	st.tmpl.reset()
-	d := decoder{ev: &st.ev, json: &st.json, tmpl: &st.tmpl, redact: t.redact, native: t.api == Native}
+	d := decoder{ev: &st.ev, json: &st.json, tmpl: &st.tmpl, redact: t.ep.Redact, native: t.api == Native}
 	for {
-		ev, err := st.rd.Next()
+		ev, err := t.ep.NextEvent(ctx, st.rd)
 		if err == io.EOF {
 			if d.finish != "" {
 				// Some servers end without [DONE] (TGI chat ≤ 2.0, Groq):
@@ -179,11 +168,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
 				"stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return d.final(), &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return d.final(), t.readErr(ctx, err)
+			return d.final(), err
 		}
 		done, err := d.event(ev, onChunk)
 		if err != nil {
@@ -196,9 +182,4 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			return d.final(), nil
 		}
 	}
-}
-
-// readErr wraps an error met reading the stream; see targets.WithCause.
-func (t *Target) readErr(ctx context.Context, err error) error {
-	return t.redact.Err(fmt.Errorf("openai: read stream: %w", targets.WithCause(ctx, err)))
 }

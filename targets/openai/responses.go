@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -96,18 +95,15 @@ func (d *responsesDecoder) final() targets.Final {
 // readResponses reads a Responses stream to its terminal event.
 func (t *Target) readResponses(ctx context.Context, body io.Reader, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	rd := sse.NewReader(body)
-	d := responsesDecoder{redact: t.redact}
+	d := responsesDecoder{redact: t.ep.Redact}
 	for {
-		ev, err := rd.Next()
+		ev, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
 				"stream ended before response.completed, after %d events", d.events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return d.final(), &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return d.final(), t.readErr(ctx, err)
+			return d.final(), err
 		}
 		done, err := d.event(ev, onChunk)
 		if err != nil {

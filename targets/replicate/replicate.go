@@ -75,11 +75,9 @@ func (c Config) GoString() string { return c.String() }
 
 // A Target streams Replicate predictions. Safe for concurrent use.
 type Target struct {
-	base   *url.URL
-	key    string
-	redact targets.Redactor
-	header http.Header
-	client *http.Client
+	base *url.URL
+	key  string
+	ep   targets.Endpoint // the client, extra headers and key redactor
 }
 
 var _ targets.Target = (*Target)(nil)
@@ -93,8 +91,8 @@ func New(cfg Config) (*Target, error) {
 	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1")
 	u.RawPath, u.RawQuery = "", ""
 	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	client := targets.NewClient(cfg.Client)
-	return &Target{base: u, key: cfg.APIKey, redact: targets.NewRedactor(cfg.APIKey), header: cfg.Header.Clone(), client: client}, nil
+	ep := targets.Endpoint{Name: "replicate", Client: targets.NewClient(cfg.Client), Header: cfg.Header.Clone(), Redact: targets.NewRedactor(cfg.APIKey)}
+	return &Target{base: u, key: cfg.APIKey, ep: ep}, nil
 }
 
 // String names the API, never the key.
@@ -194,20 +192,20 @@ func (t *Target) create(ctx context.Context, endpoint string, body []byte) (*pre
 	}
 	t.setHeader(hreq, "application/json")
 	hreq.Header.Set("Content-Type", "application/json")
-	resp, err := t.client.Do(hreq)
+	resp, err := t.ep.Client.Do(hreq)
 	if err != nil {
-		return nil, t.redact.Err(fmt.Errorf("replicate: create prediction: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
+		return nil, t.ep.Redact.Err(fmt.Errorf("replicate: create prediction: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, targets.ReadHTTPError(resp, t.redact, decodeError)
+		return nil, targets.ReadHTTPError(resp, t.ep.Redact, decodeError)
 	}
 	var p predictionJSON
 	if err := json.NewDecoder(io.LimitReader(resp.Body, targets.MaxErrorRead)).Decode(&p); err != nil {
 		return nil, &targets.ProtocolError{Msg: "replicate: undecodable prediction: " + err.Error()}
 	}
 	if e := errorText(p.Error); e != "" || p.Status == "failed" {
-		return nil, &targets.StreamError{Type: "prediction " + p.Status, Message: t.redact.Clip(e)}
+		return nil, &targets.StreamError{Type: "prediction " + p.Status, Message: t.ep.Redact.Clip(e)}
 	}
 	if p.ID == "" {
 		return nil, &targets.ProtocolError{Msg: "replicate: the prediction has no id"}
@@ -233,7 +231,7 @@ func (t *Target) checkStreamURL(s string) (*url.URL, error) {
 }
 
 func (t *Target) setHeader(r *http.Request, accept string) {
-	for k, vs := range t.header {
+	for k, vs := range t.ep.Header {
 		r.Header[k] = vs
 	}
 	r.Header.Set("Accept", accept)
@@ -253,13 +251,13 @@ func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Ch
 	}
 	t.setHeader(hreq, "text/event-stream")
 	hreq.Header.Set("Cache-Control", "no-store")
-	resp, err := t.client.Do(hreq)
+	resp, err := t.ep.Client.Do(hreq)
 	if err != nil {
-		return final, t.redact.Err(fmt.Errorf("replicate: open stream: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
+		return final, t.ep.Redact.Err(fmt.Errorf("replicate: open stream: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return final, targets.ReadHTTPError(resp, t.redact, decodeError)
+		return final, targets.ReadHTTPError(resp, t.ep.Redact, decodeError)
 	}
 	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
 		return final, targets.NotStreaming(resp, "text/event-stream")
@@ -267,15 +265,12 @@ func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Ch
 	rd := sse.NewReader(targets.FirstByteBody(ctx, resp.Body))
 	events := 0
 	for {
-		ev, err := rd.Next()
+		ev, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			return final, &targets.ProtocolError{Msg: fmt.Sprintf("replicate: stream ended before its done event, after %d events", events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return final, &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return final, t.redact.Err(fmt.Errorf("replicate: read stream: %w", targets.WithCause(ctx, err)))
+			return final, err
 		}
 		if ev.Data == nil && ev.Type == "" {
 			continue
@@ -286,7 +281,7 @@ func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Ch
 			// Plain text, as sent: SSE joins a multi-line token with "\n".
 			onChunk(targets.Chunk{Content: string(ev.Data)})
 		case "error":
-			return final, &targets.StreamError{Type: "error", Message: t.redact.Clip(errorText(ev.Data))}
+			return final, &targets.StreamError{Type: "error", Message: t.ep.Redact.Clip(errorText(ev.Data))}
 		case "done":
 			var d struct {
 				Reason string `json:"reason"`
@@ -324,7 +319,7 @@ func (t *Target) metrics(ctx context.Context, id string, final *targets.Final) {
 		return
 	}
 	t.setHeader(hreq, "application/json")
-	resp, err := t.client.Do(hreq)
+	resp, err := t.ep.Client.Do(hreq)
 	if err != nil {
 		return
 	}

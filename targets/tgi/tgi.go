@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -82,11 +81,9 @@ func (c Config) api() API {
 // A Target streams generations from a TGI server. It is safe for concurrent
 // use.
 type Target struct {
-	url    string
-	redact targets.Redactor
-	header http.Header // sent with every request, credentials included
-	client *http.Client
-	chat   *openai.Target // the Messages API, nil for Native
+	url  string
+	ep   targets.Endpoint // the client, header and key redactor
+	chat *openai.Target   // the Messages API, nil for Native
 }
 
 var _ targets.Target = (*Target)(nil)
@@ -97,13 +94,8 @@ func New(cfg Config) (*Target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tgi: %w", err)
 	}
-	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	client := targets.NewClient(cfg.Client)
-	header := targets.NewHeader(cfg.Header, "text/event-stream")
-	if cfg.APIKey != "" {
-		header.Set("Authorization", "Bearer "+cfg.APIKey)
-	}
-	t := &Target{redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}
+	ep := targets.NewEndpoint("tgi", cfg.Client, cfg.Header, "text/event-stream", "Authorization", cfg.APIKey)
+	t := &Target{ep: ep}
 	switch cfg.api() {
 	case Native:
 		u.Path = strings.TrimRight(u.Path, "/") + "/generate_stream"
@@ -113,7 +105,7 @@ func New(cfg Config) (*Target, error) {
 		// TGI's Messages API takes max_tokens (the vLLM flavor's field);
 		// the vLLM extras are cleared from each request in Stream.
 		t.chat, err = openai.New(openai.Config{BaseURL: cfg.BaseURL, API: openai.Chat, APIKey: cfg.APIKey,
-			Client: client, Flavor: openai.FlavorVLLM, Header: cfg.Header})
+			Client: ep.Client, Flavor: openai.FlavorVLLM, Header: cfg.Header})
 		if err != nil {
 			return nil, fmt.Errorf("tgi: %w", err)
 		}
@@ -185,35 +177,26 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	resp, err := targets.PostStream(rctx, t.client, t.url, t.header, body)
+	resp, err := t.ep.Open(rctx, t.url, body, t.httpError, nil)
 	if err != nil {
-		return final, t.redact.Err(fmt.Errorf("tgi: %w", err))
+		return final, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return final, t.httpError(resp)
-	}
-	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
-		return final, targets.NotStreaming(resp, "text/event-stream")
-	}
 	rd := sse.NewReader(resp.Body)
 	var (
 		ev     eventJSON
 		events int
 	)
 	for {
-		e, err := rd.Next()
+		e, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			// TGI ends with the event that carries generated_text; a
 			// stream that stops before it was cut.
 			return final, &targets.ProtocolError{Msg: fmt.Sprintf(
 				"stream ended before its last event (the one with generated_text), after %d events", events)}
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return final, &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return final, t.readErr(ctx, err)
+			return final, err
 		}
 		data := bytes.TrimSpace(e.Data)
 		if len(data) == 0 {
@@ -221,10 +204,10 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		}
 		ev = eventJSON{}
 		if err := json.Unmarshal(data, &ev); err != nil {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, targets.Snippet(t.redact.Redact(string(data))))}
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, targets.Snippet(t.ep.Redact.Redact(string(data))))}
 		}
 		events++
-		if se := ev.streamError(t.redact); se != nil {
+		if se := ev.streamError(t.ep.Redact); se != nil {
 			return final, se
 		}
 		var c targets.Chunk
@@ -279,7 +262,7 @@ var errorStatus = map[string]int{
 
 // streamError returns the in-band error the event carries, nil if none.
 func (ev *eventJSON) streamError(redact targets.Redactor) *targets.StreamError {
-	msg, typ := scalar(ev.Error), scalar(ev.ErrorType)
+	msg, typ := targets.Scalar(ev.Error), targets.Scalar(ev.ErrorType)
 	if msg == "" && typ == "" {
 		if raw := bytes.TrimSpace(ev.Error); len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 			return nil
@@ -300,44 +283,19 @@ type errorBody struct {
 // TGI's JSON (axum's text/plain 422 for a body it cannot deserialize, a
 // proxy's HTML page) is kept, up to targets.MaxErrorBody bytes.
 func (t *Target) httpError(resp *http.Response) error {
-	return targets.ReadHTTPError(resp, t.redact, func(b []byte, he *targets.HTTPError) bool {
+	return targets.ReadHTTPError(resp, t.ep.Redact, func(b []byte, he *targets.HTTPError) bool {
 		var e errorBody
 		if json.Unmarshal(b, &e) != nil {
 			return false
 		}
-		msg := scalar(e.Error)
+		msg := targets.Scalar(e.Error)
 		if msg == "" {
-			msg = scalar(e.Message)
+			msg = targets.Scalar(e.Message)
 		}
-		if msg == "" && scalar(e.ErrorType) == "" {
+		if msg == "" && targets.Scalar(e.ErrorType) == "" {
 			return false
 		}
-		he.Code, he.Message = scalar(e.ErrorType), msg
+		he.Code, he.Message = targets.Scalar(e.ErrorType), msg
 		return true
 	})
-}
-
-// scalar returns a JSON string's value or a number's text; "" for anything
-// else.
-func scalar(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return ""
-		}
-		return s
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return string(raw)
-	}
-	return ""
-}
-
-// readErr wraps an error met reading the stream; see targets.WithCause.
-func (t *Target) readErr(ctx context.Context, err error) error {
-	return t.redact.Err(fmt.Errorf("tgi: read stream: %w", targets.WithCause(ctx, err)))
 }

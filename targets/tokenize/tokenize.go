@@ -83,12 +83,10 @@ func (c Config) String() string {
 // A Client counts tokens through a server's tokenize endpoint. It is safe
 // for concurrent use.
 type Client struct {
-	url    string
-	kind   Kind
-	model  string
-	header http.Header
-	client *http.Client
-	redact targets.Redactor
+	url   string
+	kind  Kind
+	model string
+	ep    targets.Endpoint // the client, header and key redactor
 }
 
 // New returns a Client, or an error naming the field that is wrong.
@@ -104,14 +102,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1") + "/tokenize"
 	u.RawPath = ""
-	h := targets.NewHeader(cfg.Header, "application/json")
-	if cfg.APIKey != "" {
-		h.Set("Authorization", "Bearer "+cfg.APIKey)
-	}
-	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	client := targets.NewClient(cfg.Client)
-	return &Client{url: u.String(), kind: cfg.Kind, model: cfg.Model, header: h, client: client,
-		redact: targets.NewRedactor(cfg.APIKey)}, nil
+	ep := targets.NewEndpoint("tokenize", cfg.Client, cfg.Header, "application/json", "Authorization", cfg.APIKey)
+	return &Client{url: u.String(), kind: cfg.Kind, model: cfg.Model, ep: ep}, nil
 }
 
 // CountTokens returns the number of tokens the server gives text, special
@@ -159,13 +151,13 @@ func (c *Client) tokenize(ctx context.Context, text string) ([]int, int, error) 
 	if err != nil {
 		return nil, 0, fmt.Errorf("tokenize: %w", err)
 	}
-	resp, err := targets.PostStream(ctx, c.client, c.url, c.header, b)
+	resp, err := targets.PostStream(ctx, c.ep.Client, c.url, c.ep.Header, b)
 	if err != nil {
-		return nil, 0, c.redact.Err(fmt.Errorf("tokenize: %w", err))
+		return nil, 0, c.ep.Redact.Err(fmt.Errorf("tokenize: %w", err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		he := targets.ReadHTTPError(resp, c.redact, decodeError)
+		he := targets.ReadHTTPError(resp, c.ep.Redact, decodeError)
 		switch resp.StatusCode {
 		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
 			return nil, 0, fmt.Errorf("tokenize: %w: %w", ErrNotAvailable, he)
@@ -174,7 +166,7 @@ func (c *Client) tokenize(ctx context.Context, text string) ([]int, int, error) 
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponse+1))
 	if err != nil {
-		return nil, 0, c.redact.Err(fmt.Errorf("tokenize: read response: %w", targets.WithCause(ctx, err)))
+		return nil, 0, c.ep.Redact.Err(fmt.Errorf("tokenize: read response: %w", targets.WithCause(ctx, err)))
 	}
 	if len(data) > MaxResponse {
 		return nil, 0, &targets.ProtocolError{Msg: fmt.Sprintf("tokenize response larger than %d MiB", MaxResponse>>20)}
@@ -184,7 +176,7 @@ func (c *Client) tokenize(ctx context.Context, text string) ([]int, int, error) 
 
 func (c *Client) decode(data []byte) ([]int, int, error) {
 	bad := func(err error) error {
-		return &targets.ProtocolError{Msg: fmt.Sprintf("%s tokenize response %q: %v", c.kind, targets.Snippet(c.redact.Redact(string(data))), err)}
+		return &targets.ProtocolError{Msg: fmt.Sprintf("%s tokenize response %q: %v", c.kind, targets.Snippet(c.ep.Redact.Redact(string(data))), err)}
 	}
 	switch c.kind {
 	case VLLM, SGLang:

@@ -52,10 +52,8 @@ func (c Config) GoString() string { return c.String() }
 
 // A Target streams from Triton's generate_stream. Safe for concurrent use.
 type Target struct {
-	base   string
-	redact targets.Redactor
-	header http.Header
-	client *http.Client
+	base string
+	ep   targets.Endpoint // the client, header and key redactor
 }
 
 var _ targets.Target = (*Target)(nil)
@@ -69,13 +67,8 @@ func New(cfg Config) (*Target, error) {
 	path := strings.TrimRight(u.Path, "/")
 	path = strings.TrimSuffix(path, "/v1") // a root given for trtllm-serve's OpenAI API
 	u.Path, u.RawPath = path, ""
-	// NewClient: redirects stay within the server's origin (targets/redirect.go).
-	client := targets.NewClient(cfg.Client)
-	header := targets.NewHeader(cfg.Header, "text/event-stream")
-	if cfg.APIKey != "" {
-		header.Set("Authorization", "Bearer "+cfg.APIKey)
-	}
-	return &Target{base: u.String(), redact: targets.NewRedactor(cfg.APIKey), header: header, client: client}, nil
+	ep := targets.NewEndpoint("triton", cfg.Client, cfg.Header, "text/event-stream", "Authorization", cfg.APIKey)
+	return &Target{base: u.String(), ep: ep}, nil
 }
 
 // URL returns the endpoint for model.
@@ -115,21 +108,15 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	resp, err := targets.PostStream(rctx, t.client, t.URL(req.Model), t.header, body)
+	resp, err := t.ep.Open(rctx, t.URL(req.Model), body, t.httpError, nil)
 	if err != nil {
-		return final, t.redact.Err(fmt.Errorf("triton: %w", err))
+		return final, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return final, targets.ReadHTTPError(resp, t.redact, decodeError)
-	}
-	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
-		return final, targets.NotStreaming(resp, "text/event-stream")
-	}
 	rd := sse.NewReader(resp.Body)
 	tokens, events := 0, 0
 	for {
-		ev, err := rd.Next()
+		ev, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {
 			// No terminator: the server closing the stream cleanly ends it;
 			// a stream that carried no text is the caller's to judge.
@@ -138,11 +125,8 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			}
 			return final, nil
 		}
-		if errors.Is(err, sse.ErrEventTooLarge) {
-			return final, &targets.ProtocolError{Msg: err.Error()}
-		}
 		if err != nil {
-			return final, t.redact.Err(fmt.Errorf("triton: read stream: %w", targets.WithCause(ctx, err)))
+			return final, err
 		}
 		data := bytes.TrimSpace(ev.Data)
 		if len(data) == 0 {
@@ -150,7 +134,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		}
 		var r responseJSON
 		if err := json.Unmarshal(data, &r); err != nil {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, targets.Snippet(t.redact.Redact(string(data))))}
+			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, targets.Snippet(t.ep.Redact.Redact(string(data))))}
 		}
 		events++
 		if e := bytes.TrimSpace(r.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
@@ -158,7 +142,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 			if json.Unmarshal(e, &msg) != nil {
 				msg = string(e)
 			}
-			return final, &targets.StreamError{Message: t.redact.Clip(msg)}
+			return final, &targets.StreamError{Message: t.ep.Redact.Clip(msg)}
 		}
 		var c targets.Chunk
 		if r.TextOutput != nil {
@@ -169,6 +153,11 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		}
 		onChunk(c)
 	}
+}
+
+// httpError builds the error of a non-2xx response (decodeError).
+func (t *Target) httpError(resp *http.Response) error {
+	return targets.ReadHTTPError(resp, t.ep.Redact, decodeError)
 }
 
 // decodeError reads Triton's {"error": "…"} body.

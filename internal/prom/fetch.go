@@ -1,0 +1,57 @@
+package prom
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// DefaultTimeout bounds one scrape when a scraper's timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
+// MaxPage caps how much of a /metrics page is read, in bytes.
+const MaxPage = 32 << 20
+
+// Fetch GETs the Prometheus text page at url and returns parse's reading of
+// its body (at most MaxPage bytes). client nil means http.DefaultClient,
+// timeout 0 DefaultTimeout. Errors are led by what ("server metrics") and
+// show the URL without credentials: they end up in the run directory.
+func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout time.Duration, what string, parse func(io.Reader) (T, error)) (T, error) {
+	var zero T
+	ctx, cancel := context.WithTimeout(ctx, orDefault(timeout, DefaultTimeout))
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", what, err)
+	}
+	req.Header.Set("Accept", "text/plain;version=0.0.4")
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		// Do's error quotes the URL, which may hold ?key=.
+		return zero, fmt.Errorf("%s: %w", what, targets.RedactURLError(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		return zero, fmt.Errorf("%s %s: HTTP %d", what, targets.RedactURL(url), resp.StatusCode)
+	}
+	v, err := parse(io.LimitReader(resp.Body, MaxPage))
+	if err != nil {
+		return zero, fmt.Errorf("%s %s: %w", what, targets.RedactURL(url), err)
+	}
+	return v, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}

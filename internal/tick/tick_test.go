@@ -1,0 +1,44 @@
+package tick
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestEvery: three ticks 250 ms apart (at 0, 250 and 500 ms of fake time)
+// and then nil for count 3; f's error ends the loop at once; a context
+// ended between ticks ends it with its error.
+func TestEvery(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		var at []time.Duration
+		err := Every(t.Context(), 250*time.Millisecond, 3, func() error {
+			at = append(at, time.Since(start))
+			return nil
+		})
+		if err != nil || len(at) != 3 || at[0] != 0 || at[1] != 250*time.Millisecond || at[2] != 500*time.Millisecond {
+			t.Errorf("count 3: err %v, ticks at %v", err, at)
+		}
+
+		stop := errors.New("stop")
+		n := 0
+		if err := Every(t.Context(), time.Second, 0, func() error {
+			if n++; n == 2 {
+				return stop
+			}
+			return nil
+		}); err != stop || n != 2 {
+			t.Errorf("f's error: %v after %d ticks", err, n)
+		}
+
+		ctx, cancel := context.WithTimeout(t.Context(), 1100*time.Millisecond)
+		defer cancel()
+		n = 0
+		if err := Every(ctx, time.Second, 0, func() error { n++; return nil }); err != context.DeadlineExceeded || n != 2 {
+			t.Errorf("ctx ended: %v after %d ticks, want DeadlineExceeded after 2", err, n)
+		}
+	})
+}

@@ -1,0 +1,70 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// TestPricedLevel: a summary with a capacity at SLO is priced at that level
+// (level 4, though level 8 serves more); without one, at the level with the
+// highest output throughput (level 8, 300 tok/s against 200 and 0); with no
+// level serving a token, nothing is priced.
+func TestPricedLevel(t *testing.T) {
+	levels := []Level{
+		{Level: 2, OutputTokensPerS: 0},
+		{Level: 4, OutputTokensPerS: 200, TotalTokensPerS: 600, RequestsPerS: 2, WindowS: 10},
+		{Level: 8, OutputTokensPerS: 300, TotalTokensPerS: 900, RequestsPerS: 3, WindowS: 12},
+	}
+	for _, c := range []struct {
+		name      string
+		s         Summary
+		ok        bool
+		level     float64
+		basis     string
+		words     string
+		outTokens float64
+	}{
+		{"capacity", Summary{Levels: levels, Capacity: &Capacity{Level: 4}}, true, 4, BasisCapacity, "capacity at SLO (level 4)", 200},
+		{"highest", Summary{Levels: levels}, true, 8, BasisHighest, "highest-throughput level 8 (summary.json has no capacity at SLO)", 300},
+		{"capacity level missing", Summary{Levels: levels, Capacity: &Capacity{Level: 16}}, true, 8, BasisHighest, "", 300},
+		{"no tokens", Summary{Levels: levels[:1]}, false, 0, "", "", 0},
+	} {
+		p, ok := PricedLevel(&c.s)
+		if ok != c.ok || p.Level.Level != c.level || p.Basis != c.basis {
+			t.Errorf("%s: PricedLevel = %g %q %v, want %g %q %v", c.name, p.Level.Level, p.Basis, ok, c.level, c.basis, c.ok)
+		}
+		if tp := p.Throughput(); tp.OutputTokensPerS != c.outTokens || tp.TotalTokensPerS != 3*c.outTokens || tp.RequestsPerS != c.outTokens/100 {
+			t.Errorf("%s: Throughput = %+v, want %g output tok/s", c.name, tp, c.outTokens)
+		}
+		if c.words != "" && p.BasisWords() != c.words {
+			t.Errorf("%s: BasisWords = %q, want %q", c.name, p.BasisWords(), c.words)
+		}
+	}
+}
+
+// TestRunPricedLevel reads the priced level of a summary.json on disk, and
+// says which directory has none.
+func TestRunPricedLevel(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) {
+		if err := os.WriteFile(filepath.Join(dir, rundir.SummaryFile), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"levels":[{"level":4,"output_tokens_per_s":200,"total_tokens_per_s":600,"requests_per_s":2,"window_s":10}]}`)
+	rl, err := RunPricedLevel(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rl.Level != 4 || rl.WindowS != 10 || rl.Throughput.OutputTokensPerS != 200 || !strings.HasPrefix(rl.Basis, "highest-throughput level 4") {
+		t.Errorf("RunPricedLevel = %+v", rl)
+	}
+	write(`{"levels":[{"level":4}]}`)
+	if _, err := RunPricedLevel(dir); err == nil || !strings.Contains(err.Error(), "no level with output throughput") {
+		t.Errorf("RunPricedLevel of a summary without tokens: err = %v", err)
+	}
+}

@@ -1,0 +1,88 @@
+package targets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/inferbench/inferbench/targets/sse"
+)
+
+// An Endpoint is what an adapter sends its streaming requests with: the
+// client, the header sent with every request (credentials included) and
+// the redactor of its key. Name (the adapter's, e.g. "ollama") leads its
+// errors.
+type Endpoint struct {
+	Name   string
+	Client *http.Client
+	Header http.Header
+	Redact Redactor
+}
+
+// NewEndpoint returns the Endpoint of an adapter's configuration: a client
+// whose redirects stay within the server's origin (NewClient of client),
+// the header NewHeader(extra, accept), and key, when not empty, sent as
+// keyHeader: "Authorization: Bearer <key>" when keyHeader is
+// "Authorization", the key itself otherwise (X-Api-Key).
+func NewEndpoint(name string, client *http.Client, extra http.Header, accept, keyHeader, key string) Endpoint {
+	e := Endpoint{Name: name, Client: NewClient(client), Header: NewHeader(extra, accept), Redact: NewRedactor(key)}
+	switch {
+	case key == "":
+	case keyHeader == "Authorization":
+		e.Header.Set(keyHeader, "Bearer "+key)
+	default:
+		e.Header.Set(keyHeader, key)
+	}
+	return e
+}
+
+// Open posts body to url (PostStream) and returns the response of a 2xx
+// answer whose Content-Type isStream accepts (IsEventStream when nil); the
+// caller closes its body. Otherwise the body is closed and the error is
+// returned: a transport error led by the Endpoint's name and redacted,
+// httpError's of a non-2xx answer, or NotStreaming's, naming the Accept
+// header's type, of a 2xx answer of another type.
+func (e *Endpoint) Open(ctx context.Context, url string, body []byte, httpError func(*http.Response) error, isStream func(ct string) bool) (*http.Response, error) {
+	resp, err := PostStream(ctx, e.Client, url, e.Header, body)
+	if err != nil {
+		return nil, e.Redact.Err(fmt.Errorf("%s: %w", e.Name, err))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		return nil, httpError(resp)
+	}
+	if isStream == nil {
+		isStream = IsEventStream
+	}
+	if !isStream(resp.Header.Get("Content-Type")) {
+		resp.Body.Close()
+		return nil, NotStreaming(resp, e.Header.Get("Accept"))
+	}
+	return resp, nil
+}
+
+// ReadErr wraps an error met reading the stream, led by the Endpoint's name
+// and ctx's cause when ctx has ended (WithCause), and redacted.
+func (e *Endpoint) ReadErr(ctx context.Context, err error) error {
+	return e.Redact.Err(fmt.Errorf("%s: read stream: %w", e.Name, WithCause(ctx, err)))
+}
+
+// NextEvent returns rd's next event. At the end of the stream it returns
+// io.EOF; an event over rd's size limit is a ProtocolError, and any other
+// read error comes through ReadErr.
+func (e *Endpoint) NextEvent(ctx context.Context, rd *sse.Reader) (sse.Event, error) {
+	ev, err := rd.Next()
+	if err != nil && err != io.EOF {
+		err = e.eventErr(ctx, err)
+	}
+	return ev, err
+}
+
+func (e *Endpoint) eventErr(ctx context.Context, err error) error {
+	if errors.Is(err, sse.ErrEventTooLarge) {
+		return &ProtocolError{Msg: err.Error()}
+	}
+	return e.ReadErr(ctx, err)
+}

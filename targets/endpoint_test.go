@@ -1,0 +1,144 @@
+package targets_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/sse"
+)
+
+// TestNewEndpointKeyHeader: the key goes as a bearer token in Authorization,
+// as itself in any other header, and nowhere when empty; Accept is the
+// stream's type and the extra headers are kept.
+func TestNewEndpointKeyHeader(t *testing.T) {
+	extra := http.Header{"X-Extra": {"1"}}
+	for _, c := range []struct{ keyHeader, key, name, want string }{
+		{"Authorization", "sk-1", "Authorization", "Bearer sk-1"},
+		{"X-Api-Key", "sk-1", "X-Api-Key", "sk-1"},
+		{"Authorization", "", "Authorization", ""},
+	} {
+		e := targets.NewEndpoint("x", nil, extra, "application/x-ndjson", c.keyHeader, c.key)
+		if got := e.Header.Get(c.name); got != c.want {
+			t.Errorf("%s %q: %s = %q, want %q", c.keyHeader, c.key, c.name, got, c.want)
+		}
+		if e.Header.Get("Accept") != "application/x-ndjson" || e.Header.Get("X-Extra") != "1" || e.Client == nil {
+			t.Errorf("%s %q: header %v, client %v", c.keyHeader, c.key, e.Header, e.Client)
+		}
+	}
+	if extra.Get("Accept") != "" {
+		t.Error("NewEndpoint changed the configuration's header")
+	}
+}
+
+// TestEndpointOpen: a 2xx stream is returned; a non-2xx answer is
+// httpError's; a 2xx of another Content-Type is a ProtocolError naming the
+// Accept type; a transport error is led by the name and has no key.
+func TestEndpointOpen(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ok":
+			w.Header().Set("Content-Type", "text/event-stream")
+			io.WriteString(w, "data: 1\n\n")
+		case "/json":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, "{}")
+		default:
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	e := targets.NewEndpoint("x", nil, nil, "text/event-stream", "Authorization", "sk-secret")
+	errHTTP := errors.New("http error")
+	httpError := func(resp *http.Response) error {
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("httpError given status %d", resp.StatusCode)
+		}
+		return errHTTP
+	}
+	ctx := context.Background()
+	resp, err := e.Open(ctx, srv.URL+"/ok", []byte("{}"), httpError, nil)
+	if err != nil {
+		t.Fatalf("Open of a stream: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "data: 1\n\n" {
+		t.Errorf("body %q", b)
+	}
+	if _, err := e.Open(ctx, srv.URL+"/busy", nil, httpError, nil); err != errHTTP {
+		t.Errorf("Open of a 503: %v, want httpError's", err)
+	}
+	var pe *targets.ProtocolError
+	if _, err := e.Open(ctx, srv.URL+"/json", nil, httpError, nil); !errors.As(err, &pe) || !strings.Contains(err.Error(), "not text/event-stream") {
+		t.Errorf("Open of a JSON answer: %v, want a ProtocolError naming text/event-stream", err)
+	}
+	isJSON := func(ct string) bool { return ct == "application/json" }
+	if _, err := e.Open(ctx, srv.URL+"/json", nil, httpError, isJSON); err != nil {
+		t.Errorf("Open of a JSON answer with isStream accepting it: %v", err)
+	}
+	_, err = e.Open(ctx, "http://sk-secret@127.0.0.1:1/", nil, httpError, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "x: ") || strings.Contains(err.Error(), "sk-secret") {
+		t.Errorf("Open of a closed port: %v, want an error led by x: without the key", err)
+	}
+	cctx, cancel := context.WithCancelCause(ctx)
+	cancel(errors.New("stopped"))
+	if err := e.ReadErr(cctx, errors.New("sk-secret eof")); err.Error() != "x: read stream: stopped: [REDACTED] eof" {
+		t.Errorf("ReadErr = %q", err)
+	}
+}
+
+// TestErrReader: a body that ends leaves Err nil; one cut by the transport
+// keeps the transport's error, though the reader above sees only an end.
+func TestErrReader(t *testing.T) {
+	br := &targets.ErrReader{R: strings.NewReader("abc")}
+	if b, err := io.ReadAll(br); err != nil || string(b) != "abc" || br.Err != nil {
+		t.Errorf("ReadAll = %q, %v; Err %v", b, err, br.Err)
+	}
+	cut := errors.New("connection reset")
+	br = &targets.ErrReader{R: io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(cut))}
+	if _, err := io.ReadAll(br); err != cut || br.Err != cut {
+		t.Errorf("ReadAll error %v; Err %v, want %v", err, br.Err, cut)
+	}
+}
+
+// TestNextEvent: events, then io.EOF; an event over the size limit is a
+// ProtocolError; a transport error is led by the name and ctx's cause.
+func TestNextEvent(t *testing.T) {
+	e := targets.NewEndpoint("x", nil, nil, "text/event-stream", "Authorization", "")
+	ctx := context.Background()
+	rd := sse.NewReader(strings.NewReader("data: 1\n\n"))
+	if ev, err := e.NextEvent(ctx, rd); err != nil || string(ev.Data) != "1" {
+		t.Errorf("first event %q, %v", ev.Data, err)
+	}
+	if _, err := e.NextEvent(ctx, rd); err != io.EOF {
+		t.Errorf("at the end: %v, want io.EOF", err)
+	}
+	rd = sse.NewReader(strings.NewReader("data: " + strings.Repeat("a", 100) + "\n\n"))
+	rd.SetMaxEventSize(10)
+	var pe *targets.ProtocolError
+	if _, err := e.NextEvent(ctx, rd); !errors.As(err, &pe) {
+		t.Errorf("an event over the limit: %v, want a ProtocolError", err)
+	}
+	rd = sse.NewReader(io.MultiReader(strings.NewReader("data: 1"), iotest.ErrReader(errors.New("reset"))))
+	if _, err := e.NextEvent(ctx, rd); err == nil || err.Error() != "x: read stream: reset" {
+		t.Errorf("a cut stream: %v", err)
+	}
+}
+
+// TestScalar: strings unquoted, numbers as written, anything else "".
+func TestScalar(t *testing.T) {
+	for raw, want := range map[string]string{
+		` "a\u00e9" `: "aé", `429`: "429", `-1.5`: "-1.5", `null`: "", `{"a":1}`: "", `[1]`: "", `"bad`: "", ``: "", `true`: "",
+	} {
+		if got := targets.Scalar([]byte(raw)); got != want {
+			t.Errorf("Scalar(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
