@@ -14,8 +14,7 @@ type SearchOptions struct {
 	// Start and stops at the first failing level.
 	Levels []float64
 	// Start is the grid level to begin at (0: the first). When it fails the
-	// search bisects the grid cell under it from the top, then steps down
-	// the grid until a level passes. Starting above the
+	// search steps down the grid until a level passes. Starting above the
 	// bottom skips the low levels, which cost the most wall time per request
 	// and, once a higher level passes, say nothing about capacity.
 	Start float64
@@ -61,8 +60,8 @@ func Geometric(start, factor, max float64, integer bool) []float64 {
 }
 
 // A Search finds capacity at SLO with few levels: it climbs the grid from
-// its start until a level fails (or saturates twice in a row), bisecting
-// the cell below and stepping down instead when the start fails, then bisects between the highest
+// its start until a level fails (or saturates twice in a row), stepping
+// down instead when the start fails, then bisects between the highest
 // passing level and the failing one above it as `run --bisect N` does. It is a pure state machine: Next
 // proposes a level, the caller runs it (a Level until it stops) and hands
 // the decision to Record. Not safe for concurrent use.
@@ -73,10 +72,7 @@ type Search struct {
 	climb   int        // index in o.Levels of the pending climb level
 	phase   phase
 	bisects int
-	// cellSteps are the bisection steps spent probing the grid cell
-	// under a failing start (descendFromStart).
-	cellSteps int
-	why       string
+	why     string
 }
 
 type phase uint8
@@ -84,7 +80,6 @@ type phase uint8
 const (
 	climbing phase = iota
 	probingBelow
-	checkingBelow
 	descending
 	bisecting
 	done
@@ -155,8 +150,6 @@ func (s *Search) Record(d Decision) error {
 		s.afterClimb(d)
 	case probingBelow:
 		s.afterProbeBelow(d)
-	case checkingBelow:
-		s.afterCheckBelow(d)
 	case descending:
 		s.afterDescent(d)
 	}
@@ -193,59 +186,38 @@ func (s *Search) afterClimb(d Decision) {
 	s.pending = s.o.Levels[s.climb]
 }
 
-// descendFromStart follows a failing start: the knee lies below it, most
-// likely in the grid cell just under it (a start is chosen near the
-// expected knee). The search bisects that cell from the top (probeBelow),
-// presuming its lower grid level passes, and runs that level only when
-// every probe failed. Without bisection steps it is a plain descent.
+// descendFromStart follows a failing start. With bisection steps to spend
+// it first runs the midpoint between the start and the grid level below
+// (counted as a bisection step): a start chosen near the knee brackets it
+// there, and the grid level below, which a plain descent would run first,
+// is run only if the midpoint fails too. Otherwise it steps down the grid.
 func (s *Search) descendFromStart() {
-	s.phase = probingBelow
-	s.probeBelow(s.o.Levels[s.climb])
-}
-
-// probeBelow proposes the midpoint between the grid level under the start
-// and top (the lowest level that failed), counted as a bisection step,
-// while steps are left and a level lies between; else that grid level.
-func (s *Search) probeBelow(top float64) {
-	below := s.o.Levels[s.climb-1]
-	mid := (below + top) / 2
+	below, start := s.o.Levels[s.climb-1], s.o.Levels[s.climb]
+	mid := (below + start) / 2
 	if s.o.Integer {
 		mid = math.Floor(mid)
 	}
-	if s.bisects < s.o.BisectSteps && mid > below && mid < top {
-		s.pending = mid
+	if s.o.BisectSteps > 0 && mid > below && mid < start {
+		s.phase, s.pending = probingBelow, mid
 		s.bisects++
-		s.cellSteps++
 		return
 	}
-	s.phase = checkingBelow
+	s.phase = descending
 	s.climb--
-	s.pending = below
+	s.pending = s.o.Levels[s.climb]
 }
 
-// afterProbeBelow: a passing probe brackets the knee with the lowest
-// failing level above it, and bisection goes on; a failing one halves the
-// cell again.
+// afterProbeBelow: a passing midpoint below the start brackets the knee
+// with the start, and bisection goes on; a failing one sends the search
+// down the grid.
 func (s *Search) afterProbeBelow(d Decision) {
 	if passed(&d) {
 		s.phase = bisecting
 		return
 	}
-	s.probeBelow(d.Level)
-}
-
-// afterCheckBelow follows the cell's lower grid level, run after every
-// probe above it failed. A pass brackets the knee one bisection step wide
-// of the cell, as a fixed sweep's bisection would; a fail puts the knee
-// below the cell, so the probes narrowed nothing: their steps are handed
-// back for the cell that holds it, and the search descends the grid.
-func (s *Search) afterCheckBelow(d Decision) {
-	if !passed(&d) {
-		s.bisects -= s.cellSteps
-		s.cellSteps = 0
-	}
 	s.phase = descending
-	s.afterDescent(d)
+	s.climb--
+	s.pending = s.o.Levels[s.climb]
 }
 
 // afterDescent steps down the grid until a level passes, then bisects.
