@@ -3,70 +3,21 @@
 package live
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/inferbench/inferbench/internal/ptytest"
 )
-
-// openPTY opens a pseudo-terminal pair of width columns: the master, to
-// read what was drawn, and the terminal a Progress writes to.
-func openPTY(t *testing.T, width int) (master, tty *os.File) {
-	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	t.Cleanup(func() { master.Close() })
-	fd := int(master.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tty, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tty.Close() })
-	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: uint16(width)}); err != nil {
-		t.Fatal(err)
-	}
-	return master, tty
-}
 
 // TestProgressOnPTY: under a real pseudo-terminal of 60 columns, ModeAuto
 // finds the terminal and its width: the live line is redrawn in place,
 // shows several done/total values, and no line is wider than 59 columns.
 func TestProgressOnPTY(t *testing.T) {
-	master, tty := openPTY(t, 60)
-	var (
-		mu  sync.Mutex
-		out bytes.Buffer
-	)
-	readDone := make(chan struct{})
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 4096)
-		for {
-			n, err := master.Read(buf)
-			mu.Lock()
-			out.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
+	term := ptytest.Open(t, 60)
+	tty := term.TTY
 
 	s := New(Options{})
 	p := NewProgress(tty, s, ProgressOptions{Refresh: 20 * time.Millisecond})
@@ -88,18 +39,7 @@ func TestProgressOnPTY(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	tty.Close()
-	// Wait for the reader to drain what was written (EIO once the terminal
-	// side is closed), bounded.
-	select {
-	case <-readDone:
-	case <-time.After(5 * time.Second):
-		master.Close()
-		<-readDone
-	}
-	mu.Lock()
-	text := strings.ReplaceAll(out.String(), "\r\n", "\n") // the line discipline's ONLCR
-	mu.Unlock()
+	text := term.Close()
 
 	seen := map[string]bool{}
 	for _, m := range regexp.MustCompile(`level 3  (\d)/8`).FindAllStringSubmatch(text, -1) {
