@@ -1,8 +1,6 @@
 package live
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"image/png"
@@ -11,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -20,46 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/chromiumtest"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
-
-// chromium is Debian's headless Chromium, or $INFERBENCH_CHROMIUM; the
-// test is skipped without it unless INFERBENCH_REQUIRE_CHROMIUM is set (CI).
-func chromium(t *testing.T) string {
-	t.Helper()
-	p := cmp.Or(os.Getenv("INFERBENCH_CHROMIUM"), "/usr/bin/chromium")
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("INFERBENCH_REQUIRE_CHROMIUM") != "" {
-			t.Fatalf("chromium required (INFERBENCH_REQUIRE_CHROMIUM is set) but %s: %v", p, err)
-		}
-		t.Skipf("headless Chromium not found at %s (apt-get install chromium, or set INFERBENCH_CHROMIUM)", p)
-	}
-	return p
-}
-
-// runChromium loads url in headless Chromium with extra flags and returns
-// its stdout and the console lines it logged.
-func runChromium(t *testing.T, bin, url string, flags ...string) (stdout string, console []string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + t.TempDir(),
-		"--enable-logging=stderr", "--v=0"}, flags...)
-	cmd := exec.CommandContext(ctx, bin, append(args, url)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, errb.String())
-	}
-	for _, line := range strings.Split(errb.String(), "\n") {
-		if strings.Contains(line, "CONSOLE") {
-			console = append(console, line)
-		}
-	}
-	return out.String(), console
-}
 
 // feedSynthetic feeds s a sweep (levels 4 then 8, each 1.5 s), GPU
 // telemetry of two devices, engine metrics and a few failures, until ctx
@@ -164,7 +125,7 @@ func bodyAttrs(dom string) map[string]string {
 // logs no console error and loads nothing from another origin (its CSP
 // forbids it, and the page reports any refusal on <body data-errors>).
 func TestPageInChromium(t *testing.T) {
-	bin := chromium(t)
+	bin := chromiumtest.Path(t)
 	s := New(Options{Run: "chromium-demo", SLO: report.SLO{TTFT: time.Second}})
 	sv := startServer(t, s, ServerOptions{Interval: 200 * time.Millisecond})
 	ctx, stop := context.WithCancel(t.Context())
@@ -178,7 +139,7 @@ func TestPageInChromium(t *testing.T) {
 	checkSelfContained(t, page)
 
 	url := holdServer(t, sv, 2500*time.Millisecond, "")
-	dom, console := runChromium(t, bin, url, "--dump-dom")
+	dom, console := chromiumtest.Run(t, bin, url, "--dump-dom")
 	attrs := bodyAttrs(dom)
 	if attrs["data-errors"] != "[]" || len(console) > 0 {
 		t.Errorf("page errors %s, console %q; want none", attrs["data-errors"], console)
@@ -207,7 +168,7 @@ func TestPageInChromium(t *testing.T) {
 
 	// A screenshot: the charts' lines are there in pixels.
 	shot := filepath.Join(t.TempDir(), "live.png")
-	runChromium(t, bin, url, "--screenshot="+shot, "--window-size=1400,1900", "--hide-scrollbars")
+	chromiumtest.Run(t, bin, url, "--screenshot="+shot, "--window-size=1400,1900", "--hide-scrollbars")
 	f, err := os.Open(shot)
 	if err != nil {
 		t.Fatal(err)
@@ -243,11 +204,11 @@ func near8(v uint32, want int) bool { d := int(v>>8) - want; return d >= -6 && d
 // TestChromiumCatchesForeignLoad: a page that tries to load from another
 // origin is refused by the policy and reports it, so the test above can fail.
 func TestChromiumCatchesForeignLoad(t *testing.T) {
-	bin := chromium(t)
+	bin := chromiumtest.Path(t)
 	s := New(Options{Run: "foreign"})
 	sv := startServer(t, s, ServerOptions{})
 	url := holdServer(t, sv, 100*time.Millisecond, `<img src="http://192.0.2.1/x.png" alt="">`)
-	dom, _ := runChromium(t, bin, url, "--dump-dom")
+	dom, _ := chromiumtest.Run(t, bin, url, "--dump-dom")
 	var errs []string
 	if err := json.Unmarshal([]byte(bodyAttrs(dom)["data-errors"]), &errs); err != nil || len(errs) == 0 ||
 		!strings.Contains(strings.Join(errs, ";"), "192.0.2.1") {

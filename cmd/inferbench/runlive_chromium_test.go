@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -18,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/chromiumtest"
 	"github.com/inferbench/inferbench/mock"
 )
 
@@ -28,13 +25,7 @@ import (
 // Chromium unless INFERBENCH_REQUIRE_CHROMIUM is set (CI), as the live
 // package's own page test is.
 func TestLivePageDuringRun(t *testing.T) {
-	bin := cmp.Or(os.Getenv("INFERBENCH_CHROMIUM"), "/usr/bin/chromium")
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("INFERBENCH_REQUIRE_CHROMIUM") != "" {
-			t.Fatalf("chromium required (INFERBENCH_REQUIRE_CHROMIUM is set) but %s: %v", bin, err)
-		}
-		t.Skipf("headless Chromium not found at %s", bin)
-	}
+	bin := chromiumtest.Path(t)
 	if testing.Short() {
 		t.Skip("a browser during a run takes seconds")
 	}
@@ -109,20 +100,5 @@ func dumpDuringRun(t *testing.T, bin, base string) (dom string, console []string
 	})
 	hs := httptest.NewServer(mux)
 	defer hs.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
-		"--enable-logging=stderr", "--v=0", "--dump-dom", hs.URL+"/")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, errb.String())
-	}
-	for _, line := range strings.Split(errb.String(), "\n") {
-		if strings.Contains(line, "CONSOLE") {
-			console = append(console, line)
-		}
-	}
-	return out.String(), console
+	return chromiumtest.Run(t, bin, hs.URL+"/", "--dump-dom")
 }

@@ -2,22 +2,20 @@ package render
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/internal/chromiumtest"
 	"github.com/inferbench/inferbench/report"
 )
 
@@ -176,22 +174,6 @@ func TestPricedCostByHand(t *testing.T) {
 	}
 }
 
-// chromiumPath is Debian's chromium, or $INFERBENCH_CHROMIUM.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	p := os.Getenv("INFERBENCH_CHROMIUM")
-	if p == "" {
-		p = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("INFERBENCH_REQUIRE_CHROMIUM") != "" {
-			t.Fatalf("chromium required (INFERBENCH_REQUIRE_CHROMIUM is set) but %s: %v", p, err)
-		}
-		t.Skipf("headless Chromium not found at %s: install Debian's chromium (apt-get install chromium) or set INFERBENCH_CHROMIUM; .ci/run does", p)
-	}
-	return p
-}
-
 // errorHook collects script errors, failed resource loads and
 // console.error calls, and writes them onto <body> when the page has loaded.
 const errorHook = `<script>
@@ -216,22 +198,7 @@ func loadInChromium(t *testing.T, chromium string, html []byte) (dom string, con
 	if err := os.WriteFile(path, page, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
-		"--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom", "file://"+path)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
-	}
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if strings.Contains(line, "CONSOLE") {
-			console = append(console, line)
-		}
-	}
-	return stdout.String(), console
+	return chromiumtest.Run(t, chromium, "file://"+path, "--virtual-time-budget=5000", "--dump-dom")
 }
 
 var bodyAttrs = regexp.MustCompile(`<body[^>]*data-errors="([^"]*)"[^>]*data-loaded="yes"`)
@@ -254,7 +221,7 @@ func pageErrors(dom string) (errs []string, ok bool) {
 // console error and no network request, and shows the expected headings
 // and figures.
 func checkHTMLInChromium(t *testing.T, dir string, rep *Report) {
-	chromium := chromiumPath(t)
+	chromium := chromiumtest.Path(t)
 	html, err := os.ReadFile(filepath.Join(dir, HTMLFile))
 	if err != nil {
 		t.Fatal(err)
@@ -306,7 +273,7 @@ func checkHTMLInChromium(t *testing.T, dir string, rep *Report) {
 // console.error and a missing image is reported, so the test above can fail.
 func TestChromiumErrorHookCatchesErrors(t *testing.T) {
 	t.Parallel()
-	chromium := chromiumPath(t)
+	chromium := chromiumtest.Path(t)
 	bad := []byte(`<!DOCTYPE html><html><head><title>x</title></head><body><h1>x</h1>
 <img src="missing.png"><script>console.error("boom"); undefinedFunction();</script></body></html>`)
 	dom, console := loadInChromium(t, chromium, bad)
