@@ -58,7 +58,7 @@ func sloPercentile(slo report.SLO) float64 {
 func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	pct := sloPercentile(slo)
 	panel := func(title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
-		p := newPlot(title, "output tokens/s (whole run)", metric+" (ms)")
+		p := newPlot(title, "output tokens/s (steady state, all GPUs)", metric+" (ms)")
 		p.X.Tick.Marker = compactTicks{}
 		p.Y.Tick.Marker = compactTicks{}
 		var all []float64
