@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/tick"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -92,8 +93,8 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
-		if err := sleepCtx(ctx, o.Poll); err != nil {
-			return nil, fmt.Errorf("%s: no %s yet: %w", dir, rundir.ManifestFile, err)
+		if !tick.Sleep(ctx, o.Poll) {
+			return nil, fmt.Errorf("%s: no %s yet: %w", dir, rundir.ManifestFile, context.Cause(ctx))
 		}
 	}
 	f := &Follower{dir: dir, o: o, m: m, start: m.Start, base: time.Now(),
@@ -134,21 +135,9 @@ func waitForDir(ctx context.Context, dir string, o FollowOptions) error {
 			o.Warn(fmt.Sprintf("%s does not exist yet: waiting for a run to create it", dir))
 			said = true
 		}
-		if err := sleepCtx(ctx, o.Poll); err != nil {
-			return fmt.Errorf("%s: no run directory yet: %w", dir, err)
+		if !tick.Sleep(ctx, o.Poll) {
+			return fmt.Errorf("%s: no run directory yet: %w", dir, context.Cause(ctx))
 		}
-	}
-}
-
-// sleepCtx waits d, or returns ctx's cause when it ends first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	case <-t.C:
-		return nil
 	}
 }
 

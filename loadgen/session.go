@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"github.com/inferbench/inferbench/internal/tick"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
@@ -129,7 +130,7 @@ func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim f
 				think = max(w.Sessions.ThinkTime(sid, k), 0)
 			}
 			due += think.Nanoseconds()
-			if !sleepUntil(ctx, lv.start.Add(time.Duration(due))) {
+			if !tick.Sleep(ctx, time.Until(lv.start.Add(time.Duration(due)))) {
 				return sent, nil
 			}
 		}
@@ -158,22 +159,6 @@ func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim f
 		due = ts.doneNS
 	}
 	return sent, nil
-}
-
-// sleepUntil waits until t or ctx is done, reporting whether t came.
-func sleepUntil(ctx context.Context, t time.Time) bool {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-tm.C:
-		return true
-	}
 }
 
 // runOpenSessions is the open loop of a session workload: sessions start

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/inferbench/inferbench/internal/tick"
 )
 
 // Replicate's predictions API. A prediction is created with POST
@@ -140,7 +142,7 @@ func (s *Server) replicateCreate(w http.ResponseWriter, r *http.Request, path st
 		writeReplicateError(w, http.StatusServiceUnavailable, "mock: service unavailable (injected fault)", f.retryAfter)
 		return
 	case FaultSlowHeaders:
-		if !sleepCtx(r.Context(), f.duration) {
+		if !tick.Sleep(r.Context(), f.duration) {
 			return
 		}
 	}

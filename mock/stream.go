@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/inferbench/inferbench/internal/tick"
 )
 
 // generation is what the mock decided to produce for one request, whatever
@@ -106,7 +108,7 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 		p.writeError(w, http.StatusServiceUnavailable, "mock: service unavailable, model overloaded (injected fault)", f.retryAfter)
 		return
 	case FaultSlowHeaders:
-		if !sleepCtx(r.Context(), f.duration) {
+		if !tick.Sleep(r.Context(), f.duration) {
 			return
 		}
 	}
@@ -224,7 +226,7 @@ func (s *Server) midStreamFault(w http.ResponseWriter, rc *http.ResponseControll
 		abortConnection(rc)
 		return false
 	case FaultStall:
-		return sleepCtx(ctx, f.duration)
+		return tick.Sleep(ctx, f.duration)
 	case FaultMalformed:
 		_, err := w.Write(c.wire.malformed(nil))
 		return err == nil && rc.Flush() == nil
@@ -260,19 +262,4 @@ func abortConnection(rc *http.ResponseController) {
 		return
 	}
 	panic(http.ErrAbortHandler)
-}
-
-// sleepCtx waits d or until ctx is done; it reports whether d elapsed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

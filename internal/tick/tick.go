@@ -1,5 +1,6 @@
 // Package tick is the loop of the telemetry watchers (gpu.Watch,
-// servermetrics.Watch): one tick at once, then one per interval.
+// servermetrics.Watch): one tick at once, then one per interval; and the
+// pause that gives way to a context (Sleep).
 package tick
 
 import (
@@ -26,5 +27,23 @@ func Every(ctx context.Context, interval time.Duration, count int, f func() erro
 			return ctx.Err()
 		case <-t.C:
 		}
+	}
+}
+
+// Sleep waits d, or until ctx is done; it reports whether d elapsed (a d
+// of zero or less elapses at once unless ctx is already done). The pauses
+// that give way to a cancelled run — the mock's faults, a session's think
+// time, a follower's poll — all wait through it.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }

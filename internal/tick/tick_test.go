@@ -42,3 +42,26 @@ func TestEvery(t *testing.T) {
 		}
 	})
 }
+
+// TestSleep: Sleep reports true after d, false as soon as the context ends
+// first (and at once for a context already done, whatever d).
+func TestSleep(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		if !Sleep(t.Context(), 3*time.Second) || time.Since(start) != 3*time.Second {
+			t.Errorf("Sleep 3s: returned after %v; want true after 3s", time.Since(start))
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start = time.Now()
+		if Sleep(ctx, time.Hour) || time.Since(start) != time.Second {
+			t.Errorf("Sleep 1h under a 1s context: returned after %v; want false after 1s", time.Since(start))
+		}
+		if Sleep(ctx, 0) || Sleep(ctx, -time.Second) {
+			t.Error("Sleep on a done context: true; want false")
+		}
+		if !Sleep(t.Context(), 0) {
+			t.Error("Sleep 0 on a live context: false; want true")
+		}
+	})
+}
