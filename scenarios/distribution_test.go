@@ -185,6 +185,7 @@ func TestTypical(t *testing.T) {
 		{Distribution{Kind: DistUniform, Min: 64, Max: 192}, 128},
 		{Distribution{Kind: DistNormal, Mean: 100.4, Stddev: 10}, 100},
 		{Distribution{Kind: DistLognormal, Mean: 50, Stddev: 80, Max: 40}, 40},
+		{Distribution{Kind: DistEmpirical, values: []int{100, 200, 601}}, 300}, // mean 300.33
 	} {
 		if got := c.d.Typical(); got != c.want {
 			t.Errorf("%s: typical %d; want %d", c.d.String(), got, c.want)
