@@ -153,7 +153,8 @@ func (c *Collector) Add(rec *rundir.Record) {
 	if rec.Stage == rundir.StageWarmup && rec.OK && !rec.Retried {
 		// Its work inside the steady state counts in the rates, as the
 		// summary's does (report.SteadyAcc.AddWarmup); it is no request.
-		c.acc(rec.Level).warm = append(c.acc(rec.Level).warm, request{ok: true, good: c.slo.Met(report.PerRequest(rec)),
+		a := c.acc(rec.Level)
+		a.warm = append(a.warm, request{ok: true, good: c.slo.Met(report.PerRequest(rec)),
 			in: int64(rec.InputTokens), out: int64(rec.OutputTokens), sent: rec.SentNS, done: max(rec.DoneNS, rec.EndNS)})
 	}
 	if rec.Stage != rundir.StageMeasure {
