@@ -155,10 +155,8 @@ type Model struct {
 
 // GPU returns the GPU with the given id.
 func (c *Catalog) GPU(id string) (*GPU, error) {
-	for i := range c.GPUs {
-		if c.GPUs[i].ID == id {
-			return &c.GPUs[i], nil
-		}
+	if g := first(c.GPUs, func(g *GPU) bool { return g.ID == id }); g != nil {
+		return g, nil
 	}
 	return nil, fmt.Errorf("unknown gpu %q (known: %s)", id, strings.Join(ids(c.GPUs, func(g GPU) string { return g.ID }), ", "))
 }
@@ -166,40 +164,26 @@ func (c *Catalog) GPU(id string) (*GPU, error) {
 // GPUBySMIName returns the GPU whose nvidia-smi / amd-smi name is name, or
 // nil when none is.
 func (c *Catalog) GPUBySMIName(name string) *GPU {
-	for i := range c.GPUs {
-		if slices.Contains(c.GPUs[i].SMINames, name) {
-			return &c.GPUs[i]
-		}
-	}
-	return nil
+	return first(c.GPUs, func(g *GPU) bool { return slices.Contains(g.SMINames, name) })
 }
 
 // API returns the API price with the given id (provider/model).
 func (c *Catalog) API(id string) (*API, error) {
-	for i := range c.APIs {
-		if c.APIs[i].ID == id {
-			return &c.APIs[i], nil
-		}
+	if a := first(c.APIs, func(a *API) bool { return a.ID == id }); a != nil {
+		return a, nil
 	}
 	return nil, fmt.Errorf("unknown api model %q (known: %s)", id, strings.Join(ids(c.APIs, func(a API) string { return a.ID }), ", "))
 }
 
 // Provider returns the provider with the given id, or nil.
 func (c *Catalog) Provider(id string) *Provider {
-	for i := range c.Providers {
-		if c.Providers[i].ID == id {
-			return &c.Providers[i]
-		}
-	}
-	return nil
+	return first(c.Providers, func(p *Provider) bool { return p.ID == id })
 }
 
 // Model returns the model with the given id.
 func (c *Catalog) Model(id string) (*Model, error) {
-	for i := range c.Models {
-		if c.Models[i].ID == id {
-			return &c.Models[i], nil
-		}
+	if m := first(c.Models, func(m *Model) bool { return m.ID == id }); m != nil {
+		return m, nil
 	}
 	return nil, fmt.Errorf("unknown model %q (known: %s)", id, strings.Join(ids(c.Models, func(m Model) string { return m.ID }), ", "))
 }
@@ -207,17 +191,24 @@ func (c *Catalog) Model(id string) (*Model, error) {
 // Offer selects an offer of g: by offer id, or by kind (the first offer of
 // that kind in catalog order).
 func (g *GPU) Offer(idOrKind string) (*Offer, error) {
-	for i := range g.Offers {
-		if g.Offers[i].ID == idOrKind {
-			return &g.Offers[i], nil
-		}
+	if o := first(g.Offers, func(o *Offer) bool { return o.ID == idOrKind }); o != nil {
+		return o, nil
 	}
-	for i := range g.Offers {
-		if string(g.Offers[i].Kind) == idOrKind {
-			return &g.Offers[i], nil
-		}
+	if o := first(g.Offers, func(o *Offer) bool { return string(o.Kind) == idOrKind }); o != nil {
+		return o, nil
 	}
 	return nil, fmt.Errorf("gpu %s has no offer %q (offers: %s)", g.ID, idOrKind, strings.Join(ids(g.Offers, func(o Offer) string { return o.ID + " (" + string(o.Kind) + ")" }), ", "))
+}
+
+// first returns the first element of xs that match accepts, in place (a
+// pointer into xs), or nil when none does.
+func first[T any](xs []T, match func(*T) bool) *T {
+	for i := range xs {
+		if match(&xs[i]) {
+			return &xs[i]
+		}
+	}
+	return nil
 }
 
 func ids[T any](xs []T, id func(T) string) []string {
