@@ -40,36 +40,26 @@ type Table struct {
 // Write renders data as f: JSON encodes data itself (indented), text and
 // Markdown render the tables.
 func Write(w io.Writer, f Format, data any, tables ...*Table) error {
-	switch f {
-	case JSON:
+	if f == JSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(data)
-	case Markdown:
-		for i, t := range tables {
-			if i > 0 {
-				if _, err := io.WriteString(w, "\n"); err != nil {
-					return err
-				}
-			}
-			if err := t.writeMarkdown(w); err != nil {
-				return err
-			}
-		}
-		return nil
-	default:
-		for i, t := range tables {
-			if i > 0 {
-				if _, err := io.WriteString(w, "\n"); err != nil {
-					return err
-				}
-			}
-			if err := t.writeText(w); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
+	write := (*Table).writeText
+	if f == Markdown {
+		write = (*Table).writeMarkdown
+	}
+	for i, t := range tables {
+		if i > 0 {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		if err := write(t, w); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *Table) writeText(w io.Writer) error {
