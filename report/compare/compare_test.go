@@ -343,6 +343,13 @@ func TestLoadThresholds(t *testing.T) {
 	if err == nil || strings.Count(err.Error(), "unknown metric") != 2 {
 		t.Errorf("two unknown metrics: %v", err)
 	}
+	// A repeated key is refused (by the parser), at the top and in metrics.
+	for _, y := range []string{"alpha: 0.1\nalpha: 0.2\n", "metrics:\n  tpot_p95: 1%\n  tpot_p95: 2%\n"} {
+		_, err := LoadThresholds("t.yaml", []byte(y))
+		if err == nil || !strings.Contains(err.Error(), "already defined") {
+			t.Errorf("LoadThresholds(%q) = %v; want a repeated key refused", y, err)
+		}
+	}
 }
 
 // TestJUnitSchema checks the JUnit XML against the required elements and

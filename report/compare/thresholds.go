@@ -105,15 +105,9 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 		at(f.Docs[0].Body, "want a mapping with alpha and metrics")
 		return t, errors.Join(errs...)
 	}
-	seen := map[string]bool{}
+	// The parser refuses a repeated key itself.
 	for _, kv := range top {
-		key := kv.Key.String()
-		if seen[key] {
-			at(kv.Key, "%s: repeated key", key)
-			continue
-		}
-		seen[key] = true
-		switch key {
+		switch key := kv.Key.String(); key {
 		case "alpha":
 			a, err := strconv.ParseFloat(strings.TrimSpace(kv.Value.String()), 64)
 			if err != nil || !(a > 0 && a < 0.5) {
@@ -127,14 +121,8 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 				at(kv.Value, "metrics: want a mapping of metric name to threshold")
 				continue
 			}
-			mseen := map[string]bool{}
 			for _, mv := range metrics {
 				mname := mv.Key.String()
-				if mseen[mname] {
-					at(mv.Key, "metrics.%s: repeated key", mname)
-					continue
-				}
-				mseen[mname] = true
 				m, ok := LookupMetric(mname)
 				if !ok {
 					at(mv.Key, "metrics.%s: unknown metric (known: %s)", mname, strings.Join(MetricNames(), ", "))
