@@ -325,30 +325,21 @@ func (f *Follower) telemetry() {
 			}
 		}
 	}
-	feed(f.clientT, func(b []byte) error {
-		var c rundir.ClientSample
-		if err := json.Unmarshal(b, &c); err != nil {
+	feed(f.clientT, jsonLine(f.st.Client))
+	feed(f.gpuT, jsonLine(func(g rundir.GPUSample) { f.st.GPU([]rundir.GPUSample{g}) }))
+	feed(f.serverT, jsonLine(f.st.Server))
+}
+
+// jsonLine decodes a telemetry line as a T and hands it to use.
+func jsonLine[T any](use func(T)) func([]byte) error {
+	return func(b []byte) error {
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
 			return err
 		}
-		f.st.Client(c)
+		use(v)
 		return nil
-	})
-	feed(f.gpuT, func(b []byte) error {
-		var g rundir.GPUSample
-		if err := json.Unmarshal(b, &g); err != nil {
-			return err
-		}
-		f.st.GPU([]rundir.GPUSample{g})
-		return nil
-	})
-	feed(f.serverT, func(b []byte) error {
-		var s rundir.ServerSample
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		f.st.Server(s)
-		return nil
-	})
+	}
 }
 
 // tailer reads a growing file by whole lines.

@@ -218,3 +218,40 @@ func TestFollowClock(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowTelemetry: each telemetry file's lines reach the state as their
+// sample type; a line that does not decode is reported with its file and
+// line, and that file is no longer read.
+func TestFollowTelemetry(t *testing.T) {
+	d := newRunDir(t, scenarios.SLO{}, 3)
+	for name, lines := range map[string]string{
+		rundir.GPUFile:    `{"t_ns":1,"index":0,"power_w":300}` + "\n",
+		rundir.ServerFile: `{"t_ns":1,"engine":"vllm","requests_waiting":3}` + "\n",
+		rundir.ClientFile: `{"t_ns":1,"cores":4}` + "\n" + `{"t_ns":2,"cores":x}` + "\n" + `{"t_ns":3,"cores":8}` + "\n",
+	} {
+		if err := os.WriteFile(filepath.Join(d.dir, name), []byte(lines), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var warned []string
+	f, err := NewFollower(t.Context(), d.dir, FollowOptions{Warn: func(s string) { warned = append(warned, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.poll(); err != nil {
+		t.Fatal(err)
+	}
+	snap := f.State().Snapshot()
+	if len(snap.GPUs) != 1 || snap.GPUs[0].PowerW == nil || *snap.GPUs[0].PowerW != 300 {
+		t.Errorf("GPUs %+v; want device 0 at 300 W", snap.GPUs)
+	}
+	if snap.Server == nil || snap.Server.Engine != rundir.EngineVLLM || snap.Server.RequestsWaiting == nil || *snap.Server.RequestsWaiting != 3 {
+		t.Errorf("server %+v; want vllm with 3 waiting", snap.Server)
+	}
+	if c := f.State().clients; len(c) != 1 || c[0].Cores != 4 {
+		t.Errorf("client samples %+v; want the one before the bad line (4 cores)", c)
+	}
+	if len(warned) != 1 || !regexp.MustCompile(`client\.jsonl:2: invalid character 'x'.*\(no longer followed\)$`).MatchString(warned[0]) {
+		t.Errorf("warnings %q; want one: client.jsonl:2: invalid character 'x' … (no longer followed)", warned)
+	}
+}
