@@ -269,3 +269,34 @@ func TestOfferSelection(t *testing.T) {
 		t.Error("GPUBySMIName must match the exact product only")
 	}
 }
+
+// TestLookups: a lookup returns the catalog's own entry (a pointer into it),
+// and an unknown id is an error naming the known ones.
+func TestLookups(t *testing.T) {
+	c := mustLoad(t, "")
+	g, err := c.GPU(c.GPUs[1].ID)
+	if err != nil || g != &c.GPUs[1] {
+		t.Errorf("GPU(%s) = %p, %v; want the catalog's entry %p", c.GPUs[1].ID, g, err, &c.GPUs[1])
+	}
+	if p := c.Provider(c.Providers[0].ID); p != &c.Providers[0] {
+		t.Errorf("Provider(%s) = %p; want the catalog's entry %p", c.Providers[0].ID, p, &c.Providers[0])
+	}
+	if c.Provider("nope") != nil {
+		t.Error("Provider(nope) found one")
+	}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"GPU", second(c.GPU("nope")), `unknown gpu "nope" (known: ` + c.GPUs[0].ID + ", "},
+		{"API", second(c.API("nope")), `unknown api model "nope" (known: ` + c.APIs[0].ID + ", "},
+		{"Model", second(c.Model("nope")), `unknown model "nope" (known: ` + c.Models[0].ID + ", "},
+	} {
+		if tt.err == nil || !strings.HasPrefix(tt.err.Error(), tt.want) {
+			t.Errorf("%s(nope) = %v; want %s…", tt.name, tt.err, tt.want)
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
