@@ -1,7 +1,9 @@
 package report_test
 
 import (
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/inferbench/inferbench/report"
@@ -23,6 +25,38 @@ func TestQueueWaitFromServerFile(t *testing.T) {
 	for _, l := range sum.Levels {
 		if l.QueueWaitMS == nil || *l.QueueWaitMS != 0 {
 			t.Errorf("level %g: queue wait %v; want 0 ms from the waiting gauge", l.Level, l.QueueWaitMS)
+		}
+	}
+}
+
+// TestBadTelemetryLineWarnsOnce: a telemetry file with a line that does not
+// decode is left out with one warning per file, which names the file and
+// the line once ("gpu.jsonl line N: …"), the summary of the records intact.
+func TestBadTelemetryLineWarnsOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	if err := rendertest.WriteRun(dir, rendertest.A100()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"gpu.jsonl", "server.jsonl", "client.jsonl"} {
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.WriteString("garbage\n"); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	sum, warnings, err := report.SummarizeRun(dir, report.SLO{})
+	if err != nil || len(sum.Levels) == 0 {
+		t.Fatalf("SummarizeRun: %v, %d levels", err, len(sum.Levels))
+	}
+	if len(warnings) != 3 {
+		t.Fatalf("warnings %q; want one per telemetry file", warnings)
+	}
+	for i, name := range []string{"gpu.jsonl", "server.jsonl", "client.jsonl"} {
+		if w := warnings[i]; !strings.HasPrefix(w, name+" line ") || strings.Count(w, name) != 1 {
+			t.Errorf("warning %q; want it to start %q and name the file once", w, name+" line ")
 		}
 	}
 }

@@ -82,7 +82,7 @@ func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, er
 func attachGPU(rd *rundir.Run, sum *Summary) error {
 	samples, err := rd.GPUSamples()
 	if err != nil {
-		return fmt.Errorf("%s: %w (GPU telemetry left out)", rundir.GPUFile, err)
+		return fmt.Errorf("%w (GPU telemetry left out)", err)
 	}
 	if len(samples) == 0 {
 		return nil
@@ -110,7 +110,7 @@ func WriteSummaryFile(dir string, sum *Summary) error {
 func attachServer(rd *rundir.Run, sum *Summary) error {
 	samples, err := rd.ServerSamples()
 	if err != nil {
-		return fmt.Errorf("%s: %w (server metrics left out)", rundir.ServerFile, err)
+		return fmt.Errorf("%w (server metrics left out)", err)
 	}
 	if len(samples) == 0 {
 		return nil

@@ -343,11 +343,12 @@ func TestLoadThresholds(t *testing.T) {
 	if err == nil || strings.Count(err.Error(), "unknown metric") != 2 {
 		t.Errorf("two unknown metrics: %v", err)
 	}
-	// A repeated key is refused (by the parser), at the top and in metrics.
-	for _, y := range []string{"alpha: 0.1\nalpha: 0.2\n", "metrics:\n  tpot_p95: 1%\n  tpot_p95: 2%\n"} {
+	// A repeated key is refused (by the parser), at the top and in metrics,
+	// in one line that locates the second one.
+	for y, at := range map[string]string{"alpha: 0.1\nalpha: 0.2\n": "t.yaml:2:1: ", "metrics:\n  tpot_p95: 1%\n  tpot_p95: 2%\n": "t.yaml:3:3: "} {
 		_, err := LoadThresholds("t.yaml", []byte(y))
-		if err == nil || !strings.Contains(err.Error(), "already defined") {
-			t.Errorf("LoadThresholds(%q) = %v; want a repeated key refused", y, err)
+		if err == nil || !strings.Contains(err.Error(), "already defined") || !strings.HasPrefix(err.Error(), at) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("LoadThresholds(%q) = %q; want one line %q… saying the key is repeated", y, err, at)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
@@ -81,6 +82,15 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 	f, err := yamlguard.Parse(data, yamlguard.Limits{})
 	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
 		return t, &ThresholdError{File: name, Line: ge.Line, Column: ge.Column, Msg: ge.Msg}
+	}
+	if ye, ok := errors.AsType[yaml.Error](err); ok {
+		// A syntax error (a repeated key among them): one located line, not
+		// the parser's multi-line excerpt.
+		e := &ThresholdError{File: name, Msg: ye.GetMessage()}
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			e.Line, e.Column = tk.Position.Line, tk.Position.Column
+		}
+		return t, e
 	}
 	if err != nil {
 		return t, &ThresholdError{File: name, Msg: strings.TrimSpace(err.Error())}

@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
@@ -194,7 +195,7 @@ func addITL(h *plot.LogHist, chunks [][2]int64) {
 func (r *Run) readGPU(rd *rundir.Run) {
 	samples, err := rd.GPUSamples()
 	if err != nil {
-		rd.Warnings = append(rd.Warnings, fmt.Sprintf("%s: %v (timeline GPU panels left out)", rundir.GPUFile, err))
+		warnUnlessSaid(rd, err, "timeline GPU panels left out")
 		return
 	}
 	ticks := report.GPUTicks{}
@@ -221,11 +222,24 @@ func (r *Run) readGPU(rd *rundir.Run) {
 	r.setSeries(plot.GPUPower, power)
 }
 
+// warnUnlessSaid adds err, with what it leaves out, to rd's warnings unless
+// a warning already says err: the summary read the same telemetry file
+// first and said why it was left out (a file is named once, not once per
+// reader).
+func warnUnlessSaid(rd *rundir.Run, err error, what string) {
+	for _, w := range rd.Warnings {
+		if strings.HasPrefix(w, err.Error()) {
+			return
+		}
+	}
+	rd.Warnings = append(rd.Warnings, fmt.Sprintf("%v (%s)", err, what))
+}
+
 // readServer reads server.jsonl's KV-cache use into the timeline, in percent.
 func (r *Run) readServer(rd *rundir.Run) {
 	samples, err := rd.ServerSamples()
 	if err != nil {
-		rd.Warnings = append(rd.Warnings, fmt.Sprintf("%v (timeline KV-cache panel left out)", err))
+		warnUnlessSaid(rd, err, "timeline KV-cache panel left out")
 		return
 	}
 	var kv []plot.Point

@@ -310,3 +310,32 @@ func TestBareRunDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBadTelemetryNamedOnce: a telemetry file with a line that does not
+// decode is said once per file among the run's warnings, naming the file
+// and the line, though the summary and the timeline both read it.
+func TestBadTelemetryNamedOnce(t *testing.T) {
+	t.Parallel()
+	dir := writeRuns(t, map[string]rendertest.Spec{"r": rendertest.A100()})
+	run := filepath.Join(dir, "r")
+	for _, f := range []string{rundir.GPUFile, rundir.ServerFile} {
+		fh, err := os.OpenFile(filepath.Join(run, f), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fh.WriteString("garbage\n"); err != nil {
+			t.Fatal(err)
+		}
+		fh.Close()
+	}
+	r, err := LoadRun(run, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(r.Warnings, "\n")
+	for _, f := range []string{rundir.GPUFile, rundir.ServerFile} {
+		if n := strings.Count(all, f); n != 1 || !strings.Contains(all, f+" line ") {
+			t.Errorf("warnings %q name %s %d times; want once, with its line", r.Warnings, f, n)
+		}
+	}
+}
