@@ -36,26 +36,19 @@ const DefaultMaxTokens = 1024
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
+//
+// BaseURL is the API root, e.g. https://api.anthropic.com; the Target adds
+// /v1/messages (a root that ends in /v1 is accepted too). APIKey is sent as
+// the x-api-key header. Header holds extra request headers
+// (anthropic-beta, a proxy's); x-api-key and anthropic-version are set by
+// the Target.
 type Config struct {
-	// BaseURL is the API root, e.g. https://api.anthropic.com; the Target
-	// adds /v1/messages (a root that ends in /v1 is accepted too).
-	BaseURL string
-	// APIKey is sent as the x-api-key header. It never appears in an error
-	// or in String.
-	APIKey string
-	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip. Either way a redirect is followed only within the
-	// server's origin (targets.CheckRedirect); a given Client is copied.
-	Client *http.Client
-	// Header holds extra request headers (anthropic-beta, a proxy's);
-	// x-api-key and anthropic-version are set by the Target.
-	Header http.Header
+	// Conn is the API root, key, client and extra headers.
+	targets.Conn
 }
 
 // String describes the configuration without its API key.
-func (c Config) String() string {
-	return fmt.Sprintf("anthropic.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
-}
+func (c Config) String() string { return c.Describe("anthropic.Config") }
 
 // GoString is String, so that %#v does not print the API key either.
 func (c Config) GoString() string { return c.String() }
@@ -71,18 +64,12 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	u, ep, err := cfg.Endpoint("anthropic", "text/event-stream", "X-Api-Key")
 	if err != nil {
-		return nil, fmt.Errorf("anthropic: %w", err)
+		return nil, err
 	}
-	path := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(path, "/v1") {
-		path += "/v1"
-	}
-	u.Path, u.RawPath = path+"/messages", ""
-	ep := targets.NewEndpoint("anthropic", cfg.Client, cfg.Header, "text/event-stream", "X-Api-Key", cfg.APIKey)
 	ep.Header.Set("Anthropic-Version", Version)
-	return &Target{url: u.String(), ep: ep}, nil
+	return &Target{url: targets.EndpointURL(u, "/v1", "/messages"), ep: ep}, nil
 }
 
 // String names the endpoint, never the API key.

@@ -53,22 +53,17 @@ import (
 const DefaultBaseURL = "https://api.replicate.com"
 
 // Config configures a Target.
+//
+// BaseURL is the API root, e.g. https://api.replicate.com. APIKey is the
+// API token, sent as "Authorization: Bearer" (see the package doc for
+// where).
 type Config struct {
-	// BaseURL is the API root, e.g. https://api.replicate.com.
-	BaseURL string
-	// APIKey is the API token, sent as "Authorization: Bearer" (see the
-	// package doc for where). It never appears in an error or in String.
-	APIKey string
-	// Client sends the requests; nil uses a client of its own.
-	Client *http.Client
-	// Header holds extra request headers.
-	Header http.Header
+	// Conn is the API root, token, client and extra headers.
+	targets.Conn
 }
 
 // String describes the configuration without its key.
-func (c Config) String() string {
-	return fmt.Sprintf("replicate.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
-}
+func (c Config) String() string { return c.Describe("replicate.Config") }
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
