@@ -80,15 +80,17 @@ func (t *Target) URL() string { return t.url }
 
 // requestJSON is the body of a streaming Messages request.
 type requestJSON struct {
-	Model       string        `json:"model"`
-	MaxTokens   int           `json:"max_tokens"`
-	System      string        `json:"system,omitempty"`
-	Messages    []messageJSON `json:"messages"`
-	Stream      bool          `json:"stream"`
-	Temperature *float64      `json:"temperature,omitempty"`
+	Model       string    `json:"model"`
+	MaxTokens   int       `json:"max_tokens"`
+	System      string    `json:"system,omitempty"`
+	Messages    []Message `json:"messages"`
+	Stream      bool      `json:"stream"`
+	Temperature *float64  `json:"temperature,omitempty"`
 }
 
-type messageJSON struct {
+// A Message is one user or assistant message of a Messages API body (on
+// Bedrock's native API too).
+type Message struct {
 	Role    string `json:"role"`
 	Content string `json:"content"`
 }
@@ -101,22 +103,22 @@ func requestBody(req targets.Request) ([]byte, error) {
 		n = DefaultMaxTokens
 	}
 	body := requestJSON{Model: req.Model, MaxTokens: n, Stream: true, Temperature: req.Temperature}
-	body.System, body.Messages = messagesOf(req)
+	body.System, body.Messages = Messages(req)
 	return json.Marshal(body)
 }
 
-// messagesOf splits the request's conversation into the Messages API's
+// Messages splits the request's conversation into the Messages API's
 // top-level system prompt (system messages joined by a blank line) and its
 // user and assistant messages.
-func messagesOf(req targets.Request) (string, []messageJSON) {
+func Messages(req targets.Request) (string, []Message) {
 	var system []string
-	var msgs []messageJSON
+	var msgs []Message
 	for _, m := range req.Conversation() {
 		if m.Role == targets.RoleSystem {
 			system = append(system, m.Content)
 			continue
 		}
-		msgs = append(msgs, messageJSON{Role: m.Role, Content: m.Content})
+		msgs = append(msgs, Message{Role: m.Role, Content: m.Content})
 	}
 	return strings.Join(system, "\n\n"), msgs
 }
