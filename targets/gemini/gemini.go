@@ -390,17 +390,10 @@ func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
 // finishReason reads a finishReason written as a string or an integer.
 func finishReason(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
+	if len(raw) > 0 && raw[0] == '"' {
+		return targets.Scalar(raw)
 	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		return ""
-	}
-	n, err := strconv.Atoi(string(raw))
+	n, err := strconv.Atoi(string(raw)) // null is no number either
 	if err != nil {
 		return ""
 	}

@@ -46,11 +46,7 @@ type Options struct {
 
 // String describes o without its API key.
 func (o Options) String() string {
-	key := `""`
-	if o.APIKey != "" {
-		key = "REDACTED"
-	}
-	return fmt.Sprintf("registry.Options{URL:%s APIKey:%s API:%s ContinuousUsage:%t}", targets.RedactURL(o.URL), key, o.API, o.ContinuousUsage)
+	return fmt.Sprintf("registry.Options{URL:%s APIKey:%s API:%s ContinuousUsage:%t}", targets.RedactURL(o.URL), targets.KeyString(o.APIKey), o.API, o.ContinuousUsage)
 }
 
 // GoString is String, so that %#v does not print the API key either.
