@@ -141,29 +141,17 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	defer resp.Body.Close()
 	rd := sse.NewReader(resp.Body)
 	d := decoder{redact: t.ep.Redact}
-	for {
-		e, err := t.ep.NextEvent(ctx, rd)
-		if err == io.EOF {
-			if d.stopReason != "" {
-				// message_delta said why it stopped; only message_stop
-				// is missing.
-				return d.final(), nil
-			}
-			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
-				"stream ended before message_stop and without a stop_reason, after %d events", d.events)}
-		}
-		if err != nil {
-			return d.final(), err
-		}
-		done, err := d.event(e, onChunk)
-		if err != nil {
-			return d.final(), err
-		}
-		if done {
-			targets.Drain(resp.Body, cancel)
+	err = t.ep.ReadEvents(ctx, rd, resp.Body, cancel, func(e sse.Event) (bool, error) { return d.event(e, onChunk) })
+	if err == io.EOF {
+		if d.stopReason != "" {
+			// message_delta said why it stopped; only message_stop is
+			// missing.
 			return d.final(), nil
 		}
+		return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
+			"stream ended before message_stop and without a stop_reason, after %d events", d.events)}
 	}
+	return d.final(), err
 }
 
 // eventJSON is the part of an event the adapter reads; JSON padded with
