@@ -154,29 +154,18 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	defer st.rd.Reset(nil)
 	st.tmpl.reset()
 	d := decoder{ev: &st.ev, json: &st.json, tmpl: &st.tmpl, redact: t.ep.Redact, native: t.api == Native}
-	for {
-		ev, err := t.ep.NextEvent(ctx, st.rd)
-		if err == io.EOF {
-			if d.finish != "" {
-				// Some servers end without [DONE] (TGI chat ≤ 2.0, Groq):
-				// a finish_reason says the generation ended.
-				return d.final(), nil
-			}
-			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
-				"stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
-		}
-		if err != nil {
-			return d.final(), err
-		}
-		done, err := d.event(ev, onChunk)
-		if err != nil {
-			return d.final(), err
-		}
-		if done {
-			// Read what follows [DONE] (the end of the chunked body), so the
-			// connection goes back to the pool; give up after DrainWait.
-			targets.Drain(resp.Body, cancel)
+	// After [DONE], ReadEvents reads what follows (the end of the chunked
+	// body), so the connection goes back to the pool; it gives up after
+	// DrainWait.
+	err = t.ep.ReadEvents(ctx, st.rd, resp.Body, cancel, func(ev sse.Event) (bool, error) { return d.event(ev, onChunk) })
+	if err == io.EOF {
+		if d.finish != "" {
+			// Some servers end without [DONE] (TGI chat ≤ 2.0, Groq): a
+			// finish_reason says the generation ended.
 			return d.final(), nil
 		}
+		return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
+			"stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
 	}
+	return d.final(), err
 }
