@@ -41,8 +41,8 @@ import (
 // BaseURL is the API root, e.g. https://generativelanguage.googleapis.com;
 // the Target adds /v1beta/models/MODEL:streamGenerateContent?alt=sse (a
 // root that already ends in /v1beta or /v1 keeps its version). APIKey is
-// sent as the x-goog-api-key header, never in the URL; Header's
-// x-goog-api-key is set from it.
+// sent as the x-goog-api-key header (over any in Header), never in the
+// URL.
 type Config struct {
 	// Conn is the API root, key, client and extra headers.
 	targets.Conn

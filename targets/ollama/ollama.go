@@ -43,8 +43,8 @@ const (
 // BaseURL is the server root, e.g. http://localhost:11434; the Target adds
 // /api/chat or /api/generate (a root that ends in /api is accepted too).
 // APIKey, when set, is sent as "Authorization: Bearer <key>" (Ollama's
-// cloud, or a proxy in front of a local server, which itself needs none);
-// Header's Authorization is set from it.
+// cloud, or a proxy in front of a local server, which itself needs none),
+// over any Authorization in Header.
 type Config struct {
 	// Conn is the server root, key, client and extra headers.
 	targets.Conn

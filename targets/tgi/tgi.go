@@ -49,7 +49,7 @@ const GreedyTemperature = 0.001
 // BaseURL is the server root, e.g. http://host:8080; the Target adds
 // /generate_stream or /v1/chat/completions. APIKey, when set, is sent as
 // "Authorization: Bearer <key>" (Hugging Face inference endpoints); a bare
-// TGI needs none. Header's Authorization is set from it.
+// TGI needs none; it goes over any Authorization in Header.
 type Config struct {
 	// Conn is the server root, key, client and extra headers.
 	targets.Conn
