@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
 )
 
@@ -28,7 +29,7 @@ func TestFirstByteIsTheBodysFirstByte(t *testing.T) {
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	}))
 	defer srv.Close()
-	target, err := openai.New(openai.Config{BaseURL: srv.URL})
+	target, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: srv.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,6 +80,29 @@ func (e *Endpoint) NextEvent(ctx context.Context, rd *sse.Reader) (sse.Event, er
 	return ev, err
 }
 
+// ReadEvents reads rd's events (NextEvent) and hands each to event, which
+// reports whether it ended the stream or returns the error it carried.
+// After the event that ended it, what is left of body (rd's source) is
+// drained (Drain, with cancel) and ReadEvents returns nil; at the end of
+// the stream before such an event it returns io.EOF, for the caller to
+// judge.
+func (e *Endpoint) ReadEvents(ctx context.Context, rd *sse.Reader, body io.Reader, cancel context.CancelFunc, event func(sse.Event) (bool, error)) error {
+	for {
+		ev, err := e.NextEvent(ctx, rd)
+		if err != nil {
+			return err
+		}
+		done, err := event(ev)
+		if err != nil {
+			return err
+		}
+		if done {
+			Drain(body, cancel)
+			return nil
+		}
+	}
+}
+
 func (e *Endpoint) eventErr(ctx context.Context, err error) error {
 	if errors.Is(err, sse.ErrEventTooLarge) {
 		return &ProtocolError{Msg: err.Error()}

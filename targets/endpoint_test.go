@@ -142,3 +142,35 @@ func TestScalar(t *testing.T) {
 		}
 	}
 }
+
+// TestReadEvents: the events reach the handler in order; the one that ends
+// the stream stops the loop and the rest of the body is drained; a
+// handler's error is returned; a stream that ends first is io.EOF.
+func TestReadEvents(t *testing.T) {
+	e := targets.NewEndpoint("x", nil, nil, "text/event-stream", "", "")
+	// The comment lines after the last event outgrow the reader's buffer:
+	// only the drain reads them.
+	stream := "data: a\n\ndata: end\n\ndata: after\n\n" + strings.Repeat(": padding\n", 3000)
+	run := func(stop string, fail error) ([]string, error, int) {
+		body := strings.NewReader(stream)
+		var seen []string
+		err := e.ReadEvents(context.Background(), sse.NewReader(body), body, func() {}, func(ev sse.Event) (bool, error) {
+			seen = append(seen, string(ev.Data))
+			if string(ev.Data) == "end" && fail != nil {
+				return false, fail
+			}
+			return string(ev.Data) == stop, nil
+		})
+		return seen, err, body.Len()
+	}
+	if seen, err, left := run("end", nil); err != nil || strings.Join(seen, ",") != "a,end" || left != 0 {
+		t.Errorf("ended by an event: %v %v, %d bytes left", seen, err, left)
+	}
+	boom := errors.New("boom")
+	if seen, err, _ := run("end", boom); err != boom || strings.Join(seen, ",") != "a,end" {
+		t.Errorf("handler error: %v %v", seen, err)
+	}
+	if seen, err, _ := run("never", nil); err != io.EOF || strings.Join(seen, ",") != "a,end,after" {
+		t.Errorf("no ending event: %v %v", seen, err)
+	}
+}

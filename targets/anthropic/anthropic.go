@@ -36,26 +36,19 @@ const DefaultMaxTokens = 1024
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
+//
+// BaseURL is the API root, e.g. https://api.anthropic.com; the Target adds
+// /v1/messages (a root that ends in /v1 is accepted too). APIKey is sent as
+// the x-api-key header. Header holds extra request headers
+// (anthropic-beta, a proxy's); x-api-key and anthropic-version are set by
+// the Target.
 type Config struct {
-	// BaseURL is the API root, e.g. https://api.anthropic.com; the Target
-	// adds /v1/messages (a root that ends in /v1 is accepted too).
-	BaseURL string
-	// APIKey is sent as the x-api-key header. It never appears in an error
-	// or in String.
-	APIKey string
-	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip. Either way a redirect is followed only within the
-	// server's origin (targets.CheckRedirect); a given Client is copied.
-	Client *http.Client
-	// Header holds extra request headers (anthropic-beta, a proxy's);
-	// x-api-key and anthropic-version are set by the Target.
-	Header http.Header
+	// Conn is the API root, key, client and extra headers.
+	targets.Conn
 }
 
 // String describes the configuration without its API key.
-func (c Config) String() string {
-	return fmt.Sprintf("anthropic.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
-}
+func (c Config) String() string { return c.Describe("anthropic.Config") }
 
 // GoString is String, so that %#v does not print the API key either.
 func (c Config) GoString() string { return c.String() }
@@ -71,18 +64,12 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	u, ep, err := cfg.Endpoint("anthropic", "text/event-stream", "X-Api-Key")
 	if err != nil {
-		return nil, fmt.Errorf("anthropic: %w", err)
+		return nil, err
 	}
-	path := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(path, "/v1") {
-		path += "/v1"
-	}
-	u.Path, u.RawPath = path+"/messages", ""
-	ep := targets.NewEndpoint("anthropic", cfg.Client, cfg.Header, "text/event-stream", "X-Api-Key", cfg.APIKey)
 	ep.Header.Set("Anthropic-Version", Version)
-	return &Target{url: u.String(), ep: ep}, nil
+	return &Target{url: targets.EndpointURL(u, "/v1", "/messages"), ep: ep}, nil
 }
 
 // String names the endpoint, never the API key.
@@ -93,15 +80,17 @@ func (t *Target) URL() string { return t.url }
 
 // requestJSON is the body of a streaming Messages request.
 type requestJSON struct {
-	Model       string        `json:"model"`
-	MaxTokens   int           `json:"max_tokens"`
-	System      string        `json:"system,omitempty"`
-	Messages    []messageJSON `json:"messages"`
-	Stream      bool          `json:"stream"`
-	Temperature *float64      `json:"temperature,omitempty"`
+	Model       string    `json:"model"`
+	MaxTokens   int       `json:"max_tokens"`
+	System      string    `json:"system,omitempty"`
+	Messages    []Message `json:"messages"`
+	Stream      bool      `json:"stream"`
+	Temperature *float64  `json:"temperature,omitempty"`
 }
 
-type messageJSON struct {
+// A Message is one user or assistant message of a Messages API body (on
+// Bedrock's native API too).
+type Message struct {
 	Role    string `json:"role"`
 	Content string `json:"content"`
 }
@@ -114,22 +103,22 @@ func requestBody(req targets.Request) ([]byte, error) {
 		n = DefaultMaxTokens
 	}
 	body := requestJSON{Model: req.Model, MaxTokens: n, Stream: true, Temperature: req.Temperature}
-	body.System, body.Messages = messagesOf(req)
+	body.System, body.Messages = Messages(req)
 	return json.Marshal(body)
 }
 
-// messagesOf splits the request's conversation into the Messages API's
+// Messages splits the request's conversation into the Messages API's
 // top-level system prompt (system messages joined by a blank line) and its
 // user and assistant messages.
-func messagesOf(req targets.Request) (string, []messageJSON) {
+func Messages(req targets.Request) (string, []Message) {
 	var system []string
-	var msgs []messageJSON
+	var msgs []Message
 	for _, m := range req.Conversation() {
 		if m.Role == targets.RoleSystem {
 			system = append(system, m.Content)
 			continue
 		}
-		msgs = append(msgs, messageJSON{Role: m.Role, Content: m.Content})
+		msgs = append(msgs, Message{Role: m.Role, Content: m.Content})
 	}
 	return strings.Join(system, "\n\n"), msgs
 }
@@ -152,29 +141,17 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	defer resp.Body.Close()
 	rd := sse.NewReader(resp.Body)
 	d := decoder{redact: t.ep.Redact}
-	for {
-		e, err := t.ep.NextEvent(ctx, rd)
-		if err == io.EOF {
-			if d.stopReason != "" {
-				// message_delta said why it stopped; only message_stop
-				// is missing.
-				return d.final(), nil
-			}
-			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
-				"stream ended before message_stop and without a stop_reason, after %d events", d.events)}
-		}
-		if err != nil {
-			return d.final(), err
-		}
-		done, err := d.event(e, onChunk)
-		if err != nil {
-			return d.final(), err
-		}
-		if done {
-			targets.Drain(resp.Body, cancel)
+	err = t.ep.ReadEvents(ctx, rd, resp.Body, cancel, func(e sse.Event) (bool, error) { return d.event(e, onChunk) })
+	if err == io.EOF {
+		if d.stopReason != "" {
+			// message_delta said why it stopped; only message_stop is
+			// missing.
 			return d.final(), nil
 		}
+		return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
+			"stream ended before message_stop and without a stop_reason, after %d events", d.events)}
 	}
+	return d.final(), err
 }
 
 // eventJSON is the part of an event the adapter reads; JSON padded with

@@ -29,7 +29,7 @@ var sseHeader = http.Header{"Content-Type": {"text/event-stream; charset=utf-8"}
 func replay(t *testing.T, status int, header http.Header, body string, split targettest.Split) (result, *targettest.Server) {
 	t.Helper()
 	srv := targettest.ReplayOnce(t, status, header, body, split)
-	return stream(t, anthropic.Config{BaseURL: srv.URL, APIKey: "sk-ant-test"}, targets.Request{Model: "m", Prompt: "hello", MaxTokens: 100}), srv
+	return stream(t, anthropic.Config{Conn: targets.Conn{BaseURL: srv.URL, APIKey: "sk-ant-test"}}, targets.Request{Model: "m", Prompt: "hello", MaxTokens: 100}), srv
 }
 
 // TestFixtures replays each Anthropic transcript. Chunk indexes count the
@@ -208,7 +208,7 @@ func TestRequest(t *testing.T) {
 			`{"model":"claude","max_tokens":1024,"messages":[{"role":"user","content":"p"}],"stream":true,"temperature":0}`},
 	} {
 		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader, Body: []byte(body)}})
-		r := stream(t, anthropic.Config{BaseURL: srv.URL + "/v1/", APIKey: "sk-ant-k"}, tc.req)
+		r := stream(t, anthropic.Config{Conn: targets.Conn{BaseURL: srv.URL + "/v1/", APIKey: "sk-ant-k"}}, tc.req)
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}
@@ -240,11 +240,11 @@ func TestKeyNeverShown(t *testing.T) {
 	const key = "sk-ant-api03-secret"
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 401, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: []byte(`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key ` + key + `"}}`)}})
-	r := stream(t, anthropic.Config{BaseURL: srv.URL, APIKey: key}, targets.Request{Model: "m", Prompt: "p"})
+	r := stream(t, anthropic.Config{Conn: targets.Conn{BaseURL: srv.URL, APIKey: key}}, targets.Request{Model: "m", Prompt: "p"})
 	if r.Err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.Err, r.Err), key) {
 		t.Errorf("err %v shows the key or is nil", r.Err)
 	}
-	cfg := anthropic.Config{BaseURL: "http://h", APIKey: key}
+	cfg := anthropic.Config{Conn: targets.Conn{BaseURL: "http://h", APIKey: key}}
 	if s := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg); strings.Contains(s, key) {
 		t.Errorf("Config shows the key: %s", s)
 	}

@@ -12,7 +12,7 @@ import (
 // API's list, with a system message moved to the top-level system field.
 func TestConversationBody(t *testing.T) {
 	url, body := targettest.CaptureBody(t)
-	tg, err := anthropic.New(anthropic.Config{BaseURL: url, APIKey: "k"})
+	tg, err := anthropic.New(anthropic.Config{Conn: targets.Conn{BaseURL: url, APIKey: "k"}})
 	if err != nil {
 		t.Fatal(err)
 	}

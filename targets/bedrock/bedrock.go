@@ -39,6 +39,7 @@ package bedrock
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -116,12 +117,7 @@ func (c Config) String() string {
 // GoString is String, so that %#v does not print the token either.
 func (c Config) GoString() string { return c.String() }
 
-func (c Config) api() API {
-	if c.API == "" {
-		return Chat
-	}
-	return c.API
-}
+func (c Config) api() API { return cmp.Or(c.API, Chat) }
 
 // A Target streams generations from Bedrock. It is safe for concurrent use.
 type Target struct {
@@ -149,10 +145,7 @@ func New(cfg Config) (*Target, error) {
 		return nil, err
 	}
 	var opts []func(*config.LoadOptions) error
-	region := cfg.Region
-	if region == "" {
-		region = hostRegion
-	}
+	region := cmp.Or(cfg.Region, hostRegion)
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))
 	}

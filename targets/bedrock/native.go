@@ -69,7 +69,7 @@ func familyOf(model string) family {
 
 // DefaultAnthropicMaxTokens is the max_tokens sent to an Anthropic model
 // when Request.MaxTokens is 0: the Messages API requires it.
-const DefaultAnthropicMaxTokens = 1024
+const DefaultAnthropicMaxTokens = anthropic.DefaultMaxTokens
 
 // nativeBody encodes req in the model family's request format.
 func nativeBody(f family, req targets.Request) ([]byte, error) {
@@ -80,13 +80,13 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 		if n <= 0 {
 			n = DefaultAnthropicMaxTokens
 		}
-		system, msgs := anthropicMessages(req)
+		system, msgs := anthropic.Messages(req)
 		body = struct {
-			Version     string   `json:"anthropic_version"`
-			MaxTokens   int      `json:"max_tokens"`
-			System      string   `json:"system,omitempty"`
-			Messages    []any    `json:"messages"`
-			Temperature *float64 `json:"temperature,omitempty"`
+			Version     string              `json:"anthropic_version"`
+			MaxTokens   int                 `json:"max_tokens"`
+			System      string              `json:"system,omitempty"`
+			Messages    []anthropic.Message `json:"messages"`
+			Temperature *float64            `json:"temperature,omitempty"`
 		}{"bedrock-2023-05-31", n, system, msgs, req.Temperature}
 	case familyMeta:
 		body = struct {
@@ -299,19 +299,4 @@ func (d *nativeDecoder) cumulative(c *targets.Chunk, n *int) {
 	}
 	c.Tokens = max(*n-d.lastOut, 0)
 	d.lastOut = *n
-}
-
-// anthropicMessages splits the request's conversation into the Anthropic
-// body's system prompt and its user and assistant messages.
-func anthropicMessages(req targets.Request) (string, []any) {
-	var system []string
-	var msgs []any
-	for _, m := range req.Conversation() {
-		if m.Role == targets.RoleSystem {
-			system = append(system, m.Content)
-			continue
-		}
-		msgs = append(msgs, map[string]string{"role": m.Role, "content": m.Content})
-	}
-	return strings.Join(system, "\n\n"), msgs
 }

@@ -16,6 +16,6 @@ import (
 func FuzzStream(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.txt")
 	targettest.FuzzStream(f, "text/event-stream", targettest.FuzzSeeds(f, files), func(c *http.Client) (targets.Target, error) {
-		return gemini.New(gemini.Config{BaseURL: "http://fuzz.invalid", Client: c})
+		return gemini.New(gemini.Config{Conn: targets.Conn{BaseURL: "http://fuzz.invalid", Client: c}})
 	})
 }

@@ -37,20 +37,15 @@ import (
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
+//
+// BaseURL is the API root, e.g. https://generativelanguage.googleapis.com;
+// the Target adds /v1beta/models/MODEL:streamGenerateContent?alt=sse (a
+// root that already ends in /v1beta or /v1 keeps its version). APIKey is
+// sent as the x-goog-api-key header (over any in Header), never in the
+// URL.
 type Config struct {
-	// BaseURL is the API root, e.g. https://generativelanguage.googleapis.com;
-	// the Target adds /v1beta/models/MODEL:streamGenerateContent?alt=sse (a
-	// root that already ends in /v1beta or /v1 keeps its version).
-	BaseURL string
-	// APIKey is sent as the x-goog-api-key header, never in the URL. It
-	// never appears in an error or in String.
-	APIKey string
-	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip. Either way a redirect is followed only within the
-	// server's origin (targets.CheckRedirect); a given Client is copied.
-	Client *http.Client
-	// Header holds extra request headers; x-goog-api-key is set from APIKey.
-	Header http.Header
+	// Conn is the API root, key, client and extra headers.
+	targets.Conn
 	// Token, when set, returns the OAuth 2.0 access token each request
 	// sends as "Authorization: Bearer" (Vertex AI, targets/vertex); errors
 	// are redacted of the token sent.
@@ -58,9 +53,7 @@ type Config struct {
 }
 
 // String describes the configuration without its API key.
-func (c Config) String() string {
-	return fmt.Sprintf("gemini.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
-}
+func (c Config) String() string { return c.Describe("gemini.Config") }
 
 // GoString is String, so that %#v does not print the API key either.
 func (c Config) GoString() string { return c.String() }
@@ -77,9 +70,9 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	u, ep, err := cfg.Endpoint("gemini", "text/event-stream", "X-Goog-Api-Key")
 	if err != nil {
-		return nil, fmt.Errorf("gemini: %w", err)
+		return nil, err
 	}
 	if u.RawQuery != "" {
 		// Not shown: the query may hold ?key=.
@@ -91,7 +84,6 @@ func New(cfg Config) (*Target, error) {
 		path += "/v1beta"
 	}
 	u.Path, u.RawPath = path, ""
-	ep := targets.NewEndpoint("gemini", cfg.Client, cfg.Header, "text/event-stream", "X-Goog-Api-Key", cfg.APIKey)
 	return &Target{base: u.String(), ep: ep, token: cfg.Token}, nil
 }
 
@@ -398,17 +390,10 @@ func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
 // finishReason reads a finishReason written as a string or an integer.
 func finishReason(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
+	if len(raw) > 0 && raw[0] == '"' {
+		return targets.Scalar(raw)
 	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		return ""
-	}
-	n, err := strconv.Atoi(string(raw))
+	n, err := strconv.Atoi(string(raw)) // null is no number either
 	if err != nil {
 		return ""
 	}

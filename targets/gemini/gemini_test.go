@@ -28,7 +28,7 @@ var sseHeader = http.Header{"Content-Type": {"text/event-stream"}}
 func replay(t *testing.T, status int, header http.Header, body string, split targettest.Split) (result, *targettest.Server) {
 	t.Helper()
 	srv := targettest.ReplayOnce(t, status, header, body, split)
-	return stream(t, gemini.Config{BaseURL: srv.URL, APIKey: "AIza-test"}, targets.Request{Model: "gemini-2.5-flash", Prompt: "hello", MaxTokens: 100}), srv
+	return stream(t, gemini.Config{Conn: targets.Conn{BaseURL: srv.URL, APIKey: "AIza-test"}}, targets.Request{Model: "gemini-2.5-flash", Prompt: "hello", MaxTokens: 100}), srv
 }
 
 // TestFixtures replays each Gemini transcript. Chunk indexes count the
@@ -206,7 +206,7 @@ func TestRequest(t *testing.T) {
 	for _, tc := range cases {
 		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader, Body: []byte(body)}})
 		tc.req.Model = tc.model
-		r := stream(t, gemini.Config{BaseURL: srv.URL + tc.base, APIKey: "AIza-k"}, tc.req)
+		r := stream(t, gemini.Config{Conn: targets.Conn{BaseURL: srv.URL + tc.base, APIKey: "AIza-k"}}, tc.req)
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}
@@ -216,11 +216,11 @@ func TestRequest(t *testing.T) {
 		}
 	}
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader, Body: []byte(body)}})
-	tg, _ := gemini.New(gemini.Config{BaseURL: srv.URL})
+	tg, _ := gemini.New(gemini.Config{Conn: targets.Conn{BaseURL: srv.URL}})
 	if u := tg.URL("m"); !strings.HasSuffix(u, "/v1beta/models/m:streamGenerateContent?alt=sse") {
 		t.Errorf("URL %s", u)
 	}
-	if _, err := gemini.New(gemini.Config{BaseURL: "https://h/?key=AIza"}); err == nil || strings.Contains(err.Error(), "AIza") {
+	if _, err := gemini.New(gemini.Config{Conn: targets.Conn{BaseURL: "https://h/?key=AIza"}}); err == nil || strings.Contains(err.Error(), "AIza") {
 		t.Errorf("New with ?key=: %v", err)
 	}
 }
@@ -229,14 +229,14 @@ func TestKeyNeverShown(t *testing.T) {
 	const key = "AIzaSyVerySecret"
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: []byte(`{"error":{"code":400,"message":"API key not valid: ` + key + `","status":"INVALID_ARGUMENT"}}`)}})
-	r := stream(t, gemini.Config{BaseURL: srv.URL, APIKey: key}, targets.Request{Model: "m", Prompt: "p"})
+	r := stream(t, gemini.Config{Conn: targets.Conn{BaseURL: srv.URL, APIKey: key}}, targets.Request{Model: "m", Prompt: "p"})
 	if r.Err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.Err, r.Err), key) {
 		t.Errorf("err %v shows the key or is nil", r.Err)
 	}
 	if q := srv.Requests()[0]; strings.Contains(q.Path, key) {
 		t.Errorf("key in the URL")
 	}
-	cfg := gemini.Config{BaseURL: "http://h", APIKey: key}
+	cfg := gemini.Config{Conn: targets.Conn{BaseURL: "http://h", APIKey: key}}
 	if s := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg); strings.Contains(s, key) {
 		t.Errorf("Config shows the key: %s", s)
 	}
@@ -253,7 +253,7 @@ func TestArrayCut(t *testing.T) {
 		want  rundir.ErrorClass
 	}{{true, rundir.Connection}, {false, rundir.Protocol}} {
 		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: js, Body: []byte(body)}, Abort: c.abort})
-		r := stream(t, gemini.Config{BaseURL: srv.URL}, targets.Request{Model: "m", Prompt: "p"})
+		r := stream(t, gemini.Config{Conn: targets.Conn{BaseURL: srv.URL}}, targets.Request{Model: "m", Prompt: "p"})
 		if got := loadgen.Classify(r.Err); got != c.want || len(r.Chunks) != 1 {
 			t.Errorf("abort %v: %v (%s), %d chunks; want %s after 1 chunk", c.abort, got, r.Err, len(r.Chunks), c.want)
 		}

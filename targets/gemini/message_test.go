@@ -3,6 +3,7 @@ package gemini_test
 import (
 	"testing"
 
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/gemini"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
@@ -11,7 +12,7 @@ import (
 // contents, the assistant's turns with role "model".
 func TestConversationBody(t *testing.T) {
 	url, body := targettest.CaptureBody(t)
-	tg, err := gemini.New(gemini.Config{BaseURL: url, APIKey: "k"})
+	tg, err := gemini.New(gemini.Config{Conn: targets.Conn{BaseURL: url, APIKey: "k"}})
 	if err != nil {
 		t.Fatal(err)
 	}

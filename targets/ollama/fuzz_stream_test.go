@@ -16,6 +16,6 @@ import (
 func FuzzStream(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.txt")
 	targettest.FuzzStream(f, "application/x-ndjson", targettest.FuzzSeeds(f, files), func(c *http.Client) (targets.Target, error) {
-		return ollama.New(ollama.Config{BaseURL: "http://fuzz.invalid", Client: c})
+		return ollama.New(ollama.Config{Conn: targets.Conn{BaseURL: "http://fuzz.invalid", Client: c}})
 	})
 }

@@ -3,6 +3,7 @@ package ollama_test
 import (
 	"testing"
 
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/ollama"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
@@ -18,7 +19,7 @@ func TestConversationBody(t *testing.T) {
 		{ollama.Completions, "prompt", targettest.JSON(t, targettest.FlatConversation)},
 	} {
 		url, body := targettest.CaptureBody(t)
-		tg, err := ollama.New(ollama.Config{BaseURL: url, API: tc.api})
+		tg, err := ollama.New(ollama.Config{Conn: targets.Conn{BaseURL: url}, API: tc.api})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ package ollama
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -38,39 +39,26 @@ const (
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
+//
+// BaseURL is the server root, e.g. http://localhost:11434; the Target adds
+// /api/chat or /api/generate (a root that ends in /api is accepted too).
+// APIKey, when set, is sent as "Authorization: Bearer <key>" (Ollama's
+// cloud, or a proxy in front of a local server, which itself needs none),
+// over any Authorization in Header.
 type Config struct {
-	// BaseURL is the server root, e.g. http://localhost:11434; the Target
-	// adds /api/chat or /api/generate (a root that ends in /api is
-	// accepted too).
-	BaseURL string
+	// Conn is the server root, key, client and extra headers.
+	targets.Conn
 	// API is the endpoint: Chat (default) or Completions.
 	API API
-	// APIKey, when set, is sent as "Authorization: Bearer <key>" (Ollama's
-	// cloud, or a proxy in front of a local server, which itself needs
-	// none). It never appears in an error or in String.
-	APIKey string
-	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip. Either way a redirect is followed only within the
-	// server's origin (targets.CheckRedirect); a given Client is copied.
-	Client *http.Client
-	// Header holds extra request headers; Authorization is set from APIKey.
-	Header http.Header
 }
 
 // String describes the configuration without its API key.
-func (c Config) String() string {
-	return fmt.Sprintf("ollama.Config{BaseURL:%s API:%s APIKey:%s}", targets.RedactURL(c.BaseURL), c.api(), targets.KeyString(c.APIKey))
-}
+func (c Config) String() string { return c.Describe("ollama.Config", "API:"+string(c.api())) }
 
 // GoString is String, so that %#v does not print the API key either.
 func (c Config) GoString() string { return c.String() }
 
-func (c Config) api() API {
-	if c.API == "" {
-		return Chat
-	}
-	return c.API
-}
+func (c Config) api() API { return cmp.Or(c.API, Chat) }
 
 // A Target streams generations from an Ollama server. It is safe for
 // concurrent use.
@@ -84,9 +72,9 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	u, ep, err := cfg.Endpoint("ollama", "application/x-ndjson", "Authorization")
 	if err != nil {
-		return nil, fmt.Errorf("ollama: %w", err)
+		return nil, err
 	}
 	api := cfg.api()
 	var endpoint string
@@ -98,13 +86,7 @@ func New(cfg Config) (*Target, error) {
 	default:
 		return nil, fmt.Errorf("ollama: API %q: want %q or %q", cfg.API, Chat, Completions)
 	}
-	path := strings.TrimRight(u.Path, "/")
-	if !strings.HasSuffix(path, "/api") {
-		path += "/api"
-	}
-	u.Path, u.RawPath = path+endpoint, ""
-	ep := targets.NewEndpoint("ollama", cfg.Client, cfg.Header, "application/x-ndjson", "Authorization", cfg.APIKey)
-	return &Target{url: u.String(), api: api, ep: ep}, nil
+	return &Target{url: targets.EndpointURL(u, "/api", endpoint), api: api, ep: ep}, nil
 }
 
 // String names the endpoint, never the API key.

@@ -144,7 +144,7 @@ func TestRequestBody(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: ndjsonHeader,
 				Body: []byte(`{"response":"a","done":true}` + "\n")}})
-			tg, err := ollama.New(ollama.Config{BaseURL: srv.URL + "/api/", API: tc.api})
+			tg, err := ollama.New(ollama.Config{Conn: targets.Conn{BaseURL: srv.URL + "/api/"}, API: tc.api})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,21 +226,21 @@ func TestHTTPErrors(t *testing.T) {
 
 func TestKeyNeverShown(t *testing.T) {
 	const key = "ollama-cloud-secret"
-	r, srv := replay(t, ollama.Config{APIKey: key}, 401, http.Header{"Content-Type": {"application/json"}}, `{"error":"bad key `+key+`"}`, nil)
+	r, srv := replay(t, ollama.Config{Conn: targets.Conn{APIKey: key}}, 401, http.Header{"Content-Type": {"application/json"}}, `{"error":"bad key `+key+`"}`, nil)
 	if r.Err == nil || strings.Contains(fmt.Sprintf("%v %#v", r.Err, r.Err), key) {
 		t.Errorf("err %v shows the key or is nil", r.Err)
 	}
 	if got := srv.Requests()[0].Header.Get("Authorization"); got != "Bearer "+key {
 		t.Errorf("Authorization %q", got)
 	}
-	cfg := ollama.Config{BaseURL: "http://h", APIKey: key}
+	cfg := ollama.Config{Conn: targets.Conn{BaseURL: "http://h", APIKey: key}}
 	if s := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg); strings.Contains(s, key) {
 		t.Errorf("Config shows the key: %s", s)
 	}
 }
 
 func TestNewRejects(t *testing.T) {
-	for _, cfg := range []ollama.Config{{}, {BaseURL: "unix:///x"}, {BaseURL: "http://"}, {BaseURL: "http://h", API: "native"}} {
+	for _, cfg := range []ollama.Config{{}, {Conn: targets.Conn{BaseURL: "unix:///x"}}, {Conn: targets.Conn{BaseURL: "http://"}}, {Conn: targets.Conn{BaseURL: "http://h"}, API: "native"}} {
 		if _, err := ollama.New(cfg); err == nil {
 			t.Errorf("New(%v) succeeded", cfg)
 		}

@@ -51,7 +51,7 @@ func TestAzureFixtures(t *testing.T) {
 		for _, sp := range splits {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
 				srv := targettest.ReplayOnce(t, 200, http.Header{"Content-Type": {"text/event-stream"}}, string(targettest.Testdata(t, tc.name)), sp.split)
-				r := targettest.Stream(t, openai.New, openai.Config{BaseURL: srv.URL, Flavor: openai.FlavorAzure, APIKey: "k"},
+				r := targettest.Stream(t, openai.New, openai.Config{Conn: targets.Conn{BaseURL: srv.URL, APIKey: "k"}, Flavor: openai.FlavorAzure},
 					targets.Request{Model: "gpt-35-turbo", Prompt: "What is color?"})
 				if r.Err != nil {
 					t.Fatal(r.Err)
@@ -115,7 +115,7 @@ func TestAzureURLs(t *testing.T) {
 				fmt.Fprint(w, b)
 			}))
 			t.Cleanup(srv.Close)
-			cfg := openai.Config{BaseURL: srv.URL + tc.base, Flavor: openai.FlavorAzure, API: tc.api, APIVersion: tc.version, APIKey: "azkey"}
+			cfg := openai.Config{Conn: targets.Conn{BaseURL: srv.URL + tc.base, APIKey: "azkey"}, Flavor: openai.FlavorAzure, API: tc.api, APIVersion: tc.version}
 			if tc.bearer {
 				cfg.APIKey, cfg.BearerToken = "", "eyJ0.entra.token"
 			}
@@ -138,10 +138,10 @@ func TestAzureURLs(t *testing.T) {
 			}
 		})
 	}
-	if _, err := openai.New(openai.Config{BaseURL: "https://r.openai.azure.com/v2/other", Flavor: openai.FlavorAzure}); err == nil {
+	if _, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "https://r.openai.azure.com/v2/other"}, Flavor: openai.FlavorAzure}); err == nil {
 		t.Error("accepted a base URL of neither shape")
 	}
-	tg, _ := openai.New(openai.Config{BaseURL: "https://r.openai.azure.com", Flavor: openai.FlavorAzure, APIKey: "k"})
+	tg, _ := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "https://r.openai.azure.com", APIKey: "k"}, Flavor: openai.FlavorAzure})
 	if _, err := tg.Stream(t.Context(), targets.Request{Prompt: "p"}, func(targets.Chunk) {}); err == nil || !strings.Contains(err.Error(), "deployment") {
 		t.Errorf("no model: %v", err)
 	}
@@ -162,7 +162,7 @@ func TestAzureErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		srv := targettest.ReplayOnce(t, tc.status, http.Header{"Content-Type": {"application/json"}, "Retry-After": {"8"}}, tc.body, nil)
-		r := targettest.Stream(t, openai.New, openai.Config{BaseURL: srv.URL, Flavor: openai.FlavorAzure, APIKey: "SECRETAZUREKEY"}, targets.Request{Model: "d", Prompt: "p"})
+		r := targettest.Stream(t, openai.New, openai.Config{Conn: targets.Conn{BaseURL: srv.URL, APIKey: "SECRETAZUREKEY"}, Flavor: openai.FlavorAzure}, targets.Request{Model: "d", Prompt: "p"})
 		if got := loadgen.Classify(r.Err); got != tc.class {
 			t.Errorf("%d: class %q, want %q (%v)", tc.status, got, tc.class, r.Err)
 		}

@@ -53,7 +53,7 @@ func BenchmarkStream(b *testing.B) {
 	const tokens = 1000
 	body := streamBody(tokens)
 	run := func(b *testing.B, client *http.Client, url string) {
-		tg, err := openai.New(openai.Config{BaseURL: url, Client: client})
+		tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: url, Client: client}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -61,23 +62,20 @@ const (
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
+//
+// BaseURL is the server root, e.g. http://host:8000; the Target adds
+// /v1/chat/completions or /v1/completions. A root that already ends in /v1
+// (https://api.groq.com/openai/v1) is accepted too. APIKey, when set, is
+// sent as "Authorization: Bearer <key>"; it never appears in an error, in
+// String, GoString or LogValue. Header holds extra request headers
+// (organization, project, proxies); Authorization is set from APIKey and
+// cannot be overridden there.
 type Config struct {
-	// BaseURL is the server root, e.g. http://host:8000; the Target adds
-	// /v1/chat/completions or /v1/completions. A root that already ends in
-	// /v1 (https://api.groq.com/openai/v1) is accepted too.
-	BaseURL string
+	// Conn is the server root, key, client and extra headers.
+	targets.Conn
 	// API is the endpoint: Chat (default), Completions, or Native with
 	// FlavorLlamaCpp.
 	API API
-	// APIKey, when set, is sent as "Authorization: Bearer <key>". It never
-	// appears in an error, in String, GoString or LogValue.
-	APIKey string
-	// Client sends the requests; nil uses a client of its own whose
-	// transport keeps up to DefaultMaxIdleConnsPerHost idle connections
-	// per host, so that high concurrency reuses connections, and does not
-	// ask for gzip. Either way a redirect is followed only within the
-	// server's origin (targets.CheckRedirect); a given Client is copied.
-	Client *http.Client
 	// Flavor selects the extra request fields: FlavorOpenAI (default) or
 	// FlavorVLLM.
 	Flavor Flavor
@@ -88,9 +86,6 @@ type Config struct {
 	// cumulative usage on every chunk, from which each chunk's token count
 	// is known. Servers other than vLLM may reject it.
 	ContinuousUsage bool
-	// Header holds extra request headers (organization, project, proxies).
-	// Authorization is set from APIKey and cannot be overridden here.
-	Header http.Header
 	// APIRoot says BaseURL is already the root the endpoint paths follow
 	// (DeepInfra's https://api.deepinfra.com/v1/openai): no /v1 is added.
 	APIRoot bool
@@ -131,19 +126,9 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-func (c Config) api() API {
-	if c.API == "" {
-		return Chat
-	}
-	return c.API
-}
+func (c Config) api() API { return cmp.Or(c.API, Chat) }
 
-func (c Config) flavor() Flavor {
-	if c.Flavor == "" {
-		return FlavorOpenAI
-	}
-	return c.Flavor
-}
+func (c Config) flavor() Flavor { return cmp.Or(c.Flavor, FlavorOpenAI) }
 
 func (c Config) includeUsage() bool { return c.IncludeUsage == nil || *c.IncludeUsage }
 

@@ -126,7 +126,7 @@ func TestFixtures(t *testing.T) {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
 				resp := &targettest.Response{Status: tc.status, Header: tc.header, Body: targettest.Testdata(t, tc.name)}
 				srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp.split})
-				r := stream(t, openai.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p"})
+				r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: tc.api}, targets.Request{Model: "m", Prompt: "p"})
 
 				if got := loadgen.Classify(r.Err); got != tc.class {
 					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)

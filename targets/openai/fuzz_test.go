@@ -29,7 +29,7 @@ func FuzzStream(f *testing.F) {
 	}
 	f.Add([]byte("event: error\ndata: {\"error\":{\"code\":\"429\"}}\n\n"))
 	f.Add([]byte("data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":{}}}]}}],\"usage\":{\"completion_tokens\":3}}\n\n"))
-	tg, err := openai.New(openai.Config{BaseURL: "http://replay.invalid", Client: &http.Client{Transport: &fuzzTransport{}}})
+	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "http://replay.invalid", Client: &http.Client{Transport: &fuzzTransport{}}}})
 	if err != nil {
 		f.Fatal(err)
 	}

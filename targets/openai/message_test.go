@@ -3,6 +3,7 @@ package openai_test
 import (
 	"testing"
 
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
@@ -26,7 +27,7 @@ func TestConversationBody(t *testing.T) {
 	} {
 		t.Run(string(tc.api)+"/"+string(tc.flavor), func(t *testing.T) {
 			url, body := targettest.CaptureBody(t)
-			tg, err := openai.New(openai.Config{BaseURL: url, API: tc.api, Flavor: tc.flavor})
+			tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: url}, API: tc.api, Flavor: tc.flavor})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,7 +19,7 @@ func TestFinalModel(t *testing.T) {
 	} {
 		resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: targettest.Testdata(t, tc.fixture)}
 		srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: targettest.ByEvent})
-		r := stream(t, openai.Config{BaseURL: srv.URL, API: openai.Chat}, targets.Request{Model: "no-such-model", Prompt: "p"})
+		r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: openai.Chat}, targets.Request{Model: "no-such-model", Prompt: "p"})
 		if r.Err != nil {
 			t.Fatalf("%s: %v", tc.fixture, r.Err)
 		}

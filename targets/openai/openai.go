@@ -43,12 +43,16 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := targets.ParseBaseURL(cfg.BaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("openai: %w", err)
-	}
 	api := cfg.api()
 	flavor := cfg.flavor()
+	keyHeader := "Authorization"
+	if flavor == FlavorAzure {
+		keyHeader = "Api-Key" // or a bearer token instead (azure.go)
+	}
+	u, ep, err := cfg.Endpoint("openai", "text/event-stream", keyHeader)
+	if err != nil {
+		return nil, err
+	}
 	switch flavor {
 	case FlavorOpenAI, FlavorVLLM, FlavorLlamaCpp, FlavorCompatible, FlavorAzure:
 	default:
@@ -75,27 +79,20 @@ func New(cfg Config) (*Target, error) {
 		flavor:       flavor,
 		includeUsage: cfg.includeUsage(),
 		continuous:   cfg.ContinuousUsage,
+		ep:           ep,
 	}
-	keyHeader := "Authorization"
-	if flavor == FlavorAzure {
-		keyHeader = "Api-Key" // or a bearer token instead (azure.go)
-	}
-	t.ep = targets.NewEndpoint("openai", cfg.Client, cfg.Header, "text/event-stream", keyHeader, cfg.APIKey)
-	if flavor == FlavorAzure {
+	switch {
+	case flavor == FlavorAzure:
 		if err := t.azure(u, endpoint, cfg); err != nil {
 			return nil, err
 		}
-	} else {
-		path := strings.TrimRight(u.Path, "/")
-		switch {
-		case api == Native:
-			path = strings.TrimSuffix(path, "/v1") // /completion is at the root
-		case !strings.HasSuffix(path, "/v1") && !cfg.APIRoot:
-			path += "/v1"
-		}
-		u.Path = path + endpoint
-		u.RawPath = ""
-		t.url = u.String()
+	case api == Native:
+		u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1") // /completion is at the root
+		t.url = targets.EndpointURL(u, "", endpoint)
+	case cfg.APIRoot:
+		t.url = targets.EndpointURL(u, "", endpoint)
+	default:
+		t.url = targets.EndpointURL(u, "/v1", endpoint)
 	}
 	t.states.New = func() any { return &streamState{rd: sse.NewReader(nil)} }
 	return t, nil
@@ -157,29 +154,18 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	defer st.rd.Reset(nil)
 	st.tmpl.reset()
 	d := decoder{ev: &st.ev, json: &st.json, tmpl: &st.tmpl, redact: t.ep.Redact, native: t.api == Native}
-	for {
-		ev, err := t.ep.NextEvent(ctx, st.rd)
-		if err == io.EOF {
-			if d.finish != "" {
-				// Some servers end without [DONE] (TGI chat ≤ 2.0, Groq):
-				// a finish_reason says the generation ended.
-				return d.final(), nil
-			}
-			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
-				"stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
-		}
-		if err != nil {
-			return d.final(), err
-		}
-		done, err := d.event(ev, onChunk)
-		if err != nil {
-			return d.final(), err
-		}
-		if done {
-			// Read what follows [DONE] (the end of the chunked body), so the
-			// connection goes back to the pool; give up after DrainWait.
-			targets.Drain(resp.Body, cancel)
+	// After [DONE], ReadEvents reads what follows (the end of the chunked
+	// body), so the connection goes back to the pool; it gives up after
+	// DrainWait.
+	err = t.ep.ReadEvents(ctx, st.rd, resp.Body, cancel, func(ev sse.Event) (bool, error) { return d.event(ev, onChunk) })
+	if err == io.EOF {
+		if d.finish != "" {
+			// Some servers end without [DONE] (TGI chat ≤ 2.0, Groq): a
+			// finish_reason says the generation ended.
 			return d.final(), nil
 		}
+		return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
+			"stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
 	}
+	return d.final(), err
 }

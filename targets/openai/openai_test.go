@@ -390,7 +390,7 @@ func TestTransportErrorMidBody(t *testing.T) {
 		Response: &targettest.Response{Status: 200, Header: sseHeader, Body: []byte("data: " + content("a") + "\n\ndata: {\"choi")},
 		Abort:    true,
 	})
-	r := stream(t, openai.Config{BaseURL: srv.URL}, targets.Request{})
+	r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}}, targets.Request{})
 	if got := loadgen.Classify(r.Err); got != rundir.Connection {
 		t.Errorf("class %q, want connection (err %v)", got, r.Err)
 	}
@@ -407,7 +407,7 @@ func TestUnreachable(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	r := stream(t, openai.Config{BaseURL: "http://" + addr}, targets.Request{})
+	r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: "http://" + addr}}, targets.Request{})
 	if got := loadgen.Classify(r.Err); got != rundir.Connection {
 		t.Errorf("class %q, want connection (err %v)", got, r.Err)
 	}
@@ -428,7 +428,7 @@ func TestContextEnds(t *testing.T) {
 	}))
 	defer srv.Close()
 	defer close(stall)
-	tg, err := openai.New(openai.Config{BaseURL: srv.URL})
+	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: srv.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -541,7 +541,7 @@ func TestEndpointURL(t *testing.T) {
 		{"http://proxy/llm", openai.Chat, "http://proxy/llm/v1/chat/completions"},
 	}
 	for _, tc := range cases {
-		tg, err := openai.New(openai.Config{BaseURL: tc.base, API: tc.api})
+		tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: tc.base}, API: tc.api})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.base, err)
 		}
@@ -554,12 +554,12 @@ func TestEndpointURL(t *testing.T) {
 func TestNewRejects(t *testing.T) {
 	for _, cfg := range []openai.Config{
 		{},
-		{BaseURL: "host:8000"},
-		{BaseURL: "ftp://h"},
-		{BaseURL: "http://"},
-		{BaseURL: "http://h", API: "embeddings"},
-		{BaseURL: "http://h", Flavor: "tgi"},
-		{BaseURL: "http://user:hunter2@h", Flavor: "tgi"},
+		{Conn: targets.Conn{BaseURL: "host:8000"}},
+		{Conn: targets.Conn{BaseURL: "ftp://h"}},
+		{Conn: targets.Conn{BaseURL: "http://"}},
+		{Conn: targets.Conn{BaseURL: "http://h"}, API: "embeddings"},
+		{Conn: targets.Conn{BaseURL: "http://h"}, Flavor: "tgi"},
+		{Conn: targets.Conn{BaseURL: "http://user:hunter2@h"}, Flavor: "tgi"},
 	} {
 		_, err := openai.New(cfg)
 		if err == nil {
@@ -576,7 +576,7 @@ func TestNewRejects(t *testing.T) {
 // the configuration, even when the server echoes it back.
 func TestAPIKeyNeverShown(t *testing.T) {
 	const key = "sk-secret-0123456789abcdef"
-	cfg := openai.Config{BaseURL: "http://127.0.0.1:1", APIKey: key, Header: http.Header{"X-Custom": {key}}}
+	cfg := openai.Config{Conn: targets.Conn{BaseURL: "http://127.0.0.1:1", APIKey: key, Header: http.Header{"X-Custom": {key}}}}
 
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "cfg", cfg)
@@ -606,7 +606,7 @@ func TestAPIKeyNeverShown(t *testing.T) {
 	}
 	for _, b := range bodies {
 		t.Run(b.name, func(t *testing.T) {
-			r := replay(t, openai.Config{APIKey: key}, b.status, b.header, b.body, nil)
+			r := replay(t, openai.Config{Conn: targets.Conn{APIKey: key}}, b.status, b.header, b.body, nil)
 			if r.Err == nil {
 				t.Fatal("no error")
 			}
@@ -680,7 +680,7 @@ func TestRetryOnDeadKeepAlive(t *testing.T) {
 		respond(c)
 		served <- "conn2 answered"
 	}()
-	tg, err := openai.New(openai.Config{BaseURL: "http://" + l.Addr().String()})
+	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "http://" + l.Addr().String()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -720,7 +720,7 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	srv.Start()
 	defer srv.Close()
-	tg, err := openai.New(openai.Config{BaseURL: srv.URL})
+	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: srv.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,24 +96,12 @@ func (d *responsesDecoder) final() targets.Final {
 func (t *Target) readResponses(ctx context.Context, body io.Reader, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	rd := sse.NewReader(body)
 	d := responsesDecoder{redact: t.ep.Redact}
-	for {
-		ev, err := t.ep.NextEvent(ctx, rd)
-		if err == io.EOF {
-			return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
-				"stream ended before response.completed, after %d events", d.events)}
-		}
-		if err != nil {
-			return d.final(), err
-		}
-		done, err := d.event(ev, onChunk)
-		if err != nil {
-			return d.final(), err
-		}
-		if done {
-			targets.Drain(body, cancel)
-			return d.final(), nil
-		}
+	err := t.ep.ReadEvents(ctx, rd, body, cancel, func(ev sse.Event) (bool, error) { return d.event(ev, onChunk) })
+	if err == io.EOF {
+		return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
+			"stream ended before response.completed, after %d events", d.events)}
 	}
+	return d.final(), err
 }
 
 // event handles one event: it reports whether it ended the response or

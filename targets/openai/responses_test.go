@@ -44,7 +44,7 @@ func TestResponsesFixtures(t *testing.T) {
 		for _, sp := range splits {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
 				srv := targettest.ReplayOnce(t, 200, http.Header{"Content-Type": {"text/event-stream; charset=utf-8"}}, string(targettest.Testdata(t, tc.name)), sp.split)
-				r := targettest.Stream(t, openai.New, openai.Config{BaseURL: srv.URL, API: openai.Responses, APIKey: "k"}, targets.Request{Model: "gpt-5", Prompt: "p"})
+				r := targettest.Stream(t, openai.New, openai.Config{Conn: targets.Conn{BaseURL: srv.URL, APIKey: "k"}, API: openai.Responses}, targets.Request{Model: "gpt-5", Prompt: "p"})
 				if r.Err != nil {
 					t.Fatal(r.Err)
 				}
@@ -113,7 +113,7 @@ func TestResponsesEvents(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := targettest.ReplayOnce(t, 200, http.Header{"Content-Type": {"text/event-stream"}}, tc.body, nil)
-			r := targettest.Stream(t, openai.New, openai.Config{BaseURL: srv.URL, API: openai.Responses}, targets.Request{Model: "m", Prompt: "p"})
+			r := targettest.Stream(t, openai.New, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: openai.Responses}, targets.Request{Model: "m", Prompt: "p"})
 			if got := loadgen.Classify(r.Err); got != tc.class {
 				t.Fatalf("class %q, want %q (%v)", got, tc.class, r.Err)
 			}
@@ -139,7 +139,7 @@ func TestResponsesRequest(t *testing.T) {
 	srv := targettest.ReplayOnce(t, 200, http.Header{"Content-Type": {"text/event-stream"}},
 		rev("response.completed", `{"type":"response.completed","response":{"status":"completed"}}`), nil)
 	temp := 0.5
-	r := targettest.Stream(t, openai.New, openai.Config{BaseURL: srv.URL, API: openai.Responses, APIKey: "k"},
+	r := targettest.Stream(t, openai.New, openai.Config{Conn: targets.Conn{BaseURL: srv.URL, APIKey: "k"}, API: openai.Responses},
 		targets.Request{Model: "gpt-5", Prompt: "hello", MaxTokens: 12, Temperature: &temp, IgnoreEOS: true})
 	if r.Err != nil {
 		t.Fatal(r.Err)
@@ -166,7 +166,7 @@ func FuzzResponsesStream(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(rev("error", `{"type":"error","code":"429","message":"x"}`)))
-	tg, err := openai.New(openai.Config{BaseURL: "http://replay.invalid", API: openai.Responses, Client: &http.Client{Transport: &fuzzTransport{}}})
+	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "http://replay.invalid", Client: &http.Client{Transport: &fuzzTransport{}}}, API: openai.Responses})
 	if err != nil {
 		f.Fatal(err)
 	}

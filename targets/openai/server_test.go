@@ -39,7 +39,7 @@ func TestServerTiming(t *testing.T) {
 		for _, sp := range []targettest.Split{targettest.ByEvent, targettest.Every(5)} {
 			resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: targettest.Testdata(t, tc.name)}
 			srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp})
-			r := stream(t, openai.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p"})
+			r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: tc.api}, targets.Request{Model: "m", Prompt: "p"})
 			if r.Err != nil {
 				t.Fatalf("%s: %v", tc.name, r.Err)
 			}
@@ -64,7 +64,7 @@ func TestCachedTokens(t *testing.T) {
 		for _, sp := range []targettest.Split{targettest.ByEvent, targettest.Every(5)} {
 			resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: targettest.Testdata(t, name)}
 			srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp})
-			r := stream(t, openai.Config{BaseURL: srv.URL, API: api}, targets.Request{Model: "m", Prompt: "p"})
+			r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: api}, targets.Request{Model: "m", Prompt: "p"})
 			if r.Err != nil {
 				t.Fatalf("%s: %v", name, r.Err)
 			}
@@ -83,7 +83,7 @@ func TestLlamaCppNative(t *testing.T) {
 	for _, sp := range []targettest.Split{targettest.ByEvent, targettest.MidLine, targettest.Every(7), targettest.Whole} {
 		resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: targettest.Testdata(t, "llamacpp-native-completion-stream")}
 		srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp})
-		r := stream(t, openai.Config{BaseURL: srv.URL + "/v1", API: openai.Native, Flavor: openai.FlavorLlamaCpp},
+		r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL + "/v1"}, API: openai.Native, Flavor: openai.FlavorLlamaCpp},
 			targets.Request{Model: "tiny", Prompt: "Say hi", MaxTokens: 3, IgnoreEOS: true, MinTokens: 3})
 		if r.Err != nil {
 			t.Fatal(r.Err)
@@ -111,11 +111,11 @@ func TestLlamaCppNative(t *testing.T) {
 	// Cut before the stop event: a protocol error.
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
 		Body: []byte(`data: {"index":0,"content":"a","tokens":[1],"stop":false,"tokens_predicted":1}` + "\n\n")}})
-	r := stream(t, openai.Config{BaseURL: srv.URL, API: openai.Native, Flavor: openai.FlavorLlamaCpp}, targets.Request{Model: "m", Prompt: "p"})
+	r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: openai.Native, Flavor: openai.FlavorLlamaCpp}, targets.Request{Model: "m", Prompt: "p"})
 	if loadgen.Classify(r.Err) != rundir.Protocol {
 		t.Errorf("cut stream: %v", r.Err)
 	}
-	if _, err := openai.New(openai.Config{BaseURL: "http://h", API: openai.Native}); err == nil {
+	if _, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "http://h"}, API: openai.Native}); err == nil {
 		t.Errorf("native API accepted without the llama.cpp flavor")
 	}
 }
@@ -126,7 +126,7 @@ func TestLlamaCppFlavor(t *testing.T) {
 	for _, api := range []openai.API{openai.Chat, openai.Completions} {
 		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
 			Body: []byte(`data: {"choices":[{"index":0,"delta":{"content":"x"},"text":"x","finish_reason":"length"}]}` + "\n\ndata: [DONE]\n\n")}})
-		r := stream(t, openai.Config{BaseURL: srv.URL, API: api, Flavor: openai.FlavorLlamaCpp}, targets.Request{Model: "m", Prompt: "p", MaxTokens: 5, MinTokens: 5, IgnoreEOS: true})
+		r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: api, Flavor: openai.FlavorLlamaCpp}, targets.Request{Model: "m", Prompt: "p", MaxTokens: 5, MinTokens: 5, IgnoreEOS: true})
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}

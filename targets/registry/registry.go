@@ -46,15 +46,16 @@ type Options struct {
 
 // String describes o without its API key.
 func (o Options) String() string {
-	key := `""`
-	if o.APIKey != "" {
-		key = "REDACTED"
-	}
-	return fmt.Sprintf("registry.Options{URL:%s APIKey:%s API:%s ContinuousUsage:%t}", targets.RedactURL(o.URL), key, o.API, o.ContinuousUsage)
+	return fmt.Sprintf("registry.Options{URL:%s APIKey:%s API:%s ContinuousUsage:%t}", targets.RedactURL(o.URL), targets.KeyString(o.APIKey), o.API, o.ContinuousUsage)
 }
 
 // GoString is String, so that %#v does not print the API key either.
 func (o Options) GoString() string { return o.String() }
+
+// conn is where and how an adapter reaches the server: URL, key and client.
+func (o Options) conn() targets.Conn {
+	return targets.Conn{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client}
+}
 
 // constructor builds a target of one kind.
 type constructor func(Options) (targets.Target, error)
@@ -210,10 +211,8 @@ func table() []Kind {
 func openaiFlavor(f openai.Flavor, includeUsage *bool) constructor {
 	return func(o Options) (targets.Target, error) {
 		return openai.New(openai.Config{
-			BaseURL:         o.URL,
+			Conn:            o.conn(),
 			API:             openai.API(o.API),
-			APIKey:          o.APIKey,
-			Client:          o.Client,
 			Flavor:          f,
 			IncludeUsage:    includeUsage,
 			ContinuousUsage: o.ContinuousUsage && f == openai.FlavorVLLM,
@@ -225,7 +224,7 @@ func openaiFlavor(f openai.Flavor, includeUsage *bool) constructor {
 // (no /v1 added).
 func openaiRoot(f openai.Flavor) constructor {
 	return func(o Options) (targets.Target, error) {
-		return openai.New(openai.Config{BaseURL: o.URL, API: openai.API(o.API), APIKey: o.APIKey, Client: o.Client, Flavor: f, APIRoot: true})
+		return openai.New(openai.Config{Conn: o.conn(), API: openai.API(o.API), Flavor: f, APIRoot: true})
 	}
 }
 
@@ -238,12 +237,11 @@ const AzureADTokenEnv = "AZURE_OPENAI_AD_TOKEN"
 // is one (a JWT: three base64url parts, the first starting "eyJ") or when
 // it is empty and $AZURE_OPENAI_AD_TOKEN holds one.
 func newAzure(o Options) (targets.Target, error) {
-	cfg := openai.Config{BaseURL: o.URL, API: openai.API(o.API), Client: o.Client, Flavor: openai.FlavorAzure}
+	cfg := openai.Config{Conn: o.conn(), API: openai.API(o.API), Flavor: openai.FlavorAzure}
 	switch {
 	case isJWT(o.APIKey):
-		cfg.BearerToken = o.APIKey
+		cfg.APIKey, cfg.BearerToken = "", o.APIKey
 	case o.APIKey != "":
-		cfg.APIKey = o.APIKey
 	default:
 		cfg.BearerToken = strings.TrimSpace(os.Getenv(AzureADTokenEnv))
 	}
@@ -271,29 +269,29 @@ func newVertex(o Options) (targets.Target, error) {
 // the native API.
 func newTRTLLM(o Options) (targets.Target, error) {
 	if o.API == "native" {
-		return triton.New(triton.Config{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client})
+		return triton.New(triton.Config{Conn: o.conn()})
 	}
 	return openaiFlavor(openai.FlavorVLLM, nil)(o)
 }
 
 func newReplicate(o Options) (targets.Target, error) {
-	return replicate.New(replicate.Config{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client})
+	return replicate.New(replicate.Config{Conn: o.conn()})
 }
 
 func newTGI(o Options) (targets.Target, error) {
-	return tgi.New(tgi.Config{BaseURL: o.URL, API: tgi.API(o.API), APIKey: o.APIKey, Client: o.Client})
+	return tgi.New(tgi.Config{Conn: o.conn(), API: tgi.API(o.API)})
 }
 
 func newOllama(o Options) (targets.Target, error) {
-	return ollama.New(ollama.Config{BaseURL: o.URL, API: ollama.API(o.API), APIKey: o.APIKey, Client: o.Client})
+	return ollama.New(ollama.Config{Conn: o.conn(), API: ollama.API(o.API)})
 }
 
 func newAnthropic(o Options) (targets.Target, error) {
-	return anthropic.New(anthropic.Config{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client})
+	return anthropic.New(anthropic.Config{Conn: o.conn()})
 }
 
 func newGemini(o Options) (targets.Target, error) {
-	return gemini.New(gemini.Config{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client})
+	return gemini.New(gemini.Config{Conn: o.conn()})
 }
 
 // Lookup returns the kind named name.

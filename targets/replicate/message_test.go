@@ -3,6 +3,7 @@ package replicate_test
 import (
 	"testing"
 
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/replicate"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
@@ -11,7 +12,7 @@ import (
 // template in the prediction's input.prompt.
 func TestConversationBody(t *testing.T) {
 	url, body := targettest.CaptureBody(t)
-	tg, err := replicate.New(replicate.Config{BaseURL: url, APIKey: "k"})
+	tg, err := replicate.New(replicate.Config{Conn: targets.Conn{BaseURL: url, APIKey: "k"}})
 	if err != nil {
 		t.Fatal(err)
 	}

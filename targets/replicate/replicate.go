@@ -53,22 +53,17 @@ import (
 const DefaultBaseURL = "https://api.replicate.com"
 
 // Config configures a Target.
+//
+// BaseURL is the API root, e.g. https://api.replicate.com. APIKey is the
+// API token, sent as "Authorization: Bearer" (see the package doc for
+// where).
 type Config struct {
-	// BaseURL is the API root, e.g. https://api.replicate.com.
-	BaseURL string
-	// APIKey is the API token, sent as "Authorization: Bearer" (see the
-	// package doc for where). It never appears in an error or in String.
-	APIKey string
-	// Client sends the requests; nil uses a client of its own.
-	Client *http.Client
-	// Header holds extra request headers.
-	Header http.Header
+	// Conn is the API root, token, client and extra headers.
+	targets.Conn
 }
 
 // String describes the configuration without its key.
-func (c Config) String() string {
-	return fmt.Sprintf("replicate.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
-}
+func (c Config) String() string { return c.Describe("replicate.Config") }
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
@@ -186,20 +181,15 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 
 // create posts the prediction and returns it.
 func (t *Target) create(ctx context.Context, endpoint string, body []byte) (*predictionJSON, error) {
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	hreq, err := t.newRequest(ctx, http.MethodPost, endpoint, body, "application/json")
 	if err != nil {
-		return nil, fmt.Errorf("replicate: new request: %w", err)
+		return nil, err
 	}
-	t.setHeader(hreq, "application/json")
-	hreq.Header.Set("Content-Type", "application/json")
-	resp, err := t.ep.Client.Do(hreq)
+	resp, err := t.send(ctx, hreq, "create prediction")
 	if err != nil {
-		return nil, t.ep.Redact.Err(fmt.Errorf("replicate: create prediction: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
+		return nil, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, targets.ReadHTTPError(resp, t.ep.Redact, decodeError)
-	}
 	var p predictionJSON
 	if err := json.NewDecoder(io.LimitReader(resp.Body, targets.MaxErrorRead)).Decode(&p); err != nil {
 		return nil, &targets.ProtocolError{Msg: "replicate: undecodable prediction: " + err.Error()}
@@ -230,7 +220,17 @@ func (t *Target) checkStreamURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
-func (t *Target) setHeader(r *http.Request, accept string) {
+// newRequest returns a request to url with the extra headers, Accept
+// accept, the token, and, when body is not nil, body as JSON.
+func (t *Target) newRequest(ctx context.Context, method, url string, body []byte, accept string) (*http.Request, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	r, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return nil, fmt.Errorf("replicate: new request: %w", err)
+	}
 	for k, vs := range t.ep.Header {
 		r.Header[k] = vs
 	}
@@ -238,6 +238,25 @@ func (t *Target) setHeader(r *http.Request, accept string) {
 	if t.key != "" {
 		r.Header.Set("Authorization", "Bearer "+t.key)
 	}
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	return r, nil
+}
+
+// send sends r and returns the response of a 2xx answer; the caller closes
+// its body. A transport error is led by what the call was ("open stream")
+// and by ctx's cause, and redacted; a non-2xx answer is its HTTPError.
+func (t *Target) send(ctx context.Context, r *http.Request, what string) (*http.Response, error) {
+	resp, err := t.ep.Client.Do(r)
+	if err != nil {
+		return nil, t.ep.Redact.Err(fmt.Errorf("replicate: %s: %w", what, targets.WithCause(ctx, targets.RefusedRedirect(err))))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		return nil, targets.ReadHTTPError(resp, t.ep.Redact, decodeError)
+	}
+	return resp, nil
 }
 
 // stream reads the prediction's event stream to its done event.
@@ -245,20 +264,16 @@ func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Ch
 	var final targets.Final
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
+	hreq, err := t.newRequest(rctx, http.MethodGet, u.String(), nil, "text/event-stream")
 	if err != nil {
-		return final, fmt.Errorf("replicate: new request: %w", err)
+		return final, err
 	}
-	t.setHeader(hreq, "text/event-stream")
 	hreq.Header.Set("Cache-Control", "no-store")
-	resp, err := t.ep.Client.Do(hreq)
+	resp, err := t.send(ctx, hreq, "open stream")
 	if err != nil {
-		return final, t.ep.Redact.Err(fmt.Errorf("replicate: open stream: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
+		return final, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return final, targets.ReadHTTPError(resp, t.ep.Redact, decodeError)
-	}
 	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
 		return final, targets.NotStreaming(resp, "text/event-stream")
 	}
@@ -314,11 +329,10 @@ const metricsWait = 5 * time.Second
 func (t *Target) metrics(ctx context.Context, id string, final *targets.Final) {
 	ctx, cancel := context.WithTimeout(ctx, metricsWait)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, t.base.String()+"/v1/predictions/"+url.PathEscape(id), nil)
+	hreq, err := t.newRequest(ctx, http.MethodGet, t.base.String()+"/v1/predictions/"+url.PathEscape(id), nil, "application/json")
 	if err != nil {
 		return
 	}
-	t.setHeader(hreq, "application/json")
 	resp, err := t.ep.Client.Do(hreq)
 	if err != nil {
 		return

@@ -98,7 +98,7 @@ func TestFixture(t *testing.T) {
 	for _, sp := range splits {
 		t.Run(sp.name, func(t *testing.T) {
 			api := newFakeAPI(t, sseHandler(body, sp.split))
-			r := targettest.Stream(t, replicate.New, replicate.Config{BaseURL: api.URL, APIKey: "r8_key"},
+			r := targettest.Stream(t, replicate.New, replicate.Config{Conn: targets.Conn{BaseURL: api.URL, APIKey: "r8_key"}},
 				targets.Request{Model: "meta/meta-llama-3-8b-instruct", Prompt: "Tell me a story", MaxTokens: 64, MinTokens: 64})
 			if r.Err != nil {
 				t.Fatal(r.Err)
@@ -140,7 +140,7 @@ func TestModelURLs(t *testing.T) {
 		"deployments/acme/my-llama":        "POST /v1/deployments/acme/my-llama/predictions",
 	} {
 		api := newFakeAPI(t, sseHandler("event: done\ndata: {}\n\n", nil))
-		r := targettest.Stream(t, replicate.New, replicate.Config{BaseURL: api.URL + "/v1"}, targets.Request{Model: model, Prompt: "p"})
+		r := targettest.Stream(t, replicate.New, replicate.Config{Conn: targets.Conn{BaseURL: api.URL + "/v1"}}, targets.Request{Model: model, Prompt: "p"})
 		if r.Err != nil || api.paths()[0] != want {
 			t.Errorf("%s: %v %v, want %s", model, r.Err, api.paths(), want)
 		}
@@ -149,7 +149,7 @@ func TestModelURLs(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "justname", "a/b/c", ":v", "o/m:"} {
-		r := targettest.Stream(t, replicate.New, replicate.Config{BaseURL: "http://127.0.0.1:9"}, targets.Request{Model: bad})
+		r := targettest.Stream(t, replicate.New, replicate.Config{Conn: targets.Conn{BaseURL: "http://127.0.0.1:9"}}, targets.Request{Model: bad})
 		if r.Err == nil || !strings.Contains(r.Err.Error(), "replicate: ") {
 			t.Errorf("model %q: %v", bad, r.Err)
 		}
@@ -202,7 +202,7 @@ func TestCredentialRule(t *testing.T) {
 			mu.Unlock()
 			api := newFakeAPI(t, done)
 			api.streamURL = func(string) string { return tc.stream }
-			r := targettest.Stream(t, replicate.New, replicate.Config{BaseURL: api.URL, APIKey: "r8_key", Client: tlsStream.Client()},
+			r := targettest.Stream(t, replicate.New, replicate.Config{Conn: targets.Conn{BaseURL: api.URL, APIKey: "r8_key", Client: tlsStream.Client()}},
 				targets.Request{Model: "o/m", Prompt: "p"})
 			var pe *targets.ProtocolError
 			var he *targets.HTTPError
@@ -271,7 +271,7 @@ func TestErrors(t *testing.T) {
 			if tc.metrics == "-" {
 				api.metrics = ""
 			}
-			r := targettest.Stream(t, replicate.New, replicate.Config{BaseURL: api.URL, APIKey: "k"}, targets.Request{Model: "o/m", Prompt: "p"})
+			r := targettest.Stream(t, replicate.New, replicate.Config{Conn: targets.Conn{BaseURL: api.URL, APIKey: "k"}}, targets.Request{Model: "o/m", Prompt: "p"})
 			if got := loadgen.Classify(r.Err); got != tc.class {
 				t.Errorf("class %q, want %q (%v)", got, tc.class, r.Err)
 			}
@@ -290,7 +290,7 @@ func TestErrors(t *testing.T) {
 // once, after the create call.
 func TestFirstByteHook(t *testing.T) {
 	api := newFakeAPI(t, sseHandler("event: output\ndata: a\n\nevent: done\ndata: {}\n\n", nil))
-	tg, _ := replicate.New(replicate.Config{BaseURL: api.URL})
+	tg, _ := replicate.New(replicate.Config{Conn: targets.Conn{BaseURL: api.URL}})
 	calls, pathsAtHook := 0, 0
 	ctx := targets.WithFirstByte(t.Context(), func() { calls++; pathsAtHook = len(api.paths()) })
 	if _, err := tg.Stream(ctx, targets.Request{Model: "o/m", Prompt: "p"}, func(targets.Chunk) {}); err != nil {
@@ -310,7 +310,7 @@ func TestKeyRedacted(t *testing.T) {
 		fmt.Fprint(w, `{"title":"Unauthenticated","detail":"Invalid token r8_SECRETTOKEN","status":401}`)
 		return true
 	}
-	r := targettest.Stream(t, replicate.New, replicate.Config{BaseURL: api.URL, APIKey: "r8_SECRETTOKEN"}, targets.Request{Model: "o/m", Prompt: "p"})
+	r := targettest.Stream(t, replicate.New, replicate.Config{Conn: targets.Conn{BaseURL: api.URL, APIKey: "r8_SECRETTOKEN"}}, targets.Request{Model: "o/m", Prompt: "p"})
 	if r.Err == nil || strings.Contains(fmt.Sprintf("%v %+v", r.Err, r.Err), "r8_SECRETTOKEN") {
 		t.Errorf("err %v", r.Err)
 	}
@@ -324,7 +324,7 @@ func FuzzStream(f *testing.F) {
 		f.Add(s)
 	}
 	f.Add([]byte("event: error\ndata: {\"detail\":\"x\"}\n\n"))
-	tg, err := replicate.New(replicate.Config{BaseURL: "http://fuzz.invalid", Client: &http.Client{Transport: fuzzTransport{}}})
+	tg, err := replicate.New(replicate.Config{Conn: targets.Conn{BaseURL: "http://fuzz.invalid", Client: &http.Client{Transport: fuzzTransport{}}}})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func TestFixtures(t *testing.T) {
 			t.Run(tc.name+"/"+sp.name, func(t *testing.T) {
 				resp := &targettest.Response{Status: tc.status, Header: tc.header, Body: targettest.Testdata(t, tc.name)}
 				srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp.split})
-				r := stream(t, tgi.Config{BaseURL: srv.URL, API: tc.api}, targets.Request{Model: "m", Prompt: "p", MaxTokens: 20})
+				r := stream(t, tgi.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: tc.api}, targets.Request{Model: "m", Prompt: "p", MaxTokens: 20})
 
 				if got := loadgen.Classify(r.Err); got != tc.class {
 					t.Errorf("error class %q, want %q (err: %v)", got, tc.class, r.Err)

@@ -16,6 +16,6 @@ import (
 func FuzzStream(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.txt")
 	targettest.FuzzStream(f, "text/event-stream", targettest.FuzzSeeds(f, files), func(c *http.Client) (targets.Target, error) {
-		return tgi.New(tgi.Config{BaseURL: "http://fuzz.invalid", Client: c})
+		return tgi.New(tgi.Config{Conn: targets.Conn{BaseURL: "http://fuzz.invalid", Client: c}})
 	})
 }

@@ -3,6 +3,7 @@ package tgi_test
 import (
 	"testing"
 
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/targettest"
 	"github.com/inferbench/inferbench/targets/tgi"
 )
@@ -18,7 +19,7 @@ func TestConversationBody(t *testing.T) {
 		{tgi.Native, "inputs", targettest.JSON(t, targettest.FlatConversation)},
 	} {
 		url, body := targettest.CaptureBody(t)
-		tg, err := tgi.New(tgi.Config{BaseURL: url, API: tc.api})
+		tg, err := tgi.New(tgi.Config{Conn: targets.Conn{BaseURL: url}, API: tc.api})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,12 +13,12 @@ package tgi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
@@ -45,38 +45,25 @@ const GreedyTemperature = 0.001
 
 // Config configures a Target. The zero value of each field but BaseURL is
 // usable.
+//
+// BaseURL is the server root, e.g. http://host:8080; the Target adds
+// /generate_stream or /v1/chat/completions. APIKey, when set, is sent as
+// "Authorization: Bearer <key>" (Hugging Face inference endpoints); a bare
+// TGI needs none; it goes over any Authorization in Header.
 type Config struct {
-	// BaseURL is the server root, e.g. http://host:8080; the Target adds
-	// /generate_stream or /v1/chat/completions.
-	BaseURL string
+	// Conn is the server root, key, client and extra headers.
+	targets.Conn
 	// API is the endpoint: Native (default) or Chat.
 	API API
-	// APIKey, when set, is sent as "Authorization: Bearer <key>" (Hugging
-	// Face inference endpoints); a bare TGI needs none. It never appears in
-	// an error or in String.
-	APIKey string
-	// Client sends the requests; nil uses a client of its own without
-	// transparent gzip. Either way a redirect is followed only within the
-	// server's origin (targets.CheckRedirect); a given Client is copied.
-	Client *http.Client
-	// Header holds extra request headers; Authorization is set from APIKey.
-	Header http.Header
 }
 
 // String describes the configuration without its API key.
-func (c Config) String() string {
-	return fmt.Sprintf("tgi.Config{BaseURL:%s API:%s APIKey:%s}", targets.RedactURL(c.BaseURL), c.api(), targets.KeyString(c.APIKey))
-}
+func (c Config) String() string { return c.Describe("tgi.Config", "API:"+string(c.api())) }
 
 // GoString is String, so that %#v does not print the API key either.
 func (c Config) GoString() string { return c.String() }
 
-func (c Config) api() API {
-	if c.API == "" {
-		return Native
-	}
-	return c.API
-}
+func (c Config) api() API { return cmp.Or(c.API, Native) }
 
 // A Target streams generations from a TGI server. It is safe for concurrent
 // use.
@@ -90,22 +77,20 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
-	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	u, ep, err := cfg.Endpoint("tgi", "text/event-stream", "Authorization")
 	if err != nil {
-		return nil, fmt.Errorf("tgi: %w", err)
+		return nil, err
 	}
-	ep := targets.NewEndpoint("tgi", cfg.Client, cfg.Header, "text/event-stream", "Authorization", cfg.APIKey)
 	t := &Target{ep: ep}
 	switch cfg.api() {
 	case Native:
-		u.Path = strings.TrimRight(u.Path, "/") + "/generate_stream"
-		u.RawPath = ""
-		t.url = u.String()
+		t.url = targets.EndpointURL(u, "", "/generate_stream")
 	case Chat:
 		// TGI's Messages API takes max_tokens (the vLLM flavor's field);
 		// the vLLM extras are cleared from each request in Stream.
-		t.chat, err = openai.New(openai.Config{BaseURL: cfg.BaseURL, API: openai.Chat, APIKey: cfg.APIKey,
-			Client: ep.Client, Flavor: openai.FlavorVLLM, Header: cfg.Header})
+		conn := cfg.Conn
+		conn.Client = ep.Client
+		t.chat, err = openai.New(openai.Config{Conn: conn, API: openai.Chat, Flavor: openai.FlavorVLLM})
 		if err != nil {
 			return nil, fmt.Errorf("tgi: %w", err)
 		}

@@ -54,7 +54,7 @@ func TestRequestBody(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader,
 				Body: []byte(tokenEvent(1, "a", false, `"a"`))}})
-			tg, err := tgi.New(tgi.Config{BaseURL: srv.URL + "/", APIKey: "hf_secret"})
+			tg, err := tgi.New(tgi.Config{Conn: targets.Conn{BaseURL: srv.URL + "/", APIKey: "hf_secret"}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +84,7 @@ func TestRequestBody(t *testing.T) {
 func TestChatRequestBody(t *testing.T) {
 	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: sseHeader,
 		Body: []byte(`data:{"choices":[{"index":0,"delta":{"role":"assistant","content":"x"},"finish_reason":"length"}]}` + "\n\n")}})
-	r := stream(t, tgi.Config{BaseURL: srv.URL, API: tgi.Chat},
+	r := stream(t, tgi.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: tgi.Chat},
 		targets.Request{Model: "m", Prompt: "p", MaxTokens: 4, MinTokens: 4, IgnoreEOS: true, Temperature: ptr(0.0)})
 	if r.Err != nil {
 		t.Fatal(r.Err)
@@ -188,20 +188,20 @@ func TestHTTPErrors(t *testing.T) {
 func TestKeyNeverShown(t *testing.T) {
 	const key = "hf_verysecrettoken"
 	for _, api := range []tgi.API{tgi.Native, tgi.Chat} {
-		r, _ := replay(t, tgi.Config{APIKey: key, API: api}, 401, http.Header{"Content-Type": {"application/json"}},
+		r, _ := replay(t, tgi.Config{Conn: targets.Conn{APIKey: key}, API: api}, 401, http.Header{"Content-Type": {"application/json"}},
 			`{"error":"Authorization header is invalid: `+key+`","error_type":"auth"}`)
 		if r.Err == nil || strings.Contains(r.Err.Error(), key) || strings.Contains(fmt.Sprintf("%#v", r.Err), key) {
 			t.Errorf("%s: err %v shows the key or is nil", api, r.Err)
 		}
 	}
-	cfg := tgi.Config{BaseURL: "http://h", APIKey: key}
+	cfg := tgi.Config{Conn: targets.Conn{BaseURL: "http://h", APIKey: key}}
 	if s := fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg); strings.Contains(s, key) {
 		t.Errorf("Config shows the key: %s", s)
 	}
 }
 
 func TestNewRejects(t *testing.T) {
-	for _, cfg := range []tgi.Config{{}, {BaseURL: "ftp://h"}, {BaseURL: "http://"}, {BaseURL: "http://h", API: "completions"}} {
+	for _, cfg := range []tgi.Config{{}, {Conn: targets.Conn{BaseURL: "ftp://h"}}, {Conn: targets.Conn{BaseURL: "http://"}}, {Conn: targets.Conn{BaseURL: "http://h"}, API: "completions"}} {
 		if _, err := tgi.New(cfg); err == nil {
 			t.Errorf("New(%v) succeeded", cfg)
 		}

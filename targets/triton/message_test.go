@@ -3,6 +3,7 @@ package triton_test
 import (
 	"testing"
 
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/targettest"
 	"github.com/inferbench/inferbench/targets/triton"
 )
@@ -11,7 +12,7 @@ import (
 // template in text_input.
 func TestConversationBody(t *testing.T) {
 	url, body := targettest.CaptureBody(t)
-	tg, err := triton.New(triton.Config{BaseURL: url})
+	tg, err := triton.New(triton.Config{Conn: targets.Conn{BaseURL: url}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,23 +29,18 @@ import (
 )
 
 // Config configures a Target.
+//
+// BaseURL is the server root, e.g. http://host:8000; the Target adds
+// /v2/models/{model}/generate_stream. APIKey, when set, is sent as
+// "Authorization: Bearer" (for a gateway in front of Triton, which has no
+// keys of its own).
 type Config struct {
-	// BaseURL is the server root, e.g. http://host:8000; the Target adds
-	// /v2/models/{model}/generate_stream.
-	BaseURL string
-	// APIKey, when set, is sent as "Authorization: Bearer" (for a gateway
-	// in front of Triton, which has no keys of its own).
-	APIKey string
-	// Client sends the requests; nil uses a client of its own.
-	Client *http.Client
-	// Header holds extra request headers.
-	Header http.Header
+	// Conn is the server root, key, client and extra headers.
+	targets.Conn
 }
 
 // String describes the configuration without its key.
-func (c Config) String() string {
-	return fmt.Sprintf("triton.Config{BaseURL:%s APIKey:%s}", targets.RedactURL(c.BaseURL), targets.KeyString(c.APIKey))
-}
+func (c Config) String() string { return c.Describe("triton.Config") }
 
 // GoString is String.
 func (c Config) GoString() string { return c.String() }
@@ -60,14 +55,13 @@ var _ targets.Target = (*Target)(nil)
 
 // New returns a Target for cfg.
 func New(cfg Config) (*Target, error) {
-	u, err := targets.ParseBaseURL(cfg.BaseURL)
+	u, ep, err := cfg.Endpoint("triton", "text/event-stream", "Authorization")
 	if err != nil {
-		return nil, fmt.Errorf("triton: %w", err)
+		return nil, err
 	}
 	path := strings.TrimRight(u.Path, "/")
 	path = strings.TrimSuffix(path, "/v1") // a root given for trtllm-serve's OpenAI API
 	u.Path, u.RawPath = path, ""
-	ep := targets.NewEndpoint("triton", cfg.Client, cfg.Header, "text/event-stream", "Authorization", cfg.APIKey)
 	return &Target{base: u.String(), ep: ep}, nil
 }
 

@@ -28,7 +28,7 @@ func TestFixture(t *testing.T) {
 	for _, sp := range splits {
 		t.Run(sp.name, func(t *testing.T) {
 			srv := targettest.ReplayOnce(t, 200, http.Header{"Content-Type": {"text/event-stream; charset=utf-8"}}, body, sp.split)
-			r := targettest.Stream(t, triton.New, triton.Config{BaseURL: srv.URL}, targets.Request{Model: "ensemble", Prompt: "What is ML?", MaxTokens: 4})
+			r := targettest.Stream(t, triton.New, triton.Config{Conn: targets.Conn{BaseURL: srv.URL}}, targets.Request{Model: "ensemble", Prompt: "What is ML?", MaxTokens: 4})
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
@@ -72,7 +72,7 @@ func TestErrors(t *testing.T) {
 				ct = "application/json"
 			}
 			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: tc.status, Header: http.Header{"Content-Type": {ct}}, Body: []byte(tc.body)}, Abort: tc.abort})
-			r := targettest.Stream(t, triton.New, triton.Config{BaseURL: srv.URL}, targets.Request{Model: "ensemble", Prompt: "p"})
+			r := targettest.Stream(t, triton.New, triton.Config{Conn: targets.Conn{BaseURL: srv.URL}}, targets.Request{Model: "ensemble", Prompt: "p"})
 			if got := loadgen.Classify(r.Err); got != tc.class {
 				t.Errorf("class %q, want %q (%v)", got, tc.class, r.Err)
 			}
@@ -91,6 +91,6 @@ func TestErrors(t *testing.T) {
 func FuzzStream(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.txt")
 	targettest.FuzzStream(f, "text/event-stream", targettest.FuzzSeeds(f, files), func(c *http.Client) (targets.Target, error) {
-		return triton.New(triton.Config{BaseURL: "http://fuzz.invalid", Client: c})
+		return triton.New(triton.Config{Conn: targets.Conn{BaseURL: "http://fuzz.invalid", Client: c}})
 	})
 }

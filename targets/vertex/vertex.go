@@ -17,6 +17,7 @@
 package vertex
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,21 +75,13 @@ func (c Config) String() string {
 // GoString is String, so that %#v does not print the token either.
 func (c Config) GoString() string { return c.String() }
 
-func (c Config) location() string {
-	if c.Location == "" {
-		return DefaultLocation
-	}
-	return c.Location
-}
+func (c Config) location() string { return cmp.Or(c.Location, DefaultLocation) }
 
 // Root returns the URL the models' paths follow:
 // …/v1/projects/P/locations/L/publishers/google.
 func (c Config) Root() (string, error) {
 	loc := c.location()
-	base := c.BaseURL
-	if base == "" {
-		base = DefaultBaseURL
-	}
+	base := cmp.Or(c.BaseURL, DefaultBaseURL)
 	if strings.Contains(base, LocationPlaceholder) {
 		if loc == "global" {
 			// The global endpoint has no location in its host.
@@ -131,7 +124,7 @@ func New(cfg Config) (*gemini.Target, error) {
 	default:
 		token = adcToken()
 	}
-	return gemini.New(gemini.Config{BaseURL: root, Client: cfg.Client, Token: token})
+	return gemini.New(gemini.Config{Conn: targets.Conn{BaseURL: root, Client: cfg.Client}, Token: token})
 }
 
 // sourceToken returns the access token of ts.
