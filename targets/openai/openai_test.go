@@ -432,25 +432,30 @@ func TestContextEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The deadline leaves time to send and read the first chunk on a busy
+	// machine; the cancel comes once the first chunk has arrived, so
+	// neither can end the request before the stream began.
 	for _, tc := range []struct {
 		name  string
 		ctx   func() (context.Context, context.CancelFunc)
 		class rundir.ErrorClass
 	}{
 		{"deadline", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 50*time.Millisecond)
+			return context.WithTimeout(context.Background(), time.Second)
 		}, rundir.Timeout},
 		{"cancel", func() (context.Context, context.CancelFunc) {
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
-			return ctx, cancel
+			return context.WithCancel(context.Background())
 		}, rundir.Canceled},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := tc.ctx()
 			defer cancel()
 			n := 0
-			_, err := tg.Stream(ctx, targets.Request{}, func(targets.Chunk) { n++ })
+			_, err := tg.Stream(ctx, targets.Request{}, func(targets.Chunk) {
+				if n++; tc.class == rundir.Canceled {
+					cancel()
+				}
+			})
 			if got := loadgen.Classify(err); got != tc.class || n != 1 {
 				t.Errorf("class %q after %d chunks, want %q after 1 (err %v)", got, n, tc.class, err)
 			}
