@@ -262,8 +262,5 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 func Record(ctx context.Context, scrape func(context.Context) (rundir.ServerSample, error), start time.Time, cfg WatchConfig, w io.Writer) error {
 	jw := rundir.NewJSONLWriter[rundir.ServerSample](w, rundir.ServerFile)
 	err := Watch(ctx, scrape, start, cfg, func(s rundir.ServerSample) error { return jw.Write(s) })
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil
-	}
-	return err
+	return tick.IgnoreStop(ctx, err)
 }
