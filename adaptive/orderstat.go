@@ -25,16 +25,9 @@ import (
 // reach beyond the sample's largest value), which is exactly the p95–p99
 // regime an SLO judges.
 
-// binomCDF is P(B ≤ k) for B ~ Binomial(n, p).
-func binomCDF(k, n int, p float64) float64 {
-	switch {
-	case k < 0:
-		return 0
-	case k >= n:
-		return 1
-	}
-	return mathext.RegIncBeta(float64(n-k), float64(k+1), 1-p)
-}
+// binomCDF is P(B ≤ k) for B ~ Binomial(n, p): the upper tail of the other
+// outcome's count, P(n − B > n − k − 1) with n − B ~ Binomial(n, 1 − p).
+func binomCDF(k, n int, p float64) float64 { return binomSF(n-k-1, n, 1-p) }
 
 // binomSF is P(B > k) for B ~ Binomial(n, p), computed directly (not as
 // 1 − CDF) so that small upper tails keep their precision.

@@ -126,3 +126,22 @@ func TestValuesMerge(t *testing.T) {
 		t.Fatal("merged values differ from the sorted values")
 	}
 }
+
+// TestBinomTails checks both tails of Binomial(4, 1/4) against the exact
+// probabilities 81, 108, 54, 12 and 1 (÷ 256) of 0…4, the ends included:
+// P(B ≤ 1) = 189/256, P(B > 1) = 67/256.
+func TestBinomTails(t *testing.T) {
+	pmf := []float64{81, 108, 54, 12, 1}
+	for k := -1; k <= 4; k++ {
+		var cdf float64
+		for i := 0; i <= k; i++ {
+			cdf += pmf[i] / 256
+		}
+		if got := binomCDF(k, 4, 0.25); math.Abs(got-cdf) > 1e-12 {
+			t.Errorf("binomCDF(%d, 4, 0.25) = %g, want %g", k, got, cdf)
+		}
+		if got := binomSF(k, 4, 0.25); math.Abs(got-(1-cdf)) > 1e-12 {
+			t.Errorf("binomSF(%d, 4, 0.25) = %g, want %g", k, got, 1-cdf)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package gpu
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -97,8 +96,5 @@ func hasError(ss []rundir.GPUSample) bool {
 func Record(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, w io.Writer) error {
 	jw := rundir.NewJSONLWriter[rundir.GPUSample](w, rundir.GPUFile)
 	err := Watch(ctx, s, start, cfg, func(ss []rundir.GPUSample) error { return jw.Write(ss...) })
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil
-	}
-	return err
+	return tick.IgnoreStop(ctx, err)
 }

@@ -40,19 +40,10 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 			return e.Offset, e.PromptTokens, e.OutputTokens, true
 		}
 	} else {
-		kind := c.arrival
-		if kind == "" {
-			kind = ArrivalPoisson
-		}
-		arr, err := NewArrivals(kind, c.rate, c.burstiness, c.rampUp, c.seed+c.firstID)
+		due, err := c.schedule()
 		if err != nil {
 			return Result{}, err
 		}
-		n := 0
-		if c.requests > 0 {
-			n = c.warmup + c.requests
-		}
-		due := arr.Schedule(n, c.duration)
 		i := 0
 		next = func() (time.Duration, int, int, bool) {
 			if i >= len(due) {
@@ -67,11 +58,7 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 		sem = semaphore.NewWeighted(int64(c.maxConcurrency))
 	}
 	limit := uint64(c.warmup) + uint64(c.requests)
-	base := time.Now()
-	baseNS := base.Sub(lv.start).Nanoseconds()
-	if c.duration > 0 {
-		lv.deadline.Store(baseNS + c.duration.Nanoseconds())
-	}
+	base, baseNS := lv.startWindow()
 	var (
 		wg   sync.WaitGroup
 		sent atomic.Int64

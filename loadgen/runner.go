@@ -333,21 +333,8 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 		next atomic.Uint64 // next request id
 		sent atomic.Int64
 	)
-	deadline := &lv.deadline
 	// take claims the next request id, or reports that the run is over.
-	take := func() (uint64, bool) {
-		if ctx.Err() != nil {
-			return 0, false
-		}
-		if d := deadline.Load(); d > 0 && time.Since(lv.start).Nanoseconds() >= d {
-			return 0, false
-		}
-		id := c.firstID + next.Add(1) - 1
-		if c.requests > 0 && id >= limit {
-			return 0, false
-		}
-		return id, true
-	}
+	take := lv.claimer(ctx, &next, limit)
 	var sessions atomic.Uint64 // sessions started (session workloads)
 	do := func(worker int, id uint64) bool {
 		if r.workload.Sessions != nil {
@@ -375,12 +362,9 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 			return Result{Sent: sent.Load()}, context.Cause(ctx)
 		}
 	}
-	if c.duration > 0 {
-		deadline.Store(time.Since(lv.start).Nanoseconds() + c.duration.Nanoseconds())
-	}
 	spread = max(spread, 0)
 	var wg sync.WaitGroup
-	base := time.Now()
+	base, _ := lv.startWindow()
 	for w := range c.concurrency {
 		wg.Go(func() {
 			// Spread worker starts over one request duration; worker 0
@@ -405,6 +389,53 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	}
 	wg.Wait()
 	return Result{Sent: sent.Load(), Spread: spread}, context.Cause(ctx)
+}
+
+// claimer returns the function that claims the level's next request id
+// (c.firstID on, counted in next), or reports that the level is over: its
+// context done, its deadline past or, with a request count, limit reached.
+func (lv *level) claimer(ctx context.Context, next *atomic.Uint64, limit uint64) func() (uint64, bool) {
+	c := &lv.r.c
+	return func() (uint64, bool) {
+		if ctx.Err() != nil {
+			return 0, false
+		}
+		if d := lv.deadline.Load(); d > 0 && time.Since(lv.start).Nanoseconds() >= d {
+			return 0, false
+		}
+		id := c.firstID + next.Add(1) - 1
+		if c.requests > 0 && id >= limit {
+			return 0, false
+		}
+		return id, true
+	}
+}
+
+// startWindow starts the level's sending window now: base is the origin of
+// its schedule (baseNS its offset from the run's start) and, with a
+// duration, no request starts after base + duration.
+func (lv *level) startWindow() (base time.Time, baseNS int64) {
+	base = time.Now()
+	baseNS = base.Sub(lv.start).Nanoseconds()
+	if d := lv.r.c.duration; d > 0 {
+		lv.deadline.Store(baseNS + d.Nanoseconds())
+	}
+	return base, baseNS
+}
+
+// schedule is an open level's arrival schedule: the due times, from the
+// start of its window, of its warm-up and measured requests (as many as
+// its duration holds when it has no request count).
+func (c *config) schedule() ([]time.Duration, error) {
+	arr, err := NewArrivals(cmp.Or(c.arrival, ArrivalPoisson), c.rate, c.burstiness, c.rampUp, c.seed+c.firstID)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	if c.requests > 0 {
+		n = c.warmup + c.requests
+	}
+	return arr.Schedule(n, c.duration), nil
 }
 
 // probe sends the auto-spread probe alone, on worker 0, and returns its

@@ -1,7 +1,6 @@
 package loadgen
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -171,40 +170,18 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 	if c.trace != nil {
 		return Result{}, errors.New("runner: a trace cannot drive multi-turn sessions")
 	}
-	kind := cmp.Or(c.arrival, ArrivalPoisson)
-	arr, err := NewArrivals(kind, c.rate, c.burstiness, c.rampUp, c.seed+c.firstID)
+	dues, err := c.schedule() // at most one session per request
 	if err != nil {
 		return Result{}, err
 	}
 	limit := c.firstID + uint64(c.warmup) + uint64(c.requests)
-	n := 0
-	if c.requests > 0 {
-		n = c.warmup + c.requests // at most one session per request
-	}
-	dues := arr.Schedule(n, c.duration)
-	base := time.Now()
-	baseNS := base.Sub(lv.start).Nanoseconds()
-	if c.duration > 0 {
-		lv.deadline.Store(baseNS + c.duration.Nanoseconds())
-	}
+	base, baseNS := lv.startWindow()
 	var (
 		next atomic.Uint64
 		sent atomic.Int64
 		wg   sync.WaitGroup
 	)
-	claim := func() (uint64, bool) {
-		if ctx.Err() != nil {
-			return 0, false
-		}
-		if d := lv.deadline.Load(); d > 0 && time.Since(lv.start).Nanoseconds() >= d {
-			return 0, false
-		}
-		id := c.firstID + next.Add(1) - 1
-		if c.requests > 0 && id >= limit {
-			return 0, false
-		}
-		return id, true
-	}
+	claim := lv.claimer(ctx, &next, limit)
 	var acquire func() bool
 	var release func()
 	if c.maxConcurrency > 0 {

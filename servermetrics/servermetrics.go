@@ -59,37 +59,82 @@ func Parse(r io.Reader) (rundir.ServerSample, error) {
 	if err != nil {
 		return rundir.ServerSample{}, fmt.Errorf("parse metrics: %w", err)
 	}
-	var s rundir.ServerSample
-	switch {
-	case fams["vllm:num_requests_running"] != nil || fams["vllm:kv_cache_usage_perc"] != nil || fams["vllm:gpu_cache_usage_perc"] != nil:
-		s.Engine = EngineVLLM
-		s.RequestsRunning = sum(fams["vllm:num_requests_running"])
-		s.RequestsWaiting = sum(fams["vllm:num_requests_waiting"])
-		s.KVCacheUsage = mean(fams["vllm:kv_cache_usage_perc"])
-		if s.KVCacheUsage == nil {
-			s.KVCacheUsage = mean(fams["vllm:gpu_cache_usage_perc"]) // V0 name
+	for _, e := range engines {
+		if e.serves(fams) {
+			return e.sample(fams), nil
 		}
-		s.PromptTokensTotal = sum(fams["vllm:prompt_tokens_total"])
-		s.GenerationTokensTotal = sum(fams["vllm:generation_tokens_total"])
-		s.PrefixCacheQueriesTotal = sum(fams["vllm:prefix_cache_queries_total"])
-		s.PrefixCacheHitsTotal = sum(fams["vllm:prefix_cache_hits_total"])
-	case fams["tgi_queue_size"] != nil || fams["tgi_batch_current_size"] != nil:
-		s.Engine = EngineTGI
-		s.RequestsRunning = sum(fams["tgi_batch_current_size"])
-		s.RequestsWaiting = sum(fams["tgi_queue_size"])
-		s.PromptTokensTotal = sum(fams["tgi_request_input_length"])
-		s.GenerationTokensTotal = sum(fams["tgi_request_generated_tokens"])
-	case fams["llamacpp:requests_processing"] != nil || fams["llamacpp:prompt_tokens_total"] != nil:
-		s.Engine = EngineLlamaCPP
-		s.RequestsRunning = sum(fams["llamacpp:requests_processing"])
-		s.RequestsWaiting = sum(fams["llamacpp:requests_deferred"])
-		s.KVCacheUsage = mean(fams["llamacpp:kv_cache_usage_ratio"]) // removed in newer builds
-		s.PromptTokensTotal = sum(fams["llamacpp:prompt_tokens_total"])
-		s.GenerationTokensTotal = sum(fams["llamacpp:tokens_predicted_total"])
-	default:
-		return rundir.ServerSample{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
 	}
-	return s, nil
+	return rundir.ServerSample{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
+}
+
+// An engine is how one serving engine names, on its /metrics page, what a
+// Sample holds: one family per field ("" where the engine has none), and
+// the families whose presence says the page is the engine's.
+type engine struct {
+	name                         string
+	detect                       []string
+	running, waiting             string
+	kvCache                      []string // the first family present wins
+	promptTotal, generationTotal string
+	prefixQueries, prefixHits    string
+}
+
+// engines are the engines Parse knows, in the order it tries them.
+var engines = []engine{{
+	name:            EngineVLLM,
+	detect:          []string{"vllm:num_requests_running", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"},
+	running:         "vllm:num_requests_running",
+	waiting:         "vllm:num_requests_waiting",
+	kvCache:         []string{"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"}, // V1 name, then V0
+	promptTotal:     "vllm:prompt_tokens_total",
+	generationTotal: "vllm:generation_tokens_total",
+	prefixQueries:   "vllm:prefix_cache_queries_total",
+	prefixHits:      "vllm:prefix_cache_hits_total",
+}, {
+	name:            EngineTGI,
+	detect:          []string{"tgi_queue_size", "tgi_batch_current_size"},
+	running:         "tgi_batch_current_size",
+	waiting:         "tgi_queue_size",
+	promptTotal:     "tgi_request_input_length",
+	generationTotal: "tgi_request_generated_tokens",
+}, {
+	name:            EngineLlamaCPP,
+	detect:          []string{"llamacpp:requests_processing", "llamacpp:prompt_tokens_total"},
+	running:         "llamacpp:requests_processing",
+	waiting:         "llamacpp:requests_deferred",
+	kvCache:         []string{"llamacpp:kv_cache_usage_ratio"}, // removed in newer builds
+	promptTotal:     "llamacpp:prompt_tokens_total",
+	generationTotal: "llamacpp:tokens_predicted_total",
+}}
+
+// serves reports whether the page has any of e's detecting families.
+func (e *engine) serves(fams map[string]*dto.MetricFamily) bool {
+	for _, name := range e.detect {
+		if fams[name] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// sample maps the page's families onto a Sample; a family the page lacks
+// leaves its field nil.
+func (e *engine) sample(fams map[string]*dto.MetricFamily) rundir.ServerSample {
+	s := rundir.ServerSample{
+		Engine:                  e.name,
+		RequestsRunning:         sum(fams[e.running]),
+		RequestsWaiting:         sum(fams[e.waiting]),
+		PromptTokensTotal:       sum(fams[e.promptTotal]),
+		GenerationTokensTotal:   sum(fams[e.generationTotal]),
+		PrefixCacheQueriesTotal: sum(fams[e.prefixQueries]),
+		PrefixCacheHitsTotal:    sum(fams[e.prefixHits]),
+	}
+	for _, name := range e.kvCache {
+		if s.KVCacheUsage = mean(fams[name]); s.KVCacheUsage != nil {
+			break
+		}
+	}
+	return s
 }
 
 // values returns each series' value: gauge, counter and untyped values,
@@ -217,8 +262,5 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 func Record(ctx context.Context, scrape func(context.Context) (rundir.ServerSample, error), start time.Time, cfg WatchConfig, w io.Writer) error {
 	jw := rundir.NewJSONLWriter[rundir.ServerSample](w, rundir.ServerFile)
 	err := Watch(ctx, scrape, start, cfg, func(s rundir.ServerSample) error { return jw.Write(s) })
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil
-	}
-	return err
+	return tick.IgnoreStop(ctx, err)
 }

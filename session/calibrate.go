@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -98,128 +99,44 @@ func Calibrate(ctx context.Context, o *CalibrateOptions, log io.Writer) (*Calibr
 	ours.Floor = floor
 	ours.Machine = map[string]any{"cpus": runtime.NumCPU(), "gomaxprocs": runtime.GOMAXPROCS(0), "go": runtime.Version(),
 		"os": runtime.GOOS, "arch": runtime.GOARCH, "version": o.Version}
-	step := 0
-	dir := func() string { step++; return filepath.Join(tmp, fmt.Sprint(step)) }
-	say := func(format string, a ...any) { fmt.Fprintf(log, "calibrate: "+format+"\n", a...) }
-	withMock := func(args []string, f func(url string) error) error {
-		url, stop, err := o.StartMock(args...)
-		if err != nil {
-			return err
-		}
-		defer stop()
-		return f(url)
-	}
+	cal := &calibrator{ctx: ctx, o: o, tmp: tmp, log: log, ours: ours, floor: floor}
 
 	// 1. Request rate: 16-token streams, no delay, 64 streams.
-	say("request rate (16-token streams, 64 concurrent, %s each)", o.Window)
-	if err := withMock([]string{"--ttft", "0s", "--itl", "0s", "--output-tokens", "16"}, func(url string) error {
-		l, err := harness(ctx, dir(), &Options{URL: url, Concurrency: 64, Duration: o.Window, MaxTokens: 16, SpreadAuto: true})
-		if err != nil {
-			return err
-		}
-		ours.MaxRequestsPerS = l.RequestsPerS
-		b := bare(url, 64, 16, 16).ClosedLoop(ctx, 64, o.Window)
-		floor.MaxRequestsPerS = float64(b.Requests) / b.Elapsed.Seconds()
-		return nil
-	}); err != nil {
+	cal.say("request rate (16-token streams, 64 concurrent, %s each)", o.Window)
+	l, b, err := cal.ceiling(64, 16)
+	if err != nil {
 		return nil, err
 	}
+	ours.MaxRequestsPerS = l.RequestsPerS
+	floor.MaxRequestsPerS = float64(b.Requests) / b.Elapsed.Seconds()
 
 	// 2. Token rate: 1000-token streams as fast as the mock writes them.
-	say("token rate (1000-token streams, 8 concurrent)")
-	if err := withMock([]string{"--ttft", "0s", "--itl", "0s", "--output-tokens", "1000"}, func(url string) error {
-		l, err := harness(ctx, dir(), &Options{URL: url, Concurrency: 8, Duration: o.Window, MaxTokens: 1000, SpreadAuto: true})
-		if err != nil {
-			return err
-		}
-		ours.MaxTokensPerS = l.OutputTokensPerS
-		b := bare(url, 8, 16, 1000).ClosedLoop(ctx, 8, o.Window)
-		floor.MaxTokensPerS = float64(b.Tokens) / b.Elapsed.Seconds()
-		return nil
-	}); err != nil {
+	cal.say("token rate (1000-token streams, 8 concurrent)")
+	if l, b, err = cal.ceiling(8, 1000); err != nil {
 		return nil, err
 	}
+	ours.MaxTokensPerS = l.OutputTokensPerS
+	floor.MaxTokensPerS = float64(b.Tokens) / b.Elapsed.Seconds()
 
 	// 3. TTFT bias: TTFT 50 ms and 100 ms per token injected, starts spread.
-	// The per-token time and the bare client's window scale with --window
-	// (3 s: 100 ms, 4 s), so a short calibration is short throughout.
-	const injected = 50.0
-	itl := (o.Window / 30).String()
 	for _, n := range o.BiasStreams {
-		say("TTFT bias at %d streams (50 ms injected)", n)
-		if err := withMock([]string{"--ttft", "50ms", "--itl", itl, "--output-tokens", "10"}, func(url string) error {
-			l, err := harness(ctx, dir(), &Options{URL: url, Concurrency: n, Requests: 3 * n, Warmup: n, MaxTokens: 10, SpreadAuto: true})
-			if err != nil {
-				return err
-			}
-			ours.TTFTBias[fmt.Sprintf("p50_ms_at_%d", n)] = l.TTFTMS.P50 - injected
-			ours.TTFTBias[fmt.Sprintf("p99_ms_at_%d", n)] = l.TTFTMS.P99 - injected
-			if n == 1000 {
-				v := l.TTFTMS.P99 - injected
-				ours.TTFTBiasP99At1000 = &v
-			}
-			b := bare(url, n, 16, 10)
-			res := b.ClosedLoopSpread(ctx, n, 4*o.Window/3, o.Window/3)
-			d := report.DistOfNS(res.TTFTNS)
-			floor.TTFTBias[fmt.Sprintf("p50_ms_at_%d", n)] = d.P50 - injected
-			floor.TTFTBias[fmt.Sprintf("p99_ms_at_%d", n)] = d.P99 - injected
-			if n == 1000 {
-				v := d.P99 - injected
-				floor.TTFTBiasP99At1000 = &v
-			}
-			return nil
-		}); err != nil {
+		cal.say("TTFT bias at %d streams (50 ms injected)", n)
+		if err := cal.ttftBias(n); err != nil {
 			return nil, err
 		}
 	}
 
 	// 4. Send lag at a Poisson rate.
-	say("send lag at Poisson %g req/s", o.Rate)
-	if err := withMock([]string{"--ttft", "0s", "--itl", "0s", "--output-tokens", "16"}, func(url string) error {
-		l, err := harness(ctx, dir(), &Options{URL: url, Rates: []float64{o.Rate}, Arrival: loadgen.ArrivalPoisson,
-			Burstiness: 1, Duration: o.Window, MaxTokens: 16, Seed: 1})
-		if err != nil {
-			return err
-		}
-		ours.SendLagP99MS, ours.SendLagRate = l.SendLagMS.P99, o.Rate
-		arr, err := loadgen.NewArrivals(loadgen.ArrivalPoisson, o.Rate, 1, 0, 1)
-		if err != nil {
-			return err
-		}
-		res := bare(url, 256, 16, 16).OpenLoop(ctx, arr.Schedule(0, o.Window))
-		floor.SendLagP99MS, floor.SendLagRate = report.DistOfNS(res.SendLagNS).P99, o.Rate
-		return nil
-	}); err != nil {
+	cal.say("send lag at Poisson %g req/s", o.Rate)
+	if err := cal.sendLag(); err != nil {
 		return nil, err
 	}
 
 	// 5. Open streams held at once, and client memory per stream.
 	for _, n := range o.OpenStreams {
-		say("holding %d open streams", n)
-		held := false
-		// Each stream stays open for about --window (15 tokens, 200 ms apart at 3 s).
-		if err := withMock([]string{"--ttft", "0s", "--itl", (o.Window / 15).String(), "--output-tokens", "15"}, func(url string) error {
-			l, err := harness(ctx, dir(), &Options{URL: url, Concurrency: n, Requests: n, MaxTokens: 15, Spread: 0})
-			if err != nil {
-				return err
-			}
-			if l.Requests.OK == n && l.MeanInFlight >= 0.5*float64(n) {
-				held = true
-				ours.MaxOpenStreams = n
-				if l.Client != nil && l.Client.HeapPeakBytes > 0 {
-					ours.BytesPerStream = float64(l.Client.HeapPeakBytes) / float64(n)
-				}
-			} else {
-				say("%d streams: %d ok, %v errors", n, l.Requests.OK, l.Errors)
-			}
-			runtime.GC() // the harness's leftovers out of the floor's heap
-			if ok, peak := bare(url, n, 16, 15).HoldOpen(ctx, n); ok == int64(n) {
-				floor.MaxOpenStreams, floor.BytesPerStream = n, float64(peak)/float64(n)
-			} else {
-				say("bare client, %d streams: %d ok", n, ok)
-			}
-			return nil
-		}); err != nil {
+		cal.say("holding %d open streams", n)
+		held, err := cal.openStreams(n)
+		if err != nil {
 			return nil, err
 		}
 		if !held {
@@ -228,6 +145,133 @@ func Calibrate(ctx context.Context, o *CalibrateOptions, log io.Writer) (*Calibr
 	}
 
 	return ours, nil
+}
+
+// A calibrator is one Calibrate call: its options, where its runs go, and
+// the figures it fills in, the harness's (ours) and the bare client's
+// (floor).
+type calibrator struct {
+	ctx         context.Context
+	o           *CalibrateOptions
+	tmp         string
+	step        int
+	log         io.Writer
+	ours, floor *Calibration
+}
+
+// dir is a fresh run directory for the next harness run.
+func (c *calibrator) dir() string { c.step++; return filepath.Join(c.tmp, fmt.Sprint(c.step)) }
+
+// say tells log what is being measured.
+func (c *calibrator) say(format string, a ...any) {
+	fmt.Fprintf(c.log, "calibrate: "+format+"\n", a...)
+}
+
+// withMock starts the mock with args, calls f with its URL and stops it.
+func (c *calibrator) withMock(args []string, f func(url string) error) error {
+	url, stop, err := c.o.StartMock(args...)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return f(url)
+}
+
+// ceiling measures one closed-loop ceiling: streams concurrent streams of
+// tokens-token replies the mock sends without delay, for the window, by the
+// harness (l) and by the bare client (b) against the same mock.
+func (c *calibrator) ceiling(streams, tokens int) (l *report.Level, b loadgen.BareResult, err error) {
+	err = c.withMock([]string{"--ttft", "0s", "--itl", "0s", "--output-tokens", strconv.Itoa(tokens)}, func(url string) error {
+		var err error
+		l, err = harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: streams, Duration: c.o.Window, MaxTokens: tokens, SpreadAuto: true})
+		if err != nil {
+			return err
+		}
+		b = bare(url, streams, 16, tokens).ClosedLoop(c.ctx, streams, c.o.Window)
+		return nil
+	})
+	return l, b, err
+}
+
+// injectedTTFTMS is the TTFT the mock injects when TTFT bias is measured.
+const injectedTTFTMS = 50.0
+
+// ttftBias measures the TTFT bias at n streams. The per-token time and the
+// bare client's window scale with --window (3 s: 100 ms, 4 s), so a short
+// calibration is short throughout.
+func (c *calibrator) ttftBias(n int) error {
+	itl := (c.o.Window / 30).String()
+	return c.withMock([]string{"--ttft", "50ms", "--itl", itl, "--output-tokens", "10"}, func(url string) error {
+		l, err := harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: n, Requests: 3 * n, Warmup: n, MaxTokens: 10, SpreadAuto: true})
+		if err != nil {
+			return err
+		}
+		c.ours.setTTFTBias(n, l.TTFTMS.P50, l.TTFTMS.P99)
+		res := bare(url, n, 16, 10).ClosedLoopSpread(c.ctx, n, 4*c.o.Window/3, c.o.Window/3)
+		d := report.DistOfNS(res.TTFTNS)
+		c.floor.setTTFTBias(n, d.P50, d.P99)
+		return nil
+	})
+}
+
+// setTTFTBias records the TTFT bias at n streams: the p50 and p99 TTFT
+// measured (ms) less the injected TTFT.
+func (c *Calibration) setTTFTBias(n int, p50, p99 float64) {
+	c.TTFTBias[fmt.Sprintf("p50_ms_at_%d", n)] = p50 - injectedTTFTMS
+	c.TTFTBias[fmt.Sprintf("p99_ms_at_%d", n)] = p99 - injectedTTFTMS
+	if n == 1000 {
+		v := p99 - injectedTTFTMS
+		c.TTFTBiasP99At1000 = &v
+	}
+}
+
+// sendLag measures the send lag at a Poisson rate of o.Rate.
+func (c *calibrator) sendLag() error {
+	rate := c.o.Rate
+	return c.withMock([]string{"--ttft", "0s", "--itl", "0s", "--output-tokens", "16"}, func(url string) error {
+		l, err := harness(c.ctx, c.dir(), &Options{URL: url, Rates: []float64{rate}, Arrival: loadgen.ArrivalPoisson,
+			Burstiness: 1, Duration: c.o.Window, MaxTokens: 16, Seed: 1})
+		if err != nil {
+			return err
+		}
+		c.ours.SendLagP99MS, c.ours.SendLagRate = l.SendLagMS.P99, rate
+		arr, err := loadgen.NewArrivals(loadgen.ArrivalPoisson, rate, 1, 0, 1)
+		if err != nil {
+			return err
+		}
+		res := bare(url, 256, 16, 16).OpenLoop(c.ctx, arr.Schedule(0, c.o.Window))
+		c.floor.SendLagP99MS, c.floor.SendLagRate = report.DistOfNS(res.SendLagNS).P99, rate
+		return nil
+	})
+}
+
+// openStreams tries to hold n streams open at once, and measures the client
+// memory per stream; held reports whether the harness held them.
+func (c *calibrator) openStreams(n int) (held bool, err error) {
+	// Each stream stays open for about --window (15 tokens, 200 ms apart at 3 s).
+	err = c.withMock([]string{"--ttft", "0s", "--itl", (c.o.Window / 15).String(), "--output-tokens", "15"}, func(url string) error {
+		l, err := harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: n, Requests: n, MaxTokens: 15, Spread: 0})
+		if err != nil {
+			return err
+		}
+		if l.Requests.OK == n && l.MeanInFlight >= 0.5*float64(n) {
+			held = true
+			c.ours.MaxOpenStreams = n
+			if l.Client != nil && l.Client.HeapPeakBytes > 0 {
+				c.ours.BytesPerStream = float64(l.Client.HeapPeakBytes) / float64(n)
+			}
+		} else {
+			c.say("%d streams: %d ok, %v errors", n, l.Requests.OK, l.Errors)
+		}
+		runtime.GC() // the harness's leftovers out of the floor's heap
+		if ok, peak := bare(url, n, 16, 15).HoldOpen(c.ctx, n); ok == int64(n) {
+			c.floor.MaxOpenStreams, c.floor.BytesPerStream = n, float64(peak)/float64(n)
+		} else {
+			c.say("bare client, %d streams: %d ok", n, ok)
+		}
+		return nil
+	})
+	return held, err
 }
 
 // WriteJSON writes c as indented JSON.

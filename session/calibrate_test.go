@@ -2,6 +2,7 @@ package session
 
 import (
 	"bytes"
+	"maps"
 	"strings"
 	"testing"
 )
@@ -33,5 +34,18 @@ func TestCalibrationBench(t *testing.T) {
 		if f := strings.Fields(l); len(f)%2 != 0 {
 			t.Errorf("%q: want name, count, then value-unit pairs", l)
 		}
+	}
+}
+
+// TestSetTTFTBias: the bias is the measured TTFT less the 50 ms injected,
+// keyed by percentile and streams; at 1,000 streams the p99 is also the
+// headline figure, at other counts it is not.
+func TestSetTTFTBias(t *testing.T) {
+	c := &Calibration{TTFTBias: map[string]float64{}}
+	c.setTTFTBias(4, 51.5, 53)
+	c.setTTFTBias(1000, 52, 58.25)
+	want := map[string]float64{"p50_ms_at_4": 1.5, "p99_ms_at_4": 3, "p50_ms_at_1000": 2, "p99_ms_at_1000": 8.25}
+	if !maps.Equal(c.TTFTBias, want) || c.TTFTBiasP99At1000 == nil || *c.TTFTBiasP99At1000 != 8.25 {
+		t.Errorf("TTFT bias %v, p99 at 1000 %v; want %v and 8.25", c.TTFTBias, c.TTFTBiasP99At1000, want)
 	}
 }

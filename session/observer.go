@@ -2,13 +2,13 @@ package session
 
 import (
 	"context"
-	"errors"
 	"io"
 	"sync"
 
 	"time"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/internal/tick"
 	"github.com/inferbench/inferbench/live"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
@@ -183,10 +183,7 @@ func recordGPU(ctx context.Context, s gpu.Sampler, start time.Time, o *Options, 
 		obs.gpu(ss)
 		return nil
 	})
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil
-	}
-	return err
+	return tick.IgnoreStop(ctx, err)
 }
 
 // recordServer scrapes the engine's metrics into w (server.jsonl), as
@@ -202,10 +199,7 @@ func recordServer(ctx context.Context, scrape func(context.Context) (rundir.Serv
 		obs.server(m)
 		return nil
 	})
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil
-	}
-	return err
+	return tick.IgnoreStop(ctx, err)
 }
 
 // recordClient samples the load generator itself into w (client.jsonl), as

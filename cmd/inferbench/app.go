@@ -95,6 +95,15 @@ func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 	return app
 }
 
+// noArgs rejects the positional arguments of a command that takes none;
+// name is the command as typed (run, gpu list).
+func noArgs(c *cli.Context, name string) error {
+	if c.NArg() > 0 {
+		return usagef("%s takes no arguments, got %q", name, c.Args().First())
+	}
+	return nil
+}
+
 // noFlagArgs rejects positional arguments that look like flags: urfave/cli v2
 // stops parsing flags at the first positional argument, so "report DIR
 // --format json" would silently ignore the flag.

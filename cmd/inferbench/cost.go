@@ -18,8 +18,8 @@ func costFormat(c *cli.Context) (cost.Format, error) {
 	if err := noFlagArgs(c); err != nil {
 		return "", err
 	}
-	if c.NArg() > 0 {
-		return "", usagef("%s takes no arguments, got %q", c.Command.Name, c.Args().First())
+	if err := noArgs(c, c.Command.Name); err != nil {
+		return "", err
 	}
 	f, err := cost.ParseFormat(c.String("format"))
 	if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/history"
@@ -40,6 +42,16 @@ func sloOf(c *cli.Context) report.SLO {
 // pricesFlag is --prices, shared with report.
 func pricesFlag(dst *string) cli.Flag {
 	return &cli.StringFlag{Name: "prices", Destination: dst, Usage: "YAML `FILE` overriding any field of the shipped GPU, API and model catalogs (list entries match by id)"}
+}
+
+// parseStartAt reads --start-at, the wall time the shards of a run start
+// together (run, k8s manifest).
+func parseStartAt(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, usagef("--start-at: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", s)
+	}
+	return t, nil
 }
 
 // storeFlag is --store: the history store (history subcommands, compare).

@@ -18,8 +18,8 @@ func gpuCommand() *cli.Command {
 			Usage: "dcgm: the exporter's metrics URL (http://HOST:9400/metrics); mock: the mock engine's base URL"},
 	}
 	check := func(c *cli.Context) error {
-		if c.NArg() != 0 {
-			return usagef("gpu %s takes no arguments, got %q", c.Command.Name, c.Args().First())
+		if err := noArgs(c, "gpu "+c.Command.Name); err != nil {
+			return err
 		}
 		if o.Backend == backend.None {
 			return usagef("--backend none turns telemetry off; pick a backend to list or watch GPUs")

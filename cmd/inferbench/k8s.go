@@ -46,9 +46,9 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 		Action: func(c *cli.Context) error {
 			o.Args, o.StartAt = c.Args().Slice(), nil
 			if startAt != "" {
-				t, err := time.Parse(time.RFC3339, startAt)
+				t, err := parseStartAt(startAt)
 				if err != nil {
-					return usagef("--start-at: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", startAt)
+					return err
 				}
 				o.StartAt = &t
 			}

@@ -48,8 +48,8 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 			&cli.StringFlag{Name: "chat-stream", Value: mock.ChatStreamVLLM, Destination: &cfg.ChatStream, Usage: "shape of the vLLM chat stream: vllm (role chunk with the first token, finish_reason on the last token's chunk, as current vLLM) or early-role (role chunk on receipt, a separate finish chunk)"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() != 0 {
-				return usagef("mock takes no arguments, got %q", c.Args().First())
+			if err := noArgs(c, "mock"); err != nil {
+				return err
 			}
 			if c.Bool("list") {
 				return mock.WriteProfiles(c.App.Writer)

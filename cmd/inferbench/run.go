@@ -117,8 +117,8 @@ complete, reportable run directory (a second Ctrl-C kills at once).`,
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
 		}, shardFlags(), liveFlags(), adaptiveFlags(), sessionFlags(), promptFlags()),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("run takes no arguments, got %q", c.Args().First())
+			if err := noArgs(c, "run"); err != nil {
+				return err
 			}
 			opts, err := runOptionsFrom(c)
 			if err != nil {

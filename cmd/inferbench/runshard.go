@@ -1,8 +1,6 @@
 package main
 
 import (
-	"time"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/loadgen"
@@ -31,9 +29,9 @@ func shardFrom(c *cli.Context, o *session.Options) error {
 		o.Shard = rundir.Shard{Index: i, Count: n, Seed: loadgen.ShardSeed(uint64(o.Seed), i), IDs: rundir.IDScheme}
 	}
 	if c.IsSet("start-at") {
-		t, err := time.Parse(time.RFC3339, c.String("start-at"))
+		t, err := parseStartAt(c.String("start-at"))
 		if err != nil {
-			return usagef("--start-at: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", c.String("start-at"))
+			return err
 		}
 		o.StartAt = t
 	}

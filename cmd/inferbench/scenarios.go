@@ -16,8 +16,8 @@ func scenariosCommand() *cli.Command {
 				Name:  "list",
 				Usage: "the scenarios shipped with inferbench, with what each measures",
 				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("scenarios list takes no arguments, got %q", c.Args().First())
+					if err := noArgs(c, "scenarios list"); err != nil {
+						return err
 					}
 					return scenarios.WriteList(c.App.Writer, registry.Kinds())
 				},

@@ -23,8 +23,8 @@ func targetsCommand() *cli.Command {
 				Name:  "list",
 				Usage: "list the target kinds: protocol, APIs, key variable, default URL",
 				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("targets list takes no arguments, got %q", c.Args().First())
+					if err := noArgs(c, "targets list"); err != nil {
+						return err
 					}
 					return registry.WriteTable(c.App.Writer)
 				},
@@ -46,8 +46,8 @@ saying what failed (unreachable, key rejected, model missing, not a stream, …)
 					&cli.DurationFlag{Name: flagTimeout, Value: DefaultProbeTimeout, Usage: "give up after this long"},
 				},
 				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("targets probe takes no arguments, got %q", c.Args().First())
+					if err := noArgs(c, "targets probe"); err != nil {
+						return err
 					}
 					o := session.ProbeOptions{Kind: c.String(flagTarget), URL: c.String(flagURL), Model: c.String(flagModel),
 						API: c.String(flagAPI), KeyEnv: registry.DefaultKeyEnv(c.String(flagTarget)), Timeout: c.Duration(flagTimeout)}

@@ -62,24 +62,17 @@ func (a *AMDSMI) Devices(ctx context.Context) ([]rundir.GPUDevice, error) {
 
 // Sample runs the tool once and appends one Sample per GPU.
 func (a *AMDSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
+	tool, args, parse := "amd-smi", []string{"metric", "--json"}, ParseAMDSMIMetric
 	if a.rocm {
-		out, err := a.run(ctx, "rocm-smi", "--showallinfo", "--json")
-		if err != nil {
-			return dst, err
-		}
-		ss, err := ParseROCmSMI(out)
-		if err != nil {
-			return dst, fmt.Errorf("rocm-smi: %w", err)
-		}
-		return append(dst, ss...), nil
+		tool, args, parse = "rocm-smi", []string{"--showallinfo", "--json"}, ParseROCmSMI
 	}
-	out, err := a.run(ctx, "amd-smi", "metric", "--json")
+	out, err := a.run(ctx, tool, args...)
 	if err != nil {
 		return dst, err
 	}
-	ss, err := ParseAMDSMIMetric(out)
+	ss, err := parse(out)
 	if err != nil {
-		return dst, fmt.Errorf("amd-smi: %w", err)
+		return dst, fmt.Errorf("%s: %w", tool, err)
 	}
 	return append(dst, ss...), nil
 }

@@ -312,6 +312,29 @@ func TestAMDSMISamplerRunsTheTool(t *testing.T) {
 	}
 }
 
+// TestAMDSMISamplerAMDSMI: without rocm the sampler runs amd-smi metric and
+// parses its page; a page it cannot parse is an error named after the tool.
+func TestAMDSMISamplerAMDSMI(t *testing.T) {
+	var calls []string
+	page := fixture(t, "amd-smi-metric-power-json-bare-list-rocm61.txt")
+	run := func(ctx context.Context, name string, args ...string) ([]byte, error) {
+		calls = append(calls, name+" "+strings.Join(args, " "))
+		return page, nil
+	}
+	a, _ := NewAMDSMI(run, false)
+	got, err := a.Sample(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].PowerW == nil || *got[0].PowerW != 10 || calls[0] != "amd-smi metric --json" {
+		t.Errorf("Sample = %+v after %q; want one GPU at 10 W after amd-smi metric --json", got, calls)
+	}
+	page = []byte("no JSON here")
+	if _, err := a.Sample(t.Context(), nil); err == nil || !strings.HasPrefix(err.Error(), "amd-smi: ") {
+		t.Errorf("Sample of a bad page: %v; want an error starting amd-smi: ", err)
+	}
+}
+
 func TestNumber(t *testing.T) {
 	tests := []struct {
 		in   string

@@ -1,10 +1,12 @@
 // Package tick is the loop of the telemetry watchers (gpu.Watch,
-// servermetrics.Watch): one tick at once, then one per interval; and the
+// servermetrics.Watch): one tick at once, then one per interval; the end
+// a watcher's context gives it, which is no error (IgnoreStop); and the
 // pause that gives way to a context (Sleep).
 package tick
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -28,6 +30,15 @@ func Every(ctx context.Context, interval time.Duration, count int, f func() erro
 		case <-t.C:
 		}
 	}
+}
+
+// IgnoreStop is err, or nil when err is ctx's own end: a watcher that its
+// context stopped has finished cleanly (gpu.Record, servermetrics.Record).
+func IgnoreStop(ctx context.Context, err error) error {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil
+	}
+	return err
 }
 
 // Sleep waits d, or until ctx is done; it reports whether d elapsed (a d

@@ -3,6 +3,7 @@ package tick
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -64,4 +65,25 @@ func TestSleep(t *testing.T) {
 			t.Error("Sleep 0 on a live context: false; want true")
 		}
 	})
+}
+
+// TestIgnoreStop: the context's own end, wrapped or not, is no error once
+// the context is done; the same error before it is done, and any other
+// error, come back as they are.
+func TestIgnoreStop(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	other := errors.New("disk full")
+	if err := IgnoreStop(ctx, context.Canceled); err != context.Canceled {
+		t.Errorf("live context, Canceled: %v; want it back", err)
+	}
+	cancel()
+	if err := IgnoreStop(ctx, fmt.Errorf("watch: %w", context.Canceled)); err != nil {
+		t.Errorf("done context, its wrapped end: %v; want nil", err)
+	}
+	if err := IgnoreStop(ctx, other); err != other {
+		t.Errorf("done context, another error: %v; want %v", err, other)
+	}
+	if err := IgnoreStop(ctx, nil); err != nil {
+		t.Errorf("nil: %v", err)
+	}
 }
