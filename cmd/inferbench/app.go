@@ -91,7 +91,7 @@ func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 			return usagef("%s; see inferbench --help", msg)
 		},
 	}
-	oneLineUsage(app.Commands)
+	oneLineUsage("", app.Commands)
 	return app
 }
 

@@ -110,23 +110,28 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 // oneLineUsage makes every command's usage errors one line (exit 2): a
 // flag-parsing error gets "did you mean" when a defined flag is close, and a
 // required flag is checked by the command itself rather than by urfave/cli,
-// which prints the whole help first.
-func oneLineUsage(cmds []*cli.Command) {
+// which prints the whole help first. parent is the path of the commands
+// above cmds ("" at the top), so that the help named is the command as
+// typed (inferbench k8s manifest --help).
+func oneLineUsage(parent string, cmds []*cli.Command) {
 	for _, c := range cmds {
+		path := strings.TrimSpace(parent + " " + c.Name)
 		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
 			msg := err.Error()
 			if bad, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-				msg = "unknown flag " + bad
+				// As the user would type it: --name, or -n for a one-letter flag.
+				name := strings.TrimLeft(bad, "-")
+				msg = "unknown flag " + dashed(name)
 				var names []string
 				for _, f := range c.Flags {
 					names = append(names, f.Names()...)
 				}
-				if s := scenarios.Nearest(strings.TrimLeft(bad, "-"), names); s != "" {
-					msg += fmt.Sprintf(" (did you mean --%s?)", s)
+				if s := scenarios.Nearest(name, names); s != "" {
+					msg += fmt.Sprintf(" (did you mean %s?)", dashed(s))
 				}
-				msg += fmt.Sprintf("; see inferbench %s --help", c.FullName())
+				msg += fmt.Sprintf("; see inferbench %s --help", path)
 			}
-			return usagef("%s: %s", c.Name, msg)
+			return usagef("%s: %s", path, msg)
 		}
 		var required []string
 		for _, f := range c.Flags {
@@ -140,7 +145,7 @@ func oneLineUsage(cmds []*cli.Command) {
 			c.Before = func(ctx *cli.Context) error {
 				for _, name := range required {
 					if !ctx.IsSet(name) {
-						return usagef("%s: --%s is required; see inferbench %s --help", c.Name, name, c.FullName())
+						return usagef("%s: --%s is required; see inferbench %s --help", path, name, path)
 					}
 				}
 				if before != nil {
@@ -149,8 +154,17 @@ func oneLineUsage(cmds []*cli.Command) {
 				return nil
 			}
 		}
-		oneLineUsage(c.Subcommands)
+		oneLineUsage(path, c.Subcommands)
 	}
+}
+
+// dashed is a flag name as the user types it: --name, or -n for a
+// one-letter flag.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
 }
 
 // unrequire clears a flag's Required, so that the command's own check

@@ -28,23 +28,27 @@ func TestReorderArgs(t *testing.T) {
 
 // TestUsageErrorsOneLine: every usage error is one line on stderr with exit
 // 2 — an unknown flag (with "did you mean"), a missing required flag, an
-// unknown command — on every command, including compare, whose exit 1
-// means a regression.
+// unknown command, a stray argument — on every command, including compare,
+// whose exit 1 means a regression; the flag as typed and the help of the
+// command as typed (inferbench k8s manifest --help).
 func TestUsageErrorsOneLine(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"compare", "--junt", "x", "a", "b"}, "unknown flag -junt (did you mean --junit?)"},
-		{[]string{"run", "--concurency", "3"}, "unknown flag -concurency (did you mean --concurrency?)"},
+		{[]string{"compare", "--junt", "x", "a", "b"}, "compare: unknown flag --junt (did you mean --junit?); see inferbench compare --help"},
+		{[]string{"run", "--concurency", "3"}, "run: unknown flag --concurency (did you mean --concurrency?)"},
 		{[]string{"run", "--url", "http://127.0.0.1:1", "--model", "m"}, "run: --out is required"},
 		{[]string{"merge", "s0", "s1"}, "merge: --out is required"},
-		{[]string{"k8s", "manifest", "--shards", "2"}, "manifest: --scenario is required"},
-		{[]string{"targets", "probe", "--url", "http://127.0.0.1:1"}, "probe: --model is required"},
+		{[]string{"k8s", "manifest", "--shards", "2"}, "k8s manifest: --scenario is required; see inferbench k8s manifest --help"},
+		{[]string{"targets", "probe", "--url", "http://127.0.0.1:1"}, "targets probe: --model is required; see inferbench targets probe --help"},
 		{[]string{"runn"}, `unknown command "runn" (did you mean run?)`},
-		{[]string{"report", "--nope"}, "unknown flag -nope"},
-		{[]string{"history", "list", "--nope"}, "unknown flag -nope"},
-		{[]string{"scenarios", "validate", "--nope"}, "unknown flag -nope"},
+		{[]string{"report", "--nope"}, "unknown flag --nope"},
+		{[]string{"history", "list", "--nope"}, "history list: unknown flag --nope; see inferbench history list --help"},
+		{[]string{"scenarios", "validate", "--nope"}, "unknown flag --nope"},
+		{[]string{"run", "-z"}, "run: unknown flag -z (did you mean -c?)"},
+		{[]string{"version", "x"}, "version takes no arguments"},
+		{[]string{"calibrate", "x"}, "calibrate takes no arguments"},
 	} {
 		checkUsageError(t, tt.want, tt.args...)
 	}

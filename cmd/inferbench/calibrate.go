@@ -28,6 +28,9 @@ streams held and client memory per stream; each with the floor beside it.`,
 			&cli.Float64Flag{Name: "rate", Value: 2000, Usage: "Poisson rate (req/s) for send lag"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := noArgs(c, "calibrate"); err != nil {
+				return err
+			}
 			format := c.String("format")
 			o := &session.CalibrateOptions{Window: c.Duration("window"), Rate: c.Float64("rate"), StartMock: session.StartMockProcess, Version: toolVersion()}
 			var err error

@@ -50,6 +50,9 @@ func versionCommand() *cli.Command {
 		Name:  "version",
 		Usage: "print the version of inferbench",
 		Action: func(c *cli.Context) error {
+			if err := noArgs(c, "version"); err != nil {
+				return err
+			}
 			_, err := fmt.Fprintf(c.App.Writer, "inferbench %s %s %s/%s\n", toolVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return err
 		},
