@@ -2,8 +2,9 @@ package live
 
 import (
 	"fmt"
-	"math"
 	"strings"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Look is one look of an adaptive level (docs/adaptive.md): the intervals
@@ -18,36 +19,14 @@ type Look struct {
 	N      int `json:"n"`
 	Judged int `json:"judged"`
 	// Intervals are the judged numbers with their intervals at the run's
-	// confidence (repeated looks accounted for).
-	Intervals []Interval `json:"intervals,omitempty"`
+	// confidence (repeated looks accounted for), as run.json will hold them
+	// at the level's end.
+	Intervals []rundir.Interval `json:"intervals,omitempty"`
 	// Stop is why the level stopped ("verdict certain", "precise", "max
 	// duration", …), empty while it runs; Certain says its intervals settle
 	// the SLO verdict.
 	Stop    string `json:"stop,omitempty"`
 	Certain bool   `json:"certain,omitempty"`
-}
-
-// Interval is one judged number: its point estimate and interval, and its
-// threshold (0: none). Lo or Hi is ±Inf where the data cannot bound it yet
-// (JSON carries them as null).
-type Interval struct {
-	Name  string   `json:"name"`
-	Value float64  `json:"value"`
-	Lo    *float64 `json:"lo,omitempty"`
-	Hi    *float64 `json:"hi,omitempty"`
-	Limit float64  `json:"limit,omitempty"`
-}
-
-// NewInterval is an Interval with its bounds, an infinite or undefined
-// bound left out.
-func NewInterval(name string, value, lo, hi, limit float64) Interval {
-	finite := func(x float64) *float64 {
-		if math.IsInf(x, 0) || math.IsNaN(x) {
-			return nil
-		}
-		return &x
-	}
-	return Interval{Name: name, Value: value, Lo: finite(lo), Hi: finite(hi), Limit: limit}
 }
 
 // Look records an adaptive level's look; the last one is shown. A look with
@@ -71,14 +50,14 @@ func (l *Look) String() string {
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		b.WriteString(" " + e.String())
+		b.WriteString(" " + intervalText(e))
 	}
 	return b.String()
 }
 
-// String is "TTFT p95 534ms [382ms, 728ms]" for a latency (ms) and "out
-// tok/s 1485 [1326, 1644]" otherwise.
-func (e Interval) String() string {
+// intervalText is "TTFT p95 534ms [382ms, 728ms]" for a latency (ms) and
+// "out tok/s 1485 [1326, 1644]" otherwise.
+func intervalText(e rundir.Interval) string {
 	ms := strings.Contains(e.Name, " p")
 	f := func(v *float64, inf string) string {
 		switch {

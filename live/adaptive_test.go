@@ -7,7 +7,20 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
+
+// judged is an interval as the session hands it over: an infinite bound
+// left out.
+func judged(name string, value, lo, hi, limit float64) rundir.Interval {
+	bound := func(x float64) *float64 {
+		if math.IsInf(x, 0) {
+			return nil
+		}
+		return &x
+	}
+	return rundir.Interval{Name: name, Value: value, Lo: bound(lo), Hi: bound(hi), Limit: limit}
+}
 
 // TestAdaptiveLookLines: an adaptive level's live line shows its last
 // look's intervals (an unbounded end as inf), narrowing from look to look;
@@ -25,17 +38,17 @@ func TestAdaptiveLookLines(t *testing.T) {
 		}
 		return f.Live[0]
 	}
-	s.Look(Look{Level: 32, N: 1, Judged: 50, Intervals: []Interval{
-		NewInterval("TTFT p95", 534.31, 382.5, math.Inf(1), 1000),
-		NewInterval("output tokens/s", 1485.2, 1326.4, 1644.9, 0)}})
+	s.Look(Look{Level: 32, N: 1, Judged: 50, Intervals: []rundir.Interval{
+		judged("TTFT p95", 534.31, 382.5, math.Inf(1), 1000),
+		judged("output tokens/s", 1485.2, 1326.4, 1644.9, 0)}})
 	want := "inferbench: level 32  0:07/0:10  failed 0  0:07  ETA 0:03  TTFT -  0 out tok/s  " +
 		"judged 50: TTFT p95 534.3ms [382.5ms, inf]  out tok/s 1485 [1326, 1645]"
 	if got := line(false, 80); got != want {
 		t.Errorf("first look, plain:\n got %q\nwant %q", got, want)
 	}
-	s.Look(Look{Level: 32, N: 8, Judged: 120, Intervals: []Interval{
-		NewInterval("TTFT p95", 530, 401.25, 727.6, 1000),
-		NewInterval("output tokens/s", 1490, 1402, 1578, 0)}})
+	s.Look(Look{Level: 32, N: 8, Judged: 120, Intervals: []rundir.Interval{
+		judged("TTFT p95", 530, 401.25, 727.6, 1000),
+		judged("output tokens/s", 1490, 1402, 1578, 0)}})
 	want = "inferbench: level 32  0:07/0:10  failed 0  0:07  ETA 0:03  TTFT -  0 out tok/s  " +
 		"judged 120: TTFT p95 530.0ms [401.2ms, 727.6ms]  out tok/s 1490 [1402, 1578]"
 	if got := line(false, 80); got != want {
