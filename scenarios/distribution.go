@@ -352,16 +352,18 @@ func ReadLengths(r io.Reader) ([]int, error) {
 	return out, nil
 }
 
-// readLengthsFile reads an empirical length list from path.
-func readLengthsFile(path string) ([]int, error) {
+// readFile opens path and reads it with read; read's error is prefixed with
+// the path, os.Open's names it already.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	defer f.Close()
-	v, err := ReadLengths(f)
+	v, err := read(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return zero, fmt.Errorf("%s: %w", path, err)
 	}
 	return v, nil
 }
