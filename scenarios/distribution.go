@@ -198,14 +198,11 @@ func (d Distribution) MarshalYAML() (any, error) {
 // UnmarshalYAML reads an integer or a {dist: …} mapping. It does not read
 // an empirical distribution's file: Load does, relative to the scenario.
 func (d *Distribution) UnmarshalYAML(n ast.Node) error {
-	n, err := unwrapNode(n)
-	if err != nil {
+	n, ok, err := nonNull(n, d)
+	if !ok {
 		return err
 	}
 	switch n := n.(type) {
-	case *ast.NullNode:
-		*d = Distribution{}
-		return nil
 	case *ast.IntegerNode:
 		v, ok := nodeInt(n)
 		if !ok || v > MaxLength || v < -MaxLength {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // Duration is a time.Duration written in YAML as a Go duration string
@@ -33,14 +35,11 @@ func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 
 // UnmarshalYAML reads a duration string (or a bare 0).
 func (d *Duration) UnmarshalYAML(n ast.Node) error {
-	n, err := unwrapNode(n)
-	if err != nil {
+	n, ok, err := nonNull(n, d)
+	if !ok {
 		return err
 	}
 	switch n := n.(type) {
-	case *ast.NullNode:
-		*d = 0
-		return nil
 	case *ast.StringNode:
 		v, err := time.ParseDuration(n.Value)
 		if err != nil {
@@ -71,14 +70,11 @@ func (r Rates) MarshalYAML() (any, error) {
 
 // UnmarshalYAML reads a number or a list of numbers.
 func (r *Rates) UnmarshalYAML(n ast.Node) error {
-	n, err := unwrapNode(n)
-	if err != nil {
+	n, ok, err := nonNull(n, r)
+	if !ok {
 		return err
 	}
 	switch n := n.(type) {
-	case *ast.NullNode:
-		*r = nil
-		return nil
 	case *ast.SequenceNode:
 		out := make(Rates, 0, len(n.Values))
 		for _, v := range n.Values {
@@ -200,21 +196,30 @@ func (s *Sweep) UnmarshalYAML(n ast.Node) error {
 // unwrapNode strips a tag and refuses an alias: the custom types here read
 // the node itself, and an alias would hide where its value came from.
 func unwrapNode(n ast.Node) (ast.Node, error) {
-	for {
-		switch t := n.(type) {
-		case *ast.TagNode:
-			n = t.Value
-			continue
-		case *ast.AnchorNode:
-			n = t.Value
-			continue
-		case *ast.AliasNode:
-			return nil, errAt(t, "write the value here: aliases are not supported for this field")
-		case nil:
-			return &ast.NullNode{}, nil
-		}
-		return n, nil
+	switch t := yamlguard.Unwrap(n).(type) {
+	case *ast.AliasNode:
+		return nil, errAt(t, "write the value here: aliases are not supported for this field")
+	case nil:
+		return &ast.NullNode{}, nil
+	default:
+		return t, nil
 	}
+}
+
+// nonNull is unwrapNode for a type whose null is its zero value: for a
+// null it sets *v to zero and returns ok false with a nil error, for an
+// alias ok false and the error; otherwise the node to decode.
+func nonNull[T any](n ast.Node, v *T) (_ ast.Node, ok bool, _ error) {
+	n, err := unwrapNode(n)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, null := n.(*ast.NullNode); null {
+		var zero T
+		*v = zero
+		return nil, false, nil
+	}
+	return n, true, nil
 }
 
 // nodeInt returns the value of an integer node.
