@@ -15,12 +15,9 @@ type decoder interface {
 }
 
 func newDecoder(raw json.RawMessage) (decoder, error) {
-	typ, ok, err := typeOf(raw)
-	if err != nil {
-		return nil, fmt.Errorf("decoder: %w", err)
-	}
-	if !ok {
-		return nil, nil
+	typ, ok, err := typeOf("decoder", raw)
+	if err != nil || !ok {
+		return nil, err
 	}
 	switch typ {
 	case "ByteLevel":

@@ -139,8 +139,8 @@ func jsonError(data []byte, err error) error {
 }
 
 // typeOf returns a component's "type" field ("" when absent) and whether the
-// component is present (not missing, not null).
-func typeOf(raw json.RawMessage) (string, bool, error) {
+// component is present (not missing, not null); an error names what.
+func typeOf(what string, raw json.RawMessage) (string, bool, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return "", false, nil
@@ -149,7 +149,7 @@ func typeOf(raw json.RawMessage) (string, bool, error) {
 		Type string `json:"type"`
 	}
 	if err := json.Unmarshal(raw, &t); err != nil {
-		return "", true, err
+		return "", true, fmt.Errorf("%s: %w", what, err)
 	}
 	return t.Type, true, nil
 }

@@ -17,12 +17,9 @@ type normalizer interface {
 }
 
 func newNormalizer(raw json.RawMessage) (normalizer, error) {
-	typ, ok, err := typeOf(raw)
-	if err != nil {
-		return nil, fmt.Errorf("normalizer: %w", err)
-	}
-	if !ok {
-		return nil, nil
+	typ, ok, err := typeOf("normalizer", raw)
+	if err != nil || !ok {
+		return nil, err
 	}
 	switch typ {
 	case "NFC":

@@ -28,12 +28,9 @@ type preConfig struct {
 }
 
 func newPreTokenizer(raw json.RawMessage, cfg *preConfig, last bool) (preTokenizer, error) {
-	typ, ok, err := typeOf(raw)
-	if err != nil {
-		return nil, fmt.Errorf("pre_tokenizer: %w", err)
-	}
-	if !ok {
-		return nil, nil
+	typ, ok, err := typeOf("pre_tokenizer", raw)
+	if err != nil || !ok {
+		return nil, err
 	}
 	if cfg.byteLevel {
 		return nil, fmt.Errorf("pre_tokenizer %s after ByteLevel is not supported", typ)
