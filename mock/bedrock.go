@@ -33,7 +33,7 @@ import (
 
 // bedrockRoute returns the protocol for a /model/… path, nil for other
 // operations.
-func bedrockRoute(r *http.Request) *protocol {
+func bedrockRoute(_ string, r *http.Request) *protocol {
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/model/")
 	if !ok {
 		return nil
