@@ -71,17 +71,11 @@ func newDecoder(raw json.RawMessage) (decoder, error) {
 		if err := component("decoder Sequence", raw, &j); err != nil {
 			return nil, err
 		}
-		var seq sequenceDec
-		for _, r := range j.Decoders {
-			d, err := newDecoder(r)
-			if err != nil {
-				return nil, err
-			}
-			if d != nil {
-				seq = append(seq, d)
-			}
+		seq, err := buildAll(j.Decoders, newDecoder)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return sequenceDec(seq), nil
 	}
 	return nil, unsupported("decoder", typ)
 }

@@ -164,6 +164,22 @@ func component(what string, raw json.RawMessage, v any) error {
 	return nil
 }
 
+// buildAll builds each component of a Sequence, leaving out the ones that
+// do nothing (nil).
+func buildAll[T any](raws []json.RawMessage, build func(json.RawMessage) (T, error)) ([]T, error) {
+	var out []T
+	for _, r := range raws {
+		c, err := build(r)
+		if err != nil {
+			return nil, err
+		}
+		if any(c) != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // unsupported is the error of a component this package does not implement.
 func unsupported(what, typ string) error {
 	if typ == "" {

@@ -64,17 +64,11 @@ func newNormalizer(raw json.RawMessage) (normalizer, error) {
 		if err := component("normalizer Sequence", raw, &j); err != nil {
 			return nil, err
 		}
-		var seq sequenceNormalizer
-		for _, r := range j.Normalizers {
-			n, err := newNormalizer(r)
-			if err != nil {
-				return nil, err
-			}
-			if n != nil {
-				seq = append(seq, n)
-			}
+		seq, err := buildAll(j.Normalizers, newNormalizer)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return sequenceNormalizer(seq), nil
 	}
 	return nil, unsupported("normalizer", typ)
 }
