@@ -206,20 +206,11 @@ func New(cfg Config) (*Server, error) {
 		if cfg.Model == "" {
 			cfg.Model = "llama-3-8b"
 		}
-		g, err := LookupGPU(cfg.GPU)
+		e, err := newEngine(cfg)
 		if err != nil {
 			return nil, fmt.Errorf("mock config: %w", err)
 		}
-		m, err := LookupModel(cfg.Model)
-		if err != nil {
-			return nil, fmt.Errorf("mock config: %w", err)
-		}
-		fit, err := PlanFit(g, m, max(cfg.GPUs, 1))
-		if err != nil {
-			return nil, fmt.Errorf("mock config: %w", err)
-		}
-		cfg.Model = m.Name
-		s.engine = newEngine(cfg, g, m, fit)
+		cfg.Model, s.engine = e.model.Name, e
 	}
 	if cfg.Model == "" {
 		cfg.Model = DefaultModel
