@@ -76,19 +76,11 @@ func (r *Rates) UnmarshalYAML(n ast.Node) error {
 	}
 	switch n := n.(type) {
 	case *ast.SequenceNode:
-		out := make(Rates, 0, len(n.Values))
-		for _, v := range n.Values {
-			v, err := unwrapNode(v)
-			if err != nil {
-				return err
-			}
-			f, ok := nodeNumber(v)
-			if !ok {
-				return errAt(v, "want a rate in requests per second")
-			}
-			out = append(out, f)
+		rates, err := nodeList(n, nodeNumber, "want a rate in requests per second")
+		if err != nil {
+			return err
 		}
-		*r = out
+		*r = rates
 		return nil
 	}
 	f, ok := nodeNumber(n)
@@ -168,17 +160,9 @@ func (s *Sweep) UnmarshalYAML(n ast.Node) error {
 	}
 	switch n := n.(type) {
 	case *ast.SequenceNode:
-		levels := make([]int, 0, len(n.Values))
-		for _, v := range n.Values {
-			v, err := unwrapNode(v)
-			if err != nil {
-				return err
-			}
-			i, ok := nodeInt(v)
-			if !ok || i > math.MaxInt32 || i < math.MinInt32 {
-				return errAt(v, "want a concurrency level (a whole number)")
-			}
-			levels = append(levels, int(i))
+		levels, err := nodeList(n, nodeLevel, "want a concurrency level (a whole number)")
+		if err != nil {
+			return err
 		}
 		*s = Sweep{Levels: levels}
 		return nil
@@ -237,6 +221,31 @@ func nodeInt(n ast.Node) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// nodeLevel returns the value of an integer node that fits a concurrency
+// level.
+func nodeLevel(n ast.Node) (int, bool) {
+	i, ok := nodeInt(n)
+	return int(i), ok && i <= math.MaxInt32 && i >= math.MinInt32
+}
+
+// nodeList reads each element of a sequence with item; want is the
+// problem reported at the first element item refuses.
+func nodeList[T any](n *ast.SequenceNode, item func(ast.Node) (T, bool), want string) ([]T, error) {
+	out := make([]T, 0, len(n.Values))
+	for _, v := range n.Values {
+		v, err := unwrapNode(v)
+		if err != nil {
+			return nil, err
+		}
+		x, ok := item(v)
+		if !ok {
+			return nil, errAt(v, "%s", want)
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // nodeNumber returns the value of an integer or float node.
