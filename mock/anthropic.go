@@ -14,10 +14,6 @@ import (
 // padded with spaces before its last brace as the real API does; no [DONE]
 // (anthropic-messages-stream-with-ping, notes/docs/notes/protocols.md §8).
 
-func anthropicProtocol() *protocol {
-	return &protocol{parse: parseAnthropic, writeError: writeAnthropicError}
-}
-
 // anthropicPingEvery is how many tokens pass between mid-stream pings.
 const anthropicPingEvery = 32
 

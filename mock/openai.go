@@ -26,22 +26,6 @@ const (
 	flavorTGI                      // TGI Messages API: data: without space, id "", role in every delta
 )
 
-func openAIChatProtocol() *protocol {
-	return &protocol{parse: parseOpenAIAs(endpointChat, flavorVLLM), writeError: writeVLLMError}
-}
-
-func openAICompletionsProtocol() *protocol {
-	return &protocol{parse: parseOpenAIAs(endpointCompletions, flavorVLLM), writeError: writeVLLMError}
-}
-
-func groqProtocol() *protocol {
-	return &protocol{parse: parseOpenAIAs(endpointChat, flavorGroq), writeError: writeGroqError}
-}
-
-func tgiChatProtocol() *protocol {
-	return &protocol{parse: parseOpenAIAs(endpointChat, flavorTGI), writeError: writeTGIError}
-}
-
 // openAIRequest holds the fields of an OpenAI / vLLM generation request the
 // mock acts on; other fields are accepted and ignored, as vLLM does.
 type openAIRequest struct {

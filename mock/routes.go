@@ -5,27 +5,44 @@ import (
 	"strings"
 )
 
+// The protocols served at a fixed path, each parse paired with its error
+// body.
+var (
+	vllmChat          = protocol{parse: parseOpenAIAs(endpointChat, flavorVLLM), writeError: writeVLLMError}
+	vllmCompletions   = protocol{parse: parseOpenAIAs(endpointCompletions, flavorVLLM), writeError: writeVLLMError}
+	groqChat          = protocol{parse: parseOpenAIAs(endpointChat, flavorGroq), writeError: writeGroqError}
+	tgiChat           = protocol{parse: parseOpenAIAs(endpointChat, flavorTGI), writeError: writeTGIError}
+	tgiGenerateStream = protocol{parse: parseTGI(true), writeError: writeTGIError}
+	tgiGenerate       = protocol{parse: parseTGI(false), writeError: writeTGIError}
+	ollamaGenerate    = protocol{parse: parseOllama(false), writeError: writeOllamaError}
+	ollamaChat        = protocol{parse: parseOllama(true), writeError: writeOllamaError}
+	anthropicMessages = protocol{parse: parseAnthropic, writeError: writeAnthropicError}
+	responses         = protocol{parse: parseResponses, writeError: writeVLLMError}
+	openRouterChat    = protocol{parse: parseOpenRouter, writeError: writeOpenRouterError}
+)
+
 // generationPaths are the generation endpoints at a fixed path, outside
 // /tgi/; tgiPaths are the ones under /tgi/ (the path with /tgi stripped).
+// A request gets its own copy of the protocol.
 var (
-	generationPaths = map[string]func() *protocol{
-		"/v1/chat/completions":        openAIChatProtocol,
-		"/v1/completions":             openAICompletionsProtocol,
-		"/openai/v1/chat/completions": groqProtocol,
-		"/generate_stream":            tgiGenerateStreamProtocol,
-		"/generate":                   tgiGenerateProtocol,
-		"/api/generate":               ollamaGenerateProtocol,
-		"/api/chat":                   ollamaChatProtocol,
-		"/v1/messages":                anthropicProtocol,
-		"/v1/responses":               responsesProtocol,
-		"/openai/responses":           responsesProtocol,
-		"/azure/openai/v1/responses":  responsesProtocol,
-		"/api/v1/chat/completions":    openRouterProtocol,
+	generationPaths = map[string]protocol{
+		"/v1/chat/completions":        vllmChat,
+		"/v1/completions":             vllmCompletions,
+		"/openai/v1/chat/completions": groqChat,
+		"/generate_stream":            tgiGenerateStream,
+		"/generate":                   tgiGenerate,
+		"/api/generate":               ollamaGenerate,
+		"/api/chat":                   ollamaChat,
+		"/v1/messages":                anthropicMessages,
+		"/v1/responses":               responses,
+		"/openai/responses":           responses,
+		"/azure/openai/v1/responses":  responses,
+		"/api/v1/chat/completions":    openRouterChat,
 	}
-	tgiPaths = map[string]func() *protocol{
-		"/v1/chat/completions": tgiChatProtocol,
-		"/generate_stream":     tgiGenerateStreamProtocol,
-		"/generate":            tgiGenerateProtocol,
+	tgiPaths = map[string]protocol{
+		"/v1/chat/completions": tgiChat,
+		"/generate_stream":     tgiGenerateStream,
+		"/generate":            tgiGenerate,
 	}
 )
 
@@ -49,12 +66,12 @@ var generationPrefixes = []struct {
 func generationRoute(path string, tgi bool, r *http.Request) *protocol {
 	if tgi {
 		if p, ok := tgiPaths[path]; ok {
-			return p()
+			return &p
 		}
 		return nil
 	}
 	if p, ok := generationPaths[path]; ok {
-		return p()
+		return &p
 	}
 	for _, g := range generationPrefixes {
 		if strings.HasPrefix(path, g.prefix) {
