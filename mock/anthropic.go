@@ -14,10 +14,6 @@ import (
 // padded with spaces before its last brace as the real API does; no [DONE]
 // (anthropic-messages-stream-with-ping, notes/docs/notes/protocols.md §8).
 
-func anthropicProtocol() *protocol {
-	return &protocol{parse: parseAnthropic, writeError: writeAnthropicError}
-}
-
 // anthropicPingEvery is how many tokens pass between mid-stream pings.
 const anthropicPingEvery = 32
 
@@ -161,22 +157,21 @@ func (a *anthropicWire) body(w http.ResponseWriter) {
 	}, h)
 }
 
+// anthropicErrorType is the API's error type for a status (529 is its
+// "overloaded").
+var anthropicErrorType = statusNames{other: "invalid_request_error", byStatus: map[int]string{
+	http.StatusUnauthorized:        "authentication_error",
+	http.StatusNotFound:            "not_found_error",
+	http.StatusTooManyRequests:     "rate_limit_error",
+	http.StatusInternalServerError: "api_error",
+	http.StatusServiceUnavailable:  "overloaded_error",
+	529:                            "overloaded_error",
+}}
+
 // writeAnthropicError answers {"type":"error","error":{type,message},"request_id"}
 // with x-should-retry on retryable statuses (anthropic-error-* fixtures).
 func writeAnthropicError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	typ := "invalid_request_error"
-	switch status {
-	case http.StatusUnauthorized:
-		typ = "authentication_error"
-	case http.StatusNotFound:
-		typ = "not_found_error"
-	case http.StatusTooManyRequests:
-		typ = "rate_limit_error"
-	case http.StatusInternalServerError:
-		typ = "api_error"
-	case http.StatusServiceUnavailable, 529:
-		typ = "overloaded_error"
-	}
+	typ := anthropicErrorType.of(status)
 	h := http.Header{}
 	if status == http.StatusTooManyRequests || status >= 500 {
 		h.Set("X-Should-Retry", "true")

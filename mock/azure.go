@@ -20,7 +20,7 @@ import (
 // Errors are {"error":{"code":"429","message"}} with Retry-After.
 
 // azureRoute returns the protocol for an Azure path, nil for others.
-func azureRoute(path string) *protocol {
+func azureRoute(path string, _ *http.Request) *protocol {
 	switch {
 	case path == "/azure/openai/v1/chat/completions":
 		return azureProtocol(endpointChat, "")

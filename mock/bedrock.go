@@ -33,7 +33,7 @@ import (
 
 // bedrockRoute returns the protocol for a /model/… path, nil for other
 // operations.
-func bedrockRoute(r *http.Request) *protocol {
+func bedrockRoute(_ string, r *http.Request) *protocol {
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/model/")
 	if !ok {
 		return nil
@@ -366,31 +366,21 @@ func (bw *bedrockWire) body(w http.ResponseWriter) {
 }
 
 // bedrockException names the exception Bedrock answers with a status.
-func bedrockException(status int) string {
-	switch status {
-	case http.StatusBadRequest:
-		return "ValidationException"
-	case http.StatusForbidden:
-		return "AccessDeniedException"
-	case http.StatusNotFound:
-		return "ResourceNotFoundException"
-	case http.StatusRequestTimeout:
-		return "ModelTimeoutException"
-	case http.StatusFailedDependency:
-		return "ModelErrorException"
-	case http.StatusTooManyRequests:
-		return "ThrottlingException"
-	case http.StatusServiceUnavailable:
-		return "ServiceUnavailableException"
-	}
-	return "InternalServerException"
-}
+var bedrockException = statusNames{other: "InternalServerException", byStatus: map[int]string{
+	http.StatusBadRequest:         "ValidationException",
+	http.StatusForbidden:          "AccessDeniedException",
+	http.StatusNotFound:           "ResourceNotFoundException",
+	http.StatusRequestTimeout:     "ModelTimeoutException",
+	http.StatusFailedDependency:   "ModelErrorException",
+	http.StatusTooManyRequests:    "ThrottlingException",
+	http.StatusServiceUnavailable: "ServiceUnavailableException",
+}}
 
 // writeBedrockError answers {"message"} with the exception's name in
 // X-Amzn-Errortype, as the runtime does (bedrock-invoke-error-403-access-denied).
 func writeBedrockError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
 	h := http.Header{}
-	h.Set("X-Amzn-Errortype", bedrockException(status)+":http://internal.amazon.com/coral/com.amazon.bedrock/")
+	h.Set("X-Amzn-Errortype", bedrockException.of(status)+":http://internal.amazon.com/coral/com.amazon.bedrock/")
 	h.Set("X-Amzn-Requestid", "mock-"+strconv.FormatInt(time.Now().UnixNano(), 16))
 	setRetryAfter(w.Header(), retryAfter)
 	writeJSON(w, status, map[string]string{"message": msg}, h)

@@ -132,7 +132,21 @@ type sequence struct {
 	px             *blockHasher // the prompt's block hashes; nil: not cacheable
 }
 
-func newEngine(cfg Config, g GPUProfile, m ModelProfile, fit Fit) *engine {
+// newEngine builds the engine of cfg.GPU (cfg.GPUs of them) serving
+// cfg.Model, both looked up in the profiles.
+func newEngine(cfg Config) (*engine, error) {
+	g, err := LookupGPU(cfg.GPU)
+	if err != nil {
+		return nil, err
+	}
+	m, err := LookupModel(cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	fit, err := PlanFit(g, m, max(cfg.GPUs, 1))
+	if err != nil {
+		return nil, err
+	}
 	e := &engine{
 		gpu: g, model: m, tp: max(cfg.GPUs, 1), fit: fit,
 		maxSeqs: cfg.MaxSeqs, budget: cfg.MaxBatchedTokens, chunked: cfg.ChunkedPrefill,
@@ -151,7 +165,7 @@ func newEngine(cfg Config, g GPUProfile, m ModelProfile, fit Fit) *engine {
 	if !cfg.NoPrefixCache {
 		e.cache = newPrefixCache(fit.KVTokens)
 	}
-	return e
+	return e, nil
 }
 
 // admissible reports whether a request of prompt + maxOut tokens can ever

@@ -196,6 +196,20 @@ func parseNonNegDuration(v string) (time.Duration, error) {
 	return d, err
 }
 
+// statusNames names an error by its HTTP status, in one protocol's words.
+type statusNames struct {
+	byStatus map[int]string
+	other    string // the name of any other status
+}
+
+// of returns status's name.
+func (n statusNames) of(status int) string {
+	if name, ok := n.byStatus[status]; ok {
+		return name
+	}
+	return n.other
+}
+
 // setRetryAfter sets Retry-After in whole seconds, rounded up (RFC 9110
 // delay-seconds), when d is positive.
 func setRetryAfter(h http.Header, d time.Duration) {

@@ -230,7 +230,7 @@ func (gw *geminiWire) end(b []byte) []byte {
 // the array form it is the array's last element.
 func (gw *geminiWire) streamError(b []byte, status int, msg string) []byte {
 	j, _ := json.MarshalIndent(map[string]any{"error": map[string]any{
-		"code": status, "message": msg, "status": geminiStatus(status)}}, "", "  ")
+		"code": status, "message": msg, "status": geminiStatus.of(status)}}, "", "  ")
 	if gw.form == geminiArray {
 		b = append(b, "\n,\r\n"...)
 		b = append(b, j...)
@@ -252,25 +252,18 @@ func (gw *geminiWire) body(w http.ResponseWriter) {
 }
 
 // geminiStatus is the google.rpc status name of an HTTP status.
-func geminiStatus(status int) string {
-	switch status {
-	case http.StatusBadRequest:
-		return "INVALID_ARGUMENT"
-	case http.StatusNotFound:
-		return "NOT_FOUND"
-	case http.StatusTooManyRequests:
-		return "RESOURCE_EXHAUSTED"
-	case http.StatusServiceUnavailable:
-		return "UNAVAILABLE"
-	}
-	return "INTERNAL"
-}
+var geminiStatus = statusNames{other: "INTERNAL", byStatus: map[int]string{
+	http.StatusBadRequest:         "INVALID_ARGUMENT",
+	http.StatusNotFound:           "NOT_FOUND",
+	http.StatusTooManyRequests:    "RESOURCE_EXHAUSTED",
+	http.StatusServiceUnavailable: "UNAVAILABLE",
+}}
 
 // writeGeminiError answers {"error":{code,message,status[,details]}}; a 429
 // carries its wait in a RetryInfo detail as Gemini does
 // (gemini-error-429-resource-exhausted-retryinfo).
 func writeGeminiError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	e := map[string]any{"code": status, "message": msg, "status": geminiStatus(status)}
+	e := map[string]any{"code": status, "message": msg, "status": geminiStatus.of(status)}
 	if status == http.StatusTooManyRequests && retryAfter > 0 {
 		e["details"] = []any{map[string]any{
 			"@type":      "type.googleapis.com/google.rpc.RetryInfo",

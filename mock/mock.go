@@ -206,20 +206,11 @@ func New(cfg Config) (*Server, error) {
 		if cfg.Model == "" {
 			cfg.Model = "llama-3-8b"
 		}
-		g, err := LookupGPU(cfg.GPU)
+		e, err := newEngine(cfg)
 		if err != nil {
 			return nil, fmt.Errorf("mock config: %w", err)
 		}
-		m, err := LookupModel(cfg.Model)
-		if err != nil {
-			return nil, fmt.Errorf("mock config: %w", err)
-		}
-		fit, err := PlanFit(g, m, max(cfg.GPUs, 1))
-		if err != nil {
-			return nil, fmt.Errorf("mock config: %w", err)
-		}
-		cfg.Model = m.Name
-		s.engine = newEngine(cfg, g, m, fit)
+		cfg.Model, s.engine = e.model.Name, e
 	}
 	if cfg.Model == "" {
 		cfg.Model = DefaultModel
@@ -256,42 +247,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !tgi && s.serveReplicate(w, r, path, received) {
 		return
 	}
-	var p *protocol
-	switch {
-	case path == "/v1/chat/completions" && tgi:
-		p = tgiChatProtocol()
-	case path == "/v1/chat/completions":
-		p = openAIChatProtocol()
-	case path == "/v1/completions" && !tgi:
-		p = openAICompletionsProtocol()
-	case path == "/openai/v1/chat/completions" && !tgi:
-		p = groqProtocol()
-	case path == "/generate_stream":
-		p = tgiGenerateStreamProtocol()
-	case path == "/generate":
-		p = tgiGenerateProtocol()
-	case path == "/api/generate" && !tgi:
-		p = ollamaGenerateProtocol()
-	case path == "/api/chat" && !tgi:
-		p = ollamaChatProtocol()
-	case path == "/v1/messages" && !tgi:
-		p = anthropicProtocol()
-	case strings.HasPrefix(path, "/v1beta/models/") && !tgi:
-		p = geminiRoute(path, r)
-	case strings.HasPrefix(path, "/model/") && !tgi:
-		p = bedrockRoute(r)
-	case (path == "/v1/responses" || path == "/openai/responses" || path == "/azure/openai/v1/responses") && !tgi:
-		p = responsesProtocol()
-	case (strings.HasPrefix(path, "/openai/deployments/") || strings.HasPrefix(path, "/azure/openai/v1/")) && !tgi:
-		p = azureRoute(path)
-	case path == "/api/v1/chat/completions" && !tgi:
-		p = openRouterProtocol()
-	case strings.HasPrefix(path, "/v1/projects/") && !tgi:
-		p = vertexRoute(path, r)
-	case strings.HasPrefix(path, "/v2/models/") && !tgi:
-		p = tritonRoute(r)
-	}
-	if p != nil {
+	if p := generationRoute(path, tgi, r); p != nil {
 		seq := s.requests.Add(1)
 		if !allowMethod(w, r, http.MethodPost) {
 			return
@@ -299,43 +255,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveGeneration(w, r, received, seq, p)
 		return
 	}
-	switch {
-	case path == "/v1/models":
-		if allowMethod(w, r, http.MethodGet) {
-			s.serveModels(w)
-		}
-	case path == "/health":
-		if allowMethod(w, r, http.MethodGet) {
-			w.WriteHeader(http.StatusOK)
-		}
-	case path == "/info":
-		if allowMethod(w, r, http.MethodGet) {
-			s.serveTGIInfo(w)
-		}
-	case path == "/api/tags" && !tgi:
-		if allowMethod(w, r, http.MethodGet) {
-			s.serveOllamaTags(w)
-		}
-	case path == "/metrics":
-		if allowMethod(w, r, http.MethodGet) {
-			s.serveMetrics(w)
-		}
-	case path == "/tokenize":
+	if path == "/tokenize" {
 		s.serveTokenize(w, r, tgi)
-	case path == "/get_server_info" && !tgi:
-		if allowMethod(w, r, http.MethodGet) {
-			s.serveSGLangInfo(w)
-		}
-	case path == "/v2" && !tgi:
-		if allowMethod(w, r, http.MethodGet) {
-			s.serveTritonMetadata(w)
-		}
-	case path == "/dcgm/metrics" && !tgi:
-		if allowMethod(w, r, http.MethodGet) {
-			s.serveDCGM(w)
-		}
-	default:
+		return
+	}
+	pg, ok := pages[path]
+	if !ok || tgi && !pg.underTGI {
 		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path), 0)
+		return
+	}
+	if allowMethod(w, r, http.MethodGet) {
+		pg.serve(s, w)
 	}
 }
 

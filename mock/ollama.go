@@ -14,14 +14,6 @@ import (
 // nanosecond metrics, zero metrics omitted (ollama-generate-stream,
 // notes/docs/notes/protocols.md §6).
 
-func ollamaGenerateProtocol() *protocol {
-	return &protocol{parse: parseOllama(false), writeError: writeOllamaError}
-}
-
-func ollamaChatProtocol() *protocol {
-	return &protocol{parse: parseOllama(true), writeError: writeOllamaError}
-}
-
 type ollamaRequest struct {
 	Model    string  `json:"model"`
 	Prompt   *string `json:"prompt"`

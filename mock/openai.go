@@ -26,22 +26,6 @@ const (
 	flavorTGI                      // TGI Messages API: data: without space, id "", role in every delta
 )
 
-func openAIChatProtocol() *protocol {
-	return &protocol{parse: parseOpenAIAs(endpointChat, flavorVLLM), writeError: writeVLLMError}
-}
-
-func openAICompletionsProtocol() *protocol {
-	return &protocol{parse: parseOpenAIAs(endpointCompletions, flavorVLLM), writeError: writeVLLMError}
-}
-
-func groqProtocol() *protocol {
-	return &protocol{parse: parseOpenAIAs(endpointChat, flavorGroq), writeError: writeGroqError}
-}
-
-func tgiChatProtocol() *protocol {
-	return &protocol{parse: parseOpenAIAs(endpointChat, flavorTGI), writeError: writeTGIError}
-}
-
 // openAIRequest holds the fields of an OpenAI / vLLM generation request the
 // mock acts on; other fields are accepted and ignored, as vLLM does.
 type openAIRequest struct {
@@ -592,23 +576,16 @@ func (s *Server) serveModels(w http.ResponseWriter) {
 }
 
 // openAIErrorType is vLLM's error type name for a status.
-func openAIErrorType(status int) string {
-	switch status {
-	case http.StatusBadRequest:
-		return "BadRequestError"
-	case http.StatusNotFound:
-		return "NotFoundError"
-	case http.StatusTooManyRequests:
-		return "RateLimitError"
-	case http.StatusServiceUnavailable:
-		return "ServiceUnavailableError"
-	}
-	return "InternalServerError"
-}
+var openAIErrorType = statusNames{other: "InternalServerError", byStatus: map[int]string{
+	http.StatusBadRequest:         "BadRequestError",
+	http.StatusNotFound:           "NotFoundError",
+	http.StatusTooManyRequests:    "RateLimitError",
+	http.StatusServiceUnavailable: "ServiceUnavailableError",
+}}
 
 // writeVLLMError is protocol.writeError for vLLM.
 func writeVLLMError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	writeOpenAIError(w, status, openAIErrorType(status), msg, retryAfter)
+	writeOpenAIError(w, status, openAIErrorType.of(status), msg, retryAfter)
 }
 
 // writeOpenAIError answers with vLLM's current error body:

@@ -14,20 +14,15 @@ import (
 // a separate "choices": [] chunk. Errors are {"error":{"message","code"}}
 // with a numeric code.
 
-func openRouterProtocol() *protocol {
-	return &protocol{
-		parse: func(s *Server, _ *http.Request, body []byte, seq int64) (*call, error) {
-			req, g, err := s.parseOpenAI(body, endpointChat)
-			if err != nil {
-				return nil, err
-			}
-			g.includeUsage, g.continuous = false, false
-			c := &call{g: g, stream: req.Stream}
-			c.wire = &openRouterWire{openAIWire: newOpenAIWire(endpointChat, flavorVLLM, &c.g, seq, s.created)}
-			return c, nil
-		},
-		writeError: writeOpenRouterError,
+func parseOpenRouter(s *Server, _ *http.Request, body []byte, seq int64) (*call, error) {
+	req, g, err := s.parseOpenAI(body, endpointChat)
+	if err != nil {
+		return nil, err
 	}
+	g.includeUsage, g.continuous = false, false
+	c := &call{g: g, stream: req.Stream}
+	c.wire = &openRouterWire{openAIWire: newOpenAIWire(endpointChat, flavorVLLM, &c.g, seq, s.created)}
+	return c, nil
 }
 
 type openRouterWire struct{ *openAIWire }

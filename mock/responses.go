@@ -19,10 +19,6 @@ import (
 // the output was cut at the cap. No [DONE]. An error mid-stream is an
 // `error` event.
 
-func responsesProtocol() *protocol {
-	return &protocol{parse: parseResponses, writeError: writeVLLMError}
-}
-
 type responsesRequest struct {
 	Model           string          `json:"model"`
 	Input           json.RawMessage `json:"input"`

@@ -13,14 +13,6 @@ import (
 // last carrying generated_text (and details when asked), and no [DONE]
 // (tgi-generate_stream-20-tokens-no-details, -details-single-token).
 
-func tgiGenerateStreamProtocol() *protocol {
-	return &protocol{parse: parseTGI(true), writeError: writeTGIError}
-}
-
-func tgiGenerateProtocol() *protocol {
-	return &protocol{parse: parseTGI(false), writeError: writeTGIError}
-}
-
 type tgiRequest struct {
 	Inputs     *string `json:"inputs"`
 	Parameters struct {

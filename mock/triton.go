@@ -19,7 +19,7 @@ import (
 // README example responses). GET /v2 is the server metadata.
 
 // tritonRoute returns the protocol for a /v2/models/… path, nil for others.
-func tritonRoute(r *http.Request) *protocol {
+func tritonRoute(_ string, r *http.Request) *protocol {
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), "/v2/models/")
 	if !ok {
 		return nil

@@ -28,7 +28,7 @@ func vertexRoute(path string, r *http.Request) *protocol {
 
 // writeVertexError is writeGeminiError's object in a one-element array.
 func writeVertexError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	e := map[string]any{"code": status, "message": msg, "status": geminiStatus(status)}
+	e := map[string]any{"code": status, "message": msg, "status": geminiStatus.of(status)}
 	setRetryAfter(w.Header(), retryAfter)
 	b, _ := json.Marshal([]any{map[string]any{"error": e}})
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")

@@ -198,14 +198,11 @@ func (d Distribution) MarshalYAML() (any, error) {
 // UnmarshalYAML reads an integer or a {dist: …} mapping. It does not read
 // an empirical distribution's file: Load does, relative to the scenario.
 func (d *Distribution) UnmarshalYAML(n ast.Node) error {
-	n, err := unwrapNode(n)
-	if err != nil {
+	n, ok, err := nonNull(n, d)
+	if !ok {
 		return err
 	}
 	switch n := n.(type) {
-	case *ast.NullNode:
-		*d = Distribution{}
-		return nil
 	case *ast.IntegerNode:
 		v, ok := nodeInt(n)
 		if !ok || v > MaxLength || v < -MaxLength {
@@ -352,16 +349,18 @@ func ReadLengths(r io.Reader) ([]int, error) {
 	return out, nil
 }
 
-// readLengthsFile reads an empirical length list from path.
-func readLengthsFile(path string) ([]int, error) {
+// readFile opens path and reads it with read; read's error is prefixed with
+// the path, os.Open's names it already.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	defer f.Close()
-	v, err := ReadLengths(f)
+	v, err := read(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return zero, fmt.Errorf("%s: %w", path, err)
 	}
 	return v, nil
 }

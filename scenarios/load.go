@@ -479,7 +479,7 @@ func (s *Scenario) readLengths() []error {
 		if f.d.Kind != DistEmpirical || f.d.File == "" {
 			continue
 		}
-		v, err := readLengthsFile(s.Path(f.d.File))
+		v, err := readFile(s.Path(f.d.File), ReadLengths)
 		if err != nil {
 			errs = append(errs, s.src.errorf(f.path+".file", "%v", err))
 			continue

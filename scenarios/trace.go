@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"time"
 )
 
@@ -71,18 +70,7 @@ func ReadTrace(r io.Reader) ([]TraceEntry, error) {
 }
 
 // ReadTraceFile reads the trace file at path (see ReadTrace).
-func ReadTraceFile(path string) ([]TraceEntry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	t, err := ReadTrace(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return t, nil
-}
+func ReadTraceFile(path string) ([]TraceEntry, error) { return readFile(path, ReadTrace) }
 
 // traceClock turns a line's offset_ms or timestamp into milliseconds from
 // the trace's start; a trace uses one of the two throughout.

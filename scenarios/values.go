@@ -8,6 +8,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // Duration is a time.Duration written in YAML as a Go duration string
@@ -33,14 +35,11 @@ func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 
 // UnmarshalYAML reads a duration string (or a bare 0).
 func (d *Duration) UnmarshalYAML(n ast.Node) error {
-	n, err := unwrapNode(n)
-	if err != nil {
+	n, ok, err := nonNull(n, d)
+	if !ok {
 		return err
 	}
 	switch n := n.(type) {
-	case *ast.NullNode:
-		*d = 0
-		return nil
 	case *ast.StringNode:
 		v, err := time.ParseDuration(n.Value)
 		if err != nil {
@@ -71,28 +70,17 @@ func (r Rates) MarshalYAML() (any, error) {
 
 // UnmarshalYAML reads a number or a list of numbers.
 func (r *Rates) UnmarshalYAML(n ast.Node) error {
-	n, err := unwrapNode(n)
-	if err != nil {
+	n, ok, err := nonNull(n, r)
+	if !ok {
 		return err
 	}
 	switch n := n.(type) {
-	case *ast.NullNode:
-		*r = nil
-		return nil
 	case *ast.SequenceNode:
-		out := make(Rates, 0, len(n.Values))
-		for _, v := range n.Values {
-			v, err := unwrapNode(v)
-			if err != nil {
-				return err
-			}
-			f, ok := nodeNumber(v)
-			if !ok {
-				return errAt(v, "want a rate in requests per second")
-			}
-			out = append(out, f)
+		rates, err := nodeList(n, nodeNumber, "want a rate in requests per second")
+		if err != nil {
+			return err
 		}
-		*r = out
+		*r = rates
 		return nil
 	}
 	f, ok := nodeNumber(n)
@@ -172,17 +160,9 @@ func (s *Sweep) UnmarshalYAML(n ast.Node) error {
 	}
 	switch n := n.(type) {
 	case *ast.SequenceNode:
-		levels := make([]int, 0, len(n.Values))
-		for _, v := range n.Values {
-			v, err := unwrapNode(v)
-			if err != nil {
-				return err
-			}
-			i, ok := nodeInt(v)
-			if !ok || i > math.MaxInt32 || i < math.MinInt32 {
-				return errAt(v, "want a concurrency level (a whole number)")
-			}
-			levels = append(levels, int(i))
+		levels, err := nodeList(n, nodeLevel, "want a concurrency level (a whole number)")
+		if err != nil {
+			return err
 		}
 		*s = Sweep{Levels: levels}
 		return nil
@@ -200,21 +180,30 @@ func (s *Sweep) UnmarshalYAML(n ast.Node) error {
 // unwrapNode strips a tag and refuses an alias: the custom types here read
 // the node itself, and an alias would hide where its value came from.
 func unwrapNode(n ast.Node) (ast.Node, error) {
-	for {
-		switch t := n.(type) {
-		case *ast.TagNode:
-			n = t.Value
-			continue
-		case *ast.AnchorNode:
-			n = t.Value
-			continue
-		case *ast.AliasNode:
-			return nil, errAt(t, "write the value here: aliases are not supported for this field")
-		case nil:
-			return &ast.NullNode{}, nil
-		}
-		return n, nil
+	switch t := yamlguard.Unwrap(n).(type) {
+	case *ast.AliasNode:
+		return nil, errAt(t, "write the value here: aliases are not supported for this field")
+	case nil:
+		return &ast.NullNode{}, nil
+	default:
+		return t, nil
 	}
+}
+
+// nonNull is unwrapNode for a type whose null is its zero value: for a
+// null it sets *v to zero and returns ok false with a nil error, for an
+// alias ok false and the error; otherwise the node to decode.
+func nonNull[T any](n ast.Node, v *T) (_ ast.Node, ok bool, _ error) {
+	n, err := unwrapNode(n)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, null := n.(*ast.NullNode); null {
+		var zero T
+		*v = zero
+		return nil, false, nil
+	}
+	return n, true, nil
 }
 
 // nodeInt returns the value of an integer node.
@@ -232,6 +221,31 @@ func nodeInt(n ast.Node) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// nodeLevel returns the value of an integer node that fits a concurrency
+// level.
+func nodeLevel(n ast.Node) (int, bool) {
+	i, ok := nodeInt(n)
+	return int(i), ok && i <= math.MaxInt32 && i >= math.MinInt32
+}
+
+// nodeList reads each element of a sequence with item; want is the
+// problem reported at the first element item refuses.
+func nodeList[T any](n *ast.SequenceNode, item func(ast.Node) (T, bool), want string) ([]T, error) {
+	out := make([]T, 0, len(n.Values))
+	for _, v := range n.Values {
+		v, err := unwrapNode(v)
+		if err != nil {
+			return nil, err
+		}
+		x, ok := item(v)
+		if !ok {
+			return nil, errAt(v, "%s", want)
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // nodeNumber returns the value of an integer or float node.

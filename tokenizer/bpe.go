@@ -272,21 +272,16 @@ func (m *bpe) tokenizeCached(word string, out []int32) []int32 {
 	// The cache is looked at before the ignore_merges lookup (the library
 	// does the reverse): it holds the same answer, and the small cache is
 	// much faster to hit than a vocabulary of 150,000 tokens.
-	if len(word) <= cacheWordLen {
-		if ids, ok := m.cache.get(word); ok {
-			return append(out, ids...)
-		}
-	}
-	n := len(out)
+	return m.cache.through(word, out, m.tokenizeWord)
+}
+
+// tokenizeWord appends word's ids: its own id when merges are ignored and
+// the vocabulary has it, else its merges'.
+func (m *bpe) tokenizeWord(word string, out []int32) []int32 {
 	if id, ok := m.vocab[word]; ok && m.ignoreMerges {
-		out = append(out, id)
-	} else {
-		out = m.mergeWord(word, out)
+		return append(out, id)
 	}
-	if len(word) <= cacheWordLen {
-		m.cache.put(strings.Clone(word), append([]int32(nil), out[n:]...))
-	}
-	return out
+	return m.mergeWord(word, out)
 }
 
 // symbol is one piece of a word being merged; size 0 marks one merged away.

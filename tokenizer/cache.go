@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -27,6 +28,21 @@ func (c *wordCache) get(w string) ([]int32, bool) {
 	ids, ok := c.pending[w]
 	c.mu.Unlock()
 	return ids, ok
+}
+
+// through appends word's ids to out: the cached ones, else tokenize's,
+// which it keeps when word is at most cacheWordLen bytes long.
+func (c *wordCache) through(word string, out []int32, tokenize func(word string, out []int32) []int32) []int32 {
+	if len(word) > cacheWordLen {
+		return tokenize(word, out)
+	}
+	if ids, ok := c.get(word); ok {
+		return append(out, ids...)
+	}
+	n := len(out)
+	out = tokenize(word, out)
+	c.put(strings.Clone(word), append([]int32(nil), out[n:]...))
+	return out
 }
 
 // put keeps w's ids, up to cacheEntries words.

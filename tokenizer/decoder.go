@@ -2,7 +2,6 @@ package tokenizer
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -15,44 +14,26 @@ type decoder interface {
 }
 
 func newDecoder(raw json.RawMessage) (decoder, error) {
-	typ, ok, err := typeOf(raw)
-	if err != nil {
-		return nil, fmt.Errorf("decoder: %w", err)
-	}
-	if !ok {
-		return nil, nil
+	typ, ok, err := typeOf("decoder", raw)
+	if err != nil || !ok {
+		return nil, err
 	}
 	switch typ {
 	case "ByteLevel":
 		_, r2b := byteLevelRunes()
 		return byteLevelDec{r2b: r2b}, nil
 	case "Metaspace":
-		var j struct {
-			Replacement    string  `json:"replacement"`
-			PrependScheme  *string `json:"prepend_scheme"`
-			AddPrefixSpace *bool   `json:"add_prefix_space"`
-		}
-		if err := component("decoder Metaspace", raw, &j); err != nil {
-			return nil, err
-		}
-		m, err := newMetaspace(j.Replacement, j.PrependScheme, j.AddPrefixSpace)
+		m, err := decodeMetaspace("decoder Metaspace", raw)
 		if err != nil {
-			return nil, fmt.Errorf("decoder Metaspace: %w", err)
+			return nil, err
 		}
 		return metaspaceDec(m), nil
 	case "Replace":
-		var j struct {
-			Pattern patternJSON `json:"pattern"`
-			Content string      `json:"content"`
-		}
-		if err := component("decoder Replace", raw, &j); err != nil {
+		r, err := decodeReplace("decoder Replace", raw)
+		if err != nil {
 			return nil, err
 		}
-		p, err := compilePattern(j.Pattern)
-		if err != nil {
-			return nil, fmt.Errorf("decoder Replace: %w", err)
-		}
-		return replaceDec{p: p, with: j.Content}, nil
+		return replaceDec(r), nil
 	case "ByteFallback":
 		return byteFallbackDec{}, nil
 	case "Fuse":
@@ -90,17 +71,11 @@ func newDecoder(raw json.RawMessage) (decoder, error) {
 		if err := component("decoder Sequence", raw, &j); err != nil {
 			return nil, err
 		}
-		var seq sequenceDec
-		for _, r := range j.Decoders {
-			d, err := newDecoder(r)
-			if err != nil {
-				return nil, err
-			}
-			if d != nil {
-				seq = append(seq, d)
-			}
+		seq, err := buildAll(j.Decoders, newDecoder)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return sequenceDec(seq), nil
 	}
 	return nil, unsupported("decoder", typ)
 }

@@ -139,8 +139,8 @@ func jsonError(data []byte, err error) error {
 }
 
 // typeOf returns a component's "type" field ("" when absent) and whether the
-// component is present (not missing, not null).
-func typeOf(raw json.RawMessage) (string, bool, error) {
+// component is present (not missing, not null); an error names what.
+func typeOf(what string, raw json.RawMessage) (string, bool, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return "", false, nil
@@ -149,7 +149,7 @@ func typeOf(raw json.RawMessage) (string, bool, error) {
 		Type string `json:"type"`
 	}
 	if err := json.Unmarshal(raw, &t); err != nil {
-		return "", true, err
+		return "", true, fmt.Errorf("%s: %w", what, err)
 	}
 	return t.Type, true, nil
 }
@@ -162,6 +162,22 @@ func component(what string, raw json.RawMessage, v any) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
+}
+
+// buildAll builds each component of a Sequence, leaving out the ones that
+// do nothing (nil).
+func buildAll[T any](raws []json.RawMessage, build func(json.RawMessage) (T, error)) ([]T, error) {
+	var out []T
+	for _, r := range raws {
+		c, err := build(r)
+		if err != nil {
+			return nil, err
+		}
+		if any(c) != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // unsupported is the error of a component this package does not implement.

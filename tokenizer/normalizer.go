@@ -17,12 +17,9 @@ type normalizer interface {
 }
 
 func newNormalizer(raw json.RawMessage) (normalizer, error) {
-	typ, ok, err := typeOf(raw)
-	if err != nil {
-		return nil, fmt.Errorf("normalizer: %w", err)
-	}
-	if !ok {
-		return nil, nil
+	typ, ok, err := typeOf("normalizer", raw)
+	if err != nil || !ok {
+		return nil, err
 	}
 	switch typ {
 	case "NFC":
@@ -44,18 +41,11 @@ func newNormalizer(raw json.RawMessage) (normalizer, error) {
 		}
 		return prepend(j.Prepend), nil
 	case "Replace":
-		var j struct {
-			Pattern patternJSON `json:"pattern"`
-			Content string      `json:"content"`
-		}
-		if err := component("normalizer Replace", raw, &j); err != nil {
+		r, err := decodeReplace("normalizer Replace", raw)
+		if err != nil {
 			return nil, err
 		}
-		p, err := compilePattern(j.Pattern)
-		if err != nil {
-			return nil, fmt.Errorf("normalizer Replace: %w", err)
-		}
-		return replace{p: p, with: j.Content}, nil
+		return r, nil
 	case "Strip":
 		var j struct {
 			Left  bool `json:"strip_left"`
@@ -74,17 +64,11 @@ func newNormalizer(raw json.RawMessage) (normalizer, error) {
 		if err := component("normalizer Sequence", raw, &j); err != nil {
 			return nil, err
 		}
-		var seq sequenceNormalizer
-		for _, r := range j.Normalizers {
-			n, err := newNormalizer(r)
-			if err != nil {
-				return nil, err
-			}
-			if n != nil {
-				seq = append(seq, n)
-			}
+		seq, err := buildAll(j.Normalizers, newNormalizer)
+		if err != nil {
+			return nil, err
 		}
-		return seq, nil
+		return sequenceNormalizer(seq), nil
 	}
 	return nil, unsupported("normalizer", typ)
 }
@@ -131,9 +115,27 @@ func (p prepend) normalize(s string) string {
 	return string(p) + s
 }
 
+// replace replaces each match of p with with; the Replace decoder is the
+// same (replaceDec).
 type replace struct {
 	p    pattern
 	with string
+}
+
+// decodeReplace reads a Replace normalizer or decoder: {pattern, content}.
+func decodeReplace(what string, raw json.RawMessage) (replace, error) {
+	var j struct {
+		Pattern patternJSON `json:"pattern"`
+		Content string      `json:"content"`
+	}
+	if err := component(what, raw, &j); err != nil {
+		return replace{}, err
+	}
+	p, err := compilePattern(j.Pattern)
+	if err != nil {
+		return replace{}, fmt.Errorf("%s: %w", what, err)
+	}
+	return replace{p: p, with: j.Content}, nil
 }
 
 func (r replace) normalize(s string) string {

@@ -16,12 +16,9 @@ type postProcessor struct {
 // add) and a Sequence of them.
 func newPostProcessor(raw json.RawMessage) (postProcessor, error) {
 	var pp postProcessor
-	typ, ok, err := typeOf(raw)
-	if err != nil {
-		return pp, fmt.Errorf("post_processor: %w", err)
-	}
-	if !ok {
-		return pp, nil
+	typ, ok, err := typeOf("post_processor", raw)
+	if err != nil || !ok {
+		return pp, err
 	}
 	switch typ {
 	case "ByteLevel":

@@ -28,12 +28,9 @@ type preConfig struct {
 }
 
 func newPreTokenizer(raw json.RawMessage, cfg *preConfig, last bool) (preTokenizer, error) {
-	typ, ok, err := typeOf(raw)
-	if err != nil {
-		return nil, fmt.Errorf("pre_tokenizer: %w", err)
-	}
-	if !ok {
-		return nil, nil
+	typ, ok, err := typeOf("pre_tokenizer", raw)
+	if err != nil || !ok {
+		return nil, err
 	}
 	if cfg.byteLevel {
 		return nil, fmt.Errorf("pre_tokenizer %s after ByteLevel is not supported", typ)
@@ -79,20 +76,10 @@ func newPreTokenizer(raw json.RawMessage, cfg *preConfig, last bool) (preTokeniz
 		}
 		return splitPre{p: p, behavior: bh, invert: j.Invert}, nil
 	case "Metaspace":
-		var j struct {
-			Replacement    string  `json:"replacement"`
-			PrependScheme  *string `json:"prepend_scheme"`
-			AddPrefixSpace *bool   `json:"add_prefix_space"`
-			Split          *bool   `json:"split"`
-		}
-		if err := component("pre_tokenizer Metaspace", raw, &j); err != nil {
+		m, err := decodeMetaspace("pre_tokenizer Metaspace", raw)
+		if err != nil {
 			return nil, err
 		}
-		m, err := newMetaspace(j.Replacement, j.PrependScheme, j.AddPrefixSpace)
-		if err != nil {
-			return nil, fmt.Errorf("pre_tokenizer Metaspace: %w", err)
-		}
-		m.splitOn = j.Split == nil || *j.Split
 		return m, nil
 	case "Digits":
 		var j struct {
@@ -328,6 +315,26 @@ type metaspace struct {
 	rs      string
 	scheme  prependScheme
 	splitOn bool
+}
+
+// decodeMetaspace reads a Metaspace pre-tokenizer or decoder: the library
+// serializes one struct for both (split matters to the pre-tokenizer only).
+func decodeMetaspace(what string, raw json.RawMessage) (metaspace, error) {
+	var j struct {
+		Replacement    string  `json:"replacement"`
+		PrependScheme  *string `json:"prepend_scheme"`
+		AddPrefixSpace *bool   `json:"add_prefix_space"`
+		Split          *bool   `json:"split"`
+	}
+	if err := component(what, raw, &j); err != nil {
+		return metaspace{}, err
+	}
+	m, err := newMetaspace(j.Replacement, j.PrependScheme, j.AddPrefixSpace)
+	if err != nil {
+		return metaspace{}, fmt.Errorf("%s: %w", what, err)
+	}
+	m.splitOn = j.Split == nil || *j.Split
+	return m, nil
 }
 
 func newMetaspace(repl string, scheme *string, addPrefix *bool) (metaspace, error) {

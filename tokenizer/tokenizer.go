@@ -49,9 +49,9 @@ type modelSpec struct {
 }
 
 func decodeModel(raw json.RawMessage) (*modelSpec, error) {
-	typ, ok, err := typeOf(raw)
+	typ, ok, err := typeOf("model", raw)
 	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return nil, err
 	}
 	if !ok {
 		return nil, fmt.Errorf("tokenizer.json has no model")

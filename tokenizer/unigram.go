@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -120,17 +119,7 @@ func (u *unigram) tokenize(word string, out []int32) []int32 {
 	if word == "" {
 		return out
 	}
-	if len(word) <= cacheWordLen {
-		if ids, ok := u.cache.get(word); ok {
-			return append(out, ids...)
-		}
-	}
-	n := len(out)
-	out = u.viterbi(word, out)
-	if len(word) <= cacheWordLen {
-		u.cache.put(strings.Clone(word), append([]int32(nil), out[n:]...))
-	}
-	return out
+	return u.cache.through(word, out, u.viterbi)
 }
 
 // node is the best path ending at a byte offset.

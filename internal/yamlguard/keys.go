@@ -28,18 +28,23 @@ func FirstUnknownKey(n ast.Node, t reflect.Type, schema func(reflect.Type) refle
 	return firstUnknown(n, t, schema, "")
 }
 
-func firstUnknown(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type, path string) (ast.Node, string) {
+// Unwrap returns the node n's tags and anchors stand for: n itself when it
+// is neither a tag nor an anchor. An alias is returned as it is.
+func Unwrap(n ast.Node) ast.Node {
 	for {
 		switch v := n.(type) {
 		case *ast.TagNode:
 			n = v.Value
-			continue
 		case *ast.AnchorNode:
 			n = v.Value
-			continue
+		default:
+			return n
 		}
-		break
 	}
+}
+
+func firstUnknown(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type, path string) (ast.Node, string) {
+	n = Unwrap(n)
 	if n == nil {
 		return nil, ""
 	}
