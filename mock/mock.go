@@ -261,7 +261,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, ok := pages[path]
 	if !ok || tgi && !pg.underTGI {
-		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path), 0)
+		msg := fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path)
+		if generationRoute("/v1"+path, false, r) != nil {
+			// A client that adds no /v1 to its URL (deepinfra's API root,
+			// a --url that names the path): say where the route is.
+			msg += fmt.Sprintf(" (the mock serves it at /v1%s: give --url http://%s/v1)", path, r.Host)
+		}
+		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", msg, 0)
 		return
 	}
 	if allowMethod(w, r, http.MethodGet) {

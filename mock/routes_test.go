@@ -3,6 +3,7 @@ package mock
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -72,6 +73,24 @@ func TestRoutes(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("GET %s: %s (%d, %d requests), want %s", path, got, rec.Code, s.Requests(), want)
+		}
+	}
+}
+
+// TestNoRouteSaysWhere: a generation path asked without its /v1 (a client
+// whose URL is the API root, as deepinfra's is) gets a 404 that says where
+// the mock serves it; any other unknown path a plain 404.
+func TestNoRouteSaysWhere(t *testing.T) {
+	s := newServer(t, Config{})
+	for path, want := range map[string]string{
+		"/chat/completions": "(the mock serves it at /v1/chat/completions: give --url http://example.com/v1)",
+		"/completions":      "(the mock serves it at /v1/completions: give --url http://example.com/v1)",
+		"/nothing":          "no route for POST /nothing\"",
+	} {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodPost, path, nil))
+		if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("POST %s: %d %s; want 404 with %q", path, rec.Code, rec.Body, want)
 		}
 	}
 }
