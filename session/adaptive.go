@@ -85,7 +85,10 @@ type adaptiveLevel struct {
 	sent      bool // sending stopped because the requests sent settle the level (adaptive.Level.Settles)
 	measured  int  // final measured records, those after the stop included
 	start     time.Time
-	done      bool // finish ran: dec and use are the level's
+	offset    time.Duration // the level's start, from the run's start (the records' clock)
+	lastSent  int64         // the latest send of a measured record, ns from the run's start
+	probeEnd  int64         // the end of the level's spread probe, ns from the run's start (0: none)
+	done      bool          // finish ran: dec and use are the level's
 	dec       adaptive.Decision
 	use       adaptive.Use
 }
@@ -100,12 +103,18 @@ func (a *adaptiveLevel) options() []loadgen.Option {
 // begin starts the level's accounting; firstMeasured is the id of its first
 // measured request and offset the time from the run's start.
 func (a *adaptiveLevel) begin(r *loadgen.Runner, firstMeasured uint64, offset time.Duration) {
-	a.runner, a.start = r, time.Now()
+	a.runner, a.start, a.offset = r, time.Now(), offset
 	a.lv = a.plan.NewLevel(a.value, firstMeasured, offset, a.baseline)
 }
 
 // until takes one record; true stops the level.
 func (a *adaptiveLevel) until(r *rundir.Record) bool {
+	if r.Stage == rundir.StageProbe {
+		a.mu.Lock()
+		a.probeEnd = max(r.DoneNS, r.EndNS) // the level's window opens after it
+		a.mu.Unlock()
+		return false
+	}
 	if r.Stage != rundir.StageMeasure {
 		return false
 	}
@@ -123,6 +132,7 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 		return a.stopped
 	}
 	a.measured++
+	a.lastSent = max(a.lastSent, r.SentNS)
 	sent := r.SentNS
 	if s, ok := a.firstSent[r.ID]; ok {
 		sent = s
@@ -148,7 +158,7 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 
 // finish is the level's decision once its runner returned, and its spend:
 // the measured requests it completed (those in flight at the stop
-// included) and its wall time.
+// included), its wall time and the part of it spent sending.
 // ranOut says the runner ended the level at its duration or count (not a
 // drain or a failure): that is the level's bound, not a stop by the run.
 // The first call concludes the level; later calls return the same.
@@ -160,6 +170,14 @@ func (a *adaptiveLevel) finish(ranOut bool, duration time.Duration) (adaptive.De
 	}
 	a.done = true
 	a.use = adaptive.Use{Level: a.value, Requests: a.measured, Wall: time.Since(a.start)}
+	if a.measured > 0 {
+		// Sending: from the level's start to its last measured send; the
+		// rest of the wall time is the drain, which a fixed level pays too.
+		a.use.Sending = min(max(time.Duration(a.lastSent)-a.offset, 0), a.use.Wall)
+	}
+	if a.probeEnd > 0 {
+		a.use.Setup = min(max(time.Duration(a.probeEnd)-a.offset, 0), a.use.Wall)
+	}
 	switch {
 	case a.lv == nil:
 		a.dec, a.use = adaptive.Decision{Level: a.value, Reason: adaptive.StopEnded}, adaptive.Use{Level: a.value}
@@ -171,6 +189,7 @@ func (a *adaptiveLevel) finish(ranOut bool, duration time.Duration) (adaptive.De
 			a.dec.Reason = adaptive.StopMaxRequests
 			if duration > 0 {
 				a.dec.Reason = adaptive.StopMaxDuration
+				a.use.Full = true
 			}
 		}
 	}
