@@ -64,6 +64,11 @@ type Manifest struct {
 	GPUs json.RawMessage `json:"gpus,omitempty"`
 	// GPUBackend is the telemetry backend used, "none" when telemetry was off.
 	GPUBackend string `json:"gpu_backend,omitempty"`
+	// GPUTelemetryOff says why GPU telemetry was off when GPUBackend is
+	// "none": switched off (--gpu-backend none), or what the backend said
+	// (no NVIDIA driver on the host that ran the load, …). A run without
+	// it and with "none" predates the field.
+	GPUTelemetryOff string `json:"gpu_telemetry_off,omitempty"`
 	// GPUStated is the serving box's GPU as the user stated it (--gpu
 	// ID[xN]), recorded as given; cost prefers it to telemetry.
 	GPUStated string `json:"gpu_stated,omitempty"`
@@ -190,6 +195,10 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 // response, so that a run against the mock through any target kind
 // (--target llamacpp --url MOCK) is recorded as simulated.
 const MockHeader = "X-Inferbench-Mock"
+
+// GPUTelemetrySwitchedOff is Manifest.GPUTelemetryOff when the user
+// switched GPU telemetry off (--gpu-backend none).
+const GPUTelemetrySwitchedOff = "switched off (--gpu-backend none)"
 
 // SimulatedBy reports whether a run with this target kind and GPU telemetry
 // backend is simulated: the mock target, or the mock's GPU telemetry (the

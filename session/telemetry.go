@@ -66,8 +66,10 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 	sampler, err := backend.Open(ctx, o.GPUBackend, backend.Options{URL: url, HTTPClient: client})
 	switch {
 	case errors.Is(err, gpu.ErrDisabled):
+		m.GPUTelemetryOff = rundir.GPUTelemetrySwitchedOff
 		fmt.Fprintln(log, "inferbench: GPU telemetry off (--gpu-backend none)")
 	case err != nil && (o.GPUBackend == backend.Auto || errors.Is(err, gpu.ErrUnavailable)):
+		m.GPUTelemetryOff = err.Error()
 		fmt.Fprintf(log, "inferbench: GPU telemetry off: %v\n", err)
 	case err != nil:
 		return fail(inputf("--gpu-backend: %v", err))

@@ -8,6 +8,7 @@ import (
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // resolveGPU picks the catalog GPU a run is priced on by the rule every
@@ -29,7 +30,7 @@ func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost
 		rr.Warnings = append(rr.Warnings, fmt.Sprintf("run.json gpu_stated %q: %v: no cost", stated, err))
 		return nil
 	case rg == nil && len(names) == 0:
-		rr.Warnings = append(rr.Warnings, "no GPU in run.json (a CPU server, or GPU telemetry off): no cost; state the serving box's GPU with --gpu ID[xN] to price it")
+		rr.Warnings = append(rr.Warnings, "no GPU in run.json ("+run.whyNoGPU()+"): no cost; state the serving box's GPU with --gpu ID[xN] to price it")
 		return nil
 	case rg == nil:
 		rr.Warnings = append(rr.Warnings, fmt.Sprintf("GPU %q is not in the catalog: no cost (add it with --prices, or state a catalog GPU with --gpu ID[xN])", names[0]))
@@ -144,6 +145,21 @@ func byDesign(unfair []string) (rest, differs []string) {
 		rest = append(rest, u)
 	}
 	return rest, differs
+}
+
+// whyNoGPU says why a run has no GPU in run.json, as far as it knows: GPU
+// telemetry switched off, or not available where the load ran (which is not
+// always the serving box: a remote server's GPUs are not seen), or, for a run
+// that did not record why, either.
+func (r *Run) whyNoGPU() string {
+	m := r.Manifest
+	switch {
+	case m == nil || m.GPUTelemetryOff == "":
+		return "a CPU server, or GPU telemetry off"
+	case m.GPUTelemetryOff == rundir.GPUTelemetrySwitchedOff:
+		return "GPU telemetry " + m.GPUTelemetryOff
+	}
+	return "no GPU telemetry on the host that ran the load: " + m.GPUTelemetryOff
 }
 
 // noGPU reports whether the run saw no GPU: none in run.json's inventory
