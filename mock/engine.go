@@ -115,7 +115,12 @@ type engine struct {
 	busyNS   int64
 	busyFrom time.Time
 	cache    *prefixCache // nil: no prefix caching
-	activeS  float64      // Σ step activity × step seconds (power.go)
+	activeS  float64      // Σ step activity × step seconds of the steps ended (power.go)
+	// The step under way: its activity and seconds (set by stepTime), and
+	// when it began (set by loop). Its activity counts as it runs, so a
+	// long prefill step draws power over its whole length, not at once.
+	stepAct, stepSec float64
+	stepFrom         time.Time
 }
 
 // sequence is one request inside the engine.
@@ -208,6 +213,7 @@ func (e *engine) loop() {
 			e.mu.Unlock()
 			return
 		}
+		e.stepFrom = next
 		e.mu.Unlock()
 		next = next.Add(d)
 		if wait := time.Until(next); wait > 0 {
@@ -217,6 +223,8 @@ func (e *engine) loop() {
 			next = time.Now() // fell behind (a busy host): do not catch up in a burst
 		}
 		e.mu.Lock()
+		e.activeS += e.stepAct * e.stepSec
+		e.stepAct, e.stepSec = 0, 0
 		e.apply(batch)
 		e.mu.Unlock()
 	}
@@ -316,7 +324,7 @@ func (e *engine) stepTime(prefillTokens, prefillCtx, decodeSeqs, decodeCtx int) 
 	if e.jitter > 0 {
 		sec *= max(0.5, 1+e.jitter*e.rng.NormFloat64())
 	}
-	e.activeS += stepActivity(compute, memory, sec) * sec
+	e.stepAct, e.stepSec = stepActivity(compute, memory, sec), sec
 	return time.Duration(math.Round(sec * 1e9))
 }
 
@@ -394,6 +402,8 @@ func (e *engine) stats() EngineStats {
 	}
 	if e.looping {
 		st.BusyNS += time.Since(e.busyFrom).Nanoseconds()
+		// The step under way, for the part of it that has run.
+		st.ActiveS += e.stepAct * min(max(time.Since(e.stepFrom).Seconds(), 0), e.stepSec)
 	}
 	if e.cache != nil {
 		st.PrefixQueries, st.PrefixHits = e.cache.queries, e.cache.hits

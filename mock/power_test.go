@@ -91,3 +91,41 @@ func wordsN(n int) string {
 	}
 	return string(b)
 }
+
+// TestLongStepDrawsAsItRuns: a step's activity is drawn over its length. A
+// prompt of 6,000 words on the simulated A100 is one compute-bound prefill
+// step of about half a second; a scrape window wholly inside it reads the
+// full-load draw (0.905 · 400 W), not the idle one, and the energy counter
+// grows through it (before, the step's whole activity was booked when it
+// began: the window read idle and the next one double).
+func TestLongStepDrawsAsItRuns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServer(t, Config{GPU: "a100-80gb", Model: "llama-3-8b", OutputTokens: 1})
+		gauge := func(name string) float64 {
+			m := scrape(t, s, "/dcgm/metrics")[name].GetMetric()[0]
+			return m.GetGauge().GetValue() + m.GetCounter().GetValue()
+		}
+		body := fmt.Sprintf(`{"messages":[{"role":"user","content":"%s"}],"stream":true}`, wordsN(6000))
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.ServeHTTP(newFlushRecorder(), post(t.Context(), "/v1/chat/completions", body))
+		}()
+		time.Sleep(50 * time.Millisecond)
+		gauge("DCGM_FI_DEV_POWER_USAGE") // start the window
+		e0 := gauge("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION")
+		time.Sleep(200 * time.Millisecond)
+		p := gauge("DCGM_FI_DEV_POWER_USAGE")
+		e1 := gauge("DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION")
+		<-done
+		if step := s.engine.stats().ActiveS; step < 0.3 {
+			t.Fatalf("the prefill step's activity-seconds %.3f; want a step of over 0.3 s for the window to lie inside", step)
+		}
+		if full := 0.905 * 400; math.Abs(p-full) > 1 {
+			t.Errorf("power inside the prefill step %v W; want the full-load %v W", p, full)
+		}
+		if de := (e1 - e0) / 1000; math.Abs(de-0.2*0.905*400) > 2 {
+			t.Errorf("energy over the 0.2 s window %v J; want %v J", de, 0.2*0.905*400)
+		}
+	})
+}
