@@ -150,10 +150,12 @@ func (b *BareClient) ClosedLoopSpread(ctx context.Context, concurrency int, d, s
 }
 
 // HoldOpen opens n streams at once and waits for them all, reporting how
-// many ended without error and the largest live heap (the runtime/metrics
-// figure client.jsonl samples) seen every 20 ms while they ran. The heap is
-// the whole process's: call it with little else alive.
-func (b *BareClient) HoldOpen(ctx context.Context, n int) (ok int64, peakHeap uint64) {
+// many ended without error, how many were in flight on average from the
+// first send to the last end (Σ stream durations / that span, as the
+// harness's MeanInFlight counts its own) and the largest live heap (the
+// runtime/metrics figure client.jsonl samples) seen every 20 ms while they
+// ran. The heap is the whole process's: call it with little else alive.
+func (b *BareClient) HoldOpen(ctx context.Context, n int) (ok int64, meanInFlight float64, peakHeap uint64) {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	heap := func() uint64 {
 		metrics.Read(sample)
@@ -177,18 +179,29 @@ func (b *BareClient) HoldOpen(ctx context.Context, n int) (ok int64, peakHeap ui
 		}
 	})
 	var (
-		wg    sync.WaitGroup
-		count atomic.Int64
+		wg     sync.WaitGroup
+		count  atomic.Int64
+		busyNS atomic.Int64
+		lastNS atomic.Int64
 	)
+	start := time.Now()
 	for range n {
 		wg.Go(func() {
+			t0 := time.Now()
 			if _, _, err := b.one(ctx); err == nil {
 				count.Add(1)
+			}
+			end := time.Since(start)
+			busyNS.Add((end - t0.Sub(start)).Nanoseconds())
+			for last := lastNS.Load(); end.Nanoseconds() > last && !lastNS.CompareAndSwap(last, end.Nanoseconds()); last = lastNS.Load() {
 			}
 		})
 	}
 	wg.Wait()
 	close(done)
 	watch.Wait()
-	return count.Load(), peakHeap
+	if span := lastNS.Load(); span > 0 {
+		meanInFlight = float64(busyNS.Load()) / float64(span)
+	}
+	return count.Load(), meanInFlight, peakHeap
 }

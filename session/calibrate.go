@@ -261,13 +261,15 @@ func (c *calibrator) openStreams(n int) (held bool, err error) {
 				c.ours.BytesPerStream = float64(l.Client.HeapPeakBytes) / float64(n)
 			}
 		} else {
-			c.say("%d streams: %d ok, %v errors", n, l.Requests.OK, l.Errors)
+			c.say("%d streams not held: %d ok, errors %v, %.0f in flight on average (held: all ok and at least half in flight)", n, l.Requests.OK, l.Errors, l.MeanInFlight)
 		}
 		runtime.GC() // the harness's leftovers out of the floor's heap
-		if ok, peak := bare(url, n, 16, 15).HoldOpen(c.ctx, n); ok == int64(n) {
+		// The floor is held by the harness's rule: all ok, at least half in
+		// flight on average.
+		if ok, mean, peak := bare(url, n, 16, 15).HoldOpen(c.ctx, n); ok == int64(n) && mean >= 0.5*float64(n) {
 			c.floor.MaxOpenStreams, c.floor.BytesPerStream = n, float64(peak)/float64(n)
 		} else {
-			c.say("bare client, %d streams: %d ok", n, ok)
+			c.say("bare client, %d streams not held: %d ok, %.0f in flight on average", n, ok, mean)
 		}
 		return nil
 	})
