@@ -129,3 +129,37 @@ func TestPrefetchFollowsAJump(t *testing.T) {
 		t.Errorf("%d prompts built ahead, want 64 before the jump and 1001–1063", n)
 	}
 }
+
+// TestFirstWaveBuiltBeforeTheLoad: a closed loop's workers all send at
+// once, so their prompts are built before the load starts — the whole
+// window, at least one wave of the widest level (up to maxWave) — and not
+// counted inside the measured window; an open loop builds one batch first.
+func TestFirstWaveBuiltBeforeTheLoad(t *testing.T) {
+	for _, tt := range []struct {
+		o            Options
+		window, wave uint64
+	}{
+		{Options{Concurrency: 8}, 64, 64},
+		{Options{Concurrency: 300}, 1024, 1024},
+		{Options{Sweep: []int{1, 64, 2000}}, 2000, 2000},
+		{Options{Concurrency: 20000}, maxWave, maxWave},
+		{Options{Rates: []float64{50}, MaxConcurrency: 300}, 1024, prebuildWorkers},
+	} {
+		if w := tt.o.prefetchWindow(); w != tt.window || tt.o.firstWave(w) != tt.wave {
+			t.Errorf("%+v: window %d, first wave %d; want %d, %d", tt.o, w, tt.o.firstWave(w), tt.window, tt.wave)
+		}
+	}
+	o := &Options{Kind: "openai", Model: "m", PromptSizing: SizingTokenizer, Tokenizer: "../tokenizer/testdata/mistral.json.gz",
+		Seed: 7, Concurrency: 300, Requests: 3000, PromptTokens: 20}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	z := o.sizing
+	defer z.close()
+	z.mu.Lock()
+	n := len(z.built)
+	z.mu.Unlock()
+	if n < 1024 {
+		t.Errorf("%d prompts built when the load may start; want the window, 1024", n)
+	}
+}
