@@ -113,6 +113,26 @@ type Run struct {
 	Manifest *Manifest
 	// Warnings are what Open and the readers noticed and did not refuse.
 	Warnings []string
+
+	// The telemetry files, read once: the summary and the report's
+	// timeline both take them.
+	gpu    read[GPUSample]
+	server read[ServerSample]
+}
+
+// read is one file's samples, read at the first call.
+type read[T any] struct {
+	done    bool
+	samples []T
+	err     error
+}
+
+func (c *read[T]) get(dir, name string, decode func(io.Reader) ([]T, error)) ([]T, error) {
+	if !c.done {
+		c.samples, c.err = readOptional(dir, name, decode)
+		c.done = true
+	}
+	return c.samples, c.err
 }
 
 // Open opens the run directory dir. It needs requests.jsonl; run.json is
@@ -181,12 +201,15 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 	}
 }
 
-// GPUSamples reads gpu.jsonl; nil and no error when the run has none.
-func (r *Run) GPUSamples() ([]GPUSample, error) { return readOptional(r.Dir, GPUFile, ReadGPUSamples) }
+// GPUSamples reads gpu.jsonl, once (later calls return the same samples
+// and error); nil and no error when the run has none. Not safe for
+// concurrent use.
+func (r *Run) GPUSamples() ([]GPUSample, error) { return r.gpu.get(r.Dir, GPUFile, ReadGPUSamples) }
 
-// ServerSamples reads server.jsonl; nil and no error when the run has none.
+// ServerSamples reads server.jsonl, once, as GPUSamples; nil and no error
+// when the run has none.
 func (r *Run) ServerSamples() ([]ServerSample, error) {
-	return readOptional(r.Dir, ServerFile, ReadServerSamples)
+	return r.server.get(r.Dir, ServerFile, ReadServerSamples)
 }
 
 // ClientSamples reads client.jsonl; nil and no error when the run has none.

@@ -145,3 +145,29 @@ func TestDiskFullCountsLostRecords(t *testing.T) {
 	}
 	rw.Close()
 }
+
+// TestTelemetryReadOnce: a run's telemetry files are read at the first
+// call; later calls return the same samples, though the file changed.
+func TestTelemetryReadOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, RecordsFile), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, GPUFile), []byte(`{"t_ns":1,"index":0}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := r.GPUSamples()
+	if err != nil || len(first) != 1 {
+		t.Fatalf("first read: %v, %d samples", err, len(first))
+	}
+	if err := os.WriteFile(filepath.Join(dir, GPUFile), []byte("garbage\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := r.GPUSamples(); err != nil || len(again) != 1 {
+		t.Errorf("second read: %v, %d samples; want the first read's", err, len(again))
+	}
+}

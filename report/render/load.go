@@ -20,7 +20,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
@@ -195,8 +194,7 @@ func addITL(h *plot.LogHist, chunks [][2]int64) {
 func (r *Run) readGPU(rd *rundir.Run) {
 	samples, err := rd.GPUSamples()
 	if err != nil {
-		warnUnlessSaid(rd, err, "timeline GPU panels left out")
-		return
+		return // report.Summarize read the file first and said why it is left out
 	}
 	ticks := report.GPUTicks{}
 	for i := range samples {
@@ -222,25 +220,11 @@ func (r *Run) readGPU(rd *rundir.Run) {
 	r.setSeries(plot.GPUPower, power)
 }
 
-// warnUnlessSaid adds err, with what it leaves out, to rd's warnings unless
-// a warning already says err: the summary read the same telemetry file
-// first and said why it was left out (a file is named once, not once per
-// reader).
-func warnUnlessSaid(rd *rundir.Run, err error, what string) {
-	for _, w := range rd.Warnings {
-		if strings.HasPrefix(w, err.Error()) {
-			return
-		}
-	}
-	rd.Warnings = append(rd.Warnings, fmt.Sprintf("%v (%s)", err, what))
-}
-
 // readServer reads server.jsonl's KV-cache use into the timeline, in percent.
 func (r *Run) readServer(rd *rundir.Run) {
 	samples, err := rd.ServerSamples()
 	if err != nil {
-		warnUnlessSaid(rd, err, "timeline KV-cache panel left out")
-		return
+		return // as readGPU
 	}
 	var kv []plot.Point
 	for _, s := range samples {
