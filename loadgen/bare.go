@@ -182,7 +182,6 @@ func (b *BareClient) HoldOpen(ctx context.Context, n int) (ok int64, meanInFligh
 		wg     sync.WaitGroup
 		count  atomic.Int64
 		busyNS atomic.Int64
-		lastNS atomic.Int64
 	)
 	start := time.Now()
 	for range n {
@@ -191,17 +190,14 @@ func (b *BareClient) HoldOpen(ctx context.Context, n int) (ok int64, meanInFligh
 			if _, _, err := b.one(ctx); err == nil {
 				count.Add(1)
 			}
-			end := time.Since(start)
-			busyNS.Add((end - t0.Sub(start)).Nanoseconds())
-			for last := lastNS.Load(); end.Nanoseconds() > last && !lastNS.CompareAndSwap(last, end.Nanoseconds()); last = lastNS.Load() {
-			}
+			busyNS.Add(time.Since(t0).Nanoseconds())
 		})
 	}
 	wg.Wait()
+	if span := time.Since(start); span > 0 { // the last stream's end
+		meanInFlight = float64(busyNS.Load()) / float64(span.Nanoseconds())
+	}
 	close(done)
 	watch.Wait()
-	if span := lastNS.Load(); span > 0 {
-		meanInFlight = float64(busyNS.Load()) / float64(span)
-	}
 	return count.Load(), meanInFlight, peakHeap
 }

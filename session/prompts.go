@@ -346,7 +346,7 @@ func (o *Options) prefetchWindow() uint64 {
 // flight where 4,100 were kept without them); one batch in an open loop,
 // whose arrivals spread the counts over the run.
 func (o *Options) firstWave(window uint64) uint64 {
-	if o.Profile() == "rate" || o.Trace != nil {
+	if p := o.Profile(); p == "rate" || p == "trace" {
 		return prebuildWorkers
 	}
 	return window
