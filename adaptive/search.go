@@ -289,9 +289,6 @@ func (s *Search) bracket() (lo, hi float64, ok bool) {
 // Done reports whether the search has no level left to run, and why.
 func (s *Search) Done() (bool, string) { return s.phase == done, s.why }
 
-// Runs are the decisions recorded, in the order run.
-func (s *Search) Runs() []Decision { return slices.Clone(s.runs) }
-
 // Capacity is a search's answer.
 type Capacity struct {
 	// Found says some level passed. Level is the passing level with the

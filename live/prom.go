@@ -21,11 +21,6 @@ var (
 	TPOTBuckets = []float64{0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5}
 )
 
-// errorClasses are loadgen's classes, each exported from the start at 0 so
-// that rate() over a class has a first point before its first failure.
-var errorClasses = []rundir.ErrorClass{rundir.RateLimited, rundir.HTTP4xx, rundir.HTTP5xx, rundir.StreamErr,
-	rundir.Timeout, rundir.Connection, rundir.Protocol, rundir.Canceled}
-
 // promMetrics are the run's own metrics, in a registry of the State's own
 // (never the process-wide default: two States, or a test beside a run, must
 // not collide). Counters and histograms are client_golang's, updated with
@@ -48,7 +43,9 @@ func newPromMetrics(s *State) *promMetrics {
 		ConstLabels: run,
 	}, []string{"outcome", "error_class"})
 	m.okCounter = m.requests.WithLabelValues("ok", "")
-	for _, c := range errorClasses {
+	// Every class from the start at 0, so that rate() over a class has a
+	// first point before its first failure.
+	for _, c := range rundir.ErrorClasses() {
 		m.failedBy[c] = m.requests.WithLabelValues("failed", string(c))
 	}
 	m.outTokens = prometheus.NewCounter(prometheus.CounterOpts{

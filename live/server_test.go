@@ -162,7 +162,7 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("ok requests %v; want more than before and the fed %d", ok, snap.OK)
 	}
 	var failedSum float64
-	for _, c := range errorClasses {
+	for _, c := range rundir.ErrorClasses() {
 		failedSum += value(t, second, "inferbench_requests_total", "outcome", "failed", "error_class", string(c))
 	}
 	if failedSum != float64(snap.Failed) || snap.Failed != 2 {

@@ -194,16 +194,6 @@ type patternJSON struct {
 	Regex  *string `json:"Regex"`
 }
 
-func (p patternJSON) describe() string {
-	switch {
-	case p.String != nil:
-		return fmt.Sprintf("String %q", *p.String)
-	case p.Regex != nil:
-		return fmt.Sprintf("Regex %q", *p.Regex)
-	}
-	return "empty pattern"
-}
-
 // oneChar returns the only rune of s, or an error.
 func oneChar(what, s string) (rune, error) {
 	rs := []rune(s)
