@@ -165,7 +165,7 @@ func TestLoadFileLocatesErrors(t *testing.T) {
 		{"testdata/bad-rate.yaml", []string{`testdata/bad-rate.yaml:5:9: load.rate: must be > 0 and at most 1000000 requests per second, got -3`}},
 		{"testdata/many-errors.yaml", []string{
 			`testdata/many-errors.yaml:1:7: name: must be 1–64 lower-case letters, digits and hyphens, starting with a letter or digit, got "Many_Errors"`,
-			`testdata/many-errors.yaml:4:8: target.url: must start with http:// or https://`,
+			`testdata/many-errors.yaml:4:8: target.url: has no scheme: write http:// or https:// before the host`,
 			`testdata/many-errors.yaml:5:16: target.api_key_env: must be the NAME of an environment variable that holds the key (such as OPENAI_API_KEY), and this looks like a key itself (value not shown)`,
 			`testdata/many-errors.yaml:7:49: workload.prompt_tokens.max: must be ≥ min (900), got 100`,
 			`testdata/many-errors.yaml:8:52: workload.output_tokens.stddev: must be ≥ 0, got -1`,

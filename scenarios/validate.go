@@ -168,6 +168,8 @@ func (t *Target) validate(c *checker) {
 func checkURL(raw string) string {
 	u, err := url.Parse(raw)
 	switch {
+	case !strings.Contains(raw, "://"):
+		return "has no scheme: write http:// or https:// before the host"
 	case err != nil:
 		return "is not a valid URL"
 	case u.Scheme != "http" && u.Scheme != "https":

@@ -80,6 +80,11 @@ func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResu
 	res.Usage, res.Server, res.FinishReason, res.Model = final.Usage, final.Server, final.FinishReason, final.Model
 	if err != nil {
 		perr := probeError(err)
+		if he := (*targets.HTTPError)(nil); errors.As(err, &he) && he.Status == http.StatusNotFound {
+			if u := postedURL(target, model); u != "" {
+				perr = fmt.Errorf("%w (posted to %s)", perr, u)
+			}
+		}
 		if n, past := res.PastMaxTokens(); past {
 			// Whatever the outcome: a stream that ran past its cap and then
 			// timed out is the server ignoring the cap.
@@ -124,6 +129,19 @@ func probeError(err error) error {
 		return err
 	}
 	return fmt.Errorf("probe: unreachable: %w", err)
+}
+
+// postedURL is the URL target posts model's requests to, redacted, where
+// the adapter says ("" otherwise): a 404 names it, so a doubled or wrong
+// path shows.
+func postedURL(t targets.Target, model string) string {
+	switch u := t.(type) {
+	case interface{ URL() string }:
+		return targets.RedactURL(u.URL())
+	case interface{ URL(model string) string }:
+		return targets.RedactURL(u.URL(model))
+	}
+	return ""
 }
 
 // IsKeyRejection reports whether err is a 401 or 403 answer.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -114,5 +115,21 @@ func TestWarnOtherModel(t *testing.T) {
 	warnOtherModel(&ProbeResult{}, "m", &b)
 	if b.Len() != 0 {
 		t.Errorf("warned without cause: %q", b.String())
+	}
+}
+
+// TestProbe404NamesTheURL: a 404 names the URL the adapter posted to, with
+// its key-like query redacted, so a wrong path shows in the one line.
+func TestProbe404NamesTheURL(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	target, err := registry.New("vllm", registry.Options{URL: srv.URL + "/prefix?token=SECRET", Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Probe(t.Context(), target, "m")
+	want := "model or endpoint not found: http 404: 404 page not found (posted to " + srv.URL + "/prefix/v1/chat/completions?token=REDACTED)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("probe error %v; want it to contain %q", err, want)
 	}
 }

@@ -55,7 +55,15 @@ func NewTransport() http.RoundTripper {
 // ParseBaseURL parses a server root given in a configuration: it must be an
 // absolute http or https URL with a host. Its errors show the URL as
 // RedactURL does: no password, no value of a key-like query parameter.
+//
+// A URL that ends in an API endpoint (…/v1/chat/completions, the form
+// Azure's and most providers' documentation show) is refused with the root
+// to give instead: the adapter adds its endpoint, and the server's other
+// pages (/metrics, /tokenize, /version) are found from the root.
 func ParseBaseURL(s string) (*url.URL, error) {
+	if s != "" && !strings.Contains(s, "://") {
+		return nil, errors.New("base URL has no scheme: write http:// or https:// before the host")
+	}
 	u, err := url.Parse(s)
 	if err != nil || s == "" {
 		return nil, fmt.Errorf("base URL %q is not a URL", RedactURL(s))
@@ -66,7 +74,40 @@ func ParseBaseURL(s string) (*url.URL, error) {
 	if u.Host == "" {
 		return nil, fmt.Errorf("base URL %q has no host", RedactedURL(u))
 	}
+	if root, tail, ok := endpointRoot(u); ok {
+		return nil, fmt.Errorf("base URL %q ends in the API endpoint %s, which inferbench adds itself: give the server root, %q", RedactedURL(u), tail, RedactedURL(root))
+	}
 	return u, nil
+}
+
+// endpointTails are the paths the adapters post to, after the server root
+// and the API version: a base URL ending in one names the endpoint, not the
+// server.
+var endpointTails = []string{
+	"/chat/completions", "/completions", "/completion", "/responses", "/messages",
+	"/generate_stream", "/generate", "/api/chat", "/api/generate",
+}
+
+// endpointRoot reports whether u's path ends in one of endpointTails and,
+// if so, the server root to give instead and the part of the path it drops:
+// the tail, with an API version (/v1) or an Azure deployment
+// (/openai/deployments/NAME) before it.
+func endpointRoot(u *url.URL) (root *url.URL, dropped string, ok bool) {
+	path := strings.TrimRight(u.Path, "/")
+	for _, t := range endpointTails {
+		if !strings.HasSuffix(path, t) {
+			continue
+		}
+		rest := strings.TrimSuffix(path, t)
+		if i := strings.Index(rest, "/openai/deployments/"); i >= 0 {
+			rest = rest[:i]
+		}
+		rest = strings.TrimSuffix(rest, "/v1")
+		c := *u
+		c.Path, c.RawPath, c.RawQuery = rest, "", ""
+		return &c, path[len(rest):], true
+	}
+	return nil, "", false
 }
 
 // KeyString is how a configuration's String shows an API key: `""` when

@@ -117,6 +117,29 @@ func TestParseBaseURL(t *testing.T) {
 			t.Errorf("ParseBaseURL(%q) = %v, want an error without the password", s, err)
 		}
 	}
+	if _, err := targets.ParseBaseURL("127.0.0.1:8000"); err == nil || !strings.Contains(err.Error(), "no scheme") {
+		t.Errorf("a host:port without a scheme: %v, want \"no scheme\"", err)
+	}
+	// The server root is what adapters want: a URL that names the endpoint
+	// is refused, naming the root to give, with no password or key in it.
+	for s, want := range map[string]string{
+		"http://h:8000/v1/chat/completions": `ends in the API endpoint /v1/chat/completions, which inferbench adds itself: give the server root, "http://h:8000"`,
+		"http://h:8000/v1/completions/":     `the API endpoint /v1/completions,`,
+		"http://h:8080/generate_stream":     `the API endpoint /generate_stream,`,
+		"http://h:11434/api/chat":           `the API endpoint /api/chat, which inferbench adds itself: give the server root, "http://h:11434"`,
+		"https://gw/llm/v1/messages":        `give the server root, "https://gw/llm"`,
+		"https://u:pw@r.openai.azure.com/openai/deployments/gpt/chat/completions?api-version=1&api-key=SECRET": `the API endpoint /openai/deployments/gpt/chat/completions, which inferbench adds itself: give the server root, "https://u:xxxxx@r.openai.azure.com"`,
+	} {
+		_, err := targets.ParseBaseURL(s)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "pw") {
+			t.Errorf("ParseBaseURL(%q) = %v, want an error with %q and no secret", s, err, want)
+		}
+	}
+	for _, s := range []string{"http://h:8000/v1", "https://api.fireworks.ai/inference/v1", "http://h/v1/models/x/predictions"} {
+		if _, err := targets.ParseBaseURL(s); err != nil {
+			t.Errorf("ParseBaseURL(%q): %v", s, err)
+		}
+	}
 	if got := targets.RedactURL("http://u:pw@h/"); got != "http://u:xxxxx@h/" {
 		t.Errorf("RedactURL = %q", got)
 	}
