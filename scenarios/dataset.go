@@ -125,9 +125,9 @@ func ReadPrompts(r io.Reader, format DatasetFormat) (*Prompts, error) {
 	var err error
 	switch format {
 	case FormatJSONL:
-		p, err = readJSONL(r)
+		p, err = readJSONL(r, MaxDatasetLine)
 	case FormatShareGPT:
-		p, err = readShareGPT(r)
+		p, err = readShareGPT(r, MaxDatasetLine)
 	default:
 		return nil, fmt.Errorf("dataset: unknown format %q (want jsonl or sharegpt)", format)
 	}
@@ -154,13 +154,37 @@ func ReadPromptsFile(path string, format DatasetFormat) (*Prompts, error) {
 	return p, nil
 }
 
-func readJSONL(r io.Reader) (*Prompts, error) {
+// MaxDatasetLine is the longest line of a JSONL dataset, in bytes: 64 MiB
+// holds a prompt of MaxLength tokens at four bytes a token, and bounds the
+// memory a file with no newline (a wrong path, /dev/zero) can take.
+const MaxDatasetLine = 64 << 20
+
+// maxTraceLine is the longest line of a trace file: a line holds a time and
+// two lengths.
+const maxTraceLine = 1 << 20
+
+// readLine returns br's next line, newline included, like ReadBytes('\n'),
+// but fails once the line passes limit bytes instead of reading on.
+func readLine(br *bufio.Reader, limit int) ([]byte, error) {
+	var line []byte
+	for {
+		frag, err := br.ReadSlice('\n')
+		if len(line)+len(frag) > limit {
+			return nil, fmt.Errorf("line longer than %d MiB: refused (not a line-per-entry file?)", limit>>20)
+		}
+		line = append(line, frag...)
+		if err != bufio.ErrBufferFull {
+			return line, err
+		}
+	}
+}
+
+func readJSONL(r io.Reader, limit int) (*Prompts, error) {
 	p := &Prompts{}
 	br := bufio.NewReaderSize(r, 64<<10)
 	for line := 1; ; line++ {
-		// ReadBytes, not a Scanner: a long-context prompt can be longer
-		// than any fixed line limit.
-		b, err := br.ReadBytes('\n')
+		// Not a Scanner: a long-context prompt is longer than its buffer.
+		b, err := readLine(br, limit)
 		if len(bytes.TrimSpace(b)) > 0 {
 			var jp jsonlPrompt
 			if uerr := json.Unmarshal(b, &jp); uerr != nil {
@@ -185,8 +209,8 @@ func readJSONL(r io.Reader) (*Prompts, error) {
 	}
 }
 
-func readShareGPT(r io.Reader) (*Prompts, error) {
-	lc := &lineCounter{r: r}
+func readShareGPT(r io.Reader, limit int) (*Prompts, error) {
+	lc := &lineCounter{r: r, limit: int64(limit)}
 	dec := json.NewDecoder(lc)
 	if tok, err := dec.Token(); err != nil {
 		return nil, lc.wrap(dec, err)
@@ -196,6 +220,7 @@ func readShareGPT(r io.Reader) (*Prompts, error) {
 	p := &Prompts{}
 	for dec.More() {
 		lc.line(dec.InputOffset()) // forget the newlines before this entry
+		lc.start = dec.InputOffset()
 		var e sharegptEntry
 		if err := dec.Decode(&e); err != nil {
 			return nil, lc.wrap(dec, err)
@@ -237,12 +262,21 @@ func readShareGPT(r io.Reader) (*Prompts, error) {
 type lineCounter struct {
 	r     io.Reader
 	read  int64   // bytes read so far
+	start int64   // where the entry being decoded starts
+	limit int64   // the most bytes read past start
 	nl    []int64 // offsets of newlines not yet passed by a query
 	lines int     // newlines passed by queries so far
 }
 
 // Read reads from the underlying reader, noting where each newline is.
+//
+// It fails once limit bytes past the start of the entry being decoded have
+// been read: the decoder holds a whole entry in memory, and no conversation
+// is that long.
 func (l *lineCounter) Read(b []byte) (int, error) {
+	if l.read-l.start > l.limit {
+		return 0, fmt.Errorf("an entry longer than %d MiB: refused", l.limit>>20)
+	}
 	n, err := l.r.Read(b)
 	for i, c := range b[:n] {
 		if c == '\n' {

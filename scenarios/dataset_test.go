@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -157,5 +158,42 @@ func BenchmarkReadPromptsShareGPT(b *testing.B) {
 		if _, err := ReadPrompts(strings.NewReader(data), FormatShareGPT); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// endless reads as the byte it is, for ever: a file with no newline, such
+// as /dev/zero given by mistake.
+type endless byte
+
+func (e endless) Read(b []byte) (int, error) {
+	for i := range b {
+		b[i] = byte(e)
+	}
+	return len(b), nil
+}
+
+// TestReadRefusesEndlessEntries: a dataset or trace whose line (or ShareGPT
+// entry) never ends is refused once it passes its bound, naming the line,
+// instead of reading until memory runs out. The datasets' bound is
+// MaxDatasetLine (64 MiB); 1 MiB here keeps the test quick.
+func TestReadRefusesEndlessEntries(t *testing.T) {
+	_, err := readJSONL(endless('a'), 1<<20)
+	if want := "line 1: line longer than 1 MiB: refused (not a line-per-entry file?)"; err == nil || err.Error() != want {
+		t.Errorf("JSONL of an endless line: %v; want %s", err, want)
+	}
+	head := strings.NewReader("[\n{\"conversations\": [{\"from\": \"human\", \"value\": \"")
+	_, err = readShareGPT(io.MultiReader(head, endless('a')), 1<<20)
+	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), "an entry longer than 1 MiB: refused") {
+		t.Errorf("ShareGPT of an endless entry: %v; want line 2 and the bound", err)
+	}
+	_, err = ReadTrace(endless(0))
+	if want := "trace: line 1: line longer than 1 MiB: refused (not a line-per-entry file?)"; err == nil || err.Error() != want {
+		t.Errorf("trace of an endless line: %v; want %s", err, want)
+	}
+	// A long line within the bound is read whole.
+	long := `{"prompt": "` + strings.Repeat("a", 3<<20) + `"}`
+	p, err := readJSONL(strings.NewReader(long+"\n"+long), 4<<20)
+	if err != nil || p.Len() != 2 || len(p.At(1).Text) != 3<<20 {
+		t.Errorf("two 3 MiB lines under a 4 MiB bound: %v", err)
 	}
 }

@@ -45,7 +45,7 @@ func ReadTrace(r io.Reader) ([]TraceEntry, error) {
 	var clk traceClock
 	br := bufio.NewReaderSize(r, 64<<10)
 	for line := 1; ; line++ {
-		b, err := br.ReadBytes('\n')
+		b, err := readLine(br, maxTraceLine)
 		if len(bytes.TrimSpace(b)) > 0 {
 			e, perr := parseTraceLine(b, &clk)
 			if perr == nil && len(out) > 0 && e.Offset < out[len(out)-1].Offset {
