@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -348,17 +349,31 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 // ReadKeyFile reads an API key: the file's first line, trimmed. Errors never
 // include the file's content.
 func ReadKeyFile(path string) (string, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
+	defer f.Close()
+	// Bounded: the path may name a device or a pipe (a mistake, or
+	// <(pass show key)); no key is near maxKeyLine.
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyLine+1))
+	if err != nil {
+		return "", err
+	}
+	line, _, found := strings.Cut(string(b), "\n")
+	if !found && len(b) > maxKeyLine {
+		return "", fmt.Errorf("%s: the first line is longer than %d KiB: not a key file", path, maxKeyLine>>10)
+	}
 	key := strings.TrimSpace(line)
 	if key == "" {
 		return "", fmt.Errorf("%s: the first line is empty", path)
 	}
 	return key, nil
 }
+
+// maxKeyLine is the longest first line ReadKeyFile reads (bytes): a key,
+// even an Entra ID or OAuth access token, is a few KiB.
+const maxKeyLine = 64 << 10
 
 // KindHasAPI reports whether target kind speaks api (unknown kinds are left
 // to registry.New, which names the known ones).

@@ -1,6 +1,9 @@
 package session
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -18,6 +21,35 @@ func TestLevelBound(t *testing.T) {
 	} {
 		if got := c.o.levelBound(); got != c.want {
 			t.Errorf("%+v: %q; want %q", c.o, got, c.want)
+		}
+	}
+}
+
+// TestReadKeyFile: the key is the first line, trimmed; an empty first line,
+// or one past maxKeyLine (a device, a file with no newline), is refused
+// without quoting what was read.
+func TestReadKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if key, err := ReadKeyFile(write("ok", "  sk-abc \nsecond line\n")); err != nil || key != "sk-abc" {
+		t.Errorf("ReadKeyFile = %q, %v; want sk-abc", key, err)
+	}
+	if key, err := ReadKeyFile(write("long-ok", strings.Repeat("k", maxKeyLine-1)+"\n"+strings.Repeat("x", 2*maxKeyLine))); err != nil || len(key) != maxKeyLine-1 {
+		t.Errorf("a key just under the bound: %d bytes, %v", len(key), err)
+	}
+	if _, err := ReadKeyFile(write("empty", "\nsk-abc\n")); err == nil || !strings.Contains(err.Error(), "the first line is empty") {
+		t.Errorf("empty first line: %v", err)
+	}
+	for _, p := range []string{write("huge", strings.Repeat("SECRET", 20000)), "/dev/zero"} {
+		_, err := ReadKeyFile(p)
+		if err == nil || !strings.Contains(err.Error(), "the first line is longer than 64 KiB: not a key file") || strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("ReadKeyFile(%s) = %v; want the bound, nothing read quoted", p, err)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -32,7 +33,7 @@ func main() {
 	go func() {
 		s := <-sigs
 		cancelDrain(fmt.Errorf("%w by signal %v", context.Canceled, s))
-		if !drains {
+		if !drains() {
 			select {
 			case <-time.After(stopBound):
 				fmt.Fprintf(os.Stderr, "inferbench: interrupted by signal %v\n", s)
@@ -58,10 +59,17 @@ func main() {
 // after the first signal.
 const stopBound = time.Second
 
-// drainsOnSignal reports whether the command args name finishes its own
-// work on the first signal (a run drains its requests in flight, the mock
-// and the watchers shut down cleanly); the others are stopped at once.
-func drainsOnSignal(app *cli.App, args []string) bool {
+// runBegun is set once a run's setup — reading the scenario, its datasets
+// and trace, the key file, all blind to the context — is done and
+// session.Run, which stops on its own when drain ends, has the command. A
+// signal before then stops the process as any non-draining command's does.
+var runBegun atomic.Bool
+
+// drainsOnSignal returns whether the command args name finishes its own
+// work on the first signal (a run drains its requests in flight, once it has
+// begun; the mock and the watchers shut down cleanly); the others are
+// stopped at once.
+func drainsOnSignal(app *cli.App, args []string) func() bool {
 	var path []string
 	cmds := app.Commands
 	for _, a := range args[1:] {
@@ -73,8 +81,10 @@ func drainsOnSignal(app *cli.App, args []string) bool {
 		cmds = c.Subcommands
 	}
 	switch strings.Join(path, " ") {
-	case "run", "mock", "watch", "gpu watch", "k8s hold", "calibrate":
-		return true
+	case "run":
+		return runBegun.Load
+	case "mock", "watch", "gpu watch", "k8s hold", "calibrate":
+		return func() bool { return true }
 	}
-	return false
+	return func() bool { return false }
 }

@@ -149,6 +149,7 @@ func runWatched(hard, drain context.Context, o *session.Options, quiet bool, lr 
 	if err != nil {
 		return err
 	}
+	runBegun.Store(true)
 	res, err := session.Run(hard, drain, o, viewStderr(view, stderr))
 	stopView(view, res)
 	defer lr.close(drain, view, res)
