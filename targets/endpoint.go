@@ -63,6 +63,25 @@ func (e *Endpoint) Open(ctx context.Context, url string, body []byte, httpError 
 	return resp, nil
 }
 
+// A StreamReader reads the stream of resp, a response Open returned,
+// calling onChunk for each chunk. cancel ends the request (for Drain); ctx
+// is the request's, whose cause read errors carry (ReadErr).
+type StreamReader func(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(Chunk)) (Final, error)
+
+// Stream opens a stream (Open) under a context of its own, which read is
+// handed the cancel func of, and returns read's answer; then the body is
+// closed and the context cancelled. Open's error comes with a zero Final.
+func (e *Endpoint) Stream(ctx context.Context, url string, body []byte, httpError func(*http.Response) error, isStream func(ct string) bool, read StreamReader, onChunk func(Chunk)) (Final, error) {
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	resp, err := e.Open(rctx, url, body, httpError, isStream)
+	if err != nil {
+		return Final{}, err
+	}
+	defer resp.Body.Close()
+	return read(ctx, resp, cancel, onChunk)
+}
+
 // ReadErr wraps an error met reading the stream, led by the Endpoint's name
 // and ctx's cause when ctx has ended (WithCause), and redacted.
 func (e *Endpoint) ReadErr(ctx context.Context, err error) error {

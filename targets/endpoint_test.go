@@ -94,6 +94,52 @@ func TestEndpointOpen(t *testing.T) {
 	}
 }
 
+// TestEndpointStream: read is handed the opened response and the request's
+// ctx, and its answer comes back; the body is closed once read returns; an
+// Open error comes back with a zero Final, read not called.
+func TestEndpointStream(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/ok" {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: 1\n\n")
+	}))
+	defer srv.Close()
+	e := targets.NewEndpoint("x", nil, nil, "text/event-stream", "Authorization", "")
+	errHTTP, errRead := errors.New("http error"), errors.New("read error")
+	httpError := func(*http.Response) error { return errHTTP }
+	type key struct{}
+	ctx := context.WithValue(context.Background(), key{}, "request")
+	var kept *http.Response
+	read := func(rctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
+		if rctx.Value(key{}) != "request" || cancel == nil {
+			t.Error("read not handed the request's ctx and a cancel func")
+		}
+		if b, _ := io.ReadAll(resp.Body); string(b) != "data: 1\n\n" {
+			t.Errorf("read got body %q", b)
+		}
+		kept = resp
+		onChunk(targets.Chunk{Content: "c"})
+		return targets.Final{FinishReason: "stop"}, errRead
+	}
+	var chunks []string
+	onChunk := func(c targets.Chunk) { chunks = append(chunks, c.Content) }
+	f, err := e.Stream(ctx, srv.URL+"/ok", nil, httpError, nil, read, onChunk)
+	if f.FinishReason != "stop" || err != errRead || len(chunks) != 1 {
+		t.Errorf("Stream = %+v, %v with chunks %q; want read's answer and its one chunk", f, err, chunks)
+	}
+	if _, err := kept.Body.Read(make([]byte, 1)); err == nil || err == io.EOF {
+		t.Errorf("body read after Stream returned: %v, want the error of a closed body", err)
+	}
+	kept = nil
+	f, err = e.Stream(ctx, srv.URL+"/busy", nil, httpError, nil, read, onChunk)
+	if f != (targets.Final{}) || err != errHTTP || kept != nil {
+		t.Errorf("Stream of a 503 = %+v, %v (read called: %v); want a zero Final and httpError's", f, err, kept != nil)
+	}
+}
+
 // TestErrReader: a body that ends leaves Err nil; one cut by the transport
 // keeps the transport's error, though the reader above sees only an end.
 func TestErrReader(t *testing.T) {

@@ -28,12 +28,15 @@ package compare
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"maps"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/inferbench/inferbench/report"
@@ -527,4 +530,36 @@ func judge(r *Row, th Thresholds) {
 	default:
 		r.Verdict = WithinNoise
 	}
+}
+
+// MarshalJSON writes r's fields as their tags say, in order, but for the
+// values JSON cannot hold: a NaN or ±Inf float is written as null, and a
+// MannWhitney of undefined values (NaN) is left out.
+func (r Row) MarshalJSON() ([]byte, error) {
+	if mw := r.MannWhitney; mw != nil && (math.IsNaN(mw.P) || math.IsNaN(mw.U)) {
+		r.MannWhitney = nil
+	}
+	v := reflect.ValueOf(r)
+	b := []byte{'{'}
+	for i := range v.NumField() {
+		name, opt, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		f := v.Field(i)
+		if opt == "omitempty" && f.IsZero() {
+			continue
+		}
+		val := f.Interface()
+		if x, ok := val.(float64); ok && (math.IsNaN(x) || math.IsInf(x, 0)) {
+			val = nil
+		}
+		fb, err := json.Marshal(val)
+		if err != nil {
+			return nil, err
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(strconv.AppendQuote(b, name), ':')
+		b = append(b, fb...)
+	}
+	return append(b, '}'), nil
 }

@@ -209,49 +209,16 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-// jsonRow is a Row with its float fields nullable: encoding/json cannot
-// write NaN.
-type jsonRow struct {
-	Level       float64      `json:"level"`
-	Metric      string       `json:"metric"`
-	Title       string       `json:"title"`
-	Unit        string       `json:"unit"`
-	Points      bool         `json:"points"`
-	Baseline    *float64     `json:"baseline"`
-	Candidate   *float64     `json:"candidate"`
-	Change      *float64     `json:"change"`
-	CILow       *float64     `json:"ci_low"`
-	CIHigh      *float64     `json:"ci_high"`
-	P           *float64     `json:"p"`
-	MannWhitney *MannWhitney `json:"mann_whitney,omitempty"`
-	Method      string       `json:"method"`
-	N           int          `json:"baseline_runs"`
-	Threshold   float64      `json:"threshold"`
-	Significant bool         `json:"significant"`
-	Verdict     Verdict      `json:"verdict"`
-}
-
-// WriteJSON writes r as indented JSON; undefined values (NaN) are written
-// as null, and "regression" says whether any row regressed.
+// WriteJSON writes r as indented JSON (Row.MarshalJSON: undefined values
+// as null), and "regression" says whether any row regressed.
 func WriteJSON(w io.Writer, r *Result) error {
-	num := func(f float64) *float64 {
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil
-		}
-		return &f
-	}
 	out := struct {
 		*Result
-		Rows       []jsonRow `json:"rows"`
-		Regression bool      `json:"regression"`
-	}{Result: r, Rows: []jsonRow{}, Regression: len(r.Regressions()) > 0}
-	for _, x := range r.Rows {
-		mw := x.MannWhitney
-		if mw != nil && (math.IsNaN(mw.P) || math.IsNaN(mw.U)) {
-			mw = nil
-		}
-		out.Rows = append(out.Rows, jsonRow{x.Level, x.Metric, x.Title, x.Unit, x.Points, num(x.Baseline), num(x.Candidate),
-			num(x.Change), num(x.CILow), num(x.CIHigh), num(x.P), mw, x.Method, x.N, x.Threshold, x.Significant, x.Verdict})
+		Rows       []Row `json:"rows"`
+		Regression bool  `json:"regression"`
+	}{Result: r, Rows: r.Rows, Regression: len(r.Regressions()) > 0}
+	if out.Rows == nil {
+		out.Rows = []Row{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -127,21 +127,18 @@ func Messages(req targets.Request) (string, []Message) {
 // and block starts too, with no token, so the caller sees the first byte).
 // See targets.Target.
 func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
-	var final targets.Final
 	body, err := requestBody(req)
 	if err != nil {
-		return final, fmt.Errorf("anthropic: encode request: %w", err)
+		return targets.Final{}, fmt.Errorf("anthropic: encode request: %w", err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	resp, err := t.ep.Open(rctx, t.url, body, t.httpError, nil)
-	if err != nil {
-		return final, err
-	}
-	defer resp.Body.Close()
-	rd := sse.NewReader(resp.Body)
+	return t.ep.Stream(ctx, t.url, body, t.httpError, nil, t.read, onChunk)
+}
+
+// read reads the stream to message_stop (or, lacking it, to a stop_reason
+// and the end of the stream).
+func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	d := decoder{redact: t.ep.Redact}
-	err = t.ep.ReadEvents(ctx, rd, resp.Body, cancel, func(e sse.Event) (bool, error) { return d.event(e, onChunk) })
+	err := t.ep.ReadEvents(ctx, sse.NewReader(resp.Body), resp.Body, cancel, func(e sse.Event) (bool, error) { return d.event(e, onChunk) })
 	if err == io.EOF {
 		if d.stopReason != "" {
 			// message_delta said why it stopped; only message_stop is

@@ -53,6 +53,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/schemas"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/auth/bearer"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/aws/smithy-go/transport/http/protocol/restjson1"
@@ -244,28 +245,27 @@ func withProtocol(p *restjson1.Protocol) func(*bedrockruntime.Options) {
 
 func newProtocol() *restjson1.Protocol { return restjson1.New(schemas.AmazonBedrockFrontendService) }
 
-// openStream runs call, an SDK streaming operation given a context that
-// carries a bodySlot, and returns the raw body of its successful response
-// for readEvents. The caller closes the body and then calls done, which
-// closes the SDK's own reader of the response (it got an empty body;
-// closed, its goroutines end) and ends the operation's context.
-func (t *Target) openStream(ctx context.Context, call func(context.Context) (io.Closer, error)) (body io.ReadCloser, done func(), err error) {
+// stream runs call, an SDK streaming operation given a context that
+// carries a bodySlot, and reads the raw body of its successful response
+// with readEvents (schema's events, each handed to handle), returning
+// readEvents' error. Then it closes the body, the SDK's own reader of the
+// response (it got an empty body; closed, its goroutines end), and ends
+// the operation's context.
+func (t *Target) stream(ctx context.Context, call func(context.Context) (io.Closer, error), schema *smithy.Schema, handle func(smithy.Deserializable)) error {
 	slot := &bodySlot{}
 	rctx, cancel := context.WithCancel(context.WithValue(ctx, bodySlotKey{}, slot))
+	defer cancel()
 	sdkStream, err := call(rctx)
 	if err != nil {
-		cancel()
-		return nil, nil, t.apiError(ctx, err)
+		return t.apiError(ctx, err)
 	}
-	done = func() {
-		sdkStream.Close()
-		cancel()
+	defer sdkStream.Close()
+	body := slot.take()
+	if body == nil {
+		return &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
 	}
-	if body = slot.take(); body == nil {
-		done()
-		return nil, nil, &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
-	}
-	return body, done, nil
+	defer body.Close()
+	return t.readEvents(ctx, body, schema, handle)
 }
 
 // A bodySlot receives the body of a successful response for the request

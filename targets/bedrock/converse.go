@@ -49,20 +49,14 @@ func converseInput(req targets.Request) *bedrockruntime.ConverseStreamInput {
 
 // streamConverse sends a ConverseStream request and reads its events.
 func (t *Target) streamConverse(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
-	body, done, err := t.openStream(ctx, func(rctx context.Context) (io.Closer, error) {
+	var d converseDecoder
+	err := t.stream(ctx, func(rctx context.Context) (io.Closer, error) {
 		out, err := t.client.ConverseStream(rctx, converseInput(req), withProtocol(newProtocol()))
 		if err != nil {
 			return nil, err
 		}
 		return out.GetStream(), nil
-	})
-	if err != nil {
-		return targets.Final{}, err
-	}
-	defer done()
-	defer body.Close()
-	var d converseDecoder
-	err = t.readEvents(ctx, body, schemas.ConverseStreamOutput, func(ev smithy.Deserializable) {
+	}, schemas.ConverseStreamOutput, func(ev smithy.Deserializable) {
 		onChunk(d.event(ev))
 	})
 	if err == io.EOF {

@@ -122,7 +122,9 @@ func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk 
 	if err != nil {
 		return targets.Final{}, err
 	}
-	rb, done, err := t.openStream(ctx, func(rctx context.Context) (io.Closer, error) {
+	var d nativeDecoder
+	var perr error
+	err = t.stream(ctx, func(rctx context.Context) (io.Closer, error) {
 		out, err := t.client.InvokeModelWithResponseStream(rctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
 			ModelId: aws.String(req.Model), Body: body,
 			ContentType: aws.String("application/json"), Accept: aws.String("application/json"),
@@ -131,15 +133,7 @@ func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk 
 			return nil, err
 		}
 		return out.GetStream(), nil
-	})
-	if err != nil {
-		return targets.Final{}, err
-	}
-	defer done()
-	defer rb.Close()
-	var d nativeDecoder
-	var perr error
-	err = t.readEvents(ctx, rb, schemas.ResponseStream, func(ev smithy.Deserializable) {
+	}, schemas.ResponseStream, func(ev smithy.Deserializable) {
 		if perr != nil {
 			return
 		}

@@ -162,22 +162,22 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 }
 
 func (t *Target) stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
-	var final targets.Final
 	if req.Model == "" {
-		return final, errors.New("gemini: no model: the model is part of the URL")
+		return targets.Final{}, errors.New("gemini: no model: the model is part of the URL")
 	}
 	body, err := requestBody(req)
 	if err != nil {
-		return final, fmt.Errorf("gemini: encode request: %w", err)
+		return targets.Final{}, fmt.Errorf("gemini: encode request: %w", err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	resp, err := t.ep.Open(rctx, t.URL(req.Model), body, t.httpError, func(ct string) bool { return isJSON(ct) || isEventStream(ct) })
-	if err != nil {
-		return final, err
-	}
-	defer resp.Body.Close()
+	isStream := func(ct string) bool { return isJSON(ct) || isEventStream(ct) }
+	return t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, isStream, t.read, onChunk)
+}
+
+// read reads the stream, a JSON array or alt=sse events as its
+// Content-Type says, to its end.
+func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	d := decoder{redact: t.ep.Redact}
+	var err error
 	if isJSON(resp.Header.Get("Content-Type")) {
 		err = t.readArray(ctx, resp.Body, &d, onChunk)
 	} else {

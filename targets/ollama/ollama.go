@@ -150,23 +150,21 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 // counts objects; the done object's eval_count is the server's count. See
 // targets.Target.
 func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
-	var final targets.Final
 	body, err := t.requestBody(req)
 	if err != nil {
-		return final, fmt.Errorf("ollama: encode request: %w", err)
+		return targets.Final{}, fmt.Errorf("ollama: encode request: %w", err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	resp, err := t.ep.Open(rctx, t.url, body, t.httpError, isNDJSON)
-	if err != nil {
-		return final, err
-	}
-	defer resp.Body.Close()
-	rd := ndjson.NewReader(resp.Body)
+	return t.ep.Stream(ctx, t.url, body, t.httpError, isNDJSON, t.read, onChunk)
+}
+
+// read reads the stream to its done object.
+func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	var (
+		final targets.Final
 		line  lineJSON
 		lines int
 	)
+	rd := ndjson.NewReader(resp.Body)
 	for {
 		data, err := rd.Next()
 		if err == io.EOF {

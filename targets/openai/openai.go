@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -127,27 +128,26 @@ type streamState struct {
 // chunks and also role, finish and usage chunks, which carry no token, so the
 // caller sees when the first byte of the stream arrived). See targets.Target.
 func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
-	var final targets.Final
 	body, err := t.requestBody(req)
 	if err != nil {
-		return final, fmt.Errorf("openai: encode request: %w", err)
+		return targets.Final{}, fmt.Errorf("openai: encode request: %w", err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	if t.deployment != nil && req.Model == "" {
+		return targets.Final{}, errors.New("openai: no model: Azure's deployment URL needs the deployment name as the model")
+	}
 	// PostStream marks the POST safe to resend when a kept-alive connection
 	// turns out closed (llama-server closes it after every stream).
-	if t.deployment != nil && req.Model == "" {
-		return final, errors.New("openai: no model: Azure's deployment URL needs the deployment name as the model")
-	}
-	resp, err := t.ep.Open(rctx, t.endpoint(req.Model), body, t.httpError, nil)
-	if err != nil {
-		return final, err
-	}
-	defer resp.Body.Close()
-
+	read := t.readChat
 	if t.api == Responses {
-		return t.readResponses(ctx, resp.Body, cancel, onChunk)
+		read = t.readResponses
 	}
+	return t.ep.Stream(ctx, t.endpoint(req.Model), body, t.httpError, nil, read, onChunk)
+}
+
+// readChat reads a Chat Completions or Completions stream to [DONE] (or,
+// lacking it, to a finish_reason and the end of the stream), decoding with
+// a pooled streamState.
+func (t *Target) readChat(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	st := t.states.Get().(*streamState)
 	defer t.states.Put(st)
 	st.rd.Reset(resp.Body)
@@ -157,7 +157,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	// After [DONE], ReadEvents reads what follows (the end of the chunked
 	// body), so the connection goes back to the pool; it gives up after
 	// DrainWait.
-	err = t.ep.ReadEvents(ctx, st.rd, resp.Body, cancel, func(ev sse.Event) (bool, error) { return d.event(ev, onChunk) })
+	err := t.ep.ReadEvents(ctx, st.rd, resp.Body, cancel, func(ev sse.Event) (bool, error) { return d.event(ev, onChunk) })
 	if err == io.EOF {
 		if d.finish != "" {
 			// Some servers end without [DONE] (TGI chat ≤ 2.0, Groq): a

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"strconv"
 
 	"github.com/inferbench/inferbench/targets"
@@ -93,10 +94,10 @@ func (d *responsesDecoder) final() targets.Final {
 }
 
 // readResponses reads a Responses stream to its terminal event.
-func (t *Target) readResponses(ctx context.Context, body io.Reader, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
-	rd := sse.NewReader(body)
+func (t *Target) readResponses(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
+	rd := sse.NewReader(resp.Body)
 	d := responsesDecoder{redact: t.ep.Redact}
-	err := t.ep.ReadEvents(ctx, rd, body, cancel, func(ev sse.Event) (bool, error) { return d.event(ev, onChunk) })
+	err := t.ep.ReadEvents(ctx, rd, resp.Body, cancel, func(ev sse.Event) (bool, error) { return d.event(ev, onChunk) })
 	if err == io.EOF {
 		return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
 			"stream ended before response.completed, after %d events", d.events)}

@@ -155,23 +155,22 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		}
 		return t.chat.Stream(ctx, req, onChunk)
 	}
-	var final targets.Final
 	body, err := requestBody(req)
 	if err != nil {
-		return final, fmt.Errorf("tgi: encode request: %w", err)
+		return targets.Final{}, fmt.Errorf("tgi: encode request: %w", err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	resp, err := t.ep.Open(rctx, t.url, body, t.httpError, nil)
-	if err != nil {
-		return final, err
-	}
-	defer resp.Body.Close()
-	rd := sse.NewReader(resp.Body)
+	return t.ep.Stream(ctx, t.url, body, t.httpError, nil, t.read, onChunk)
+}
+
+// read reads a /generate_stream stream to its end event, the one with
+// generated_text.
+func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	var (
+		final  targets.Final
 		ev     eventJSON
 		events int
 	)
+	rd := sse.NewReader(resp.Body)
 	for {
 		e, err := t.ep.NextEvent(ctx, rd)
 		if err == io.EOF {

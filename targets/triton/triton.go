@@ -92,21 +92,19 @@ type responseJSON struct {
 
 // Stream sends req and calls onChunk for each response. See targets.Target.
 func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
-	var final targets.Final
 	if req.Model == "" {
-		return final, errors.New("triton: no model: the model name is part of the URL (ensemble for TensorRT-LLM)")
+		return targets.Final{}, errors.New("triton: no model: the model name is part of the URL (ensemble for TensorRT-LLM)")
 	}
 	body, err := json.Marshal(requestJSON{TextInput: req.FlatPrompt(), MaxTokens: max(req.MaxTokens, 0), Stream: true, Temperature: req.Temperature})
 	if err != nil {
-		return final, fmt.Errorf("triton: encode request: %w", err)
+		return targets.Final{}, fmt.Errorf("triton: encode request: %w", err)
 	}
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	resp, err := t.ep.Open(rctx, t.URL(req.Model), body, t.httpError, nil)
-	if err != nil {
-		return final, err
-	}
-	defer resp.Body.Close()
+	return t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, nil, t.read, onChunk)
+}
+
+// read reads the stream to its end: Triton sends no terminator.
+func (t *Target) read(ctx context.Context, resp *http.Response, _ context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
+	var final targets.Final
 	rd := sse.NewReader(resp.Body)
 	tokens, events := 0, 0
 	for {
