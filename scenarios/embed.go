@@ -47,6 +47,9 @@ func Open(nameOrPath string) (*Scenario, error) {
 		return Load(nameOrPath+".yaml", data)
 	}
 	if _, err := os.Stat(nameOrPath); err != nil && !isPath {
+		if hint := didYouMean(nameOrPath, Shipped()); hint != "" {
+			return nil, fmt.Errorf("scenario %q: neither a shipped scenario%s nor a file", nameOrPath, hint)
+		}
 		return nil, fmt.Errorf("scenario %q: neither a shipped scenario (%s) nor a file", nameOrPath, strings.Join(Shipped(), ", "))
 	}
 	return LoadFile(nameOrPath)

@@ -350,11 +350,25 @@ func unknownKeyMsg(path string) string {
 	if i := strings.LastIndex(path, "."); i >= 0 {
 		parent, key = path[:i], path[i+1:]
 	}
-	msg := fmt.Sprintf("unknown key %q", key)
-	if near := Nearest(key, knownKeys(parent)); near != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", near)
+	return fmt.Sprintf("unknown key %q", key) + didYouMean(key, knownKeys(parent))
+}
+
+// didYouMean is ` (did you mean "X"?)` for the candidate Nearest to key, or
+// "" when none is near.
+func didYouMean(key string, candidates []string) string {
+	if near := Nearest(key, candidates); near != "" {
+		return fmt.Sprintf(" (did you mean %q?)", near)
 	}
-	return msg
+	return ""
+}
+
+// unknownName says that name is none of names, which it calls what: with
+// the nearest of them when one is near, else with the whole list.
+func unknownName(what, name string, names []string) string {
+	if hint := didYouMean(name, names); hint != "" {
+		return fmt.Sprintf("unknown %s %q%s", what, truncate(name, 32), hint)
+	}
+	return fmt.Sprintf("unknown %s %q (want one of %s)", what, truncate(name, 32), strings.Join(names, ", "))
 }
 
 // schemaType maps a type that decodes itself to the type whose keys its

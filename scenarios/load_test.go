@@ -252,6 +252,7 @@ func TestLoadErrors(t *testing.T) {
 		{"fixed zero", "name: a\nworkload:\n  output_tokens: 0\n", []string{"s.yaml:3:18: workload.output_tokens: must be between 1 and 16777216 tokens, got 0"}},
 		{"block mapping located at its key", "name: a\nworkload:\n  prompt_tokens:\n    dist: uniform\n    max: 5\n", []string{"s.yaml:3:3: workload.prompt_tokens.min: is required with dist: uniform"}},
 		{"url with credentials", "name: a\ntarget: {url: \"http://me:pw@host\"}\n", []string{"s.yaml:2:15: target.url: must not hold credentials: name the key's environment variable in target.api_key_env"}},
+		{"api typo", "name: a\ntarget: {api: chatt}\n", []string{`s.yaml:2:15: target.api: unknown API "chatt" (did you mean "chat"?)`}},
 		{"gpu url without dcgm", "name: a\ngpu: {url: \"http://h:9400/metrics\"}\n", []string{"s.yaml:2:12: gpu.url: only applies with backend: dcgm"}},
 		{"missing name", "load: {concurrency: 1}\n", []string{"s.yaml:1:1: name: is required"}},
 		{"control characters", "name: a\ntarget: {model: \"llama\\n3\"}\nload: {trace: {file: \"a\\tb\"}}\n", []string{
@@ -476,6 +477,10 @@ func TestOpen(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "interactive-chat") {
 		t.Errorf("Open(unknown) = %v; want an error listing the shipped scenarios", err)
 	}
+	_, err = Open("qualfy")
+	if want := `scenario "qualfy": neither a shipped scenario (did you mean "qualify"?) nor a file`; err == nil || err.Error() != want {
+		t.Errorf("Open(a typo) = %v; want %s", err, want)
+	}
 	_, err = Open("testdata/missing.yaml")
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Open(missing file) = %v; want a not-exist error", err)
@@ -643,7 +648,12 @@ func TestCheckKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = s.CheckKind([]string{"vllm", "openai"})
-	if err == nil || err.Error() != `k.yaml:3:9: target.kind: unknown kind "vlm" (want one of vllm, openai)` {
+	if err == nil || err.Error() != `k.yaml:3:9: target.kind: unknown kind "vlm" (did you mean "vllm"?)` {
+		t.Errorf("CheckKind = %v", err)
+	}
+	// Nothing near: the whole list.
+	err = s.CheckKind([]string{"tgi", "openai"})
+	if err == nil || err.Error() != `k.yaml:3:9: target.kind: unknown kind "vlm" (want one of tgi, openai)` {
 		t.Errorf("CheckKind = %v", err)
 	}
 	if err := s.CheckKind([]string{"vlm"}); err != nil {

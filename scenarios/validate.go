@@ -141,7 +141,7 @@ func (s *Scenario) validate(c *checker) {
 // code: the registry is the one table of target kinds.
 func (s *Scenario) CheckKind(kinds []string) error {
 	if k := s.Target.Kind; k != "" && !slices.Contains(kinds, k) {
-		return s.src.errorf("target.kind", "unknown kind %q (want one of %s)", truncate(k, 32), strings.Join(kinds, ", "))
+		return s.src.errorf("target.kind", "%s", unknownName("kind", k, kinds))
 	}
 	return nil
 }
@@ -154,7 +154,7 @@ func (t *Target) validate(c *checker) {
 		}
 	}
 	if t.API != "" && !slices.Contains(apis, t.API) {
-		c.errorf("target.api", "unknown API %q (want %s)", truncate(t.API, 32), strings.Join(apis, ", "))
+		c.errorf("target.api", "%s", unknownName("API", t.API, apis))
 	}
 	if t.APIKeyEnv != "" {
 		// Never echo this value: it may be the key itself.

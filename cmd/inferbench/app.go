@@ -76,23 +76,37 @@ func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 			scenariosCommand(),
 			versionCommand(),
 		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() == 0 {
-				return cli.ShowAppHelp(c)
-			}
-			msg := fmt.Sprintf("unknown command %q", c.Args().First())
-			var names []string
-			for _, cmd := range c.App.Commands {
-				names = append(names, cmd.Names()...)
-			}
-			if s := scenarios.Nearest(c.Args().First(), names); s != "" {
-				msg += fmt.Sprintf(" (did you mean %s?)", s)
-			}
-			return usagef("%s; see inferbench --help", msg)
-		},
 	}
+	app.Action = unknownCommand("", app.Commands)
 	oneLineUsage("", app.Commands)
 	return app
+}
+
+// unknownCommand is the Action of the app, and of each command that only
+// groups others (history, gpu, …), path being the command as typed: with no
+// argument it shows the help; otherwise the first argument names no command
+// of cmds, said in one line with "did you mean".
+func unknownCommand(path string, cmds []*cli.Command) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if c.NArg() == 0 && path == "" {
+			return cli.ShowAppHelp(c)
+		}
+		if c.NArg() == 0 {
+			return cli.ShowSubcommandHelp(c)
+		}
+		msg := fmt.Sprintf("unknown command %q", c.Args().First())
+		var names []string
+		for _, cmd := range cmds {
+			names = append(names, cmd.Names()...)
+		}
+		if s := scenarios.Nearest(c.Args().First(), names); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		if path == "" {
+			return usagef("%s; see inferbench --help", msg)
+		}
+		return usagef("%s: %s; see inferbench %s --help", path, msg, path)
+	}
 }
 
 // noArgs rejects the positional arguments of a command that takes none;

@@ -154,8 +154,23 @@ func oneLineUsage(parent string, cmds []*cli.Command) {
 				return nil
 			}
 		}
+		if len(c.Subcommands) > 0 && c.Action == nil {
+			c.Action = unknownCommand(path, c.Subcommands)
+		}
 		oneLineUsage(path, c.Subcommands)
 	}
+}
+
+// arguments says how many positional arguments a command got, for its
+// usage error: "none", "1 argument", "3 arguments".
+func arguments(n int) string {
+	switch n {
+	case 0:
+		return "none"
+	case 1:
+		return "1 argument"
+	}
+	return fmt.Sprintf("%d arguments", n)
 }
 
 // dashed is a flag name as the user types it: --name, or -n for a
