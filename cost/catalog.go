@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // embedded holds the shipped catalogs. It is read-only data, not state.
@@ -234,7 +235,7 @@ func Load(pricesPath string) (*Catalog, error) {
 		files = append(files, sourceFile{Name: "cost/" + name, Data: b})
 	}
 	if pricesPath != "" {
-		b, err := os.ReadFile(pricesPath)
+		b, err := yamlguard.ReadFile(pricesPath)
 		if err != nil {
 			return nil, fmt.Errorf("prices file: %w", err)
 		}

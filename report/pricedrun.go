@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/inferbench/inferbench/cost"
@@ -86,20 +85,15 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 // the file or the fields are missing: the GPU only picks a default catalog
 // entry (cost.Catalog.ResolveRunGPU).
 func RunGPU(dir string) (stated string, names []string) {
-	b, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile))
+	m, err := rundir.ReadManifest(dir)
 	if err != nil {
 		return "", nil
 	}
-	var m struct {
-		GPUStated string `json:"gpu_stated"`
-		GPUs      []struct {
-			Name string `json:"name"`
-		} `json:"gpus"`
+	var gpus []rundir.GPUDevice
+	if len(m.GPUs) > 0 && json.Unmarshal(m.GPUs, &gpus) != nil {
+		return m.GPUStated, nil
 	}
-	if json.Unmarshal(b, &m) != nil {
-		return "", nil
-	}
-	for _, g := range m.GPUs {
+	for _, g := range gpus {
 		names = append(names, g.Name)
 	}
 	return m.GPUStated, names

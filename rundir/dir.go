@@ -111,6 +111,9 @@ type Run struct {
 	// Manifest is run.json; nil when the directory has none (a report can
 	// still be made from requests.jsonl alone).
 	Manifest *Manifest
+	// ManifestJSON is run.json's bytes as read, for the fields a reader
+	// takes generically; nil with Manifest.
+	ManifestJSON []byte
 	// Warnings are what Open and the readers noticed and did not refuse.
 	Warnings []string
 
@@ -149,10 +152,10 @@ func Open(dir string) (*Run, error) {
 		return nil, fmt.Errorf("run %s: %w", dir, err)
 	}
 	r := &Run{Dir: dir}
-	m, err := ReadManifest(dir)
+	raw, m, err := ReadManifestRaw(dir)
 	switch {
 	case err == nil:
-		r.Manifest = m
+		r.Manifest, r.ManifestJSON = m, raw
 		if m.ExitState == ExitRunning {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: the run did not finish (run.json still says running: the process was killed?); reporting the records it wrote", dir))
 		}

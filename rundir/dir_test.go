@@ -126,6 +126,29 @@ func TestOpenWarnings(t *testing.T) {
 	}
 }
 
+// TestOpenBoundsRunJSON: a run.json that is a link to something endless
+// is refused at MaxManifestSize with a warning, not read until memory runs
+// out; the records are still reported.
+func TestOpenBoundsRunJSON(t *testing.T) {
+	dir := t.TempDir()
+	rw, err := CreateRecordWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rw.Write(&Record{ID: 1, Stage: StageMeasure, OK: true})
+	rw.Close()
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, ManifestFile)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(r.Warnings, "\n"); r.Manifest != nil || !strings.Contains(got, "larger than 16 MiB: not a run.json") {
+		t.Errorf("manifest %v, warnings %q; want none and the bound", r.Manifest, got)
+	}
+}
+
 // TestDiskFullCountsLostRecords: on a full disk (/dev/full answers every
 // write with ENOSPC) each record is lost and counted, and the error comes
 // back, so the run can say how many it lost.

@@ -3,6 +3,7 @@ package rundir
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -171,6 +172,10 @@ func WriteManifest(dir string, m *Manifest) error {
 	return WriteFile(dir, ManifestFile, append(b, '\n'))
 }
 
+// MaxManifestSize bounds run.json (bytes): the run's scenario, GPU
+// inventory and settings take a few KiB.
+const MaxManifestSize = 16 << 20
+
 // ReadManifest reads dir/run.json.
 func ReadManifest(dir string) (*Manifest, error) {
 	_, m, err := ReadManifestRaw(dir)
@@ -179,14 +184,26 @@ func ReadManifest(dir string) (*Manifest, error) {
 
 // ReadManifestRaw reads dir/run.json and returns its bytes with the
 // decoded Manifest: the bytes are what a history fingerprints and keeps.
+//
+// At most MaxManifestSize bytes are read: run.json may be a link to
+// anything in a directory someone else made.
 func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	path := filepath.Join(dir, ManifestFile)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxManifestSize+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(b) > MaxManifestSize {
+		return nil, nil, fmt.Errorf("%s: larger than %d MiB: not a run.json", path, MaxManifestSize>>20)
+	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return b, &m, nil
 }

@@ -36,7 +36,7 @@ func TestLoadRefusesYAMLBombs(t *testing.T) {
 		{"5000 nested [", "name: a\nload: " + strings.Repeat("[", 5_000), "s.yaml:2:70: nested more than 64 levels deep"},
 		// Past "name: k\n", the lines "kI: 1\n" fill 524,288 bytes up to the
 		// start of line 53,541.
-		{"300k keys", keys.String(), "s.yaml:53541:1: file too large: 3188898 bytes, the limit is 524288"},
+		{"300k keys", keys.String(), "s.yaml:53541:1: file too large: more than 524288 bytes, the limit"},
 		// name and k0…k254 are 256 keys; k255, line 257, is one too many.
 		{"2000 keys", keys.String()[:20_000], "s.yaml:257:1: more than 256 keys in one mapping"},
 		{"billion laughs", billionLaughs(), "aliases expand the document beyond 100000 nodes"},
@@ -67,5 +67,16 @@ func TestLoadNamesFirstUnknownKey(t *testing.T) {
 				t.Fatalf("%q: %v; want %s", src, err, want)
 			}
 		}
+	}
+}
+
+// TestLoadFileBounded: a scenario path that names something endless (a
+// device, a pipe) is refused at the size limit, not read until memory runs
+// out; the same bound guards thresholds and price files (yamlguard.ReadFile).
+func TestLoadFileBounded(t *testing.T) {
+	_, err := LoadFile("/dev/zero")
+	var e *Error
+	if !errors.As(err, &e) || e.File != "/dev/zero" || !strings.Contains(err.Error(), "file too large: more than 524288 bytes, the limit") {
+		t.Errorf("LoadFile(/dev/zero) = %v; want the size limit at file:line:col", err)
 	}
 }

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -150,7 +149,7 @@ func unjoin(err error) []error {
 // LoadFile reads and loads the scenario file at path (see Load). A file
 // that cannot be read is reported as the wrapped *fs.PathError.
 func LoadFile(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := yamlguard.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}

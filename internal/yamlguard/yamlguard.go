@@ -22,6 +22,8 @@ package yamlguard
 
 import (
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/lexer"
@@ -90,6 +92,19 @@ func errAt(tk *token.Token, format string, args ...any) *Error {
 	return e
 }
 
+// ReadFile reads the file at path for Parse with the default limits: all
+// of it, or DefaultMaxBytes+1 bytes when it is larger, which Parse refuses
+// at the limit's line and column. The bound comes first: the path may name
+// a device or a pipe that never ends (/dev/zero given by mistake).
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, DefaultMaxBytes+1))
+}
+
 // Parse checks data against lim and parses it (parser mode 0, as
 // parser.ParseBytes). A limit exceeded is an *Error; a syntax error is the
 // parser's own error; a panic inside the YAML library is an *Error too.
@@ -97,7 +112,7 @@ func Parse(data []byte, lim Limits) (*ast.File, error) {
 	lim = lim.withDefaults()
 	if len(data) > lim.MaxBytes {
 		line, col := lineCol(data, lim.MaxBytes)
-		return nil, &Error{Line: line, Column: col, Msg: fmt.Sprintf("file too large: %d bytes, the limit is %d", len(data), lim.MaxBytes)}
+		return nil, &Error{Line: line, Column: col, Msg: fmt.Sprintf("file too large: more than %d bytes, the limit", lim.MaxBytes)}
 	}
 	if err := checkFlow(data, lim.MaxFlow); err != nil {
 		return nil, err

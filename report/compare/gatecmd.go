@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
+	"github.com/inferbench/inferbench/internal/yamlguard"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -54,7 +54,7 @@ func (e *RegressionError) Error() string {
 func Gate(o GateOptions, stdout, stderr io.Writer) error {
 	var th Thresholds // none given: Compare applies the defaults
 	if o.Thresholds != "" {
-		data, err := os.ReadFile(o.Thresholds)
+		data, err := yamlguard.ReadFile(o.Thresholds)
 		if err != nil {
 			return fmt.Errorf("thresholds: %w", err)
 		}

@@ -17,7 +17,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -74,9 +73,7 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	}
 	r := &Run{Dir: dir, Label: filepath.Base(filepath.Clean(dir)), Manifest: rd.Manifest, levels: map[float64]*levelData{}}
 	if m := rd.Manifest; m != nil {
-		if b, err := os.ReadFile(filepath.Join(dir, rundir.ManifestFile)); err == nil {
-			_ = json.Unmarshal(b, &r.Raw)
-		}
+		_ = json.Unmarshal(rd.ManifestJSON, &r.Raw)
 		if len(m.GPUs) > 0 {
 			if err := json.Unmarshal(m.GPUs, &r.Devices); err != nil {
 				rd.Warnings = append(rd.Warnings, fmt.Sprintf("%s: gpus: %v", rundir.ManifestFile, err))
