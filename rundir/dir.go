@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Creating a run directory. Every file of a run is created with
@@ -37,13 +38,9 @@ func Create(dir string, force bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
-	var present []string
-	for _, f := range Files() {
-		if _, err := os.Lstat(filepath.Join(dir, f)); err == nil {
-			present = append(present, f)
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("--out: %w", err)
-		}
+	present, err := runFiles(dir)
+	if err != nil {
+		return fmt.Errorf("--out: %w", err)
 	}
 	if len(present) > 0 && !force {
 		return &HoldsRunError{Dir: dir, File: present[0]}
@@ -64,6 +61,46 @@ func Create(dir string, force bool) error {
 		return fmt.Errorf("--out %s: cannot write (disk full?): %w", dir, werr)
 	}
 	return nil
+}
+
+// runFiles lists the run's files (Files) present in dir, links included.
+func runFiles(dir string) ([]string, error) {
+	var present []string
+	for _, f := range Files() {
+		if _, err := os.Lstat(filepath.Join(dir, f)); err == nil {
+			present = append(present, f)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	return present, nil
+}
+
+// CheckReportDir refuses out as the directory of a report of runs when it
+// holds a run that is none of them: the report would sit beside another
+// run's records and read as that run's. A directory of its own, or the
+// directory of one of the runs reported, is fine.
+func CheckReportDir(out string, runs []string) error {
+	present, err := runFiles(out)
+	if err != nil || len(present) == 0 {
+		return nil // nothing there, or nothing readable: writing will say
+	}
+	for _, r := range runs {
+		if sameDir(out, r) {
+			return nil
+		}
+	}
+	return fmt.Errorf("--out %s holds another run (%s): a report of %s there would read as that run's; choose another directory", out, present[0], strings.Join(runs, ", "))
+}
+
+// sameDir reports whether a and b name the same directory.
+func sameDir(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // CreateFile creates dir/name for writing. It fails when anything already

@@ -149,6 +149,30 @@ func TestOpenBoundsRunJSON(t *testing.T) {
 	}
 }
 
+// TestCheckReportDir: a report may go to a fresh directory or to one of the
+// runs it reports, never beside another run's records.
+func TestCheckReportDir(t *testing.T) {
+	a, b, fresh := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, d := range []string{a, b} {
+		if err := WriteManifest(d, &Manifest{Tool: "inferbench"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := CheckReportDir(fresh, []string{a, b}); err != nil {
+		t.Errorf("a fresh directory: %v", err)
+	}
+	if err := CheckReportDir(filepath.Join(fresh, "missing"), []string{a}); err != nil {
+		t.Errorf("a directory yet to be made: %v", err)
+	}
+	if err := CheckReportDir(a+"/", []string{b, filepath.Join(a, ".")}); err != nil {
+		t.Errorf("one of the runs reported, spelled otherwise: %v", err)
+	}
+	err := CheckReportDir(a, []string{b})
+	if err == nil || !strings.Contains(err.Error(), "holds another run (run.json)") {
+		t.Errorf("another run's directory: %v; want a refusal", err)
+	}
+}
+
 // TestDiskFullCountsLostRecords: on a full disk (/dev/full answers every
 // write with ENOSPC) each record is lost and counted, and the error comes
 // back, so the run can say how many it lost.

@@ -16,6 +16,11 @@ import (
 // figures into out. o.SLO is the SLO of the flags (zero: the first run's);
 // o.SLOSource is set here.
 func Command(dirs []string, out string, formats []string, o Options, stdout, stderr io.Writer) error {
+	if out != "" {
+		if err := rundir.CheckReportDir(out, dirs); err != nil {
+			return err
+		}
+	}
 	runs, slo, source, err := LoadRuns(dirs, o.SLO)
 	if err != nil {
 		return err
