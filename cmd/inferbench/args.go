@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -130,6 +131,8 @@ func oneLineUsage(parent string, cmds []*cli.Command) {
 					msg += fmt.Sprintf(" (did you mean %s?)", dashed(s))
 				}
 				msg += fmt.Sprintf("; see inferbench %s --help", path)
+			} else if m := invalidValue.FindStringSubmatch(msg); m != nil {
+				msg = fmt.Sprintf("%s: invalid value %q: %s", dashed(m[2]), m[1], want(c.Flags, m[2]))
 			}
 			return usagef("%s: %s", path, msg)
 		}
@@ -159,6 +162,30 @@ func oneLineUsage(parent string, cmds []*cli.Command) {
 		}
 		oneLineUsage(path, c.Subcommands)
 	}
+}
+
+// invalidValue is urfave/cli's error for a flag value that does not parse:
+// the value, the flag's name (one dash) and the parser's words.
+var invalidValue = regexp.MustCompile(`^invalid value "(.*)" for flag -([^:]+): `)
+
+// want says what a value of the flag named name must look like.
+func want(flags []cli.Flag, name string) string {
+	for _, f := range flags {
+		if !slices.Contains(f.Names(), name) {
+			continue
+		}
+		switch f.(type) {
+		case *cli.DurationFlag:
+			return "want a duration with its unit, such as 250ms, 1s or 2m"
+		case *cli.IntFlag, *cli.Int64Flag, *cli.UintFlag, *cli.Uint64Flag:
+			return "want a whole number"
+		case *cli.Float64Flag:
+			return "want a number"
+		case *cli.BoolFlag:
+			return "want true or false"
+		}
+	}
+	return "cannot be read"
 }
 
 // arguments says how many positional arguments a command got, for its
