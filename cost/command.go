@@ -18,6 +18,20 @@ type RunLevel struct {
 	Throughput Throughput
 	WindowS    float64
 	Basis      string
+	// Simulated says the run's target or GPU telemetry was the mock.
+	Simulated bool
+}
+
+// SimulatedNote leads the notes of a table that prices a simulated run.
+const SimulatedNote = "SIMULATED: the run's target or GPU telemetry was inferbench's mock; this prices the simulation's throughput, not a measurement of any GPU"
+
+// simulatedTitle marks title when simulated, as every table of a simulated
+// run is marked.
+func simulatedTitle(title string, simulated bool) string {
+	if simulated {
+		return title + " — SIMULATED"
+	}
+	return title
 }
 
 // RunReader reads run directories for the cost commands; the cost model
@@ -88,12 +102,13 @@ func RunCost(w io.Writer, o CostOptions) error {
 	q := QuoteRequest{GPU: o.GPU, GPUs: o.GPUs, Offer: o.Offer, USDPerGPUHour: o.USDPerGPUHour,
 		Basis: "throughput given on the command line", Throughput: Throughput{OutputTokensPerS: o.OutputTPS, TotalTokensPerS: o.TotalTPS, RequestsPerS: o.RPS}}
 	var level *float64
+	simulated := false
 	if o.RunDir != "" {
 		lvl, err := o.Runs.Level(o.RunDir)
 		if err != nil {
 			return fmt.Errorf("cost: %w", err)
 		}
-		q.Basis, level, q.Throughput = lvl.Basis, &lvl.Level, lvl.Throughput
+		q.Basis, level, q.Throughput, simulated = lvl.Basis, &lvl.Level, lvl.Throughput, lvl.Simulated
 		if o.EnergyWindowS == 0 {
 			o.EnergyWindowS = lvl.WindowS
 		}
@@ -120,7 +135,7 @@ func RunCost(w io.Writer, o CostOptions) error {
 	if err != nil {
 		return err
 	}
-	rep.RunDir, rep.Level = o.RunDir, level
+	rep.RunDir, rep.Level, rep.Simulated = o.RunDir, level, simulated
 	return Write(w, o.Format, rep, rep.Table())
 }
 

@@ -30,6 +30,9 @@ type CrossoverInput struct {
 // Crossover is the monthly comparison of an API with self-hosting. JSON
 // keys are snake_case and a public contract.
 type Crossover struct {
+	// Simulated says the capacity came from a simulated run
+	// (RunLevel.Simulated).
+	Simulated            bool    `json:"simulated,omitempty"`
 	TokensPerDay         float64 `json:"tokens_per_day"`
 	MonthlyTokens        float64 `json:"monthly_tokens"`
 	APIUSDPer1M          float64 `json:"api_usd_per_1m"`
@@ -140,7 +143,10 @@ func (x *Crossover) Table() *Table {
 		}
 		return f(*v)
 	}
-	t := &Table{Title: "API vs self-hosted, per month", Columns: []string{"", "value"}, Notes: x.Notes}
+	t := &Table{Title: simulatedTitle("API vs self-hosted, per month", x.Simulated), Columns: []string{"", "value"}, Notes: x.Notes}
+	if x.Simulated {
+		t.Notes = append([]string{SimulatedNote}, x.Notes...)
+	}
 	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
 	add("tokens per day", Tokens(x.TokensPerDay))
 	add("monthly tokens", Tokens(x.MonthlyTokens))

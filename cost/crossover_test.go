@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -65,6 +66,37 @@ func TestCrossoverRejectsBadInput(t *testing.T) {
 	} {
 		if _, err := ComputeCrossover(in); err == nil {
 			t.Errorf("ComputeCrossover(%+v) succeeded; want an error", in)
+		}
+	}
+}
+
+// TestSimulatedRunsSaySo: cost and crossover priced from a simulated run
+// (RunLevel.Simulated) mark the table's title and lead its notes with
+// SimulatedNote, and say so in JSON; a measured run's tables do not.
+func TestSimulatedRunsSaySo(t *testing.T) {
+	for _, sim := range []bool{false, true} {
+		runs := RunReader{
+			Level: func(string) (RunLevel, error) {
+				return RunLevel{Level: 8, WindowS: 10, Basis: "capacity at SLO (level 8)", Simulated: sim,
+					Throughput: Throughput{OutputTokensPerS: 1000, TotalTokensPerS: 3000, RequestsPerS: 4}}, nil
+			},
+			GPU: func(string) (string, []string) { return "h100-sxm", nil },
+		}
+		var text, js strings.Builder
+		if err := RunCost(&text, CostOptions{RunDir: "r", Runs: runs}); err != nil {
+			t.Fatal(err)
+		}
+		if err := RunCrossover(&text, CrossoverOptions{RunDir: "r", Runs: runs, Volume: Volume{TokensPerDay: 1e8, APIModel: "openai/gpt-4o"}, Offer: "on-demand"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := RunCost(&js, CostOptions{RunDir: "r", Runs: runs, Format: JSON}); err != nil {
+			t.Fatal(err)
+		}
+		out := text.String()
+		marked := strings.Count(out, "— SIMULATED") == 2 && strings.Count(out, "note: "+SimulatedNote) == 2 &&
+			strings.Contains(js.String(), `"simulated": true`)
+		if marked != sim || (!sim && strings.Contains(out+js.String(), "SIMULATED")) {
+			t.Errorf("simulated %v: output marked %v:\n%s\n%s", sim, marked, out, js.String())
 		}
 	}
 }

@@ -67,6 +67,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 		in.GPUMonthUSD = m.USD
 		notes = append(notes, m.Note)
 	}
+	simulated := false
 	if o.RunDir != "" {
 		lvl, err := o.Runs.Level(o.RunDir)
 		if err != nil {
@@ -77,11 +78,13 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 		}
 		in.CapacityTokensPerS = lvl.Throughput.TotalTokensPerS
 		notes = append(notes, "capacity: "+lvl.Basis+" of "+o.RunDir)
+		simulated = lvl.Simulated
 	}
 	x, err := ComputeCrossover(in)
 	if err != nil {
 		return fmt.Errorf("crossover: %w", err)
 	}
+	x.Simulated = simulated
 	x.Notes = append(notes, x.Notes...)
 	return Write(w, o.Format, x, x.Table())
 }

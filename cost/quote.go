@@ -37,6 +37,8 @@ type Quote struct {
 	Energy     *Energy    `json:"energy,omitempty"`
 	Rows       []Costs    `json:"rows"`
 	Notes      []string   `json:"notes"`
+	// Simulated says the run priced was simulated (RunLevel.Simulated).
+	Simulated bool `json:"simulated,omitempty"`
 }
 
 // ErrQuote marks a request the catalog cannot answer as asked (an unknown
@@ -111,7 +113,10 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 // Table is the quote as a table, its basis and notes below.
 func (q *Quote) Table() *Table {
 	notes := append([]string{"throughput: " + q.Basis}, q.Notes...)
-	return CostsTable("Cost per GPU offer", q.Rows, notes)
+	if q.Simulated {
+		notes = append([]string{SimulatedNote}, notes...)
+	}
+	return CostsTable(simulatedTitle("Cost per GPU offer", q.Simulated), q.Rows, notes)
 }
 
 // A GPUMonth is one catalog GPU's month (HoursPerMonth) on one offer,

@@ -77,7 +77,9 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 	if !ok {
 		return cost.RunLevel{}, fmt.Errorf("%s: summary.json has no level with output throughput", dir)
 	}
-	return cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput()}, nil
+	m, _ := rundir.ReadManifest(dir) // nil without run.json: not known to be simulated
+	return cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput(),
+		Simulated: m.IsSimulated()}, nil
 }
 
 // RunGPU returns what DIR/run.json says of the run's GPU: the GPU the user

@@ -60,8 +60,16 @@ func TestRunPricedLevel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rl.Level != 4 || rl.WindowS != 10 || rl.Throughput.OutputTokensPerS != 200 || !strings.HasPrefix(rl.Basis, "highest-throughput level 4") {
+	if rl.Level != 4 || rl.WindowS != 10 || rl.Throughput.OutputTokensPerS != 200 || !strings.HasPrefix(rl.Basis, "highest-throughput level 4") || rl.Simulated {
 		t.Errorf("RunPricedLevel = %+v", rl)
+	}
+	// A run against the mock is priced as simulated (cost and crossover say
+	// SIMULATED).
+	if err := rundir.WriteManifest(dir, &rundir.Manifest{Target: rundir.TargetInfo{Kind: "mock"}}); err != nil {
+		t.Fatal(err)
+	}
+	if rl, err := RunPricedLevel(dir); err != nil || !rl.Simulated {
+		t.Errorf("RunPricedLevel of a mock run = %+v, %v; want Simulated", rl, err)
 	}
 	write(`{"levels":[{"level":4}]}`)
 	if _, err := RunPricedLevel(dir); err == nil || !strings.Contains(err.Error(), "no level with output throughput") {
