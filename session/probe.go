@@ -77,7 +77,9 @@ func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResu
 		res.Counted += max(c.Tokens, 1)
 	})
 	res.Total = time.Since(start)
-	res.Usage, res.Server, res.FinishReason, res.Model = final.Usage, final.Server, final.FinishReason, final.Model
+	// The server's words are shown as the probe's verdict: made printable.
+	res.Usage, res.Server = final.Usage, final.Server
+	res.FinishReason, res.Model = targets.Truncate(final.FinishReason), targets.Truncate(final.Model)
 	if err != nil {
 		perr := probeError(err)
 		if he := (*targets.HTTPError)(nil); errors.As(err, &he) && he.Status == http.StatusNotFound {

@@ -245,9 +245,11 @@ func ReadHTTPError(resp *http.Response, r Redactor, decode func(body []byte, he 
 	return he
 }
 
-// Truncate keeps at most MaxErrorBody bytes of s, cut on a rune boundary:
-// the bytes of a rune cut in two are dropped.
+// Truncate keeps at most MaxErrorBody bytes of s (Printable), cut on a
+// rune boundary: the bytes of a rune cut in two are dropped. It is the last
+// step of every server text kept in an error.
 func Truncate(s string) string {
+	s = Printable(s)
 	if len(s) <= MaxErrorBody {
 		return s
 	}
@@ -261,6 +263,32 @@ func Truncate(s string) string {
 	}
 	return s
 }
+
+// Printable returns s on one line with its control characters made
+// visible: line breaks and tabs become spaces, and the others (C0, DEL, C1)
+// \xHH escapes. Text a server wrote reaches terminals, logs and reports
+// through errors; an escape sequence in it could clear a screen or retitle
+// a window.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case isControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isControl reports whether r is a C0 or C1 control character or DEL.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }
 
 // Snippet is the start of an event or line (its first 120 bytes, made valid
 // UTF-8) for an error message.

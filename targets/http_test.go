@@ -172,3 +172,24 @@ func TestNotStreaming(t *testing.T) {
 		t.Errorf("NotStreaming = %v", err)
 	}
 }
+
+// TestPrintable: what a server wrote reaches terminals through errors, so
+// control characters are made visible and line breaks folded; an error
+// body carrying an escape sequence keeps none.
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text, ünïcode":           "plain text, ünïcode",
+		"a\x1b]0;PWNED\x07b":            `a\x1b]0;PWNED\x07b`,
+		"line 1\r\nline 2\tend":         "line 1  line 2 end",
+		"del\x7f c1\u009b[31m nul\x00.": `del\x7f c1\x9b[31m nul\x00.`,
+	} {
+		if got := targets.Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q; want %q", in, got, want)
+		}
+	}
+	resp := &http.Response{StatusCode: 401, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("bad key \x1b[2J\x1b[31mred\n<html>"))}
+	he := targets.ReadHTTPError(resp, targets.NewRedactor(""), func([]byte, *targets.HTTPError) bool { return false })
+	if strings.ContainsAny(he.Error(), "\x1b\n") || !strings.Contains(he.Error(), `bad key \x1b[2J\x1b[31mred <html>`) {
+		t.Errorf("HTTPError = %q; want the escape sequences shown, not sent", he.Error())
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -99,5 +100,20 @@ func TestArguments(t *testing.T) {
 		if got := arguments(n); got != want {
 			t.Errorf("arguments(%d) = %q; want %q", n, got, want)
 		}
+	}
+}
+
+// TestExitCodePrintsPrintable: the one line (or lines) an error prints on
+// stderr carries no control character that could drive the terminal, even
+// when it quotes a server; the lines of a joined error stay lines.
+func TestExitCodePrintsPrintable(t *testing.T) {
+	var stderr bytes.Buffer
+	err := errors.Join(errors.New("probe: key rejected: http 401: bad \x1b]0;PWNED\x07key"), errors.New("second"))
+	if code := exitCode(err, &stderr); code != exitUsage {
+		t.Errorf("exit %d; want %d", code, exitUsage)
+	}
+	want := "inferbench: probe: key rejected: http 401: bad \\x1b]0;PWNED\\x07key\nsecond\n"
+	if stderr.String() != want {
+		t.Errorf("stderr %q; want %q", stderr.String(), want)
 	}
 }

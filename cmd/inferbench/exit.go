@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // Exit codes, in one table (README, "Exit codes"), after diff's and grep's
@@ -51,7 +53,13 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "inferbench:", err)
+	// Each line made printable: an error may quote what a server or a file
+	// said, and no escape sequence in it may reach the terminal.
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = targets.Printable(l)
+	}
+	fmt.Fprintln(stderr, "inferbench:", strings.Join(lines, "\n"))
 	var ue *usageError
 	var ce *exitCodeError
 	switch {

@@ -1,10 +1,13 @@
 package prom
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/inferbench/inferbench/targets"
@@ -39,8 +42,8 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return zero, fmt.Errorf("%s %s: HTTP %d", what, targets.RedactURL(url), resp.StatusCode)
+		he := targets.ReadHTTPError(resp, targets.Redactor{}, decodeErrorBody)
+		return zero, fmt.Errorf("%s %s: HTTP %d%s", what, targets.RedactURL(url), resp.StatusCode, says(he))
 	}
 	v, err := parse(io.LimitReader(resp.Body, MaxPage))
 	if err != nil {
@@ -54,4 +57,44 @@ func orDefault(d, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// decodeErrorBody reads the message of the JSON error bodies exporters and
+// engines answer with ({"error": {"message": …}}, {"error": "…"},
+// {"detail": "…"}, {"message": "…"}); other bodies are kept as they are.
+func decodeErrorBody(b []byte, he *targets.HTTPError) bool {
+	var v struct {
+		Error   json.RawMessage `json:"error"`
+		Detail  string          `json:"detail"`
+		Message string          `json:"message"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return false
+	}
+	var nested struct {
+		Message string `json:"message"`
+	}
+	var flat string
+	switch {
+	case json.Unmarshal(v.Error, &nested) == nil && nested.Message != "":
+		he.Message = nested.Message
+	case json.Unmarshal(v.Error, &flat) == nil && flat != "":
+		he.Message = flat
+	default:
+		he.Message = cmp.Or(v.Detail, v.Message)
+	}
+	return he.Message != ""
+}
+
+// says is ": " and what a failed scrape's answer said — its message, or
+// the first line of its body, shortened — or "" when it said nothing.
+func says(he *targets.HTTPError) string {
+	msg := he.Message
+	if msg == "" {
+		msg, _, _ = strings.Cut(he.Body, "\n")
+	}
+	if msg = strings.TrimSpace(msg); msg == "" {
+		return ""
+	}
+	return ": " + targets.Snippet(msg)
 }

@@ -374,5 +374,5 @@ func FetchVersion(ctx context.Context, client *http.Client, url, field string) (
 		return "", fmt.Errorf("GET %s: %w", targets.RedactURL(url), err)
 	}
 	v, _ := body[field].(string)
-	return v, nil
+	return targets.Truncate(v), nil // the server's words, shown and recorded
 }
