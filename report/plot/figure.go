@@ -13,6 +13,8 @@
 package plot
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
 	"image/color"
 	"io"
@@ -20,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 
+	"codeberg.org/go-fonts/liberation/liberationsansregular"
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -72,7 +75,10 @@ func (f *Figure) Write(w io.Writer, format string) (err error) {
 	case SVG:
 		c := vgsvg.New(f.Width, f.Height)
 		f.paint(draw.New(c))
-		_, err = c.WriteTo(w)
+		var b bytes.Buffer
+		if _, err = c.WriteTo(&b); err == nil {
+			_, err = w.Write(bytes.ReplaceAll(b.Bytes(), []byte(svgFontFamily), []byte(svgFontFallback)))
+		}
 	case PNG:
 		dpi := f.DPI
 		if dpi <= 0 {
@@ -163,6 +169,24 @@ func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gpl
 
 // sansFont is Liberation Sans, embedded in gonum/plot.
 func sansFont() font.Font { return font.Font{Typeface: "Liberation", Variant: "Sans"} }
+
+// The figures' text is laid out with Liberation Sans's metrics; an SVG
+// viewer without that font falls back to its default, often a serif or a
+// wider sans, and labels overrun their place. So every SVG names Arial and
+// Helvetica next (Liberation Sans is metric-compatible with Arial: same
+// advance widths), and the HTML report embeds the font itself (FontFace).
+const (
+	svgFontFamily   = "font-family:Liberation Sans;"
+	svgFontFallback = "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"
+)
+
+// FontFace is the CSS @font-face rule that gives a page holding the
+// figures' inline SVG their font, Liberation Sans Regular (SIL Open Font
+// License 1.1), as a data URL: the figures read the same in any browser.
+func FontFace() string {
+	return `@font-face { font-family: "Liberation Sans"; font-style: normal; font-weight: normal; src: url(data:font/ttf;base64,` +
+		base64.StdEncoding.EncodeToString(liberationsansregular.TTF) + `) format("truetype"); }`
+}
 
 func titleStyle() text.Style {
 	return text.Style{Color: color.Black, Font: font.From(sansFont(), 13), XAlign: draw.XCenter, YAlign: draw.YTop,

@@ -324,6 +324,26 @@ func TestSVGDeterministic(t *testing.T) {
 	}
 }
 
+// TestSVGFontFallback: every figure's text names Liberation Sans, whose
+// metrics laid it out, then the metric-compatible Arial and Helvetica, so a
+// viewer without Liberation keeps the labels in place; FontFace embeds the
+// font for the HTML report.
+func TestSVGFontFallback(t *testing.T) {
+	figs, _ := allFigures()
+	for _, f := range figs {
+		var b bytes.Buffer
+		if err := f.Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b.Bytes(), []byte(svgFontFamily)) || !bytes.Contains(b.Bytes(), []byte(svgFontFallback)) {
+			t.Errorf("%s: SVG text does not name the fallback fonts", f.Name)
+		}
+	}
+	if ff := FontFace(); !strings.HasPrefix(ff, `@font-face { font-family: "Liberation Sans";`) || len(ff) < 400_000 {
+		t.Errorf("FontFace = %.80s… (%d bytes); want the whole font as data", ff, len(ff))
+	}
+}
+
 func svgCounts(t *testing.T, b []byte) (paths, texts int) {
 	t.Helper()
 	dec := xml.NewDecoder(bytes.NewReader(b))

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+
+	"github.com/inferbench/inferbench/report/plot"
 )
 
 // WriteHTML writes r as one self-contained HTML file: styles inline, every
@@ -34,7 +36,8 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 		Levels  []table
 		Costs   []table
 		Runs    []run
-	}{R: r, Title: r.title(), Summary: r.summaryTable(), SLOLine: r.sloLine()}
+		Font    template.CSS
+	}{R: r, Title: r.title(), Summary: r.summaryTable(), SLOLine: r.sloLine(), Font: template.CSS(plot.FontFace())}
 	for i, f := range r.Figures {
 		data.Figures = append(data.Figures, fig{Ref: f, Inline: template.HTML(inlineSVG(svgs[i]))}) // our own renderer's SVG, not user input
 	}
@@ -112,6 +115,7 @@ const htmlTemplate = `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style>
+{{.Font}}
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", "Liberation Sans", Arial, sans-serif; margin: 0 auto; max-width: 1180px; padding: 1.5rem; color: #111; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: .3rem; }

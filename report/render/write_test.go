@@ -226,11 +226,15 @@ func checkHTMLInChromium(t *testing.T, dir string, rep *Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Self-contained: no script, stylesheet, image or link to fetch.
-	for _, bad := range []string{"<script", "<link", "<img", "src=", "href=", "@import", "url("} {
+	// Self-contained: no script, stylesheet, image or link to fetch; the one
+	// url() is the figures' font, as data.
+	for _, bad := range []string{"<script", "<link", "<img", "src=", "href=", "@import"} {
 		if bytes.Contains(html, []byte(bad)) {
 			t.Errorf("report.html contains %q: it must not load anything", bad)
 		}
+	}
+	if n, data := bytes.Count(html, []byte("url(")), bytes.Count(html, []byte("url(data:font/ttf;base64,")); n != 1 || data != 1 {
+		t.Errorf("report.html has %d url() of which %d the embedded font; want only the font", n, data)
 	}
 	dom, console := loadInChromium(t, chromium, html)
 	errs, loaded := pageErrors(dom)
