@@ -51,6 +51,9 @@ func (w *Workload) validatePrompts(c *checker, s *Scenario) {
 				c.errorf("workload.dataset."+b.key, "must not be negative, got %d", b.v)
 			}
 		}
+		if d.OutputTokens < 0 || d.OutputTokens > MaxLength {
+			c.errorf("workload.dataset.output_tokens", "must be between 1 and %d tokens (0: each prompt's hint), got %d", MaxLength, d.OutputTokens)
+		}
 		if d.MaxInput > 0 && d.MinInput > d.MaxInput {
 			c.errorf("workload.dataset.min_input", "%d is above max_input %d", d.MinInput, d.MaxInput)
 		}

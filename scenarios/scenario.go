@@ -78,7 +78,8 @@ type Workload struct {
 	PromptTokens Distribution `yaml:"prompt_tokens,omitzero"`
 	// OutputTokens is the output length in tokens per request (max_tokens,
 	// and min_tokens too when IgnoreEOS is set). With a dataset, a prompt's
-	// own output-length hint wins over this distribution.
+	// own output-length hint wins over this distribution (but
+	// dataset.output_tokens wins over both).
 	OutputTokens Distribution `yaml:"output_tokens,omitzero"`
 	// Dataset, when set, supplies the prompts.
 	Dataset *Dataset `yaml:"dataset,omitempty"`
@@ -131,6 +132,12 @@ type Dataset struct {
 	MaxInput  int `yaml:"max_input,omitempty"`
 	MinOutput int `yaml:"min_output,omitempty"`
 	MaxOutput int `yaml:"max_output,omitempty"`
+	// OutputTokens, when set, is every prompt's output length, whatever its
+	// hint (vLLM's --sharegpt-output-len): the same work per request on
+	// every box. Unset, a prompt asks for its hint, or for
+	// workload.output_tokens when it has none. The filters above still
+	// judge the hints.
+	OutputTokens int `yaml:"output_tokens,omitempty"`
 }
 
 // DatasetFormat is the format of a dataset file.

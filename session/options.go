@@ -318,6 +318,9 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 		}
 		o.Lengths = func(id uint64) (int, int) {
 			p := prompts.At(id)
+			if ds.OutputTokens > 0 {
+				return p.PromptTokens, ds.OutputTokens
+			}
 			if p.OutputTokens > 0 {
 				return p.PromptTokens, p.OutputTokens
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -22,6 +23,7 @@ const (
 	flagDatasetMaxIn  = "dataset-max-input"
 	flagDatasetMinOut = "dataset-min-output"
 	flagDatasetMaxOut = "dataset-max-output"
+	flagDatasetOut    = "dataset-output-tokens"
 )
 
 // promptFlags are run's flags for what the prompts are.
@@ -38,6 +40,7 @@ func promptFlags() []cli.Flag {
 		&cli.IntFlag{Name: flagDatasetMaxIn, Usage: "dataset: keep prompts of at most N estimated tokens"},
 		&cli.IntFlag{Name: flagDatasetMinOut, Usage: "dataset: keep prompts whose output hint is at least N tokens"},
 		&cli.IntFlag{Name: flagDatasetMaxOut, Usage: "dataset: keep prompts whose output hint is at most N tokens"},
+		&cli.IntFlag{Name: flagDatasetOut, Usage: "dataset: every prompt asks for N output tokens, whatever its hint (vLLM's --sharegpt-output-len); default: each prompt's hint, else --max-tokens"},
 	}
 }
 
@@ -54,7 +57,13 @@ func promptsFromFlags(c *cli.Context, s *scenarios.Scenario) error {
 			return err
 		}
 	}
-	return datasetFilterFlags(c, w.Dataset)
+	if err := datasetFilterFlags(c, w.Dataset); err != nil {
+		return err
+	}
+	if d := w.Dataset; d != nil && d.OutputTokens == 0 && c.IsSet(flagMaxTokens) {
+		fmt.Fprintf(c.App.ErrWriter, "inferbench: note: with a dataset, --%s applies only to prompts without an output hint; --%s N sets every prompt's\n", flagMaxTokens, flagDatasetOut)
+	}
+	return nil
 }
 
 // datasetFromFlag maps --dataset FORMAT:FILE onto the scenario's dataset
@@ -90,7 +99,7 @@ func datasetFromFlag(c *cli.Context, s *scenarios.Scenario) error {
 
 // datasetFilterFlags sets the dataset's seed and length filters.
 func datasetFilterFlags(c *cli.Context, d *scenarios.Dataset) error {
-	names := []string{flagDatasetSeed, flagDatasetMinIn, flagDatasetMaxIn, flagDatasetMinOut, flagDatasetMaxOut}
+	names := []string{flagDatasetSeed, flagDatasetMinIn, flagDatasetMaxIn, flagDatasetMinOut, flagDatasetMaxOut, flagDatasetOut}
 	if d == nil {
 		for _, f := range names {
 			if c.IsSet(f) {
@@ -106,7 +115,7 @@ func datasetFilterFlags(c *cli.Context, d *scenarios.Dataset) error {
 	for _, f := range []struct {
 		name string
 		dst  *int
-	}{{flagDatasetMinIn, &d.MinInput}, {flagDatasetMaxIn, &d.MaxInput}, {flagDatasetMinOut, &d.MinOutput}, {flagDatasetMaxOut, &d.MaxOutput}} {
+	}{{flagDatasetMinIn, &d.MinInput}, {flagDatasetMaxIn, &d.MaxInput}, {flagDatasetMinOut, &d.MinOutput}, {flagDatasetMaxOut, &d.MaxOutput}, {flagDatasetOut, &d.OutputTokens}} {
 		assign(c.IsSet(f.name), f.dst, c.Int(f.name))
 	}
 	return nil

@@ -139,6 +139,23 @@ func TestRunDatasetFlags(t *testing.T) {
 			t.Errorf("jsonl record %d: requested %d in, %d out; want 13 or 21 in (the two prompts kept), 8 out", r.ID, r.RequestedInputTokens, r.RequestedOutputTokens)
 		}
 	}
+	// --dataset-output-tokens: every prompt asks for that many, whatever
+	// its hint (4, 8, 8 or 200 here).
+	dir, err = run("--dataset", "jsonl:testdata/prompts/prompts.jsonl", "-n", "8", "--dataset-output-tokens", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range readRecords(t, dir) {
+		if r.RequestedOutputTokens != 3 {
+			t.Errorf("--dataset-output-tokens 3: record %d requested %d out", r.ID, r.RequestedOutputTokens)
+		}
+	}
+	// --max-tokens with a dataset only fills in missing hints, and says so.
+	_, stderr, err := runApp(t, "run", "--target", "mock", "--url", url, "--model", "m", "--warmup", "0", "--gpu-backend", "none",
+		"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "-n", "2", "--max-tokens", "5", "--out", filepath.Join(t.TempDir(), "run"))
+	if err != nil || !strings.Contains(stderr, "--max-tokens applies only to prompts without an output hint; --dataset-output-tokens N sets every prompt's") {
+		t.Errorf("--max-tokens with a dataset: %v, stderr %q; want the note", err, stderr)
+	}
 	dir, err = run("--dataset", "sharegpt:testdata/prompts/sharegpt.json", "-n", "4")
 	if err != nil {
 		t.Fatal(err)
@@ -173,6 +190,8 @@ func TestRunDatasetFlags(t *testing.T) {
 		{[]string{"--dataset", "jsonl:testdata/prompts/missing.jsonl"}, "missing.jsonl"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-min-input", "500"}, "none of the 4 prompts"},
 		{[]string{"--dataset-max-input", "5"}, "--dataset-max-input needs a dataset"},
+		{[]string{"--dataset-output-tokens", "5"}, "--dataset-output-tokens needs a dataset"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-output-tokens", "-1"}, "workload.dataset.output_tokens: must be between 1 and 16777216 tokens (0: each prompt's hint), got -1"},
 		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--rate", "5"}, "--rate does not apply"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--prompt-tokens", "9"}, "--prompt-tokens is not used with --dataset"},
 	} {
