@@ -221,13 +221,21 @@ func TestCommandsStopOnSignal(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("history list never connected to the store")
 	}
+	interruptWithinBound(t, cmd, "history list", &stderr)
+}
+
+// interruptWithinBound sends cmd, a started inferbench process, SIGINT and
+// checks that it exits 130 within stopBound (with two seconds of slack
+// for a loaded machine).
+func interruptWithinBound(t *testing.T, cmd *exec.Cmd, what string, stderr *strings.Builder) {
+	t.Helper()
 	sent := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
-	err = cmd.Wait()
+	err := cmd.Wait()
 	took := time.Since(sent)
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || took > stopBound+2*time.Second {
-		t.Errorf("history list after SIGINT: %v after %v, stderr %q; want exit 130 within %v", err, took, stderr.String(), stopBound)
+		t.Errorf("%s after SIGINT: %v after %v, stderr %q; want exit 130 within %v", what, err, took, stderr.String(), stopBound)
 	}
 }
 
@@ -259,14 +267,7 @@ func TestRunStopsOnSignalInSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close() // never written: the read blocks until the process ends
-	sent := time.Now()
-	cmd.Process.Signal(syscall.SIGINT)
-	err = cmd.Wait()
-	took := time.Since(sent)
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || took > stopBound+2*time.Second {
-		t.Errorf("run in setup after SIGINT: %v after %v, stderr %q; want exit 130 within %v", err, took, stderr.String(), stopBound)
-	}
+	interruptWithinBound(t, cmd, "run in setup", &stderr)
 	if _, err := os.Stat(filepath.Join(out, "run.json")); err == nil {
 		t.Error("a run stopped in its setup left a run.json")
 	}
