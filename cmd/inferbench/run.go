@@ -67,19 +67,22 @@ func runCommand(hard context.Context) *cli.Command {
 		Name:      "run",
 		Usage:     "benchmark an endpoint and write a run directory",
 		UsageText: "inferbench run --target KIND --url URL --model NAME --concurrency N --requests N --out DIR [options]",
-		Description: `Drives closed-loop load (N concurrent streams) against the endpoint and writes
-the run directory: run.json (what was run), requests.jsonl (one record per
-request, written as it completes) and summary.json; prints the results table.
---url is the server root (http://host:8000); the adapter adds the API path.
-The API key is read from the environment variable named by --api-key-env and
-is never written anywhere. Ctrl-C stops the run early and still leaves a
-complete, reportable run directory (a second Ctrl-C kills at once).`,
+		Description: `Drives load against the endpoint — N concurrent streams, a --sweep of levels,
+an open-loop --rate, a trace or a --scenario — and writes the run directory:
+run.json (what was run), requests.jsonl (one record per request, written as it
+completes), summary.json, and what was watched meanwhile (gpu.jsonl,
+server.jsonl, client.jsonl); prints the results table.
+--url is the server root (http://host:8000); the adapter adds the API path (a
+URL that already ends in it is refused). The API key is read from the
+environment variable named by --api-key-env (or --api-key-file) and is never
+written anywhere. Ctrl-C stops the run early and still leaves a complete,
+reportable run directory (a second Ctrl-C cancels the requests in flight).`,
 		Flags: slices.Concat([]cli.Flag{
 			&cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")},
 			&cli.StringFlag{Name: flagScenario, Usage: "scenario: a shipped name (inferbench scenarios list) or a YAML file; flags given explicitly override its fields"},
 			&cli.StringFlag{Name: flagURL, Usage: "server root URL, e.g. http://127.0.0.1:8000 (required unless the scenario sets it)", EnvVars: []string{"INFERBENCH_URL"}},
 			&cli.StringFlag{Name: flagModel, Usage: "model name the server serves (required unless the scenario sets it)"},
-			&cli.StringFlag{Name: flagAPI, Usage: "API of the target: chat, completions, or native (tgi, llamacpp); default: the kind's first (inferbench targets list)"},
+			&cli.StringFlag{Name: flagAPI, Usage: "API of the target: chat, completions, responses or native, as the kind speaks them (inferbench targets list); default: the kind's first"},
 			&cli.StringFlag{Name: flagAPIKeyEnv, Usage: "name of the environment variable holding the API key; default: the kind's (OPENAI_API_KEY, VLLM_API_KEY, ANTHROPIC_API_KEY, …; inferbench targets list)"},
 			&cli.StringFlag{Name: flagServerVersion, Usage: "the serving software's version, recorded in run.json (default: asked of the server where it says: vLLM /version, TGI /info, Ollama /api/version, llama.cpp /props)"},
 			&cli.StringFlag{Name: flagServerArgs, Usage: "the server's launch flags, recorded in run.json so comparisons can tell settings apart (servers do not report them)"},
