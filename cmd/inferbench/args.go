@@ -36,23 +36,16 @@ func reorderArgs(app *cli.App, args []string) []string {
 	flags := app.Flags
 	cmds := app.Commands
 	// Global flags and the command path.
-	for len(rest) > 0 {
-		a := rest[0]
-		if a == "--" {
-			break
-		}
-		if strings.HasPrefix(a, "-") && len(a) > 1 {
-			n := flagLen(flags, rest)
-			out = append(out, rest[:n]...)
-			rest = rest[n:]
+	for len(rest) > 0 && rest[0] != "--" {
+		if n := flagLen(flags, rest); n > 0 {
+			out, rest = append(out, rest[:n]...), rest[n:]
 			continue
 		}
-		c := findCommand(cmds, a)
+		c := findCommand(cmds, rest[0])
 		if c == nil {
 			break
 		}
-		out = append(out, a)
-		rest = rest[1:]
+		out, rest = append(out, rest[0]), rest[1:]
 		flags, cmds = c.Flags, c.Subcommands
 		if len(cmds) == 0 {
 			break
@@ -60,19 +53,15 @@ func reorderArgs(app *cli.App, args []string) []string {
 	}
 	var fl, pos []string
 	for len(rest) > 0 {
-		a := rest[0]
-		if a == "--" {
+		if rest[0] == "--" {
 			pos = append(pos, rest...)
 			break
 		}
-		if strings.HasPrefix(a, "-") && len(a) > 1 {
-			n := flagLen(flags, rest)
-			fl = append(fl, rest[:n]...)
-			rest = rest[n:]
+		if n := flagLen(flags, rest); n > 0 {
+			fl, rest = append(fl, rest[:n]...), rest[n:]
 			continue
 		}
-		pos = append(pos, a)
-		rest = rest[1:]
+		pos, rest = append(pos, rest[0]), rest[1:]
 	}
 	if slices.Contains(fl, "--help") || slices.Contains(fl, "-h") {
 		pos = nil // `CMD ARG --help` asks for CMD's help, not for a topic ARG
@@ -81,9 +70,12 @@ func reorderArgs(app *cli.App, args []string) []string {
 }
 
 // flagLen is how many words the flag at rest[0] takes: 2 when it takes a
-// value given as the next word, else 1 (--x=v, a boolean, or a flag not
-// defined, which the parser then names).
+// value given as the next word, 1 for --x=v, a boolean or a flag not
+// defined (which the parser then names), 0 when rest[0] is no flag.
 func flagLen(flags []cli.Flag, rest []string) int {
+	if !strings.HasPrefix(rest[0], "-") || len(rest[0]) < 2 {
+		return 0
+	}
 	name := strings.TrimLeft(rest[0], "-")
 	if strings.Contains(name, "=") || len(rest) < 2 {
 		return 1
@@ -186,18 +178,6 @@ func want(flags []cli.Flag, name string) string {
 		}
 	}
 	return "cannot be read"
-}
-
-// arguments says how many positional arguments a command got, for its
-// usage error: "none", "1 argument", "3 arguments".
-func arguments(n int) string {
-	switch n {
-	case 0:
-		return "none"
-	case 1:
-		return "1 argument"
-	}
-	return fmt.Sprintf("%d arguments", n)
 }
 
 // dashed is a flag name as the user types it: --name, or -n for a

@@ -72,9 +72,9 @@ func compareArgs(c *cli.Context, o *compare.GateOptions) error {
 	case o.Baseline != "" && len(args) == 1:
 		o.Candidate = args[0]
 	case o.Baseline != "":
-		return usagef("compare --baseline %s takes one CANDIDATE_RUN, got %s", o.Baseline, arguments(len(args)))
+		return usagef("compare --baseline %s takes one CANDIDATE_RUN (%d given)", o.Baseline, len(args))
 	default:
-		return usagef("compare takes BASELINE_RUN CANDIDATE_RUN, or --baseline B CANDIDATE_RUN; got %s", arguments(len(args)))
+		return usagef("compare takes BASELINE_RUN CANDIDATE_RUN, or --baseline B CANDIDATE_RUN (%d given)", len(args))
 	}
 	switch o.Format {
 	case "text", "md", "json":

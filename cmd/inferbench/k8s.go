@@ -108,7 +108,7 @@ last element): directories and regular files, in lexical order; anything else
 is left out with a warning. Unpack with tar -x -C runs to get runs/BASE.`,
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return usagef("k8s tar takes one directory, got %s", arguments(c.NArg()))
+				return usagef("k8s tar takes one directory (%d given)", c.NArg())
 			}
 			skipped, err := k8s.WriteTar(c.App.Writer, c.Args().First())
 			for _, p := range skipped {

@@ -31,7 +31,7 @@ func scenariosCommand() *cli.Command {
 						return err
 					}
 					if c.NArg() != 1 {
-						return usagef("scenarios show takes one scenario name or file, got %s", arguments(c.NArg()))
+						return usagef("scenarios show takes one scenario name or file (%d given)", c.NArg())
 					}
 					return scenarios.Show(c.App.Writer, c.Args().First(), registry.Kinds())
 				},

@@ -40,7 +40,7 @@ the result lines and exits. With --live it also serves the live page, /events an
 				return err
 			}
 			if c.NArg() != 1 {
-				return usagef("watch takes one RUN_DIR, got %s", arguments(c.NArg()))
+				return usagef("watch takes one RUN_DIR (%d given)", c.NArg())
 			}
 			if c.Duration(watchFlagInterval) <= 0 || c.Duration(watchFlagPoll) <= 0 {
 				return usagef("--%s and --%s must be positive", watchFlagInterval, watchFlagPoll)
