@@ -76,3 +76,15 @@ func TestRunPricedLevel(t *testing.T) {
 		t.Errorf("RunPricedLevel of a summary without tokens: err = %v", err)
 	}
 }
+
+// TestReadSummaryBounded: a summary.json that links to something endless
+// is refused at rundir.MaxSummarySize, so `cost --run DIR` cannot hang on it.
+func TestReadSummaryBounded(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, rundir.SummaryFile)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RunPricedLevel(dir); err == nil || !strings.Contains(err.Error(), "larger than 64 MiB: not a summary.json") {
+		t.Errorf("RunPricedLevel with summary.json → /dev/zero: %v; want the bound", err)
+	}
+}

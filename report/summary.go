@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -183,7 +182,7 @@ const LowerBoundNote = "(lower bound: the highest level run met the SLO; more lo
 
 // ReadSummary reads a summary.json file.
 func ReadSummary(path string) (*Summary, error) {
-	b, err := os.ReadFile(path)
+	b, err := rundir.ReadFile(path, rundir.MaxSummarySize)
 	if err != nil {
 		return nil, err
 	}

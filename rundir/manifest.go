@@ -176,6 +176,28 @@ func WriteManifest(dir string, m *Manifest) error {
 // inventory and settings take a few KiB.
 const MaxManifestSize = 16 << 20
 
+// MaxSummarySize bounds summary.json (bytes): a level takes a few KiB.
+const MaxSummarySize = 64 << 20
+
+// ReadFile reads the run file at path whole, up to limit bytes (a whole
+// number of MiB); a larger one is refused, not read on: in a directory
+// someone else made, the name may be a link to a device that never ends.
+func ReadFile(path string, limit int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > limit {
+		return nil, fmt.Errorf("%s: larger than %d MiB: not a %s", path, limit>>20, filepath.Base(path))
+	}
+	return b, nil
+}
+
 // ReadManifest reads dir/run.json.
 func ReadManifest(dir string) (*Manifest, error) {
 	_, m, err := ReadManifestRaw(dir)
@@ -189,17 +211,9 @@ func ReadManifest(dir string) (*Manifest, error) {
 // anything in a directory someone else made.
 func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	path := filepath.Join(dir, ManifestFile)
-	f, err := os.Open(path)
+	b, err := ReadFile(path, MaxManifestSize)
 	if err != nil {
 		return nil, nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxManifestSize+1))
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(b) > MaxManifestSize {
-		return nil, nil, fmt.Errorf("%s: larger than %d MiB: not a run.json", path, MaxManifestSize>>20)
 	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
