@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -380,4 +381,39 @@ func inkShare(img image.Image) float64 {
 		}
 	}
 	return float64(ink) / float64(b.Dx()*b.Dy())
+}
+
+// TestTimeTicks: a trend's time axis is marked at round UTC times, at most
+// maxTimeTicks of them and at least two, labelled as precisely as the step
+// needs: minutes within a day, dates across days, Mondays across weeks,
+// months across years.
+func TestTimeTicks(t *testing.T) {
+	at := func(s string) float64 {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return float64(tm.Unix())
+	}
+	for _, c := range []struct {
+		lo, hi string
+		want   []string
+	}{
+		{"2026-12-03T12:04:45Z", "2026-12-03T12:31:10Z", []string{"2026-12-03\n12:05", "2026-12-03\n12:10", "2026-12-03\n12:15", "2026-12-03\n12:20", "2026-12-03\n12:25", "2026-12-03\n12:30"}},
+		{"2026-11-28T07:13:00Z", "2026-12-03T07:13:00Z", []string{"2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03"}},
+		{"2026-09-10T02:00:00Z", "2026-11-20T02:00:00Z", []string{"2026-09-14", "2026-09-28", "2026-10-12", "2026-10-26", "2026-11-09"}},
+		{"2025-03-15T00:00:00Z", "2026-12-03T00:00:00Z", []string{"2025-07", "2026-01", "2026-07"}},
+	} {
+		ticks := timeTicks{}.Ticks(at(c.lo), at(c.hi))
+		var got []string
+		for _, tk := range ticks {
+			got = append(got, tk.Label)
+		}
+		if len(c.want) > 0 && !slices.Equal(got, c.want) {
+			t.Errorf("%s – %s: ticks %q; want %q", c.lo, c.hi, got, c.want)
+		}
+		if len(got) < 2 || len(got) > maxTimeTicks {
+			t.Errorf("%s – %s: %d ticks %q; want 2 to %d", c.lo, c.hi, len(got), got, maxTimeTicks)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package plot
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"time"
 
@@ -28,7 +29,7 @@ func Trend(title, subtitle, yLabel string, points []TrendPoint) (*Figure, error)
 		return nil, fmt.Errorf("trend: no values")
 	}
 	p := newPlot("", "run start (UTC)", yLabel)
-	p.X.Tick.Marker = gplot.TimeTicks{Format: "2006-01-02\n15:04", Time: func(t float64) time.Time { return time.Unix(int64(t), 0).UTC() }}
+	p.X.Tick.Marker = timeTicks{}
 	byLevel := map[float64]plotter.XYs{}
 	var maxY float64
 	for _, pt := range points {
@@ -56,4 +57,67 @@ func Trend(title, subtitle, yLabel string, points []TrendPoint) (*Figure, error)
 		heading += " — " + subtitle
 	}
 	return gridFigure("trend", heading, "", 8*vg.Inch, 4.5*vg.Inch, [][]*gplot.Plot{{p}}), nil
+}
+
+// timeTicks marks a time axis of Unix seconds at round UTC times — every 5
+// minutes, 6 hours, day, Monday, first of a month… — the step chosen so
+// that at most maxTimeTicks fall in the span, each labelled as precisely as
+// the step needs (gonum's TimeTicks puts them at arbitrary instants: a
+// nightly trend read "07:13", "15:46").
+type timeTicks struct{}
+
+// maxTimeTicks is the most labelled ticks on a time axis.
+const maxTimeTicks = 6
+
+// timeSteps are the round steps shorter than a month, in order.
+var timeSteps = []time.Duration{
+	time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second,
+	time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+	24 * time.Hour, 48 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour,
+}
+
+// Ticks implements gplot.Ticker.
+func (timeTicks) Ticks(lo, hi float64) []gplot.Tick {
+	from, to := time.Unix(int64(math.Ceil(lo)), 0).UTC(), time.Unix(int64(math.Floor(hi)), 0).UTC()
+	span := to.Sub(from)
+	for _, step := range timeSteps {
+		if span/step > maxTimeTicks {
+			continue
+		}
+		format := "2006-01-02\n15:04"
+		switch {
+		case step < time.Minute:
+			format = "2006-01-02\n15:04:05"
+		case step >= 24*time.Hour:
+			format = "2006-01-02"
+		}
+		t := from.Truncate(step) // whole steps since the epoch: UTC midnights for days
+		if step == 7*24*time.Hour || step == 14*24*time.Hour {
+			t = from.Truncate(24 * time.Hour)
+			t = t.AddDate(0, 0, (8-int(t.Weekday()))%7) // the first Monday
+		}
+		var ticks []gplot.Tick
+		for ; !t.After(to); t = t.Add(step) {
+			if !t.Before(from) {
+				ticks = append(ticks, gplot.Tick{Value: float64(t.Unix()), Label: t.Format(format)})
+			}
+		}
+		return ticks
+	}
+	// Months: the first of a month, every 1, 3, 6 or 12 of them.
+	for _, n := range []int{1, 3, 6, 12, 24, 60} {
+		if span.Hours()/(24*30.4*float64(n)) > maxTimeTicks && n < 60 {
+			continue
+		}
+		var ticks []gplot.Tick
+		m := (int(from.Month()) - 1 + n - 1) / n * n // the first multiple of n months from January
+		for t := time.Date(from.Year(), time.Month(m+1), 1, 0, 0, 0, 0, time.UTC); !t.After(to); t = t.AddDate(0, n, 0) {
+			if !t.Before(from) {
+				ticks = append(ticks, gplot.Tick{Value: float64(t.Unix()), Label: t.Format("2006-01")})
+			}
+		}
+		return ticks
+	}
+	return nil
 }
