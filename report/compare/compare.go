@@ -90,6 +90,9 @@ const (
 	Regression  Verdict = "regression"
 	Improvement Verdict = "improvement"
 	WithinNoise Verdict = "within noise"
+	// WithinLimit: the change is real (its interval excludes 0) but no
+	// larger than the metric's limit.
+	WithinLimit Verdict = "within limit"
 	NotGated    Verdict = "not gated"
 )
 
@@ -509,7 +512,8 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 // judge sets a row's threshold, significance and verdict: a regression
 // when the change exceeds the threshold in the bad direction and the
 // interval excludes 0; an improvement likewise in the good direction;
-// within noise otherwise.
+// within noise when the interval holds 0, within limit when it does not
+// but the change is no larger than the threshold.
 func judge(r *Row, th Thresholds) {
 	m, _ := LookupMetric(r.Metric)
 	r.Significant = !math.IsNaN(r.CILow) && !math.IsNaN(r.CIHigh) && (r.CILow > 0 || r.CIHigh < 0)
@@ -528,7 +532,7 @@ func judge(r *Row, th Thresholds) {
 	case -bad > limit:
 		r.Verdict = Improvement
 	default:
-		r.Verdict = WithinNoise
+		r.Verdict = WithinLimit
 	}
 }
 

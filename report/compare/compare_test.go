@@ -291,12 +291,12 @@ func TestJudge(t *testing.T) {
 	}{
 		{"ttft_p95", 0.15, 0.05, 0.25, Regression},               // past +10 %, significant
 		{"ttft_p95", 0.15, -0.02, 0.30, WithinNoise},             // past +10 %, interval holds 0
-		{"ttft_p95", 0.08, 0.05, 0.11, WithinNoise},              // significant, under +10 %
+		{"ttft_p95", 0.08, 0.05, 0.11, WithinLimit},              // significant, under +10 %
 		{"ttft_p95", -0.20, -0.3, -0.1, Improvement},             // faster
 		{"output_tokens_per_s", -0.06, -0.08, -0.04, Regression}, // throughput drop past −5 %
 		{"output_tokens_per_s", 0.06, 0.04, 0.08, Improvement},
 		{"error_rate", 0.02, 0.01, 0.03, Regression},     // +2 points
-		{"error_rate", 0.005, 0.001, 0.009, WithinNoise}, // +0.5 point
+		{"error_rate", 0.005, 0.001, 0.009, WithinLimit}, // +0.5 point, real
 		{"itl_p99", 5, 4, 6, NotGated},
 		{"ttft_p95", math.NaN(), math.NaN(), math.NaN(), WithinNoise},
 	} {
