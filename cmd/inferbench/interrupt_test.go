@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -268,7 +269,41 @@ func TestRunStopsOnSignalInSetup(t *testing.T) {
 	}
 	defer w.Close() // never written: the read blocks until the process ends
 	interruptWithinBound(t, cmd, "run in setup", &stderr)
+	if !strings.Contains(stderr.String(), "inferbench: interrupted by signal interrupt\n") {
+		t.Errorf("stderr %q; want it to say the signal stopped the run", stderr.String())
+	}
 	if _, err := os.Stat(filepath.Join(out, "run.json")); err == nil {
 		t.Error("a run stopped in its setup left a run.json")
+	}
+}
+
+// TestWatchSaysItWasInterrupted: a command that stops on its own at the
+// first signal (watch, here on a directory yet to be made) exits 130 and
+// says what stopped it, not "context canceled".
+func TestWatchSaysItWasInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real processes")
+	}
+	cmd := inferbenchCmd(t, "watch", filepath.Join(t.TempDir(), "later"))
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(pipe)
+	if !sc.Scan() || !strings.Contains(sc.Text(), "waiting for a run to create it") {
+		t.Fatalf("watch's first line %q; want it waiting", sc.Text())
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	var rest []string
+	for sc.Scan() {
+		rest = append(rest, sc.Text())
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !slices.Equal(rest, []string{"inferbench: interrupted by signal interrupt"}) {
+		t.Errorf("watch after SIGINT: %v, then stderr %q; want exit 130 and the one line saying so", err, rest)
 	}
 }

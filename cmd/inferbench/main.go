@@ -32,7 +32,7 @@ func main() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		s := <-sigs
-		cancelDrain(fmt.Errorf("%w by signal %v", context.Canceled, s))
+		cancelDrain(signalCause{s})
 		if !drains() {
 			select {
 			case <-time.After(stopBound):
@@ -44,7 +44,7 @@ func main() {
 			s = <-sigs
 		}
 		fmt.Fprintln(os.Stderr, "inferbench: second signal: cancelling requests in flight")
-		cancelHard(fmt.Errorf("%w by a second signal %v", context.Canceled, s))
+		cancelHard(signalCause{s})
 		<-sigs
 		os.Exit(exitInterrupted)
 	}()
@@ -54,6 +54,13 @@ func main() {
 	}
 	os.Exit(exitCode(err, os.Stderr))
 }
+
+// signalCause is what a signal cancels the contexts with: errors.Is
+// context.Canceled (exit 130), and it says what happened.
+type signalCause struct{ os.Signal }
+
+func (s signalCause) Error() string { return "interrupted by signal " + s.Signal.String() }
+func (signalCause) Unwrap() error   { return context.Canceled }
 
 // stopBound is how long a command that does not drain may take to return
 // after the first signal.
