@@ -1,6 +1,8 @@
 package targets
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -92,4 +94,45 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
+}
+
+// DecodeEngineError is ReadHTTPError's decode for the error bodies of
+// serving engines and exporters: OpenAI's nested
+// {"error": {"message", "type", "code"}}, vLLM's and SGLang's flat
+// {"message", "type"}, TGI's {"error": "…", "error_type"}, FastAPI's
+// {"detail": "…"}. The tokenize client and the metrics scrapers read
+// theirs with it.
+func DecodeEngineError(b []byte, he *HTTPError) bool {
+	var e struct {
+		Error     json.RawMessage `json:"error"`
+		ErrorType string          `json:"error_type"`
+		Message   string          `json:"message"`
+		Type      string          `json:"type"`
+		Detail    json.RawMessage `json:"detail"`
+	}
+	if json.Unmarshal(bytes.TrimSpace(b), &e) != nil {
+		return false
+	}
+	var s string
+	var nested struct {
+		Message string `json:"message"`
+		Type    string `json:"type"`
+	}
+	switch {
+	case len(e.Error) > 0 && json.Unmarshal(e.Error, &s) == nil:
+		he.Message, he.Code = s, e.ErrorType
+	case len(e.Error) > 0 && json.Unmarshal(e.Error, &nested) == nil && nested.Message != "":
+		he.Message, he.Code = nested.Message, nested.Type
+	case e.Message != "":
+		he.Message, he.Code = e.Message, e.Type
+	case len(e.Detail) > 0:
+		if json.Unmarshal(e.Detail, &s) == nil {
+			he.Message = s
+		} else {
+			he.Message = string(e.Detail)
+		}
+	default:
+		return false
+	}
+	return true
 }

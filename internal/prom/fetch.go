@@ -3,7 +3,6 @@ package prom
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -42,7 +41,7 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		he := targets.ReadHTTPError(resp, targets.Redactor{}, decodeErrorBody)
+		he := targets.ReadHTTPError(resp, targets.Redactor{}, targets.DecodeEngineError)
 		return zero, fmt.Errorf("%s %s: HTTP %d%s", what, targets.RedactURL(url), resp.StatusCode, says(he))
 	}
 	v, err := parse(io.LimitReader(resp.Body, MaxPage))
@@ -59,42 +58,12 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// decodeErrorBody reads the message of the JSON error bodies exporters and
-// engines answer with ({"error": {"message": …}}, {"error": "…"},
-// {"detail": "…"}, {"message": "…"}); other bodies are kept as they are.
-func decodeErrorBody(b []byte, he *targets.HTTPError) bool {
-	var v struct {
-		Error   json.RawMessage `json:"error"`
-		Detail  string          `json:"detail"`
-		Message string          `json:"message"`
-	}
-	if json.Unmarshal(b, &v) != nil {
-		return false
-	}
-	var nested struct {
-		Message string `json:"message"`
-	}
-	var flat string
-	switch {
-	case json.Unmarshal(v.Error, &nested) == nil && nested.Message != "":
-		he.Message = nested.Message
-	case json.Unmarshal(v.Error, &flat) == nil && flat != "":
-		he.Message = flat
-	default:
-		he.Message = cmp.Or(v.Detail, v.Message)
-	}
-	return he.Message != ""
-}
-
 // says is ": " and what a failed scrape's answer said — its message, or
-// the first line of its body, shortened — or "" when it said nothing.
+// the start of its body (already on one line: ReadHTTPError) — or "" when
+// it said nothing.
 func says(he *targets.HTTPError) string {
-	msg := he.Message
-	if msg == "" {
-		msg, _, _ = strings.Cut(he.Body, "\n")
+	if msg := strings.TrimSpace(cmp.Or(he.Message, he.Body)); msg != "" {
+		return ": " + targets.Snippet(msg)
 	}
-	if msg = strings.TrimSpace(msg); msg == "" {
-		return ""
-	}
-	return ": " + targets.Snippet(msg)
+	return ""
 }

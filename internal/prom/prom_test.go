@@ -1,7 +1,10 @@
 package prom
 
 import (
+	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -43,6 +46,29 @@ i +Inf
 		}
 		if !ok || v != want {
 			t.Errorf("%s: %v, %v; want %v", name, v, ok, want)
+		}
+	}
+}
+
+// TestFetchSaysWhatTheServerAnswered: a failed scrape's error carries the
+// server's message (an engine's JSON error, the mock's "no simulated GPU"),
+// or the start of another body on one line, escapes shown, not sent.
+func TestFetchSaysWhatTheServerAnswered(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"error": {"message": "no simulated GPU in fixed-timing mode", "type": "NotFoundError"}}`: "scrape URL: HTTP 404: no simulated GPU in fixed-timing mode",
+		`{"detail": "Not Found"}`:                     "URL: HTTP 404: Not Found",
+		"<html>\n<body>nope\x1b[2J</body>\n</html>\n": `URL: HTTP 404: <html> <body>nope\x1b[2J</body> </html>`,
+		"": "URL: HTTP 404",
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, body)
+		}))
+		_, err := Fetch(t.Context(), srv.Client(), srv.URL, 0, "scrape", func(io.Reader) (int, error) { return 0, nil })
+		srv.Close()
+		want = strings.Replace(want, "URL", srv.URL, 1)
+		if err == nil || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("body %q: error %v; want it to end %q", body, err, want)
 		}
 	}
 }

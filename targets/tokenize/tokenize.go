@@ -25,7 +25,6 @@
 package tokenize
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -157,7 +156,7 @@ func (c *Client) tokenize(ctx context.Context, text string) ([]int, int, error) 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		he := targets.ReadHTTPError(resp, c.ep.Redact, decodeError)
+		he := targets.ReadHTTPError(resp, c.ep.Redact, targets.DecodeEngineError)
 		switch resp.StatusCode {
 		case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusNotImplemented:
 			return nil, 0, fmt.Errorf("tokenize: %w: %w", ErrNotAvailable, he)
@@ -239,43 +238,4 @@ func (c *Client) decode(data []byte) ([]int, int, error) {
 		}
 		return ids, -1, nil
 	}
-}
-
-// decodeError reads the error bodies of these servers: OpenAI's nested
-// {"error": {"message", "type", "code"}}, vLLM's and SGLang's flat
-// {"message", "type"}, TGI's {"error": "…", "error_type"}, FastAPI's
-// {"detail": "…"}.
-func decodeError(b []byte, he *targets.HTTPError) bool {
-	var e struct {
-		Error     json.RawMessage `json:"error"`
-		ErrorType string          `json:"error_type"`
-		Message   string          `json:"message"`
-		Type      string          `json:"type"`
-		Detail    json.RawMessage `json:"detail"`
-	}
-	if json.Unmarshal(bytes.TrimSpace(b), &e) != nil {
-		return false
-	}
-	var s string
-	var nested struct {
-		Message string `json:"message"`
-		Type    string `json:"type"`
-	}
-	switch {
-	case len(e.Error) > 0 && json.Unmarshal(e.Error, &s) == nil:
-		he.Message, he.Code = s, e.ErrorType
-	case len(e.Error) > 0 && json.Unmarshal(e.Error, &nested) == nil && nested.Message != "":
-		he.Message, he.Code = nested.Message, nested.Type
-	case e.Message != "":
-		he.Message, he.Code = e.Message, e.Type
-	case len(e.Detail) > 0:
-		if json.Unmarshal(e.Detail, &s) == nil {
-			he.Message = s
-		} else {
-			he.Message = string(e.Detail)
-		}
-	default:
-		return false
-	}
-	return true
 }
