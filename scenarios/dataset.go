@@ -163,50 +163,50 @@ const MaxDatasetLine = 64 << 20
 // two lengths.
 const maxTraceLine = 1 << 20
 
-// readLine returns br's next line, newline included, like ReadBytes('\n'),
-// but fails once the line passes limit bytes instead of reading on.
-func readLine(br *bufio.Reader, limit int) ([]byte, error) {
-	var line []byte
-	for {
-		frag, err := br.ReadSlice('\n')
-		if len(line)+len(frag) > limit {
-			return nil, fmt.Errorf("line longer than %d MiB: refused (not a line-per-entry file?)", limit>>20)
-		}
-		line = append(line, frag...)
-		if err != bufio.ErrBufferFull {
-			return line, err
+// eachLine calls fn with each non-blank line of r (trimmed) and its number;
+// fn's error comes back led by the line. A line is at most limit bytes,
+// bufio.Scanner's bound: a longer one (a file with no newline, /dev/zero)
+// fails at its line instead of being read into memory.
+func eachLine(r io.Reader, limit int, fn func(b []byte) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), limit)
+	line := 0
+	for sc.Scan() {
+		line++
+		if b := bytes.TrimSpace(sc.Bytes()); len(b) > 0 {
+			if err := fn(b); err != nil {
+				return fmt.Errorf("line %d: %w", line, err)
+			}
 		}
 	}
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return fmt.Errorf("line %d: line longer than %d MiB: refused (not a line-per-entry file?)", line+1, limit>>20)
+	case err != nil:
+		return fmt.Errorf("line %d: %w", line+1, err)
+	}
+	return nil
 }
 
 func readJSONL(r io.Reader, limit int) (*Prompts, error) {
 	p := &Prompts{}
-	br := bufio.NewReaderSize(r, 64<<10)
-	for line := 1; ; line++ {
-		// Not a Scanner: a long-context prompt is longer than its buffer.
-		b, err := readLine(br, limit)
-		if len(bytes.TrimSpace(b)) > 0 {
-			var jp jsonlPrompt
-			if uerr := json.Unmarshal(b, &jp); uerr != nil {
-				return nil, fmt.Errorf("line %d: %w", line, uerr)
-			}
-			switch {
-			case jp.Prompt == nil:
-				return nil, fmt.Errorf("line %d: no \"prompt\"", line)
-			case *jp.Prompt == "":
-				return nil, fmt.Errorf("line %d: empty prompt", line)
-			case jp.OutputTokens < 0 || jp.OutputTokens > MaxLength:
-				return nil, fmt.Errorf("line %d: output_tokens must be between 0 (no hint) and %d, got %d", line, MaxLength, jp.OutputTokens)
-			}
-			p.items = append(p.items, Prompt{Text: *jp.Prompt, PromptTokens: EstimateTokens(*jp.Prompt), OutputTokens: jp.OutputTokens})
+	err := eachLine(r, limit, func(b []byte) error {
+		var jp jsonlPrompt
+		if err := json.Unmarshal(b, &jp); err != nil {
+			return err
 		}
-		if err == io.EOF {
-			return p, nil
+		switch {
+		case jp.Prompt == nil:
+			return errors.New(`no "prompt"`)
+		case *jp.Prompt == "":
+			return errors.New("empty prompt")
+		case jp.OutputTokens < 0 || jp.OutputTokens > MaxLength:
+			return fmt.Errorf("output_tokens must be between 0 (no hint) and %d, got %d", MaxLength, jp.OutputTokens)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-	}
+		p.items = append(p.items, Prompt{Text: *jp.Prompt, PromptTokens: EstimateTokens(*jp.Prompt), OutputTokens: jp.OutputTokens})
+		return nil
+	})
+	return p, err
 }
 
 func readShareGPT(r io.Reader, limit int) (*Prompts, error) {

@@ -1,8 +1,6 @@
 package scenarios
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,25 +41,16 @@ const maxTraceMS = 1e10
 func ReadTrace(r io.Reader) ([]TraceEntry, error) {
 	var out []TraceEntry
 	var clk traceClock
-	br := bufio.NewReaderSize(r, 64<<10)
-	for line := 1; ; line++ {
-		b, err := readLine(br, maxTraceLine)
-		if len(bytes.TrimSpace(b)) > 0 {
-			e, perr := parseTraceLine(b, &clk)
-			if perr == nil && len(out) > 0 && e.Offset < out[len(out)-1].Offset {
-				perr = fmt.Errorf("arrivals must be in time order: %v comes after %v", e.Offset, out[len(out)-1].Offset)
-			}
-			if perr != nil {
-				return nil, fmt.Errorf("trace: line %d: %w", line, perr)
-			}
-			out = append(out, e)
+	err := eachLine(r, maxTraceLine, func(b []byte) error {
+		e, err := parseTraceLine(b, &clk)
+		if err == nil && len(out) > 0 && e.Offset < out[len(out)-1].Offset {
+			err = fmt.Errorf("arrivals must be in time order: %v comes after %v", e.Offset, out[len(out)-1].Offset)
 		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("trace: line %d: %w", line, err)
-		}
+		out = append(out, e)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("trace: %w", err)
 	}
 	if len(out) == 0 {
 		return nil, errors.New("trace: no requests")
