@@ -81,12 +81,7 @@ func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResu
 	res.Usage, res.Server = final.Usage, final.Server
 	res.FinishReason, res.Model = targets.Truncate(final.FinishReason), targets.Truncate(final.Model)
 	if err != nil {
-		perr := probeError(err)
-		if he := (*targets.HTTPError)(nil); errors.As(err, &he) && he.Status == http.StatusNotFound {
-			if u := postedURL(target, model); u != "" {
-				perr = fmt.Errorf("%w (posted to %s)", perr, u)
-			}
-		}
+		perr := probeError(err, postedURL(target, model))
 		if n, past := res.PastMaxTokens(); past {
 			// Whatever the outcome: a stream that ran past its cap and then
 			// timed out is the server ignoring the cap.
@@ -100,8 +95,9 @@ func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResu
 	return res, nil
 }
 
-// probeError turns a Stream error into the one line probe reports.
-func probeError(err error) error {
+// probeError turns a Stream error into the one line probe reports; a 404
+// names posted, the URL the request went to, when known.
+func probeError(err error, posted string) error {
 	var he *targets.HTTPError
 	var se *targets.StreamError
 	var pe *targets.ProtocolError
@@ -111,6 +107,8 @@ func probeError(err error) error {
 		switch {
 		case he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden:
 			what = "key rejected"
+		case he.Status == http.StatusNotFound && posted != "":
+			return fmt.Errorf("probe: model or endpoint not found: %w (posted to %s)", err, posted)
 		case he.Status == http.StatusNotFound:
 			what = "model or endpoint not found"
 		case he.Status == http.StatusTooManyRequests:
