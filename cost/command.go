@@ -25,13 +25,15 @@ type RunLevel struct {
 // SimulatedNote leads the notes of a table that prices a simulated run.
 const SimulatedNote = "SIMULATED: the run's target or GPU telemetry was inferbench's mock; this prices the simulation's throughput, not a measurement of any GPU"
 
-// simulatedTitle marks title when simulated, as every table of a simulated
-// run is marked.
-func simulatedTitle(title string, simulated bool) string {
+// markSimulated marks t, a table that prices a simulated run, as every
+// table of such a run is marked: its title says SIMULATED and its notes
+// start with why. It returns t.
+func markSimulated(t *Table, simulated bool) *Table {
 	if simulated {
-		return title + " — SIMULATED"
+		t.Title += " — SIMULATED"
+		t.Notes = append([]string{SimulatedNote}, t.Notes...)
 	}
-	return title
+	return t
 }
 
 // RunReader reads run directories for the cost commands; the cost model

@@ -143,10 +143,7 @@ func (x *Crossover) Table() *Table {
 		}
 		return f(*v)
 	}
-	t := &Table{Title: simulatedTitle("API vs self-hosted, per month", x.Simulated), Columns: []string{"", "value"}, Notes: x.Notes}
-	if x.Simulated {
-		t.Notes = append([]string{SimulatedNote}, x.Notes...)
-	}
+	t := markSimulated(&Table{Title: "API vs self-hosted, per month", Columns: []string{"", "value"}, Notes: x.Notes}, x.Simulated)
 	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
 	add("tokens per day", Tokens(x.TokensPerDay))
 	add("monthly tokens", Tokens(x.MonthlyTokens))

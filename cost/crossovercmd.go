@@ -67,10 +67,9 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 		in.GPUMonthUSD = m.USD
 		notes = append(notes, m.Note)
 	}
-	simulated := false
+	var lvl RunLevel // the run's priced level; zero without --run
 	if o.RunDir != "" {
-		lvl, err := o.Runs.Level(o.RunDir)
-		if err != nil {
+		if lvl, err = o.Runs.Level(o.RunDir); err != nil {
 			return fmt.Errorf("crossover: %w", err)
 		}
 		if !(lvl.Throughput.TotalTokensPerS > 0) {
@@ -78,13 +77,12 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 		}
 		in.CapacityTokensPerS = lvl.Throughput.TotalTokensPerS
 		notes = append(notes, "capacity: "+lvl.Basis+" of "+o.RunDir)
-		simulated = lvl.Simulated
 	}
 	x, err := ComputeCrossover(in)
 	if err != nil {
 		return fmt.Errorf("crossover: %w", err)
 	}
-	x.Simulated = simulated
+	x.Simulated = lvl.Simulated
 	x.Notes = append(notes, x.Notes...)
 	return Write(w, o.Format, x, x.Table())
 }

@@ -113,10 +113,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 // Table is the quote as a table, its basis and notes below.
 func (q *Quote) Table() *Table {
 	notes := append([]string{"throughput: " + q.Basis}, q.Notes...)
-	if q.Simulated {
-		notes = append([]string{SimulatedNote}, notes...)
-	}
-	return CostsTable(simulatedTitle("Cost per GPU offer", q.Simulated), q.Rows, notes)
+	return markSimulated(CostsTable("Cost per GPU offer", q.Rows, notes), q.Simulated)
 }
 
 // A GPUMonth is one catalog GPU's month (HoursPerMonth) on one offer,
