@@ -85,6 +85,20 @@ func TestPromptSizingEstimate(t *testing.T) {
 	}
 }
 
+// tokenizerSizing prepares the prompts of a closed loop of concurrency
+// streams and requests requests of 20 tokens, sized by a local tokenizer,
+// and returns their sizing, closed at the test's end.
+func tokenizerSizing(t *testing.T, concurrency, requests int) *sizing {
+	t.Helper()
+	o := &Options{Kind: "openai", Model: "m", PromptSizing: SizingTokenizer, Tokenizer: "../tokenizer/testdata/mistral.json.gz",
+		Seed: 7, Concurrency: concurrency, Requests: requests, PromptTokens: 20}
+	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(o.sizing.close)
+	return o.sizing
+}
+
 // waitBuilt waits for the prefetcher to build request id's prompt (a
 // minute at most: a hang, not a speed limit).
 func waitBuilt(t *testing.T, z *sizing, id uint64) {
@@ -108,13 +122,7 @@ func waitBuilt(t *testing.T, z *sizing, id uint64) {
 // id sent, not every id skipped: no count is spent on prompts no request
 // will take.
 func TestPrefetchFollowsAJump(t *testing.T) {
-	o := &Options{Kind: "openai", Model: "m", PromptSizing: SizingTokenizer, Tokenizer: "../tokenizer/testdata/mistral.json.gz",
-		Seed: 7, Concurrency: 1, Requests: 2000, PromptTokens: 20}
-	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	z := o.sizing
-	defer z.close()
+	z := tokenizerSizing(t, 1, 2000)
 	waitBuilt(t, z, 63)
 	z.synth(1000, 20)
 	waitBuilt(t, z, 1063)
@@ -149,13 +157,7 @@ func TestFirstWaveBuiltBeforeTheLoad(t *testing.T) {
 			t.Errorf("%+v: window %d, first wave %d; want %d, %d", tt.o, w, tt.o.firstWave(w), tt.window, tt.wave)
 		}
 	}
-	o := &Options{Kind: "openai", Model: "m", PromptSizing: SizingTokenizer, Tokenizer: "../tokenizer/testdata/mistral.json.gz",
-		Seed: 7, Concurrency: 300, Requests: 3000, PromptTokens: 20}
-	if err := o.preparePrompts(context.Background(), nil, nil, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	z := o.sizing
-	defer z.close()
+	z := tokenizerSizing(t, 300, 3000)
 	z.mu.Lock()
 	n := len(z.built)
 	z.mu.Unlock()
