@@ -33,7 +33,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -163,7 +162,7 @@ func check(shards []*shard, partial bool) error {
 			s.m.Target.API != first.m.Target.API || s.m.Target.Model != first.m.Target.Model {
 			return refuse("%s ran against %s, %s against %s: different targets", first.dir, describeTarget(first.m.Target), s.dir, describeTarget(s.m.Target))
 		}
-		if diff := jsonDiff(first.m.Scenario, s.m.Scenario); diff != "" {
+		if diff := scenarioDiff(first.m.Scenario, s.m.Scenario); diff != "" {
 			return refuse("%s and %s ran different scenarios (%s)", first.dir, s.dir, diff)
 		}
 		if a, b := loadKey(first.m.Load), loadKey(s.m.Load); a != b {
@@ -212,42 +211,21 @@ func fmtTime(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// jsonDiff names the fields (to two levels) where two JSON documents
-// differ, "" when they are equal.
-func jsonDiff(a, b json.RawMessage) string {
-	var va, vb any
-	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
-		if bytes.Equal(a, b) {
-			return ""
-		}
+// scenarioDiff names the settings in which two shards' scenarios differ
+// ("load.concurrency: 4 vs 8; …"), "" when they are the same.
+func scenarioDiff(a, b json.RawMessage) string {
+	if bytes.Equal(a, b) {
+		return ""
+	}
+	diffs, err := rundir.DiffScenarios(a, b)
+	if err != nil {
 		return "scenario not readable"
 	}
-	var diffs []string
-	var walk func(path string, x, y any, depth int)
-	walk = func(path string, x, y any, depth int) {
-		mx, okx := x.(map[string]any)
-		my, oky := y.(map[string]any)
-		if okx && oky && depth < 2 {
-			keys := slices.Sorted(maps.Keys(mx))
-			for k := range my {
-				if _, ok := mx[k]; !ok {
-					keys = append(keys, k)
-				}
-			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				walk(strings.TrimPrefix(path+"."+k, "."), mx[k], my[k], depth+1)
-			}
-			return
-		}
-		jx, _ := json.Marshal(x)
-		jy, _ := json.Marshal(y)
-		if !bytes.Equal(jx, jy) {
-			diffs = append(diffs, fmt.Sprintf("%s: %s vs %s", path, jx, jy))
-		}
+	parts := make([]string, len(diffs))
+	for i, d := range diffs {
+		parts[i] = d.Path + ": " + d.A + " vs " + d.B
 	}
-	walk("", va, vb, 0)
-	return strings.Join(diffs, "; ")
+	return strings.Join(parts, "; ")
 }
 
 // createOut makes the output directory, refusing one that holds a run or

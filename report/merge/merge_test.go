@@ -296,14 +296,14 @@ func TestMergeMissingShard(t *testing.T) {
 	}
 }
 
-// TestJSONDiff names the differing fields.
-func TestJSONDiff(t *testing.T) {
+// TestScenarioDiff names the differing fields.
+func TestScenarioDiff(t *testing.T) {
 	a := json.RawMessage(`{"name":"x","load":{"concurrency":4,"requests":10},"slo":{"ttft":"1s"}}`)
 	b := json.RawMessage(`{"load":{"requests":10,"concurrency":8},"name":"x","slo":{"ttft":"1s"}}`)
-	if got := jsonDiff(a, a); got != "" {
+	if got := scenarioDiff(a, a); got != "" {
 		t.Errorf("diff of equal documents %q", got)
 	}
-	if got, want := jsonDiff(a, b), "load.concurrency: 4 vs 8"; got != want {
+	if got, want := scenarioDiff(a, b), "load.concurrency: 4 vs 8"; got != want {
 		t.Errorf("diff %q; want %q", got, want)
 	}
 }
