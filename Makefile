@@ -75,3 +75,8 @@ test-integration: ## tests against real llama-server and Ollama on this CPU (iss
 
 demo-real: build ## the qualification flow against real llama-server and Ollama on this CPU (same generated model): sweeps both, writes "llama.cpp vs Ollama" report
 	DEMO_DIR=$(DEMO_DIR) ./scripts/demo-real.sh bin/inferbench
+
+.PHONY: refclient
+
+refclient: ## inferbench beside the official OpenAI Node SDK on the same real llama-server, one request at a time, alternating (needs node and npm; scripts/reference-client.sh URL MODEL for another server)
+	./scripts/reference-client.sh

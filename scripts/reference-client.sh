@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# reference-client.sh: inferbench beside a reference client of the field, the
+# official OpenAI Node SDK (scripts/refclient/), on the same OpenAI-compatible
+# server, one request at a time, alternating ROUNDS times so that both see the
+# same machine. It prints each round's TTFT and TPOT p50/p90 from both clients
+# (inferbench's from summary.json). Same definitions on both sides
+# (docs/design.md); different prompts of about the same length (both unique per
+# request, so no prompt cache answers).
+#
+# Usage: scripts/reference-client.sh [URL [MODEL]]
+#   With no URL it starts the real llama-server of scripts/real-servers.sh
+#   (built once, cached) and uses its small model; needs node and npm.
+#   REFCLIENT_ROUNDS (3), REFCLIENT_REQUESTS (40), REFCLIENT_MAX_TOKENS (64),
+#   REFCLIENT_TARGET (llamacpp): the inferbench --target for URL.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+rounds=${REFCLIENT_ROUNDS:-3} n=${REFCLIENT_REQUESTS:-40} max=${REFCLIENT_MAX_TOKENS:-64}
+kind=${REFCLIENT_TARGET:-llamacpp}
+url=${1:-} model=${2:-}
+out=$(mktemp -d) started=0
+cleanup() {
+	rm -rf "$out"
+	[ "$started" = 0 ] || scripts/real-servers.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+if [ -z "$url" ]; then
+	started=1
+	scripts/real-servers.sh start
+	url=$(sed -n 's/^INFERBENCH_LLAMACPP_SMALL_URL=//p' "${INFERBENCH_REAL_STATE:-${INFERBENCH_REAL_CACHE:-$HOME/.cache/inferbench-real}/state}/servers.env")
+	model=small
+fi
+: "${model:=mock}"
+command -v node >/dev/null && command -v npm >/dev/null || { echo "reference-client.sh: needs node and npm" >&2; exit 2; }
+js=${INFERBENCH_REAL_CACHE:-$HOME/.cache/inferbench-real}/refclient
+mkdir -p "$js"
+cp scripts/refclient/package.json scripts/refclient/bench.mjs "$js/"
+(cd "$js" && npm install --no-audit --no-fund --silent >/dev/null)
+make -s build
+# inferbench sizes its prompts in the server's tokens; 60 random words make a
+# prompt of about the same length in the Node client's requests.
+row() { node -e 'const [w,f]=process.argv.slice(1);const j=JSON.parse(require("fs").readFileSync(f));const l=j.levels?j.levels[0]:j;const g=(m)=>[m.p50,m.p90].map(x=>x.toFixed(2).padStart(8)).join("");console.log(w.padEnd(22)+g(l.ttft_ms)+g(l.tpot_ms))' "$@"; }
+printf '%-22s%8s%8s%8s%8s\n' ms 'TTFT p50' p90 'TPOT p50' p90
+for r in $(seq "$rounds"); do
+	node "$js/bench.mjs" "$url" "$model" "$n" "$max" 60 >"$out/node-$r.json"
+	row "round $r openai-node" "$out/node-$r.json"
+	bin/inferbench run --target "$kind" --url "$url" --model "$model" -c 1 -n "$n" --warmup 2 \
+		--prompt-tokens 128 --max-tokens "$max" --spread 0 --out "$out/ib-$r" >/dev/null 2>"$out/ib-$r.log" || { cat "$out/ib-$r.log" >&2; exit 1; }
+	row "round $r inferbench" "$out/ib-$r/summary.json"
+done
