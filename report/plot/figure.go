@@ -462,8 +462,16 @@ func formatTick(v float64) string {
 	return trimFloat(v)
 }
 
+// trimFloat writes v with three decimals, or under 0.1 with two
+// significant digits past its leading zeros (0.0025, 0.0005), trailing
+// zeros dropped: ticks under 0.001 otherwise read "0" or as their
+// neighbours.
 func trimFloat(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 3, 64)
+	prec := 3
+	if a := math.Abs(v); a > 0 && a < 0.1 {
+		prec = int(math.Ceil(-math.Log10(a))) + 2
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")
 }
