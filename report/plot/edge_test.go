@@ -3,6 +3,8 @@ package plot
 import (
 	"slices"
 	"testing"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // Tick labels under 0.01 keep their significant digits: a TPOT axis of a
@@ -26,5 +28,29 @@ func TestFormatTickSmall(t *testing.T) {
 	}
 	if want := []string{"0.0003", "0.0005", "0.001", "0.002", "0.005", "0.01"}; !slices.Equal(labels, want) {
 		t.Errorf("log tick labels over 0.0003–0.015 = %q; want %q", labels, want)
+	}
+}
+
+// A linear latency axis starts at 0 and leaves room above the highest
+// marker. With one load level (or a flat metric across a sweep) the
+// headroom was computed on the data's own span, zero, before the axis was
+// set to start at 0: the TPOT markers sat on the frame's top edge.
+func TestLatencyPanelHeadroom(t *testing.T) {
+	one := &report.Summary{Levels: []report.Level{{Level: 1, OutputTokensPerS: 300,
+		TPOTMS: report.Dist{N: 1, P50: 2.13, P95: 2.13, P99: 2.13}, Requests: report.Requests{Total: 1, OK: 1}}}}
+	flat := &report.Summary{}
+	for i, lv := range []float64{1, 4, 16} {
+		d := report.Dist{N: 40, P50: 3.3, P95: 3.35 + 0.01*float64(i), P99: 3.4}
+		flat.Levels = append(flat.Levels, report.Level{Level: lv, OutputTokensPerS: 300 * lv, TPOTMS: d, Requests: report.Requests{Total: 40, OK: 40}})
+	}
+	for name, s := range map[string]*report.Summary{"one level": one, "flat sweep": flat} {
+		p := latencyPanel([]Run{{Label: "x", Summary: s}}, report.SLO{}, "TPOT", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, 0)
+		top := 0.0
+		for _, l := range s.Levels {
+			top = max(top, l.TPOTMS.P99)
+		}
+		if p.Y.Min != 0 || p.Y.Max < 1.05*top {
+			t.Errorf("%s: y axis [%g, %g]; want from 0 to at least %g (5 %% above the highest marker, %g)", name, p.Y.Min, p.Y.Max, 1.05*top, top)
+		}
 	}
 }

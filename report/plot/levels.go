@@ -57,82 +57,8 @@ func sloPercentile(slo report.SLO) float64 {
 // SLO percentile. Latency axes turn logarithmic when values span over 20×.
 func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	pct := sloPercentile(slo)
-	panel := func(title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
-		p := newPlot(title, "output tokens/s (steady state, all GPUs)", metric+" (ms)")
-		p.X.Tick.Marker = compactTicks{}
-		p.Y.Tick.Marker = compactTicks{}
-		var all []float64
-		for _, r := range runs {
-			for i := range r.Summary.Levels {
-				d := of(&r.Summary.Levels[i])
-				all = append(all, d.P50, d.P95, d.P99)
-			}
-		}
-		if limit > 0 {
-			all = append(all, ms(limit))
-		}
-		logY := wideRange(all, 20)
-		if logY {
-			logAxis(&p.Y)
-		}
-		drawn := false
-		for ri, r := range runs {
-			s := styleOf(ri)
-			for _, pm := range percentileMarks() {
-				var xys plotter.XYs
-				for i := range r.Summary.Levels {
-					l := &r.Summary.Levels[i]
-					if d := of(l); d.N > 0 && l.OutputTokensPerS > 0 {
-						xys = append(xys, plotter.XY{X: l.OutputTokensPerS, Y: pm.of(d)})
-					}
-				}
-				xys = positive(xys, false, logY)
-				if len(xys) == 0 {
-					continue
-				}
-				drawn = true
-				line, _ := plotter.NewLine(xys)
-				line.LineStyle = s.line(1.4)
-				sc, _ := plotter.NewScatter(xys)
-				sc.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(3), Shape: pm.glyph}
-				p.Add(line, sc)
-			}
-			if c := r.Summary.Capacity; c != nil {
-				p.Add(vLine{X: c.OutputTokensPerS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}},
-					Label: fmt.Sprintf("capacity %s", r.Label), LabelRow: ri})
-				for i := range r.Summary.Levels {
-					l := &r.Summary.Levels[i]
-					if l.Level == c.Level {
-						if v := of(l).At(pct); v > 0 || !logY {
-							ring, _ := plotter.NewScatter(plotter.XYs{{X: l.OutputTokensPerS, Y: v}})
-							ring.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(7.5), Shape: draw.RingGlyph{}}
-							p.Add(ring)
-						}
-					}
-				}
-			}
-		}
-		if limit > 0 {
-			h := hLine{Y: ms(limit), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(2), vg.Points(1), vg.Points(2)}}}
-			p.Add(h)
-			p.Legend.Add(fmt.Sprintf("SLO p%g ≤ %s", pct, limit), h)
-			p.Y.Max = max(p.Y.Max, ms(limit)*1.05)
-		}
-		if !drawn {
-			p.Add(emptyNote{Text: "no successful requests"})
-		}
-		p.X.Min = 0
-		padLinear(p, true, !logY)
-		if logY {
-			p.Y.Max *= 1.3 // room above the highest marker on a log axis
-		}
-		if !logY {
-			p.Y.Min = 0
-		}
-		return p
-	}
-	left := panel("Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
-	right := panel("Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
+	left := latencyPanel(runs, slo, "Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
+	right := latencyPanel(runs, slo, "Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
 	sharedLegend(left, runs)
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
@@ -141,6 +67,84 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	}
 	return gridFigure("latency-throughput", "Latency against throughput", caption+".",
 		11*vg.Inch, 5*vg.Inch, [][]*gplot.Plot{{left, right}})
+}
+
+// latencyPanel is one panel of LatencyThroughput: metric's p50/p95/p99 of
+// every run against output tokens/s, the SLO limit (if > 0) and capacity.
+func latencyPanel(runs []Run, slo report.SLO, title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
+	pct := sloPercentile(slo)
+	p := newPlot(title, "output tokens/s (steady state, all GPUs)", metric+" (ms)")
+	p.X.Tick.Marker = compactTicks{}
+	p.Y.Tick.Marker = compactTicks{}
+	var all []float64
+	for _, r := range runs {
+		for i := range r.Summary.Levels {
+			d := of(&r.Summary.Levels[i])
+			all = append(all, d.P50, d.P95, d.P99)
+		}
+	}
+	if limit > 0 {
+		all = append(all, ms(limit))
+	}
+	logY := wideRange(all, 20)
+	if logY {
+		logAxis(&p.Y)
+	}
+	drawn := false
+	for ri, r := range runs {
+		s := styleOf(ri)
+		for _, pm := range percentileMarks() {
+			var xys plotter.XYs
+			for i := range r.Summary.Levels {
+				l := &r.Summary.Levels[i]
+				if d := of(l); d.N > 0 && l.OutputTokensPerS > 0 {
+					xys = append(xys, plotter.XY{X: l.OutputTokensPerS, Y: pm.of(d)})
+				}
+			}
+			xys = positive(xys, false, logY)
+			if len(xys) == 0 {
+				continue
+			}
+			drawn = true
+			line, _ := plotter.NewLine(xys)
+			line.LineStyle = s.line(1.4)
+			sc, _ := plotter.NewScatter(xys)
+			sc.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(3), Shape: pm.glyph}
+			p.Add(line, sc)
+		}
+		if c := r.Summary.Capacity; c != nil {
+			p.Add(vLine{X: c.OutputTokensPerS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}},
+				Label: fmt.Sprintf("capacity %s", r.Label), LabelRow: ri})
+			for i := range r.Summary.Levels {
+				l := &r.Summary.Levels[i]
+				if l.Level == c.Level {
+					if v := of(l).At(pct); v > 0 || !logY {
+						ring, _ := plotter.NewScatter(plotter.XYs{{X: l.OutputTokensPerS, Y: v}})
+						ring.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(7.5), Shape: draw.RingGlyph{}}
+						p.Add(ring)
+					}
+				}
+			}
+		}
+	}
+	if limit > 0 {
+		h := hLine{Y: ms(limit), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(2), vg.Points(1), vg.Points(2)}}}
+		p.Add(h)
+		p.Legend.Add(fmt.Sprintf("SLO p%g ≤ %s", pct, limit), h)
+		p.Y.Max = max(p.Y.Max, ms(limit)*1.05)
+	}
+	if !drawn {
+		p.Add(emptyNote{Text: "no successful requests"})
+	}
+	p.X.Min = 0
+	if !logY {
+		p.Y.Min = 0 // before the padding, which is a share of the axis's span
+	}
+	padLinear(p, true, !logY)
+	if logY {
+		p.Y.Max *= 1.3 // room above the highest marker on a log axis
+	}
+	return p
 }
 
 // Pareto draws per-user decode speed (median output tokens/s a request
