@@ -86,7 +86,13 @@ func (f *Figure) Write(w io.Writer, format string) (err error) {
 		}
 		c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(int(dpi)))
 		f.paint(draw.New(c))
-		_, err = vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+		var b bytes.Buffer
+		if _, err = (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err == nil {
+			var out []byte
+			if out, err = withPHYs(b.Bytes(), dpi); err == nil {
+				_, err = w.Write(out)
+			}
+		}
 	default:
 		return fmt.Errorf("figure %s: format %q must be svg or png", f.Name, format)
 	}
