@@ -4,11 +4,18 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"encoding/xml"
+	"fmt"
 	"hash/crc32"
 	"image/png"
+	"io"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/inferbench/inferbench/report"
 )
@@ -98,4 +105,97 @@ func pngPHYs(b []byte) (x, y uint32, unit byte, ok bool) {
 		b = b[12+n:]
 	}
 	return 0, 0, 0, false
+}
+
+// Every run of a many-run timeline is named in its legend above the
+// panels: the title band was 34 pt high whatever the legend's length, so
+// the fifth to seventh runs' names fell on the top panel, whose white
+// background then covered them.
+func TestTimelineLegendAbovePanels(t *testing.T) {
+	var runs []Timeline
+	var names []string
+	for i := range 7 {
+		name := fmt.Sprintf("h100-sxm-vllm-0.11.2-tp2-fp8-maxbatch256-v%d", i+1)
+		names = append(names, name)
+		tl := Timeline{Label: name, Series: map[Quantity][]Point{}}
+		for k := range 20 {
+			tl.Series[InFlight] = append(tl.Series[InFlight], Point{T: float64(k), V: float64(i + 1)})
+			tl.Series[OutputTokensPerS] = append(tl.Series[OutputTokensPerS], Point{T: float64(k), V: 100 * float64(i+1)})
+		}
+		runs = append(runs, tl)
+	}
+	f := TimelineFigure(runs)
+	var b bytes.Buffer
+	if err := f.Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	texts, panelTop := svgTexts(t, b.Bytes()), svgPanelTop(t, b.Bytes())
+	h := float64(f.Height / vg.Points(1))
+	for _, name := range names {
+		y, ok := texts[name]
+		if !ok {
+			t.Errorf("legend entry %q not drawn", name)
+			continue
+		}
+		// 2 pt: the 9 pt font's descent below the baseline; 7 pt its ascent.
+		if y-2 < panelTop || y+7 > h {
+			t.Errorf("legend entry %q has its baseline at %.1f pt: not between the panels' top (%.1f pt) and the figure's (%.1f pt)", name, y, panelTop, h)
+		}
+	}
+}
+
+// svgPanelTop is the top edge of the highest plot background (a white
+// rectangle; the first is the whole figure's) of a gonum SVG, in points
+// above its bottom edge.
+func svgPanelTop(t *testing.T, b []byte) float64 {
+	t.Helper()
+	top := 0.0
+	re := regexp.MustCompile(`<path d="M[^"]*L[\d.]+,([\d.]+)L[^"]*Z" style="fill:#FFFFFF"`)
+	for i, m := range re.FindAllSubmatch(b, -1) {
+		if i == 0 {
+			continue
+		}
+		v, _ := strconv.ParseFloat(string(m[1]), 64)
+		top = max(top, v)
+	}
+	if top == 0 {
+		t.Fatal("no plot background in the SVG")
+	}
+	return top
+}
+
+// svgTexts maps each text of a gonum SVG to its baseline's height above
+// the figure's bottom edge, in points (gonum flips the y axis: y="-v").
+func svgTexts(t *testing.T, b []byte) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	var y float64
+	in := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			if in = e.Name.Local == "text"; in {
+				for _, a := range e.Attr {
+					if a.Name.Local == "y" {
+						v, _ := strconv.ParseFloat(a.Value, 64)
+						y = -v
+					}
+				}
+			}
+		case xml.CharData:
+			if in {
+				out[string(e)] = y
+			}
+		case xml.EndElement:
+			in = false
+		}
+	}
 }

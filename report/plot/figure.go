@@ -140,14 +140,19 @@ func gridFigure(name, title, caption string, w, h vg.Length, rows [][]*gplot.Plo
 }
 
 // gridFigureLegend is gridFigure with a legend drawn at the right of the
-// title band, above the plots, where it covers no data.
+// title band, above the plots, where it covers no data. The band is as
+// high as the legend, and the figure taller by what the band grew beyond
+// 34 pt, so the plots keep their height whatever the number of entries.
 func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gplot.Plot, legend *gplot.Legend) *Figure {
+	ts := titleStyle()
+	band := ts.Font.Size * 1.6
+	if legend != nil {
+		r := legend.Rectangle(draw.Canvas{})
+		need := r.Max.Y - r.Min.Y + vg.Points(6) // 2 pt above, 4 pt below
+		band = max(band, vg.Points(34), need)
+		h += max(0, need-vg.Points(34))
+	}
 	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
-		ts := titleStyle()
-		band := ts.Font.Size * 1.6
-		if legend != nil {
-			band = max(band, vg.Points(34))
-		}
 		top := dc.Max.Y - band
 		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - ts.Font.Size*0.3}, title)
 		if legend != nil {
