@@ -199,3 +199,34 @@ func svgTexts(t *testing.T, b []byte) map[string]float64 {
 		}
 	}
 }
+
+// The timeline's level labels do not overlap: "64", "128" and "256" a few
+// points apart, each written right of its line, read "64128256". A label
+// that runs into the one before it moves down a row, and with no row free
+// it is left out.
+func TestPlaceLabelsNoOverlap(t *testing.T) {
+	p := vg.Points
+	anchors := []vg.Length{p(10), p(300), p(560), p(566), p(596), p(700), p(712)}
+	widths := []vg.Length{p(5), p(5), p(9), p(13), p(13), p(13), p(13)}
+	lefts, rows := placeLabels(anchors, widths, p(720), 2)
+	if want := []int{0, 0, 0, 1, 0, 0, 1}; !slices.Equal(rows, want) {
+		t.Errorf("rows = %v; want %v", rows, want)
+	}
+	for i := range anchors {
+		for j := range i {
+			if rows[i] < 0 || rows[i] != rows[j] {
+				continue
+			}
+			if lefts[i] < lefts[j]+widths[j] && lefts[j] < lefts[i]+widths[i] {
+				t.Errorf("labels %d and %d overlap in row %d: [%v, %v] and [%v, %v]", j, i, rows[i], lefts[j], lefts[j]+widths[j], lefts[i], lefts[i]+widths[i])
+			}
+		}
+		if lefts[i] < 0 || lefts[i]+widths[i] > p(720) {
+			t.Errorf("label %d at [%v, %v] leaves the panel", i, lefts[i], lefts[i]+widths[i])
+		}
+	}
+	// Three labels in one spot with two rows: the third is left out.
+	if _, rows := placeLabels([]vg.Length{p(100), p(101), p(102)}, []vg.Length{p(10), p(10), p(10)}, p(720), 2); !slices.Equal(rows, []int{0, 1, -1}) {
+		t.Errorf("three labels in one spot: rows %v; want [0 1 -1]", rows)
+	}
+}

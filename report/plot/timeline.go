@@ -122,12 +122,11 @@ func TimelineFigure(runs []Timeline) *Figure {
 				}
 			}
 			for _, m := range r.Levels {
-				label := ""
-				if len(panels) == ri {
-					label = m.Label // run ri's levels are labelled in panel ri
-				}
 				p.Add(vLine{X: m.StartS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.5),
-					Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}, Label: label})
+					Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}})
+			}
+			if len(panels) == ri && len(r.Levels) > 0 {
+				p.Add(levelLabels{Marks: r.Levels, Color: s.Color}) // run ri's levels are labelled in panel ri
 			}
 		}
 		p.X.Min, p.X.Max = 0, tMax
@@ -137,7 +136,7 @@ func TimelineFigure(runs []Timeline) *Figure {
 			p.Y.Max = max(p.Y.Max, 100)
 		}
 		if len(panels) < len(runs) {
-			p.Y.Max *= 1.25 // room for the level labels
+			p.Y.Max *= 1.4 // room for two rows of level labels
 		}
 		p.Legend.Top, p.Legend.Left = true, false
 		panels = append(panels, p)
