@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -228,5 +229,30 @@ func TestPlaceLabelsNoOverlap(t *testing.T) {
 	// Three labels in one spot with two rows: the third is left out.
 	if _, rows := placeLabels([]vg.Length{p(100), p(101), p(102)}, []vg.Length{p(10), p(10), p(10)}, p(720), 2); !slices.Equal(rows, []int{0, 1, -1}) {
 		t.Errorf("three labels in one spot: rows %v; want [0 1 -1]", rows)
+	}
+}
+
+// No axis of these figures shows a negative tick: every quantity drawn is
+// at least 0. A plot with no data (every request failed) or a panel whose
+// values are all 0 (output tokens/s of a run with no success) had gonum
+// widen its empty range to [-1, 1]: "-1 ms", "-1 tokens/s".
+func TestNoNegativeTicksWhenEmptyOrZero(t *testing.T) {
+	_, empty := allFigures()
+	zero := Timeline{Label: "failed", Series: map[Quantity][]Point{}, Levels: []LevelMark{{StartS: 0.01, Label: "2"}}}
+	for k := range 3 {
+		zero.Series[InFlight] = append(zero.Series[InFlight], Point{T: 0.05 * float64(k), V: 0.2})
+		zero.Series[OutputTokensPerS] = append(zero.Series[OutputTokensPerS], Point{T: 0.05 * float64(k), V: 0})
+		zero.Series[KVCache] = append(zero.Series[KVCache], Point{T: 0.05 * float64(k), V: 0})
+	}
+	for _, f := range append(empty, TimelineFigure([]Timeline{zero})) {
+		var b bytes.Buffer
+		if err := f.Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		for text := range svgTexts(t, b.Bytes()) {
+			if strings.HasPrefix(text, "-") || strings.HasPrefix(text, "−") {
+				t.Errorf("%s: negative tick %q on an axis of a quantity ≥ 0", f.Name, text)
+			}
+		}
 	}
 }

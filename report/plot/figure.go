@@ -129,6 +129,7 @@ const SimulatedMark = "SIMULATED"
 // A margin above the title keeps it off the image's top edge.
 func figureOf(name, title, caption string, w, h vg.Length, p *gplot.Plot) *Figure {
 	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
+		settleRanges(p)
 		p.Draw(draw.Crop(dc, 0, 0, 0, -vg.Points(6)))
 	}}
 }
@@ -167,6 +168,13 @@ func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gpl
 		body.Max.Y = top
 		tiles := draw.Tiles{Rows: len(rows), Cols: len(rows[0]), PadX: vg.Points(14), PadY: vg.Points(10),
 			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
+		for _, row := range rows {
+			for _, p := range row {
+				if p != nil {
+					settleRanges(p)
+				}
+			}
+		}
 		canvases := gplot.Align(rows, tiles, body)
 		for i, row := range rows {
 			for j, p := range row {
@@ -514,6 +522,7 @@ func fitLegendFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure 
 		plotArea.Max.X = dc.Max.X - width
 		legArea.Min.X = dc.Max.X - width + vg.Points(8)
 		legArea.Max.Y -= vg.Points(30)
+		settleRanges(p)
 		p.Draw(plotArea)
 		leg.Draw(legArea)
 	}}
