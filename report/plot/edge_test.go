@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gonum.org/v1/plot/vg"
 
@@ -254,5 +255,43 @@ func TestNoNegativeTicksWhenEmptyOrZero(t *testing.T) {
 				t.Errorf("%s: negative tick %q on an axis of a quantity ≥ 0", f.Name, text)
 			}
 		}
+	}
+}
+
+// The per-user speed axis of the Pareto figure and a trend's value axis
+// write their ticks as every other axis does (formatTick): they read
+// "500.00" and "1000000" (gonum's default labels).
+func TestParetoAndTrendTickLabels(t *testing.T) {
+	level := func(lv, tps, user float64) report.Level {
+		return report.Level{Level: lv, OutputTokensPerS: tps, UserOutputTokensPerS: report.Dist{N: 30, P50: user}}
+	}
+	for _, c := range []struct {
+		user      float64
+		want, not string
+	}{{530, "500", "500.00"}, {950000, "1M", "1000000"}} {
+		s := &report.Summary{Levels: []report.Level{level(1, 500, c.user), level(4, 700, c.user/2)}}
+		f := Pareto([]Run{{Label: "a", Summary: s}})
+		checkTickLabels(t, f, c.want, c.not)
+	}
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	f, err := Trend("TTFT p95", "", "TTFT p95 (ms)", []TrendPoint{{Start: t0, Level: 1, Value: 42}, {Start: t0.Add(time.Hour), Level: 1, Value: 30}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTickLabels(t, f, "50", "50.00")
+}
+
+func checkTickLabels(t *testing.T, f *Figure, want, not string) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := f.Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	texts := svgTexts(t, b.Bytes())
+	if _, ok := texts[not]; ok {
+		t.Errorf("%s: tick %q; want it written %q", f.Name, not, want)
+	}
+	if _, ok := texts[want]; !ok {
+		t.Errorf("%s: no tick %q", f.Name, want)
 	}
 }

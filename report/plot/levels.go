@@ -153,7 +153,7 @@ func latencyPanel(runs []Run, slo report.SLO, title, metric string, of func(*rep
 // one fast. Capacity at SLO is ringed.
 func Pareto(runs []Run) *Figure {
 	p := newPlot("", "output tokens/s per GPU", "per-user output tokens/s (p50)")
-	p.X.Tick.Marker = compactTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = compactTicks{}, compactTicks{}
 	drawn := false
 	for ri, r := range runs {
 		s := styleOf(ri)

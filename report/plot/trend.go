@@ -29,7 +29,7 @@ func Trend(title, subtitle, yLabel string, points []TrendPoint) (*Figure, error)
 		return nil, fmt.Errorf("trend: no values")
 	}
 	p := newPlot("", "run start (UTC)", yLabel)
-	p.X.Tick.Marker = timeTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = timeTicks{}, compactTicks{}
 	byLevel := map[float64]plotter.XYs{}
 	var maxY float64
 	for _, pt := range points {
