@@ -17,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/inferbench/inferbench/report"
 )
@@ -293,5 +295,44 @@ func checkTickLabels(t *testing.T, f *Figure, want, not string) {
 	}
 	if _, ok := texts[want]; !ok {
 		t.Errorf("%s: no tick %q", f.Name, want)
+	}
+}
+
+// The latency panel's legend (runs, percentile markers) sits above the
+// data: the headroom grows with the legend's rows, and on a log axis with
+// the decades spanned. A TTFT of 1.4 ms beside one of 60 s (a log axis of
+// five decades) got ×3 of headroom, a tenth of the panel, and the slow
+// run's markers were drawn under the legend.
+func TestLatencyLegendHeadroom(t *testing.T) {
+	lv := func(tps, ttft float64) report.Level {
+		return report.Level{Level: 1, OutputTokensPerS: tps, TTFTMS: report.Dist{N: 30, P50: ttft, P95: ttft * 1.5, P99: ttft * 2}}
+	}
+	cases := map[string][]Run{
+		"log, two runs": {{Label: "tiny", Summary: &report.Summary{Levels: []report.Level{lv(5e5, 1.4), lv(6e5, 4.8)}}},
+			{Label: "slow", Summary: &report.Summary{Levels: []report.Level{lv(0.1, 60000)}}}},
+	}
+	var seven []Run
+	for i := range 7 {
+		seven = append(seven, Run{Label: fmt.Sprintf("h100-sxm-vllm-0.11.2-tp2-fp8-maxbatch256-v%d", i), Summary: &report.Summary{Levels: []report.Level{lv(300, 20+float64(i))}}})
+	}
+	cases["linear, seven runs"] = seven
+	for name, runs := range cases {
+		p := latencyPanel(runs, report.SLO{}, "TTFT", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, 0)
+		top := 0.0
+		for _, r := range runs {
+			for _, l := range r.Summary.Levels {
+				top = max(top, l.TTFTMS.P99)
+			}
+		}
+		sharedLegend(p, runs)
+		r := p.Legend.Rectangle(draw.Canvas{})
+		room := float64((r.Max.Y - r.Min.Y) / latencyPanelHeight)
+		share := (top - p.Y.Min) / (p.Y.Max - p.Y.Min)
+		if _, isLog := p.Y.Scale.(gplot.LogScale); isLog {
+			share = math.Log(top/p.Y.Min) / math.Log(p.Y.Max/p.Y.Min)
+		}
+		if share > 1-room {
+			t.Errorf("%s: the highest marker is %.0f %% up the axis [%g, %g]; the legend takes the top %.0f %%", name, 100*share, p.Y.Min, p.Y.Max, 100*room)
+		}
 	}
 }

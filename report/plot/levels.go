@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"image/color"
+	"math"
 	"strings"
 	"time"
 
@@ -234,13 +235,27 @@ func sharedLegend(left *gplot.Plot, runs []Run) {
 		left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
 	}
 	left.Legend.Left = true
-	// Headroom for the legend's seven rows above the data and the SLO line
-	// (a third of the panel: ×3 on a two-decade log axis).
-	if _, isLog := left.Y.Scale.(gplot.LogScale); isLog {
-		left.Y.Max *= 3
-	} else {
-		left.Y.Max *= 1.45
+	legendHeadroom(left, latencyPanelHeight)
+}
+
+// latencyPanelHeight is about the height of a latency panel's data area
+// (the 5 in figure less its titles and x axis).
+const latencyPanelHeight = 280 * vg.Length(1)
+
+// legendHeadroom raises p's y axis so that the top part of a data area of
+// height h, as high as p's legend and 10 pt more (a third at least), is
+// above the data and the SLO line: on a log axis by as many decades as
+// that share of the axis's span (×3 was a tenth of a five-decade axis).
+func legendHeadroom(p *gplot.Plot, h vg.Length) {
+	r := p.Legend.Rectangle(draw.Canvas{})
+	share := min(0.6, max(0.31, float64((r.Max.Y-r.Min.Y+vg.Points(10))/h)))
+	if _, isLog := p.Y.Scale.(gplot.LogScale); isLog {
+		if p.Y.Min > 0 && p.Y.Max > p.Y.Min {
+			p.Y.Max *= max(3, math.Pow(p.Y.Max/p.Y.Min, share/(1-share)))
+		}
+		return
 	}
+	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)/(1-share)
 }
 
 // anyCapacity reports whether a run has a capacity at SLO: without one
