@@ -174,7 +174,7 @@ func levelComparisonTable(c Comparison) (table, bool) {
 			cells[m.BaselineLevel] = map[string]string{}
 			levels = append(levels, m.BaselineLevel)
 		}
-		cell := fmt.Sprintf("%s× [%s–%s]", num(m.Ratio, 2), num(m.CILow, 2), num(m.CIHigh, 2))
+		cell := fmt.Sprintf("%s× [%s–%s]", ratioText(m.Ratio), ratioText(m.CILow), ratioText(m.CIHigh))
 		if !m.Significant {
 			cell += " n.s."
 		}
