@@ -280,7 +280,7 @@ func TestParetoAndTrendTickLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkTickLabels(t, f, "50", "50.00")
+	checkTickLabels(t, f, "0", "0.00")
 }
 
 func checkTickLabels(t *testing.T, f *Figure, want, not string) {
@@ -334,5 +334,30 @@ func TestLatencyLegendHeadroom(t *testing.T) {
 		if share > 1-room {
 			t.Errorf("%s: the highest marker is %.0f %% up the axis [%g, %g]; the legend takes the top %.0f %%", name, 100*share, p.Y.Min, p.Y.Max, 100*room)
 		}
+	}
+}
+
+// A trend of nine levels keeps its lines under its legend of nine rows:
+// the headroom was a fixed ×1.25, a fifth of the axis, and the legend a
+// third of it.
+func TestTrendLegendAboveLines(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var pts []TrendPoint
+	top := 0.0
+	for i := range 30 {
+		for k, lv := range []float64{1, 2, 4, 8, 16, 32, 64, 128, 256} {
+			v := 23 + float64(k) + 2*float64(i%7)
+			top = max(top, v)
+			pts = append(pts, TrendPoint{Start: t0.Add(time.Duration(i) * 13 * time.Hour), Level: lv, Value: v})
+		}
+	}
+	p, err := trendPlot("TTFT p95 (ms)", pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Legend.Rectangle(draw.Canvas{})
+	room := float64((r.Max.Y - r.Min.Y) / trendPanelHeight)
+	if share := top / p.Y.Max; share > 1-room {
+		t.Errorf("the highest point is %.0f %% up the axis [0, %g]; the legend takes the top %.0f %%", 100*share, p.Y.Max, 100*room)
 	}
 }
