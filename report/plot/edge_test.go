@@ -361,3 +361,40 @@ func TestTrendLegendAboveLines(t *testing.T) {
 		t.Errorf("the highest point is %.0f %% up the axis [0, %g]; the legend takes the top %.0f %%", 100*share, p.Y.Max, 100*room)
 	}
 }
+
+// Point labels do not overlap: the level labels of three runs whose first
+// levels lie a few points apart ("1" and "4" of one run over "1" and "4"
+// of another read "14") move to another side of their point, or are left
+// out when no side is free, and stay inside the plot.
+func TestPlacePointLabelsNoOverlap(t *testing.T) {
+	p := vg.Points
+	box := func(w vg.Length) vg.Rectangle {
+		return vg.Rectangle{Min: vg.Point{X: p(4), Y: p(3)}, Max: vg.Point{X: p(4) + w, Y: p(3) + p(8)}}
+	}
+	anchors := []vg.Point{{X: p(40), Y: p(300)}, {X: p(44), Y: p(301)}, {X: p(48), Y: p(299)}, {X: p(42), Y: p(300)}, {X: p(46), Y: p(300)}, {X: p(41), Y: p(300)}, {X: p(41), Y: p(300)}, {X: p(700), Y: p(355)}}
+	boxes := []vg.Rectangle{box(p(5)), box(p(5)), box(p(10)), box(p(5)), box(p(5)), box(p(5)), box(p(5)), box(p(15))}
+	bounds := vg.Rectangle{Max: vg.Point{X: p(710), Y: p(360)}}
+	at, ok := placePointLabels(anchors, boxes, bounds)
+	var placed []vg.Rectangle
+	for i := range anchors {
+		if !ok[i] {
+			continue
+		}
+		w, h := boxes[i].Max.X-boxes[i].Min.X, boxes[i].Max.Y-boxes[i].Min.Y
+		r := vg.Rectangle{Min: at[i], Max: vg.Point{X: at[i].X + w, Y: at[i].Y + h}}
+		if overlapsAny(r, placed) {
+			t.Errorf("label %d at %v overlaps a label placed before it", i, r)
+		}
+		if r.Min.X < 0 || r.Max.X > bounds.Max.X || r.Min.Y < 0 || r.Max.Y > bounds.Max.Y {
+			t.Errorf("label %d at %v leaves the plot %v", i, r, bounds)
+		}
+		placed = append(placed, r)
+	}
+	if want := []bool{true, true, true, true, true, true, false, true}; !slices.Equal(ok, want) {
+		t.Errorf("placed = %v; want %v", ok, want)
+	}
+	// The last one, near the top-right corner, went down and left.
+	if at[7].X >= anchors[7].X || at[7].Y >= anchors[7].Y {
+		t.Errorf("label near the corner at %v; want below and left of its point %v", at[7], anchors[7])
+	}
+}

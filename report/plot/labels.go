@@ -4,6 +4,7 @@ import (
 	"image/color"
 
 	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -68,4 +69,78 @@ func placeLabels(anchors, widths []vg.Length, maxX vg.Length, rows int) (lefts [
 		}
 	}
 	return lefts, row
+}
+
+// A pointLabel is a label for a data point, written DX, DY points from it
+// (by preference up and to the right).
+type pointLabel struct {
+	X, Y   float64
+	Text   string
+	DX, DY float64
+	Style  text.Style
+}
+
+// pointLabels writes labels beside their points where they overlap no
+// label written before them: up and right of the point, else down and
+// right, up and left, down and left; a label with no free place is left
+// out. Two runs' level labels near the same points ("1", "4", "16" of
+// three runs) ran into one another ("14", "1610").
+type pointLabels []pointLabel
+
+// Plot implements gplot.Plotter.
+func (ls pointLabels) Plot(c draw.Canvas, p *gplot.Plot) {
+	trX, trY := p.Transforms(&c)
+	anchors := make([]vg.Point, len(ls))
+	boxes := make([]vg.Rectangle, len(ls))
+	for i, l := range ls {
+		anchors[i] = vg.Point{X: trX(l.X), Y: trY(l.Y)}
+		w, h := l.Style.Width(l.Text), l.Style.Height(l.Text)
+		boxes[i] = vg.Rectangle{Min: vg.Point{X: vg.Points(l.DX), Y: vg.Points(l.DY)}, Max: vg.Point{X: vg.Points(l.DX) + w, Y: vg.Points(l.DY) + h}}
+	}
+	at, ok := placePointLabels(anchors, boxes, c.Rectangle)
+	for i, l := range ls {
+		if ok[i] {
+			st := l.Style
+			st.XAlign, st.YAlign = draw.XLeft, draw.YBottom
+			c.FillText(st, at[i], l.Text)
+		}
+	}
+}
+
+// placePointLabels places each label's box (its offset from its anchor
+// and size, placed up and right) at the first of four mirror places —
+// up-right, down-right, up-left, down-left of the anchor — that lies in
+// bounds and overlaps no box placed before it. It returns the bottom-left
+// corner of each placed box and whether it was placed.
+func placePointLabels(anchors []vg.Point, boxes []vg.Rectangle, bounds vg.Rectangle) (at []vg.Point, ok []bool) {
+	at, ok = make([]vg.Point, len(anchors)), make([]bool, len(anchors))
+	var placed []vg.Rectangle
+	for i, a := range anchors {
+		b := boxes[i]
+		w, h := b.Max.X-b.Min.X, b.Max.Y-b.Min.Y
+		for _, corner := range []vg.Point{
+			{X: a.X + b.Min.X, Y: a.Y + b.Min.Y},     // up, right
+			{X: a.X + b.Min.X, Y: a.Y - b.Min.Y - h}, // down, right
+			{X: a.X - b.Min.X - w, Y: a.Y + b.Min.Y}, // up, left
+			{X: a.X - b.Min.X - w, Y: a.Y - b.Min.Y - h},
+		} {
+			r := vg.Rectangle{Min: corner, Max: vg.Point{X: corner.X + w, Y: corner.Y + h}}
+			if r.Min.X < bounds.Min.X || r.Max.X > bounds.Max.X || r.Min.Y < bounds.Min.Y || r.Max.Y > bounds.Max.Y || overlapsAny(r, placed) {
+				continue
+			}
+			at[i], ok[i] = corner, true
+			placed = append(placed, r)
+			break
+		}
+	}
+	return at, ok
+}
+
+func overlapsAny(r vg.Rectangle, rs []vg.Rectangle) bool {
+	for _, o := range rs {
+		if r.Min.X < o.Max.X && o.Min.X < r.Max.X && r.Min.Y < o.Max.Y && o.Min.Y < r.Max.Y {
+			return true
+		}
+	}
+	return false
 }

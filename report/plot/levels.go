@@ -156,6 +156,7 @@ func Pareto(runs []Run) *Figure {
 	p := newPlot("", "output tokens/s per GPU", "per-user output tokens/s (p50)")
 	p.X.Tick.Marker, p.Y.Tick.Marker = compactTicks{}, compactTicks{}
 	drawn := false
+	var levelTexts pointLabels
 	for ri, r := range runs {
 		s := styleOf(ri)
 		gpus := float64(max(1, r.GPUs))
@@ -185,7 +186,7 @@ func Pareto(runs []Run) *Figure {
 			if capXY != nil && xy == *capXY {
 				dx, dy = 9, 7 // clear of the ring (radius 7.5 pt)
 			}
-			p.Add(textAt{X: xy.X, Y: xy.Y, Text: labels[i], DX: dx, DY: dy, Style: ts})
+			levelTexts = append(levelTexts, pointLabel{X: xy.X, Y: xy.Y, Text: labels[i], DX: dx, DY: dy, Style: ts})
 		}
 		if capXY != nil {
 			ring, _ := plotter.NewScatter(plotter.XYs{*capXY})
@@ -193,6 +194,7 @@ func Pareto(runs []Run) *Figure {
 			p.Add(ring)
 		}
 	}
+	p.Add(levelTexts) // after every run's series: placed clear of one another
 	if !drawn {
 		p.Add(emptyNote{Text: "no request with more than one output token"})
 	}
