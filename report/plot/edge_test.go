@@ -398,3 +398,18 @@ func TestPlacePointLabelsNoOverlap(t *testing.T) {
 		t.Errorf("label near the corner at %v; want below and left of its point %v", at[7], anchors[7])
 	}
 }
+
+// A level whose every request failed has no point in the level figures;
+// their captions name it, so it is not taken for a level never run.
+func TestLevelFiguresNameLevelsWithoutSuccess(t *testing.T) {
+	s := &report.Summary{Levels: []report.Level{
+		{Level: 1, OutputTokensPerS: 300, TTFTMS: report.Dist{N: 20, P50: 21}, TPOTMS: report.Dist{N: 20, P50: 2}, UserOutputTokensPerS: report.Dist{N: 20, P50: 500}, Requests: report.Requests{Total: 20, OK: 20}},
+		{Level: 4, Requests: report.Requests{Total: 20, Failed: 20}},
+	}}
+	runs := []Run{{Label: "zerook", Summary: s}}
+	for _, f := range []*Figure{LatencyThroughput(runs, report.SLO{}), Pareto(runs)} {
+		if !strings.Contains(f.Caption, "Not drawn, no successful request: zerook level 4.") {
+			t.Errorf("%s caption does not name the level without success: %q", f.Name, f.Caption)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package plot
 
 import (
+	"fmt"
 	"image/color"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
@@ -143,4 +145,25 @@ func overlapsAny(r vg.Rectangle, rs []vg.Rectangle) bool {
 		}
 	}
 	return false
+}
+
+// noSuccessNote names the levels of runs where no request succeeded,
+// which the level figures cannot draw, as a caption sentence ("" when
+// every level had one).
+func noSuccessNote(runs []Run) string {
+	var names []string
+	for _, r := range runs {
+		if r.Summary == nil {
+			continue
+		}
+		for _, l := range r.Summary.Levels {
+			if l.Requests.Total > 0 && l.Requests.OK == 0 {
+				names = append(names, fmt.Sprintf("%s level %g", r.Label, l.Level))
+			}
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " Not drawn, no successful request: " + strings.Join(names, ", ") + "."
 }

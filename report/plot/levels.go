@@ -66,7 +66,7 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	if !slo.IsZero() {
 		caption += fmt.Sprintf("; SLO thresholds dashed-dotted; rings mark each run's capacity at SLO (the level whose p%g met every threshold with the best output throughput; a lower bound when it is the highest level run)", pct)
 	}
-	return gridFigure("latency-throughput", "Latency against throughput", caption+".",
+	return gridFigure("latency-throughput", "Latency against throughput", caption+"."+noSuccessNote(runs),
 		11*vg.Inch, 5*vg.Inch, [][]*gplot.Plot{{left, right}})
 }
 
@@ -215,7 +215,7 @@ func Pareto(runs []Run) *Figure {
 	}
 	p.Title.Text = "Per-user speed against throughput per GPU"
 	return figureOf("pareto", "Per-user speed against throughput per GPU",
-		"Median per-request decode speed (output tokens / (E2E − TTFT)) against the run's output tokens/s divided by its GPUs, one point per load level, labelled with the level; up and to the right is better ("+strings.Join(names, "; ")+").",
+		"Median per-request decode speed (output tokens / (E2E − TTFT)) against the run's output tokens/s divided by its GPUs, one point per load level, labelled with the level; up and to the right is better ("+strings.Join(names, "; ")+")."+noSuccessNote(runs),
 		8*vg.Inch, 5*vg.Inch, p)
 }
 
