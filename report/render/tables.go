@@ -361,7 +361,7 @@ func manifestTable(rr RunReport) table {
 		run += fmt.Sprintf(", %.1f s", m.End.Sub(m.Start).Seconds())
 	}
 	add("started", run)
-	add("exit", strings.TrimSpace(string(m.ExitState)+" "+m.ExitReason))
+	add("exit", string(m.ExitState)+parenIf(m.ExitReason))
 	l := m.Load
 	load := l.Profile
 	if l.Concurrency > 0 {
