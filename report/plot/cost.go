@@ -262,7 +262,7 @@ func Crossover(ch CrossoverChart) *Figure {
 	addBreakEvens(p, ch.BreakEvens)
 	if ch.VolumeTokensPerDay > 0 {
 		v := vLine{X: ch.VolumeTokensPerDay, Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
-			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay))}
+			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay)), BelowLegend: true}
 		p.Add(v)
 	}
 	p.X.Min, p.X.Max = xmin/cost.DaysPerMonth, xmax/cost.DaysPerMonth

@@ -413,3 +413,59 @@ func TestLevelFiguresNameLevelsWithoutSuccess(t *testing.T) {
 		}
 	}
 }
+
+// The stated volume's dashed line stops below the crossover's legend where
+// it would cross it: with one option whose break-even is 30 times the
+// stated volume, the legend's last line ("1: gpu8 vs openai/gpt-4o, 306M
+// tok/day") ran through the line and into its label.
+func TestCrossoverVolumeLineClearsLegend(t *testing.T) {
+	ch := CrossoverChart{VolumeTokensPerDay: 10e6,
+		APIs:       []APILine{{"openai/gpt-4o", 4.375}, {"openai/gpt-4o-mini", 0.2625}, {"groq/llama-3.1-8b-instant", 0.0575}},
+		Options:    []SelfHosted{{Label: "self-hosted gpu8, 8 × aws-p5-od", GPUMonthUSD: 40000, GPUsPerReplica: 1, CapacityTokensPerS: 4649}},
+		BreakEvens: []Mark{{Label: "gpu8 vs openai/gpt-4o, 306M tok/day", MonthlyTokens: 40000 / 4.375e-6, MonthlyUSD: 40000}}}
+	f := Crossover(ch)
+	var b bytes.Buffer
+	if err := f.Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<path d="M([\d.]+),([\d.]+)L([\d.]+),([\d.]+)" style="fill:none;stroke:#000000;stroke-dasharray:6,3"`).FindSubmatch(b.Bytes())
+	if m == nil {
+		t.Fatal("no stated-volume line in the SVG")
+	}
+	x, _ := strconv.ParseFloat(string(m[1]), 64)
+	y0, _ := strconv.ParseFloat(string(m[2]), 64)
+	y1, _ := strconv.ParseFloat(string(m[4]), 64)
+	top := max(y0, y1)
+	ts := labelStyle(9)
+	for _, tx := range svgTextBoxes(t, b.Bytes()) {
+		if !strings.Contains(tx.text, "/1M") && !strings.Contains(tx.text, "tok/day") && !strings.Contains(tx.text, "self-hosted") {
+			continue // not a legend entry
+		}
+		w := float64(ts.Width(tx.text) / vg.Points(1))
+		if x >= tx.x && x <= tx.x+w && top > tx.y-2 {
+			t.Errorf("the stated-volume line (x %.1f, up to %.1f pt) crosses the legend entry %q (x %.1f–%.1f, baseline %.1f pt)", x, top, tx.text, tx.x, tx.x+w, tx.y)
+		}
+	}
+}
+
+type svgText struct {
+	text string
+	x, y float64
+}
+
+// svgTextBoxes lists the texts of a gonum SVG with their x and their
+// baseline's height above the bottom edge, in points.
+func svgTextBoxes(t *testing.T, b []byte) []svgText {
+	t.Helper()
+	re := regexp.MustCompile(`<text x="([-\d.]+)" y="([-\d.]+)"[^>]*\n?[^>]*>([^<]*)</text>`)
+	var out []svgText
+	for _, m := range re.FindAllSubmatch(b, -1) {
+		x, _ := strconv.ParseFloat(string(m[1]), 64)
+		y, _ := strconv.ParseFloat(string(m[2]), 64)
+		out = append(out, svgText{text: string(m[3]), x: x, y: -y})
+	}
+	if len(out) == 0 {
+		t.Fatal("no text in the SVG")
+	}
+	return out
+}

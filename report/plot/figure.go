@@ -355,24 +355,48 @@ type vLine struct {
 	// LabelRow moves the label down by this many text lines, so labels of
 	// neighbouring lines do not overlap.
 	LabelRow int
+	// BelowLegend stops the line (and hangs its label) below the plot's
+	// legend, drawn top left, where the line would cross it.
+	BelowLegend bool
 }
 
 // Plot implements gplot.Plotter.
 func (v vLine) Plot(c draw.Canvas, p *gplot.Plot) {
 	trX, trY := p.Transforms(&c)
 	x := trX(v.X)
-	c.StrokeLine2(v.Style, x, trY(p.Y.Min), x, trY(p.Y.Max))
+	top := trY(p.Y.Max)
+	if v.BelowLegend {
+		top = min(top, legendBottomAt(c, p, x))
+	}
+	c.StrokeLine2(v.Style, x, trY(p.Y.Min), x, top)
 	if v.Label != "" {
 		ts := labelStyle(8)
 		ts.Color = v.Style.Color
 		ts.YAlign = draw.YTop
-		pt := vg.Point{X: x + vg.Points(3), Y: trY(p.Y.Max) - vg.Points(2) - vg.Length(v.LabelRow)*vg.Points(10)}
+		pt := vg.Point{X: x + vg.Points(3), Y: top - vg.Points(2) - vg.Length(v.LabelRow)*vg.Points(10)}
 		if w := ts.Width(v.Label); pt.X+w > c.Max.X {
 			ts.XAlign = draw.XRight
 			pt.X = x - vg.Points(3)
 		}
 		c.FillText(ts, pt, v.Label)
 	}
+}
+
+// legendBottomAt returns how high a vertical line at x may reach in c
+// without crossing p's legend, drawn top left (gonum's Legend.Rectangle
+// places a left legend at the right: only its size is used): 4 pt below
+// the legend where x is within it, else c's top.
+func legendBottomAt(c draw.Canvas, p *gplot.Plot, x vg.Length) vg.Length {
+	l := p.Legend
+	r := l.Rectangle(c)
+	if !l.Top || !l.Left || r.Max.Y <= r.Min.Y {
+		return c.Max.Y
+	}
+	left := c.Min.X + l.XOffs
+	if x < left-vg.Points(4) || x > left+(r.Max.X-r.Min.X)+vg.Points(4) {
+		return c.Max.Y
+	}
+	return c.Max.Y + l.YOffs - (r.Max.Y - r.Min.Y) - vg.Points(4)
 }
 
 // Thumbnail implements gplot.Thumbnailer.
