@@ -469,3 +469,41 @@ func svgTextBoxes(t *testing.T, b []byte) []svgText {
 	}
 	return out
 }
+
+// The ITL histogram's range covers the 1–99 % quantiles of the gaps it can
+// draw: with 8 % of a level's tokens delivered in the same read as the one
+// before (gaps under 1 µs, counted apart), its 1 % quantile fell under
+// the bins and the axis began at 0.001 ms, 3 decades of empty bars left of
+// the bulk at 1–3 ms.
+func TestITLHistogramRangeIgnoresUnderflow(t *testing.T) {
+	h := NewLogHist()
+	h.Add(0, 80)
+	h.Add(0.0004, 20)
+	for i := range 900 {
+		h.Add(1+2*float64(i)/900, 1)
+	}
+	f := ITLHistogram([]HistCurve{{"level 64", h}}, "Inter-token latency")
+	var b bytes.Buffer
+	if err := f.Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	texts := svgTexts(t, b.Bytes())
+	for _, tick := range []string{"0.001", "0.01", "0.1"} {
+		if _, ok := texts[tick]; ok {
+			t.Errorf("x axis has a tick %q: it starts far below the gaps drawn (1–3 ms)", tick)
+		}
+	}
+	if !strings.Contains(f.Caption, "level 64 10.00 %") {
+		t.Errorf("caption does not give the 10 %% of tokens outside the range: %q", f.Caption)
+	}
+	// Every gap under the bins: not "no request had two token events".
+	under := NewLogHist()
+	under.Add(0.0002, 50)
+	b.Reset()
+	if err := ITLHistogram([]HistCurve{{"level 1", under}}, "Inter-token latency").Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "every inter-token gap under 1 µs") {
+		t.Errorf("a histogram of gaps all under 1 µs does not say so")
+	}
+}
