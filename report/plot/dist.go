@@ -123,6 +123,25 @@ func (h *LogHist) inRangeBin(q float64) int {
 	return len(h.counts) - 1
 }
 
+// histRange returns the bins of the lowest 1 % and highest 99 % quantile
+// of the curves' in-bin values (hi < 0: none), and whether any curve
+// counted a value at all.
+func histRange(curves []HistCurve) (lo, hi int, counted bool) {
+	lo, hi = math.MaxInt, -1
+	for _, c := range curves {
+		if c.Hist == nil || c.Hist.N() == 0 {
+			continue
+		}
+		counted = true
+		a, b := c.Hist.inRangeBin(histLowQ), c.Hist.inRangeBin(histHighQ)
+		if a < 0 {
+			continue // every value under or over the bins
+		}
+		lo, hi = min(lo, a), max(hi, b)
+	}
+	return lo, hi, counted
+}
+
 // HistCurve is one distribution of a histogram figure.
 type HistCurve struct {
 	// Label names the curve in the legend; Hist holds its values in ms.
@@ -150,19 +169,7 @@ func ITLHistogram(curves []HistCurve, title string) *Figure {
 	// 60 pt empty right of the data.
 	p := newPlot("", "ITL per token (ms)", "share of tokens (%)")
 	p.Y.Tick.Marker = compactTicks{}
-	lo, hi := math.MaxInt, -1
-	counted := false
-	for _, c := range curves {
-		if c.Hist == nil || c.Hist.N() == 0 {
-			continue
-		}
-		counted = true
-		a, b := c.Hist.inRangeBin(histLowQ), c.Hist.inRangeBin(histHighQ)
-		if a < 0 {
-			continue // every value under or over the bins
-		}
-		lo, hi = min(lo, a), max(hi, b)
-	}
+	lo, hi, counted := histRange(curves)
 	var outside []string
 	switch {
 	case hi < 0 && counted:
