@@ -24,3 +24,19 @@ func (r *Report) IncompleteNote() string {
 	}
 	return strings.Join(parts, "; ") + ": its numbers cover only the requests made before it stopped, and a level it had not finished or begun is short or absent."
 }
+
+// noCurveNote names the selected levels with no successful request, which
+// the distribution figures cannot draw ("" when every one has a curve):
+// appended to the figures' "where" clause.
+func noCurveNote(sel []selected) string {
+	var names []string
+	for _, s := range sel {
+		if s.data != nil && len(s.data.sample.TTFTs()) == 0 {
+			names = append(names, s.label)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "; not drawn, no successful request: " + strings.Join(names, ", ")
+}

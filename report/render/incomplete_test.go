@@ -65,3 +65,49 @@ func TestReportSaysRunDidNotComplete(t *testing.T) {
 		}
 	}
 }
+
+// A level whose every request failed has no curve in the TTFT and TPOT
+// CDFs or the ITL histogram; their captions name it ("one curve per load
+// level" read as if it had never run).
+func TestDistributionCaptionsNameLevelsWithoutSuccess(t *testing.T) {
+	dir := writeRuns(t, map[string]rendertest.Spec{"zerook": rendertest.H100()})
+	path := filepath.Join(dir, "zerook", "requests.jsonl")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	for line := range bytes.Lines(b) {
+		var r map[string]any
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r["level"] == 2.0 {
+			for _, k := range []string{"headers_ns", "first_byte_ns", "first_token_ns", "first_content_ns", "chunks", "finish_reason"} {
+				delete(r, k)
+			}
+			r["ok"], r["status"], r["error_class"], r["error"], r["output_tokens"] = false, 503, "http_5xx", "http 503: overloaded", 0
+		}
+		line, _ = json.Marshal(r)
+		out = append(append(out, line...), '\n')
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runs, _, _, err := LoadRuns([]string{filepath.Join(dir, "zerook")}, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Plots() {
+		switch f.Name {
+		case "ttft-cdf", "tpot-cdf", "itl-histogram", "latency-throughput", "pareto":
+			if !strings.Contains(f.Caption, "no successful request: level 2") && !strings.Contains(f.Caption, "no successful request: zerook level 2") {
+				t.Errorf("%s caption does not name level 2, where every request failed: %q", f.Name, f.Caption)
+			}
+		}
+	}
+}
