@@ -46,6 +46,7 @@ func CostBars(bars []CostBar, title string) *Figure {
 	p.NominalX(groups...)
 	width := 0.8 / float64(len(series))
 	top := 0.0
+	var labels barLabels
 	for si, name := range series {
 		s := styleOf(si)
 		bs := &barSet{Fill: s.Fill, Outline: draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}}
@@ -67,8 +68,14 @@ func CostBars(bars []CostBar, title string) *Figure {
 		}
 		p.Add(bs)
 		p.Legend.Add(name, bs)
+		labels.Bars = append(labels.Bars, bs.Rects...)
 	}
-	p.Y.Min, p.Y.Max = 0, top*1.15
+	p.Add(labels) // after every bar
+	var widest vg.Length
+	for _, b := range labels.Bars {
+		widest = max(widest, labelStyle(8).Width(b.Label))
+	}
+	p.Y.Min, p.Y.Max = 0, top*barLabelHeadroom(costLabelsUpright(len(groups), len(series), widest))
 	p.X.Min, p.X.Max = -0.6, float64(len(groups))-0.4
 	p.Legend.Left = false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(6)
@@ -78,7 +85,8 @@ func CostBars(bars []CostBar, title string) *Figure {
 // usdLabel writes a dollar amount for a bar (cost.USD).
 func usdLabel(v float64) string { return cost.USD(v) }
 
-// barSet draws filled bars in data coordinates with their labels on top.
+// barSet draws filled bars in data coordinates (their value labels are
+// barLabels').
 type barSet struct {
 	Rects []barRect
 	// Missing are the slots of bars that have no value, labelled why.
@@ -108,9 +116,6 @@ func (b *barSet) Plot(c draw.Canvas, p *gplot.Plot) {
 		c.Fill(path)
 		c.SetLineStyle(b.Outline)
 		c.Stroke(path)
-		ts := labelStyle(8)
-		ts.XAlign = draw.XCenter
-		c.FillText(ts, vg.Point{X: (x0 + x1) / 2, Y: y1 + vg.Points(2)}, r.Label)
 	}
 	for _, r := range b.Missing {
 		ts := labelStyle(8)

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"hash/crc32"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -505,5 +506,63 @@ func TestITLHistogramRangeIgnoresUnderflow(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "every inter-token gap under 1 µs") {
 		t.Errorf("a histogram of gaps all under 1 µs does not say so")
+	}
+}
+
+// Eight runs' bars have eight different fills: the seventh run's bars were
+// filled like the first's, and the cost legend could not tell them apart.
+func TestBarFillsDistinctForEightRuns(t *testing.T) {
+	seen := map[color.Color]int{}
+	for i := range 8 {
+		f := styleOf(i).Fill
+		if j, ok := seen[f]; ok {
+			t.Errorf("runs %d and %d have the same bar fill %v", j, i, f)
+		}
+		seen[f] = i
+	}
+}
+
+// The cost figure's value labels do not overlap: with seven runs the bars
+// are narrower than "$1.529", and neighbouring labels of bars of about the
+// same height ran together ("$1.529$1.53"); such labels now stand upright,
+// each in its bar's column, and labels that fit stay level and apart.
+func TestCostBarLabelsDoNotOverlap(t *testing.T) {
+	figure := func(runs int) ([]byte, int) {
+		var bars []CostBar
+		for i, v := range []float64{0.12, 0.41, 1.529, 1.53, 6.173, 0.45, 6.145}[:runs] {
+			for k, g := range []string{"on-demand", "reserved-1y", "owned"} {
+				bars = append(bars, CostBar{Group: g, Series: fmt.Sprintf("h100-sxm-vllm-0.11.2-tp2-fp8-maxbatch256-v%d", i+1), USDPer1M: v / float64(k+1)})
+			}
+		}
+		var b bytes.Buffer
+		if err := CostBars(bars, "Cost per 1M output tokens at the priced level").Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes(), len(bars)
+	}
+	svg, n := figure(7)
+	uprightRe := regexp.MustCompile(`<g transform="rotate\(90\)">\n<text[^>]*\n?[^>]*>\$[\d.]+</text>`)
+	if upright := uprightRe.FindAll(svg, -1); len(upright) != n {
+		t.Errorf("seven runs: %d of the %d bar labels stand upright; want all", len(upright), n)
+	}
+	svg, n = figure(2)
+	ts := labelStyle(8)
+	var boxes []vg.Rectangle
+	var names []string
+	for _, tx := range svgTextBoxes(t, svg) {
+		if !strings.HasPrefix(tx.text, "$") || strings.Contains(tx.text, "per 1M") {
+			continue
+		}
+		x, y := vg.Length(tx.x)*vg.Points(1), vg.Length(tx.y)*vg.Points(1) // x: the left edge
+		r := vg.Rectangle{Min: vg.Point{X: x, Y: y - vg.Points(2)}, Max: vg.Point{X: x + ts.Width(tx.text), Y: y + vg.Points(6)}}
+		for i, o := range boxes {
+			if overlapsAny(r, []vg.Rectangle{o}) {
+				t.Errorf("two runs: bar labels %q and %q overlap", names[i], tx.text)
+			}
+		}
+		boxes, names = append(boxes, r), append(names, tx.text)
+	}
+	if up := len(uprightRe.FindAll(svg, -1)); len(boxes) != n || up > 0 {
+		t.Errorf("two runs: %d level bar labels (want %d), %d upright (want none)", len(boxes), n, up)
 	}
 }

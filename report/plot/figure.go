@@ -267,6 +267,9 @@ func styleOf(i int) seriesStyle {
 		{0, 158, 115, 255},   // green, middle
 		{204, 204, 204, 255}, // light grey
 		{213, 94, 0, 255},    // vermillion
+		{86, 180, 233, 255},  // sky blue, light
+		{0, 0, 0, 255},       // black
+		{204, 121, 167, 255}, // reddish purple, middle
 	}
 	p := vg.Points
 	dashes := [...][]vg.Length{
