@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -275,6 +276,11 @@ func Crossover(ch CrossoverChart) *Figure {
 	// grows with volume), so it covers no data and takes no width.
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(6)
+	if r := p.Legend.Rectangle(draw.Canvas{}); r.Max.Y-r.Min.Y > vg.Points(130) {
+		// More rows than the top-left corner holds (a third of the plot):
+		// below the plot, the figure taller by as much.
+		return legendBelowFigure("crossover", "Crossover: APIs against self-hosting", 9*vg.Inch, 6*vg.Inch, p)
+	}
 	return figureOf("crossover", "Crossover: APIs against self-hosting", "", 9*vg.Inch, 6*vg.Inch, p)
 }
 
@@ -317,22 +323,41 @@ func perDay(xys plotter.XYs) plotter.XYs {
 // addBreakEvens rings the break-even points: numbered on the chart and
 // explained in the legend, since labels written beside them would cross
 // the lines.
+//
+// Break-evens at one point (runs of the same GPU box and price) share one
+// ring and one label ("1, 4, 6"), and the labels are placed clear of one
+// another (pointLabels): seven runs' numbers were drawn over one another.
 func addBreakEvens(p *gplot.Plot, marks []Mark) {
 	n := 0
 	ringThumb := glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}}
+	type spot struct{ x, y float64 }
+	var spots []spot
+	numbers := map[spot][]string{}
 	for _, m := range marks {
 		if !(m.MonthlyTokens > 0) || !(m.MonthlyUSD > 0) {
 			continue
 		}
 		n++
-		ring, _ := plotter.NewScatter(plotter.XYs{{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD}})
-		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
-		p.Add(ring)
-		ts := labelStyle(9)
-		p.Add(textAt{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD, Text: fmt.Sprint(n), DX: 6, DY: 5, Style: ts})
+		at := spot{m.MonthlyTokens / cost.DaysPerMonth, m.MonthlyUSD}
+		if i := slices.IndexFunc(spots, func(s spot) bool {
+			return math.Abs(math.Log(s.x/at.x)) < 1e-3 && math.Abs(math.Log(s.y/at.y)) < 1e-3
+		}); i >= 0 {
+			at = spots[i]
+		} else {
+			spots = append(spots, at)
+		}
+		numbers[at] = append(numbers[at], fmt.Sprint(n))
 		if n == 1 {
 			p.Legend.Add("break-even volumes:", ringThumb)
 		}
 		p.Legend.Add(fmt.Sprintf("%d: %s", n, m.Label))
 	}
+	var labels pointLabels
+	for _, s := range spots {
+		ring, _ := plotter.NewScatter(plotter.XYs{{X: s.x, Y: s.y}})
+		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+		p.Add(ring)
+		labels = append(labels, pointLabel{X: s.x, Y: s.y, Text: strings.Join(numbers[s], ", "), DX: 6, DY: 5, Style: labelStyle(9)})
+	}
+	p.Add(labels)
 }

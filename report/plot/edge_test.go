@@ -566,3 +566,64 @@ func TestCostBarLabelsDoNotOverlap(t *testing.T) {
 		t.Errorf("two runs: %d level bar labels (want %d), %d upright (want none)", len(boxes), n, up)
 	}
 }
+
+// A crossover of seven runs: its legend of 22 rows goes below the plot
+// instead of over its lines, and break-evens at one point (runs of the same
+// GPU and price) share one ring and one label ("1, 4, 6") instead of
+// numbers drawn over one another ("81").
+func TestCrossoverManyRuns(t *testing.T) {
+	ch := CrossoverChart{VolumeTokensPerDay: 10e6, APIs: []APILine{{"openai/gpt-4o", 4.375}, {"openai/gpt-4o-mini", 0.2625}, {"groq/llama-3.1-8b-instant", 0.0575}}}
+	for i := range 7 {
+		name := fmt.Sprintf("h100-sxm-vllm-0.11.2-tp2-fp8-maxbatch256-v%d", i+1)
+		ch.Options = append(ch.Options, SelfHosted{Label: "self-hosted " + name + ", aws-p5-od", GPUMonthUSD: 5000, GPUsPerReplica: 1, CapacityTokensPerS: 300 * float64(1+i%3)})
+		ch.BreakEvens = append(ch.BreakEvens, Mark{Label: name + " vs openai/gpt-4o, 38.3M tok/day", MonthlyTokens: 5000 / 4.375e-6, MonthlyUSD: 5000})
+		if i < 2 {
+			ch.BreakEvens = append(ch.BreakEvens, Mark{Label: name + " vs openai/gpt-4o-mini, 638M tok/day", MonthlyTokens: 5000 / 0.2625e-6, MonthlyUSD: 5000})
+		}
+	}
+	f := Crossover(ch)
+	var b bytes.Buffer
+	if err := f.Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	plotBottom := svgPlotBottom(t, b.Bytes())
+	texts := svgTextBoxes(t, b.Bytes())
+	ts := labelStyle(9)
+	var numbers []vg.Rectangle
+	var numTexts []string
+	for _, tx := range texts {
+		if strings.HasPrefix(tx.text, "self-hosted") || strings.HasPrefix(tx.text, "API ") || strings.Contains(tx.text, " vs ") {
+			if tx.y+7 > plotBottom {
+				t.Errorf("legend entry %q (baseline %.1f pt) is inside the plot (from %.1f pt up)", tx.text, tx.y, plotBottom)
+			}
+			continue
+		}
+		if regexp.MustCompile(`^\d+(, \d+)*$`).MatchString(tx.text) && tx.x > 60 { // not a y tick
+			x, y := vg.Length(tx.x)*vg.Points(1), vg.Length(tx.y)*vg.Points(1)
+			r := vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + ts.Width(tx.text), Y: y + vg.Points(7)}}
+			for i, o := range numbers {
+				if overlapsAny(r, []vg.Rectangle{o}) {
+					t.Errorf("break-even labels %q and %q overlap", numTexts[i], tx.text)
+				}
+			}
+			numbers, numTexts = append(numbers, r), append(numTexts, tx.text)
+		}
+	}
+	slices.Sort(numTexts)
+	if want := []string{"1, 3, 5, 6, 7, 8, 9", "2, 4"}; !slices.Equal(numTexts, want) {
+		t.Errorf("break-even labels %q; want the nine break-evens at two points under one label each, %q", numTexts, want)
+	}
+}
+
+// svgPlotBottom is the bottom edge of the first plot background (a white
+// rectangle after the whole figure's) of a gonum SVG, in points above the
+// figure's bottom edge.
+func svgPlotBottom(t *testing.T, b []byte) float64 {
+	t.Helper()
+	m := regexp.MustCompile(`<path d="M[\d.]+,([\d.]+)L[^"]*Z" style="fill:#FFFFFF"`).FindAllSubmatch(b, 2)
+	if len(m) < 2 {
+		t.Fatal("no plot background in the SVG")
+	}
+	v, _ := strconv.ParseFloat(string(m[1][1]), 64)
+	return v
+}

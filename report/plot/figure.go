@@ -134,6 +134,28 @@ func figureOf(name, title, caption string, w, h vg.Length, p *gplot.Plot) *Figur
 	}}
 }
 
+// legendBelowFigure draws p with its legend in a band below it, the
+// figure taller (than h) by the legend's height: for a legend with more
+// rows than fit over the plot's data.
+func legendBelowFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure {
+	leg := p.Legend
+	p.Legend = gplot.NewLegend()
+	r := leg.Rectangle(draw.Canvas{})
+	band := r.Max.Y - r.Min.Y + vg.Points(14)
+	return &Figure{Name: name, Title: title, Width: w, Height: h + band, draw: func(dc draw.Canvas) {
+		dc = draw.Crop(dc, 0, 0, 0, -vg.Points(6))
+		plotArea, legArea := dc, dc
+		plotArea.Min.Y = dc.Min.Y + band
+		legArea.Max.Y = dc.Min.Y + band - vg.Points(8)
+		legArea.Min.X += vg.Points(40)
+		leg.Top, leg.Left = true, true
+		leg.XOffs, leg.YOffs = 0, 0
+		settleRanges(p)
+		p.Draw(plotArea)
+		leg.Draw(legArea)
+	}}
+}
+
 // gridFigure lays plots out in rows (each row the same number of columns),
 // with an overall title above them.
 func gridFigure(name, title, caption string, w, h vg.Length, rows [][]*gplot.Plot) *Figure {
@@ -413,24 +435,6 @@ type glyphThumb struct{ Style draw.GlyphStyle }
 
 // Thumbnail implements gplot.Thumbnailer.
 func (g glyphThumb) Thumbnail(c *draw.Canvas) { c.DrawGlyph(g.Style, c.Center()) }
-
-// textAt writes a label at a data point, offset by (dx, dy) points.
-type textAt struct {
-	X, Y   float64
-	Text   string
-	DX, DY float64
-	Style  text.Style
-}
-
-// Plot implements gplot.Plotter.
-func (t textAt) Plot(c draw.Canvas, p *gplot.Plot) {
-	trX, trY := p.Transforms(&c)
-	pt := vg.Point{X: trX(t.X) + vg.Points(t.DX), Y: trY(t.Y) + vg.Points(t.DY)}
-	if w := t.Style.Width(t.Text); pt.X+w > c.Max.X && t.Style.XAlign == draw.XLeft {
-		pt.X = c.Max.X - w
-	}
-	c.FillText(t.Style, pt, t.Text)
-}
 
 // logAxis puts a on a log scale with ticks at 1, 2 and 5 × 10^k.
 func logAxis(a *gplot.Axis) {
