@@ -638,3 +638,32 @@ func TestTimelineCaptionGivesBinWidth(t *testing.T) {
 		t.Errorf("timeline caption does not give the bin width: %q", c)
 	}
 }
+
+// A CDF of seven runs with long labels keeps its plot wide: the legend
+// column beside it was as wide as the longest label, nearly half the
+// figure, and the curves were squeezed into the rest; such a legend goes
+// below the plot.
+func TestCDFLongLegendBelow(t *testing.T) {
+	var curves []Curve
+	for i := range 7 {
+		var v []float64
+		for k := range 40 {
+			v = append(v, 20+float64(i)+float64(k)/10)
+		}
+		curves = append(curves, Curve{Label: fmt.Sprintf("h100-sxm-vllm-0.11.2-tp2-fp8-maxbatch256-v%d, level 256", i+1), Values: v})
+	}
+	f := CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", curves, 0, "")
+	var b bytes.Buffer
+	if err := f.Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<path d="M([\d.]+),[\d.]+L([\d.]+),[\d.]+L[^"]*Z" style="fill:#FFFFFF"`).FindAllSubmatch(b.Bytes(), 2)
+	if len(m) < 2 {
+		t.Fatal("no plot background in the SVG")
+	}
+	x0, _ := strconv.ParseFloat(string(m[1][1]), 64)
+	x1, _ := strconv.ParseFloat(string(m[1][2]), 64)
+	if w := float64(f.Width / vg.Points(1)); x1-x0 < 0.8*w {
+		t.Errorf("the plot is %.0f pt of the figure's %.0f pt width; want at least 80 %%", x1-x0, w)
+	}
+}

@@ -541,7 +541,14 @@ func padLinear(p *gplot.Plot, x, y bool) {
 // that is always empty) draws p with its legend moved to a column beside
 // it, as wide as the legend itself, so no empty band is left beside the
 // plot, and a margin above the title.
+//
+// A legend wider than a third of the figure (long run labels) goes in a
+// band below the plot instead (legendBelowFigure), so the plot keeps its
+// width.
 func fitLegendFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure {
+	if r := p.Legend.Rectangle(draw.Canvas{}); r.Max.X-r.Min.X > w/3 {
+		return legendBelowFigure(name, title, w, h, p)
+	}
 	leg := p.Legend
 	p.Legend = gplot.NewLegend()
 	return &Figure{Name: name, Title: title, Width: w, Height: h, draw: func(dc draw.Canvas) {
