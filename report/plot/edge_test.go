@@ -667,3 +667,28 @@ func TestCDFLongLegendBelow(t *testing.T) {
 		t.Errorf("the plot is %.0f pt of the figure's %.0f pt width; want at least 80 %%", x1-x0, w)
 	}
 }
+
+// A percentage panel of the timeline (GPU utilization, KV-cache use) has
+// no tick above 100 %: the headroom for the level labels took the axis to
+// 140 and its ticks read "120".
+func TestTimelinePercentTicksStopAt100(t *testing.T) {
+	var runs []Timeline
+	for i := range 3 {
+		tl := Timeline{Label: fmt.Sprintf("run%d", i), Series: map[Quantity][]Point{}, Levels: []LevelMark{{StartS: 1, Label: "1"}}}
+		for k := range 10 {
+			tl.Series[InFlight] = append(tl.Series[InFlight], Point{T: float64(k), V: 1})
+			tl.Series[GPUUtilization] = append(tl.Series[GPUUtilization], Point{T: float64(k), V: 99})
+			tl.Series[KVCache] = append(tl.Series[KVCache], Point{T: float64(k), V: 5})
+		}
+		runs = append(runs, tl)
+	}
+	var b bytes.Buffer
+	if err := TimelineFigure(runs).Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	for text := range svgTexts(t, b.Bytes()) {
+		if v, err := strconv.ParseFloat(text, 64); err == nil && v > 100 {
+			t.Errorf("tick %q above 100 on a timeline whose panels are requests in flight and percentages", text)
+		}
+	}
+}

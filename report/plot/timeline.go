@@ -2,6 +2,7 @@ package plot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	gplot "gonum.org/v1/plot"
@@ -137,6 +138,7 @@ func TimelineFigure(runs []Timeline) *Figure {
 		p.Y.Min = 0
 		if q.q == GPUUtilization || q.q == KVCache {
 			p.Y.Max = max(p.Y.Max, 100)
+			p.Y.Tick.Marker = percentTicks{}
 		}
 		if len(panels) < len(runs) {
 			p.Y.Max *= 1.4 // room for two rows of level labels
@@ -194,4 +196,14 @@ func timelineCaption(runs []Timeline, missing []string) string {
 		caption += " Not recorded: " + strings.Join(missing, ", ") + "."
 	}
 	return caption
+}
+
+// percentTicks are compactTicks up to 100: a percentage axis raised above
+// 100 for the level labels read "120".
+type percentTicks struct{}
+
+// Ticks implements gplot.Ticker.
+func (percentTicks) Ticks(lo, hi float64) []gplot.Tick {
+	ticks := compactTicks{}.Ticks(lo, hi)
+	return slices.DeleteFunc(ticks, func(t gplot.Tick) bool { return t.Value > 100 })
 }
