@@ -181,6 +181,9 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if err := markIfSimulated(ctx, s, p, pts); err != nil {
+		return err
+	}
 	if err := rundir.WriteFileWith(o.Out, func(w io.Writer) error { return WriteTrendPlot(w, p, format) }); err != nil {
 		return err
 	}

@@ -1,12 +1,15 @@
 package history
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/inferbench/inferbench/report/plot"
 
 	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TrendPlot draws a metric's trend with the reports' styles
@@ -38,4 +41,27 @@ func WriteTrendPlot(w io.Writer, f *plot.Figure, format string) error {
 		return fmt.Errorf("trend plot: format %q: want png or svg", format)
 	}
 	return f.Write(w, format)
+}
+
+// markIfSimulated marks f SIMULATED (plot.Figure.MarkSimulated) when any
+// run behind points was simulated (its run.json, rundir.Manifest.IsSimulated),
+// as every figure of a report of such runs is.
+func markIfSimulated(ctx context.Context, s *Store, f *plot.Figure, points []Point) error {
+	seen := map[int64]bool{}
+	for _, pt := range points {
+		if seen[pt.RunID] {
+			continue
+		}
+		seen[pt.RunID] = true
+		e, err := s.Get(ctx, pt.RunID)
+		if err != nil {
+			return err
+		}
+		var m rundir.Manifest
+		if len(e.Manifest) > 0 && json.Unmarshal(e.Manifest, &m) == nil && m.IsSimulated() {
+			f.MarkSimulated()
+			return nil
+		}
+	}
+	return nil
 }

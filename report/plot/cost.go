@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -46,6 +47,7 @@ func CostBars(bars []CostBar, title string) *Figure {
 	p.NominalX(groups...)
 	width := 0.8 / float64(len(series))
 	top := 0.0
+	var labels barLabels
 	for si, name := range series {
 		s := styleOf(si)
 		bs := &barSet{Fill: s.Fill, Outline: draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}}
@@ -67,8 +69,14 @@ func CostBars(bars []CostBar, title string) *Figure {
 		}
 		p.Add(bs)
 		p.Legend.Add(name, bs)
+		labels.Bars = append(labels.Bars, bs.Rects...)
 	}
-	p.Y.Min, p.Y.Max = 0, top*1.15
+	p.Add(labels) // after every bar
+	var widest vg.Length
+	for _, b := range labels.Bars {
+		widest = max(widest, labelStyle(8).Width(b.Label))
+	}
+	p.Y.Min, p.Y.Max = 0, top*barLabelHeadroom(costLabelsUpright(len(groups), len(series), widest))
 	p.X.Min, p.X.Max = -0.6, float64(len(groups))-0.4
 	p.Legend.Left = false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(6)
@@ -78,7 +86,8 @@ func CostBars(bars []CostBar, title string) *Figure {
 // usdLabel writes a dollar amount for a bar (cost.USD).
 func usdLabel(v float64) string { return cost.USD(v) }
 
-// barSet draws filled bars in data coordinates with their labels on top.
+// barSet draws filled bars in data coordinates (their value labels are
+// barLabels').
 type barSet struct {
 	Rects []barRect
 	// Missing are the slots of bars that have no value, labelled why.
@@ -108,9 +117,6 @@ func (b *barSet) Plot(c draw.Canvas, p *gplot.Plot) {
 		c.Fill(path)
 		c.SetLineStyle(b.Outline)
 		c.Stroke(path)
-		ts := labelStyle(8)
-		ts.XAlign = draw.XCenter
-		c.FillText(ts, vg.Point{X: (x0 + x1) / 2, Y: y1 + vg.Points(2)}, r.Label)
 	}
 	for _, r := range b.Missing {
 		ts := labelStyle(8)
@@ -262,7 +268,7 @@ func Crossover(ch CrossoverChart) *Figure {
 	addBreakEvens(p, ch.BreakEvens)
 	if ch.VolumeTokensPerDay > 0 {
 		v := vLine{X: ch.VolumeTokensPerDay, Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
-			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay))}
+			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay)), BelowLegend: true}
 		p.Add(v)
 	}
 	p.X.Min, p.X.Max = xmin/cost.DaysPerMonth, xmax/cost.DaysPerMonth
@@ -270,6 +276,11 @@ func Crossover(ch CrossoverChart) *Figure {
 	// grows with volume), so it covers no data and takes no width.
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(6)
+	if r := p.Legend.Rectangle(draw.Canvas{}); r.Max.Y-r.Min.Y > vg.Points(130) {
+		// More rows than the top-left corner holds (a third of the plot):
+		// below the plot, the figure taller by as much.
+		return legendBelowFigure("crossover", "Crossover: APIs against self-hosting", 9*vg.Inch, 6*vg.Inch, p)
+	}
 	return figureOf("crossover", "Crossover: APIs against self-hosting", "", 9*vg.Inch, 6*vg.Inch, p)
 }
 
@@ -312,22 +323,41 @@ func perDay(xys plotter.XYs) plotter.XYs {
 // addBreakEvens rings the break-even points: numbered on the chart and
 // explained in the legend, since labels written beside them would cross
 // the lines.
+//
+// Break-evens at one point (runs of the same GPU box and price) share one
+// ring and one label ("1, 4, 6"), and the labels are placed clear of one
+// another (pointLabels): seven runs' numbers were drawn over one another.
 func addBreakEvens(p *gplot.Plot, marks []Mark) {
 	n := 0
 	ringThumb := glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}}
+	type spot struct{ x, y float64 }
+	var spots []spot
+	numbers := map[spot][]string{}
 	for _, m := range marks {
 		if !(m.MonthlyTokens > 0) || !(m.MonthlyUSD > 0) {
 			continue
 		}
 		n++
-		ring, _ := plotter.NewScatter(plotter.XYs{{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD}})
-		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
-		p.Add(ring)
-		ts := labelStyle(9)
-		p.Add(textAt{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD, Text: fmt.Sprint(n), DX: 6, DY: 5, Style: ts})
+		at := spot{m.MonthlyTokens / cost.DaysPerMonth, m.MonthlyUSD}
+		if i := slices.IndexFunc(spots, func(s spot) bool {
+			return math.Abs(math.Log(s.x/at.x)) < 1e-3 && math.Abs(math.Log(s.y/at.y)) < 1e-3
+		}); i >= 0 {
+			at = spots[i]
+		} else {
+			spots = append(spots, at)
+		}
+		numbers[at] = append(numbers[at], fmt.Sprint(n))
 		if n == 1 {
 			p.Legend.Add("break-even volumes:", ringThumb)
 		}
 		p.Legend.Add(fmt.Sprintf("%d: %s", n, m.Label))
 	}
+	var labels pointLabels
+	for _, s := range spots {
+		ring, _ := plotter.NewScatter(plotter.XYs{{X: s.x, Y: s.y}})
+		ring.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(6), Shape: draw.RingGlyph{}}
+		p.Add(ring)
+		labels = append(labels, pointLabel{X: s.x, Y: s.y, Text: strings.Join(numbers[s], ", "), DX: 6, DY: 5, Style: labelStyle(9)})
+	}
+	p.Add(labels)
 }

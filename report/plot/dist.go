@@ -100,6 +100,48 @@ func (h *LogHist) Quantile(q float64) float64 {
 	return binLow(len(h.counts))
 }
 
+// inRangeBin returns the bin holding the q-quantile of the values within
+// the bins, those counted apart (under LogHistMin, over the top) left out,
+// or -1 when there are none: the range of a histogram is set by what it
+// can draw (8 % of a level's gaps under 1 µs put its 1 % quantile under
+// the bins, and the axis at 0.001 ms).
+func (h *LogHist) inRangeBin(q float64) int {
+	var n int64
+	for _, c := range h.counts {
+		n += c
+	}
+	if n == 0 {
+		return -1
+	}
+	rank := max(int64(math.Ceil(q*float64(n))), 1)
+	var seen int64
+	for i, c := range h.counts {
+		if seen += c; seen >= rank {
+			return i
+		}
+	}
+	return len(h.counts) - 1
+}
+
+// histRange returns the bins of the lowest 1 % and highest 99 % quantile
+// of the curves' in-bin values (hi < 0: none), and whether any curve
+// counted a value at all.
+func histRange(curves []HistCurve) (lo, hi int, counted bool) {
+	lo, hi = math.MaxInt, -1
+	for _, c := range curves {
+		if c.Hist == nil || c.Hist.N() == 0 {
+			continue
+		}
+		counted = true
+		a, b := c.Hist.inRangeBin(histLowQ), c.Hist.inRangeBin(histHighQ)
+		if a < 0 {
+			continue // every value under or over the bins
+		}
+		lo, hi = min(lo, a), max(hi, b)
+	}
+	return lo, hi, counted
+}
+
 // HistCurve is one distribution of a histogram figure.
 type HistCurve struct {
 	// Label names the curve in the legend; Hist holds its values in ms.
@@ -127,18 +169,14 @@ func ITLHistogram(curves []HistCurve, title string) *Figure {
 	// 60 pt empty right of the data.
 	p := newPlot("", "ITL per token (ms)", "share of tokens (%)")
 	p.Y.Tick.Marker = compactTicks{}
-	lo, hi := math.MaxInt, -1
-	for _, c := range curves {
-		if c.Hist == nil || c.Hist.N() == 0 {
-			continue
-		}
-		a, b := c.Hist.binOf(c.Hist.Quantile(histLowQ)), c.Hist.binOf(c.Hist.Quantile(histHighQ))
-		lo, hi = min(lo, max(a, 0)), max(hi, min(b, len(c.Hist.counts)-1))
-	}
+	lo, hi, counted := histRange(curves)
 	var outside []string
-	if hi < 0 {
+	switch {
+	case hi < 0 && counted:
+		p.Add(emptyNote{Text: "every inter-token gap under 1 µs or over 1,000 s (outside the bins)"})
+	case hi < 0:
 		p.Add(emptyNote{Text: "no inter-token gaps (no request had two token events)"})
-	} else {
+	default:
 		lo, hi = max(0, lo-10), min(LogHistDecades*LogHistPerDecade-1, hi+10)
 		group := max(1, (hi-lo+1+47)/48)
 		lo -= lo % group

@@ -86,7 +86,13 @@ func (f *Figure) Write(w io.Writer, format string) (err error) {
 		}
 		c := vgimg.NewWith(vgimg.UseWH(f.Width, f.Height), vgimg.UseDPI(int(dpi)))
 		f.paint(draw.New(c))
-		_, err = vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+		var b bytes.Buffer
+		if _, err = (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err == nil {
+			var out []byte
+			if out, err = withPHYs(b.Bytes(), dpi); err == nil {
+				_, err = w.Write(out)
+			}
+		}
 	default:
 		return fmt.Errorf("figure %s: format %q must be svg or png", f.Name, format)
 	}
@@ -123,7 +129,30 @@ const SimulatedMark = "SIMULATED"
 // A margin above the title keeps it off the image's top edge.
 func figureOf(name, title, caption string, w, h vg.Length, p *gplot.Plot) *Figure {
 	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
+		settleRanges(p)
 		p.Draw(draw.Crop(dc, 0, 0, 0, -vg.Points(6)))
+	}}
+}
+
+// legendBelowFigure draws p with its legend in a band below it, the
+// figure taller (than h) by the legend's height: for a legend with more
+// rows than fit over the plot's data.
+func legendBelowFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure {
+	leg := p.Legend
+	p.Legend = gplot.NewLegend()
+	r := leg.Rectangle(draw.Canvas{})
+	band := r.Max.Y - r.Min.Y + vg.Points(14)
+	return &Figure{Name: name, Title: title, Width: w, Height: h + band, draw: func(dc draw.Canvas) {
+		dc = draw.Crop(dc, 0, 0, 0, -vg.Points(6))
+		plotArea, legArea := dc, dc
+		plotArea.Min.Y = dc.Min.Y + band
+		legArea.Max.Y = dc.Min.Y + band - vg.Points(8)
+		legArea.Min.X += vg.Points(40)
+		leg.Top, leg.Left = true, true
+		leg.XOffs, leg.YOffs = 0, 0
+		settleRanges(p)
+		p.Draw(plotArea)
+		leg.Draw(legArea)
 	}}
 }
 
@@ -134,14 +163,19 @@ func gridFigure(name, title, caption string, w, h vg.Length, rows [][]*gplot.Plo
 }
 
 // gridFigureLegend is gridFigure with a legend drawn at the right of the
-// title band, above the plots, where it covers no data.
+// title band, above the plots, where it covers no data. The band is as
+// high as the legend, and the figure taller by what the band grew beyond
+// 34 pt, so the plots keep their height whatever the number of entries.
 func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gplot.Plot, legend *gplot.Legend) *Figure {
+	ts := titleStyle()
+	band := ts.Font.Size * 1.6
+	if legend != nil {
+		r := legend.Rectangle(draw.Canvas{})
+		need := r.Max.Y - r.Min.Y + vg.Points(6) // 2 pt above, 4 pt below
+		band = max(band, vg.Points(34), need)
+		h += max(0, need-vg.Points(34))
+	}
 	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
-		ts := titleStyle()
-		band := ts.Font.Size * 1.6
-		if legend != nil {
-			band = max(band, vg.Points(34))
-		}
 		top := dc.Max.Y - band
 		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - ts.Font.Size*0.3}, title)
 		if legend != nil {
@@ -156,6 +190,13 @@ func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gpl
 		body.Max.Y = top
 		tiles := draw.Tiles{Rows: len(rows), Cols: len(rows[0]), PadX: vg.Points(14), PadY: vg.Points(10),
 			PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
+		for _, row := range rows {
+			for _, p := range row {
+				if p != nil {
+					settleRanges(p)
+				}
+			}
+		}
 		canvases := gplot.Align(rows, tiles, body)
 		for i, row := range rows {
 			for j, p := range row {
@@ -248,6 +289,9 @@ func styleOf(i int) seriesStyle {
 		{0, 158, 115, 255},   // green, middle
 		{204, 204, 204, 255}, // light grey
 		{213, 94, 0, 255},    // vermillion
+		{86, 180, 233, 255},  // sky blue, light
+		{0, 0, 0, 255},       // black
+		{204, 121, 167, 255}, // reddish purple, middle
 	}
 	p := vg.Points
 	dashes := [...][]vg.Length{
@@ -336,24 +380,48 @@ type vLine struct {
 	// LabelRow moves the label down by this many text lines, so labels of
 	// neighbouring lines do not overlap.
 	LabelRow int
+	// BelowLegend stops the line (and hangs its label) below the plot's
+	// legend, drawn top left, where the line would cross it.
+	BelowLegend bool
 }
 
 // Plot implements gplot.Plotter.
 func (v vLine) Plot(c draw.Canvas, p *gplot.Plot) {
 	trX, trY := p.Transforms(&c)
 	x := trX(v.X)
-	c.StrokeLine2(v.Style, x, trY(p.Y.Min), x, trY(p.Y.Max))
+	top := trY(p.Y.Max)
+	if v.BelowLegend {
+		top = min(top, legendBottomAt(c, p, x))
+	}
+	c.StrokeLine2(v.Style, x, trY(p.Y.Min), x, top)
 	if v.Label != "" {
 		ts := labelStyle(8)
 		ts.Color = v.Style.Color
 		ts.YAlign = draw.YTop
-		pt := vg.Point{X: x + vg.Points(3), Y: trY(p.Y.Max) - vg.Points(2) - vg.Length(v.LabelRow)*vg.Points(10)}
+		pt := vg.Point{X: x + vg.Points(3), Y: top - vg.Points(2) - vg.Length(v.LabelRow)*vg.Points(10)}
 		if w := ts.Width(v.Label); pt.X+w > c.Max.X {
 			ts.XAlign = draw.XRight
 			pt.X = x - vg.Points(3)
 		}
 		c.FillText(ts, pt, v.Label)
 	}
+}
+
+// legendBottomAt returns how high a vertical line at x may reach in c
+// without crossing p's legend, drawn top left (gonum's Legend.Rectangle
+// places a left legend at the right: only its size is used): 4 pt below
+// the legend where x is within it, else c's top.
+func legendBottomAt(c draw.Canvas, p *gplot.Plot, x vg.Length) vg.Length {
+	l := p.Legend
+	r := l.Rectangle(c)
+	if !l.Top || !l.Left || r.Max.Y <= r.Min.Y {
+		return c.Max.Y
+	}
+	left := c.Min.X + l.XOffs
+	if x < left-vg.Points(4) || x > left+(r.Max.X-r.Min.X)+vg.Points(4) {
+		return c.Max.Y
+	}
+	return c.Max.Y + l.YOffs - (r.Max.Y - r.Min.Y) - vg.Points(4)
 }
 
 // Thumbnail implements gplot.Thumbnailer.
@@ -367,24 +435,6 @@ type glyphThumb struct{ Style draw.GlyphStyle }
 
 // Thumbnail implements gplot.Thumbnailer.
 func (g glyphThumb) Thumbnail(c *draw.Canvas) { c.DrawGlyph(g.Style, c.Center()) }
-
-// textAt writes a label at a data point, offset by (dx, dy) points.
-type textAt struct {
-	X, Y   float64
-	Text   string
-	DX, DY float64
-	Style  text.Style
-}
-
-// Plot implements gplot.Plotter.
-func (t textAt) Plot(c draw.Canvas, p *gplot.Plot) {
-	trX, trY := p.Transforms(&c)
-	pt := vg.Point{X: trX(t.X) + vg.Points(t.DX), Y: trY(t.Y) + vg.Points(t.DY)}
-	if w := t.Style.Width(t.Text); pt.X+w > c.Max.X && t.Style.XAlign == draw.XLeft {
-		pt.X = c.Max.X - w
-	}
-	c.FillText(t.Style, pt, t.Text)
-}
 
 // logAxis puts a on a log scale with ticks at 1, 2 and 5 × 10^k.
 func logAxis(a *gplot.Axis) {
@@ -462,8 +512,16 @@ func formatTick(v float64) string {
 	return trimFloat(v)
 }
 
+// trimFloat writes v with three decimals, or under 0.1 with two
+// significant digits past its leading zeros (0.0025, 0.0005), trailing
+// zeros dropped: ticks under 0.001 otherwise read "0" or as their
+// neighbours.
 func trimFloat(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 3, 64)
+	prec := 3
+	if a := math.Abs(v); a > 0 && a < 0.1 {
+		prec = int(math.Ceil(-math.Log10(a))) + 2
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")
 }
@@ -483,7 +541,14 @@ func padLinear(p *gplot.Plot, x, y bool) {
 // that is always empty) draws p with its legend moved to a column beside
 // it, as wide as the legend itself, so no empty band is left beside the
 // plot, and a margin above the title.
+//
+// A legend wider than a third of the figure (long run labels) goes in a
+// band below the plot instead (legendBelowFigure), so the plot keeps its
+// width.
 func fitLegendFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure {
+	if r := p.Legend.Rectangle(draw.Canvas{}); r.Max.X-r.Min.X > w/3 {
+		return legendBelowFigure(name, title, w, h, p)
+	}
 	leg := p.Legend
 	p.Legend = gplot.NewLegend()
 	return &Figure{Name: name, Title: title, Width: w, Height: h, draw: func(dc draw.Canvas) {
@@ -495,6 +560,7 @@ func fitLegendFigure(name, title string, w, h vg.Length, p *gplot.Plot) *Figure 
 		plotArea.Max.X = dc.Max.X - width
 		legArea.Min.X = dc.Max.X - width + vg.Points(8)
 		legArea.Max.Y -= vg.Points(30)
+		settleRanges(p)
 		p.Draw(plotArea)
 		leg.Draw(legArea)
 	}}

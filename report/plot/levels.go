@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"image/color"
+	"math"
 	"strings"
 	"time"
 
@@ -57,90 +58,94 @@ func sloPercentile(slo report.SLO) float64 {
 // SLO percentile. Latency axes turn logarithmic when values span over 20×.
 func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	pct := sloPercentile(slo)
-	panel := func(title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
-		p := newPlot(title, "output tokens/s (steady state, all GPUs)", metric+" (ms)")
-		p.X.Tick.Marker = compactTicks{}
-		p.Y.Tick.Marker = compactTicks{}
-		var all []float64
-		for _, r := range runs {
-			for i := range r.Summary.Levels {
-				d := of(&r.Summary.Levels[i])
-				all = append(all, d.P50, d.P95, d.P99)
-			}
-		}
-		if limit > 0 {
-			all = append(all, ms(limit))
-		}
-		logY := wideRange(all, 20)
-		if logY {
-			logAxis(&p.Y)
-		}
-		drawn := false
-		for ri, r := range runs {
-			s := styleOf(ri)
-			for _, pm := range percentileMarks() {
-				var xys plotter.XYs
-				for i := range r.Summary.Levels {
-					l := &r.Summary.Levels[i]
-					if d := of(l); d.N > 0 && l.OutputTokensPerS > 0 {
-						xys = append(xys, plotter.XY{X: l.OutputTokensPerS, Y: pm.of(d)})
-					}
-				}
-				xys = positive(xys, false, logY)
-				if len(xys) == 0 {
-					continue
-				}
-				drawn = true
-				line, _ := plotter.NewLine(xys)
-				line.LineStyle = s.line(1.4)
-				sc, _ := plotter.NewScatter(xys)
-				sc.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(3), Shape: pm.glyph}
-				p.Add(line, sc)
-			}
-			if c := r.Summary.Capacity; c != nil {
-				p.Add(vLine{X: c.OutputTokensPerS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}},
-					Label: fmt.Sprintf("capacity %s", r.Label), LabelRow: ri})
-				for i := range r.Summary.Levels {
-					l := &r.Summary.Levels[i]
-					if l.Level == c.Level {
-						if v := of(l).At(pct); v > 0 || !logY {
-							ring, _ := plotter.NewScatter(plotter.XYs{{X: l.OutputTokensPerS, Y: v}})
-							ring.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(7.5), Shape: draw.RingGlyph{}}
-							p.Add(ring)
-						}
-					}
-				}
-			}
-		}
-		if limit > 0 {
-			h := hLine{Y: ms(limit), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(2), vg.Points(1), vg.Points(2)}}}
-			p.Add(h)
-			p.Legend.Add(fmt.Sprintf("SLO p%g ≤ %s", pct, limit), h)
-			p.Y.Max = max(p.Y.Max, ms(limit)*1.05)
-		}
-		if !drawn {
-			p.Add(emptyNote{Text: "no successful requests"})
-		}
-		p.X.Min = 0
-		padLinear(p, true, !logY)
-		if logY {
-			p.Y.Max *= 1.3 // room above the highest marker on a log axis
-		}
-		if !logY {
-			p.Y.Min = 0
-		}
-		return p
-	}
-	left := panel("Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
-	right := panel("Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
+	left := latencyPanel(runs, slo, "Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
+	right := latencyPanel(runs, slo, "Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
 	sharedLegend(left, runs)
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
 	if !slo.IsZero() {
 		caption += fmt.Sprintf("; SLO thresholds dashed-dotted; rings mark each run's capacity at SLO (the level whose p%g met every threshold with the best output throughput; a lower bound when it is the highest level run)", pct)
 	}
-	return gridFigure("latency-throughput", "Latency against throughput", caption+".",
+	return gridFigure("latency-throughput", "Latency against throughput", caption+"."+noSuccessNote(runs),
 		11*vg.Inch, 5*vg.Inch, [][]*gplot.Plot{{left, right}})
+}
+
+// latencyPanel is one panel of LatencyThroughput: metric's p50/p95/p99 of
+// every run against output tokens/s, the SLO limit (if > 0) and capacity.
+func latencyPanel(runs []Run, slo report.SLO, title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
+	pct := sloPercentile(slo)
+	p := newPlot(title, "output tokens/s (steady state, all GPUs)", metric+" (ms)")
+	p.X.Tick.Marker = compactTicks{}
+	p.Y.Tick.Marker = compactTicks{}
+	var all []float64
+	for _, r := range runs {
+		for i := range r.Summary.Levels {
+			d := of(&r.Summary.Levels[i])
+			all = append(all, d.P50, d.P95, d.P99)
+		}
+	}
+	if limit > 0 {
+		all = append(all, ms(limit))
+	}
+	logY := wideRange(all, 20)
+	if logY {
+		logAxis(&p.Y)
+	}
+	drawn := false
+	for ri, r := range runs {
+		s := styleOf(ri)
+		for _, pm := range percentileMarks() {
+			var xys plotter.XYs
+			for i := range r.Summary.Levels {
+				l := &r.Summary.Levels[i]
+				if d := of(l); d.N > 0 && l.OutputTokensPerS > 0 {
+					xys = append(xys, plotter.XY{X: l.OutputTokensPerS, Y: pm.of(d)})
+				}
+			}
+			xys = positive(xys, false, logY)
+			if len(xys) == 0 {
+				continue
+			}
+			drawn = true
+			line, _ := plotter.NewLine(xys)
+			line.LineStyle = s.line(1.4)
+			sc, _ := plotter.NewScatter(xys)
+			sc.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(3), Shape: pm.glyph}
+			p.Add(line, sc)
+		}
+		if c := r.Summary.Capacity; c != nil {
+			p.Add(vLine{X: c.OutputTokensPerS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}},
+				Label: fmt.Sprintf("capacity %s", r.Label), LabelRow: ri})
+			for i := range r.Summary.Levels {
+				l := &r.Summary.Levels[i]
+				if l.Level == c.Level {
+					if v := of(l).At(pct); v > 0 || !logY {
+						ring, _ := plotter.NewScatter(plotter.XYs{{X: l.OutputTokensPerS, Y: v}})
+						ring.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(7.5), Shape: draw.RingGlyph{}}
+						p.Add(ring)
+					}
+				}
+			}
+		}
+	}
+	if limit > 0 {
+		h := hLine{Y: ms(limit), Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(5), vg.Points(2), vg.Points(1), vg.Points(2)}}}
+		p.Add(h)
+		p.Legend.Add(fmt.Sprintf("SLO p%g ≤ %s", pct, limit), h)
+		p.Y.Max = max(p.Y.Max, ms(limit)*1.05)
+	}
+	if !drawn {
+		p.Add(emptyNote{Text: "no successful requests"})
+	}
+	p.X.Min = 0
+	if !logY {
+		p.Y.Min = 0 // before the padding, which is a share of the axis's span
+	}
+	padLinear(p, true, !logY)
+	if logY {
+		p.Y.Max *= 1.3 // room above the highest marker on a log axis
+	}
+	return p
 }
 
 // Pareto draws per-user decode speed (median output tokens/s a request
@@ -149,8 +154,9 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 // one fast. Capacity at SLO is ringed.
 func Pareto(runs []Run) *Figure {
 	p := newPlot("", "output tokens/s per GPU", "per-user output tokens/s (p50)")
-	p.X.Tick.Marker = compactTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = compactTicks{}, compactTicks{}
 	drawn := false
+	var levelTexts pointLabels
 	for ri, r := range runs {
 		s := styleOf(ri)
 		gpus := float64(max(1, r.GPUs))
@@ -180,7 +186,7 @@ func Pareto(runs []Run) *Figure {
 			if capXY != nil && xy == *capXY {
 				dx, dy = 9, 7 // clear of the ring (radius 7.5 pt)
 			}
-			p.Add(textAt{X: xy.X, Y: xy.Y, Text: labels[i], DX: dx, DY: dy, Style: ts})
+			levelTexts = append(levelTexts, pointLabel{X: xy.X, Y: xy.Y, Text: labels[i], DX: dx, DY: dy, Style: ts})
 		}
 		if capXY != nil {
 			ring, _ := plotter.NewScatter(plotter.XYs{*capXY})
@@ -188,6 +194,7 @@ func Pareto(runs []Run) *Figure {
 			p.Add(ring)
 		}
 	}
+	p.Add(levelTexts) // after every run's series: placed clear of one another
 	if !drawn {
 		p.Add(emptyNote{Text: "no request with more than one output token"})
 	}
@@ -208,7 +215,7 @@ func Pareto(runs []Run) *Figure {
 	}
 	p.Title.Text = "Per-user speed against throughput per GPU"
 	return figureOf("pareto", "Per-user speed against throughput per GPU",
-		"Median per-request decode speed (output tokens / (E2E − TTFT)) against the run's output tokens/s divided by its GPUs, one point per load level, labelled with the level; up and to the right is better ("+strings.Join(names, "; ")+").",
+		"Median per-request decode speed (output tokens / (E2E − TTFT)) against the run's output tokens/s divided by its GPUs, one point per load level, labelled with the level; up and to the right is better ("+strings.Join(names, "; ")+")."+noSuccessNote(runs),
 		8*vg.Inch, 5*vg.Inch, p)
 }
 
@@ -230,13 +237,27 @@ func sharedLegend(left *gplot.Plot, runs []Run) {
 		left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
 	}
 	left.Legend.Left = true
-	// Headroom for the legend's seven rows above the data and the SLO line
-	// (a third of the panel: ×3 on a two-decade log axis).
-	if _, isLog := left.Y.Scale.(gplot.LogScale); isLog {
-		left.Y.Max *= 3
-	} else {
-		left.Y.Max *= 1.45
+	legendHeadroom(left, latencyPanelHeight)
+}
+
+// latencyPanelHeight is about the height of a latency panel's data area
+// (the 5 in figure less its titles and x axis).
+const latencyPanelHeight = 280 * vg.Length(1)
+
+// legendHeadroom raises p's y axis so that the top part of a data area of
+// height h, as high as p's legend and 10 pt more (a third at least), is
+// above the data and the SLO line: on a log axis by as many decades as
+// that share of the axis's span (×3 was a tenth of a five-decade axis).
+func legendHeadroom(p *gplot.Plot, h vg.Length) {
+	r := p.Legend.Rectangle(draw.Canvas{})
+	share := min(0.6, max(0.31, float64((r.Max.Y-r.Min.Y+vg.Points(10))/h)))
+	if _, isLog := p.Y.Scale.(gplot.LogScale); isLog {
+		if p.Y.Min > 0 && p.Y.Max > p.Y.Min {
+			p.Y.Max *= max(3, math.Pow(p.Y.Max/p.Y.Min, share/(1-share)))
+		}
+		return
 	}
+	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)/(1-share)
 }
 
 // anyCapacity reports whether a run has a capacity at SLO: without one

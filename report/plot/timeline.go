@@ -2,6 +2,7 @@ package plot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	gplot "gonum.org/v1/plot"
@@ -64,6 +65,9 @@ type Timeline struct {
 	Series map[Quantity][]Point
 	// Levels marks the start of each load level's measured window.
 	Levels []LevelMark
+	// BinS is the width in seconds of the bins the in-flight and output
+	// tokens/s series are averaged over (0: not stated).
+	BinS float64
 }
 
 // TimelineFigure stacks the quantities the runs recorded on one time axis,
@@ -122,12 +126,11 @@ func TimelineFigure(runs []Timeline) *Figure {
 				}
 			}
 			for _, m := range r.Levels {
-				label := ""
-				if len(panels) == ri {
-					label = m.Label // run ri's levels are labelled in panel ri
-				}
 				p.Add(vLine{X: m.StartS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.5),
-					Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}, Label: label})
+					Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}})
+			}
+			if len(panels) == ri && len(r.Levels) > 0 {
+				p.Add(levelLabels{Marks: r.Levels, Color: s.Color}) // run ri's levels are labelled in panel ri
 			}
 		}
 		p.X.Min, p.X.Max = 0, tMax
@@ -135,9 +138,10 @@ func TimelineFigure(runs []Timeline) *Figure {
 		p.Y.Min = 0
 		if q.q == GPUUtilization || q.q == KVCache {
 			p.Y.Max = max(p.Y.Max, 100)
+			p.Y.Tick.Marker = percentTicks{}
 		}
 		if len(panels) < len(runs) {
-			p.Y.Max *= 1.25 // room for the level labels
+			p.Y.Max *= 1.4 // room for two rows of level labels
 		}
 		p.Legend.Top, p.Legend.Left = true, false
 		panels = append(panels, p)
@@ -153,11 +157,53 @@ func TimelineFigure(runs []Timeline) *Figure {
 	for i, p := range panels {
 		rows[i] = []*gplot.Plot{p}
 	}
-	caption := "In-flight requests and output tokens/s from the request records (all stages), GPU utilization (mean over GPUs), memory and power (summed over GPUs) from gpu.jsonl, KV-cache use from server.jsonl; dotted lines in each run's colour mark where each level's measured window starts (the first run's levels labelled in the first panel, the second run's in the second, and so on)."
-	if len(missing) > 0 {
-		caption += " Not recorded: " + strings.Join(missing, ", ") + "."
-	}
+	caption := timelineCaption(runs, missing)
 	h := vg.Length(len(panels))*1.55*vg.Inch + 0.6*vg.Inch
 	fig := gridFigureLegend("timeline", "Run timeline", caption, 10*vg.Inch, h, rows, &legend)
 	return fig
+}
+
+// timelineBins names the runs' bin widths ("0.5 s"; "0.5 s (a), 1 s (b)"
+// when they differ), "" when none is stated.
+func timelineBins(runs []Timeline) string {
+	var widths []string
+	same := true
+	for _, r := range runs {
+		if r.BinS > 0 {
+			w := fmt.Sprintf("%g s", r.BinS)
+			same = same && (len(widths) == 0 || strings.HasPrefix(widths[0], w+" "))
+			widths = append(widths, w+" ("+r.Label+")")
+		}
+	}
+	if len(widths) == 0 {
+		return ""
+	}
+	if same {
+		w, _, _ := strings.Cut(widths[0], " (")
+		return w
+	}
+	return strings.Join(widths, ", ")
+}
+
+// timelineCaption says what the timeline's panels show, the bins of the
+// request series and the quantities not recorded (missing).
+func timelineCaption(runs []Timeline, missing []string) string {
+	caption := "In-flight requests and output tokens/s from the request records (all stages), GPU utilization (mean over GPUs), memory and power (summed over GPUs) from gpu.jsonl, KV-cache use from server.jsonl; dotted lines in each run's colour mark where each level's measured window starts (the first run's levels labelled in the first panel, the second run's in the second, and so on)."
+	if bins := timelineBins(runs); bins != "" {
+		caption += " In-flight requests and output tokens/s are averaged over " + bins + " bins: a level shorter than a bin shows less than its rate in the tables."
+	}
+	if len(missing) > 0 {
+		caption += " Not recorded: " + strings.Join(missing, ", ") + "."
+	}
+	return caption
+}
+
+// percentTicks are compactTicks up to 100: a percentage axis raised above
+// 100 for the level labels read "120".
+type percentTicks struct{}
+
+// Ticks implements gplot.Ticker.
+func (percentTicks) Ticks(lo, hi float64) []gplot.Tick {
+	ticks := compactTicks{}.Ticks(lo, hi)
+	return slices.DeleteFunc(ticks, func(t gplot.Tick) bool { return t.Value > 100 })
 }

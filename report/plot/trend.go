@@ -25,11 +25,29 @@ type TrendPoint struct {
 // reports' fonts and series styles. title names the metric, subtitle the
 // selection (scenario, model); yLabel carries the unit.
 func Trend(title, subtitle, yLabel string, points []TrendPoint) (*Figure, error) {
+	p, err := trendPlot(yLabel, points)
+	if err != nil {
+		return nil, err
+	}
+	heading := title
+	if subtitle != "" {
+		heading += " — " + subtitle
+	}
+	return gridFigure("trend", heading, "", 8*vg.Inch, 4.5*vg.Inch, [][]*gplot.Plot{{p}}), nil
+}
+
+// trendPanelHeight is about the height of the trend's data area (the
+// 4.5 in figure less its title and two-line time axis).
+const trendPanelHeight = 250 * vg.Length(1)
+
+// trendPlot is Trend's plot: a series per level, the legend's rows above
+// the lines.
+func trendPlot(yLabel string, points []TrendPoint) (*gplot.Plot, error) {
 	if len(points) == 0 {
 		return nil, fmt.Errorf("trend: no values")
 	}
 	p := newPlot("", "run start (UTC)", yLabel)
-	p.X.Tick.Marker = timeTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = timeTicks{}, compactTicks{}
 	byLevel := map[float64]plotter.XYs{}
 	var maxY float64
 	for _, pt := range points {
@@ -41,22 +59,20 @@ func Trend(title, subtitle, yLabel string, points []TrendPoint) (*Figure, error)
 			return nil, err
 		}
 	}
-	// Headroom for the legend above the lines, and a margin either side so
-	// the first and last points are not cut by the frame.
-	p.Y.Min, p.Y.Max = 0, 1.25*maxY
+	// Headroom for the legend above the lines (as many rows as levels), and
+	// a margin either side so the first and last points are not cut by the
+	// frame.
+	p.Y.Min, p.Y.Max = 0, maxY
 	if p.Y.Max == 0 {
 		p.Y.Max = 1
 	}
+	legendHeadroom(p, trendPanelHeight)
 	span := p.X.Max - p.X.Min
 	if span == 0 {
 		span = 86400 // one run: a day either side
 	}
 	p.X.Min, p.X.Max = p.X.Min-0.04*span, p.X.Max+0.04*span
-	heading := title
-	if subtitle != "" {
-		heading += " — " + subtitle
-	}
-	return gridFigure("trend", heading, "", 8*vg.Inch, 4.5*vg.Inch, [][]*gplot.Plot{{p}}), nil
+	return p, nil
 }
 
 // timeTicks marks a time axis of Unix seconds at round UTC times — every 5

@@ -331,8 +331,8 @@ func sloText(slo report.SLO) string {
 	return strings.Join(parts, ", ")
 }
 
-func times(r float64) string  { return fmt.Sprintf("%.2f×", r) }
-func times2(r float64) string { return fmt.Sprintf("%.2f", r) }
+func times(r float64) string  { return ratioText(r) + "×" }
+func times2(r float64) string { return ratioText(r) }
 
 // pText writes a p-value for people.
 func pText(p float64) string {

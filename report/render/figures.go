@@ -39,6 +39,7 @@ func (r *Report) Plots() []*plot.Figure {
 		tpot = append(tpot, plot.Curve{Label: s.label, Values: s.data.sample.TPOTs()})
 		itl = append(itl, plot.HistCurve{Label: s.label, Hist: s.data.itl})
 	}
+	where += noCurveNote(sel)
 	pct := r.SLO.Percentile
 	fig := plot.CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", ttft, r.SLO.TTFTMS, sloLineLabel("TTFT", r.SLO.TTFTMS, pct))
 	fig.Caption = "Empirical CDF of time to first token over the successful measured requests, " + where + "."

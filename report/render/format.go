@@ -25,7 +25,7 @@ func num(v float64, prec int) string {
 func msv(v float64) string {
 	switch a := math.Abs(v); {
 	case a < 10:
-		return num(v, 2)
+		return numSig(v, 2)
 	case a < 1000:
 		return num(v, 1)
 	}

@@ -173,6 +173,7 @@ func (r *Run) finishTimeline(tl *timelineAcc) {
 		tokPts = append(tokPts, plot.Point{T: t, V: tok / width})
 	}
 	r.timeline.Series = map[plot.Quantity][]plot.Point{}
+	r.timeline.BinS = float64(int64(agg)*timelineBinNS) / 1e9
 	if n > 0 {
 		r.timeline.Series[plot.InFlight] = inPts
 		r.timeline.Series[plot.OutputTokensPerS] = tokPts

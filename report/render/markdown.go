@@ -16,6 +16,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if n := r.SimulatedNote(); n != "" {
 		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(n))
 	}
+	if n := r.IncompleteNote(); n != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(n))
+	}
 	b.WriteString("## Summary\n\n")
 	for _, c := range r.Comparisons {
 		fmt.Fprintf(&b, "**Verdict:** %s\n\n", mdEscape(c.Headline))

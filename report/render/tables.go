@@ -174,7 +174,7 @@ func levelComparisonTable(c Comparison) (table, bool) {
 			cells[m.BaselineLevel] = map[string]string{}
 			levels = append(levels, m.BaselineLevel)
 		}
-		cell := fmt.Sprintf("%s× [%s–%s]", num(m.Ratio, 2), num(m.CILow, 2), num(m.CIHigh, 2))
+		cell := fmt.Sprintf("%s× [%s–%s]", ratioText(m.Ratio), ratioText(m.CILow), ratioText(m.CIHigh))
 		if !m.Significant {
 			cell += " n.s."
 		}
@@ -361,7 +361,7 @@ func manifestTable(rr RunReport) table {
 		run += fmt.Sprintf(", %.1f s", m.End.Sub(m.Start).Seconds())
 	}
 	add("started", run)
-	add("exit", strings.TrimSpace(string(m.ExitState)+" "+m.ExitReason))
+	add("exit", string(m.ExitState)+parenIf(m.ExitReason))
 	l := m.Load
 	load := l.Profile
 	if l.Concurrency > 0 {
