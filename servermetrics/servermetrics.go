@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -149,6 +150,9 @@ func values(f *dto.MetricFamily) []float64 {
 	return out
 }
 
+// sum is the sum of f's series, nil when f has none or the page's values
+// are absurd: a negative one (every field of a Sample is a count or a
+// ratio) or a sum that overflows (which server.jsonl could not hold).
 func sum(f *dto.MetricFamily) *float64 {
 	vs := values(f)
 	if len(vs) == 0 {
@@ -156,17 +160,24 @@ func sum(f *dto.MetricFamily) *float64 {
 	}
 	var t float64
 	for _, v := range vs {
+		if v < 0 {
+			return nil
+		}
 		t += v
+	}
+	if math.IsInf(t, 0) {
+		return nil
 	}
 	return &t
 }
 
 func mean(f *dto.MetricFamily) *float64 {
 	vs := values(f)
-	if len(vs) == 0 {
+	total := sum(f)
+	if total == nil {
 		return nil
 	}
-	t := *sum(f) / float64(len(vs))
+	t := *total / float64(len(vs))
 	return &t
 }
 
