@@ -235,8 +235,10 @@ type WatchConfig struct {
 
 // Watch calls scrape at once and then every cfg.Interval, stamps each
 // Sample with its offset from start, taken when scrape returned, and hands
-// it to emit. A failed scrape is emitted as a Sample with only TNS and
-// Error, and the loop goes on; missed ticks are skipped, not queued. Watch
+// it to emit. The engine's cumulative counters are carried over its
+// restarts (a counter that goes down has restarted: counters.carry). A
+// failed scrape is emitted as a Sample with only TNS and Error, and the
+// loop goes on; missed ticks are skipped, not queued. Watch
 // returns ctx.Err() when ctx is done, nil after cfg.Count ticks, or the
 // first error from emit.
 func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSample, error), start time.Time, cfg WatchConfig, emit func(rundir.ServerSample) error) error {
@@ -247,6 +249,7 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 	if interval < 0 || cfg.Count < 0 {
 		return fmt.Errorf("server metrics watch: interval %v, count %d: must not be negative", interval, cfg.Count)
 	}
+	var cs counters
 	return tick.Every(ctx, interval, cfg.Count, func() error {
 		smp, err := scrape(ctx)
 		tNS := time.Since(start).Nanoseconds()
@@ -259,6 +262,7 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 			}
 			smp = rundir.ServerSample{Error: err.Error()}
 		}
+		cs.carry(&smp)
 		smp.TNS = tNS
 		return emit(smp)
 	})
