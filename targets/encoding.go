@@ -13,9 +13,18 @@ import (
 // transport asked for and inflated itself (net/http removes the header)
 // passes.
 func EncodingError(resp *http.Response) error {
+	if msg := unaskedEncoding(resp); msg != "" {
+		return &ProtocolError{Msg: fmt.Sprintf("HTTP %d %s", resp.StatusCode, msg)}
+	}
+	return nil
+}
+
+// unaskedEncoding says what EncodingError reports of resp's body, "" when
+// the body is not encoded.
+func unaskedEncoding(resp *http.Response) string {
 	ce := strings.TrimSpace(resp.Header.Get("Content-Encoding"))
 	if ce == "" || strings.EqualFold(ce, "identity") {
-		return nil
+		return ""
 	}
-	return &ProtocolError{Msg: fmt.Sprintf("HTTP %d body has Content-Encoding %s, which was not asked for: not read", resp.StatusCode, Snippet(Printable(ce)))}
+	return fmt.Sprintf("body has Content-Encoding %s, which was not asked for: not read", Snippet(Printable(ce)))
 }

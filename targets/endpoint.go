@@ -42,8 +42,9 @@ func NewEndpoint(name string, client *http.Client, extra http.Header, accept, ke
 // answer whose Content-Type isStream accepts (IsEventStream when nil); the
 // caller closes its body. Otherwise the body is closed and the error is
 // returned: a transport error led by the Endpoint's name and redacted,
-// httpError's of a non-2xx answer, or NotStreaming's, naming the Accept
-// header's type, of a 2xx answer of another type.
+// httpError's of a non-2xx answer, EncodingError's of a compressed body
+// not asked for, or NotStreaming's, naming the Accept header's type, of a
+// 2xx answer of another type.
 func (e *Endpoint) Open(ctx context.Context, url string, body []byte, httpError func(*http.Response) error, isStream func(ct string) bool) (*http.Response, error) {
 	resp, err := PostStream(ctx, e.Client, url, e.Header, body)
 	if err != nil {
@@ -52,6 +53,10 @@ func (e *Endpoint) Open(ctx context.Context, url string, body []byte, httpError 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
 		return nil, httpError(resp)
+	}
+	if err := EncodingError(resp); err != nil {
+		resp.Body.Close()
+		return nil, err
 	}
 	if isStream == nil {
 		isStream = IsEventStream
