@@ -571,8 +571,8 @@ func (lv *level) send(j job) *rundir.Record {
 			return
 		}
 		k := c.Tokens
-		if k <= 0 {
-			k = 1
+		if k <= 0 || k > MaxServerTokens {
+			k = 1 // not said, or garbage (MaxServerTokens)
 		}
 		counted += k
 		if !gotToken {
@@ -601,6 +601,7 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 
 	// Tokens: the server's count when it reports one, else what we counted.
+	dropAbsurd(&final)
 	rec.OutputTokens, rec.OutputTokensSource = counted, rundir.SourceCounted
 	if final.Usage != nil && final.Usage.CompletionTokens > 0 {
 		rec.OutputTokens, rec.OutputTokensSource = final.Usage.CompletionTokens, rundir.SourceServer
