@@ -9,13 +9,23 @@ import "github.com/inferbench/inferbench/targets"
 // nothing (2^63−1 output tokens summed into summary.json would overflow).
 const MaxServerTokens = 1 << 24
 
+// EventTokens is what an event that carries a token counts for: the
+// server's count for it (Chunk.Tokens) when it gives a plausible one, else
+// 1.
+func EventTokens(n int) int {
+	if n <= 0 || n > MaxServerTokens {
+		return 1
+	}
+	return n
+}
+
 // plausible reports whether n is a token count a server can report.
 func plausible(n int) bool { return n >= 0 && n <= MaxServerTokens }
 
-// dropAbsurd removes from f what no server can have reported: usage and
+// DropAbsurd removes from f what no server can have reported: usage and
 // cache counts past MaxServerTokens or negative, and negative durations
 // of its timing (zero means not reported).
-func dropAbsurd(f *targets.Final) {
+func DropAbsurd(f *targets.Final) {
 	if u := f.Usage; u != nil && (!plausible(u.CompletionTokens) || !plausible(u.PromptTokens)) {
 		c := *u // the adapter's Usage may be shared with a chunk
 		if !plausible(c.CompletionTokens) {

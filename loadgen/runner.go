@@ -570,10 +570,7 @@ func (lv *level) send(j job) *rundir.Record {
 		if !c.HasToken() {
 			return
 		}
-		k := c.Tokens
-		if k <= 0 || k > MaxServerTokens {
-			k = 1 // not said, or garbage (MaxServerTokens)
-		}
+		k := EventTokens(c.Tokens)
 		counted += k
 		if !gotToken {
 			rec.FirstTokenNS, gotToken = now, true
@@ -601,7 +598,7 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 
 	// Tokens: the server's count when it reports one, else what we counted.
-	dropAbsurd(&final)
+	DropAbsurd(&final)
 	rec.OutputTokens, rec.OutputTokensSource = counted, rundir.SourceCounted
 	if final.Usage != nil && final.Usage.CompletionTokens > 0 {
 		rec.OutputTokens, rec.OutputTokensSource = final.Usage.CompletionTokens, rundir.SourceServer
