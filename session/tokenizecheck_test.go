@@ -48,7 +48,7 @@ func (constCounter) CountTokens(context.Context, string) (int, error) { return 7
 // eight alike lines, errors.Join's).
 func TestSizingFailureIsOneLine(t *testing.T) {
 	z := &sizing{ctx: t.Context(), built: map[uint64]prompt.Prompt{},
-		builder: &prompt.Builder{Counter: constCounter{}, Source: prompt.SourceServerTokenize},
+		builder:  &prompt.Builder{Counter: constCounter{}, Source: prompt.SourceServerTokenize},
 		lengthOf: func(uint64) (int, bool) { return 128, true }}
 	_, _, err := z.fill(t.Context(), prebuildWorkers)
 	if err == nil || strings.Contains(err.Error(), "\n") {
