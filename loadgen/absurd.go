@@ -24,7 +24,7 @@ func plausible(n int) bool { return n >= 0 && n <= MaxServerTokens }
 
 // DropAbsurd removes from f what no server can have reported: usage and
 // cache counts past MaxServerTokens or negative, and negative durations
-// of its timing (zero means not reported).
+// of its timing (zero means not reported; a timing left with none is nil).
 func DropAbsurd(f *targets.Final) {
 	if u := f.Usage; u != nil && (!plausible(u.CompletionTokens) || !plausible(u.PromptTokens)) {
 		c := *u // the adapter's Usage may be shared with a chunk
@@ -43,7 +43,10 @@ func DropAbsurd(f *targets.Final) {
 		c := *s
 		c.Queue, c.Load, c.Prompt = max(c.Queue, 0), max(c.Load, 0), max(c.Prompt, 0)
 		c.Decode, c.Total, c.TTFT = max(c.Decode, 0), max(c.Total, 0), max(c.TTFT, 0)
-		if c != *s {
+		switch {
+		case c == targets.ServerTiming{}:
+			f.Server = nil // nothing true was reported
+		case c != *s:
 			f.Server = new(targets.ServerTiming)
 			*f.Server = c
 		}

@@ -55,3 +55,13 @@ func TestAbsurdServerCountsAreDropped(t *testing.T) {
 		t.Errorf("server timing %+v; want only the decode time (40ms), the negative ones dropped", s)
 	}
 }
+
+// TestDropAbsurdLeavesNoEmptyTiming: a server timing whose every value was
+// negative is none (nil), not an empty "server": {} in the record.
+func TestDropAbsurdLeavesNoEmptyTiming(t *testing.T) {
+	f := targets.Final{Server: &targets.ServerTiming{Load: -1, Prompt: -5, Decode: -5, Total: -5}}
+	DropAbsurd(&f)
+	if f.Server != nil {
+		t.Errorf("server timing %+v; want nil", *f.Server)
+	}
+}
