@@ -641,13 +641,7 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 	rec.ErrorClass = Classify(err)
 	rec.Error = r.redact(err.Error())
-	var he *targets.HTTPError
-	if errors.As(err, &he) {
-		rec.Status = he.Status
-		rec.RetryAfterMS = he.RetryAfter.Milliseconds()
-	} else if gotByte || rec.HeadersNS != 0 {
-		rec.Status = 200
-	}
+	rec.Status, rec.RetryAfterMS = failedStatus(err, gotByte || rec.HeadersNS != 0)
 	return rec
 }
 
