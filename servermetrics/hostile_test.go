@@ -43,3 +43,26 @@ func ptr(p *float64) any {
 	}
 	return *p
 }
+
+// TestParseDropsValuesPastTheirLimits: finite values no engine can have
+// (1.7e308 requests running, a KV-cache use of 1.7e308) are none. Before,
+// a level's mean of them was +Inf and the run ended with exit 2 and no
+// summary.json: "json: unsupported value: +Inf".
+func TestParseDropsValuesPastTheirLimits(t *testing.T) {
+	page := `vllm:num_requests_running 1.7e308
+vllm:num_requests_waiting 4
+vllm:kv_cache_usage_perc 1.7e308
+vllm:generation_tokens_total 1.7e308
+vllm:prompt_tokens_total 90
+`
+	s, err := Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RequestsRunning != nil || s.KVCacheUsage != nil || s.GenerationTokensTotal != nil {
+		t.Errorf("running %v, KV %v, generation total %v; want none", ptr(s.RequestsRunning), ptr(s.KVCacheUsage), ptr(s.GenerationTokensTotal))
+	}
+	if s.RequestsWaiting == nil || *s.RequestsWaiting != 4 || s.PromptTokensTotal == nil || *s.PromptTokensTotal != 90 {
+		t.Errorf("waiting %v, prompt total %v; want 4 and 90", ptr(s.RequestsWaiting), ptr(s.PromptTokensTotal))
+	}
+}

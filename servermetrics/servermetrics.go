@@ -123,19 +123,36 @@ func (e *engine) serves(fams map[string]*dto.MetricFamily) bool {
 func (e *engine) sample(fams map[string]*dto.MetricFamily) rundir.ServerSample {
 	s := rundir.ServerSample{
 		Engine:                  e.name,
-		RequestsRunning:         sum(fams[e.running]),
-		RequestsWaiting:         sum(fams[e.waiting]),
-		PromptTokensTotal:       sum(fams[e.promptTotal]),
-		GenerationTokensTotal:   sum(fams[e.generationTotal]),
-		PrefixCacheQueriesTotal: sum(fams[e.prefixQueries]),
-		PrefixCacheHitsTotal:    sum(fams[e.prefixHits]),
+		RequestsRunning:         within(sum(fams[e.running]), maxRequests),
+		RequestsWaiting:         within(sum(fams[e.waiting]), maxRequests),
+		PromptTokensTotal:       within(sum(fams[e.promptTotal]), maxTokensTotal),
+		GenerationTokensTotal:   within(sum(fams[e.generationTotal]), maxTokensTotal),
+		PrefixCacheQueriesTotal: within(sum(fams[e.prefixQueries]), maxTokensTotal),
+		PrefixCacheHitsTotal:    within(sum(fams[e.prefixHits]), maxTokensTotal),
 	}
 	for _, name := range e.kvCache {
-		if s.KVCacheUsage = mean(fams[name]); s.KVCacheUsage != nil {
+		if s.KVCacheUsage = within(mean(fams[name]), 1); s.KVCacheUsage != nil {
 			break
 		}
 	}
 	return s
+}
+
+// The largest values a Sample's fields can hold, far above any engine's:
+// past them a page's value is garbage (a mean of 1.7e308 over the samples
+// of a level is +Inf, which summary.json cannot hold). KV-cache use is a
+// ratio, at most 1.
+const (
+	maxRequests    = 1e9
+	maxTokensTotal = 1e18
+)
+
+// within returns v when it is at most limit, else nil.
+func within(v *float64, limit float64) *float64 {
+	if v == nil || *v > limit {
+		return nil
+	}
+	return v
 }
 
 // values returns each series' value: gauge, counter and untyped values,
