@@ -1,6 +1,10 @@
 package loadgen
 
-import "github.com/inferbench/inferbench/targets"
+import (
+	"time"
+
+	"github.com/inferbench/inferbench/targets"
+)
 
 // MaxServerTokens bounds a token count a server reports (an event's, a
 // usage's, a cache's): no model's context holds more. A larger count, or
@@ -8,6 +12,19 @@ import "github.com/inferbench/inferbench/targets"
 // load generator counted or estimated instead, as if the server had said
 // nothing (2^63−1 output tokens summed into summary.json would overflow).
 const MaxServerTokens = 1 << 24
+
+// MaxServerDuration bounds a time a server reports for one request: a
+// longer one (Ollama's total_duration of 2^63-1 ns, 292 years) is garbage
+// and is dropped.
+const MaxServerDuration = 24 * time.Hour
+
+// duration is d, or 0 (not reported) when no server can have measured it.
+func duration(d time.Duration) time.Duration {
+	if d < 0 || d > MaxServerDuration {
+		return 0
+	}
+	return d
+}
 
 // EventTokens is what an event that carries a token counts for: the
 // server's count for it (Chunk.Tokens) when it gives a plausible one, else
@@ -23,8 +40,9 @@ func EventTokens(n int) int {
 func plausible(n int) bool { return n >= 0 && n <= MaxServerTokens }
 
 // DropAbsurd removes from f what no server can have reported: usage and
-// cache counts past MaxServerTokens or negative, and negative durations
-// of its timing (zero means not reported; a timing left with none is nil).
+// cache counts past MaxServerTokens or negative, and durations of its
+// timing that are negative or past MaxServerDuration (zero means not
+// reported; a timing left with none is nil).
 func DropAbsurd(f *targets.Final) {
 	if u := f.Usage; u != nil && (!plausible(u.CompletionTokens) || !plausible(u.PromptTokens)) {
 		c := *u // the adapter's Usage may be shared with a chunk
@@ -41,8 +59,8 @@ func DropAbsurd(f *targets.Final) {
 	}
 	if s := f.Server; s != nil {
 		c := *s
-		c.Queue, c.Load, c.Prompt = max(c.Queue, 0), max(c.Load, 0), max(c.Prompt, 0)
-		c.Decode, c.Total, c.TTFT = max(c.Decode, 0), max(c.Total, 0), max(c.TTFT, 0)
+		c.Queue, c.Load, c.Prompt = duration(c.Queue), duration(c.Load), duration(c.Prompt)
+		c.Decode, c.Total, c.TTFT = duration(c.Decode), duration(c.Total), duration(c.TTFT)
 		switch {
 		case c == targets.ServerTiming{}:
 			f.Server = nil // nothing true was reported

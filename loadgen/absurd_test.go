@@ -22,7 +22,7 @@ func (absurd) Stream(ctx context.Context, req targets.Request, on func(targets.C
 		FinishReason: "length",
 		Usage:        &targets.Usage{PromptTokens: math.MaxInt64, CompletionTokens: math.MaxInt64},
 		CachedTokens: -3,
-		Server:       &targets.ServerTiming{Prompt: -5 * time.Millisecond, Decode: 40 * time.Millisecond, Total: math.MinInt64},
+		Server:       &targets.ServerTiming{Prompt: -5 * time.Millisecond, Decode: 40 * time.Millisecond, Total: math.MinInt64, Load: math.MaxInt64},
 	}, nil
 }
 
@@ -51,8 +51,8 @@ func TestAbsurdServerCountsAreDropped(t *testing.T) {
 	if len(rec.Chunks) != 3 || rec.Chunks[1][1] != 1 {
 		t.Errorf("chunks %v; want 3 of one token each", rec.Chunks)
 	}
-	if s := rec.Server; s == nil || s.Prompt != 0 || s.Total != 0 || s.Decode != 40*time.Millisecond {
-		t.Errorf("server timing %+v; want only the decode time (40ms), the negative ones dropped", s)
+	if s := rec.Server; s == nil || s.Prompt != 0 || s.Total != 0 || s.Load != 0 || s.Decode != 40*time.Millisecond {
+		t.Errorf("server timing %+v; want only the decode time (40ms), the negative ones and 292 years dropped", s)
 	}
 }
 
