@@ -163,6 +163,9 @@ func (c *Client) tokenize(ctx context.Context, text string) ([]int, int, error) 
 		}
 		return nil, 0, fmt.Errorf("tokenize: %w", he)
 	}
+	if err := targets.EncodingError(resp); err != nil {
+		return nil, 0, err
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponse+1))
 	if err != nil {
 		return nil, 0, c.ep.Redact.Err(fmt.Errorf("tokenize: read response: %w", targets.WithCause(ctx, err)))
