@@ -13,7 +13,8 @@ import (
 
 // TestHostileResponses: a negative count is no count, and a body
 // compressed though not asked for is named; each is a ProtocolError that
-// says so. Before, a gzip body failed as "invalid character '\x1f'".
+// says so. Before, a count of -5 was taken as no count, and the text
+// counted 0 tokens; a gzip body failed as "invalid character '\x1f'".
 func TestHostileResponses(t *testing.T) {
 	for _, c := range []struct {
 		name, encoding, body, want string
