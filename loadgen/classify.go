@@ -74,3 +74,20 @@ func isRateLimitCode(s string) bool {
 	s = strings.ToLower(s)
 	return strings.HasPrefix(s, "rate_limit") || s == "resource_exhausted" || s == "too_many_requests"
 }
+
+// failedStatus is the status of a failed request's record and its retry
+// hint in milliseconds: an HTTPError's, else 200 when bytes came and
+// net/http made a response of them (the stream failed later), else none:
+// bytes that were no HTTP response (a status line that is not HTTP) are
+// no status.
+func failedStatus(err error, bytesCame bool) (status int, retryAfterMS int64) {
+	var he *targets.HTTPError
+	if errors.As(err, &he) {
+		return he.Status, he.RetryAfter.Milliseconds()
+	}
+	var ue *url.Error // net/http's Do failed: there was no response
+	if bytesCame && !errors.As(err, &ue) {
+		return 200, 0
+	}
+	return 0, 0
+}

@@ -570,10 +570,7 @@ func (lv *level) send(j job) *rundir.Record {
 		if !c.HasToken() {
 			return
 		}
-		k := c.Tokens
-		if k <= 0 {
-			k = 1
-		}
+		k := EventTokens(c.Tokens)
 		counted += k
 		if !gotToken {
 			rec.FirstTokenNS, gotToken = now, true
@@ -601,6 +598,7 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 
 	// Tokens: the server's count when it reports one, else what we counted.
+	DropAbsurd(&final)
 	rec.OutputTokens, rec.OutputTokensSource = counted, rundir.SourceCounted
 	if final.Usage != nil && final.Usage.CompletionTokens > 0 {
 		rec.OutputTokens, rec.OutputTokensSource = final.Usage.CompletionTokens, rundir.SourceServer
@@ -643,13 +641,7 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 	rec.ErrorClass = Classify(err)
 	rec.Error = r.redact(err.Error())
-	var he *targets.HTTPError
-	if errors.As(err, &he) {
-		rec.Status = he.Status
-		rec.RetryAfterMS = he.RetryAfter.Milliseconds()
-	} else if gotByte || rec.HeadersNS != 0 {
-		rec.Status = 200
-	}
+	rec.Status, rec.RetryAfterMS = failedStatus(err, gotByte || rec.HeadersNS != 0)
 	return rec
 }
 

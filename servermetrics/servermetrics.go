@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -122,19 +123,36 @@ func (e *engine) serves(fams map[string]*dto.MetricFamily) bool {
 func (e *engine) sample(fams map[string]*dto.MetricFamily) rundir.ServerSample {
 	s := rundir.ServerSample{
 		Engine:                  e.name,
-		RequestsRunning:         sum(fams[e.running]),
-		RequestsWaiting:         sum(fams[e.waiting]),
-		PromptTokensTotal:       sum(fams[e.promptTotal]),
-		GenerationTokensTotal:   sum(fams[e.generationTotal]),
-		PrefixCacheQueriesTotal: sum(fams[e.prefixQueries]),
-		PrefixCacheHitsTotal:    sum(fams[e.prefixHits]),
+		RequestsRunning:         within(sum(fams[e.running]), maxRequests),
+		RequestsWaiting:         within(sum(fams[e.waiting]), maxRequests),
+		PromptTokensTotal:       within(sum(fams[e.promptTotal]), maxTokensTotal),
+		GenerationTokensTotal:   within(sum(fams[e.generationTotal]), maxTokensTotal),
+		PrefixCacheQueriesTotal: within(sum(fams[e.prefixQueries]), maxTokensTotal),
+		PrefixCacheHitsTotal:    within(sum(fams[e.prefixHits]), maxTokensTotal),
 	}
 	for _, name := range e.kvCache {
-		if s.KVCacheUsage = mean(fams[name]); s.KVCacheUsage != nil {
+		if s.KVCacheUsage = within(mean(fams[name]), 1); s.KVCacheUsage != nil {
 			break
 		}
 	}
 	return s
+}
+
+// The largest values a Sample's fields can hold, far above any engine's:
+// past them a page's value is garbage (a mean of 1.7e308 over the samples
+// of a level is +Inf, which summary.json cannot hold). KV-cache use is a
+// ratio, at most 1.
+const (
+	maxRequests    = 1e9
+	maxTokensTotal = 1e18
+)
+
+// within returns v when it is at most limit, else nil.
+func within(v *float64, limit float64) *float64 {
+	if v == nil || *v > limit {
+		return nil
+	}
+	return v
 }
 
 // values returns each series' value: gauge, counter and untyped values,
@@ -149,6 +167,9 @@ func values(f *dto.MetricFamily) []float64 {
 	return out
 }
 
+// sum is the sum of f's series, nil when f has none or the page's values
+// are absurd: a negative one (every field of a Sample is a count or a
+// ratio) or a sum that overflows (which server.jsonl could not hold).
 func sum(f *dto.MetricFamily) *float64 {
 	vs := values(f)
 	if len(vs) == 0 {
@@ -156,17 +177,24 @@ func sum(f *dto.MetricFamily) *float64 {
 	}
 	var t float64
 	for _, v := range vs {
+		if v < 0 {
+			return nil
+		}
 		t += v
+	}
+	if math.IsInf(t, 0) {
+		return nil
 	}
 	return &t
 }
 
 func mean(f *dto.MetricFamily) *float64 {
 	vs := values(f)
-	if len(vs) == 0 {
+	total := sum(f)
+	if total == nil {
 		return nil
 	}
-	t := *sum(f) / float64(len(vs))
+	t := *total / float64(len(vs))
 	return &t
 }
 
@@ -224,8 +252,10 @@ type WatchConfig struct {
 
 // Watch calls scrape at once and then every cfg.Interval, stamps each
 // Sample with its offset from start, taken when scrape returned, and hands
-// it to emit. A failed scrape is emitted as a Sample with only TNS and
-// Error, and the loop goes on; missed ticks are skipped, not queued. Watch
+// it to emit. The engine's cumulative counters are carried over its
+// restarts (a counter that goes down has restarted: counters.carry). A
+// failed scrape is emitted as a Sample with only TNS and Error, and the
+// loop goes on; missed ticks are skipped, not queued. Watch
 // returns ctx.Err() when ctx is done, nil after cfg.Count ticks, or the
 // first error from emit.
 func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSample, error), start time.Time, cfg WatchConfig, emit func(rundir.ServerSample) error) error {
@@ -236,6 +266,7 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 	if interval < 0 || cfg.Count < 0 {
 		return fmt.Errorf("server metrics watch: interval %v, count %d: must not be negative", interval, cfg.Count)
 	}
+	var cs counters
 	return tick.Every(ctx, interval, cfg.Count, func() error {
 		smp, err := scrape(ctx)
 		tNS := time.Since(start).Nanoseconds()
@@ -248,6 +279,7 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 			}
 			smp = rundir.ServerSample{Error: err.Error()}
 		}
+		cs.carry(&smp)
 		smp.TNS = tNS
 		return emit(smp)
 	})

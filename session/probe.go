@@ -74,9 +74,10 @@ func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResu
 			res.TTFT = time.Since(start)
 		}
 		res.TokenEvents++
-		res.Counted += max(c.Tokens, 1)
+		res.Counted += loadgen.EventTokens(c.Tokens)
 	})
 	res.Total = time.Since(start)
+	loadgen.DropAbsurd(&final) // judged as a run would record it
 	// The server's words are shown as the probe's verdict: made printable.
 	res.Usage, res.Server = final.Usage, final.Server
 	res.FinishReason, res.Model = targets.Truncate(final.FinishReason), targets.Truncate(final.Model)

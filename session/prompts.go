@@ -269,7 +269,7 @@ func (o *Options) serverCounter(ctx context.Context, client *http.Client) (promp
 	}
 	cctx, cancel := context.WithTimeout(ctx, min(o.Timeout, 30*time.Second))
 	defer cancel()
-	if _, err := c.CountTokens(cctx, "hello world"); err != nil {
+	if err := checkCounter(cctx, c); err != nil {
 		if errors.Is(err, tokenize.ErrNotAvailable) {
 			return nil, fmt.Errorf("%w at %s: %w", errNoTokenize, targets.RedactURL(o.URL), err)
 		}
@@ -400,8 +400,10 @@ func (z *sizing) fill(ctx context.Context, limit uint64) (n, calls int, err erro
 			wg.Go(func() { built[i], errs[i] = z.build(ids[i], lens[i]) })
 		}
 		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			return n, calls, err
+		for _, err := range errs {
+			if err != nil {
+				return n, calls, err // one line: the others are alike
+			}
 		}
 		z.mu.Lock()
 		for i, id := range ids {

@@ -42,16 +42,28 @@ func NewEndpoint(name string, client *http.Client, extra http.Header, accept, ke
 // answer whose Content-Type isStream accepts (IsEventStream when nil); the
 // caller closes its body. Otherwise the body is closed and the error is
 // returned: a transport error led by the Endpoint's name and redacted,
-// httpError's of a non-2xx answer, or NotStreaming's, naming the Accept
-// header's type, of a 2xx answer of another type.
+// httpError's of a non-2xx answer (a ProtocolError of a 1xx one: 101
+// Switching Protocols), EncodingError's of a compressed body not asked
+// for, or NotStreaming's, naming the Accept header's type, of a 2xx answer
+// of another type.
 func (e *Endpoint) Open(ctx context.Context, url string, body []byte, httpError func(*http.Response) error, isStream func(ct string) bool) (*http.Response, error) {
 	resp, err := PostStream(ctx, e.Client, url, e.Header, body)
 	if err != nil {
 		return nil, e.Redact.Err(fmt.Errorf("%s: %w", e.Name, err))
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if resp.StatusCode < 200 {
+		// 101 Switching Protocols: the body is the upgraded connection,
+		// which no deadline bounds; nothing of it is read.
+		resp.Body.Close()
+		return nil, &ProtocolError{Msg: fmt.Sprintf("HTTP %d %s to a streaming POST: not read", resp.StatusCode, http.StatusText(resp.StatusCode))}
+	}
+	if resp.StatusCode > 299 {
 		defer resp.Body.Close()
 		return nil, httpError(resp)
+	}
+	if err := EncodingError(resp); err != nil {
+		resp.Body.Close()
+		return nil, err
 	}
 	if isStream == nil {
 		isStream = IsEventStream

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -71,13 +72,19 @@ type ProtocolError struct {
 
 func (e *ProtocolError) Error() string { return "protocol: " + e.Msg }
 
+// MaxRetryAfter bounds a server's retry hint: a longer one (a date
+// decades ahead, "Retry-After: 1e308", which would overflow a Duration) is
+// kept as MaxRetryAfter, already past any wait the load generator makes.
+const MaxRetryAfter = 24 * time.Hour
+
 // RetryAfter reads the retry hint of a response: Retry-After-Ms (milliseconds)
 // first, then Retry-After in seconds or as an HTTP date. It returns 0 when
-// there is none or it does not parse.
+// there is none, it does not parse or it is not ahead, and at most
+// MaxRetryAfter.
 func RetryAfter(h http.Header, now time.Time) time.Duration {
 	if v := h.Get("Retry-After-Ms"); v != "" {
 		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
-			return time.Duration(ms * float64(time.Millisecond))
+			return retryHint(ms / 1e3)
 		}
 	}
 	v := h.Get("Retry-After")
@@ -85,15 +92,25 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s <= 0 {
-			return 0
-		}
-		return time.Duration(s * float64(time.Second))
+		return retryHint(s)
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), MaxRetryAfter)
 	}
 	return 0
+}
+
+// retryHint is a hint of s seconds as a Duration: 0 unless positive and
+// finite (NaN and Inf are garbage), at most MaxRetryAfter, converted only
+// once bounded.
+func retryHint(s float64) time.Duration {
+	if !(s > 0) || math.IsInf(s, 1) {
+		return 0
+	}
+	if s >= MaxRetryAfter.Seconds() {
+		return MaxRetryAfter
+	}
+	return time.Duration(s * float64(time.Second))
 }
 
 // DecodeEngineError is ReadHTTPError's decode for the error bodies of

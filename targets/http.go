@@ -230,10 +230,18 @@ func WithCause(ctx context.Context, err error) error {
 // bytes of its body. decode sets Code and Message (and any RetryAfter the
 // body gives) as the server wrote them and reports whether the body was the
 // protocol's error object; when it was not, the body itself is kept in
-// Body. Code, Message and Body are redacted by r and then cut to
-// MaxErrorBody bytes.
+// Body, or what EncodingError says of a compressed body not asked for,
+// which is not read; nor is a 1xx answer's. Code, Message and Body are redacted by r and then cut
+// to MaxErrorBody bytes.
 func ReadHTTPError(resp *http.Response, r Redactor, decode func(body []byte, he *HTTPError) bool) *HTTPError {
 	he := &HTTPError{Status: resp.StatusCode, RetryAfter: RetryAfter(resp.Header, time.Now())}
+	if msg := unaskedEncoding(resp); msg != "" {
+		he.Body = msg // compressed bytes are no message
+		return he
+	}
+	if resp.StatusCode < 200 {
+		return he // 101: the body is the upgraded connection, unbounded by any deadline
+	}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorRead))
 	ok := decode(b, he)
 	// Redact before cutting, so that no part of a key survives.

@@ -109,7 +109,8 @@ type Page struct {
 // A GPU is keyed by its UUID label, else by gpu plus Hostname. When a GPU
 // has several series of one family — one per MIG GPU instance, each a copy
 // of the device-wide value — the first is taken, never the sum. A family
-// missing for a GPU (GPU_UTIL under MIG) leaves that field nil.
+// missing for a GPU (GPU_UTIL under MIG), or whose value no GPU can have
+// (negative, past its limit), leaves that field nil.
 func Parse(r io.Reader) (*Page, error) {
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(r)
@@ -125,7 +126,7 @@ func Parse(r io.Reader) (*Page, error) {
 	for name, fam := range fams {
 		for _, m := range fam.GetMetric() {
 			v, ok := prom.Value(m)
-			if !ok {
+			if !ok || !plausible(name, v) {
 				continue
 			}
 			labels := labelMap(m)

@@ -286,12 +286,18 @@ func (s *bodySlot) take() io.ReadCloser {
 	return b
 }
 
+// errorBody is an error response's body cut to its first bytes.
+type errorBody struct {
+	io.Reader
+	io.Closer
+}
+
 // bodyThief is the SDK's HTTP client. For a request whose context carries
 // a bodySlot it moves the body of a 2xx response into the slot (wrapped for
 // the TTFB hook) and gives the SDK an empty body in its place: the SDK
 // builds its stream reader on nothing and the adapter reads the stream
 // itself. Error responses are left to the SDK, which decodes them into its
-// typed exceptions.
+// typed exceptions, cut to their first targets.MaxErrorRead bytes.
 type bodyThief struct{ client *http.Client }
 
 func (b bodyThief) Do(req *http.Request) (*http.Response, error) {
@@ -299,8 +305,14 @@ func (b bodyThief) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp, err := b.client.Do(req)
-	if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if err != nil {
 		return resp, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// The SDK copies a whole error body into memory to decode it: it
+		// gets the first MaxErrorRead bytes, as ReadHTTPError reads.
+		resp.Body = errorBody{Reader: io.LimitReader(resp.Body, targets.MaxErrorRead), Closer: resp.Body}
+		return resp, nil
 	}
 	slot, ok := req.Context().Value(bodySlotKey{}).(*bodySlot)
 	if !ok {

@@ -348,8 +348,9 @@ func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
 		return d.streamError(r.Error)
 	}
 	var c targets.Chunk
+	finished := d.finish != "" // text after the end is no generated token
 	for _, cand := range r.Candidates {
-		if cand.Content != nil {
+		if cand.Content != nil && !finished {
 			for _, p := range cand.Content.Parts {
 				switch {
 				case p.Thought:

@@ -136,6 +136,9 @@ type decoder struct {
 	server *targets.ServerTiming
 	// cached is the last count of cached prompt tokens the server gave.
 	cached int
+	// ignored is the start of the first block of lines that were no SSE
+	// field, for the error of a body that held no event.
+	ignored string
 	// native decodes llama.cpp's /completion events instead (llamacpp.go).
 	native bool
 	// model is the model the stream's first event names.
@@ -198,6 +201,9 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 		// an error, anything else is ignored.
 		if se := d.rawError(ev.Raw); se != nil {
 			return false, se
+		}
+		if d.ignored == "" {
+			d.ignored = targets.Snippet(targets.Printable(d.redact.Redact(string(bytes.TrimSpace(ev.Raw)))))
 		}
 		return false, nil
 	}
@@ -466,4 +472,14 @@ func eventModel(data []byte) string {
 		return ""
 	}
 	return m.Model
+}
+
+// endedEarly is the error of a stream that ended before [DONE] and without
+// a finish_reason; a body that held no SSE data event at all (a whole JSON
+// completion, an HTML page, labelled text/event-stream) says how it began.
+func (d *decoder) endedEarly() error {
+	if d.events == 0 && d.ignored != "" {
+		return &targets.ProtocolError{Msg: fmt.Sprintf("the body held no SSE data event: it began %q", d.ignored)}
+	}
+	return &targets.ProtocolError{Msg: fmt.Sprintf("stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
 }

@@ -164,8 +164,7 @@ func (t *Target) readChat(ctx context.Context, resp *http.Response, cancel conte
 			// finish_reason says the generation ended.
 			return d.final(), nil
 		}
-		return d.final(), &targets.ProtocolError{Msg: fmt.Sprintf(
-			"stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
+		return d.final(), d.endedEarly()
 	}
 	return d.final(), err
 }

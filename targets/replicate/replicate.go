@@ -246,7 +246,8 @@ func (t *Target) newRequest(ctx context.Context, method, url string, body []byte
 
 // send sends r and returns the response of a 2xx answer; the caller closes
 // its body. A transport error is led by what the call was ("open stream")
-// and by ctx's cause, and redacted; a non-2xx answer is its HTTPError.
+// and by ctx's cause, and redacted; a non-2xx answer is its HTTPError, a
+// body compressed though not asked for targets.EncodingError's.
 func (t *Target) send(ctx context.Context, r *http.Request, what string) (*http.Response, error) {
 	resp, err := t.ep.Client.Do(r)
 	if err != nil {
@@ -255,6 +256,10 @@ func (t *Target) send(ctx context.Context, r *http.Request, what string) (*http.
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
 		return nil, targets.ReadHTTPError(resp, t.ep.Redact, decodeError)
+	}
+	if err := targets.EncodingError(resp); err != nil {
+		resp.Body.Close()
+		return nil, err
 	}
 	return resp, nil
 }

@@ -163,6 +163,9 @@ func (c *Client) tokenize(ctx context.Context, text string) ([]int, int, error) 
 		}
 		return nil, 0, fmt.Errorf("tokenize: %w", he)
 	}
+	if err := targets.EncodingError(resp); err != nil {
+		return nil, 0, err
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponse+1))
 	if err != nil {
 		return nil, 0, c.ep.Redact.Err(fmt.Errorf("tokenize: read response: %w", targets.WithCause(ctx, err)))
@@ -191,6 +194,8 @@ func (c *Client) decode(data []byte) ([]int, int, error) {
 			return nil, 0, bad(errors.New("no count and no tokens"))
 		case r.Count == nil:
 			return r.Tokens, -1, nil
+		case *r.Count < 0:
+			return nil, 0, bad(fmt.Errorf("count %d is negative", *r.Count))
 		case r.Tokens != nil && *r.Count != len(r.Tokens):
 			return nil, 0, bad(fmt.Errorf("count %d but %d tokens", *r.Count, len(r.Tokens)))
 		}

@@ -1,0 +1,42 @@
+package dcgm
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestParseDropsAbsurdValues: values no GPU can report (1.7e308 W, a
+// negative memory use, 1e300 % utilisation) are no values, and what is
+// left can be written and summed. Before, the record said 1.7e+308 W and
+// 18446744073704308736 bytes used, and summary.json failed to be written:
+// "json: unsupported value: +Inf" (two GPUs' power summed).
+func TestParseDropsAbsurdValues(t *testing.T) {
+	var page strings.Builder
+	for _, g := range []string{"0", "1"} {
+		l := `{gpu="` + g + `",UUID="GPU-` + g + `",modelName="H100"} `
+		page.WriteString("DCGM_FI_DEV_POWER_USAGE" + l + "1.7e308\n")
+		page.WriteString("DCGM_FI_DEV_FB_USED" + l + "-5\n")
+		page.WriteString("DCGM_FI_DEV_GPU_UTIL" + l + "1e300\n")
+		page.WriteString("DCGM_FI_DEV_GPU_TEMP" + l + "61\n")
+	}
+	p, err := Parse(strings.NewReader(page.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Samples) != 2 {
+		t.Fatalf("%d samples; want 2", len(p.Samples))
+	}
+	for _, s := range p.Samples {
+		if s.PowerW != nil || s.MemoryUsedBytes != nil || s.UtilizationPct != nil {
+			b, _ := json.Marshal(s)
+			t.Errorf("GPU %d: %s; want no power, memory used or utilisation", s.Index, b)
+		}
+		if s.TemperatureC == nil || *s.TemperatureC != 61 {
+			t.Errorf("GPU %d: no temperature 61; want it kept", s.Index)
+		}
+		if _, err := json.Marshal(s); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package servermetrics
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// A page whose series overflow to infinity when summed, or that say a
+// count is negative, gives no value for those fields (nil), and what it
+// gives can be written to server.jsonl: before, two data-parallel
+// counters of 1.7e308 summed to +Inf and the run stopped with "server.jsonl:
+// encode: json: unsupported value: +Inf".
+func TestParseDropsOverflowAndNegativeValues(t *testing.T) {
+	page := `vllm:num_requests_running{engine="0"} -5
+vllm:num_requests_running{engine="1"} 2
+vllm:num_requests_waiting{engine="0"} 3
+vllm:generation_tokens_total{engine="0"} 1.7e308
+vllm:generation_tokens_total{engine="1"} 1.7e308
+vllm:prompt_tokens_total{engine="0"} 40
+vllm:prompt_tokens_total{engine="1"} 2
+vllm:kv_cache_usage_perc{engine="0"} -0.5
+`
+	s, err := Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RequestsRunning != nil || s.GenerationTokensTotal != nil || s.KVCacheUsage != nil {
+		t.Errorf("running %v, generation total %v, KV %v; want none (a negative count, an overflow, a negative ratio)",
+			ptr(s.RequestsRunning), ptr(s.GenerationTokensTotal), ptr(s.KVCacheUsage))
+	}
+	if s.RequestsWaiting == nil || *s.RequestsWaiting != 3 || s.PromptTokensTotal == nil || *s.PromptTokensTotal != 42 {
+		t.Errorf("waiting %v, prompt total %v; want 3 and 42 (the sound fields kept)", ptr(s.RequestsWaiting), ptr(s.PromptTokensTotal))
+	}
+	if _, err := json.Marshal(s); err != nil {
+		t.Errorf("the sample cannot be written: %v", err)
+	}
+}
+
+func ptr(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// TestParseDropsValuesPastTheirLimits: finite values no engine can have
+// (1.7e308 requests running, a KV-cache use of 1.7e308) are none. Before,
+// a level's mean of them was +Inf and the run ended with exit 2 and no
+// summary.json: "json: unsupported value: +Inf".
+func TestParseDropsValuesPastTheirLimits(t *testing.T) {
+	page := `vllm:num_requests_running 1.7e308
+vllm:num_requests_waiting 4
+vllm:kv_cache_usage_perc 1.7e308
+vllm:generation_tokens_total 1.7e308
+vllm:prompt_tokens_total 90
+`
+	s, err := Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RequestsRunning != nil || s.KVCacheUsage != nil || s.GenerationTokensTotal != nil {
+		t.Errorf("running %v, KV %v, generation total %v; want none", ptr(s.RequestsRunning), ptr(s.KVCacheUsage), ptr(s.GenerationTokensTotal))
+	}
+	if s.RequestsWaiting == nil || *s.RequestsWaiting != 4 || s.PromptTokensTotal == nil || *s.PromptTokensTotal != 90 {
+		t.Errorf("waiting %v, prompt total %v; want 4 and 90", ptr(s.RequestsWaiting), ptr(s.PromptTokensTotal))
+	}
+}
