@@ -53,7 +53,7 @@ func runSessionsOnEngine(t *testing.T, noCache bool) (*report.Level, int64, int6
 // TestSessionsShowThePrefixCache: on the mock engine with its prefix cache,
 // later turns, whose conversation so far is cached, have a lower TTFT p50
 // than turn 1, which prefills the whole document; with the cache off they
-// resend and prefill it all again, and are slower than turn 1. The hit
+// prefill it all again, and are several times slower than with it. The hit
 // rate is the cached share of the prompt tokens.
 func TestSessionsShowThePrefixCache(t *testing.T) {
 	l, queries, hits := runSessionsOnEngine(t, false)
@@ -74,11 +74,16 @@ func TestSessionsShowThePrefixCache(t *testing.T) {
 	if queries != 84736 || hits != 59136 {
 		t.Errorf("prefix cache: %d of %d tokens hit, want 59136 of 84736", hits, queries)
 	}
+	cached := later
 	l, queries, _ = runSessionsOnEngine(t, true)
 	first, later = l.Sessions.FirstTurnTTFTMS.P50, l.Sessions.LaterTurnsTTFTMS.P50
 	t.Logf("cache off: TTFT p50 turn 1 %.1f ms, later turns %.1f ms", first, later)
-	if !(later > first) || queries != 0 {
-		t.Errorf("cache off: later turns' TTFT p50 %.1f ms not above turn 1's %.1f ms, or %d queries", later, first, queries)
+	// Off, later turns prefill all of their 2,432–3,296 tokens again: several
+	// times the ~430 the cache leaves (about 5× on a quiet machine). Turn 1
+	// against later turns is no test here: 2,000 tokens against 2,432 and up
+	// differ by less than a loaded machine's noise.
+	if !(later > 2*cached) || queries != 0 {
+		t.Errorf("cache off: later turns' TTFT p50 %.1f ms not above twice the cached %.1f ms, or %d queries", later, cached, queries)
 	}
 }
 
