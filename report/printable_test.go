@@ -13,11 +13,11 @@ import (
 func TestPrintable(t *testing.T) {
 	for in, want := range map[string]string{
 		"llama-3 ü 日本 \"q\" | <b>": "llama-3 ü 日本 \"q\" | <b>",
-		"a\nb\r\tc":                 `a\nb\r\tc`,
-		"\x1b[31mRED\x1b[0m":        `\x1b[31mRED\x1b[0m`,
-		"x\u202eevil\u0085":         `x\u202eevil\u0085`,
-		"bad\xffutf8":               `bad\xffutf8`,
-		"del\x7f":                   `del\x7f`,
+		"a\nb\r\tc":                `a\nb\r\tc`,
+		"\x1b[31mRED\x1b[0m":       `\x1b[31mRED\x1b[0m`,
+		"x\u202eevil\u0085":        `x\u202eevil\u0085`,
+		"bad\xffutf8":              `bad\xffutf8`,
+		"del\x7f":                  `del\x7f`,
 	} {
 		if got := Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
