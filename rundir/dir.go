@@ -206,7 +206,9 @@ func Open(dir string) (*Run, error) {
 
 // Records yields the run's records one at a time, reusing nothing: a
 // caller may keep a record. A last line cut short by a crash ends the
-// sequence with a warning (in r.Warnings), not an error. When the sequence
+// sequence with a warning (in r.Warnings), not an error; a record that
+// repeats an earlier one (a line written twice) is left out, with a
+// warning naming its line. When the sequence
 // has been read to its end, a record count that disagrees with run.json's is
 // a warning too.
 func (r *Run) Records() iter.Seq2[*Record, error] {
@@ -218,20 +220,30 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 		}
 		defer f.Close()
 		var n int64
-		for rec, err := range ReadRecords(f) {
+		path, dups, stopped := filepath.Join(r.Dir, RecordsFile), newDuplicates(), false
+		readNumbered(f, func(line int, rec *Record, err error) bool {
 			if err != nil {
 				var te *TruncatedError
 				if errors.As(err, &te) {
-					r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v", filepath.Join(r.Dir, RecordsFile), err))
-					break
+					r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v", path, err))
+					return false
 				}
-				yield(nil, fmt.Errorf("%s: %w", filepath.Join(r.Dir, RecordsFile), err))
-				return
+				yield(nil, fmt.Errorf("%s: %w", path, err))
+				stopped = true
+				return false
+			}
+			if dups.repeat(line, rec) {
+				return true
 			}
 			n++
-			if !yield(rec, nil) {
-				return
-			}
+			stopped = !yield(rec, nil)
+			return !stopped
+		})
+		if stopped {
+			return
+		}
+		if w := dups.warning(path); w != "" {
+			r.Warnings = append(r.Warnings, w)
 		}
 		if m := r.Manifest; m != nil && m.ExitState != ExitRunning && m.Records != n {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: run.json counts %d records, %s holds %d", r.Dir, m.Records, RecordsFile, n))

@@ -107,31 +107,36 @@ const MaxRecordLine = 64 << 20
 // *TruncatedError, which a reader may treat as a warning.
 func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
-		line := 0
-		for sc.Scan() {
-			line++
-			b := sc.Bytes()
-			if len(b) == 0 {
-				continue
-			}
-			rec := new(Record)
-			if err := unmarshalRecord(b, rec); err != nil {
-				err = fmt.Errorf("line %d: %w", line, err)
-				if !sc.Scan() && sc.Err() == nil {
-					err = &TruncatedError{Line: line, Err: err}
-				}
-				yield(nil, err)
-				return
-			}
-			if !yield(rec, nil) {
-				return
-			}
+		readNumbered(r, func(_ int, rec *Record, err error) bool { return yield(rec, err) })
+	}
+}
+
+// readNumbered is ReadRecords, handing each record its line number too.
+func readNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if len(b) == 0 {
+			continue
 		}
-		if err := sc.Err(); err != nil {
-			yield(nil, fmt.Errorf("line %d: %w", line+1, err))
+		rec := new(Record)
+		if err := unmarshalRecord(b, rec); err != nil {
+			err = fmt.Errorf("line %d: %w", line, err)
+			if !sc.Scan() && sc.Err() == nil {
+				err = &TruncatedError{Line: line, Err: err}
+			}
+			yield(line, nil, err)
+			return
 		}
+		if !yield(line, rec, nil) {
+			return
+		}
+	}
+	if err := sc.Err(); err != nil {
+		yield(line+1, nil, fmt.Errorf("line %d: %w", line+1, err))
 	}
 }
 
