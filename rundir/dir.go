@@ -36,6 +36,9 @@ func (e *HoldsRunError) Error() string {
 // itself, never what it points to).
 func Create(dir string, force bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		if link, target, ok := danglingLink(dir); ok {
+			return fmt.Errorf("--out: %s is a symbolic link to %s, which does not exist: create it, or choose another --out", link, target)
+		}
 		return fmt.Errorf("--out: %w", err)
 	}
 	present, err := runFiles(dir)
