@@ -62,6 +62,9 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if err := sameRun(o.Baseline, o.Candidate); err != nil {
+		return err
+	}
 	cand, err := LoadRun(o.Candidate, report.SLO{}) // its scenario's SLO
 	if err != nil {
 		return err
