@@ -70,7 +70,7 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, w := range cand.Warnings {
-		fmt.Fprintf(stderr, "inferbench: warning: candidate: %s\n", w)
+		fmt.Fprintf(stderr, "inferbench: warning: candidate: %s\n", report.Printable(w))
 	}
 	base, err := o.Resolve(o.Baseline, cand)
 	if o.ErrEmpty != nil && errors.Is(err, o.ErrEmpty) && o.AllowEmptyBaseline {
@@ -82,7 +82,7 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 	}
 	if base.Run != nil {
 		for _, w := range base.Run.Warnings {
-			fmt.Fprintf(stderr, "inferbench: warning: baseline: %s\n", w)
+			fmt.Fprintf(stderr, "inferbench: warning: baseline: %s\n", report.Printable(w))
 		}
 	}
 	res, err := Compare(base, cand, Options{Thresholds: th, Resamples: o.Resamples, Seed: o.Seed})
