@@ -15,7 +15,10 @@ import (
 // are not UTF-8 (`\xff`). Text from a run directory (the model, the URL,
 // the host, a label, an error) is the user's or the server's, and a report
 // shows it through Printable so that it can neither recolour the terminal,
-// start a new table row, nor hide what it is.
+// start a new table row, nor hide what it is. It is the reading side's
+// counterpart of targets.Printable, which report may not import (the
+// archtest rules) and which folds a server's error text onto one line with
+// spaces: a name is shown as it is, its line break as `\n`.
 func Printable(s string) string {
 	if !strings.ContainsFunc(s, hostile) && utf8.ValidString(s) {
 		return s
