@@ -16,7 +16,7 @@ func TestCreateNamesADanglingLink(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	want := "--out: " + link + " is a symbolic link to " + target + ", which does not exist: create it, or choose another --out"
+	want := "--out: " + link + " is a symbolic link to " + target + ", which does not exist: create it, or choose another directory"
 	for _, out := range []string{link, filepath.Join(link, "sub")} {
 		if err := Create(out, false); err == nil || err.Error() != want {
 			t.Errorf("Create(%s) = %v\nwant %s", out, err, want)

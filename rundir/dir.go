@@ -35,10 +35,7 @@ func (e *HoldsRunError) Error() string {
 // *HoldsRunError unless force, which removes those entries first (a link
 // itself, never what it points to).
 func Create(dir string, force bool) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		if link, target, ok := danglingLink(dir); ok {
-			return fmt.Errorf("--out: %s is a symbolic link to %s, which does not exist: create it, or choose another --out", link, target)
-		}
+	if err := MakeDir(dir); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	present, err := runFiles(dir)
