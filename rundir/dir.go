@@ -179,6 +179,9 @@ func (c *read[T]) get(dir, name string, decode func(io.Reader) ([]T, error)) ([]
 // read when present (its absence, or a run that never finished, is a
 // warning).
 func Open(dir string) (*Run, error) {
+	if err := checkFile(filepath.Join(dir, RecordsFile)); err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
 	if _, err := os.Stat(filepath.Join(dir, RecordsFile)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if _, derr := os.Stat(dir); derr != nil {
@@ -213,7 +216,7 @@ func Open(dir string) (*Run, error) {
 // a warning too.
 func (r *Run) Records() iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
-		f, err := os.Open(filepath.Join(r.Dir, RecordsFile))
+		f, err := openFile(filepath.Join(r.Dir, RecordsFile))
 		if err != nil {
 			yield(nil, fmt.Errorf("run %s: %w", r.Dir, err))
 			return
@@ -270,7 +273,7 @@ func (r *Run) ClientSamples() ([]ClientSample, error) {
 }
 
 func readOptional[T any](dir, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
-	f, err := os.Open(filepath.Join(dir, name))
+	f, err := openFile(filepath.Join(dir, name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
