@@ -120,7 +120,7 @@ func CreateFile(dir, name string) (*os.File, error) {
 func WriteFile(dir, name string, data []byte) error {
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*")
 	if err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), bareError(err))
 	}
 	_, werr := tmp.Write(data)
 	serr := tmp.Sync()
@@ -135,9 +135,23 @@ func WriteFile(dir, name string, data []byte) error {
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
 		os.Remove(tmp.Name())
-		return err
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), bareError(err))
 	}
 	return nil
+}
+
+// bareError is err without the path an *os.PathError or *os.LinkError
+// names: the temporary file's, which means nothing to the user.
+func bareError(err error) error {
+	var pe *os.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
 }
 
 // A Run is a run directory opened for reading: the one loader that report,

@@ -30,7 +30,8 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 			fmt.Fprintln(stderr, "inferbench: warning:", report.Printable(w))
 		}
 		if err := report.WriteSummaryFile(r.Dir, r.Summary); err != nil {
-			return err
+			// A run on a read-only share is reported all the same.
+			fmt.Fprintf(stderr, "inferbench: warning: %s not updated: %s\n", report.Printable(filepath.Join(r.Dir, rundir.SummaryFile)), report.Printable(err.Error()))
 		}
 		if len(runs) > 1 {
 			if i > 0 {
