@@ -242,10 +242,10 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 			if err != nil {
 				var te *TruncatedError
 				if errors.As(err, &te) {
-					r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v", path, err))
+					r.Warnings = append(r.Warnings, fmt.Sprintf("%s:%d: the last line is incomplete (run cut short?): %v; left out", path, line, errors.Unwrap(te.Err)))
 					return false
 				}
-				yield(nil, fmt.Errorf("%s: %w", path, err))
+				yield(nil, fmt.Errorf("%s:%d: %w", path, line, err))
 				stopped = true
 				return false
 			}

@@ -107,11 +107,17 @@ const MaxRecordLine = 64 << 20
 // *TruncatedError, which a reader may treat as a warning.
 func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
-		readNumbered(r, func(_ int, rec *Record, err error) bool { return yield(rec, err) })
+		readNumbered(r, func(line int, rec *Record, err error) bool {
+			if _, ok := err.(*TruncatedError); err != nil && !ok {
+				err = fmt.Errorf("line %d: %w", line, err)
+			}
+			return yield(rec, err)
+		})
 	}
 }
 
-// readNumbered is ReadRecords, handing each record its line number too.
+// readNumbered is ReadRecords, handing each record its line number too; an
+// error of a line other than a *TruncatedError does not repeat the number.
 func readNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
@@ -124,9 +130,8 @@ func readNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 		}
 		rec := new(Record)
 		if err := unmarshalRecord(b, rec); err != nil {
-			err = fmt.Errorf("line %d: %w", line, err)
 			if !sc.Scan() && sc.Err() == nil {
-				err = &TruncatedError{Line: line, Err: err}
+				err = &TruncatedError{Line: line, Err: fmt.Errorf("line %d: %w", line, err)}
 			}
 			yield(line, nil, err)
 			return
@@ -136,7 +141,7 @@ func readNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 		}
 	}
 	if err := sc.Err(); err != nil {
-		yield(line+1, nil, fmt.Errorf("line %d: %w", line+1, err))
+		yield(line+1, nil, err)
 	}
 }
 
