@@ -294,5 +294,9 @@ func readOptional[T any](dir, name string, read func(io.Reader) ([]T, error)) ([
 		return nil, err
 	}
 	defer f.Close()
-	return read(f)
+	v, err := read(f)
+	if le, ok := errors.AsType[*lineError](err); ok {
+		le.file = filepath.Join(dir, name)
+	}
+	return v, err
 }
