@@ -266,7 +266,13 @@ type junitCase struct {
 	ClassName string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+// junitSkipped marks a case not run, and says why.
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -304,6 +310,11 @@ func WriteJUnit(w io.Writer, r *Result) error {
 		suites.Tests++
 		s.Cases = append(s.Cases, c)
 	}
+	return encodeJUnit(w, suites)
+}
+
+// encodeJUnit writes suites as an XML document.
+func encodeJUnit(w io.Writer, suites junitSuites) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
