@@ -118,6 +118,9 @@ func CreateFile(dir, name string) (*os.File, error) {
 // synced, then renamed over name. A reader never sees half a file, and a
 // symbolic link at name is replaced, never written through.
 func WriteFile(dir, name string, data []byte) error {
+	if fi, err := os.Lstat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+		return fmt.Errorf("write %s: it is a directory; name a file", filepath.Join(dir, name))
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), bareError(err))
