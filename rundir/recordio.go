@@ -141,6 +141,9 @@ func readNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			err = fmt.Errorf("a line longer than %d MiB (the bound of a record): %w", MaxRecordLine>>20, err)
+		}
 		yield(line+1, nil, err)
 	}
 }
