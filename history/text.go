@@ -6,10 +6,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 )
 
-// WriteList writes entries as a table, one line each (history list).
+// WriteList writes entries as a table, one line each (history list); text
+// from run.json is written out where it would act on a terminal
+// (report.Printable), as in WriteText.
 func WriteList(stdout io.Writer, entries []*Entry) error {
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLEVELS\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
@@ -20,8 +23,9 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 			ttft = append(ttft, fmt.Sprintf("%.1f", l.TTFTMS.P95))
 			tps = append(tps, fmt.Sprintf("%.0f", l.OutputTokensPerS))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Started.Format("2006-01-02 15:04:05"), e.Scenario,
-			e.Model, e.TargetKind, strings.Join(levels, ","), strings.Join(ttft, ","), strings.Join(tps, ","), e.ToolVersion, e.RunDir)
+		p := report.Printable
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
+			p(e.Model), p(e.TargetKind), strings.Join(levels, ","), strings.Join(ttft, ","), strings.Join(tps, ","), p(e.ToolVersion), p(e.RunDir))
 	}
 	return tw.Flush()
 }
@@ -29,10 +33,11 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 // WriteText writes the entry for people (history show): its metadata,
 // then each level's metrics.
 func (e *Entry) WriteText(stdout io.Writer) error {
+	p := report.Printable
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "id\t#%d\nstarted\t%s\nadded\t%s\nscenario\t%s\nmodel\t%s\ntarget\t%s %s\ninferbench\t%s\nhost\t%s\nexit state\t%s\nrun dir\t%s\nfingerprint\t%s\n",
-		e.ID, e.Started.Format("2006-01-02 15:04:05 MST"), e.AddedAt.Format("2006-01-02 15:04:05 MST"), e.Scenario, e.Model,
-		e.TargetKind, e.TargetURL, e.ToolVersion, e.Host, e.ExitState, e.RunDir, e.Fingerprint)
+		e.ID, e.Started.Format("2006-01-02 15:04:05 MST"), e.AddedAt.Format("2006-01-02 15:04:05 MST"), p(e.Scenario), p(e.Model),
+		p(e.TargetKind), p(e.TargetURL), p(e.ToolVersion), p(e.Host), p(e.ExitState), p(e.RunDir), e.Fingerprint)
 	vals := compare.SummaryValues(e.Summary)
 	for _, l := range e.Summary.Levels {
 		fmt.Fprintf(tw, "\nlevel %g\t%d requests, %d failed\n", l.Level, l.Requests.Total, l.Requests.Failed)

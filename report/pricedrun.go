@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/rundir"
@@ -67,9 +66,10 @@ func (p Priced) BasisWords() string {
 
 // RunPricedLevel reads DIR/summary.json and returns its priced level
 // (PricedLevel) with its basis in words, or an error when the summary has
-// no level with output throughput.
+// no level with output throughput, or is missing or stale beside
+// requests.jsonl (readFreshSummary).
 func RunPricedLevel(dir string) (cost.RunLevel, error) {
-	s, err := ReadSummary(filepath.Join(dir, rundir.SummaryFile))
+	s, err := readFreshSummary(dir)
 	if err != nil {
 		return cost.RunLevel{}, err
 	}

@@ -31,7 +31,8 @@ func TestQueueWaitFromServerFile(t *testing.T) {
 
 // TestBadTelemetryLineWarnsOnce: a telemetry file with a line that does not
 // decode is left out with one warning per file, which names the file and
-// the line once ("gpu.jsonl line N: …"), the summary of the records intact.
+// the line once ("DIR/gpu.jsonl line N: …": the run's file, among several
+// runs), the summary of the records intact.
 func TestBadTelemetryLineWarnsOnce(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	if err := rendertest.WriteRun(dir, rendertest.A100()); err != nil {
@@ -55,8 +56,8 @@ func TestBadTelemetryLineWarnsOnce(t *testing.T) {
 		t.Fatalf("warnings %q; want one per telemetry file", warnings)
 	}
 	for i, name := range []string{"gpu.jsonl", "server.jsonl", "client.jsonl"} {
-		if w := warnings[i]; !strings.HasPrefix(w, name+" line ") || strings.Count(w, name) != 1 {
-			t.Errorf("warning %q; want it to start %q and name the file once", w, name+" line ")
+		if w := warnings[i]; !strings.HasPrefix(w, filepath.Join(dir, name)+" line ") || strings.Count(w, name) != 1 {
+			t.Errorf("warning %q; want it to start %q and name the file once", w, filepath.Join(dir, name)+" line ")
 		}
 	}
 }

@@ -35,7 +35,7 @@ func (e *HoldsRunError) Error() string {
 // *HoldsRunError unless force, which removes those entries first (a link
 // itself, never what it points to).
 func Create(dir string, force bool) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := MakeDir(dir); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	present, err := runFiles(dir)
@@ -118,9 +118,12 @@ func CreateFile(dir, name string) (*os.File, error) {
 // synced, then renamed over name. A reader never sees half a file, and a
 // symbolic link at name is replaced, never written through.
 func WriteFile(dir, name string, data []byte) error {
+	if fi, err := os.Lstat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+		return fmt.Errorf("write %s: it is a directory; name a file", filepath.Join(dir, name))
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*")
 	if err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), bareError(err))
 	}
 	_, werr := tmp.Write(data)
 	serr := tmp.Sync()
@@ -135,9 +138,23 @@ func WriteFile(dir, name string, data []byte) error {
 	}
 	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
 		os.Remove(tmp.Name())
-		return err
+		return fmt.Errorf("write %s: %w", filepath.Join(dir, name), bareError(err))
 	}
 	return nil
+}
+
+// bareError is err without the path an *os.PathError or *os.LinkError
+// names: the temporary file's, which means nothing to the user.
+func bareError(err error) error {
+	var pe *os.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
 }
 
 // A Run is a run directory opened for reading: the one loader that report,
@@ -179,6 +196,9 @@ func (c *read[T]) get(dir, name string, decode func(io.Reader) ([]T, error)) ([]
 // read when present (its absence, or a run that never finished, is a
 // warning).
 func Open(dir string) (*Run, error) {
+	if err := checkFile(filepath.Join(dir, RecordsFile)); err != nil {
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
 	if _, err := os.Stat(filepath.Join(dir, RecordsFile)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if _, derr := os.Stat(dir); derr != nil {
@@ -206,32 +226,44 @@ func Open(dir string) (*Run, error) {
 
 // Records yields the run's records one at a time, reusing nothing: a
 // caller may keep a record. A last line cut short by a crash ends the
-// sequence with a warning (in r.Warnings), not an error. When the sequence
+// sequence with a warning (in r.Warnings), not an error; a record that
+// repeats an earlier one (a line written twice) is left out, with a
+// warning naming its line. When the sequence
 // has been read to its end, a record count that disagrees with run.json's is
 // a warning too.
 func (r *Run) Records() iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
-		f, err := os.Open(filepath.Join(r.Dir, RecordsFile))
+		f, err := openFile(filepath.Join(r.Dir, RecordsFile))
 		if err != nil {
 			yield(nil, fmt.Errorf("run %s: %w", r.Dir, err))
 			return
 		}
 		defer f.Close()
 		var n int64
-		for rec, err := range ReadRecords(f) {
+		path, dups, stopped := filepath.Join(r.Dir, RecordsFile), newDuplicates(), false
+		readNumbered(f, func(line int, rec *Record, err error) bool {
 			if err != nil {
 				var te *TruncatedError
 				if errors.As(err, &te) {
-					r.Warnings = append(r.Warnings, fmt.Sprintf("%s: %v", filepath.Join(r.Dir, RecordsFile), err))
-					break
+					r.Warnings = append(r.Warnings, fmt.Sprintf("%s:%d: the last line is incomplete (run cut short?): %v; left out", path, line, errors.Unwrap(te.Err)))
+					return false
 				}
-				yield(nil, fmt.Errorf("%s: %w", filepath.Join(r.Dir, RecordsFile), err))
-				return
+				yield(nil, fmt.Errorf("%s:%d: %w", path, line, err))
+				stopped = true
+				return false
+			}
+			if dups.repeat(line, rec) {
+				return true
 			}
 			n++
-			if !yield(rec, nil) {
-				return
-			}
+			stopped = !yield(rec, nil)
+			return !stopped
+		})
+		if stopped {
+			return
+		}
+		if w := dups.warning(path); w != "" {
+			r.Warnings = append(r.Warnings, w)
 		}
 		if m := r.Manifest; m != nil && m.ExitState != ExitRunning && m.Records != n {
 			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: run.json counts %d records, %s holds %d", r.Dir, m.Records, RecordsFile, n))
@@ -258,12 +290,16 @@ func (r *Run) ClientSamples() ([]ClientSample, error) {
 }
 
 func readOptional[T any](dir, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
-	f, err := os.Open(filepath.Join(dir, name))
+	f, err := openFile(filepath.Join(dir, name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return read(f)
+	v, err := read(f)
+	if le, ok := errors.AsType[*lineError](err); ok {
+		le.file = filepath.Join(dir, name)
+	}
+	return v, err
 }

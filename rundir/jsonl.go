@@ -23,7 +23,7 @@ func readJSONL[T any](r io.Reader, name string) ([]T, error) {
 		}
 		var v T
 		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			return out, fmt.Errorf("%s line %d: %w", name, line, err)
+			return out, &lineError{file: name, line: line, err: err}
 		}
 		out = append(out, v)
 	}
@@ -32,3 +32,16 @@ func readJSONL[T any](r io.Reader, name string) ([]T, error) {
 	}
 	return out, nil
 }
+
+// lineError is a line of a telemetry file that does not decode. file is
+// the name the reader was given; readOptional sets the file's path, so that
+// a report of several runs says whose file it is.
+type lineError struct {
+	file string
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("%s line %d: %v", e.file, e.line, e.err) }
+
+func (e *lineError) Unwrap() error { return e.err }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 )
@@ -183,7 +182,7 @@ const MaxSummarySize = 64 << 20
 // number of MiB); a larger one is refused, not read on: in a directory
 // someone else made, the name may be a link to a device that never ends.
 func ReadFile(path string, limit int) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}

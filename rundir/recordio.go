@@ -107,31 +107,44 @@ const MaxRecordLine = 64 << 20
 // *TruncatedError, which a reader may treat as a warning.
 func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
-		line := 0
-		for sc.Scan() {
-			line++
-			b := sc.Bytes()
-			if len(b) == 0 {
-				continue
-			}
-			rec := new(Record)
-			if err := unmarshalRecord(b, rec); err != nil {
+		readNumbered(r, func(line int, rec *Record, err error) bool {
+			if _, ok := err.(*TruncatedError); err != nil && !ok {
 				err = fmt.Errorf("line %d: %w", line, err)
-				if !sc.Scan() && sc.Err() == nil {
-					err = &TruncatedError{Line: line, Err: err}
-				}
-				yield(nil, err)
-				return
 			}
-			if !yield(rec, nil) {
-				return
+			return yield(rec, err)
+		})
+	}
+}
+
+// readNumbered is ReadRecords, handing each record its line number too; an
+// error of a line other than a *TruncatedError does not repeat the number.
+func readNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if len(b) == 0 {
+			continue
+		}
+		rec := new(Record)
+		if err := unmarshalRecord(b, rec); err != nil {
+			if !sc.Scan() && sc.Err() == nil {
+				err = &TruncatedError{Line: line, Err: fmt.Errorf("line %d: %w", line, err)}
 			}
+			yield(line, nil, err)
+			return
 		}
-		if err := sc.Err(); err != nil {
-			yield(nil, fmt.Errorf("line %d: %w", line+1, err))
+		if !yield(line, rec, nil) {
+			return
 		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			err = fmt.Errorf("a line longer than %d MiB (the bound of a record): %w", MaxRecordLine>>20, err)
+		}
+		yield(line+1, nil, err)
 	}
 }
 

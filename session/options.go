@@ -304,9 +304,9 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 			return inputf("workload.dataset: %v", err)
 		}
 		if prompts.Len() == 0 {
-			return inputf("workload.dataset: %s holds no prompt", ds.File)
+			return inputf("workload.dataset: %s holds no prompt", s.Path(ds.File))
 		}
-		prompts, err = filterDataset(prompts, ds, s.Workload.Seed)
+		prompts, err = filterDataset(prompts, ds, s.Path(ds.File), s.Workload.Seed)
 		if err != nil {
 			return err
 		}

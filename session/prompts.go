@@ -488,12 +488,12 @@ func (z *sizing) failures() string {
 	return fmt.Sprintf("%d prompts built during the load fell back to the estimate (first: %v)", z.failed, z.first)
 }
 
-// filterDataset keeps the dataset's prompts within its length filters and
-// orders them by its seed (else the workload's).
-func filterDataset(p *scenarios.Prompts, ds *scenarios.Dataset, seed uint64) (*scenarios.Prompts, error) {
+// filterDataset keeps the dataset's prompts, read from file, within its
+// length filters and orders them by its seed (else the workload's).
+func filterDataset(p *scenarios.Prompts, ds *scenarios.Dataset, file string, seed uint64) (*scenarios.Prompts, error) {
 	kept, dropped := p.Keep(ds.Within)
 	if kept.Len() == 0 {
-		return nil, inputf("workload.dataset: none of the %d prompts of %s lies within the length filters", dropped, ds.File)
+		return nil, inputf("workload.dataset: none of the %d prompts of %s lies within the length filters", dropped, file)
 	}
 	if ds.Seed != nil {
 		seed = *ds.Seed

@@ -62,24 +62,27 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if err := sameRun(o.Baseline, o.Candidate); err != nil {
+		return err
+	}
 	cand, err := LoadRun(o.Candidate, report.SLO{}) // its scenario's SLO
 	if err != nil {
 		return err
 	}
 	for _, w := range cand.Warnings {
-		fmt.Fprintf(stderr, "inferbench: warning: candidate: %s\n", w)
+		fmt.Fprintf(stderr, "inferbench: warning: candidate: %s\n", report.Printable(w))
 	}
 	base, err := o.Resolve(o.Baseline, cand)
 	if o.ErrEmpty != nil && errors.Is(err, o.ErrEmpty) && o.AllowEmptyBaseline {
 		fmt.Fprintf(stderr, "inferbench: %v: nothing to compare with (--allow-empty-baseline)\n", err)
-		return nil
+		return writeNoBaseline(o, cand, err.Error())
 	}
 	if err != nil {
 		return err
 	}
 	if base.Run != nil {
 		for _, w := range base.Run.Warnings {
-			fmt.Fprintf(stderr, "inferbench: warning: baseline: %s\n", w)
+			fmt.Fprintf(stderr, "inferbench: warning: baseline: %s\n", report.Printable(w))
 		}
 	}
 	res, err := Compare(base, cand, Options{Thresholds: th, Resamples: o.Resamples, Seed: o.Seed})

@@ -8,6 +8,8 @@ import (
 	"math"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // formatValue writes a metric value in its unit (error rate as percent).
@@ -80,7 +82,8 @@ func Describe(r Row) string {
 }
 
 // header writes the lines above every rendering: the two sides and the
-// warnings.
+// warnings, their text (directory names, run.json's values) written out
+// where it would act on a terminal (report.Printable).
 func (r *Result) header() []string {
 	lines := []string{
 		fmt.Sprintf("baseline:  %s (%s, %s, scenario %s, inferbench %s)", r.Baseline, r.BaselineMeta.Model, r.BaselineMeta.TargetKind, r.BaselineMeta.Scenario, r.BaselineMeta.ToolVersion),
@@ -88,6 +91,9 @@ func (r *Result) header() []string {
 	}
 	for _, w := range r.Warnings {
 		lines = append(lines, "warning: "+w)
+	}
+	for i, l := range lines {
+		lines[i] = report.Printable(l)
 	}
 	return lines
 }
@@ -260,7 +266,13 @@ type junitCase struct {
 	ClassName string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+// junitSkipped marks a case not run, and says why.
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -298,6 +310,11 @@ func WriteJUnit(w io.Writer, r *Result) error {
 		suites.Tests++
 		s.Cases = append(s.Cases, c)
 	}
+	return encodeJUnit(w, suites)
+}
+
+// encodeJUnit writes suites as an XML document.
+func encodeJUnit(w io.Writer, suites junitSuites) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

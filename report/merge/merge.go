@@ -308,7 +308,11 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	if err := report.WriteSummaryFile(o.Out, sum); err != nil {
 		return nil, err
 	}
-	return &Result{Manifest: m, Summary: sum, Warnings: append(warnings, sumWarnings...)}, nil
+	var shown []string // printed as they are: no escape may reach a terminal
+	for _, w := range append(warnings, sumWarnings...) {
+		shown = append(shown, report.Printable(w))
+	}
+	return &Result{Manifest: m, Summary: sum, Warnings: shown}, nil
 }
 
 // mergedManifest is the lowest shard's run.json made into the merged run's.

@@ -402,6 +402,7 @@ func LoadRuns(dirs []string, slo report.SLO) (runs []*Run, used report.SLO, sour
 		}
 		runs = append(runs, r)
 	}
+	warnRepeatedDirs(runs)
 	return runs, used, source, nil
 }
 

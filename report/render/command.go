@@ -27,16 +27,17 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 	}
 	for i, r := range runs {
 		for _, w := range r.Warnings {
-			fmt.Fprintln(stderr, "inferbench: warning:", w)
+			fmt.Fprintln(stderr, "inferbench: warning:", report.Printable(w))
 		}
 		if err := report.WriteSummaryFile(r.Dir, r.Summary); err != nil {
-			return err
+			// A run on a read-only share is reported all the same.
+			fmt.Fprintf(stderr, "inferbench: warning: %s not updated: %s\n", report.Printable(filepath.Join(r.Dir, rundir.SummaryFile)), report.Printable(err.Error()))
 		}
 		if len(runs) > 1 {
 			if i > 0 {
 				fmt.Fprintln(stdout)
 			}
-			fmt.Fprintf(stdout, "== %s (%s)\n", r.Label, r.Dir)
+			fmt.Fprintf(stdout, "== %s (%s)\n", report.Printable(r.Label), report.Printable(r.Dir))
 		}
 		if err := report.WriteTable(stdout, r.Summary, r.Manifest); err != nil {
 			return err
@@ -51,9 +52,9 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 		return fmt.Errorf("report: %w", err)
 	}
 	for _, c := range rep.Comparisons {
-		fmt.Fprintf(stdout, "\nverdict: %s\n", c.Headline)
+		fmt.Fprintf(stdout, "\nverdict: %s\n", report.Printable(c.Headline))
 		for _, n := range c.Notes {
-			fmt.Fprintf(stdout, "note: %s\n", n)
+			fmt.Fprintf(stdout, "note: %s\n", report.Printable(n))
 		}
 	}
 	if out == "" {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // WriteMarkdown writes r as Markdown for pasting into a pull request or a
@@ -133,10 +135,11 @@ func mdCell(s string) string {
 
 // mdEscape keeps text from being read as Markdown markup where it would
 // commonly misfire: asterisks, underscores, backticks and angle brackets
-// (so that no HTML passes through).
+// (so that no HTML passes through); control characters, a line break
+// among them, are written out (report.Printable).
 func mdEscape(s string) string {
 	r := strings.NewReplacer("*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`)
-	return r.Replace(s)
+	return r.Replace(report.Printable(s))
 }
 
 // writeMDCost writes the Cost section: each run's cost table and the

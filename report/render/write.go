@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // Output formats of a report.
@@ -57,7 +59,7 @@ func ParseFormats(s string) ([]string, error) {
 // each of formats into dir, and returns the paths written (report files
 // first, then figures).
 func Write(dir string, r *Report, formats []string) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := rundir.MakeDir(dir); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	plots := r.Plots()

@@ -1,0 +1,47 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Printable returns s with every character that would act on a terminal or
+// a text file instead of showing written out as a Go escape: control
+// characters (a newline becomes `\n`, an ANSI escape `\x1b`), bidirectional
+// overrides (`\u202e`, which reorders what a reader sees) and bytes that
+// are not UTF-8 (`\xff`). Text from a run directory (the model, the URL,
+// the host, a label, an error) is the user's or the server's, and a report
+// shows it through Printable so that it can neither recolour the terminal,
+// start a new table row, nor hide what it is. It is the reading side's
+// counterpart of targets.Printable, which report may not import (the
+// archtest rules) and which folds a server's error text onto one line with
+// spaces: a name is shown as it is, its line break as `\n`.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, hostile) && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case hostile(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// hostile reports whether r is a control character or a bidirectional
+// control.
+func hostile(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
+}
