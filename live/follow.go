@@ -358,7 +358,7 @@ type tailer struct {
 // The returned slice is valid until the next read.
 func (t *tailer) read() (b []byte, more bool, err error) {
 	if t.f == nil {
-		f, err := os.Open(t.path)
+		f, err := rundir.OpenFile(t.path)
 		if err != nil {
 			return nil, false, err
 		}

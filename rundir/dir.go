@@ -233,7 +233,7 @@ func Open(dir string) (*Run, error) {
 // a warning too.
 func (r *Run) Records() iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
-		f, err := openFile(filepath.Join(r.Dir, RecordsFile))
+		f, err := OpenFile(filepath.Join(r.Dir, RecordsFile))
 		if err != nil {
 			yield(nil, fmt.Errorf("run %s: %w", r.Dir, err))
 			return
@@ -290,7 +290,7 @@ func (r *Run) ClientSamples() ([]ClientSample, error) {
 }
 
 func readOptional[T any](dir, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
-	f, err := openFile(filepath.Join(dir, name))
+	f, err := OpenFile(filepath.Join(dir, name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {

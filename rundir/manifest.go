@@ -182,7 +182,7 @@ const MaxSummarySize = 64 << 20
 // number of MiB); a larger one is refused, not read on: in a directory
 // someone else made, the name may be a link to a device that never ends.
 func ReadFile(path string, limit int) ([]byte, error) {
-	f, err := openFile(path)
+	f, err := OpenFile(path)
 	if err != nil {
 		return nil, err
 	}

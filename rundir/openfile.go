@@ -6,11 +6,11 @@ import (
 	"os"
 )
 
-// openFile opens a run directory's file for reading, refusing a named pipe
+// OpenFile opens a run directory's file for reading, refusing a named pipe
 // (opening one waits for a writer that never comes: the report would hang)
 // and a directory, each with its path. A device is opened: the readers'
 // bounds stop an endless one.
-func openFile(path string) (*os.File, error) {
+func OpenFile(path string) (*os.File, error) {
 	if err := checkFile(path); err != nil {
 		return nil, err
 	}
