@@ -3,7 +3,8 @@
 # official OpenAI Node SDK (scripts/refclient/), on the same OpenAI-compatible
 # server, one request at a time, alternating ROUNDS times so that both see the
 # same machine. It prints each round's TTFT and TPOT p50/p90 from both clients
-# (inferbench's from summary.json). Same definitions on both sides
+# and the mean prompt length in the server's tokens (inferbench's from
+# summary.json). Same definitions on both sides
 # (docs/design.md); different prompts of about the same length (both unique per
 # request, so no prompt cache answers).
 #
@@ -39,8 +40,8 @@ cp scripts/refclient/package.json scripts/refclient/bench.mjs "$js/"
 make -s build
 # inferbench sizes its prompts in the server's tokens; 60 random words make a
 # prompt of about the same length in the Node client's requests.
-row() { node -e 'const [w,f]=process.argv.slice(1);const j=JSON.parse(require("fs").readFileSync(f));const l=j.levels?j.levels[0]:j;const g=(m)=>[m.p50,m.p90].map(x=>x.toFixed(2).padStart(8)).join("");console.log(w.padEnd(22)+g(l.ttft_ms)+g(l.tpot_ms))' "$@"; }
-printf '%-22s%8s%8s%8s%8s\n' ms 'TTFT p50' p90 'TPOT p50' p90
+row() { node -e 'const [w,f]=process.argv.slice(1);const j=JSON.parse(require("fs").readFileSync(f));const l=j.levels?j.levels[0]:j;const g=(m)=>[m.p50,m.p90].map(x=>x.toFixed(2).padStart(9)).join("");const p=l.lengths?l.lengths.input_mean:l.prompt_tokens_mean;console.log(w.padEnd(22)+g(l.ttft_ms)+g(l.tpot_ms)+p.toFixed(1).padStart(9))' "$@"; }
+printf '%-22s%9s%9s%9s%9s%9s\n' ms 'TTFT p50' p90 'TPOT p50' p90 'prompt'
 for r in $(seq "$rounds"); do
 	node "$js/bench.mjs" "$url" "$model" "$n" "$max" 60 >"$out/node-$r.json"
 	row "round $r openai-node" "$out/node-$r.json"
