@@ -252,9 +252,9 @@ func writeLatencies(b *strings.Builder, l *Level) (small bool) {
 		fmt.Fprintf(tw, "%s\t%d\t", name, d.N)
 		for _, p := range []float64{50, 90, 95, 99, 99.9} {
 			small = small || SmallSample(d.N, p)
-			fmt.Fprintf(tw, "%s\t", MarkSmall(fmt.Sprintf("%.2f", d.At(p)), d.N, p))
+			fmt.Fprintf(tw, "%s\t", MarkSmall(FormatMS(d.At(p), 2), d.N, p))
 		}
-		fmt.Fprintf(tw, "%.2f\t%.2f\t\n", d.Mean, d.Stddev)
+		fmt.Fprintf(tw, "%s\t%s\t\n", FormatMS(d.Mean, 2), FormatMS(d.Stddev, 2))
 	}
 	row("TTFT", l.TTFTMS)
 	row("TPOT", l.TPOTMS)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/report"
 )
 
 // compact writes a token volume for people (cost.Tokens: 950, 12.5k,
@@ -24,8 +25,10 @@ func num(v float64, prec int) string {
 // msv writes a latency in ms: 2 decimals under 10 ms, 1 under 1000, else 0.
 func msv(v float64) string {
 	switch a := math.Abs(v); {
+	case math.IsNaN(v):
+		return num(v, 2)
 	case a < 10:
-		return numSig(v, 2)
+		return report.FormatMS(v, 2)
 	case a < 1000:
 		return num(v, 1)
 	}
