@@ -223,7 +223,11 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 	}
 	var ev eventJSON
 	if err := json.Unmarshal(data, &ev); err != nil {
-		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable %s event %d: %v: %s", e.Type, d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
+		kind := "event"
+		if e.Type != "" {
+			kind = e.Type + " event"
+		}
+		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable %s %d: %v: %s", kind, d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
 	}
 	d.events++
 	typ := ev.Type

@@ -253,3 +253,18 @@ func TestKeyNeverShown(t *testing.T) {
 // ignoreModel leaves Final.Model out of the fixture comparisons; the
 // probe's tests (cmd/inferbench TestProbeMock) check the model named.
 var ignoreModel = cmpopts.IgnoreFields(targets.Final{}, "Model")
+
+// TestUndecodableEventNamesIt: an event that is not JSON is named by its
+// type, and one without a type reads "undecodable event N" (it read
+// "undecodable  event N").
+func TestUndecodableEventNamesIt(t *testing.T) {
+	for body, want := range map[string]string{
+		ev("message_start", "{"): "undecodable message_start event 0: ",
+		"data: {\n\n":            "undecodable event 0: ",
+	} {
+		r, _ := replay(t, 200, sseHeader, body, nil)
+		if r.Err == nil || !strings.Contains(r.Err.Error(), want) {
+			t.Errorf("body %q: error %v; want it to contain %q", body, r.Err, want)
+		}
+	}
+}
