@@ -94,6 +94,10 @@ const (
 	// larger than the metric's limit.
 	WithinLimit Verdict = "within limit"
 	NotGated    Verdict = "not gated"
+	// NotMeasured: a gated metric one side has no value for at this level
+	// (no request succeeded there). Its row says so rather than vanish; the
+	// error rate is what judges such a level.
+	NotMeasured Verdict = "not measured"
 )
 
 // The methods a row's interval came from.
@@ -314,6 +318,21 @@ func newRow(m Metric, lv, b, c float64, method string) Row {
 		Baseline: b, Candidate: c, Change: change(m, b, c), Method: method, P: math.NaN(), N: 1}
 }
 
+// notMeasured appends to rows the row of a gated metric m that one side
+// (value NaN) has no value for at level lv, its change and interval
+// undefined; a metric not gated is left out, as before.
+func (res *Result) notMeasured(rows []Row, m Metric, lv, b, c float64, method string) []Row {
+	if _, gated := res.Thresholds[m.Name]; !gated {
+		return rows
+	}
+	row := newRow(m, lv, b, c, method)
+	row.Change, row.CILow, row.CIHigh = math.NaN(), math.NaN(), math.NaN()
+	if math.IsNaN(b) {
+		row.N = 0
+	}
+	return append(rows, row)
+}
+
 // levelRNG seeds the bootstrap of one level: the same seed and level give
 // the same resamples whatever else is compared.
 func levelRNG(seed uint64, lv float64) *rand.Rand {
@@ -367,6 +386,7 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	for i, m := range ms {
 		b, c := b0.value(m), c0.value(m)
 		if math.IsNaN(b) || math.IsNaN(c) {
+			rows = res.notMeasured(rows, m, lv, b, c, MethodBootstrap)
 			continue
 		}
 		row := newRow(m, lv, b, c, MethodBootstrap)
@@ -470,6 +490,7 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 	for i, m := range ms {
 		c := c0.value(m)
 		if math.IsNaN(base[i]) || math.IsNaN(c) {
+			rows = res.notMeasured(rows, m, lv, base[i], c, MethodFixedBaseline)
 			continue
 		}
 		row := newRow(m, lv, base[i], c, MethodFixedBaseline)
@@ -494,6 +515,7 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 		c := c0.value(m)
 		vs := baselineValues(sums, m, lv)
 		if math.IsNaN(c) || len(vs) == 0 {
+			rows = res.notMeasured(rows, m, lv, median(vs), c, MethodHistory)
 			continue
 		}
 		lo, hi := predictionInterval(vs, res.Alpha)
@@ -523,6 +545,10 @@ func judge(r *Row, th Thresholds) {
 		return
 	}
 	r.Threshold = limit
+	if math.IsNaN(r.Baseline) || math.IsNaN(r.Candidate) {
+		r.Verdict = NotMeasured
+		return
+	}
 	bad := float64(badSign(m)) * r.Change
 	switch {
 	case math.IsNaN(r.Change) || !r.Significant:

@@ -255,10 +255,15 @@ func TestHistoryRows(t *testing.T) {
 		if !near(r.CILow, lo, 1e-9) || !near(r.CIHigh, hi, 1e-9) || r.Verdict != tt.verdict {
 			t.Errorf("candidate %g: interval [%g, %g] %s; want [%g, %g] %s", tt.cand, r.CILow, r.CIHigh, r.Verdict, lo, hi, tt.verdict)
 		}
-		// Metrics the summaries lack (no TPOT in them) are left out.
+		// A gated metric the summaries lack (no TPOT in them) is a row that
+		// says it was not measured, with nothing to compare; one not gated
+		// (tpot_p50) is left out.
+		if r := find(t, res, 8, "tpot_p95"); r.Verdict != NotMeasured || !math.IsNaN(r.Baseline) || !math.IsNaN(r.Change) || r.N != 0 {
+			t.Errorf("tpot_p95, which the baseline lacks: %+v; want not measured, no baseline", r)
+		}
 		for _, row := range res.Rows {
-			if row.Metric == "tpot_p95" {
-				t.Errorf("row for tpot_p95, which the baseline lacks: %+v", row)
+			if row.Metric == "tpot_p50" {
+				t.Errorf("row for tpot_p50, which the baseline lacks and no limit gates: %+v", row)
 			}
 		}
 	}

@@ -301,10 +301,14 @@ func WriteJUnit(w io.Writer, r *Result) error {
 		s := &suites.Suites[i]
 		c := junitCase{Name: row.Metric, ClassName: junitClass(r.CandidateMeta.Scenario, row.Level), Time: "0",
 			SystemOut: Describe(row) + "; verdict: " + verdictText(row)}
-		if row.Verdict == Regression {
+		switch row.Verdict {
+		case Regression:
 			c.Failure = &junitFailure{Message: Describe(row), Type: "regression", Text: verdictText(row)}
 			s.Failures++
 			suites.Failures++
+		case NotMeasured:
+			c.Skipped = &junitSkipped{Message: Describe(row) + ": no value on one side (no successful request at this level)"}
+			s.Skipped++
 		}
 		s.Tests++
 		suites.Tests++

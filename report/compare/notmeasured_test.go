@@ -1,0 +1,58 @@
+package compare
+
+import (
+	"bytes"
+	"encoding/xml"
+	"math"
+	"testing"
+)
+
+// TestLevelWithNoSuccessSaysNotMeasured: a candidate whose every request
+// failed has no latency; its gated latency rows are "not measured" (they
+// were left out, so the table, the Markdown and the JUnit file lost
+// them without a word), its error rate regresses, and the JUnit file
+// skips the latency cases, saying why.
+func TestLevelWithNoSuccessSaysNotMeasured(t *testing.T) {
+	b := base()
+	b.levels = []float64{8}
+	c := b
+	c.seed, c.failEvery = 2, 1
+	res, err := Compare(RunBaseline(load(t, b)), load(t, c), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gatedLatency := 0
+	for name := range res.Thresholds {
+		if m, ok := LookupMetric(name); !ok || m.field == noField {
+			continue
+		}
+		gatedLatency++
+		r := find(t, res, 8, name)
+		if r.Verdict != NotMeasured || !math.IsNaN(r.Candidate) || math.IsNaN(r.Baseline) || !math.IsNaN(r.Change) {
+			t.Errorf("%s: %+v; want not measured, the baseline's value, no change", name, r)
+		}
+	}
+	if gatedLatency == 0 {
+		t.Fatal("no gated latency metric in the default limits")
+	}
+	if r := find(t, res, 8, "error_rate"); r.Verdict != Regression {
+		t.Errorf("error rate %+v; want a regression", r)
+	}
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	var doc junitSuites
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	skipped := 0
+	for _, c := range doc.Suites[0].Cases {
+		if c.Skipped != nil {
+			skipped++
+		}
+	}
+	if skipped != gatedLatency || doc.Suites[0].Skipped != gatedLatency {
+		t.Errorf("JUnit: %d cases skipped (suite says %d); want %d", skipped, doc.Suites[0].Skipped, gatedLatency)
+	}
+}
