@@ -20,9 +20,9 @@ those of the cloud kinds (OpenAI Responses, Azure OpenAI, Bedrock's AWS event st
 OpenRouter, Replicate, Triton; docs/backends.md), GET /v1/models, /health, /metrics (vLLM names) and /dcgm/metrics until
 interrupted. Prints "listening on http://ADDR" once it listens.
 
-Without --gpu, every response has an exact time to first token (--ttft, from
-receipt to the first token event), an exact gap between token events (--itl)
-and an exact length (--output-tokens, or the request's max_tokens when 0).
+Without --gpu, token k of every response is due at receipt + --ttft + k·--itl
+(a token sent late is followed by the due ones at once, so the schedule holds)
+and the length is exact (--output-tokens, or the request's max_tokens when 0).
 With --gpu, a simulated continuous-batching engine for that GPU profile and
 --model decides the timing; --list shows the profiles.
 Faults: --fault-rate 429=0.01,stall=0.02 (kinds: 429, 500, 503, slow-headers,
