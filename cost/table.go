@@ -20,11 +20,13 @@ const (
 	Markdown Format = "md"
 )
 
-// ParseFormat checks a --format value.
+// ParseFormat checks a --format value, in any case; "markdown" is md.
 func ParseFormat(s string) (Format, error) {
-	switch f := Format(s); f {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
 	case Text, JSON, Markdown:
 		return f, nil
+	case "markdown":
+		return Markdown, nil
 	}
 	return "", fmt.Errorf("format %q must be text, json or md", s)
 }

@@ -213,7 +213,7 @@ func TestLoadRunsSLOFromRunJSON(t *testing.T) {
 }
 
 func TestParseFormats(t *testing.T) {
-	got, err := ParseFormats(" md, HTML,json,md ")
+	got, err := ParseFormats(" md, HTML,json,Markdown ")
 	if err != nil || !slices.Equal(got, []string{"md", "html", "json"}) {
 		t.Errorf("ParseFormats = %v, %v", got, err)
 	}

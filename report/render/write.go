@@ -37,11 +37,14 @@ const (
 func AllFormats() []string { return []string{Markdown, HTML, JSON, CSV} }
 
 // ParseFormats reads a comma-separated list of formats ("md,html,json,csv");
-// an empty list is allowed (no report files).
+// an empty list is allowed (no report files); "markdown" is md.
 func ParseFormats(s string) ([]string, error) {
 	var out []string
 	for _, f := range strings.Split(s, ",") {
 		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "markdown" {
+			f = Markdown
+		}
 		switch {
 		case f == "":
 		case slices.Contains(AllFormats(), f) || f == VLLM:
