@@ -16,7 +16,7 @@ import (
 // holds a 64-bit hash and a line number per record (some 20 bytes), not the
 // records.
 type duplicates struct {
-	seed  maphash.Seed
+	h     maphash.Hash // reused: a record's key allocates nothing
 	first map[uint64]int32
 	// n counts the repeats; line, of and id describe the first.
 	n, line, of int
@@ -24,7 +24,7 @@ type duplicates struct {
 }
 
 func newDuplicates() *duplicates {
-	return &duplicates{seed: maphash.MakeSeed(), first: make(map[uint64]int32)}
+	return &duplicates{first: make(map[uint64]int32)}
 }
 
 // repeat reports whether rec, read at line, repeats a record read before,
@@ -50,7 +50,10 @@ func (d *duplicates) key(rec *Record) uint64 {
 		uint64(rec.Turn), uint64(len(rec.Stage))} {
 		binary.LittleEndian.PutUint64(b[8*i:], v)
 	}
-	return maphash.Bytes(d.seed, append(b[:], rec.Stage...))
+	d.h.Reset()
+	d.h.Write(b[:])
+	d.h.WriteString(string(rec.Stage))
+	return d.h.Sum64()
 }
 
 // warning is the one line that says which records were left out, "" when

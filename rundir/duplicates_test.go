@@ -53,3 +53,13 @@ func TestRecordsLeaveOutARepeatedLine(t *testing.T) {
 		t.Errorf("warnings %q\nwant one of them %q", strings.Join(rd.Warnings, "; "), want)
 	}
 }
+
+// TestDuplicateKeyAllocatesNothing: the key is taken of every record
+// Records reads, so it must not allocate (it did: 1 per record, the
+// stage appended to a full array).
+func TestDuplicateKeyAllocatesNothing(t *testing.T) {
+	d, r := newDuplicates(), benchRecord()
+	if n := testing.AllocsPerRun(100, func() { d.key(r) }); n != 0 {
+		t.Fatalf("key allocates %v times a record, want 0", n)
+	}
+}
