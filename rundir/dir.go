@@ -86,17 +86,18 @@ func CheckReportDir(out string, runs []string) error {
 		return nil // nothing there, or nothing readable: writing will say
 	}
 	for _, r := range runs {
-		if sameDir(out, r) {
+		if SameDir(out, r) {
 			return nil
 		}
 	}
 	return fmt.Errorf("--out %s holds another run (%s): a report of %s there would read as that run's; choose another directory", out, present[0], strings.Join(runs, ", "))
 }
 
-// sameDir reports whether a and b name the same directory.
-func sameDir(a, b string) bool {
+// SameDir reports whether a and b name the same directory (under other
+// names, or through a link); false when either cannot be stat'ed.
+func SameDir(a, b string) bool {
 	fa, err := os.Stat(a)
-	if err != nil {
+	if err != nil || !fa.IsDir() {
 		return false
 	}
 	fb, err := os.Stat(b)

@@ -2,7 +2,8 @@ package compare
 
 import (
 	"fmt"
-	"os"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // sameRun refuses a baseline directory that is the candidate's (under
@@ -10,9 +11,7 @@ import (
 // itself and pass, whatever it holds. A history baseline ("history:…") is
 // no directory and passes.
 func sameRun(baseline, candidate string) error {
-	b, berr := os.Stat(baseline)
-	c, cerr := os.Stat(candidate)
-	if berr != nil || cerr != nil || !b.IsDir() || !os.SameFile(b, c) {
+	if !rundir.SameDir(baseline, candidate) {
 		return nil
 	}
 	return fmt.Errorf("the baseline %s and the candidate %s are the same run directory: the gate would compare the run with itself and pass whatever it holds", baseline, candidate)
