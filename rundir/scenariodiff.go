@@ -40,7 +40,7 @@ func diffSetting(path string, a, b any, out *[]ScenarioDifference) {
 	am, aok := a.(map[string]any)
 	bm, bok := b.(map[string]any)
 	if aok && bok {
-		keys := slices.Sorted(maps.Keys(am))
+		keys := slices.Collect(maps.Keys(am))
 		for k := range bm {
 			if _, ok := am[k]; !ok {
 				keys = append(keys, k)
