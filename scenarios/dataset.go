@@ -154,10 +154,11 @@ func ReadPromptsFile(path string, format DatasetFormat) (*Prompts, error) {
 	return p, nil
 }
 
-// MaxDatasetLine is the longest line of a JSONL dataset, in bytes: 64 MiB
-// holds a prompt of MaxLength tokens at four bytes a token, and bounds the
-// memory a file with no newline (a wrong path, /dev/zero) can take.
-const MaxDatasetLine = 64 << 20
+// MaxDatasetLine is the longest line of a JSONL dataset (or ShareGPT
+// entry), in bytes: a prompt of MaxLength tokens at four bytes a token
+// (EstimateTokens), and a MiB for the JSON around it; it bounds the memory
+// a file with no newline (a wrong path, /dev/zero) can take.
+const MaxDatasetLine = 4*MaxLength + 1<<20
 
 // maxTraceLine is the longest line of a trace file: a line holds a time and
 // two lengths.

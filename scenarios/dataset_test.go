@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -175,7 +176,7 @@ func (e endless) Read(b []byte) (int, error) {
 // TestReadRefusesEndlessEntries: a dataset or trace whose line (or ShareGPT
 // entry) never ends is refused once it passes its bound, naming the line,
 // instead of reading until memory runs out. The datasets' bound is
-// MaxDatasetLine (64 MiB); 1 MiB here keeps the test quick.
+// MaxDatasetLine (65 MiB); 1 MiB here keeps the test quick.
 func TestReadRefusesEndlessEntries(t *testing.T) {
 	_, err := readJSONL(endless('a'), 1<<20)
 	if want := "line 1: line longer than 1 MiB: refused (not a line-per-entry file?)"; err == nil || err.Error() != want {
@@ -195,5 +196,20 @@ func TestReadRefusesEndlessEntries(t *testing.T) {
 	p, err := readJSONL(strings.NewReader(long+"\n"+long), 4<<20)
 	if err != nil || p.Len() != 2 || len(p.At(1).Text) != 3<<20 {
 		t.Errorf("two 3 MiB lines under a 4 MiB bound: %v", err)
+	}
+}
+
+// TestMaxDatasetLineHoldsMaxLength: the line bound holds a prompt that
+// EstimateTokens counts as MaxLength tokens, with its JSON around it (it
+// was 64 MiB, exactly the prompt's bytes: the JSON around such a prompt
+// took the line over the bound).
+func TestMaxDatasetLineHoldsMaxLength(t *testing.T) {
+	const prompt = 4 * MaxLength // bytes
+	if n := EstimateTokens(strings.Repeat("a", prompt)); n != MaxLength {
+		t.Fatalf("a %d-byte prompt estimates %d tokens, want MaxLength %d", prompt, n, MaxLength)
+	}
+	line := len(`{"prompt": "`) + prompt + len(fmt.Sprintf(`", "output_tokens": %d}`, MaxLength))
+	if line > MaxDatasetLine {
+		t.Errorf("a line of a MaxLength-token prompt is %d bytes, over MaxDatasetLine %d", line, MaxDatasetLine)
 	}
 }
