@@ -197,16 +197,18 @@ func (c *read[T]) get(dir, name string, decode func(io.Reader) ([]T, error)) ([]
 // read when present (its absence, or a run that never finished, is a
 // warning).
 func Open(dir string) (*Run, error) {
-	if err := checkFile(filepath.Join(dir, RecordsFile)); err != nil {
-		return nil, fmt.Errorf("run %s: %w", dir, err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, RecordsFile)); err != nil {
+	records := filepath.Join(dir, RecordsFile)
+	fi, err := os.Stat(records)
+	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if _, derr := os.Stat(dir); derr != nil {
 				return nil, fmt.Errorf("run %s: %w", dir, derr)
 			}
 			return nil, fmt.Errorf("run %s: not a run directory (no %s)", dir, RecordsFile)
 		}
+		return nil, fmt.Errorf("run %s: %w", dir, err)
+	}
+	if err := checkMode(records, fi); err != nil {
 		return nil, fmt.Errorf("run %s: %w", dir, err)
 	}
 	r := &Run{Dir: dir}

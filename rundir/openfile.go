@@ -21,9 +21,15 @@ func OpenFile(path string) (*os.File, error) {
 // instead of a file; nil otherwise (a missing file is for the open to say).
 func checkFile(path string) error {
 	fi, err := os.Stat(path)
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil
+	}
+	return checkMode(path, fi)
+}
+
+// checkMode is checkFile of a file already stat'ed.
+func checkMode(path string, fi fs.FileInfo) error {
+	switch {
 	case fi.Mode()&fs.ModeNamedPipe != 0:
 		return fmt.Errorf("%s is a named pipe, not a file: a run directory holds files", path)
 	case fi.IsDir():
