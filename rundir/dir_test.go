@@ -127,7 +127,7 @@ func TestOpenWarnings(t *testing.T) {
 }
 
 // TestOpenBoundsRunJSON: a run.json that is a link to something endless
-// is refused at MaxManifestSize with a warning, not read until memory runs
+// is refused at maxManifestSize with a warning, not read until memory runs
 // out; the records are still reported.
 func TestOpenBoundsRunJSON(t *testing.T) {
 	dir := t.TempDir()

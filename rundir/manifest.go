@@ -171,9 +171,9 @@ func WriteManifest(dir string, m *Manifest) error {
 	return WriteFile(dir, ManifestFile, append(b, '\n'))
 }
 
-// MaxManifestSize bounds run.json (bytes): the run's scenario, GPU
+// maxManifestSize bounds run.json (bytes): the run's scenario, GPU
 // inventory and settings take a few KiB.
-const MaxManifestSize = 16 << 20
+const maxManifestSize = 16 << 20
 
 // MaxSummarySize bounds summary.json (bytes): a level takes a few KiB.
 const MaxSummarySize = 64 << 20
@@ -206,11 +206,11 @@ func ReadManifest(dir string) (*Manifest, error) {
 // ReadManifestRaw reads dir/run.json and returns its bytes with the
 // decoded Manifest: the bytes are what a history fingerprints and keeps.
 //
-// At most MaxManifestSize bytes are read: run.json may be a link to
+// At most maxManifestSize bytes are read: run.json may be a link to
 // anything in a directory someone else made.
 func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	path := filepath.Join(dir, ManifestFile)
-	b, err := ReadFile(path, MaxManifestSize)
+	b, err := ReadFile(path, maxManifestSize)
 	if err != nil {
 		return nil, nil, err
 	}
