@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// FormatFixed writes v with prec decimals, except that a value those
-// decimals would write as 0 (or ±0.00…) keeps two significant digits,
+// FormatFixed writes v with prec decimals, except that a value under one
+// unit of the last decimal (|v| < 10^-prec, which those decimals would
+// write as 0 or round up to it) keeps two significant digits,
 // trailing zeros dropped: a TPOT of 0.0015 ms is "0.0015", not "0.00". A
 // very fast engine's latencies read as zero otherwise. NaN and ±Inf are
 // written as strconv writes them; callers that show them otherwise check
