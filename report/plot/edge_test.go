@@ -692,3 +692,22 @@ func TestTimelinePercentTicksStopAt100(t *testing.T) {
 		}
 	}
 }
+
+// timelineBins names one width when the runs agree and each run's when
+// they differ; runs that state none are left out.
+func TestTimelineBins(t *testing.T) {
+	for _, tt := range []struct {
+		runs []Timeline
+		want string
+	}{
+		{nil, ""},
+		{[]Timeline{{Label: "a"}}, ""},
+		{[]Timeline{{Label: "a", BinS: 0.5}, {Label: "b", BinS: 0.5}, {Label: "c"}}, "0.5 s"},
+		{[]Timeline{{Label: "a", BinS: 0.5}, {Label: "b", BinS: 5}}, "0.5 s (a), 5 s (b)"},
+		{[]Timeline{{Label: "a"}, {Label: "b (x)", BinS: 1}, {Label: "c", BinS: 2}}, "1 s (b (x)), 2 s (c)"},
+	} {
+		if got := timelineBins(tt.runs); got != tt.want {
+			t.Errorf("timelineBins(%v) = %q; want %q", tt.runs, got, tt.want)
+		}
+	}
+}
