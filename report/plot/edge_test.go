@@ -2,7 +2,6 @@ package plot
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"encoding/xml"
 	"fmt"
@@ -77,7 +76,12 @@ func TestLatencyPanelHeadroom(t *testing.T) {
 // word processor or LaTeX places the 8-inch figure at 72 or 96 dpi, twice
 // its size, and --png-dpi 300 for print changed nothing but the pixels.
 func TestPNGStatesDPI(t *testing.T) {
-	for _, dpi := range []float64{0, 300} {
+	// Pixels per metre by hand: 144 / 0.0254 = 5669.29, 300 / 0.0254 = 11811.02.
+	for _, tt := range []struct {
+		dpi  float64
+		want uint32
+	}{{0, 5669}, {300, 11811}} {
+		dpi := tt.dpi
 		f := Pareto([]Run{{Label: "a", Summary: &report.Summary{}}})
 		f.DPI = dpi
 		var b bytes.Buffer
@@ -87,7 +91,7 @@ func TestPNGStatesDPI(t *testing.T) {
 		if _, err := png.Decode(bytes.NewReader(b.Bytes())); err != nil {
 			t.Fatalf("dpi %g: PNG does not decode: %v", dpi, err)
 		}
-		want := uint32(math.Round(cmp.Or(dpi, PNGDPI) / 0.0254))
+		want := tt.want
 		x, y, unit, ok := pngPHYs(b.Bytes())
 		if !ok || x != want || y != want || unit != 1 {
 			t.Errorf("dpi %g: pHYs = %d × %d per unit %d (found %v); want %d × %d per metre", dpi, x, y, unit, ok, want, want)
@@ -709,5 +713,25 @@ func TestTimelineBins(t *testing.T) {
 		if got := timelineBins(tt.runs); got != tt.want {
 			t.Errorf("timelineBins(%v) = %q; want %q", tt.runs, got, tt.want)
 		}
+	}
+}
+
+// At 72 dpi the chunk is the common one image editors write, byte for
+// byte: length 9, "pHYs", 2835 pixels per metre both ways (72 / 0.0254 =
+// 2834.6), unit 1 (the metre), CRC 0x009a9c18; right after the IHDR chunk,
+// the rest untouched.
+func TestWritePNGWithPHYsBytes(t *testing.T) {
+	head := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), make([]byte, 13+4)...)
+	rest := []byte("\x00\x00\x00\x00IEND\xaeB`\x82")
+	var b bytes.Buffer
+	if err := writePNGWithPHYs(&b, append(slices.Clone(head), rest...), 72); err != nil {
+		t.Fatal(err)
+	}
+	want := string(head) + "\x00\x00\x00\x09pHYs\x00\x00\x0b\x13\x00\x00\x0b\x13\x01\x00\x9a\x9c\x18" + string(rest)
+	if b.String() != want {
+		t.Errorf("72 dpi:\n got % x\nwant % x", b.Bytes(), want)
+	}
+	if err := writePNGWithPHYs(&b, []byte("\x89PNG\r\n\x1a\n"), 72); err == nil {
+		t.Error("a PNG without IHDR: no error")
 	}
 }
