@@ -735,3 +735,31 @@ func TestWritePNGWithPHYsBytes(t *testing.T) {
 		t.Error("a PNG without IHDR: no error")
 	}
 }
+
+// CostBars sets its headroom before drawing by costLabelsUpright's estimate
+// of the bars' width (500 pt of data); the labels stand upright or not at
+// draw time by the bars' real width. The two agree for one to nine runs of
+// three groups ("$1.529" stands from five runs), so upright labels get
+// their 30 % and level ones 15 %.
+func TestCostLabelsUprightEstimate(t *testing.T) {
+	uprightRe := regexp.MustCompile(`<g transform="rotate\(90\)">\n<text[^>]*\n?[^>]*>\$[\d.]+</text>`)
+	for runs := 1; runs <= 9; runs++ {
+		var bars []CostBar
+		widest := vg.Length(0)
+		for i := range runs {
+			for k, g := range []string{"on-demand", "reserved-1y", "owned"} {
+				v := 1.529 / float64(k+1)
+				bars = append(bars, CostBar{Group: g, Series: fmt.Sprintf("run-%d", i+1), USDPer1M: v})
+				widest = max(widest, labelStyle(8).Width(usdLabel(v)))
+			}
+		}
+		var b bytes.Buffer
+		if err := CostBars(bars, "cost").Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		drawn := len(uprightRe.FindAll(b.Bytes(), -1)) > 0
+		if est := costLabelsUpright(3, runs, widest); est != drawn {
+			t.Errorf("%d runs: labels upright %v when drawn, estimated %v", runs, drawn, est)
+		}
+	}
+}
