@@ -763,3 +763,22 @@ func TestCostLabelsUprightEstimate(t *testing.T) {
 		}
 	}
 }
+
+// inRangeBin by hand: bin i starts at 0.001 ms · 10^(i/200), so 0.01 ms is
+// bin 200 and 1 ms bin 600. Values under the bins (8 gaps under 1 µs) do
+// not move the 1 % quantile of those within them; none within: -1.
+func TestInRangeBinByHand(t *testing.T) {
+	h := NewLogHist()
+	h.Add(1e-4, 8)
+	h.Add(0.01, 1)
+	h.Add(1, 99)
+	h.Add(1e7, 3) // over the top
+	if lo, hi := h.inRangeBin(0.01), h.inRangeBin(0.99); lo != 200 || hi != 600 {
+		t.Errorf("inRangeBin(0.01), (0.99) = %d, %d; want 200, 600", lo, hi)
+	}
+	under := NewLogHist()
+	under.Add(1e-4, 5)
+	if b := under.inRangeBin(0.5); b != -1 {
+		t.Errorf("every value under the bins: inRangeBin = %d; want -1", b)
+	}
+}
