@@ -782,3 +782,33 @@ func TestInRangeBinByHand(t *testing.T) {
 		t.Errorf("every value under the bins: inRangeBin = %d; want -1", b)
 	}
 }
+
+// legendHeadroom by hand: with no legend rows the top 31 % of the axis is
+// left above the data (linear 0–10: to 10 / 0.69 = 14.49; log 1–100: to
+// 10^(2/0.69) = 791.7, the data's two decades 69 % of the axis's 2.90);
+// with rows, the share above the data is the legend's height and 10 pt
+// over the panel's, between 31 % and 60 %.
+func TestLegendHeadroomByHand(t *testing.T) {
+	lin := newPlot("", "x", "y")
+	lin.Y.Min, lin.Y.Max = 0, 10
+	legendHeadroom(lin, latencyPanelHeight)
+	logp := newPlot("", "x", "y")
+	logAxis(&logp.Y)
+	logp.Y.Min, logp.Y.Max = 1, 100
+	legendHeadroom(logp, latencyPanelHeight)
+	if math.Abs(lin.Y.Max-14.4928) > 1e-3 || math.Abs(logp.Y.Max-791.7) > 0.1 {
+		t.Errorf("no legend: linear top %g (want 14.4928), log top %g (want 791.7)", lin.Y.Max, logp.Y.Max)
+	}
+	rows := newPlot("", "x", "y")
+	logAxis(&rows.Y)
+	rows.Y.Min, rows.Y.Max = 1, 100
+	for i := range 14 {
+		rows.Legend.Add(fmt.Sprintf("row %d", i), hLine{})
+	}
+	r := rows.Legend.Rectangle(draw.Canvas{})
+	want := min(0.6, max(0.31, float64((r.Max.Y-r.Min.Y+vg.Points(10))/latencyPanelHeight)))
+	legendHeadroom(rows, latencyPanelHeight)
+	if got := 1 - 2/math.Log10(rows.Y.Max); math.Abs(got-want) > 1e-9 || want <= 0.31 {
+		t.Errorf("14 rows: %.3f of the log axis above the data; want %.3f (over 0.31)", got, want)
+	}
+}
