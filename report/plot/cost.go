@@ -76,7 +76,11 @@ func CostBars(bars []CostBar, title string) *Figure {
 	for _, b := range labels.Bars {
 		widest = max(widest, labelStyle(8).Width(b.Label))
 	}
-	p.Y.Min, p.Y.Max = 0, top*barLabelHeadroom(costLabelsUpright(len(groups), len(series), widest))
+	headroom := 1.15 // above the highest bar: its label
+	if costLabelsUpright(len(groups), len(series), widest) {
+		headroom = 1.3 // a label standing upright
+	}
+	p.Y.Min, p.Y.Max = 0, top*headroom
 	p.X.Min, p.X.Max = -0.6, float64(len(groups))-0.4
 	p.Legend.Left = false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), -vg.Points(6)

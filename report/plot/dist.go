@@ -85,19 +85,22 @@ func (h *LogHist) Quantile(q float64) float64 {
 	if n == 0 {
 		return 0
 	}
-	rank := int64(math.Ceil(q * float64(n)))
-	rank = max(rank, 1)
-	seen := h.under
-	if seen >= rank {
+	rank := max(int64(math.Ceil(q*float64(n))), 1)
+	if h.under >= rank {
 		return 0
 	}
+	return binLow(h.binAt(h.under, rank))
+}
+
+// binAt returns the bin where the count of values, seen before the first
+// bin and then bin by bin, reaches rank; len(counts) where it does not.
+func (h *LogHist) binAt(seen, rank int64) int {
 	for i, c := range h.counts {
-		seen += c
-		if seen >= rank {
-			return binLow(i)
+		if seen += c; seen >= rank {
+			return i
 		}
 	}
-	return binLow(len(h.counts))
+	return len(h.counts)
 }
 
 // inRangeBin returns the bin holding the q-quantile of the values within
@@ -114,13 +117,7 @@ func (h *LogHist) inRangeBin(q float64) int {
 		return -1
 	}
 	rank := max(int64(math.Ceil(q*float64(n))), 1)
-	var seen int64
-	for i, c := range h.counts {
-		if seen += c; seen >= rank {
-			return i
-		}
-	}
-	return len(h.counts) - 1
+	return min(h.binAt(0, rank), len(h.counts)-1)
 }
 
 // histRange returns the bins of the lowest 1 % and highest 99 % quantile

@@ -2,7 +2,6 @@ package plot
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"encoding/xml"
 	"fmt"
@@ -62,7 +61,7 @@ func TestLatencyPanelHeadroom(t *testing.T) {
 		flat.Levels = append(flat.Levels, report.Level{Level: lv, OutputTokensPerS: 300 * lv, TPOTMS: d, Requests: report.Requests{Total: 40, OK: 40}})
 	}
 	for name, s := range map[string]*report.Summary{"one level": one, "flat sweep": flat} {
-		p := latencyPanel([]Run{{Label: "x", Summary: s}}, report.SLO{}, "TPOT", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, 0)
+		p := latencyPanel([]Run{{Label: "x", Summary: s}}, sloPercentile(report.SLO{}), "TPOT", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, 0)
 		top := 0.0
 		for _, l := range s.Levels {
 			top = max(top, l.TPOTMS.P99)
@@ -77,7 +76,12 @@ func TestLatencyPanelHeadroom(t *testing.T) {
 // word processor or LaTeX places the 8-inch figure at 72 or 96 dpi, twice
 // its size, and --png-dpi 300 for print changed nothing but the pixels.
 func TestPNGStatesDPI(t *testing.T) {
-	for _, dpi := range []float64{0, 300} {
+	// Pixels per metre by hand: 144 / 0.0254 = 5669.29, 300 / 0.0254 = 11811.02.
+	for _, tt := range []struct {
+		dpi  float64
+		want uint32
+	}{{0, 5669}, {300, 11811}} {
+		dpi := tt.dpi
 		f := Pareto([]Run{{Label: "a", Summary: &report.Summary{}}})
 		f.DPI = dpi
 		var b bytes.Buffer
@@ -87,7 +91,7 @@ func TestPNGStatesDPI(t *testing.T) {
 		if _, err := png.Decode(bytes.NewReader(b.Bytes())); err != nil {
 			t.Fatalf("dpi %g: PNG does not decode: %v", dpi, err)
 		}
-		want := uint32(math.Round(cmp.Or(dpi, PNGDPI) / 0.0254))
+		want := tt.want
 		x, y, unit, ok := pngPHYs(b.Bytes())
 		if !ok || x != want || y != want || unit != 1 {
 			t.Errorf("dpi %g: pHYs = %d × %d per unit %d (found %v); want %d × %d per metre", dpi, x, y, unit, ok, want, want)
@@ -318,7 +322,7 @@ func TestLatencyLegendHeadroom(t *testing.T) {
 	}
 	cases["linear, seven runs"] = seven
 	for name, runs := range cases {
-		p := latencyPanel(runs, report.SLO{}, "TTFT", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, 0)
+		p := latencyPanel(runs, sloPercentile(report.SLO{}), "TTFT", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, 0)
 		top := 0.0
 		for _, r := range runs {
 			for _, l := range r.Summary.Levels {
@@ -690,5 +694,121 @@ func TestTimelinePercentTicksStopAt100(t *testing.T) {
 		if v, err := strconv.ParseFloat(text, 64); err == nil && v > 100 {
 			t.Errorf("tick %q above 100 on a timeline whose panels are requests in flight and percentages", text)
 		}
+	}
+}
+
+// timelineBins names one width when the runs agree and each run's when
+// they differ; runs that state none are left out.
+func TestTimelineBins(t *testing.T) {
+	for _, tt := range []struct {
+		runs []Timeline
+		want string
+	}{
+		{nil, ""},
+		{[]Timeline{{Label: "a"}}, ""},
+		{[]Timeline{{Label: "a", BinS: 0.5}, {Label: "b", BinS: 0.5}, {Label: "c"}}, "0.5 s"},
+		{[]Timeline{{Label: "a", BinS: 0.5}, {Label: "b", BinS: 5}}, "0.5 s (a), 5 s (b)"},
+		{[]Timeline{{Label: "a"}, {Label: "b (x)", BinS: 1}, {Label: "c", BinS: 2}}, "1 s (b (x)), 2 s (c)"},
+	} {
+		if got := timelineBins(tt.runs); got != tt.want {
+			t.Errorf("timelineBins(%v) = %q; want %q", tt.runs, got, tt.want)
+		}
+	}
+}
+
+// At 72 dpi the chunk is the common one image editors write, byte for
+// byte: length 9, "pHYs", 2835 pixels per metre both ways (72 / 0.0254 =
+// 2834.6), unit 1 (the metre), CRC 0x009a9c18; right after the IHDR chunk,
+// the rest untouched.
+func TestWritePNGWithPHYsBytes(t *testing.T) {
+	head := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), make([]byte, 13+4)...)
+	rest := []byte("\x00\x00\x00\x00IEND\xaeB`\x82")
+	var b bytes.Buffer
+	if err := writePNGWithPHYs(&b, append(slices.Clone(head), rest...), 72); err != nil {
+		t.Fatal(err)
+	}
+	want := string(head) + "\x00\x00\x00\x09pHYs\x00\x00\x0b\x13\x00\x00\x0b\x13\x01\x00\x9a\x9c\x18" + string(rest)
+	if b.String() != want {
+		t.Errorf("72 dpi:\n got % x\nwant % x", b.Bytes(), want)
+	}
+	if err := writePNGWithPHYs(&b, []byte("\x89PNG\r\n\x1a\n"), 72); err == nil {
+		t.Error("a PNG without IHDR: no error")
+	}
+}
+
+// CostBars sets its headroom before drawing by costLabelsUpright's estimate
+// of the bars' width (500 pt of data); the labels stand upright or not at
+// draw time by the bars' real width. The two agree for one to nine runs of
+// three groups ("$1.529" stands from five runs), so upright labels get
+// their 30 % and level ones 15 %.
+func TestCostLabelsUprightEstimate(t *testing.T) {
+	uprightRe := regexp.MustCompile(`<g transform="rotate\(90\)">\n<text[^>]*\n?[^>]*>\$[\d.]+</text>`)
+	for runs := 1; runs <= 9; runs++ {
+		var bars []CostBar
+		widest := vg.Length(0)
+		for i := range runs {
+			for k, g := range []string{"on-demand", "reserved-1y", "owned"} {
+				v := 1.529 / float64(k+1)
+				bars = append(bars, CostBar{Group: g, Series: fmt.Sprintf("run-%d", i+1), USDPer1M: v})
+				widest = max(widest, labelStyle(8).Width(usdLabel(v)))
+			}
+		}
+		var b bytes.Buffer
+		if err := CostBars(bars, "cost").Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		drawn := len(uprightRe.FindAll(b.Bytes(), -1)) > 0
+		if est := costLabelsUpright(3, runs, widest); est != drawn {
+			t.Errorf("%d runs: labels upright %v when drawn, estimated %v", runs, drawn, est)
+		}
+	}
+}
+
+// inRangeBin by hand: bin i starts at 0.001 ms · 10^(i/200), so 0.01 ms is
+// bin 200 and 1 ms bin 600. Values under the bins (8 gaps under 1 µs) do
+// not move the 1 % quantile of those within them; none within: -1.
+func TestInRangeBinByHand(t *testing.T) {
+	h := NewLogHist()
+	h.Add(1e-4, 8)
+	h.Add(0.01, 1)
+	h.Add(1, 99)
+	h.Add(1e7, 3) // over the top
+	if lo, hi := h.inRangeBin(0.01), h.inRangeBin(0.99); lo != 200 || hi != 600 {
+		t.Errorf("inRangeBin(0.01), (0.99) = %d, %d; want 200, 600", lo, hi)
+	}
+	under := NewLogHist()
+	under.Add(1e-4, 5)
+	if b := under.inRangeBin(0.5); b != -1 {
+		t.Errorf("every value under the bins: inRangeBin = %d; want -1", b)
+	}
+}
+
+// legendHeadroom by hand: with no legend rows the top 31 % of the axis is
+// left above the data (linear 0–10: to 10 / 0.69 = 14.49; log 1–100: to
+// 10^(2/0.69) = 791.7, the data's two decades 69 % of the axis's 2.90);
+// with rows, the share above the data is the legend's height and 10 pt
+// over the panel's, between 31 % and 60 %.
+func TestLegendHeadroomByHand(t *testing.T) {
+	lin := newPlot("", "x", "y")
+	lin.Y.Min, lin.Y.Max = 0, 10
+	legendHeadroom(lin, latencyPanelHeight)
+	logp := newPlot("", "x", "y")
+	logAxis(&logp.Y)
+	logp.Y.Min, logp.Y.Max = 1, 100
+	legendHeadroom(logp, latencyPanelHeight)
+	if math.Abs(lin.Y.Max-14.4928) > 1e-3 || math.Abs(logp.Y.Max-791.7) > 0.1 {
+		t.Errorf("no legend: linear top %g (want 14.4928), log top %g (want 791.7)", lin.Y.Max, logp.Y.Max)
+	}
+	rows := newPlot("", "x", "y")
+	logAxis(&rows.Y)
+	rows.Y.Min, rows.Y.Max = 1, 100
+	for i := range 14 {
+		rows.Legend.Add(fmt.Sprintf("row %d", i), hLine{})
+	}
+	r := rows.Legend.Rectangle(draw.Canvas{})
+	want := min(0.6, max(0.31, float64((r.Max.Y-r.Min.Y+vg.Points(10))/latencyPanelHeight)))
+	legendHeadroom(rows, latencyPanelHeight)
+	if got := 1 - 2/math.Log10(rows.Y.Max); math.Abs(got-want) > 1e-9 || want <= 0.31 {
+		t.Errorf("14 rows: %.3f of the log axis above the data; want %.3f (over 0.31)", got, want)
 	}
 }

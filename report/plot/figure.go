@@ -88,10 +88,7 @@ func (f *Figure) Write(w io.Writer, format string) (err error) {
 		f.paint(draw.New(c))
 		var b bytes.Buffer
 		if _, err = (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err == nil {
-			var out []byte
-			if out, err = withPHYs(b.Bytes(), dpi); err == nil {
-				_, err = w.Write(out)
-			}
+			err = writePNGWithPHYs(w, b.Bytes(), dpi)
 		}
 	default:
 		return fmt.Errorf("figure %s: format %q must be svg or png", f.Name, format)

@@ -193,16 +193,6 @@ func (l barLabels) Plot(c draw.Canvas, p *gplot.Plot) {
 	}
 }
 
-// barLabelHeadroom is how far above the highest bar the cost figure's y
-// axis reaches, as a factor: a fifth more when the labels stand upright
-// (costLabelsUpright), else 15 %.
-func barLabelHeadroom(upright bool) float64 {
-	if upright {
-		return 1.3
-	}
-	return 1.15
-}
-
 // costLabelsUpright estimates, before drawing, whether CostBars' labels
 // will stand upright: the bars of a figure 8 in wide (about 500 pt of
 // data) in groups of series bars, 0.8 of a group's width, each 0.92 of its

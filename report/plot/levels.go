@@ -58,8 +58,8 @@ func sloPercentile(slo report.SLO) float64 {
 // SLO percentile. Latency axes turn logarithmic when values span over 20×.
 func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	pct := sloPercentile(slo)
-	left := latencyPanel(runs, slo, "Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
-	right := latencyPanel(runs, slo, "Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
+	left := latencyPanel(runs, pct, "Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
+	right := latencyPanel(runs, pct, "Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
 	sharedLegend(left, runs)
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
@@ -72,8 +72,7 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 
 // latencyPanel is one panel of LatencyThroughput: metric's p50/p95/p99 of
 // every run against output tokens/s, the SLO limit (if > 0) and capacity.
-func latencyPanel(runs []Run, slo report.SLO, title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
-	pct := sloPercentile(slo)
+func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
 	p := newPlot(title, "output tokens/s (steady state, all GPUs)", metric+" (ms)")
 	p.X.Tick.Marker = compactTicks{}
 	p.Y.Tick.Marker = compactTicks{}

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -159,28 +160,27 @@ func TimelineFigure(runs []Timeline) *Figure {
 	}
 	caption := timelineCaption(runs, missing)
 	h := vg.Length(len(panels))*1.55*vg.Inch + 0.6*vg.Inch
-	fig := gridFigureLegend("timeline", "Run timeline", caption, 10*vg.Inch, h, rows, &legend)
-	return fig
+	return gridFigureLegend("timeline", "Run timeline", caption, 10*vg.Inch, h, rows, &legend)
 }
 
 // timelineBins names the runs' bin widths ("0.5 s"; "0.5 s (a), 1 s (b)"
 // when they differ), "" when none is stated.
 func timelineBins(runs []Timeline) string {
 	var widths []string
+	var first float64
 	same := true
 	for _, r := range runs {
 		if r.BinS > 0 {
-			w := fmt.Sprintf("%g s", r.BinS)
-			same = same && (len(widths) == 0 || strings.HasPrefix(widths[0], w+" "))
-			widths = append(widths, w+" ("+r.Label+")")
+			first = cmp.Or(first, r.BinS)
+			same = same && r.BinS == first
+			widths = append(widths, fmt.Sprintf("%g s (%s)", r.BinS, r.Label))
 		}
 	}
-	if len(widths) == 0 {
+	switch {
+	case len(widths) == 0:
 		return ""
-	}
-	if same {
-		w, _, _ := strings.Cut(widths[0], " (")
-		return w
+	case same:
+		return fmt.Sprintf("%g s", first)
 	}
 	return strings.Join(widths, ", ")
 }

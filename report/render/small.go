@@ -16,7 +16,3 @@ func numSig(v float64, prec int) string {
 	}
 	return report.FormatFixed(v, prec)
 }
-
-// ratioText writes a ratio of two runs' values (2 decimals, two
-// significant digits below 0.01).
-func ratioText(r float64) string { return numSig(r, 2) }

@@ -1,6 +1,9 @@
 package render
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // A positive value too small for its decimals keeps two significant
 // digits: a fast engine's TPOT of 0.0015 ms read "0.00" in the report's
@@ -20,7 +23,8 @@ func TestSmallValuesKeepDigits(t *testing.T) {
 		{times(3.24), "3.24×"},
 		{times2(0.0123), "0.01"},
 		{times2(0.0012), "0.0012"},
-		{ratioText(1.5e-7), "0.00000015"},
+		{times2(1.5e-7), "0.00000015"},
+		{times2(math.NaN()), "-"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q; want %q", c.got, c.want)

@@ -174,7 +174,7 @@ func levelComparisonTable(c Comparison) (table, bool) {
 			cells[m.BaselineLevel] = map[string]string{}
 			levels = append(levels, m.BaselineLevel)
 		}
-		cell := fmt.Sprintf("%s× [%s–%s]", ratioText(m.Ratio), ratioText(m.CILow), ratioText(m.CIHigh))
+		cell := fmt.Sprintf("%s [%s–%s]", times(m.Ratio), times2(m.CILow), times2(m.CIHigh))
 		if !m.Significant {
 			cell += " n.s."
 		}

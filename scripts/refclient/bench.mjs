@@ -47,7 +47,12 @@ async function one(i) {
     }
   }
   const end = performance.now();
-  return { ttft: first - t0, tpot: (last - first) / (chunks - 1), e2e: end - t0, promptTokens };
+  // As report's definitions: no TTFT without a content chunk, no TPOT
+  // without two (NaN, left out of the percentiles below).
+  return {
+    ttft: chunks > 0 ? first - t0 : NaN, tpot: chunks > 1 ? (last - first) / (chunks - 1) : NaN,
+    e2e: end - t0, promptTokens,
+  };
 }
 
 function quantile7(xs, p) {
@@ -63,7 +68,7 @@ for (let i = 0; i < +n + warmup; i++) {
 }
 const out = { client: "openai-node " + VERSION, requests: results.length };
 for (const k of ["ttft", "tpot", "e2e"]) {
-  const xs = results.map((r) => r[k]);
+  const xs = results.map((r) => r[k]).filter(Number.isFinite);
   out[k + "_ms"] = { p50: quantile7(xs, 0.5), p90: quantile7(xs, 0.9), mean: xs.reduce((a, b) => a + b, 0) / xs.length };
 }
 out.prompt_tokens_mean = results.reduce((a, r) => a + r.promptTokens, 0) / results.length;
