@@ -5,9 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 )
 
@@ -35,14 +33,7 @@ func TestMarkdownWritesOutControlCharacters(t *testing.T) {
 		}
 		dirs = append(dirs, dir)
 	}
-	runs, slo, src, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := buildFrom(t, dirs)
 	var md bytes.Buffer
 	if err := WriteMarkdown(&md, rep); err != nil {
 		t.Fatal(err)

@@ -37,14 +37,7 @@ func TestMarkdownEscapesHostileRunNames(t *testing.T) {
 		}
 		dirs = append(dirs, dir)
 	}
-	runs, slo, src, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := buildFrom(t, dirs)
 	for _, f := range rep.Plots() {
 		rep.Figures = append(rep.Figures, refOf(f))
 	}
@@ -65,4 +58,19 @@ func TestMarkdownEscapesHostileRunNames(t *testing.T) {
 	if !sawUnfair {
 		t.Error("no \"Not a like-for-like comparison\" line")
 	}
+}
+
+// buildFrom builds the report of the run directories dirs with a 200 ms
+// TTFT SLO and 100 resamples.
+func buildFrom(t *testing.T, dirs []string) *Report {
+	t.Helper()
+	runs, slo, src, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }
