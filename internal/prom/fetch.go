@@ -48,9 +48,9 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 	if err := targets.EncodingError(resp); err != nil {
 		return zero, fmt.Errorf("%s %s: %w", what, targets.RedactURL(url), err)
 	}
-	body := &pageReader{r: io.LimitReader(resp.Body, MaxPage+1)}
+	body := &io.LimitedReader{R: resp.Body, N: MaxPage + 1}
 	v, err := parse(body)
-	if body.over {
+	if body.N == 0 {
 		// A page cut at MaxPage would be parsed as if whole: a value cut
 		// mid-number, a family past the cut missing.
 		err = fmt.Errorf("page larger than %d bytes (MaxPage): refused", MaxPage)
@@ -59,24 +59,6 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 		return zero, fmt.Errorf("%s %s: %w", what, targets.RedactURL(url), err)
 	}
 	return v, nil
-}
-
-// pageReader reads at most MaxPage bytes of r and notes, in over, a page
-// that went on past them.
-type pageReader struct {
-	r    io.Reader
-	n    int64
-	over bool
-}
-
-func (p *pageReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	if p.n+int64(n) > MaxPage {
-		n = int(MaxPage - p.n)
-		p.over, err = true, io.EOF
-	}
-	p.n += int64(n)
-	return n, err
 }
 
 func orDefault(d, def time.Duration) time.Duration {
