@@ -231,8 +231,8 @@ func WithCause(ctx context.Context, err error) error {
 // body gives) as the server wrote them and reports whether the body was the
 // protocol's error object; when it was not, the body itself is kept in
 // Body, or what EncodingError says of a compressed body not asked for,
-// which is not read; nor is a 1xx answer's. Code, Message and Body are redacted by r and then cut
-// to MaxErrorBody bytes.
+// which is not read; nor is a 1xx answer's. Code, Message and Body are
+// redacted by r and then cut to MaxErrorBody bytes.
 func ReadHTTPError(resp *http.Response, r Redactor, decode func(body []byte, he *HTTPError) bool) *HTTPError {
 	he := &HTTPError{Status: resp.StatusCode, RetryAfter: RetryAfter(resp.Header, time.Now())}
 	if msg := unaskedEncoding(resp); msg != "" {

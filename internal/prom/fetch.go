@@ -21,8 +21,9 @@ const MaxPage = 32 << 20
 // Fetch GETs the Prometheus text page at url and returns parse's reading of
 // its body. A page over MaxPage bytes, or compressed without being asked
 // to be (targets.EncodingError), is an error. client nil means
-// http.DefaultClient, timeout 0 DefaultTimeout. Errors are led by what ("server metrics") and
-// show the URL without credentials: they end up in the run directory.
+// http.DefaultClient, timeout 0 DefaultTimeout. Errors are led by what
+// ("server metrics") and show the URL without credentials: they end up in
+// the run directory.
 func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout time.Duration, what string, parse func(io.Reader) (T, error)) (T, error) {
 	var zero T
 	ctx, cancel := context.WithTimeout(ctx, orDefault(timeout, DefaultTimeout))
