@@ -65,8 +65,7 @@ func DropAbsurd(f *targets.Final) {
 		case c == targets.ServerTiming{}:
 			f.Server = nil // nothing true was reported
 		case c != *s:
-			f.Server = new(targets.ServerTiming)
-			*f.Server = c
+			f.Server = &c // a copy: the adapter's may be shared
 		}
 	}
 }

@@ -65,3 +65,25 @@ func TestDropAbsurdLeavesNoEmptyTiming(t *testing.T) {
 		t.Errorf("server timing %+v; want nil", *f.Server)
 	}
 }
+
+// TestAbsurdBounds: the bounds themselves are counts and durations a
+// server can report, one past them is not (hand-set values on each side).
+func TestAbsurdBounds(t *testing.T) {
+	for n, want := range map[int]int{MaxServerTokens: MaxServerTokens, MaxServerTokens + 1: 1, 0: 1, -1: 1, 7: 7} {
+		if got := EventTokens(n); got != want {
+			t.Errorf("EventTokens(%d) = %d; want %d", n, got, want)
+		}
+	}
+	f := targets.Final{
+		Usage:        &targets.Usage{PromptTokens: MaxServerTokens + 1, CompletionTokens: MaxServerTokens},
+		CachedTokens: MaxServerTokens + 1,
+		Server:       &targets.ServerTiming{Total: MaxServerDuration, Decode: MaxServerDuration + 1},
+	}
+	DropAbsurd(&f)
+	if f.Usage.PromptTokens != 0 || f.Usage.CompletionTokens != MaxServerTokens || f.CachedTokens != 0 {
+		t.Errorf("usage %+v, cached %d; want the prompt count past the bound dropped, the completion count at it kept, no cached count", *f.Usage, f.CachedTokens)
+	}
+	if f.Server == nil || f.Server.Total != MaxServerDuration || f.Server.Decode != 0 {
+		t.Errorf("server timing %+v; want the total at the bound (24h) kept, the decode past it dropped", f.Server)
+	}
+}

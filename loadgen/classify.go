@@ -3,7 +3,6 @@ package loadgen
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/url"
 	"strconv"
@@ -52,11 +51,8 @@ func Classify(err error) rundir.ErrorClass {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return rundir.Timeout
 	}
-	var ue *url.Error
-	var oe *net.OpError
-	if errors.As(err, &ue) || errors.As(err, &oe) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return rundir.Connection
-	}
+	// Everything else is the connection's: a transport error (url.Error,
+	// net.OpError), a stream cut short (io.ErrUnexpectedEOF).
 	return rundir.Connection
 }
 

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -167,11 +166,26 @@ func values(f *dto.MetricFamily) []float64 {
 	return out
 }
 
-// sum is the sum of f's series, nil when f has none or the page's values
-// are absurd: a negative one (every field of a Sample is a count or a
-// ratio) or a sum that overflows (which server.jsonl could not hold).
+// sum is the sum of f's series, nil when f has none or one is negative
+// (every field of a Sample is a count or a ratio: the page is absurd). A
+// sum that overflows is +Inf, which within refuses.
 func sum(f *dto.MetricFamily) *float64 {
+	return total(values(f))
+}
+
+// mean is the mean of f's series, nil where sum is.
+func mean(f *dto.MetricFamily) *float64 {
 	vs := values(f)
+	t := total(vs)
+	if t == nil {
+		return nil
+	}
+	m := *t / float64(len(vs))
+	return &m
+}
+
+// total is the sum of vs; nil when there are none or one is negative.
+func total(vs []float64) *float64 {
 	if len(vs) == 0 {
 		return nil
 	}
@@ -182,19 +196,6 @@ func sum(f *dto.MetricFamily) *float64 {
 		}
 		t += v
 	}
-	if math.IsInf(t, 0) {
-		return nil
-	}
-	return &t
-}
-
-func mean(f *dto.MetricFamily) *float64 {
-	vs := values(f)
-	total := sum(f)
-	if total == nil {
-		return nil
-	}
-	t := *total / float64(len(vs))
 	return &t
 }
 

@@ -55,3 +55,23 @@ func TestSizingFailureIsOneLine(t *testing.T) {
 		t.Errorf("fill = %q; want one line", err)
 	}
 }
+
+// extraCounter counts one token per byte and extra more.
+type extraCounter int
+
+func (e extraCounter) CountTokens(_ context.Context, text string) (int, error) {
+	return len(text) + int(e), nil
+}
+
+// TestCheckCounterBound: one token per byte and maxSpecialTokens more is
+// a tokenizer's count (11 bytes of "hello world": 27 tokens), one more
+// is not (28).
+func TestCheckCounterBound(t *testing.T) {
+	if err := checkCounter(t.Context(), extraCounter(maxSpecialTokens)); err != nil {
+		t.Errorf("one per byte and %d more: %v; want accepted", maxSpecialTokens, err)
+	}
+	err := checkCounter(t.Context(), extraCounter(maxSpecialTokens+1))
+	if err == nil || !strings.Contains(err.Error(), "28 tokens in 11 bytes") {
+		t.Errorf("one per byte and %d more: %v; want refused, 28 tokens in 11 bytes", maxSpecialTokens+1, err)
+	}
+}

@@ -90,8 +90,8 @@ var endpointTails = []string{
 
 // endpointRoot reports whether u's path ends in one of endpointTails and,
 // if so, the server root to give instead and the part of the path it drops:
-// the tail, with an API version (/v1) or an Azure deployment
-// (/openai/deployments/NAME) before it.
+// the tail, with an API version (/v1), an Azure deployment
+// (/openai/deployments/NAME) or a Triton model (/v2/models/NAME) before it.
 func endpointRoot(u *url.URL) (root *url.URL, dropped string, ok bool) {
 	path := strings.TrimRight(u.Path, "/")
 	for _, t := range endpointTails {
@@ -99,8 +99,10 @@ func endpointRoot(u *url.URL) (root *url.URL, dropped string, ok bool) {
 			continue
 		}
 		rest := strings.TrimSuffix(path, t)
-		if i := strings.Index(rest, "/openai/deployments/"); i >= 0 {
-			rest = rest[:i]
+		for _, model := range []string{"/openai/deployments/", "/v2/models/"} {
+			if i := strings.Index(rest, model); i >= 0 {
+				rest = rest[:i]
+			}
 		}
 		rest = strings.TrimSuffix(rest, "/v1")
 		c := *u
@@ -231,8 +233,8 @@ func WithCause(ctx context.Context, err error) error {
 // body gives) as the server wrote them and reports whether the body was the
 // protocol's error object; when it was not, the body itself is kept in
 // Body, or what EncodingError says of a compressed body not asked for,
-// which is not read; nor is a 1xx answer's. Code, Message and Body are redacted by r and then cut
-// to MaxErrorBody bytes.
+// which is not read; nor is a 1xx answer's. Code, Message and Body are
+// redacted by r and then cut to MaxErrorBody bytes.
 func ReadHTTPError(resp *http.Response, r Redactor, decode func(body []byte, he *HTTPError) bool) *HTTPError {
 	he := &HTTPError{Status: resp.StatusCode, RetryAfter: RetryAfter(resp.Header, time.Now())}
 	if msg := unaskedEncoding(resp); msg != "" {

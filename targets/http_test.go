@@ -123,11 +123,12 @@ func TestParseBaseURL(t *testing.T) {
 	// The server root is what adapters want: a URL that names the endpoint
 	// is refused, naming the root to give, with no password or key in it.
 	for s, want := range map[string]string{
-		"http://h:8000/v1/chat/completions": `ends in the API endpoint /v1/chat/completions, which inferbench adds itself: give the server root, "http://h:8000"`,
-		"http://h:8000/v1/completions/":     `the API endpoint /v1/completions,`,
-		"http://h:8080/generate_stream":     `the API endpoint /generate_stream,`,
-		"http://h:11434/api/chat":           `the API endpoint /api/chat, which inferbench adds itself: give the server root, "http://h:11434"`,
-		"https://gw/llm/v1/messages":        `give the server root, "https://gw/llm"`,
+		"http://h:8000/v1/chat/completions":                `ends in the API endpoint /v1/chat/completions, which inferbench adds itself: give the server root, "http://h:8000"`,
+		"http://h:8000/v1/completions/":                    `the API endpoint /v1/completions,`,
+		"http://h:8080/generate_stream":                    `the API endpoint /generate_stream,`,
+		"http://h:11434/api/chat":                          `the API endpoint /api/chat, which inferbench adds itself: give the server root, "http://h:11434"`,
+		"https://gw/llm/v1/messages":                       `give the server root, "https://gw/llm"`,
+		"http://h:8000/v2/models/ensemble/generate_stream": `the API endpoint /v2/models/ensemble/generate_stream, which inferbench adds itself: give the server root, "http://h:8000"`,
 		"https://u:pw@r.openai.azure.com/openai/deployments/gpt/chat/completions?api-version=1&api-key=SECRET": `the API endpoint /openai/deployments/gpt/chat/completions, which inferbench adds itself: give the server root, "https://u:xxxxx@r.openai.azure.com"`,
 	} {
 		_, err := targets.ParseBaseURL(s)

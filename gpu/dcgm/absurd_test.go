@@ -40,3 +40,29 @@ func TestParseDropsAbsurdValues(t *testing.T) {
 		}
 	}
 }
+
+// TestPlausibleBounds: each limit is itself a value (100 % utilisation, a
+// PiB of memory, 100 kW), just past it and below zero are not; a family
+// without a limit takes any value not negative.
+func TestPlausibleBounds(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v    float64
+		want bool
+	}{
+		{metricGPUUtil, 100, true},
+		{metricGPUUtil, 100.5, false},
+		{metricGPUUtil, 0, true},
+		{metricGPUUtil, -0.5, false},
+		{metricFBUsed, 1 << 30, true},
+		{metricFBUsed, 1<<30 + 1, false},
+		{metricPower, 1e5, true},
+		{metricPower, 1e5 + 1, false},
+		{"DCGM_FI_DEV_NOT_BOUNDED", 1e300, true},
+		{"DCGM_FI_DEV_NOT_BOUNDED", -1, false},
+	} {
+		if got := plausible(tc.name, tc.v); got != tc.want {
+			t.Errorf("plausible(%s, %v) = %v; want %v", tc.name, tc.v, got, tc.want)
+		}
+	}
+}

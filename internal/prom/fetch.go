@@ -21,8 +21,9 @@ const MaxPage = 32 << 20
 // Fetch GETs the Prometheus text page at url and returns parse's reading of
 // its body. A page over MaxPage bytes, or compressed without being asked
 // to be (targets.EncodingError), is an error. client nil means
-// http.DefaultClient, timeout 0 DefaultTimeout. Errors are led by what ("server metrics") and
-// show the URL without credentials: they end up in the run directory.
+// http.DefaultClient, timeout 0 DefaultTimeout. Errors are led by what
+// ("server metrics") and show the URL without credentials: they end up in
+// the run directory.
 func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout time.Duration, what string, parse func(io.Reader) (T, error)) (T, error) {
 	var zero T
 	ctx, cancel := context.WithTimeout(ctx, orDefault(timeout, DefaultTimeout))
@@ -48,9 +49,9 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 	if err := targets.EncodingError(resp); err != nil {
 		return zero, fmt.Errorf("%s %s: %w", what, targets.RedactURL(url), err)
 	}
-	body := &pageReader{r: io.LimitReader(resp.Body, MaxPage+1)}
+	body := &io.LimitedReader{R: resp.Body, N: MaxPage + 1}
 	v, err := parse(body)
-	if body.over {
+	if body.N == 0 {
 		// A page cut at MaxPage would be parsed as if whole: a value cut
 		// mid-number, a family past the cut missing.
 		err = fmt.Errorf("page larger than %d bytes (MaxPage): refused", MaxPage)
@@ -59,24 +60,6 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 		return zero, fmt.Errorf("%s %s: %w", what, targets.RedactURL(url), err)
 	}
 	return v, nil
-}
-
-// pageReader reads at most MaxPage bytes of r and notes, in over, a page
-// that went on past them.
-type pageReader struct {
-	r    io.Reader
-	n    int64
-	over bool
-}
-
-func (p *pageReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	if p.n+int64(n) > MaxPage {
-		n = int(MaxPage - p.n)
-		p.over, err = true, io.EOF
-	}
-	p.n += int64(n)
-	return n, err
 }
 
 func orDefault(d, def time.Duration) time.Duration {

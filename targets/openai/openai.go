@@ -135,12 +135,12 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if t.deployment != nil && req.Model == "" {
 		return targets.Final{}, errors.New("openai: no model: Azure's deployment URL needs the deployment name as the model")
 	}
-	// PostStream marks the POST safe to resend when a kept-alive connection
-	// turns out closed (llama-server closes it after every stream).
 	read := t.readChat
 	if t.api == Responses {
 		read = t.readResponses
 	}
+	// PostStream marks the POST safe to resend when a kept-alive connection
+	// turns out closed (llama-server closes it after every stream).
 	return t.ep.Stream(ctx, t.endpoint(req.Model), body, t.httpError, nil, read, onChunk)
 }
 
