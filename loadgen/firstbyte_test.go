@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
 )
@@ -29,7 +30,23 @@ func TestFirstByteIsTheBodysFirstByte(t *testing.T) {
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	}))
 	defer srv.Close()
-	target, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: srv.URL}})
+	rec := oneChatRequest(t, srv.URL)
+	if !rec.OK {
+		t.Fatalf("record %+v", rec)
+	}
+	if !(rec.SentNS <= rec.HeadersNS && rec.HeadersNS < rec.FirstByteNS && rec.FirstByteNS < rec.FirstTokenNS) {
+		t.Errorf("sent %d headers %d first byte %d first token %d: want them in that order", rec.SentNS, rec.HeadersNS, rec.FirstByteNS, rec.FirstTokenNS)
+	}
+	if d := time.Duration(rec.FirstTokenNS - rec.FirstByteNS); d < gap {
+		t.Errorf("first byte %v before the first token; the server waited %v after its comment", d, gap)
+	}
+}
+
+// oneChatRequest sends one OpenAI chat request to the server at base through
+// a Runner and returns its record.
+func oneChatRequest(t *testing.T, base string) *rundir.Record {
+	t.Helper()
+	target, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: base}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,14 +58,8 @@ func TestFirstByteIsTheBodysFirstByte(t *testing.T) {
 	if _, err := run(context.Background(), r, c.add); err != nil {
 		t.Fatal(err)
 	}
-	if len(c.recs) != 1 || !c.recs[0].OK {
-		t.Fatalf("records %+v", c.recs)
+	if len(c.recs) != 1 {
+		t.Fatalf("%d records, want 1", len(c.recs))
 	}
-	rec := c.recs[0]
-	if !(rec.SentNS <= rec.HeadersNS && rec.HeadersNS < rec.FirstByteNS && rec.FirstByteNS < rec.FirstTokenNS) {
-		t.Errorf("sent %d headers %d first byte %d first token %d: want them in that order", rec.SentNS, rec.HeadersNS, rec.FirstByteNS, rec.FirstTokenNS)
-	}
-	if d := time.Duration(rec.FirstTokenNS - rec.FirstByteNS); d < gap {
-		t.Errorf("first byte %v before the first token; the server waited %v after its comment", d, gap)
-	}
+	return c.recs[0]
 }

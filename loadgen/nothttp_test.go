@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -10,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/rundir"
-	"github.com/inferbench/inferbench/targets"
-	"github.com/inferbench/inferbench/targets/openai"
 )
 
 // TestNotHTTPHasNoStatus: a server that answers with a line that is not an
@@ -38,19 +35,7 @@ func TestNotHTTPHasNoStatus(t *testing.T) {
 			}()
 		}
 	}()
-	target, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "http://" + ln.Addr().String()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(target, Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, Requests(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c collect
-	if _, err := run(context.Background(), r, c.add); err != nil {
-		t.Fatal(err)
-	}
-	rec := c.recs[0]
+	rec := oneChatRequest(t, "http://"+ln.Addr().String())
 	if rec.OK || rec.ErrorClass != rundir.Connection || rec.Status != 0 || !strings.Contains(rec.Error, "malformed HTTP") {
 		t.Errorf("record: ok %v, class %q, status %d, error %q; want a connection failure with no status, naming the malformed response", rec.OK, rec.ErrorClass, rec.Status, rec.Error)
 	}
