@@ -22,6 +22,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/inferbench/inferbench/targets/linebuf"
 )
 
 // DefaultMaxEventSize is the largest event a Reader accepts unless told
@@ -29,10 +31,6 @@ import (
 // its raw lines, and each line (less its "data: " prefix), so a Reader's
 // memory stays within about twice the limit.
 const DefaultMaxEventSize = 16 << 20
-
-// initialBufSize is the size of a new Reader's read buffer, in bytes. It
-// grows, up to the event size limit, when a line does not fit.
-const initialBufSize = 4 << 10
 
 // ErrEventTooLarge is returned by Next when an event's data and raw lines,
 // or a single line less a "data: " prefix, exceed the Reader's maximum event
@@ -65,13 +63,10 @@ type Event struct {
 // A Reader reads events from an SSE stream. It is not safe for concurrent
 // use; reuse one across streams with Reset to avoid allocating its buffers.
 type Reader struct {
-	src     io.Reader
+	win     linebuf.Window
 	max     int
-	buf     []byte // read buffer; unread bytes are buf[r:w]
-	r, w    int
-	err     error // sticky error from src, returned once buf is drained
-	started bool  // the first line has been read (for the byte order mark)
-	skipLF  bool  // the previous line ended in a bare CR: skip one LF
+	started bool // the first line has been read (for the byte order mark)
+	skipLF  bool // the previous line ended in a bare CR: skip one LF
 
 	// the event being assembled
 	data     []byte
@@ -88,7 +83,7 @@ type Reader struct {
 // NewReader returns a Reader that reads events from src, accepting events up
 // to DefaultMaxEventSize bytes.
 func NewReader(src io.Reader) *Reader {
-	return &Reader{src: src, max: DefaultMaxEventSize, buf: make([]byte, initialBufSize)}
+	return &Reader{win: linebuf.New(src), max: DefaultMaxEventSize}
 }
 
 // SetMaxEventSize sets the largest event Next accepts, in bytes; n <= 0
@@ -103,9 +98,7 @@ func (r *Reader) SetMaxEventSize(n int) {
 // Reset makes r read a new stream from src, keeping its buffers and its
 // maximum event size.
 func (r *Reader) Reset(src io.Reader) {
-	r.src = src
-	r.r, r.w = 0, 0
-	r.err = nil
+	r.win.Reset(src)
 	r.started = false
 	r.skipLF = false
 	r.clearEvent()
@@ -248,31 +241,32 @@ func (r *Reader) setType(v []byte) {
 // of the stream, after a last line that had no line end has been returned.
 // The line is valid until the next call.
 func (r *Reader) readLine() (line []byte, ok bool, err error) {
-	scanFrom := 0 // bytes of buf[r.r:r.w] already searched for a line end
+	w := &r.win
+	scanFrom := 0 // bytes of the window already searched for a line end
 	for {
-		if r.skipLF && r.r < r.w {
-			if r.buf[r.r] == '\n' {
-				r.r++
+		if r.skipLF && w.R < w.W {
+			if w.Buf[w.R] == '\n' {
+				w.R++
 				scanFrom = 0
 			}
 			r.skipLF = false
 		}
-		if !r.started && r.w-r.r >= 3 {
+		if !r.started && w.W-w.R >= 3 {
 			// A UTF-8 byte order mark at the start of the stream is skipped.
-			if bytes.HasPrefix(r.buf[r.r:r.w], []byte("\xEF\xBB\xBF")) {
-				r.r += 3
+			if bytes.HasPrefix(w.Unread(), []byte("\xEF\xBB\xBF")) {
+				w.R += 3
 				scanFrom = 0
 			}
 			r.started = true
 		}
-		b := r.buf[r.r:r.w]
+		b := w.Unread()
 		if i := lineEnd(b, scanFrom); i >= 0 {
 			line = b[:i]
-			r.r += i + 1
+			w.R += i + 1
 			if b[i] == '\r' {
 				if i+1 < len(b) {
 					if b[i+1] == '\n' {
-						r.r++
+						w.R++
 					}
 				} else {
 					r.skipLF = true
@@ -282,22 +276,22 @@ func (r *Reader) readLine() (line []byte, ok bool, err error) {
 			return line, true, nil
 		}
 		scanFrom = len(b)
-		if r.err != nil {
-			if r.err != io.EOF {
-				return nil, false, r.err
+		if w.Err != nil {
+			if w.Err != io.EOF {
+				return nil, false, w.Err
 			}
 			if len(b) == 0 {
 				return nil, false, nil
 			}
 			// A last line without a line end.
-			r.r = r.w
+			w.R = w.W
 			r.started = true
 			return b, true, nil
 		}
 		if len(b) > r.maxLine() {
 			return nil, false, fmt.Errorf("%w: a line of more than %d bytes", ErrEventTooLarge, r.maxLine())
 		}
-		r.fill()
+		w.Fill(r.maxLine() + 1) // the longest line and its line end
 	}
 }
 
@@ -316,42 +310,4 @@ func lineEnd(b []byte, from int) int {
 		return from + i
 	}
 	return -1
-}
-
-// fill reads more bytes from src into buf, moving unread bytes to the front
-// and growing buf when it is full. It records src's error for readLine.
-func (r *Reader) fill() {
-	if r.r > 0 {
-		n := copy(r.buf, r.buf[r.r:r.w])
-		r.r, r.w = 0, n
-	}
-	if r.w == len(r.buf) {
-		size := 2 * len(r.buf)
-		if size < initialBufSize {
-			size = initialBufSize
-		}
-		if size > r.max+initialBufSize {
-			size = r.max + initialBufSize
-		}
-		nb := make([]byte, size)
-		copy(nb, r.buf[:r.w])
-		r.buf = nb
-	}
-	// Retry a few empty reads before giving up, as bufio does.
-	for range 100 {
-		n, err := r.src.Read(r.buf[r.w:])
-		if n < 0 || n > len(r.buf)-r.w {
-			r.err = errors.New("sse: reader returned an invalid count")
-			return
-		}
-		r.w += n
-		if err != nil {
-			r.err = err
-			return
-		}
-		if n > 0 {
-			return
-		}
-	}
-	r.err = io.ErrNoProgress
 }
