@@ -45,3 +45,15 @@ func Printable(s string) string {
 func hostile(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
 }
+
+// markdownMarkup escapes, with a backslash, the characters that would start
+// Markdown markup inside a line of report.md or compare.md: a backslash
+// itself, emphasis, code spans, raw HTML and table cell separators.
+var markdownMarkup = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`, "|", `\|`)
+
+// MarkdownText is s as literal text in Markdown, the one escaper of every
+// Markdown file inferbench writes (report.md, compare.md): first Printable,
+// so a line break or an escape sequence in a name is written out and cannot
+// end a table row or a list item, then the markup characters escaped, so a
+// name is shown as it is, never as emphasis, code, HTML or a new table cell.
+func MarkdownText(s string) string { return markdownMarkup.Replace(Printable(s)) }

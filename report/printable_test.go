@@ -53,3 +53,23 @@ func TestTableHeaderShowsHostileTextWrittenOut(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownText: the one Markdown escaper, by hand: markup characters
+// get a backslash, control characters are written out first (so their
+// backslash is escaped too and a renderer shows `\n`, not a line break).
+func TestMarkdownText(t *testing.T) {
+	for in, want := range map[string]string{
+		"h100-sxm run 1":    "h100-sxm run 1",
+		"ttft_p95 *bold*":   `ttft\_p95 \*bold\*`,
+		"a | b":             `a \| b`,
+		"<img src=x>`code`": "\\<img src=x\\>\\`code\\`",
+		`C:\runs`:           `C:\\runs`,
+		"box\n| injected |": `box\\n\| injected \|`,
+		"red\x1b[31m":       `red\\x1b[31m`,
+		"[3.10–3.39] 3.24×": "[3.10–3.39] 3.24×",
+	} {
+		if got := MarkdownText(in); got != want {
+			t.Errorf("MarkdownText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -29,8 +29,8 @@ func writeNoBaseline(o GateOptions, cand *Run, why string) error {
 	}
 	if o.Markdown != "" {
 		md := fmt.Sprintf("### inferbench compare: no baseline yet\n\n%s: nothing to compare with (--allow-empty-baseline).  \ncandidate: %s (%s, %s, scenario %s)\n",
-			mdEscape(report.Printable(why)), mdEscape(report.Printable(cand.Dir)), mdEscape(report.Printable(cand.Meta.Model)),
-			mdEscape(report.Printable(cand.Meta.TargetKind)), mdEscape(report.Printable(scenario)))
+			report.MarkdownText(why), report.MarkdownText(cand.Dir), report.MarkdownText(cand.Meta.Model),
+			report.MarkdownText(cand.Meta.TargetKind), report.MarkdownText(scenario))
 		if err := rundir.WriteFileWith(o.Markdown, func(w io.Writer) error { _, err := io.WriteString(w, md); return err }); err != nil {
 			return err
 		}

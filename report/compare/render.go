@@ -183,12 +183,12 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	} else {
 		fmt.Fprintf(&b, "### inferbench compare: **%d regression(s)**\n\n", len(regs))
 		for _, row := range regs {
-			fmt.Fprintf(&b, "- **%s**\n", mdEscape(Describe(row)))
+			fmt.Fprintf(&b, "- **%s**\n", report.MarkdownText(Describe(row)))
 		}
 		b.WriteString("\n")
 	}
 	for _, l := range r.header() {
-		fmt.Fprintf(&b, "%s  \n", mdEscape(l))
+		fmt.Fprintf(&b, "%s  \n", report.MarkdownText(l))
 	}
 	level := math.NaN()
 	for _, row := range r.Rows {
@@ -200,19 +200,13 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 		if row.Verdict == Regression {
 			verdict = "**" + verdict + "**"
 		}
-		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(row.Title), mdEscape(row.Unit),
+		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", report.MarkdownText(row.Title), report.MarkdownText(row.Unit),
 			formatValue(row, row.Baseline), formatValue(row, row.Candidate), formatChange(row, row.Change), formatCI(row),
 			formatP(row.P), mwP(row), verdict)
 	}
-	fmt.Fprintf(&b, "\n_%s. %s._\n", mdEscape(r.methods()), mdEscape(r.thresholdsLine()))
+	fmt.Fprintf(&b, "\n_%s. %s._\n", report.MarkdownText(r.methods()), report.MarkdownText(r.thresholdsLine()))
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// mdEscape escapes the characters that would break a table cell or start
-// emphasis.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
 // WriteJSON writes r as indented JSON (Row.MarshalJSON: undefined values

@@ -14,44 +14,44 @@ import (
 // GPU, cost and crossover tables, and the run manifests.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", mdEscape(r.title())) // run labels are directory names: any text
+	fmt.Fprintf(&b, "# %s\n\n", report.MarkdownText(r.title())) // run labels are directory names: any text
 	if n := r.SimulatedNote(); n != "" {
-		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(n))
+		fmt.Fprintf(&b, "**%s**\n\n", report.MarkdownText(n))
 	}
 	if n := r.IncompleteNote(); n != "" {
-		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(n))
+		fmt.Fprintf(&b, "**%s**\n\n", report.MarkdownText(n))
 	}
 	b.WriteString("## Summary\n\n")
 	for _, c := range r.Comparisons {
-		fmt.Fprintf(&b, "**Verdict:** %s\n\n", mdEscape(c.Headline))
+		fmt.Fprintf(&b, "**Verdict:** %s\n\n", report.MarkdownText(c.Headline))
 		if len(c.Differs) > 0 {
-			fmt.Fprintf(&b, "**What differs between the runs, by design** (%s vs %s):\n\n", mdEscape(c.Candidate), mdEscape(c.Baseline))
+			fmt.Fprintf(&b, "**What differs between the runs, by design** (%s vs %s):\n\n", report.MarkdownText(c.Candidate), report.MarkdownText(c.Baseline))
 			for _, d := range c.Differs {
-				fmt.Fprintf(&b, "- %s\n", mdEscape(d))
+				fmt.Fprintf(&b, "- %s\n", report.MarkdownText(d))
 			}
 			b.WriteString("\n")
 		}
 		if len(c.Unfair) > 0 {
-			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", mdEscape(c.Candidate), mdEscape(c.Baseline))
+			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", report.MarkdownText(c.Candidate), report.MarkdownText(c.Baseline))
 			for _, u := range c.Unfair {
-				fmt.Fprintf(&b, "- %s\n", mdEscape(u))
+				fmt.Fprintf(&b, "- %s\n", report.MarkdownText(u))
 			}
 			b.WriteString("\n")
 		}
 		if len(c.Notes) > 0 {
 			b.WriteString("Notes:\n\n")
 			for _, n := range c.Notes {
-				fmt.Fprintf(&b, "- %s\n", mdEscape(n))
+				fmt.Fprintf(&b, "- %s\n", report.MarkdownText(n))
 			}
 			b.WriteString("\n")
 		}
 	}
 	writeMDTable(&b, r.summaryTable())
-	b.WriteString(mdEscape(r.sloLine()) + "\n\n")
+	b.WriteString(report.MarkdownText(r.sloLine()) + "\n\n")
 	if len(r.Figures) > 0 {
 		b.WriteString("## Figures\n\n")
 		for _, f := range r.Figures {
-			fmt.Fprintf(&b, "### %s\n\n![%s](%s)\n\n%s ([SVG](%s))\n\n", f.Title, f.Title, f.PNG, mdEscape(f.Caption), f.SVG)
+			fmt.Fprintf(&b, "### %s\n\n![%s](%s)\n\n%s ([SVG](%s))\n\n", f.Title, f.Title, f.PNG, report.MarkdownText(f.Caption), f.SVG)
 		}
 	}
 	if len(r.Comparisons) > 0 {
@@ -84,7 +84,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if len(r.Warnings) > 0 {
 		b.WriteString("## Warnings\n\n")
 		for _, w := range r.Warnings {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(w))
+			fmt.Fprintf(&b, "- %s\n", report.MarkdownText(w))
 		}
 		b.WriteString("\n")
 	}
@@ -96,12 +96,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 // writeMDTable writes t as a Markdown table under a level-3 heading.
 func writeMDTable(b *strings.Builder, t table) {
 	if t.Title != "" {
-		fmt.Fprintf(b, "### %s\n\n", mdEscape(t.Title))
+		fmt.Fprintf(b, "### %s\n\n", report.MarkdownText(t.Title))
 	}
 	row := func(cells []string) {
 		b.WriteString("|")
 		for _, c := range cells {
-			b.WriteString(" " + mdCell(c) + " |")
+			b.WriteString(" " + report.MarkdownText(c) + " |")
 		}
 		b.WriteString("\n")
 	}
@@ -120,26 +120,11 @@ func writeMDTable(b *strings.Builder, t table) {
 	}
 	b.WriteString("\n")
 	for _, n := range t.Notes {
-		fmt.Fprintf(b, "- %s\n", mdEscape(n))
+		fmt.Fprintf(b, "- %s\n", report.MarkdownText(n))
 	}
 	if len(t.Notes) > 0 {
 		b.WriteString("\n")
 	}
-}
-
-// mdCell escapes a table cell: pipes and line breaks.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(mdEscape(s), "\n", " ")
-}
-
-// mdEscape keeps text from being read as Markdown markup where it would
-// commonly misfire: asterisks, underscores, backticks and angle brackets
-// (so that no HTML passes through); control characters, a line break
-// among them, are written out (report.Printable).
-func mdEscape(s string) string {
-	r := strings.NewReplacer("*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`)
-	return r.Replace(report.Printable(s))
 }
 
 // writeMDCost writes the Cost section: each run's cost table and the
