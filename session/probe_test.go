@@ -133,3 +133,20 @@ func TestProbe404NamesTheURL(t *testing.T) {
 		t.Errorf("probe error %v; want it to contain %q", err, want)
 	}
 }
+
+// TestProbe404NamesTheAzureDeployment: on Azure the model is the deployment
+// in the path, so the 404 names the URL with the deployment asked for, not a
+// placeholder.
+func TestProbe404NamesTheAzureDeployment(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	target, err := registry.New("azure", registry.Options{URL: srv.URL, APIKey: "k", Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Probe(t.Context(), target, "my-gpt4o")
+	want := "(posted to " + srv.URL + "/openai/deployments/my-gpt4o/chat/completions?api-version="
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("probe error %v; want it to contain %q", err, want)
+	}
+}

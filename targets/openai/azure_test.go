@@ -126,6 +126,10 @@ func TestAzureURLs(t *testing.T) {
 			if got.URL.Path != tc.path || got.URL.RawQuery != tc.query {
 				t.Errorf("posted to %s?%s, want %s?%s", got.URL.Path, got.URL.RawQuery, tc.path, tc.query)
 			}
+			tg, _ := openai.New(cfg)
+			if u := tg.URL("my-gpt4o"); u != srv.URL+got.URL.RequestURI() {
+				t.Errorf("URL(model) = %s; it posted to %s", u, got.URL.RequestURI())
+			}
 			wantKey, wantAuth := "azkey", ""
 			if tc.bearer {
 				wantKey, wantAuth = "", "Bearer eyJ0.entra.token"

@@ -109,12 +109,13 @@ func (t *Target) endpoint(model string) string {
 
 // String names the endpoint and flavor, never the API key.
 func (t *Target) String() string {
-	return fmt.Sprintf("openai %s (%s) %s", t.api, t.flavor, targets.RedactURL(t.URL()))
+	return fmt.Sprintf("openai %s (%s) %s", t.api, t.flavor, targets.RedactURL(t.URL("{deployment}")))
 }
 
-// URL returns the endpoint the Target posts to; for Azure deployment
-// URLs, with "{deployment}" where the model goes.
-func (t *Target) URL() string { return t.endpoint("{deployment}") }
+// URL returns the endpoint the Target posts model's requests to: the same
+// for every model, except on Azure, where the model names the deployment
+// in the path.
+func (t *Target) URL(model string) string { return t.endpoint(model) }
 
 // streamState is the per-request scratch space, pooled.
 type streamState struct {

@@ -550,8 +550,8 @@ func TestEndpointURL(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.base, err)
 		}
-		if tg.URL() != tc.want {
-			t.Errorf("New(%q, %q).URL() = %q, want %q", tc.base, tc.api, tg.URL(), tc.want)
+		if got := tg.URL("m"); got != tc.want {
+			t.Errorf("New(%q, %q).URL(\"m\") = %q, want %q", tc.base, tc.api, got, tc.want)
 		}
 	}
 }

@@ -94,7 +94,7 @@ func New(cfg Config) (*Target, error) {
 		if err != nil {
 			return nil, fmt.Errorf("tgi: %w", err)
 		}
-		t.url = t.chat.URL()
+		t.url = t.chat.URL("") // one URL for every model
 	default:
 		return nil, fmt.Errorf("tgi: API %q: want %q or %q", cfg.API, Native, Chat)
 	}
