@@ -562,9 +562,11 @@ func judge(r *Row, th Thresholds) {
 	}
 }
 
-// MarshalJSON writes r's fields as their tags say, in order, but for the
-// values JSON cannot hold: a NaN or ±Inf float is written as null, and a
-// MannWhitney of undefined values (NaN) is left out.
+// MarshalJSON writes r as encoding/json would, field by field in order
+// under the same tag rules (a "-" or unexported field is left out, an
+// untagged one goes by its name, omitempty leaves out an empty value), but
+// for the values JSON cannot hold: a NaN or ±Inf float is written as null,
+// and a MannWhitney of undefined values (NaN) is left out.
 func (r Row) MarshalJSON() ([]byte, error) {
 	if mw := r.MannWhitney; mw != nil && (math.IsNaN(mw.P) || math.IsNaN(mw.U)) {
 		r.MannWhitney = nil
@@ -572,9 +574,14 @@ func (r Row) MarshalJSON() ([]byte, error) {
 	v := reflect.ValueOf(r)
 	b := []byte{'{'}
 	for i := range v.NumField() {
-		name, opt, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		sf := v.Type().Field(i)
+		tag := sf.Tag.Get("json")
+		if !sf.IsExported() || tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
 		f := v.Field(i)
-		if opt == "omitempty" && f.IsZero() {
+		if slices.Contains(strings.Split(opts, ","), "omitempty") && emptyJSON(f) {
 			continue
 		}
 		val := f.Interface()
@@ -588,8 +595,20 @@ func (r Row) MarshalJSON() ([]byte, error) {
 		if len(b) > 1 {
 			b = append(b, ',')
 		}
-		b = append(strconv.AppendQuote(b, name), ':')
+		b = append(strconv.AppendQuote(b, cmp.Or(name, sf.Name)), ':')
 		b = append(b, fb...)
 	}
 	return append(b, '}'), nil
+}
+
+// emptyJSON is encoding/json's omitempty test: false, 0, "", a nil pointer
+// or interface, an empty slice, map or array; never a struct.
+func emptyJSON(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Struct:
+		return false
+	}
+	return v.IsZero()
 }
