@@ -119,34 +119,24 @@ func TestWarnOtherModel(t *testing.T) {
 }
 
 // TestProbe404NamesTheURL: a 404 names the URL the adapter posted to, with
-// its key-like query redacted, so a wrong path shows in the one line.
+// its key-like query redacted, so a wrong path shows in the one line; on
+// Azure, where the model is the deployment in the path, with the deployment
+// asked for, not a placeholder.
 func TestProbe404NamesTheURL(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
-	target, err := registry.New("vllm", registry.Options{URL: srv.URL + "/prefix?token=SECRET", Client: srv.Client()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Probe(t.Context(), target, "m")
-	want := "model or endpoint not found: http 404: 404 page not found (posted to " + srv.URL + "/prefix/v1/chat/completions?token=REDACTED)"
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("probe error %v; want it to contain %q", err, want)
-	}
-}
-
-// TestProbe404NamesTheAzureDeployment: on Azure the model is the deployment
-// in the path, so the 404 names the URL with the deployment asked for, not a
-// placeholder.
-func TestProbe404NamesTheAzureDeployment(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	defer srv.Close()
-	target, err := registry.New("azure", registry.Options{URL: srv.URL, APIKey: "k", Client: srv.Client()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Probe(t.Context(), target, "my-gpt4o")
-	want := "(posted to " + srv.URL + "/openai/deployments/my-gpt4o/chat/completions?api-version="
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("probe error %v; want it to contain %q", err, want)
+	for _, tc := range []struct{ kind, url, model, want string }{
+		{"vllm", srv.URL + "/prefix?token=SECRET", "m",
+			"model or endpoint not found: http 404: 404 page not found (posted to " + srv.URL + "/prefix/v1/chat/completions?token=REDACTED)"},
+		{"azure", srv.URL, "my-gpt4o", "(posted to " + srv.URL + "/openai/deployments/my-gpt4o/chat/completions?api-version="},
+	} {
+		target, err := registry.New(tc.kind, registry.Options{URL: tc.url, APIKey: "k", Client: srv.Client()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Probe(t.Context(), target, tc.model)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: probe error %v; want it to contain %q", tc.kind, err, tc.want)
+		}
 	}
 }
