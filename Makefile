@@ -78,5 +78,6 @@ demo-real: build ## the qualification flow against real llama-server and Ollama 
 
 .PHONY: refclient
 
-refclient: ## inferbench beside the official OpenAI Node SDK on the same real llama-server, one request at a time, alternating (needs node and npm; scripts/reference-client.sh URL MODEL for another server)
+refclient: ## inferbench beside the official OpenAI Node SDK (real llama-server) and the official Ollama JS library (real Ollama), one request at a time, alternating (needs node and npm; scripts/reference-client.sh URL MODEL for another server)
 	./scripts/reference-client.sh
+	REFCLIENT_CLIENT=ollama ./scripts/reference-client.sh

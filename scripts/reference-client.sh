@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
-# reference-client.sh: inferbench beside a reference client of the field, the
-# official OpenAI Node SDK (scripts/refclient/), on the same OpenAI-compatible
-# server, one request at a time, alternating ROUNDS times so that both see the
-# same machine. It prints each round's TTFT and TPOT p50/p90 from both clients
+# reference-client.sh: inferbench beside a reference client of the field
+# (scripts/refclient/): the official OpenAI Node SDK on an OpenAI-compatible
+# server, or the official Ollama JavaScript library on Ollama's native API,
+# one request at a time, alternating ROUNDS times so that both see the same
+# machine. It prints each round's TTFT and TPOT p50/p90 from both clients
 # and the mean prompt length in the server's tokens (inferbench's from
 # summary.json). Same definitions on both sides
 # (docs/design.md); different prompts of about the same length (both unique per
 # request, so no prompt cache answers).
 #
 # Usage: scripts/reference-client.sh [URL [MODEL]]
-#   With no URL it starts the real llama-server of scripts/real-servers.sh
-#   (built once, cached) and uses its small model; needs node and npm.
-#   REFCLIENT_ROUNDS (3), REFCLIENT_REQUESTS (40), REFCLIENT_MAX_TOKENS (64),
-#   REFCLIENT_TARGET (llamacpp): the inferbench --target for URL.
+#   REFCLIENT_CLIENT: openai (the default; inferbench --target llamacpp) or
+#   ollama (inferbench --target ollama). With no URL it starts the real
+#   servers of scripts/real-servers.sh (built once, cached) and uses the
+#   small model on llama-server (openai) or on Ollama (ollama); needs node
+#   and npm. REFCLIENT_ROUNDS (3), REFCLIENT_REQUESTS (40),
+#   REFCLIENT_MAX_TOKENS (64), REFCLIENT_TARGET: the inferbench --target for
+#   URL (default by client).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 rounds=${REFCLIENT_ROUNDS:-3} n=${REFCLIENT_REQUESTS:-40} max=${REFCLIENT_MAX_TOKENS:-64}
-kind=${REFCLIENT_TARGET:-llamacpp}
+client=${REFCLIENT_CLIENT:-openai}
+case $client in
+openai) kind=${REFCLIENT_TARGET:-llamacpp} urlvar=INFERBENCH_LLAMACPP_SMALL_URL ;;
+ollama) kind=${REFCLIENT_TARGET:-ollama} urlvar=INFERBENCH_OLLAMA_URL ;;
+*) echo "reference-client.sh: REFCLIENT_CLIENT=$client: want openai or ollama" >&2; exit 2 ;;
+esac
 url=${1:-} model=${2:-}
 out=$(mktemp -d) started=0
 cleanup() {
@@ -28,7 +37,7 @@ trap cleanup EXIT
 if [ -z "$url" ]; then
 	started=1
 	scripts/real-servers.sh start
-	url=$(sed -n 's/^INFERBENCH_LLAMACPP_SMALL_URL=//p' "${INFERBENCH_REAL_STATE:-${INFERBENCH_REAL_CACHE:-$HOME/.cache/inferbench-real}/state}/servers.env")
+	url=$(sed -n "s/^$urlvar=//p" "${INFERBENCH_REAL_STATE:-${INFERBENCH_REAL_CACHE:-$HOME/.cache/inferbench-real}/state}/servers.env")
 	model=small
 fi
 : "${model:=mock}"
@@ -43,8 +52,8 @@ make -s build
 row() { node -e 'const [w,f]=process.argv.slice(1);const j=JSON.parse(require("fs").readFileSync(f));const l=j.levels?j.levels[0]:j;const g=(m)=>[m.p50,m.p90].map(x=>x.toFixed(2).padStart(9)).join("");const p=l.lengths?l.lengths.input_mean:l.prompt_tokens_mean;console.log(w.padEnd(22)+g(l.ttft_ms)+g(l.tpot_ms)+p.toFixed(1).padStart(9))' "$@"; }
 printf '%-22s%9s%9s%9s%9s%9s\n' ms 'TTFT p50' p90 'TPOT p50' p90 'prompt'
 for r in $(seq "$rounds"); do
-	node "$js/bench.mjs" "$url" "$model" "$n" "$max" 60 >"$out/node-$r.json"
-	row "round $r openai-node" "$out/node-$r.json"
+	node "$js/bench.mjs" "$client" "$url" "$model" "$n" "$max" 60 >"$out/node-$r.json"
+	row "round $r $client-js" "$out/node-$r.json"
 	bin/inferbench run --target "$kind" --url "$url" --model "$model" -c 1 -n "$n" --warmup 2 \
 		--prompt-tokens 128 --max-tokens "$max" --spread 0 --out "$out/ib-$r" >/dev/null 2>"$out/ib-$r.log" || { cat "$out/ib-$r.log" >&2; exit 1; }
 	row "round $r inferbench" "$out/ib-$r/summary.json"
