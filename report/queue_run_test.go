@@ -31,7 +31,7 @@ func TestQueueWaitFromServerFile(t *testing.T) {
 
 // TestBadTelemetryLineWarnsOnce: a telemetry file with a line that does not
 // decode is left out with one warning per file, which names the file and
-// the line once ("DIR/gpu.jsonl line N: …": the run's file, among several
+// the line once and says what is missing ("DIR/gpu.jsonl line N: …": the run's file, among several
 // runs), the summary of the records intact.
 func TestBadTelemetryLineWarnsOnce(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
@@ -58,6 +58,12 @@ func TestBadTelemetryLineWarnsOnce(t *testing.T) {
 	for i, name := range []string{"gpu.jsonl", "server.jsonl", "client.jsonl"} {
 		if w := warnings[i]; !strings.HasPrefix(w, filepath.Join(dir, name)+" line ") || strings.Count(w, name) != 1 {
 			t.Errorf("warning %q; want it to start %q and name the file once", w, filepath.Join(dir, name)+" line ")
+		}
+		if missing := []string{"(GPU telemetry left out)", "(server metrics left out)", "(client telemetry left out)"}[i]; !strings.HasSuffix(warnings[i], missing) {
+			t.Errorf("warning %q; want it to end %q", warnings[i], missing)
+		}
+		if lv := sum.Levels[0]; lv.GPU != nil || lv.Server != nil || lv.Client != nil {
+			t.Errorf("a file that could not be read still gave level telemetry: GPU %v server %v client %v", lv.GPU != nil, lv.Server != nil, lv.Client != nil)
 		}
 	}
 }

@@ -65,34 +65,33 @@ func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, er
 	if rd.Manifest != nil {
 		sum.Adaptive = rd.Manifest.Adaptive
 	}
-	if err := attachGPU(rd, sum); err != nil {
-		rd.Warnings = append(rd.Warnings, err.Error())
-	}
-	if err := attachServer(rd, sum); err != nil {
-		rd.Warnings = append(rd.Warnings, err.Error())
-	}
-	if err := attachClient(rd, sum); err != nil {
-		rd.Warnings = append(rd.Warnings, err.Error())
-	}
+	attach(rd, rd.GPUSamples, "GPU telemetry", func(s []rundir.GPUSample) { attachGPU(s, sum) })
+	attach(rd, rd.ServerSamples, "server metrics", func(s []rundir.ServerSample) { attachServer(s, sum) })
+	attach(rd, rd.ClientSamples, "client telemetry", func(s []rundir.ClientSample) { attachClient(s, rd.Manifest, sum) })
 	return sum, nil
 }
 
-// attachGPU adds each level's GPU telemetry from dir/gpu.jsonl, if the run
-// has one.
-func attachGPU(rd *rundir.Run, sum *Summary) error {
-	samples, err := rd.GPUSamples()
+// attach hands the samples of one telemetry file to add when the run has
+// any; a file that cannot be read is left out with a warning in
+// rd.Warnings that says what is missing.
+func attach[S any](rd *rundir.Run, read func() ([]S, error), what string, add func([]S)) {
+	samples, err := read()
 	if err != nil {
-		return fmt.Errorf("%w (GPU telemetry left out)", err)
+		rd.Warnings = append(rd.Warnings, fmt.Sprintf("%v (%s left out)", err, what))
+		return
 	}
-	if len(samples) == 0 {
-		return nil
+	if len(samples) > 0 {
+		add(samples)
 	}
+}
+
+// attachGPU adds each level's GPU telemetry from gpu.jsonl's samples.
+func attachGPU(samples []rundir.GPUSample, sum *Summary) {
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
 		g := SummarizeGPU(samples, l.StartNS, l.EndNS, l.OutputTokens)
 		l.GPU = &g
 	}
-	return nil
 }
 
 // WriteSummaryFile writes sum as dir/summary.json (rundir.WriteFile:
@@ -105,21 +104,14 @@ func WriteSummaryFile(dir string, sum *Summary) error {
 	return rundir.WriteFile(dir, rundir.SummaryFile, append(b, '\n'))
 }
 
-// attachServer adds each level's server metrics from dir/server.jsonl, if
-// the run has one.
-func attachServer(rd *rundir.Run, sum *Summary) error {
-	samples, err := rd.ServerSamples()
-	if err != nil {
-		return fmt.Errorf("%w (server metrics left out)", err)
-	}
-	if len(samples) == 0 {
-		return nil
-	}
+// attachServer adds each level's server metrics from server.jsonl's
+// samples.
+func attachServer(samples []rundir.ServerSample, sum *Summary) {
 	if msg := allScrapesFailed(samples); msg != "" {
 		// Said in summary.json and the table, not as a warning: a run has
 		// said it on stderr when the first scrape failed.
 		sum.ServerMetricsError = msg
-		return nil
+		return
 	}
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
@@ -130,7 +122,6 @@ func attachServer(rd *rundir.Run, sum *Summary) error {
 			l.QueueWaitMS = &q
 		}
 	}
-	return nil
 }
 
 // allScrapesFailed says so when every server-metrics sample is a failed
@@ -145,17 +136,11 @@ func allScrapesFailed(samples []rundir.ServerSample) string {
 }
 
 // attachClient adds each level's client self-telemetry and client-bound
-// verdict from dir/client.jsonl, if the run has one.
-func attachClient(rd *rundir.Run, sum *Summary) error {
-	samples, err := rd.ClientSamples()
-	if err != nil {
-		return fmt.Errorf("%w (client telemetry left out)", err)
-	}
-	if len(samples) == 0 {
-		return nil
-	}
+// verdict from client.jsonl's samples; the manifest (nil when the run has
+// none) says whether the load was a closed loop.
+func attachClient(samples []rundir.ClientSample, m *rundir.Manifest, sum *Summary) {
 	closedLoop := false
-	if m := rd.Manifest; m != nil {
+	if m != nil {
 		closedLoop = m.Load.Profile == "concurrency" || m.Load.Profile == "sweep"
 	}
 	// A merged run holds several clients (shards): each is judged on its
@@ -168,12 +153,11 @@ func attachClient(rd *rundir.Run, sum *Summary) error {
 	}
 	if len(byShard) > 0 {
 		JudgeClientsPerShard(sum, byShard, closedLoop)
-		return nil
+		return
 	}
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
 		c := SummarizeClient(samples, l, closedLoop)
 		l.Client = &c
 	}
-	return nil
 }
