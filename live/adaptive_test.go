@@ -41,7 +41,7 @@ func TestAdaptiveLookLines(t *testing.T) {
 	s.Look(Look{Level: 32, N: 1, Judged: 50, Intervals: []rundir.Interval{
 		judged("TTFT p95", 534.31, 382.5, math.Inf(1), 1000),
 		judged("output tokens/s", 1485.2, 1326.4, 1644.9, 0)}})
-	want := "inferbench: level 32  0:07/0:10  failed 0  0:07  ETA 0:03  TTFT -  0 out tok/s  " +
+	want := "inferbench: level 32  0:07/0:10  failed 0  ETA 0:03  TTFT -  0 out tok/s  " +
 		"judged 50: TTFT p95 534.3ms [382.5ms, inf]  out tok/s 1485 [1326, 1645]"
 	if got := line(false, 80); got != want {
 		t.Errorf("first look, plain:\n got %q\nwant %q", got, want)
@@ -49,12 +49,12 @@ func TestAdaptiveLookLines(t *testing.T) {
 	s.Look(Look{Level: 32, N: 8, Judged: 120, Intervals: []rundir.Interval{
 		judged("TTFT p95", 530, 401.25, 727.6, 1000),
 		judged("output tokens/s", 1490, 1402, 1578, 0)}})
-	want = "inferbench: level 32  0:07/0:10  failed 0  0:07  ETA 0:03  TTFT -  0 out tok/s  " +
+	want = "inferbench: level 32  0:07/0:10  failed 0  ETA 0:03  TTFT -  0 out tok/s  " +
 		"judged 120: TTFT p95 530.0ms [401.2ms, 727.6ms]  out tok/s 1490 [1402, 1578]"
 	if got := line(false, 80); got != want {
 		t.Errorf("eighth look, plain:\n got %q\nwant %q", got, want)
 	}
-	if got, want := line(true, 160), "level 32  0:07/0:10  failed 0  0:07  ETA 0:03  TTFT -  0 out tok/s  "+
+	if got, want := line(true, 160), "level 32  0:07/0:10  failed 0  ETA 0:03  TTFT -  0 out tok/s  "+
 		"judged 120: TTFT p95 530.0ms [401.2ms, 727.6ms]  out tok/s 1490 [1402, 1578]"; got != want {
 		t.Errorf("terminal, 160 columns:\n got %q\nwant %q", got, want)
 	}

@@ -142,7 +142,9 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	} else {
 		segs = append(segs, segment{text: "failed 0", drop: 5})
 	}
-	segs = append(segs, segment{text: fmtDur(elapsed), drop: 4})
+	if total > 0 || l.Plan.Duration <= 0 { // a time-bound level showed it above
+		segs = append(segs, segment{text: fmtDur(elapsed), drop: 4})
+	}
 	if eta, ok := levelETA(l, elapsed); ok {
 		segs = append(segs, segment{text: "ETA " + fmtDur(eta), drop: 1})
 	}
