@@ -10,15 +10,22 @@ import "math"
 // distributions are exact: values materializes them, in the order the
 // events were added, as appendITL-style float64 slices for distOf.
 type tokenGaps struct {
-	// ns is each event's gap in ns; wideGap marks a gap kept in wide (one
-	// of 4.3 s or more, or negative).
-	ns   []uint32
-	wide []int64
-	// multi lists the events carrying k ≠ 1 tokens, in order.
-	multi []multiEvent
+	// blocks hold each event's gap in ns, gapBlock to a block (the last
+	// one filling): a level's tens of millions of events are never copied
+	// to grow a slice. wideGap marks a gap kept in wide (one of 4.3 s or
+	// more, or negative).
+	blocks [][]uint32
+	wide   []int64
+	// events counts the events; multi lists those carrying k ≠ 1 tokens,
+	// in order.
+	events int
+	multi  []multiEvent
 	// tokens is the number of per-token ITL values: Σ k.
 	tokens int
 }
+
+// gapBlock is the number of gaps in one block of tokenGaps (256 KiB).
+const gapBlock = 1 << 16
 
 // multiEvent is an event (index into tokenGaps.ns) that carried k tokens.
 type multiEvent struct {
@@ -32,15 +39,20 @@ const wideGap = math.MaxUint32
 // add keeps the gaps of a record's chunks (eachGap).
 func (t *tokenGaps) add(chunks [][2]int64) {
 	eachGap(chunks, func(ns, k int64) {
+		if t.events%gapBlock == 0 {
+			t.blocks = append(t.blocks, make([]uint32, 0, gapBlock))
+		}
+		b := &t.blocks[len(t.blocks)-1]
 		if ns >= 0 && ns < wideGap {
-			t.ns = append(t.ns, uint32(ns))
+			*b = append(*b, uint32(ns))
 		} else {
-			t.ns = append(t.ns, wideGap)
+			*b = append(*b, wideGap)
 			t.wide = append(t.wide, ns)
 		}
 		if k != 1 {
-			t.multi = append(t.multi, multiEvent{i: len(t.ns) - 1, k: k})
+			t.multi = append(t.multi, multiEvent{i: t.events, k: k})
 		}
+		t.events++
 		t.tokens += int(k)
 	})
 }
@@ -48,19 +60,22 @@ func (t *tokenGaps) add(chunks [][2]int64) {
 // each calls f for every event in order with its gap (ms, gapMS) and its
 // tokens.
 func (t *tokenGaps) each(f func(gap float64, k int64)) {
-	w, m := 0, 0
-	for i, u := range t.ns {
-		ns := int64(u)
-		if u == wideGap {
-			ns = t.wide[w]
-			w++
+	i, w, m := 0, 0, 0
+	for _, b := range t.blocks {
+		for _, u := range b {
+			ns := int64(u)
+			if u == wideGap {
+				ns = t.wide[w]
+				w++
+			}
+			k := int64(1)
+			if m < len(t.multi) && t.multi[m].i == i {
+				k = t.multi[m].k
+				m++
+			}
+			f(gapMS(ns), k)
+			i++
 		}
-		k := int64(1)
-		if m < len(t.multi) && t.multi[m].i == i {
-			k = t.multi[m].k
-			m++
-		}
-		f(gapMS(ns), k)
 	}
 }
 
@@ -82,12 +97,16 @@ func (t *tokenGaps) appendGaps(dst []float64) []float64 {
 }
 
 // dists returns the ITL and inter-chunk distributions, materializing each
-// in turn into scratch (grown as needed, returned for reuse).
+// in turn into scratch (grown as needed, returned for reuse). When every
+// event carried one token the per-token ITLs are the gaps (gap/1 is gap),
+// and one Dist is both.
 func (t *tokenGaps) dists(scratch []float64) (itl, gaps Dist, _ []float64) {
 	if cap(scratch) < t.tokens {
 		scratch = make([]float64, 0, t.tokens)
 	}
-	itl = distOf(t.appendITL(scratch[:0]))
 	gaps = distOf(t.appendGaps(scratch[:0]))
-	return itl, gaps, scratch
+	if len(t.multi) == 0 {
+		return gaps, gaps, scratch
+	}
+	return distOf(t.appendITL(scratch[:0])), gaps, scratch
 }

@@ -17,10 +17,7 @@ func TestTokenGapsGivesBackEveryValue(t *testing.T) {
 		{{0, 1}},
 		{{10e6, 2}, {8e6, 0}, {9500000, 1}},
 	}
-	var g tokenGaps
-	for _, c := range recs {
-		g.add(c)
-	}
+	g := checkTokenGaps(t, recs)
 	wantGaps := []float64{10, 30, 5000, -2, 1.5}
 	wantITL := []float64{10, 10, 10, 10, 5000, -2, 1.5}
 	if got := g.appendGaps(nil); !slices.Equal(got, wantGaps) {
@@ -32,9 +29,39 @@ func TestTokenGapsGivesBackEveryValue(t *testing.T) {
 	if g.tokens != len(wantITL) || len(g.wide) != 2 || len(g.multi) != 1 {
 		t.Errorf("tokens %d, wide %v, multi %v; want 7 tokens, 2 wide gaps, 1 multi-token event", g.tokens, g.wide, g.multi)
 	}
-	// The same values by EachITL, the definition.
+}
+
+// Past a block of gaps, with wide gaps among them, and with every event
+// carrying one token (one Dist serving as both), tokenGaps gives back what
+// EachITL defines.
+func TestTokenGapsAcrossBlocks(t *testing.T) {
+	var recs [][][2]int64
+	at := int64(0)
+	for i := range 3*gapBlock/100 + 7 {
+		var c [][2]int64
+		for j := range 101 {
+			at += 1e6 + int64((i*31+j*17)%1000)*1013
+			if (i*101+j)%50_000 == 0 {
+				at += 6e9
+			}
+			c = append(c, [2]int64{at, 1})
+		}
+		recs = append(recs, c)
+	}
+	g := checkTokenGaps(t, recs)
+	if len(g.blocks) != 4 || len(g.wide) == 0 || len(g.multi) != 0 {
+		t.Errorf("%d blocks, %d wide gaps, %d multi-token events; want 4, some, 0", len(g.blocks), len(g.wide), len(g.multi))
+	}
+}
+
+// checkTokenGaps adds recs to a tokenGaps and checks the values and
+// distributions it gives back against EachITL's, the definition.
+func checkTokenGaps(t *testing.T, recs [][][2]int64) *tokenGaps {
+	t.Helper()
+	var g tokenGaps
 	var itl, gaps []float64
 	for _, c := range recs {
+		g.add(c)
 		EachITL(c, func(gap float64, k int64) {
 			gaps = append(gaps, gap)
 			for range k {
@@ -42,8 +69,11 @@ func TestTokenGapsGivesBackEveryValue(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Equal(itl, wantITL) || !slices.Equal(gaps, wantGaps) {
-		t.Errorf("EachITL: ITL %v, gaps %v", itl, gaps)
+	if got := g.appendGaps(nil); !slices.Equal(got, gaps) {
+		t.Errorf("gaps differ from EachITL's")
+	}
+	if got := g.appendITL(nil); !slices.Equal(got, itl) {
+		t.Errorf("ITLs differ from EachITL's")
 	}
 	d, dg, scratch := g.dists(nil)
 	if d != distOf(slices.Clone(itl)) || dg != distOf(slices.Clone(gaps)) {
@@ -52,6 +82,7 @@ func TestTokenGapsGivesBackEveryValue(t *testing.T) {
 	if cap(scratch) < len(itl) {
 		t.Errorf("scratch of %d values; want room for %d", cap(scratch), len(itl))
 	}
+	return &g
 }
 
 // A Snapshot taken while records are still added leaves the next summary
