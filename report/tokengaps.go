@@ -7,8 +7,8 @@ import "math"
 // event after a request's first, where keeping the per-token ITL values and
 // the gaps as float64 milliseconds took 16 bytes per event (a million
 // records of 64 tokens: 1 GB, twice that while the slices grew). Both
-// distributions are exact: values materializes them, in the order the
-// events were added, as appendITL-style float64 slices for distOf.
+// distributions are exact: dists lays the values out as float64 in the
+// order the events were added (appendITL, appendGaps) for distOf.
 type tokenGaps struct {
 	// blocks hold each event's gap in ns, gapBlock to a block (the last
 	// one filling): a level's tens of millions of events are never copied
@@ -27,7 +27,8 @@ type tokenGaps struct {
 // gapBlock is the number of gaps in one block of tokenGaps (256 KiB).
 const gapBlock = 1 << 16
 
-// multiEvent is an event (index into tokenGaps.ns) that carried k tokens.
+// multiEvent is event i (counted from 0 over the level) that carried k
+// tokens.
 type multiEvent struct {
 	i int
 	k int64
