@@ -132,45 +132,20 @@ func PerRequest(r *rundir.Record) RequestMetrics {
 // with the gap (ms) since the previous event and the k tokens the event
 // carried: the gap counts as k inter-token latencies of gap/k each.
 func EachITL(chunks [][2]int64, f func(gap float64, k int64)) {
+	eachGap(chunks, func(ns, k int64) { f(gapMS(ns), k) })
+}
+
+// eachGap calls f for each token-bearing event after the first of chunks
+// with the gap (ns) since the previous event and the tokens it carried (at
+// least 1).
+func eachGap(chunks [][2]int64, f func(ns, k int64)) {
 	for i := 1; i < len(chunks); i++ {
-		f(float64(chunks[i][0]-chunks[i-1][0])/nsPerMS, max(chunks[i][1], 1))
+		f(chunks[i][0]-chunks[i-1][0], max(chunks[i][1], 1))
 	}
 }
 
-// appendITL appends the per-token inter-token latencies (ms) of a record's
-// chunks to itl and the unspread inter-chunk gaps to gaps.
-func appendITL(itl, gaps []float64, chunks [][2]int64) ([]float64, []float64) {
-	if len(chunks) < 2 {
-		return itl, gaps
-	}
-	tokens := 0
-	for _, c := range chunks[1:] {
-		tokens += int(max(c[1], 1))
-	}
-	itl, gaps = grow2(itl, tokens), grow2(gaps, len(chunks)-1)
-	EachITL(chunks, func(gap float64, k int64) {
-		gaps = append(gaps, gap)
-		for range k {
-			itl = append(itl, gap/float64(k))
-		}
-	})
-	return itl, gaps
-}
-
-// grow2 makes room for n more values in s, doubling its capacity when it
-// must grow. A level's inter-token latencies run to tens of millions of
-// values, and append grows a slice that large by about 1.25× a time, so
-// `report` over a million records spent a quarter of its time copying
-// (runtime.memmove under appendITL in its CPU profile); doubling copies
-// each value at most about twice.
-func grow2(s []float64, n int) []float64 {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	g := make([]float64, len(s), max(2*cap(s), len(s)+n))
-	copy(g, s)
-	return g
-}
+// gapMS is an inter-chunk gap of ns nanoseconds in milliseconds.
+func gapMS(ns int64) float64 { return float64(ns) / nsPerMS }
 
 // SendLagMS is a record's sent − scheduled in ms, and whether it counts as
 // send lag: only a request's first attempt does.

@@ -75,26 +75,30 @@ type Summarizer struct {
 	records int64
 	// warm is each level's warm-up records, for its steady state (warmupSent).
 	warm map[float64]*SteadyAcc
+	// scratch is where Snapshot lays out a level's inter-token latencies
+	// for their percentiles, kept between snapshots.
+	scratch []float64
 }
 
 // levelAcc accumulates one load level.
 type levelAcc struct {
-	req                                       Requests
-	ttft, ttfb, content, e2e, tpot, itl, gaps []float64
-	userTPS, lag, ttftSched, e2eSched         []float64
-	serverTTFT, ttftOverhead                  []float64
-	span                                      Span
-	firstSend, lastSend                       int64 // of first attempts (one lag each): achieved rate
-	busyMS                                    float64
-	inTok, outTok, cached                     int64
-	good, pastMax                             int
-	serverQueue                               bool // some server timing had a queue time
-	reqIn, reqOut, short, long, withReq       int64
-	inChecked, inExact                        int64
-	sources                                   map[rundir.TokenSource]int
-	errors, retried                           map[rundir.ErrorClass]int
-	sessions                                  *sessionAcc // nil until a record with a session
-	steady                                    SteadyAcc
+	req                                 Requests
+	ttft, ttfb, content, e2e, tpot      []float64
+	gaps                                tokenGaps // ITL and inter-chunk
+	userTPS, lag, ttftSched, e2eSched   []float64
+	serverTTFT, ttftOverhead            []float64
+	span                                Span
+	firstSend, lastSend                 int64 // of first attempts (one lag each): achieved rate
+	busyMS                              float64
+	inTok, outTok, cached               int64
+	good, pastMax                       int
+	serverQueue                         bool // some server timing had a queue time
+	reqIn, reqOut, short, long, withReq int64
+	inChecked, inExact                  int64
+	sources                             map[rundir.TokenSource]int
+	errors, retried                     map[rundir.ErrorClass]int
+	sessions                            *sessionAcc // nil until a record with a session
+	steady                              SteadyAcc
 }
 
 // NewSummarizer returns a Summarizer judging goodput and capacity by slo.
@@ -161,7 +165,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 			a.userTPS = append(a.userTPS, m.UserTPS)
 		}
 	}
-	a.itl, a.gaps = appendITL(a.itl, a.gaps, r.Chunks)
+	a.gaps.add(r.Chunks)
 	if r.RequestedOutputTokens > 0 {
 		a.withReq++
 		a.reqIn += int64(r.RequestedInputTokens)
@@ -217,7 +221,11 @@ func (s *Summarizer) warmupSent(r *rundir.Record) {
 }
 
 // Close computes the Summary of the records added.
-func (s *Summarizer) Close() *Summary { return s.Snapshot() }
+func (s *Summarizer) Close() *Summary {
+	sum := s.Snapshot()
+	s.scratch = nil
+	return sum
+}
 
 // Snapshot computes the Summary of the records added so far; more records
 // may be added afterwards.
@@ -225,16 +233,18 @@ func (s *Summarizer) Snapshot() *Summary {
 	sum := &Summary{Levels: []Level{}}
 	for _, lv := range slices.Sorted(maps.Keys(s.levels)) {
 		a := s.levels[lv]
+		var itl, gaps Dist
+		itl, gaps, s.scratch = a.gaps.dists(s.scratch)
 		l := Level{
 			Level:                lv,
 			Requests:             a.req,
 			TTFTMS:               distOf(a.ttft),
 			TPOTMS:               distOf(a.tpot),
-			ITLMS:                distOf(a.itl),
+			ITLMS:                itl,
 			E2EMS:                distOf(a.e2e),
 			TTFBMS:               distOf(a.ttfb),
 			ContentTTFTMS:        distOf(a.content),
-			InterChunkMS:         distOf(a.gaps),
+			InterChunkMS:         gaps,
 			UserOutputTokensPerS: distOf(a.userTPS),
 			SendLagMS:            distOf(a.lag),
 			ServerTTFTMS:         distOf(a.serverTTFT),

@@ -62,7 +62,7 @@ func (p *recScanner) str() (string, bool) {
 			if !utf8.Valid(s) {
 				return "", false
 			}
-			return string(s), true
+			return internBytes(s), true
 		}
 		if c == '\\' || c < 0x20 {
 			return "", false

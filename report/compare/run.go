@@ -141,6 +141,17 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 type Collector struct {
 	slo  report.SLO
 	accs map[float64]*sampleAcc
+	// noITL leaves the per-token ITL values out (WithoutITL).
+	noITL bool
+}
+
+// WithoutITL makes c keep no per-token ITL values: its samples have none,
+// and their ITL percentiles are NaN. Those values are one per output token
+// (most of a sample's memory on a long run); a caller whose metrics have no
+// ITL percentile (the qualification report's verdict) needs none of them.
+func (c *Collector) WithoutITL() *Collector {
+	c.noITL = true
+	return c
 }
 
 // NewCollector returns a Collector judging goodput by slo.
@@ -164,7 +175,7 @@ func (c *Collector) Add(rec *rundir.Record) {
 	a.span.Add(rec)
 	a.busyMS += report.BusyMS(rec)
 	if !rec.Retried {
-		a.add(rec, c.slo)
+		a.add(rec, c.slo, !c.noITL)
 	}
 }
 
@@ -214,8 +225,9 @@ type sampleAcc struct {
 // add accounts for one measured record: the per-request metrics of
 // report/metrics.go (TTFT, E2E, TPOT for more than one output token, ITL
 // per token with a k-token event's gap spread over its k tokens) and
-// whether it met slo's per-request thresholds (goodput).
-func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO) {
+// whether it met slo's per-request thresholds (goodput). ITL values are
+// kept when itl is true.
+func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO, itl bool) {
 	idx := int32(len(a.reqs))
 	q := request{ok: rec.OK, busyMS: report.BusyMS(rec), sent: rec.SentNS, done: max(rec.DoneNS, rec.EndNS), share: 1}
 	if !rec.OK {
@@ -233,11 +245,13 @@ func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO) {
 	if m.HasTPOT {
 		put(fieldTPOT, m.TPOT)
 	}
-	report.EachITL(rec.Chunks, func(gap float64, k int64) {
-		for range k {
-			put(fieldITL, gap/float64(k))
-		}
-	})
+	if itl {
+		report.EachITL(rec.Chunks, func(gap float64, k int64) {
+			for range k {
+				put(fieldITL, gap/float64(k))
+			}
+		})
+	}
 	q.good = slo.Met(m)
 	a.reqs = append(a.reqs, q)
 }

@@ -81,7 +81,10 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 		}
 	}
 	var tl timelineAcc
-	col := compare.NewCollector(slo)
+	// The verdict compares no ITL percentile (levelMetrics) and the ITL
+	// figure is a histogram (levelData.itl): the sample keeps no per-token
+	// values.
+	col := compare.NewCollector(slo).WithoutITL()
 	sum, err := report.Summarize(rd, slo, func(rec *rundir.Record) {
 		col.Add(rec)
 		r.addRecord(rec, &tl)
