@@ -60,6 +60,7 @@ type Follower struct {
 	gpuT    *tailer
 	serverT *tailer
 	clientT *tailer
+	repeats *rundir.Repeats    // records that repeat an earlier line, left out as report leaves them out
 	cur     *float64           // level value of the level running
 	sumz    *report.Summarizer // exact level summary, only for an ITL objective
 	slo     report.SLO
@@ -102,6 +103,7 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 		gpuT:    &tailer{path: filepath.Join(dir, rundir.GPUFile)},
 		serverT: &tailer{path: filepath.Join(dir, rundir.ServerFile)},
 		clientT: &tailer{path: filepath.Join(dir, rundir.ClientFile)},
+		repeats: rundir.NewRepeats(),
 	}
 	f.slo = report.ManifestSLO(m.Scenario)
 	if o.SLO != nil {
@@ -185,6 +187,9 @@ func (f *Follower) Run(ctx context.Context) error {
 			if f.records.partial() {
 				f.o.Warn(fmt.Sprintf("%s: last line %d is incomplete (run cut short?); skipped", f.records.path, f.records.line+1))
 			}
+			if w := f.repeats.Warning(f.records.path); w != "" {
+				f.o.Warn(w)
+			}
 			f.finishLevel()
 			f.st.End(string(f.m.ExitState))
 			return nil
@@ -212,11 +217,18 @@ func (f *Follower) poll() (more bool, err error) {
 		return more, nil
 	}
 	first := f.records.line - bytes.Count(b, []byte{'\n'}) // lines before this batch
-	for rec, err := range rundir.ReadRecords(bytes.NewReader(b)) {
-		if err != nil {
-			return false, f.decodeError(b, first)
+	bad := false
+	rundir.ReadNumbered(bytes.NewReader(b), func(line int, rec *rundir.Record, err error) bool {
+		if bad = err != nil; bad {
+			return false
 		}
-		f.add(rec)
+		if !f.repeats.Repeat(first+line, rec) {
+			f.add(rec)
+		}
+		return true
+	})
+	if bad {
+		return false, f.decodeError(b, first)
 	}
 	return more, nil
 }

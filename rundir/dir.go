@@ -243,7 +243,7 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 		}
 		defer f.Close()
 		var n int64
-		path, dups, stopped := filepath.Join(r.Dir, RecordsFile), newDuplicates(), false
+		path, dups, stopped := filepath.Join(r.Dir, RecordsFile), NewRepeats(), false
 		readNumbered(f, func(line int, rec *Record, err error) bool {
 			if err != nil {
 				var te *TruncatedError
@@ -255,7 +255,7 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 				stopped = true
 				return false
 			}
-			if dups.repeat(line, rec) {
+			if dups.Repeat(line, rec) {
 				return true
 			}
 			n++
@@ -265,7 +265,7 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 		if stopped {
 			return
 		}
-		if w := dups.warning(path); w != "" {
+		if w := dups.Warning(path); w != "" {
 			r.Warnings = append(r.Warnings, w)
 		}
 		if m := r.Manifest; m != nil && m.ExitState != ExitRunning && m.Records != n {

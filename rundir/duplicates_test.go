@@ -58,7 +58,7 @@ func TestRecordsLeaveOutARepeatedLine(t *testing.T) {
 // Records reads, so it must not allocate (it did: 1 per record, the
 // stage appended to a full array).
 func TestDuplicateKeyAllocatesNothing(t *testing.T) {
-	d, r := newDuplicates(), benchRecord()
+	d, r := NewRepeats(), benchRecord()
 	if n := testing.AllocsPerRun(100, func() { d.key(r) }); n != 0 {
 		t.Fatalf("key allocates %v times a record, want 0", n)
 	}

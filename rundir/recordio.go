@@ -116,8 +116,16 @@ func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
 	}
 }
 
-// readNumbered is ReadRecords, handing each record its line number too; an
-// error of a line other than a *TruncatedError does not repeat the number.
+// ReadNumbered is ReadRecords for a caller that needs each record's line
+// number (1 for r's first line), such as a Repeats' warning: yield gets the
+// line, the record or the error, and reading stops when it returns false or
+// after an error. An error of a line other than a *TruncatedError does not
+// repeat the number.
+func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool) {
+	readNumbered(r, yield)
+}
+
+// readNumbered is ReadNumbered.
 func readNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)

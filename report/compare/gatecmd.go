@@ -21,7 +21,8 @@ type GateOptions struct {
 	Thresholds string
 	// JUnit and Markdown are files to write besides stdout; empty for none.
 	JUnit, Markdown string
-	// Format is stdout's format: text, md or json.
+	// Format is stdout's format: text, md or json (ParseFormat's
+	// spellings; Gate refuses any other before reading a run).
 	Format string
 	// Resamples and Seed configure the bootstrap.
 	Resamples int
@@ -52,6 +53,10 @@ func (e *RegressionError) Error() string {
 // regression; any other error means the runs could not be compared.
 // Warnings of the runs go to stderr.
 func Gate(o GateOptions, stdout, stderr io.Writer) error {
+	var err error
+	if o.Format, err = ParseFormat(o.Format); err != nil {
+		return err
+	}
 	var th Thresholds // none given: Compare applies the defaults
 	if o.Thresholds != "" {
 		data, err := yamlguard.ReadFile(o.Thresholds)
@@ -94,7 +99,7 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 
 // writeGate writes res to stdout in o.Format and to the files o names.
 func writeGate(o GateOptions, res *Result, stdout io.Writer) error {
-	write := map[string]func(io.Writer, *Result) error{"md": WriteMarkdown, "json": WriteJSON}[o.Format]
+	write := map[string]func(io.Writer, *Result) error{FormatMarkdown: WriteMarkdown, FormatJSON: WriteJSON}[o.Format]
 	if write == nil {
 		write = WriteText
 	}
