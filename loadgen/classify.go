@@ -25,6 +25,7 @@ func Classify(err error) rundir.ErrorClass {
 	var he *targets.HTTPError
 	var se *targets.StreamError
 	var pe *targets.ProtocolError
+	var re *targets.RequestError
 	switch {
 	case errors.Is(err, errRequestTimeout), errors.Is(err, context.DeadlineExceeded):
 		return rundir.Timeout
@@ -46,6 +47,8 @@ func Classify(err error) rundir.ErrorClass {
 		return rundir.StreamErr
 	case errors.As(err, &pe):
 		return rundir.Protocol
+	case errors.As(err, &re):
+		return rundir.Request
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -170,9 +170,13 @@ const (
 	Protocol ErrorClass = "protocol"
 	// Canceled: the run was stopped (Ctrl-C) while the request was in flight.
 	Canceled ErrorClass = "canceled"
+	// Request: the adapter could not build the request from the settings
+	// (targets.RequestError: a model name the API has no place for), so
+	// nothing was sent.
+	Request ErrorClass = "request"
 )
 
 // ErrorClasses lists every class, in the order reports show them.
 func ErrorClasses() []ErrorClass {
-	return []ErrorClass{RateLimited, HTTP4xx, HTTP5xx, StreamErr, Timeout, Connection, Protocol, Canceled}
+	return []ErrorClass{RateLimited, HTTP4xx, HTTP5xx, StreamErr, Timeout, Connection, Protocol, Canceled, Request}
 }

@@ -122,6 +122,8 @@ func probeError(err error, posted string) error {
 		return fmt.Errorf("probe: the stream began, then failed: %w", err)
 	case errors.As(err, &pe):
 		return fmt.Errorf("probe: not a usable stream: %w", err)
+	case errors.As(err, new(*targets.RequestError)):
+		return fmt.Errorf("probe: nothing sent: %w", err)
 	}
 	switch loadgen.Classify(err) {
 	case rundir.Timeout:

@@ -3,10 +3,12 @@ package session
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
@@ -138,5 +140,29 @@ func TestProbe404NamesTheURL(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: probe error %v; want it to contain %q", tc.kind, err, tc.want)
 		}
+	}
+}
+
+// TestProbeRefusesARequestTheAdapterCannotBuild: a model name the API has
+// no place for (Replicate wants owner/name) stops the run at the probe with
+// the adapter's one line, nothing sent, instead of a run of "connection"
+// failures behind "probe: unreachable".
+func TestProbeRefusesARequestTheAdapterCannotBuild(t *testing.T) {
+	sent := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sent++; http.NotFound(w, r) }))
+	defer srv.Close()
+	target, err := registry.New("replicate", registry.Options{URL: srv.URL, APIKey: "k", Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Model: "mock", Timeout: 5 * time.Second}
+	var log strings.Builder
+	err = o.probe(t.Context(), target, &log)
+	want := `probe: nothing sent: replicate: model "mock": want owner/name`
+	if err == nil || !strings.Contains(err.Error(), want) || !errors.As(err, new(*targets.RequestError)) {
+		t.Errorf("probe error %v; want a RequestError containing %q", err, want)
+	}
+	if sent != 0 || log.Len() != 0 {
+		t.Errorf("%d requests sent, log %q; want none and no warning", sent, log.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
 )
 
@@ -48,8 +49,8 @@ func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error 
 		if apiKey == "" && o.KeyEnv != "" && IsKeyRejection(err) {
 			err = fmt.Errorf("%w (no key sent: $%s is empty)", err, o.KeyEnv)
 		}
-		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-			return err
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) || errors.As(err, new(*targets.RequestError)) {
+			return err // not asked well: the run was stopped, or nothing could be sent (exit 2)
 		}
 		return &ProbeFailure{Err: err}
 	}

@@ -125,8 +125,9 @@ func createDir(dir string) (bool, error) {
 	return true, nil
 }
 
-// probe sends one short request first: a wrong key or a missing model
-// stops the run with one line instead of hundreds of failed records. Other
+// probe sends one short request first: a wrong key, a missing model or a
+// model name the API cannot take stops the run with one line instead of
+// hundreds of failed records. Other
 // failures (overload, an unreachable server) are measured, not refused: the
 // run records them.
 func (o *Options) probe(ctx context.Context, target targets.Target, log io.Writer) error {
@@ -137,6 +138,9 @@ func (o *Options) probe(ctx context.Context, target targets.Target, log io.Write
 	switch {
 	case perr == nil:
 		warnOtherModel(res, o.Model, log)
+	case errors.As(perr, new(*targets.RequestError)):
+		// Nothing was sent: the settings cannot make a request.
+		return perr
 	case errors.As(perr, &he) && (he.Status == http.StatusUnauthorized || he.Status == http.StatusForbidden ||
 		he.Status == http.StatusNotFound || (he.Status >= 300 && he.Status < 400)):
 		// A wrong key, a missing model or a redirect to another origin

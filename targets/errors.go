@@ -72,6 +72,21 @@ type ProtocolError struct {
 
 func (e *ProtocolError) Error() string { return "protocol: " + e.Msg }
 
+// RequestError is a request the adapter cannot build from what it was
+// given — a model name the API has no place for, a missing deployment — so
+// nothing was sent, and every request with the same settings fails alike.
+// Its message is the adapter's, whole.
+type RequestError struct {
+	Msg string
+}
+
+func (e *RequestError) Error() string { return e.Msg }
+
+// RequestErrorf is a RequestError with a formatted message.
+func RequestErrorf(format string, a ...any) error {
+	return &RequestError{Msg: fmt.Sprintf(format, a...)}
+}
+
 // MaxRetryAfter bounds a server's retry hint: a longer one (a date
 // decades ahead, "Retry-After: 1e308", which would overflow a Duration) is
 // kept as MaxRetryAfter, already past any wait the load generator makes.

@@ -141,8 +141,13 @@ func TestProbeFailures(t *testing.T) {
 			}
 		})
 	}
-	// A bad kind or API is a usage error.
+	// A bad kind or API is a usage error; so is a model the API has no
+	// place for: nothing was sent, the endpoint was not judged.
 	if _, _, code := runTargets(t, "probe", "--target", "nope", "--url", "http://h", "--model", "m"); code != 2 {
 		t.Errorf("unknown kind: exit %d, want 2", code)
+	}
+	_, errOut, code := runTargets(t, "probe", "--target", "replicate", "--url", answer(404, "text/plain", ""), "--model", "m")
+	if want := `probe: nothing sent: replicate: model "m": want owner/name`; code != 2 || !strings.Contains(errOut, want) {
+		t.Errorf("replicate model m: exit %d, stderr %q; want 2 and %q", code, errOut, want)
 	}
 }

@@ -228,7 +228,7 @@ func (t *Target) Region() string { return t.region }
 func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
 	var final targets.Final
 	if req.Model == "" {
-		return final, errors.New("bedrock: no model: the model id is part of the URL")
+		return final, targets.RequestErrorf("bedrock: no model: the model id is part of the URL")
 	}
 	if t.api == Native {
 		return t.streamNative(ctx, req, onChunk)

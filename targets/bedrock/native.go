@@ -110,7 +110,7 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 			Config    genConfig `json:"textGenerationConfig"`
 		}{req.FlatPrompt(), genConfig{max(req.MaxTokens, 0), req.Temperature}}
 	default:
-		return nil, fmt.Errorf("bedrock: the native API has no request body for model %q (anthropic, meta, imported, mistral and titan-text models have one): use API chat (ConverseStream)", req.Model)
+		return nil, targets.RequestErrorf("bedrock: the native API has no request body for model %q (anthropic, meta, imported, mistral and titan-text models have one): use API chat (ConverseStream)", req.Model)
 	}
 	return json.Marshal(body)
 }

@@ -163,7 +163,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 
 func (t *Target) stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
 	if req.Model == "" {
-		return targets.Final{}, errors.New("gemini: no model: the model is part of the URL")
+		return targets.Final{}, targets.RequestErrorf("gemini: no model: the model is part of the URL")
 	}
 	body, err := requestBody(req)
 	if err != nil {

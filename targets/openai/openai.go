@@ -14,7 +14,6 @@ package openai
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -134,7 +133,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		return targets.Final{}, fmt.Errorf("openai: encode request: %w", err)
 	}
 	if t.deployment != nil && req.Model == "" {
-		return targets.Final{}, errors.New("openai: no model: Azure's deployment URL needs the deployment name as the model")
+		return targets.Final{}, targets.RequestErrorf("openai: no model: Azure's deployment URL needs the deployment name as the model")
 	}
 	read := t.readChat
 	if t.api == Responses {

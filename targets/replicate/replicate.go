@@ -37,7 +37,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -97,11 +96,11 @@ func (t *Target) String() string { return "replicate " + t.base.Redacted() }
 // in the body, if any.
 func (t *Target) createURL(model string) (string, string, error) {
 	if model == "" {
-		return "", "", errors.New("replicate: no model: give owner/name, owner/name:version or deployments/owner/name")
+		return "", "", targets.RequestErrorf("replicate: no model: give owner/name, owner/name:version or deployments/owner/name")
 	}
 	if name, version, ok := strings.Cut(model, ":"); ok {
 		if name == "" || version == "" {
-			return "", "", fmt.Errorf("replicate: model %q: want owner/name:version", model)
+			return "", "", targets.RequestErrorf("replicate: model %q: want owner/name:version", model)
 		}
 		return t.base.String() + "/v1/predictions", version, nil
 	}
@@ -111,7 +110,7 @@ func (t *Target) createURL(model string) (string, string, error) {
 	}
 	owner, name, ok := strings.Cut(model, "/")
 	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-		return "", "", fmt.Errorf("replicate: model %q: want owner/name", model)
+		return "", "", targets.RequestErrorf("replicate: model %q: want owner/name (a Replicate model such as meta/meta-llama-3-8b-instruct), owner/name:version or deployments/owner/name", model)
 	}
 	return t.base.String() + prefix + url.PathEscape(owner) + "/" + url.PathEscape(name) + "/predictions", "", nil
 }

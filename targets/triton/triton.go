@@ -17,7 +17,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -93,7 +92,7 @@ type responseJSON struct {
 // Stream sends req and calls onChunk for each response. See targets.Target.
 func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
 	if req.Model == "" {
-		return targets.Final{}, errors.New("triton: no model: the model name is part of the URL (ensemble for TensorRT-LLM)")
+		return targets.Final{}, targets.RequestErrorf("triton: no model: the model name is part of the URL (ensemble for TensorRT-LLM)")
 	}
 	body, err := json.Marshal(requestJSON{TextInput: req.FlatPrompt(), MaxTokens: max(req.MaxTokens, 0), Stream: true, Temperature: req.Temperature})
 	if err != nil {
