@@ -125,6 +125,9 @@ func oneLineUsage(parent string, cmds []*cli.Command) {
 				msg += fmt.Sprintf("; see inferbench %s --help", path)
 			} else if m := invalidValue.FindStringSubmatch(msg); m != nil {
 				msg = fmt.Sprintf("%s: invalid value %q: %s", dashed(m[2]), m[1], want(c.Flags, m[2]))
+				if (m[2] == "concurrency" || m[2] == "c") && strings.Contains(m[1], ",") && path == "run" {
+					msg += "; for several levels, --sweep " + m[1]
+				}
 			}
 			return usagef("%s: %s", path, msg)
 		}
