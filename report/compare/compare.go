@@ -377,8 +377,8 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	})
 	var mw [fieldE2E + 1]*MannWhitney
 	for f := fieldTTFT; f <= fieldE2E; f++ {
-		if len(bs.raw[f]) > 0 && len(cs.raw[f]) > 0 {
-			u := MannWhitneyU(cs.raw[f], bs.raw[f])
+		if x, y := cs.sorted[f].values, bs.sorted[f].values; len(x) > 0 && len(y) > 0 {
+			u := cs.mannWhitney(bs, f)
 			mw[f] = &u
 		}
 	}

@@ -109,3 +109,32 @@ func TestGoldenOutputs(t *testing.T) {
 	}
 	checkGolden(t, "ratios", rb.Bytes())
 }
+
+// BenchmarkCompareLarge loads two runs of 10,000 records of 24 tokens
+// (rendertest.WriteLarge) and compares them with 500 resamples: the load
+// (Collector, sort) and the bootstrap of `inferbench compare` on a large
+// run, in time and allocations.
+func BenchmarkCompareLarge(b *testing.B) {
+	dirs := [2]string{}
+	for i := range dirs {
+		dirs[i] = filepath.Join(b.TempDir(), fmt.Sprint(i))
+		l := rendertest.Large{Seed: uint64(3 + i), Records: 10000, Warmup: 100, Concurrency: 64, OutputTokens: 24, FailEvery: 500}
+		if err := rendertest.WriteLarge(dirs[i], l); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ra, err := LoadRun(dirs[0], report.SLO{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rb, err := LoadRun(dirs[1], report.SLO{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Compare(RunBaseline(ra), rb, Options{Resamples: 500}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

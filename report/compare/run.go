@@ -76,9 +76,10 @@ type Run struct {
 // per-request sample of the regression gate (Compare) and of the
 // qualification report's verdict (Ratios).
 type LevelSample struct {
-	reqs                 []request
-	ttft, tpot, itl, e2e weighted
-	// raw values per field for the Mann–Whitney test, in request order.
+	reqs []request
+	// sorted is each field's values, sorted (weighted), indexed by field.
+	sorted [fieldE2E + 1]weighted
+	// raw is the TTFT and TPOT values in request order (TTFTs, TPOTs).
 	raw [fieldE2E + 1][]float64
 	// windowS is the window the rates divide by, in seconds: the level's
 	// steady state (report.Steady) when it has one, else its measured window
@@ -192,11 +193,12 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 			s.windowS = float64(w) / 1e9
 		}
 		s.steady(sum, lv, a.warm)
-		s.ttft = newWeighted(a.vals[fieldTTFT], a.owners[fieldTTFT])
-		s.tpot = newWeighted(a.vals[fieldTPOT], a.owners[fieldTPOT])
-		s.itl = newWeighted(a.vals[fieldITL], a.owners[fieldITL])
-		s.e2e = newWeighted(a.vals[fieldE2E], a.owners[fieldE2E])
-		s.raw = a.vals
+		s.raw[fieldTTFT] = slices.Clone(a.vals[fieldTTFT])
+		s.raw[fieldTPOT] = slices.Clone(a.vals[fieldTPOT])
+		for f := fieldTTFT; f <= fieldE2E; f++ {
+			s.sorted[f] = newWeighted(a.vals[f], a.owners[f]) // sorts in place
+			a.vals[f], a.owners[f] = nil, nil
+		}
 		out[lv] = s
 	}
 	return out
@@ -264,6 +266,10 @@ type sideStats struct {
 	pct [fieldE2E + 1][]float64
 	// rates indexed by rate.
 	rates [rateErrors + 1]float64
+	// idx finds the percentiles ps of each field of the sample of, which
+	// the stats are last of (LevelSample.stats builds it).
+	idx [fieldE2E + 1]*rankIndex
+	of  *LevelSample
 }
 
 // newSideStats returns stats computing the percentiles the metrics ms need.
@@ -331,10 +337,15 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 			counts[i] = 1
 		}
 	}
-	s.ttft.quantiles(counts, st.ps, st.pct[fieldTTFT])
-	s.tpot.quantiles(counts, st.ps, st.pct[fieldTPOT])
-	s.itl.quantiles(counts, st.ps, st.pct[fieldITL])
-	s.e2e.quantiles(counts, st.ps, st.pct[fieldE2E])
+	if st.of != s {
+		for f := fieldTTFT; f <= fieldE2E; f++ {
+			st.idx[f] = s.sorted[f].index(st.ps, len(s.reqs))
+		}
+		st.of = s
+	}
+	for f := fieldTTFT; f <= fieldE2E; f++ {
+		st.idx[f].quantiles(counts, st.pct[f])
+	}
 	var total, failed, ok int64
 	okW, good, out, in := s.warm.ok, s.warm.good, s.warm.out, s.warm.in
 	var busy float64
@@ -374,4 +385,14 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 		st.rates[rateRPS] = okW / w
 		st.rates[rateGoodput] = good / w
 	}
+}
+
+// mannWhitney is the Mann–Whitney test of field f of s against base's
+// (MannWhitneyU), from their sorted values.
+func (s *LevelSample) mannWhitney(base *LevelSample, f field) MannWhitney {
+	x, y := s.sorted[f].values, base.sorted[f].values
+	if slices.ContainsFunc(x, math.IsNaN) || slices.ContainsFunc(y, math.IsNaN) {
+		return MannWhitneyU(x, y)
+	}
+	return mannWhitneySorted(x, y)
 }

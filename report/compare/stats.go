@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sort"
 
 	"github.com/inferbench/inferbench/report"
 
@@ -25,21 +26,54 @@ type weighted struct {
 	owner  []int32   // request index of each value
 }
 
-// newWeighted sorts the values (with their owners) ascending.
+// newWeighted sorts the values (with their owners) ascending, equal values
+// in the order they came (a stable sort). It sorts values in place and
+// returns owner's memory reordered: the caller gives both up.
 func newWeighted(values []float64, owner []int32) weighted {
+	if slices.ContainsFunc(values, math.IsNaN) {
+		return newWeightedStable(values, owner)
+	}
+	// Ties broken by position: the stable order, by an unstable sort that
+	// moves values and their positions together, in place.
+	idx := make([]int32, len(values))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sort.Sort(byValue{values, idx})
+	for i, j := range idx {
+		idx[i] = owner[j]
+	}
+	copy(owner, idx)
+	return weighted{values: values, owner: owner}
+}
+
+// byValue sorts values ascending, ties by pos: a strict order when no
+// value is NaN.
+type byValue struct {
+	values []float64
+	pos    []int32
+}
+
+func (b byValue) Len() int { return len(b.values) }
+func (b byValue) Less(i, j int) bool {
+	if b.values[i] != b.values[j] {
+		return b.values[i] < b.values[j]
+	}
+	return b.pos[i] < b.pos[j]
+}
+func (b byValue) Swap(i, j int) {
+	b.values[i], b.values[j] = b.values[j], b.values[i]
+	b.pos[i], b.pos[j] = b.pos[j], b.pos[i]
+}
+
+// newWeightedStable is newWeighted by a stable sort of positions, for
+// values with a NaN (which orders with nothing).
+func newWeightedStable(values []float64, owner []int32) weighted {
 	idx := make([]int, len(values))
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		switch {
-		case values[a] < values[b]:
-			return -1
-		case values[a] > values[b]:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(idx, func(a, b int) int { return cmpValues(values[a], values[b]) })
 	w := weighted{values: make([]float64, len(values)), owner: make([]int32, len(values))}
 	for i, j := range idx {
 		w.values[i], w.owner[i] = values[j], owner[j]
@@ -47,49 +81,152 @@ func newWeighted(values []float64, owner []int32) weighted {
 	return w
 }
 
-// quantiles writes to dst the type-7 percentiles ps (ascending, 0–100) of
-// the multiset in which value i appears counts[owner[i]] times, in one pass
-// over the sorted values. It is quantile7 of the expanded, sorted resample,
-// exactly (TestWeightedQuantilesMatchExpanded). dst gets NaN when the
-// multiset is empty.
-func (w weighted) quantiles(counts []int32, ps []float64, dst []float64) {
-	var n int64
-	for _, o := range w.owner {
-		n += int64(counts[o])
+// cmpValues orders a before b when a < b, after when a > b (NaN is equal
+// to everything, as the comparison engine always ordered it).
+func cmpValues(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
+	return 0
+}
+
+// A rankIndex finds the percentiles ps of a weighted sample's resamples
+// without walking its values from the start: it holds pivots, positions in
+// the sorted values near where each percentile falls, and for each request
+// how many of its values lie below each pivot. A resample's count of
+// values below a pivot is then a sum over requests (Σ counts[r]·below), and
+// the rank sought is found by walking from the nearest pivot; on a run of
+// 64-token requests that is about a hundredth of the values a walk from
+// the start reads.
+type rankIndex struct {
+	w  weighted
+	ps []float64
+	// pos are the pivots, ascending; the last is len(w.values), so that
+	// pivot's count is the resample's size.
+	pos []int
+	// below[r*len(pos)+k] is the number of request r's values at
+	// positions below pos[k].
+	below []int32
+}
+
+// index returns w's rankIndex for percentiles ps (ascending, 0–100) of
+// resamples of nreq requests.
+func (w weighted) index(ps []float64, nreq int) *rankIndex {
+	x := &rankIndex{w: w, ps: ps}
+	n := len(w.values)
+	for _, p := range ps {
+		if pos := int(p / 100 * float64(n)); pos > 0 && pos < n && !slices.Contains(x.pos, pos) {
+			x.pos = append(x.pos, pos)
+		}
+	}
+	x.pos = append(x.pos, n)
+	np := len(x.pos)
+	x.below = make([]int32, nreq*np)
+	run := make([]int32, nreq)
+	i := 0
+	for k, pos := range x.pos {
+		for ; i < pos; i++ {
+			run[w.owner[i]]++
+		}
+		for r, c := range run {
+			x.below[r*np+k] = c
+		}
+	}
+	return x
+}
+
+// quantiles writes to dst the type-7 percentiles x.ps of the multiset in
+// which value i appears counts[owner[i]] times. It is quantile7 of the
+// expanded, sorted resample, exactly (TestWeightedQuantilesMatchExpanded).
+// dst gets NaN when the multiset is empty.
+func (x *rankIndex) quantiles(counts []int32, dst []float64) {
+	var buf [8]int64
+	cum := buf[:0]
+	if len(x.pos) > len(buf) {
+		cum = make([]int64, 0, len(x.pos))
+	}
+	cum = cum[:len(x.pos)]
+	np := len(x.pos)
+	for r, c := range counts {
+		if c == 0 {
+			continue
+		}
+		for k, b := range x.below[r*np : r*np+np] {
+			cum[k] += int64(c) * int64(b)
+		}
+	}
+	n := cum[np-1]
 	if n == 0 {
-		for i := range ps {
+		for i := range x.ps {
 			dst[i] = math.NaN()
 		}
 		return
 	}
-	// rank r (0-based) of the expanded array is value i where the
-	// cumulative count first exceeds r.
-	at := func(start int, cum int64, r int64) (int, int64) {
-		for i := start; i < len(w.values); i++ {
-			c := int64(counts[w.owner[i]])
-			if cum+c > r {
-				return i, cum
-			}
-			cum += c
-		}
-		return len(w.values) - 1, cum
-	}
-	i, cum := 0, int64(0)
-	for k, p := range ps {
+	values := x.w.values
+	for k, p := range x.ps {
 		h := float64(n-1) * p / 100
 		lo := int64(math.Floor(h))
 		if lo >= n-1 {
 			lo = n - 1
 		}
-		i, cum = at(i, cum, lo)
-		v := w.values[i]
+		i, before := x.find(counts, cum, lo)
+		v := values[i]
 		if frac := h - float64(lo); frac > 0 && lo < n-1 {
-			j, _ := at(i, cum, lo+1)
-			v += frac * (w.values[j] - v)
+			j, _ := x.scan(counts, i, before, lo+1)
+			v += frac * (values[j] - v)
 		}
 		dst[k] = v
 	}
+}
+
+// find returns the position i of the value of rank r (0-based) of the
+// resample counts, and the number of the resample's values before it:
+// the one i with before ≤ r < before + counts[owner[i]]. cum holds the
+// resample's count below each pivot. It walks from the pivot nearest r in
+// rank, forwards or backwards.
+func (x *rankIndex) find(counts []int32, cum []int64, r int64) (int, int64) {
+	start, before := 0, int64(0)
+	for k, c := range cum {
+		if c > r {
+			if c-r < r-before {
+				return x.scanBack(counts, x.pos[k], c, r)
+			}
+			break
+		}
+		start, before = x.pos[k], c
+	}
+	return x.scan(counts, start, before, r)
+}
+
+// scan walks forwards from position i, with before values of the resample
+// below it, to the value of rank r ≥ before.
+func (x *rankIndex) scan(counts []int32, i int, before, r int64) (int, int64) {
+	owner := x.w.owner
+	for ; i < len(owner)-1; i++ {
+		c := int64(counts[owner[i]])
+		if before+c > r {
+			break
+		}
+		before += c
+	}
+	return i, before
+}
+
+// scanBack walks backwards from position end, with upTo values of the
+// resample below it (upTo > r), to the value of rank r.
+func (x *rankIndex) scanBack(counts []int32, end int, upTo, r int64) (int, int64) {
+	owner := x.w.owner
+	i := end - 1
+	for ; i > 0; i-- {
+		upTo -= int64(counts[owner[i]])
+		if upTo <= r {
+			return i, upTo
+		}
+	}
+	return 0, 0
 }
 
 // resampleCounts draws n indices uniformly with replacement from [0, n) and
@@ -179,6 +316,56 @@ func MannWhitneyU(x, y []float64) MannWhitney {
 		}
 		i = j
 	}
+	return mannWhitneyOf(n1, n2, r1, tieSum, ties)
+}
+
+// mannWhitneySorted is MannWhitneyU of x and y sorted ascending (neither
+// holding a NaN), ranked by merging them rather than sorting their pool:
+// the same tie groups in the same order, so the same U and P, bit for bit
+// (TestMannWhitneySortedIsMannWhitneyU).
+func mannWhitneySorted(x, y []float64) MannWhitney {
+	n1, n2 := len(x), len(y)
+	if n1 == 0 || n2 == 0 {
+		return MannWhitney{U: math.NaN(), P: math.NaN(), Effect: math.NaN()}
+	}
+	var r1, tieSum float64
+	ties := false
+	for a, b := 0, 0; a < n1 || b < n2; {
+		var v float64
+		switch {
+		case a == n1:
+			v = y[b]
+		case b == n2:
+			v = x[a]
+		default:
+			v = min(x[a], y[b])
+		}
+		a0, b0 := a, b
+		for a < n1 && x[a] == v {
+			a++
+		}
+		for b < n2 && y[b] == v {
+			b++
+		}
+		// the group holds pooled positions i..j-1: ranks i+1..j.
+		i := a0 + b0
+		j := a + b
+		rank := float64(i+1+j) / 2
+		for range a - a0 {
+			r1 += rank
+		}
+		if t := float64(j - i); t > 1 {
+			ties = true
+			tieSum += t*t*t - t
+		}
+	}
+	return mannWhitneyOf(n1, n2, r1, tieSum, ties)
+}
+
+// mannWhitneyOf finishes the Mann–Whitney test of samples of n1 and n2
+// values from the first one's rank sum r1 and the ties' Σ(t³−t).
+func mannWhitneyOf(n1, n2 int, r1, tieSum float64, ties bool) MannWhitney {
+	n := n1 + n2
 	u := r1 - float64(n1)*float64(n1+1)/2
 	m := MannWhitney{U: u, Effect: u / (float64(n1) * float64(n2))}
 	if !ties && n1 <= exactMWLimit && n2 <= exactMWLimit {

@@ -1,0 +1,143 @@
+package compare
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// scanQuantiles is the comparison engine's percentiles of a resample as
+// they were computed before rankIndex: count the resample, then walk the
+// sorted values from the start to each rank. rankIndex must give the same
+// bits.
+func scanQuantiles(w weighted, counts []int32, ps []float64, dst []float64) {
+	var n int64
+	for _, o := range w.owner {
+		n += int64(counts[o])
+	}
+	if n == 0 {
+		for i := range ps {
+			dst[i] = math.NaN()
+		}
+		return
+	}
+	at := func(start int, cum int64, r int64) (int, int64) {
+		for i := start; i < len(w.values); i++ {
+			c := int64(counts[w.owner[i]])
+			if cum+c > r {
+				return i, cum
+			}
+			cum += c
+		}
+		return len(w.values) - 1, cum
+	}
+	i, cum := 0, int64(0)
+	for k, p := range ps {
+		h := float64(n-1) * p / 100
+		lo := int64(math.Floor(h))
+		if lo >= n-1 {
+			lo = n - 1
+		}
+		i, cum = at(i, cum, lo)
+		v := w.values[i]
+		if frac := h - float64(lo); frac > 0 && lo < n-1 {
+			j, _ := at(i, cum, lo+1)
+			v += frac * (w.values[j] - v)
+		}
+		dst[k] = v
+	}
+}
+
+// TestRankIndexIsTheScan: on samples of many requests with 0–80 values
+// each (ITL-like, with ties and requests drawn zero times), the percentiles
+// rankIndex finds from its pivots are bit for bit those of walking the
+// values from the start, for the gate's percentiles and for extreme ones.
+func TestRankIndexIsTheScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	pss := [][]float64{{50, 90, 95, 99}, {0, 0.1, 50, 99.9, 100}, {99}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
+	for trial := range 60 {
+		nReq := 1 + rng.IntN(400)
+		var vals []float64
+		var owners []int32
+		for r := range nReq {
+			for range rng.IntN(81) {
+				vals = append(vals, math.Round(rng.ExpFloat64()*50)/10) // ties
+				owners = append(owners, int32(r))
+			}
+		}
+		w := newWeighted(vals, owners)
+		ps := pss[trial%len(pss)]
+		x := w.index(ps, nReq)
+		counts := make([]int32, nReq)
+		got, want := make([]float64, len(ps)), make([]float64, len(ps))
+		for rep := range 20 {
+			resampleCounts(rng, counts)
+			if rep == 0 {
+				clear(counts) // the empty resample
+			}
+			x.quantiles(counts, got)
+			scanQuantiles(w, counts, ps, want)
+			for k := range ps {
+				if math.Float64bits(got[k]) != math.Float64bits(want[k]) {
+					t.Fatalf("trial %d rep %d: p%g = %v; the scan gives %v", trial, rep, ps[k], got[k], want[k])
+				}
+			}
+		}
+	}
+}
+
+// TestNewWeightedIsStable: newWeighted's in-place sort leaves equal values
+// in the order they came, as the stable sort it replaced did, and each
+// value with its owner.
+func TestNewWeightedIsStable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	vals := make([]float64, 5000)
+	owners := make([]int32, len(vals))
+	for i := range vals {
+		vals[i], owners[i] = float64(rng.IntN(30)), int32(i) // owner = position
+	}
+	orig := slices.Clone(vals)
+	w := newWeighted(vals, owners)
+	for i := 1; i < len(w.values); i++ {
+		a, b := w.values[i-1], w.values[i]
+		if a > b || a == b && w.owner[i-1] > w.owner[i] {
+			t.Fatalf("position %d: (%g, %d) before (%g, %d)", i, a, w.owner[i-1], b, w.owner[i])
+		}
+	}
+	for i, o := range w.owner {
+		if orig[o] != w.values[i] {
+			t.Fatalf("value %g at %d has owner %d whose value is %g", w.values[i], i, o, orig[o])
+		}
+	}
+}
+
+// TestMannWhitneySortedIsMannWhitneyU: ranked by merging the sorted
+// samples, the test gives MannWhitneyU's U, P and effect bit for bit, with
+// ties within and across the samples, small (exact P) and large.
+func TestMannWhitneySortedIsMannWhitneyU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	for trial := range 300 {
+		n1, n2 := rng.IntN(25), rng.IntN(25)
+		if trial%3 == 0 {
+			n1, n2 = rng.IntN(3000), rng.IntN(3000)
+		}
+		levels := 5 + rng.IntN(1000)
+		draw := func(n int) []float64 {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = float64(rng.IntN(levels)) / 7
+			}
+			return v
+		}
+		x, y := draw(n1), draw(n2)
+		want := MannWhitneyU(x, y)
+		slices.Sort(x)
+		slices.Sort(y)
+		got := mannWhitneySorted(x, y)
+		same := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+		if !same(got.U, want.U) || !same(got.P, want.P) || !same(got.Effect, want.Effect) || got.Exact != want.Exact {
+			t.Fatalf("trial %d (n %d, %d): %+v; MannWhitneyU %+v", trial, n1, n2, got, want)
+		}
+	}
+}
