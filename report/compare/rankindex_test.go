@@ -50,37 +50,44 @@ func scanQuantiles(w weighted, counts []int32, ps []float64, dst []float64) {
 }
 
 // TestRankIndexIsTheScan: on samples of many requests with 0–80 values
-// each (ITL-like, with ties and requests drawn zero times), the percentiles
-// rankIndex finds from its pivots are bit for bit those of walking the
-// values from the start, for the gate's percentiles and for extreme ones.
+// each (ITL-like, with ties and requests drawn zero times) indexed two at a
+// time, as a level's fields are, the percentiles rankIndex finds from its
+// pivots are bit for bit those of walking the values from the start, for
+// the gate's percentiles and for extreme ones.
 func TestRankIndexIsTheScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	pss := [][]float64{{50, 90, 95, 99}, {0, 0.1, 50, 99.9, 100}, {99}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
 	for trial := range 60 {
 		nReq := 1 + rng.IntN(400)
-		var vals []float64
-		var owners []int32
-		for r := range nReq {
-			for range rng.IntN(81) {
-				vals = append(vals, math.Round(rng.ExpFloat64()*50)/10) // ties
-				owners = append(owners, int32(r))
+		var ws []weighted
+		for _, most := range []int{81, 2} {
+			var vals []float64
+			var owners []int32
+			for r := range nReq {
+				for range rng.IntN(most) {
+					vals = append(vals, math.Round(rng.ExpFloat64()*50)/10) // ties
+					owners = append(owners, int32(r))
+				}
 			}
+			ws = append(ws, newWeighted(vals, owners))
 		}
-		w := newWeighted(vals, owners)
 		ps := pss[trial%len(pss)]
-		x := w.index(ps, nReq)
+		x := newRankIndex(ws, ps, nReq)
 		counts := make([]int32, nReq)
-		got, want := make([]float64, len(ps)), make([]float64, len(ps))
+		got := [][]float64{make([]float64, len(ps)), make([]float64, len(ps))}
+		want := make([]float64, len(ps))
 		for rep := range 20 {
 			resampleCounts(rng, counts)
 			if rep == 0 {
 				clear(counts) // the empty resample
 			}
 			x.quantiles(counts, got)
-			scanQuantiles(w, counts, ps, want)
-			for k := range ps {
-				if math.Float64bits(got[k]) != math.Float64bits(want[k]) {
-					t.Fatalf("trial %d rep %d: p%g = %v; the scan gives %v", trial, rep, ps[k], got[k], want[k])
+			for f, w := range ws {
+				scanQuantiles(w, counts, ps, want)
+				for k := range ps {
+					if math.Float64bits(got[f][k]) != math.Float64bits(want[k]) {
+						t.Fatalf("trial %d rep %d sample %d: p%g = %v; the scan gives %v", trial, rep, f, ps[k], got[f][k], want[k])
+					}
 				}
 			}
 		}

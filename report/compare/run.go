@@ -266,9 +266,9 @@ type sideStats struct {
 	pct [fieldE2E + 1][]float64
 	// rates indexed by rate.
 	rates [rateErrors + 1]float64
-	// idx finds the percentiles ps of each field of the sample of, which
+	// idx finds the percentiles ps of every field of the sample of, which
 	// the stats are last of (LevelSample.stats builds it).
-	idx [fieldE2E + 1]*rankIndex
+	idx *rankIndex
 	of  *LevelSample
 }
 
@@ -338,14 +338,9 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 		}
 	}
 	if st.of != s {
-		for f := fieldTTFT; f <= fieldE2E; f++ {
-			st.idx[f] = s.sorted[f].index(st.ps, len(s.reqs))
-		}
-		st.of = s
+		st.idx, st.of = newRankIndex(s.sorted[fieldTTFT:], st.ps, len(s.reqs)), s
 	}
-	for f := fieldTTFT; f <= fieldE2E; f++ {
-		st.idx[f].quantiles(counts, st.pct[f])
-	}
+	st.idx.quantiles(counts, st.pct[fieldTTFT:])
 	var total, failed, ok int64
 	okW, good, out, in := s.warm.ok, s.warm.good, s.warm.out, s.warm.in
 	var busy float64
