@@ -1,10 +1,14 @@
 package compare
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // scanQuantiles is the comparison engine's percentiles of a resample as
@@ -145,6 +149,36 @@ func TestMannWhitneySortedIsMannWhitneyU(t *testing.T) {
 		same := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
 		if !same(got.U, want.U) || !same(got.P, want.P) || !same(got.Effect, want.Effect) || got.Exact != want.Exact {
 			t.Fatalf("trial %d (n %d, %d): %+v; MannWhitneyU %+v", trial, n1, n2, got, want)
+		}
+	}
+}
+
+// TestResamplesSameOnAnyCPUs: the bootstrap's resamples are drawn in order
+// and only their stats computed concurrently, so a comparison's every
+// output, and the report's ratios, are the same bytes on one CPU as on
+// several (the golden test pins the bytes themselves).
+func TestResamplesSameOnAnyCPUs(t *testing.T) {
+	a, b := goldenLarge(t, 3), goldenLarge(t, 4)
+	fixed := Baseline{Label: "x", Meta: a.Meta, Summaries: []*report.Summary{a.Summary}}
+	outputs := func(procs int) string {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var out string
+		for _, base := range []Baseline{RunBaseline(a), fixed} {
+			res, err := Compare(base, b, Options{Resamples: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out += string(renderAll(t, res))
+		}
+		for lv, bs := range a.levels {
+			out += fmt.Sprintf("%+v", Ratios(bs, b.levels[lv], Metrics(), 0.05, 200, 5, "k"))
+		}
+		return out
+	}
+	one := outputs(1)
+	for _, procs := range []int{2, 4, 7} {
+		if got := outputs(procs); got != one {
+			t.Errorf("GOMAXPROCS %d: outputs differ from GOMAXPROCS 1", procs)
 		}
 	}
 }
