@@ -182,3 +182,62 @@ func TestResamplesSameOnAnyCPUs(t *testing.T) {
 		}
 	}
 }
+
+// TestSortByValue: sortByValue orders (value, position) pairs as a stable
+// sort of the values does, on random values with many or few ties, sorted,
+// reversed and constant input, and sizes around its insertion-sort cutoff;
+// and an input that defeats its median of three still sorts (heapsort).
+func TestSortByValue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	inputs := map[string]func(n int) []float64{
+		"random":   func(n int) []float64 { return randomValues(rng, n, 1<<30) },
+		"ties":     func(n int) []float64 { return randomValues(rng, n, 3) },
+		"sorted":   func(n int) []float64 { v := randomValues(rng, n, 50); slices.Sort(v); return v },
+		"reversed": func(n int) []float64 { v := randomValues(rng, n, 50); slices.Sort(v); slices.Reverse(v); return v },
+		"constant": func(n int) []float64 { return make([]float64, n) },
+	}
+	for name, gen := range inputs {
+		for _, n := range []int{0, 1, 2, 3, 12, 13, 14, 100, 5000} {
+			vals := gen(n)
+			want := make([]int32, n)
+			for i := range want {
+				want[i] = int32(i)
+			}
+			slices.SortStableFunc(want, func(a, b int32) int { return cmpValues(vals[a], vals[b]) })
+			pos := make([]int32, n)
+			for i := range pos {
+				pos[i] = int32(i)
+			}
+			orig := slices.Clone(vals)
+			sortByValue(vals, pos)
+			if !slices.Equal(pos, want) {
+				t.Fatalf("%s, n %d: order %v; a stable sort gives %v", name, n, pos[:min(n, 20)], want[:min(n, 20)])
+			}
+			for i, p := range pos {
+				if vals[i] != orig[p] {
+					t.Fatalf("%s, n %d: value %g at %d is not position %d's %g", name, n, vals[i], i, p, orig[p])
+				}
+			}
+		}
+	}
+	// depth 0 from the start: the heapsort alone.
+	vals := randomValues(rng, 1000, 40)
+	pos := make([]int32, len(vals))
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	pairSorter{vals, pos}.quick(0, len(vals), 0)
+	for i := 1; i < len(vals); i++ {
+		if vals[i-1] > vals[i] || vals[i-1] == vals[i] && pos[i-1] > pos[i] {
+			t.Fatalf("heapsort: position %d out of order", i)
+		}
+	}
+}
+
+func randomValues(rng *rand.Rand, n, levels int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = float64(rng.IntN(levels)) / 4
+	}
+	return v
+}

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 
 	"github.com/inferbench/inferbench/report"
 
@@ -39,31 +38,12 @@ func newWeighted(values []float64, owner []int32) weighted {
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	sort.Sort(byValue{values, idx})
+	sortByValue(values, idx)
 	for i, j := range idx {
 		idx[i] = owner[j]
 	}
 	copy(owner, idx)
 	return weighted{values: values, owner: owner}
-}
-
-// byValue sorts values ascending, ties by pos: a strict order when no
-// value is NaN.
-type byValue struct {
-	values []float64
-	pos    []int32
-}
-
-func (b byValue) Len() int { return len(b.values) }
-func (b byValue) Less(i, j int) bool {
-	if b.values[i] != b.values[j] {
-		return b.values[i] < b.values[j]
-	}
-	return b.pos[i] < b.pos[j]
-}
-func (b byValue) Swap(i, j int) {
-	b.values[i], b.values[j] = b.values[j], b.values[i]
-	b.pos[i], b.pos[j] = b.pos[j], b.pos[i]
 }
 
 // newWeightedStable is newWeighted by a stable sort of positions, for
