@@ -241,3 +241,34 @@ func randomValues(rng *rand.Rand, n, levels int) []float64 {
 	}
 	return v
 }
+
+// TestITLEventsExpand: the ITL values kept per event and laid out per token
+// are those of spreading each event's gap over its k tokens (report.EachITL),
+// token by token, with each token's request, including requests without an
+// ITL and events of more than one token.
+func TestITLEventsExpand(t *testing.T) {
+	recs := [][][2]int64{
+		{{0, 1}, {7e6, 1}, {16e6, 3}, {17e6, 1}}, // gaps 7, 9 over 3, 1
+		nil,                                      // a failed request: no ITL
+		{{5e6, 2}},                               // one event: no gap
+		{{0, 1}, {1, 0}, {4e6, 2}},               // 1 ns (k 0 counts 1), 4 ms − 1 ns over 2
+	}
+	var ev itlEvents
+	var wantV []float64
+	var wantO []int32
+	for r, ch := range recs {
+		if ch == nil {
+			continue
+		}
+		ev.add(int32(r), ch)
+		report.EachITL(ch, func(gap float64, k int64) {
+			for range k {
+				wantV, wantO = append(wantV, gap/float64(k)), append(wantO, int32(r))
+			}
+		})
+	}
+	v, o := ev.expand()
+	if !slices.Equal(v, wantV) || !slices.Equal(o, wantO) || len(v) != 1+3+1+1+2 {
+		t.Errorf("expand = %v, %v; want %v, %v", v, o, wantV, wantO)
+	}
+}

@@ -195,6 +195,7 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 		s.steady(sum, lv, a.warm)
 		s.raw[fieldTTFT] = slices.Clone(a.vals[fieldTTFT])
 		s.raw[fieldTPOT] = slices.Clone(a.vals[fieldTPOT])
+		a.vals[fieldITL], a.owners[fieldITL] = a.itl.expand()
 		for f := fieldTTFT; f <= fieldE2E; f++ {
 			s.sorted[f] = newWeighted(a.vals[f], a.owners[f]) // sorts in place
 			a.vals[f], a.owners[f] = nil, nil
@@ -220,6 +221,8 @@ type sampleAcc struct {
 	warm   []request // successful warm-up requests (Add)
 	vals   [fieldE2E + 1][]float64
 	owners [fieldE2E + 1][]int32
+	// itl holds the ITL values until Levels (vals[fieldITL] is unused).
+	itl    itlEvents
 	span   report.Span
 	busyMS float64
 }
@@ -248,11 +251,7 @@ func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO, itl bool) {
 		put(fieldTPOT, m.TPOT)
 	}
 	if itl {
-		report.EachITL(rec.Chunks, func(gap float64, k int64) {
-			for range k {
-				put(fieldITL, gap/float64(k))
-			}
-		})
+		a.itl.add(idx, rec.Chunks)
 	}
 	q.good = slo.Met(m)
 	a.reqs = append(a.reqs, q)
