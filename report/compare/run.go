@@ -181,7 +181,9 @@ func (c *Collector) Add(rec *rundir.Record) {
 }
 
 // Levels returns each level's sample; its rates are over the steady state
-// sum gives the level (report.Steady), as the summary's are.
+// sum gives the level (report.Steady), as the summary's are. The samples
+// take over what c collected (sorted in place): call it once, after the
+// last Add.
 func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 	out := map[float64]*LevelSample{}
 	for lv, a := range c.accs {
