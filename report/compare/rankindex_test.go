@@ -252,6 +252,7 @@ func TestITLEventsExpand(t *testing.T) {
 		nil,                                      // a failed request: no ITL
 		{{5e6, 2}},                               // one event: no gap
 		{{0, 1}, {1, 0}, {4e6, 2}},               // 1 ns (k 0 counts 1), 4 ms − 1 ns over 2
+		{{10, 1}, {5e9, 1}, {5e9 - 3, 1}, {5e9 + 123456789, 1}}, // 5 s: aside; −3 ns: aside; 123.456789 ms
 	}
 	var ev itlEvents
 	var wantV []float64
@@ -267,8 +268,11 @@ func TestITLEventsExpand(t *testing.T) {
 			}
 		})
 	}
+	if len(ev.aside) != 2+2 {
+		t.Errorf("%d events aside; want the 2 of 2 or 3 tokens, the 5 s gap and the negative one", len(ev.aside))
+	}
 	v, o := ev.expand()
-	if !slices.Equal(v, wantV) || !slices.Equal(o, wantO) || len(v) != 1+3+1+1+2 {
+	if !slices.Equal(v, wantV) || !slices.Equal(o, wantO) || len(v) != 1+3+1+1+2+3 || len(ev.aside) != 0 {
 		t.Errorf("expand = %v, %v; want %v, %v", v, o, wantV, wantO)
 	}
 }
