@@ -100,25 +100,35 @@ func TestRankIndexIsTheScan(t *testing.T) {
 
 // TestNewWeightedIsStable: newWeighted's in-place sort leaves equal values
 // in the order they came, as the stable sort it replaced did, and each
-// value with its owner.
+// value with its owner, whether the owners come in order (a Collector's)
+// or not.
 func TestNewWeightedIsStable(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	vals := make([]float64, 5000)
-	owners := make([]int32, len(vals))
-	for i := range vals {
-		vals[i], owners[i] = float64(rng.IntN(30)), int32(i) // owner = position
-	}
-	orig := slices.Clone(vals)
-	w := newWeighted(vals, owners)
-	for i := 1; i < len(w.values); i++ {
-		a, b := w.values[i-1], w.values[i]
-		if a > b || a == b && w.owner[i-1] > w.owner[i] {
-			t.Fatalf("position %d: (%g, %d) before (%g, %d)", i, a, w.owner[i-1], b, w.owner[i])
+	for _, shuffled := range []bool{false, true} {
+		vals := make([]float64, 5000)
+		owners := make([]int32, len(vals))
+		for i := range vals {
+			vals[i], owners[i] = float64(rng.IntN(30)), int32(i)
 		}
-	}
-	for i, o := range w.owner {
-		if orig[o] != w.values[i] {
-			t.Fatalf("value %g at %d has owner %d whose value is %g", w.values[i], i, o, orig[o])
+		if shuffled {
+			rng.Shuffle(len(owners), func(i, j int) { owners[i], owners[j] = owners[j], owners[i] })
+		}
+		origV, origO := slices.Clone(vals), slices.Clone(owners)
+		posOf := make([]int, len(owners)) // owner → its position
+		for i, o := range owners {
+			posOf[o] = i
+		}
+		w := newWeighted(vals, owners)
+		for i := 1; i < len(w.values); i++ {
+			a, b := w.values[i-1], w.values[i]
+			if a > b || a == b && posOf[w.owner[i-1]] > posOf[w.owner[i]] {
+				t.Fatalf("shuffled %v, position %d: (%g, %d) before (%g, %d)", shuffled, i, a, w.owner[i-1], b, w.owner[i])
+			}
+		}
+		for i, o := range w.owner {
+			if p := posOf[o]; origV[p] != w.values[i] || origO[p] != o {
+				t.Fatalf("shuffled %v: value %g at %d has owner %d whose value is %g", shuffled, w.values[i], i, o, origV[p])
+			}
 		}
 	}
 }

@@ -32,6 +32,12 @@ func newWeighted(values []float64, owner []int32) weighted {
 	if slices.ContainsFunc(values, math.IsNaN) {
 		return newWeightedStable(values, owner)
 	}
+	if slices.IsSorted(owner) {
+		// Owners in the order the values came (as a Collector's are): ties
+		// by owner are ties by position, but for pairs alike in both.
+		sortByValue(values, owner)
+		return weighted{values: values, owner: owner}
+	}
 	// Ties broken by position: the stable order, by an unstable sort that
 	// moves values and their positions together, in place.
 	idx := make([]int32, len(values))
