@@ -19,21 +19,39 @@ type rankIndex struct {
 	ps []float64
 	ws []weighted
 	// pos[f] are sample f's pivots, ascending, the last len(ws[f].values)
-	// (its count is the resample's size); off[f] is where they start in a
-	// request's row of below.
+	// (its count is the resample's size); off[f] is where their counts
+	// start among all the samples' (quantiles' cum).
 	pos [][]int
 	off []int
-	// width is a row's length: all the samples' pivots.
-	width int
+	// total is the number of pivots of all the samples; width the number
+	// of the samples with many values a request, whose pivots come first.
+	total, width int
 	// below[r*width+off[f]+k] is the number of request r's values in
-	// sample f at positions below pos[f][k].
+	// sample f at positions below pos[f][k], for a sample with more than
+	// one value for some request.
 	below []int32
+	// singles are the samples with at most one value a request (TTFT,
+	// TPOT, E2E): for those a request's value lies below the pivots from
+	// one on, and a request is one slot, not a row.
+	singles []singleSample
 }
+
+// singleSample is sample f of at most one value a request: slot[r] is the
+// first of its pivots request r's value lies below, noSlot for none.
+type singleSample struct {
+	f    int
+	slot []uint8
+}
+
+// noSlot marks a request without a value in a singleSample.
+const noSlot = math.MaxUint8
 
 // newRankIndex indexes samples ws of nreq requests for percentiles ps
 // (ascending, 0–100).
 func newRankIndex(ws []weighted, ps []float64, nreq int) *rankIndex {
 	x := &rankIndex{ps: ps, ws: ws, pos: make([][]int, len(ws)), off: make([]int, len(ws))}
+	perReq := make([]int32, nreq)
+	var multi []int
 	for f, w := range ws {
 		n := len(w.values)
 		var pos []int
@@ -42,19 +60,35 @@ func newRankIndex(ws []weighted, ps []float64, nreq int) *rankIndex {
 				pos = append(pos, at)
 			}
 		}
-		x.pos[f], x.off[f] = append(pos, n), x.width
+		x.pos[f] = append(pos, n)
+		clear(perReq)
+		for _, o := range w.owner {
+			perReq[o]++
+		}
+		if len(x.pos[f]) < noSlot && !slices.ContainsFunc(perReq, func(c int32) bool { return c > 1 }) {
+			x.singles = append(x.singles, x.single(f, nreq))
+		} else {
+			multi = append(multi, f)
+		}
+	}
+	for _, f := range multi {
+		x.off[f] = x.width
 		x.width += len(x.pos[f])
 	}
+	x.total = x.width
+	for _, sf := range x.singles {
+		x.off[sf.f] = x.total
+		x.total += len(x.pos[sf.f])
+	}
 	x.below = make([]int32, nreq*x.width)
-	run := make([]int32, nreq)
-	for f, w := range ws {
-		clear(run)
+	for _, f := range multi {
+		clear(perReq)
 		i := 0
 		for k, pos := range x.pos[f] {
 			for ; i < pos; i++ {
-				run[w.owner[i]]++
+				perReq[ws[f].owner[i]]++
 			}
-			for r, c := range run {
+			for r, c := range perReq {
 				x.below[r*x.width+x.off[f]+k] = c
 			}
 		}
@@ -62,7 +96,22 @@ func newRankIndex(ws []weighted, ps []float64, nreq int) *rankIndex {
 	return x
 }
 
-// maxFastWidth is the widest row quantiles sums into a fixed array.
+// single returns sample f's slots (its pivots set).
+func (x *rankIndex) single(f, nreq int) singleSample {
+	sf := singleSample{f: f, slot: make([]uint8, nreq)}
+	for r := range sf.slot {
+		sf.slot[r] = noSlot
+	}
+	i := 0
+	for k, pos := range x.pos[f] {
+		for ; i < pos; i++ {
+			sf.slot[x.ws[f].owner[i]] = uint8(k)
+		}
+	}
+	return sf
+}
+
+// maxFastWidth is the most pivots quantiles counts in a fixed array.
 const maxFastWidth = 32
 
 // quantiles writes to dst[f] the type-7 percentiles x.ps of sample f's
@@ -72,25 +121,31 @@ const maxFastWidth = 32
 // empty.
 func (x *rankIndex) quantiles(counts []int32, dst [][]float64) {
 	var buf [maxFastWidth]int64
-	var cum []int64
-	if x.width <= maxFastWidth {
-		w := x.width
-		for r, c := range counts {
-			if c == 0 {
-				continue
-			}
-			c64 := int64(c)
-			for k, b := range x.below[r*w : r*w+w] {
-				buf[k&(maxFastWidth-1)] += c64 * int64(b)
+	cum := buf[:0]
+	if x.total > maxFastWidth {
+		cum = make([]int64, 0, x.total)
+	}
+	cum = cum[:x.total]
+	w := x.width
+	for r, c := range counts {
+		if c == 0 {
+			continue
+		}
+		c64 := int64(c)
+		row := cum[:w]
+		for k, b := range x.below[r*w : r*w+w] {
+			row[k] += c64 * int64(b)
+		}
+		for _, sf := range x.singles {
+			if s := sf.slot[r]; s != noSlot {
+				cum[x.off[sf.f]+int(s)] += c64
 			}
 		}
-		cum = buf[:w]
-	} else {
-		cum = make([]int64, x.width)
-		for r, c := range counts {
-			for k, b := range x.below[r*x.width : (r+1)*x.width] {
-				cum[k] += int64(c) * int64(b)
-			}
+	}
+	for _, sf := range x.singles { // counts in each slot → counts below each pivot
+		seg := cum[x.off[sf.f] : x.off[sf.f]+len(x.pos[sf.f])]
+		for k := 1; k < len(seg); k++ {
+			seg[k] += seg[k-1]
 		}
 	}
 	for f := range x.ws {
