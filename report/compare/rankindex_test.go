@@ -54,10 +54,11 @@ func scanQuantiles(w weighted, counts []int32, ps []float64, dst []float64) {
 }
 
 // TestRankIndexIsTheScan: on samples of many requests with 0–80 values
-// each (ITL-like, with ties and requests drawn zero times) indexed with one
-// of 0–1 values each (TTFT-like: a singleSample), as a level's fields are, the percentiles rankIndex finds from its
-// pivots are bit for bit those of walking the values from the start, for
-// the gate's percentiles and for extreme ones.
+// each (ITL-like, with ties and requests drawn zero times) indexed with
+// one of 0–1 values each (TTFT-like: a singleSample), as a level's fields
+// are, the percentiles rankIndex finds from its pivots are bit for bit
+// those of walking the values from the start, for the gate's percentiles,
+// extreme ones and more than maxFastWidth pivots.
 func TestRankIndexIsTheScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	pss := [][]float64{{50, 90, 95, 99}, {0, 0.1, 50, 99.9, 100}, {99}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
