@@ -26,11 +26,13 @@ func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, n int, rng 
 		}
 		return
 	}
-	free := make(chan *resampleJob, 2*workers)
-	for range 2 * workers {
+	// workers+2 resamples in flight: one being drawn, one waiting, one per
+	// worker; each holds a count per request of every sample.
+	free := make(chan *resampleJob, workers+2)
+	for range workers + 2 {
 		free <- newResampleJob(ss, base, ms)
 	}
-	jobs := make(chan *resampleJob, 2*workers)
+	jobs := make(chan *resampleJob, workers+2)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
