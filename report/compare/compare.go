@@ -341,7 +341,8 @@ func levelRNG(seed uint64, lv float64) *rand.Rand {
 
 // replicates runs the two-sample bootstrap of metrics ms on two levels:
 // each of n replicates resamples both sides' requests (with replacement,
-// from rng) and calls f with the replicate's index and both sides' stats.
+// from rng) and calls f with the replicate's index and both sides' stats,
+// concurrently (eachResample: f writes only replicate k's results).
 // b0 and c0 are the stats of the samples themselves. It is the one
 // resampling loop of the comparison engine: the gate's changes (Compare)
 // and the report's ratios (Ratios) both come from it.
@@ -349,15 +350,9 @@ func replicates(bs, cs *LevelSample, ms []Metric, n int, rng *rand.Rand, f func(
 	b0, c0 = newSideStats(ms), newSideStats(ms)
 	bs.stats(nil, b0)
 	cs.stats(nil, c0)
-	bst, cst := newSideStats(ms), newSideStats(ms)
-	bc, cc := make([]int32, len(bs.reqs)), make([]int32, len(cs.reqs))
-	for k := range n {
-		resampleCounts(rng, bc)
-		resampleCounts(rng, cc)
-		bs.stats(bc, bst)
-		cs.stats(cc, cst)
-		f(k, bst, cst)
-	}
+	eachResample([]*LevelSample{bs, cs}, []*sideStats{b0, c0}, ms, n, rng, func(k int, st []*sideStats) {
+		f(k, st[0], st[1])
+	})
 	return b0, c0
 }
 
@@ -377,8 +372,8 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	})
 	var mw [fieldE2E + 1]*MannWhitney
 	for f := fieldTTFT; f <= fieldE2E; f++ {
-		if len(bs.raw[f]) > 0 && len(cs.raw[f]) > 0 {
-			u := MannWhitneyU(cs.raw[f], bs.raw[f])
+		if x, y := cs.sorted[f].values, bs.sorted[f].values; len(x) > 0 && len(y) > 0 {
+			u := cs.mannWhitney(bs, f)
 			mw[f] = &u
 		}
 	}
@@ -423,13 +418,20 @@ func Ratios(bs, cs *LevelSample, ms []Metric, alpha float64, resamples int, seed
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	reps := make([][]float64, len(ms))
-	b0, c0 := replicates(bs, cs, ms, resamples, rand.New(rand.NewPCG(seed, h.Sum64())), func(_ int, bst, cst *sideStats) {
+	for i := range reps {
+		reps[i] = make([]float64, resamples)
+	}
+	b0, c0 := replicates(bs, cs, ms, resamples, rand.New(rand.NewPCG(seed, h.Sum64())), func(k int, bst, cst *sideStats) {
 		for i, m := range ms {
+			reps[i][k] = math.NaN()
 			if x, y := bst.value(m), cst.value(m); x > 0 && !math.IsNaN(y/x) && !math.IsInf(y/x, 0) {
-				reps[i] = append(reps[i], y/x)
+				reps[i][k] = y / x
 			}
 		}
 	})
+	for i := range reps {
+		reps[i] = slices.DeleteFunc(reps[i], math.IsNaN) // the defined ones, in replicate order
+	}
 	var out []Ratio
 	for i, m := range ms {
 		b, c := b0.value(m), c0.value(m)
@@ -464,7 +466,7 @@ func baselineValues(sums []*report.Summary, m Metric, lv float64) []float64 {
 // summaries (their median, held fixed): only the candidate is resampled.
 func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result) []Row {
 	ms := Metrics()
-	c0, cst := newSideStats(ms), newSideStats(ms)
+	c0 := newSideStats(ms)
 	cs.stats(nil, c0)
 	base := make([]float64, len(ms))
 	for i, m := range ms {
@@ -477,15 +479,11 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 	for i := range reps {
 		reps[i] = make([]float64, res.Resamples)
 	}
-	rng := levelRNG(res.Seed, lv)
-	cc := make([]int32, len(cs.reqs))
-	for k := range res.Resamples {
-		resampleCounts(rng, cc)
-		cs.stats(cc, cst)
+	eachResample([]*LevelSample{cs}, []*sideStats{c0}, ms, res.Resamples, levelRNG(res.Seed, lv), func(k int, st []*sideStats) {
 		for i, m := range ms {
-			reps[i][k] = change(m, base[i], cst.value(m))
+			reps[i][k] = change(m, base[i], st[0].value(m))
 		}
-	}
+	})
 	var rows []Row
 	for i, m := range ms {
 		c := c0.value(m)

@@ -76,9 +76,10 @@ type Run struct {
 // per-request sample of the regression gate (Compare) and of the
 // qualification report's verdict (Ratios).
 type LevelSample struct {
-	reqs                 []request
-	ttft, tpot, itl, e2e weighted
-	// raw values per field for the Mann–Whitney test, in request order.
+	reqs []request
+	// sorted is each field's values, sorted (weighted), indexed by field.
+	sorted [fieldE2E + 1]weighted
+	// raw is the TTFT and TPOT values in request order (TTFTs, TPOTs).
 	raw [fieldE2E + 1][]float64
 	// windowS is the window the rates divide by, in seconds: the level's
 	// steady state (report.Steady) when it has one, else its measured window
@@ -180,7 +181,9 @@ func (c *Collector) Add(rec *rundir.Record) {
 }
 
 // Levels returns each level's sample; its rates are over the steady state
-// sum gives the level (report.Steady), as the summary's are.
+// sum gives the level (report.Steady), as the summary's are. The samples
+// take over what c collected (sorted in place): call it once, after the
+// last Add.
 func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 	out := map[float64]*LevelSample{}
 	for lv, a := range c.accs {
@@ -192,11 +195,13 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 			s.windowS = float64(w) / 1e9
 		}
 		s.steady(sum, lv, a.warm)
-		s.ttft = newWeighted(a.vals[fieldTTFT], a.owners[fieldTTFT])
-		s.tpot = newWeighted(a.vals[fieldTPOT], a.owners[fieldTPOT])
-		s.itl = newWeighted(a.vals[fieldITL], a.owners[fieldITL])
-		s.e2e = newWeighted(a.vals[fieldE2E], a.owners[fieldE2E])
-		s.raw = a.vals
+		s.raw[fieldTTFT] = slices.Clone(a.vals[fieldTTFT])
+		s.raw[fieldTPOT] = slices.Clone(a.vals[fieldTPOT])
+		a.vals[fieldITL], a.owners[fieldITL] = a.itl.expand()
+		for f := fieldTTFT; f <= fieldE2E; f++ {
+			s.sorted[f] = newWeighted(a.vals[f], a.owners[f]) // sorts in place
+			a.vals[f], a.owners[f] = nil, nil
+		}
 		out[lv] = s
 	}
 	return out
@@ -218,6 +223,8 @@ type sampleAcc struct {
 	warm   []request // successful warm-up requests (Add)
 	vals   [fieldE2E + 1][]float64
 	owners [fieldE2E + 1][]int32
+	// itl holds the ITL values until Levels (vals[fieldITL] is unused).
+	itl    itlEvents
 	span   report.Span
 	busyMS float64
 }
@@ -246,11 +253,7 @@ func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO, itl bool) {
 		put(fieldTPOT, m.TPOT)
 	}
 	if itl {
-		report.EachITL(rec.Chunks, func(gap float64, k int64) {
-			for range k {
-				put(fieldITL, gap/float64(k))
-			}
-		})
+		a.itl.add(idx, rec.Chunks)
 	}
 	q.good = slo.Met(m)
 	a.reqs = append(a.reqs, q)
@@ -264,6 +267,10 @@ type sideStats struct {
 	pct [fieldE2E + 1][]float64
 	// rates indexed by rate.
 	rates [rateErrors + 1]float64
+	// idx finds the percentiles ps of every field of the sample of, which
+	// the stats are last of (LevelSample.stats builds it).
+	idx *rankIndex
+	of  *LevelSample
 }
 
 // newSideStats returns stats computing the percentiles the metrics ms need.
@@ -331,10 +338,10 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 			counts[i] = 1
 		}
 	}
-	s.ttft.quantiles(counts, st.ps, st.pct[fieldTTFT])
-	s.tpot.quantiles(counts, st.ps, st.pct[fieldTPOT])
-	s.itl.quantiles(counts, st.ps, st.pct[fieldITL])
-	s.e2e.quantiles(counts, st.ps, st.pct[fieldE2E])
+	if st.of != s {
+		st.idx, st.of = newRankIndex(s.sorted[fieldTTFT:], st.ps, len(s.reqs)), s
+	}
+	st.idx.quantiles(counts, st.pct[fieldTTFT:])
 	var total, failed, ok int64
 	okW, good, out, in := s.warm.ok, s.warm.good, s.warm.out, s.warm.in
 	var busy float64
@@ -374,4 +381,14 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 		st.rates[rateRPS] = okW / w
 		st.rates[rateGoodput] = good / w
 	}
+}
+
+// mannWhitney is the Mann–Whitney test of field f of s against base's
+// (MannWhitneyU), from their sorted values.
+func (s *LevelSample) mannWhitney(base *LevelSample, f field) MannWhitney {
+	x, y := s.sorted[f].values, base.sorted[f].values
+	if slices.ContainsFunc(x, math.IsNaN) || slices.ContainsFunc(y, math.IsNaN) {
+		return MannWhitneyU(x, y)
+	}
+	return mannWhitneySorted(x, y)
 }

@@ -25,21 +25,41 @@ type weighted struct {
 	owner  []int32   // request index of each value
 }
 
-// newWeighted sorts the values (with their owners) ascending.
+// newWeighted sorts the values (with their owners) ascending, equal values
+// in the order they came (a stable sort). It sorts values in place and
+// returns owner's memory reordered: the caller gives both up.
 func newWeighted(values []float64, owner []int32) weighted {
+	if slices.ContainsFunc(values, math.IsNaN) {
+		return newWeightedStable(values, owner)
+	}
+	if slices.IsSorted(owner) {
+		// Owners in the order the values came (as a Collector's are): ties
+		// by owner are ties by position, but for pairs alike in both.
+		sortByValue(values, owner)
+		return weighted{values: values, owner: owner}
+	}
+	// Ties broken by position: the stable order, by an unstable sort that
+	// moves values and their positions together, in place.
+	idx := make([]int32, len(values))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sortByValue(values, idx)
+	for i, j := range idx {
+		idx[i] = owner[j]
+	}
+	copy(owner, idx)
+	return weighted{values: values, owner: owner}
+}
+
+// newWeightedStable is newWeighted by a stable sort of positions, for
+// values with a NaN (which orders with nothing).
+func newWeightedStable(values []float64, owner []int32) weighted {
 	idx := make([]int, len(values))
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int {
-		switch {
-		case values[a] < values[b]:
-			return -1
-		case values[a] > values[b]:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(idx, func(a, b int) int { return cmpValues(values[a], values[b]) })
 	w := weighted{values: make([]float64, len(values)), owner: make([]int32, len(values))}
 	for i, j := range idx {
 		w.values[i], w.owner[i] = values[j], owner[j]
@@ -47,49 +67,16 @@ func newWeighted(values []float64, owner []int32) weighted {
 	return w
 }
 
-// quantiles writes to dst the type-7 percentiles ps (ascending, 0–100) of
-// the multiset in which value i appears counts[owner[i]] times, in one pass
-// over the sorted values. It is quantile7 of the expanded, sorted resample,
-// exactly (TestWeightedQuantilesMatchExpanded). dst gets NaN when the
-// multiset is empty.
-func (w weighted) quantiles(counts []int32, ps []float64, dst []float64) {
-	var n int64
-	for _, o := range w.owner {
-		n += int64(counts[o])
+// cmpValues orders a before b when a < b, after when a > b (NaN is equal
+// to everything, as the comparison engine always ordered it).
+func cmpValues(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	if n == 0 {
-		for i := range ps {
-			dst[i] = math.NaN()
-		}
-		return
-	}
-	// rank r (0-based) of the expanded array is value i where the
-	// cumulative count first exceeds r.
-	at := func(start int, cum int64, r int64) (int, int64) {
-		for i := start; i < len(w.values); i++ {
-			c := int64(counts[w.owner[i]])
-			if cum+c > r {
-				return i, cum
-			}
-			cum += c
-		}
-		return len(w.values) - 1, cum
-	}
-	i, cum := 0, int64(0)
-	for k, p := range ps {
-		h := float64(n-1) * p / 100
-		lo := int64(math.Floor(h))
-		if lo >= n-1 {
-			lo = n - 1
-		}
-		i, cum = at(i, cum, lo)
-		v := w.values[i]
-		if frac := h - float64(lo); frac > 0 && lo < n-1 {
-			j, _ := at(i, cum, lo+1)
-			v += frac * (w.values[j] - v)
-		}
-		dst[k] = v
-	}
+	return 0
 }
 
 // resampleCounts draws n indices uniformly with replacement from [0, n) and
@@ -179,6 +166,56 @@ func MannWhitneyU(x, y []float64) MannWhitney {
 		}
 		i = j
 	}
+	return mannWhitneyOf(n1, n2, r1, tieSum, ties)
+}
+
+// mannWhitneySorted is MannWhitneyU of x and y sorted ascending (neither
+// holding a NaN), ranked by merging them rather than sorting their pool:
+// the same tie groups in the same order, so the same U and P, bit for bit
+// (TestMannWhitneySortedIsMannWhitneyU).
+func mannWhitneySorted(x, y []float64) MannWhitney {
+	n1, n2 := len(x), len(y)
+	if n1 == 0 || n2 == 0 {
+		return MannWhitney{U: math.NaN(), P: math.NaN(), Effect: math.NaN()}
+	}
+	var r1, tieSum float64
+	ties := false
+	for a, b := 0, 0; a < n1 || b < n2; {
+		var v float64
+		switch {
+		case a == n1:
+			v = y[b]
+		case b == n2:
+			v = x[a]
+		default:
+			v = min(x[a], y[b])
+		}
+		a0, b0 := a, b
+		for a < n1 && x[a] == v {
+			a++
+		}
+		for b < n2 && y[b] == v {
+			b++
+		}
+		// the group holds pooled positions i..j-1: ranks i+1..j.
+		i := a0 + b0
+		j := a + b
+		rank := float64(i+1+j) / 2
+		for range a - a0 {
+			r1 += rank
+		}
+		if t := float64(j - i); t > 1 {
+			ties = true
+			tieSum += t*t*t - t
+		}
+	}
+	return mannWhitneyOf(n1, n2, r1, tieSum, ties)
+}
+
+// mannWhitneyOf finishes the Mann–Whitney test of samples of n1 and n2
+// values from the first one's rank sum r1 and the ties' Σ(t³−t).
+func mannWhitneyOf(n1, n2 int, r1, tieSum float64, ties bool) MannWhitney {
+	n := n1 + n2
 	u := r1 - float64(n1)*float64(n1+1)/2
 	m := MannWhitney{U: u, Effect: u / (float64(n1) * float64(n2))}
 	if !ties && n1 <= exactMWLimit && n2 <= exactMWLimit {

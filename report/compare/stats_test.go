@@ -53,7 +53,7 @@ func TestWeightedQuantilesMatchExpanded(t *testing.T) {
 		}
 		slices.Sort(expanded)
 		got := make([]float64, len(ps))
-		w.quantiles(counts, ps, got)
+		newRankIndex([]weighted{w}, ps, nReq).quantiles(counts, [][]float64{got})
 		for k, p := range ps {
 			want := report.Quantile7(expanded, p)
 			if !(near(got[k], want, 1e-9) || math.IsNaN(got[k]) && math.IsNaN(want)) {
@@ -171,13 +171,13 @@ func TestBootstrapCoverage(t *testing.T) {
 		for i := range vals {
 			vals[i], owners[i] = rng.ExpFloat64(), int32(i)
 		}
-		w := newWeighted(vals, owners)
+		w := newRankIndex([]weighted{newWeighted(vals, owners)}, []float64{50}, 200)
 		counts := make([]int32, 200)
 		reps := make([]float64, 500)
 		var out [1]float64
 		for k := range reps {
 			resampleCounts(rng, counts)
-			w.quantiles(counts, []float64{50}, out[:])
+			w.quantiles(counts, [][]float64{out[:]})
 			reps[k] = out[0]
 		}
 		lo, hi := report.BootstrapInterval(reps, 0.05)

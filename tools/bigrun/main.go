@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	bigrun -records 1000000 -tokens 64 -out DIR
+//	bigrun -records 1000000 -tokens 64 [-seed 3] -out DIR
 //
 // It lives under tools/: a measuring tool, not part of inferbench.
 package main
@@ -33,6 +33,7 @@ func run(args []string, stderr io.Writer) error {
 	records := fs.Int("records", 100000, "records to write (warm-ups included)")
 	tokens := fs.Int("tokens", 64, "output tokens per request")
 	concurrency := fs.Int("concurrency", 64, "workers of the one closed-loop level")
+	seed := fs.Uint64("seed", rendertest.DefaultLarge(1).Seed, "seed of the TTFTs and gaps (a second run to compare needs another)")
 	out := fs.String("out", "", "run directory to write (required; must not hold requests.jsonl)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -41,6 +42,6 @@ func run(args []string, stderr io.Writer) error {
 		return errors.New("-out DIR is required; -records, -tokens and -concurrency must be at least 1")
 	}
 	l := rendertest.DefaultLarge(*records)
-	l.OutputTokens, l.Concurrency = *tokens, *concurrency
+	l.OutputTokens, l.Concurrency, l.Seed = *tokens, *concurrency, *seed
 	return rendertest.WriteLarge(*out, l)
 }

@@ -1,0 +1,89 @@
+package compare
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"sync"
+)
+
+// eachResample runs n bootstrap resamples of the samples ss: for each k in
+// turn it draws every sample's resample from rng (resampleCounts, sample
+// after sample, so the draws are those of a loop doing it all in order),
+// computes each sample's stats on it and calls f with k and the stats, in
+// ss's order. The stats are computed, and f called, on up to GOMAXPROCS
+// goroutines at once, in any order: f must only write what belongs to
+// resample k. The draws alone are sequential, so the replicates are the
+// same whatever the number of CPUs (TestResamplesSameOnAnyCPUs). base
+// holds each sample's stats of itself, whose rank indexes the workers
+// share.
+func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, n int, rng *rand.Rand, f func(k int, st []*sideStats)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		job := newResampleJob(ss, base, ms)
+		for k := range n {
+			job.draw(rng, k)
+			job.run(ss, f)
+		}
+		return
+	}
+	// workers+2 resamples in flight: one being drawn, one waiting, one per
+	// worker; each holds a count per request of every sample.
+	free := make(chan *resampleJob, workers+2)
+	for range workers + 2 {
+		free <- newResampleJob(ss, base, ms)
+	}
+	jobs := make(chan *resampleJob, workers+2)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for job := range jobs {
+				job.run(ss, f)
+				free <- job
+			}
+		})
+	}
+	for k := range n {
+		job := <-free
+		job.draw(rng, k)
+		jobs <- job
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// resampleJob is one resample in flight: its index, each sample's counts
+// and the stats computed on them.
+type resampleJob struct {
+	k      int
+	counts [][]int32
+	st     []*sideStats
+}
+
+// newResampleJob returns a job for samples ss whose stats share base's
+// rank indexes.
+func newResampleJob(ss []*LevelSample, base []*sideStats, ms []Metric) *resampleJob {
+	j := &resampleJob{}
+	for i, s := range ss {
+		st := newSideStats(ms)
+		st.idx, st.of = base[i].idx, base[i].of
+		j.counts = append(j.counts, make([]int32, len(s.reqs)))
+		j.st = append(j.st, st)
+	}
+	return j
+}
+
+// draw makes j resample k, drawing each sample's counts from rng in turn.
+func (j *resampleJob) draw(rng *rand.Rand, k int) {
+	j.k = k
+	for _, c := range j.counts {
+		resampleCounts(rng, c)
+	}
+}
+
+// run computes j's stats and hands them to f.
+func (j *resampleJob) run(ss []*LevelSample, f func(k int, st []*sideStats)) {
+	for i, s := range ss {
+		s.stats(j.counts[i], j.st[i])
+	}
+	f(j.k, j.st)
+}
