@@ -244,7 +244,7 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 		defer f.Close()
 		var n int64
 		path, dups, stopped := filepath.Join(r.Dir, RecordsFile), NewRepeats(), false
-		readNumbered(f, func(line int, rec *Record, err error) bool {
+		ReadNumbered(f, func(line int, rec *Record, err error) bool {
 			if err != nil {
 				var te *TruncatedError
 				if errors.As(err, &te) {

@@ -107,7 +107,7 @@ const MaxRecordLine = 64 << 20
 // *TruncatedError, which a reader may treat as a warning.
 func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
-		readNumbered(r, func(line int, rec *Record, err error) bool {
+		ReadNumbered(r, func(line int, rec *Record, err error) bool {
 			if _, ok := err.(*TruncatedError); err != nil && !ok {
 				err = fmt.Errorf("line %d: %w", line, err)
 			}
@@ -122,11 +122,6 @@ func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
 // after an error. An error of a line other than a *TruncatedError does not
 // repeat the number.
 func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool) {
-	readNumbered(r, yield)
-}
-
-// readNumbered is ReadNumbered.
-func readNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
 	line := 0
