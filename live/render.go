@@ -126,11 +126,13 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	elapsed := max(s.NowNS-l.StartNS, 0)
 	segs := []segment{{text: fmt.Sprintf("level %g", l.Plan.Level)}}
 	total := int64(l.Plan.Total())
+	clock := segment{text: fmtDur(elapsed), drop: 4} // the elapsed time, unless the progress says it
 	switch {
 	case total > 0:
 		segs = append(segs, segment{text: fmt.Sprintf("%d/%d", l.Done, total)})
 	case l.Plan.Duration > 0:
-		segs = append(segs, segment{text: fmtDur(elapsed) + "/" + fmtDur(l.Plan.Duration.Nanoseconds())})
+		segs = append(segs, segment{text: clock.text + "/" + fmtDur(l.Plan.Duration.Nanoseconds())})
+		clock.text = ""
 	default:
 		segs = append(segs, segment{text: fmt.Sprintf("%d done", l.Done)})
 	}
@@ -142,8 +144,8 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	} else {
 		segs = append(segs, segment{text: "failed 0", drop: 5})
 	}
-	if total > 0 || l.Plan.Duration <= 0 { // a time-bound level showed it above
-		segs = append(segs, segment{text: fmtDur(elapsed), drop: 4})
+	if clock.text != "" {
+		segs = append(segs, clock)
 	}
 	if eta, ok := levelETA(l, elapsed); ok {
 		segs = append(segs, segment{text: "ETA " + fmtDur(eta), drop: 1})
