@@ -23,8 +23,8 @@ cd "$root"
 rounds=${REFCLIENT_ROUNDS:-3} n=${REFCLIENT_REQUESTS:-40} max=${REFCLIENT_MAX_TOKENS:-64}
 client=${REFCLIENT_CLIENT:-openai}
 case $client in
-openai) kind=${REFCLIENT_TARGET:-llamacpp} urlvar=INFERBENCH_LLAMACPP_SMALL_URL ;;
-ollama) kind=${REFCLIENT_TARGET:-ollama} urlvar=INFERBENCH_OLLAMA_URL ;;
+openai) kind=${REFCLIENT_TARGET:-llamacpp} urlvar=INFERBENCH_LLAMACPP_SMALL_URL label=openai-node ;;
+ollama) kind=${REFCLIENT_TARGET:-ollama} urlvar=INFERBENCH_OLLAMA_URL label=ollama-js ;;
 *) echo "reference-client.sh: REFCLIENT_CLIENT=$client: want openai or ollama" >&2; exit 2 ;;
 esac
 url=${1:-} model=${2:-}
@@ -53,7 +53,7 @@ row() { node -e 'const [w,f]=process.argv.slice(1);const j=JSON.parse(require("f
 printf '%-22s%9s%9s%9s%9s%9s\n' ms 'TTFT p50' p90 'TPOT p50' p90 'prompt'
 for r in $(seq "$rounds"); do
 	node "$js/bench.mjs" "$client" "$url" "$model" "$n" "$max" 60 >"$out/node-$r.json"
-	row "round $r $client-js" "$out/node-$r.json"
+	row "round $r $label" "$out/node-$r.json"
 	bin/inferbench run --target "$kind" --url "$url" --model "$model" -c 1 -n "$n" --warmup 2 \
 		--prompt-tokens 128 --max-tokens "$max" --spread 0 --out "$out/ib-$r" >/dev/null 2>"$out/ib-$r.log" || { cat "$out/ib-$r.log" >&2; exit 1; }
 	row "round $r inferbench" "$out/ib-$r/summary.json"
