@@ -470,11 +470,11 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 	ms := Metrics()
 	c0 := newSideStats(ms)
 	cs.stats(nil, c0)
-	base := make([]float64, len(ms))
+	base, runs := make([]float64, len(ms)), make([]int, len(ms))
 	for i, m := range ms {
 		base[i] = math.NaN()
 		if vs := baselineValues(sums, m, lv); len(vs) > 0 {
-			base[i] = median(vs)
+			base[i], runs[i] = median(vs), len(vs)
 		}
 	}
 	reps := make([][]float64, len(ms))
@@ -490,11 +490,11 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 	for i, m := range ms {
 		c := c0.value(m)
 		if math.IsNaN(base[i]) || math.IsNaN(c) {
-			rows = res.notMeasured(rows, m, lv, base[i], c, MethodFixedBaseline, len(baselineValues(sums, m, lv)))
+			rows = res.notMeasured(rows, m, lv, base[i], c, MethodFixedBaseline, runs[i])
 			continue
 		}
 		row := newRow(m, lv, base[i], c, MethodFixedBaseline)
-		row.N = len(baselineValues(sums, m, lv))
+		row.N = runs[i]
 		row.P = report.BootstrapP(reps[i], 0)
 		row.CILow, row.CIHigh = report.BootstrapInterval(reps[i], res.Alpha)
 		rows = append(rows, row)
