@@ -320,13 +320,15 @@ func newRow(m Metric, lv, b, c float64, method string) Row {
 
 // notMeasured appends to rows the row of a gated metric m that one side
 // (value NaN) has no value for at level lv, its change and interval
-// undefined; a metric not gated is left out, as before.
-func (res *Result) notMeasured(rows []Row, m Metric, lv, b, c float64, method string) []Row {
+// undefined, and n the baseline runs behind b (0 when b is NaN); a metric
+// not gated is left out, as before.
+func (res *Result) notMeasured(rows []Row, m Metric, lv, b, c float64, method string, n int) []Row {
 	if _, gated := res.Thresholds[m.Name]; !gated {
 		return rows
 	}
 	row := newRow(m, lv, b, c, method)
 	row.Change, row.CILow, row.CIHigh = math.NaN(), math.NaN(), math.NaN()
+	row.N = n
 	if math.IsNaN(b) {
 		row.N = 0
 	}
@@ -381,7 +383,7 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	for i, m := range ms {
 		b, c := b0.value(m), c0.value(m)
 		if math.IsNaN(b) || math.IsNaN(c) {
-			rows = res.notMeasured(rows, m, lv, b, c, MethodBootstrap)
+			rows = res.notMeasured(rows, m, lv, b, c, MethodBootstrap, 1)
 			continue
 		}
 		row := newRow(m, lv, b, c, MethodBootstrap)
@@ -468,11 +470,11 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 	ms := Metrics()
 	c0 := newSideStats(ms)
 	cs.stats(nil, c0)
-	base := make([]float64, len(ms))
+	base, runs := make([]float64, len(ms)), make([]int, len(ms))
 	for i, m := range ms {
 		base[i] = math.NaN()
 		if vs := baselineValues(sums, m, lv); len(vs) > 0 {
-			base[i] = median(vs)
+			base[i], runs[i] = median(vs), len(vs)
 		}
 	}
 	reps := make([][]float64, len(ms))
@@ -488,11 +490,11 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 	for i, m := range ms {
 		c := c0.value(m)
 		if math.IsNaN(base[i]) || math.IsNaN(c) {
-			rows = res.notMeasured(rows, m, lv, base[i], c, MethodFixedBaseline)
+			rows = res.notMeasured(rows, m, lv, base[i], c, MethodFixedBaseline, runs[i])
 			continue
 		}
 		row := newRow(m, lv, base[i], c, MethodFixedBaseline)
-		row.N = len(baselineValues(sums, m, lv))
+		row.N = runs[i]
 		row.P = report.BootstrapP(reps[i], 0)
 		row.CILow, row.CIHigh = report.BootstrapInterval(reps[i], res.Alpha)
 		rows = append(rows, row)
@@ -513,7 +515,7 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 		c := c0.value(m)
 		vs := baselineValues(sums, m, lv)
 		if math.IsNaN(c) || len(vs) == 0 {
-			rows = res.notMeasured(rows, m, lv, median(vs), c, MethodHistory)
+			rows = res.notMeasured(rows, m, lv, median(vs), c, MethodHistory, len(vs))
 			continue
 		}
 		lo, hi := predictionInterval(vs, res.Alpha)

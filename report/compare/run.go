@@ -79,8 +79,8 @@ type LevelSample struct {
 	reqs []request
 	// sorted is each field's values, sorted (weighted), indexed by field.
 	sorted [fieldE2E + 1]weighted
-	// raw is the TTFT and TPOT values in request order (TTFTs, TPOTs).
-	raw [fieldE2E + 1][]float64
+	// ttfts and tpots are the TTFT and TPOT values in request order.
+	ttfts, tpots []float64
 	// windowS is the window the rates divide by, in seconds: the level's
 	// steady state (report.Steady) when it has one, else its measured window
 	// (report.Span); busyMS the sum of the requests' report.BusyMS.
@@ -91,11 +91,11 @@ type LevelSample struct {
 }
 
 // TTFTs returns the TTFT of every successful request (ms), in request order.
-func (s *LevelSample) TTFTs() []float64 { return s.raw[fieldTTFT] }
+func (s *LevelSample) TTFTs() []float64 { return s.ttfts }
 
 // TPOTs returns the TPOT of every successful request with more than one
 // output token (ms), in request order.
-func (s *LevelSample) TPOTs() []float64 { return s.raw[fieldTPOT] }
+func (s *LevelSample) TPOTs() []float64 { return s.tpots }
 
 // Requests is the number of requests of the sample, failed ones included.
 func (s *LevelSample) Requests() int { return len(s.reqs) }
@@ -195,8 +195,7 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 			s.windowS = float64(w) / 1e9
 		}
 		s.steady(sum, lv, a.warm)
-		s.raw[fieldTTFT] = slices.Clone(a.vals[fieldTTFT])
-		s.raw[fieldTPOT] = slices.Clone(a.vals[fieldTPOT])
+		s.ttfts, s.tpots = slices.Clone(a.vals[fieldTTFT]), slices.Clone(a.vals[fieldTPOT])
 		a.vals[fieldITL], a.owners[fieldITL] = a.itl.expand()
 		for f := fieldTTFT; f <= fieldE2E; f++ {
 			s.sorted[f] = newWeighted(a.vals[f], a.owners[f]) // sorts in place

@@ -136,15 +136,7 @@ func MannWhitneyU(x, y []float64) MannWhitney {
 	for _, v := range y {
 		pool = append(pool, obs{v, false})
 	}
-	slices.SortFunc(pool, func(a, b obs) int {
-		switch {
-		case a.v < b.v:
-			return -1
-		case a.v > b.v:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(pool, func(a, b obs) int { return cmpValues(a.v, b.v) })
 	n := n1 + n2
 	var r1, tieSum float64
 	ties := false
