@@ -201,7 +201,7 @@ func writeTrendTable(w io.Writer, m compare.Metric, pts []Point) error {
 		if m.Points {
 			v *= 100
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%g\t%.2f\n", p.RunID, p.Started.Format("2006-01-02 15:04:05"), p.Level, v)
+		fmt.Fprintf(tw, "%d\t%s\t%g\t%s\n", p.RunID, p.Started.Format("2006-01-02 15:04:05"), p.Level, valueText(m, v))
 	}
 	return tw.Flush()
 }

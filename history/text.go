@@ -49,9 +49,19 @@ func (e *Entry) WriteText(stdout io.Writer) error {
 			if m.Points {
 				fmt.Fprintf(tw, "  %s\t%.2f %%\n", m.Title, 100*v)
 			} else {
-				fmt.Fprintf(tw, "  %s\t%.2f %s\n", m.Title, v, m.Unit)
+				fmt.Fprintf(tw, "  %s\t%s %s\n", m.Title, valueText(m, v), m.Unit)
 			}
 		}
 	}
 	return tw.Flush()
+}
+
+// valueText writes a metric's value with 2 decimals, a latency under
+// 0.01 ms with two significant digits as the report's table does
+// (report.FormatMS): a fast engine's TPOT is not "0.00 ms".
+func valueText(m compare.Metric, v float64) string {
+	if m.Unit == "ms" {
+		return report.FormatMS(v, 2)
+	}
+	return fmt.Sprintf("%.2f", v)
 }

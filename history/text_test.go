@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
 )
 
 // TestTextWritesOutControlCharacters: history list and history show of an
@@ -35,5 +36,34 @@ func TestTextWritesOutControlCharacters(t *testing.T) {
 	}
 	if n := strings.Count(list.String(), "\n"); n != 2 {
 		t.Errorf("history list: %d lines, want the header and one entry:\n%s", n, list.String())
+	}
+}
+
+// TestShowKeepsSmallLatencies: history show and the trend table of a fast
+// engine write a TPOT p50 of 1.5 µs as 0.0015 ms, as the report's table
+// does (report.FormatMS); they wrote "0.00".
+func TestShowKeepsSmallLatencies(t *testing.T) {
+	tpot := report.Dist{N: 3, P50: 0.0015, P90: 0.0015, P95: 0.0015, P99: 0.0015, P999: 0.0015, Mean: 0.0015}
+	e := &Entry{ID: 1, Summary: &report.Summary{Levels: []report.Level{{Level: 1, TPOTMS: tpot}}}}
+	var show bytes.Buffer
+	if err := e.WriteText(&show); err != nil {
+		t.Fatal(err)
+	}
+	var row string
+	for line := range strings.Lines(show.String()) {
+		if strings.Contains(line, "TPOT p50") {
+			row = line
+		}
+	}
+	if !strings.Contains(row, " 0.0015 ms") {
+		t.Errorf("history show's TPOT p50 row %q; want 0.0015 ms", row)
+	}
+	var trend bytes.Buffer
+	m := compare.Metric{Title: "TPOT p50", Unit: "ms"}
+	if err := writeTrendTable(&trend, m, []Point{{RunID: 1, Level: 1, Value: 0.0015}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(trend.String()), " 0.0015") {
+		t.Errorf("trend table %q; want its value 0.0015", trend.String())
 	}
 }

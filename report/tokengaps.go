@@ -20,8 +20,6 @@ type tokenGaps struct {
 	// in order.
 	events int
 	multi  []multiEvent
-	// tokens is the number of per-token ITL values: Σ k.
-	tokens int
 }
 
 // gapBlock is the number of gaps in one block of tokenGaps (256 KiB).
@@ -54,8 +52,17 @@ func (t *tokenGaps) add(chunks [][2]int64) {
 			t.multi = append(t.multi, multiEvent{i: t.events, k: k})
 		}
 		t.events++
-		t.tokens += int(k)
 	})
+}
+
+// tokens is the number of per-token ITL values, Σ k: one per event, and
+// k − 1 more for each event of multi.
+func (t *tokenGaps) tokens() int {
+	n := t.events
+	for _, e := range t.multi {
+		n += int(e.k) - 1
+	}
+	return n
 }
 
 // each calls f for every event in order with its gap (ms, gapMS) and its
@@ -102,8 +109,8 @@ func (t *tokenGaps) appendGaps(dst []float64) []float64 {
 // event carried one token the per-token ITLs are the gaps (gap/1 is gap),
 // and one Dist is both.
 func (t *tokenGaps) dists(scratch []float64) (itl, gaps Dist, _ []float64) {
-	if cap(scratch) < t.tokens {
-		scratch = make([]float64, 0, t.tokens)
+	if n := t.tokens(); cap(scratch) < n {
+		scratch = make([]float64, 0, n)
 	}
 	gaps = distOf(t.appendGaps(scratch[:0]))
 	if len(t.multi) == 0 {

@@ -26,8 +26,8 @@ func TestTokenGapsGivesBackEveryValue(t *testing.T) {
 	if got := g.appendITL(nil); !slices.Equal(got, wantITL) {
 		t.Errorf("ITL = %v; want %v", got, wantITL)
 	}
-	if g.tokens != len(wantITL) || len(g.wide) != 2 || len(g.multi) != 1 {
-		t.Errorf("tokens %d, wide %v, multi %v; want 7 tokens, 2 wide gaps, 1 multi-token event", g.tokens, g.wide, g.multi)
+	if g.tokens() != len(wantITL) || len(g.wide) != 2 || len(g.multi) != 1 {
+		t.Errorf("tokens %d, wide %v, multi %v; want 7 tokens, 2 wide gaps, 1 multi-token event", g.tokens(), g.wide, g.multi)
 	}
 }
 

@@ -331,11 +331,6 @@ func sloText(slo report.SLO) string {
 	return strings.Join(parts, ", ")
 }
 
-// times writes a ratio of two runs' values followed by × (2 decimals, two
-// significant digits below 0.01), times2 without it.
-func times(r float64) string  { return times2(r) + "×" }
-func times2(r float64) string { return numSig(r, 2) }
-
 // pText writes a p-value for people.
 func pText(p float64) string {
 	if p < 0.001 {
