@@ -21,6 +21,8 @@ func formatValue(r Row, v float64) string {
 		return fmt.Sprintf("%.2f%%", 100*v)
 	case math.Abs(v) >= 100:
 		return fmt.Sprintf("%.1f", v)
+	case r.Unit == "ms":
+		return report.FormatMS(v, 2) // a 0.0015 ms TPOT is not "0.00"
 	}
 	return fmt.Sprintf("%.2f", v)
 }
