@@ -51,8 +51,9 @@ func hostile(r rune) bool {
 // itself, emphasis, code spans, raw HTML and table cell separators.
 var markdownMarkup = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`, "|", `\|`)
 
-// MarkdownText is s as literal text in Markdown, the one escaper of every
-// Markdown file inferbench writes (report.md, compare.md): first Printable,
+// MarkdownText is s as literal text in Markdown, the one escaper of
+// report.md and compare.md (cost's --format md tables, in a package report
+// imports, escape only the cell separator): first Printable,
 // so a line break or an escape sequence in a name is written out and cannot
 // end a table row or a list item, then the markup characters escaped, so a
 // name is shown as it is, never as emphasis, code, HTML or a new table cell.
