@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"os"
 	"path/filepath"
 )
 
@@ -33,26 +32,32 @@ func CountRecords(dir string, expect int64) (int64, error) {
 	return n, nil
 }
 
-// countLines counts the non-blank lines of the file at path.
+// countLines counts the non-blank lines of the file at path, opened as
+// Run.Records opens it (OpenFile: a named pipe is refused, not waited on);
+// -1 at a line longer than MaxRecordLine, which Run.Records refuses with
+// its line number (a device that never ends, /dev/zero, is such a line).
 func countLines(path string) (int64, error) {
-	f, err := os.Open(path)
+	f, err := OpenFile(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 256<<10)
-	var n int64
+	var n, long int64
 	blank := true // the line read so far holds nothing
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if len(bytes.TrimSpace(chunk)) > 0 {
 			blank = false
 		}
+		if long += int64(len(chunk)); long > MaxRecordLine {
+			return -1, nil
+		}
 		if err == nil || (err == io.EOF && len(chunk) > 0) {
 			if !blank {
 				n++
 			}
-			blank = true
+			blank, long = true, 0
 		}
 		switch err {
 		case nil, bufio.ErrBufferFull:

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 )
 
 // A ScenarioDifference is one setting in which two runs' scenarios
@@ -81,14 +82,19 @@ func diffSetting(path string, a, b any, out *[]ScenarioDifference) {
 	}
 }
 
-// settingText writes a setting's value as JSON, cut to 80 bytes.
+// settingText writes a setting's value as JSON, cut to 80 bytes at most,
+// never inside a character (json.Marshal leaves UTF-8 as it is).
 func settingText(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Sprint(v)
 	}
 	if len(b) > 80 {
-		return string(b[:77]) + "..."
+		n := 77
+		for n > 0 && !utf8.RuneStart(b[n]) {
+			n--
+		}
+		return string(b[:n]) + "..."
 	}
 	return string(b)
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestDiffScenarios: every differing setting by its path, both values,
@@ -37,5 +38,21 @@ func TestDiffScenarios(t *testing.T) {
 	}
 	if _, err := DiffScenarios(a, json.RawMessage(`{"name":`)); err == nil {
 		t.Error("a scenario that is not JSON gave no error")
+	}
+}
+
+// TestDiffScenariosCutsAtACharacter: a long value of two-byte characters,
+// one byte off, is cut before the character the 77th byte falls in, not
+// inside it; before, the cut left half an "é", which compare's JSON and
+// Markdown carried as invalid UTF-8.
+func TestDiffScenariosCutsAtACharacter(t *testing.T) {
+	long := json.RawMessage(`{"name":"a` + strings.Repeat("é", 100) + `"}`)
+	d, err := DiffScenarios(json.RawMessage(`{"name":"b"}`), long)
+	if err != nil || len(d) != 1 {
+		t.Fatalf("DiffScenarios = %q, %v; want one difference", d, err)
+	}
+	// `"a` and 37 é are 76 bytes; the 38th é would end at byte 78.
+	if want := `"a` + strings.Repeat("é", 37) + "..."; d[0].B != want || !utf8.ValidString(d[0].B) {
+		t.Errorf("cut value %q; want %q", d[0].B, want)
 	}
 }

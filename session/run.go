@@ -119,7 +119,7 @@ func createDir(dir string) (bool, error) {
 	if _, err := os.Lstat(dir); err == nil {
 		return false, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := rundir.MakeDir(dir); err != nil { // names a dangling link, as rundir.Create does
 		return false, fmt.Errorf("--out: %w", err)
 	}
 	return true, nil

@@ -98,8 +98,10 @@ func New(cfg Config) (*Target, error) {
 	return t, nil
 }
 
-// endpoint returns the URL a request for model posts to.
-func (t *Target) endpoint(model string) string {
+// URL returns the endpoint the Target posts model's requests to: the same
+// for every model, except on Azure, where the model names the deployment
+// in the path.
+func (t *Target) URL(model string) string {
 	if t.deployment != nil {
 		return t.deployment(model)
 	}
@@ -110,11 +112,6 @@ func (t *Target) endpoint(model string) string {
 func (t *Target) String() string {
 	return fmt.Sprintf("openai %s (%s) %s", t.api, t.flavor, targets.RedactURL(t.URL("{deployment}")))
 }
-
-// URL returns the endpoint the Target posts model's requests to: the same
-// for every model, except on Azure, where the model names the deployment
-// in the path.
-func (t *Target) URL(model string) string { return t.endpoint(model) }
 
 // streamState is the per-request scratch space, pooled.
 type streamState struct {
@@ -141,7 +138,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	// PostStream marks the POST safe to resend when a kept-alive connection
 	// turns out closed (llama-server closes it after every stream).
-	return t.ep.Stream(ctx, t.endpoint(req.Model), body, t.httpError, nil, read, onChunk)
+	return t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, nil, read, onChunk)
 }
 
 // readChat reads a Chat Completions or Completions stream to [DONE] (or,
