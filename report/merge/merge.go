@@ -234,9 +234,8 @@ func createOut(out string, inputs []string) error {
 	if out == "" {
 		return refuse("no output directory (--out)")
 	}
-	abs, _ := filepath.Abs(out)
 	for _, d := range inputs {
-		if a, _ := filepath.Abs(d); a == abs {
+		if rundir.SameDir(out, d) { // a link to a shard too
 			return refuse("--out %s is one of the shards", out)
 		}
 	}

@@ -307,3 +307,22 @@ func TestScenarioDiff(t *testing.T) {
 		t.Errorf("diff %q; want %q", got, want)
 	}
 }
+
+// TestMergeRefusesAShardAsOut: --out naming a shard, by its path or through
+// a link to it, is refused as one of the shards before anything is written.
+func TestMergeRefusesAShardAsOut(t *testing.T) {
+	root := t.TempDir()
+	a := writeShard(t, root, "a", shardSpec{index: 0, count: 2, start: t0, records: []*rundir.Record{rec(0, 0, 100, 200)}})
+	b := writeShard(t, root, "b", shardSpec{index: 1, count: 2, start: t0, records: []*rundir.Record{rec(1, 0, 100, 200)}})
+	link := filepath.Join(root, "link")
+	if err := os.Symlink(a, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{a, link} {
+		_, err := Merge(Options{Dirs: []string{a, b}, Out: out})
+		var r *Refused
+		if !errors.As(err, &r) || !strings.Contains(r.Reason, "is one of the shards") {
+			t.Errorf("--out %s: err %v; want refused as one of the shards", out, err)
+		}
+	}
+}
