@@ -3,6 +3,7 @@ package bedrock_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -535,4 +536,27 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+// TestNativeInvocationMetrics: the native API's last chunk carries
+// Bedrock's invocationMetrics; invocationLatency is the server's total and
+// firstByteLatency its time to first token, not the other way round.
+func TestNativeInvocationMetrics(t *testing.T) {
+	chunk := func(json string) string {
+		return `chunk {"bytes":"` + base64.StdEncoding.EncodeToString([]byte(json)) + `"}`
+	}
+	body := encode(t,
+		chunk(`{"generation":"Hi","prompt_token_count":4,"generation_token_count":1,"stop_reason":null}`),
+		chunk(`{"generation":" there","prompt_token_count":null,"generation_token_count":2,"stop_reason":"length",`+
+			`"amazon-bedrock-invocationMetrics":{"inputTokenCount":4,"outputTokenCount":2,"invocationLatency":900,"firstByteLatency":120}}`))
+	srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: eventStreamHeader, Body: body}})
+	r := stream(t, newTarget(t, bedrock.Config{Endpoint: srv.URL, API: bedrock.Native}), t.Context(), targets.Request{Model: "meta.llama3-1-8b-instruct-v1:0", Prompt: "p"})
+	want := targets.Final{Usage: &targets.Usage{PromptTokens: 4, CompletionTokens: 2}, FinishReason: "length",
+		Server: &targets.ServerTiming{Total: 900 * time.Millisecond, TTFT: 120 * time.Millisecond}}
+	if r.Err != nil || r.TokenChunks() != 2 {
+		t.Fatalf("err %v, %d token chunks; want 2", r.Err, r.TokenChunks())
+	}
+	if r.Final.Server == nil || *r.Final.Server != *want.Server || *r.Final.Usage != *want.Usage || r.Final.FinishReason != want.FinishReason {
+		t.Errorf("final %+v (server %+v), want %+v (server %+v)", r.Final, r.Final.Server, want, want.Server)
+	}
 }
