@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // Format is an output format of the cost commands.
@@ -64,39 +66,53 @@ func Write(w io.Writer, f Format, data any, tables ...*Table) error {
 	return nil
 }
 
+// writeText lays t out for a terminal. Every string goes through
+// printable.Text, as in every table of the report: a name from a prices
+// file, a decision matrix or a run directory can neither act on the
+// terminal nor start a line of its own.
 func (t *Table) writeText(w io.Writer) error {
 	var b strings.Builder
 	if t.Title != "" {
-		b.WriteString(t.Title + "\n\n")
+		b.WriteString(printable.Text(t.Title) + "\n\n")
 	}
 	if len(t.Columns) > 0 {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(t.Columns, "\t"))
+		line := func(cells []string) {
+			for i, c := range cells {
+				if i > 0 {
+					io.WriteString(tw, "\t")
+				}
+				io.WriteString(tw, printable.Text(c))
+			}
+			io.WriteString(tw, "\n")
+		}
+		line(t.Columns)
 		for _, r := range t.Rows {
-			fmt.Fprintln(tw, strings.Join(r, "\t"))
+			line(r)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 	}
 	for _, n := range t.Notes {
-		b.WriteString("note: " + n + "\n")
+		b.WriteString("note: " + printable.Text(n) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+// writeMarkdown lays t out as Markdown, every string literal text
+// (printable.Markdown, the escaper of report.md and compare.md too).
 func (t *Table) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
 	if t.Title != "" {
-		b.WriteString("## " + t.Title + "\n\n")
+		b.WriteString("## " + printable.Markdown(t.Title) + "\n\n")
 	}
 	if len(t.Columns) > 0 {
-		cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 		row := func(cells []string) {
 			b.WriteString("|")
 			for _, c := range cells {
-				b.WriteString(" " + cell(c) + " |")
+				b.WriteString(" " + printable.Markdown(c) + " |")
 			}
 			b.WriteString("\n")
 		}
@@ -109,7 +125,7 @@ func (t *Table) writeMarkdown(w io.Writer) error {
 	if len(t.Notes) > 0 {
 		b.WriteString("\n")
 		for _, n := range t.Notes {
-			b.WriteString("- " + n + "\n")
+			b.WriteString("- " + printable.Markdown(n) + "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -29,3 +29,30 @@ func TestWriteTables(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteShowsOutsideTextWrittenOut: a name from a prices file, a
+// decision matrix or a run directory carrying an escape sequence, a line
+// break or Markdown markup is shown as it is: no escape byte reaches the
+// terminal, no line break starts a row or note of its own, and Markdown
+// shows the characters instead of acting on them (printable.Text and
+// printable.Markdown, by hand).
+func TestWriteShowsOutsideTextWrittenOut(t *testing.T) {
+	tab := &Table{Title: "box\x1b[2J", Columns: []string{"gpu", "offer"},
+		Rows:  [][]string{{"h100\nFAKE ROW", "*cheap* <b>|x`"}},
+		Notes: []string{"rule r1: \"a\x1b]0;pwned\x07\", because _b_"}}
+	for _, tt := range []struct {
+		f    Format
+		want string
+	}{
+		{Text, "box\\x1b[2J\n\ngpu             offer\nh100\\nFAKE ROW  *cheap* <b>|x`\nnote: rule r1: \"a\\x1b]0;pwned\\a\", because _b_\n"},
+		{Markdown, "## box\\\\x1b[2J\n\n| gpu | offer |\n|---|---|\n| h100\\\\nFAKE ROW | \\*cheap\\* \\<b\\>\\|x\\` |\n\n- rule r1: \"a\\\\x1b]0;pwned\\\\a\", because \\_b\\_\n"},
+	} {
+		var b strings.Builder
+		if err := Write(&b, tt.f, nil, tab); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tt.want {
+			t.Errorf("Write(%s) =\n%s\nwant\n%s", tt.f, b.String(), tt.want)
+		}
+	}
+}

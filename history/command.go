@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
@@ -80,18 +81,18 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 			return err
 		}
 		for _, w := range warnings {
-			fmt.Fprintf(stderr, "inferbench: warning: %s: %s\n", report.Printable(dir), report.Printable(w))
+			fmt.Fprintf(stderr, "inferbench: warning: %s: %s\n", printable.Text(dir), printable.Text(w))
 		}
 		id, err := s.Add(ctx, e)
 		if dup, ok := errors.AsType[*DuplicateError](err); ok {
-			fmt.Fprintf(stdout, "%s: already in the history as #%d\n", report.Printable(dir), dup.ID)
+			fmt.Fprintf(stdout, "%s: already in the history as #%d\n", printable.Text(dir), dup.ID)
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
 		}
-		fmt.Fprintf(stdout, "%s: added as #%d (scenario %s, model %s, %s)\n", report.Printable(dir), id,
-			report.Printable(e.Scenario), report.Printable(e.Model), s.Backend())
+		fmt.Fprintf(stdout, "%s: added as #%d (scenario %s, model %s, %s)\n", printable.Text(dir), id,
+			printable.Text(e.Scenario), printable.Text(e.Model), s.Backend())
 	}
 	return nil
 }

@@ -6,13 +6,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 )
 
 // WriteList writes entries as a table, one line each (history list); text
 // from run.json is written out where it would act on a terminal
-// (report.Printable), as in WriteText.
+// (printable.Text), as in WriteText.
 func WriteList(stdout io.Writer, entries []*Entry) error {
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLEVELS\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
@@ -23,7 +24,7 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 			ttft = append(ttft, fmt.Sprintf("%.1f", l.TTFTMS.P95))
 			tps = append(tps, fmt.Sprintf("%.0f", l.OutputTokensPerS))
 		}
-		p := report.Printable
+		p := printable.Text
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
 			p(e.Model), p(e.TargetKind), strings.Join(levels, ","), strings.Join(ttft, ","), strings.Join(tps, ","), p(e.ToolVersion), p(e.RunDir))
 	}
@@ -33,7 +34,7 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 // WriteText writes the entry for people (history show): its metadata,
 // then each level's metrics.
 func (e *Entry) WriteText(stdout io.Writer) error {
-	p := report.Printable
+	p := printable.Text
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "id\t#%d\nstarted\t%s\nadded\t%s\nscenario\t%s\nmodel\t%s\ntarget\t%s %s\ninferbench\t%s\nhost\t%s\nexit state\t%s\nrun dir\t%s\nfingerprint\t%s\n",
 		e.ID, e.Started.Format("2006-01-02 15:04:05 MST"), e.AddedAt.Format("2006-01-02 15:04:05 MST"), p(e.Scenario), p(e.Model),

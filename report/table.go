@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -18,7 +19,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	var b strings.Builder
 	writeHeader(&b, sum, m)
 	if sum.ServerMetricsError != "" {
-		fmt.Fprintf(&b, "server  %s\n\n", Printable(sum.ServerMetricsError))
+		fmt.Fprintf(&b, "server  %s\n\n", printable.Text(sum.ServerMetricsError))
 	}
 	if len(sum.Levels) == 0 {
 		b.WriteString("no measured requests\n")
@@ -218,7 +219,7 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 	if m.IsSimulated() {
 		b.WriteString("SIMULATED: the target or the GPU telemetry is the mock; these numbers are not measurements of the GPU named\n")
 	}
-	fmt.Fprintf(b, "target  %s %s  model %s\n", Printable(m.Target.Kind), Printable(m.Target.URL), Printable(m.Target.Model))
+	fmt.Fprintf(b, "target  %s %s  model %s\n", printable.Text(m.Target.Kind), printable.Text(m.Target.URL), printable.Text(m.Target.Model))
 	if m.ExitState == rundir.ExitRunning {
 		// run.json was never finished: the process died (kill -9, a
 		// crash). Its own count is 0; say what the file holds.
@@ -231,7 +232,7 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 		fmt.Fprintf(b, ", %.1f s", m.End.Sub(m.Start).Seconds())
 	}
 	if m.ExitReason != "" {
-		fmt.Fprintf(b, " (%s)", Printable(m.ExitReason))
+		fmt.Fprintf(b, " (%s)", printable.Text(m.ExitReason))
 	}
 	if src := m.Load.InputTokensSource; src != "" {
 		fmt.Fprintf(b, "\nprompts sized by %s", src)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
@@ -75,7 +76,7 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, w := range cand.Warnings {
-		fmt.Fprintf(stderr, "inferbench: warning: candidate: %s\n", report.Printable(w))
+		fmt.Fprintf(stderr, "inferbench: warning: candidate: %s\n", printable.Text(w))
 	}
 	base, err := o.Resolve(o.Baseline, cand)
 	if o.ErrEmpty != nil && errors.Is(err, o.ErrEmpty) && o.AllowEmptyBaseline {
@@ -87,7 +88,7 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 	}
 	if base.Run != nil {
 		for _, w := range base.Run.Warnings {
-			fmt.Fprintf(stderr, "inferbench: warning: baseline: %s\n", report.Printable(w))
+			fmt.Fprintf(stderr, "inferbench: warning: baseline: %s\n", printable.Text(w))
 		}
 	}
 	res, err := Compare(base, cand, Options{Thresholds: th, Resamples: o.Resamples, Seed: o.Seed})

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -29,8 +29,8 @@ func writeNoBaseline(o GateOptions, cand *Run, why string) error {
 	}
 	if o.Markdown != "" {
 		md := fmt.Sprintf("### inferbench compare: no baseline yet\n\n%s: nothing to compare with (--allow-empty-baseline).  \ncandidate: %s (%s, %s, scenario %s)\n",
-			report.MarkdownText(why), report.MarkdownText(cand.Dir), report.MarkdownText(cand.Meta.Model),
-			report.MarkdownText(cand.Meta.TargetKind), report.MarkdownText(scenario))
+			printable.Markdown(why), printable.Markdown(cand.Dir), printable.Markdown(cand.Meta.Model),
+			printable.Markdown(cand.Meta.TargetKind), printable.Markdown(scenario))
 		if err := rundir.WriteFileWith(o.Markdown, func(w io.Writer) error { _, err := io.WriteString(w, md); return err }); err != nil {
 			return err
 		}

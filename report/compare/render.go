@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 )
 
@@ -85,7 +86,7 @@ func Describe(r Row) string {
 
 // header writes the lines above every rendering: the two sides and the
 // warnings, their text (directory names, run.json's values) written out
-// where it would act on a terminal (report.Printable).
+// where it would act on a terminal (printable.Text).
 func (r *Result) header() []string {
 	lines := []string{
 		fmt.Sprintf("baseline:  %s (%s, %s, scenario %s, inferbench %s)", r.Baseline, r.BaselineMeta.Model, r.BaselineMeta.TargetKind, r.BaselineMeta.Scenario, r.BaselineMeta.ToolVersion),
@@ -95,7 +96,7 @@ func (r *Result) header() []string {
 		lines = append(lines, "warning: "+w)
 	}
 	for i, l := range lines {
-		lines[i] = report.Printable(l)
+		lines[i] = printable.Text(l)
 	}
 	return lines
 }
@@ -185,12 +186,12 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	} else {
 		fmt.Fprintf(&b, "### inferbench compare: **%d regression(s)**\n\n", len(regs))
 		for _, row := range regs {
-			fmt.Fprintf(&b, "- **%s**\n", report.MarkdownText(Describe(row)))
+			fmt.Fprintf(&b, "- **%s**\n", printable.Markdown(Describe(row)))
 		}
 		b.WriteString("\n")
 	}
 	for _, l := range r.header() {
-		fmt.Fprintf(&b, "%s  \n", report.MarkdownText(l))
+		fmt.Fprintf(&b, "%s  \n", printable.Markdown(l))
 	}
 	level := math.NaN()
 	for _, row := range r.Rows {
@@ -202,11 +203,11 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 		if row.Verdict == Regression {
 			verdict = "**" + verdict + "**"
 		}
-		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", report.MarkdownText(row.Title), report.MarkdownText(row.Unit),
+		fmt.Fprintf(&b, "| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n", printable.Markdown(row.Title), printable.Markdown(row.Unit),
 			formatValue(row, row.Baseline), formatValue(row, row.Candidate), formatChange(row, row.Change), formatCI(row),
 			formatP(row.P), mwP(row), verdict)
 	}
-	fmt.Fprintf(&b, "\n_%s. %s._\n", report.MarkdownText(r.methods()), report.MarkdownText(r.thresholdsLine()))
+	fmt.Fprintf(&b, "\n_%s. %s._\n", printable.Markdown(r.methods()), printable.Markdown(r.thresholdsLine()))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -40,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -309,7 +310,7 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	}
 	var shown []string // printed as they are: no escape may reach a terminal
 	for _, w := range append(warnings, sumWarnings...) {
-		shown = append(shown, report.Printable(w))
+		shown = append(shown, printable.Text(w))
 	}
 	return &Result{Manifest: m, Summary: sum, Warnings: shown}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -27,17 +28,17 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 	}
 	for i, r := range runs {
 		for _, w := range r.Warnings {
-			fmt.Fprintln(stderr, "inferbench: warning:", report.Printable(w))
+			fmt.Fprintln(stderr, "inferbench: warning:", printable.Text(w))
 		}
 		if err := report.WriteSummaryFile(r.Dir, r.Summary); err != nil {
 			// A run on a read-only share is reported all the same.
-			fmt.Fprintf(stderr, "inferbench: warning: %s not updated: %s\n", report.Printable(filepath.Join(r.Dir, rundir.SummaryFile)), report.Printable(err.Error()))
+			fmt.Fprintf(stderr, "inferbench: warning: %s not updated: %s\n", printable.Text(filepath.Join(r.Dir, rundir.SummaryFile)), printable.Text(err.Error()))
 		}
 		if len(runs) > 1 {
 			if i > 0 {
 				fmt.Fprintln(stdout)
 			}
-			fmt.Fprintf(stdout, "== %s (%s)\n", report.Printable(r.Label), report.Printable(r.Dir))
+			fmt.Fprintf(stdout, "== %s (%s)\n", printable.Text(r.Label), printable.Text(r.Dir))
 		}
 		if err := report.WriteTable(stdout, r.Summary, r.Manifest); err != nil {
 			return err
@@ -52,9 +53,9 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 		return fmt.Errorf("report: %w", err)
 	}
 	for _, c := range rep.Comparisons {
-		fmt.Fprintf(stdout, "\nverdict: %s\n", report.Printable(c.Headline))
+		fmt.Fprintf(stdout, "\nverdict: %s\n", printable.Text(c.Headline))
 		for _, n := range c.Notes {
-			fmt.Fprintf(stdout, "note: %s\n", report.Printable(n))
+			fmt.Fprintf(stdout, "note: %s\n", printable.Text(n))
 		}
 	}
 	if out == "" {

@@ -42,7 +42,7 @@ func TestMarkdownWritesOutControlCharacters(t *testing.T) {
 	if strings.ContainsRune(out, 0x1b) {
 		t.Error("an escape byte is in report.md")
 	}
-	// Written out by Printable, then its backslashes escaped for Markdown:
+	// Written out by printable.Text, then its backslashes escaped for Markdown:
 	// rendered, it reads box-a\x1b[31m\nFAKE.
 	if !strings.Contains(out, `box-a\\x1b[31m\\nFAKE`) {
 		t.Error("the host is not in report.md, written out: the test would not see its newline")

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // WriteMarkdown writes r as Markdown for pasting into a pull request or a
@@ -14,44 +14,44 @@ import (
 // GPU, cost and crossover tables, and the run manifests.
 func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n", report.MarkdownText(r.title())) // run labels are directory names: any text
+	fmt.Fprintf(&b, "# %s\n\n", printable.Markdown(r.title())) // run labels are directory names: any text
 	if n := r.SimulatedNote(); n != "" {
-		fmt.Fprintf(&b, "**%s**\n\n", report.MarkdownText(n))
+		fmt.Fprintf(&b, "**%s**\n\n", printable.Markdown(n))
 	}
 	if n := r.IncompleteNote(); n != "" {
-		fmt.Fprintf(&b, "**%s**\n\n", report.MarkdownText(n))
+		fmt.Fprintf(&b, "**%s**\n\n", printable.Markdown(n))
 	}
 	b.WriteString("## Summary\n\n")
 	for _, c := range r.Comparisons {
-		fmt.Fprintf(&b, "**Verdict:** %s\n\n", report.MarkdownText(c.Headline))
+		fmt.Fprintf(&b, "**Verdict:** %s\n\n", printable.Markdown(c.Headline))
 		if len(c.Differs) > 0 {
-			fmt.Fprintf(&b, "**What differs between the runs, by design** (%s vs %s):\n\n", report.MarkdownText(c.Candidate), report.MarkdownText(c.Baseline))
+			fmt.Fprintf(&b, "**What differs between the runs, by design** (%s vs %s):\n\n", printable.Markdown(c.Candidate), printable.Markdown(c.Baseline))
 			for _, d := range c.Differs {
-				fmt.Fprintf(&b, "- %s\n", report.MarkdownText(d))
+				fmt.Fprintf(&b, "- %s\n", printable.Markdown(d))
 			}
 			b.WriteString("\n")
 		}
 		if len(c.Unfair) > 0 {
-			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", report.MarkdownText(c.Candidate), report.MarkdownText(c.Baseline))
+			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", printable.Markdown(c.Candidate), printable.Markdown(c.Baseline))
 			for _, u := range c.Unfair {
-				fmt.Fprintf(&b, "- %s\n", report.MarkdownText(u))
+				fmt.Fprintf(&b, "- %s\n", printable.Markdown(u))
 			}
 			b.WriteString("\n")
 		}
 		if len(c.Notes) > 0 {
 			b.WriteString("Notes:\n\n")
 			for _, n := range c.Notes {
-				fmt.Fprintf(&b, "- %s\n", report.MarkdownText(n))
+				fmt.Fprintf(&b, "- %s\n", printable.Markdown(n))
 			}
 			b.WriteString("\n")
 		}
 	}
 	writeMDTable(&b, r.summaryTable())
-	b.WriteString(report.MarkdownText(r.sloLine()) + "\n\n")
+	b.WriteString(printable.Markdown(r.sloLine()) + "\n\n")
 	if len(r.Figures) > 0 {
 		b.WriteString("## Figures\n\n")
 		for _, f := range r.Figures {
-			fmt.Fprintf(&b, "### %s\n\n![%s](%s)\n\n%s ([SVG](%s))\n\n", f.Title, f.Title, f.PNG, report.MarkdownText(f.Caption), f.SVG)
+			fmt.Fprintf(&b, "### %s\n\n![%s](%s)\n\n%s ([SVG](%s))\n\n", f.Title, f.Title, f.PNG, printable.Markdown(f.Caption), f.SVG)
 		}
 	}
 	if len(r.Comparisons) > 0 {
@@ -84,7 +84,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if len(r.Warnings) > 0 {
 		b.WriteString("## Warnings\n\n")
 		for _, w := range r.Warnings {
-			fmt.Fprintf(&b, "- %s\n", report.MarkdownText(w))
+			fmt.Fprintf(&b, "- %s\n", printable.Markdown(w))
 		}
 		b.WriteString("\n")
 	}
@@ -96,12 +96,12 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 // writeMDTable writes t as a Markdown table under a level-3 heading.
 func writeMDTable(b *strings.Builder, t table) {
 	if t.Title != "" {
-		fmt.Fprintf(b, "### %s\n\n", report.MarkdownText(t.Title))
+		fmt.Fprintf(b, "### %s\n\n", printable.Markdown(t.Title))
 	}
 	row := func(cells []string) {
 		b.WriteString("|")
 		for _, c := range cells {
-			b.WriteString(" " + report.MarkdownText(c) + " |")
+			b.WriteString(" " + printable.Markdown(c) + " |")
 		}
 		b.WriteString("\n")
 	}
@@ -120,7 +120,7 @@ func writeMDTable(b *strings.Builder, t table) {
 	}
 	b.WriteString("\n")
 	for _, n := range t.Notes {
-		fmt.Fprintf(b, "- %s\n", report.MarkdownText(n))
+		fmt.Fprintf(b, "- %s\n", printable.Markdown(n))
 	}
 	if len(t.Notes) > 0 {
 		b.WriteString("\n")

@@ -1,4 +1,11 @@
-package report
+// Package printable owns how text from outside (a run directory, a prices
+// or decision-matrix file, a server) is shown on a terminal and in a
+// Markdown file: Text writes out what would act instead of showing, and
+// Markdown makes it literal Markdown. report, compare, history, merge and
+// cost show names through it; the adapters under targets/ have their own
+// one-line fold of a server's error text (targets.Printable), which the
+// reading side may not import.
+package printable
 
 import (
 	"fmt"
@@ -8,18 +15,18 @@ import (
 	"unicode/utf8"
 )
 
-// Printable returns s with every character that would act on a terminal or
+// Text returns s with every character that would act on a terminal or
 // a text file instead of showing written out as a Go escape: control
 // characters (a newline becomes `\n`, an ANSI escape `\x1b`), bidirectional
 // overrides (`\u202e`, which reorders what a reader sees) and bytes that
 // are not UTF-8 (`\xff`). Text from a run directory (the model, the URL,
 // the host, a label, an error) is the user's or the server's, and a report
-// shows it through Printable so that it can neither recolour the terminal,
+// shows it through Text so that it can neither recolour the terminal,
 // start a new table row, nor hide what it is. It is the reading side's
 // counterpart of targets.Printable, which report may not import (the
 // archtest rules) and which folds a server's error text onto one line with
 // spaces: a name is shown as it is, its line break as `\n`.
-func Printable(s string) string {
+func Text(s string) string {
 	if !strings.ContainsFunc(s, hostile) && utf8.ValidString(s) {
 		return s
 	}
@@ -47,14 +54,13 @@ func hostile(r rune) bool {
 }
 
 // markdownMarkup escapes, with a backslash, the characters that would start
-// Markdown markup inside a line of report.md or compare.md: a backslash
+// Markdown markup inside a line of Markdown: a backslash
 // itself, emphasis, code spans, raw HTML and table cell separators.
 var markdownMarkup = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "<", `\<`, ">", `\>`, "|", `\|`)
 
-// MarkdownText is s as literal text in Markdown, the one escaper of
-// report.md and compare.md (cost's --format md tables, in a package report
-// imports, escape only the cell separator): first Printable,
+// Markdown is s as literal text in Markdown, the one escaper of report.md,
+// compare.md and the cost commands' --format md tables: first Text,
 // so a line break or an escape sequence in a name is written out and cannot
 // end a table row or a list item, then the markup characters escaped, so a
 // name is shown as it is, never as emphasis, code, HTML or a new table cell.
-func MarkdownText(s string) string { return markdownMarkup.Replace(Printable(s)) }
+func Markdown(s string) string { return markdownMarkup.Replace(Text(s)) }
