@@ -109,17 +109,10 @@ func (t *Table) writeMarkdown(w io.Writer) error {
 		b.WriteString("## " + printable.Markdown(t.Title) + "\n\n")
 	}
 	if len(t.Columns) > 0 {
-		row := func(cells []string) {
-			b.WriteString("|")
-			for _, c := range cells {
-				b.WriteString(" " + printable.Markdown(c) + " |")
-			}
-			b.WriteString("\n")
-		}
-		row(t.Columns)
+		b.WriteString(printable.MarkdownRow(t.Columns))
 		b.WriteString("|" + strings.Repeat("---|", len(t.Columns)) + "\n")
 		for _, r := range t.Rows {
-			row(r)
+			b.WriteString(printable.MarkdownRow(r))
 		}
 	}
 	if len(t.Notes) > 0 {

@@ -64,3 +64,16 @@ var markdownMarkup = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "
 // end a table row or a list item, then the markup characters escaped, so a
 // name is shown as it is, never as emphasis, code, HTML or a new table cell.
 func Markdown(s string) string { return markdownMarkup.Replace(Text(s)) }
+
+// MarkdownRow is one row of a Markdown table, each cell literal text
+// (Markdown), ending in a newline: the row writer of report.md's tables
+// and of the cost commands' --format md.
+func MarkdownRow(cells []string) string {
+	var b strings.Builder
+	b.WriteString("|")
+	for _, c := range cells {
+		b.WriteString(" " + Markdown(c) + " |")
+	}
+	b.WriteString("\n")
+	return b.String()
+}

@@ -40,3 +40,10 @@ func TestMarkdown(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownRow: each cell literal, one row, by hand.
+func TestMarkdownRow(t *testing.T) {
+	if got, want := MarkdownRow([]string{"a|b", "", "*x*"}), "| a\\|b |  | \\*x\\* |\n"; got != want {
+		t.Errorf("MarkdownRow = %q, want %q", got, want)
+	}
+}

@@ -98,14 +98,7 @@ func writeMDTable(b *strings.Builder, t table) {
 	if t.Title != "" {
 		fmt.Fprintf(b, "### %s\n\n", printable.Markdown(t.Title))
 	}
-	row := func(cells []string) {
-		b.WriteString("|")
-		for _, c := range cells {
-			b.WriteString(" " + printable.Markdown(c) + " |")
-		}
-		b.WriteString("\n")
-	}
-	row(t.Columns)
+	b.WriteString(printable.MarkdownRow(t.Columns))
 	b.WriteString("|")
 	for _, num := range t.numeric() {
 		if num {
@@ -116,7 +109,7 @@ func writeMDTable(b *strings.Builder, t table) {
 	}
 	b.WriteString("\n")
 	for _, r := range t.Rows {
-		row(r)
+		b.WriteString(printable.MarkdownRow(r))
 	}
 	b.WriteString("\n")
 	for _, n := range t.Notes {
