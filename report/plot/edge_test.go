@@ -812,3 +812,49 @@ func TestLegendHeadroomByHand(t *testing.T) {
 		t.Errorf("14 rows: %.3f of the log axis above the data; want %.3f (over 0.31)", got, want)
 	}
 }
+
+// A capacity line near the left edge stops below the shared legend of the
+// latency figure, and so does its label: in the demo under load the A100's
+// capacity sat at 625 of 5,300 tok/s, and "capacity a100-80gb" was written
+// across "SLO p95 ≤ 1s" at the top of the legend.
+func TestCapacityLabelClearsTheLegend(t *testing.T) {
+	levels := func(scale float64) []report.Level {
+		var ls []report.Level
+		for i, lv := range []float64{16, 32, 48} {
+			f := float64(i + 1)
+			ls = append(ls, report.Level{Level: lv, OutputTokensPerS: scale * 200 * f, Requests: report.Requests{Total: 200, OK: 200},
+				TTFTMS: report.Dist{N: 200, P50: 80 * f, P95: 600 * f, P99: 900 * f}, TPOTMS: report.Dist{N: 200, P50: 30, P95: 60, P99: 80}})
+		}
+		return ls
+	}
+	slow := &report.Summary{Levels: levels(1), Capacity: &report.Capacity{Level: 16, OutputTokensPerS: 200}}
+	fast := &report.Summary{Levels: levels(9), Capacity: &report.Capacity{Level: 48, OutputTokensPerS: 5400}}
+	runs := []Run{{Label: "a100-80gb", Summary: slow, GPUs: 1}, {Label: "h100-sxm", Summary: fast, GPUs: 1}}
+	var b bytes.Buffer
+	if err := LatencyThroughput(runs, report.SLO{TTFT: time.Second}).Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	ts := labelStyle(9)
+	var label *svgText
+	var legend []svgText
+	for _, tx := range svgTextBoxes(t, b.Bytes()) {
+		switch {
+		case tx.text == "capacity a100-80gb" && (label == nil || tx.x < label.x):
+			label = &tx // the left panel's (the right one has no legend)
+		case tx.text == "SLO p95 ≤ 1s" || tx.text == "a100-80gb" || tx.text == "h100-sxm" || tx.text == "p50" || tx.text == "p95" || tx.text == "p99" || tx.text == "capacity at SLO":
+			legend = append(legend, tx)
+		}
+	}
+	if label == nil || len(legend) != 7 {
+		t.Fatalf("capacity label %v, %d legend entries; want one and 7", label, len(legend))
+	}
+	box := func(tx svgText) vg.Rectangle {
+		x, y := vg.Length(tx.x)*vg.Points(1), vg.Length(tx.y)*vg.Points(1)
+		return vg.Rectangle{Min: vg.Point{X: x, Y: y - vg.Points(2)}, Max: vg.Point{X: x + ts.Width(tx.text), Y: y + vg.Points(7)}}
+	}
+	for _, e := range legend {
+		if overlapsAny(box(*label), []vg.Rectangle{box(e)}) {
+			t.Errorf("%q (x %.1f, baseline %.1f pt) is written across the legend entry %q (x %.1f, baseline %.1f pt)", label.text, label.x, label.y, e.text, e.x, e.y)
+		}
+	}
+}

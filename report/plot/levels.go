@@ -114,7 +114,7 @@ func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report
 		}
 		if c := r.Summary.Capacity; c != nil {
 			p.Add(vLine{X: c.OutputTokensPerS, Style: draw.LineStyle{Color: s.Color, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}},
-				Label: fmt.Sprintf("capacity %s", r.Label), LabelRow: ri})
+				Label: fmt.Sprintf("capacity %s", r.Label), LabelRow: ri, BelowLegend: true})
 			for i := range r.Summary.Levels {
 				l := &r.Summary.Levels[i]
 				if l.Level == c.Level {
