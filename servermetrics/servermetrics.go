@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
@@ -40,31 +41,52 @@ const (
 // _created gauges and histogram buckets are ignored. A page that a
 // llama.cpp build of Nov 2025 JSON-escaped into one quoted string
 // (ggml-org/llama.cpp#17384) is unquoted first. A page with none of the
-// known families is an error.
+// known families is an error. A cumulative counter is the sum of its
+// series that hold a count (seriesOf), as a Scraper's first scrape of the
+// page gives it.
 func Parse(r io.Reader) (rundir.ServerSample, error) {
+	pg, err := parsePage(r)
+	if err != nil {
+		return rundir.ServerSample{}, err
+	}
+	var fresh counters
+	return fresh.sample(pg), nil
+}
+
+// A page is one /metrics page as read: its Sample without the cumulative
+// counters, and each counter family's series (seriesOf; nil where the
+// page has no value for the family), which a Scraper carries over the
+// engine's restarts series by series (restart.go).
+type page struct {
+	sample   rundir.ServerSample
+	counters [numCounters][]seriesValue
+}
+
+// parsePage reads one /metrics page as Parse does.
+func parsePage(r io.Reader) (page, error) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(1); err == nil && b[0] == '"' {
 		all, err := io.ReadAll(br)
 		if err != nil {
-			return rundir.ServerSample{}, fmt.Errorf("read metrics: %w", err)
+			return page{}, fmt.Errorf("read metrics: %w", err)
 		}
 		var text string
 		if err := json.Unmarshal(bytes.TrimSpace(all), &text); err != nil {
-			return rundir.ServerSample{}, fmt.Errorf("quoted metrics page: %w", err)
+			return page{}, fmt.Errorf("quoted metrics page: %w", err)
 		}
 		br = bufio.NewReader(strings.NewReader(text))
 	}
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(br)
 	if err != nil {
-		return rundir.ServerSample{}, fmt.Errorf("parse metrics: %w", err)
+		return page{}, fmt.Errorf("parse metrics: %w", err)
 	}
 	for _, e := range engines {
 		if e.serves(fams) {
-			return e.sample(fams), nil
+			return e.page(fams), nil
 		}
 	}
-	return rundir.ServerSample{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
+	return page{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
 }
 
 // An engine is how one serving engine names, on its /metrics page, what a
@@ -117,30 +139,33 @@ func (e *engine) serves(fams map[string]*dto.MetricFamily) bool {
 	return false
 }
 
-// sample maps the page's families onto a Sample; a family the page lacks
-// leaves its field nil.
-func (e *engine) sample(fams map[string]*dto.MetricFamily) rundir.ServerSample {
+// page maps the page's families onto a Sample and the series of its
+// cumulative counters; a family the page lacks leaves its field nil.
+func (e *engine) page(fams map[string]*dto.MetricFamily) page {
 	s := rundir.ServerSample{
-		Engine:                  e.name,
-		RequestsRunning:         within(sum(fams[e.running]), maxRequests),
-		RequestsWaiting:         within(sum(fams[e.waiting]), maxRequests),
-		PromptTokensTotal:       within(sum(fams[e.promptTotal]), maxTokensTotal),
-		GenerationTokensTotal:   within(sum(fams[e.generationTotal]), maxTokensTotal),
-		PrefixCacheQueriesTotal: within(sum(fams[e.prefixQueries]), maxTokensTotal),
-		PrefixCacheHitsTotal:    within(sum(fams[e.prefixHits]), maxTokensTotal),
+		Engine:          e.name,
+		RequestsRunning: within(sum(fams[e.running]), maxRequests),
+		RequestsWaiting: within(sum(fams[e.waiting]), maxRequests),
 	}
 	for _, name := range e.kvCache {
 		if s.KVCacheUsage = within(mean(fams[name]), 1); s.KVCacheUsage != nil {
 			break
 		}
 	}
-	return s
+	pg := page{sample: s}
+	pg.counters[promptTokens] = seriesOf(fams[e.promptTotal])
+	pg.counters[generationTokens] = seriesOf(fams[e.generationTotal])
+	pg.counters[prefixCacheQueries] = seriesOf(fams[e.prefixQueries])
+	pg.counters[prefixCacheHits] = seriesOf(fams[e.prefixHits])
+	return pg
 }
 
 // The largest values a Sample's fields can hold, far above any engine's:
 // past them a page's value is garbage (a mean of 1.7e308 over the samples
 // of a level is +Inf, which summary.json cannot hold). KV-cache use is a
-// ratio, at most 1.
+// ratio, at most 1. maxTokensTotal bounds each series of a cumulative
+// counter (seriesOf), not their carried sum: a page holds at most a few
+// million series (prom.MaxPage), so the sum stays finite.
 const (
 	maxRequests    = 1e9
 	maxTokensTotal = 1e18
@@ -203,7 +228,9 @@ func total(vs []float64) *float64 {
 const DefaultTimeout = prom.DefaultTimeout
 
 // A Scraper reads one engine's /metrics URL. Set URL; the other fields
-// have working zero values. It is safe for concurrent use.
+// have working zero values. It is safe for concurrent use, though one
+// engine's pages are carried in the order their scrapes return (Watch
+// scrapes one at a time). A Scraper must not be copied after first use.
 type Scraper struct {
 	// URL is the metrics URL, e.g. http://127.0.0.1:8000/metrics.
 	URL string
@@ -211,6 +238,9 @@ type Scraper struct {
 	Client *http.Client
 	// Timeout bounds each scrape; 0 means DefaultTimeout.
 	Timeout time.Duration
+
+	mu      sync.Mutex
+	carried counters // the engine's counters, series by series (restart.go)
 }
 
 // MetricsURL returns the conventional /metrics URL of an engine whose
@@ -230,9 +260,19 @@ func MetricsURLAt(baseURL, path string) string {
 	return u.String()
 }
 
-// Scrape fetches and parses the page once; TNS is left zero.
+// Scrape fetches and parses the page once; TNS is left zero. The
+// cumulative counters are carried, series by series, over the engine's
+// restarts that this Scraper's scrapes have seen (restart.go): a
+// difference of two scrapes' values is what the engine did between them.
+// A failed scrape changes nothing.
 func (s *Scraper) Scrape(ctx context.Context) (rundir.ServerSample, error) {
-	return prom.Fetch(ctx, s.Client, s.URL, s.Timeout, "server metrics", Parse)
+	pg, err := prom.Fetch(ctx, s.Client, s.URL, s.Timeout, "server metrics", parsePage)
+	if err != nil {
+		return rundir.ServerSample{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.carried.sample(pg), nil
 }
 
 // DefaultInterval is the scrape period of Watch when WatchConfig.Interval
@@ -254,7 +294,9 @@ type WatchConfig struct {
 // Watch calls scrape at once and then every cfg.Interval, stamps each
 // Sample with its offset from start, taken when scrape returned, and hands
 // it to emit. The engine's cumulative counters are carried over its
-// restarts (a counter that goes down has restarted: counters.carry). A
+// restarts: a Scraper's series by series, and any scrape's family values
+// as one series each (a counter that goes down has restarted:
+// counters.carry), which leaves already carried values as they are. A
 // failed scrape is emitted as a Sample with only TNS and Error, and the
 // loop goes on; missed ticks are skipped, not queued. Watch
 // returns ctx.Err() when ctx is done, nil after cfg.Count ticks, or the
