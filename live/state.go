@@ -553,8 +553,9 @@ type Rolling struct {
 	// growth of Snapshot.StreamedTokens over StreamedSpanNS, about the last
 	// Window and never before the level's start (streamedRate). Unlike
 	// OutputTokensPerS it counts a request's tokens as they arrive, not
-	// when it completes. Both are 0 while the State does not see the chunks
-	// (Snapshot.StreamedKnown) and once the level no longer runs.
+	// when it completes. StreamedTokensPerS and StreamedSpanNS are 0 while
+	// the State does not see the chunks (Snapshot.StreamedKnown) and once
+	// the level no longer runs.
 	StreamedTokensPerS float64 `json:"streamed_tokens_per_s"`
 	StreamedSpanNS     int64   `json:"streamed_span_ns,omitempty"`
 }
