@@ -1,8 +1,11 @@
 package live
 
 import (
+	"context"
 	"testing"
 	"time"
+
+	"github.com/inferbench/inferbench/targets"
 )
 
 // BenchmarkAdd is the cost a run pays per record: one Add of a 256-token
@@ -53,5 +56,41 @@ func BenchmarkRender(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Render(&snap, 120, true)
+	}
+}
+
+// BenchmarkTrackChunk is what Track adds to a request's chunks: a stream of
+// 256 token-bearing chunks to a callback that does nothing, bare and
+// through the tracked target (in flight counted, each chunk's tokens added
+// to the streamed counter). ns/chunk is per chunk.
+func BenchmarkTrackChunk(b *testing.B) {
+	chunks := make(listTarget, 256)
+	for i := range chunks {
+		chunks[i] = targets.Chunk{Content: "x", Tokens: 1}
+	}
+	for _, c := range []struct {
+		name   string
+		target targets.Target
+	}{{"bare", chunks}, {"tracked", New(Options{}).Track(chunks)}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx, sink := context.Background(), func(targets.Chunk) {}
+			b.ReportAllocs()
+			for b.Loop() {
+				c.target.Stream(ctx, targets.Request{}, sink)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/chunk")
+		})
+		// Every P streaming at once, as a run's workers do: the streamed
+		// counter is one cache line they all add to.
+		b.Run(c.name+"-parallel", func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx, sink := context.Background(), func(targets.Chunk) {}
+				for pb.Next() {
+					c.target.Stream(ctx, targets.Request{}, sink)
+				}
+			})
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(chunks)), "ns/chunk")
+		})
 	}
 }

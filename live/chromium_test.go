@@ -52,9 +52,11 @@ func feedSynthetic(ctx context.Context, s *State) {
 			r = failed(level, t-200*ms, 200*ms, rundir.HTTP5xx)
 		}
 		s.Add(r)
-		// As a tracked target would: the level's streams in flight.
+		// As a tracked target would: the level's streams in flight, and
+		// the tokens they streamed in these 10 ms.
 		s.tracked.Store(true)
 		s.inFlight.Store(int64(level) - int64(i%2))
+		s.streamed.Add(int64(level) * 10 * ms / tpot)
 		if i%10 == 0 {
 			var ss []rundir.GPUSample
 			for d := range 2 {

@@ -24,6 +24,14 @@ type Point struct {
 	// count per interval jumps between 0, 1 and 2.
 	RPSWindow    *float64 `json:"rps_window,omitempty"`
 	OutTPSWindow *float64 `json:"out_tps_window,omitempty"`
+	// StreamedTPS is output tokens streamed per second since the previous
+	// point, as their chunks arrived (Snapshot.StreamedTokens);
+	// StreamedTPSWindow the running level's streamed rate
+	// (Rolling.StreamedTokensPerS), which the page charts. Absent where the
+	// State does not see the chunks (Snapshot.StreamedKnown), and the
+	// window's while no level runs.
+	StreamedTPS       *float64 `json:"streamed_tps,omitempty"`
+	StreamedTPSWindow *float64 `json:"streamed_tps_window,omitempty"`
 	// Errors is failed measured requests per second, by class.
 	Errors map[string]float64 `json:"errors,omitempty"`
 	// GPU is each device's latest reading.
@@ -55,6 +63,10 @@ func pointOf(prev, cur *Snapshot) Point {
 	if dt := float64(cur.NowNS-prev.NowNS) / 1e9; dt > 0 {
 		p.RPS = float64(cur.CompletedAll-prev.CompletedAll) / dt
 		p.OutTPS = float64(cur.OutputTokensAll-prev.OutputTokensAll) / dt
+		if cur.StreamedKnown {
+			tps := float64(cur.StreamedTokens-prev.StreamedTokens) / dt
+			p.StreamedTPS = &tps
+		}
 		for c, n := range cur.Errors {
 			if d := n - prev.Errors[c]; d > 0 {
 				if p.Errors == nil {
@@ -74,6 +86,10 @@ func pointOf(prev, cur *Snapshot) Point {
 	if w := cur.Window; p.Level != nil && w.SpanNS > 0 {
 		rps, tps := w.RequestsPerS, w.OutputTokensPerS
 		p.RPSWindow, p.OutTPSWindow = &rps, &tps
+	}
+	if w := cur.Window; p.Level != nil && cur.StreamedKnown && w.StreamedSpanNS > 0 {
+		tps := w.StreamedTokensPerS
+		p.StreamedTPSWindow = &tps
 	}
 	if cur.InFlightKnown {
 		n := cur.InFlight

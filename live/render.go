@@ -156,8 +156,7 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	} else {
 		segs = append(segs, segment{text: "TTFT -", drop: 6})
 	}
-	segs = append(segs, segment{text: fmt.Sprintf("%.0f out tok/s", w.OutputTokensPerS), drop: 3,
-		short: fmt.Sprintf("%.0f tok/s", w.OutputTokensPerS)})
+	segs = append(segs, tokensSegment(s, w))
 	segs = append(segs, lookSegment(l)...)
 	if s.ClientBound {
 		segs = append(segs, segment{text: "CLIENT-BOUND"})
@@ -166,6 +165,20 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 		}
 	}
 	return segs
+}
+
+// tokensSegment is the live line's output rate: the tokens streamed per
+// second, as their chunks arrive, where the State sees the chunks; else
+// (a followed run) the output tokens of the requests completed in the
+// window. The result line's "out tok/s" is neither: report's throughput
+// over the level's steady state (docs/live.md).
+func tokensSegment(s *Snapshot, w Rolling) segment {
+	if s.StreamedKnown {
+		return segment{text: fmt.Sprintf("%.0f streamed tok/s", w.StreamedTokensPerS), drop: 3,
+			short: fmt.Sprintf("%.0f tok/s", w.StreamedTokensPerS)}
+	}
+	return segment{text: fmt.Sprintf("%.0f out tok/s", w.OutputTokensPerS), drop: 3,
+		short: fmt.Sprintf("%.0f tok/s", w.OutputTokensPerS)}
 }
 
 // levelETA is the time left of a running level: for a request count, the

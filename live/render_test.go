@@ -53,6 +53,16 @@ func steadySnapshot() Snapshot {
 	return s
 }
 
+// streamedSnapshot is steadySnapshot where the State sees the chunks (a
+// run, not a followed one): the live line shows the tokens streamed per
+// second, not those of the completed requests.
+func streamedSnapshot() Snapshot {
+	s := steadySnapshot()
+	s.StreamedKnown, s.StreamedTokens = true, 123456
+	s.Levels[0].Window.StreamedTokensPerS, s.Levels[0].Window.StreamedSpanNS = 1587.6, 5e9
+	return s
+}
+
 func frameText(f Frame) string {
 	var b strings.Builder
 	b.WriteString("results:\n")
@@ -90,7 +100,8 @@ func golden(t *testing.T, name, got string) {
 // TestRenderGolden: the frames of two snapshots on a narrow and a wide
 // terminal, and in a log.
 func TestRenderGolden(t *testing.T) {
-	for name, snap := range map[string]Snapshot{"sweep": sweepSnapshot(), "duration": durationSnapshot(), "steady": steadySnapshot()} {
+	for name, snap := range map[string]Snapshot{"sweep": sweepSnapshot(), "duration": durationSnapshot(), "steady": steadySnapshot(),
+		"streamed": streamedSnapshot()} {
 		for _, width := range []int{60, 160} {
 			f := Render(&snap, width, true)
 			for _, l := range append(f.Results, f.Live...) {

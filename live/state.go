@@ -119,7 +119,13 @@ type levelAcc struct {
 	// the same rates as report's.
 	steady report.SteadyAcc
 	look   *Look // an adaptive level's last look (adaptive.go)
+	// tok0 is the streamed-token count when the level started: its
+	// streamed rate never reaches back into the level before.
+	tok0 tokSample
 }
+
+// tokSample is the streamed-token counter (State.streamed) read at ns.
+type tokSample struct{ ns, tok int64 }
 
 // values holds float64s in fixed blocks: appending never copies what it
 // holds, where a growing slice would copy a level's million values a few
@@ -158,6 +164,10 @@ type State struct {
 	window int64
 
 	inFlight atomic.Int64
+	// streamed counts the tokens of every token-bearing chunk the tracked
+	// target delivered (track.go), as they arrive: the live view's
+	// streamed rate is its slope.
+	streamed atomic.Int64
 	shift    atomic.Int64 // ns from Options.Start to the start set by SetStart
 	tracked  atomic.Bool
 	curLevel atomic.Uint64 // float64 bits of the level last started
@@ -179,6 +189,10 @@ type State struct {
 	endNS    int64
 	exit     string
 	nFinish  int
+	// tokSamples are readings of streamed taken by snapshots, oldest first,
+	// back to the newest one at least a Window old: the streamed rate
+	// divides by the time since one of them (streamedRate).
+	tokSamples []tokSample
 
 	prom *promMetrics
 }
@@ -217,7 +231,8 @@ func (s *State) startLevel(p LevelPlan, atNS int64, implicit bool) {
 	if !implicit {
 		atNS = s.now()
 	}
-	s.levels = append(s.levels, &levelAcc{plan: p, startNS: atNS, implicit: implicit, running: true, firstSent: -1})
+	s.levels = append(s.levels, &levelAcc{plan: p, startNS: atNS, implicit: implicit, running: true, firstSent: -1,
+		tok0: tokSample{atNS, s.streamed.Load()}})
 	s.curLevel.Store(math.Float64bits(p.Level))
 }
 
@@ -230,7 +245,7 @@ func (s *State) levelFor(r *rundir.Record) int {
 		}
 	}
 	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS,
-		implicit: true, running: true, firstSent: -1})
+		implicit: true, running: true, firstSent: -1, tok0: tokSample{r.SentNS, s.streamed.Load()}})
 	s.curLevel.Store(math.Float64bits(r.Level))
 	return len(s.levels) - 1
 }
@@ -474,6 +489,13 @@ type Snapshot struct {
 	// told (Track); InFlightKnown says whether it is.
 	InFlight      int64 `json:"in_flight"`
 	InFlightKnown bool  `json:"in_flight_known"`
+	// StreamedTokens counts the output tokens streamed so far, as their
+	// chunks arrived: every token-bearing chunk of every request and
+	// attempt, warm-up included, for loadgen.EventTokens tokens each (the
+	// run's own count of a chunk). StreamedKnown says whether the State
+	// sees the chunks (Track); a followed run's does not.
+	StreamedTokens int64 `json:"streamed_tokens"`
+	StreamedKnown  bool  `json:"streamed_known"`
 	// Window is the rolling window of the level running last (or the last
 	// level, once none runs).
 	Window Rolling `json:"window"`
@@ -527,6 +549,15 @@ type Rolling struct {
 	// tokens of the successful requests per second.
 	RequestsPerS     float64 `json:"requests_per_s"`
 	OutputTokensPerS float64 `json:"output_tokens_per_s"`
+	// StreamedTokensPerS is the rate at which tokens streamed now: the
+	// growth of Snapshot.StreamedTokens over StreamedSpanNS, about the last
+	// Window and never before the level's start (streamedRate). Unlike
+	// OutputTokensPerS it counts a request's tokens as they arrive, not
+	// when it completes. StreamedTokensPerS and StreamedSpanNS are 0 while
+	// the State does not see the chunks (Snapshot.StreamedKnown) and once
+	// the level no longer runs.
+	StreamedTokensPerS float64 `json:"streamed_tokens_per_s"`
+	StreamedSpanNS     int64   `json:"streamed_span_ns,omitempty"`
 }
 
 // Quantiles are percentiles by report.QuantileOf (type 7).
@@ -552,7 +583,11 @@ func (s *State) Snapshot() Snapshot {
 	snap := Snapshot{Run: s.opt.Run, NowNS: now, Ended: s.ended, ExitState: s.exit,
 		OK: s.ok, Failed: s.fail, Errors: make(map[rundir.ErrorClass]int64, len(s.errors)),
 		OutputTokens: s.outTok, Retried: s.retried, CompletedAll: s.allDone, OutputTokensAll: s.allOut,
-		InFlight: s.inFlight.Load(), InFlightKnown: s.tracked.Load()}
+		InFlight: s.inFlight.Load(), InFlightKnown: s.tracked.Load(),
+		StreamedTokens: s.streamed.Load(), StreamedKnown: s.tracked.Load()}
+	if snap.StreamedKnown {
+		s.sampleStreamed(tokSample{now, snap.StreamedTokens})
+	}
 	for k, v := range s.errors {
 		snap.Errors[k] = v
 	}
@@ -563,6 +598,9 @@ func (s *State) Snapshot() Snapshot {
 			Done: a.done, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished, Look: a.look}
 		if a.running {
 			ls.Window = s.rolling(i, now)
+			if snap.StreamedKnown {
+				ls.Window.StreamedTokensPerS, ls.Window.StreamedSpanNS = s.streamedRate(a, tokSample{now, snap.StreamedTokens})
+			}
 			last = i
 		}
 		snap.Levels[i] = ls
@@ -636,6 +674,51 @@ func (s *State) rolling(li int, now int64) Rolling {
 		r.OutputTokensPerS = float64(out) / (float64(span) / 1e9)
 	}
 	return r
+}
+
+// streamedSampleGap is the least time between two kept samples of the
+// streamed counter, as a fraction of the Window: snapshots taken more often
+// (several views, a test) keep at most about 50 samples.
+const streamedSampleGap = 50
+
+// sampleStreamed keeps cur, the streamed counter read now, as a base for
+// later rates, and forgets the samples no rate will need: all but the
+// newest of those at least a Window older than cur.
+func (s *State) sampleStreamed(cur tokSample) {
+	n := len(s.tokSamples)
+	switch {
+	case n > 0 && cur.ns < s.tokSamples[n-1].ns:
+		// The time origin moved (SetStart): the samples are on another clock.
+		s.tokSamples = append(s.tokSamples[:0], cur)
+	case n == 0 || cur.ns-s.tokSamples[n-1].ns >= s.window/streamedSampleGap:
+		s.tokSamples = append(s.tokSamples, cur)
+	}
+	i := 0
+	for i+1 < len(s.tokSamples) && s.tokSamples[i+1].ns <= cur.ns-s.window {
+		i++
+	}
+	if i > 0 {
+		s.tokSamples = append(s.tokSamples[:0], s.tokSamples[i:]...)
+	}
+}
+
+// streamedRate is level a's streamed tokens per second at cur, and the span
+// it divides by: from the newest sample at least a Window old — the span is
+// then the Window, or a little more, as much as the views' snapshots are
+// apart — or from the level's start when that is later or no sample is that
+// old. The counter is the run's: levels run one at a time.
+func (s *State) streamedRate(a *levelAcc, cur tokSample) (float64, int64) {
+	base := a.tok0
+	if len(s.tokSamples) > 0 {
+		if b := s.tokSamples[0]; b.ns <= cur.ns-s.window && b.ns > base.ns {
+			base = b
+		}
+	}
+	span := cur.ns - base.ns
+	if span <= 0 {
+		return 0, 0
+	}
+	return float64(cur.tok-base.tok) / (float64(span) / 1e9), span
 }
 
 // clientBound judges the client over the window by report's rules: CPU

@@ -174,7 +174,11 @@
     draw('chart-inflight', [series('', palette[0], function (p) { return p.in_flight; })], t0, t1, marks);
     draw('chart-ttft', [series('p50', palette[0], q('ttft', 0)), series('p95', palette[3], q('ttft', 1)), series('p99', palette[1], q('ttft', 2))], t0, t1, marks);
     draw('chart-tpot', [series('p50', palette[0], q('tpot', 0)), series('p95', palette[3], q('tpot', 1)), series('p99', palette[1], q('tpot', 2))], t0, t1, marks);
-    draw('chart-outtps', [series('', palette[2], function (p) { return p.out_tps_window; })], t0, t1, marks);
+    // Tokens as they stream where the run sees the chunks; a followed run
+    // has only the tokens of completed requests (docs/live.md).
+    var streamed = !!(snap && snap.streamed_known);
+    $('cap-outtps').textContent = streamed ? 'Output tokens streamed per second (last window)' : 'Output tokens per second, completed requests (last window)';
+    draw('chart-outtps', [series('', palette[2], function (p) { return streamed ? p.streamed_tps_window : p.out_tps_window; })], t0, t1, marks);
     var classes = {};
     points.forEach(function (p) { Object.keys(p.errors || {}).forEach(function (c) { classes[c] = true; }); });
     var names = Object.keys(classes).sort();
@@ -237,7 +241,13 @@
     $('inflight').textContent = s.in_flight_known ? String(s.in_flight) : '-';
     var w = s.window || {};
     $('ttft').textContent = w.ttft_ms && w.ttft_ms.n > 0 ? fmtMS(w.ttft_ms.p50) + ' / ' + fmtMS(w.ttft_ms.p95) : '-';
-    $('outtps').textContent = w.span_ns > 0 ? fmtNum(w.output_tokens_per_s) : '-';
+    if (s.streamed_known) {
+      $('outtps-label').textContent = 'streamed tok/s';
+      $('outtps').textContent = w.streamed_span_ns > 0 ? fmtNum(w.streamed_tokens_per_s) : '-';
+    } else {
+      $('outtps-label').textContent = 'output tok/s';
+      $('outtps').textContent = w.span_ns > 0 ? fmtNum(w.output_tokens_per_s) : '-';
+    }
     $('outtok').textContent = String(s.output_tokens);
     var cb = $('client');
     if (s.client_bound) {
