@@ -146,7 +146,8 @@ type ServerSample struct {
 	// PromptTokensTotal and GenerationTokensTotal are the engine's
 	// cumulative token counters since it started; only differences mean
 	// anything. TGI counts finished requests only (its histogram sums).
-	// Counters are carried over an engine restart (servermetrics.Watch).
+	// Counters are carried over an engine restart, series by series
+	// (servermetrics.Scraper; docs/design.md).
 	PromptTokensTotal     *float64 `json:"prompt_tokens_total,omitempty"`
 	GenerationTokensTotal *float64 `json:"generation_tokens_total,omitempty"`
 	// PrefixCacheQueriesTotal and PrefixCacheHitsTotal are the engine's
