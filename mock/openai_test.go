@@ -653,23 +653,21 @@ func TestChatStreamShapeMatchesOpenAIFixture(t *testing.T) {
 }
 
 // TestRealClientTiming streams from the mock over a real HTTP connection on
-// the real clock, which synctest cannot show: no token arrives before its
-// due time (receipt + TTFT + k·ITL: the client sent the request before the
-// server received it, so this holds however loaded the machine is), and
-// tokens go out as they come due, not held back in a buffer: at least a
-// quarter of them arrive within 20 ms of their due time. That bound is
-// loose on purpose: the stream lasts a second, and a run descheduled for
-// up to ~750 ms of it, in one pause or several, still passes, while
-// net/http's 4 KB write buffer left unflushed (tokens in bursts of ~27)
-// puts three quarters of them 60 ms late or more. Exact pacing from one
-// origin (timer error not accumulating, overdue tokens following at once)
-// is pinned on synctest's clock by TestFixedTimingExact and
+// the real clock, which synctest cannot show, and checks what no scheduling
+// delay can break: every event arrives, and no token before its due time
+// (receipt + TTFT + k·ITL: the client sent the request before the server
+// received it). How late tokens come is logged, not bounded: on a loaded
+// host under -race the whole stream was seen 35 ms late and a starved one
+// 720 ms, which is the machine, not the mock. That each event is flushed
+// as it comes due is TestRealClientFlushes's (causal) check; exact pacing
+// from one origin (timer error not accumulating, overdue tokens following
+// at once) is pinned on synctest's clock by TestFixedTimingExact and
 // TestFaultsMidStream.
 func TestRealClientTiming(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-time test")
 	}
-	const ttft, itl, n = 50 * time.Millisecond, 10 * time.Millisecond, 100
+	const ttft, itl, n = 50 * time.Millisecond, 10 * time.Millisecond, 30
 	s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: n, ChatStream: ChatStreamEarlyRole})
 	ts := httptest.NewServer(s)
 	defer ts.Close()
@@ -711,48 +709,56 @@ func TestRealClientTiming(t *testing.T) {
 		late = append(late, got-due)
 	}
 	slices.Sort(late)
-	q1 := late[len(late)/4]
-	t.Logf("role chunk at +%v; token lateness p25 %v, median %v, max %v", arrivals[0], q1, late[len(late)/2], late[len(late)-1])
-	if q1 > 20*time.Millisecond {
-		t.Errorf("token lateness p25 %v: three quarters of the tokens came over 20 ms late; they are held back, not flushed as they come due", q1)
-	}
+	t.Logf("role chunk at +%v; token lateness min %v, median %v, max %v", arrivals[0], late[0], late[len(late)/2], late[len(late)-1])
 	if s.Requests() != 1 {
 		t.Errorf("server saw %d requests", s.Requests())
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 }
 
-// TestRealClientRoleAtReceipt: over a real connection, the early-role
-// shape's role chunk reaches the client on receipt, not with the first
-// token. The first token is due in an hour, so a role chunk held back for
-// it could not arrive within the minute this test waits (a bound no
-// scheduling delay reaches).
-func TestRealClientRoleAtReceipt(t *testing.T) {
-	s := newServer(t, Config{TTFT: time.Hour, OutputTokens: 1, ChatStream: ChatStreamEarlyRole})
-	ts := httptest.NewServer(s)
-	defer ts.Close()
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	stop := time.AfterFunc(time.Minute, cancel)
-	defer stop.Stop()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/v1/chat/completions",
-		strings.NewReader(`{"messages":[{"role":"user","content":"hi"}],"stream":true}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatalf("no response headers within a minute of a request whose first token is due in an hour: %v", err)
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-			if kind := eventKind(t, d); kind != "role" {
-				t.Errorf("first event %q, want the role chunk", kind)
+// TestRealClientFlushes: over a real connection, each event of the
+// early-role shape reaches the client when the server has it, not when the
+// next one is ready: the role chunk on receipt while the first token is due
+// in an hour, and the first token at once while the second is due in an
+// hour. A held-back event could not arrive within the minute each case
+// waits, a bound no scheduling delay reaches, so this holds on any host.
+func TestRealClientFlushes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cfg    Config
+		events []string // what must arrive, in order
+	}{
+		{"role at receipt", Config{TTFT: time.Hour, OutputTokens: 1}, []string{"role"}},
+		{"token when due", Config{ITL: time.Hour, OutputTokens: 2}, []string{"role", "token"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.ChatStream = ChatStreamEarlyRole
+			ts := httptest.NewServer(newServer(t, tc.cfg))
+			defer ts.Close()
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			stop := time.AfterFunc(time.Minute, cancel)
+			defer stop.Stop()
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/v1/chat/completions",
+				strings.NewReader(`{"messages":[{"role":"user","content":"hi"}],"stream":true}`))
+			if err != nil {
+				t.Fatal(err)
 			}
-			return
-		}
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatalf("no response headers within a minute: %v", err)
+			}
+			defer resp.Body.Close()
+			var got []string
+			sc := bufio.NewScanner(resp.Body)
+			for len(got) < len(tc.events) && sc.Scan() {
+				if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+					got = append(got, eventKind(t, d))
+				}
+			}
+			if !slices.Equal(got, tc.events) {
+				t.Errorf("events %q within a minute (%v); want %q, the next event being an hour away", got, sc.Err(), tc.events)
+			}
+		})
 	}
-	t.Fatalf("no role chunk within a minute of a request whose first token is due in an hour: %v", sc.Err())
 }
