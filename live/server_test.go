@@ -312,11 +312,14 @@ func TestStalledClient(t *testing.T) {
 }
 
 // TestPageAndLinger: / is the page with a strict content security policy
-// and nothing to load from anywhere; Shutdown keeps serving for Linger.
+// and nothing to load from anywhere; Shutdown keeps serving for Linger, or
+// until its context ends. The linger is an hour, so that however slowly
+// the GET during it is served, it is served within the linger; ending the
+// context ends it.
 func TestPageAndLinger(t *testing.T) {
 	s := New(Options{Run: "bench-1"})
 	s.Add(rec(1, 0, 10*ms, ms, 3))
-	sv, err := Start(s, ServerOptions{Linger: 300 * time.Millisecond})
+	sv, err := Start(s, ServerOptions{Linger: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,17 +340,38 @@ func TestPageAndLinger(t *testing.T) {
 		t.Errorf("init data %.200q does not hold the snapshot", init)
 	}
 	s.End("complete")
+	ctx, endLinger := context.WithCancel(context.Background())
+	defer endLinger()
 	shut := make(chan error, 1)
-	go func() { shut <- sv.Shutdown(context.Background()) }()
+	go func() { shut <- sv.Shutdown(ctx) }()
+	// A pause for Shutdown to start lingering; were it slower, the GET
+	// would only come before the linger, and pass all the same.
 	time.Sleep(50 * time.Millisecond)
 	if resp, _ := get(t, sv.URL()); resp.StatusCode != 200 {
 		t.Errorf("during linger: status %d", resp.StatusCode)
 	}
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned (%v) during an hour's linger", err)
+	default:
+	}
+	endLinger()
 	if err := <-shut; err != nil {
 		t.Fatal(err)
 	}
 	if _, err := http.Get(sv.URL()); err == nil {
 		t.Error("the server still answers after Shutdown")
+	}
+	// A linger that runs out ends Shutdown by itself.
+	sv2, err := Start(s, ServerOptions{Linger: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sv2.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(sv2.URL()); err == nil {
+		t.Error("the server still answers after its linger ran out")
 	}
 }
 

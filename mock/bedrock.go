@@ -165,7 +165,7 @@ func parseBedrock(s *Server, body []byte, seq int64, model string, native bool) 
 	if err := s.decideLength(&c.g, maxTokens, 0, false); err != nil {
 		return nil, err
 	}
-	c.wire = &bedrockWire{g: &c.g, fam: fam, reqID: fmt.Sprintf("mock-%016x", seq), started: time.Now(), enc: eventstream.NewEncoder()}
+	c.wire = &bedrockWire{g: &c.g, fam: fam, reqID: fmt.Sprintf("mock-%016x", seq), enc: eventstream.NewEncoder()}
 	return c, nil
 }
 
@@ -185,6 +185,10 @@ type bedrockWire struct {
 	firstMs int64
 	enc     *eventstream.Encoder
 }
+
+// setReceived starts the clock of the invocation metrics at the receipt
+// (receiptTimed).
+func (bw *bedrockWire) setReceived(t time.Time) { bw.started = t }
 
 func (bw *bedrockWire) header(h http.Header) {
 	h.Set("Content-Type", "application/vnd.amazon.eventstream")

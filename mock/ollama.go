@@ -60,7 +60,7 @@ func parseOllama(chat bool) func(*Server, *http.Request, []byte, int64) (*call, 
 			return nil, err
 		}
 		model, _ := json.Marshal(c.g.model)
-		c.wire = &ollamaWire{g: &c.g, chat: chat, model: model, started: time.Now()}
+		c.wire = &ollamaWire{g: &c.g, chat: chat, model: model}
 		return c, nil
 	}
 }
@@ -72,6 +72,10 @@ type ollamaWire struct {
 	started  time.Time
 	firstTok time.Time
 }
+
+// setReceived starts the clock of Ollama's durations at the receipt
+// (receiptTimed).
+func (o *ollamaWire) setReceived(t time.Time) { o.started = t }
 
 func (o *ollamaWire) header(h http.Header) { h.Set("Content-Type", "application/x-ndjson") }
 

@@ -272,8 +272,12 @@ type openAIWire struct {
 	roleWithFirst bool
 }
 
+// setReceived starts the clock of Groq's x_groq times at the receipt
+// (receiptTimed).
+func (ow *openAIWire) setReceived(t time.Time) { ow.started = t }
+
 func newOpenAIWire(ep endpoint, fl openAIFlavor, g *generation, seq int64, created int64) *openAIWire {
-	ow := &openAIWire{ep: ep, fl: fl, g: g, started: time.Now(), created: created}
+	ow := &openAIWire{ep: ep, fl: fl, g: g, created: created}
 	object := "chat.completion.chunk"
 	switch {
 	case fl == flavorTGI:

@@ -652,11 +652,17 @@ func TestChatStreamShapeMatchesOpenAIFixture(t *testing.T) {
 	}
 }
 
-// TestRealClientTiming runs the handler behind a real HTTP server and reads
-// the stream with net/http. Each event's arrival, measured from before the
-// request was sent, cannot precede its due time (the server's origin is
-// later than the send); the median lateness is reported and loosely bounded
-// because this machine is shared.
+// TestRealClientTiming streams from the mock over a real HTTP connection on
+// the real clock, which synctest cannot show, and checks what no scheduling
+// delay can break: every event arrives, and no token before its due time
+// (receipt + TTFT + k·ITL: the client sent the request before the server
+// received it). How late tokens come is logged, not bounded: on a loaded
+// host under -race the whole stream was seen 35 ms late and a starved one
+// 720 ms, which is the machine, not the mock. That each event is flushed
+// as it comes due is TestRealClientFlushes's (causal) check; exact pacing
+// from one origin (timer error not accumulating, overdue tokens following
+// at once) is pinned on synctest's clock by TestFixedTimingExact and
+// TestFaultsMidStream.
 func TestRealClientTiming(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-time test")
@@ -703,16 +709,56 @@ func TestRealClientTiming(t *testing.T) {
 		late = append(late, got-due)
 	}
 	slices.Sort(late)
-	med := late[len(late)/2]
-	t.Logf("role chunk at +%v; token lateness median %v, max %v", arrivals[0], med, late[len(late)-1])
-	if med > 20*time.Millisecond {
-		t.Errorf("median token lateness %v: tokens are not paced from one origin", med)
-	}
-	if arrivals[0] >= ttft {
-		t.Errorf("role chunk at +%v, not before the first token (+%v): it was not flushed on receipt", arrivals[0], ttft)
-	}
+	t.Logf("role chunk at +%v; token lateness min %v, median %v, max %v", arrivals[0], late[0], late[len(late)/2], late[len(late)-1])
 	if s.Requests() != 1 {
 		t.Errorf("server saw %d requests", s.Requests())
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
+}
+
+// TestRealClientFlushes: over a real connection, each event of the
+// early-role shape reaches the client when the server has it, not when the
+// next one is ready: the role chunk on receipt while the first token is due
+// in an hour, and the first token at once while the second is due in an
+// hour. A held-back event could not arrive within the minute each case
+// waits, a bound no scheduling delay reaches, so this holds on any host.
+func TestRealClientFlushes(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cfg    Config
+		events []string // what must arrive, in order
+	}{
+		{"role at receipt", Config{TTFT: time.Hour, OutputTokens: 1}, []string{"role"}},
+		{"token when due", Config{ITL: time.Hour, OutputTokens: 2}, []string{"role", "token"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.ChatStream = ChatStreamEarlyRole
+			ts := httptest.NewServer(newServer(t, tc.cfg))
+			defer ts.Close()
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			stop := time.AfterFunc(time.Minute, cancel)
+			defer stop.Stop()
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/v1/chat/completions",
+				strings.NewReader(`{"messages":[{"role":"user","content":"hi"}],"stream":true}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := ts.Client().Do(req)
+			if err != nil {
+				t.Fatalf("no response headers within a minute: %v", err)
+			}
+			defer resp.Body.Close()
+			var got []string
+			sc := bufio.NewScanner(resp.Body)
+			for len(got) < len(tc.events) && sc.Scan() {
+				if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+					got = append(got, eventKind(t, d))
+				}
+			}
+			if !slices.Equal(got, tc.events) {
+				t.Errorf("events %q within a minute (%v); want %q, the next event being an hour away", got, sc.Err(), tc.events)
+			}
+		})
+	}
 }

@@ -46,6 +46,15 @@ type protocol struct {
 	writeError func(w http.ResponseWriter, status int, msg string, retryAfter time.Duration)
 }
 
+// A receiptTimed wire reports the server's own latencies (Bedrock's
+// invocation metrics, Ollama's durations, Groq's x_groq times) and has them
+// run from the request's receipt: the origin its tokens are paced from
+// (fixedPlan) and its TTFT metric's. serveGeneration gives it that instant
+// once the body is parsed; a clock started at the parse would leave out the
+// time the body took to arrive and any pause before the parse, and report
+// less than the client saw.
+type receiptTimed interface{ setReceived(t time.Time) }
+
 // A call is one parsed generation request.
 type call struct {
 	g      generation
@@ -91,6 +100,9 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 	if err != nil {
 		p.writeError(w, http.StatusBadRequest, err.Error(), 0)
 		return
+	}
+	if rt, ok := c.wire.(receiptTimed); ok {
+		rt.setReceived(received)
 	}
 	f, err := s.pickFault(r)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -76,7 +77,20 @@ func TestSIGINTLeavesReportableRun(t *testing.T) {
 	if err := run.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Mid-run is when requests.jsonl holds ten records (the writer flushes
+	// each), not a fixed time after the start: a loaded machine can take
+	// longer than any such time to start the process and send.
+	records := filepath.Join(dir, rundir.RecordsFile)
+	for giveUp := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		if b, _ := os.ReadFile(records); bytes.Count(b, []byte("\n")) >= 10 {
+			break
+		}
+		if time.Now().After(giveUp) {
+			run.Process.Kill()
+			run.Wait()
+			t.Fatalf("no ten records in a minute\n%s", stderr.String())
+		}
+	}
 	if err := run.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -702,41 +702,76 @@ func TestRetryOnDeadKeepAlive(t *testing.T) {
 	}
 }
 
-// TestConnectionReuse: after [DONE] the adapter reads the end of the body,
-// so consecutive requests share one connection.
+// TestConnectionReuse: after [DONE] the adapter reads the body to its end
+// (waiting, up to targets.DrainWait, for an end that comes a little after
+// [DONE], as it may over a network) before closing it: what lets net/http
+// put the connection back for the next request. On synctest's clock and a
+// transport of the test's own, so that the end's delay and the wait are
+// exact: with a real server, one descheduled for the 100 ms of DrainWait
+// lost its connection and failed the test (2 in 60 runs on a loaded host).
 func TestConnectionReuse(t *testing.T) {
-	var mu sync.Mutex
-	conns := 0
-	// The end of the body comes a little after [DONE], as it may over a
-	// network; the adapter waits for it (up to its drain limit).
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		fmt.Fprint(w, "data: "+content("a")+"\n\ndata: [DONE]\n\n")
-		w.(http.Flusher).Flush()
-		time.Sleep(10 * time.Millisecond)
-	})
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			mu.Lock()
-			conns++
-			mu.Unlock()
-		}
+	for _, tc := range []struct {
+		late time.Duration // when the body ends, after [DONE]
+		eof  bool          // the adapter read to the end
+		took time.Duration // and returned this long after the body began
+	}{
+		{0, true, 0},
+		{10 * time.Millisecond, true, 10 * time.Millisecond},
+		{time.Hour, false, targets.DrainWait}, // the adapter gives up, not the caller
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			tr := &lateEnd{body: "data: " + content("a") + "\n\ndata: [DONE]\n\n", late: tc.late}
+			tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "http://server", Client: &http.Client{Transport: tr}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			var got string
+			if _, err := tg.Stream(t.Context(), targets.Request{}, func(c targets.Chunk) { got += c.Content }); err != nil || got != "a" {
+				t.Fatalf("end %v after [DONE]: content %q, %v", tc.late, got, err)
+			}
+			if took := time.Since(start); tr.eof != tc.eof || !tr.closed || took != tc.took {
+				t.Errorf("end %v after [DONE]: read to the end %v, closed %v, after %v; want %v, true, after %v", tc.late, tr.eof, tr.closed, took, tc.eof, tc.took)
+			}
+		})
 	}
-	srv.Start()
-	defer srv.Close()
-	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: srv.URL}})
-	if err != nil {
-		t.Fatal(err)
+}
+
+// lateEnd is a transport whose one response is an event stream of body
+// whose end comes late after it, unless the request's context ends first.
+type lateEnd struct {
+	body        string
+	late        time.Duration
+	eof, closed bool
+}
+
+func (l *lateEnd) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: sseHeader.Clone(), Request: req,
+		Body: &lateBody{l: l, ctx: req.Context(), rest: strings.NewReader(l.body)}}, nil
+}
+
+type lateBody struct {
+	l    *lateEnd
+	ctx  context.Context
+	rest *strings.Reader
+}
+
+func (b *lateBody) Read(p []byte) (int, error) {
+	if b.rest.Len() > 0 {
+		return b.rest.Read(p)
 	}
-	for range 5 {
-		if _, err := tg.Stream(context.Background(), targets.Request{}, func(targets.Chunk) {}); err != nil {
-			t.Fatal(err)
-		}
+	t := time.NewTimer(b.l.late)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		b.l.eof = true
+		return 0, io.EOF
+	case <-b.ctx.Done():
+		return 0, b.ctx.Err()
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if conns != 1 {
-		t.Errorf("%d connections for 5 sequential requests, want 1", conns)
-	}
+}
+
+func (b *lateBody) Close() error {
+	b.l.closed = true
+	return nil
 }
