@@ -12,11 +12,11 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 )
 
-// TestEarlyRoleChunkIsNotTTFT: against the mock's early-role chat stream
+// TestAccuracyEarlyRoleChunkIsNotTTFT: against the mock's early-role chat stream
 // (--chat-stream early-role: the role chunk on receipt, as servers that
 // answer early send it) the first body byte comes at once, yet TTFT is
 // still the first token's 50 ms: the role-only chunk is never a token.
-func TestEarlyRoleChunkIsNotTTFT(t *testing.T) {
+func TestAccuracyEarlyRoleChunkIsNotTTFT(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-time streaming")
 	}

@@ -104,7 +104,7 @@ func TestAccuracyFixedTimingMock(t *testing.T) {
 	}
 	// The mock's default chat stream is vLLM's: the role chunk goes out with
 	// the first token, so the first body byte comes at TTFT (the early-role
-	// shape is TestEarlyRoleChunkIsNotTTFT's).
+	// shape is TestAccuracyEarlyRoleChunkIsNotTTFT's).
 	if math.Abs(l.TTFBMS.P50-l.TTFTMS.P50) > 2 {
 		t.Errorf("TTFB p50 = %.3f ms; want the role chunk with the first token, at TTFT %.3f ± 2", l.TTFBMS.P50, l.TTFTMS.P50)
 	}

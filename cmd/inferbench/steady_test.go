@@ -13,13 +13,13 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 )
 
-// TestSpreadDoesNotBiasThroughput (issue 20 item 9): on the fixed mock
+// TestAccuracySpreadDoesNotBiasThroughput (issue 20 item 9): on the fixed mock
 // (50 ms TTFT, 10 ms ITL, 64 tokens: 680 ms a request) at concurrency 32
 // over 200 requests, the default auto spread and --spread 0 read the same
 // throughput within 2 %, near the ground truth 32 / 0.68 s = 47.06 req/s;
 // the spread probe is recorded but never measured. Without the steady
 // state the two read 35.8 and 41.8 req/s.
-func TestSpreadDoesNotBiasThroughput(t *testing.T) {
+func TestAccuracySpreadDoesNotBiasThroughput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("12 s of real-time streaming")
 	}
