@@ -26,10 +26,8 @@ import (
 // 10 more (A=10, B=60: 70) would carry 150+70 = 220 where the engine did
 // 170, and A=10, B=145 (155 > 150) would not be seen as a restart at all.
 //
-// Scraper.Scrape carries each series of the pages it reads; Watch carries
-// what its scrape returns as one series per family, which leaves a
-// Scraper's values as they are (a carried value never goes down) and
-// carries the sums of a scrape function that does not carry.
+// Scraper.Scrape carries each series of the pages it reads, the one place
+// the carry is done: Watch emits what its scrape returns as it is.
 //
 // A series' value is never negative and at most maxTokensTotal (seriesOf
 // drops the page's others), so last's zero value is no drop and no number
@@ -194,17 +192,4 @@ func (c *counters) sample(pg page) rundir.ServerSample {
 		*p = &v
 	}
 	return s
-}
-
-// carry rewrites s's cumulative counters as carried over the restarts
-// seen so far, each family's value taken as one series (Watch: a scrape
-// function gives no series).
-func (c *counters) carry(s *rundir.ServerSample) {
-	for i, p := range counterFields(s) {
-		if *p == nil {
-			continue
-		}
-		v := c[i].add([]seriesValue{{v: **p}})
-		*p = &v
-	}
 }

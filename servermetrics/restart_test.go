@@ -2,7 +2,6 @@ package servermetrics
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -18,24 +17,26 @@ import (
 )
 
 // An engine restarted during the run: its counters start again from 0.
-// Watch carries them over the drop as Prometheus's rate() does (the value
-// before the drop is added to everything after it), so that a difference
-// of two samples is what the engine did between them; before, the summary
-// printed "engine generated -36366.7 tok/s".
+// A Scraper carries them over the drop as Prometheus's rate() does (the
+// value before the drop is added to everything after it), so that a
+// difference of two samples is what the engine did between them; before,
+// the summary printed "engine generated -36366.7 tok/s". A failed scrape
+// in between changes nothing.
 func TestWatchCarriesCountersOverARestart(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		gen := []float64{100, 150, -1, 10, 30, 25}
-		n := 0
-		scrape := func(context.Context) (rundir.ServerSample, error) {
-			v := gen[n]
-			n++
-			if v < 0 {
-				return rundir.ServerSample{Error: "x"}, context.DeadlineExceeded
-			}
-			return rundir.ServerSample{Engine: "vllm", GenerationTokensTotal: f(v), PromptTokensTotal: f(2 * v)}, nil
+	gen := []float64{100, 150, -1, 10, 30, 25}
+	var ps pages
+	for _, v := range gen {
+		if v < 0 {
+			ps = append(ps, nil) // the scrape fails
+			continue
 		}
+		pg := withSeries(t, fixture(t, "vllm-metrics-v1-busy.txt"), "vllm:generation_tokens_total", fmt.Sprintf(" %g", v))
+		ps = append(ps, withSeries(t, pg, "vllm:prompt_tokens_total", fmt.Sprintf(" %g", 2*v)))
+	}
+	synctest.Test(t, func(t *testing.T) {
+		sc := &Scraper{URL: "http://engine/metrics", Client: &http.Client{Transport: &ps}}
 		var buf bytes.Buffer
-		if err := Record(t.Context(), scrape, time.Now(), WatchConfig{Count: len(gen)}, &buf); err != nil {
+		if err := Record(t.Context(), sc.Scrape, time.Now(), WatchConfig{Count: len(gen)}, &buf); err != nil {
 			t.Fatal(err)
 		}
 		got, err := rundir.ReadServerSamples(&buf)
@@ -45,6 +46,9 @@ func TestWatchCarriesCountersOverARestart(t *testing.T) {
 		// 100, 150, (failed), 10 → 150+10, 30 → 150+30, 25 → 150+30+25.
 		want := []float64{100, 150, 0, 160, 180, 205}
 		for i, s := range got {
+			if (s.Error != "") != (gen[i] < 0) {
+				t.Errorf("sample %d: error %q", i, s.Error)
+			}
 			if s.Error != "" {
 				continue
 			}
@@ -59,7 +63,8 @@ func TestWatchCarriesCountersOverARestart(t *testing.T) {
 }
 
 // pages is an http.RoundTripper that answers the n-th request with the
-// n-th page: a Scraper over it reads the pages in turn, without a network.
+// n-th page (a nil page fails the request): a Scraper over it reads the
+// pages in turn, without a network.
 type pages [][]byte
 
 func (p *pages) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -68,6 +73,9 @@ func (p *pages) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	b := (*p)[0]
 	*p = (*p)[1:]
+	if b == nil {
+		return nil, errors.New("connection refused")
+	}
 	return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"text/plain; version=0.0.4"}},
 		Body: io.NopCloser(bytes.NewReader(b)), Request: r}, nil
 }

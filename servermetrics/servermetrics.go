@@ -293,11 +293,9 @@ type WatchConfig struct {
 
 // Watch calls scrape at once and then every cfg.Interval, stamps each
 // Sample with its offset from start, taken when scrape returned, and hands
-// it to emit. The engine's cumulative counters are carried over its
-// restarts: a Scraper's series by series, and any scrape's family values
-// as one series each (a counter that goes down has restarted:
-// counters.carry), which leaves already carried values as they are. A
-// failed scrape is emitted as a Sample with only TNS and Error, and the
+// it to emit (a Scraper's Scrape has carried the engine's cumulative
+// counters over its restarts, series by series: restart.go). A failed
+// scrape is emitted as a Sample with only TNS and Error, and the
 // loop goes on; missed ticks are skipped, not queued. Watch
 // returns ctx.Err() when ctx is done, nil after cfg.Count ticks, or the
 // first error from emit.
@@ -309,7 +307,6 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 	if interval < 0 || cfg.Count < 0 {
 		return fmt.Errorf("server metrics watch: interval %v, count %d: must not be negative", interval, cfg.Count)
 	}
-	var cs counters
 	return tick.Every(ctx, interval, cfg.Count, func() error {
 		smp, err := scrape(ctx)
 		tNS := time.Since(start).Nanoseconds()
@@ -322,7 +319,6 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 			}
 			smp = rundir.ServerSample{Error: err.Error()}
 		}
-		cs.carry(&smp)
 		smp.TNS = tNS
 		return emit(smp)
 	})
