@@ -176,19 +176,14 @@ func countBedrockContent(raw json.RawMessage) (int, error) {
 }
 
 type bedrockWire struct {
-	g       *generation
-	fam     bedrockFamily
-	reqID   string
-	started time.Time
+	g     *generation
+	fam   bedrockFamily
+	reqID string
 	// firstMs is latencyMs when the first token event was built (Bedrock's
 	// firstByteLatency); 0 before it.
 	firstMs int64
 	enc     *eventstream.Encoder
 }
-
-// setReceived starts the clock of the invocation metrics at the receipt
-// (receiptTimed).
-func (bw *bedrockWire) setReceived(t time.Time) { bw.started = t }
 
 func (bw *bedrockWire) header(h http.Header) {
 	h.Set("Content-Type", "application/vnd.amazon.eventstream")
@@ -288,7 +283,7 @@ func (bw *bedrockWire) paddedToken(b []byte, k, pad int) []byte {
 // latencyMs is the time from receipt to now in whole milliseconds, as
 // Bedrock reports it, rounded up so that work done is never reported as 0.
 func (bw *bedrockWire) latencyMs() int64 {
-	return (time.Since(bw.started) + time.Millisecond - 1).Milliseconds()
+	return (time.Since(bw.g.received) + time.Millisecond - 1).Milliseconds()
 }
 
 // invocationMetrics is Bedrock's account of the invocation on the last

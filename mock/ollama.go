@@ -69,13 +69,8 @@ type ollamaWire struct {
 	g        *generation
 	chat     bool
 	model    []byte
-	started  time.Time
 	firstTok time.Time
 }
-
-// setReceived starts the clock of Ollama's durations at the receipt
-// (receiptTimed).
-func (o *ollamaWire) setReceived(t time.Time) { o.started = t }
 
 func (o *ollamaWire) header(h http.Header) { h.Set("Content-Type", "application/x-ndjson") }
 
@@ -150,10 +145,10 @@ type ollamaMetric struct {
 
 func (o *ollamaWire) metrics(now time.Time) []ollamaMetric {
 	return []ollamaMetric{
-		{"total_duration", now.Sub(o.started).Nanoseconds()},
+		{"total_duration", now.Sub(o.g.received).Nanoseconds()},
 		{"load_duration", 0},
 		{"prompt_eval_count", int64(o.g.promptTokens)},
-		{"prompt_eval_duration", o.firstTok.Sub(o.started).Nanoseconds()},
+		{"prompt_eval_duration", o.firstTok.Sub(o.g.received).Nanoseconds()},
 		{"eval_count", int64(o.g.outputTokens)},
 		{"eval_duration", now.Sub(o.firstTok).Nanoseconds()},
 	}

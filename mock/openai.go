@@ -266,15 +266,10 @@ type openAIWire struct {
 	reqID    string // Groq x_groq.id
 	created  int64  // unix seconds
 	prefix   []byte // `data: {"id":…,"choices":[`
-	started  time.Time
 	firstTok time.Time
 	// roleWithFirst is current vLLM's chat shape (see above).
 	roleWithFirst bool
 }
-
-// setReceived starts the clock of Groq's x_groq times at the receipt
-// (receiptTimed).
-func (ow *openAIWire) setReceived(t time.Time) { ow.started = t }
 
 func newOpenAIWire(ep endpoint, fl openAIFlavor, g *generation, seq int64, created int64) *openAIWire {
 	ow := &openAIWire{ep: ep, fl: fl, g: g, created: created}
@@ -442,7 +437,7 @@ func (ow *openAIWire) appendGroqUsage(b []byte) []byte {
 	if ow.firstTok.IsZero() {
 		ow.firstTok = now
 	}
-	prompt := ow.firstTok.Sub(ow.started).Seconds()
+	prompt := ow.firstTok.Sub(ow.g.received).Seconds()
 	completion := now.Sub(ow.firstTok).Seconds()
 	b = append(b, `,"x_groq":{"id":"`...)
 	b = append(b, ow.reqID...)

@@ -26,6 +26,14 @@ type generation struct {
 	// prefix is the prompt's block hashes for the engine's prefix cache
 	// (OpenAI chat and completions in engine mode); nil otherwise.
 	prefix *blockHasher
+	// received is when the request arrived: the origin its tokens are
+	// paced from (fixedPlan) and its TTFT metric's, and of the latencies a
+	// wire reports as the server's own (Bedrock's invocation metrics,
+	// Ollama's durations, Groq's x_groq times). serveGeneration sets it once
+	// the body is parsed; a clock started at the parse would leave out the
+	// time the body took to arrive and any pause before the parse, and
+	// report less than the client saw.
+	received time.Time
 }
 
 // finish returns the OpenAI-family finish_reason.
@@ -45,15 +53,6 @@ type protocol struct {
 	// when positive, is sent as Retry-After.
 	writeError func(w http.ResponseWriter, status int, msg string, retryAfter time.Duration)
 }
-
-// A receiptTimed wire reports the server's own latencies (Bedrock's
-// invocation metrics, Ollama's durations, Groq's x_groq times) and has them
-// run from the request's receipt: the origin its tokens are paced from
-// (fixedPlan) and its TTFT metric's. serveGeneration gives it that instant
-// once the body is parsed; a clock started at the parse would leave out the
-// time the body took to arrive and any pause before the parse, and report
-// less than the client saw.
-type receiptTimed interface{ setReceived(t time.Time) }
 
 // A call is one parsed generation request.
 type call struct {
@@ -101,9 +100,7 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 		p.writeError(w, http.StatusBadRequest, err.Error(), 0)
 		return
 	}
-	if rt, ok := c.wire.(receiptTimed); ok {
-		rt.setReceived(received)
-	}
+	c.g.received = received
 	f, err := s.pickFault(r)
 	if err != nil {
 		p.writeError(w, http.StatusBadRequest, err.Error(), 0)
