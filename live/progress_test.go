@@ -150,28 +150,52 @@ func TestProgressPlain(t *testing.T) {
 	})
 }
 
-// fakeTarget streams Tokens tokens in virtual time: the first after TTFT,
-// the rest ITL apart, then the server's usage.
+// fakeTarget streams Events token-bearing events in virtual time: the
+// first after TTFT, the rest ITL apart, each of PerEvent tokens (1 when 0,
+// said in the chunk, as a server that packs tokens and says so), then the
+// server's usage. RoleAt > 0 sends a role-only event (no token) first, at
+// RoleAt; UsageChunk a usage-only event (no token) last.
 type fakeTarget struct {
-	TTFT, ITL time.Duration
-	Tokens    int
+	TTFT, ITL, RoleAt time.Duration
+	Events, PerEvent  int
+	UsageChunk        bool
 }
 
 func (f fakeTarget) Stream(ctx context.Context, _ targets.Request, on func(targets.Chunk)) (targets.Final, error) {
+	per := max(f.PerEvent, 1)
 	t := time.NewTimer(f.TTFT)
 	defer t.Stop()
-	for i := range f.Tokens {
-		if i > 0 {
-			t.Reset(f.ITL)
+	if f.RoleAt > 0 {
+		t.Reset(f.RoleAt)
+	}
+	wait := func(d time.Duration, reset bool) error {
+		if reset {
+			t.Reset(d)
 		}
 		select {
 		case <-ctx.Done():
-			return targets.Final{}, ctx.Err()
+			return ctx.Err()
 		case <-t.C:
+			return nil
 		}
-		on(targets.Chunk{Content: "x", Tokens: 1})
 	}
-	u := &targets.Usage{PromptTokens: 8, CompletionTokens: f.Tokens}
+	if f.RoleAt > 0 {
+		if err := wait(0, false); err != nil {
+			return targets.Final{}, err
+		}
+		on(targets.Chunk{}) // the role
+		t.Reset(f.TTFT - f.RoleAt)
+	}
+	for i := range f.Events {
+		if err := wait(f.ITL, i > 0); err != nil {
+			return targets.Final{}, err
+		}
+		on(targets.Chunk{Content: strings.Repeat("x", per), Tokens: per})
+	}
+	u := &targets.Usage{PromptTokens: 8, CompletionTokens: per * f.Events}
+	if f.UsageChunk {
+		on(targets.Chunk{Usage: u})
+	}
 	return targets.Final{FinishReason: "length", Usage: u}, nil
 }
 
@@ -182,7 +206,7 @@ func TestProgressUnderRunner(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
 		s := New(Options{Run: "runner", Start: start})
-		target := s.Track(fakeTarget{TTFT: 200 * time.Millisecond, ITL: 50 * time.Millisecond, Tokens: 17})
+		target := s.Track(fakeTarget{TTFT: 200 * time.Millisecond, ITL: 50 * time.Millisecond, Events: 17})
 		r, err := loadgen.New(target, loadgen.Workload{Model: "m", PromptTokens: 8, MaxTokens: 17},
 			loadgen.Concurrency(2), loadgen.Requests(30), loadgen.Level(2, 0))
 		if err != nil {

@@ -16,34 +16,12 @@ import (
 )
 
 // pairTarget streams like a server that packs two tokens into each event
-// and says so: a role-only event at 100 ms (no token), then Events events
+// and says so: a role-only event at 100 ms (no token), then events events
 // of two tokens 100 ms apart from 200 ms, then a usage-only event (no
 // token) and the final usage.
-type pairTarget struct{ Events int }
-
-func (p pairTarget) Stream(ctx context.Context, _ targets.Request, on func(targets.Chunk)) (targets.Final, error) {
-	t0 := time.Now()
-	wait := func(at time.Duration) error {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Until(t0.Add(at))):
-			return nil
-		}
-	}
-	if err := wait(100 * time.Millisecond); err != nil {
-		return targets.Final{}, err
-	}
-	on(targets.Chunk{}) // the role
-	for k := range p.Events {
-		if err := wait(time.Duration(200+100*k) * time.Millisecond); err != nil {
-			return targets.Final{}, err
-		}
-		on(targets.Chunk{Content: "ab", Tokens: 2})
-	}
-	u := &targets.Usage{PromptTokens: 8, CompletionTokens: 2 * p.Events}
-	on(targets.Chunk{Usage: u})
-	return targets.Final{FinishReason: "length", Usage: u}, nil
+func pairTarget(events int) fakeTarget {
+	return fakeTarget{RoleAt: 100 * time.Millisecond, TTFT: 200 * time.Millisecond, ITL: 100 * time.Millisecond,
+		Events: events, PerEvent: 2, UsageChunk: true}
 }
 
 // jsonMap is v as JSON objects: what the page reads, and a field the
@@ -81,7 +59,7 @@ func TestStreamedRateMidRequest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		t0 := time.Now()
 		s := New(Options{Run: "streamed", Start: t0, Window: 5 * time.Second})
-		target := s.Track(pairTarget{Events: 60})
+		target := s.Track(pairTarget(60))
 		r, err := loadgen.New(target, loadgen.Workload{Model: "m", PromptTokens: 8, MaxTokens: 120},
 			loadgen.Concurrency(4), loadgen.Requests(4), loadgen.Level(4, 0))
 		if err != nil {
