@@ -39,8 +39,6 @@ const (
 	DistEmpirical DistKind = "empirical"
 )
 
-var distKinds = []DistKind{DistUniform, DistNormal, DistLognormal, DistEmpirical}
-
 // MaxLength bounds every length in tokens: far beyond any model's context
 // window (the longest published are about 10M tokens), it keeps a sample of
 // an unbounded distribution from overflowing.

@@ -326,11 +326,11 @@ func TestValidateRunnable(t *testing.T) {
 }
 
 func TestApplyDefaults(t *testing.T) {
-	s, err := Load("s.yaml", []byte("name: a\nload:\n  rate: 4\n  arrival: gamma\n  warmup: 0\n  trace_dummy_absent: 1\n"))
+	_, err := Load("s.yaml", []byte("name: a\nload:\n  rate: 4\n  arrival: gamma\n  warmup: 0\n  trace_dummy_absent: 1\n"))
 	if err == nil || !strings.Contains(err.Error(), "unknown key") {
 		t.Fatalf("want the unknown key rejected, got %v", err)
 	}
-	s, err = Load("s.yaml", []byte("name: a\nload:\n  rate: 4\n  arrival: gamma\n  warmup: 0\nworkload:\n  dataset: {file: testdata/sharegpt.json}\ncost: {gpu: a100-80gb}\n"))
+	s, err := Load("s.yaml", []byte("name: a\nload:\n  rate: 4\n  arrival: gamma\n  warmup: 0\nworkload:\n  dataset: {file: testdata/sharegpt.json}\ncost: {gpu: a100-80gb}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
