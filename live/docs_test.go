@@ -9,7 +9,8 @@ import (
 )
 
 // TestDocsNameTheMetrics: the names docs/live.md and the Grafana dashboard
-// use are the metrics /metrics exports, and the doc lists each of them.
+// use are the metrics /metrics exports, and the doc lists each of them and
+// the dashboard charts each of them.
 func TestDocsNameTheMetrics(t *testing.T) {
 	s := New(Options{})
 	s.Track(blockTarget{})
@@ -57,9 +58,14 @@ func TestDocsNameTheMetrics(t *testing.T) {
 			}
 		}
 	}
+	// Every family is listed in the doc and charted on the dashboard (a
+	// histogram by its _bucket series).
 	for _, f := range fams {
 		if !strings.Contains(string(doc), "`"+f.GetName()) {
 			t.Errorf("docs/live.md does not list %s", f.GetName())
+		}
+		if !regexp.MustCompile(`\b` + f.GetName() + `(_bucket)?\b`).MatchString(strings.Join(exprs, "\n")) {
+			t.Errorf("the dashboard does not chart %s", f.GetName())
 		}
 	}
 }

@@ -65,14 +65,23 @@ func newPromMetrics(s *State) *promMetrics {
 		ConstLabels: run,
 		Buckets:     TPOTBuckets,
 	})
-	inFlight := &inFlightCollector{s: s, desc: prometheus.NewDesc("inferbench_in_flight",
-		"Requests in flight now (sent, not yet done), warm-up included.", nil, run)}
+	inFlight := &trackedCollector{s: s, kind: prometheus.GaugeValue, read: s.inFlight.Load,
+		desc: prometheus.NewDesc("inferbench_in_flight",
+			"Requests in flight now (sent, not yet done), warm-up included.", nil, run)}
+	// The streamed counter is read from the atomic the tracked target adds
+	// to (track.go): the live line's streamed rate and this series are one
+	// count (docs/live.md, "Streamed tokens/s").
+	streamed := &trackedCollector{s: s, kind: prometheus.CounterValue, read: s.streamed.Load,
+		desc: prometheus.NewDesc("inferbench_streamed_tokens_total",
+			"Output tokens streamed so far, counted as each token-bearing chunk arrives (the run's count of a chunk), "+
+				"of every request and attempt: warm-up, retried and failed ones included. "+
+				"inferbench_output_tokens_total counts only successful measured requests, when they complete.", nil, run)}
 	level := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name:        "inferbench_level",
 		Help:        "The load level started last: concurrency, or request rate in requests/s.",
 		ConstLabels: run,
 	}, func() float64 { return math.Float64frombits(s.curLevel.Load()) })
-	m.reg.MustRegister(m.requests, m.outTokens, m.ttft, m.tpot, inFlight, level)
+	m.reg.MustRegister(m.requests, m.outTokens, m.ttft, m.tpot, inFlight, streamed, level)
 	return m
 }
 
@@ -102,18 +111,20 @@ func (m *promMetrics) failed(c rundir.ErrorClass) {
 // a caller that serves them elsewhere.
 func (s *State) Gatherer() prometheus.Gatherer { return s.prom.reg }
 
-// inFlightCollector exports inferbench_in_flight only when the State
-// counts requests in flight (State.Track): a followed run directory does
-// not say, and a 0 would be a false reading.
-type inFlightCollector struct {
+// trackedCollector exports a count the State keeps only when it tracks the
+// target (State.Track): requests in flight, tokens streamed. A followed run
+// directory says neither, and a 0 would be a false reading.
+type trackedCollector struct {
 	s    *State
+	kind prometheus.ValueType
+	read func() int64
 	desc *prometheus.Desc
 }
 
-func (c *inFlightCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c *trackedCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
-func (c *inFlightCollector) Collect(ch chan<- prometheus.Metric) {
+func (c *trackedCollector) Collect(ch chan<- prometheus.Metric) {
 	if c.s.tracked.Load() {
-		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(c.s.inFlight.Load()))
+		ch <- prometheus.MustNewConstMetric(c.desc, c.kind, float64(c.read()))
 	}
 }

@@ -119,11 +119,16 @@ func Start(s *State, o ServerOptions) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", sv.page)
 	mux.HandleFunc("GET /events", sv.events)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Gatherer(), promhttp.HandlerOpts{}))
+	mux.Handle("GET /metrics", metricsHandler(s))
 	sv.http = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go sv.http.Serve(ln)
 	go sv.loop()
 	return sv, nil
+}
+
+// metricsHandler serves s's metrics in the Prometheus exposition format.
+func metricsHandler(s *State) http.Handler {
+	return promhttp.HandlerFor(s.Gatherer(), promhttp.HandlerOpts{})
 }
 
 // Addr is the address the server listens on.

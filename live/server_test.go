@@ -8,11 +8,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -50,6 +54,24 @@ func get(t *testing.T, url string) (*http.Response, []byte) {
 func scrape(t *testing.T, sv *Server) map[string]*dto.MetricFamily {
 	t.Helper()
 	_, b := get(t, sv.URL()+"metrics")
+	return parseMetrics(t, b)
+}
+
+// scrapeHandler reads the metrics h serves, without a listener (so that it
+// works in a synctest bubble).
+func scrapeHandler(t *testing.T, h http.Handler) map[string]*dto.MetricFamily {
+	t.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	if w.Code != http.StatusOK {
+		t.Fatalf("/metrics: status %d", w.Code)
+	}
+	return parseMetrics(t, w.Body.Bytes())
+}
+
+// parseMetrics parses an exposition with the Prometheus text parser.
+func parseMetrics(t *testing.T, b []byte) map[string]*dto.MetricFamily {
+	t.Helper()
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	fams, err := p.TextToMetricFamilies(strings.NewReader(string(b)))
 	if err != nil {
@@ -174,6 +196,63 @@ func TestMetrics(t *testing.T) {
 	if v := value(t, second, "inferbench_ttft_seconds"); v != 15 {
 		t.Errorf("TTFT observations %v; want 15", v)
 	}
+}
+
+// TestMetricsStreamedTokens: inferbench_streamed_tokens_total, scraped
+// from the /metrics handler, is a counter of the tokens of the chunks that
+// have arrived, counted as they arrive: mid-request it holds what streamed so
+// far, while inferbench_output_tokens_total (completed requests) reads 0.
+//
+// Three streams at once in virtual time: two of pairTarget(10) (a role-only
+// event at 100 ms, then 10 events of 2 tokens at 200, 300 … 1100 ms, then a
+// usage-only event) and one of 5 one-token events at 300, 500 … 1100 ms.
+// At 650 ms: 5 events × 2 tokens × 2 streams + 2 events × 1 = 22. At 2 s,
+// all done: 2 × 20 + 5 = 45. A completed measured record of 20 tokens then
+// moves the output-token counter, not the streamed one.
+func TestMetricsStreamedTokens(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		t0 := time.Now()
+		s := New(Options{Run: "bench-1", Start: t0})
+		h := metricsHandler(s)
+		if f := scrapeHandler(t, h)["inferbench_streamed_tokens_total"]; f != nil {
+			t.Error("inferbench_streamed_tokens_total exported though the State sees no chunks (a followed run)")
+		}
+		var wg sync.WaitGroup
+		for _, tg := range []targets.Target{pairTarget(10), pairTarget(10),
+			fakeTarget{TTFT: 300 * time.Millisecond, ITL: 200 * time.Millisecond, Events: 5}} {
+			tracked := s.Track(tg)
+			wg.Go(func() {
+				if _, err := tracked.Stream(t.Context(), targets.Request{}, func(targets.Chunk) {}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		check := func(when string, streamed, output float64) {
+			t.Helper()
+			fams := scrapeHandler(t, h)
+			if f := fams["inferbench_streamed_tokens_total"]; f == nil || f.GetType() != dto.MetricType_COUNTER {
+				// Not Fatal: the streams still run, and are waited for.
+				t.Errorf("%s: inferbench_streamed_tokens_total missing or not a counter: %v", when, f)
+				return
+			}
+			if v := value(t, fams, "inferbench_streamed_tokens_total"); v != streamed {
+				t.Errorf("%s: inferbench_streamed_tokens_total %v; want %v", when, v, streamed)
+			}
+			if v := s.Snapshot().StreamedTokens; float64(v) != streamed {
+				t.Errorf("%s: the snapshot's streamed_tokens %d; want the scraped %v (one counter)", when, v, streamed)
+			}
+			if v := value(t, fams, "inferbench_output_tokens_total"); v != output {
+				t.Errorf("%s: inferbench_output_tokens_total %v; want %v", when, v, output)
+			}
+		}
+		sleepTo(t0, 650*ms)
+		check("at 650 ms", 22, 0)
+		wg.Wait()
+		sleepTo(t0, 2*int64(time.Second))
+		check("at 2 s", 45, 0)
+		s.Add(rec(4, 0, 200*ms, 100*ms, 20))
+		check("after a completed record", 45, 20)
+	})
 }
 
 // readEvent reads one Server-Sent Event (comments skipped).

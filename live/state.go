@@ -32,6 +32,12 @@ const (
 	// DefaultWindow is the span of the rolling numbers: long enough to hold
 	// a few requests at low load, short enough to show a level saturating.
 	DefaultWindow = 5 * time.Second
+	// DefaultStreamedWindow is the span of the streamed tokens/s: short,
+	// so that the rate follows the present — it reads a level's rate 2 s
+	// after the start spread's ramp ends, not 5 — yet long enough that a
+	// single stream's pauses between requests move it a few % (±7 % on the
+	// mock, ±15 % over 1 s; docs/live.md, "Why 2 s").
+	DefaultStreamedWindow = 2 * time.Second
 	// DefaultWindowCap bounds the requests the rolling window keeps (48
 	// bytes each: 3 MB). Past it the window holds the most recent DefaultWindowCap
 	// requests and its rates divide by the time they cover.
@@ -59,6 +65,9 @@ type Options struct {
 	Window time.Duration
 	// WindowCap bounds the requests kept for the window; 0 means DefaultWindowCap.
 	WindowCap int
+	// StreamedWindow is the span of the streamed tokens/s
+	// (Rolling.StreamedTokensPerS); 0 means DefaultStreamedWindow.
+	StreamedWindow time.Duration
 }
 
 // LevelPlan is what a level is set to do: the progress line counts toward
@@ -162,6 +171,8 @@ type State struct {
 	start  time.Time
 	now    func() int64 // ns offset from start
 	window int64
+	// streamWin is Options.StreamedWindow in ns.
+	streamWin int64
 
 	inFlight atomic.Int64
 	// streamed counts the tokens of every token-bearing chunk the tracked
@@ -190,8 +201,9 @@ type State struct {
 	exit     string
 	nFinish  int
 	// tokSamples are readings of streamed taken by snapshots, oldest first,
-	// back to the newest one at least a Window old: the streamed rate
-	// divides by the time since one of them (streamedRate).
+	// back to the newest one at least a streamed window old: the streamed
+	// rate reads the counter at the window's start between two of them
+	// (streamedRate).
 	tokSamples []tokSample
 
 	prom *promMetrics
@@ -205,7 +217,8 @@ func New(o Options) *State {
 	}
 	o.Window = cmp.Or(o.Window, DefaultWindow)
 	o.WindowCap = cmp.Or(o.WindowCap, DefaultWindowCap)
-	s := &State{opt: o, start: o.Start, window: o.Window.Nanoseconds(),
+	o.StreamedWindow = cmp.Or(o.StreamedWindow, DefaultStreamedWindow)
+	s := &State{opt: o, start: o.Start, window: o.Window.Nanoseconds(), streamWin: o.StreamedWindow.Nanoseconds(),
 		ring: make([]entry, o.WindowCap), errors: map[rundir.ErrorClass]int64{}, gpus: map[int]rundir.GPUSample{}}
 	s.now = func() int64 { return time.Since(s.start).Nanoseconds() - s.shift.Load() }
 	s.prom = newPromMetrics(s)
@@ -550,10 +563,10 @@ type Rolling struct {
 	RequestsPerS     float64 `json:"requests_per_s"`
 	OutputTokensPerS float64 `json:"output_tokens_per_s"`
 	// StreamedTokensPerS is the rate at which tokens streamed now: the
-	// growth of Snapshot.StreamedTokens over StreamedSpanNS, about the last
-	// Window and never before the level's start (streamedRate). Unlike
-	// OutputTokensPerS it counts a request's tokens as they arrive, not
-	// when it completes. StreamedTokensPerS and StreamedSpanNS are 0 while
+	// growth of Snapshot.StreamedTokens over StreamedSpanNS, the last
+	// Options.StreamedWindow (2 s) and never before the level's start
+	// (streamedRate). Unlike OutputTokensPerS it counts a request's tokens
+	// as they arrive, not when it completes. StreamedTokensPerS and StreamedSpanNS are 0 while
 	// the State does not see the chunks (Snapshot.StreamedKnown) and once
 	// the level no longer runs.
 	StreamedTokensPerS float64 `json:"streamed_tokens_per_s"`
@@ -677,24 +690,24 @@ func (s *State) rolling(li int, now int64) Rolling {
 }
 
 // streamedSampleGap is the least time between two kept samples of the
-// streamed counter, as a fraction of the Window: snapshots taken more often
-// (several views, a test) keep at most about 50 samples.
+// streamed counter, as a fraction of the streamed window: snapshots taken
+// more often (several views, a test) keep at most about 50 samples.
 const streamedSampleGap = 50
 
 // sampleStreamed keeps cur, the streamed counter read now, as a base for
 // later rates, and forgets the samples no rate will need: all but the
-// newest of those at least a Window older than cur.
+// newest of those at least a streamed window older than cur.
 func (s *State) sampleStreamed(cur tokSample) {
 	n := len(s.tokSamples)
 	switch {
 	case n > 0 && cur.ns < s.tokSamples[n-1].ns:
 		// The time origin moved (SetStart): the samples are on another clock.
 		s.tokSamples = append(s.tokSamples[:0], cur)
-	case n == 0 || cur.ns-s.tokSamples[n-1].ns >= s.window/streamedSampleGap:
+	case n == 0 || cur.ns-s.tokSamples[n-1].ns >= s.streamWin/streamedSampleGap:
 		s.tokSamples = append(s.tokSamples, cur)
 	}
 	i := 0
-	for i+1 < len(s.tokSamples) && s.tokSamples[i+1].ns <= cur.ns-s.window {
+	for i+1 < len(s.tokSamples) && s.tokSamples[i+1].ns <= cur.ns-s.streamWin {
 		i++
 	}
 	if i > 0 {
@@ -703,22 +716,34 @@ func (s *State) sampleStreamed(cur tokSample) {
 }
 
 // streamedRate is level a's streamed tokens per second at cur, and the span
-// it divides by: from the newest sample at least a Window old — the span is
-// then the Window, or a little more, as much as the views' snapshots are
-// apart — or from the level's start when that is later or no sample is that
-// old. The counter is the run's: levels run one at a time.
+// it divides by: the tokens streamed over the last streamed window
+// (Options.StreamedWindow), or since the level's start while it is younger
+// than that (docs/live.md, "Streamed tokens/s"). The counter at the
+// window's start is read between the two readings around it — a kept
+// sample, the level's start or cur — as growing evenly between them, so that
+// the span is the window exactly, however far apart the views' snapshots
+// are. The counter is the run's: levels run one at a time.
 func (s *State) streamedRate(a *levelAcc, cur tokSample) (float64, int64) {
-	base := a.tok0
-	if len(s.tokSamples) > 0 {
-		if b := s.tokSamples[0]; b.ns <= cur.ns-s.window && b.ns > base.ns {
-			base = b
-		}
-	}
-	span := cur.ns - base.ns
+	from := max(cur.ns-s.streamWin, a.tok0.ns)
+	span := cur.ns - from
 	if span <= 0 {
 		return 0, 0
 	}
-	return float64(cur.tok-base.tok) / (float64(span) / 1e9), span
+	// lo is the newest reading at or before from, hi the oldest after it.
+	lo, hi := a.tok0, cur
+	for _, x := range s.tokSamples {
+		switch {
+		case x.ns <= from && x.ns > lo.ns:
+			lo = x
+		case x.ns > from && x.ns < hi.ns:
+			hi = x
+		}
+	}
+	base := float64(lo.tok)
+	if hi.ns > lo.ns {
+		base += float64(hi.tok-lo.tok) * float64(from-lo.ns) / float64(hi.ns-lo.ns)
+	}
+	return (float64(cur.tok) - base) / (float64(span) / 1e9), span
 }
 
 // clientBound judges the client over the window by report's rules: CPU

@@ -50,10 +50,10 @@ func jsonMap(t *testing.T, v any) map[string]any {
 // an event. At 1.05 s each stream has sent the events at 0.2…1.0 s, 9 × 2
 // tokens: 4 × 18 = 72 tokens since the level's start, 1.05 s ago: 68.57
 // tok/s (the 200 ms before the first tokens included). At 5.55 s: events
-// 0.2…5.5 s, 54 each, 432 tokens; at 6.05 s, 59 each, 472; the window
-// reaches back 5 s to the 1.05 s sample: (472 − 72) / 5 = 80 tok/s, and
-// the point's rate since 5.55 s (472 − 432) / 0.5 = 80 too: 4 streams × 2
-// tokens / 100 ms. The rolling window of completions reads 0 until 6.1 s.
+// 0.2…5.5 s, 54 each, 432 tokens; at 6.05 s, 59 each, 472; the streamed
+// window reaches back 2 s to the 4.05 s sample (39 events each, 312
+// tokens): (472 − 312) / 2 = 80 tok/s, and the point's rate since 5.55 s
+// (472 − 432) / 0.5 = 80 too: 4 streams × 2 tokens / 100 ms. The rolling window of completions reads 0 until 6.1 s.
 // The result line: 480 tokens over the level's window, 6.1 s: 78.7 tok/s.
 func TestStreamedRateMidRequest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -205,8 +205,9 @@ func (l listTarget) Stream(_ context.Context, _ targets.Request, on func(targets
 }
 
 // TestStreamedRateFromLevelStart: a level's streamed rate counts from its
-// own start, not the tokens of the level before; with no snapshot for
-// longer than the window, it divides by the time since the last one.
+// own start, not the tokens of the level before; past the streamed window
+// (2 s) it is the tokens of the last 2 s, the counter at the window's start
+// read between the two readings around it as growing evenly.
 func TestStreamedRateFromLevelStart(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		t0 := time.Now()
@@ -220,28 +221,38 @@ func TestStreamedRateFromLevelStart(t *testing.T) {
 		s.LevelStarted(LevelPlan{Level: 2})
 		sleepTo(t0, 3*int64(time.Second))
 		s.streamed.Add(50) // level 2's: 50 in its first second
+		want := func(when string, tps float64) {
+			t.Helper()
+			w := s.Snapshot().Window
+			span := min(int64(2*time.Second), w.StreamedSpanNS)
+			if !near(w.StreamedTokensPerS, tps) || w.StreamedSpanNS != span {
+				t.Errorf("%s: %v tok/s over %d ns; want %v", when, w.StreamedTokensPerS, w.StreamedSpanNS, tps)
+			}
+		}
 		if w := s.Snapshot().Window; !near(w.StreamedTokensPerS, 50) || w.StreamedSpanNS != int64(time.Second) {
 			t.Errorf("level 2 at 1 s: %v tok/s over %d ns; want 50 over 1 s", w.StreamedTokensPerS, w.StreamedSpanNS)
 		}
-		// Next look at 15 s: the newest sample 5 s old is the one at 3 s.
+		// Next look at 15 s: no reading between 3 s and 15 s, so the 600
+		// tokens are taken as streamed evenly: 500 by 13 s, 100 in the last
+		// 2 s.
 		sleepTo(t0, 15*int64(time.Second))
 		s.streamed.Add(600)
-		if w := s.Snapshot().Window; !near(w.StreamedTokensPerS, 50) || w.StreamedSpanNS != 12*int64(time.Second) {
-			t.Errorf("level 2 at 15 s: %v tok/s over %d ns; want 600 / 12 s = 50", w.StreamedTokensPerS, w.StreamedSpanNS)
-		}
-		// Then every second: at 21 s the window is 16 s … 21 s.
+		want("level 2 at 15 s, 600 over 12 s", 50)
+		// Then every second: at 21 s the window is 19 s … 21 s.
 		for sec := int64(16); sec <= 21; sec++ {
 			sleepTo(t0, sec*int64(time.Second))
 			s.streamed.Add(int64(10 * sec))
 			s.Snapshot()
 		}
-		// 170 + 180 + 190 + 200 + 210 since 16 s.
-		if w := s.Snapshot().Window; !near(w.StreamedTokensPerS, 190) || w.StreamedSpanNS != 5*int64(time.Second) {
-			t.Errorf("level 2 at 21 s: %v tok/s over %d ns; want 950 / 5 s = 190", w.StreamedTokensPerS, w.StreamedSpanNS)
+		want("level 2 at 21 s, 200 + 210 in 2 s", 205)
+		if n := len(s.tokSamples); n != 3 {
+			t.Errorf("%d samples kept; want 3 (19 s, 20 s, 21 s)", n)
 		}
-		if n := len(s.tokSamples); n != 6 {
-			t.Errorf("%d samples kept; want 6 (16 s … 21 s)", n)
-		}
+		// At 21.5 s the window starts at 19.5 s, half way from the 19 s
+		// reading to the 20 s one (200 more): 100 of those, 210, and 100.
+		sleepTo(t0, 21*int64(time.Second)+500*ms)
+		s.streamed.Add(100)
+		want("level 2 at 21.5 s", (100+210+100)/2.0)
 		s.LevelFinished(2, nil)
 		cur := s.Snapshot()
 		if w := cur.Window; w.StreamedTokensPerS != 0 {
@@ -249,6 +260,61 @@ func TestStreamedRateFromLevelStart(t *testing.T) {
 		}
 		if p := pointOf(&Snapshot{}, &cur); p.StreamedTPSWindow != nil {
 			t.Errorf("no level running: point's streamed window rate %v; want none", *p.StreamedTPSWindow)
+		}
+	})
+}
+
+// TestStreamedRateFollowsTheRamp: a level that starts as one stream (the
+// auto spread's probe, 100 tok/s for 1.5 s) and then streams at 800 tok/s
+// (every worker started). The tokens arrive every 10 ms; the views look
+// every 0.5 s, as the terminal does. The live rate is the tokens of the
+// last 2 s, or since the level's start while it is younger:
+//
+//	1.0 s: 100 / 1 s                         = 100
+//	2.0 s: (150 + 0.5 · 800) / 2 s            = 275
+//	2.5 s: (100 + 1.0 · 800) / 2 s            = 450
+//	3.0 s: ( 50 + 1.5 · 800) / 2 s            = 625
+//	3.5 s: 2 · 800 / 2 s                      = 800, and so on
+//
+// 2 s after the ramp it reads the level's rate. Over a 5 s window, as
+// before, it read 500 at 3.5 s and 730 at 6 s, still averaging the probe in.
+func TestStreamedRateFollowsTheRamp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		t0 := time.Now()
+		s := New(Options{Start: t0})
+		s.Track(listTarget(nil))
+		s.LevelStarted(LevelPlan{Level: 8})
+		want := map[int64]float64{1000: 100, 2000: 275, 2500: 450, 3000: 625, 3500: 800, 6000: 800}
+		got := map[int64]float64{}
+		var prev Snapshot
+		for at := int64(10); at <= 6000; at += 10 {
+			sleepTo(t0, at*ms)
+			if at <= 1500 {
+				s.streamed.Add(1)
+			} else {
+				s.streamed.Add(8)
+			}
+			if at%500 != 0 {
+				continue
+			}
+			cur := s.Snapshot()
+			got[at] = cur.Window.StreamedTokensPerS
+			if w, ok := want[at]; ok {
+				if p := pointOf(&prev, &cur); p.StreamedTPSWindow == nil {
+					t.Errorf("at %d ms: the point has no streamed_tps_window; want %v", at, w)
+				} else if !near(*p.StreamedTPSWindow, w) {
+					t.Errorf("at %d ms: the point's streamed_tps_window %v; want %v", at, *p.StreamedTPSWindow, w)
+				}
+				if line := strings.Join(Render(&cur, 160, false).Live, "\n"); !strings.Contains(line, fmt.Sprintf(" %.0f streamed tok/s", w)) {
+					t.Errorf("at %d ms: live line %q; want %.0f streamed tok/s", at, line, w)
+				}
+			}
+			prev = cur
+		}
+		for at, w := range want {
+			if !near(got[at], w) {
+				t.Errorf("at %d ms: %v streamed tok/s; want %v", at, got[at], w)
+			}
 		}
 	})
 }
