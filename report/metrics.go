@@ -205,9 +205,11 @@ func PrefixCacheHitRate(hitsDelta, queriesDelta float64) (float64, bool) {
 // latencies about f high: 2 % is the tolerance the qualification already
 // grants a difference in work between two runs (render.WorkTolerance), so
 // a busy host that moved the ground truth by more than a fair comparison
-// allows is said. An idle host loses nothing: a late timer is absorbed by
-// the next step (mock/engine.go loop), and `make demo` on the quiet 2-core
-// machine lost 0 s.
+// allows is said. A host that is not overloaded loses next to nothing (a
+// late timer is absorbed by the next step: mock/engine.go loop): `make
+// demo` on the shared 2-core machine at load average 3–4 lost at most
+// 0.4 % of a level; with six busy loops beside it, 5–20 % (docs/design.md,
+// The mock).
 const SimBehindBound = 0.02
 
 // SimBehindShare is the share of a span of spanS seconds that the mock's
