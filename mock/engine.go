@@ -92,7 +92,8 @@ type EngineStats struct {
 	// BehindNS is how far the engine fell behind its own schedule, in
 	// nanoseconds, summed over the steps that ended late (loop): time the
 	// simulated GPU lost to the host, so its numbers read slower than its
-	// profile. It only grows.
+	// profile. It only grows, and a stall is counted once the engine runs
+	// again (a scrape during it sees it at the next scrape).
 	BehindNS int64
 }
 
