@@ -89,6 +89,12 @@ type EngineStats struct {
 	// prefix cache and those found cached (vLLM's prefix_cache_queries and
 	// prefix_cache_hits; prefixcache.go).
 	PrefixQueries, PrefixHits int64
+	// BehindNS is how far the engine fell behind its own schedule, in
+	// nanoseconds, summed over the steps that ended late (loop): time the
+	// simulated GPU lost to the host, so its numbers read slower than its
+	// profile. It only grows, and a stall is counted once the engine runs
+	// again (a scrape during it sees it at the next scrape).
+	BehindNS int64
 }
 
 // engine is the simulated continuous-batching server. It runs in real time
@@ -121,6 +127,14 @@ type engine struct {
 	// long prefill step draws power over its whole length, not at once.
 	stepAct, stepSec float64
 	stepFrom         time.Time
+	// behindNS is the time lost to a busy host: Σ (now − scheduled end)
+	// over the steps whose end had passed when the engine came to wait
+	// for it (loop).
+	behindNS int64
+	// stall, when set (tests only), is called by loop after it schedules a
+	// step of d and before it waits for the step's end: a test stalls the
+	// engine goroutine there, as a busy host does, by a known amount.
+	stall func(d time.Duration)
 }
 
 // sequence is one request inside the engine.
@@ -198,7 +212,18 @@ func (e *engine) submit(prompt, maxOut int, px *blockHasher) *engineSource {
 }
 
 // loop steps the engine until it has no work. Step ends are absolute times
-// from one origin, so sleeping error does not accumulate.
+// from one origin, so sleeping error does not accumulate: a timer that
+// wakes late (on Linux routinely ~0.1 ms, up to 1–2 ms: docs/design.md,
+// Pacing) delays one step's tokens, and the next step, still due at its
+// scheduled end, is that much shorter. Only when a step's end has already
+// passed by the time the engine comes to wait for it (the engine goroutine
+// did not run for longer than the step: a busy host) does the schedule
+// move: it restarts from now, without catching up in a burst, and the time
+// lost (now − the step's scheduled end) is added to behindNS. Those
+// seconds are gone for good — every later step ends that much later than
+// the profile says — so all of them count, however small: timer lateness
+// that the next step absorbs never reaches the sum, and the report judges
+// the sum as a share of its window (report/metrics.go, Mock behind).
 func (e *engine) loop() {
 	next := time.Now()
 	timer := time.NewTimer(0)
@@ -216,13 +241,19 @@ func (e *engine) loop() {
 		e.stepFrom = next
 		e.mu.Unlock()
 		next = next.Add(d)
-		if wait := time.Until(next); wait > 0 {
-			timer.Reset(wait)
+		if e.stall != nil {
+			e.stall(d)
+		}
+		var late time.Duration
+		if now := time.Now(); now.Before(next) {
+			timer.Reset(next.Sub(now))
 			<-timer.C
 		} else {
-			next = time.Now() // fell behind (a busy host): do not catch up in a burst
+			late = now.Sub(next) // fell behind (a busy host): do not catch up in a burst
+			next = now
 		}
 		e.mu.Lock()
+		e.behindNS += late.Nanoseconds()
 		e.activeS += e.stepAct * e.stepSec
 		e.stepAct, e.stepSec = 0, 0
 		e.apply(batch)
@@ -396,7 +427,7 @@ func (e *engine) stats() EngineStats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	st := EngineStats{Running: len(e.running), Waiting: len(e.waiting), KVTotalTokens: e.fit.KVTokens, Steps: e.steps, BusyNS: e.busyNS, Busy: e.looping,
-		ActiveS: e.activeS}
+		ActiveS: e.activeS, BehindNS: e.behindNS}
 	for _, s := range e.running {
 		st.KVUsedTokens += roundBlock(s.prefilled + int(s.generated.Load()))
 	}

@@ -15,6 +15,11 @@ func ttftBuckets() []float64 {
 	return []float64{0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0}
 }
 
+// BehindScheduleFamily is the counter on the engine mode's /metrics page of
+// the seconds the simulated engine fell behind its schedule (EngineStats.BehindNS);
+// servermetrics reads it into server.jsonl's sim_behind_s_total.
+const BehindScheduleFamily = "inferbench_mock_behind_schedule_seconds_total"
+
 // serverMetrics counts what /metrics reports, in both modes.
 type serverMetrics struct {
 	mu         sync.Mutex
@@ -80,8 +85,9 @@ func pyFloat(v float64) string {
 }
 
 // serveMetrics answers GET /metrics in vLLM V1's Prometheus names, labels
-// engine="0" and model_name. In fixed mode requests in flight count as
-// running and nothing waits.
+// engine="0" and model_name, and in engine mode the mock's own
+// BehindScheduleFamily. In fixed mode requests in flight count as running
+// and nothing waits.
 func (s *Server) serveMetrics(w http.ResponseWriter) {
 	m := &s.metrics
 	m.mu.Lock()
@@ -91,10 +97,10 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 	sum, count := m.ttftSum, m.ttftCount
 	m.mu.Unlock()
 	kv := 0.0
-	var pxQueries, pxHits int64
+	var pxQueries, pxHits, behindNS int64
 	if s.engine != nil {
 		st := s.engine.stats()
-		pxQueries, pxHits = st.PrefixQueries, st.PrefixHits
+		pxQueries, pxHits, behindNS = st.PrefixQueries, st.PrefixHits, st.BehindNS
 		running, waiting = float64(st.Running), float64(st.Waiting)
 		if st.KVTotalTokens > 0 {
 			kv = float64(st.KVUsedTokens) / float64(st.KVTotalTokens)
@@ -117,6 +123,13 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 		// vLLM V1's names and help texts (testdata/telemetry/vllm-metrics-v1-busy.txt).
 		counter("vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.", float64(pxQueries))
 		counter("vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", float64(pxHits))
+	}
+	if s.engine != nil {
+		// The mock's own family, not vLLM's: how far the simulated engine
+		// fell behind its schedule on a busy host (engine.loop). Fixed
+		// timing has no schedule to fall behind: its token times are
+		// absolute, and a late write is caught up at once.
+		counter(BehindScheduleFamily, "Seconds the simulated engine fell behind its schedule because the host did not run it in time (inferbench mock; a busy host: its numbers read slower than its profile).", float64(behindNS)/1e9)
 	}
 	const h = "vllm:time_to_first_token_seconds"
 	b = fmt.Appendf(b, "# HELP %s Histogram of time to first token in seconds.\n# TYPE %s histogram\n", h, h)

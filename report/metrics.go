@@ -72,6 +72,15 @@
 //     lag p99 or (closed loop) streams in flight pass the Client* bounds
 //     below (clientBoundReasons): its numbers describe the load generator,
 //     not the server.
+//   - Mock behind schedule (inferbench's mock engine only): the increase
+//     of the engine's behind-schedule counter (server.jsonl
+//     sim_behind_s_total: the seconds its simulated GPU lost because the
+//     host did not run it in time) between the first and last good scrapes
+//     of the level's window, over the time between those scrapes
+//     (SimBehindShare), the share of the window the simulated engine ran
+//     late. At SimBehindBound or more the level is MOCK-BEHIND: its
+//     numbers read slower than the mock's profile, a busy host's doing.
+//     Absent for a real engine (no counter) and for fixed timing.
 //   - Percentiles p50 p90 p95 p99 p99.9 use linear interpolation between
 //     closest ranks (Hyndman & Fan type 7, NumPy's default, which vLLM's
 //     benchmark uses); stddev is the population standard deviation (NumPy's
@@ -188,6 +197,30 @@ func PrefixCacheHitRate(hitsDelta, queriesDelta float64) (float64, bool) {
 		return 0, false
 	}
 	return hitsDelta / queriesDelta, true
+}
+
+// SimBehindBound is the share of a window past which the mock's simulated
+// engine is flagged behind its schedule (MOCK-BEHIND). A share f lost
+// stretches every step by about f, so throughput reads about f low and
+// latencies about f high: 2 % is the tolerance the qualification already
+// grants a difference in work between two runs (render.WorkTolerance), so
+// a busy host that moved the ground truth by more than a fair comparison
+// allows is said. A host that is not overloaded loses next to nothing (a
+// late timer is absorbed by the next step: mock/engine.go loop): `make
+// demo` on the shared 2-core machine at load average 3–4 lost at most
+// 0.4 % of a level; with six busy loops beside it, 5–20 % (docs/design.md,
+// The mock).
+const SimBehindBound = 0.02
+
+// SimBehindShare is the share of a span of spanS seconds that the mock's
+// simulated engine lost behind its schedule, behindDelta the increase of
+// its behind-schedule counter over the span. false when the span is empty
+// or the counter went back (a difference of carried counters never does).
+func SimBehindShare(behindDelta, spanS float64) (float64, bool) {
+	if !(spanS > 0) || behindDelta < 0 {
+		return 0, false
+	}
+	return behindDelta / spanS, true
 }
 
 // SessionDurationMS is a multi-turn session's duration in ms: from its

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -113,6 +114,7 @@ func attachServer(samples []rundir.ServerSample, sum *Summary) {
 		sum.ServerMetricsError = msg
 		return
 	}
+	sum.SimBehind = SummarizeSimBehind(samples, math.MinInt64, math.MaxInt64)
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
 		s := SummarizeServer(samples, l.StartNS, l.EndNS)

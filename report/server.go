@@ -1,6 +1,10 @@
 package report
 
-import "github.com/inferbench/inferbench/rundir"
+import (
+	"fmt"
+
+	"github.com/inferbench/inferbench/rundir"
+)
 
 // ServerLevel is what the serving engine's own metrics (server.jsonl) said
 // during a level's measured window: batch and queue sizes, KV-cache use,
@@ -25,6 +29,53 @@ type ServerLevel struct {
 	// two readings.
 	PrefixCacheHitRate *float64 `json:"prefix_cache_hit_rate,omitempty"`
 	PrefixCacheSource  string   `json:"prefix_cache_source,omitempty"`
+	// SimBehind is how far inferbench's mock engine fell behind its
+	// schedule over the window (metrics.go, Mock behind schedule); nil for
+	// a real engine, fixed timing, or without two readings.
+	SimBehind *SimBehind `json:"sim_behind,omitempty"`
+}
+
+// SimBehind is how far the mock's simulated engine fell behind its
+// schedule over a span of scrapes (a level's window, or the whole run):
+// the seconds lost, the span they are over, their share of it
+// (SimBehindShare) and whether that share reached SimBehindBound.
+type SimBehind struct {
+	S       float64 `json:"s"`
+	SpanS   float64 `json:"span_s"`
+	Share   float64 `json:"share"`
+	Flagged bool    `json:"flagged"`
+}
+
+// Warning says what a flagged span means, for the table and the reports.
+func (b *SimBehind) Warning() string {
+	return fmt.Sprintf("MOCK-BEHIND: the simulated engine fell %.2f s (%.1f %%) behind its schedule: the host was too busy; its numbers read slower than the profile", b.S, 100*b.Share)
+}
+
+// SummarizeSimBehind is the mock's behind-schedule seconds over the good
+// scrapes in [startNS, endNS] that carry the counter: from the first to the
+// last of them. nil without two such scrapes at different times (a real
+// engine has none).
+func SummarizeSimBehind(samples []rundir.ServerSample, startNS, endNS int64) *SimBehind {
+	var first, last *rundir.ServerSample
+	for i := range samples {
+		s := &samples[i]
+		if s.TNS < startNS || s.TNS > endNS || s.Error != "" || s.SimBehindSecondsTotal == nil {
+			continue
+		}
+		if first == nil {
+			first = s
+		}
+		last = s
+	}
+	if first == nil || last == first {
+		return nil
+	}
+	delta, span := *last.SimBehindSecondsTotal-*first.SimBehindSecondsTotal, float64(last.TNS-first.TNS)/1e9
+	share, ok := SimBehindShare(delta, span)
+	if !ok {
+		return nil
+	}
+	return &SimBehind{S: delta, SpanS: span, Share: share, Flagged: share >= SimBehindBound}
 }
 
 // SummarizeServer summarizes the server samples that fall in [startNS, endNS].
@@ -60,6 +111,7 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 	}
 	lv.RequestsRunning, lv.RequestsWaiting, lv.KVCacheUsage = meanPeak(running), meanPeak(waiting), meanPeak(kv)
 	lv.prefixCache(samples, startNS, endNS)
+	lv.SimBehind = SummarizeSimBehind(samples, startNS, endNS)
 	if first != nil && last != first && last.TNS > first.TNS {
 		r := (*last.GenerationTokensTotal - *first.GenerationTokensTotal) / (float64(last.TNS-first.TNS) / 1e9)
 		lv.GenerationTokensPerS = &r

@@ -25,6 +25,10 @@ type Summary struct {
 	// ServerMetricsError is set when server.jsonl holds scrapes and every
 	// one failed: how many, and what the first said.
 	ServerMetricsError string `json:"server_metrics_error,omitempty"`
+	// SimBehind is how far inferbench's mock engine fell behind its
+	// schedule over the whole run, from the first to the last scrape
+	// (metrics.go, Mock behind schedule); nil for a real engine.
+	SimBehind *SimBehind `json:"sim_behind,omitempty"`
 }
 
 // Level is the metrics of one load level, over its measured stage only.

@@ -21,6 +21,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 	if sum.ServerMetricsError != "" {
 		fmt.Fprintf(&b, "server  %s\n\n", printable.Text(sum.ServerMetricsError))
 	}
+	if sb := sum.SimBehind; sb != nil && sb.Flagged {
+		fmt.Fprintf(&b, "%s (the whole run, %.1f s of scrapes)\n\n", sb.Warning(), sb.SpanS)
+	}
 	if len(sum.Levels) == 0 {
 		b.WriteString("no measured requests\n")
 		_, err := io.WriteString(w, b.String())
@@ -51,6 +54,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		b.WriteString(measureNotes(&l, m))
 		if c := l.Client; c != nil && c.Bound {
 			fmt.Fprintf(&b, "CLIENT-BOUND: the load generator was near its limit (%s): numbers at this level describe the client, not the server\n", strings.Join(c.Reasons, "; "))
+		}
+		if sv := l.Server; sv != nil && sv.SimBehind != nil && sv.SimBehind.Flagged {
+			b.WriteString(sv.SimBehind.Warning() + "\n")
 		}
 		if sv := l.Server; sv != nil && sv.Samples > 0 {
 			b.WriteString(serverLine(sv, l.WindowOutputTokensPerS))
@@ -191,6 +197,9 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 	}
 	if h := s.PrefixCacheHitRate; h != nil {
 		parts = append(parts, fmt.Sprintf("prefix cache hit rate %.1f%%", 100**h))
+	}
+	if sb := s.SimBehind; sb != nil {
+		parts = append(parts, fmt.Sprintf("mock engine behind schedule %.2f s (%.1f%%)", sb.S, 100*sb.Share))
 	}
 	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))
 }

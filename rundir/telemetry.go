@@ -156,6 +156,13 @@ type ServerSample struct {
 	// differences mean anything.
 	PrefixCacheQueriesTotal *float64 `json:"prefix_cache_queries_total,omitempty"`
 	PrefixCacheHitsTotal    *float64 `json:"prefix_cache_hits_total,omitempty"`
+	// SimBehindSecondsTotal is, for inferbench's mock engine only
+	// (inferbench_mock_behind_schedule_seconds_total), the cumulative
+	// seconds the simulated engine fell behind its schedule because the
+	// host did not run it in time: while it grows, the mock's numbers read
+	// slower than its GPU profile. A counter, carried over restarts like
+	// the others; only differences mean anything. Absent for real engines.
+	SimBehindSecondsTotal *float64 `json:"sim_behind_s_total,omitempty"`
 	// Error says why the scrape failed.
 	Error string `json:"error,omitempty"`
 }

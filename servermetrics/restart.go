@@ -41,6 +41,7 @@ const (
 	generationTokens
 	prefixCacheQueries
 	prefixCacheHits
+	simBehindSeconds
 	numCounters
 )
 
@@ -51,6 +52,7 @@ func counterFields(s *rundir.ServerSample) [numCounters]**float64 {
 		generationTokens:   &s.GenerationTokensTotal,
 		prefixCacheQueries: &s.PrefixCacheQueriesTotal,
 		prefixCacheHits:    &s.PrefixCacheHitsTotal,
+		simBehindSeconds:   &s.SimBehindSecondsTotal,
 	}
 }
 

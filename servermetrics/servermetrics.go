@@ -1,9 +1,10 @@
 // Package servermetrics scrapes a serving engine's Prometheus /metrics
 // page — vLLM (V1 names, V0 fallback), TGI, llama.cpp llama-server, and
 // inferbench's mock, which speaks vLLM's names — into one Sample per tick
-// for server.jsonl: requests running and waiting, KV-cache use, and the
-// cumulative prompt and generation token counters. It knows nothing of
-// GPUs (package gpu) or of the load (package loadgen).
+// for server.jsonl: requests running and waiting, KV-cache use, the
+// cumulative prompt and generation token counters, and the mock's
+// behind-schedule seconds. It knows nothing of GPUs (package gpu) or of
+// the load (package loadgen).
 package servermetrics
 
 import (
@@ -157,8 +158,17 @@ func (e *engine) page(fams map[string]*dto.MetricFamily) page {
 	pg.counters[generationTokens] = seriesOf(fams[e.generationTotal])
 	pg.counters[prefixCacheQueries] = seriesOf(fams[e.prefixQueries])
 	pg.counters[prefixCacheHits] = seriesOf(fams[e.prefixHits])
+	// Not an engine's family: inferbench's mock (on its vLLM-style page)
+	// says how far its simulated engine fell behind its schedule.
+	pg.counters[simBehindSeconds] = seriesOf(fams[MockBehindFamily])
 	return pg
 }
+
+// MockBehindFamily is the counter family of inferbench's mock engine that
+// becomes a Sample's SimBehindSecondsTotal: the seconds the simulated
+// engine fell behind its schedule (mock.BehindScheduleFamily, whose test
+// checks the two names agree).
+const MockBehindFamily = "inferbench_mock_behind_schedule_seconds_total"
 
 // The largest values a Sample's fields can hold, far above any engine's:
 // past them a page's value is garbage (a mean of 1.7e308 over the samples

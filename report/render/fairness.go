@@ -112,6 +112,11 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		} else if lag := l.SendLagMS; lag.N > 0 && lag.P99 > SendLagLimitMS && lag.P99 > SendLagLimitShare*l.TTFTMS.P50 {
 			unfair = append(unfair, fmt.Sprintf("%s: client near its limit at level %g (send lag p99 %.1f ms, TTFT p50 %.1f ms)", x.r.Label, l.Level, lag.P99, l.TTFTMS.P50))
 		}
+		if sv := l.Server; sv != nil && sv.SimBehind != nil && sv.SimBehind.Flagged {
+			// Like a client near its limit: the ground truth itself moved,
+			// so the ratio describes the host, not the GPU profiles.
+			unfair = append(unfair, fmt.Sprintf("%s, level %g: %s", x.r.Label, l.Level, sv.SimBehind.Warning()))
+		}
 		if x.r.Manifest != nil && strings.Contains(x.r.Manifest.Load.Profile, "rate") && l.AchievedRatePerS > 0 && l.AchievedRatePerS < (1-RateTolerance)*l.Level {
 			unfair = append(unfair, fmt.Sprintf("%s: client fell behind the rate at level %g (achieved %.2f req/s)", x.r.Label, l.Level, l.AchievedRatePerS))
 		}
@@ -121,18 +126,25 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 			}
 		}
 	}
-	// Throttling at the other levels: a caveat for the per-level figures.
+	// Throttling, or the mock behind its schedule, at the other levels: a
+	// caveat for the per-level figures.
 	for _, x := range []runPriced{{a, pa}, {b, pb}} {
-		var throttled []string
+		var throttled, behind []string
 		for _, l := range x.r.Summary.Levels {
 			compared := x.p != nil && l.Level == x.p.Level.Level // already named above
 			if l.GPU != nil && l.GPU.Throttled && !compared {
 				throttled = append(throttled, fmt.Sprintf("%g", l.Level))
 			}
+			if sv := l.Server; sv != nil && sv.SimBehind != nil && sv.SimBehind.Flagged && !compared {
+				behind = append(behind, fmt.Sprintf("%g (%.1f %%)", l.Level, 100*sv.SimBehind.Share))
+			}
 		}
 		r := x.r
 		if len(throttled) > 0 {
 			notes = append(notes, fmt.Sprintf("%s: GPU throttled at level(s) %s", r.Label, strings.Join(throttled, ", ")))
+		}
+		if len(behind) > 0 {
+			notes = append(notes, fmt.Sprintf("%s: MOCK-BEHIND at level(s) %s: the simulated engine fell behind its schedule (a busy host); those levels read slower than the profile", r.Label, strings.Join(behind, ", ")))
 		}
 	}
 	return unfair, notes

@@ -230,6 +230,14 @@ func (r *Report) levelTable(i int) table {
 			t.Notes = append(t.Notes, fmt.Sprintf("level %g errors: %s", l.Level, strings.Join(parts, ", ")))
 		}
 	}
+	for _, l := range rr.Summary.Levels {
+		if sv := l.Server; sv != nil && sv.SimBehind != nil && sv.SimBehind.Flagged {
+			t.Notes = append(t.Notes, fmt.Sprintf("level %g: %s", l.Level, sv.SimBehind.Warning()))
+		}
+	}
+	if sb := rr.Summary.SimBehind; sb != nil && sb.Flagged {
+		t.Notes = append(t.Notes, fmt.Sprintf("whole run (%.1f s of scrapes): %s", sb.SpanS, sb.Warning()))
+	}
 	return t
 }
 
