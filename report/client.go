@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -33,6 +34,13 @@ type ClientLevel struct {
 	// Bound says the client was near its limit; Reasons says how.
 	Bound   bool     `json:"client_bound"`
 	Reasons []string `json:"reasons,omitempty"`
+}
+
+// Warning says what a client-bound level means: one sentence for the
+// terminal table and the regression gate (report/compare), which print it
+// beside the level.
+func (c *ClientLevel) Warning() string {
+	return fmt.Sprintf("CLIENT-BOUND: the load generator was near its limit (%s): numbers at this level describe the client, not the server", strings.Join(c.Reasons, "; "))
 }
 
 // SummarizeClient judges one level from the client samples whose intervals

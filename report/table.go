@@ -53,7 +53,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		}
 		b.WriteString(measureNotes(&l, m))
 		if c := l.Client; c != nil && c.Bound {
-			fmt.Fprintf(&b, "CLIENT-BOUND: the load generator was near its limit (%s): numbers at this level describe the client, not the server\n", strings.Join(c.Reasons, "; "))
+			b.WriteString(c.Warning() + "\n")
 		}
 		if sv := l.Server; sv != nil && sv.SimBehind != nil && sv.SimBehind.Flagged {
 			b.WriteString(sv.SimBehind.Warning() + "\n")

@@ -163,6 +163,10 @@ type Result struct {
 	// Warnings say what differs between the runs without preventing the
 	// comparison (tool version, host, settings, levels in one run only).
 	Warnings []string `json:"warnings"`
+	// Flags name, per compared level, each side whose level was
+	// CLIENT-BOUND or MOCK-BEHIND: numbers that are not the server's alone
+	// (baseline's first, by level). The rows are judged as any others.
+	Flags []LevelFlag `json:"flags,omitempty"`
 	// Rows holds every metric at every level both sides have, by level
 	// then Metrics order.
 	Rows []Row `json:"rows"`
@@ -270,6 +274,8 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 			judge(&rows[i], th)
 		}
 		res.Rows = append(res.Rows, rows...)
+		res.Flags = append(res.Flags, base.flags(lv)...)
+		res.Flags = append(res.Flags, levelFlags("candidate", []*report.Summary{cand.Summary}, lv)...)
 	}
 	return res, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/inferbench/inferbench/internal/printable"
@@ -38,15 +39,34 @@ type GateOptions struct {
 	ErrEmpty error
 }
 
-// RegressionError is the gate's answer when a metric regressed.
-type RegressionError struct{ Rows []Row }
+// RegressionError is the gate's answer when a metric regressed: the rows
+// that regressed, and the flags at their levels (a level CLIENT-BOUND or
+// MOCK-BEHIND on either side still fails the gate; the error says so).
+type RegressionError struct {
+	Rows  []Row
+	Flags []LevelFlag
+}
 
 func (e *RegressionError) Error() string {
 	var what []string
 	for _, r := range e.Rows {
 		what = append(what, Describe(r))
 	}
-	return "regression: " + strings.Join(what, "; ")
+	var lvs []float64
+	for _, f := range e.Flags {
+		if !slices.Contains(lvs, f.Level) {
+			lvs = append(lvs, f.Level)
+		}
+	}
+	var levels []string
+	for _, lv := range lvs {
+		levels = append(levels, fmt.Sprintf("level %g: %s", lv, flagged(e.Flags, lv)))
+	}
+	s := "regression: " + strings.Join(what, "; ")
+	if len(levels) > 0 {
+		s += "; flagged " + strings.Join(levels, "; ") + ": the change may be the load generator's or the busy host's, not the server's: run again (docs/gating.md)"
+	}
+	return s
 }
 
 // Gate loads both sides, compares them, writes the result to stdout (and
@@ -119,7 +139,7 @@ func writeGate(o GateOptions, res *Result, stdout io.Writer) error {
 		}
 	}
 	if regs := res.Regressions(); len(regs) > 0 {
-		return &RegressionError{Rows: regs}
+		return &RegressionError{Rows: regs, Flags: res.regressedFlags(regs)}
 	}
 	return nil
 }

@@ -107,31 +107,59 @@ func (r *Result) interval() string { return fmt.Sprintf("%g%%", 100*(1-r.Alpha))
 // footer is the verdict line.
 func (r *Result) footer() string {
 	regs := r.Regressions()
+	note := ""
+	if len(r.Flags) > 0 {
+		note = "flagged levels: " + FlagNote + "\n"
+	}
 	if len(regs) == 0 {
-		return "verdict: no regression"
+		return note + "verdict: no regression"
 	}
 	var names []string
 	for _, row := range regs {
-		names = append(names, fmt.Sprintf("%s at level %g", row.Title, row.Level))
+		names = append(names, fmt.Sprintf("%s at level %g", row.Title, row.Level)+parenthesized(flagged(r.Flags, row.Level)))
 	}
-	return fmt.Sprintf("verdict: REGRESSION in %d metric(s): %s", len(regs), strings.Join(names, ", "))
+	return fmt.Sprintf("%sverdict: REGRESSION in %d metric(s): %s", note, len(regs), strings.Join(names, ", "))
 }
 
-// WriteText writes r as aligned text, one table per level.
+// parenthesized is " (s)", or "" for an empty s.
+func parenthesized(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
+// WriteText writes r as aligned text, one table per level, each level's
+// flags (LevelFlag) below its rows and, when any, FlagNote above the
+// verdict.
 func WriteText(w io.Writer, r *Result) error {
 	var b strings.Builder
 	for _, l := range r.header() {
 		b.WriteString(l + "\n")
 	}
 	tw := tabwriter.NewWriter(&b, 2, 0, 2, ' ', 0)
+	// A level's flags follow its rows (every compared level has rows: its
+	// error rate at least), each a line of one cell (no tab), so that the
+	// columns stay as wide as the rows make them.
+	flagLines := func(lv float64) {
+		for _, f := range r.flagsAt(lv) {
+			fmt.Fprintf(tw, "  %s\n", printable.Text(f.String()))
+		}
+	}
 	level := math.NaN()
 	for _, row := range r.Rows {
 		if row.Level != level {
+			if !math.IsNaN(level) {
+				flagLines(level)
+			}
 			level = row.Level
 			fmt.Fprintf(tw, "\nlevel %g\tbaseline\tcandidate\tchange\t%s interval\tp\tMW p\tverdict\n", level, r.interval())
 		}
 		fmt.Fprintf(tw, "  %s (%s)\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row.Title, row.Unit, formatValue(row, row.Baseline),
 			formatValue(row, row.Candidate), formatChange(row, row.Change), formatCI(row), formatP(row.P), mwP(row), verdictText(row))
+	}
+	if !math.IsNaN(level) {
+		flagLines(level)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -177,7 +205,8 @@ func (r *Result) thresholdsLine() string {
 }
 
 // WriteMarkdown writes r as Markdown for a pull-request comment: the
-// verdict first, then the regressions, then one table per level.
+// verdict first, then the regressions (each with its level's flags), the
+// flagged levels, then one table per level.
 func WriteMarkdown(w io.Writer, r *Result) error {
 	var b strings.Builder
 	regs := r.Regressions()
@@ -186,9 +215,16 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	} else {
 		fmt.Fprintf(&b, "### inferbench compare: **%d regression(s)**\n\n", len(regs))
 		for _, row := range regs {
-			fmt.Fprintf(&b, "- **%s**\n", printable.Markdown(Describe(row)))
+			fmt.Fprintf(&b, "- **%s**%s\n", printable.Markdown(Describe(row)), printable.Markdown(parenthesized(flagged(r.Flags, row.Level))))
 		}
 		b.WriteString("\n")
+	}
+	if len(r.Flags) > 0 {
+		b.WriteString("**Flagged levels**: numbers that are not the server's alone\n\n")
+		for _, f := range r.Flags {
+			fmt.Fprintf(&b, "- %s\n", printable.Markdown(f.String()))
+		}
+		fmt.Fprintf(&b, "\n_%s._\n\n", printable.Markdown(FlagNote))
 	}
 	for _, l := range r.header() {
 		fmt.Fprintf(&b, "%s  \n", printable.Markdown(l))
@@ -278,8 +314,9 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes r as JUnit XML: one test suite per load level, one test
-// case per metric, failed when the metric regressed. Times are 0: the
+// WriteJUnit writes r as JUnit XML: one test suite per load level (a
+// "flag" property for each of its flags), one test case per metric, failed
+// when the metric regressed. Times are 0: the
 // cases are verdicts, not timed tests.
 func WriteJUnit(w io.Writer, r *Result) error {
 	suites := junitSuites{Name: "inferbench compare", Time: "0"}
@@ -294,6 +331,9 @@ func WriteJUnit(w io.Writer, r *Result) error {
 				Properties: []junitProperty{{"baseline", r.Baseline}, {"candidate", r.Candidate},
 					{"model", r.CandidateMeta.Model}, {"target_kind", r.CandidateMeta.TargetKind}},
 			})
+			for _, f := range r.flagsAt(row.Level) {
+				suites.Suites[i].Properties = append(suites.Suites[i].Properties, junitProperty{"flag", f.String()})
+			}
 		}
 		s := &suites.Suites[i]
 		c := junitCase{Name: row.Metric, ClassName: junitClass(r.CandidateMeta.Scenario, row.Level), Time: "0",
@@ -301,6 +341,11 @@ func WriteJUnit(w io.Writer, r *Result) error {
 		switch row.Verdict {
 		case Regression:
 			c.Failure = &junitFailure{Message: Describe(row), Type: "regression", Text: verdictText(row)}
+			if fl := flagged(r.Flags, row.Level); fl != "" {
+				// Said where a CI system shows a failure: its message.
+				c.Failure.Message += " (level flagged: " + fl + ")"
+				c.Failure.Text += "; " + FlagNote
+			}
 			s.Failures++
 			suites.Failures++
 		case NotMeasured:
