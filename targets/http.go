@@ -300,14 +300,18 @@ func Printable(s string) string {
 // isControl reports whether r is a C0 or C1 control character or DEL.
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }
 
-// Snippet is the start of an event or line (its first 120 bytes, made valid
-// UTF-8) for an error message.
+// Snippet is the start of an event or line (its first 120 bytes) for an
+// error message, made printable: it quotes what a server sent, and `run`
+// prints such errors on the terminal (the probe's warning), so an escape
+// sequence in an undecodable event must show, not act (README "Security").
+// Bytes that are not UTF-8 (a rune the cut split too) become U+FFFD.
 func Snippet(s string) string {
 	const n = 120
+	more := ""
 	if len(s) > n {
-		return strings.ToValidUTF8(s[:n], "") + "…"
+		s, more = s[:n], "…"
 	}
-	return s
+	return Printable(strings.ToValidUTF8(s, "\uFFFD")) + more
 }
 
 // IsEventStream reports whether a Content-Type is text/event-stream. A

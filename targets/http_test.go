@@ -194,3 +194,19 @@ func TestPrintable(t *testing.T) {
 		t.Errorf("HTTPError = %q; want the escape sequences shown, not sent", he.Error())
 	}
 }
+
+// TestSnippet: the start of what a server sent, quoted in an error, is
+// printable and valid UTF-8 whatever the bytes, and cut at 120 bytes.
+func TestSnippet(t *testing.T) {
+	for in, want := range map[string]string{
+		"short":                        "short",
+		"\xff\xfe{":                    "\uFFFD{", // a run of bad bytes is one U+FFFD
+		"a\x1b[2Jb\x00\n":              `a\x1b[2Jb\x00 `,
+		strings.Repeat("é", 70):        strings.Repeat("é", 60) + "…",
+		strings.Repeat("x", 119) + "é": strings.Repeat("x", 119) + "\uFFFD…",
+	} {
+		if got := targets.Snippet(in); got != want {
+			t.Errorf("Snippet(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
@@ -212,6 +213,27 @@ func TestStreamEnd(t *testing.T) {
 				t.Errorf("finish %q, want %q", r.Final.FinishReason, tc.finish)
 			}
 		})
+	}
+}
+
+// TestUndecodableEventShownPrintable: the start of an event that does not
+// decode is quoted in the error, which `run` prints on the terminal (the
+// probe's warning); a server's escape sequence there (an OSC that retitles
+// the terminal, a clear screen, a NUL, bytes that are not UTF-8) must show
+// written out, not act (README "Security": what a server writes is shown
+// with its control characters escaped).
+func TestUndecodableEventShownPrintable(t *testing.T) {
+	body := "data: " + content("a") + "\n\ndata: \x1b]0;pwned\x07\x1b[2J\x00\xff{\n\n"
+	r := replay(t, openai.Config{}, 200, sseHeader, body, nil)
+	if r.Err == nil {
+		t.Fatal("an undecodable event passed")
+	}
+	msg := r.Err.Error()
+	if strings.ContainsFunc(msg, func(c rune) bool { return c < 0x20 || c == 0x7f }) || !utf8.ValidString(msg) {
+		t.Errorf("error %q carries the server's control bytes", msg)
+	}
+	if !strings.Contains(msg, `\x1b]0;pwned\x07\x1b[2J\x00`) {
+		t.Errorf("error %q does not show the event's start written out", msg)
 	}
 }
 
