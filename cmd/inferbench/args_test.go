@@ -151,4 +151,5 @@ func TestNonFiniteNumberFlags(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no number flag found")
 	}
+	t.Logf("%d cases", n)
 }
