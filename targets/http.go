@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -332,21 +333,41 @@ func NotStreaming(resp *http.Response, want string) error {
 		resp.StatusCode, resp.Header.Get("Content-Type"), want)}
 }
 
-// A Redactor removes an API key from text and errors; its zero value has no
-// key and changes nothing.
+// A Redactor removes credentials (an API key, a token, a key given in the
+// URL) from text and errors; its zero value has none and changes nothing.
 type Redactor struct {
-	key string
+	keys []string // longest first, so that a key inside another goes with it
 }
 
-// NewRedactor returns a Redactor for key ("" for none).
-func NewRedactor(key string) Redactor { return Redactor{key: key} }
+// NewRedactor returns a Redactor for keys ("" ones are skipped).
+func NewRedactor(keys ...string) Redactor { return Redactor{}.With(keys...) }
 
-// Redact returns s with every occurrence of the key replaced by [REDACTED].
-func (r Redactor) Redact(s string) string {
-	if r.key == "" || !strings.Contains(s, r.key) {
-		return s
+// With returns a Redactor for r's keys and keys ("" ones are skipped); r is
+// not changed.
+func (r Redactor) With(keys ...string) Redactor {
+	all := slices.Clone(r.keys)
+	for _, k := range keys {
+		if k != "" && !slices.Contains(all, k) {
+			all = append(all, k)
+		}
 	}
-	return strings.ReplaceAll(s, r.key, "[REDACTED]")
+	slices.SortStableFunc(all, func(a, b string) int { return len(b) - len(a) })
+	return Redactor{keys: all}
+}
+
+// Redact returns s with every occurrence of each key replaced by [REDACTED].
+func (r Redactor) Redact(s string) string {
+	for _, k := range r.keys {
+		if strings.Contains(s, k) {
+			s = strings.ReplaceAll(s, k, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// holds reports whether s contains any of r's keys.
+func (r Redactor) holds(s string) bool {
+	return slices.ContainsFunc(r.keys, func(k string) bool { return strings.Contains(s, k) })
 }
 
 // Clip is Truncate(Redact(s)): redacted before it is cut, so that no part
@@ -354,9 +375,9 @@ func (r Redactor) Redact(s string) string {
 func (r Redactor) Clip(s string) string { return Truncate(r.Redact(s)) }
 
 // Err returns err, or an error with the same chain (errors.Is and errors.As
-// see through it) whose message has the key removed.
+// see through it) whose message has the keys removed.
 func (r Redactor) Err(err error) error {
-	if err == nil || r.key == "" || !strings.Contains(err.Error(), r.key) {
+	if err == nil || !r.holds(err.Error()) {
 		return err
 	}
 	return &redactedError{msg: r.Redact(err.Error()), err: err}

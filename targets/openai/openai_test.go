@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -432,6 +433,31 @@ func TestUnreachable(t *testing.T) {
 	r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: "http://" + addr}}, targets.Request{})
 	if got := loadgen.Classify(r.Err); got != rundir.Connection {
 		t.Errorf("class %q, want connection (err %v)", got, r.Err)
+	}
+}
+
+// TestURLKeyRedactedFromServerText: a key given in --url's query (Gemini's
+// ?key=, a gateway's ?api_key=) is a credential like the key header's
+// (README "Security"), so a server's error that echoes the request line
+// shows it redacted; it was printed and recorded as sent.
+func TestURLKeyRedactedFromServerText(t *testing.T) {
+	const secret = "sk-url-SECRET-123"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintf(w, `{"error":{"message":"no route for POST %s (unescaped: %s)"}}`, r.URL.RequestURI(), r.URL.Query().Get("api_key"))
+	}))
+	defer srv.Close()
+	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: srv.URL + "/?api_key=" + url.QueryEscape(secret+" /+")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tg.Stream(t.Context(), targets.Request{Model: "m", Prompt: "hi", MaxTokens: 1}, func(targets.Chunk) {})
+	if err == nil {
+		t.Fatal("a 404 passed")
+	}
+	if msg := err.Error(); strings.Contains(msg, "SECRET") || !strings.Contains(msg, "no route for POST") {
+		t.Errorf("error %q: want the server's words without the URL's key", msg)
 	}
 }
 
