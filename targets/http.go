@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -276,12 +277,13 @@ func Truncate(s string) string {
 }
 
 // Printable returns s on one line with its control characters made
-// visible: line breaks and tabs become spaces, and the others (C0, DEL, C1)
-// \xHH escapes. Text a server wrote reaches terminals, logs and reports
-// through errors; an escape sequence in it could clear a screen or retitle
-// a window.
+// visible: line breaks and tabs become spaces, the others (C0, DEL, C1)
+// \xHH escapes and bidirectional controls \uHHHH ones. Text a server
+// wrote reaches terminals, logs and reports through errors; an escape
+// sequence in it could clear a screen or retitle a window, and a
+// right-to-left override reorder what the line seems to say.
 func Printable(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return isControl(r) || isBidi(r) }) {
 		return s
 	}
 	var b strings.Builder
@@ -291,6 +293,8 @@ func Printable(s string) string {
 			b.WriteByte(' ')
 		case isControl(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case isBidi(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
 		}
@@ -300,6 +304,10 @@ func Printable(s string) string {
 
 // isControl reports whether r is a C0 or C1 control character or DEL.
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }
+
+// isBidi reports whether r is a bidirectional control (Unicode's
+// Bidi_Control property: the marks, embeddings, overrides and isolates).
+func isBidi(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
 
 // Snippet is the start of an event or line (its first 120 bytes) for an
 // error message, made printable: it quotes what a server sent, and `run`

@@ -183,6 +183,9 @@ func TestPrintable(t *testing.T) {
 		"a\x1b]0;PWNED\x07b":            `a\x1b]0;PWNED\x07b`,
 		"line 1\r\nline 2\tend":         "line 1  line 2 end",
 		"del\x7f c1\u009b[31m nul\x00.": `del\x7f c1\x9b[31m nul\x00.`,
+		// Bidirectional controls reorder what the terminal shows (an
+		// "exe.txt" that reads "txt.exe"); they are written out too.
+		"file\u202etxt.exe \u2066x\u2069 \u200f": `file\u202etxt.exe \u2066x\u2069 \u200f`,
 	} {
 		if got := targets.Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q; want %q", in, got, want)
