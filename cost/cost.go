@@ -3,6 +3,7 @@ package cost
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Throughput is what a serving box sustained, normally at its capacity at
@@ -101,8 +102,8 @@ func Evaluate(tp Throughput, gpus int, p Price, energy *Energy) (Costs, error) {
 	if !(tp.OutputTokensPerS > 0) {
 		return Costs{}, errors.New("output tokens per second must be positive: nothing was served")
 	}
-	if !(p.USDPerGPUHour >= 0) {
-		return Costs{}, fmt.Errorf("usd per gpu-hour must not be negative, got %v", p.USDPerGPUHour)
+	if !(p.USDPerGPUHour >= 0) || math.IsInf(p.USDPerGPUHour, 0) {
+		return Costs{}, fmt.Errorf("usd per gpu-hour must be a finite amount, not negative, got %v", p.USDPerGPUHour)
 	}
 	c := Costs{Price: p, GPUs: gpus, Throughput: tp}
 	hourly := float64(gpus) * p.USDPerGPUHour
@@ -124,6 +125,14 @@ func Evaluate(tp Throughput, gpus int, p Price, energy *Energy) (Costs, error) {
 	c.USDPer1MTotalTokens = USDPer1MTokens(hourly, tp.TotalTokensPerS)
 	c.USDPerRequest = USDPerRequest(hourly, tp.RequestsPerS)
 	c.USDPer1KRequests = c.USDPerRequest * 1000
+	// A rate so small (1e-320 tokens/s) that its price per unit overflows:
+	// a cost of +Inf shows as "-" and cannot be written as JSON.
+	for _, v := range []float64{c.USDPerMonth, c.USDPer1MOutputTokens, c.USDPer1MTotalTokens, c.USDPer1KRequests} {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return Costs{}, fmt.Errorf("throughput too small to price (%v output tokens/s, %v total, %v requests/s): the cost per unit passes what a number holds",
+				tp.OutputTokensPerS, tp.TotalTokensPerS, tp.RequestsPerS)
+		}
+	}
 	for _, u := range DutyCycles {
 		c.DutyCycle = append(c.DutyCycle, DutyCost{
 			Utilization:          u,

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"math"
 	"testing"
 )
 
@@ -80,6 +81,13 @@ func TestEvaluateRejectsBadInput(t *testing.T) {
 		{"no throughput", Throughput{}, 1, Price{USDPerGPUHour: 1}},
 		{"no gpus", Throughput{OutputTokensPerS: 1}, 0, Price{USDPerGPUHour: 1}},
 		{"negative price", Throughput{OutputTokensPerS: 1}, 1, Price{USDPerGPUHour: -1}},
+		// A throughput so small that its price per token overflows to
+		// +Inf: `cost --output-tokens-per-s 1e-320` printed dashes, and
+		// its --format json failed on "unsupported value: +Inf".
+		{"output too small to price", Throughput{OutputTokensPerS: 1e-320}, 1, Price{USDPerGPUHour: 3}},
+		{"total too small to price", Throughput{OutputTokensPerS: 1, TotalTokensPerS: 1e-320}, 1, Price{USDPerGPUHour: 3}},
+		{"requests too few to price", Throughput{OutputTokensPerS: 1, RequestsPerS: 1e-320}, 1, Price{USDPerGPUHour: 3}},
+		{"infinite price", Throughput{OutputTokensPerS: 1}, 1, Price{USDPerGPUHour: math.Inf(1)}},
 	} {
 		if _, err := Evaluate(tt.tp, tt.gpus, tt.p, nil); err == nil {
 			t.Errorf("%s: Evaluate succeeded; want an error", tt.name)

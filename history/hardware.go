@@ -69,7 +69,7 @@ func (h Hardware) gpuText() string {
 
 // String is the fingerprint for people.
 func (h Hardware) String() string {
-	return fmt.Sprintf("GPU %s, host %s, server %s %s", orNone(h.gpuText()), orNone(h.Host), orNone(h.ServerVersion), h.ServerArgs)
+	return strings.TrimSpace(fmt.Sprintf("GPU %s, host %s, server %s %s", orNone(h.gpuText()), orNone(h.Host), orNone(h.ServerVersion), h.ServerArgs))
 }
 
 func orNone(s string) string {

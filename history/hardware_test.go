@@ -89,3 +89,20 @@ func TestBaselineMatchesHardware(t *testing.T) {
 		t.Errorf("Differences = %q", d)
 	}
 }
+
+// TestHardwareString: the fingerprint shown in "no baseline" names the
+// server's args only when there are some; without them it read
+// "server (none) )".
+func TestHardwareString(t *testing.T) {
+	for _, tc := range []struct {
+		h    Hardware
+		want string
+	}{
+		{Hardware{}, "GPU (none), host (none), server (none)"},
+		{Hardware{GPU: "NVIDIA A100", GPUs: 2, Host: "box", ServerVersion: "0.6.3", ServerArgs: "--tp 2"}, "GPU NVIDIA A100 ×2, host box, server 0.6.3 --tp 2"},
+	} {
+		if got := tc.h.String(); got != tc.want {
+			t.Errorf("String() = %q; want %q", got, tc.want)
+		}
+	}
+}

@@ -89,7 +89,13 @@ func (a *Arrivals) at(u float64) time.Duration {
 	default:
 		s = a.ramp + (u-rampArrivals)/a.rate
 	}
-	return time.Duration(s * float64(time.Second))
+	// A due time past what a Duration holds (292 years: a rate such as
+	// 1e-300) saturates; converted as it is, it wraps to a negative time
+	// and the request is sent at once.
+	if ns := s * float64(time.Second); ns < math.MaxInt64 {
+		return time.Duration(ns)
+	}
+	return math.MaxInt64
 }
 
 // gap draws one gap of the process in expected-arrival units (mean 1).

@@ -217,3 +217,23 @@ func TestScheduleNormalized(t *testing.T) {
 		}
 	}
 }
+
+// TestArrivalsPastDurationRange: a rate so low that its due times pass
+// what a time.Duration holds (292 years) gives due times that saturate; the
+// conversion wrapped them to about −292 years, so `run --rate 1e-300`
+// recorded scheduled_ns of −9.2e18 and sent every request at once.
+func TestArrivalsPastDurationRange(t *testing.T) {
+	for _, kind := range []Arrival{ArrivalConstant, ArrivalPoisson, ArrivalGamma} {
+		a, err := NewArrivals(kind, 1e-300, 1, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev := time.Duration(-1)
+		for i, at := range a.Schedule(3, 0) {
+			if at < prev || (i > 0 && at != math.MaxInt64) {
+				t.Errorf("%s: due time %d is %v after %v; want non-decreasing, past the first saturated", kind, i, at, prev)
+			}
+			prev = at
+		}
+	}
+}

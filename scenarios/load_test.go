@@ -663,3 +663,15 @@ func TestCheckKind(t *testing.T) {
 		t.Errorf("CheckKind without a file = %v", err)
 	}
 }
+
+// TestByteOrderMark: a scenario saved with a UTF-8 byte order mark loads;
+// it was refused as `s.yaml:1:1: unknown key "\ufeffname"`.
+func TestByteOrderMark(t *testing.T) {
+	s, err := Load("s.yaml", []byte("\ufeffname: a\nload:\n  requests: 3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "a" || s.Load.Requests != 3 {
+		t.Errorf("name %q, load %+v", s.Name, s.Load)
+	}
+}

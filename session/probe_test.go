@@ -166,3 +166,22 @@ func TestProbeRefusesARequestTheAdapterCannotBuild(t *testing.T) {
 		t.Errorf("%d requests sent, log %q; want none and no warning", sent, log.String())
 	}
 }
+
+// TestProbeStopsOnAnUntrustedCertificate: a certificate this host does not
+// trust fails every request alike, as a wrong key does, so the run stops at
+// the probe with one line that names --insecure; it warned "unreachable
+// (running anyway)" and recorded a run of connection failures.
+func TestProbeStopsOnAnUntrustedCertificate(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	target, err := registry.New("vllm", registry.Options{URL: srv.URL}) // the default client: the test CA untrusted
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Options{Model: "m", Timeout: 5 * time.Second}
+	var log strings.Builder
+	err = o.probe(t.Context(), target, &log)
+	if err == nil || !strings.Contains(err.Error(), "--insecure") || log.Len() != 0 {
+		t.Errorf("probe error %v, log %q; want the run stopped, naming --insecure", err, log.String())
+	}
+}

@@ -126,8 +126,9 @@ func createDir(dir string) (bool, error) {
 }
 
 // probe sends one short request first: a wrong key, a missing model or a
-// model name the API cannot take stops the run with one line instead of
-// hundreds of failed records. Other
+// model name the API cannot take, or a certificate this host does not
+// trust, stops the run with one line instead of hundreds of failed
+// records. Other
 // failures (overload, an unreachable server) are measured, not refused: the
 // run records them.
 func (o *Options) probe(ctx context.Context, target targets.Target, log io.Writer) error {
@@ -149,6 +150,10 @@ func (o *Options) probe(ctx context.Context, target targets.Target, log io.Write
 			perr = fmt.Errorf("%w (no key sent: %s is empty)", perr, cmp.Or(o.APIKeyEnv, "no key variable set"))
 		}
 		return perr
+	case errors.As(perr, new(*tls.CertificateVerificationError)):
+		// Every request would fail the same handshake: a record of each
+		// measures nothing.
+		return fmt.Errorf("%w (this host does not trust the server's certificate: add its CA, or --insecure to skip verification)", perr)
 	case ctx.Err() != nil:
 		return fmt.Errorf("%w: %w", errNoRun, context.Cause(ctx))
 	default:

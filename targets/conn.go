@@ -51,13 +51,16 @@ func (c Conn) Describe(name string, fields ...string) string {
 
 // Endpoint parses BaseURL (ParseBaseURL) and returns it with the Endpoint
 // that sends to it: NewEndpoint(name, Client, Header, accept, keyHeader,
-// APIKey). Its error is led by name.
+// APIKey), whose redactor also removes the credentials BaseURL carries
+// (URLSecrets). Its error is led by name.
 func (c Conn) Endpoint(name, accept, keyHeader string) (*url.URL, Endpoint, error) {
 	u, err := ParseBaseURL(c.BaseURL)
 	if err != nil {
 		return nil, Endpoint{}, fmt.Errorf("%s: %w", name, err)
 	}
-	return u, NewEndpoint(name, c.Client, c.Header, accept, keyHeader, c.APIKey), nil
+	e := NewEndpoint(name, c.Client, c.Header, accept, keyHeader, c.APIKey)
+	e.Redact = e.Redact.With(URLSecrets(u)...) // a key in the URL's query too
+	return u, e, nil
 }
 
 // EndpointURL sets u's path to its own without trailing slashes, then

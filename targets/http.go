@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -275,12 +277,13 @@ func Truncate(s string) string {
 }
 
 // Printable returns s on one line with its control characters made
-// visible: line breaks and tabs become spaces, and the others (C0, DEL, C1)
-// \xHH escapes. Text a server wrote reaches terminals, logs and reports
-// through errors; an escape sequence in it could clear a screen or retitle
-// a window.
+// visible: line breaks and tabs become spaces, the others (C0, DEL, C1)
+// \xHH escapes and bidirectional controls \uHHHH ones. Text a server
+// wrote reaches terminals, logs and reports through errors; an escape
+// sequence in it could clear a screen or retitle a window, and a
+// right-to-left override reorder what the line seems to say.
 func Printable(s string) string {
-	if !strings.ContainsFunc(s, isControl) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return isControl(r) || isBidi(r) }) {
 		return s
 	}
 	var b strings.Builder
@@ -290,6 +293,8 @@ func Printable(s string) string {
 			b.WriteByte(' ')
 		case isControl(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case isBidi(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
 		}
@@ -300,14 +305,22 @@ func Printable(s string) string {
 // isControl reports whether r is a C0 or C1 control character or DEL.
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }
 
-// Snippet is the start of an event or line (its first 120 bytes, made valid
-// UTF-8) for an error message.
+// isBidi reports whether r is a bidirectional control (Unicode's
+// Bidi_Control property: the marks, embeddings, overrides and isolates).
+func isBidi(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
+
+// Snippet is the start of an event or line (its first 120 bytes) for an
+// error message, made printable: it quotes what a server sent, and `run`
+// prints such errors on the terminal (the probe's warning), so an escape
+// sequence in an undecodable event must show, not act (README "Security").
+// Bytes that are not UTF-8 (a rune the cut split too) become U+FFFD.
 func Snippet(s string) string {
 	const n = 120
+	more := ""
 	if len(s) > n {
-		return strings.ToValidUTF8(s[:n], "") + "…"
+		s, more = s[:n], "…"
 	}
-	return s
+	return Printable(strings.ToValidUTF8(s, "\uFFFD")) + more
 }
 
 // IsEventStream reports whether a Content-Type is text/event-stream. A
@@ -328,21 +341,41 @@ func NotStreaming(resp *http.Response, want string) error {
 		resp.StatusCode, resp.Header.Get("Content-Type"), want)}
 }
 
-// A Redactor removes an API key from text and errors; its zero value has no
-// key and changes nothing.
+// A Redactor removes credentials (an API key, a token, a key given in the
+// URL) from text and errors; its zero value has none and changes nothing.
 type Redactor struct {
-	key string
+	keys []string // longest first, so that a key inside another goes with it
 }
 
-// NewRedactor returns a Redactor for key ("" for none).
-func NewRedactor(key string) Redactor { return Redactor{key: key} }
+// NewRedactor returns a Redactor for keys ("" ones are skipped).
+func NewRedactor(keys ...string) Redactor { return Redactor{}.With(keys...) }
 
-// Redact returns s with every occurrence of the key replaced by [REDACTED].
-func (r Redactor) Redact(s string) string {
-	if r.key == "" || !strings.Contains(s, r.key) {
-		return s
+// With returns a Redactor for r's keys and keys ("" ones are skipped); r is
+// not changed.
+func (r Redactor) With(keys ...string) Redactor {
+	all := slices.Clone(r.keys)
+	for _, k := range keys {
+		if k != "" && !slices.Contains(all, k) {
+			all = append(all, k)
+		}
 	}
-	return strings.ReplaceAll(s, r.key, "[REDACTED]")
+	slices.SortStableFunc(all, func(a, b string) int { return len(b) - len(a) })
+	return Redactor{keys: all}
+}
+
+// Redact returns s with every occurrence of each key replaced by [REDACTED].
+func (r Redactor) Redact(s string) string {
+	for _, k := range r.keys {
+		if strings.Contains(s, k) {
+			s = strings.ReplaceAll(s, k, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// holds reports whether s contains any of r's keys.
+func (r Redactor) holds(s string) bool {
+	return slices.ContainsFunc(r.keys, func(k string) bool { return strings.Contains(s, k) })
 }
 
 // Clip is Truncate(Redact(s)): redacted before it is cut, so that no part
@@ -350,9 +383,9 @@ func (r Redactor) Redact(s string) string {
 func (r Redactor) Clip(s string) string { return Truncate(r.Redact(s)) }
 
 // Err returns err, or an error with the same chain (errors.Is and errors.As
-// see through it) whose message has the key removed.
+// see through it) whose message has the keys removed.
 func (r Redactor) Err(err error) error {
-	if err == nil || r.key == "" || !strings.Contains(err.Error(), r.key) {
+	if err == nil || !r.holds(err.Error()) {
 		return err
 	}
 	return &redactedError{msg: r.Redact(err.Error()), err: err}

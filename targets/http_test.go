@@ -183,6 +183,9 @@ func TestPrintable(t *testing.T) {
 		"a\x1b]0;PWNED\x07b":            `a\x1b]0;PWNED\x07b`,
 		"line 1\r\nline 2\tend":         "line 1  line 2 end",
 		"del\x7f c1\u009b[31m nul\x00.": `del\x7f c1\x9b[31m nul\x00.`,
+		// Bidirectional controls reorder what the terminal shows (an
+		// "exe.txt" that reads "txt.exe"); they are written out too.
+		"file\u202etxt.exe \u2066x\u2069 \u200f": `file\u202etxt.exe \u2066x\u2069 \u200f`,
 	} {
 		if got := targets.Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q; want %q", in, got, want)
@@ -192,5 +195,21 @@ func TestPrintable(t *testing.T) {
 	he := targets.ReadHTTPError(resp, targets.NewRedactor(""), func([]byte, *targets.HTTPError) bool { return false })
 	if strings.ContainsAny(he.Error(), "\x1b\n") || !strings.Contains(he.Error(), `bad key \x1b[2J\x1b[31mred <html>`) {
 		t.Errorf("HTTPError = %q; want the escape sequences shown, not sent", he.Error())
+	}
+}
+
+// TestSnippet: the start of what a server sent, quoted in an error, is
+// printable and valid UTF-8 whatever the bytes, and cut at 120 bytes.
+func TestSnippet(t *testing.T) {
+	for in, want := range map[string]string{
+		"short":                        "short",
+		"\xff\xfe{":                    "\uFFFD{", // a run of bad bytes is one U+FFFD
+		"a\x1b[2Jb\x00\n":              `a\x1b[2Jb\x00 `,
+		strings.Repeat("é", 70):        strings.Repeat("é", 60) + "…",
+		strings.Repeat("x", 119) + "é": strings.Repeat("x", 119) + "\uFFFD…",
+	} {
+		if got := targets.Snippet(in); got != want {
+			t.Errorf("Snippet(%q) = %q; want %q", in, got, want)
+		}
 	}
 }

@@ -112,3 +112,40 @@ func RedactURLError(err error) error {
 	}
 	return err
 }
+
+// minURLSecret is the shortest credential URLSecrets gives: a shorter value
+// ("sig=1") is no secret worth the price of replacing every occurrence of
+// it in a server's message.
+const minURLSecret = 8
+
+// URLSecrets returns the credentials u carries, for a Redactor: the
+// password of its user info and the value of every key-like query
+// parameter (IsKeyParam), each as written in the URL and unescaped (a
+// server may echo either), those of at least minURLSecret bytes. RedactURL
+// masks them where the URL itself is shown; a server's message that echoes
+// the request line needs them by value.
+func URLSecrets(u *url.URL) []string {
+	if u == nil {
+		return nil
+	}
+	var out []string
+	add := func(v string) {
+		if len(v) >= minURLSecret {
+			out = append(out, v)
+		}
+	}
+	if p, ok := u.User.Password(); ok {
+		add(p)
+	}
+	for _, p := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
+		name, value, ok := strings.Cut(p, "=")
+		if !ok || !IsKeyParam(unescapeName(name)) {
+			continue
+		}
+		add(value)
+		if v, err := url.QueryUnescape(value); err == nil && v != value {
+			add(v)
+		}
+	}
+	return out
+}

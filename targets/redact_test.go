@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,5 +130,23 @@ func TestNewClient(t *testing.T) {
 	own := targets.NewClient(nil)
 	if own.Transport == nil || own.CheckRedirect == nil || own.CheckRedirect(&http.Request{URL: cross}, via) == nil {
 		t.Error("NewClient(nil) has no transport or no redirect policy")
+	}
+}
+
+// TestURLSecrets: the credentials a URL carries, by value, as written and
+// unescaped, for a Redactor; short values and other parameters are not.
+func TestURLSecrets(t *testing.T) {
+	u, err := url.Parse("https://u:pa55word-x@h/p?model=m&key=AIzaSy%2Babc-123&sig=1;token=tok-0123456789&api-version=2024-10-21")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := targets.URLSecrets(u)
+	want := []string{"pa55word-x", "AIzaSy%2Babc-123", "AIzaSy+abc-123", "tok-0123456789"}
+	if !slices.Equal(got, want) {
+		t.Errorf("URLSecrets = %q; want %q", got, want)
+	}
+	r := targets.NewRedactor("sk-key").With(got...)
+	if s := r.Redact("k=AIzaSy+abc-123 t=tok-0123456789 a=sk-key v=2024-10-21 sig=1"); s != "k=[REDACTED] t=[REDACTED] a=[REDACTED] v=2024-10-21 sig=1" {
+		t.Errorf("Redact = %q", s)
 	}
 }

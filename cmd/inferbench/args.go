@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -131,16 +132,29 @@ func oneLineUsage(parent string, cmds []*cli.Command) {
 			}
 			return usagef("%s: %s", path, msg)
 		}
-		var required []string
+		var required, floats []string
 		for _, f := range c.Flags {
 			if rf, ok := f.(cli.RequiredFlag); ok && rf.IsRequired() {
 				required = append(required, f.Names()[0])
 				unrequire(f)
 			}
+			if _, ok := f.(*cli.Float64Flag); ok {
+				floats = append(floats, f.Names()[0])
+			}
 		}
-		if len(required) > 0 {
+		if len(required) > 0 || len(floats) > 0 {
 			before := c.Before
 			c.Before = func(ctx *cli.Context) error {
+				// strconv.ParseFloat, under every number flag, reads NaN
+				// and Inf: `cost --output-tokens-per-s Inf` printed a
+				// table of dashes with exit 0 (and its --format json
+				// "json: unsupported value: +Inf"). No quantity here is
+				// infinite.
+				for _, name := range floats {
+					if v := ctx.Float64(name); ctx.IsSet(name) && (math.IsNaN(v) || math.IsInf(v, 0)) {
+						return usagef("%s: %s: invalid value %v: want a finite number", path, dashed(name), v)
+					}
+				}
 				for _, name := range required {
 					if !ctx.IsSet(name) {
 						return usagef("%s: --%s is required; see inferbench %s --help", path, name, path)

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 // TestReorderArgs: flags after positional arguments are moved before them,
@@ -108,4 +111,45 @@ func TestExitCodePrintsPrintable(t *testing.T) {
 	if stderr.String() != want {
 		t.Errorf("stderr %q; want %q", stderr.String(), want)
 	}
+}
+
+// TestNonFiniteNumberFlags: every number flag of every command refuses NaN
+// and ±Inf, which strconv.ParseFloat reads, as a one-line usage error;
+// `cost --output-tokens-per-s Inf --gpu a100-80gb` printed a table of
+// dashes with exit 0, and `crossover --tokens-per-day Inf` one too.
+func TestNonFiniteNumberFlags(t *testing.T) {
+	var walk func(path []string, cmds []*cli.Command)
+	n := 0
+	walk = func(path []string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			p := append(slices.Clone(path), c.Name)
+			for _, f := range c.Flags {
+				if _, ok := f.(*cli.Float64Flag); !ok {
+					continue
+				}
+				name := f.Names()[0]
+				for _, v := range []string{"NaN", "Inf", "-Inf"} {
+					n++
+					// Under a context already cancelled: a command that
+					// took the value (mock, gpu watch) returns at once
+					// instead of serving until the test times out.
+					ctx, cancel := context.WithCancel(t.Context())
+					cancel()
+					args := append([]string{"inferbench"}, append(slices.Clone(p), dashed(name)+"="+v)...)
+					var stdout, stderr bytes.Buffer
+					code := exitCode(runArgs(ctx, newApp(&stdout, &stderr), args), &stderr)
+					want := dashed(name) + ": invalid value"
+					if line := strings.TrimSpace(stderr.String()); code != exitUsage || !strings.Contains(line, want) || strings.Contains(line, "\n") {
+						t.Errorf("%s: exit %d, stderr %q; want exit 2 and one line with %q", strings.Join(args, " "), code, stderr.String(), want)
+					}
+				}
+			}
+			walk(p, c.Subcommands)
+		}
+	}
+	walk(nil, newApp(nil, nil).Commands)
+	if n == 0 {
+		t.Fatal("no number flag found")
+	}
+	t.Logf("%d cases", n)
 }

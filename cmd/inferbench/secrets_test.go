@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -88,13 +89,19 @@ func TestNoSecretWritten(t *testing.T) {
 }
 
 // TestTLSVerifiedByDefault: a self-signed server fails the TLS handshake
-// (class connection) unless --insecure, which run.json records.
+// unless --insecure, which run.json records: the probe stops the run with
+// exit 2, naming --insecure; without the probe every request is recorded
+// as a connection failure.
 func TestTLSVerifiedByDefault(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sseOK(w, 2) }))
 	defer srv.Close()
 	dir := filepath.Join(t.TempDir(), "strict")
-	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--requests", "2", "--gpu-backend", "none", "--out", dir, "-q"); !allFailed(err) {
-		t.Fatalf("run: %v\n%s", err, stderr)
+	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--requests", "2", "--gpu-backend", "none", "--out", dir, "-q"); err == nil ||
+		exitCode(err, io.Discard) != exitUsage || !strings.Contains(err.Error(), "--insecure") {
+		t.Fatalf("run: %v\n%s; want exit 2 naming --insecure", err, stderr)
+	}
+	if _, stderr, err := runApp(t, "run", "--url", srv.URL, "--model", "m", "--requests", "2", "--no-probe", "--gpu-backend", "none", "--out", dir, "-q"); !allFailed(err) {
+		t.Fatalf("run --no-probe: %v\n%s", err, stderr)
 	}
 	for _, r := range readRecords(t, dir) {
 		if r.OK || r.ErrorClass != rundir.Connection || !strings.Contains(r.Error, "certificate") {

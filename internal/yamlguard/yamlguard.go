@@ -21,6 +21,7 @@
 package yamlguard
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -110,6 +111,9 @@ func ReadFile(path string) ([]byte, error) {
 // parser's own error; a panic inside the YAML library is an *Error too.
 func Parse(data []byte, lim Limits) (*ast.File, error) {
 	lim = lim.withDefaults()
+	// A stream may begin with a byte order mark (YAML 1.2 §5.2; Windows
+	// editors save one); the lexer would make it part of the first key.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if len(data) > lim.MaxBytes {
 		line, col := lineCol(data, lim.MaxBytes)
 		return nil, &Error{Line: line, Column: col, Msg: fmt.Sprintf("file too large: more than %d bytes, the limit", lim.MaxBytes)}

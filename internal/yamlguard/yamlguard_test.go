@@ -197,3 +197,25 @@ func TestLineCol(t *testing.T) {
 		}
 	}
 }
+
+// TestByteOrderMark: a file saved with a UTF-8 byte order mark (Windows
+// editors write one) is YAML like any other (YAML 1.2 §5.2: a stream may
+// begin with one); its first key is "name", not "\ufeffname", and an error
+// on line 1 is located as an editor shows it.
+func TestByteOrderMark(t *testing.T) {
+	f, err := Parse([]byte("\ufeffname: a\nload: {requests: 1}\n"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := yaml.NodeToValue(f.Docs[0].Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["name"]; !ok || len(got) != 2 {
+		t.Errorf("keys %v; want name and load", got)
+	}
+	_, err = Parse([]byte("\ufeffa: [x"), Limits{})
+	if ye, ok := errors.AsType[yaml.Error](err); !ok || ye.GetToken() == nil || ye.GetToken().Position.Line != 1 {
+		t.Errorf("unclosed flow on line 1: %v", err)
+	}
+}

@@ -157,7 +157,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	tt := *t
 	tt.ep.Header = t.ep.Header.Clone()
 	tt.ep.Header.Set("Authorization", "Bearer "+tok)
-	tt.ep.Redact = targets.NewRedactor(tok)
+	tt.ep.Redact = t.ep.Redact.With(tok)
 	return tt.stream(ctx, req, onChunk)
 }
 

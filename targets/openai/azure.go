@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/inferbench/inferbench/targets"
 )
 
 // Azure OpenAI. Two URL shapes (Microsoft Learn, "Azure OpenAI API version
@@ -78,7 +76,7 @@ func (t *Target) azure(u *url.URL, endpoint string, cfg Config) error {
 			t.ep.Header.Del("Api-Key")
 		}
 		t.ep.Header.Set("Authorization", "Bearer "+cfg.BearerToken)
-		t.ep.Redact = targets.NewRedactor(cfg.BearerToken)
+		t.ep.Redact = t.ep.Redact.With(cfg.BearerToken)
 	}
 	return nil
 }

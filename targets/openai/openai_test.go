@@ -12,10 +12,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/inferbench/inferbench/loadgen"
@@ -215,6 +217,27 @@ func TestStreamEnd(t *testing.T) {
 	}
 }
 
+// TestUndecodableEventShownPrintable: the start of an event that does not
+// decode is quoted in the error, which `run` prints on the terminal (the
+// probe's warning); a server's escape sequence there (an OSC that retitles
+// the terminal, a clear screen, a NUL, bytes that are not UTF-8) must show
+// written out, not act (README "Security": what a server writes is shown
+// with its control characters escaped).
+func TestUndecodableEventShownPrintable(t *testing.T) {
+	body := "data: " + content("a") + "\n\ndata: \x1b]0;pwned\x07\x1b[2J\x00\xff{\n\n"
+	r := replay(t, openai.Config{}, 200, sseHeader, body, nil)
+	if r.Err == nil {
+		t.Fatal("an undecodable event passed")
+	}
+	msg := r.Err.Error()
+	if strings.ContainsFunc(msg, func(c rune) bool { return c < 0x20 || c == 0x7f }) || !utf8.ValidString(msg) {
+		t.Errorf("error %q carries the server's control bytes", msg)
+	}
+	if !strings.Contains(msg, `\x1b]0;pwned\x07\x1b[2J\x00`) {
+		t.Errorf("error %q does not show the event's start written out", msg)
+	}
+}
+
 // TestInStreamErrors: errors that arrive after a 200.
 func TestInStreamErrors(t *testing.T) {
 	cases := []struct {
@@ -410,6 +433,31 @@ func TestUnreachable(t *testing.T) {
 	r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: "http://" + addr}}, targets.Request{})
 	if got := loadgen.Classify(r.Err); got != rundir.Connection {
 		t.Errorf("class %q, want connection (err %v)", got, r.Err)
+	}
+}
+
+// TestURLKeyRedactedFromServerText: a key given in --url's query (Gemini's
+// ?key=, a gateway's ?api_key=) is a credential like the key header's
+// (README "Security"), so a server's error that echoes the request line
+// shows it redacted; it was printed and recorded as sent.
+func TestURLKeyRedactedFromServerText(t *testing.T) {
+	const secret = "sk-url-SECRET-123"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprintf(w, `{"error":{"message":"no route for POST %s (unescaped: %s)"}}`, r.URL.RequestURI(), r.URL.Query().Get("api_key"))
+	}))
+	defer srv.Close()
+	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: srv.URL + "/?api_key=" + url.QueryEscape(secret+" /+")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tg.Stream(t.Context(), targets.Request{Model: "m", Prompt: "hi", MaxTokens: 1}, func(targets.Chunk) {})
+	if err == nil {
+		t.Fatal("a 404 passed")
+	}
+	if msg := err.Error(); strings.Contains(msg, "SECRET") || !strings.Contains(msg, "no route for POST") {
+		t.Errorf("error %q: want the server's words without the URL's key", msg)
 	}
 }
 

@@ -102,6 +102,7 @@ func New(cfg Config) (*Client, error) {
 	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1") + "/tokenize"
 	u.RawPath = ""
 	ep := targets.NewEndpoint("tokenize", cfg.Client, cfg.Header, "application/json", "Authorization", cfg.APIKey)
+	ep.Redact = ep.Redact.With(targets.URLSecrets(u)...) // the query is sent: a key in it too
 	return &Client{url: u.String(), kind: cfg.Kind, model: cfg.Model, ep: ep}, nil
 }
 
