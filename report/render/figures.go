@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/inferbench/inferbench/report/plot"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // PlotsDir is the directory of the figure files, inside a report's directory.
@@ -232,10 +233,12 @@ func writeFigures(dir string, figs []*plot.Figure) ([]renderedFigure, error) {
 			if err := f.Write(&png, plot.PNG); err != nil {
 				return err
 			}
-			if err := os.WriteFile(filepath.Join(dir, ref.SVG), svg.Bytes(), 0o644); err != nil {
+			// rundir.WriteFile replaces a link in the report's directory
+			// instead of writing through it, as every file of a report is.
+			if err := rundir.WriteFile(dir, ref.SVG, svg.Bytes()); err != nil {
 				return err
 			}
-			if err := os.WriteFile(filepath.Join(dir, ref.PNG), png.Bytes(), 0o644); err != nil {
+			if err := rundir.WriteFile(dir, ref.PNG, png.Bytes()); err != nil {
 				return err
 			}
 			out[i] = renderedFigure{ref: ref, svg: svg.Bytes()}

@@ -51,8 +51,9 @@ func writeVLLMRun(out string, run *Run, version string, percentiles []float64) (
 		if err != nil {
 			return files, err
 		}
-		path := filepath.Join(out, run.Label+"-"+strconv.FormatFloat(lv, 'f', -1, 64)+".json")
-		if err := os.WriteFile(path, b, 0o644); err != nil {
+		name := run.Label + "-" + strconv.FormatFloat(lv, 'f', -1, 64) + ".json"
+		path := filepath.Join(out, name)
+		if err := rundir.WriteFile(out, name, b); err != nil {
 			return files, fmt.Errorf("report: %w", err)
 		}
 		files = append(files, path)

@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -106,7 +105,9 @@ func Write(dir string, r *Report, formats []string) ([]string, error) {
 			return files, err
 		}
 		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		// A link in the directory is replaced, not written through: it
+		// could point at any file the user may write.
+		if err := rundir.WriteFile(dir, name, b.Bytes()); err != nil {
 			return files, fmt.Errorf("report: %w", err)
 		}
 		files = append(files, path)
