@@ -85,7 +85,7 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 		return nil, err
 	}
 	var m *rundir.Manifest
-	for {
+	for said := false; ; said = true {
 		var err error
 		m, err = rundir.ReadManifest(dir)
 		if err == nil {
@@ -93,6 +93,11 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
+		}
+		if !said {
+			// Said once: a run about to write it, or a directory that
+			// holds no run (a typo) — the user sees which and can stop.
+			o.Warn(fmt.Sprintf("%s has no %s yet: waiting for a run to write it (Ctrl-C to stop)", dir, rundir.ManifestFile))
 		}
 		if !tick.Sleep(ctx, o.Poll) {
 			return nil, fmt.Errorf("%s: no %s yet: %w", dir, rundir.ManifestFile, context.Cause(ctx))

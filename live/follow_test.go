@@ -150,15 +150,20 @@ func TestFollowDecodeError(t *testing.T) {
 }
 
 // TestFollowWaitsForManifest: a directory without run.json yet is waited
-// for, as long as the context lasts.
+// for, as long as the context lasts, and the wait is said once: `watch
+// /etc` printed nothing and waited forever.
 func TestFollowWaitsForManifest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		dir := t.TempDir()
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
-		_, err := NewFollower(ctx, dir, FollowOptions{})
+		var warned []string
+		_, err := NewFollower(ctx, dir, FollowOptions{Warn: func(s string) { warned = append(warned, s) }})
 		if err == nil || !strings.Contains(err.Error(), "no run.json yet") {
 			t.Errorf("error %v; want no run.json yet", err)
+		}
+		if want := dir + " has no run.json yet: waiting for a run to write it"; len(warned) != 1 || !strings.HasPrefix(warned[0], want) {
+			t.Errorf("warnings %q; want one starting %q", warned, want)
 		}
 		if _, err := NewFollower(ctx, filepath.Join(dir, "typo", "run"), FollowOptions{}); err == nil || !strings.Contains(err.Error(), "no such file") {
 			t.Errorf("error %v for a directory whose parent does not exist; want it at once", err)
