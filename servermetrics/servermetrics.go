@@ -22,8 +22,6 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/inferbench/inferbench/internal/prom"
 	"github.com/inferbench/inferbench/internal/tick"
@@ -77,8 +75,7 @@ func parsePage(r io.Reader) (page, error) {
 		}
 		br = bufio.NewReader(strings.NewReader(text))
 	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(br)
+	fams, err := prom.Families(br, Namespaces...)
 	if err != nil {
 		return page{}, fmt.Errorf("parse metrics: %w", err)
 	}
@@ -89,6 +86,11 @@ func parsePage(r io.Reader) (page, error) {
 	}
 	return page{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
 }
+
+// Namespaces are the prefixes of every family Parse reads: the engines'
+// and the mock's (TestNamespacesCoverTheFamilies). Families outside them
+// are dropped unparsed (prom.Families).
+var Namespaces = []string{"vllm:", "tgi_", "llamacpp:", "inferbench_mock_"}
 
 // An engine is how one serving engine names, on its /metrics page, what a
 // Sample holds: one family per field ("" where the engine has none), and
@@ -174,8 +176,8 @@ const MockBehindFamily = "inferbench_mock_behind_schedule_seconds_total"
 // past them a page's value is garbage (a mean of 1.7e308 over the samples
 // of a level is +Inf, which summary.json cannot hold). KV-cache use is a
 // ratio, at most 1. maxTokensTotal bounds each series of a cumulative
-// counter (seriesOf), not their carried sum: a page holds at most a few
-// million series (prom.MaxPage), so the sum stays finite.
+// counter (seriesOf), not their carried sum: a page holds at most
+// prom.MaxSeries series, so the sum stays finite.
 const (
 	maxRequests    = 1e9
 	maxTokensTotal = 1e18

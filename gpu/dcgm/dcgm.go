@@ -20,14 +20,16 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/internal/prom"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
+
+// Namespace is the prefix of every dcgm-exporter family Parse reads; the
+// page's other families are dropped unparsed (prom.Families).
+const Namespace = "DCGM_"
 
 // dcgm-exporter metric names (etc/default-counters.csv,
 // etc/dcp-metrics-included.csv) and their units.
@@ -112,8 +114,7 @@ type Page struct {
 // missing for a GPU (GPU_UTIL under MIG), or whose value no GPU can have
 // (negative, past its limit), leaves that field nil.
 func Parse(r io.Reader) (*Page, error) {
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(r)
+	fams, err := prom.Families(r, Namespace)
 	if err != nil {
 		return nil, fmt.Errorf("parse dcgm-exporter page: %w", err)
 	}

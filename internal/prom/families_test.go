@@ -1,0 +1,176 @@
+package prom
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+func parseAll(t *testing.T, page string) map[string]*dto.MetricFamily {
+	t.Helper()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fams
+}
+
+// TestFamiliesKeepsOnlyThePrefixes: the recorded vLLM page, with other
+// families before, between and after its own, reads as the vLLM families
+// of the page alone: same names, same series, same values.
+func TestFamiliesKeepsOnlyThePrefixes(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/telemetry/vllm-metrics-v1-busy.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := parseAll(t, string(raw))
+	for name := range want {
+		if !strings.HasPrefix(name, "vllm:") {
+			delete(want, name)
+		}
+	}
+	if len(want) < 10 {
+		t.Fatalf("the fixture has %d vllm: families; want the real page", len(want))
+	}
+	junk := "# HELP junk_total a family nobody reads\n# TYPE junk_total counter\njunk_total{i=\"1\"} 1\njunk_total{i=\"2\"} 2\n# a free comment\n\n"
+	lines := strings.SplitAfter(string(raw), "\n")
+	mid := len(lines) / 2
+	for !strings.HasPrefix(lines[mid], "# HELP") {
+		mid++ // between two families, as a page interleaves them
+	}
+	page := junk + strings.Join(lines[:mid], "") + strings.ReplaceAll(junk, "junk", "other") + strings.Join(lines[mid:], "") + "\n" + strings.ReplaceAll(junk, "junk", "last")
+	got, err := Families(strings.NewReader(page), "vllm:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d families; want %d", len(got), len(want))
+	}
+	for name, w := range want {
+		g := got[name]
+		if g == nil {
+			t.Errorf("%s missing", name)
+			continue
+		}
+		if g.String() != w.String() {
+			t.Errorf("%s = %v; want %v", name, g, w)
+		}
+	}
+}
+
+// TestFamiliesLineNumbers: a parse error names the page's own line, the
+// dropped lines counted.
+func TestFamiliesLineNumbers(t *testing.T) {
+	page := "junk 1\njunk 2\n# TYPE vllm:x gauge\nvllm:x{a=\"1\" 3\n"
+	_, err := Families(strings.NewReader(page), "vllm:")
+	if err == nil || !strings.Contains(err.Error(), "line 4") {
+		t.Errorf("error %v; want it at line 4", err)
+	}
+}
+
+// TestFamiliesCapsTheSeries: more than MaxSeries series of the kept
+// families is refused; as many of other families are dropped and cost
+// nothing.
+func TestFamiliesCapsTheSeries(t *testing.T) {
+	series := func(name string, n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString(name + "{i=\"")
+			b.WriteString(strings.Repeat("x", i%7))
+			b.WriteString(string(rune('a' + i%26)))
+			b.WriteString("\",n=\"" + itoa(i) + "\"} 1\n")
+		}
+		return b.String()
+	}
+	_, err := Families(strings.NewReader(series("vllm:x", MaxSeries+1)), "vllm:")
+	if err == nil || !strings.Contains(err.Error(), "more than 65536 series") {
+		t.Errorf("error %v; want the page refused past MaxSeries", err)
+	}
+	fams, err := Families(strings.NewReader(series("junk", 4*MaxSeries)+series("vllm:x", MaxSeries)), "vllm:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(fams["vllm:x"].GetMetric()); n != MaxSeries || len(fams) != 1 {
+		t.Errorf("%d families, vllm:x %d series; want 1 family of %d", len(fams), n, MaxSeries)
+	}
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+// TestFamiliesLinesOfAnyShape: quoted UTF-8 names, a line longer than the
+// reader's buffer, CRLF-free last line without a newline, indented lines.
+func TestFamiliesLinesOfAnyShape(t *testing.T) {
+	long := strings.Repeat("v", 200<<10)
+	page := "# HELP \"vllm:a.b\" dotted\n# TYPE \"vllm:a.b\" gauge\n{\"vllm:a.b\",x=\"1\"} 5\n" +
+		"{\"other.c\"} 9\n" +
+		"vllm:long{label=\"" + long + "\"} 7\n" +
+		"  vllm:indented 3\n" +
+		"vllm:last 11"
+	fams, err := Families(strings.NewReader(page), "vllm:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"vllm:a.b": 5, "vllm:long": 7, "vllm:indented": 3, "vllm:last": 11}
+	if len(fams) != len(want) {
+		t.Errorf("families %v; want %v", keys(fams), want)
+	}
+	for name, v := range want {
+		f := fams[name]
+		if f == nil || len(f.GetMetric()) != 1 {
+			t.Errorf("%s: %v", name, f)
+			continue
+		}
+		if got, _ := Value(f.GetMetric()[0]); got != v {
+			t.Errorf("%s = %v; want %v", name, got, v)
+		}
+	}
+	if l := fams["vllm:long"].GetMetric()[0].GetLabel()[0].GetValue(); l != long {
+		t.Errorf("the long label came back %d bytes; want %d", len(l), len(long))
+	}
+}
+
+func keys(m map[string]*dto.MetricFamily) []string {
+	var k []string
+	for n := range m {
+		k = append(k, n)
+	}
+	return k
+}
+
+// BenchmarkFamiliesJunkPage: a page of 1M one-series families no scraper
+// reads, inside MaxPage, beside the recorded vLLM page: what reading it
+// costs (bytes and allocations per op).
+func BenchmarkFamiliesJunkPage(b *testing.B) {
+	raw, err := os.ReadFile("../../testdata/telemetry/vllm-metrics-v1-busy.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sb strings.Builder
+	for i := range 1 << 20 {
+		sb.WriteString("junk_")
+		sb.WriteString(itoa(i))
+		sb.WriteString(" 1\n")
+	}
+	page := sb.String() + string(raw)
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Families(strings.NewReader(page), "vllm:"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
