@@ -15,6 +15,21 @@ import (
 // exists".
 func TestWriteNamesADanglingLink(t *testing.T) {
 	root := t.TempDir()
+	rep := a100Report(t, root)
+	link, target := filepath.Join(root, "out"), filepath.Join(root, "gone")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Write(link, rep, []string{"md"})
+	if want := link + " is a symbolic link to " + target + ", which does not exist"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Write(dangling link) = %v; want it to say %q", err, want)
+	}
+}
+
+// a100Report builds the report of the synthetic A100 run, written under
+// root/run.
+func a100Report(t *testing.T, root string) *Report {
+	t.Helper()
 	run := filepath.Join(root, "run")
 	if err := rendertest.WriteRun(run, rendertest.A100()); err != nil {
 		t.Fatal(err)
@@ -27,12 +42,5 @@ func TestWriteNamesADanglingLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	link, target := filepath.Join(root, "out"), filepath.Join(root, "gone")
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
-	_, err = Write(link, rep, []string{"md"})
-	if want := link + " is a symbolic link to " + target + ", which does not exist"; err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("Write(dangling link) = %v; want it to say %q", err, want)
-	}
+	return rep
 }

@@ -4,9 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/inferbench/inferbench/report"
-	"github.com/inferbench/inferbench/report/render/rendertest"
 )
 
 // TestWriteReplacesLinksInsteadOfWritingThroughThem: a report directory
@@ -17,18 +14,7 @@ import (
 // a link in DIR pointed.
 func TestWriteReplacesLinksInsteadOfWritingThroughThem(t *testing.T) {
 	root := t.TempDir()
-	run := filepath.Join(root, "run")
-	if err := rendertest.WriteRun(run, rendertest.A100()); err != nil {
-		t.Fatal(err)
-	}
-	runs, slo, src, err := LoadRuns([]string{run}, report.SLO{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Version: "test", Resamples: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := a100Report(t, root)
 	out := filepath.Join(root, "out")
 	for _, d := range []string{PlotsDir, VLLMDir} {
 		if err := os.MkdirAll(filepath.Join(out, d), 0o755); err != nil {
