@@ -42,6 +42,7 @@ const (
 	prefixCacheQueries
 	prefixCacheHits
 	simBehindSeconds
+	mockCPUWaitSeconds
 	numCounters
 )
 
@@ -53,6 +54,7 @@ func counterFields(s *rundir.ServerSample) [numCounters]**float64 {
 		prefixCacheQueries: &s.PrefixCacheQueriesTotal,
 		prefixCacheHits:    &s.PrefixCacheHitsTotal,
 		simBehindSeconds:   &s.SimBehindSecondsTotal,
+		mockCPUWaitSeconds: &s.MockCPUWaitSecondsTotal,
 	}
 }
 
