@@ -31,6 +31,13 @@ type ClientLevel struct {
 	GCPauseMS float64 `json:"gc_pause_ms"`
 	// HeapPeakBytes is the largest live heap seen.
 	HeapPeakBytes uint64 `json:"heap_peak_bytes"`
+	// RunWaitS is the client's threads' wait for a CPU over the window
+	// (client.jsonl run_wait_s, the difference across it), RunWaitThreads
+	// that wait over the window's wall time: the average number of the
+	// client's threads the host kept off a CPU (metrics.go, Client run-queue
+	// wait). nil where client.jsonl has no run_wait_s (not Linux, older runs).
+	RunWaitS       *float64 `json:"run_wait_s,omitempty"`
+	RunWaitThreads *float64 `json:"run_wait_threads,omitempty"`
 	// Bound says the client was near its limit; Reasons says how.
 	Bound   bool     `json:"client_bound"`
 	Reasons []string `json:"reasons,omitempty"`
@@ -52,6 +59,10 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 	var cl ClientLevel
 	var shares []float64
 	var prev *rundir.ClientSample
+	// waitFrom and waitTo are the first and last samples carrying the
+	// cumulative run-queue wait over the window: from the sample before it
+	// (the start of the first interval) to the last interval's end.
+	var waitFrom, waitTo *rundir.ClientSample
 	sched := map[int64]int64{}
 	for i := range samples {
 		s := &samples[i]
@@ -61,6 +72,15 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 		}
 		if prev != nil && prev.TNS >= l.EndNS {
 			break
+		}
+		if s.RunWaitSeconds != nil {
+			if waitFrom == nil {
+				waitFrom = s
+				if prev != nil && prev.RunWaitSeconds != nil {
+					waitFrom = prev
+				}
+			}
+			waitTo = s
 		}
 		cl.Samples++
 		cl.Cores = s.Cores
@@ -76,6 +96,12 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 		prev = s
 	}
 	cl.CPUShare = meanPeak(shares)
+	if waitFrom != nil && waitTo != waitFrom {
+		d := *waitTo.RunWaitSeconds - *waitFrom.RunWaitSeconds
+		if th, ok := RunWaitThreads(d, float64(waitTo.TNS-waitFrom.TNS)/1e9); ok {
+			cl.RunWaitS, cl.RunWaitThreads = &d, &th
+		}
+	}
 	if len(sched) > 0 {
 		h := make([][2]int64, 0, len(sched))
 		for _, up := range slices.Sorted(maps.Keys(sched)) {
@@ -95,7 +121,8 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 // are its own (SummarizeClient on each shard's samples), and the
 // level-wide checks (send lag, streams in flight) are made once on the
 // merged level. The figures kept are the busiest shard's (highest mean CPU
-// share); GC pauses add up; a reason names its shard.
+// share; the run-queue wait, the most-waiting shard's); GC pauses add up; a
+// reason names its shard.
 func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, closedLoop bool) {
 	if len(clients) == 0 {
 		return
@@ -115,6 +142,9 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, c
 			merged.HeapPeakBytes = max(merged.HeapPeakBytes, c.HeapPeakBytes)
 			merged.SchedLatencyP99MS = max(merged.SchedLatencyP99MS, c.SchedLatencyP99MS)
 			merged.SchedLatencyPeakMS = max(merged.SchedLatencyPeakMS, c.SchedLatencyPeakMS)
+			if c.RunWaitThreads != nil && (merged.RunWaitThreads == nil || *c.RunWaitThreads > *merged.RunWaitThreads) {
+				merged.RunWaitS, merged.RunWaitThreads = c.RunWaitS, c.RunWaitThreads
+			}
 			if c.CPUShare != nil && c.CPUShare.Mean > busiest {
 				busiest = c.CPUShare.Mean
 				merged.CPUShare, merged.Cores = c.CPUShare, c.Cores

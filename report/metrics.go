@@ -68,19 +68,32 @@
 //   - Go scheduler latency quantile: the upper bound of the runtime
 //     histogram's bucket holding rank ⌈q·n⌉ (HistQuantile); a level's p99
 //     is over all its intervals' scheduling events.
+//   - Run-queue wait (threads waiting for a CPU): the increase of a
+//     process's threads' cumulative run-queue wait (Linux schedstat
+//     run_delay, summed over its threads: internal/runwait) over a span,
+//     divided by the span (RunWaitThreads): the average number of its
+//     threads the host kept runnable but off a CPU. For the client, from
+//     client.jsonl run_wait_s, from the sample before the level's window
+//     to the first at or after its end; for the mock, server.jsonl
+//     mock_cpu_wait_s_total between the first and last good scrapes of
+//     the window. Absent where unknown (not Linux).
 //   - Client-bound: a level whose client CPU, scheduler latency p99, send
-//     lag p99 or (closed loop) streams in flight pass the Client* bounds
-//     below (clientBoundReasons): its numbers describe the load generator,
-//     not the server.
+//     lag p99, run-queue wait or (closed loop) streams in flight pass the
+//     Client* bounds below (clientBoundReasons): its numbers describe the
+//     load generator, not the server.
 //   - Mock behind schedule (inferbench's mock engine only): the increase
 //     of the engine's behind-schedule counter (server.jsonl
 //     sim_behind_s_total: the seconds its simulated GPU lost because the
 //     host did not run it in time) between the first and last good scrapes
 //     of the level's window, over the time between those scrapes
 //     (SimBehindShare), the share of the window the simulated engine ran
-//     late. At SimBehindBound or more the level is MOCK-BEHIND: its
-//     numbers read slower than the mock's profile, a busy host's doing.
-//     Absent for a real engine (no counter) and for fixed timing.
+//     late. At SimBehindBound or more — or with the mock's threads
+//     waiting for a CPU (run-queue wait above) at MockCPUWaitBound or more,
+//     which catches what the engine's count misses (a late wake-up the
+//     next step absorbs, handlers writing tokens late, fixed timing) —
+//     the level is MOCK-BEHIND: its numbers read slower than the mock's
+//     profile, a busy host's doing. Absent for a real engine (no counter);
+//     fixed timing has the CPU wait only.
 //   - Percentiles p50 p90 p95 p99 p99.9 use linear interpolation between
 //     closest ranks (Hyndman & Fan type 7, NumPy's default, which vLLM's
 //     benchmark uses); stddev is the population standard deviation (NumPy's
@@ -211,6 +224,16 @@ func PrefixCacheHitRate(hitsDelta, queriesDelta float64) (float64, bool) {
 // 0.4 % of a level; with six busy loops beside it, 5–20 % (docs/design.md,
 // The mock).
 const SimBehindBound = 0.02
+
+// MockCPUWaitBound is the average number of the mock's threads waiting
+// for a CPU over a window (SimBehind.CPUWaitThreads) at which the level is
+// MOCK-BEHIND: the host delayed the mock's tokens whether or not its
+// engine lost a whole step. Calibrated with the client's bound
+// (ClientRunWaitBound: the same reproduction, all on CPU 0): quiet, 0.051
+// and 0.058 (levels 4 and 16); three busy loops beside it, 0.17 and 0.40,
+// while the behind-schedule share read 0.07 % and 0.41 %, far under
+// SimBehindBound. 0.1 lies between with a factor of ~1.7 each way.
+const MockCPUWaitBound = 0.1
 
 // SimBehindShare is the share of a span of spanS seconds that the mock's
 // simulated engine lost behind its schedule, behindDelta the increase of
@@ -464,7 +487,31 @@ const (
 	// ClientInFlightBound: closed loop, mean streams in flight as a share of
 	// the concurrency, judged when each worker sent ≥ 10 requests.
 	ClientInFlightBound = 0.8
+	// ClientRunWaitBound: the client's threads waiting for a CPU, on
+	// average over the window (RunWaitThreads): a host that takes the CPU
+	// away, which neither the client's own CPU share nor Go's scheduler
+	// latency sees (the Go threads themselves wait, not their goroutines).
+	// Calibrated on the 2-core shared machine (2026-12-04), the mock
+	// (h100-sxm) and `run --sweep 4,16 -n 200` both pinned to CPU 0: quiet,
+	// 0.040 and 0.057 (levels 4 and 16); with three busy loops pinned
+	// beside them, 0.18 and 0.33 — TTFT p95 +31 % and +46 %, ITL p95 +43 %
+	// and +59 %, every other client bound silent (scheduler p99 0.46 and
+	// 0.79 ms, CPU 2–5 %). 0.1 lies between with a factor of ~1.7 each
+	// way (docs/design.md, The client watches itself).
+	ClientRunWaitBound = 0.1
 )
+
+// RunWaitThreads is the average number of a process's threads waiting for
+// a CPU over a span of spanS seconds, waitDelta the increase of their
+// cumulative run-queue wait over it (client.jsonl run_wait_s, server.jsonl
+// mock_cpu_wait_s_total). false when the span is empty or the wait went
+// back (a cumulative wait kept over exited threads never does).
+func RunWaitThreads(waitDelta, spanS float64) (float64, bool) {
+	if !(spanS > 0) || waitDelta < 0 {
+		return 0, false
+	}
+	return waitDelta / spanS, true
+}
 
 // clientBoundReasons says why a level's client was near its limit, from
 // its client figures cl and the level l; none when it was not. closedLoop
@@ -477,6 +524,9 @@ func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	}
 	if cl.SchedLatencyP99MS >= ClientSchedBoundMS {
 		reasons = append(reasons, fmt.Sprintf("Go scheduler latency p99 %.1f ms: timestamps late by as much", cl.SchedLatencyP99MS))
+	}
+	if w := cl.RunWaitThreads; w != nil && *w >= ClientRunWaitBound {
+		reasons = append(reasons, fmt.Sprintf("the host kept %.2f of its threads waiting for a CPU on average (run-queue wait %.2f s): timestamps late by as much as the waits", *w, *cl.RunWaitS))
 	}
 	if l.SendLagMS.N > 0 && l.SendLagMS.P99 >= ClientSendLagBoundMS {
 		reasons = append(reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))
