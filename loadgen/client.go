@@ -46,9 +46,9 @@ func (p *clientProbe) read(tNS int64) rundir.ClientSample {
 	// The OS's view, which the scheduler histogram below lacks: threads
 	// the host left waiting for a CPU (docs/design.md, The client watches
 	// itself). 0.3 ms a read at 36 threads (internal/runwait's benchmark).
-	if ns, ok := p.wait.Read(); ok {
-		w := float64(ns) / 1e9
-		s.RunWaitSeconds = &w
+	if st, ok := p.wait.Read(); ok {
+		w := float64(st.WaitNS) / 1e9
+		s.RunWaitSeconds, s.RunSlices = &w, &st.Slices
 	}
 	for _, m := range p.samples {
 		switch m.Name {

@@ -14,7 +14,7 @@ import (
 )
 
 // fakeProc is a /proc tree of two threads that waited 1.5 and 0.25 s for
-// a CPU.
+// a CPU over 40 and 2 timeslices, having run 900 and 0.3 µs.
 func fakeProc(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
@@ -52,6 +52,9 @@ func TestMetricsCPUWait(t *testing.T) {
 			if v := f.GetMetric()[0].GetCounter().GetValue(); v != 1.75 {
 				t.Errorf("%s = %v, want 1.75", CPUWaitFamily, v)
 			}
+			if f := scrape(t, s, "/metrics")[CPUSlicesFamily]; f == nil || f.GetMetric()[0].GetCounter().GetValue() != 42 {
+				t.Errorf("%s: %v, want 42", CPUSlicesFamily, f)
+			}
 			rec := httptest.NewRecorder()
 			s.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), "GET", "/metrics", nil))
 			smp, err := servermetrics.Parse(bytes.NewReader(rec.Body.Bytes()))
@@ -61,9 +64,21 @@ func TestMetricsCPUWait(t *testing.T) {
 			if v := smp.MockCPUWaitSecondsTotal; v == nil || *v != 1.75 {
 				t.Errorf("server sample mock_cpu_wait_s_total %v, want 1.75", v)
 			}
+			if v := smp.MockCPUSlicesTotal; v == nil || *v != 42 {
+				t.Errorf("server sample mock_cpu_slices_total %v, want 42", v)
+			}
+			if v := smp.MockCPUSecondsTotal; v == nil || *v != 0.0009003 {
+				t.Errorf("server sample mock_cpu_s_total %v, want 0.0009003", v)
+			}
 			s.cpuWait = runwait.New(t.TempDir())
-			if f := scrape(t, s, "/metrics")[CPUWaitFamily]; f != nil {
+			fams := scrape(t, s, "/metrics")
+			if f := fams[CPUWaitFamily]; f != nil {
 				t.Errorf("unknown wait published: %v", f)
+			}
+			for _, name := range []string{CPUSlicesFamily, CPUSecondsFamily} {
+				if f := fams[name]; f != nil {
+					t.Errorf("unknown %s published: %v", name, f)
+				}
 			}
 		})
 	}

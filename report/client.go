@@ -32,11 +32,18 @@ type ClientLevel struct {
 	// HeapPeakBytes is the largest live heap seen.
 	HeapPeakBytes uint64 `json:"heap_peak_bytes"`
 	// RunWaitS is the client's threads' wait for a CPU over the window
-	// (client.jsonl run_wait_s, the difference across it), RunWaitThreads
-	// that wait over the window's wall time: the average number of the
-	// client's threads the host kept off a CPU (metrics.go, Client run-queue
-	// wait). nil where client.jsonl has no run_wait_s (not Linux, older runs).
+	// (client.jsonl run_wait_s, the difference across it); RunWaitMeanMS
+	// that wait per time a thread was put on a CPU (run_slices): how long a
+	// thread that became runnable waited, on average; RunWaitPerCPU the
+	// wait per second of the client's CPU time (cpu_s): how much of the CPU
+	// it wanted others held. Both judged (ClientRunWaitBoundMS,
+	// ClientRunWaitPerCPUBound); RunWaitThreads, the wait over the window's
+	// wall time, is context (metrics.go, Run-queue wait). nil where
+	// client.jsonl lacks the fields (not Linux, older runs); RunWaitMeanMS
+	// also with too few timeslices to judge.
 	RunWaitS       *float64 `json:"run_wait_s,omitempty"`
+	RunWaitMeanMS  *float64 `json:"run_wait_mean_ms,omitempty"`
+	RunWaitPerCPU  *float64 `json:"run_wait_per_cpu_s,omitempty"`
 	RunWaitThreads *float64 `json:"run_wait_threads,omitempty"`
 	// Bound says the client was near its limit; Reasons says how.
 	Bound   bool     `json:"client_bound"`
@@ -100,6 +107,14 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 		d := *waitTo.RunWaitSeconds - *waitFrom.RunWaitSeconds
 		if th, ok := RunWaitThreads(d, float64(waitTo.TNS-waitFrom.TNS)/1e9); ok {
 			cl.RunWaitS, cl.RunWaitThreads = &d, &th
+			if r, ok := RunWaitPerCPU(d, waitTo.CPUSeconds-waitFrom.CPUSeconds); ok {
+				cl.RunWaitPerCPU = &r
+			}
+			if waitFrom.RunSlices != nil && waitTo.RunSlices != nil {
+				if m, ok := RunWaitMeanMS(d, float64(*waitTo.RunSlices-*waitFrom.RunSlices)); ok {
+					cl.RunWaitMeanMS = &m
+				}
+			}
 		}
 	}
 	if len(sched) > 0 {
@@ -143,7 +158,7 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, c
 			merged.SchedLatencyP99MS = max(merged.SchedLatencyP99MS, c.SchedLatencyP99MS)
 			merged.SchedLatencyPeakMS = max(merged.SchedLatencyPeakMS, c.SchedLatencyPeakMS)
 			if c.RunWaitThreads != nil && (merged.RunWaitThreads == nil || *c.RunWaitThreads > *merged.RunWaitThreads) {
-				merged.RunWaitS, merged.RunWaitThreads = c.RunWaitS, c.RunWaitThreads
+				merged.RunWaitS, merged.RunWaitMeanMS, merged.RunWaitPerCPU, merged.RunWaitThreads = c.RunWaitS, c.RunWaitMeanMS, c.RunWaitPerCPU, c.RunWaitThreads
 			}
 			if c.CPUShare != nil && c.CPUShare.Mean > busiest {
 				busiest = c.CPUShare.Mean

@@ -39,9 +39,12 @@ type ServerLevel struct {
 // of scrapes (a level's window, or the whole run): the seconds its
 // simulated engine lost behind its schedule, the span they are over and
 // their share of it (SimBehindShare); and, where the mock reports it, its
-// threads' wait for a CPU (CPUWaitS) as the average number of them waiting
-// (CPUWaitThreads, MockCPUWaitThreads). Flagged (MOCK-BEHIND) when the
-// share reached SimBehindBound or the threads waiting MockCPUWaitBound.
+// threads' wait for a CPU (CPUWaitS), per time one was put on a CPU
+// (CPUWaitMeanMS: RunWaitMeanMS), per second they ran (CPUWaitPerCPU:
+// RunWaitPerCPU) and over the span (CPUWaitThreads: RunWaitThreads).
+// Flagged (MOCK-BEHIND) when the share reached SimBehindBound, or the mean
+// wait MockCPUWaitBoundMS and the wait per CPU second
+// MockCPUWaitPerCPUBound.
 // NoSchedule says the mock had no schedule to fall behind (fixed timing:
 // only its CPU wait is known, S and Share are 0).
 type SimBehind struct {
@@ -51,20 +54,27 @@ type SimBehind struct {
 	Flagged        bool     `json:"flagged"`
 	NoSchedule     bool     `json:"no_schedule,omitempty"`
 	CPUWaitS       *float64 `json:"cpu_wait_s,omitempty"`
+	CPUWaitMeanMS  *float64 `json:"cpu_wait_mean_ms,omitempty"`
+	CPUWaitPerCPU  *float64 `json:"cpu_wait_per_cpu_s,omitempty"`
 	CPUWaitThreads *float64 `json:"cpu_wait_threads,omitempty"`
 }
 
 // Warning says what a flagged span means, for the table and the reports:
 // one sentence naming what was seen.
 func (b *SimBehind) Warning() string {
-	if w := b.CPUWaitThreads; w == nil || *w < MockCPUWaitBound {
+	if !b.cpuWaitFlagged() {
 		return fmt.Sprintf("MOCK-BEHIND: the simulated engine fell %.2f s (%.1f %%) behind its schedule: the host was too busy; its numbers read slower than the profile", b.S, 100*b.Share)
 	}
 	engine := ""
 	if !b.NoSchedule {
-		engine = fmt.Sprintf(" and its simulated engine fell %.2f s (%.1f %%) behind its schedule", b.S, 100*b.Share)
+		engine = fmt.Sprintf(", and its simulated engine fell %.2f s (%.1f %%) behind its schedule", b.S, 100*b.Share)
 	}
-	return fmt.Sprintf("MOCK-BEHIND: the host kept %.2f of the mock's threads waiting for a CPU on average (%.2f s)%s: its tokens reached the client late; its numbers read slower than the profile", *b.CPUWaitThreads, *b.CPUWaitS, engine)
+	return fmt.Sprintf("MOCK-BEHIND: the mock's threads waited %.2f ms on average for a CPU each time they became runnable, %.1f s per second they ran%s: the host took the CPU away, its tokens reached the client late; its numbers read slower than the profile", *b.CPUWaitMeanMS, *b.CPUWaitPerCPU, engine)
+}
+
+// cpuWaitFlagged says the mock's mean wait for a CPU reached its bound.
+func (b *SimBehind) cpuWaitFlagged() bool {
+	return b.CPUWaitMeanMS != nil && b.CPUWaitPerCPU != nil && *b.CPUWaitMeanMS >= MockCPUWaitBoundMS && *b.CPUWaitPerCPU >= MockCPUWaitPerCPUBound
 }
 
 // counterDelta is the increase of the counter field reads over the good
@@ -104,6 +114,16 @@ func SummarizeSimBehind(samples []rundir.ServerSample, startNS, endNS int64) *Si
 	if delta, span, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.MockCPUWaitSecondsTotal }); ok {
 		if th, ok := RunWaitThreads(delta, span); ok {
 			b.CPUWaitS, b.CPUWaitThreads = &delta, &th
+			if cpu, _, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.MockCPUSecondsTotal }); ok {
+				if r, ok := RunWaitPerCPU(delta, cpu); ok {
+					b.CPUWaitPerCPU = &r
+				}
+			}
+			if n, _, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.MockCPUSlicesTotal }); ok {
+				if m, ok := RunWaitMeanMS(delta, n); ok {
+					b.CPUWaitMeanMS = &m
+				}
+			}
 			if !known {
 				b.SpanS, b.NoSchedule = span, true
 			}
@@ -113,7 +133,7 @@ func SummarizeSimBehind(samples []rundir.ServerSample, startNS, endNS int64) *Si
 	if !known {
 		return nil
 	}
-	b.Flagged = b.Share >= SimBehindBound || b.CPUWaitThreads != nil && *b.CPUWaitThreads >= MockCPUWaitBound
+	b.Flagged = b.Share >= SimBehindBound || b.cpuWaitFlagged()
 	return &b
 }
 

@@ -202,8 +202,8 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 		if !sb.NoSchedule {
 			parts = append(parts, fmt.Sprintf("mock engine behind schedule %.2f s (%.1f%%)", sb.S, 100*sb.Share))
 		}
-		if w := sb.CPUWaitThreads; w != nil {
-			parts = append(parts, fmt.Sprintf("mock threads waiting for a CPU %.2f on average", *w))
+		if m := sb.CPUWaitMeanMS; m != nil {
+			parts = append(parts, fmt.Sprintf("mock threads' wait for a CPU %.3f ms mean (%.2f threads waiting)", *m, *sb.CPUWaitThreads))
 		}
 	}
 	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))

@@ -116,6 +116,11 @@ type ClientSample struct {
 	// scheduler latency cannot see that wait. nil where unknown (not Linux,
 	// no schedstats); a run written before it has none.
 	RunWaitSeconds *float64 `json:"run_wait_s,omitempty"`
+	// RunSlices is the same threads' cumulative count of times put on a
+	// CPU (schedstat's third field), a running total beside RunWaitSeconds:
+	// the difference of the wait over the difference of this is how long a
+	// thread that became runnable waited, on average. nil with it.
+	RunSlices *int64 `json:"run_slices,omitempty"`
 	// Goroutines and HeapBytes are the live goroutines and heap objects.
 	Goroutines int    `json:"goroutines"`
 	HeapBytes  uint64 `json:"heap_bytes"`
@@ -179,6 +184,16 @@ type ServerSample struct {
 	// differences mean anything. Absent for real engines and where the mock
 	// cannot read it (not Linux).
 	MockCPUWaitSecondsTotal *float64 `json:"mock_cpu_wait_s_total,omitempty"`
+	// MockCPUSlicesTotal is, beside it, the times the mock's threads were
+	// put on a CPU (inferbench_mock_cpu_timeslices_total): the wait's
+	// difference over this one's is the mean wait of a thread that became
+	// runnable. A counter, carried over restarts.
+	MockCPUSlicesTotal *float64 `json:"mock_cpu_slices_total,omitempty"`
+	// MockCPUSecondsTotal is the seconds the mock's threads ran on a CPU
+	// (inferbench_mock_cpu_seconds_total, schedstat's first field): the
+	// wait's difference over this one's is how much of the CPU the mock
+	// wanted others held. A counter, carried over restarts.
+	MockCPUSecondsTotal *float64 `json:"mock_cpu_s_total,omitempty"`
 	// Error says why the scrape failed.
 	Error string `json:"error,omitempty"`
 }

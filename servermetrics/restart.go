@@ -43,6 +43,8 @@ const (
 	prefixCacheHits
 	simBehindSeconds
 	mockCPUWaitSeconds
+	mockCPUSlices
+	mockCPUSeconds
 	numCounters
 )
 
@@ -55,6 +57,8 @@ func counterFields(s *rundir.ServerSample) [numCounters]**float64 {
 		prefixCacheHits:    &s.PrefixCacheHitsTotal,
 		simBehindSeconds:   &s.SimBehindSecondsTotal,
 		mockCPUWaitSeconds: &s.MockCPUWaitSecondsTotal,
+		mockCPUSlices:      &s.MockCPUSlicesTotal,
+		mockCPUSeconds:     &s.MockCPUSecondsTotal,
 	}
 }
 

@@ -162,6 +162,8 @@ func (e *engine) page(fams map[string]*dto.MetricFamily) page {
 	// says how far its simulated engine fell behind its schedule.
 	pg.counters[simBehindSeconds] = seriesOf(fams[MockBehindFamily])
 	pg.counters[mockCPUWaitSeconds] = seriesOf(fams[MockCPUWaitFamily])
+	pg.counters[mockCPUSlices] = seriesOf(fams[MockCPUSlicesFamily])
+	pg.counters[mockCPUSeconds] = seriesOf(fams[MockCPUSecondsFamily])
 	return pg
 }
 
@@ -176,6 +178,14 @@ const MockBehindFamily = "inferbench_mock_behind_schedule_seconds_total"
 // threads waited for a CPU (mock.CPUWaitFamily, whose test checks the two
 // names agree).
 const MockCPUWaitFamily = "inferbench_mock_cpu_wait_seconds_total"
+
+// MockCPUSlicesFamily becomes MockCPUSlicesTotal: the times the mock's
+// threads were put on a CPU (mock.CPUSlicesFamily).
+const MockCPUSlicesFamily = "inferbench_mock_cpu_timeslices_total"
+
+// MockCPUSecondsFamily becomes MockCPUSecondsTotal: the seconds the mock's
+// threads ran on a CPU (mock.CPUSecondsFamily).
+const MockCPUSecondsFamily = "inferbench_mock_cpu_seconds_total"
 
 // The largest values a Sample's fields can hold, far above any engine's:
 // past them a page's value is garbage (a mean of 1.7e308 over the samples

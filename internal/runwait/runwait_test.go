@@ -14,31 +14,33 @@ import (
 func TestParseSchedstatFixtures(t *testing.T) {
 	for _, c := range []struct {
 		file string
-		ns   int64
+		want Stat
 		ok   bool
 	}{
-		{"linux.txt", 7483625, true},
-		{"never-waited.txt", 0, true},
-		{"two-fields.txt", 0, false},
-		{"negative.txt", 0, false},
-		{"empty.txt", 0, false},
+		{"linux.txt", Stat{6645153, 7483625, 3}, true},
+		{"never-waited.txt", Stat{RunNS: 184467440737}, true},
+		{"two-fields.txt", Stat{}, false},
+		{"negative.txt", Stat{}, false},
+		{"empty.txt", Stat{}, false},
 	} {
 		b, err := os.ReadFile(filepath.Join("testdata", "schedstat", c.file))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ns, ok := ParseSchedstat(b)
-		if ns != c.ns || ok != c.ok {
-			t.Errorf("%s: %d %v; want %d %v", c.file, ns, ok, c.ns, c.ok)
+		got, ok := ParseSchedstat(b)
+		if got != c.want || ok != c.ok {
+			t.Errorf("%s: %+v %v; want %+v %v", c.file, got, ok, c.want, c.ok)
 		}
 	}
 }
 
-// A fake /proc of three threads that waited 0.25, 1.5 and 1.25 s: 3 s.
+// A fake /proc of three threads that waited 0.25, 1.5 and 1.25 s over
+// 912, 77 and 4 timeslices, on a CPU 1.093417032, 0.088120044 and
+// 0.00000312 s: 3 s over 993, 1.181540196 s on a CPU.
 func TestReadSumsTheThreads(t *testing.T) {
-	ns, ok := New(filepath.Join("testdata", "proc")).Read()
-	if !ok || ns != 3_000_000_000 {
-		t.Errorf("read %d %v; want 3000000000 true", ns, ok)
+	st, ok := New(filepath.Join("testdata", "proc")).Read()
+	if !ok || st != (Stat{1_181_540_196, 3_000_000_000, 993}) {
+		t.Errorf("read %+v %v; want 1.181540196 s on a CPU, 3 s waiting over 993 timeslices", st, ok)
 	}
 }
 
@@ -76,31 +78,31 @@ func TestReadKeepsExitedThreads(t *testing.T) {
 		}
 	}
 	r := New(root)
-	read := func() int64 {
+	read := func() Stat {
 		t.Helper()
-		ns, ok := r.Read()
+		st, ok := r.Read()
 		if !ok {
 			t.Fatal("unknown")
 		}
-		return ns
+		return st
 	}
 	write("10", "5 100 1\n")
 	write("11", "5 40 1\n")
-	if got := read(); got != 140 {
-		t.Fatalf("first read %d; want 140", got)
+	if got := read(); got != (Stat{10, 140, 2}) {
+		t.Fatalf("first read %+v; want 140 over 2", got)
 	}
 	// 11 exits; 10 waits 20 more.
 	if err := os.RemoveAll(filepath.Join(root, "self", "task", "11")); err != nil {
 		t.Fatal(err)
 	}
 	write("10", "9 120 2\n")
-	if got := read(); got != 160 {
-		t.Errorf("after thread 11 exited: %d; want 160 (120 + its last 40)", got)
+	if got := read(); got != (Stat{14, 160, 3}) {
+		t.Errorf("after thread 11 exited: %+v; want 160 (120 + its last 40) over 3", got)
 	}
 	// A new thread takes tid 10: its count starts again at 7.
 	write("10", "1 7 1\n")
-	if got := read(); got != 167 {
-		t.Errorf("after tid 10's reuse: %d; want 167 (40 + 120 + 7)", got)
+	if got := read(); got != (Stat{15, 167, 4}) {
+		t.Errorf("after tid 10's reuse: %+v; want 167 (40 + 120 + 7) over 4", got)
 	}
 }
 
@@ -120,8 +122,8 @@ func TestSelf(t *testing.T) {
 	if !ok {
 		t.Fatal("this process's run-queue wait is unknown")
 	}
-	if b, _ := r.Read(); b < a {
-		t.Errorf("went back: %d then %d", a, b)
+	if b, _ := r.Read(); b.WaitNS < a.WaitNS || b.Slices < a.Slices {
+		t.Errorf("went back: %+v then %+v", a, b)
 	}
 }
 
