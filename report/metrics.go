@@ -240,8 +240,8 @@ const SimBehindBound = 0.02
 // (CPUWaitPerCPU) at which, both reached, a level is MOCK-BEHIND: the host
 // delayed the mock's tokens whether or not its engine lost a whole step.
 // Calibrated with the client's bounds (ClientRunWaitBoundMS: the same
-// runs): quiet, mean 0.021–0.064 ms, 0.9–1.2 s per CPU second; three busy
-// loops beside it, 0.23–0.35 ms and 7.4–7.7 s, while the behind-schedule
+// runs): quiet, mean 0.016–0.064 ms, 0.8–1.3 s per CPU second; three busy
+// loops beside it, 0.20–0.35 ms and 7.1–7.7 s, while the behind-schedule
 // share read 0.02–0.35 %, far under SimBehindBound; `make demo`, 0.08–0.22
 // ms and 1.0–2.9 s, nothing flagged.
 const (
@@ -510,11 +510,11 @@ const (
 	// Calibrated on the 2-core shared machine (2026-12-04, load average
 	// 2–4 from other jobs), the mock (h100-sxm) and `run --sweep 4,16 -n
 	// 200` both pinned to CPU 0, levels 4 and 16:
-	//   - quiet: mean 0.027–0.067 ms, 0.9–1.9 s per CPU second (TTFT p95
+	//   - quiet: mean 0.021–0.067 ms, 0.9–1.9 s per CPU second (TTFT p95
 	//     16.5–16.8 ms);
-	//   - three busy loops pinned beside them: mean 0.29–0.50 ms, 6.9–9.5 s
-	//     per CPU second (TTFT p95 20.9–24.4 ms, ITL p95 12.6–14.8 ms against
-	//     8.5–9.7), every other client bound silent (scheduler p99 under
+	//   - three busy loops pinned beside them: mean 0.27–0.50 ms, 6.9–9.5 s
+	//     per CPU second (TTFT p95 20.9–24.4 ms, ITL p95 12.3–14.8 ms against
+	//     8.4–9.7), every other client bound silent (scheduler p99 under
 	//     1 ms, CPU 2–5 %);
 	//   - `make demo`, unpinned, up to c=128: mean 0.09–0.21 ms, 1.0–2.6 s
 	//     per CPU second, verdict 3.24× (the profiles' ratio): the client
