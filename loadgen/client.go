@@ -11,6 +11,7 @@ import (
 	"runtime/metrics"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/runwait"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -21,6 +22,8 @@ type clientProbe struct {
 	samples   []metrics.Sample
 	prevSched []uint64
 	prevGC    float64
+	// wait reads the threads' run-queue wait (nil off Linux: unknown).
+	wait *runwait.Reader
 }
 
 const (
@@ -31,7 +34,7 @@ const (
 )
 
 func newClientProbe() *clientProbe {
-	p := &clientProbe{samples: []metrics.Sample{{Name: mSched}, {Name: mGCPause}, {Name: mGoroutines}, {Name: mHeap}}}
+	p := &clientProbe{samples: []metrics.Sample{{Name: mSched}, {Name: mGCPause}, {Name: mGoroutines}, {Name: mHeap}}, wait: runwait.Self()}
 	p.read(0) // prime the histograms
 	return p
 }
@@ -40,6 +43,13 @@ func newClientProbe() *clientProbe {
 func (p *clientProbe) read(tNS int64) rundir.ClientSample {
 	metrics.Read(p.samples)
 	s := rundir.ClientSample{TNS: tNS, CPUSeconds: processCPUSeconds(), Cores: runtime.GOMAXPROCS(0)}
+	// The OS's view, which the scheduler histogram below lacks: threads
+	// the host left waiting for a CPU (docs/design.md, The client watches
+	// itself). 0.3 ms a read at 36 threads (internal/runwait's benchmark).
+	if st, ok := p.wait.Read(); ok {
+		w := float64(st.WaitNS) / 1e9
+		s.RunWaitSeconds, s.RunSlices = &w, &st.Slices
+	}
 	for _, m := range p.samples {
 		switch m.Name {
 		case mSched:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"math"
+	"os"
 	"reflect"
 	"runtime"
 	"runtime/metrics"
@@ -82,6 +83,16 @@ func TestWatchClient(t *testing.T) {
 		}
 		if i > 0 && (s.TNS <= samples[i-1].TNS || s.CPUSeconds < samples[i-1].CPUSeconds) {
 			t.Errorf("sample %d goes back: %+v after %+v", i, s, samples[i-1])
+		}
+		// On Linux (with schedstats) every sample carries the threads'
+		// run-queue wait, a running total.
+		if _, err := os.Stat("/proc/self/schedstat"); err == nil && runtime.GOOS == "linux" {
+			if s.RunWaitSeconds == nil || s.RunSlices == nil || *s.RunSlices == 0 {
+				t.Errorf("sample %d: no run_wait_s and run_slices on Linux", i)
+			} else if i > 0 && samples[i-1].RunWaitSeconds != nil && (*s.RunWaitSeconds < *samples[i-1].RunWaitSeconds || *s.RunSlices < *samples[i-1].RunSlices) {
+				p := samples[i-1]
+				t.Errorf("sample %d: run wait went back, %v over %d after %v over %d", i, *s.RunWaitSeconds, *s.RunSlices, *p.RunWaitSeconds, *p.RunSlices)
+			}
 		}
 		if !slices.IsSortedFunc(s.SchedHist, func(a, b [2]int64) int { return int(a[0] - b[0]) }) {
 			t.Errorf("sample %d histogram out of order: %v", i, s.SchedHist)

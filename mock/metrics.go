@@ -20,6 +20,30 @@ func ttftBuckets() []float64 {
 // servermetrics reads it into server.jsonl's sim_behind_s_total.
 const BehindScheduleFamily = "inferbench_mock_behind_schedule_seconds_total"
 
+// CPUWaitFamily is the counter, on both modes' /metrics page, of the
+// seconds this process's threads spent runnable but waiting for a CPU
+// (Linux schedstat run_delay summed over the threads: internal/runwait).
+// The behind-schedule counter sees only whole engine steps lost; a late
+// wake-up the next step absorbs, or handler goroutines that write a token
+// late after the engine produced it on time, it does not, and fixed timing
+// has no schedule at all — the OS's count sees them all. servermetrics
+// reads it into server.jsonl's mock_cpu_wait_s_total. A mock running
+// inside the load generator's process (tests) counts that process's
+// threads, the client's too.
+const CPUWaitFamily = "inferbench_mock_cpu_wait_seconds_total"
+
+// CPUSlicesFamily counts, beside CPUWaitFamily, the times the mock's
+// threads were put on a CPU (schedstat's third field): the wait over these
+// is how long a thread that became runnable waited, on average.
+// servermetrics reads it into server.jsonl's mock_cpu_slices_total.
+const CPUSlicesFamily = "inferbench_mock_cpu_timeslices_total"
+
+// CPUSecondsFamily counts the seconds the mock's threads ran on a CPU
+// (schedstat's first field): the wait over these is how much of the CPU
+// the mock wanted others held. servermetrics reads it into server.jsonl's
+// mock_cpu_s_total.
+const CPUSecondsFamily = "inferbench_mock_cpu_seconds_total"
+
 // serverMetrics counts what /metrics reports, in both modes.
 type serverMetrics struct {
 	mu         sync.Mutex
@@ -85,8 +109,8 @@ func pyFloat(v float64) string {
 }
 
 // serveMetrics answers GET /metrics in vLLM V1's Prometheus names, labels
-// engine="0" and model_name, and in engine mode the mock's own
-// BehindScheduleFamily. In fixed mode requests in flight count as running
+// engine="0" and model_name, in engine mode the mock's own
+// BehindScheduleFamily, and in both modes its CPUWaitFamily. In fixed mode requests in flight count as running
 // and nothing waits.
 func (s *Server) serveMetrics(w http.ResponseWriter) {
 	m := &s.metrics
@@ -130,6 +154,12 @@ func (s *Server) serveMetrics(w http.ResponseWriter) {
 		// timing has no schedule to fall behind: its token times are
 		// absolute, and a late write is caught up at once.
 		counter(BehindScheduleFamily, "Seconds the simulated engine fell behind its schedule because the host did not run it in time (inferbench mock; a busy host: its numbers read slower than its profile).", float64(behindNS)/1e9)
+	}
+	if st, ok := s.cpuWait.Read(); ok {
+		// Unknown (not Linux, no schedstats) is no family, never a 0.
+		counter(CPUWaitFamily, "Seconds the mock's threads were runnable but waiting for a CPU (Linux schedstat run_delay; inferbench mock; a busy host: its tokens reach the client late).", float64(st.WaitNS)/1e9)
+		counter(CPUSlicesFamily, "Times the mock's threads were put on a CPU (Linux schedstat timeslices; inferbench mock).", float64(st.Slices))
+		counter(CPUSecondsFamily, "Seconds the mock's threads ran on a CPU (Linux schedstat; inferbench mock).", float64(st.RunNS)/1e9)
 	}
 	const h = "vllm:time_to_first_token_seconds"
 	b = fmt.Appendf(b, "# HELP %s Histogram of time to first token in seconds.\n# TYPE %s histogram\n", h, h)

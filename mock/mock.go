@@ -50,6 +50,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/runwait"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -142,6 +143,9 @@ type Server struct {
 	started  time.Time
 	engine   *engine // nil in fixed mode
 	metrics  serverMetrics
+	// cpuWait reads this process's threads' wait for a CPU (metrics.go,
+	// CPUWaitFamily); nil off Linux.
+	cpuWait *runwait.Reader
 
 	faultMu  sync.Mutex
 	faultRNG faultRNG
@@ -198,7 +202,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RetryAfter == 0 {
 		cfg.RetryAfter = time.Second
 	}
-	s := &Server{cfg: cfg, started: time.Now()}
+	s := &Server{cfg: cfg, started: time.Now(), cpuWait: runwait.Self()}
 	s.dcgmLast = s.started
 	s.created = s.started.Unix()
 	s.faultRNG = newFaultRNG(cfg.Seed)

@@ -31,6 +31,20 @@ type ClientLevel struct {
 	GCPauseMS float64 `json:"gc_pause_ms"`
 	// HeapPeakBytes is the largest live heap seen.
 	HeapPeakBytes uint64 `json:"heap_peak_bytes"`
+	// RunWaitS is the client's threads' wait for a CPU over the window
+	// (client.jsonl run_wait_s, the difference across it); RunWaitMeanMS
+	// that wait per time a thread was put on a CPU (run_slices): how long a
+	// thread that became runnable waited, on average; RunWaitPerCPU the
+	// wait per second of the client's CPU time (cpu_s): how much of the CPU
+	// it wanted others held. Both judged (ClientRunWaitBoundMS,
+	// ClientRunWaitPerCPUBound); RunWaitThreads, the wait over the window's
+	// wall time, is context (metrics.go, Run-queue wait). nil where
+	// client.jsonl lacks the fields (not Linux, older runs); RunWaitMeanMS
+	// also with too few timeslices to judge.
+	RunWaitS       *float64 `json:"run_wait_s,omitempty"`
+	RunWaitMeanMS  *float64 `json:"run_wait_mean_ms,omitempty"`
+	RunWaitPerCPU  *float64 `json:"run_wait_per_cpu_s,omitempty"`
+	RunWaitThreads *float64 `json:"run_wait_threads,omitempty"`
 	// Bound says the client was near its limit; Reasons says how.
 	Bound   bool     `json:"client_bound"`
 	Reasons []string `json:"reasons,omitempty"`
@@ -52,6 +66,10 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 	var cl ClientLevel
 	var shares []float64
 	var prev *rundir.ClientSample
+	// waitFrom and waitTo are the first and last samples carrying the
+	// cumulative run-queue wait over the window: from the sample before it
+	// (the start of the first interval) to the last interval's end.
+	var waitFrom, waitTo *rundir.ClientSample
 	sched := map[int64]int64{}
 	for i := range samples {
 		s := &samples[i]
@@ -61,6 +79,15 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 		}
 		if prev != nil && prev.TNS >= l.EndNS {
 			break
+		}
+		if s.RunWaitSeconds != nil {
+			if waitFrom == nil {
+				waitFrom = s
+				if prev != nil && prev.RunWaitSeconds != nil {
+					waitFrom = prev
+				}
+			}
+			waitTo = s
 		}
 		cl.Samples++
 		cl.Cores = s.Cores
@@ -76,6 +103,20 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 		prev = s
 	}
 	cl.CPUShare = meanPeak(shares)
+	if waitFrom != nil && waitTo != waitFrom {
+		d := *waitTo.RunWaitSeconds - *waitFrom.RunWaitSeconds
+		if th, ok := RunWaitThreads(d, float64(waitTo.TNS-waitFrom.TNS)/1e9); ok {
+			cl.RunWaitS, cl.RunWaitThreads = &d, &th
+			if r, ok := RunWaitPerCPU(d, waitTo.CPUSeconds-waitFrom.CPUSeconds); ok {
+				cl.RunWaitPerCPU = &r
+			}
+			if waitFrom.RunSlices != nil && waitTo.RunSlices != nil {
+				if m, ok := RunWaitMeanMS(d, float64(*waitTo.RunSlices-*waitFrom.RunSlices)); ok {
+					cl.RunWaitMeanMS = &m
+				}
+			}
+		}
+	}
 	if len(sched) > 0 {
 		h := make([][2]int64, 0, len(sched))
 		for _, up := range slices.Sorted(maps.Keys(sched)) {
@@ -95,7 +136,8 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 // are its own (SummarizeClient on each shard's samples), and the
 // level-wide checks (send lag, streams in flight) are made once on the
 // merged level. The figures kept are the busiest shard's (highest mean CPU
-// share); GC pauses add up; a reason names its shard.
+// share; the run-queue wait, the most-waiting shard's); GC pauses add up; a
+// reason names its shard.
 func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, closedLoop bool) {
 	if len(clients) == 0 {
 		return
@@ -115,6 +157,9 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, c
 			merged.HeapPeakBytes = max(merged.HeapPeakBytes, c.HeapPeakBytes)
 			merged.SchedLatencyP99MS = max(merged.SchedLatencyP99MS, c.SchedLatencyP99MS)
 			merged.SchedLatencyPeakMS = max(merged.SchedLatencyPeakMS, c.SchedLatencyPeakMS)
+			if c.RunWaitThreads != nil && (merged.RunWaitThreads == nil || *c.RunWaitThreads > *merged.RunWaitThreads) {
+				merged.RunWaitS, merged.RunWaitMeanMS, merged.RunWaitPerCPU, merged.RunWaitThreads = c.RunWaitS, c.RunWaitMeanMS, c.RunWaitPerCPU, c.RunWaitThreads
+			}
 			if c.CPUShare != nil && c.CPUShare.Mean > busiest {
 				busiest = c.CPUShare.Mean
 				merged.CPUShare, merged.Cores = c.CPUShare, c.Cores

@@ -68,19 +68,41 @@
 //   - Go scheduler latency quantile: the upper bound of the runtime
 //     histogram's bucket holding rank ⌈q·n⌉ (HistQuantile); a level's p99
 //     is over all its intervals' scheduling events.
+//   - Run-queue wait: from a process's threads' cumulative wait for a CPU
+//     (Linux schedstat run_delay), their cumulative count of times put on
+//     a CPU (its timeslices) and their CPU time, summed over the threads
+//     (internal/runwait), the increases over a span: the mean wait = wait
+//     / timeslices (RunWaitMeanMS, with RunWaitMinSlices or more), how
+//     long a thread that became runnable waited for a CPU on average, how
+//     late the host made its timestamps; the wait per CPU second = wait /
+//     CPU time (RunWaitPerCPU), how much of the CPU the process wanted
+//     others held; and threads waiting = wait / span (RunWaitThreads),
+//     context. A host that takes the CPU away raises the first two;
+//     the client and the mock waiting for each other's short bursts, only
+//     the first. For the client, client.jsonl run_wait_s, run_slices and
+//     cpu_s from the sample before the level's window to the first at or
+//     after its end; for the mock, server.jsonl mock_cpu_wait_s_total,
+//     mock_cpu_slices_total and mock_cpu_s_total between the first and
+//     last good scrapes of the window. Absent where unknown (not Linux).
 //   - Client-bound: a level whose client CPU, scheduler latency p99, send
-//     lag p99 or (closed loop) streams in flight pass the Client* bounds
-//     below (clientBoundReasons): its numbers describe the load generator,
-//     not the server.
+//     lag p99, run-queue wait (mean and per CPU second together) or
+//     (closed loop) streams in flight pass the Client* bounds below
+//     (clientBoundReasons): its numbers describe the load generator, not
+//     the server.
 //   - Mock behind schedule (inferbench's mock engine only): the increase
 //     of the engine's behind-schedule counter (server.jsonl
 //     sim_behind_s_total: the seconds its simulated GPU lost because the
 //     host did not run it in time) between the first and last good scrapes
 //     of the level's window, over the time between those scrapes
 //     (SimBehindShare), the share of the window the simulated engine ran
-//     late. At SimBehindBound or more the level is MOCK-BEHIND: its
-//     numbers read slower than the mock's profile, a busy host's doing.
-//     Absent for a real engine (no counter) and for fixed timing.
+//     late. At SimBehindBound or more — or with the mock's mean run-queue
+//     wait and wait per CPU second (above) at MockCPUWaitBoundMS and
+//     MockCPUWaitPerCPUBound or more,
+//     which catches what the engine's count misses (a late wake-up the
+//     next step absorbs, handlers writing tokens late, fixed timing) —
+//     the level is MOCK-BEHIND: its numbers read slower than the mock's
+//     profile, a busy host's doing. Absent for a real engine (no counter);
+//     fixed timing has the CPU wait only.
 //   - Percentiles p50 p90 p95 p99 p99.9 use linear interpolation between
 //     closest ranks (Hyndman & Fan type 7, NumPy's default, which vLLM's
 //     benchmark uses); stddev is the population standard deviation (NumPy's
@@ -211,6 +233,21 @@ func PrefixCacheHitRate(hitsDelta, queriesDelta float64) (float64, bool) {
 // 0.4 % of a level; with six busy loops beside it, 5–20 % (docs/design.md,
 // The mock).
 const SimBehindBound = 0.02
+
+// MockCPUWaitBoundMS and MockCPUWaitPerCPUBound are the mean time the
+// mock's threads waited for a CPU each time they became runnable
+// (SimBehind.CPUWaitMeanMS) and the seconds they waited per second they ran
+// (CPUWaitPerCPU) at which, both reached, a level is MOCK-BEHIND: the host
+// delayed the mock's tokens whether or not its engine lost a whole step.
+// Calibrated with the client's bounds (ClientRunWaitBoundMS: the same
+// runs): quiet, mean 0.016–0.064 ms, 0.8–1.3 s per CPU second; three busy
+// loops beside it, 0.20–0.35 ms and 7.1–7.7 s, while the behind-schedule
+// share read 0.02–0.35 %, far under SimBehindBound; `make demo`, 0.08–0.22
+// ms and 1.0–2.9 s, nothing flagged.
+const (
+	MockCPUWaitBoundMS     = 0.125
+	MockCPUWaitPerCPUBound = 4.5
+)
 
 // SimBehindShare is the share of a span of spanS seconds that the mock's
 // simulated engine lost behind its schedule, behindDelta the increase of
@@ -464,7 +501,71 @@ const (
 	// ClientInFlightBound: closed loop, mean streams in flight as a share of
 	// the concurrency, judged when each worker sent ≥ 10 requests.
 	ClientInFlightBound = 0.8
+	// ClientRunWaitBoundMS and ClientRunWaitPerCPUBound: the mean time the
+	// client's threads waited for a CPU each time they became runnable
+	// (RunWaitMeanMS) and the seconds they waited per second they ran
+	// (RunWaitPerCPU), both at their bounds: a host that takes the CPU
+	// away, which neither the client's own CPU share nor Go's scheduler
+	// latency sees (the Go threads themselves wait, not their goroutines).
+	// Calibrated on the 2-core shared machine (2026-12-04, load average
+	// 2–4 from other jobs), the mock (h100-sxm) and `run --sweep 4,16 -n
+	// 200` both pinned to CPU 0, levels 4 and 16:
+	//   - quiet: mean 0.021–0.067 ms, 0.9–1.9 s per CPU second (TTFT p95
+	//     16.5–16.8 ms);
+	//   - three busy loops pinned beside them: mean 0.27–0.50 ms, 6.9–9.5 s
+	//     per CPU second (TTFT p95 20.9–24.4 ms, ITL p95 12.3–14.8 ms against
+	//     8.4–9.7), every other client bound silent (scheduler p99 under
+	//     1 ms, CPU 2–5 %);
+	//   - `make demo`, unpinned, up to c=128: mean 0.09–0.21 ms, 1.0–2.6 s
+	//     per CPU second, verdict 3.24× (the profiles' ratio): the client
+	//     and the mock wait for each other on two cores, often but briefly.
+	// Neither figure alone separates all three (the demo's mean reaches
+	// 0.21 ms, near the busy runs' lowest; the threads waiting on average,
+	// RunWaitThreads, are 0.02–0.10 quiet, 0.06–0.27 in the demo, 0.18–0.34
+	// busy); both together do, each bound a factor of ~1.5–2 from either
+	// side (MockCPUWaitBoundMS, the mock's, lies alike).
+	ClientRunWaitBoundMS     = 0.125
+	ClientRunWaitPerCPUBound = 4.5
 )
+
+// RunWaitMinSlices is the fewest timeslices over which a mean run-queue
+// wait is judged: fewer say little (a process that hardly ran).
+const RunWaitMinSlices = 100
+
+// RunWaitMeanMS is the mean time, in ms, a process's threads waited for a
+// CPU each time they were put on one, waitDeltaS the increase of their
+// cumulative run-queue wait in seconds over a span and slicesDelta that of
+// their timeslices. false with fewer than RunWaitMinSlices timeslices or a
+// wait that went back.
+func RunWaitMeanMS(waitDeltaS, slicesDelta float64) (float64, bool) {
+	if slicesDelta < RunWaitMinSlices || waitDeltaS < 0 {
+		return 0, false
+	}
+	return 1e3 * waitDeltaS / slicesDelta, true
+}
+
+// RunWaitPerCPU is the seconds a process's threads waited for a CPU per
+// second they ran on one, waitDeltaS and cpuDeltaS the increases of their
+// cumulative wait and CPU time over a span; false with no CPU time or a
+// wait that went back.
+func RunWaitPerCPU(waitDeltaS, cpuDeltaS float64) (float64, bool) {
+	if !(cpuDeltaS > 0) || waitDeltaS < 0 {
+		return 0, false
+	}
+	return waitDeltaS / cpuDeltaS, true
+}
+
+// RunWaitThreads is the average number of a process's threads waiting for
+// a CPU over a span of spanS seconds, waitDelta the increase of their
+// cumulative run-queue wait over it (client.jsonl run_wait_s, server.jsonl
+// mock_cpu_wait_s_total). false when the span is empty or the wait went
+// back (a cumulative wait kept over exited threads never does).
+func RunWaitThreads(waitDelta, spanS float64) (float64, bool) {
+	if !(spanS > 0) || waitDelta < 0 {
+		return 0, false
+	}
+	return waitDelta / spanS, true
+}
 
 // clientBoundReasons says why a level's client was near its limit, from
 // its client figures cl and the level l; none when it was not. closedLoop
@@ -477,6 +578,9 @@ func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	}
 	if cl.SchedLatencyP99MS >= ClientSchedBoundMS {
 		reasons = append(reasons, fmt.Sprintf("Go scheduler latency p99 %.1f ms: timestamps late by as much", cl.SchedLatencyP99MS))
+	}
+	if m, r := cl.RunWaitMeanMS, cl.RunWaitPerCPU; m != nil && r != nil && *m >= ClientRunWaitBoundMS && *r >= ClientRunWaitPerCPUBound {
+		reasons = append(reasons, fmt.Sprintf("its threads waited %.2f ms on average for a CPU each time they became runnable, %.1f s per second they ran: the host took the CPU away; timestamps late by as much", *m, *r))
 	}
 	if l.SendLagMS.N > 0 && l.SendLagMS.P99 >= ClientSendLagBoundMS {
 		reasons = append(reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))

@@ -35,31 +35,57 @@ type ServerLevel struct {
 	SimBehind *SimBehind `json:"sim_behind,omitempty"`
 }
 
-// SimBehind is how far the mock's simulated engine fell behind its
-// schedule over a span of scrapes (a level's window, or the whole run):
-// the seconds lost, the span they are over, their share of it
-// (SimBehindShare) and whether that share reached SimBehindBound.
+// SimBehind is how far the host held inferbench's mock back over a span
+// of scrapes (a level's window, or the whole run): the seconds its
+// simulated engine lost behind its schedule, the span they are over and
+// their share of it (SimBehindShare); and, where the mock reports it, its
+// threads' wait for a CPU (CPUWaitS), per time one was put on a CPU
+// (CPUWaitMeanMS: RunWaitMeanMS), per second they ran (CPUWaitPerCPU:
+// RunWaitPerCPU) and over the span (CPUWaitThreads: RunWaitThreads).
+// Flagged (MOCK-BEHIND) when the share reached SimBehindBound, or the mean
+// wait MockCPUWaitBoundMS and the wait per CPU second
+// MockCPUWaitPerCPUBound.
+// NoSchedule says the mock had no schedule to fall behind (fixed timing:
+// only its CPU wait is known, S and Share are 0).
 type SimBehind struct {
-	S       float64 `json:"s"`
-	SpanS   float64 `json:"span_s"`
-	Share   float64 `json:"share"`
-	Flagged bool    `json:"flagged"`
+	S              float64  `json:"s"`
+	SpanS          float64  `json:"span_s"`
+	Share          float64  `json:"share"`
+	Flagged        bool     `json:"flagged"`
+	NoSchedule     bool     `json:"no_schedule,omitempty"`
+	CPUWaitS       *float64 `json:"cpu_wait_s,omitempty"`
+	CPUWaitMeanMS  *float64 `json:"cpu_wait_mean_ms,omitempty"`
+	CPUWaitPerCPU  *float64 `json:"cpu_wait_per_cpu_s,omitempty"`
+	CPUWaitThreads *float64 `json:"cpu_wait_threads,omitempty"`
 }
 
-// Warning says what a flagged span means, for the table and the reports.
+// Warning says what a flagged span means, for the table and the reports:
+// one sentence naming what was seen.
 func (b *SimBehind) Warning() string {
-	return fmt.Sprintf("MOCK-BEHIND: the simulated engine fell %.2f s (%.1f %%) behind its schedule: the host was too busy; its numbers read slower than the profile", b.S, 100*b.Share)
+	if !b.cpuWaitFlagged() {
+		return fmt.Sprintf("MOCK-BEHIND: the simulated engine fell %.2f s (%.1f %%) behind its schedule: the host was too busy; its numbers read slower than the profile", b.S, 100*b.Share)
+	}
+	engine := ""
+	if !b.NoSchedule {
+		engine = fmt.Sprintf(", and its simulated engine fell %.2f s (%.1f %%) behind its schedule", b.S, 100*b.Share)
+	}
+	return fmt.Sprintf("MOCK-BEHIND: the mock's threads waited %.2f ms on average for a CPU each time they became runnable, %.1f s per second they ran%s: the host took the CPU away, its tokens reached the client late; its numbers read slower than the profile", *b.CPUWaitMeanMS, *b.CPUWaitPerCPU, engine)
 }
 
-// SummarizeSimBehind is the mock's behind-schedule seconds over the good
-// scrapes in [startNS, endNS] that carry the counter: from the first to the
-// last of them. nil without two such scrapes at different times (a real
-// engine has none).
-func SummarizeSimBehind(samples []rundir.ServerSample, startNS, endNS int64) *SimBehind {
+// cpuWaitFlagged says the mock's mean wait for a CPU reached its bound.
+func (b *SimBehind) cpuWaitFlagged() bool {
+	return b.CPUWaitMeanMS != nil && b.CPUWaitPerCPU != nil && *b.CPUWaitMeanMS >= MockCPUWaitBoundMS && *b.CPUWaitPerCPU >= MockCPUWaitPerCPUBound
+}
+
+// counterDelta is the increase of the counter field reads over the good
+// scrapes in [startNS, endNS] that carry it, from the first to the last of
+// them, and the seconds between those two; false without two such scrapes
+// at different times.
+func counterDelta(samples []rundir.ServerSample, startNS, endNS int64, field func(*rundir.ServerSample) *float64) (delta, spanS float64, ok bool) {
 	var first, last *rundir.ServerSample
 	for i := range samples {
 		s := &samples[i]
-		if s.TNS < startNS || s.TNS > endNS || s.Error != "" || s.SimBehindSecondsTotal == nil {
+		if s.TNS < startNS || s.TNS > endNS || s.Error != "" || field(s) == nil {
 			continue
 		}
 		if first == nil {
@@ -68,14 +94,47 @@ func SummarizeSimBehind(samples []rundir.ServerSample, startNS, endNS int64) *Si
 		last = s
 	}
 	if first == nil || last == first {
+		return 0, 0, false
+	}
+	return *field(last) - *field(first), float64(last.TNS-first.TNS) / 1e9, true
+}
+
+// SummarizeSimBehind is how far the host held the mock back over the good
+// scrapes in [startNS, endNS]: its behind-schedule seconds and its threads'
+// CPU wait, each from the first to the last scrape carrying its counter.
+// nil without either (a real engine has neither).
+func SummarizeSimBehind(samples []rundir.ServerSample, startNS, endNS int64) *SimBehind {
+	var b SimBehind
+	known := false
+	if delta, span, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.SimBehindSecondsTotal }); ok {
+		if share, ok := SimBehindShare(delta, span); ok {
+			b.S, b.SpanS, b.Share, known = delta, span, share, true
+		}
+	}
+	if delta, span, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.MockCPUWaitSecondsTotal }); ok {
+		if th, ok := RunWaitThreads(delta, span); ok {
+			b.CPUWaitS, b.CPUWaitThreads = &delta, &th
+			if cpu, _, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.MockCPUSecondsTotal }); ok {
+				if r, ok := RunWaitPerCPU(delta, cpu); ok {
+					b.CPUWaitPerCPU = &r
+				}
+			}
+			if n, _, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.MockCPUSlicesTotal }); ok {
+				if m, ok := RunWaitMeanMS(delta, n); ok {
+					b.CPUWaitMeanMS = &m
+				}
+			}
+			if !known {
+				b.SpanS, b.NoSchedule = span, true
+			}
+			known = true
+		}
+	}
+	if !known {
 		return nil
 	}
-	delta, span := *last.SimBehindSecondsTotal-*first.SimBehindSecondsTotal, float64(last.TNS-first.TNS)/1e9
-	share, ok := SimBehindShare(delta, span)
-	if !ok {
-		return nil
-	}
-	return &SimBehind{S: delta, SpanS: span, Share: share, Flagged: share >= SimBehindBound}
+	b.Flagged = b.Share >= SimBehindBound || b.cpuWaitFlagged()
+	return &b
 }
 
 // SummarizeServer summarizes the server samples that fall in [startNS, endNS].

@@ -199,7 +199,12 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 		parts = append(parts, fmt.Sprintf("prefix cache hit rate %.1f%%", 100**h))
 	}
 	if sb := s.SimBehind; sb != nil {
-		parts = append(parts, fmt.Sprintf("mock engine behind schedule %.2f s (%.1f%%)", sb.S, 100*sb.Share))
+		if !sb.NoSchedule {
+			parts = append(parts, fmt.Sprintf("mock engine behind schedule %.2f s (%.1f%%)", sb.S, 100*sb.Share))
+		}
+		if m := sb.CPUWaitMeanMS; m != nil {
+			parts = append(parts, fmt.Sprintf("mock threads' wait for a CPU %.3f ms mean (%.2f threads waiting)", *m, *sb.CPUWaitThreads))
+		}
 	}
 	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))
 }

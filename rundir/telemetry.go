@@ -108,6 +108,19 @@ type ClientSample struct {
 	SchedHist [][2]int64 `json:"sched_hist,omitempty"`
 	// GCPauseMS is the total stop-the-world GC pause time in the interval.
 	GCPauseMS float64 `json:"gc_pause_ms"`
+	// RunWaitSeconds is the process's threads' cumulative time runnable but
+	// waiting for a CPU (Linux schedstat run_delay, summed over the threads:
+	// internal/runwait), like CPUSeconds a running total whose differences
+	// mean something: a difference over a span, divided by it, is the
+	// average number of the client's threads the host kept off a CPU. Go's
+	// scheduler latency cannot see that wait. nil where unknown (not Linux,
+	// no schedstats); a run written before it has none.
+	RunWaitSeconds *float64 `json:"run_wait_s,omitempty"`
+	// RunSlices is the same threads' cumulative count of times put on a
+	// CPU (schedstat's third field), a running total beside RunWaitSeconds:
+	// the difference of the wait over the difference of this is how long a
+	// thread that became runnable waited, on average. nil with it.
+	RunSlices *int64 `json:"run_slices,omitempty"`
 	// Goroutines and HeapBytes are the live goroutines and heap objects.
 	Goroutines int    `json:"goroutines"`
 	HeapBytes  uint64 `json:"heap_bytes"`
@@ -163,6 +176,24 @@ type ServerSample struct {
 	// slower than its GPU profile. A counter, carried over restarts like
 	// the others; only differences mean anything. Absent for real engines.
 	SimBehindSecondsTotal *float64 `json:"sim_behind_s_total,omitempty"`
+	// MockCPUWaitSecondsTotal is, for inferbench's mock only
+	// (inferbench_mock_cpu_wait_seconds_total, both timing modes), the
+	// cumulative seconds the mock's threads were runnable but waiting for a
+	// CPU (Linux schedstat run_delay): the host, not the simulated GPU,
+	// delayed its tokens. A counter, carried over restarts; only
+	// differences mean anything. Absent for real engines and where the mock
+	// cannot read it (not Linux).
+	MockCPUWaitSecondsTotal *float64 `json:"mock_cpu_wait_s_total,omitempty"`
+	// MockCPUSlicesTotal is, beside it, the times the mock's threads were
+	// put on a CPU (inferbench_mock_cpu_timeslices_total): the wait's
+	// difference over this one's is the mean wait of a thread that became
+	// runnable. A counter, carried over restarts.
+	MockCPUSlicesTotal *float64 `json:"mock_cpu_slices_total,omitempty"`
+	// MockCPUSecondsTotal is the seconds the mock's threads ran on a CPU
+	// (inferbench_mock_cpu_seconds_total, schedstat's first field): the
+	// wait's difference over this one's is how much of the CPU the mock
+	// wanted others held. A counter, carried over restarts.
+	MockCPUSecondsTotal *float64 `json:"mock_cpu_s_total,omitempty"`
 	// Error says why the scrape failed.
 	Error string `json:"error,omitempty"`
 }

@@ -42,6 +42,9 @@ const (
 	prefixCacheQueries
 	prefixCacheHits
 	simBehindSeconds
+	mockCPUWaitSeconds
+	mockCPUSlices
+	mockCPUSeconds
 	numCounters
 )
 
@@ -53,6 +56,9 @@ func counterFields(s *rundir.ServerSample) [numCounters]**float64 {
 		prefixCacheQueries: &s.PrefixCacheQueriesTotal,
 		prefixCacheHits:    &s.PrefixCacheHitsTotal,
 		simBehindSeconds:   &s.SimBehindSecondsTotal,
+		mockCPUWaitSeconds: &s.MockCPUWaitSecondsTotal,
+		mockCPUSlices:      &s.MockCPUSlicesTotal,
+		mockCPUSeconds:     &s.MockCPUSecondsTotal,
 	}
 }
 

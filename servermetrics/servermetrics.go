@@ -3,7 +3,7 @@
 // inferbench's mock, which speaks vLLM's names — into one Sample per tick
 // for server.jsonl: requests running and waiting, KV-cache use, the
 // cumulative prompt and generation token counters, and the mock's
-// behind-schedule seconds. It knows nothing of GPUs (package gpu) or of
+// behind-schedule and CPU-wait seconds. It knows nothing of GPUs (package gpu) or of
 // the load (package loadgen).
 package servermetrics
 
@@ -163,6 +163,9 @@ func (e *engine) page(fams map[string]*dto.MetricFamily) page {
 	// Not an engine's family: inferbench's mock (on its vLLM-style page)
 	// says how far its simulated engine fell behind its schedule.
 	pg.counters[simBehindSeconds] = seriesOf(fams[MockBehindFamily])
+	pg.counters[mockCPUWaitSeconds] = seriesOf(fams[MockCPUWaitFamily])
+	pg.counters[mockCPUSlices] = seriesOf(fams[MockCPUSlicesFamily])
+	pg.counters[mockCPUSeconds] = seriesOf(fams[MockCPUSecondsFamily])
 	return pg
 }
 
@@ -171,6 +174,20 @@ func (e *engine) page(fams map[string]*dto.MetricFamily) page {
 // engine fell behind its schedule (mock.BehindScheduleFamily, whose test
 // checks the two names agree).
 const MockBehindFamily = "inferbench_mock_behind_schedule_seconds_total"
+
+// MockCPUWaitFamily is the counter family of inferbench's mock that
+// becomes a Sample's MockCPUWaitSecondsTotal: the seconds the mock's
+// threads waited for a CPU (mock.CPUWaitFamily, whose test checks the two
+// names agree).
+const MockCPUWaitFamily = "inferbench_mock_cpu_wait_seconds_total"
+
+// MockCPUSlicesFamily becomes MockCPUSlicesTotal: the times the mock's
+// threads were put on a CPU (mock.CPUSlicesFamily).
+const MockCPUSlicesFamily = "inferbench_mock_cpu_timeslices_total"
+
+// MockCPUSecondsFamily becomes MockCPUSecondsTotal: the seconds the mock's
+// threads ran on a CPU (mock.CPUSecondsFamily).
+const MockCPUSecondsFamily = "inferbench_mock_cpu_seconds_total"
 
 // The largest values a Sample's fields can hold, far above any engine's:
 // past them a page's value is garbage (a mean of 1.7e308 over the samples
