@@ -32,6 +32,10 @@ func TestMockCPUWaitFlagsALevel(t *testing.T) {
 	if !strings.Contains(table, want) {
 		t.Errorf("table lacks %q:\n%s", want, table)
 	}
+	// In a list of levels the CPU wait, not the 1 % lag, is what flagged it.
+	if got := sb.Short(); got != "waited 0.30 ms for a CPU" {
+		t.Errorf("Short() = %q; want the CPU wait", got)
+	}
 	self, _ := behindLevel(t, []rundir.ServerSample{
 		{TNS: 5e9, Engine: "vllm", SimBehindSecondsTotal: f(3.0), MockCPUWaitSecondsTotal: f(2.0), MockCPUSlicesTotal: f(1000), MockCPUSecondsTotal: f(1)},
 		{TNS: 15e9, Engine: "vllm", SimBehindSecondsTotal: f(3.1), MockCPUWaitSecondsTotal: f(5.0), MockCPUSlicesTotal: f(11000), MockCPUSecondsTotal: f(4)},

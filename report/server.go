@@ -72,6 +72,16 @@ func (b *SimBehind) Warning() string {
 	return fmt.Sprintf("MOCK-BEHIND: the mock's threads waited %.2f ms on average for a CPU each time they became runnable, %.1f s per second they ran%s: the host took the CPU away, its tokens reached the client late; its numbers read slower than the profile", *b.CPUWaitMeanMS, *b.CPUWaitPerCPU, engine)
 }
 
+// Short is what flagged the span, in a few words for a list of levels:
+// "3.0 % behind schedule", or "waited 0.30 ms for a CPU" when the mock's
+// wait for a CPU did.
+func (b *SimBehind) Short() string {
+	if b.cpuWaitFlagged() {
+		return fmt.Sprintf("waited %.2f ms for a CPU", *b.CPUWaitMeanMS)
+	}
+	return fmt.Sprintf("%.1f %% behind schedule", 100*b.Share)
+}
+
 // cpuWaitFlagged says the mock's mean wait for a CPU reached its bound.
 func (b *SimBehind) cpuWaitFlagged() bool {
 	return b.CPUWaitMeanMS != nil && b.CPUWaitPerCPU != nil && *b.CPUWaitMeanMS >= MockCPUWaitBoundMS && *b.CPUWaitPerCPU >= MockCPUWaitPerCPUBound

@@ -136,7 +136,7 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 				throttled = append(throttled, fmt.Sprintf("%g", l.Level))
 			}
 			if sv := l.Server; sv != nil && sv.SimBehind != nil && sv.SimBehind.Flagged && !compared {
-				behind = append(behind, fmt.Sprintf("%g (%.1f %%)", l.Level, 100*sv.SimBehind.Share))
+				behind = append(behind, fmt.Sprintf("%g (%s)", l.Level, sv.SimBehind.Short()))
 			}
 		}
 		r := x.r
@@ -144,7 +144,7 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 			notes = append(notes, fmt.Sprintf("%s: GPU throttled at level(s) %s", r.Label, strings.Join(throttled, ", ")))
 		}
 		if len(behind) > 0 {
-			notes = append(notes, fmt.Sprintf("%s: MOCK-BEHIND at level(s) %s: the simulated engine fell behind its schedule (a busy host); those levels read slower than the profile", r.Label, strings.Join(behind, ", ")))
+			notes = append(notes, fmt.Sprintf("%s: MOCK-BEHIND at level(s) %s: a busy host slowed the mock; those levels read slower than the profile", r.Label, strings.Join(behind, ", ")))
 		}
 	}
 	return unfair, notes
