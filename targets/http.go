@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strings"
@@ -148,26 +149,52 @@ func NewHeader(extra http.Header, accept string) http.Header {
 // (docs/notes/real-servers.md §4.1); see net/http Transport's doc on
 // Idempotency-Key.
 //
+// net/http does not resend it when the dead connection fails the write
+// itself after part of the request went out (a body past its 4 KiB write
+// buffer: "write: use of closed network connection", "broken pipe"), so
+// PostStream does: a request that failed before any response on a reused
+// connection is sent again, on a new one, at most maxResends times. A
+// server cannot have answered a request it got on a socket it had closed;
+// one that failed on a fresh connection is the server's failure and is
+// returned at once. The failed attempt's microseconds stay in the
+// request's time from its send.
+//
 // A transport error is wrapped as "send request: …", led by ctx's cause when
 // ctx has ended (see WithCause); it may hold the API key, which the caller
 // redacts. A redirect the client's CheckRedirect refused is its
 // *HTTPError, so wrapped.
 func PostStream(ctx context.Context, client *http.Client, url string, header http.Header, body []byte) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("new request: %w", err)
-	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	req.Header["X-Idempotency-Key"] = nil
-	resp, err := client.Do(req)
-	if err != nil {
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("new request: %w", err)
+		}
+		for k, vs := range header {
+			req.Header[k] = vs
+		}
+		req.Header["X-Idempotency-Key"] = nil
+		var reused bool
+		req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GotConn: func(c httptrace.GotConnInfo) { reused = c.Reused },
+		}))
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body = FirstByteBody(ctx, resp.Body)
+			return resp, nil
+		}
+		var he *HTTPError
+		if reused && attempt < maxResends && ctx.Err() == nil && !errors.As(RefusedRedirect(err), &he) {
+			continue
+		}
 		return nil, fmt.Errorf("send request: %w", WithCause(ctx, RefusedRedirect(err)))
 	}
-	resp.Body = FirstByteBody(ctx, resp.Body)
-	return resp, nil
 }
+
+// maxResends bounds PostStream's resends of a request that a dead
+// kept-alive connection failed: each takes another idle connection or
+// dials, and a pool of connections the server closed at once (every
+// stream of a level ended together) may hand out more than one.
+const maxResends = 3
 
 // FirstByteBody returns body wrapped so that its first read that yields
 // bytes calls the hook ctx carries (WithFirstByte), or body itself when ctx
