@@ -136,8 +136,8 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 // are its own (SummarizeClient on each shard's samples), and the
 // level-wide checks (send lag, streams in flight) are made once on the
 // merged level. The figures kept are the busiest shard's (highest mean CPU
-// share; the run-queue wait, the most-waiting shard's); GC pauses add up; a
-// reason names its shard.
+// share; the run-queue wait, a shard's judged bound if any, else the
+// most-waiting shard's); GC pauses add up; a reason names its shard.
 func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, closedLoop bool) {
 	if len(clients) == 0 {
 		return
@@ -157,7 +157,12 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, c
 			merged.HeapPeakBytes = max(merged.HeapPeakBytes, c.HeapPeakBytes)
 			merged.SchedLatencyP99MS = max(merged.SchedLatencyP99MS, c.SchedLatencyP99MS)
 			merged.SchedLatencyPeakMS = max(merged.SchedLatencyPeakMS, c.SchedLatencyPeakMS)
-			if c.RunWaitThreads != nil && (merged.RunWaitThreads == nil || *c.RunWaitThreads > *merged.RunWaitThreads) {
+			// A shard whose wait was judged bound first, so that the
+			// figures shown are those its reason names; then the one
+			// whose threads waited most.
+			if c.RunWaitThreads != nil && (merged.RunWaitThreads == nil ||
+				(c.runWaitBound() && !merged.runWaitBound()) ||
+				(c.runWaitBound() == merged.runWaitBound() && *c.RunWaitThreads > *merged.RunWaitThreads)) {
 				merged.RunWaitS, merged.RunWaitMeanMS, merged.RunWaitPerCPU, merged.RunWaitThreads = c.RunWaitS, c.RunWaitMeanMS, c.RunWaitPerCPU, c.RunWaitThreads
 			}
 			if c.CPUShare != nil && c.CPUShare.Mean > busiest {

@@ -567,6 +567,14 @@ func RunWaitThreads(waitDelta, spanS float64) (float64, bool) {
 	return waitDelta / spanS, true
 }
 
+// runWaitBound says the client's run-queue wait passed its bounds: the
+// mean wait ClientRunWaitBoundMS and the wait per CPU second
+// ClientRunWaitPerCPUBound, both.
+func (cl *ClientLevel) runWaitBound() bool {
+	m, r := cl.RunWaitMeanMS, cl.RunWaitPerCPU
+	return m != nil && r != nil && *m >= ClientRunWaitBoundMS && *r >= ClientRunWaitPerCPUBound
+}
+
 // clientBoundReasons says why a level's client was near its limit, from
 // its client figures cl and the level l; none when it was not. closedLoop
 // false, or a level of multi-turn sessions, skips the streams-in-flight
@@ -579,8 +587,8 @@ func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	if cl.SchedLatencyP99MS >= ClientSchedBoundMS {
 		reasons = append(reasons, fmt.Sprintf("Go scheduler latency p99 %.1f ms: timestamps late by as much", cl.SchedLatencyP99MS))
 	}
-	if m, r := cl.RunWaitMeanMS, cl.RunWaitPerCPU; m != nil && r != nil && *m >= ClientRunWaitBoundMS && *r >= ClientRunWaitPerCPUBound {
-		reasons = append(reasons, fmt.Sprintf("its threads waited %.2f ms on average for a CPU each time they became runnable, %.1f s per second they ran: the host took the CPU away; timestamps late by as much", *m, *r))
+	if cl.runWaitBound() {
+		reasons = append(reasons, fmt.Sprintf("its threads waited %.2f ms on average for a CPU each time they became runnable, %.1f s per second they ran: the host took the CPU away; timestamps late by as much", *cl.RunWaitMeanMS, *cl.RunWaitPerCPU))
 	}
 	if l.SendLagMS.N > 0 && l.SendLagMS.P99 >= ClientSendLagBoundMS {
 		reasons = append(reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))

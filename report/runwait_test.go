@@ -106,6 +106,28 @@ func TestClientRunWaitPerShard(t *testing.T) {
 	}
 }
 
+// The figures shown are those of the shard whose wait made the level
+// CLIENT-BOUND, though another's threads waited more: shard 0 waited 3 s
+// over 100,000 timeslices (0.03 ms a time, 30 s per CPU second, 0.3
+// threads: not bound), shard 1 2 s over 10,000 (0.2 ms, 20 s, 0.2
+// threads: bound). summary.json showed shard 0's 0.03 ms beside shard 1's
+// reason of 0.20 ms.
+func TestClientRunWaitPerShardShowsTheBoundShard(t *testing.T) {
+	sum := &Summary{Levels: []Level{{Level: 2, StartNS: 5e9 + 1, EndNS: 15e9, WindowS: 10}}}
+	JudgeClientsPerShard(sum, map[int][]rundir.ClientSample{
+		0: waitSeries(linear(3), slicesUpTo(100000)),
+		1: waitSeries(linear(2), slicesUpTo(10000)),
+	}, false)
+	c := sum.Levels[0].Client
+	if len(c.Reasons) != 1 || !strings.HasPrefix(c.Reasons[0], "shard 1: its threads waited 0.20 ms") {
+		t.Fatalf("reasons %q; want shard 1's run-queue wait", c.Reasons)
+	}
+	if c.RunWaitMeanMS == nil || !near(*c.RunWaitMeanMS, 0.2) || c.RunWaitPerCPU == nil || !near(*c.RunWaitPerCPU, 20) ||
+		c.RunWaitThreads == nil || !near(*c.RunWaitThreads, 0.2) {
+		t.Errorf("merged %v ms, %v s per CPU second, %v threads; want shard 1's 0.2 ms, 20 s, 0.2", deref(c.RunWaitMeanMS), deref(c.RunWaitPerCPU), deref(c.RunWaitThreads))
+	}
+}
+
 func TestRunWaitPerCPU(t *testing.T) {
 	for _, tt := range []struct {
 		wait, cpu, want float64

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -152,12 +153,14 @@ func NewHeader(extra http.Header, accept string) http.Header {
 // net/http does not resend it when the dead connection fails the write
 // itself after part of the request went out (a body past its 4 KiB write
 // buffer: "write: use of closed network connection", "broken pipe"), so
-// PostStream does: a request that failed before any response on a reused
-// connection is sent again, on a new one, at most maxResends times. A
-// server cannot have answered a request it got on a socket it had closed;
-// one that failed on a fresh connection is the server's failure and is
-// returned at once. The failed attempt's microseconds stay in the
-// request's time from its send.
+// PostStream does: a request whose write failed on a reused connection is
+// sent again, on a new one, at most maxResends times. A server cannot
+// have answered a request it did not get whole, on a socket it had closed.
+// Any other failure is returned as it is: one on a fresh connection, and
+// one after the request was written whole (a malformed response, say),
+// which the server may have served and which is its own failure to count.
+// The failed attempt's microseconds stay in the request's time from its
+// send.
 //
 // A transport error is wrapped as "send request: …", led by ctx's cause when
 // ctx has ended (see WithCause); it may hold the API key, which the caller
@@ -173,9 +176,18 @@ func PostStream(ctx context.Context, client *http.Client, url string, header htt
 			req.Header[k] = vs
 		}
 		req.Header["X-Idempotency-Key"] = nil
-		var reused bool
+		// Of the connection net/http used last (it may itself retry on
+		// another): whether it was reused, and whether writing the request
+		// on it failed. WroteRequest runs on the connection's writer
+		// goroutine.
+		var reused, writeFailed atomic.Bool
 		req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GotConn: func(c httptrace.GotConnInfo) { reused = c.Reused },
+			GotConn: func(c httptrace.GotConnInfo) { reused.Store(c.Reused); writeFailed.Store(false) },
+			WroteRequest: func(w httptrace.WroteRequestInfo) {
+				if w.Err != nil {
+					writeFailed.Store(true)
+				}
+			},
 		}))
 		resp, err := client.Do(req)
 		if err == nil {
@@ -183,7 +195,7 @@ func PostStream(ctx context.Context, client *http.Client, url string, header htt
 			return resp, nil
 		}
 		var he *HTTPError
-		if reused && attempt < maxResends && ctx.Err() == nil && !errors.As(RefusedRedirect(err), &he) {
+		if reused.Load() && writeFailed.Load() && attempt < maxResends && ctx.Err() == nil && !errors.As(RefusedRedirect(err), &he) {
 			continue
 		}
 		return nil, fmt.Errorf("send request: %w", WithCause(ctx, RefusedRedirect(err)))

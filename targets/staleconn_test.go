@@ -1,6 +1,7 @@
 package targets_test
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -110,5 +111,62 @@ func TestPostStreamDoesNotResendOnAFreshConnection(t *testing.T) {
 	}
 	if n := dials.Load(); n != 1 {
 		t.Errorf("%d connections dialed; want 1: a fresh connection's failure is not resent", n)
+	}
+}
+
+// TestPostStreamDoesNotResendAfterAWholeWrite: a request written whole on a
+// reused connection that then fails (here a malformed response, which
+// net/http does not retry) may have been served: it is the server's
+// failure, returned, not sent again. The server answers a connection's
+// first request and garbles its second; a resend on a new connection was
+// answered, hiding the failure and serving the request twice.
+func TestPostStreamDoesNotResendAfterAWholeWrite(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var received atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for i := 0; ; i++ {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					io.Copy(io.Discard, req.Body)
+					received.Add(1)
+					if i == 1 {
+						io.WriteString(c, "garbage\r\n\r\n")
+						return
+					}
+					io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 10\r\n\r\ndata: ok\n\n")
+				}
+			}()
+		}
+	}()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	url := "http://" + ln.Addr().String() + "/v1/completions"
+	resp, err := targets.PostStream(t.Context(), client, url, http.Header{}, []byte(`{}`))
+	if err != nil {
+		t.Fatalf("first request: %v", err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp, err := targets.PostStream(t.Context(), client, url, http.Header{}, []byte(`{}`)); err == nil {
+		resp.Body.Close()
+		t.Errorf("second request answered; want the malformed response returned (the server got it %d times)", received.Load()-1)
+	}
+	if n := received.Load(); n != 2 {
+		t.Errorf("the server received %d requests; want 2: the garbled one is not sent again", n)
 	}
 }

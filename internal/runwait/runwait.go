@@ -51,6 +51,10 @@ type Reader struct {
 	seen    map[string]bool // scratch: the tids of this read
 	retired Stat            // the last readings of threads since gone
 	buf     []byte
+
+	// beforeLock, when set (tests only), is called by Read before it takes
+	// mu: a test runs another Read there, as a concurrent scrape does.
+	beforeLock func()
 }
 
 // New returns a Reader of the process whose /proc is procRoot ("/proc" for
@@ -76,6 +80,15 @@ func (r *Reader) Read() (Stat, bool) {
 	if r == nil {
 		return Stat{}, false
 	}
+	if r.beforeLock != nil {
+		r.beforeLock()
+	}
+	// The listing is taken under mu with the reads: a listing older than
+	// another Read's (two scrapes of the mock's /metrics at once) lacks a
+	// thread that Read added to last, which would then be retired while
+	// alive and counted twice from the next Read on.
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	d, err := os.Open(r.task)
 	if err != nil {
 		return Stat{}, false
@@ -85,8 +98,6 @@ func (r *Reader) Read() (Stat, bool) {
 	if err != nil {
 		return Stat{}, false
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	clear(r.seen)
 	var sum Stat
 	for _, tid := range tids {

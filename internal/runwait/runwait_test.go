@@ -106,6 +106,43 @@ func TestReadKeepsExitedThreads(t *testing.T) {
 	}
 }
 
+// Two Reads at once (two scrapes of the mock's /metrics) while a thread
+// starts: the Read that listed the tasks before the thread started must
+// not retire it, or the next Read counts it twice. Thread 20 waited 100 and
+// 21, started between the two listings, 1000: every read says 1100 once
+// both are there, never 2100.
+func TestConcurrentReadsCountANewThreadOnce(t *testing.T) {
+	root := t.TempDir()
+	write := func(tid, line string) {
+		t.Helper()
+		dir := filepath.Join(root, "self", "task", tid)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "schedstat"), []byte(line), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("20", "1 100 1\n")
+	r := New(root)
+	if st, ok := r.Read(); !ok || st.WaitNS != 100 {
+		t.Fatalf("first read %+v %v; want 100", st, ok)
+	}
+	var inner Stat
+	r.beforeLock = func() {
+		r.beforeLock = nil
+		// Thread 21 starts, and another Read runs to its end.
+		write("21", "1 1000 1\n")
+		inner, _ = r.Read()
+	}
+	outer, _ := r.Read()
+	next, _ := r.Read()
+	want := Stat{2, 1100, 2}
+	if inner != want || outer != want || next != want {
+		t.Errorf("reads %+v (the concurrent one), %+v, then %+v; want %+v each: thread 21 once", inner, outer, next, want)
+	}
+}
+
 // This process, on Linux: known, and it does not go back.
 func TestSelf(t *testing.T) {
 	r := Self()
