@@ -128,6 +128,10 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	total := int64(l.Plan.Total())
 	clock := segment{text: fmtDur(elapsed), drop: 4} // the elapsed time, unless the progress says it
 	switch {
+	case l.Probing:
+		// The level's requests, and its clock, wait for the probe.
+		segs = append(segs, segment{text: "spread probe " + clock.text, short: "probe " + clock.text})
+		clock.text = ""
 	case total > 0:
 		segs = append(segs, segment{text: fmt.Sprintf("%d/%d", l.Done, total)})
 	case l.Plan.Duration > 0:
@@ -147,7 +151,11 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	if clock.text != "" {
 		segs = append(segs, clock)
 	}
-	if eta, ok := levelETA(l, elapsed); ok {
+	if d := l.Plan.Duration.Nanoseconds(); d > 0 && elapsed >= d && !l.Probing && (total == 0 || l.Done < total) {
+		// Past its duration the level sends nothing new: it waits for the
+		// requests in flight, which no ETA can tell.
+		segs = append(segs, segment{text: "draining", drop: 1})
+	} else if eta, ok := levelETA(l, elapsed); ok && !l.Probing {
 		segs = append(segs, segment{text: "ETA " + fmtDur(eta), drop: 1})
 	}
 	if w.TTFT.N > 0 {

@@ -81,6 +81,10 @@ type LevelPlan struct {
 	Warmup int `json:"warmup,omitempty"`
 	// Duration bounds the level's sending time; 0: no time limit.
 	Duration time.Duration `json:"duration_ns,omitempty"`
+	// SpreadProbe: the level starts with the auto spread's probe, one
+	// request sent alone and never measured (loadgen.AutoSpread); its
+	// workers, and its Duration, start when the probe ends.
+	SpreadProbe bool `json:"spread_probe,omitempty"`
 }
 
 // Total is the number of requests the level will complete, 0 when it is
@@ -113,6 +117,12 @@ type levelAcc struct {
 	running  bool
 	// firstSent is the earliest send of the level's records (-1: none).
 	firstSent int64
+	// probing: the level's spread probe has not ended yet; its clock
+	// (startNS) moves to the probe's end when it does.
+	probing bool
+	// workSent is the earliest send of the level's records other than the
+	// probe (-1: none): where a followed run's level starts.
+	workSent int64
 	// done counts completed requests (warm-up included, retried attempts not).
 	done, warmupDone int64
 	// Measured stage, as report counts it.
@@ -131,6 +141,28 @@ type levelAcc struct {
 	// tok0 is the streamed-token count when the level started: its
 	// streamed rate never reaches back into the level before.
 	tok0 tokSample
+}
+
+// clock moves the level's start, the origin of its progress clock and
+// ETA, by r: to the end of the spread probe, when the level's workers and
+// its duration start (the probe's seconds are no part of the level's
+// --duration: a 3 s level read 0:05/0:03 at its end); for a level known
+// only from its records (a followed run), to its earliest send after the
+// probe, or the probe's end while there is none.
+func (a *levelAcc) clock(r *rundir.Record) {
+	if r.Stage == rundir.StageProbe {
+		if a.probing || a.implicit && a.workSent < 0 {
+			a.startNS = max(r.DoneNS, r.EndNS)
+		}
+		a.probing = false
+		return
+	}
+	if a.workSent < 0 || r.SentNS < a.workSent {
+		a.workSent = r.SentNS
+		if a.implicit {
+			a.startNS = r.SentNS
+		}
+	}
 }
 
 // tokSample is the streamed-token counter (State.streamed) read at ns.
@@ -245,7 +277,7 @@ func (s *State) startLevel(p LevelPlan, atNS int64, implicit bool) {
 		atNS = s.now()
 	}
 	s.levels = append(s.levels, &levelAcc{plan: p, startNS: atNS, implicit: implicit, running: true, firstSent: -1,
-		tok0: tokSample{atNS, s.streamed.Load()}})
+		workSent: -1, probing: p.SpreadProbe, tok0: tokSample{atNS, s.streamed.Load()}})
 	s.curLevel.Store(math.Float64bits(p.Level))
 }
 
@@ -258,7 +290,7 @@ func (s *State) levelFor(r *rundir.Record) int {
 		}
 	}
 	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS,
-		implicit: true, running: true, firstSent: -1, tok0: tokSample{r.SentNS, s.streamed.Load()}})
+		implicit: true, running: true, firstSent: -1, workSent: -1, tok0: tokSample{r.SentNS, s.streamed.Load()}})
 	s.curLevel.Store(math.Float64bits(r.Level))
 	return len(s.levels) - 1
 }
@@ -288,10 +320,8 @@ func (s *State) Add(r *rundir.Record) {
 	a := s.levels[li]
 	if a.firstSent < 0 || r.SentNS < a.firstSent {
 		a.firstSent = r.SentNS
-		if a.implicit {
-			a.startNS = r.SentNS
-		}
 	}
+	a.clock(r)
 	e := entry{done: max(r.DoneNS, r.EndNS), lag: lag, lagCounts: lagCounts, level: int32(li), attempt: r.Retried}
 	if measured {
 		a.span.Add(r)
@@ -391,7 +421,7 @@ func (s *State) LevelFinished(level float64, sum *report.Level) {
 	defer s.mu.Unlock()
 	a := s.lastLevel(level)
 	if a == nil {
-		a = &levelAcc{plan: LevelPlan{Level: level}, firstSent: -1}
+		a = &levelAcc{plan: LevelPlan{Level: level}, firstSent: -1, workSent: -1}
 		if sum != nil {
 			a.startNS = sum.StartNS
 		}
@@ -526,9 +556,13 @@ type Snapshot struct {
 type LevelSnapshot struct {
 	Plan    LevelPlan `json:"plan"`
 	Running bool      `json:"running"`
-	// StartNS is when the level started; EndNS when it finished (0 while running).
+	// StartNS is when the level started (its workers, after a spread
+	// probe); EndNS when it finished (0 while running).
 	StartNS int64 `json:"start_ns"`
 	EndNS   int64 `json:"end_ns,omitempty"`
+	// Probing: the level's spread probe is in flight (Plan.SpreadProbe);
+	// StartNS is then when the probe was sent.
+	Probing bool `json:"probing,omitempty"`
 	// Done counts the requests completed, warm-up included.
 	Done int64 `json:"done"`
 	// OK and Failed count measured requests.
@@ -607,7 +641,7 @@ func (s *State) Snapshot() Snapshot {
 	snap.Levels = make([]LevelSnapshot, len(s.levels))
 	last := -1
 	for i, a := range s.levels {
-		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, EndNS: a.endNS,
+		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, EndNS: a.endNS, Probing: a.probing && a.running,
 			Done: a.done, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished, Look: a.look}
 		if a.running {
 			ls.Window = s.rolling(i, now)

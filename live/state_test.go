@@ -189,6 +189,58 @@ func TestProbeNotPlanned(t *testing.T) {
 	}
 }
 
+// TestProbeStartsTheClockAtItsEnd: a level with a spread probe shows the
+// probe while it is in flight, and its clock (StartNS, the origin of the
+// duration's progress and ETA) starts when the probe ends, as the level's
+// workers and --duration do; a followed run (levels known from records
+// only) starts its level at the first send after the probe.
+func TestProbeStartsTheClockAtItsEnd(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		t0 := time.Now()
+		s := New(Options{Start: t0})
+		s.LevelStarted(LevelPlan{Level: 4, Duration: 3 * time.Second, SpreadProbe: true})
+		sleepTo(t0, 1000*ms)
+		snap := s.Snapshot()
+		if l := snap.Levels[0]; !l.Probing || l.StartNS != 0 {
+			t.Fatalf("during the probe: probing %v, start %d; want true, 0", l.Probing, l.StartNS)
+		}
+		line := strings.Join(Render(&snap, 160, false).Live, "\n")
+		if !strings.Contains(line, "level 4  spread probe 0:01") || strings.Contains(line, "ETA") || strings.Contains(line, "/0:03") {
+			t.Errorf("during the probe the line reads %q; want the probe's time and no ETA or level clock", line)
+		}
+		probe := rec(4, 0, 100*ms, 10*ms, 131) // ends at 1400 ms
+		probe.Stage = rundir.StageProbe
+		s.Add(probe)
+		s.Add(rec(4, 1400*ms, 100*ms, 10*ms, 10))
+		sleepTo(t0, 3900*ms)
+		snap = s.Snapshot()
+		if l := snap.Levels[0]; l.Probing || l.StartNS != 1400*ms {
+			t.Fatalf("after the probe: probing %v, start %d; want false, %d (the probe's end)", l.Probing, l.StartNS, 1400*ms)
+		}
+		if line := strings.Join(Render(&snap, 160, false).Live, "\n"); !strings.Contains(line, "level 4  0:02/0:03") || !strings.Contains(line, "ETA 0:00") {
+			t.Errorf("2.5 s into the level the line reads %q; want 0:02/0:03 and the 0.5 s left", line)
+		}
+		sleepTo(t0, 4500*ms)
+		snap = s.Snapshot()
+		if line := strings.Join(Render(&snap, 160, false).Live, "\n"); !strings.Contains(line, "0:03/0:03") || !strings.Contains(line, "draining") || strings.Contains(line, "ETA") {
+			t.Errorf("past the duration the line reads %q; want 0:03/0:03 draining and no ETA", line)
+		}
+	})
+
+	f := New(Options{}) // a followed run: no LevelStarted, no plan
+	probe := rec(2, 50*ms, 100*ms, 10*ms, 10) // ends at 240 ms
+	probe.Stage = rundir.StageProbe
+	f.Add(probe)
+	if got := f.Snapshot().Levels[0].StartNS; got != 240*ms {
+		t.Errorf("followed, after the probe: start %d; want its end %d", got, 240*ms)
+	}
+	f.Add(rec(2, 260*ms, 100*ms, 10*ms, 10))
+	f.Add(rec(2, 250*ms, 100*ms, 10*ms, 10))
+	if got := f.Snapshot().Levels[0].StartNS; got != 250*ms {
+		t.Errorf("followed: start %d; want the first send after the probe, %d", got, 250*ms)
+	}
+}
+
 // TestLevelResultMatchesReport: a level judged by the State from its own
 // values gives the report's numbers and verdict for the same records.
 func TestLevelResultMatchesReport(t *testing.T) {

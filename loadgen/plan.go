@@ -12,3 +12,8 @@ func (r *Runner) Plan() (requests, warmup int, duration time.Duration) {
 	}
 	return requests, r.c.warmup, r.c.duration
 }
+
+// SpreadProbe reports whether each level starts with the auto spread's
+// probe (Spread(AutoSpread) on a closed loop): one request sent alone and
+// never measured, after which the workers, and the level's Duration, start.
+func (r *Runner) SpreadProbe() bool { return !r.IsOpen() && r.c.spread == AutoSpread }

@@ -31,6 +31,9 @@ type LevelPlan struct {
 	Requests, Warmup int
 	// Duration bounds the level's sending time (0: no time limit).
 	Duration time.Duration
+	// SpreadProbe: the level starts with the auto spread's probe
+	// (loadgen.Runner.SpreadProbe); its workers and Duration start after it.
+	SpreadProbe bool
 }
 
 // An Observer watches a run as it happens (the live view: terminal
@@ -134,7 +137,8 @@ func Live(s *live.State) Observer { return liveObserver{s} }
 type liveObserver struct{ s *live.State }
 
 func (l liveObserver) LevelStarted(p LevelPlan) {
-	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration})
+	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration,
+		SpreadProbe: p.SpreadProbe})
 }
 
 func (l liveObserver) Started(t time.Time)                       { l.s.SetStart(t) }
@@ -150,7 +154,7 @@ func (l liveObserver) Track(t targets.Target) targets.Target { return l.s.Track(
 // levelPlan is the plan of the level r runs (this shard's share).
 func levelPlan(r *loadgen.Runner, level float64, profile string) LevelPlan {
 	n, w, d := r.Plan()
-	return LevelPlan{Level: level, Profile: profile, Requests: n, Warmup: w, Duration: d}
+	return LevelPlan{Level: level, Profile: profile, Requests: n, Warmup: w, Duration: d, SpreadProbe: r.SpreadProbe()}
 }
 
 // levelSummary is level's summary as report computes it, when the run keeps
