@@ -264,7 +264,7 @@
       var total = l.plan.requests ? l.plan.requests + (l.plan.warmup || 0) : 0;
       var r = l.result;
       cell(tr, String(l.plan.level));
-      cell(tr, l.running ? 'running' : 'done');
+      cell(tr, l.running ? (l.probing ? 'spread probe' : 'running') : 'done');
       cell(tr, total ? l.done + '/' + total : String(l.done));
       cell(tr, String(l.ok));
       cell(tr, String(l.failed));
