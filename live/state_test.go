@@ -227,7 +227,8 @@ func TestProbeStartsTheClockAtItsEnd(t *testing.T) {
 		}
 	})
 
-	f := New(Options{}) // a followed run: no LevelStarted, no plan
+	// A followed run: no LevelStarted, no plan.
+	f := New(Options{})
 	probe := rec(2, 50*ms, 100*ms, 10*ms, 10) // ends at 240 ms
 	probe.Stage = rundir.StageProbe
 	f.Add(probe)
