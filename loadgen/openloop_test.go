@@ -237,3 +237,24 @@ func TestArrivalsPastDurationRange(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduleOfZeroGaps: a gamma shape so small that every draw is exactly
+// 0 leaves the gaps no time scale; the schedule spreads its window evenly
+// (5 requests at 10 req/s: 6 gaps of 100 ms) instead of putting every due
+// time 292 years out, as scaling 0/0 did.
+func TestScheduleOfZeroGaps(t *testing.T) {
+	a, err := NewArrivals(ArrivalGamma, 10, 1e-10, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := a.Schedule(5, 0)
+	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond, 400 * time.Millisecond, 500 * time.Millisecond}
+	if len(got) != len(want) {
+		t.Fatalf("schedule = %v; want %v", got, want)
+	}
+	for i := range got {
+		if d := got[i] - want[i]; d < -time.Microsecond || d > time.Microsecond {
+			t.Fatalf("schedule = %v; want %v", got, want)
+		}
+	}
+}
