@@ -32,14 +32,14 @@ const (
 	// coefficient of variation of 10: burstier than any traffic model we
 	// know of uses.
 	minBurstiness = 0.01
-	// maxLevelArrivals bounds the requests one open-loop level schedules
+	// MaxLevelArrivals bounds the requests one open-loop level schedules
 	// (warm-up included). The schedule is drawn whole before the level
 	// starts, 16 bytes a request: 10 million is 160 MB and a few seconds
 	// of drawing; beyond it (1,000,000 req/s for an hour: 3.6 billion) the
 	// run spent minutes and tens of GB before its first request, or was
 	// killed. At the client's own measured ceiling (README: 7,300–8,800
 	// requests/s on 2 cores) 10 million is 20 minutes of a level.
-	maxLevelArrivals = 10_000_000
+	MaxLevelArrivals = 10_000_000
 )
 
 // expectedArrivals is Λ(s): the requests a schedule at rate r, ramped up
@@ -73,7 +73,7 @@ func (l *LoadProfile) validateOpen(c *checker) {
 	}
 	for i, r := range l.Rate {
 		p := c.ratePath(l, i)
-		if !(r >= minRate && r <= maxRate) || l.RampUp < 0 || l.Duration < 0 || l.Requests < 0 {
+		if !(r >= minRate && r <= MaxRate) || l.RampUp < 0 || l.Duration < 0 || l.Requests < 0 {
 			continue
 		}
 		if ramp > 0 {
@@ -84,8 +84,8 @@ func (l *LoadProfile) validateOpen(c *checker) {
 			}
 		}
 		if d <= 0 {
-			if n := l.Requests + warm; n > maxLevelArrivals {
-				c.errorf("load.requests", "an open-loop level schedules at most %d requests (warm-up included), got %d", maxLevelArrivals, n)
+			if n := l.Requests + warm; n > MaxLevelArrivals {
+				c.errorf("load.requests", "an open-loop level schedules at most %d requests (warm-up included), got %d", MaxLevelArrivals, n)
 			}
 			continue
 		}
@@ -102,9 +102,9 @@ func (l *LoadProfile) validateOpen(c *checker) {
 			count = float64(n)
 		}
 		switch {
-		case count > maxLevelArrivals:
+		case count > MaxLevelArrivals:
 			c.errorf(p, "%g requests per second over %v expects %s requests in one level; an open-loop level schedules at most %d: lower the rate or shorten the duration",
-				r, d, strconv.FormatFloat(total, 'g', 3, 64), maxLevelArrivals)
+				r, d, strconv.FormatFloat(total, 'g', 3, 64), MaxLevelArrivals)
 		case count <= float64(warm):
 			c.errorf(p, "%g requests per second over %v expects %s requests: the level would %s; give a longer duration or a higher rate",
 				r, d, strconv.FormatFloat(total, 'g', 3, 64), sendsWhat(count, warm))

@@ -18,8 +18,8 @@ const (
 	// maxConcurrency is the most closed-loop workers (or in-flight cap) a
 	// scenario may ask for.
 	maxConcurrency = 100_000
-	// maxRate is the highest request rate in requests per second.
-	maxRate = 1_000_000
+	// MaxRate is the highest request rate in requests per second.
+	MaxRate = 1_000_000
 	// maxBisectSteps bounds a capacity search: 16 halvings narrow any
 	// interval between two levels below 1/65536 of it.
 	maxBisectSteps = 16
@@ -299,8 +299,8 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 		for i, r := range l.Rate {
 			p := c.ratePath(l, i)
 			switch {
-			case !(r > 0) || r > maxRate:
-				c.errorf(p, "must be > 0 and at most %d requests per second, got %g", maxRate, r)
+			case !(r > 0) || r > MaxRate:
+				c.errorf(p, "must be > 0 and at most %d requests per second, got %g", MaxRate, r)
 			case r < minRate:
 				c.errorf(p, "%g requests per second is less than one a day (%.3g): the first request would be expected %.3g days after the start; a slow trickle is 0.001 (one every 17 minutes)",
 					r, minRate, 1/r/86400)

@@ -56,3 +56,11 @@ func TestRunRefusesAbsurdRates(t *testing.T) {
 		cancel()
 	}
 }
+
+// TestCalibrateRefusesAbsurdRates: calibrate's send-lag schedule has run's
+// bounds; --rate 1e300 made its length overflow (makeslice: cap out of
+// range) after the earlier measurements had run.
+func TestCalibrateRefusesAbsurdRates(t *testing.T) {
+	checkUsageError(t, "--rate: at most 1000000 requests per second and 10000000 requests over --window, got 1e+300 over 3s", "calibrate", "--rate", "1e300")
+	checkUsageError(t, "--rate: at most 1000000 requests per second and 10000000 requests over --window, got 1e+06 over 11s", "calibrate", "--rate", "1e6", "--window", "11s")
+}
