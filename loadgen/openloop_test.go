@@ -258,3 +258,26 @@ func TestScheduleOfZeroGaps(t *testing.T) {
 		}
 	}
 }
+
+// TestTimedOpenLevelLastsItsDuration: a timed open-loop level whose
+// schedule runs out early — here it holds no request at all (0.001 req/s
+// over 2 s expects 0.002) — still lasts its duration, as a closed loop's
+// does; it returned at once.
+func TestTimedOpenLevelLastsItsDuration(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 10 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 2}
+		r, err := New(ft, Workload{Model: "m", PromptTokens: 4, MaxTokens: 2},
+			Rate(0.001, ArrivalPoisson, 1), Duration(2*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		start := time.Now()
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d < 2*time.Second || len(c.recs) != 0 {
+			t.Errorf("level lasted %v with %d records; want 2s and none", d, len(c.recs))
+		}
+	})
+}
