@@ -227,7 +227,6 @@ func TestLoadErrors(t *testing.T) {
 		{"sweep not ints", "name: a\nload:\n  sweep: [1, 2.5]\n", []string{"s.yaml:3:14: load.sweep[1]: want a concurrency level (a whole number)"}},
 		{"rate not a number", "name: a\nload:\n  rate: [1, fast]\n", []string{"s.yaml:3:13: load.rate[1]: want a rate in requests per second"}},
 		{"unknown top-level key", "name: a\nx: &n 5\n", []string{`s.yaml:2:1: x: unknown key "x"`}},
-		{"alias in a list", "name: a\nworkload:\n  output_tokens: &n 5\nload:\n  rate: [1, *n]\n", []string{"s.yaml:5:13: load.rate[1]: write the value here: aliases are not supported for this field"}},
 		{"concurrency zero", "name: a\nload:\n  concurrency: 0\n", []string{"s.yaml:3:16: load.concurrency: must be between 1 and 100000, got 0"}},
 		{"two load kinds", "name: a\nload:\n  concurrency: 4\n  rate: 2\n", []string{"s.yaml:4:9: load.rate: give one of concurrency, sweep, rate or trace, not both concurrency and rate"}},
 		{"rates decrease", "name: a\nload:\n  rate: [5, 5]\n", []string{"s.yaml:3:13: load.rate[1]: rates must increase: 5 follows 5"}},
