@@ -181,7 +181,8 @@ func (s *Sweep) UnmarshalYAML(n ast.Node) error {
 }
 
 // unwrapNode strips a tag and refuses an alias: the custom types here read
-// the node itself, and an alias would hide where its value came from.
+// the node itself. Load resolves every alias before decoding (merge.go), so
+// an alias here means a node that did not pass through Load.
 func unwrapNode(n ast.Node) (ast.Node, error) {
 	switch t := yamlguard.Unwrap(n).(type) {
 	case *ast.AliasNode:
