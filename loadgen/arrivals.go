@@ -157,6 +157,18 @@ func (a *Arrivals) Schedule(n int, horizon time.Duration) []time.Duration {
 		// Bounded by count: the window is what n+1 gaps span on average.
 		total = float64(count + 1)
 	}
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		// Every gap drawn was 0 (a gamma shape far below 1 draws exact
+		// zeros): the draws carry no time scale, and scaling them gave
+		// NaN due times that saturated to 292 years. Spread the window
+		// evenly instead. Scenarios refuse such shapes (burstiness below
+		// 0.01); this keeps a caller of the library from a schedule that
+		// never fires.
+		for i := range gaps {
+			gaps[i] = 1
+		}
+		sum = float64(len(gaps))
+	}
 	scale := total / sum
 	var u float64
 	for _, g := range gaps[:count] {

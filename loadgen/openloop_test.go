@@ -237,3 +237,47 @@ func TestArrivalsPastDurationRange(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduleOfZeroGaps: a gamma shape so small that every draw is exactly
+// 0 leaves the gaps no time scale; the schedule spreads its window evenly
+// (5 requests at 10 req/s: 6 gaps of 100 ms) instead of putting every due
+// time 292 years out, as scaling 0/0 did.
+func TestScheduleOfZeroGaps(t *testing.T) {
+	a, err := NewArrivals(ArrivalGamma, 10, 1e-10, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := a.Schedule(5, 0)
+	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond, 400 * time.Millisecond, 500 * time.Millisecond}
+	if len(got) != len(want) {
+		t.Fatalf("schedule = %v; want %v", got, want)
+	}
+	for i := range got {
+		if d := got[i] - want[i]; d < -time.Microsecond || d > time.Microsecond {
+			t.Fatalf("schedule = %v; want %v", got, want)
+		}
+	}
+}
+
+// TestTimedOpenLevelLastsItsDuration: a timed open-loop level whose
+// schedule runs out early — here it holds no request at all (0.001 req/s
+// over 2 s expects 0.002) — still lasts its duration, as a closed loop's
+// does; it returned at once.
+func TestTimedOpenLevelLastsItsDuration(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 10 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 2}
+		r, err := New(ft, Workload{Model: "m", PromptTokens: 4, MaxTokens: 2},
+			Rate(0.001, ArrivalPoisson, 1), Duration(2*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		start := time.Now()
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(start); d < 2*time.Second || len(c.recs) != 0 {
+			t.Errorf("level lasted %v with %d records; want 2s and none", d, len(c.recs))
+		}
+	})
+}

@@ -190,6 +190,15 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
 	default:
 		return nil, errAtIn(src, body, "", "want a mapping of keys (name, target, workload, load, slo, …)")
 	}
+	// Aliases and merge keys are resolved, and the top-level x- keys that
+	// hold anchors dropped, before anything is located or decoded: the
+	// paths recorded are then those of the scenario as merged.
+	if body, err = resolveAliases(body); err != nil {
+		e := err.(*Error)
+		e.File = src.file
+		return nil, e
+	}
+	body = dropExtensions(body)
 	src.vals[""] = position{1, 1}
 	src.walk(body, "", nil)
 	s = &Scenario{}

@@ -227,12 +227,22 @@ func TestLoadErrors(t *testing.T) {
 		{"sweep not ints", "name: a\nload:\n  sweep: [1, 2.5]\n", []string{"s.yaml:3:14: load.sweep[1]: want a concurrency level (a whole number)"}},
 		{"rate not a number", "name: a\nload:\n  rate: [1, fast]\n", []string{"s.yaml:3:13: load.rate[1]: want a rate in requests per second"}},
 		{"unknown top-level key", "name: a\nx: &n 5\n", []string{`s.yaml:2:1: x: unknown key "x"`}},
-		{"alias in a list", "name: a\nworkload:\n  output_tokens: &n 5\nload:\n  rate: [1, *n]\n", []string{"s.yaml:5:13: load.rate[1]: write the value here: aliases are not supported for this field"}},
 		{"concurrency zero", "name: a\nload:\n  concurrency: 0\n", []string{"s.yaml:3:16: load.concurrency: must be between 1 and 100000, got 0"}},
 		{"two load kinds", "name: a\nload:\n  concurrency: 4\n  rate: 2\n", []string{"s.yaml:4:9: load.rate: give one of concurrency, sweep, rate or trace, not both concurrency and rate"}},
 		{"rates decrease", "name: a\nload:\n  rate: [5, 5]\n", []string{"s.yaml:3:13: load.rate[1]: rates must increase: 5 follows 5"}},
 		{"arrival without rate", "name: a\nload:\n  concurrency: 2\n  arrival: poisson\n", []string{"s.yaml:4:12: load.arrival: only applies with load.rate"}},
 		{"unknown arrival", "name: a\nload:\n  rate: 2\n  arrival: bursty\n", []string{`s.yaml:4:12: load.arrival: unknown arrival process "bursty" (want constant, poisson or gamma)`}},
+		{"rate below one a day", "name: a\nload:\n  rate: 1e-300\n  requests: 3\n", []string{"s.yaml:3:9: load.rate: 1e-300 requests per second is less than one a day (1.16e-05): the first request would be expected 1.16e+295 days after the start; a slow trickle is 0.001 (one every 17 minutes)"}},
+		{"rate list below one a day", "name: a\nload:\n  rate: [5, 1e-300]\n", []string{
+			"s.yaml:3:13: load.rate[1]: 1e-300 requests per second is less than one a day (1.16e-05): the first request would be expected 1.16e+295 days after the start; a slow trickle is 0.001 (one every 17 minutes)",
+		}},
+		{"rate above the ceiling", "name: a\nload:\n  rate: 1e300\n", []string{"s.yaml:3:9: load.rate: must be > 0 and at most 1000000 requests per second, got 1e+300"}},
+		{"ramp puts the first request past a day", "name: a\nload:\n  rate: 2e-5\n  ramp_up: 100h\n", []string{"s.yaml:4:12: load.ramp_up: at 2e-05 requests per second a ramp-up of 100h0m0s expects the first request 52h42m17s after the start, more than a day (24h0m0s): shorten the ramp"}},
+		{"timed level holds no request", "name: a\nload:\n  rate: 0.001\n  duration: 2s\n", []string{"s.yaml:3:9: load.rate: 0.001 requests per second over 2s expects 0.002 requests: the level would send none; give a longer duration or a higher rate"}},
+		{"timed level holds only warm-up", "name: a\nload:\n  rate: [1, 10]\n  duration: 3s\n  warmup: 5\n", []string{"s.yaml:3:10: load.rate[0]: 1 requests per second over 3s expects 3 requests: the level would send 3, all of them warm-up (5), and measure none; give a longer duration or a higher rate"}},
+		{"level schedules too many", "name: a\nload:\n  rate: 1000000\n  duration: 1h\n", []string{"s.yaml:3:9: load.rate: 1e+06 requests per second over 1h0m0s expects 3.6e+09 requests in one level; an open-loop level schedules at most 10000000: lower the rate or shorten the duration"}},
+		{"open-loop count too large", "name: a\nload:\n  rate: 1000\n  requests: 20000000\n", []string{"s.yaml:4:13: load.requests: an open-loop level schedules at most 10000000 requests (warm-up included), got 20000000"}},
+		{"gamma shape too small", "name: a\nload:\n  rate: 2\n  arrival: gamma\n  burstiness: 1e-10\n", []string{"s.yaml:5:15: load.burstiness: must be at least 0.01 (the gamma shape: gaps' coefficient of variation 1/√shape ≤ 10; below it most gaps are exactly 0), got 1e-10"}},
 		{"gamma shape zero", "name: a\nload:\n  rate: 2\n  arrival: gamma\n  burstiness: 0\n", []string{"s.yaml:5:15: load.burstiness: must be > 0 (the gamma shape; 1 is Poisson), got 0"}},
 		{"ramp without rate", "name: a\nload:\n  concurrency: 2\n  ramp_up: 5s\n", []string{"s.yaml:4:12: load.ramp_up: only applies with load.rate"}},
 		{"cap without open loop", "name: a\nload:\n  concurrency: 2\n  max_concurrency: 5\n", []string{"s.yaml:4:20: load.max_concurrency: only applies with load.rate or load.trace"}},
@@ -673,5 +683,31 @@ func TestByteOrderMark(t *testing.T) {
 	}
 	if s.Name != "a" || s.Load.Requests != 3 {
 		t.Errorf("name %q, load %+v", s.Name, s.Load)
+	}
+}
+
+// TestSlowRatesAccepted: what the open-loop bounds still let through — a
+// slow trickle (0.001 req/s: 3 requests over about 50 minutes), the floor
+// itself with a count, a rate written with an exponent and no dot (1e3:
+// YAML 1.2 reads a number, the YAML library a string), a timed level that
+// expects one request (0.5 at 1 req/s is not enough, 0.6 rounds to 1),
+// and a gamma shape at its floor.
+func TestSlowRatesAccepted(t *testing.T) {
+	for _, src := range []string{
+		"name: a\nload:\n  rate: 0.001\n  requests: 3\n",
+		"name: a\nload:\n  rate: 1.2e-5\n  requests: 1\n",
+		"name: a\nload:\n  rate: [1e3, 2E+3]\n  requests: 3\n",
+		"name: a\nload:\n  rate: 0.3\n  duration: 2s\n",
+		"name: a\nload:\n  rate: 0.001\n  arrival: constant\n  duration: 2s\n",
+		"name: a\nload:\n  rate: 2\n  arrival: gamma\n  burstiness: 0.01\n  requests: 3\n",
+	} {
+		s, err := Load("s.yaml", []byte(src))
+		if err != nil {
+			t.Errorf("Load(%q): %v", src, err)
+			continue
+		}
+		if len(s.Load.Rate) == 0 || s.Load.Rate[0] <= 0 {
+			t.Errorf("Load(%q): rate %v", src, s.Load.Rate)
+		}
 	}
 }

@@ -18,8 +18,8 @@ const (
 	// maxConcurrency is the most closed-loop workers (or in-flight cap) a
 	// scenario may ask for.
 	maxConcurrency = 100_000
-	// maxRate is the highest request rate in requests per second.
-	maxRate = 1_000_000
+	// MaxRate is the highest request rate in requests per second.
+	MaxRate = 1_000_000
 	// maxBisectSteps bounds a capacity search: 16 halvings narrow any
 	// interval between two levels below 1/65536 of it.
 	maxBisectSteps = 16
@@ -297,17 +297,18 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 			c.errorf("load.rate", "want a rate in requests per second, or a list of rates")
 		}
 		for i, r := range l.Rate {
-			p := "load.rate"
-			if c.src.has("load.rate[0]") || len(l.Rate) > 1 {
-				p += "[" + strconv.Itoa(i) + "]"
-			}
+			p := c.ratePath(l, i)
 			switch {
-			case !(r > 0) || r > maxRate:
-				c.errorf(p, "must be > 0 and at most %d requests per second, got %g", maxRate, r)
+			case !(r > 0) || r > MaxRate:
+				c.errorf(p, "must be > 0 and at most %d requests per second, got %g", MaxRate, r)
+			case r < minRate:
+				c.errorf(p, "%g requests per second is less than one a day (%.3g): the first request would be expected %.3g days after the start; a slow trickle is 0.001 (one every 17 minutes)",
+					r, minRate, 1/r/86400)
 			case i > 0 && !(r > l.Rate[i-1]):
 				c.errorf(p, "rates must increase: %g follows %g", r, l.Rate[i-1])
 			}
 		}
+		l.validateOpen(c)
 	}
 	if l.Arrival != "" {
 		switch {
@@ -321,6 +322,8 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 		switch {
 		case !(l.Burstiness > 0) || math.IsInf(l.Burstiness, 0):
 			c.errorf("load.burstiness", "must be > 0 (the gamma shape; 1 is Poisson), got %g", l.Burstiness)
+		case l.Burstiness < minBurstiness:
+			c.errorf("load.burstiness", "must be at least %g (the gamma shape: gaps' coefficient of variation 1/√shape ≤ 10; below it most gaps are exactly 0), got %g", minBurstiness, l.Burstiness)
 		case l.Arrival != ArrivalGamma:
 			c.errorf("load.burstiness", "only applies with arrival: gamma")
 		}

@@ -3,11 +3,14 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
@@ -178,7 +181,8 @@ func (s *Sweep) UnmarshalYAML(n ast.Node) error {
 }
 
 // unwrapNode strips a tag and refuses an alias: the custom types here read
-// the node itself, and an alias would hide where its value came from.
+// the node itself. Load resolves every alias before decoding (merge.go), so
+// an alias here means a node that did not pass through Load.
 func unwrapNode(n ast.Node) (ast.Node, error) {
 	switch t := yamlguard.Unwrap(n).(type) {
 	case *ast.AliasNode:
@@ -248,10 +252,21 @@ func nodeList[T any](n *ast.SequenceNode, item func(ast.Node) (T, bool), want st
 	return out, nil
 }
 
+// yaml12Float is YAML 1.2's core-schema float, without .inf and .nan.
+var yaml12Float = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
 // nodeNumber returns the value of an integer or float node.
 func nodeNumber(n ast.Node) (float64, bool) {
 	if f, ok := n.(*ast.FloatNode); ok {
 		return f.Value, true
+	}
+	// The YAML library reads an exponent without a dot (1e-3, YAML 1.1's
+	// rule) as a string; YAML 1.2's core schema, and every user, reads a
+	// number. Only a plain (unquoted) scalar counts: "1e-3" stays text.
+	if sn, ok := n.(*ast.StringNode); ok && sn.Token != nil && sn.Token.Type == token.StringType && yaml12Float.MatchString(sn.Value) {
+		if f, err := strconv.ParseFloat(sn.Value, 64); err == nil {
+			return f, true
+		}
 	}
 	if i, ok := nodeInt(n); ok {
 		return float64(i), true

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 	"github.com/urfave/cli/v2"
 )
@@ -45,6 +46,13 @@ streams held and client memory per stream; each with the floor beside it.`,
 			}
 			if o.Window <= 0 || o.Rate <= 0 {
 				return usagef("--window and --rate must be positive")
+			}
+			// The send-lag schedule is drawn whole, as run's is: the same
+			// bounds (a rate of 1e300 made its length overflow and the
+			// measurement panic after the earlier ones had run).
+			if n := o.Rate * o.Window.Seconds(); o.Rate > scenarios.MaxRate || n > scenarios.MaxLevelArrivals {
+				return usagef("--rate: at most %d requests per second and %d requests over --window, got %g over %v",
+					scenarios.MaxRate, scenarios.MaxLevelArrivals, o.Rate, o.Window)
 			}
 			cal, err := session.Calibrate(c.Context, o, c.App.ErrWriter)
 			if err != nil {

@@ -2,9 +2,11 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -25,7 +27,7 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 	session.ApplyKindDefaults(s)
 	s.ApplyDefaults()
 	if err := s.ValidateRunnable(); err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%v", flagNamed(c, c.IsSet(flagScenario), err))
 	}
 	o, err := session.FromScenario(s, session.Extras{
 		Out: c.String(flagOut), ServerMetrics: c.String(flagServerMetric), APIKeyFile: c.String(flagAPIKeyFile),
@@ -76,7 +78,7 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	}
 	sloAndGPUFromFlags(c, s, set)
 	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds())); err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%v", flagNamed(c, fromFile, err))
 	}
 	return s, nil
 }
@@ -134,6 +136,12 @@ func workloadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 // rate, concurrency) replaces the scenario's.
 func loadFromFlags(c *cli.Context, ld *scenarios.LoadProfile, set setFunc, fromFile bool) error {
 	clearKind := func() { ld.Concurrency, ld.Sweep, ld.Rate, ld.Trace = 0, nil, nil, nil }
+	// The flag's default (1) stands for "not given" in the scenario; a 0
+	// given would fall back to it unseen, so it is refused here (the
+	// scenario checks the rest of its range).
+	if c.IsSet(flagBurstiness) && !(c.Float64(flagBurstiness) > 0) {
+		return usagef("--%s: must be > 0 (the gamma shape; 1 is Poisson), got %g", flagBurstiness, c.Float64(flagBurstiness))
+	}
 	switch {
 	case c.IsSet(flagSweep) && c.IsSet(flagRate):
 		return usagef("--%s and --%s exclude each other: sweep concurrency or rate, not both", flagSweep, flagRate)
@@ -189,6 +197,41 @@ func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	assign(set(flagRunGPUBackend), &s.GPU.Backend, c.String(flagRunGPUBackend))
 	assign(c.IsSet(flagRunGPUURL), &s.GPU.URL, c.String(flagRunGPUURL))
 	assign(set(flagRunGPUInterval), &s.GPU.Interval, scenarios.Duration(c.Duration(flagRunGPUInterval)))
+}
+
+// loadFlags names the flag that sets each load value, so that a problem in
+// a value given on the command line names the flag typed, not the YAML
+// path it lands in (a value from a file keeps its file:line:col).
+var loadFlags = map[string]string{
+	"load.rate": flagRate, "load.arrival": flagArrival, "load.burstiness": flagBurstiness,
+	"load.ramp_up": flagRampUp, "load.duration": flagDuration, "load.requests": flagRequests,
+	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency,
+}
+
+// flagNamed rewrites the scenario errors of err that concern a load value
+// set by a flag (no line in a file; the flag given, or no scenario file)
+// as "--flag: message".
+func flagNamed(c *cli.Context, fromFile bool, err error) error {
+	var out []error
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		var se *scenarios.Error
+		if errors.As(e, &se) && se.Line == 0 {
+			path, _, _ := strings.Cut(se.Path, "[")
+			if f, ok := loadFlags[path]; ok && (!fromFile || c.IsSet(f)) {
+				e = fmt.Errorf("--%s: %s", f, se.Msg)
+			}
+		}
+		out = append(out, e)
+	}
+	walk(err)
+	return errors.Join(out...)
 }
 
 // assign sets *dst to v when ok: one flag laid over one field.

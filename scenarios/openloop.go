@@ -1,0 +1,139 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Bounds on an open-loop level (load.rate), checked where the values are
+// written so a mistyped number fails at once with its file:line:col (or
+// its flag) instead of producing a run that waits or allocates forever.
+const (
+	// minRate is the lowest rate: one request a day. Below it the first
+	// request of a level is expected more than a day after the level
+	// starts, which no benchmark means to wait for; it is a typo (1e-3
+	// for 1e3). A slow trickle stays allowed: --rate 0.001 --requests 3
+	// expects its three requests over about 50 minutes. Before this floor
+	// --rate 1e-300 put the first due time past what a time.Duration
+	// holds, and the run waited until it was interrupted.
+	minRate = 1.0 / 86400
+	// maxFirstArrival is how long after a level's start its first request
+	// may be expected (Λ⁻¹(1) of the schedule): the same day as minRate,
+	// so that a long ramp-up (which starts the rate at 0) cannot push the
+	// first request past it either.
+	maxFirstArrival = 24 * time.Hour
+	// minBurstiness is the smallest gamma shape. Below about 0.01 a
+	// float64 gamma draw is exactly 0 more and more often (shape 0.001:
+	// about half the gaps), requests stop being spread at all, and a
+	// schedule whose every gap is 0 has no time scale left (before this
+	// bound, shape 1e-10 scheduled every request 292 years out). 0.01 is a
+	// coefficient of variation of 10: burstier than any traffic model we
+	// know of uses.
+	minBurstiness = 0.01
+	// MaxLevelArrivals bounds the requests one open-loop level schedules
+	// (warm-up included). The schedule is drawn whole before the level
+	// starts, 16 bytes a request: 10 million is 160 MB and a few seconds
+	// of drawing; beyond it (1,000,000 req/s for an hour: 3.6 billion) the
+	// run spent minutes and tens of GB before its first request, or was
+	// killed. At the client's own measured ceiling (README: 7,300–8,800
+	// requests/s on 2 cores) 10 million is 20 minutes of a level.
+	MaxLevelArrivals = 10_000_000
+)
+
+// expectedArrivals is Λ(s): the requests a schedule at rate r, ramped up
+// linearly over ramp seconds, expects in its first s seconds. It is the
+// same function as loadgen.Arrivals' (docs/design.md: open-loop schedules).
+func expectedArrivals(r, ramp, s float64) float64 {
+	if ramp > 0 && s < ramp {
+		return r * s * s / (2 * ramp)
+	}
+	return r*ramp/2 + r*(s-ramp)
+}
+
+// firstArrival is Λ⁻¹(1) in seconds: when the schedule expects its first
+// request.
+func firstArrival(r, ramp float64) float64 {
+	if ramp > 0 && r*ramp/2 >= 1 {
+		return math.Sqrt(2 * ramp / r)
+	}
+	return ramp + (1-r*ramp/2)/r
+}
+
+// validateOpen checks the open-loop levels as a whole: each rate with the
+// ramp-up, the duration, the request count and the warm-up (the rates'
+// own range is checked first; a rate out of range is not checked again).
+func (l *LoadProfile) validateOpen(c *checker) {
+	ramp := time.Duration(l.RampUp).Seconds()
+	d := time.Duration(l.Duration)
+	warm := 0
+	if l.Warmup != nil {
+		warm = max(*l.Warmup, 0)
+	}
+	for i, r := range l.Rate {
+		p := c.ratePath(l, i)
+		if !(r >= minRate && r <= MaxRate) || l.RampUp < 0 || l.Duration < 0 || l.Requests < 0 {
+			continue
+		}
+		if ramp > 0 {
+			if f := firstArrival(r, ramp); f > maxFirstArrival.Seconds() {
+				c.errorf("load.ramp_up", "at %g requests per second a ramp-up of %v expects the first request %v after the start, more than a day (%v): shorten the ramp",
+					r, time.Duration(l.RampUp), roundS(f), maxFirstArrival)
+				continue
+			}
+		}
+		if d <= 0 {
+			if n := l.Requests + warm; n > MaxLevelArrivals {
+				c.errorf("load.requests", "an open-loop level schedules at most %d requests (warm-up included), got %d", MaxLevelArrivals, n)
+			}
+			continue
+		}
+		total := expectedArrivals(r, ramp, d.Seconds())
+		// The count loadgen.Arrivals.Schedule draws for a timed level:
+		// the window's expected arrivals, rounded (a constant schedule
+		// sends at 0, 1/r, … < duration), or the request count when it
+		// is smaller.
+		count := math.Round(total)
+		if l.Arrival == ArrivalConstant {
+			count = math.Ceil(total)
+		}
+		if n := l.Requests + warm; l.Requests > 0 && float64(n) <= total {
+			count = float64(n)
+		}
+		switch {
+		case count > MaxLevelArrivals:
+			c.errorf(p, "%g requests per second over %v expects %s requests in one level; an open-loop level schedules at most %d: lower the rate or shorten the duration",
+				r, d, strconv.FormatFloat(total, 'g', 3, 64), MaxLevelArrivals)
+		case count <= float64(warm):
+			c.errorf(p, "%g requests per second over %v expects %s requests: the level would %s; give a longer duration or a higher rate",
+				r, d, strconv.FormatFloat(total, 'g', 3, 64), sendsWhat(count, warm))
+		}
+	}
+}
+
+// sendsWhat says what a schedule of count requests does with warm warm-up
+// requests first: it measures none.
+func sendsWhat(count float64, warm int) string {
+	if count == 0 {
+		return "send none"
+	}
+	return fmt.Sprintf("send %g, all of them warm-up (%d), and measure none", count, warm)
+}
+
+// ratePath is the YAML path of the i-th rate: load.rate for a single rate
+// written as a scalar, load.rate[i] in a list.
+func (c *checker) ratePath(l *LoadProfile, i int) string {
+	if c.src.has("load.rate[0]") || len(l.Rate) > 1 {
+		return "load.rate[" + strconv.Itoa(i) + "]"
+	}
+	return "load.rate"
+}
+
+// roundS is s seconds as a duration rounded to the second (or saturated).
+func roundS(s float64) time.Duration {
+	if s >= float64(math.MaxInt64)/float64(time.Second) {
+		return time.Duration(math.MaxInt64).Round(time.Second)
+	}
+	return time.Duration(s * float64(time.Second)).Round(time.Second)
+}
