@@ -2,6 +2,7 @@ package report
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -66,5 +67,40 @@ func TestGapCodesDistIsDistOf(t *testing.T) {
 				t.Errorf("%s, %d events: no value aside", name, n)
 			}
 		}
+	}
+}
+
+// TestSummaryLaysOutFourBytesAValue: a summary of a level allocates 4
+// bytes a per-token ITL (its codes, laid out once for the ITL and once
+// more for the inter-chunk gaps in the same memory; 8 more an event of
+// several tokens), not a float64's 8:
+// counted bytes (runtime.MemStats.TotalAlloc), the same on any machine. A
+// million records of 64 tokens took 512 MB here as float64.
+func TestSummaryLaysOutFourBytesAValue(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	tokens, multi := 0, 0
+	for i := range 20000 {
+		r := okRecord(i)
+		s.Add(r)
+		EachITL(r.Chunks, func(_ float64, k int64) {
+			tokens += int(k)
+			if k > 1 {
+				multi++
+			}
+		})
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	sum := s.Close()
+	runtime.ReadMemStats(&after)
+	got := after.TotalAlloc - before.TotalAlloc
+	// 4 bytes a token, 8 an event of several tokens (its value gap/k,
+	// once), and 128 KB for the rest of the summary (its per-request Dists
+	// select in place).
+	limit := uint64(4*tokens + 8*multi + 128<<10)
+	t.Logf("a summary of %d ITL values allocates %d bytes (%.2f a value); limit %d", tokens, got, float64(got)/float64(tokens), limit)
+	if got > limit || sum.Levels[0].ITLMS.N != tokens {
+		t.Errorf("a summary of %d ITL values (%d in its Dist) allocates %d bytes; want at most %d", tokens, sum.Levels[0].ITLMS.N, got, limit)
 	}
 }

@@ -119,6 +119,9 @@ func (t *tokenGaps) dists(g *gapCodes) (itl, gaps Dist) {
 	if n := t.tokens(); cap(g.codes) < n {
 		g.codes = make([]uint32, 0, n)
 	}
+	if n := len(t.multi) + len(t.wide); cap(g.side) < n {
+		g.side = make([]float64, 0, n) // one a multi-token event or wide gap (and a gap of 2.1–4.3 s: appended)
+	}
 	g.reset()
 	t.eachNS(func(ns, _ int64) { g.add(ns, 1) })
 	gaps = g.dist()
