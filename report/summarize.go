@@ -220,6 +220,15 @@ func (s *Summarizer) warmupSent(r *rundir.Record) {
 	w.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
 }
 
+// events is the number of inter-token events of every level.
+func (s *Summarizer) events() int {
+	n := 0
+	for _, a := range s.levels {
+		n += a.gaps.events
+	}
+	return n
+}
+
 // Close computes the Summary of the records added.
 func (s *Summarizer) Close() *Summary {
 	sum := s.Snapshot()
