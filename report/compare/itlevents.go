@@ -15,10 +15,11 @@ import (
 // k > 1 tokens and gaps that do not fit (negative, 4.3 s or more) are kept
 // aside with their gap as it came. Each request's number of events stands
 // in for each value's owner. A token's value and owner took 12 bytes; an
-// event now takes 4, and a request 4. The values and owners per token are
-// laid out once the reading is done (expand), when the summary's own
-// per-event memory is gone: each token's value is its event's gap over k,
-// the same bits as before (TestITLEventsExpand).
+// event now takes 4, and a request 4. The sample is laid out once the
+// reading is done, when the summary's own per-event memory is gone: packed
+// and sorted (sorted, packedITL), or as values and owners per token
+// (expand), each token's value its event's gap over k, the same bits as
+// before (TestITLEventsExpand, TestITLSortedIsNewWeighted).
 type itlEvents struct {
 	// blocks hold event e's gap in nanoseconds, in request order, at
 	// blocks[e/itlBlock][e%itlBlock] (unused, 0, for an event aside): in

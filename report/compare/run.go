@@ -198,7 +198,7 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 	}
 	if events >= collectBefore {
 		// The summary's own per-event memory is garbage by now (report's
-		// tokenGaps and the float64 layout of its ITLs, 12 bytes an event):
+		// tokenGaps and the codes of its ITLs, 8 bytes an event):
 		// collect it, so that the sorted keys (8 bytes a token) take its
 		// place in the heap instead of growing it past it.
 		runtime.GC()
