@@ -76,8 +76,8 @@ type Summarizer struct {
 	// warm is each level's warm-up records, for its steady state (warmupSent).
 	warm map[float64]*SteadyAcc
 	// scratch is where Snapshot lays out a level's inter-token latencies
-	// for their percentiles, kept between snapshots.
-	scratch []float64
+	// for their percentiles (as gapCodes), kept between snapshots.
+	scratch gapCodes
 }
 
 // levelAcc accumulates one load level.
@@ -220,10 +220,19 @@ func (s *Summarizer) warmupSent(r *rundir.Record) {
 	w.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
 }
 
+// events is the number of inter-token events of every level.
+func (s *Summarizer) events() int {
+	n := 0
+	for _, a := range s.levels {
+		n += a.gaps.events
+	}
+	return n
+}
+
 // Close computes the Summary of the records added.
 func (s *Summarizer) Close() *Summary {
 	sum := s.Snapshot()
-	s.scratch = nil
+	s.scratch = gapCodes{}
 	return sum
 }
 
@@ -233,8 +242,7 @@ func (s *Summarizer) Snapshot() *Summary {
 	sum := &Summary{Levels: []Level{}}
 	for _, lv := range slices.Sorted(maps.Keys(s.levels)) {
 		a := s.levels[lv]
-		var itl, gaps Dist
-		itl, gaps, s.scratch = a.gaps.dists(s.scratch)
+		itl, gaps := a.gaps.dists(&s.scratch)
 		l := Level{
 			Level:                lv,
 			Requests:             a.req,

@@ -7,8 +7,8 @@ import "math"
 // event after a request's first, where keeping the per-token ITL values and
 // the gaps as float64 milliseconds took 16 bytes per event (a million
 // records of 64 tokens: 1 GB, twice that while the slices grew). Both
-// distributions are exact: dists lays the values out as float64 in the
-// order the events were added (appendITL, appendGaps) for distOf.
+// distributions are exact: dists lays the values out in the order the
+// events were added, as appendITL and appendGaps do, for their Dist.
 type tokenGaps struct {
 	// blocks hold each event's gap in ns, gapBlock to a block (the last
 	// one filling): a level's tens of millions of events are never copied
@@ -68,6 +68,12 @@ func (t *tokenGaps) tokens() int {
 // each calls f for every event in order with its gap (ms, gapMS) and its
 // tokens.
 func (t *tokenGaps) each(f func(gap float64, k int64)) {
+	t.eachNS(func(ns, k int64) { f(gapMS(ns), k) })
+}
+
+// eachNS calls f for every event in order with its gap in nanoseconds and
+// its tokens.
+func (t *tokenGaps) eachNS(f func(ns, k int64)) {
 	i, w, m := 0, 0, 0
 	for _, b := range t.blocks {
 		for _, u := range b {
@@ -81,7 +87,7 @@ func (t *tokenGaps) each(f func(gap float64, k int64)) {
 				k = t.multi[m].k
 				m++
 			}
-			f(gapMS(ns), k)
+			f(ns, k)
 			i++
 		}
 	}
@@ -104,17 +110,25 @@ func (t *tokenGaps) appendGaps(dst []float64) []float64 {
 	return dst
 }
 
-// dists returns the ITL and inter-chunk distributions, materializing each
-// in turn into scratch (grown as needed, returned for reuse). When every
-// event carried one token the per-token ITLs are the gaps (gap/1 is gap),
-// and one Dist is both.
-func (t *tokenGaps) dists(scratch []float64) (itl, gaps Dist, _ []float64) {
-	if n := t.tokens(); cap(scratch) < n {
-		scratch = make([]float64, 0, n)
+// dists returns the ITL and inter-chunk distributions, laying out each in
+// turn as codes in g (4 bytes a value, gapCodes; grown as needed, kept for
+// reuse): the Dists distOf gives of the values appendITL and appendGaps
+// lay out as float64. When every event carried one token the per-token
+// ITLs are the gaps (gap/1 is gap), and one Dist is both.
+func (t *tokenGaps) dists(g *gapCodes) (itl, gaps Dist) {
+	if n := t.tokens(); cap(g.codes) < n {
+		g.codes = make([]uint32, 0, n)
 	}
-	gaps = distOf(t.appendGaps(scratch[:0]))
+	if n := len(t.multi) + len(t.wide); cap(g.side) < n {
+		g.side = make([]float64, 0, n) // one a multi-token event or wide gap (and a gap of 2.1–4.3 s: appended)
+	}
+	g.reset()
+	t.eachNS(func(ns, _ int64) { g.add(ns, 1) })
+	gaps = g.dist()
 	if len(t.multi) == 0 {
-		return gaps, gaps, scratch
+		return gaps, gaps
 	}
-	return distOf(t.appendITL(scratch[:0])), gaps, scratch
+	g.reset()
+	t.eachNS(g.add)
+	return g.dist(), gaps
 }

@@ -75,12 +75,13 @@ func checkTokenGaps(t *testing.T, recs [][][2]int64) *tokenGaps {
 	if got := g.appendITL(nil); !slices.Equal(got, itl) {
 		t.Errorf("ITLs differ from EachITL's")
 	}
-	d, dg, scratch := g.dists(nil)
+	var scratch gapCodes
+	d, dg := g.dists(&scratch)
 	if d != distOf(slices.Clone(itl)) || dg != distOf(slices.Clone(gaps)) {
 		t.Errorf("dists = %+v, %+v; want those of the values", d, dg)
 	}
-	if cap(scratch) < len(itl) {
-		t.Errorf("scratch of %d values; want room for %d", cap(scratch), len(itl))
+	if cap(scratch.codes) < len(itl) {
+		t.Errorf("scratch of %d values; want room for %d", cap(scratch.codes), len(itl))
 	}
 	return &g
 }

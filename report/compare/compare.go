@@ -380,7 +380,7 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	})
 	var mw [fieldE2E + 1]*MannWhitney
 	for f := fieldTTFT; f <= fieldE2E; f++ {
-		if x, y := cs.sorted[f].values, bs.sorted[f].values; len(x) > 0 && len(y) > 0 {
+		if cs.sorted[f].len() > 0 && bs.sorted[f].len() > 0 {
 			u := cs.mannWhitney(bs, f)
 			mw[f] = &u
 		}

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"math"
+	"slices"
 
 	"github.com/inferbench/inferbench/report"
 )
@@ -14,14 +15,20 @@ import (
 // k > 1 tokens and gaps that do not fit (negative, 4.3 s or more) are kept
 // aside with their gap as it came. Each request's number of events stands
 // in for each value's owner. A token's value and owner took 12 bytes; an
-// event now takes 4, and a request 4. The values and owners per token are
-// laid out once the reading is done (expand), when the summary's own
-// per-event memory is gone: each token's value is its event's gap over k,
-// the same bits as before (TestITLEventsExpand).
+// event now takes 4, and a request 4. The sample is laid out once the
+// reading is done, when the summary's own per-event memory is gone: packed
+// and sorted (sorted, packedITL), or as values and owners per token
+// (expand), each token's value its event's gap over k, the same bits as
+// before (TestITLEventsExpand, TestITLSortedIsNewWeighted).
 type itlEvents struct {
-	// ns[e] is event e's gap in nanoseconds, in request order; unused (0)
-	// for an event aside.
-	ns []uint32
+	// blocks hold event e's gap in nanoseconds, in request order, at
+	// blocks[e/itlBlock][e%itlBlock] (unused, 0, for an event aside): in
+	// blocks, the tens of millions of a level's events are never copied to
+	// grow a slice, nor held twice while one grows (that was 8 bytes an
+	// event at times, as much as the keys sorted keeps per token).
+	blocks [][]uint32
+	// n counts the events.
+	n int
 	// aside are the events of k > 1 tokens or a gap ns cannot hold,
 	// ascending by event.
 	aside []asideEvent
@@ -47,14 +54,26 @@ func (t *itlEvents) add(r int32, chunks [][2]int64) {
 	report.EachITL(chunks, func(gap float64, k int64) {
 		ns := math.Round(gap * 1e6)
 		if k == 1 && ns >= 0 && ns <= math.MaxUint32 && !math.Signbit(gap) && gapOfNS(uint32(ns)) == gap {
-			t.ns = append(t.ns, uint32(ns))
+			t.push(uint32(ns))
 		} else {
-			t.aside = append(t.aside, asideEvent{e: len(t.ns), k: k, gap: gap})
-			t.ns = append(t.ns, 0)
+			t.aside = append(t.aside, asideEvent{e: t.n, k: k, gap: gap})
+			t.push(0)
 		}
 		t.events[r]++
 		t.tokens += int(k)
 	})
+}
+
+// itlBlock is the number of events in one block of itlEvents (256 KiB).
+const itlBlock = 1 << 16
+
+// push appends one event's nanoseconds.
+func (t *itlEvents) push(ns uint32) {
+	if t.n%itlBlock == 0 {
+		t.blocks = append(t.blocks, make([]uint32, itlBlock))
+	}
+	t.blocks[t.n/itlBlock][t.n%itlBlock] = ns
+	t.n++
 }
 
 // gapOfNS is the gap in ms of ns nanoseconds, as add checks it and expand
@@ -77,7 +96,7 @@ func (t *itlEvents) expand() (values []float64, owners []int32) {
 					owners = append(owners, int32(r))
 				}
 			} else {
-				values = append(values, gapOfNS(t.ns[e])) // gap/1 is gap
+				values = append(values, gapOfNS(t.blocks[e/itlBlock][e%itlBlock])) // gap/1 is gap
 				owners = append(owners, int32(r))
 			}
 			e++
@@ -85,4 +104,101 @@ func (t *itlEvents) expand() (values []float64, owners []int32) {
 	}
 	*t = itlEvents{}
 	return values, owners
+}
+
+// packedITL is a level's ITL sample sorted, 8 bytes a token where values
+// and owners took 12: keys[i] is the i-th value's gap in nanoseconds in its
+// high 32 bits and its owner (request) in its low 32, so that sorting the
+// keys as integers sorts the values with ties by owner, the order
+// newWeighted gives them (gapOfNS is increasing in the nanoseconds). The
+// values no key can hold (itlEvents.aside: a k-token event's gap/k, a gap
+// that is negative or 4.3 s or more) are at positions asidePos
+// (ascending), their values asideVal; their keys hold the owner alone.
+type packedITL struct {
+	keys     []uint64
+	asidePos []int
+	asideVal []float64
+}
+
+// value returns the value at position i.
+func (p *packedITL) value(i int) float64 {
+	if len(p.asidePos) > 0 {
+		if j, ok := slices.BinarySearch(p.asidePos, i); ok {
+			return p.asideVal[j]
+		}
+	}
+	return gapOfNS(uint32(p.keys[i] >> 32))
+}
+
+// maxAsideShare bounds the tokens aside, as a share of all, that a packed
+// sample is made with: each costs 16 bytes beside its key, and past a
+// quarter of the tokens (a server that sends several tokens an event) the
+// sample of values and owners (12 bytes a token) is smaller.
+const maxAsideShare = 0.25
+
+// sorted returns the level's ITL sample sorted as newWeighted sorts the
+// values and owners expand gives (the same values in the same order, the
+// same owners), packed when few values are aside. t is emptied.
+func (t *itlEvents) sorted() weighted {
+	asideTokens := 0
+	for _, a := range t.aside {
+		asideTokens += int(a.k)
+		if math.IsNaN(a.gap) {
+			asideTokens = t.tokens // no packed order for a NaN: newWeighted's stable one
+			break
+		}
+	}
+	if t.tokens == 0 || float64(asideTokens) > maxAsideShare*float64(t.tokens) {
+		return newWeighted(t.expand())
+	}
+	keys := make([]uint64, 0, t.tokens)
+	av, ao := make([]float64, 0, asideTokens), make([]int32, 0, asideTokens)
+	e, a := 0, 0
+	for r, n := range t.events {
+		for range n {
+			if a < len(t.aside) && t.aside[a].e == e {
+				ev := t.aside[a]
+				a++
+				for range ev.k {
+					av, ao = append(av, ev.gap/float64(ev.k)), append(ao, int32(r))
+				}
+			} else {
+				keys = append(keys, uint64(t.blocks[e/itlBlock][e%itlBlock])<<32|uint64(uint32(r)))
+			}
+			e++
+			if e%itlBlock == 0 {
+				t.blocks[e/itlBlock-1] = nil // read: the collector may have it back while keys fill
+			}
+		}
+	}
+	*t = itlEvents{}
+	slices.Sort(keys)
+	sortByValue(av, ao) // owners came ascending: ties by owner
+	// Merge the values aside into the keys, from the back, in place.
+	// keys was made with room for every token.
+	i, n := len(keys)-1, len(keys)+len(av)
+	keys = keys[:n]
+	p := &packedITL{asidePos: make([]int, len(av)), asideVal: av}
+	for j, out := len(av)-1, n-1; j >= 0; out-- {
+		if i >= 0 && keyAfter(keys[i], av[j], ao[j]) {
+			keys[out] = keys[i]
+			i--
+			continue
+		}
+		keys[out] = uint64(uint32(ao[j]))
+		p.asidePos[j] = out
+		j--
+	}
+	p.keys = keys
+	if len(av) == 0 {
+		p.asidePos, p.asideVal = nil, nil
+	}
+	return weighted{packed: p}
+}
+
+// keyAfter reports whether key's value and owner come after value v of
+// owner o (ties by owner, as sortByValue orders them).
+func keyAfter(key uint64, v float64, o int32) bool {
+	kv := gapOfNS(uint32(key >> 32))
+	return kv > v || kv == v && int32(uint32(key)) > o
 }

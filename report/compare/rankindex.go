@@ -18,7 +18,7 @@ import (
 type rankIndex struct {
 	ps []float64
 	ws []weighted
-	// pos[f] are sample f's pivots, ascending, the last len(ws[f].values)
+	// pos[f] are sample f's pivots, ascending, the last ws[f].len()
 	// (its count is the resample's size); off[f] is where their counts
 	// start among all the samples' (quantiles' cum).
 	pos [][]int
@@ -53,7 +53,7 @@ func newRankIndex(ws []weighted, ps []float64, nreq int) *rankIndex {
 	perReq := make([]int32, nreq)
 	var multi []int
 	for f, w := range ws {
-		n := len(w.values)
+		n := w.len()
 		var pos []int
 		for _, p := range ps {
 			if at := int(p / 100 * float64(n)); at > 0 && at < n && !slices.Contains(pos, at) {
@@ -62,8 +62,8 @@ func newRankIndex(ws []weighted, ps []float64, nreq int) *rankIndex {
 		}
 		x.pos[f] = append(pos, n)
 		clear(perReq)
-		for _, o := range w.owner {
-			perReq[o]++
+		for i := range n {
+			perReq[w.ownerOf(i)]++
 		}
 		if len(x.pos[f]) < noSlot && !slices.ContainsFunc(perReq, func(c int32) bool { return c > 1 }) {
 			x.singles = append(x.singles, x.single(f, nreq))
@@ -86,7 +86,7 @@ func newRankIndex(ws []weighted, ps []float64, nreq int) *rankIndex {
 		i := 0
 		for k, pos := range x.pos[f] {
 			for ; i < pos; i++ {
-				perReq[ws[f].owner[i]]++
+				perReq[ws[f].ownerOf(i)]++
 			}
 			for r, c := range perReq {
 				x.below[r*x.width+x.off[f]+k] = c
@@ -105,7 +105,7 @@ func (x *rankIndex) single(f, nreq int) singleSample {
 	i := 0
 	for k, pos := range x.pos[f] {
 		for ; i < pos; i++ {
-			sf.slot[x.ws[f].owner[i]] = uint8(k)
+			sf.slot[x.ws[f].ownerOf(i)] = uint8(k)
 		}
 	}
 	return sf
@@ -163,7 +163,6 @@ func (x *rankIndex) sampleQuantiles(f int, counts []int32, cum []int64, dst []fl
 		}
 		return
 	}
-	values := x.ws[f].values
 	for k, p := range x.ps {
 		h := float64(n-1) * p / 100
 		lo := int64(math.Floor(h))
@@ -171,10 +170,10 @@ func (x *rankIndex) sampleQuantiles(f int, counts []int32, cum []int64, dst []fl
 			lo = n - 1
 		}
 		i, before := x.find(f, counts, cum, lo)
-		v := values[i]
+		v := x.ws[f].value(i)
 		if frac := h - float64(lo); frac > 0 && lo < n-1 {
 			j, _ := x.scan(f, counts, i, before, lo+1)
-			v += frac * (values[j] - v)
+			v += frac * (x.ws[f].value(j) - v)
 		}
 		dst[k] = v
 	}
@@ -202,6 +201,16 @@ func (x *rankIndex) find(f int, counts []int32, cum []int64, r int64) (int, int6
 // scan walks sample f forwards from position i, with before values of the
 // resample below it, to the value of rank r ≥ before.
 func (x *rankIndex) scan(f int, counts []int32, i int, before, r int64) (int, int64) {
+	if p := x.ws[f].packed; p != nil {
+		for ; i < len(p.keys)-1; i++ {
+			c := int64(counts[uint32(p.keys[i])])
+			if before+c > r {
+				break
+			}
+			before += c
+		}
+		return i, before
+	}
 	owner := x.ws[f].owner
 	for ; i < len(owner)-1; i++ {
 		c := int64(counts[owner[i]])
@@ -216,6 +225,15 @@ func (x *rankIndex) scan(f int, counts []int32, i int, before, r int64) (int, in
 // scanBack walks sample f backwards from position end, with upTo values
 // of the resample below it (upTo > r), to the value of rank r.
 func (x *rankIndex) scanBack(f int, counts []int32, end int, upTo, r int64) (int, int64) {
+	if p := x.ws[f].packed; p != nil {
+		for i := end - 1; i > 0; i-- {
+			upTo -= int64(counts[uint32(p.keys[i])])
+			if upTo <= r {
+				return i, upTo
+			}
+		}
+		return 0, 0
+	}
 	owner := x.ws[f].owner
 	for i := end - 1; i > 0; i-- {
 		upTo -= int64(counts[owner[i]])

@@ -288,3 +288,58 @@ func TestITLEventsExpand(t *testing.T) {
 		t.Errorf("expand = %v, %v; want %v, %v", v, o, wantV, wantO)
 	}
 }
+
+// TestITLSortedIsNewWeighted: the packed ITL sample (itlEvents.sorted) holds
+// the values and owners newWeighted gives those expand lays out, position
+// by position, with values aside (k-token events, gaps of 4.3 s or more,
+// negative ones) among them, ties between a packed value and one aside
+// included, over more than one block of events; with most values aside it
+// is not packed, and the same.
+func TestITLSortedIsNewWeighted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, tc := range []struct {
+		name   string
+		aside  float64 // share of events aside
+		packed bool
+	}{{"none aside", 0, true}, {"few aside", 0.05, true}, {"most aside", 0.8, false}} {
+		var a, b itlEvents
+		for r := range int32(15000) { // over one block of events
+			var ch [][2]int64
+			at := int64(0)
+			for range rng.IntN(12) {
+				gap := int64(rng.IntN(4)) * 1e6 // many ties
+				k := int64(1)
+				if rng.Float64() < tc.aside {
+					switch rng.IntN(3) {
+					case 0:
+						k = 2 // gap/2: ties with the packed values
+					case 1:
+						gap = 5e9
+					default:
+						gap = -int64(rng.IntN(3)) * 1e6
+					}
+				}
+				at += gap
+				ch = append(ch, [2]int64{at, k})
+			}
+			a.add(r, ch)
+			b.add(r, ch)
+		}
+		if a.n <= itlBlock {
+			t.Fatalf("%d events: want more than a block's %d", a.n, itlBlock)
+		}
+		got, want := a.sorted(), newWeighted(b.expand())
+		if (got.packed != nil) != tc.packed {
+			t.Errorf("%s: packed %v; want %v", tc.name, got.packed != nil, tc.packed)
+		}
+		if got.len() != want.len() || got.len() == 0 {
+			t.Fatalf("%s: %d values; want %d", tc.name, got.len(), want.len())
+		}
+		c := got.cursor()
+		for i := range want.len() {
+			if v, o := got.value(i), got.ownerOf(i); v != want.values[i] || o != want.owner[i] || c.at(i) != v {
+				t.Fatalf("%s: position %d: (%g, %d); want (%g, %d)", tc.name, i, v, o, want.values[i], want.owner[i])
+			}
+		}
+	}
+}

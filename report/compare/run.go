@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"time"
 
@@ -135,6 +136,11 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	return r, nil
 }
 
+// collectBefore is the number of ITL events from which Levels collects
+// the garbage before it sorts them (a full collection: some 0.1 s per GB
+// of live heap, nothing beside a sort of 8 million keys).
+const collectBefore = 8 << 20
+
 // A Collector takes a run's records, one at a time, into per-level
 // samples, counting the records report.Summarizer counts: the measure
 // stage; retried attempts widen the window (report.Span) but are not
@@ -186,6 +192,17 @@ func (c *Collector) Add(rec *rundir.Record) {
 // last Add.
 func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 	out := map[float64]*LevelSample{}
+	events := 0
+	for _, a := range c.accs {
+		events += a.itl.n
+	}
+	if events >= collectBefore {
+		// The summary's own per-event memory is garbage by now (report's
+		// tokenGaps and the codes of its ITLs, 8 bytes an event):
+		// collect it, so that the sorted keys (8 bytes a token) take its
+		// place in the heap instead of growing it past it.
+		runtime.GC()
+	}
 	for lv, a := range c.accs {
 		if len(a.reqs) == 0 {
 			continue // warm-ups only: no level (the summary has none either)
@@ -196,8 +213,11 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 		}
 		s.steady(sum, lv, a.warm)
 		s.ttfts, s.tpots = slices.Clone(a.vals[fieldTTFT]), slices.Clone(a.vals[fieldTPOT])
-		a.vals[fieldITL], a.owners[fieldITL] = a.itl.expand()
 		for f := fieldTTFT; f <= fieldE2E; f++ {
+			if f == fieldITL {
+				s.sorted[f] = a.itl.sorted() // packed: 8 bytes a token
+				continue
+			}
 			s.sorted[f] = newWeighted(a.vals[f], a.owners[f]) // sorts in place
 			a.vals[f], a.owners[f] = nil, nil
 		}
@@ -385,9 +405,9 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 // mannWhitney is the Mann–Whitney test of field f of s against base's
 // (MannWhitneyU), from their sorted values.
 func (s *LevelSample) mannWhitney(base *LevelSample, f field) MannWhitney {
-	x, y := s.sorted[f].values, base.sorted[f].values
-	if slices.ContainsFunc(x, math.IsNaN) || slices.ContainsFunc(y, math.IsNaN) {
-		return MannWhitneyU(x, y)
+	x, y := &s.sorted[f], &base.sorted[f]
+	if slices.ContainsFunc(x.values, math.IsNaN) || slices.ContainsFunc(y.values, math.IsNaN) {
+		return MannWhitneyU(x.floats(), y.floats())
 	}
-	return mannWhitneySorted(x, y)
+	return mannWhitneyWeighted(x, y)
 }

@@ -20,9 +20,76 @@ import (
 // copies: the resample of a bootstrap replicate without re-sorting. owner[i]
 // says which request value i came from; a replicate's copies of value i are
 // the number of times it drew that request.
+//
+// A level's ITL sample is held packed instead (packedITL): keys[i] is value
+// i's nanoseconds above its owner, and values and owner are nil.
 type weighted struct {
 	values []float64 // ascending
 	owner  []int32   // request index of each value
+	packed *packedITL
+}
+
+// len is the number of values of w.
+func (w *weighted) len() int {
+	if w.packed != nil {
+		return len(w.packed.keys)
+	}
+	return len(w.values)
+}
+
+// value returns w's value at position i.
+func (w *weighted) value(i int) float64 {
+	if w.packed != nil {
+		return w.packed.value(i)
+	}
+	return w.values[i]
+}
+
+// floats returns w's values as a slice (laid out for a packed sample).
+func (w *weighted) floats() []float64 {
+	if w.packed == nil {
+		return w.values
+	}
+	out := make([]float64, w.len())
+	c := w.cursor()
+	for i := range out {
+		out[i] = c.at(i)
+	}
+	return out
+}
+
+// cursor returns a reader of w's values in ascending positions.
+func (w *weighted) cursor() valueCursor { return valueCursor{w: w} }
+
+// valueCursor reads a weighted sample's values at positions that never
+// decrease, finding a packed sample's values aside by walking, not
+// searching.
+type valueCursor struct {
+	w *weighted
+	j int // the first of the values aside at or after the last position read
+}
+
+// at returns the value at position i, no lower than the last one read.
+func (c *valueCursor) at(i int) float64 {
+	p := c.w.packed
+	if p == nil {
+		return c.w.values[i]
+	}
+	for c.j < len(p.asidePos) && p.asidePos[c.j] < i {
+		c.j++
+	}
+	if c.j < len(p.asidePos) && p.asidePos[c.j] == i {
+		return p.asideVal[c.j]
+	}
+	return gapOfNS(uint32(p.keys[i] >> 32))
+}
+
+// ownerOf returns the request value i came from.
+func (w *weighted) ownerOf(i int) int32 {
+	if w.packed != nil {
+		return int32(uint32(w.packed.keys[i]))
+	}
+	return w.owner[i]
 }
 
 // newWeighted sorts the values (with their owners) ascending, equal values
@@ -166,27 +233,34 @@ func MannWhitneyU(x, y []float64) MannWhitney {
 // the same tie groups in the same order, so the same U and P, bit for bit
 // (TestMannWhitneySortedIsMannWhitneyU).
 func mannWhitneySorted(x, y []float64) MannWhitney {
-	n1, n2 := len(x), len(y)
+	return mannWhitneyWeighted(&weighted{values: x}, &weighted{values: y})
+}
+
+// mannWhitneyWeighted is mannWhitneySorted of the values of x and y, held
+// as slices or packed.
+func mannWhitneyWeighted(xw, yw *weighted) MannWhitney {
+	n1, n2 := xw.len(), yw.len()
 	if n1 == 0 || n2 == 0 {
 		return MannWhitney{U: math.NaN(), P: math.NaN(), Effect: math.NaN()}
 	}
+	x, y := xw.cursor(), yw.cursor()
 	var r1, tieSum float64
 	ties := false
 	for a, b := 0, 0; a < n1 || b < n2; {
 		var v float64
 		switch {
 		case a == n1:
-			v = y[b]
+			v = y.at(b)
 		case b == n2:
-			v = x[a]
+			v = x.at(a)
 		default:
-			v = min(x[a], y[b])
+			v = min(x.at(a), y.at(b))
 		}
 		a0, b0 := a, b
-		for a < n1 && x[a] == v {
+		for a < n1 && x.at(a) == v {
 			a++
 		}
-		for b < n2 && y[b] == v {
+		for b < n2 && y.at(b) == v {
 			b++
 		}
 		// the group holds pooled positions i..j-1: ranks i+1..j.

@@ -42,8 +42,8 @@ func TestCollectorWithoutITL(t *testing.T) {
 	}
 	for lv, fa := range samples["a"][0] {
 		la, fh, lh := samples["a"][1][lv], samples["h"][0][lv], samples["h"][1][lv]
-		if len(la.sorted[fieldITL].values) != 0 || len(fa.sorted[fieldITL].values) == 0 {
-			t.Fatalf("level %g: %d ITL values kept without ITL, %d with", lv, len(la.sorted[fieldITL].values), len(fa.sorted[fieldITL].values))
+		if la.sorted[fieldITL].len() != 0 || fa.sorted[fieldITL].len() == 0 {
+			t.Fatalf("level %g: %d ITL values kept without ITL, %d with", lv, la.sorted[fieldITL].len(), fa.sorted[fieldITL].len())
 		}
 		if !slices.Equal(la.TTFTs(), fa.TTFTs()) || !slices.Equal(la.TPOTs(), fa.TPOTs()) || la.Requests() != fa.Requests() {
 			t.Errorf("level %g: per-request values differ without ITL", lv)

@@ -1,0 +1,218 @@
+package report
+
+import (
+	"cmp"
+	"math"
+	"math/bits"
+	"slices"
+	"sort"
+)
+
+// gapCodes are a level's inter-token or inter-chunk latencies laid out for
+// their Dist in 4 bytes a value instead of a float64's 8 (a million records
+// of 64 tokens: 256 MB instead of 512). A code below sideCode is a gap of
+// that many nanoseconds, whose value is gapMS of it; one at or above it
+// indexes side, the values no such code holds (a k-token event's gap/k, a
+// gap negative or of 2.1 s or more), one entry for all the tokens of an
+// event. dist gives the Dist distOf gives of the values, bit for bit: the
+// same selection moves the values the same way (it decides by comparing
+// them), and the mean and deviation are summed in the order it leaves them
+// (TestGapCodesDistIsDistOf).
+type gapCodes struct {
+	codes []uint32
+	side  []float64
+}
+
+// sideCode is the first code that indexes side.
+const sideCode = 1 << 31
+
+// value returns the value (ms) of code c.
+func (g *gapCodes) value(c uint32) float64 {
+	if c >= sideCode {
+		return g.side[c-sideCode]
+	}
+	return gapMS(int64(c))
+}
+
+// reset empties g, keeping its memory.
+func (g *gapCodes) reset() {
+	g.codes, g.side = g.codes[:0], g.side[:0]
+}
+
+// add appends k values of a gap of ns nanoseconds spread over k tokens
+// (gap/k each; k = 1 for an inter-chunk gap).
+func (g *gapCodes) add(ns, k int64) {
+	if k == 1 && ns >= 0 && ns < sideCode {
+		g.codes = append(g.codes, uint32(ns))
+		return
+	}
+	c := uint32(sideCode + len(g.side))
+	v := gapMS(ns)
+	if k != 1 {
+		v /= float64(k)
+	}
+	g.side = append(g.side, v)
+	for range k {
+		g.codes = append(g.codes, c)
+	}
+}
+
+// less orders codes by their values.
+func (g *gapCodes) less(a, b uint32) bool { return g.value(a) < g.value(b) }
+
+// dist is distOf of the values of g's codes, which it reorders.
+func (g *gapCodes) dist() Dist {
+	v := g.codes
+	n := len(v)
+	if n == 0 {
+		return Dist{}
+	}
+	ps := [...]float64{50, 90, 95, 99, 99.9}
+	ranks := make([]int, 0, 2*len(ps))
+	for _, p := range ps {
+		ranks = append(ranks, ranks7(n, p)...)
+	}
+	d := Dist{N: n, Min: g.value(v[0]), Max: g.value(v[0])}
+	for _, c := range v[1:] {
+		x := g.value(c)
+		d.Min, d.Max = min(d.Min, x), max(d.Max, x)
+	}
+	ks := slices.Clone(ranks)
+	slices.Sort(ks)
+	ks = slices.Compact(ks)
+	g.multiselect(0, n, ks, 2*bits.Len(uint(n)))
+	d.P50, d.P90, d.P95, d.P99, d.P999 = g.quantile7(ps[0]), g.quantile7(ps[1]), g.quantile7(ps[2]), g.quantile7(ps[3]), g.quantile7(ps[4])
+	d.Mean = g.mean()
+	d.Stddev = g.stddev(d.Mean)
+	return d
+}
+
+// multiselect is multiselect of selectranks.go on the codes' values: the
+// same partitions, the same small sorts (slices.SortFunc is the pattern-
+// defeating quicksort slices.Sort is, deciding by the same comparisons).
+func (g *gapCodes) multiselect(lo, hi int, ks []int, depth int) {
+	v := g.codes
+	for len(ks) > 0 && hi-lo > 1 {
+		if hi-lo <= 16 || depth == 0 {
+			slices.SortFunc(v[lo:hi], func(a, b uint32) int { return cmp.Compare(g.value(a), g.value(b)) })
+			return
+		}
+		depth--
+		lt, gt := g.partition3(lo, hi, g.pivot(lo, hi))
+		i := sort.SearchInts(ks, lt)
+		j := sort.SearchInts(ks, gt)
+		g.multiselect(lo, lt, ks[:i], depth)
+		lo, ks = gt, ks[j:]
+	}
+}
+
+// pivot is pivot of selectranks.go, as a code.
+func (g *gapCodes) pivot(lo, hi int) uint32 {
+	v := g.codes
+	n := hi - lo
+	m := lo + n/2
+	if n < 128 {
+		return g.median3(v[lo], v[m], v[hi-1])
+	}
+	s := n / 8
+	return g.median3(g.median3(v[lo], v[lo+s], v[lo+2*s]), g.median3(v[m-s], v[m], v[m+s]), g.median3(v[hi-1-2*s], v[hi-1-s], v[hi-1]))
+}
+
+// median3 is median3 of selectranks.go, as a code.
+func (g *gapCodes) median3(a, b, c uint32) uint32 {
+	if g.less(b, a) {
+		a, b = b, a
+	}
+	if g.less(c, b) {
+		b = c
+	}
+	if g.less(a, b) {
+		return b
+	}
+	return a
+}
+
+// partition3 is partition3 of selectranks.go on the codes' values.
+func (g *gapCodes) partition3(lo, hi int, p uint32) (lt, gt int) {
+	v := g.codes
+	pv := g.value(p)
+	lt, i, gt := lo, lo, hi
+	for i < gt {
+		x := v[i]
+		switch xv := g.value(x); {
+		case xv < pv:
+			v[lt], v[i] = x, v[lt]
+			lt++
+			i++
+		case xv > pv:
+			gt--
+			v[i], v[gt] = v[gt], x
+		default:
+			i++
+		}
+	}
+	return lt, gt
+}
+
+// quantile7 is Quantile7 of the codes' values, selected.
+func (g *gapCodes) quantile7(p float64) float64 {
+	v := g.codes
+	n := len(v)
+	if n == 1 {
+		return g.value(v[0])
+	}
+	h := p / 100 * float64(n-1)
+	k := int(h)
+	if k >= n-1 {
+		return g.value(v[n-1])
+	}
+	f := h - float64(k)
+	a, b := g.value(v[k]), g.value(v[k+1])
+	if f == 0 || a == b {
+		return a
+	}
+	return a + f*(b-a)
+}
+
+// mean is the mean montanaflynn/stats.Mean computes (distOf's): the values
+// summed in order, over their number; on an overflow, summed again scaled
+// down by a power of two at least their number.
+func (g *gapCodes) mean() float64 {
+	var sum float64
+	for _, c := range g.codes {
+		sum += g.value(c)
+	}
+	l := float64(len(g.codes))
+	if math.IsInf(sum, 0) {
+		_, e := math.Frexp(l)
+		sum = 0
+		for _, c := range g.codes {
+			sum += math.Ldexp(g.value(c), -e)
+		}
+		return math.Ldexp(sum/l, e)
+	}
+	return sum / l
+}
+
+// stddev is the population standard deviation montanaflynn/stats computes
+// (StandardDeviationPopulation, distOf's) of values of mean mean: the
+// squared deviations summed scaled by a power of two near the largest
+// magnitude, so that they cannot overflow.
+func (g *gapCodes) stddev(mean float64) float64 {
+	var largest float64
+	for _, c := range g.codes {
+		largest = math.Max(largest, math.Abs(g.value(c)))
+	}
+	_, e := math.Frexp(largest)
+	if e < -1021 {
+		e = -1021
+	}
+	f := math.Ldexp(1, -e)
+	m := mean * f
+	var variance float64
+	for _, c := range g.codes {
+		d := g.value(c)*f - m
+		variance += d * d
+	}
+	return math.Ldexp(math.Sqrt(variance/float64(len(g.codes))), e)
+}
