@@ -33,8 +33,12 @@ const (
 	mHeap       = "/memory/classes/heap/objects:bytes"
 )
 
-func newClientProbe() *clientProbe {
-	p := &clientProbe{samples: []metrics.Sample{{Name: mSched}, {Name: mGCPause}, {Name: mGoroutines}, {Name: mHeap}}, wait: runwait.Self()}
+func newClientProbe() *clientProbe { return newClientProbeOf(runwait.Self()) }
+
+// newClientProbeOf is newClientProbe reading the threads' scheduling
+// counts with wait (a test's reader of a fake /proc tree).
+func newClientProbeOf(wait *runwait.Reader) *clientProbe {
+	p := &clientProbe{samples: []metrics.Sample{{Name: mSched}, {Name: mGCPause}, {Name: mGoroutines}, {Name: mHeap}}, wait: wait}
 	p.read(0) // prime the histograms
 	return p
 }
@@ -46,9 +50,13 @@ func (p *clientProbe) read(tNS int64) rundir.ClientSample {
 	// The OS's view, which the scheduler histogram below lacks: threads
 	// the host left waiting for a CPU (docs/design.md, The client watches
 	// itself). 0.3 ms a read at 36 threads (internal/runwait's benchmark).
+	// The threads' time on a CPU comes from the same read, so that the wait
+	// per CPU second is one clock over one set of threads, as the mock's is
+	// (docs/design.md, Run-queue wait); cpu_s stays getrusage's, for the
+	// CPU share and where schedstat is missing.
 	if st, ok := p.wait.Read(); ok {
-		w := float64(st.WaitNS) / 1e9
-		s.RunWaitSeconds, s.RunSlices = &w, &st.Slices
+		w, run := float64(st.WaitNS)/1e9, float64(st.RunNS)/1e9
+		s.RunWaitSeconds, s.RunSlices, s.RunCPUSeconds = &w, &st.Slices, &run
 	}
 	for _, m := range p.samples {
 		switch m.Name {

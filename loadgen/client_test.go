@@ -87,8 +87,8 @@ func TestWatchClient(t *testing.T) {
 		// On Linux (with schedstats) every sample carries the threads'
 		// run-queue wait, a running total.
 		if _, err := os.Stat("/proc/self/schedstat"); err == nil && runtime.GOOS == "linux" {
-			if s.RunWaitSeconds == nil || s.RunSlices == nil || *s.RunSlices == 0 {
-				t.Errorf("sample %d: no run_wait_s and run_slices on Linux", i)
+			if s.RunWaitSeconds == nil || s.RunSlices == nil || *s.RunSlices == 0 || s.RunCPUSeconds == nil {
+				t.Errorf("sample %d: no run_wait_s, run_slices and run_cpu_s on Linux", i)
 			} else if i > 0 && samples[i-1].RunWaitSeconds != nil && (*s.RunWaitSeconds < *samples[i-1].RunWaitSeconds || *s.RunSlices < *samples[i-1].RunSlices) {
 				p := samples[i-1]
 				t.Errorf("sample %d: run wait went back, %v over %d after %v over %d", i, *s.RunWaitSeconds, *s.RunSlices, *p.RunWaitSeconds, *p.RunSlices)

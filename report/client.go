@@ -35,15 +35,19 @@ type ClientLevel struct {
 	// (client.jsonl run_wait_s, the difference across it); RunWaitMeanMS
 	// that wait per time a thread was put on a CPU (run_slices): how long a
 	// thread that became runnable waited, on average; RunWaitPerCPU the
-	// wait per second of the client's CPU time (cpu_s): how much of the CPU
-	// it wanted others held. Both judged (ClientRunWaitBoundMS,
+	// wait per second of the client's CPU time: how much of the CPU it
+	// wanted others held. Both judged (ClientRunWaitBoundMS,
 	// ClientRunWaitPerCPUBound); RunWaitThreads, the wait over the window's
 	// wall time, is context (metrics.go, Run-queue wait). nil where
 	// client.jsonl lacks the fields (not Linux, older runs); RunWaitMeanMS
-	// also with too few timeslices to judge.
+	// also with too few timeslices to judge. RunWaitCPUFrom says where the
+	// CPU time came from: "schedstat" (run_cpu_s, the same read and threads
+	// as the wait) or, in a run written before client.jsonl had it,
+	// "getrusage" (cpu_s).
 	RunWaitS       *float64 `json:"run_wait_s,omitempty"`
 	RunWaitMeanMS  *float64 `json:"run_wait_mean_ms,omitempty"`
 	RunWaitPerCPU  *float64 `json:"run_wait_per_cpu_s,omitempty"`
+	RunWaitCPUFrom string   `json:"run_wait_cpu_from,omitempty"`
 	RunWaitThreads *float64 `json:"run_wait_threads,omitempty"`
 	// Bound says the client was near its limit; Reasons says how.
 	Bound   bool     `json:"client_bound"`
@@ -107,8 +111,14 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 		d := *waitTo.RunWaitSeconds - *waitFrom.RunWaitSeconds
 		if th, ok := RunWaitThreads(d, float64(waitTo.TNS-waitFrom.TNS)/1e9); ok {
 			cl.RunWaitS, cl.RunWaitThreads = &d, &th
-			if r, ok := RunWaitPerCPU(d, waitTo.CPUSeconds-waitFrom.CPUSeconds); ok {
-				cl.RunWaitPerCPU = &r
+			// One clock for the ratio where the samples carry it: schedstat's
+			// time on a CPU, read with the wait over the same threads.
+			cpu, from := waitTo.CPUSeconds-waitFrom.CPUSeconds, "getrusage"
+			if waitFrom.RunCPUSeconds != nil && waitTo.RunCPUSeconds != nil {
+				cpu, from = *waitTo.RunCPUSeconds-*waitFrom.RunCPUSeconds, "schedstat"
+			}
+			if r, ok := RunWaitPerCPU(d, cpu); ok {
+				cl.RunWaitPerCPU, cl.RunWaitCPUFrom = &r, from
 			}
 			if waitFrom.RunSlices != nil && waitTo.RunSlices != nil {
 				if m, ok := RunWaitMeanMS(d, float64(*waitTo.RunSlices-*waitFrom.RunSlices)); ok {
@@ -163,7 +173,7 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, c
 			if c.RunWaitThreads != nil && (merged.RunWaitThreads == nil ||
 				(c.runWaitBound() && !merged.runWaitBound()) ||
 				(c.runWaitBound() == merged.runWaitBound() && *c.RunWaitThreads > *merged.RunWaitThreads)) {
-				merged.RunWaitS, merged.RunWaitMeanMS, merged.RunWaitPerCPU, merged.RunWaitThreads = c.RunWaitS, c.RunWaitMeanMS, c.RunWaitPerCPU, c.RunWaitThreads
+				merged.RunWaitS, merged.RunWaitMeanMS, merged.RunWaitPerCPU, merged.RunWaitCPUFrom, merged.RunWaitThreads = c.RunWaitS, c.RunWaitMeanMS, c.RunWaitPerCPU, c.RunWaitCPUFrom, c.RunWaitThreads
 			}
 			if c.CPUShare != nil && c.CPUShare.Mean > busiest {
 				busiest = c.CPUShare.Mean

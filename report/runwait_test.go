@@ -161,3 +161,32 @@ func TestRunWaitMeanMS(t *testing.T) {
 		}
 	}
 }
+
+// The wait per CPU second divides two schedstat readings of the same
+// threads where client.jsonl has both (run_cpu_s beside run_wait_s), not
+// the wait by getrusage's CPU time: here the threads ran 0.125 s over the
+// window by schedstat and the process 0.1 s by getrusage, and waited 0.5 s
+// over 1,000 timeslices (0.5 ms a time): 4.0 s per CPU second, under
+// ClientRunWaitPerCPUBound, where getrusage's clock made it 5.0 and the
+// level CLIENT-BOUND. A run written without run_cpu_s keeps getrusage's.
+func TestClientRunWaitPerCPUFromOneClock(t *testing.T) {
+	l := &Level{Level: 2, StartNS: 5e9 + 1, EndNS: 15e9, WindowS: 10}
+	samples := waitSeries(linear(0.5), slicesUpTo(1000))
+	run := linear(0.125)
+	for i := range samples {
+		samples[i].RunCPUSeconds = run(samples[i].TNS / 1e9)
+	}
+	got := SummarizeClient(samples, l, false)
+	if got.RunWaitPerCPU == nil || !near(*got.RunWaitPerCPU, 4) || got.RunWaitCPUFrom != "schedstat" || got.Bound {
+		t.Errorf("with run_cpu_s: %v s per CPU second from %q, bound %v %q; want 4.0 from schedstat, not flagged",
+			deref(got.RunWaitPerCPU), got.RunWaitCPUFrom, got.Bound, got.Reasons)
+	}
+	for i := range samples {
+		samples[i].RunCPUSeconds = nil
+	}
+	old := SummarizeClient(samples, l, false)
+	if old.RunWaitPerCPU == nil || !near(*old.RunWaitPerCPU, 5) || old.RunWaitCPUFrom != "getrusage" || !old.Bound {
+		t.Errorf("without run_cpu_s: %v s per CPU second from %q, bound %v; want 5.0 from getrusage, flagged",
+			deref(old.RunWaitPerCPU), old.RunWaitCPUFrom, old.Bound)
+	}
+}

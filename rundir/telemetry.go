@@ -121,6 +121,13 @@ type ClientSample struct {
 	// the difference of the wait over the difference of this is how long a
 	// thread that became runnable waited, on average. nil with it.
 	RunSlices *int64 `json:"run_slices,omitempty"`
+	// RunCPUSeconds is the same threads' cumulative time on a CPU
+	// (schedstat's first field), read with RunWaitSeconds: the wait per
+	// second run divides one by the other, so both come from one clock
+	// over one set of threads (an exited thread's last reading kept in
+	// both). CPUSeconds (getrusage) stands in where a sample lacks it (a
+	// run written before it); nil with RunWaitSeconds.
+	RunCPUSeconds *float64 `json:"run_cpu_s,omitempty"`
 	// Goroutines and HeapBytes are the live goroutines and heap objects.
 	Goroutines int    `json:"goroutines"`
 	HeapBytes  uint64 `json:"heap_bytes"`

@@ -159,6 +159,23 @@ func NewHeader(extra http.Header, accept string) http.Header {
 // Any other failure is returned as it is: one on a fresh connection, and
 // one after the request was written whole (a malformed response, say),
 // which the server may have served and which is its own failure to count.
+//
+// A request that fits the write buffer whole (headers and body under
+// 4 KiB) never fails its WroteRequest: the hook runs before net/http's
+// write loop flushes the buffer. On a connection closed under it, the flush
+// is all or nothing, and nothing written is resent by net/http itself for
+// a body it can rewind (nothingWrittenError); a flush that went out meets
+// the close on the read, before any response byte (EOF, a reset, "server
+// closed idle connection"), which net/http resends because the request is
+// replayable (transportReadFromServerError, errServerClosedIdle in its
+// shouldRetryRequest). Measured (2026-12-04, a loopback server closing
+// after each response, 0-300 µs late, FIN or RST): 0 failures in 18,000
+// requests, about 90 % of them sent first on a connection already closed;
+// without PostStream's own resend, requests under 4 KiB still 0 failures,
+// those over it 3-7 %, every one a write error. That read-side resend
+// trusts the server did not act on a request it closed the connection on
+// without a byte of answer; net/http cannot tell that from the close
+// crossing the request, and neither can PostStream.
 // The failed attempt's microseconds stay in the request's time from its
 // send.
 //

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -168,5 +169,160 @@ func TestPostStreamDoesNotResendAfterAWholeWrite(t *testing.T) {
 	}
 	if n := received.Load(); n != 2 {
 		t.Errorf("the server received %d requests; want 2: the garbled one is not sent again", n)
+	}
+}
+
+// finLateConn holds back the end of a connection the server has closed
+// (the EOF or reset its reads return) until the client has written its
+// next request, and holds that request's write until the server has
+// closed: the peer's FIN crossing the client's next request in flight,
+// which is how llama-server's close after a streamed response
+// (docs/notes/real-servers.md §4.1) meets a client quick to reuse the
+// connection. Without the hold, net/http's read loop sees the EOF on the
+// idle connection and drops it from the pool before it is reused.
+type finLateConn struct {
+	net.Conn
+	serverClosed <-chan struct{} // closed once the server has closed its end
+	mu           sync.Mutex
+	requests     int           // writes that began a request ("POST ")
+	nextWritten  chan struct{} // closed once a write of the second request returned
+}
+
+func (c *finLateConn) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	if strings.HasPrefix(string(b), "POST ") {
+		c.requests++
+	}
+	second := c.requests >= 2
+	c.mu.Unlock()
+	if !second {
+		return c.Conn.Write(b)
+	}
+	<-c.serverClosed
+	n, err := c.Conn.Write(b)
+	c.mu.Lock()
+	select {
+	case <-c.nextWritten:
+	default:
+		close(c.nextWritten)
+	}
+	c.mu.Unlock()
+	return n, err
+}
+
+func (c *finLateConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if err != nil {
+		<-c.nextWritten
+	}
+	return n, err
+}
+
+// TestPostStreamResendsASmallRequestOnAConnectionClosedUnderIt: a request
+// small enough to sit whole in the transport's 4 KiB write buffer, on a
+// kept-alive connection the server closed after its response, before the
+// request reached it. Its write "succeeds" as far as httptrace's
+// WroteRequest can tell (the hook runs before the buffer is flushed), so
+// PostStream's own resend does not apply; the failure shows on the flush
+// (reset: nothing written) or on the read (EOF before any response byte),
+// and net/http resends it on a new connection itself, because the request
+// is replayable (the X-Idempotency-Key PostStream sets) and the connection
+// was reused (shouldRetryRequest: nothingWrittenError,
+// transportReadFromServerError). The server gets it once, whole, on the
+// second connection.
+func TestPostStreamResendsASmallRequestOnAConnectionClosedUnderIt(t *testing.T) {
+	for _, reset := range []bool{false, true} {
+		name := "fin"
+		if reset {
+			name = "reset" // the server closes with SO_LINGER 0: an RST, no FIN
+		}
+		t.Run(name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			var received, bodies atomic.Int64
+			firstClosed := make(chan struct{})
+			var conns atomic.Int64
+			go func() {
+				for {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					first := conns.Add(1) == 1
+					go func() {
+						br := bufio.NewReader(c)
+						for {
+							req, err := http.ReadRequest(br)
+							if err != nil {
+								c.Close()
+								return
+							}
+							received.Add(1)
+							if b, err := io.ReadAll(req.Body); err == nil && string(b) == `{"n":1}` {
+								bodies.Add(1)
+							}
+							io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\na\r\ndata: ok\n\n\r\n0\r\n\r\n")
+							if first {
+								// llama-server's way: the response ends, the
+								// connection is closed without a word.
+								if reset {
+									c.(*net.TCPConn).SetLinger(0)
+								}
+								c.Close()
+								close(firstClosed)
+								return
+							}
+						}
+					}()
+				}
+			}()
+			var dials atomic.Int64
+			tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+				c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+				if err != nil || dials.Add(1) > 1 {
+					return c, err
+				}
+				return &finLateConn{Conn: c, serverClosed: firstClosed, nextWritten: make(chan struct{})}, nil
+			}}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr}
+			url := "http://" + ln.Addr().String() + "/v1/completions"
+			var reused, wroteOK atomic.Int64
+			for i := range 2 {
+				ctx := httptrace.WithClientTrace(t.Context(), &httptrace.ClientTrace{
+					GotConn: func(c httptrace.GotConnInfo) {
+						if c.Reused {
+							reused.Add(1)
+						}
+					},
+					WroteRequest: func(w httptrace.WroteRequestInfo) {
+						if w.Err == nil {
+							wroteOK.Add(1)
+						}
+					},
+				})
+				resp, err := targets.PostStream(ctx, client, url, http.Header{}, []byte(`{"n":1}`))
+				if err != nil {
+					t.Fatalf("request %d: %v; want it resent on a new connection", i+1, err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			if n := reused.Load(); n != 1 {
+				t.Errorf("%d requests went out on a reused connection; want 1 (the test's premise: the closed one was reused)", n)
+			}
+			if n := wroteOK.Load(); n != 3 {
+				t.Errorf("WroteRequest reported %d whole writes; want 3 (the stale one among them)", n)
+			}
+			if n := dials.Load(); n != 2 {
+				t.Errorf("%d connections dialed; want 2 (the closed one, then a new one)", n)
+			}
+			if n, b := received.Load(), bodies.Load(); n != 2 || b != 2 {
+				t.Errorf("the server received %d requests (%d whole); want 2, each once", n, b)
+			}
+		})
 	}
 }
