@@ -613,17 +613,19 @@ func writeGroqError(w http.ResponseWriter, status int, msg string, retryAfter ti
 	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": typ, "code": code}}, nil)
 }
 
-// writeJSON writes v as a JSON body with status; extra headers are set first.
+// writeJSON writes v as a JSON body with status, as application/json
+// unless extra, the headers set before it, names another Content-Type (a
+// problem+json, a charset).
 func writeJSON(w http.ResponseWriter, status int, v any, extra http.Header) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, "mock: encoding response: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
+	w.Header().Set("Content-Type", "application/json")
 	for k, vs := range extra {
 		w.Header()[k] = vs
 	}
-	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }

@@ -259,8 +259,6 @@ func (replicateWire) body(w http.ResponseWriter) {
 // writeReplicateError answers an RFC 7807 problem, as Replicate's API does.
 func writeReplicateError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
 	setRetryAfter(w.Header(), retryAfter)
-	b, _ := json.Marshal(map[string]any{"title": http.StatusText(status), "detail": msg, "status": status})
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	writeJSON(w, status, map[string]any{"title": http.StatusText(status), "detail": msg, "status": status},
+		http.Header{"Content-Type": {"application/problem+json"}})
 }
