@@ -583,15 +583,14 @@ var openAIErrorType = statusNames{other: "InternalServerError", byStatus: map[in
 }}
 
 // writeVLLMError is protocol.writeError for vLLM.
-func writeVLLMError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	writeOpenAIError(w, status, openAIErrorType.of(status), msg, retryAfter)
+func writeVLLMError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
+	writeOpenAIError(w, status, openAIErrorType.of(status), msg)
 }
 
 // writeOpenAIError answers with vLLM's current error body:
 // {"error":{"message","type","param","code"}} (vllm entrypoints/openai
 // protocol.py ErrorResponse).
-func writeOpenAIError(w http.ResponseWriter, status int, typ, msg string, retryAfter time.Duration) {
-	setRetryAfter(w.Header(), retryAfter)
+func writeOpenAIError(w http.ResponseWriter, status int, typ, msg string) {
 	writeJSON(w, status, map[string]any{
 		"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": status},
 	}, nil)
@@ -599,7 +598,7 @@ func writeOpenAIError(w http.ResponseWriter, status int, typ, msg string, retryA
 
 // writeGroqError answers with Groq's error body (groq-error-429-rate-limit-body):
 // {"error":{"message","type","code"}} with a string code.
-func writeGroqError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+func writeGroqError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	typ, code := "invalid_request_error", "invalid_request"
 	switch status {
 	case http.StatusTooManyRequests:
@@ -609,7 +608,6 @@ func writeGroqError(w http.ResponseWriter, status int, msg string, retryAfter ti
 	case http.StatusServiceUnavailable:
 		typ, code = "internal_server_error", "service_unavailable"
 	}
-	setRetryAfter(w.Header(), retryAfter)
 	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": typ, "code": code}}, nil)
 }
 
