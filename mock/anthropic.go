@@ -170,13 +170,12 @@ var anthropicErrorType = statusNames{other: "invalid_request_error", byStatus: m
 
 // writeAnthropicError answers {"type":"error","error":{type,message},"request_id"}
 // with x-should-retry on retryable statuses (anthropic-error-* fixtures).
-func writeAnthropicError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+func writeAnthropicError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	typ := anthropicErrorType.of(status)
 	h := http.Header{}
 	if status == http.StatusTooManyRequests || status >= 500 {
 		h.Set("X-Should-Retry", "true")
 	}
-	setRetryAfter(w.Header(), retryAfter)
 	reqID := "req_mock" + strconv.FormatInt(time.Now().UnixNano(), 16)
 	h.Set("Request-Id", reqID)
 	writeJSON(w, status, map[string]any{

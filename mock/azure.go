@@ -102,7 +102,6 @@ func (aw *azureWire) end(b []byte) []byte {
 
 // writeAzureError answers {"error":{"code","message"}} with a string code,
 // as Azure does (a 429 says when to retry).
-func writeAzureError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	setRetryAfter(w.Header(), retryAfter)
+func writeAzureError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	writeJSON(w, status, map[string]any{"error": map[string]any{"code": fmt.Sprint(status), "message": msg}}, nil)
 }

@@ -377,11 +377,10 @@ var bedrockException = statusNames{other: "InternalServerException", byStatus: m
 
 // writeBedrockError answers {"message"} with the exception's name in
 // X-Amzn-Errortype, as the runtime does (bedrock-invoke-error-403-access-denied).
-func writeBedrockError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+func writeBedrockError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	h := http.Header{}
 	h.Set("X-Amzn-Errortype", bedrockException.of(status)+":http://internal.amazon.com/coral/com.amazon.bedrock/")
 	h.Set("X-Amzn-Requestid", "mock-"+strconv.FormatInt(time.Now().UnixNano(), 16))
-	setRetryAfter(w.Header(), retryAfter)
 	writeJSON(w, status, map[string]string{"message": msg}, h)
 }
 

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/inferbench/inferbench/internal/tick"
 )
 
 // FaultKind names one kind of injected fault.
@@ -151,6 +153,41 @@ func (s *Server) pickFault(r *http.Request) (fault, error) {
 	return f, nil
 }
 
+// An errorWriter answers a request with one protocol's error body
+// (protocol.writeError).
+type errorWriter func(w http.ResponseWriter, status int, msg string, retryAfter time.Duration)
+
+// preResponseFault picks r's fault and acts out the kinds that come before
+// any response: 429, 500 and 503 answered with writeError's body (the
+// first and last with Retry-After, set here for every protocol), and
+// slow-headers' wait; an unreadable fault header is answered 400. It
+// reports whether the request goes on to its response, with the fault for
+// the mid-stream kinds. tooMany and unavailable are the 429's and the
+// 503's messages, in the service's words.
+func (s *Server) preResponseFault(w http.ResponseWriter, r *http.Request, writeError errorWriter, tooMany, unavailable string) (fault, bool) {
+	f, err := s.pickFault(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), 0)
+		return f, false
+	}
+	answer := func(status int, msg string, retryAfter time.Duration) (fault, bool) {
+		setRetryAfter(w.Header(), retryAfter)
+		writeError(w, status, msg, retryAfter)
+		return f, false
+	}
+	switch f.kind {
+	case Fault429:
+		return answer(http.StatusTooManyRequests, tooMany, f.retryAfter)
+	case Fault500:
+		return answer(http.StatusInternalServerError, "mock: internal server error (injected fault)", 0)
+	case Fault503:
+		return answer(http.StatusServiceUnavailable, unavailable, f.retryAfter)
+	case FaultSlowHeaders:
+		return f, tick.Sleep(r.Context(), f.duration)
+	}
+	return f, true
+}
+
 // parseFaultHeader parses an X-Mock-Fault value over the defaults in f.
 func parseFaultHeader(h string, f fault) (fault, error) {
 	parts := strings.Split(h, ";")
@@ -210,10 +247,15 @@ func (n statusNames) of(status int) string {
 	return n.other
 }
 
-// setRetryAfter sets Retry-After in whole seconds, rounded up (RFC 9110
-// delay-seconds), when d is positive.
+// setRetryAfter sets Retry-After when d is positive.
 func setRetryAfter(h http.Header, d time.Duration) {
 	if d > 0 {
-		h.Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
+		h.Set("Retry-After", retrySeconds(d))
 	}
+}
+
+// retrySeconds is d in whole seconds, rounded up (RFC 9110 delay-seconds):
+// Retry-After's value, and the wait of a body that carries it too.
+func retrySeconds(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }

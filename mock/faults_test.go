@@ -31,6 +31,15 @@ func TestFaultsBeforeStream(t *testing.T) {
 		{"/generate_stream", "429", 429, "1", `"error_type":"overloaded"`},
 		{"/v1beta/models/g:streamGenerateContent?alt=sse", "429; retry-after=7s", 429, "7", `"retryDelay":"7s"`},
 		{"/v1/chat/completions", "bogus", 400, "", "unknown fault kind"},
+		// The routes outside serveGeneration's table and the other error
+		// bodies share preResponseFault: the status, Retry-After (rounded
+		// up) and each one's own body.
+		{"/v1/models/o/n/predictions", "429; retry-after=2500ms", 429, "3", `"detail":"Request was throttled. (injected fault)"`},
+		{"/v1/models/o/n/predictions", "500", 500, "", `"title":"Internal Server Error"`},
+		{"/v1/predictions", "bogus", 400, "", "unknown fault kind"},
+		{"/v2/models/e/generate_stream", "503; retry-after=2s", 503, "2", `{"error":"mock: service unavailable, model overloaded (injected fault)"}`},
+		{"/v1/projects/p/locations/l/publishers/google/models/g:streamGenerateContent?alt=sse", "429", 429, "1", `[{"error":{"code":429,`},
+		{"/model/m/converse-stream", "503", 503, "1", `{"message":"mock: service unavailable, model overloaded (injected fault)"}`},
 	} {
 		body := faultBody
 		switch {
@@ -40,8 +49,14 @@ func TestFaultsBeforeStream(t *testing.T) {
 			body = `{"model":"m","prompt":"hi"}`
 		case strings.HasPrefix(tc.path, "/generate"):
 			body = `{"inputs":"hi"}`
-		case strings.HasPrefix(tc.path, "/v1beta"):
+		case strings.HasPrefix(tc.path, "/v1beta"), strings.HasPrefix(tc.path, "/v1/projects/"):
 			body = `{"contents":[{"parts":[{"text":"hi"}]}]}`
+		case strings.HasSuffix(tc.path, "/predictions"):
+			body = `{"version":"v","input":{"prompt":"hi"},"stream":true}`
+		case strings.HasPrefix(tc.path, "/v2/"):
+			body = `{"text_input":"a b","max_tokens":3}`
+		case strings.HasPrefix(tc.path, "/model/"):
+			body = `{"messages":[{"role":"user","content":[{"text":"a"}]}]}`
 		}
 		rec := httptest.NewRecorder()
 		req := post(t.Context(), tc.path, body)

@@ -267,9 +267,8 @@ func writeGeminiError(w http.ResponseWriter, status int, msg string, retryAfter 
 	if status == http.StatusTooManyRequests && retryAfter > 0 {
 		e["details"] = []any{map[string]any{
 			"@type":      "type.googleapis.com/google.rpc.RetryInfo",
-			"retryDelay": strconv.FormatInt(int64((retryAfter+time.Second-1)/time.Second), 10) + "s",
+			"retryDelay": retrySeconds(retryAfter) + "s",
 		}}
 	}
-	setRetryAfter(w.Header(), retryAfter)
 	writeJSON(w, status, map[string]any{"error": e}, nil)
 }

@@ -231,7 +231,7 @@ func (s *Server) gpuStates() []gpuState {
 // GPUs: 404.
 func (s *Server) serveDCGM(w http.ResponseWriter) {
 	if s.engine == nil {
-		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", "no simulated GPU in fixed-timing mode (start the mock with a GPU profile)", 0)
+		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", "no simulated GPU in fixed-timing mode (start the mock with a GPU profile)")
 		return
 	}
 	states := s.gpuStates()

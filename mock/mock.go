@@ -271,7 +271,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// a --url that names the path): say where the route is.
 			msg += fmt.Sprintf(" (the mock serves it at /v1%s: give --url http://%s/v1)", path, r.Host)
 		}
-		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", msg, 0)
+		writeOpenAIError(w, http.StatusNotFound, "NotFoundError", msg)
 		return
 	}
 	if allowMethod(w, r, http.MethodGet) {
@@ -286,6 +286,6 @@ func allowMethod(w http.ResponseWriter, r *http.Request, method string) bool {
 		return true
 	}
 	w.Header().Set("Allow", method)
-	writeOpenAIError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path), 0)
+	writeOpenAIError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("method %s not allowed on %s", r.Method, r.URL.Path))
 	return false
 }

@@ -190,11 +190,10 @@ func (o *ollamaWire) body(w http.ResponseWriter) {
 
 // writeOllamaError answers Ollama's {"error": "..."} body; a 503 says what
 // Ollama says when its queue is full.
-func writeOllamaError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+func writeOllamaError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	if status == http.StatusServiceUnavailable && !strings.Contains(msg, "server busy") {
 		msg = "server busy, please try again.  maximum pending requests exceeded (" + msg + ")"
 	}
-	setRetryAfter(w.Header(), retryAfter)
 	writeJSON(w, status, map[string]any{"error": msg}, nil)
 }
 

@@ -583,15 +583,14 @@ var openAIErrorType = statusNames{other: "InternalServerError", byStatus: map[in
 }}
 
 // writeVLLMError is protocol.writeError for vLLM.
-func writeVLLMError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	writeOpenAIError(w, status, openAIErrorType.of(status), msg, retryAfter)
+func writeVLLMError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
+	writeOpenAIError(w, status, openAIErrorType.of(status), msg)
 }
 
 // writeOpenAIError answers with vLLM's current error body:
 // {"error":{"message","type","param","code"}} (vllm entrypoints/openai
 // protocol.py ErrorResponse).
-func writeOpenAIError(w http.ResponseWriter, status int, typ, msg string, retryAfter time.Duration) {
-	setRetryAfter(w.Header(), retryAfter)
+func writeOpenAIError(w http.ResponseWriter, status int, typ, msg string) {
 	writeJSON(w, status, map[string]any{
 		"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": status},
 	}, nil)
@@ -599,7 +598,7 @@ func writeOpenAIError(w http.ResponseWriter, status int, typ, msg string, retryA
 
 // writeGroqError answers with Groq's error body (groq-error-429-rate-limit-body):
 // {"error":{"message","type","code"}} with a string code.
-func writeGroqError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+func writeGroqError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	typ, code := "invalid_request_error", "invalid_request"
 	switch status {
 	case http.StatusTooManyRequests:
@@ -609,21 +608,22 @@ func writeGroqError(w http.ResponseWriter, status int, msg string, retryAfter ti
 	case http.StatusServiceUnavailable:
 		typ, code = "internal_server_error", "service_unavailable"
 	}
-	setRetryAfter(w.Header(), retryAfter)
 	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "type": typ, "code": code}}, nil)
 }
 
-// writeJSON writes v as a JSON body with status; extra headers are set first.
+// writeJSON writes v as a JSON body with status, as application/json
+// unless extra, the headers set before it, names another Content-Type (a
+// problem+json, a charset).
 func writeJSON(w http.ResponseWriter, status int, v any, extra http.Header) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		http.Error(w, "mock: encoding response: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
+	w.Header().Set("Content-Type", "application/json")
 	for k, vs := range extra {
 		w.Header()[k] = vs
 	}
-	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }

@@ -49,7 +49,6 @@ func (ow *openRouterWire) end(b []byte) []byte {
 	return append(b, "data: [DONE]\n\n"...)
 }
 
-func writeOpenRouterError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	setRetryAfter(w.Header(), retryAfter)
+func writeOpenRouterError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	writeJSON(w, status, map[string]any{"error": map[string]any{"message": msg, "code": status, "metadata": map[string]any{}}}, nil)
 }

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/inferbench/inferbench/internal/tick"
 )
 
 // Replicate's predictions API. A prediction is created with POST
@@ -126,25 +124,10 @@ func (s *Server) replicateCreate(w http.ResponseWriter, r *http.Request, path st
 		writeReplicateError(w, http.StatusUnprocessableEntity, err.Error(), 0)
 		return
 	}
-	f, err := s.pickFault(r)
-	if err != nil {
-		writeReplicateError(w, http.StatusBadRequest, err.Error(), 0)
+	f, ok := s.preResponseFault(w, r, writeReplicateError,
+		"Request was throttled. (injected fault)", "mock: service unavailable (injected fault)")
+	if !ok {
 		return
-	}
-	switch f.kind {
-	case Fault429:
-		writeReplicateError(w, http.StatusTooManyRequests, "Request was throttled. (injected fault)", f.retryAfter)
-		return
-	case Fault500:
-		writeReplicateError(w, http.StatusInternalServerError, "mock: internal server error (injected fault)", 0)
-		return
-	case Fault503:
-		writeReplicateError(w, http.StatusServiceUnavailable, "mock: service unavailable (injected fault)", f.retryAfter)
-		return
-	case FaultSlowHeaders:
-		if !tick.Sleep(r.Context(), f.duration) {
-			return
-		}
 	}
 	p := replicatePrediction{seq: seq, prompt: countWords(*req.Input.Prompt), output: g.outputTokens, capped: g.capped}
 	scheme := "http"
@@ -257,10 +240,7 @@ func (replicateWire) body(w http.ResponseWriter) {
 }
 
 // writeReplicateError answers an RFC 7807 problem, as Replicate's API does.
-func writeReplicateError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	setRetryAfter(w.Header(), retryAfter)
-	b, _ := json.Marshal(map[string]any{"title": http.StatusText(status), "detail": msg, "status": status})
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+func writeReplicateError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
+	writeJSON(w, status, map[string]any{"title": http.StatusText(status), "detail": msg, "status": status},
+		http.Header{"Content-Type": {"application/problem+json"}})
 }

@@ -49,9 +49,10 @@ type protocol struct {
 	// parse decodes a request body into a call; an error is answered 400
 	// with the protocol's error body.
 	parse func(s *Server, r *http.Request, body []byte, seq int64) (*call, error)
-	// writeError writes the protocol's error body with status; retryAfter,
-	// when positive, is sent as Retry-After.
-	writeError func(w http.ResponseWriter, status int, msg string, retryAfter time.Duration)
+	// writeError writes the protocol's error body with status. Retry-After
+	// is set before it (preResponseFault); retryAfter is for a body that
+	// carries the wait too (Gemini's RetryInfo).
+	writeError errorWriter
 }
 
 // A call is one parsed generation request.
@@ -101,25 +102,10 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 		return
 	}
 	c.g.received = received
-	f, err := s.pickFault(r)
-	if err != nil {
-		p.writeError(w, http.StatusBadRequest, err.Error(), 0)
+	f, ok := s.preResponseFault(w, r, p.writeError,
+		"mock: rate limit reached (injected fault)", "mock: service unavailable, model overloaded (injected fault)")
+	if !ok {
 		return
-	}
-	switch f.kind {
-	case Fault429:
-		p.writeError(w, http.StatusTooManyRequests, "mock: rate limit reached (injected fault)", f.retryAfter)
-		return
-	case Fault500:
-		p.writeError(w, http.StatusInternalServerError, "mock: internal server error (injected fault)", 0)
-		return
-	case Fault503:
-		p.writeError(w, http.StatusServiceUnavailable, "mock: service unavailable, model overloaded (injected fault)", f.retryAfter)
-		return
-	case FaultSlowHeaders:
-		if !tick.Sleep(r.Context(), f.duration) {
-			return
-		}
 	}
 	g := &c.g
 	var src tokenSource

@@ -114,7 +114,7 @@ func (t *tgiWire) body(w http.ResponseWriter) {
 
 // writeTGIError answers TGI's {"error","error_type"} body; validation
 // errors are 422 as in TGI (tgi-generate-422-validation-error).
-func writeTGIError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+func writeTGIError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	typ := "generation"
 	switch status {
 	case http.StatusBadRequest:
@@ -122,7 +122,6 @@ func writeTGIError(w http.ResponseWriter, status int, msg string, retryAfter tim
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		typ = "overloaded"
 	}
-	setRetryAfter(w.Header(), retryAfter)
 	writeJSON(w, status, map[string]any{"error": msg, "error_type": typ}, nil)
 }
 

@@ -29,7 +29,7 @@ func (s *Server) serveTokenize(w http.ResponseWriter, r *http.Request, tgi bool)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
 	if err != nil {
-		writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("reading body: %v", err), 0)
+		writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("reading body: %v", err))
 		return
 	}
 	var req struct {
@@ -40,7 +40,7 @@ func (s *Server) serveTokenize(w http.ResponseWriter, r *http.Request, tgi bool)
 		Inputs     *string           `json:"inputs"`
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
-		writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("invalid JSON body: %v", err), 0)
+		writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("invalid JSON body: %v", err))
 		return
 	}
 	switch {
@@ -82,7 +82,7 @@ func (s *Server) serveTokenize(w http.ResponseWriter, r *http.Request, tgi bool)
 				Content json.RawMessage `json:"content"`
 			}
 			if err := json.Unmarshal(m, &msg); err != nil {
-				writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("messages[%d]: %v", i, err), 0)
+				writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("messages[%d]: %v", i, err))
 				return
 			}
 			var text string
@@ -98,7 +98,7 @@ func (s *Server) serveTokenize(w http.ResponseWriter, r *http.Request, tgi bool)
 					eachWord(p.Text, add)
 				}
 			default:
-				writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("messages[%d].content: want a string or an array of parts", i), 0)
+				writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", fmt.Sprintf("messages[%d].content: want a string or an array of parts", i))
 				return
 			}
 		}
@@ -108,7 +108,7 @@ func (s *Server) serveTokenize(w http.ResponseWriter, r *http.Request, tgi bool)
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"count": len(ids), "max_model_len": maxLen, "tokens": ids}, nil)
 	default:
-		writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", "want prompt or messages (vLLM), content (llama.cpp) or inputs (TGI)", 0)
+		writeOpenAIError(w, http.StatusBadRequest, "BadRequestError", "want prompt or messages (vLLM), content (llama.cpp) or inputs (TGI)")
 	}
 }
 

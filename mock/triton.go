@@ -86,8 +86,7 @@ func (tw *tritonWire) body(w http.ResponseWriter) {
 	writeTritonError(w, http.StatusBadRequest, "mock: generate_stream streams", 0)
 }
 
-func writeTritonError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
-	setRetryAfter(w.Header(), retryAfter)
+func writeTritonError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	writeJSON(w, status, map[string]string{"error": msg}, nil)
 }
 

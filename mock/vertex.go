@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -27,11 +26,7 @@ func vertexRoute(path string, r *http.Request) *protocol {
 }
 
 // writeVertexError is writeGeminiError's object in a one-element array.
-func writeVertexError(w http.ResponseWriter, status int, msg string, retryAfter time.Duration) {
+func writeVertexError(w http.ResponseWriter, status int, msg string, _ time.Duration) {
 	e := map[string]any{"code": status, "message": msg, "status": geminiStatus.of(status)}
-	setRetryAfter(w.Header(), retryAfter)
-	b, _ := json.Marshal([]any{map[string]any{"error": e}})
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	writeJSON(w, status, []any{map[string]any{"error": e}}, http.Header{"Content-Type": {"application/json; charset=UTF-8"}})
 }

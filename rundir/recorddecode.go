@@ -233,12 +233,20 @@ func decodeRecordFast(b []byte, r *Record) bool {
 		*dst = v
 		return ok && once(bit)
 	}
+	u64 := func(bit uint, dst *uint64) bool {
+		v, ok := p.uint()
+		*dst = v
+		return ok && once(bit)
+	}
+	boolean := func(bit uint, dst *bool) bool {
+		v, ok := p.bool()
+		*dst = v
+		return ok && once(bit)
+	}
 	ok := p.object(func(key string) bool {
 		switch key {
 		case "id":
-			v, ok := p.uint()
-			r.ID = v
-			return ok && once(0)
+			return u64(0, &r.ID)
 		case "stage":
 			return str(1, (*string)(&r.Stage))
 		case "level":
@@ -288,9 +296,7 @@ func decodeRecordFast(b []byte, r *Record) bool {
 		case "finish_reason":
 			return str(21, &r.FinishReason)
 		case "ok":
-			v, ok := p.bool()
-			r.OK = v
-			return ok && once(22)
+			return boolean(22, &r.OK)
 		case "status":
 			return in(23, &r.Status)
 		case "error_class":
@@ -302,9 +308,7 @@ func decodeRecordFast(b []byte, r *Record) bool {
 		case "attempt":
 			return in(27, &r.Attempt)
 		case "retried":
-			v, ok := p.bool()
-			r.Retried = v
-			return ok && once(28)
+			return boolean(28, &r.Retried)
 		case "server":
 			return once(29) && p.server(r)
 		case "chunks_coalesced":
@@ -314,9 +318,7 @@ func decodeRecordFast(b []byte, r *Record) bool {
 		case "cached_input_tokens":
 			return in(32, &r.CachedInputTokens)
 		case "session":
-			v, ok := p.uint()
-			r.Session = v
-			return ok && once(40)
+			return u64(40, &r.Session)
 		case "turn":
 			return in(41, &r.Turn)
 		}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/history"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/targets/registry"
 )
 
 // Flags shared by several commands, defined once.
@@ -52,6 +54,16 @@ func parseStartAt(s string) (time.Time, error) {
 		return time.Time{}, usagef("--start-at: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", s)
 	}
 	return t, nil
+}
+
+// targetFlag is --target, the target kind (run, targets probe).
+func targetFlag() cli.Flag {
+	return &cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")}
+}
+
+// quietFlag is --quiet: no results table (run, merge).
+func quietFlag() cli.Flag {
+	return &cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "do not print the results table"}
 }
 
 // storeFlag is --store: the history store (history subcommands, compare).

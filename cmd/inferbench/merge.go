@@ -43,7 +43,7 @@ reason (exit 2).`,
 			&cli.StringFlag{Name: flagMergeOut, Usage: "merged run directory to create", Required: true},
 			&cli.BoolFlag{Name: flagMergePartial, Usage: "merge even when shards are missing (the result holds only part of the load)"},
 			&cli.DurationFlag{Name: flagMergeSkew, Value: merge.DefaultSkewBound, Usage: "warn when the shards' starts lie further apart than this"},
-			&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "do not print the results table"},
+			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if err := noFlagArgs(c); err != nil {

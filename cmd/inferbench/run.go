@@ -16,7 +16,6 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
-	"github.com/inferbench/inferbench/targets/registry"
 )
 
 // Flag names of `run` (a contract: extend, never rename).
@@ -78,7 +77,7 @@ environment variable named by --api-key-env (or --api-key-file) and is never
 written anywhere. Ctrl-C stops the run early and still leaves a complete,
 reportable run directory (a second Ctrl-C cancels the requests in flight).`,
 		Flags: slices.Concat([]cli.Flag{
-			&cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")},
+			targetFlag(),
 			&cli.StringFlag{Name: flagScenario, Usage: "scenario: a shipped name (inferbench scenarios list) or a YAML file; flags given explicitly override its fields"},
 			&cli.StringFlag{Name: flagURL, Usage: "server root URL, e.g. http://127.0.0.1:8000 (required unless the scenario sets it)", EnvVars: []string{"INFERBENCH_URL"}},
 			&cli.StringFlag{Name: flagModel, Usage: "model name the server serves (required unless the scenario sets it)"},
@@ -99,7 +98,7 @@ reportable run directory (a second Ctrl-C cancels the requests in flight).`,
 			&cli.Int64Flag{Name: flagSeed, Value: 1, Usage: "seed of lengths and arrivals; given explicitly, of the prompts' text too (same seed, same prompts); without it every run's prompts are its own"},
 			&cli.StringFlag{Name: flagOut, Usage: "run directory to create (must not already hold a run)", Required: true},
 		}, sloFlags(", e.g. 1s (goodput; capacity at p95)", ", e.g. 50ms", ", e.g. 30s", ", e.g. 100ms"), []cli.Flag{
-			&cli.BoolFlag{Name: flagQuiet, Aliases: []string{"q"}, Usage: "do not print the results table"},
+			quietFlag(),
 			&cli.StringFlag{Name: flagSweep, Usage: "closed-loop concurrency levels to sweep, e.g. 1,2,4,8,16 (each with its own warm-up and --requests)"},
 			&cli.StringFlag{Name: flagRate, Usage: "open loop: requests per second, or a list of rates to sweep (e.g. 5,10,20)"},
 			&cli.StringFlag{Name: flagArrival, Value: "poisson", Usage: "open-loop arrival process: constant, poisson or gamma"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -38,7 +37,7 @@ each: reachable, key accepted, model present, streaming works, usage reported
 events), server timings present. It exits 0 when all is well, 1 with one line
 saying what failed (unreachable, key rejected, model missing, not a stream, …).`,
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: flagTarget, Value: "vllm", Usage: "target kind: " + strings.Join(registry.Kinds(), ", ")},
+					targetFlag(),
 					&cli.StringFlag{Name: flagURL, Usage: "server root URL (default: the kind's, if it has one)"},
 					&cli.StringFlag{Name: flagModel, Usage: "model name", Required: true},
 					&cli.StringFlag{Name: flagAPI, Usage: "API of the target (default: the kind's first; see targets list)"},
