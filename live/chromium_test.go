@@ -158,6 +158,13 @@ func TestPageInChromium(t *testing.T) {
 			t.Errorf("chart %s drew %v points; want some", c, m)
 		}
 	}
+	// The captions name the spans of the State's windows (5 s, 2 s).
+	for id, want := range map[string]string{"cap-rps": "Requests completed per second (last 5 s)", "cap-ttft": "TTFT, ms (last 5 s)",
+		"cap-tpot": "TPOT, ms (last 5 s)", "cap-outtps": "Output tokens streamed per second (last 2 s)"} {
+		if m := spanText(id).FindStringSubmatch(dom); m == nil || m[1] != want {
+			t.Errorf("caption %s reads %q; want %q", id, m, want)
+		}
+	}
 	for _, fig := range []string{"fig-gpu-util", "fig-queue", "fig-kv"} {
 		if strings.Contains(dom, `id="`+fig+`" class="hidden"`) {
 			t.Errorf("%s hidden though the run has its telemetry", fig)

@@ -542,6 +542,12 @@ type Snapshot struct {
 	// Window is the rolling window of the level running last (or the last
 	// level, once none runs).
 	Window Rolling `json:"window"`
+	// WindowNS and StreamedWindowNS are the spans the rolling numbers and
+	// the streamed tokens/s are taken over (Options.Window and
+	// StreamedWindow), so a reader can say "the last 5 s"; a Rolling's
+	// SpanNS is shorter at the start of a level.
+	WindowNS         int64 `json:"window_ns"`
+	StreamedWindowNS int64 `json:"streamed_window_ns"`
 	// ClientBound says the load generator is near its limit now
 	// (report.SummarizeClient over the window), with the reasons.
 	ClientBound   bool     `json:"client_bound"`
@@ -631,7 +637,8 @@ func (s *State) Snapshot() Snapshot {
 		OK: s.ok, Failed: s.fail, Errors: make(map[rundir.ErrorClass]int64, len(s.errors)),
 		OutputTokens: s.outTok, Retried: s.retried, CompletedAll: s.allDone, OutputTokensAll: s.allOut,
 		InFlight: s.inFlight.Load(), InFlightKnown: s.tracked.Load(),
-		StreamedTokens: s.streamed.Load(), StreamedKnown: s.tracked.Load()}
+		StreamedTokens: s.streamed.Load(), StreamedKnown: s.tracked.Load(),
+		WindowNS: s.window, StreamedWindowNS: s.streamWin}
 	if snap.StreamedKnown {
 		s.sampleStreamed(tokSample{now, snap.StreamedTokens})
 	}

@@ -318,3 +318,24 @@ func TestStreamedRateFollowsTheRamp(t *testing.T) {
 		}
 	})
 }
+
+// TestSnapshotNamesItsSpans: the snapshot says the spans its rolling
+// numbers and streamed rate are taken over, the defaults and any other,
+// so the page's captions can name them.
+func TestSnapshotNamesItsSpans(t *testing.T) {
+	for _, c := range []struct {
+		o              Options
+		window, stream float64
+	}{
+		{Options{}, 5e9, 2e9},
+		{Options{Window: 3 * time.Second, StreamedWindow: 750 * time.Millisecond}, 3e9, 750e6},
+	} {
+		m := jsonMap(t, New(c.o).Snapshot())
+		if got := m["window_ns"]; got != c.window {
+			t.Errorf("%+v: window_ns %v; want %v", c.o, got, c.window)
+		}
+		if got := m["streamed_window_ns"]; got != c.stream {
+			t.Errorf("%+v: streamed_window_ns %v; want %v", c.o, got, c.stream)
+		}
+	}
+}

@@ -41,6 +41,14 @@
     if (v < 1000) return v.toFixed(1) + ' ms';
     return (v / 1000).toFixed(2) + ' s';
   }
+  // lastSpan names the span a chart's rolling numbers are taken over
+  // (the snapshot's window_ns or streamed_window_ns).
+  function lastSpan(ns) {
+    if (!(ns > 0)) return 'last window';
+    if (ns < 1e9) return 'last ' + Math.round(ns / 1e6) + ' ms';
+    return 'last ' + String(Math.round(ns / 1e8) / 10) + ' s';
+  }
+
   function fmtT(sec) {
     var s = Math.max(0, Math.floor(sec));
     var h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, x = s % 60;
@@ -177,7 +185,11 @@
     // Tokens as they stream where the run sees the chunks; a followed run
     // has only the tokens of completed requests (docs/live.md).
     var streamed = !!(snap && snap.streamed_known);
-    $('cap-outtps').textContent = streamed ? 'Output tokens streamed per second (last window)' : 'Output tokens per second, completed requests (last window)';
+    var win = lastSpan(snap && snap.window_ns);
+    $('cap-rps').textContent = 'Requests completed per second (' + win + ')';
+    $('cap-ttft').textContent = 'TTFT, ms (' + win + ')';
+    $('cap-tpot').textContent = 'TPOT, ms (' + win + ')';
+    $('cap-outtps').textContent = streamed ? 'Output tokens streamed per second (' + lastSpan(snap.streamed_window_ns) + ')' : 'Output tokens per second, completed requests (' + win + ')';
     draw('chart-outtps', [series('', palette[2], function (p) { return streamed ? p.streamed_tps_window : p.out_tps_window; })], t0, t1, marks);
     var classes = {};
     points.forEach(function (p) { Object.keys(p.errors || {}).forEach(function (c) { classes[c] = true; }); });
