@@ -2,6 +2,7 @@ package session
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,9 +10,17 @@ import (
 	"github.com/inferbench/inferbench/report"
 )
 
+// ErrNothingMeasured is Verdict's error for a run that measured no request:
+// its question has no answer (the command's exit 2, not 1). A closed-loop
+// level whose warm-up outlasts its --duration ends so; an open-loop one is
+// refused before it runs (scenarios: "all of them warm-up"). A shard that
+// measured nothing is not judged: merge's run is.
+var ErrNothingMeasured = errors.New("no request was measured")
+
 // Verdict is run's answer to "is the thing I measured bad": an error when
 // no measured request succeeded, or when an SLO was set and no level met
-// it (the command's exit 1); nil otherwise.
+// it (the command's exit 1); an error that wraps ErrNothingMeasured when
+// the run measured nothing; nil otherwise.
 func Verdict(sum *report.Summary, o *Options) error {
 	if sum == nil {
 		return nil
@@ -27,7 +36,17 @@ func Verdict(sum *report.Summary, o *Options) error {
 		}
 	}
 	switch {
-	case total > 0 && ok == 0:
+	case total == 0 && o.Shard.Count > 1:
+		// A shard may be dealt no request of a small level ("nothing for
+		// shard 3/4"); the merged run is the one that answers.
+		return nil
+	case total == 0:
+		why := "no level sent a measured request"
+		if o.Warmup > 0 && o.Duration > 0 {
+			why = fmt.Sprintf("the warm-up (%d requests) took the whole --duration %s", o.Warmup, o.Duration)
+		}
+		return fmt.Errorf("%w: %s; the records are in %s", ErrNothingMeasured, why, o.Out)
+	case ok == 0:
 		return fmt.Errorf("every measured request failed (%d of %d): see the errors above and %s", total, total, o.Out)
 	case !o.SLO.IsZero() && !met && total > 0:
 		return fmt.Errorf("no level met the SLO (%s): see the table above", sloLine(o.SLO))

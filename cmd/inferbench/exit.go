@@ -23,7 +23,8 @@ const (
 	exitFailed = 1
 	// exitUsage: the command could not do what was asked: a usage or input
 	// error (unknown or missing flag, bad file, runs that cannot be
-	// compared) or an operational one (unreachable store, disk full).
+	// compared), an operational one (unreachable store, disk full), or a
+	// run that measured no request (session.ErrNothingMeasured).
 	exitUsage = 2
 	// exitInterrupted: stopped by SIGINT or SIGTERM.
 	exitInterrupted = 130

@@ -171,7 +171,11 @@ func runWatched(hard, drain context.Context, o *session.Options, quiet bool, lr 
 		return runError(err)
 	}
 	if err := session.Verdict(res.Summary, o); err != nil {
-		return &exitCodeError{code: exitFailed, err: err}
+		code := exitFailed
+		if errors.Is(err, session.ErrNothingMeasured) {
+			code = exitUsage // no answer, not a bad one
+		}
+		return &exitCodeError{code: code, err: err}
 	}
 	return nil
 }
