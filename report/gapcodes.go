@@ -67,21 +67,16 @@ func (g *gapCodes) dist() Dist {
 	if n == 0 {
 		return Dist{}
 	}
-	ps := [...]float64{50, 90, 95, 99, 99.9}
-	ranks := make([]int, 0, 2*len(ps))
-	for _, p := range ps {
-		ranks = append(ranks, ranks7(n, p)...)
-	}
 	d := Dist{N: n, Min: g.value(v[0]), Max: g.value(v[0])}
 	for _, c := range v[1:] {
 		x := g.value(c)
 		d.Min, d.Max = min(d.Min, x), max(d.Max, x)
 	}
-	ks := slices.Clone(ranks)
+	ks := distRanks(n)
 	slices.Sort(ks)
 	ks = slices.Compact(ks)
 	g.multiselect(0, n, ks, 2*bits.Len(uint(n)))
-	d.P50, d.P90, d.P95, d.P99, d.P999 = g.quantile7(ps[0]), g.quantile7(ps[1]), g.quantile7(ps[2]), g.quantile7(ps[3]), g.quantile7(ps[4])
+	d.setPercentiles(g.quantile7)
 	d.Mean = g.mean()
 	d.Stddev = g.stddev(d.Mean)
 	return d

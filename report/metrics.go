@@ -333,22 +333,35 @@ func distOf(values []float64) Dist {
 	if n == 0 {
 		return Dist{}
 	}
-	ps := [...]float64{50, 90, 95, 99, 99.9}
 	// Quantile7 reads the values at ranks ⌊h⌋ and ⌊h⌋+1 only (and the
 	// last): put those in their sorted places, not the whole slice. A full
 	// sort of a level's 30 million inter-token latencies was a quarter of
 	// `report`'s time over a million records; selection is linear.
-	ranks := make([]int, 0, 2*len(ps))
-	for _, p := range ps {
-		ranks = append(ranks, ranks7(n, p)...)
-	}
 	d := Dist{N: n, Min: slices.Min(values), Max: slices.Max(values)}
-	selectRanks(values, ranks)
-	d.P50, d.P90, d.P95, d.P99, d.P999 = Quantile7(values, ps[0]), Quantile7(values, ps[1]), Quantile7(values, ps[2]),
-		Quantile7(values, ps[3]), Quantile7(values, ps[4])
+	selectRanks(values, distRanks(n))
+	d.setPercentiles(func(p float64) float64 { return Quantile7(values, p) })
 	d.Mean, _ = stats.Mean(values)
 	d.Stddev, _ = stats.StandardDeviationPopulation(values)
 	return d
+}
+
+// distPercentiles are the percentiles a Dist holds, in its field order.
+var distPercentiles = [...]float64{50, 90, 95, 99, 99.9}
+
+// distRanks are the ranks of n sorted values that a Dist's percentiles
+// read (ranks7 of each).
+func distRanks(n int) []int {
+	ranks := make([]int, 0, 2*len(distPercentiles))
+	for _, p := range distPercentiles {
+		ranks = append(ranks, ranks7(n, p)...)
+	}
+	return ranks
+}
+
+// setPercentiles sets d's percentiles to q of each of distPercentiles.
+func (d *Dist) setPercentiles(q func(p float64) float64) {
+	ps := &distPercentiles
+	d.P50, d.P90, d.P95, d.P99, d.P999 = q(ps[0]), q(ps[1]), q(ps[2]), q(ps[3]), q(ps[4])
 }
 
 // ranks7 are the ranks of n sorted values that Quantile7(·, p) reads.
