@@ -85,6 +85,17 @@ func gapOfNS(ns uint32) float64 { return float64(ns) / 1e6 }
 // t is emptied.
 func (t *itlEvents) expand() (values []float64, owners []int32) {
 	values, owners = make([]float64, 0, t.tokens), make([]int32, 0, t.tokens)
+	add := func(r int32, v float64) { values, owners = append(values, v), append(owners, r) }
+	t.walk(add, func(r int32, ns uint32) { add(r, gapOfNS(ns)) }) // gap/1 is gap
+	return values, owners
+}
+
+// walk hands each token, in request order with its request r, to aside
+// when its value is kept aside (a k-token event's gap/k, k times) or to ns
+// with its gap's nanoseconds. Each block is dropped once read (the
+// collector may have it back while the caller's slices fill); t is
+// emptied.
+func (t *itlEvents) walk(aside func(r int32, v float64), ns func(r int32, gap uint32)) {
 	e, a := 0, 0
 	for r, n := range t.events {
 		for range n {
@@ -92,18 +103,18 @@ func (t *itlEvents) expand() (values []float64, owners []int32) {
 				ev := t.aside[a]
 				a++
 				for range ev.k {
-					values = append(values, ev.gap/float64(ev.k))
-					owners = append(owners, int32(r))
+					aside(int32(r), ev.gap/float64(ev.k))
 				}
 			} else {
-				values = append(values, gapOfNS(t.blocks[e/itlBlock][e%itlBlock])) // gap/1 is gap
-				owners = append(owners, int32(r))
+				ns(int32(r), t.blocks[e/itlBlock][e%itlBlock])
 			}
 			e++
+			if e%itlBlock == 0 {
+				t.blocks[e/itlBlock-1] = nil
+			}
 		}
 	}
 	*t = itlEvents{}
-	return values, owners
 }
 
 // packedITL is a level's ITL sample sorted, 8 bytes a token where values
@@ -153,25 +164,8 @@ func (t *itlEvents) sorted() weighted {
 	}
 	keys := make([]uint64, 0, t.tokens)
 	av, ao := make([]float64, 0, asideTokens), make([]int32, 0, asideTokens)
-	e, a := 0, 0
-	for r, n := range t.events {
-		for range n {
-			if a < len(t.aside) && t.aside[a].e == e {
-				ev := t.aside[a]
-				a++
-				for range ev.k {
-					av, ao = append(av, ev.gap/float64(ev.k)), append(ao, int32(r))
-				}
-			} else {
-				keys = append(keys, uint64(t.blocks[e/itlBlock][e%itlBlock])<<32|uint64(uint32(r)))
-			}
-			e++
-			if e%itlBlock == 0 {
-				t.blocks[e/itlBlock-1] = nil // read: the collector may have it back while keys fill
-			}
-		}
-	}
-	*t = itlEvents{}
+	t.walk(func(r int32, v float64) { av, ao = append(av, v), append(ao, r) },
+		func(r int32, ns uint32) { keys = append(keys, uint64(ns)<<32|uint64(uint32(r))) })
 	slices.Sort(keys)
 	sortByValue(av, ao) // owners came ascending: ties by owner
 	// Merge the values aside into the keys, from the back, in place.
