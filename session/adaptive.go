@@ -372,11 +372,14 @@ func interval(e adaptive.Estimate) rundir.Interval {
 	return rundir.Interval{Name: e.Name, Value: v, Lo: finite(e.Lo), Hi: finite(e.Hi), Limit: e.Limit, N: e.N}
 }
 
-// decisionLine is a level's stop in words: "stopped (verdict certain) after
-// 130 requests, 6.2 s: pass; TTFT p95 812 [760, 871]".
+// decisionLine is a level's stop in words: "stopped (verdict certain) at
+// 130 completed requests (120 judged), level 6.2 s: pass; TTFT p95 812
+// [760, 871]". The counts are the decision's; the requests in flight then
+// complete too (the level's table counts them), and the level's time
+// includes them.
 func decisionLine(d adaptive.Decision, wall time.Duration) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "stopped (%s) after %d requests (%d judged), %.1f s: %s", d.Reason, d.N, d.Judged, wall.Seconds(), d.Verdict)
+	fmt.Fprintf(&b, "stopped (%s) at %d completed requests (%d judged), level %.1f s: %s", d.Reason, d.N, d.Judged, wall.Seconds(), d.Verdict)
 	if d.Certain {
 		b.WriteString(", certain")
 	}

@@ -152,7 +152,7 @@ func stopsWhenPrecise(t *testing.T, o *Options) {
 		len(sp.Levels) != 1 || sp.FixedWallS <= sp.WallS {
 		t.Errorf("spend %+v; want %d requests against a fixed 1,000, over 90%% saved", sp, got)
 	}
-	if !strings.Contains(log, "level 4: stopped (precise) after 5") {
+	if !strings.Contains(log, "level 4: stopped (precise) at 5") {
 		t.Errorf("log does not say how the level stopped:\n%s", log)
 	}
 }
