@@ -17,7 +17,9 @@ func writeAdaptive(b *strings.Builder, a *rundir.Adaptive) {
 	fmt.Fprintf(b, "\nadaptive levels: precision ±%g%%, %.0f%% intervals with the repeated looks accounted for\n",
 		100*a.Precision, 100*a.Confidence)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "level\tstopped\tverdict\trequests\tjudged\twall s\tintervals")
+	// The count is the stop's (rundir.AdaptiveLevel.N): the requests then
+	// in flight completed too and are in the level's table, and the spend.
+	fmt.Fprintln(tw, "level\tstopped\tverdict\tcompleted at stop\tjudged\twall s\tintervals")
 	for _, l := range a.Levels {
 		verdict, intervals := AdaptiveCells(&l, "SATURATED")
 		fmt.Fprintf(tw, "%g\t%s\t%s\t%d\t%d\t%.1f\t%s\n", l.Level, l.Reason, verdict, l.N, l.Judged, l.WallS, intervals)

@@ -16,7 +16,7 @@ func (r *Report) adaptiveTable(i int) (table, bool) {
 	}
 	a := rr.Summary.Adaptive
 	t := table{Title: fmt.Sprintf("%s: adaptive levels (±%g%%, %.0f%% intervals, repeated looks accounted for)", rr.Label, 100*a.Precision, 100*a.Confidence),
-		Columns: []string{"level", "stopped", "verdict", "requests", "judged", "wall s", "intervals"}}
+		Columns: []string{"level", "stopped", "verdict", "completed at stop", "judged", "wall s", "intervals"}}
 	for _, l := range a.Levels {
 		verdict, intervals := report.AdaptiveCells(&l, "saturated")
 		t.Rows = append(t.Rows, []string{fmt.Sprintf("%g", l.Level), l.Reason, verdict, fmt.Sprint(l.N), fmt.Sprint(l.Judged),
