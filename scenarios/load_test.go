@@ -694,7 +694,8 @@ func TestByteOrderMark(t *testing.T) {
 // slow trickle (0.001 req/s: 3 requests over about 50 minutes), the floor
 // itself with a count, a rate written with an exponent and no dot (1e3:
 // YAML 1.2 reads a number, the YAML library a string), a timed level that
-// expects one request (0.5 at 1 req/s is not enough, 0.6 rounds to 1),
+// expects one request (0.6 rounds to 1; math.Round takes 0.5 to 1 too,
+// and only below it, 0.499 at 1 req/s, is a level refused),
 // and a gamma shape at its floor.
 func TestSlowRatesAccepted(t *testing.T) {
 	for _, src := range []string{
