@@ -93,4 +93,8 @@ func TestRunNamesTheFlagOverAScenarioValue(t *testing.T) {
 			t.Errorf("inferbench %s: exit %d, stderr %q; want exit 2 and one line starting %q", strings.Join(args, " "), code, stderr, "inferbench: "+tt.want)
 		}
 	}
+	// Without a file: --sweep, like the other load flags, is named by its
+	// flag (it said "load.sweep[1]: levels must increase: 2 follows 4").
+	checkUsageError(t, "--sweep: levels must increase: 2 follows 4", "run", "--url", "http://127.0.0.1:1", "--model", "m",
+		"--gpu-backend", "none", "--sweep", "4,2", "--out", filepath.Join(dir, "sweep"))
 }

@@ -205,7 +205,7 @@ func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 var loadFlags = map[string]string{
 	"load.rate": flagRate, "load.arrival": flagArrival, "load.burstiness": flagBurstiness,
 	"load.ramp_up": flagRampUp, "load.duration": flagDuration, "load.requests": flagRequests,
-	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency,
+	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency, "load.sweep": flagSweep,
 }
 
 // flagNamed rewrites the scenario errors of err that concern a load value
