@@ -242,6 +242,10 @@ func TestLoadErrors(t *testing.T) {
 		{"timed level holds only warm-up", "name: a\nload:\n  rate: [1, 10]\n  duration: 3s\n  warmup: 5\n", []string{"s.yaml:3:10: load.rate[0]: 1 requests per second over 3s expects 3 requests: the level would send 3, all of them warm-up (5), and measure none; give a longer duration or a higher rate"}},
 		{"level schedules too many", "name: a\nload:\n  rate: 1000000\n  duration: 1h\n", []string{"s.yaml:3:9: load.rate: 1e+06 requests per second over 1h0m0s expects 3.6e+09 requests in one level; an open-loop level schedules at most 10000000: lower the rate or shorten the duration"}},
 		{"open-loop count too large", "name: a\nload:\n  rate: 1000\n  requests: 20000000\n", []string{"s.yaml:4:13: load.requests: an open-loop level schedules at most 10000000 requests (warm-up included), got 20000000"}},
+		// requests + warmup overflowed an int: the first was let through
+		// (and ran, sending nothing), the second said "would send -9.2e+18".
+		{"open-loop count past an int", "name: a\nload:\n  rate: 5\n  requests: 9223372036854775807\n  warmup: 1\n", []string{"s.yaml:4:13: load.requests: an open-loop level schedules at most 10000000 requests (warm-up included), got 9223372036854775808"}},
+		{"timed count past an int", "name: a\nload:\n  rate: 5\n  duration: 10s\n  requests: 9223372036854775800\n  warmup: 100\n", []string{"s.yaml:3:9: load.rate: 5 requests per second over 10s expects 50 requests: the level would send 50, all of them warm-up (100), and measure none; give a longer duration or a higher rate"}},
 		{"gamma shape too small", "name: a\nload:\n  rate: 2\n  arrival: gamma\n  burstiness: 1e-10\n", []string{"s.yaml:5:15: load.burstiness: must be at least 0.01 (the gamma shape: gaps' coefficient of variation 1/√shape ≤ 10; below it most gaps are exactly 0), got 1e-10"}},
 		{"gamma shape zero", "name: a\nload:\n  rate: 2\n  arrival: gamma\n  burstiness: 0\n", []string{"s.yaml:5:15: load.burstiness: must be > 0 (the gamma shape; 1 is Poisson), got 0"}},
 		{"ramp without rate", "name: a\nload:\n  concurrency: 2\n  ramp_up: 5s\n", []string{"s.yaml:4:12: load.ramp_up: only applies with load.rate"}},
@@ -690,7 +694,8 @@ func TestByteOrderMark(t *testing.T) {
 // slow trickle (0.001 req/s: 3 requests over about 50 minutes), the floor
 // itself with a count, a rate written with an exponent and no dot (1e3:
 // YAML 1.2 reads a number, the YAML library a string), a timed level that
-// expects one request (0.5 at 1 req/s is not enough, 0.6 rounds to 1),
+// expects one request (0.6 rounds to 1; math.Round takes 0.5 to 1 too,
+// and only below it, 0.499 at 1 req/s, is a level refused),
 // and a gamma shape at its floor.
 func TestSlowRatesAccepted(t *testing.T) {
 	for _, src := range []string{

@@ -71,6 +71,10 @@ func (l *LoadProfile) validateOpen(c *checker) {
 	if l.Warmup != nil {
 		warm = max(*l.Warmup, 0)
 	}
+	// n is the level's request count, warm-up included, as a float64: the
+	// sum of the two ints can overflow (requests near MaxInt64 went
+	// through as a negative count).
+	n := float64(l.Requests) + float64(warm)
 	for i, r := range l.Rate {
 		p := c.ratePath(l, i)
 		if !(r >= minRate && r <= MaxRate) || l.RampUp < 0 || l.Duration < 0 || l.Requests < 0 {
@@ -84,8 +88,8 @@ func (l *LoadProfile) validateOpen(c *checker) {
 			}
 		}
 		if d <= 0 {
-			if n := l.Requests + warm; n > MaxLevelArrivals {
-				c.errorf("load.requests", "an open-loop level schedules at most %d requests (warm-up included), got %d", MaxLevelArrivals, n)
+			if n > MaxLevelArrivals {
+				c.errorf("load.requests", "an open-loop level schedules at most %d requests (warm-up included), got %.0f", MaxLevelArrivals, n)
 			}
 			continue
 		}
@@ -98,8 +102,8 @@ func (l *LoadProfile) validateOpen(c *checker) {
 		if l.Arrival == ArrivalConstant {
 			count = math.Ceil(total)
 		}
-		if n := l.Requests + warm; l.Requests > 0 && float64(n) <= total {
-			count = float64(n)
+		if l.Requests > 0 && n <= total {
+			count = n
 		}
 		switch {
 		case count > MaxLevelArrivals:

@@ -64,3 +64,37 @@ func TestCalibrateRefusesAbsurdRates(t *testing.T) {
 	checkUsageError(t, "--rate: at most 1000000 requests per second and 10000000 requests over --window, got 1e+300 over 3s", "calibrate", "--rate", "1e300")
 	checkUsageError(t, "--rate: at most 1000000 requests per second and 10000000 requests over --window, got 1e+06 over 11s", "calibrate", "--rate", "1e6", "--window", "11s")
 }
+
+// TestRunNamesTheFlagOverAScenarioValue: a load value given by flag over a
+// scenario file is named by its flag, not by the file's line where the
+// value it replaced was written (nor, for a key the file lacks, by the line
+// of the section it would sit in). Before, `--scenario f --rate 1e-9` over
+// f's `rate: 5` said "f.yaml:4:9: load.rate: 1e-09 requests per second …",
+// pointing at the 5. A value the file gave keeps its file:line:col.
+func TestRunNamesTheFlagOverAScenarioValue(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "five.yaml")
+	if err := os.WriteFile(file, []byte("name: five\ntarget: {url: \"http://127.0.0.1:1\", model: m}\nload:\n  rate: 5\n  duration: 10s\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, tt := range []struct {
+		args []string
+		want string // the whole line, after "inferbench: "
+	}{
+		{[]string{"--rate", "1e-9"}, "--rate: 1e-09 requests per second is less than one a day"},
+		{[]string{"--arrival", "gamma", "--burstiness", "0.001"}, "--burstiness: must be at least 0.01"},
+		{[]string{"--rate", "2e-5", "--ramp-up", "100h"}, "--ramp-up: at 2e-05 requests per second a ramp-up of 100h0m0s expects"},
+		// The rate is the file's: its line stays.
+		{[]string{"--duration", "1ms"}, file + ":4:9: load.rate: 5 requests per second over 1ms expects 0.005 requests"},
+	} {
+		args := append([]string{"run", "--scenario", file, "--gpu-backend", "none", "--out", filepath.Join(dir, "out"+strconv.Itoa(i))}, tt.args...)
+		_, stderr, code := mainArgs(t, args...)
+		if line := strings.TrimSpace(stderr); code != exitUsage || !strings.HasPrefix(line, "inferbench: "+tt.want) || strings.Contains(line, "\n") {
+			t.Errorf("inferbench %s: exit %d, stderr %q; want exit 2 and one line starting %q", strings.Join(args, " "), code, stderr, "inferbench: "+tt.want)
+		}
+	}
+	// Without a file: --sweep, like the other load flags, is named by its
+	// flag (it said "load.sweep[1]: levels must increase: 2 follows 4").
+	checkUsageError(t, "--sweep: levels must increase: 2 follows 4", "run", "--url", "http://127.0.0.1:1", "--model", "m",
+		"--gpu-backend", "none", "--sweep", "4,2", "--out", filepath.Join(dir, "sweep"))
+}

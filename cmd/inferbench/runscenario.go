@@ -205,12 +205,14 @@ func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 var loadFlags = map[string]string{
 	"load.rate": flagRate, "load.arrival": flagArrival, "load.burstiness": flagBurstiness,
 	"load.ramp_up": flagRampUp, "load.duration": flagDuration, "load.requests": flagRequests,
-	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency,
+	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency, "load.sweep": flagSweep,
 }
 
 // flagNamed rewrites the scenario errors of err that concern a load value
-// set by a flag (no line in a file; the flag given, or no scenario file)
-// as "--flag: message".
+// set by a flag (the flag given, or no scenario file) as "--flag: message".
+// Over a file, such an error still carries a line of it (where the value
+// the flag replaced was written, or the section the key would sit in), but
+// the value judged is the flag's: the flag is named, not the line.
 func flagNamed(c *cli.Context, fromFile bool, err error) error {
 	var out []error
 	var walk func(error)
@@ -222,7 +224,7 @@ func flagNamed(c *cli.Context, fromFile bool, err error) error {
 			return
 		}
 		var se *scenarios.Error
-		if errors.As(e, &se) && se.Line == 0 {
+		if errors.As(e, &se) {
 			path, _, _ := strings.Cut(se.Path, "[")
 			if f, ok := loadFlags[path]; ok && (!fromFile || c.IsSet(f)) {
 				e = fmt.Errorf("--%s: %s", f, se.Msg)
