@@ -73,6 +73,21 @@ func (s *source) has(path string) bool {
 	return ok
 }
 
+// forget drops what the file wrote at each path and below it (its map keys
+// and list items): the value was replaced by one given another way.
+func (s *source) forget(paths ...string) {
+	if s == nil {
+		return
+	}
+	for k := range s.vals {
+		for _, p := range paths {
+			if k == p || strings.HasPrefix(k, p+".") || strings.HasPrefix(k, p+"[") {
+				delete(s.vals, k)
+			}
+		}
+	}
+}
+
 // locate returns the position of path's value or, when the file does not
 // hold it, of its nearest ancestor that it does hold.
 func (s *source) locate(path string) (position, bool) {

@@ -278,6 +278,26 @@ type Cost struct {
 // cost catalog (cost), repeated here because report imports scenarios.
 var costOffers = []string{"on-demand", "reserved-1y", "reserved-3y", "spot", "owned"}
 
+// ClearLoadKind empties the load kind (concurrency, sweep, rate, trace)
+// for one given another way, a flag: the file's positions of those keys are
+// forgotten too, so the new kind is validated as the only one written and a
+// cleared value is not read as an explicit 0.
+func (s *Scenario) ClearLoadKind() {
+	l := &s.Load
+	l.Concurrency, l.Sweep, l.Rate, l.Trace = 0, nil, nil, nil
+	s.src.forget("load.concurrency", "load.sweep", "load.rate", "load.trace")
+}
+
+// ClearOpenLoop empties the settings that qualify an open-loop kind
+// (arrival, burstiness, ramp_up, max_concurrency), as ClearLoadKind does
+// the kind: a closed-loop kind given by flag over a file's rate leaves
+// them nothing to apply to.
+func (s *Scenario) ClearOpenLoop() {
+	l := &s.Load
+	l.Arrival, l.Burstiness, l.RampUp, l.MaxConcurrency = "", 0, 0, 0
+	s.src.forget("load.arrival", "load.burstiness", "load.ramp_up", "load.max_concurrency")
+}
+
 // Path resolves p, a path written in the scenario (dataset, trace, empirical
 // lengths), against the scenario file's directory; an absolute p, or a
 // scenario built in memory, leaves p as it is.

@@ -67,7 +67,7 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if err := sessionsFromFlags(c, s); err != nil {
 		return nil, err
 	}
-	if err := loadFromFlags(c, &s.Load, set, fromFile); err != nil {
+	if err := loadFromFlags(c, s, set, fromFile); err != nil {
 		return nil, err
 	}
 	if err := adaptiveFromFlags(c, &s.Load); err != nil {
@@ -132,15 +132,22 @@ func workloadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	assign(set(flagSeed), &s.Workload.Seed, uint64(c.Int64(flagSeed)))
 }
 
-// loadFromFlags lays the load flags over ld: an explicit load kind (sweep,
-// rate, concurrency) replaces the scenario's.
-func loadFromFlags(c *cli.Context, ld *scenarios.LoadProfile, set setFunc, fromFile bool) error {
-	clearKind := func() { ld.Concurrency, ld.Sweep, ld.Rate, ld.Trace = 0, nil, nil, nil }
+// loadFromFlags lays the load flags over s's load: an explicit load kind
+// (sweep, rate, concurrency) replaces the scenario's, and a closed-loop one
+// its open-loop settings too (an open-loop flag given with it is still
+// refused, by its name).
+func loadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc, fromFile bool) error {
+	ld := &s.Load
+	clearKind := s.ClearLoadKind
 	// The flag's default (1) stands for "not given" in the scenario; a 0
 	// given would fall back to it unseen, so it is refused here (the
 	// scenario checks the rest of its range).
 	if c.IsSet(flagBurstiness) && !(c.Float64(flagBurstiness) > 0) {
 		return usagef("--%s: must be > 0 (the gamma shape; 1 is Poisson), got %g", flagBurstiness, c.Float64(flagBurstiness))
+	}
+	if c.IsSet(flagConcurrency) && c.Int(flagConcurrency) < 1 {
+		// Cleared with the file's kind, a 0 would read as "not given".
+		return usagef("--%s: must be at least 1, got %d", flagConcurrency, c.Int(flagConcurrency))
 	}
 	switch {
 	case c.IsSet(flagSweep) && c.IsSet(flagRate):
@@ -151,6 +158,7 @@ func loadFromFlags(c *cli.Context, ld *scenarios.LoadProfile, set setFunc, fromF
 			return usagef("--%s: want a comma-separated list of concurrencies ≥ 1, got %q", flagSweep, c.String(flagSweep))
 		}
 		clearKind()
+		s.ClearOpenLoop()
 		ld.Sweep = &scenarios.Sweep{Levels: levels}
 	case c.IsSet(flagRate):
 		rates, err := parseList(c.String(flagRate), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
@@ -161,6 +169,7 @@ func loadFromFlags(c *cli.Context, ld *scenarios.LoadProfile, set setFunc, fromF
 		ld.Rate = rates
 	case c.IsSet(flagConcurrency) || !fromFile:
 		clearKind()
+		s.ClearOpenLoop()
 		ld.Concurrency = c.Int(flagConcurrency)
 	}
 	assign(set(flagArrival) && ld.Rate != nil, &ld.Arrival, scenarios.Arrival(c.String(flagArrival)))
