@@ -57,7 +57,14 @@ func Show(w io.Writer, ref string, kinds []string) error {
 func ValidateFiles(w io.Writer, files, kinds []string) error {
 	failed := 0
 	for _, f := range files {
-		if _, err := OpenChecked(f, kinds); err != nil {
+		s, err := OpenChecked(f, kinds)
+		if err == nil {
+			// And as run reads it, its defaults applied: a short open-loop
+			// level that the default warm-up takes whole is refused there.
+			s.ApplyDefaults()
+			err = s.Validate()
+		}
+		if err != nil {
 			failed++
 			fmt.Fprintln(w, err)
 			continue

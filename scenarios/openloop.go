@@ -111,18 +111,23 @@ func (l *LoadProfile) validateOpen(c *checker) {
 				r, d, strconv.FormatFloat(total, 'g', 3, 64), MaxLevelArrivals)
 		case count <= float64(warm):
 			c.errorf(p, "%g requests per second over %v expects %s requests: the level would %s; give a longer duration or a higher rate",
-				r, d, strconv.FormatFloat(total, 'g', 3, 64), sendsWhat(count, warm))
+				r, d, strconv.FormatFloat(total, 'g', 3, 64), sendsWhat(count, warm, !c.src.has("load.warmup") && warm == DefaultWarmup))
 		}
 	}
 }
 
 // sendsWhat says what a schedule of count requests does with warm warm-up
-// requests first: it measures none.
-func sendsWhat(count float64, warm int) string {
+// requests first: it measures none. byDefault says the warm-up is the
+// default one, which the file does not show.
+func sendsWhat(count float64, warm int, byDefault bool) string {
 	if count == 0 {
 		return "send none"
 	}
-	return fmt.Sprintf("send %g, all of them warm-up (%d), and measure none", count, warm)
+	what := strconv.Itoa(warm)
+	if byDefault {
+		what += ", the default: set load.warmup or --warmup"
+	}
+	return fmt.Sprintf("send %g, all of them warm-up (%s), and measure none", count, what)
 }
 
 // ratePath is the YAML path of the i-th rate: load.rate for a single rate

@@ -98,4 +98,18 @@ func TestScenariosValidate(t *testing.T) {
 	if _, code := runScenariosCLI(t, "validate"); code != exitUsage {
 		t.Errorf("validate without files: exit %d; want %d", code, exitUsage)
 	}
+
+	// A file run would refuse with its defaults (1 req/s for 10 s: 10
+	// requests, all of them the default 16 warm-up) fails validate too;
+	// it said ok. With warmup: 0 written it is fine.
+	dir := t.TempDir()
+	short, zero := filepath.Join(dir, "short.yaml"), filepath.Join(dir, "zero.yaml")
+	os.WriteFile(short, []byte("name: short\nload:\n  rate: 1\n  duration: 10s\n"), 0o644)
+	os.WriteFile(zero, []byte("name: zero\nload:\n  rate: 1\n  duration: 10s\n  warmup: 0\n"), 0o644)
+	out, code = runScenariosCLI(t, "validate", short, zero)
+	want = short + ":3:9: load.rate: 1 requests per second over 10s expects 10 requests: the level would send 10, all of them warm-up (16, the default: set load.warmup or --warmup), and measure none; give a longer duration or a higher rate\n" +
+		zero + ": ok\n"
+	if code != exitUsage || out != want {
+		t.Errorf("validate of a level the default warm-up takes whole: exit %d, output\n%s\nwant exit %d, output\n%s", code, out, exitUsage, want)
+	}
 }
