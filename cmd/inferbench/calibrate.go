@@ -54,6 +54,12 @@ streams held and client memory per stream; each with the floor beside it.`,
 				return usagef("--rate: at most %d requests per second and %d requests over --window, got %g over %v",
 					scenarios.MaxRate, scenarios.MaxLevelArrivals, o.Rate, o.Window)
 			}
+			// A p99 of fewer values is their maximum; of none it printed
+			// 0.000 ms (a rate of 0.1 over the 3 s window sends nothing).
+			if n := o.Rate * o.Window.Seconds(); n < minSendLagRequests {
+				return usagef("--rate: the send lag's p99 needs at least %d requests over --window, got %g req/s over %v (%.3g): raise --rate or --window",
+					minSendLagRequests, o.Rate, o.Window, n)
+			}
 			cal, err := session.Calibrate(c.Context, o, c.App.ErrWriter)
 			if err != nil {
 				return err
@@ -68,6 +74,10 @@ streams held and client memory per stream; each with the floor beside it.`,
 		},
 	}
 }
+
+// minSendLagRequests is the fewest requests calibrate's send-lag window
+// may expect: a p99 rests on at least its 100 largest values' top one.
+const minSendLagRequests = 100
 
 func parseInts(s string) ([]int, error) {
 	if strings.TrimSpace(s) == "" {
