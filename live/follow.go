@@ -287,10 +287,12 @@ func (f *Follower) add(r *rundir.Record) {
 		f.finishLevel()
 		lv := r.Level
 		f.cur = &lv
+		ramp := report.ManifestRampUp(f.m.Scenario)
 		f.st.startLevel(LevelPlan{Level: lv, Requests: f.m.Load.Requests, Warmup: f.m.Load.Warmup,
-			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second))}, r.SentNS, true)
+			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second)), RampUp: ramp}, r.SentNS, true)
 		if f.slo.ITL > 0 {
 			f.sumz = report.NewSummarizer(f.slo)
+			f.sumz.RampUp(ramp)
 		}
 	}
 	if f.sumz != nil {
