@@ -95,10 +95,13 @@ type setFunc func(name string) bool
 
 // zeroFlags refuses the zero values that have no meaning, rather than
 // letting them fall back to a default unseen (issue #17 item 16): output
-// and prompt lengths of 0, a zero timeout, and --requests 0 without
-// --duration (0 means "no count limit", which needs a time limit).
+// and prompt lengths of 0, a concurrency of 0 (the scenario takes 0 as
+// "not set": -c 0 said "give one of concurrency, sweep, rate or trace", and
+// with --scenario qualify blamed the file's capacity_search), a zero
+// timeout, and --requests 0 without --duration (0 means "no count limit",
+// which needs a time limit).
 func zeroFlags(c *cli.Context) error {
-	for _, f := range []string{flagMaxTokens, flagPromptTokens} {
+	for _, f := range []string{flagMaxTokens, flagPromptTokens, flagConcurrency} {
 		if c.IsSet(f) && c.Int(f) < 1 {
 			return usagef("--%s must be at least 1, got %d", f, c.Int(f))
 		}
