@@ -182,7 +182,8 @@ func (s *session) begin(drain context.Context) error {
 	host, _ := os.Hostname()
 	s.m = &rundir.Manifest{
 		Tool: "inferbench", Version: o.Version,
-		Host:     rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version()},
+		Host: rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version(),
+			PID: os.Getpid()},
 		Target:   rundir.TargetInfo{Kind: o.Kind, URL: targets.RedactURL(o.URL), API: o.API, Model: o.Model},
 		Scenario: o.resolvedScenario(),
 		Load: rundir.LoadInfo{Profile: o.Profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
