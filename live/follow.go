@@ -172,10 +172,11 @@ func (f *Follower) Run(ctx context.Context) error {
 	defer t.Stop()
 	defer f.close()
 	for {
-		ended := false
+		ended, gone := false, false
 		if m, err := rundir.ReadManifest(f.dir); err == nil {
 			f.m = m
 			ended = m.ExitState != rundir.ExitRunning
+			gone = !ended && writerGone(m)
 		}
 		// Read after the manifest: a run writes its last records before
 		// it rewrites run.json with its exit state.
@@ -187,6 +188,13 @@ func (f *Follower) Run(ctx context.Context) error {
 			if !more || ctx.Err() != nil {
 				break
 			}
+		}
+		if gone {
+			// Its last records are read (above); nothing more will come.
+			f.finishLevel()
+			f.st.End(string(f.m.ExitState))
+			return fmt.Errorf("%s: run.json still says running, but the run's process (pid %d on this host) is gone: killed? `inferbench report %s` reads what it wrote",
+				f.dir, f.m.Host.PID, f.dir)
 		}
 		if ended {
 			if f.records.partial() {
@@ -287,10 +295,12 @@ func (f *Follower) add(r *rundir.Record) {
 		f.finishLevel()
 		lv := r.Level
 		f.cur = &lv
+		ramp := report.ManifestRampUp(f.m.Scenario)
 		f.st.startLevel(LevelPlan{Level: lv, Requests: f.m.Load.Requests, Warmup: f.m.Load.Warmup,
-			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second))}, r.SentNS, true)
+			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second)), RampUp: ramp}, r.SentNS, true)
 		if f.slo.ITL > 0 {
 			f.sumz = report.NewSummarizer(f.slo)
+			f.sumz.RampUp(ramp)
 		}
 	}
 	if f.sumz != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -28,7 +29,9 @@ const (
 type Mode int
 
 const (
-	// ModeAuto draws on a terminal and prints plain lines elsewhere.
+	// ModeAuto draws on a terminal and prints plain lines elsewhere,
+	// including on a terminal that says it cannot move its cursor
+	// (TERM=dumb: Emacs's shell, some CI consoles).
 	ModeAuto Mode = iota
 	// ModeTTY redraws the live lines in place (ANSI cursor movement).
 	ModeTTY
@@ -80,7 +83,7 @@ func NewProgress(w io.Writer, s *State, o ProgressOptions) *Progress {
 	case ModeTTY:
 		p.tty = true
 	case ModeAuto:
-		p.tty = IsTerminal(w)
+		p.tty = IsTerminal(w) && CanRedraw()
 	}
 	return p
 }
@@ -90,6 +93,13 @@ func IsTerminal(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
 }
+
+// CanRedraw reports whether the terminal named by $TERM can move its
+// cursor. "dumb" is the terminfo entry of a terminal with no cursor
+// addressing at all: the redraw's ESC[1A and ESC[J would be printed there
+// as text on every refresh. An unset TERM is not taken as dumb: a
+// terminal launched without an environment still understands ANSI.
+func CanRedraw() bool { return os.Getenv("TERM") != "dumb" }
 
 // TTY reports whether the Progress draws on a terminal.
 func (p *Progress) TTY() bool { return p.tty }

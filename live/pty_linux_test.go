@@ -16,6 +16,7 @@ import (
 // finds the terminal and its width: the live line is redrawn in place,
 // shows several done/total values, and no line is wider than 59 columns.
 func TestProgressOnPTY(t *testing.T) {
+	t.Setenv("TERM", "xterm") // the test's own terminal type must not decide it
 	term := ptytest.Open(t, 60)
 	tty := term.TTY
 
@@ -57,6 +58,42 @@ func TestProgressOnPTY(t *testing.T) {
 		}
 	}
 	if !strings.Contains(text, "     3       8      0") {
+		t.Errorf("no result line for level 3:\n%q", text)
+	}
+}
+
+// TestProgressOnDumbTerminal: a pseudo-terminal whose TERM is "dumb" (Emacs's
+// shell) cannot move its cursor, so ModeAuto prints plain lines there: no
+// escape sequence reaches it, and the level's result line still does. The
+// old code redrew with ESC[1A ESC[J, shown as text on every refresh.
+func TestProgressOnDumbTerminal(t *testing.T) {
+	t.Setenv("TERM", "dumb")
+	term := ptytest.Open(t, 80)
+	s := New(Options{})
+	p := NewProgress(term.TTY, s, ProgressOptions{Refresh: 20 * time.Millisecond, Interval: 40 * time.Millisecond})
+	if p.TTY() {
+		t.Error("ModeAuto redraws on a TERM=dumb terminal")
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	s.LevelStarted(LevelPlan{Level: 3, Requests: 4})
+	for range 4 {
+		time.Sleep(60 * time.Millisecond)
+		now := time.Since(s.start).Nanoseconds()
+		s.Add(rec(3, now-50*ms, 10*ms, 2*ms, 21))
+	}
+	s.LevelFinished(3, nil)
+	time.Sleep(60 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	text := term.Close()
+	if strings.Contains(text, "\x1b") {
+		t.Errorf("escape sequences on a TERM=dumb terminal:\n%q", text)
+	}
+	if !strings.Contains(text, "     3       4      0") {
 		t.Errorf("no result line for level 3:\n%q", text)
 	}
 }

@@ -85,6 +85,9 @@ type LevelPlan struct {
 	// request sent alone and never measured (loadgen.AutoSpread); its
 	// workers, and its Duration, start when the probe ends.
 	SpreadProbe bool `json:"spread_probe,omitempty"`
+	// RampUp is the open-loop rate's ramp-up (0: none, or a closed loop):
+	// the level's steady state starts after it (report.SteadyAcc.SetRampUp).
+	RampUp time.Duration `json:"ramp_up_ns,omitempty"`
 }
 
 // Total is the number of requests the level will complete, 0 when it is
@@ -470,6 +473,7 @@ func (s *State) ownResult(a *levelAcc) Result {
 		l.WindowS = float64(w) / 1e9
 		l.OutputTokensPerS = float64(a.outTok) / l.WindowS
 		l.RequestsPerS = float64(a.ok) / l.WindowS
+		a.steady.SetRampUp(a.plan.RampUp)
 		a.steady.Apply(&l)
 	}
 	res := ResultOf(&l, s.opt.SLO)

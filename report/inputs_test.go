@@ -43,3 +43,19 @@ func TestInputExact(t *testing.T) {
 		t.Errorf("table lacks %q:\n%s", want, tab.String())
 	}
 }
+
+// TestTableNamesPromptSizing: the run header names the sizing method as
+// run's stderr does, "prompt sizing: calibrated"; it read "prompts sized by
+// calibrated" (and "… by estimated").
+func TestTableNamesPromptSizing(t *testing.T) {
+	for _, src := range []string{"server-tokenize", "tokenizer", "calibrated", "estimated"} {
+		m := &rundir.Manifest{ExitState: rundir.ExitComplete, Load: rundir.LoadInfo{InputTokensSource: src}}
+		var tab strings.Builder
+		if err := WriteTable(&tab, &Summary{}, m); err != nil {
+			t.Fatal(err)
+		}
+		if want := "\nprompt sizing: " + src + "\n"; !strings.Contains(tab.String(), want) || strings.Contains(tab.String(), "sized by") {
+			t.Errorf("table header lacks %q:\n%s", want, tab.String())
+		}
+	}
+}

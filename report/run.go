@@ -54,6 +54,9 @@ func cachedPromptWarning(sum *Summary, m *rundir.Manifest) string {
 // with a warning in rd.Warnings.
 func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, error) {
 	s := NewSummarizer(slo)
+	if rd.Manifest != nil {
+		s.RampUp(ManifestRampUp(rd.Manifest.Scenario))
+	}
 	for rec, err := range rd.Records() {
 		if err != nil {
 			return nil, err

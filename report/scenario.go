@@ -23,3 +23,14 @@ func ManifestSLO(scenario json.RawMessage) SLO {
 	}
 	return SLOOf(sc.SLO)
 }
+
+// ManifestRampUp is the open-loop ramp-up (load.ramp_up, with load.rate) of
+// the scenario recorded in run.json, 0 when there is none or it cannot be
+// read.
+func ManifestRampUp(scenario json.RawMessage) time.Duration {
+	var sc scenarios.Scenario
+	if len(scenario) == 0 || json.Unmarshal(scenario, &sc) != nil || len(sc.Load.Rate) == 0 {
+		return 0
+	}
+	return time.Duration(sc.Load.RampUp)
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"slices"
+	"time"
 
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -15,6 +16,28 @@ type SteadyAcc struct {
 	workerFirst map[int]int64
 	lastSend    int64
 	reqs        []okReq
+	// firstSched is the earliest scheduled_ns of a first attempt (any
+	// stage: a warm-up is the first arrival of an open level's schedule);
+	// haveSched says whether one was seen.
+	firstSched int64
+	haveSched  bool
+	// rampNS is the open-loop rate's ramp-up (SetRampUp): the steady
+	// state starts no sooner than that long after the first scheduled send.
+	rampNS int64
+}
+
+// SetRampUp sets the open-loop ramp-up (--ramp-up, load.ramp_up) of the
+// level: its rate climbs from 0 over d, and every request of an open level
+// goes out on worker 0, so the workers' first sends alone would start the
+// steady state at the first send and count the climb in its rates. 0 (a
+// closed loop) changes nothing.
+func (s *SteadyAcc) SetRampUp(d time.Duration) { s.rampNS = d.Nanoseconds() }
+
+// noteScheduled keeps the earliest scheduled send of a first attempt.
+func (s *SteadyAcc) noteScheduled(ns int64) {
+	if !s.haveSched || ns < s.firstSched {
+		s.firstSched, s.haveSched = ns, true
+	}
 }
 
 // okReq is what the steady-state rates need of one successful request.
@@ -28,6 +51,7 @@ type okReq struct {
 func (s *SteadyAcc) Add(r *rundir.Record, good bool) {
 	if _, first := SendLagMS(r); first {
 		s.WorkerSent(r.Worker, r.SentNS)
+		s.noteScheduled(r.ScheduledNS)
 		s.lastSend = max(s.lastSend, r.SentNS)
 	}
 	s.addOK(r, good)
@@ -56,6 +80,7 @@ func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
 	}
 	if _, first := SendLagMS(r); first {
 		s.WorkerSent(r.Worker, r.SentNS)
+		s.noteScheduled(r.ScheduledNS)
 	}
 	s.addOK(r, good)
 }
@@ -64,7 +89,12 @@ func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
 // send is not: the steady state ends at the last measured send); s and o
 // are left as they are.
 func (s *SteadyAcc) merged(o *SteadyAcc) SteadyAcc {
-	m := SteadyAcc{lastSend: s.lastSend, reqs: append(slices.Clip(s.reqs), o.reqs...)}
+	m := SteadyAcc{lastSend: s.lastSend, reqs: append(slices.Clip(s.reqs), o.reqs...), rampNS: max(s.rampNS, o.rampNS)}
+	for _, a := range []*SteadyAcc{s, o} {
+		if a.haveSched {
+			m.noteScheduled(a.firstSched)
+		}
+	}
 	for w, ns := range s.workerFirst {
 		m.WorkerSent(w, ns)
 	}
@@ -92,6 +122,13 @@ func (s *SteadyAcc) Apply(l *Level) {
 	start := l.StartNS // workers busy with warm-ups before the window: no ramp
 	for _, f := range s.workerFirst {
 		start = max(start, f)
+	}
+	if s.rampNS > 0 && s.haveSched {
+		// An open level's rate is still climbing until its ramp-up has
+		// passed since its first scheduled send (the schedule's origin
+		// is a little earlier, so this leaves out a little more, never
+		// less, than the climb).
+		start = max(start, s.firstSched+s.rampNS)
 	}
 	end := s.lastSend
 	if end <= start || len(s.reqs) == 0 {

@@ -78,6 +78,8 @@ type Summarizer struct {
 	// scratch is where Snapshot lays out a level's inter-token latencies
 	// for their percentiles (as gapCodes), kept between snapshots.
 	scratch gapCodes
+	// rampUp is the open-loop rate's ramp-up (RampUp).
+	rampUp time.Duration
 }
 
 // levelAcc accumulates one load level.
@@ -105,6 +107,12 @@ type levelAcc struct {
 func NewSummarizer(slo SLO) *Summarizer {
 	return &Summarizer{slo: slo, levels: map[float64]*levelAcc{}}
 }
+
+// RampUp tells s the run's open-loop ramp-up (load.ramp_up): each level's
+// steady state then starts once its rate has climbed (SteadyAcc.SetRampUp),
+// so its rates are those of the rate the level is named by. 0 for a closed
+// loop or no ramp.
+func (s *Summarizer) RampUp(d time.Duration) { s.rampUp = d }
 
 // Add accounts for one record. Records of stages other than measure are ignored.
 func (s *Summarizer) Add(r *rundir.Record) {
@@ -292,6 +300,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			if w := s.warm[lv]; w != nil {
 				steady = a.steady.merged(w)
 			}
+			steady.SetRampUp(s.rampUp)
 			steady.Apply(&l)
 		}
 		sum.Levels = append(sum.Levels, l)

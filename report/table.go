@@ -249,7 +249,10 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 		fmt.Fprintf(b, " (%s)", printable.Text(m.ExitReason))
 	}
 	if src := m.Load.InputTokensSource; src != "" {
-		fmt.Fprintf(b, "\nprompts sized by %s", src)
+		// The method's name, as run's stderr line says it ("prompt
+		// sizing: estimated (…)"): "prompts sized by estimated" was
+		// no sentence.
+		fmt.Fprintf(b, "\nprompt sizing: %s", printable.Text(src))
 	}
 	b.WriteString("\n\n")
 }

@@ -103,6 +103,11 @@ type Host struct {
 	Arch string `json:"arch"`
 	CPUs int    `json:"cpus"`
 	Go   string `json:"go"`
+	// PID is the process id of the `run` that writes the directory: a
+	// watcher on the same host (Name) can tell a run that was killed,
+	// whose run.json still says running, from one that is still going
+	// (live.Follower). 0 in runs made before it was recorded.
+	PID int `json:"pid,omitempty"`
 }
 
 // TargetInfo describes the endpoint under test. It holds no secret.

@@ -3,7 +3,10 @@ package scenarios
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // The scenarios subcommands (list, show, validate) as functions. kinds is
@@ -53,7 +56,11 @@ func Show(w io.Writer, ref string, kinds []string) error {
 }
 
 // ValidateFiles opens each file (or shipped name) and writes "FILE: ok" or
-// its errors, one a line; it fails when any file does.
+// its errors, one a line; it fails when any file does. An error quotes the
+// file (a key's path is written as the file spells it), so each line goes
+// through printable.Text: a key holding an escape sequence or a NUL is shown
+// written out, never sent to the terminal (run's errors pass through
+// cmd/inferbench's exitCode, which does the same).
 func ValidateFiles(w io.Writer, files, kinds []string) error {
 	failed := 0
 	for _, f := range files {
@@ -66,10 +73,12 @@ func ValidateFiles(w io.Writer, files, kinds []string) error {
 		}
 		if err != nil {
 			failed++
-			fmt.Fprintln(w, err)
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintln(w, printable.Text(line))
+			}
 			continue
 		}
-		fmt.Fprintf(w, "%s: ok\n", f)
+		fmt.Fprintf(w, "%s: ok\n", printable.Text(f))
 	}
 	if failed > 0 {
 		return fmt.Errorf("scenarios validate: %d of %d scenario files failed validation", failed, len(files))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -46,7 +47,10 @@ func Open(nameOrPath string) (*Scenario, error) {
 		}
 		return Load(nameOrPath+".yaml", data)
 	}
-	if _, err := os.Stat(nameOrPath); err != nil && !isPath {
+	// Only a name that is not there at all is "neither": a symbolic link
+	// (looping, or to nothing) or an unreadable directory on the way is
+	// there, and LoadFile says what is wrong with it.
+	if _, err := os.Lstat(nameOrPath); errors.Is(err, fs.ErrNotExist) && !isPath {
 		if hint := didYouMean(nameOrPath, Shipped()); hint != "" {
 			return nil, fmt.Errorf("scenario %q: neither a shipped scenario%s nor a file", nameOrPath, hint)
 		}

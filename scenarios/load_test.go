@@ -239,6 +239,9 @@ func TestLoadErrors(t *testing.T) {
 		{"rate above the ceiling", "name: a\nload:\n  rate: 1e300\n", []string{"s.yaml:3:9: load.rate: must be > 0 and at most 1000000 requests per second, got 1e+300"}},
 		{"ramp puts the first request past a day", "name: a\nload:\n  rate: 2e-5\n  ramp_up: 100h\n", []string{"s.yaml:4:12: load.ramp_up: at 2e-05 requests per second a ramp-up of 100h0m0s expects the first request 52h42m17s after the start, more than a day (24h0m0s): shorten the ramp"}},
 		{"timed level holds no request", "name: a\nload:\n  rate: 0.001\n  duration: 2s\n", []string{"s.yaml:3:9: load.rate: 0.001 requests per second over 2s expects 0.002 requests: the level would send none; give a longer duration or a higher rate"}},
+		// The ramp-up is what empties it: the message names it (it said
+		// "5 requests per second over 1s expects 0.00417 requests").
+		{"ramp-up empties a timed level", "name: a\nload:\n  rate: 5\n  ramp_up: 10m\n  duration: 1s\n", []string{"s.yaml:3:9: load.rate: 5 requests per second over 1s ramped up over 10m0s expects 0.00417 requests: the level would send none; give a longer duration, a shorter ramp-up or a higher rate"}},
 		{"timed level holds only warm-up", "name: a\nload:\n  rate: [1, 10]\n  duration: 3s\n  warmup: 5\n", []string{"s.yaml:3:10: load.rate[0]: 1 requests per second over 3s expects 3 requests: the level would send 3, all of them warm-up (5), and measure none; give a longer duration or a higher rate"}},
 		{"level schedules too many", "name: a\nload:\n  rate: 1000000\n  duration: 1h\n", []string{"s.yaml:3:9: load.rate: 1e+06 requests per second over 1h0m0s expects 3.6e+09 requests in one level; an open-loop level schedules at most 10000000: lower the rate or shorten the duration"}},
 		{"open-loop count too large", "name: a\nload:\n  rate: 1000\n  requests: 20000000\n", []string{"s.yaml:4:13: load.requests: an open-loop level schedules at most 10000000 requests (warm-up included), got 20000000"}},

@@ -105,13 +105,21 @@ func (l *LoadProfile) validateOpen(c *checker) {
 		if l.Requests > 0 && n <= total {
 			count = n
 		}
+		// A ramp-up is named when there is one: it is what shrinks the
+		// count (5 req/s over 1 s expects 5, not 0.00417, without a 10 m
+		// ramp), and shortening it is a way out.
+		over, longer := d.String(), "a longer duration or a higher rate"
+		if ramp > 0 {
+			over += " ramped up over " + time.Duration(l.RampUp).String()
+			longer = "a longer duration, a shorter ramp-up or a higher rate"
+		}
 		switch {
 		case count > MaxLevelArrivals:
 			c.errorf(p, "%g requests per second over %v expects %s requests in one level; an open-loop level schedules at most %d: lower the rate or shorten the duration",
 				r, d, strconv.FormatFloat(total, 'g', 3, 64), MaxLevelArrivals)
 		case count <= float64(warm):
-			c.errorf(p, "%g requests per second over %v expects %s requests: the level would %s; give a longer duration or a higher rate",
-				r, d, strconv.FormatFloat(total, 'g', 3, 64), sendsWhat(count, warm, !c.src.has("load.warmup") && warm == DefaultWarmup))
+			c.errorf(p, "%g requests per second over %s expects %s requests: the level would %s; give %s",
+				r, over, strconv.FormatFloat(total, 'g', 3, 64), sendsWhat(count, warm, !c.src.has("load.warmup") && warm == DefaultWarmup), longer)
 		}
 	}
 }

@@ -34,6 +34,9 @@ type LevelPlan struct {
 	// SpreadProbe: the level starts with the auto spread's probe
 	// (loadgen.Runner.SpreadProbe); its workers and Duration start after it.
 	SpreadProbe bool
+	// RampUp is the open-loop rate's ramp-up (Options.RampUp; 0 closed
+	// loop): the level's steady state starts after it.
+	RampUp time.Duration
 }
 
 // An Observer watches a run as it happens (the live view: terminal
@@ -138,7 +141,7 @@ type liveObserver struct{ s *live.State }
 
 func (l liveObserver) LevelStarted(p LevelPlan) {
 	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration,
-		SpreadProbe: p.SpreadProbe})
+		SpreadProbe: p.SpreadProbe, RampUp: p.RampUp})
 }
 
 func (l liveObserver) Started(t time.Time)                       { l.s.SetStart(t) }

@@ -182,7 +182,8 @@ func (s *session) begin(drain context.Context) error {
 	host, _ := os.Hostname()
 	s.m = &rundir.Manifest{
 		Tool: "inferbench", Version: o.Version,
-		Host:     rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version()},
+		Host: rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version(),
+			PID: os.Getpid()},
 		Target:   rundir.TargetInfo{Kind: o.Kind, URL: targets.RedactURL(o.URL), API: o.API, Model: o.Model},
 		Scenario: o.resolvedScenario(),
 		Load: rundir.LoadInfo{Profile: o.Profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
@@ -245,6 +246,7 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1 && !o.adaptiveOn()
 	var mu sync.Mutex
 	sumz := report.NewSummarizer(o.SLO)
+	sumz.RampUp(o.RampUp) // 0 but with --rate (scenarios: ramp_up only applies with load.rate)
 	obs := observers(o.Observers)
 	sink := s.recordSink(obs, bisecting, &mu, sumz)
 	var (
@@ -269,7 +271,9 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 		if (len(levels) > 1 || o.BisectSteps > 0) && len(obs) == 0 { // observers show the level
 			fmt.Fprintf(s.log, "inferbench: level %g …\n", lv)
 		}
-		obs.levelStarted(al.levelPlan(levelPlan(r, lv, o.Profile())))
+		plan := levelPlan(r, lv, o.Profile())
+		plan.RampUp = o.RampUp
+		obs.levelStarted(al.levelPlan(plan))
 		if al != nil {
 			al.begin(r, firstID+uint64(o.Warmup), time.Since(s.t0))
 		}

@@ -19,6 +19,8 @@ func TestRunRefusesZeros(t *testing.T) {
 		{[]string{"--max-tokens", "0"}, "--max-tokens must be at least 1"},
 		{[]string{"--timeout", "0"}, "--timeout must be positive"},
 		{[]string{"-n", "0"}, "--requests 0 means no count limit"},
+		{[]string{"-c", "0"}, "--concurrency must be at least 1, got 0"},
+		{[]string{"--scenario", "qualify", "--concurrency", "0"}, "--concurrency must be at least 1, got 0"},
 	} {
 		checkUsageError(t, tt.want, append([]string{"run", "--url", "http://127.0.0.1:1", "--model", "m", "--out", filepath.Join(t.TempDir(), "run")}, tt.flag...)...)
 	}

@@ -47,6 +47,6 @@ func TestLoadKindFlagReplacesTheScenarios(t *testing.T) {
 	}
 	// A 0 given is refused by its flag, not read as "not given" once the
 	// file's kind is cleared.
-	checkUsageError(t, "--concurrency: must be at least 1, got 0", "run", "--scenario", filepath.Join(dir, "sweep.yaml"),
+	checkUsageError(t, "--concurrency must be at least 1, got 0", "run", "--scenario", filepath.Join(dir, "sweep.yaml"),
 		"--gpu-backend", "none", "--concurrency", "0", "--out", filepath.Join(dir, "zero"))
 }

@@ -19,6 +19,7 @@ import (
 // at least three distinct done/total values before the level ends, then the
 // level's result line; stdout stays free of control characters.
 func TestRunProgressOnPTY(t *testing.T) {
+	t.Setenv("TERM", "xterm") // the test's own terminal type must not decide it
 	term := ptytest.Open(t, 100)
 	url := liveMock(t, mock.Config{TTFT: 20 * time.Millisecond, ITL: 10 * time.Millisecond, OutputTokens: 8})
 	var stdout bytes.Buffer

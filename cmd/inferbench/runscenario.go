@@ -95,10 +95,13 @@ type setFunc func(name string) bool
 
 // zeroFlags refuses the zero values that have no meaning, rather than
 // letting them fall back to a default unseen (issue #17 item 16): output
-// and prompt lengths of 0, a zero timeout, and --requests 0 without
-// --duration (0 means "no count limit", which needs a time limit).
+// and prompt lengths of 0, a concurrency of 0 (the scenario takes 0 as
+// "not set": -c 0 said "give one of concurrency, sweep, rate or trace", and
+// with --scenario qualify blamed the file's capacity_search), a zero
+// timeout, and --requests 0 without --duration (0 means "no count limit",
+// which needs a time limit).
 func zeroFlags(c *cli.Context) error {
-	for _, f := range []string{flagMaxTokens, flagPromptTokens} {
+	for _, f := range []string{flagMaxTokens, flagPromptTokens, flagConcurrency} {
 		if c.IsSet(f) && c.Int(f) < 1 {
 			return usagef("--%s must be at least 1, got %d", f, c.Int(f))
 		}
@@ -144,10 +147,6 @@ func loadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc, fromFile 
 	// scenario checks the rest of its range).
 	if c.IsSet(flagBurstiness) && !(c.Float64(flagBurstiness) > 0) {
 		return usagef("--%s: must be > 0 (the gamma shape; 1 is Poisson), got %g", flagBurstiness, c.Float64(flagBurstiness))
-	}
-	if c.IsSet(flagConcurrency) && c.Int(flagConcurrency) < 1 {
-		// Cleared with the file's kind, a 0 would read as "not given".
-		return usagef("--%s: must be at least 1, got %d", flagConcurrency, c.Int(flagConcurrency))
 	}
 	switch {
 	case c.IsSet(flagSweep) && c.IsSet(flagRate):

@@ -38,7 +38,7 @@ func scenariosCommand() *cli.Command {
 			},
 			{
 				Name:      "validate",
-				Usage:     "check scenario files: each is OK or its errors as file:line:col; exit 1 if any fails",
+				Usage:     "check scenario files: each is OK or its errors as file:line:col; exit 2 if any fails (a bad file, as for every command)",
 				ArgsUsage: "FILE...",
 				Action: func(c *cli.Context) error {
 					if err := noFlagArgs(c); err != nil {

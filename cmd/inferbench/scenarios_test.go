@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -75,7 +76,9 @@ func TestScenariosShowRoundTrips(t *testing.T) {
 }
 
 // TestScenariosValidate: `scenarios validate scenarios/*.yaml` passes; a
-// file with a typo'd key fails with file:line:col and exit code 1.
+// file with a typo'd key fails with file:line:col and exit code 2 (a bad
+// file: README's exit codes), which the command's usage line names (it
+// said exit 1).
 func TestScenariosValidate(t *testing.T) {
 	shipped, err := filepath.Glob("../../scenarios/*.yaml")
 	if err != nil || len(shipped) != len(scenarios.Shipped()) {
@@ -111,5 +114,10 @@ func TestScenariosValidate(t *testing.T) {
 		zero + ": ok\n"
 	if code != exitUsage || out != want {
 		t.Errorf("validate of a level the default warm-up takes whole: exit %d, output\n%s\nwant exit %d, output\n%s", code, out, exitUsage, want)
+	}
+	for _, sub := range scenariosCommand().Subcommands {
+		if sub.Name == "validate" && !strings.Contains(sub.Usage, fmt.Sprintf("exit %d if any fails", exitUsage)) {
+			t.Errorf("validate's usage %q does not name the exit code it returns, %d", sub.Usage, exitUsage)
+		}
 	}
 }

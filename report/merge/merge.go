@@ -323,6 +323,7 @@ func mergedManifest(shards []*shard, base time.Time, records int64, spread time.
 	m.Shard = nil
 	var hosts, reasons, spreads []string
 	m.Host.CPUs = 0
+	m.Host.PID = 0 // no one process wrote the merged directory
 	state := rundir.ExitComplete
 	mg := &rundir.Merged{Count: shards[0].m.Shard.Count, StartSpreadNS: spread.Nanoseconds(), GPUFrom: -1, ServerFrom: -1, Warnings: warnings,
 		Clock: "offsets re-based onto the earliest shard start by each host's wall clock (run.json start); skew between hosts is not measured nor corrected"}

@@ -1,0 +1,65 @@
+//go:build unix
+
+package live
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// TestFollowStopsWhenTheRunIsGone: a run directory whose run.json says
+// running but whose process (its pid, on this host) has exited — kill -9,
+// a crash — is followed to its last record and then left with an error
+// that says so; the old follower waited until its context ended (for ever
+// under `inferbench watch`). A run.json naming a live process (this test's
+// parent) is still followed.
+func TestFollowStopsWhenTheRunIsGone(t *testing.T) {
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	// A process that has certainly exited: this test binary, running no test.
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := child.ProcessState.Pid()
+
+	d := newRunDir(t, scenarios.SLO{}, 3)
+	d.m.Host = rundir.Host{Name: host, PID: dead}
+	d.writeManifest()
+	d.write(d.record(rec(1, 0, ms, ms, 2)))
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	f, err := NewFollower(ctx, d.dir, FollowOptions{Poll: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = f.Run(ctx)
+	if err == nil || errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "is gone") {
+		t.Errorf("following a run whose process is gone: %v; want the run named gone", err)
+	}
+	if snap := f.State().Snapshot(); len(snap.Levels) != 1 || snap.Levels[0].Done != 1 {
+		t.Errorf("levels %+v; want level 1 with its one record read", snap.Levels)
+	}
+
+	d.m.Host.PID = os.Getppid() // alive: `go test`, or whatever ran this binary
+	d.writeManifest()
+	short, cancel2 := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel2()
+	f2, err := NewFollower(short, d.dir, FollowOptions{Poll: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f2.Run(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("following a run whose process is alive: %v; want it followed until the context ends", err)
+	}
+}
