@@ -237,6 +237,7 @@ func sameModel(asked, named string) bool {
 // it loaded): the run measures that model.
 func warnOtherModel(r *ProbeResult, asked string, log io.Writer) {
 	if r != nil && r.Model != "" && !sameModel(asked, r.Model) {
-		fmt.Fprintf(log, "inferbench: warning: model present %s\n", r.ModelVerdict(asked))
+		fmt.Fprintf(log, "inferbench: warning: asked for model %s, the response names %s (the server serves that model whatever is asked): the run measures %s\n",
+			asked, r.Model, r.Model)
 	}
 }
