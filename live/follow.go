@@ -14,9 +14,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/internal/tick"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
 )
 
 // DefaultPoll is how often a follower reads the run directory.
@@ -72,6 +74,14 @@ type Follower struct {
 	lastDone atomic.Int64
 	lastAt   atomic.Int64
 	haveLast atomic.Bool
+	// quiet is how long the run may write nothing before the follower
+	// says it may have died (quietLimit); written counts the bytes read
+	// from its files, writtenAt when that last grew, saidQuiet whether
+	// the warning was given since.
+	quiet     time.Duration
+	written   int64
+	writtenAt time.Time
+	saidQuiet bool
 }
 
 // NewFollower reads dir/run.json, waiting for it while ctx lasts when the
@@ -116,7 +126,44 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 	}
 	f.st = New(Options{Run: filepath.Base(filepath.Clean(dir)), Start: m.Start, SLO: f.slo, Window: o.Window})
 	f.st.now = f.clock
+	f.quiet, f.writtenAt = quietLimit(m.Scenario), f.base
 	return f, nil
+}
+
+// quietLimit is how long a running run may write nothing at all before a
+// follower says it may have died: a run samples its own client into
+// client.jsonl every telemetry interval (gpu.interval) whatever else it
+// does, so four of those; its request timeout twice (a level of requests
+// that all take their time writes no record meanwhile); and a minute at
+// least (the probe and prompt sizing before the first sample).
+func quietLimit(scenario json.RawMessage) time.Duration {
+	var sc scenarios.Scenario
+	if len(scenario) > 0 {
+		_ = json.Unmarshal(scenario, &sc) // unreadable: the minute
+	}
+	return max(time.Minute, 2*time.Duration(sc.Load.Timeout), 4*time.Duration(sc.GPU.Interval))
+}
+
+// noteQuiet warns once, when the followed run has written nothing (no
+// record, no telemetry sample) for f.quiet, that it may have died: a run
+// killed on another host (a shard's pod) leaves run.json saying running
+// for ever, and writerGone can judge only this host's processes. The
+// follower goes on: the run may be alive and stalled.
+func (f *Follower) noteQuiet(now time.Time) {
+	n := f.records.off + f.gpuT.off + f.serverT.off + f.clientT.off
+	if n != f.written {
+		f.written, f.writtenAt, f.saidQuiet = n, now, false
+		return
+	}
+	if quiet := now.Sub(f.writtenAt); !f.saidQuiet && quiet >= f.quiet {
+		f.saidQuiet = true
+		host := ""
+		if f.m.Host.Name != "" {
+			host = " " + printable.Text(f.m.Host.Name)
+		}
+		f.o.Warn(fmt.Sprintf("%s: nothing written for %v, and run.json still says running: has the run died on its host%s? (still watching; Ctrl-C stops, and `inferbench report %s` reads what it wrote)",
+			f.dir, quiet.Round(time.Second), host, f.dir))
+	}
 }
 
 // waitForDir returns once dir is a directory. A dir that does not exist
@@ -195,6 +242,9 @@ func (f *Follower) Run(ctx context.Context) error {
 			f.st.End(string(f.m.ExitState))
 			return fmt.Errorf("%s: run.json still says running, but the run's process (pid %d on this host) is gone: killed? `inferbench report %s` reads what it wrote",
 				f.dir, f.m.Host.PID, f.dir)
+		}
+		if !ended {
+			f.noteQuiet(time.Now())
 		}
 		if ended {
 			if f.records.partial() {
