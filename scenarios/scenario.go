@@ -288,6 +288,12 @@ func (s *Scenario) ClearLoadKind() {
 	s.src.forget("load.concurrency", "load.sweep", "load.rate", "load.trace")
 }
 
+// Forget drops what the file wrote at each YAML path and below it, for a
+// value a flag has replaced: validation then judges the value alone (a 0
+// is no longer "written in the file") and no error points at a line that
+// no longer holds it.
+func (s *Scenario) Forget(paths ...string) { s.src.forget(paths...) }
+
 // ClearOpenLoop empties the settings that qualify an open-loop kind
 // (arrival, burstiness, ramp_up, max_concurrency), as ClearLoadKind does
 // the kind: a closed-loop kind given by flag over a file's rate leaves

@@ -50,3 +50,25 @@ func TestLoadKindFlagReplacesTheScenarios(t *testing.T) {
 	checkUsageError(t, "--concurrency must be at least 1, got 0", "run", "--scenario", filepath.Join(dir, "sweep.yaml"),
 		"--gpu-backend", "none", "--concurrency", "0", "--out", filepath.Join(dir, "zero"))
 }
+
+// TestBisectZeroTurnsTheScenariosSearchOff: --bisect 0 over a scenario
+// with a capacity search (qualify's) turns it off, so a single level given
+// by flag runs: it was refused with "load.capacity_search: only applies
+// after a sweep" and "load.capacity_search.steps: only applies with
+// bisect: true" (the file's steps, which the flag had replaced). A bad
+// --bisect is named by its flag.
+func TestBisectZeroTurnsTheScenariosSearchOff(t *testing.T) {
+	dir := t.TempDir()
+	o := shardOptions(t, []string{"--scenario", "qualify", "--url", "http://127.0.0.1:1", "--model", "m", "--concurrency", "4",
+		"--bisect", "0", "--precision", "0", "--gpu-backend", "none", "--out", filepath.Join(dir, "one")})
+	if o.Concurrency != 4 || o.Sweep != nil || o.BisectSteps != 0 {
+		t.Errorf("concurrency %d, sweep %v, bisect %d; want one level of 4, no search", o.Concurrency, o.Sweep, o.BisectSteps)
+	}
+	o = shardOptions(t, []string{"--scenario", "qualify", "--url", "http://127.0.0.1:1", "--model", "m", "--bisect", "5",
+		"--gpu-backend", "none", "--out", filepath.Join(dir, "five")})
+	if o.BisectSteps != 5 {
+		t.Errorf("--bisect 5 over qualify: bisect %d; want 5", o.BisectSteps)
+	}
+	checkUsageError(t, "--bisect: must be between 0 and 16, got -1", "run", "--scenario", "qualify", "--url", "http://127.0.0.1:1",
+		"--model", "m", "--bisect", "-1", "--gpu-backend", "none", "--out", filepath.Join(dir, "neg"))
+}

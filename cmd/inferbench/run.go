@@ -116,7 +116,7 @@ reportable run directory (a second Ctrl-C cancels the requests in flight).`,
 			&cli.BoolFlag{Name: flagInsecure, Usage: "skip TLS certificate verification (recorded in run.json; never the default)"},
 			&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead of the environment (first line; the file's path is recorded, never its content)"},
 			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
-			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level"},
+			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level (0: none, a scenario's search turned off)"},
 		}, shardFlags(), liveFlags(), adaptiveFlags(), sessionFlags(), promptFlags()),
 		Action: func(c *cli.Context) error {
 			if err := noArgs(c, "run"); err != nil {

@@ -189,7 +189,16 @@ func loadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc, fromFile 
 		ld.Warmup = &w
 	}
 	assign(set(flagTimeout), &ld.Timeout, scenarios.Duration(c.Duration(flagTimeout)))
-	assign(c.IsSet(flagBisect), &ld.CapacitySearch, &scenarios.CapacitySearch{Bisect: c.Int(flagBisect) > 0, Steps: c.Int(flagBisect)})
+	if c.IsSet(flagBisect) {
+		// The flag replaces the file's capacity_search whole; 0 turns it
+		// off (a sweep's bisection, or a scenario's search over a single
+		// level given by flag).
+		ld.CapacitySearch = nil
+		if n := c.Int(flagBisect); n != 0 {
+			ld.CapacitySearch = &scenarios.CapacitySearch{Bisect: n > 0, Steps: n}
+		}
+		s.Forget("load.capacity_search")
+	}
 	return nil
 }
 
@@ -214,6 +223,7 @@ var loadFlags = map[string]string{
 	"load.rate": flagRate, "load.arrival": flagArrival, "load.burstiness": flagBurstiness,
 	"load.ramp_up": flagRampUp, "load.duration": flagDuration, "load.requests": flagRequests,
 	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency, "load.sweep": flagSweep,
+	"load.capacity_search": flagBisect, "load.capacity_search.steps": flagBisect,
 }
 
 // flagNamed rewrites the scenario errors of err that concern a load value
