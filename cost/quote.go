@@ -45,6 +45,19 @@ type Quote struct {
 // GPU or offer): the caller's input is wrong.
 var ErrQuote = errors.New("cost")
 
+// quoteError is an error of ErrQuote's kind whose message is its own: the
+// command's name leads the line ("inferbench: …"), not the package's.
+type quoteError struct{ err error }
+
+func (e *quoteError) Error() string        { return e.err.Error() }
+func (e *quoteError) Unwrap() error        { return e.err }
+func (e *quoteError) Is(target error) bool { return target == ErrQuote }
+
+// quoteErrorf is fmt.Errorf as an ErrQuote.
+func quoteErrorf(format string, args ...any) error {
+	return &quoteError{err: fmt.Errorf(format, args...)}
+}
+
 // Quote prices q on the catalog: every offer of the chosen GPUs (or the one
 // offer asked for), each row with its offer kind, provider and source.
 func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
@@ -52,7 +65,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 	gpus := q.GPUs
 	rg, err := c.ResolveRunGPU(q.RunGPUStated, q.RunGPUNames)
 	if err != nil {
-		return nil, fmt.Errorf("%w: run.json gpu_stated: %w", ErrQuote, err)
+		return nil, quoteErrorf("run.json gpu_stated: %w", err)
 	}
 	if gpus == 0 {
 		gpus = max(1, len(q.RunGPUNames))
@@ -65,7 +78,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 	case q.GPU != "":
 		g, err := c.GPU(q.GPU)
 		if err != nil {
-			return nil, fmt.Errorf("%w: --gpu: %w", ErrQuote, err)
+			return nil, quoteErrorf("--gpu: %w", err)
 		}
 		gpuList = append(gpuList, g)
 	case rg != nil:
@@ -86,7 +99,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 			of, err := g.Offer(q.Offer)
 			if err != nil {
 				if len(gpuList) == 1 {
-					return nil, fmt.Errorf("%w: --offer: %w", ErrQuote, err)
+					return nil, quoteErrorf("--offer: %w", err)
 				}
 				continue
 			}
@@ -105,7 +118,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 		}
 	}
 	if len(out.Rows) == 0 {
-		return nil, fmt.Errorf("%w: no catalog offer matches --gpu %q --offer %q", ErrQuote, q.GPU, q.Offer)
+		return nil, quoteErrorf("no catalog offer matches --gpu %q --offer %q", q.GPU, q.Offer)
 	}
 	return out, nil
 }
@@ -127,11 +140,11 @@ type GPUMonth struct {
 func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 	g, err := c.GPU(gpuID)
 	if err != nil {
-		return GPUMonth{}, fmt.Errorf("%w: --gpu: %w", ErrQuote, err)
+		return GPUMonth{}, quoteErrorf("--gpu: %w", err)
 	}
 	of, err := g.Offer(offer)
 	if err != nil {
-		return GPUMonth{}, fmt.Errorf("%w: --offer: %w", ErrQuote, err)
+		return GPUMonth{}, quoteErrorf("--offer: %w", err)
 	}
 	p := PriceOf(g, of)
 	perGPUHour := p.USDPerGPUHour + EnergyUSDPerHour(p.WattsPerGPU, p.PUE, p.USDPerKWh)
@@ -147,14 +160,14 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 // says where it came from.
 func (c *Catalog) APIPrice(pricePerM float64, model string) (float64, string, error) {
 	if pricePerM < 0 {
-		return 0, "", fmt.Errorf("%w: --api-price-per-m must not be negative, got %v", ErrQuote, pricePerM)
+		return 0, "", quoteErrorf("--api-price-per-m must not be negative, got %v", pricePerM)
 	}
 	if pricePerM > 0 {
 		return pricePerM, "--api-price-per-m", nil
 	}
 	a, err := c.API(model)
 	if err != nil {
-		return 0, "", fmt.Errorf("%w: --api-model: %w", ErrQuote, err)
+		return 0, "", quoteErrorf("--api-model: %w", err)
 	}
 	p := BlendedUSDPer1M(a.USDPer1MInput, a.USDPer1MOutput)
 	return p, fmt.Sprintf("%s blended 3:1 from %s in / %s out per 1M (%s, %s)", a.ID, USD(a.USDPer1MInput), USD(a.USDPer1MOutput), a.Source, a.Date), nil
@@ -165,13 +178,13 @@ func (c *Catalog) APIPrice(pricePerM float64, model string) (float64, string, er
 func DailyTokens(tokensPerDay, requestsPerDay, tokensPerRequest float64) (float64, error) {
 	switch {
 	case tokensPerDay != 0 && (requestsPerDay != 0 || tokensPerRequest != 0):
-		return 0, fmt.Errorf("%w: pass --tokens-per-day or --requests-per-day with --tokens-per-request, not both", ErrQuote)
+		return 0, quoteErrorf("pass --tokens-per-day or --requests-per-day with --tokens-per-request, not both")
 	case tokensPerDay < 0 || requestsPerDay < 0 || tokensPerRequest < 0:
-		return 0, fmt.Errorf("%w: volumes must not be negative", ErrQuote)
+		return 0, quoteErrorf("volumes must not be negative")
 	case tokensPerDay > 0:
 		return tokensPerDay, nil
 	case requestsPerDay > 0 && tokensPerRequest > 0:
 		return requestsPerDay * tokensPerRequest, nil
 	}
-	return 0, fmt.Errorf("%w: pass --tokens-per-day N, or --requests-per-day and --tokens-per-request", ErrQuote)
+	return 0, quoteErrorf("pass --tokens-per-day N, or --requests-per-day and --tokens-per-request")
 }

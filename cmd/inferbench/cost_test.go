@@ -243,6 +243,11 @@ func TestCostCommandsUsageErrors(t *testing.T) {
 		if code := exitCode(err, io.Discard); err == nil || code != exitUsage {
 			t.Errorf("inferbench %s = %v (exit %d); want a usage error", strings.Join(args, " "), err, code)
 		}
+		// The command leads the line: no "cost: " of the package (a
+		// crossover's error read "inferbench: cost: pass --tokens-per-day …").
+		if err != nil && strings.HasPrefix(err.Error(), "cost: ") {
+			t.Errorf("inferbench %s = %q; want it without the package's 'cost: '", strings.Join(args, " "), err)
+		}
 	}
 }
 
