@@ -66,6 +66,7 @@ type Follower struct {
 	cur     *float64           // level value of the level running
 	sumz    *report.Summarizer // exact level summary, only for an ITL objective
 	slo     report.SLO
+	ramp    time.Duration // the open-loop ramp-up (report.RampUpOf)
 	// The clock's state, read by the State's snapshots from other
 	// goroutines: the newest done offset read, when it was read (ns since
 	// base), and the run's wall-clock start.
@@ -120,13 +121,14 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 		clientT: &tailer{path: filepath.Join(dir, rundir.ClientFile)},
 		repeats: rundir.NewRepeats(),
 	}
-	f.slo = report.ManifestSLO(m.Scenario)
+	sc := report.ManifestScenario(m.Scenario)
+	f.slo, f.ramp = report.SLOOf(sc.SLO), report.RampUpOf(&sc)
 	if o.SLO != nil {
 		f.slo = *o.SLO
 	}
 	f.st = New(Options{Run: filepath.Base(filepath.Clean(dir)), Start: m.Start, SLO: f.slo, Window: o.Window})
 	f.st.now = f.clock
-	f.quiet, f.writtenAt = quietLimit(m.Scenario), f.base
+	f.quiet, f.writtenAt = quietLimit(&sc), f.base
 	return f, nil
 }
 
@@ -136,11 +138,7 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 // does, so four of those; its request timeout twice (a level of requests
 // that all take their time writes no record meanwhile); and a minute at
 // least (the probe and prompt sizing before the first sample).
-func quietLimit(scenario json.RawMessage) time.Duration {
-	var sc scenarios.Scenario
-	if len(scenario) > 0 {
-		_ = json.Unmarshal(scenario, &sc) // unreadable: the minute
-	}
+func quietLimit(sc *scenarios.Scenario) time.Duration {
 	return max(time.Minute, 2*time.Duration(sc.Load.Timeout), 4*time.Duration(sc.GPU.Interval))
 }
 
@@ -345,12 +343,11 @@ func (f *Follower) add(r *rundir.Record) {
 		f.finishLevel()
 		lv := r.Level
 		f.cur = &lv
-		ramp := report.ManifestRampUp(f.m.Scenario)
 		f.st.startLevel(LevelPlan{Level: lv, Requests: f.m.Load.Requests, Warmup: f.m.Load.Warmup,
-			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second)), RampUp: ramp}, r.SentNS, true)
+			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second)), RampUp: f.ramp}, r.SentNS, true)
 		if f.slo.ITL > 0 {
 			f.sumz = report.NewSummarizer(f.slo)
-			f.sumz.RampUp(ramp)
+			f.sumz.RampUp(f.ramp)
 		}
 	}
 	if f.sumz != nil {

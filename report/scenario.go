@@ -14,23 +14,32 @@ func SLOOf(s scenarios.SLO) SLO {
 		ITL: time.Duration(s.ITL), Percentile: s.Percentile, MaxErrorRate: s.MaxErrorRate}
 }
 
-// ManifestSLO is the SLO of the scenario recorded in run.json's "scenario"
-// (as `run` applied it), zero when there is none or it cannot be read.
-func ManifestSLO(scenario json.RawMessage) SLO {
+// ManifestScenario is the scenario recorded in run.json's "scenario" (as
+// `run` applied it); the zero Scenario when there is none or it cannot be
+// read. Read it once and take what is needed from it (SLOOf, RampUpOf).
+func ManifestScenario(scenario json.RawMessage) scenarios.Scenario {
 	var sc scenarios.Scenario
 	if len(scenario) == 0 || json.Unmarshal(scenario, &sc) != nil {
-		return SLO{}
+		return scenarios.Scenario{}
 	}
-	return SLOOf(sc.SLO)
+	return sc
 }
 
-// ManifestRampUp is the open-loop ramp-up (load.ramp_up, with load.rate) of
-// the scenario recorded in run.json, 0 when there is none or it cannot be
-// read.
-func ManifestRampUp(scenario json.RawMessage) time.Duration {
-	var sc scenarios.Scenario
-	if len(scenario) == 0 || json.Unmarshal(scenario, &sc) != nil || len(sc.Load.Rate) == 0 {
+// ManifestSLO is the SLO of the scenario recorded in run.json's "scenario"
+// (as `run` applied it), zero when there is none or it cannot be read.
+func ManifestSLO(scenario json.RawMessage) SLO { return SLOOf(ManifestScenario(scenario).SLO) }
+
+// RampUpOf is the open-loop ramp-up of sc (load.ramp_up, with load.rate):
+// 0 for a closed loop.
+func RampUpOf(sc *scenarios.Scenario) time.Duration {
+	if len(sc.Load.Rate) == 0 {
 		return 0
 	}
 	return time.Duration(sc.Load.RampUp)
+}
+
+// ManifestRampUp is RampUpOf the scenario recorded in run.json.
+func ManifestRampUp(scenario json.RawMessage) time.Duration {
+	sc := ManifestScenario(scenario)
+	return RampUpOf(&sc)
 }
