@@ -197,7 +197,17 @@ func loadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc, fromFile 
 		if n := c.Int(flagBisect); n != 0 {
 			ld.CapacitySearch = &scenarios.CapacitySearch{Bisect: n > 0, Steps: n}
 		}
-		s.Forget("load.capacity_search")
+	}
+	if fromFile {
+		// A value a flag replaced is the flag's: the file's position of it
+		// (and of what was below it, a capacity_search's steps) no longer
+		// holds it, so validation judges the value alone and names the
+		// flag (flagNamed).
+		for path, f := range loadFlags {
+			if c.IsSet(f) {
+				s.Forget(path)
+			}
+		}
 	}
 	return nil
 }
