@@ -49,7 +49,7 @@ func (a *Adaptive) validate(c *checker, l *LoadProfile) {
 	if l.Trace != nil && a.Precision > 0 {
 		c.errorf(p, "does not apply to a trace replay (its requests are the trace's)")
 	}
-	levels := l.levels()
+	levels := l.Levels()
 	if a.Search && len(levels) < 2 {
 		c.errorf(p+".search", "needs levels to search: load.sweep, or a list of load.rate")
 	}
@@ -63,8 +63,9 @@ func (a *Adaptive) validate(c *checker, l *LoadProfile) {
 	}
 }
 
-// levels are the load levels l sweeps (nil for a single level).
-func (l *LoadProfile) levels() []float64 {
+// Levels are the load levels l sweeps: concurrencies or rates (nil for a
+// single level).
+func (l *LoadProfile) Levels() []float64 {
 	switch {
 	case l.Sweep != nil:
 		var out []float64

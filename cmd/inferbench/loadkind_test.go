@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -71,4 +72,48 @@ func TestBisectZeroTurnsTheScenariosSearchOff(t *testing.T) {
 	}
 	checkUsageError(t, "--bisect: must be between 0 and 16, got -1", "run", "--scenario", "qualify", "--url", "http://127.0.0.1:1",
 		"--model", "m", "--bisect", "-1", "--gpu-backend", "none", "--out", filepath.Join(dir, "neg"))
+}
+
+// TestOneLevelFlagTurnsTheScenariosSearchesOff: a flag that replaces a
+// scenario's levels with one level (--concurrency 4 over qualify) turns the
+// file's capacity searches off, with a note, and the level runs (still
+// stopped adaptively at the file's precision). It was refused:
+// "qualify.yaml:18:20: load.capacity_search: only applies after a sweep" and
+// "load.adaptive.search: needs levels to search", the file's searches blamed
+// for the flag's level. A flag that asks for a search over one level
+// (--bisect 3, --search) is still refused, by its name; a --sweep keeps the
+// file's searches and drops only an adaptive start that is not one of its
+// levels.
+func TestOneLevelFlagTurnsTheScenariosSearchesOff(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"--scenario", "qualify", "--url", "http://127.0.0.1:1", "--model", "m", "--gpu-backend", "none"}
+	arg := func(out string, more ...string) []string {
+		return append(append(slices.Clone(base), "--out", filepath.Join(dir, out)), more...)
+	}
+	for _, flag := range [][]string{{"--concurrency", "4"}, {"--rate", "3"}, {"--sweep", "8"}} {
+		o := shardOptions(t, arg("one"+flag[0], flag...))
+		ld := o.Scenario.Load
+		if o.BisectSteps != 0 || ld.CapacitySearch != nil {
+			t.Errorf("qualify %v: bisect %d, capacity_search %+v; want no search", flag, o.BisectSteps, ld.CapacitySearch)
+		}
+		if a := ld.Adaptive; a == nil || a.Precision != 0.05 || a.Search || a.Start != 0 {
+			t.Errorf("qualify %v: adaptive %+v; want precision 0.05 without search or start", flag, a)
+		}
+	}
+	_, stderr, code := mainArgs(t, append([]string{"run"}, arg("note", "--concurrency", "4", "--no-probe", "--requests", "1", "--timeout", "1s")...)...)
+	if !strings.Contains(stderr, "note: --concurrency 4 is one level: the scenario's capacity search (load.capacity_search, load.adaptive.search) is off") {
+		t.Errorf("exit %d, stderr %q; want the note that the searches are off", code, stderr)
+	}
+
+	o := shardOptions(t, arg("sweep", "--sweep", "1,2,4,8"))
+	if a := o.Scenario.Load.Adaptive; o.BisectSteps != 2 || a == nil || !a.Search || a.Start != 0 {
+		t.Errorf("qualify --sweep 1,2,4,8: bisect %d, adaptive %+v; want the file's search, bisect 2, no start (64 is not a level)", o.BisectSteps, a)
+	}
+	o = shardOptions(t, arg("sweep64", "--sweep", "16,32,64,128"))
+	if a := o.Scenario.Load.Adaptive; a == nil || !a.Search || a.Start != 64 {
+		t.Errorf("qualify --sweep 16,32,64,128: adaptive %+v; want the file's start 64 kept", a)
+	}
+
+	checkUsageError(t, "--bisect: only applies after a sweep", append([]string{"run"}, arg("bisect", "--concurrency", "4", "--bisect", "3")...)...)
+	checkUsageError(t, "--search: needs levels to search", append([]string{"run"}, arg("search", "--concurrency", "4", "--search")...)...)
 }

@@ -73,6 +73,9 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	if err := adaptiveFromFlags(c, &s.Load); err != nil {
 		return nil, err
 	}
+	if fromFile {
+		searchesForFlagLevels(c, s)
+	}
 	if err := promptsFromFlags(c, s); err != nil {
 		return nil, err
 	}
@@ -233,7 +236,57 @@ var loadFlags = map[string]string{
 	"load.rate": flagRate, "load.arrival": flagArrival, "load.burstiness": flagBurstiness,
 	"load.ramp_up": flagRampUp, "load.duration": flagDuration, "load.requests": flagRequests,
 	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency, "load.sweep": flagSweep,
-	"load.capacity_search": flagBisect, "load.capacity_search.steps": flagBisect,
+	"load.capacity_search": flagBisect, "load.capacity_search.steps": flagBisect, "load.adaptive.search": "search",
+}
+
+// searchesForFlagLevels fits a scenario file's capacity searches to levels
+// a flag gave in place of the file's. A search is over the file's levels:
+// over one level given by flag (--scenario qualify --concurrency 4) there
+// is nothing to search, so the file's searches are turned off, with a note,
+// and the level runs (stopped adaptively if the file says so); before, the
+// run was refused, the file's lines blamed for the flag's level. A search
+// the flags ask for (--bisect N, --search) is left for validation to refuse
+// by its flag's name. Over a sweep given by flag the searches stay; the
+// file's adaptive start, one of the file's levels, is dropped when it is
+// not one of the flag's (the search starts where it starts by default).
+func searchesForFlagLevels(c *cli.Context, s *scenarios.Scenario) {
+	var flag string
+	for _, f := range []string{flagConcurrency, flagRate, flagSweep} {
+		if c.IsSet(f) {
+			flag = f
+		}
+	}
+	if flag == "" {
+		return
+	}
+	ld := &s.Load
+	levels := ld.Levels()
+	a := ld.Adaptive
+	if len(levels) > 1 {
+		if a != nil && a.Start != 0 && !slices.Contains(levels, a.Start) {
+			a.Start = 0
+			s.Forget("load.adaptive.start")
+		}
+		return
+	}
+	// A search the flags ask for stays, for validation to refuse by name;
+	// then the note would only precede the refusal.
+	bisect, search := c.IsSet(flagBisect), c.IsSet("search")
+	var off []string
+	if ld.CapacitySearch != nil && !bisect {
+		ld.CapacitySearch = nil
+		s.Forget("load.capacity_search", "load.capacity_search.steps")
+		off = append(off, "load.capacity_search")
+	}
+	if a != nil && a.Search && !search {
+		a.Search, a.Start = false, 0
+		s.Forget("load.adaptive.search", "load.adaptive.start")
+		off = append(off, "load.adaptive.search")
+	}
+	if len(off) > 0 && !(bisect && c.Int(flagBisect) != 0) && !c.Bool("search") {
+		fmt.Fprintf(c.App.ErrWriter, "inferbench: note: --%s %s is one level: the scenario's capacity search (%s) is off; --sweep or a --rate list searches\n",
+			flag, c.String(flag), strings.Join(off, ", "))
+	}
 }
 
 // flagNamed rewrites the scenario errors of err that concern a load value
