@@ -121,7 +121,7 @@ func TestAdaptiveFlagErrors(t *testing.T) {
 		{[]string{"--precision", "abc"}, "--precision: want a fraction such as 0.05"},
 		{[]string{"--min-requests", "20"}, "--min-requests applies only with --precision above 0"},
 		{[]string{"--precision", "0", "--search"}, "--search applies only with --precision above 0"},
-		{[]string{"--precision", "5%", "--search"}, "load.adaptive.search: needs levels to search"},
+		{[]string{"--precision", "5%", "--search"}, "--search: needs levels to search"},
 		{[]string{"--precision", "5%", "--min-requests", "300", "--max-requests", "100"}, "load.adaptive.max_requests: must be at least min_requests (300), got 100"},
 		{[]string{"--scenario", bad}, "bad.yaml:4:52: load.adaptive.start: must be one of the levels [1 2 4], got 3"},
 		{[]string{"--scenario", typo}, "typo.yaml:5:5"},
