@@ -5,6 +5,8 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // ExtensionPrefix starts the top-level keys a scenario ignores: a place to
@@ -111,7 +113,7 @@ func (r *resolver) mapping(m *ast.MappingNode) (ast.Node, error) {
 			sources = seq.Values
 		}
 		for _, src := range sources {
-			pairs, ok := mappingPairs(src)
+			pairs, ok := yamlguard.Pairs(src)
 			if !ok {
 				return nil, errAt(mv.Value, "<<: want a mapping to merge, or a list of them (such as *base)")
 			}
@@ -135,19 +137,6 @@ func (r *resolver) mapping(m *ast.MappingNode) (ast.Node, error) {
 	}
 	m.Values = out
 	return m, nil
-}
-
-// mappingPairs returns the pairs of a (resolved) mapping node.
-func mappingPairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
-	switch n := n.(type) {
-	case *ast.MappingNode:
-		return n.Values, true
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{n}, true
-	case *ast.TagNode:
-		return mappingPairs(n.Value)
-	}
-	return nil, false
 }
 
 // isMerge reports whether mv's key is the merge key "<<".

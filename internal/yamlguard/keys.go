@@ -55,7 +55,8 @@ func firstUnknown(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.
 	switch t.Kind() {
 	case reflect.Struct:
 		fields := keysOf(t)
-		for _, mv := range pairs(n) {
+		mvs, _ := Pairs(n)
+		for _, mv := range mvs {
 			if mv.Key == nil || mv.Key.GetToken() == nil {
 				continue
 			}
@@ -94,15 +95,18 @@ func deref(t reflect.Type) reflect.Type {
 	return t
 }
 
-// pairs returns the key: value pairs of a mapping node, nil for others.
-func pairs(n ast.Node) []*ast.MappingValueNode {
-	switch v := n.(type) {
+// Pairs returns the key: value pairs of a mapping node, under any tag or
+// anchor (the parser gives a one-pair mapping as the pair itself); false
+// for a node that is not a mapping. Scenarios, their merge keys and gate
+// thresholds all read mappings through it.
+func Pairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
+	switch v := Unwrap(n).(type) {
 	case *ast.MappingNode:
-		return v.Values
+		return v.Values, true
 	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{v}
+		return []*ast.MappingValueNode{v}, true
 	}
-	return nil
+	return nil, false
 }
 
 // keysOf returns the keys of struct type t and the type of each.

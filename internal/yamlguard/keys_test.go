@@ -2,6 +2,8 @@ package yamlguard
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -76,5 +78,39 @@ func TestFirstUnknownKeySchema(t *testing.T) {
 	}
 	if _, path := FirstUnknownKey(f.Docs[0].Body, reflect.TypeFor[doc](), nil); path != "w.a" {
 		t.Errorf("without: %q; want w.a", path)
+	}
+}
+
+// TestPairs: a mapping's pairs under a tag or an anchor, a one-pair mapping
+// given as its pair, and false for what is not a mapping.
+func TestPairs(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		keys []string
+	}{
+		{"a: 1\nb: 2\n", []string{"a", "b"}},
+		{"a: 1\n", []string{"a"}},
+		{"x: !!map {a: 1, b: 2}\n", []string{"a", "b"}},
+		{"x: &m {a: 1}\n", []string{"a"}},
+		{"x: [1, 2]\n", nil},
+		{"x: 3\n", nil},
+	} {
+		f, err := Parse([]byte(c.src), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := f.Docs[0].Body
+		if strings.HasPrefix(c.src, "x:") {
+			top, _ := Pairs(n)
+			n = top[0].Value
+		}
+		mvs, ok := Pairs(n)
+		var keys []string
+		for _, mv := range mvs {
+			keys = append(keys, mv.Key.String())
+		}
+		if ok != (c.keys != nil) || !slices.Equal(keys, c.keys) {
+			t.Errorf("%q: keys %v, %v; want %v", c.src, keys, ok, c.keys)
+		}
 	}
 }

@@ -110,7 +110,7 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 	if len(f.Docs) > 1 {
 		at(f.Docs[1].Body, "one document expected")
 	}
-	top, ok := mappingOf(f.Docs[0].Body)
+	top, ok := yamlguard.Pairs(f.Docs[0].Body)
 	if !ok {
 		at(f.Docs[0].Body, "want a mapping with alpha and metrics")
 		return t, errors.Join(errs...)
@@ -126,7 +126,7 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 			}
 			t.Alpha = a
 		case "metrics":
-			metrics, ok := mappingOf(kv.Value)
+			metrics, ok := yamlguard.Pairs(kv.Value)
 			if !ok {
 				at(kv.Value, "metrics: want a mapping of metric name to threshold")
 				continue
@@ -154,17 +154,6 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 		}
 	}
 	return t, errors.Join(errs...)
-}
-
-// mappingOf returns the key/value pairs of a mapping node.
-func mappingOf(n ast.Node) ([]*ast.MappingValueNode, bool) {
-	switch v := n.(type) {
-	case *ast.MappingNode:
-		return v.Values, true
-	case *ast.MappingValueNode:
-		return []*ast.MappingValueNode{v}, true
-	}
-	return nil, false
 }
 
 // parseLimit reads a threshold: "off", "N%" / "+N%" / "-N%" for a relative
