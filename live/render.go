@@ -151,7 +151,12 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	if clock.text != "" {
 		segs = append(segs, clock)
 	}
-	if d := l.Plan.Duration.Nanoseconds(); d > 0 && elapsed >= d && !l.Probing && (total == 0 || l.Done < total) {
+	if s.StoppingNS > 0 {
+		// Ctrl-C: nothing new is sent; the requests in flight have what is
+		// left of the grace. An ETA would count down a level that no
+		// longer runs to its end.
+		segs = append(segs, stoppingSegment(s))
+	} else if d := l.Plan.Duration.Nanoseconds(); d > 0 && elapsed >= d && !l.Probing && (total == 0 || l.Done < total) {
 		// Past its duration the level sends nothing new: it waits for the
 		// requests in flight, which no ETA can tell.
 		segs = append(segs, segment{text: "draining", drop: 1})
@@ -173,6 +178,17 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 		}
 	}
 	return segs
+}
+
+// stoppingSegment says that the run is stopping and how long the requests
+// in flight have left.
+func stoppingSegment(s *Snapshot) segment {
+	if s.GraceNS <= 0 {
+		return segment{text: "stopping"}
+	}
+	left := max(s.StoppingNS+s.GraceNS-s.NowNS, 0)
+	left = (left + 1e9 - 1) / 1e9 * 1e9 // a bound: 4.2 s left is ≤ 0:05
+	return segment{text: "stopping: ≤ " + fmtDur(left) + " for those in flight", short: "stopping"}
 }
 
 // tokensSegment is the live line's output rate: the tokens streamed per

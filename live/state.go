@@ -234,7 +234,11 @@ type State struct {
 	ended    bool
 	endNS    int64
 	exit     string
-	nFinish  int
+	// stopNS is when the run was told to stop (Stopping), 0 before; grace
+	// is what it gave the requests in flight.
+	stopNS  int64
+	grace   time.Duration
+	nFinish int
 	// tokSamples are readings of streamed taken by snapshots, oldest first,
 	// back to the newest one at least a streamed window old: the streamed
 	// rate reads the counter at the window's start between two of them
@@ -483,6 +487,16 @@ func (s *State) ownResult(a *levelAcc) Result {
 	return res
 }
 
+// Stopping records that the run was told to stop (the first Ctrl-C): it
+// sends nothing new, and the requests in flight have up to grace.
+func (s *State) Stopping(grace time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopNS == 0 && !s.ended {
+		s.stopNS, s.grace = max(s.now(), 1), grace
+	}
+}
+
 // End records that the run ended with exit state exit (rundir.ExitState
 // values); levels still running are finished with the State's own results.
 // Snapshots taken afterwards are frozen at the end.
@@ -518,6 +532,11 @@ type Snapshot struct {
 	// Ended is set once the run ended, with its exit state.
 	Ended     bool   `json:"ended"`
 	ExitState string `json:"exit_state,omitempty"`
+	// StoppingNS is when the run was told to stop (the first Ctrl-C), 0
+	// unless it was; GraceNS is the time it gave the requests in flight
+	// then (0: they were cancelled).
+	StoppingNS int64 `json:"stopping_ns,omitempty"`
+	GraceNS    int64 `json:"grace_ns,omitempty"`
 	// Levels lists every level started, in order.
 	Levels []LevelSnapshot `json:"levels"`
 	// OK, Failed, Errors, OutputTokens and Retried are the run's totals
@@ -642,7 +661,7 @@ func (s *State) Snapshot() Snapshot {
 		OutputTokens: s.outTok, Retried: s.retried, CompletedAll: s.allDone, OutputTokensAll: s.allOut,
 		InFlight: s.inFlight.Load(), InFlightKnown: s.tracked.Load(),
 		StreamedTokens: s.streamed.Load(), StreamedKnown: s.tracked.Load(),
-		WindowNS: s.window, StreamedWindowNS: s.streamWin}
+		WindowNS: s.window, StreamedWindowNS: s.streamWin, StoppingNS: s.stopNS, GraceNS: s.grace.Nanoseconds()}
 	if snap.StreamedKnown {
 		s.sampleStreamed(tokSample{now, snap.StreamedTokens})
 	}

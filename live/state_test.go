@@ -397,3 +397,39 @@ func TestTelemetryKept(t *testing.T) {
 		t.Errorf("server %+v; want the last good scrape", snap.Server)
 	}
 }
+
+// TestStoppingReplacesTheETA: once the run is told to stop (the first
+// Ctrl-C), the live line says "stopping" with what is left of the grace
+// for the requests in flight, rounded up, and no ETA; the snapshot carries
+// the moment and the grace (the live page shows them). It counted down its
+// ETA until the level ended.
+func TestStoppingReplacesTheETA(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		t0 := time.Now()
+		s := New(Options{Start: t0})
+		s.LevelStarted(LevelPlan{Level: 8, Duration: 20 * time.Second})
+		s.Add(rec(8, 100*ms, 100*ms, 10*ms, 10))
+		sleepTo(t0, 2000*ms)
+		snap := s.Snapshot()
+		if line := strings.Join(Render(&snap, 160, false).Live, "\n"); !strings.Contains(line, "ETA 0:18") || strings.Contains(line, "stopping") {
+			t.Fatalf("before the stop the line reads %q; want ETA 0:18", line)
+		}
+		s.Stopping(5 * time.Second)
+		sleepTo(t0, 2800*ms)
+		snap = s.Snapshot()
+		if snap.StoppingNS != 2000*ms || snap.GraceNS != 5000*ms {
+			t.Errorf("snapshot stopping %d, grace %d; want %d, %d", snap.StoppingNS, snap.GraceNS, 2000*ms, 5000*ms)
+		}
+		line := strings.Join(Render(&snap, 160, false).Live, "\n")
+		if !strings.Contains(line, "stopping: ≤ 0:05 for those in flight") || strings.Contains(line, "ETA") {
+			t.Errorf("0.8 s into the stop the line reads %q; want 'stopping: ≤ 0:05 for those in flight' (4.2 s left) and no ETA", line)
+		}
+		if line := strings.Join(Render(&snap, 60, true).Live, "\n"); !strings.Contains(line, "stopping") {
+			t.Errorf("on a narrow terminal the line reads %q; want 'stopping' kept", line)
+		}
+		s.Stopping(time.Second) // once: the first stop holds
+		if snap = s.Snapshot(); snap.GraceNS != 5000*ms {
+			t.Errorf("a second Stopping changed the grace to %d", snap.GraceNS)
+		}
+	})
+}

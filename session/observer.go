@@ -61,6 +61,10 @@ type Observer interface {
 	// LevelFinished: sum is the level's summary as report computes it when
 	// the run has one in memory (a bisecting sweep), nil otherwise.
 	LevelFinished(level float64, sum *report.Level)
+	// Stopping: the run was told to stop (the first Ctrl-C) while a level
+	// ran or was about to: it sends nothing new and gives the requests in
+	// flight up to grace (0: they are cancelled). Once at most, before End.
+	Stopping(grace time.Duration)
 	End(exit rundir.ExitState)
 }
 
@@ -116,6 +120,12 @@ func (obs observers) levelFinished(level float64, sum *report.Level) {
 	}
 }
 
+func (obs observers) stopping(grace time.Duration) {
+	for _, o := range obs {
+		o.Stopping(grace)
+	}
+}
+
 func (obs observers) end(exit rundir.ExitState) {
 	for _, o := range obs {
 		o.End(exit)
@@ -150,6 +160,7 @@ func (l liveObserver) Client(c rundir.ClientSample)              { l.s.Client(c)
 func (l liveObserver) GPU(ss []rundir.GPUSample)                 { l.s.GPU(ss) }
 func (l liveObserver) Server(m rundir.ServerSample)              { l.s.Server(m) }
 func (l liveObserver) LevelFinished(lv float64, s *report.Level) { l.s.LevelFinished(lv, s) }
+func (l liveObserver) Stopping(grace time.Duration)              { l.s.Stopping(grace) }
 func (l liveObserver) End(exit rundir.ExitState)                 { l.s.End(string(exit)) }
 
 func (l liveObserver) Track(t targets.Target) targets.Target { return l.s.Track(t) }

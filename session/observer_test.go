@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/inferbench/inferbench/live"
@@ -75,7 +76,8 @@ func (r *recorder) LevelFinished(level float64, _ *report.Level) {
 	r.add(fmt.Sprintf("done %g", level))
 }
 
-func (r *recorder) End(exit rundir.ExitState) { r.add("end " + string(exit)) }
+func (r *recorder) Stopping(grace time.Duration) { r.add("stopping " + grace.String()) }
+func (r *recorder) End(exit rundir.ExitState)    { r.add("end " + string(exit)) }
 
 func (r *recorder) Track(t targets.Target) targets.Target { return countingTarget{t, r} }
 
@@ -165,3 +167,55 @@ func TestObserverSeesTheRun(t *testing.T) {
 		t.Errorf("live state: ok %d exit %q; summary ok %d (want 24), complete", snap.OK, snap.ExitState, ok)
 	}
 }
+
+// TestStoppingIsSaid: the first Ctrl-C (drain's end) in the middle of a
+// level is said at once: on the log ("stopping", the grace, that a second
+// Ctrl-C cancels) and to the observers (the live line shows "stopping"
+// instead of an ETA), once, between the level's start and its end. Before,
+// nothing was said until the run had ended, and the live line went on
+// counting down its ETA while the requests in flight finished.
+func TestStoppingIsSaid(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := adaptiveOptions(t, "http://mock")
+		o.Precision, o.Duration, o.Requests, o.Grace = 0, time.Minute, 0, 3*time.Second
+		o.Dial = fixedMockBubble(t, 5*time.Millisecond, time.Millisecond, 8)
+		rec := newRecorder()
+		o.Observers = []Observer{rec}
+		drain, stop := context.WithCancelCause(t.Context())
+		time.AfterFunc(50*time.Millisecond, func() { stop(testSignal{}) })
+		var log strings.Builder
+		res, err := Run(t.Context(), drain, o, &log)
+		if err != nil || res.Manifest.ExitState != rundir.ExitInterrupted {
+			t.Fatalf("run: %v; want interrupted\n%s", err, log.String())
+		}
+		want := []string{"started", "level 4", "stopping 3s", "done 4", "end interrupted"}
+		if strings.Join(rec.events, ", ") != strings.Join(want, ", ") {
+			t.Errorf("events %q; want %q", rec.events, want)
+		}
+		line := "inferbench: stopping (interrupted by signal interrupt): no new requests; those in flight have up to 3s (--grace), Ctrl-C again cancels them"
+		if !strings.Contains(log.String(), line+"\n") {
+			t.Errorf("log:\n%s\nwant the line %q", log.String(), line)
+		}
+	})
+	synctest.Test(t, func(t *testing.T) { // not stopped: nothing said
+		rec := newRecorder()
+		o := adaptiveOptions(t, "http://mock")
+		o.Precision, o.Requests = 0, 8
+		o.Dial = fixedMockBubble(t, time.Millisecond, time.Millisecond, 2)
+		o.Observers = []Observer{rec}
+		var log strings.Builder
+		if _, err := Run(t.Context(), t.Context(), o, &log); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.Join(rec.events, ","), "stopping") || strings.Contains(log.String(), "stopping") {
+			t.Errorf("a run not stopped: events %q, log %q", rec.events, log.String())
+		}
+	})
+}
+
+// testSignal is what main's first Ctrl-C cancels drain with: it says what
+// happened and is context.Canceled.
+type testSignal struct{}
+
+func (testSignal) Error() string { return "interrupted by signal interrupt" }
+func (testSignal) Unwrap() error { return context.Canceled }

@@ -104,7 +104,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		undo()
 		return nil, err
 	}
-	s := &session{o: o, log: log, client: client, target: observers(o.Observers).track(target), mock: mock}
+	s := &session{o: o, log: &lockedWriter{w: log}, client: client, target: observers(o.Observers).track(target), mock: mock}
 	if err := s.begin(drain); err != nil {
 		o.sizing.close()
 		undo()
@@ -160,6 +160,43 @@ func (o *Options) probe(ctx context.Context, target targets.Target, log io.Write
 		fmt.Fprintf(log, "inferbench: warning: %v (running anyway; failures will be recorded)\n", perr)
 	}
 	return nil
+}
+
+// lockedWriter serializes writes to the run's log: the stop's line
+// (stopSaid) is written from its own goroutine.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// stopSaid says, once drain ends (the first Ctrl-C), that the run stops:
+// to the observers (the live line's "stopping") and on the log, at once,
+// not when the requests in flight have finished. The func it returns, for
+// the end of the run, stops it from saying so, or waits until it has said
+// it (so nothing is written to the log after Run returns).
+func (s *session) stopSaid(drain context.Context, obs observers) func() {
+	said := make(chan struct{})
+	stop := context.AfterFunc(drain, func() {
+		defer close(said)
+		grace := s.o.Grace
+		then := "those in flight are cancelled"
+		if grace > 0 {
+			then = fmt.Sprintf("those in flight have up to %s (--grace), Ctrl-C again cancels them", grace)
+		}
+		obs.stopping(grace) // first: the log line redraws the live line
+		fmt.Fprintf(s.log, "inferbench: stopping (%v): no new requests; %s\n", context.Cause(drain), then)
+	})
+	return func() {
+		if !stop() {
+			<-said
+		}
+	}
 }
 
 // session is one run in progress.
@@ -249,6 +286,7 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	sumz.RampUp(o.RampUp) // 0 but with --rate (scenarios: ramp_up only applies with load.rate)
 	obs := observers(o.Observers)
 	sink := s.recordSink(obs, bisecting, &mu, sumz)
+	defer s.stopSaid(drain, obs)()
 	var (
 		runErr   error
 		firstID  uint64

@@ -243,7 +243,8 @@
     document.title = 'inferbench live: ' + s.run;
     $('title').textContent = 'inferbench live: ' + s.run;
     var st = $('state');
-    st.textContent = s.ended ? 'run ended: ' + (s.exit_state || 'done') : 'running';
+    st.textContent = s.ended ? 'run ended: ' + (s.exit_state || 'done') :
+      (s.stopping_ns ? 'stopping (Ctrl-C): no new requests, those in flight finishing' : 'running');
     st.classList.toggle('ended', !!s.ended);
     var running = (s.levels || []).filter(function (l) { return l.running; });
     $('level').textContent = running.length ? String(running[running.length - 1].plan.level) : '-';
@@ -276,7 +277,7 @@
       var total = l.plan.requests ? l.plan.requests + (l.plan.warmup || 0) : 0;
       var r = l.result;
       cell(tr, String(l.plan.level));
-      cell(tr, l.running ? (l.probing ? 'spread probe' : 'running') : 'done');
+      cell(tr, l.running ? (l.probing ? 'spread probe' : (snap.stopping_ns ? 'stopping' : 'running')) : 'done');
       cell(tr, total ? l.done + '/' + total : String(l.done));
       cell(tr, String(l.ok));
       cell(tr, String(l.failed));
