@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -218,11 +219,25 @@ func (o *Options) chooseSizing(ctx context.Context, client *http.Client, target 
 		sz = SizingAuto
 	}
 	var notes []string
+	// A tokenizer file given is read first, whichever method counts: a
+	// file that is not a tokenizer is the user's mistake, said now, not
+	// passed over because the server could count (it was, unread).
+	var local *tokenizer.Tokenizer
+	if o.Tokenizer != "" && (sz == SizingTokenizer || sz == SizingAuto) {
+		t, err := tokenizer.Load(o.Tokenizer)
+		if err != nil {
+			return &InputError{Err: fmt.Errorf("--tokenizer: %w", err)}
+		}
+		local = t
+	}
 	if sz == SizingServer || sz == SizingAuto {
 		c, err := o.serverCounter(ctx, client)
 		switch {
 		case err == nil:
 			z.source, z.builder = prompt.SourceServerTokenize, &prompt.Builder{Counter: c, Source: prompt.SourceServerTokenize}
+			if local != nil {
+				z.note = o.tokenizerAgainst(ctx, local, c)
+			}
 			return nil
 		case sz == SizingServer && (errors.Is(err, errNoTokenize) || errors.Is(err, tokenize.ErrNotAvailable)):
 			return &InputError{Err: fmt.Errorf("--prompt-sizing server: %w", err)}
@@ -231,12 +246,8 @@ func (o *Options) chooseSizing(ctx context.Context, client *http.Client, target 
 		}
 		notes = append(notes, err.Error())
 	}
-	if sz == SizingTokenizer || (sz == SizingAuto && o.Tokenizer != "") {
-		t, err := tokenizer.Load(o.Tokenizer)
-		if err != nil {
-			return &InputError{Err: fmt.Errorf("--tokenizer: %w", err)}
-		}
-		z.source, z.builder = prompt.SourceTokenizer, &prompt.Builder{Counter: t, Source: prompt.SourceTokenizer}
+	if local != nil {
+		z.source, z.builder = prompt.SourceTokenizer, &prompt.Builder{Counter: local, Source: prompt.SourceTokenizer}
 		z.note = strings.Join(notes, "; ")
 		return nil
 	}
@@ -250,6 +261,34 @@ func (o *Options) chooseSizing(ctx context.Context, client *http.Client, target 
 	}
 	z.note = strings.Join(notes, "; ")
 	return nil
+}
+
+// tokenizerAgainst says how the tokenizer file counts beside the server's
+// tokenize endpoint, which sizes the prompts where it works (it is the
+// served model's own count): the two count two texts, and the growth from
+// the shorter to the longer is compared, so that the special tokens one
+// adds and the other not (a BOS) do not count as a difference. A file that
+// counts otherwise is not the served model's tokenizer: a run where the
+// server cannot count (another server, --prompt-sizing tokenizer) would
+// size its prompts wrong with it.
+func (o *Options) tokenizerAgainst(ctx context.Context, local, server prompt.Counter) string {
+	texts := [2]string{checkText, "The quick brown fox jumps over the lazy dog; 1234567 tokens, naïve café — “quoted” text."}
+	var n [2][2]int
+	for i, c := range []prompt.Counter{local, server} {
+		for j, text := range texts {
+			k, err := c.CountTokens(ctx, text)
+			if err != nil {
+				return fmt.Sprintf("--tokenizer %s not compared with the server's count: %v", filepath.Base(o.Tokenizer), err)
+			}
+			n[i][j] = k
+		}
+	}
+	file, srv := n[0][1]-n[0][0], n[1][1]-n[1][0]
+	if file != srv {
+		return fmt.Sprintf("warning: --tokenizer %s is not the served model's tokenizer: it counts %d tokens where the server counts %d in a check text; the server's count sizes these prompts",
+			filepath.Base(o.Tokenizer), file, srv)
+	}
+	return fmt.Sprintf("--tokenizer %s counts as the server does on a check text; the server's count sizes the prompts", filepath.Base(o.Tokenizer))
 }
 
 // errNoTokenize says that the server has no tokenize endpoint.

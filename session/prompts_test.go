@@ -2,7 +2,14 @@ package session
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -163,5 +170,62 @@ func TestFirstWaveBuiltBeforeTheLoad(t *testing.T) {
 	z.mu.Unlock()
 	if n < 1024 {
 		t.Errorf("%d prompts built when the load may start; want the window, 1024", n)
+	}
+}
+
+// TestTokenizerFileCheckedBesideTheServer: --tokenizer FILE given while the
+// server's tokenize endpoint counts is read and compared, not passed over:
+// a file that is no tokenizer is refused (an input error), one that counts
+// as the server does is said to, and one that counts otherwise is warned
+// of; the server's count sizes the prompts in both. It was never opened.
+func TestTokenizerFileCheckedBesideTheServer(t *testing.T) {
+	const file = "../tokenizer/testdata/mistral.json.gz"
+	mistral, err := tokenizer.Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A vLLM /tokenize that counts with count(text).
+	serve := func(count func(string) int) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var req struct {
+				Prompt string `json:"prompt"`
+			}
+			if r.URL.Path != "/tokenize" || json.NewDecoder(r.Body).Decode(&req) != nil {
+				http.NotFound(w, r)
+				return
+			}
+			fmt.Fprintf(w, `{"count":%d,"max_model_len":8192}`, count(req.Prompt))
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	same := serve(func(s string) int { n, _ := mistral.CountTokens(context.Background(), s); return n })
+	other := serve(func(s string) int { return 2 + len(strings.Fields(s)) }) // a word count: not Mistral's
+	bad := filepath.Join(t.TempDir(), "tokenizer.json")
+	if err := os.WriteFile(bad, []byte(`{"a": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		url, tokenizer, want string
+		input                bool
+	}{
+		{same, file, "prompt sizing: server-tokenize (--tokenizer mistral.json.gz counts as the server does on a check text", false},
+		{other, file, "prompt sizing: server-tokenize (warning: --tokenizer mistral.json.gz is not the served model's tokenizer: it counts", false},
+		{same, bad, "--tokenizer: ", true},
+	} {
+		o := &Options{Kind: "vllm", URL: c.url, Model: "m", Tokenizer: c.tokenizer, Seed: 7, Concurrency: 1, Requests: 4,
+			PromptTokens: 20, Timeout: 10 * time.Second}
+		var log strings.Builder
+		err := o.preparePrompts(t.Context(), http.DefaultClient, nil, &log)
+		var ie *InputError
+		switch {
+		case c.input && (!errors.As(err, &ie) || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v; want an input error with %q", c.tokenizer, err, c.want)
+		case !c.input && (err != nil || !strings.Contains(log.String(), c.want) || o.sizing.source != prompt.SourceServerTokenize):
+			t.Errorf("%s at %s: %v, log %q; want %q and sizing by the server", c.tokenizer, c.url, err, log.String(), c.want)
+		}
+		if o.sizing != nil {
+			o.sizing.close()
+		}
 	}
 }
