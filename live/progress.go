@@ -198,6 +198,15 @@ type progressWriter struct{ p *Progress }
 
 func (w progressWriter) Write(b []byte) (int, error) {
 	p := w.p
+	var fresh []string
+	if p.tty {
+		// The live lines drawn again below the message are the State's now,
+		// not the last frame's: a message often says what changed (the
+		// first Ctrl-C's "stopping" replaces the ETA), and the last frame
+		// would show the old line until the next refresh.
+		snap := p.s.Snapshot()
+		fresh = Render(&snap, p.width(), true).Live
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.tty || len(p.live) == 0 {
@@ -206,6 +215,9 @@ func (w progressWriter) Write(b []byte) (int, error) {
 	p.buf.Reset()
 	p.eraseLive()
 	p.buf.Write(b)
+	if len(fresh) > 0 {
+		p.live = fresh
+	}
 	p.writeLive()
 	if _, err := p.w.Write(p.buf.Bytes()); err != nil {
 		return 0, err

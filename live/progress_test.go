@@ -255,3 +255,27 @@ func TestProgressUnderRunner(t *testing.T) {
 		}
 	})
 }
+
+// TestProgressMessageRedrawsTheStateNow: the live line drawn again below a
+// message is the State's at that moment, not the last frame's: the first
+// Ctrl-C's message is followed by "stopping", not by the ETA the last
+// frame showed (which stayed until the next refresh).
+func TestProgressMessageRedrawsTheStateNow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := New(Options{})
+		var out syncBuffer
+		p := NewProgress(&out, s, ProgressOptions{Mode: ModeTTY, Width: 160, Refresh: time.Hour})
+		s.LevelStarted(LevelPlan{Level: 8, Duration: 20 * time.Second})
+		time.Sleep(2 * time.Second)
+		if err := p.draw(false, false); err != nil {
+			t.Fatal(err)
+		}
+		s.Stopping(5 * time.Second)
+		fmt.Fprintln(p.Writer(), "inferbench: stopping")
+		text := out.String()
+		_, after, _ := strings.Cut(text, "inferbench: stopping\n")
+		if !strings.Contains(text, "ETA 0:18") || !strings.Contains(after, "stopping: ≤ 0:05") || strings.Contains(after, "ETA") {
+			t.Errorf("output %q; want the ETA frame, then the message followed by the stopping line", text)
+		}
+	})
+}
