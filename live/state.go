@@ -120,6 +120,10 @@ type levelAcc struct {
 	running  bool
 	// firstSent is the earliest send of the level's records (-1: none).
 	firstSent int64
+	// beganNS is when the level began, for marking it on a chart: its
+	// start, before any spread probe (startNS moves to the probe's end);
+	// for a level known only from its records, its earliest send.
+	beganNS int64
 	// probing: the level's spread probe has not ended yet; its clock
 	// (startNS) moves to the probe's end when it does.
 	probing bool
@@ -153,6 +157,9 @@ type levelAcc struct {
 // only from its records (a followed run), to its earliest send after the
 // probe, or the probe's end while there is none.
 func (a *levelAcc) clock(r *rundir.Record) {
+	if a.implicit && r.SentNS < a.beganNS {
+		a.beganNS = r.SentNS
+	}
 	if r.Stage == rundir.StageProbe {
 		if a.probing || a.implicit && a.workSent < 0 {
 			a.startNS = max(r.DoneNS, r.EndNS)
@@ -283,7 +290,7 @@ func (s *State) startLevel(p LevelPlan, atNS int64, implicit bool) {
 	if !implicit {
 		atNS = s.now()
 	}
-	s.levels = append(s.levels, &levelAcc{plan: p, startNS: atNS, implicit: implicit, running: true, firstSent: -1,
+	s.levels = append(s.levels, &levelAcc{plan: p, startNS: atNS, beganNS: atNS, implicit: implicit, running: true, firstSent: -1,
 		workSent: -1, probing: p.SpreadProbe, tok0: tokSample{atNS, s.streamed.Load()}})
 	s.curLevel.Store(math.Float64bits(p.Level))
 }
@@ -296,7 +303,7 @@ func (s *State) levelFor(r *rundir.Record) int {
 			return i
 		}
 	}
-	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS,
+	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS, beganNS: r.SentNS,
 		implicit: true, running: true, firstSent: -1, workSent: -1, tok0: tokSample{r.SentNS, s.streamed.Load()}})
 	s.curLevel.Store(math.Float64bits(r.Level))
 	return len(s.levels) - 1
@@ -589,6 +596,10 @@ type LevelSnapshot struct {
 	// probe); EndNS when it finished (0 while running).
 	StartNS int64 `json:"start_ns"`
 	EndNS   int64 `json:"end_ns,omitempty"`
+	// BeganNS is when the level began, where a chart marks it: StartNS
+	// before any spread probe, so the mark does not move when the probe
+	// ends; for a followed run, the level's earliest send.
+	BeganNS int64 `json:"began_ns"`
 	// Probing: the level's spread probe is in flight (Plan.SpreadProbe);
 	// StartNS is then when the probe was sent.
 	Probing bool `json:"probing,omitempty"`
@@ -671,7 +682,7 @@ func (s *State) Snapshot() Snapshot {
 	snap.Levels = make([]LevelSnapshot, len(s.levels))
 	last := -1
 	for i, a := range s.levels {
-		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, EndNS: a.endNS, Probing: a.probing && a.running,
+		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, BeganNS: a.beganNS, EndNS: a.endNS, Probing: a.probing && a.running,
 			Done: a.done, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished, Look: a.look}
 		if a.running {
 			ls.Window = s.rolling(i, now)

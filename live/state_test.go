@@ -214,8 +214,8 @@ func TestProbeStartsTheClockAtItsEnd(t *testing.T) {
 		s.Add(rec(4, 1400*ms, 100*ms, 10*ms, 10))
 		sleepTo(t0, 3900*ms)
 		snap = s.Snapshot()
-		if l := snap.Levels[0]; l.Probing || l.StartNS != 1400*ms {
-			t.Fatalf("after the probe: probing %v, start %d; want false, %d (the probe's end)", l.Probing, l.StartNS, 1400*ms)
+		if l := snap.Levels[0]; l.Probing || l.StartNS != 1400*ms || l.BeganNS != 0 {
+			t.Fatalf("after the probe: probing %v, start %d, began %d; want false, %d (the probe's end), 0 (a chart's mark stays)", l.Probing, l.StartNS, l.BeganNS, 1400*ms)
 		}
 		if line := strings.Join(Render(&snap, 160, false).Live, "\n"); !strings.Contains(line, "level 4  0:02/0:03") || !strings.Contains(line, "ETA 0:00") {
 			t.Errorf("2.5 s into the level the line reads %q; want 0:02/0:03 and the 0.5 s left", line)
@@ -239,6 +239,16 @@ func TestProbeStartsTheClockAtItsEnd(t *testing.T) {
 	f.Add(rec(2, 250*ms, 100*ms, 10*ms, 10))
 	if got := f.Snapshot().Levels[0].StartNS; got != 250*ms {
 		t.Errorf("followed: start %d; want the first send after the probe, %d", got, 250*ms)
+	}
+	if got := f.Snapshot().Levels[0].BeganNS; got != 50*ms {
+		t.Errorf("followed: began %d; want the probe's send, %d", got, 50*ms)
+	}
+	// Records seen out of order: the level began at its earliest send.
+	g := New(Options{})
+	g.Add(rec(3, 300*ms, 100*ms, 10*ms, 10))
+	g.Add(rec(3, 120*ms, 100*ms, 10*ms, 10))
+	if got := g.Snapshot().Levels[0].BeganNS; got != 120*ms {
+		t.Errorf("followed, out of order: began %d; want %d", got, 120*ms)
 	}
 }
 

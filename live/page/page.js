@@ -176,7 +176,12 @@
     // Points taken before the run's start (while it probes the server)
     // have negative times: the axis starts at 0:00.
     var t0 = Math.max(points[0].t, 0), t1 = Math.max(points[points.length - 1].t, t0);
-    var marks = ((snap && snap.levels) || []).map(function (l) { return { t: l.start_ns / 1e9, label: 'level ' + l.plan.level, short: String(l.plan.level) }; });
+    // A level is marked where it began (before its spread probe): its
+    // start_ns moves to the probe's end, and the mark moved with it.
+    var marks = ((snap && snap.levels) || []).map(function (l) {
+      var t = l.began_ns !== undefined ? l.began_ns : l.start_ns;
+      return { t: t / 1e9, label: 'level ' + l.plan.level, short: String(l.plan.level) };
+    });
     function q(k, i) { return function (p) { return p[k] ? p[k][i] : null; }; }
     draw('chart-rps', [series('', palette[0], function (p) { return p.rps_window; })], t0, t1, marks);
     draw('chart-inflight', [series('', palette[0], function (p) { return p.in_flight; })], t0, t1, marks);
