@@ -36,6 +36,7 @@ type Arrivals struct {
 	rate  float64 // requests per second once ramped up
 	ramp  float64 // ramp-up time T in seconds
 	u     float64 // cumulative expected arrivals so far
+	seed  uint64
 	rng   *rand.Rand
 	gamma distuv.Gamma
 }
@@ -50,8 +51,8 @@ func NewArrivals(kind Arrival, rate, burstiness float64, rampUp time.Duration, s
 	if rampUp < 0 {
 		return nil, fmt.Errorf("arrivals: ramp-up must not be negative, got %v", rampUp)
 	}
-	src := rand.NewPCG(seed, 0x1b873593)
-	a := &Arrivals{kind: kind, rate: rate, ramp: rampUp.Seconds(), rng: rand.New(src)}
+	src := newSource(seed)
+	a := &Arrivals{kind: kind, rate: rate, ramp: rampUp.Seconds(), seed: seed, rng: rand.New(src)}
 	switch kind {
 	case ArrivalConstant, ArrivalPoisson:
 	case ArrivalGamma:
@@ -65,6 +66,18 @@ func NewArrivals(kind Arrival, rate, burstiness float64, rampUp time.Duration, s
 	}
 	return a, nil
 }
+
+// twin returns a fresh copy of a as NewArrivals made it: it draws the gaps
+// a drew from its start.
+func (a *Arrivals) twin() *Arrivals {
+	t := *a
+	src := newSource(a.seed)
+	t.u, t.rng, t.gamma.Src = 0, rand.New(src), src
+	return &t
+}
+
+// newSource is the generator of a schedule seeded by seed.
+func newSource(seed uint64) *rand.PCG { return rand.NewPCG(seed, 0x1b873593) }
 
 // Next returns the due time of the next arrival of the unbounded process,
 // as an offset from the schedule's start. The first arrival of a constant
@@ -111,7 +124,24 @@ func (a *Arrivals) gap() float64 {
 
 // Schedule returns the due times of a bounded schedule: at most n arrivals
 // (n ≤ 0: no count limit) within horizon (0: no time limit; one of the two
-// must be set).
+// must be set). It is the Stream's times in a slice: 8 bytes an arrival, for
+// callers that want them all (calibrate); a level streams them.
+//
+// a must be fresh (no Next called): the stream replays a's process from its
+// seed.
+func (a *Arrivals) Schedule(n int, horizon time.Duration) []time.Duration {
+	st := a.Stream(n, horizon)
+	out := make([]time.Duration, 0, st.Len())
+	for at, ok := st.Next(); ok; at, ok = st.Next() {
+		out = append(out, at)
+	}
+	return out
+}
+
+// A Stream yields the due times of a bounded schedule one at a time, in
+// constant memory: a level of any length holds no schedule (drawn whole,
+// 16 bytes a request, it capped a level at 10 million requests and took
+// seconds before the first one).
 //
 // A random schedule is normalized so that its realized rate is the target
 // rate: the n+1 gaps that span the window are drawn from the process and
@@ -123,39 +153,55 @@ func (a *Arrivals) gap() float64 {
 // requests, not 5,000 ± 71. For gamma, the scaling keeps the gaps'
 // coefficient of variation (the burstiness). Constant schedules are exact
 // already: arrivals at 0, 1/rate, 2/rate, …
-func (a *Arrivals) Schedule(n int, horizon time.Duration) []time.Duration {
+//
+// The scale needs the gaps' sum before the first due time: the stream draws
+// the gaps once to sum them, then replays the same seeded generator to emit
+// them, so its times are those of the whole schedule drawn at once, bit for
+// bit. The first pass costs about 5 ns a gap for Poisson and 25 for gamma
+// (BenchmarkStream), paid before the level's first request:
+// scenarios.MaxLevelArrivals bounds it to seconds.
+type Stream struct {
+	a       *Arrivals // the process, replayed from its seed
+	count   int       // arrivals at most
+	horizon time.Duration
+	i       int     // arrivals given
+	scale   float64 // gap scale (random kinds)
+	even    bool    // every gap drawn was 0: the window spread evenly
+}
+
+// Stream returns the schedule of at most n arrivals (n ≤ 0: no count limit)
+// within horizon (0: no time limit; with neither, no arrival). a must be
+// fresh (no Next called): the stream replays a's process from its seed.
+func (a *Arrivals) Stream(n int, horizon time.Duration) *Stream {
+	st := &Stream{a: a, horizon: horizon}
 	if n <= 0 && horizon <= 0 {
-		return nil
+		return st
 	}
 	total := math.Inf(1) // expected arrivals in the window
 	if horizon > 0 {
 		total = a.lambda(horizon.Seconds())
 	}
-	count := n
+	st.count = n
 	if horizon > 0 && (n <= 0 || float64(n) > total) {
-		count = int(math.Round(total))
+		st.count = int(math.Round(total))
 		if a.kind == ArrivalConstant {
-			count = int(math.Ceil(total)) // arrivals at 0 … < horizon
+			st.count = int(math.Ceil(total)) // arrivals at 0 … < horizon
 		}
 	}
-	out := make([]time.Duration, 0, count)
 	if a.kind == ArrivalConstant {
-		for i := range count {
-			if at := a.at(float64(i)); horizon <= 0 || at < horizon {
-				out = append(out, at)
-			}
-		}
-		return out
+		return st
 	}
-	gaps := make([]float64, count+1)
+	// The first pass: the count+1 gaps that span the window, summed in
+	// the order they are drawn, by a twin of a (same seed); a itself
+	// replays them in Next.
+	twin := a.twin()
 	var sum float64
-	for i := range gaps {
-		gaps[i] = a.gap()
-		sum += gaps[i]
+	for range st.count + 1 {
+		sum += twin.gap()
 	}
 	if horizon <= 0 || float64(n) < total && n > 0 {
 		// Bounded by count: the window is what n+1 gaps span on average.
-		total = float64(count + 1)
+		total = float64(st.count + 1)
 	}
 	if !(sum > 0) || math.IsInf(sum, 0) {
 		// Every gap drawn was 0 (a gamma shape far below 1 draws exact
@@ -164,18 +210,38 @@ func (a *Arrivals) Schedule(n int, horizon time.Duration) []time.Duration {
 		// evenly instead. Scenarios refuse such shapes (burstiness below
 		// 0.01); this keeps a caller of the library from a schedule that
 		// never fires.
-		for i := range gaps {
-			gaps[i] = 1
+		st.even, sum = true, float64(st.count+1)
+	}
+	st.scale = total / sum
+	return st
+}
+
+// Len is the number of arrivals the stream gives at most (a constant
+// schedule stops earlier at its horizon).
+func (st *Stream) Len() int { return st.count }
+
+// Next returns the next due time, as an offset from the schedule's start,
+// and false once the schedule is over.
+func (st *Stream) Next() (time.Duration, bool) {
+	if st.i >= st.count {
+		return 0, false
+	}
+	st.i++
+	a := st.a
+	if a.kind == ArrivalConstant {
+		at := a.at(float64(st.i - 1))
+		if st.horizon > 0 && at >= st.horizon {
+			st.count = st.i // monotone: none after it is inside either
+			return 0, false
 		}
-		sum = float64(len(gaps))
+		return at, true
 	}
-	scale := total / sum
-	var u float64
-	for _, g := range gaps[:count] {
-		u += g * scale
-		out = append(out, a.at(u))
+	g := 1.0
+	if !st.even {
+		g = a.gap()
 	}
-	return out
+	a.u += g * st.scale
+	return a.at(a.u), true
 }
 
 // lambda is the expected number of arrivals by s seconds, Λ(s).

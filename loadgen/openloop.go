@@ -44,13 +44,9 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 		if err != nil {
 			return Result{}, err
 		}
-		i := 0
 		next = func() (time.Duration, int, int, bool) {
-			if i >= len(due) {
-				return 0, 0, 0, false
-			}
-			i++
-			return due[i-1], -1, -1, true
+			at, ok := due.Next()
+			return at, -1, -1, ok
 		}
 	}
 	var sem *semaphore.Weighted

@@ -191,7 +191,11 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 	}
 	pace := newPacer()
 	defer pace.stop()
-	for i, off := range dues {
+	for i := 0; ; i++ {
+		off, ok := dues.Next()
+		if !ok {
+			break
+		}
 		if c.requests > 0 && c.firstID+next.Load() >= limit {
 			break
 		}

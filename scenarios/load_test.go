@@ -243,11 +243,11 @@ func TestLoadErrors(t *testing.T) {
 		// "5 requests per second over 1s expects 0.00417 requests").
 		{"ramp-up empties a timed level", "name: a\nload:\n  rate: 5\n  ramp_up: 10m\n  duration: 1s\n", []string{"s.yaml:3:9: load.rate: 5 requests per second over 1s ramped up over 10m0s expects 0.00417 requests: the level would send none; give a longer duration, a shorter ramp-up or a higher rate"}},
 		{"timed level holds only warm-up", "name: a\nload:\n  rate: [1, 10]\n  duration: 3s\n  warmup: 5\n", []string{"s.yaml:3:10: load.rate[0]: 1 requests per second over 3s expects 3 requests: the level would send 3, all of them warm-up (5), and measure none; give a longer duration or a higher rate"}},
-		{"level schedules too many", "name: a\nload:\n  rate: 1000000\n  duration: 1h\n", []string{"s.yaml:3:9: load.rate: 1e+06 requests per second over 1h0m0s expects 3.6e+09 requests in one level; an open-loop level schedules at most 10000000: lower the rate or shorten the duration"}},
-		{"open-loop count too large", "name: a\nload:\n  rate: 1000\n  requests: 20000000\n", []string{"s.yaml:4:13: load.requests: an open-loop level schedules at most 10000000 requests (warm-up included), got 20000000"}},
+		{"level schedules too many", "name: a\nload:\n  rate: 1000000\n  duration: 1h\n", []string{"s.yaml:3:9: load.rate: 1e+06 requests per second over 1h0m0s expects 3.6e+09 requests in one level; an open-loop level schedules at most 100000000: lower the rate or shorten the duration"}},
+		{"open-loop count too large", "name: a\nload:\n  rate: 1000\n  requests: 200000000\n", []string{"s.yaml:4:13: load.requests: an open-loop level schedules at most 100000000 requests (warm-up included), got 200000000"}},
 		// requests + warmup overflowed an int: the first was let through
 		// (and ran, sending nothing), the second said "would send -9.2e+18".
-		{"open-loop count past an int", "name: a\nload:\n  rate: 5\n  requests: 9223372036854775807\n  warmup: 1\n", []string{"s.yaml:4:13: load.requests: an open-loop level schedules at most 10000000 requests (warm-up included), got 9223372036854775808"}},
+		{"open-loop count past an int", "name: a\nload:\n  rate: 5\n  requests: 9223372036854775807\n  warmup: 1\n", []string{"s.yaml:4:13: load.requests: an open-loop level schedules at most 100000000 requests (warm-up included), got 9223372036854775808"}},
 		{"timed count past an int", "name: a\nload:\n  rate: 5\n  duration: 10s\n  requests: 9223372036854775800\n  warmup: 100\n", []string{"s.yaml:3:9: load.rate: 5 requests per second over 10s expects 50 requests: the level would send 50, all of them warm-up (100), and measure none; give a longer duration or a higher rate"}},
 		{"gamma shape too small", "name: a\nload:\n  rate: 2\n  arrival: gamma\n  burstiness: 1e-10\n", []string{"s.yaml:5:15: load.burstiness: must be at least 0.01 (the gamma shape: gaps' coefficient of variation 1/√shape ≤ 10; below it most gaps are exactly 0), got 1e-10"}},
 		{"gamma shape zero", "name: a\nload:\n  rate: 2\n  arrival: gamma\n  burstiness: 0\n", []string{"s.yaml:5:15: load.burstiness: must be > 0 (the gamma shape; 1 is Poisson), got 0"}},
@@ -708,6 +708,10 @@ func TestSlowRatesAccepted(t *testing.T) {
 		"name: a\nload:\n  rate: 0.3\n  duration: 2s\n",
 		"name: a\nload:\n  rate: 0.001\n  arrival: constant\n  duration: 2s\n",
 		"name: a\nload:\n  rate: 2\n  arrival: gamma\n  burstiness: 0.01\n  requests: 3\n",
+		// A soak level of 18 million requests (5,000 req/s for an hour):
+		// refused while the schedule was drawn whole (10 million at most).
+		"name: a\nload:\n  rate: 5000\n  duration: 1h\n",
+		"name: a\nload:\n  rate: 1000\n  requests: 20000000\n",
 	} {
 		s, err := Load("s.yaml", []byte(src))
 		if err != nil {

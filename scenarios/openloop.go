@@ -33,13 +33,17 @@ const (
 	// know of uses.
 	minBurstiness = 0.01
 	// MaxLevelArrivals bounds the requests one open-loop level schedules
-	// (warm-up included). The schedule is drawn whole before the level
-	// starts, 16 bytes a request: 10 million is 160 MB and a few seconds
-	// of drawing; beyond it (1,000,000 req/s for an hour: 3.6 billion) the
-	// run spent minutes and tens of GB before its first request, or was
-	// killed. At the client's own measured ceiling (README: 7,300–8,800
-	// requests/s on 2 cores) 10 million is 20 minutes of a level.
-	MaxLevelArrivals = 10_000_000
+	// (warm-up included). The schedule is streamed (loadgen.Stream), but a
+	// random one is drawn once before the first request to normalize it:
+	// about 7.5 ns a gap for Poisson and 50 ns for gamma (BenchmarkStream,
+	// 2-core machine, 2026-12-04), so 100 million is under a second and
+	// about 5 s before the level starts. Beyond it (1,000,000 req/s for an
+	// hour: 3.6 billion) the wait before the first request would be
+	// minutes. At the client's own measured ceiling (README: 7,300–8,800
+	// requests/s on 2 cores) 100 million is over 3 hours of a level; the
+	// report then needs about 1.1 KB of memory a request of 64 tokens
+	// (docs/design.md, Memory).
+	MaxLevelArrivals = 100_000_000
 )
 
 // expectedArrivals is Λ(s): the requests a schedule at rate r, ramped up

@@ -11,6 +11,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// maxSendLagArrivals bounds calibrate's send-lag schedule, which the bare
+// client takes as a slice: 80 MB, some 20 minutes at the client's ceiling.
+const maxSendLagArrivals = 10_000_000
+
 func calibrateCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "calibrate",
@@ -47,12 +51,13 @@ streams held and client memory per stream; each with the floor beside it.`,
 			if o.Window <= 0 || o.Rate <= 0 {
 				return usagef("--window and --rate must be positive")
 			}
-			// The send-lag schedule is drawn whole, as run's is: the same
-			// bounds (a rate of 1e300 made its length overflow and the
-			// measurement panic after the earlier ones had run).
-			if n := o.Rate * o.Window.Seconds(); o.Rate > scenarios.MaxRate || n > scenarios.MaxLevelArrivals {
+			// The bare client's send-lag schedule is drawn whole, 8 bytes a
+			// request: run's rate bound, and at most maxSendLagArrivals (a
+			// rate of 1e300 made its length overflow and the measurement
+			// panic after the earlier ones had run).
+			if n := o.Rate * o.Window.Seconds(); o.Rate > scenarios.MaxRate || n > maxSendLagArrivals {
 				return usagef("--rate: at most %d requests per second and %d requests over --window, got %g over %v",
-					scenarios.MaxRate, scenarios.MaxLevelArrivals, o.Rate, o.Window)
+					scenarios.MaxRate, maxSendLagArrivals, o.Rate, o.Window)
 			}
 			// A p99 of fewer values is their maximum; of none it printed
 			// 0.000 ms (a rate of 0.1 over the 3 s window sends nothing).

@@ -14,10 +14,10 @@ import (
 // TestRunRefusesAbsurdRates: a rate whose first request lies more than a
 // day out (--rate 1e-300 waited until interrupted), a level that would
 // send no measured request (--rate 0.001 --duration 2s ended at once with
-// 0 records and exit 0), one that would schedule more than 10 million
-// requests (drawn whole before the first is sent; --rate 1e6 --duration 1h,
-// 3.6 billion, is in the scenarios' tests: run before this change it would
-// try to allocate about 55 GiB), a ramp that pushes the first request past
+// 0 records and exit 0), one that would schedule more than 100 million
+// requests (normalized by a first pass over its gaps before the first is
+// sent; --rate 1e6 --duration 1h, 3.6 billion, is in the scenarios' tests:
+// drawn whole it would have tried to allocate about 55 GiB), a ramp that pushes the first request past
 // a day and a gamma shape of 0 (silently taken as 1) or nearly 0 (every
 // request 292 years out) are each refused before anything is sent: exit 2,
 // one line, naming the flag typed (and, from a file, its file:line:col).
@@ -37,7 +37,7 @@ func TestRunRefusesAbsurdRates(t *testing.T) {
 		{[]string{"--rate", "1e300"}, "--rate: must be > 0 and at most 1000000 requests per second, got 1e+300"},
 		{[]string{"--rate", "0.001", "--duration", "2s"}, "--rate: 0.001 requests per second over 2s expects 0.002 requests: the level would send none"},
 		{[]string{"--rate", "1", "--duration", "3s", "--warmup", "5"}, "the level would send 3, all of them warm-up (5), and measure none"},
-		{[]string{"--rate", "1000", "--requests", "10000001"}, "--requests: an open-loop level schedules at most 10000000 requests"},
+		{[]string{"--rate", "1000", "--requests", "100000001"}, "--requests: an open-loop level schedules at most 100000000 requests"},
 		{[]string{"--rate", "2e-5", "--ramp-up", "100h"}, "--ramp-up: at 2e-05 requests per second a ramp-up of 100h0m0s expects the first request 52h42m17s after the start"},
 		{[]string{"--rate", "1", "--arrival", "gamma", "--burstiness", "0"}, "--burstiness: must be > 0"},
 		{[]string{"--rate", "1", "--arrival", "gamma", "--burstiness", "1e-10"}, "--burstiness: must be at least 0.01"},
