@@ -66,7 +66,6 @@ func scheduleWhole(a *Arrivals, n int, horizon time.Duration) []time.Duration {
 	return out
 }
 
-
 // TestStreamIsTheWholeSchedule: the Stream's due times are those of the
 // schedule drawn whole, bit for bit, for every kind, with and without a
 // ramp-up, bounded by count, by horizon or both, and for gamma shapes that
