@@ -362,6 +362,7 @@ func TestServerInfoRecorded(t *testing.T) {
 	}
 	srv := httptest.NewServer(m)
 	defer srv.Close()
+	t.Setenv("INFERBENCH_TEST_KEY", "k") // not the user's key
 	for _, tt := range []struct {
 		args        []string
 		want        rundir.ServerInfo
@@ -373,7 +374,7 @@ func TestServerInfoRecorded(t *testing.T) {
 	} {
 		dir := filepath.Join(t.TempDir(), "run")
 		args := append([]string{"run", "--url", srv.URL, "--model", "m", "--requests", "2", "--max-tokens", "2",
-			"--gpu-backend", "none", "--api-key-env", "NO_SUCH_VAR", "--no-probe", "--out", dir, "-q"}, tt.args...)
+			"--gpu-backend", "none", "--api-key-env", "INFERBENCH_TEST_KEY", "--no-probe", "--out", dir, "-q"}, tt.args...)
 		if _, stderr, err := runApp(t, args...); err != nil {
 			t.Fatalf("run %v: %v\n%s", tt.args, err, stderr)
 		}

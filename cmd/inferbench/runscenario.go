@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,9 @@ import (
 func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 	s, err := scenarioFromFlags(c)
 	if err != nil {
+		return nil, err
+	}
+	if err := keyEnvSet(c, s); err != nil {
 		return nil, err
 	}
 	session.ApplyKindDefaults(s)
@@ -44,6 +48,25 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// keyEnvSet checks a key variable named by the user (before the kind's
+// default is filled in): --api-key-env naming a variable that is not set,
+// or is empty, is a typo or a forgotten export, refused before anything is
+// sent (it ran without a key, and only a server that checks keys said so).
+// A scenario file's target.api_key_env unset is warned of: a shared file
+// may name a key a local server does not need. A key file replaces the
+// variable: nothing to check. The variable's value is never printed.
+func keyEnvSet(c *cli.Context, s *scenarios.Scenario) error {
+	env := s.Target.APIKeyEnv
+	if env == "" || c.String(flagAPIKeyFile) != "" || os.Getenv(env) != "" {
+		return nil
+	}
+	if c.IsSet(flagAPIKeyEnv) {
+		return usagef("--%s %s: the environment variable is not set or is empty: export it, or give --%s", flagAPIKeyEnv, env, flagAPIKeyFile)
+	}
+	fmt.Fprintf(c.App.ErrWriter, "inferbench: warning: target.api_key_env %s is not set or is empty: requests go without a key\n", env)
+	return nil
 }
 
 // scenarioFromFlags loads --scenario (or starts empty) and lays the flags
