@@ -445,11 +445,14 @@ func knownKeys(path string) []string {
 
 // Nearest returns the candidate within two edits of key (the closest, the
 // first on a tie), or "" when none is: the "did you mean" of every input
-// inferbench reads (scenario keys, command-line flags and commands).
+// inferbench reads (scenario keys, command-line flags and commands). Case
+// is no edit: --target VLLM is near vllm (it was four edits away, and the
+// message listed every kind instead).
 func Nearest(key string, candidates []string) string {
 	best, bestD := "", 3
+	lk := strings.ToLower(key)
 	for _, c := range candidates {
-		if d := editDistance(key, c); d < bestD {
+		if d := editDistance(lk, strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
