@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/inferbench/inferbench/scenarios"
@@ -101,6 +102,24 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 	return nil
 }
 
+// levelList is a --concurrency value that lists levels as --sweep takes
+// them, without the empty items and spaces typed ("1,2,,4" → "1,2,4": the
+// suggestion repeated the typo); "" when an item is not a whole number.
+func levelList(v string) string {
+	var out []string
+	for item := range strings.SplitSeq(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if _, err := strconv.Atoi(item); err != nil {
+			return ""
+		}
+		out = append(out, item)
+	}
+	return strings.Join(out, ",")
+}
+
 // oneLineUsage makes every command's usage errors one line (exit 2): a
 // flag-parsing error gets "did you mean" when a defined flag is close, and a
 // required flag is checked by the command itself rather than by urfave/cli,
@@ -127,7 +146,9 @@ func oneLineUsage(parent string, cmds []*cli.Command) {
 			} else if m := invalidValue.FindStringSubmatch(msg); m != nil {
 				msg = fmt.Sprintf("%s: invalid value %q: %s", dashed(m[2]), m[1], want(c.Flags, m[2]))
 				if (m[2] == "concurrency" || m[2] == "c") && strings.Contains(m[1], ",") && path == "run" {
-					msg += "; for several levels, --sweep " + m[1]
+					if list := levelList(m[1]); list != "" {
+						msg += "; for several levels, --sweep " + list
+					}
 				}
 			}
 			return usagef("%s: %s", path, msg)

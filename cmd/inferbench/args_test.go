@@ -56,6 +56,8 @@ func TestUsageErrorsOneLine(t *testing.T) {
 		{[]string{"run", "--slo-ttft", "1"}, `run: --slo-ttft: invalid value "1": want a duration with its unit, such as 250ms, 1s or 2m`},
 		{[]string{"run", "-n", "1e9"}, `run: -n: invalid value "1e9": want a whole number`},
 		{[]string{"run", "--concurrency", "1,8"}, `run: --concurrency: invalid value "1,8": want a whole number; for several levels, --sweep 1,8`},
+		{[]string{"run", "--concurrency", "1,2,,4"}, `run: --concurrency: invalid value "1,2,,4": want a whole number; for several levels, --sweep 1,2,4`},
+		{[]string{"run", "--concurrency", "1,x"}, `run: --concurrency: invalid value "1,x": want a whole number`},
 		{[]string{"report", "--tokens-per-day", "lots", "r"}, `report: --tokens-per-day: invalid value "lots": want a number`},
 		{[]string{"history", "lst"}, `history: unknown command "lst" (did you mean list?); see inferbench history --help`},
 		{[]string{"gpu", "wach"}, `gpu: unknown command "wach" (did you mean watch?); see inferbench gpu --help`},
