@@ -206,6 +206,17 @@ func TestPageInChromium(t *testing.T) {
 			t.Error(err)
 		}
 	}
+
+	// The first Ctrl-C: the page's state and the running level say
+	// "stopping" (they said "running" until the run had ended).
+	s.Stopping(5 * time.Second)
+	dom, _ = chromiumtest.Run(t, bin, holdServer(t, sv, 2500*time.Millisecond, ""), "--dump-dom")
+	if m := spanText("state").FindStringSubmatch(dom); m == nil || !strings.HasPrefix(m[1], "stopping (Ctrl-C)") {
+		t.Errorf("after Stopping the page's state reads %q; want stopping (Ctrl-C)…", m)
+	}
+	if !strings.Contains(dom, "<td>8</td><td>stopping</td>") {
+		t.Errorf("after Stopping the levels table lacks level 8 stopping:\n%s", regexp.MustCompile(`(?s)<tbody id="level-rows">.*?</tbody>`).FindString(dom))
+	}
 }
 
 func near8(v uint32, want int) bool { d := int(v>>8) - want; return d >= -6 && d <= 6 }
