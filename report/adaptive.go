@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -94,11 +95,21 @@ func levelOrNone(x float64) string {
 	return fmt.Sprintf("%g", x)
 }
 
+// SavedWords is the share of a fixed sweep's time an adaptive run saved,
+// "48% saved", or, when it spent more (--max-requests above --requests),
+// "16% more": never a negative saving for the reader to decode.
+func SavedWords(saved float64) string {
+	if math.Round(100*saved) < 0 {
+		return fmt.Sprintf("%.0f%% more", -100*saved)
+	}
+	return fmt.Sprintf("%.0f%% saved", 100*saved)
+}
+
 // SpendLine is the run's spend against a fixed sweep of the same levels.
 func SpendLine(s *rundir.Spend) string {
 	line := fmt.Sprintf("spend: %d requests, %.1f s; a fixed sweep: %d requests, %.1f s", s.Requests, s.WallS, s.FixedRequests, s.FixedWallS)
 	if s.FixedWallS > 0 {
-		line += fmt.Sprintf(" (%.0f%% saved", 100*s.Saved)
+		line += " (" + SavedWords(s.Saved)
 		if s.SkippedFixedWallS > 0 {
 			line += fmt.Sprintf("; %.1f s of the fixed sweep estimated for levels not run", s.SkippedFixedWallS)
 		}

@@ -237,8 +237,8 @@ func (s *session) runAdaptive(run levelRunner) error {
 	}
 	s.m.Adaptive = ar.record(search, ended)
 	if sp := s.m.Adaptive.Spend; sp != nil && sp.FixedWallS > 0 {
-		fmt.Fprintf(s.log, "inferbench: adaptive: %d requests in %.1f s; a fixed sweep: %d requests, %.1f s (%.0f%% saved)\n",
-			sp.Requests, sp.WallS, sp.FixedRequests, sp.FixedWallS, 100*sp.Saved)
+		fmt.Fprintf(s.log, "inferbench: adaptive: %d requests in %.1f s; a fixed sweep: %d requests, %.1f s (%s)\n",
+			sp.Requests, sp.WallS, sp.FixedRequests, sp.FixedWallS, report.SavedWords(sp.Saved))
 	}
 	return err
 }
