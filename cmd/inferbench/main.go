@@ -6,6 +6,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strings"
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 func main() {
@@ -23,6 +27,8 @@ func main() {
 	// run's requests in flight at once; the third exits. A command that
 	// does not drain (report, merge, history, …) has stopBound after the
 	// first signal to return on its own, then the process exits 130.
+	log.SetFlags(0)
+	log.SetOutput(libraryLog{os.Stderr})
 	hard, cancelHard := context.WithCancelCause(context.Background())
 	drain, cancelDrain := context.WithCancelCause(hard)
 	app := newAppWith(os.Stdout, os.Stderr, hard)
@@ -53,6 +59,30 @@ func main() {
 		err = context.Cause(drain) // stopped early, though it returned no error
 	}
 	os.Exit(exitCode(err, os.Stderr))
+}
+
+// libraryLog is where the standard logger's lines go. net/http writes
+// there what a server sent that no request asked for ("Unsolicited
+// response received on idle HTTP channel starting with …", quoting the
+// server's bytes: a server whose Content-Length is shorter than its body),
+// and the live page's TLS handshake errors. That is a server's text on the
+// user's terminal: it is written out through printable.Text (an escape
+// sequence shows as \x1b instead of acting), on one line after
+// "inferbench: ", cut at maxLibraryLog bytes.
+type libraryLog struct{ w io.Writer }
+
+// maxLibraryLog is the most of one library log line shown, in bytes.
+const maxLibraryLog = 512
+
+func (l libraryLog) Write(p []byte) (int, error) {
+	s := strings.TrimRight(string(p), "\n")
+	if len(s) > maxLibraryLog {
+		s = s[:maxLibraryLog] + "…"
+	}
+	if _, err := fmt.Fprintf(l.w, "inferbench: %s\n", printable.Text(s)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // signalCause is what a signal cancels the contexts with: errors.Is
