@@ -219,3 +219,21 @@ type testSignal struct{}
 
 func (testSignal) Error() string { return "interrupted by signal interrupt" }
 func (testSignal) Unwrap() error { return context.Canceled }
+
+// TestBisectWithoutSLOIsSaid: --bisect over a sweep without an SLO has no
+// passing and failing level to bisect between: the run says so instead of
+// running the sweep as if bisection had been asked and done nothing.
+func TestBisectWithoutSLOIsSaid(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := adaptiveOptions(t, "http://mock")
+		o.Precision, o.Requests, o.Concurrency, o.Sweep, o.BisectSteps = 0, 4, 0, []int{1, 2}, 2
+		o.Dial = fixedMockBubble(t, time.Millisecond, time.Millisecond, 2)
+		var log strings.Builder
+		if _, err := Run(t.Context(), t.Context(), o, &log); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(log.String(), "inferbench: note: --bisect 2 needs an SLO (--slo-ttft, --slo-tpot, --slo-e2e, --slo-itl) to tell a passing level from a failing one: no level is bisected\n") {
+			t.Errorf("log:\n%s\nwant the note that --bisect needs an SLO", log.String())
+		}
+	})
+}

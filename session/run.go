@@ -281,6 +281,9 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	// in-memory summarizer (otherwise it would hold every latency of the run
 	// for nothing; summary.json is computed from the file at the end).
 	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1 && !o.adaptiveOn()
+	if o.BisectSteps > 0 && o.SLO.IsZero() && !o.adaptiveOn() {
+		fmt.Fprintf(s.log, "inferbench: note: --bisect %d needs an SLO (--slo-ttft, --slo-tpot, --slo-e2e, --slo-itl) to tell a passing level from a failing one: no level is bisected\n", o.BisectSteps)
+	}
 	var mu sync.Mutex
 	sumz := report.NewSummarizer(o.SLO)
 	sumz.RampUp(o.RampUp) // 0 but with --rate (scenarios: ramp_up only applies with load.rate)

@@ -114,6 +114,18 @@ func TestOneLevelFlagTurnsTheScenariosSearchesOff(t *testing.T) {
 		t.Errorf("qualify --sweep 16,32,64,128: adaptive %+v; want the file's start 64 kept", a)
 	}
 
+	// --search=false turns the file's search off, and with it the start it
+	// named: "qualify.yaml:23:52: load.adaptive.start: only applies with
+	// search: true" refused it.
+	o = shardOptions(t, arg("nosearch", "--concurrency", "2", "--bisect", "0", "--search=false"))
+	if a := o.Scenario.Load.Adaptive; a == nil || a.Search || a.Start != 0 {
+		t.Errorf("qualify --concurrency 2 --search=false: adaptive %+v; want no search and no start", a)
+	}
+	o = shardOptions(t, arg("nosearch-sweep", "--search=false"))
+	if a := o.Scenario.Load.Adaptive; a == nil || a.Search || a.Start != 0 {
+		t.Errorf("qualify --search=false: adaptive %+v; want no search and no start", a)
+	}
+
 	checkUsageError(t, "--bisect: only applies after a sweep", append([]string{"run"}, arg("bisect", "--concurrency", "4", "--bisect", "3")...)...)
 	checkUsageError(t, "--search: needs levels to search", append([]string{"run"}, arg("search", "--concurrency", "4", "--search")...)...)
 }

@@ -98,6 +98,13 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	}
 	if fromFile {
 		searchesForFlagLevels(c, s)
+		if a := s.Load.Adaptive; a != nil && c.IsSet("search") && !a.Search && a.Start != 0 {
+			// --search=false turns the file's search off, and the start it
+			// named with it (it was refused: "load.adaptive.start: only
+			// applies with search: true", at the file's line).
+			a.Start = 0
+			s.Forget("load.adaptive.start")
+		}
 	}
 	if err := promptsFromFlags(c, s); err != nil {
 		return nil, err
