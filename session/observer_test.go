@@ -237,3 +237,21 @@ func TestBisectWithoutSLOIsSaid(t *testing.T) {
 		}
 	})
 }
+
+// TestAdaptiveHeaderSaysHowLevelsStop: the run's header says that an
+// adaptive level stops at its precision, between its judged-request bounds;
+// it said "1000 requests (+0 warm-up) per level", a count no level runs to.
+func TestAdaptiveHeaderSaysHowLevelsStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		o := adaptiveOptions(t, "http://mock")
+		o.MaxRequests = 60
+		o.Dial = fixedMockBubble(t, time.Millisecond, time.Millisecond, 2)
+		var log strings.Builder
+		if _, err := Run(t.Context(), t.Context(), o, &log); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(log.String(), "concurrency [4], each level stopped at ±5% (50–60 judged requests) (+0 warm-up) → ") {
+			t.Errorf("log:\n%s\nwant the adaptive header", log.String())
+		}
+	})
+}

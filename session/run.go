@@ -481,6 +481,16 @@ func bracket(s *report.Summary, slo report.SLO) (lo, hi float64, ok bool) {
 // levelBound says what ends each level, for the run's header line: its
 // request count, its duration, or whichever comes first; warm-up apart.
 func (o *Options) levelBound() string {
+	if o.plan != nil {
+		// An adaptive level stops when its numbers are known: the request
+		// count is not its bound (it read "100 requests per level").
+		po := o.plan.Options()
+		bound := fmt.Sprintf("each level stopped at ±%g%% (%d–%d judged requests", 100*po.Precision, po.MinRequests, po.MaxRequests)
+		if o.Duration > 0 {
+			bound += fmt.Sprintf(", at most %s", o.Duration)
+		}
+		return fmt.Sprintf("%s) (+%d warm-up)", bound, o.Warmup)
+	}
 	switch {
 	case o.Requests > 0 && o.Duration > 0:
 		return fmt.Sprintf("%d requests or %s per level, whichever ends first (+%d warm-up)", o.Requests, o.Duration, o.Warmup)
