@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // The cost commands (cost, crossover, advise, gpus) as functions of their
@@ -85,6 +86,15 @@ func (o *CostOptions) check() error {
 		return errors.New("pass --run or --output-tokens-per-s, not both")
 	case o.RunDir == "" && o.OutputTPS == 0:
 		return errors.New("pass --run DIR or --output-tokens-per-s X")
+	case o.OutputTPS != 0 && !finitePositive(o.OutputTPS):
+		return fmt.Errorf("--output-tokens-per-s must be a positive number, got %v", o.OutputTPS)
+	case o.TotalTPS != 0 && !finitePositive(o.TotalTPS):
+		return fmt.Errorf("--total-tokens-per-s must be a positive number, got %v", o.TotalTPS)
+	case o.TotalTPS != 0 && o.OutputTPS > 0 && o.TotalTPS < o.OutputTPS:
+		// total = input + output tokens, so it cannot be below output.
+		return fmt.Errorf("--total-tokens-per-s (input + output) must be at least --output-tokens-per-s %v, got %v", o.OutputTPS, o.TotalTPS)
+	case o.RPS != 0 && !finitePositive(o.RPS):
+		return fmt.Errorf("--requests-per-s must be a positive number, got %v", o.RPS)
 	case o.GPUs < 0:
 		return fmt.Errorf("--gpus must be at least 1, got %d", o.GPUs)
 	case o.USDPerGPUHour < 0:
@@ -238,4 +248,10 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 	t := a.Table()
 	t.Notes = append([]string{"spend: " + basis}, t.Notes...)
 	return Write(w, o.Format, adviceReport{Advice: a, SpendBasis: basis}, t)
+}
+
+// finitePositive is whether x is a number above 0 and below infinity: a
+// throughput of +Inf would price every token at $0.
+func finitePositive(x float64) bool {
+	return x > 0 && !math.IsInf(x, 1)
 }
