@@ -18,7 +18,11 @@ type RunLevel struct {
 	Level      float64
 	Throughput Throughput
 	WindowS    float64
-	Basis      string
+	// EnergyJ is the GPUs' energy over WindowS (all GPUs summed), 0 when
+	// the run has no energy reading; it prices owned hardware's power as
+	// the report's cost table does.
+	EnergyJ float64
+	Basis   string
 	// Simulated says the run's target or GPU telemetry was the mock.
 	Simulated bool
 }
@@ -123,6 +127,11 @@ func RunCost(w io.Writer, o CostOptions) error {
 		q.Basis, level, q.Throughput, simulated = lvl.Basis, &lvl.Level, lvl.Throughput, lvl.Simulated
 		if o.EnergyWindowS == 0 {
 			o.EnergyWindowS = lvl.WindowS
+		}
+		// The run's own energy reading, unless --energy-joules replaces it:
+		// the report prices owned hardware the same way, so the two agree.
+		if o.EnergyJ == 0 && lvl.EnergyJ > 0 && lvl.WindowS > 0 && o.EnergyWindowS == lvl.WindowS {
+			o.EnergyJ = lvl.EnergyJ
 		}
 		q.RunGPUStated, q.RunGPUNames = o.Runs.GPU(o.RunDir)
 	}

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"encoding/json"
 	"io"
 	"math"
 	"strings"
@@ -33,5 +34,45 @@ func TestCostRefusesBadThroughputFlags(t *testing.T) {
 		if !strings.HasPrefix(msg, c.flag) || strings.Contains(msg, "\n") {
 			t.Errorf("%+v: error %q, want one line starting with %s", c.o, msg, c.flag)
 		}
+	}
+}
+
+// cost --run prices owned hardware's electricity at the energy the run
+// measured over the priced level's window, as the report's cost table does
+// (report/render/build.go priceRun); before, it fell back to the catalog's
+// draw (TDP) and the two disagreed for the same run and offer. Numbers from
+// a mock H100 run: 2,056.0 J over 6.0078 s = 342.2 W; owned-8x at
+// 1.4745 + 0.3422 × 1.58 × 0.1282 = $1.5438/h, against $1.6163/h at 700 W.
+func TestCostRunUsesTheRunsMeasuredEnergy(t *testing.T) {
+	runs := RunReader{
+		Level: func(string) (RunLevel, error) {
+			return RunLevel{Level: 16, WindowS: 6.007785323, EnergyJ: 2056.011393183559, Basis: "capacity at SLO (level 16)",
+				Throughput: Throughput{OutputTokensPerS: 1720.0132992437307, TotalTokensPerS: 7805.925691302579, RequestsPerS: 13.067343138969386}}, nil
+		},
+		GPU: func(string) (string, []string) { return "h100-sxm", nil },
+	}
+	var b strings.Builder
+	if err := RunCost(&b, CostOptions{RunDir: "run", Offer: "owned", Format: JSON, Runs: runs}); err != nil {
+		t.Fatal(err)
+	}
+	var q struct{ Rows []Costs }
+	if err := json.Unmarshal([]byte(b.String()), &q); err != nil || len(q.Rows) != 1 {
+		t.Fatalf("rows %v (%v) of %s", q.Rows, err, b.String())
+	}
+	c := q.Rows[0]
+	want := 310000.0/8/(36*730) + 2056.011393183559/6.007785323/1000*1.58*0.1282
+	if c.EnergyBasis != "measured" || math.Abs(c.USDPerHour-want) > 1e-9 {
+		t.Errorf("owned-8x: energy basis %q, $%.4f/h; want measured, $%.4f/h", c.EnergyBasis, c.USDPerHour, want)
+	}
+	// An --energy-joules given still wins over the run's.
+	b.Reset()
+	if err := RunCost(&b, CostOptions{RunDir: "run", Offer: "owned", Format: JSON, Runs: runs, EnergyJ: 4200}); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(b.String()), &q); err != nil || len(q.Rows) != 1 {
+		t.Fatalf("rows %v (%v)", q.Rows, err)
+	}
+	if got := q.Rows[0].AverageW; math.Abs(got-4200/6.007785323) > 1e-9 {
+		t.Errorf("--energy-joules 4200: average %v W, want %v", got, 4200/6.007785323)
 	}
 }

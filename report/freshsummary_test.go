@@ -66,3 +66,20 @@ func TestRunPricedLevelRefusesAStaleSummary(t *testing.T) {
 		t.Errorf("summary.json alone: %v; want it priced as it is", err)
 	}
 }
+
+// TestRunPricedLevelCarriesTheEnergy: the priced level's GPU energy reaches
+// the cost command (cost --run), which prices owned hardware's power with
+// it as the report's cost table does; before, cost --run saw no energy and
+// priced the catalog's draw (TDP) instead.
+func TestRunPricedLevelCarriesTheEnergy(t *testing.T) {
+	dir := t.TempDir()
+	summary := `{"levels":[{"level":16,"output_tokens_per_s":1720,"total_tokens_per_s":7806,"requests_per_s":13,"window_s":6.0078,` +
+		`"gpu":{"gpus":1,"samples":24,"energy_j":2056.0,"energy_source":"counter"}}]}`
+	if err := os.WriteFile(filepath.Join(dir, rundir.SummaryFile), []byte(summary), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rl, err := RunPricedLevel(dir)
+	if err != nil || rl.EnergyJ != 2056.0 || rl.WindowS != 6.0078 {
+		t.Errorf("RunPricedLevel = %+v, %v; want energy 2056 J over 6.0078 s", rl, err)
+	}
+}

@@ -78,8 +78,12 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 		return cost.RunLevel{}, fmt.Errorf("%s: summary.json has no level with output throughput", dir)
 	}
 	m, _ := rundir.ReadManifest(dir) // nil without run.json: not known to be simulated
-	return cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput(),
-		Simulated: m.IsSimulated()}, nil
+	lv := cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput(),
+		Simulated: m.IsSimulated()}
+	if g := p.Level.GPU; g != nil && g.EnergyJ != nil {
+		lv.EnergyJ = *g.EnergyJ
+	}
+	return lv, nil
 }
 
 // RunGPU returns what DIR/run.json says of the run's GPU: the GPU the user
