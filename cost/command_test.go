@@ -76,3 +76,31 @@ func TestCostRunUsesTheRunsMeasuredEnergy(t *testing.T) {
 		t.Errorf("--energy-joules 4200: average %v W, want %v", got, 4200/6.007785323)
 	}
 }
+
+// crossover --run DIR --gpus N on a run whose telemetry saw another count
+// prices N GPUs a replica at the capacity measured on the run's GPUs, not
+// scaled: that is said, since a buyer reading "24 (3 replica(s) of 8)" on a
+// 1-GPU run would take the capacity for 8 GPUs'. With the run's own count
+// nothing is said.
+func TestCrossoverSaysGPUsIsNotTheRunsCount(t *testing.T) {
+	runs := RunReader{
+		Level: func(string) (RunLevel, error) {
+			return RunLevel{Level: 16, WindowS: 7, Basis: "capacity at SLO (level 16)",
+				Throughput: Throughput{OutputTokensPerS: 974.2, TotalTokensPerS: 4904.4, RequestsPerS: 7.6}}, nil
+		},
+		GPU: func(string) (string, []string) { return "", []string{"NVIDIA A100-SXM4-80GB"} },
+	}
+	for _, c := range []struct {
+		gpus int
+		want bool
+	}{{8, true}, {1, false}, {0, false}} {
+		var b strings.Builder
+		err := RunCrossover(&b, CrossoverOptions{Volume: Volume{TokensPerDay: 1e9, APIModel: DefaultAPIModel}, RunDir: "run", GPUs: c.gpus, Offer: string(DefaultOfferKind), Format: Text, Runs: runs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "measured on 1 GPU(s)"); got != c.want {
+			t.Errorf("--gpus %d: note said %v, want %v:\n%s", c.gpus, got, c.want, b.String())
+		}
+	}
+}

@@ -122,6 +122,13 @@ func crossoverGPU(cat *Catalog, o *CrossoverOptions, in *CrossoverInput) ([]stri
 			o.GPUs = rg.Count
 		}
 		in.GPUsPerReplica = o.GPUs
+	} else if o.RunDir != "" {
+		// The capacity is the run's, measured on its own GPUs; --gpus does
+		// not scale it (tensor parallelism is not linear), so say so.
+		if _, names := o.Runs.GPU(o.RunDir); len(names) > 0 && len(names) != o.GPUs {
+			notes = append(notes, fmt.Sprintf("--gpus %d: a replica of %d GPUs is priced at %s's capacity, measured on %d GPU(s), not scaled to %d",
+				o.GPUs, o.GPUs, o.RunDir, len(names), o.GPUs))
+		}
 	}
 	return notes, nil
 }
