@@ -109,10 +109,10 @@ func FitModel(g *GPU, m *Model, p Precision, memUtil float64) (Fit, error) {
 
 // GuideTable lays out the GPU guide: one row per GPU with its specs, its
 // default on-demand price (DefaultOffer, the price every command uses) with
-// its provider, the cheapest alternative on-demand offer, and, when fits is
+// its provider, the cheapest other on-demand offer when it is cheaper, and, when fits is
 // not nil, whether the model fits it (fits[i] belongs to c.GPUs[i]).
 func GuideTable(c *Catalog, fits []Fit) *Table {
-	t := &Table{Title: "GPU guide", Columns: []string{"gpu", "name", "memory", "bandwidth", "bf16 dense", "tdp", "on-demand $/gpu-h (default)", "cheapest alternative", "guide"}}
+	t := &Table{Title: "GPU guide", Columns: []string{"gpu", "name", "memory", "bandwidth", "bf16 dense", "tdp", "on-demand $/gpu-h (default)", "cheaper alternative", "guide"}}
 	if fits != nil {
 		t.Title = fmt.Sprintf("GPU guide: %s at %s", fits[0].Model, fits[0].Precision)
 		t.Columns = append(t.Columns, "fits", "kv cache")
@@ -127,8 +127,13 @@ func GuideTable(c *Catalog, fits []Fit) *Table {
 					best = a
 				}
 			}
-			if best != nil {
+			switch {
+			case best != nil && best.USDPerGPUHour < o.USDPerGPUHour:
 				alt = USD(best.USDPerGPUHour) + " (" + best.Provider + ", " + best.Date + ")"
+			case best != nil:
+				// The default is the cheapest: an "alternative" dearer than
+				// it (rtx-4090's $0.74 beside its $0.34) read as a saving.
+				alt = "none cheaper"
 			}
 		}
 		tflops := "n/a"

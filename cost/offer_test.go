@@ -31,6 +31,13 @@ func TestDefaultOfferIsWhatTheGuideShows(t *testing.T) {
 			t.Errorf("guide row %q; want $6.880 (aws) and the $2.690 alternative", row)
 		}
 	}
+	// A default that is already the cheapest has no cheaper alternative:
+	// rtx-4090's $0.74 offer beside its $0.34 default read as a saving.
+	for _, row := range tab.Rows {
+		if row[0] == "rtx-4090" && (row[6] != "$0.340 (runpod)" || row[7] != "none cheaper") {
+			t.Errorf("guide row %q; want the $0.340 default and 'none cheaper'", row)
+		}
+	}
 	for _, a := range g.Alternatives(o) {
 		if a.Kind != OnDemand || a.ID == o.ID {
 			t.Errorf("alternative %s (%s)", a.ID, a.Kind)
