@@ -126,9 +126,6 @@ func (a *Arrivals) gap() float64 {
 // (n ≤ 0: no count limit) within horizon (0: no time limit; one of the two
 // must be set). It is the Stream's times in a slice: 8 bytes an arrival, for
 // callers that want them all (calibrate); a level streams them.
-//
-// a must be fresh (no Next called): the stream replays a's process from its
-// seed.
 func (a *Arrivals) Schedule(n int, horizon time.Duration) []time.Duration {
 	st := a.Stream(n, horizon)
 	out := make([]time.Duration, 0, st.Len())
@@ -157,11 +154,12 @@ func (a *Arrivals) Schedule(n int, horizon time.Duration) []time.Duration {
 // The scale needs the gaps' sum before the first due time: the stream draws
 // the gaps once to sum them, then replays the same seeded generator to emit
 // them, so its times are those of the whole schedule drawn at once, bit for
-// bit. The first pass costs about 5 ns a gap for Poisson and 25 for gamma
-// (BenchmarkStream), paid before the level's first request:
-// scenarios.MaxLevelArrivals bounds it to seconds.
+// bit. Both passes together cost 15 ns an arrival for Poisson and 100 for
+// gamma of shape 0.5 (BenchmarkStream, 2 cores); the first, about half,
+// is paid before the level's first request: scenarios.MaxLevelArrivals
+// bounds it to seconds.
 type Stream struct {
-	a       *Arrivals // the process, replayed from its seed
+	a       *Arrivals // a twin of the process, replaying its gaps
 	count   int       // arrivals at most
 	horizon time.Duration
 	i       int     // arrivals given
@@ -170,10 +168,10 @@ type Stream struct {
 }
 
 // Stream returns the schedule of at most n arrivals (n ≤ 0: no count limit)
-// within horizon (0: no time limit; with neither, no arrival). a must be
-// fresh (no Next called): the stream replays a's process from its seed.
+// within horizon (0: no time limit; with neither, no arrival), drawn from
+// a's process from its seed: a itself is not advanced.
 func (a *Arrivals) Stream(n int, horizon time.Duration) *Stream {
-	st := &Stream{a: a, horizon: horizon}
+	st := &Stream{a: a.twin(), horizon: horizon}
 	if n <= 0 && horizon <= 0 {
 		return st
 	}
@@ -192,8 +190,8 @@ func (a *Arrivals) Stream(n int, horizon time.Duration) *Stream {
 		return st
 	}
 	// The first pass: the count+1 gaps that span the window, summed in
-	// the order they are drawn, by a twin of a (same seed); a itself
-	// replays them in Next.
+	// the order they are drawn, by another twin (same seed); st.a replays
+	// them in Next.
 	twin := a.twin()
 	var sum float64
 	for range st.count + 1 {

@@ -153,3 +153,27 @@ func BenchmarkStream(b *testing.B) {
 		})
 	}
 }
+
+// TestStreamLeavesItsArrivalsAsTheyWere: a stream replays its process from
+// the seed on a twin, so a schedule taken from Arrivals already drawn from
+// (Next) is still the seed's, and taking one does not advance the Arrivals.
+func TestStreamLeavesItsArrivalsAsTheyWere(t *testing.T) {
+	fresh := func() *Arrivals {
+		a, err := NewArrivals(ArrivalPoisson, 100, 0, 0, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	want := scheduleWhole(fresh(), 50, 0)
+	used := fresh()
+	used.Next()
+	if got := used.Schedule(50, 0); !slices.Equal(got, want) {
+		t.Errorf("a schedule of Arrivals drawn from differs from the seed's (first difference at %d)", firstDiff(got, want))
+	}
+	b, c := fresh(), fresh()
+	b.Schedule(50, 0)
+	if b.Next() != c.Next() {
+		t.Error("taking a schedule advanced the Arrivals")
+	}
+}
