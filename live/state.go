@@ -120,9 +120,9 @@ type levelAcc struct {
 	running  bool
 	// firstSent is the earliest send of the level's records (-1: none).
 	firstSent int64
-	// beganNS is when the level began, for marking it on a chart: its
-	// start, before any spread probe (startNS moves to the probe's end);
-	// for a level known only from its records, its earliest send.
+	// beganNS is when LevelStarted started the level, for marking it on
+	// a chart (startNS moves to a spread probe's end); a level known only
+	// from its records began at firstSent (LevelSnapshot.BeganNS).
 	beganNS int64
 	// probing: the level's spread probe has not ended yet; its clock
 	// (startNS) moves to the probe's end when it does.
@@ -157,9 +157,6 @@ type levelAcc struct {
 // only from its records (a followed run), to its earliest send after the
 // probe, or the probe's end while there is none.
 func (a *levelAcc) clock(r *rundir.Record) {
-	if a.implicit && r.SentNS < a.beganNS {
-		a.beganNS = r.SentNS
-	}
 	if r.Stage == rundir.StageProbe {
 		if a.probing || a.implicit && a.workSent < 0 {
 			a.startNS = max(r.DoneNS, r.EndNS)
@@ -303,7 +300,7 @@ func (s *State) levelFor(r *rundir.Record) int {
 			return i
 		}
 	}
-	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS, beganNS: r.SentNS,
+	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS,
 		implicit: true, running: true, firstSent: -1, workSent: -1, tok0: tokSample{r.SentNS, s.streamed.Load()}})
 	s.curLevel.Store(math.Float64bits(r.Level))
 	return len(s.levels) - 1
@@ -684,6 +681,9 @@ func (s *State) Snapshot() Snapshot {
 	for i, a := range s.levels {
 		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, BeganNS: a.beganNS, EndNS: a.endNS, Probing: a.probing && a.running,
 			Done: a.done, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished, Look: a.look}
+		if a.implicit {
+			ls.BeganNS = a.firstSent
+		}
 		if a.running {
 			ls.Window = s.rolling(i, now)
 			if snap.StreamedKnown {

@@ -86,10 +86,10 @@ func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
 }
 
 // merged returns s with o's worker starts and requests added (o's last
-// send is not: the steady state ends at the last measured send); s and o
-// are left as they are.
+// send is not: the steady state ends at the last measured send; nor the
+// ramp-up, which the caller sets, SetRampUp); s and o are left as they are.
 func (s *SteadyAcc) merged(o *SteadyAcc) SteadyAcc {
-	m := SteadyAcc{lastSend: s.lastSend, reqs: append(slices.Clip(s.reqs), o.reqs...), rampNS: max(s.rampNS, o.rampNS)}
+	m := SteadyAcc{lastSend: s.lastSend, reqs: append(slices.Clip(s.reqs), o.reqs...)}
 	for _, a := range []*SteadyAcc{s, o} {
 		if a.haveSched {
 			m.noteScheduled(a.firstSched)
