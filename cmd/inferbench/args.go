@@ -103,21 +103,16 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 }
 
 // levelList is a --concurrency value that lists levels as --sweep takes
-// them, without the empty items and spaces typed ("1,2,,4" → "1,2,4": the
-// suggestion repeated the typo); "" when an item is not a whole number.
+// them, without the empty items typed ("1,2,,4" → "1,2,4": the suggestion
+// repeated the typo); "" when an item is not a whole number (--sweep's own
+// parse, parseList, judges).
 func levelList(v string) string {
-	var out []string
-	for item := range strings.SplitSeq(v, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
-		if _, err := strconv.Atoi(item); err != nil {
-			return ""
-		}
-		out = append(out, item)
+	items := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+	list := strings.Join(items, ",")
+	if _, err := parseList(list, strconv.Atoi); err != nil || list == "" {
+		return ""
 	}
-	return strings.Join(out, ",")
+	return list
 }
 
 // oneLineUsage makes every command's usage errors one line (exit 2): a

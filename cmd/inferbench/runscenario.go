@@ -98,13 +98,6 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	}
 	if fromFile {
 		searchesForFlagLevels(c, s)
-		if a := s.Load.Adaptive; a != nil && c.IsSet("search") && !a.Search && a.Start != 0 {
-			// --search=false turns the file's search off, and the start it
-			// named with it (it was refused: "load.adaptive.start: only
-			// applies with search: true", at the file's line).
-			a.Start = 0
-			s.Forget("load.adaptive.start")
-		}
 	}
 	if err := promptsFromFlags(c, s); err != nil {
 		return nil, err
@@ -269,16 +262,18 @@ var loadFlags = map[string]string{
 	"load.capacity_search": flagBisect, "load.capacity_search.steps": flagBisect, "load.adaptive.search": "search",
 }
 
-// searchesForFlagLevels fits a scenario file's capacity searches to levels
-// a flag gave in place of the file's. A search is over the file's levels:
-// over one level given by flag (--scenario qualify --concurrency 4) there
-// is nothing to search, so the file's searches are turned off, with a note,
-// and the level runs (stopped adaptively if the file says so); before, the
-// run was refused, the file's lines blamed for the flag's level. A search
-// the flags ask for (--bisect N, --search) is left for validation to refuse
-// by its flag's name. Over a sweep given by flag the searches stay; the
-// file's adaptive start, one of the file's levels, is dropped when it is
-// not one of the flag's (the search starts where it starts by default).
+// searchesForFlagLevels fits a scenario file's capacity searches to the
+// flags laid over it. A search is over the file's levels: over one level
+// given by flag (--scenario qualify --concurrency 4) there is nothing to
+// search, so the file's searches are turned off, with a note, and the level
+// runs (stopped adaptively if the file says so); before, the run was
+// refused, the file's lines blamed for the flag's level. A search the flags
+// ask for (--bisect N, --search) is left for validation to refuse by its
+// flag's name. The file's adaptive start, one of the file's levels for its
+// search, goes when a flag took either away: the search (--search=false,
+// or turned off here) or the levels (a --sweep without it); it was refused
+// at the file's line ("load.adaptive.start: only applies with search:
+// true").
 func searchesForFlagLevels(c *cli.Context, s *scenarios.Scenario) {
 	var flag string
 	for _, f := range []string{flagConcurrency, flagRate, flagSweep} {
@@ -286,36 +281,30 @@ func searchesForFlagLevels(c *cli.Context, s *scenarios.Scenario) {
 			flag = f
 		}
 	}
-	if flag == "" {
-		return
-	}
 	ld := &s.Load
 	levels := ld.Levels()
 	a := ld.Adaptive
-	if len(levels) > 1 {
-		if a != nil && a.Start != 0 && !slices.Contains(levels, a.Start) {
-			a.Start = 0
-			s.Forget("load.adaptive.start")
+	if flag != "" && len(levels) <= 1 {
+		asked := (c.IsSet(flagBisect) && c.Int(flagBisect) != 0) || c.Bool("search")
+		var off []string
+		if ld.CapacitySearch != nil && !c.IsSet(flagBisect) {
+			ld.CapacitySearch = nil
+			s.Forget("load.capacity_search", "load.capacity_search.steps")
+			off = append(off, "load.capacity_search")
 		}
-		return
+		if a != nil && a.Search && !c.IsSet("search") {
+			a.Search = false
+			s.Forget("load.adaptive.search")
+			off = append(off, "load.adaptive.search")
+		}
+		if len(off) > 0 && !asked { // asked: the refusal says enough
+			fmt.Fprintf(c.App.ErrWriter, "inferbench: note: --%s %s is one level: the scenario's capacity search (%s) is off; --sweep or a --rate list searches\n",
+				flag, c.String(flag), strings.Join(off, ", "))
+		}
 	}
-	// A search the flags ask for stays, for validation to refuse by name;
-	// then the note would only precede the refusal.
-	bisect, search := c.IsSet(flagBisect), c.IsSet("search")
-	var off []string
-	if ld.CapacitySearch != nil && !bisect {
-		ld.CapacitySearch = nil
-		s.Forget("load.capacity_search", "load.capacity_search.steps")
-		off = append(off, "load.capacity_search")
-	}
-	if a != nil && a.Search && !search {
-		a.Search, a.Start = false, 0
-		s.Forget("load.adaptive.search", "load.adaptive.start")
-		off = append(off, "load.adaptive.search")
-	}
-	if len(off) > 0 && !(bisect && c.Int(flagBisect) != 0) && !c.Bool("search") {
-		fmt.Fprintf(c.App.ErrWriter, "inferbench: note: --%s %s is one level: the scenario's capacity search (%s) is off; --sweep or a --rate list searches\n",
-			flag, c.String(flag), strings.Join(off, ", "))
+	if a != nil && a.Start != 0 && (flag != "" || c.IsSet("search")) && (!a.Search || !slices.Contains(levels, a.Start)) {
+		a.Start = 0
+		s.Forget("load.adaptive.start")
 	}
 }
 
