@@ -17,30 +17,10 @@ import (
 // shows several done/total values, and no line is wider than 59 columns.
 func TestProgressOnPTY(t *testing.T) {
 	t.Setenv("TERM", "xterm") // the test's own terminal type must not decide it
-	term := ptytest.Open(t, 60)
-	tty := term.TTY
-
-	s := New(Options{})
-	p := NewProgress(tty, s, ProgressOptions{Refresh: 20 * time.Millisecond})
-	if !p.TTY() {
+	text, redraws := progressOnPTY(t, 60, ProgressOptions{Refresh: 20 * time.Millisecond}, 8)
+	if !redraws {
 		t.Fatal("ModeAuto did not find the pseudo-terminal")
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
-	s.LevelStarted(LevelPlan{Level: 3, Requests: 8})
-	for range 8 {
-		time.Sleep(60 * time.Millisecond)
-		now := time.Since(s.start).Nanoseconds()
-		s.Add(rec(3, now-50*ms, 10*ms, 2*ms, 21))
-	}
-	s.LevelFinished(3, nil)
-	time.Sleep(60 * time.Millisecond)
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	text := term.Close()
 
 	seen := map[string]bool{}
 	for _, m := range regexp.MustCompile(`level 3  (\d)/8`).FindAllStringSubmatch(text, -1) {
@@ -68,17 +48,31 @@ func TestProgressOnPTY(t *testing.T) {
 // old code redrew with ESC[1A ESC[J, shown as text on every refresh.
 func TestProgressOnDumbTerminal(t *testing.T) {
 	t.Setenv("TERM", "dumb")
-	term := ptytest.Open(t, 80)
-	s := New(Options{})
-	p := NewProgress(term.TTY, s, ProgressOptions{Refresh: 20 * time.Millisecond, Interval: 40 * time.Millisecond})
-	if p.TTY() {
+	text, redraws := progressOnPTY(t, 80, ProgressOptions{Refresh: 20 * time.Millisecond, Interval: 40 * time.Millisecond}, 4)
+	if redraws {
 		t.Error("ModeAuto redraws on a TERM=dumb terminal")
 	}
+	if strings.Contains(text, "\x1b") {
+		t.Errorf("escape sequences on a TERM=dumb terminal:\n%q", text)
+	}
+	if !strings.Contains(text, "     3       4      0") {
+		t.Errorf("no result line for level 3:\n%q", text)
+	}
+}
+
+// progressOnPTY runs a Progress (ModeAuto) on a pseudo-terminal of cols
+// columns through one level of n requests, one every 60 ms, and returns what
+// the terminal received and whether the Progress chose to redraw.
+func progressOnPTY(t *testing.T, cols int, o ProgressOptions, n int) (string, bool) {
+	t.Helper()
+	term := ptytest.Open(t, cols)
+	s := New(Options{})
+	p := NewProgress(term.TTY, s, o)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()
-	s.LevelStarted(LevelPlan{Level: 3, Requests: 4})
-	for range 4 {
+	s.LevelStarted(LevelPlan{Level: 3, Requests: n})
+	for range n {
 		time.Sleep(60 * time.Millisecond)
 		now := time.Since(s.start).Nanoseconds()
 		s.Add(rec(3, now-50*ms, 10*ms, 2*ms, 21))
@@ -89,11 +83,5 @@ func TestProgressOnDumbTerminal(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	text := term.Close()
-	if strings.Contains(text, "\x1b") {
-		t.Errorf("escape sequences on a TERM=dumb terminal:\n%q", text)
-	}
-	if !strings.Contains(text, "     3       4      0") {
-		t.Errorf("no result line for level 3:\n%q", text)
-	}
+	return term.Close(), p.TTY()
 }
