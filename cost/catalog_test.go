@@ -300,3 +300,32 @@ func TestLookups(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// A reserved offer is a discount on an instance's on-demand price, so the
+// shipped catalog holds that price beside it and the discount is one: a
+// reader comparing kinds must not meet a 1-year term dearer than on-demand
+// because the two rows priced different instances (the A10G's reserved
+// rows are g5.48xlarge, its first on-demand row the one-GPU g5.xlarge).
+func TestReservedOffersHaveTheirOnDemandBasis(t *testing.T) {
+	c := mustLoad(t, "")
+	for _, g := range c.GPUs {
+		for _, r := range g.Offers {
+			if r.Kind != Reserved1y && r.Kind != Reserved3y {
+				continue
+			}
+			var basis *Offer
+			for i, o := range g.Offers {
+				if o.Kind == OnDemand && o.Provider == r.Provider && o.Instance == r.Instance {
+					basis = &g.Offers[i]
+				}
+			}
+			if basis == nil {
+				t.Errorf("%s/%s (%s %s) has no on-demand offer of the same instance", g.ID, r.ID, r.Provider, r.Instance)
+				continue
+			}
+			if !(r.USDPerGPUHour < basis.USDPerGPUHour) {
+				t.Errorf("%s/%s costs %v per GPU-hour, not less than on-demand %s's %v", g.ID, r.ID, r.USDPerGPUHour, basis.ID, basis.USDPerGPUHour)
+			}
+		}
+	}
+}
