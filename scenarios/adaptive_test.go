@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -41,5 +42,48 @@ func TestQualifyIsAdaptive(t *testing.T) {
 	a := s.Load.Adaptive
 	if !s.Load.AdaptiveOn() || a.Precision != 0.05 || !a.Search || a.Start != 64 {
 		t.Errorf("qualify load.adaptive %+v; want precision 0.05, a search from 64", a)
+	}
+}
+
+// TestFitSearches: qualify's searches (capacity_search, adaptive search
+// from 64) over levels that replaced the file's. One level turns both off
+// and says which; a search the caller replaced too is left alone; a sweep
+// keeps them and drops a start that is no longer one of its levels; levels
+// not replaced leave everything as the file says.
+func TestFitSearches(t *testing.T) {
+	open := func() *Scenario {
+		s, err := Open("qualify")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	oneLevel := func(s *Scenario) { s.ClearLoadKind(); s.Load.Concurrency = 4 }
+	sweep := func(levels ...int) func(*Scenario) {
+		return func(s *Scenario) { s.ClearLoadKind(); s.Load.Sweep = &Sweep{Levels: levels} }
+	}
+	for _, tt := range []struct {
+		name                   string
+		levels                 func(*Scenario)
+		replaced, bisect, srch bool
+		off                    []string
+		capacity, search       bool
+		start                  float64
+	}{
+		{"file's own levels", func(*Scenario) {}, false, false, false, nil, true, true, 64},
+		{"one level", oneLevel, true, false, false, []string{"load.capacity_search", "load.adaptive.search"}, false, false, 0},
+		{"one level, --bisect given", oneLevel, true, true, false, []string{"load.adaptive.search"}, true, false, 0},
+		{"one level, --search given", oneLevel, true, false, true, []string{"load.capacity_search"}, false, true, 0},
+		{"sweep without 64", sweep(1, 2, 4, 8), true, false, false, nil, true, true, 0},
+		{"sweep with 64", sweep(16, 64), true, false, false, nil, true, true, 64},
+	} {
+		s := open()
+		tt.levels(s)
+		off := s.FitSearches(tt.replaced, tt.bisect, tt.srch)
+		a := s.Load.Adaptive
+		if !slices.Equal(off, tt.off) || (s.Load.CapacitySearch != nil) != tt.capacity || a.Search != tt.search || a.Start != tt.start {
+			t.Errorf("%s: off %q, capacity search %v, adaptive search %v from %v; want %q, %v, %v from %v",
+				tt.name, off, s.Load.CapacitySearch != nil, a.Search, a.Start, tt.off, tt.capacity, tt.search, tt.start)
+		}
 	}
 }

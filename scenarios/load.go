@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
@@ -391,7 +392,7 @@ func unknownKeyMsg(path string) string {
 // didYouMean is ` (did you mean "X"?)` for the candidate Nearest to key, or
 // "" when none is near.
 func didYouMean(key string, candidates []string) string {
-	if near := Nearest(key, candidates); near != "" {
+	if near := typo.Nearest(key, candidates); near != "" {
 		return fmt.Sprintf(" (did you mean %q?)", near)
 	}
 	return ""
@@ -453,43 +454,6 @@ func knownKeys(path string) []string {
 		}
 	}
 	return keys
-}
-
-// Nearest returns the candidate within two edits of key (the closest, the
-// first on a tie), or "" when none is: the "did you mean" of every input
-// inferbench reads (scenario keys, command-line flags and commands). Case
-// is no edit: --target VLLM is near vllm (it was four edits away, and the
-// message listed every kind instead).
-func Nearest(key string, candidates []string) string {
-	best, bestD := "", 3
-	lk := strings.ToLower(key)
-	for _, c := range candidates {
-		if d := editDistance(lk, strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // kindWords names what a Go type holds, for a type-mismatch message.

@@ -12,6 +12,7 @@ package scenarios
 
 import (
 	"path/filepath"
+	"slices"
 )
 
 // Scenario is one scenario file. Field names follow the YAML keys; the zero
@@ -302,6 +303,41 @@ func (s *Scenario) ClearOpenLoop() {
 	l := &s.Load
 	l.Arrival, l.Burstiness, l.RampUp, l.MaxConcurrency = "", 0, 0, 0
 	s.src.forget("load.arrival", "load.burstiness", "load.ramp_up", "load.max_concurrency")
+}
+
+// FitSearches fits the file's capacity searches to levels that replaced
+// its own (levelsReplaced: a --concurrency, --rate or --sweep laid over
+// it). A search is over the file's levels: over one level there is nothing
+// to search, so the file's searches (load.capacity_search,
+// load.adaptive.search) are turned off and their paths returned, for the
+// caller's note, and the level runs (stopped adaptively if the file says
+// so); a search replaced too (bisectReplaced, searchReplaced: the flags
+// asked for one, or said none) is left to them and to validation. The
+// adaptive start, one of the file's levels for its search, goes when its
+// search is off or its level no longer among the levels, once levels or
+// search were replaced; it was refused at the file's line
+// ("load.adaptive.start: only applies with search: true").
+func (s *Scenario) FitSearches(levelsReplaced, bisectReplaced, searchReplaced bool) (off []string) {
+	ld := &s.Load
+	levels := ld.Levels()
+	a := ld.Adaptive
+	if levelsReplaced && len(levels) <= 1 {
+		if ld.CapacitySearch != nil && !bisectReplaced {
+			ld.CapacitySearch = nil
+			s.Forget("load.capacity_search", "load.capacity_search.steps")
+			off = append(off, "load.capacity_search")
+		}
+		if a != nil && a.Search && !searchReplaced {
+			a.Search = false
+			s.Forget("load.adaptive.search")
+			off = append(off, "load.adaptive.search")
+		}
+	}
+	if a != nil && a.Start != 0 && (levelsReplaced || searchReplaced) && (!a.Search || !slices.Contains(levels, a.Start)) {
+		a.Start = 0
+		s.Forget("load.adaptive.start")
+	}
+	return off
 }
 
 // Path resolves p, a path written in the scenario (dataset, trace, empirical

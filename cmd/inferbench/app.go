@@ -7,8 +7,9 @@ import (
 	"os"
 	"runtime/pprof"
 
-	"github.com/inferbench/inferbench/scenarios"
 	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/internal/cmdline"
 )
 
 // newApp returns the command-line application writing to stdout and stderr.
@@ -77,55 +78,7 @@ func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 			versionCommand(),
 		},
 	}
-	app.Action = unknownCommand("", app.Commands)
-	oneLineUsage("", app.Commands)
+	app.Action = cmdline.UnknownCommand("", app.Commands)
+	cmdline.OneLineUsage("", app.Commands, levelHint)
 	return app
-}
-
-// unknownCommand is the Action of the app, and of each command that only
-// groups others (history, gpu, …), path being the command as typed: with no
-// argument it shows the help; otherwise the first argument names no command
-// of cmds, said in one line with "did you mean".
-func unknownCommand(path string, cmds []*cli.Command) cli.ActionFunc {
-	return func(c *cli.Context) error {
-		if c.NArg() == 0 && path == "" {
-			return cli.ShowAppHelp(c)
-		}
-		if c.NArg() == 0 {
-			return cli.ShowSubcommandHelp(c)
-		}
-		msg := fmt.Sprintf("unknown command %q", c.Args().First())
-		var names []string
-		for _, cmd := range cmds {
-			names = append(names, cmd.Names()...)
-		}
-		if s := scenarios.Nearest(c.Args().First(), names); s != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", s)
-		}
-		if path == "" {
-			return usagef("%s; see inferbench --help", msg)
-		}
-		return usagef("%s: %s; see inferbench %s --help", path, msg, path)
-	}
-}
-
-// noArgs rejects the positional arguments of a command that takes none;
-// name is the command as typed (run, gpu list).
-func noArgs(c *cli.Context, name string) error {
-	if c.NArg() > 0 {
-		return usagef("%s takes no arguments, got %q", name, c.Args().First())
-	}
-	return nil
-}
-
-// noFlagArgs rejects positional arguments that look like flags: urfave/cli v2
-// stops parsing flags at the first positional argument, so "report DIR
-// --format json" would silently ignore the flag.
-func noFlagArgs(c *cli.Context) error {
-	for _, a := range c.Args().Slice() {
-		if len(a) > 1 && a[0] == '-' {
-			return usagef("flags must come before positional arguments: move %s before %s", a, c.Args().First())
-		}
-	}
-	return nil
 }

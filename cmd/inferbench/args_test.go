@@ -9,7 +9,15 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/internal/cmdline"
 )
+
+// runArgs runs app on args as main does: every command's flags moved
+// before its positional arguments (cmdline.Reorder).
+func runArgs(ctx context.Context, app *cli.App, args []string) error {
+	return app.RunContext(ctx, cmdline.Reorder(app, args))
+}
 
 // TestReorderArgs: flags after positional arguments are moved before them,
 // with their values; "--" ends the flags; the command path stays.
@@ -24,8 +32,8 @@ func TestReorderArgs(t *testing.T) {
 		{[]string{"ib", "merge", "--out", "m", "--", "-s0", "--out"}, []string{"ib", "merge", "--out", "m", "--", "-s0", "--out"}},
 		{[]string{"ib", "--cpuprofile", "p", "report", "r", "--format", "md"}, []string{"ib", "--cpuprofile", "p", "report", "--format", "md", "r"}},
 	} {
-		if got := reorderArgs(app, tt.in); !slices.Equal(got, tt.want) {
-			t.Errorf("reorderArgs(%q) = %q; want %q", tt.in, got, tt.want)
+		if got := cmdline.Reorder(app, tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("cmdline.Reorder(%q) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -58,6 +66,7 @@ func TestUsageErrorsOneLine(t *testing.T) {
 		{[]string{"run", "--concurrency", "1,8"}, `run: --concurrency: invalid value "1,8": want a whole number; for several levels, --sweep 1,8`},
 		{[]string{"run", "--concurrency", "1,2,,4"}, `run: --concurrency: invalid value "1,2,,4": want a whole number; for several levels, --sweep 1,2,4`},
 		{[]string{"run", "--concurrency", "1,x"}, `run: --concurrency: invalid value "1,x": want a whole number`},
+		{[]string{"run", "--ignore-eos=maybe"}, `run: --ignore-eos: invalid value "maybe": want true or false`},
 		{[]string{"report", "--tokens-per-day", "lots", "r"}, `report: --tokens-per-day: invalid value "lots": want a number`},
 		{[]string{"history", "lst"}, `history: unknown command "lst" (did you mean list?); see inferbench history --help`},
 		{[]string{"gpu", "wach"}, `gpu: unknown command "wach" (did you mean watch?); see inferbench gpu --help`},
@@ -137,10 +146,10 @@ func TestNonFiniteNumberFlags(t *testing.T) {
 					// instead of serving until the test times out.
 					ctx, cancel := context.WithCancel(t.Context())
 					cancel()
-					args := append([]string{"inferbench"}, append(slices.Clone(p), dashed(name)+"="+v)...)
+					args := append([]string{"inferbench"}, append(slices.Clone(p), cmdline.Dashed(name)+"="+v)...)
 					var stdout, stderr bytes.Buffer
 					code := exitCode(runArgs(ctx, newApp(&stdout, &stderr), args), &stderr)
-					want := dashed(name) + ": invalid value"
+					want := cmdline.Dashed(name) + ": invalid value"
 					if line := strings.TrimSpace(stderr.String()); code != exitUsage || !strings.Contains(line, want) || strings.Contains(line, "\n") {
 						t.Errorf("%s: exit %d, stderr %q; want exit 2 and one line with %q", strings.Join(args, " "), code, stderr.String(), want)
 					}

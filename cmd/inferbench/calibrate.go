@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 	"github.com/urfave/cli/v2"
@@ -33,7 +34,7 @@ streams held and client memory per stream; each with the floor beside it.`,
 			&cli.Float64Flag{Name: "rate", Value: 2000, Usage: "Poisson rate (req/s) for send lag"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c, "calibrate"); err != nil {
+			if err := cmdline.NoArgs(c, "calibrate"); err != nil {
 				return err
 			}
 			format := c.String("format")

@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/history"
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/report/compare"
 )
 
@@ -62,7 +63,7 @@ Exit status: 0 no regression, 1 regression, 2 the runs cannot be compared (the r
 
 // compareArgs checks compare's command line and fills in the runs.
 func compareArgs(c *cli.Context, o *compare.GateOptions) error {
-	if err := noFlagArgs(c); err != nil {
+	if err := cmdline.NoFlagArgs(c); err != nil {
 		return err
 	}
 	args := c.Args().Slice()

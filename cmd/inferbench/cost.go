@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/report"
 )
 
@@ -15,10 +16,10 @@ import (
 // costFormat checks that a cost command (cost, crossover, advise, gpus) got
 // no positional arguments and returns its --format.
 func costFormat(c *cli.Context) (cost.Format, error) {
-	if err := noFlagArgs(c); err != nil {
+	if err := cmdline.NoFlagArgs(c); err != nil {
 		return "", err
 	}
-	if err := noArgs(c, c.Command.Name); err != nil {
+	if err := cmdline.NoArgs(c, c.Command.Name); err != nil {
 		return "", err
 	}
 	f, err := cost.ParseFormat(c.String("format"))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -30,14 +31,8 @@ const (
 	exitInterrupted = 130
 )
 
-// usageError marks an error in how the command was called.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
+// usagef is the one-line usage error (exit 2) every command returns.
+var usagef = cmdline.Usagef
 
 // exitCodeError carries an exit code chosen by a command (e.g. compare's
 // regression verdict) without being an error message of its own.
@@ -61,7 +56,7 @@ func exitCode(err error, stderr io.Writer) int {
 		lines[i] = targets.Printable(l)
 	}
 	fmt.Fprintln(stderr, "inferbench:", strings.Join(lines, "\n"))
-	var ue *usageError
+	var ue *cmdline.UsageError
 	var ce *exitCodeError
 	switch {
 	case errors.As(err, &ce):

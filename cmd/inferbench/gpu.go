@@ -7,6 +7,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
+	"github.com/inferbench/inferbench/internal/cmdline"
 )
 
 func gpuCommand() *cli.Command {
@@ -18,7 +19,7 @@ func gpuCommand() *cli.Command {
 			Usage: "dcgm: the exporter's metrics URL (http://HOST:9400/metrics); mock: the mock engine's base URL"},
 	}
 	check := func(c *cli.Context) error {
-		if err := noArgs(c, "gpu "+c.Command.Name); err != nil {
+		if err := cmdline.NoArgs(c, "gpu "+c.Command.Name); err != nil {
 			return err
 		}
 		if o.Backend == backend.None {

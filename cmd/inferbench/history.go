@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/history"
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/report/compare"
 )
 
@@ -63,7 +64,7 @@ each run's summary and run.json; the run directory stays the source of truth.`,
 // calls run.
 func historyAction(run func(context.Context, history.CommandOptions, io.Writer, io.Writer) error) cli.ActionFunc {
 	return func(c *cli.Context) error {
-		if err := noFlagArgs(c); err != nil {
+		if err := cmdline.NoFlagArgs(c); err != nil {
 			return err
 		}
 		o := history.CommandOptions{Store: c.String("store"), Args: c.Args().Slice(),

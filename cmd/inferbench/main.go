@@ -17,6 +17,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/internal/printable"
 )
 
@@ -32,7 +33,7 @@ func main() {
 	hard, cancelHard := context.WithCancelCause(context.Background())
 	drain, cancelDrain := context.WithCancelCause(hard)
 	app := newAppWith(os.Stdout, os.Stderr, hard)
-	args := reorderArgs(app, os.Args)
+	args := cmdline.Reorder(app, os.Args)
 	drains := drainsOnSignal(app, args)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -110,7 +111,7 @@ func drainsOnSignal(app *cli.App, args []string) func() bool {
 	var path []string
 	cmds := app.Commands
 	for _, a := range args[1:] {
-		c := findCommand(cmds, a)
+		c := cmdline.FindCommand(cmds, a)
 		if c == nil {
 			continue
 		}

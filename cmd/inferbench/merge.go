@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/merge"
 )
@@ -46,7 +47,7 @@ reason (exit 2).`,
 			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
-			if err := noFlagArgs(c); err != nil {
+			if err := cmdline.NoFlagArgs(c); err != nil {
 				return err
 			}
 			if c.NArg() == 0 {

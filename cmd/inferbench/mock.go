@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/mock"
 )
 
@@ -48,7 +49,7 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 			&cli.StringFlag{Name: "chat-stream", Value: mock.ChatStreamVLLM, Destination: &cfg.ChatStream, Usage: "shape of the vLLM chat stream: vllm (role chunk with the first token, finish_reason on the last token's chunk, as current vLLM) or early-role (role chunk on receipt, a separate finish chunk)"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c, "mock"); err != nil {
+			if err := cmdline.NoArgs(c, "mock"); err != nil {
 				return err
 			}
 			if c.Bool("list") {

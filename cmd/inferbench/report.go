@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/report/render"
@@ -47,7 +48,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			&cli.Float64Flag{Name: "png-dpi", Value: plot.PNGDPI, Destination: &o.PNGDPI, Usage: "resolution of the PNG figures in dots per inch (300 for print)"},
 		}...),
 		Action: func(c *cli.Context) error {
-			if err := noFlagArgs(c); err != nil {
+			if err := cmdline.NoFlagArgs(c); err != nil {
 				return err
 			}
 			if c.NArg() < 1 {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render"
 	"github.com/inferbench/inferbench/report/render/rendertest"
@@ -130,7 +131,7 @@ func TestReportUsageErrors(t *testing.T) {
 		{[]string{"report", "--png-dpi", "5", a100}, "between 24 and 1200"},
 	} {
 		_, _, err := runApp(t, tt.args...)
-		var ue *usageError
+		var ue *cmdline.UsageError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("inferbench %s: %v; want a usage error containing %q", strings.Join(tt.args[1:], " "), err, tt.want)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
@@ -119,7 +120,7 @@ reportable run directory (a second Ctrl-C cancels the requests in flight).`,
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level (0: none, a scenario's search turned off)"},
 		}, shardFlags(), liveFlags(), adaptiveFlags(), sessionFlags(), promptFlags()),
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c, "run"); err != nil {
+			if err := cmdline.NoArgs(c, "run"); err != nil {
 				return err
 			}
 			opts, err := runOptionsFrom(c)

@@ -263,17 +263,11 @@ var loadFlags = map[string]string{
 }
 
 // searchesForFlagLevels fits a scenario file's capacity searches to the
-// flags laid over it. A search is over the file's levels: over one level
-// given by flag (--scenario qualify --concurrency 4) there is nothing to
-// search, so the file's searches are turned off, with a note, and the level
-// runs (stopped adaptively if the file says so); before, the run was
-// refused, the file's lines blamed for the flag's level. A search the flags
-// ask for (--bisect N, --search) is left for validation to refuse by its
-// flag's name. The file's adaptive start, one of the file's levels for its
-// search, goes when a flag took either away: the search (--search=false,
-// or turned off here) or the levels (a --sweep without it); it was refused
-// at the file's line ("load.adaptive.start: only applies with search:
-// true").
+// level flags laid over it (Scenario.FitSearches), with a note when it
+// turned the file's off: --scenario qualify --concurrency 4 runs the one
+// level (it was refused, the file's lines blamed for the flag's level). A
+// search the flags ask for (--bisect N, --search) over one level is refused
+// by validation, by its flag's name: the note would say too much.
 func searchesForFlagLevels(c *cli.Context, s *scenarios.Scenario) {
 	var flag string
 	for _, f := range []string{flagConcurrency, flagRate, flagSweep} {
@@ -281,30 +275,10 @@ func searchesForFlagLevels(c *cli.Context, s *scenarios.Scenario) {
 			flag = f
 		}
 	}
-	ld := &s.Load
-	levels := ld.Levels()
-	a := ld.Adaptive
-	if flag != "" && len(levels) <= 1 {
-		asked := (c.IsSet(flagBisect) && c.Int(flagBisect) != 0) || c.Bool("search")
-		var off []string
-		if ld.CapacitySearch != nil && !c.IsSet(flagBisect) {
-			ld.CapacitySearch = nil
-			s.Forget("load.capacity_search", "load.capacity_search.steps")
-			off = append(off, "load.capacity_search")
-		}
-		if a != nil && a.Search && !c.IsSet("search") {
-			a.Search = false
-			s.Forget("load.adaptive.search")
-			off = append(off, "load.adaptive.search")
-		}
-		if len(off) > 0 && !asked { // asked: the refusal says enough
-			fmt.Fprintf(c.App.ErrWriter, "inferbench: note: --%s %s is one level: the scenario's capacity search (%s) is off; --sweep or a --rate list searches\n",
-				flag, c.String(flag), strings.Join(off, ", "))
-		}
-	}
-	if a != nil && a.Start != 0 && (flag != "" || c.IsSet("search")) && (!a.Search || !slices.Contains(levels, a.Start)) {
-		a.Start = 0
-		s.Forget("load.adaptive.start")
+	off := s.FitSearches(flag != "", c.IsSet(flagBisect), c.IsSet("search"))
+	if asked := (c.IsSet(flagBisect) && c.Int(flagBisect) != 0) || c.Bool("search"); len(off) > 0 && !asked {
+		fmt.Fprintf(c.App.ErrWriter, "inferbench: note: --%s %s is one level: the scenario's capacity search (%s) is off; --sweep or a --rate list searches\n",
+			flag, c.String(flag), strings.Join(off, ", "))
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/targets/registry"
 )
@@ -16,7 +17,7 @@ func scenariosCommand() *cli.Command {
 				Name:  "list",
 				Usage: "the scenarios shipped with inferbench, with what each measures",
 				Action: func(c *cli.Context) error {
-					if err := noArgs(c, "scenarios list"); err != nil {
+					if err := cmdline.NoArgs(c, "scenarios list"); err != nil {
 						return err
 					}
 					return scenarios.WriteList(c.App.Writer, registry.Kinds())
@@ -27,7 +28,7 @@ func scenariosCommand() *cli.Command {
 				Usage:     "print a scenario as it will run: every field, defaults applied",
 				ArgsUsage: "NAME|FILE",
 				Action: func(c *cli.Context) error {
-					if err := noFlagArgs(c); err != nil {
+					if err := cmdline.NoFlagArgs(c); err != nil {
 						return err
 					}
 					if c.NArg() != 1 {
@@ -41,7 +42,7 @@ func scenariosCommand() *cli.Command {
 				Usage:     "check scenario files: each is OK or its errors as file:line:col; exit 2 if any fails (a bad file, as for every command)",
 				ArgsUsage: "FILE...",
 				Action: func(c *cli.Context) error {
-					if err := noFlagArgs(c); err != nil {
+					if err := cmdline.NoFlagArgs(c); err != nil {
 						return err
 					}
 					if c.NArg() == 0 {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/session"
 	"github.com/inferbench/inferbench/targets/registry"
 )
@@ -22,7 +23,7 @@ func targetsCommand() *cli.Command {
 				Name:  "list",
 				Usage: "list the target kinds: protocol, APIs, key variable, default URL",
 				Action: func(c *cli.Context) error {
-					if err := noArgs(c, "targets list"); err != nil {
+					if err := cmdline.NoArgs(c, "targets list"); err != nil {
 						return err
 					}
 					return registry.WriteTable(c.App.Writer)
@@ -45,7 +46,7 @@ saying what failed (unreachable, key rejected, model missing, not a stream, …)
 					&cli.DurationFlag{Name: flagTimeout, Value: DefaultProbeTimeout, Usage: "give up after this long"},
 				},
 				Action: func(c *cli.Context) error {
-					if err := noArgs(c, "targets probe"); err != nil {
+					if err := cmdline.NoArgs(c, "targets probe"); err != nil {
 						return err
 					}
 					o := session.ProbeOptions{Kind: c.String(flagTarget), URL: c.String(flagURL), Model: c.String(flagModel),

@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/internal/cmdline"
 )
 
 // version is stamped by release builds with -ldflags "-X main.version=…".
@@ -50,7 +52,7 @@ func versionCommand() *cli.Command {
 		Name:  "version",
 		Usage: "print the version of inferbench",
 		Action: func(c *cli.Context) error {
-			if err := noArgs(c, "version"); err != nil {
+			if err := cmdline.NoArgs(c, "version"); err != nil {
 				return err
 			}
 			_, err := fmt.Fprintf(c.App.Writer, "inferbench %s %s %s/%s\n", toolVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)

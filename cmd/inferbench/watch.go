@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/live"
 )
 
@@ -36,7 +37,7 @@ the result lines and exits. With --live it also serves the live page, /events an
 			&cli.DurationFlag{Name: watchFlagLinger, Usage: "with --live, keep serving the final state this long after the run ends"},
 		},
 		Action: func(c *cli.Context) error {
-			if err := noFlagArgs(c); err != nil {
+			if err := cmdline.NoFlagArgs(c); err != nil {
 				return err
 			}
 			if c.NArg() != 1 {

@@ -2,11 +2,16 @@ package archtest
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"os/exec"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -125,6 +130,51 @@ func TestNothingImportsCmd(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCommandLineStaysThin: cmd/inferbench is flags → options → one call
+// → exit code (docs/design.md), which issue #18 sized: under 2,500 lines
+// without its tests, no function over 80. Logic that grows there belongs in
+// the package that owns it (the command-line grammar itself is
+// internal/cmdline's).
+func TestCommandLineStaysThin(t *testing.T) {
+	const maxLines, maxFuncLines = 2500, 80
+	files, err := filepath.Glob("../../cmd/inferbench/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	total := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += bytes.Count(src, []byte("\n"))
+		f, err := parser.ParseFile(fset, name, src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			if n := fset.Position(fd.End()).Line - fset.Position(fd.Pos()).Line + 1; n > maxFuncLines {
+				t.Errorf("%s: %s is %d lines; at most %d", filepath.Base(name), fd.Name.Name, n, maxFuncLines)
+			}
+		}
+	}
+	if total == 0 {
+		t.Fatal("no source read: the test is not looking at cmd/inferbench")
+	}
+	if total >= maxLines {
+		t.Errorf("cmd/inferbench has %d lines without its tests; under %d", total, maxLines)
+	}
+	t.Logf("cmd/inferbench: %d lines without its tests", total)
 }
 
 func TestNoGrabBagPackages(t *testing.T) {

@@ -1,0 +1,304 @@
+// Package cmdline owns inferbench's command-line contract over urfave/cli
+// (README, "Exit codes"): flags may come before or after the positional
+// arguments, as people type them; a usage error is one line (exit 2) with
+// "did you mean" for a mistyped flag or command, never a screen of help;
+// no number flag takes NaN or Inf. cmd/inferbench declares the commands and
+// their flags and maps errors to exit codes; this package is the grammar
+// they are read with.
+package cmdline
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/internal/typo"
+)
+
+// UsageError marks an error in how the command was called: exit 2.
+type UsageError struct{ msg string }
+
+func (e *UsageError) Error() string { return e.msg }
+
+// Usagef is a UsageError with a formatted message.
+func Usagef(format string, args ...any) error {
+	return &UsageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// Reorder returns args with the flags of the command they name moved
+// before its positional arguments, each flag with its value (urfave/cli v2
+// stops reading flags at the first positional one, so `merge s0 s1 --out
+// m` would ignore --out). "--" ends the flags: what follows stays as it
+// is. The program name and the command path (run, history add, …) keep
+// their places.
+func Reorder(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	out := []string{args[0]}
+	rest := args[1:]
+	flags := app.Flags
+	cmds := app.Commands
+	// Global flags and the command path.
+	for len(rest) > 0 && rest[0] != "--" {
+		if n := flagLen(flags, rest); n > 0 {
+			out, rest = append(out, rest[:n]...), rest[n:]
+			continue
+		}
+		c := FindCommand(cmds, rest[0])
+		if c == nil {
+			break
+		}
+		out, rest = append(out, rest[0]), rest[1:]
+		flags, cmds = c.Flags, c.Subcommands
+		if len(cmds) == 0 {
+			break
+		}
+	}
+	var fl, pos []string
+	for len(rest) > 0 {
+		if rest[0] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		if n := flagLen(flags, rest); n > 0 {
+			fl, rest = append(fl, rest[:n]...), rest[n:]
+			continue
+		}
+		pos, rest = append(pos, rest[0]), rest[1:]
+	}
+	if slices.Contains(fl, "--help") || slices.Contains(fl, "-h") {
+		pos = nil // `CMD ARG --help` asks for CMD's help, not for a topic ARG
+	}
+	return append(append(out, fl...), pos...)
+}
+
+// flagLen is how many words the flag at rest[0] takes: 2 when it takes a
+// value given as the next word, 1 for --x=v, a boolean or a flag not
+// defined (which the parser then names), 0 when rest[0] is no flag.
+func flagLen(flags []cli.Flag, rest []string) int {
+	if !strings.HasPrefix(rest[0], "-") || len(rest[0]) < 2 {
+		return 0
+	}
+	name := strings.TrimLeft(rest[0], "-")
+	if strings.Contains(name, "=") || len(rest) < 2 {
+		return 1
+	}
+	for _, f := range flags {
+		if slices.Contains(f.Names(), name) {
+			if dv, ok := f.(cli.DocGenerationFlag); ok && dv.TakesValue() {
+				return 2
+			}
+			return 1
+		}
+	}
+	return 1
+}
+
+// FindCommand returns the command of cmds named name (or one of its
+// aliases), nil when none is.
+func FindCommand(cmds []*cli.Command, name string) *cli.Command {
+	for _, c := range cmds {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// A Hint adds to the one-line error of a flag value that does not parse:
+// what the user of the command path probably meant by value for the flag
+// name (as typed, without dashes), "" when nothing.
+type Hint func(path, name, value string) string
+
+// OneLineUsage makes every command's usage errors one line (exit 2): a
+// flag-parsing error gets "did you mean" when a defined flag is close (and
+// hint's words, where hint is not nil), a required flag is checked by the
+// command itself rather than by urfave/cli, which prints the whole help
+// first, and a command that only groups others answers an unknown one in a
+// line (UnknownCommand). parent is the path of the commands above cmds (""
+// at the top), so that the help named is the command as typed (inferbench
+// k8s manifest --help).
+func OneLineUsage(parent string, cmds []*cli.Command, hint Hint) {
+	for _, c := range cmds {
+		path := strings.TrimSpace(parent + " " + c.Name)
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			return Usagef("%s: %s", path, flagError(path, c.Flags, err.Error(), hint))
+		}
+		checkValues(path, c)
+		if len(c.Subcommands) > 0 && c.Action == nil {
+			c.Action = UnknownCommand(path, c.Subcommands)
+		}
+		OneLineUsage(path, c.Subcommands, hint)
+	}
+}
+
+// flagError is urfave/cli's message msg about the flags of the command
+// path as the user would read it.
+func flagError(path string, flags []cli.Flag, msg string, hint Hint) string {
+	if bad, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		// As the user would type it: --name, or -n for a one-letter flag.
+		name := strings.TrimLeft(bad, "-")
+		msg = "unknown flag " + Dashed(name)
+		var names []string
+		for _, f := range flags {
+			names = append(names, f.Names()...)
+		}
+		if s := typo.Nearest(name, names); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", Dashed(s))
+		}
+		return msg + fmt.Sprintf("; see inferbench %s --help", path)
+	}
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("%s: invalid value %q: %s", Dashed(m[2]), m[1], want(flags, m[2]))
+		if hint != nil {
+			if h := hint(path, m[2], m[1]); h != "" {
+				msg += "; " + h
+			}
+		}
+	}
+	return msg
+}
+
+// checkValues makes c check its required flags itself, in a line, and
+// refuse NaN and Inf in its number flags: strconv.ParseFloat, under every
+// number flag, reads them, and `cost --output-tokens-per-s Inf` printed a
+// table of dashes with exit 0 (and its --format json "json: unsupported
+// value: +Inf"). No quantity here is infinite.
+func checkValues(path string, c *cli.Command) {
+	var required, floats []string
+	for _, f := range c.Flags {
+		if rf, ok := f.(cli.RequiredFlag); ok && rf.IsRequired() {
+			required = append(required, f.Names()[0])
+			unrequire(f)
+		}
+		if _, ok := f.(*cli.Float64Flag); ok {
+			floats = append(floats, f.Names()[0])
+		}
+	}
+	if len(required) == 0 && len(floats) == 0 {
+		return
+	}
+	before := c.Before
+	c.Before = func(ctx *cli.Context) error {
+		for _, name := range floats {
+			if v := ctx.Float64(name); ctx.IsSet(name) && (math.IsNaN(v) || math.IsInf(v, 0)) {
+				return Usagef("%s: %s: invalid value %v: want a finite number", path, Dashed(name), v)
+			}
+		}
+		for _, name := range required {
+			if !ctx.IsSet(name) {
+				return Usagef("%s: --%s is required; see inferbench %s --help", path, name, path)
+			}
+		}
+		if before != nil {
+			return before(ctx)
+		}
+		return nil
+	}
+}
+
+// invalidValue is urfave/cli's error for a flag value that does not parse
+// (a boolean's has words of its own: "invalid boolean value … for -force"):
+// the value, the flag's name (one dash) and the parser's words.
+var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-([^:]+): `)
+
+// want says what a value of the flag named name must look like.
+func want(flags []cli.Flag, name string) string {
+	for _, f := range flags {
+		if !slices.Contains(f.Names(), name) {
+			continue
+		}
+		switch f.(type) {
+		case *cli.DurationFlag:
+			return "want a duration with its unit, such as 250ms, 1s or 2m"
+		case *cli.IntFlag, *cli.Int64Flag, *cli.UintFlag, *cli.Uint64Flag:
+			return "want a whole number"
+		case *cli.Float64Flag:
+			return "want a number"
+		case *cli.BoolFlag:
+			return "want true or false"
+		}
+	}
+	return "cannot be read"
+}
+
+// Dashed is a flag name as the user types it: --name, or -n for a
+// one-letter flag.
+func Dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// unrequire clears a flag's Required, so that the command's own check
+// (checkValues) says what is missing in one line.
+func unrequire(f cli.Flag) {
+	switch f := f.(type) {
+	case *cli.StringFlag:
+		f.Required = false
+	case *cli.IntFlag:
+		f.Required = false
+	case *cli.Float64Flag:
+		f.Required = false
+	case *cli.BoolFlag:
+		f.Required = false
+	case *cli.DurationFlag:
+		f.Required = false
+	case *cli.StringSliceFlag:
+		f.Required = false
+	}
+}
+
+// UnknownCommand is the Action of the app, and of each command that only
+// groups others (history, gpu, …), path being the command as typed: with no
+// argument it shows the help; otherwise the first argument names no command
+// of cmds, said in one line with "did you mean".
+func UnknownCommand(path string, cmds []*cli.Command) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if c.NArg() == 0 && path == "" {
+			return cli.ShowAppHelp(c)
+		}
+		if c.NArg() == 0 {
+			return cli.ShowSubcommandHelp(c)
+		}
+		msg := fmt.Sprintf("unknown command %q", c.Args().First())
+		var names []string
+		for _, cmd := range cmds {
+			names = append(names, cmd.Names()...)
+		}
+		if s := typo.Nearest(c.Args().First(), names); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		if path == "" {
+			return Usagef("%s; see inferbench --help", msg)
+		}
+		return Usagef("%s: %s; see inferbench %s --help", path, msg, path)
+	}
+}
+
+// NoArgs rejects the positional arguments of a command that takes none;
+// name is the command as typed (run, gpu list).
+func NoArgs(c *cli.Context, name string) error {
+	if c.NArg() > 0 {
+		return Usagef("%s takes no arguments, got %q", name, c.Args().First())
+	}
+	return nil
+}
+
+// NoFlagArgs rejects positional arguments that look like flags: urfave/cli
+// v2 stops parsing flags at the first positional argument, so "report DIR
+// --format json" would silently ignore the flag where Reorder did not run.
+func NoFlagArgs(c *cli.Context) error {
+	for _, a := range c.Args().Slice() {
+		if len(a) > 1 && a[0] == '-' {
+			return Usagef("flags must come before positional arguments: move %s before %s", a, c.Args().First())
+		}
+	}
+	return nil
+}
