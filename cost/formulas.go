@@ -63,7 +63,7 @@ func USDPerRequest(usdPerHour, requestsPerS float64) float64 {
 // Example: $0.181 per 1M at full load is $0.724 at 25 % and $1.81 at 10 %.
 // For owned hardware this slightly overstates the energy share, since an
 // idle GPU draws less than a busy one (66–115 W idle against about 630 W
-// loaded for an H100, shared/fixtures/telemetry).
+// loaded for an H100, in the recordings under testdata/telemetry).
 func AtDutyCycle(cost, u float64) float64 {
 	if !(u > 0) {
 		return 0

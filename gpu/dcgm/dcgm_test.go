@@ -16,8 +16,8 @@ import (
 	"github.com/inferbench/inferbench/targets/targettest"
 )
 
-// fixture returns a recorded page (a copy of shared/fixtures/telemetry) without
-// its two provenance lines (fixtures/telemetry/README.md).
+// fixture returns a recorded page (testdata/telemetry, copied from the recordings) without
+// its two provenance lines (testdata/telemetry/README.md).
 func fixture(t testing.TB, name string) []byte { return fixtures.Telemetry(t, name) }
 
 // serve returns a Scraper reading page from an httptest server.
