@@ -11,6 +11,7 @@ package gpu
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -43,3 +44,17 @@ type Sampler interface {
 
 // Ptr returns a pointer to v: backends use it to set a present field.
 func Ptr[T any](v T) *T { return &v }
+
+// PowerWindow is the span a GPU's power reading (NVML's power usage,
+// nvidia-smi's power.draw) is the mean of, for a GPU of CUDA compute
+// capability major.minor: 1 s on Ampere (except GA100, 8.0) and newer,
+// instantaneous (0) on GA100 and older (NVML's nvmlDeviceGetPowerUsage;
+// docs/notes/nvml-and-cost.md A.2). An H200 (9.0) read power.draw equal
+// to power.draw.average throughout an idle → load → idle transition
+// (2026-12-04, report/testdata/h200-transition).
+func PowerWindow(major, minor int) time.Duration {
+	if major > 8 || (major == 8 && minor > 0) {
+		return time.Second
+	}
+	return 0
+}

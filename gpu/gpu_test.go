@@ -237,3 +237,34 @@ func TestReadJSONLBadLine(t *testing.T) {
 		t.Errorf("ReadJSONL(bad line 3) = %v; want an error naming line 3", err)
 	}
 }
+
+// TestPowerWindow: NVML's rule (nvmlDeviceGetPowerUsage): a 1 s average on
+// Ampere except GA100 (8.0), and newer; instantaneous on GA100 and older.
+func TestPowerWindow(t *testing.T) {
+	for _, tt := range []struct {
+		major, minor int
+		want         time.Duration
+	}{{7, 0, 0}, {7, 5, 0}, {8, 0, 0}, {8, 6, time.Second}, {8, 9, time.Second}, {9, 0, time.Second}, {10, 0, time.Second}, {12, 0, time.Second}} {
+		if got := PowerWindow(tt.major, tt.minor); got != tt.want {
+			t.Errorf("PowerWindow(%d, %d) = %v; want %v", tt.major, tt.minor, got, tt.want)
+		}
+	}
+}
+
+// TestWatchLineMiBAsNvidiaSMI: memory in whole MiB rounded to the nearest,
+// as nvidia-smi prints NVML's bytes. An H200 under load read 21194670080
+// bytes used (20212.5 MiB): nvidia-smi printed 20213; the table, which
+// truncated, 20212.
+func TestWatchLineMiBAsNvidiaSMI(t *testing.T) {
+	s := &rundir.GPUSample{TNS: 2e9, Index: 0, MemoryUsedBytes: Ptr[uint64](21194670080), MemoryTotalBytes: Ptr[uint64](150754820096)}
+	if got := WatchLine(s); !strings.Contains(got, " 20213/143771 ") {
+		t.Errorf("WatchLine = %q; want 20213/143771 MiB as nvidia-smi shows it", got)
+	}
+	var b bytes.Buffer
+	tw := NewTable(&b)
+	tw.Devices([]rundir.GPUDevice{{Index: 0, Name: "NVIDIA H200", MemoryTotalBytes: Ptr[uint64](150754820096 - 1)}})
+	tw.Flush()
+	if !strings.Contains(b.String(), "143771 MiB") {
+		t.Errorf("Devices: %q; want 143771 MiB (one byte short rounds up)", b.String())
+	}
+}

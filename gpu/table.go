@@ -76,9 +76,13 @@ func gpuNum(p *float64, format string) string {
 	return fmt.Sprintf(format, *p)
 }
 
+// gpuMiB is a byte count in whole MiB, rounded to the nearest (half up),
+// as nvidia-smi shows NVML's bytes: an H200 under load read 21194670080
+// bytes used (20212.5 MiB), which nvidia-smi printed as 20213 and this
+// table, truncating, as 20212.
 func gpuMiB(b *uint64) string {
 	if b == nil {
 		return "-"
 	}
-	return fmt.Sprintf("%d MiB", *b>>20)
+	return fmt.Sprintf("%d MiB", (*b+1<<19)>>20)
 }

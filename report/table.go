@@ -119,7 +119,7 @@ func gpuLine(g *GPULevel) string {
 	}
 	s := fmt.Sprintf("GPU (%d device(s), %d samples): %s\n", g.GPUs, g.Samples, strings.Join(parts, "; "))
 	if g.Throttled {
-		s += fmt.Sprintf("WARNING: GPU throttled %.0f%% of the window: %v\n", 100*derefOr(g.ThrottledShare, 0), g.ThrottleReasons)
+		s += fmt.Sprintf("WARNING: GPU throttled %.0f%% of the window: %s\n", 100*derefOr(g.ThrottledShare, 0), g.ThrottleWords())
 	}
 	return s
 }

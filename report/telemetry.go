@@ -2,7 +2,10 @@ package report
 
 import (
 	"cmp"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/rundir"
@@ -48,7 +51,9 @@ type MeanPeak struct {
 //     readings around it, when counter readings exist at or before StartNS
 //     and at or after EndNS and never decrease; otherwise the integral of
 //     power, linear between readings and held flat before the first and
-//     after the last (trapezoidal rule). EnergySource says which.
+//     after the last (trapezoidal rule), each reading placed at the middle
+//     of the span it averages (rundir.GPUSample.PowerWindowNS). EnergySource
+//     says which.
 //   - ThrottledShare: the fraction of the window during which any GPU had
 //     a throttle reason (gpu.IsThrottle) active, each tick's state held
 //     until the next tick; ThrottleReasons gives that fraction per reason.
@@ -80,6 +85,24 @@ type GPULevel struct {
 	ThrottleReasons map[string]float64 `json:"throttle_reasons,omitempty"`
 	// Throttled is set when ThrottledShare ≥ ThrottledMinShare.
 	Throttled bool `json:"throttled"`
+}
+
+// ThrottleWords names the level's throttle reasons with the share of the
+// window each was active, the longest first ("sw_power_cap 100 %"; ties
+// by name), for the terminal table, the report's tables and its fairness
+// notes; "reason not reported" when the GPUs named none.
+func (g *GPULevel) ThrottleWords() string {
+	m := g.ThrottleReasons
+	keys := slices.Sorted(maps.Keys(m))
+	slices.SortStableFunc(keys, func(x, y string) int { return cmp.Compare(m[y], m[x]) })
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %.0f %%", k, 100*m[k]))
+	}
+	if len(parts) == 0 {
+		return "reason not reported"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // deviceKey identifies a GPU across samples.
@@ -260,17 +283,24 @@ func counterEnergyJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
 }
 
 // powerIntegralJ is ∫ P dt over [start, end] in joules, P linear between
-// readings and flat outside them.
+// readings and flat outside them. A reading that is the mean over the
+// span before it (PowerWindowNS: 1 s on Ampere and newer) stands at the
+// middle of that span: taken at its own time it lags the power by half the
+// span, and a window that ends on a rise (idle to a 700 W cap on an H200)
+// read 20 % low against the energy counter (TestPowerIntegralOnH200Transition).
 func powerIntegralJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
 	var pts []point
 	for _, s := range ss {
 		if s.PowerW != nil {
-			pts = append(pts, point{s.TNS, *s.PowerW})
+			pts = append(pts, point{s.TNS - s.PowerWindowNS/2, *s.PowerW})
 		}
 	}
 	if len(pts) == 0 {
 		return 0, false
 	}
+	// Samples come in time order; readings of spans of different lengths
+	// could change it.
+	slices.SortStableFunc(pts, func(a, b point) int { return cmp.Compare(a.t, b.t) })
 	// Knots: start, every reading strictly inside, end.
 	knots := []point{{start, interp(pts, start)}}
 	for _, p := range pts {

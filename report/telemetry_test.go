@@ -3,7 +3,11 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"os"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
 
@@ -177,4 +181,69 @@ func deref(p *float64) any {
 		return nil
 	}
 	return *p
+}
+
+// TestGPULineNamesThrottleReasons: the table's throttle warning names each
+// reason with its share, the longest first, as the report does. On an H200
+// at its 700 W cap (the device check of 2026-12-04) it printed Go's map
+// syntax: "throttled 100% of the window: map[sw_power_cap:1]".
+func TestGPULineNamesThrottleReasons(t *testing.T) {
+	share := 1.0
+	g := &GPULevel{GPUs: 1, Samples: 64, ThrottledShare: &share, Throttled: true,
+		ThrottleReasons: map[string]float64{"sw_power_cap": 1, "hw_thermal_slowdown": 0.25, "sync_boost": 0.25}}
+	got := gpuLine(g)
+	want := "WARNING: GPU throttled 100% of the window: sw_power_cap 100 %, hw_thermal_slowdown 25 %, sync_boost 25 %\n"
+	if !strings.HasSuffix(got, want) {
+		t.Errorf("gpuLine:\n%s\nwant it to end with\n%s", got, want)
+	}
+	if (&GPULevel{}).ThrottleWords() != "reason not reported" {
+		t.Errorf("no reasons: %q", (&GPULevel{}).ThrottleWords())
+	}
+}
+
+// TestPowerIntegralOnH200Transition: energy from power readings against
+// the energy counter, on a real H200 going from idle to its 700 W cap and
+// back (testdata/h200-transition). NVML's power is the mean over the
+// second before each reading: placed at the middle of that second, the
+// integral is within 3 % of the counter over windows of 5 s and more;
+// taken at the readings' own times it lags, 20 % low on the rise.
+func TestPowerIntegralOnH200Transition(t *testing.T) {
+	f, err := os.Open("testdata/h200-transition/gpu.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recorded, err := rundir.ReadGPUSamples(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPower := func(window int64) []rundir.GPUSample {
+		out := slices.Clone(recorded)
+		for i := range out {
+			out[i].EnergyMJ, out[i].PowerWindowNS = nil, window
+		}
+		return out
+	}
+	averaged, instant := byPower(int64(time.Second)), byPower(0)
+	const s = int64(time.Second)
+	for _, w := range [][2]int64{{s / 10, 21*s + s/2}, {s / 10, 10*s + s/2}, {10 * s, 20 * s}, {5 * s, 15 * s}, {15 * s, 21 * s}, {2 * s, 12 * s}, {s / 10, 5 * s}} {
+		c := SummarizeGPU(recorded, w[0], w[1], 0)
+		if c.EnergySource != EnergyCounter || c.EnergyJ == nil {
+			t.Fatalf("%v: energy source %q; the recording has counters", w, c.EnergySource)
+		}
+		p := SummarizeGPU(averaged, w[0], w[1], 0)
+		if p.EnergySource != EnergyPowerIntegral {
+			t.Fatalf("%v: energy source %q; want the power integral", w, p.EnergySource)
+		}
+		rel := (*p.EnergyJ - *c.EnergyJ) / *c.EnergyJ
+		t.Logf("[%4.1f s, %4.1f s]: counter %7.1f J, power integral %7.1f J (%+.2f %%)", float64(w[0])/1e9, float64(w[1])/1e9, *c.EnergyJ, *p.EnergyJ, 100*rel)
+		if math.Abs(rel) > 0.03 {
+			t.Errorf("%v: power integral %.1f J, counter %.1f J: %+.1f %%; want within 3 %%", w, *p.EnergyJ, *c.EnergyJ, 100*rel)
+		}
+	}
+	// The lag the placement removes: a window that ends on the rise.
+	c := SummarizeGPU(recorded, s/10, 10*s+s/2, 0)
+	if p := SummarizeGPU(instant, s/10, 10*s+s/2, 0); (*c.EnergyJ-*p.EnergyJ) / *c.EnergyJ < 0.15 {
+		t.Errorf("readings at their own times: %.1f J against the counter's %.1f J; the recording shows a lag of 15 %% or more", *p.EnergyJ, *c.EnergyJ)
+	}
 }

@@ -66,6 +66,17 @@ type GPUSample struct {
 	MemoryReservedBytes *uint64 `json:"memory_reserved_bytes,omitempty"`
 	// PowerW is the board power draw in watts.
 	PowerW *float64 `json:"power_w,omitempty"`
+	// PowerWindowNS is how long a span PowerW is the mean of, ending at
+	// TNS: NVML and nvidia-smi give power averaged over 1 s on Ampere
+	// (except GA100) and newer GPUs, and instantaneous power on GA100 and
+	// older (docs/notes/nvml-and-cost.md A.2; nvidia-smi --help-query-gpu,
+	// power.draw). 0 when the reading is
+	// instantaneous or its span unknown. Energy integrated from power puts
+	// each reading at the middle of its span: a 1 s average read at the
+	// end of it lags the power by 0.5 s, which on an H200 going from idle
+	// to its 700 W cap read 20 % low over the 10 s window that ended on the
+	// ramp (report.SummarizeGPU; report/testdata/h200-transition).
+	PowerWindowNS int64 `json:"power_window_ns,omitempty"`
 	// EnergyMJ is the device's energy counter in millijoules since the
 	// driver loaded (NVML) or the host booted (DCGM). Only differences mean
 	// anything.

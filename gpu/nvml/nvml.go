@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	nv "github.com/NVIDIA/go-nvml/pkg/nvml"
 
@@ -37,6 +38,7 @@ const (
 	symMigMode           = "nvmlDeviceGetMigMode"
 	symCudaDriverVersion = "nvmlSystemGetCudaDriverVersion"
 	symDriverVersion     = "nvmlSystemGetDriverVersion"
+	symComputeCap        = "nvmlDeviceGetCudaComputeCapability"
 )
 
 // A Sampler reads GPUs through NVML. Its methods are safe for concurrent
@@ -55,6 +57,9 @@ type device struct {
 	index int
 	uuid  string
 	name  string
+	// powerWindow is the span its power reading averages over
+	// (gpu.PowerWindow of its compute capability; 0 when unknown).
+	powerWindow time.Duration
 }
 
 var _ gpu.Sampler = (*Sampler)(nil)
@@ -82,7 +87,7 @@ func New(lib nv.Interface) (*Sampler, error) {
 	ext := lib.Extensions()
 	for _, sym := range []string{symMemoryInfo, symMemoryInfoV2, symUtilization, symPowerUsage,
 		symTotalEnergy, symTemperature, symClockInfo, symClocksEvent, symClocksThrottle,
-		symEnforcedPower, symMigMode, symCudaDriverVersion, symDriverVersion} {
+		symEnforcedPower, symMigMode, symCudaDriverVersion, symDriverVersion, symComputeCap} {
 		s.has[sym] = ext.LookupSymbol(sym) == nil
 	}
 	n, ret := lib.DeviceGetCount()
@@ -102,6 +107,11 @@ func New(lib nv.Interface) (*Sampler, error) {
 		}
 		if name, ret := h.GetName(); ret == nv.SUCCESS {
 			d.name = name
+		}
+		if s.has[symComputeCap] {
+			if major, minor, ret := h.GetCudaComputeCapability(); ret == nv.SUCCESS {
+				d.powerWindow = gpu.PowerWindow(major, minor)
+			}
 		}
 		s.devs = append(s.devs, d)
 	}
@@ -236,6 +246,7 @@ func (s *Sampler) read(d device) (rundir.GPUSample, error) {
 		mw, ret := h.GetPowerUsage()
 		if ok(ret, "power", &errs) {
 			smp.PowerW = gpu.Ptr(float64(mw) / 1000)
+			smp.PowerWindowNS = int64(d.powerWindow)
 		}
 	}
 	if s.has[symTotalEnergy] {

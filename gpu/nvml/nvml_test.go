@@ -152,7 +152,7 @@ func TestSampleOverTimeWithWatch(t *testing.T) {
 			TNS: int64(150 * time.Millisecond), Index: 3, UUID: srv.Devices[3].(*server.Device).UUID, Name: "NVIDIA H100 80GB HBM3",
 			UtilizationPct: gpu.Ptr(15.0), MemoryUtilizationPct: gpu.Ptr(7.0),
 			MemoryUsedBytes: gpu.Ptr[uint64](1<<30 + 3*mib), MemoryTotalBytes: gpu.Ptr[uint64](81920 * mib), MemoryReservedBytes: gpu.Ptr[uint64](479 * mib),
-			PowerW: gpu.Ptr(85.0), EnergyMJ: gpu.Ptr[uint64](1_015_000), TemperatureC: gpu.Ptr(30.0), SMClockMHz: gpu.Ptr(1980.0),
+			PowerW: gpu.Ptr(85.0), PowerWindowNS: int64(time.Second), EnergyMJ: gpu.Ptr[uint64](1_015_000), TemperatureC: gpu.Ptr(30.0), SMClockMHz: gpu.Ptr(1980.0),
 			ClockEventReasons: []string{"sw_power_cap"},
 		}
 		if diff := cmp.Diff(want, d3); diff != "" {
@@ -340,4 +340,34 @@ func TestOpenOnThisHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("NVML devices: %+v", devs)
+}
+
+// TestPowerWindowFromComputeCapability: NVML's power is the mean over the
+// last second on Ampere (except GA100) and newer, instantaneous on GA100:
+// each sample says which, from the device's compute capability (an H100's
+// 9.0, an A100's 8.0), so that energy integrated from power is placed right
+// (report.SummarizeGPU).
+func TestPowerWindowFromComputeCapability(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		srv  *server.Server
+		want int64
+	}{{"dgxh100", dgxh100.New(), int64(time.Second)}, {"dgxa100", dgxa100.New(), 0}} {
+		l := &load{start: time.Now(), powerLimitW: 400}
+		l.instrument(tt.srv)
+		s, err := New(tt.srv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Sample(t.Context(), nil)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, smp := range got {
+			if smp.PowerW == nil || smp.PowerWindowNS != tt.want {
+				t.Errorf("%s device %d: power %v over %d ns; want a reading over %d ns", tt.name, smp.Index, smp.PowerW, smp.PowerWindowNS, tt.want)
+			}
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/rundir"
@@ -40,6 +41,10 @@ const (
 type NvidiaSMI struct {
 	run    Runner
 	legacy bool // the driver only knows clocks_throttle_reasons.active
+	// windows is each GPU's power averaging window by index
+	// (gpu.PowerWindow of its compute capability), read once, on the first
+	// Sample: nil until then, empty where the driver cannot say.
+	windows map[int]time.Duration
 }
 
 var _ gpu.Sampler = (*NvidiaSMI)(nil)
@@ -106,6 +111,9 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 	if err != nil {
 		return dst, fmt.Errorf("nvidia-smi: %w", err)
 	}
+	if n.windows == nil {
+		n.windows = n.powerWindows(ctx)
+	}
 	var errs []error
 	for _, row := range rows {
 		s, err := SampleFromRow(row)
@@ -113,12 +121,42 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 			s.Error = err.Error()
 			errs = append(errs, fmt.Errorf("gpu %d: %w", s.Index, err))
 		}
+		if s.PowerW != nil {
+			s.PowerWindowNS = int64(n.windows[s.Index])
+		}
 		dst = append(dst, s)
 	}
 	if len(errs) > 0 {
 		return dst, fmt.Errorf("nvidia-smi: %w", errors.Join(errs...))
 	}
 	return dst, nil
+}
+
+// powerWindows asks each GPU's compute capability (a query of its own:
+// drivers before compute_cap existed fail the whole query that names it)
+// and returns the span its power.draw averages over; an empty map when the
+// query fails, so that power is then taken as instantaneous.
+func (n *NvidiaSMI) powerWindows(ctx context.Context) map[int]time.Duration {
+	w := map[int]time.Duration{}
+	fields := []string{"index", "compute_cap"}
+	out, err := n.query(ctx, fields)
+	if err != nil {
+		return w
+	}
+	rows, err := ParseCSV(bytes.NewReader(out), fields)
+	if err != nil {
+		return w
+	}
+	for _, row := range rows {
+		i, iok := number(row["index"])
+		major, minor, ok := strings.Cut(row["compute_cap"], ".")
+		ma, err1 := strconv.Atoi(major)
+		mi, err2 := strconv.Atoi(minor)
+		if iok && ok && err1 == nil && err2 == nil {
+			w[int(i)] = gpu.PowerWindow(ma, mi)
+		}
+	}
+	return w
 }
 
 func legacyFields() []string {

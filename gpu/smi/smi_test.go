@@ -172,7 +172,9 @@ func (f *fakeRun) run(ctx context.Context, name string, args ...string) ([]byte,
 
 func TestNvidiaSMISamplerLegacyFallback(t *testing.T) {
 	f := &fakeRun{answers: func(call string) ([]byte, error) {
-		if strings.Contains(call, "clocks_event_reasons") {
+		if strings.Contains(call, "clocks_event_reasons") || strings.Contains(call, "compute_cap") {
+			// A pre-R535 driver knows neither name (compute_cap is older,
+			// but a driver without it must not stop the samples either).
 			return []byte(`Field "clocks_event_reasons.active" is not a valid field to query.`), errors.New("exit status 2")
 		}
 		// Two GPUs, as a pre-R535 driver prints them with noheader,nounits.
@@ -199,9 +201,59 @@ func TestNvidiaSMISamplerLegacyFallback(t *testing.T) {
 			t.Errorf("Sample (-want +got):\n%s", diff)
 		}
 	}
-	// First tick: new name fails, legacy name works; second tick: legacy only.
-	if len(f.calls) != 3 || !strings.Contains(f.calls[2], "clocks_throttle_reasons.active") || !strings.Contains(f.calls[0], "--format=csv,noheader,nounits") {
-		t.Errorf("calls = %q; want new, legacy, legacy", f.calls)
+	// First tick: new name fails, legacy name works, the compute
+	// capability is asked once (and fails: power taken as instantaneous);
+	// second tick: legacy only.
+	if len(f.calls) != 4 || !strings.Contains(f.calls[2], "--query-gpu=index,compute_cap ") || !strings.Contains(f.calls[3], "clocks_throttle_reasons.active") || !strings.Contains(f.calls[0], "--format=csv,noheader,nounits") {
+		t.Errorf("calls = %q; want new, legacy, compute_cap, legacy", f.calls)
+	}
+}
+
+// TestNvidiaSMIPowerWindow: a sample's power is marked as the mean over
+// the second before it on a GPU of compute capability above 8.0 (an H200,
+// its row as nvidia-smi printed it under load on 2026-12-04; an L40S), and
+// as instantaneous on GA100 (an A100, 8.0) and older, or where the driver
+// cannot say; the capability is asked once.
+func TestNvidiaSMIPowerWindow(t *testing.T) {
+	rows := "0, GPU-512e88fc-3aa4-2dd3-7f60-7c84d6fe72f8, NVIDIA H200, 99, 24, 20213, 143771, 694.76, 59, 1455, 0x0000000000000004\n" +
+		"1, GPU-b, NVIDIA A100-SXM4-80GB, 97, 40, 70000, 81920, 312.50, 61, 1410, 0x0000000000000004\n" +
+		"2, GPU-c, NVIDIA L40S, 90, 30, 40000, 46068, 340.00, 60, 2400, 0x0000000000000000\n" +
+		"3, GPU-d, Tesla V100-SXM2-32GB, 90, 30, 30000, 32768, 250.00, 60, 1530, 0x0000000000000000\n" +
+		"4, GPU-e, NVIDIA H100 80GB HBM3, 0, 0, 0, 81559, [N/A], 40, 345, 0x0000000000000001\n"
+	for _, tt := range []struct {
+		caps string
+		err  error
+		want map[int]int64
+	}{
+		// compute_cap as the H100 capture prints it (testdata/telemetry, "9.0").
+		{"0, 9.0\n1, 8.0\n2, 8.9\n3, 7.0\n4, 9.0\n", nil, map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
+		{"", errors.New("exit status 2"), map[int]int64{0: 0, 1: 0, 2: 0, 3: 0, 4: 0}},
+		{"0, [N/A]\n1, 8.0\n", nil, map[int]int64{0: 0, 1: 0, 2: 0, 3: 0, 4: 0}},
+	} {
+		f := &fakeRun{answers: func(call string) ([]byte, error) {
+			if strings.Contains(call, "compute_cap") {
+				return []byte(tt.caps), tt.err
+			}
+			return []byte(rows), nil
+		}}
+		n, _ := NewNvidiaSMI(f.run)
+		for range 2 {
+			got, err := n.Sample(t.Context(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range got {
+				if s.PowerWindowNS != tt.want[s.Index] {
+					t.Errorf("caps %q: gpu %d (%s): power window %d ns; want %d", tt.caps, s.Index, s.Name, s.PowerWindowNS, tt.want[s.Index])
+				}
+			}
+			if got[0].PowerW == nil || *got[0].PowerW != 694.76 || *got[0].MemoryUsedBytes != 20213*mib {
+				t.Errorf("H200 row: %+v", got[0])
+			}
+		}
+		if len(f.calls) != 3 {
+			t.Errorf("caps %q: %d calls; want the capability asked once beside two samples: %q", tt.caps, len(f.calls), f.calls)
+		}
 	}
 }
 

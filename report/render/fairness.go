@@ -1,7 +1,6 @@
 package render
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -105,7 +104,7 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 			continue
 		}
 		if g := l.GPU; g != nil && g.Throttled {
-			unfair = append(unfair, fmt.Sprintf("%s: GPU throttled %.0f %% of level %g's window (%s)", x.r.Label, 100*deref(g.ThrottledShare), l.Level, reasons(g.ThrottleReasons)))
+			unfair = append(unfair, fmt.Sprintf("%s: GPU throttled %.0f %% of level %g's window (%s)", x.r.Label, 100*deref(g.ThrottledShare), l.Level, g.ThrottleWords()))
 		}
 		if cl := l.Client; cl != nil && cl.Bound {
 			unfair = append(unfair, fmt.Sprintf("%s: client near its limit at level %g (%s)", x.r.Label, l.Level, strings.Join(cl.Reasons, "; ")))
@@ -162,20 +161,6 @@ func deref(p *float64) float64 {
 		return 0
 	}
 	return *p
-}
-
-// reasons lists throttle reasons by share of the window, largest first.
-func reasons(m map[string]float64) string {
-	keys := slices.Sorted(maps.Keys(m))
-	slices.SortStableFunc(keys, func(x, y string) int { return cmp.Compare(m[y], m[x]) })
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s %.0f %%", k, 100*m[k]))
-	}
-	if len(parts) == 0 {
-		return "reason not reported"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // tokens totals input and output tokens and successful requests over a

@@ -300,7 +300,7 @@ func (r *Report) gpuTable(i int) (table, bool) {
 		if g.ThrottledShare != nil {
 			row[10] = percent(*g.ThrottledShare)
 			if g.Throttled {
-				row[10] = "YES " + row[10] + ": " + reasons(g.ThrottleReasons)
+				row[10] = "YES " + row[10] + ": " + g.ThrottleWords()
 			}
 		}
 		t.Rows = append(t.Rows, row)
