@@ -242,6 +242,13 @@ func SimulatedBy(kind, gpuBackend string) bool {
 	return kind == "mock" || gpuBackend == "mock"
 }
 
+// MeasuredGPUs reports whether the run's GPU telemetry read real GPUs: a
+// backend ran and it was not the mock. A simulated run can have them (the
+// mock target on a GPU machine), GPUs that served none of its requests.
+func (m *Manifest) MeasuredGPUs() bool {
+	return m != nil && m.GPUBackend != "" && m.GPUBackend != "none" && m.GPUBackend != "mock"
+}
+
 // IsSimulated reports whether the run was simulated: run.json says so, or
 // (for runs written before the field) its target or telemetry is the mock.
 func (m *Manifest) IsSimulated() bool {

@@ -83,18 +83,33 @@ func simulatedPrefix(a, b *Run) string {
 
 // SimulatedNote is the sentence under a report's title when a run is
 // simulated, "" when every run was measured.
+// A simulated run whose GPU telemetry read real GPUs (the mock target
+// served on a GPU machine) is said apart: its GPU name and telemetry are
+// measured, of GPUs that served none of its requests.
 func (r *Report) SimulatedNote() string {
-	var sim []string
+	var sim, realGPUs []string
 	for _, rr := range r.Runs {
-		if rr.Simulated {
+		switch {
+		case !rr.Simulated:
+		case rr.Manifest.MeasuredGPUs():
+			realGPUs = append(realGPUs, rr.Label)
+		default:
 			sim = append(sim, rr.Label)
 		}
 	}
-	if len(sim) == 0 {
+	var parts []string
+	if len(sim) > 0 {
+		parts = append(parts, strings.Join(sim, ", ")+" ran against the mock target or with the mock's GPU telemetry; "+
+			"every number and GPU name below comes from a simulation, not from a measurement of that hardware")
+	}
+	if len(realGPUs) > 0 {
+		parts = append(parts, strings.Join(realGPUs, ", ")+" ran against the mock target: its serving numbers are simulated; "+
+			"its GPU telemetry was read from real GPUs, which served none of its requests")
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	return plot.SimulatedMark + ": " + strings.Join(sim, ", ") + " ran against the mock target or with the mock's GPU telemetry; " +
-		"every number and GPU name below comes from a simulation, not from a measurement of that hardware."
+	return plot.SimulatedMark + ": " + strings.Join(parts, "; ") + "."
 }
 
 // smallSampleSentence warns, after a verdict, when the SLO percentile of a

@@ -7,6 +7,7 @@ import (
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestSimulatedMarks: runs made with the mock's GPU telemetry carry the
@@ -67,5 +68,34 @@ func TestSimulatedMarks(t *testing.T) {
 	// No GPU seen: no empty Cost heading, and the reason in words (item 25).
 	if strings.Contains(md.String(), "## Cost") || !strings.Contains(md.String(), "no GPU in run.json (a CPU server") {
 		t.Errorf("report of a run without a GPU: empty Cost heading or no reason given")
+	}
+}
+
+// TestSimulatedNoteSaysWhatWasReal: the mock target on a GPU machine (the
+// H200 device check of 2026-12-04, gpu_backend smi) has simulated serving
+// numbers but a real GPU's name and telemetry; the note said "every number
+// and GPU name below comes from a simulation". The mock's telemetry, or
+// none, keeps that sentence; a measured run has no note.
+func TestSimulatedNoteSaysWhatWasReal(t *testing.T) {
+	run := func(label, backend string, simulated bool) RunReport {
+		return RunReport{Label: label, Simulated: simulated, Manifest: &rundir.Manifest{GPUBackend: backend, Simulated: simulated}}
+	}
+	for _, tt := range []struct {
+		runs []RunReport
+		want string
+	}{
+		{[]RunReport{run("h200run", "smi", true)}, "SIMULATED: h200run ran against the mock target: its serving numbers are simulated; " +
+			"its GPU telemetry was read from real GPUs, which served none of its requests."},
+		{[]RunReport{run("a100", "mock", true), run("box", "none", true)}, "SIMULATED: a100, box ran against the mock target or with the mock's GPU telemetry; " +
+			"every number and GPU name below comes from a simulation, not from a measurement of that hardware."},
+		{[]RunReport{run("a100", "mock", true), run("h200run", "nvml", true), run("real", "nvml", false)}, "SIMULATED: a100 ran against the mock target or with the mock's GPU telemetry; " +
+			"every number and GPU name below comes from a simulation, not from a measurement of that hardware; " +
+			"h200run ran against the mock target: its serving numbers are simulated; its GPU telemetry was read from real GPUs, which served none of its requests."},
+		{[]RunReport{run("real", "nvml", false)}, ""},
+	} {
+		r := &Report{Runs: tt.runs}
+		if got := r.SimulatedNote(); got != tt.want {
+			t.Errorf("SimulatedNote:\n%s\nwant\n%s", got, tt.want)
+		}
 	}
 }
