@@ -8,10 +8,11 @@ import (
 	"path/filepath"
 )
 
-// MakeDir makes dir and its parents, as os.MkdirAll, and names a symbolic
-// link to nothing at dir or above it when that is why it cannot: MkdirAll
-// through such a link says only "mkdir DIR: file exists", of a path that
-// holds no directory.
+// MakeDir makes dir and its parents, as os.MkdirAll, and names what is in
+// the way when that is why it cannot: a symbolic link to nothing at dir or
+// above it (MkdirAll through one says only "mkdir DIR: file exists", of a
+// path that holds no directory), or a file (it says "mkdir DIR: not a
+// directory").
 func MakeDir(dir string) error {
 	err := os.MkdirAll(dir, 0o755)
 	if err == nil {
@@ -20,7 +21,26 @@ func MakeDir(dir string) error {
 	if link, target, ok := danglingLink(dir); ok {
 		return fmt.Errorf("%s is a symbolic link to %s, which does not exist: create it, or choose another directory", link, target)
 	}
+	if file, ok := fileInTheWay(dir); ok {
+		if file == filepath.Clean(dir) {
+			return fmt.Errorf("%s is a file, not a directory: choose another directory", file)
+		}
+		return fmt.Errorf("%s is a file, so %s cannot be made under it: choose another directory", file, dir)
+	}
 	return err
+}
+
+// fileInTheWay finds the nearest path at dir or above it that exists and
+// is not a directory.
+func fileInTheWay(dir string) (string, bool) {
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if fi, err := os.Stat(p); err == nil {
+			return p, !fi.IsDir()
+		}
+		if p == filepath.Dir(p) {
+			return "", false
+		}
+	}
 }
 
 // danglingLink finds a symbolic link to nothing at path or above it, and

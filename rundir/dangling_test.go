@@ -26,3 +26,27 @@ func TestCreateNamesADanglingLink(t *testing.T) {
 		t.Errorf("something was created at the link's target: %v", err)
 	}
 }
+
+// TestMakeDirNamesAFileInTheWay: --out naming a file, or a path under one,
+// says which file is in the way; it said "mkdir DIR: not a directory".
+func TestMakeDirNamesAFileInTheWay(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "afile")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ out, want string }{
+		{file, file + " is a file, not a directory: choose another directory"},
+		{filepath.Join(file, "run", "x"), file + " is a file, so " + filepath.Join(file, "run", "x") + " cannot be made under it: choose another directory"},
+	} {
+		if err := MakeDir(tt.out); err == nil || err.Error() != tt.want {
+			t.Errorf("MakeDir(%s) = %v; want %q", tt.out, err, tt.want)
+		}
+		if err := Create(tt.out, false); err == nil || err.Error() != "--out: "+tt.want {
+			t.Errorf("Create(%s) = %v; want %q", tt.out, err, tt.want)
+		}
+	}
+	if err := MakeDir(filepath.Join(dir, "new", "run")); err != nil {
+		t.Errorf("a new directory: %v", err)
+	}
+}
