@@ -255,6 +255,7 @@ func TestOfferSelection(t *testing.T) {
 		{"runpod-community", "runpod-community"},
 		{"owned", "owned-8x"},
 		{"reserved-3y", "aws-p5-3y"},
+		{"spot", "coreweave-spot"},
 	}
 	for _, tt := range tests {
 		o, err := g.Offer(tt.arg)
@@ -262,8 +263,9 @@ func TestOfferSelection(t *testing.T) {
 			t.Errorf("Offer(%q) = %v, %v; want %s", tt.arg, o, err, tt.want)
 		}
 	}
-	if _, err := g.Offer("spot"); err == nil {
-		t.Error("Offer(spot) succeeded; the h100 has no spot offer")
+	a10g, _ := c.GPU("a10g")
+	if _, err := a10g.Offer("spot"); err == nil {
+		t.Error("Offer(spot) succeeded; the a10g has no spot offer")
 	}
 	if c.GPUBySMIName("NVIDIA H100 80GB HBM3").ID != "h100-sxm" || c.GPUBySMIName("NVIDIA H100 PCIe") != nil {
 		t.Error("GPUBySMIName must match the exact product only")
@@ -301,16 +303,17 @@ func TestLookups(t *testing.T) {
 
 func second[T any](_ T, err error) error { return err }
 
-// A reserved offer is a discount on an instance's on-demand price, so the
-// shipped catalog holds that price beside it and the discount is one: a
-// reader comparing kinds must not meet a 1-year term dearer than on-demand
-// because the two rows priced different instances (the A10G's reserved
-// rows are g5.48xlarge, its first on-demand row the one-GPU g5.xlarge).
+// A reserved or spot offer is a discount on an instance's on-demand price,
+// so the shipped catalog holds that price beside it and the discount is
+// one: a reader comparing kinds must not meet a 1-year term dearer than
+// on-demand because the two rows priced different instances (the A10G's
+// reserved rows are g5.48xlarge, its first on-demand row the one-GPU
+// g5.xlarge).
 func TestReservedOffersHaveTheirOnDemandBasis(t *testing.T) {
 	c := mustLoad(t, "")
 	for _, g := range c.GPUs {
 		for _, r := range g.Offers {
-			if r.Kind != Reserved1y && r.Kind != Reserved3y {
+			if r.Kind != Reserved1y && r.Kind != Reserved3y && r.Kind != Spot {
 				continue
 			}
 			var basis *Offer

@@ -98,8 +98,8 @@ func TestCostRunDirCLI(t *testing.T) {
 		t.Errorf("basis = %q at %v tok/s; want the capacity level 64 at 5120", got.Basis, got.Throughput.OutputTokensPerS)
 	}
 	// run.json names an H100 80GB HBM3: every h100-sxm offer, and only those.
-	if len(got.Rows) != 9 {
-		t.Errorf("rows = %d; want the 9 h100-sxm offers", len(got.Rows))
+	if len(got.Rows) != 11 {
+		t.Errorf("rows = %d; want the 11 h100-sxm offers", len(got.Rows))
 	}
 	for _, r := range got.Rows {
 		if r.GPU != "h100-sxm" || r.GPUs != 1 {
