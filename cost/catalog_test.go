@@ -3,6 +3,8 @@ package cost
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -330,5 +332,32 @@ func TestReservedOffersHaveTheirOnDemandBasis(t *testing.T) {
 				t.Errorf("%s/%s costs %v per GPU-hour, not less than on-demand %s's %v", g.ID, r.ID, r.USDPerGPUHour, basis.ID, basis.USDPerGPUHour)
 			}
 		}
+	}
+}
+
+// TestOfferPricesAsTheirSourcesState: an offer whose source states a box's
+// price ("49.24 USD/h / 8 GPUs") is priced at that per GPU-hour, to the
+// fourth decimal the catalog writes at least (p4de's 27.44705 / 8 is
+// written 3.4309), so a slip in copying or dividing a figure (the catalog
+// holds 15 such) fails here.
+func TestOfferPricesAsTheirSourcesState(t *testing.T) {
+	stated := regexp.MustCompile(`([0-9]+(?:\.[0-9]+)?) USD/h / ([0-9]+) GPUs`)
+	n := 0
+	for _, g := range mustLoad(t, "").GPUs {
+		for _, o := range g.Offers {
+			m := stated.FindStringSubmatch(o.Source)
+			if m == nil {
+				continue
+			}
+			n++
+			box, _ := strconv.ParseFloat(m[1], 64)
+			gpus, _ := strconv.Atoi(m[2])
+			if want := box / float64(gpus); !near(o.USDPerGPUHour, want, 5e-5) {
+				t.Errorf("%s/%s: %v per GPU-hour; its source states %s USD/h for %d GPUs, %v", g.ID, o.ID, o.USDPerGPUHour, m[1], gpus, want)
+			}
+		}
+	}
+	if n < 15 {
+		t.Errorf("%d offers state a box price; the catalog has 15", n)
 	}
 }
