@@ -203,12 +203,9 @@ func TestStoppingIsSaid(t *testing.T) {
 		o.Precision, o.Requests = 0, 8
 		o.Dial = fixedMockBubble(t, time.Millisecond, time.Millisecond, 2)
 		o.Observers = []Observer{rec}
-		var log strings.Builder
-		if _, err := Run(t.Context(), t.Context(), o, &log); err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(strings.Join(rec.events, ","), "stopping") || strings.Contains(log.String(), "stopping") {
-			t.Errorf("a run not stopped: events %q, log %q", rec.events, log.String())
+		log := runLogged(t, o)
+		if strings.Contains(strings.Join(rec.events, ","), "stopping") || strings.Contains(log, "stopping") {
+			t.Errorf("a run not stopped: events %q, log %q", rec.events, log)
 		}
 	})
 }
@@ -228,12 +225,9 @@ func TestBisectWithoutSLOIsSaid(t *testing.T) {
 		o := adaptiveOptions(t, "http://mock")
 		o.Precision, o.Requests, o.Concurrency, o.Sweep, o.BisectSteps = 0, 4, 0, []int{1, 2}, 2
 		o.Dial = fixedMockBubble(t, time.Millisecond, time.Millisecond, 2)
-		var log strings.Builder
-		if _, err := Run(t.Context(), t.Context(), o, &log); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(log.String(), "inferbench: note: --bisect 2 needs an SLO (--slo-ttft, --slo-tpot, --slo-e2e, --slo-itl) to tell a passing level from a failing one: no level is bisected\n") {
-			t.Errorf("log:\n%s\nwant the note that --bisect needs an SLO", log.String())
+		log := runLogged(t, o)
+		if !strings.Contains(log, "inferbench: note: --bisect 2 needs an SLO (--slo-ttft, --slo-tpot, --slo-e2e, --slo-itl) to tell a passing level from a failing one: no level is bisected\n") {
+			t.Errorf("log:\n%s\nwant the note that --bisect needs an SLO", log)
 		}
 	})
 }
@@ -246,12 +240,19 @@ func TestAdaptiveHeaderSaysHowLevelsStop(t *testing.T) {
 		o := adaptiveOptions(t, "http://mock")
 		o.MaxRequests = 60
 		o.Dial = fixedMockBubble(t, time.Millisecond, time.Millisecond, 2)
-		var log strings.Builder
-		if _, err := Run(t.Context(), t.Context(), o, &log); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(log.String(), "concurrency [4], each level stopped at ±5% (50–60 judged requests) (+0 warm-up) → ") {
-			t.Errorf("log:\n%s\nwant the adaptive header", log.String())
+		log := runLogged(t, o)
+		if !strings.Contains(log, "concurrency [4], each level stopped at ±5% (50–60 judged requests) (+0 warm-up) → ") {
+			t.Errorf("log:\n%s\nwant the adaptive header", log)
 		}
 	})
+}
+
+// runLogged runs o to its end and returns what it wrote on its log.
+func runLogged(t *testing.T, o *Options) string {
+	t.Helper()
+	var log strings.Builder
+	if _, err := Run(t.Context(), t.Context(), o, &log); err != nil {
+		t.Fatal(err)
+	}
+	return log.String()
 }
