@@ -196,14 +196,22 @@ func (p *Progress) Writer() io.Writer { return progressWriter{p} }
 
 type progressWriter struct{ p *Progress }
 
+// liveShown reports whether live lines are on screen now.
+func (p *Progress) liveShown() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.live) > 0
+}
+
 func (w progressWriter) Write(b []byte) (int, error) {
 	p := w.p
 	var fresh []string
-	if p.tty {
+	if p.tty && p.liveShown() {
 		// The live lines drawn again below the message are the State's now,
 		// not the last frame's: a message often says what changed (the
 		// first Ctrl-C's "stopping" replaces the ETA), and the last frame
-		// would show the old line until the next refresh.
+		// would show the old line until the next refresh. Nothing drawn
+		// (before the first frame, after the last): no snapshot to take.
 		snap := p.s.Snapshot()
 		fresh = Render(&snap, p.width(), true).Live
 	}
