@@ -18,44 +18,37 @@ func MakeDir(dir string) error {
 	if err == nil {
 		return nil
 	}
-	if link, target, ok := danglingLink(dir); ok {
-		return fmt.Errorf("%s is a symbolic link to %s, which does not exist: create it, or choose another directory", link, target)
-	}
-	if file, ok := fileInTheWay(dir); ok {
-		if file == filepath.Clean(dir) {
-			return fmt.Errorf("%s is a file, not a directory: choose another directory", file)
-		}
-		return fmt.Errorf("%s is a file, so %s cannot be made under it: choose another directory", file, dir)
+	if why := inTheWay(dir); why != nil {
+		return why
 	}
 	return err
 }
 
-// fileInTheWay finds the nearest path at dir or above it that exists and
-// is not a directory.
-func fileInTheWay(dir string) (string, bool) {
-	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
-		if fi, err := os.Stat(p); err == nil {
-			return p, !fi.IsDir()
-		}
-		if p == filepath.Dir(p) {
-			return "", false
-		}
-	}
-}
-
-// danglingLink finds a symbolic link to nothing at path or above it, and
-// where it points.
-func danglingLink(path string) (link, target string, ok bool) {
-	for p := filepath.Clean(path); ; p = filepath.Dir(p) {
-		if fi, err := os.Lstat(p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-				if target, err := os.Readlink(p); err == nil {
-					return p, target, true
+// inTheWay looks at the nearest path at dir or above it that exists (the
+// one MkdirAll had to make its directories under) and says why no
+// directory can be made there: a symbolic link to nothing, or a file; nil
+// for a directory.
+func inTheWay(dir string) error {
+	clean := filepath.Clean(dir)
+	for p := clean; ; p = filepath.Dir(p) {
+		fi, err := os.Lstat(p)
+		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			if target, err := os.Readlink(p); err == nil {
+				if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+					return fmt.Errorf("%s is a symbolic link to %s, which does not exist: create it, or choose another directory", p, target)
 				}
 			}
+			fi, err = os.Stat(p)
 		}
-		if p == filepath.Dir(p) {
-			return "", "", false
+		switch {
+		case err == nil && !fi.IsDir() && p == clean:
+			return fmt.Errorf("%s is a file, not a directory: choose another directory", p)
+		case err == nil && !fi.IsDir():
+			return fmt.Errorf("%s is a file, so %s cannot be made under it: choose another directory", p, dir)
+		case err == nil:
+			return nil
+		case p == filepath.Dir(p):
+			return nil
 		}
 	}
 }
