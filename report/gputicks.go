@@ -16,6 +16,21 @@ type GPUTick struct {
 	// NMem and NPower how many GPUs reported each.
 	UtilPct, MemoryUsedBytes, PowerW float64
 	NUtil, NMem, NPower              int
+	// powerWindowNS sums the spans the power readings average
+	// (rundir.GPUSample.PowerWindowNS); PowerTNS places them.
+	powerWindowNS int64
+}
+
+// PowerTNS is the time the tick's power stands for: the middle of the span
+// its readings average (a 1 s trailing mean on Ampere and newer), as the
+// energy integral places them (powerIntegralJ); TNS where the readings are
+// instantaneous. With GPUs of different spans in one tick, the middle of
+// their mean span.
+func (t *GPUTick) PowerTNS() int64 {
+	if t.NPower == 0 {
+		return t.TNS
+	}
+	return t.TNS - t.powerWindowNS/int64(t.NPower)/2
 }
 
 // GPUTicks sums samples by tick (TNS).
@@ -40,6 +55,7 @@ func (ts GPUTicks) Add(s *rundir.GPUSample) {
 	if s.PowerW != nil {
 		t.PowerW += *s.PowerW
 		t.NPower++
+		t.powerWindowNS += s.PowerWindowNS
 	}
 }
 

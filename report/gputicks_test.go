@@ -34,3 +34,27 @@ func TestGPUTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestGPUTickPowerTNS: a tick's power stands at the middle of the span its
+// readings average: two GPUs averaging 1 s and 0.5 s, read at 10 s, stand
+// at 10 − 0.75/2 s; instantaneous readings at their own time.
+func TestGPUTickPowerTNS(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	const s = int64(1e9)
+	ts := GPUTicks{}
+	for _, smp := range []rundir.GPUSample{
+		{TNS: 10 * s, Index: 0, PowerW: f(300), PowerWindowNS: s},
+		{TNS: 10 * s, Index: 1, PowerW: f(200), PowerWindowNS: s / 2},
+		{TNS: 10 * s, Index: 2, UtilizationPct: f(5), PowerWindowNS: 7 * s}, // no power: its span counts for nothing
+		{TNS: 11 * s, Index: 0, PowerW: f(100)},
+		{TNS: 12 * s, Index: 0, UtilizationPct: f(5)},
+	} {
+		ts.Add(&smp)
+	}
+	got := ts.Sorted()
+	for i, want := range []int64{10*s - 3*s/8, 11 * s, 12 * s} {
+		if p := got[i].PowerTNS(); p != want {
+			t.Errorf("tick %d: power at %d ns, want %d", i, p, want)
+		}
+	}
+}

@@ -45,7 +45,10 @@ type MeanPeak struct {
 //     (a per-GPU figure): arithmetic mean and maximum.
 //   - MemoryUsedBytes, PowerW: per tick, summed over the GPUs (a whole-box
 //     figure); mean and maximum over the ticks inside the window at which
-//     every GPU reported the quantity.
+//     every GPU reported the quantity. A tick's power is inside the window
+//     when the middle of the span its readings average is
+//     (GPUTick.PowerTNS): a 1 s trailing mean read just after a level
+//     began is mostly the level before it.
 //   - EnergyJ: summed over GPUs. Per GPU, the energy counter difference
 //     E(EndNS) − E(StartNS), each end linearly interpolated between the
 //     readings around it, when counter readings exist at or before StartNS
@@ -160,6 +163,9 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 			if s.MemoryTotalBytes != nil {
 				total = s.MemoryTotalBytes
 			}
+			// Every reading: a tick's power may stand inside the window
+			// while its time is after it (GPUTick.PowerTNS).
+			ticks.Add(&s)
 			if s.TNS < startNS || s.TNS > endNS {
 				continue
 			}
@@ -167,7 +173,6 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 			if s.UtilizationPct != nil {
 				util = append(util, *s.UtilizationPct)
 			}
-			ticks.Add(&s)
 		}
 		if total == nil {
 			memTotalKnown = false
@@ -178,11 +183,12 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 	lv.UtilizationPct = meanPeak(util)
 	var mem, power []float64
 	// In tick order, so that sums (and so means) are the same every time.
+	in := func(tns int64) bool { return tns >= startNS && tns <= endNS }
 	for _, t := range ticks.Sorted() {
-		if t.NMem == lv.GPUs {
+		if t.NMem == lv.GPUs && in(t.TNS) {
 			mem = append(mem, t.MemoryUsedBytes)
 		}
-		if t.NPower == lv.GPUs {
+		if t.NPower == lv.GPUs && in(t.PowerTNS()) {
 			power = append(power, t.PowerW)
 		}
 	}

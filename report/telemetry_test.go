@@ -247,3 +247,37 @@ func TestPowerIntegralOnH200Transition(t *testing.T) {
 		t.Errorf("readings at their own times: %.1f J against the counter's %.1f J; the recording shows a lag of 15 %% or more", *p.EnergyJ, *c.EnergyJ)
 	}
 }
+
+// TestPowerMeanOnH200Transition: a level's mean power, on the recorded
+// idle → 700 W → idle transition with NVML's 1 s trailing means, agrees
+// with the energy counter's joules over the window's seconds, because each
+// reading counts for the window its second's middle falls in. Counted by
+// the readings' own times the mean was 22 % low over the window ending on
+// the rise (93.6 W against 120.0) and 8 % high over one on the fall.
+func TestPowerMeanOnH200Transition(t *testing.T) {
+	f, err := os.Open("testdata/h200-transition/gpu.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recorded, err := rundir.ReadGPUSamples(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range recorded {
+		recorded[i].PowerWindowNS = int64(time.Second) // recorded before the field; compute capability 9.0
+	}
+	const s = int64(time.Second)
+	for _, w := range [][2]int64{{s / 10, 21*s + s/2}, {s / 10, 10*s + s/2}, {10 * s, 20 * s}, {5 * s, 15 * s}, {15 * s, 21 * s}, {2 * s, 12 * s}, {s / 10, 5 * s}} {
+		lv := SummarizeGPU(recorded, w[0], w[1], 0)
+		if lv.EnergySource != EnergyCounter || lv.PowerW == nil {
+			t.Fatalf("%v: energy from %q, power %v", w, lv.EnergySource, lv.PowerW)
+		}
+		want := *lv.EnergyJ / (float64(w[1]-w[0]) / 1e9)
+		rel := (lv.PowerW.Mean - want) / want
+		t.Logf("[%4.1f s, %4.1f s]: mean power %6.1f W, counter %6.1f W (%+.2f %%)", float64(w[0])/1e9, float64(w[1])/1e9, lv.PowerW.Mean, want, 100*rel)
+		if math.Abs(rel) > 0.015 {
+			t.Errorf("%v: mean power %.1f W, the counter's %.1f W: %+.1f %%; want within 1.5 %%", w, lv.PowerW.Mean, want, 100*rel)
+		}
+	}
+}

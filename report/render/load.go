@@ -213,11 +213,17 @@ func (r *Run) readGPU(rd *rundir.Run) {
 			mem = append(mem, plot.Point{T: ts, V: t.MemoryUsedBytes / (1 << 30)})
 		}
 		if t.NPower > 0 {
-			power = append(power, plot.Point{T: ts, V: t.PowerW})
+			// At the middle of the span the readings average, as the
+			// energy is integrated: a 1 s trailing mean drawn at its
+			// reading time lags the load by half a second.
+			power = append(power, plot.Point{T: float64(t.PowerTNS()) / 1e9, V: t.PowerW})
 		}
 	}
 	r.setSeries(plot.GPUUtilization, util)
 	r.setSeries(plot.GPUMemory, mem)
+	// Ticks whose GPUs average over spans of different lengths can stand
+	// out of their reading order.
+	slices.SortStableFunc(power, func(a, b plot.Point) int { return cmp.Compare(a.T, b.T) })
 	r.setSeries(plot.GPUPower, power)
 }
 

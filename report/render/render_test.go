@@ -339,3 +339,48 @@ func TestBadTelemetryNamedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestTimelinePowerAtTheMiddleOfItsSpan: the timeline draws a power reading
+// that averages the second before it (NVML on Ampere and newer) half a second
+// before its time, where the energy integral places it, and utilization at
+// its own time.
+func TestTimelinePowerAtTheMiddleOfItsSpan(t *testing.T) {
+	t.Parallel()
+	dir := writeRuns(t, map[string]rendertest.Spec{"a": rendertest.A100()})
+	path := filepath.Join(dir, "a", rundir.GPUFile)
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples, err := rundir.ReadGPUSamples(fh)
+	fh.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range samples {
+		samples[i].PowerWindowNS = int64(time.Second)
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rundir.NewJSONLWriter[rundir.GPUSample](out, rundir.GPUFile).Write(samples...); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := LoadRun(filepath.Join(dir, "a"), report.SLO{TTFT: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	util, power := r.timeline.Series[plot.GPUUtilization], r.timeline.Series[plot.GPUPower]
+	if len(util) == 0 || len(util) != len(power) || len(util) >= maxTimelinePoints {
+		t.Fatalf("%d utilization and %d power points; want as many, fewer than %d (not averaged down)", len(util), len(power), maxTimelinePoints)
+	}
+	for i := range util {
+		if !near(power[i].T, util[i].T-0.5) {
+			t.Fatalf("point %d: power at %.3f s, utilization at %.3f s; want power 0.5 s earlier", i, power[i].T, util[i].T)
+		}
+	}
+}
