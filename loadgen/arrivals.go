@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -127,7 +128,7 @@ func (a *Arrivals) gap() float64 {
 // must be set). It is the Stream's times in a slice: 8 bytes an arrival, for
 // callers that want them all (calibrate); a level streams them.
 func (a *Arrivals) Schedule(n int, horizon time.Duration) []time.Duration {
-	st := a.Stream(n, horizon)
+	st := a.Stream(context.Background(), n, horizon)
 	out := make([]time.Duration, 0, st.Len())
 	for at, ok := st.Next(); ok; at, ok = st.Next() {
 		out = append(out, at)
@@ -169,8 +170,10 @@ type Stream struct {
 
 // Stream returns the schedule of at most n arrivals (n ≤ 0: no count limit)
 // within horizon (0: no time limit; with neither, no arrival), drawn from
-// a's process from its seed: a itself is not advanced.
-func (a *Arrivals) Stream(n int, horizon time.Duration) *Stream {
+// a's process from its seed: a itself is not advanced. The first pass
+// stops when ctx ends (Ctrl-C during a 100-million-arrival gamma
+// schedule's seconds of drawing), and the stream then gives no arrival.
+func (a *Arrivals) Stream(ctx context.Context, n int, horizon time.Duration) *Stream {
 	st := &Stream{a: a.twin(), horizon: horizon}
 	if n <= 0 && horizon <= 0 {
 		return st
@@ -194,7 +197,11 @@ func (a *Arrivals) Stream(n int, horizon time.Duration) *Stream {
 	// them in Next.
 	twin := a.twin()
 	var sum float64
-	for range st.count + 1 {
+	for i := range st.count + 1 {
+		if i&(1<<16-1) == 0 && ctx.Err() != nil {
+			st.count = 0
+			return st
+		}
 		sum += twin.gap()
 	}
 	if horizon <= 0 || float64(n) < total && n > 0 {

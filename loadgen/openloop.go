@@ -40,7 +40,7 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 			return e.Offset, e.PromptTokens, e.OutputTokens, true
 		}
 	} else {
-		due, err := c.schedule()
+		due, err := c.schedule(ctx)
 		if err != nil {
 			return Result{}, err
 		}

@@ -426,7 +426,7 @@ func (lv *level) startWindow() (base time.Time, baseNS int64) {
 // schedule is an open level's arrival schedule: the due times, from the
 // start of its window, of its warm-up and measured requests (as many as
 // its duration holds when it has no request count), streamed.
-func (c *config) schedule() (*Stream, error) {
+func (c *config) schedule(ctx context.Context) (*Stream, error) {
 	arr, err := NewArrivals(cmp.Or(c.arrival, ArrivalPoisson), c.rate, c.burstiness, c.rampUp, c.seed+c.firstID)
 	if err != nil {
 		return nil, err
@@ -435,7 +435,7 @@ func (c *config) schedule() (*Stream, error) {
 	if c.requests > 0 {
 		n = c.warmup + c.requests
 	}
-	return arr.Stream(n, c.duration), nil
+	return arr.Stream(ctx, n, c.duration), nil
 }
 
 // probe sends the auto-spread probe alone, on worker 0, and returns its

@@ -170,7 +170,7 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 	if c.trace != nil {
 		return Result{}, errors.New("runner: a trace cannot drive multi-turn sessions")
 	}
-	dues, err := c.schedule() // at most one session per request
+	dues, err := c.schedule(ctx) // at most one session per request
 	if err != nil {
 		return Result{}, err
 	}

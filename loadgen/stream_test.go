@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -98,7 +99,7 @@ func TestStreamIsTheWholeSchedule(t *testing.T) {
 					return a
 				}
 				want := scheduleWhole(mk(), b.n, b.horizon)
-				st := mk().Stream(b.n, b.horizon)
+				st := mk().Stream(t.Context(), b.n, b.horizon)
 				var got []time.Duration
 				for at, ok := st.Next(); ok; at, ok = st.Next() {
 					got = append(got, at)
@@ -140,7 +141,7 @@ func BenchmarkStream(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				a, _ := NewArrivals(kind, 1000, 0.5, 0, 1)
-				st := a.Stream(n, 0)
+				st := a.Stream(b.Context(), n, 0)
 				var last time.Duration
 				for at, ok := st.Next(); ok; at, ok = st.Next() {
 					last = at
@@ -175,5 +176,31 @@ func TestStreamLeavesItsArrivalsAsTheyWere(t *testing.T) {
 	b.Schedule(50, 0)
 	if b.Next() != c.Next() {
 		t.Error("taking a schedule advanced the Arrivals")
+	}
+}
+
+// TestStreamStopsDrawingWhenCancelled: the first pass over a long random
+// schedule stops when its context ends (Ctrl-C before a 100-million-arrival
+// level's first request), and the stream gives no arrival; a constant
+// schedule has no first pass and is unaffected.
+func TestStreamStopsDrawingWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, kind := range []Arrival{ArrivalPoisson, ArrivalGamma} {
+		a, err := NewArrivals(kind, 1000, 0.5, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := a.Stream(ctx, 1<<22, 0)
+		if _, ok := st.Next(); ok || st.Len() != 0 {
+			t.Errorf("%s: %d arrivals after the context ended; want none", kind, st.Len())
+		}
+	}
+	a, err := NewArrivals(ArrivalConstant, 1000, 0, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := a.Stream(ctx, 10, 0); st.Len() != 10 {
+		t.Errorf("constant: %d arrivals, want 10", st.Len())
 	}
 }
