@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Throughput is what a serving box sustained, normally at its capacity at
@@ -156,6 +157,9 @@ func CostsTable(title string, rows []Costs, notes []string) *Table {
 		}
 		if c.EnergyBasis != "" {
 			offer += " +energy(" + c.EnergyBasis + ")"
+			// $/gpu-h is the offer's price; $/h adds the box's power, so
+			// the two differ for owned hardware at one GPU: say by what.
+			t.Notes = append(t.Notes, energyNote(c))
 		}
 		duty := map[float64]float64{}
 		for _, d := range c.DutyCycle {
@@ -168,6 +172,21 @@ func CostsTable(title string, rows []Costs, notes []string) *Table {
 		})
 	}
 	return t
+}
+
+// energyNote says what an owned row's $/h adds to its GPUs' price: the
+// electricity, from the power it is priced at.
+func energyNote(c Costs) string {
+	from := "at the catalog's draw"
+	if c.EnergyBasis == "measured" {
+		from = "measured"
+	}
+	gpus := "1 GPU"
+	if c.GPUs != 1 {
+		gpus = fmt.Sprintf("%d GPUs", c.GPUs)
+	}
+	return fmt.Sprintf("%s %s: $/h is $/gpu-h × %s + electricity %s/h (%.0f W %s × PUE %.2f, $%s/kWh)",
+		c.GPU, c.Offer, gpus, USD(c.EnergyUSDPerHour), c.AverageW, from, c.PUE, strconv.FormatFloat(c.USDPerKWh, 'f', -1, 64))
 }
 
 func dash(s string) string {

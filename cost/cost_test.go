@@ -94,3 +94,42 @@ func TestEvaluateRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestCostsTableSaysWhatOwnedHourAdds: an owned row's $/h is its GPUs'
+// price plus electricity, so the table says by how much the two columns
+// differ, from the catalog's draw (2 × 700 W × PUE 1.5 at $0.10/kWh =
+// $0.21/h) or the measured energy (3,600 kJ over 3,600 s = 1,000 W ×
+// 1.5 × $0.10 = $0.15/h). A rented row adds no note.
+func TestCostsTableSaysWhatOwnedHourAdds(t *testing.T) {
+	tp := Throughput{OutputTokensPerS: 1000}
+	owned := Price{GPU: "h100-sxm", Offer: "owned-8x", USDPerGPUHour: 1.5, WattsPerGPU: 700, PUE: 1.5, USDPerKWh: 0.10}
+	tdp, err := Evaluate(tp, 2, owned, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	measured, err := Evaluate(tp, 2, owned, &Energy{Joules: 3.6e6, WindowS: 3600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rented, err := Evaluate(tp, 1, Price{GPU: "h100-sxm", Offer: "x-od", USDPerGPUHour: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(tdp.USDPerHour, 3.21, 1e-12) || !near(measured.USDPerHour, 3.15, 1e-12) {
+		t.Fatalf("$/h %v and %v; want 3.21 and 3.15", tdp.USDPerHour, measured.USDPerHour)
+	}
+	got := CostsTable("", []Costs{tdp, rented, measured}, []string{"given"}).Notes
+	want := []string{
+		"given",
+		"h100-sxm owned-8x: $/h is $/gpu-h × 2 GPUs + electricity $0.210/h (1400 W at the catalog's draw × PUE 1.50, $0.1/kWh)",
+		"h100-sxm owned-8x: $/h is $/gpu-h × 2 GPUs + electricity $0.150/h (1000 W measured × PUE 1.50, $0.1/kWh)",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("notes %q; want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("note %d: %q; want %q", i, got[i], want[i])
+		}
+	}
+}
