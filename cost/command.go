@@ -59,6 +59,9 @@ type Volume struct {
 	TokensPerRequest float64
 	APIPricePerM     float64
 	APIModel         string
+	// InputShare is the input tokens' share of the volume the API is
+	// priced at (--input-share); 0: the run's measured mix, else 3:1.
+	InputShare float64
 }
 
 // given reports whether any volume flag was given.
@@ -243,7 +246,11 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 		if err != nil {
 			return err
 		}
-		price, priceBasis, err := cat.APIPrice(o.APIPricePerM, o.APIModel)
+		mix, err := ResolveMix(o.InputShare, nil, "")
+		if err != nil {
+			return err
+		}
+		price, priceBasis, err := cat.APIPrice(o.APIPricePerM, o.APIModel, mix)
 		if err != nil {
 			return err
 		}

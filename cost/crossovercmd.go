@@ -45,7 +45,24 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	if err != nil {
 		return fmt.Errorf("crossover: %w", err)
 	}
-	price, priceBasis, err := cat.APIPrice(o.APIPricePerM, o.APIModel)
+	var lvl RunLevel // the run's priced level; zero without --run
+	if o.RunDir != "" {
+		if lvl, err = o.Runs.Level(o.RunDir); err != nil {
+			return fmt.Errorf("crossover: %w", err)
+		}
+		if !(lvl.Throughput.TotalTokensPerS > 0) {
+			return fmt.Errorf("crossover: %s: the priced level has no total tokens/s", o.RunDir)
+		}
+	}
+	var measured *Throughput
+	if o.RunDir != "" {
+		measured = &lvl.Throughput
+	}
+	mix, err := ResolveMix(o.InputShare, measured, o.RunDir)
+	if err != nil {
+		return err
+	}
+	price, priceBasis, err := cat.APIPrice(o.APIPricePerM, o.APIModel, mix)
 	if err != nil {
 		return err
 	}
@@ -67,14 +84,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 		in.GPUMonthUSD = m.USD
 		notes = append(notes, m.Note)
 	}
-	var lvl RunLevel // the run's priced level; zero without --run
 	if o.RunDir != "" {
-		if lvl, err = o.Runs.Level(o.RunDir); err != nil {
-			return fmt.Errorf("crossover: %w", err)
-		}
-		if !(lvl.Throughput.TotalTokensPerS > 0) {
-			return fmt.Errorf("crossover: %s: the priced level has no total tokens/s", o.RunDir)
-		}
 		in.CapacityTokensPerS = lvl.Throughput.TotalTokensPerS
 		notes = append(notes, "capacity: "+lvl.Basis+" of "+o.RunDir)
 	}

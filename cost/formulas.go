@@ -141,6 +141,34 @@ func BlendedUSDPer1M(inputUSDPer1M, outputUSDPer1M float64) float64 {
 	return (3*inputUSDPer1M + outputUSDPer1M) / 4
 }
 
+// DefaultInputShare is the input tokens' share of a volume whose mix is not
+// known: 3:1 input to output, the convention BlendedUSDPer1M follows.
+const DefaultInputShare = 0.75
+
+// MixedUSDPer1M is an API's price per 1M tokens of a volume in which input
+// tokens are the share inputShare (0–1), the rest output:
+//
+//	mixed = inputShare × input + (1 − inputShare) × output
+//
+// Self-hosting is sized by a run's measured total tokens/s, which carries
+// the run's own mix; the API must be priced at that mix, not at 3:1.
+// Example: GPT-4o at 2.50 / 10.00 for a chat workload of 512 tokens in and
+// 128 out (0.8): 2.00 + 2.00 = $4.00 per 1M, where 3:1 gives $4.375; at
+// 128 in and 512 out (0.2): 0.50 + 8.00 = $8.50.
+func MixedUSDPer1M(inputUSDPer1M, outputUSDPer1M, inputShare float64) float64 {
+	return inputShare*inputUSDPer1M + (1-inputShare)*outputUSDPer1M
+}
+
+// InputShare is the input tokens' share of a measured throughput, (total −
+// output) / total; false when the throughput counts no input tokens (a
+// server that reported none) or is not a throughput.
+func InputShare(totalTokensPerS, outputTokensPerS float64) (float64, bool) {
+	if !(totalTokensPerS > outputTokensPerS) || !(outputTokensPerS >= 0) || math.IsInf(totalTokensPerS, 0) {
+		return 0, false
+	}
+	return (totalTokensPerS - outputTokensPerS) / totalTokensPerS, true
+}
+
 // ReplicasNeeded is how many serving boxes a daily volume needs, each
 // serving capacityTokensPerS at its SLO, with the volume spread evenly over
 // the day (no peak factor):

@@ -3,6 +3,7 @@ package cost
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -123,6 +124,61 @@ func TestBreakEvenAgainstScan(t *testing.T) {
 		}
 		if !(selfCost(first) <= p*first*(1+1e-9)) {
 			t.Fatalf("BreakEven(%g, %g, %g, %g): at first = %g self-hosting costs %g > API %g", p, r, c, o, first, selfCost(first), p*first)
+		}
+	}
+}
+
+// TestMixedUSDPer1M: the docs' examples, GPT-4o at 2.50 / 10.00: a chat
+// workload of 512 in and 128 out (0.8) → $4.00; 128 in, 512 out (0.2) →
+// $8.50; at 3:1 the mix is the blend, $4.375.
+func TestMixedUSDPer1M(t *testing.T) {
+	for _, tc := range []struct{ share, want float64 }{{0.8, 4.00}, {0.2, 8.50}, {DefaultInputShare, 4.375}} {
+		if got := MixedUSDPer1M(2.50, 10.00, tc.share); !near(got, tc.want, 1e-12) {
+			t.Errorf("share %v: $%v per 1M; want $%v", tc.share, got, tc.want)
+		}
+	}
+	if got, want := MixedUSDPer1M(2.50, 10.00, DefaultInputShare), BlendedUSDPer1M(2.50, 10.00); !near(got, want, 1e-12) {
+		t.Errorf("3:1 mix %v; the blend is %v", got, want)
+	}
+}
+
+// TestInputShare: a measured throughput's input share, and none where it
+// counts no input tokens.
+func TestInputShare(t *testing.T) {
+	if s, ok := InputShare(640, 128); !ok || !near(s, 0.8, 1e-12) {
+		t.Errorf("640 total, 128 out: %v %v; want 0.8", s, ok)
+	}
+	for _, tc := range [][2]float64{{128, 128}, {100, 128}, {0, 0}, {math.NaN(), 1}, {math.Inf(1), 1}, {10, -1}} {
+		if s, ok := InputShare(tc[0], tc[1]); ok {
+			t.Errorf("total %v, output %v: share %v; want none", tc[0], tc[1], s)
+		}
+	}
+}
+
+// TestResolveMix: a share given wins and must lie strictly between 0 and
+// 1; else the run's measured mix; else 3:1, whose price is the blend.
+func TestResolveMix(t *testing.T) {
+	tp := &Throughput{TotalTokensPerS: 1000, OutputTokensPerS: 800}
+	m, err := ResolveMix(0.9, tp, "runs/x")
+	if err != nil || m.InputShare != 0.9 || m.From != "--input-share" {
+		t.Errorf("given 0.9: %+v, %v", m, err)
+	}
+	for _, bad := range []float64{-0.1, 1, 1.5, math.NaN()} {
+		if _, err := ResolveMix(bad, tp, "runs/x"); err == nil || !strings.Contains(err.Error(), "--input-share") {
+			t.Errorf("given %v: err %v; want one naming --input-share", bad, err)
+		}
+	}
+	m, err = ResolveMix(0, tp, "runs/x")
+	if err != nil || !near(m.InputShare, 0.2, 1e-12) || m.String() != "at 20 % input tokens (the measured mix of runs/x)" {
+		t.Errorf("measured: %+v %q, %v", m, m, err)
+	}
+	if p := m.Price(2.50, 10.00); !near(p, 8.50, 1e-12) {
+		t.Errorf("measured mix price %v; want 8.50", p)
+	}
+	for _, tp := range []*Throughput{nil, {TotalTokensPerS: 800, OutputTokensPerS: 800}} {
+		m, err := ResolveMix(0, tp, "runs/x")
+		if err != nil || m != DefaultMix() || m.String() != "blended 3:1" || m.Price(2.50, 10.00) != 4.375 {
+			t.Errorf("no mix known (%+v): %+v %q, %v", tp, m, m, err)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package cost
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 )
 
 // A QuoteRequest asks for the cost of a measured throughput on catalog GPU
@@ -155,10 +157,47 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 	return GPUMonth{USD: perGPUHour * HoursPerMonth, Note: note}, nil
 }
 
+// A TokenMix is the input tokens' share of a volume an API is priced at,
+// and where it came from: From is empty for the 3:1 default.
+type TokenMix struct {
+	InputShare float64 `json:"input_share"`
+	From       string  `json:"from,omitempty"`
+}
+
+// DefaultMix is the 3:1 mix.
+func DefaultMix() TokenMix { return TokenMix{InputShare: DefaultInputShare} }
+
+// Price is the API's price per 1M tokens at the mix.
+func (m TokenMix) Price(inputUSDPer1M, outputUSDPer1M float64) float64 {
+	if m.From == "" {
+		return BlendedUSDPer1M(inputUSDPer1M, outputUSDPer1M)
+	}
+	return MixedUSDPer1M(inputUSDPer1M, outputUSDPer1M, m.InputShare)
+}
+
+// String says how a price was mixed: "blended 3:1" or "at 80 % input
+// tokens (the measured mix of RUN)".
+func (m TokenMix) String() string {
+	if m.From == "" {
+		return "blended 3:1"
+	}
+	return fmt.Sprintf("at %s input tokens (%s)", sharePercent(m.InputShare), m.From)
+}
+
+// sharePercent writes a share as a percent, with a decimal where a whole
+// percent would round a mix to 0 or 100.
+func sharePercent(v float64) string {
+	p := 100 * v
+	if p == math.Round(p) || (p >= 1 && p <= 99) {
+		return strconv.FormatFloat(math.Round(p), 'f', -1, 64) + " %"
+	}
+	return strconv.FormatFloat(p, 'g', 3, 64) + " %"
+}
+
 // APIPrice resolves an API price per 1M tokens: pricePerM when positive,
-// else the catalog model's 3:1 blended price (BlendedUSDPer1M). The string
-// says where it came from.
-func (c *Catalog) APIPrice(pricePerM float64, model string) (float64, string, error) {
+// else the catalog model's input and output prices at mix. The string says
+// where it came from.
+func (c *Catalog) APIPrice(pricePerM float64, model string, mix TokenMix) (float64, string, error) {
 	if pricePerM < 0 {
 		return 0, "", quoteErrorf("--api-price-per-m must not be negative, got %v", pricePerM)
 	}
@@ -169,8 +208,26 @@ func (c *Catalog) APIPrice(pricePerM float64, model string) (float64, string, er
 	if err != nil {
 		return 0, "", quoteErrorf("--api-model: %w", err)
 	}
-	p := BlendedUSDPer1M(a.USDPer1MInput, a.USDPer1MOutput)
-	return p, fmt.Sprintf("%s blended 3:1 from %s in / %s out per 1M (%s, %s)", a.ID, USD(a.USDPer1MInput), USD(a.USDPer1MOutput), a.Source, a.Date), nil
+	p := mix.Price(a.USDPer1MInput, a.USDPer1MOutput)
+	return p, fmt.Sprintf("%s %s from %s in / %s out per 1M (%s, %s)", a.ID, mix, USD(a.USDPer1MInput), USD(a.USDPer1MOutput), a.Source, a.Date), nil
+}
+
+// ResolveMix is the token mix an API is priced at: the share given
+// (--input-share, 0 when not given), else the measured run's (tp, from
+// the run dir), else 3:1.
+func ResolveMix(given float64, tp *Throughput, run string) (TokenMix, error) {
+	switch {
+	case given != 0:
+		if !(given > 0 && given < 1) {
+			return TokenMix{}, quoteErrorf("--input-share must be above 0 and below 1 (the input tokens' share of the volume), got %v", given)
+		}
+		return TokenMix{InputShare: given, From: "--input-share"}, nil
+	case tp != nil:
+		if s, ok := InputShare(tp.TotalTokensPerS, tp.OutputTokensPerS); ok {
+			return TokenMix{InputShare: s, From: "the measured mix of " + run}, nil
+		}
+	}
+	return DefaultMix(), nil
 }
 
 // DailyTokens resolves a volume: tokens per day, or requests per day ×

@@ -192,6 +192,11 @@ type CrossoverSection struct {
 	TokensPerDay float64 `json:"tokens_per_day"`
 	// Offer is the offer kind (or id) each GPU is priced at.
 	Offer string `json:"offer"`
+	// Mix is the input tokens' share of the volume each API's input and
+	// output prices are mixed at: the priced runs' measured mix (their
+	// input and output tokens/s summed), whose total tokens/s size the
+	// GPUs, else 3:1.
+	Mix cost.TokenMix `json:"api_mix"`
 	// Rows weigh each priced run against each API.
 	Rows []CrossoverRow `json:"rows"`
 	// Notes state the assumptions.
@@ -348,6 +353,20 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 	if apis == nil {
 		apis = DefaultAPIModels()
 	}
+	var measured cost.Throughput
+	var labels []string
+	for i, p := range priced {
+		if p != nil && p.Costs != nil {
+			measured.TotalTokensPerS += p.Level.TotalTokensPerS
+			measured.OutputTokensPerS += p.Level.OutputTokensPerS
+			labels = append(labels, r.Runs[i].Label)
+		}
+	}
+	from := "the priced runs"
+	if len(labels) == 1 {
+		from = labels[0]
+	}
+	x.Mix, _ = cost.ResolveMix(0, &measured, from) // no share given: no error
 	for i, p := range priced {
 		rr := &r.Runs[i]
 		if p == nil || p.Costs == nil {
@@ -361,7 +380,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 			if err != nil {
 				return nil, fmt.Errorf("crossover: %w", err)
 			}
-			price := cost.BlendedUSDPer1M(a.USDPer1MInput, a.USDPer1MOutput)
+			price := x.Mix.Price(a.USDPer1MInput, a.USDPer1MOutput)
 			c, err := cost.ComputeCrossover(cost.CrossoverInput{
 				TokensPerDay: x.TokensPerDay, APIUSDPer1M: price,
 				GPUMonthUSD:        p.Costs.USDPerMonth / float64(rr.GPUs),
@@ -372,7 +391,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 				return nil, fmt.Errorf("crossover %s vs %s: %w", rr.Label, id, err)
 			}
 			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, OfferLabel: p.Costs.OfferLabel(), API: a.ID,
-				APIPriceSrc: fmt.Sprintf("blended 3:1 from %s in / %s out per 1M (%s, %s)", cost.USD(a.USDPer1MInput), cost.USD(a.USDPer1MOutput), a.Source, a.Date), Crossover: c})
+				APIPriceSrc: fmt.Sprintf("%s from %s in / %s out per 1M (%s, %s)", x.Mix, cost.USD(a.USDPer1MInput), cost.USD(a.USDPer1MOutput), a.Source, a.Date), Crossover: c})
 		}
 	}
 	return x, nil

@@ -196,7 +196,7 @@ func (r *Report) crossoverFigure() *plot.Figure {
 		}
 	}
 	fig := plot.Crossover(ch)
-	fig.Caption = fmt.Sprintf("Monthly cost against tokens per day (a month is 30 days): each API a line (blended 3:1 input:output price), each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Offer, compact(x.TokensPerDay))
+	fig.Caption = fmt.Sprintf("Monthly cost against tokens per day (a month is 30 days): each API a line, its input and output prices %s; each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Mix, x.Offer, compact(x.TokensPerDay))
 	return fig
 }
 

@@ -346,7 +346,7 @@ func (r *Report) crossoverTable() (table, bool) {
 			}
 		}
 	}
-	t.Notes = append(append(append([]string{}, x.Notes...), notes...), "API price: input and output blended 3:1, (3 × input + output) / 4 (Artificial Analysis's convention, artificialanalysis.ai)")
+	t.Notes = append(append(append([]string{}, x.Notes...), notes...), apiMixNote(x.Mix))
 	return t, true
 }
 
@@ -391,4 +391,12 @@ func manifestTable(rr RunReport) table {
 	}
 	add("GPU telemetry", joinOr(nonEmpty(gpus), "", "none"))
 	return t
+}
+
+// apiMixNote says how the crossover's API prices mix input and output.
+func apiMixNote(m cost.TokenMix) string {
+	if m.From == "" {
+		return "API price: input and output blended 3:1, (3 × input + output) / 4 (Artificial Analysis's convention, artificialanalysis.ai): the runs' input tokens are not known"
+	}
+	return fmt.Sprintf("API price: input and output mixed as the volume the GPUs were sized by, %s: share × input + (1 − share) × output", m)
 }
