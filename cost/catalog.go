@@ -135,9 +135,14 @@ type API struct {
 	OpenWeight     bool    `json:"open_weight"`
 	USDPer1MInput  float64 `json:"usd_per_1m_input"`
 	USDPer1MOutput float64 `json:"usd_per_1m_output"`
-	Confidence     string  `json:"confidence,omitempty"`
-	Source         string  `json:"source"`
-	Date           string  `json:"date"`
+	// USDPer1MCachedInput is the price of an input token read from the
+	// provider's prompt cache (OpenAI's "cached input", Anthropic's "cache
+	// read"); 0 where no source read here states it. Cache writes
+	// (Anthropic: 1.25× input, once per cache lifetime) are not priced.
+	USDPer1MCachedInput float64 `json:"usd_per_1m_cached_input,omitempty"`
+	Confidence          string  `json:"confidence,omitempty"`
+	Source              string  `json:"source"`
+	Date                string  `json:"date"`
 }
 
 // Model is what memory a model needs: its parameters and KV-cache shape.
@@ -388,6 +393,10 @@ func (c *Catalog) validate() []problem {
 		}
 		nonNegative(p, "usd_per_1m_input", a.USDPer1MInput)
 		positive(p, "usd_per_1m_output", a.USDPer1MOutput)
+		nonNegative(p, "usd_per_1m_cached_input", a.USDPer1MCachedInput)
+		if a.USDPer1MCachedInput > a.USDPer1MInput {
+			add(append(p, "usd_per_1m_cached_input"), "a cached input token (%v per 1M) must not cost more than an input token (%v)", a.USDPer1MCachedInput, a.USDPer1MInput)
+		}
 	}
 	for i := range c.Models {
 		m := &c.Models[i]

@@ -62,6 +62,9 @@ type Volume struct {
 	// InputShare is the input tokens' share of the volume the API is
 	// priced at (--input-share); 0: the run's measured mix, else 3:1.
 	InputShare float64
+	// CachedInputShare is the share of input tokens the API reads from
+	// its prompt cache (--cached-input-share), at its cached-input price.
+	CachedInputShare float64
 }
 
 // given reports whether any volume flag was given.
@@ -246,7 +249,7 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 		if err != nil {
 			return err
 		}
-		mix, err := ResolveMix(o.InputShare, nil, "")
+		mix, err := ResolveMix(o.InputShare, o.CachedInputShare, nil, "")
 		if err != nil {
 			return err
 		}

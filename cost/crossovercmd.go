@@ -58,7 +58,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	if o.RunDir != "" {
 		measured = &lvl.Throughput
 	}
-	mix, err := ResolveMix(o.InputShare, measured, o.RunDir)
+	mix, err := ResolveMix(o.InputShare, o.CachedInputShare, measured, o.RunDir)
 	if err != nil {
 		return err
 	}

@@ -156,29 +156,65 @@ func TestInputShare(t *testing.T) {
 }
 
 // TestResolveMix: a share given wins and must lie strictly between 0 and
-// 1; else the run's measured mix; else 3:1, whose price is the blend.
+// 1; else the run's measured mix; else 3:1, whose price is the blend. A
+// cached share prices that part of the input at the cached-input price:
+// GPT-4o (2.50 in, 1.25 cached, 10.00 out) at 80 % input, half cached:
+// 0.8 × 1.875 + 0.2 × 10 = $3.50; at 3:1, (3 × 1.875 + 10) / 4 = $3.90625.
 func TestResolveMix(t *testing.T) {
+	gpt4o := API{ID: "openai/gpt-4o", USDPer1MInput: 2.50, USDPer1MCachedInput: 1.25, USDPer1MOutput: 10.00}
+	price := func(m TokenMix, a API) float64 {
+		t.Helper()
+		p, err := m.Price(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 	tp := &Throughput{TotalTokensPerS: 1000, OutputTokensPerS: 800}
-	m, err := ResolveMix(0.9, tp, "runs/x")
+	m, err := ResolveMix(0.9, 0, tp, "runs/x")
 	if err != nil || m.InputShare != 0.9 || m.From != "--input-share" {
 		t.Errorf("given 0.9: %+v, %v", m, err)
 	}
 	for _, bad := range []float64{-0.1, 1, 1.5, math.NaN()} {
-		if _, err := ResolveMix(bad, tp, "runs/x"); err == nil || !strings.Contains(err.Error(), "--input-share") {
+		if _, err := ResolveMix(bad, 0, tp, "runs/x"); err == nil || !strings.Contains(err.Error(), "--input-share") {
 			t.Errorf("given %v: err %v; want one naming --input-share", bad, err)
 		}
+		if bad == 1 {
+			continue // all input read from the cache is a share
+		}
+		if _, err := ResolveMix(0, bad, tp, "runs/x"); err == nil || !strings.Contains(err.Error(), "--cached-input-share") {
+			t.Errorf("cached %v: err %v; want one naming --cached-input-share", bad, err)
+		}
 	}
-	m, err = ResolveMix(0, tp, "runs/x")
+	m, err = ResolveMix(0, 0, tp, "runs/x")
 	if err != nil || !near(m.InputShare, 0.2, 1e-12) || m.String() != "at 20 % input tokens (the measured mix of runs/x)" {
 		t.Errorf("measured: %+v %q, %v", m, m, err)
 	}
-	if p := m.Price(2.50, 10.00); !near(p, 8.50, 1e-12) {
+	if p := price(m, gpt4o); !near(p, 8.50, 1e-12) {
 		t.Errorf("measured mix price %v; want 8.50", p)
 	}
 	for _, tp := range []*Throughput{nil, {TotalTokensPerS: 800, OutputTokensPerS: 800}} {
-		m, err := ResolveMix(0, tp, "runs/x")
-		if err != nil || m != DefaultMix() || m.String() != "blended 3:1" || m.Price(2.50, 10.00) != 4.375 {
+		m, err := ResolveMix(0, 0, tp, "runs/x")
+		if err != nil || m != DefaultMix() || m.String() != "blended 3:1" || price(m, gpt4o) != 4.375 {
 			t.Errorf("no mix known (%+v): %+v %q, %v", tp, m, m, err)
 		}
+	}
+	m, err = ResolveMix(0.8, 0.5, nil, "")
+	if err != nil || m.String() != "at 80 % input tokens (--input-share), 50 % of input tokens cached" {
+		t.Fatalf("cached: %+v %q, %v", m, m, err)
+	}
+	if p := price(m, gpt4o); !near(p, 3.50, 1e-12) {
+		t.Errorf("half cached at 80 %% input: $%v; want $3.50", p)
+	}
+	m, _ = ResolveMix(0, 0.5, nil, "")
+	if p := price(m, gpt4o); !near(p, 3.90625, 1e-12) || m.String() != "blended 3:1, 50 % of input tokens cached" {
+		t.Errorf("half cached at 3:1: $%v %q; want $3.90625", p, m)
+	}
+	noCached := API{ID: "groq/x", USDPer1MInput: 0.05, USDPer1MOutput: 0.08}
+	if _, err := m.Price(noCached); err == nil || !strings.Contains(err.Error(), "groq/x: the catalog has no cached-input price") {
+		t.Errorf("cached share on an API without a cached price: %v", err)
+	}
+	if p := price(DefaultMix(), noCached); !near(p, (3*0.05+0.08)/4, 1e-12) {
+		t.Errorf("nothing cached: $%v", p)
 	}
 }

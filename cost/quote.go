@@ -157,31 +157,52 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 	return GPUMonth{USD: perGPUHour * HoursPerMonth, Note: note}, nil
 }
 
-// A TokenMix is the input tokens' share of a volume an API is priced at,
-// and where it came from: From is empty for the 3:1 default.
+// A TokenMix is how a volume's tokens are billed by an API: the input
+// tokens' share of it, and the share of those read from the provider's
+// prompt cache at its cached-input price. From says where the input share
+// came from: empty for the 3:1 default.
 type TokenMix struct {
-	InputShare float64 `json:"input_share"`
-	From       string  `json:"from,omitempty"`
+	InputShare  float64 `json:"input_share"`
+	CachedShare float64 `json:"cached_input_share,omitempty"`
+	From        string  `json:"from,omitempty"`
 }
 
-// DefaultMix is the 3:1 mix.
+// DefaultMix is the 3:1 mix, nothing cached.
 func DefaultMix() TokenMix { return TokenMix{InputShare: DefaultInputShare} }
 
-// Price is the API's price per 1M tokens at the mix.
-func (m TokenMix) Price(inputUSDPer1M, outputUSDPer1M float64) float64 {
-	if m.From == "" {
-		return BlendedUSDPer1M(inputUSDPer1M, outputUSDPer1M)
+// Price is API a's price per 1M tokens at the mix:
+//
+//	input price = (1 − cached) × input + cached × cached input
+//	price       = share × input price + (1 − share) × output
+//
+// An error when a share is cached and the catalog has no cached-input
+// price for a.
+func (m TokenMix) Price(a API) (float64, error) {
+	in := a.USDPer1MInput
+	if m.CachedShare > 0 {
+		if a.USDPer1MCachedInput == 0 {
+			return 0, quoteErrorf("%s: the catalog has no cached-input price (give one as usd_per_1m_cached_input in --prices, or pass --api-price-per-m)", a.ID)
+		}
+		in = (1-m.CachedShare)*a.USDPer1MInput + m.CachedShare*a.USDPer1MCachedInput
 	}
-	return MixedUSDPer1M(inputUSDPer1M, outputUSDPer1M, m.InputShare)
+	if m.From == "" && m.CachedShare == 0 {
+		return BlendedUSDPer1M(in, a.USDPer1MOutput), nil
+	}
+	return MixedUSDPer1M(in, a.USDPer1MOutput, m.InputShare), nil
 }
 
-// String says how a price was mixed: "blended 3:1" or "at 80 % input
-// tokens (the measured mix of RUN)".
+// String says how a price was mixed: "blended 3:1", "at 80 % input
+// tokens (the measured mix of RUN)", each followed by ", 50 % of input tokens
+// cached" when some are.
 func (m TokenMix) String() string {
-	if m.From == "" {
-		return "blended 3:1"
+	s := "blended 3:1"
+	if m.From != "" {
+		s = fmt.Sprintf("at %s input tokens (%s)", sharePercent(m.InputShare), m.From)
 	}
-	return fmt.Sprintf("at %s input tokens (%s)", sharePercent(m.InputShare), m.From)
+	if m.CachedShare > 0 {
+		s += fmt.Sprintf(", %s of input tokens cached", sharePercent(m.CachedShare))
+	}
+	return s
 }
 
 // sharePercent writes a share as a percent, with a decimal where a whole
@@ -195,8 +216,8 @@ func sharePercent(v float64) string {
 }
 
 // APIPrice resolves an API price per 1M tokens: pricePerM when positive,
-// else the catalog model's input and output prices at mix. The string says
-// where it came from.
+// else the catalog model's input, cached-input and output prices at mix.
+// The string says where it came from.
 func (c *Catalog) APIPrice(pricePerM float64, model string, mix TokenMix) (float64, string, error) {
 	if pricePerM < 0 {
 		return 0, "", quoteErrorf("--api-price-per-m must not be negative, got %v", pricePerM)
@@ -208,26 +229,45 @@ func (c *Catalog) APIPrice(pricePerM float64, model string, mix TokenMix) (float
 	if err != nil {
 		return 0, "", quoteErrorf("--api-model: %w", err)
 	}
-	p := mix.Price(a.USDPer1MInput, a.USDPer1MOutput)
-	return p, fmt.Sprintf("%s %s from %s in / %s out per 1M (%s, %s)", a.ID, mix, USD(a.USDPer1MInput), USD(a.USDPer1MOutput), a.Source, a.Date), nil
+	p, err := mix.Price(*a)
+	if err != nil {
+		return 0, "", err
+	}
+	return p, fmt.Sprintf("%s %s from %s", a.ID, mix, APIPrices(*a, mix.CachedShare > 0)), nil
 }
 
-// ResolveMix is the token mix an API is priced at: the share given
-// (--input-share, 0 when not given), else the measured run's (tp, from
-// the run dir), else 3:1.
-func ResolveMix(given float64, tp *Throughput, run string) (TokenMix, error) {
+// APIPrices writes an API's prices and their source: "$2.500 in / $10.00
+// out per 1M (source, date)", with the cached-input price when asked.
+func APIPrices(a API, cached bool) string {
+	in := USD(a.USDPer1MInput) + " in"
+	if cached {
+		in += " (" + USD(a.USDPer1MCachedInput) + " cached)"
+	}
+	return fmt.Sprintf("%s / %s out per 1M (%s, %s)", in, USD(a.USDPer1MOutput), a.Source, a.Date)
+}
+
+// ResolveMix is the token mix an API is priced at. The input share: the
+// one given (--input-share, 0 when not given), else the measured run's (tp,
+// from the run dir), else 3:1. The cached share (--cached-input-share) is
+// the share of input tokens read from the provider's prompt cache.
+func ResolveMix(given, cached float64, tp *Throughput, run string) (TokenMix, error) {
+	if cached != 0 && !(cached > 0 && cached <= 1) {
+		return TokenMix{}, quoteErrorf("--cached-input-share must be above 0 and at most 1 (the share of input tokens read from the API's prompt cache), got %v", cached)
+	}
+	m := DefaultMix()
 	switch {
 	case given != 0:
 		if !(given > 0 && given < 1) {
 			return TokenMix{}, quoteErrorf("--input-share must be above 0 and below 1 (the input tokens' share of the volume), got %v", given)
 		}
-		return TokenMix{InputShare: given, From: "--input-share"}, nil
+		m = TokenMix{InputShare: given, From: "--input-share"}
 	case tp != nil:
 		if s, ok := InputShare(tp.TotalTokensPerS, tp.OutputTokensPerS); ok {
-			return TokenMix{InputShare: s, From: "the measured mix of " + run}, nil
+			m = TokenMix{InputShare: s, From: "the measured mix of " + run}
 		}
 	}
-	return DefaultMix(), nil
+	m.CachedShare = cached
+	return m, nil
 }
 
 // DailyTokens resolves a volume: tokens per day, or requests per day ×

@@ -85,6 +85,7 @@ func volumeFlags(v *cost.Volume) []cli.Flag {
 		&cli.Float64Flag{Name: "requests-per-day", Destination: &v.RequestsPerDay, Usage: "volume in requests per day (with --tokens-per-request)"},
 		&cli.Float64Flag{Name: "tokens-per-request", Destination: &v.TokensPerRequest, Usage: "average tokens per request (with --requests-per-day)"},
 		&cli.Float64Flag{Name: "api-price-per-m", Destination: &v.APIPricePerM, Usage: "API price in USD per 1M tokens (default: --api-model's input and output prices at the volume's mix, --input-share)"},
+		&cli.Float64Flag{Name: "cached-input-share", Destination: &v.CachedInputShare, Usage: "share of the input tokens the API reads from its prompt cache, billed at its cached-input price (default: none)"},
 		&cli.Float64Flag{Name: "input-share", Destination: &v.InputShare, Usage: "input tokens' share of the volume, above 0 and below 1, that the API's input and output prices are mixed at (default: the run's measured mix with --run, else 0.75: 3:1)"},
 		&cli.StringFlag{Name: "api-model", Value: cost.DefaultAPIModel, Destination: &v.APIModel, Usage: "catalog API `ID` (provider/model) priced when --api-price-per-m is not given"},
 	}

@@ -366,7 +366,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 	if len(labels) == 1 {
 		from = labels[0]
 	}
-	x.Mix, _ = cost.ResolveMix(0, &measured, from) // no share given: no error
+	x.Mix, _ = cost.ResolveMix(0, 0, &measured, from) // no share given: no error
 	for i, p := range priced {
 		rr := &r.Runs[i]
 		if p == nil || p.Costs == nil {
@@ -380,7 +380,10 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 			if err != nil {
 				return nil, fmt.Errorf("crossover: %w", err)
 			}
-			price := x.Mix.Price(a.USDPer1MInput, a.USDPer1MOutput)
+			price, err := x.Mix.Price(*a)
+			if err != nil {
+				return nil, fmt.Errorf("crossover: %w", err)
+			}
 			c, err := cost.ComputeCrossover(cost.CrossoverInput{
 				TokensPerDay: x.TokensPerDay, APIUSDPer1M: price,
 				GPUMonthUSD:        p.Costs.USDPerMonth / float64(rr.GPUs),
@@ -391,7 +394,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 				return nil, fmt.Errorf("crossover %s vs %s: %w", rr.Label, id, err)
 			}
 			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, OfferLabel: p.Costs.OfferLabel(), API: a.ID,
-				APIPriceSrc: fmt.Sprintf("%s from %s in / %s out per 1M (%s, %s)", x.Mix, cost.USD(a.USDPer1MInput), cost.USD(a.USDPer1MOutput), a.Source, a.Date), Crossover: c})
+				APIPriceSrc: fmt.Sprintf("%s from %s", x.Mix, cost.APIPrices(*a, false)), Crossover: c})
 		}
 	}
 	return x, nil
