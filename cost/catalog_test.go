@@ -224,6 +224,14 @@ func TestBadValuesReportFileLineCol(t *testing.T) {
 			at: "3:15", msg: `provider "acme" is not in providers`,
 		},
 		{
+			name: "cached input dearer than input",
+			prices: `apis:
+  - id: openai/gpt-4o
+    usd_per_1m_cached_input: 3
+`,
+			at: "3:30", msg: "a cached input token (3 per 1M) must not cost more than an input token (2.5)",
+		},
+		{
 			name:   "syntax error",
 			prices: "gpus:\n  - id: [h100\n",
 			at:     "2:", msg: "",
