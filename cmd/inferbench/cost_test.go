@@ -266,3 +266,30 @@ func TestCostCommandsTakeNoArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestCostCommandsNameAZeroGiven: a throughput, volume or spend flag given
+// as 0 is refused as the value it is, not as a flag left out: `cost
+// --output-tokens-per-s 0` said "pass --run DIR or --output-tokens-per-s
+// X", `crossover --tokens-per-day 0` "pass --tokens-per-day N", and `gpus
+// --gpu-memory-utilization 0` ran at the default 0.9 that its own error
+// ("must be in (0, 1]") excludes.
+func TestCostCommandsNameAZeroGiven(t *testing.T) {
+	for _, tt := range []struct {
+		flag string
+		args []string
+	}{
+		{"--output-tokens-per-s", []string{"cost", "--output-tokens-per-s", "0", "--gpu", "h100-sxm"}},
+		{"--output-tokens-per-s", []string{"cost", "--output-tokens-per-s", "-0", "--gpu", "h100-sxm"}},
+		{"--requests-per-s", []string{"cost", "--output-tokens-per-s", "100", "--requests-per-s", "0", "--gpu", "h100-sxm"}},
+		{"--tokens-per-day", []string{"crossover", "--tokens-per-day", "0"}},
+		{"--requests-per-day", []string{"crossover", "--requests-per-day", "0", "--tokens-per-request", "100"}},
+		{"--monthly-api-spend", []string{"advise", "--monthly-api-spend", "0"}},
+		{"--gpu-memory-utilization", []string{"gpus", "--fit", "llama-3-8b", "--gpu-memory-utilization", "0"}},
+	} {
+		_, err := costRunApp(t, tt.args...)
+		want := tt.flag + " must be a positive number, got 0"
+		if code := exitCode(err, io.Discard); err == nil || code != exitUsage || !strings.Contains(err.Error(), want) {
+			t.Errorf("inferbench %s = %v (exit %d); want a usage error %q", strings.Join(tt.args, " "), err, code, want)
+		}
+	}
+}
