@@ -258,7 +258,7 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 		}
 	}
 	if len(common) == 0 {
-		return nil, &NotComparableError{Reasons: []string{fmt.Sprintf("no load level in common (baseline %v, candidate %v)", base.levels(), candLevels)}}
+		return nil, &NotComparableError{Reasons: []string{fmt.Sprintf("no load level in common (baseline: %s; candidate: %s)", levelList(base.levels()), levelList(candLevels))}}
 	}
 	for _, lv := range common {
 		var rows []Row
@@ -290,6 +290,18 @@ func (b Baseline) hasLevel(lv float64) bool {
 }
 
 // levels lists the baseline's levels, ascending.
+// levelList writes levels as a reader does ("2, 8"), "none" for none.
+func levelList(lvs []float64) string {
+	if len(lvs) == 0 {
+		return "none"
+	}
+	s := make([]string, len(lvs))
+	for i, lv := range lvs {
+		s[i] = strconv.FormatFloat(lv, 'g', -1, 64)
+	}
+	return strings.Join(s, ", ")
+}
+
 func (b Baseline) levels() []float64 {
 	if b.Run != nil {
 		return slices.Sorted(maps.Keys(b.Run.levels))
