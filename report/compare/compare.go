@@ -209,6 +209,19 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 	if base.TargetKind != cand.TargetKind {
 		reasons = append(reasons, differ("target kind", base.TargetKind, cand.TargetKind))
 	}
+	if base.Shard != cand.Shard {
+		// A shard's records carry the level of the whole run and its part
+		// of the load: against another part, or the whole, every
+		// throughput reads as a change of the serving stack.
+		part := func(s string) string {
+			if s == "" {
+				return "the whole run"
+			}
+			return "shard " + s
+		}
+		reasons = append(reasons, fmt.Sprintf("sharding differs: baseline %s, candidate %s (a shard carries its part of the load: compare merged runs, inferbench merge)",
+			part(base.Shard), part(cand.Shard)))
+	}
 	if base.ToolVersion != cand.ToolVersion {
 		warnings = append(warnings, differ("inferbench version", base.ToolVersion, cand.ToolVersion))
 	}
@@ -224,8 +237,8 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 }
 
 // Compare compares cand with base at every load level both have. It
-// returns a *NotComparableError when the runs differ in model, scenario
-// or target kind, or share no load level.
+// returns a *NotComparableError when the runs differ in model, scenario,
+// target kind or sharding, or share no load level.
 func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 	th, err := thresholdsFor(o.Thresholds, cand)
 	if err != nil {
