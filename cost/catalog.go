@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
@@ -164,7 +165,8 @@ func (c *Catalog) GPU(id string) (*GPU, error) {
 	if g := first(c.GPUs, func(g *GPU) bool { return g.ID == id }); g != nil {
 		return g, nil
 	}
-	return nil, fmt.Errorf("unknown gpu %q (known: %s)", id, strings.Join(ids(c.GPUs, func(g GPU) string { return g.ID }), ", "))
+	known := ids(c.GPUs, func(g GPU) string { return g.ID })
+	return nil, fmt.Errorf("unknown gpu %q%s (known: %s)", id, nearest(id, known), strings.Join(known, ", "))
 }
 
 // GPUBySMIName returns the GPU whose nvidia-smi / amd-smi name is name, or
@@ -178,7 +180,8 @@ func (c *Catalog) API(id string) (*API, error) {
 	if a := first(c.APIs, func(a *API) bool { return a.ID == id }); a != nil {
 		return a, nil
 	}
-	return nil, fmt.Errorf("unknown api model %q (known: %s)", id, strings.Join(ids(c.APIs, func(a API) string { return a.ID }), ", "))
+	known := ids(c.APIs, func(a API) string { return a.ID })
+	return nil, fmt.Errorf("unknown api model %q%s (known: %s)", id, nearest(id, known), strings.Join(known, ", "))
 }
 
 // Provider returns the provider with the given id, or nil.
@@ -191,7 +194,8 @@ func (c *Catalog) Model(id string) (*Model, error) {
 	if m := first(c.Models, func(m *Model) bool { return m.ID == id }); m != nil {
 		return m, nil
 	}
-	return nil, fmt.Errorf("unknown model %q (known: %s)", id, strings.Join(ids(c.Models, func(m Model) string { return m.ID }), ", "))
+	known := ids(c.Models, func(m Model) string { return m.ID })
+	return nil, fmt.Errorf("unknown model %q%s (known: %s)", id, nearest(id, known), strings.Join(known, ", "))
 }
 
 // Offer selects an offer of g: by offer id, or by kind (the first offer of
@@ -203,7 +207,18 @@ func (g *GPU) Offer(idOrKind string) (*Offer, error) {
 	if o := first(g.Offers, func(o *Offer) bool { return string(o.Kind) == idOrKind }); o != nil {
 		return o, nil
 	}
-	return nil, fmt.Errorf("gpu %s has no offer %q (offers: %s)", g.ID, idOrKind, strings.Join(ids(g.Offers, func(o Offer) string { return o.ID + " (" + string(o.Kind) + ")" }), ", "))
+	names := append(ids(g.Offers, func(o Offer) string { return o.ID }), ids(g.Offers, func(o Offer) string { return string(o.Kind) })...)
+	return nil, fmt.Errorf("gpu %s has no offer %q%s (offers: %s)", g.ID, idOrKind, nearest(idOrKind, names),
+		strings.Join(ids(g.Offers, func(o Offer) string { return o.ID + " (" + string(o.Kind) + ")" }), ", "))
+}
+
+// nearest is ", did you mean X?" for the id of known within two edits of
+// id (internal/typo, the rule every name inferbench reads follows), else "".
+func nearest(id string, known []string) string {
+	if s := typo.Nearest(id, known); s != "" {
+		return ", did you mean " + s + "?"
+	}
+	return ""
 }
 
 // first returns the first element of xs that match accepts, in place (a

@@ -112,7 +112,17 @@ func (o *CostOptions) check() error {
 	case o.USDPerGPUHour > 0 && (o.GPU != "" || o.Offer != ""):
 		return errors.New("--usd-per-gpu-hour replaces the catalog: drop --gpu and --offer")
 	}
-	return nil
+	for _, b := range []struct {
+		flag string
+		v    float64
+	}{{"--output-tokens-per-s", o.OutputTPS}, {"--total-tokens-per-s", o.TotalTPS}, {"--requests-per-s", o.RPS}} {
+		if b.v != 0 {
+			if err := within(b.flag, b.v, minPerS, maxPerS); err != nil {
+				return err
+			}
+		}
+	}
+	return within("--usd-per-gpu-hour", o.USDPerGPUHour, zero, maxGPUHour)
 }
 
 // RunCost prices a run's capacity (or a throughput given) on each GPU
@@ -243,6 +253,9 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 	case o.MonthlyAPISpend < 0:
 		return fmt.Errorf("--monthly-api-spend must not be negative, got %v", o.MonthlyAPISpend)
 	case o.MonthlyAPISpend > 0:
+		if err := within("--monthly-api-spend", o.MonthlyAPISpend, zero, maxMonth); err != nil {
+			return err
+		}
 		spend, basis = o.MonthlyAPISpend, "--monthly-api-spend"
 	default:
 		perDay, err := DailyTokens(o.TokensPerDay, o.RequestsPerDay, o.TokensPerRequest)

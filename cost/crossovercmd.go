@@ -38,6 +38,12 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	if o.GPUMonthUSD < 0 || o.OpsMonthUSD < 0 {
 		return errors.New("--gpu-month-usd and --ops-month-usd must not be negative")
 	}
+	if err := within("--gpu-month-usd", o.GPUMonthUSD, zero, maxMonth); err != nil {
+		return err
+	}
+	if err := within("--ops-month-usd", o.OpsMonthUSD, zero, maxMonth); err != nil {
+		return err
+	}
 	if o.GPUs < 0 {
 		return fmt.Errorf("--gpus must be at least 1, got %d", o.GPUs)
 	}

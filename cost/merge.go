@@ -68,6 +68,10 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 		if err := yaml.NodeToValue(pf.body, &generic); err != nil {
 			return nil, yamlError(f.Name, err)
 		}
+		generic, ps := asTyped(generic, reflect.TypeFor[Catalog](), nil)
+		if len(ps) > 0 {
+			return nil, errProblems(parsed, ps)
+		}
 		merged = mergeValues(merged, generic)
 	}
 	b, err := json.Marshal(merged)

@@ -223,6 +223,9 @@ func (c *Catalog) APIPrice(pricePerM float64, model string, mix TokenMix) (float
 		return 0, "", quoteErrorf("--api-price-per-m must not be negative, got %v", pricePerM)
 	}
 	if pricePerM > 0 {
+		if err := within("--api-price-per-m", pricePerM, zero, maxAPIPer1M); err != nil {
+			return 0, "", err
+		}
 		return pricePerM, "--api-price-per-m", nil
 	}
 	a, err := c.API(model)
@@ -278,9 +281,13 @@ func DailyTokens(tokensPerDay, requestsPerDay, tokensPerRequest float64) (float6
 		return 0, quoteErrorf("pass --tokens-per-day or --requests-per-day with --tokens-per-request, not both")
 	case tokensPerDay < 0 || requestsPerDay < 0 || tokensPerRequest < 0:
 		return 0, quoteErrorf("volumes must not be negative")
-	case tokensPerDay > 0:
-		return tokensPerDay, nil
-	case requestsPerDay > 0 && tokensPerRequest > 0:
+	case tokensPerDay > 0, requestsPerDay > 0 && tokensPerRequest > 0:
+		if err := checkDaily(tokensPerDay, requestsPerDay, tokensPerRequest); err != nil {
+			return 0, err
+		}
+		if tokensPerDay > 0 {
+			return tokensPerDay, nil
+		}
 		return requestsPerDay * tokensPerRequest, nil
 	}
 	return 0, quoteErrorf("pass --tokens-per-day N, or --requests-per-day and --tokens-per-request")

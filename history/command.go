@@ -81,7 +81,12 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 			return err
 		}
 		for _, w := range warnings {
-			fmt.Fprintf(stderr, "inferbench: warning: %s: %s\n", printable.Text(dir), printable.Text(w))
+			// Most of the run's warnings name it already ("DIR: the run did
+			// not finish", "DIR/requests.jsonl:7: …").
+			if !strings.HasPrefix(w, dir) {
+				w = dir + ": " + w
+			}
+			fmt.Fprintf(stderr, "inferbench: warning: %s\n", printable.Text(w))
 		}
 		id, err := s.Add(ctx, e)
 		if dup, ok := errors.AsType[*DuplicateError](err); ok {
@@ -100,7 +105,7 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 // RunList lists entries, newest first.
 func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 	if len(o.Args) > 0 {
-		return fmt.Errorf("history list takes no arguments, got %q", o.Args)
+		return fmt.Errorf("history list takes no arguments, got %s", printable.Text(strings.Join(o.Args, " ")))
 	}
 	s, err := OpenSpec(ctx, o.Store)
 	if err != nil {
@@ -147,7 +152,7 @@ func RunShow(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 // RunTrend prints a metric's trend, or plots it with o.Out.
 func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 	if len(o.Args) > 0 {
-		return fmt.Errorf("history trend takes no arguments, got %q", o.Args)
+		return fmt.Errorf("history trend takes no arguments, got %s", printable.Text(strings.Join(o.Args, " ")))
 	}
 	m, ok := compare.LookupMetric(o.Metric)
 	if !ok {

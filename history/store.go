@@ -116,10 +116,13 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	}
 	pctx, cancel := context.WithTimeout(ctx, connect)
 	err = s.db.PingContext(pctx)
+	// Read before cancel: after it pctx.Err() is always set, and a store
+	// that failed at once (not a database) would read as a timeout.
+	timedOut := errors.Is(pctx.Err(), context.DeadlineExceeded)
 	cancel()
 	if err != nil {
 		s.db.Close()
-		if pctx.Err() != nil && ctx.Err() == nil {
+		if timedOut && ctx.Err() == nil {
 			err = fmt.Errorf("no answer within %v: %w", connect, err)
 		}
 		return nil, s.fail(ps, err)

@@ -78,6 +78,11 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 		return cost.RunLevel{}, fmt.Errorf("%s: summary.json has no level with output throughput", dir)
 	}
 	m, _ := rundir.ReadManifest(dir) // nil without run.json: not known to be simulated
+	if m != nil && m.Shard != nil {
+		// A shard measured its part of the load: priced alone, each
+		// token would cost N times what the server's does.
+		return cost.RunLevel{}, fmt.Errorf("%s is shard %s of a sharded run: its throughput is its part of the load; price the merged run (inferbench merge)", dir, m.Shard)
+	}
 	lv := cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput(),
 		Simulated: m.IsSimulated()}
 	if g := p.Level.GPU; g != nil && g.EnergyJ != nil {

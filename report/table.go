@@ -248,6 +248,10 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 	if m.ExitReason != "" {
 		fmt.Fprintf(b, " (%s)", printable.Text(m.ExitReason))
 	}
+	if m.Shard != nil {
+		// Its records carry the whole run's levels at its part of the load.
+		fmt.Fprintf(b, "\nshard   %s of a sharded run: its part of the load (inferbench merge the shards for the whole)", m.Shard)
+	}
 	if src := m.Load.InputTokensSource; src != "" {
 		// The method's name, as run's stderr line says it ("prompt
 		// sizing: estimated (…)"): "prompts sized by estimated" was

@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -91,6 +92,23 @@ func CheckReportDir(out string, runs []string) error {
 		}
 	}
 	return fmt.Errorf("--out %s holds another run (%s): a report of %s there would read as that run's; choose another directory", out, present[0], strings.Join(runs, ", "))
+}
+
+// CheckNotRunFile refuses path as an output file (a JUnit or Markdown
+// report) when it names one of the files of a run directory (Files) that
+// holds a run: writing it would replace that run's records or manifest. A
+// file of another name inside a run directory is fine.
+func CheckNotRunFile(path string) error {
+	base := filepath.Base(path)
+	if !slices.Contains(Files(), base) {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	present, err := runFiles(dir)
+	if err != nil || len(present) == 0 {
+		return nil // no run there, or nothing readable: writing will say
+	}
+	return fmt.Errorf("%s is the %s of the run in %s: writing there would replace it; choose another file", path, base, dir)
 }
 
 // SameDir reports whether a and b name the same directory (under other

@@ -3,6 +3,7 @@ package rundir
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -17,7 +18,8 @@ func readJSONL[T any](r io.Reader, name string) ([]T, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
 	var out []T
-	for line := 1; sc.Scan(); line++ {
+	line := 1
+	for ; sc.Scan(); line++ {
 		if len(sc.Bytes()) == 0 {
 			continue
 		}
@@ -28,7 +30,11 @@ func readJSONL[T any](r io.Reader, name string) ([]T, error) {
 		out = append(out, v)
 	}
 	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("%s: read: %w", name, err)
+		// A lineError, so that readOptional names the run's file.
+		if errors.Is(err, bufio.ErrTooLong) {
+			err = fmt.Errorf("longer than %d MiB (the bound of a telemetry line)", MaxLine>>20)
+		}
+		return out, &lineError{file: name, line: line, err: err}
 	}
 	return out, nil
 }

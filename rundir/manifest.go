@@ -1,10 +1,14 @@
 package rundir
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"reflect"
 	"time"
 )
 
@@ -219,11 +223,47 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// null decodes into an empty Manifest without error: a run of no
+	// model that started in year 1. run.json is one object.
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return nil, nil, fmt.Errorf("%s: not a JSON object (run.json holds one)", path)
+	}
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, manifestError(path, b, err)
 	}
 	return b, &m, nil
+}
+
+// manifestError says where in run.json a value has the wrong type, and
+// which field, in words rather than Go's ("Go struct field Manifest.records
+// of type int64").
+func manifestError(path string, b []byte, err error) error {
+	te, ok := errors.AsType[*json.UnmarshalTypeError](err)
+	if !ok || te.Offset <= 0 || te.Offset > int64(len(b)) {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	// Offset counts the bytes read, the value's last one included.
+	pos := int(te.Offset) - 1
+	line := 1 + bytes.Count(b[:pos], []byte("\n"))
+	col := pos - bytes.LastIndexByte(b[:pos], '\n')
+	want := "another type"
+	switch te.Type.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Struct, reflect.Map:
+		want = "an object"
+	case reflect.Slice, reflect.Array:
+		want = "a list"
+	}
+	return fmt.Errorf("%s:%d:%d: %s: a JSON %s where %s belongs", path, line, col, cmp.Or(te.Field, "value"), te.Value, want)
 }
 
 // MockHeader is the response header `inferbench mock` sets on every

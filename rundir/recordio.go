@@ -145,7 +145,7 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			err = fmt.Errorf("a line longer than %d MiB (the bound of a record): %w", MaxRecordLine>>20, err)
+			err = fmt.Errorf("a line longer than %d MiB (the bound of a record)", MaxRecordLine>>20)
 		}
 		yield(line+1, nil, err)
 	}

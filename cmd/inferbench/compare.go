@@ -8,6 +8,7 @@ import (
 	"github.com/inferbench/inferbench/history"
 	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 func compareCommand() *cli.Command {
@@ -79,6 +80,16 @@ func compareArgs(c *cli.Context, o *compare.GateOptions) error {
 	}
 	if o.Resamples < 100 {
 		return usagef("--resamples %d: want at least 100", o.Resamples)
+	}
+	// A report file named like a run's own file (--junit CAND/requests.jsonl,
+	// a tab completion away) would replace that run's records.
+	for _, f := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--markdown", o.Markdown}} {
+		if f.path == "" {
+			continue
+		}
+		if err := rundir.CheckNotRunFile(f.path); err != nil {
+			return usagef("%s %v", f.flag, err)
+		}
 	}
 	return nil
 }

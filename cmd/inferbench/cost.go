@@ -35,12 +35,24 @@ func costTail(prices *string) []cli.Flag {
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json or md"}}
 }
 
+// positiveWhenGiven are the cost commands' flags whose 0 means "not
+// given": a 0 typed must be refused as the value it is, or the command
+// asks for the flag the user gave (--tokens-per-day 0: "pass
+// --tokens-per-day N"), or runs at the default (--gpu-memory-utilization).
+var positiveWhenGiven = []string{"output-tokens-per-s", "total-tokens-per-s", "requests-per-s", "energy-window-s",
+	"tokens-per-day", "requests-per-day", "tokens-per-request", "monthly-api-spend", "gpu-memory-utilization"}
+
 // costAction checks the command line and calls run with its format.
 func costAction(format *cost.Format, run func(*cli.Context) error) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		f, err := costFormat(c)
 		if err != nil {
 			return err
+		}
+		for _, name := range positiveWhenGiven {
+			if c.IsSet(name) && c.Float64(name) == 0 {
+				return usagef("--%s must be a positive number, got 0", name)
+			}
 		}
 		*format = f
 		return run(c)

@@ -266,3 +266,81 @@ func TestCostCommandsTakeNoArguments(t *testing.T) {
 		}
 	}
 }
+
+// TestCostCommandsNameAZeroGiven: a throughput, volume or spend flag given
+// as 0 is refused as the value it is, not as a flag left out: `cost
+// --output-tokens-per-s 0` said "pass --run DIR or --output-tokens-per-s
+// X", `crossover --tokens-per-day 0` "pass --tokens-per-day N", and `gpus
+// --gpu-memory-utilization 0` ran at the default 0.9 that its own error
+// ("must be in (0, 1]") excludes.
+func TestCostCommandsNameAZeroGiven(t *testing.T) {
+	for _, tt := range []struct {
+		flag string
+		args []string
+	}{
+		{"--output-tokens-per-s", []string{"cost", "--output-tokens-per-s", "0", "--gpu", "h100-sxm"}},
+		{"--output-tokens-per-s", []string{"cost", "--output-tokens-per-s", "-0", "--gpu", "h100-sxm"}},
+		{"--requests-per-s", []string{"cost", "--output-tokens-per-s", "100", "--requests-per-s", "0", "--gpu", "h100-sxm"}},
+		{"--tokens-per-day", []string{"crossover", "--tokens-per-day", "0"}},
+		{"--requests-per-day", []string{"crossover", "--requests-per-day", "0", "--tokens-per-request", "100"}},
+		{"--monthly-api-spend", []string{"advise", "--monthly-api-spend", "0"}},
+		{"--gpu-memory-utilization", []string{"gpus", "--fit", "llama-3-8b", "--gpu-memory-utilization", "0"}},
+	} {
+		_, err := costRunApp(t, tt.args...)
+		want := tt.flag + " must be a positive number, got 0"
+		if code := exitCode(err, io.Discard); err == nil || code != exitUsage || !strings.Contains(err.Error(), want) {
+			t.Errorf("inferbench %s = %v (exit %d); want a usage error %q", strings.Join(tt.args, " "), err, code, want)
+		}
+	}
+}
+
+// TestCostCommandsRefuseAbsurdNumbers: a volume, throughput, spend or price
+// past any deployment (or below one token a day) is refused naming the
+// flag and its bound, as run refuses an absurd --rate; they printed
+// 300-digit amounts ('--tokens-per-day 1e300', 'cost
+// --output-tokens-per-s 1e-300'), a cost per token of "-" ('cost
+// --output-tokens-per-s 1e308': it rounded to 0, which means not priced)
+// and 'Advice at -/month' with a recommendation (requests × tokens per
+// request overflowed to +Inf). At the bounds the output stays readable.
+func TestCostCommandsRefuseAbsurdNumbers(t *testing.T) {
+	for _, tt := range []struct {
+		flag string
+		args []string
+	}{
+		{"--tokens-per-day", []string{"crossover", "--tokens-per-day", "1e300"}},
+		{"--tokens-per-day", []string{"advise", "--tokens-per-day", "1e-300"}},
+		{"--requests-per-day", []string{"advise", "--requests-per-day", "1e300", "--tokens-per-request", "1e300"}},
+		{"--monthly-api-spend", []string{"advise", "--monthly-api-spend", "1e300"}},
+		{"--api-price-per-m", []string{"crossover", "--tokens-per-day", "1e6", "--api-price-per-m", "1e300"}},
+		{"--gpu-month-usd", []string{"crossover", "--tokens-per-day", "1e6", "--gpu-month-usd", "1e300"}},
+		{"--ops-month-usd", []string{"crossover", "--tokens-per-day", "1e6", "--ops-month-usd", "1e300"}},
+		{"--output-tokens-per-s", []string{"cost", "--output-tokens-per-s", "1e308", "--gpu", "h100-sxm"}},
+		{"--output-tokens-per-s", []string{"cost", "--output-tokens-per-s", "1e-300", "--gpu", "h100-sxm"}},
+		{"--total-tokens-per-s", []string{"cost", "--output-tokens-per-s", "10", "--total-tokens-per-s", "1e300", "--gpu", "h100-sxm"}},
+		{"--requests-per-s", []string{"cost", "--output-tokens-per-s", "10", "--requests-per-s", "1e-300", "--gpu", "h100-sxm"}},
+		{"--usd-per-gpu-hour", []string{"cost", "--output-tokens-per-s", "10", "--usd-per-gpu-hour", "1e300"}},
+	} {
+		_, err := costRunApp(t, tt.args...)
+		if code := exitCode(err, io.Discard); err == nil || code != exitUsage || !strings.HasPrefix(err.Error(), tt.flag+" ") {
+			t.Errorf("inferbench %s = %v (exit %d); want a usage error about %s", strings.Join(tt.args, " "), err, code, tt.flag)
+		}
+	}
+	for _, args := range [][]string{
+		{"crossover", "--tokens-per-day", "1e18", "--api-price-per-m", "1e6", "--ops-month-usd", "1e15"},
+		{"advise", "--tokens-per-day", "1"},
+		{"advise", "--monthly-api-spend", "1e15"},
+		{"cost", "--output-tokens-per-s", "1.1574074074074073e-05", "--requests-per-s", "1e12", "--gpu", "h100-sxm"},
+		{"cost", "--output-tokens-per-s", "1e12", "--usd-per-gpu-hour", "1e6", "--gpus", "1000000"},
+	} {
+		out, err := costRunApp(t, args...)
+		if err != nil {
+			t.Errorf("inferbench %s: %v; want it priced", strings.Join(args, " "), err)
+			continue
+		}
+		for line := range strings.Lines(out) {
+			if len(line) > 400 || strings.Contains(line, "e+") || strings.Contains(line, "Inf") || strings.Contains(line, " -/") {
+				t.Errorf("inferbench %s: a line a reader cannot use: %.200q", strings.Join(args, " "), line)
+			}
+		}
+	}
+}

@@ -60,9 +60,14 @@ func Reorder(app *cli.App, args []string) []string {
 		}
 	}
 	var fl, pos []string
+	dashes := false
 	for len(rest) > 0 {
 		if rest[0] == "--" {
-			pos = append(pos, rest...)
+			// What follows is positional. "--" itself goes right after
+			// the flags, where the parser takes it as their end (after a
+			// positional argument it would be one more).
+			dashes = true
+			pos = append(pos, rest[1:]...)
 			break
 		}
 		if n := flagLen(flags, rest); n > 0 {
@@ -74,7 +79,11 @@ func Reorder(app *cli.App, args []string) []string {
 	if slices.Contains(fl, "--help") || slices.Contains(fl, "-h") {
 		pos = nil // `CMD ARG --help` asks for CMD's help, not for a topic ARG
 	}
-	return append(append(out, fl...), pos...)
+	out = append(out, fl...)
+	if dashes {
+		out = append(out, "--")
+	}
+	return append(out, pos...)
 }
 
 // flagLen is how many words the flag at rest[0] takes: 2 when it takes a
@@ -291,12 +300,26 @@ func NoArgs(c *cli.Context, name string) error {
 	return nil
 }
 
-// NoFlagArgs rejects positional arguments that look like flags: urfave/cli
-// v2 stops parsing flags at the first positional argument, so "report DIR
-// --format json" would silently ignore the flag where Reorder did not run.
+// NoFlagArgs rejects positional arguments that name a flag of the
+// command: urfave/cli v2 stops parsing flags at the first positional
+// argument, so "report DIR --format json" would silently ignore the flag
+// where Reorder did not run. Another word that starts with a dash is a
+// positional argument: Reorder leaves one only after "--" (a run directory
+// named -x), and where it did not run, a mistyped flag fails as the path
+// or ID it is then read as.
 func NoFlagArgs(c *cli.Context) error {
+	var names []string
+	if c.Command != nil {
+		for _, f := range c.Command.Flags {
+			names = append(names, f.Names()...)
+		}
+	}
+	if cli.HelpFlag != nil {
+		names = append(names, cli.HelpFlag.Names()...)
+	}
 	for _, a := range c.Args().Slice() {
-		if len(a) > 1 && a[0] == '-' {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if len(a) > 1 && a[0] == '-' && slices.Contains(names, name) {
 			return Usagef("flags must come before positional arguments: move %s before %s", a, c.Args().First())
 		}
 	}

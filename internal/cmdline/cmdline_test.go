@@ -91,7 +91,11 @@ func TestUsageErrors(t *testing.T) {
 
 func TestNoArgs(t *testing.T) {
 	var got []error
+	// --format is a flag of the app: NoFlagArgs refuses a positional
+	// argument that names one (a word that names none is a positional
+	// argument, e.g. after "--": TestDashDashEndsTheFlags).
 	app := &cli.App{Writer: io.Discard, ErrWriter: io.Discard, ExitErrHandler: func(*cli.Context, error) {},
+		Flags:  []cli.Flag{&cli.StringFlag{Name: "format"}},
 		Action: func(c *cli.Context) error { got = append(got, NoArgs(c, "version"), NoFlagArgs(c)); return nil }}
 	if err := app.Run([]string{"ib", "DIR", "--format"}); err != nil {
 		t.Fatal(err)

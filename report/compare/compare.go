@@ -209,6 +209,19 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 	if base.TargetKind != cand.TargetKind {
 		reasons = append(reasons, differ("target kind", base.TargetKind, cand.TargetKind))
 	}
+	if base.Shard != cand.Shard {
+		// A shard's records carry the level of the whole run and its part
+		// of the load: against another part, or the whole, every
+		// throughput reads as a change of the serving stack.
+		part := func(s string) string {
+			if s == "" {
+				return "the whole run"
+			}
+			return "shard " + s
+		}
+		reasons = append(reasons, fmt.Sprintf("sharding differs: baseline %s, candidate %s (a shard carries its part of the load: compare merged runs, inferbench merge)",
+			part(base.Shard), part(cand.Shard)))
+	}
 	if base.ToolVersion != cand.ToolVersion {
 		warnings = append(warnings, differ("inferbench version", base.ToolVersion, cand.ToolVersion))
 	}
@@ -224,8 +237,8 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 }
 
 // Compare compares cand with base at every load level both have. It
-// returns a *NotComparableError when the runs differ in model, scenario
-// or target kind, or share no load level.
+// returns a *NotComparableError when the runs differ in model, scenario,
+// target kind or sharding, or share no load level.
 func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 	th, err := thresholdsFor(o.Thresholds, cand)
 	if err != nil {
@@ -258,7 +271,7 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 		}
 	}
 	if len(common) == 0 {
-		return nil, &NotComparableError{Reasons: []string{fmt.Sprintf("no load level in common (baseline %v, candidate %v)", base.levels(), candLevels)}}
+		return nil, &NotComparableError{Reasons: []string{fmt.Sprintf("no load level in common (baseline: %s; candidate: %s)", levelList(base.levels()), levelList(candLevels))}}
 	}
 	for _, lv := range common {
 		var rows []Row
@@ -290,6 +303,18 @@ func (b Baseline) hasLevel(lv float64) bool {
 }
 
 // levels lists the baseline's levels, ascending.
+// levelList writes levels as a reader does ("2, 8"), "none" for none.
+func levelList(lvs []float64) string {
+	if len(lvs) == 0 {
+		return "none"
+	}
+	s := make([]string, len(lvs))
+	for i, lv := range lvs {
+		s[i] = strconv.FormatFloat(lv, 'g', -1, 64)
+	}
+	return strings.Join(s, ", ")
+}
+
 func (b Baseline) levels() []float64 {
 	if b.Run != nil {
 		return slices.Sorted(maps.Keys(b.Run.levels))

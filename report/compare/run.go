@@ -23,6 +23,9 @@ type Meta struct {
 	Host        string `json:"host"`
 	// Start is the run's wall-clock start; zero when unknown.
 	Start time.Time `json:"start"`
+	// Shard is "I/N" for one shard of a sharded run, which carries its
+	// part of the load; empty for a whole run (a merged one included).
+	Shard string `json:"shard,omitempty"`
 	// Settings is the resolved scenario without its name and target, as
 	// JSON: runs whose settings differ are compared with a warning.
 	Settings json.RawMessage `json:"-"`
@@ -37,6 +40,9 @@ type Meta struct {
 func MetaOf(m *rundir.Manifest) Meta {
 	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
 		Host: m.Host.Name, Start: m.Start}
+	if m.Shard != nil {
+		meta.Shard = m.Shard.String()
+	}
 	if len(m.Scenario) > 0 {
 		var generic map[string]json.RawMessage
 		if json.Unmarshal(m.Scenario, &generic) == nil {

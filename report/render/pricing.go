@@ -17,6 +17,13 @@ import (
 // stated GPU, rr.GPUs; nil (with a warning saying why) when the run cannot
 // be priced.
 func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost.GPU {
+	if run.Manifest != nil && run.Manifest.Shard != nil {
+		// A shard measured its part of the load: priced alone, each token
+		// would cost N times what the server's does (report.RunPricedLevel
+		// refuses it for the cost commands).
+		rr.Warnings = append(rr.Warnings, fmt.Sprintf("shard %s of a sharded run: its throughput is its part of the load: no cost; report the merged run (inferbench merge) to price it", run.Manifest.Shard))
+		return nil
+	}
 	if stated == "" && run.Manifest != nil {
 		stated = run.Manifest.GPUStated
 	}

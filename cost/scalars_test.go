@@ -1,0 +1,48 @@
+package cost
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPricesScalarsAsTheTypedDecodeReadsThem: a prices file's scalars are
+// read as the field's type reads them, whatever YAML's own typing of the
+// bare value: 1e15 (a string to YAML 1.1, a number to the field) and an
+// unquoted year (`date: 2026`, a number to YAML, a string to the field).
+// Both failed after the merge with Go's words and no place ("merge
+// catalogs: json: cannot unmarshal string into Go struct field
+// Model.models.params_b of type float64"). .inf and .nan are refused at
+// their file:line:col; they failed as "json: unsupported value: +Inf".
+func TestPricesScalarsAsTheTypedDecodeReadsThem(t *testing.T) {
+	c := mustLoad(t, `models:
+  - id: huge
+    name: 123
+    params_b: 1e3
+    layers: 1E2
+    kv_heads: 8
+    head_dim: 128
+    source: mine
+    date: 2026
+`)
+	m, err := c.Model("huge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ParamsB != 1000 || m.Layers != 100 || m.Date != "2026" || m.Name != "123" {
+		t.Errorf("model = %+v; want params_b 1000, layers 100, date \"2026\", name \"123\"", m)
+	}
+	for _, tt := range []struct{ prices, at, msg string }{
+		{"gpus:\n  - id: h100-sxm\n    memory_gb: .inf\n", "3:16", "memory_gb must be a finite number, got .inf"},
+		{"apis:\n  - id: openai/gpt-4o\n    usd_per_1m_input: -.Inf\n", "3:23", "usd_per_1m_input must be a finite number, got -.inf"},
+		{"gpus:\n  - id: h100-sxm\n    offers:\n      - id: aws-p5-od\n        usd_per_gpu_hour: .NaN\n", "5:27", "usd_per_gpu_hour must be a finite number, got .nan"},
+	} {
+		path, err := loadErr(t, tt.prices)
+		if err == nil {
+			t.Errorf("%q: loaded; want an error", tt.prices)
+			continue
+		}
+		if want := path + ":" + tt.at; !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%q: %q; want prefix %q containing %q", tt.prices, err, want, tt.msg)
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package history
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// TestAddWarnsOnceAboutEachRun: a warning about a run that already names
+// its directory is not prefixed with it again ("warning: r/killed: r/killed:
+// the run did not finish"), and list and trend name a stray argument as
+// typed, not as Go prints a slice (`got ["foo" "bar"]`).
+func TestAddWarnsOnceAboutEachRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "killed")
+	writeRun(t, dir, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
+	m, err := rundir.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.ExitState = rundir.ExitRunning
+	if err := rundir.WriteManifest(dir, m); err != nil {
+		t.Fatal(err)
+	}
+	store := filepath.Join(t.TempDir(), "h.db")
+	var stdout, stderr bytes.Buffer
+	if err := RunAdd(t.Context(), CommandOptions{Store: store, Args: []string{dir}}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr.String(), "did not finish") || strings.Contains(stderr.String(), dir+": "+dir) {
+		t.Errorf("history add of a killed run warned:\n%s\nwant 'did not finish', the directory named once", stderr.String())
+	}
+	for _, run := range []func() error{
+		func() error {
+			return RunList(t.Context(), CommandOptions{Store: store, Args: []string{"foo", "bar"}}, &stdout, &stderr)
+		},
+		func() error {
+			return RunTrend(t.Context(), CommandOptions{Store: store, Args: []string{"foo", "bar"}, Metric: "ttft_p95"}, &stdout, &stderr)
+		},
+	} {
+		if err := run(); err == nil || strings.Contains(err.Error(), "[") || !strings.Contains(err.Error(), "got foo bar") {
+			t.Errorf("a command with stray arguments: %v; want them named as typed (got foo bar)", err)
+		}
+	}
+}

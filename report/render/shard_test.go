@@ -1,0 +1,53 @@
+package render
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/render/rendertest"
+)
+
+// TestShardIsNotPriced: a report of one shard of a sharded run leaves its
+// cost out and says why: its throughput is its part of the load, so each
+// token was priced at N times what the server's costs (`cost --run` and
+// `crossover --run` refuse it, report.RunPricedLevel).
+func TestShardIsNotPriced(t *testing.T) {
+	dir := writeRuns(t, map[string]rendertest.Spec{"s0": rendertest.H100()})
+	path := filepath.Join(dir, "s0", "run.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["shard"] = map[string]any{"index": 0, "count": 2}
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	slo := report.SLO{TTFT: 200 * time.Millisecond}
+	runs, _, _, err := LoadRuns([]string{filepath.Join(dir, "s0")}, slo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs[0].Manifest.Shard == nil {
+		t.Fatal("run.json's shard was not read")
+	}
+	rep, err := Build(runs, Options{SLO: slo, Resamples: 100, Catalog: catalog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rr := rep.Runs[0]
+	if len(rr.Costs) > 0 || !strings.Contains(strings.Join(rr.Warnings, "\n"), "shard 0/2 of a sharded run") {
+		t.Errorf("report of a shard: %d cost rows, warnings %q; want none, and a warning naming the shard", len(rr.Costs), rr.Warnings)
+	}
+}
