@@ -116,10 +116,14 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	}
 	pctx, cancel := context.WithTimeout(ctx, connect)
 	err = s.db.PingContext(pctx)
+	// Read before cancel, which sets pctx.Err() too: only a deadline that
+	// passed means the server did not answer in time (a refused connection
+	// or an unknown host fails at once and says so itself).
+	timedOut := errors.Is(pctx.Err(), context.DeadlineExceeded)
 	cancel()
 	if err != nil {
 		s.db.Close()
-		if pctx.Err() != nil && ctx.Err() == nil {
+		if timedOut && ctx.Err() == nil {
 			err = fmt.Errorf("no answer within %v: %w", connect, err)
 		}
 		return nil, s.fail(ps, err)
