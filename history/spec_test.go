@@ -140,6 +140,27 @@ func TestPostgresConnectTimeout(t *testing.T) {
 	}
 }
 
+// TestPostgresRefusedIsNotATimeout: a server that refuses the connection
+// fails Open at once with the driver's reason, not "no answer within …":
+// that message was given for every failed first connection (an unknown
+// host, a refused port), however fast it failed, since the check read the
+// ping's context after cancelling it.
+func TestPostgresRefusedIsNotATimeout(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now: the connection is refused
+	_, err = OpenWith(t.Context(), "postgres://u:PASSWORD@"+addr+"/db?sslmode=disable", OpenOptions{ConnectTimeout: time.Minute})
+	if err == nil {
+		t.Fatal("Open succeeded with nothing listening")
+	}
+	if msg := err.Error(); strings.Contains(msg, "no answer within") || strings.Contains(msg, "PASSWORD") {
+		t.Errorf("Open = %q; want the refusal, not a timeout, and no password", msg)
+	}
+}
+
 // TestWithConnectTimeout: the pool's later connections are bounded too,
 // unless the URL sets its own connect_timeout.
 func TestWithConnectTimeout(t *testing.T) {

@@ -116,8 +116,9 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	}
 	pctx, cancel := context.WithTimeout(ctx, connect)
 	err = s.db.PingContext(pctx)
-	// Read before cancel: after it pctx.Err() is always set, and a store
-	// that failed at once (not a database) would read as a timeout.
+	// Read before cancel, which sets pctx.Err() too: only a deadline that
+	// passed means the server did not answer in time (a refused connection
+	// or an unknown host fails at once and says so itself).
 	timedOut := errors.Is(pctx.Err(), context.DeadlineExceeded)
 	cancel()
 	if err != nil {

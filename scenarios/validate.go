@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/inferbench/inferbench/targets"
 )
 
 // Bounds on load values: beyond them a run exhausts the client machine
@@ -165,8 +167,10 @@ func (t *Target) validate(c *checker) {
 }
 
 // checkURL says what is wrong with an http(s) base URL, without quoting it.
+// A kind's default URL template (bedrock's {region}, vertex's {location})
+// is checked with its placeholders as plain labels: the adapter fills them.
 func checkURL(raw string) string {
-	u, err := url.Parse(raw)
+	u, err := url.Parse(targets.WithoutPlaceholders(raw))
 	switch {
 	case !strings.Contains(raw, "://"):
 		return "has no scheme: write http:// or https:// before the host"

@@ -2,16 +2,34 @@ package targets
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 )
+
+// placeholderRE matches a {name} placeholder of a kind's default URL
+// template, such as bedrock's https://bedrock-runtime.{region}.amazonaws.com
+// or vertex's https://{location}-aiplatform.googleapis.com, which the
+// adapter fills in (docs/backends.md). url.Parse refuses braces in a host.
+var placeholderRE = regexp.MustCompile(`\{[a-z]+\}`)
+
+// WithoutPlaceholders returns s with each {name} placeholder of a URL
+// template replaced by a plain label, so that url.Parse can check the rest.
+func WithoutPlaceholders(s string) string {
+	return placeholderRE.ReplaceAllString(s, "x")
+}
 
 // RedactURL returns the URL s for showing or storing: the password of its
 // user info replaced by xxxxx (as url.URL.Redacted does) and the value of
 // every key-like query parameter (see IsKeyParam) by REDACTED, the rest as
-// written. A string that does not parse as a URL is "(unparsable URL)".
+// written. A kind's URL template with neither (see WithoutPlaceholders) is
+// returned as it is. A string that does not parse as a URL is "(unparsable URL)".
 func RedactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
+		t, terr := url.Parse(WithoutPlaceholders(s))
+		if terr == nil && t.User == nil && t.RawQuery == "" {
+			return s
+		}
 		return "(unparsable URL)"
 	}
 	return RedactedURL(u)

@@ -150,3 +150,18 @@ func TestURLSecrets(t *testing.T) {
 		t.Errorf("Redact = %q", s)
 	}
 }
+
+// TestRedactURLKeepsKindTemplates: a kind's default URL template (bedrock's
+// {region}, vertex's {location}) is shown as it is, not as "(unparsable
+// URL)", in the run's header line and run.json; a template that holds user
+// info is still refused, since nothing there can be masked.
+func TestRedactURLKeepsKindTemplates(t *testing.T) {
+	for _, s := range []string{"https://bedrock-runtime.{region}.amazonaws.com", "https://{location}-aiplatform.googleapis.com"} {
+		if got := targets.RedactURL(s); got != s {
+			t.Errorf("RedactURL(%q) = %q; want it unchanged", s, got)
+		}
+	}
+	if got := targets.RedactURL("https://u:secret@{region}.example"); got != "(unparsable URL)" {
+		t.Errorf("RedactURL of a template with a password = %q; want (unparsable URL)", got)
+	}
+}

@@ -76,14 +76,14 @@ With --usd-per-gpu-hour the JSON output is one object; otherwise it holds one ro
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "run", Destination: &o.RunDir, Usage: "run `DIR` whose summary.json gives the throughput"},
 			&cli.StringFlag{Name: "gpu", Destination: &o.GPU, Usage: "catalog GPU `ID` (h100-sxm, a100-80gb, …); default: the run's GPU, else every GPU"},
-			&cli.IntFlag{Name: "gpus", Destination: &o.GPUs, Usage: "GPUs serving the measured throughput (default: the run's GPU count, else 1)"},
+			&cli.IntFlag{Name: "gpus", Destination: &o.GPUs, DefaultText: "the run's GPU count, else 1", Usage: "GPUs serving the measured throughput"},
 			&cli.StringFlag{Name: "offer", Destination: &o.Offer, Usage: "offer kind (on-demand, reserved-1y, reserved-3y, spot, owned) or offer id; default: every offer"},
 			&cli.Float64Flag{Name: "output-tokens-per-s", Destination: &o.OutputTPS, Usage: "output tokens per second (instead of --run)"},
 			&cli.Float64Flag{Name: "total-tokens-per-s", Destination: &o.TotalTPS, Usage: "input + output tokens per second (with --output-tokens-per-s)"},
 			&cli.Float64Flag{Name: "requests-per-s", Destination: &o.RPS, Usage: "requests per second (with --output-tokens-per-s)"},
 			&cli.Float64Flag{Name: "usd-per-gpu-hour", Destination: &o.USDPerGPUHour, Usage: "price per GPU-hour in USD (instead of a catalog offer)"},
 			&cli.Float64Flag{Name: "energy-joules", Destination: &o.EnergyJ, Usage: "GPU energy in joules measured over the window, all GPUs (owned hardware)"},
-			&cli.Float64Flag{Name: "energy-window-s", Destination: &o.EnergyWindowS, Usage: "window of --energy-joules in seconds (default with --run: the level's window)"},
+			&cli.Float64Flag{Name: "energy-window-s", Destination: &o.EnergyWindowS, DefaultText: "with --run, the level's window", Usage: "window of --energy-joules in seconds"},
 		}, costTail(&o.Prices)...),
 		Action: costAction(&o.Format, func(c *cli.Context) error { return cost.RunCost(c.App.Writer, o) }),
 	}
@@ -96,9 +96,9 @@ func volumeFlags(v *cost.Volume) []cli.Flag {
 		&cli.Float64Flag{Name: "tokens-per-day", Destination: &v.TokensPerDay, Usage: "volume in tokens per day (input + output)"},
 		&cli.Float64Flag{Name: "requests-per-day", Destination: &v.RequestsPerDay, Usage: "volume in requests per day (with --tokens-per-request)"},
 		&cli.Float64Flag{Name: "tokens-per-request", Destination: &v.TokensPerRequest, Usage: "average tokens per request (with --requests-per-day)"},
-		&cli.Float64Flag{Name: "api-price-per-m", Destination: &v.APIPricePerM, Usage: "API price in USD per 1M tokens (default: --api-model's input and output prices at the volume's mix, --input-share)"},
-		&cli.Float64Flag{Name: "cached-input-share", Destination: &v.CachedInputShare, Usage: "share of the input tokens the API reads from its prompt cache, billed at its cached-input price (default: none)"},
-		&cli.Float64Flag{Name: "input-share", Destination: &v.InputShare, Usage: "input tokens' share of the volume, above 0 and below 1, that the API's input and output prices are mixed at (default: the run's measured mix with --run, else 0.75: 3:1)"},
+		&cli.Float64Flag{Name: "api-price-per-m", Destination: &v.APIPricePerM, DefaultText: "--api-model's input and output prices at the volume's mix, --input-share", Usage: "API price in USD per 1M tokens"},
+		&cli.Float64Flag{Name: "input-share", Destination: &v.InputShare, DefaultText: "the run's measured mix with --run, else 0.75: 3:1", Usage: "input tokens' share of the volume, above 0 and below 1, that the API's input and output prices are mixed at"},
+		&cli.Float64Flag{Name: "cached-input-share", Destination: &v.CachedInputShare, DefaultText: "none", Usage: "share of the input tokens the API reads from its prompt cache, billed at its cached-input price"},
 		&cli.StringFlag{Name: "api-model", Value: cost.DefaultAPIModel, Destination: &v.APIModel, Usage: "catalog API `ID` (provider/model) priced when --api-price-per-m is not given"},
 	}
 }
@@ -112,12 +112,12 @@ func crossoverCommand() *cli.Command {
 self-hosted monthly = GPUs needed × GPU month (730 h) + ops. GPUs needed steps up with
 volume ÷ the run's measured capacity (--run); without a run one replica is assumed to serve it all.`,
 		Flags: append(append(volumeFlags(&o.Volume),
-			&cli.Float64Flag{Name: "gpu-month-usd", Destination: &o.GPUMonthUSD, Usage: "one GPU per month in USD (default: --gpu's --offer × 730 h)"},
+			&cli.Float64Flag{Name: "gpu-month-usd", Destination: &o.GPUMonthUSD, DefaultText: "--gpu's --offer × 730 h", Usage: "one GPU per month in USD"},
 			&cli.Float64Flag{Name: "ops-month-usd", Destination: &o.OpsMonthUSD, Usage: "ops overhead per month in USD (people, tooling)"},
 			&cli.StringFlag{Name: "run", Destination: &o.RunDir, Usage: "run `DIR` whose capacity at SLO (total tokens/s) sizes the GPUs"},
 			&cli.StringFlag{Name: "gpu", Destination: &o.GPU, Usage: "catalog GPU `ID` priced when --gpu-month-usd is not given (default: the run's GPU from run.json, else " + cost.CrossoverDefaultGPU + ")"},
 			&cli.StringFlag{Name: "offer", Value: string(cost.DefaultOfferKind), Destination: &o.Offer, Usage: "offer kind or id of --gpu"},
-			&cli.IntFlag{Name: "gpus", Destination: &o.GPUs, Usage: "GPUs in one replica (default: the run's GPU count, else 1)"},
+			&cli.IntFlag{Name: "gpus", Destination: &o.GPUs, DefaultText: "the run's GPU count, else 1", Usage: "GPUs in one replica"},
 		), costTail(&o.Prices)...),
 		Action: costAction(&o.Format, func(c *cli.Context) error { return cost.RunCrossover(c.App.Writer, o) }),
 	}

@@ -30,17 +30,17 @@ const (
 func promptFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.IntFlag{Name: flagSharedPrefix, Usage: "start every prompt with a shared prefix of N tokens (a system prompt); --prompt-tokens is then each request's own suffix"},
-		&cli.IntFlag{Name: flagPrefixGroups, Usage: "number of distinct shared prefixes, each request's drawn by the seed (default 1)"},
+		&cli.IntFlag{Name: flagPrefixGroups, DefaultText: "1", Usage: "number of distinct shared prefixes, each request's drawn by the seed"},
 		&cli.StringFlag{Name: flagPromptSizing, Usage: "how prompts are made exactly --prompt-tokens long: " + strings.Join(scenarios.PromptSizings, ", ") +
 			" (auto: the server's tokenize endpoint, else --tokenizer, else a calibration on the warm-up, else an estimate)"},
 		&cli.StringFlag{Name: flagTokenizer, Usage: "the served model's tokenizer.json (or .json.gz), to count prompts locally"},
 		&cli.StringFlag{Name: flagDataset, Usage: "prompts or arrivals from a file: sharegpt:FILE, jsonl:FILE or trace:FILE (docs/workloads.md)"},
-		&cli.Uint64Flag{Name: flagDatasetSeed, Usage: "seed of the dataset's prompt order (default: --seed)"},
+		&cli.Uint64Flag{Name: flagDatasetSeed, DefaultText: "--seed", Usage: "seed of the dataset's prompt order"},
 		&cli.IntFlag{Name: flagDatasetMinIn, Usage: "dataset: keep prompts of at least N estimated tokens"},
 		&cli.IntFlag{Name: flagDatasetMaxIn, Usage: "dataset: keep prompts of at most N estimated tokens"},
 		&cli.IntFlag{Name: flagDatasetMinOut, Usage: "dataset: keep prompts whose output hint is at least N tokens"},
 		&cli.IntFlag{Name: flagDatasetMaxOut, Usage: "dataset: keep prompts whose output hint is at most N tokens"},
-		&cli.IntFlag{Name: flagDatasetOut, Usage: "dataset: every prompt asks for N output tokens, whatever its hint (vLLM's --sharegpt-output-len); default: each prompt's hint, else --max-tokens"},
+		&cli.IntFlag{Name: flagDatasetOut, DefaultText: "each prompt's hint, else --max-tokens", Usage: "dataset: every prompt asks for N output tokens, whatever its hint (vLLM's --sharegpt-output-len)"},
 	}
 }
 
