@@ -40,7 +40,8 @@ func costTail(prices *string) []cli.Flag {
 // asks for the flag the user gave (--tokens-per-day 0: "pass
 // --tokens-per-day N"), or runs at the default (--gpu-memory-utilization).
 var positiveWhenGiven = []string{"output-tokens-per-s", "total-tokens-per-s", "requests-per-s", "energy-window-s",
-	"tokens-per-day", "requests-per-day", "tokens-per-request", "monthly-api-spend", "gpu-memory-utilization"}
+	"tokens-per-day", "requests-per-day", "tokens-per-request", "monthly-api-spend", "gpu-memory-utilization",
+	"input-share", "cached-input-share"}
 
 // costAction checks the command line and calls run with its format.
 func costAction(format *cost.Format, run func(*cli.Context) error) cli.ActionFunc {

@@ -285,6 +285,8 @@ func TestCostCommandsNameAZeroGiven(t *testing.T) {
 		{"--requests-per-day", []string{"crossover", "--requests-per-day", "0", "--tokens-per-request", "100"}},
 		{"--monthly-api-spend", []string{"advise", "--monthly-api-spend", "0"}},
 		{"--gpu-memory-utilization", []string{"gpus", "--fit", "llama-3-8b", "--gpu-memory-utilization", "0"}},
+		{"--input-share", []string{"crossover", "--tokens-per-day", "1e8", "--input-share", "0"}},
+		{"--cached-input-share", []string{"advise", "--tokens-per-day", "1e8", "--cached-input-share", "0"}},
 	} {
 		_, err := costRunApp(t, tt.args...)
 		want := tt.flag + " must be a positive number, got 0"
