@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/inferbench/inferbench/targets"
 )
 
 // Bounds on load values: beyond them a run exhausts the client machine
@@ -166,11 +164,17 @@ func (t *Target) validate(c *checker) {
 	}
 }
 
+// urlPlaceholder is a {name} of a kind's default URL template, read as a
+// plain label when the URL is checked. It is targets.WithoutPlaceholders'
+// pattern, declared again because scenarios, which report reads, may not
+// depend on targets/ (internal/archtest).
+var urlPlaceholder = regexp.MustCompile(`\{[a-z]+\}`)
+
 // checkURL says what is wrong with an http(s) base URL, without quoting it.
 // A kind's default URL template (bedrock's {region}, vertex's {location})
 // is checked with its placeholders as plain labels: the adapter fills them.
 func checkURL(raw string) string {
-	u, err := url.Parse(targets.WithoutPlaceholders(raw))
+	u, err := url.Parse(urlPlaceholder.ReplaceAllString(raw, "x"))
 	switch {
 	case !strings.Contains(raw, "://"):
 		return "has no scheme: write http:// or https:// before the host"
