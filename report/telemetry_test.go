@@ -208,15 +208,7 @@ func TestGPULineNamesThrottleReasons(t *testing.T) {
 // integral is within 3 % of the counter over windows of 5 s and more;
 // taken at the readings' own times it lags, 20 % low on the rise.
 func TestPowerIntegralOnH200Transition(t *testing.T) {
-	f, err := os.Open("testdata/h200-transition/gpu.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recorded, err := rundir.ReadGPUSamples(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	recorded := h200Transition(t)
 	byPower := func(window int64) []rundir.GPUSample {
 		out := slices.Clone(recorded)
 		for i := range out {
@@ -255,15 +247,7 @@ func TestPowerIntegralOnH200Transition(t *testing.T) {
 // the readings' own times the mean was 22 % low over the window ending on
 // the rise (93.6 W against 120.0) and 8 % high over one on the fall.
 func TestPowerMeanOnH200Transition(t *testing.T) {
-	f, err := os.Open("testdata/h200-transition/gpu.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recorded, err := rundir.ReadGPUSamples(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	recorded := h200Transition(t)
 	for i := range recorded {
 		recorded[i].PowerWindowNS = int64(time.Second) // recorded before the field; compute capability 9.0
 	}
@@ -280,4 +264,20 @@ func TestPowerMeanOnH200Transition(t *testing.T) {
 			t.Errorf("%v: mean power %.1f W, the counter's %.1f W: %+.1f %%; want within 1.5 %%", w, lv.PowerW.Mean, want, 100*rel)
 		}
 	}
+}
+
+// h200Transition reads the recorded H200 idle → 700 W → idle transition
+// (testdata/h200-transition).
+func h200Transition(t *testing.T) []rundir.GPUSample {
+	t.Helper()
+	f, err := os.Open("testdata/h200-transition/gpu.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recorded, err := rundir.ReadGPUSamples(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recorded
 }

@@ -20,21 +20,9 @@ import (
 func TestReportSaysRunDidNotComplete(t *testing.T) {
 	dir := writeRuns(t, map[string]rendertest.Spec{"stopped": rendertest.H100()})
 	path := filepath.Join(dir, "stopped", "run.json")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	m["exit_state"], m["exit_reason"] = "interrupted", "interrupted by signal"
-	if b, err = json.Marshal(m); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editManifest(t, path, func(m map[string]any) {
+		m["exit_state"], m["exit_reason"] = "interrupted", "interrupted by signal"
+	})
 	slo := report.SLO{TTFT: 200 * time.Millisecond}
 	runs, _, _, err := LoadRuns([]string{filepath.Join(dir, "stopped")}, slo)
 	if err != nil {

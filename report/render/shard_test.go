@@ -19,21 +19,9 @@ import (
 func TestShardIsNotPriced(t *testing.T) {
 	dir := writeRuns(t, map[string]rendertest.Spec{"s0": rendertest.H100()})
 	path := filepath.Join(dir, "s0", "run.json")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	m["shard"] = map[string]any{"index": 0, "count": 2}
-	if b, err = json.Marshal(m); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editManifest(t, path, func(m map[string]any) {
+		m["shard"] = map[string]any{"index": 0, "count": 2}
+	})
 	slo := report.SLO{TTFT: 200 * time.Millisecond}
 	runs, _, _, err := LoadRuns([]string{filepath.Join(dir, "s0")}, slo)
 	if err != nil {
@@ -49,5 +37,25 @@ func TestShardIsNotPriced(t *testing.T) {
 	rr := rep.Runs[0]
 	if len(rr.Costs) > 0 || !strings.Contains(strings.Join(rr.Warnings, "\n"), "shard 0/2 of a sharded run") {
 		t.Errorf("report of a shard: %d cost rows, warnings %q; want none, and a warning naming the shard", len(rr.Costs), rr.Warnings)
+	}
+}
+
+// editManifest rewrites the run.json at path as edit changes its fields.
+func editManifest(t *testing.T, path string, edit func(m map[string]any)) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(m)
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
