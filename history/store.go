@@ -209,6 +209,9 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	}
 	sum, warnings, err := report.SummarizeRun(dir, slo)
 	if err != nil {
+		if strings.Contains(err.Error(), dir) {
+			return nil, warnings, err // it names the run already ("run DIR: …", "DIR/requests.jsonl:4: …")
+		}
 		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
 	}
 	meta := compare.MetaOf(m)
