@@ -266,7 +266,11 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	for _, s := range shards {
 		s.offsetNS = s.m.Start.Sub(base).Nanoseconds()
 		if s.m.ExitState != rundir.ExitComplete {
-			warnings = append(warnings, fmt.Sprintf("shard %s (%s) ended %s: %s", s.m.Shard, s.dir, s.m.ExitState, s.m.ExitReason))
+			w := fmt.Sprintf("shard %s (%s) ended %s", s.m.Shard, s.dir, s.m.ExitState)
+			if s.m.ExitReason != "" {
+				w += ": " + s.m.ExitReason
+			}
+			warnings = append(warnings, w)
 		}
 		if startAt != nil {
 			if late := s.m.Start.Sub(*startAt); late > o.SkewBound {
