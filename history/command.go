@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/inferbench/inferbench/internal/printable"
+	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
@@ -167,6 +168,9 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 	}
 	m, ok := compare.LookupMetric(o.Metric)
 	if !ok {
+		if s := typo.Nearest(o.Metric, compare.MetricNames()); s != "" {
+			return fmt.Errorf("--metric %q: did you mean %s? (want one of %s)", o.Metric, s, strings.Join(compare.MetricNames(), ", "))
+		}
 		return fmt.Errorf("--metric %q: want one of %s", o.Metric, strings.Join(compare.MetricNames(), ", "))
 	}
 	format := strings.TrimPrefix(filepath.Ext(o.Out), ".")
