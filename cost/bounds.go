@@ -26,6 +26,9 @@ const (
 	// a GPU-hour, a dollar a token.
 	MaxUSDPerGPUHour = 1e6
 	MaxAPIUSDPer1M   = 1e6
+	// MaxAverageW bounds the average power of measured energy: a gigawatt,
+	// a power plant's output.
+	MaxAverageW = 1e9
 )
 
 // bound is one side of a range, with the words that say it.
@@ -55,6 +58,7 @@ var (
 	maxMonth    = bound{MaxMonthUSD, "1e15 USD a month"}
 	maxGPUHour  = bound{MaxUSDPerGPUHour, "1e6 USD a GPU-hour"}
 	maxAPIPer1M = bound{MaxAPIUSDPer1M, "1e6 USD per 1M tokens (a dollar a token)"}
+	maxWatts    = bound{MaxAverageW, "1e9 W, a power plant's output"}
 )
 
 // typed writes a number as the user would type it back (1e+300, 0.5).

@@ -155,6 +155,10 @@ func RunCost(w io.Writer, o CostOptions) error {
 		if !(o.EnergyJ > 0) || !(o.EnergyWindowS > 0) {
 			return errors.New("--energy-joules needs a positive value and a positive --energy-window-s")
 		}
+		if w := o.EnergyJ / o.EnergyWindowS; w > MaxAverageW {
+			return quoteErrorf("--energy-joules %s over --energy-window-s %s is an average of %s W: above %s: a typo?",
+				typed(o.EnergyJ), typed(o.EnergyWindowS), typed(w), maxWatts.words)
+		}
 		q.Energy = &Energy{Joules: o.EnergyJ, WindowS: o.EnergyWindowS}
 	}
 	if o.USDPerGPUHour > 0 {

@@ -2,11 +2,13 @@ package history
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -44,5 +46,19 @@ func TestAddWarnsOnceAboutEachRun(t *testing.T) {
 		if err := run(); err == nil || strings.Contains(err.Error(), "[") || !strings.Contains(err.Error(), "got foo bar") {
 			t.Errorf("a command with stray arguments: %v; want them named as typed (got foo bar)", err)
 		}
+	}
+}
+
+// TestNewEntryNamesTheRunOnce: an error that already names the run is not
+// prefixed with it again ("run DIR: run DIR: not a run directory").
+func TestNewEntryNamesTheRunOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "norecords")
+	writeRun(t, dir, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
+	if err := os.Remove(filepath.Join(dir, rundir.RecordsFile)); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := NewEntry(dir, report.SLO{})
+	if err == nil || strings.Count(err.Error(), dir) != 1 {
+		t.Errorf("NewEntry(a run without records) = %v; want an error naming %s once", err, dir)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/inferbench/inferbench/internal/printable"
+	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
@@ -51,6 +52,17 @@ func (o *CommandOptions) Check() error {
 // store that is neither a SQLite file nor a postgres:// URL (a misspelt
 // scheme, a key=value DSN) is refused with its password masked.
 func OpenSpec(ctx context.Context, spec string) (*Store, error) {
+	return openSpec(ctx, spec, OpenOptions{})
+}
+
+// OpenSpecReading is OpenSpec for a command that only reads: a SQLite file
+// that does not exist is an empty store, and nothing is created
+// (OpenOptions.Reading).
+func OpenSpecReading(ctx context.Context, spec string) (*Store, error) {
+	return openSpec(ctx, spec, OpenOptions{Reading: true})
+}
+
+func openSpec(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	if spec == "" {
 		p, err := DefaultPath()
 		if err != nil {
@@ -61,7 +73,7 @@ func OpenSpec(ctx context.Context, spec string) (*Store, error) {
 	if err := CheckSpec(spec); err != nil {
 		return nil, err
 	}
-	return Open(ctx, spec)
+	return OpenWith(ctx, spec, o)
 }
 
 // RunAdd adds each run directory; one already stored is reported and
@@ -107,7 +119,7 @@ func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 	if len(o.Args) > 0 {
 		return fmt.Errorf("history list takes no arguments, got %s", printable.Text(strings.Join(o.Args, " ")))
 	}
-	s, err := OpenSpec(ctx, o.Store)
+	s, err := OpenSpecReading(ctx, o.Store)
 	if err != nil {
 		return err
 	}
@@ -134,7 +146,7 @@ func RunShow(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("history show %s: want a numeric ID", o.Args[0])
 	}
-	s, err := OpenSpec(ctx, o.Store)
+	s, err := OpenSpecReading(ctx, o.Store)
 	if err != nil {
 		return err
 	}
@@ -156,13 +168,16 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 	}
 	m, ok := compare.LookupMetric(o.Metric)
 	if !ok {
+		if s := typo.Nearest(o.Metric, compare.MetricNames()); s != "" {
+			return fmt.Errorf("--metric %q: did you mean %s? (want one of %s)", o.Metric, s, strings.Join(compare.MetricNames(), ", "))
+		}
 		return fmt.Errorf("--metric %q: want one of %s", o.Metric, strings.Join(compare.MetricNames(), ", "))
 	}
 	format := strings.TrimPrefix(filepath.Ext(o.Out), ".")
 	if o.Out != "" && format != "png" && format != "svg" {
 		return fmt.Errorf("--out %s: want a .png or .svg file", o.Out)
 	}
-	s, err := OpenSpec(ctx, o.Store)
+	s, err := OpenSpecReading(ctx, o.Store)
 	if err != nil {
 		return err
 	}
@@ -231,7 +246,7 @@ func ResolveBaseline(ctx context.Context, spec, baseline string, cand *compare.R
 		}
 		return compare.RunBaseline(r), nil
 	}
-	store, err := OpenSpec(ctx, spec)
+	store, err := OpenSpecReading(ctx, spec)
 	if err != nil {
 		return compare.Baseline{}, err
 	}

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -81,6 +82,11 @@ type OpenOptions struct {
 	// through connect_timeout when the URL sets none); 0 means
 	// DefaultConnectTimeout.
 	ConnectTimeout time.Duration
+	// Reading is true for a command that only reads (list, show, trend, a
+	// compare against history:…): a SQLite file that does not exist is
+	// read as an empty store, held in memory, and neither it nor its
+	// directory is created.
+	Reading bool
 }
 
 // Open opens the store named by spec — a postgres:// URL, or else a SQLite
@@ -102,6 +108,13 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	connect := cmp.Or(o.ConnectTimeout, DefaultConnectTimeout)
 	if ps.postgres {
 		s.db, err = sql.Open("pgx", withConnectTimeout(ps.dsn, int((connect+time.Second-1)/time.Second)))
+	} else if _, serr := os.Stat(ps.dsn); o.Reading && errors.Is(serr, fs.ErrNotExist) {
+		// Nothing to read: an empty store in memory, one connection (each
+		// would have a database of its own).
+		s.db, err = sql.Open("sqlite", ":memory:?_pragma=foreign_keys(1)")
+		if err == nil {
+			s.db.SetMaxOpenConns(1)
+		}
 	} else {
 		if err := os.MkdirAll(filepath.Dir(ps.dsn), 0o755); err != nil {
 			return nil, fmt.Errorf("history %s: %w", ps.dsn, err)
@@ -210,6 +223,9 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	}
 	sum, warnings, err := report.SummarizeRun(dir, slo)
 	if err != nil {
+		if strings.Contains(err.Error(), dir) {
+			return nil, warnings, err // it names the run already ("run DIR: …", "DIR/requests.jsonl:4: …")
+		}
 		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
 	}
 	meta := compare.MetaOf(m)

@@ -256,7 +256,14 @@ func ParseVLLMPercentiles(s string) ([]float64, error) {
 		if err != nil || !(p > 0 && p <= 100) {
 			return nil, fmt.Errorf("percentile %q: must be a number in (0, 100]", f)
 		}
-		out = append(out, p)
+		// Once each: every percentile is a key of the file (p50_ttft_ms),
+		// and vLLM's dict of them keeps one.
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no percentile in %q (vLLM's default is 99)", s)
 	}
 	return out, nil
 }

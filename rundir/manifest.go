@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -241,6 +242,16 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 func manifestError(path string, b []byte, err error) error {
 	te, ok := errors.AsType[*json.UnmarshalTypeError](err)
 	if !ok || te.Offset <= 0 || te.Offset > int64(len(b)) {
+		if _, syntax := errors.AsType[*json.SyntaxError](err); !syntax {
+			// A value's own decoder failed (a time that is not one): it
+			// names neither the field nor the place; find the field.
+			if field, ft := failingField(b); field != "" {
+				if ft == reflect.TypeFor[time.Time]() {
+					return fmt.Errorf("%s: %s: want a time such as \"2026-12-04T15:51:55Z\" (RFC 3339, in a string)", path, field)
+				}
+				return fmt.Errorf("%s: %s: %w", path, field, err)
+			}
+		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	// Offset counts the bytes read, the value's last one included.
@@ -293,4 +304,30 @@ func (m *Manifest) MeasuredGPUs() bool {
 // (for runs written before the field) its target or telemetry is the mock.
 func (m *Manifest) IsSimulated() bool {
 	return m != nil && (m.Simulated || SimulatedBy(m.Target.Kind, m.GPUBackend))
+}
+
+// failingField returns the top-level field of run.json b whose value does
+// not decode into its Manifest field, with that field's type (pointers
+// removed); "" when each decodes alone.
+func failingField(b []byte) (string, reflect.Type) {
+	var raw map[string]json.RawMessage
+	if json.Unmarshal(b, &raw) != nil {
+		return "", nil
+	}
+	t := reflect.TypeFor[Manifest]()
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		v, ok := raw[name]
+		if !ok || name == "" || name == "-" {
+			continue
+		}
+		if json.Unmarshal(v, reflect.New(f.Type).Interface()) != nil {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			return name, ft
+		}
+	}
+	return "", nil
 }

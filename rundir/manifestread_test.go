@@ -22,6 +22,8 @@ func TestReadManifestRefusesWhatIsNoManifest(t *testing.T) {
 		{"  [1, 2]", []string{"run.json: not a JSON object"}},
 		{`"x"`, []string{"run.json: not a JSON object"}},
 		{"{\"tool\": \"inferbench\",\n \"records\": \"many\"}", []string{"run.json:2:", "records", "a JSON string"}},
+		{`{"tool": "inferbench", "start": 5}`, []string{"run.json: start: want a time such as"}},
+		{`{"end": "yesterday"}`, []string{"run.json: end: want a time such as"}},
 	} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, ManifestFile), []byte(tt.body), 0o644); err != nil {
@@ -37,7 +39,7 @@ func TestReadManifestRefusesWhatIsNoManifest(t *testing.T) {
 				t.Errorf("run.json %q: %q; want it to say %q", tt.body, err, w)
 			}
 		}
-		if s := err.Error(); strings.Contains(s, "Go ") || strings.Contains(s, "rundir.") || strings.Contains(s, "int64") {
+		if s := err.Error(); strings.Contains(s, "Go ") || strings.Contains(s, "rundir.") || strings.Contains(s, "int64") || strings.Contains(s, "UnmarshalJSON") || strings.Contains(s, "parsing time") {
 			t.Errorf("run.json %q: %q speaks Go", tt.body, s)
 		}
 	}

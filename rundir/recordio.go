@@ -132,7 +132,11 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 			continue
 		}
 		rec := new(Record)
-		if err := unmarshalRecord(b, rec); err != nil {
+		err := unmarshalRecord(b, rec)
+		if err == nil && rec.Stage == "" {
+			err = errNoStage
+		}
+		if err != nil {
 			if !sc.Scan() && sc.Err() == nil {
 				err = &TruncatedError{Line: line, Err: fmt.Errorf("line %d: %w", line, err)}
 			}
@@ -150,6 +154,11 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 		yield(line+1, nil, err)
 	}
 }
+
+// errNoStage is a line that decodes but is no request record: every record
+// has a stage (run writes it always), and one without it ({}, null, an
+// object of other fields) would be counted as a record of no level.
+var errNoStage = errors.New("not a request record (no stage)")
 
 // TruncatedError is a last line of requests.jsonl that does not decode:
 // the process died while writing it. Every record before it is intact.

@@ -346,3 +346,22 @@ func TestCostCommandsRefuseAbsurdNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestCostRefusesAbsurdEnergy: --energy-joules over --energy-window-s is an
+// average power; above a gigawatt (a power plant's) it is a typo, and its
+// electricity printed as a 300-digit $/h ('--energy-joules 1e300', or
+// '--energy-window-s 1e-300').
+func TestCostRefusesAbsurdEnergy(t *testing.T) {
+	for _, args := range [][]string{
+		{"cost", "--output-tokens-per-s", "100", "--gpu", "h100-sxm", "--offer", "owned", "--energy-joules", "1e300", "--energy-window-s", "1"},
+		{"cost", "--output-tokens-per-s", "100", "--gpu", "h100-sxm", "--offer", "owned", "--energy-joules", "100", "--energy-window-s", "1e-300"},
+	} {
+		_, err := costRunApp(t, args...)
+		if code := exitCode(err, io.Discard); err == nil || code != exitUsage || !strings.HasPrefix(err.Error(), "--energy-joules ") {
+			t.Errorf("inferbench %s = %v (exit %d); want a usage error about --energy-joules", strings.Join(args, " "), err, code)
+		}
+	}
+	if _, err := costRunApp(t, "cost", "--output-tokens-per-s", "100", "--gpu", "h100-sxm", "--offer", "owned", "--energy-joules", "2.52e9", "--energy-window-s", "3600"); err != nil {
+		t.Errorf("700 kW for an hour (a thousand 700 W GPUs): %v; want it priced", err)
+	}
+}

@@ -174,3 +174,22 @@ func TestReportDoesNotWriteThroughLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestReportBoundsTheCrossoverVolume: report's --tokens-per-day and
+// --ops-month-usd are bounded as the cost commands' are (cost/bounds.go);
+// '--tokens-per-day 1e300' drew the crossover to 1e300 tokens a day and
+// wrote API spends of 1.3e+296 USD a month into report.json.
+func TestReportBoundsTheCrossoverVolume(t *testing.T) {
+	a100, _ := reportRuns(t)
+	for _, args := range [][]string{
+		{"report", "--tokens-per-day", "1e300", a100},
+		{"report", "--tokens-per-day", "0.5", a100},
+		{"report", "--ops-month-usd", "1e300", a100},
+	} {
+		_, _, err := runApp(t, args...)
+		var ue *cmdline.UsageError
+		if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), args[1]+" ") {
+			t.Errorf("inferbench %s: %v; want a usage error about %s", strings.Join(args[1:3], " "), err, args[1])
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
@@ -135,7 +136,11 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 				mname := mv.Key.String()
 				m, ok := LookupMetric(mname)
 				if !ok {
-					at(mv.Key, "metrics.%s: unknown metric (known: %s)", mname, strings.Join(MetricNames(), ", "))
+					near := ""
+					if s := typo.Nearest(mname, MetricNames()); s != "" {
+						near = ", did you mean " + s + "?"
+					}
+					at(mv.Key, "metrics.%s: unknown metric%s (known: %s)", mname, near, strings.Join(MetricNames(), ", "))
 					continue
 				}
 				limit, off, err := parseLimit(m, strings.TrimSpace(mv.Value.String()))

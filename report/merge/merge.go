@@ -266,7 +266,11 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	for _, s := range shards {
 		s.offsetNS = s.m.Start.Sub(base).Nanoseconds()
 		if s.m.ExitState != rundir.ExitComplete {
-			warnings = append(warnings, fmt.Sprintf("shard %s (%s) ended %s: %s", s.m.Shard, s.dir, s.m.ExitState, s.m.ExitReason))
+			w := fmt.Sprintf("shard %s (%s) ended %s", s.m.Shard, s.dir, s.m.ExitState)
+			if s.m.ExitReason != "" {
+				w += ": " + s.m.ExitReason
+			}
+			warnings = append(warnings, w)
 		}
 		if startAt != nil {
 			if late := s.m.Start.Sub(*startAt); late > o.SkewBound {
@@ -481,26 +485,22 @@ func shift(r *rundir.Record, d int64) {
 // re-based, and returns that shard's index (-1: none had it).
 func copyObserver(shards []*shard, file, out string) (int, error) {
 	for _, s := range shards {
-		b, err := os.ReadFile(filepath.Join(s.dir, file))
-		if errors.Is(err, os.ErrNotExist) || (err == nil && len(bytes.TrimSpace(b)) == 0) {
-			continue
-		}
-		if err != nil {
-			return -1, err
-		}
 		var buf bytes.Buffer
-		for line := range bytes.Lines(b) {
-			line = bytes.TrimSpace(line)
-			if len(line) == 0 {
-				continue
-			}
+		err := eachLine(filepath.Join(s.dir, file), func(_ int, line []byte) bool {
 			l, err := rebaseLine(line, s.offsetNS, -1)
 			if err != nil {
 				// A cut-short last line is left out, as the readers do.
-				break
+				return false
 			}
 			buf.Write(l)
 			buf.WriteByte('\n')
+			return true
+		})
+		if err != nil {
+			return -1, err
+		}
+		if buf.Len() == 0 {
+			continue
 		}
 		f, err := rundir.CreateFile(out, file)
 		if err != nil {
@@ -510,6 +510,41 @@ func copyObserver(shards []*shard, file, out string) (int, error) {
 		return s.m.Shard.Index, errors.Join(werr, f.Sync(), f.Close())
 	}
 	return -1, nil
+}
+
+// eachLine calls use with each non-blank line of the telemetry file at
+// path (trimmed; number counts from 1) until use returns false. The file
+// is opened as every reader of a run opens one (rundir.OpenFile: a named
+// pipe is refused) and read a line at a time, each at most rundir.MaxLine,
+// so a link to a device (/dev/zero) stops at the bound instead of filling
+// memory. A missing file is no error.
+func eachLine(path string, use func(number int, line []byte) bool) error {
+	f, err := rundir.OpenFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), rundir.MaxLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		if !use(n, line) {
+			return nil
+		}
+	}
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return fmt.Errorf("%s line %d: longer than %d MiB (the bound of a telemetry line)", path, n+1, rundir.MaxLine>>20)
+	} else if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 // rebaseLine adds d to a telemetry line's t_ns, keeping every other field
@@ -544,35 +579,43 @@ func mergeClients(shards []*shard, out string) (map[int][]rundir.ClientSample, e
 	var lines []clientLine
 	samples := map[int][]rundir.ClientSample{}
 	for _, s := range shards {
-		b, err := os.ReadFile(filepath.Join(s.dir, rundir.ClientFile))
-		if errors.Is(err, os.ErrNotExist) {
+		path := filepath.Join(s.dir, rundir.ClientFile)
+		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
 			continue
-		} else if err != nil {
-			return nil, err
 		}
-		cs, err := rundir.ReadClientSamples(bytes.NewReader(b))
-		if err != nil {
-			return nil, fmt.Errorf("shard %s: %w", s.dir, err)
-		}
-		for i := range cs {
-			cs[i].TNS += s.offsetNS
-		}
-		samples[s.m.Shard.Index] = cs
-		for line := range bytes.Lines(b) {
-			line = bytes.TrimSpace(line)
-			if len(line) == 0 {
-				continue
+		cs := []rundir.ClientSample{}
+		var decodeErr error
+		err := eachLine(path, func(n int, line []byte) bool {
+			c, err := rundir.ReadClientSamples(bytes.NewReader(line))
+			if err != nil {
+				if le := errors.Unwrap(err); le != nil {
+					err = le
+				}
+				decodeErr = fmt.Errorf("shard %s: %s line %d: %w", s.dir, rundir.ClientFile, n, err)
+				return false
 			}
+			for i := range c {
+				c[i].TNS += s.offsetNS
+			}
+			cs = append(cs, c...)
 			l, err := rebaseLine(line, s.offsetNS, s.m.Shard.Index)
 			if err != nil {
-				break
+				return false
 			}
 			var t struct {
 				TNS int64 `json:"t_ns"`
 			}
 			json.Unmarshal(l, &t)
 			lines = append(lines, clientLine{tNS: t.TNS, shard: s.m.Shard.Index, line: l})
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("shard %s: %w", s.dir, err)
 		}
+		if decodeErr != nil {
+			return nil, decodeErr
+		}
+		samples[s.m.Shard.Index] = cs
 	}
 	if len(lines) == 0 {
 		return samples, nil

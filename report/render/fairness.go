@@ -54,6 +54,15 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		if d := diffLoad(ma.Load, mb.Load); len(d) > 0 {
 			unfair = append(unfair, "different load: "+strings.Join(d, ", "))
 		}
+		// A shard's records carry the whole run's levels at its part of
+		// the load (README, "Sharded runs on Kubernetes").
+		if shardOf(ma) != shardOf(mb) {
+			for _, r := range []*Run{a, b} {
+				if s := r.Manifest.Shard; s != nil {
+					unfair = append(unfair, fmt.Sprintf("%s is shard %s of a sharded run: its part of the load (merge the shards with inferbench merge)", r.Label, s))
+				}
+			}
+		}
 		if ma.Version != mb.Version {
 			notes = append(notes, fmt.Sprintf("made by different inferbench versions (%s vs %s)", ma.Version, mb.Version))
 		}
@@ -319,4 +328,12 @@ func diffLoad(a, b rundir.LoadInfo) []string {
 	add("timeout_s", a.TimeoutS, b.TimeoutS)
 	add("seed", a.Seed, b.Seed)
 	return out
+}
+
+// shardOf is "I/N" for one shard of a sharded run, "" for a whole run.
+func shardOf(m *rundir.Manifest) string {
+	if m.Shard == nil {
+		return ""
+	}
+	return m.Shard.String()
 }

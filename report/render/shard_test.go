@@ -10,6 +10,7 @@ import (
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestShardIsNotPriced: a report of one shard of a sharded run leaves its
@@ -57,5 +58,29 @@ func editManifest(t *testing.T, path string, edit func(m map[string]any)) {
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFairnessNamesAShard: a qualification of a shard against a whole run
+// is not like-for-like; it read "s0 serves 0.50× the output tokens/s of
+// c8" as a finding, with nothing said of the shard's part of the load.
+// Two runs sharded alike are.
+func TestFairnessNamesAShard(t *testing.T) {
+	slo := report.SLO{TTFT: 200 * time.Millisecond}
+	runs := loadPair(t, rendertest.H100(), rendertest.H100(), slo)
+	runs[1].Manifest.Shard = &rundir.Shard{Index: 0, Count: 2}
+	rep, err := Build(runs, Options{SLO: slo, Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(rep.Comparisons[0].Unfair, "\n"); !strings.Contains(all, "shard 0/2 of a sharded run") {
+		t.Errorf("unfair list of a whole run against a shard:\n%s\nwant the shard named", all)
+	}
+	runs[0].Manifest.Shard = &rundir.Shard{Index: 0, Count: 2}
+	if rep, err = Build(runs, Options{SLO: slo, Resamples: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(rep.Comparisons[0].Unfair, "\n"); strings.Contains(all, "shard") {
+		t.Errorf("unfair list of two shards 0/2: %s; want no shard named", all)
 	}
 }

@@ -1,0 +1,53 @@
+package history
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
+)
+
+// TestReadingAnAbsentStoreCreatesNothing: list, show, trend and a compare
+// against history:… read a SQLite store that does not exist as an empty
+// one, and leave no file or directory behind; they created the store and
+// every directory above it (HOME=/nonexistent-dir: `history list` made
+// /nonexistent-dir/.local/share/inferbench/history.db). `history add`
+// still creates it.
+func TestReadingAnAbsentStoreCreatesNothing(t *testing.T) {
+	root := t.TempDir()
+	store := filepath.Join(root, "nowhere", "deeper", "history.db")
+	var stdout, stderr bytes.Buffer
+	if err := RunList(t.Context(), CommandOptions{Store: store}, &stdout, &stderr); err != nil {
+		t.Errorf("history list of an absent store: %v", err)
+	}
+	// An empty store has no values to trend: said as for any empty store.
+	if err := RunTrend(t.Context(), CommandOptions{Store: store, Metric: "ttft_p95"}, &stdout, &stderr); err == nil {
+		t.Error("history trend of an absent store succeeded")
+	}
+	if err := RunShow(t.Context(), CommandOptions{Store: store, Args: []string{"1"}}, &stdout, &stderr); err == nil {
+		t.Error("history show 1 of an absent store succeeded")
+	}
+	run := filepath.Join(root, "run")
+	writeRun(t, run, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
+	cand, err := compare.LoadRun(run, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ResolveBaseline(t.Context(), store, "history:latest", cand); !errors.Is(err, ErrNoBaseline) {
+		t.Errorf("history:latest of an absent store: %v; want no baseline", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "nowhere")); err == nil {
+		t.Errorf("reading an absent store created %s", filepath.Join(root, "nowhere"))
+	}
+	if err := RunAdd(t.Context(), CommandOptions{Store: store, Args: []string{run}}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(store); err != nil {
+		t.Errorf("history add did not create the store: %v", err)
+	}
+}

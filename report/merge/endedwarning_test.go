@@ -1,0 +1,40 @@
+package merge
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// TestMergeSaysHowAShardEnded: a shard that did not complete is named with
+// its exit state, and its reason only when it has one; a killed shard's
+// warning ended in a dangling ": " ("shard 1/2 (b) ended running: ").
+func TestMergeSaysHowAShardEnded(t *testing.T) {
+	root := t.TempDir()
+	a := writeShard(t, root, "a", shardSpec{index: 0, count: 2, start: t0, records: []*rundir.Record{rec(0, 0, 100, 200)}})
+	b := writeShard(t, root, "b", shardSpec{index: 1, count: 2, start: t0, records: []*rundir.Record{rec(1, 0, 100, 200)}})
+	m, err := rundir.ReadManifest(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.ExitState, m.End = rundir.ExitRunning, nil
+	if err := rundir.WriteManifest(b, m); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Merge(Options{Dirs: []string{a, b}, Out: filepath.Join(root, "out")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "shard 1/2 (" + b + ") ended running"
+	for _, w := range res.Warnings {
+		if strings.HasPrefix(w, want) {
+			if w != want {
+				t.Errorf("warning %q; want %q", w, want)
+			}
+			return
+		}
+	}
+	t.Errorf("warnings %q; want %q", res.Warnings, want)
+}
