@@ -133,9 +133,17 @@ func (e Estimate) HalfWidth() float64 {
 	return (e.Hi - e.Lo) / (2 * math.Abs(e.Value))
 }
 
-// String is e.g. "TTFT p95 812.4 ms [760.1, 871.0]".
+// String is e.g. "TTFT p95 812.4 ms [760.1, 871.0]", with "…" for an end
+// the data cannot bound yet, as report.IntervalString writes the same
+// interval in the run's table.
 func (e Estimate) String() string {
-	return fmt.Sprintf("%s %.4g [%.4g, %.4g]", e.Name, e.Value, e.Lo, e.Hi)
+	end := func(v float64) string {
+		if math.IsInf(v, 0) {
+			return "…"
+		}
+		return fmt.Sprintf("%.4g", v)
+	}
+	return fmt.Sprintf("%s %.4g%s [%s, %s]", e.Name, e.Value, report.IntervalUnit(e.Name), end(e.Lo), end(e.Hi))
 }
 
 // A Decision is what a level's look concluded. After a stop it is the

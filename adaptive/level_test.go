@@ -382,3 +382,22 @@ func TestNoSLO(t *testing.T) {
 		t.Errorf("decision %+v; want unjudged, precise at 50", d)
 	}
 }
+
+// TestEstimateStringHasUnits: the stop line a level prints ("stopped
+// (verdict certain) …; TTFT p95 1474 ms [1373, 1576]") gives a latency's
+// unit and an unbounded end as "…", as the run's adaptive table writes the
+// same interval; it read "TTFT p95 1474 [1373, 1576]" and "[1088, +Inf]".
+func TestEstimateStringHasUnits(t *testing.T) {
+	for _, c := range []struct {
+		e    Estimate
+		want string
+	}{
+		{Estimate{Name: "TTFT p95", Value: 1474, Lo: 1373, Hi: 1576}, "TTFT p95 1474 ms [1373, 1576]"},
+		{Estimate{Name: "TTFT p95", Value: 1182, Lo: 1088, Hi: math.Inf(1)}, "TTFT p95 1182 ms [1088, …]"},
+		{Estimate{Name: "output tokens/s", Value: 1889, Lo: 1592, Hi: 2186}, "output tokens/s 1889 [1592, 2186]"},
+	} {
+		if got := c.e.String(); got != c.want {
+			t.Errorf("String() = %q; want %q", got, c.want)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func writeAdaptive(b *strings.Builder, a *rundir.Adaptive) {
 }
 
 // AdaptiveCells are an adaptive level's verdict ("pass (certain)") and its
-// intervals ("TTFT p95 812.4 [760.1, 871.0]; …", the error rate's left
+// intervals ("TTFT p95 812.4 ms [760.1, 871.0]; …", the error rate's left
 // out), a saturation last, led by saturated ("SATURATED: …"), as the
 // terminal table and the report print them.
 func AdaptiveCells(l *rundir.AdaptiveLevel, saturated string) (verdict, intervals string) {
@@ -58,8 +58,8 @@ func AdaptiveCells(l *rundir.AdaptiveLevel, saturated string) (verdict, interval
 	return verdict, strings.Join(iv, "; ")
 }
 
-// IntervalString is "TTFT p95 812.4 [760.1, 871.0]", with "…" for an end
-// the data could not bound.
+// IntervalString is "TTFT p95 812.4 ms [760.1, 871.0]", with "…" for an
+// end the data could not bound.
 func IntervalString(x rundir.Interval) string {
 	end := func(p *float64) string {
 		if p == nil {
@@ -67,7 +67,21 @@ func IntervalString(x rundir.Interval) string {
 		}
 		return fmt.Sprintf("%.4g", *p)
 	}
-	return fmt.Sprintf("%s %.4g [%s, %s]", x.Name, x.Value, end(x.Lo), end(x.Hi))
+	return fmt.Sprintf("%s %.4g%s [%s, %s]", x.Name, x.Value, IntervalUnit(x.Name), end(x.Lo), end(x.Hi))
+}
+
+// IntervalUnit is what follows an adaptive interval's value: " ms" for a
+// latency percentile ("TTFT p95"), as the level tables give latencies in
+// ms; nothing for output tokens/s, whose name says its unit, or the error
+// rate, a fraction. Without it "TTFT p95 1474 [1373, 1576]" left the
+// reader to guess.
+func IntervalUnit(name string) string {
+	for _, m := range []string{"TTFT ", "TPOT ", "ITL ", "E2E "} {
+		if strings.HasPrefix(name, m) {
+			return " ms"
+		}
+	}
+	return ""
 }
 
 // CapacityLine is the capacity search's answer in words, with its bracket.

@@ -30,8 +30,8 @@ func TestWriteTableAdaptive(t *testing.T) {
 	for _, want := range []string{
 		"adaptive levels: precision ±5%, 95% intervals",
 		"level  stopped          verdict         completed at stop  judged  wall s  intervals\n",
-		"32     max duration     pass            97                 97      11.7    TTFT p95 114.7 [103, …]\n",
-		"64     verdict certain  fail (certain)  68                 54      11.6    TTFT p95 1877 [1792, …]; SATURATED: served 90% of the rate\n",
+		"32     max duration     pass            97                 97      11.7    TTFT p95 114.7 ms [103, …]\n",
+		"64     verdict certain  fail (certain)  68                 54      11.6    TTFT p95 1877 ms [1792, …]; SATURATED: served 90% of the rate\n",
 		"capacity search: level 48, output tokens/s 1766 [1416, 2115]; knee between 48 (passes) and 56 (fails); certainly passes at none, certainly fails at 56\n",
 		"spend: 530 requests, 58.0 s; a fixed sweep: 1023 requests, 100.0 s (42% saved; 50.0 s of the fixed sweep estimated for levels not run)\n",
 	} {
@@ -61,7 +61,7 @@ func TestAdaptiveCells(t *testing.T) {
 		{Name: "TPOT p95", Value: 20, Lo: &lo},
 	}}
 	v, iv := AdaptiveCells(&l, "SATURATED")
-	if v != "pass (certain)" || iv != "TTFT p95 812.4 [760.1, 871]; TPOT p95 20 [760.1, …]" {
+	if v != "pass (certain)" || iv != "TTFT p95 812.4 ms [760.1, 871]; TPOT p95 20 ms [760.1, …]" {
 		t.Errorf("AdaptiveCells = %q, %q", v, iv)
 	}
 	l = rundir.AdaptiveLevel{Verdict: "fail", Saturated: true, Saturation: "queue grows"}

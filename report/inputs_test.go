@@ -59,3 +59,29 @@ func TestTableNamesPromptSizing(t *testing.T) {
 		}
 	}
 }
+
+// TestTableLeavesOutExactShareOfDatasetPrompts: a dataset's prompts were not
+// built to a length (run.json has no load.input_tokens_source), so the
+// table does not say how many the server counted "exactly as requested":
+// that compared its count with an estimate, and a ShareGPT run read "0% of
+// 500", as if sizing had failed. Sized prompts keep the line.
+func TestTableLeavesOutExactShareOfDatasetPrompts(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	r := rec(0, 1, 0, [][2]int64{{10, 1}}, 1, 7)
+	r.RequestedInputTokens, r.RequestedOutputTokens, r.InputTokensSource = 10, 1, rundir.SourceServer
+	s.Add(r)
+	sum := s.Close()
+	for _, c := range []struct {
+		source string
+		want   bool
+	}{{"", false}, {"server-tokenize", true}} {
+		m := &rundir.Manifest{ExitState: rundir.ExitComplete, Load: rundir.LoadInfo{InputTokensSource: c.source}}
+		var tab strings.Builder
+		if err := WriteTable(&tab, sum, m); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(tab.String(), "exactly as requested"); got != c.want {
+			t.Errorf("input_tokens_source %q: table says 'exactly as requested' %v, want %v:\n%s", c.source, got, c.want, tab.String())
+		}
+	}
+}

@@ -47,7 +47,7 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
 		fmt.Fprintf(&b, "tokens: %d in, %d out (output counts: %s)\n", l.InputTokens, l.OutputTokens, sourceList(l.OutputTokensSource))
-		writeLengths(&b, l.Lengths)
+		writeLengths(&b, l.Lengths, m == nil || m.Load.InputTokensSource != "")
 		if ss := l.Sessions; ss != nil {
 			b.WriteString(sessionLine(ss))
 		}
@@ -210,14 +210,18 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 }
 
 // writeLengths writes a level's requested and produced lengths, and the
-// warnings they call for (nothing when ln is nil).
-func writeLengths(b *strings.Builder, ln *Lengths) {
+// warnings they call for (nothing when ln is nil). sized says the prompts
+// were built to a length (run.json's load.input_tokens_source): a dataset's
+// prompts were not, so the share the server counted "exactly as requested"
+// compares its count with an estimate and is left out (a ShareGPT run read
+// "prompt lengths: 0% of 500 exactly as requested", as if sizing failed).
+func writeLengths(b *strings.Builder, ln *Lengths, sized bool) {
 	if ln == nil {
 		return
 	}
 	fmt.Fprintf(b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
 		ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
-	if ln.InputChecked > 0 {
+	if ln.InputChecked > 0 && sized {
 		fmt.Fprintf(b, "prompt lengths: %.0f%% of %d exactly as requested by the server's count\n", 100*ln.InputExactShare, ln.InputChecked)
 	}
 	if ln.ShortOutputShare > 0 {

@@ -373,7 +373,7 @@ func interval(e adaptive.Estimate) rundir.Interval {
 }
 
 // decisionLine is a level's stop in words: "stopped (verdict certain) at
-// 130 completed requests (120 judged), level 6.2 s: pass; TTFT p95 812
+// 130 completed requests (120 judged), level 6.2 s: pass; TTFT p95 812 ms
 // [760, 871]". The counts are the decision's; the requests in flight then
 // complete too (the level's table counts them), and the level's time
 // includes them.

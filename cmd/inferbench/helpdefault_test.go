@@ -15,9 +15,11 @@ import (
 // flag's zero value read "(default 50) (default: 0)" for --min-requests,
 // contradicting itself and README ("default 50 and 1,000 judged requests");
 // cost, crossover and advise had four more. The default the usage means is
-// the flag's DefaultText instead.
+// the flag's DefaultText instead. Nor is a default written in Go's
+// exponent form: report's --tokens-per-day read "(default: 1e+07)".
 func TestHelpStatesOneDefault(t *testing.T) {
 	twice := regexp.MustCompile(`default( with [^:]*)?[: ].*\(default: `)
+	exponent := regexp.MustCompile(`\(default: [^)]*[0-9]e[+-][0-9]`)
 	var walk func(path []string, cmds []*cli.Command)
 	checked := 0
 	walk = func(path []string, cmds []*cli.Command) {
@@ -36,6 +38,9 @@ func TestHelpStatesOneDefault(t *testing.T) {
 			for _, line := range strings.Split(out.String(), "\n") {
 				if strings.HasPrefix(strings.TrimSpace(line), "-") && twice.MatchString(line) {
 					t.Errorf("inferbench %s --help states a default twice:\n%s", strings.Join(p, " "), line)
+				}
+				if exponent.MatchString(line) {
+					t.Errorf("inferbench %s --help writes a default in exponent form:\n%s", strings.Join(p, " "), line)
 				}
 			}
 			checked++

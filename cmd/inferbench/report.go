@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -40,7 +41,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			pricesFlag(nil),
 			&cli.StringSliceFlag{Name: "gpu", Usage: "the serving box's GPU as a catalog `ID[xN]` (h100-sxm, a100-80gbx2), once for every run or once per run in order: prices the runs as stated by the user (replaces run.json's GPU)"},
 			&cli.StringFlag{Name: "offer", Value: render.DefaultOffer, Destination: &o.Offer, Usage: "offer kind (or id) the verdict and the crossover price"},
-			&cli.Float64Flag{Name: "tokens-per-day", Value: render.DefaultTokensPerDay, Destination: &o.TokensPerDay, Usage: "volume of the crossover, in tokens per day (input + output)"},
+			&cli.Float64Flag{Name: "tokens-per-day", Value: render.DefaultTokensPerDay, DefaultText: strconv.FormatFloat(render.DefaultTokensPerDay, 'f', -1, 64), Destination: &o.TokensPerDay, Usage: "volume of the crossover, in tokens per day (input + output)"},
 			&cli.StringSliceFlag{Name: "api-model", Value: cli.NewStringSlice(render.DefaultAPIModels()...), Usage: "catalog API `ID`s the crossover weighs self-hosting against"},
 			&cli.Float64Flag{Name: "ops-month-usd", Destination: &o.OpsMonthUSD, Usage: "ops overhead per month in USD, in the crossover"},
 			&cli.IntFlag{Name: "bootstrap-resamples", Value: render.DefaultResamples, Destination: &o.Resamples, Usage: "bootstrap resamples of the qualification's confidence intervals"},
