@@ -13,22 +13,6 @@ import (
 // The cost commands (cost, crossover, advise, gpus): flags bound to the
 // options of the cost package's command functions (cost/command.go).
 
-// costFormat checks that a cost command (cost, crossover, advise, gpus) got
-// no positional arguments and returns its --format.
-func costFormat(c *cli.Context) (cost.Format, error) {
-	if err := cmdline.NoFlagArgs(c); err != nil {
-		return "", err
-	}
-	if err := cmdline.NoArgs(c, c.Command.Name); err != nil {
-		return "", err
-	}
-	f, err := cost.ParseFormat(c.String("format"))
-	if err != nil {
-		return "", usagef("%v", err)
-	}
-	return f, nil
-}
-
 // costTail is the flags every cost command ends with: --prices and --format.
 func costTail(prices *string) []cli.Flag {
 	return []cli.Flag{pricesFlag(prices),
@@ -43,12 +27,19 @@ var positiveWhenGiven = []string{"output-tokens-per-s", "total-tokens-per-s", "r
 	"tokens-per-day", "requests-per-day", "tokens-per-request", "monthly-api-spend", "gpu-memory-utilization",
 	"input-share", "cached-input-share"}
 
-// costAction checks the command line and calls run with its format.
+// costAction checks the command line (no positional arguments, a known
+// --format, no 0 given for a positive flag) and calls run with its format.
 func costAction(format *cost.Format, run func(*cli.Context) error) cli.ActionFunc {
 	return func(c *cli.Context) error {
-		f, err := costFormat(c)
-		if err != nil {
+		if err := cmdline.NoFlagArgs(c); err != nil {
 			return err
+		}
+		if err := cmdline.NoArgs(c, c.Command.Name); err != nil {
+			return err
+		}
+		f, err := cost.ParseFormat(c.String("format"))
+		if err != nil {
+			return usagef("%v", err)
 		}
 		for _, name := range positiveWhenGiven {
 			if c.IsSet(name) && c.Float64(name) == 0 {
