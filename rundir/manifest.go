@@ -2,7 +2,6 @@ package rundir
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/inferbench/inferbench/internal/jsonerr"
 )
 
 // The files of a run directory (docs/design.md, "The run directory").
@@ -258,23 +259,7 @@ func manifestError(path string, b []byte, err error) error {
 	pos := int(te.Offset) - 1
 	line := 1 + bytes.Count(b[:pos], []byte("\n"))
 	col := pos - bytes.LastIndexByte(b[:pos], '\n')
-	want := "another type"
-	switch te.Type.Kind() {
-	case reflect.String:
-		want = "a string"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		want = "a whole number"
-	case reflect.Float32, reflect.Float64:
-		want = "a number"
-	case reflect.Bool:
-		want = "true or false"
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	case reflect.Slice, reflect.Array:
-		want = "a list"
-	}
-	return fmt.Errorf("%s:%d:%d: %s: a JSON %s where %s belongs", path, line, col, cmp.Or(te.Field, "value"), te.Value, want)
+	return fmt.Errorf("%s:%d:%d: %s", path, line, col, jsonerr.Words(te))
 }
 
 // MockHeader is the response header `inferbench mock` sets on every

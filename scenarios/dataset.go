@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+
+	"github.com/inferbench/inferbench/internal/jsonerr"
 )
 
 // Prompt is one prompt of a dataset.
@@ -194,7 +196,7 @@ func readJSONL(r io.Reader, limit int) (*Prompts, error) {
 	err := eachLine(r, limit, func(b []byte) error {
 		var jp jsonlPrompt
 		if err := json.Unmarshal(b, &jp); err != nil {
-			return err
+			return jsonerr.TypeError(err)
 		}
 		switch {
 		case jp.Prompt == nil:
@@ -312,5 +314,5 @@ func (l *lineCounter) wrap(dec *json.Decoder, err error) error {
 	case errors.As(err, &te) && te.Offset > 0:
 		off = te.Offset - 1
 	}
-	return fmt.Errorf("line %d: %w", l.line(off), err)
+	return fmt.Errorf("line %d: %w", l.line(off), jsonerr.TypeError(err))
 }

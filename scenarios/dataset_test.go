@@ -45,7 +45,7 @@ func TestReadPromptsErrors(t *testing.T) {
 		in     string
 		want   string
 	}{
-		{FormatJSONL, `{"prompt": "a"}` + "\n" + `{"prompt": 3}`, "dataset: line 2: json: cannot unmarshal number into Go struct field jsonlPrompt.prompt of type string"},
+		{FormatJSONL, `{"prompt": "a"}` + "\n" + `{"prompt": 3}`, "dataset: line 2: prompt: a JSON number where a string belongs"},
 		{FormatJSONL, `{"prompt": "a"}` + "\n\n" + `{"text": "b"}` + "\n", `dataset: line 3: no "prompt"`},
 		{FormatJSONL, `{"prompt": ""}`, "dataset: line 1: empty prompt"},
 		{FormatJSONL, `{"prompt": "a", "output_tokens": -2}`, "dataset: line 1: output_tokens must be between 0 (no hint) and 16777216, got -2"},
@@ -53,7 +53,7 @@ func TestReadPromptsErrors(t *testing.T) {
 		{FormatJSONL, "\n\n", "dataset: no prompts"},
 		{FormatShareGPT, `{"conversations": []}`, "dataset: line 1: want a JSON array of conversations"},
 		{FormatShareGPT, "[\n  {\"conversations\": [\n    {\"from\": \"human\", \"value\": \"hi\"}\n  ]},\n  {\"conversations\": [\n    {\"from\": \"human\" \"value\": \"x\"}\n  ]}\n]", "dataset: line 6: invalid character '\"' after object key:value pair"},
-		{FormatShareGPT, "[\n  {\"conversations\": \"none\"}\n]", "dataset: line 2: json: cannot unmarshal string into Go struct field sharegptEntry.conversations of type []struct { From string \"json:\\\"from\\\"\"; Value string \"json:\\\"value\\\"\" }"},
+		{FormatShareGPT, "[\n  {\"conversations\": \"none\"}\n]", "dataset: line 2: conversations: a JSON string where a list belongs"},
 		{FormatShareGPT, "[\n  {\"conversations\": []},\n", "dataset: line 3: unexpected end of file"},
 		{FormatShareGPT, "[]", "dataset: no prompts"},
 		{"csv", "", `dataset: unknown format "csv" (want jsonl or sharegpt)`},

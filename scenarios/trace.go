@@ -7,6 +7,8 @@ import (
 	"io"
 	"math"
 	"time"
+
+	"github.com/inferbench/inferbench/internal/jsonerr"
 )
 
 // TraceEntry is one request of a recorded trace.
@@ -73,7 +75,7 @@ type traceClock struct {
 func parseTraceLine(b []byte, clk *traceClock) (TraceEntry, error) {
 	var tl traceLine
 	if err := json.Unmarshal(b, &tl); err != nil {
-		return TraceEntry{}, err
+		return TraceEntry{}, jsonerr.TypeError(err)
 	}
 	var ms float64
 	switch {

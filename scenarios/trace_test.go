@@ -44,7 +44,7 @@ func TestReadTraceErrors(t *testing.T) {
 		{`{"prompt_tokens": 1, "output_tokens": 1}`, "trace: line 1: no offset_ms (or timestamp)"},
 		{`{"offset_ms": 0, "timestamp": 0, "prompt_tokens": 1, "output_tokens": 1}`, "trace: line 1: give offset_ms or timestamp, not both"},
 		{line("0") + `{"timestamp": 5, "prompt_tokens": 1, "output_tokens": 1}`, "trace: line 2: mixes offset_ms and timestamp: use one of them throughout"},
-		{line("0") + `{"offset_ms": "soon"}`, "trace: line 2: json: cannot unmarshal string into Go struct field traceLine.offset_ms of type float64"},
+		{line("0") + `{"offset_ms": "soon"}`, "trace: line 2: offset_ms: a JSON string where a number belongs"},
 		{"", "trace: no requests"},
 	} {
 		if _, err := ReadTrace(strings.NewReader(tt.in)); err == nil || err.Error() != tt.want {

@@ -1,0 +1,56 @@
+// Package jsonerr says what encoding/json's type errors mean in the words a
+// user reads: the field whose value has the wrong type and what belongs
+// there ("prompt: a JSON number where a string belongs"), not Go's ("Go
+// struct field jsonlPrompt.prompt of type string").
+package jsonerr
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+)
+
+// Want is how a user reads the Go type t a JSON value was decoded into:
+// "a string", "a whole number", "a number", "true or false", "an object",
+// "a list", else "another type".
+func Want(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Pointer:
+		return Want(t.Elem())
+	}
+	return "another type"
+}
+
+// Words is the field and the mismatch of a type error: "prompt: a JSON
+// number where a string belongs" ("value" for a value that is not a
+// field's).
+func Words(te *json.UnmarshalTypeError) string {
+	return fmt.Sprintf("%s: a JSON %s where %s belongs", cmp.Or(te.Field, "value"), te.Value, Want(te.Type))
+}
+
+// TypeError is err in words when it is a *json.UnmarshalTypeError (Words),
+// else err as it is.
+func TypeError(err error) error {
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+		return errors.New(Words(te))
+	}
+	return err
+}

@@ -1,0 +1,47 @@
+package jsonerr
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+// TestTypeErrorInWords: each kind of mismatch is named by its field and
+// the type that belongs there; another error is left as it is.
+func TestTypeErrorInWords(t *testing.T) {
+	var v struct {
+		S  string            `json:"s"`
+		N  int64             `json:"n"`
+		F  *float64          `json:"f"`
+		B  bool              `json:"b"`
+		O  struct{ X int }   `json:"o"`
+		M  map[string]string `json:"m"`
+		L  []string          `json:"l"`
+		In struct {
+			Deep string `json:"deep"`
+		} `json:"in"`
+	}
+	for in, want := range map[string]string{
+		`{"s": 5}`:               "s: a JSON number where a string belongs",
+		`{"n": 1.5}`:             "n: a JSON number 1.5 where a whole number belongs",
+		`{"n": "7"}`:             "n: a JSON string where a whole number belongs",
+		`{"f": "x"}`:             "f: a JSON string where a number belongs",
+		`{"b": 1}`:               "b: a JSON number where true or false belongs",
+		`{"o": []}`:              "o: a JSON array where an object belongs",
+		`{"m": 3}`:               "m: a JSON number where an object belongs",
+		`{"l": {}}`:              "l: a JSON object where a list belongs",
+		`{"in": {"deep": true}}`: "in.deep: a JSON bool where a string belongs",
+	} {
+		err := json.Unmarshal([]byte(in), &v)
+		if got := TypeError(err); got == nil || got.Error() != want {
+			t.Errorf("%s: %v; want %q", in, got, want)
+		}
+	}
+	other := errors.New("unexpected end of JSON input")
+	if got := TypeError(other); got != other {
+		t.Errorf("another error became %v", got)
+	}
+	if got := TypeError(nil); got != nil {
+		t.Errorf("nil became %v", got)
+	}
+}
