@@ -23,8 +23,8 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 // spec is "latest", "median-of-N" or an entry id ("#12" or "12"), among
 // earlier runs of the candidate's scenario, model and target kind on the
 // same hardware (HardwareOf: GPU model and count, host, server version and
-// args), the candidate itself left out when it is already stored. An entry
-// id is taken as given.
+// args) and sharded alike, the candidate itself left out when it is
+// already stored. An entry id is taken as given.
 func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
 	fp, err := Fingerprint(cand.Dir)
 	if err != nil {
@@ -37,18 +37,18 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 	hw := HardwareOf(cm)
 	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
 	var entries []*Entry
-	other := 0
+	other, sharded := 0, 0
 	switch {
 	case spec == "latest":
 		entries, err = store.List(ctx, f)
-		entries, other = sameHardware(entries, hw, 1)
+		entries, other, sharded = sameHardware(entries, hw, cand.Meta.Shard, 1)
 	case strings.HasPrefix(spec, "median-of-"):
 		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
 		if perr != nil || n < 1 {
 			return compare.Baseline{}, fmt.Errorf("%w (median-of-N needs N ≥ 1)", ErrBaselineSpec)
 		}
 		entries, err = store.List(ctx, f)
-		entries, other = sameHardware(entries, hw, n)
+		entries, other, sharded = sameHardware(entries, hw, cand.Meta.Shard, n)
 	default:
 		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
 		if perr != nil {
@@ -63,8 +63,12 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		return compare.Baseline{}, err
 	}
 	if len(entries) == 0 {
-		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (%s) in the history (%d on other hardware)",
-			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, hw, other)
+		also := ""
+		if sharded > 0 {
+			also = fmt.Sprintf(", %d sharded otherwise", sharded)
+		}
+		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (%s) in the history (%d on other hardware%s)",
+			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, hw, other, also)
 	}
 	return baselineFromEntries("history:"+spec, entries, cand.SLO)
 }

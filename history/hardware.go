@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -80,17 +81,25 @@ func orNone(s string) string {
 }
 
 // sameHardware keeps the entries whose run.json has the hardware
-// fingerprint hw, at most limit of them (0: all), and counts the others.
-func sameHardware(entries []*Entry, hw Hardware, limit int) (kept []*Entry, other int) {
+// fingerprint hw and the sharding shard (compare.Meta.Shard: "" for a
+// whole run, "0/2" for a shard), at most limit of them (0: all), and counts
+// the others: on other hardware, and sharded otherwise (a shard carries its
+// part of the load: in a median with whole runs it reads as half the
+// throughput).
+func sameHardware(entries []*Entry, hw Hardware, shard string, limit int) (kept []*Entry, other, sharded int) {
 	for _, e := range entries {
 		var m rundir.Manifest
-		if json.Unmarshal(e.Manifest, &m) != nil || len(HardwareOf(&m).Differences(hw)) > 0 {
+		switch {
+		case json.Unmarshal(e.Manifest, &m) != nil || len(HardwareOf(&m).Differences(hw)) > 0:
 			other++
+			continue
+		case compare.MetaOf(&m).Shard != shard:
+			sharded++
 			continue
 		}
 		if limit == 0 || len(kept) < limit {
 			kept = append(kept, e)
 		}
 	}
-	return kept, other
+	return kept, other, sharded
 }

@@ -106,3 +106,64 @@ func TestHardwareString(t *testing.T) {
 		}
 	}
 }
+
+// TestBaselineMatchesSharding: a shard's entry is no baseline for a whole
+// run (its throughput is its part of the load: in a median it read as a
+// fall of half), nor a whole run's for a shard; the error counts them.
+func TestBaselineMatchesSharding(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const a100 = "NVIDIA A100-SXM4-80GB"
+	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+	root := t.TempDir()
+	write := func(name string, day int, shard *rundir.Shard) string {
+		dir := filepath.Join(root, name)
+		writeRunOn(t, dir, a100, 8, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
+		if shard != nil {
+			m, err := rundir.ReadManifest(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Shard = shard
+			if err := rundir.WriteManifest(dir, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	add := func(name string, day int, shard *rundir.Shard) {
+		e, _, err := NewEntry(write(name, day, shard), report.SLO{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Add(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("s0", 1, &rundir.Shard{Index: 0, Count: 2})
+	add("s1", 2, &rundir.Shard{Index: 1, Count: 2})
+	cand, err := compare.LoadRun(write("cand", 5, nil), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Baseline(ctx, s, "median-of-7", cand)
+	if !errors.Is(err, ErrNoBaseline) || !strings.Contains(err.Error(), "(0 on other hardware, 2 sharded otherwise)") {
+		t.Fatalf("Baseline of a whole run with only shard entries = %v; want ErrNoBaseline counting 2 sharded otherwise", err)
+	}
+	add("whole", 3, nil)
+	b, err := Baseline(ctx, s, "median-of-7", cand)
+	if err != nil || !strings.HasPrefix(b.Label, "history:#3 ") {
+		t.Errorf("baseline %q, %v; want the whole run #3 alone", b.Label, err)
+	}
+	shardCand, err := compare.LoadRun(write("cand-s0", 6, &rundir.Shard{Index: 0, Count: 2}), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := Baseline(ctx, s, "latest", shardCand); err != nil || !strings.Contains(b.Label, "#1") {
+		t.Errorf("latest for shard 0/2 = %q, %v; want #1, the other 0/2", b.Label, err)
+	}
+}
