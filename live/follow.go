@@ -21,8 +21,13 @@ import (
 	"github.com/inferbench/inferbench/scenarios"
 )
 
-// DefaultPoll is how often a follower reads the run directory.
-const DefaultPoll = 250 * time.Millisecond
+// DefaultPoll is how often a follower reads the run directory; MinPoll the
+// shortest period watch takes: shorter, it re-reads the files in a loop,
+// holding a CPU beside the run it watches.
+const (
+	DefaultPoll = 250 * time.Millisecond
+	MinPoll     = 10 * time.Millisecond
+)
 
 // maxReadPerPoll bounds what one poll reads of a file, so that following a
 // large finished run shows progress as it goes instead of after one huge read.

@@ -43,8 +43,8 @@ the result lines and exits. With --live it also serves the live page, /events an
 			if c.NArg() != 1 {
 				return usagef("watch takes one RUN_DIR (%d given)", c.NArg())
 			}
-			if c.Duration(watchFlagInterval) <= 0 || c.Duration(watchFlagPoll) <= 0 {
-				return usagef("--%s and --%s must be positive", watchFlagInterval, watchFlagPoll)
+			if c.Duration(watchFlagInterval) <= 0 || c.Duration(watchFlagPoll) < live.MinPoll || c.Duration(watchFlagLinger) < 0 {
+				return usagef("--%s must be positive, --%s at least %v and --%s not negative", watchFlagInterval, watchFlagPoll, live.MinPoll, watchFlagLinger)
 			}
 			o := live.FollowOptions{Poll: c.Duration(watchFlagPoll), Progress: live.ProgressOptions{Interval: c.Duration(watchFlagInterval)}}
 			if addr := c.String(watchFlagLive); addr != "" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -22,5 +23,13 @@ func TestWatchFinishedRun(t *testing.T) {
 	}
 	if _, _, err := runApp(t, "watch", a100, a100); err == nil || !strings.Contains(err.Error(), "one RUN_DIR") {
 		t.Errorf("two directories: %v; want a usage error", err)
+	}
+	// A poll that re-reads the files in a loop, and a negative linger,
+	// are refused (they were taken: --poll 1ns held a CPU).
+	for _, args := range [][]string{{"--poll", "1ns"}, {"--poll", "9ms"}, {"--live-linger", "-1s"}} {
+		_, _, err := runApp(t, append(append([]string{"watch"}, args...), a100)...)
+		if code := exitCode(err, io.Discard); code != exitUsage || !strings.Contains(err.Error(), "--poll at least 10ms") {
+			t.Errorf("watch %s: %v (exit %d); want a usage error naming the bounds", strings.Join(args, " "), err, code)
+		}
 	}
 }
