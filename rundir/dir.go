@@ -80,8 +80,12 @@ func runFiles(dir string) ([]string, error) {
 // CheckReportDir refuses out as the directory of a report of runs when it
 // holds a run that is none of them: the report would sit beside another
 // run's records and read as that run's. A directory of its own, or the
-// directory of one of the runs reported, is fine.
+// directory of one of the runs reported, is fine; a file or a link to
+// nothing in its place is refused too (MakeDir's words).
 func CheckReportDir(out string, runs []string) error {
+	if err := inTheWay(out); err != nil {
+		return fmt.Errorf("--out: %w", err) // before the tables are printed, not after
+	}
 	present, err := runFiles(out)
 	if err != nil || len(present) == 0 {
 		return nil // nothing there, or nothing readable: writing will say

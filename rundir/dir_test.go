@@ -171,6 +171,17 @@ func TestCheckReportDir(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "holds another run (run.json)") {
 		t.Errorf("another run's directory: %v; want a refusal", err)
 	}
+	// A file in its place is refused here, before report prints its
+	// tables (it printed them, then said so when it came to write).
+	file := filepath.Join(fresh, "f")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{file, filepath.Join(file, "sub")} {
+		if err := CheckReportDir(out, []string{a}); err == nil || !strings.Contains(err.Error(), "--out: "+file+" is a file") {
+			t.Errorf("%s: %v; want the file named", out, err)
+		}
+	}
 }
 
 // TestDiskFullCountsLostRecords: on a full disk (/dev/full answers every
