@@ -522,5 +522,11 @@ func Follow(ctx context.Context, dir string, w io.Writer, o FollowOptions) (err 
 	go func() { perr <- p.Run(pctx) }()
 	err = f.Run(ctx)
 	stop()
-	return errors.Join(err, <-perr)
+	if err = errors.Join(err, <-perr); err == nil {
+		if s := f.State().Snapshot(); s.Ended && len(s.Levels) == 0 {
+			// Nothing else would be printed: say what was found.
+			fmt.Fprintf(w, "inferbench: %s ended (%s) with no request recorded\n", dir, s.ExitState)
+		}
+	}
+	return err
 }

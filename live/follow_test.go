@@ -260,3 +260,18 @@ func TestFollowTelemetry(t *testing.T) {
 		t.Errorf("warnings %q; want one: client.jsonl:2: invalid character 'x' … (no longer followed)", warned)
 	}
 }
+
+// TestFollowEndedRunWithNoRecords: watching a run that ended before any
+// request was recorded says so; it printed nothing and exited 0.
+func TestFollowEndedRunWithNoRecords(t *testing.T) {
+	d := newRunDir(t, scenarios.SLO{}, 3)
+	d.m.ExitState = rundir.ExitInterrupted
+	d.writeManifest()
+	var out strings.Builder
+	if err := Follow(t.Context(), d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := d.dir + " ended (interrupted) with no request recorded"; !strings.Contains(out.String(), want) {
+		t.Errorf("output %q; want %q", out.String(), want)
+	}
+}
