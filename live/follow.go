@@ -69,6 +69,7 @@ type Follower struct {
 	clientT *tailer
 	repeats *rundir.Repeats    // records that repeat an earlier line, left out as report leaves them out
 	cur     *float64           // level value of the level running
+	done    map[float64]bool   // levels finished: a late record of one joins it
 	sumz    *report.Summarizer // exact level summary, only for an ITL objective
 	slo     report.SLO
 	ramp    time.Duration // the open-loop ramp-up (report.RampUpOf)
@@ -344,6 +345,13 @@ func (f *Follower) add(r *rundir.Record) {
 		f.lastDone.Store(done)
 		f.haveLast.Store(true)
 	}
+	if f.done[r.Level] && (f.cur == nil || *f.cur != r.Level) {
+		// A late record of a finished level (a merged run's shards cross
+		// a level boundary at slightly different times): it counts in its
+		// level, which is not started again as a row of its own.
+		f.st.Add(r)
+		return
+	}
 	if f.cur == nil || *f.cur != r.Level {
 		f.finishLevel()
 		lv := r.Level
@@ -374,6 +382,10 @@ func (f *Follower) finishLevel() {
 		f.sumz = nil
 	}
 	f.st.LevelFinished(*f.cur, sum)
+	if f.done == nil {
+		f.done = map[float64]bool{}
+	}
+	f.done[*f.cur] = true
 	f.cur = nil
 }
 

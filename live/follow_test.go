@@ -275,3 +275,32 @@ func TestFollowEndedRunWithNoRecords(t *testing.T) {
 		t.Errorf("output %q; want %q", out.String(), want)
 	}
 }
+
+// TestFollowLateRecordJoinsItsLevel: a record of a level already finished
+// (a merged run whose shards crossed a level boundary apart) counts in that
+// level and does not start a row of its own: level 1, level 4, a late
+// level-1 record, level 4 again gave four rows (1, 4, 1, 4).
+func TestFollowLateRecordJoinsItsLevel(t *testing.T) {
+	d := newRunDir(t, scenarios.SLO{}, 3)
+	for _, r := range []*rundir.Record{rec(1, 0, ms, ms, 2), rec(1, ms, ms, ms, 2), rec(4, 10*ms, ms, ms, 2),
+		rec(1, 9*ms, ms, ms, 2), rec(4, 11*ms, ms, ms, 2), rec(4, 12*ms, ms, ms, 2)} {
+		d.write(d.record(r))
+	}
+	d.m.ExitState = rundir.ExitComplete
+	d.writeManifest()
+	f, err := NewFollower(t.Context(), d.dir, FollowOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	s := f.State().Snapshot()
+	var levels []float64
+	for _, l := range s.Levels {
+		levels = append(levels, l.Plan.Level)
+	}
+	if len(levels) != 2 || levels[0] != 1 || levels[1] != 4 || s.OK != 6 {
+		t.Errorf("levels %v, %d ok; want [1 4] and all 6 counted", levels, s.OK)
+	}
+}
