@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/inferbench/inferbench/targets"
 )
 
 // Bounds on load values: beyond them a run exhausts the client machine
@@ -30,6 +28,9 @@ const (
 var (
 	nameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 	envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// kindPlaceholderRE is a {name} placeholder of a kind's default URL
+	// template (checkURL).
+	kindPlaceholderRE = regexp.MustCompile(`\{[a-z]+\}`)
 	// keyPrefixes start the API keys of common providers (OpenAI "sk-",
 	// Anthropic "sk-ant-", Groq "gsk_", Hugging Face "hf_", Google "AIza",
 	// xAI "xai-", Perplexity "pplx-", Replicate "r8_", NVIDIA "nvapi-").
@@ -169,8 +170,10 @@ func (t *Target) validate(c *checker) {
 // checkURL says what is wrong with an http(s) base URL, without quoting it.
 // A kind's default URL template (bedrock's {region}, vertex's {location})
 // is checked with its placeholders as plain labels: the adapter fills them.
+// (targets.WithoutPlaceholders does the same for showing it; report, which
+// reads scenarios, must not depend on targets: internal/archtest.)
 func checkURL(raw string) string {
-	u, err := url.Parse(targets.WithoutPlaceholders(raw))
+	u, err := url.Parse(kindPlaceholderRE.ReplaceAllString(raw, "x"))
 	switch {
 	case !strings.Contains(raw, "://"):
 		return "has no scheme: write http:// or https:// before the host"
