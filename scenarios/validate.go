@@ -28,6 +28,9 @@ const (
 var (
 	nameRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 	envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// kindPlaceholderRE is a {name} placeholder of a kind's default URL
+	// template (checkURL).
+	kindPlaceholderRE = regexp.MustCompile(`\{[a-z]+\}`)
 	// keyPrefixes start the API keys of common providers (OpenAI "sk-",
 	// Anthropic "sk-ant-", Groq "gsk_", Hugging Face "hf_", Google "AIza",
 	// xAI "xai-", Perplexity "pplx-", Replicate "r8_", NVIDIA "nvapi-").
@@ -164,17 +167,13 @@ func (t *Target) validate(c *checker) {
 	}
 }
 
-// urlPlaceholder is a {name} of a kind's default URL template, read as a
-// plain label when the URL is checked. It is targets.WithoutPlaceholders'
-// pattern, declared again because scenarios, which report reads, may not
-// depend on targets/ (internal/archtest).
-var urlPlaceholder = regexp.MustCompile(`\{[a-z]+\}`)
-
 // checkURL says what is wrong with an http(s) base URL, without quoting it.
 // A kind's default URL template (bedrock's {region}, vertex's {location})
 // is checked with its placeholders as plain labels: the adapter fills them.
+// (targets.WithoutPlaceholders does the same for showing it; report, which
+// reads scenarios, must not depend on targets: internal/archtest.)
 func checkURL(raw string) string {
-	u, err := url.Parse(urlPlaceholder.ReplaceAllString(raw, "x"))
+	u, err := url.Parse(kindPlaceholderRE.ReplaceAllString(raw, "x"))
 	switch {
 	case !strings.Contains(raw, "://"):
 		return "has no scheme: write http:// or https:// before the host"

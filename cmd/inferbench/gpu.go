@@ -22,8 +22,15 @@ func gpuCommand() *cli.Command {
 		if err := cmdline.NoArgs(c, "gpu "+c.Command.Name); err != nil {
 			return err
 		}
-		if o.Backend == backend.None {
+		switch {
+		case o.Backend == backend.None:
 			return usagef("--backend none turns telemetry off; pick a backend to list or watch GPUs")
+		case o.URL == "" && o.Backend == backend.DCGM:
+			return usagef("--backend dcgm needs --url: the exporter's metrics URL, e.g. http://HOST:9400/metrics")
+		case o.URL == "" && o.Backend == backend.Mock:
+			// The backend's own error names no flag ("needs the mock
+			// engine's base URL"): run takes it from --gpu-url, gpu from --url.
+			return usagef("--backend mock needs --url: the mock engine's base URL, e.g. http://127.0.0.1:8000")
 		}
 		return nil
 	}

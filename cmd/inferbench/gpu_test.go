@@ -64,3 +64,19 @@ func TestGPUUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestGPUBackendNamesItsURLFlag: --backend mock or dcgm without --url is a
+// usage error naming --url; it said only "gpu backend mock: needs the mock
+// engine's base URL" (dcgm: "the exporter's metrics URL"), naming no flag.
+func TestGPUBackendNamesItsURLFlag(t *testing.T) {
+	t.Setenv("INFERBENCH_GPU_URL", "")
+	for _, b := range []string{"mock", "dcgm"} {
+		for _, args := range [][]string{{"gpu", "list", "--backend", b}, {"gpu", "watch", "--backend", b, "--count", "1"}} {
+			var out, errOut bytes.Buffer
+			err := newApp(&out, &errOut).RunContext(t.Context(), append([]string{"inferbench"}, args...))
+			if code := exitCode(err, &errOut); code != exitUsage || err == nil || !strings.Contains(err.Error(), "--url") {
+				t.Errorf("inferbench %v: exit %d (%v); want %d naming --url", args, code, err, exitUsage)
+			}
+		}
+	}
+}
