@@ -334,6 +334,8 @@ func TestLoadThresholds(t *testing.T) {
 		{"metrics:\n  ttft_p95: -10%\n", "t.yaml:2:13: metrics.ttft_p95: ttft_p95 regresses when it grows: write +10%"},
 		{"metrics:\n  error_rate: 1%\n", "t.yaml:2:15: metrics.error_rate: want percentage points"},
 		{"metrics:\n  tpot_p95: fast\n", "t.yaml:2:13: metrics.tpot_p95: want a percentage such as 10%"},
+		{"metrics:\n  tpot_p95: 1e15%\n", "t.yaml:2:13: metrics.tpot_p95: want at most 1000%, got \"1e15%\" (to gate nothing on this metric, write off)"},
+		{"metrics:\n  tpot_p95: 0%\n", "t.yaml:2:13: metrics.tpot_p95: want a positive number, got \"0%\""},
 		{"alpha: 2\n", "t.yaml:1:8: alpha: want a number in (0, 0.5)"},
 		{"limits: {}\n", "t.yaml:1:1: limits: unknown key"},
 		{"metrics: [1]\n", "t.yaml:1:10: metrics: want a mapping"},

@@ -195,8 +195,11 @@ func parseLimit(m Metric, s string) (limit float64, off bool, err error) {
 		sign, num = -1, num[1:]
 	}
 	v, perr := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if perr != nil || !(v > 0) || v > 1000 {
+	if perr != nil || !(v > 0) {
 		return 0, false, fmt.Errorf("want a positive number, got %q", s)
+	}
+	if v > 1000 {
+		return 0, false, fmt.Errorf("want at most 1000%%, got %q (to gate nothing on this metric, write off)", s)
 	}
 	if bad := badSign(m); sign != 0 && sign != bad {
 		dir := "grows"
