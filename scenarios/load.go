@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/inferbench/inferbench/internal/jsonerr"
 	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
@@ -456,27 +457,17 @@ func knownKeys(path string) []string {
 	return keys
 }
 
-// kindWords names what a Go type holds, for a type-mismatch message.
+// kindWords names what a Go type holds, for a type-mismatch message: as
+// a JSON error says it (jsonerr.Want), in YAML's words (a mapping, not an
+// object).
 func kindWords(t reflect.Type) string {
-	if t == nil {
+	switch w := jsonerr.Want(t); {
+	case t == nil:
 		return "nothing"
-	}
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a whole number"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Struct, reflect.Map:
+	case w == "an object":
 		return "a mapping"
-	case reflect.Slice, reflect.Array:
-		return "a list"
-	case reflect.Pointer:
-		return kindWords(t.Elem())
+	case w != "another type":
+		return w
 	}
 	return t.String()
 }
