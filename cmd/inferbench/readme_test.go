@@ -230,9 +230,9 @@ func readmeArgs(t *testing.T, cmd, url string, i int) []string {
 // README takes from a second GPU box (runs/h100-c32).
 func ensureRunDirs(t *testing.T, args []string) {
 	t.Helper()
-	for _, a := range args {
-		if !strings.HasPrefix(a, "runs/") {
-			continue
+	for i, a := range args {
+		if !strings.HasPrefix(a, "runs/") || i > 0 && args[i-1] == "--out" {
+			continue // the report's own directory is no run
 		}
 		if _, err := os.Stat(a); err == nil {
 			continue
