@@ -23,7 +23,7 @@ func k8sManifestCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "manifest",
 		Usage:     "print a ConfigMap and an Indexed Job that run a scenario as N shards",
-		UsageText: "inferbench k8s manifest --scenario FILE --shards N --image IMAGE [--model MODEL] [--namespace NS] [--url URL] [--pvc CLAIM] [--start-at TIME] [-- RUN_FLAGS…]",
+		UsageText: "inferbench k8s manifest --scenario FILE --shards N --image IMAGE [--model MODEL] [--name NAME] [--namespace NS] [--url URL] [--secret SECRET] [--pvc CLAIM] [--start-at TIME] [-- RUN_FLAGS…]",
 		Description: `Prints YAML for kubectl apply -f -: a ConfigMap holding the scenario and an
 Indexed Job (completionMode Indexed, parallelism and completions N) whose pod I
 runs "inferbench run --shard I/N" on it and writes its run directory to
