@@ -541,12 +541,13 @@ func (lv *level) send(j job) *rundir.Record {
 
 	rctx, cancel := context.WithTimeoutCause(lv.reqCtx, timeout, errRequestTimeout)
 	defer cancel()
+	// The transport's read loop calls GotFirstResponseByte on its own
+	// goroutine, and can do so after Stream returned (a request cancelled
+	// or failed while its response was on the way): the stamp goes through
+	// an atomic, and the record takes it once, after Stream.
+	var headersNS atomic.Int64
 	trace := &httptrace.ClientTrace{
-		GotFirstResponseByte: func() {
-			if rec.HeadersNS == 0 {
-				rec.HeadersNS = since()
-			}
-		},
+		GotFirstResponseByte: func() { headersNS.CompareAndSwap(0, max(since(), 1)) },
 	}
 	rctx = httptrace.WithClientTrace(rctx, trace)
 
@@ -593,6 +594,7 @@ func (lv *level) send(j job) *rundir.Record {
 		}
 	})
 	rec.DoneNS = since()
+	rec.HeadersNS = headersNS.Load()
 	if rec.HeadersNS != 0 && rec.HeadersNS < rec.SentNS {
 		rec.HeadersNS = rec.SentNS // a reused connection's trace can fire before our stamp
 	}
