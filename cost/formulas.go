@@ -130,19 +130,8 @@ func APIMonthlyUSD(monthlyTokens, usdPer1M float64) float64 {
 	return monthlyTokens / 1e6 * usdPer1M
 }
 
-// BlendedUSDPer1M is a single API price per 1M tokens from its input and
-// output prices, weighted 3:1 input to output (Artificial Analysis's
-// convention):
-//
-//	blended = (3 × input + output) / 4
-//
-// Example: GPT-4o at 2.50 / 10.00 → (7.50 + 10.00) / 4 = $4.375 per 1M.
-func BlendedUSDPer1M(inputUSDPer1M, outputUSDPer1M float64) float64 {
-	return (3*inputUSDPer1M + outputUSDPer1M) / 4
-}
-
 // DefaultInputShare is the input tokens' share of a volume whose mix is not
-// known: 3:1 input to output, the convention BlendedUSDPer1M follows.
+// known: 3:1 input to output, Artificial Analysis's blend.
 const DefaultInputShare = 0.75
 
 // MixedUSDPer1M is an API's price per 1M tokens of a volume in which input
@@ -153,8 +142,9 @@ const DefaultInputShare = 0.75
 // Self-hosting is sized by a run's measured total tokens/s, which carries
 // the run's own mix; the API must be priced at that mix, not at 3:1.
 // Example: GPT-4o at 2.50 / 10.00 for a chat workload of 512 tokens in and
-// 128 out (0.8): 2.00 + 2.00 = $4.00 per 1M, where 3:1 gives $4.375; at
-// 128 in and 512 out (0.2): 0.50 + 8.00 = $8.50.
+// 128 out (0.8): 2.00 + 2.00 = $4.00 per 1M, where 3:1 (DefaultInputShare)
+// gives 1.875 + 2.50 = $4.375; at 128 in and 512 out (0.2): 0.50 + 8.00 =
+// $8.50.
 func MixedUSDPer1M(inputUSDPer1M, outputUSDPer1M, inputShare float64) float64 {
 	return inputShare*inputUSDPer1M + (1-inputShare)*outputUSDPer1M
 }

@@ -34,7 +34,7 @@ func TestFormulas(t *testing.T) {
 		{"average watts", AverageWatts(2280000, 3600), 633.333333, 1e-6},
 		{"monthly tokens, seed", MonthlyTokens(10_000_000), 300_000_000, 0},
 		{"api monthly, seed", APIMonthlyUSD(300_000_000, 15), 4500, 0},
-		{"blended gpt-4o", BlendedUSDPer1M(2.5, 10), 4.375, 0},
+		{"gpt-4o at 3:1", MixedUSDPer1M(2.5, 10, DefaultInputShare), 4.375, 0},
 		{"self-hosted monthly", SelfHostedMonthlyUSD(3, 2000, 5000), 11000, 0},
 	}
 	for _, tt := range tests {
@@ -130,15 +130,12 @@ func TestBreakEvenAgainstScan(t *testing.T) {
 
 // TestMixedUSDPer1M: the docs' examples, GPT-4o at 2.50 / 10.00: a chat
 // workload of 512 in and 128 out (0.8) → $4.00; 128 in, 512 out (0.2) →
-// $8.50; at 3:1 the mix is the blend, $4.375.
+// $8.50; at 3:1, $4.375.
 func TestMixedUSDPer1M(t *testing.T) {
 	for _, tc := range []struct{ share, want float64 }{{0.8, 4.00}, {0.2, 8.50}, {DefaultInputShare, 4.375}} {
 		if got := MixedUSDPer1M(2.50, 10.00, tc.share); !near(got, tc.want, 1e-12) {
 			t.Errorf("share %v: $%v per 1M; want $%v", tc.share, got, tc.want)
 		}
-	}
-	if got, want := MixedUSDPer1M(2.50, 10.00, DefaultInputShare), BlendedUSDPer1M(2.50, 10.00); !near(got, want, 1e-12) {
-		t.Errorf("3:1 mix %v; the blend is %v", got, want)
 	}
 }
 

@@ -185,9 +185,6 @@ func (m TokenMix) Price(a API) (float64, error) {
 		}
 		in = (1-m.CachedShare)*a.USDPer1MInput + m.CachedShare*a.USDPer1MCachedInput
 	}
-	if m.From == "" && m.CachedShare == 0 {
-		return BlendedUSDPer1M(in, a.USDPer1MOutput), nil
-	}
 	return MixedUSDPer1M(in, a.USDPer1MOutput, m.InputShare), nil
 }
 
