@@ -124,6 +124,7 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 		return lv
 	}
 	byDev := map[deviceKey][]rundir.GPUSample{}
+	var maxWindow int64 // the longest span a power reading averages
 	for _, s := range samples {
 		if s.IsGap() {
 			if s.TNS >= startNS && s.TNS <= endNS {
@@ -131,6 +132,7 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 			}
 			continue
 		}
+		maxWindow = max(maxWindow, s.PowerWindowNS)
 		k := deviceKey{s.Index, s.UUID}
 		byDev[k] = append(byDev[k], s)
 	}
@@ -163,10 +165,13 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 			if s.MemoryTotalBytes != nil {
 				total = s.MemoryTotalBytes
 			}
-			// Every reading: a tick's power may stand inside the window
-			// while its time is after it (GPUTick.PowerTNS).
+			if s.TNS < startNS || s.TNS > endNS+maxWindow/2 {
+				continue
+			}
+			// Up to half a span past the window: a tick's power stands
+			// inside it while its time is after it (GPUTick.PowerTNS).
 			ticks.Add(&s)
-			if s.TNS < startNS || s.TNS > endNS {
+			if s.TNS > endNS {
 				continue
 			}
 			lv.Samples++
