@@ -73,3 +73,13 @@ func checkDaily(tokensPerDay, requestsPerDay, tokensPerRequest float64) error {
 	flags := fmt.Sprintf("--requests-per-day %s × --tokens-per-request", typed(requestsPerDay))
 	return within(flags, tokensPerRequest, bound{MinTokensPerDay / requestsPerDay, minDaily.words}, bound{MaxTokensPerDay / requestsPerDay, maxDaily.words})
 }
+
+// CheckCrossover bounds a crossover's volume and ops amount given as
+// options (report's --tokens-per-day and --ops-month-usd) as the crossover
+// command bounds its flags.
+func CheckCrossover(tokensPerDay, opsMonthUSD float64) error {
+	if err := within("--tokens-per-day", tokensPerDay, minDaily, maxDaily); err != nil {
+		return err
+	}
+	return within("--ops-month-usd", opsMonthUSD, zero, maxMonth)
+}

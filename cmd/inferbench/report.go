@@ -75,16 +75,10 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 // reportCatalog checks report's numbers and loads the catalog, checking
 // each --gpu against it.
 func reportCatalog(o *render.Options, runs int, prices string) (*cost.Catalog, error) {
+	if err := cost.CheckCrossover(o.TokensPerDay, o.OpsMonthUSD); err != nil {
+		return nil, err // the crossover command's bounds and words (exit 2)
+	}
 	switch {
-	case !(o.TokensPerDay > 0):
-		return nil, usagef("--tokens-per-day must be positive, got %v", o.TokensPerDay)
-	case o.TokensPerDay < cost.MinTokensPerDay || o.TokensPerDay > cost.MaxTokensPerDay:
-		// The cost commands' bounds (cost/bounds.go): past them a typo.
-		return nil, usagef("--tokens-per-day %g is outside one token a day to %g tokens a day: a typo?", o.TokensPerDay, float64(cost.MaxTokensPerDay))
-	case o.OpsMonthUSD < 0:
-		return nil, usagef("--ops-month-usd must not be negative")
-	case o.OpsMonthUSD > cost.MaxMonthUSD:
-		return nil, usagef("--ops-month-usd %g is above %g USD a month: a typo?", o.OpsMonthUSD, float64(cost.MaxMonthUSD))
 	case o.Resamples < 100:
 		return nil, usagef("--bootstrap-resamples must be at least 100, got %d", o.Resamples)
 	case o.PNGDPI < 24 || o.PNGDPI > 1200:

@@ -127,7 +127,6 @@ func TestReportUsageErrors(t *testing.T) {
 		{[]string{"report", a100, "--out", "x"}, "flags must come before"},
 		{[]string{"report", "--format", "md,pdf", a100}, `"pdf"`},
 		{[]string{"report", "--bootstrap-resamples", "10", a100}, "at least 100"},
-		{[]string{"report", "--tokens-per-day", "0", a100}, "must be positive"},
 		{[]string{"report", "--png-dpi", "5", a100}, "between 24 and 1200"},
 	} {
 		_, _, err := runApp(t, tt.args...)
@@ -184,12 +183,13 @@ func TestReportBoundsTheCrossoverVolume(t *testing.T) {
 	for _, args := range [][]string{
 		{"report", "--tokens-per-day", "1e300", a100},
 		{"report", "--tokens-per-day", "0.5", a100},
+		{"report", "--tokens-per-day", "0", a100},
+		{"report", "--ops-month-usd", "-1", a100},
 		{"report", "--ops-month-usd", "1e300", a100},
 	} {
 		_, _, err := runApp(t, args...)
-		var ue *cmdline.UsageError
-		if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), args[1]+" ") {
-			t.Errorf("inferbench %s: %v; want a usage error about %s", strings.Join(args[1:3], " "), err, args[1])
+		if code := exitCode(err, io.Discard); code != exitUsage || !strings.HasPrefix(err.Error(), args[1]+" ") || !strings.HasSuffix(err.Error(), "a typo?") {
+			t.Errorf("inferbench %s: %v (exit %d); want exit 2 and the cost commands' words about %s", strings.Join(args[1:3], " "), err, code, args[1])
 		}
 	}
 }
