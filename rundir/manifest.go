@@ -255,10 +255,7 @@ func manifestError(path string, b []byte, err error) error {
 		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	// Offset counts the bytes read, the value's last one included.
-	pos := int(te.Offset) - 1
-	line := 1 + bytes.Count(b[:pos], []byte("\n"))
-	col := pos - bytes.LastIndexByte(b[:pos], '\n')
+	line, col, _ := jsonerr.Position(b, err)
 	return fmt.Errorf("%s:%d:%d: %s", path, line, col, jsonerr.Words(te))
 }
 

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/inferbench/inferbench/internal/jsonerr"
 )
 
 // MaxFileSize bounds a tokenizer.json (after gunzip), in bytes. The largest
@@ -119,22 +121,10 @@ func Parse(data []byte) (*Tokenizer, error) {
 
 // jsonError adds line:col to a JSON syntax or type error.
 func jsonError(data []byte, err error) error {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
-	}
-	if off < 0 || off > int64(len(data)) {
+	line, col, ok := jsonerr.Position(data, err)
+	if !ok {
 		return fmt.Errorf("invalid tokenizer.json: %w", err)
 	}
-	// Offset counts the bytes read, the offending one included.
-	pos := max(int(off)-1, 0)
-	line := 1 + bytes.Count(data[:pos], []byte("\n"))
-	col := pos - bytes.LastIndexByte(data[:pos], '\n')
 	return fmt.Errorf("invalid tokenizer.json: %d:%d: %w", line, col, err)
 }
 

@@ -5,6 +5,7 @@
 package jsonerr
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -53,4 +54,22 @@ func TypeError(err error) error {
 		return errors.New(Words(te))
 	}
 	return err
+}
+
+// Position is the line and column (1-based) in data where a JSON syntax
+// or type error of decoding data stands; false for another error, or an
+// offset outside data.
+func Position(data []byte, err error) (line, col int, ok bool) {
+	off := int64(-1)
+	if se, is := errors.AsType[*json.SyntaxError](err); is {
+		off = se.Offset
+	} else if te, is := errors.AsType[*json.UnmarshalTypeError](err); is {
+		off = te.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return 0, 0, false
+	}
+	// Offset counts the bytes read, the offending one included.
+	pos := max(int(off)-1, 0)
+	return 1 + bytes.Count(data[:pos], []byte("\n")), pos - bytes.LastIndexByte(data[:pos], '\n'), true
 }

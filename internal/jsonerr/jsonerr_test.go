@@ -45,3 +45,25 @@ func TestTypeErrorInWords(t *testing.T) {
 		t.Errorf("nil became %v", got)
 	}
 }
+
+// TestPosition: a syntax error and a type error are placed at their line
+// and column; another error has no place.
+func TestPosition(t *testing.T) {
+	var v struct {
+		N int `json:"n"`
+	}
+	for in, want := range map[string][2]int{
+		"{\n  \"n\": tru\n}":  {2, 11},
+		"{\n  \"n\": \"x\"\n}": {2, 10},
+		"{\"n\": 1,}":         {1, 9},
+	} {
+		err := json.Unmarshal([]byte(in), &v)
+		line, col, ok := Position([]byte(in), err)
+		if !ok || line != want[0] || col != want[1] {
+			t.Errorf("%q (%v): %d:%d %v; want %d:%d", in, err, line, col, ok, want[0], want[1])
+		}
+	}
+	if _, _, ok := Position([]byte("{}"), errors.New("other")); ok {
+		t.Error("another error placed")
+	}
+}
