@@ -53,9 +53,9 @@ func TestPosition(t *testing.T) {
 		N int `json:"n"`
 	}
 	for in, want := range map[string][2]int{
-		"{\n  \"n\": tru\n}":  {2, 11},
+		"{\n  \"n\": tru\n}":   {2, 11},
 		"{\n  \"n\": \"x\"\n}": {2, 10},
-		"{\"n\": 1,}":         {1, 9},
+		"{\"n\": 1,}":          {1, 9},
 	} {
 		err := json.Unmarshal([]byte(in), &v)
 		line, col, ok := Position([]byte(in), err)
