@@ -2,6 +2,7 @@ package rundir
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,28 +16,50 @@ const MaxLine = 4 << 20
 // does not decode is an error naming the file (name) and the line number,
 // returned with the values read before it.
 func readJSONL[T any](r io.Reader, name string) ([]T, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
 	var out []T
-	line := 1
-	for ; sc.Scan(); line++ {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
+	err := EachLine(r, name, func(n int, line []byte) error {
 		var v T
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			return out, &lineError{file: name, line: line, err: err}
+		if err := json.Unmarshal(line, &v); err != nil {
+			return err
 		}
 		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// ErrStop, returned by EachLine's use, ends the reading without an error.
+var ErrStop = errors.New("stop reading")
+
+// EachLine calls use with each line of the telemetry stream r that is not
+// blank (trimmed of white space) and its number, from 1, until use returns
+// an error. A line is read whole up to MaxLine bytes, so that a file that
+// is a link to a device (/dev/zero) stops at the bound instead of filling
+// memory. An error of use (ErrStop: none), or a line past the bound, comes
+// back naming the file (name) and the line.
+func EachLine(r io.Reader, name string, use func(n int, line []byte) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLine)
+	n := 1
+	for ; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		if err := use(n, line); errors.Is(err, ErrStop) {
+			return nil
+		} else if err != nil {
+			return &lineError{file: name, line: n, err: err}
+		}
 	}
 	if err := sc.Err(); err != nil {
 		// A lineError, so that readOptional names the run's file.
 		if errors.Is(err, bufio.ErrTooLong) {
 			err = fmt.Errorf("longer than %d MiB (the bound of a telemetry line)", MaxLine>>20)
 		}
-		return out, &lineError{file: name, line: line, err: err}
+		return &lineError{file: name, line: n, err: err}
 	}
-	return out, nil
+	return nil
 }
 
 // lineError is a line of a telemetry file that does not decode. file is

@@ -486,15 +486,15 @@ func shift(r *rundir.Record, d int64) {
 func copyObserver(shards []*shard, file, out string) (int, error) {
 	for _, s := range shards {
 		var buf bytes.Buffer
-		err := eachLine(filepath.Join(s.dir, file), func(_ int, line []byte) bool {
+		err := eachLine(filepath.Join(s.dir, file), func(_ int, line []byte) error {
 			l, err := rebaseLine(line, s.offsetNS, -1)
 			if err != nil {
 				// A cut-short last line is left out, as the readers do.
-				return false
+				return rundir.ErrStop
 			}
 			buf.Write(l)
 			buf.WriteByte('\n')
-			return true
+			return nil
 		})
 		if err != nil {
 			return -1, err
@@ -512,13 +512,10 @@ func copyObserver(shards []*shard, file, out string) (int, error) {
 	return -1, nil
 }
 
-// eachLine calls use with each non-blank line of the telemetry file at
-// path (trimmed; number counts from 1) until use returns false. The file
-// is opened as every reader of a run opens one (rundir.OpenFile: a named
-// pipe is refused) and read a line at a time, each at most rundir.MaxLine,
-// so a link to a device (/dev/zero) stops at the bound instead of filling
-// memory. A missing file is no error.
-func eachLine(path string, use func(number int, line []byte) bool) error {
+// eachLine reads the telemetry file at path a bounded line at a time
+// (rundir.EachLine), opened as every reader of a run opens one
+// (rundir.OpenFile: a named pipe is refused). A missing file is no error.
+func eachLine(path string, use func(n int, line []byte) error) error {
 	f, err := rundir.OpenFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -526,25 +523,7 @@ func eachLine(path string, use func(number int, line []byte) bool) error {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 64<<10), rundir.MaxLine)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		if !use(n, line) {
-			return nil
-		}
-	}
-	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
-		return fmt.Errorf("%s line %d: longer than %d MiB (the bound of a telemetry line)", path, n+1, rundir.MaxLine>>20)
-	} else if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	return rundir.EachLine(f, path, use)
 }
 
 // rebaseLine adds d to a telemetry line's t_ns, keeping every other field
@@ -584,36 +563,22 @@ func mergeClients(shards []*shard, out string) (map[int][]rundir.ClientSample, e
 			continue
 		}
 		cs := []rundir.ClientSample{}
-		var decodeErr error
-		err := eachLine(path, func(n int, line []byte) bool {
-			c, err := rundir.ReadClientSamples(bytes.NewReader(line))
-			if err != nil {
-				if le := errors.Unwrap(err); le != nil {
-					err = le
-				}
-				decodeErr = fmt.Errorf("shard %s: %s line %d: %w", s.dir, rundir.ClientFile, n, err)
-				return false
+		err := eachLine(path, func(_ int, line []byte) error {
+			var c rundir.ClientSample
+			if err := json.Unmarshal(line, &c); err != nil {
+				return err
 			}
-			for i := range c {
-				c[i].TNS += s.offsetNS
-			}
-			cs = append(cs, c...)
+			c.TNS += s.offsetNS
+			cs = append(cs, c)
 			l, err := rebaseLine(line, s.offsetNS, s.m.Shard.Index)
 			if err != nil {
-				return false
+				return rundir.ErrStop
 			}
-			var t struct {
-				TNS int64 `json:"t_ns"`
-			}
-			json.Unmarshal(l, &t)
-			lines = append(lines, clientLine{tNS: t.TNS, shard: s.m.Shard.Index, line: l})
-			return true
+			lines = append(lines, clientLine{tNS: c.TNS, shard: s.m.Shard.Index, line: l})
+			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("shard %s: %w", s.dir, err)
-		}
-		if decodeErr != nil {
-			return nil, decodeErr
 		}
 		samples[s.m.Shard.Index] = cs
 	}
