@@ -81,7 +81,7 @@ func orNone(s string) string {
 }
 
 // sameHardware keeps the entries whose run.json has the hardware
-// fingerprint hw and the sharding shard (compare.Meta.Shard: "" for a
+// fingerprint hw and the sharding shard (compare.ShardOf: "" for a
 // whole run, "0/2" for a shard), at most limit of them (0: all), and counts
 // the others: on other hardware, and sharded otherwise (a shard carries its
 // part of the load: in a median with whole runs it reads as half the
@@ -93,7 +93,7 @@ func sameHardware(entries []*Entry, hw Hardware, shard string, limit int) (kept 
 		case json.Unmarshal(e.Manifest, &m) != nil || len(HardwareOf(&m).Differences(hw)) > 0:
 			other++
 			continue
-		case compare.MetaOf(&m).Shard != shard:
+		case compare.ShardOf(&m) != shard:
 			sharded++
 			continue
 		}

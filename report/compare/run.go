@@ -34,15 +34,21 @@ type Meta struct {
 	Gate json.RawMessage `json:"-"`
 }
 
+// ShardOf is a run's sharding as Meta.Shard holds it: "" for a whole run,
+// "I/N" for a shard.
+func ShardOf(m *rundir.Manifest) string {
+	if m.Shard == nil {
+		return ""
+	}
+	return m.Shard.String()
+}
+
 // MetaOf extracts a run's Meta from its manifest. A run made without a
 // scenario file has the scenario name its run.json recorded, which may be
 // empty.
 func MetaOf(m *rundir.Manifest) Meta {
 	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
-		Host: m.Host.Name, Start: m.Start}
-	if m.Shard != nil {
-		meta.Shard = m.Shard.String()
-	}
+		Host: m.Host.Name, Start: m.Start, Shard: ShardOf(m)}
 	if len(m.Scenario) > 0 {
 		var generic map[string]json.RawMessage
 		if json.Unmarshal(m.Scenario, &generic) == nil {
