@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -56,7 +57,7 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		}
 		// A shard's records carry the whole run's levels at its part of
 		// the load (README, "Sharded runs on Kubernetes").
-		if shardOf(ma) != shardOf(mb) {
+		if compare.ShardOf(ma) != compare.ShardOf(mb) {
 			for _, r := range []*Run{a, b} {
 				if s := r.Manifest.Shard; s != nil {
 					unfair = append(unfair, fmt.Sprintf("%s is shard %s of a sharded run: its part of the load (merge the shards with inferbench merge)", r.Label, s))
@@ -330,10 +331,3 @@ func diffLoad(a, b rundir.LoadInfo) []string {
 	return out
 }
 
-// shardOf is "I/N" for one shard of a sharded run, "" for a whole run.
-func shardOf(m *rundir.Manifest) string {
-	if m.Shard == nil {
-		return ""
-	}
-	return m.Shard.String()
-}
