@@ -330,4 +330,3 @@ func diffLoad(a, b rundir.LoadInfo) []string {
 	add("seed", a.Seed, b.Seed)
 	return out
 }
-
