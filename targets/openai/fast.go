@@ -200,23 +200,15 @@ func (p *scanner) integer(dst *int) bool {
 
 // choices decodes the choices array.
 func (p *scanner) choices(ev *eventJSON) bool {
-	p.ws()
-	if !p.eat('[') {
-		return false
-	}
 	if ev.Choices == nil {
 		ev.Choices = make([]choiceJSON, 0, 1) // as encoding/json: [] is empty, not nil
 	}
 	ev.Choices = ev.Choices[:0]
-	p.ws()
-	if p.eat(']') {
-		return true
-	}
-	for {
+	return p.arrayItems(func() bool {
 		ev.Choices = append(ev.Choices, choiceJSON{})
 		ch := &ev.Choices[len(ev.Choices)-1]
 		seen := 0
-		if !p.objectKeys(func(key []byte) bool {
+		return p.objectKeys(func(key []byte) bool {
 			switch string(key) {
 			case "delta":
 				return once(&seen, 1) && p.delta(ch)
@@ -226,17 +218,8 @@ func (p *scanner) choices(ev *eventJSON) bool {
 				return once(&seen, 4) && p.plainString(&ch.FinishReason)
 			}
 			return !foldsTo(key, "delta", "text", "finish_reason") && p.skip()
-		}) {
-			return false
-		}
-		p.ws()
-		if p.eat(']') {
-			return true
-		}
-		if !p.eat(',') {
-			return false
-		}
-	}
+		})
+	})
 }
 
 // delta decodes a choice's delta object.
@@ -332,16 +315,7 @@ func (p *scanner) eat(c byte) bool {
 // objectKeys walks an object, calling value for each key with the scanner
 // before the key's value; value must consume it.
 func (p *scanner) objectKeys(value func(key []byte) bool) bool {
-	p.ws()
-	if !p.eat('{') {
-		return false
-	}
-	p.ws()
-	if p.eat('}') {
-		return true
-	}
-	for {
-		p.ws()
+	return p.list('{', '}', func() bool {
 		key, ok := p.rawString()
 		if !ok {
 			return false
@@ -351,11 +325,34 @@ func (p *scanner) objectKeys(value func(key []byte) bool) bool {
 			return false
 		}
 		p.ws()
-		if !value(key) {
+		return value(key)
+	})
+}
+
+// arrayItems walks an array, calling item with the scanner before each
+// element; item must consume it.
+func (p *scanner) arrayItems(item func() bool) bool {
+	return p.list('[', ']', item)
+}
+
+// list walks what open and closing delimit, calling item before each
+// comma-separated member; item must consume it.
+func (p *scanner) list(open, closing byte, item func() bool) bool {
+	p.ws()
+	if !p.eat(open) {
+		return false
+	}
+	p.ws()
+	if p.eat(closing) {
+		return true
+	}
+	for {
+		p.ws()
+		if !item() {
 			return false
 		}
 		p.ws()
-		if p.eat('}') {
+		if p.eat(closing) {
 			return true
 		}
 		if !p.eat(',') {
@@ -437,24 +434,7 @@ func (p *scanner) skipDepth(depth int) bool {
 	case c == '{':
 		return p.objectKeys(func([]byte) bool { return p.skipDepth(depth + 1) })
 	case c == '[':
-		p.i++
-		p.ws()
-		if p.eat(']') {
-			return true
-		}
-		for {
-			p.ws()
-			if !p.skipDepth(depth + 1) {
-				return false
-			}
-			p.ws()
-			if p.eat(']') {
-				return true
-			}
-			if !p.eat(',') {
-				return false
-			}
-		}
+		return p.arrayItems(func() bool { return p.skipDepth(depth + 1) })
 	case c == '"':
 		return p.skipString()
 	case c == 't':
