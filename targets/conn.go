@@ -1,6 +1,7 @@
 package targets
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -26,6 +27,11 @@ type Conn struct {
 	// Header holds extra request headers; the adapter sets its credentials
 	// header from APIKey over them.
 	Header http.Header
+	// Name leads the errors of the requests sent (Endpoint.Name): the kind
+	// the user chose, so that a vLLM server that cannot be reached reads
+	// "vllm: …", not the protocol's "openai: …". "" is the adapter's own
+	// name.
+	Name string
 }
 
 // String describes c without its API key.
@@ -52,8 +58,10 @@ func (c Conn) Describe(name string, fields ...string) string {
 // Endpoint parses BaseURL (ParseBaseURL) and returns it with the Endpoint
 // that sends to it: NewEndpoint(name, Client, Header, accept, keyHeader,
 // APIKey), whose redactor also removes the credentials BaseURL carries
-// (URLSecrets). Its error is led by name.
+// (URLSecrets). Its error is led by name; c.Name, when set, stands for name
+// in both.
 func (c Conn) Endpoint(name, accept, keyHeader string) (*url.URL, Endpoint, error) {
+	name = cmp.Or(c.Name, name)
 	u, err := ParseBaseURL(c.BaseURL)
 	if err != nil {
 		return nil, Endpoint{}, fmt.Errorf("%s: %w", name, err)

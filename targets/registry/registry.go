@@ -42,6 +42,8 @@ type Options struct {
 	// ContinuousUsage asks vLLM for cumulative usage on every chunk
 	// (stream_options.continuous_usage_stats); other kinds ignore it.
 	ContinuousUsage bool
+
+	kind string // set by New: the adapter's errors name it (targets.Conn.Name)
 }
 
 // String describes o without its API key.
@@ -54,7 +56,7 @@ func (o Options) GoString() string { return o.String() }
 
 // conn is where and how an adapter reaches the server: URL, key and client.
 func (o Options) conn() targets.Conn {
-	return targets.Conn{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client}
+	return targets.Conn{BaseURL: o.URL, APIKey: o.APIKey, Client: o.Client, Name: o.kind}
 }
 
 // constructor builds a target of one kind.
@@ -338,6 +340,7 @@ func New(kind string, o Options) (targets.Target, error) {
 		}
 		o.URL = k.URL
 	}
+	o.kind = k.Name
 	t, err := k.new(o)
 	if err != nil {
 		return nil, fmt.Errorf("target %s: %w", kind, err)

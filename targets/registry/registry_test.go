@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -92,6 +93,32 @@ func TestOptionsRedactKey(t *testing.T) {
 	for _, s := range []string{fmt.Sprint(o), fmt.Sprintf("%+v %#v %v", o, o, &o)} {
 		if strings.Contains(s, "sk-very-secret") {
 			t.Errorf("key shown: %s", s)
+		}
+	}
+}
+
+// TestErrorsNameTheKind: a request that cannot be sent is reported under the
+// kind the user chose, not its protocol's adapter ("vllm: …", not
+// "openai: …"). Bedrock and Vertex are left out: they sign with cloud
+// credentials before sending, and their adapters are their kinds' own.
+func TestErrorsNameTheKind(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	for _, kind := range registry.Kinds() {
+		if kind == "bedrock" || kind == "vertex" {
+			continue
+		}
+		tg, err := registry.New(kind, registry.Options{URL: closed, APIKey: "sk-test-0"})
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		_, err = tg.Stream(context.Background(), targets.Request{Model: "owner/m", Prompt: "p", MaxTokens: 4}, func(targets.Chunk) {})
+		if err == nil || !strings.HasPrefix(err.Error(), kind+": ") {
+			t.Errorf("%s: err = %v, want it led by %q", kind, err, kind+":")
 		}
 	}
 }
