@@ -55,6 +55,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/schemas"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/auth/bearer"
+	"github.com/aws/smithy-go/logging"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/aws/smithy-go/transport/http/protocol/restjson1"
 
@@ -145,7 +146,11 @@ func New(cfg Config) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts []func(*config.LoadOptions) error
+	// The SDK's own log lines ("SDK … WARN falling back to IMDSv1: …" when
+	// no credentials are found) go nowhere: a failure reaches the caller
+	// as the operation's error, which the probe and the record carry, and
+	// a line of the SDK's on stderr tears the live view.
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	region := cmp.Or(cfg.Region, hostRegion)
 	if region != "" {
 		opts = append(opts, config.WithRegion(region))

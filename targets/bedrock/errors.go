@@ -100,6 +100,15 @@ func (r redactor) err(err error) error {
 // transport's error otherwise, led by ctx's cause (targets.WithCause).
 func (t *Target) apiError(ctx context.Context, err error) error {
 	red := t.redactor(ctx)
+	// Credentials that could not be had (no profile, no key, no instance
+	// role: the instance metadata service's 403) fail in the SDK's identity
+	// step, as another service's operation inside Bedrock's. Nothing was
+	// sent to Bedrock, and that service's status is not Bedrock's answer:
+	// read as one, it said "key rejected: http 403".
+	var op, inner *smithy.OperationError
+	if errors.As(err, &op) && errors.As(op.Err, &inner) && inner.ServiceID != op.ServiceID {
+		return red.err(targets.RequestErrorf("bedrock: could not get AWS credentials (none sent; set AWS_BEARER_TOKEN_BEDROCK, or AWS keys or a profile): %v", err))
+	}
 	// A request that got no answer (refused, reset, timed out, canceled)
 	// comes back as a ResponseError too, with status 0 around a
 	// RequestSendError: that is the transport's error, not an HTTP one.
