@@ -149,8 +149,13 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		return t.stream(ctx, req, onChunk)
 	}
 	tok, err := t.token(ctx)
-	if err != nil {
-		return targets.Final{}, t.ep.Redact.Err(fmt.Errorf("gemini: access token: %w", targets.WithCause(ctx, err)))
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return targets.Final{}, t.ep.Redact.Err(fmt.Errorf("%s: access token: %w", t.ep.Name, targets.WithCause(ctx, err)))
+	case err != nil:
+		// No token, no request: the server was not reached (it read
+		// "unreachable" once, for credentials that were never set up).
+		return targets.Final{}, t.ep.Redact.Err(targets.RequestErrorf("%s: no access token: %v", t.ep.Name, err))
 	}
 	// A copy of the target for this request: its header carries the
 	// token, its redactor removes it.

@@ -124,7 +124,7 @@ func New(cfg Config) (*gemini.Target, error) {
 	default:
 		token = adcToken()
 	}
-	return gemini.New(gemini.Config{Conn: targets.Conn{BaseURL: root, Client: cfg.Client}, Token: token})
+	return gemini.New(gemini.Config{Conn: targets.Conn{BaseURL: root, Client: cfg.Client, Name: "vertex"}, Token: token})
 }
 
 // sourceToken returns the access token of ts.

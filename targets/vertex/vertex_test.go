@@ -186,3 +186,18 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestNoCredentials: with no token and no Application Default Credentials,
+// a request is never sent, and the error says so under the kind's name
+// (it read "unreachable: gemini: access token: …" once).
+func TestNoCredentials(t *testing.T) {
+	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(t.TempDir(), "absent.json"))
+	srv := targettest.ReplayOnce(t, 200, http.Header{"Content-Type": {"text/event-stream"}}, "", nil)
+	r := targettest.Stream(t, vertex.New, vertex.Config{BaseURL: srv.URL, Project: "p"}, targets.Request{Model: "m", Prompt: "p"})
+	if loadgen.Classify(r.Err) != rundir.Request || !strings.HasPrefix(fmt.Sprint(r.Err), "vertex: no access token: ") {
+		t.Errorf("err %v (class %s), want a request never sent, led by \"vertex: no access token: \"", r.Err, loadgen.Classify(r.Err))
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("%d requests reached the server", n)
+	}
+}
