@@ -54,7 +54,8 @@ FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/o
 	./rundir:FuzzRecordDecode ./targets/tgi:FuzzStream ./targets/ollama:FuzzStream \
 	./targets/anthropic:FuzzStream ./targets/gemini:FuzzStream ./internal/yamlguard:FuzzParse \
 	./tokenizer:FuzzLoad ./tokenizer:FuzzEncode ./tokenizer:FuzzScannerVsRegexp \
-	./targets/bedrock:FuzzStream ./targets/openai:FuzzResponsesStream ./targets/replicate:FuzzStream ./targets/triton:FuzzStream
+	./targets/bedrock:FuzzStream ./targets/openai:FuzzResponsesStream ./targets/replicate:FuzzStream ./targets/triton:FuzzStream \
+	./report:FuzzGPUIndex
 # A duration can end in a spurious "context deadline exceeded" FAIL on Go 1.26
 # (golang/go#75804); scripts/fuzz.sh retries that once. CI gives a count.
 FUZZTIME ?= 60s

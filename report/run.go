@@ -101,11 +101,13 @@ func attach[S any](rd *rundir.Run, read func() ([]S, error), what string, add fu
 	}
 }
 
-// attachGPU adds each level's GPU telemetry from gpu.jsonl's samples.
+// attachGPU adds each level's GPU telemetry from gpu.jsonl's samples,
+// indexed once for all the levels.
 func attachGPU(samples []rundir.GPUSample, sum *Summary) {
+	x := NewGPUIndex(samples)
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
-		g := SummarizeGPU(samples, l.StartNS, l.EndNS, l.OutputTokens)
+		g := x.Summarize(l.StartNS, l.EndNS, l.OutputTokens)
 		l.GPU = &g
 	}
 }

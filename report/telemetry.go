@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/inferbench/inferbench/gpu"
@@ -114,42 +115,180 @@ type deviceKey struct {
 	uuid  string
 }
 
+// GPUIndex is a run's GPU samples grouped by device and sorted by time,
+// once, so that each level's window is summarized from the readings in
+// and around it, found by binary search, rather than by regrouping every
+// sample of the run for every level (which took over a second for an
+// hour of 8-GPU telemetry over 60 levels: BenchmarkSummarizeGPU). Build
+// it with NewGPUIndex; it is not changed after, so Summarize may run
+// concurrently.
+type GPUIndex struct {
+	devs []gpuDevice // by index, then UUID
+	gaps []int64     // the failed ticks' times, sorted
+	// maxPowerWindowNS is the longest span a power reading of the run
+	// averages (rundir.GPUSample.PowerWindowNS), over every GPU.
+	maxPowerWindowNS int64
+}
+
+// gpuDevice is one GPU's readings, and the series Summarize reads of them.
+type gpuDevice struct {
+	key deviceKey
+	// samples are the readings in time order; readings of the same time
+	// keep their order in the file (a stable sort).
+	samples []rundir.GPUSample
+	// memTotal is the last MemoryTotalBytes reported, in time order.
+	memTotal *uint64
+	// energy is the counter in mJ, in time order; energyReset is set when
+	// it decreased anywhere in the run (a driver reload or a wrap), which
+	// rules the counter out for every window.
+	energy      []point
+	energyReset bool
+	// power holds the power readings, each at the middle of the span it
+	// averages, in time order.
+	power []point
+	// reasons are the readings that carried clock-event reasons, in time
+	// order, each with the throttle reasons (gpu.IsThrottle) among them.
+	reasons []reasonTick
+}
+
+// reasonTick is one reading's throttle reasons; throttle is empty when it
+// named none (an unthrottled tick, which ends a throttled stretch).
+type reasonTick struct {
+	t        int64
+	throttle []string
+}
+
+// NewGPUIndex indexes a run's samples, as read from gpu.jsonl, in any
+// order.
+func NewGPUIndex(samples []rundir.GPUSample) *GPUIndex {
+	x := &GPUIndex{}
+	count := map[deviceKey]int{}
+	for i := range samples {
+		s := &samples[i]
+		if s.IsGap() {
+			x.gaps = append(x.gaps, s.TNS)
+			continue
+		}
+		x.maxPowerWindowNS = max(x.maxPowerWindowNS, s.PowerWindowNS)
+		count[deviceKey{s.Index, s.UUID}]++
+	}
+	slices.Sort(x.gaps)
+	keys := slices.SortedFunc(maps.Keys(count), func(a, b deviceKey) int {
+		return cmp.Or(cmp.Compare(a.index, b.index), cmp.Compare(a.uuid, b.uuid))
+	})
+	// One copy of the readings, each GPU's in a slice of it.
+	all := make([]rundir.GPUSample, 0, len(samples)-len(x.gaps))
+	byDev := make(map[deviceKey][]rundir.GPUSample, len(keys))
+	for _, k := range keys {
+		n := len(all)
+		all = all[:n+count[k]]
+		byDev[k] = all[n:n:len(all)]
+	}
+	for i := range samples {
+		if s := &samples[i]; !s.IsGap() {
+			k := deviceKey{s.Index, s.UUID}
+			byDev[k] = append(byDev[k], *s)
+		}
+	}
+	x.devs = make([]gpuDevice, 0, len(keys))
+	for _, k := range keys {
+		ss := byDev[k]
+		slices.SortStableFunc(ss, func(a, b rundir.GPUSample) int { return cmp.Compare(a.TNS, b.TNS) })
+		x.devs = append(x.devs, newGPUDevice(k, ss))
+	}
+	return x
+}
+
+// newGPUDevice derives the series of one GPU's time-sorted readings.
+func newGPUDevice(k deviceKey, ss []rundir.GPUSample) gpuDevice {
+	d := gpuDevice{key: k, samples: ss}
+	for i := range ss {
+		s := &ss[i]
+		if s.MemoryTotalBytes != nil {
+			d.memTotal = s.MemoryTotalBytes
+		}
+		if s.EnergyMJ != nil && !d.energyReset {
+			v := float64(*s.EnergyMJ)
+			if n := len(d.energy); n > 0 && v < d.energy[n-1].v {
+				d.energyReset, d.energy = true, nil
+			} else {
+				d.energy = appendSized(d.energy, point{s.TNS, v}, len(ss)-i)
+			}
+		}
+		if s.PowerW != nil {
+			d.power = appendSized(d.power, point{s.TNS - s.PowerWindowNS/2, *s.PowerW}, len(ss)-i)
+		}
+		if s.ClockEventReasons != nil {
+			rt := reasonTick{t: s.TNS}
+			for _, r := range s.ClockEventReasons {
+				if gpu.IsThrottle(r) {
+					rt.throttle = append(rt.throttle, r)
+				}
+			}
+			d.reasons = appendSized(d.reasons, rt, len(ss)-i)
+		}
+	}
+	// Readings come in time order; spans of different lengths could
+	// change it.
+	slices.SortStableFunc(d.power, func(a, b point) int { return cmp.Compare(a.t, b.t) })
+	return d
+}
+
+// appendSized appends v to vs, making room for up to left values at the
+// first.
+func appendSized[T any](vs []T, v T, left int) []T {
+	if vs == nil {
+		vs = make([]T, 0, left)
+	}
+	return append(vs, v)
+}
+
 // SummarizeGPU computes the GPU telemetry of the window [startNS, endNS]
 // from a run's samples (as read from gpu.jsonl, in any order; samples
 // outside the window are used to interpolate at its edges) and the level's
 // output tokens. It is a pure function; see GPULevel for the definitions.
+// It indexes the samples for the one window: for a run's levels, index
+// once (NewGPUIndex) and summarize each with GPUIndex.Summarize.
 func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens int64) GPULevel {
+	if endNS <= startNS {
+		return GPULevel{StartNS: startNS, EndNS: endNS}
+	}
+	return NewGPUIndex(samples).Summarize(startNS, endNS, outputTokens)
+}
+
+// inWindow is one GPU with a reading in a window, and its readings from
+// the window's start to half the run's longest power span past its end.
+type inWindow struct {
+	d  *gpuDevice
+	ss []rundir.GPUSample
+}
+
+// Summarize computes the GPU telemetry of the window [startNS, endNS] and
+// the level's output tokens, as SummarizeGPU does over the indexed
+// samples; see GPULevel for the definitions. Its cost grows with the
+// readings in and near the window, not with the run.
+func (x *GPUIndex) Summarize(startNS, endNS int64, outputTokens int64) GPULevel {
 	lv := GPULevel{StartNS: startNS, EndNS: endNS}
 	if endNS <= startNS {
 		return lv
 	}
-	byDev := map[deviceKey][]rundir.GPUSample{}
-	var maxWindow int64 // the longest span a power reading averages
-	for _, s := range samples {
-		if s.IsGap() {
-			if s.TNS >= startNS && s.TNS <= endNS {
-				lv.Gaps++
-			}
-			continue
+	lv.Gaps = sort.Search(len(x.gaps), func(i int) bool { return x.gaps[i] > endNS }) -
+		sort.Search(len(x.gaps), func(i int) bool { return x.gaps[i] >= startNS })
+	// Up to half a span past the window: a tick's power stands inside it
+	// while its time is after it (GPUTick.PowerTNS).
+	late := endNS + x.maxPowerWindowNS/2
+	var in []inWindow
+	for i := range x.devs {
+		d := &x.devs[i]
+		ss := d.samples
+		lo := sort.Search(len(ss), func(i int) bool { return ss[i].TNS >= startNS })
+		if lo == len(ss) || ss[lo].TNS > endNS {
+			continue // no reading in the window
 		}
-		maxWindow = max(maxWindow, s.PowerWindowNS)
-		k := deviceKey{s.Index, s.UUID}
-		byDev[k] = append(byDev[k], s)
+		hi := max(lo, sort.Search(len(ss), func(i int) bool { return ss[i].TNS > late }))
+		in = append(in, inWindow{d, ss[lo:hi]})
 	}
-	keys := make([]deviceKey, 0, len(byDev))
-	for k, ss := range byDev {
-		slices.SortStableFunc(ss, func(a, b rundir.GPUSample) int { return cmp.Compare(a.TNS, b.TNS) })
-		for _, s := range ss {
-			if s.TNS >= startNS && s.TNS <= endNS {
-				keys = append(keys, k)
-				break
-			}
-		}
-	}
-	slices.SortFunc(keys, func(a, b deviceKey) int {
-		return cmp.Or(cmp.Compare(a.index, b.index), cmp.Compare(a.uuid, b.uuid))
-	})
-	lv.GPUs = len(keys)
+	lv.GPUs = len(in)
 	if lv.GPUs == 0 {
 		return lv
 	}
@@ -159,18 +298,10 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 	ticks := GPUTicks{}
 	var memTotal uint64
 	memTotalKnown := true
-	for _, k := range keys {
-		var total *uint64
-		for _, s := range byDev[k] {
-			if s.MemoryTotalBytes != nil {
-				total = s.MemoryTotalBytes
-			}
-			if s.TNS < startNS || s.TNS > endNS+maxWindow/2 {
-				continue
-			}
-			// Up to half a span past the window: a tick's power stands
-			// inside it while its time is after it (GPUTick.PowerTNS).
-			ticks.Add(&s)
+	for _, w := range in {
+		for i := range w.ss {
+			s := &w.ss[i]
+			ticks.Add(s)
 			if s.TNS > endNS {
 				continue
 			}
@@ -179,21 +310,21 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 				util = append(util, *s.UtilizationPct)
 			}
 		}
-		if total == nil {
+		if w.d.memTotal == nil {
 			memTotalKnown = false
 		} else {
-			memTotal += *total
+			memTotal += *w.d.memTotal
 		}
 	}
 	lv.UtilizationPct = meanPeak(util)
 	var mem, power []float64
 	// In tick order, so that sums (and so means) are the same every time.
-	in := func(tns int64) bool { return tns >= startNS && tns <= endNS }
+	inside := func(tns int64) bool { return tns >= startNS && tns <= endNS }
 	for _, t := range ticks.Sorted() {
-		if t.NMem == lv.GPUs && in(t.TNS) {
+		if t.NMem == lv.GPUs && inside(t.TNS) {
 			mem = append(mem, t.MemoryUsedBytes)
 		}
-		if t.NPower == lv.GPUs && in(t.PowerTNS()) {
+		if t.NPower == lv.GPUs && inside(t.PowerTNS()) {
 			power = append(power, t.PowerW)
 		}
 	}
@@ -206,11 +337,11 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 	// Energy, per GPU then summed.
 	var energyJ float64
 	byCounter, byIntegral := 0, 0
-	for _, k := range keys {
-		if j, ok := counterEnergyJ(byDev[k], startNS, endNS); ok {
+	for _, w := range in {
+		if j, ok := w.d.counterEnergyJ(startNS, endNS); ok {
 			energyJ += j
 			byCounter++
-		} else if j, ok := powerIntegralJ(byDev[k], startNS, endNS); ok {
+		} else if j, ok := w.d.powerIntegralJ(startNS, endNS); ok {
 			energyJ += j
 			byIntegral++
 		}
@@ -231,7 +362,7 @@ func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens
 		}
 	}
 
-	throttleShares(&lv, byDev, keys, startNS, endNS)
+	throttleShares(&lv, in, startNS, endNS)
 	return lv
 }
 
@@ -275,19 +406,9 @@ func interp(pts []point, t int64) float64 {
 
 // counterEnergyJ is E(end) − E(start) of the device's energy counter in
 // joules, when its readings bracket the window and never decrease.
-func counterEnergyJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
-	var pts []point
-	for _, s := range ss {
-		if s.EnergyMJ == nil {
-			continue
-		}
-		v := float64(*s.EnergyMJ)
-		if len(pts) > 0 && v < pts[len(pts)-1].v {
-			return 0, false // counter reset (driver reload) or wrap
-		}
-		pts = append(pts, point{s.TNS, v})
-	}
-	if len(pts) < 2 || pts[0].t > start || pts[len(pts)-1].t < end {
+func (d *gpuDevice) counterEnergyJ(start, end int64) (float64, bool) {
+	pts := d.energy
+	if d.energyReset || len(pts) < 2 || pts[0].t > start || pts[len(pts)-1].t < end {
 		return 0, false
 	}
 	return (interp(pts, end) - interp(pts, start)) / 1000, true
@@ -299,62 +420,66 @@ func counterEnergyJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
 // middle of that span: taken at its own time it lags the power by half the
 // span, and a window that ends on a rise (idle to a 700 W cap on an H200)
 // read 20 % low against the energy counter (TestPowerIntegralOnH200Transition).
-func powerIntegralJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
-	var pts []point
-	for _, s := range ss {
-		if s.PowerW != nil {
-			pts = append(pts, point{s.TNS - s.PowerWindowNS/2, *s.PowerW})
-		}
-	}
+func (d *gpuDevice) powerIntegralJ(start, end int64) (float64, bool) {
+	pts := d.power
 	if len(pts) == 0 {
 		return 0, false
 	}
-	// Samples come in time order; readings of spans of different lengths
-	// could change it.
-	slices.SortStableFunc(pts, func(a, b point) int { return cmp.Compare(a.t, b.t) })
 	// Knots: start, every reading strictly inside, end.
-	knots := []point{{start, interp(pts, start)}}
-	for _, p := range pts {
-		if p.t > start && p.t < end {
-			knots = append(knots, p)
-		}
-	}
-	knots = append(knots, point{end, interp(pts, end)})
+	lo := sort.Search(len(pts), func(i int) bool { return pts[i].t > start })
+	hi := max(lo, sort.Search(len(pts), func(i int) bool { return pts[i].t >= end }))
 	var ws float64 // watt-nanoseconds
-	for i := 1; i < len(knots); i++ {
-		a, b := knots[i-1], knots[i]
+	a := point{start, interp(pts, start)}
+	for _, b := range pts[lo:hi] {
 		ws += (a.v + b.v) / 2 * float64(b.t-a.t)
+		a = b
 	}
+	b := point{end, interp(pts, end)}
+	ws += (a.v + b.v) / 2 * float64(b.t-a.t)
 	return ws / 1e9, true
 }
 
-// throttleShares sets the throttle fields from the ticks that carried
-// clock-event reasons, each tick's state held until the next.
-func throttleShares(lv *GPULevel, byDev map[deviceKey][]rundir.GPUSample, keys []deviceKey, start, end int64) {
-	type state struct {
-		t       int64
-		reasons map[string]bool // throttle reasons active on any GPU
+// throttleShares sets the throttle fields from the ticks of the window's
+// GPUs that carried clock-event reasons, each tick's state held until the
+// next: the first from −∞, the last to +∞. Only the ticks from the one
+// whose state holds at the window's start (the last at or before it, else
+// the first) to the window's end count.
+func throttleShares(lv *GPULevel, in []inWindow, start, end int64) {
+	var from int64
+	found := false
+	for _, w := range in {
+		r := w.d.reasons
+		if j := sort.Search(len(r), func(i int) bool { return r[i].t > start }); j > 0 && (!found || r[j-1].t > from) {
+			from, found = r[j-1].t, true
+		}
 	}
-	byTick := map[int64]map[string]bool{}
-	for _, k := range keys {
-		for _, s := range byDev[k] {
-			if s.ClockEventReasons == nil {
-				continue
-			}
-			m := byTick[s.TNS]
-			if m == nil {
-				m = map[string]bool{}
-				byTick[s.TNS] = m
-			}
-			for _, r := range s.ClockEventReasons {
-				if gpu.IsThrottle(r) {
-					m[r] = true
-				}
+	if !found {
+		for _, w := range in {
+			if r := w.d.reasons; len(r) > 0 && (!found || r[0].t < from) {
+				from, found = r[0].t, true
 			}
 		}
 	}
-	if len(byTick) == 0 {
-		return
+	if !found {
+		return // no GPU of the window reported reasons
+	}
+	byTick := map[int64]map[string]bool{} // throttle reasons active on any GPU
+	for _, w := range in {
+		r := w.d.reasons
+		for k := sort.Search(len(r), func(i int) bool { return r[i].t >= from }); k < len(r) && (r[k].t < end || r[k].t == from); k++ {
+			m := byTick[r[k].t]
+			if m == nil {
+				m = map[string]bool{}
+				byTick[r[k].t] = m
+			}
+			for _, reason := range r[k].throttle {
+				m[reason] = true
+			}
+		}
+	}
+	type state struct {
+		t       int64
+		reasons map[string]bool
 	}
 	states := make([]state, 0, len(byTick))
 	for t, m := range byTick {
@@ -365,7 +490,8 @@ func throttleShares(lv *GPULevel, byDev map[deviceKey][]rundir.GPUSample, keys [
 	var throttled float64
 	perReason := map[string]float64{}
 	for i, st := range states {
-		// State i holds over [t_i, t_{i+1}); the first from −∞, the last to +∞.
+		// State i holds over [t_i, t_{i+1}): the first from the window's
+		// start (it holds there), the last to its end.
 		from, to := st.t, end
 		if i == 0 {
 			from = start

@@ -1,0 +1,253 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// SummarizeGPU computes the GPU telemetry of the window [startNS, endNS]
+// from a run's samples (as read from gpu.jsonl, in any order; samples
+// outside the window are used to interpolate at its edges) and the level's
+// output tokens. It is a pure function; see GPULevel for the definitions.
+func refSummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens int64) GPULevel {
+	lv := GPULevel{StartNS: startNS, EndNS: endNS}
+	if endNS <= startNS {
+		return lv
+	}
+	byDev := map[deviceKey][]rundir.GPUSample{}
+	var maxWindow int64 // the longest span a power reading averages
+	for _, s := range samples {
+		if s.IsGap() {
+			if s.TNS >= startNS && s.TNS <= endNS {
+				lv.Gaps++
+			}
+			continue
+		}
+		maxWindow = max(maxWindow, s.PowerWindowNS)
+		k := deviceKey{s.Index, s.UUID}
+		byDev[k] = append(byDev[k], s)
+	}
+	keys := make([]deviceKey, 0, len(byDev))
+	for k, ss := range byDev {
+		slices.SortStableFunc(ss, func(a, b rundir.GPUSample) int { return cmp.Compare(a.TNS, b.TNS) })
+		for _, s := range ss {
+			if s.TNS >= startNS && s.TNS <= endNS {
+				keys = append(keys, k)
+				break
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b deviceKey) int {
+		return cmp.Or(cmp.Compare(a.index, b.index), cmp.Compare(a.uuid, b.uuid))
+	})
+	lv.GPUs = len(keys)
+	if lv.GPUs == 0 {
+		return lv
+	}
+
+	// Per-GPU utilization, and per-tick sums of memory and power.
+	var util []float64
+	ticks := GPUTicks{}
+	var memTotal uint64
+	memTotalKnown := true
+	for _, k := range keys {
+		var total *uint64
+		for _, s := range byDev[k] {
+			if s.MemoryTotalBytes != nil {
+				total = s.MemoryTotalBytes
+			}
+			if s.TNS < startNS || s.TNS > endNS+maxWindow/2 {
+				continue
+			}
+			// Up to half a span past the window: a tick's power stands
+			// inside it while its time is after it (GPUTick.PowerTNS).
+			ticks.Add(&s)
+			if s.TNS > endNS {
+				continue
+			}
+			lv.Samples++
+			if s.UtilizationPct != nil {
+				util = append(util, *s.UtilizationPct)
+			}
+		}
+		if total == nil {
+			memTotalKnown = false
+		} else {
+			memTotal += *total
+		}
+	}
+	lv.UtilizationPct = meanPeak(util)
+	var mem, power []float64
+	// In tick order, so that sums (and so means) are the same every time.
+	in := func(tns int64) bool { return tns >= startNS && tns <= endNS }
+	for _, t := range ticks.Sorted() {
+		if t.NMem == lv.GPUs && in(t.TNS) {
+			mem = append(mem, t.MemoryUsedBytes)
+		}
+		if t.NPower == lv.GPUs && in(t.PowerTNS()) {
+			power = append(power, t.PowerW)
+		}
+	}
+	lv.MemoryUsedBytes = meanPeak(mem)
+	lv.PowerW = meanPeak(power)
+	if memTotalKnown {
+		lv.MemoryTotalBytes = &memTotal
+	}
+
+	// Energy, per GPU then summed.
+	var energyJ float64
+	byCounter, byIntegral := 0, 0
+	for _, k := range keys {
+		if j, ok := refCounterEnergyJ(byDev[k], startNS, endNS); ok {
+			energyJ += j
+			byCounter++
+		} else if j, ok := refPowerIntegralJ(byDev[k], startNS, endNS); ok {
+			energyJ += j
+			byIntegral++
+		}
+	}
+	if byCounter+byIntegral == lv.GPUs {
+		lv.EnergyJ = &energyJ
+		switch {
+		case byIntegral == 0:
+			lv.EnergySource = EnergyCounter
+		case byCounter == 0:
+			lv.EnergySource = EnergyPowerIntegral
+		default:
+			lv.EnergySource = EnergyMixed
+		}
+		if energyJ > 0 {
+			tpj := TokensPerJoule(outputTokens, energyJ)
+			lv.OutputTokensPerJ = &tpj
+		}
+	}
+
+	refThrottleShares(&lv, byDev, keys, startNS, endNS)
+	return lv
+}
+
+// refCounterEnergyJ is E(end) − E(start) of the device's energy counter in
+// joules, when its readings bracket the window and never decrease.
+func refCounterEnergyJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
+	var pts []point
+	for _, s := range ss {
+		if s.EnergyMJ == nil {
+			continue
+		}
+		v := float64(*s.EnergyMJ)
+		if len(pts) > 0 && v < pts[len(pts)-1].v {
+			return 0, false // counter reset (driver reload) or wrap
+		}
+		pts = append(pts, point{s.TNS, v})
+	}
+	if len(pts) < 2 || pts[0].t > start || pts[len(pts)-1].t < end {
+		return 0, false
+	}
+	return (interp(pts, end) - interp(pts, start)) / 1000, true
+}
+
+// refPowerIntegralJ is ∫ P dt over [start, end] in joules, P linear between
+// readings and flat outside them. A reading that is the mean over the
+// span before it (PowerWindowNS: 1 s on Ampere and newer) stands at the
+// middle of that span: taken at its own time it lags the power by half the
+// span, and a window that ends on a rise (idle to a 700 W cap on an H200)
+// read 20 % low against the energy counter (TestPowerIntegralOnH200Transition).
+func refPowerIntegralJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
+	var pts []point
+	for _, s := range ss {
+		if s.PowerW != nil {
+			pts = append(pts, point{s.TNS - s.PowerWindowNS/2, *s.PowerW})
+		}
+	}
+	if len(pts) == 0 {
+		return 0, false
+	}
+	// Samples come in time order; readings of spans of different lengths
+	// could change it.
+	slices.SortStableFunc(pts, func(a, b point) int { return cmp.Compare(a.t, b.t) })
+	// Knots: start, every reading strictly inside, end.
+	knots := []point{{start, interp(pts, start)}}
+	for _, p := range pts {
+		if p.t > start && p.t < end {
+			knots = append(knots, p)
+		}
+	}
+	knots = append(knots, point{end, interp(pts, end)})
+	var ws float64 // watt-nanoseconds
+	for i := 1; i < len(knots); i++ {
+		a, b := knots[i-1], knots[i]
+		ws += (a.v + b.v) / 2 * float64(b.t-a.t)
+	}
+	return ws / 1e9, true
+}
+
+// refThrottleShares sets the throttle fields from the ticks that carried
+// clock-event reasons, each tick's state held until the next.
+func refThrottleShares(lv *GPULevel, byDev map[deviceKey][]rundir.GPUSample, keys []deviceKey, start, end int64) {
+	type state struct {
+		t       int64
+		reasons map[string]bool // throttle reasons active on any GPU
+	}
+	byTick := map[int64]map[string]bool{}
+	for _, k := range keys {
+		for _, s := range byDev[k] {
+			if s.ClockEventReasons == nil {
+				continue
+			}
+			m := byTick[s.TNS]
+			if m == nil {
+				m = map[string]bool{}
+				byTick[s.TNS] = m
+			}
+			for _, r := range s.ClockEventReasons {
+				if gpu.IsThrottle(r) {
+					m[r] = true
+				}
+			}
+		}
+	}
+	if len(byTick) == 0 {
+		return
+	}
+	states := make([]state, 0, len(byTick))
+	for t, m := range byTick {
+		states = append(states, state{t, m})
+	}
+	slices.SortFunc(states, func(a, b state) int { return cmp.Compare(a.t, b.t) })
+	window := float64(end - start)
+	var throttled float64
+	perReason := map[string]float64{}
+	for i, st := range states {
+		// State i holds over [t_i, t_{i+1}); the first from −∞, the last to +∞.
+		from, to := st.t, end
+		if i == 0 {
+			from = start
+		}
+		if i+1 < len(states) {
+			to = states[i+1].t
+		}
+		from, to = max(from, start), min(to, end)
+		if to <= from {
+			continue
+		}
+		d := float64(to - from)
+		if len(st.reasons) > 0 {
+			throttled += d
+		}
+		for r := range st.reasons {
+			perReason[r] += d
+		}
+	}
+	share := throttled / window
+	lv.ThrottledShare = &share
+	if len(perReason) > 0 {
+		lv.ThrottleReasons = map[string]float64{}
+		for r, d := range perReason {
+			lv.ThrottleReasons[r] = d / window
+		}
+	}
+	lv.Throttled = share >= ThrottledMinShare
+}
