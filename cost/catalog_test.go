@@ -369,3 +369,51 @@ func TestOfferPricesAsTheirSourcesState(t *testing.T) {
 		t.Errorf("%d offers state a box price; the catalog has 15", n)
 	}
 }
+
+// TestUserFileMergeRules pins what a user file's entry overrides and keeps,
+// now that each file is decoded once into the catalog being built (it was
+// merged as generic values before): null clears a field, an empty list of
+// offers keeps the shipped ones while an empty list of names clears them,
+// an entry given twice is merged twice, and anchors, aliases and merge keys
+// ("<<") read as the typed decode reads them.
+func TestUserFileMergeRules(t *testing.T) {
+	c := mustLoad(t, `gpus:
+  - id: h100-sxm
+    name: ~
+    smi_names: []
+    offers: []
+    tdp_w: 800
+  - id: h100-sxm
+    bf16_tflops: 1000
+apis:
+  - id: openai/gpt-4o
+    usd_per_1m_cached_input:
+`)
+	h100, _ := c.GPU("h100-sxm")
+	shipped, _ := mustLoad(t, "").GPU("h100-sxm")
+	if h100.Name != "" || len(h100.SMINames) != 0 || len(h100.Offers) != len(shipped.Offers) || h100.TDPW != 800 || h100.BF16TFLOPS != 1000 || h100.MemoryGB != 80 {
+		t.Errorf("h100 = name %q, smi %v, %d offers, tdp %v, bf16 %v, memory %v; want name and smi_names cleared, the shipped offers kept, tdp 800, bf16 1000, memory 80 kept",
+			h100.Name, h100.SMINames, len(h100.Offers), h100.TDPW, h100.BF16TFLOPS, h100.MemoryGB)
+	}
+	a, _ := c.API("openai/gpt-4o")
+	if a.USDPer1MCachedInput != 0 || a.USDPer1MInput != 2.5 {
+		t.Errorf("gpt-4o cached input = %v, input %v; want null to clear it to 0, input kept", a.USDPer1MCachedInput, a.USDPer1MInput)
+	}
+	c = mustLoad(t, `gpus:
+  - id: h100-sxm
+    tdp_w: &w 800
+  - id: a100-80gb
+    <<: {bandwidth_gb_per_s: 9000}
+    tdp_w: *w
+    offers:
+      - id: aws-p4de-od
+        usd_per_gpu_hour: 3
+      - id: aws-p4de-od
+        source: twice
+`)
+	a100, _ := c.GPU("a100-80gb")
+	od, _ := a100.Offer("aws-p4de-od")
+	if a100.TDPW != 800 || a100.BandwidthGBPerS != 9000 || od.USDPerGPUHour != 3 || od.Source != "twice" || od.Instance != "p4de.24xlarge" {
+		t.Errorf("a100 = tdp %v, bandwidth %v, offer %+v; want 800 by alias, 9000 by merge key, both offer entries applied over the shipped one", a100.TDPW, a100.BandwidthGBPerS, od)
+	}
+}

@@ -1,10 +1,14 @@
 package cost
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -27,14 +31,14 @@ type parsedFile struct {
 // loadFiles parses, checks and merges files in order (later files override
 // earlier ones) and validates the result.
 //
-// Why the detour through generic values: a typed decode cannot tell a field
-// that is absent from one set to zero, and the override rule is "a field the
-// user file sets replaces the shipped one". Each file is first decoded
-// strictly into Catalog on its own, so a value of the wrong type or an
-// unknown key is reported at its own file:line:col.
+// Each file is decoded once, by the strict typed decoder, straight into the
+// catalog being built: a field the file sets replaces the one before it, a
+// field set to null is cleared, and a field the file leaves out is kept
+// (see merger). A decode error is worded by decoding the file into a fresh
+// Catalog (strictError), so it reads as it always has, at file:line:col.
 func loadFiles(files []sourceFile) (*Catalog, error) {
 	var parsed []*parsedFile
-	var merged any
+	var c Catalog
 	for _, f := range files {
 		// yamlguard bounds size, nesting, keys and alias expansion first.
 		tree, err := yamlguard.Parse(f.Data, yamlguard.Limits{})
@@ -52,37 +56,18 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 		if pf.body == nil {
 			continue
 		}
-		var typed Catalog
-		if err := yaml.NodeToValue(pf.body, &typed, yaml.Strict()); err != nil {
-			if _, ok := errors.AsType[*yaml.UnknownFieldError](err); ok {
-				// The library names one of a mapping's unknown keys at
-				// random: name the first in the file instead.
-				if k, path := yamlguard.FirstUnknownKey(pf.body, reflect.TypeFor[Catalog](), nil); k != nil {
-					tk := k.GetToken()
-					return nil, fmt.Errorf("%s:%d:%d: %s: unknown field %q", f.Name, tk.Position.Line, tk.Position.Column, path, tk.Value)
-				}
-			}
-			return nil, yamlError(f.Name, err)
+		var m merger
+		top := newShape(reflect.TypeFor[Catalog]())
+		err = yaml.NodeToValue(pf.body, top.Interface(), yaml.Strict())
+		if err == nil {
+			err = m.entry(reflect.ValueOf(&c).Elem(), top.Elem(), nil)
 		}
-		var generic any
-		if err := yaml.NodeToValue(pf.body, &generic); err != nil {
-			return nil, yamlError(f.Name, err)
+		if err != nil {
+			return nil, strictError(f.Name, pf.body, err)
 		}
-		generic, ps := asTyped(generic, reflect.TypeFor[Catalog](), nil)
-		if len(ps) > 0 {
-			return nil, errProblems(parsed, ps)
+		if len(m.problems) > 0 {
+			return nil, errProblems(parsed, m.problems)
 		}
-		merged = mergeValues(merged, generic)
-	}
-	b, err := json.Marshal(merged)
-	if err != nil {
-		return nil, fmt.Errorf("merge catalogs: %w", err)
-	}
-	var c Catalog
-	if err := json.Unmarshal(b, &c); err != nil {
-		// Each file decoded strictly on its own, so this is a merge that
-		// produced a shape no single file had (e.g. a list over a map).
-		return nil, fmt.Errorf("merge catalogs: %w", err)
 	}
 	if ps := c.validate(); len(ps) > 0 {
 		return nil, errProblems(parsed, ps)
@@ -90,61 +75,228 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 	return &c, nil
 }
 
-// mergeValues overlays over on base: maps merge key by key, lists of
-// objects merge entry by entry on their "id" field (new ids are appended in
-// order), anything else is replaced.
-func mergeValues(base, over any) any {
-	switch o := over.(type) {
-	case map[string]any:
-		b, ok := base.(map[string]any)
-		if !ok {
-			return o
+// strictError words err, a failure to decode the file whose syntax tree is
+// body, as the strict decode of body into a fresh Catalog words it: the
+// first unknown key in the file, or the decoder's own message, at its
+// file:line:col. It runs only once a file has failed.
+func strictError(name string, body ast.Node, err error) error {
+	var typed Catalog
+	serr := yaml.NodeToValue(body, &typed, yaml.Strict())
+	if serr == nil {
+		return yamlError(name, err)
+	}
+	if _, ok := errors.AsType[*yaml.UnknownFieldError](serr); ok {
+		// The library names one of a mapping's unknown keys at random:
+		// name the first in the file instead.
+		if k, path := yamlguard.FirstUnknownKey(body, reflect.TypeFor[Catalog](), nil); k != nil {
+			tk := k.GetToken()
+			return fmt.Errorf("%s:%d:%d: %s: unknown field %q", name, tk.Position.Line, tk.Position.Column, path, tk.Value)
 		}
-		out := make(map[string]any, len(b)+len(o))
-		for k, v := range b {
-			out[k] = v
+	}
+	return yamlError(name, serr)
+}
+
+// node is one value of a catalog file, not yet decoded: UnmarshalYAML keeps
+// the decoder's own decode of it (strict, with the file's anchors), which the
+// merge calls once, with the Go type of the field the value is for.
+type node struct{ decode func(any) error }
+
+func (n *node) UnmarshalYAML(decode func(any) error) error {
+	n.decode = decode
+	return nil
+}
+
+// absent marks a key a mapping does not have: a shape's fields start as
+// absent, the decoder replaces a key's with a new node, or with nil for a
+// key set to null.
+var absent = new(node)
+
+var shapes sync.Map // struct type → its shape type
+
+// newShape returns a new *S, S a struct with the fields of struct t, in
+// order and with the same tags, each of type *node and set to absent.
+// Decoding a mapping into it checks its keys as decoding it into a t would
+// (unknown and duplicate keys, merge keys "<<"), and tells for each key
+// whether the mapping sets it, to what, or to null.
+func newShape(t reflect.Type) reflect.Value {
+	st, ok := shapes.Load(t)
+	if !ok {
+		fs := make([]reflect.StructField, t.NumField())
+		for i := range fs {
+			f := t.Field(i)
+			fs[i] = reflect.StructField{Name: f.Name, Tag: f.Tag, Type: reflect.TypeFor[*node]()}
 		}
-		for k, v := range o {
-			out[k] = mergeValues(b[k], v)
+		st, _ = shapes.LoadOrStore(t, reflect.StructOf(fs))
+	}
+	v := reflect.New(st.(reflect.Type))
+	for i := range v.Elem().NumField() {
+		v.Elem().Field(i).Set(reflect.ValueOf(absent))
+	}
+	return v
+}
+
+// merger applies one file's shapes to the catalog so far and collects the
+// problems of its values that decode but cannot be used, each at its path
+// (map keys, and ids for list entries, as validate's).
+type merger struct{ problems []problem }
+
+// entry applies shape (newShape of dst's type, decoded) to the struct dst:
+// a key the file sets to null clears the field; a list of entries with ids
+// merges by list; any other value is decoded into the field's type, and
+// replaces it.
+func (m *merger) entry(dst, shape reflect.Value, path []string) error {
+	for i := range dst.NumField() {
+		n := shape.Field(i).Interface().(*node)
+		if n == absent {
+			continue
 		}
-		return out
-	case []any:
-		b, ok := base.([]any)
-		if !ok || !allHaveIDs(o) || !allHaveIDs(b) {
-			return o
+		f := dst.Field(i)
+		if n == nil {
+			f.SetZero()
+			continue
 		}
-		out := make([]any, len(b))
-		copy(out, b)
-		for _, ov := range o {
-			id := ov.(map[string]any)["id"]
-			found := false
-			for i, bv := range out {
-				if bv.(map[string]any)["id"] == id {
-					out[i] = mergeValues(bv, ov)
-					found = true
+		p := append(slices.Clone(path), key(dst.Type().Field(i)))
+		if idField(f.Type()) >= 0 {
+			var items []*node
+			if err := n.decode(&items); err != nil {
+				return err
+			}
+			if err := m.list(f, items, p); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := m.value(f, n, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// list applies a file's entries to dst, a slice of structs with an id.
+// When dst was set before (by an earlier file; empty counts) and every
+// entry has an id, an entry updates the entry with its id, field by field,
+// or is appended when none has it (so an id given twice updates the entry
+// twice). Otherwise the file's list replaces dst, entry for entry, and
+// validate reports an entry without an id, or an id given twice. The rules
+// are those of the generic merge this replaced; an entry of dst is taken
+// to have an id (the shipped catalogs give each one).
+func (m *merger) list(dst reflect.Value, items []*node, path []string) error {
+	elem := dst.Type().Elem()
+	idAt := idField(dst.Type())
+	entries := make([]reflect.Value, len(items)) // each a decoded shape; invalid for a null entry
+	byID := !dst.IsNil()
+	for i, it := range items {
+		if it == nil {
+			byID = false
+			continue
+		}
+		entries[i] = newShape(elem)
+		if err := it.decode(entries[i].Interface()); err != nil {
+			return err
+		}
+		if id := entries[i].Elem().Field(idAt).Interface().(*node); id == absent || id == nil {
+			byID = false
+		}
+	}
+	out := dst
+	if !byID {
+		out = reflect.MakeSlice(dst.Type(), 0, len(items))
+	}
+	for i, shape := range entries {
+		key, at := strconv.Itoa(i), -1
+		var id string
+		if shape.IsValid() {
+			if n := shape.Elem().Field(idAt).Interface().(*node); n != absent && n != nil {
+				if err := n.decode(&id); err != nil {
+					return err
+				}
+				shape.Elem().Field(idAt).Set(reflect.ValueOf(absent))
+				key = id
+			}
+		}
+		if byID {
+			for j := range out.Len() {
+				if out.Index(j).Field(idAt).String() == id {
+					at = j
 					break
 				}
 			}
-			if !found {
-				out = append(out, ov)
+		}
+		if at < 0 {
+			out = reflect.Append(out, reflect.Zero(elem))
+			at = out.Len() - 1
+			out.Index(at).Field(idAt).SetString(id)
+		}
+		if shape.IsValid() {
+			if err := m.entry(out.Index(at), shape.Elem(), append(slices.Clone(path), key)); err != nil {
+				return err
 			}
 		}
-		return out
 	}
-	return over
+	dst.Set(out)
+	return nil
 }
 
-func allHaveIDs(xs []any) bool {
-	for _, x := range xs {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return false
+// value decodes n into dst. A number must be finite, and a whole number
+// for an integer field: the decoder would make 1.5 layers one layer.
+func (m *merger) value(dst reflect.Value, n *node, path []string) error {
+	name := path[len(path)-1]
+	if !dst.CanFloat() && !dst.CanInt() {
+		v := reflect.New(dst.Type())
+		if err := n.decode(v.Interface()); err != nil {
+			return err
 		}
-		if _, ok := m["id"].(string); !ok {
-			return false
+		dst.Set(v.Elem())
+		return nil
+	}
+	var f float64
+	if err := n.decode(&f); err != nil {
+		return err
+	}
+	switch {
+	case dst.CanInt() && (math.IsInf(f, 0) || math.IsNaN(f)):
+		// strictError words it as the decoder does (an overflow).
+		return fmt.Errorf("%s: not a finite number", name)
+	case math.IsInf(f, 0) || math.IsNaN(f):
+		lit := map[bool]string{true: ".inf", false: "-.inf"}[f > 0]
+		if math.IsNaN(f) {
+			lit = ".nan"
+		}
+		m.problems = append(m.problems, problem{path: path, msg: name + " must be a finite number, got " + lit})
+	case dst.CanInt() && f != math.Trunc(f):
+		m.problems = append(m.problems, problem{path: path, msg: fmt.Sprintf("%s must be a whole number, got %v", name, f)})
+	case dst.CanInt() && math.Abs(f) > 1<<53:
+		m.problems = append(m.problems, problem{path: path, msg: fmt.Sprintf("%s must be a whole number of at most 2^53, got %v", name, f)})
+	case dst.CanInt():
+		dst.SetInt(int64(f))
+	default:
+		dst.SetFloat(f)
+	}
+	return nil
+}
+
+// key is the YAML key of struct field f: its json tag's name.
+func key(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "" {
+		return f.Name
+	}
+	return name
+}
+
+// idField returns, for a slice of structs with a string field keyed "id",
+// that field's index; -1 for any other type.
+func idField(t reflect.Type) int {
+	if t.Kind() != reflect.Slice || t.Elem().Kind() != reflect.Struct {
+		return -1
+	}
+	for i := range t.Elem().NumField() {
+		if f := t.Elem().Field(i); key(f) == "id" && f.Type.Kind() == reflect.String {
+			return i
 		}
 	}
-	return true
+	return -1
 }
 
 // yamlError formats a go-yaml error as "file:line:col: message".

@@ -46,3 +46,38 @@ func TestPricesScalarsAsTheTypedDecodeReadsThem(t *testing.T) {
 		}
 	}
 }
+
+// TestPricesValuesTheTypedDecodeReadsDifferently: values the strict typed
+// decode accepted but the generic reading merged into the catalog (asTyped,
+// removed) read differently, so they failed after the merge with Go's
+// words and no place ("merge catalogs: json: cannot unmarshal number 1.5
+// into Go struct field Model.models.layers of type int"). A fraction in an
+// integer field, which the typed decode would cut to a whole number, and a
+// quoted "inf" or "nan", which it reads as a number, are now refused at
+// their file:line:col; a tagged !!int under a string field is read as the
+// typed decode reads it.
+func TestPricesValuesTheTypedDecodeReadsDifferently(t *testing.T) {
+	for _, tt := range []struct{ prices, at, msg string }{
+		{"models:\n  - id: llama-3-8b\n    layers: 1.5\n", "3:13", "models.llama-3-8b.layers: layers must be a whole number, got 1.5"},
+		{"models:\n  - id: llama-3-8b\n    kv_heads: \"2.5\"\n", "3:15", "kv_heads must be a whole number, got 2.5"},
+		{"gpus:\n  - id: h100-sxm\n    offers:\n      - id: owned-8x\n        pue: \"inf\"\n", "5:14", "pue must be a finite number, got .inf"},
+		{"gpus:\n  - id: h100-sxm\n    tdp_w: \"-Inf\"\n", "3:12", "tdp_w must be a finite number, got -.inf"},
+		{"apis:\n  - id: openai/gpt-4o\n    usd_per_1m_input: \"nan\"\n", "3:23", "usd_per_1m_input must be a finite number, got .nan"},
+	} {
+		path, err := loadErr(t, tt.prices)
+		if err == nil {
+			t.Errorf("%q: loaded; want an error", tt.prices)
+			continue
+		}
+		if want := path + ":" + tt.at + ": "; !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%q: %q; want prefix %q containing %q", tt.prices, err, want, tt.msg)
+		}
+	}
+	c := mustLoad(t, "gpus:\n  - id: h100-sxm\n    interconnect: !!int 12\nmodels:\n  - id: llama-3-8b\n    layers: 2.0\n")
+	if g, _ := c.GPU("h100-sxm"); g.Interconnect != "12" {
+		t.Errorf("interconnect = %q; want \"12\"", g.Interconnect)
+	}
+	if m, _ := c.Model("llama-3-8b"); m.Layers != 2 {
+		t.Errorf("layers = %d; want 2", m.Layers)
+	}
+}
