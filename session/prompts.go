@@ -369,24 +369,39 @@ func (o *Options) lengthOf(id uint64) (int, bool) {
 // never waits for a count, and the counts spread over the run instead of
 // delaying its start; at least one wave of the widest closed-loop level
 // (up to maxWave), so that a level's workers all start with their prompt
-// built.
+// built; and at least a second of the highest open-loop rate (up to
+// maxWave), whose arrivals wait for no worker: with 64 built ahead at
+// 2,000 req/s, counting by the server fell behind the schedule and put
+// the sends 150–400 ms late (p99) on a 2-core machine.
 func (o *Options) prefetchWindow() uint64 {
 	c := max(o.Concurrency, o.MaxConcurrency, 1)
 	for _, s := range o.Sweep {
 		c = max(c, s)
 	}
-	return uint64(min(max(64, 4*c), max(maxWindow, min(c, maxWave))))
+	w := min(max(64, 4*c), max(maxWindow, min(c, maxWave)))
+	return uint64(max(w, o.ratePrompts()))
+}
+
+// ratePrompts is a second of the highest open-loop rate's arrivals, up to
+// maxWave; 0 without rates.
+func (o *Options) ratePrompts() int {
+	var r float64
+	for _, x := range o.Rates {
+		r = max(r, x)
+	}
+	return int(min(math.Ceil(r), maxWave))
 }
 
 // firstWave is how many prompts are built before the load starts: the
 // whole window in a closed loop, whose workers all send at once (10,000
 // streams sized by the server's /tokenize had spent 17 % of the harness's
 // CPU on those calls inside the measured window, and kept 2,950 streams in
-// flight where 4,100 were kept without them); one batch in an open loop,
-// whose arrivals spread the counts over the run.
+// flight where 4,100 were kept without them); in an open loop a second of
+// its highest rate (at least one batch, which warms the builder), after
+// which the arrivals spread the counts over the run.
 func (o *Options) firstWave(window uint64) uint64 {
 	if p := o.Profile(); p == "rate" || p == "trace" {
-		return prebuildWorkers
+		return min(window, uint64(max(prebuildWorkers, o.ratePrompts())))
 	}
 	return window
 }

@@ -148,7 +148,8 @@ func TestPrefetchFollowsAJump(t *testing.T) {
 // TestFirstWaveBuiltBeforeTheLoad: a closed loop's workers all send at
 // once, so their prompts are built before the load starts — the whole
 // window, at least one wave of the widest level (up to maxWave) — and not
-// counted inside the measured window; an open loop builds one batch first.
+// counted inside the measured window; an open loop keeps a second of its
+// highest rate built ahead, and builds it first.
 func TestFirstWaveBuiltBeforeTheLoad(t *testing.T) {
 	for _, tt := range []struct {
 		o            Options
@@ -158,7 +159,10 @@ func TestFirstWaveBuiltBeforeTheLoad(t *testing.T) {
 		{Options{Concurrency: 300}, 1024, 1024},
 		{Options{Sweep: []int{1, 64, 2000}}, 2000, 2000},
 		{Options{Concurrency: 20000}, maxWave, maxWave},
-		{Options{Rates: []float64{50}, MaxConcurrency: 300}, 1024, prebuildWorkers},
+		{Options{Rates: []float64{50}, MaxConcurrency: 300}, 1024, 50},
+		{Options{Rates: []float64{2}}, 64, prebuildWorkers},
+		{Options{Rates: []float64{100, 2000.5}}, 2001, 2001},
+		{Options{Rates: []float64{1e6}}, maxWave, maxWave},
 	} {
 		if w := tt.o.prefetchWindow(); w != tt.window || tt.o.firstWave(w) != tt.wave {
 			t.Errorf("%+v: window %d, first wave %d; want %d, %d", tt.o, w, tt.o.firstWave(w), tt.window, tt.wave)
