@@ -41,7 +41,15 @@ type CalibrateOptions struct {
 // Calibration is calibrate's result: the harness's own ceilings and timing
 // error on this machine, each with the bare client's figure (floor).
 type Calibration struct {
+	// MaxRequestsPerS is the request-rate ceiling with prompts that are
+	// not counted (--prompt-sizing estimate), as the bare client sends one
+	// fixed body: the harness's own cost.
 	MaxRequestsPerS float64 `json:"max_requests_per_s"`
+	// MaxRequestsPerSServerSized is the same ceiling with every prompt
+	// counted by the server's tokenize endpoint (--prompt-sizing server,
+	// what auto chooses for vLLM, SGLang, llama.cpp and TGI): about one
+	// extra call per request, to the server under test. Harness only.
+	MaxRequestsPerSServerSized float64 `json:"max_requests_per_s_server_sized,omitempty"`
 	MaxTokensPerS   float64 `json:"max_tokens_per_s"`
 	MaxOpenStreams  int     `json:"max_open_streams,omitempty"`
 	BytesPerStream  float64 `json:"bytes_per_stream,omitempty"`
@@ -101,7 +109,8 @@ func Calibrate(ctx context.Context, o *CalibrateOptions, log io.Writer) (*Calibr
 		"os": runtime.GOOS, "arch": runtime.GOARCH, "version": o.Version}
 	cal := &calibrator{ctx: ctx, o: o, tmp: tmp, log: log, ours: ours, floor: floor}
 
-	// 1. Request rate: 16-token streams, no delay, 64 streams.
+	// 1. Request rate: 16-token streams, no delay, 64 streams; then the
+	// harness again with its prompts counted by the server.
 	cal.say("request rate (16-token streams, 64 concurrent, %s each)", o.Window)
 	l, b, err := cal.ceiling(64, 16)
 	if err != nil {
@@ -109,6 +118,11 @@ func Calibrate(ctx context.Context, o *CalibrateOptions, log io.Writer) (*Calibr
 	}
 	ours.MaxRequestsPerS = l.RequestsPerS
 	floor.MaxRequestsPerS = float64(b.Requests) / b.Elapsed.Seconds()
+	cal.say("request rate with prompts counted by the server's /tokenize")
+	if l, err = cal.serverSized(64, 16); err != nil {
+		return nil, err
+	}
+	ours.MaxRequestsPerSServerSized = l.RequestsPerS
 
 	// 2. Token rate: 1000-token streams as fast as the mock writes them.
 	cal.say("token rate (1000-token streams, 8 concurrent)")
@@ -179,11 +193,15 @@ func (c *calibrator) withMock(args []string, f func(url string) error) error {
 
 // ceiling measures one closed-loop ceiling: streams concurrent streams of
 // tokens-token replies the mock sends without delay, for the window, by the
-// harness (l) and by the bare client (b) against the same mock.
+// harness (l) and by the bare client (b) against the same mock. The
+// harness's prompts are not counted (sizing estimate), as the bare client's
+// one body is not: counting them by the server doubles the calls
+// (serverSized).
 func (c *calibrator) ceiling(streams, tokens int) (l *report.Level, b loadgen.BareResult, err error) {
-	err = c.withMock([]string{"--ttft", "0s", "--itl", "0s", "--output-tokens", strconv.Itoa(tokens)}, func(url string) error {
+	err = c.withMock(instantMock(tokens), func(url string) error {
 		var err error
-		l, err = harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: streams, Duration: c.o.Window, MaxTokens: tokens, SpreadAuto: true})
+		l, err = harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: streams, Duration: c.o.Window, MaxTokens: tokens, SpreadAuto: true,
+			PromptSizing: SizingEstimate})
 		if err != nil {
 			return err
 		}
@@ -191,6 +209,23 @@ func (c *calibrator) ceiling(streams, tokens int) (l *report.Level, b loadgen.Ba
 		return nil
 	})
 	return l, b, err
+}
+
+// serverSized is ceiling's harness run with every prompt counted by the
+// mock's /tokenize (sizing server), as a run against vLLM counts them.
+func (c *calibrator) serverSized(streams, tokens int) (l *report.Level, err error) {
+	err = c.withMock(instantMock(tokens), func(url string) error {
+		l, err = harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: streams, Duration: c.o.Window, MaxTokens: tokens, SpreadAuto: true,
+			PromptSizing: SizingServer})
+		return err
+	})
+	return l, err
+}
+
+// instantMock is the mock's arguments for replies of tokens tokens sent
+// without delay.
+func instantMock(tokens int) []string {
+	return []string{"--ttft", "0s", "--itl", "0s", "--output-tokens", strconv.Itoa(tokens)}
 }
 
 // injectedTTFTMS is the TTFT the mock injects when TTFT bias is measured.
@@ -228,7 +263,7 @@ func (c *Calibration) setTTFTBias(n int, p50, p99 float64) {
 // sendLag measures the send lag at a Poisson rate of o.Rate.
 func (c *calibrator) sendLag() error {
 	rate := c.o.Rate
-	return c.withMock([]string{"--ttft", "0s", "--itl", "0s", "--output-tokens", "16"}, func(url string) error {
+	return c.withMock(instantMock(16), func(url string) error {
 		l, err := harness(c.ctx, c.dir(), &Options{URL: url, Rates: []float64{rate}, Arrival: loadgen.ArrivalPoisson,
 			Burstiness: 1, Duration: c.o.Window, MaxTokens: 16, Seed: 1})
 		if err != nil {
@@ -296,6 +331,9 @@ func (c *Calibration) WriteText(w io.Writer) error {
 	}
 	f := c.Floor
 	row("max requests/s (16-token streams)", c.MaxRequestsPerS, f.MaxRequestsPerS, "req/s")
+	if c.MaxRequestsPerSServerSized > 0 {
+		row("  prompts counted by the server", c.MaxRequestsPerSServerSized, f.MaxRequestsPerS, "req/s")
+	}
 	row("max tokens/s (1000-token streams)", c.MaxTokensPerS, f.MaxTokensPerS, "tok/s")
 	for _, k := range slices.Sorted(maps.Keys(c.TTFTBias)) {
 		fmt.Fprintf(tw, "TTFT bias %s\t%+.2f ms\t%+.2f ms\t\n", strings.ReplaceAll(k, "_ms_at_", " at "), c.TTFTBias[k], f.TTFTBias[k])
@@ -317,6 +355,9 @@ func (c *Calibration) WriteBench(w io.Writer) error {
 		var b strings.Builder
 		fmt.Fprintf(&b, "BenchmarkCalibrate/%s 1 %.1f req/s %.0f tok/s %.4f send-lag-p99-ms", name,
 			c.MaxRequestsPerS, c.MaxTokensPerS, c.SendLagP99MS)
+		if c.MaxRequestsPerSServerSized > 0 {
+			fmt.Fprintf(&b, " %.1f req/s-server-sized", c.MaxRequestsPerSServerSized)
+		}
 		for _, k := range slices.Sorted(maps.Keys(c.TTFTBias)) {
 			fmt.Fprintf(&b, " %.4f ttft-bias-%s", c.TTFTBias[k], strings.ReplaceAll(k, "_", "-"))
 		}

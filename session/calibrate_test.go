@@ -11,7 +11,7 @@ import (
 // per client, each value followed by its unit.
 func TestCalibrationBench(t *testing.T) {
 	floor := &Calibration{MaxRequestsPerS: 13000, MaxTokensPerS: 2e6, SendLagP99MS: 0.5, TTFTBias: map[string]float64{"p99_ms_at_1000": 2.5}}
-	c := &Calibration{MaxRequestsPerS: 11000.25, MaxTokensPerS: 1.5e6, SendLagP99MS: 0.65, MaxOpenStreams: 10000, BytesPerStream: 25854,
+	c := &Calibration{MaxRequestsPerS: 11000.25, MaxRequestsPerSServerSized: 6000.5, MaxTokensPerS: 1.5e6, SendLagP99MS: 0.65, MaxOpenStreams: 10000, BytesPerStream: 25854,
 		TTFTBias: map[string]float64{"p99_ms_at_1000": 2.08, "p50_ms_at_1000": 0.63}, Floor: floor}
 	var b bytes.Buffer
 	if err := c.WriteBench(&b); err != nil {
@@ -24,7 +24,7 @@ func TestCalibrationBench(t *testing.T) {
 		}
 	}
 	want := []string{
-		"BenchmarkCalibrate/harness 1 11000.2 req/s 1500000 tok/s 0.6500 send-lag-p99-ms 0.6300 ttft-bias-p50-ms-at-1000 2.0800 ttft-bias-p99-ms-at-1000 10000 open-streams 25854 B/stream",
+		"BenchmarkCalibrate/harness 1 11000.2 req/s 1500000 tok/s 0.6500 send-lag-p99-ms 6000.5 req/s-server-sized 0.6300 ttft-bias-p50-ms-at-1000 2.0800 ttft-bias-p99-ms-at-1000 10000 open-streams 25854 B/stream",
 		"BenchmarkCalibrate/floor 1 13000.0 req/s 2000000 tok/s 0.5000 send-lag-p99-ms 2.5000 ttft-bias-p99-ms-at-1000",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {

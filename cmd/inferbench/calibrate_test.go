@@ -31,7 +31,7 @@ func TestCalibrate(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("calibrate JSON: %v\n%s", err, out.String())
 	}
-	for _, k := range []string{"max_requests_per_s", "max_tokens_per_s", "send_lag_p99_ms", "max_open_streams", "bytes_per_stream", "floor", "ttft_bias"} {
+	for _, k := range []string{"max_requests_per_s", "max_requests_per_s_server_sized", "max_tokens_per_s", "send_lag_p99_ms", "max_open_streams", "bytes_per_stream", "floor", "ttft_bias"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("calibrate JSON has no %q:\n%s", k, out.String())
 		}
