@@ -57,8 +57,8 @@ func checkGolden(t *testing.T, name string, got []byte, root string) {
 // checkGoldenJSON is checkGolden for JSON, by the run directory's rule
 // (fields are added, never renamed): every key and value of the golden file
 // must be in the output, keys the output adds are not a difference. Numbers
-// compare to a relative 1e-9: report.SummarizeGPU sums power over a map, so
-// the last bits of a mean vary from run to run.
+// compare to a relative 1e-9, so that the last bits of a sum (its order, a
+// fused multiply-add on another architecture) are not a difference.
 func checkGoldenJSON(t *testing.T, name string, got []byte, root string) {
 	checkGoldenWith(t, name, got, root, func(want, got []byte) string {
 		var w, g any
