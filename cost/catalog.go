@@ -162,11 +162,7 @@ type Model struct {
 
 // GPU returns the GPU with the given id.
 func (c *Catalog) GPU(id string) (*GPU, error) {
-	if g := first(c.GPUs, func(g *GPU) bool { return g.ID == id }); g != nil {
-		return g, nil
-	}
-	known := ids(c.GPUs, func(g GPU) string { return g.ID })
-	return nil, fmt.Errorf("unknown gpu %q%s (known: %s)", id, nearest(id, known), strings.Join(known, ", "))
+	return byID(c.GPUs, id, "gpu", func(g GPU) string { return g.ID })
 }
 
 // GPUBySMIName returns the GPU whose nvidia-smi / amd-smi name is name, or
@@ -177,11 +173,7 @@ func (c *Catalog) GPUBySMIName(name string) *GPU {
 
 // API returns the API price with the given id (provider/model).
 func (c *Catalog) API(id string) (*API, error) {
-	if a := first(c.APIs, func(a *API) bool { return a.ID == id }); a != nil {
-		return a, nil
-	}
-	known := ids(c.APIs, func(a API) string { return a.ID })
-	return nil, fmt.Errorf("unknown api model %q%s (known: %s)", id, nearest(id, known), strings.Join(known, ", "))
+	return byID(c.APIs, id, "api model", func(a API) string { return a.ID })
 }
 
 // Provider returns the provider with the given id, or nil.
@@ -191,11 +183,17 @@ func (c *Catalog) Provider(id string) *Provider {
 
 // Model returns the model with the given id.
 func (c *Catalog) Model(id string) (*Model, error) {
-	if m := first(c.Models, func(m *Model) bool { return m.ID == id }); m != nil {
-		return m, nil
+	return byID(c.Models, id, "model", func(m Model) string { return m.ID })
+}
+
+// byID returns the entry of xs whose idOf is id, or an error naming what
+// was asked for, the nearest id and the known ones.
+func byID[T any](xs []T, id, what string, idOf func(T) string) (*T, error) {
+	if x := first(xs, func(x *T) bool { return idOf(*x) == id }); x != nil {
+		return x, nil
 	}
-	known := ids(c.Models, func(m Model) string { return m.ID })
-	return nil, fmt.Errorf("unknown model %q%s (known: %s)", id, nearest(id, known), strings.Join(known, ", "))
+	known := ids(xs, idOf)
+	return nil, fmt.Errorf("unknown %s %q%s (known: %s)", what, id, nearest(id, known), strings.Join(known, ", "))
 }
 
 // Offer selects an offer of g: by offer id, or by kind (the first offer of
