@@ -383,13 +383,18 @@ func (o *Options) prefetchWindow() uint64 {
 }
 
 // ratePrompts is a second of the highest open-loop rate's arrivals, up to
-// maxWave; 0 without rates.
+// maxWave and to a level's requests when their number is set (--rate 5000
+// -n 100 has 100 to build, not 5,000); 0 without rates.
 func (o *Options) ratePrompts() int {
 	var r float64
 	for _, x := range o.Rates {
 		r = max(r, x)
 	}
-	return int(min(math.Ceil(r), maxWave))
+	n := int(min(math.Ceil(r), maxWave))
+	if o.Requests > 0 {
+		n = min(n, o.Requests)
+	}
+	return n
 }
 
 // firstWave is how many prompts are built before the load starts: the

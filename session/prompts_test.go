@@ -163,6 +163,7 @@ func TestFirstWaveBuiltBeforeTheLoad(t *testing.T) {
 		{Options{Rates: []float64{2}}, 64, prebuildWorkers},
 		{Options{Rates: []float64{100, 2000.5}}, 2001, 2001},
 		{Options{Rates: []float64{1e6}}, maxWave, maxWave},
+		{Options{Rates: []float64{5000}, Requests: 100}, 100, 100},
 	} {
 		if w := tt.o.prefetchWindow(); w != tt.window || tt.o.firstWave(w) != tt.wave {
 			t.Errorf("%+v: window %d, first wave %d; want %d, %d", tt.o, w, tt.o.firstWave(w), tt.window, tt.wave)
