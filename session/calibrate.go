@@ -50,9 +50,9 @@ type Calibration struct {
 	// what auto chooses for vLLM, SGLang, llama.cpp and TGI): about one
 	// extra call per request, to the server under test. Harness only.
 	MaxRequestsPerSServerSized float64 `json:"max_requests_per_s_server_sized,omitempty"`
-	MaxTokensPerS   float64 `json:"max_tokens_per_s"`
-	MaxOpenStreams  int     `json:"max_open_streams,omitempty"`
-	BytesPerStream  float64 `json:"bytes_per_stream,omitempty"`
+	MaxTokensPerS              float64 `json:"max_tokens_per_s"`
+	MaxOpenStreams             int     `json:"max_open_streams,omitempty"`
+	BytesPerStream             float64 `json:"bytes_per_stream,omitempty"`
 	// TTFTBiasMS maps "p50_ms_at_N" / "p99_ms_at_N" to measured − injected TTFT.
 	TTFTBias          map[string]float64 `json:"ttft_bias"`
 	TTFTBiasP99At1000 *float64           `json:"ttft_bias_p99_ms_at_1000,omitempty"`
