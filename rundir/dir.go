@@ -219,6 +219,12 @@ func (c *read[T]) get(dir, name string, decode func(io.Reader) ([]T, error)) ([]
 // read when present (its absence, or a run that never finished, is a
 // warning).
 func Open(dir string) (*Run, error) {
+	if di, err := os.Stat(dir); err == nil && !di.IsDir() {
+		if slices.Contains(Files(), filepath.Base(dir)) {
+			return nil, fmt.Errorf("run %s: a file of a run: give its directory, %s", dir, filepath.Dir(dir))
+		}
+		return nil, fmt.Errorf("run %s: a file, not a run directory", dir)
+	}
 	records := filepath.Join(dir, RecordsFile)
 	fi, err := os.Stat(records)
 	if err != nil {
