@@ -238,12 +238,17 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 		b.WriteString("SIMULATED: the target or the GPU telemetry is the mock; these numbers are not measurements of the GPU named\n")
 	}
 	fmt.Fprintf(b, "target  %s %s  model %s\n", printable.Text(m.Target.Kind), printable.Text(m.Target.URL), printable.Text(m.Target.Model))
-	if m.ExitState == rundir.ExitRunning {
+	switch {
+	case m.ExitState == rundir.ExitRunning && m.Writer() == rundir.WriterAlive:
+		// Reported while it runs: what is written so far.
+		fmt.Fprintf(b, "run     still going (pid %d on this host), %d records so far, started %s",
+			m.Host.PID, sum.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+	case m.ExitState == rundir.ExitRunning:
 		// run.json was never finished: the process died (kill -9, a
 		// crash). Its own count is 0; say what the file holds.
 		fmt.Fprintf(b, "run     did not finish (run.json still says running: killed?), %d records found, started %s",
 			sum.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
-	} else {
+	default:
 		fmt.Fprintf(b, "run     %s, %d records, started %s", m.ExitState, m.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
 	}
 	if m.End != nil {

@@ -219,6 +219,12 @@ func (c *read[T]) get(dir, name string, decode func(io.Reader) ([]T, error)) ([]
 // read when present (its absence, or a run that never finished, is a
 // warning).
 func Open(dir string) (*Run, error) {
+	if di, err := os.Stat(dir); err == nil && !di.IsDir() {
+		if slices.Contains(Files(), filepath.Base(dir)) {
+			return nil, fmt.Errorf("run %s: a file of a run: give its directory, %s", dir, filepath.Dir(dir))
+		}
+		return nil, fmt.Errorf("run %s: a file, not a run directory", dir)
+	}
 	records := filepath.Join(dir, RecordsFile)
 	fi, err := os.Stat(records)
 	if err != nil {
@@ -239,7 +245,7 @@ func Open(dir string) (*Run, error) {
 	case err == nil:
 		r.Manifest, r.ManifestJSON = m, raw
 		if m.ExitState == ExitRunning {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("%s: the run did not finish (run.json still says running: the process was killed?); reporting the records it wrote", dir))
+			r.Warnings = append(r.Warnings, runningWarning(dir, m))
 		}
 	case errors.Is(err, fs.ErrNotExist):
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: no %s (reporting from %s alone)", dir, ManifestFile, RecordsFile))
@@ -247,6 +253,19 @@ func Open(dir string) (*Run, error) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (reporting from %s alone)", err, RecordsFile))
 	}
 	return r, nil
+}
+
+// runningWarning is Open's warning on a run whose run.json says running:
+// still going (its process is alive on this host: the records so far are
+// reported, and the run rewrites summary.json when it ends), or cut short.
+func runningWarning(dir string, m *Manifest) string {
+	switch m.Writer() {
+	case WriterAlive:
+		return fmt.Sprintf("%s: the run is still going (pid %d on this host): reporting the records written so far", dir, m.Host.PID)
+	case WriterGone:
+		return fmt.Sprintf("%s: the run did not finish (run.json still says running, and its process, pid %d on this host, is gone: killed?); reporting the records it wrote", dir, m.Host.PID)
+	}
+	return fmt.Sprintf("%s: the run did not finish (run.json still says running: the process was killed?); reporting the records it wrote", dir)
 }
 
 // Records yields the run's records one at a time, reusing nothing: a

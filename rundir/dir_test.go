@@ -229,3 +229,25 @@ func TestTelemetryReadOnce(t *testing.T) {
 		t.Errorf("second read: %v, %d samples; want the first read's", err, len(again))
 	}
 }
+
+// TestOpenAFile: a file given where a run directory is wanted is named as
+// such, and a run's own file (run.json typed for its directory) names the
+// directory to give. Before: "stat run.json/requests.jsonl: not a
+// directory".
+func TestOpenAFile(t *testing.T) {
+	dir := t.TempDir()
+	manifest, other := filepath.Join(dir, ManifestFile), filepath.Join(dir, "notes.txt")
+	for _, f := range []string{manifest, other} {
+		if err := os.WriteFile(f, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for f, want := range map[string]string{
+		manifest: "run " + manifest + ": a file of a run: give its directory, " + dir,
+		other:    "run " + other + ": a file, not a run directory",
+	} {
+		if _, err := Open(f); err == nil || err.Error() != want {
+			t.Errorf("Open(%s): %v; want %s", f, err, want)
+		}
+	}
+}

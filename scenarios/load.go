@@ -187,7 +187,11 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
 	// parser's cost grows faster than the file on hostile shapes.
 	f, err := yamlguard.Parse(data, yamlguard.Limits{})
 	if err != nil {
-		return nil, src.convert(err)
+		err = src.convert(err)
+		if e, ok := err.(*Error); ok {
+			e.Msg += syntaxHint(data, e.Line, e.Msg)
+		}
+		return nil, err
 	}
 	var body ast.Node
 	for i, doc := range f.Docs {
@@ -387,7 +391,30 @@ func unknownKeyMsg(path string) string {
 	if i := strings.LastIndex(path, "."); i >= 0 {
 		parent, key = path[:i], path[i+1:]
 	}
-	return fmt.Sprintf("unknown key %q", key) + didYouMean(key, knownKeys(parent))
+	if hint := didYouMean(key, knownKeys(parent)); hint != "" {
+		return fmt.Sprintf("unknown key %q", key) + hint
+	}
+	return fmt.Sprintf("unknown key %q", key) + misplacedKey(parent, key)
+}
+
+// misplacedKey is ` (did you mean load.concurrency? indent it under
+// "load:")` when key is unknown in parent but a key of exactly one of
+// parent's own mappings: the line lost its indentation. "" otherwise.
+func misplacedKey(parent, key string) string {
+	var found []string
+	for _, k := range knownKeys(parent) {
+		sub := k
+		if parent != "" {
+			sub = parent + "." + k
+		}
+		if slices.Contains(knownKeys(sub), key) {
+			found = append(found, sub)
+		}
+	}
+	if len(found) != 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s.%s? indent it under %q)", found[0], key, found[0][strings.LastIndex(found[0], ".")+1:]+":")
 }
 
 // didYouMean is ` (did you mean "X"?)` for the candidate Nearest to key, or

@@ -7,8 +7,9 @@ import (
 )
 
 // warnRepeatedDirs warns on a run given again (the same directory under
-// another name: "runs/a" and "./runs/a/", a link): the report sets it
-// beside itself, which a careless command line does, not a comparison.
+// another name: "runs/a" and "./runs/a/", a link) or a copy of one (cp -r,
+// a download of a run already given): the report sets it beside itself,
+// which a careless command line does, not a comparison.
 func warnRepeatedDirs(runs []*Run) {
 	for j := range runs {
 		for i := range j {
@@ -17,6 +18,25 @@ func warnRepeatedDirs(runs []*Run) {
 					"%s is %s given again: the report compares that run with itself", runs[j].Dir, runs[i].Dir))
 				break
 			}
+			if sameRun(runs[i].Manifest, runs[j].Manifest) {
+				runs[j].Warnings = append(runs[j].Warnings, fmt.Sprintf(
+					"%s is a copy of %s (run.json: the same host, pid, start, end and records): the report compares that run with itself", runs[j].Dir, runs[i].Dir))
+				break
+			}
 		}
 	}
+}
+
+// sameRun reports whether run.json a and b describe one run: the same
+// host and process, started and ended at the same nanosecond, with as many
+// records. Two runs, even shards started together (--start-at), differ in
+// pid or host; a merged run in its records. A run.json without a pid or a
+// start (older runs, fixtures) is never judged a copy.
+func sameRun(a, b *rundir.Manifest) bool {
+	if a == nil || b == nil || a.Host.PID == 0 || a.Start.IsZero() {
+		return false
+	}
+	sameEnd := (a.End == nil) == (b.End == nil) && (a.End == nil || a.End.Equal(*b.End))
+	return a.Host.Name == b.Host.Name && a.Host.PID == b.Host.PID && a.Start.Equal(b.Start) &&
+		sameEnd && a.Records == b.Records
 }

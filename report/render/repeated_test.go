@@ -9,6 +9,7 @@ import (
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestLoadRunsWarnsOnARunGivenTwice: the same run directory given twice
@@ -38,6 +39,46 @@ func TestLoadRunsWarnsOnARunGivenTwice(t *testing.T) {
 	for i := range 2 {
 		for _, w := range runs[i].Warnings {
 			if strings.Contains(w, "given again") {
+				t.Errorf("run %d warned: %s", i, w)
+			}
+		}
+	}
+}
+
+// TestLoadRunsWarnsOnACopyOfARun: a copy of a run directory (cp -r) given
+// beside the run is warned of on the copy, naming the run; a run with the
+// same start but another process (a shard started with --start-at) is
+// not. Before, the copy was compared with the run without a word.
+func TestLoadRunsWarnsOnACopyOfARun(t *testing.T) {
+	root := t.TempDir()
+	a, cp, other := filepath.Join(root, "a"), filepath.Join(root, "a-copy"), filepath.Join(root, "other")
+	for i, d := range []string{a, other} {
+		if err := rendertest.WriteRun(d, rendertest.A100()); err != nil {
+			t.Fatal(err)
+		}
+		m, err := rundir.ReadManifest(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Host.PID = 4000 + i
+		if err := rundir.WriteManifest(d, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.CopyFS(cp, os.DirFS(a)); err != nil {
+		t.Fatal(err)
+	}
+	runs, _, _, err := LoadRuns([]string{a, cp, other}, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cp + " is a copy of " + a
+	if !slices.ContainsFunc(runs[1].Warnings, func(w string) bool { return strings.HasPrefix(w, want) }) {
+		t.Errorf("warnings of the copy %q; want one starting %q", runs[1].Warnings, want)
+	}
+	for _, i := range []int{0, 2} {
+		for _, w := range runs[i].Warnings {
+			if strings.Contains(w, "copy") {
 				t.Errorf("run %d warned: %s", i, w)
 			}
 		}
