@@ -129,3 +129,13 @@ func TestOneLevelFlagTurnsTheScenariosSearchesOff(t *testing.T) {
 	checkUsageError(t, "--bisect: only applies after a sweep", append([]string{"run"}, arg("bisect", "--concurrency", "4", "--bisect", "3")...)...)
 	checkUsageError(t, "--search: needs levels to search", append([]string{"run"}, arg("search", "--concurrency", "4", "--search")...)...)
 }
+
+// TestConcurrencyWithSweepOrRate: --concurrency given beside --sweep or
+// --rate was dropped without a word (the sweep's levels or the rate ran);
+// it is refused, pointing an open loop to --max-concurrency.
+func TestConcurrencyWithSweepOrRate(t *testing.T) {
+	for _, other := range [][]string{{"--sweep", "1,2"}, {"--rate", "10"}} {
+		checkUsageError(t, "--concurrency goes with neither --sweep (the levels are its concurrencies) nor --rate (cap an open loop with --max-concurrency)",
+			append([]string{"run", "--url", "http://127.0.0.1:1", "--model", "m", "--gpu-backend", "none", "--concurrency", "8", "--out", filepath.Join(t.TempDir(), "o")}, other...)...)
+	}
+}

@@ -177,6 +177,9 @@ func loadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc, fromFile 
 	switch {
 	case c.IsSet(flagSweep) && c.IsSet(flagRate):
 		return usagef("--%s and --%s exclude each other: sweep concurrency or rate, not both", flagSweep, flagRate)
+	case c.IsSet(flagConcurrency) && (c.IsSet(flagSweep) || c.IsSet(flagRate)):
+		return usagef("--%s goes with neither --%s (the levels are its concurrencies) nor --%s (cap an open loop with --%s)",
+			flagConcurrency, flagSweep, flagRate, flagMaxConc)
 	case c.IsSet(flagSweep):
 		levels, err := parseList(c.String(flagSweep), strconv.Atoi)
 		if err != nil || slices.ContainsFunc(levels, func(n int) bool { return n < 1 }) {
