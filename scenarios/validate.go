@@ -177,6 +177,10 @@ func checkURL(raw string) string {
 	switch {
 	case !strings.Contains(raw, "://"):
 		return "has no scheme: write http:// or https:// before the host"
+	case err != nil && strings.ContainsAny(raw, " \t\r\n"):
+		return "is not a valid URL: it holds white space"
+	case err != nil && strings.Count(hostPart(raw), ":") > 1 && !strings.Contains(raw, "["):
+		return "is not a valid URL: an IPv6 address goes in brackets, as http://[::1]:8000"
 	case err != nil:
 		return "is not a valid URL"
 	case u.Scheme != "http" && u.Scheme != "https":
@@ -187,6 +191,13 @@ func checkURL(raw string) string {
 		return "must not hold credentials: name the key's environment variable in target.api_key_env"
 	}
 	return ""
+}
+
+// hostPart is what stands between raw's "://" and the path that follows.
+func hostPart(raw string) string {
+	_, rest, _ := strings.Cut(raw, "://")
+	host, _, _ := strings.Cut(rest, "/")
+	return host
 }
 
 // looksLikeKey reports whether s, a valid environment variable name, looks
