@@ -15,6 +15,7 @@ import (
 	"github.com/inferbench/inferbench/gpu/backend"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/servermetrics"
+	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
 )
 
@@ -149,7 +150,7 @@ func serverInfo(ctx context.Context, client *http.Client, o *Options) *rundir.Se
 		defer cancel()
 		e := k.Engine
 		url := servermetrics.MetricsURLAt(o.URL, e.VersionPath) // a path under the server root
-		if v, err := registry.FetchVersion(ctx, client, url, e.VersionField); err == nil && v != "" {
+		if v, err := registry.FetchVersion(ctx, client, url, e.VersionField, targets.NewRedactor(string(o.APIKey))); err == nil && v != "" {
 			si.Version, si.Source = v, "GET "+e.VersionPath
 		}
 	}

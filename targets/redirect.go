@@ -11,8 +11,9 @@ import (
 
 // The redirect policy of every adapter: a redirect is followed only within
 // the origin (scheme, host and port) of the URL the request was sent to,
-// and at most MaxRedirects times; any other redirect fails the request with
-// an *HTTPError carrying the redirect's status.
+// only when it keeps the request's method (a 301, 302 or 303 makes a POST
+// a GET), and at most MaxRedirects times; any other redirect fails the
+// request with an *HTTPError carrying the redirect's status.
 //
 // Why refuse rather than strip: net/http drops Authorization, Cookie and
 // WWW-Authenticate on a redirect to another host, but compares host names
@@ -50,7 +51,8 @@ func NewClient(c *http.Client) *http.Client {
 }
 
 // CheckRedirect is an http.Client CheckRedirect that follows a redirect
-// only to the origin of the first request, at most MaxRedirects times. A
+// only to the origin of the first request, keeping its method, at most
+// MaxRedirects times. A
 // refusal is an *HTTPError with the redirect's status whose message names
 // the redirect's target (redacted by RedactURL and cut short), so that the
 // load generator classes it http_4xx and never retries it.
@@ -68,12 +70,27 @@ func CheckRedirect(req *http.Request, via []*http.Request) error {
 			"redirect to %s refused: it leaves %s, and the request's credentials go nowhere else",
 			Snippet(RedactedURL(req.URL)), from)}
 	}
+	// net/http resends a POST that met a 301, 302 or 303 as a GET without
+	// its body: the server would answer a request that was never sent.
+	if m, was := method(req), method(via[0]); m != was {
+		return &HTTPError{Status: status, Message: fmt.Sprintf(
+			"redirect to %s refused: a %d would resend the %s as a %s without its body (only 307 and 308 keep the request)",
+			Snippet(RedactedURL(req.URL)), status, was, m)}
+	}
 	// via holds the first request and every redirect followed so far.
 	if len(via) > MaxRedirects {
 		return &HTTPError{Status: status, Message: fmt.Sprintf("stopped after %d redirects (the last to %s)",
 			MaxRedirects, Snippet(RedactedURL(req.URL)))}
 	}
 	return nil
+}
+
+// method is r's method, GET when empty (as net/http reads it).
+func method(r *http.Request) string {
+	if r.Method == "" {
+		return http.MethodGet
+	}
+	return r.Method
 }
 
 // origin is u's scheme, host and port, the port made explicit, in lower

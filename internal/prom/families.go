@@ -48,6 +48,9 @@ func Families(r io.Reader, prefixes ...string) (map[string]*dto.MetricFamily, er
 			long = append(long, line...)
 			continue
 		}
+		if err != nil && err != io.EOF {
+			return nil, err // a page cut by a read error is not parsed
+		}
 		if long != nil {
 			line = append(long, line...)
 			long = long[:0:0]

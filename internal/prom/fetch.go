@@ -3,6 +3,7 @@ package prom
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -49,9 +50,9 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 	if err := targets.EncodingError(resp); err != nil {
 		return zero, fmt.Errorf("%s %s: %w", what, targets.RedactURL(url), err)
 	}
-	body := &io.LimitedReader{R: resp.Body, N: MaxPage + 1}
+	body := &pageReader{r: resp.Body, left: MaxPage}
 	v, err := parse(body)
-	if body.N == 0 {
+	if body.over {
 		// A page cut at MaxPage would be parsed as if whole: a value cut
 		// mid-number, a family past the cut missing.
 		err = fmt.Errorf("page larger than %d bytes (MaxPage): refused", MaxPage)
@@ -60,6 +61,37 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 		return zero, fmt.Errorf("%s %s: %w", what, targets.RedactURL(url), err)
 	}
 	return v, nil
+}
+
+// errPageTooLarge is what pageReader's Read returns past MaxPage.
+var errPageTooLarge = errors.New("page larger than MaxPage")
+
+// pageReader reads r up to left bytes; a byte past them sets over and
+// fails the read, so that the parser stops there. Before, the page was
+// parsed to MaxPage and refused after: a 32 MiB label value made one
+// scrape allocate 450 MB (expfmt's copies of the line), every interval.
+type pageReader struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+func (p *pageReader) Read(b []byte) (int, error) {
+	if p.left <= 0 {
+		var one [1]byte
+		n, err := p.r.Read(one[:])
+		if n > 0 {
+			p.over = true
+			return 0, errPageTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(b)) > p.left {
+		b = b[:p.left]
+	}
+	n, err := p.r.Read(b)
+	p.left -= int64(n)
+	return n, err
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -54,5 +55,37 @@ func TestFetchRefusesAnEncodingNotAskedFor(t *testing.T) {
 	// Asked for (net/http's default transport asks and inflates): read.
 	if got, err := Fetch(t.Context(), srv.Client(), srv.URL, 0, "scrape", readAll); err != nil || string(got) != "vllm:num_requests_running 1\n" {
 		t.Errorf("gzip asked for: %q, %v; want the page", got, err)
+	}
+}
+
+// TestFetchStopsTheParserAtMaxPage: the parser never reads a byte past
+// MaxPage; the read past it fails, so a page that will be refused is not
+// parsed first. Before, parse read MaxPage+1 bytes without an error and the
+// page was refused after its parse: one 32 MiB label value (vLLM's prefix,
+// kept by Families) made each scrape allocate 450 MB; now 186 MB.
+func TestFetchStopsTheParserAtMaxPage(t *testing.T) {
+	page := `vllm:num_requests_running{model_name="` + strings.Repeat("a", MaxPage+10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, page) }))
+	defer srv.Close()
+	var read int
+	var readErr error
+	_, err := Fetch(t.Context(), srv.Client(), srv.URL, 0, "scrape", func(r io.Reader) (int, error) {
+		b, err := io.ReadAll(r)
+		read, readErr = len(b), err
+		return len(b), err
+	})
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("error %v; want the page refused as larger than MaxPage", err)
+	}
+	if read > MaxPage || readErr == nil {
+		t.Errorf("parse read %d bytes, error %v; want at most %d and an error", read, readErr, MaxPage)
+	}
+	runtime.GC()
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	_, _ = Fetch(t.Context(), srv.Client(), srv.URL, 0, "scrape", func(r io.Reader) (any, error) { return Families(r, "vllm:") })
+	runtime.ReadMemStats(&b)
+	if got := b.TotalAlloc - a.TotalAlloc; got > 8*MaxPage {
+		t.Errorf("a refused scrape through Families allocated %d MB; want under %d", got>>20, 8*MaxPage>>20)
 	}
 }

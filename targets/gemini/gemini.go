@@ -228,9 +228,15 @@ func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChun
 
 // readArray reads a stream written as one JSON array, element by element:
 // each element is delivered as soon as it is complete.
+//
+// An element may be at most sse.DefaultMaxEventSize bytes, the SSE path's
+// limit on an event: json.Decoder holds the value it decodes whole, so an
+// element that never ends (an endless string) would otherwise hold memory
+// until the request's deadline.
 func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
 	br := &targets.ErrReader{R: body}
-	dec := json.NewDecoder(br)
+	lr := &elementLimit{r: br, max: sse.DefaultMaxEventSize}
+	dec := json.NewDecoder(lr)
 	tok, err := dec.Token()
 	if err != nil {
 		return t.arrayErr(ctx, br, err)
@@ -239,6 +245,7 @@ func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onCh
 		return &targets.ProtocolError{Msg: "HTTP 200 with one JSON object, not a stream: the server did not stream the response"}
 	}
 	for dec.More() {
+		lr.start = dec.InputOffset()
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return t.arrayErr(ctx, br, err)
@@ -257,6 +264,9 @@ func (t *Target) readArray(ctx context.Context, body io.Reader, d *decoder, onCh
 // (connection, timeout, canceled), bytes that are not the array, or a body
 // that ended cleanly before the array did (protocol).
 func (t *Target) arrayErr(ctx context.Context, br *targets.ErrReader, err error) error {
+	if errors.Is(err, errElementTooLarge) {
+		return &targets.ProtocolError{Msg: fmt.Sprintf("JSON array stream: %v: more than %d bytes", err, sse.DefaultMaxEventSize)}
+	}
 	if br.Err != nil {
 		return t.ep.ReadErr(ctx, br.Err)
 	}
@@ -269,6 +279,32 @@ func (t *Target) arrayErr(ctx context.Context, br *targets.ErrReader, err error)
 		return &targets.ProtocolError{Msg: "JSON array stream ended before its closing bracket"}
 	}
 	return t.ep.ReadErr(ctx, err)
+}
+
+// errElementTooLarge is elementLimit's error.
+var errElementTooLarge = errors.New("element too large")
+
+// elementLimit reads r for a json.Decoder, at most max bytes past start,
+// the decoder's InputOffset where the element being decoded began; beyond
+// them it fails with errElementTooLarge. The decoder's buffer holds no more
+// than what was read past its InputOffset, so it stays within max.
+type elementLimit struct {
+	r          io.Reader
+	read       int64 // bytes read from r
+	start, max int64
+}
+
+func (l *elementLimit) Read(p []byte) (int, error) {
+	room := l.start + l.max - l.read
+	if room <= 0 {
+		return 0, errElementTooLarge
+	}
+	if int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	return n, err
 }
 
 // responseJSON is the part of a GenerateContentResponse the adapter reads.

@@ -358,8 +358,10 @@ func Kinds() []string {
 }
 
 // FetchVersion GETs url and returns the string at field of the JSON object
-// it answers (at most 1 MiB is read); "" and an error when it does not.
-func FetchVersion(ctx context.Context, client *http.Client, url, field string) (string, error) {
+// it answers (at most 1 MiB is read), redacted by r and cut short; "" and
+// an error when it does not. A server can echo the key it was sent on
+// another request there, and the version is recorded in run.json.
+func FetchVersion(ctx context.Context, client *http.Client, url, field string, r targets.Redactor) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return "", err
@@ -377,5 +379,5 @@ func FetchVersion(ctx context.Context, client *http.Client, url, field string) (
 		return "", fmt.Errorf("GET %s: %w", targets.RedactURL(url), err)
 	}
 	v, _ := body[field].(string)
-	return targets.Truncate(v), nil // the server's words, shown and recorded
+	return r.Clip(v), nil // the server's words, shown and recorded
 }

@@ -1,0 +1,35 @@
+package session
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/targets"
+)
+
+// TestServerVersionHoldsNoKey: the version a server states goes into
+// run.json, and a server can echo the API key it was sent in it (a
+// gateway's debug string; a hostile server's echo of the probe's key).
+// run.json never holds the key, nor a part of it cut short by the length
+// limit. Before, the version was recorded as the server wrote it.
+func TestServerVersionHoldsNoKey(t *testing.T) {
+	const key = "sk-SECRET-123"
+	for _, version := range []string{
+		"0.9.1 " + key,
+		strings.Repeat("v", targets.MaxErrorBody-5) + key, // the cut falls inside the key
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"version":"` + version + `"}`))
+		}))
+		si := serverInfo(t.Context(), srv.Client(), &Options{Kind: "vllm", URL: srv.URL, APIKey: key})
+		srv.Close()
+		if si == nil || si.Version == "" {
+			t.Fatalf("no version recorded: %+v", si)
+		}
+		if strings.Contains(si.Version, "sk-SE") {
+			t.Errorf("version %q holds the key or part of it", si.Version)
+		}
+	}
+}
