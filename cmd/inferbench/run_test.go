@@ -362,7 +362,7 @@ func TestServerInfoRecorded(t *testing.T) {
 	}
 	srv := httptest.NewServer(m)
 	defer srv.Close()
-	t.Setenv("INFERBENCH_TEST_KEY", "k") // not the user's key
+	t.Setenv("INFERBENCH_TEST_KEY", "sk-test-not-in-any-answer") // not the user's key; a key of "k" is redacted from "mock"
 	for _, tt := range []struct {
 		args        []string
 		want        rundir.ServerInfo
