@@ -1,0 +1,46 @@
+//go:build unix
+
+package history
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// TestAddRefusesARunStillGoing: a run whose process is still alive on this
+// host is refused with its pid; it used to be added with a warning, its
+// partial numbers stored, and the finished run later beside them (its
+// run.json, the fingerprint, changes when it ends).
+func TestAddRefusesARunStillGoing(t *testing.T) {
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	alive := exec.Command("sleep", "60")
+	if err := alive.Start(); err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { alive.Process.Kill(); alive.Wait() })
+	dir := filepath.Join(t.TempDir(), "going")
+	writeRun(t, dir, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
+	m, err := rundir.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.ExitState, m.Host.Name, m.Host.PID = rundir.ExitRunning, host, alive.Process.Pid
+	if err := rundir.WriteManifest(dir, m); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err = RunAdd(t.Context(), CommandOptions{Store: filepath.Join(t.TempDir(), "h.db"), Args: []string{dir}}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "is still going (pid") || strings.Contains(stdout.String(), "added") {
+		t.Errorf("history add of a run still going: err %v, stdout %q; want it refused, naming the pid", err, stdout.String())
+	}
+}
