@@ -74,11 +74,14 @@ func checkDaily(tokensPerDay, requestsPerDay, tokensPerRequest float64) error {
 	return within(flags, tokensPerRequest, bound{MinTokensPerDay / requestsPerDay, minDaily.words}, bound{MaxTokensPerDay / requestsPerDay, maxDaily.words})
 }
 
-// CheckCrossover bounds a crossover's volume and ops amount given as
-// options (report's --tokens-per-day and --ops-month-usd) as the crossover
-// command bounds its flags.
-func CheckCrossover(tokensPerDay, opsMonthUSD float64) error {
+// CheckCrossover bounds a crossover's volume, ops amount and cached input
+// share given as options (report's --tokens-per-day, --ops-month-usd and
+// --cached-input-share) as the crossover command bounds its flags.
+func CheckCrossover(tokensPerDay, opsMonthUSD, cachedShare float64) error {
 	if err := within("--tokens-per-day", tokensPerDay, minDaily, maxDaily); err != nil {
+		return err
+	}
+	if _, err := ResolveMix(0, cachedShare, nil, ""); err != nil {
 		return err
 	}
 	return within("--ops-month-usd", opsMonthUSD, zero, maxMonth)

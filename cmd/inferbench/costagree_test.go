@@ -65,3 +65,55 @@ func TestCrossoverAgreesWithReport(t *testing.T) {
 		t.Errorf("notes %s; want the run's GPU and the offer's kind and provider", notes)
 	}
 }
+
+// TestReportCachedInputShare: report --cached-input-share prices the
+// crossover's APIs as crossover --cached-input-share does, leaves out an API
+// the catalog has no cached-input price for (with a note saying so), and
+// refuses a share out of range before writing anything (exit 2).
+func TestReportCachedInputShare(t *testing.T) {
+	_, h100 := reportRuns(t)
+	out := filepath.Join(t.TempDir(), "rep")
+	if _, err := costRunApp(t, "report", "--out", out, "--format", "json", "--tokens-per-day", "100000000", "--cached-input-share", "0.5", h100); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Crossover struct {
+			Rows []struct {
+				API         string         `json:"api"`
+				APIPriceSrc string         `json:"api_price_source"`
+				Crossover   map[string]any `json:"crossover"`
+			} `json:"rows"`
+			Notes []string `json:"notes"`
+		} `json:"crossover"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var apis []string
+	for _, r := range rep.Crossover.Rows {
+		apis = append(apis, r.API)
+	}
+	if strings.Join(apis, ",") != "openai/gpt-4o,openai/gpt-4o-mini" {
+		t.Errorf("crossover rows for %v; want gpt-4o and gpt-4o-mini (groq has no cached-input price)", apis)
+	}
+	if notes := strings.Join(rep.Crossover.Notes, "\n"); !strings.Contains(notes, "groq/llama-3.1-8b-instant: left out: the catalog has no cached-input price") {
+		t.Errorf("notes %q; want one saying why groq is left out", notes)
+	}
+	var cli map[string]any
+	costRunJSON(t, &cli, "crossover", "--run", h100, "--tokens-per-day", "100000000", "--api-model", "openai/gpt-4o", "--cached-input-share", "0.5", "--format", "json")
+	if len(rep.Crossover.Rows) > 0 {
+		got, _ := rep.Crossover.Rows[0].Crossover["api_monthly_usd"].(float64)
+		want, _ := cli["api_monthly_usd"].(float64)
+		if want == 0 || !costCloseTo(got, want) {
+			t.Errorf("gpt-4o api_monthly_usd: report %v, crossover %v; want equal at 50 %% cached", got, want)
+		}
+		if src := rep.Crossover.Rows[0].APIPriceSrc; !strings.Contains(src, "50 % of input tokens cached") {
+			t.Errorf("price source %q; want it to say 50 %% of input tokens cached", src)
+		}
+	}
+	checkUsageError(t, "--cached-input-share must be above 0 and at most 1", "report", "--cached-input-share", "1.5", "--out", filepath.Join(t.TempDir(), "no"), h100)
+}

@@ -44,6 +44,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			&cli.Float64Flag{Name: "tokens-per-day", Value: render.DefaultTokensPerDay, DefaultText: strconv.FormatFloat(render.DefaultTokensPerDay, 'f', -1, 64), Destination: &o.TokensPerDay, Usage: "volume of the crossover, in tokens per day (input + output)"},
 			&cli.StringSliceFlag{Name: "api-model", Value: cli.NewStringSlice(render.DefaultAPIModels()...), Usage: "catalog API `ID`s the crossover weighs self-hosting against"},
 			&cli.Float64Flag{Name: "ops-month-usd", Destination: &o.OpsMonthUSD, Usage: "ops overhead per month in USD, in the crossover"},
+			&cli.Float64Flag{Name: "cached-input-share", Destination: &o.CachedInputShare, Usage: "share of input tokens the APIs read from their prompt cache, at their cached-input price (APIs without one are left out of the crossover)"},
 			&cli.IntFlag{Name: "bootstrap-resamples", Value: render.DefaultResamples, Destination: &o.Resamples, Usage: "bootstrap resamples of the qualification's confidence intervals"},
 			&cli.Uint64Flag{Name: "seed", Value: render.DefaultSeed, Destination: &o.Seed, Usage: "seed of the bootstrap"},
 			&cli.Float64Flag{Name: "png-dpi", Value: plot.PNGDPI, Destination: &o.PNGDPI, Usage: "resolution of the PNG figures in dots per inch (300 for print)"},
@@ -75,7 +76,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 // reportCatalog checks report's numbers and loads the catalog, checking
 // each --gpu against it.
 func reportCatalog(o *render.Options, runs int, prices string) (*cost.Catalog, error) {
-	if err := cost.CheckCrossover(o.TokensPerDay, o.OpsMonthUSD); err != nil {
+	if err := cost.CheckCrossover(o.TokensPerDay, o.OpsMonthUSD, o.CachedInputShare); err != nil {
 		return nil, err // the crossover command's bounds and words (exit 2)
 	}
 	switch {

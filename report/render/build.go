@@ -49,6 +49,11 @@ type Options struct {
 	APIModels []string
 	// OpsMonthUSD is the fixed monthly cost of running GPUs in the crossover.
 	OpsMonthUSD float64
+	// CachedInputShare is the share of input tokens the APIs of the
+	// crossover read from their prompt cache (0: none), priced at their
+	// cached-input price; an API whose catalog entry has none is left out,
+	// with a note.
+	CachedInputShare float64
 	// Resamples and Seed configure the bootstrap; 0 means DefaultResamples
 	// and DefaultSeed.
 	Resamples int
@@ -366,7 +371,23 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 	if len(labels) == 1 {
 		from = labels[0]
 	}
-	x.Mix, _ = cost.ResolveMix(0, 0, &measured, from) // no share given: no error
+	mix, err := cost.ResolveMix(0, o.CachedInputShare, &measured, from)
+	if err != nil {
+		return nil, fmt.Errorf("crossover: %w", err)
+	}
+	x.Mix = mix
+	var priceable []string
+	for _, id := range apis {
+		a, err := o.Catalog.API(id)
+		if err != nil {
+			return nil, fmt.Errorf("crossover: %w", err)
+		}
+		if x.Mix.CachedShare > 0 && a.USDPer1MCachedInput == 0 {
+			x.Notes = append(x.Notes, fmt.Sprintf("%s: left out: the catalog has no cached-input price for it (give one as usd_per_1m_cached_input in --prices)", id))
+			continue
+		}
+		priceable = append(priceable, id)
+	}
 	for i, p := range priced {
 		rr := &r.Runs[i]
 		if p == nil || p.Costs == nil {
@@ -375,7 +396,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 		if p.Basis != report.BasisCapacity {
 			x.Notes = append(x.Notes, fmt.Sprintf("%s: no capacity at SLO; its GPUs are sized by its highest-throughput level (%g)", rr.Label, p.Level.Level))
 		}
-		for _, id := range apis {
+		for _, id := range priceable {
 			a, err := o.Catalog.API(id)
 			if err != nil {
 				return nil, fmt.Errorf("crossover: %w", err)
