@@ -221,7 +221,7 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	// A run still going has a run.json that will change when it ends: its
 	// partial numbers would be stored, and then the finished run beside
 	// them under another fingerprint. (A killed run is added, warned of.)
-	if m.ExitState == rundir.ExitRunning && m.Writer() == rundir.WriterAlive {
+	if m.StillGoing() {
 		return nil, nil, fmt.Errorf("run %s is still going (pid %d on this host): add it once it has finished", dir, m.Host.PID)
 	}
 	if slo.IsZero() {

@@ -151,7 +151,7 @@ func quietLimit(sc *scenarios.Scenario) time.Duration {
 // noteQuiet warns once, when the followed run has written nothing (no
 // record, no telemetry sample) for f.quiet, that it may have died: a run
 // killed on another host (a shard's pod) leaves run.json saying running
-// for ever, and writerGone can judge only this host's processes. The
+// for ever, and rundir.Manifest.Writer can judge only this host's processes. The
 // follower goes on: the run may be alive and stalled.
 func (f *Follower) noteQuiet(now time.Time) {
 	n := f.records.off + f.gpuT.off + f.serverT.off + f.clientT.off
@@ -227,7 +227,7 @@ func (f *Follower) Run(ctx context.Context) error {
 		if m, err := rundir.ReadManifest(f.dir); err == nil {
 			f.m = m
 			ended = m.ExitState != rundir.ExitRunning
-			gone = !ended && writerGone(m)
+			gone = !ended && m.Writer() == rundir.WriterGone
 		}
 		// Read after the manifest: a run writes its last records before
 		// it rewrites run.json with its exit state.

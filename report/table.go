@@ -239,7 +239,7 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 	}
 	fmt.Fprintf(b, "target  %s %s  model %s\n", printable.Text(m.Target.Kind), printable.Text(m.Target.URL), printable.Text(m.Target.Model))
 	switch {
-	case m.ExitState == rundir.ExitRunning && m.Writer() == rundir.WriterAlive:
+	case m.StillGoing():
 		// Reported while it runs: what is written so far.
 		fmt.Fprintf(b, "run     still going (pid %d on this host), %d records so far, started %s",
 			m.Host.PID, sum.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))

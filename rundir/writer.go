@@ -19,6 +19,12 @@ const (
 	WriterGone
 )
 
+// StillGoing reports whether m's run is still being written: run.json says
+// running and its process is alive on this host (Writer).
+func (m *Manifest) StillGoing() bool {
+	return m != nil && m.ExitState == ExitRunning && m.Writer() == WriterAlive
+}
+
 // Writer says whether the process that writes m's run directory is still
 // there: run.json names its host and pid (Host), and only this host's
 // processes can be asked. A run written by this very process (a test) is
