@@ -200,9 +200,7 @@ func (c *calibrator) withMock(args []string, f func(url string) error) error {
 func (c *calibrator) ceiling(streams, tokens int) (l *report.Level, b loadgen.BareResult, err error) {
 	err = c.withMock(instantMock(tokens), func(url string) error {
 		var err error
-		l, err = harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: streams, Duration: c.o.Window, MaxTokens: tokens, SpreadAuto: true,
-			PromptSizing: SizingEstimate})
-		if err != nil {
+		if l, err = c.closedLoop(url, streams, tokens, SizingEstimate); err != nil {
 			return err
 		}
 		b = bare(url, streams, 16, tokens).ClosedLoop(c.ctx, streams, c.o.Window)
@@ -215,11 +213,18 @@ func (c *calibrator) ceiling(streams, tokens int) (l *report.Level, b loadgen.Ba
 // mock's /tokenize (sizing server), as a run against vLLM counts them.
 func (c *calibrator) serverSized(streams, tokens int) (l *report.Level, err error) {
 	err = c.withMock(instantMock(tokens), func(url string) error {
-		l, err = harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: streams, Duration: c.o.Window, MaxTokens: tokens, SpreadAuto: true,
-			PromptSizing: SizingServer})
+		l, err = c.closedLoop(url, streams, tokens, SizingServer)
 		return err
 	})
 	return l, err
+}
+
+// closedLoop is the harness's closed loop of the ceilings: streams
+// concurrent streams of tokens-token replies for the window, its prompts
+// sized by sizing.
+func (c *calibrator) closedLoop(url string, streams, tokens int, sizing string) (*report.Level, error) {
+	return harness(c.ctx, c.dir(), &Options{URL: url, Concurrency: streams, Duration: c.o.Window, MaxTokens: tokens, SpreadAuto: true,
+		PromptSizing: sizing})
 }
 
 // instantMock is the mock's arguments for replies of tokens tokens sent

@@ -372,7 +372,8 @@ func (o *Options) lengthOf(id uint64) (int, bool) {
 // built; and at least a second of the highest open-loop rate (up to
 // maxWave), whose arrivals wait for no worker: with 64 built ahead at
 // 2,000 req/s, counting by the server fell behind the schedule and put
-// the sends 150–400 ms late (p99) on a 2-core machine.
+// the sends 350–410 ms late (p99) on a 2-core machine, 5–7 ms with a
+// second built ahead (docs/workloads.md).
 func (o *Options) prefetchWindow() uint64 {
 	c := max(o.Concurrency, o.MaxConcurrency, 1)
 	for _, s := range o.Sweep {
