@@ -180,12 +180,18 @@ func DefaultMix() TokenMix { return TokenMix{InputShare: DefaultInputShare} }
 func (m TokenMix) Price(a API) (float64, error) {
 	in := a.USDPer1MInput
 	if m.CachedShare > 0 {
-		if a.USDPer1MCachedInput == 0 {
+		if !m.Prices(a) {
 			return 0, quoteErrorf("%s: the catalog has no cached-input price (give one as usd_per_1m_cached_input in --prices, or pass --api-price-per-m)", a.ID)
 		}
 		in = (1-m.CachedShare)*a.USDPer1MInput + m.CachedShare*a.USDPer1MCachedInput
 	}
 	return MixedUSDPer1M(in, a.USDPer1MOutput, m.InputShare), nil
+}
+
+// Prices reports whether the mix can price a: nothing cached, or a
+// cached-input price in the catalog.
+func (m TokenMix) Prices(a API) bool {
+	return m.CachedShare == 0 || a.USDPer1MCachedInput > 0
 }
 
 // String says how a price was mixed: "blended 3:1", "at 80 % input

@@ -376,17 +376,17 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 		return nil, fmt.Errorf("crossover: %w", err)
 	}
 	x.Mix = mix
-	var priceable []string
+	var priceable []*cost.API
 	for _, id := range apis {
 		a, err := o.Catalog.API(id)
 		if err != nil {
 			return nil, fmt.Errorf("crossover: %w", err)
 		}
-		if x.Mix.CachedShare > 0 && a.USDPer1MCachedInput == 0 {
+		if !x.Mix.Prices(*a) {
 			x.Notes = append(x.Notes, fmt.Sprintf("%s: left out: the catalog has no cached-input price for it (give one as usd_per_1m_cached_input in --prices)", id))
 			continue
 		}
-		priceable = append(priceable, id)
+		priceable = append(priceable, a)
 	}
 	for i, p := range priced {
 		rr := &r.Runs[i]
@@ -396,11 +396,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 		if p.Basis != report.BasisCapacity {
 			x.Notes = append(x.Notes, fmt.Sprintf("%s: no capacity at SLO; its GPUs are sized by its highest-throughput level (%g)", rr.Label, p.Level.Level))
 		}
-		for _, id := range priceable {
-			a, err := o.Catalog.API(id)
-			if err != nil {
-				return nil, fmt.Errorf("crossover: %w", err)
-			}
+		for _, a := range priceable {
 			price, err := x.Mix.Price(*a)
 			if err != nil {
 				return nil, fmt.Errorf("crossover: %w", err)
@@ -412,7 +408,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 				CapacityTokensPerS: p.Level.TotalTokensPerS, GPUsPerReplica: rr.GPUs,
 			})
 			if err != nil {
-				return nil, fmt.Errorf("crossover %s vs %s: %w", rr.Label, id, err)
+				return nil, fmt.Errorf("crossover %s vs %s: %w", rr.Label, a.ID, err)
 			}
 			x.Rows = append(x.Rows, CrossoverRow{Run: rr.Label, GPU: rr.GPU + " " + p.Costs.Offer, OfferLabel: p.Costs.OfferLabel(), API: a.ID,
 				APIPriceSrc: fmt.Sprintf("%s from %s", x.Mix, cost.APIPrices(*a, false)), Crossover: c})
