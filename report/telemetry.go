@@ -250,9 +250,6 @@ func appendSized[T any](vs []T, v T, left int) []T {
 // It indexes the samples for the one window: for a run's levels, index
 // once (NewGPUIndex) and summarize each with GPUIndex.Summarize.
 func SummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTokens int64) GPULevel {
-	if endNS <= startNS {
-		return GPULevel{StartNS: startNS, EndNS: endNS}
-	}
 	return NewGPUIndex(samples).Summarize(startNS, endNS, outputTokens)
 }
 
