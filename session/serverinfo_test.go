@@ -33,3 +33,13 @@ func TestServerVersionHoldsNoKey(t *testing.T) {
 		}
 	}
 }
+
+// TestServerArgsHoldNoKey: --server-args pasted from a launch command
+// (vllm serve … --api-key KEY) are recorded without the key.
+func TestServerArgsHoldNoKey(t *testing.T) {
+	const key = "sk-SECRET-456"
+	si := serverInfo(t.Context(), http.DefaultClient, &Options{Kind: "openai", APIKey: key, ServerArgs: "--max-num-seqs 64 --api-key " + key})
+	if si == nil || strings.Contains(si.Args, key) || !strings.Contains(si.Args, "--max-num-seqs 64") {
+		t.Errorf("server args recorded as %+v; want them without the key", si)
+	}
+}

@@ -139,9 +139,12 @@ func (o *Options) serverMetricsURL() string {
 // serverInfo is what run.json records of the serving software: the version
 // flag if given, else what the server says at the version endpoint its
 // registry entry names (one short GET; nothing when it does not answer),
-// and the recorded flags.
+// and the recorded flags. Both leave out the API key: a server can echo it
+// at its version endpoint, and the flags pasted from a launch command can
+// hold it (vllm serve --api-key …).
 func serverInfo(ctx context.Context, client *http.Client, o *Options) *rundir.ServerInfo {
-	si := &rundir.ServerInfo{Version: o.ServerVersion, Args: o.ServerArgs}
+	key := targets.NewRedactor(string(o.APIKey))
+	si := &rundir.ServerInfo{Version: o.ServerVersion, Args: key.Redact(o.ServerArgs)}
 	k, known := registry.Lookup(o.Kind)
 	if si.Version != "" {
 		si.Source = "flag"
@@ -150,7 +153,7 @@ func serverInfo(ctx context.Context, client *http.Client, o *Options) *rundir.Se
 		defer cancel()
 		e := k.Engine
 		url := servermetrics.MetricsURLAt(o.URL, e.VersionPath) // a path under the server root
-		if v, err := registry.FetchVersion(ctx, client, url, e.VersionField, targets.NewRedactor(string(o.APIKey))); err == nil && v != "" {
+		if v, err := registry.FetchVersion(ctx, client, url, e.VersionField, key); err == nil && v != "" {
 			si.Version, si.Source = v, "GET "+e.VersionPath
 		}
 	}
