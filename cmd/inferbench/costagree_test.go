@@ -88,6 +88,9 @@ func TestReportCachedInputShare(t *testing.T) {
 				Crossover   map[string]any `json:"crossover"`
 			} `json:"rows"`
 			Notes []string `json:"notes"`
+			Mix   struct {
+				InputShare float64 `json:"input_share"`
+			} `json:"api_mix"`
 		} `json:"crossover"`
 	}
 	if err := json.Unmarshal(b, &rep); err != nil {
@@ -110,6 +113,12 @@ func TestReportCachedInputShare(t *testing.T) {
 		want, _ := cli["api_monthly_usd"].(float64)
 		if want == 0 || !costCloseTo(got, want) {
 			t.Errorf("gpt-4o api_monthly_usd: report %v, crossover %v; want equal at 50 %% cached", got, want)
+		}
+		// By hand: GPT-4o's $2.50 input, half of it at the cached $1.25,
+		// $10 output, at the run's measured input share.
+		in := rep.Crossover.Mix.InputShare
+		if p, _ := rep.Crossover.Rows[0].Crossover["api_usd_per_1m"].(float64); in < 0.5 || !costCloseTo(p, in*(0.5*2.50+0.5*1.25)+(1-in)*10) {
+			t.Errorf("gpt-4o at %.4f input, 50 %% cached: $%v per 1M; want %.4f × 1.875 + %.4f × 10", in, p, in, 1-in)
 		}
 		if src := rep.Crossover.Rows[0].APIPriceSrc; !strings.Contains(src, "50 % of input tokens cached") {
 			t.Errorf("price source %q; want it to say 50 %% of input tokens cached", src)
