@@ -98,9 +98,8 @@ type Kind struct {
 type EngineInfo struct {
 	// MetricsPath serves the Prometheus page.
 	MetricsPath string
-	// VersionPath answers JSON whose VersionField is the version;
-	// ArgsPath answers JSON holding the launch arguments.
-	VersionPath, VersionField, ArgsPath string
+	// VersionPath answers JSON whose VersionField is the version.
+	VersionPath, VersionField string
 	// Running, Waiting and KVCacheUsage name the gauges of running
 	// requests, queued requests and the KV-cache fraction in use.
 	Running, Waiting, KVCacheUsage string
@@ -191,11 +190,11 @@ func table() []Kind {
 			new:   openaiFlavor(openai.FlavorCompatible, nil)},
 		{Name: "nim", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "NVIDIA_API_KEY", URL: "https://integrate.api.nvidia.com/v1",
 			Notes:  "NVIDIA NIM (hosted API catalog by default; a self-hosted NIM container is vLLM inside: --target vllm --url http://host:8000 forces the length there)",
-			Engine: &EngineInfo{VersionPath: "/v1/version", VersionField: "release", ArgsPath: "/v1/metadata"},
+			Engine: &EngineInfo{VersionPath: "/v1/version", VersionField: "release"},
 			new:    openaiFlavor(openai.FlavorCompatible, nil)},
 		{Name: "sglang", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "SGLANG_API_KEY", URL: "http://127.0.0.1:30000", SelfHosted: true,
 			Notes: "SGLang (sglang.launch_server, --api-key); ignore_eos and min_tokens force the output length; --continuous-usage; /metrics with --enable-metrics",
-			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/get_server_info", VersionField: "version", ArgsPath: "/get_server_info",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/get_server_info", VersionField: "version",
 				Running: "sglang:num_running_reqs", Waiting: "sglang:num_queue_reqs", KVCacheUsage: "sglang:token_usage", Tokenize: "sglang"},
 			new: openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "trtllm", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8000", SelfHosted: true,
