@@ -34,8 +34,11 @@ func (e *HoldsRunError) Error() string {
 // before anything is measured. A directory that already holds one of the
 // run's files (Files), or a link by that name, is refused with a
 // *HoldsRunError unless force, which removes those entries first (a link
-// itself, never what it points to).
+// itself, never what it points to). The filesystem's root is refused.
 func Create(dir string, force bool) error {
+	if err := notRoot(dir); err != nil {
+		return err
+	}
 	if err := MakeDir(dir); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
@@ -64,6 +67,16 @@ func Create(dir string, force bool) error {
 	return nil
 }
 
+// notRoot refuses the filesystem's root as an --out directory: it is what
+// "--out $DIR/" becomes when DIR is unset, and the files would land among
+// the system's directories.
+func notRoot(dir string) error {
+	if abs, err := filepath.Abs(dir); err == nil && filepath.Dir(abs) == abs {
+		return fmt.Errorf("--out %s is the filesystem's root: name a directory (is a variable in the path empty?)", dir)
+	}
+	return nil
+}
+
 // runFiles lists the run's files (Files) present in dir, links included.
 func runFiles(dir string) ([]string, error) {
 	var present []string
@@ -83,6 +96,9 @@ func runFiles(dir string) ([]string, error) {
 // directory of one of the runs reported, is fine; a file or a link to
 // nothing in its place is refused too (MakeDir's words).
 func CheckReportDir(out string, runs []string) error {
+	if err := notRoot(out); err != nil {
+		return err
+	}
 	if err := inTheWay(out); err != nil {
 		return fmt.Errorf("--out: %w", err) // before the tables are printed, not after
 	}

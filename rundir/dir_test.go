@@ -38,6 +38,20 @@ func TestCreateGuards(t *testing.T) {
 	}
 }
 
+// TestOutRefusesTheRoot: "--out $DIR/" with DIR unset is "/"; neither a
+// run's files nor a report's may land there (as root, both went ahead).
+// Nothing is written, so the test is safe as any user.
+func TestOutRefusesTheRoot(t *testing.T) {
+	for _, dir := range []string{"/", "//", "/.", "/tmp/.."} {
+		if err := Create(dir, false); err == nil || !strings.Contains(err.Error(), "root") {
+			t.Errorf("Create(%q) = %v; want a refusal naming the root", dir, err)
+		}
+		if err := CheckReportDir(dir, []string{t.TempDir()}); err == nil || !strings.Contains(err.Error(), "root") {
+			t.Errorf("CheckReportDir(%q) = %v; want a refusal naming the root", dir, err)
+		}
+	}
+}
+
 // TestNoWriteThroughLinks: a dangling link where a run file goes is a run
 // file already there (Create refuses it; force removes the link, never its
 // target), CreateFile refuses to write through any link, and WriteFile
