@@ -315,6 +315,11 @@ func (r *Report) costTable(i int) (table, bool) {
 		return table{}, false
 	}
 	ct := cost.CostsTable("", rr.Costs, nil)
+	for _, c := range rr.Costs {
+		if n := cost.PriceSourceNote(c); n != "" {
+			ct.Notes = append(ct.Notes, "price: "+n)
+		}
+	}
 	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %d GPU(s), GPU %s)", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), rr.GPUs, map[bool]string{true: "stated by the user", false: "from telemetry"}[rr.GPUFrom == cost.FromUser]),
 		Columns: ct.Columns, Rows: ct.Rows,
 		Notes: append([]string{"$/1M output tokens = $/h / (output tokens/s × 3600) × 1e6, where $/h = GPUs × $/GPU-hour (owned hardware: + electricity), always busy; @50 %, @25 %, @10 %: the box busy that share of the time"}, ct.Notes...)}, true
@@ -347,6 +352,15 @@ func (r *Report) crossoverTable() (table, bool) {
 		}
 	}
 	t.Notes = append(append(append([]string{}, x.Notes...), notes...), apiMixNote(x.Mix))
+	// Each API's prices, traced to their source and date (the GPU offers'
+	// are under each run's cost table).
+	var apis []string
+	for _, row := range x.Rows {
+		if !slices.Contains(apis, row.API) {
+			apis = append(apis, row.API)
+			t.Notes = append(t.Notes, "API price: "+row.API+": "+row.APIPriceSrc)
+		}
+	}
 	return t, true
 }
 
