@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,5 +49,45 @@ func TestCostTablesCiteTheirPrices(t *testing.T) {
 				t.Errorf("report.%s's cost section does not cite %q", name, w)
 			}
 		}
+	}
+}
+
+// TestCrossoverNotesNameTheirRow: a note that holds for some rows of the
+// crossover table only ("self-hosting never pays: a full replica serves
+// 1.69B tokens a month, worth $94.51 …") names its run and API; four such
+// notes stood under the table with nothing to tell which row each was.
+// The notes every row shares stay as they are.
+func TestCrossoverNotesNameTheirRow(t *testing.T) {
+	slo := report.SLO{TTFT: 1e9}
+	runs := loadPair(t, rendertest.A100(), rendertest.H100(), slo)
+	rep, err := Build(runs, Options{SLO: slo, Catalog: catalog(t), Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, ok := rep.crossoverTable()
+	if !ok {
+		t.Fatal("no crossover table")
+	}
+	never := 0
+	for _, n := range tb.Notes {
+		if strings.Contains(n, "self-hosting never pays") {
+			never++
+			if !strings.HasPrefix(n, "a100-80gb vs ") && !strings.HasPrefix(n, "h100-sxm vs ") {
+				t.Errorf("note %q does not name its run and API", n)
+			}
+		}
+		if strings.HasPrefix(n, "ops overhead not included") || strings.HasPrefix(n, "volume month = 30 days") {
+			continue
+		}
+		if strings.Contains(n, "vs") && strings.Contains(n, "ops overhead") {
+			t.Errorf("a note every row shares is prefixed: %q", n)
+		}
+	}
+	if never != 4 {
+		t.Errorf("%d never-pays notes; want 4 (gpt-4o-mini and groq against each GPU):\n%s", never, strings.Join(tb.Notes, "\n"))
+	}
+	want := "a100-80gb vs groq/llama-3.1-8b-instant: self-hosting never pays: a full replica serves 1.69B tokens a month"
+	if !slices.ContainsFunc(tb.Notes, func(n string) bool { return strings.HasPrefix(n, want) }) {
+		t.Errorf("no note %q…:\n%s", want, strings.Join(tb.Notes, "\n"))
 	}
 }

@@ -333,6 +333,14 @@ func (r *Report) crossoverTable() (table, bool) {
 	}
 	t := table{Title: fmt.Sprintf("API vs self-hosted at %s tokens/day (%s tokens/month), %s offer", compact(x.TokensPerDay), compact(x.TokensPerDay*cost.DaysPerMonth), x.Offer),
 		Columns: []string{"run (GPU offer)", "API", "API $/1M", "API monthly", "GPUs needed", "self-hosted monthly", "cheaper", "break-even tokens/day", "break-even utilization"}}
+	// A note every row carries is said once; one that holds for some rows
+	// only (self-hosting never pays) names its run and API.
+	count := map[string]int{}
+	for _, row := range x.Rows {
+		for _, n := range row.Crossover.Notes {
+			count[n]++
+		}
+	}
 	var notes []string
 	for _, row := range x.Rows {
 		c := row.Crossover
@@ -346,6 +354,9 @@ func (r *Report) crossoverTable() (table, bool) {
 		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + "; " + row.OfferLabel + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
 			fmt.Sprint(c.GPUsNeeded), usd(c.SelfHostedMonthlyUSD), c.Cheaper, be, bu})
 		for _, n := range c.Notes {
+			if count[n] < len(x.Rows) {
+				n = row.Run + " vs " + row.API + ": " + n
+			}
 			if !slices.Contains(notes, n) {
 				notes = append(notes, n)
 			}
