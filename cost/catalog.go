@@ -296,6 +296,13 @@ func (c *Catalog) validate() []problem {
 			add(append(path, field), "%s must not be negative, got %v", field, v)
 		}
 	}
+	// atMost bounds a price as the same price on the command line is
+	// (bounds.go): past it a number is a typo.
+	atMost := func(path []string, field string, v float64, hi bound) {
+		if v > hi.v {
+			add(append(path, field), "%s %s is above %s: a typo?", field, typed(v), hi.words)
+		}
+	}
 	confidence := func(path []string, v string) {
 		if v != "" && v != "low" {
 			add(append(path, "confidence"), `confidence must be "low" or empty, got %q`, v)
@@ -333,6 +340,7 @@ func (c *Catalog) validate() []problem {
 				add(append(op, "kind"), "kind %q is not one of %v", o.Kind, offerKinds)
 			}
 			nonNegative(op, "usd_per_gpu_hour", o.USDPerGPUHour)
+			atMost(op, "usd_per_gpu_hour", o.USDPerGPUHour, maxGPUHour)
 			nonNegative(op, "multiplier", o.Multiplier)
 			if o.Kind == Owned {
 				positive(op, "capex_usd_per_gpu", o.CapexUSDPerGPU)
@@ -361,7 +369,7 @@ func (c *Catalog) validate() []problem {
 				case g.Offers[base].BaseOffer != "" || g.Offers[base].Kind == Owned:
 					add(append(op, "base_offer"), "base_offer %q must be a rented offer with its own usd_per_gpu_hour", o.BaseOffer)
 				}
-			case !(o.USDPerGPUHour > 0):
+			case o.USDPerGPUHour == 0: // a negative one is refused above
 				add(append(op, "usd_per_gpu_hour"), "usd_per_gpu_hour must be a positive number, got %v", o.USDPerGPUHour)
 			}
 		}
@@ -377,6 +385,10 @@ func (c *Catalog) validate() []problem {
 			for _, b := range g.Offers {
 				if b.ID == o.BaseOffer && b.BaseOffer == "" {
 					o.USDPerGPUHour = b.USDPerGPUHour * o.Multiplier
+					if o.USDPerGPUHour > maxGPUHour.v && b.USDPerGPUHour <= maxGPUHour.v { // a base past it is refused above
+						add([]string{"gpus", g.ID, "offers", o.ID, "multiplier"}, "%s's price %s USD a GPU-hour (%s × %s) is above %s: a typo?",
+							o.ID, typed(o.USDPerGPUHour), b.ID, typed(o.Multiplier), maxGPUHour.words)
+					}
 				}
 			}
 		}
@@ -407,6 +419,9 @@ func (c *Catalog) validate() []problem {
 		nonNegative(p, "usd_per_1m_input", a.USDPer1MInput)
 		positive(p, "usd_per_1m_output", a.USDPer1MOutput)
 		nonNegative(p, "usd_per_1m_cached_input", a.USDPer1MCachedInput)
+		atMost(p, "usd_per_1m_input", a.USDPer1MInput, maxAPIPer1M)
+		atMost(p, "usd_per_1m_output", a.USDPer1MOutput, maxAPIPer1M)
+		atMost(p, "usd_per_1m_cached_input", a.USDPer1MCachedInput, maxAPIPer1M)
 		if a.USDPer1MCachedInput > a.USDPer1MInput {
 			add(append(p, "usd_per_1m_cached_input"), "a cached input token (%v per 1M) must not cost more than an input token (%v)", a.USDPer1MCachedInput, a.USDPer1MInput)
 		}

@@ -1,10 +1,12 @@
 package cost
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Throughput is what a serving box sustained, normally at its capacity at
@@ -172,6 +174,28 @@ func CostsTable(title string, rows []Costs, notes []string) *Table {
 		})
 	}
 	return t
+}
+
+// PriceSourceNote traces a row's $/GPU-hour to where it came from: the
+// offer, its exact price (the tables round it to three decimals), its
+// source and date ("a100-80gb aws-p4de-od: $3.4309/GPU-hour, from …,
+// 2026-11-09"); "" for a price given on the command line.
+func PriceSourceNote(c Costs) string {
+	if c.Offer == "" {
+		return ""
+	}
+	src := strings.TrimSpace(c.Source)
+	if src == "" {
+		src = "no source given"
+	}
+	return fmt.Sprintf("%s %s: $%s/GPU-hour, from %s, %s", c.GPU, c.Offer, exact(c.USDPerGPUHour), src, cmp.Or(c.Date, "undated"))
+}
+
+// exact writes a price to six significant digits, without an exponent and
+// without the float noise of a derived price (3.4309 × 0.64 = 2.19578).
+func exact(v float64) string {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64)
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // energyNote says what an owned row's $/h adds to its GPUs' price: the

@@ -100,3 +100,30 @@ func TestSimulatedRunsSaySo(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossoverSaysWhenTheMixIsNotTheRuns: with --run the GPUs are sized
+// by the run's capacity in total tokens/s of its own workload; an
+// --input-share that differs from the run's measured mix prices the API
+// at another workload, which the GPUs' capacity was not measured on (a
+// decode-heavy mix serves fewer tokens/s). The crossover says so; before,
+// only the API note named the share, and `--input-share 0.2` against a run
+// measured at 67 % input read as a like-for-like comparison.
+func TestCrossoverSaysWhenTheMixIsNotTheRuns(t *testing.T) {
+	runs := RunReader{
+		Level: func(string) (RunLevel, error) {
+			return RunLevel{Level: 8, WindowS: 10, Basis: "capacity at SLO (level 8)",
+				Throughput: Throughput{OutputTokensPerS: 1000, TotalTokensPerS: 3000, RequestsPerS: 4}}, nil
+		},
+		GPU: func(string) (string, []string) { return "h100-sxm", nil },
+	}
+	const warn = "the GPUs' capacity was measured at 67 % input tokens (r); the API is priced at 20 % (--input-share)"
+	for share, want := range map[float64]bool{0: false, 0.2: true, 0.667: false} {
+		var b strings.Builder
+		if err := RunCrossover(&b, CrossoverOptions{RunDir: "r", Runs: runs, Volume: Volume{TokensPerDay: 1e8, APIModel: "openai/gpt-4o", InputShare: share}, Offer: "on-demand"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "the GPUs' capacity was measured at"); got != want || (want && !strings.Contains(b.String(), warn)) {
+			t.Errorf("--input-share %v: warned %v, want %v (%q):\n%s", share, got, want, warn, b.String())
+		}
+	}
+}

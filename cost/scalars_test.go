@@ -81,3 +81,35 @@ func TestPricesValuesTheTypedDecodeReadsDifferently(t *testing.T) {
 		t.Errorf("layers = %d; want 2", m.Layers)
 	}
 }
+
+// TestPricesFileBoundedAsTheFlags: a price in a prices file is bounded as
+// the same price on the command line is (bounds.go: a million dollars a
+// GPU-hour, a dollar a token): usd_per_gpu_hour: 1e12 (a typo for 1e1)
+// printed a table of $157,697,246,491 per 1M tokens where
+// --usd-per-gpu-hour 1e12 is refused. A derived offer (base × multiplier)
+// is bounded too, at its multiplier. A negative price is one error, not
+// two ("must not be negative" and "must be a positive number").
+func TestPricesFileBoundedAsTheFlags(t *testing.T) {
+	offer := "gpus:\n  - id: h100-sxm\n    offers:\n      - id: aws-p5-od\n        usd_per_gpu_hour: %s\n"
+	for _, tt := range []struct{ prices, at, msg string }{
+		{strings.Replace(offer, "%s", "1e12", 1), "5:27", "usd_per_gpu_hour 1e+12 is above 1e6 USD a GPU-hour: a typo?"},
+		{strings.Replace(offer, "%s", "-1", 1), "5:27", "usd_per_gpu_hour must not be negative, got -1"},
+		{"gpus:\n  - id: h100-sxm\n    offers:\n      - id: aws-p5-1y\n        multiplier: 1e9\n", "5:21", "aws-p5-1y's price 6.88e+09 USD a GPU-hour (aws-p5-od × 1e+09) is above 1e6 USD a GPU-hour: a typo?"},
+		{"apis:\n  - id: openai/gpt-4o\n    usd_per_1m_output: 1e12\n", "3:24", "usd_per_1m_output 1e+12 is above 1e6 USD per 1M tokens (a dollar a token): a typo?"},
+		{"apis:\n  - id: openai/gpt-4o\n    usd_per_1m_input: 2e6\n", "3:23", "usd_per_1m_input 2e+06 is above 1e6 USD per 1M tokens"},
+	} {
+		path, err := loadErr(t, tt.prices)
+		if err == nil {
+			t.Errorf("%q: loaded; want an error", tt.prices)
+			continue
+		}
+		if want := path + ":" + tt.at + ": "; !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%q: %q; want prefix %q containing %q", tt.prices, err, want, tt.msg)
+		}
+		if n := strings.Count(err.Error(), "\n"); n > 0 {
+			t.Errorf("%q: %d errors; want one:\n%v", tt.prices, n+1, err)
+		}
+	}
+	// The bounds themselves load.
+	mustLoad(t, strings.Replace(offer, "%s", "1e6", 1)+"apis:\n  - id: openai/gpt-4o\n    usd_per_1m_input: 1e6\n    usd_per_1m_output: 1e6\n")
+}

@@ -315,6 +315,11 @@ func (r *Report) costTable(i int) (table, bool) {
 		return table{}, false
 	}
 	ct := cost.CostsTable("", rr.Costs, nil)
+	for _, c := range rr.Costs {
+		if n := cost.PriceSourceNote(c); n != "" {
+			ct.Notes = append(ct.Notes, "price: "+n)
+		}
+	}
 	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %d GPU(s), GPU %s)", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), rr.GPUs, map[bool]string{true: "stated by the user", false: "from telemetry"}[rr.GPUFrom == cost.FromUser]),
 		Columns: ct.Columns, Rows: ct.Rows,
 		Notes: append([]string{"$/1M output tokens = $/h / (output tokens/s × 3600) × 1e6, where $/h = GPUs × $/GPU-hour (owned hardware: + electricity), always busy; @50 %, @25 %, @10 %: the box busy that share of the time"}, ct.Notes...)}, true
@@ -328,6 +333,14 @@ func (r *Report) crossoverTable() (table, bool) {
 	}
 	t := table{Title: fmt.Sprintf("API vs self-hosted at %s tokens/day (%s tokens/month), %s offer", compact(x.TokensPerDay), compact(x.TokensPerDay*cost.DaysPerMonth), x.Offer),
 		Columns: []string{"run (GPU offer)", "API", "API $/1M", "API monthly", "GPUs needed", "self-hosted monthly", "cheaper", "break-even tokens/day", "break-even utilization"}}
+	// A note every row carries is said once; one that holds for some rows
+	// only (self-hosting never pays) names its run and API.
+	count := map[string]int{}
+	for _, row := range x.Rows {
+		for _, n := range row.Crossover.Notes {
+			count[n]++
+		}
+	}
 	var notes []string
 	for _, row := range x.Rows {
 		c := row.Crossover
@@ -341,12 +354,24 @@ func (r *Report) crossoverTable() (table, bool) {
 		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + "; " + row.OfferLabel + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
 			fmt.Sprint(c.GPUsNeeded), usd(c.SelfHostedMonthlyUSD), c.Cheaper, be, bu})
 		for _, n := range c.Notes {
+			if count[n] < len(x.Rows) {
+				n = row.Run + " vs " + row.API + ": " + n
+			}
 			if !slices.Contains(notes, n) {
 				notes = append(notes, n)
 			}
 		}
 	}
 	t.Notes = append(append(append([]string{}, x.Notes...), notes...), apiMixNote(x.Mix))
+	// Each API's prices, traced to their source and date (the GPU offers'
+	// are under each run's cost table).
+	var apis []string
+	for _, row := range x.Rows {
+		if !slices.Contains(apis, row.API) {
+			apis = append(apis, row.API)
+			t.Notes = append(t.Notes, "API price: "+row.API+": "+row.APIPriceSrc)
+		}
+	}
 	return t, true
 }
 
