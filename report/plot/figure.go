@@ -494,13 +494,15 @@ func labelLowest(ticks []gplot.Tick, span float64) {
 	ticks[0].Label = formatTick(ticks[0].Value)
 }
 
-// formatTick writes a tick value compactly: 0.05, 2, 500, 20k, 3M, 1G.
+// formatTick writes a tick value compactly: 0.05, 2, 500, 20k, 3M, 1B.
+// Past a million the values are token volumes and dollars, which the cost
+// tables write with B for a billion (cost.Tokens), so the axes do.
 func formatTick(v float64) string {
 	switch a := math.Abs(v); {
 	case a >= 1e12:
 		return trimFloat(v/1e12) + "T"
 	case a >= 1e9:
-		return trimFloat(v/1e9) + "G"
+		return trimFloat(v/1e9) + "B"
 	case a >= 1e6:
 		return trimFloat(v/1e6) + "M"
 	case a >= 1e4:

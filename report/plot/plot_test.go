@@ -86,7 +86,7 @@ func TestLogTicks(t *testing.T) {
 	if got, want := labels(10, 40), []string{"10", "20", "30", "40"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("labels(10, 40) = %v; want %v", got, want)
 	}
-	if got, want := labels(1e7, 1e9), []string{"10M", "20M", "50M", "100M", "200M", "500M", "1G"}; !reflect.DeepEqual(got, want) {
+	if got, want := labels(1e7, 1e9), []string{"10M", "20M", "50M", "100M", "200M", "500M", "1B"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("labels(1e7, 1e9) = %v; want %v", got, want)
 	}
 	// The lowest tick is labelled when the first label is far above it
@@ -111,7 +111,7 @@ func TestFormatTick(t *testing.T) {
 	for _, tt := range []struct {
 		v    float64
 		want string
-	}{{0.05, "0.05"}, {2, "2"}, {500, "500"}, {2500, "2500"}, {20000, "20k"}, {3e6, "3M"}, {1.5e9, "1.5G"}, {2e12, "2T"}} {
+	}{{0.05, "0.05"}, {2, "2"}, {500, "500"}, {2500, "2500"}, {20000, "20k"}, {3e6, "3M"}, {1.5e9, "1.5B"}, {2e12, "2T"}} {
 		if got := formatTick(tt.v); got != tt.want {
 			t.Errorf("formatTick(%v) = %q; want %q", tt.v, got, tt.want)
 		}
