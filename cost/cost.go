@@ -146,7 +146,8 @@ func Evaluate(tp Throughput, gpus int, p Price, energy *Energy) (Costs, error) {
 	return c, nil
 }
 
-// CostsTable lays out cost rows, one per GPU offer, for people.
+// CostsTable lays out cost rows, one per GPU offer, for people, with a note
+// under it tracing each row's price to its source (PriceSourceNote).
 func CostsTable(title string, rows []Costs, notes []string) *Table {
 	t := &Table{Title: title, Notes: notes, Columns: []string{
 		"gpu", "offer", "kind", "gpus", "$/gpu-h", "$/h", "$/month",
@@ -156,6 +157,9 @@ func CostsTable(title string, rows []Costs, notes []string) *Table {
 		offer := c.Offer
 		if c.Confidence == "low" {
 			offer += " (low confidence)"
+		}
+		if n := PriceSourceNote(c); n != "" {
+			t.Notes = append(t.Notes, "price: "+n)
 		}
 		if c.EnergyBasis != "" {
 			offer += " +energy(" + c.EnergyBasis + ")"

@@ -2,6 +2,7 @@ package cost
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -99,7 +100,7 @@ func TestEvaluateRejectsBadInput(t *testing.T) {
 // price plus electricity, so the table says by how much the two columns
 // differ, from the catalog's draw (2 × 700 W × PUE 1.5 at $0.10/kWh =
 // $0.21/h) or the measured energy (3,600 kJ over 3,600 s = 1,000 W ×
-// 1.5 × $0.10 = $0.15/h). A rented row adds no note.
+// 1.5 × $0.10 = $0.15/h). A rented row adds no energy note.
 func TestCostsTableSaysWhatOwnedHourAdds(t *testing.T) {
 	tp := Throughput{OutputTokensPerS: 1000}
 	owned := Price{GPU: "h100-sxm", Offer: "owned-8x", USDPerGPUHour: 1.5, WattsPerGPU: 700, PUE: 1.5, USDPerKWh: 0.10}
@@ -118,10 +119,15 @@ func TestCostsTableSaysWhatOwnedHourAdds(t *testing.T) {
 	if !near(tdp.USDPerHour, 3.21, 1e-12) || !near(measured.USDPerHour, 3.15, 1e-12) {
 		t.Fatalf("$/h %v and %v; want 3.21 and 3.15", tdp.USDPerHour, measured.USDPerHour)
 	}
+	// Each row's price note (TestCostsTableTracesEachPrice) stands before
+	// the energy note that adds to it.
 	got := CostsTable("", []Costs{tdp, rented, measured}, []string{"given"}).Notes
 	want := []string{
 		"given",
+		"price: h100-sxm owned-8x: $1.5/GPU-hour, from no source given, undated",
 		"h100-sxm owned-8x: $/h is $/gpu-h × 2 GPUs + electricity $0.210/h (1400 W at the catalog's draw × PUE 1.50, $0.1/kWh)",
+		"price: h100-sxm x-od: $2/GPU-hour, from no source given, undated",
+		"price: h100-sxm owned-8x: $1.5/GPU-hour, from no source given, undated",
 		"h100-sxm owned-8x: $/h is $/gpu-h × 2 GPUs + electricity $0.150/h (1000 W measured × PUE 1.50, $0.1/kWh)",
 	}
 	if len(got) != len(want) {
@@ -131,5 +137,26 @@ func TestCostsTableSaysWhatOwnedHourAdds(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("note %d: %q; want %q", i, got[i], want[i])
 		}
+	}
+}
+
+// TestCostsTableTracesEachPrice: the cost command's table, not only the
+// report's, traces each offer's price to its source and date: a figure
+// handed to finance is traceable next to the table. A price given on the
+// command line (no offer) has no note.
+func TestCostsTableTracesEachPrice(t *testing.T) {
+	tp := Throughput{OutputTokensPerS: 1000}
+	od, err := Evaluate(tp, 1, Price{GPU: "h100-sxm", Offer: "aws-p5-od", USDPerGPUHour: 6.88, Source: "AWS list price", Date: "2026-11-09"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flag, err := Evaluate(tp, 1, Price{GPU: "h100-sxm", USDPerGPUHour: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := CostsTable("", []Costs{od, flag}, nil).Notes
+	want := []string{"price: h100-sxm aws-p5-od: $6.88/GPU-hour, from AWS list price, 2026-11-09"}
+	if !slices.Equal(got, want) {
+		t.Errorf("notes %q; want %q", got, want)
 	}
 }
