@@ -136,7 +136,13 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	cancel()
 	if err != nil {
 		s.db.Close()
-		if timedOut && ctx.Err() == nil {
+		switch {
+		case timedOut && ctx.Err() == nil && !ps.postgres:
+			// A local file does not go unanswered: another process holds
+			// its lock (a concurrent job writing the history) past the
+			// wait.
+			err = fmt.Errorf("still locked by another process after %v (another job writing the history?): %w", connect, err)
+		case timedOut && ctx.Err() == nil:
 			err = fmt.Errorf("no answer within %v: %w", connect, err)
 		}
 		return nil, s.fail(ps, err)
