@@ -241,6 +241,9 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
 	}
 	meta := compare.MetaOf(m)
+	if meta.Ended != "" {
+		warnings = append(warnings, fmt.Sprintf("%s: the run was %s; added, and history: baselines will count it as a whole run", dir, meta.Ended))
+	}
 	h := sha256.Sum256(raw)
 	e := &Entry{Fingerprint: hex.EncodeToString(h[:]), Started: m.Start.UTC(), RunDir: abs,
 		Scenario: meta.Scenario, Model: meta.Model, TargetKind: meta.TargetKind, TargetURL: stripUserinfo(m.Target.URL),
