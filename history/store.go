@@ -136,7 +136,13 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	cancel()
 	if err != nil {
 		s.db.Close()
-		if timedOut && ctx.Err() == nil {
+		switch {
+		case timedOut && ctx.Err() == nil && !ps.postgres:
+			// A local file does not go unanswered: another process holds
+			// its lock (a concurrent job writing the history) past the
+			// wait.
+			err = fmt.Errorf("still locked by another process after %v (another job writing the history?): %w", connect, err)
+		case timedOut && ctx.Err() == nil:
 			err = fmt.Errorf("no answer within %v: %w", connect, err)
 		}
 		return nil, s.fail(ps, err)
@@ -235,6 +241,9 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
 	}
 	meta := compare.MetaOf(m)
+	if meta.Ended != "" {
+		warnings = append(warnings, fmt.Sprintf("%s: the run was %s; added, and history: baselines will count it as a whole run", dir, meta.Ended))
+	}
 	h := sha256.Sum256(raw)
 	e := &Entry{Fingerprint: hex.EncodeToString(h[:]), Started: m.Start.UTC(), RunDir: abs,
 		Scenario: meta.Scenario, Model: meta.Model, TargetKind: meta.TargetKind, TargetURL: stripUserinfo(m.Target.URL),

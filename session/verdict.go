@@ -27,12 +27,15 @@ func Verdict(sum *report.Summary, o *Options) error {
 	}
 	total, ok := 0, 0
 	met := false
+	var missed []string // each level's reasons, "level 8: error rate 5.2% > 0.1%"
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
 		total += l.Requests.Total
 		ok += l.Requests.OK
-		if m, _ := report.MeetsSLO(l, o.SLO); m {
-			met = true
+		m, why := report.MeetsSLO(l, o.SLO)
+		met = met || m
+		if !m {
+			missed = append(missed, fmt.Sprintf("level %g: %s", l.Level, strings.Join(why, ", ")))
 		}
 	}
 	switch {
@@ -49,12 +52,25 @@ func Verdict(sum *report.Summary, o *Options) error {
 	case ok == 0:
 		return fmt.Errorf("every measured request failed (%d of %d): see the errors above and %s", total, total, o.Out)
 	case !o.SLO.IsZero() && !met && total > 0:
-		return fmt.Errorf("no level met the SLO (%s): see the table above", sloLine(o.SLO))
+		return fmt.Errorf("no level met the SLO (%s): %s", sloLine(o.SLO), missedLine(missed))
 	}
 	return nil
 }
 
-// sloLine is the SLO in words: "TTFT p95 ≤ 1s, TPOT p95 ≤ 50ms".
+// maxMissed is the most levels whose reasons Verdict's line gives; the
+// table has the rest.
+const maxMissed = 4
+
+// missedLine is the levels' reasons, the first maxMissed of them.
+func missedLine(missed []string) string {
+	if len(missed) > maxMissed {
+		return fmt.Sprintf("%s; %d more levels: see the table above", strings.Join(missed[:maxMissed], "; "), len(missed)-maxMissed)
+	}
+	return strings.Join(missed, "; ")
+}
+
+// sloLine is the SLO in words, the error budget last: "TTFT p95 ≤ 1s,
+// TPOT p95 ≤ 50ms, error rate ≤ 0.1%".
 func sloLine(slo report.SLO) string {
 	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
 	var parts []string
@@ -66,5 +82,6 @@ func sloLine(slo report.SLO) string {
 			parts = append(parts, fmt.Sprintf("%s p%g ≤ %s", x.name, p, x.d))
 		}
 	}
+	parts = append(parts, fmt.Sprintf("error rate ≤ %g%%", 100*slo.ErrorBudget()))
 	return strings.Join(parts, ", ")
 }

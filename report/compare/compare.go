@@ -222,6 +222,14 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 		reasons = append(reasons, fmt.Sprintf("sharding differs: baseline %s, candidate %s (a shard carries its part of the load: compare merged runs, inferbench merge)",
 			part(base.Shard), part(cand.Shard)))
 	}
+	for _, side := range []struct {
+		name string
+		m    Meta
+	}{{"baseline", base}, {"candidate", cand}} {
+		if side.m.Ended != "" {
+			warnings = append(warnings, fmt.Sprintf("the %s run was %s: it is judged on the requests it finished, fewer than its scenario asks, and what it did not run is not judged", side.name, side.m.Ended))
+		}
+	}
 	if base.ToolVersion != cand.ToolVersion {
 		warnings = append(warnings, differ("inferbench version", base.ToolVersion, cand.ToolVersion))
 	}

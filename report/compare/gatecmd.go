@@ -101,7 +101,7 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 	base, err := o.Resolve(o.Baseline, cand)
 	if o.ErrEmpty != nil && errors.Is(err, o.ErrEmpty) && o.AllowEmptyBaseline {
 		fmt.Fprintf(stderr, "inferbench: %v: nothing to compare with (--allow-empty-baseline)\n", err)
-		return writeNoBaseline(o, cand, err.Error())
+		return writeNoBaseline(o, cand, err.Error(), stdout)
 	}
 	if err != nil {
 		return err

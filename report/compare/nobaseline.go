@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
@@ -12,8 +13,12 @@ import (
 // history holds no baseline yet and the gate passes (--allow-empty-baseline):
 // a JUnit document whose one case, "baseline", is skipped with why, and
 // a Markdown note. A CI job that publishes them finds them on the first
-// night too, and never a stale pair from an earlier job.
-func writeNoBaseline(o GateOptions, cand *Run, why string) error {
+// night too, and never a stale pair from an earlier job. Stdout gets the
+// note in --format md, and in json a document of WriteJSON's keys that
+// apply (no rows, no regression) with no_baseline saying why, so a job
+// that reads the gate's JSON reads it on the first night too; text writes
+// nothing there (Gate's line on stderr says why).
+func writeNoBaseline(o GateOptions, cand *Run, why string, stdout io.Writer) error {
 	scenario := cand.Meta.Scenario
 	if o.JUnit != "" {
 		suites := junitSuites{Name: "inferbench compare", Tests: 1, Time: "0", Suites: []junitSuite{{
@@ -27,13 +32,29 @@ func writeNoBaseline(o GateOptions, cand *Run, why string) error {
 			return err
 		}
 	}
+	md := fmt.Sprintf("### inferbench compare: no baseline yet\n\n%s: nothing to compare with (--allow-empty-baseline).  \ncandidate: %s (%s, %s, scenario %s)\n",
+		printable.Markdown(why), printable.Markdown(cand.Dir), printable.Markdown(cand.Meta.Model),
+		printable.Markdown(cand.Meta.TargetKind), printable.Markdown(scenario))
 	if o.Markdown != "" {
-		md := fmt.Sprintf("### inferbench compare: no baseline yet\n\n%s: nothing to compare with (--allow-empty-baseline).  \ncandidate: %s (%s, %s, scenario %s)\n",
-			printable.Markdown(why), printable.Markdown(cand.Dir), printable.Markdown(cand.Meta.Model),
-			printable.Markdown(cand.Meta.TargetKind), printable.Markdown(scenario))
 		if err := rundir.WriteFileWith(o.Markdown, func(w io.Writer) error { _, err := io.WriteString(w, md); return err }); err != nil {
 			return err
 		}
+	}
+	switch o.Format {
+	case FormatMarkdown:
+		_, err := io.WriteString(stdout, md)
+		return err
+	case FormatJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Baseline      string `json:"baseline"`
+			Candidate     string `json:"candidate"`
+			CandidateMeta Meta   `json:"candidate_meta"`
+			NoBaseline    string `json:"no_baseline"`
+			Rows          []Row  `json:"rows"`
+			Regression    bool   `json:"regression"`
+		}{o.Baseline, cand.Dir, cand.Meta, why, []Row{}, false})
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -56,5 +57,50 @@ func TestGateWritesItsFilesWithNoBaseline(t *testing.T) {
 	m, err := os.ReadFile(md)
 	if err != nil || !strings.Contains(string(m), "no baseline in the history") {
 		t.Errorf("compare.md = %q, %v; want the reason", m, err)
+	}
+}
+
+// TestGateWritesItsFormatWithNoBaseline: on the first night, compare
+// --format json writes a JSON document to stdout (no regression, no rows,
+// and why), and --format md the Markdown note, as every other night does.
+// Before, stdout was empty, so the job's `compare --format json > cmp.json
+// && jq -e '.regression == false' cmp.json` failed on the night the gate
+// passed.
+func TestGateWritesItsFormatWithNoBaseline(t *testing.T) {
+	cand := filepath.Join(t.TempDir(), "run")
+	if err := rendertest.WriteRun(cand, rendertest.A100()); err != nil {
+		t.Fatal(err)
+	}
+	errEmpty := errors.New("no baseline in the history")
+	o := GateOptions{Baseline: "history:median-of-7", Candidate: cand, AllowEmptyBaseline: true,
+		Resolve: func(string, *Run) (Baseline, error) { return Baseline{}, errEmpty }, ErrEmpty: errEmpty}
+	var out strings.Builder
+	o.Format = "json"
+	if err := Gate(o, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Baseline   string         `json:"baseline"`
+		Candidate  string         `json:"candidate"`
+		NoBaseline string         `json:"no_baseline"`
+		Regression *bool          `json:"regression"`
+		Rows       []Row          `json:"rows"`
+		Meta       map[string]any `json:"candidate_meta"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &doc); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%q", err, out.String())
+	}
+	if doc.Regression == nil || *doc.Regression || doc.Rows == nil || len(doc.Rows) != 0 ||
+		!strings.Contains(doc.NoBaseline, "no baseline in the history") || doc.Candidate != cand ||
+		doc.Baseline != "history:median-of-7" || doc.Meta["scenario"] == nil {
+		t.Errorf("stdout:\n%s\nwant regression false, rows [], the reason, both sides named and the candidate's meta", out.String())
+	}
+	out.Reset()
+	o.Format = "md"
+	if err := Gate(o, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "no baseline yet") || !strings.Contains(out.String(), "no baseline in the history") {
+		t.Errorf("--format md stdout = %q; want the Markdown note", out.String())
 	}
 }

@@ -32,6 +32,10 @@ type Meta struct {
 	// Gate is the scenario's gate thresholds (its `gate:` mapping) as
 	// JSON; empty when it has none.
 	Gate json.RawMessage `json:"-"`
+	// Ended says how a run that stopped early ended ("interrupted
+	// (interrupted by signal) after 113 records"); empty for a complete
+	// run, and for one run.json still calls running (rundir.Open warns).
+	Ended string `json:"-"`
 }
 
 // ShardOf is a run's sharding as Meta.Shard holds it: "" for a whole run,
@@ -49,6 +53,13 @@ func ShardOf(m *rundir.Manifest) string {
 func MetaOf(m *rundir.Manifest) Meta {
 	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
 		Host: m.Host.Name, Start: m.Start, Shard: ShardOf(m)}
+	if m.ExitState == rundir.ExitInterrupted || m.ExitState == rundir.ExitFailed {
+		meta.Ended = string(m.ExitState)
+		if m.ExitReason != "" {
+			meta.Ended += " (" + m.ExitReason + ")"
+		}
+		meta.Ended += fmt.Sprintf(" after %d records", m.Records)
+	}
 	if len(m.Scenario) > 0 {
 		var generic map[string]json.RawMessage
 		if json.Unmarshal(m.Scenario, &generic) == nil {

@@ -1,0 +1,31 @@
+package session
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+)
+
+// TestVerdictNamesWhatFailedTheSLO: a nightly run whose latencies were fine
+// and whose errors passed the scenario's max_error_rate (0.1 %) says so.
+// Before, its one line listed the latency bounds alone ("no level met the
+// SLO (TTFT p95 ≤ 500ms, TPOT p95 ≤ 50ms, E2E p95 ≤ 8s, ITL p95 ≤ 100ms)"),
+// none of which it broke, and the error budget it did break not at all.
+func TestVerdictNamesWhatFailedTheSLO(t *testing.T) {
+	budget := 0.001
+	slo := report.SLO{TTFT: 500 * time.Millisecond, TPOT: 50 * time.Millisecond, Percentile: 95, MaxErrorRate: &budget}
+	l := report.Level{Level: 8, Requests: report.Requests{Total: 400, OK: 379, Failed: 21}}
+	l.TTFTMS = report.Dist{N: 379, P50: 51, P90: 52, P95: 53, P99: 57, P999: 60}
+	l.TPOTMS = report.Dist{N: 379, P50: 10, P90: 10, P95: 10, P99: 10, P999: 10}
+	err := Verdict(&report.Summary{Levels: []report.Level{l}}, &Options{SLO: slo})
+	if err == nil {
+		t.Fatal("a level with 5.25% errors against a 0.1% budget met the SLO")
+	}
+	for _, want := range []string{"error rate ≤ 0.1%", "level 8: error rate 5.2% > 0.1%"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Verdict: %q; want it to say %q", err, want)
+		}
+	}
+}
