@@ -67,6 +67,11 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		if sharded > 0 {
 			also = fmt.Sprintf(", %d sharded otherwise", sharded)
 		}
+		if store.absent {
+			// Every night reads as the first one: with --allow-empty-baseline
+			// the gate passes for ever. Say why the history is empty.
+			also += fmt.Sprintf("; %s does not exist: nothing was ever added there (the first night, or a store path that is wrong?)", store.where)
+		}
 		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (%s) in the history (%d on other hardware%s)",
 			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, hw, other, also)
 	}

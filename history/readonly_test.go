@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,5 +50,35 @@ func TestReadingAnAbsentStoreCreatesNothing(t *testing.T) {
 	}
 	if _, err := os.Stat(store); err != nil {
 		t.Errorf("history add did not create the store: %v", err)
+	}
+}
+
+// TestAbsentStoreSaysSoWhenNoBaseline: a nightly job whose store path is
+// wrong (a typo, INFERBENCH_STORE unset in its environment) reads an empty
+// history every night, and with --allow-empty-baseline passes every night
+// as the first. The no-baseline message names the missing file; a store
+// that exists but holds no matching run does not say it.
+func TestAbsentStoreSaysSoWhenNoBaseline(t *testing.T) {
+	root := t.TempDir()
+	run := filepath.Join(root, "run")
+	writeRun(t, run, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
+	cand, err := compare.LoadRun(run, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	absent := filepath.Join(root, "typo", "history.db")
+	_, err = ResolveBaseline(t.Context(), absent, "history:median-of-7", cand)
+	if !errors.Is(err, ErrNoBaseline) || !strings.Contains(err.Error(), absent+" does not exist: nothing was ever added there") {
+		t.Errorf("an absent store: %v; want no baseline, naming %s as missing", err, absent)
+	}
+	empty := filepath.Join(root, "empty.db")
+	s, err := Open(t.Context(), empty) // created, with its schema
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = ResolveBaseline(t.Context(), empty, "history:median-of-7", cand)
+	if !errors.Is(err, ErrNoBaseline) || strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("an empty store that exists: %v; want no baseline, not a missing file", err)
 	}
 }

@@ -68,6 +68,9 @@ type Store struct {
 	d  dialect
 	// where names the store in errors, without a password.
 	where string
+	// absent is true for a SQLite file opened for reading that does not
+	// exist: the store is empty because nothing was ever added to it there.
+	absent bool
 }
 
 // DefaultConnectTimeout bounds connecting to a PostgreSQL store when
@@ -115,6 +118,7 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 		if err == nil {
 			s.db.SetMaxOpenConns(1)
 		}
+		s.absent = true
 	} else {
 		if err := os.MkdirAll(filepath.Dir(ps.dsn), 0o755); err != nil {
 			return nil, fmt.Errorf("history %s: %w", ps.dsn, err)
