@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"math"
@@ -102,5 +103,85 @@ func TestCrossoverSaysGPUsIsNotTheRunsCount(t *testing.T) {
 		if got := strings.Contains(b.String(), "measured on 1 GPU(s)"); got != c.want {
 			t.Errorf("--gpus %d: note said %v, want %v:\n%s", c.gpus, got, c.want, b.String())
 		}
+	}
+}
+
+// The gpus guide's note names the commands that list every offer with its
+// source and date; each must do so as written (ID and X filled in): `cost
+// --gpu ID` alone is refused (it needs a throughput) and its text table has
+// no source or date column.
+func TestGuideNoteNamesCommandsThatWork(t *testing.T) {
+	var b strings.Builder
+	if err := RunGuide(&b, GuideOptions{Format: Text}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	i := strings.LastIndex(out, "note: on-demand $/gpu-h (default)")
+	if i < 0 {
+		t.Fatalf("no note on the default price in\n%s", out)
+	}
+	note := strings.SplitN(out[i:], "\n", 2)[0]
+	parts := strings.Split(note, "`")
+	var named int
+	for k := 1; k < len(parts); k += 2 {
+		args := strings.Fields(parts[k])
+		if len(args) < 2 || args[0] != "inferbench" {
+			continue
+		}
+		named++
+		flags := map[string]string{}
+		for j := 2; j < len(args); j += 2 {
+			if j+1 >= len(args) || !strings.HasPrefix(args[j], "--") {
+				t.Fatalf("%q: cannot read its flags", parts[k])
+			}
+			flags[args[j]] = map[string]string{"ID": "a100-80gb", "X": "1000"}[args[j+1]]
+			if flags[args[j]] == "" {
+				flags[args[j]] = args[j+1]
+			}
+		}
+		var w strings.Builder
+		var err error
+		switch args[1] {
+		case "gpus":
+			err = RunGuide(&w, GuideOptions{Format: Format(flags["--format"])})
+			delete(flags, "--format")
+		case "cost":
+			var tps float64
+			if s, ok := flags["--output-tokens-per-s"]; ok {
+				tps = 1000
+				if s != "1000" {
+					t.Fatalf("%q: unexpected throughput %q", parts[k], s)
+				}
+			}
+			err = RunCost(&w, CostOptions{GPU: flags["--gpu"], OutputTPS: tps, Format: cmp.Or(Format(flags["--format"]), Text)})
+			delete(flags, "--gpu")
+			delete(flags, "--output-tokens-per-s")
+			delete(flags, "--format")
+		default:
+			t.Fatalf("%q: a command this test does not know", parts[k])
+		}
+		if len(flags) > 0 {
+			t.Fatalf("%q: flags this test does not know: %v", parts[k], flags)
+		}
+		if err != nil {
+			t.Errorf("%q, as the note writes it: %v", parts[k], err)
+			continue
+		}
+		if args[1] == "gpus" {
+			var rep guideReport
+			if err := json.Unmarshal([]byte(w.String()), &rep); err != nil {
+				t.Fatalf("%q: %v", parts[k], err)
+			}
+			for _, g := range rep.GPUs {
+				for _, of := range g.Offers {
+					if of.Source == "" || of.Date == "" {
+						t.Errorf("%q: %s %s has no source or date", parts[k], g.ID, of.ID)
+					}
+				}
+			}
+		}
+	}
+	if named == 0 {
+		t.Errorf("the note names no command: %q", note)
 	}
 }
