@@ -6,21 +6,27 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/inferbench/inferbench/loadgen"
 )
 
 // TestLevelBound: the run's header says what ends a level; a run bounded
 // by its duration alone no longer reads "0 requests per level".
 func TestLevelBound(t *testing.T) {
-	for _, c := range []struct {
+	for i, c := range []struct {
 		o    Options
 		want string
 	}{
 		{Options{Requests: 300, Warmup: 2}, "300 requests (+2 warm-up) per level"},
 		{Options{Duration: 10 * time.Second}, "10s per level (+0 warm-up)"},
 		{Options{Requests: 300, Duration: 10 * time.Second, Warmup: 2}, "300 requests or 10s per level, whichever ends first (+2 warm-up)"},
+		// A trace replays its arrivals (it read "0 requests (+0 warm-up) per
+		// level" and then sent two); its first Warmup arrivals are the warm-up.
+		{Options{Trace: make([]loadgen.TraceArrival, 2)}, "the trace's 2 arrivals (0 of them warm-up)"},
+		{Options{Trace: make([]loadgen.TraceArrival, 50), Warmup: 4, Duration: 10 * time.Second}, "the trace's 50 arrivals, those due in the first 10s (4 of them warm-up)"},
 	} {
 		if got := c.o.levelBound(); got != c.want {
-			t.Errorf("%+v: %q; want %q", c.o, got, c.want)
+			t.Errorf("case %d: %q; want %q", i, got, c.want)
 		}
 	}
 }

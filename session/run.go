@@ -492,6 +492,14 @@ func (o *Options) levelBound() string {
 		return fmt.Sprintf("%s) (+%d warm-up)", bound, o.Warmup)
 	}
 	switch {
+	case o.Trace != nil && o.Requests == 0:
+		// A trace replays its arrivals (the first Warmup of them as the
+		// warm-up), those due within the duration when one is set.
+		bound := fmt.Sprintf("the trace's %d arrivals", len(o.Trace))
+		if o.Duration > 0 {
+			bound += fmt.Sprintf(", those due in the first %s", o.Duration)
+		}
+		return fmt.Sprintf("%s (%d of them warm-up)", bound, o.Warmup)
 	case o.Requests > 0 && o.Duration > 0:
 		return fmt.Sprintf("%d requests or %s per level, whichever ends first (+%d warm-up)", o.Requests, o.Duration, o.Warmup)
 	case o.Duration > 0:
