@@ -49,3 +49,27 @@ func TestSetTTFTBias(t *testing.T) {
 		t.Errorf("TTFT bias %v, p99 at 1000 %v; want %v and 8.25", c.TTFTBias, c.TTFTBiasP99At1000, want)
 	}
 }
+
+// TestCalibrationTextOpenStreamsSkipped: with --open-streams "" no stream
+// count is tried, and the table says so; it read "open streams held 0 0"
+// and "client heap per open stream 0.0 bytes", as if none could be held.
+func TestCalibrationTextOpenStreamsSkipped(t *testing.T) {
+	c := &Calibration{MaxRequestsPerS: 100, MaxTokensPerS: 1000, TTFTBias: map[string]float64{}, Floor: &Calibration{MaxRequestsPerS: 120, TTFTBias: map[string]float64{}}}
+	var b bytes.Buffer
+	if err := c.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "open streams held: not measured") || strings.Contains(out, "heap per open stream") {
+		t.Errorf("open streams skipped, table:\n%s\nwant \"open streams held: not measured\" and no heap row", out)
+	}
+	// Tried and not held is a measured 0.
+	c.openStreamsTried = []int{1000}
+	b.Reset()
+	if err := c.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); strings.Contains(out, "not measured") || !strings.Contains(out, "heap per open stream") {
+		t.Errorf("1,000 streams tried, none held, table:\n%s\nwant the held count and the heap row", out)
+	}
+}
