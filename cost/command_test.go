@@ -167,6 +167,9 @@ func TestGuideNoteNamesCommandsThatWork(t *testing.T) {
 			t.Errorf("%q, as the note writes it: %v", parts[k], err)
 			continue
 		}
+		if args[1] == "cost" && strings.Count(w.String(), "note: price: ") < 2 {
+			t.Errorf("%q: no offer's source and date in\n%s", parts[k], w.String())
+		}
 		if args[1] == "gpus" {
 			var rep guideReport
 			if err := json.Unmarshal([]byte(w.String()), &rep); err != nil {
