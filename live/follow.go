@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -89,6 +91,19 @@ type Follower struct {
 	written   int64
 	writtenAt time.Time
 	saidQuiet bool
+	// replay, while set, takes a point of the live page (Server.tick) each
+	// replayStep of the run's own time as the follower reads what the run
+	// wrote before it began following (all of a run that had ended, the
+	// part of a running one already written). Read in one go, those
+	// records made a single point, and the page's charts stayed empty.
+	// Telemetry read meanwhile is held in held, in time order, and fed as
+	// the records' clock passes it, so each point shows the GPU and the
+	// server as they were then, not at the end. nextPoint is the run time
+	// past which the next record takes a point.
+	replay     func()
+	replayStep int64
+	nextPoint  int64
+	held       heldSamples
 }
 
 // NewFollower reads dir/run.json, waiting for it while ctx lasts when the
@@ -240,6 +255,7 @@ func (f *Follower) Run(ctx context.Context) error {
 				break
 			}
 		}
+		f.endReplay() // caught up: what comes next is live
 		if gone {
 			// Its last records are read (above); nothing more will come.
 			f.finishLevel()
@@ -338,7 +354,17 @@ func (f *Follower) decodeError(b []byte, first int) error {
 
 // add feeds one record, starting and finishing levels as their values change.
 func (f *Follower) add(r *rundir.Record) {
-	if done := max(r.DoneNS, r.EndNS); !f.haveLast.Load() || done > f.lastDone.Load() {
+	done := max(r.DoneNS, r.EndNS)
+	if f.replay != nil && done >= f.nextPoint {
+		if f.haveLast.Load() {
+			// The point holds the records read so far, at the clock of
+			// the newest: this record is past it.
+			f.held.release(f.lastDone.Load())
+			f.replay()
+		}
+		f.nextPoint = max(f.lastDone.Load(), done) + f.replayStep
+	}
+	if !f.haveLast.Load() || done > f.lastDone.Load() {
 		// lastAt first: a snapshot between the two stores reads a clock
 		// a little behind, never ahead.
 		f.lastAt.Store(time.Since(f.base).Nanoseconds())
@@ -416,9 +442,73 @@ func (f *Follower) telemetry() {
 			}
 		}
 	}
-	feed(f.clientT, jsonLine(f.st.Client))
-	feed(f.gpuT, jsonLine(func(g rundir.GPUSample) { f.st.GPU([]rundir.GPUSample{g}) }))
-	feed(f.serverT, jsonLine(f.st.Server))
+	feed(f.clientT, jsonLine(func(c rundir.ClientSample) { f.hold(c.TNS, func() { f.st.Client(c) }) }))
+	feed(f.gpuT, jsonLine(func(g rundir.GPUSample) { f.hold(g.TNS, func() { f.st.GPU([]rundir.GPUSample{g}) }) }))
+	feed(f.serverT, jsonLine(func(sv rundir.ServerSample) { f.hold(sv.TNS, func() { f.st.Server(sv) }) }))
+}
+
+// hold feeds a telemetry sample taken at run time t now, or while the
+// follower replays what was written before it began (Follower.replay),
+// when the records' clock passes t.
+func (f *Follower) hold(t int64, feed func()) {
+	if f.replay == nil {
+		feed()
+		return
+	}
+	f.held.add(t, feed)
+}
+
+// replayPoints makes the follower take a point of sv's page each of its
+// intervals of the run's time while it reads what was written before it
+// began (see Follower.replay), until endReplay.
+func (f *Follower) replayPoints(sv *Server) {
+	f.replay, f.replayStep = sv.tick, sv.o.Interval.Nanoseconds()
+}
+
+// endReplay ends the replay once the follower has caught up with the run:
+// the telemetry still held is fed, and the live clock takes over the
+// points.
+func (f *Follower) endReplay() {
+	if f.replay == nil {
+		return
+	}
+	f.held.release(math.MaxInt64)
+	f.replay = nil
+}
+
+// heldSamples is telemetry held back during a replay: each sample's run
+// time and the call that feeds it, released in time order.
+type heldSamples struct {
+	s     []heldSample
+	next  int  // s[:next] are fed
+	dirty bool // s[next:] may be out of order
+}
+
+type heldSample struct {
+	t    int64
+	feed func()
+}
+
+func (h *heldSamples) add(t int64, feed func()) {
+	h.dirty = h.dirty || (len(h.s) > h.next && h.s[len(h.s)-1].t > t)
+	h.s = append(h.s, heldSample{t, feed})
+}
+
+// release feeds the held samples taken at or before t, oldest first.
+func (h *heldSamples) release(t int64) {
+	if h.dirty {
+		// Three files, each in time order: sorted once per batch read.
+		slices.SortStableFunc(h.s[h.next:], func(a, b heldSample) int { return cmp.Compare(a.t, b.t) })
+		h.dirty = false
+	}
+	for h.next < len(h.s) && h.s[h.next].t <= t {
+		h.s[h.next].feed()
+		h.s[h.next].feed = nil
+		h.next++
+	}
+	if h.next == len(h.s) {
+		h.s, h.next = h.s[:0], 0
+	}
 }
 
 // jsonLine decodes a telemetry line as a T and hands it to use.
@@ -521,6 +611,7 @@ func Follow(ctx context.Context, dir string, w io.Writer, o FollowOptions) (err 
 		if err != nil {
 			return err
 		}
+		f.replayPoints(sv)
 		fmt.Fprintf(w, "inferbench: live view of %s at %s (metrics at %smetrics)\n", dir, sv.URL(), sv.URL())
 		defer func() {
 			if e := sv.Shutdown(ctx); e != nil && ctx.Err() == nil {
