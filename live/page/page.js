@@ -184,6 +184,9 @@
     });
     function q(k, i) { return function (p) { return p[k] ? p[k][i] : null; }; }
     draw('chart-rps', [series('', palette[0], function (p) { return p.rps_window; })], t0, t1, marks);
+    // A run followed from its files (watch) has no requests in flight to
+    // show: a record is written when its request is done.
+    show('fig-inflight', !!(snap && snap.in_flight_known));
     draw('chart-inflight', [series('', palette[0], function (p) { return p.in_flight; })], t0, t1, marks);
     draw('chart-ttft', [series('p50', palette[0], q('ttft', 0)), series('p95', palette[3], q('ttft', 1)), series('p99', palette[1], q('ttft', 2))], t0, t1, marks);
     draw('chart-tpot', [series('p50', palette[0], q('tpot', 0)), series('p95', palette[3], q('tpot', 1)), series('p99', palette[1], q('tpot', 2))], t0, t1, marks);
