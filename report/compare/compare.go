@@ -561,7 +561,11 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 		b := median(vs)
 		row := newRow(m, lv, b, c, MethodHistory)
 		row.N = len(vs)
-		row.CILow, row.CIHigh = change(m, b, b+c-hi), change(m, b, b+c-lo)
+		// Every metric is at least 0, and so is the candidate shifted by
+		// the history's spread: past that the interval read below −100 %
+		// (output tokens/s [−100.1 %, −99.9 %] of a run that produced none).
+		// Flooring it moves no verdict: 0 stays on its side of b.
+		row.CILow, row.CIHigh = change(m, b, max(b+c-hi, 0)), change(m, b, max(b+c-lo, 0))
 		if len(vs) < minHistoryRuns {
 			row.CILow, row.CIHigh = math.NaN(), math.NaN()
 		}

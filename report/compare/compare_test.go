@@ -269,6 +269,26 @@ func TestHistoryRows(t *testing.T) {
 	}
 }
 
+// TestHistoryIntervalStaysAboveMinus100: against the same history (52 ±
+// 9.94 ms), a candidate at 2 ms is an improvement whose interval's low end,
+// (2 − 61.94)/52 = −115 %, no metric can reach: it is floored at −100 %;
+// the high end, (2 − 42.06)/52 = −77 %, is as computed.
+func TestHistoryIntervalStaysAboveMinus100(t *testing.T) {
+	sums := []*report.Summary{summaryWith(50), summaryWith(54), summaryWith(52)}
+	half := 4.302652729911275 * 2 * math.Sqrt(4.0/3)
+	c := base()
+	c.levels, c.n, c.ttftMS, c.noiseMS, c.failEvery = []float64{8}, 50, 2, 0, 0
+	cand := load(t, c)
+	res, err := Compare(Baseline{Label: "h", Meta: cand.Meta, Summaries: sums}, cand, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := find(t, res, 8, "ttft_p95")
+	if hi := (r.Candidate - (52 - half)) / 52; r.CILow != -1 || !near(r.CIHigh, hi, 1e-9) || r.Verdict != Improvement {
+		t.Errorf("interval [%g, %g] %s; want [-1, %g] improvement", r.CILow, r.CIHigh, r.Verdict, hi)
+	}
+}
+
 // TestFixedBaselineRows: one baseline summary is held fixed; the interval
 // comes from the candidate's requests alone. A fixed-timing candidate
 // (no noise) at 60 against 50 has the degenerate interval [+20 %, +20 %].
