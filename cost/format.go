@@ -9,7 +9,8 @@ import (
 // USD is the one money formatter of every command and report: "$0.181"
 // (3 decimals under $10, the precision a cost per 1M tokens is quoted at),
 // "$899.52" (cents under $1,000), "$13,125" (whole dollars with thousands
-// separators from $1,000). "-" for zero or a value that is not a number:
+// separators from $1,000), "$0.00042" (two significant digits under
+// $0.0005, which three decimals would round to nothing). "-" for zero or a value that is not a number:
 // zero means not priced.
 func USD(v float64) string {
 	switch {
@@ -17,6 +18,10 @@ func USD(v float64) string {
 		return "-"
 	case v < 0:
 		return "-" + USD(-v)
+	case v < 0.0005:
+		// Three decimals would print a cost that is not zero as "$0.000",
+		// which reads as free: two significant digits instead.
+		return "$" + strconv.FormatFloat(v, 'f', int(math.Ceil(-math.Log10(v)))+1, 64)
 	case v < 10:
 		return "$" + strconv.FormatFloat(v, 'f', 3, 64)
 	case math.Round(v*100) < 100000:
