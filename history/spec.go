@@ -153,13 +153,27 @@ func Redact(spec string) string {
 }
 
 // oneLine joins the lines of a driver's message (pgx indents the causes
-// of a failed connection on lines of their own) with "; ".
+// of a failed connection on lines of their own) with "; ", or a space
+// after a line that ends in a colon.
 func oneLine(s string) string {
-	lines := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
-	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
+	var b strings.Builder
+	for l := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			// A line that ends in a colon introduces the next (pgx: "failed
+			// to connect to `user=ci database=x`:\n\thostname resolving
+			// error"): a space joins them, not "; ", which read ":;".
+			sep := "; "
+			if strings.HasSuffix(b.String(), ":") {
+				sep = " "
+			}
+			b.WriteString(sep)
+		}
+		b.WriteString(l)
 	}
-	return strings.Join(lines, "; ")
+	return b.String()
 }
 
 // lineError is an error whose message was made one line; errors.Is and

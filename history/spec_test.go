@@ -194,3 +194,20 @@ func TestEntryTargetURLHidesKeys(t *testing.T) {
 		t.Errorf("TargetURL = %q", e.TargetURL)
 	}
 }
+
+// TestOneLine: a driver's message on several lines is one line; a line
+// that ends in a colon runs on into the next with a space. pgx's failed
+// connection read "…database=inferbench`:; hostname resolving error".
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"failed to connect to `user=ci database=inferbench`:\n\thostname resolving error (lookup db: no such host)": "failed to connect to `user=ci database=inferbench`: hostname resolving error (lookup db: no such host)",
+		"failed to connect to `user=ci database=inferbench`: \r\n\thostname resolving error":                        "failed to connect to `user=ci database=inferbench`: hostname resolving error",
+		"first cause\n\tsecond cause\n\n": "first cause; second cause",
+		"one line":                        "one line",
+		"\n  \n":                          "",
+	} {
+		if got := oneLine(in); got != want {
+			t.Errorf("oneLine(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
