@@ -474,6 +474,14 @@ func throttleShares(lv *GPULevel, in []inWindow, start, end int64) {
 			}
 		}
 	}
+	setThrottle(lv, byTick, start, end)
+}
+
+// setThrottle sets lv's throttle fields from byTick, the throttle reasons
+// active on any GPU at each tick that carried reasons, each tick's state
+// held until the next: the first from the window's start (it holds
+// there), the last to its end.
+func setThrottle(lv *GPULevel, byTick map[int64]map[string]bool, start, end int64) {
 	type state struct {
 		t       int64
 		reasons map[string]bool
@@ -487,8 +495,7 @@ func throttleShares(lv *GPULevel, in []inWindow, start, end int64) {
 	var throttled float64
 	perReason := map[string]float64{}
 	for i, st := range states {
-		// State i holds over [t_i, t_{i+1}): the first from the window's
-		// start (it holds there), the last to its end.
+		// State i holds over [t_i, t_{i+1}).
 		from, to := st.t, end
 		if i == 0 {
 			from = start

@@ -187,11 +187,7 @@ func refPowerIntegralJ(ss []rundir.GPUSample, start, end int64) (float64, bool) 
 // refThrottleShares sets the throttle fields from the ticks that carried
 // clock-event reasons, each tick's state held until the next.
 func refThrottleShares(lv *GPULevel, byDev map[deviceKey][]rundir.GPUSample, keys []deviceKey, start, end int64) {
-	type state struct {
-		t       int64
-		reasons map[string]bool // throttle reasons active on any GPU
-	}
-	byTick := map[int64]map[string]bool{}
+	byTick := map[int64]map[string]bool{} // throttle reasons active on any GPU
 	for _, k := range keys {
 		for _, s := range byDev[k] {
 			if s.ClockEventReasons == nil {
@@ -212,42 +208,5 @@ func refThrottleShares(lv *GPULevel, byDev map[deviceKey][]rundir.GPUSample, key
 	if len(byTick) == 0 {
 		return
 	}
-	states := make([]state, 0, len(byTick))
-	for t, m := range byTick {
-		states = append(states, state{t, m})
-	}
-	slices.SortFunc(states, func(a, b state) int { return cmp.Compare(a.t, b.t) })
-	window := float64(end - start)
-	var throttled float64
-	perReason := map[string]float64{}
-	for i, st := range states {
-		// State i holds over [t_i, t_{i+1}); the first from −∞, the last to +∞.
-		from, to := st.t, end
-		if i == 0 {
-			from = start
-		}
-		if i+1 < len(states) {
-			to = states[i+1].t
-		}
-		from, to = max(from, start), min(to, end)
-		if to <= from {
-			continue
-		}
-		d := float64(to - from)
-		if len(st.reasons) > 0 {
-			throttled += d
-		}
-		for r := range st.reasons {
-			perReason[r] += d
-		}
-	}
-	share := throttled / window
-	lv.ThrottledShare = &share
-	if len(perReason) > 0 {
-		lv.ThrottleReasons = map[string]float64{}
-		for r, d := range perReason {
-			lv.ThrottleReasons[r] = d / window
-		}
-	}
-	lv.Throttled = share >= ThrottledMinShare
+	setThrottle(lv, byTick, start, end) // the shares of the ticks chosen: one definition
 }
