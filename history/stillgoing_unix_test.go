@@ -4,13 +4,12 @@ package history
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/proctest"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -19,22 +18,14 @@ import (
 // partial numbers stored, and the finished run later beside them (its
 // run.json, the fingerprint, changes when it ends).
 func TestAddRefusesARunStillGoing(t *testing.T) {
-	host, err := os.Hostname()
-	if err != nil {
-		t.Skip(err)
-	}
-	alive := exec.Command("sleep", "60")
-	if err := alive.Start(); err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(func() { alive.Process.Kill(); alive.Wait() })
+	host, alive := proctest.Host(t), proctest.Alive(t)
 	dir := filepath.Join(t.TempDir(), "going")
 	writeRun(t, dir, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
 	m, err := rundir.ReadManifest(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.ExitState, m.Host.Name, m.Host.PID = rundir.ExitRunning, host, alive.Process.Pid
+	m.ExitState, m.Host.Name, m.Host.PID = rundir.ExitRunning, host, alive
 	if err := rundir.WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,11 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/proctest"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
 )
@@ -22,16 +22,7 @@ import (
 // under `inferbench watch`). A run.json naming a live process (this test's
 // parent) is still followed.
 func TestFollowStopsWhenTheRunIsGone(t *testing.T) {
-	host, err := os.Hostname()
-	if err != nil {
-		t.Skip(err)
-	}
-	// A process that has certainly exited: this test binary, running no test.
-	child := exec.Command(os.Args[0], "-test.run=^$")
-	if err := child.Run(); err != nil {
-		t.Fatal(err)
-	}
-	dead := child.ProcessState.Pid()
+	host, dead := proctest.Host(t), proctest.Gone(t)
 
 	d := newRunDir(t, scenarios.SLO{}, 3)
 	d.m.Host = rundir.Host{Name: host, PID: dead}

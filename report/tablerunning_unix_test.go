@@ -3,11 +3,10 @@
 package report
 
 import (
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/inferbench/inferbench/internal/proctest"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -15,22 +14,14 @@ import (
 // this host is shown as still going, with the records so far, not as a run
 // that did not finish ("killed?").
 func TestTableRunStillGoing(t *testing.T) {
-	host, err := os.Hostname()
-	if err != nil {
-		t.Skip(err)
-	}
-	p := exec.Command("sleep", "60")
-	if err := p.Start(); err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(func() { p.Process.Kill(); p.Wait() })
+	host, alive := proctest.Host(t), proctest.Alive(t)
 	s := NewSummarizer(SLO{})
 	for i := range 7 {
 		s.Add(&rundir.Record{ID: uint64(i), Stage: rundir.StageMeasure, Level: 1, SentNS: int64(i) * 1e6, FirstTokenNS: int64(i)*1e6 + 5e5,
 			EndNS: int64(i)*1e6 + 9e5, DoneNS: int64(i)*1e6 + 9e5, OK: true, OutputTokens: 2, Chunks: [][2]int64{{int64(i)*1e6 + 5e5, 1}, {int64(i)*1e6 + 9e5, 1}}})
 	}
 	var b strings.Builder
-	m := &rundir.Manifest{ExitState: rundir.ExitRunning, Host: rundir.Host{Name: host, PID: p.Process.Pid}}
+	m := &rundir.Manifest{ExitState: rundir.ExitRunning, Host: rundir.Host{Name: host, PID: alive}}
 	if err := WriteTable(&b, s.Close(), m); err != nil {
 		t.Fatal(err)
 	}

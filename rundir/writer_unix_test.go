@@ -3,10 +3,10 @@
 package rundir
 
 import (
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/inferbench/inferbench/internal/proctest"
 )
 
 // TestOpenRunStillGoing: report on a run directory whose run process is
@@ -14,26 +14,14 @@ import (
 // one whose process is gone says it did not finish and that the process
 // is gone. Before, both said "the process was killed?", a live run too.
 func TestOpenRunStillGoing(t *testing.T) {
-	host, err := os.Hostname()
-	if err != nil {
-		t.Skip(err)
-	}
-	alive := exec.Command("sleep", "60")
-	if err := alive.Start(); err != nil {
-		t.Skip(err)
-	}
-	t.Cleanup(func() { alive.Process.Kill(); alive.Wait() })
-	gone := exec.Command("true")
-	if err := gone.Run(); err != nil {
-		t.Skip(err)
-	}
+	host, alive, gone := proctest.Host(t), proctest.Alive(t), proctest.Gone(t)
 	for _, c := range []struct {
 		pid       int
 		want, not string
 		state     WriterState
 	}{
-		{alive.Process.Pid, "the run is still going (pid", "killed", WriterAlive},
-		{gone.Process.Pid, "is gone: killed?", "still going", WriterGone},
+		{alive, "the run is still going (pid", "killed", WriterAlive},
+		{gone, "is gone: killed?", "still going", WriterGone},
 		{0, "the process was killed?", "still going", WriterUnknown},
 	} {
 		dir := t.TempDir()
