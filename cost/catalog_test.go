@@ -36,6 +36,22 @@ func loadErr(t *testing.T, prices string) (string, error) {
 	return path, err
 }
 
+// refusedAt checks that a prices file holding prices is refused at
+// line:col (at; a prefix of it will do, "2:") with msg in the error, and
+// returns the error, nil when the file loaded (reported).
+func refusedAt(t *testing.T, prices, at, msg string) error {
+	t.Helper()
+	path, err := loadErr(t, prices)
+	if err == nil {
+		t.Errorf("%q: loaded; want an error", prices)
+		return nil
+	}
+	if want := path + ":" + at; !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), msg) {
+		t.Errorf("%q: %q; want prefix %q containing %q", prices, err, want, msg)
+	}
+	return err
+}
+
 func TestEmbeddedCatalogIsComplete(t *testing.T) {
 	c := mustLoad(t, "")
 	// The guide's five GPUs plus A100 40GB, H200 and L40S (issue #7).
@@ -238,16 +254,7 @@ func TestBadValuesReportFileLineCol(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path, err := loadErr(t, tt.prices)
-			if err == nil {
-				t.Fatal("Load succeeded; want an error")
-			}
-			want := path + ":" + tt.at
-			if !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.msg) {
-				t.Errorf("Load error = %q; want prefix %q containing %q", err, want, tt.msg)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { refusedAt(t, tt.prices, tt.at, tt.msg) })
 	}
 }
 
