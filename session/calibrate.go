@@ -60,9 +60,9 @@ type Calibration struct {
 	SendLagRate       float64            `json:"send_lag_rate_per_s,omitempty"`
 	Floor             *Calibration       `json:"floor,omitempty"`
 	Machine           map[string]any     `json:"machine,omitempty"`
-	// openStreamsTried are the stream counts tried for MaxOpenStreams
-	// (--open-streams; none: not measured, which a 0 held does not say).
-	openStreamsTried []int
+	// openStreamsMeasured says streams were tried for MaxOpenStreams
+	// (--open-streams not empty): a 0 held then is a measured 0.
+	openStreamsMeasured bool
 }
 
 // harness runs the real `run` path (records, summary, client telemetry)
@@ -150,8 +150,8 @@ func Calibrate(ctx context.Context, o *CalibrateOptions, log io.Writer) (*Calibr
 	}
 
 	// 5. Open streams held at once, and client memory per stream.
+	ours.openStreamsMeasured = len(o.OpenStreams) > 0
 	for _, n := range o.OpenStreams {
-		ours.openStreamsTried = append(ours.openStreamsTried, n)
 		cal.say("holding %d open streams", n)
 		held, err := cal.openStreams(n)
 		if err != nil {
@@ -348,7 +348,7 @@ func (c *Calibration) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "TTFT bias %s\t%+.2f ms\t%+.2f ms\t\n", strings.ReplaceAll(k, "_ms_at_", " at "), c.TTFTBias[k], f.TTFTBias[k])
 	}
 	fmt.Fprintf(tw, "send lag p99 at %g req/s Poisson\t%.3f ms\t%.3f ms\t\n", c.SendLagRate, c.SendLagP99MS, f.SendLagP99MS)
-	if len(c.openStreamsTried) == 0 {
+	if !c.openStreamsMeasured {
 		fmt.Fprintf(tw, "open streams held: not measured\t-\t-\t\n")
 		return tw.Flush()
 	}
