@@ -170,6 +170,9 @@ type Result struct {
 	// Rows holds every metric at every level both sides have, by level
 	// then Metrics order.
 	Rows []Row `json:"rows"`
+	// NoBaseline says why nothing was compared: the history held no
+	// baseline and --allow-empty-baseline passed the gate (no rows).
+	NoBaseline string `json:"no_baseline,omitempty"`
 }
 
 // Regressions returns the rows that regressed.

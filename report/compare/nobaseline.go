@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -14,10 +13,10 @@ import (
 // a JUnit document whose one case, "baseline", is skipped with why, and
 // a Markdown note. A CI job that publishes them finds them on the first
 // night too, and never a stale pair from an earlier job. Stdout gets the
-// note in --format md, and in json a document of WriteJSON's keys that
-// apply (no rows, no regression) with no_baseline saying why, so a job
-// that reads the gate's JSON reads it on the first night too; text writes
-// nothing there (Gate's line on stderr says why).
+// note in --format md, and in json WriteJSON's document with no rows, no
+// regression and no_baseline saying why, so a job that reads the gate's
+// JSON reads it on the first night too; text writes nothing there (Gate's
+// line on stderr says why).
 func writeNoBaseline(o GateOptions, cand *Run, why string, stdout io.Writer) error {
 	scenario := cand.Meta.Scenario
 	if o.JUnit != "" {
@@ -45,16 +44,7 @@ func writeNoBaseline(o GateOptions, cand *Run, why string, stdout io.Writer) err
 		_, err := io.WriteString(stdout, md)
 		return err
 	case FormatJSON:
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Baseline      string `json:"baseline"`
-			Candidate     string `json:"candidate"`
-			CandidateMeta Meta   `json:"candidate_meta"`
-			NoBaseline    string `json:"no_baseline"`
-			Rows          []Row  `json:"rows"`
-			Regression    bool   `json:"regression"`
-		}{o.Baseline, cand.Dir, cand.Meta, why, []Row{}, false})
+		return WriteJSON(stdout, &Result{Baseline: o.Baseline, Candidate: cand.Dir, CandidateMeta: cand.Meta, Warnings: []string{}, NoBaseline: why})
 	}
 	return nil
 }
