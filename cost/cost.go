@@ -147,7 +147,7 @@ func Evaluate(tp Throughput, gpus int, p Price, energy *Energy) (Costs, error) {
 }
 
 // CostsTable lays out cost rows, one per GPU offer, for people, with a note
-// under it tracing each row's price to its source (PriceSourceNote).
+// under it tracing each row's price to its source (priceSourceNote).
 func CostsTable(title string, rows []Costs, notes []string) *Table {
 	t := &Table{Title: title, Notes: notes, Columns: []string{
 		"gpu", "offer", "kind", "gpus", "$/gpu-h", "$/h", "$/month",
@@ -158,7 +158,7 @@ func CostsTable(title string, rows []Costs, notes []string) *Table {
 		if c.Confidence == "low" {
 			offer += " (low confidence)"
 		}
-		if n := PriceSourceNote(c); n != "" {
+		if n := priceSourceNote(c); n != "" {
 			t.Notes = append(t.Notes, "price: "+n)
 		}
 		if c.EnergyBasis != "" {
@@ -180,11 +180,11 @@ func CostsTable(title string, rows []Costs, notes []string) *Table {
 	return t
 }
 
-// PriceSourceNote traces a row's $/GPU-hour to where it came from: the
+// priceSourceNote traces a row's $/GPU-hour to where it came from: the
 // offer, its exact price (the tables round it to three decimals), its
 // source and date ("a100-80gb aws-p4de-od: $3.4309/GPU-hour, from …,
 // 2026-11-09"); "" for a price given on the command line.
-func PriceSourceNote(c Costs) string {
+func priceSourceNote(c Costs) string {
 	if c.Offer == "" {
 		return ""
 	}
