@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/inferbench/inferbench/rundir"
@@ -38,6 +39,22 @@ func (s SLO) ErrorBudget() float64 {
 		return DefaultMaxErrorRate
 	}
 	return *s.MaxErrorRate
+}
+
+// Bounds is the SLO's latency bounds in words, "TTFT p95 ≤ 1s, TPOT p95 ≤
+// 50ms" ("" when none is set): the one spelling of an SLO for people.
+func (s SLO) Bounds() string {
+	p := cmp.Or(s.Percentile, DefaultSLOPercentile)
+	var parts []string
+	for _, x := range []struct {
+		name string
+		d    time.Duration
+	}{{"TTFT", s.TTFT}, {"TPOT", s.TPOT}, {"E2E", s.E2E}, {"ITL", s.ITL}} {
+		if x.d > 0 {
+			parts = append(parts, fmt.Sprintf("%s p%g ≤ %s", x.name, p, x.d))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Defaults for SLO fields left unset: the scenario's, so that a run

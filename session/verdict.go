@@ -1,11 +1,9 @@
 package session
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/inferbench/inferbench/report"
 )
@@ -72,16 +70,5 @@ func missedLine(missed []string) string {
 // sloLine is the SLO in words, the error budget last: "TTFT p95 ≤ 1s,
 // TPOT p95 ≤ 50ms, error rate ≤ 0.1%".
 func sloLine(slo report.SLO) string {
-	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
-	var parts []string
-	for _, x := range []struct {
-		name string
-		d    time.Duration
-	}{{"TTFT", slo.TTFT}, {"TPOT", slo.TPOT}, {"E2E", slo.E2E}, {"ITL", slo.ITL}} {
-		if x.d > 0 {
-			parts = append(parts, fmt.Sprintf("%s p%g ≤ %s", x.name, p, x.d))
-		}
-	}
-	parts = append(parts, fmt.Sprintf("error rate ≤ %g%%", 100*slo.ErrorBudget()))
-	return strings.Join(parts, ", ")
+	return fmt.Sprintf("%s, error rate ≤ %g%%", slo.Bounds(), 100*slo.ErrorBudget())
 }

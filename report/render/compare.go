@@ -314,21 +314,7 @@ func sloText(slo report.SLO) string {
 	if slo.IsZero() {
 		return "no SLO"
 	}
-	p := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
-	var parts []string
-	if slo.TTFT > 0 {
-		parts = append(parts, fmt.Sprintf("TTFT p%g ≤ %s", p, slo.TTFT))
-	}
-	if slo.TPOT > 0 {
-		parts = append(parts, fmt.Sprintf("TPOT p%g ≤ %s", p, slo.TPOT))
-	}
-	if slo.E2E > 0 {
-		parts = append(parts, fmt.Sprintf("E2E p%g ≤ %s", p, slo.E2E))
-	}
-	if slo.ITL > 0 {
-		parts = append(parts, fmt.Sprintf("ITL p%g ≤ %s", p, slo.ITL))
-	}
-	return strings.Join(parts, ", ")
+	return slo.Bounds()
 }
 
 // pText writes a p-value for people.
