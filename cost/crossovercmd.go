@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 )
 
 // Defaults of crossover: without --run and --gpu it prices an A100 80GB
@@ -94,7 +93,9 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	if o.RunDir != "" {
 		in.CapacityTokensPerS = lvl.Throughput.TotalTokensPerS
 		notes = append(notes, "capacity: "+lvl.Basis+" of "+o.RunDir)
-		notes = append(notes, mixWarning(mix, lvl.Throughput, o.RunDir)...)
+		if mix.Warning != "" {
+			notes = append(notes, mix.Warning)
+		}
 	}
 	x, err := ComputeCrossover(in)
 	if err != nil {
@@ -149,19 +150,4 @@ func crossoverGPU(cat *Catalog, o *CrossoverOptions, in *CrossoverInput) ([]stri
 		}
 	}
 	return notes, nil
-}
-
-// mixWarning says when the API is priced at a mix (--input-share) other
-// than the one the run's capacity was measured on: the GPUs are sized by
-// total tokens/s of the run's own workload, and another mix (a decode-heavy
-// one serves fewer tokens/s) is not what they were measured serving. Half
-// a percentage point apart is the same mix.
-func mixWarning(mix TokenMix, tp Throughput, run string) []string {
-	measured, ok := InputShare(tp.TotalTokensPerS, tp.OutputTokensPerS)
-	if !ok || mix.From != "--input-share" || math.Abs(mix.InputShare-measured) < 0.005 {
-		return nil
-	}
-	return []string{fmt.Sprintf("warning: the GPUs' capacity was measured at %s input tokens (%s); the API is priced at %s (--input-share): "+
-		"self-hosting is sized by the run's workload, not the stated mix; measure a run at that mix to compare like with like",
-		sharePercent(measured), run, sharePercent(mix.InputShare))}
 }

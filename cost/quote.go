@@ -160,11 +160,13 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 // A TokenMix is how a volume's tokens are billed by an API: the input
 // tokens' share of it, and the share of those read from the provider's
 // prompt cache at its cached-input price. From says where the input share
-// came from: empty for the 3:1 default.
+// came from: empty for the 3:1 default. Warning, when set, says the share
+// given is not the one the run being priced was measured at.
 type TokenMix struct {
 	InputShare  float64 `json:"input_share"`
 	CachedShare float64 `json:"cached_input_share,omitempty"`
 	From        string  `json:"from,omitempty"`
+	Warning     string  `json:"warning,omitempty"`
 }
 
 // DefaultMix is the 3:1 mix, nothing cached.
@@ -256,6 +258,12 @@ func APIPrices(a API, cached bool) string {
 // one given (--input-share, 0 when not given), else the measured run's (tp,
 // from the run dir), else 3:1. The cached share (--cached-input-share) is
 // the share of input tokens read from the provider's prompt cache.
+//
+// A share given for a measured run that is not the run's own (half a
+// percentage point apart is the same) is used, with a Warning: the GPUs
+// are sized by the run's total tokens/s on its own workload, and another
+// mix (a decode-heavy one serves fewer tokens/s) is not what they were
+// measured serving.
 func ResolveMix(given, cached float64, tp *Throughput, run string) (TokenMix, error) {
 	if cached != 0 && !(cached > 0 && cached <= 1) {
 		return TokenMix{}, quoteErrorf("--cached-input-share must be above 0 and at most 1 (the share of input tokens read from the API's prompt cache), got %v", cached)
@@ -267,6 +275,14 @@ func ResolveMix(given, cached float64, tp *Throughput, run string) (TokenMix, er
 			return TokenMix{}, quoteErrorf("--input-share must be above 0 and below 1 (the input tokens' share of the volume), got %v", given)
 		}
 		m = TokenMix{InputShare: given, From: "--input-share"}
+		if tp == nil {
+			break
+		}
+		if measured, ok := InputShare(tp.TotalTokensPerS, tp.OutputTokensPerS); ok && math.Abs(given-measured) >= 0.005 {
+			m.Warning = fmt.Sprintf("warning: the GPUs' capacity was measured at %s input tokens (%s); the API is priced at %s (--input-share): "+
+				"self-hosting is sized by the run's workload, not the stated mix; measure a run at that mix to compare like with like",
+				sharePercent(measured), run, sharePercent(given))
+		}
 	case tp != nil:
 		if s, ok := InputShare(tp.TotalTokensPerS, tp.OutputTokensPerS); ok {
 			m = TokenMix{InputShare: s, From: "the measured mix of " + run}
