@@ -160,3 +160,15 @@ func TestCostsTableTracesEachPrice(t *testing.T) {
 		t.Errorf("notes %q; want %q", got, want)
 	}
 }
+
+// TestExactPrice: a price under a cost table is written to six significant
+// digits, without the float noise of a derived price (3.4309 × 0.64 =
+// 2.195776 → 2.19578; 6.88 × 0.64 = 4.4032, computed 4.4031999…) and
+// without an exponent (1,234,567.891 → 1234570).
+func TestExactPrice(t *testing.T) {
+	for v, want := range map[float64]string{3.4309 * 0.64: "2.19578", 6.88 * 0.64: "4.4032", 1234567.891: "1234570", 6.88: "6.88", 0.000123456789: "0.000123457"} {
+		if got := exact(v); got != want {
+			t.Errorf("exact(%v) = %q; want %q", v, got, want)
+		}
+	}
+}

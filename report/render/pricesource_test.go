@@ -35,8 +35,9 @@ func TestCostTablesCiteTheirPrices(t *testing.T) {
 		"a100-80gb aws-p4de-od: $3.4309/GPU-hour",
 		"p4de.24xlarge 27.44705 USD/h / 8 GPUs",
 		"2026-11-09",
-		// a derived reserved offer says where its multiplier comes from
-		"h100-sxm aws-p5-1y:",
+		// a derived reserved offer at its exact price: 6.88 × 0.64 = 4.4032
+		// (computed, 4.4031999…), and where its multiplier comes from
+		"h100-sxm aws-p5-1y: $4.4032/GPU-hour, from docs/notes/nvml-and-cost.md B.1",
 		// the crossover's API prices, with their source and date
 		"openai/gpt-4o: at 80 % input tokens",
 		"$2.500 in / $10.00 out per 1M (openai.com/api/pricing",
