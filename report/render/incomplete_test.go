@@ -32,15 +32,9 @@ func TestReportSaysRunDidNotComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var md, html bytes.Buffer
-	if err := WriteMarkdown(&md, rep); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteHTML(&html, rep, nil); err != nil {
-		t.Fatal(err)
-	}
+	out := mdAndHTML(t, rep)
 	const want = "stopped did not complete (exit state interrupted: interrupted by signal)"
-	for name, s := range map[string]string{"md": md.String(), "html": html.String()} {
+	for name, s := range out {
 		i := strings.Index(s, want)
 		if j := strings.Index(s, "Summary</h2>"); name == "html" && (i < 0 || i > j) {
 			t.Errorf("report.html does not say %q above its summary", want)

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -23,13 +22,7 @@ func TestCostTablesCiteTheirPrices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var md, html bytes.Buffer
-	if err := WriteMarkdown(&md, rep); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteHTML(&html, rep, nil); err != nil {
-		t.Fatal(err)
-	}
+	out := mdAndHTML(t, rep)
 	want := []string{
 		// a100-80gb's default on-demand offer, its exact price, source and date
 		"a100-80gb aws-p4de-od: $3.4309/GPU-hour",
@@ -43,7 +36,7 @@ func TestCostTablesCiteTheirPrices(t *testing.T) {
 		"$2.500 in / $10.00 out per 1M (openai.com/api/pricing",
 		"2026-05-27",
 	}
-	for name, s := range map[string]string{"md": md.String(), "html": html.String()} {
+	for name, s := range out {
 		sec := s[strings.Index(s, "cost per GPU offer"):]
 		for _, w := range want {
 			if !strings.Contains(sec, w) {

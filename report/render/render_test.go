@@ -384,3 +384,17 @@ func TestTimelinePowerAtTheMiddleOfItsSpan(t *testing.T) {
 		}
 	}
 }
+
+// mdAndHTML renders rep as report.md and report.html, by their names, for
+// tests that look for the same text in both.
+func mdAndHTML(t *testing.T, rep *Report) map[string]string {
+	t.Helper()
+	var md, html bytes.Buffer
+	if err := WriteMarkdown(&md, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&html, rep, nil); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"md": md.String(), "html": html.String()}
+}

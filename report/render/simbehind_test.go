@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -47,20 +46,15 @@ func TestQualificationSaysWhenTheMockFellBehind(t *testing.T) {
 	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "a100-80gb: MOCK-BEHIND at level(s) "+fmt.Sprintf("%g", other)+" (3.0 % behind schedule): a busy host slowed the mock") {
 		t.Errorf("notes = %q; want level %g's lag", c.Notes, other)
 	}
-	var md, html bytes.Buffer
-	if err := WriteMarkdown(&md, rep); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteHTML(&html, rep, nil); err != nil {
-		t.Fatal(err)
-	}
+	out := mdAndHTML(t, rep)
+	md := out["md"]
 	note := "level " + fmt.Sprintf("%g", compared) + ": MOCK-BEHIND: the simulated engine fell 1.50 s (15.0 %) behind its schedule"
-	verdict := strings.Index(md.String(), "**Verdict:**")
-	unfair := strings.Index(md.String(), "- a100-80gb, level "+fmt.Sprintf("%g", compared)+": MOCK-BEHIND")
-	if verdict < 0 || unfair < verdict || !strings.Contains(md.String(), "- "+note) {
+	verdict := strings.Index(md, "**Verdict:**")
+	unfair := strings.Index(md, "- a100-80gb, level "+fmt.Sprintf("%g", compared)+": MOCK-BEHIND")
+	if verdict < 0 || unfair < verdict || !strings.Contains(md, "- "+note) {
 		t.Errorf("report.md lacks the flag beside the verdict (%d, %d) or the levels note %q", verdict, unfair, note)
 	}
-	if !strings.Contains(html.String(), "<li>"+note) {
+	if !strings.Contains(out["html"], "<li>"+note) {
 		t.Errorf("report.html lacks the levels note %q", note)
 	}
 	js, err := json.Marshal(rep)
