@@ -314,19 +314,7 @@ func (x *GPUIndex) Summarize(startNS, endNS int64, outputTokens int64) GPULevel 
 		}
 	}
 	lv.UtilizationPct = meanPeak(util)
-	var mem, power []float64
-	// In tick order, so that sums (and so means) are the same every time.
-	inside := func(tns int64) bool { return tns >= startNS && tns <= endNS }
-	for _, t := range ticks.Sorted() {
-		if t.NMem == lv.GPUs && inside(t.TNS) {
-			mem = append(mem, t.MemoryUsedBytes)
-		}
-		if t.NPower == lv.GPUs && inside(t.PowerTNS()) {
-			power = append(power, t.PowerW)
-		}
-	}
-	lv.MemoryUsedBytes = meanPeak(mem)
-	lv.PowerW = meanPeak(power)
+	setTickMeans(&lv, ticks, startNS, endNS)
 	if memTotalKnown {
 		lv.MemoryTotalBytes = &memTotal
 	}
@@ -343,24 +331,51 @@ func (x *GPUIndex) Summarize(startNS, endNS int64, outputTokens int64) GPULevel 
 			byIntegral++
 		}
 	}
-	if byCounter+byIntegral == lv.GPUs {
-		lv.EnergyJ = &energyJ
-		switch {
-		case byIntegral == 0:
-			lv.EnergySource = EnergyCounter
-		case byCounter == 0:
-			lv.EnergySource = EnergyPowerIntegral
-		default:
-			lv.EnergySource = EnergyMixed
-		}
-		if energyJ > 0 {
-			tpj := TokensPerJoule(outputTokens, energyJ)
-			lv.OutputTokensPerJ = &tpj
-		}
-	}
-
+	setEnergy(&lv, energyJ, byCounter, byIntegral, outputTokens)
 	throttleShares(&lv, in, startNS, endNS)
 	return lv
+}
+
+// setTickMeans sets the window's memory used and power, summed over its
+// GPUs, from the ticks every one of them reported in (the power's own
+// time, GPUTick.PowerTNS, in the window), in tick order, so that sums and
+// so means are the same every time.
+func setTickMeans(lv *GPULevel, ticks GPUTicks, start, end int64) {
+	var mem, power []float64
+	inside := func(tns int64) bool { return tns >= start && tns <= end }
+	for _, t := range ticks.Sorted() {
+		if t.NMem == lv.GPUs && inside(t.TNS) {
+			mem = append(mem, t.MemoryUsedBytes)
+		}
+		if t.NPower == lv.GPUs && inside(t.PowerTNS()) {
+			power = append(power, t.PowerW)
+		}
+	}
+	lv.MemoryUsedBytes = meanPeak(mem)
+	lv.PowerW = meanPeak(power)
+}
+
+// setEnergy sets the window's energy, energyJ summed over its GPUs of which
+// byCounter read it from their energy counter and byIntegral from their
+// power, when every GPU's was had, with its source and the output tokens
+// per joule.
+func setEnergy(lv *GPULevel, energyJ float64, byCounter, byIntegral int, outputTokens int64) {
+	if byCounter+byIntegral != lv.GPUs {
+		return
+	}
+	lv.EnergyJ = &energyJ
+	switch {
+	case byIntegral == 0:
+		lv.EnergySource = EnergyCounter
+	case byCounter == 0:
+		lv.EnergySource = EnergyPowerIntegral
+	default:
+		lv.EnergySource = EnergyMixed
+	}
+	if energyJ > 0 {
+		tpj := TokensPerJoule(outputTokens, energyJ)
+		lv.OutputTokensPerJ = &tpj
+	}
 }
 
 func meanPeak(vs []float64) *MeanPeak {

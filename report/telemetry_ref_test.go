@@ -80,19 +80,7 @@ func refSummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTok
 		}
 	}
 	lv.UtilizationPct = meanPeak(util)
-	var mem, power []float64
-	// In tick order, so that sums (and so means) are the same every time.
-	in := func(tns int64) bool { return tns >= startNS && tns <= endNS }
-	for _, t := range ticks.Sorted() {
-		if t.NMem == lv.GPUs && in(t.TNS) {
-			mem = append(mem, t.MemoryUsedBytes)
-		}
-		if t.NPower == lv.GPUs && in(t.PowerTNS()) {
-			power = append(power, t.PowerW)
-		}
-	}
-	lv.MemoryUsedBytes = meanPeak(mem)
-	lv.PowerW = meanPeak(power)
+	setTickMeans(&lv, ticks, startNS, endNS)
 	if memTotalKnown {
 		lv.MemoryTotalBytes = &memTotal
 	}
@@ -109,22 +97,7 @@ func refSummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTok
 			byIntegral++
 		}
 	}
-	if byCounter+byIntegral == lv.GPUs {
-		lv.EnergyJ = &energyJ
-		switch {
-		case byIntegral == 0:
-			lv.EnergySource = EnergyCounter
-		case byCounter == 0:
-			lv.EnergySource = EnergyPowerIntegral
-		default:
-			lv.EnergySource = EnergyMixed
-		}
-		if energyJ > 0 {
-			tpj := TokensPerJoule(outputTokens, energyJ)
-			lv.OutputTokensPerJ = &tpj
-		}
-	}
-
+	setEnergy(&lv, energyJ, byCounter, byIntegral, outputTokens)
 	refThrottleShares(&lv, byDev, keys, startNS, endNS)
 	return lv
 }
