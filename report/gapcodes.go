@@ -85,6 +85,11 @@ func (g *gapCodes) dist() Dist {
 // multiselect is multiselect of selectranks.go on the codes' values: the
 // same partitions, the same small sorts (slices.SortFunc is the pattern-
 // defeating quicksort slices.Sort is, deciding by the same comparisons).
+// Written twice on purpose: one generic selection over a key method
+// (float64s keyed by themselves, codes by value) measured the same on
+// codes and 13–20 % slower on float64s (BenchmarkSelect, 6.4 M values:
+// 190 → 214–234 ms; the key call goes through the instantiation's
+// dictionary and is not inlined), about 7 % of BenchmarkSummarize.
 func (g *gapCodes) multiselect(lo, hi int, ks []int, depth int) {
 	v := g.codes
 	for len(ks) > 0 && hi-lo > 1 {
