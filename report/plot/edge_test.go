@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -855,6 +856,37 @@ func TestCapacityLabelClearsTheLegend(t *testing.T) {
 	for _, e := range legend {
 		if overlapsAny(box(*label), []vg.Rectangle{box(e)}) {
 			t.Errorf("%q (x %.1f, baseline %.1f pt) is written across the legend entry %q (x %.1f, baseline %.1f pt)", label.text, label.x, label.y, e.text, e.x, e.y)
+		}
+	}
+}
+
+// An axis writes its thousands one way: once a label reads "10k", a tick
+// of 5,000 beside it reads "5k", not "5000" (the cost plots' token axes
+// read "1000, 10k, 100k"; a linear axis to 15,000 read "5000, 10k, 15k").
+// Below 10,000 an axis keeps its digits ("2500", a milliseconds axis).
+func TestAxisWritesThousandsOneWay(t *testing.T) {
+	labels := func(ticks []gplot.Tick) []string {
+		var out []string
+		for _, tk := range ticks {
+			if tk.Label != "" {
+				out = append(out, tk.Label)
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name  string
+		ticks []gplot.Tick
+		want  []string
+	}{
+		{"log, decades", (logTicks{}).Ticks(100, 1e6), []string{"100", "200", "500", "1k", "2k", "5k", "10k", "20k", "50k", "100k", "200k", "500k", "1M"}},
+		{"log, 2 and 5", (logTicks{}).Ticks(1000, 20000), []string{"1k", "2k", "5k", "10k", "20k"}},
+		{"linear to 15,000", (compactTicks{}).Ticks(0, 15000), []string{"0", "5k", "10k", "15k"}},
+		{"linear to 17,500", (compactTicks{}).Ticks(0, 17500), []string{"0", "8k", "16k"}},
+		{"linear below 10,000", (compactTicks{}).Ticks(0, 7500), []string{"0", "2500", "5000", "7500"}},
+	} {
+		if got := labels(tt.ticks); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: labels %v; want %v", tt.name, got, tt.want)
 		}
 	}
 }

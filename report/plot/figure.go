@@ -19,6 +19,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -472,6 +473,7 @@ func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
 		}
 	}
 	labelLowest(ticks, hi/lo)
+	thousandsOneWay(ticks)
 	return ticks
 }
 
@@ -589,7 +591,22 @@ func (compactTicks) Ticks(lo, hi float64) []gplot.Tick {
 			ticks[i].Label = formatTick(ticks[i].Value)
 		}
 	}
+	thousandsOneWay(ticks)
 	return ticks
+}
+
+// thousandsOneWay writes an axis's labels from 1,000 to 9,999 in k when
+// another of its labels reaches 10,000 (formatTick's first k), so that
+// one axis does not read "5000" beside "10k".
+func thousandsOneWay(ticks []gplot.Tick) {
+	if !slices.ContainsFunc(ticks, func(t gplot.Tick) bool { return t.Label != "" && math.Abs(t.Value) >= 1e4 }) {
+		return
+	}
+	for i, t := range ticks {
+		if a := math.Abs(t.Value); t.Label != "" && a >= 1e3 && a < 1e4 {
+			ticks[i].Label = trimFloat(t.Value/1e3) + "k"
+		}
+	}
 }
 
 // positive keeps the points whose x and y are both finite and > 0: what a
