@@ -187,7 +187,7 @@ func TestBadValuesReportFileLineCol(t *testing.T) {
   - id: h100-sxm
     tdp_w: lots
 `,
-			at: "3:12", msg: "cannot unmarshal string",
+			at: "3:12", msg: "gpus.h100-sxm.tdp_w: want a number, got a string",
 		},
 		{
 			name: "unknown key",

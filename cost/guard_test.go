@@ -38,3 +38,21 @@ func TestLoadNamesFirstUnknownKey(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadWordsTypeErrors: a value of the wrong type in a prices file is
+// named by its path and what belongs there, not by the decoder's Go types
+// ("cannot unmarshal string into Go struct field Catalog.GPUs of type
+// float64"); the decoder's other messages get the path too.
+func TestLoadWordsTypeErrors(t *testing.T) {
+	for _, c := range []struct{ data, want string }{
+		{"gpus:\n  - id: a100-80gb\n    memory_gb: abc\n", ":3:16: gpus.a100-80gb.memory_gb: want a number, got a string"},
+		{"gpus:\n  - id: a100-80gb\n    offers:\n      - id: aws-p4de-od\n        usd_per_gpu_hour: [1]\n",
+			":5:27: gpus.a100-80gb.offers.aws-p4de-od.usd_per_gpu_hour: want a number, got a list"},
+		{"gpus:\n  - id: a100-80gb\n    smi_names: {a: 1}\n", ":3:16: gpus.a100-80gb.smi_names: mapping was used where sequence is expected"},
+	} {
+		path, err := loadErr(t, c.data)
+		if err == nil || err.Error() != path+c.want {
+			t.Errorf("Load = %v; want %s%s", err, path, c.want)
+		}
+	}
+}

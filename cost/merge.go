@@ -12,6 +12,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
@@ -93,7 +94,59 @@ func strictError(name string, body ast.Node, err error) error {
 			return fmt.Errorf("%s:%d:%d: %s: unknown field %q", name, tk.Position.Line, tk.Position.Column, path, tk.Value)
 		}
 	}
+	// A value of the wrong type: its key's path and what belongs there.
+	var ye yaml.Error
+	if errors.As(serr, &ye) && ye.GetToken() != nil && ye.GetToken().Position != nil {
+		pos := ye.GetToken().Position
+		msg, ok := yamlguard.DecodeWords(serr)
+		if !ok {
+			msg = ye.GetMessage()
+		}
+		if path := pathTo(body, pos); len(path) > 0 {
+			msg = strings.Join(path, ".") + ": " + msg
+		}
+		return fmt.Errorf("%s:%d:%d: %s", name, pos.Line, pos.Column, msg)
+	}
 	return yamlError(name, serr)
+}
+
+// pathTo is the path of the value at pos in node, as locate takes one
+// (keys, and list entries by their id, else their index): the key whose
+// value is wrong, named as the range checks name theirs. Nil when no value
+// stands there.
+func pathTo(node ast.Node, pos *token.Position) []string {
+	node = yamlguard.Unwrap(node)
+	if node == nil {
+		return nil
+	}
+	if tk := node.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line == pos.Line && tk.Position.Column == pos.Column {
+		return []string{}
+	}
+	switch n := node.(type) {
+	case *ast.MappingNode:
+		for _, v := range n.Values {
+			if p := pathTo(v, pos); p != nil {
+				return p
+			}
+		}
+	case *ast.MappingValueNode:
+		if p := pathTo(n.Value, pos); p != nil && n.Key != nil {
+			return append([]string{n.Key.GetToken().Value}, p...)
+		}
+	case *ast.SequenceNode:
+		for i, v := range n.Values {
+			p := pathTo(v, pos)
+			if p == nil {
+				continue
+			}
+			entry := strconv.Itoa(i)
+			if id := child(v, "id"); id != nil && id.GetToken() != nil {
+				entry = id.GetToken().Value
+			}
+			return append([]string{entry}, p...)
+		}
+	}
+	return nil
 }
 
 // node is one value of a catalog file, not yet decoded: UnmarshalYAML keeps

@@ -11,7 +11,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/inferbench/inferbench/internal/jsonerr"
 	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
@@ -352,21 +351,9 @@ func (s *source) convert(err error) error {
 		e.Line, e.Column = tk.Position.Line, tk.Position.Column
 		e.Path = s.at[position{e.Line, e.Column}]
 	}
-	var te *yaml.TypeError
-	var ue *yaml.UnknownFieldError
-	var oe *yaml.OverflowError
-	switch {
-	case errors.As(err, &oe):
-		e.Msg = "number out of range: want " + kindWords(oe.DstType)
-		if k := oe.DstType.Kind(); k >= reflect.Uint && k <= reflect.Uint64 {
-			e.Msg += " ≥ 0"
-		}
-	case errors.As(err, &te):
-		e.Msg = fmt.Sprintf("want %s, got %s", kindWords(te.DstType), kindWords(te.SrcType))
-	case errors.As(err, &ue):
-		if e.Path == "" {
-			break
-		}
+	if msg, ok := yamlguard.DecodeWords(err); ok {
+		e.Msg = msg
+	} else if _, ok := errors.AsType[*yaml.UnknownFieldError](err); ok && e.Path != "" {
 		e.Msg = unknownKeyMsg(e.Path)
 	}
 	return e
@@ -482,21 +469,6 @@ func knownKeys(path string) []string {
 		}
 	}
 	return keys
-}
-
-// kindWords names what a Go type holds, for a type-mismatch message: as
-// a JSON error says it (jsonerr.Want), in YAML's words (a mapping, not an
-// object).
-func kindWords(t reflect.Type) string {
-	switch w := jsonerr.Want(t); {
-	case t == nil:
-		return "nothing"
-	case w == "an object":
-		return "a mapping"
-	case w != "another type":
-		return w
-	}
-	return t.String()
 }
 
 // readLengths reads the length lists of the empirical distributions and

@@ -1,0 +1,45 @@
+package yamlguard
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/inferbench/inferbench/internal/jsonerr"
+)
+
+// DecodeWords words a decode's type error as its user reads it — "want a
+// number, got a string", "number out of range: want a whole number ≥ 0" —
+// instead of go-yaml's Go type names ("cannot unmarshal string into Go
+// struct field Catalog.GPUs of type float64"); false for another error.
+// The caller puts the file:line:col and the key's path before it.
+func DecodeWords(err error) (string, bool) {
+	if oe, ok := errors.AsType[*yaml.OverflowError](err); ok {
+		msg := "number out of range: want " + KindWords(oe.DstType)
+		if k := oe.DstType.Kind(); k >= reflect.Uint && k <= reflect.Uint64 {
+			msg += " ≥ 0"
+		}
+		return msg, true
+	}
+	if te, ok := errors.AsType[*yaml.TypeError](err); ok {
+		return fmt.Sprintf("want %s, got %s", KindWords(te.DstType), KindWords(te.SrcType)), true
+	}
+	return "", false
+}
+
+// KindWords names what a Go type holds, for a type-mismatch message: as a
+// JSON error says it (jsonerr.Want), in YAML's words (a mapping, not an
+// object).
+func KindWords(t reflect.Type) string {
+	switch w := jsonerr.Want(t); {
+	case t == nil:
+		return "nothing"
+	case w == "an object":
+		return "a mapping"
+	case w != "another type":
+		return w
+	}
+	return t.String()
+}
