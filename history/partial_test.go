@@ -29,7 +29,7 @@ func TestAddWarnsOfAnInterruptedRun(t *testing.T) {
 	if err := RunAdd(t.Context(), CommandOptions{Store: filepath.Join(t.TempDir(), "h.db"), Args: []string{dir}}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stdout.String(), "added as #1") || !strings.Contains(stderr.String(), "was interrupted (interrupted by signal)") {
+	if !strings.Contains(stdout.String(), "added as #1") || !strings.Contains(stderr.String(), "was interrupted by signal after") {
 		t.Errorf("history add of an interrupted run: stdout %q, stderr %q; want it added, with a warning", stdout.String(), stderr.String())
 	}
 }

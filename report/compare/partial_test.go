@@ -44,8 +44,8 @@ func TestCompareWarnsOfAnInterruptedRun(t *testing.T) {
 		base Baseline
 		cand *Run
 		want string
-	}{{"candidate", RunBaseline(b), c, "candidate run was interrupted (interrupted by signal)"},
-		{"baseline", RunBaseline(c), b, "baseline run was interrupted (interrupted by signal)"}} {
+	}{{"candidate", RunBaseline(b), c, "candidate run was interrupted by signal after"},
+		{"baseline", RunBaseline(c), b, "baseline run was interrupted by signal after"}} {
 		res, err := Compare(tc.base, tc.cand, Options{Resamples: 50})
 		if err != nil {
 			t.Fatal(err)
@@ -60,5 +60,26 @@ func TestCompareWarnsOfAnInterruptedRun(t *testing.T) {
 	}
 	if w := strings.Join(res.Warnings, "\n"); strings.Contains(w, "interrupted") {
 		t.Errorf("two complete runs: warnings %q", w)
+	}
+}
+
+// TestMetaOfSaysHowARunEnded: Ended reads after "the run was", the reason
+// said once ("interrupted (interrupted by signal)" before).
+func TestMetaOfSaysHowARunEnded(t *testing.T) {
+	for _, tc := range []struct {
+		state  rundir.ExitState
+		reason string
+		want   string
+	}{
+		{rundir.ExitInterrupted, "interrupted by signal", "interrupted by signal after 113 records"},
+		{rundir.ExitInterrupted, "", "interrupted after 113 records"},
+		{rundir.ExitInterrupted, "deadline", "interrupted (deadline) after 113 records"},
+		{rundir.ExitFailed, "write requests.jsonl: no space left on device", "stopped by a failure (write requests.jsonl: no space left on device) after 113 records"},
+		{rundir.ExitComplete, "", ""},
+	} {
+		m := &rundir.Manifest{ExitState: tc.state, ExitReason: tc.reason, Records: 113}
+		if got := MetaOf(m).Ended; got != tc.want {
+			t.Errorf("MetaOf(%s, %q).Ended = %q; want %q", tc.state, tc.reason, got, tc.want)
+		}
 	}
 }

@@ -1,11 +1,13 @@
 package compare
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/inferbench/inferbench/report"
@@ -32,8 +34,9 @@ type Meta struct {
 	// Gate is the scenario's gate thresholds (its `gate:` mapping) as
 	// JSON; empty when it has none.
 	Gate json.RawMessage `json:"-"`
-	// Ended says how a run that stopped early ended ("interrupted
-	// (interrupted by signal) after 113 records"); empty for a complete
+	// Ended says how a run that stopped early ended, to follow "the run
+	// was" ("interrupted by signal after 113 records", "stopped by a
+	// failure (write requests.jsonl: …) after 40 records"); empty for a complete
 	// run, and for one run.json still calls running (rundir.Open warns).
 	Ended string `json:"-"`
 }
@@ -53,11 +56,20 @@ func ShardOf(m *rundir.Manifest) string {
 func MetaOf(m *rundir.Manifest) Meta {
 	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
 		Host: m.Host.Name, Start: m.Start, Shard: ShardOf(m)}
-	if m.ExitState == rundir.ExitInterrupted || m.ExitState == rundir.ExitFailed {
-		meta.Ended = string(m.ExitState)
+	switch m.ExitState {
+	case rundir.ExitInterrupted:
+		// The reason says it ("interrupted by signal"); said once.
+		meta.Ended = cmp.Or(m.ExitReason, "interrupted")
+		if !strings.HasPrefix(meta.Ended, "interrupted") {
+			meta.Ended = "interrupted (" + meta.Ended + ")"
+		}
+	case rundir.ExitFailed:
+		meta.Ended = "stopped by a failure"
 		if m.ExitReason != "" {
 			meta.Ended += " (" + m.ExitReason + ")"
 		}
+	}
+	if meta.Ended != "" {
 		meta.Ended += fmt.Sprintf(" after %d records", m.Records)
 	}
 	if len(m.Scenario) > 0 {
