@@ -53,3 +53,22 @@ func TestWriteJSONUndefined(t *testing.T) {
 		t.Errorf("rows and regression not last:\n%s", b.String())
 	}
 }
+
+// TestWriteJSONListsAreLists: a result without warnings writes
+// "warnings": [], not null, as report.json and advise do: a nightly job's
+// `for w in r["warnings"]` failed on a clean comparison.
+func TestWriteJSONListsAreLists(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, &Result{Baseline: "a", Candidate: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]json.RawMessage
+	if err := json.Unmarshal(b.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"warnings", "rows"} {
+		if string(out[k]) != "[]" {
+			t.Errorf("%q: %s; want []", k, out[k])
+		}
+	}
+}

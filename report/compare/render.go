@@ -249,7 +249,8 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 }
 
 // WriteJSON writes r as indented JSON (Row.MarshalJSON: undefined values
-// as null), and "regression" says whether any row regressed.
+// as null; no warnings or rows as [], not null), and "regression" says
+// whether any row regressed.
 func WriteJSON(w io.Writer, r *Result) error {
 	out := struct {
 		*Result
@@ -258,6 +259,12 @@ func WriteJSON(w io.Writer, r *Result) error {
 	}{Result: r, Rows: r.Rows, Regression: len(r.Regressions()) > 0}
 	if out.Rows == nil {
 		out.Rows = []Row{}
+	}
+	if r.Warnings == nil {
+		// a list to iterate over, as report.json's: not null
+		c := *r
+		c.Warnings = []string{}
+		out.Result = &c
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
