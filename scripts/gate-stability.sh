@@ -9,7 +9,7 @@
 # Environment:
 #   GATE=run      (default) N+1 runs, each compared with the one before (compare A B)
 #   GATE=history  3 runs seed a SQLite history, then N runs, each gated with
-#                 --baseline history:median-of-7 (the prediction interval) and then added
+#                 --baseline history:median-of-7 (the prediction interval) and added when it passed
 #   MOCK_ARGS     flags of `inferbench mock` (default: its fixed timing, TTFT 50 ms, ITL 10 ms;
 #                 "--itl 1ms" makes each run ~10x shorter with the same TTFT)
 set -euo pipefail
@@ -74,7 +74,8 @@ for i in $(seq $((first - 1)) "$n"); do
 	rc=0
 	if [ "$gate" = history ]; then
 		"$bin" compare --format json --baseline history:median-of-7 "$work/run-$i" >"$work/cmp-$i.json" 2>"$work/cmp-$i.err" || rc=$?
-		"$bin" history add "$work/run-$i" >/dev/null
+		# as README's nightly job: only a run that passed joins the history
+		[ "$rc" -eq 0 ] && "$bin" history add "$work/run-$i" >/dev/null
 	else
 		"$bin" compare --format json "$work/run-$((i - 1))" "$work/run-$i" >"$work/cmp-$i.json" 2>"$work/cmp-$i.err" || rc=$?
 	fi

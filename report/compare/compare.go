@@ -19,7 +19,9 @@
 //     median, and the change is significant when the candidate falls
 //     outside the (1−α) prediction interval of the earlier runs' values —
 //     night-to-night noise, which a resample of one run's requests cannot
-//     see.
+//     see. A value far from the others (an outlier by its modified z-score)
+//     is left out of the interval, which it would widen until a regression
+//     of its size read as noise.
 //
 // Like package report it reads run directories and summaries only; it
 // imports no database and no network code (the history lives in package
@@ -139,6 +141,10 @@ type Row struct {
 	// number of baseline runs for the history method.
 	Method string `json:"method"`
 	N      int    `json:"baseline_runs"`
+	// Outliers are the earlier runs' values the history method left out
+	// of its prediction interval (withoutOutliers); they still count in
+	// N and in the baseline median.
+	Outliers []float64 `json:"baseline_outliers,omitempty"`
 	// Threshold is the metric's limit (0 when not gated), Significant
 	// whether the interval excludes 0, Verdict the outcome.
 	Threshold   float64 `json:"threshold"`
@@ -547,8 +553,8 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 // historyRows compares a level against three or more earlier runs'
 // summaries: the baseline is their median; the interval of the change is
 // the candidate's value less the (1−alpha) prediction interval of the
-// earlier values, so it excludes 0 exactly when the candidate falls
-// outside that interval.
+// earlier values (an outlier among them left out: withoutOutliers), so it
+// excludes 0 exactly when the candidate falls outside that interval.
 func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result) []Row {
 	c0 := newSideStats(Metrics())
 	cs.stats(nil, c0)
@@ -560,10 +566,11 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 			rows = res.notMeasured(rows, m, lv, median(vs), c, MethodHistory, len(vs))
 			continue
 		}
-		lo, hi := predictionInterval(vs, res.Alpha)
+		kept, out := withoutOutliers(vs, minHistoryRuns)
+		lo, hi := predictionInterval(kept, res.Alpha)
 		b := median(vs)
 		row := newRow(m, lv, b, c, MethodHistory)
-		row.N = len(vs)
+		row.N, row.Outliers = len(vs), out
 		// Every metric is at least 0, and so is the candidate shifted by
 		// the history's spread: past that the interval read below −100 %
 		// (output tokens/s [−100.1 %, −99.9 %] of a run that produced none).
@@ -574,7 +581,37 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 		}
 		rows = append(rows, row)
 	}
+	if w := res.outlierWarning(lv, rows); w != "" {
+		res.Warnings = append(res.Warnings, w)
+	}
 	return rows
+}
+
+// outlierWarning names, for level lv, the values of gated metrics that
+// the history's interval left out (Row.Outliers), so that a reader sees
+// why it is narrower than the runs' whole spread; "" when none was. The
+// rows keep them for every metric (baseline_outliers in the JSON).
+func (res *Result) outlierWarning(lv float64, rows []Row) string {
+	var parts []string
+	for _, r := range rows {
+		if _, gated := res.Thresholds[r.Metric]; !gated || len(r.Outliers) == 0 {
+			continue
+		}
+		vs := make([]string, len(r.Outliers))
+		for i, v := range r.Outliers {
+			vs[i] = formatValue(r, v)
+		}
+		unit := ""
+		if r.Unit != "" && !r.Points {
+			unit = " " + r.Unit
+		}
+		parts = append(parts, fmt.Sprintf("%s %s%s (median %s%s)", r.Title, strings.Join(vs, ", "), unit, formatValue(r, r.Baseline), unit))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("level %g: earlier runs' values left out of the noise interval as outliers (modified z-score > %g and over %g %% from the median; still in the median): %s",
+		lv, outlierZ, 100*outlierMinShare, strings.Join(parts, "; "))
 }
 
 // judge sets a row's threshold, significance and verdict: a regression

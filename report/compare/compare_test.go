@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -265,6 +266,45 @@ func TestHistoryRows(t *testing.T) {
 			if row.Metric == "tpot_p50" {
 				t.Errorf("row for tpot_p50, which the baseline lacks and no limit gates: %+v", row)
 			}
+		}
+	}
+}
+
+// TestHistoryLeavesOutAnOutlier: a regressed run that got into the history
+// (TTFT p95 58.5 ms, +17 %, beside five at 50 ± 0.1) made the next one like
+// it read as noise: all six give 51.42 ± 9.64 ms, which holds 58.5. Left out
+// by its modified z-score (0.6745 · 8.475 / 0.075 = 76; the six's median
+// is 50.025, their MAD 0.075), the other five give mean 50, s = √0.00625,
+// 50 ± 2.776445 · s · √1.2 = [49.76, 50.24], and 58.5 is a regression of
+// +16.9 % [(58.5 − 50.24)/50.025, (58.5 − 49.76)/50.025] against the six's
+// median. The left-out value is in the row and, for a gated metric, in a
+// warning (TTFT p50, not gated, is in its row only).
+func TestHistoryLeavesOutAnOutlier(t *testing.T) {
+	var sums []*report.Summary
+	for _, v := range []float64{50, 50.1, 49.9, 50.05, 49.95, 58.5} {
+		sums = append(sums, summaryWith(v))
+	}
+	c := base()
+	c.levels, c.n, c.ttftMS, c.noiseMS, c.failEvery = []float64{8}, 50, 58.5, 0, 0
+	cand := load(t, c)
+	res, err := Compare(Baseline{Label: "h", Meta: cand.Meta, Summaries: sums}, cand, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := find(t, res, 8, "ttft_p95")
+	half := 2.7764451051977987 * math.Sqrt(0.00625) * math.Sqrt(1.2)
+	lo, hi := (r.Candidate-(50+half))/50.025, (r.Candidate-(50-half))/50.025
+	if r.N != 6 || !near(r.Baseline, 50.025, 1e-9) || !slices.Equal(r.Outliers, []float64{58.5}) ||
+		!near(r.CILow, lo, 1e-9) || !near(r.CIHigh, hi, 1e-9) || r.Verdict != Regression {
+		t.Errorf("row %+v; want 6 runs, baseline 50.025, 58.5 left out, interval [%g, %g], regression", r, lo, hi)
+	}
+	w := strings.Join(res.Warnings, "\n")
+	if strings.Contains(w, "TTFT p50") || !slices.Equal(find(t, res, 8, "ttft_p50").Outliers, []float64{58.5}) {
+		t.Errorf("TTFT p50, not gated: warnings %q, outliers %v; want it in its row only", w, find(t, res, 8, "ttft_p50").Outliers)
+	}
+	for _, want := range []string{"level 8: earlier runs' values left out of the noise interval as outliers (modified z-score > 3.5 and over 1 % from the median; still in the median): ", "TTFT p95 58.50 ms (median 50.02 ms)"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warnings %q; want %q", w, want)
 		}
 	}
 }

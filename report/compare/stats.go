@@ -372,6 +372,54 @@ func predictionInterval(values []float64, alpha float64) (lo, hi float64) {
 	return mean - half, mean + half
 }
 
+// outlierZ is the modified z-score past which an earlier run's value is
+// left out of the history's prediction interval: M = 0.6745·(x − x̃)/MAD,
+// an outlier when |M| > 3.5 (Iglewicz & Hoaglin, How to Detect and Handle
+// Outliers, ASQC 1993, ch. 3; 0.6745 makes the MAD of a normal sample
+// estimate σ).
+const outlierZ = 3.5
+
+// outlierMinShare is how far from the median, as a share of it, a value
+// must also be to be left out: a history of near-identical runs (the
+// fixed-timing mock on a quiet machine, TPOT p50 10.009 and 10.010 ms) has
+// a MAD so small that every trace of a difference scores past outlierZ,
+// and leaving such a value out moves the interval by nothing a threshold
+// could see.
+const outlierMinShare = 0.01
+
+// withoutOutliers splits the earlier runs' values into those the
+// prediction interval is made of and the outliers it leaves out (by their
+// modified z-score, outlierZ, and more than outlierMinShare from the
+// median), each in the order given. The interval is
+// mean ± t·s: one run far from the others — a night the machine was busy,
+// or a regression that was let in — inflates s until a regression of its
+// size reads as noise; the median and the MAD that judge it are not moved
+// by it. Nothing is left out when the MAD is 0 (half the values or more
+// are equal: no spread to judge by), nor when fewer than keep values
+// would remain.
+func withoutOutliers(values []float64, keep int) (kept, out []float64) {
+	med := median(slices.Clone(values))
+	dev := make([]float64, len(values))
+	for i, v := range values {
+		dev[i] = math.Abs(v - med)
+	}
+	mad := median(slices.Clone(dev))
+	if !(mad > 0) {
+		return values, nil
+	}
+	for i, v := range values {
+		if 0.6745*dev[i]/mad > outlierZ && dev[i] > outlierMinShare*math.Abs(med) {
+			out = append(out, v)
+		} else {
+			kept = append(kept, v)
+		}
+	}
+	if len(kept) < keep {
+		return values, nil
+	}
+	return kept, out
+}
+
 // median returns the median of values (type 7: the mean of the middle two
 // for an even count); values is reordered in place. NaN for none.
 func median(values []float64) float64 {

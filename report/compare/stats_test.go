@@ -189,3 +189,31 @@ func TestBootstrapCoverage(t *testing.T) {
 		t.Errorf("coverage %.3f of the true median; want about 0.95", frac)
 	}
 }
+
+// TestWithoutOutliers, by hand: of 100, 101, 99, 100.5, 99.5, 100 and 117
+// the median is 100 and the MAD 0.5 (deviations 0, 1, 1, 0.5, 0.5, 0, 17);
+// 117's modified z-score is 0.6745·17/0.5 = 22.9 > 3.5, 101's 0.6745·1/0.5
+// = 1.35; with 83 for 100 both far ones go (the MAD 1, both at 11.5).
+// A value within 1 % of the median stays, whatever its score. With half
+// the values equal (MAD 0) nothing is judged; nor when
+// fewer than three would remain (101 is the median of 100, 101, 150, the
+// MAD 1, and 150 at 33 would leave two).
+func TestWithoutOutliers(t *testing.T) {
+	for _, tt := range []struct {
+		values, kept, out []float64
+	}{
+		{[]float64{100, 101, 99, 100.5, 99.5, 100, 117}, []float64{100, 101, 99, 100.5, 99.5, 100}, []float64{117}},
+		{[]float64{83, 101, 99, 100.5, 99.5, 100, 117}, []float64{101, 99, 100.5, 99.5, 100}, []float64{83, 117}},
+		{[]float64{100, 100, 100, 100, 101}, []float64{100, 100, 100, 100, 101}, nil},
+		{[]float64{100, 101, 150}, []float64{100, 101, 150}, nil},
+		{[]float64{10, 12, 14}, []float64{10, 12, 14}, nil},
+		// 10.2 scores 0.6745·0.19/0.001 = 128 but is 1.9 % off the median,
+		// 10.05 scores 27 and is 0.4 % off: only 10.2 goes.
+		{[]float64{10.01, 10.009, 10.01, 10.011, 10.05, 10.2, 10.01}, []float64{10.01, 10.009, 10.01, 10.011, 10.05, 10.01}, []float64{10.2}},
+	} {
+		kept, out := withoutOutliers(tt.values, minHistoryRuns)
+		if !slices.Equal(kept, tt.kept) || !slices.Equal(out, tt.out) {
+			t.Errorf("withoutOutliers(%v) = %v, %v; want %v, %v", tt.values, kept, out, tt.kept, tt.out)
+		}
+	}
+}
