@@ -192,7 +192,7 @@ func (r *Result) methods() string {
 		case MethodFixedBaseline:
 			parts = append(parts, fmt.Sprintf("percentile bootstrap over the candidate's requests, baseline summary held fixed (%d resamples, seed %d)", r.Resamples, r.Seed))
 		case MethodHistory:
-			parts = append(parts, fmt.Sprintf("candidate minus the %s prediction interval of %d earlier runs, a run whose value is an outlier (modified z-score > %g) left out (baseline = their median)", r.interval(), row.N, outlierZ))
+			parts = append(parts, fmt.Sprintf("candidate minus the %s prediction interval of %d earlier runs, a run whose value is an outlier (modified z-score > %g, over %g %% from the median) left out (baseline = their median)", r.interval(), row.N, outlierZ, 100*outlierMinShare))
 		}
 	}
 	return strings.Join(parts, "; ") + "; MW p: two-sided Mann–Whitney U test of the distribution"
