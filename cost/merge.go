@@ -110,43 +110,57 @@ func strictError(name string, body ast.Node, err error) error {
 	return yamlError(name, serr)
 }
 
-// pathTo is the path of the value at pos in node, as locate takes one
-// (keys, and list entries by their id, else their index): the key whose
-// value is wrong, named as the range checks name theirs. Nil when no value
-// stands there.
+// pathTo is the path of the value at pos in node, as locate takes one:
+// the key whose value is wrong, named as the range checks name theirs. Nil
+// when no value stands there.
 func pathTo(node ast.Node, pos *token.Position) []string {
+	var at []string
+	visit(node, nil, func(path []string, n ast.Node) bool {
+		if tk := n.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line == pos.Line && tk.Position.Column == pos.Column {
+			at = slices.Clone(path)
+			return false
+		}
+		return true
+	})
+	return at
+}
+
+// visit calls fn with each value under node (tags and anchors unwrapped)
+// and its path: keys, and list entries by their id, else their index.
+// Parents come before their children; it stops when fn returns false, and
+// reports whether it went through. locate and pathTo both walk with it.
+func visit(node ast.Node, path []string, fn func(path []string, n ast.Node) bool) bool {
 	node = yamlguard.Unwrap(node)
-	if node == nil {
-		return nil
+	if node == nil || !fn(path, node) {
+		return node == nil
 	}
-	if tk := node.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line == pos.Line && tk.Position.Column == pos.Column {
-		return []string{}
-	}
-	switch n := node.(type) {
-	case *ast.MappingNode:
-		for _, v := range n.Values {
-			if p := pathTo(v, pos); p != nil {
-				return p
+	if pairs, ok := yamlguard.Pairs(node); ok {
+		for _, mv := range pairs {
+			if mv.Key != nil && mv.Key.GetToken() != nil && !visit(mv.Value, append(slices.Clip(path), mv.Key.GetToken().Value), fn) {
+				return false
 			}
 		}
-	case *ast.MappingValueNode:
-		if p := pathTo(n.Value, pos); p != nil && n.Key != nil {
-			return append([]string{n.Key.GetToken().Value}, p...)
-		}
-	case *ast.SequenceNode:
-		for i, v := range n.Values {
-			p := pathTo(v, pos)
-			if p == nil {
-				continue
+	}
+	if seq, ok := node.(*ast.SequenceNode); ok {
+		for i, v := range seq.Values {
+			if !visit(v, append(slices.Clip(path), entryName(v, i)), fn) {
+				return false
 			}
-			entry := strconv.Itoa(i)
-			if id := child(v, "id"); id != nil && id.GetToken() != nil {
-				entry = id.GetToken().Value
-			}
-			return append([]string{entry}, p...)
 		}
 	}
-	return nil
+	return true
+}
+
+// entryName names list entry v at index i in a path: its id when it has
+// one, else its index.
+func entryName(v ast.Node, i int) string {
+	pairs, _ := yamlguard.Pairs(v)
+	for _, mv := range pairs {
+		if mv.Key != nil && mv.Key.GetToken() != nil && mv.Key.GetToken().Value == "id" && mv.Value != nil && mv.Value.GetToken() != nil {
+			return mv.Value.GetToken().Value
+		}
+	}
+	return strconv.Itoa(i)
 }
 
 // node is one value of a catalog file, not yet decoded: UnmarshalYAML keeps
@@ -401,36 +415,12 @@ func walk(node ast.Node, path []string) (int, ast.Node) {
 	if node == nil {
 		return -1, nil
 	}
-	depth := 0
-	for _, key := range path {
-		next := child(node, key)
-		if next == nil {
-			break
+	depth, deepest := 0, node
+	visit(node, nil, func(p []string, n ast.Node) bool {
+		if len(p) > depth && len(p) <= len(path) && slices.Equal(p, path[:len(p)]) {
+			depth, deepest = len(p), n
 		}
-		node = next
-		depth++
-	}
-	return depth, node
-}
-
-func child(node ast.Node, key string) ast.Node {
-	switch n := node.(type) {
-	case *ast.MappingNode:
-		for _, v := range n.Values {
-			if c := child(v, key); c != nil {
-				return c
-			}
-		}
-	case *ast.MappingValueNode:
-		if n.Key != nil && n.Key.GetToken() != nil && n.Key.GetToken().Value == key {
-			return n.Value
-		}
-	case *ast.SequenceNode:
-		for _, v := range n.Values {
-			if id := child(v, "id"); id != nil && id.GetToken() != nil && id.GetToken().Value == key {
-				return v
-			}
-		}
-	}
-	return nil
+		return depth < len(path)
+	})
+	return depth, deepest
 }
