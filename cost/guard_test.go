@@ -48,6 +48,7 @@ func TestLoadWordsTypeErrors(t *testing.T) {
 		{"gpus:\n  - id: a100-80gb\n    memory_gb: abc\n", ":3:16: gpus.a100-80gb.memory_gb: want a number, got a string"},
 		{"gpus:\n  - id: a100-80gb\n    offers:\n      - id: aws-p4de-od\n        usd_per_gpu_hour: [1]\n",
 			":5:27: gpus.a100-80gb.offers.aws-p4de-od.usd_per_gpu_hour: want a number, got a list"},
+		{"gpus:\n  - memory_gb: abc\n", ":2:16: gpus[0].memory_gb: want a number, got a string"},
 		{"gpus:\n  - id: a100-80gb\n    smi_names: {a: 1}\n", ":3:16: gpus.a100-80gb.smi_names: mapping was used where sequence is expected"},
 	} {
 		path, err := loadErr(t, c.data)

@@ -103,7 +103,7 @@ func strictError(name string, body ast.Node, err error) error {
 			msg = ye.GetMessage()
 		}
 		if path := pathTo(body, pos); len(path) > 0 {
-			msg = strings.Join(path, ".") + ": " + msg
+			msg = strings.ReplaceAll(strings.Join(path, "."), ".[", "[") + ": " + msg
 		}
 		return fmt.Errorf("%s:%d:%d: %s", name, pos.Line, pos.Column, msg)
 	}
@@ -126,7 +126,8 @@ func pathTo(node ast.Node, pos *token.Position) []string {
 }
 
 // visit calls fn with each value under node (tags and anchors unwrapped)
-// and its path: keys, and list entries by their id, else their index.
+// and its path: keys, and list entries by their id, else their index
+// (entryName).
 // Parents come before their children; it stops when fn returns false, and
 // reports whether it went through. locate and pathTo both walk with it.
 func visit(node ast.Node, path []string, fn func(path []string, n ast.Node) bool) bool {
@@ -152,7 +153,8 @@ func visit(node ast.Node, path []string, fn func(path []string, n ast.Node) bool
 }
 
 // entryName names list entry v at index i in a path: its id when it has
-// one, else its index.
+// one, else its index in brackets ("gpus[0]", as an unknown key's path
+// reads).
 func entryName(v ast.Node, i int) string {
 	pairs, _ := yamlguard.Pairs(v)
 	for _, mv := range pairs {
@@ -160,7 +162,7 @@ func entryName(v ast.Node, i int) string {
 			return mv.Value.GetToken().Value
 		}
 	}
-	return strconv.Itoa(i)
+	return "[" + strconv.Itoa(i) + "]"
 }
 
 // node is one value of a catalog file, not yet decoded: UnmarshalYAML keeps
