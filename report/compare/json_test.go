@@ -3,7 +3,9 @@ package compare
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -70,5 +72,44 @@ func TestWriteJSONListsAreLists(t *testing.T) {
 		if string(out[k]) != "[]" {
 			t.Errorf("%q: %s; want []", k, out[k])
 		}
+	}
+}
+
+// TestJUnitCarriesWarnings: a CI system that shows only the JUnit file
+// shows the result's warnings too, as "warning" properties of the level
+// suites they concern: one about the whole comparison (an interrupted
+// run) in every suite, one about a level ("level 8: …") in that level's.
+func TestJUnitCarriesWarnings(t *testing.T) {
+	res := &Result{Baseline: "history:median-of-7", Candidate: "run",
+		Warnings: []string{"the candidate run was interrupted by signal after 113 records",
+			"level 8: earlier runs' values left out of the noise interval as outliers: TPOT p95 11.71 ms (median 10.01 ms)",
+			"level 2: not in the candidate"},
+		Rows: []Row{{Level: 4, Metric: "ttft_p95", Verdict: WithinNoise}, {Level: 8, Metric: "ttft_p95", Verdict: WithinNoise}}}
+	var b bytes.Buffer
+	if err := WriteJUnit(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	var out junitSuites
+	if err := xml.Unmarshal(b.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"4": {res.Warnings[0]},
+		"8": {res.Warnings[0], res.Warnings[1]},
+	}
+	for _, s := range out.Suites {
+		var got []string
+		for _, p := range s.Properties {
+			if p.Name == "warning" {
+				got = append(got, p.Value)
+			}
+		}
+		lv := s.Name[strings.LastIndex(s.Name, " ")+1:]
+		if !slices.Equal(got, want[lv]) {
+			t.Errorf("suite %q: warnings %q; want %q", s.Name, got, want[lv])
+		}
+	}
+	if len(out.Suites) != 2 {
+		t.Errorf("%d suites; want 2", len(out.Suites))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 
@@ -322,7 +323,8 @@ type junitFailure struct {
 }
 
 // WriteJUnit writes r as JUnit XML: one test suite per load level (a
-// "flag" property for each of its flags), one test case per metric, failed
+// "flag" property for each of its flags, a "warning" property for each
+// warning about it or the whole comparison), one test case per metric, failed
 // when the metric regressed. Times are 0: the
 // cases are verdicts, not timed tests.
 func WriteJUnit(w io.Writer, r *Result) error {
@@ -340,6 +342,9 @@ func WriteJUnit(w io.Writer, r *Result) error {
 			})
 			for _, f := range r.flagsAt(row.Level) {
 				suites.Suites[i].Properties = append(suites.Suites[i].Properties, junitProperty{"flag", f.String()})
+			}
+			for _, w := range r.warningsAt(row.Level) {
+				suites.Suites[i].Properties = append(suites.Suites[i].Properties, junitProperty{"warning", w})
 			}
 		}
 		s := &suites.Suites[i]
@@ -365,6 +370,22 @@ func WriteJUnit(w io.Writer, r *Result) error {
 	}
 	return encodeJUnit(w, suites)
 }
+
+// warningsAt returns r's warnings that concern level lv: those about the
+// whole comparison, and those that begin "level LV:".
+func (r *Result) warningsAt(lv float64) []string {
+	own := fmt.Sprintf("level %g:", lv)
+	var ws []string
+	for _, w := range r.Warnings {
+		if strings.HasPrefix(w, own) || !levelWarning.MatchString(w) {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
+// levelWarning matches a warning about one level ("level 8: …").
+var levelWarning = regexp.MustCompile(`^level [^ :]+:`)
 
 // encodeJUnit writes suites as an XML document.
 func encodeJUnit(w io.Writer, suites junitSuites) error {
