@@ -230,24 +230,36 @@ func summaryWith(v float64) *report.Summary {
 		TTFTMS: report.Dist{N: 10, P50: v, P90: v, P95: v, P99: v}}}}
 }
 
+// againstHistory compares a fixed-timing candidate of level 8 whose TTFT
+// is ttft ms (no noise: every percentile is ttft) with earlier runs whose
+// TTFT percentiles are each of history, under the default thresholds.
+func againstHistory(t *testing.T, ttft float64, history ...float64) *Result {
+	t.Helper()
+	var sums []*report.Summary
+	for _, v := range history {
+		sums = append(sums, summaryWith(v))
+	}
+	c := base()
+	c.levels, c.n, c.ttftMS, c.noiseMS, c.failEvery = []float64{8}, 50, ttft, 0, 0
+	cand := load(t, c)
+	res, err := Compare(Baseline{Label: "h", Meta: cand.Meta, Summaries: sums}, cand, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // TestHistoryRows: against baseline TTFT p95 values 50, 52, 54 (median 52,
 // mean 52, s = 2, prediction interval 52 ± 4.302653·2·√(4/3) = [42.06,
 // 61.94]) a candidate of 60 is within noise though +15 %; one of 70 is a
 // regression with interval [(70 − 61.94)/52, (70 − 42.06)/52].
 func TestHistoryRows(t *testing.T) {
-	sums := []*report.Summary{summaryWith(50), summaryWith(54), summaryWith(52)}
 	half := 4.302652729911275 * 2 * math.Sqrt(4.0/3)
 	for _, tt := range []struct {
 		cand    float64
 		verdict Verdict
 	}{{60, WithinNoise}, {70, Regression}} {
-		c := base()
-		c.levels, c.n, c.ttftMS, c.noiseMS, c.failEvery = []float64{8}, 50, tt.cand, 0, 0
-		cand := load(t, c)
-		res, err := Compare(Baseline{Label: "h", Meta: cand.Meta, Summaries: sums}, cand, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := againstHistory(t, tt.cand, 50, 54, 52)
 		r := find(t, res, 8, "ttft_p95")
 		if r.Method != MethodHistory || r.N != 3 || r.Baseline != 52 || !near(r.Candidate, tt.cand, 1e-6) {
 			t.Errorf("candidate %g: row %+v; want history method over 3 runs, baseline 52", tt.cand, r)
@@ -280,17 +292,7 @@ func TestHistoryRows(t *testing.T) {
 // median. The left-out value is in the row and, for a gated metric, in a
 // warning (TTFT p50, not gated, is in its row only).
 func TestHistoryLeavesOutAnOutlier(t *testing.T) {
-	var sums []*report.Summary
-	for _, v := range []float64{50, 50.1, 49.9, 50.05, 49.95, 58.5} {
-		sums = append(sums, summaryWith(v))
-	}
-	c := base()
-	c.levels, c.n, c.ttftMS, c.noiseMS, c.failEvery = []float64{8}, 50, 58.5, 0, 0
-	cand := load(t, c)
-	res, err := Compare(Baseline{Label: "h", Meta: cand.Meta, Summaries: sums}, cand, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := againstHistory(t, 58.5, 50, 50.1, 49.9, 50.05, 49.95, 58.5)
 	r := find(t, res, 8, "ttft_p95")
 	half := 2.7764451051977987 * math.Sqrt(0.00625) * math.Sqrt(1.2)
 	lo, hi := (r.Candidate-(50+half))/50.025, (r.Candidate-(50-half))/50.025
@@ -314,16 +316,8 @@ func TestHistoryLeavesOutAnOutlier(t *testing.T) {
 // (2 − 61.94)/52 = −115 %, no metric can reach: it is floored at −100 %;
 // the high end, (2 − 42.06)/52 = −77 %, is as computed.
 func TestHistoryIntervalStaysAboveMinus100(t *testing.T) {
-	sums := []*report.Summary{summaryWith(50), summaryWith(54), summaryWith(52)}
 	half := 4.302652729911275 * 2 * math.Sqrt(4.0/3)
-	c := base()
-	c.levels, c.n, c.ttftMS, c.noiseMS, c.failEvery = []float64{8}, 50, 2, 0, 0
-	cand := load(t, c)
-	res, err := Compare(Baseline{Label: "h", Meta: cand.Meta, Summaries: sums}, cand, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := find(t, res, 8, "ttft_p95")
+	r := find(t, againstHistory(t, 2, 50, 54, 52), 8, "ttft_p95")
 	if hi := (r.Candidate - (52 - half)) / 52; r.CILow != -1 || !near(r.CIHigh, hi, 1e-9) || r.Verdict != Improvement {
 		t.Errorf("interval [%g, %g] %s; want [-1, %g] improvement", r.CILow, r.CIHigh, r.Verdict, hi)
 	}
