@@ -85,14 +85,7 @@ func TestJUnitCarriesWarnings(t *testing.T) {
 			"level 8: earlier runs' values left out of the noise interval as outliers: TPOT p95 11.71 ms (median 10.01 ms)",
 			"level 2: not in the candidate"},
 		Rows: []Row{{Level: 4, Metric: "ttft_p95", Verdict: WithinNoise}, {Level: 8, Metric: "ttft_p95", Verdict: WithinNoise}}}
-	var b bytes.Buffer
-	if err := WriteJUnit(&b, res); err != nil {
-		t.Fatal(err)
-	}
-	var out junitSuites
-	if err := xml.Unmarshal(b.Bytes(), &out); err != nil {
-		t.Fatal(err)
-	}
+	out := junitOf(t, res)
 	want := map[string][]string{
 		"4": {res.Warnings[0]},
 		"8": {res.Warnings[0], res.Warnings[1]},
@@ -112,4 +105,18 @@ func TestJUnitCarriesWarnings(t *testing.T) {
 	if len(out.Suites) != 2 {
 		t.Errorf("%d suites; want 2", len(out.Suites))
 	}
+}
+
+// junitOf is res written by WriteJUnit and read back.
+func junitOf(t *testing.T, res *Result) junitSuites {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteJUnit(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	var out junitSuites
+	if err := xml.Unmarshal(b.Bytes(), &out); err != nil {
+		t.Fatalf("%v:\n%s", err, b.String())
+	}
+	return out
 }

@@ -1,8 +1,6 @@
 package compare
 
 import (
-	"bytes"
-	"encoding/xml"
 	"math"
 	"testing"
 
@@ -40,14 +38,7 @@ func TestLevelWithNoSuccessSaysNotMeasured(t *testing.T) {
 	if r := find(t, res, 8, "error_rate"); r.Verdict != Regression {
 		t.Errorf("error rate %+v; want a regression", r)
 	}
-	var buf bytes.Buffer
-	if err := WriteJUnit(&buf, res); err != nil {
-		t.Fatal(err)
-	}
-	var doc junitSuites
-	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := junitOf(t, res)
 	skipped := 0
 	for _, c := range doc.Suites[0].Cases {
 		if c.Skipped != nil {
