@@ -86,12 +86,17 @@ func baselineFromEntries(spec string, entries []*Entry, slo report.SLO) (compare
 	if err != nil {
 		return compare.Baseline{}, err
 	}
+	// The oldest entry marked a new level cut the baseline there: say so.
+	from := ""
+	if last := entries[len(entries)-1]; last.NewLevel {
+		from = fmt.Sprintf("; a new level from #%d", last.ID)
+	}
 	if len(entries) == 1 {
 		e := entries[0]
 		if fp, err := Fingerprint(e.RunDir); err == nil && fp == e.Fingerprint {
 			if r, err := compare.LoadRun(e.RunDir, slo); err == nil {
 				b := compare.RunBaseline(r)
-				b.Label = fmt.Sprintf("history:#%d (%s)", e.ID, e.RunDir)
+				b.Label = fmt.Sprintf("history:#%d (%s%s)", e.ID, e.RunDir, from)
 				return b, nil
 			}
 		}
@@ -102,6 +107,6 @@ func baselineFromEntries(spec string, entries []*Entry, slo report.SLO) (compare
 		ids = append(ids, fmt.Sprintf("#%d", e.ID))
 		b.Summaries = append(b.Summaries, e.Summary)
 	}
-	b.Label = fmt.Sprintf("%s (%s, summaries)", spec, strings.Join(ids, " "))
+	b.Label = fmt.Sprintf("%s (%s, summaries%s)", spec, strings.Join(ids, " "), from)
 	return b, nil
 }

@@ -35,6 +35,9 @@ type CommandOptions struct {
 	Metric, Out string
 	// Format is list's and show's output: text or json.
 	Format string
+	// NewLevel is add's --new-level: the runs are accepted as a new level
+	// (Entry.NewLevel); one already stored is marked.
+	NewLevel bool
 }
 
 // Check refuses a negative --limit and a --format other than text or json.
@@ -77,7 +80,8 @@ func openSpec(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 }
 
 // RunAdd adds each run directory; one already stored is reported and
-// skipped, so a retried CI step succeeds.
+// skipped, so a retried CI step succeeds (with NewLevel, marked a new
+// level).
 func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) error {
 	if len(o.Args) == 0 {
 		return errors.New("history add takes one or more RUN directories")
@@ -100,19 +104,34 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 			}
 			fmt.Fprintf(stderr, "inferbench: warning: %s\n", printable.Text(w))
 		}
+		e.NewLevel = o.NewLevel
 		id, err := s.Add(ctx, e)
 		if dup, ok := errors.AsType[*DuplicateError](err); ok {
-			fmt.Fprintf(stdout, "%s: already in the history as #%d\n", printable.Text(dir), dup.ID)
+			fmt.Fprintf(stdout, "%s: already in the history as #%d", printable.Text(dir), dup.ID)
+			if o.NewLevel {
+				if err := s.MarkNewLevel(ctx, dup.ID); err != nil {
+					return err
+				}
+				fmt.Fprint(stdout, newLevelNote)
+			}
+			fmt.Fprintln(stdout)
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
 		}
-		fmt.Fprintf(stdout, "%s: added as #%d (scenario %s, model %s, %s)\n", printable.Text(dir), id,
+		fmt.Fprintf(stdout, "%s: added as #%d (scenario %s, model %s, %s)", printable.Text(dir), id,
 			printable.Text(e.Scenario), printable.Text(e.Model), s.Backend())
+		if o.NewLevel {
+			fmt.Fprint(stdout, newLevelNote)
+		}
+		fmt.Fprintln(stdout)
 	}
 	return nil
 }
+
+// newLevelNote ends history add's line for a run marked a new level.
+const newLevelNote = "; marked a new level: history: baselines of its scenario, model, target kind and hardware start from it"
 
 // RunList lists entries, newest first.
 func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {

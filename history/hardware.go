@@ -80,13 +80,14 @@ func orNone(s string) string {
 	return s
 }
 
-// sameHardware keeps the entries whose run.json has the hardware
-// fingerprint hw and the sharding shard (compare.ShardOf: "" for a
-// whole run, "0/2" for a shard), at most limit of them (0: all), and counts
-// the others: on other hardware, and sharded otherwise (a shard carries its
-// part of the load: in a median with whole runs it reads as half the
-// throughput).
+// sameHardware keeps the entries (newest first) whose run.json has the
+// hardware fingerprint hw and the sharding shard (compare.ShardOf: "" for
+// a whole run, "0/2" for a shard), at most limit of them (0: all), down to
+// the newest one marked a new level, and counts the others: on other
+// hardware, and sharded otherwise (a shard carries its part of the load:
+// in a median with whole runs it reads as half the throughput).
 func sameHardware(entries []*Entry, hw Hardware, shard string, limit int) (kept []*Entry, other, sharded int) {
+	cut := false
 	for _, e := range entries {
 		var m rundir.Manifest
 		switch {
@@ -97,8 +98,9 @@ func sameHardware(entries []*Entry, hw Hardware, shard string, limit int) (kept 
 			sharded++
 			continue
 		}
-		if limit == 0 || len(kept) < limit {
+		if !cut && (limit == 0 || len(kept) < limit) {
 			kept = append(kept, e)
+			cut = e.NewLevel
 		}
 	}
 	return kept, other, sharded

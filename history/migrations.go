@@ -91,6 +91,9 @@ func migrations() []migration {
 			`CREATE INDEX runs_by_config ON runs (scenario, model, target_kind, started_at)`,
 			`CREATE INDEX run_metrics_by_metric ON run_metrics (metric, run_id)`,
 		}},
+		// new_level marks a run added with --new-level: history baselines
+		// start from it (sameHardware).
+		{4, []string{`ALTER TABLE runs ADD COLUMN new_level INTEGER NOT NULL DEFAULT 0`}},
 	}
 }
 

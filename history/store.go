@@ -205,6 +205,10 @@ type Entry struct {
 	Manifest json.RawMessage `json:"manifest"`
 	// Summary is the run's summary, recomputed from its records when added.
 	Summary *report.Summary `json:"summary"`
+	// NewLevel marks a run accepted as a new level on purpose (history add
+	// --new-level): history baselines of its scenario, model, target kind
+	// and hardware start from it, and leave out the runs before it.
+	NewLevel bool `json:"new_level,omitempty"`
 }
 
 // Meta returns the comparability data of the entry.
@@ -322,10 +326,10 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	added := time.Now().UTC()
 	var id int64
 	err = tx.QueryRowContext(ctx, s.d.bind(`INSERT INTO runs (fingerprint, added_at, started_at, run_dir, scenario, model,
-		target_kind, target_url, tool_version, host, exit_state, manifest, summary)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		target_kind, target_url, tool_version, host, exit_state, manifest, summary, new_level)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		e.Fingerprint, added.Format(timeLayout), e.Started.UTC().Format(timeLayout), e.RunDir, e.Scenario, e.Model,
-		e.TargetKind, e.TargetURL, e.ToolVersion, e.Host, e.ExitState, string(manifest), string(sum)).Scan(&id)
+		e.TargetKind, e.TargetURL, e.ToolVersion, e.Host, e.ExitState, string(manifest), string(sum), boolInt(e.NewLevel)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("history %s: add: %w", s.where, err)
 	}
@@ -346,18 +350,43 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	return id, nil
 }
 
+// MarkNewLevel marks the stored entry id as a new level (Entry.NewLevel),
+// for a run added before it was accepted.
+func (s *Store) MarkNewLevel(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, s.d.bind(`UPDATE runs SET new_level = 1 WHERE id = ?`), id)
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			err = ErrNotFound
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("history %s: #%d: %w", s.where, id, err)
+	}
+	return nil
+}
+
+// boolInt stores a bool as SQLite and PostgreSQL both take it: 0 or 1.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // entryColumns are the columns scanEntry reads, in order.
 const entryColumns = `id, fingerprint, added_at, started_at, run_dir, scenario, model, target_kind, target_url,
-	tool_version, host, exit_state, manifest, summary`
+	tool_version, host, exit_state, manifest, summary, new_level`
 
 // scanEntry reads one row of entryColumns.
 func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 	var e Entry
 	var added, started, manifest, sum string
+	var newLevel int
 	if err := row.Scan(&e.ID, &e.Fingerprint, &added, &started, &e.RunDir, &e.Scenario, &e.Model, &e.TargetKind,
-		&e.TargetURL, &e.ToolVersion, &e.Host, &e.ExitState, &manifest, &sum); err != nil {
+		&e.TargetURL, &e.ToolVersion, &e.Host, &e.ExitState, &manifest, &sum, &newLevel); err != nil {
 		return nil, err
 	}
+	e.NewLevel = newLevel != 0
 	var err error
 	if e.AddedAt, err = time.Parse(timeLayout, added); err != nil {
 		return nil, fmt.Errorf("entry %d: added_at: %w", e.ID, err)

@@ -3,6 +3,7 @@ package history
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -17,7 +18,12 @@ import (
 func WriteList(stdout io.Writer, entries []*Entry) error {
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLEVELS\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
+	marked := false
 	for _, e := range entries {
+		id := strconv.FormatInt(e.ID, 10)
+		if e.NewLevel {
+			id, marked = id+"*", true
+		}
 		var levels, ttft, tps []string
 		for _, l := range e.Summary.Levels {
 			levels = append(levels, fmt.Sprintf("%g", l.Level))
@@ -25,10 +31,14 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 			tps = append(tps, fmt.Sprintf("%.0f", l.OutputTokensPerS))
 		}
 		p := printable.Text
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
 			p(e.Model), p(e.TargetKind), strings.Join(levels, ","), strings.Join(ttft, ","), strings.Join(tps, ","), p(e.ToolVersion), p(e.RunDir))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil || !marked {
+		return err
+	}
+	_, err := fmt.Fprintln(stdout, "* a new level (history add --new-level): history: baselines start from it")
+	return err
 }
 
 // WriteText writes the entry for people (history show): its metadata,
@@ -39,6 +49,9 @@ func (e *Entry) WriteText(stdout io.Writer) error {
 	fmt.Fprintf(tw, "id\t#%d\nstarted\t%s\nadded\t%s\nscenario\t%s\nmodel\t%s\ntarget\t%s %s\ninferbench\t%s\nhost\t%s\nexit state\t%s\nrun dir\t%s\nfingerprint\t%s\n",
 		e.ID, e.Started.Format("2006-01-02 15:04:05 MST"), e.AddedAt.Format("2006-01-02 15:04:05 MST"), p(e.Scenario), p(e.Model),
 		p(e.TargetKind), p(e.TargetURL), p(e.ToolVersion), p(e.Host), p(e.ExitState), p(e.RunDir), e.Fingerprint)
+	if e.NewLevel {
+		fmt.Fprintln(tw, "new level\tyes: history: baselines start from this run")
+	}
 	vals := compare.SummaryValues(e.Summary)
 	for _, l := range e.Summary.Levels {
 		fmt.Fprintf(tw, "\nlevel %g\t%d requests, %d failed\n", l.Level, l.Requests.Total, l.Requests.Failed)

@@ -39,7 +39,7 @@ each run's summary and run.json; the run directory stays the source of truth.`,
 		Subcommands: []*cli.Command{
 			{
 				Name: "add", Usage: "add run directories to the history (a run already there is left as it is)", ArgsUsage: "RUN...",
-				Flags: historyFlags(), Action: historyAction(history.RunAdd),
+				Flags: historyFlags(&cli.BoolFlag{Name: "new-level", Usage: "accept the runs as a new level on purpose: history: baselines of their scenario, model, target kind and hardware start from them (marks a run already there)"}), Action: historyAction(history.RunAdd),
 			},
 			{
 				Name: "list", Usage: "list runs, newest first",
@@ -69,7 +69,7 @@ func historyAction(run func(context.Context, history.CommandOptions, io.Writer, 
 		}
 		o := history.CommandOptions{Store: c.String("store"), Args: c.Args().Slice(),
 			Filter: history.Filter{Scenario: c.String("scenario"), Model: c.String("model"), Limit: c.Int("limit")},
-			Metric: c.String("metric"), Out: c.String("out"), Format: c.String("format")}
+			Metric: c.String("metric"), Out: c.String("out"), Format: c.String("format"), NewLevel: c.Bool("new-level")}
 		if err := o.Check(); err != nil {
 			return usagef("%v", err)
 		}
