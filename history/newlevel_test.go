@@ -21,11 +21,7 @@ import (
 func TestNewLevelStartsTheBaseline(t *testing.T) {
 	stores(t, func(t *testing.T, spec string) {
 		ctx := t.Context()
-		s, err := Open(ctx, spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := openStore(t, spec)
 		start := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 		root := t.TempDir()
 		run := func(name string, ttft float64, day int) string {

@@ -75,6 +75,17 @@ func stores(t *testing.T, f func(t *testing.T, spec string)) {
 	})
 }
 
+// openStore opens the store spec names, closed when the test ends.
+func openStore(t *testing.T, spec string) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // freshSchema creates a schema of its own for the test in the database dsn
 // names, dropped at the end, and returns a DSN whose search_path is it.
 func freshSchema(t *testing.T, dsn string) string {
@@ -99,11 +110,7 @@ func freshSchema(t *testing.T, dsn string) string {
 func TestStoreAddGetList(t *testing.T) {
 	stores(t, func(t *testing.T, spec string) {
 		ctx := t.Context()
-		s, err := Open(ctx, spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := openStore(t, spec)
 		base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 		dirs := t.TempDir()
 		var ids []int64
@@ -166,11 +173,7 @@ func TestStoreAddGetList(t *testing.T) {
 func TestStoreTrendAndPlot(t *testing.T) {
 	stores(t, func(t *testing.T, spec string) {
 		ctx := t.Context()
-		s, err := Open(ctx, spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := openStore(t, spec)
 		base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 		var want []float64
 		for i := range 7 {
