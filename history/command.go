@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/internal/typo"
@@ -36,7 +37,8 @@ type CommandOptions struct {
 	// Format is list's and show's output: text or json.
 	Format string
 	// NewLevel is add's --new-level: the runs are accepted as a new level
-	// (Entry.NewLevel); one already stored is marked.
+	// starting with the first of them to start (Entry.NewLevel), marked if
+	// already stored.
 	NewLevel bool
 }
 
@@ -91,6 +93,10 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
+	marked, err := newLevelRun(o)
+	if err != nil {
+		return err
+	}
 	for _, dir := range o.Args {
 		e, warnings, err := NewEntry(dir, report.SLO{})
 		if err != nil {
@@ -104,11 +110,11 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 			}
 			fmt.Fprintf(stderr, "inferbench: warning: %s\n", printable.Text(w))
 		}
-		e.NewLevel = o.NewLevel
+		e.NewLevel = dir == marked
 		id, err := s.Add(ctx, e)
 		if dup, ok := errors.AsType[*DuplicateError](err); ok {
 			fmt.Fprintf(stdout, "%s: already in the history as #%d", printable.Text(dir), dup.ID)
-			if o.NewLevel {
+			if e.NewLevel {
 				if err := s.MarkNewLevel(ctx, dup.ID); err != nil {
 					return err
 				}
@@ -122,12 +128,32 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stdout, "%s: added as #%d (scenario %s, model %s, %s)", printable.Text(dir), id,
 			printable.Text(e.Scenario), printable.Text(e.Model), s.Backend())
-		if o.NewLevel {
+		if e.NewLevel {
 			fmt.Fprint(stdout, newLevelNote)
 		}
 		fmt.Fprintln(stdout)
 	}
 	return nil
+}
+
+// newLevelRun is the run add --new-level marks: of several, the one that
+// started first, so that the level starts with all of them (each marked,
+// the newest would cut the others off); "" without --new-level.
+func newLevelRun(o CommandOptions) (string, error) {
+	if !o.NewLevel {
+		return "", nil
+	}
+	first, at := "", time.Time{}
+	for _, dir := range o.Args {
+		m, err := rundir.ReadManifest(dir)
+		if err != nil {
+			return "", fmt.Errorf("run %s: %w", dir, err)
+		}
+		if first == "" || m.Start.Before(at) {
+			first, at = dir, m.Start
+		}
+	}
+	return first, nil
 }
 
 // newLevelNote ends history add's line for a run marked a new level.

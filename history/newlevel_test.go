@@ -66,6 +66,16 @@ func TestNewLevelStartsTheBaseline(t *testing.T) {
 		if b, _ := Baseline(ctx, s, "median-of-7", cand); len(b.Summaries) != 3 {
 			t.Errorf("baseline %q; want #6 #5 #4 still", b.Label)
 		}
+		// Several runs at once: the level starts with the first of them to
+		// start (new4, though named last), not with each, which would cut the
+		// others off.
+		if out := add2(t, spec, run("new5", 60, 8), run("new4", 60, 7)); strings.Count(out, "marked a new level") != 1 ||
+			!strings.Contains(out, "new4: added as #8 (scenario nightly, model m, "+s.Backend()+"); marked") {
+			t.Errorf("add --new-level of two runs:\n%s\nwant the earlier one (new4) marked only", out)
+		}
+		if b, _ := Baseline(ctx, s, "median-of-7", cand); !strings.Contains(b.Label, "(#7 #8, summaries; a new level from #8)") {
+			t.Errorf("baseline %q; want #7 #8 (new5, new4), from #8", b.Label)
+		}
 		var list, show bytes.Buffer
 		if err := RunList(ctx, CommandOptions{Store: spec}, &list, &list); err != nil {
 			t.Fatal(err)
@@ -78,4 +88,14 @@ func TestNewLevelStartsTheBaseline(t *testing.T) {
 			t.Errorf("list:\n%s\nshow:\n%s\nwant #2 and #4 marked", list.String(), show.String())
 		}
 	})
+}
+
+// add2 is history add --new-level of dirs, its output.
+func add2(t *testing.T, spec string, dirs ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	if err := RunAdd(t.Context(), CommandOptions{Store: spec, Args: dirs, NewLevel: true}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
 }

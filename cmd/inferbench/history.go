@@ -39,7 +39,7 @@ each run's summary and run.json; the run directory stays the source of truth.`,
 		Subcommands: []*cli.Command{
 			{
 				Name: "add", Usage: "add run directories to the history (a run already there is left as it is)", ArgsUsage: "RUN...",
-				Flags: historyFlags(&cli.BoolFlag{Name: "new-level", Usage: "accept the runs as a new level on purpose: history: baselines of their scenario, model, target kind and hardware start from them (marks a run already there)"}), Action: historyAction(history.RunAdd),
+				Flags: historyFlags(&cli.BoolFlag{Name: "new-level", Usage: "accept the runs as a new level on purpose: history: baselines of their scenario, model, target kind and hardware start from the first of them to start (marks a run already there)"}), Action: historyAction(history.RunAdd),
 			},
 			{
 				Name: "list", Usage: "list runs, newest first",
