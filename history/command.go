@@ -262,14 +262,23 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 func writeTrendTable(w io.Writer, m compare.Metric, pts []Point) error {
 	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "ID\tSTARTED (UTC)\tLEVEL\t%s (%s)\n", m.Title, m.Unit)
+	marked := false
 	for _, p := range pts {
 		v := p.Value
 		if m.Points {
 			v *= 100
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%g\t%s\n", p.RunID, p.Started.Format("2006-01-02 15:04:05"), p.Level, valueText(m, v))
+		id := strconv.FormatInt(p.RunID, 10)
+		if p.NewLevel {
+			id, marked = id+"*", true
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%g\t%s\n", id, p.Started.Format("2006-01-02 15:04:05"), p.Level, valueText(m, v))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil || !marked {
+		return err
+	}
+	_, err := fmt.Fprintln(w, newLevelFootnote)
+	return err
 }
 
 // writeJSON writes v as indented JSON.

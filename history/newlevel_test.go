@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,4 +99,38 @@ func add2(t *testing.T, spec string, dirs ...string) string {
 		t.Fatal(err)
 	}
 	return out.String()
+}
+
+// TestNewLevelInTheTrend: history trend shows where a new level began: its
+// table marks the run *, with the footnote, and its plot draws a dashed
+// line labelled "new level" at the run's start, so a step in the line
+// reads as accepted, not as a regression nobody saw.
+func TestNewLevelInTheTrend(t *testing.T) {
+	stores(t, func(t *testing.T, spec string) {
+		start := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+		for day := range 4 {
+			dir := filepath.Join(t.TempDir(), "run")
+			writeRun(t, dir, "nightly", 50+10*float64(day/2), start.Add(time.Duration(day)*24*time.Hour), uint64(day))
+			var out bytes.Buffer
+			if err := RunAdd(t.Context(), CommandOptions{Store: spec, Args: []string{dir}, NewLevel: day == 2}, &out, &out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var table bytes.Buffer
+		if err := RunTrend(t.Context(), CommandOptions{Store: spec, Metric: "ttft_p95"}, &table, &table); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(table.String(), "\n3*  ") || strings.Count(table.String(), "*") != 2 || !strings.Contains(table.String(), newLevelFootnote) {
+			t.Errorf("trend table:\n%s\nwant run 3 marked and the footnote", table.String())
+		}
+		svg := filepath.Join(t.TempDir(), "trend.svg")
+		if err := RunTrend(t.Context(), CommandOptions{Store: spec, Metric: "ttft_p95", Out: svg}, &table, &table); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(svg)
+		if err != nil || strings.Count(string(b), ">new level<") != 1 {
+			t.Errorf("trend plot: %d \"new level\" labels, %v; want 1", strings.Count(string(b), ">new level<"), err)
+		}
+		os.WriteFile(filepath.Join(t.ArtifactDir(), "trend-new-level.svg"), b, 0o644)
+	})
 }

@@ -481,6 +481,8 @@ type Point struct {
 	// Level is the load level and Value the metric's value there.
 	Level float64 `json:"level"`
 	Value float64 `json:"value"`
+	// NewLevel says the run was marked a new level (Entry.NewLevel).
+	NewLevel bool `json:"new_level,omitempty"`
 }
 
 // Trend returns metric's values in the entries f selects, oldest run
@@ -494,7 +496,7 @@ func (s *Store) Trend(ctx context.Context, metric string, f Filter) ([]Point, er
 	if f.Limit > 0 {
 		runs += ` LIMIT ` + strconv.Itoa(f.Limit)
 	}
-	q := `SELECT r.id, r.started_at, m.level, m.value FROM run_metrics m JOIN runs r ON r.id = m.run_id
+	q := `SELECT r.id, r.started_at, m.level, m.value, r.new_level FROM run_metrics m JOIN runs r ON r.id = m.run_id
 		WHERE m.metric = ? AND r.id IN (SELECT id FROM (` + runs + `) AS picked)
 		ORDER BY r.started_at, r.id, m.level`
 	rows, err := s.db.QueryContext(ctx, s.d.bind(q), append([]any{metric}, args...)...)
@@ -506,9 +508,11 @@ func (s *Store) Trend(ctx context.Context, metric string, f Filter) ([]Point, er
 	for rows.Next() {
 		var p Point
 		var started string
-		if err := rows.Scan(&p.RunID, &started, &p.Level, &p.Value); err != nil {
+		var newLevel int
+		if err := rows.Scan(&p.RunID, &started, &p.Level, &p.Value, &newLevel); err != nil {
 			return nil, fmt.Errorf("history %s: trend: %w", s.where, err)
 		}
+		p.NewLevel = newLevel != 0
 		if p.Started, err = time.Parse(timeLayout, started); err != nil {
 			return nil, fmt.Errorf("history %s: trend: run %d: %w", s.where, p.RunID, err)
 		}

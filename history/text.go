@@ -37,9 +37,13 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 	if err := tw.Flush(); err != nil || !marked {
 		return err
 	}
-	_, err := fmt.Fprintln(stdout, "* a new level (history add --new-level): history: baselines start from it")
+	_, err := fmt.Fprintln(stdout, newLevelFootnote)
 	return err
 }
+
+// newLevelFootnote explains the * of a run marked a new level, under list's
+// and trend's tables.
+const newLevelFootnote = "* a new level (history add --new-level): history: baselines start from it"
 
 // WriteText writes the entry for people (history show): its metadata,
 // then each level's metrics.

@@ -2,6 +2,7 @@ package plot
 
 import (
 	"fmt"
+	"image/color"
 	"maps"
 	"math"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // A TrendPoint is one run's value of a metric at one load level, at the
@@ -18,6 +20,9 @@ type TrendPoint struct {
 	Start time.Time
 	Level float64
 	Value float64
+	// NewLevel marks a run accepted as a new level on purpose (history add
+	// --new-level): the trend draws a dashed line at its start.
+	NewLevel bool
 }
 
 // Trend draws a metric's history: one series per load level, the runs'
@@ -57,6 +62,14 @@ func trendPlot(yLabel string, points []TrendPoint) (*gplot.Plot, error) {
 	for i, lv := range slices.Sorted(maps.Keys(byLevel)) {
 		if err := addSeries(p, fmt.Sprintf("level %g", lv), byLevel[lv], styleOf(i), 1); err != nil {
 			return nil, err
+		}
+	}
+	marked := map[int64]bool{}
+	for _, pt := range points {
+		if x := pt.Start.Unix(); pt.NewLevel && !marked[x] {
+			p.Add(vLine{X: float64(x), Style: draw.LineStyle{Color: color.Gray{Y: 96}, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}},
+				Label: "new level", LabelRow: len(marked) % 2, BelowLegend: true})
+			marked[x] = true
 		}
 	}
 	// Headroom for the legend above the lines (as many rows as levels), and
