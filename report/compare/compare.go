@@ -179,6 +179,19 @@ type Result struct {
 	// NoBaseline says why nothing was compared: the history held no
 	// baseline and --allow-empty-baseline passed the gate (no rows).
 	NoBaseline string `json:"no_baseline,omitempty"`
+	// levelOf maps the index in Warnings of a warning about one level
+	// (warnLevel) to that level; the others are about the whole comparison.
+	levelOf map[int]float64
+}
+
+// warnLevel adds warning w, about level lv alone (the JUnit gives it to
+// that level's suite only).
+func (res *Result) warnLevel(lv float64, w string) {
+	if res.levelOf == nil {
+		res.levelOf = map[int]float64{}
+	}
+	res.levelOf[len(res.Warnings)] = lv
+	res.Warnings = append(res.Warnings, w)
 }
 
 // Regressions returns the rows that regressed.
@@ -279,12 +292,12 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 		if base.hasLevel(lv) {
 			common = append(common, lv)
 		} else {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("level %g: not in the baseline", lv))
+			res.warnLevel(lv, fmt.Sprintf("level %g: not in the baseline", lv))
 		}
 	}
 	for _, lv := range base.levels() {
 		if _, ok := cand.levels[lv]; !ok {
-			res.Warnings = append(res.Warnings, fmt.Sprintf("level %g: not in the candidate", lv))
+			res.warnLevel(lv, fmt.Sprintf("level %g: not in the candidate", lv))
 		}
 	}
 	if len(common) == 0 {
@@ -582,7 +595,7 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 		rows = append(rows, row)
 	}
 	if w := res.outlierWarning(lv, rows); w != "" {
-		res.Warnings = append(res.Warnings, w)
+		res.warnLevel(lv, w)
 	}
 	return rows
 }

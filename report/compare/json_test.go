@@ -81,10 +81,10 @@ func TestWriteJSONListsAreLists(t *testing.T) {
 // run) in every suite, one about a level ("level 8: …") in that level's.
 func TestJUnitCarriesWarnings(t *testing.T) {
 	res := &Result{Baseline: "history:median-of-7", Candidate: "run",
-		Warnings: []string{"the candidate run was interrupted by signal after 113 records",
-			"level 8: earlier runs' values left out of the noise interval as outliers: TPOT p95 11.71 ms (median 10.01 ms)",
-			"level 2: not in the candidate"},
-		Rows: []Row{{Level: 4, Metric: "ttft_p95", Verdict: WithinNoise}, {Level: 8, Metric: "ttft_p95", Verdict: WithinNoise}}}
+		Warnings: []string{"the candidate run was interrupted by signal after 113 records"},
+		Rows:     []Row{{Level: 4, Metric: "ttft_p95", Verdict: WithinNoise}, {Level: 8, Metric: "ttft_p95", Verdict: WithinNoise}}}
+	res.warnLevel(8, "level 8: earlier runs' values left out of the noise interval as outliers: TPOT p95 11.71 ms (median 10.01 ms)")
+	res.warnLevel(2, "level 2: not in the candidate")
 	out := junitOf(t, res)
 	want := map[string][]string{
 		"4": {res.Warnings[0]},

@@ -44,7 +44,7 @@ func writeNoBaseline(o GateOptions, cand *Run, why string, stdout io.Writer) err
 		_, err := io.WriteString(stdout, md)
 		return err
 	case FormatJSON:
-		return WriteJSON(stdout, &Result{Baseline: o.Baseline, Candidate: cand.Dir, CandidateMeta: cand.Meta, Warnings: []string{}, NoBaseline: why})
+		return WriteJSON(stdout, &Result{Baseline: o.Baseline, Candidate: cand.Dir, CandidateMeta: cand.Meta, NoBaseline: why})
 	}
 	return nil
 }

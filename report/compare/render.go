@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 
@@ -255,17 +254,15 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 func WriteJSON(w io.Writer, r *Result) error {
 	out := struct {
 		*Result
-		Rows       []Row `json:"rows"`
-		Regression bool  `json:"regression"`
-	}{Result: r, Rows: r.Rows, Regression: len(r.Regressions()) > 0}
+		Warnings   []string `json:"warnings"`
+		Rows       []Row    `json:"rows"`
+		Regression bool     `json:"regression"`
+	}{Result: r, Warnings: r.Warnings, Rows: r.Rows, Regression: len(r.Regressions()) > 0}
+	if out.Warnings == nil {
+		out.Warnings = []string{} // a list to iterate over, as report.json's
+	}
 	if out.Rows == nil {
 		out.Rows = []Row{}
-	}
-	if r.Warnings == nil {
-		// a list to iterate over, as report.json's: not null
-		c := *r
-		c.Warnings = []string{}
-		out.Result = &c
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -372,20 +369,16 @@ func WriteJUnit(w io.Writer, r *Result) error {
 }
 
 // warningsAt returns r's warnings that concern level lv: those about the
-// whole comparison, and those that begin "level LV:".
+// whole comparison, and those about lv (warnLevel).
 func (r *Result) warningsAt(lv float64) []string {
-	own := fmt.Sprintf("level %g:", lv)
 	var ws []string
-	for _, w := range r.Warnings {
-		if strings.HasPrefix(w, own) || !levelWarning.MatchString(w) {
+	for i, w := range r.Warnings {
+		if l, about := r.levelOf[i]; !about || l == lv {
 			ws = append(ws, w)
 		}
 	}
 	return ws
 }
-
-// levelWarning matches a warning about one level ("level 8: …").
-var levelWarning = regexp.MustCompile(`^level [^ :]+:`)
 
 // encodeJUnit writes suites as an XML document.
 func encodeJUnit(w io.Writer, suites junitSuites) error {
