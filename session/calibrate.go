@@ -51,8 +51,10 @@ type Calibration struct {
 	// extra call per request, to the server under test. Harness only.
 	MaxRequestsPerSServerSized float64 `json:"max_requests_per_s_server_sized,omitempty"`
 	MaxTokensPerS              float64 `json:"max_tokens_per_s"`
-	MaxOpenStreams             int     `json:"max_open_streams,omitempty"`
-	BytesPerStream             float64 `json:"bytes_per_stream,omitempty"`
+	// MaxOpenStreams is the most streams held open at once of those tried
+	// (--open-streams): 0 when none was held, nil when none was tried.
+	MaxOpenStreams *int    `json:"max_open_streams,omitempty"`
+	BytesPerStream float64 `json:"bytes_per_stream,omitempty"`
 	// TTFTBiasMS maps "p50_ms_at_N" / "p99_ms_at_N" to measured − injected TTFT.
 	TTFTBias          map[string]float64 `json:"ttft_bias"`
 	TTFTBiasP99At1000 *float64           `json:"ttft_bias_p99_ms_at_1000,omitempty"`
@@ -60,9 +62,6 @@ type Calibration struct {
 	SendLagRate       float64            `json:"send_lag_rate_per_s,omitempty"`
 	Floor             *Calibration       `json:"floor,omitempty"`
 	Machine           map[string]any     `json:"machine,omitempty"`
-	// openStreamsMeasured says streams were tried for MaxOpenStreams
-	// (--open-streams not empty): a 0 held then is a measured 0.
-	openStreamsMeasured bool
 }
 
 // harness runs the real `run` path (records, summary, client telemetry)
@@ -150,7 +149,9 @@ func Calibrate(ctx context.Context, o *CalibrateOptions, log io.Writer) (*Calibr
 	}
 
 	// 5. Open streams held at once, and client memory per stream.
-	ours.openStreamsMeasured = len(o.OpenStreams) > 0
+	if len(o.OpenStreams) > 0 {
+		ours.MaxOpenStreams, floor.MaxOpenStreams = new(int), new(int) // none held yet
+	}
 	for _, n := range o.OpenStreams {
 		cal.say("holding %d open streams", n)
 		held, err := cal.openStreams(n)
@@ -300,7 +301,7 @@ func (c *calibrator) openStreams(n int) (held bool, err error) {
 		}
 		if l.Requests.OK == n && l.MeanInFlight >= 0.5*float64(n) {
 			held = true
-			c.ours.MaxOpenStreams = n
+			*c.ours.MaxOpenStreams = n
 			if l.Client != nil && l.Client.HeapPeakBytes > 0 {
 				c.ours.BytesPerStream = float64(l.Client.HeapPeakBytes) / float64(n)
 			}
@@ -311,7 +312,7 @@ func (c *calibrator) openStreams(n int) (held bool, err error) {
 		// The floor is held by the harness's rule: all ok, at least half in
 		// flight on average.
 		if ok, mean, peak := bare(url, n, 16, 15).HoldOpen(c.ctx, n); ok == int64(n) && mean >= 0.5*float64(n) {
-			c.floor.MaxOpenStreams, c.floor.BytesPerStream = n, float64(peak)/float64(n)
+			*c.floor.MaxOpenStreams, c.floor.BytesPerStream = n, float64(peak)/float64(n)
 		} else {
 			c.say("bare client, %d streams not held: %d ok, %.0f in flight on average", n, ok, mean)
 		}
@@ -348,11 +349,11 @@ func (c *Calibration) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "TTFT bias %s\t%+.2f ms\t%+.2f ms\t\n", strings.ReplaceAll(k, "_ms_at_", " at "), c.TTFTBias[k], f.TTFTBias[k])
 	}
 	fmt.Fprintf(tw, "send lag p99 at %g req/s Poisson\t%.3f ms\t%.3f ms\t\n", c.SendLagRate, c.SendLagP99MS, f.SendLagP99MS)
-	if !c.openStreamsMeasured {
+	if c.MaxOpenStreams == nil {
 		fmt.Fprintf(tw, "open streams held: not measured\t-\t-\t\n")
 		return tw.Flush()
 	}
-	fmt.Fprintf(tw, "open streams held\t%d\t%d\t\n", c.MaxOpenStreams, f.MaxOpenStreams)
+	fmt.Fprintf(tw, "open streams held\t%d\t%d\t\n", *c.MaxOpenStreams, deref(f.MaxOpenStreams))
 	row("client heap per open stream", c.BytesPerStream, f.BytesPerStream, "bytes")
 	return tw.Flush()
 }
@@ -374,8 +375,8 @@ func (c *Calibration) WriteBench(w io.Writer) error {
 		for _, k := range slices.Sorted(maps.Keys(c.TTFTBias)) {
 			fmt.Fprintf(&b, " %.4f ttft-bias-%s", c.TTFTBias[k], strings.ReplaceAll(k, "_", "-"))
 		}
-		if c.MaxOpenStreams > 0 {
-			fmt.Fprintf(&b, " %d open-streams %.0f B/stream", c.MaxOpenStreams, c.BytesPerStream)
+		if n := deref(c.MaxOpenStreams); n > 0 {
+			fmt.Fprintf(&b, " %d open-streams %.0f B/stream", n, c.BytesPerStream)
 		}
 		fmt.Fprintln(w, b.String())
 	}
@@ -384,4 +385,12 @@ func (c *Calibration) WriteBench(w io.Writer) error {
 		line("floor", c.Floor)
 	}
 	return nil
+}
+
+// deref is *p, 0 for nil.
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

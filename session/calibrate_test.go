@@ -2,6 +2,7 @@ package session
 
 import (
 	"bytes"
+	"encoding/json"
 	"maps"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // per client, each value followed by its unit.
 func TestCalibrationBench(t *testing.T) {
 	floor := &Calibration{MaxRequestsPerS: 13000, MaxTokensPerS: 2e6, SendLagP99MS: 0.5, TTFTBias: map[string]float64{"p99_ms_at_1000": 2.5}}
-	c := &Calibration{MaxRequestsPerS: 11000.25, MaxRequestsPerSServerSized: 6000.5, MaxTokensPerS: 1.5e6, SendLagP99MS: 0.65, MaxOpenStreams: 10000, BytesPerStream: 25854,
+	c := &Calibration{MaxRequestsPerS: 11000.25, MaxRequestsPerSServerSized: 6000.5, MaxTokensPerS: 1.5e6, SendLagP99MS: 0.65, MaxOpenStreams: ptr(10000), BytesPerStream: 25854,
 		TTFTBias: map[string]float64{"p99_ms_at_1000": 2.08, "p50_ms_at_1000": 0.63}, Floor: floor}
 	var b bytes.Buffer
 	if err := c.WriteBench(&b); err != nil {
@@ -51,7 +52,7 @@ func TestSetTTFTBias(t *testing.T) {
 }
 
 // TestCalibrationTextOpenStreamsSkipped: with --open-streams "" no stream
-// count is tried, and the table says so; it read "open streams held 0 0"
+// count is tried (MaxOpenStreams nil), and the table says so; it read "open streams held 0 0"
 // and "client heap per open stream 0.0 bytes", as if none could be held.
 func TestCalibrationTextOpenStreamsSkipped(t *testing.T) {
 	c := &Calibration{MaxRequestsPerS: 100, MaxTokensPerS: 1000, TTFTBias: map[string]float64{}, Floor: &Calibration{MaxRequestsPerS: 120, TTFTBias: map[string]float64{}}}
@@ -64,7 +65,7 @@ func TestCalibrationTextOpenStreamsSkipped(t *testing.T) {
 		t.Errorf("open streams skipped, table:\n%s\nwant \"open streams held: not measured\" and no heap row", out)
 	}
 	// Tried and not held is a measured 0.
-	c.openStreamsMeasured = true
+	c.MaxOpenStreams = ptr(0)
 	b.Reset()
 	if err := c.WriteText(&b); err != nil {
 		t.Fatal(err)
@@ -72,4 +73,21 @@ func TestCalibrationTextOpenStreamsSkipped(t *testing.T) {
 	if out := b.String(); strings.Contains(out, "not measured") || !strings.Contains(out, "heap per open stream") {
 		t.Errorf("1,000 streams tried, none held, table:\n%s\nwant the held count and the heap row", out)
 	}
+	// The JSON tells the two apart too: a measured 0 is written, an
+	// untried count is not (both were absent, as an omitted 0).
+	for _, tc := range []struct {
+		n    *int
+		want bool
+	}{{ptr(0), true}, {nil, false}} {
+		c.MaxOpenStreams = tc.n
+		j, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(j), `"max_open_streams":0`); got != tc.want {
+			t.Errorf("max open streams %v: JSON %s; want \"max_open_streams\":0 %v", tc.n, j, tc.want)
+		}
+	}
 }
+
+func ptr(n int) *int { return &n }

@@ -58,8 +58,8 @@ func TestCalibrate(t *testing.T) {
 		}
 	}
 	for name, cal := range map[string]*session.Calibration{"harness": &c, "floor": c.Floor} {
-		if cal.MaxOpenStreams != 40 || cal.BytesPerStream <= 0 {
-			t.Errorf("%s: open streams %d at %.0f B each; want 40 held and a size", name, cal.MaxOpenStreams, cal.BytesPerStream)
+		if cal.MaxOpenStreams == nil || *cal.MaxOpenStreams != 40 || cal.BytesPerStream <= 0 {
+			t.Errorf("%s: open streams %v at %.0f B each; want 40 held and a size", name, cal.MaxOpenStreams, cal.BytesPerStream)
 		}
 	}
 	if got := c.TTFTBias["p50_ms_at_4"]; got > c.TTFTBias["p99_ms_at_4"] {
