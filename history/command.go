@@ -112,26 +112,21 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 		}
 		e.NewLevel = dir == marked
 		id, err := s.Add(ctx, e)
+		line := fmt.Sprintf("%s: added as #%d (scenario %s, model %s, %s)", printable.Text(dir), id,
+			printable.Text(e.Scenario), printable.Text(e.Model), s.Backend())
 		if dup, ok := errors.AsType[*DuplicateError](err); ok {
-			fmt.Fprintf(stdout, "%s: already in the history as #%d", printable.Text(dir), dup.ID)
+			line, err = fmt.Sprintf("%s: already in the history as #%d", printable.Text(dir), dup.ID), nil
 			if e.NewLevel {
-				if err := s.MarkNewLevel(ctx, dup.ID); err != nil {
-					return err
-				}
-				fmt.Fprint(stdout, newLevelNote)
+				err = s.MarkNewLevel(ctx, dup.ID)
 			}
-			fmt.Fprintln(stdout)
-			continue
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
 		}
-		fmt.Fprintf(stdout, "%s: added as #%d (scenario %s, model %s, %s)", printable.Text(dir), id,
-			printable.Text(e.Scenario), printable.Text(e.Model), s.Backend())
 		if e.NewLevel {
-			fmt.Fprint(stdout, newLevelNote)
+			line += newLevelNote
 		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(stdout, line)
 	}
 	return nil
 }
