@@ -28,4 +28,16 @@ func TestVerdictNamesWhatFailedTheSLO(t *testing.T) {
 			t.Errorf("Verdict: %q; want it to say %q", err, want)
 		}
 	}
+	// Six levels that each missed it: the line names the first four
+	// (maxMissed) and counts the rest.
+	var levels []report.Level
+	for i := range 6 {
+		l.Level = float64(int(1) << i)
+		levels = append(levels, l)
+	}
+	err = Verdict(&report.Summary{Levels: levels}, &Options{SLO: slo})
+	if err == nil || !strings.Contains(err.Error(), "level 8: error rate 5.2% > 0.1%; 2 more levels: see the table above") ||
+		strings.Contains(err.Error(), "level 16:") {
+		t.Errorf("Verdict of six missed levels: %v; want levels 1, 2, 4 and 8 named, then \"2 more levels\"", err)
+	}
 }
