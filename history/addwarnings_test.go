@@ -10,6 +10,7 @@ import (
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // TestAddWarnsOnceAboutEachRun: a warning about a run that already names
@@ -19,14 +20,9 @@ import (
 func TestAddWarnsOnceAboutEachRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "killed")
 	writeRun(t, dir, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
-	m, err := rundir.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.ExitState = rundir.ExitRunning
-	if err := rundir.WriteManifest(dir, m); err != nil {
-		t.Fatal(err)
-	}
+	rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
+		m.ExitState = rundir.ExitRunning
+	})
 	store := filepath.Join(t.TempDir(), "h.db")
 	var stdout, stderr bytes.Buffer
 	if err := RunAdd(t.Context(), CommandOptions{Store: store, Args: []string{dir}}, &stdout, &stderr); err != nil {

@@ -12,25 +12,21 @@ import (
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // writeRunOn writes writeRun's run on n GPUs named gpu.
 func writeRunOn(t *testing.T, dir, gpu string, n int, start time.Time, seed uint64) {
 	t.Helper()
 	writeRun(t, dir, "nightly", 50, start, seed)
-	m, err := rundir.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var devs []rundir.GPUDevice
-	for i := range n {
-		devs = append(devs, rundir.GPUDevice{Index: i, Name: gpu})
-	}
-	m.GPUs, _ = json.Marshal(devs)
-	m.Server = &rundir.ServerInfo{Version: "0.6.3"}
-	if err := rundir.WriteManifest(dir, m); err != nil {
-		t.Fatal(err)
-	}
+	rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
+		var devs []rundir.GPUDevice
+		for i := range n {
+			devs = append(devs, rundir.GPUDevice{Index: i, Name: gpu})
+		}
+		m.GPUs, _ = json.Marshal(devs)
+		m.Server = &rundir.ServerInfo{Version: "0.6.3"}
+	})
 }
 
 // TestBaselineMatchesHardware: an H100 entry is no baseline for an A100
@@ -124,14 +120,9 @@ func TestBaselineMatchesSharding(t *testing.T) {
 		dir := filepath.Join(root, name)
 		writeRunOn(t, dir, a100, 8, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
 		if shard != nil {
-			m, err := rundir.ReadManifest(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m.Shard = shard
-			if err := rundir.WriteManifest(dir, m); err != nil {
-				t.Fatal(err)
-			}
+			rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
+				m.Shard = shard
+			})
 		}
 		return dir
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // TestAddWarnsOfAnInterruptedRun: a run stopped by SIGINT is added (its
@@ -17,14 +18,9 @@ import (
 func TestAddWarnsOfAnInterruptedRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "stopped")
 	writeRun(t, dir, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
-	m, err := rundir.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal"
-	if err := rundir.WriteManifest(dir, m); err != nil {
-		t.Fatal(err)
-	}
+	rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
+		m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal"
+	})
 	var stdout, stderr bytes.Buffer
 	if err := RunAdd(t.Context(), CommandOptions{Store: filepath.Join(t.TempDir(), "h.db"), Args: []string{dir}}, &stdout, &stderr); err != nil {
 		t.Fatal(err)

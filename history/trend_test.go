@@ -10,6 +10,7 @@ import (
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // A trend plot of runs made against the mock carries the SIMULATED mark,
@@ -28,14 +29,9 @@ func TestTrendPlotMarksSimulatedRuns(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "run")
 			writeRun(t, dir, "nightly", 50, base.Add(time.Duration(i)*24*time.Hour), uint64(i))
 			if simulated && i == 1 {
-				m, err := rundir.ReadManifest(dir)
-				if err != nil {
-					t.Fatal(err)
-				}
-				m.Simulated = true
-				if err := rundir.WriteManifest(dir, m); err != nil {
-					t.Fatal(err)
-				}
+				rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
+					m.Simulated = true
+				})
 			}
 			e, _, err := NewEntry(dir, report.SLO{})
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // gateApp runs `inferbench ARGS…` with the compare and history commands
@@ -148,14 +149,9 @@ func TestCompareNotComparable(t *testing.T) {
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	mockRun(t, fixedMock(50*time.Millisecond), a)
 	mockRun(t, fixedMock(50*time.Millisecond), b)
-	m, err := rundir.ReadManifest(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Target.Model = "other"
-	if err := rundir.WriteManifest(b, m); err != nil {
-		t.Fatal(err)
-	}
+	rundirtest.EditManifest(t, b, func(m *rundir.Manifest) {
+		m.Target.Model = "other"
+	})
 	_, stderr, code := gateApp(t, "compare", a, b)
 	if code != 2 || !strings.Contains(stderr, `model differs: baseline "m", candidate "other"`) {
 		t.Errorf("compare of different models: exit %d, stderr %q; want 2 with the reason", code, stderr)

@@ -8,6 +8,7 @@ import (
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // TestCompareWarnsOfAnInterruptedRun: a nightly run stopped by SIGINT (a
@@ -23,14 +24,9 @@ func TestCompareWarnsOfAnInterruptedRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m, err := rundir.ReadManifest(cand)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal"
-	if err := rundir.WriteManifest(cand, m); err != nil {
-		t.Fatal(err)
-	}
+	rundirtest.EditManifest(t, cand, func(m *rundir.Manifest) {
+		m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal"
+	})
 	b, err := LoadRun(base, report.SLO{})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // TestMergeSaysHowAShardEnded: a shard that did not complete is named with
@@ -15,14 +16,9 @@ func TestMergeSaysHowAShardEnded(t *testing.T) {
 	root := t.TempDir()
 	a := writeShard(t, root, "a", shardSpec{index: 0, count: 2, start: t0, records: []*rundir.Record{rec(0, 0, 100, 200)}})
 	b := writeShard(t, root, "b", shardSpec{index: 1, count: 2, start: t0, records: []*rundir.Record{rec(1, 0, 100, 200)}})
-	m, err := rundir.ReadManifest(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.ExitState, m.End = rundir.ExitRunning, nil
-	if err := rundir.WriteManifest(b, m); err != nil {
-		t.Fatal(err)
-	}
+	rundirtest.EditManifest(t, b, func(m *rundir.Manifest) {
+		m.ExitState, m.End = rundir.ExitRunning, nil
+	})
 	res, err := Merge(Options{Dirs: []string{a, b}, Out: filepath.Join(root, "out")})
 	if err != nil {
 		t.Fatal(err)

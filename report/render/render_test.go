@@ -17,6 +17,7 @@ import (
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // writeRuns writes synthetic run directories under a temporary directory.
@@ -190,14 +191,9 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 func TestLoadRunsSLOFromRunJSON(t *testing.T) {
 	dir := writeRuns(t, map[string]rendertest.Spec{"a": rendertest.A100()})
 	run := filepath.Join(dir, "a")
-	m, err := rundir.ReadManifest(run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Scenario = json.RawMessage(`{"name":"qualify","slo":{"percentile":95,"ttft":"150ms","max_error_rate":0.01}}`)
-	if err := rundir.WriteManifest(run, m); err != nil {
-		t.Fatal(err)
-	}
+	rundirtest.EditManifest(t, run, func(m *rundir.Manifest) {
+		m.Scenario = json.RawMessage(`{"name":"qualify","slo":{"percentile":95,"ttft":"150ms","max_error_rate":0.01}}`)
+	})
 	_, slo, src, err := LoadRuns([]string{run}, report.SLO{})
 	if err != nil {
 		t.Fatal(err)

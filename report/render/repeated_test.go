@@ -10,6 +10,7 @@ import (
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // TestLoadRunsWarnsOnARunGivenTwice: the same run directory given twice
@@ -56,14 +57,9 @@ func TestLoadRunsWarnsOnACopyOfARun(t *testing.T) {
 		if err := rendertest.WriteRun(d, rendertest.A100()); err != nil {
 			t.Fatal(err)
 		}
-		m, err := rundir.ReadManifest(d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.Host.PID = 4000 + i
-		if err := rundir.WriteManifest(d, m); err != nil {
-			t.Fatal(err)
-		}
+		rundirtest.EditManifest(t, d, func(m *rundir.Manifest) {
+			m.Host.PID = 4000 + i
+		})
 	}
 	if err := os.CopyFS(cp, os.DirFS(a)); err != nil {
 		t.Fatal(err)
