@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -19,8 +20,9 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 )
 
-// The history subcommands (add, list, show, trend) as functions of their
-// options: the command line fills CommandOptions and calls one of them.
+// The history subcommands (add, list, show, trend, remove, mark, unmark)
+// as functions of their options: the command line fills CommandOptions and
+// calls one of them.
 
 // CommandOptions is the input of every history subcommand.
 type CommandOptions struct {
@@ -117,7 +119,7 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 		if dup, ok := errors.AsType[*DuplicateError](err); ok {
 			line, err = fmt.Sprintf("%s: already in the history as #%d", printable.Text(dir), dup.ID), nil
 			if e.NewLevel {
-				err = s.MarkNewLevel(ctx, dup.ID)
+				_, err = s.SetNewLevel(ctx, dup.ID, true)
 			}
 		}
 		if err != nil {
@@ -179,19 +181,16 @@ func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 
 // RunShow shows one entry.
 func RunShow(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
-	if len(o.Args) != 1 {
-		return errors.New("history show takes one ID")
-	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(o.Args[0], "#"), 10, 64)
+	ids, err := parseIDs("show", o.Args, true)
 	if err != nil {
-		return fmt.Errorf("history show %s: want a numeric ID", o.Args[0])
+		return err
 	}
 	s, err := OpenSpecReading(ctx, o.Store)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	e, err := s.Get(ctx, id)
+	e, err := s.Get(ctx, ids[0])
 	if err != nil {
 		return err
 	}
@@ -199,6 +198,108 @@ func RunShow(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 		return writeJSON(stdout, e)
 	}
 	return e.WriteText(stdout)
+}
+
+// RunRemove removes stored runs by ID, all or none: a run added by mistake
+// (a night on a misconfigured box) leaves the baselines. Run directories
+// are left as they are.
+func RunRemove(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
+	ids, err := parseIDs("remove", o.Args, false)
+	if err != nil {
+		return err
+	}
+	// Reading: a store that does not exist holds no ID and is not made.
+	s, err := OpenSpecReading(ctx, o.Store)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	gone, err := s.Remove(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, e := range gone {
+		line := fmt.Sprintf("#%d removed (%s, scenario %s, model %s, started %s)", e.ID, printable.Text(e.RunDir),
+			printable.Text(e.Scenario), printable.Text(e.Model), e.Started.UTC().Format(time.RFC3339))
+		if e.NewLevel {
+			line += "; it was marked a new level: baselines start from the newest mark left, if any"
+		}
+		fmt.Fprintln(stdout, line)
+	}
+	fmt.Fprintln(stdout, "the run directories are left as they are")
+	return nil
+}
+
+// RunMark marks one stored run a new level by ID, as add --new-level does
+// for a run directory: for a run whose directory is gone (a CI artifact
+// that expired).
+func RunMark(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
+	return setNewLevel(ctx, o, stdout, true)
+}
+
+// RunUnmark takes back the new-level mark of stored runs by ID: a level
+// accepted by mistake stops cutting the baselines.
+func RunUnmark(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
+	return setNewLevel(ctx, o, stdout, false)
+}
+
+// setNewLevel is mark (one ID) and unmark (one or more): each run's line
+// says what changed, every ID checked before any is changed.
+func setNewLevel(ctx context.Context, o CommandOptions, stdout io.Writer, on bool) error {
+	name := map[bool]string{true: "mark", false: "unmark"}[on]
+	ids, err := parseIDs(name, o.Args, on)
+	if err != nil {
+		return err
+	}
+	s, err := OpenSpecReading(ctx, o.Store) // as remove's
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for _, id := range ids {
+		if _, err := s.Get(ctx, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		was, err := s.SetNewLevel(ctx, id, on)
+		if err != nil {
+			return err
+		}
+		switch {
+		case was == on && on:
+			fmt.Fprintf(stdout, "#%d: already marked a new level\n", id)
+		case was == on:
+			fmt.Fprintf(stdout, "#%d: not marked a new level; nothing to take back\n", id)
+		case on:
+			fmt.Fprintf(stdout, "#%d: %s\n", id, strings.TrimPrefix(newLevelNote, "; "))
+		default:
+			fmt.Fprintf(stdout, "#%d: new-level mark taken back: baselines start from the newest mark left, if any\n", id)
+		}
+	}
+	return nil
+}
+
+// parseIDs reads the history IDs of subcommand cmd ("7" or "#7"), each
+// once; one says it takes exactly one.
+func parseIDs(cmd string, args []string, one bool) ([]int64, error) {
+	switch {
+	case one && len(args) != 1:
+		return nil, fmt.Errorf("history %s takes one ID (inferbench history list shows them)", cmd)
+	case len(args) == 0:
+		return nil, fmt.Errorf("history %s takes one or more IDs (inferbench history list shows them)", cmd)
+	}
+	var ids []int64
+	for _, a := range args {
+		id, err := strconv.ParseInt(strings.TrimPrefix(a, "#"), 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("history %s %s: want a numeric ID, as inferbench history list shows them", cmd, printable.Text(a))
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }
 
 // RunTrend prints a metric's trend, or plots it with o.Out.

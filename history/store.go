@@ -350,19 +350,69 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	return id, nil
 }
 
-// MarkNewLevel marks the stored entry id as a new level (Entry.NewLevel),
-// for a run added before it was accepted.
-func (s *Store) MarkNewLevel(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, s.d.bind(`UPDATE runs SET new_level = 1 WHERE id = ?`), id)
-	if err == nil {
-		if n, _ := res.RowsAffected(); n == 0 {
-			err = ErrNotFound
+// SetNewLevel marks the stored entry id a new level (Entry.NewLevel), for a
+// run added before it was accepted, or with on false takes the mark back.
+// It reports whether the entry was marked before.
+func (s *Store) SetNewLevel(ctx context.Context, id int64, on bool) (was bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var mark int
+		err := tx.QueryRowContext(ctx, s.d.bind(`SELECT new_level FROM runs WHERE id = ?`), id).Scan(&mark)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
 		}
-	}
+		was = mark != 0
+		_, err = tx.ExecContext(ctx, s.d.bind(`UPDATE runs SET new_level = ? WHERE id = ?`), boolInt(on), id)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("history %s: #%d: %w", s.where, id, err)
+		return false, fmt.Errorf("history %s: #%d: %w", s.where, id, err)
 	}
-	return nil
+	return was, nil
+}
+
+// Remove deletes the entries ids, with their metrics, in one transaction
+// and returns them as they were, in the order asked. An ID that is not
+// stored removes none of them (an error wrapping ErrNotFound). Run
+// directories are not touched: the store only holds copies.
+func (s *Store) Remove(ctx context.Context, ids []int64) ([]*Entry, error) {
+	var gone []*Entry
+	var at int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			at = id
+			e, err := scanEntry(tx.QueryRowContext(ctx, s.d.bind(`SELECT `+entryColumns+` FROM runs WHERE id = ?`), id))
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			} else if err != nil {
+				return err
+			}
+			// run_metrics rows go with it (ON DELETE CASCADE).
+			if _, err := tx.ExecContext(ctx, s.d.bind(`DELETE FROM runs WHERE id = ?`), id); err != nil {
+				return err
+			}
+			gone = append(gone, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("history %s: #%d: %w", s.where, at, err)
+	}
+	return gone, nil
+}
+
+// inTx runs f in a transaction, committed when f returns nil.
+func (s *Store) inTx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // boolInt stores a bool as SQLite and PostgreSQL both take it: 0 or 1.
