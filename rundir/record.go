@@ -155,7 +155,9 @@ type ErrorClass string
 const (
 	// RateLimited: HTTP 429, or an in-stream error that says so.
 	RateLimited ErrorClass = "rate_limited"
-	// HTTP4xx: any other 4xx answer (bad request, auth, not found).
+	// HTTP4xx: any other 4xx answer (bad request, auth, not found), or a
+	// redirect refused (targets.CheckRedirect: to another origin, or one
+	// that would resend the request without its body).
 	HTTP4xx ErrorClass = "http_4xx"
 	// HTTP5xx: a 5xx answer (server error, overloaded, unavailable).
 	HTTP5xx ErrorClass = "http_5xx"
