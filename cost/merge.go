@@ -307,8 +307,9 @@ func (m *merger) list(dst reflect.Value, items []*node, path []string) error {
 	return nil
 }
 
-// value decodes n into dst. A number must be finite, and a whole number
-// for an integer field: the decoder would make 1.5 layers one layer.
+// value decodes n into dst. A number must be a number in the file (not a
+// string), finite, and a whole number for an integer field: the decoder
+// would make 1.5 layers one layer.
 func (m *merger) value(dst reflect.Value, n *node, path []string) error {
 	name := path[len(path)-1]
 	if !dst.CanFloat() && !dst.CanInt() {
@@ -317,6 +318,13 @@ func (m *merger) value(dst reflect.Value, n *node, path []string) error {
 			return err
 		}
 		dst.Set(v.Elem())
+		return nil
+	}
+	// The decoder would read a quoted "2.5" (or !!str 80) as the number:
+	// a price written as text is refused, as a scenario's numbers are.
+	var t text
+	if err := n.decode(&t); err == nil && t.is {
+		m.problems = append(m.problems, problem{path: path, msg: fmt.Sprintf("%s must be a number, got the string %q", name, t.s)})
 		return nil
 	}
 	var f float64
@@ -341,6 +349,25 @@ func (m *merger) value(dst reflect.Value, n *node, path []string) error {
 		dst.SetInt(int64(f))
 	default:
 		dst.SetFloat(f)
+	}
+	return nil
+}
+
+// text tells a scalar written as a string (quoted, or tagged !!str) from
+// a bare one, which YAML may read either way (1e3 is a string to YAML 1.1,
+// a number to a float field).
+type text struct {
+	is bool
+	s  string
+}
+
+func (t *text) UnmarshalYAML(n ast.Node) error {
+	if tn, ok := n.(*ast.TagNode); ok && tn.Start != nil && tn.Start.Value == "!!str" {
+		t.is, t.s = true, tn.Value.GetToken().Value
+		return nil
+	}
+	if tk := n.GetToken(); tk != nil && (tk.Type == token.DoubleQuoteType || tk.Type == token.SingleQuoteType) {
+		t.is, t.s = true, tk.Value
 	}
 	return nil
 }

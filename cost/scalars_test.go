@@ -45,17 +45,20 @@ func TestPricesScalarsAsTheTypedDecodeReadsThem(t *testing.T) {
 // removed) read differently, so they failed after the merge with Go's
 // words and no place ("merge catalogs: json: cannot unmarshal number 1.5
 // into Go struct field Model.models.layers of type int"). A fraction in an
-// integer field, which the typed decode would cut to a whole number, and a
-// quoted "inf" or "nan", which it reads as a number, are now refused at
-// their file:line:col; a tagged !!int under a string field is read as the
-// typed decode reads it.
+// integer field, which the typed decode would cut to a whole number, is
+// now refused at its file:line:col; a tagged !!int under a string field is
+// read as the typed decode reads it. A number written as a string (quoted,
+// or tagged !!str), which the typed decode reads as the number ("2.5" as
+// 2.5, "inf" as +Inf), is refused as a scenario's is: the quotes say the
+// value was meant as text, and a price must not be a guess at it.
 func TestPricesValuesTheTypedDecodeReadsDifferently(t *testing.T) {
 	for _, tt := range []struct{ prices, at, msg string }{
 		{"models:\n  - id: llama-3-8b\n    layers: 1.5\n", "3:13", "models.llama-3-8b.layers: layers must be a whole number, got 1.5"},
-		{"models:\n  - id: llama-3-8b\n    kv_heads: \"2.5\"\n", "3:15", "kv_heads must be a whole number, got 2.5"},
-		{"gpus:\n  - id: h100-sxm\n    offers:\n      - id: owned-8x\n        pue: \"inf\"\n", "5:14", "pue must be a finite number, got .inf"},
-		{"gpus:\n  - id: h100-sxm\n    tdp_w: \"-Inf\"\n", "3:12", "tdp_w must be a finite number, got -.inf"},
-		{"apis:\n  - id: openai/gpt-4o\n    usd_per_1m_input: \"nan\"\n", "3:23", "usd_per_1m_input must be a finite number, got .nan"},
+		{"models:\n  - id: llama-3-8b\n    kv_heads: \"2.5\"\n", "3:15", `kv_heads must be a number, got the string "2.5"`},
+		{"gpus:\n  - id: h100-sxm\n    offers:\n      - id: owned-8x\n        pue: \"inf\"\n", "5:14", `pue must be a number, got the string "inf"`},
+		{"gpus:\n  - id: h100-sxm\n    tdp_w: '-Inf'\n", "3:12", `gpus.h100-sxm.tdp_w: tdp_w must be a number, got the string "-Inf"`},
+		{"apis:\n  - id: openai/gpt-4o\n    usd_per_1m_input: \"nan\"\n", "3:23", `usd_per_1m_input must be a number, got the string "nan"`},
+		{"gpus:\n  - id: h100-sxm\n    offers:\n      - id: aws-p5-od\n        usd_per_gpu_hour: !!str 80\n", "5:32", `usd_per_gpu_hour must be a number, got the string "80"`},
 	} {
 		refusedAt(t, tt.prices, tt.at, tt.msg)
 	}
