@@ -26,7 +26,7 @@ func sweepSnapshot() Snapshot {
 			{Plan: LevelPlan{Level: 8, Requests: 200}, StartNS: 30e9, EndNS: 60e9, Done: 200, OK: 198, Failed: 2, Finished: 2,
 				Result: &Result{Level: 8, OK: 198, Failed: 2, TTFTP95: 1520.3, TPOTP95: 25.1, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 2211.04,
 					SLO: VerdictFail, Reasons: []string{"error rate 1.0% > 0.5%", "TTFT p95 1520.3 ms > 1s"}}},
-			{Plan: LevelPlan{Level: 16, Requests: 200, Warmup: 16}, Running: true, StartNS: 60e9, Done: 123, OK: 105, Failed: 2,
+			{Plan: LevelPlan{Level: 16, Requests: 200, Warmup: 16}, Running: true, StartNS: 60e9, Done: 123, LastDoneNS: 74.9e9, OK: 105, Failed: 2,
 				Window: Rolling{SpanNS: 5e9, Completed: 55, OK: 54, TTFT: Quantiles{N: 54, P50: 412.4, P95: 980.25},
 					TPOT: Quantiles{N: 54, P50: 20, P95: 31}, RequestsPerS: 11, OutputTokensPerS: 1234.4}},
 		}}
@@ -126,22 +126,56 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-// TestRenderETA pins the ETA: requests left at the rolling rate, or the
-// time left of a duration, the sooner of the two.
+// TestRenderETA pins the ETA: requests left at the level's pace so far,
+// counted down from its latest completion, or the time left of a
+// duration, the sooner of the two.
 func TestRenderETA(t *testing.T) {
-	l := LevelSnapshot{Plan: LevelPlan{Requests: 200, Warmup: 16}, Done: 123, Window: Rolling{RequestsPerS: 11}}
-	left := float64(93)
-	if eta, ok := levelETA(&l, 0); !ok || eta != int64(left/11*1e9) {
-		t.Errorf("count: ETA %d, %v; want 93 / 11 s", eta, ok)
+	// 123 done (16 warm-up, 200 measured) in the 12.3 s from the level's
+	// start at 60 s to its latest completion: 100 ms each, 93 left.
+	l := LevelSnapshot{Plan: LevelPlan{Requests: 200, Warmup: 16}, StartNS: 60e9, Done: 123, LastDoneNS: 72.3e9,
+		Window: Rolling{RequestsPerS: 3}}
+	for _, tt := range []struct {
+		elapsed, want int64
+		why           string
+	}{
+		{12.3e9, 9.3e9, "at the completion: 93 × 100 ms (not 93 / 3 s, the window's rate)"},
+		{12.35e9, 9.25e9, "50 ms after it: counted down"},
+		{12.9e9, 9.2e9, "overdue by 500 ms: the 92 left after the next one"},
+	} {
+		if eta, ok := levelETA(&l, tt.elapsed); !ok || eta != tt.want {
+			t.Errorf("%s: ETA %d, %v; want %d", tt.why, eta, ok, tt.want)
+		}
 	}
 	l.Plan.Duration = 10 * time.Second
 	if eta, ok := levelETA(&l, 7e9); !ok || eta != 3e9 {
 		t.Errorf("count and duration: ETA %d, %v; want the 3 s left of the duration", eta, ok)
 	}
-	l.Plan.Duration, l.Window.RequestsPerS = 0, 0
+	l.Plan.Duration, l.Done, l.LastDoneNS = 0, 0, 0
 	if _, ok := levelETA(&l, 7e9); ok {
 		t.Error("ETA told with no completion yet")
 	}
+}
+
+// TestETASteady: at concurrency 1 and 1.3 s a request (the mock's 128
+// tokens at 10 ms), the ETA plus the time is the level's end at every
+// frame, 4 a second, completions or not. With the rolling window's rate
+// (3 or 4 completions in 5 s) the end moved by up to 11 s from one frame to
+// the next (0:35, 0:46, 0:33 as a user saw it).
+func TestETASteady(t *testing.T) {
+	const every, total = 1.3e9, 60
+	l := LevelSnapshot{Plan: LevelPlan{Requests: total}, StartNS: 0}
+	for now := int64(every); now < total*every-every; now += 250e6 {
+		l.Done = now / every
+		l.LastDoneNS = l.Done * every
+		eta, ok := levelETA(&l, now)
+		if end := now + eta; !ok || end < total*every-1e3 || end > total*every+1e3 {
+			t.Fatalf("at %v (%d done): ETA %v, %v: the end at %v; want %v", time.Duration(now), l.Done, time.Duration(eta), ok,
+				time.Duration(end), time.Duration(total*every))
+		}
+	}
+}
+
+func TestFmt(t *testing.T) {
 	if got := fmtDur(3723e9); got != "1:02:03" {
 		t.Errorf("fmtDur(3723 s) = %q", got)
 	}

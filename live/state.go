@@ -130,8 +130,9 @@ type levelAcc struct {
 	// workSent is the earliest send of the level's records other than the
 	// probe (-1: none): where a followed run's level starts.
 	workSent int64
-	// done counts completed requests (warm-up included, retried attempts not).
-	done, warmupDone int64
+	// done counts completed requests (warm-up included, retried attempts not);
+	// lastDone is when the latest of them completed.
+	done, warmupDone, lastDone int64
 	// Measured stage, as report counts it.
 	ok, failed, retried int64
 	outTok              int64
@@ -339,6 +340,9 @@ func (s *State) Add(r *rundir.Record) {
 		a.steady.Add(r, false) // goodput is not judged live
 	} else {
 		a.steady.AddWarmup(r, false) // its worker's start and work (steady.go)
+	}
+	if planned == 1 && !r.Retried {
+		a.lastDone = max(a.lastDone, e.done)
 	}
 	switch {
 	case r.Retried:
@@ -600,8 +604,10 @@ type LevelSnapshot struct {
 	// Probing: the level's spread probe is in flight (Plan.SpreadProbe);
 	// StartNS is then when the probe was sent.
 	Probing bool `json:"probing,omitempty"`
-	// Done counts the requests completed, warm-up included.
-	Done int64 `json:"done"`
+	// Done counts the requests completed, warm-up included; LastDoneNS is
+	// when the latest of them completed.
+	Done       int64 `json:"done"`
+	LastDoneNS int64 `json:"last_done_ns,omitempty"`
 	// OK and Failed count measured requests.
 	OK     int64 `json:"ok"`
 	Failed int64 `json:"failed"`
@@ -680,7 +686,7 @@ func (s *State) Snapshot() Snapshot {
 	last := -1
 	for i, a := range s.levels {
 		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, BeganNS: a.beganNS, EndNS: a.endNS, Probing: a.probing && a.running,
-			Done: a.done, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished, Look: a.look}
+			Done: a.done, LastDoneNS: a.lastDone, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished, Look: a.look}
 		if a.implicit {
 			ls.BeganNS = a.firstSent
 		}
