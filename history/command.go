@@ -181,53 +181,38 @@ func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 
 // RunShow shows one entry.
 func RunShow(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
-	ids, err := parseIDs("show", o.Args, true)
-	if err != nil {
-		return err
-	}
-	s, err := OpenSpecReading(ctx, o.Store)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	e, err := s.Get(ctx, ids[0])
-	if err != nil {
-		return err
-	}
-	if o.Format == "json" {
-		return writeJSON(stdout, e)
-	}
-	return e.WriteText(stdout)
+	return withIDs(ctx, o, "show", true, func(s *Store, ids []int64) error {
+		e, err := s.Get(ctx, ids[0])
+		if err != nil {
+			return err
+		}
+		if o.Format == "json" {
+			return writeJSON(stdout, e)
+		}
+		return e.WriteText(stdout)
+	})
 }
 
 // RunRemove removes stored runs by ID, all or none: a run added by mistake
 // (a night on a misconfigured box) leaves the baselines. Run directories
 // are left as they are.
 func RunRemove(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
-	ids, err := parseIDs("remove", o.Args, false)
-	if err != nil {
-		return err
-	}
-	// Reading: a store that does not exist holds no ID and is not made.
-	s, err := OpenSpecReading(ctx, o.Store)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	gone, err := s.Remove(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for _, e := range gone {
-		line := fmt.Sprintf("#%d removed (%s, scenario %s, model %s, started %s)", e.ID, printable.Text(e.RunDir),
-			printable.Text(e.Scenario), printable.Text(e.Model), e.Started.UTC().Format(time.RFC3339))
-		if e.NewLevel {
-			line += "; it was marked a new level: baselines start from the newest mark left, if any"
+	return withIDs(ctx, o, "remove", false, func(s *Store, ids []int64) error {
+		gone, err := s.Remove(ctx, ids)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintln(stdout, line)
-	}
-	fmt.Fprintln(stdout, "the run directories are left as they are")
-	return nil
+		for _, e := range gone {
+			line := fmt.Sprintf("#%d removed (%s, scenario %s, model %s, started %s)", e.ID, printable.Text(e.RunDir),
+				printable.Text(e.Scenario), printable.Text(e.Model), e.Started.UTC().Format(time.RFC3339))
+			if e.NewLevel {
+				line += "; it was marked a new level: baselines start from the newest mark left, if any"
+			}
+			fmt.Fprintln(stdout, line)
+		}
+		fmt.Fprintln(stdout, "the run directories are left as they are")
+		return nil
+	})
 }
 
 // RunMark marks one stored run a new level by ID, as add --new-level does
@@ -247,37 +232,46 @@ func RunUnmark(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error
 // says what changed, every ID checked before any is changed.
 func setNewLevel(ctx context.Context, o CommandOptions, stdout io.Writer, on bool) error {
 	name := map[bool]string{true: "mark", false: "unmark"}[on]
-	ids, err := parseIDs(name, o.Args, on)
+	return withIDs(ctx, o, name, on, func(s *Store, ids []int64) error {
+		for _, id := range ids {
+			if _, err := s.Get(ctx, id); err != nil {
+				return err
+			}
+		}
+		for _, id := range ids {
+			was, err := s.SetNewLevel(ctx, id, on)
+			if err != nil {
+				return err
+			}
+			switch {
+			case was == on && on:
+				fmt.Fprintf(stdout, "#%d: already marked a new level\n", id)
+			case was == on:
+				fmt.Fprintf(stdout, "#%d: not marked a new level; nothing to take back\n", id)
+			case on:
+				fmt.Fprintf(stdout, "#%d: %s\n", id, strings.TrimPrefix(newLevelNote, "; "))
+			default:
+				fmt.Fprintf(stdout, "#%d: new-level mark taken back: baselines start from the newest mark left, if any\n", id)
+			}
+		}
+		return nil
+	})
+}
+
+// withIDs calls f with the store and the IDs of the subcommand cmd's
+// arguments (parseIDs). The store is opened as for reading: one that does
+// not exist holds no ID and is not made; an existing one is written.
+func withIDs(ctx context.Context, o CommandOptions, cmd string, one bool, f func(*Store, []int64) error) error {
+	ids, err := parseIDs(cmd, o.Args, one)
 	if err != nil {
 		return err
 	}
-	s, err := OpenSpecReading(ctx, o.Store) // as remove's
+	s, err := OpenSpecReading(ctx, o.Store)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	for _, id := range ids {
-		if _, err := s.Get(ctx, id); err != nil {
-			return err
-		}
-	}
-	for _, id := range ids {
-		was, err := s.SetNewLevel(ctx, id, on)
-		if err != nil {
-			return err
-		}
-		switch {
-		case was == on && on:
-			fmt.Fprintf(stdout, "#%d: already marked a new level\n", id)
-		case was == on:
-			fmt.Fprintf(stdout, "#%d: not marked a new level; nothing to take back\n", id)
-		case on:
-			fmt.Fprintf(stdout, "#%d: %s\n", id, strings.TrimPrefix(newLevelNote, "; "))
-		default:
-			fmt.Fprintf(stdout, "#%d: new-level mark taken back: baselines start from the newest mark left, if any\n", id)
-		}
-	}
-	return nil
+	return f(s, ids)
 }
 
 // parseIDs reads the history IDs of subcommand cmd ("7" or "#7"), each
