@@ -6,17 +6,29 @@ package typo
 
 import "strings"
 
-// Nearest returns the candidate within two edits of key (the closest, the
-// first on a tie), or "" when none is. Case is no edit: --target VLLM is
-// near vllm (it was four edits away, and the message listed every kind
-// instead).
+// Nearest returns the candidate key is the start of (three characters or
+// more; the closest of several, the first on a tie), else the candidate
+// within two edits of key (the closest, the first on a tie), or "" when
+// none is. Case is no edit: --target VLLM is near vllm (it was four edits
+// away, and the message listed every kind instead). A start comes before
+// an edit: --gpu h100 means h100-sxm, though h200 is one edit from it, and
+// a100 one of the a100s, not the a10g.
 func Nearest(key string, candidates []string) string {
 	best, bestD := "", 3
+	start, startD := "", -1
 	lk := strings.ToLower(key)
 	for _, c := range candidates {
-		if d := editDistance(lk, strings.ToLower(c)); d < bestD {
+		lc := strings.ToLower(c)
+		d := editDistance(lk, lc)
+		if len(lk) >= 3 && strings.HasPrefix(lc, lk) && (startD < 0 || d < startD) {
+			start, startD = c, d
+		}
+		if d < bestD {
 			best, bestD = c, d
 		}
+	}
+	if start != "" && bestD != 0 {
+		return start
 	}
 	return best
 }

@@ -21,6 +21,14 @@ func TestNearest(t *testing.T) {
 	if got := Nearest("concurency", []string{"c", "concurrency", "max-concurrency"}); got != "concurrency" {
 		t.Errorf("closest: %q; want concurrency", got)
 	}
+	// A start of a name comes before an edit: h100 is one edit from h200
+	// but the start of h100-sxm (it suggested h200), a100 one from a10g; of several starts, the closest.
+	gpus := []string{"h100-sxm", "h200", "a100-80gb", "a100-40gb", "a10g"}
+	for key, want := range map[string]string{"h100": "h100-sxm", "A100": "a100-80gb", "a10": "a10g", "a10g": "a10g", "A100-": "a100-80gb", "h2": "h200", "h20": "h200"} {
+		if got := Nearest(key, gpus); got != want {
+			t.Errorf("Nearest(%q) = %q; want %q", key, got, want)
+		}
+	}
 }
 
 func TestEditDistance(t *testing.T) {
