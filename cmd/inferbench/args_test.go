@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -163,4 +165,22 @@ func TestNonFiniteNumberFlags(t *testing.T) {
 		t.Fatal("no number flag found")
 	}
 	t.Logf("%d cases", n)
+}
+
+// TestTargetFlagsNamedInErrors: a target value typed on the command line is
+// refused by the flag's name, as the load flags are; it was named by the
+// YAML path it lands in ("target.kind: unknown kind \"olama\""), a key the
+// user never typed. From a file the path stays, at its file:line:col.
+func TestTargetFlagsNamedInErrors(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	base := []string{"run", "--url", "http://127.0.0.1:1", "--model", "m", "--out", out}
+	checkUsageError(t, `--target: unknown kind "olama" (did you mean "ollama"?)`, append(base, "--target", "olama")...)
+	checkUsageError(t, `--api: unknown API "chatt" (did you mean "chat"?)`, append(base, "--api", "chatt")...)
+	checkUsageError(t, `--target: unknown kind "olama"`, append(base, "--scenario", "nightly", "--target", "olama")...)
+	checkUsageError(t, "--url: must start with http:// or https://", "run", "--url", "ftp://x", "--model", "m", "--out", out)
+	file := filepath.Join(t.TempDir(), "k.yaml")
+	if err := os.WriteFile(file, []byte("name: k\ntarget:\n  kind: olama\nload:\n  concurrency: 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkUsageError(t, `k.yaml:3:9: target.kind: unknown kind "olama"`, append(base, "--scenario", file)...)
 }

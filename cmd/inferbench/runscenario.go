@@ -255,14 +255,15 @@ func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	assign(set(flagRunGPUInterval), &s.GPU.Interval, scenarios.Duration(c.Duration(flagRunGPUInterval)))
 }
 
-// loadFlags names the flag that sets each load value, so that a problem in
-// a value given on the command line names the flag typed, not the YAML
-// path it lands in (a value from a file keeps its file:line:col).
+// loadFlags names the flag that sets each load and target value, so that a
+// problem in a value given on the command line names the flag typed, not
+// the YAML path it lands in (a value from a file keeps its file:line:col).
 var loadFlags = map[string]string{
 	"load.rate": flagRate, "load.arrival": flagArrival, "load.burstiness": flagBurstiness,
 	"load.ramp_up": flagRampUp, "load.duration": flagDuration, "load.requests": flagRequests,
 	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency, "load.sweep": flagSweep,
 	"load.capacity_search": flagBisect, "load.capacity_search.steps": flagBisect, "load.adaptive.search": "search",
+	"target.kind": flagTarget, "target.api": flagAPI, "target.url": flagURL, "target.model": flagModel,
 }
 
 // searchesForFlagLevels fits a scenario file's capacity searches to the
