@@ -362,8 +362,14 @@ type text struct {
 }
 
 func (t *text) UnmarshalYAML(n ast.Node) error {
+	if an, ok := n.(*ast.AnchorNode); ok && an.Value != nil {
+		n = an.Value // &price "2.5"
+	}
 	if tn, ok := n.(*ast.TagNode); ok && tn.Start != nil && tn.Start.Value == "!!str" {
-		t.is, t.s = true, tn.Value.GetToken().Value
+		t.is = true
+		if tn.Value != nil && tn.Value.GetToken() != nil {
+			t.s = tn.Value.GetToken().Value
+		}
 		return nil
 	}
 	if tk := n.GetToken(); tk != nil && (tk.Type == token.DoubleQuoteType || tk.Type == token.SingleQuoteType) {

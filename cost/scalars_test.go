@@ -59,6 +59,8 @@ func TestPricesValuesTheTypedDecodeReadsDifferently(t *testing.T) {
 		{"gpus:\n  - id: h100-sxm\n    tdp_w: '-Inf'\n", "3:12", `gpus.h100-sxm.tdp_w: tdp_w must be a number, got the string "-Inf"`},
 		{"apis:\n  - id: openai/gpt-4o\n    usd_per_1m_input: \"nan\"\n", "3:23", `usd_per_1m_input must be a number, got the string "nan"`},
 		{"gpus:\n  - id: h100-sxm\n    offers:\n      - id: aws-p5-od\n        usd_per_gpu_hour: !!str 80\n", "5:32", `usd_per_gpu_hour must be a number, got the string "80"`},
+		{"gpus:\n  - id: h100-sxm\n    tdp_w: &w \"700\"\n", "3:15", `tdp_w must be a number, got the string "700"`},
+		{"gpus:\n  - id: h100-sxm\n    tdp_w: !!str\n", "3:13", `tdp_w must be a number, got the string "null"`},
 	} {
 		refusedAt(t, tt.prices, tt.at, tt.msg)
 	}
