@@ -80,7 +80,7 @@ func TestCostRunUsesTheRunsMeasuredEnergy(t *testing.T) {
 
 // crossover --run DIR --gpus N on a run whose telemetry saw another count
 // prices N GPUs a replica at the capacity measured on the run's GPUs, not
-// scaled: that is said, since a buyer reading "24 (3 replica(s) of 8)" on a
+// scaled: that is said, since a buyer reading "24 (3 replicas of 8)" on a
 // 1-GPU run would take the capacity for 8 GPUs'. With the run's own count
 // nothing is said.
 func TestCrossoverSaysGPUsIsNotTheRunsCount(t *testing.T) {
@@ -100,7 +100,7 @@ func TestCrossoverSaysGPUsIsNotTheRunsCount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.Contains(b.String(), "measured on 1 GPU(s)"); got != c.want {
+		if got := strings.Contains(b.String(), "measured on 1 GPU,"); got != c.want {
 			t.Errorf("--gpus %d: note said %v, want %v:\n%s", c.gpus, got, c.want, b.String())
 		}
 	}

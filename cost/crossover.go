@@ -3,6 +3,8 @@ package cost
 import (
 	"errors"
 	"fmt"
+
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // CrossoverInput is a monthly volume, an API price and a self-hosted option
@@ -149,7 +151,7 @@ func (x *Crossover) Table() *Table {
 	add("monthly tokens", Tokens(x.MonthlyTokens))
 	add("API price per 1M tokens", USD(x.APIUSDPer1M))
 	add("API monthly", USD(x.APIMonthlyUSD))
-	add("GPUs needed", fmt.Sprintf("%d (%d replica(s) of %d)", x.GPUsNeeded, x.Replicas, x.GPUsPerReplica))
+	add("GPUs needed", fmt.Sprintf("%d (%s of %d)", x.GPUsNeeded, printable.Count(x.Replicas, "replica"), x.GPUsPerReplica))
 	add("GPU month (730 h)", USD(x.GPUMonthUSD))
 	add("ops month", USD(x.OpsMonthUSD))
 	add("self-hosted monthly", USD(x.SelfHostedMonthlyUSD))

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // Defaults of crossover: without --run and --gpu it prices an A100 80GB
@@ -145,8 +147,8 @@ func crossoverGPU(cat *Catalog, o *CrossoverOptions, in *CrossoverInput) ([]stri
 		// The capacity is the run's, measured on its own GPUs; --gpus does
 		// not scale it (tensor parallelism is not linear), so say so.
 		if _, names := o.Runs.GPU(o.RunDir); len(names) > 0 && len(names) != o.GPUs {
-			notes = append(notes, fmt.Sprintf("--gpus %d: a replica of %d GPUs is priced at %s's capacity, measured on %d GPU(s), not scaled to %d",
-				o.GPUs, o.GPUs, o.RunDir, len(names), o.GPUs))
+			notes = append(notes, fmt.Sprintf("--gpus %d: a replica of %s is priced at %s's capacity, measured on %s, not scaled to %d",
+				o.GPUs, printable.Count(o.GPUs, "GPU"), o.RunDir, printable.Count(len(names), "GPU"), o.GPUs))
 		}
 	}
 	return notes, nil

@@ -117,7 +117,7 @@ func gpuLine(g *GPULevel) string {
 	if g.OutputTokensPerJ != nil {
 		parts = append(parts, fmt.Sprintf("%.2f output tok/J", *g.OutputTokensPerJ))
 	}
-	s := fmt.Sprintf("GPU (%d device(s), %d samples): %s\n", g.GPUs, g.Samples, strings.Join(parts, "; "))
+	s := fmt.Sprintf("GPU (%s, %d samples): %s\n", printable.Count(g.GPUs, "device"), g.Samples, strings.Join(parts, "; "))
 	if g.Throttled {
 		s += fmt.Sprintf("WARNING: GPU throttled %.0f%% of the window: %s\n", 100*derefOr(g.ThrottledShare, 0), g.ThrottleWords())
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/servermetrics"
 	"github.com/inferbench/inferbench/targets"
@@ -78,7 +79,7 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 		m.GPUBackend = o.GPUBackend
 		if devs, derr := sampler.Devices(ctx); derr == nil {
 			m.GPUs, _ = json.Marshal(devs)
-			fmt.Fprintf(log, "inferbench: GPU telemetry: %s, %d device(s)\n", o.GPUBackend, len(devs))
+			fmt.Fprintf(log, "inferbench: GPU telemetry: %s, %s\n", o.GPUBackend, printable.Count(len(devs), "device"))
 		} else {
 			fmt.Fprintf(log, "inferbench: warning: GPU inventory: %v\n", derr)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/internal/cmdline"
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/merge"
 )
@@ -73,7 +74,7 @@ func runMerge(_ context.Context, o *mergeOptions, stdout, stderr io.Writer) erro
 	for _, w := range res.Warnings {
 		fmt.Fprintln(stderr, "inferbench: warning:", w)
 	}
-	fmt.Fprintf(stderr, "inferbench: merged %d shard(s), %d records → %s\n", len(res.Manifest.Merged.Shards), res.Manifest.Records, o.Out)
+	fmt.Fprintf(stderr, "inferbench: merged %s, %d records → %s\n", printable.Count(len(res.Manifest.Merged.Shards), "shard"), res.Manifest.Records, o.Out)
 	if o.Quiet {
 		return nil
 	}

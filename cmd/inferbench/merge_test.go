@@ -209,7 +209,7 @@ func TestShardsMergeLikeOneProcess(t *testing.T) {
 	}{
 		{[]string{shards[0], single}, "is not a shard"},
 		{[]string{shards[0], shards[0], shards[1], shards[2]}, "given twice"},
-		{[]string{shards[0], shards[1]}, "shard(s) 2, 3 of 4 missing"},
+		{[]string{shards[0], shards[1]}, "shards 2, 3 of 4 missing"},
 	} {
 		_, stderr, code := mergeApp(t, append([]string{"--out", filepath.Join(dir, "refused")}, tc.dirs...)...)
 		if code != exitUsage || !strings.Contains(stderr, tc.want) {

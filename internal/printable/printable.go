@@ -77,3 +77,17 @@ func MarkdownRow(cells []string) string {
 	b.WriteString("\n")
 	return b.String()
 }
+
+// Count is n and noun, plural unless n is 1: "1 metric", "3 metrics".
+func Count(n int, noun string) string {
+	return strconv.Itoa(n) + " " + Plural(n, noun)
+}
+
+// Plural is noun, with an s unless n is 1 (a regular plural: the nouns
+// counted in output all take one): "level 8", "levels 8, 16".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
+}

@@ -47,3 +47,19 @@ func TestMarkdownRow(t *testing.T) {
 		t.Errorf("MarkdownRow = %q, want %q", got, want)
 	}
 }
+
+// TestCount: a count reads as English, not "1 device(s)" or "4 metric(s)"
+// as compare's verdict, the GPU line and the cost titles read before.
+func TestCount(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 GPUs"}, {1, "1 GPU"}, {2, "2 GPUs"}, {24, "24 GPUs"}} {
+		if got := Count(tt.n, "GPU"); got != tt.want {
+			t.Errorf("Count(%d, GPU) = %q; want %q", tt.n, got, tt.want)
+		}
+	}
+	if got := Plural(1, "level") + " 8, " + Plural(2, "level") + " 8, 16"; got != "level 8, levels 8, 16" {
+		t.Errorf("Plural: %q", got)
+	}
+}

@@ -118,7 +118,7 @@ func (r *Result) footer() string {
 	for _, row := range regs {
 		names = append(names, fmt.Sprintf("%s at level %g", row.Title, row.Level)+parenthesized(flagged(r.Flags, row.Level)))
 	}
-	return fmt.Sprintf("%sverdict: REGRESSION in %d metric(s): %s", note, len(regs), strings.Join(names, ", "))
+	return fmt.Sprintf("%sverdict: REGRESSION in %s: %s", note, printable.Count(len(regs), "metric"), strings.Join(names, ", "))
 }
 
 // parenthesized is " (s)", or "" for an empty s.
@@ -213,7 +213,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	if len(regs) == 0 {
 		b.WriteString("### inferbench compare: no regression\n\n")
 	} else {
-		fmt.Fprintf(&b, "### inferbench compare: **%d regression(s)**\n\n", len(regs))
+		fmt.Fprintf(&b, "### inferbench compare: **%s**\n\n", printable.Count(len(regs), "regression"))
 		for _, row := range regs {
 			fmt.Fprintf(&b, "- **%s**%s\n", printable.Markdown(Describe(row)), printable.Markdown(parenthesized(flagged(r.Flags, row.Level))))
 		}

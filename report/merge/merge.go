@@ -180,7 +180,7 @@ func check(shards []*shard, partial bool) error {
 				missing = append(missing, strconv.Itoa(i))
 			}
 		}
-		return refuse("shard(s) %s of %d missing (--partial merges the rest, which applied only part of the load)", strings.Join(missing, ", "), n)
+		return refuse("%s %s of %d missing (--partial merges the rest, which applied only part of the load)", printable.Plural(len(missing), "shard"), strings.Join(missing, ", "), n)
 	}
 	return nil
 }

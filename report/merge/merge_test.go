@@ -282,7 +282,7 @@ func TestMergeMissingShard(t *testing.T) {
 	b := writeShard(t, root, "b", shardSpec{index: 2, count: 3, start: t0, records: []*rundir.Record{rec(2, 0, 100, 200)}})
 	_, err := Merge(Options{Dirs: []string{a, b}, Out: filepath.Join(root, "out")})
 	var r *Refused
-	if !errors.As(err, &r) || !strings.Contains(r.Reason, "shard(s) 1 of 3 missing") {
+	if !errors.As(err, &r) || !strings.Contains(r.Reason, "shard 1 of 3 missing") {
 		t.Fatalf("err %v; want shard 1 of 3 missing", err)
 	}
 	res, err := Merge(Options{Dirs: []string{a, b}, Out: filepath.Join(root, "out2"), Partial: true})

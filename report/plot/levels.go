@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 )
 
@@ -210,7 +211,7 @@ func Pareto(runs []Run) *Figure {
 			names = append(names, r.Label+" on no GPU seen (a CPU server or telemetry off: per box)")
 			continue
 		}
-		names = append(names, fmt.Sprintf("%s on %d GPU(s)", r.Label, max(1, r.GPUs)))
+		names = append(names, fmt.Sprintf("%s on %s", r.Label, printable.Count(max(1, r.GPUs), "GPU")))
 	}
 	p.Title.Text = "Per-user speed against throughput per GPU"
 	return figureOf("pareto", "Per-user speed against throughput per GPU",

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
@@ -150,10 +151,10 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		}
 		r := x.r
 		if len(throttled) > 0 {
-			notes = append(notes, fmt.Sprintf("%s: GPU throttled at level(s) %s", r.Label, strings.Join(throttled, ", ")))
+			notes = append(notes, fmt.Sprintf("%s: GPU throttled at %s %s", r.Label, printable.Plural(len(throttled), "level"), strings.Join(throttled, ", ")))
 		}
 		if len(behind) > 0 {
-			notes = append(notes, fmt.Sprintf("%s: MOCK-BEHIND at level(s) %s: a busy host slowed the mock; those levels read slower than the profile", r.Label, strings.Join(behind, ", ")))
+			notes = append(notes, fmt.Sprintf("%s: MOCK-BEHIND at %s %s: a busy host slowed the mock; those levels read slower than the profile", r.Label, printable.Plural(len(behind), "level"), strings.Join(behind, ", ")))
 		}
 	}
 	return unfair, notes

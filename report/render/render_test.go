@@ -172,7 +172,7 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 			t.Errorf("unfair list lacks %q:\n%s", want, all)
 		}
 	}
-	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "h100-sxm: GPU throttled at level(s) 8") || strings.Contains(notes, "level(s) 4") {
+	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "h100-sxm: GPU throttled at level 8") || strings.Contains(notes, "level 4") {
 		t.Errorf("notes = %q; want level 8's throttling (and not level 4's, named as unfair)", c.Notes)
 	}
 	if !strings.Contains(c.Headline, "Not a like-for-like comparison") {

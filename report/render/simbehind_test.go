@@ -43,7 +43,7 @@ func TestQualificationSaysWhenTheMockFellBehind(t *testing.T) {
 	if all := strings.Join(c.Unfair, "\n"); !strings.Contains(all, want) || strings.Contains(all, "h100-sxm, level") {
 		t.Errorf("unfair = %q; want %q and nothing of h100-sxm", c.Unfair, want)
 	}
-	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "a100-80gb: MOCK-BEHIND at level(s) "+fmt.Sprintf("%g", other)+" (3.0 % behind schedule): a busy host slowed the mock") {
+	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "a100-80gb: MOCK-BEHIND at level "+fmt.Sprintf("%g", other)+" (3.0 % behind schedule): a busy host slowed the mock") {
 		t.Errorf("notes = %q; want level %g's lag", c.Notes, other)
 	}
 	out := mdAndHTML(t, rep)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/cost"
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
 )
@@ -315,7 +316,7 @@ func (r *Report) costTable(i int) (table, bool) {
 		return table{}, false
 	}
 	ct := cost.CostsTable("", rr.Costs, nil)
-	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %d GPU(s), GPU %s)", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), rr.GPUs, map[bool]string{true: "stated by the user", false: "from telemetry"}[rr.GPUFrom == cost.FromUser]),
+	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %s, GPU %s)", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), printable.Count(rr.GPUs, "GPU"), map[bool]string{true: "stated by the user", false: "from telemetry"}[rr.GPUFrom == cost.FromUser]),
 		Columns: ct.Columns, Rows: ct.Rows,
 		Notes: append([]string{"$/1M output tokens = $/h / (output tokens/s × 3600) × 1e6, where $/h = GPUs × $/GPU-hour (owned hardware: + electricity), always busy; @50 %, @25 %, @10 %: the box busy that share of the time"}, ct.Notes...)}, true
 }
