@@ -59,6 +59,7 @@ func CollectorPod(o CollectorOptions) (*corev1.Pod, error) {
 	if o.PVC == "" {
 		errs = append(errs, errors.New("k8s: the PersistentVolumeClaim holding the run directories is required"))
 	}
+	errs = append(errs, checkNames(o.Name, o.Namespace, o.Image, o.PVC, "")...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

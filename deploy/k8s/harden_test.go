@@ -25,6 +25,34 @@ func TestObjectsRefuseURLCredentials(t *testing.T) {
 	}
 }
 
+// TestObjectsRefuseBadNames: a name the API server or the kubelet would
+// refuse (a namespace with capitals or an underscore, a claim with an
+// underscore, an image with a space) is refused when the manifest is made,
+// each by its field, all at once; before, the manifest was written and
+// kubectl apply failed, or the pods failed as InvalidImageName. The
+// collector pod checks the same.
+func TestObjectsRefuseBadNames(t *testing.T) {
+	good := Options{Image: "registry.example/inferbench:v1", Shards: 2, Scenario: []byte("name: s\n"), PVC: "inferbench-results",
+		Namespace: "bench", Secret: "inferbench-keys", Name: "nightly-4x"}
+	if _, _, err := Objects(good); err != nil {
+		t.Fatalf("good names: %v", err)
+	}
+	bad := good
+	bad.Name, bad.Namespace, bad.PVC, bad.Secret, bad.Image = "Nightly", "Bad_NS", "my_pvc", "a b", "x y"
+	_, _, err := Objects(bad)
+	for _, want := range []string{`name "Nightly": a lowercase RFC 1123 label`, `namespace "Bad_NS": a lowercase RFC 1123 label`,
+		`PersistentVolumeClaim "my_pvc": a lowercase RFC 1123 subdomain`, `Secret "a b": a lowercase RFC 1123 subdomain`,
+		`image "x y": an image reference holds no white space`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad names: %v; want %q", err, want)
+		}
+	}
+	if _, err := CollectorPod(CollectorOptions{Image: "x\ty", PVC: "p", Namespace: "NS"}); err == nil ||
+		!strings.Contains(err.Error(), `image "x\ty"`) || !strings.Contains(err.Error(), `namespace "NS"`) {
+		t.Errorf("collector with bad names: %v", err)
+	}
+}
+
 // tarNames returns the entry names of a tar stream.
 func tarNames(t *testing.T, b []byte) []string {
 	t.Helper()

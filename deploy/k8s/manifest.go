@@ -13,12 +13,16 @@ import (
 	"fmt"
 	"path"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/targets"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // Paths inside the pod.
@@ -78,6 +82,7 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 	if o.PVC == "" {
 		errs = append(errs, errors.New("k8s: a PersistentVolumeClaim for the run directories is required"))
 	}
+	errs = append(errs, checkNames(o.Name, o.Namespace, o.Image, o.PVC, o.Secret)...)
 	// The URL goes into the Job's args, which anyone who can read the Job
 	// sees: a credential in it is refused, not redacted (the pods need the
 	// URL as given). Keys travel in the Secret.
@@ -167,3 +172,33 @@ func Manifest(o Options) ([]byte, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// checkNames refuses, before anything is applied, the names the API server
+// or the kubelet would refuse later, one error each: the Job's name and
+// its namespace are RFC 1123 labels (the Job's name is a label value of
+// its pods), the claim and the Secret subdomains, and the image a
+// reference without white space or control characters (a Pod with one
+// is accepted and then fails as InvalidImageName). Empty names are left
+// to the checks that require them.
+func checkNames(name, namespace, image, pvc, secret string) []error {
+	var errs []error
+	check := func(what, v string, valid func(string) []string) {
+		if v == "" {
+			return
+		}
+		if msgs := valid(v); len(msgs) > 0 {
+			errs = append(errs, fmt.Errorf("k8s: %s %s: %s", what, printable.Text(strconv.Quote(v)), strings.Join(msgs, "; ")))
+		}
+	}
+	check("name", name, validation.IsDNS1123Label)
+	check("namespace", namespace, validation.IsDNS1123Label)
+	check("PersistentVolumeClaim", pvc, validation.IsDNS1123Subdomain)
+	check("Secret", secret, validation.IsDNS1123Subdomain)
+	check("image", image, func(v string) []string {
+		if i := strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }); i >= 0 {
+			return []string{"an image reference holds no white space or control character"}
+		}
+		return nil
+	})
+	return errs
+}
