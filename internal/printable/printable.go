@@ -1,10 +1,11 @@
 // Package printable owns how text from outside (a run directory, a prices
 // or decision-matrix file, a server) is shown on a terminal and in a
 // Markdown file: Text writes out what would act instead of showing, and
-// Markdown makes it literal Markdown. report, compare, history, merge and
-// cost show names through it; the adapters under targets/ have their own
-// one-line fold of a server's error text (targets.Printable), which the
-// reading side may not import.
+// Markdown makes it literal Markdown; Count and Plural write a count in
+// English. report, compare, history, merge and cost show names through
+// it; the adapters under targets/ have their own one-line fold of a
+// server's error text (targets.Printable), which the reading side may not
+// import.
 package printable
 
 import (
