@@ -20,6 +20,9 @@ type TraceEntry struct {
 	PromptTokens int
 	// OutputTokens is the request's output length in tokens.
 	OutputTokens int
+	// HashIDs counts the line's hash_ids (a Mooncake trace's prompt blocks,
+	// equal ids for equal content): read, not replayed (ReadTrace).
+	HashIDs int
 }
 
 // traceLine is one line of a trace file.
@@ -28,6 +31,12 @@ type traceLine struct {
 	Timestamp    *float64 `json:"timestamp"`
 	PromptTokens *int     `json:"prompt_tokens"`
 	OutputTokens *int     `json:"output_tokens"`
+	// InputLength, OutputLength and HashIDs are a Mooncake trace's names
+	// (kvcache-ai/Mooncake's mooncake_trace.jsonl, replayed by NVIDIA
+	// AIPerf and Dynamo): its timestamp is ms from the first request.
+	InputLength  *int              `json:"input_length"`
+	OutputLength *int              `json:"output_length"`
+	HashIDs      []json.RawMessage `json:"hash_ids"`
 }
 
 // maxTraceMS bounds an arrival time in milliseconds (about 100 days): far
@@ -40,6 +49,14 @@ const maxTraceMS = 1e10
 // (e.g. Unix epoch ms), made relative to the first line's. Fractions of a
 // millisecond are kept; blank lines are skipped and other keys ignored.
 // Arrivals must not go back in time. Errors give the line number.
+//
+// A Mooncake trace's lines, {"timestamp": 3052, "input_length": 7234,
+// "output_length": 794, "hash_ids": [0, 28, 29]}, are read as well: the
+// lengths are its prompt and output tokens. Its hash_ids (blocks of 512
+// prompt tokens, an id shared by requests whose prompts share that block)
+// are counted (TraceEntry.HashIDs) but not replayed: every prompt is
+// built unique, so a server's prefix cache hits less than it would on
+// the trace's own prompts.
 func ReadTrace(r io.Reader) ([]TraceEntry, error) {
 	var out []TraceEntry
 	var clk traceClock
@@ -97,15 +114,24 @@ func parseTraceLine(b []byte, clk *traceClock) (TraceEntry, error) {
 	if !(ms >= 0 && ms <= maxTraceMS) {
 		return TraceEntry{}, fmt.Errorf("arrival must be between 0 and %g ms, got %g", float64(maxTraceMS), ms)
 	}
-	e := TraceEntry{Offset: time.Duration(math.Round(ms * float64(time.Millisecond)))}
+	e := TraceEntry{Offset: time.Duration(math.Round(ms * float64(time.Millisecond))), HashIDs: len(tl.HashIDs)}
 	for _, f := range []struct {
-		name string
-		v    *int
-		dst  *int
-	}{{"prompt_tokens", tl.PromptTokens, &e.PromptTokens}, {"output_tokens", tl.OutputTokens, &e.OutputTokens}} {
+		name, alias string
+		v, av       *int
+		dst         *int
+	}{
+		{"prompt_tokens", "input_length", tl.PromptTokens, tl.InputLength, &e.PromptTokens},
+		{"output_tokens", "output_length", tl.OutputTokens, tl.OutputLength, &e.OutputTokens},
+	} {
+		switch {
+		case f.v != nil && f.av != nil:
+			return TraceEntry{}, fmt.Errorf("give %s or %s, not both", f.name, f.alias)
+		case f.v == nil && f.av != nil:
+			f.name, f.v = f.alias, f.av
+		}
 		switch {
 		case f.v == nil:
-			return TraceEntry{}, fmt.Errorf("no %s", f.name)
+			return TraceEntry{}, fmt.Errorf("no %s (or %s)", f.name, f.alias)
 		case *f.v < 1 || *f.v > MaxLength:
 			return TraceEntry{}, fmt.Errorf("%s must be between 1 and %d, got %d", f.name, MaxLength, *f.v)
 		}

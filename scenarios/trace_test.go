@@ -14,10 +14,10 @@ func TestReadTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []TraceEntry{
-		{0, 512, 128},
-		{12500 * time.Microsecond, 1024, 64},
-		{12500 * time.Microsecond, 100, 1}, // ties keep file order
-		{time.Second, 2048, 256},
+		{0, 512, 128, 0},
+		{12500 * time.Microsecond, 1024, 64, 0},
+		{12500 * time.Microsecond, 100, 1, 0}, // ties keep file order
+		{time.Second, 2048, 256, 0},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ReadTrace (-want +got):\n%s", diff)
@@ -26,7 +26,7 @@ func TestReadTrace(t *testing.T) {
 	got, err = ReadTrace(strings.NewReader(
 		`{"timestamp": 1700000000000, "prompt_tokens": 10, "output_tokens": 5}` + "\n\n" +
 			`{"timestamp": 1700000000250.5, "prompt_tokens": 20, "output_tokens": 6, "id": "r2"}` + "\n"))
-	want = []TraceEntry{{0, 10, 5}, {250500 * time.Microsecond, 20, 6}}
+	want = []TraceEntry{{0, 10, 5, 0}, {250500 * time.Microsecond, 20, 6, 0}}
 	if err != nil || !cmp.Equal(want, got) {
 		t.Errorf("timestamps: ReadTrace = %v, %v; want %v", got, err, want)
 	}
@@ -39,16 +39,47 @@ func TestReadTraceErrors(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{line("0") + line("10") + line("5"), "trace: line 3: arrivals must be in time order: 5ms comes after 10ms"},
 		{line("0") + "\n" + line("-1"), "trace: line 3: arrival must be between 0 and 1e+10 ms, got -1"},
-		{line("0") + `{"offset_ms": 1, "prompt_tokens": 1}`, "trace: line 2: no output_tokens"},
+		{line("0") + `{"offset_ms": 1, "prompt_tokens": 1}`, "trace: line 2: no output_tokens (or output_length)"},
 		{`{"offset_ms": 1, "prompt_tokens": 0, "output_tokens": 1}`, "trace: line 1: prompt_tokens must be between 1 and 16777216, got 0"},
 		{`{"prompt_tokens": 1, "output_tokens": 1}`, "trace: line 1: no offset_ms (or timestamp)"},
 		{`{"offset_ms": 0, "timestamp": 0, "prompt_tokens": 1, "output_tokens": 1}`, "trace: line 1: give offset_ms or timestamp, not both"},
 		{line("0") + `{"timestamp": 5, "prompt_tokens": 1, "output_tokens": 1}`, "trace: line 2: mixes offset_ms and timestamp: use one of them throughout"},
 		{line("0") + `{"offset_ms": "soon"}`, "trace: line 2: offset_ms: a JSON string where a number belongs"},
+		{`{"offset_ms": 0, "prompt_tokens": 1, "input_length": 1, "output_tokens": 1}`, "trace: line 1: give prompt_tokens or input_length, not both"},
+		{`{"timestamp": 0, "input_length": 0, "output_length": 1}`, "trace: line 1: input_length must be between 1 and 16777216, got 0"},
+		{`{"timestamp": 0, "input_length": 5}`, "trace: line 1: no output_tokens (or output_length)"},
 		{"", "trace: no requests"},
 	} {
 		if _, err := ReadTrace(strings.NewReader(tt.in)); err == nil || err.Error() != tt.want {
 			t.Errorf("ReadTrace(%q) = %v;\nwant %s", tt.in, err, tt.want)
+		}
+	}
+}
+
+// TestReadMooncakeTrace: a Mooncake trace (kvcache-ai/Mooncake's FAST'25
+// traces, replayed by AIPerf and Dynamo) is read as it is: timestamp in ms
+// from the first request, input_length and output_length as the prompt
+// and output tokens, hash_ids counted. Before, every line was refused ("no
+// prompt_tokens"). Twelve lines of the conversation trace, as published
+// (testdata/mooncake-conversation-sample.md).
+func TestReadMooncakeTrace(t *testing.T) {
+	got, err := ReadTraceFile("testdata/mooncake-conversation-sample.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 12 {
+		t.Fatalf("%d entries; want 12", len(got))
+	}
+	for i, want := range map[int]TraceEntry{
+		0:  {0, 6758, 500, 14},
+		4:  {0, 6760, 3, 14},
+		6:  {3 * time.Second, 6324, 548, 13},
+		9:  {3 * time.Second, 915, 355, 2},
+		10: {5999 * time.Millisecond, 1053, 26, 3},
+		11: {9 * time.Second, 1477, 615, 3},
+	} {
+		if got[i] != want {
+			t.Errorf("entry %d = %+v; want %+v", i, got[i], want)
 		}
 	}
 }

@@ -89,6 +89,9 @@ type Options struct {
 	// not, to find capacity more finely.
 	BisectSteps int
 	Trace       []loadgen.TraceArrival
+	// TraceHashIDs counts the trace's requests that named prompt blocks
+	// (a Mooncake trace's hash_ids), which are not replayed: run says so.
+	TraceHashIDs int
 
 	// Precision > 0 stops each level adaptively (adaptive.go): the relative
 	// half-width its judged intervals must reach, between MinRequests and
@@ -341,6 +344,9 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 		for _, e := range entries {
 			o.Trace = append(o.Trace, loadgen.TraceArrival{Offset: time.Duration(float64(e.Offset) * scale),
 				PromptTokens: e.PromptTokens, OutputTokens: e.OutputTokens})
+			if e.HashIDs > 0 {
+				o.TraceHashIDs++
+			}
 		}
 		if len(o.Trace) == 0 {
 			return inputf("load.trace: %s holds no request", filepath.Base(tr.File))

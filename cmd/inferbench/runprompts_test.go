@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -179,6 +180,26 @@ func TestRunDatasetFlags(t *testing.T) {
 	}
 	if len(in) != 3 || !in[64] || !in[128] || !in[32] {
 		t.Errorf("trace: input lengths %v; want 64, 128, 32", in)
+	}
+	// A Mooncake trace: its lengths are replayed; its hash_ids are not,
+	// and the run says so.
+	mc := filepath.Join(t.TempDir(), "mooncake.jsonl")
+	if err := os.WriteFile(mc, []byte(`{"timestamp": 0, "input_length": 40, "output_length": 3, "hash_ids": [0]}`+"\n"+
+		`{"timestamp": 20, "input_length": 24, "output_length": 2, "hash_ids": [0, 1]}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mcDir := filepath.Join(t.TempDir(), "run")
+	_, stderr, err = runApp(t, "run", "--target", "mock", "--url", url, "--model", "m", "--gpu-backend", "none",
+		"--dataset", "trace:"+mc, "--prompt-sizing", "estimate", "--out", mcDir)
+	if err != nil || !strings.Contains(stderr, "the trace names shared prompt blocks (hash_ids) in 2 of 2 requests; they are not replayed") {
+		t.Errorf("mooncake trace: %v, stderr %q; want the hash_ids note", err, stderr)
+	}
+	clear(in)
+	for _, r := range readRecords(t, mcDir) {
+		in[r.InputTokens+1000*r.RequestedOutputTokens] = true
+	}
+	if len(in) != 2 || !in[3040] || !in[2024] {
+		t.Errorf("mooncake trace: input + 1000·output %v; want 3040 and 2024", in)
 	}
 	for _, c := range []struct {
 		args []string
