@@ -20,10 +20,16 @@ type TraceEntry struct {
 	PromptTokens int
 	// OutputTokens is the request's output length in tokens.
 	OutputTokens int
-	// HashIDs counts the line's hash_ids (a Mooncake trace's prompt blocks,
-	// equal ids for equal content): read, not replayed (ReadTrace).
-	HashIDs int
+	// HashIDs are the line's hash_ids (a Mooncake trace): its prompt in
+	// blocks of TraceBlockTokens tokens, the same id for the same content
+	// under the same ids before it; nil when the line names none.
+	HashIDs []uint64
 }
+
+// TraceBlockTokens is the size of a Mooncake trace's prompt blocks, which
+// its hash_ids name: 512 tokens (the Mooncake traces' block size, and
+// AIPerf's and Dynamo's when they replay them).
+const TraceBlockTokens = 512
 
 // traceLine is one line of a trace file.
 type traceLine struct {
@@ -34,9 +40,9 @@ type traceLine struct {
 	// InputLength, OutputLength and HashIDs are a Mooncake trace's names
 	// (kvcache-ai/Mooncake's mooncake_trace.jsonl, replayed by NVIDIA
 	// AIPerf and Dynamo): its timestamp is ms from the first request.
-	InputLength  *int              `json:"input_length"`
-	OutputLength *int              `json:"output_length"`
-	HashIDs      []json.RawMessage `json:"hash_ids"`
+	InputLength  *int     `json:"input_length"`
+	OutputLength *int     `json:"output_length"`
+	HashIDs      []uint64 `json:"hash_ids"`
 }
 
 // maxTraceMS bounds an arrival time in milliseconds (about 100 days): far
@@ -52,11 +58,10 @@ const maxTraceMS = 1e10
 //
 // A Mooncake trace's lines, {"timestamp": 3052, "input_length": 7234,
 // "output_length": 794, "hash_ids": [0, 28, 29]}, are read as well: the
-// lengths are its prompt and output tokens. Its hash_ids (blocks of 512
-// prompt tokens, an id shared by requests whose prompts share that block)
-// are counted (TraceEntry.HashIDs) but not replayed: every prompt is
-// built unique, so a server's prefix cache hits less than it would on
-// the trace's own prompts.
+// lengths are its prompt and output tokens, and its hash_ids (blocks of
+// TraceBlockTokens prompt tokens, an id shared by requests whose prompts
+// share that block) are kept for the prompts to share their blocks'
+// text (session: sizing.blocks).
 func ReadTrace(r io.Reader) ([]TraceEntry, error) {
 	var out []TraceEntry
 	var clk traceClock
@@ -114,7 +119,7 @@ func parseTraceLine(b []byte, clk *traceClock) (TraceEntry, error) {
 	if !(ms >= 0 && ms <= maxTraceMS) {
 		return TraceEntry{}, fmt.Errorf("arrival must be between 0 and %g ms, got %g", float64(maxTraceMS), ms)
 	}
-	e := TraceEntry{Offset: time.Duration(math.Round(ms * float64(time.Millisecond))), HashIDs: len(tl.HashIDs)}
+	e := TraceEntry{Offset: time.Duration(math.Round(ms * float64(time.Millisecond))), HashIDs: tl.HashIDs}
 	for _, f := range []struct {
 		name, alias string
 		v, av       *int

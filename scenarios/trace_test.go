@@ -14,10 +14,10 @@ func TestReadTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []TraceEntry{
-		{0, 512, 128, 0},
-		{12500 * time.Microsecond, 1024, 64, 0},
-		{12500 * time.Microsecond, 100, 1, 0}, // ties keep file order
-		{time.Second, 2048, 256, 0},
+		{0, 512, 128, nil},
+		{12500 * time.Microsecond, 1024, 64, nil},
+		{12500 * time.Microsecond, 100, 1, nil}, // ties keep file order
+		{time.Second, 2048, 256, nil},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ReadTrace (-want +got):\n%s", diff)
@@ -26,7 +26,7 @@ func TestReadTrace(t *testing.T) {
 	got, err = ReadTrace(strings.NewReader(
 		`{"timestamp": 1700000000000, "prompt_tokens": 10, "output_tokens": 5}` + "\n\n" +
 			`{"timestamp": 1700000000250.5, "prompt_tokens": 20, "output_tokens": 6, "id": "r2"}` + "\n"))
-	want = []TraceEntry{{0, 10, 5, 0}, {250500 * time.Microsecond, 20, 6, 0}}
+	want = []TraceEntry{{0, 10, 5, nil}, {250500 * time.Microsecond, 20, 6, nil}}
 	if err != nil || !cmp.Equal(want, got) {
 		t.Errorf("timestamps: ReadTrace = %v, %v; want %v", got, err, want)
 	}
@@ -48,6 +48,7 @@ func TestReadTraceErrors(t *testing.T) {
 		{`{"offset_ms": 0, "prompt_tokens": 1, "input_length": 1, "output_tokens": 1}`, "trace: line 1: give prompt_tokens or input_length, not both"},
 		{`{"timestamp": 0, "input_length": 0, "output_length": 1}`, "trace: line 1: input_length must be between 1 and 16777216, got 0"},
 		{`{"timestamp": 0, "input_length": 5}`, "trace: line 1: no output_tokens (or output_length)"},
+		{`{"timestamp": 0, "input_length": 5, "output_length": 1, "hash_ids": [0, -1]}`, "trace: line 1: hash_ids: a JSON number -1 where a whole number ≥ 0 belongs"},
 		{"", "trace: no requests"},
 	} {
 		if _, err := ReadTrace(strings.NewReader(tt.in)); err == nil || err.Error() != tt.want {
@@ -59,8 +60,8 @@ func TestReadTraceErrors(t *testing.T) {
 // TestReadMooncakeTrace: a Mooncake trace (kvcache-ai/Mooncake's FAST'25
 // traces, replayed by AIPerf and Dynamo) is read as it is: timestamp in ms
 // from the first request, input_length and output_length as the prompt
-// and output tokens, hash_ids counted. Before, every line was refused ("no
-// prompt_tokens"). Twelve lines of the conversation trace, as published
+// and output tokens, hash_ids kept (session replays them as shared text).
+// Before, every line was refused ("no prompt_tokens"). Twelve lines of the conversation trace, as published
 // (testdata/mooncake-conversation-sample.md).
 func TestReadMooncakeTrace(t *testing.T) {
 	got, err := ReadTraceFile("testdata/mooncake-conversation-sample.jsonl")
@@ -70,16 +71,16 @@ func TestReadMooncakeTrace(t *testing.T) {
 	if len(got) != 12 {
 		t.Fatalf("%d entries; want 12", len(got))
 	}
+	seq := func(ids ...uint64) []uint64 { return ids }
 	for i, want := range map[int]TraceEntry{
-		0:  {0, 6758, 500, 14},
-		4:  {0, 6760, 3, 14},
-		6:  {3 * time.Second, 6324, 548, 13},
-		9:  {3 * time.Second, 915, 355, 2},
-		10: {5999 * time.Millisecond, 1053, 26, 3},
-		11: {9 * time.Second, 1477, 615, 3},
+		0:  {0, 6758, 500, seq(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)},
+		3:  {0, 2290, 316, seq(0, 42, 43, 44, 45)},
+		9:  {3 * time.Second, 915, 355, seq(0, 462)},
+		10: {5999 * time.Millisecond, 1053, 26, seq(0, 773, 774)},
+		11: {9 * time.Second, 1477, 615, seq(0, 820, 821)},
 	} {
-		if got[i] != want {
-			t.Errorf("entry %d = %+v; want %+v", i, got[i], want)
+		if diff := cmp.Diff(want, got[i]); diff != "" {
+			t.Errorf("entry %d (-want +got):\n%s", i, diff)
 		}
 	}
 }

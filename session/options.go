@@ -89,9 +89,11 @@ type Options struct {
 	// not, to find capacity more finely.
 	BisectSteps int
 	Trace       []loadgen.TraceArrival
-	// TraceHashIDs counts the trace's requests that named prompt blocks
-	// (a Mooncake trace's hash_ids), which are not replayed: run says so.
-	TraceHashIDs int
+	// TraceBlocks are the trace's requests' prompt blocks (a Mooncake
+	// trace's hash_ids), by request id as Trace: the prompts of requests
+	// naming the same blocks share those blocks' text (sizing.blocks).
+	// Nil when no request names any.
+	TraceBlocks [][]uint64
 
 	// Precision > 0 stops each level adaptively (adaptive.go): the relative
 	// half-width its judged intervals must reach, between MinRequests and
@@ -341,13 +343,18 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 			return inputf("load.trace: %v", err)
 		}
 		scale := cmp.Or(tr.TimeScale, 1)
-		for _, e := range entries {
+		var blocks [][]uint64
+		for i, e := range entries {
 			o.Trace = append(o.Trace, loadgen.TraceArrival{Offset: time.Duration(float64(e.Offset) * scale),
 				PromptTokens: e.PromptTokens, OutputTokens: e.OutputTokens})
-			if e.HashIDs > 0 {
-				o.TraceHashIDs++
+			if len(e.HashIDs) > 0 && blocks == nil {
+				blocks = make([][]uint64, len(entries))
+			}
+			if blocks != nil {
+				blocks[i] = e.HashIDs
 			}
 		}
+		o.TraceBlocks = blocks
 		if len(o.Trace) == 0 {
 			return inputf("load.trace: %s holds no request", filepath.Base(tr.File))
 		}

@@ -48,6 +48,10 @@ const prebuildWorkers = 8
 // prefixStream separates the prefixes' word streams from the requests'.
 const prefixStream = 0x7f4a7c159e3779b9
 
+// blockStream separates a trace's prompt blocks' word streams (one per
+// hash id) from the requests' and the prefixes'.
+const blockStream = 0x2545f4914f6cdd1d
+
 // sizing is how this run's synthetic prompts are made: the method chosen,
 // why, the shared prefixes, and the prompts built ahead.
 type sizing struct {
@@ -61,6 +65,14 @@ type sizing struct {
 	prefixTokens int
 	prefixes     []string // one per group
 	prefixWords  int      // words of a calibrated prefix
+
+	// blocks are a trace's prompt blocks by request id (Options.TraceBlocks,
+	// nil without); uses counts the requests naming each block whole
+	// (shareBlocks), and blockText keeps the text of each block more than
+	// one names, by its id.
+	blocks    [][]uint64
+	uses      map[uint64]int32
+	blockText map[uint64]string
 
 	// The prompts built ahead (prebuild): lengthOf gives an id's length,
 	// next is the next id to build, high the highest id sent; wake tells
@@ -119,6 +131,9 @@ func (z *sizing) synth(id uint64, n int) (string, int) {
 			z.first = err
 		}
 		z.mu.Unlock()
+		if z.blocksOf(id) != nil {
+			return z.estimateBlocks(id, n), want
+		}
 		return z.join(id, z.words(id).Text(n)), want
 	}
 	return p.Text, want
@@ -126,6 +141,9 @@ func (z *sizing) synth(id uint64, n int) (string, int) {
 
 // build makes request id's prompt by the chosen method.
 func (z *sizing) build(id uint64, n int) (prompt.Prompt, error) {
+	if z.blocksOf(id) != nil {
+		return z.buildBlocks(id, n)
+	}
 	want := z.prefixTokens + n
 	g := z.group(id)
 	switch {
@@ -140,6 +158,160 @@ func (z *sizing) build(id uint64, n int) (prompt.Prompt, error) {
 		return prompt.Prompt{Text: z.join(id, z.words(id).Text(k)), Tokens: want, Source: prompt.SourceCalibrated}, nil
 	}
 	return prompt.Prompt{Text: z.join(id, z.words(id).Text(n)), Tokens: want, Source: prompt.SourceEstimated}, nil
+}
+
+// blocksOf returns request id's prompt blocks (a trace's hash_ids), nil
+// without.
+func (z *sizing) blocksOf(id uint64) []uint64 {
+	if id >= uint64(len(z.blocks)) || len(z.blocks[id]) == 0 {
+		return nil
+	}
+	return z.blocks[id]
+}
+
+// split divides a prompt of n tokens named by blocks into its whole
+// blocks and the tokens after them: a Mooncake trace names ⌈n/512⌉ blocks,
+// the last partial; a line naming more than n tokens hold is cut to those
+// that fit (at least one token follows them).
+func split(blocks []uint64, n int) (whole []uint64, rest int) {
+	k := min(len(blocks)-1, (n-1)/scenarios.TraceBlockTokens)
+	return blocks[:k], n - k*scenarios.TraceBlockTokens
+}
+
+// shareBlocks counts the requests naming each block whole (z.uses), so
+// that only a block more than one names is made a text of its own and
+// kept: the others (most of a trace's: a conversation trace of 12,000
+// requests names about 290,000 blocks) are words of their request, which
+// no other prompt repeats, at no count and no memory.
+func (z *sizing) shareBlocks(lengthOf func(uint64) (int, bool)) {
+	z.uses = map[uint64]int32{}
+	for id, b := range z.blocks {
+		n, ok := lengthOf(uint64(id))
+		if !ok || len(b) == 0 {
+			continue
+		}
+		whole, _ := split(b, n)
+		for _, h := range whole {
+			z.uses[h]++
+		}
+	}
+}
+
+// shared returns request id's leading whole blocks that another request
+// names too, which its prompt says as their texts, and the block whose
+// words follow them, up to the prompt's length: the first block not
+// shared. Identical lines (the same blocks, the same length) make the
+// same prompt.
+func (z *sizing) shared(id uint64, n int) (blocks []uint64, next uint64, rest int) {
+	b := z.blocksOf(id)
+	whole, _ := split(b, n)
+	k := 0
+	for k < len(whole) && z.uses[whole[k]] > 1 {
+		k++
+	}
+	return whole[:k], b[k], n - k*scenarios.TraceBlockTokens
+}
+
+// blockWords is the word stream of the block with hash id h.
+func (z *sizing) blockWords(h uint64) prompt.Words {
+	return prompt.Words{Seed: z.seed ^ blockStream, Stream: h}
+}
+
+// textOfBlock returns the text of the block with hash id h, a block's
+// tokens long by the chosen method, made once and kept: every prompt
+// naming h under the same ids says the same there (shared: only blocks
+// named more than once).
+func (z *sizing) textOfBlock(h uint64) (string, error) {
+	z.mu.Lock()
+	t, ok := z.blockText[h]
+	z.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	switch {
+	case z.builder != nil:
+		p, err := z.builder.Build(z.ctx, prompt.Spec{Tokens: scenarios.TraceBlockTokens, Words: z.blockWords(h)})
+		if err != nil {
+			return "", fmt.Errorf("trace block %d: %w", h, err)
+		}
+		t = p.Text
+	case z.cal != nil:
+		t = z.blockWords(h).Text(max(1, int(math.Round(float64(scenarios.TraceBlockTokens)/z.cal.Factor))))
+	default:
+		t = z.blockWords(h).Text(scenarios.TraceBlockTokens)
+	}
+	z.mu.Lock()
+	if z.blockText == nil {
+		z.blockText = map[uint64]string{}
+	}
+	z.blockText[h] = t
+	z.mu.Unlock()
+	return t, nil
+}
+
+// blocksPrefix is the text before request id's last block: its shared
+// prefix (--shared-prefix-tokens), if any, and its whole blocks' texts.
+func (z *sizing) blocksPrefix(id uint64, whole []uint64) (string, error) {
+	var parts []string
+	if g := z.group(id); g > 0 {
+		parts = append(parts, z.prefixes[g-1])
+	}
+	for _, h := range whole {
+		t, err := z.textOfBlock(h)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, " "), nil
+}
+
+// buildBlocks makes the prompt of request id, n tokens of its own named
+// by its trace blocks: the whole blocks' texts, then the last block's
+// words up to the length (by the exact methods, the whole prompt counted;
+// else the last block's tokens estimated).
+func (z *sizing) buildBlocks(id uint64, n int) (prompt.Prompt, error) {
+	want := z.prefixTokens + n
+	blocks, next, rest := z.shared(id, n)
+	pre, err := z.blocksPrefix(id, blocks)
+	if err != nil {
+		return prompt.Prompt{}, err
+	}
+	switch {
+	case z.builder != nil:
+		return z.builder.Build(z.ctx, prompt.Spec{Tokens: want, Prefix: pre, Words: z.blockWords(next)})
+	case z.cal != nil:
+		k := max(1, int(math.Round(float64(rest)/z.cal.Factor)))
+		return prompt.Prompt{Text: joinText(pre, z.blockWords(next).Text(k)), Tokens: want, Source: prompt.SourceCalibrated}, nil
+	}
+	return prompt.Prompt{Text: joinText(pre, z.blockWords(next).Text(rest)), Tokens: want, Source: prompt.SourceEstimated}, nil
+}
+
+// estimateBlocks is request id's block prompt by the estimate, for a
+// build that failed during the load (its blocks' texts as made, or
+// estimated where a block could not be made).
+func (z *sizing) estimateBlocks(id uint64, n int) string {
+	blocks, next, rest := z.shared(id, n)
+	pre, err := z.blocksPrefix(id, blocks)
+	if err != nil {
+		var parts []string
+		if g := z.group(id); g > 0 {
+			parts = append(parts, z.prefixes[g-1])
+		}
+		for _, h := range blocks {
+			parts = append(parts, z.blockWords(h).Text(scenarios.TraceBlockTokens))
+		}
+		pre = strings.Join(parts, " ")
+	}
+	return joinText(pre, z.blockWords(next).Text(rest))
+}
+
+// joinText is pre, a space and own; own alone without pre.
+func joinText(pre, own string) string {
+	if pre == "" {
+		return own
+	}
+	return pre + " " + own
 }
 
 // join puts request id's shared prefix before its own words.
@@ -182,9 +354,24 @@ func (z *sizing) buildPrefixes(groups int) error {
 // dataset's prompts are left as they are. Its errors are one line.
 func (o *Options) preparePrompts(ctx context.Context, client *http.Client, target targets.Target, log io.Writer) error {
 	if o.Prompt != nil {
+		if o.TraceBlocks != nil {
+			fmt.Fprintln(log, "inferbench: note: the trace's hash_ids are not replayed: the prompts come from the dataset")
+		}
 		return nil
 	}
-	z := &sizing{ctx: ctx, seed: uint64(o.PromptSeed), prefixTokens: o.SharedPrefixTokens, built: map[uint64]prompt.Prompt{}}
+	z := &sizing{ctx: ctx, seed: uint64(o.PromptSeed), prefixTokens: o.SharedPrefixTokens, built: map[uint64]prompt.Prompt{},
+		blocks: o.TraceBlocks}
+	if o.TraceBlocks != nil {
+		z.shareBlocks(o.lengthOf)
+		named := 0
+		for _, b := range o.TraceBlocks {
+			if len(b) > 0 {
+				named++
+			}
+		}
+		fmt.Fprintf(log, "inferbench: trace: %d of %d requests name prompt blocks (hash_ids): prompts naming the same blocks share their text, %d tokens a block\n",
+			named, len(o.Trace), scenarios.TraceBlockTokens)
+	}
 	if err := o.chooseSizing(ctx, client, target, z); err != nil {
 		return err
 	}
@@ -519,7 +706,7 @@ func (o *Options) promptsFrom(s *scenarios.Scenario) {
 // they are the load generator's own word prompts (the estimate, no prefix).
 func (o *Options) synthHooks() (synth func(uint64, int) (string, int), group func(uint64) int, probe func(uint64, int) (string, int)) {
 	z := o.sizing
-	if z == nil || (z.builder == nil && z.cal == nil && len(z.prefixes) == 0) {
+	if z == nil || (z.builder == nil && z.cal == nil && len(z.prefixes) == 0 && z.blocks == nil) {
 		return nil, nil, nil
 	}
 	if len(z.prefixes) > 0 {

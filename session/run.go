@@ -281,10 +281,6 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	// in-memory summarizer (otherwise it would hold every latency of the run
 	// for nothing; summary.json is computed from the file at the end).
 	bisecting := o.BisectSteps > 0 && !o.SLO.IsZero() && len(levels) > 1 && !o.adaptiveOn()
-	if o.TraceHashIDs > 0 {
-		fmt.Fprintf(s.log, "inferbench: note: the trace names shared prompt blocks (hash_ids) in %d of %d requests; they are not replayed: every prompt is unique, so a prefix cache hits less than on the trace's own prompts\n",
-			o.TraceHashIDs, len(o.Trace))
-	}
 	if o.BisectSteps > 0 && o.SLO.IsZero() && !o.adaptiveOn() {
 		fmt.Fprintf(s.log, "inferbench: note: --bisect %d needs an SLO (--slo-ttft, --slo-tpot, --slo-e2e, --slo-itl) to tell a passing level from a failing one: no level is bisected\n", o.BisectSteps)
 	}

@@ -181,8 +181,8 @@ func TestRunDatasetFlags(t *testing.T) {
 	if len(in) != 3 || !in[64] || !in[128] || !in[32] {
 		t.Errorf("trace: input lengths %v; want 64, 128, 32", in)
 	}
-	// A Mooncake trace: its lengths are replayed; its hash_ids are not,
-	// and the run says so.
+	// A Mooncake trace: its lengths are replayed, and its hash_ids, as the
+	// run says (TestRunTraceBlocksHitThePrefixCache: as shared text).
 	mc := filepath.Join(t.TempDir(), "mooncake.jsonl")
 	if err := os.WriteFile(mc, []byte(`{"timestamp": 0, "input_length": 40, "output_length": 3, "hash_ids": [0]}`+"\n"+
 		`{"timestamp": 20, "input_length": 24, "output_length": 2, "hash_ids": [0, 1]}`+"\n"), 0o644); err != nil {
@@ -191,8 +191,8 @@ func TestRunDatasetFlags(t *testing.T) {
 	mcDir := filepath.Join(t.TempDir(), "run")
 	_, stderr, err = runApp(t, "run", "--target", "mock", "--url", url, "--model", "m", "--gpu-backend", "none",
 		"--dataset", "trace:"+mc, "--prompt-sizing", "estimate", "--out", mcDir)
-	if err != nil || !strings.Contains(stderr, "the trace names shared prompt blocks (hash_ids) in 2 of 2 requests; they are not replayed") {
-		t.Errorf("mooncake trace: %v, stderr %q; want the hash_ids note", err, stderr)
+	if err != nil || !strings.Contains(stderr, "trace: 2 of 2 requests name prompt blocks (hash_ids): prompts naming the same blocks share their text") {
+		t.Errorf("mooncake trace: %v, stderr %q; want the hash_ids line", err, stderr)
 	}
 	clear(in)
 	for _, r := range readRecords(t, mcDir) {
@@ -220,5 +220,60 @@ func TestRunDatasetFlags(t *testing.T) {
 		if code := exitCode(err, io.Discard); code != exitUsage || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: exit %d, %v; want one line with %q", c.args, code, err, c.want)
 		}
+	}
+}
+
+// TestRunTraceBlocksHitThePrefixCache: a Mooncake trace's hash_ids reach
+// the server as shared text, and the mock's prefix cache (vLLM's, by
+// 16-token blocks of its /tokenize tokens) finds exactly the blocks the
+// trace shares: the second request repeats blocks 0 and 1 (1,024 tokens),
+// the third block 0 (512), the fourth none; 1,536 of the 3,500 prompt
+// tokens are hits, counted by the mock's vllm:prefix_cache_* counters.
+// Before, the hash_ids were not read and every prompt was its own words:
+// no hit. (On the twelve published lines of Mooncake's conversation trace,
+// scenarios/testdata, the mock counted 5,632 hits of 54,305 tokens, 11 ×
+// 512: every request after the first shares block 0, and nothing else.)
+func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
+	m, err := mock.New(mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	t.Cleanup(srv.Close)
+	trace := filepath.Join(t.TempDir(), "mooncake.jsonl")
+	lines := `{"timestamp": 0, "input_length": 1300, "output_length": 2, "hash_ids": [0, 1, 2]}
+{"timestamp": 150, "input_length": 1200, "output_length": 2, "hash_ids": [0, 1, 3]}
+{"timestamp": 300, "input_length": 700, "output_length": 2, "hash_ids": [0, 4]}
+{"timestamp": 450, "input_length": 300, "output_length": 2, "hash_ids": [5]}
+`
+	if err := os.WriteFile(trace, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	_, stderr, err := runApp(t, "run", "--target", "vllm", "--url", srv.URL, "--model", "llama-3-8b", "--no-probe",
+		"--gpu-backend", "none", "--server-metrics", "off", "--dataset", "trace:"+trace, "--out", dir, "-q")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "4 of 4 requests name prompt blocks (hash_ids): prompts naming the same blocks share their text") {
+		t.Errorf("stderr %q; want the blocks note", stderr)
+	}
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	counter := func(name string) string {
+		for line := range strings.Lines(string(body)) {
+			if rest, ok := strings.CutPrefix(line, name); ok && (rest[0] == ' ' || rest[0] == '{') {
+				f := strings.Fields(line)
+				return f[len(f)-1]
+			}
+		}
+		return "absent"
+	}
+	if q, h := counter("vllm:prefix_cache_queries_total"), counter("vllm:prefix_cache_hits_total"); q != "3500.0" || h != "1536.0" {
+		t.Errorf("prefix cache: %s queried, %s hit; want 3500 and 1536", q, h)
 	}
 }

@@ -14,8 +14,9 @@ import (
 )
 
 // Want is how a user reads the Go type t a JSON value was decoded into:
-// "a string", "a whole number", "a number", "true or false", "an object",
-// "a list", else "another type".
+// "a string", "a whole number" ("a whole number ≥ 0" for an unsigned one:
+// -1 is a whole number), "a number", "true or false", "an object", "a
+// list", else "another type".
 func Want(t reflect.Type) string {
 	if t == nil {
 		return "another type"
@@ -23,9 +24,10 @@ func Want(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return "a whole number"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number ≥ 0"
 	case reflect.Float32, reflect.Float64:
 		return "a number"
 	case reflect.Bool:

@@ -17,11 +17,7 @@ import (
 // The caller puts the file:line:col and the key's path before it.
 func DecodeWords(err error) (string, bool) {
 	if oe, ok := errors.AsType[*yaml.OverflowError](err); ok {
-		msg := "number out of range: want " + KindWords(oe.DstType)
-		if k := oe.DstType.Kind(); k >= reflect.Uint && k <= reflect.Uint64 {
-			msg += " ≥ 0"
-		}
-		return msg, true
+		return "number out of range: want " + KindWords(oe.DstType), true
 	}
 	if te, ok := errors.AsType[*yaml.TypeError](err); ok {
 		return fmt.Sprintf("want %s, got %s", KindWords(te.DstType), KindWords(te.SrcType)), true
