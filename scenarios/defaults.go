@@ -101,6 +101,9 @@ func (s *Scenario) ApplyDefaults() {
 	if l.Trace != nil && l.Trace.TimeScale == 0 {
 		l.Trace.TimeScale = 1
 	}
+	if l.Trace != nil && l.Trace.BlockTokens == 0 {
+		l.Trace.BlockTokens = TraceBlockTokens
+	}
 	if cs := l.CapacitySearch; cs != nil && cs.Bisect && cs.Steps == 0 {
 		cs.Steps = DefaultBisectSteps
 	}

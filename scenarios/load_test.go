@@ -260,6 +260,7 @@ func TestLoadErrors(t *testing.T) {
 			"s.yaml:3:29: load.sweep.factor: must be > 1, got 1",
 		}},
 		{"missing trace file", "name: a\nload:\n  trace: {time_scale: 2}\n", []string{"s.yaml:3:10: load.trace.file: is required"}},
+		{"trace block size", "name: a\nload:\n  trace: {file: testdata/trace.jsonl, block_tokens: -1}\n", []string{"s.yaml:3:53: load.trace.block_tokens: must be between 1 and 16777216 tokens, got -1"}},
 		{"prompt with dataset", "name: a\nworkload:\n  prompt_tokens: 5\n  dataset: {file: testdata/prompts.jsonl}\n", []string{"s.yaml:3:18: workload.prompt_tokens: not used with workload.dataset: the prompts come from the dataset"}},
 		{"dataset format", "name: a\nworkload:\n  dataset: {file: testdata/prompts.jsonl, format: csv}\n", []string{`s.yaml:3:51: workload.dataset.format: unknown format "csv" (want jsonl or sharegpt)`}},
 		{"uniform needs bounds", "name: a\nworkload:\n  prompt_tokens: {dist: uniform}\n", []string{

@@ -214,6 +214,11 @@ type Trace struct {
 	// TimeScale multiplies every arrival offset: 0.5 replays the trace twice
 	// as fast. Must be > 0; unset means 1.
 	TimeScale float64 `yaml:"time_scale,omitempty"`
+	// BlockTokens is the size of the prompt blocks a Mooncake trace's
+	// hash_ids name, in tokens; unset means TraceBlockTokens (512, the
+	// Mooncake traces'). A trace made with another block size says it
+	// here.
+	BlockTokens int `yaml:"block_tokens,omitempty"`
 }
 
 // CapacitySearch asks for a bisection after a sweep: between the last level

@@ -27,8 +27,9 @@ type TraceEntry struct {
 }
 
 // TraceBlockTokens is the size of a Mooncake trace's prompt blocks, which
-// its hash_ids name: 512 tokens (the Mooncake traces' block size, and
-// AIPerf's and Dynamo's when they replay them).
+// its hash_ids name, unless load.trace.block_tokens says otherwise: 512
+// tokens (the Mooncake traces' block size, and AIPerf's and Dynamo's
+// default when they replay them).
 const TraceBlockTokens = 512
 
 // traceLine is one line of a trace file.

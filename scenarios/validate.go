@@ -367,6 +367,9 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 		if c.set("load.trace.time_scale", t.TimeScale != 0) && (!(t.TimeScale > 0) || math.IsInf(t.TimeScale, 0)) {
 			c.errorf("load.trace.time_scale", "must be > 0, got %g", t.TimeScale)
 		}
+		if c.set("load.trace.block_tokens", t.BlockTokens != 0) && (t.BlockTokens < 1 || t.BlockTokens > MaxLength) {
+			c.errorf("load.trace.block_tokens", "must be between 1 and %d tokens, got %d", MaxLength, t.BlockTokens)
+		}
 	}
 	if l.Requests < 0 {
 		c.errorf("load.requests", "must not be negative, got %d", l.Requests)

@@ -94,6 +94,8 @@ type Options struct {
 	// naming the same blocks share those blocks' text (sizing.blocks).
 	// Nil when no request names any.
 	TraceBlocks [][]uint64
+	// TraceBlockTokens is the size of those blocks (load.trace.block_tokens).
+	TraceBlockTokens int
 
 	// Precision > 0 stops each level adaptively (adaptive.go): the relative
 	// half-width its judged intervals must reach, between MinRequests and
@@ -354,9 +356,16 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 				blocks[i] = e.HashIDs
 			}
 		}
-		o.TraceBlocks = blocks
+		o.TraceBlocks, o.TraceBlockTokens = blocks, cmp.Or(tr.BlockTokens, scenarios.TraceBlockTokens)
 		if len(o.Trace) == 0 {
 			return inputf("load.trace: %s holds no request", filepath.Base(tr.File))
+		}
+		// The first Warmup arrivals are the warm-up: a trace no longer than
+		// it would be sent whole and measure nothing (it ran, and ended "no
+		// request was measured").
+		if o.Warmup >= len(o.Trace) {
+			return inputf("load.trace: the trace's %d arrivals would all be warm-up (a warm-up of %d) and none measured: give a warm-up below %d (--warmup, load.warmup)",
+				len(o.Trace), o.Warmup, len(o.Trace))
 		}
 	}
 	return nil

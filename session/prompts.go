@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -71,6 +72,7 @@ type sizing struct {
 	// (shareBlocks), and blockText keeps the text of each block more than
 	// one names, by its id.
 	blocks    [][]uint64
+	blockTok  int // tokens a block (Options.TraceBlockTokens)
 	uses      map[uint64]int32
 	blockText map[uint64]string
 
@@ -169,13 +171,13 @@ func (z *sizing) blocksOf(id uint64) []uint64 {
 	return z.blocks[id]
 }
 
-// split divides a prompt of n tokens named by blocks into its whole
-// blocks and the tokens after them: a Mooncake trace names ⌈n/512⌉ blocks,
-// the last partial; a line naming more than n tokens hold is cut to those
-// that fit (at least one token follows them).
-func split(blocks []uint64, n int) (whole []uint64, rest int) {
-	k := min(len(blocks)-1, (n-1)/scenarios.TraceBlockTokens)
-	return blocks[:k], n - k*scenarios.TraceBlockTokens
+// split divides a prompt of n tokens named by blocks of size tokens into
+// its whole blocks and the tokens after them: a Mooncake trace names
+// ⌈n/512⌉ blocks, the last partial; a line naming more than n tokens hold
+// is cut to those that fit (at least one token follows them).
+func split(blocks []uint64, n, size int) (whole []uint64, rest int) {
+	k := min(len(blocks)-1, (n-1)/size)
+	return blocks[:k], n - k*size
 }
 
 // shareBlocks counts the requests naming each block whole (z.uses), so
@@ -191,7 +193,7 @@ func (z *sizing) shareBlocks(lengthOf func(uint64) (int, bool)) {
 		if !ok || len(b) == 0 {
 			continue
 		}
-		whole, _ := split(b, n)
+		whole, _ := split(b, n, z.blockTok)
 		for _, h := range whole {
 			z.uses[h]++
 		}
@@ -205,12 +207,12 @@ func (z *sizing) shareBlocks(lengthOf func(uint64) (int, bool)) {
 // same prompt.
 func (z *sizing) shared(id uint64, n int) (blocks []uint64, next uint64, rest int) {
 	b := z.blocksOf(id)
-	whole, _ := split(b, n)
+	whole, _ := split(b, n, z.blockTok)
 	k := 0
 	for k < len(whole) && z.uses[whole[k]] > 1 {
 		k++
 	}
-	return whole[:k], b[k], n - k*scenarios.TraceBlockTokens
+	return whole[:k], b[k], n - k*z.blockTok
 }
 
 // blockWords is the word stream of the block with hash id h.
@@ -231,15 +233,15 @@ func (z *sizing) textOfBlock(h uint64) (string, error) {
 	}
 	switch {
 	case z.builder != nil:
-		p, err := z.builder.Build(z.ctx, prompt.Spec{Tokens: scenarios.TraceBlockTokens, Words: z.blockWords(h)})
+		p, err := z.builder.Build(z.ctx, prompt.Spec{Tokens: z.blockTok, Words: z.blockWords(h)})
 		if err != nil {
 			return "", fmt.Errorf("trace block %d: %w", h, err)
 		}
 		t = p.Text
 	case z.cal != nil:
-		t = z.blockWords(h).Text(max(1, int(math.Round(float64(scenarios.TraceBlockTokens)/z.cal.Factor))))
+		t = z.blockWords(h).Text(max(1, int(math.Round(float64(z.blockTok)/z.cal.Factor))))
 	default:
-		t = z.blockWords(h).Text(scenarios.TraceBlockTokens)
+		t = z.blockWords(h).Text(z.blockTok)
 	}
 	z.mu.Lock()
 	if z.blockText == nil {
@@ -300,7 +302,7 @@ func (z *sizing) estimateBlocks(id uint64, n int) string {
 			parts = append(parts, z.prefixes[g-1])
 		}
 		for _, h := range blocks {
-			parts = append(parts, z.blockWords(h).Text(scenarios.TraceBlockTokens))
+			parts = append(parts, z.blockWords(h).Text(z.blockTok))
 		}
 		pre = strings.Join(parts, " ")
 	}
@@ -361,7 +363,7 @@ func (o *Options) preparePrompts(ctx context.Context, client *http.Client, targe
 		return nil
 	}
 	z := &sizing{ctx: ctx, seed: uint64(o.PromptSeed), prefixTokens: o.SharedPrefixTokens, built: map[uint64]prompt.Prompt{},
-		blocks: o.TraceBlocks}
+		blocks: o.TraceBlocks, blockTok: cmp.Or(o.TraceBlockTokens, scenarios.TraceBlockTokens)}
 	if o.TraceBlocks != nil {
 		z.shareBlocks(o.lengthOf)
 		named := 0
@@ -371,7 +373,7 @@ func (o *Options) preparePrompts(ctx context.Context, client *http.Client, targe
 			}
 		}
 		fmt.Fprintf(log, "inferbench: trace: %d of %d requests name prompt blocks (hash_ids): prompts naming the same blocks share their text, %d tokens a block\n",
-			named, len(o.Trace), scenarios.TraceBlockTokens)
+			named, len(o.Trace), z.blockTok)
 	}
 	if err := o.chooseSizing(ctx, client, target, z); err != nil {
 		return err

@@ -214,6 +214,9 @@ func TestRunDatasetFlags(t *testing.T) {
 		{[]string{"--dataset-output-tokens", "5"}, "--dataset-output-tokens needs a dataset"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-output-tokens", "-1"}, "workload.dataset.output_tokens: must be between 1 and 16777216 tokens (0: each prompt's hint), got -1"},
 		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--rate", "5"}, "--rate does not apply"},
+		// A trace no longer than its warm-up was sent whole and ended "no
+		// request was measured".
+		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--warmup", "3"}, "the trace's 3 arrivals would all be warm-up (a warm-up of 3) and none measured"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--prompt-tokens", "9"}, "--prompt-tokens is not used with --dataset"},
 	} {
 		_, err := run(c.args...)
@@ -229,51 +232,76 @@ func TestRunDatasetFlags(t *testing.T) {
 // trace shares: the second request repeats blocks 0 and 1 (1,024 tokens),
 // the third block 0 (512), the fourth none; 1,536 of the 3,500 prompt
 // tokens are hits, counted by the mock's vllm:prefix_cache_* counters.
-// Before, the hash_ids were not read and every prompt was its own words:
-// no hit. (On the twelve published lines of Mooncake's conversation trace,
-// scenarios/testdata, the mock counted 5,632 hits of 54,305 tokens, 11 ×
-// 512: every request after the first shares block 0, and nothing else.)
+// With load.trace.block_tokens 256, a trace of 256-token blocks: the
+// second request repeats three (768 of 2,200). Before, the hash_ids were
+// not read and every prompt was its own words: no hit. (On the twelve
+// published lines of Mooncake's conversation trace, scenarios/testdata,
+// the mock counted 5,632 hits of 54,305 tokens, 11 × 512: every request
+// after the first shares block 0, and nothing else.)
 func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
-	m, err := mock.New(mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(srv.Close)
-	trace := filepath.Join(t.TempDir(), "mooncake.jsonl")
-	lines := `{"timestamp": 0, "input_length": 1300, "output_length": 2, "hash_ids": [0, 1, 2]}
+	for _, tt := range []struct {
+		name, lines, scenario string
+		queried, hit          string
+	}{
+		{"512", `{"timestamp": 0, "input_length": 1300, "output_length": 2, "hash_ids": [0, 1, 2]}
 {"timestamp": 150, "input_length": 1200, "output_length": 2, "hash_ids": [0, 1, 3]}
 {"timestamp": 300, "input_length": 700, "output_length": 2, "hash_ids": [0, 4]}
 {"timestamp": 450, "input_length": 300, "output_length": 2, "hash_ids": [5]}
-`
-	if err := os.WriteFile(trace, []byte(lines), 0o644); err != nil {
-		t.Fatal(err)
+`, "", "3500.0", "1536.0"},
+		{"256", `{"timestamp": 0, "input_length": 1200, "output_length": 2, "hash_ids": [0, 1, 2, 3, 4]}
+{"timestamp": 150, "input_length": 1000, "output_length": 2, "hash_ids": [0, 1, 2, 9]}
+`, "name: blocks\nload:\n  warmup: 0\n  trace: {file: mooncake.jsonl, block_tokens: 256}\n", "2200.0", "768.0"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := mock.New(mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(m)
+			t.Cleanup(srv.Close)
+			dir := t.TempDir()
+			trace := filepath.Join(dir, "mooncake.jsonl")
+			if err := os.WriteFile(trace, []byte(tt.lines), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			load := []string{"--dataset", "trace:" + trace}
+			if tt.scenario != "" {
+				file := filepath.Join(dir, "blocks.yaml")
+				if err := os.WriteFile(file, []byte(tt.scenario), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				load = []string{"--scenario", file}
+			}
+			_, stderr, err := runApp(t, append([]string{"run", "--target", "vllm", "--url", srv.URL, "--model", "llama-3-8b", "--no-probe",
+				"--gpu-backend", "none", "--server-metrics", "off", "--out", filepath.Join(dir, "run"), "-q"}, load...)...)
+			if err != nil {
+				t.Fatalf("run: %v\n%s", err, stderr)
+			}
+			if !strings.Contains(stderr, "requests name prompt blocks (hash_ids): prompts naming the same blocks share their text, "+tt.name+" tokens a block") {
+				t.Errorf("stderr %q; want the blocks line", stderr)
+			}
+			if q, h := mockCounter(t, srv.URL, "vllm:prefix_cache_queries_total"), mockCounter(t, srv.URL, "vllm:prefix_cache_hits_total"); q != tt.queried || h != tt.hit {
+				t.Errorf("prefix cache: %s queried, %s hit; want %s and %s", q, h, tt.queried, tt.hit)
+			}
+		})
 	}
-	dir := filepath.Join(t.TempDir(), "run")
-	_, stderr, err := runApp(t, "run", "--target", "vllm", "--url", srv.URL, "--model", "llama-3-8b", "--no-probe",
-		"--gpu-backend", "none", "--server-metrics", "off", "--dataset", "trace:"+trace, "--out", dir, "-q")
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, stderr)
-	}
-	if !strings.Contains(stderr, "4 of 4 requests name prompt blocks (hash_ids): prompts naming the same blocks share their text") {
-		t.Errorf("stderr %q; want the blocks note", stderr)
-	}
-	resp, err := http.Get(srv.URL + "/metrics")
+}
+
+// mockCounter is the value of counter name on the mock's /metrics page, as
+// written there.
+func mockCounter(t *testing.T, url, name string) string {
+	t.Helper()
+	resp, err := http.Get(url + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	counter := func(name string) string {
-		for line := range strings.Lines(string(body)) {
-			if rest, ok := strings.CutPrefix(line, name); ok && (rest[0] == ' ' || rest[0] == '{') {
-				f := strings.Fields(line)
-				return f[len(f)-1]
-			}
+	for line := range strings.Lines(string(body)) {
+		if rest, ok := strings.CutPrefix(line, name); ok && (rest[0] == ' ' || rest[0] == '{') {
+			f := strings.Fields(line)
+			return f[len(f)-1]
 		}
-		return "absent"
 	}
-	if q, h := counter("vllm:prefix_cache_queries_total"), counter("vllm:prefix_cache_hits_total"); q != "3500.0" || h != "1536.0" {
-		t.Errorf("prefix cache: %s queried, %s hit; want 3500 and 1536", q, h)
-	}
+	return "absent"
 }
