@@ -84,12 +84,14 @@ func TestREADMEExamples(t *testing.T) {
 
 // readmeUserFiles are the files the README's commands take from the user,
 // with stand-ins from the repository's test data: a model's tokenizer.json
-// (Mistral's, gzipped, which the reader takes as it is) and a ShareGPT file.
+// (Mistral's, gzipped, which the reader takes as it is), a ShareGPT file
+// and a Mooncake trace (twelve of its published lines).
 func readmeUserFiles(t *testing.T) map[string][]byte {
 	t.Helper()
 	files := map[string]string{
-		"tokenizer.json":   "../../tokenizer/testdata/mistral.json.gz",
-		"ShareGPT_V3.json": "testdata/prompts/sharegpt.json",
+		"tokenizer.json":       "../../tokenizer/testdata/mistral.json.gz",
+		"ShareGPT_V3.json":     "testdata/prompts/sharegpt.json",
+		"mooncake_trace.jsonl": "../../scenarios/testdata/mooncake-conversation-sample.jsonl",
 	}
 	out := map[string][]byte{}
 	for name, src := range files {
