@@ -252,8 +252,9 @@ func (z *sizing) textOfBlock(h uint64) (string, error) {
 	return t, nil
 }
 
-// blocksPrefix is the text before request id's last block: its shared
-// prefix (--shared-prefix-tokens), if any, and its whole blocks' texts.
+// blocksPrefix is the text before request id's own words: its shared
+// prefix (--shared-prefix-tokens), if any, and the texts of blocks, its
+// shared trace blocks (sizing.shared).
 func (z *sizing) blocksPrefix(id uint64, whole []uint64) (string, error) {
 	var parts []string
 	if g := z.group(id); g > 0 {
@@ -270,9 +271,9 @@ func (z *sizing) blocksPrefix(id uint64, whole []uint64) (string, error) {
 }
 
 // buildBlocks makes the prompt of request id, n tokens of its own named
-// by its trace blocks: the whole blocks' texts, then the last block's
+// by its trace blocks: the shared blocks' texts, then the next block's
 // words up to the length (by the exact methods, the whole prompt counted;
-// else the last block's tokens estimated).
+// else the rest's tokens estimated).
 func (z *sizing) buildBlocks(id uint64, n int) (prompt.Prompt, error) {
 	want := z.prefixTokens + n
 	blocks, next, rest := z.shared(id, n)
