@@ -320,11 +320,11 @@ func (m *merger) value(dst reflect.Value, n *node, path []string) error {
 		dst.Set(v.Elem())
 		return nil
 	}
-	// The decoder would read a quoted "2.5" (or !!str 80) as the number:
-	// a price written as text is refused, as a scenario's numbers are.
-	var t text
-	if err := n.decode(&t); err == nil && t.is {
-		m.problems = append(m.problems, problem{path: path, msg: fmt.Sprintf("%s must be a number, got the string %q", name, t.s)})
+	// A price written as a string (yamlguard.WrittenAsString), which the
+	// decoder would read as the number, is refused.
+	var t yamlguard.StringScalar
+	if err := n.decode(&t); err == nil && t.Is {
+		m.problems = append(m.problems, problem{path: path, msg: fmt.Sprintf("%s must be a number, got the string %q", name, t.Text)})
 		return nil
 	}
 	var f float64
@@ -349,31 +349,6 @@ func (m *merger) value(dst reflect.Value, n *node, path []string) error {
 		dst.SetInt(int64(f))
 	default:
 		dst.SetFloat(f)
-	}
-	return nil
-}
-
-// text tells a scalar written as a string (quoted, or tagged !!str) from
-// a bare one, which YAML may read either way (1e3 is a string to YAML 1.1,
-// a number to a float field).
-type text struct {
-	is bool
-	s  string
-}
-
-func (t *text) UnmarshalYAML(n ast.Node) error {
-	if an, ok := n.(*ast.AnchorNode); ok && an.Value != nil {
-		n = an.Value // &price "2.5"
-	}
-	if tn, ok := n.(*ast.TagNode); ok && tn.Start != nil && tn.Start.Value == "!!str" {
-		t.is = true
-		if tn.Value != nil && tn.Value.GetToken() != nil {
-			t.s = tn.Value.GetToken().Value
-		}
-		return nil
-	}
-	if tk := n.GetToken(); tk != nil && (tk.Type == token.DoubleQuoteType || tk.Type == token.SingleQuoteType) {
-		t.is, t.s = true, tk.Value
 	}
 	return nil
 }

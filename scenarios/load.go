@@ -236,6 +236,15 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
 		}
 		return nil, src.convert(err)
 	}
+	// A number written as a string ("8", !!str 8) is refused, as in a
+	// prices file: the decoder took it as the number.
+	if sn := yamlguard.StringNumbers(body, reflect.TypeFor[Scenario](), schemaType); len(sn) > 0 {
+		var errs []error
+		for _, x := range sn {
+			errs = append(errs, errAtIn(src, x.Node, x.Path, fmt.Sprintf("want %s, got the string %q", x.Want, x.Text)))
+		}
+		return nil, errors.Join(errs...)
+	}
 	s.Description = tidyText(s.Description)
 	s.src = src
 	return s, nil

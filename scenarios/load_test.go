@@ -267,6 +267,14 @@ func TestLoadErrors(t *testing.T) {
 			"s.yaml:3:18: workload.prompt_tokens.min: is required with dist: uniform",
 			"s.yaml:3:18: workload.prompt_tokens.max: is required with dist: uniform",
 		}},
+		// A number written as a string was taken as the number (a prices
+		// file refused it, a scenario did not); a duration's string is its
+		// own form.
+		{"numbers written as strings", "name: a\nload:\n  concurrency: \"8\"\n  requests: !!str 10\n  timeout: \"30s\"\nworkload:\n  prompt_tokens: {dist: uniform, min: '5', max: 9}\n", []string{
+			`s.yaml:3:16: load.concurrency: want a whole number, got the string "8"`,
+			`s.yaml:4:13: load.requests: want a whole number, got the string "10"`,
+			`s.yaml:7:39: workload.prompt_tokens.min: want a whole number, got the string "5"`,
+		}},
 		{"fixed zero", "name: a\nworkload:\n  output_tokens: 0\n", []string{"s.yaml:3:18: workload.output_tokens: must be between 1 and 16777216 tokens, got 0"}},
 		{"block mapping located at its key", "name: a\nworkload:\n  prompt_tokens:\n    dist: uniform\n    max: 5\n", []string{"s.yaml:3:3: workload.prompt_tokens.min: is required with dist: uniform"}},
 		{"url with credentials", "name: a\ntarget: {url: \"http://me:pw@host\"}\n", []string{"s.yaml:2:15: target.url: must not hold credentials: name the key's environment variable in target.api_key_env"}},

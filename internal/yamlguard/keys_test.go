@@ -114,3 +114,38 @@ func TestPairs(t *testing.T) {
 		}
 	}
 }
+
+// TestStringNumbers: a scalar written as a string (double or single
+// quotes, !!str, under an anchor) where a plain number belongs is found,
+// with its path; bare numbers, strings where strings belong and a type
+// that reads its own YAML (a duration's "30s") are not.
+func TestStringNumbers(t *testing.T) {
+	type inner struct {
+		N int `yaml:"n"`
+	}
+	type doc struct {
+		A    int          `yaml:"a"`
+		B    float64      `yaml:"b"`
+		C    uint         `yaml:"c"`
+		S    string       `yaml:"s"`
+		D    durationLike `yaml:"d"`
+		List []inner      `yaml:"list"`
+	}
+	f, err := Parse([]byte("a: \"8\"\nb: &p '2.5'\nc: !!str 3\ns: \"x\"\nd: \"30s\"\nlist: [{n: 1}, {n: \"2\"}]\n"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, x := range StringNumbers(f.Docs[0].Body, reflect.TypeFor[doc](), nil) {
+		got = append(got, x.Path+"="+x.Text+" ("+x.Want+")")
+	}
+	want := []string{"a=8 (a whole number)", "b=2.5 (a number)", "c=3 (a whole number ≥ 0)", "list[1].n=2 (a whole number)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("StringNumbers = %q; want %q", got, want)
+	}
+}
+
+// durationLike is a number type that reads its own YAML, as a duration does.
+type durationLike int64
+
+func (d *durationLike) UnmarshalYAML(b []byte) error { return nil }
