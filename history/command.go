@@ -119,14 +119,14 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 		if dup, ok := errors.AsType[*DuplicateError](err); ok {
 			line, err = fmt.Sprintf("%s: already in the history as #%d", printable.Text(dir), dup.ID), nil
 			if e.NewLevel {
-				_, err = s.SetNewLevel(ctx, dup.ID, true)
+				_, err = s.SetNewLevel(ctx, []int64{dup.ID}, true)
 			}
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
 		}
 		if e.NewLevel {
-			line += newLevelNote
+			line += "; " + newLevelNote
 		}
 		fmt.Fprintln(stdout, line)
 	}
@@ -153,8 +153,12 @@ func newLevelRun(o CommandOptions) (string, error) {
 	return first, nil
 }
 
-// newLevelNote ends history add's line for a run marked a new level.
-const newLevelNote = "; marked a new level: history: baselines of its scenario, model, target kind and hardware start from it"
+// newLevelNote ends history add's and mark's line for a run marked a new
+// level; markLeftNote says where baselines start once a mark is gone.
+const (
+	newLevelNote = "marked a new level: history: baselines of its scenario, model, target kind and hardware start from it"
+	markLeftNote = "baselines start from the newest mark left, if any"
+)
 
 // RunList lists entries, newest first.
 func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
@@ -206,7 +210,7 @@ func RunRemove(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error
 			line := fmt.Sprintf("#%d removed (%s, scenario %s, model %s, started %s)", e.ID, printable.Text(e.RunDir),
 				printable.Text(e.Scenario), printable.Text(e.Model), e.Started.UTC().Format(time.RFC3339))
 			if e.NewLevel {
-				line += "; it was marked a new level: baselines start from the newest mark left, if any"
+				line += "; it was marked a new level: " + markLeftNote
 			}
 			fmt.Fprintln(stdout, line)
 		}
@@ -228,30 +232,25 @@ func RunUnmark(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error
 	return setNewLevel(ctx, o, stdout, false)
 }
 
-// setNewLevel is mark (one ID) and unmark (one or more): each run's line
-// says what changed, every ID checked before any is changed.
+// setNewLevel is mark (one ID) and unmark (one or more), all or none:
+// each run's line says what changed.
 func setNewLevel(ctx context.Context, o CommandOptions, stdout io.Writer, on bool) error {
 	name := map[bool]string{true: "mark", false: "unmark"}[on]
 	return withIDs(ctx, o, name, on, func(s *Store, ids []int64) error {
-		for _, id := range ids {
-			if _, err := s.Get(ctx, id); err != nil {
-				return err
-			}
+		was, err := s.SetNewLevel(ctx, ids, on)
+		if err != nil {
+			return err
 		}
-		for _, id := range ids {
-			was, err := s.SetNewLevel(ctx, id, on)
-			if err != nil {
-				return err
-			}
+		for i, id := range ids {
 			switch {
-			case was == on && on:
+			case was[i] == on && on:
 				fmt.Fprintf(stdout, "#%d: already marked a new level\n", id)
-			case was == on:
+			case was[i] == on:
 				fmt.Fprintf(stdout, "#%d: not marked a new level; nothing to take back\n", id)
 			case on:
-				fmt.Fprintf(stdout, "#%d: %s\n", id, strings.TrimPrefix(newLevelNote, "; "))
+				fmt.Fprintf(stdout, "#%d: %s\n", id, newLevelNote)
 			default:
-				fmt.Fprintf(stdout, "#%d: new-level mark taken back: baselines start from the newest mark left, if any\n", id)
+				fmt.Fprintf(stdout, "#%d: new-level mark taken back: %s\n", id, markLeftNote)
 			}
 		}
 		return nil

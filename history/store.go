@@ -350,24 +350,32 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	return id, nil
 }
 
-// SetNewLevel marks the stored entry id a new level (Entry.NewLevel), for a
-// run added before it was accepted, or with on false takes the mark back.
-// It reports whether the entry was marked before.
-func (s *Store) SetNewLevel(ctx context.Context, id int64, on bool) (was bool, err error) {
+// SetNewLevel marks the stored entries ids a new level (Entry.NewLevel),
+// for runs added before they were accepted, or with on false takes the
+// marks back, in one transaction: an ID that is not stored changes none
+// (an error wrapping ErrNotFound). was says, for each, whether it was
+// marked before.
+func (s *Store) SetNewLevel(ctx context.Context, ids []int64, on bool) (was []bool, err error) {
+	var at int64
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var mark int
-		err := tx.QueryRowContext(ctx, s.d.bind(`SELECT new_level FROM runs WHERE id = ?`), id).Scan(&mark)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		} else if err != nil {
-			return err
+		for _, id := range ids {
+			at = id
+			var mark int
+			err := tx.QueryRowContext(ctx, s.d.bind(`SELECT new_level FROM runs WHERE id = ?`), id).Scan(&mark)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			} else if err != nil {
+				return err
+			}
+			was = append(was, mark != 0)
+			if _, err := tx.ExecContext(ctx, s.d.bind(`UPDATE runs SET new_level = ? WHERE id = ?`), boolInt(on), id); err != nil {
+				return err
+			}
 		}
-		was = mark != 0
-		_, err = tx.ExecContext(ctx, s.d.bind(`UPDATE runs SET new_level = ? WHERE id = ?`), boolInt(on), id)
-		return err
+		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("history %s: #%d: %w", s.where, id, err)
+		return nil, fmt.Errorf("history %s: #%d: %w", s.where, at, err)
 	}
 	return was, nil
 }

@@ -43,7 +43,7 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 
 // newLevelFootnote explains the * of a run marked a new level, under list's
 // and trend's tables.
-const newLevelFootnote = "* a new level (history add --new-level): history: baselines start from it"
+const newLevelFootnote = "* a new level (history add --new-level, history mark): history: baselines start from it"
 
 // WriteText writes the entry for people (history show): its metadata,
 // then each level's metrics.
