@@ -579,9 +579,8 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 			rows = res.notMeasured(rows, m, lv, median(vs), c, MethodHistory, len(vs))
 			continue
 		}
-		kept, out := withoutOutliers(vs, minHistoryRuns)
+		kept, out, b := withoutOutliers(vs, minHistoryRuns)
 		lo, hi := predictionInterval(kept, res.Alpha)
-		b := median(vs)
 		row := newRow(m, lv, b, c, MethodHistory)
 		row.N, row.Outliers = len(vs), out
 		// Every metric is at least 0, and so is the candidate shifted by

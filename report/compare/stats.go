@@ -397,28 +397,29 @@ const outlierMinShare = 0.01
 // size reads as noise; the median and the MAD that judge it are not moved
 // by it. Nothing is left out when the MAD is 0 (half the values or more
 // are equal: no spread to judge by), nor when fewer than keep values
-// would remain.
-func withoutOutliers(values []float64, keep int) (kept, out []float64) {
-	med := median(slices.Clone(values))
+// would remain. med is the values' median (the baseline), which the rule
+// judges by. values is left as it is.
+func withoutOutliers(values []float64, keep int) (kept, out []float64, med float64) {
+	med = median(slices.Clone(values))
 	dev := make([]float64, len(values))
 	for i, v := range values {
 		dev[i] = math.Abs(v - med)
 	}
-	mad := median(slices.Clone(dev))
+	mad := median(dev)
 	if !(mad > 0) {
-		return values, nil
+		return values, nil, med
 	}
-	for i, v := range values {
-		if 0.6745*dev[i]/mad > outlierZ && dev[i] > outlierMinShare*math.Abs(med) {
+	for _, v := range values {
+		if d := math.Abs(v - med); 0.6745*d/mad > outlierZ && d > outlierMinShare*math.Abs(med) {
 			out = append(out, v)
 		} else {
 			kept = append(kept, v)
 		}
 	}
 	if len(kept) < keep {
-		return values, nil
+		return values, nil, med
 	}
-	return kept, out
+	return kept, out, med
 }
 
 // median returns the median of values (type 7: the mean of the middle two

@@ -211,7 +211,7 @@ func TestWithoutOutliers(t *testing.T) {
 		// 10.05 scores 27 and is 0.4 % off: only 10.2 goes.
 		{[]float64{10.01, 10.009, 10.01, 10.011, 10.05, 10.2, 10.01}, []float64{10.01, 10.009, 10.01, 10.011, 10.05, 10.01}, []float64{10.2}},
 	} {
-		kept, out := withoutOutliers(tt.values, minHistoryRuns)
+		kept, out, _ := withoutOutliers(tt.values, minHistoryRuns)
 		if !slices.Equal(kept, tt.kept) || !slices.Equal(out, tt.out) {
 			t.Errorf("withoutOutliers(%v) = %v, %v; want %v, %v", tt.values, kept, out, tt.kept, tt.out)
 		}
