@@ -233,11 +233,11 @@ func TestRunDatasetFlags(t *testing.T) {
 // the third block 0 (512), the fourth none; 1,536 of the 3,500 prompt
 // tokens are hits, counted by the mock's vllm:prefix_cache_* counters.
 // With load.trace.block_tokens 256, a trace of 256-token blocks: the
-// second request repeats three (768 of 2,200). Before, the hash_ids were
-// not read and every prompt was its own words: no hit. (On the twelve
-// published lines of Mooncake's conversation trace, scenarios/testdata,
-// the mock counted 5,632 hits of 54,305 tokens, 11 × 512: every request
-// after the first shares block 0, and nothing else.)
+// second request repeats three (768 of 2,200). On the twelve published
+// lines of Mooncake's conversation trace (scenarios/testdata), 5,632 of
+// 54,305, 11 × 512: every request after the first shares block 0, and
+// nothing else (README's number). Before, the hash_ids were not read and
+// every prompt was its own words: no hit.
 func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
 	for _, tt := range []struct {
 		name, lines, scenario string
@@ -251,6 +251,10 @@ func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
 		{"256", `{"timestamp": 0, "input_length": 1200, "output_length": 2, "hash_ids": [0, 1, 2, 3, 4]}
 {"timestamp": 150, "input_length": 1000, "output_length": 2, "hash_ids": [0, 1, 2, 9]}
 `, "name: blocks\nload:\n  warmup: 0\n  trace: {file: mooncake.jsonl, block_tokens: 256}\n", "2200.0", "768.0"},
+		// The twelve published lines (scenarios/testdata), a hundred times
+		// as fast: every request after the first shares block 0, nothing
+		// else: 11 × 512 of 54,305 (README).
+		{"512 published", "", "name: blocks\nload:\n  warmup: 0\n  trace: {file: mooncake.jsonl, time_scale: 0.01}\n", "54305.0", "5632.0"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m, err := mock.New(mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", Seed: 1})
@@ -261,7 +265,13 @@ func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
 			t.Cleanup(srv.Close)
 			dir := t.TempDir()
 			trace := filepath.Join(dir, "mooncake.jsonl")
-			if err := os.WriteFile(trace, []byte(tt.lines), 0o644); err != nil {
+			lines := []byte(tt.lines)
+			if tt.lines == "" {
+				if lines, err = os.ReadFile("../../scenarios/testdata/mooncake-conversation-sample.jsonl"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(trace, lines, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			load := []string{"--dataset", "trace:" + trace}
@@ -277,7 +287,8 @@ func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
 			if err != nil {
 				t.Fatalf("run: %v\n%s", err, stderr)
 			}
-			if !strings.Contains(stderr, "requests name prompt blocks (hash_ids): prompts naming the same blocks share their text, "+tt.name+" tokens a block") {
+			size, _, _ := strings.Cut(tt.name, " ")
+			if !strings.Contains(stderr, "requests name prompt blocks (hash_ids): prompts naming the same blocks share their text, "+size+" tokens a block") {
 				t.Errorf("stderr %q; want the blocks line", stderr)
 			}
 			if q, h := mockCounter(t, srv.URL, "vllm:prefix_cache_queries_total"), mockCounter(t, srv.URL, "vllm:prefix_cache_hits_total"); q != tt.queried || h != tt.hit {
