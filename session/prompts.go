@@ -254,14 +254,14 @@ func (z *sizing) textOfBlock(h uint64) (string, error) {
 
 // blocksPrefix is the text before request id's own words: its shared
 // prefix (--shared-prefix-tokens), if any, and the texts of blocks, its
-// shared trace blocks (sizing.shared).
-func (z *sizing) blocksPrefix(id uint64, whole []uint64) (string, error) {
+// shared trace blocks (sizing.shared), each made by text.
+func (z *sizing) blocksPrefix(id uint64, blocks []uint64, text func(uint64) (string, error)) (string, error) {
 	var parts []string
 	if g := z.group(id); g > 0 {
 		parts = append(parts, z.prefixes[g-1])
 	}
-	for _, h := range whole {
-		t, err := z.textOfBlock(h)
+	for _, h := range blocks {
+		t, err := text(h)
 		if err != nil {
 			return "", err
 		}
@@ -277,7 +277,7 @@ func (z *sizing) blocksPrefix(id uint64, whole []uint64) (string, error) {
 func (z *sizing) buildBlocks(id uint64, n int) (prompt.Prompt, error) {
 	want := z.prefixTokens + n
 	blocks, next, rest := z.shared(id, n)
-	pre, err := z.blocksPrefix(id, blocks)
+	pre, err := z.blocksPrefix(id, blocks, z.textOfBlock)
 	if err != nil {
 		return prompt.Prompt{}, err
 	}
@@ -296,16 +296,9 @@ func (z *sizing) buildBlocks(id uint64, n int) (prompt.Prompt, error) {
 // estimated where a block could not be made).
 func (z *sizing) estimateBlocks(id uint64, n int) string {
 	blocks, next, rest := z.shared(id, n)
-	pre, err := z.blocksPrefix(id, blocks)
+	pre, err := z.blocksPrefix(id, blocks, z.textOfBlock)
 	if err != nil {
-		var parts []string
-		if g := z.group(id); g > 0 {
-			parts = append(parts, z.prefixes[g-1])
-		}
-		for _, h := range blocks {
-			parts = append(parts, z.blockWords(h).Text(z.blockTok))
-		}
-		pre = strings.Join(parts, " ")
+		pre, _ = z.blocksPrefix(id, blocks, func(h uint64) (string, error) { return z.blockWords(h).Text(z.blockTok), nil })
 	}
 	return joinText(pre, z.blockWords(next).Text(rest))
 }

@@ -232,7 +232,7 @@ func loadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc, fromFile 
 		// (and of what was below it, a capacity_search's steps) no longer
 		// holds it, so validation judges the value alone and names the
 		// flag (flagNamed).
-		for path, f := range loadFlags {
+		for path, f := range pathFlags {
 			if c.IsSet(f) {
 				s.Forget(path)
 			}
@@ -255,10 +255,10 @@ func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	assign(set(flagRunGPUInterval), &s.GPU.Interval, scenarios.Duration(c.Duration(flagRunGPUInterval)))
 }
 
-// loadFlags names the flag that sets each load and target value, so that a
+// pathFlags names the flag that sets each load and target value, so that a
 // problem in a value given on the command line names the flag typed, not
 // the YAML path it lands in (a value from a file keeps its file:line:col).
-var loadFlags = map[string]string{
+var pathFlags = map[string]string{
 	"load.rate": flagRate, "load.arrival": flagArrival, "load.burstiness": flagBurstiness,
 	"load.ramp_up": flagRampUp, "load.duration": flagDuration, "load.requests": flagRequests,
 	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency, "load.sweep": flagSweep,
@@ -304,7 +304,7 @@ func flagNamed(c *cli.Context, fromFile bool, err error) error {
 		var se *scenarios.Error
 		if errors.As(e, &se) {
 			path, _, _ := strings.Cut(se.Path, "[")
-			if f, ok := loadFlags[path]; ok && (!fromFile || c.IsSet(f)) {
+			if f, ok := pathFlags[path]; ok && (!fromFile || c.IsSet(f)) {
 				e = fmt.Errorf("--%s: %s", f, se.Msg)
 			}
 		}
