@@ -25,7 +25,13 @@ import (
 // not a struct, slice or array (a map, a scalar) is not looked into, nor
 // are aliases and merge keys ("<<").
 func FirstUnknownKey(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type) (key ast.Node, path string) {
-	return firstUnknown(n, t, schema, "")
+	walkTyped(n, t, schema, "", func(k, _ ast.Node, t reflect.Type, p string) bool {
+		if t == nil && key == nil {
+			key, path = k, p
+		}
+		return key == nil
+	})
+	return key, path
 }
 
 // Unwrap returns the node n's tags and anchors stand for: n itself when it
@@ -43,12 +49,28 @@ func Unwrap(n ast.Node) ast.Node {
 	}
 }
 
-func firstUnknown(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type, path string) (ast.Node, string) {
-	n = Unwrap(n)
-	if n == nil {
-		return nil, ""
+// walkTyped walks the values under n with the Go type each decodes into,
+// parents before children, in file order: fn gets the key that
+// introduced the value (nil for the top and for list entries), the value
+// as written (under its tags and anchors), its type (nil for a key t has
+// not, which is not walked into) and its path ("load.sweep.step",
+// "gpus[2].offers[0].usd"), and returns whether to walk into it. Keys are
+// matched as FirstUnknownKey says; schema maps a type that decodes itself
+// to the type whose keys its mapping form takes.
+func walkTyped(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type, path string,
+	fn func(key, n ast.Node, t reflect.Type, path string) bool) {
+	walkValue(nil, n, t, schema, path, fn)
+}
+
+func walkValue(key, n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type, path string,
+	fn func(key, n ast.Node, t reflect.Type, path string) bool) {
+	if n == nil || !fn(key, n, t, path) {
+		return
 	}
-	t = deref(t)
+	n, t = Unwrap(n), deref(t)
+	if n == nil {
+		return
+	}
 	if schema != nil {
 		t = deref(schema(t))
 	}
@@ -70,22 +92,18 @@ func firstUnknown(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.
 			}
 			ft, ok := fields[name]
 			if !ok {
-				return mv.Key, child
+				fn(mv.Key, mv.Value, nil, child)
+				continue
 			}
-			if k, p := firstUnknown(mv.Value, ft, schema, child); k != nil {
-				return k, p
-			}
+			walkValue(mv.Key, mv.Value, ft, schema, child, fn)
 		}
 	case reflect.Slice, reflect.Array:
 		if seq, ok := n.(*ast.SequenceNode); ok {
 			for i, v := range seq.Values {
-				if k, p := firstUnknown(v, t.Elem(), schema, path+"["+strconv.Itoa(i)+"]"); k != nil {
-					return k, p
-				}
+				walkValue(nil, v, t.Elem(), schema, path+"["+strconv.Itoa(i)+"]", fn)
 			}
 		}
 	}
-	return nil, ""
 }
 
 func deref(t reflect.Type) reflect.Type {

@@ -2,7 +2,6 @@ package yamlguard
 
 import (
 	"reflect"
-	"strconv"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -64,48 +63,14 @@ type StringNumber struct {
 // keys its mapping form takes, as for FirstUnknownKey.
 func StringNumbers(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type) []StringNumber {
 	var out []StringNumber
-	stringNumbers(n, t, schema, "", &out)
+	walkTyped(n, t, schema, "", func(_, n ast.Node, t reflect.Type, path string) bool {
+		text, ok := WrittenAsString(n)
+		if ok && t != nil && numeric(t) {
+			out = append(out, StringNumber{Node: n, Path: path, Want: KindWords(deref(t)), Text: text})
+		}
+		return !ok && t != nil
+	})
 	return out
-}
-
-func stringNumbers(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type, path string, out *[]StringNumber) {
-	if n == nil || t == nil {
-		return
-	}
-	if text, ok := WrittenAsString(n); ok {
-		if numeric(t) {
-			*out = append(*out, StringNumber{Node: n, Path: path, Want: KindWords(deref(t)), Text: text})
-		}
-		return
-	}
-	n, t = Unwrap(n), deref(t)
-	if schema != nil {
-		t = deref(schema(t))
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		fields := keysOf(t)
-		mvs, _ := Pairs(n)
-		for _, mv := range mvs {
-			if mv.Key == nil || mv.Key.GetToken() == nil {
-				continue
-			}
-			name := mv.Key.GetToken().Value
-			if ft, ok := fields[name]; ok {
-				child := name
-				if path != "" {
-					child = path + "." + name
-				}
-				stringNumbers(mv.Value, ft, schema, child, out)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		if seq, ok := n.(*ast.SequenceNode); ok {
-			for i, v := range seq.Values {
-				stringNumbers(v, t.Elem(), schema, path+"["+strconv.Itoa(i)+"]", out)
-			}
-		}
-	}
 }
 
 // numeric reports whether t (under pointers) is an integer or float type
