@@ -70,11 +70,14 @@ type sizing struct {
 	// blocks are a trace's prompt blocks by request id (Options.TraceBlocks,
 	// nil without); uses counts the requests naming each block whole
 	// (shareBlocks), and blockText keeps the text of each block more than
-	// one names, by its id.
+	// one names, by its id and whether it leads its prompt (blockKey).
+	// joinTok is what a text counts alone beyond what it adds after
+	// another (the BOS a counter adds: joinOverhead).
 	blocks    [][]uint64
 	blockTok  int // tokens a block (Options.TraceBlockTokens)
 	uses      map[uint64]int32
-	blockText map[uint64]string
+	blockText map[blockKey]string
+	joinTok   int
 
 	// The prompts built ahead (prebuild): lengthOf gives an id's length,
 	// next is the next id to build, high the highest id sent; wake tells
@@ -220,20 +223,40 @@ func (z *sizing) blockWords(h uint64) prompt.Words {
 	return prompt.Words{Seed: z.seed ^ blockStream, Stream: h}
 }
 
+// blockKey names a block's text: its hash id, and whether it leads its
+// prompt (no text before it), which a counter that adds a BOS counts
+// differently. A Mooncake trace's hash ids chain (an id names its whole
+// prefix), so an id is always at one place.
+type blockKey struct {
+	h    uint64
+	lead bool
+}
+
 // textOfBlock returns the text of the block with hash id h, a block's
 // tokens long by the chosen method, made once and kept: every prompt
 // naming h under the same ids says the same there (shared: only blocks
-// named more than once).
-func (z *sizing) textOfBlock(h uint64) (string, error) {
+// named more than once). By the exact methods the block's tokens are its
+// place in the prompt: a leading block counts a block alone, the BOS
+// included; one after other text counts a block more than its joinTok
+// alone, so that in the prompt it adds a block and the k-th whole block
+// ends at token k·blockTok, where the trace puts it (with a BOS, each
+// block after the first was a token short: a real llama-server found
+// 1,023 of two shared blocks in its cache, not 1,024).
+func (z *sizing) textOfBlock(h uint64, lead bool) (string, error) {
+	key := blockKey{h, lead}
 	z.mu.Lock()
-	t, ok := z.blockText[h]
+	t, ok := z.blockText[key]
 	z.mu.Unlock()
 	if ok {
 		return t, nil
 	}
 	switch {
 	case z.builder != nil:
-		p, err := z.builder.Build(z.ctx, prompt.Spec{Tokens: z.blockTok, Words: z.blockWords(h)})
+		n := z.blockTok
+		if !lead {
+			n += z.joinTok
+		}
+		p, err := z.builder.Build(z.ctx, prompt.Spec{Tokens: n, Words: z.blockWords(h)})
 		if err != nil {
 			return "", fmt.Errorf("trace block %d: %w", h, err)
 		}
@@ -245,23 +268,47 @@ func (z *sizing) textOfBlock(h uint64) (string, error) {
 	}
 	z.mu.Lock()
 	if z.blockText == nil {
-		z.blockText = map[uint64]string{}
+		z.blockText = map[blockKey]string{}
 	}
-	z.blockText[h] = t
+	z.blockText[key] = t
 	z.mu.Unlock()
 	return t, nil
+}
+
+// joinOverhead measures z.joinTok: a text's count alone twice, less the
+// count of it said twice (a counter that adds a BOS to every text counts
+// one more alone; a plain word tokenizer none). Only the exact methods
+// count; a result past a few tokens (a counter whose joins merge) is taken
+// as none.
+func (z *sizing) joinOverhead() error {
+	if z.builder == nil || z.blocks == nil {
+		return nil
+	}
+	w := prompt.Words{Seed: z.seed ^ blockStream, Stream: ^uint64(0)}.Text(32)
+	one, err := z.builder.Counter.CountTokens(z.ctx, w)
+	if err != nil {
+		return fmt.Errorf("trace blocks: %w", err)
+	}
+	two, err := z.builder.Counter.CountTokens(z.ctx, w+" "+w)
+	if err != nil {
+		return fmt.Errorf("trace blocks: %w", err)
+	}
+	if d := 2*one - two; d > 0 && d <= 4 {
+		z.joinTok = d
+	}
+	return nil
 }
 
 // blocksPrefix is the text before request id's own words: its shared
 // prefix (--shared-prefix-tokens), if any, and the texts of blocks, its
 // shared trace blocks (sizing.shared), each made by text.
-func (z *sizing) blocksPrefix(id uint64, blocks []uint64, text func(uint64) (string, error)) (string, error) {
+func (z *sizing) blocksPrefix(id uint64, blocks []uint64, text func(uint64, bool) (string, error)) (string, error) {
 	var parts []string
 	if g := z.group(id); g > 0 {
 		parts = append(parts, z.prefixes[g-1])
 	}
 	for _, h := range blocks {
-		t, err := text(h)
+		t, err := text(h, len(parts) == 0)
 		if err != nil {
 			return "", err
 		}
@@ -298,7 +345,7 @@ func (z *sizing) estimateBlocks(id uint64, n int) string {
 	blocks, next, rest := z.shared(id, n)
 	pre, err := z.blocksPrefix(id, blocks, z.textOfBlock)
 	if err != nil {
-		pre, _ = z.blocksPrefix(id, blocks, func(h uint64) (string, error) { return z.blockWords(h).Text(z.blockTok), nil })
+		pre, _ = z.blocksPrefix(id, blocks, func(h uint64, _ bool) (string, error) { return z.blockWords(h).Text(z.blockTok), nil })
 	}
 	return joinText(pre, z.blockWords(next).Text(rest))
 }
@@ -373,6 +420,9 @@ func (o *Options) preparePrompts(ctx context.Context, client *http.Client, targe
 		return err
 	}
 	if err := z.buildPrefixes(o.PrefixGroups); err != nil {
+		return fmt.Errorf("prompt sizing (%s): %w", z.source, err)
+	}
+	if err := z.joinOverhead(); err != nil {
 		return fmt.Errorf("prompt sizing (%s): %w", z.source, err)
 	}
 	o.sizing = z

@@ -51,23 +51,34 @@ func TestTraceBlocksShareText(t *testing.T) {
 	// own (7 by four, 8 by two); 9, 10 and 11 are their requests' words.
 	z.mu.Lock()
 	kept := len(z.blockText)
-	_, has7 := z.blockText[7]
-	_, has8 := z.blockText[8]
+	_, has7 := z.blockText[blockKey{7, true}]
+	_, has8 := z.blockText[blockKey{8, false}]
 	z.mu.Unlock()
 	if kept != 2 || !has7 || !has8 {
-		t.Errorf("%d block texts kept (7: %v, 8: %v); want blocks 7 and 8 only", kept, has7, has8)
+		t.Errorf("%d block texts kept (7 leading: %v, 8 after it: %v); want blocks 7 and 8 only", kept, has7, has8)
 	}
-	block := func(h uint64) string {
-		s, err := z.textOfBlock(h)
+	block := func(h uint64, lead bool) string {
+		s, err := z.textOfBlock(h, lead)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := tok.Count(s, true); n != 512 {
-			t.Errorf("block %d counts %d; want 512", h, n)
-		}
 		return s
 	}
-	b7, b8 := block(7), block(8)
+	// Mistral's tokenizer adds a BOS to every text: block 7 leads, 512
+	// tokens with it; block 8 follows it and adds 512, so the two end at
+	// token 1,024 as the trace puts them (alone, 513 with its BOS).
+	b7, b8 := block(7, true), block(8, false)
+	if z.joinTok != 1 {
+		t.Errorf("join overhead %d tokens; want 1 (Mistral's BOS)", z.joinTok)
+	}
+	for _, c := range []struct {
+		text string
+		want int
+	}{{b7, 512}, {b7 + " " + b8, 1024}, {b8, 513}} {
+		if n := tok.Count(c.text, true); n != c.want {
+			t.Errorf("%.20q… counts %d; want %d", c.text, n, c.want)
+		}
+	}
 	for id, want := range map[int]string{0: b7 + " " + b8 + " ", 1: b7 + " " + b8 + " ", 2: b7 + " ", 3: b7 + " "} {
 		if !strings.HasPrefix(text[id], want) {
 			t.Errorf("request %d does not start with its whole blocks' text", id)
