@@ -33,6 +33,17 @@ func TestCachedInputTokens(t *testing.T) {
 	if w := cachedPromptWarning(sum, m); !strings.Contains(w, "1602 of 4806 prompt tokens") || !strings.Contains(w, "--seed 7") {
 		t.Errorf("explicit seed: warning %q", w)
 	}
+	if w := cachedPromptWarning(sum, m); strings.Contains(w, "by design") {
+		t.Errorf("explicit seed, nothing shared by design: warning %q", w)
+	}
+	// Prompts that share text by design are answered from the cache
+	// within the run too: the warning says so, not that all of it is an
+	// earlier run's.
+	m.Load.SharedPrompts = "trace blocks"
+	if w := cachedPromptWarning(sum, m); !strings.Contains(w, "share text by design (trace blocks)") || !strings.Contains(w, "part of it may be an earlier run's") {
+		t.Errorf("explicit seed, trace blocks: warning %q", w)
+	}
+	m.Load.SharedPrompts = ""
 	m.Load.PromptSeedExplicit = false
 	if w := cachedPromptWarning(sum, m); w != "" {
 		t.Errorf("prompts unique to the run: warning %q; want none", w)

@@ -169,6 +169,10 @@ type LoadInfo struct {
 	// unless PromptSeedExplicit, when --seed gave it.
 	PromptSeed         int64 `json:"prompt_seed"`
 	PromptSeedExplicit bool  `json:"prompt_seed_explicit,omitempty"`
+	// SharedPrompts names what the run's prompts share by design, which a
+	// server's prompt cache answers within the run: "shared prefixes",
+	// "session turns", "trace blocks" (comma-separated); absent when none.
+	SharedPrompts string `json:"shared_prompts,omitempty"`
 }
 
 // WriteManifest writes m to dir/run.json atomically (WriteFile), so a

@@ -795,8 +795,32 @@ func filterDataset(p *scenarios.Prompts, ds *scenarios.Dataset, file string, see
 	return kept.Shuffle(seed), nil
 }
 
-// recordSizing writes the sizing chosen into run.json's load section.
+// sharedPrompts names what this run's prompts share by design, for
+// run.json's load.shared_prompts: a prompt cache answers those within the
+// run whatever the seed.
+func (o *Options) sharedPrompts() string {
+	var s []string
+	if z := o.sizing; z != nil && z.prefixTokens > 0 {
+		s = append(s, "shared prefixes")
+	}
+	if o.Sessions != nil {
+		s = append(s, "session turns")
+	}
+	if z := o.sizing; z != nil {
+		for _, n := range z.uses {
+			if n > 1 {
+				s = append(s, "trace blocks")
+				break
+			}
+		}
+	}
+	return strings.Join(s, ", ")
+}
+
+// recordSizing writes the sizing chosen, and what the prompts share, into
+// run.json's load section.
 func (o *Options) recordSizing(m *rundir.Manifest) {
+	m.Load.SharedPrompts = o.sharedPrompts()
 	z := o.sizing
 	if z == nil {
 		return

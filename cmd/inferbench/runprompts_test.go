@@ -294,6 +294,13 @@ func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
 			if q, h := mockCounter(t, srv.URL, "vllm:prefix_cache_queries_total"), mockCounter(t, srv.URL, "vllm:prefix_cache_hits_total"); q != tt.queried || h != tt.hit {
 				t.Errorf("prefix cache: %s queried, %s hit; want %s and %s", q, h, tt.queried, tt.hit)
 			}
+			rm, err := rundir.ReadManifest(filepath.Join(dir, "run"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rm.Load.SharedPrompts != "trace blocks" {
+				t.Errorf("run.json load.shared_prompts %q; want \"trace blocks\"", rm.Load.SharedPrompts)
+			}
 		})
 	}
 }
