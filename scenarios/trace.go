@@ -115,6 +115,11 @@ func parseTraceLine(b []byte, clk *traceClock) (TraceEntry, error) {
 			clk.stamps, clk.first = true, *tl.Timestamp
 		}
 		ms = *tl.Timestamp - clk.first
+		if ms < 0 {
+			// Its offset from the first line would read as a negative
+			// arrival, which the user never wrote.
+			return TraceEntry{}, fmt.Errorf("arrivals must be in time order: timestamp %g comes before the first line's %g", *tl.Timestamp, clk.first)
+		}
 	}
 	clk.lines++
 	if !(ms >= 0 && ms <= maxTraceMS) {

@@ -43,6 +43,8 @@ func TestReadTraceErrors(t *testing.T) {
 		{`{"offset_ms": 1, "prompt_tokens": 0, "output_tokens": 1}`, "trace: line 1: prompt_tokens must be between 1 and 16777216, got 0"},
 		{`{"prompt_tokens": 1, "output_tokens": 1}`, "trace: line 1: no offset_ms (or timestamp)"},
 		{`{"offset_ms": 0, "timestamp": 0, "prompt_tokens": 1, "output_tokens": 1}`, "trace: line 1: give offset_ms or timestamp, not both"},
+		{`{"timestamp": 500, "input_length": 1, "output_length": 1}` + "\n" + `{"timestamp": 0, "input_length": 1, "output_length": 1}`,
+			"trace: line 2: arrivals must be in time order: timestamp 0 comes before the first line's 500"},
 		{line("0") + `{"timestamp": 5, "prompt_tokens": 1, "output_tokens": 1}`, "trace: line 2: mixes offset_ms and timestamp: use one of them throughout"},
 		{line("0") + `{"offset_ms": "soon"}`, "trace: line 2: offset_ms: a JSON string where a number belongs"},
 		{`{"offset_ms": 0, "prompt_tokens": 1, "input_length": 1, "output_tokens": 1}`, "trace: line 1: give prompt_tokens or input_length, not both"},
