@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/semaphore"
+
+	"github.com/inferbench/inferbench/targets"
 )
 
 // TraceArrival is one request of a recorded trace: when it arrived (offset
@@ -19,12 +21,29 @@ type TraceArrival struct {
 	OutputTokens int
 }
 
+// buildAhead is how many requests the open loop keeps built ahead of the
+// one due next: a burst of arrivals at one instant (a Mooncake trace's
+// lines come ten at a time, up to 28) then goes out at once. Built one
+// after the other when due, the last of ten 12,000-token prompts left 40–60
+// ms late by the estimate and 180–220 ms when counted by a busy server's
+// tokenize endpoint (2-core machine), and the level read CLIENT-BOUND.
+const buildAhead = 64
+
+// arrival is one request of the open loop's schedule, built.
+type arrival struct {
+	off   time.Duration // due, from the level's origin
+	id    uint64
+	req   targets.Request
+	estIn int
+}
+
 // runOpen sends requests at the due times of the arrival schedule (or the
-// trace). One scheduler goroutine sleeps until each due time — absolute
-// times from one origin, so lateness never accumulates — and hands the
-// request to a new goroutine; when it is behind it sends at once, never
-// skipping or re-timing a request (no coordinated omission). scheduled_ns is
-// always the due time; sent_ns when it was really sent.
+// trace). A builder goroutine makes the requests in order, up to
+// buildAhead before the one due; one scheduler goroutine sleeps until each
+// due time — absolute times from one origin, so lateness never accumulates
+// — and hands the request to a new goroutine; when it is behind it sends at
+// once, never skipping or re-timing a request (no coordinated omission).
+// scheduled_ns is always the due time; sent_ns when it was really sent.
 func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (Result, error) {
 	r := lv.r
 	c := &r.c
@@ -61,19 +80,37 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 	)
 	pace := newPacer()
 	defer pace.stop()
+	ahead := make(chan arrival, buildAhead)
+	bctx, stopBuilding := context.WithCancel(ctx)
+	var builder sync.WaitGroup
+	defer builder.Wait()
+	defer stopBuilding()
+	builder.Go(func() {
+		defer close(ahead)
+		for n := uint64(0); c.requests == 0 || n < limit; n++ {
+			off, promptTok, outTok, ok := next()
+			if !ok || (c.duration > 0 && off >= c.duration) {
+				return
+			}
+			a := arrival{off: off, id: c.firstID + n}
+			if promptTok >= 0 {
+				// A trace entry's lengths. The request is built once: built
+				// first at the workload's lengths too, a trace's prompt was
+				// counted twice and its prompt built ahead thrown away.
+				a.req, a.estIn = r.workload.RequestWith(a.id, promptTok, outTok)
+			} else {
+				a.req, a.estIn = r.workload.Request(a.id)
+			}
+			select {
+			case ahead <- a:
+			case <-bctx.Done():
+				return
+			}
+		}
+	})
 	n := uint64(0)
-	for ; c.requests == 0 || n < limit; n++ {
-		off, promptTok, outTok, ok := next()
-		if !ok || (c.duration > 0 && off >= c.duration) {
-			break
-		}
-		// Build the request before waiting, so its cost is not send lag.
-		id := c.firstID + n
-		req, estIn := r.workload.Request(id)
-		if promptTok >= 0 {
-			req, estIn = r.workload.RequestWith(id, promptTok, outTok)
-		}
-		if err := pace.wait(ctx, base.Add(off)); err != nil {
+	for a := range ahead {
+		if err := pace.wait(ctx, base.Add(a.off)); err != nil {
 			wg.Wait()
 			return Result{Sent: sent.Load()}, err
 		}
@@ -82,22 +119,23 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 				break
 			}
 		}
-		due := baseNS + off.Nanoseconds()
+		n++
+		due := baseNS + a.off.Nanoseconds()
 		wg.Go(func() {
 			if sem != nil {
 				defer sem.Release(1)
 			}
-			err := lv.sendAll(job{id: id, scheduledNS: due, req: req, estIn: estIn})
+			err := lv.sendAll(job{id: a.id, scheduledNS: due, req: a.req, estIn: a.estIn})
 			sent.Add(1)
 			if err != nil {
 				cancel(fmt.Errorf("write record: %w", err))
 			}
 		})
 		// Let the new goroutine run now, on this P, instead of sitting in
-		// its run queue while this goroutine builds the next request and
-		// blocks in the pacer's nanosleep (a P in a syscall is handed on
-		// only when sysmon notices, up to 10 ms later). Measured by
-		// calibrate at 2,000 req/s Poisson: send lag p99 1.53 → 0.65 ms.
+		// its run queue while this goroutine blocks in the pacer's
+		// nanosleep (a P in a syscall is handed on only when sysmon
+		// notices, up to 10 ms later). Measured by calibrate at 2,000
+		// req/s Poisson: send lag p99 1.53 → 0.65 ms.
 		runtime.Gosched()
 	}
 	if c.duration > 0 && (c.requests == 0 || n < limit) {

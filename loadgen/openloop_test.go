@@ -3,6 +3,7 @@ package loadgen
 import (
 	"math"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -172,6 +173,54 @@ func TestTraceReplay(t *testing.T) {
 		for i, rec := range c.recs {
 			if rec.ScheduledNS != trace[i].Offset.Nanoseconds() || rec.InputTokens != trace[i].PromptTokens {
 				t.Errorf("record %d: scheduled %d input %d; want %d, %d", i, rec.ScheduledNS, rec.InputTokens, trace[i].Offset, trace[i].PromptTokens)
+			}
+		}
+	})
+}
+
+// TestTraceBurstBuiltAhead: a trace's burst goes out at once though each
+// request takes 20 ms to build (a long prompt counted by the server): the
+// builder makes the burst's five while the level waits for their due time,
+// 200 ms. Built one after the other when due (and each twice), the fifth
+// left 160 ms late.
+// The first, due at the level's start, waits for its own build.
+func TestTraceBurstBuiltAhead(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, Tokens: 2}
+		trace := []TraceArrival{{0, 10, 2}}
+		for range 5 {
+			trace = append(trace, TraceArrival{200 * time.Millisecond, 10, 2})
+		}
+		var builds atomic.Int64
+		slow := func(id uint64, n int) (string, int) {
+			builds.Add(1)
+			time.Sleep(20 * time.Millisecond)
+			return "p", n
+		}
+		r, err := New(ft, Workload{Model: "m", PromptTokens: 1, MaxTokens: 1, Synth: slow}, Trace(trace))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
+		if len(c.recs) != 6 {
+			t.Fatalf("records = %d; want 6", len(c.recs))
+		}
+		// Each prompt is built once, at the trace's length (it was built at
+		// the workload's first, then again).
+		if n := builds.Load(); n != 6 {
+			t.Errorf("%d prompts built for 6 requests", n)
+		}
+		for i, rec := range c.recs {
+			want := int64(0)
+			if i == 0 {
+				want = 20e6
+			}
+			if lag := rec.SentNS - rec.ScheduledNS; rec.ScheduledNS != trace[i].Offset.Nanoseconds() || lag != want {
+				t.Errorf("request %d: due %d ms, sent %.0f ms late; want %d ms late", i, trace[i].Offset.Milliseconds(), float64(lag)/1e6, want/1e6)
 			}
 		}
 	})
