@@ -116,7 +116,8 @@ type levelAcc struct {
 	inChecked, inExact                  int64
 	sources                             map[rundir.TokenSource]int
 	errors, retried                     map[rundir.ErrorClass]int
-	sessions                            *sessionAcc // nil until a record with a session
+	errorExamples                       map[rundir.ErrorClass]string // the first error of each class
+	sessions                            *sessionAcc                  // nil until a record with a session
 	steady                              SteadyAcc
 }
 
@@ -163,6 +164,9 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	if !r.OK {
 		a.req.Failed++
 		a.errors[r.ErrorClass]++
+		if _, ok := a.errorExamples[r.ErrorClass]; !ok {
+			a.errorExamples[r.ErrorClass] = ErrorExample(r.Error)
+		}
 		a.steady.Add(r, false)
 		return
 	}
@@ -224,7 +228,8 @@ func (s *Summarizer) level(r *rundir.Record) *levelAcc {
 	a := s.levels[r.Level]
 	if a == nil {
 		a = &levelAcc{sources: map[rundir.TokenSource]int{},
-			errors: map[rundir.ErrorClass]int{}, retried: map[rundir.ErrorClass]int{}}
+			errors: map[rundir.ErrorClass]int{}, retried: map[rundir.ErrorClass]int{},
+			errorExamples: map[rundir.ErrorClass]string{}}
 		s.levels[r.Level] = a
 	}
 	return a
@@ -289,6 +294,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			OutputTokens:         a.outTok,
 			OutputTokensSource:   a.sources,
 			Errors:               a.errors,
+			ErrorExamples:        a.errorExamples,
 			Retried:              a.retried,
 			PastMaxTokens:        a.pastMax,
 			ServerTimingHasQueue: a.serverQueue,

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -111,6 +112,11 @@ type Level struct {
 	PastMaxTokens int `json:"past_max_tokens"`
 	// Errors counts failed measured requests by class.
 	Errors map[rundir.ErrorClass]int `json:"errors"`
+	// ErrorExamples is, by class, the error of the first failed measured
+	// request in the file (up to ErrorExampleBytes): what the server or the
+	// client said, so that "http_4xx 327" says why without opening
+	// requests.jsonl.
+	ErrorExamples map[rundir.ErrorClass]string `json:"error_examples,omitempty"`
 	// Retried counts failed attempts that were sent again (--retries), by
 	// class; they are not in Requests or Errors.
 	Retried map[rundir.ErrorClass]int `json:"retried,omitempty"`
@@ -221,4 +227,21 @@ type Lengths struct {
 	// prompt was checked; a share absent beside a count is 0).
 	InputChecked    int64   `json:"input_checked,omitempty"`
 	InputExactShare float64 `json:"input_exact_share,omitempty"`
+}
+
+// ErrorExampleBytes bounds an error example (Level.ErrorExamples): a
+// server's error body may run to kilobytes; its first sentence says why.
+const ErrorExampleBytes = 240
+
+// ErrorExample is msg cut to ErrorExampleBytes at a character boundary,
+// with "…" where it was cut.
+func ErrorExample(msg string) string {
+	if len(msg) <= ErrorExampleBytes {
+		return msg
+	}
+	cut := ErrorExampleBytes
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }

@@ -67,6 +67,9 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 				fmt.Fprintf(&b, " %s %d", c, l.Errors[c])
 			}
 			b.WriteByte('\n')
+			for _, c := range slices.Sorted(maps.Keys(l.ErrorExamples)) {
+				fmt.Fprintf(&b, "  %s, the first: %s\n", c, printable.Text(l.ErrorExamples[c]))
+			}
 		}
 	}
 	if small {

@@ -226,7 +226,11 @@ func (r *Report) levelTable(i int) table {
 		if len(l.Errors) > 0 {
 			var parts []string
 			for _, k := range slices.Sorted(maps.Keys(l.Errors)) {
-				parts = append(parts, fmt.Sprintf("%s %d", k, l.Errors[k]))
+				part := fmt.Sprintf("%s %d", k, l.Errors[k])
+				if ex := l.ErrorExamples[k]; ex != "" {
+					part += fmt.Sprintf(" (the first: %s)", ex)
+				}
+				parts = append(parts, part)
 			}
 			t.Notes = append(t.Notes, fmt.Sprintf("level %g errors: %s", l.Level, strings.Join(parts, ", ")))
 		}
