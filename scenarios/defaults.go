@@ -46,7 +46,8 @@ const (
 //
 //   - target.kind "openai", target.api "chat";
 //   - workload.prompt_tokens 512 (unless a dataset gives the prompts),
-//     workload.output_tokens 256;
+//     workload.output_tokens 256, neither for a trace, whose lines give
+//     them;
 //   - workload.dataset.format from the file's extension: ".json" is
 //     sharegpt, anything else jsonl;
 //   - load.arrival "poisson" and, with gamma, load.burstiness 1, when a
@@ -68,10 +69,10 @@ func (s *Scenario) ApplyDefaults() {
 	t.API = cmp.Or(t.API, DefaultAPI)
 
 	w := &s.Workload
-	if w.PromptTokens.IsZero() && w.Dataset == nil {
+	if w.PromptTokens.IsZero() && w.Dataset == nil && s.Load.Trace == nil {
 		w.PromptTokens = Fixed(DefaultPromptTokens)
 	}
-	if w.OutputTokens.IsZero() {
+	if w.OutputTokens.IsZero() && s.Load.Trace == nil {
 		w.OutputTokens = Fixed(DefaultOutputTokens)
 	}
 	if d := w.Dataset; d != nil && d.Format == "" {

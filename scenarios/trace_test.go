@@ -86,3 +86,30 @@ func TestReadMooncakeTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceGivesTheLengths: a trace's lines give every request's prompt
+// and output tokens, so lengths written beside load.trace would be ignored
+// unseen: they are refused where written. ApplyDefaults fills in none
+// for a trace (the run's typical lengths are the trace's medians), so the
+// scenario it leaves is valid and says no lengths the run does not use.
+func TestTraceGivesTheLengths(t *testing.T) {
+	const trace = "name: a\nload:\n  trace: {file: testdata/trace.jsonl}\n"
+	_, err := Load("s.yaml", []byte(trace+"workload:\n  prompt_tokens: 100\n  output_tokens: {dist: uniform, min: 1, max: 9}\n"))
+	want := []string{
+		"s.yaml:5:18: workload.prompt_tokens: not used with load.trace: each line gives its request's prompt and output tokens",
+		"s.yaml:6:18: workload.output_tokens: not used with load.trace: each line gives its request's prompt and output tokens",
+	}
+	if diff := cmp.Diff(want, errLines(err)); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	s, err := Load("s.yaml", []byte(trace))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Target.URL, s.Target.Model = "http://127.0.0.1:8000", "m"
+	s.ApplyDefaults()
+	if err := s.ValidateRunnable(); err != nil || !s.Workload.PromptTokens.IsZero() || !s.Workload.OutputTokens.IsZero() {
+		t.Errorf("a trace after ApplyDefaults: %v (prompt tokens %+v, output tokens %+v); want valid, no lengths",
+			err, s.Workload.PromptTokens, s.Workload.OutputTokens)
+	}
+}

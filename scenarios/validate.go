@@ -232,6 +232,13 @@ func (w *Workload) validate(c *checker, s *Scenario) {
 			c.errorf(sub, "%s", p.msg)
 		}
 	}
+	// A trace's lines give the lengths (ApplyDefaults sets none): one given
+	// by the file or a flag would be ignored unseen.
+	for path, d := range map[string]*Distribution{pt: &w.PromptTokens, ot: &w.OutputTokens} {
+		if s.Load.Trace != nil && c.set(path, !d.IsZero()) {
+			c.errorf(path, "not used with load.trace: each line gives its request's prompt and output tokens")
+		}
+	}
 	if c.set(pt, !w.PromptTokens.IsZero()) {
 		if w.Dataset != nil {
 			c.errorf(pt, "not used with workload.dataset: the prompts come from the dataset")

@@ -298,7 +298,7 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 	// stands for all: the spread's probe, prompt-sizing calibration.
 	o.PromptTokens, o.MaxTokens = max(pd.Typical(), 1), max(od.Typical(), 1)
 	o.promptsFrom(s)
-	if pd.Kind != scenarios.DistFixed || od.Kind != scenarios.DistFixed {
+	if s.Load.Trace == nil && (pd.Kind != scenarios.DistFixed || od.Kind != scenarios.DistFixed) {
 		seed := s.Workload.Seed
 		o.Lengths = func(id uint64) (int, int) {
 			rng := rand.New(rand.NewPCG(seed, id^0x9e3779b97f4a7c15))
@@ -360,6 +360,9 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 		if len(o.Trace) == 0 {
 			return inputf("load.trace: %s holds no request", filepath.Base(tr.File))
 		}
+		// The trace's lines give the lengths (the scenario gives none): its
+		// median ones stand for them where one request stands for all.
+		o.PromptTokens, o.MaxTokens = traceMedians(o.Trace)
 		// The first Warmup arrivals are the warm-up: a trace no longer than
 		// it would be sent whole and measure nothing (it ran, and ended "no
 		// request was measured").
@@ -477,3 +480,16 @@ func (o *Options) resolvedScenario() json.RawMessage {
 // errNoRun marks a run that never started (nothing measured, nothing
 // written): the caller reports it as an interruption or a failure.
 var errNoRun = errors.New("nothing was run")
+
+// traceMedians returns the median prompt and output tokens of a trace's
+// arrivals (the lower middle of an even count).
+func traceMedians(tr []loadgen.TraceArrival) (prompt, output int) {
+	p, q := make([]int, len(tr)), make([]int, len(tr))
+	for i, a := range tr {
+		p[i], q[i] = a.PromptTokens, a.OutputTokens
+	}
+	slices.Sort(p)
+	slices.Sort(q)
+	m := (len(tr) - 1) / 2
+	return max(p[m], 1), max(q[m], 1)
+}

@@ -112,3 +112,16 @@ func TestTraceBlocksShareText(t *testing.T) {
 			len(w0), len(w1), strings.Join(w0[:1024], " ") == strings.Join(w1[:1024], " "))
 	}
 }
+
+// TestTraceMedians: a trace run's typical lengths (the spread's probe,
+// prompt-sizing calibration) are its arrivals' medians, the lower middle
+// of an even count; the scenario gives none beside a trace.
+func TestTraceMedians(t *testing.T) {
+	tr := []loadgen.TraceArrival{{PromptTokens: 900, OutputTokens: 5}, {PromptTokens: 10, OutputTokens: 50}, {PromptTokens: 300, OutputTokens: 500}}
+	if p, o := traceMedians(tr); p != 300 || o != 50 {
+		t.Errorf("medians of three: %d, %d; want 300, 50", p, o)
+	}
+	if p, o := traceMedians(append(tr, loadgen.TraceArrival{PromptTokens: 20, OutputTokens: 7})); p != 20 || o != 7 {
+		t.Errorf("medians of four: %d, %d; want the lower middle 20, 7", p, o)
+	}
+}

@@ -87,6 +87,9 @@ func datasetFromFlag(c *cli.Context, s *scenarios.Scenario) error {
 				return usagef("--%s trace: replays the file's arrivals; --%s does not apply", flagDataset, f)
 			}
 		}
+		// Its lines give the lengths: a flag's default stands for none.
+		assign(!c.IsSet(flagPromptTokens), &s.Workload.PromptTokens, scenarios.Distribution{})
+		assign(!c.IsSet(flagMaxTokens), &s.Workload.OutputTokens, scenarios.Distribution{})
 		ld := &s.Load
 		ld.Concurrency, ld.Sweep, ld.Rate = 0, nil, nil
 		ld.Trace = &scenarios.Trace{File: file}
@@ -112,11 +115,8 @@ func datasetFilterFlags(c *cli.Context, d *scenarios.Dataset) error {
 		seed := c.Uint64(flagDatasetSeed)
 		d.Seed = &seed
 	}
-	for _, f := range []struct {
-		name string
-		dst  *int
-	}{{flagDatasetMinIn, &d.MinInput}, {flagDatasetMaxIn, &d.MaxInput}, {flagDatasetMinOut, &d.MinOutput}, {flagDatasetMaxOut, &d.MaxOutput}, {flagDatasetOut, &d.OutputTokens}} {
-		assign(c.IsSet(f.name), f.dst, c.Int(f.name))
+	for f, dst := range map[string]*int{flagDatasetMinIn: &d.MinInput, flagDatasetMaxIn: &d.MaxInput, flagDatasetMinOut: &d.MinOutput, flagDatasetMaxOut: &d.MaxOutput, flagDatasetOut: &d.OutputTokens} {
+		assign(c.IsSet(f), dst, c.Int(f))
 	}
 	return nil
 }

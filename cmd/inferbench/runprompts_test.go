@@ -214,6 +214,9 @@ func TestRunDatasetFlags(t *testing.T) {
 		{[]string{"--dataset-output-tokens", "5"}, "--dataset-output-tokens needs a dataset"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-output-tokens", "-1"}, "workload.dataset.output_tokens: must be between 1 and 16777216 tokens (0: each prompt's hint), got -1"},
 		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--rate", "5"}, "--rate does not apply"},
+		// The trace gives the lengths: a length flag was ignored unseen.
+		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--max-tokens", "16"}, "--max-tokens: not used with load.trace: each line gives"},
+		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--prompt-tokens", "16"}, "--prompt-tokens: not used with load.trace"},
 		// A trace no longer than its warm-up was sent whole and ended "no
 		// request was measured".
 		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--warmup", "3"}, "the trace's 3 arrivals would all be warm-up (a warm-up of 3) and none measured"},

@@ -255,7 +255,7 @@ func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	assign(set(flagRunGPUInterval), &s.GPU.Interval, scenarios.Duration(c.Duration(flagRunGPUInterval)))
 }
 
-// pathFlags names the flag that sets each load and target value, so that a
+// pathFlags names the flag that sets each load, target and length value, so that a
 // problem in a value given on the command line names the flag typed, not
 // the YAML path it lands in (a value from a file keeps its file:line:col).
 var pathFlags = map[string]string{
@@ -264,6 +264,7 @@ var pathFlags = map[string]string{
 	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency, "load.sweep": flagSweep,
 	"load.capacity_search": flagBisect, "load.capacity_search.steps": flagBisect, "load.adaptive.search": "search",
 	"target.kind": flagTarget, "target.api": flagAPI, "target.url": flagURL, "target.model": flagModel,
+	"workload.prompt_tokens": flagPromptTokens, "workload.output_tokens": flagMaxTokens,
 }
 
 // searchesForFlagLevels fits a scenario file's capacity searches to the
