@@ -101,20 +101,12 @@ func TestArrivalsRampAndSeed(t *testing.T) {
 func TestOpenLoopSendsOnSchedule(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 300 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4}
-		r, err := New(ft, Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
+		recs := runByID(t, ft, Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
 			Rate(20, ArrivalConstant, 0), Duration(time.Second), Level(20, 100))
-		if err != nil {
-			t.Fatal(err)
+		if len(recs) != 20 {
+			t.Fatalf("records = %d; want 20", len(recs))
 		}
-		var c collect
-		if _, err := run(t.Context(), r, c.add); err != nil {
-			t.Fatal(err)
-		}
-		if len(c.recs) != 20 {
-			t.Fatalf("records = %d; want 20", len(c.recs))
-		}
-		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
-		for i, rec := range c.recs {
+		for i, rec := range recs {
 			if rec.ID != uint64(100+i) || rec.ScheduledNS != int64(i)*50e6 || rec.SentNS != rec.ScheduledNS || !rec.OK {
 				t.Errorf("record %d: id %d scheduled %d sent %d ok %v; want id %d at %d ms", i, rec.ID, rec.ScheduledNS, rec.SentNS, rec.OK, 100+i, i*50)
 			}
@@ -131,17 +123,9 @@ func TestOpenLoopSendsOnSchedule(t *testing.T) {
 func TestOpenLoopCapShowsAsLag(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 70 * time.Millisecond, ITL: 10 * time.Millisecond, Tokens: 4} // 100 ms
-		r, err := New(ft, Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
+		recs := runByID(t, ft, Workload{Model: "m", PromptTokens: 4, MaxTokens: 4},
 			Rate(20, ArrivalConstant, 0), Requests(5), MaxConcurrency(1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c collect
-		if _, err := run(t.Context(), r, c.add); err != nil {
-			t.Fatal(err)
-		}
-		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
-		for k, rec := range c.recs {
+		for k, rec := range recs {
 			lag := rec.SentNS - rec.ScheduledNS
 			if rec.ScheduledNS != int64(k)*50e6 || lag != int64(k)*50e6 {
 				t.Errorf("request %d: scheduled %d ns, lag %d ns; want %d and %d", k, rec.ScheduledNS, lag, k*50e6, k*50e6)
@@ -158,19 +142,7 @@ func TestTraceReplay(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, Tokens: 2}
 		trace := []TraceArrival{{0, 10, 2}, {30 * time.Millisecond, 20, 3}, {35 * time.Millisecond, 30, 4}}
-		r, err := New(ft, Workload{Model: "m", PromptTokens: 1, MaxTokens: 1}, Trace(trace))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c collect
-		if _, err := run(t.Context(), r, c.add); err != nil {
-			t.Fatal(err)
-		}
-		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
-		if len(c.recs) != 3 {
-			t.Fatalf("records = %d; want 3", len(c.recs))
-		}
-		for i, rec := range c.recs {
+		for i, rec := range replayTrace(t, ft, Workload{Model: "m", PromptTokens: 1, MaxTokens: 1}, trace) {
 			if rec.ScheduledNS != trace[i].Offset.Nanoseconds() || rec.InputTokens != trace[i].PromptTokens {
 				t.Errorf("record %d: scheduled %d input %d; want %d, %d", i, rec.ScheduledNS, rec.InputTokens, trace[i].Offset, trace[i].PromptTokens)
 			}
@@ -178,12 +150,39 @@ func TestTraceReplay(t *testing.T) {
 	})
 }
 
+// runByID runs a level of w with opts against ft and returns its records
+// in id order.
+func runByID(t *testing.T, ft *fakeTarget, w Workload, opts ...Option) []*rundir.Record {
+	t.Helper()
+	r, err := New(ft, w, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	if _, err := run(t.Context(), r, c.add); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
+	return c.recs
+}
+
+// replayTrace replays trace with w against ft and returns its records by
+// id, one a line of the trace.
+func replayTrace(t *testing.T, ft *fakeTarget, w Workload, trace []TraceArrival) []*rundir.Record {
+	t.Helper()
+	recs := runByID(t, ft, w, Trace(trace))
+	if len(recs) != len(trace) {
+		t.Fatalf("records = %d; want %d", len(recs), len(trace))
+	}
+	return recs
+}
+
 // TestTraceBurstBuiltAhead: a trace's burst goes out at once though each
 // request takes 20 ms to build (a long prompt counted by the server): the
 // builder makes the burst's five while the level waits for their due time,
 // 200 ms. Built one after the other when due (and each twice), the fifth
-// left 160 ms late.
-// The first, due at the level's start, waits for its own build.
+// left 160 ms late. The first, due at the level's start, waits for its
+// own build.
 func TestTraceBurstBuiltAhead(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, Tokens: 2}
@@ -197,24 +196,13 @@ func TestTraceBurstBuiltAhead(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 			return "p", n
 		}
-		r, err := New(ft, Workload{Model: "m", PromptTokens: 1, MaxTokens: 1, Synth: slow}, Trace(trace))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c collect
-		if _, err := run(t.Context(), r, c.add); err != nil {
-			t.Fatal(err)
-		}
-		slices.SortFunc(c.recs, func(a, b *rundir.Record) int { return int(a.ID) - int(b.ID) })
-		if len(c.recs) != 6 {
-			t.Fatalf("records = %d; want 6", len(c.recs))
-		}
+		recs := replayTrace(t, ft, Workload{Model: "m", PromptTokens: 1, MaxTokens: 1, Synth: slow}, trace)
 		// Each prompt is built once, at the trace's length (it was built at
 		// the workload's first, then again).
 		if n := builds.Load(); n != 6 {
 			t.Errorf("%d prompts built for 6 requests", n)
 		}
-		for i, rec := range c.recs {
+		for i, rec := range recs {
 			want := int64(0)
 			if i == 0 {
 				want = 20e6
