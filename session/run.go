@@ -255,8 +255,12 @@ func (s *session) begin(drain context.Context) error {
 	s.t0 = time.Now()
 	s.m.Start = s.t0.UTC()
 	observers(o.Observers).started(s.t0)
-	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %v, %s → %s\n",
-		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), o.Levels(), o.levelBound(), o.Out)
+	levels := fmt.Sprint(o.Levels())
+	if o.Trace != nil {
+		levels = "(one level, numbered 0)" // it has no concurrency or rate
+	}
+	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %s, %s → %s\n",
+		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), levels, o.levelBound(), o.Out)
 	s.telemetry, err = startTelemetry(drain, o, s.m, s.t0, s.client, s.log)
 	if err != nil {
 		rw.Close()

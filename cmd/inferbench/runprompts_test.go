@@ -294,6 +294,9 @@ func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
 			if !strings.Contains(stderr, "requests name prompt blocks (hash_ids): prompts naming the same blocks share their text, "+size+" tokens a block") {
 				t.Errorf("stderr %q; want the blocks line", stderr)
 			}
+			if !strings.Contains(stderr, ": trace (one level, numbered 0), the trace's") {
+				t.Errorf("stderr %q; want the start line to say the trace is one level, numbered 0 (it said \"trace [0]\")", stderr)
+			}
 			if q, h := mockCounter(t, srv.URL, "vllm:prefix_cache_queries_total"), mockCounter(t, srv.URL, "vllm:prefix_cache_hits_total"); q != tt.queried || h != tt.hit {
 				t.Errorf("prefix cache: %s queried, %s hit; want %s and %s", q, h, tt.queried, tt.hit)
 			}
