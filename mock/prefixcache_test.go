@@ -100,3 +100,34 @@ func TestEngineSkipsCachedPrefill(t *testing.T) {
 		})
 	}
 }
+
+// TestEngineBurstSharesPrefix: six 1,024-token prompts sharing their first
+// 512 tokens arrive at once, as a trace's burst does. vLLM V1 caches a
+// request's blocks when it schedules their prefill, so each request
+// scheduled after the first finds the shared 512 tokens: 5 × 512 of
+// 6,144 tokens hit, whether or not they share a step. Cached only once a
+// prefill completed, the requests admitted in the first one's step missed.
+func TestEngineBurstSharesPrefix(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := engineFor(t, Config{GPU: "h100-sxm", Model: "llama-3-8b"})
+		var srcs []*engineSource
+		for i := range 6 {
+			px := &blockHasher{}
+			for range 512 {
+				px.token(7)
+			}
+			for range 512 {
+				px.token(uint32(100 + i))
+			}
+			srcs = append(srcs, e.submit(1024, 2, px))
+		}
+		for _, src := range srcs {
+			if !src.wait(t.Context(), 1) {
+				t.Fatal("no token")
+			}
+		}
+		if st := e.stats(); st.PrefixQueries != 6144 || st.PrefixHits != 5*512 {
+			t.Errorf("queries %d hits %d; want 6144 and 2560", st.PrefixQueries, st.PrefixHits)
+		}
+	})
+}
