@@ -389,7 +389,7 @@ func (e *engine) apply(batch []*sequence) {
 			if s.prefilled == s.prompt {
 				s.generated.Add(1)
 				if s.px != nil {
-					e.cache.insert(s.px.blocks) // the prompt's KV is computed
+					e.cache.insert(s.px.blocks) // computed: most recently used
 				}
 			}
 		}

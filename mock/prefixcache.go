@@ -11,6 +11,10 @@ import (
 // in blocks of KVBlockTokens tokens, each full block named by a hash of
 // every token up to its end (so a block matches only under the same
 // prefix); a request whose leading blocks are cached skips their prefill.
+// A prompt's blocks enter the cache when their prefill is scheduled, as
+// vLLM V1 commits them when it allocates their slots
+// (engine.cacheScheduled), so a request scheduled after another in the
+// same step finds the blocks they share.
 // Blocks are freed least recently used first. The cache holds at most the
 // KV capacity of the profile (Fit.KVTokens); the blocks of running
 // sequences are not held apart from it, a simplification.
