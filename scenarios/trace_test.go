@@ -113,3 +113,20 @@ func TestTraceGivesTheLengths(t *testing.T) {
 			err, s.Workload.PromptTokens, s.Workload.OutputTokens)
 	}
 }
+
+// TestTraceLengthsInOrder: lengths given by flags (no position in a file)
+// are reported in one order, prompt then output: the check walked a map,
+// and the two lines came out in either order from one run to the next.
+func TestTraceLengthsInOrder(t *testing.T) {
+	s := &Scenario{Name: "a", Load: LoadProfile{Trace: &Trace{File: "testdata/trace.jsonl"}},
+		Workload: Workload{PromptTokens: Fixed(9), OutputTokens: Fixed(9)}}
+	want := []string{
+		"workload.prompt_tokens: not used with load.trace: each line gives its request's prompt and output tokens",
+		"workload.output_tokens: not used with load.trace: each line gives its request's prompt and output tokens",
+	}
+	for range 20 {
+		if diff := cmp.Diff(want, errLines(s.Validate())); diff != "" {
+			t.Fatalf("errors (-want +got):\n%s", diff)
+		}
+	}
+}

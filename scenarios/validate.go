@@ -234,9 +234,12 @@ func (w *Workload) validate(c *checker, s *Scenario) {
 	}
 	// A trace's lines give the lengths (ApplyDefaults sets none): one given
 	// by the file or a flag would be ignored unseen.
-	for path, d := range map[string]*Distribution{pt: &w.PromptTokens, ot: &w.OutputTokens} {
-		if s.Load.Trace != nil && c.set(path, !d.IsZero()) {
-			c.errorf(path, "not used with load.trace: each line gives its request's prompt and output tokens")
+	for _, f := range []struct {
+		path string
+		d    *Distribution
+	}{{pt, &w.PromptTokens}, {ot, &w.OutputTokens}} {
+		if s.Load.Trace != nil && c.set(f.path, !f.d.IsZero()) {
+			c.errorf(f.path, "not used with load.trace: each line gives its request's prompt and output tokens")
 		}
 	}
 	if c.set(pt, !w.PromptTokens.IsZero()) {
