@@ -387,10 +387,7 @@ func (e *engine) apply(batch []*sequence) {
 		case s.stepPrefill > 0:
 			s.prefilled += s.stepPrefill
 			if s.prefilled == s.prompt {
-				s.generated.Add(1)
-				if s.px != nil {
-					e.cache.insert(s.px.blocks) // computed: most recently used
-				}
+				s.generated.Add(1) // its blocks were cached when scheduled (cacheScheduled)
 			}
 		}
 		s.stepPrefill, s.stepDecode = 0, false
