@@ -41,12 +41,12 @@ func cachedPromptWarning(sum *Summary, m *rundir.Manifest) string {
 	if cached == 0 {
 		return ""
 	}
+	why := fmt.Sprintf("--seed %d sends the prompts of every run with that seed, so TTFT reads low", m.Load.PromptSeed)
 	if by := m.Load.SharedPrompts; by != "" {
-		return fmt.Sprintf("the server answered %d of %d prompt tokens from its prompt cache: the run's prompts share text by design (%s), and --seed %d also sends the prompts of every run with that seed, so part of it may be an earlier run's; leave --seed out for prompts unique to the run",
-			cached, in, by, m.Load.PromptSeed)
+		why = fmt.Sprintf("the run's prompts share text by design (%s), and --seed %d also sends the prompts of every run with that seed, so part of it may be an earlier run's",
+			by, m.Load.PromptSeed)
 	}
-	return fmt.Sprintf("the server answered %d of %d prompt tokens from its prompt cache: --seed %d sends the prompts of every run with that seed, so TTFT reads low; leave --seed out for prompts unique to the run",
-		cached, in, m.Load.PromptSeed)
+	return fmt.Sprintf("the server answered %d of %d prompt tokens from its prompt cache: %s; leave --seed out for prompts unique to the run", cached, in, why)
 }
 
 // Summarize recomputes the Summary of an opened run directory from its
