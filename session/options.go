@@ -94,7 +94,8 @@ type Options struct {
 	// naming the same blocks share those blocks' text (sizing.blocks).
 	// Nil when no request names any.
 	TraceBlocks [][]uint64
-	// TraceBlockTokens is the size of those blocks (load.trace.block_tokens).
+	// TraceBlockTokens is the size of those blocks (load.trace.block_tokens);
+	// 0 means scenarios.TraceBlockTokens.
 	TraceBlockTokens int
 
 	// Precision > 0 stops each level adaptively (adaptive.go): the relative
@@ -356,7 +357,7 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 				blocks[i] = e.HashIDs
 			}
 		}
-		o.TraceBlocks, o.TraceBlockTokens = blocks, cmp.Or(tr.BlockTokens, scenarios.TraceBlockTokens)
+		o.TraceBlocks, o.TraceBlockTokens = blocks, tr.BlockTokens
 		if len(o.Trace) == 0 {
 			return inputf("load.trace: %s holds no request", filepath.Base(tr.File))
 		}
