@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
@@ -26,11 +25,10 @@ func TestNewLevelStartsTheBaseline(t *testing.T) {
 	stores(t, func(t *testing.T, spec string) {
 		ctx := t.Context()
 		s := openStore(t, spec)
-		start := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 		root := t.TempDir()
 		run := func(name string, ttft float64, day int) string {
 			dir := filepath.Join(root, name)
-			writeRun(t, dir, "nightly", ttft, start.Add(time.Duration(day)*24*time.Hour), uint64(day))
+			nightlyOn(t, dir, ttft, day)
 			return dir
 		}
 		add := func(dir string, newLevel bool) string {
@@ -110,10 +108,9 @@ func add2(t *testing.T, spec string, dirs ...string) string {
 // reads as accepted, not as a regression nobody saw.
 func TestNewLevelInTheTrend(t *testing.T) {
 	stores(t, func(t *testing.T, spec string) {
-		start := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 		for day := range 4 {
 			dir := filepath.Join(t.TempDir(), "run")
-			writeRun(t, dir, "nightly", 50+10*float64(day/2), start.Add(time.Duration(day)*24*time.Hour), uint64(day))
+			nightlyOn(t, dir, 50+10*float64(day/2), day)
 			var out bytes.Buffer
 			if err := RunAdd(t.Context(), CommandOptions{Store: spec, Args: []string{dir}, NewLevel: day == 2}, &out, &out); err != nil {
 				t.Fatal(err)
@@ -148,18 +145,17 @@ func TestMarkUnmarkRemove(t *testing.T) {
 	stores(t, func(t *testing.T, spec string) {
 		ctx := t.Context()
 		s := openStore(t, spec)
-		start := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 		root := t.TempDir()
 		for day, ttft := range []float64{50, 50, 50, 90, 60, 60} { // #4 a bad night, #5 a new level
 			dir := filepath.Join(root, fmt.Sprint("run", day))
-			writeRun(t, dir, "nightly", ttft, start.Add(time.Duration(day)*24*time.Hour), uint64(day))
+			nightlyOn(t, dir, ttft, day)
 			var out bytes.Buffer
 			if err := RunAdd(ctx, CommandOptions{Store: spec, Args: []string{dir}}, &out, &out); err != nil {
 				t.Fatal(err)
 			}
 		}
 		candDir := filepath.Join(root, "cand")
-		writeRun(t, candDir, "nightly", 60, start.Add(9*24*time.Hour), 9)
+		nightlyOn(t, candDir, 60, 9)
 		cand, err := compare.LoadRun(candDir, report.SLO{})
 		if err != nil {
 			t.Fatal(err)

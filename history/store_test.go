@@ -28,6 +28,14 @@ const envTestPostgres = "INFERBENCH_TEST_POSTGRES"
 // writeRun writes a run directory with n measured requests at concurrency
 // 4 whose TTFT is ttftMS plus seeded noise of ±1 ms, 10 output tokens 10 ms
 // apart, started at start.
+// nightlyOn writes a nightly run to dir with TTFT ttftMS, started day days
+// after 2026-05-01 02:00 UTC and seeded by day: one run of a history.
+func nightlyOn(t *testing.T, dir string, ttftMS float64, day int) {
+	t.Helper()
+	start := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC).Add(time.Duration(day) * 24 * time.Hour)
+	writeRun(t, dir, "nightly", ttftMS, start, uint64(day))
+}
+
 func writeRun(t *testing.T, dir, scenario string, ttftMS float64, start time.Time, seed uint64) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -174,11 +182,10 @@ func TestStoreTrendAndPlot(t *testing.T) {
 	stores(t, func(t *testing.T, spec string) {
 		ctx := t.Context()
 		s := openStore(t, spec)
-		base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
 		var want []float64
 		for i := range 7 {
 			dir := filepath.Join(t.TempDir(), "run")
-			writeRun(t, dir, "nightly", 50+5*float64(i%3), base.Add(time.Duration(i)*24*time.Hour), uint64(i))
+			nightlyOn(t, dir, 50+5*float64(i%3), i)
 			e, _, err := NewEntry(dir, report.SLO{})
 			if err != nil {
 				t.Fatal(err)
