@@ -125,3 +125,23 @@ func TestTraceMedians(t *testing.T) {
 		t.Errorf("medians of four: %d, %d; want the lower middle 20, 7", p, o)
 	}
 }
+
+// TestSharedPrompts: run.json's load.shared_prompts names each way the
+// prompts share text by design, in one order, and nothing for prompts of
+// their own (the --seed cache warning reads it).
+func TestSharedPrompts(t *testing.T) {
+	for _, c := range []struct {
+		o    Options
+		want string
+	}{
+		{Options{}, ""},
+		{Options{sizing: &sizing{}}, ""},
+		{Options{sizing: &sizing{uses: map[uint64]int32{3: 1}}}, ""},
+		{Options{sizing: &sizing{prefixTokens: 100, uses: map[uint64]int32{3: 1, 4: 2}}}, "shared prefixes, trace blocks"},
+		{Options{Sessions: &loadgen.Sessions{}, sizing: &sizing{prefixTokens: 100}}, "shared prefixes, session turns"},
+	} {
+		if got := c.o.sharedPrompts(); got != c.want {
+			t.Errorf("sharedPrompts = %q; want %q", got, c.want)
+		}
+	}
+}
