@@ -26,7 +26,7 @@ type TraceArrival struct {
 // lines come ten at a time, up to 28) then goes out at once. Built one
 // after the other when due (and a trace's twice), the first 300 lines of
 // Mooncake's conversation trace, prompts counted by the mock's tokenize
-// endpoint on a 2-core machine, went out 244 ms late at p99; 9.2 ms now
+// endpoint on a 2-core machine, went out 244 ms late at p99; 7–10 ms now
 // (docs/workloads.md).
 const buildAhead = 64
 
@@ -74,7 +74,6 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 		sem = semaphore.NewWeighted(int64(c.maxConcurrency))
 	}
 	limit := uint64(c.warmup) + uint64(c.requests)
-	base, baseNS := lv.startWindow()
 	var (
 		wg   sync.WaitGroup
 		sent atomic.Int64
@@ -82,13 +81,25 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 	pace := newPacer()
 	defer pace.stop()
 	ahead := make(chan arrival, buildAhead)
+	// primed closes once the first buildAhead requests are built (or all
+	// of them, if fewer): the window starts then, so a burst due at its
+	// very start goes out at once too. Built after the window started, the
+	// ten lines at the conversation trace's first timestamp went out one
+	// build apart, the last 40–43 ms late (server sizing, 2 cores); now
+	// 1–2 ms (docs/workloads.md).
+	primed := make(chan struct{})
 	bctx, stopBuilding := context.WithCancel(ctx)
 	var builder sync.WaitGroup
 	defer builder.Wait()
 	defer stopBuilding()
 	builder.Go(func() {
 		defer close(ahead)
+		var prime sync.Once
+		defer prime.Do(func() { close(primed) })
 		for n := uint64(0); c.requests == 0 || n < limit; n++ {
+			if n == buildAhead {
+				prime.Do(func() { close(primed) })
+			}
 			off, promptTok, outTok, ok := next()
 			if !ok || (c.duration > 0 && off >= c.duration) {
 				return
@@ -109,6 +120,11 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 			}
 		}
 	})
+	select {
+	case <-primed:
+	case <-ctx.Done():
+	}
+	base, baseNS := lv.startWindow()
 	n := uint64(0)
 	for a := range ahead {
 		if err := pace.wait(ctx, base.Add(a.off)); err != nil {

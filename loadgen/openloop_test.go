@@ -177,18 +177,22 @@ func replayTrace(t *testing.T, ft *fakeTarget, w Workload, trace []TraceArrival)
 	return recs
 }
 
-// TestTraceBurstBuiltAhead: a trace's burst goes out at once though each
-// request takes 20 ms to build (a long prompt counted by the server): the
-// builder makes the burst's five while the level waits for their due time,
-// 200 ms. Built one after the other when due (and each twice), the fifth
-// left 160 ms late. The first, due at the level's start, waits for its
-// own build.
+// TestTraceBurstBuiltAhead: a trace's bursts go out at once though each
+// request takes 20 ms to build (a long prompt counted by the server). The
+// first buildAhead requests, all due at the level's start, are built
+// before its window starts (built after, the k-th left 20·k ms late); the
+// burst of five due 2 s later is built while the level waits for it (built
+// one after the other when due, and each twice, its fifth left 160 ms
+// late).
 func TestTraceBurstBuiltAhead(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, Tokens: 2}
-		trace := []TraceArrival{{0, 10, 2}}
+		var trace []TraceArrival
+		for range buildAhead {
+			trace = append(trace, TraceArrival{0, 10, 2})
+		}
 		for range 5 {
-			trace = append(trace, TraceArrival{200 * time.Millisecond, 10, 2})
+			trace = append(trace, TraceArrival{2 * time.Second, 10, 2})
 		}
 		var builds atomic.Int64
 		slow := func(id uint64, n int) (string, int) {
@@ -199,16 +203,17 @@ func TestTraceBurstBuiltAhead(t *testing.T) {
 		recs := replayTrace(t, ft, Workload{Model: "m", PromptTokens: 1, MaxTokens: 1, Synth: slow}, trace)
 		// Each prompt is built once, at the trace's length (it was built at
 		// the workload's first, then again).
-		if n := builds.Load(); n != 6 {
-			t.Errorf("%d prompts built for 6 requests", n)
+		if n := builds.Load(); n != int64(len(trace)) {
+			t.Errorf("%d prompts built for %d requests", n, len(trace))
+		}
+		// The window starts once the first 64 are built: 1.28 s of builds.
+		origin := recs[0].ScheduledNS
+		if want := int64(buildAhead) * 20e6; origin != want {
+			t.Errorf("window started %.0f ms into the level; want %d ms", float64(origin)/1e6, want/1e6)
 		}
 		for i, rec := range recs {
-			want := int64(0)
-			if i == 0 {
-				want = 20e6
-			}
-			if lag := rec.SentNS - rec.ScheduledNS; rec.ScheduledNS != trace[i].Offset.Nanoseconds() || lag != want {
-				t.Errorf("request %d: due %d ms, sent %.0f ms late; want %d ms late", i, trace[i].Offset.Milliseconds(), float64(lag)/1e6, want/1e6)
+			if lag := rec.SentNS - rec.ScheduledNS; rec.ScheduledNS-origin != trace[i].Offset.Nanoseconds() || lag != 0 {
+				t.Errorf("request %d: due %.0f ms into the window (want %d), sent %.0f ms late; want on time", i, float64(rec.ScheduledNS-origin)/1e6, trace[i].Offset.Milliseconds(), float64(lag)/1e6)
 			}
 		}
 	})
