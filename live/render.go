@@ -210,9 +210,11 @@ func tokensSegment(s *Snapshot, w Rolling) segment {
 // completion per completion), less the time since that completion: it
 // counts down a second a second, and a completion on time does not move
 // the end. While a completion is overdue it stays at the requests left
-// after the next one. For a duration, the time left of it; the sooner of
+// after the next one; never sooner than the last request's due time where
+// the plan knows it (a trace, whose pace so far says nothing of a quiet
+// span ahead in it). For a duration, the time left of it; the sooner of
 // the two when both bound the level. ok is false when it cannot be told
-// (no count and no duration, or no completion yet).
+// (no count and no duration, or no completion yet and no due time).
 //
 // The rolling window's rate, which this used, counts whole completions in
 // 5 s: at concurrency 1 and 1.3 s a request it held 3 or 4 of them, and
@@ -224,6 +226,9 @@ func levelETA(l *LevelSnapshot, elapsed int64) (int64, bool) {
 		left := float64(max(total-l.Done, 0))
 		since := float64(max(elapsed-ran, 0))
 		eta, ok = int64(max(left*per-since, (left-1)*per, 0)), true
+	}
+	if due := l.Plan.LastDue.Nanoseconds() - elapsed; due > 0 && due > eta {
+		eta, ok = due, true
 	}
 	if d := l.Plan.Duration.Nanoseconds(); d > 0 {
 		left := max(d-elapsed, 0)

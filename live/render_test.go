@@ -154,6 +154,28 @@ func TestRenderETA(t *testing.T) {
 	if _, ok := levelETA(&l, 7e9); ok {
 		t.Error("ETA told with no completion yet")
 	}
+	// A trace: ten lines at its start, ten 30 s later. After the first ten
+	// completed in 1 s the pace says 1 s more; the schedule says 29 s. At
+	// 29.2 s the pace's 900 ms (the nine after an overdue one) is later.
+	tr := LevelSnapshot{Plan: LevelPlan{Requests: 20, LastDue: 30 * time.Second}, Done: 10, LastDoneNS: 1e9}
+	for _, tt := range []struct{ elapsed, want int64 }{{0, 30e9}, {1e9, 29e9}, {29.2e9, 0.9e9}} {
+		if tt.elapsed == 0 {
+			tr.Done, tr.LastDoneNS = 0, 0
+		} else {
+			tr.Done, tr.LastDoneNS = 10, 1e9
+		}
+		if eta, ok := levelETA(&tr, tt.elapsed); !ok || eta != tt.want {
+			t.Errorf("trace at %v, %d done: ETA %v, %v; want %v (its last line due at 30 s)", time.Duration(tt.elapsed), tr.Done,
+				time.Duration(eta), ok, time.Duration(tt.want))
+		}
+	}
+	tr.Done, tr.LastDoneNS = 19, 30.2e9
+	paced := tr
+	paced.Plan.LastDue = 0
+	want, _ := levelETA(&paced, 30.3e9)
+	if eta, ok := levelETA(&tr, 30.3e9); !ok || eta != want || want <= 0 {
+		t.Errorf("trace past its last due time: ETA %v, %v; want the pace's %v", time.Duration(eta), ok, time.Duration(want))
+	}
 }
 
 // TestETASteady: at concurrency 1 and 1.3 s a request (the mock's 128

@@ -13,6 +13,21 @@ func (r *Runner) Plan() (requests, warmup int, duration time.Duration) {
 	return requests, r.c.warmup, r.c.duration
 }
 
+// LastDue is when the level's last request is due, from the start of its
+// window, where the schedule is known ahead: a trace's last line this
+// shard sends (within its count, when it has one). 0 otherwise, and for a
+// trace whose lines are all due at its start.
+func (r *Runner) LastDue() time.Duration {
+	n := len(r.c.trace)
+	if r.c.requests > 0 {
+		n = min(n, r.c.warmup+r.c.requests)
+	}
+	if n == 0 {
+		return 0
+	}
+	return r.c.trace[n-1].Offset
+}
+
 // SpreadProbe reports whether each level starts with the auto spread's
 // probe (Spread(AutoSpread) on a closed loop): one request sent alone and
 // never measured, after which the workers, and the level's Duration, start.

@@ -10,18 +10,24 @@ import (
 // TestRunnerPlan: Plan is the runner's own share. Unsharded, what it was
 // given; shard 1 of 4 of 10 requests and 6 warm-ups over 8 workers,
 // SplitCount's 3 and 2 (10 = 3+3+2+2, 6 = 2+2+1+1); a trace without a
-// count, its arrivals (shard 1 of 2 of 5: the 2nd and 4th).
+// count, its arrivals (shard 1 of 2 of 5: the 2nd and 4th). LastDue is
+// the due time of the last line the runner sends, known for a trace only.
 func TestRunnerPlan(t *testing.T) {
 	w := Workload{Model: "m", PromptTokens: 4, MaxTokens: 4}
+	trace := make([]TraceArrival, 5)
+	for i := range trace {
+		trace[i].Offset = time.Duration(i) * time.Second
+	}
 	for _, c := range []struct {
 		name    string
 		opts    []Option
 		n, warm int
-		d       time.Duration
+		d, last time.Duration
 	}{
-		{"plain", []Option{Requests(10), Warmup(6), Duration(time.Minute)}, 10, 6, time.Minute},
-		{"shard", []Option{Concurrency(8), Requests(10), Warmup(6), Shard(rundir.Shard{Index: 1, Count: 4})}, 3, 2, 0},
-		{"trace", []Option{Trace(make([]TraceArrival, 5)), Shard(rundir.Shard{Index: 1, Count: 2})}, 2, 0, 0},
+		{"plain", []Option{Requests(10), Warmup(6), Duration(time.Minute)}, 10, 6, time.Minute, 0},
+		{"shard", []Option{Concurrency(8), Requests(10), Warmup(6), Shard(rundir.Shard{Index: 1, Count: 4})}, 3, 2, 0, 0},
+		{"trace", []Option{Trace(trace), Shard(rundir.Shard{Index: 1, Count: 2})}, 2, 0, 0, 3 * time.Second},
+		{"trace count", []Option{Trace(trace), Requests(2), Warmup(1)}, 2, 1, 0, 2 * time.Second},
 	} {
 		r, err := New(&fakeTarget{}, w, c.opts...)
 		if err != nil {
@@ -29,6 +35,9 @@ func TestRunnerPlan(t *testing.T) {
 		}
 		if n, warm, d := r.Plan(); n != c.n || warm != c.warm || d != c.d {
 			t.Errorf("%s: plan %d, %d, %v; want %d, %d, %v", c.name, n, warm, d, c.n, c.warm, c.d)
+		}
+		if last := r.LastDue(); last != c.last {
+			t.Errorf("%s: last due %v; want %v", c.name, last, c.last)
 		}
 	}
 }

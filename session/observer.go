@@ -37,6 +37,9 @@ type LevelPlan struct {
 	// RampUp is the open-loop rate's ramp-up (Options.RampUp; 0 closed
 	// loop): the level's steady state starts after it.
 	RampUp time.Duration
+	// LastDue is when the level's last request is due, where the schedule
+	// says it ahead (a trace: loadgen.Runner.LastDue); 0 otherwise.
+	LastDue time.Duration
 }
 
 // An Observer watches a run as it happens (the live view: terminal
@@ -151,7 +154,7 @@ type liveObserver struct{ s *live.State }
 
 func (l liveObserver) LevelStarted(p LevelPlan) {
 	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration,
-		SpreadProbe: p.SpreadProbe, RampUp: p.RampUp})
+		SpreadProbe: p.SpreadProbe, RampUp: p.RampUp, LastDue: p.LastDue})
 }
 
 func (l liveObserver) Started(t time.Time)                       { l.s.SetStart(t) }
@@ -168,7 +171,8 @@ func (l liveObserver) Track(t targets.Target) targets.Target { return l.s.Track(
 // levelPlan is the plan of the level r runs (this shard's share).
 func levelPlan(r *loadgen.Runner, level float64, profile string) LevelPlan {
 	n, w, d := r.Plan()
-	return LevelPlan{Level: level, Profile: profile, Requests: n, Warmup: w, Duration: d, SpreadProbe: r.SpreadProbe()}
+	return LevelPlan{Level: level, Profile: profile, Requests: n, Warmup: w, Duration: d, SpreadProbe: r.SpreadProbe(),
+		LastDue: r.LastDue()}
 }
 
 // levelSummary is level's summary as report computes it, when the run keeps
