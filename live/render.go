@@ -156,9 +156,10 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 		// left of the grace. An ETA would count down a level that no
 		// longer runs to its end.
 		segs = append(segs, stoppingSegment(s))
-	} else if d := l.Plan.Duration.Nanoseconds(); d > 0 && elapsed >= d && !l.Probing && (total == 0 || l.Done < total) {
-		// Past its duration the level sends nothing new: it waits for the
-		// requests in flight, which no ETA can tell.
+	} else if draining(s, l, elapsed) {
+		// Past its duration, or its trace's last line sent, the level
+		// sends nothing new: it waits for the requests in flight, which no
+		// ETA can tell.
 		segs = append(segs, segment{text: "draining", drop: 1})
 	} else if eta, ok := levelETA(l, elapsed); ok && !l.Probing {
 		segs = append(segs, segment{text: "ETA " + fmtDur(eta), drop: 1})
@@ -205,30 +206,46 @@ func tokensSegment(s *Snapshot, w Rolling) segment {
 		short: fmt.Sprintf("%.0f tok/s", w.OutputTokensPerS)}
 }
 
+// draining reports whether a running level sends nothing new and waits
+// only for the requests in flight: past its duration, or, for a trace
+// without one, once all its lines were sent (done and in flight make its
+// total; its last line's due time counts from its window, which starts
+// after the level does).
+func draining(s *Snapshot, l *LevelSnapshot, elapsed int64) bool {
+	total := int64(l.Plan.Total())
+	if l.Probing || (total > 0 && l.Done >= total) {
+		return false
+	}
+	if d := l.Plan.Duration.Nanoseconds(); d > 0 {
+		return elapsed >= d
+	}
+	return l.Plan.LastDue > 0 && total > 0 && s.InFlightKnown && l.Done+s.InFlight >= total
+}
+
 // levelETA is the time left of a running level: for a request count, the
 // requests left at the level's pace so far (its time from start to latest
 // completion per completion), less the time since that completion: it
 // counts down a second a second, and a completion on time does not move
 // the end. While a completion is overdue it stays at the requests left
-// after the next one; never sooner than the last request's due time where
-// the plan knows it (a trace, whose pace so far says nothing of a quiet
-// span ahead in it). For a duration, the time left of it; the sooner of
-// the two when both bound the level. ok is false when it cannot be told
-// (no count and no duration, or no completion yet and no due time).
+// after the next one. For a trace, the time to its last line's due time
+// instead: its pace so far says nothing of a quiet span ahead in it (and
+// once that line is sent, the level is draining). For a duration, the
+// time left of it; the sooner of the two when both bound the level. ok is
+// false when it cannot be told (no count and no duration, or no
+// completion yet).
 //
 // The rolling window's rate, which this used, counts whole completions in
 // 5 s: at concurrency 1 and 1.3 s a request it held 3 or 4 of them, and
 // the ETA of 28 requests swung between 0:35 and 0:46 at every completion.
 func levelETA(l *LevelSnapshot, elapsed int64) (int64, bool) {
 	eta, ok := int64(-1), false
-	if total, ran := int64(l.Plan.Total()), l.LastDoneNS-l.StartNS; total > 0 && l.Done > 0 && ran > 0 {
+	if due := l.Plan.LastDue.Nanoseconds(); due > 0 {
+		eta, ok = max(due-elapsed, 0), true
+	} else if total, ran := int64(l.Plan.Total()), l.LastDoneNS-l.StartNS; total > 0 && l.Done > 0 && ran > 0 {
 		per := float64(ran) / float64(l.Done)
 		left := float64(max(total-l.Done, 0))
 		since := float64(max(elapsed-ran, 0))
 		eta, ok = int64(max(left*per-since, (left-1)*per, 0)), true
-	}
-	if due := l.Plan.LastDue.Nanoseconds() - elapsed; due > 0 && due > eta {
-		eta, ok = due, true
 	}
 	if d := l.Plan.Duration.Nanoseconds(); d > 0 {
 		left := max(d-elapsed, 0)

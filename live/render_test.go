@@ -155,26 +155,41 @@ func TestRenderETA(t *testing.T) {
 		t.Error("ETA told with no completion yet")
 	}
 	// A trace: ten lines at its start, ten 30 s later. After the first ten
-	// completed in 1 s the pace says 1 s more; the schedule says 29 s. At
-	// 29.2 s the pace's 900 ms (the nine after an overdue one) is later.
-	tr := LevelSnapshot{Plan: LevelPlan{Requests: 20, LastDue: 30 * time.Second}, Done: 10, LastDoneNS: 1e9}
-	for _, tt := range []struct{ elapsed, want int64 }{{0, 30e9}, {1e9, 29e9}, {29.2e9, 0.9e9}} {
-		if tt.elapsed == 0 {
-			tr.Done, tr.LastDoneNS = 0, 0
-		} else {
-			tr.Done, tr.LastDoneNS = 10, 1e9
-		}
+	// completed in 1 s the pace says 1 s more; the schedule says 29 s.
+	tr := LevelSnapshot{Plan: LevelPlan{Requests: 20, LastDue: 30 * time.Second}}
+	for _, tt := range []struct{ elapsed, done, want int64 }{{0, 0, 30e9}, {1e9, 10, 29e9}, {29.2e9, 10, 0.8e9}, {31e9, 19, 0}} {
+		tr.Done, tr.LastDoneNS = tt.done, min(tt.elapsed, 1e9)
 		if eta, ok := levelETA(&tr, tt.elapsed); !ok || eta != tt.want {
 			t.Errorf("trace at %v, %d done: ETA %v, %v; want %v (its last line due at 30 s)", time.Duration(tt.elapsed), tr.Done,
 				time.Duration(eta), ok, time.Duration(tt.want))
 		}
 	}
-	tr.Done, tr.LastDoneNS = 19, 30.2e9
-	paced := tr
-	paced.Plan.LastDue = 0
-	want, _ := levelETA(&paced, 30.3e9)
-	if eta, ok := levelETA(&tr, 30.3e9); !ok || eta != want || want <= 0 {
-		t.Errorf("trace past its last due time: ETA %v, %v; want the pace's %v", time.Duration(eta), ok, time.Duration(want))
+}
+
+// TestRenderTraceDraining: a trace's level whose lines were all sent
+// waits for the ones in flight: "draining", not an ETA (the pace, over
+// the trace's quiet spans, said 0:06 for the last three of a burst that
+// completed in half a second).
+func TestRenderTraceDraining(t *testing.T) {
+	l := LevelSnapshot{Plan: LevelPlan{Requests: 10, LastDue: 15 * time.Second}, Running: true, StartNS: 0, Done: 7, LastDoneNS: 15.4e9}
+	s := Snapshot{NowNS: 15.5e9, InFlightKnown: true, InFlight: 3}
+	text := func() string {
+		var b strings.Builder
+		for _, seg := range liveSegments(&s, &l) {
+			b.WriteString(seg.text + "  ")
+		}
+		return b.String()
+	}
+	if got := text(); !strings.Contains(got, "draining") || strings.Contains(got, "ETA") {
+		t.Errorf("all ten sent, three in flight: %q; want draining and no ETA", got)
+	}
+	s.InFlight, s.NowNS = 2, 14.9e9 // one line still to send
+	if got := text(); strings.Contains(got, "draining") || !strings.Contains(got, "ETA 0:00") {
+		t.Errorf("a line still to send at 14.9 s: %q; want ETA 0:00", got)
+	}
+	s.NowNS = 10e9
+	if got := text(); !strings.Contains(got, "ETA 0:05") {
+		t.Errorf("at 10 s: %q; want ETA 0:05 (the last line due at 15 s)", got)
 	}
 }
 

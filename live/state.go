@@ -88,10 +88,10 @@ type LevelPlan struct {
 	// RampUp is the open-loop rate's ramp-up (0: none, or a closed loop):
 	// the level's steady state starts after it (report.SteadyAcc.SetRampUp).
 	RampUp time.Duration `json:"ramp_up_ns,omitempty"`
-	// LastDue is when the level's last request is due, from its start,
-	// where the schedule says it ahead (a trace); 0 otherwise. The ETA is
-	// never sooner: a trace's pace so far says nothing of a quiet span
-	// ahead in it.
+	// LastDue is when the level's last request is due, from the start of
+	// its window (a little after the level's), where the schedule says it
+	// ahead (a trace); 0 otherwise. The ETA counts down to it: a trace's
+	// pace so far says nothing of a quiet span ahead in it.
 	LastDue time.Duration `json:"last_due_ns,omitempty"`
 }
 

@@ -37,8 +37,9 @@ type LevelPlan struct {
 	// RampUp is the open-loop rate's ramp-up (Options.RampUp; 0 closed
 	// loop): the level's steady state starts after it.
 	RampUp time.Duration
-	// LastDue is when the level's last request is due, where the schedule
-	// says it ahead (a trace: loadgen.Runner.LastDue); 0 otherwise.
+	// LastDue is when the level's last request is due, from the start of
+	// its window, where the schedule says it ahead (a trace:
+	// loadgen.Runner.LastDue); 0 otherwise.
 	LastDue time.Duration
 }
 
