@@ -30,6 +30,9 @@ type TraceArrival struct {
 // (docs/workloads.md).
 const buildAhead = 64
 
+// yield is runtime.Gosched; a test counts the calls.
+var yield = runtime.Gosched
+
 // arrival is one request of the open loop's schedule, built.
 type arrival struct {
 	off   time.Duration // due, from the level's origin
@@ -126,7 +129,22 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 	}
 	base, baseNS := lv.startWindow()
 	n := uint64(0)
+	launched := false
 	for a := range ahead {
+		if launched && time.Until(base.Add(a.off)) > 0 {
+			// Let the goroutines just started run now, on this P, instead
+			// of sitting in its run queue while this goroutine blocks in
+			// the pacer's nanosleep (a P in a syscall is handed on only
+			// when sysmon notices, up to 10 ms later). Measured by
+			// calibrate at 2,000 req/s Poisson: send lag p99 1.53 →
+			// 0.65 ms. Not between the requests of a burst, all due now:
+			// each yield sent this goroutine to the back of the global run
+			// queue, behind every stream being read: on one core, the
+			// first 300 lines of the conversation trace at 4× went out
+			// 18–36 ms late at p99, 7–8 ms without (docs/design.md).
+			yield()
+		}
+		launched = false
 		if err := pace.wait(ctx, base.Add(a.off)); err != nil {
 			wg.Wait()
 			return Result{Sent: sent.Load()}, err
@@ -148,12 +166,7 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 				cancel(fmt.Errorf("write record: %w", err))
 			}
 		})
-		// Let the new goroutine run now, on this P, instead of sitting in
-		// its run queue while this goroutine blocks in the pacer's
-		// nanosleep (a P in a syscall is handed on only when sysmon
-		// notices, up to 10 ms later). Measured by calibrate at 2,000
-		// req/s Poisson: send lag p99 1.53 → 0.65 ms.
-		runtime.Gosched()
+		launched = true
 	}
 	if c.duration > 0 && (c.requests == 0 || n < limit) {
 		// The schedule ran out before the level's duration did: its last
