@@ -3,14 +3,16 @@ package loadgen
 import "time"
 
 // Plan is what a Runner is set to do, this shard's share: its measured
-// requests (0: no count limit; a trace without a count: its arrivals), its
-// warm-up requests and its sending duration (0: no time limit).
+// requests (0: no count limit; a trace without a count: its arrivals after
+// the warm-up, which are its first ones), its warm-up requests and its
+// sending duration (0: no time limit).
 func (r *Runner) Plan() (requests, warmup int, duration time.Duration) {
-	requests = r.c.requests
+	requests, warmup = r.c.requests, r.c.warmup
 	if requests == 0 && r.c.trace != nil && r.c.duration <= 0 {
-		requests = len(r.c.trace)
+		warmup = min(warmup, len(r.c.trace))
+		requests = len(r.c.trace) - warmup
 	}
-	return requests, r.c.warmup, r.c.duration
+	return requests, warmup, r.c.duration
 }
 
 // LastDue is when the level's last request is due, from the start of its

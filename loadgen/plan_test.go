@@ -10,7 +10,8 @@ import (
 // TestRunnerPlan: Plan is the runner's own share. Unsharded, what it was
 // given; shard 1 of 4 of 10 requests and 6 warm-ups over 8 workers,
 // SplitCount's 3 and 2 (10 = 3+3+2+2, 6 = 2+2+1+1); a trace without a
-// count, its arrivals (shard 1 of 2 of 5: the 2nd and 4th). LastDue is
+// count, its arrivals after the warm-up (shard 1 of 2 of 5: the 2nd and
+// 4th). LastDue is
 // the due time of the last line the runner sends, known for a trace only.
 func TestRunnerPlan(t *testing.T) {
 	w := Workload{Model: "m", PromptTokens: 4, MaxTokens: 4}
@@ -28,6 +29,9 @@ func TestRunnerPlan(t *testing.T) {
 		{"shard", []Option{Concurrency(8), Requests(10), Warmup(6), Shard(rundir.Shard{Index: 1, Count: 4})}, 3, 2, 0, 0},
 		{"trace", []Option{Trace(trace), Shard(rundir.Shard{Index: 1, Count: 2})}, 2, 0, 0, 3 * time.Second},
 		{"trace count", []Option{Trace(trace), Requests(2), Warmup(1)}, 2, 1, 0, 2 * time.Second},
+		// The warm-up is the trace's first lines, not more: 3 + 2 = 5 (it
+		// read 5 + 2, and a live line "5/7" never reached its total).
+		{"trace warm-up", []Option{Trace(trace), Warmup(2)}, 3, 2, 0, 4 * time.Second},
 	} {
 		r, err := New(&fakeTarget{}, w, c.opts...)
 		if err != nil {
