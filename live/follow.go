@@ -383,7 +383,8 @@ func (f *Follower) add(r *rundir.Record) {
 		lv := r.Level
 		f.cur = &lv
 		f.st.startLevel(LevelPlan{Level: lv, Requests: f.m.Load.Requests, Warmup: f.m.Load.Warmup,
-			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second)), RampUp: f.ramp}, r.SentNS, true)
+			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second)), RampUp: f.ramp,
+			LastDue: time.Duration(f.m.Load.TraceLastDueS * float64(time.Second))}, r.SentNS, true)
 		if f.slo.ITL > 0 {
 			f.sumz = report.NewSummarizer(f.slo)
 			f.sumz.RampUp(f.ramp)

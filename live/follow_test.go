@@ -304,3 +304,34 @@ func TestFollowLateRecordJoinsItsLevel(t *testing.T) {
 		t.Errorf("levels %v, %d ok; want [1 4] and all 6 counted", levels, s.OK)
 	}
 }
+
+// TestFollowTraceETA: watching a trace replay, the level's total and the
+// ETA's end come from run.json (load.requests, load.trace_last_due_s):
+// two of four lines done at 0.5 s, the last due at 10 s; at 3 s the line
+// reads 2/4 and about 7 s left. Before, it read "2 done" with no ETA.
+func TestFollowTraceETA(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newRunDir(t, scenarios.SLO{}, 4)
+		d.m.Load.Profile, d.m.Load.TraceLastDueS = "trace", 10
+		d.writeManifest()
+		var out syncBuffer
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() {
+			done <- Follow(ctx, d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}})
+		}()
+		start := time.Now()
+		time.Sleep(500 * time.Millisecond)
+		for id := range 2 {
+			r := rec(0, time.Since(start).Nanoseconds()-200*ms, 100*ms, 10*ms, 5)
+			r.ID = uint64(id)
+			d.write(d.record(r))
+		}
+		time.Sleep(3 * time.Second)
+		cancel()
+		<-done
+		if text := out.String(); !regexp.MustCompile(`level 0  2/4 .*ETA 0:0[67]`).MatchString(text) {
+			t.Errorf("no line of 2/4 with about 7 s left:\n%s", text)
+		}
+	})
+}

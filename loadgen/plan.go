@@ -1,18 +1,20 @@
 package loadgen
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Plan is what a Runner is set to do, this shard's share: its measured
 // requests (0: no count limit; a trace without a count: its arrivals after
 // the warm-up, which are its first ones), its warm-up requests and its
 // sending duration (0: no time limit).
 func (r *Runner) Plan() (requests, warmup int, duration time.Duration) {
-	requests, warmup = r.c.requests, r.c.warmup
-	if requests == 0 && r.c.trace != nil && r.c.duration <= 0 {
-		warmup = min(warmup, len(r.c.trace))
-		requests = len(r.c.trace) - warmup
+	if r.c.trace != nil {
+		requests, warmup, _ = TracePlan(r.c.trace, r.c.requests, r.c.warmup, r.c.duration)
+		return requests, warmup, r.c.duration
 	}
-	return requests, warmup, r.c.duration
+	return r.c.requests, r.c.warmup, r.c.duration
 }
 
 // LastDue is when the level's last request is due, from the start of its
@@ -20,14 +22,33 @@ func (r *Runner) Plan() (requests, warmup int, duration time.Duration) {
 // shard sends (within its count, when it has one). 0 otherwise, and for a
 // trace whose lines are all due at its start.
 func (r *Runner) LastDue() time.Duration {
-	n := len(r.c.trace)
-	if r.c.requests > 0 {
-		n = min(n, r.c.warmup+r.c.requests)
+	_, _, last := TracePlan(r.c.trace, r.c.requests, r.c.warmup, r.c.duration)
+	return last
+}
+
+// TracePlan is what replaying trace sends with a count of requests (0:
+// none) and warmup requests, within duration (0: no time limit): the
+// measured requests (the lines after the warm-up, which are its first
+// ones; 0, unknown ahead, without a count but with a duration), the
+// warm-up requests, and when the last line it sends is due (0 for an empty
+// trace).
+func TracePlan(trace []TraceArrival, requests, warmup int, duration time.Duration) (measured, warm int, lastDue time.Duration) {
+	n := len(trace)
+	if requests > 0 {
+		n = min(n, warmup+requests)
+	}
+	if duration > 0 {
+		// The lines due within it (a trace's offsets are in order).
+		n = sort.Search(n, func(i int) bool { return trace[i].Offset >= duration })
 	}
 	if n == 0 {
-		return 0
+		return requests, warmup, 0
 	}
-	return r.c.trace[n-1].Offset
+	if requests == 0 && duration <= 0 {
+		warmup = min(warmup, n)
+		requests = n - warmup
+	}
+	return requests, warmup, trace[n-1].Offset
 }
 
 // SpreadProbe reports whether each level starts with the auto spread's

@@ -32,6 +32,7 @@ func TestRunnerPlan(t *testing.T) {
 		// The warm-up is the trace's first lines, not more: 3 + 2 = 5 (it
 		// read 5 + 2, and a live line "5/7" never reached its total).
 		{"trace warm-up", []Option{Trace(trace), Warmup(2)}, 3, 2, 0, 4 * time.Second},
+		{"trace duration", []Option{Trace(trace), Duration(2500 * time.Millisecond)}, 0, 0, 2500 * time.Millisecond, 2 * time.Second},
 	} {
 		r, err := New(&fakeTarget{}, w, c.opts...)
 		if err != nil {

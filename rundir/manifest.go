@@ -145,12 +145,20 @@ type ServerInfo struct {
 
 // LoadInfo records how load was applied.
 type LoadInfo struct {
-	Profile     string  `json:"profile"`
-	Concurrency int     `json:"concurrency,omitempty"`
-	Requests    int     `json:"requests,omitempty"`
-	Warmup      int     `json:"warmup"`
-	DurationS   float64 `json:"duration_s,omitempty"`
-	TimeoutS    float64 `json:"timeout_s"`
+	Profile     string `json:"profile"`
+	Concurrency int    `json:"concurrency,omitempty"`
+	// Requests is the measured requests per level; for a trace without a
+	// count or a duration, its lines after the warm-up (its first lines).
+	// The whole run's, in a shard's run.json too.
+	Requests int `json:"requests,omitempty"`
+	Warmup   int `json:"warmup"`
+	// TraceLastDueS is, for a trace, when its last line the run sends is
+	// due, in seconds from the start of the level's window (time_scale
+	// applied): what watch counts its ETA down to. The whole run's, in a
+	// shard's run.json too.
+	TraceLastDueS float64 `json:"trace_last_due_s,omitempty"`
+	DurationS     float64 `json:"duration_s,omitempty"`
+	TimeoutS      float64 `json:"timeout_s"`
 	// StartSpread says how closed-loop workers' first requests were spread
 	// so they do not run in lockstep (docs/design.md), e.g. "auto: 680ms".
 	StartSpread string `json:"start_spread,omitempty"`

@@ -228,6 +228,10 @@ func (s *session) begin(drain context.Context) error {
 			PromptSeed: o.PromptSeed, PromptSeedExplicit: o.SeedExplicit},
 		ExitState: rundir.ExitRunning, Shard: o.shardInfo(),
 	}
+	if o.Trace != nil {
+		n, _, last := loadgen.TracePlan(o.Trace, o.Requests, o.Warmup, o.Duration)
+		s.m.Load.Requests, s.m.Load.TraceLastDueS = n, last.Seconds()
+	}
 	o.recordSizing(s.m)
 	if o.APIKey != "" {
 		s.m.Target.APIKeyEnv = o.APIKeyEnv

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -245,19 +246,21 @@ func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
 	for _, tt := range []struct {
 		name, lines, scenario string
 		queried, hit          string
+		requests              int     // run.json load.requests: the lines (no warm-up)
+		lastDue               float64 // load.trace_last_due_s: the last line's, time_scale applied
 	}{
 		{"512", `{"timestamp": 0, "input_length": 1300, "output_length": 2, "hash_ids": [0, 1, 2]}
 {"timestamp": 150, "input_length": 1200, "output_length": 2, "hash_ids": [0, 1, 3]}
 {"timestamp": 300, "input_length": 700, "output_length": 2, "hash_ids": [0, 4]}
 {"timestamp": 450, "input_length": 300, "output_length": 2, "hash_ids": [5]}
-`, "", "3500.0", "1536.0"},
+`, "", "3500.0", "1536.0", 4, 0.45},
 		{"256", `{"timestamp": 0, "input_length": 1200, "output_length": 2, "hash_ids": [0, 1, 2, 3, 4]}
 {"timestamp": 150, "input_length": 1000, "output_length": 2, "hash_ids": [0, 1, 2, 9]}
-`, "name: blocks\nload:\n  warmup: 0\n  trace: {file: mooncake.jsonl, block_tokens: 256}\n", "2200.0", "768.0"},
+`, "name: blocks\nload:\n  warmup: 0\n  trace: {file: mooncake.jsonl, block_tokens: 256}\n", "2200.0", "768.0", 2, 0.15},
 		// The twelve published lines (scenarios/testdata), a hundred times
 		// as fast: every request after the first shares block 0, nothing
 		// else: 11 × 512 of 54,305 (README).
-		{"512 published", "", "name: blocks\nload:\n  warmup: 0\n  trace: {file: mooncake.jsonl, time_scale: 0.01}\n", "54305.0", "5632.0"},
+		{"512 published", "", "name: blocks\nload:\n  warmup: 0\n  trace: {file: mooncake.jsonl, time_scale: 0.01}\n", "54305.0", "5632.0", 12, 0.09},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m, err := mock.New(mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", Seed: 1})
@@ -306,6 +309,10 @@ func TestRunTraceBlocksHitThePrefixCache(t *testing.T) {
 			}
 			if rm.Load.SharedPrompts != "trace blocks" {
 				t.Errorf("run.json load.shared_prompts %q; want \"trace blocks\"", rm.Load.SharedPrompts)
+			}
+			// What watch shows of the level: its total and the ETA's end.
+			if rm.Load.Requests != tt.requests || math.Abs(rm.Load.TraceLastDueS-tt.lastDue) > 1e-9 {
+				t.Errorf("run.json load.requests %d, trace_last_due_s %g; want %d and %g", rm.Load.Requests, rm.Load.TraceLastDueS, tt.requests, tt.lastDue)
 			}
 		})
 	}
