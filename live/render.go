@@ -230,7 +230,8 @@ func draining(s *Snapshot, l *LevelSnapshot, elapsed int64) bool {
 // after the next one. For a trace, the time to its last line's due time
 // instead: its pace so far says nothing of a quiet span ahead in it (and
 // once that line is sent, the level is draining). For a duration, the
-// time left of it; the sooner of the two when both bound the level. ok is
+// time left of it (a trace's level lasts its duration too); the sooner of
+// the two when both bound the level. ok is
 // false when it cannot be told (no count and no duration, or no
 // completion yet).
 //
@@ -239,7 +240,7 @@ func draining(s *Snapshot, l *LevelSnapshot, elapsed int64) bool {
 // the ETA of 28 requests swung between 0:35 and 0:46 at every completion.
 func levelETA(l *LevelSnapshot, elapsed int64) (int64, bool) {
 	eta, ok := int64(-1), false
-	if due := l.Plan.LastDue.Nanoseconds(); due > 0 {
+	if due := l.Plan.LastDue.Nanoseconds(); due > 0 && l.Plan.Duration <= 0 {
 		eta, ok = max(due-elapsed, 0), true
 	} else if total, ran := int64(l.Plan.Total()), l.LastDoneNS-l.StartNS; total > 0 && l.Done > 0 && ran > 0 {
 		per := float64(ran) / float64(l.Done)

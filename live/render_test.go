@@ -164,6 +164,11 @@ func TestRenderETA(t *testing.T) {
 				time.Duration(eta), ok, time.Duration(tt.want))
 		}
 	}
+	// With a duration the level lasts it, its last line due or not.
+	tr.Plan = LevelPlan{Duration: 60 * time.Second, LastDue: 30 * time.Second}
+	if eta, ok := levelETA(&tr, 31e9); !ok || eta != 29e9 {
+		t.Errorf("trace of 60 s, last line at 30 s, at 31 s: ETA %v, %v; want the 29 s left of the duration", time.Duration(eta), ok)
+	}
 }
 
 // TestRenderTraceDraining: a trace's level whose lines were all sent

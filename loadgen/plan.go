@@ -28,10 +28,10 @@ func (r *Runner) LastDue() time.Duration {
 
 // TracePlan is what replaying trace sends with a count of requests (0:
 // none) and warmup requests, within duration (0: no time limit): the
-// measured requests (the lines after the warm-up, which are its first
-// ones; 0, unknown ahead, without a count but with a duration), the
-// warm-up requests, and when the last line it sends is due (0 for an empty
-// trace).
+// measured requests, which are the lines it sends after the warm-up (its
+// first lines; 0 without a count but with a duration, as for any level
+// bounded by time alone), the warm-up requests, and when the last line it
+// sends is due (0 when it sends none).
 func TracePlan(trace []TraceArrival, requests, warmup int, duration time.Duration) (measured, warm int, lastDue time.Duration) {
 	n := len(trace)
 	if requests > 0 {
@@ -41,14 +41,14 @@ func TracePlan(trace []TraceArrival, requests, warmup int, duration time.Duratio
 		// The lines due within it (a trace's offsets are in order).
 		n = sort.Search(n, func(i int) bool { return trace[i].Offset >= duration })
 	}
-	if n == 0 {
-		return requests, warmup, 0
+	warm = min(warmup, n)
+	if requests > 0 || duration <= 0 {
+		measured = n - warm
 	}
-	if requests == 0 && duration <= 0 {
-		warmup = min(warmup, n)
-		requests = n - warmup
+	if n > 0 {
+		lastDue = trace[n-1].Offset
 	}
-	return requests, warmup, trace[n-1].Offset
+	return measured, warm, lastDue
 }
 
 // SpreadProbe reports whether each level starts with the auto spread's

@@ -33,6 +33,8 @@ func TestRunnerPlan(t *testing.T) {
 		// read 5 + 2, and a live line "5/7" never reached its total).
 		{"trace warm-up", []Option{Trace(trace), Warmup(2)}, 3, 2, 0, 4 * time.Second},
 		{"trace duration", []Option{Trace(trace), Duration(2500 * time.Millisecond)}, 0, 0, 2500 * time.Millisecond, 2 * time.Second},
+		// A count beyond the trace: the lines it has (the plan said 10 + 1).
+		{"trace count past its end", []Option{Trace(trace), Requests(10), Warmup(1)}, 4, 1, 0, 4 * time.Second},
 	} {
 		r, err := New(&fakeTarget{}, w, c.opts...)
 		if err != nil {
