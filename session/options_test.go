@@ -24,6 +24,10 @@ func TestLevelBound(t *testing.T) {
 		// level" and then sent two); its first Warmup arrivals are the warm-up.
 		{Options{Trace: make([]loadgen.TraceArrival, 2)}, "the trace's 2 arrivals (0 of them warm-up)"},
 		{Options{Trace: make([]loadgen.TraceArrival, 50), Warmup: 4, Duration: 10 * time.Second}, "the trace's 50 arrivals, those due in the first 10s (4 of them warm-up)"},
+		// A count: the lines after the warm-up, as many as there are (it
+		// read "20 requests (+1 warm-up) per level" of a 12-line trace).
+		{Options{Trace: make([]loadgen.TraceArrival, 12), Requests: 5, Warmup: 1}, "the trace's first 5 arrivals after the warm-up (+1 warm-up)"},
+		{Options{Trace: make([]loadgen.TraceArrival, 12), Requests: 20, Warmup: 1}, "the trace's 11 arrivals after the warm-up, fewer than the 20 requests asked (+1 warm-up)"},
 	} {
 		if got := c.o.levelBound(); got != c.want {
 			t.Errorf("case %d: %q; want %q", i, got, c.want)

@@ -508,6 +508,18 @@ func (o *Options) levelBound() string {
 			bound += fmt.Sprintf(", those due in the first %s", o.Duration)
 		}
 		return fmt.Sprintf("%s (%d of them warm-up)", bound, o.Warmup)
+	case o.Trace != nil:
+		// A count: the trace's first lines after the warm-up, as many as
+		// it has (it read "20 requests" of a trace of 12 lines).
+		n, w, _ := loadgen.TracePlan(o.Trace, o.Requests, o.Warmup, o.Duration)
+		bound := fmt.Sprintf("the trace's first %d arrivals after the warm-up", n)
+		if n < o.Requests {
+			bound = fmt.Sprintf("the trace's %d arrivals after the warm-up, fewer than the %d requests asked", n, o.Requests)
+		}
+		if o.Duration > 0 {
+			bound += fmt.Sprintf(", those due in the first %s", o.Duration)
+		}
+		return fmt.Sprintf("%s (+%d warm-up)", bound, w)
 	case o.Requests > 0 && o.Duration > 0:
 		return fmt.Sprintf("%d requests or %s per level, whichever ends first (+%d warm-up)", o.Requests, o.Duration, o.Warmup)
 	case o.Duration > 0:
