@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,9 +30,16 @@ func (instantTarget) Stream(_ context.Context, _ targets.Request, on func(target
 // (8 workers), open (Poisson at 10⁶ req/s, so the pacer never waits long)
 // and open sessions (two turns each, no think time). One op is the whole
 // level: scheduling, claiming ids, sending, recording to a sink that drops
-// the records.
+// the records. trace-burst is a trace of 1,000 lines all due at its start:
+// its last-ms metric is when the last of them was sent, from the window's
+// start (the burst's whole send time).
 func BenchmarkLevel(b *testing.B) {
-	drop := func(*rundir.Record) error { return nil }
+	var last atomic.Int64
+	drop := func(r *rundir.Record) error {
+		for v := last.Load(); r.SentNS-r.ScheduledNS > v && !last.CompareAndSwap(v, r.SentNS-r.ScheduledNS); v = last.Load() {
+		}
+		return nil
+	}
 	twoTurns := &Sessions{Turns: func(uint64) int { return 2 }}
 	for _, c := range []struct {
 		name string
@@ -41,6 +49,7 @@ func BenchmarkLevel(b *testing.B) {
 		{"closed", Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, []Option{Concurrency(8)}},
 		{"open", Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, []Option{Rate(1e6, ArrivalPoisson, 1)}},
 		{"open-sessions", Workload{Model: "m", PromptTokens: 8, MaxTokens: 4, Sessions: twoTurns}, []Option{Rate(1e6, ArrivalPoisson, 1)}},
+		{"trace-burst", Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, []Option{Trace(make([]TraceArrival, 1000))}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			r, err := New(instantTarget{}, c.w, append([]Option{Requests(1000), Level(1, 0), Timeout(time.Minute)}, c.opts...)...)
@@ -48,10 +57,16 @@ func BenchmarkLevel(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			var lastSum int64
 			for b.Loop() {
+				last.Store(0)
 				if _, err := r.Run(b.Context(), b.Context(), time.Now(), drop); err != nil {
 					b.Fatal(err)
 				}
+				lastSum += last.Load()
+			}
+			if c.name == "trace-burst" {
+				b.ReportMetric(float64(lastSum)/float64(b.N)/1e6, "last-ms")
 			}
 		})
 	}
