@@ -129,9 +129,8 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 	}
 	base, baseNS := lv.startWindow()
 	n := uint64(0)
-	launched := false
 	for a := range ahead {
-		if launched && time.Until(base.Add(a.off)) > 0 {
+		if n > 0 && time.Until(base.Add(a.off)) > 0 {
 			// Let the goroutines just started run now, on this P, instead
 			// of sitting in its run queue while this goroutine blocks in
 			// the pacer's nanosleep (a P in a syscall is handed on only
@@ -144,7 +143,6 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 			// 18–36 ms late at p99, 7–8 ms without (docs/design.md).
 			yield()
 		}
-		launched = false
 		if err := pace.wait(ctx, base.Add(a.off)); err != nil {
 			wg.Wait()
 			return Result{Sent: sent.Load()}, err
@@ -166,7 +164,6 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 				cancel(fmt.Errorf("write record: %w", err))
 			}
 		})
-		launched = true
 	}
 	if c.duration > 0 && (c.requests == 0 || n < limit) {
 		// The schedule ran out before the level's duration did: its last
