@@ -500,26 +500,23 @@ func (o *Options) levelBound() string {
 		return fmt.Sprintf("%s) (+%d warm-up)", bound, o.Warmup)
 	}
 	switch {
-	case o.Trace != nil && o.Requests == 0:
-		// A trace replays its arrivals (the first Warmup of them as the
-		// warm-up), those due within the duration when one is set.
-		bound := fmt.Sprintf("the trace's %d arrivals", len(o.Trace))
-		if o.Duration > 0 {
-			bound += fmt.Sprintf(", those due in the first %s", o.Duration)
-		}
-		return fmt.Sprintf("%s (%d of them warm-up)", bound, o.Warmup)
 	case o.Trace != nil:
-		// A count: the trace's first lines after the warm-up, as many as
-		// it has (it read "20 requests" of a trace of 12 lines).
-		n, w, _ := loadgen.TracePlan(o.Trace, o.Requests, o.Warmup, o.Duration)
-		bound := fmt.Sprintf("the trace's first %d arrivals after the warm-up", n)
-		if n < o.Requests {
-			bound = fmt.Sprintf("the trace's %d arrivals after the warm-up, fewer than the %d requests asked", n, o.Requests)
+		// A trace replays its arrivals (the first Warmup of them as the
+		// warm-up); with a count, the lines after the warm-up as many as it
+		// has (it read "20 requests" of a trace of 12 lines); those due
+		// within the duration when one is set.
+		bound, warm := fmt.Sprintf("the trace's %d arrivals", len(o.Trace)), fmt.Sprintf("%d of them warm-up", o.Warmup)
+		if o.Requests > 0 {
+			n, w, _ := loadgen.TracePlan(o.Trace, o.Requests, o.Warmup, o.Duration)
+			bound, warm = fmt.Sprintf("the trace's first %d arrivals after the warm-up", n), fmt.Sprintf("+%d warm-up", w)
+			if n < o.Requests {
+				bound = fmt.Sprintf("the trace's %d arrivals after the warm-up, fewer than the %d requests asked", n, o.Requests)
+			}
 		}
 		if o.Duration > 0 {
 			bound += fmt.Sprintf(", those due in the first %s", o.Duration)
 		}
-		return fmt.Sprintf("%s (+%d warm-up)", bound, w)
+		return fmt.Sprintf("%s (%s)", bound, warm)
 	case o.Requests > 0 && o.Duration > 0:
 		return fmt.Sprintf("%d requests or %s per level, whichever ends first (+%d warm-up)", o.Requests, o.Duration, o.Warmup)
 	case o.Duration > 0:
