@@ -178,13 +178,7 @@ func TestRenderETA(t *testing.T) {
 func TestRenderTraceDraining(t *testing.T) {
 	l := LevelSnapshot{Plan: LevelPlan{Requests: 10, LastDue: 15 * time.Second}, Running: true, StartNS: 0, Done: 7, LastDoneNS: 15.4e9}
 	s := Snapshot{NowNS: 15.5e9, InFlightKnown: true, InFlight: 3}
-	text := func() string {
-		var b strings.Builder
-		for _, seg := range liveSegments(&s, &l) {
-			b.WriteString(seg.text + "  ")
-		}
-		return b.String()
-	}
+	text := func() string { return join(liveSegments(&s, &l)) }
 	if got := text(); !strings.Contains(got, "draining") || strings.Contains(got, "ETA") {
 		t.Errorf("all ten sent, three in flight: %q; want draining and no ETA", got)
 	}
