@@ -688,6 +688,16 @@ func TestCheckKind(t *testing.T) {
 	if err := (&Scenario{Target: Target{Kind: "x"}}).CheckKind(nil); err == nil || !strings.HasPrefix(err.Error(), "target.kind: ") {
 		t.Errorf("CheckKind without a file = %v", err)
 	}
+	// A URL in the kind's place says where it goes, and is not repeated
+	// (it may hold a password).
+	s, err = Load("u.yaml", []byte("name: u\ntarget:\n  kind: http://me:hunter2@gpu-box:8000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.CheckKind([]string{"vllm", "tgi"})
+	if err == nil || err.Error() != `u.yaml:3:9: target.kind: a URL is not a kind: the URL goes in --url (target.url in a scenario), the kind is one of vllm, tgi` {
+		t.Errorf("CheckKind of a URL = %v", err)
+	}
 }
 
 // TestByteOrderMark: a scenario saved with a UTF-8 byte order mark loads;

@@ -143,7 +143,15 @@ func (s *Scenario) validate(c *checker) {
 // (targets/registry), passed in because this package imports no network
 // code: the registry is the one table of target kinds.
 func (s *Scenario) CheckKind(kinds []string) error {
-	if k := s.Target.Kind; k != "" && !slices.Contains(kinds, k) {
+	k := s.Target.Kind
+	switch {
+	case k == "" || slices.Contains(kinds, k):
+	case strings.Contains(k, "://"):
+		// A careless user's first try: --target http://host:8000. The URL
+		// is not repeated: it may carry a password.
+		return s.src.errorf("target.kind", "a URL is not a kind: the URL goes in --url (target.url in a scenario), the kind is one of %s",
+			strings.Join(kinds, ", "))
+	default:
 		return s.src.errorf("target.kind", "%s", unknownName("kind", k, kinds))
 	}
 	return nil
