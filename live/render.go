@@ -208,9 +208,11 @@ func tokensSegment(s *Snapshot, w Rolling) segment {
 
 // draining reports whether a running level sends nothing new and waits
 // only for the requests in flight: past its duration, or, for a trace
-// without one, once all its lines were sent (done and in flight make its
-// total; its last line's due time counts from its window, which starts
-// after the level does).
+// without one, once all its lines were sent. In the running process, done
+// and in flight make its total (its last line's due time counts from its
+// window, which starts after the level does); a followed run knows no
+// requests in flight, and goes by the clock: past the last line's due
+// time, where its ETA reached 0:00.
 func draining(s *Snapshot, l *LevelSnapshot, elapsed int64) bool {
 	total := int64(l.Plan.Total())
 	if l.Probing || (total > 0 && l.Done >= total) {
@@ -219,7 +221,13 @@ func draining(s *Snapshot, l *LevelSnapshot, elapsed int64) bool {
 	if d := l.Plan.Duration.Nanoseconds(); d > 0 {
 		return elapsed >= d
 	}
-	return l.Plan.LastDue > 0 && total > 0 && s.InFlightKnown && l.Done+s.InFlight >= total
+	if l.Plan.LastDue <= 0 || total <= 0 {
+		return false
+	}
+	if s.InFlightKnown {
+		return l.Done+s.InFlight >= total
+	}
+	return elapsed >= l.Plan.LastDue.Nanoseconds()
 }
 
 // levelETA is the time left of a running level: for a request count, the

@@ -190,6 +190,20 @@ func TestRenderTraceDraining(t *testing.T) {
 	if got := text(); !strings.Contains(got, "ETA 0:05") {
 		t.Errorf("at 10 s: %q; want ETA 0:05 (the last line due at 15 s)", got)
 	}
+	// A followed run (watch) knows no requests in flight: by the clock,
+	// draining once the last line is due, the ETA until then.
+	s.InFlightKnown, s.InFlight = false, 0
+	if got := text(); strings.Contains(got, "draining") || !strings.Contains(got, "ETA 0:05") {
+		t.Errorf("followed, at 10 s: %q; want ETA 0:05", got)
+	}
+	s.NowNS = 15e9
+	if got := text(); !strings.Contains(got, "draining") || strings.Contains(got, "ETA") {
+		t.Errorf("followed, at 15 s: %q; want draining and no ETA", got)
+	}
+	l.Done = 10
+	if got := text(); strings.Contains(got, "draining") {
+		t.Errorf("followed, all ten done: %q; want no draining", got)
+	}
 }
 
 // TestETASteady: at concurrency 1 and 1.3 s a request (the mock's 128
