@@ -97,12 +97,16 @@ func (b *BareClient) OpenLoop(ctx context.Context, schedule []time.Duration) Bar
 		if pace.wait(ctx, start.Add(due)) != nil {
 			break
 		}
-		lag := time.Since(start) - due
-		res.SendLagNS = append(res.SendLagNS, lag.Nanoseconds())
 		wg.Go(func() {
+			// Stamped where the harness stamps a record's sent time: in the
+			// request's goroutine, as it hands the request to the client.
+			// Stamped in this loop, before the goroutine ran, a burst of
+			// 1,000 due at once read 0.8 ms against the harness's 210 ms.
+			lag := time.Since(start) - due
 			ttft, tok, err := b.one(ctx)
 			mu.Lock()
 			defer mu.Unlock()
+			res.SendLagNS = append(res.SendLagNS, lag.Nanoseconds())
 			if err != nil {
 				res.Errors++
 				return
