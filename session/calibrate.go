@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -18,6 +19,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
 )
 
 // CalibrateOptions is what Calibrate needs.
@@ -30,6 +32,9 @@ type CalibrateOptions struct {
 	OpenStreams []int
 	// Rate is the Poisson rate send lag is measured at.
 	Rate float64
+	// Burst is how many requests, all due at once (a trace's lines at
+	// one offset), the burst's send lag is measured over; 0 skips it.
+	Burst int
 	// StartMock starts the mock in fixed-timing mode with args, in a
 	// process of its own on loopback (so that its CPU is not the
 	// harness's), and returns its URL and how to stop it.
@@ -60,8 +65,53 @@ type Calibration struct {
 	TTFTBiasP99At1000 *float64           `json:"ttft_bias_p99_ms_at_1000,omitempty"`
 	SendLagP99MS      float64            `json:"send_lag_p99_ms"`
 	SendLagRate       float64            `json:"send_lag_rate_per_s,omitempty"`
-	Floor             *Calibration       `json:"floor,omitempty"`
-	Machine           map[string]any     `json:"machine,omitempty"`
+	// BurstSendLagMaxMS is how late the last of BurstRequests requests,
+	// all due at once, was sent: the largest send lag of the burst, in ms.
+	BurstSendLagMaxMS float64        `json:"burst_send_lag_max_ms,omitempty"`
+	BurstRequests     int            `json:"burst_requests,omitempty"`
+	Floor             *Calibration   `json:"floor,omitempty"`
+	Machine           map[string]any `json:"machine,omitempty"`
+}
+
+// The bounds Check holds calibrate's options to.
+const (
+	// maxSendLagArrivals bounds the send-lag schedule, which the bare
+	// client takes as a slice: 80 MB, some 20 minutes at the client's
+	// ceiling.
+	maxSendLagArrivals = 10_000_000
+	// minSendLagRequests is the fewest requests the send-lag window may
+	// expect: a p99 rests on at least its 100 largest values' top one.
+	minSendLagRequests = 100
+	// maxBurst bounds the burst: each of its requests holds a connection
+	// of each client at once (open streams are tried up to 10,000).
+	maxBurst = 100_000
+)
+
+// Check reports options Calibrate cannot measure with, in the words of
+// calibrate's flags.
+func (o *CalibrateOptions) Check() error {
+	if o.Window <= 0 || o.Rate <= 0 {
+		return errors.New("--window and --rate must be positive")
+	}
+	// The bare client's send-lag schedule is drawn whole, 8 bytes a
+	// request: run's rate bound, and at most maxSendLagArrivals (a rate of
+	// 1e300 made its length overflow and the measurement panic after the
+	// earlier ones had run).
+	n := o.Rate * o.Window.Seconds()
+	if o.Rate > scenarios.MaxRate || n > maxSendLagArrivals {
+		return fmt.Errorf("--rate: at most %d requests per second and %d requests over --window, got %g over %v",
+			scenarios.MaxRate, maxSendLagArrivals, o.Rate, o.Window)
+	}
+	// A p99 of fewer values is their maximum; of none it printed 0.000 ms
+	// (a rate of 0.1 over the 3 s window sends nothing).
+	if n < minSendLagRequests {
+		return fmt.Errorf("--rate: the send lag's p99 needs at least %d requests over --window, got %g req/s over %v (%.3g): raise --rate or --window",
+			minSendLagRequests, o.Rate, o.Window, n)
+	}
+	if o.Burst < 0 || o.Burst > maxBurst {
+		return fmt.Errorf("--burst: want 0 (skip) to %d requests, got %d", maxBurst, o.Burst)
+	}
+	return nil
 }
 
 // harness runs the real `run` path (records, summary, client telemetry)
@@ -148,7 +198,16 @@ func Calibrate(ctx context.Context, o *CalibrateOptions, log io.Writer) (*Calibr
 		return nil, err
 	}
 
-	// 5. Open streams held at once, and client memory per stream.
+	// 5. A burst: requests all due at once, as a trace's lines at one
+	// offset.
+	if o.Burst > 0 {
+		cal.say("send lag of a burst of %d requests due at once", o.Burst)
+		if err := cal.burstLag(o.Burst); err != nil {
+			return nil, err
+		}
+	}
+
+	// 6. Open streams held at once, and client memory per stream.
 	if len(o.OpenStreams) > 0 {
 		ours.MaxOpenStreams, floor.MaxOpenStreams = new(int), new(int) // none held yet
 	}
@@ -290,6 +349,28 @@ func (c *calibrator) sendLag() error {
 	})
 }
 
+// burstLag measures how late the last of n requests, all due at once, is
+// sent: the harness as a trace of n lines at offset 0, its prompts not
+// counted (sizing estimate, as the bare client's one body is not), and the
+// bare client with a schedule of n zeros.
+func (c *calibrator) burstLag(n int) error {
+	return c.withMock(instantMock(16), func(url string) error {
+		trace := make([]loadgen.TraceArrival, n)
+		for i := range trace {
+			trace[i] = loadgen.TraceArrival{PromptTokens: 16, OutputTokens: 16}
+		}
+		l, err := harness(c.ctx, c.dir(), &Options{URL: url, Trace: trace, MaxTokens: 16, PromptTokens: 16, Seed: 1,
+			PromptSizing: SizingEstimate})
+		if err != nil {
+			return err
+		}
+		c.ours.BurstSendLagMaxMS, c.ours.BurstRequests = l.SendLagMS.Max, n
+		res := bare(url, n, 16, 16).OpenLoop(c.ctx, make([]time.Duration, n))
+		c.floor.BurstSendLagMaxMS, c.floor.BurstRequests = report.DistOfNS(res.SendLagNS).Max, n
+		return nil
+	})
+}
+
 // openStreams tries to hold n streams open at once, and measures the client
 // memory per stream; held reports whether the harness held them.
 func (c *calibrator) openStreams(n int) (held bool, err error) {
@@ -349,6 +430,9 @@ func (c *Calibration) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "TTFT bias %s\t%+.2f ms\t%+.2f ms\t\n", strings.ReplaceAll(k, "_ms_at_", " at "), c.TTFTBias[k], f.TTFTBias[k])
 	}
 	fmt.Fprintf(tw, "send lag p99 at %g req/s Poisson\t%.3f ms\t%.3f ms\t\n", c.SendLagRate, c.SendLagP99MS, f.SendLagP99MS)
+	if c.BurstRequests > 0 {
+		row(fmt.Sprintf("last of a %d-request burst sent after", c.BurstRequests), c.BurstSendLagMaxMS, f.BurstSendLagMaxMS, "ms")
+	}
 	if c.MaxOpenStreams == nil {
 		fmt.Fprintf(tw, "open streams held: not measured\t-\t-\t\n")
 		return tw.Flush()
@@ -371,6 +455,9 @@ func (c *Calibration) WriteBench(w io.Writer) error {
 			c.MaxRequestsPerS, c.MaxTokensPerS, c.SendLagP99MS)
 		if c.MaxRequestsPerSServerSized > 0 {
 			fmt.Fprintf(&b, " %.1f req/s-server-sized", c.MaxRequestsPerSServerSized)
+		}
+		if c.BurstRequests > 0 {
+			fmt.Fprintf(&b, " %.4f burst-%d-last-sent-ms", c.BurstSendLagMaxMS, c.BurstRequests)
 		}
 		for _, k := range slices.Sorted(maps.Keys(c.TTFTBias)) {
 			fmt.Fprintf(&b, " %.4f ttft-bias-%s", c.TTFTBias[k], strings.ReplaceAll(k, "_", "-"))

@@ -7,14 +7,9 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/internal/cmdline"
-	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 	"github.com/urfave/cli/v2"
 )
-
-// maxSendLagArrivals bounds calibrate's send-lag schedule, which the bare
-// client takes as a slice: 80 MB, some 20 minutes at the client's ceiling.
-const maxSendLagArrivals = 10_000_000
 
 func calibrateCommand() *cli.Command {
 	return &cli.Command{
@@ -24,21 +19,24 @@ func calibrateCommand() *cli.Command {
 drives it with the full harness (recording everything, as run does) and with a
 bare client (post, read lines, note the first token: the least a Go client can
 do). Reports the highest request rate and token rate, TTFT bias (measured −
-injected) at rising stream counts, send lag at a Poisson rate, the open
-streams held and client memory per stream; each with the floor beside it.`,
+injected) at rising stream counts, send lag at a Poisson rate and of a burst
+due at once, the open streams held and client memory per stream; each with the
+floor beside it.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "text, json, or bench (Go benchmark lines that benchstat compares across commits)"},
 			&cli.DurationFlag{Name: "window", Value: 3 * time.Second, Usage: "length of each throughput measurement"},
 			&cli.StringFlag{Name: "bias-streams", Value: "1,100,1000", Usage: "stream counts for TTFT bias"},
 			&cli.StringFlag{Name: "open-streams", Value: "1000,5000,10000", Usage: "stream counts tried for max_open_streams (empty: skip)"},
 			&cli.Float64Flag{Name: "rate", Value: 2000, Usage: "Poisson rate (req/s) for send lag"},
+			&cli.IntFlag{Name: "burst", Value: 1000, Usage: "requests due at once (a trace's burst) whose last send is timed (0: skip)"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := cmdline.NoArgs(c, "calibrate"); err != nil {
 				return err
 			}
 			format := c.String("format")
-			o := &session.CalibrateOptions{Window: c.Duration("window"), Rate: c.Float64("rate"), StartMock: session.StartMockProcess, Version: toolVersion()}
+			o := &session.CalibrateOptions{Window: c.Duration("window"), Rate: c.Float64("rate"), Burst: c.Int("burst"),
+				StartMock: session.StartMockProcess, Version: toolVersion()}
 			var err error
 			if o.BiasStreams, err = parseInts(c.String("bias-streams")); err != nil {
 				return usagef("--bias-streams: %v", err)
@@ -49,22 +47,8 @@ streams held and client memory per stream; each with the floor beside it.`,
 			if format != "text" && format != "json" && format != "bench" {
 				return usagef("--format: want text, json or bench, got %q", format)
 			}
-			if o.Window <= 0 || o.Rate <= 0 {
-				return usagef("--window and --rate must be positive")
-			}
-			// The bare client's send-lag schedule is drawn whole, 8 bytes a
-			// request: run's rate bound, and at most maxSendLagArrivals (a
-			// rate of 1e300 made its length overflow and the measurement
-			// panic after the earlier ones had run).
-			if n := o.Rate * o.Window.Seconds(); o.Rate > scenarios.MaxRate || n > maxSendLagArrivals {
-				return usagef("--rate: at most %d requests per second and %d requests over --window, got %g over %v",
-					scenarios.MaxRate, maxSendLagArrivals, o.Rate, o.Window)
-			}
-			// A p99 of fewer values is their maximum; of none it printed
-			// 0.000 ms (a rate of 0.1 over the 3 s window sends nothing).
-			if n := o.Rate * o.Window.Seconds(); n < minSendLagRequests {
-				return usagef("--rate: the send lag's p99 needs at least %d requests over --window, got %g req/s over %v (%.3g): raise --rate or --window",
-					minSendLagRequests, o.Rate, o.Window, n)
+			if err := o.Check(); err != nil {
+				return usagef("%v", err)
 			}
 			cal, err := session.Calibrate(c.Context, o, c.App.ErrWriter)
 			if err != nil {
@@ -80,10 +64,6 @@ streams held and client memory per stream; each with the floor beside it.`,
 		},
 	}
 }
-
-// minSendLagRequests is the fewest requests calibrate's send-lag window
-// may expect: a p99 rests on at least its 100 largest values' top one.
-const minSendLagRequests = 100
 
 func parseInts(s string) ([]int, error) {
 	if strings.TrimSpace(s) == "" {

@@ -19,7 +19,7 @@ func TestCalibrate(t *testing.T) {
 		t.Skip("starts mock processes")
 	}
 	var out, errOut bytes.Buffer
-	o := &session.CalibrateOptions{Window: 300 * time.Millisecond, BiasStreams: []int{4}, OpenStreams: []int{40}, Rate: 200, StartMock: session.StartMockProcess}
+	o := &session.CalibrateOptions{Window: 300 * time.Millisecond, BiasStreams: []int{4}, OpenStreams: []int{40}, Rate: 200, Burst: 50, StartMock: session.StartMockProcess}
 	cal, err := session.Calibrate(t.Context(), o, &errOut)
 	if err != nil {
 		t.Fatalf("calibrate: %v\n%s", err, errOut.String())
@@ -31,7 +31,7 @@ func TestCalibrate(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("calibrate JSON: %v\n%s", err, out.String())
 	}
-	for _, k := range []string{"max_requests_per_s", "max_requests_per_s_server_sized", "max_tokens_per_s", "send_lag_p99_ms", "max_open_streams", "bytes_per_stream", "floor", "ttft_bias"} {
+	for _, k := range []string{"max_requests_per_s", "max_requests_per_s_server_sized", "max_tokens_per_s", "send_lag_p99_ms", "burst_send_lag_max_ms", "burst_requests", "max_open_streams", "bytes_per_stream", "floor", "ttft_bias"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("calibrate JSON has no %q:\n%s", k, out.String())
 		}
@@ -55,6 +55,11 @@ func TestCalibrate(t *testing.T) {
 		}
 		if cal.SendLagP99MS < 0 || cal.SendLagRate != 200 {
 			t.Errorf("%s: send lag p99 %.3f ms at %g req/s", name, cal.SendLagP99MS, cal.SendLagRate)
+		}
+		// The last of 50 sent at once is late by the sends before it: more
+		// than nothing, less than the whole run.
+		if cal.BurstRequests != 50 || cal.BurstSendLagMaxMS <= 0 || cal.BurstSendLagMaxMS > 60e3 {
+			t.Errorf("%s: the last of a burst of %d sent after %.3f ms; want 50 and a lag > 0", name, cal.BurstRequests, cal.BurstSendLagMaxMS)
 		}
 	}
 	for name, cal := range map[string]*session.Calibration{"harness": &c, "floor": c.Floor} {

@@ -65,6 +65,7 @@ func TestCalibrateRefusesAbsurdRates(t *testing.T) {
 	checkUsageError(t, "--rate: at most 1000000 requests per second and 10000000 requests over --window, got 1e+06 over 11s", "calibrate", "--rate", "1e6", "--window", "11s")
 	// Too few: a tiny rate sent nothing and printed a send lag of 0.000 ms.
 	checkUsageError(t, "--rate: the send lag's p99 needs at least 100 requests over --window, got 0.1 req/s over 3s (0.3)", "calibrate", "--rate", "0.1")
+	checkUsageError(t, "--burst: want 0 (skip) to 100000 requests, got -1", "calibrate", "--burst", "-1")
 }
 
 // TestRunNamesTheFlagOverAScenarioValue: a load value given by flag over a
