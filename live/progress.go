@@ -129,7 +129,7 @@ func (p *Progress) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return p.draw(false, true)
 		case now := <-t.C:
-			plain := !p.tty && p.o.Mode != ModeResults && now.Sub(lastPlain) >= p.o.Interval
+			plain := !p.tty && p.o.Mode != ModeResults && plainDue(now, lastPlain, p.o.Interval, p.o.Refresh)
 			if plain {
 				lastPlain = now
 			}
@@ -138,6 +138,16 @@ func (p *Progress) Run(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// plainDue reports whether a plain progress line is due at the tick now,
+// the last having been written at last: interval has passed, give or take
+// half a refresh. Ticks come a few microseconds early or late; compared
+// exactly, a tick a hair short of the interval was skipped and the line
+// came a whole refresh late (--progress-interval 1s printed at 1 and 1.5 s
+// by turns).
+func plainDue(now, last time.Time, interval, refresh time.Duration) bool {
+	return now.Sub(last) >= interval-refresh/2
 }
 
 // draw writes one frame: the new result lines, and the live lines (tty:

@@ -150,6 +150,39 @@ func TestProgressPlain(t *testing.T) {
 	})
 }
 
+// TestPlainLinesKeepTheirInterval: with ticks a few microseconds early or
+// late, as real tickers deliver them, a plain line every second comes at
+// every second tick of 500 ms, never a tick late.
+func TestPlainLinesKeepTheirInterval(t *testing.T) {
+	const refresh, interval = 500 * time.Millisecond, time.Second
+	t0 := time.Unix(1e9, 0)
+	last := t0
+	var at []time.Duration
+	for i := 1; i <= 12; i++ {
+		jitter := 40 * time.Microsecond
+		if i%4 == 0 {
+			jitter = -jitter // this tick, and so the next print, early
+		}
+		now := t0.Add(time.Duration(i)*refresh + jitter)
+		if plainDue(now, last, interval, refresh) {
+			at, last = append(at, now.Sub(t0).Round(time.Millisecond)), now
+		}
+	}
+	want := []time.Duration{1, 2, 3, 4, 5, 6}
+	if len(at) != len(want) {
+		t.Fatalf("lines at %v; want one a second", at)
+	}
+	for i, d := range at {
+		if d != want[i]*time.Second {
+			t.Fatalf("lines at %v; want one a second", at)
+		}
+	}
+	// An interval below the refresh: a line every tick.
+	if !plainDue(t0.Add(refresh), t0, 100*time.Millisecond, refresh) {
+		t.Error("100 ms interval, 500 ms refresh: a tick printed nothing")
+	}
+}
+
 // fakeTarget streams Events token-bearing events in virtual time: the
 // first after TTFT, the rest ITL apart, each of PerEvent tokens (1 when 0,
 // said in the chunk, as a server that packs tokens and says so), then the
