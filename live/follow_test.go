@@ -309,6 +309,38 @@ func TestFollowLateRecordJoinsItsLevel(t *testing.T) {
 // ETA's end come from run.json (load.requests, load.trace_last_due_s):
 // two of four lines done at 0.5 s, the last due at 10 s; at 3 s the line
 // reads 2/4 and about 7 s left. Before, it read "2 done" with no ETA.
+// TestFollowSaysStartingBeforeItsFirstRecord: a level is known to watch by
+// its first record, written when that request ends; until then a line says
+// how long ago the run started, where there was silence (a 6 s spread
+// probe, or minutes of a long first request).
+func TestFollowSaysStartingBeforeItsFirstRecord(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newRunDir(t, scenarios.SLO{}, 4)
+		var out syncBuffer
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() {
+			done <- Follow(ctx, d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}})
+		}()
+		start := time.Now()
+		time.Sleep(2500 * time.Millisecond)
+		d.write(d.record(rec(0, time.Since(start).Nanoseconds()-200*ms, 100*ms, 10*ms, 5)))
+		time.Sleep(1500 * time.Millisecond)
+		cancel()
+		<-done
+		text := out.String()
+		for _, want := range []string{"inferbench: starting  0:01  no request done yet\n", "inferbench: starting  0:02  no request done yet\n",
+			"inferbench: level 0  1/4 "} {
+			if !strings.Contains(text, want) {
+				t.Errorf("no line %q:\n%s", want, text)
+			}
+		}
+		if i := strings.Index(text, "level 0"); i < 0 || strings.Contains(text[i:], "starting") {
+			t.Errorf("starting after the level began:\n%s", text)
+		}
+	})
+}
+
 func TestFollowTraceETA(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		d := newRunDir(t, scenarios.SLO{}, 4)

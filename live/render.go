@@ -60,14 +60,38 @@ func Render(s *Snapshot, width int, tty bool) Frame {
 		if !l.Running {
 			continue
 		}
-		segs := liveSegments(s, l)
-		if tty {
-			f.Live = append(f.Live, fit(segs, width-1))
-		} else {
-			f.Live = append(f.Live, "inferbench: "+join(segs))
-		}
+		f.Live = append(f.Live, liveLine(liveSegments(s, l), width, tty))
+	}
+	if len(s.Levels) == 0 && !s.Ended {
+		f.Live = append(f.Live, liveLine(startingSegments(s), width, tty))
 	}
 	return f
+}
+
+// liveLine lays out a live line: fitted to the terminal, or whole after
+// "inferbench: " in a log.
+func liveLine(segs []segment, width int, tty bool) string {
+	if tty {
+		return fit(segs, width-1)
+	}
+	return "inferbench: " + join(segs)
+}
+
+// startingSegments are the live line of a run no level of which has
+// started, or, followed (watch), none of whose records was read yet: the
+// time since the run started, so that the first request's probe, prompt
+// sizing or a long first request is not silence. A followed run learns
+// of a level from its first record, written when that request ends: its
+// first 6 s spread probe, or minutes of a long output, showed nothing.
+func startingSegments(s *Snapshot) []segment {
+	segs := []segment{{text: "starting"}, {text: fmtDur(max(s.NowNS, 0))}}
+	switch {
+	case !s.InFlightKnown:
+		segs = append(segs, segment{text: "no request done yet", drop: 1})
+	case s.InFlight > 0: // the run's own requests: none before its probe and sizing
+		segs = append(segs, segment{text: fmt.Sprintf("in flight %d", s.InFlight), drop: 1})
+	}
+	return segs
 }
 
 // cut shortens line to width − 1 columns on a terminal.

@@ -206,6 +206,35 @@ func TestRenderTraceDraining(t *testing.T) {
 	}
 }
 
+// TestRenderStarting: before any level, a line says how long the run has
+// been going, with its requests in flight where they are counted; none once
+// a level started or the run ended.
+func TestRenderStarting(t *testing.T) {
+	s := Snapshot{NowNS: 6.5e9}
+	if got := Render(&s, 100, false).Live; len(got) != 1 || got[0] != "inferbench: starting  0:06  no request done yet" {
+		t.Errorf("followed, no record yet: %q", got)
+	}
+	s.InFlightKnown, s.InFlight = true, 1
+	if got := Render(&s, 100, true).Live; len(got) != 1 || got[0] != "starting  0:06  in flight 1" {
+		t.Errorf("in process, the probe in flight: %q", got)
+	}
+	if got := Render(&s, 20, true).Live; len(got) != 1 || got[0] != "starting  0:06" {
+		t.Errorf("20 columns: %q; want the in-flight count dropped", got)
+	}
+	s.InFlight = 0
+	if got := Render(&s, 100, true).Live; len(got) != 1 || got[0] != "starting  0:06" {
+		t.Errorf("in process, nothing in flight yet: %q", got)
+	}
+	s.Ended = true
+	if got := Render(&s, 100, false).Live; len(got) != 0 {
+		t.Errorf("ended: %q; want no live line", got)
+	}
+	s.Ended, s.Levels = false, []LevelSnapshot{{Plan: LevelPlan{Level: 1, Requests: 4}, Running: true}}
+	if got := Render(&s, 100, false).Live; len(got) != 1 || strings.Contains(got[0], "starting") {
+		t.Errorf("a level running: %q", got)
+	}
+}
+
 // TestETASteady: at concurrency 1 and 1.3 s a request (the mock's 128
 // tokens at 10 ms), the ETA plus the time is the level's end at every
 // frame, 4 a second, completions or not. With the rolling window's rate
