@@ -137,12 +137,12 @@ func harness(ctx context.Context, dir string, o *Options) (*report.Level, error)
 }
 
 // bare returns the bare client for a mock, sending what the harness sends.
-func bare(url string, concurrency, promptTokens, maxTokens int) *loadgen.BareClient {
+func bare(url string, promptTokens, maxTokens int) *loadgen.BareClient {
 	w := loadgen.Workload{Model: "m", PromptTokens: promptTokens, MaxTokens: maxTokens}
 	req, _ := w.Request(0)
 	body, _ := json.Marshal(map[string]any{"model": "m", "messages": []map[string]string{{"role": "user", "content": req.Prompt}},
 		"max_tokens": maxTokens, "stream": true, "stream_options": map[string]bool{"include_usage": true}, "ignore_eos": true})
-	return &loadgen.BareClient{Client: NewHTTPClient(concurrency, nil, false), URL: url + "/v1/chat/completions", Body: body}
+	return &loadgen.BareClient{Client: NewHTTPClient(nil, false), URL: url + "/v1/chat/completions", Body: body}
 }
 
 // Calibrate measures the harness's own ceilings and timing error on this
@@ -267,7 +267,7 @@ func (c *calibrator) ceiling(streams, tokens int) (l *report.Level, b loadgen.Ba
 		if l, err = c.closedLoop(url, streams, tokens, SizingEstimate); err != nil {
 			return err
 		}
-		b = bare(url, streams, 16, tokens).ClosedLoop(c.ctx, streams, c.o.Window)
+		b = bare(url, 16, tokens).ClosedLoop(c.ctx, streams, c.o.Window)
 		return nil
 	})
 	return l, b, err
@@ -311,7 +311,7 @@ func (c *calibrator) ttftBias(n int) error {
 			return err
 		}
 		c.ours.setTTFTBias(n, l.TTFTMS.P50, l.TTFTMS.P99)
-		res := bare(url, n, 16, 10).ClosedLoopSpread(c.ctx, n, 4*c.o.Window/3, c.o.Window/3)
+		res := bare(url, 16, 10).ClosedLoopSpread(c.ctx, n, 4*c.o.Window/3, c.o.Window/3)
 		d := report.DistOfNS(res.TTFTNS)
 		c.floor.setTTFTBias(n, d.P50, d.P99)
 		return nil
@@ -343,7 +343,7 @@ func (c *calibrator) sendLag() error {
 		if err != nil {
 			return err
 		}
-		res := bare(url, 256, 16, 16).OpenLoop(c.ctx, arr.Schedule(0, c.o.Window))
+		res := bare(url, 16, 16).OpenLoop(c.ctx, arr.Schedule(0, c.o.Window))
 		c.floor.SendLagP99MS, c.floor.SendLagRate = report.DistOfNS(res.SendLagNS).P99, rate
 		return nil
 	})
@@ -365,7 +365,7 @@ func (c *calibrator) burstLag(n int) error {
 			return err
 		}
 		c.ours.BurstSendLagMaxMS, c.ours.BurstRequests = l.SendLagMS.Max, n
-		res := bare(url, n, 16, 16).OpenLoop(c.ctx, make([]time.Duration, n))
+		res := bare(url, 16, 16).OpenLoop(c.ctx, make([]time.Duration, n))
 		c.floor.BurstSendLagMaxMS, c.floor.BurstRequests = report.DistOfNS(res.SendLagNS).Max, n
 		return nil
 	})
@@ -392,7 +392,7 @@ func (c *calibrator) openStreams(n int) (held bool, err error) {
 		runtime.GC() // the harness's leftovers out of the floor's heap
 		// The floor is held by the harness's rule: all ok, at least half in
 		// flight on average.
-		if ok, mean, peak := bare(url, n, 16, 15).HoldOpen(c.ctx, n); ok == int64(n) && mean >= 0.5*float64(n) {
+		if ok, mean, peak := bare(url, 16, 15).HoldOpen(c.ctx, n); ok == int64(n) && mean >= 0.5*float64(n) {
 			*c.floor.MaxOpenStreams, c.floor.BytesPerStream = n, float64(peak)/float64(n)
 		} else {
 			c.say("bare client, %d streams not held: %d ok, %.0f in flight on average", n, ok, mean)
