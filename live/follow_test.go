@@ -309,6 +309,22 @@ func TestFollowLateRecordJoinsItsLevel(t *testing.T) {
 // ETA's end come from run.json (load.requests, load.trace_last_due_s):
 // two of four lines done at 0.5 s, the last due at 10 s; at 3 s the line
 // reads 2/4 and about 7 s left. Before, it read "2 done" with no ETA.
+// followPlain follows d with plain progress lines a second apart while
+// feed writes to it (feed is given when following began), and returns what
+// it printed. Call it in a synctest bubble.
+func followPlain(t *testing.T, d *runDir, feed func(start time.Time)) string {
+	var out syncBuffer
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		done <- Follow(ctx, d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}})
+	}()
+	feed(time.Now())
+	cancel()
+	<-done
+	return out.String()
+}
+
 // TestFollowSaysStartingBeforeItsFirstRecord: a level is known to watch by
 // its first record, written when that request ends; until then a line says
 // how long ago the run started, where there was silence (a 6 s spread
@@ -316,19 +332,11 @@ func TestFollowLateRecordJoinsItsLevel(t *testing.T) {
 func TestFollowSaysStartingBeforeItsFirstRecord(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		d := newRunDir(t, scenarios.SLO{}, 4)
-		var out syncBuffer
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error, 1)
-		go func() {
-			done <- Follow(ctx, d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}})
-		}()
-		start := time.Now()
-		time.Sleep(2500 * time.Millisecond)
-		d.write(d.record(rec(0, time.Since(start).Nanoseconds()-200*ms, 100*ms, 10*ms, 5)))
-		time.Sleep(1500 * time.Millisecond)
-		cancel()
-		<-done
-		text := out.String()
+		text := followPlain(t, d, func(start time.Time) {
+			time.Sleep(2500 * time.Millisecond)
+			d.write(d.record(rec(0, time.Since(start).Nanoseconds()-200*ms, 100*ms, 10*ms, 5)))
+			time.Sleep(1500 * time.Millisecond)
+		})
 		for _, want := range []string{"inferbench: starting  0:01  no request done yet\n", "inferbench: starting  0:02  no request done yet\n",
 			"inferbench: level 0  1/4 "} {
 			if !strings.Contains(text, want) {
@@ -346,23 +354,16 @@ func TestFollowTraceETA(t *testing.T) {
 		d := newRunDir(t, scenarios.SLO{}, 4)
 		d.m.Load.Profile, d.m.Load.TraceLastDueS = "trace", 10
 		d.writeManifest()
-		var out syncBuffer
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error, 1)
-		go func() {
-			done <- Follow(ctx, d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}})
-		}()
-		start := time.Now()
-		time.Sleep(500 * time.Millisecond)
-		for id := range 2 {
-			r := rec(0, time.Since(start).Nanoseconds()-200*ms, 100*ms, 10*ms, 5)
-			r.ID = uint64(id)
-			d.write(d.record(r))
-		}
-		time.Sleep(3 * time.Second)
-		cancel()
-		<-done
-		if text := out.String(); !regexp.MustCompile(`level 0  2/4 .*ETA 0:0[67]`).MatchString(text) {
+		text := followPlain(t, d, func(start time.Time) {
+			time.Sleep(500 * time.Millisecond)
+			for id := range 2 {
+				r := rec(0, time.Since(start).Nanoseconds()-200*ms, 100*ms, 10*ms, 5)
+				r.ID = uint64(id)
+				d.write(d.record(r))
+			}
+			time.Sleep(3 * time.Second)
+		})
+		if !regexp.MustCompile(`level 0  2/4 .*ETA 0:0[67]`).MatchString(text) {
 			t.Errorf("no line of 2/4 with about 7 s left:\n%s", text)
 		}
 	})
