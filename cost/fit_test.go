@@ -39,7 +39,7 @@ func TestFitModel(t *testing.T) {
 		{"h200", "llama-3-70b", BF16, 0.9, 2, 2*143157*(1<<20)*0.9 - 141.1e9, 327680},
 		{"h200", "llama-3-70b", BF16, 0.95, 1, 143157*(1<<20)*0.95 - 141.1e9, 327680},
 		// Mixtral 46.7e9 × 2 = 93.4e9 B does not fit one 80 GB card.
-		{"a100-80gb", "mixtral-8x7b", BF16, 0.9, 2, 2*81920*(1<<20)*0.9 - 93.4e9, 131072},
+		{"a100-80gb", "mixtral-8x7b", BF16, 0.9, 2, 2*81051*(1<<20)*0.9 - 93.4e9, 131072},
 		// 8B in BF16 (16.06e9 B) fits an A10G (24 GB = 22,888 MiB).
 		{"a10g", "llama-3-8b", BF16, 0.9, 1, 22888*(1<<20)*0.9 - 16.06e9, 131072},
 		// 70B in int4 (35.275e9 B) fits an MI300X with room to spare.
