@@ -546,7 +546,19 @@ func (lv *level) send(j job) *rundir.Record {
 	// or failed while its response was on the way): the stamp goes through
 	// an atomic, and the record takes it once, after Stream.
 	var headersNS atomic.Int64
+	// The wait for a new connection: from asking the transport for one to
+	// getting it, when it was not a kept one, summed over the sends of a
+	// request targets.PostStream resends on another connection. Both hooks
+	// run on this goroutine; the atomics are for the trace's other hooks'
+	// goroutines' sake of the same struct, read after Stream.
+	var getConnNS, connectNS atomic.Int64
 	trace := &httptrace.ClientTrace{
+		GetConn: func(string) { getConnNS.Store(since()) },
+		GotConn: func(c httptrace.GotConnInfo) {
+			if !c.Reused {
+				connectNS.Add(max(since()-getConnNS.Load(), 1))
+			}
+		},
 		GotFirstResponseByte: func() { headersNS.CompareAndSwap(0, max(since(), 1)) },
 	}
 	rctx = httptrace.WithClientTrace(rctx, trace)
@@ -594,6 +606,7 @@ func (lv *level) send(j job) *rundir.Record {
 		}
 	})
 	rec.DoneNS = since()
+	rec.ConnectNS = connectNS.Load()
 	rec.HeadersNS = headersNS.Load()
 	if rec.HeadersNS != 0 && rec.HeadersNS < rec.SentNS {
 		rec.HeadersNS = rec.SentNS // a reused connection's trace can fire before our stamp

@@ -178,6 +178,13 @@ func eachGap(chunks [][2]int64, f func(ns, k int64)) {
 // gapMS is an inter-chunk gap of ns nanoseconds in milliseconds.
 func gapMS(ns int64) float64 { return float64(ns) / nsPerMS }
 
+// ConnectMS is a record's wait for a new connection in ms (name lookup,
+// dial, TLS handshake: rundir.Record.ConnectNS), a part of its TTFT, and
+// whether it had one: false when it was sent on a kept connection.
+func ConnectMS(r *rundir.Record) (float64, bool) {
+	return float64(r.ConnectNS) / nsPerMS, r.ConnectNS > 0
+}
+
 // SendLagMS is a record's sent − scheduled in ms, and whether it counts as
 // send lag: only a request's first attempt does.
 func SendLagMS(r *rundir.Record) (float64, bool) {

@@ -105,6 +105,7 @@ type levelAcc struct {
 	ttft, ttfb, content, e2e, tpot      []float64
 	gaps                                tokenGaps // ITL and inter-chunk
 	userTPS, lag, ttftSched, e2eSched   []float64
+	connect                             []float64 // of the completed requests that opened a connection
 	serverTTFT, ttftOverhead            []float64
 	span                                Span
 	firstSend, lastSend                 int64 // of first attempts (one lag each): achieved rate
@@ -172,6 +173,9 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	}
 	a.req.OK++
 	m := PerRequest(r)
+	if c, ok := ConnectMS(r); ok {
+		a.connect = append(a.connect, c)
+	}
 	a.addTurnTTFT(r, m.TTFT)
 	a.ttft = append(a.ttft, m.TTFT)
 	a.e2e = append(a.e2e, m.E2E)
@@ -300,6 +304,10 @@ func (s *Summarizer) Snapshot() *Summary {
 			ServerTimingHasQueue: a.serverQueue,
 		}
 		l.AchievedRatePerS = AchievedRate(len(a.lag), a.firstSend, a.lastSend)
+		if len(a.connect) > 0 {
+			d := distOf(a.connect)
+			l.ConnectMS = &d
+		}
 		l.Sessions = a.sessions.level()
 		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
 		if a.withReq > 0 && a.req.OK > 0 {

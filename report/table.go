@@ -142,6 +142,10 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 	if q := l.QueueWaitMS; q != nil && (*q > 0 || l.TTFTOverheadMS.N > 0) {
 		b.WriteString(queueLine(l, *q))
 	}
+	if c := l.ConnectMS; c != nil {
+		fmt.Fprintf(&b, "connections: %d of %d requests opened one, waiting for it p50 %.2f ms, max %.2f ms, inside their TTFT\n",
+			c.N, l.Requests.OK, c.P50, c.Max)
+	}
 	if l.CachedInputTokens > 0 {
 		fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",
 			l.CachedInputTokens, l.InputTokens, 100*float64(l.CachedInputTokens)/float64(max(l.InputTokens, 1)))

@@ -24,6 +24,11 @@ type Record struct {
 	ScheduledNS int64 `json:"scheduled_ns"`
 	// SentNS is when the request was handed to the HTTP client.
 	SentNS int64 `json:"sent_ns"`
+	// ConnectNS is how long the request waited for a new connection (name
+	// lookup, dial, TLS handshake) before it could be written: a part of
+	// its TTFT that a kept connection does not have. 0 (absent) when it was
+	// sent on a kept one, or when the target does not say (an SDK's client).
+	ConnectNS int64 `json:"connect_ns,omitempty"`
 	// HeadersNS is when the first byte of the response headers arrived.
 	HeadersNS int64 `json:"headers_ns,omitempty"`
 	// FirstByteNS is when the first byte of the response body was read,

@@ -259,6 +259,8 @@ func decodeRecordFast(b []byte, r *Record) bool {
 			return i64(4, &r.ScheduledNS)
 		case "sent_ns":
 			return i64(5, &r.SentNS)
+		case "connect_ns":
+			return i64(33, &r.ConnectNS)
 		case "headers_ns":
 			return i64(6, &r.HeadersNS)
 		case "first_byte_ns":

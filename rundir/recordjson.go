@@ -26,6 +26,7 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 	b = strconv.AppendInt(b, r.ScheduledNS, 10)
 	b = append(b, `,"sent_ns":`...)
 	b = strconv.AppendInt(b, r.SentNS, 10)
+	b = appendOptInt(b, `,"connect_ns":`, r.ConnectNS)
 	b = appendOptInt(b, `,"headers_ns":`, r.HeadersNS)
 	b = appendOptInt(b, `,"first_byte_ns":`, r.FirstByteNS)
 	b = appendOptInt(b, `,"first_token_ns":`, r.FirstTokenNS)
