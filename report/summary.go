@@ -56,14 +56,14 @@ type Level struct {
 	// requests against their schedule (open loop; the cap's queueing shows
 	// here). TTFTFromScheduleMS and E2EFromScheduleMS count from the due time,
 	// the latency a user arriving on schedule would see.
-	SendLagMS          Dist `json:"send_lag_ms"`
+	SendLagMS Dist `json:"send_lag_ms"`
 	// ConnectMS is the wait for a new connection (ConnectMS in metrics.go)
 	// of the completed requests that opened one: N of Requests.OK, and a
 	// part of their TTFT a kept connection does not have (a TLS handshake
 	// against a remote API). Nil when none did, or the records do not say.
-	ConnectMS *Dist `json:"connect_ms,omitempty"`
-	TTFTFromScheduleMS Dist `json:"ttft_from_schedule_ms"`
-	E2EFromScheduleMS  Dist `json:"e2e_from_schedule_ms"`
+	ConnectMS          *Dist `json:"connect_ms,omitempty"`
+	TTFTFromScheduleMS Dist  `json:"ttft_from_schedule_ms"`
+	E2EFromScheduleMS  Dist  `json:"e2e_from_schedule_ms"`
 	// AchievedRatePerS is the rate requests were really sent at:
 	// (n − 1) / (last send − first send).
 	AchievedRatePerS float64 `json:"achieved_rate_per_s"`

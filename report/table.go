@@ -135,7 +135,8 @@ func derefOr(p *float64, def float64) float64 {
 }
 
 // measureNotes are a level's lines on what its numbers rest on: the
-// queueing inside its TTFT, the server's prompt cache, requests that ran
+// queueing and the connections opened inside its TTFT, the server's
+// prompt cache, requests that ran
 // past their max tokens, and its GPU telemetry (modelled, from the mock).
 func measureNotes(l *Level, m *rundir.Manifest) string {
 	var b strings.Builder
