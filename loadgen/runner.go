@@ -548,9 +548,9 @@ func (lv *level) send(j job) *rundir.Record {
 	var headersNS atomic.Int64
 	// The wait for a new connection: from asking the transport for one to
 	// getting it, when it was not a kept one, summed over the sends of a
-	// request targets.PostStream resends on another connection. Both hooks
-	// run on this goroutine; the atomics are for the trace's other hooks'
-	// goroutines' sake of the same struct, read after Stream.
+	// request targets.PostStream resends on another connection. Atomics,
+	// as for the headers: net/http does not promise which goroutine calls
+	// a hook.
 	var getConnNS, connectNS atomic.Int64
 	trace := &httptrace.ClientTrace{
 		GetConn: func(string) { getConnNS.Store(since()) },
