@@ -144,8 +144,12 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 		b.WriteString(queueLine(l, *q))
 	}
 	if c := l.ConnectMS; c != nil {
-		fmt.Fprintf(&b, "connections: %d of %d requests opened one, waiting for it p50 %.2f ms, max %.2f ms, inside their TTFT\n",
+		fmt.Fprintf(&b, "connections: %d of %d requests opened one, waiting for it p50 %.2f ms, max %.2f ms, inside their TTFT",
 			c.N, l.Requests.OK, c.P50, c.Max)
+		if connectsMatter(l) {
+			b.WriteString(" (a warm-up of as many requests as run at once, --warmup, leaves them out of the measured ones)")
+		}
+		b.WriteByte('\n')
 	}
 	if l.CachedInputTokens > 0 {
 		fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",
