@@ -249,7 +249,11 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 	if m.IsSimulated() {
 		b.WriteString("SIMULATED: the target or the GPU telemetry is the mock; these numbers are not measurements of the GPU named\n")
 	}
-	fmt.Fprintf(b, "target  %s %s  model %s\n", printable.Text(m.Target.Kind), printable.Text(m.Target.URL), printable.Text(m.Target.Model))
+	fmt.Fprintf(b, "target  %s %s  model %s", printable.Text(m.Target.Kind), printable.Text(m.Target.URL), printable.Text(m.Target.Model))
+	if m.Target.HTTP != "" {
+		fmt.Fprintf(b, "  over %s", printable.Text(m.Target.HTTP))
+	}
+	b.WriteByte('\n')
 	switch {
 	case m.StillGoing():
 		// Reported while it runs: what is written so far.

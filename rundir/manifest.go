@@ -130,6 +130,11 @@ type TargetInfo struct {
 	APIKeyFile string `json:"api_key_file,omitempty"`
 	// InsecureTLS records that TLS certificates were not verified.
 	InsecureTLS bool `json:"insecure_tls,omitempty"`
+	// HTTP names the HTTP versions the run's responses came over
+	// ("HTTP/1.1"; "HTTP/2.0" where a TLS server offered it, every stream
+	// then sharing a connection), written when the run ends; absent in
+	// older runs and when no response came.
+	HTTP string `json:"http,omitempty"`
 }
 
 // ServerInfo identifies the serving software of a run.

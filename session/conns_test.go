@@ -12,6 +12,7 @@ import (
 
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/mock"
+	"github.com/inferbench/inferbench/report"
 )
 
 // TestOpenLoopReusesConnections: an open loop keeps the connections its
@@ -58,5 +59,60 @@ func TestOpenLoopReusesConnections(t *testing.T) {
 	}
 	if n := opened.Load(); n > 14 {
 		t.Errorf("%d connections opened for six bursts of ten; want at most 14 (ten, and the mock's own calls)", n)
+	}
+}
+
+// TestRunRecordsTheHTTPVersion: run.json names the HTTP versions the
+// responses came over: HTTP/2 where a TLS server offers it (Go's client
+// takes it, and the streams share a connection), HTTP/1.1 otherwise; the
+// report's header says it.
+func TestRunRecordsTheHTTPVersion(t *testing.T) {
+	m, err := mock.New(mock.Config{OutputTokens: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name     string
+		tls, h2  bool
+		want     string
+		min, max int // connections the 8 requests, 4 at once, opened
+	}{
+		// The server's version, asked first, leaves one connection: up to
+		// three more over HTTP/1.1, none over HTTP/2.
+		{"plain", false, false, "HTTP/1.1", 1, 4},
+		{"TLS", true, false, "HTTP/1.1", 1, 4},
+		{"TLS with HTTP/2", true, true, "HTTP/2.0", 0, 1},
+	} {
+		srv := httptest.NewUnstartedServer(m)
+		srv.EnableHTTP2 = c.h2
+		if c.tls {
+			srv.StartTLS()
+		} else {
+			srv.Start()
+		}
+		o := &Options{Kind: "vllm", URL: srv.URL, Model: "m", API: "chat", Concurrency: 4, Requests: 8, MaxTokens: 2, PromptTokens: 4,
+			PromptSizing: SizingEstimate, Timeout: 10 * time.Second, Out: filepath.Join(t.TempDir(), "run"), GPUBackend: "none",
+			ServerMetrics: "off", GPUInterval: 100 * time.Millisecond, NoProbe: true, Insecure: c.tls}
+		var log strings.Builder
+		res, err := Run(t.Context(), t.Context(), o, &log)
+		srv.Close()
+		if err != nil {
+			t.Fatalf("%s: run: %v\n%s", c.name, err, log.String())
+		}
+		if got := res.Manifest.Target.HTTP; got != c.want {
+			t.Errorf("%s: run.json target.http %q; want %q", c.name, got, c.want)
+		}
+		var table strings.Builder
+		if err := report.WriteTable(&table, res.Summary, res.Manifest); err != nil || !strings.Contains(table.String(), "  model m  over "+c.want+"\n") {
+			t.Errorf("%s: table (%v):\n%s", c.name, err, table.String())
+		}
+		l := res.Summary.Levels[0]
+		opened := 0
+		if l.ConnectMS != nil {
+			opened = l.ConnectMS.N
+		}
+		if l.Requests.OK != 8 || opened < c.min || opened > c.max {
+			t.Errorf("%s: %d of 8 ok, %d opened a connection; want %d to %d", c.name, l.Requests.OK, opened, c.min, c.max)
+		}
 	}
 }

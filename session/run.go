@@ -79,7 +79,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	}
 	client := NewHTTPClient(o.Dial, o.Insecure)
 	defer client.CloseIdleConnections()
-	mock := watchMock(client)
+	seen := watchResponses(client)
 	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: string(o.APIKey), API: o.API, Client: client, ContinuousUsage: o.ContinuousUsage})
 	if err != nil {
 		return nil, &InputError{Err: err}
@@ -111,7 +111,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		undo()
 		return nil, err
 	}
-	s := &session{o: o, log: &lockedWriter{w: log}, client: client, target: observers(o.Observers).track(target), mock: mock}
+	s := &session{o: o, log: &lockedWriter{w: log}, client: client, target: observers(o.Observers).track(target), seen: seen}
 	if err := s.begin(drain); err != nil {
 		o.sizing.close()
 		undo()
@@ -216,7 +216,7 @@ type session struct {
 	rw        *rundir.RecordWriter
 	t0        time.Time
 	telemetry *telemetry
-	mock      *mockSeen // whether a response came from `inferbench mock`
+	seen      *responses // whether a response came from `inferbench mock`, and over which HTTP
 }
 
 // begin writes run.json (exit state running) and starts the record writer
@@ -277,7 +277,7 @@ func (s *session) begin(drain context.Context) error {
 		rw.Close()
 		return err
 	}
-	markManifest(s.m, o, s.mock.Seen(), s.log)
+	markManifest(s.m, o, s.seen.Mock(), s.log)
 	if err := rundir.WriteManifest(o.Out, s.m); err != nil {
 		rw.Close()
 		s.telemetry.stop()
@@ -373,7 +373,8 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 	m.End = &end
 	m.Records = s.rw.Count()
 	m.ServerMetricsError = s.telemetry.serverMetricsFailure()
-	m.Simulated = m.Simulated || s.mock.Seen() // with --no-probe, the first response may come later
+	m.Simulated = m.Simulated || s.seen.Mock() // with --no-probe, the first response may come later
+	m.Target.HTTP = s.seen.Protocols()
 	res := &Result{Manifest: m, Lost: s.rw.Lost()}
 	if len(spreads) > 0 {
 		m.Load.StartSpread = fmt.Sprintf("auto (duration of each level's probe request, not measured, at most %s): ", loadgen.MaxAutoSpread) + strings.Join(spreads, ", ")
