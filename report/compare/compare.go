@@ -258,6 +258,11 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 	if base.Host != cand.Host {
 		warnings = append(warnings, differ("load-generator host", base.Host, cand.Host))
 	}
+	if base.HTTP != "" && cand.HTTP != "" && base.HTTP != cand.HTTP {
+		// Over HTTP/2 every stream shares a connection, and its first
+		// requests carry one handshake instead of one each.
+		warnings = append(warnings, differ("HTTP version", base.HTTP, cand.HTTP))
+	}
 	if len(base.Settings) > 0 && len(cand.Settings) > 0 && string(base.Settings) != string(cand.Settings) {
 		for _, d := range SettingsDiff(base.Settings, cand.Settings) {
 			warnings = append(warnings, "scenario setting differs: "+d)

@@ -217,6 +217,15 @@ func TestNotComparable(t *testing.T) {
 	if len(reasons) != 0 || len(warnings) != 2 {
 		t.Errorf("Check(other version and host) = %v, %v; want two warnings only", reasons, warnings)
 	}
+	// The HTTP version: a warning where both runs recorded one and they
+	// differ; none against a run written before it was recorded.
+	_, warnings = Check(Meta{Model: "m", HTTP: "HTTP/1.1"}, Meta{Model: "m", HTTP: "HTTP/2.0"})
+	if len(warnings) != 1 || warnings[0] != `HTTP version differs: baseline "HTTP/1.1", candidate "HTTP/2.0"` {
+		t.Errorf("Check(HTTP/1.1, HTTP/2.0) warnings %q", warnings)
+	}
+	if _, warnings = Check(Meta{Model: "m"}, Meta{Model: "m", HTTP: "HTTP/2.0"}); len(warnings) != 0 {
+		t.Errorf("Check(unrecorded, HTTP/2.0) warnings %q; want none", warnings)
+	}
 	lv := base()
 	lv.levels, lv.seed = []float64{16}, 4
 	if _, err := Compare(RunBaseline(b), load(t, lv), Options{}); err == nil || !strings.Contains(err.Error(), "no load level in common") {

@@ -25,6 +25,9 @@ type Meta struct {
 	Host        string `json:"host"`
 	// Start is the run's wall-clock start; zero when unknown.
 	Start time.Time `json:"start"`
+	// HTTP is the HTTP versions the run's responses came over (run.json
+	// target.http); "" for a run written before it was recorded.
+	HTTP string `json:"http,omitempty"`
 	// Shard is "I/N" for one shard of a sharded run, which carries its
 	// part of the load; empty for a whole run (a merged one included).
 	Shard string `json:"shard,omitempty"`
@@ -55,7 +58,7 @@ func ShardOf(m *rundir.Manifest) string {
 // empty.
 func MetaOf(m *rundir.Manifest) Meta {
 	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
-		Host: m.Host.Name, Start: m.Start, Shard: ShardOf(m)}
+		Host: m.Host.Name, HTTP: m.Target.HTTP, Start: m.Start, Shard: ShardOf(m)}
 	switch m.ExitState {
 	case rundir.ExitInterrupted:
 		// The reason says it ("interrupted by signal"); said once.
