@@ -68,6 +68,10 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		if ma.Version != mb.Version {
 			notes = append(notes, fmt.Sprintf("made by different inferbench versions (%s vs %s)", ma.Version, mb.Version))
 		}
+		if ha, hb := ma.Target.HTTP, mb.Target.HTTP; ha != "" && hb != "" && ha != hb {
+			notes = append(notes, fmt.Sprintf("responses came over different HTTP versions (%s vs %s): over HTTP/2 the streams share a connection, and its first requests one handshake",
+				printable.Text(ha), printable.Text(hb)))
+		}
 		if ma.Host.Name != mb.Host.Name {
 			notes = append(notes, fmt.Sprintf("load generated from different hosts (%s, %d CPUs vs %s, %d CPUs)", ma.Host.Name, ma.Host.CPUs, mb.Host.Name, mb.Host.CPUs))
 		}

@@ -148,8 +148,10 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 	runs[1].Manifest.Load.Seed = 8
 	runs[0].Raw["server"] = map[string]any{"version": "0.6.3", "args": "--max-num-seqs 256"}
 	runs[1].Raw["server"] = map[string]any{"version": "0.7.0", "args": "--max-num-seqs 256"}
-	// A throttled level other than the compared one is a caveat, not unfair.
+	// A throttled level other than the compared one is a caveat, not unfair;
+	// so are responses over another HTTP version.
 	runs[1].level(8).GPU.Throttled = true
+	runs[0].Manifest.Target.HTTP, runs[1].Manifest.Target.HTTP = "HTTP/1.1", "HTTP/2.0"
 	// The baseline's client watched itself and found it was the bottleneck.
 	runs[0].level(4).Client = &report.ClientLevel{Bound: true, Reasons: []string{"client CPU at 95% of its 2 cores"}}
 	rep, err := Build(runs, Options{SLO: slo, Resamples: 200})
@@ -174,6 +176,12 @@ func TestFairnessNamesWhatDiffers(t *testing.T) {
 	}
 	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "h100-sxm: GPU throttled at level 8") || strings.Contains(notes, "level 4") {
 		t.Errorf("notes = %q; want level 8's throttling (and not level 4's, named as unfair)", c.Notes)
+	}
+	if notes := strings.Join(c.Notes, "\n"); !strings.Contains(notes, "responses came over different HTTP versions (HTTP/1.1 vs HTTP/2.0)") || strings.Contains(all, "HTTP") {
+		t.Errorf("notes = %q, unfair %q; want the HTTP versions as a note only", c.Notes, c.Unfair)
+	}
+	if rows := manifestTable(rep.Runs[1]).Rows; !slices.ContainsFunc(rows, func(r []string) bool { return r[0] == "http" && r[1] == "HTTP/2.0" }) {
+		t.Errorf("h100-sxm's run table %q has no http row", rows)
 	}
 	if !strings.Contains(c.Headline, "Not a like-for-like comparison") {
 		t.Errorf("headline does not warn: %q", c.Headline)

@@ -386,6 +386,9 @@ func manifestTable(rr RunReport) table {
 		return t
 	}
 	add("target", strings.TrimSpace(fmt.Sprintf("%s %s %s", m.Target.Kind, m.Target.API, m.Target.URL)))
+	if m.Target.HTTP != "" {
+		add("http", m.Target.HTTP)
+	}
 	add("model", m.Target.Model)
 	add("tool", m.Tool+" "+m.Version)
 	add("host", fmt.Sprintf("%s (%s/%s, %d CPUs, %s)", m.Host.Name, m.Host.OS, m.Host.Arch, m.Host.CPUs, m.Host.Go))
