@@ -35,31 +35,19 @@ type Result struct {
 	Lost int64
 }
 
-// NewHTTPClient returns the client used for load: every connection kept
-// for reuse, no transparent gzip (it would add buffering and CPU on the
-// read path of streams), no client-wide timeout (each request has its
-// own), and the redirect policy of the adapters (targets.CheckRedirect).
-//
-// The idle pool has no bound: it never holds more connections than were in
-// use at once, which the load needed anyway. It was sized to the
-// concurrency, twice it, which an open loop does not have (1 by default):
-// at 50 req/s with about 17 requests in flight, 70 and 77 of 300 requests
-// (two runs) dialed a new connection, against a remote API a TCP and TLS
-// handshake in their TTFT; 10 now, the rest on those the prompt sizing
-// left (session TestOpenLoopReusesConnections).
+// NewHTTPClient returns the client used for load: the adapters' transport
+// (targets.NewTransport: every connection kept for reuse, no transparent
+// gzip), with dial and insecure applied, no client-wide timeout (each
+// request has its own), and the redirect policy of the adapters
+// (targets.CheckRedirect, which the adapters apply).
 func NewHTTPClient(dial Dialer, insecure bool) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := targets.NewTransport()
 	if insecure {
 		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 	}
 	if dial != nil {
 		tr.DialContext = dial
 	}
-	tr.MaxIdleConns = 0 // no limit
-	tr.MaxIdleConnsPerHost = math.MaxInt
-	tr.MaxConnsPerHost = 0
-	tr.DisableCompression = true
-	tr.IdleConnTimeout = 90 * time.Second
 	return &http.Client{Transport: tr}
 }
 

@@ -19,9 +19,8 @@ type Conn struct {
 	// never appears in an error or in String.
 	APIKey string
 	// Client sends the requests; nil uses a client of its own whose
-	// transport keeps up to DefaultMaxIdleConnsPerHost idle connections
-	// per host, so that high concurrency reuses connections, and does not
-	// ask for gzip. Either way a redirect is followed only within the
+	// transport (NewTransport) keeps every idle connection, so that the
+	// requests after them reuse them, and does not ask for gzip. Either way a redirect is followed only within the
 	// server's origin (CheckRedirect); a given Client is copied.
 	Client *http.Client
 	// Header holds extra request headers; the adapter sets its credentials
