@@ -2,6 +2,7 @@ package session
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -21,9 +22,10 @@ type responses struct {
 	protos atomic.Uint32 // a bit per protoNames entry
 }
 
-// protoNames are the HTTP versions responses notes, by bit; the last
-// stands for any other.
-var protoNames = []string{"HTTP/1.0", "HTTP/1.1", "HTTP/2.0", "HTTP/3.0", "other"}
+// protoNames are the HTTP versions responses notes, by bit: those
+// net/http's client speaks. A response without one (a test's transport)
+// is not noted.
+var protoNames = []string{"HTTP/1.0", "HTTP/1.1", "HTTP/2.0"}
 
 // watchResponses puts a responses around c's transport and returns it.
 func watchResponses(c *http.Client) *responses {
@@ -43,26 +45,13 @@ func (w *responses) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	// Once noted, never looked up or written again: every request of the
 	// run passes here.
-	if bit := uint32(1) << protoBit(resp.ProtoMajor, resp.ProtoMinor); w.protos.Load()&bit == 0 {
-		w.protos.Or(bit)
+	if i := slices.Index(protoNames, resp.Proto); i >= 0 && w.protos.Load()&(1<<i) == 0 {
+		w.protos.Or(1 << i)
 	}
 	if !w.mock.Load() && resp.Header.Get(rundir.MockHeader) != "" {
 		w.mock.Store(true)
 	}
 	return resp, err
-}
-
-// protoBit is the protoNames index of HTTP major.minor.
-func protoBit(major, minor int) uint {
-	switch {
-	case major == 1 && minor <= 1:
-		return uint(minor)
-	case major == 2 && minor == 0:
-		return 2
-	case major == 3 && minor == 0:
-		return 3
-	}
-	return 4
 }
 
 // CloseIdleConnections closes the wrapped transport's idle connections
