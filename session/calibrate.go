@@ -119,7 +119,7 @@ func (o *CalibrateOptions) Check() error {
 func harness(ctx context.Context, dir string, o *Options) (*report.Level, error) {
 	o.Kind, o.Model, o.API, o.IgnoreEOS = "vllm", "m", "chat", true
 	o.GPUBackend, o.ServerMetrics, o.GPUInterval, o.Out = "none", "off", 250*time.Millisecond, dir
-	o.PromptTokens = max(o.PromptTokens, 16)
+	o.PromptTokens = max(o.PromptTokens, calibratePrompt)
 	if o.Timeout == 0 {
 		o.Timeout = 2 * time.Minute
 	}
@@ -136,9 +136,13 @@ func harness(ctx context.Context, dir string, o *Options) (*report.Level, error)
 	return &sum.Levels[0], nil
 }
 
+// calibratePrompt is the prompt length, in tokens, of calibrate's requests,
+// the harness's and the bare client's alike.
+const calibratePrompt = 16
+
 // bare returns the bare client for a mock, sending what the harness sends.
-func bare(url string, promptTokens, maxTokens int) *loadgen.BareClient {
-	w := loadgen.Workload{Model: "m", PromptTokens: promptTokens, MaxTokens: maxTokens}
+func bare(url string, maxTokens int) *loadgen.BareClient {
+	w := loadgen.Workload{Model: "m", PromptTokens: calibratePrompt, MaxTokens: maxTokens}
 	req, _ := w.Request(0)
 	body, _ := json.Marshal(map[string]any{"model": "m", "messages": []map[string]string{{"role": "user", "content": req.Prompt}},
 		"max_tokens": maxTokens, "stream": true, "stream_options": map[string]bool{"include_usage": true}, "ignore_eos": true})
@@ -267,7 +271,7 @@ func (c *calibrator) ceiling(streams, tokens int) (l *report.Level, b loadgen.Ba
 		if l, err = c.closedLoop(url, streams, tokens, SizingEstimate); err != nil {
 			return err
 		}
-		b = bare(url, 16, tokens).ClosedLoop(c.ctx, streams, c.o.Window)
+		b = bare(url, tokens).ClosedLoop(c.ctx, streams, c.o.Window)
 		return nil
 	})
 	return l, b, err
@@ -311,7 +315,7 @@ func (c *calibrator) ttftBias(n int) error {
 			return err
 		}
 		c.ours.setTTFTBias(n, l.TTFTMS.P50, l.TTFTMS.P99)
-		res := bare(url, 16, 10).ClosedLoopSpread(c.ctx, n, 4*c.o.Window/3, c.o.Window/3)
+		res := bare(url, 10).ClosedLoopSpread(c.ctx, n, 4*c.o.Window/3, c.o.Window/3)
 		d := report.DistOfNS(res.TTFTNS)
 		c.floor.setTTFTBias(n, d.P50, d.P99)
 		return nil
@@ -343,7 +347,7 @@ func (c *calibrator) sendLag() error {
 		if err != nil {
 			return err
 		}
-		res := bare(url, 16, 16).OpenLoop(c.ctx, arr.Schedule(0, c.o.Window))
+		res := bare(url, 16).OpenLoop(c.ctx, arr.Schedule(0, c.o.Window))
 		c.floor.SendLagP99MS, c.floor.SendLagRate = report.DistOfNS(res.SendLagNS).P99, rate
 		return nil
 	})
@@ -357,15 +361,15 @@ func (c *calibrator) burstLag(n int) error {
 	return c.withMock(instantMock(16), func(url string) error {
 		trace := make([]loadgen.TraceArrival, n)
 		for i := range trace {
-			trace[i] = loadgen.TraceArrival{PromptTokens: 16, OutputTokens: 16}
+			trace[i] = loadgen.TraceArrival{PromptTokens: calibratePrompt, OutputTokens: 16}
 		}
-		l, err := harness(c.ctx, c.dir(), &Options{URL: url, Trace: trace, MaxTokens: 16, PromptTokens: 16, Seed: 1,
+		l, err := harness(c.ctx, c.dir(), &Options{URL: url, Trace: trace, MaxTokens: 16, Seed: 1,
 			PromptSizing: SizingEstimate})
 		if err != nil {
 			return err
 		}
 		c.ours.BurstSendLagMaxMS, c.ours.BurstRequests = l.SendLagMS.Max, n
-		res := bare(url, 16, 16).OpenLoop(c.ctx, make([]time.Duration, n))
+		res := bare(url, 16).OpenLoop(c.ctx, make([]time.Duration, n))
 		c.floor.BurstSendLagMaxMS, c.floor.BurstRequests = report.DistOfNS(res.SendLagNS).Max, n
 		return nil
 	})
@@ -392,7 +396,7 @@ func (c *calibrator) openStreams(n int) (held bool, err error) {
 		runtime.GC() // the harness's leftovers out of the floor's heap
 		// The floor is held by the harness's rule: all ok, at least half in
 		// flight on average.
-		if ok, mean, peak := bare(url, 16, 15).HoldOpen(c.ctx, n); ok == int64(n) && mean >= 0.5*float64(n) {
+		if ok, mean, peak := bare(url, 15).HoldOpen(c.ctx, n); ok == int64(n) && mean >= 0.5*float64(n) {
 			*c.floor.MaxOpenStreams, c.floor.BytesPerStream = n, float64(peak)/float64(n)
 		} else {
 			c.say("bare client, %d streams not held: %d ok, %.0f in flight on average", n, ok, mean)
