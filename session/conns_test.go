@@ -18,9 +18,9 @@ import (
 // TestOpenLoopReusesConnections: an open loop keeps the connections its
 // requests used for the requests after them. Its client's idle pool was
 // sized to --concurrency (1, so two connections), and at 50 req/s Poisson
-// with about 18 requests in flight 234 of 300 requests left their
-// connection closed behind them and the next dialed anew: against a remote
-// API, a TCP and TLS handshake in its TTFT. Here six bursts of ten, 150 ms
+// with about 17 requests in flight 70 and 77 of 300 requests (two runs)
+// dialed a new connection: against a remote API, a TCP and TLS handshake
+// in their TTFT. Here six bursts of ten, 150 ms
 // apart, each request 40 ms long: ten connections serve them all (and a
 // few the mock's own calls); a pool of two dialed eight anew a burst.
 func TestOpenLoopReusesConnections(t *testing.T) {
@@ -46,14 +46,7 @@ func TestOpenLoopReusesConnections(t *testing.T) {
 			trace = append(trace, loadgen.TraceArrival{Offset: time.Duration(b) * 150 * time.Millisecond, PromptTokens: 4, OutputTokens: 4})
 		}
 	}
-	o := &Options{Kind: "vllm", URL: srv.URL, Model: "m", API: "chat", Trace: trace, MaxTokens: 4, PromptTokens: 4,
-		PromptSizing: SizingEstimate, Timeout: 10 * time.Second, Out: filepath.Join(t.TempDir(), "run"), GPUBackend: "none",
-		ServerMetrics: "off", GPUInterval: 100 * time.Millisecond, NoProbe: true}
-	var log strings.Builder
-	res, err := Run(t.Context(), t.Context(), o, &log)
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, log.String())
-	}
+	res := quietRun(t, srv.URL, Options{Trace: trace, MaxTokens: 4})
 	if l := res.Summary.Levels[0]; l.Requests.OK != 60 {
 		t.Fatalf("%d of 60 ok; errors %v", l.Requests.OK, l.Errors)
 	}
@@ -90,15 +83,8 @@ func TestRunRecordsTheHTTPVersion(t *testing.T) {
 		} else {
 			srv.Start()
 		}
-		o := &Options{Kind: "vllm", URL: srv.URL, Model: "m", API: "chat", Concurrency: 4, Requests: 8, MaxTokens: 2, PromptTokens: 4,
-			PromptSizing: SizingEstimate, Timeout: 10 * time.Second, Out: filepath.Join(t.TempDir(), "run"), GPUBackend: "none",
-			ServerMetrics: "off", GPUInterval: 100 * time.Millisecond, NoProbe: true, Insecure: c.tls}
-		var log strings.Builder
-		res, err := Run(t.Context(), t.Context(), o, &log)
-		srv.Close()
-		if err != nil {
-			t.Fatalf("%s: run: %v\n%s", c.name, err, log.String())
-		}
+		t.Cleanup(srv.Close)
+		res := quietRun(t, srv.URL, Options{Concurrency: 4, Requests: 8, MaxTokens: 2, Insecure: c.tls})
 		if got := res.Manifest.Target.HTTP; got != c.want {
 			t.Errorf("%s: run.json target.http %q; want %q", c.name, got, c.want)
 		}
@@ -115,4 +101,20 @@ func TestRunRecordsTheHTTPVersion(t *testing.T) {
 			t.Errorf("%s: %d of 8 ok, %d opened a connection; want %d to %d", c.name, l.Requests.OK, opened, c.min, c.max)
 		}
 	}
+}
+
+// quietRun runs o against the vllm chat API at url, model m, with 4-token
+// prompts not counted by the server, no probe and no telemetry but the
+// client's, and returns its result; a run that fails fails the test.
+func quietRun(t *testing.T, url string, o Options) *Result {
+	t.Helper()
+	o.Kind, o.URL, o.Model, o.API, o.PromptTokens, o.PromptSizing = "vllm", url, "m", "chat", 4, SizingEstimate
+	o.Timeout, o.Out, o.GPUBackend, o.ServerMetrics = 10*time.Second, filepath.Join(t.TempDir(), "run"), "none", "off"
+	o.GPUInterval, o.NoProbe = 100*time.Millisecond, true
+	var log strings.Builder
+	res, err := Run(t.Context(), t.Context(), &o, &log)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, log.String())
+	}
+	return res
 }
