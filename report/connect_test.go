@@ -43,6 +43,12 @@ func TestConnectMS(t *testing.T) {
 	if !strings.Contains(b.String(), "p50 0.50 ms, max 40.00 ms, inside their TTFT\n") {
 		t.Errorf("table, short waits:\n%s", b.String())
 	}
+	// Long waits, but 3 of 400 requests (under 1 %): no advice either.
+	sum.Levels[0].ConnectMS.P50, sum.Levels[0].Requests.OK = 25, 400
+	if !connectsMatter(&Level{ConnectMS: &Dist{N: 4, P50: 25}, Requests: Requests{OK: 400}, TTFTMS: Dist{P50: 80}}) ||
+		connectsMatter(&sum.Levels[0]) {
+		t.Errorf("connectsMatter: 4 of 400 (1 %%) should, 3 of 400 should not")
+	}
 	s = NewSummarizer(SLO{})
 	s.Add(rec(0, 1, 0, [][2]int64{{80, 1}}, 1, 8))
 	if sum := s.Close(); sum.Levels[0].ConnectMS != nil {

@@ -66,6 +66,7 @@ func TestCalibrateRefusesAbsurdRates(t *testing.T) {
 	// Too few: a tiny rate sent nothing and printed a send lag of 0.000 ms.
 	checkUsageError(t, "--rate: the send lag's p99 needs at least 100 requests over --window, got 0.1 req/s over 3s (0.3)", "calibrate", "--rate", "0.1")
 	checkUsageError(t, "--burst: want 0 (skip) to 100000 requests, got -1", "calibrate", "--burst", "-1")
+	checkUsageError(t, "--burst: want 0 (skip) to 100000 requests, got 100001", "calibrate", "--burst", "100001")
 }
 
 // TestRunNamesTheFlagOverAScenarioValue: a load value given by flag over a
