@@ -7,23 +7,17 @@ import (
 
 // Plan is what a Runner is set to do, this shard's share: its measured
 // requests (0: no count limit; a trace without a count: its arrivals after
-// the warm-up, which are its first ones), its warm-up requests and its
-// sending duration (0: no time limit).
-func (r *Runner) Plan() (requests, warmup int, duration time.Duration) {
+// the warm-up, which are its first ones), its warm-up requests, its
+// sending duration (0: no time limit), and when its last request is due,
+// from the start of its window, where the schedule is known ahead: a
+// trace's last line this shard sends (within its count, when it has one);
+// 0 otherwise, and for a trace whose lines are all due at its start.
+func (r *Runner) Plan() (requests, warmup int, duration, lastDue time.Duration) {
 	if r.c.trace != nil {
-		requests, warmup, _ = TracePlan(r.c.trace, r.c.requests, r.c.warmup, r.c.duration)
-		return requests, warmup, r.c.duration
+		requests, warmup, lastDue = TracePlan(r.c.trace, r.c.requests, r.c.warmup, r.c.duration)
+		return requests, warmup, r.c.duration, lastDue
 	}
-	return r.c.requests, r.c.warmup, r.c.duration
-}
-
-// LastDue is when the level's last request is due, from the start of its
-// window, where the schedule is known ahead: a trace's last line this
-// shard sends (within its count, when it has one). 0 otherwise, and for a
-// trace whose lines are all due at its start.
-func (r *Runner) LastDue() time.Duration {
-	_, _, last := TracePlan(r.c.trace, r.c.requests, r.c.warmup, r.c.duration)
-	return last
+	return r.c.requests, r.c.warmup, r.c.duration, 0
 }
 
 // TracePlan is what replaying trace sends with a count of requests (0:

@@ -40,11 +40,8 @@ func TestRunnerPlan(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		if n, warm, d := r.Plan(); n != c.n || warm != c.warm || d != c.d {
-			t.Errorf("%s: plan %d, %d, %v; want %d, %d, %v", c.name, n, warm, d, c.n, c.warm, c.d)
-		}
-		if last := r.LastDue(); last != c.last {
-			t.Errorf("%s: last due %v; want %v", c.name, last, c.last)
+		if n, warm, d, last := r.Plan(); n != c.n || warm != c.warm || d != c.d || last != c.last {
+			t.Errorf("%s: plan %d, %d, %v, last due %v; want %d, %d, %v, %v", c.name, n, warm, d, last, c.n, c.warm, c.d, c.last)
 		}
 	}
 }

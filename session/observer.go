@@ -39,7 +39,7 @@ type LevelPlan struct {
 	RampUp time.Duration
 	// LastDue is when the level's last request is due, from the start of
 	// its window, where the schedule says it ahead (a trace:
-	// loadgen.Runner.LastDue); 0 otherwise.
+	// loadgen.Runner.Plan); 0 otherwise.
 	LastDue time.Duration
 }
 
@@ -171,9 +171,9 @@ func (l liveObserver) Track(t targets.Target) targets.Target { return l.s.Track(
 
 // levelPlan is the plan of the level r runs (this shard's share).
 func levelPlan(r *loadgen.Runner, level float64, profile string) LevelPlan {
-	n, w, d := r.Plan()
+	n, w, d, last := r.Plan()
 	return LevelPlan{Level: level, Profile: profile, Requests: n, Warmup: w, Duration: d, SpreadProbe: r.SpreadProbe(),
-		LastDue: r.LastDue()}
+		LastDue: last}
 }
 
 // levelSummary is level's summary as report computes it, when the run keeps
