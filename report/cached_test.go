@@ -22,12 +22,8 @@ func TestCachedInputTokens(t *testing.T) {
 	if got := sum.Levels[0].CachedInputTokens; got != 1602 {
 		t.Fatalf("cached input tokens %d; want 33 + 1569 = 1602", got)
 	}
-	var b strings.Builder
-	if err := WriteTable(&b, sum, nil); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(b.String(), "prompt cache: the server answered 1602 of the 4806 input tokens from its cache (33%)") {
-		t.Errorf("table:\n%s", b.String())
+	if tab := tableText(t, sum); !strings.Contains(tab, "prompt cache: the server answered 1602 of the 4806 input tokens from its cache (33%)") {
+		t.Errorf("table:\n%s", tab)
 	}
 	m := &rundir.Manifest{Load: rundir.LoadInfo{PromptSeed: 7, PromptSeedExplicit: true}}
 	if w := cachedPromptWarning(sum, m); !strings.Contains(w, "1602 of 4806 prompt tokens") || !strings.Contains(w, "--seed 7") {

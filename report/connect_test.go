@@ -25,23 +25,15 @@ func TestConnectMS(t *testing.T) {
 	if c == nil || c.N != 3 || c.P50 != 25 || c.Max != 40 || c.Min != 10 {
 		t.Fatalf("connect %+v; want 3 waits, p50 25 ms, 10 to 40 ms", c)
 	}
-	var b strings.Builder
-	if err := WriteTable(&b, sum, nil); err != nil {
-		t.Fatal(err)
-	}
 	// 3 of 5 requests, each waiting (p50) 25 ms of an 80 ms TTFT: the
 	// warm-up that leaves them out is named.
-	if !strings.Contains(b.String(), "connections: 3 of 5 requests opened one, waiting for it p50 25.00 ms, max 40.00 ms, inside their TTFT (a warm-up of as many requests as run at once, --warmup, leaves them out of the measured ones)\n") {
-		t.Errorf("table:\n%s", b.String())
+	if tab := tableText(t, sum); !strings.Contains(tab, "connections: 3 of 5 requests opened one, waiting for it p50 25.00 ms, max 40.00 ms, inside their TTFT (a warm-up of as many requests as run at once, --warmup, leaves them out of the measured ones)\n") {
+		t.Errorf("table:\n%s", tab)
 	}
 	// Waits of 0.5 ms (loopback) against an 80 ms TTFT: said, no advice.
 	sum.Levels[0].ConnectMS.P50 = 0.5
-	b.Reset()
-	if err := WriteTable(&b, sum, nil); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(b.String(), "p50 0.50 ms, max 40.00 ms, inside their TTFT\n") {
-		t.Errorf("table, short waits:\n%s", b.String())
+	if tab := tableText(t, sum); !strings.Contains(tab, "p50 0.50 ms, max 40.00 ms, inside their TTFT\n") {
+		t.Errorf("table, short waits:\n%s", tab)
 	}
 	// Long waits, but 3 of 400 requests (under 1 %): no advice either.
 	sum.Levels[0].ConnectMS.P50, sum.Levels[0].Requests.OK = 25, 400

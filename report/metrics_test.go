@@ -254,12 +254,8 @@ func TestLongOutputs(t *testing.T) {
 	if ln := sum.Levels[0].Lengths; ln == nil || ln.LongOutputShare != 0.5 || ln.ShortOutputShare != 0 {
 		t.Fatalf("lengths = %+v; want 2 of 4 long (server 9, counted 7), none short", ln)
 	}
-	var tab strings.Builder
-	if err := WriteTable(&tab, sum, nil); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(tab.String(), "WARNING: 2 of 4 requests (any outcome) produced more tokens than requested") {
-		t.Errorf("table has no warning:\n%s", tab.String())
+	if tab := tableText(t, sum); !strings.Contains(tab, "WARNING: 2 of 4 requests (any outcome) produced more tokens than requested") {
+		t.Errorf("table has no warning:\n%s", tab)
 	}
 }
 
@@ -285,12 +281,8 @@ func TestPastMaxTokensAnyOutcome(t *testing.T) {
 	if l.PastMaxTokens != 2 || l.Requests.Total != 4 {
 		t.Fatalf("past max tokens %d of %d; want 2 of 4", l.PastMaxTokens, l.Requests.Total)
 	}
-	var tab strings.Builder
-	if err := WriteTable(&tab, sum, nil); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(tab.String(), "WARNING: 2 of 4 requests (any outcome) produced more tokens than requested") {
-		t.Errorf("table has no warning:\n%s", tab.String())
+	if tab := tableText(t, sum); !strings.Contains(tab, "WARNING: 2 of 4 requests (any outcome) produced more tokens than requested") {
+		t.Errorf("table has no warning:\n%s", tab)
 	}
 }
 
@@ -449,4 +441,14 @@ func TestTableUnfinishedRun(t *testing.T) {
 	if out := b.String(); !strings.Contains(out, "did not finish") || !strings.Contains(out, "92 records found") || strings.Contains(out, "running, 0 records") {
 		t.Errorf("table:\n%s\nwant it to say the run did not finish, with the 92 records found", out)
 	}
+}
+
+// tableText is WriteTable's text for sum without a run.json.
+func tableText(t *testing.T, sum *Summary) string {
+	t.Helper()
+	var b strings.Builder
+	if err := WriteTable(&b, sum, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
