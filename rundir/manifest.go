@@ -135,6 +135,8 @@ type TargetInfo struct {
 	// then sharing a connection), written when the run ends; absent in
 	// older runs and when no response came.
 	HTTP string `json:"http,omitempty"`
+	// HTTP1 records that the client was kept to HTTP/1.1 (--http1).
+	HTTP1 bool `json:"http1,omitempty"`
 }
 
 // ServerInfo identifies the serving software of a run.

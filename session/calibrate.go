@@ -146,7 +146,7 @@ func bare(url string, maxTokens int) *loadgen.BareClient {
 	req, _ := w.Request(0)
 	body, _ := json.Marshal(map[string]any{"model": "m", "messages": []map[string]string{{"role": "user", "content": req.Prompt}},
 		"max_tokens": maxTokens, "stream": true, "stream_options": map[string]bool{"include_usage": true}, "ignore_eos": true})
-	return &loadgen.BareClient{Client: NewHTTPClient(nil, false), URL: url + "/v1/chat/completions", Body: body}
+	return &loadgen.BareClient{Client: httpClient(&Options{}), URL: url + "/v1/chat/completions", Body: body}
 }
 
 // Calibrate measures the harness's own ceilings and timing error on this

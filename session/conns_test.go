@@ -57,24 +57,25 @@ func TestOpenLoopReusesConnections(t *testing.T) {
 
 // TestRunRecordsTheHTTPVersion: run.json names the HTTP versions the
 // responses came over: HTTP/2 where a TLS server offers it (Go's client
-// takes it, and the streams share a connection), HTTP/1.1 otherwise; the
-// report's header says it.
+// takes it, and the streams share a connection), HTTP/1.1 otherwise and
+// with HTTP1 (--http1); the report's header says it.
 func TestRunRecordsTheHTTPVersion(t *testing.T) {
 	m, err := mock.New(mock.Config{OutputTokens: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name     string
-		tls, h2  bool
-		want     string
-		min, max int // connections the 8 requests, 4 at once, opened
+		name           string
+		tls, h2, http1 bool
+		want           string
+		min, max       int // connections the 8 requests, 4 at once, opened
 	}{
 		// The server's version, asked first, leaves one connection: up to
 		// three more over HTTP/1.1, none over HTTP/2.
-		{"plain", false, false, "HTTP/1.1", 1, 4},
-		{"TLS", true, false, "HTTP/1.1", 1, 4},
-		{"TLS with HTTP/2", true, true, "HTTP/2.0", 0, 1},
+		{"plain", false, false, false, "HTTP/1.1", 1, 4},
+		{"TLS", true, false, false, "HTTP/1.1", 1, 4},
+		{"TLS with HTTP/2", true, true, false, "HTTP/2.0", 0, 1},
+		{"TLS with HTTP/2, --http1", true, true, true, "HTTP/1.1", 1, 4},
 	} {
 		srv := httptest.NewUnstartedServer(m)
 		srv.EnableHTTP2 = c.h2
@@ -84,9 +85,9 @@ func TestRunRecordsTheHTTPVersion(t *testing.T) {
 			srv.Start()
 		}
 		t.Cleanup(srv.Close)
-		res := quietRun(t, srv.URL, Options{Concurrency: 4, Requests: 8, MaxTokens: 2, Insecure: c.tls})
-		if got := res.Manifest.Target.HTTP; got != c.want {
-			t.Errorf("%s: run.json target.http %q; want %q", c.name, got, c.want)
+		res := quietRun(t, srv.URL, Options{Concurrency: 4, Requests: 8, MaxTokens: 2, Insecure: c.tls, HTTP1: c.http1})
+		if got := res.Manifest.Target; got.HTTP != c.want || got.HTTP1 != c.http1 {
+			t.Errorf("%s: run.json target.http %q, http1 %v; want %q, %v", c.name, got.HTTP, got.HTTP1, c.want, c.http1)
 		}
 		var table strings.Builder
 		if err := report.WriteTable(&table, res.Summary, res.Manifest); err != nil || !strings.Contains(table.String(), "  model m  over "+c.want+"\n") {

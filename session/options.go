@@ -146,6 +146,10 @@ type Options struct {
 	ServerVersion, ServerArgs string
 	// Insecure skips TLS verification (recorded in run.json).
 	Insecure bool
+	// HTTP1 keeps the client to HTTP/1.1 over TLS too, one connection per
+	// stream, as vLLM's benchmark and the Python SDKs speak (recorded in
+	// run.json).
+	HTTP1 bool
 	// Retries resends requests that failed retryably (counted apart).
 	Retries int
 	// ContinuousUsage asks vLLM for cumulative usage on every chunk, so
@@ -191,7 +195,7 @@ type Extras struct {
 	Retries                                int
 	Grace                                  time.Duration
 	ContinuousUsage, NoProbe, Force        bool
-	Insecure                               bool
+	Insecure, HTTP1                        bool
 	Version                                string
 	// GPUStated is the serving box's GPU as the user states it (--gpu
 	// ID[xN]), recorded in run.json.
@@ -217,7 +221,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 		GPUBackend: s.GPU.Backend, GPUURL: s.GPU.URL, GPUInterval: time.Duration(s.GPU.Interval),
 		Out: x.Out, ServerMetrics: x.ServerMetrics, Retries: x.Retries, ContinuousUsage: x.ContinuousUsage,
 		NoProbe: x.NoProbe, ServerVersion: x.ServerVersion, ServerArgs: x.ServerArgs, Grace: x.Grace, Force: x.Force,
-		Insecure: x.Insecure, APIKeyFile: x.APIKeyFile, Version: x.Version, GPUStated: x.GPUStated,
+		Insecure: x.Insecure, HTTP1: x.HTTP1, APIKeyFile: x.APIKeyFile, Version: x.Version, GPUStated: x.GPUStated,
 	}
 	if o.Out == "" {
 		return nil, inputf("--out is required: the run directory to create")

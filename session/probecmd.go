@@ -36,7 +36,7 @@ func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error 
 	if o.KeyEnv != "" {
 		apiKey = strings.TrimSpace(os.Getenv(o.KeyEnv))
 	}
-	client := NewHTTPClient(nil, false)
+	client := httpClient(&Options{})
 	defer client.CloseIdleConnections()
 	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: apiKey, API: o.API, Client: client})
 	if err != nil {

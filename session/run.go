@@ -35,18 +35,27 @@ type Result struct {
 	Lost int64
 }
 
-// NewHTTPClient returns the client used for load: the adapters' transport
-// (targets.NewTransport: every connection kept for reuse, no transparent
-// gzip), with dial and insecure applied, no client-wide timeout (each
-// request has its own), and the redirect policy of the adapters
-// (targets.CheckRedirect, which the adapters apply).
-func NewHTTPClient(dial Dialer, insecure bool) *http.Client {
+// httpClient returns the client a run's requests go over: the adapters'
+// transport (targets.NewTransport: every connection kept for reuse, no
+// transparent gzip) with o's Dial, Insecure and HTTP1 applied, no
+// client-wide timeout (each request has its own), and the redirect policy
+// of the adapters (targets.CheckRedirect, which the adapters apply).
+// calibrate and probe pass zero Options: the network, verified TLS, HTTP/2
+// where a TLS server offers it.
+func httpClient(o *Options) *http.Client {
 	tr := targets.NewTransport()
-	if insecure {
+	if o.Insecure {
 		tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
 	}
-	if dial != nil {
-		tr.DialContext = dial
+	if o.HTTP1 {
+		// Go's client otherwise takes HTTP/2 wherever a TLS server offers
+		// it, every stream then sharing one connection.
+		var p http.Protocols
+		p.SetHTTP1(true)
+		tr.Protocols = &p
+	}
+	if o.Dial != nil {
+		tr.DialContext = o.Dial
 	}
 	return &http.Client{Transport: tr}
 }
@@ -65,7 +74,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	if err := o.checkAdaptive(); err != nil {
 		return nil, err
 	}
-	client := NewHTTPClient(o.Dial, o.Insecure)
+	client := httpClient(o)
 	defer client.CloseIdleConnections()
 	seen := watchResponses(client)
 	target, err := registry.New(o.Kind, registry.Options{URL: o.URL, APIKey: string(o.APIKey), API: o.API, Client: client, ContinuousUsage: o.ContinuousUsage})
@@ -239,6 +248,7 @@ func (s *session) begin(drain context.Context) error {
 		s.m.Target.InsecureTLS = true
 		fmt.Fprintln(s.log, "inferbench: warning: TLS certificate verification is off (--insecure)")
 	}
+	s.m.Target.HTTP1 = o.HTTP1
 	if err := o.waitStart(drain, s.log); err != nil {
 		return err
 	}

@@ -59,6 +59,7 @@ const (
 	flagServerVersion  = "server-version"
 	flagServerArgs     = "server-args"
 	flagInsecure       = "insecure"
+	flagHTTP1          = "http1"
 	flagAPIKeyFile     = "api-key-file"
 )
 
@@ -115,6 +116,7 @@ reportable run directory (a second Ctrl-C cancels the requests in flight).`,
 			&cli.BoolFlag{Name: flagContUsage, Usage: "vLLM: ask for cumulative usage on every chunk (stream_options.continuous_usage_stats) so multi-token chunks are counted exactly"},
 			&cli.DurationFlag{Name: flagGrace, Value: session.DefaultGrace, Usage: "on Ctrl-C, how long requests in flight may finish before they are cancelled (a second Ctrl-C cancels at once)"},
 			&cli.BoolFlag{Name: flagInsecure, Usage: "skip TLS certificate verification (recorded in run.json; never the default)"},
+			&cli.BoolFlag{Name: flagHTTP1, Usage: "speak HTTP/1.1 over TLS too, one connection per stream, as vLLM's benchmark and the Python SDKs do (Go takes HTTP/2 where a TLS server offers it; recorded in run.json)"},
 			&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead of the environment (first line; the file's path is recorded, never its content)"},
 			&cli.BoolFlag{Name: flagForce, Usage: "replace the run in --out if it already holds one"},
 			&cli.IntFlag{Name: flagBisect, Usage: "after a sweep with an SLO: extra levels bisecting between the last passing and first failing level (0: none, a scenario's search turned off)"},

@@ -37,7 +37,7 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 		Out: c.String(flagOut), ServerMetrics: c.String(flagServerMetric), APIKeyFile: c.String(flagAPIKeyFile),
 		Spread: c.String(flagSpread), ServerVersion: c.String(flagServerVersion), ServerArgs: c.String(flagServerArgs),
 		Retries: c.Int(flagRetries), Grace: c.Duration(flagGrace), ContinuousUsage: c.Bool(flagContUsage),
-		NoProbe: c.Bool(flagNoProbe), Force: c.Bool(flagForce), Insecure: c.Bool(flagInsecure), Version: toolVersion(),
+		NoProbe: c.Bool(flagNoProbe), Force: c.Bool(flagForce), Insecure: c.Bool(flagInsecure), HTTP1: c.Bool(flagHTTP1), Version: toolVersion(),
 		GPUStated: c.String(flagRunGPU),
 		SeedSet:   c.IsSet(flagSeed),
 	})
