@@ -30,6 +30,33 @@ type TraceArrival struct {
 // (docs/workloads.md).
 const buildAhead = 64
 
+// maxBuildAhead bounds how far ahead a trace's largest burst makes the
+// builder go (burstAhead): 4,096 prompts of 8,000 tokens are about 128 MB.
+const maxBuildAhead = 4096
+
+// burstAhead is how many requests the open loop builds ahead of the lines
+// of a trace it sends: buildAhead, or more where more of them share one
+// timestamp, up to maxBuildAhead. A burst larger than what was built ahead
+// went out as fast as the builder made the rest: where a build is slow (a
+// long prompt counted by the server's tokenize endpoint), the 65th to
+// 100th requests of a 100-line burst, 20 ms a build, left 20–720 ms late
+// (TestTraceBurstBuiltAhead). Where builds are cheap it changes little:
+// calibrate's 1,000-request burst of 16-token prompts was last sent
+// 200–226 ms late with 64 built ahead, 127–222 ms with all of it (four
+// runs each, 2 cores): the sends themselves are the cost there.
+func burstAhead(trace []TraceArrival) int {
+	most, run := 0, 0
+	for i := range trace {
+		if i > 0 && trace[i].Offset == trace[i-1].Offset {
+			run++
+		} else {
+			run = 1
+		}
+		most = max(most, run)
+	}
+	return min(max(buildAhead, most), maxBuildAhead)
+}
+
 // yield is runtime.Gosched; a test counts the calls.
 var yield = runtime.Gosched
 
@@ -83,9 +110,16 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 	)
 	pace := newPacer()
 	defer pace.stop()
-	ahead := make(chan arrival, buildAhead)
-	// primed closes once the first buildAhead requests are built (or all
-	// of them, if fewer): the window starts then, so a burst due at its
+	room := buildAhead
+	if lines := c.trace; lines != nil {
+		if c.requests > 0 {
+			lines = lines[:min(uint64(len(lines)), limit)]
+		}
+		room = burstAhead(lines)
+	}
+	ahead := make(chan arrival, room)
+	// primed closes once the first room requests are built (or all of
+	// them, if fewer): the window starts then, so a burst due at its
 	// very start goes out at once too. Built after the window started, the
 	// ten lines at the conversation trace's first timestamp went out one
 	// build apart, the last 40–43 ms late (server sizing, 2 cores); now
@@ -100,7 +134,7 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 		var prime sync.Once
 		defer prime.Do(func() { close(primed) })
 		for n := uint64(0); c.requests == 0 || n < limit; n++ {
-			if n == buildAhead {
+			if n == uint64(room) {
 				prime.Do(func() { close(primed) })
 			}
 			off, promptTok, outTok, ok := next()

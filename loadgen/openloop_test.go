@@ -179,16 +179,17 @@ func replayTrace(t *testing.T, ft *fakeTarget, w Workload, trace []TraceArrival)
 
 // TestTraceBurstBuiltAhead: a trace's bursts go out at once though each
 // request takes 20 ms to build (a long prompt counted by the server). The
-// first buildAhead requests, all due at the level's start, are built
-// before its window starts (built after, the k-th left 20·k ms late); the
-// burst of five due 2 s later is built while the level waits for it (built
-// one after the other when due, and each twice, its fifth left 160 ms
-// late).
+// first 100 requests, all due at the level's start, are built before its
+// window starts (built after, the k-th left 20·k ms late; with buildAhead
+// built, the 65th to 100th left 20–720 ms late); the burst of five due 2 s
+// later is built while the level waits for it (built one after the other
+// when due, and each twice, its fifth left 160 ms late).
 func TestTraceBurstBuiltAhead(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTarget{TTFT: 5 * time.Millisecond, ITL: time.Millisecond, Tokens: 2}
+		const first = buildAhead + 36
 		var trace []TraceArrival
-		for range buildAhead {
+		for range first {
 			trace = append(trace, TraceArrival{0, 10, 2})
 		}
 		for range 5 {
@@ -206,9 +207,9 @@ func TestTraceBurstBuiltAhead(t *testing.T) {
 		if n := builds.Load(); n != int64(len(trace)) {
 			t.Errorf("%d prompts built for %d requests", n, len(trace))
 		}
-		// The window starts once the first 64 are built: 1.28 s of builds.
+		// The window starts once the first 100 are built: 2 s of builds.
 		origin := recs[0].ScheduledNS
-		if want := int64(buildAhead) * 20e6; origin != want {
+		if want := int64(first) * 20e6; origin != want {
 			t.Errorf("window started %.0f ms into the level; want %d ms", float64(origin)/1e6, want/1e6)
 		}
 		for i, rec := range recs {
@@ -217,6 +218,34 @@ func TestTraceBurstBuiltAhead(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestBurstAhead: the open loop builds a trace's largest burst ahead, at
+// least buildAhead and at most maxBuildAhead.
+func TestBurstAhead(t *testing.T) {
+	lines := func(bursts ...int) []TraceArrival {
+		var trace []TraceArrival
+		for i, n := range bursts {
+			for range n {
+				trace = append(trace, TraceArrival{Offset: time.Duration(i) * time.Second})
+			}
+		}
+		return trace
+	}
+	for _, c := range []struct {
+		trace []TraceArrival
+		want  int
+	}{
+		{nil, buildAhead},
+		{lines(3, 10, 2), buildAhead},
+		{lines(3, 100, 2), 100},
+		{lines(70, 1, 90), 90},
+		{lines(1, maxBuildAhead+5), maxBuildAhead},
+	} {
+		if got := burstAhead(c.trace); got != c.want {
+			t.Errorf("burstAhead of %d lines = %d; want %d", len(c.trace), got, c.want)
+		}
+	}
 }
 
 // TestScheduleNormalized: a bounded random schedule realizes the target
