@@ -109,13 +109,18 @@ func TestRunRecordsTheHTTPVersion(t *testing.T) {
 // client's, and returns its result; a run that fails fails the test.
 func quietRun(t *testing.T, url string, o Options) *Result {
 	t.Helper()
-	o.Kind, o.URL, o.Model, o.API, o.PromptTokens, o.PromptSizing = "vllm", url, "m", "chat", 4, SizingEstimate
-	o.Timeout, o.Out, o.GPUBackend, o.ServerMetrics = 10*time.Second, filepath.Join(t.TempDir(), "run"), "none", "off"
-	o.GPUInterval, o.NoProbe = 100*time.Millisecond, true
+	quietOptions(t, url, &o)
 	var log strings.Builder
 	res, err := Run(t.Context(), t.Context(), &o, &log)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log.String())
 	}
 	return res
+}
+
+// quietOptions fills in o as quietRun runs it.
+func quietOptions(t *testing.T, url string, o *Options) {
+	o.Kind, o.URL, o.Model, o.API, o.PromptTokens, o.PromptSizing = "vllm", url, "m", "chat", 4, SizingEstimate
+	o.Timeout, o.Out, o.GPUBackend, o.ServerMetrics = 10*time.Second, filepath.Join(t.TempDir(), "run"), "none", "off"
+	o.GPUInterval, o.NoProbe = 100*time.Millisecond, true
 }

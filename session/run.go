@@ -60,6 +60,18 @@ func httpClient(o *Options) *http.Client {
 	return &http.Client{Transport: tr}
 }
 
+// unforcedLength is the warning for a workload that asks for exact output
+// lengths (ignore_eos) from a target kind that cannot send it: on a vLLM
+// server driven as kind openai (the default), outputs end where the model
+// stops, and the only sign was the report's share of short outputs.
+func unforcedLength(kind string) string {
+	msg := fmt.Sprintf("the workload asks for exact output lengths (ignore_eos), which target %s cannot send: outputs end where the model stops, so two servers may not be given the same work", kind)
+	if k, _ := registry.Lookup(kind); k.Protocol == "openai" && !k.SelfHosted {
+		msg += "; a vLLM, SGLang or llama.cpp server forces them as --target vllm, sglang or llamacpp"
+	}
+	return msg
+}
+
 // Run runs the benchmark described by o and writes its run directory,
 // saying what it does on log (one line per event; never the results table,
 // which the caller prints from Result.Summary).
@@ -97,6 +109,9 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		if created {
 			os.Remove(o.Out) // only if still empty
 		}
+	}
+	if o.IgnoreEOS && !targets.ForcesLength(target) {
+		fmt.Fprintln(log, "inferbench: warning: "+unforcedLength(o.Kind))
 	}
 	if !o.NoProbe {
 		if err := o.probe(drain, target, log); err != nil {

@@ -30,6 +30,23 @@ type Target interface {
 	Stream(ctx context.Context, req Request, onChunk func(Chunk)) (Final, error)
 }
 
+// A LengthForcer is a Target whose protocol can force an output's length:
+// it sends Request.IgnoreEOS or MinTokens to the server (vLLM's ignore_eos
+// and min_tokens, llama.cpp's ignore_eos, Replicate's min_tokens).
+type LengthForcer interface {
+	ForcesLength() bool
+}
+
+// ForcesLength reports whether t sends Request.IgnoreEOS or MinTokens to
+// its server; a target that does not say cannot. A workload that asks for
+// exact lengths from one that cannot gets outputs that end where the model
+// stops: fewer tokens per request, and two servers no longer given the
+// same work.
+func ForcesLength(t Target) bool {
+	f, ok := t.(LengthForcer)
+	return ok && f.ForcesLength()
+}
+
 // A Request is one generation request, independent of protocol.
 type Request struct {
 	// Model is the model name the server expects.

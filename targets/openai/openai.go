@@ -41,6 +41,13 @@ type Target struct {
 
 var _ targets.Target = (*Target)(nil)
 
+// ForcesLength reports whether t sends ignore_eos (and, to vLLM,
+// min_tokens): the vLLM and llama.cpp flavors do, on every API but
+// Responses.
+func (t *Target) ForcesLength() bool {
+	return (t.flavor == FlavorVLLM || t.flavor == FlavorLlamaCpp) && t.api != Responses
+}
+
 // New returns a Target for cfg, or an error naming the field that is wrong.
 func New(cfg Config) (*Target, error) {
 	api := cfg.api()

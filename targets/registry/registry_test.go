@@ -122,3 +122,52 @@ func TestErrorsNameTheKind(t *testing.T) {
 		}
 	}
 }
+
+// TestForcesLengthIsWhatIsSent: a kind says it forces the output length
+// (targets.ForcesLength) exactly when, on each of its APIs, a request that
+// asks for it reaches the server with ignore_eos or min_tokens.
+func TestForcesLengthIsWhatIsSent(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	forcing := map[string]bool{}
+	for _, k := range registry.All() {
+		for _, api := range k.APIs {
+			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 500, Header: http.Header{}, Body: []byte("{}")}})
+			url, model := srv.URL, "o/m"
+			switch k.Name {
+			case "vertex":
+				url += "/v1/projects/p/locations/l"
+			case "azure":
+				url += "/openai/v1"
+			case "bedrock":
+				model = "meta.llama3-8b-instruct-v1:0" // native's body is the model family's
+			}
+			tg, err := registry.New(k.Name, registry.Options{URL: url, API: api, APIKey: "k"})
+			if err != nil {
+				t.Errorf("%s/%s: %v", k.Name, api, err)
+				continue
+			}
+			_, _ = tg.Stream(t.Context(), targets.Request{Model: model, Prompt: "p", MaxTokens: 16, MinTokens: 16, IgnoreEOS: true}, func(targets.Chunk) {})
+			reqs := srv.Requests()
+			if len(reqs) == 0 {
+				t.Errorf("%s/%s: no request reached the server", k.Name, api)
+				continue
+			}
+			body := string(reqs[0].Body)
+			sent := strings.Contains(body, `"ignore_eos"`) || strings.Contains(body, `"min_tokens"`)
+			if says := targets.ForcesLength(tg); says != sent {
+				t.Errorf("%s/%s: ForcesLength %v, but the body sent %s", k.Name, api, says, body)
+			}
+			if sent {
+				forcing[k.Name+"/"+api] = true
+			}
+		}
+	}
+	// The kinds that can, by name: a kind that stopped sending it fails here
+	// as well as above.
+	want := map[string]bool{"vllm/chat": true, "vllm/completions": true, "mock/chat": true, "mock/completions": true,
+		"llamacpp/chat": true, "llamacpp/completions": true, "llamacpp/native": true, "sglang/chat": true, "sglang/completions": true,
+		"trtllm/chat": true, "trtllm/completions": true, "replicate/native": true}
+	if diff := cmp.Diff(want, forcing); diff != "" {
+		t.Errorf("kinds that force the length (-want +got):\n%s", diff)
+	}
+}

@@ -76,6 +76,10 @@ type Target struct {
 
 var _ targets.Target = (*Target)(nil)
 
+// ForcesLength is true: Request.MinTokens goes out as min_tokens, which
+// with max_tokens fixes the length on the models that take it (Meta's).
+func (t *Target) ForcesLength() bool { return true }
+
 // New returns a Target for cfg.
 func New(cfg Config) (*Target, error) {
 	u, err := targets.ParseBaseURL(cfg.BaseURL)

@@ -1,0 +1,48 @@
+package session
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/mock"
+)
+
+// TestUnforcedLengthWarned: a workload that asks for exact output lengths
+// from a kind that cannot send ignore_eos is warned of before the load
+// (the default kind, openai, against a vLLM-shaped server, with the kinds
+// that can force it named); a kind that sends it, or a workload that does
+// not ask, is not.
+func TestUnforcedLengthWarned(t *testing.T) {
+	m, err := mock.New(mock.Config{OutputTokens: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	t.Cleanup(srv.Close)
+	for _, c := range []struct {
+		kind      string
+		ignoreEOS bool
+		warned    bool
+	}{
+		{"openai", true, true},
+		{"vllm", true, false},
+		{"openai", false, false},
+	} {
+		o := Options{Concurrency: 1, Requests: 1, MaxTokens: 2, IgnoreEOS: c.ignoreEOS}
+		quietOptions(t, srv.URL, &o)
+		o.Kind = c.kind
+		var log strings.Builder
+		if _, err := Run(t.Context(), t.Context(), &o, &log); err != nil {
+			t.Fatalf("%s: %v\n%s", c.kind, err, log.String())
+		}
+		want := "warning: the workload asks for exact output lengths (ignore_eos), which target openai cannot send: outputs end where the model stops, so two servers may not be given the same work; a vLLM, SGLang or llama.cpp server forces them as --target vllm, sglang or llamacpp\n"
+		if got := strings.Contains(log.String(), "exact output lengths"); got != c.warned || c.warned && !strings.Contains(log.String(), want) {
+			t.Errorf("%s, ignore_eos %v: log\n%s\nwant the warning: %v", c.kind, c.ignoreEOS, log.String(), c.warned)
+		}
+	}
+	// A kind of another protocol is not told of OpenAI-compatible servers.
+	if msg := unforcedLength("anthropic"); !strings.Contains(msg, "target anthropic cannot send") || strings.Contains(msg, "--target") {
+		t.Errorf("anthropic: %s", msg)
+	}
+}
