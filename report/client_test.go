@@ -20,7 +20,7 @@ func TestSummarizeClient(t *testing.T) {
 		// then 1.9 s in 1 s: 95 %.
 		{TNS: 2e9, CPUSeconds: 12.9, Cores: 2, SchedLatencyP99MS: 7, GCPauseMS: 2, HeapBytes: 300},
 	}
-	l := &Level{Level: 4, StartNS: 5e8, EndNS: 2e9, WindowS: 1.5, Requests: Requests{Total: 100}, MeanInFlight: 2,
+	l := &Level{Level: 4, StartNS: 5e8, EndNS: 2e9, WindowS: 1.5, Requests: Requests{Total: 100, OK: 50, Failed: 50}, MeanInFlight: 2,
 		SendLagMS: Dist{N: 100, P99: 1}}
 	c := SummarizeClient(samples, l, true)
 	if c.Samples != 2 || c.CPUShare == nil || !near(c.CPUShare.Mean, 0.725) || !near(c.CPUShare.Peak, 0.95) {
@@ -38,9 +38,17 @@ func TestSummarizeClient(t *testing.T) {
 		t.Errorf("reasons = %q", c.Reasons)
 	}
 	// The in-flight check is for closed loops only, and not for sessions,
-	// whose workers think between turns.
+	// whose workers think between turns. Half the requests completed is
+	// enough.
 	if c := SummarizeClient(samples, l, false); len(c.Reasons) != 1 {
 		t.Errorf("open loop reasons = %q", c.Reasons)
+	}
+	// Nor for a level whose requests mostly failed (a server that was
+	// down: refusals are in flight for a fraction of a millisecond).
+	failing := *l
+	failing.Requests = Requests{Total: 100, OK: 49, Failed: 51}
+	if c := SummarizeClient(samples, &failing, true); len(c.Reasons) != 1 {
+		t.Errorf("failing level's reasons = %q", c.Reasons)
 	}
 	withSessions := *l
 	withSessions.Sessions = &SessionLevel{Sessions: 10}

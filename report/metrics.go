@@ -86,7 +86,8 @@
 //     last good scrapes of the window. Absent where unknown (not Linux).
 //   - Client-bound: a level whose client CPU, scheduler latency p99, send
 //     lag p99, run-queue wait (mean and per CPU second together) or
-//     (closed loop) streams in flight pass the Client* bounds below
+//     (closed loop, at least half its requests completed) streams in
+//     flight pass the Client* bounds below
 //     (clientBoundReasons): its numbers describe the load generator, not
 //     the server.
 //   - Mock behind schedule (inferbench's mock engine only): the increase
@@ -624,7 +625,13 @@ func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 		reasons = append(reasons, fmt.Sprintf("requests sent %.1f ms behind schedule (p99)", l.SendLagMS.P99))
 	}
 	// Multi-turn sessions idle their workers for the think time by design.
-	if closedLoop && l.Sessions == nil && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && l.MeanInFlight < ClientInFlightBound*l.Level {
+	// A level whose requests mostly failed is not judged by it either: a
+	// refused connection is in flight for a fraction of a millisecond, next
+	// to which any client's own time between requests is large (a run
+	// against a server that was down read "only 0.8 of 1 streams in
+	// flight").
+	if closedLoop && l.Sessions == nil && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && 2*l.Requests.OK >= l.Requests.Total &&
+		l.MeanInFlight < ClientInFlightBound*l.Level {
 		// Little's law: a closed loop of N workers keeps N requests in
 		// flight (rate × time in flight = N) unless the client spends the
 		// time between one request's end and the next one's send.
