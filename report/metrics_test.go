@@ -452,3 +452,26 @@ func tableText(t *testing.T, sum *Summary) string {
 	}
 	return b.String()
 }
+
+// TestTableSaysSimulated: a run against the mock (or with its telemetry)
+// opens its table with the SIMULATED line, which names no GPU (none may
+// have been named); a real run's table has none.
+func TestTableSaysSimulated(t *testing.T) {
+	for _, c := range []struct {
+		m    rundir.Manifest
+		want bool
+	}{
+		{rundir.Manifest{Target: rundir.TargetInfo{Kind: "mock"}}, true},
+		{rundir.Manifest{Target: rundir.TargetInfo{Kind: "vllm"}, Simulated: true}, true},
+		{rundir.Manifest{Target: rundir.TargetInfo{Kind: "vllm"}}, false},
+	} {
+		var b strings.Builder
+		if err := WriteTable(&b, &Summary{}, &c.m); err != nil {
+			t.Fatal(err)
+		}
+		line := "SIMULATED: the target or the GPU telemetry is inferbench's mock; no number here measures a real GPU\n"
+		if got := strings.HasPrefix(b.String(), line); got != c.want || !c.want && strings.Contains(b.String(), "SIMULATED") {
+			t.Errorf("%+v: table\n%s", c.m.Target, b.String())
+		}
+	}
+}

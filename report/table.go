@@ -247,7 +247,7 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 		return
 	}
 	if m.IsSimulated() {
-		b.WriteString("SIMULATED: the target or the GPU telemetry is the mock; these numbers are not measurements of the GPU named\n")
+		b.WriteString("SIMULATED: the target or the GPU telemetry is inferbench's mock; no number here measures a real GPU\n")
 	}
 	fmt.Fprintf(b, "target  %s %s  model %s", printable.Text(m.Target.Kind), printable.Text(m.Target.URL), printable.Text(m.Target.Model))
 	if m.Target.HTTP != "" {
