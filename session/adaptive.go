@@ -373,20 +373,30 @@ func interval(e adaptive.Estimate) rundir.Interval {
 }
 
 // decisionLine is a level's stop in words: "stopped (verdict certain) at
-// 130 completed requests (120 judged), level 6.2 s: pass; TTFT p95 812 ms
-// [760, 871]". The counts are the decision's; the requests in flight then
-// complete too (the level's table counts them), and the level's time
-// includes them.
+// 130 completed requests, level 6.2 s: pass, certain; of the 120 judged,
+// TTFT p95 812 ms [760, 871]; output tokens/s 1760 [1513, 2007]". The
+// counts are the decision's, and its latency percentiles are of the judged
+// requests alone; the requests in flight then complete too, and the level's
+// table and result line count them (their p95 over all of them), and the
+// level's time includes them.
 func decisionLine(d adaptive.Decision, wall time.Duration) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "stopped (%s) at %d completed requests (%d judged), level %.1f s: %s", d.Reason, d.N, d.Judged, wall.Seconds(), d.Verdict)
+	fmt.Fprintf(&b, "stopped (%s) at %d completed requests, level %.1f s: %s", d.Reason, d.N, wall.Seconds(), d.Verdict)
 	if d.Certain {
 		b.WriteString(", certain")
 	}
-	for _, e := range append(append([]adaptive.Estimate(nil), d.Latency...), d.Throughput) {
+	judged := fmt.Sprintf("; of the %d judged, ", d.Judged)
+	for _, e := range d.Latency {
 		if e.Name != "" {
-			fmt.Fprintf(&b, "; %s", e)
+			fmt.Fprintf(&b, "%s%s", judged, e)
+			judged = "; "
 		}
+	}
+	if judged != "; " {
+		fmt.Fprintf(&b, " (%d judged)", d.Judged)
+	}
+	if e := d.Throughput; e.Name != "" {
+		fmt.Fprintf(&b, "; %s", e)
 	}
 	if d.Saturated {
 		fmt.Fprintf(&b, "; SATURATED: %s", d.Saturation)

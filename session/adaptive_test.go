@@ -13,6 +13,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/inferbench/inferbench/adaptive"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
@@ -249,4 +250,23 @@ func TestAdaptiveInterrupted(t *testing.T) {
 			t.Errorf("decision %+v; want ended after about 16 requests", l)
 		}
 	})
+}
+
+// TestDecisionLine: the stop line puts the judged count beside the
+// latency percentiles that rest on it (the level's row, printed after the
+// requests in flight complete, counts them all), or after the verdict when
+// there are none.
+func TestDecisionLine(t *testing.T) {
+	d := adaptive.Decision{Reason: adaptive.StopCertain, Verdict: adaptive.Fail, Certain: true, N: 146, Judged: 134,
+		Latency:    []adaptive.Estimate{{Name: "TTFT p95", Value: 1473, Lo: 1372, Hi: 1575}},
+		Throughput: adaptive.Estimate{Name: "output tokens/s", Value: 1957, Lo: 1597, Hi: 2316}}
+	want := "stopped (verdict certain) at 146 completed requests, level 14.0 s: fail, certain; of the 134 judged, TTFT p95 1473 ms [1372, 1575]; output tokens/s 1957 [1597, 2316]"
+	if got := decisionLine(d, 14*time.Second); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	d.Latency = nil
+	want = "stopped (verdict certain) at 146 completed requests, level 14.0 s: fail, certain (134 judged); output tokens/s 1957 [1597, 2316]"
+	if got := decisionLine(d, 14*time.Second); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
 }
