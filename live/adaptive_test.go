@@ -67,9 +67,14 @@ func TestAdaptiveLookLines(t *testing.T) {
 		TTFTMS: report.Dist{N: 131, P95: 530}, OutputTokensPerS: 1490.44})
 	snap := s.Snapshot()
 	f := Render(&snap, 80, false)
-	want = "    32     131      0  530.0ms        -    1490.4  pass  (stopped: verdict certain, 120 judged)"
+	// 131 TTFTs are fewer than a p95 needs (200): marked as the table
+	// marks it.
+	want = "    32     131      0 530.0ms*        -    1490.4  pass  (stopped: verdict certain, 120 judged)"
 	if len(f.Results) != 2 || f.Results[1] != want {
 		t.Errorf("result lines %q;\nwant the header and %q", f.Results, want)
+	}
+	if r := ResultOf(&report.Level{TTFTMS: report.Dist{N: 200, P95: 530}, TPOTMS: report.Dist{N: 199, P95: 30}}, report.SLO{}); r.TTFTThin || !r.TPOTThin {
+		t.Errorf("200 TTFTs thin %v, 199 TPOTs thin %v; want false, true", r.TTFTThin, r.TPOTThin)
 	}
 	if r := snap.Levels[0].Result; r == nil || r.Stop != "stopped: verdict certain, 120 judged" {
 		t.Errorf("result %+v; want its stop", r)

@@ -174,6 +174,15 @@ func TestPageInChromium(t *testing.T) {
 		!strings.Contains(dom, "<td>8</td><td>running</td>") {
 		t.Errorf("levels table lacks level 4 done and level 8 running:\n%s", regexp.MustCompile(`(?s)<tbody id="level-rows">.*?</tbody>`).FindString(dom))
 	}
+	// Level 4's TTFT p95 is marked where it rests on fewer samples than a
+	// p95 needs, as the terminal's result line marks it.
+	snap := s.Snapshot()
+	if r := snap.Levels[0].Result; r == nil || !r.HasTTFT {
+		t.Errorf("level 4's result %+v; want a TTFT", r)
+	} else if m := regexp.MustCompile(`<tr><td>4</td><td>done</td><td>[^<]*</td><td>\d+</td><td>\d+</td><td>([^<]*)</td>`).FindStringSubmatch(dom); m == nil ||
+		strings.HasSuffix(m[1], "*") != r.TTFTThin {
+		t.Errorf("level 4's TTFT p95 cell %q; want marked %v (%d ok)", m, r.TTFTThin, r.OK)
+	}
 
 	// A screenshot: the charts' lines are there in pixels.
 	shot := filepath.Join(t.TempDir(), "live.png")

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // Frame is what the terminal shows of a snapshot.
@@ -106,11 +108,17 @@ func cut(line string, width int, tty bool) string {
 // reasons of a failed SLO, and the note if asked.
 func resultLine(r *Result, reasons int, note bool) string {
 	ttft, tpot := "-", "-"
+	thin := func(s string, thin bool) string {
+		if thin {
+			return s + report.SmallSampleMark
+		}
+		return s
+	}
 	if r.HasTTFT {
-		ttft = fmtMS(r.TTFTP95)
+		ttft = thin(fmtMS(r.TTFTP95), r.TTFTThin)
 	}
 	if r.HasTPOT {
-		tpot = fmtMS(r.TPOTP95)
+		tpot = thin(fmtMS(r.TPOTP95), r.TPOTThin)
 	}
 	slo := "-"
 	switch r.SLO {

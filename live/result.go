@@ -24,6 +24,11 @@ type Result struct {
 	TPOTP95 float64 `json:"tpot_p95_ms"`
 	HasTTFT bool    `json:"has_ttft"`
 	HasTPOT bool    `json:"has_tpot"`
+	// TTFTThin and TPOTThin say their p95 rests on fewer samples than a
+	// p95 needs (report.SmallSample): marked report.SmallSampleMark, as
+	// the table marks it.
+	TTFTThin bool `json:"ttft_p95_thin,omitempty"`
+	TPOTThin bool `json:"tpot_p95_thin,omitempty"`
 	// OutputTokensPerS and RequestsPerS are over the level's steady state,
 	// or its measured window when it has none (report.Level's).
 	OutputTokensPerS float64 `json:"output_tokens_per_s"`
@@ -44,6 +49,7 @@ type Result struct {
 func ResultOf(l *report.Level, slo report.SLO) Result {
 	r := Result{Level: l.Level, OK: l.Requests.OK, Failed: l.Requests.Failed,
 		TTFTP95: l.TTFTMS.P95, TPOTP95: l.TPOTMS.P95, HasTTFT: l.TTFTMS.N > 0, HasTPOT: l.TPOTMS.N > 0,
+		TTFTThin: report.SmallSample(l.TTFTMS.N, 95), TPOTThin: report.SmallSample(l.TPOTMS.N, 95),
 		OutputTokensPerS: l.OutputTokensPerS, RequestsPerS: l.RequestsPerS}
 	if !slo.IsZero() {
 		met, why := report.MeetsSLO(l, slo)

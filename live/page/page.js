@@ -289,8 +289,13 @@
       cell(tr, total ? l.done + '/' + total : String(l.done));
       cell(tr, String(l.ok));
       cell(tr, String(l.failed));
-      cell(tr, r && r.has_ttft ? fmtMS(r.ttft_p95_ms) : '-');
-      cell(tr, r && r.has_tpot ? fmtMS(r.tpot_p95_ms) : '-');
+      // '*': fewer samples than a p95 needs, as the terminal and the table mark it.
+      var p95 = function (has, v, thin) {
+        if (!has) return '-';
+        return fmtMS(v) + (thin ? '*' : '');
+      };
+      cell(tr, r ? p95(r.has_ttft, r.ttft_p95_ms, r.ttft_p95_thin) : '-');
+      cell(tr, r ? p95(r.has_tpot, r.tpot_p95_ms, r.tpot_p95_thin) : '-');
       cell(tr, r ? fmtNum(r.output_tokens_per_s) : '-');
       cell(tr, r ? fmtNum(r.requests_per_s) : '-');
       var slo = r ? (r.slo === 'pass' ? 'pass' : r.slo === 'fail' ? 'FAIL' : '-') : '';
