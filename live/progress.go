@@ -161,11 +161,7 @@ func (p *Progress) draw(plainLive, final bool) error {
 	if p.tty {
 		p.eraseLive()
 	}
-	for _, l := range f.Results[min(p.printed, len(f.Results)):] {
-		p.buf.WriteString(l)
-		p.buf.WriteByte('\n')
-	}
-	p.printed = max(p.printed, len(f.Results))
+	p.writeResults(f.Results)
 	switch {
 	case final:
 		p.live = nil
@@ -192,6 +188,15 @@ func (p *Progress) eraseLive() {
 	}
 }
 
+// writeResults writes the result lines of results not written yet.
+func (p *Progress) writeResults(results []string) {
+	for _, l := range results[min(p.printed, len(results)):] {
+		p.buf.WriteString(l)
+		p.buf.WriteByte('\n')
+	}
+	p.printed = max(p.printed, len(results))
+}
+
 func (p *Progress) writeLive() {
 	for _, l := range p.live {
 		p.buf.WriteString(l)
@@ -206,37 +211,30 @@ func (p *Progress) Writer() io.Writer { return progressWriter{p} }
 
 type progressWriter struct{ p *Progress }
 
-// liveShown reports whether live lines are on screen now.
-func (p *Progress) liveShown() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.live) > 0
-}
-
 func (w progressWriter) Write(b []byte) (int, error) {
 	p := w.p
-	var fresh []string
-	if p.tty && p.liveShown() {
-		// The live lines drawn again below the message are the State's now,
-		// not the last frame's: a message often says what changed (the
-		// first Ctrl-C's "stopping" replaces the ETA), and the last frame
-		// would show the old line until the next refresh. Nothing drawn
-		// (before the first frame, after the last): no snapshot to take.
-		snap := p.s.Snapshot()
-		fresh = Render(&snap, p.width(), true).Live
-	}
+	// The State now. Result lines it has that were not printed go first:
+	// a message follows what happened before it, and a level's result,
+	// printed at the next refresh, came after the run's closing lines
+	// (adaptive's spend) when its level was the last. On a terminal the
+	// live lines drawn again below the message are the State's now too,
+	// not the last frame's: a message often says what changed (the first
+	// Ctrl-C's "stopping" replaces the ETA), and the last frame would show
+	// the old line until the next refresh.
+	snap := p.s.Snapshot()
+	f := Render(&snap, p.width(), p.tty)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !p.tty || len(p.live) == 0 {
-		return p.w.Write(b)
-	}
 	p.buf.Reset()
-	p.eraseLive()
-	p.buf.Write(b)
-	if len(fresh) > 0 {
-		p.live = fresh
+	if p.tty {
+		p.eraseLive()
 	}
-	p.writeLive()
+	p.writeResults(f.Results)
+	p.buf.Write(b)
+	if p.tty && len(p.live) > 0 {
+		p.live = f.Live
+		p.writeLive()
+	}
 	if _, err := p.w.Write(p.buf.Bytes()); err != nil {
 		return 0, err
 	}

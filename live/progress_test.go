@@ -312,3 +312,27 @@ func TestProgressMessageRedrawsTheStateNow(t *testing.T) {
 		}
 	})
 }
+
+// TestMessageAfterTheResultBefore: a message written after a level
+// finished comes after that level's result line, on a terminal and in a
+// plain log, though no refresh printed it yet (the run's closing lines
+// came before its last level's result).
+func TestMessageAfterTheResultBefore(t *testing.T) {
+	for _, mode := range []Mode{ModeTTY, ModePlain} {
+		synctest.Test(t, func(t *testing.T) {
+			s := New(Options{})
+			var out syncBuffer
+			runProgress(t, s, &out, ProgressOptions{Mode: mode, Width: 100, Refresh: time.Hour, Interval: time.Hour}, func(p *Progress) {
+				s.LevelStarted(LevelPlan{Level: 1, Requests: 1})
+				s.Add(rec(1, 0, 50*ms, 20*ms, 11))
+				s.LevelFinished(1, nil)
+				fmt.Fprintln(p.Writer(), "inferbench: the run's closing line")
+			})
+			text := out.String()
+			res, msg := strings.Index(text, "\n     1       1      0"), strings.Index(text, "closing line")
+			if res < 0 || msg < 0 || res > msg || strings.Count(text, "     1       1      0") != 1 {
+				t.Errorf("mode %v: the result line (at %d) before the message (at %d), once:\n%s", mode, res, msg, text)
+			}
+		})
+	}
+}
