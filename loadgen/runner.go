@@ -235,6 +235,9 @@ type level struct {
 	// deadline is the ns offset after which no request starts (the level's
 	// duration), 0 for none: no retry is sent past it either.
 	deadline atomic.Int64
+	// turns is the request count's budget of session turns (session.go);
+	// nil without sessions or a count.
+	turns *turnBudget
 }
 
 // job is one request to send: its id, the worker sending it, when it was
@@ -336,10 +339,10 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	// take claims the next request id, or reports that the run is over.
 	take := lv.claimer(ctx, &next, limit)
 	var sessions atomic.Uint64 // sessions started (session workloads)
+	if r.workload.Sessions != nil && c.requests > 0 {
+		lv.turns = newTurnBudget(c.warmup + c.requests)
+	}
 	do := func(worker int, id uint64) bool {
-		if r.workload.Sessions != nil {
-			return lv.closedSession(ctx, cancel, worker, c.firstID+sessions.Add(1)-1, firstThen(id, take), &sent)
-		}
 		req, estIn := r.workload.Request(id)
 		err := lv.sendAll(job{id: id, worker: worker, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn})
 		sent.Add(1)
@@ -380,6 +383,13 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 				}
 			}
 			for {
+				if r.workload.Sessions != nil {
+					// A session claims its turns' ids as it sends them.
+					if !lv.closedSession(ctx, cancel, w, c.firstID+sessions.Add(1)-1, take, &sent) {
+						return
+					}
+					continue
+				}
 				id, ok := take()
 				if !ok || !do(w, id) {
 					return

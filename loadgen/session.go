@@ -27,9 +27,11 @@ import (
 // think time between them, then starts the next session. Open loop: the
 // arrival rate is of new sessions; a session's later turns are due think
 // time after its previous turn ended. A turn that fails ends its session
-// (there is no reply to build on). Request ids, counts and the duration
-// limit still count requests, so a session cut by the end of the level
-// simply has fewer turns.
+// (there is no reply to build on). Request ids and counts still count
+// requests: with a request count, a session starts only when the count has
+// room for all its turns (turnBudget), so sessions are whole and the level
+// may send fewer requests than the count, fewer than one session's turns;
+// the duration limit cuts a session short.
 type Sessions struct {
 	// Turns gives session s's number of turns (≥ 1; less counts as 1). It
 	// must be a pure function of s.
@@ -54,6 +56,54 @@ type turnState struct {
 	output  int
 	doneNS  int64
 }
+
+// turnBudget is a level's request count shared among its sessions: each
+// reserves its turns before its first is sent, and gives back those it did
+// not send (a failed turn ends its session). The first session that does
+// not fit ends the level's sessions, closed loop and open. Claimed turn by
+// turn, as requests are, the count cut the sessions running when it ran
+// out: --turns 4 with 100 requests at concurrency 16 ran 32 sessions of
+// 3.1 turns on average; 25 of 4 now.
+type turnBudget struct {
+	left atomic.Int64
+	out  atomic.Bool
+}
+
+func newTurnBudget(n int) *turnBudget {
+	b := &turnBudget{}
+	b.left.Store(int64(n))
+	return b
+}
+
+// reserve takes n turns from the budget, or reports that the level's
+// sessions are over: fewer were left, now or for an earlier session. A nil
+// budget (no count) always has room.
+func (b *turnBudget) reserve(n int) bool {
+	if b == nil {
+		return true
+	}
+	for !b.out.Load() {
+		left := b.left.Load()
+		if left < int64(n) {
+			b.out.Store(true)
+			return false
+		}
+		if b.left.CompareAndSwap(left, left-int64(n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// giveBack returns n reserved turns that were not sent.
+func (b *turnBudget) giveBack(n int) {
+	if b != nil && n > 0 {
+		b.left.Add(int64(n))
+	}
+}
+
+// over reports that a session did not fit: no more start.
+func (b *turnBudget) over() bool { return b != nil && b.out.Load() }
 
 // conversation is a session's state between turns.
 type conversation struct {
@@ -108,20 +158,24 @@ func sessionPrompt(seed int64, s uint64, k, n int) string {
 	return drawWords(rand.New(rand.NewPCG(uint64(seed)^0x5e5510f5e5510f, s*1024+uint64(k))), n)
 }
 
-// runSession runs session sid's turns in order. claim gives each turn its
-// request id (false: the level is over); due is turn 1's due time in ns
+// runSession runs session sid's turns in order, once the level's turn
+// budget has room for them all (none sent otherwise). claim gives each turn
+// its request id (false: the level is over); due is turn 1's due time in ns
 // from the run's start, or −1 for "now"; acquire and release, when set,
 // bound requests in flight (open loop). It returns the number of requests
 // sent and a sink error, the only error.
 func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim func() (uint64, bool),
-	due int64, acquire func() bool, release func()) (int64, error) {
+	due int64, acquire func() bool, release func()) (sent int64, err error) {
 	// A shard's sessions are numbered in the whole run's id space, like its
 	// requests: their ids and their drawn turns and messages differ from
 	// other shards'.
 	sid = lv.r.c.shard.GlobalID(sid)
-	var sent int64
 	w := &lv.r.workload
 	cv := w.newConversation(sid)
+	if !lv.turns.reserve(cv.turns) {
+		return 0, nil
+	}
+	defer func() { lv.turns.giveBack(cv.turns - int(sent)) }()
 	for k := 1; k <= cv.turns; k++ {
 		if k > 1 {
 			var think time.Duration
@@ -175,6 +229,9 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 		return Result{}, err
 	}
 	limit := c.firstID + uint64(c.warmup) + uint64(c.requests)
+	if c.requests > 0 {
+		lv.turns = newTurnBudget(c.warmup + c.requests)
+	}
 	base, baseNS := lv.startWindow()
 	var (
 		next atomic.Uint64
@@ -196,7 +253,7 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 		if !ok {
 			break
 		}
-		if c.requests > 0 && c.firstID+next.Load() >= limit {
+		if c.requests > 0 && (c.firstID+next.Load() >= limit || lv.turns.over()) {
 			break
 		}
 		if err := pace.wait(ctx, base.Add(off)); err != nil {
@@ -213,18 +270,6 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 	}
 	wg.Wait()
 	return Result{Sent: sent.Load()}, context.Cause(ctx)
-}
-
-// firstThen returns a claim function that gives id first, then take's.
-func firstThen(id uint64, take func() (uint64, bool)) func() (uint64, bool) {
-	first := true
-	return func() (uint64, bool) {
-		if first {
-			first = false
-			return id, true
-		}
-		return take()
-	}
 }
 
 // track marks rec as this turn's and empties the reply of an earlier
@@ -246,5 +291,5 @@ func (lv *level) closedSession(ctx context.Context, cancel context.CancelCauseFu
 		cancel(fmt.Errorf("write record: %w", err))
 		return false
 	}
-	return ctx.Err() == nil
+	return n > 0 && ctx.Err() == nil // none sent: the count or the level is over
 }

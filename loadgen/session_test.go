@@ -170,6 +170,51 @@ func TestSessionEndsOnFailure(t *testing.T) {
 	})
 }
 
+// TestSessionsAreWhole: a request count that is not a whole number of
+// sessions sends the whole sessions it holds and no part of another,
+// closed loop and open (10 requests of 3-turn sessions: 3 sessions, 9
+// requests; claimed turn by turn, the closed loop of 2 workers ran 4
+// sessions, one of them of 1 turn). A failed turn gives its session's
+// unsent turns back: 8 requests, session 0 failing at its second turn,
+// leave room for sessions 1 and 2 whole.
+func TestSessionsAreWhole(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		opts     []Option
+		failAt   int
+		want     []string // session/turns sent
+		requests int
+	}{
+		{"closed", []Option{Concurrency(2), Requests(10)}, -1, []string{"0/3", "1/3", "2/3"}, 9},
+		{"open", []Option{Rate(0.1, ArrivalConstant, 1), Requests(10), MaxConcurrency(4)}, -1, []string{"0/3", "1/3", "2/3"}, 9},
+		{"closed, a failure", []Option{Concurrency(1), Requests(8)}, 1, []string{"0/2", "1/3", "2/3"}, 8},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			ct := &chatTarget{failAt: c.failAt}
+			r, err := New(ct, sessionWorkload(), c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var col collect
+			res, err := run(t.Context(), r, col.add)
+			if err != nil {
+				t.Fatal(err)
+			}
+			turns := map[uint64]int{}
+			for _, rec := range col.recs {
+				turns[rec.Session]++
+			}
+			var got []string
+			for s := range uint64(len(turns)) {
+				got = append(got, fmt.Sprintf("%d/%d", s, turns[s]))
+			}
+			if !slices.Equal(got, c.want) || res.Sent != int64(c.requests) {
+				t.Errorf("%s: sessions/turns %v, %d sent; want %v, %d", c.name, got, res.Sent, c.want, c.requests)
+			}
+		})
+	}
+}
+
 // BenchmarkSessionWorkload builds a 10,000-request multi-turn workload:
 // 2,500 four-turn sessions of 128-token messages, each turn carrying the
 // conversation so far with 128-token replies (what the run builds before
@@ -197,7 +242,7 @@ func BenchmarkSessionWorkload(b *testing.B) {
 // alone (stage probe, id 6: after the level's own, in no session), whose
 // 10 ms sets the spread, not a whole session (3 turns, 4 s of think time):
 // worker 0 starts its session when the probe ends, worker 1 5 ms later
-// (10 ms over 2 workers), and the request count cuts the last session.
+// (10 ms over 2 workers), and the request count is their six turns.
 func TestSessionsAutoSpreadProbe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ct := &chatTarget{failAt: -1}
