@@ -21,6 +21,16 @@ import (
 // gets it can go on with telemetry off.
 var ErrUnavailable = errors.New("gpu telemetry unavailable")
 
+// Unavailable returns an error that says why, and only that, and wraps
+// ErrUnavailable: the run prints it after "GPU telemetry off: ", where
+// ErrUnavailable's own words said it twice.
+func Unavailable(why string) error { return unavailable(why) }
+
+type unavailable string
+
+func (e unavailable) Error() string { return string(e) }
+func (e unavailable) Unwrap() error { return ErrUnavailable }
+
 // ErrDisabled is returned when telemetry was switched off on purpose
 // (backend "none").
 var ErrDisabled = errors.New("gpu telemetry disabled")

@@ -67,7 +67,9 @@ func Open(ctx context.Context, name string, opts Options) (gpu.Sampler, error) {
 			return s, nil
 		}
 		if _, err := lookPath("nvidia-smi"); err != nil {
-			return nil, fmt.Errorf("no GPU telemetry: %w; and nvidia-smi is not on PATH (for a remote GPU host, use the dcgm backend with its exporter URL)", nvErr)
+			// One line, what is missing and what to do: a GPU elsewhere, or
+			// none to watch.
+			return nil, fmt.Errorf("%w; nvidia-smi is not on PATH either (a GPU on another host: the dcgm backend with its exporter's URL; no GPU to watch: backend none)", nvErr)
 		}
 		return wrap(smi.NewNvidiaSMI(runner(opts)))
 	case NVML:
@@ -75,7 +77,7 @@ func Open(ctx context.Context, name string, opts Options) (gpu.Sampler, error) {
 	case SMI:
 		if opts.Run == nil {
 			if _, err := lookPath("nvidia-smi"); err != nil {
-				return nil, fmt.Errorf("smi: %w: nvidia-smi is not on PATH", gpu.ErrUnavailable)
+				return nil, gpu.Unavailable("smi: nvidia-smi is not on PATH")
 			}
 		}
 		return wrap(smi.NewNvidiaSMI(runner(opts)))
@@ -89,7 +91,7 @@ func Open(ctx context.Context, name string, opts Options) (gpu.Sampler, error) {
 		case has(lookPath, "rocm-smi"):
 			return wrap(smi.NewAMDSMI(smi.Exec, true))
 		}
-		return nil, fmt.Errorf("amd-smi: %w: neither amd-smi nor rocm-smi is on PATH", gpu.ErrUnavailable)
+		return nil, gpu.Unavailable("amd-smi: neither amd-smi nor rocm-smi is on PATH")
 	case DCGM:
 		if opts.URL == "" {
 			return nil, errors.New("gpu backend dcgm: needs the exporter's metrics URL, e.g. http://HOST:9400/metrics")

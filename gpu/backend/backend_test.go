@@ -13,7 +13,7 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 )
 
-var errNoNVML = fmt.Errorf("nvml: %w: libnvidia-ml.so.1 not found", gpu.ErrUnavailable)
+var errNoNVML = gpu.Unavailable("NVML: libnvidia-ml.so.1 not found (no NVIDIA driver on this host)")
 
 func noNVML() (gpu.Sampler, error) { return nil, errNoNVML }
 
@@ -85,6 +85,11 @@ func TestOpen(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.errText) {
 				t.Errorf("Open(%q) = %q; want it to mention %q", tt.backend, err, tt.errText)
+			}
+			// The run prints it after "GPU telemetry off: ": it says why,
+			// not that again.
+			if strings.Contains(err.Error(), gpu.ErrUnavailable.Error()) {
+				t.Errorf("Open(%q) = %q; want it without %q", tt.backend, err, gpu.ErrUnavailable)
 			}
 		})
 	}

@@ -81,7 +81,7 @@ func Open() (gpu.Sampler, error) {
 // lib and returns an error wrapping gpu.ErrUnavailable.
 func New(lib nv.Interface) (*Sampler, error) {
 	if ret := lib.Init(); ret != nv.SUCCESS {
-		return nil, fmt.Errorf("nvml: %w: %s", gpu.ErrUnavailable, initMessage(ret))
+		return nil, gpu.Unavailable("NVML: " + initMessage(ret))
 	}
 	s := &Sampler{lib: lib, has: make(map[string]bool)}
 	ext := lib.Extensions()

@@ -6,7 +6,6 @@
 package nvml
 
 import (
-	"fmt"
 	"runtime"
 
 	"github.com/inferbench/inferbench/gpu"
@@ -16,7 +15,7 @@ import (
 // gpu.ErrUnavailable.
 func Open() (gpu.Sampler, error) {
 	if runtime.GOOS != "linux" {
-		return nil, fmt.Errorf("nvml: %w: NVML unavailable on %s (go-nvml supports linux only)", gpu.ErrUnavailable, runtime.GOOS)
+		return nil, gpu.Unavailable("NVML: none on " + runtime.GOOS + " (go-nvml supports linux only)")
 	}
-	return nil, fmt.Errorf("nvml: %w: NVML unavailable (built without cgo; use the inferbench-nvml build, or the smi backend)", gpu.ErrUnavailable)
+	return nil, gpu.Unavailable("NVML: this build has no cgo (the inferbench-nvml build reads NVML; or the smi backend)")
 }

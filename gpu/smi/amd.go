@@ -37,7 +37,7 @@ func NewAMDSMI(run Runner, rocm bool) (*AMDSMI, error) {
 		case lookPath("rocm-smi") == nil:
 			rocm = true
 		default:
-			return nil, fmt.Errorf("smi: %w: neither amd-smi nor rocm-smi is on PATH", gpu.ErrUnavailable)
+			return nil, gpu.Unavailable("amd-smi: neither amd-smi nor rocm-smi is on PATH")
 		}
 	}
 	return &AMDSMI{run: run, rocm: rocm}, nil
