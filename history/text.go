@@ -1,6 +1,7 @@
 package history
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -17,7 +18,7 @@ import (
 // (printable.Text), as in WriteText.
 func WriteList(stdout io.Writer, entries []*Entry) error {
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLEVELS\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
+	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLOAD\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
 	marked := false
 	for _, e := range entries {
 		id := strconv.FormatInt(e.ID, 10)
@@ -25,8 +26,9 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 			id, marked = id+"*", true
 		}
 		var levels, ttft, tps []string
+		label := e.loadLabel()
 		for _, l := range e.Summary.Levels {
-			levels = append(levels, fmt.Sprintf("%g", l.Level))
+			levels = append(levels, label(l.Level))
 			ttft = append(ttft, fmt.Sprintf("%.1f", l.TTFTMS.P95))
 			tps = append(tps, fmt.Sprintf("%.0f", l.OutputTokensPerS))
 		}
@@ -39,6 +41,26 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 	}
 	_, err := fmt.Fprintln(stdout, newLevelFootnote)
 	return err
+}
+
+// loadLabel returns how list names a level of e's run: "c=8" for a
+// concurrency, "5/s" for a rate, "trace" for a trace's one level. The bare
+// number, under a LEVELS header, read as a count of levels ("8" for one
+// level at concurrency 8).
+func (e *Entry) loadLabel() func(float64) string {
+	var m struct {
+		Load struct {
+			Profile string `json:"profile"`
+		} `json:"load"`
+	}
+	_ = json.Unmarshal(e.Manifest, &m) // none or unreadable: concurrency's
+	switch m.Load.Profile {
+	case "rate":
+		return func(v float64) string { return fmt.Sprintf("%g/s", v) }
+	case "trace":
+		return func(float64) string { return "trace" }
+	}
+	return func(v float64) string { return fmt.Sprintf("c=%g", v) }
 }
 
 // newLevelFootnote explains the * of a run marked a new level, under list's

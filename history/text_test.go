@@ -67,3 +67,26 @@ func TestShowKeepsSmallLatencies(t *testing.T) {
 		t.Errorf("trend table %q; want its value 0.0015", trend.String())
 	}
 }
+
+// TestListNamesTheLoad: list names each level by its kind of load, so that
+// one level at concurrency 8 does not read as eight levels.
+func TestListNamesTheLoad(t *testing.T) {
+	levels := &report.Summary{Levels: []report.Level{{Level: 8}, {Level: 16}}}
+	for _, c := range []struct {
+		manifest, want string
+	}{
+		{`{"load":{"profile":"concurrency"}}`, " c=8,c=16 "},
+		{`{"load":{"profile":"sweep"}}`, " c=8,c=16 "},
+		{`{"load":{"profile":"rate"}}`, " 8/s,16/s "},
+		{`{"load":{"profile":"trace"}}`, " trace,trace "},
+		{``, " c=8,c=16 "},
+	} {
+		var list bytes.Buffer
+		if err := WriteList(&list, []*Entry{{ID: 1, Manifest: []byte(c.manifest), Summary: levels}}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(list.String(), "  LOAD  ") || !strings.Contains(list.String(), c.want) {
+			t.Errorf("%s: list\n%s\nwant %q under LOAD", c.manifest, list.String(), c.want)
+		}
+	}
+}
