@@ -56,6 +56,14 @@ func TestSummarizeClient(t *testing.T) {
 		t.Errorf("session reasons = %q", c.Reasons)
 	}
 	quiet := []rundir.ClientSample{{TNS: 0, CPUSeconds: 1, Cores: 2}, {TNS: 1e9, CPUSeconds: 1.1, Cores: 2}}
+	// Send lag p99 past its bound counts on 100 sends, not on 99 (their
+	// p99 is the largest or next to it).
+	for _, n := range []int{99, 100} {
+		c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9, SendLagMS: Dist{N: n, P99: 12}}, false)
+		if c.Bound != (n >= ClientSendLagMinSends) {
+			t.Errorf("send lag p99 12 ms over %d sends: bound %v %q", n, c.Bound, c.Reasons)
+		}
+	}
 	if c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9}, true); c.Bound {
 		t.Errorf("a quiet client is flagged: %q", c.Reasons)
 	}
