@@ -38,8 +38,11 @@ type Result struct {
 // httpClient returns the client a run's requests go over: the adapters'
 // transport (targets.NewTransport: every connection kept for reuse, no
 // transparent gzip) with o's Dial, Insecure and HTTP1 applied, no
-// client-wide timeout (each request has its own), and the redirect policy
-// of the adapters (targets.CheckRedirect, which the adapters apply).
+// client-wide timeout (each request has its own), and the adapters'
+// redirect policy (targets.CheckRedirect: the first request's origin only).
+// The adapters apply it to their copy; set here too, it holds for the
+// run's own GETs (the server's version, its /metrics page, the mock's GPU
+// page), which followed a redirect to any host.
 // calibrate and probe pass zero Options: the network, verified TLS, HTTP/2
 // where a TLS server offers it.
 func httpClient(o *Options) *http.Client {
@@ -57,7 +60,7 @@ func httpClient(o *Options) *http.Client {
 	if o.Dial != nil {
 		tr.DialContext = o.Dial
 	}
-	return &http.Client{Transport: tr}
+	return &http.Client{Transport: tr, CheckRedirect: targets.CheckRedirect}
 }
 
 // unforcedLength is the warning for a workload that asks for exact output

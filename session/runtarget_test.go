@@ -1,8 +1,10 @@
 package session
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/inferbench/inferbench/mock"
@@ -44,5 +46,37 @@ func TestUnforcedLengthWarned(t *testing.T) {
 	// A kind of another protocol is not told of OpenAI-compatible servers.
 	if msg := unforcedLength("anthropic"); !strings.Contains(msg, "target anthropic cannot send") || strings.Contains(msg, "--target") {
 		t.Errorf("anthropic: %s", msg)
+	}
+}
+
+// TestRunGETsStayOnTheTarget: the run's own GETs (the server's version, its
+// /metrics page) follow a redirect only within the target's origin, as the
+// adapters' requests do; they followed one to any host.
+func TestRunGETsStayOnTheTarget(t *testing.T) {
+	var elsewhere atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	t.Cleanup(other.Close)
+	m, err := mock.New(mock.Config{OutputTokens: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+			return
+		}
+		m.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	o := Options{Concurrency: 1, Requests: 2, MaxTokens: 2}
+	quietOptions(t, srv.URL, &o)
+	o.ServerMetrics = "auto"
+	var log strings.Builder
+	res, err := Run(t.Context(), t.Context(), &o, &log)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, log.String())
+	}
+	if n := elsewhere.Load(); n != 0 || res.Summary.Levels[0].Requests.OK != 2 {
+		t.Errorf("%d requests reached the other host, %d of 2 ok; want none, 2\n%s", n, res.Summary.Levels[0].Requests.OK, log.String())
 	}
 }
