@@ -30,11 +30,53 @@ func (e *HoldsRunError) Error() string {
 	return fmt.Sprintf("%s already holds a run (%s): choose another --out, or --force to replace it", e.Dir, e.File)
 }
 
+// NotEmptyError is the refusal of an output directory that holds files
+// and none of what would be written there: a home directory, a source
+// tree, /etc through a link. Names are the first of them, N how many.
+type NotEmptyError struct {
+	Dir, Holds string // Holds: what it does not hold ("a run", "a report")
+	Names      []string
+	N          int
+}
+
+func (e *NotEmptyError) Error() string {
+	names := strings.Join(e.Names, ", ")
+	if e.N > len(e.Names) {
+		names += fmt.Sprintf(" and %d more", e.N-len(e.Names))
+	}
+	return fmt.Sprintf("--out %s is not empty and holds no %s (%s): name a new or empty directory", e.Dir, e.Holds, names)
+}
+
+// others returns the error for dir when it holds entries that are not
+// hidden (a dot file: version control's or the system's) and not among
+// ours; nil when it holds none, or cannot be listed (writing will say).
+func others(dir, holds string, ours ...string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	e := &NotEmptyError{Dir: dir, Holds: holds}
+	for _, en := range entries {
+		if name := en.Name(); !strings.HasPrefix(name, ".") && !slices.Contains(ours, name) {
+			if e.N++; len(e.Names) < 3 {
+				e.Names = append(e.Names, name)
+			}
+		}
+	}
+	if e.N == 0 {
+		return nil
+	}
+	return e
+}
+
 // Create makes dir (and its parents) for a new run and proves it writable
 // before anything is measured. A directory that already holds one of the
 // run's files (Files), or a link by that name, is refused with a
 // *HoldsRunError unless force, which removes those entries first (a link
-// itself, never what it points to). The filesystem's root is refused.
+// itself, never what it points to). A directory that holds none of them but
+// other files is refused with a *NotEmptyError, force or not: a run's files
+// went among a home directory's, or through a link into /etc. The
+// filesystem's root is refused.
 func Create(dir string, force bool) error {
 	if err := notRoot(dir); err != nil {
 		return err
@@ -48,6 +90,11 @@ func Create(dir string, force bool) error {
 	}
 	if len(present) > 0 && !force {
 		return &HoldsRunError{Dir: dir, File: present[0]}
+	}
+	if len(present) == 0 {
+		if err := others(dir, "run"); err != nil {
+			return err
+		}
 	}
 	for _, f := range present {
 		if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -92,10 +139,12 @@ func runFiles(dir string) ([]string, error) {
 
 // CheckReportDir refuses out as the directory of a report of runs when it
 // holds a run that is none of them: the report would sit beside another
-// run's records and read as that run's. A directory of its own, or the
-// directory of one of the runs reported, is fine; a file or a link to
-// nothing in its place is refused too (MakeDir's words).
-func CheckReportDir(out string, runs []string) error {
+// run's records and read as that run's. A directory of its own (new, empty
+// or holding only a report's entries, ours), or the directory of one of
+// the runs reported, is fine; one holding other files is refused (a
+// *NotEmptyError), as is a file or a link to nothing in its place
+// (MakeDir's words).
+func CheckReportDir(out string, runs []string, ours ...string) error {
 	if err := notRoot(out); err != nil {
 		return err
 	}
@@ -103,8 +152,11 @@ func CheckReportDir(out string, runs []string) error {
 		return fmt.Errorf("--out: %w", err) // before the tables are printed, not after
 	}
 	present, err := runFiles(out)
-	if err != nil || len(present) == 0 {
-		return nil // nothing there, or nothing readable: writing will say
+	if err != nil {
+		return nil // nothing readable: writing will say
+	}
+	if len(present) == 0 {
+		return others(out, "report", ours...)
 	}
 	for _, r := range runs {
 		if SameDir(out, r) {

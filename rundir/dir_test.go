@@ -265,3 +265,47 @@ func TestOpenAFile(t *testing.T) {
 		}
 	}
 }
+
+// TestOutRefusesOtherFiles: a run, or a report, is not written into a
+// directory that holds other files and none of its own, --force or not,
+// nor through a link to one (as root, `--out link-to-/etc` wrote a run's
+// five files into /etc). Hidden entries do not count; a report's own
+// entries do not count for a report.
+func TestOutRefusesOtherFiles(t *testing.T) {
+	busy := t.TempDir()
+	for _, f := range []string{"a.txt", "b.txt", "c.txt", "d.txt", ".gitkeep"} {
+		if err := os.WriteFile(filepath.Join(busy, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(busy, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{busy, link} {
+		for _, force := range []bool{false, true} {
+			var ne *NotEmptyError
+			err := Create(dir, force)
+			if !errors.As(err, &ne) || err.Error() != "--out "+dir+" is not empty and holds no run (a.txt, b.txt, c.txt and 1 more): name a new or empty directory" {
+				t.Errorf("Create(%s, force %v) = %v; want a NotEmptyError", dir, force, err)
+			}
+		}
+		if err := CheckReportDir(dir, nil, "report.md"); err == nil || !strings.Contains(err.Error(), "holds no report (a.txt") {
+			t.Errorf("CheckReportDir(%s) = %v; want a refusal", dir, err)
+		}
+	}
+	if entries, _ := os.ReadDir(busy); len(entries) != 5 {
+		t.Errorf("the refused directory holds %d entries; want its own 5", len(entries))
+	}
+	hidden := t.TempDir()
+	os.WriteFile(filepath.Join(hidden, ".gitkeep"), nil, 0o644)
+	if err := Create(hidden, false); err != nil {
+		t.Errorf("a directory of hidden files only: %v", err)
+	}
+	report := t.TempDir()
+	os.WriteFile(filepath.Join(report, "report.md"), nil, 0o644)
+	os.Mkdir(filepath.Join(report, "plots"), 0o755)
+	if err := CheckReportDir(report, nil, "report.md", "plots"); err != nil {
+		t.Errorf("a report's directory, reported again: %v", err)
+	}
+}

@@ -103,7 +103,8 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		return nil, err
 	}
 	if err := rundir.Create(o.Out, o.Force); err != nil {
-		if _, ok := errors.AsType[*rundir.HoldsRunError](err); ok {
+		_, holds := errors.AsType[*rundir.HoldsRunError](err)
+		if _, full := errors.AsType[*rundir.NotEmptyError](err); holds || full {
 			return nil, &InputError{Err: err}
 		}
 		return nil, err

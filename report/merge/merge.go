@@ -244,6 +244,9 @@ func createOut(out string, inputs []string) error {
 		if he, ok := errors.AsType[*rundir.HoldsRunError](err); ok {
 			return refuse("%s already holds a run (%s): choose another --out", out, he.File)
 		}
+		if _, ok := errors.AsType[*rundir.NotEmptyError](err); ok {
+			return refuse("%v", err)
+		}
 		return err
 	}
 	return nil

@@ -18,7 +18,7 @@ import (
 // o.SLOSource is set here.
 func Command(dirs []string, out string, formats []string, o Options, stdout, stderr io.Writer) error {
 	if out != "" {
-		if err := rundir.CheckReportDir(out, dirs); err != nil {
+		if err := rundir.CheckReportDir(out, dirs, MarkdownFile, HTMLFile, JSONFile, CSVFile, PlotsDir, VLLMDir); err != nil {
 			return err
 		}
 	}
