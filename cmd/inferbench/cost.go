@@ -22,10 +22,12 @@ func costTail(prices *string) []cli.Flag {
 // positiveWhenGiven are the cost commands' flags whose 0 means "not
 // given": a 0 typed must be refused as the value it is, or the command
 // asks for the flag the user gave (--tokens-per-day 0: "pass
-// --tokens-per-day N"), or runs at the default (--gpu-memory-utilization).
+// --tokens-per-day N"), or runs at the default (--gpu-memory-utilization;
+// --gpu-month-usd 0 priced the catalog's $2,505 a month, --api-price-per-m
+// 0 the API's $4.375 per 1M, --gpus 0 one GPU).
 var positiveWhenGiven = []string{"output-tokens-per-s", "total-tokens-per-s", "requests-per-s", "energy-window-s",
 	"tokens-per-day", "requests-per-day", "tokens-per-request", "monthly-api-spend", "gpu-memory-utilization",
-	"input-share", "cached-input-share"}
+	"input-share", "cached-input-share", "gpus", "gpu-month-usd", "api-price-per-m", "usd-per-gpu-hour"}
 
 // costAction checks the command line (no positional arguments, a known
 // --format, no 0 given for a positive flag) and calls run with its format.
@@ -42,7 +44,7 @@ func costAction(format *cost.Format, run func(*cli.Context) error) cli.ActionFun
 			return usagef("%v", err)
 		}
 		for _, name := range positiveWhenGiven {
-			if c.IsSet(name) && c.Float64(name) == 0 {
+			if c.IsSet(name) && (c.Value(name) == 0.0 || c.Value(name) == 0) {
 				return usagef("--%s must be a positive number, got 0", name)
 			}
 		}

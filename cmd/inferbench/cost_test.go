@@ -273,7 +273,8 @@ func TestCostCommandsTakeNoArguments(t *testing.T) {
 // --output-tokens-per-s 0` said "pass --run DIR or --output-tokens-per-s
 // X", `crossover --tokens-per-day 0` "pass --tokens-per-day N", and `gpus
 // --gpu-memory-utilization 0` ran at the default 0.9 that its own error
-// ("must be in (0, 1]") excludes.
+// ("must be in (0, 1]") excludes. A price or GPU count given as 0 is
+// refused too.
 func TestCostCommandsNameAZeroGiven(t *testing.T) {
 	for _, tt := range []struct {
 		flag string
@@ -288,6 +289,12 @@ func TestCostCommandsNameAZeroGiven(t *testing.T) {
 		{"--gpu-memory-utilization", []string{"gpus", "--fit", "llama-3-8b", "--gpu-memory-utilization", "0"}},
 		{"--input-share", []string{"crossover", "--tokens-per-day", "1e8", "--input-share", "0"}},
 		{"--cached-input-share", []string{"advise", "--tokens-per-day", "1e8", "--cached-input-share", "0"}},
+		// Prices and GPU counts: 0 priced the catalog's GPU ($2,505 a
+		// month), the API's $4.375 per 1M and one GPU.
+		{"--gpu-month-usd", []string{"crossover", "--tokens-per-day", "1e8", "--gpu-month-usd", "0"}},
+		{"--api-price-per-m", []string{"advise", "--tokens-per-day", "1e8", "--api-price-per-m", "0"}},
+		{"--gpus", []string{"cost", "--output-tokens-per-s", "100", "--gpu", "h100-sxm", "--gpus", "0"}},
+		{"--usd-per-gpu-hour", []string{"cost", "--output-tokens-per-s", "100", "--usd-per-gpu-hour", "0"}},
 	} {
 		_, err := costRunApp(t, tt.args...)
 		want := tt.flag + " must be a positive number, got 0"
