@@ -76,6 +76,7 @@ type adaptiveLevel struct {
 	value    float64
 	baseline *adaptive.Decision
 	obs      observers // told each look (adaptive_observe.go)
+	log      io.Writer // the stop line goes there when the level concludes
 
 	mu        sync.Mutex
 	lv        *adaptive.Level
@@ -161,7 +162,9 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 // included), its wall time and the part of it spent sending.
 // ranOut says the runner ended the level at its duration or count (not a
 // drain or a failure): that is the level's bound, not a stop by the run.
-// The first call concludes the level; later calls return the same.
+// The first call concludes the level and says its stop on the log (before
+// the level's result line, which LevelFinished brings); later calls return
+// the same.
 func (a *adaptiveLevel) finish(ranOut bool, duration time.Duration) (adaptive.Decision, adaptive.Use) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -193,6 +196,9 @@ func (a *adaptiveLevel) finish(ranOut bool, duration time.Duration) (adaptive.De
 			}
 		}
 	}
+	if a.log != nil {
+		fmt.Fprintf(a.log, "inferbench: level %g: %s\n", a.value, decisionLine(a.dec, a.use.Wall))
+	}
 	return a.dec, a.use
 }
 
@@ -210,12 +216,11 @@ type adaptiveRun struct {
 
 // runLevel runs one level under its adaptive.Level and says how it ended.
 func (ar *adaptiveRun) runLevel(level float64, baseline *adaptive.Decision) (adaptive.Decision, error) {
-	al := &adaptiveLevel{plan: ar.o.plan, value: level, baseline: baseline, obs: observers(ar.o.Observers)}
+	al := &adaptiveLevel{plan: ar.o.plan, value: level, baseline: baseline, obs: observers(ar.o.Observers), log: ar.log}
 	err := ar.run(level, al)
 	d, use := al.finish(err == nil, ar.o.Duration)
 	ar.decided = append(ar.decided, d)
 	ar.used = append(ar.used, use)
-	fmt.Fprintf(ar.log, "inferbench: level %g: %s\n", level, decisionLine(d, use.Wall))
 	return d, err
 }
 

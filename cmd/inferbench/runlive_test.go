@@ -298,3 +298,29 @@ func liveURL(t *testing.T, stderr *syncBuffer, done chan error) string {
 		}
 	}
 }
+
+// TestAdaptiveLinesInOrder: an adaptive level's stop line comes before its
+// result line, and the run's spend line after the last level's result
+// (it came before it: the view printed the result at its next refresh).
+func TestAdaptiveLinesInOrder(t *testing.T) {
+	url := liveMock(t, mock.Config{TTFT: 20 * time.Millisecond, ITL: 5 * time.Millisecond, OutputTokens: 8})
+	_, stderr, err := runApp(t, "run", "--target", "vllm", "--url", url, "--model", "m", "--sweep", "2,4", "--precision", "10%",
+		"--slo-ttft", "1s", "--max-tokens", "8", "--progress-interval", "1h", "--gpu-backend", "none", "--out", filepath.Join(t.TempDir(), "run"))
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr)
+	}
+	at := func(re string) int {
+		loc := regexp.MustCompile(re).FindStringIndex(stderr)
+		if loc == nil {
+			t.Fatalf("stderr has no line matching %s:\n%s", re, stderr)
+		}
+		return loc[0]
+	}
+	stop2, res2 := at(`(?m)^inferbench: level 2: stopped`), at(`(?m)^\s+2\s+\d+\s+0\s`)
+	stop4, res4 := at(`(?m)^inferbench: level 4: stopped`), at(`(?m)^\s+4\s+\d+\s+0\s`)
+	spend := at(`(?m)^inferbench: adaptive: `)
+	if !(stop2 < res2 && res2 < stop4 && stop4 < res4 && res4 < spend) {
+		t.Errorf("lines out of order (stop 2 at %d, result 2 at %d, stop 4 at %d, result 4 at %d, spend at %d):\n%s",
+			stop2, res2, stop4, res4, spend, stderr)
+	}
+}
