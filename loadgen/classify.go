@@ -16,6 +16,21 @@ import (
 // deadline (Runner.Timeout) expires, to tell it apart from the run ending.
 var errRequestTimeout = errors.New("request timed out")
 
+// causedError is a request's error once its context ended: err, and the
+// cause that ended the context. It is both (errors.Is), and its text says
+// the cause once: net/http's errors already carry it ("interrupted by
+// signal interrupt: vllm: read stream: interrupted by signal interrupt").
+type causedError struct{ cause, err error }
+
+func (e causedError) Error() string {
+	if msg := e.err.Error(); strings.Contains(msg, e.cause.Error()) {
+		return msg
+	}
+	return e.cause.Error() + ": " + e.err.Error()
+}
+
+func (e causedError) Unwrap() []error { return []error{e.cause, e.err} }
+
 // Classify returns the class of an error returned by Target.Stream. It is the
 // one place where errors become classes; it never matches message text.
 func Classify(err error) rundir.ErrorClass {

@@ -43,3 +43,23 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+// TestCausedErrorSaysTheCauseOnce: a request's error once the run stopped
+// names the cause once, whether or not the transport's error already did,
+// and is both the cause and the error.
+func TestCausedErrorSaysTheCauseOnce(t *testing.T) {
+	cause := errors.New("interrupted by signal interrupt")
+	inner := fmt.Errorf("vllm: read stream: %w", cause)
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{inner, "vllm: read stream: interrupted by signal interrupt"},
+		{errors.New("vllm: read stream: use of closed connection"), "interrupted by signal interrupt: vllm: read stream: use of closed connection"},
+	} {
+		e := causedError{cause: cause, err: c.err}
+		if e.Error() != c.want || !errors.Is(e, cause) || !errors.Is(e, c.err) {
+			t.Errorf("%q: is cause %v, is err %v; want %q, both", e.Error(), errors.Is(e, cause), errors.Is(e, c.err), c.want)
+		}
+	}
+}

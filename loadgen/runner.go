@@ -640,7 +640,7 @@ func (lv *level) send(j job) *rundir.Record {
 		// The request's context ended: say whether by its own deadline
 		// (timeout) or because the run stopped (canceled), not by whatever
 		// the transport made of it.
-		err = fmt.Errorf("%w: %w", context.Cause(rctx), err)
+		err = causedError{cause: context.Cause(rctx), err: err}
 		if errors.Is(context.Cause(rctx), errRequestTimeout) {
 			err = fmt.Errorf("%w after %s", errRequestTimeout, timeout)
 		}

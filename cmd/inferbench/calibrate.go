@@ -71,9 +71,12 @@ func parseInts(s string) ([]int, error) {
 	}
 	return parseList(s, func(f string) (int, error) {
 		n, err := strconv.Atoi(f)
-		if err == nil && n < 1 {
-			err = fmt.Errorf("want counts ≥ 1, got %d", n)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a whole number", f) // strconv's words name its function
 		}
-		return n, err
+		if n < 1 {
+			return 0, fmt.Errorf("want counts ≥ 1, got %d", n)
+		}
+		return n, nil
 	})
 }

@@ -67,6 +67,10 @@ func TestCalibrateRefusesAbsurdRates(t *testing.T) {
 	checkUsageError(t, "--rate: the send lag's p99 needs at least 100 requests over --window, got 0.1 req/s over 3s (0.3)", "calibrate", "--rate", "0.1")
 	checkUsageError(t, "--burst: want 0 (skip) to 100000 requests, got -1", "calibrate", "--burst", "-1")
 	checkUsageError(t, "--burst: want 0 (skip) to 100000 requests, got 100001", "calibrate", "--burst", "100001")
+	// A list's bad count is named, not strconv's words ("strconv.Atoi:
+	// parsing "x": invalid syntax").
+	checkUsageError(t, `--bias-streams: "x" is not a whole number`, "calibrate", "--bias-streams", "1,x")
+	checkUsageError(t, "--bias-streams: want counts ≥ 1, got 0", "calibrate", "--bias-streams", "0")
 }
 
 // TestRunNamesTheFlagOverAScenarioValue: a load value given by flag over a
