@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
+	"strings"
 
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/dcgm"
@@ -105,7 +106,7 @@ func Open(ctx context.Context, name string, opts Options) (gpu.Sampler, error) {
 	case None:
 		return nil, gpu.ErrDisabled
 	}
-	return nil, fmt.Errorf("unknown gpu backend %q (want one of %v)", name, Names())
+	return nil, fmt.Errorf("unknown gpu backend %q (want one of %s)", name, strings.Join(Names(), ", "))
 }
 
 func runner(opts Options) smi.Runner {

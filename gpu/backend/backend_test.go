@@ -60,7 +60,7 @@ func TestOpen(t *testing.T) {
 		{"dcgm bad URL", DCGM, Options{URL: "gpu-host:9400"}, "", nil, "want http(s)"},
 		{"mock", Mock, Options{URL: "http://127.0.0.1:8000"}, "*dcgm.Scraper", nil, ""},
 		{"none", None, Options{}, "", gpu.ErrDisabled, ""},
-		{"unknown", "cuda", Options{}, "", nil, `unknown gpu backend "cuda"`},
+		{"unknown", "cuda", Options{}, "", nil, `unknown gpu backend "cuda" (want one of auto, nvml, dcgm, `},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
