@@ -81,6 +81,7 @@ func TestMockBadFlags(t *testing.T) {
 		{[]string{"--output-tokens", "-2"}, "output tokens -2 is negative"},
 		{[]string{"extra"}, "mock takes no arguments"},
 		{[]string{"--listen", "127.0.0.1:99999"}, "mock: listen tcp"},
+		{[]string{"--listen", "8032"}, "--listen 8032: want HOST:PORT, e.g. 127.0.0.1:8032"},
 		{[]string{"--gpu", "b200"}, `unknown GPU "b200"`},
 		{[]string{"--gpu", "h100-sxm", "--model", "llama-3-70b"}, "needs 145.9 GB"},
 		{[]string{"--gpu", "h100-sxm", "--gpus", "0"}, "--gpus must be at least 1"},
