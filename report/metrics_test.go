@@ -2,6 +2,8 @@ package report
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -473,5 +475,22 @@ func TestTableSaysSimulated(t *testing.T) {
 		if got := strings.HasPrefix(b.String(), line); got != c.want || !c.want && strings.Contains(b.String(), "SIMULATED") {
 			t.Errorf("%+v: table\n%s", c.m.Target, b.String())
 		}
+	}
+}
+
+// TestReadSummarySaysWhereAndTheWayOut: a summary.json that does not
+// decode is named at its line and column, in words (not Go's "Go struct
+// field Summary.levels of type []report.Level"), with the command that
+// writes it again.
+func TestReadSummarySaysWhereAndTheWayOut(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "summary.json")
+	if err := os.WriteFile(path, []byte("{\n  \"levels\": \"x\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadSummary(path)
+	want := path + ":2:15: levels: a JSON string where a list belongs (inferbench report " + dir + " computes it again from the run's records)"
+	if err == nil || err.Error() != want {
+		t.Errorf("ReadSummary = %v;\nwant %s", err, want)
 	}
 }

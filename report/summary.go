@@ -3,8 +3,10 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"unicode/utf8"
 
+	"github.com/inferbench/inferbench/internal/jsonerr"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -203,7 +205,13 @@ func ReadSummary(path string) (*Summary, error) {
 	}
 	var s Summary
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		// In words, where and what, and the way out: a summary is only
+		// ever computed from the records.
+		where := path
+		if line, col, ok := jsonerr.Position(b, err); ok {
+			where = fmt.Sprintf("%s:%d:%d", path, line, col)
+		}
+		return nil, fmt.Errorf("%s: %w (inferbench report %s computes it again from the run's records)", where, jsonerr.TypeError(err), filepath.Dir(path))
 	}
 	return &s, nil
 }
