@@ -105,4 +105,10 @@ func TestRunNamesTheFlagOverAScenarioValue(t *testing.T) {
 	// flag (it said "load.sweep[1]: levels must increase: 2 follows 4").
 	checkUsageError(t, "--sweep: levels must increase: 2 follows 4", "run", "--url", "http://127.0.0.1:1", "--model", "m",
 		"--gpu-backend", "none", "--sweep", "4,2", "--out", filepath.Join(dir, "sweep"))
+	// So are the SLO's and the telemetry's (they said slo.percentile:,
+	// gpu.backend:).
+	checkUsageError(t, "--slo-percentile: must be one of 50, 90, 95, 99, 99.9, got 97", "run", "--url", "http://127.0.0.1:1", "--model", "m",
+		"--slo-percentile", "97", "--out", filepath.Join(dir, "pct"))
+	checkUsageError(t, `--gpu-backend: unknown backend "nvidia"`, "run", "--url", "http://127.0.0.1:1", "--model", "m",
+		"--gpu-backend", "nvidia", "--out", filepath.Join(dir, "gpu"))
 }

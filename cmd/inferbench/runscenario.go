@@ -265,6 +265,15 @@ var pathFlags = map[string]string{
 	"load.capacity_search": flagBisect, "load.capacity_search.steps": flagBisect, "load.adaptive.search": "search",
 	"target.kind": flagTarget, "target.api": flagAPI, "target.url": flagURL, "target.model": flagModel,
 	"workload.prompt_tokens": flagPromptTokens, "workload.output_tokens": flagMaxTokens,
+	"load.timeout": flagTimeout, "target.api_key_env": flagAPIKeyEnv,
+	"slo.ttft": flagSLOTTFT, "slo.tpot": flagSLOTPOT, "slo.e2e": flagSLOE2E, "slo.itl": flagSLOITL, "slo.percentile": flagSLOPct,
+	"gpu.backend": flagRunGPUBackend, "gpu.url": flagRunGPUURL, "gpu.interval": flagRunGPUInterval,
+	"workload.shared_prefix_tokens": flagSharedPrefix, "workload.prefix_groups": flagPrefixGroups,
+	"workload.prompt_sizing": flagPromptSizing, "workload.tokenizer": flagTokenizer,
+	"workload.dataset": flagDataset, "workload.dataset.file": flagDataset, "workload.dataset.format": flagDataset,
+	"workload.dataset.min_input": flagDatasetMinIn, "workload.dataset.max_input": flagDatasetMaxIn,
+	"workload.dataset.min_output": flagDatasetMinOut, "workload.dataset.max_output": flagDatasetMaxOut,
+	"workload.dataset.output_tokens": flagDatasetOut, "workload.turns": "turns", "workload.think_time": "think-time",
 }
 
 // searchesForFlagLevels fits a scenario file's capacity searches to the
