@@ -16,7 +16,7 @@ func ParseShard(s string) (index, count int, err error) {
 		}
 	}
 	if !ok || err != nil || count < 1 || index < 0 || index >= count {
-		return 0, 0, fmt.Errorf("shard: want I/N with 0 ≤ I < N (e.g. 0/4), got %q", s)
+		return 0, 0, fmt.Errorf("want I/N with 0 ≤ I < N (e.g. 0/4), got %q", s)
 	}
 	return index, count, nil
 }
