@@ -111,4 +111,6 @@ func TestRunNamesTheFlagOverAScenarioValue(t *testing.T) {
 		"--slo-percentile", "97", "--out", filepath.Join(dir, "pct"))
 	checkUsageError(t, `--gpu-backend: unknown backend "nvidia"`, "run", "--url", "http://127.0.0.1:1", "--model", "m",
 		"--gpu-backend", "nvidia", "--out", filepath.Join(dir, "gpu"))
+	checkUsageError(t, `--shard: want I/N with 0 ≤ I < N (e.g. 0/4), got "3/2"`, "run", "--url", "http://127.0.0.1:1", "--model", "m",
+		"--shard", "3/2", "--out", filepath.Join(dir, "shard"))
 }
