@@ -16,8 +16,8 @@ func TestCheckURLSaysWhy(t *testing.T) {
 		"localhost:8000":             "has no scheme: write http:// or https:// before the host",
 		"http://h:8000/%zz?key=sk-x": "is not a valid URL",
 	} {
-		if got := checkURL(raw); got != want {
-			t.Errorf("checkURL(%q) = %q, want %q", raw, got, want)
+		if got := CheckURL(raw); got != want {
+			t.Errorf("CheckURL(%q) = %q, want %q", raw, got, want)
 		}
 	}
 }

@@ -277,7 +277,7 @@ func TestLoadErrors(t *testing.T) {
 		}},
 		{"fixed zero", "name: a\nworkload:\n  output_tokens: 0\n", []string{"s.yaml:3:18: workload.output_tokens: must be between 1 and 16777216 tokens, got 0"}},
 		{"block mapping located at its key", "name: a\nworkload:\n  prompt_tokens:\n    dist: uniform\n    max: 5\n", []string{"s.yaml:3:3: workload.prompt_tokens.min: is required with dist: uniform"}},
-		{"url with credentials", "name: a\ntarget: {url: \"http://me:pw@host\"}\n", []string{"s.yaml:2:15: target.url: must not hold credentials: name the key's environment variable in target.api_key_env"}},
+		{"url with credentials", "name: a\ntarget: {url: \"http://me:pw@host\"}\n", []string{"s.yaml:2:15: target.url: must not hold credentials: name the environment variable that holds the key (--api-key-env; target.api_key_env in a scenario)"}},
 		{"api typo", "name: a\ntarget: {api: chatt}\n", []string{`s.yaml:2:15: target.api: unknown API "chatt" (did you mean "chat"?)`}},
 		{"gpu url without dcgm", "name: a\ngpu: {url: \"http://h:9400/metrics\"}\n", []string{"s.yaml:2:12: gpu.url: only applies with backend: dcgm"}},
 		{"missing name", "load: {concurrency: 1}\n", []string{"s.yaml:1:1: name: is required"}},

@@ -160,7 +160,7 @@ func (s *Scenario) CheckKind(kinds []string) error {
 func (t *Target) validate(c *checker) {
 	if t.URL != "" {
 		// The URL is not echoed: it may carry credentials.
-		if msg := checkURL(t.URL); msg != "" {
+		if msg := CheckURL(t.URL); msg != "" {
 			c.errorf("target.url", "%s", msg)
 		}
 	}
@@ -175,12 +175,13 @@ func (t *Target) validate(c *checker) {
 	}
 }
 
-// checkURL says what is wrong with an http(s) base URL, without quoting it.
+// CheckURL says what is wrong with an http(s) base URL, without quoting it
+// ("" when nothing is): what run and targets probe say of --url.
 // A kind's default URL template (bedrock's {region}, vertex's {location})
 // is checked with its placeholders as plain labels: the adapter fills them.
 // (targets.WithoutPlaceholders does the same for showing it; report, which
 // reads scenarios, must not depend on targets: internal/archtest.)
-func checkURL(raw string) string {
+func CheckURL(raw string) string {
 	u, err := url.Parse(kindPlaceholderRE.ReplaceAllString(raw, "x"))
 	switch {
 	case !strings.Contains(raw, "://"):
@@ -196,7 +197,7 @@ func checkURL(raw string) string {
 	case u.Host == "":
 		return "has no host"
 	case u.User != nil:
-		return "must not hold credentials: name the key's environment variable in target.api_key_env"
+		return "must not hold credentials: name the environment variable that holds the key (--api-key-env; target.api_key_env in a scenario)"
 	}
 	return ""
 }
@@ -478,7 +479,7 @@ func (g *GPU) validate(c *checker) {
 		c.errorf("gpu.backend", "unknown backend %q (want one of %s)", truncate(g.Backend, 32), strings.Join(gpuBackends, ", "))
 	}
 	if g.URL != "" {
-		if msg := checkURL(g.URL); msg != "" {
+		if msg := CheckURL(g.URL); msg != "" {
 			c.errorf("gpu.url", "%s", msg)
 		} else if g.Backend != "dcgm" {
 			c.errorf("gpu.url", "only applies with backend: dcgm")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
 )
@@ -35,6 +36,9 @@ func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error 
 	var apiKey string // never printed
 	if o.KeyEnv != "" {
 		apiKey = strings.TrimSpace(os.Getenv(o.KeyEnv))
+	}
+	if msg := scenarios.CheckURL(o.URL); o.URL != "" && msg != "" {
+		return &InputError{Err: fmt.Errorf("--url: %s", msg)} // as run says it: a password in it too
 	}
 	client := httpClient(&Options{})
 	defer client.CloseIdleConnections()

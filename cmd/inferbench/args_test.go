@@ -56,6 +56,8 @@ func TestUsageErrorsOneLine(t *testing.T) {
 		{[]string{"merge", "s0", "s1"}, "merge: --out is required"},
 		{[]string{"k8s", "manifest", "--shards", "2"}, "k8s manifest: --scenario is required; see inferbench k8s manifest --help"},
 		{[]string{"targets", "probe", "--url", "http://127.0.0.1:1"}, "targets probe: --model is required; see inferbench targets probe --help"},
+		// A password in the URL is refused before anything is sent, as run refuses it.
+		{[]string{"targets", "probe", "--target", "vllm", "--url", "http://u:secret@127.0.0.1:1", "--model", "m"}, "--url: must not hold credentials"},
 		{[]string{"runn"}, `unknown command "runn" (did you mean run?)`},
 		{[]string{"report", "--nope"}, "unknown flag --nope"},
 		{[]string{"history", "list", "--nope"}, "history list: unknown flag --nope; see inferbench history list --help"},
