@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strconv"
 	"net/http"
 	"text/tabwriter"
 	"time"
@@ -32,6 +33,20 @@ func WriteProfiles(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%.1f B\t%.1f GB\t%d KiB\t%d\t%d\n", m.Name, m.Params/1e9, m.WeightBytes()/1e9, m.KVBytesPerToken()/1024, m.Layers, m.MaxModelLen)
 	}
 	return tw.Flush()
+}
+
+// CheckListen says what is wrong with a listen address ("8032", a bare
+// port: net says "address 8032: missing port in address"); nil when it is
+// HOST:PORT.
+func CheckListen(addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err == nil {
+		return nil
+	}
+	example := "127.0.0.1:8000"
+	if _, err := strconv.Atoi(addr); err == nil {
+		example = "127.0.0.1:" + addr
+	}
+	return fmt.Errorf("%s: want HOST:PORT, e.g. %s (port 0 picks a free one)", addr, example)
 }
 
 // Serve serves a mock configured by cfg on the address listen until ctx is

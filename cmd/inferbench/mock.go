@@ -1,8 +1,6 @@
 package main
 
 import (
-	"net"
-	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -72,13 +70,8 @@ header "X-Mock-Fault: KIND[; after=N][; for=D][; retry-after=D]".`,
 			if _, err := mock.New(cfg); err != nil {
 				return usagef("%v", err)
 			}
-			if _, _, err := net.SplitHostPort(listen); err != nil {
-				// net's own words: "address 8032: missing port in address".
-				example := "127.0.0.1:8000"
-				if _, nerr := strconv.Atoi(listen); nerr == nil {
-					example = "127.0.0.1:" + listen // a bare port
-				}
-				return usagef("--listen %s: want HOST:PORT, e.g. %s (port 0 picks a free one)", listen, example)
+			if err := mock.CheckListen(listen); err != nil {
+				return usagef("--listen %v", err)
 			}
 			return mock.Serve(c.Context, listen, cfg, c.App.Writer)
 		},

@@ -13,6 +13,7 @@ import (
 	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/gpu/backend"
 	"github.com/inferbench/inferbench/internal/cmdline"
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
@@ -141,14 +142,6 @@ reportable run directory (a second Ctrl-C cancels the requests in flight).`,
 	}
 }
 
-// recordsIn is "1 record in DIR is", "113 records in DIR are".
-func recordsIn(n int, dir string) string {
-	if n == 1 {
-		return "1 record in " + dir + " is"
-	}
-	return fmt.Sprintf("%d records in %s are", n, dir)
-}
-
 // runRun runs o (session.Run: drain on the first Ctrl-C, cancel on the
 // second) and prints the results table; the exit code says how it went.
 func runRun(hard, drain context.Context, o *session.Options, quiet bool, stdout, stderr io.Writer) error {
@@ -177,7 +170,7 @@ func runWatched(hard, drain context.Context, o *session.Options, quiet bool, lr 
 	m := res.Manifest
 	switch {
 	case m.ExitState == rundir.ExitInterrupted:
-		return &exitCodeError{code: exitInterrupted, err: fmt.Errorf("run interrupted; %s complete and reportable", recordsIn(int(m.Records), o.Out))}
+		return &exitCodeError{code: exitInterrupted, err: fmt.Errorf("run interrupted; %s in %s: complete and reportable", printable.Count(int(m.Records), "record"), o.Out)}
 	case err != nil:
 		return runError(err)
 	}

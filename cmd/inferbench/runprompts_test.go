@@ -213,7 +213,7 @@ func TestRunDatasetFlags(t *testing.T) {
 		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-min-input", "500"}, "none of the 4 prompts"},
 		{[]string{"--dataset-max-input", "5"}, "--dataset-max-input needs a dataset"},
 		{[]string{"--dataset-output-tokens", "5"}, "--dataset-output-tokens needs a dataset"},
-		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-output-tokens", "-1"}, "workload.dataset.output_tokens: must be between 1 and 16777216 tokens (0: each prompt's hint), got -1"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-output-tokens", "-1"}, "--dataset-output-tokens: must be between 1 and 16777216 tokens (0: each prompt's hint), got -1"},
 		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--rate", "5"}, "--rate does not apply"},
 		// The trace gives the lengths: a length flag was ignored unseen.
 		{[]string{"--dataset", "trace:testdata/prompts/trace.jsonl", "--max-tokens", "16"}, "--max-tokens: not used with load.trace: each line gives"},
