@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"net/http"
+	"strconv"
 	"text/tabwriter"
 	"time"
 )
