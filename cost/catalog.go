@@ -211,10 +211,21 @@ func (g *GPU) Offer(idOrKind string) (*Offer, error) {
 }
 
 // nearest is ", did you mean X?" for the id of known within two edits of
-// id (internal/typo, the rule every name inferbench reads follows), else "".
+// id (internal/typo, the rule every name inferbench reads follows), or for
+// the ids that are id under a provider ("gpt-4o": openai/gpt-4o or
+// azure-openai/gpt-4o), else "".
 func nearest(id string, known []string) string {
 	if s := typo.Nearest(id, known); s != "" {
 		return ", did you mean " + s + "?"
+	}
+	var under []string
+	for _, k := range known {
+		if id != "" && strings.HasSuffix(k, "/"+id) {
+			under = append(under, k)
+		}
+	}
+	if len(under) > 0 {
+		return ", did you mean " + strings.Join(under, " or ") + "?"
 	}
 	return ""
 }

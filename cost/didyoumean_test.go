@@ -24,6 +24,7 @@ func TestUnknownIDsSayTheNearest(t *testing.T) {
 		{"GPU", second(c.GPU("h100-sxn")), `unknown gpu "h100-sxn", did you mean h100-sxm? (known: `},
 		{"GPU case", second(c.GPU("A100-80GB")), `unknown gpu "A100-80GB", did you mean a100-80gb? (known: `},
 		{"API", second(c.API("openai/gpt4o")), `unknown api model "openai/gpt4o", did you mean openai/gpt-4o? (known: `},
+		{"API without its provider", second(c.API("gpt-4o")), `unknown api model "gpt-4o", did you mean openai/gpt-4o or azure-openai/gpt-4o? (known: `},
 		{"Model", second(c.Model("llama-3-8")), `unknown model "llama-3-8", did you mean llama-3-8b? (known: `},
 		{"offer", second(h100.Offer("spto")), `gpu h100-sxm has no offer "spto", did you mean spot? (offers: `},
 		{"far", second(c.GPU("tpu-v5")), `unknown gpu "tpu-v5" (known: `},
