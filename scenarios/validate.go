@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"io/fs"
 	"math"
 	"net/url"
 	"os"
@@ -279,6 +280,10 @@ func checkFile(c *checker, s *Scenario, path, file string) {
 	}
 	fi, err := os.Stat(s.Path(file))
 	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		c.errorf(path, "%s: no such file", s.Path(file)) // not os's "stat …: no such file or directory"
+	case errors.Is(err, fs.ErrPermission):
+		c.errorf(path, "%s: not readable here (permission denied)", s.Path(file))
 	case err != nil:
 		c.errorf(path, "%v", err)
 	case fi.IsDir():
