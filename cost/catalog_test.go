@@ -198,6 +198,11 @@ func TestBadValuesReportFileLineCol(t *testing.T) {
 			at: "3:5", msg: "unknown field",
 		},
 		{
+			name:   "a tab",
+			prices: "gpus:\n\t- id: h100-sxm\n",
+			at:     "2:1", msg: `found character '\t' (a tab: YAML indents with spaces only)`,
+		},
+		{
 			name: "bad date",
 			prices: `apis:
   - id: openai/gpt-4o

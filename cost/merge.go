@@ -379,14 +379,14 @@ func idField(t reflect.Type) int {
 // yamlError formats a go-yaml error as "file:line:col: message".
 func yamlError(name string, err error) error {
 	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
-		return fmt.Errorf("%s:%d:%d: %s", name, ge.Line, ge.Column, ge.Msg)
+		return fmt.Errorf("%s:%d:%d: %s", name, ge.Line, ge.Column, yamlguard.NamedTab(ge.Msg))
 	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		if tk := ye.GetToken(); tk != nil {
-			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, ye.GetMessage())
+			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, yamlguard.NamedTab(ye.GetMessage()))
 		}
-		return fmt.Errorf("%s: %s", name, ye.GetMessage())
+		return fmt.Errorf("%s: %s", name, yamlguard.NamedTab(ye.GetMessage()))
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }

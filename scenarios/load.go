@@ -349,13 +349,13 @@ func (s *source) convert(err error) error {
 		return &e
 	}
 	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
-		return &Error{File: s.file, Line: ge.Line, Column: ge.Column, Msg: namedTab(ge.Msg)}
+		return &Error{File: s.file, Line: ge.Line, Column: ge.Column, Msg: yamlguard.NamedTab(ge.Msg)}
 	}
 	var ye yaml.Error
 	if !errors.As(err, &ye) {
 		return &Error{File: s.file, Msg: err.Error()}
 	}
-	e := &Error{File: s.file, Msg: namedTab(ye.GetMessage())}
+	e := &Error{File: s.file, Msg: yamlguard.NamedTab(ye.GetMessage())}
 	if tk := ye.GetToken(); tk != nil && tk.Position != nil {
 		e.Line, e.Column = tk.Position.Line, tk.Position.Column
 		e.Path = s.at[position{e.Line, e.Column}]
@@ -366,18 +366,6 @@ func (s *source) convert(err error) error {
 		e.Msg = unknownKeyMsg(e.Path)
 	}
 	return e
-}
-
-// namedTab rewrites the parser's "found character '<TAB>'" in words. The
-// raw tab would reach the terminal as a blank (run folds a tab in its
-// errors into a space, targets.Printable), leaving "found character ' '",
-// which hides the one thing to fix: YAML indents with spaces only.
-func namedTab(msg string) string {
-	if !strings.Contains(msg, "\t") {
-		return msg
-	}
-	msg = strings.ReplaceAll(msg, "'\t'", "'\\t' (a tab: YAML indents with spaces only)")
-	return strings.ReplaceAll(msg, "\t", `\t`)
 }
 
 // unknownKeyMsg says that the key at path is unknown, suggesting the

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 
@@ -38,4 +39,17 @@ func KindWords(t reflect.Type) string {
 		return w
 	}
 	return t.String()
+}
+
+// NamedTab rewrites the parser's "found character '<TAB>'" in words, for
+// every file inferbench reads (scenarios, prices, thresholds). The raw tab
+// would reach the terminal as a blank (run folds a tab in its errors into
+// a space, targets.Printable), leaving "found character ' '", which hides
+// the one thing to fix: YAML indents with spaces only.
+func NamedTab(msg string) string {
+	if !strings.Contains(msg, "\t") {
+		return msg
+	}
+	msg = strings.ReplaceAll(msg, "'\t'", "'\\t' (a tab: YAML indents with spaces only)")
+	return strings.ReplaceAll(msg, "\t", `\t`)
 }

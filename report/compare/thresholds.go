@@ -82,12 +82,12 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 	// yamlguard bounds size, nesting, keys and alias expansion first.
 	f, err := yamlguard.Parse(data, yamlguard.Limits{})
 	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
-		return t, &ThresholdError{File: name, Line: ge.Line, Column: ge.Column, Msg: ge.Msg}
+		return t, &ThresholdError{File: name, Line: ge.Line, Column: ge.Column, Msg: yamlguard.NamedTab(ge.Msg)}
 	}
 	if ye, ok := errors.AsType[yaml.Error](err); ok {
 		// A syntax error (a repeated key among them): one located line, not
 		// the parser's multi-line excerpt.
-		e := &ThresholdError{File: name, Msg: ye.GetMessage()}
+		e := &ThresholdError{File: name, Msg: yamlguard.NamedTab(ye.GetMessage())}
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
 			e.Line, e.Column = tk.Position.Line, tk.Position.Column
 		}
