@@ -198,6 +198,14 @@ func TestBadValuesReportFileLineCol(t *testing.T) {
 			at: "3:5", msg: "unknown field",
 		},
 		{
+			name: "misspelt key",
+			prices: `gpus:
+  - id: h100-sxm
+    tdp_ww: 700
+`,
+			at: "3:5", msg: `gpus[0].tdp_ww: unknown field "tdp_ww" (did you mean "tdp_w"?)`,
+		},
+		{
 			name:   "a tab",
 			prices: "gpus:\n\t- id: h100-sxm\n",
 			at:     "2:1", msg: `found character '\t' (a tab: YAML indents with spaces only)`,

@@ -91,7 +91,11 @@ func strictError(name string, body ast.Node, err error) error {
 		// name the first in the file instead.
 		if k, path := yamlguard.FirstUnknownKey(body, reflect.TypeFor[Catalog](), nil); k != nil {
 			tk := k.GetToken()
-			return fmt.Errorf("%s:%d:%d: %s: unknown field %q", name, tk.Position.Line, tk.Position.Column, path, tk.Value)
+			var hint string
+			if near := yamlguard.NearestKey(reflect.TypeFor[Catalog](), path); near != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			return fmt.Errorf("%s:%d:%d: %s: unknown field %q%s", name, tk.Position.Line, tk.Position.Column, path, tk.Value, hint)
 		}
 	}
 	// A value of the wrong type: its key's path and what belongs there.

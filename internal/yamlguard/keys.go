@@ -1,12 +1,16 @@
 package yamlguard
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/inferbench/inferbench/internal/typo"
 )
 
 // FirstUnknownKey returns the first key, in the order of the file, that a
@@ -32,6 +36,38 @@ func FirstUnknownKey(n ast.Node, t reflect.Type, schema func(reflect.Type) refle
 		return key == nil
 	})
 	return key, path
+}
+
+// NearestKey is the key of the mapping at path's parent (path as
+// FirstUnknownKey gives it) within two edits of path's last key
+// (typo.Nearest), "" when none is: the "did you mean" of an unknown key in
+// a file whose keys are t's.
+func NearestKey(t reflect.Type, path string) string {
+	i := strings.LastIndexByte(path, '.')
+	parent, key := "", path
+	if i >= 0 {
+		parent, key = path[:i], path[i+1:]
+	}
+	t = deref(t)
+	for seg := range strings.SplitSeq(parent, ".") {
+		name, _, _ := strings.Cut(seg, "[")
+		if name != "" {
+			if t == nil || t.Kind() != reflect.Struct {
+				return ""
+			}
+			t = deref(keysOf(t)[name])
+		}
+		for range strings.Count(seg, "[") { // gpus[2]: an element of the list
+			if t == nil || t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+				return ""
+			}
+			t = deref(t.Elem())
+		}
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return ""
+	}
+	return typo.Nearest(key, slices.Collect(maps.Keys(keysOf(t))))
 }
 
 // Unwrap returns the node n's tags and anchors stand for: n itself when it

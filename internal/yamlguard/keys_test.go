@@ -54,6 +54,21 @@ func TestFirstUnknownKey(t *testing.T) {
 	}
 }
 
+// TestNearestKey: the known key of the unknown key's mapping within two
+// edits of it, through structs, lists and inline structs; none for a key
+// far from every known one, or under a free-form map.
+func TestNearestKey(t *testing.T) {
+	typ := reflect.TypeFor[outer]()
+	for path, want := range map[string]string{
+		"nmae": "name", "inner.aa": "a", "list[3].bb": "b", "shred": "shared",
+		"zzzzzz": "", "free.x": "", "name.x": "", "list[0][1].a": "",
+	} {
+		if got := NearestKey(typ, path); got != want {
+			t.Errorf("NearestKey(%q) = %q; want %q", path, got, want)
+		}
+	}
+}
+
 // TestFirstUnknownKeySchema: a schema function maps a type with its own
 // decoding to the type that lists its keys.
 func TestFirstUnknownKeySchema(t *testing.T) {
