@@ -153,15 +153,8 @@ func plainDue(now, last time.Time, interval, refresh time.Duration) bool {
 // draw writes one frame: the new result lines, and the live lines (tty:
 // always, in place; plain: when plainLive). final clears the live lines.
 func (p *Progress) draw(plainLive, final bool) error {
-	snap := p.s.Snapshot()
-	f := Render(&snap, p.width(), p.tty)
-	p.mu.Lock()
+	f := p.begin()
 	defer p.mu.Unlock()
-	p.buf.Reset()
-	if p.tty {
-		p.eraseLive()
-	}
-	p.writeResults(f.Results)
 	switch {
 	case final:
 		p.live = nil
@@ -177,6 +170,22 @@ func (p *Progress) draw(plainLive, final bool) error {
 	}
 	_, err := p.w.Write(p.buf.Bytes())
 	return err
+}
+
+// begin starts a write of what the State holds now: it renders it, locks
+// p.mu (the caller unlocks it) and leaves in the buffer the erasing of the
+// live lines on a terminal, then the result lines not written yet, which
+// go before anything else written.
+func (p *Progress) begin() Frame {
+	snap := p.s.Snapshot()
+	f := Render(&snap, p.width(), p.tty)
+	p.mu.Lock()
+	p.buf.Reset()
+	if p.tty {
+		p.eraseLive()
+	}
+	p.writeResults(f.Results)
+	return f
 }
 
 // eraseLive moves the cursor up over the live lines on screen and clears
@@ -221,15 +230,8 @@ func (w progressWriter) Write(b []byte) (int, error) {
 	// not the last frame's: a message often says what changed (the first
 	// Ctrl-C's "stopping" replaces the ETA), and the last frame would show
 	// the old line until the next refresh.
-	snap := p.s.Snapshot()
-	f := Render(&snap, p.width(), p.tty)
-	p.mu.Lock()
+	f := p.begin()
 	defer p.mu.Unlock()
-	p.buf.Reset()
-	if p.tty {
-		p.eraseLive()
-	}
-	p.writeResults(f.Results)
 	p.buf.Write(b)
 	if p.tty && len(p.live) > 0 {
 		p.live = f.Live
