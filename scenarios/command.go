@@ -16,14 +16,7 @@ import (
 // OpenChecked opens a shipped scenario or a file (Open) and checks its
 // target kind against kinds.
 func OpenChecked(ref string, kinds []string) (*Scenario, error) {
-	s, err := Open(ref)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.CheckKind(kinds); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return open(ref, kinds)
 }
 
 // WriteList writes one line per shipped scenario: name, description.

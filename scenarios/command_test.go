@@ -56,3 +56,22 @@ func TestOpenSymlinkLoopSaysSo(t *testing.T) {
 		t.Errorf("Open(absent name) = %v; want neither a shipped scenario nor a file", err)
 	}
 }
+
+// TestValidateFilesSaysTheKindWithTheRest: an unknown kind is said with
+// the file's other mistakes, in the file's order (it was said only once
+// the rest was fixed).
+func TestValidateFilesSaysTheKindWithTheRest(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(f, []byte("name: s\ntarget: {kind: vlm}\nload:\n  concurrency: -3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := ValidateFiles(&out, []string{f}, []string{"openai", "vllm"}); err == nil {
+		t.Fatal("a bad file validated")
+	}
+	want := f + `:2:16: target.kind: unknown kind "vlm" (did you mean "vllm"?)` + "\n" +
+		f + ":4:16: load.concurrency: must be between 1 and 100000, got -3\n"
+	if out.String() != want {
+		t.Errorf("validate wrote\n%s\nwant\n%s", out.String(), want)
+	}
+}

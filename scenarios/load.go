@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -127,7 +128,12 @@ func (s *source) errorf(path, format string, args ...any) *Error {
 // *Error, or several joined by errors.Join; decoding stops at the first
 // error, validation reports them all. Defaults are not applied (see
 // ApplyDefaults): the scenario is what the file says.
-func Load(name string, data []byte) (*Scenario, error) {
+func Load(name string, data []byte) (*Scenario, error) { return load(name, data, nil) }
+
+// load is Load, and, with kinds, CheckKind among the other checks: a file
+// with an unknown kind and other mistakes is told of them all at once (the
+// kind was said only once the rest was fixed).
+func load(name string, data []byte, kinds []string) (*Scenario, error) {
 	src := &source{file: name, dir: filepath.Dir(name), vals: map[string]position{}, at: map[position]string{}}
 	if name == "" {
 		src.dir = ""
@@ -148,6 +154,20 @@ func Load(name string, data []byte) (*Scenario, error) {
 			errs = append(errs, e)
 		}
 	}
+	if kinds != nil {
+		if err := s.CheckKind(kinds); err != nil {
+			// In its place in the file, among the others.
+			errs = append(errs, err)
+			slices.SortStableFunc(errs, func(a, b error) int {
+				ea, oka := a.(*Error)
+				eb, okb := b.(*Error)
+				if !oka || !okb {
+					return 0
+				}
+				return cmp.Or(cmp.Compare(ea.Line, eb.Line), cmp.Compare(ea.Column, eb.Column))
+			})
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -164,12 +184,14 @@ func unjoin(err error) []error {
 
 // LoadFile reads and loads the scenario file at path (see Load). A file
 // that cannot be read is reported as the wrapped *fs.PathError.
-func LoadFile(path string) (*Scenario, error) {
+func LoadFile(path string) (*Scenario, error) { return loadFile(path, nil) }
+
+func loadFile(path string, kinds []string) (*Scenario, error) {
 	data, err := yamlguard.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
-	return Load(path, data)
+	return load(path, data, kinds)
 }
 
 // decode parses data into a Scenario, recording where each value was.
