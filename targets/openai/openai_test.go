@@ -424,12 +424,7 @@ func TestTransportErrorMidBody(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := "127.0.0.1:1" // nothing listens on port 1, nor can a test's port 0 be it
 	r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: "http://" + addr}}, targets.Request{})
 	if got := loadgen.Classify(r.Err); got != rundir.Connection {
 		t.Errorf("class %q, want connection (err %v)", got, r.Err)

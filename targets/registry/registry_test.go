@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -102,17 +103,17 @@ func TestOptionsRedactKey(t *testing.T) {
 // "openai: …"). Bedrock and Vertex are left out: they sign with cloud
 // credentials before sending, and their adapters are their kinds' own.
 func TestErrorsNameTheKind(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + l.Addr().String()
-	l.Close()
+	// A client that cannot dial: a port listened on and closed was taken
+	// by another package's test server, run at the same time, which then
+	// answered these requests.
+	refused := &http.Client{Transport: &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+		return nil, errors.New("connect: connection refused")
+	}}}
 	for _, kind := range registry.Kinds() {
 		if kind == "bedrock" || kind == "vertex" {
 			continue
 		}
-		tg, err := registry.New(kind, registry.Options{URL: closed, APIKey: "sk-test-0"})
+		tg, err := registry.New(kind, registry.Options{URL: "http://127.0.0.1:9", APIKey: "sk-test-0", Client: refused})
 		if err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
