@@ -92,7 +92,7 @@ func strictError(name string, body ast.Node, err error) error {
 		if k, path := yamlguard.FirstUnknownKey(body, reflect.TypeFor[Catalog](), nil); k != nil {
 			tk := k.GetToken()
 			var hint string
-			if near := yamlguard.NearestKey(reflect.TypeFor[Catalog](), path); near != "" {
+			if near := yamlguard.NearestKey(reflect.TypeFor[Catalog](), nil, path); near != "" {
 				hint = fmt.Sprintf(" (did you mean %q?)", near)
 			}
 			return fmt.Errorf("%s:%d:%d: %s: unknown field %q%s", name, tk.Position.Line, tk.Position.Column, path, tk.Value, hint)

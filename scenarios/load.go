@@ -458,36 +458,7 @@ func schemaType(t reflect.Type) reflect.Type {
 // knownKeys returns the keys the schema allows in the mapping at path
 // (a path without list indexes), nil when it does not know the path.
 func knownKeys(path string) []string {
-	t := reflect.TypeFor[Scenario]()
-	mappingType := func(t reflect.Type) reflect.Type {
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		return schemaType(t)
-	}
-	var segs []string
-	if path != "" {
-		segs = strings.Split(path, ".")
-	}
-	for _, seg := range segs {
-		found := false
-		for f := range t.Fields() {
-			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name == seg {
-				t, found = mappingType(f.Type), true
-				break
-			}
-		}
-		if !found || t.Kind() != reflect.Struct {
-			return nil
-		}
-	}
-	var keys []string
-	for f := range t.Fields() {
-		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" {
-			keys = append(keys, name)
-		}
-	}
-	return keys
+	return yamlguard.KeysAt(reflect.TypeFor[Scenario](), schemaType, path)
 }
 
 // readLengths reads the length lists of the empirical distributions and

@@ -1,9 +1,7 @@
 package yamlguard
 
 import (
-	"maps"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -38,36 +36,53 @@ func FirstUnknownKey(n ast.Node, t reflect.Type, schema func(reflect.Type) refle
 	return key, path
 }
 
-// NearestKey is the key of the mapping at path's parent (path as
-// FirstUnknownKey gives it) within two edits of path's last key
-// (typo.Nearest), "" when none is: the "did you mean" of an unknown key in
-// a file whose keys are t's.
-func NearestKey(t reflect.Type, path string) string {
-	i := strings.LastIndexByte(path, '.')
-	parent, key := "", path
-	if i >= 0 {
-		parent, key = path[:i], path[i+1:]
-	}
-	t = deref(t)
-	for seg := range strings.SplitSeq(parent, ".") {
-		name, _, _ := strings.Cut(seg, "[")
-		if name != "" {
-			if t == nil || t.Kind() != reflect.Struct {
-				return ""
-			}
-			t = deref(keysOf(t)[name])
+// KeysAt returns the keys of the mapping at path ("gpus[2].offers", "" for
+// the top) in a file whose keys are t's, in the order of t's fields, as
+// FirstUnknownKey matches them (schema is its too); nil when path leads to
+// no mapping of known keys. The "did you mean" of an unknown key is the
+// nearest of its parent's (NearestKey; scenarios' misplaced keys).
+func KeysAt(t reflect.Type, schema func(reflect.Type) reflect.Type, path string) []string {
+	mapping := func(t reflect.Type) reflect.Type {
+		if t = deref(t); t != nil && schema != nil {
+			t = deref(schema(t))
 		}
-		for range strings.Count(seg, "[") { // gpus[2]: an element of the list
-			if t == nil || t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
-				return ""
+		return t
+	}
+	t = mapping(t)
+	if path != "" {
+		for seg := range strings.SplitSeq(path, ".") {
+			name, _, _ := strings.Cut(seg, "[")
+			if name != "" {
+				if t == nil || t.Kind() != reflect.Struct {
+					return nil
+				}
+				t = mapping(keysOf(t)[name])
 			}
-			t = deref(t.Elem())
+			for range strings.Count(seg, "[") { // gpus[2]: an element of the list
+				if t == nil || t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+					return nil
+				}
+				t = mapping(t.Elem())
+			}
 		}
 	}
 	if t == nil || t.Kind() != reflect.Struct {
-		return ""
+		return nil
 	}
-	return typo.Nearest(key, slices.Collect(maps.Keys(keysOf(t))))
+	var keys []string
+	eachKey(t, func(name string, _ reflect.Type) { keys = append(keys, name) })
+	return keys
+}
+
+// NearestKey is the key of the mapping at path's parent (path as
+// FirstUnknownKey gives it) within two edits of path's last key
+// (typo.Nearest), "" when none is.
+func NearestKey(t reflect.Type, schema func(reflect.Type) reflect.Type, path string) string {
+	parent, key := "", path
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		parent, key = path[:i], path[i+1:]
+	}
+	return typo.Nearest(key, KeysAt(t, schema, parent))
 }
 
 // Unwrap returns the node n's tags and anchors stand for: n itself when it
@@ -166,25 +181,31 @@ func Pairs(n ast.Node) ([]*ast.MappingValueNode, bool) {
 // keysOf returns the keys of struct type t and the type of each.
 func keysOf(t reflect.Type) map[string]reflect.Type {
 	keys := map[string]reflect.Type{}
-	for f := range t.Fields() {
-		tag := f.Tag.Get("yaml")
+	eachKey(t, func(name string, ft reflect.Type) { keys[name] = ft })
+	return keys
+}
+
+// eachKey calls f with each key of struct type t and its type, in the order
+// of t's fields: the yaml tag's name, else the json tag's, else the field
+// name in lower case; "-" and unexported fields are not keys; an ",inline"
+// struct's keys stand in its place.
+func eachKey(t reflect.Type, f func(name string, ft reflect.Type)) {
+	for fd := range t.Fields() {
+		tag := fd.Tag.Get("yaml")
 		if tag == "" {
-			tag = f.Tag.Get("json")
+			tag = fd.Tag.Get("json")
 		}
-		if (f.PkgPath != "" && !f.Anonymous) || tag == "-" {
+		if (fd.PkgPath != "" && !fd.Anonymous) || tag == "-" {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		if strings.Contains(","+opts+",", ",inline,") && deref(f.Type).Kind() == reflect.Struct {
-			for k, ft := range keysOf(deref(f.Type)) {
-				keys[k] = ft
-			}
+		if strings.Contains(","+opts+",", ",inline,") && deref(fd.Type).Kind() == reflect.Struct {
+			eachKey(deref(fd.Type), f)
 			continue
 		}
 		if name == "" {
-			name = strings.ToLower(f.Name)
+			name = strings.ToLower(fd.Name)
 		}
-		keys[name] = f.Type
+		f(name, fd.Type)
 	}
-	return keys
 }

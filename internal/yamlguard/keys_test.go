@@ -63,8 +63,22 @@ func TestNearestKey(t *testing.T) {
 		"nmae": "name", "inner.aa": "a", "list[3].bb": "b", "shred": "shared",
 		"zzzzzz": "", "free.x": "", "name.x": "", "list[0][1].a": "",
 	} {
-		if got := NearestKey(typ, path); got != want {
+		if got := NearestKey(typ, nil, path); got != want {
 			t.Errorf("NearestKey(%q) = %q; want %q", path, got, want)
+		}
+	}
+}
+
+// TestKeysAt: the keys of the mapping at a path, in field order, inline
+// structs' in place; through lists; none where the path leads to no struct.
+func TestKeysAt(t *testing.T) {
+	typ := reflect.TypeFor[outer]()
+	for path, want := range map[string][]string{
+		"": {"name", "inner", "list", "free", "plain", "shared"}, "inner": {"a", "b"}, "list[4]": {"a", "b"},
+		"free": nil, "name": nil, "nope": nil,
+	} {
+		if got := KeysAt(typ, nil, path); !slices.Equal(got, want) {
+			t.Errorf("KeysAt(%q) = %q; want %q", path, got, want)
 		}
 	}
 }
