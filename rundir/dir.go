@@ -20,6 +20,11 @@ import (
 // writes outside its directory, whatever links a careless or hostile user
 // left in it.
 
+// ErrOutTaken is what Create's refusals of an --out directory wrap
+// (*HoldsRunError, *NotEmptyError): a mistake the user fixes with another
+// directory, not a failure of the disk.
+var ErrOutTaken = errors.New("--out is taken")
+
 // HoldsRunError is Create's refusal of a directory that already holds (part
 // of) a run.
 type HoldsRunError struct {
@@ -30,14 +35,18 @@ func (e *HoldsRunError) Error() string {
 	return fmt.Sprintf("%s already holds a run (%s): choose another --out, or --force to replace it", e.Dir, e.File)
 }
 
+func (e *HoldsRunError) Unwrap() error { return ErrOutTaken }
+
 // NotEmptyError is the refusal of an output directory that holds files
 // and none of what would be written there: a home directory, a source
 // tree, /etc through a link. Names are the first of them, N how many.
 type NotEmptyError struct {
-	Dir, Holds string // Holds: what it does not hold ("a run", "a report")
+	Dir, Holds string // Holds: what it holds none of ("run", "report")
 	Names      []string
 	N          int
 }
+
+func (e *NotEmptyError) Unwrap() error { return ErrOutTaken }
 
 func (e *NotEmptyError) Error() string {
 	names := strings.Join(e.Names, ", ")

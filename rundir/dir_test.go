@@ -15,7 +15,7 @@ func TestCreateGuards(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, RecordsFile), []byte("{}\n"), 0o644)
 	var he *HoldsRunError
-	if err := Create(dir, false); !errors.As(err, &he) || he.File != RecordsFile || !strings.Contains(err.Error(), "--force") {
+	if err := Create(dir, false); !errors.As(err, &he) || !errors.Is(err, ErrOutTaken) || he.File != RecordsFile || !strings.Contains(err.Error(), "--force") {
 		t.Errorf("Create(existing) = %v; want a HoldsRunError naming --force", err)
 	}
 	if err := Create(dir, true); err != nil {
@@ -286,7 +286,7 @@ func TestOutRefusesOtherFiles(t *testing.T) {
 		for _, force := range []bool{false, true} {
 			var ne *NotEmptyError
 			err := Create(dir, force)
-			if !errors.As(err, &ne) || err.Error() != "--out "+dir+" is not empty and holds no run (a.txt, b.txt, c.txt and 1 more): name a new or empty directory" {
+			if !errors.As(err, &ne) || !errors.Is(err, ErrOutTaken) || err.Error() != "--out "+dir+" is not empty and holds no run (a.txt, b.txt, c.txt and 1 more): name a new or empty directory" {
 				t.Errorf("Create(%s, force %v) = %v; want a NotEmptyError", dir, force, err)
 			}
 		}

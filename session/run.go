@@ -103,8 +103,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		return nil, err
 	}
 	if err := rundir.Create(o.Out, o.Force); err != nil {
-		_, holds := errors.AsType[*rundir.HoldsRunError](err)
-		if _, full := errors.AsType[*rundir.NotEmptyError](err); holds || full {
+		if errors.Is(err, rundir.ErrOutTaken) {
 			return nil, &InputError{Err: err}
 		}
 		return nil, err

@@ -186,3 +186,17 @@ func TestTargetFlagsNamedInErrors(t *testing.T) {
 	}
 	checkUsageError(t, `k.yaml:3:9: target.kind: unknown kind "olama"`, append(base, "--scenario", file)...)
 }
+
+// TestRunRefusesABusyOut: run into a directory that holds other files and
+// no run is a usage error (exit 2), before anything is sent; the files stay.
+func TestRunRefusesABusyOut(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	checkUsageError(t, "--out "+dir+" is not empty and holds no run (notes.txt): name a new or empty directory",
+		"run", "--url", "http://127.0.0.1:1", "--model", "m", "--out", dir)
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the refused directory holds %d entries; want its one", len(entries))
+	}
+}

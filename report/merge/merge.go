@@ -242,9 +242,9 @@ func createOut(out string, inputs []string) error {
 	}
 	if err := rundir.Create(out, false); err != nil {
 		if he, ok := errors.AsType[*rundir.HoldsRunError](err); ok {
-			return refuse("%s already holds a run (%s): choose another --out", out, he.File)
+			return refuse("%s already holds a run (%s): choose another --out", out, he.File) // merge has no --force
 		}
-		if _, ok := errors.AsType[*rundir.NotEmptyError](err); ok {
+		if errors.Is(err, rundir.ErrOutTaken) {
 			return refuse("%v", err)
 		}
 		return err
