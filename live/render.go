@@ -108,17 +108,17 @@ func cut(line string, width int, tty bool) string {
 // reasons of a failed SLO, and the note if asked.
 func resultLine(r *Result, reasons int, note bool) string {
 	ttft, tpot := "-", "-"
-	thin := func(s string, thin bool) string {
+	mark := func(thin bool) string {
 		if thin {
-			return s + report.SmallSampleMark
+			return report.SmallSampleMark
 		}
-		return s
+		return ""
 	}
 	if r.HasTTFT {
-		ttft = thin(fmtMS(r.TTFTP95), r.TTFTThin)
+		ttft = fmtMS(r.TTFTP95) + mark(r.TTFTThin)
 	}
 	if r.HasTPOT {
-		tpot = thin(fmtMS(r.TPOTP95), r.TPOTThin)
+		tpot = fmtMS(r.TPOTP95) + mark(r.TPOTThin)
 	}
 	slo := "-"
 	switch r.SLO {

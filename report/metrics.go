@@ -85,9 +85,9 @@
 //     mock_cpu_slices_total and mock_cpu_s_total between the first and
 //     last good scrapes of the window. Absent where unknown (not Linux).
 //   - Client-bound: a level whose client CPU, scheduler latency p99, send
-//     lag p99 (of 100 sends or more), run-queue wait (mean and per CPU second together) or
-//     (closed loop, at least half its requests completed) streams in
-//     flight pass the Client* bounds below
+//     lag p99 (of 100 sends or more), run-queue wait (mean and per CPU
+//     second together) or (closed loop, at least half its requests
+//     completed) streams in flight pass the Client* bounds below
 //     (clientBoundReasons): its numbers describe the load generator, not
 //     the server.
 //   - Mock behind schedule (inferbench's mock engine only): the increase
@@ -528,10 +528,10 @@ const (
 	// run), which delays every timestamp by as much.
 	ClientSchedBoundMS = 5.0
 	// ClientSendLagBoundMS: send lag p99 against the schedule, judged on
-	// ClientSendLagMinSends sends or more. The p99 of fewer is their
-	// largest or next to it: one send a GC pause or a page fault held
-	// flagged a run (a live window of 30 sessions' turns read 11.4 ms where
-	// the level's 100 read 4.6 ms).
+	// ClientSendLagMinSends sends or more (calibrate's send-lag window
+	// expects as many). The p99 of fewer is their largest or next to it:
+	// one send a GC pause or a page fault held flagged a run (a live window
+	// of 30 sessions' turns read 11.4 ms where the level's 100 read 4.6 ms).
 	ClientSendLagBoundMS  = 5.0
 	ClientSendLagMinSends = 100
 	// ClientInFlightBound: closed loop, mean streams in flight as a share of

@@ -390,14 +390,18 @@ func decisionLine(d adaptive.Decision, wall time.Duration) string {
 	if d.Certain {
 		b.WriteString(", certain")
 	}
-	judged := fmt.Sprintf("; of the %d judged, ", d.Judged)
+	said := false // the judged count, before the first latency percentile
 	for _, e := range d.Latency {
-		if e.Name != "" {
-			fmt.Fprintf(&b, "%s%s", judged, e)
-			judged = "; "
+		switch {
+		case e.Name == "":
+		case !said:
+			fmt.Fprintf(&b, "; of the %d judged, %s", d.Judged, e)
+			said = true
+		default:
+			fmt.Fprintf(&b, "; %s", e)
 		}
 	}
-	if judged != "; " {
+	if !said {
 		fmt.Fprintf(&b, " (%d judged)", d.Judged)
 	}
 	if e := d.Throughput; e.Name != "" {

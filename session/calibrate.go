@@ -79,9 +79,6 @@ const (
 	// client takes as a slice: 80 MB, some 20 minutes at the client's
 	// ceiling.
 	maxSendLagArrivals = 10_000_000
-	// minSendLagRequests is the fewest requests the send-lag window may
-	// expect: a p99 rests on at least its 100 largest values' top one.
-	minSendLagRequests = 100
 	// maxBurst bounds the burst: each of its requests holds a connection
 	// of each client at once (open streams are tried up to 10,000).
 	maxBurst = 100_000
@@ -102,11 +99,12 @@ func (o *CalibrateOptions) Check() error {
 		return fmt.Errorf("--rate: at most %d requests per second and %d requests over --window, got %g over %v",
 			scenarios.MaxRate, maxSendLagArrivals, o.Rate, o.Window)
 	}
-	// A p99 of fewer values is their maximum; of none it printed 0.000 ms
-	// (a rate of 0.1 over the 3 s window sends nothing).
-	if n < minSendLagRequests {
+	// A p99 of fewer values is their maximum, the bound the client-bound
+	// verdict judges send lag by; of none it printed 0.000 ms (a rate of
+	// 0.1 over the 3 s window sends nothing).
+	if n < report.ClientSendLagMinSends {
 		return fmt.Errorf("--rate: the send lag's p99 needs at least %d requests over --window, got %g req/s over %v (%.3g): raise --rate or --window",
-			minSendLagRequests, o.Rate, o.Window, n)
+			report.ClientSendLagMinSends, o.Rate, o.Window, n)
 	}
 	if o.Burst < 0 || o.Burst > maxBurst {
 		return fmt.Errorf("--burst: want 0 (skip) to %d requests, got %d", maxBurst, o.Burst)
