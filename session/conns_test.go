@@ -104,6 +104,18 @@ func TestRunRecordsTheHTTPVersion(t *testing.T) {
 	}
 }
 
+// mockServer serves a mock of cfg for the test's lifetime.
+func mockServer(t *testing.T, cfg mock.Config) (*mock.Server, *httptest.Server) {
+	t.Helper()
+	m, err := mock.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	t.Cleanup(srv.Close)
+	return m, srv
+}
+
 // quietRun runs o against the vllm chat API at url, model m, with 4-token
 // prompts not counted by the server, no probe and no telemetry but the
 // client's, and returns its result; a run that fails fails the test.

@@ -3,7 +3,6 @@ package session
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,12 +99,7 @@ func (c countingTarget) Stream(ctx context.Context, req targets.Request, on func
 // target carries every request. A live.State fed beside it ends with the
 // summary's counts.
 func TestObserverSeesTheRun(t *testing.T) {
-	m, err := mock.New(mock.Config{OutputTokens: 4, TTFT: 2 * time.Millisecond, ITL: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
+	_, srv := mockServer(t, mock.Config{OutputTokens: 4, TTFT: 2 * time.Millisecond, ITL: time.Millisecond})
 	dir := filepath.Join(t.TempDir(), "run")
 	rec := newRecorder()
 	st := live.New(live.Options{})

@@ -16,12 +16,7 @@ import (
 // that can force it named); a kind that sends it, or a workload that does
 // not ask, is not.
 func TestUnforcedLengthWarned(t *testing.T) {
-	m, err := mock.New(mock.Config{OutputTokens: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(srv.Close)
+	_, srv := mockServer(t, mock.Config{OutputTokens: 2})
 	for _, c := range []struct {
 		kind      string
 		ignoreEOS bool

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,12 +16,7 @@ import (
 // is redacted in run.json — the target and the resolved scenario — and in
 // the lines the run says, while the requests still carry it.
 func TestRunJSONHidesURLSecrets(t *testing.T) {
-	m, err := mock.New(mock.Config{OutputTokens: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
+	_, srv := mockServer(t, mock.Config{OutputTokens: 2})
 	url := srv.URL + "?api_key=s3cr3t-value"
 	s := &scenarios.Scenario{Name: "x", Target: scenarios.Target{Kind: "vllm", URL: url, Model: "m", API: "chat"}}
 	dir := filepath.Join(t.TempDir(), "run")
@@ -57,12 +51,7 @@ func TestDiskFullSaysItOnce(t *testing.T) {
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("no /dev/full here")
 	}
-	m, err := mock.New(mock.Config{OutputTokens: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
+	_, srv := mockServer(t, mock.Config{OutputTokens: 2})
 	dir := filepath.Join(t.TempDir(), "run")
 	o := &Options{Kind: "vllm", URL: srv.URL, Model: "m", API: "chat", Concurrency: 2, Requests: 50, MaxTokens: 2, PromptTokens: 4,
 		Timeout: 10 * time.Second, Out: dir, GPUBackend: "none", ServerMetrics: "off", GPUInterval: 50 * time.Millisecond, NoProbe: true,

@@ -2,13 +2,11 @@ package session
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/scenarios"
 )
@@ -21,15 +19,10 @@ import (
 // level and the engine's prefix-cache counters.
 func runSessionsOnEngine(t *testing.T, noCache bool) (*report.Level, int64, int64) {
 	t.Helper()
-	m, err := mock.New(mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", NoPrefixCache: noCache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
-	s := &scenarios.Scenario{Name: "x", Target: scenarios.Target{Kind: "vllm", URL: srv.URL, Model: "llama-3-8b", API: "chat"},
+	m, url := engineServer(t, noCache)
+	s := &scenarios.Scenario{Name: "x", Target: scenarios.Target{Kind: "vllm", URL: url, Model: "llama-3-8b", API: "chat"},
 		Workload: scenarios.Workload{Turns: scenarios.Fixed(4)}}
-	o := &Options{Kind: "vllm", URL: srv.URL, Model: "llama-3-8b", API: "chat", Concurrency: 4, Requests: 32, MaxTokens: 32,
+	o := &Options{Kind: "vllm", URL: url, Model: "llama-3-8b", API: "chat", Concurrency: 4, Requests: 32, MaxTokens: 32,
 		PromptTokens: 40, IgnoreEOS: true, Timeout: 30 * time.Second, Out: filepath.Join(t.TempDir(), "run"), GPUBackend: "none",
 		ServerMetrics: "off", GPUInterval: 50 * time.Millisecond, Scenario: s, NoProbe: true}
 	o.Sessions = sessionsFrom(s, nil)

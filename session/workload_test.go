@@ -1,7 +1,6 @@
 package session
 
 import (
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,12 +17,7 @@ import (
 // test's lifetime.
 func engineServer(t *testing.T, noCache bool) (*mock.Server, string) {
 	t.Helper()
-	m, err := mock.New(mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", NoPrefixCache: noCache})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	t.Cleanup(srv.Close)
+	m, srv := mockServer(t, mock.Config{GPU: "h100-sxm", Model: "llama-3-8b", NoPrefixCache: noCache})
 	return m, srv.URL
 }
 
@@ -140,12 +134,7 @@ func TestAgentPrefixScenarioOnTheMock(t *testing.T) {
 // server's count; every turn records the session's group; later turns
 // resend it (the server counts more); run.json says what was sized.
 func TestSessionsWithSharedPrefixAndServerSizing(t *testing.T) {
-	m, err := mock.New(mock.Config{OutputTokens: 4, TTFT: time.Millisecond, ITL: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m)
-	defer srv.Close()
+	_, srv := mockServer(t, mock.Config{OutputTokens: 4, TTFT: time.Millisecond, ITL: time.Millisecond})
 	s := &scenarios.Scenario{Name: "x", Workload: scenarios.Workload{Turns: scenarios.Fixed(3)}}
 	o := &Options{Kind: "vllm", URL: srv.URL, Model: "m", API: "chat", Concurrency: 2, Requests: 12, MaxTokens: 4,
 		PromptTokens: 50, SharedPrefixTokens: 1000, PrefixGroups: 3, PromptSizing: SizingServer, Seed: 3, PromptSeed: 3,
