@@ -97,24 +97,33 @@ func checkSessions(t *testing.T, ct *chatTarget, recs []*rundir.Record, sessions
 	}
 }
 
+// runSessions runs the session workload (sessionWorkload) against ct with
+// opts, and returns the runner's result and its records.
+func runSessions(t *testing.T, ct targets.Target, opts ...Option) (Result, []*rundir.Record) {
+	t.Helper()
+	r, err := New(ct, sessionWorkload(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	res, err := run(t.Context(), r, c.add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, c.recs
+}
+
 // TestSessionsClosedLoop: 2 workers, 12 requests of 3-turn sessions are
 // exactly 4 whole sessions, each sent in order with the replies received.
 func TestSessionsClosedLoop(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ct := &chatTarget{failAt: -1}
-		r, err := New(ct, sessionWorkload(), Concurrency(2), Requests(12), Level(2, 100))
-		if err != nil {
-			t.Fatal(err)
+		_, recs := runSessions(t, ct, Concurrency(2), Requests(12), Level(2, 100))
+		if len(recs) != 12 {
+			t.Fatalf("%d records, want 12", len(recs))
 		}
-		var c collect
-		if _, err := run(t.Context(), r, c.add); err != nil {
-			t.Fatal(err)
-		}
-		if len(c.recs) != 12 {
-			t.Fatalf("%d records, want 12", len(c.recs))
-		}
-		checkSessions(t, ct, c.recs, 4)
-		for _, rec := range c.recs {
+		checkSessions(t, ct, recs, 4)
+		for _, rec := range recs {
 			if rec.Session < 100 || rec.Session > 103 {
 				t.Errorf("session id %d, want 100–103 (the level's first id + its ordinal)", rec.Session)
 			}
@@ -130,19 +139,11 @@ func TestSessionsClosedLoop(t *testing.T) {
 func TestSessionsOpenLoop(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ct := &chatTarget{failAt: -1}
-		r, err := New(ct, sessionWorkload(), Rate(0.1, ArrivalConstant, 1), Requests(9), MaxConcurrency(4))
-		if err != nil {
-			t.Fatal(err)
+		res, recs := runSessions(t, ct, Rate(0.1, ArrivalConstant, 1), Requests(9), MaxConcurrency(4))
+		if res.Sent != 9 || len(recs) != 9 {
+			t.Fatalf("sent %d, recorded %d; want 9", res.Sent, len(recs))
 		}
-		var c collect
-		res, err := run(t.Context(), r, c.add)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Sent != 9 || len(c.recs) != 9 {
-			t.Fatalf("sent %d, recorded %d; want 9", res.Sent, len(c.recs))
-		}
-		checkSessions(t, ct, c.recs, 3)
+		checkSessions(t, ct, recs, 3)
 	})
 }
 
@@ -151,16 +152,9 @@ func TestSessionsOpenLoop(t *testing.T) {
 func TestSessionEndsOnFailure(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ct := &chatTarget{failAt: 1} // session 0's turn 2
-		r, err := New(ct, sessionWorkload(), Concurrency(1), Requests(5))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c collect
-		if _, err := run(t.Context(), r, c.add); err != nil {
-			t.Fatal(err)
-		}
+		_, recs := runSessions(t, ct, Concurrency(1), Requests(5))
 		var got []string
-		for _, rec := range c.recs {
+		for _, rec := range recs {
 			got = append(got, fmt.Sprintf("%d/%d/%v", rec.Session, rec.Turn, rec.OK))
 		}
 		want := []string{"0/1/true", "0/2/false", "1/1/true", "1/2/true", "1/3/true"}
@@ -191,17 +185,9 @@ func TestSessionsAreWhole(t *testing.T) {
 	} {
 		synctest.Test(t, func(t *testing.T) {
 			ct := &chatTarget{failAt: c.failAt}
-			r, err := New(ct, sessionWorkload(), c.opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var col collect
-			res, err := run(t.Context(), r, col.add)
-			if err != nil {
-				t.Fatal(err)
-			}
+			res, recs := runSessions(t, ct, c.opts...)
 			turns := map[uint64]int{}
-			for _, rec := range col.recs {
+			for _, rec := range recs {
 				turns[rec.Session]++
 			}
 			var got []string
@@ -246,20 +232,12 @@ func BenchmarkSessionWorkload(b *testing.B) {
 func TestSessionsAutoSpreadProbe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ct := &chatTarget{failAt: -1}
-		r, err := New(ct, sessionWorkload(), Concurrency(2), Requests(6), Spread(AutoSpread))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c collect
-		res, err := run(t.Context(), r, c.add)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Spread != 10*time.Millisecond || len(c.recs) != 7 {
-			t.Fatalf("spread %s, %d records; want 10ms (one request), 7 (the probe and 6)", res.Spread, len(c.recs))
+		res, recs := runSessions(t, ct, Concurrency(2), Requests(6), Spread(AutoSpread))
+		if res.Spread != 10*time.Millisecond || len(recs) != 7 {
+			t.Fatalf("spread %s, %d records; want 10ms (one request), 7 (the probe and 6)", res.Spread, len(recs))
 		}
 		var got []string
-		for _, rec := range c.recs {
+		for _, rec := range recs {
 			got = append(got, fmt.Sprintf("%d:%s:w%d/s%d/t%d@%dms", rec.ID, rec.Stage, rec.Worker, rec.Session, rec.Turn, rec.SentNS/1e6))
 		}
 		want := []string{"6:probe:w0/s0/t0@0ms", "0:measure:w0/s0/t1@10ms", "1:measure:w1/s1/t1@15ms", "2:measure:w0/s0/t2@2020ms",
@@ -274,24 +252,16 @@ func TestSessionsAutoSpreadProbe(t *testing.T) {
 // its request ids, so two shards' sessions never share an id once merged.
 func TestSessionsSharded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r, err := New(&chatTarget{failAt: -1}, sessionWorkload(), Concurrency(4), Requests(12),
-			Shard(rundir.Shard{Index: 1, Count: 2}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c collect
-		if _, err := run(t.Context(), r, c.add); err != nil {
-			t.Fatal(err)
-		}
+		_, recs := runSessions(t, &chatTarget{failAt: -1}, Concurrency(4), Requests(12), Shard(rundir.Shard{Index: 1, Count: 2}))
 		sessions := map[uint64]int{}
-		for _, rec := range c.recs {
+		for _, rec := range recs {
 			sessions[rec.Session]++
 			if rec.Session%2 != 1 || rec.ID%2 != 1 {
 				t.Errorf("record %d of session %d: want both ≡ 1 mod 2", rec.ID, rec.Session)
 			}
 		}
-		if len(c.recs) != 6 || len(sessions) != 2 {
-			t.Errorf("%d records in %d sessions; want this shard's 6 in 2", len(c.recs), len(sessions))
+		if len(recs) != 6 || len(sessions) != 2 {
+			t.Errorf("%d records in %d sessions; want this shard's 6 in 2", len(recs), len(sessions))
 		}
 	})
 }
