@@ -156,18 +156,18 @@ func load(name string, data []byte, kinds []string) (*Scenario, error) {
 	}
 	if kinds != nil {
 		if err := s.CheckKind(kinds); err != nil {
-			// In its place in the file, among the others.
 			errs = append(errs, err)
-			slices.SortStableFunc(errs, func(a, b error) int {
-				ea, oka := a.(*Error)
-				eb, okb := b.(*Error)
-				if !oka || !okb {
-					return 0
-				}
-				return cmp.Or(cmp.Compare(ea.Line, eb.Line), cmp.Compare(ea.Column, eb.Column))
-			})
 		}
 	}
+	// In the file's order, as its reader fixes them.
+	slices.SortStableFunc(errs, func(a, b error) int {
+		ea, oka := a.(*Error)
+		eb, okb := b.(*Error)
+		if !oka || !okb {
+			return 0
+		}
+		return cmp.Or(cmp.Compare(ea.Line, eb.Line), cmp.Compare(ea.Column, eb.Column))
+	})
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
