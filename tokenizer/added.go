@@ -46,7 +46,8 @@ func newMatcher(toks []*addedToken, pattern func(*addedToken) string) *matcher {
 
 func (m *matcher) empty() bool { return len(m.pattern) == 0 }
 
-// segment is a stretch of the input: an added token (id ≥ 0) or text.
+// segment is a stretch of the input: an added token (id ≥ 0) or text, never
+// empty.
 type segment struct {
 	s     string
 	id    int32
@@ -56,8 +57,11 @@ type segment struct {
 // split cuts s around the added tokens found in it (AddedVocabulary::
 // find_matches): a single_word token must not touch a word character on
 // either side; lstrip and rstrip take the white space beside the token
-// into it.
+// into it. An empty s gives no segment.
 func (m *matcher) split(s string, first bool, out []segment) []segment {
+	if s == "" {
+		return out
+	}
 	if m == nil || m.empty() {
 		return append(out, segment{s: s, id: -1, first: first})
 	}
@@ -104,7 +108,7 @@ func (m *matcher) split(s string, first bool, out []segment) []segment {
 		startOff = stop
 		i = stop
 	}
-	if startOff < len(s) || len(s) == 0 {
+	if startOff < len(s) {
 		out = append(out, segment{s: s[startOff:], id: -1, first: first && startOff == 0})
 	}
 	return out

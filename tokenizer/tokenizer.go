@@ -256,9 +256,6 @@ func (t *Tokenizer) encode(text string, addSpecial bool, sc *encodeScratch, ids 
 			ids = append(ids, seg.id)
 			continue
 		}
-		if seg.s == "" {
-			continue
-		}
 		s := seg.s
 		if t.norm != nil {
 			s = t.norm.normalize(s)
@@ -267,9 +264,6 @@ func (t *Tokenizer) encode(text string, addSpecial bool, sc *encodeScratch, ids 
 		for _, seg2 := range sc.segs2 {
 			if seg2.id >= 0 {
 				ids = append(ids, seg2.id)
-				continue
-			}
-			if seg2.s == "" {
 				continue
 			}
 			p := piece{s: seg2.s, first: seg2.first}
