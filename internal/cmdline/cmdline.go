@@ -10,6 +10,7 @@ package cmdline
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -246,21 +247,18 @@ func Dashed(name string) string {
 }
 
 // unrequire clears a flag's Required, so that the command's own check
-// (checkValues) says what is missing in one line.
+// (checkValues) says what is missing in one line. urfave/cli v2 reads
+// Required through an interface but offers no way to set it; every flag
+// type is a pointer to a struct with that bool field, so it is set by
+// name (a switch over the types missed those it did not list, whose
+// Required then stayed and gave urfave's own multi-line error).
 func unrequire(f cli.Flag) {
-	switch f := f.(type) {
-	case *cli.StringFlag:
-		f.Required = false
-	case *cli.IntFlag:
-		f.Required = false
-	case *cli.Float64Flag:
-		f.Required = false
-	case *cli.BoolFlag:
-		f.Required = false
-	case *cli.DurationFlag:
-		f.Required = false
-	case *cli.StringSliceFlag:
-		f.Required = false
+	v := reflect.ValueOf(f)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	if r := v.Elem().FieldByName("Required"); r.Kind() == reflect.Bool && r.CanSet() {
+		r.SetBool(false)
 	}
 }
 

@@ -107,3 +107,34 @@ func TestNoArgs(t *testing.T) {
 		t.Errorf("NoFlagArgs: %v", got[1])
 	}
 }
+
+// TestUnrequireEveryFlagType: the one-line "is required" check takes over
+// from urfave's own for every flag type, not just those cmd/inferbench
+// uses today; a required flag of a type unrequire missed kept urfave's
+// multi-line "Required flag … not set".
+func TestUnrequireEveryFlagType(t *testing.T) {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "a", Required: true}, &cli.IntFlag{Name: "b", Required: true},
+		&cli.Int64Flag{Name: "c", Required: true}, &cli.UintFlag{Name: "d", Required: true},
+		&cli.Uint64Flag{Name: "e", Required: true}, &cli.Float64Flag{Name: "f", Required: true},
+		&cli.BoolFlag{Name: "g", Required: true}, &cli.DurationFlag{Name: "h", Required: true},
+		&cli.StringSliceFlag{Name: "i", Required: true}, &cli.IntSliceFlag{Name: "j", Required: true},
+		&cli.Float64SliceFlag{Name: "k", Required: true}, &cli.PathFlag{Name: "l", Required: true},
+		&cli.GenericFlag{Name: "m", Required: true, Value: &cli.StringSlice{}},
+		&cli.TimestampFlag{Name: "n", Required: true, Layout: "2006-01-02"},
+	}
+	for _, f := range flags {
+		unrequire(f)
+		if f.(cli.RequiredFlag).IsRequired() {
+			t.Errorf("%T %s: still required after unrequire", f, f.Names()[0])
+		}
+	}
+	app := &cli.App{Name: "inferbench", Writer: io.Discard, ErrWriter: io.Discard, ExitErrHandler: func(*cli.Context, error) {},
+		Commands: []*cli.Command{{Name: "k8s", Action: func(*cli.Context) error { return nil },
+			Flags: []cli.Flag{&cli.Int64Flag{Name: "shards", Required: true}}}}}
+	OneLineUsage("", app.Commands, nil)
+	err := app.Run([]string{"ib", "k8s"})
+	if want := "k8s: --shards is required; see inferbench k8s --help"; err == nil || err.Error() != want {
+		t.Errorf("k8s without its required Int64Flag: %v; want %q", err, want)
+	}
+}
