@@ -106,7 +106,7 @@ func (s Scenario) MarshalJSON() ([]byte, error) {
 // when it ran, and its empirical lengths are not stored.
 func (s *Scenario) UnmarshalJSON(b []byte) error {
 	src := &source{vals: map[string]position{}, at: map[position]string{}}
-	got, err := decode(src, b, false)
+	got, _, _, err := decode(src, b, false)
 	if err != nil {
 		return fmt.Errorf("scenario: %w", err)
 	}

@@ -125,9 +125,13 @@ func (s *source) errorf(path, format string, args ...any) *Error {
 // error messages and to resolve the relative paths the scenario names),
 // reads the length lists of empirical distributions and validates it. Keys
 // are strict: an unknown or repeated key is an error. Every error is an
-// *Error, or several joined by errors.Join; decoding stops at the first
-// error, validation reports them all. Defaults are not applied (see
-// ApplyDefaults): the scenario is what the file says.
+// *Error, or several joined by errors.Join, in the file's order. A file
+// that is not YAML, or holds no single mapping, gets one error; otherwise
+// every mistake is reported at once: each value that does not decode (an
+// unknown key, a value of the wrong type) and every validation error of
+// the rest, but none under a value already reported (at most 50 decoding
+// mistakes, then a line that says there are more). Defaults are not
+// applied (see ApplyDefaults): the scenario is what the file says.
 func Load(name string, data []byte) (*Scenario, error) { return load(name, data, nil) }
 
 // load is Load, and, with kinds, CheckKind among the other checks: a file
@@ -138,12 +142,27 @@ func load(name string, data []byte, kinds []string) (*Scenario, error) {
 	if name == "" {
 		src.dir = ""
 	}
-	s, err := decode(src, data, true)
+	s, mistakes, skip, err := decode(src, data, true)
 	if err != nil {
 		return nil, err
 	}
+	if s == nil {
+		// Too many mistakes, or one that left nothing to validate.
+		return nil, errors.Join(mistakes...)
+	}
+	errs := mistakes
+	// What lies under a value already reported is not judged again:
+	// "load.concurrency: want a whole number" is not followed by "must
+	// be between 1 and 100000, got 0", nor a cut key by "is required".
+	add := func(e error) {
+		if !underAny(e, skip) {
+			errs = append(errs, e)
+		}
+	}
 	readErrs := s.readLengths()
-	errs := readErrs
+	for _, e := range readErrs {
+		add(e)
+	}
 	if err := s.Validate(); err != nil {
 		for _, e := range unjoin(err) {
 			// A length file that could not be read is reported once, by
@@ -151,12 +170,12 @@ func load(name string, data []byte, kinds []string) (*Scenario, error) {
 			if pe, ok := e.(*Error); ok && slices.ContainsFunc(readErrs, func(r error) bool { return r.(*Error).Path == pe.Path }) {
 				continue
 			}
-			errs = append(errs, e)
+			add(e)
 		}
 	}
 	if kinds != nil {
 		if err := s.CheckKind(kinds); err != nil {
-			errs = append(errs, err)
+			add(err)
 		}
 	}
 	// In the file's order, as its reader fixes them.
@@ -195,15 +214,46 @@ func loadFile(path string, kinds []string) (*Scenario, error) {
 }
 
 // decode parses data into a Scenario, recording where each value was.
-// Strict decoding rejects unknown keys.
-func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
+// Strict decoding rejects unknown keys and reports every value that does
+// not decode (decodeAll): mistakes, in the file's order, with s what
+// decoded of the rest (nil when decoding gave up) and skip the paths under
+// which validation errors are left out. Without strict, the first mistake
+// is err. err is also a file that is not one scenario's YAML.
+func decode(src *source, data []byte, strict bool) (s *Scenario, mistakes []error, skip []string, err error) {
 	// The YAML library is third-party code fed untrusted input: a panic
 	// inside it must come back as an error, not take the process down.
 	defer func() {
 		if r := recover(); r != nil {
-			s, err = nil, &Error{File: src.file, Msg: fmt.Sprintf("cannot parse the file (YAML library failure: %v)", r)}
+			s, mistakes, skip, err = nil, nil, nil, &Error{File: src.file, Msg: fmt.Sprintf("cannot parse the file (YAML library failure: %v)", r)}
 		}
 	}()
+	body, err := parseBody(src, data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if strict {
+		s, mistakes, skip = decodeAll(src, body)
+	} else {
+		s = &Scenario{}
+		if err := yaml.NodeToValue(body, s); err != nil {
+			return nil, nil, nil, src.convert(err)
+		}
+		m := &mend{src: src}
+		if m.stringNumbers(body); len(m.mistakes) > 0 {
+			return nil, nil, nil, errors.Join(m.mistakes...)
+		}
+	}
+	if s != nil {
+		s.Description = tidyText(s.Description)
+		s.src = src
+	}
+	return s, mistakes, skip, nil
+}
+
+// parseBody parses data into the body of its one document, its aliases and
+// merge keys resolved and its top-level x- keys dropped, and records where
+// each value is.
+func parseBody(src *source, data []byte) (ast.Node, error) {
 	// yamlguard bounds size, nesting, keys and alias expansion first: the
 	// parser's cost grows faster than the file on hostile shapes.
 	f, err := yamlguard.Parse(data, yamlguard.Limits{})
@@ -243,33 +293,7 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, err error) {
 	body = dropExtensions(body)
 	src.vals[""] = position{1, 1}
 	src.walk(body, "", nil)
-	s = &Scenario{}
-	var opts []yaml.DecodeOption
-	if strict {
-		opts = append(opts, yaml.DisallowUnknownField())
-	}
-	if err := yaml.NodeToValue(body, s, opts...); err != nil {
-		if _, ok := errors.AsType[*yaml.UnknownFieldError](err); ok {
-			// The library names one of a mapping's unknown keys at random:
-			// name the first in the file instead.
-			if k, path := yamlguard.FirstUnknownKey(body, reflect.TypeFor[Scenario](), schemaType); k != nil {
-				return nil, errAtIn(src, k, path, unknownKeyMsg(path))
-			}
-		}
-		return nil, src.convert(err)
-	}
-	// A number written as a string ("8", !!str 8) is refused, as in a
-	// prices file: the decoder took it as the number.
-	if sn := yamlguard.StringNumbers(body, reflect.TypeFor[Scenario](), schemaType); len(sn) > 0 {
-		var errs []error
-		for _, x := range sn {
-			errs = append(errs, errAtIn(src, x.Node, x.Path, fmt.Sprintf("want %s, got the string %q", x.Want, x.Text)))
-		}
-		return nil, errors.Join(errs...)
-	}
-	s.Description = tidyText(s.Description)
-	s.src = src
-	return s, nil
+	return body, nil
 }
 
 // errAtIn returns a problem at n in src's file.
@@ -393,26 +417,35 @@ func (s *source) convert(err error) error {
 // unknownKeyMsg says that the key at path is unknown, suggesting the
 // nearest known key of its mapping.
 func unknownKeyMsg(path string) string {
+	msg, _ := unknownKey(path)
+	return msg
+}
+
+// unknownKey is unknownKeyMsg and the path of the key it suggests, "" when
+// it suggests none: that key is then not written, because it was misspelt
+// or misplaced.
+func unknownKey(path string) (msg, meant string) {
 	parent, key := "", path
 	if i := strings.LastIndex(path, "."); i >= 0 {
 		parent, key = path[:i], path[i+1:]
 	}
-	if hint := didYouMean(key, knownKeys(parent)); hint != "" {
-		return fmt.Sprintf("unknown key %q", key) + hint
+	msg = fmt.Sprintf("unknown key %q", key)
+	if near := typo.Nearest(key, knownKeys(parent)); near != "" {
+		return msg + fmt.Sprintf(" (did you mean %q?)", near), join(parent, near)
 	}
-	return fmt.Sprintf("unknown key %q", key) + misplacedKey(parent, key)
+	if sub := misplacedKey(parent, key); sub != "" {
+		return msg + fmt.Sprintf(" (did you mean %s.%s? indent it under %q)", sub, key, sub[strings.LastIndex(sub, ".")+1:]+":"), sub + "." + key
+	}
+	return msg, ""
 }
 
-// misplacedKey is ` (did you mean load.concurrency? indent it under
-// "load:")` when key is unknown in parent but a key of exactly one of
-// parent's own mappings: the line lost its indentation. "" otherwise.
+// misplacedKey is the path of the one mapping of parent's own mappings
+// that has key when parent has not (load, for a top-level concurrency: the
+// line lost its indentation); "" when none or several have it.
 func misplacedKey(parent, key string) string {
 	var found []string
 	for _, k := range knownKeys(parent) {
-		sub := k
-		if parent != "" {
-			sub = parent + "." + k
-		}
+		sub := join(parent, k)
 		if slices.Contains(knownKeys(sub), key) {
 			found = append(found, sub)
 		}
@@ -420,7 +453,7 @@ func misplacedKey(parent, key string) string {
 	if len(found) != 1 {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %s.%s? indent it under %q)", found[0], key, found[0][strings.LastIndex(found[0], ".")+1:]+":")
+	return found[0]
 }
 
 // didYouMean is ` (did you mean "X"?)` for the candidate Nearest to key, or
@@ -442,7 +475,7 @@ func unknownName(what, name string, names []string) string {
 }
 
 // schemaType maps a type that decodes itself to the type whose keys its
-// mapping form takes, for yamlguard.FirstUnknownKey and knownKeys.
+// mapping form takes, for yamlguard.StringNumbers and knownKeys.
 func schemaType(t reflect.Type) reflect.Type {
 	switch t {
 	case reflect.TypeFor[Distribution]():

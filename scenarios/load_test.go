@@ -223,7 +223,12 @@ func TestLoadErrors(t *testing.T) {
 		{"length as string", "name: a\nworkload:\n  prompt_tokens: lots\n", []string{"s.yaml:3:18: workload.prompt_tokens: want a length in tokens, or {dist: uniform|normal|lognormal|empirical, …}"}},
 		{"dist without kind", "name: a\nworkload:\n  prompt_tokens: {min: 1, max: 3}\n", []string{"s.yaml:3:18: workload.prompt_tokens: dist is required: uniform, normal, lognormal or empirical (write a fixed length as a bare number)"}},
 		{"dist unknown key", "name: a\nworkload:\n  output_tokens:\n    dist: normal\n    mean: 5\n    sdev: 1\n", []string{`s.yaml:6:5: workload.output_tokens.sdev: unknown key "sdev" (did you mean "stddev"?)`}},
-		{"sweep unknown key", "name: a\nload:\n  sweep: {start: 1, step: 2}\n", []string{`s.yaml:3:21: load.sweep.step: unknown key "step"`}},
+		// A series needs a factor and a max, which "step" is neither of.
+		{"sweep unknown key", "name: a\nload:\n  sweep: {start: 1, step: 2}\n", []string{
+			"s.yaml:3:10: load.sweep.factor: must be > 1, got 0",
+			"s.yaml:3:10: load.sweep.max: must be between start (1) and 100000, got 0",
+			`s.yaml:3:21: load.sweep.step: unknown key "step"`,
+		}},
 		{"sweep not ints", "name: a\nload:\n  sweep: [1, 2.5]\n", []string{"s.yaml:3:14: load.sweep[1]: want a concurrency level (a whole number)"}},
 		{"rate not a number", "name: a\nload:\n  rate: [1, fast]\n", []string{"s.yaml:3:13: load.rate[1]: want a rate in requests per second"}},
 		{"unknown top-level key", "name: a\nx: &n 5\n", []string{`s.yaml:2:1: x: unknown key "x"`}},
@@ -570,7 +575,7 @@ func TestUnknownKeySuggestion(t *testing.T) {
 		{"nme: a\n", `s.yaml:1:1: nme: unknown key "nme" (did you mean "name"?)`},
 		{"name: a\nslo:\n  ttf: 1s\n", `s.yaml:3:3: slo.ttf: unknown key "ttf" (did you mean "ttft"?)`},
 		{"name: a\nload:\n  sweep: {start: 1, factr: 2, max: 4}\n", `s.yaml:3:21: load.sweep.factr: unknown key "factr" (did you mean "factor"?)`},
-		{"name: a\nload:\n  trace: {file: x, timescale: 2}\n", `s.yaml:3:20: load.trace.timescale: unknown key "timescale" (did you mean "time_scale"?)`},
+		{"name: a\nload:\n  trace: {file: testdata/trace.jsonl, timescale: 2}\n", `s.yaml:3:39: load.trace.timescale: unknown key "timescale" (did you mean "time_scale"?)`},
 		{"name: a\nload:\n  bananas: 1\n", `s.yaml:3:3: load.bananas: unknown key "bananas"`},
 	} {
 		_, err := Load("s.yaml", []byte(tt.src))
