@@ -41,7 +41,7 @@ func TestLocalChecksBeforeProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	badScenario := filepath.Join(t.TempDir(), "bad.yaml")
-	if err := os.WriteFile(badScenario, []byte("name: x\nload:\n  concurrency: [1]\nworkload:\n  max_tokns: 4\n"), 0o644); err != nil {
+	if err := os.WriteFile(badScenario, []byte("name: x\nload:\n  concurrency: 1\nworkload:\n  max_tokns: 4\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
