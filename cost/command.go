@@ -166,7 +166,7 @@ func RunCost(w io.Writer, o CostOptions) error {
 		if err != nil {
 			return fmt.Errorf("cost: %w", err)
 		}
-		return Write(w, o.Format, c, CostsTable("Cost at "+q.Basis, []Costs{c}, nil))
+		return Write(w, o.Format, pricedCosts{Costs: c, Simulated: simulated}, markSimulated(CostsTable("Cost at "+q.Basis, []Costs{c}, nil), simulated))
 	}
 	cat, err := Load(o.Prices)
 	if err != nil {
@@ -178,6 +178,13 @@ func RunCost(w io.Writer, o CostOptions) error {
 	}
 	rep.RunDir, rep.Level, rep.Simulated = o.RunDir, level, simulated
 	return Write(w, o.Format, rep, rep.Table())
+}
+
+// pricedCosts is the JSON of cost --usd-per-gpu-hour: the one row's costs,
+// and whether the run priced was simulated, as the catalog's Quote says.
+type pricedCosts struct {
+	Costs
+	Simulated bool `json:"simulated,omitempty"`
 }
 
 // GuideOptions is the gpus command's input.

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -70,9 +71,11 @@ func TestCrossoverRejectsBadInput(t *testing.T) {
 	}
 }
 
-// TestSimulatedRunsSaySo: cost and crossover priced from a simulated run
-// (RunLevel.Simulated) mark the table's title and lead its notes with
-// SimulatedNote, and say so in JSON; a measured run's tables do not.
+// TestSimulatedRunsSaySo: every output of cost and crossover priced from a
+// simulated run (RunLevel.Simulated) says so, in every format: text and
+// Markdown tables carry SIMULATED in the title and lead their notes with
+// SimulatedNote, JSON says "simulated": true; a measured run's do not.
+// Before, cost --usd-per-gpu-hour dropped the mark in all three formats.
 func TestSimulatedRunsSaySo(t *testing.T) {
 	for _, sim := range []bool{false, true} {
 		runs := RunReader{
@@ -82,21 +85,41 @@ func TestSimulatedRunsSaySo(t *testing.T) {
 			},
 			GPU: func(string) (string, []string) { return "h100-sxm", nil },
 		}
-		var text, js strings.Builder
-		if err := RunCost(&text, CostOptions{RunDir: "r", Runs: runs}); err != nil {
-			t.Fatal(err)
+		vol := Volume{TokensPerDay: 1e8, APIModel: "openai/gpt-4o"}
+		paths := map[string]func(io.Writer, Format) error{
+			"cost": func(w io.Writer, f Format) error { return RunCost(w, CostOptions{RunDir: "r", Runs: runs, Format: f}) },
+			"cost --usd-per-gpu-hour": func(w io.Writer, f Format) error {
+				return RunCost(w, CostOptions{RunDir: "r", Runs: runs, USDPerGPUHour: 2, Format: f})
+			},
+			"cost --offer": func(w io.Writer, f Format) error {
+				return RunCost(w, CostOptions{RunDir: "r", Runs: runs, Offer: "on-demand", Format: f})
+			},
+			"crossover": func(w io.Writer, f Format) error {
+				return RunCrossover(w, CrossoverOptions{RunDir: "r", Runs: runs, Volume: vol, Offer: "on-demand", Format: f})
+			},
+			"crossover --gpu-month-usd": func(w io.Writer, f Format) error {
+				return RunCrossover(w, CrossoverOptions{RunDir: "r", Runs: runs, Volume: vol, GPUMonthUSD: 2000, Format: f})
+			},
 		}
-		if err := RunCrossover(&text, CrossoverOptions{RunDir: "r", Runs: runs, Volume: Volume{TokensPerDay: 1e8, APIModel: "openai/gpt-4o"}, Offer: "on-demand"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := RunCost(&js, CostOptions{RunDir: "r", Runs: runs, Format: JSON}); err != nil {
-			t.Fatal(err)
-		}
-		out := text.String()
-		marked := strings.Count(out, "— SIMULATED") == 2 && strings.Count(out, "note: "+SimulatedNote) == 2 &&
-			strings.Contains(js.String(), `"simulated": true`)
-		if marked != sim || (!sim && strings.Contains(out+js.String(), "SIMULATED")) {
-			t.Errorf("simulated %v: output marked %v:\n%s\n%s", sim, marked, out, js.String())
+		for name, run := range paths {
+			for _, f := range []Format{Text, Markdown, JSON} {
+				var b strings.Builder
+				if err := run(&b, f); err != nil {
+					t.Fatalf("%s --format %s: %v", name, f, err)
+				}
+				out := b.String()
+				marked := strings.Contains(out, `"simulated": true`)
+				if f != JSON {
+					note := "note: " + SimulatedNote
+					if f == Markdown {
+						note = SimulatedNote
+					}
+					marked = strings.Contains(out, "— SIMULATED") && strings.Contains(out, note)
+				}
+				if marked != sim || (!sim && strings.Contains(out, "SIMULATED")) {
+					t.Errorf("%s --format %s, simulated %v: output marked %v:\n%s", name, f, sim, marked, out)
+				}
+			}
 		}
 	}
 }
