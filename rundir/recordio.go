@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"sync"
+	"time"
 )
 
 // RecordWriter appends Records to requests.jsonl, one JSON object a line, as
@@ -136,6 +137,9 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 		if err == nil && rec.Stage == "" {
 			err = errNoStage
 		}
+		if err == nil {
+			err = rec.checkOffsets()
+		}
 		if err != nil {
 			if !sc.Scan() && sc.Err() == nil {
 				err = &TruncatedError{Line: line, Err: fmt.Errorf("line %d: %w", line, err)}
@@ -159,6 +163,38 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 // has a stage (run writes it always), and one without it ({}, null, an
 // object of other fields) would be counted as a record of no level.
 var errNoStage = errors.New("not a request record (no stage)")
+
+// MaxOffsetNS bounds every time offset a record holds: a year either side
+// of the run's start. No run lasts that long; a larger offset (2^63−1 in an
+// edited or corrupted line) makes every span and rate computed from the
+// record garbage. (run writes no negative offset; a reader takes one within
+// the bound, as test fixtures and other tools write them, and leaves it out
+// of the timeline.)
+const MaxOffsetNS = int64(366 * 24 * time.Hour)
+
+// checkOffsets returns an error naming the first time offset of r more
+// than MaxOffsetNS from the run's start (an absent one is zero): the line
+// is not what run wrote.
+func (r *Record) checkOffsets() error {
+	for _, f := range [...]struct {
+		name string
+		ns   int64
+	}{
+		{"scheduled_ns", r.ScheduledNS}, {"sent_ns", r.SentNS}, {"connect_ns", r.ConnectNS},
+		{"headers_ns", r.HeadersNS}, {"first_byte_ns", r.FirstByteNS}, {"first_token_ns", r.FirstTokenNS},
+		{"first_content_ns", r.FirstContentNS}, {"end_ns", r.EndNS}, {"done_ns", r.DoneNS},
+	} {
+		if f.ns < -MaxOffsetNS || f.ns > MaxOffsetNS {
+			return fmt.Errorf("%s %d is more than a year (%d ns) from the run's start: the record is corrupt", f.name, f.ns, MaxOffsetNS)
+		}
+	}
+	for i, c := range r.Chunks {
+		if c[0] < -MaxOffsetNS || c[0] > MaxOffsetNS {
+			return fmt.Errorf("chunks[%d] offset %d is more than a year (%d ns) from the run's start: the record is corrupt", i, c[0], MaxOffsetNS)
+		}
+	}
+	return nil
+}
 
 // TruncatedError is a last line of requests.jsonl that does not decode:
 // the process died while writing it. Every record before it is intact.
