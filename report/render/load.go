@@ -113,7 +113,46 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 }
 
 // timelineAcc accumulates, per timeline bin, request·ns in flight and tokens.
-type timelineAcc struct{ inflight, tokens []float64 }
+// Its bins are timelineBinNS wide until a record reaches past
+// maxTimelineBins of them; then each pair is merged and the width doubled,
+// as often as it takes, so its memory is bounded however long the run.
+type timelineAcc struct {
+	inflight, tokens []float64
+	binNS            int64 // 0: timelineBinNS
+}
+
+// maxTimelineBins bounds the bins a timeline accumulates (16 MiB for both
+// series): 29 hours at 100 ms. A longer run's bins are wider; its plot, at
+// most maxTimelinePoints points, shows no difference.
+const maxTimelineBins = 1 << 20
+
+// width is the bins' width in ns.
+func (tl *timelineAcc) width() int64 { return cmp.Or(tl.binNS, timelineBinNS) }
+
+// bin returns the index of the bin holding offset ns (≥ 0), widening the
+// bins first when it lies past the last one allowed.
+func (tl *timelineAcc) bin(ns int64) int {
+	w := tl.width()
+	for ns/w >= maxTimelineBins {
+		tl.inflight, tl.tokens = mergePairs(tl.inflight), mergePairs(tl.tokens)
+		w *= 2
+	}
+	tl.binNS = w
+	return int(ns / w)
+}
+
+// mergePairs sums each pair of neighbouring bins into one, in place.
+func mergePairs(s []float64) []float64 {
+	n := (len(s) + 1) / 2
+	for i := range n {
+		v := s[2*i]
+		if 2*i+1 < len(s) {
+			v += s[2*i+1]
+		}
+		s[i] = v
+	}
+	return s[:n]
+}
 
 // growTo extends s with zeros to hold index i.
 func growTo(s []float64, i int) []float64 {
@@ -128,15 +167,17 @@ func growTo(s []float64, i int) []float64 {
 func (r *Run) addRecord(rec *rundir.Record, tl *timelineAcc) {
 	end := max(rec.DoneNS, rec.EndNS)
 	if rec.SentNS >= 0 && end > rec.SentNS {
-		for b := rec.SentNS / timelineBinNS; b <= (end-1)/timelineBinNS; b++ {
-			lo, hi := max(rec.SentNS, b*timelineBinNS), min(end, (b+1)*timelineBinNS)
-			tl.inflight = growTo(tl.inflight, int(b))
+		last := tl.bin(end - 1) // widens first: the bins below are then final
+		w := tl.width()
+		for b := int(rec.SentNS / w); b <= last; b++ {
+			lo, hi := max(rec.SentNS, int64(b)*w), min(end, int64(b+1)*w)
+			tl.inflight = growTo(tl.inflight, b)
 			tl.inflight[b] += float64(hi - lo)
 		}
 	}
 	for _, c := range rec.Chunks {
 		if c[0] >= 0 {
-			b := int(c[0] / timelineBinNS)
+			b := tl.bin(c[0])
 			tl.tokens = growTo(tl.tokens, b)
 			tl.tokens[b] += float64(max(c[1], 1))
 		}
@@ -154,29 +195,33 @@ func (r *Run) addRecord(rec *rundir.Record, tl *timelineAcc) {
 	}
 }
 
+// minTimelinePointNS is the narrowest a timeline point is: tokens arrive
+// in bursts (one batch step, one read), and finer points show the bursts
+// rather than the rate.
+const minTimelinePointNS = int64(500e6)
+
 // finishTimeline turns the accumulated bins into the timeline's series.
 func (r *Run) finishTimeline(tl *timelineAcc) {
 	inflight, tokens := tl.inflight, tl.tokens
 	n := max(len(inflight), len(tokens))
 	inflight, tokens = growTo(inflight, n-1), growTo(tokens, n-1)
-	// At least 0.5 s per point: tokens arrive in bursts (one batch step,
-	// one read), and finer bins show the bursts rather than the rate.
-	agg := max(5, (n+maxTimelinePoints-1)/maxTimelinePoints)
+	w := tl.width()
+	agg := int(max((minTimelinePointNS+w-1)/w, int64(n+maxTimelinePoints-1)/maxTimelinePoints))
 	var inPts, tokPts []plot.Point
 	for i := 0; i < n; i += agg {
 		j := min(n, i+agg)
-		width := float64(int64(j-i)*timelineBinNS) / 1e9
+		width := float64(int64(j-i)*w) / 1e9
 		var in, tok float64
 		for k := i; k < j; k++ {
 			in += inflight[k]
 			tok += tokens[k]
 		}
-		t := float64(int64(i+j)*timelineBinNS) / 2 / 1e9
+		t := float64(int64(i+j)*w) / 2 / 1e9
 		inPts = append(inPts, plot.Point{T: t, V: in / 1e9 / width})
 		tokPts = append(tokPts, plot.Point{T: t, V: tok / width})
 	}
 	r.timeline.Series = map[plot.Quantity][]plot.Point{}
-	r.timeline.BinS = float64(int64(agg)*timelineBinNS) / 1e9
+	r.timeline.BinS = float64(int64(agg)*w) / 1e9
 	if n > 0 {
 		r.timeline.Series[plot.InFlight] = inPts
 		r.timeline.Series[plot.OutputTokensPerS] = tokPts

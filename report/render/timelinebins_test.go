@@ -1,6 +1,7 @@
 package render
 
 import (
+	"math"
 	"testing"
 
 	"github.com/inferbench/inferbench/report/plot"
@@ -46,5 +47,35 @@ func TestTimelineBinsByHand(t *testing.T) {
 	long.finishTimeline(&timelineAcc{inflight: make([]float64, 2000)})
 	if long.timeline.BinS != 1.3 {
 		t.Errorf("2,000 bins: BinS = %g; want 1.3", long.timeline.BinS)
+	}
+}
+
+// TestTimelineBinsStayBounded: a record reaching 300 days past the run's
+// start (a year is the most a record may hold, rundir.MaxOffsetNS) widens
+// the bins instead of allocating 100 ms ones all the way: report on such a
+// line was killed for memory. The request·seconds in flight and the tokens
+// are kept whole through the merges.
+func TestTimelineBinsStayBounded(t *testing.T) {
+	const far = int64(300 * 24 * 3600 * 1e9)
+	r := &Run{levels: map[float64]*levelData{}}
+	var tl timelineAcc
+	r.addRecord(&rundir.Record{SentNS: 0, DoneNS: 1e9, Chunks: [][2]int64{{5e8, 3}}}, &tl)
+	r.addRecord(&rundir.Record{SentNS: 2e9, DoneNS: far, Chunks: [][2]int64{{3e9, 1}, {far - 1, 2}}}, &tl)
+	if n := max(len(tl.inflight), len(tl.tokens)); n > maxTimelineBins {
+		t.Fatalf("%d bins; want at most %d", n, maxTimelineBins)
+	}
+	var in, tok float64
+	for _, v := range tl.inflight {
+		in += v
+	}
+	for _, v := range tl.tokens {
+		tok += v
+	}
+	if want := float64(1e9 + far - 2e9); math.Abs(in-want) > want*1e-12 || tok != 6 {
+		t.Errorf("in flight %g request·ns, %g tokens; want %g and 6", in, tok, want)
+	}
+	r.finishTimeline(&tl)
+	if pts := r.timeline.Series[plot.InFlight]; len(pts) == 0 || len(pts) > maxTimelinePoints {
+		t.Errorf("%d points; want 1 to %d", len(pts), maxTimelinePoints)
 	}
 }
