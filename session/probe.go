@@ -61,8 +61,11 @@ func (r *ProbeResult) PastMaxTokens() (int, bool) {
 // endpoint is unreachable, the key was rejected, the model or endpoint does
 // not exist, the answer is not a stream, or the stream carried no token. A
 // run calls it first, so that a wrong key stops it with that line instead
-// of hundreds of failed records.
-func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResult, error) {
+// of hundreds of failed records. What the server wrote that the verdict
+// shows (its error, its content type, the model it names) has redact's
+// credentials removed, as a record's error has: a hostile server can echo
+// the key anywhere.
+func Probe(ctx context.Context, target targets.Target, model string, redact targets.Redactor) (*ProbeResult, error) {
 	res := &ProbeResult{}
 	start := time.Now()
 	final, err := target.Stream(ctx, targets.Request{Model: model, Prompt: probePrompt, MaxTokens: ProbeMaxTokens}, func(c targets.Chunk) {
@@ -80,9 +83,9 @@ func Probe(ctx context.Context, target targets.Target, model string) (*ProbeResu
 	loadgen.DropAbsurd(&final) // judged as a run would record it
 	// The server's words are shown as the probe's verdict: made printable.
 	res.Usage, res.Server = final.Usage, final.Server
-	res.FinishReason, res.Model = targets.Truncate(final.FinishReason), targets.Truncate(final.Model)
+	res.FinishReason, res.Model = redact.Clip(final.FinishReason), redact.Clip(final.Model)
 	if err != nil {
-		perr := probeError(err, postedURL(target, model))
+		perr := probeError(redact.Err(err), postedURL(target, model))
 		if n, past := res.PastMaxTokens(); past {
 			// Whatever the outcome: a stream that ran past its cap and then
 			// timed out is the server ignoring the cap.

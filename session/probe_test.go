@@ -37,7 +37,7 @@ func (c capIgnorer) Stream(ctx context.Context, req targets.Request, on func(tar
 // stream ends well and in the error when it times out; one within the cap
 // says so.
 func TestProbeFlagsPastMaxTokens(t *testing.T) {
-	res, err := Probe(t.Context(), capIgnorer{tokens: 20}, "m")
+	res, err := Probe(t.Context(), capIgnorer{tokens: 20}, "m", targets.Redactor{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,11 +46,11 @@ func TestProbeFlagsPastMaxTokens(t *testing.T) {
 	if !strings.Contains(b.String(), "output cap       NO: asked for 8, got 20") {
 		t.Errorf("verdict does not flag 20 > 8 tokens:\n%s", b.String())
 	}
-	_, err = Probe(t.Context(), capIgnorer{tokens: 20, timeout: true}, "m")
+	_, err = Probe(t.Context(), capIgnorer{tokens: 20, timeout: true}, "m", targets.Redactor{})
 	if err == nil || !strings.Contains(err.Error(), "run past its max tokens (20 > 8)") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("timed-out probe: error %v; want one line flagging 20 > 8 tokens", err)
 	}
-	res, err = Probe(t.Context(), capIgnorer{tokens: 3}, "m")
+	res, err = Probe(t.Context(), capIgnorer{tokens: 3}, "m", targets.Redactor{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestProbeModelLlamaServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Probe(context.Background(), target, "no-such-model")
+	res, err := Probe(context.Background(), target, "no-such-model", targets.Redactor{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestProbe404NamesTheURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = Probe(t.Context(), target, tc.model)
+		_, err = Probe(t.Context(), target, tc.model, targets.Redactor{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: probe error %v; want it to contain %q", tc.kind, err, tc.want)
 		}

@@ -27,7 +27,7 @@ func (absurdUsage) Stream(ctx context.Context, req targets.Request, on func(targ
 // count" and that the server ignored the output cap, while the run counts
 // events.
 func TestProbeDropsAbsurdCounts(t *testing.T) {
-	res, err := Probe(t.Context(), absurdUsage{}, "m")
+	res, err := Probe(t.Context(), absurdUsage{}, "m", targets.Redactor{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,8 @@ func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error 
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	res, err := Probe(ctx, target, o.Model)
+	secrets := &Options{URL: o.URL, APIKey: Secret(apiKey)}
+	res, err := Probe(ctx, target, o.Model, secrets.redactor())
 	if err != nil {
 		if apiKey == "" && o.KeyEnv != "" && IsKeyRejection(err) {
 			err = fmt.Errorf("%w (no key sent: $%s is empty)", err, o.KeyEnv)

@@ -10,8 +10,10 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -155,7 +157,7 @@ func createDir(dir string) (bool, error) {
 // run records them.
 func (o *Options) probe(ctx context.Context, target targets.Target, log io.Writer) error {
 	pctx, cancel := context.WithTimeout(ctx, min(o.Timeout, 30*time.Second))
-	res, perr := Probe(pctx, target, o.Model)
+	res, perr := Probe(pctx, target, o.Model, o.redactor())
 	cancel()
 	var he *targets.HTTPError
 	switch {
@@ -458,11 +460,23 @@ func (o *Options) runner(t targets.Target, level float64, firstID uint64, extra 
 		}
 		opts = append(opts, loadgen.Concurrency(int(level)), loadgen.Spread(spread))
 	}
-	if o.APIKey != "" {
-		opts = append(opts, loadgen.Secrets(string(o.APIKey)))
-	}
+	opts = append(opts, loadgen.Secrets(o.secrets()...))
 	return loadgen.New(t, w, append(opts, extra...)...)
 }
+
+// secrets are the credentials the run sends: the API key and those the URL
+// carries (a password, a key in the query). A server may echo any of them
+// in what the run records or says.
+func (o *Options) secrets() []string {
+	s := []string{string(o.APIKey)}
+	if u, err := url.Parse(o.URL); err == nil {
+		s = append(s, targets.URLSecrets(u)...)
+	}
+	return slices.DeleteFunc(s, func(k string) bool { return k == "" })
+}
+
+// redactor removes the run's secrets from text.
+func (o *Options) redactor() targets.Redactor { return targets.NewRedactor(o.secrets()...) }
 
 // bisect refines capacity after a sweep: between the highest level that met
 // the SLOs and the next level up (which did not), it runs the midpoint, up

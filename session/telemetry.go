@@ -16,7 +16,6 @@ import (
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/servermetrics"
-	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
 )
 
@@ -144,7 +143,7 @@ func (o *Options) serverMetricsURL() string {
 // at its version endpoint, and the flags pasted from a launch command can
 // hold it (vllm serve --api-key …).
 func serverInfo(ctx context.Context, client *http.Client, o *Options) *rundir.ServerInfo {
-	key := targets.NewRedactor(string(o.APIKey))
+	key := o.redactor()
 	si := &rundir.ServerInfo{Version: o.ServerVersion, Args: key.Redact(o.ServerArgs)}
 	k, known := registry.Lookup(o.Kind)
 	if si.Version != "" {
