@@ -3,7 +3,6 @@ package history
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/inferbench/inferbench/report/compare"
@@ -15,9 +14,13 @@ import (
 // A100 run, whatever their scenario).
 type Hardware struct {
 	// GPU is the devices' model names, sorted and joined by " + " when
-	// mixed; GPUs their count. Both empty without a GPU inventory.
-	GPU  string
-	GPUs int
+	// mixed, GPUs their count: telemetry's inventory, else the GPU stated
+	// with run --gpu (GPUStated: GPU is its catalog ID), as for a server on
+	// another machine (compare.GPUOf). Both empty when run.json says
+	// neither.
+	GPU       string
+	GPUs      int
+	GPUStated bool
 	// Host is the load generator's host name.
 	Host string
 	// ServerVersion and ServerArgs are the serving software's version and
@@ -31,22 +34,20 @@ func HardwareOf(m *rundir.Manifest) Hardware {
 	if m.Server != nil {
 		h.ServerVersion, h.ServerArgs = m.Server.Version, m.Server.Args
 	}
-	var devs []rundir.GPUDevice
-	if len(m.GPUs) > 0 && json.Unmarshal(m.GPUs, &devs) == nil {
-		var names []string
-		for _, d := range devs {
-			if !slices.Contains(names, d.Name) {
-				names = append(names, d.Name)
-			}
-		}
-		slices.Sort(names)
-		h.GPU, h.GPUs = strings.Join(names, " + "), len(devs)
-	}
+	g := compare.GPUOf(m)
+	h.GPU, h.GPUs, h.GPUStated = g.Name, g.Count, g.Stated
 	return h
 }
 
+// gpu is h's GPU as compare.GPU.
+func (h Hardware) gpu() compare.GPU {
+	return compare.GPU{Name: h.GPU, Count: h.GPUs, Stated: h.GPUStated}
+}
+
 // Differences names each field where h and o differ, "" for none
-// ("GPU: NVIDIA H100 80GB HBM3 ×8 vs NVIDIA A100-SXM4-80GB ×8").
+// ("GPU: NVIDIA H100 80GB HBM3 ×8 vs NVIDIA A100-SXM4-80GB ×8"). A stated
+// GPU and telemetry's are the same when the catalog gives the stated one
+// telemetry's name (compare.GPU.Same).
 func (h Hardware) Differences(o Hardware) []string {
 	var out []string
 	add := func(what, a, b string) {
@@ -54,19 +55,16 @@ func (h Hardware) Differences(o Hardware) []string {
 			out = append(out, fmt.Sprintf("%s: %s vs %s", what, orNone(a), orNone(b)))
 		}
 	}
-	add("GPU", h.gpuText(), o.gpuText())
+	if !h.gpu().Same(o.gpu()) {
+		out = append(out, fmt.Sprintf("GPU: %s vs %s", orNone(h.gpuText()), orNone(o.gpuText())))
+	}
 	add("host", h.Host, o.Host)
 	add("server version", h.ServerVersion, o.ServerVersion)
 	add("server args", h.ServerArgs, o.ServerArgs)
 	return out
 }
 
-func (h Hardware) gpuText() string {
-	if h.GPUs == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s ×%d", h.GPU, h.GPUs)
-}
+func (h Hardware) gpuText() string { return h.gpu().String() }
 
 // String is the fingerprint for people.
 func (h Hardware) String() string {

@@ -158,3 +158,74 @@ func TestBaselineMatchesSharding(t *testing.T) {
 		t.Errorf("latest for shard 0/2 = %q, %v; want #1, the other 0/2", b.Label, err)
 	}
 }
+
+// TestBaselineMatchesStatedGPU: without telemetry (a server on another
+// machine), the GPU stated with run --gpu keys the hardware: an H100 run
+// stated h100-sxm was the baseline of an A100 run stated a100-80gb, and
+// the "no baseline" error said "GPU (none)". A stated GPU is the same as
+// telemetry's name of it in the catalog, in the same count.
+func TestBaselineMatchesStatedGPU(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+	root := t.TempDir()
+	write := func(name, stated string, day int) string {
+		dir := filepath.Join(root, name)
+		writeRun(t, dir, "nightly", 50, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
+		rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) { m.GPUStated, m.GPUs = stated, nil })
+		return dir
+	}
+	add := func(dir string) {
+		e, _, err := NewEntry(dir, report.SLO{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Add(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(write("h100", "h100-sxm", 1))
+	cand, err := compare.LoadRun(write("cand", "a100-80gb", 5), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Baseline(ctx, s, "median-of-7", cand)
+	if !errors.Is(err, ErrNoBaseline) || !strings.Contains(err.Error(), "GPU a100-80gb ×1 (stated), host") || !strings.Contains(err.Error(), "(1 on other hardware)") {
+		t.Fatalf("Baseline of an a100-80gb run with only an h100-sxm entry = %v; want ErrNoBaseline naming the stated A100 and 1 entry on other hardware", err)
+	}
+	add(write("a100x2", "a100-80gbx2", 2)) // other count: other hardware
+	add(write("a100", "a100-80gb", 3))
+	b, err := Baseline(ctx, s, "median-of-7", cand)
+	if err != nil || !strings.HasPrefix(b.Label, "history:#3 ") {
+		t.Errorf("baseline %q, %v; want the a100-80gb entry #3 alone", b.Label, err)
+	}
+	stated := HardwareOf(&rundir.Manifest{GPUStated: "h100-sxmx8"})
+	measured := HardwareOf(&rundir.Manifest{GPUs: json.RawMessage(`[` + strings.Repeat(`{"name":"NVIDIA H100 80GB HBM3"},`, 7) + `{"name":"NVIDIA H100 80GB HBM3"}]`)})
+	if d := stated.Differences(measured); len(d) != 0 {
+		t.Errorf("h100-sxmx8 stated vs 8 H100s measured: differences %q; want none", d)
+	}
+	if d := HardwareOf(&rundir.Manifest{GPUStated: "a100-80gbx8"}).Differences(measured); len(d) != 1 || d[0] != "GPU: a100-80gb ×8 (stated) vs NVIDIA H100 80GB HBM3 ×8" {
+		t.Errorf("a100-80gbx8 stated vs 8 H100s measured: differences %q", d)
+	}
+	if g := HardwareOf(&rundir.Manifest{GPUStated: "a100-80gb", GPUs: measured.gpuJSON(t)}); g.GPU != "NVIDIA H100 80GB HBM3" || g.GPUStated {
+		t.Errorf("stated a100-80gb, telemetry 8 H100s: %+v; want telemetry's", g)
+	}
+}
+
+// gpuJSON is h's GPUs as run.json's inventory.
+func (h Hardware) gpuJSON(t *testing.T) json.RawMessage {
+	t.Helper()
+	var devs []rundir.GPUDevice
+	for i := range h.GPUs {
+		devs = append(devs, rundir.GPUDevice{Index: i, Name: h.GPU})
+	}
+	b, err := json.Marshal(devs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -217,7 +217,7 @@ func (e *NotComparableError) Error() string {
 
 // Check says whether runs described by base and cand can be compared:
 // reasons not to (a different model, scenario or target kind) and
-// warnings (a different tool version, host or scenario settings).
+// warnings (a different tool version, host, GPU or scenario settings).
 func Check(base, cand Meta) (reasons, warnings []string) {
 	differ := func(what, a, b string) string {
 		return fmt.Sprintf("%s differs: baseline %q, candidate %q", what, a, b)
@@ -257,6 +257,11 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 	}
 	if base.Host != cand.Host {
 		warnings = append(warnings, differ("load-generator host", base.Host, cand.Host))
+	}
+	if base.GPU.Count > 0 && cand.GPU.Count > 0 && !base.GPU.Same(cand.GPU) {
+		// A warning, not a reason: comparing GPUs is what a qualification
+		// does on purpose (report); a gate across them says so.
+		warnings = append(warnings, differ("GPU", base.GPU.String(), cand.GPU.String()))
 	}
 	if base.HTTP != "" && cand.HTTP != "" && base.HTTP != cand.HTTP {
 		// Over HTTP/2 every stream shares a connection, and its first

@@ -572,3 +572,32 @@ func BenchmarkCompare(b *testing.B) {
 		}
 	}
 }
+
+// TestCheckWarnsOfOtherGPUs: compare A B between runs on other GPUs,
+// stated (run --gpu) or measured, said nothing; it warns (a qualification
+// compares GPUs on purpose: no refusal). A stated GPU and telemetry's name
+// of it are the same GPU.
+func TestCheckWarnsOfOtherGPUs(t *testing.T) {
+	h100 := json.RawMessage(`[{"index":0,"name":"NVIDIA H100 80GB HBM3"}]`)
+	for _, tc := range []struct {
+		base, cand rundir.Manifest
+		want       string
+	}{
+		{rundir.Manifest{GPUStated: "a100-80gb"}, rundir.Manifest{GPUStated: "h100-sxm"}, `GPU differs: baseline "a100-80gb ×1 (stated)", candidate "h100-sxm ×1 (stated)"`},
+		{rundir.Manifest{GPUStated: "a100-80gb"}, rundir.Manifest{GPUs: h100}, `GPU differs: baseline "a100-80gb ×1 (stated)", candidate "NVIDIA H100 80GB HBM3 ×1"`},
+		{rundir.Manifest{GPUStated: "h100-sxmx2"}, rundir.Manifest{GPUs: h100}, `GPU differs: baseline "h100-sxm ×2 (stated)", candidate "NVIDIA H100 80GB HBM3 ×1"`},
+		{rundir.Manifest{GPUStated: "h100-sxm"}, rundir.Manifest{GPUs: h100}, ""},
+		{rundir.Manifest{GPUStated: "h100-sxm"}, rundir.Manifest{GPUStated: "h100-sxm"}, ""},
+		{rundir.Manifest{}, rundir.Manifest{GPUStated: "h100-sxm"}, ""}, // one side unknown: nothing to say
+	} {
+		tc.base.Target.Model, tc.cand.Target.Model = "m", "m"
+		reasons, warnings := Check(MetaOf(&tc.base), MetaOf(&tc.cand))
+		var got string
+		if len(warnings) > 0 {
+			got = strings.Join(warnings, "; ")
+		}
+		if len(reasons) > 0 || got != tc.want {
+			t.Errorf("Check(%s%s, %s%s) = %q, %q; want no reason and warning %q", tc.base.GPUStated, tc.base.GPUs, tc.cand.GPUStated, tc.cand.GPUs, reasons, got, tc.want)
+		}
+	}
+}

@@ -31,6 +31,9 @@ type Meta struct {
 	// Shard is "I/N" for one shard of a sharded run, which carries its
 	// part of the load; empty for a whole run (a merged one included).
 	Shard string `json:"shard,omitempty"`
+	// GPU is the server's GPU (GPUOf: telemetry's, else the one stated);
+	// runs on other GPUs are compared with a warning.
+	GPU GPU `json:"gpu,omitzero"`
 	// Settings is the resolved scenario without its name and target, as
 	// JSON: runs whose settings differ are compared with a warning.
 	Settings json.RawMessage `json:"-"`
@@ -58,7 +61,7 @@ func ShardOf(m *rundir.Manifest) string {
 // empty.
 func MetaOf(m *rundir.Manifest) Meta {
 	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
-		Host: m.Host.Name, HTTP: m.Target.HTTP, Start: m.Start, Shard: ShardOf(m)}
+		Host: m.Host.Name, HTTP: m.Target.HTTP, Start: m.Start, Shard: ShardOf(m), GPU: GPUOf(m)}
 	switch m.ExitState {
 	case rundir.ExitInterrupted:
 		// The reason says it ("interrupted by signal"); said once.
