@@ -13,14 +13,22 @@ import (
 const MaxLine = 4 << 20
 
 // readJSONL decodes every line of r as a T. Blank lines are skipped; a line that
-// does not decode is an error naming the file (name) and the line number,
-// returned with the values read before it.
-func readJSONL[T any](r io.Reader, name string) ([]T, error) {
+// does not decode, or whose time is more than MaxOffsetNS from the run's
+// start (as a record's may not be: an edited t_ns of 2^63−1 stretched the
+// report's timeline to 9e9 s), is an error naming the file (name) and the
+// line number, returned with the values read before it.
+func readJSONL[T any, P interface {
+	*T
+	offset() int64
+}](r io.Reader, name string) ([]T, error) {
 	var out []T
 	err := EachLine(r, name, func(n int, line []byte) error {
 		var v T
 		if err := json.Unmarshal(line, &v); err != nil {
 			return err
+		}
+		if t := P(&v).offset(); t < -MaxOffsetNS || t > MaxOffsetNS {
+			return fmt.Errorf("t_ns %d is more than a year (%d ns) from the run's start: the line is corrupt", t, MaxOffsetNS)
 		}
 		out = append(out, v)
 		return nil

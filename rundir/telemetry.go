@@ -251,6 +251,11 @@ func (jw *JSONLWriter[T]) Write(values ...T) error {
 	return nil
 }
 
+// offset is the sample's time, for readJSONL's bound.
+func (s *GPUSample) offset() int64    { return s.TNS }
+func (s *ServerSample) offset() int64 { return s.TNS }
+func (s *ClientSample) offset() int64 { return s.TNS }
+
 // ReadGPUSamples reads every line of a gpu.jsonl stream, gaps included.
 func ReadGPUSamples(r io.Reader) ([]GPUSample, error) { return readJSONL[GPUSample](r, GPUFile) }
 
