@@ -65,6 +65,10 @@ type Crossover struct {
 	Notes []string `json:"notes"`
 }
 
+// MonthNote says what a month is wherever volume and GPU time are weighed
+// per month.
+const MonthNote = "month = 730 h (30.42 days) for the volume and the GPUs alike, the GPUs always on; volume assumed spread evenly over the day"
+
 // ComputeCrossover weighs in.TokensPerDay at the API price against
 // self-hosting (formulas: MonthlyTokens, APIMonthlyUSD, ReplicasNeeded,
 // SelfHostedMonthlyUSD, BreakEven).
@@ -114,7 +118,7 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 	if in.CapacityTokensPerS > 0 {
 		c := in.CapacityTokensPerS
 		x.CapacityTokensPerS = &c
-		monthlyCapacity = in.CapacityTokensPerS * 86400 * DaysPerMonth
+		monthlyCapacity = in.CapacityTokensPerS * SecondsPerMonth
 		u := x.MonthlyTokens / (float64(x.Replicas) * monthlyCapacity)
 		x.Utilization = &u
 	} else {
@@ -133,7 +137,7 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 	if in.OpsMonthUSD == 0 {
 		x.Notes = append(x.Notes, "ops overhead not included (pass --ops-month-usd): engineering time to run GPUs is a real cost")
 	}
-	x.Notes = append(x.Notes, "volume month = 30 days; GPU month = 730 h always on; volume assumed spread evenly over the day")
+	x.Notes = append(x.Notes, MonthNote)
 	return x, nil
 }
 
