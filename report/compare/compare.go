@@ -55,8 +55,9 @@ const (
 
 // Options configure Compare. Zero values take the defaults.
 type Options struct {
-	// Thresholds gate the metrics; a zero value (nil Limits) means
-	// DefaultThresholds.
+	// Thresholds gate the metrics; a zero value (nil Limits) means the
+	// runs' scenario gates over DefaultThresholds, the stricter of the two
+	// where they differ (thresholdsFor).
 	Thresholds Thresholds
 	// Resamples is the number of bootstrap resamples; 0 means
 	// DefaultResamples.
@@ -280,7 +281,7 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 // returns a *NotComparableError when the runs differ in model, scenario,
 // target kind or sharding, or share no load level.
 func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
-	th, err := thresholdsFor(o.Thresholds, cand)
+	th, gateWarning, err := thresholdsFor(o.Thresholds, base, cand)
 	if err != nil {
 		return nil, err
 	}
@@ -293,6 +294,9 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 		return nil, &NotComparableError{Reasons: reasons}
 	}
 	res.Warnings = append(res.Warnings, warnings...)
+	if gateWarning != "" {
+		res.Warnings = append(res.Warnings, gateWarning)
+	}
 	if base.Run == nil && len(base.Summaries) == 0 {
 		return nil, &NotComparableError{Reasons: []string{"the baseline has no run"}}
 	}
