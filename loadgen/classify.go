@@ -90,14 +90,20 @@ func isRateLimitCode(s string) bool {
 }
 
 // failedStatus is the status of a failed request's record and its retry
-// hint in milliseconds: an HTTPError's, else 200 when bytes came and
-// net/http made a response of them (the stream failed later), else none:
-// bytes that were no HTTP response (a status line that is not HTTP) are
-// no status.
-func failedStatus(err error, bytesCame bool) (status int, retryAfterMS int64) {
+// hint in milliseconds: an HTTPError's, else the status of the response
+// the target's client got (status: targets.WithResponse's, 0 when none
+// came or the target does not say: a 2xx or 101 answer whose stream then
+// failed is its own status), else, for a target that does not say, 200
+// when bytes came and net/http made a response of them (the stream failed
+// later), else none: bytes that were no HTTP response (a status line that
+// is not HTTP) are no status.
+func failedStatus(err error, status int, bytesCame bool) (int, int64) {
 	var he *targets.HTTPError
 	if errors.As(err, &he) {
 		return he.Status, he.RetryAfter.Milliseconds()
+	}
+	if status != 0 {
+		return status, 0
 	}
 	var ue *url.Error // net/http's Do failed: there was no response
 	if bytesCame && !errors.As(err, &ue) {

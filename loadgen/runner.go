@@ -551,27 +551,8 @@ func (lv *level) send(j job) *rundir.Record {
 
 	rctx, cancel := context.WithTimeoutCause(lv.reqCtx, timeout, errRequestTimeout)
 	defer cancel()
-	// The transport's read loop calls GotFirstResponseByte on its own
-	// goroutine, and can do so after Stream returned (a request cancelled
-	// or failed while its response was on the way): the stamp goes through
-	// an atomic, and the record takes it once, after Stream.
-	var headersNS atomic.Int64
-	// The wait for a new connection: from asking the transport for one to
-	// getting it, when it was not a kept one, summed over the sends of a
-	// request targets.PostStream resends on another connection. Atomics,
-	// as for the headers: net/http does not promise which goroutine calls
-	// a hook.
-	var getConnNS, connectNS atomic.Int64
-	trace := &httptrace.ClientTrace{
-		GetConn: func(string) { getConnNS.Store(since()) },
-		GotConn: func(c httptrace.GotConnInfo) {
-			if !c.Reused {
-				connectNS.Add(max(since()-getConnNS.Load(), 1))
-			}
-		},
-		GotFirstResponseByte: func() { headersNS.CompareAndSwap(0, max(since(), 1)) },
-	}
-	rctx = httptrace.WithClientTrace(rctx, trace)
+	tr := newReqTrace(start)
+	rctx = targets.WithResponse(httptrace.WithClientTrace(rctx, &tr.ClientTrace), tr.response)
 
 	var (
 		counted                       int
@@ -616,8 +597,9 @@ func (lv *level) send(j job) *rundir.Record {
 		}
 	})
 	rec.DoneNS = since()
-	rec.ConnectNS = connectNS.Load()
-	rec.HeadersNS = headersNS.Load()
+	rec.ConnectNS = tr.connectNS.Load()
+	rec.HeadersNS = tr.headersNS.Load()
+	status := int(tr.status.Load())
 	if rec.HeadersNS != 0 && rec.HeadersNS < rec.SentNS {
 		rec.HeadersNS = rec.SentNS // a reused connection's trace can fire before our stamp
 	}
@@ -661,14 +643,52 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 	if err == nil {
 		rec.OK = true
-		rec.Status = 200
+		rec.Status = cmp.Or(status, 200) // 200: a target whose client does not say (an SDK's) streamed
 		return rec
 	}
 	rec.ErrorClass = Classify(err)
 	rec.Error = r.redact(err.Error())
-	rec.Status, rec.RetryAfterMS = failedStatus(err, gotByte || rec.HeadersNS != 0)
+	rec.Status, rec.RetryAfterMS = failedStatus(err, status, gotByte || rec.HeadersNS != 0)
 	return rec
 }
+
+// reqTrace is what net/http tells of one request: its httptrace hooks and
+// targets.WithResponse's, and what they stamp, in one allocation. The
+// transport calls the trace's hooks on its own goroutines, and can do so
+// after Stream returned (a request cancelled or failed while its response
+// was on the way): the stamps are atomics, which the record takes once,
+// after Stream.
+type reqTrace struct {
+	httptrace.ClientTrace
+	start time.Time
+	// headersNS: the first byte of the response headers.
+	headersNS atomic.Int64
+	// getConnNS and connectNS: the wait for a new connection, from asking
+	// the transport for one to getting it, when it was not a kept one,
+	// summed over the sends of a request targets.PostStream resends on
+	// another connection.
+	getConnNS, connectNS atomic.Int64
+	// status: the response's status code (targets.WithResponse), 0 when
+	// none came or the target does not say.
+	status atomic.Int64
+}
+
+func newReqTrace(start time.Time) *reqTrace {
+	t := &reqTrace{start: start}
+	t.GetConn = func(string) { t.getConnNS.Store(t.since()) }
+	t.GotConn = func(c httptrace.GotConnInfo) {
+		if !c.Reused {
+			t.connectNS.Add(max(t.since()-t.getConnNS.Load(), 1))
+		}
+	}
+	t.GotFirstResponseByte = func() { t.headersNS.CompareAndSwap(0, max(t.since(), 1)) }
+	return t
+}
+
+func (t *reqTrace) since() int64 { return time.Since(t.start).Nanoseconds() }
+
+// response is the targets.WithResponse hook: the response's status.
+func (t *reqTrace) response(status int) { t.status.Store(int64(status)) }
 
 // stage is the stage a job's record belongs to: the probe's, the warm-up's
 // (the level's lowest ids, after a probe that took the first), or measure.

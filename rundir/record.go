@@ -68,7 +68,11 @@ type Record struct {
 	FinishReason string `json:"finish_reason,omitempty"`
 	// OK is true when the request completed without error.
 	OK bool `json:"ok"`
-	// Status is the HTTP status code, 0 when no response came.
+	// Status is the HTTP status code the server sent: the final response's
+	// (not a 1xx interim one; 101 Switching Protocols is final), whether
+	// the request then succeeded or not; 0 when no response came. A target
+	// whose client does not report it (Bedrock's SDK, Replicate's stream)
+	// is recorded 200 when a response came and was not an error status.
 	Status int `json:"status,omitempty"`
 	// ErrorClass says why the request failed; empty when it did not.
 	ErrorClass ErrorClass `json:"error_class,omitempty"`

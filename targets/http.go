@@ -148,6 +148,8 @@ func NewHeader(extra http.Header, accept string) http.Header {
 // PostStream sends body as a JSON POST to url with header (which the
 // adapter builds once: Content-Type, Accept, credentials, extra headers) and
 // returns the response, whatever its status; the caller closes its body.
+// It calls ctx's WithResponse hook with the response's status, and its
+// body calls ctx's WithFirstByte hook (FirstByteBody).
 //
 // The POST is marked safe to retry, with an X-Idempotency-Key that is never
 // sent: then net/http resends it, on a new connection, when a reused
@@ -215,6 +217,9 @@ func PostStream(ctx context.Context, client *http.Client, url string, header htt
 		}))
 		resp, err := client.Do(req)
 		if err == nil {
+			if f, ok := ctx.Value(responseKey{}).(func(int)); ok && f != nil {
+				f(resp.StatusCode)
+			}
 			resp.Body = FirstByteBody(ctx, resp.Body)
 			return resp, nil
 		}
@@ -252,6 +257,21 @@ type firstByteKey struct{}
 // event).
 func WithFirstByte(ctx context.Context, f func()) context.Context {
 	return context.WithValue(ctx, firstByteKey{}, f)
+}
+
+type responseKey struct{}
+
+// WithResponse returns ctx carrying f, which PostStream calls with the
+// status code of the response client.Do returned, in PostStream's
+// goroutine, as Do returns and before the body is read; not when Do
+// failed. That response is the final one: net/http reads 1xx interim
+// responses (100 Continue, 103 Early Hints) itself, telling only an
+// httptrace.ClientTrace's Got1xxResponse of them, and 101 Switching
+// Protocols is final. The load generator records the server's status with
+// it (a 2xx answer's status is in no error), and the time of the final
+// response's headers when an interim response came first.
+func WithResponse(ctx context.Context, f func(status int)) context.Context {
+	return context.WithValue(ctx, responseKey{}, f)
 }
 
 // firstByteBody calls f on the first read that returns bytes.
