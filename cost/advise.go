@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -49,6 +50,34 @@ const (
 	SpendLineUSD = 3000
 	StuckLineUSD = 20000
 )
+
+// spendUSD writes a monthly spend as USD does, with as many decimals as it
+// takes to tell it from a line it is judged against (SpendLineUSD,
+// StuckLineUSD) where USD writes the two alike: $2,999.99 is under $3,000,
+// and USD writes it "$3,000", which made "because $3,000/month is under
+// $3,000".
+func spendUSD(v float64) string {
+	s := USD(v)
+	for _, line := range []float64{SpendLineUSD, StuckLineUSD} {
+		if v == line || s != USD(line) {
+			continue
+		}
+		for d := 2; d <= 15; d++ {
+			if s, l := usdDecimals(v, d), usdDecimals(line, d); s != l {
+				return s
+			}
+		}
+	}
+	return s
+}
+
+// usdDecimals writes v (not negative) as "$2,999.99": thousands separated,
+// d decimals.
+func usdDecimals(v float64, d int) string {
+	whole, frac, _ := strings.Cut(strconv.FormatFloat(v, 'f', d, 64), ".")
+	w, _ := strconv.ParseFloat(whole, 64)
+	return "$" + thousands(w) + "." + frac
+}
 
 // RuleID names one rule of the decision framework.
 type RuleID string
@@ -257,7 +286,7 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 	case has(HIPAA):
 		baa := Recommendation{Path: CloudAPI, Rule: RuleHIPAA, Detail: "a cloud API under a signed BAA" + where, Providers: providers()}
 		if in.TeamRunsGPUs && spend >= SpendLineUSD {
-			fire(RuleHIPAAOrAirgap, "HIPAA, a team that runs GPUs and %s/month of volume: on-premises removes the third party", USD(spend))
+			fire(RuleHIPAAOrAirgap, "HIPAA, a team that runs GPUs and %s/month of volume: on-premises removes the third party", spendUSD(spend))
 			a.Recommended, a.RunnerUp = onPrem, &baa
 		} else {
 			fire(RuleHIPAAOrAirgap, "HIPAA: on-premises is the runner-up until the team runs GPUs and the volume passes %s/month", USD(SpendLineUSD))
@@ -273,7 +302,7 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		}
 	case spend < SpendLineUSD:
 		if in.Latency == Interactive {
-			fire(RuleUnder3KLatency, "%s/month is under %s and the workload is latency critical", USD(spend), USD(SpendLineUSD))
+			fire(RuleUnder3KLatency, "%s/month is under %s and the workload is latency critical", spendUSD(spend), USD(SpendLineUSD))
 			a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleUnder3KLatency, Detail: "Groq or managed inference on open-weight models", Providers: providers(ManagedInference)}
 			a.RunnerUp = &Recommendation{Path: CloudAPI, Rule: RuleUnder3K, Detail: "a cloud API", Providers: providers(CloudAPI)}
 			break
@@ -281,7 +310,7 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		rule := RuleUnder3K
 		switch {
 		case len(in.Compliance) == 0:
-			fire(RuleUnder3K, "%s/month is under %s and there is no compliance constraint", USD(spend), USD(SpendLineUSD))
+			fire(RuleUnder3K, "%s/month is under %s and there is no compliance constraint", spendUSD(spend), USD(SpendLineUSD))
 		case has(GDPR):
 			rule = RuleGDPR
 		default:
@@ -298,11 +327,11 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 			a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 		}
 	case in.TeamRunsGPUs:
-		fire(RuleOver3KTeam, "%s/month is over %s and the team runs GPU infrastructure", USD(spend), USD(SpendLineUSD))
+		fire(RuleOver3KTeam, "%s/month is over %s and the team runs GPU infrastructure", spendUSD(spend), USD(SpendLineUSD))
 		a.Recommended = Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where}
 		a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 	default:
-		fire(RuleManagedPath, "%s/month is over %s but the team does not run GPUs: let a third party host the model", USD(spend), USD(SpendLineUSD))
+		fire(RuleManagedPath, "%s/month is over %s but the team does not run GPUs: let a third party host the model", spendUSD(spend), USD(SpendLineUSD))
 		fire(RuleSelfHostedPath, "self-hosting waits for a team that can run GPUs")
 		a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 		a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where + " once the team can run them"}
@@ -312,13 +341,13 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 
 	selfHosted := a.Recommended.Path == SelfHostedCloud || a.Recommended.Path == SelfHostedOnPrem
 	if selfHosted && spend < SpendLineUSD && !has(Airgap) {
-		warn(WarnSelfHostingEarly, "%s/month is under the %s line", USD(spend), USD(SpendLineUSD))
+		warn(WarnSelfHostingEarly, "%s/month is under the %s line", spendUSD(spend), USD(SpendLineUSD))
 	}
 	if in.TeamRunsGPUs && spend < SpendLineUSD && !selfHosted && !has(Airgap) {
-		warn(WarnSelfHostingEarly, "the team could self-host, but %s/month does not justify it yet", USD(spend))
+		warn(WarnSelfHostingEarly, "the team could self-host, but %s/month does not justify it yet", spendUSD(spend))
 	}
 	if !selfHosted && spend >= StuckLineUSD {
-		warn(WarnStuckOnAPI, "%s/month is past %s: plan the migration (inferbench crossover --run DIR)", USD(spend), USD(StuckLineUSD))
+		warn(WarnStuckOnAPI, "%s/month is past %s: plan the migration (inferbench crossover --run DIR)", spendUSD(spend), USD(StuckLineUSD))
 	}
 	return a, nil
 }
@@ -372,7 +401,7 @@ func (a *Advice) Table() *Table {
 		}
 		return s
 	}
-	t := &Table{Title: fmt.Sprintf("Advice at %s/month of API spend", USD(a.MonthlyAPISpendUSD)), Columns: []string{"", "path", "rule"}}
+	t := &Table{Title: fmt.Sprintf("Advice at %s/month of API spend", spendUSD(a.MonthlyAPISpendUSD)), Columns: []string{"", "path", "rule"}}
 	t.Rows = append(t.Rows, []string{"recommended", rec(&a.Recommended), a.Recommended.Rule.Quote()})
 	if a.RunnerUp != nil {
 		t.Rows = append(t.Rows, []string{"runner-up", rec(a.RunnerUp), a.RunnerUp.Rule.Quote()})

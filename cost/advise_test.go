@@ -281,3 +281,38 @@ providers:
 		t.Errorf("err = %v; want a target_kinds problem", err)
 	}
 }
+
+// TestAdviceSaysTheSpendItJudged: a spend just under or over a line is
+// written so that the comparison the advice states is true: USD rounds
+// $2,999.99 to "$3,000", and the advice read "because $3,000/month is
+// under $3,000".
+func TestAdviceSaysTheSpendItJudged(t *testing.T) {
+	c := mustLoad(t, "")
+	for _, tt := range []struct {
+		spend float64
+		team  bool
+		id    RuleID
+		want  string
+	}{
+		{2999.99, false, RuleUnder3K, "$2,999.99/month is under $3,000"},
+		{2999.999, false, RuleUnder3K, "$2,999.999/month is under $3,000"},
+		{2999.5, false, RuleUnder3K, "$2,999.50/month is under $3,000"},
+		{2500, false, RuleUnder3K, "$2,500/month is under $3,000"},
+		{3000.004, true, RuleOver3KTeam, "$3,000.004/month is over $3,000"},
+		{3000, true, RuleOver3KTeam, "$3,000/month is over $3,000"},
+		{19999.99, false, RuleManagedPath, "$19,999.99/month is over $3,000"},
+		{20000.01, false, WarnStuckOnAPI, "$20,000.01/month is past $20,000"},
+	} {
+		a, err := Advise(c, AdviseInput{MonthlyAPISpendUSD: tt.spend, TeamRunsGPUs: tt.team})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := fired(a, tt.id)
+		if r == nil || !strings.HasPrefix(r.Because, tt.want) {
+			t.Errorf("$%v: rule %s = %+v; want it because %q…", tt.spend, tt.id, r, tt.want)
+		}
+		if title, want := a.Table().Title, "Advice at "+strings.SplitN(tt.want, "/", 2)[0]+"/month"; !strings.HasPrefix(title, want) {
+			t.Errorf("$%v: title %q; want %q…", tt.spend, title, want)
+		}
+	}
+}
