@@ -74,7 +74,8 @@ func (e *ThresholdError) Error() string {
 //	  itl_p99: 25%         # gate a metric the defaults do not
 //	  e2e_p95: off         # stop gating a default
 //
-// Unknown keys and metrics, malformed values and a sign against the
+// A value or key may be quoted or tagged !!str ("15%", "off"), as in a
+// scenario's gate. Unknown keys and metrics, malformed values and a sign against the
 // metric's bad direction are errors; every problem is reported, each as a
 // *ThresholdError, joined.
 func LoadThresholds(name string, data []byte) (Thresholds, error) {
@@ -118,7 +119,7 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 	}
 	// The parser refuses a repeated key itself.
 	for _, kv := range top {
-		switch key := kv.Key.String(); key {
+		switch key := scalarText(kv.Key); key {
 		case "alpha":
 			a, err := strconv.ParseFloat(strings.TrimSpace(kv.Value.String()), 64)
 			if err != nil || !(a > 0 && a < 0.5) {
@@ -133,7 +134,7 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 				continue
 			}
 			for _, mv := range metrics {
-				mname := mv.Key.String()
+				mname := scalarText(mv.Key)
 				m, ok := LookupMetric(mname)
 				if !ok {
 					near := ""
@@ -143,7 +144,7 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 					at(mv.Key, "metrics.%s: unknown metric%s (known: %s)", mname, near, strings.Join(MetricNames(), ", "))
 					continue
 				}
-				limit, off, err := parseLimit(m, strings.TrimSpace(mv.Value.String()))
+				limit, off, err := parseLimit(m, scalarText(mv.Value))
 				if err != nil {
 					at(mv.Value, "metrics.%s: %v", mname, err)
 					continue
@@ -159,6 +160,17 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 		}
 	}
 	return t, errors.Join(errs...)
+}
+
+// scalarText is the text of scalar n as YAML reads it: a value written as
+// a string (quoted, or tagged !!str) without its quotes or tag, as a
+// scenario's gate reads it ("15%", '15%' and !!str 15% are 15%; the
+// shipped nightly writes ttft_p95: "off").
+func scalarText(n ast.Node) string {
+	if s, ok := yamlguard.WrittenAsString(n); ok {
+		return s
+	}
+	return strings.TrimSpace(n.String())
 }
 
 // parseLimit reads a threshold: "off", "N%" / "+N%" / "-N%" for a relative
