@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"net/textproto"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,7 +35,10 @@ func (e causedError) Error() string {
 func (e causedError) Unwrap() []error { return []error{e.cause, e.err} }
 
 // Classify returns the class of an error returned by Target.Stream. It is the
-// one place where errors become classes; it never matches message text.
+// one place where errors become classes. It goes by type and value, and by
+// text only for net/http's errors of a response that broke HTTP/1.1's
+// framing that net/http exports neither as a value nor as a type
+// (httpViolation).
 func Classify(err error) rundir.ErrorClass {
 	if err == nil {
 		return ""
@@ -65,13 +71,90 @@ func Classify(err error) rundir.ErrorClass {
 	case errors.As(err, &re):
 		return rundir.Request
 	}
+	if httpViolation(err) {
+		return rundir.Protocol
+	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return rundir.Timeout
 	}
 	// Everything else is the connection's: a transport error (url.Error,
-	// net.OpError), a stream cut short (io.ErrUnexpectedEOF).
+	// net.OpError: refused, reset, TLS), a connection closed before the
+	// response or mid-body (io.EOF, io.ErrUnexpectedEOF).
 	return rundir.Connection
+}
+
+// httpViolation reports whether err is net/http's word that the response
+// broke HTTP/1.1 itself: its status line, its headers or trailers, its
+// lengths or its chunked encoding. Such a server answered, wrongly; it is
+// no transport failure, and sending again meets the same bytes.
+//
+// textproto.ProtocolError (a header or trailer line net/textproto cannot
+// read) and http.ErrLineTooLong (a chunk-size line over 4 KiB) are
+// exported; the rest are plain errors.New or fmt.Errorf values (or
+// unexported types) inside net/http, matched by the start of their text
+// (httpViolations) at a leaf of err's chain, where net/http's own words
+// begin: the wrappers before them ("openai: read stream: ", url.Error's
+// "Post …: ", the transport's "net/http: HTTP/1.x transport connection
+// broken: ") are not looked at. A connection closed inside a header name
+// reads as such a header ("malformed MIME header: missing colon"): net/http
+// does not tell it from a server that wrote one.
+func httpViolation(err error) bool {
+	var pe textproto.ProtocolError
+	if errors.As(err, &pe) || errors.Is(err, http.ErrLineTooLong) {
+		return true
+	}
+	return anyLeaf(err, func(leaf error) bool {
+		msg := leaf.Error()
+		return slices.ContainsFunc(httpViolations, func(p string) bool { return strings.HasPrefix(msg, p) })
+	})
+}
+
+// httpViolations are the starts of net/http's errors (Go 1.26) of a
+// response that broke HTTP/1.1, where it exports no value or type for
+// them. TestClassifyFraming has a server make each class of them.
+var httpViolations = []string{
+	// net/http/response.go, ReadResponse: the status line.
+	"malformed HTTP response ",
+	"malformed HTTP status code ",
+	"malformed HTTP version ",
+	// net/http/transport.go, persistConn.readLoop: headers past
+	// Transport.MaxResponseHeaderBytes (10 MiB by default).
+	"net/http: server response headers exceeded ",
+	// net/http/transfer.go: lengths and encodings (readTransfer,
+	// fixLength, parseContentLength, transferReader.parseTransferEncoding
+	// (unsupportedTEError), fixTrailer, body.readTrailer).
+	"bad Content-Length ",
+	"invalid empty Content-Length ",
+	"http: message cannot contain multiple Content-Length headers",
+	"unsupported transfer encoding: ",
+	"too many transfer encodings: ",
+	"bad trailer key ",
+	"invalid Trailer key ",
+	"http: suspiciously long trailer after chunked body",
+	// net/http/internal/chunked.go, chunkedReader: the chunked encoding
+	// (its ErrLineTooLong is http.ErrLineTooLong, matched by value).
+	"malformed chunked encoding",
+	"chunked encoding contains too much non-data",
+	"chunked line ends with bare LF",
+	"invalid CR in chunked line",
+	"empty hex number for chunk length",
+	"invalid byte in chunk length",
+	"http chunk length too large",
+}
+
+// anyLeaf reports whether f holds for an error at a leaf of err's tree: one
+// that wraps nothing.
+func anyLeaf(err error, f func(error) bool) bool {
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if inner := u.Unwrap(); inner != nil {
+			return anyLeaf(inner, f)
+		}
+	case interface{ Unwrap() []error }:
+		return slices.ContainsFunc(u.Unwrap(), func(e error) bool { return e != nil && anyLeaf(e, f) })
+	}
+	return f(err)
 }
 
 // isRateLimitCode reports whether an in-stream error code or type names a

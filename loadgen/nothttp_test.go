@@ -1,10 +1,6 @@
 package loadgen
 
 import (
-	"bufio"
-	"io"
-	"net"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -12,31 +8,12 @@ import (
 )
 
 // TestNotHTTPHasNoStatus: a server that answers with a line that is not an
-// HTTP status line gave no response: its record is a connection failure
-// with no status. Before, the bytes it sent made the record say status 200.
+// HTTP status line gave no response: its record has no status (before, the
+// bytes it sent made the record say 200), and its class is protocol, the
+// server's answer broke HTTP (TestClassifyFraming).
 func TestNotHTTPHasNoStatus(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				if req, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
-					io.Copy(io.Discard, req.Body)
-				}
-				io.WriteString(conn, "HELLO THERE\r\n\r\n")
-			}()
-		}
-	}()
-	rec := oneChatRequest(t, "http://"+ln.Addr().String())
-	if rec.OK || rec.ErrorClass != rundir.Connection || rec.Status != 0 || !strings.Contains(rec.Error, "malformed HTTP") {
-		t.Errorf("record: ok %v, class %q, status %d, error %q; want a connection failure with no status, naming the malformed response", rec.OK, rec.ErrorClass, rec.Status, rec.Error)
+	rec := oneChatRequest(t, rawServer(t, rawReply("HELLO THERE\r\n\r\n")))
+	if rec.OK || rec.ErrorClass != rundir.Protocol || rec.Status != 0 || !strings.Contains(rec.Error, "malformed HTTP") {
+		t.Errorf("record: ok %v, class %q, status %d, error %q; want a protocol failure with no status, naming the malformed response", rec.OK, rec.ErrorClass, rec.Status, rec.Error)
 	}
 }

@@ -174,10 +174,13 @@ const (
 	StreamErr ErrorClass = "stream_error"
 	// Timeout: the request ran past its deadline (--timeout).
 	Timeout ErrorClass = "timeout"
-	// Connection: the transport failed: refused, reset, cut mid-body.
+	// Connection: the transport failed: refused, reset, TLS refused, the
+	// connection closed before the response or cut mid-body.
 	Connection ErrorClass = "connection"
 	// Protocol: the response broke its protocol (bad JSON, a stream cut
-	// before its terminator, no token at all).
+	// before its terminator, no token at all), or HTTP itself (a status
+	// line, header or chunked encoding net/http cannot read, headers over
+	// its bound, conflicting lengths).
 	Protocol ErrorClass = "protocol"
 	// Canceled: the run was stopped (Ctrl-C) while the request was in flight.
 	Canceled ErrorClass = "canceled"
