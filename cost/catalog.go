@@ -205,6 +205,9 @@ func (g *GPU) Offer(idOrKind string) (*Offer, error) {
 	if o := first(g.Offers, func(o *Offer) bool { return string(o.Kind) == idOrKind }); o != nil {
 		return o, nil
 	}
+	if len(g.Offers) == 0 {
+		return nil, fmt.Errorf("gpu %s has no offers in the catalog (no price for it was sourced; a --prices file can add one)", g.ID)
+	}
 	names := append(ids(g.Offers, func(o Offer) string { return o.ID }), ids(g.Offers, func(o Offer) string { return string(o.Kind) })...)
 	return nil, fmt.Errorf("gpu %s has no offer %q%s (offers: %s)", g.ID, idOrKind, nearest(idOrKind, names),
 		strings.Join(ids(g.Offers, func(o Offer) string { return o.ID + " (" + string(o.Kind) + ")" }), ", "))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // DefaultOfferKind is the offer kind every command prices a run at unless
@@ -44,24 +45,47 @@ func (p Price) OfferLabel() string {
 	return p.Offer
 }
 
+// MaxGPUCount bounds N in a GPU stated as IDxN: a serving box of more
+// GPUs than this is a typo (the largest NVLink domains hold 72 to 576).
+const MaxGPUCount = 4096
+
+// gpuSpecForm is the form a stated GPU takes, said with every refusal.
+const gpuSpecForm = "the form is ID or IDxN, e.g. h100-sxm or h100-sxmx8"
+
 // ParseGPUSpec reads a GPU as the user states it, ID[xN] ("h100-sxm",
-// "h100-sxmx8"): the catalog GPU and the count, 1 without xN.
+// "h100-sxmx8"): the catalog GPU and the count, 1 without xN, at most
+// MaxGPUCount. It is read as written, with no space: run.json records it
+// so, and every reader of run.json parses it again.
 func (c *Catalog) ParseGPUSpec(s string) (*GPU, int, error) {
 	if g, err := c.GPU(s); err == nil {
 		return g, 1, nil
 	}
-	if i := strings.LastIndex(s, "x"); i > 0 {
-		n, err := strconv.Atoi(s[i+1:])
-		if err == nil && n >= 1 {
-			g, err := c.GPU(s[:i])
-			if err != nil {
-				return nil, 0, err
-			}
-			return g, n, nil
+	if strings.ContainsFunc(s, unicode.IsSpace) {
+		squeezed := strings.Join(strings.Fields(s), "")
+		if _, _, err := c.ParseGPUSpec(squeezed); err == nil {
+			return nil, 0, fmt.Errorf("%q has a space: %s (did you mean %s?)", s, gpuSpecForm, squeezed)
 		}
+		_, err := c.GPU(s)
+		return nil, 0, fmt.Errorf("%w (%s, with no space)", err, gpuSpecForm)
+	}
+	if i := strings.LastIndex(s, "x"); i > 0 && isDigits(s[i+1:]) {
+		g, err := c.GPU(s[:i])
+		if err != nil {
+			return nil, 0, fmt.Errorf("%w (%s)", err, gpuSpecForm)
+		}
+		n, err := strconv.Atoi(s[i+1:])
+		if err != nil || n < 1 || n > MaxGPUCount {
+			return nil, 0, fmt.Errorf("%q counts %s GPUs: N in IDxN is 1 to %d", s, s[i+1:], MaxGPUCount)
+		}
+		return g, n, nil
 	}
 	_, err := c.GPU(s)
-	return nil, 0, fmt.Errorf("%w (the form is ID or IDxN, e.g. h100-sxmx8)", err)
+	return nil, 0, fmt.Errorf("%w (%s)", err, gpuSpecForm)
+}
+
+// isDigits reports whether s is one or more ASCII digits.
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // A RunGPU is the catalog GPU a run is priced on and where it came from.

@@ -76,6 +76,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 		}
 	}
 	var gpuList []*GPU
+	from := "--gpu " + q.GPU // how the one GPU priced was chosen
 	switch {
 	case q.GPU != "":
 		g, err := c.GPU(q.GPU)
@@ -85,6 +86,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 		gpuList = append(gpuList, g)
 	case rg != nil:
 		gpuList = append(gpuList, rg.GPU)
+		from = fmt.Sprintf("the run's GPU, %s (run.json, %s),", rg.GPU.ID, rg.From)
 		out.Notes = append(out.Notes, fmt.Sprintf("GPU %s from run.json (%s)", rg.GPU.ID, rg.From))
 		if rg.Warning != "" {
 			out.Notes = append(out.Notes, "warning: "+rg.Warning)
@@ -94,6 +96,9 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 			gpuList = append(gpuList, &c.GPUs[i])
 		}
 		out.Notes = append(out.Notes, "the run's GPU is not known (pass --gpu): each row prices the measured throughput at that GPU's offer; only the GPU that ran it is a measurement")
+	}
+	if len(gpuList) == 1 && len(gpuList[0].Offers) == 0 {
+		return nil, quoteErrorf("%s has no offers in the catalog, so no price: pass --usd-per-gpu-hour instead of --gpu, or add an offer for it in a --prices file", from)
 	}
 	for _, g := range gpuList {
 		var offers []*Offer
@@ -120,7 +125,11 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 		}
 	}
 	if len(out.Rows) == 0 {
-		return nil, quoteErrorf("no catalog offer matches --gpu %q --offer %q", q.GPU, q.Offer)
+		// Only every catalog GPU can leave no row: one GPU answers above.
+		if q.Offer == "" {
+			return nil, quoteErrorf("no catalog GPU has an offer, so no price: pass --usd-per-gpu-hour, or add offers in a --prices file")
+		}
+		return nil, quoteErrorf("--offer %s: no catalog GPU has an offer of that id or kind (pass --gpu ID to see one GPU's offers)", q.Offer)
 	}
 	return out, nil
 }
@@ -143,6 +152,9 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 	g, err := c.GPU(gpuID)
 	if err != nil {
 		return GPUMonth{}, quoteErrorf("--gpu: %w", err)
+	}
+	if len(g.Offers) == 0 {
+		return GPUMonth{}, quoteErrorf("gpu %s has no offers in the catalog, so no price for its month: pass --gpu-month-usd, or add an offer for it in a --prices file", g.ID)
 	}
 	of, err := g.Offer(offer)
 	if err != nil {
@@ -299,7 +311,14 @@ func DailyTokens(tokensPerDay, requestsPerDay, tokensPerRequest float64) (float6
 	case tokensPerDay != 0 && (requestsPerDay != 0 || tokensPerRequest != 0):
 		return 0, quoteErrorf("pass --tokens-per-day or --requests-per-day with --tokens-per-request, not both")
 	case tokensPerDay < 0 || requestsPerDay < 0 || tokensPerRequest < 0:
-		return 0, quoteErrorf("volumes must not be negative")
+		for _, v := range []struct {
+			flag string
+			v    float64
+		}{{"--tokens-per-day", tokensPerDay}, {"--requests-per-day", requestsPerDay}, {"--tokens-per-request", tokensPerRequest}} {
+			if v.v < 0 {
+				return 0, quoteErrorf("%s must not be negative, got %v", v.flag, v.v)
+			}
+		}
 	case tokensPerDay > 0, requestsPerDay > 0 && tokensPerRequest > 0:
 		if err := checkDaily(tokensPerDay, requestsPerDay, tokensPerRequest); err != nil {
 			return 0, err
