@@ -102,7 +102,7 @@ func (r *Result) header() []string {
 }
 
 // interval names the interval's coverage, "95%".
-func (r *Result) interval() string { return fmt.Sprintf("%g%%", 100*(1-r.Alpha)) }
+func (r *Result) interval() string { return percent(1-r.Alpha) + "%" }
 
 // footer is the verdict line.
 func (r *Result) footer() string {

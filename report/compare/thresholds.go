@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,6 +211,15 @@ func parseLimit(m Metric, s string) (limit float64, off bool, err error) {
 	if perr != nil || !(v > 0) {
 		return 0, false, fmt.Errorf("want a positive number, got %q", s)
 	}
+	if v >= 100 && (m.HigherIsBetter || m.Points) {
+		// A throughput falls by 100 % at most (to 0), an error rate grows
+		// by 100 points at most: such a limit can never be passed.
+		what, unit := m.Name+" cannot drop by more than 100% (to 0)", "%"
+		if m.Points {
+			what, unit = m.Name+" cannot grow by more than 100 points", "pt"
+		}
+		return 0, false, fmt.Errorf("want less than 100%s, got %q: %s, so this limit could never fail (to gate nothing on this metric, write off)", unit, s, what)
+	}
 	if v > 1000 {
 		return 0, false, fmt.Errorf("want at most 1000%%, got %q (to gate nothing on this metric, write off)", s)
 	}
@@ -253,7 +263,18 @@ func formatLimit(m Metric, limit float64) string {
 		sign = "-"
 	}
 	if m.Points {
-		return fmt.Sprintf("%s%gpt", sign, 100*limit)
+		return sign + percent(limit) + "pt"
 	}
-	return fmt.Sprintf("%s%g%%", sign, 100*limit)
+	return sign + percent(limit) + "%"
+}
+
+// percent writes fraction x as a percentage to 6 significant digits,
+// without an exponent (0.000001 → "0.0001", not 9.999999999999999e-05)
+// unless it is below 0.000001 %.
+func percent(x float64) string {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(100*x, 'g', 6, 64), 64)
+	if r != 0 && math.Abs(r) < 1e-6 {
+		return strconv.FormatFloat(r, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
