@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptrace"
+	"net/textproto"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -538,14 +539,16 @@ func retryable(c rundir.ErrorClass) bool {
 
 // send sends a job and records it.
 func (lv *level) send(j job) *rundir.Record {
-	r, start, timeout, req, estIn := lv.r, lv.start, cmp.Or(j.timeout, lv.timeout), j.req, j.estIn
+	// The callbacks capture turn, not j: capturing j would move the whole
+	// job, its Request with it, to the heap (one allocation per request).
+	r, start, timeout, req, estIn, turn := lv.r, lv.start, cmp.Or(j.timeout, lv.timeout), j.req, j.estIn, j.turn
 	// Chunks is sized for the requested output up front, so the read path
 	// appends without growing the slice (up to 4,096 events; more grow).
 	rec := &rundir.Record{ID: j.id, Stage: lv.stage(j), Level: r.c.level, Worker: j.worker,
 		Chunks: make([][2]int64, 0, min(max(req.MaxTokens, 1), 4096)), ScheduledNS: j.scheduledNS,
 		RequestedInputTokens: estIn, RequestedOutputTokens: req.MaxTokens}
-	if j.turn != nil {
-		defer j.turn.track(rec)()
+	if turn != nil {
+		defer turn.track(rec)()
 	}
 	since := func() int64 { return time.Since(start).Nanoseconds() }
 
@@ -582,8 +585,8 @@ func (lv *level) send(j job) *rundir.Record {
 		if !gotContent && c.Content != "" {
 			rec.FirstContentNS, gotContent = now, true
 		}
-		if j.turn != nil {
-			j.turn.reply.WriteString(c.Content) // the reply the next turn sends back
+		if turn != nil {
+			turn.reply.WriteString(c.Content) // the reply the next turn sends back
 		}
 		rec.EndNS = now
 		if n := len(rec.Chunks); n < rundir.MaxChunks {
@@ -600,6 +603,9 @@ func (lv *level) send(j job) *rundir.Record {
 	rec.ConnectNS = tr.connectNS.Load()
 	rec.HeadersNS = tr.headersNS.Load()
 	status := int(tr.status.Load())
+	if status == 0 && tr.interimBytes.Load() != 0 {
+		rec.HeadersNS = 0 // an interim response's, and no final one was told of
+	}
 	if rec.HeadersNS != 0 && rec.HeadersNS < rec.SentNS {
 		rec.HeadersNS = rec.SentNS // a reused connection's trace can fire before our stamp
 	}
@@ -661,8 +667,16 @@ func (lv *level) send(j job) *rundir.Record {
 type reqTrace struct {
 	httptrace.ClientTrace
 	start time.Time
-	// headersNS: the first byte of the response headers.
+	// headersNS: the first byte of the response headers. After a 1xx
+	// interim response (100 Continue, 103 Early Hints), whose first byte
+	// GotFirstResponseByte marks, it is stamped again when the final
+	// response is handed over (targets.WithResponse): net/http tells of no
+	// later first byte, and that hand-over follows the final headers' last
+	// byte by their parse and a goroutine switch (microseconds).
 	headersNS atomic.Int64
+	// interimBytes: the size of the interim responses' headers, about as
+	// net/http counts them (interimSize), 0 when none came.
+	interimBytes atomic.Int64
 	// getConnNS and connectNS: the wait for a new connection, from asking
 	// the transport for one to getting it, when it was not a kept one,
 	// summed over the sends of a request targets.PostStream resends on
@@ -682,13 +696,46 @@ func newReqTrace(start time.Time) *reqTrace {
 		}
 	}
 	t.GotFirstResponseByte = func() { t.headersNS.CompareAndSwap(0, max(t.since(), 1)) }
+	t.Got1xxResponse = func(_ int, h textproto.MIMEHeader) error {
+		if t.interimBytes.Add(interimSize(h)) > maxInterimBytes {
+			return &targets.ProtocolError{Msg: fmt.Sprintf("interim (1xx) responses past %d bytes of headers", maxInterimBytes)}
+		}
+		return nil
+	}
 	return t
+}
+
+// maxInterimBytes bounds the headers of a request's interim responses.
+// net/http bounds a response's headers, interim ones included, by
+// Transport.MaxResponseHeaderBytes (10 MiB by default), but starts again
+// at each interim response a ClientTrace's Got1xxResponse is told of:
+// the runner's then bounds them as net/http did, so that a server sending
+// 103 without end fails the request instead of holding it to its timeout.
+const maxInterimBytes = 10 << 20
+
+// interimSize is about what an interim response's header takes on the
+// wire: its status line and each field's line, unfolded, and the blank
+// line (so an empty 103 counts too).
+func interimSize(h textproto.MIMEHeader) int64 {
+	n := len("HTTP/1.1 103 \r\n\r\n")
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(": \r\n") + len(v)
+		}
+	}
+	return int64(n)
 }
 
 func (t *reqTrace) since() int64 { return time.Since(t.start).Nanoseconds() }
 
-// response is the targets.WithResponse hook: the response's status.
-func (t *reqTrace) response(status int) { t.status.Store(int64(status)) }
+// response is the targets.WithResponse hook: the final response's status,
+// and its headers' time after an interim response.
+func (t *reqTrace) response(status int) {
+	t.status.Store(int64(status))
+	if t.interimBytes.Load() != 0 {
+		t.headersNS.Store(max(t.since(), 1))
+	}
+}
 
 // stage is the stage a job's record belongs to: the probe's, the warm-up's
 // (the level's lowest ids, after a probe that took the first), or measure.

@@ -29,7 +29,11 @@ type Record struct {
 	// its TTFT that a kept connection does not have. 0 (absent) when it was
 	// sent on a kept one, or when the target does not say (an SDK's client).
 	ConnectNS int64 `json:"connect_ns,omitempty"`
-	// HeadersNS is when the first byte of the response headers arrived.
+	// HeadersNS is when the first byte of the final response's headers
+	// arrived. After a 1xx interim response (100 Continue, 103 Early
+	// Hints) it is when the client handed the final response over, a few
+	// microseconds after its headers' last byte: the client tells of no
+	// later first byte. Absent when no final response came.
 	HeadersNS int64 `json:"headers_ns,omitempty"`
 	// FirstByteNS is when the first byte of the response body was read,
 	// before any event is decoded (a comment or ping counts); for a target
