@@ -106,9 +106,17 @@ func (o *CostOptions) check() error {
 	case o.RPS != 0 && !finitePositive(o.RPS):
 		return fmt.Errorf("--requests-per-s must be a positive number, got %v", o.RPS)
 	case o.GPUs < 0:
-		return fmt.Errorf("--gpus must be at least 1, got %d", o.GPUs)
+		return notPositive("--gpus", o.GPUs)
 	case o.USDPerGPUHour < 0:
-		return fmt.Errorf("--usd-per-gpu-hour must not be negative, got %v", o.USDPerGPUHour)
+		return notPositive("--usd-per-gpu-hour", o.USDPerGPUHour)
+	case o.EnergyJ < 0:
+		return notPositive("--energy-joules", o.EnergyJ)
+	case o.EnergyWindowS < 0:
+		return notPositive("--energy-window-s", o.EnergyWindowS)
+	case o.EnergyWindowS != 0 && o.EnergyJ == 0:
+		// The window prices the energy measured over it; alone it was
+		// ignored (and with --run it dropped the run's own reading).
+		return errors.New("--energy-window-s needs --energy-joules (the energy measured over that window)")
 	case o.USDPerGPUHour > 0 && (o.GPU != "" || o.Offer != ""):
 		return errors.New("--usd-per-gpu-hour replaces the catalog: drop --gpu and --offer")
 	}
@@ -152,8 +160,8 @@ func RunCost(w io.Writer, o CostOptions) error {
 		q.RunGPUStated, q.RunGPUNames = o.Runs.GPU(o.RunDir)
 	}
 	if o.EnergyJ != 0 {
-		if !(o.EnergyJ > 0) || !(o.EnergyWindowS > 0) {
-			return errors.New("--energy-joules needs a positive value and a positive --energy-window-s")
+		if !(o.EnergyWindowS > 0) {
+			return errors.New("--energy-joules needs --energy-window-s (the seconds it was measured over) or a --run whose window it is")
 		}
 		if w := o.EnergyJ / o.EnergyWindowS; w > MaxAverageW {
 			return quoteErrorf("--energy-joules %s over --energy-window-s %s is an average of %s W: above %s: a typo?",
@@ -262,7 +270,7 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 	case o.MonthlyAPISpend != 0 && o.given():
 		return errors.New("pass a volume or --monthly-api-spend, not both")
 	case o.MonthlyAPISpend < 0:
-		return fmt.Errorf("--monthly-api-spend must not be negative, got %v", o.MonthlyAPISpend)
+		return notPositive("--monthly-api-spend", o.MonthlyAPISpend)
 	case o.MonthlyAPISpend > 0:
 		if err := within("--monthly-api-spend", o.MonthlyAPISpend, zero, maxMonth); err != nil {
 			return err
@@ -291,6 +299,14 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 	t := a.Table()
 	t.Notes = append([]string{"spend: " + basis}, t.Notes...)
 	return Write(w, o.Format, adviceReport{Advice: a, SpendBasis: basis}, t)
+}
+
+// notPositive refuses a negative value of a flag whose 0 the command line
+// refuses as "must be a positive number, got 0" (cmd's positiveWhenGiven):
+// one message for both, not "must be at least 1" for -1 and "a positive
+// number" for 0.
+func notPositive[T int | float64](flag string, v T) error {
+	return quoteErrorf("%s must be a positive number, got %v", flag, v)
 }
 
 // finitePositive is whether x is a number above 0 and below infinity: a

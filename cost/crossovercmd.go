@@ -1,7 +1,6 @@
 package cost
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -37,8 +36,11 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.GPUMonthUSD < 0 || o.OpsMonthUSD < 0 {
-		return errors.New("--gpu-month-usd and --ops-month-usd must not be negative")
+	if o.GPUMonthUSD < 0 {
+		return notPositive("--gpu-month-usd", o.GPUMonthUSD)
+	}
+	if o.OpsMonthUSD < 0 {
+		return fmt.Errorf("--ops-month-usd must not be negative, got %v", o.OpsMonthUSD)
 	}
 	if err := within("--gpu-month-usd", o.GPUMonthUSD, zero, maxMonth); err != nil {
 		return err
@@ -47,7 +49,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 		return err
 	}
 	if o.GPUs < 0 {
-		return fmt.Errorf("--gpus must be at least 1, got %d", o.GPUs)
+		return notPositive("--gpus", o.GPUs)
 	}
 	cat, err := Load(o.Prices)
 	if err != nil {

@@ -29,11 +29,11 @@ func TestMessagesNameTheFlagAndTheWayOut(t *testing.T) {
 		want []string
 		not  string
 	}{
-		{"tokens per day", second(DailyTokens(-1, 0, 0)), []string{"--tokens-per-day must not be negative, got -1"}, ""},
-		{"requests per day", second(DailyTokens(0, -5, 100)), []string{"--requests-per-day must not be negative, got -5"}, ""},
-		{"tokens per request", second(DailyTokens(0, 5, -100)), []string{"--tokens-per-request must not be negative, got -100"}, ""},
+		{"tokens per day", second(DailyTokens(-1, 0, 0)), []string{"--tokens-per-day must be a positive number, got -1"}, ""},
+		{"requests per day", second(DailyTokens(0, -5, 100)), []string{"--requests-per-day must be a positive number, got -5"}, ""},
+		{"tokens per request", second(DailyTokens(0, 5, -100)), []string{"--tokens-per-request must be a positive number, got -100"}, ""},
 		{"advise", errOf(RunAdvise(io.Discard, AdviseOptions{Volume: Volume{RequestsPerDay: -5, TokensPerRequest: 100, APIPricePerM: 1}})),
-			[]string{"--requests-per-day must not be negative, got -5"}, ""},
+			[]string{"--requests-per-day must be a positive number, got -5"}, ""},
 		{"crossover --gpu l40s", errOf(RunCrossover(io.Discard, CrossoverOptions{Volume: vol, GPU: "l40s", Offer: "on-demand"})),
 			[]string{"gpu l40s has no offers in the catalog", "pass --gpu-month-usd", "--prices"}, "(offers: )"},
 		{"crossover, run on l40s", errOf(RunCrossover(io.Discard, CrossoverOptions{Volume: vol, RunDir: "r", Runs: l40sRun, Offer: "on-demand"})),
@@ -71,6 +71,56 @@ func TestMessagesNameTheFlagAndTheWayOut(t *testing.T) {
 	for spec, n := range map[string]int{"h100-sxmx4096": 4096, "h100-sxmx1": 1, "mi300x": 1, "mi300xx8": 8} {
 		if _, got, err := c.ParseGPUSpec(spec); err != nil || got != n {
 			t.Errorf("ParseGPUSpec(%q) = %d, %v; want %d", spec, got, err, n)
+		}
+	}
+}
+
+// TestEnergyWindowNeedsEnergy: --energy-window-s prices the energy measured
+// over it and means nothing alone; it was ignored (and with --run it
+// dropped the run's own reading, whose window it no longer matched).
+func TestEnergyWindowNeedsEnergy(t *testing.T) {
+	run := RunReader{
+		Level: func(string) (RunLevel, error) {
+			return RunLevel{Level: 8, WindowS: 10, EnergyJ: 7000, Basis: "capacity at SLO (level 8)", Throughput: Throughput{OutputTokensPerS: 1000, TotalTokensPerS: 3000}}, nil
+		},
+		GPU: func(string) (string, []string) { return "h100-sxm", nil },
+	}
+	for name, o := range map[string]CostOptions{
+		"given throughput": {GPU: "h100-sxm", OutputTPS: 100, EnergyWindowS: 60},
+		"run":              {RunDir: "r", Runs: run, EnergyWindowS: 60},
+	} {
+		err := RunCost(io.Discard, o)
+		if err == nil || err.Error() != "--energy-window-s needs --energy-joules (the energy measured over that window)" {
+			t.Errorf("%s: --energy-window-s alone = %v; want it refused", name, err)
+		}
+	}
+	if err := RunCost(io.Discard, CostOptions{GPU: "h100-sxm", OutputTPS: 100, EnergyJ: 7000}); err == nil || !strings.Contains(err.Error(), "--energy-joules needs --energy-window-s") {
+		t.Errorf("--energy-joules alone = %v; want it to ask for --energy-window-s", err)
+	}
+	if err := RunCost(io.Discard, CostOptions{GPU: "h100-sxm", OutputTPS: 100, EnergyJ: 7000, EnergyWindowS: 60}); err != nil {
+		t.Errorf("--energy-joules with --energy-window-s: %v", err)
+	}
+}
+
+// TestNegativeSaysWhatZeroSays: a flag whose 0 the command line refuses as
+// "must be a positive number, got 0" (cmd's positiveWhenGiven) says the
+// same of a negative value: --gpus -1 was "must be at least 1", --gpus 0
+// "must be a positive number".
+func TestNegativeSaysWhatZeroSays(t *testing.T) {
+	vol := Volume{TokensPerDay: 1e6, APIPricePerM: 1}
+	for flag, err := range map[string]error{
+		"--gpus":              RunCost(io.Discard, CostOptions{GPU: "h100-sxm", OutputTPS: 100, GPUs: -1}),
+		"--gpus ":             RunCrossover(io.Discard, CrossoverOptions{Volume: vol, GPUs: -1}),
+		"--usd-per-gpu-hour":  RunCost(io.Discard, CostOptions{OutputTPS: 100, USDPerGPUHour: -1}),
+		"--energy-joules":     RunCost(io.Discard, CostOptions{GPU: "h100-sxm", OutputTPS: 100, EnergyJ: -1, EnergyWindowS: 1}),
+		"--energy-window-s":   RunCost(io.Discard, CostOptions{GPU: "h100-sxm", OutputTPS: 100, EnergyJ: 1, EnergyWindowS: -1}),
+		"--gpu-month-usd":     RunCrossover(io.Discard, CrossoverOptions{Volume: vol, GPUMonthUSD: -1}),
+		"--api-price-per-m":   RunCrossover(io.Discard, CrossoverOptions{Volume: Volume{TokensPerDay: 1e6, APIPricePerM: -1}}),
+		"--monthly-api-spend": RunAdvise(io.Discard, AdviseOptions{MonthlyAPISpend: -1}),
+	} {
+		want := strings.TrimSpace(flag) + " must be a positive number, got -1"
+		if err == nil || err.Error() != want {
+			t.Errorf("%s -1: %v; want %q", flag, err, want)
 		}
 	}
 }

@@ -237,7 +237,7 @@ func sharePercent(v float64) string {
 // The string says where it came from.
 func (c *Catalog) APIPrice(pricePerM float64, model string, mix TokenMix) (float64, string, error) {
 	if pricePerM < 0 {
-		return 0, "", quoteErrorf("--api-price-per-m must not be negative, got %v", pricePerM)
+		return 0, "", notPositive("--api-price-per-m", pricePerM)
 	}
 	if pricePerM > 0 {
 		if err := within("--api-price-per-m", pricePerM, zero, maxAPIPer1M); err != nil {
@@ -316,7 +316,7 @@ func DailyTokens(tokensPerDay, requestsPerDay, tokensPerRequest float64) (float6
 			v    float64
 		}{{"--tokens-per-day", tokensPerDay}, {"--requests-per-day", requestsPerDay}, {"--tokens-per-request", tokensPerRequest}} {
 			if v.v < 0 {
-				return 0, quoteErrorf("%s must not be negative, got %v", v.flag, v.v)
+				return 0, notPositive(v.flag, v.v)
 			}
 		}
 	case tokensPerDay > 0, requestsPerDay > 0 && tokensPerRequest > 0:

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -301,6 +302,38 @@ func TestCostCommandsNameAZeroGiven(t *testing.T) {
 		if code := exitCode(err, io.Discard); err == nil || code != exitUsage || !strings.Contains(err.Error(), want) {
 			t.Errorf("inferbench %s = %v (exit %d); want a usage error %q", strings.Join(tt.args, " "), err, code, want)
 		}
+	}
+}
+
+// TestCostCommandsSayZeroAndNegativeAlike: a GPU count, price or spend
+// given as 0 or as -1 gets one message ("must be a positive number"):
+// --gpus -1 said "must be at least 1" where --gpus 0 said "must be a
+// positive number". And --energy-window-s alone, once ignored, is refused.
+func TestCostCommandsSayZeroAndNegativeAlike(t *testing.T) {
+	for _, tt := range []struct {
+		flag string
+		args []string
+	}{
+		{"--gpus", []string{"cost", "--output-tokens-per-s", "100", "--gpu", "h100-sxm", "--gpus"}},
+		{"--gpus", []string{"crossover", "--tokens-per-day", "1e8", "--gpus"}},
+		{"--usd-per-gpu-hour", []string{"cost", "--output-tokens-per-s", "100", "--usd-per-gpu-hour"}},
+		{"--gpu-month-usd", []string{"crossover", "--tokens-per-day", "1e8", "--gpu-month-usd"}},
+		{"--api-price-per-m", []string{"crossover", "--tokens-per-day", "1e8", "--api-price-per-m"}},
+		{"--monthly-api-spend", []string{"advise", "--monthly-api-spend"}},
+		{"--tokens-per-day", []string{"crossover", "--tokens-per-day"}},
+	} {
+		for _, v := range []string{"0", "-1"} {
+			args := append(slices.Clone(tt.args), v)
+			_, err := costRunApp(t, args...)
+			want := tt.flag + " must be a positive number, got " + v
+			if code := exitCode(err, io.Discard); err == nil || code != exitUsage || !strings.Contains(err.Error(), want) {
+				t.Errorf("inferbench %s = %v (exit %d); want a usage error %q", strings.Join(args, " "), err, code, want)
+			}
+		}
+	}
+	_, err := costRunApp(t, "cost", "--output-tokens-per-s", "100", "--gpu", "h100-sxm", "--energy-window-s", "60")
+	if err == nil || !strings.Contains(err.Error(), "--energy-window-s needs --energy-joules") {
+		t.Errorf("cost --energy-window-s alone = %v; want it refused", err)
 	}
 }
 
