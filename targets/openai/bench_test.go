@@ -83,3 +83,40 @@ func BenchmarkStream(b *testing.B) {
 		run(b, nil, srv.URL)
 	})
 }
+
+// usageStreamBody is a vLLM chat stream with continuous_usage_stats: n
+// content chunks each carrying the cumulative usage, whose text is tok
+// (escaped: "\n", which sends every chunk to encoding/json).
+func usageStreamBody(n int, tok string) []byte {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `data: {"id":"chatcmpl-b1","object":"chat.completion.chunk","created":1755691077,"model":"m","choices":[{"index":0,"delta":{"content":%q},"logprobs":null,"finish_reason":null}],"usage":{"prompt_tokens":10,"total_tokens":%d,"completion_tokens":%d,"prompt_tokens_details":{"cached_tokens":4}}}`+"\n\n", tok, i+11, i+1)
+	}
+	fmt.Fprintf(&b, `data: {"id":"chatcmpl-b1","object":"chat.completion.chunk","created":1755691077,"model":"m","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"length"}],"usage":{"prompt_tokens":10,"total_tokens":%d,"completion_tokens":%d}}`+"\n\n", n+10, n)
+	b.WriteString("data: [DONE]\n\n")
+	return []byte(b.String())
+}
+
+// BenchmarkUsageStream decodes a 1,000-token stream whose every chunk
+// carries a usage (vLLM's continuous_usage_stats), served from memory:
+// "plain" text takes the hand-written decoder, "escaped" text encoding/json.
+func BenchmarkUsageStream(b *testing.B) {
+	const tokens = 1000
+	for _, tc := range []struct{ name, tok string }{{"plain", " tok"}, {"escaped", "\n"}} {
+		b.Run(tc.name, func(b *testing.B) {
+			body := usageStreamBody(tokens, tc.tok)
+			tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "http://replay.invalid", Client: &http.Client{Transport: memTransport{body}}}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				final, err := tg.Stream(context.Background(), targets.Request{Model: "m", Prompt: "p", MaxTokens: tokens}, func(targets.Chunk) {})
+				if err != nil || final.Usage.CompletionTokens != tokens || final.CachedTokens != 4 {
+					b.Fatalf("%v %+v", err, final)
+				}
+			}
+		})
+	}
+}
