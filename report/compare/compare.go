@@ -53,14 +53,34 @@ const (
 	DefaultSeed      = 1
 )
 
+// MaxResamples bounds Options.Resamples (compare --resamples): a level's
+// bootstrap holds 8 bytes a resample for each metric (168 MB a level at
+// 1,000,000; 100,000,000 asked for 16.8 GB) and its time grows alike,
+// while a 95 % interval's ends are within about ±0.5 percentile at the
+// default 2,000 already.
+const MaxResamples = 1_000_000
+
+// checkResamples refuses a number of resamples Compare cannot use: below
+// 0 (0 is DefaultResamples) or above MaxResamples.
+func checkResamples(n int) error {
+	switch {
+	case n < 0:
+		return fmt.Errorf("--resamples %d: want a positive number (default %d)", n, DefaultResamples)
+	case n > MaxResamples:
+		return fmt.Errorf("--resamples %d: want at most 1,000,000 (each resample holds %d bytes at every level, 8 for each of %d metrics, and takes its time; the default, 2,000, puts a 95 %% interval's ends within about ±0.5 percentile)",
+			n, 8*len(Metrics()), len(Metrics()))
+	}
+	return nil
+}
+
 // Options configure Compare. Zero values take the defaults.
 type Options struct {
 	// Thresholds gate the metrics; a zero value (nil Limits) means the
 	// runs' scenario gates over DefaultThresholds, the stricter of the two
 	// where they differ (thresholdsFor).
 	Thresholds Thresholds
-	// Resamples is the number of bootstrap resamples; 0 means
-	// DefaultResamples.
+	// Resamples is the number of bootstrap resamples, at most
+	// MaxResamples; 0 means DefaultResamples.
 	Resamples int
 	// Seed seeds the bootstrap (math/rand/v2 PCG), so a comparison is
 	// reproducible; 0 means DefaultSeed.
@@ -281,6 +301,9 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 // returns a *NotComparableError when the runs differ in model, scenario,
 // target kind or sharding, or share no load level.
 func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
+	if err := checkResamples(o.Resamples); err != nil {
+		return nil, err
+	}
 	th, gateWarning, err := thresholdsFor(o.Thresholds, base, cand)
 	if err != nil {
 		return nil, err

@@ -26,7 +26,8 @@ type GateOptions struct {
 	// Format is stdout's format: text, md or json (ParseFormat's
 	// spellings; Gate refuses any other before reading a run).
 	Format string
-	// Resamples and Seed configure the bootstrap.
+	// Resamples and Seed configure the bootstrap (Resamples at most
+	// MaxResamples: Gate refuses more before reading a run).
 	Resamples int
 	Seed      uint64
 	// AllowEmptyBaseline makes ErrEmpty from Resolve a success (the first
@@ -77,6 +78,9 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 	var err error
 	if o.Format, err = ParseFormat(o.Format); err != nil {
 		return err
+	}
+	if err := checkResamples(o.Resamples); err != nil {
+		return err // before a run is read
 	}
 	var th Thresholds // none given: Compare applies the defaults
 	if o.Thresholds != "" {
