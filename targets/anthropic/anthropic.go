@@ -169,9 +169,11 @@ type eventJSON struct {
 	Error *errorJSON `json:"error"`
 }
 
+// usageJSON is a usage; a count that is no integer (2^63, 3.7, "12") is
+// not reported (targets.Int), and the event still counts.
 type usageJSON struct {
-	InputTokens  *int `json:"input_tokens"`
-	OutputTokens *int `json:"output_tokens"`
+	InputTokens  targets.Int `json:"input_tokens"`
+	OutputTokens targets.Int `json:"output_tokens"`
 }
 
 type errorJSON struct {
@@ -249,8 +251,8 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 		if ev.Message != nil {
 			d.model = ev.Message.Model
 		}
-		if ev.Message != nil && ev.Message.Usage != nil && ev.Message.Usage.InputTokens != nil {
-			d.input = *ev.Message.Usage.InputTokens
+		if ev.Message != nil && ev.Message.Usage != nil && ev.Message.Usage.InputTokens.OK {
+			d.input = int(ev.Message.Usage.InputTokens.N)
 			c.Usage = &targets.Usage{PromptTokens: d.input}
 		}
 	case "content_block_start":
@@ -266,12 +268,12 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 			d.stopReason = ev.Delta.StopReason
 		}
 		if u := ev.Usage; u != nil {
-			if u.InputTokens != nil && *u.InputTokens > 0 {
-				d.input = *u.InputTokens
+			if u.InputTokens.N > 0 {
+				d.input = int(u.InputTokens.N)
 			}
-			if u.OutputTokens != nil {
+			if u.OutputTokens.OK {
 				// Cumulative: the last one is the count.
-				d.output, d.haveOutput = *u.OutputTokens, true
+				d.output, d.haveOutput = int(u.OutputTokens.N), true
 			}
 			c.Usage = &targets.Usage{PromptTokens: d.input, CompletionTokens: d.output}
 		}

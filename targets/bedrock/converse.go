@@ -1,7 +1,9 @@
 package bedrock
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockruntime/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/eventstream"
 
 	"github.com/inferbench/inferbench/targets"
 )
@@ -73,11 +76,25 @@ func (t *Target) streamConverse(ctx context.Context, req targets.Request, onChun
 // the stream, the stream error an exception frame carries, a protocol error
 // for bytes that are not events, or the transport's error (led by ctx's
 // cause).
+//
+// A ConverseStream metadata event the SDK refuses is read again by
+// converseMetadata, whose counts and latency are targets.Int: a server's
+// number of the wrong shape (2^63, 3.7, "12") is not reported, instead of
+// failing a request whose text all came.
 func (t *Target) readEvents(ctx context.Context, body io.Reader, schema *smithy.Schema, handle func(smithy.Deserializable)) error {
 	p := newProtocol()
 	br := &targets.ErrReader{R: body}
+	var tape *frameTape // the converse stream's current message
+	r := io.Reader(br)
+	if schema == schemas.ConverseStreamOutput {
+		tape = &frameTape{r: br}
+		r = tape
+	}
 	for {
-		ev, err := p.DeserializeEventMessage(schema, bedrockruntime.TypeRegistry, br)
+		if tape != nil {
+			tape.buf = tape.buf[:0]
+		}
+		ev, err := p.DeserializeEventMessage(schema, bedrockruntime.TypeRegistry, r)
 		if br.Err != nil {
 			return t.redactor(ctx).err(fmt.Errorf("bedrock: read stream: %w", targets.WithCause(ctx, br.Err)))
 		}
@@ -89,10 +106,77 @@ func (t *Target) readEvents(ctx context.Context, body io.Reader, schema *smithy.
 			if errors.As(err, &ae) {
 				return t.streamError(ctx, ae)
 			}
-			return &targets.ProtocolError{Msg: "bedrock: " + t.redactor(ctx).clip(err.Error())}
+			ev = nil
+			if tape != nil {
+				ev = converseMetadata(tape.buf)
+			}
+			if ev == nil {
+				return &targets.ProtocolError{Msg: "bedrock: " + t.redactor(ctx).clip(err.Error())}
+			}
 		}
 		handle(ev)
 	}
+}
+
+// frameTape keeps the bytes read of the event message being decoded: the
+// SDK's decoder reads a message's exact length, no further.
+type frameTape struct {
+	r   io.Reader
+	buf []byte
+}
+
+func (t *frameTape) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.buf = append(t.buf, p[:n]...)
+	return n, err
+}
+
+// converseMetadata decodes frame, a whole event message, when it is a
+// metadata event whose usage and metrics are objects (or null), its counts
+// and latency read as targets.Int: one that is no integer, or past the
+// API's int32 for a count, is not reported (nil). Anything else is nil.
+func converseMetadata(frame []byte) smithy.Deserializable {
+	msg, err := eventstream.NewDecoder().Decode(bytes.NewReader(frame), nil)
+	if err != nil || header(msg.Headers, eventstream.MessageTypeHeader) != eventstream.EventMessageType ||
+		header(msg.Headers, eventstream.EventTypeHeader) != "metadata" {
+		return nil
+	}
+	var m struct {
+		Usage *struct {
+			InputTokens  targets.Int `json:"inputTokens"`
+			OutputTokens targets.Int `json:"outputTokens"`
+		} `json:"usage"`
+		Metrics *struct {
+			LatencyMs targets.Int `json:"latencyMs"`
+		} `json:"metrics"`
+	}
+	if json.Unmarshal(msg.Payload, &m) != nil {
+		return nil
+	}
+	ev := &types.ConverseStreamMetadataEvent{}
+	if u := m.Usage; u != nil {
+		ev.Usage = &types.TokenUsage{InputTokens: int32Of(u.InputTokens), OutputTokens: int32Of(u.OutputTokens)}
+	}
+	if mt := m.Metrics; mt != nil && mt.LatencyMs.OK {
+		ev.Metrics = &types.ConverseStreamMetrics{LatencyMs: aws.Int64(mt.LatencyMs.N)}
+	}
+	return ev
+}
+
+// header is a message header's text, "" when it has none.
+func header(h eventstream.Headers, name string) string {
+	if v := h.Get(name); v != nil {
+		return v.String()
+	}
+	return ""
+}
+
+// int32Of is n as the SDK's *int32, nil when not reported or past int32.
+func int32Of(n targets.Int) *int32 {
+	if !n.OK || n.N != int64(int32(n.N)) {
+		return nil
+	}
+	return aws.Int32(int32(n.N))
 }
 
 // converseDecoder turns ConverseStream events into Chunks.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -157,6 +158,8 @@ func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk 
 }
 
 // nativeChunkJSON is every field of the families' events the adapter reads.
+// Its counts and times are targets.Int: one that is no integer (2^63, 3.7,
+// "12") is not reported, and the chunk still counts.
 type nativeChunkJSON struct {
 	// anthropic
 	Type    string           `json:"type"`
@@ -166,31 +169,31 @@ type nativeChunkJSON struct {
 	} `json:"message"`
 	Usage *anthropicUsage `json:"usage"`
 	// meta
-	Generation           *string `json:"generation"`
-	PromptTokenCount     *int    `json:"prompt_token_count"`
-	GenerationTokenCount *int    `json:"generation_token_count"`
-	StopReason           *string `json:"stop_reason"`
+	Generation           *string     `json:"generation"`
+	PromptTokenCount     targets.Int `json:"prompt_token_count"`
+	GenerationTokenCount targets.Int `json:"generation_token_count"`
+	StopReason           *string     `json:"stop_reason"`
 	// mistral
 	Outputs []struct {
 		Text       string  `json:"text"`
 		StopReason *string `json:"stop_reason"`
 	} `json:"outputs"`
 	// titan
-	OutputText                *string `json:"outputText"`
-	TotalOutputTextTokenCount *int    `json:"totalOutputTextTokenCount"`
-	CompletionReason          *string `json:"completionReason"`
+	OutputText                *string     `json:"outputText"`
+	TotalOutputTextTokenCount targets.Int `json:"totalOutputTextTokenCount"`
+	CompletionReason          *string     `json:"completionReason"`
 	// every family: Bedrock's account of the invocation, on the last chunk
 	Metrics *struct {
-		InputTokenCount   int `json:"inputTokenCount"`
-		OutputTokenCount  int `json:"outputTokenCount"`
-		InvocationLatency int `json:"invocationLatency"`
-		FirstByteLatency  int `json:"firstByteLatency"`
+		InputTokenCount   targets.Int `json:"inputTokenCount"`
+		OutputTokenCount  targets.Int `json:"outputTokenCount"`
+		InvocationLatency targets.Int `json:"invocationLatency"`
+		FirstByteLatency  targets.Int `json:"firstByteLatency"`
 	} `json:"amazon-bedrock-invocationMetrics"`
 }
 
 type anthropicUsage struct {
-	InputTokens  *int `json:"input_tokens"`
-	OutputTokens *int `json:"output_tokens"`
+	InputTokens  targets.Int `json:"input_tokens"`
+	OutputTokens targets.Int `json:"output_tokens"`
 }
 
 // nativeDecoder turns chunk events into Chunks.
@@ -235,18 +238,18 @@ func (d *nativeDecoder) event(ev smithy.Deserializable) (targets.Chunk, error) {
 			d.finish = dl.StopReason
 		}
 	}
-	if e.Message != nil && e.Message.Usage != nil && e.Message.Usage.InputTokens != nil {
-		d.input = *e.Message.Usage.InputTokens
+	if e.Message != nil && e.Message.Usage != nil && e.Message.Usage.InputTokens.OK {
+		d.input = int(e.Message.Usage.InputTokens.N)
 	}
-	if e.Type == "message_delta" && e.Usage != nil && e.Usage.OutputTokens != nil {
-		d.usage = &targets.Usage{PromptTokens: d.input, CompletionTokens: *e.Usage.OutputTokens}
+	if e.Type == "message_delta" && e.Usage != nil && e.Usage.OutputTokens.OK {
+		d.usage = &targets.Usage{PromptTokens: d.input, CompletionTokens: int(e.Usage.OutputTokens.N)}
 		c.Usage = d.usage
 	}
 	// meta
 	if e.Generation != nil {
 		c.Content = *e.Generation
-		if e.PromptTokenCount != nil {
-			d.input = *e.PromptTokenCount
+		if e.PromptTokenCount.OK {
+			d.input = int(e.PromptTokenCount.N)
 		}
 		d.cumulative(&c, e.GenerationTokenCount)
 		if e.StopReason != nil && *e.StopReason != "" {
@@ -269,10 +272,9 @@ func (d *nativeDecoder) event(ev smithy.Deserializable) (targets.Chunk, error) {
 		}
 	}
 	if m := e.Metrics; m != nil {
-		d.usage = &targets.Usage{PromptTokens: m.InputTokenCount, CompletionTokens: m.OutputTokenCount}
+		d.usage = &targets.Usage{PromptTokens: int(m.InputTokenCount.N), CompletionTokens: int(m.OutputTokenCount.N)}
 		c.Usage = d.usage
-		st := targets.ServerTiming{Total: time.Duration(max(m.InvocationLatency, 0)) * time.Millisecond,
-			TTFT: time.Duration(max(m.FirstByteLatency, 0)) * time.Millisecond}
+		st := targets.ServerTiming{Total: millis(m.InvocationLatency.N), TTFT: millis(m.FirstByteLatency.N)}
 		if st != (targets.ServerTiming{}) {
 			d.server = &st
 		}
@@ -287,10 +289,19 @@ func (d *nativeDecoder) event(ev smithy.Deserializable) (targets.Chunk, error) {
 // cumulative sets c.Tokens from a cumulative output count: the increase
 // since the last one. An event with no text carries no token; its count
 // goes to the next event with text.
-func (d *nativeDecoder) cumulative(c *targets.Chunk, n *int) {
-	if n == nil || c.Content == "" {
+func (d *nativeDecoder) cumulative(c *targets.Chunk, n targets.Int) {
+	if !n.OK || c.Content == "" {
 		return
 	}
-	c.Tokens = max(*n-d.lastOut, 0)
-	d.lastOut = *n
+	c.Tokens = max(int(n.N)-d.lastOut, 0)
+	d.lastOut = int(n.N)
+}
+
+// millis converts a latency in milliseconds to a Duration; a negative one,
+// or one past what a Duration holds, gives 0 (not reported).
+func millis(ms int64) time.Duration {
+	if ms < 0 || ms > math.MaxInt64/int64(time.Millisecond) {
+		return 0
+	}
+	return time.Duration(ms) * time.Millisecond
 }

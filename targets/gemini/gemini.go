@@ -321,10 +321,12 @@ type responseJSON struct {
 		// number (1).
 		FinishReason json.RawMessage `json:"finishReason"`
 	} `json:"candidates"`
+	// UsageMetadata's counts are targets.Int: one that is no integer is
+	// not reported, and the event still counts.
 	UsageMetadata *struct {
-		PromptTokenCount     int `json:"promptTokenCount"`
-		CandidatesTokenCount int `json:"candidatesTokenCount"`
-		ThoughtsTokenCount   int `json:"thoughtsTokenCount"`
+		PromptTokenCount     targets.Int `json:"promptTokenCount"`
+		CandidatesTokenCount targets.Int `json:"candidatesTokenCount"`
+		ThoughtsTokenCount   targets.Int `json:"thoughtsTokenCount"`
 	} `json:"usageMetadata"`
 	Error *errorJSON `json:"error"`
 }
@@ -410,7 +412,7 @@ func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
 	}
 	hasText := c.Content != "" || c.Reasoning != "" || c.ToolArgs != ""
 	if u := r.UsageMetadata; u != nil {
-		out := u.CandidatesTokenCount + u.ThoughtsTokenCount
+		out := int(u.CandidatesTokenCount.N) + int(u.ThoughtsTokenCount.N)
 		if hasText && out == 0 && !d.sawCount {
 			d.textBeforeCount = true
 		}
@@ -420,7 +422,7 @@ func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
 			}
 			d.lastOut, d.sawCount = out, true
 		}
-		c.Usage = &targets.Usage{PromptTokens: u.PromptTokenCount, CompletionTokens: out}
+		c.Usage = &targets.Usage{PromptTokens: int(u.PromptTokenCount.N), CompletionTokens: out}
 		d.usage = c.Usage
 	} else if hasText && !d.sawCount {
 		d.textBeforeCount = true

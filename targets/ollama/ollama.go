@@ -194,8 +194,8 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 		c := line.chunk()
 		if line.Done {
 			final.FinishReason = line.DoneReason
-			if line.PromptEvalCount > 0 || line.EvalCount > 0 {
-				final.Usage = &targets.Usage{PromptTokens: line.PromptEvalCount, CompletionTokens: line.EvalCount}
+			if line.PromptEvalCount.N > 0 || line.EvalCount.N > 0 {
+				final.Usage = &targets.Usage{PromptTokens: int(line.PromptEvalCount.N), CompletionTokens: int(line.EvalCount.N)}
 				c.Usage = final.Usage
 			}
 			final.Server = line.serverTiming()
@@ -210,7 +210,8 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 
 // lineJSON is one object of the stream. Every metric is omitted by the
 // server when zero (Ollama api/types.go Metrics, omitempty): absent means
-// unknown, not zero.
+// unknown, not zero. A metric that is no integer (1e300, 3.7, "12") is
+// unknown too (targets.Int): the line still counts.
 type lineJSON struct {
 	// Model is the model the line names (every line names it).
 	Model    string       `json:"model"`
@@ -221,12 +222,12 @@ type lineJSON struct {
 	// DoneReason is "stop", "length", "load" or "unload".
 	DoneReason string `json:"done_reason"`
 	// Durations are in nanoseconds.
-	TotalDuration      int64           `json:"total_duration"`
-	LoadDuration       int64           `json:"load_duration"`
-	PromptEvalCount    int             `json:"prompt_eval_count"`
-	PromptEvalDuration int64           `json:"prompt_eval_duration"`
-	EvalCount          int             `json:"eval_count"`
-	EvalDuration       int64           `json:"eval_duration"`
+	TotalDuration      targets.Int     `json:"total_duration"`
+	LoadDuration       targets.Int     `json:"load_duration"`
+	PromptEvalCount    targets.Int     `json:"prompt_eval_count"`
+	PromptEvalDuration targets.Int     `json:"prompt_eval_duration"`
+	EvalCount          targets.Int     `json:"eval_count"`
+	EvalDuration       targets.Int     `json:"eval_duration"`
 	Error              json.RawMessage `json:"error"`
 }
 
@@ -259,10 +260,10 @@ func (l *lineJSON) chunk() targets.Chunk {
 // serverTiming returns the done object's durations, nil when it had none.
 func (l *lineJSON) serverTiming() *targets.ServerTiming {
 	st := targets.ServerTiming{
-		Load:   time.Duration(l.LoadDuration),
-		Prompt: time.Duration(l.PromptEvalDuration),
-		Decode: time.Duration(l.EvalDuration),
-		Total:  time.Duration(l.TotalDuration),
+		Load:   time.Duration(l.LoadDuration.N),
+		Prompt: time.Duration(l.PromptEvalDuration.N),
+		Decode: time.Duration(l.EvalDuration.N),
+		Total:  time.Duration(l.TotalDuration.N),
 	}
 	if st == (targets.ServerTiming{}) {
 		return nil

@@ -19,8 +19,8 @@ import (
 // stop_reason is left out on purpose: vLLM writes it as an int, a string or
 // null, and nothing here needs it.
 type eventJSON struct {
-	Choices []choiceJSON   `json:"choices"`
-	Usage   *targets.Usage `json:"usage"`
+	Choices []choiceJSON `json:"choices"`
+	Usage   *usageJSON   `json:"usage"`
 	// XGroq is Groq's extension: its finish chunk carries usage here, not
 	// in a usage chunk (docs/notes/protocols.md §7).
 	XGroq *struct {
@@ -34,20 +34,50 @@ type eventJSON struct {
 	Error json.RawMessage `json:"error"`
 }
 
+// usageJSON is a chunk's usage. Its counts are targets.Int: one that is no
+// integer (2^63, 3.7, "12", {}) is not reported, and the event still
+// counts.
+type usageJSON struct {
+	PromptTokens        targets.Int  `json:"prompt_tokens"`
+	CompletionTokens    targets.Int  `json:"completion_tokens"`
+	PromptTokensDetails *detailsJSON `json:"prompt_tokens_details"`
+
+	// usage and details are what result returns, kept here so that the
+	// conversion allocates nothing: every decoded usageJSON is a new one.
+	usage   targets.Usage
+	details targets.PromptTokensDetails
+}
+
+// detailsJSON is usage.prompt_tokens_details.
+type detailsJSON struct {
+	CachedTokens targets.Int `json:"cached_tokens"`
+}
+
+// result returns the usage as a targets.Usage, a count not reported as 0.
+// The Usage lives in u: one per decoded event, as the caller keeps it.
+func (u *usageJSON) result() *targets.Usage {
+	u.usage = targets.Usage{PromptTokens: int(u.PromptTokens.N), CompletionTokens: int(u.CompletionTokens.N)}
+	if d := u.PromptTokensDetails; d != nil {
+		u.details = targets.PromptTokensDetails{CachedTokens: int(d.CachedTokens.N)}
+		u.usage.PromptTokensDetails = &u.details
+	}
+	return &u.usage
+}
+
 // groqUsageJSON is Groq's x_groq.usage: the token counts and the server's
 // times in seconds (groq-chat-stream-x_groq-usage, docs/notes/protocols.md §7).
 type groqUsageJSON struct {
-	targets.Usage
-	QueueTime      float64 `json:"queue_time"`
-	PromptTime     float64 `json:"prompt_time"`
-	CompletionTime float64 `json:"completion_time"`
-	TotalTime      float64 `json:"total_time"`
+	usageJSON
+	QueueTime      targets.Float `json:"queue_time"`
+	PromptTime     targets.Float `json:"prompt_time"`
+	CompletionTime targets.Float `json:"completion_time"`
+	TotalTime      targets.Float `json:"total_time"`
 }
 
 // server returns the times as a ServerTiming, nil when all are zero.
 func (g *groqUsageJSON) server() *targets.ServerTiming {
-	st := targets.ServerTiming{Queue: seconds(g.QueueTime), Prompt: seconds(g.PromptTime),
-		Decode: seconds(g.CompletionTime), Total: seconds(g.TotalTime)}
+	st := targets.ServerTiming{Queue: seconds(g.QueueTime.F), Prompt: seconds(g.PromptTime.F),
+		Decode: seconds(g.CompletionTime.F), Total: seconds(g.TotalTime.F)}
 	if st == (targets.ServerTiming{}) {
 		return nil
 	}
@@ -56,15 +86,15 @@ func (g *groqUsageJSON) server() *targets.ServerTiming {
 
 // timingsJSON is llama.cpp's timings object, in milliseconds.
 type timingsJSON struct {
-	PromptMS    float64 `json:"prompt_ms"`
-	PredictedMS float64 `json:"predicted_ms"`
+	PromptMS    targets.Float `json:"prompt_ms"`
+	PredictedMS targets.Float `json:"predicted_ms"`
 	// CacheN is how many prompt tokens came from the slot's cache.
-	CacheN int `json:"cache_n"`
+	CacheN targets.Int `json:"cache_n"`
 }
 
 // server returns the times as a ServerTiming, nil when both are zero.
 func (t *timingsJSON) server() *targets.ServerTiming {
-	st := targets.ServerTiming{Prompt: seconds(t.PromptMS / 1e3), Decode: seconds(t.PredictedMS / 1e3)}
+	st := targets.ServerTiming{Prompt: seconds(t.PromptMS.F / 1e3), Decode: seconds(t.PredictedMS.F / 1e3)}
 	if st == (targets.ServerTiming{}) {
 		return nil
 	}
@@ -279,16 +309,19 @@ func (d *decoder) chunk() targets.Chunk {
 		if st := ev.Timings.server(); st != nil {
 			d.server = st
 		}
-		if ev.Timings.CacheN > 0 {
-			d.cached = ev.Timings.CacheN
+		if n := ev.Timings.CacheN.N; n > 0 {
+			d.cached = int(n)
 		}
 	}
-	u := ev.Usage
-	if u != nil && u.PromptTokensDetails != nil && u.PromptTokensDetails.CachedTokens > 0 {
-		d.cached = u.PromptTokensDetails.CachedTokens
+	var u *targets.Usage
+	if ev.Usage != nil {
+		u = ev.Usage.result()
+		if u.PromptTokensDetails != nil && u.PromptTokensDetails.CachedTokens > 0 {
+			d.cached = u.PromptTokensDetails.CachedTokens
+		}
 	}
 	if u == nil && ev.XGroq != nil && ev.XGroq.Usage != nil {
-		u = &ev.XGroq.Usage.Usage
+		u = ev.XGroq.Usage.result()
 		if st := ev.XGroq.Usage.server(); st != nil {
 			d.server = st
 		}

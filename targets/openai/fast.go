@@ -2,7 +2,6 @@ package openai
 
 import (
 	"bytes"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/targets"
@@ -19,13 +18,13 @@ import (
 // top-level object whose "choices" elements carry "delta" {content,
 // reasoning_content, reasoning}, "text" and "finish_reason" as plain strings
 // (no escapes) or null, with every other key skipped after validation, and
-// "usage" null, absent or an object whose prompt_tokens and
-// completion_tokens are integers or null, and whose prompt_tokens_details
-// is null or an object whose cached_tokens is. Anything else — escapes, tool
-// calls, errors, x_groq, timings, numbers in usage with a fraction or an
-// exponent, a key that matches a known one only case-insensitively, a
-// repeated key, invalid UTF-8 — returns false, and the caller decodes the
-// event with encoding/json. FuzzFastDecode checks the two agree.
+// "usage" null, absent or an object whose prompt_tokens_details is null or
+// an object, its counts (prompt_tokens, completion_tokens, cached_tokens)
+// any JSON value, read by targets.Int as encoding/json reads them. Anything
+// else — escapes, tool calls, errors, x_groq, timings, a key that matches a
+// known one only case-insensitively, a repeated key, invalid UTF-8 —
+// returns false, and the caller decodes the event with encoding/json.
+// FuzzFastDecode checks the two agree.
 func fastDecode(data []byte, ev *eventJSON) bool {
 	p := scanner{b: data}
 	return p.event(ev)
@@ -66,10 +65,10 @@ func (p *scanner) event(ev *eventJSON) bool {
 // FuzzTemplateDecode checks the result against encoding/json.
 type template struct {
 	prefix, suffix []byte
-	choice         choiceJSON     // the decoded choice, its text aside
-	usage          *targets.Usage // the decoded usage (Ollama repeats one per chunk), nil if none
-	field          int            // fieldContent or fieldText; 0: no template
-	hits           int            // events decoded by the template (tests)
+	choice         choiceJSON // the decoded choice, its text aside
+	usage          *usageJSON // the decoded usage (Ollama repeats one per chunk), nil if none
+	field          int        // fieldContent or fieldText; 0: no template
+	hits           int        // events decoded by the template (tests)
 }
 
 // reset forgets the template (a new stream).
@@ -134,13 +133,13 @@ func plainBody(s []byte) bool {
 }
 
 // usage decodes the usage object (or null) into ev.Usage, as encoding/json
-// decodes it into *targets.Usage: a new Usage, the two counts set from
-// integer literals, null leaving a count zero, other keys skipped.
+// decodes it into *usageJSON: a new one, the counts read by targets.Int,
+// other keys skipped.
 func (p *scanner) usage(ev *eventJSON) bool {
 	if p.i < len(p.b) && p.b[p.i] == 'n' {
 		return p.null()
 	}
-	u := &targets.Usage{}
+	u := &usageJSON{}
 	seen := 0
 	if !p.objectKeys(func(key []byte) bool {
 		switch string(key) {
@@ -160,12 +159,12 @@ func (p *scanner) usage(ev *eventJSON) bool {
 }
 
 // promptDetails decodes usage.prompt_tokens_details (or null) into u, as
-// encoding/json does: cached_tokens an integer or null, other keys skipped.
-func (p *scanner) promptDetails(u *targets.Usage) bool {
+// encoding/json does: cached_tokens read by targets.Int, other keys skipped.
+func (p *scanner) promptDetails(u *usageJSON) bool {
 	if p.i < len(p.b) && p.b[p.i] == 'n' {
 		return p.null()
 	}
-	d := &targets.PromptTokensDetails{}
+	d := &detailsJSON{}
 	seen := 0
 	if !p.objectKeys(func(key []byte) bool {
 		if string(key) == "cached_tokens" {
@@ -179,23 +178,15 @@ func (p *scanner) promptDetails(u *targets.Usage) bool {
 	return true
 }
 
-// integer reads an integer literal that fits an int into *dst, or null
-// (leaving *dst alone, as encoding/json does); a fraction or an exponent,
-// which encoding/json refuses for an int, is refused.
-func (p *scanner) integer(dst *int) bool {
-	if p.i < len(p.b) && p.b[p.i] == 'n' {
-		return p.null()
-	}
+// integer reads a server's count into *dst as encoding/json does: any
+// valid JSON value, handed to targets.Int, which reads what is no integer
+// that fits as not reported.
+func (p *scanner) integer(dst *targets.Int) bool {
 	start := p.i
-	if !p.number() {
+	if !p.skip() {
 		return false
 	}
-	n, err := strconv.ParseInt(string(p.b[start:p.i]), 10, strconv.IntSize)
-	if err != nil {
-		return false
-	}
-	*dst = int(n)
-	return true
+	return dst.UnmarshalJSON(p.b[start:p.i]) == nil
 }
 
 // choices decodes the choices array.

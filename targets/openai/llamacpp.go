@@ -37,8 +37,8 @@ type nativeEventJSON struct {
 	Tokens          []int           `json:"tokens"`
 	Stop            bool            `json:"stop"`
 	StopType        string          `json:"stop_type"`
-	TokensPredicted *int            `json:"tokens_predicted"`
-	TokensEvaluated int             `json:"tokens_evaluated"`
+	TokensPredicted targets.Int     `json:"tokens_predicted"`
+	TokensEvaluated targets.Int     `json:"tokens_evaluated"`
 	Timings         *timingsJSON    `json:"timings"`
 	Error           json.RawMessage `json:"error"`
 }
@@ -66,9 +66,9 @@ func (d *decoder) nativeEvent(data []byte, onChunk func(targets.Chunk)) (bool, e
 	c := targets.Chunk{Content: e.Content}
 	if c.Content != "" {
 		switch {
-		case e.TokensPredicted != nil:
-			c.Tokens = max(*e.TokensPredicted-d.lastCompletion, 0)
-			d.lastCompletion = *e.TokensPredicted
+		case e.TokensPredicted.OK:
+			c.Tokens = max(int(e.TokensPredicted.N)-d.lastCompletion, 0)
+			d.lastCompletion = int(e.TokensPredicted.N)
 		default:
 			c.Tokens = len(e.Tokens)
 		}
@@ -81,13 +81,13 @@ func (d *decoder) nativeEvent(data []byte, onChunk func(targets.Chunk)) (bool, e
 	if f, ok := nativeStop[e.StopType]; ok {
 		d.finish = f
 	}
-	if e.TokensPredicted != nil {
-		d.usage = &targets.Usage{PromptTokens: e.TokensEvaluated, CompletionTokens: *e.TokensPredicted}
+	if e.TokensPredicted.OK {
+		d.usage = &targets.Usage{PromptTokens: int(e.TokensEvaluated.N), CompletionTokens: int(e.TokensPredicted.N)}
 		c.Usage = d.usage
 	}
 	if e.Timings != nil {
 		d.server = e.Timings.server()
-		d.cached = max(e.Timings.CacheN, 0)
+		d.cached = max(int(e.Timings.CacheN.N), 0)
 	}
 	onChunk(c)
 	return true, nil

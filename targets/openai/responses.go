@@ -69,8 +69,8 @@ type responsesEventJSON struct {
 			Message string `json:"message"`
 		} `json:"error"`
 		Usage *struct {
-			InputTokens  int `json:"input_tokens"`
-			OutputTokens int `json:"output_tokens"`
+			InputTokens  targets.Int `json:"input_tokens"`
+			OutputTokens targets.Int `json:"output_tokens"`
 		} `json:"usage"`
 	} `json:"response"`
 	// Error is the nested form some servers use: {"type":"error","error":{…}}.
@@ -155,7 +155,7 @@ func (d *responsesDecoder) event(ev sse.Event, onChunk func(targets.Chunk)) (boo
 				d.finish = r.IncompleteDetails.Reason
 			}
 			if u := r.Usage; u != nil {
-				d.usage = &targets.Usage{PromptTokens: u.InputTokens, CompletionTokens: u.OutputTokens}
+				d.usage = &targets.Usage{PromptTokens: int(u.InputTokens.N), CompletionTokens: int(u.OutputTokens.N)}
 				c.Usage = d.usage
 			}
 		}

@@ -144,12 +144,15 @@ type predictionJSON struct {
 	URLs   struct {
 		Stream string `json:"stream"`
 	} `json:"urls"`
+	// Metrics are targets.Int and targets.Float: one of the wrong shape
+	// (2^63, 3.7 tokens, "12", 1e309 s) is not reported, and the others
+	// still count.
 	Metrics *struct {
-		InputTokenCount  *int     `json:"input_token_count"`
-		OutputTokenCount *int     `json:"output_token_count"`
-		TimeToFirstToken *float64 `json:"time_to_first_token"`
-		PredictTime      *float64 `json:"predict_time"`
-		TotalTime        *float64 `json:"total_time"`
+		InputTokenCount  targets.Int   `json:"input_token_count"`
+		OutputTokenCount targets.Int   `json:"output_token_count"`
+		TimeToFirstToken targets.Float `json:"time_to_first_token"`
+		PredictTime      targets.Float `json:"predict_time"`
+		TotalTime        targets.Float `json:"total_time"`
 	} `json:"metrics"`
 }
 
@@ -351,11 +354,8 @@ func (t *Target) metrics(ctx context.Context, id string, final *targets.Final) {
 		return
 	}
 	m := p.Metrics
-	if m.OutputTokenCount != nil && *m.OutputTokenCount > 0 {
-		final.Usage = &targets.Usage{CompletionTokens: *m.OutputTokenCount}
-		if m.InputTokenCount != nil {
-			final.Usage.PromptTokens = *m.InputTokenCount
-		}
+	if m.OutputTokenCount.N > 0 {
+		final.Usage = &targets.Usage{CompletionTokens: int(m.OutputTokenCount.N), PromptTokens: int(m.InputTokenCount.N)}
 	}
 	st := targets.ServerTiming{TTFT: seconds(m.TimeToFirstToken), Total: seconds(m.TotalTime)}
 	if ttft, predict := seconds(m.TimeToFirstToken), seconds(m.PredictTime); predict > ttft && ttft > 0 {
@@ -366,13 +366,13 @@ func (t *Target) metrics(ctx context.Context, id string, final *targets.Final) {
 	}
 }
 
-// seconds converts a number of seconds to a Duration; nil, negative or
-// absurd values give 0.
-func seconds(p *float64) time.Duration {
-	if p == nil || !(*p > 0) || *p > 1e6 {
+// seconds converts a number of seconds to a Duration; one not reported,
+// negative or absurd gives 0.
+func seconds(s targets.Float) time.Duration {
+	if !(s.F > 0) || s.F > 1e6 {
 		return 0
 	}
-	return time.Duration(*p * float64(time.Second))
+	return time.Duration(s.F * float64(time.Second))
 }
 
 // errorText returns an error as Replicate writes it: a JSON string, an

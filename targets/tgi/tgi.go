@@ -202,7 +202,7 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 			}
 		}
 		if d := ev.Details; d != nil {
-			final.Usage = &targets.Usage{PromptTokens: d.InputLength, CompletionTokens: d.GeneratedTokens}
+			final.Usage = &targets.Usage{PromptTokens: int(d.InputLength.N), CompletionTokens: int(d.GeneratedTokens.N)}
 			c.Usage = final.Usage
 			final.FinishReason = d.FinishReason
 		}
@@ -225,9 +225,11 @@ type eventJSON struct {
 	} `json:"token"`
 	GeneratedText *string `json:"generated_text"`
 	Details       *struct {
-		FinishReason    string `json:"finish_reason"`
-		GeneratedTokens int    `json:"generated_tokens"`
-		InputLength     int    `json:"input_length"`
+		FinishReason string `json:"finish_reason"`
+		// The counts are targets.Int: one that is no integer is not
+		// reported, and the event still counts.
+		GeneratedTokens targets.Int `json:"generated_tokens"`
+		InputLength     targets.Int `json:"input_length"`
 	} `json:"details"`
 	Error     json.RawMessage `json:"error"`
 	ErrorType json.RawMessage `json:"error_type"`
