@@ -97,8 +97,9 @@ func Classify(err error) rundir.ErrorClass {
 // begin: the wrappers before them ("openai: read stream: ", url.Error's
 // "Post …: ", the transport's "net/http: HTTP/1.x transport connection
 // broken: ") are not looked at. A connection closed inside a header name
-// reads as such a header ("malformed MIME header: missing colon"): net/http
-// does not tell it from a server that wrote one.
+// reads as such a header ("malformed MIME header: missing colon"), and one
+// closed inside the trailer as a trailer too long: net/http does not tell
+// them from a server that wrote one.
 func httpViolation(err error) bool {
 	var pe textproto.ProtocolError
 	if errors.As(err, &pe) || errors.Is(err, http.ErrLineTooLong) {
@@ -130,7 +131,6 @@ var httpViolations = []string{
 	"unsupported transfer encoding: ",
 	"too many transfer encodings: ",
 	"bad trailer key ",
-	"invalid Trailer key ",
 	"http: suspiciously long trailer after chunked body",
 	// net/http/internal/chunked.go, chunkedReader: the chunked encoding
 	// (its ErrLineTooLong is http.ErrLineTooLong, matched by value).

@@ -33,7 +33,9 @@ type Record struct {
 	// arrived. After a 1xx interim response (100 Continue, 103 Early
 	// Hints) it is when the client handed the final response over, a few
 	// microseconds after its headers' last byte: the client tells of no
-	// later first byte. Absent when no final response came.
+	// later first byte. Absent when no final response came, or when one
+	// came after an interim one and the target does not tell of it (an
+	// SDK's client).
 	HeadersNS int64 `json:"headers_ns,omitempty"`
 	// FirstByteNS is when the first byte of the response body was read,
 	// before any event is decoded (a comment or ping counts); for a target
