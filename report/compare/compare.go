@@ -21,7 +21,9 @@
 //     night-to-night noise, which a resample of one run's requests cannot
 //     see. A value far from the others (an outlier by its modified z-score)
 //     is left out of the interval, which it would widen until a regression
-//     of its size read as noise.
+//     of its size read as noise; and an earlier run CLIENT-BOUND or
+//     MOCK-BEHIND at a level is left out of that level's baseline while
+//     unflagged ones remain (unflaggedAt).
 //
 // Like package report it reads run directories and summaries only; it
 // imports no database and no network code (the history lives in package
@@ -342,22 +344,58 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 	}
 	for _, lv := range common {
 		var rows []Row
+		sums := base.Summaries
+		if base.Run == nil {
+			var left, of int
+			if sums, left, of = unflaggedAt(base.Summaries, lv); left > 0 {
+				res.warnLevel(lv, fmt.Sprintf("level %g: %d of %d earlier runs left out of the baseline: %s or %s at this level (their numbers measure the load generator or the host, not the server)",
+					lv, left, of, FlagClientBound, FlagMockBehind))
+			}
+		}
 		switch {
 		case base.Run != nil:
 			rows = bootstrapRows(base.Run.levels[lv], cand.levels[lv], lv, res)
-		case len(base.Summaries) >= minHistoryRuns:
-			rows = historyRows(base.Summaries, cand.levels[lv], lv, res)
+		case len(sums) >= minHistoryRuns:
+			rows = historyRows(sums, cand.levels[lv], lv, res)
 		default:
-			rows = fixedRows(base.Summaries, cand.levels[lv], lv, res)
+			rows = fixedRows(sums, cand.levels[lv], lv, res)
 		}
 		for i := range rows {
 			judge(&rows[i], th)
 		}
 		res.Rows = append(res.Rows, rows...)
-		res.Flags = append(res.Flags, base.flags(lv)...)
+		if base.Run != nil {
+			res.Flags = append(res.Flags, base.flags(lv)...)
+		} else {
+			res.Flags = append(res.Flags, levelFlags("baseline", sums, lv)...)
+		}
 		res.Flags = append(res.Flags, levelFlags("candidate", []*report.Summary{cand.Summary}, lv)...)
 	}
 	return res, nil
+}
+
+// unflaggedAt returns the earlier runs' summaries that have level lv
+// unflagged there (levelFlags: CLIENT-BOUND or MOCK-BEHIND, numbers of the
+// load generator or the host, not the server's), with left the number of
+// flagged ones it left out of the of that have lv; all of them, and 0
+// left, when every one that has lv is flagged there: a baseline of flagged
+// runs only is still one, and the flag says so.
+func unflaggedAt(sums []*report.Summary, lv float64) (kept []*report.Summary, left, of int) {
+	for _, s := range sums {
+		if !slices.ContainsFunc(s.Levels, func(l report.Level) bool { return l.Level == lv }) {
+			continue
+		}
+		of++
+		if len(levelFlags("", []*report.Summary{s}, lv)) > 0 {
+			left++
+			continue
+		}
+		kept = append(kept, s)
+	}
+	if len(kept) == 0 {
+		return sums, 0, of
+	}
+	return kept, left, of
 }
 
 // minHistoryRuns is the fewest baseline summaries the prediction interval
