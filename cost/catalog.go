@@ -2,7 +2,6 @@ package cost
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -279,10 +278,15 @@ func Load(pricesPath string) (*Catalog, error) {
 var datePattern = regexp.MustCompile(`^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`)
 
 // problem is one validation failure: the YAML path of the offending value
-// (map keys, and ids for list entries) and what is wrong with it.
+// (map keys, and ids for list entries) and what is wrong with it. Related
+// are the paths of the other values that make it one (an input price a
+// cached-input price is checked against): the problem is said at whichever
+// of them the latest file sets, so a value a prices file sets is not blamed
+// on the shipped catalog.
 type problem struct {
-	path []string
-	msg  string
+	path    []string
+	msg     string
+	related [][]string
 }
 
 // validate checks every entry and resolves derived offer prices. It returns
@@ -369,6 +373,7 @@ func (c *Catalog) validate() []problem {
 			switch {
 			case o.BaseOffer != "" && o.USDPerGPUHour != 0:
 				add(append(op, "base_offer"), "set usd_per_gpu_hour or base_offer with multiplier, not both")
+				ps[len(ps)-1].related = [][]string{append(slices.Clone(op), "usd_per_gpu_hour")}
 			case o.BaseOffer != "":
 				positive(op, "multiplier", o.Multiplier)
 				base := -1
@@ -382,6 +387,8 @@ func (c *Catalog) validate() []problem {
 					add(append(op, "base_offer"), "base_offer %q is not an offer of gpu %s", o.BaseOffer, g.ID)
 				case g.Offers[base].BaseOffer != "" || g.Offers[base].Kind == Owned:
 					add(append(op, "base_offer"), "base_offer %q must be a rented offer with its own usd_per_gpu_hour", o.BaseOffer)
+					bp := append(slices.Clone(p), "offers", o.BaseOffer)
+					ps[len(ps)-1].related = [][]string{append(slices.Clone(bp), "kind"), append(slices.Clone(bp), "base_offer")}
 				}
 			case o.USDPerGPUHour == 0: // a negative one is refused above
 				add(append(op, "usd_per_gpu_hour"), "usd_per_gpu_hour must be a positive number, got %v", o.USDPerGPUHour)
@@ -402,6 +409,7 @@ func (c *Catalog) validate() []problem {
 					if o.USDPerGPUHour > maxGPUHour.v && b.USDPerGPUHour <= maxGPUHour.v { // a base past it is refused above
 						add([]string{"gpus", g.ID, "offers", o.ID, "multiplier"}, "%s's price %s USD a GPU-hour (%s × %s) is above %s: a typo?",
 							o.ID, typed(o.USDPerGPUHour), b.ID, typed(o.Multiplier), maxGPUHour.words)
+						ps[len(ps)-1].related = [][]string{{"gpus", g.ID, "offers", b.ID, "usd_per_gpu_hour"}}
 					}
 				}
 			}
@@ -436,8 +444,9 @@ func (c *Catalog) validate() []problem {
 		atMost(p, "usd_per_1m_input", a.USDPer1MInput, maxAPIPer1M)
 		atMost(p, "usd_per_1m_output", a.USDPer1MOutput, maxAPIPer1M)
 		atMost(p, "usd_per_1m_cached_input", a.USDPer1MCachedInput, maxAPIPer1M)
-		if a.USDPer1MCachedInput > a.USDPer1MInput {
+		if a.USDPer1MCachedInput > a.USDPer1MInput && a.USDPer1MInput >= 0 { // a negative input price is refused above
 			add(append(p, "usd_per_1m_cached_input"), "a cached input token (%v per 1M) must not cost more than an input token (%v)", a.USDPer1MCachedInput, a.USDPer1MInput)
+			ps[len(ps)-1].related = [][]string{append(slices.Clone(p), "usd_per_1m_input")}
 		}
 	}
 	for i := range c.Models {
@@ -451,13 +460,4 @@ func (c *Catalog) validate() []problem {
 		positive(p, "head_dim", float64(m.HeadDim))
 	}
 	return ps
-}
-
-// errProblems joins problems located in files into one error.
-func errProblems(files []*parsedFile, ps []problem) error {
-	errs := make([]error, 0, len(ps))
-	for _, p := range ps {
-		errs = append(errs, errors.New(locate(files, p.path)+": "+strings.Join(p.path, ".")+": "+p.msg))
-	}
-	return errors.Join(errs...)
 }

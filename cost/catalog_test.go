@@ -228,7 +228,7 @@ func TestBadValuesReportFileLineCol(t *testing.T) {
     head_dim: 64
     date: "2026"
 `,
-			at: "2:5", msg: "source is required",
+			at: "2:5", msg: `models.tiny: a new model (no model "tiny" to override) needs source`,
 		},
 		{
 			name: "pue under 1",

@@ -2,6 +2,8 @@ package cost
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -122,5 +124,85 @@ func TestNegativeSaysWhatZeroSays(t *testing.T) {
 		if err == nil || err.Error() != want {
 			t.Errorf("%s -1: %v; want %q", flag, err, want)
 		}
+	}
+}
+
+// TestPricesFileMistakesAreTheUsers: a prices file's mistake is one line,
+// in the user's file. An override whose id is mistyped reads as a new entry
+// with every required field missing: it is one line that names the id
+// meant (it was five "required" and "got 0" lines); a new entry given in
+// full is still added. A value that contradicts one of the shipped catalog
+// is said at the user's value (a negative input price was said twice, once
+// at cost/catalog/apis.yaml, a file the user never touched).
+func TestPricesFileMistakesAreTheUsers(t *testing.T) {
+	for _, tt := range []struct {
+		name, prices, at, msg string
+	}{
+		{"a mistyped gpu", `gpus:
+  - id: h100-sx
+    offers:
+      - id: my-deal
+        kind: on-demand
+        provider: me
+        usd_per_gpu_hour: 1.5
+        source: quote
+        date: "2026-12"
+`, "2:5", `gpus.h100-sx: no gpu "h100-sx" to override, did you mean h100-sxm? (a new gpu needs source, date, memory_gb, memory_mib, bandwidth_gb_per_s, tdp_w)`},
+		{"a mistyped offer", `gpus:
+  - id: h100-sxm
+    offers:
+      - id: aws-p5-o
+        usd_per_gpu_hour: 5
+`, "4:9", `gpus.h100-sxm.offers.aws-p5-o: no offer "aws-p5-o" to override, did you mean aws-p5-od? (a new offer needs source, date, kind)`},
+		{"a mistyped api", `apis:
+  - id: openai/gpt4o
+    usd_per_1m_input: 1
+`, "2:5", `no api model "openai/gpt4o" to override, did you mean openai/gpt-4o?`},
+		{"a new gpu, not given in full", `gpus:
+  - id: tpu-v9
+    memory_gb: 192
+`, "2:5", `gpus.tpu-v9: a new gpu (no gpu "tpu-v9" to override) needs source, date, memory_mib, bandwidth_gb_per_s, tdp_w`},
+		{"a negative input price", `apis:
+  - id: openai/gpt-4o
+    usd_per_1m_input: -1
+`, "3:23", "apis.openai/gpt-4o.usd_per_1m_input: usd_per_1m_input must not be negative, got -1"},
+		{"an input price under the shipped cached price", `apis:
+  - id: openai/gpt-4o
+    usd_per_1m_input: 1
+`, "3:23", "apis.openai/gpt-4o.usd_per_1m_input: a cached input token (1.25 per 1M) must not cost more than an input token (1)"},
+		{"a price on a derived offer", `gpus:
+  - id: h100-sxm
+    offers:
+      - id: aws-p5-1y
+        usd_per_gpu_hour: 4
+`, "5:27", "gpus.h100-sxm.offers.aws-p5-1y.usd_per_gpu_hour: set usd_per_gpu_hour or base_offer with multiplier, not both"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := refusedAt(t, tt.prices, tt.at, tt.msg)
+			if err != nil && (strings.Contains(err.Error(), "\n") || strings.Contains(err.Error(), "cost/catalog/")) {
+				t.Errorf("more than one line, or a line in the shipped catalog:\n%v", err)
+			}
+		})
+	}
+	full := `gpus:
+  - id: h100-sx
+    name: a GPU of my own
+    memory_gb: 80
+    memory_mib: 81559
+    bandwidth_gb_per_s: 3350
+    tdp_w: 700
+    source: my datasheet
+    date: "2026"
+`
+	path := filepath.Join(t.TempDir(), "prices.yaml")
+	if err := os.WriteFile(path, []byte(full), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatalf("a new gpu given in full: %v", err)
+	}
+	if _, err := c.GPU("h100-sx"); err != nil {
+		t.Errorf("a new gpu given in full was not added: %v", err)
 	}
 }
