@@ -18,7 +18,7 @@ const (
 	MaxTokensPerDay = 1e18
 	// MinPerS and MaxPerS bound a throughput (tokens or requests per
 	// second): from one a day to a trillion a second.
-	MinPerS = 1.0 / SecondsPerDay
+	MinPerS = 1.0 / 86400
 	MaxPerS = 1e12
 	// MaxMonthUSD bounds a monthly amount (API spend, a GPU month, ops).
 	MaxMonthUSD = 1e15

@@ -290,7 +290,7 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 			return err
 		}
 		spend = APIMonthlyUSD(MonthlyTokens(perDay), price)
-		basis = fmt.Sprintf("%s tokens/day × 30.42 (a 730-h month) at %s per 1M (%s)", Tokens(perDay), USD(price), priceBasis)
+		basis = fmt.Sprintf("%s tokens/day × 30 at %s per 1M (%s)", Tokens(perDay), USD(price), priceBasis)
 	}
 	a, err := Advise(cat, AdviseInput{MonthlyAPISpendUSD: spend, Latency: o.Latency, Compliance: o.Compliance, TeamRunsGPUs: o.TeamRunsGPUs, VolumeUncertain: o.VolumeUncertain})
 	if err != nil {

@@ -65,10 +65,6 @@ type Crossover struct {
 	Notes []string `json:"notes"`
 }
 
-// MonthNote says what a month is wherever volume and GPU time are weighed
-// per month.
-const MonthNote = "month = 730 h (30.42 days) for the volume and the GPUs alike, the GPUs always on; volume assumed spread evenly over the day"
-
 // ComputeCrossover weighs in.TokensPerDay at the API price against
 // self-hosting (formulas: MonthlyTokens, APIMonthlyUSD, ReplicasNeeded,
 // SelfHostedMonthlyUSD, BreakEven).
@@ -118,7 +114,7 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 	if in.CapacityTokensPerS > 0 {
 		c := in.CapacityTokensPerS
 		x.CapacityTokensPerS = &c
-		monthlyCapacity = in.CapacityTokensPerS * SecondsPerMonth
+		monthlyCapacity = in.CapacityTokensPerS * 86400 * DaysPerMonth
 		u := x.MonthlyTokens / (float64(x.Replicas) * monthlyCapacity)
 		x.Utilization = &u
 	} else {
@@ -132,12 +128,21 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 			x.BreakEvenUtilization = &util
 		}
 	} else {
-		x.Notes = append(x.Notes, fmt.Sprintf("self-hosting never pays: a full replica serves %s tokens a month, worth %s at the API price, less than its %s", Tokens(monthlyCapacity), USD(monthlyCapacity/1e6*in.APIUSDPer1M), USD(replicaMonth)))
+		note := fmt.Sprintf("self-hosting never pays: a full replica serves %s tokens a month, worth %s at the API price, less than its %s", Tokens(monthlyCapacity), USD(monthlyCapacity/1e6*in.APIUSDPer1M), USD(replicaMonth))
+		// The seed's 30-day volume month against the 730-h GPU month: an API
+		// price at or above cost's hourly $/1M but within 730/720 of it
+		// lands here, where cost lists self-hosting as the cheaper.
+		hourly := replicaMonth / HoursPerMonth / (in.CapacityTokensPerS * SecondsPerHour) * 1e6
+		if monthlyCapacity > 0 && in.APIUSDPer1M >= hourly {
+			note += fmt.Sprintf(" (cost lists a full replica at %s per 1M tokens, its hourly price; over a 730-h GPU month and the seed's 30-day volume month it is %s, %.1f %% more)",
+				USD(hourly), USD(replicaMonth/monthlyCapacity*1e6), 100*(float64(HoursPerMonth)/(24*DaysPerMonth)-1))
+		}
+		x.Notes = append(x.Notes, note)
 	}
 	if in.OpsMonthUSD == 0 {
 		x.Notes = append(x.Notes, "ops overhead not included (pass --ops-month-usd): engineering time to run GPUs is a real cost")
 	}
-	x.Notes = append(x.Notes, MonthNote)
+	x.Notes = append(x.Notes, "volume month = 30 days; GPU month = 730 h always on; volume assumed spread evenly over the day")
 	return x, nil
 }
 

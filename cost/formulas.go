@@ -5,27 +5,16 @@ import "math"
 // Every formula of the cost model, with a worked example each. Units are in
 // the names: USD, hours, seconds, tokens, joules, watts.
 
-// HoursPerMonth is the one month of the cost model: the hours in a billing
-// month of an always-on machine, the cloud convention (365 × 24 / 12 =
-// 730). A month of volume is the same month (DaysPerMonth, SecondsPerMonth):
-// a volume month of 30 days against a GPU month of 730 h counted a
-// replica's month of tokens 1.4 % short of what its month of GPU time
-// serves, and crossover said self-hosting never pays where cost priced it
-// below the API.
+// HoursPerMonth is the hours in a billing month of an always-on machine,
+// the cloud convention (365 × 24 / 12 = 730).
 const HoursPerMonth = 730
 
-// DaysPerMonth is the days in that month, 730 / 24 = 30.42 (monthly tokens
-// = tokens/day × DaysPerMonth).
-const DaysPerMonth = HoursPerMonth / 24.0
+// DaysPerMonth is the days in a month of volume, the seed's formula
+// (monthly tokens = tokens/day × 30).
+const DaysPerMonth = 30
 
 // SecondsPerHour is 3600.
 const SecondsPerHour = 3600
-
-// SecondsPerDay is 86,400.
-const SecondsPerDay = 24 * SecondsPerHour
-
-// SecondsPerMonth is the seconds in the month, 730 × 3600 = 2,628,000.
-const SecondsPerMonth = HoursPerMonth * SecondsPerHour
 
 // JoulesPerKWh is 3.6e6.
 const JoulesPerKWh = 3.6e6
@@ -122,11 +111,11 @@ func AverageWatts(joules, windowS float64) float64 {
 	return joules / windowS
 }
 
-// MonthlyTokens is a month's volume, the month a GPU is billed by:
+// MonthlyTokens is the seed's monthly volume:
 //
-//	monthly_tokens = tokens_per_day × 730 / 24
+//	monthly_tokens = tokens_per_day × 30
 //
-// Example: 10,000,000 tokens/day → 304,166,667 tokens/month. With requests,
+// Example: 10,000,000 tokens/day → 300,000,000 tokens/month. With requests,
 // tokens_per_day = requests_per_day × tokens_per_request.
 func MonthlyTokens(tokensPerDay float64) float64 {
 	return tokensPerDay * DaysPerMonth
@@ -136,8 +125,7 @@ func MonthlyTokens(tokensPerDay float64) float64 {
 //
 //	api_monthly_usd = monthly_tokens / 1e6 × usd_per_1m
 //
-// Example (the seed's volume): 304,166,667 tokens at $15 per 1M →
-// $4,562.50/month.
+// Example (the seed's): 300,000,000 tokens at $15 per 1M → $4,500/month.
 func APIMonthlyUSD(monthlyTokens, usdPer1M float64) float64 {
 	return monthlyTokens / 1e6 * usdPer1M
 }
@@ -184,7 +172,7 @@ func ReplicasNeeded(tokensPerDay, capacityTokensPerS float64) int {
 	if !(capacityTokensPerS > 0) || !(tokensPerDay > 0) {
 		return 1
 	}
-	return max(1, int(math.Ceil(tokensPerDay/(capacityTokensPerS*SecondsPerDay))))
+	return max(1, int(math.Ceil(tokensPerDay/(capacityTokensPerS*86400))))
 }
 
 // SelfHostedMonthlyUSD is the monthly cost of self-hosting:

@@ -102,7 +102,7 @@ func crossoverCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "crossover",
 		Usage: "monthly cost of an API against self-hosting, and the volume where self-hosting starts to pay",
-		Description: `monthly tokens = tokens/day × 730/24 (the GPUs' 730-h month); API monthly = monthly tokens / 1e6 × price;
+		Description: `monthly tokens = tokens/day × 30; API monthly = monthly tokens / 1e6 × price;
 self-hosted monthly = GPUs needed × GPU month (730 h) + ops. GPUs needed steps up with
 volume ÷ the run's measured capacity (--run); without a run one replica is assumed to serve it all.`,
 		Flags: append(append(volumeFlags(&o.Volume),

@@ -215,7 +215,7 @@ func Crossover(ch CrossoverChart) *Figure {
 	// A short x label: gonum (v0.17) pads for a centred axis label as if it
 	// sat at the linear midpoint of the range, near the right end of a log
 	// axis, and a long one left an empty band right of the data (the
-	// caption says what a month is).
+	// caption says a month is 30 days).
 	p := newPlot("Monthly cost: APIs against self-hosting", "tokens per day (log scale)", "$ per month (log scale)")
 	logAxis(&p.X)
 	logAxis(&p.Y)

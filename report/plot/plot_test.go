@@ -147,7 +147,7 @@ func lum(c interface{ RGBA() (r, g, b, a uint32) }) int {
 // ceil(V / monthly capacity) replicas × GPUs × $/GPU-month + ops.
 func TestStepLineFollowsReplicasNeeded(t *testing.T) {
 	o := SelfHosted{GPUMonthUSD: 2000, GPUsPerReplica: 2, OpsMonthUSD: 500, CapacityTokensPerS: 100}
-	perReplica := 100.0 * cost.SecondsPerMonth // 262.8M tokens a month (730 h)
+	perReplica := 100.0 * 86400 * 30 // 259.2M tokens a month
 	xys := stepLine(o, 1e8, 1e9)
 	// From 100M (1 replica) to 1G (4 replicas): 3 edges, 2 vertices each, plus both ends.
 	if len(xys) != 8 {
@@ -164,7 +164,7 @@ func TestStepLineFollowsReplicasNeeded(t *testing.T) {
 	}
 	// Cross-check with the cost package directly, mid-step.
 	v := 2.5 * perReplica
-	replicas := cost.ReplicasNeeded(v/cost.DaysPerMonth, 100)
+	replicas := cost.ReplicasNeeded(v/30, 100)
 	if got, want := o.monthlyUSD(v), cost.SelfHostedMonthlyUSD(replicas*2, 2000, 500); replicas != 3 || got != want {
 		t.Errorf("monthlyUSD(2.5 replicas' volume) = %v with %d replicas; want %v with 3", got, replicas, want)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -193,11 +192,11 @@ func (r *Report) crossoverFigure() *plot.Figure {
 		if c.CrossoverTokensPerDay != nil {
 			v := *c.CrossoverTokensPerDay
 			ch.BreakEvens = append(ch.BreakEvens, plot.Mark{Label: fmt.Sprintf("%s vs %s, %s tok/day", row.Run, row.API, compact(v)),
-				MonthlyTokens: cost.MonthlyTokens(v), MonthlyUSD: cost.APIMonthlyUSD(cost.MonthlyTokens(v), c.APIUSDPer1M)})
+				MonthlyTokens: v * 30, MonthlyUSD: v * 30 / 1e6 * c.APIUSDPer1M})
 		}
 	}
 	fig := plot.Crossover(ch)
-	fig.Caption = fmt.Sprintf("Monthly cost against tokens per day (a month is 730 h, 30.42 days, for the volume and the GPUs alike): each API a line, its input and output prices %s; each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Mix, x.Offer, compact(x.TokensPerDay))
+	fig.Caption = fmt.Sprintf("Monthly cost against tokens per day (a month is 30 days): each API a line, its input and output prices %s; each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Mix, x.Offer, compact(x.TokensPerDay))
 	return fig
 }
 
