@@ -80,8 +80,8 @@ func reportCatalog(o *render.Options, runs int, prices string) (*cost.Catalog, e
 		return nil, err // the crossover command's bounds and words (exit 2)
 	}
 	switch {
-	case o.Resamples < 100:
-		return nil, usagef("--bootstrap-resamples must be at least 100, got %d", o.Resamples)
+	case o.Resamples < 100 || o.Resamples > render.MaxResamples:
+		return nil, usagef("--bootstrap-resamples must be between 100 and %d, got %d", render.MaxResamples, o.Resamples)
 	case o.PNGDPI < 24 || o.PNGDPI > 1200:
 		return nil, usagef("--png-dpi must be between 24 and 1200, got %v", o.PNGDPI)
 	case len(o.GPUStated) > 1 && len(o.GPUStated) != runs:

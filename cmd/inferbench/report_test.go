@@ -126,7 +126,8 @@ func TestReportUsageErrors(t *testing.T) {
 		{[]string{"report"}, "at least one RUN_DIR"},
 		{[]string{"report", a100, "--out", "x"}, "flags must come before"},
 		{[]string{"report", "--format", "md,pdf", a100}, `"pdf"`},
-		{[]string{"report", "--bootstrap-resamples", "10", a100}, "at least 100"},
+		{[]string{"report", "--bootstrap-resamples", "10", a100}, "between 100 and 1000000, got 10"},
+		{[]string{"report", "--bootstrap-resamples", "100000000", a100}, "between 100 and 1000000, got 100000000"},
 		{[]string{"report", "--png-dpi", "5", a100}, "between 24 and 1200"},
 	} {
 		_, _, err := runApp(t, tt.args...)

@@ -17,6 +17,9 @@ import (
 const (
 	DefaultResamples = 2000
 	DefaultSeed      = 1
+	// MaxResamples bounds report --bootstrap-resamples as compare's bounds
+	// its --resamples, for the same reason (compare.MaxResamples).
+	MaxResamples = compare.MaxResamples
 	// Confidence is the coverage of the reported intervals.
 	Confidence = 0.95
 )
