@@ -9,22 +9,23 @@ import (
 	"github.com/inferbench/inferbench/internal/printable"
 )
 
-// The scenarios subcommands (list, show, validate) as functions. kinds is
-// the list of target kinds a scenario may name (targets/registry's table,
-// which this package does not import).
+// The scenarios subcommands (list, show, validate) as functions. known is
+// what a scenario's names are checked against: the target kinds
+// (targets/registry's table) and the gate's metrics and limits
+// (report/compare), which this package does not import.
 
 // OpenChecked opens a shipped scenario or a file (Open) and checks its
-// target kind against kinds.
-func OpenChecked(ref string, kinds []string) (*Scenario, error) {
-	return open(ref, kinds)
+// target kind and gate against known.
+func OpenChecked(ref string, known Known) (*Scenario, error) {
+	return open(ref, known)
 }
 
 // WriteList writes one line per shipped scenario: name, description.
-func WriteList(w io.Writer, kinds []string) error {
+func WriteList(w io.Writer, known Known) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tDESCRIPTION")
 	for _, name := range Shipped() {
-		s, err := OpenChecked(name, kinds)
+		s, err := OpenChecked(name, known)
 		if err != nil {
 			return fmt.Errorf("scenarios list: %w", err)
 		}
@@ -34,8 +35,8 @@ func WriteList(w io.Writer, kinds []string) error {
 }
 
 // Show writes the resolved scenario (defaults applied) as YAML.
-func Show(w io.Writer, ref string, kinds []string) error {
-	s, err := OpenChecked(ref, kinds)
+func Show(w io.Writer, ref string, known Known) error {
+	s, err := OpenChecked(ref, known)
 	if err != nil {
 		return fmt.Errorf("scenarios show: %w", err)
 	}
@@ -54,10 +55,10 @@ func Show(w io.Writer, ref string, kinds []string) error {
 // through printable.Text: a key holding an escape sequence or a NUL is shown
 // written out, never sent to the terminal (run's errors pass through
 // cmd/inferbench's exitCode, which does the same).
-func ValidateFiles(w io.Writer, files, kinds []string) error {
+func ValidateFiles(w io.Writer, files []string, known Known) error {
 	failed := 0
 	for _, f := range files {
-		s, err := OpenChecked(f, kinds)
+		s, err := OpenChecked(f, known)
 		if err == nil {
 			// And as run reads it, its defaults applied: a short open-loop
 			// level that the default warm-up takes whole is refused there.

@@ -21,7 +21,7 @@ func TestValidateFilesWritesNoEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := ValidateFiles(&out, []string{f}, []string{"openai", "vllm"}); err == nil {
+	if err := ValidateFiles(&out, []string{f}, Known{Kinds: []string{"openai", "vllm"}}); err == nil {
 		t.Fatal("validate passed a file with an unknown key")
 	}
 	text := out.String()
@@ -66,7 +66,7 @@ func TestValidateFilesSaysTheKindWithTheRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := ValidateFiles(&out, []string{f}, []string{"openai", "vllm"}); err == nil {
+	if err := ValidateFiles(&out, []string{f}, Known{Kinds: []string{"openai", "vllm"}}); err == nil {
 		t.Fatal("a bad file validated")
 	}
 	want := f + `:2:16: target.kind: unknown kind "vlm" (did you mean "vllm"?)` + "\n" +

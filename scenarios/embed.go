@@ -38,17 +38,17 @@ func Shipped() []string {
 // Open loads a shipped scenario by name, or else the scenario file at
 // nameOrPath. An argument with a path separator or a .yaml/.yml extension is
 // always a file.
-func Open(nameOrPath string) (*Scenario, error) { return open(nameOrPath, nil) }
+func Open(nameOrPath string) (*Scenario, error) { return open(nameOrPath, Known{}) }
 
-// open is Open, checking the target kind against kinds too (load).
-func open(nameOrPath string, kinds []string) (*Scenario, error) {
+// open is Open, checking what known knows too (load).
+func open(nameOrPath string, known Known) (*Scenario, error) {
 	isPath := strings.ContainsAny(nameOrPath, `/\`) || strings.HasSuffix(nameOrPath, ".yaml") || strings.HasSuffix(nameOrPath, ".yml")
 	if !isPath && slices.Contains(Shipped(), nameOrPath) {
 		data, err := shipped.ReadFile(nameOrPath + ".yaml")
 		if err != nil {
 			return nil, fmt.Errorf("scenario %s: %w", nameOrPath, err)
 		}
-		return load(nameOrPath+".yaml", data, kinds)
+		return load(nameOrPath+".yaml", data, known)
 	}
 	// Only a name that is not there at all is "neither": a symbolic link
 	// (looping, or to nothing) or an unreadable directory on the way is
@@ -59,7 +59,7 @@ func open(nameOrPath string, kinds []string) (*Scenario, error) {
 		}
 		return nil, fmt.Errorf("scenario %q: neither a shipped scenario (%s) nor a file", nameOrPath, strings.Join(Shipped(), ", "))
 	}
-	return loadFile(nameOrPath, kinds)
+	return loadFile(nameOrPath, known)
 }
 
 // Marshal writes s as YAML, keys in schema order: the form `scenarios show`

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +13,34 @@ import (
 // percentage, percentage points (the error rate), or off. `compare` checks
 // the metric names and the signs against each metric's bad direction.
 var gateValueRE = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?(%|pt)$|^off$`)
+
+// Known is what packages above this one know of a scenario's names,
+// passed in because this package imports neither the network code nor the
+// comparison: the target registry's kinds (CheckKind) and what the
+// regression gate says of each gate entry (compare.CheckLimit: a metric it
+// knows, a limit it can judge by). A nil field checks nothing.
+type Known struct {
+	Kinds     []string
+	GateLimit func(metric, value string) error
+}
+
+// CheckGate reports, each as an *Error at its entry's file:line:col, the
+// gate entries check refuses (an unknown metric, a limit no run can fail):
+// a nightly scenario whose gate had a mistyped metric ran, and failed
+// only at compare.
+func (s *Scenario) CheckGate(check func(metric, value string) error) error {
+	var errs []error
+	for _, k := range slices.Sorted(maps.Keys(s.Gate)) {
+		v := strings.TrimSpace(s.Gate[k])
+		if !gateValueRE.MatchString(v) {
+			continue // validateGate says what form it wants
+		}
+		if err := check(k, v); err != nil {
+			errs = append(errs, s.src.errorf("gate."+k, "%v", err))
+		}
+	}
+	return errors.Join(errs...)
+}
 
 // validateGate checks the form of the scenario's gate thresholds.
 func (s *Scenario) validateGate(c *checker) {

@@ -132,12 +132,12 @@ func (s *source) errorf(path, format string, args ...any) *Error {
 // the rest, but none under a value already reported (at most 50 decoding
 // mistakes, then a line that says there are more). Defaults are not
 // applied (see ApplyDefaults): the scenario is what the file says.
-func Load(name string, data []byte) (*Scenario, error) { return load(name, data, nil) }
+func Load(name string, data []byte) (*Scenario, error) { return load(name, data, Known{}) }
 
-// load is Load, and, with kinds, CheckKind among the other checks: a file
-// with an unknown kind and other mistakes is told of them all at once (the
-// kind was said only once the rest was fixed).
-func load(name string, data []byte, kinds []string) (*Scenario, error) {
+// load is Load, and, with what known knows, CheckKind and CheckGate among
+// the other checks: a file with an unknown kind and other mistakes is told
+// of them all at once (the kind was said only once the rest was fixed).
+func load(name string, data []byte, known Known) (*Scenario, error) {
 	src := &source{file: name, dir: filepath.Dir(name), vals: map[string]position{}, at: map[position]string{}}
 	if name == "" {
 		src.dir = ""
@@ -173,9 +173,16 @@ func load(name string, data []byte, kinds []string) (*Scenario, error) {
 			add(e)
 		}
 	}
-	if kinds != nil {
-		if err := s.CheckKind(kinds); err != nil {
+	if known.Kinds != nil {
+		if err := s.CheckKind(known.Kinds); err != nil {
 			add(err)
+		}
+	}
+	if known.GateLimit != nil {
+		for _, e := range unjoin(s.CheckGate(known.GateLimit)) {
+			if e != nil {
+				add(e)
+			}
 		}
 	}
 	// In the file's order, as its reader fixes them.
@@ -203,14 +210,14 @@ func unjoin(err error) []error {
 
 // LoadFile reads and loads the scenario file at path (see Load). A file
 // that cannot be read is reported as the wrapped *fs.PathError.
-func LoadFile(path string) (*Scenario, error) { return loadFile(path, nil) }
+func LoadFile(path string) (*Scenario, error) { return loadFile(path, Known{}) }
 
-func loadFile(path string, kinds []string) (*Scenario, error) {
+func loadFile(path string, known Known) (*Scenario, error) {
 	data, err := yamlguard.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
 	}
-	return load(path, data, kinds)
+	return load(path, data, known)
 }
 
 // decode parses data into a Scenario, recording where each value was.

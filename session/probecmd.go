@@ -9,10 +9,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
 )
+
+// ScenarioKnown is what a scenario's names are checked against as it
+// loads: the registry's target kinds and the regression gate's metrics and
+// limits (scenarios.Known).
+func ScenarioKnown() scenarios.Known {
+	return scenarios.Known{Kinds: registry.Kinds(), GateLimit: compare.CheckLimit}
+}
 
 // ProbeOptions is everything `targets probe` needs.
 type ProbeOptions struct {

@@ -103,16 +103,16 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 		return nil, err
 	}
 	sloAndGPUFromFlags(c, s, set)
-	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds())); err != nil {
+	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds()), s.CheckGate(session.ScenarioKnown().GateLimit)); err != nil {
 		return nil, usagef("%v", flagNamed(c, fromFile, err))
 	}
 	return s, nil
 }
 
 // openScenario opens a shipped scenario or a file and checks its target
-// kind against the registry, the one table of kinds.
+// kind against the registry, the one table of kinds, and its gate.
 func openScenario(ref string) (*scenarios.Scenario, error) {
-	return scenarios.OpenChecked(ref, registry.Kinds())
+	return scenarios.OpenChecked(ref, session.ScenarioKnown())
 }
 
 // setFunc says whether a flag applies: given on the command line, or any

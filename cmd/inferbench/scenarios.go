@@ -5,7 +5,7 @@ import (
 
 	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
-	"github.com/inferbench/inferbench/targets/registry"
+	"github.com/inferbench/inferbench/session"
 )
 
 func scenariosCommand() *cli.Command {
@@ -20,7 +20,7 @@ func scenariosCommand() *cli.Command {
 					if err := cmdline.NoArgs(c, "scenarios list"); err != nil {
 						return err
 					}
-					return scenarios.WriteList(c.App.Writer, registry.Kinds())
+					return scenarios.WriteList(c.App.Writer, session.ScenarioKnown())
 				},
 			},
 			{
@@ -34,7 +34,7 @@ func scenariosCommand() *cli.Command {
 					if c.NArg() != 1 {
 						return usagef("scenarios show takes one scenario name or file (%d given)", c.NArg())
 					}
-					return scenarios.Show(c.App.Writer, c.Args().First(), registry.Kinds())
+					return scenarios.Show(c.App.Writer, c.Args().First(), session.ScenarioKnown())
 				},
 			},
 			{
@@ -48,7 +48,7 @@ func scenariosCommand() *cli.Command {
 					if c.NArg() == 0 {
 						return usagef("scenarios validate needs at least one scenario file")
 					}
-					return scenarios.ValidateFiles(c.App.Writer, c.Args().Slice(), registry.Kinds())
+					return scenarios.ValidateFiles(c.App.Writer, c.Args().Slice(), session.ScenarioKnown())
 				},
 			},
 		},

@@ -115,6 +115,15 @@ func TestScenariosValidate(t *testing.T) {
 	if code != exitUsage || out != want {
 		t.Errorf("validate of a level the default warm-up takes whole: exit %d, output\n%s\nwant exit %d, output\n%s", code, out, exitUsage, want)
 	}
+	// A gate compare could not judge by is said as the file loads: a
+	// mistyped metric ran a nightly job that failed only at compare.
+	gated := filepath.Join(dir, "gated.yaml")
+	os.WriteFile(gated, []byte("name: gated\nload: {concurrency: 1, requests: 2}\ngate:\n  ttft_p59: 10%\n  output_tokens_per_s: 150%\n"), 0o644)
+	out, code = runScenariosCLI(t, "validate", gated)
+	if code != exitUsage || !strings.Contains(out, gated+":4:13: gate.ttft_p59: unknown metric, did you mean ttft_p50?") ||
+		!strings.Contains(out, gated+":5:24: gate.output_tokens_per_s: want less than 100%") {
+		t.Errorf("validate of a gate compare cannot judge by: exit %d, output\n%s", code, out)
+	}
 	for _, sub := range scenariosCommand().Subcommands {
 		if sub.Name == "validate" && !strings.Contains(sub.Usage, fmt.Sprintf("exit %d if any fails", exitUsage)) {
 			t.Errorf("validate's usage %q does not name the exit code it returns, %d", sub.Usage, exitUsage)

@@ -138,11 +138,7 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 				mname := scalarText(mv.Key)
 				m, ok := LookupMetric(mname)
 				if !ok {
-					near := ""
-					if s := typo.Nearest(mname, MetricNames()); s != "" {
-						near = ", did you mean " + s + "?"
-					}
-					at(mv.Key, "metrics.%s: unknown metric%s (known: %s)", mname, near, strings.Join(MetricNames(), ", "))
+					at(mv.Key, "metrics.%s: %s", mname, unknownMetric(mname))
 					continue
 				}
 				limit, off, err := parseLimit(m, scalarText(mv.Value))
@@ -161,6 +157,28 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 		}
 	}
 	return t, errors.Join(errs...)
+}
+
+// unknownMetric says that name is no metric, with the one it is near.
+func unknownMetric(name string) string {
+	near := ""
+	if s := typo.Nearest(name, MetricNames()); s != "" {
+		near = ", did you mean " + s + "?"
+	}
+	return fmt.Sprintf("unknown metric%s (known: %s)", near, strings.Join(MetricNames(), ", "))
+}
+
+// CheckLimit says what is wrong with one gate entry, metric: value (a
+// scenario's gate, a thresholds file's metrics), as compare would read it;
+// nil when compare can judge by it. A scenario is checked with it as it
+// loads (scenarios.Known), not first at compare time after its runs.
+func CheckLimit(metric, value string) error {
+	m, ok := LookupMetric(metric)
+	if !ok {
+		return errors.New(unknownMetric(metric))
+	}
+	_, _, err := parseLimit(m, strings.TrimSpace(value))
+	return err
 }
 
 // scalarText is the text of scalar n as YAML reads it: a value written as
