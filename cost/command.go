@@ -119,6 +119,11 @@ func (o *CostOptions) check() error {
 		return errors.New("--energy-window-s needs --energy-joules (the energy measured over that window)")
 	case o.USDPerGPUHour > 0 && (o.GPU != "" || o.Offer != ""):
 		return errors.New("--usd-per-gpu-hour replaces the catalog: drop --gpu and --offer")
+	case o.USDPerGPUHour > 0 && o.EnergyJ != 0:
+		// Energy prices an owned offer's electricity (its PUE and $/kWh);
+		// a GPU-hour price given whole has none to add, and the joules
+		// were ignored without a word.
+		return errors.New("--energy-joules prices an owned offer's electricity, and --usd-per-gpu-hour is a whole price with none: drop one (or price owned hardware from the catalog with --gpu and --offer owned)")
 	}
 	for _, b := range []struct {
 		flag string

@@ -102,6 +102,14 @@ func TestEnergyWindowNeedsEnergy(t *testing.T) {
 	if err := RunCost(io.Discard, CostOptions{GPU: "h100-sxm", OutputTPS: 100, EnergyJ: 7000, EnergyWindowS: 60}); err != nil {
 		t.Errorf("--energy-joules with --energy-window-s: %v", err)
 	}
+	// A whole GPU-hour price has no electricity for the joules to price:
+	// they were ignored without a word. A run's own reading is no flag.
+	if err := RunCost(io.Discard, CostOptions{USDPerGPUHour: 2, OutputTPS: 100, EnergyJ: 7000, EnergyWindowS: 60}); err == nil || !strings.Contains(err.Error(), "--energy-joules prices an owned offer's electricity") {
+		t.Errorf("--energy-joules with --usd-per-gpu-hour = %v; want it refused", err)
+	}
+	if err := RunCost(io.Discard, CostOptions{USDPerGPUHour: 2, RunDir: "r", Runs: run}); err != nil {
+		t.Errorf("--usd-per-gpu-hour on a run with an energy reading: %v", err)
+	}
 }
 
 // TestNegativeSaysWhatZeroSays: a flag whose 0 the command line refuses as
