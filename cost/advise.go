@@ -327,11 +327,11 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 			a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 		}
 	case in.TeamRunsGPUs:
-		fire(RuleOver3KTeam, "%s/month is over %s and the team runs GPU infrastructure", spendUSD(spend), USD(SpendLineUSD))
+		fire(RuleOver3KTeam, "%s/month is %s %s and the team runs GPU infrastructure", spendUSD(spend), atOrOver(spend), USD(SpendLineUSD))
 		a.Recommended = Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where}
 		a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 	default:
-		fire(RuleManagedPath, "%s/month is over %s but the team does not run GPUs: let a third party host the model", spendUSD(spend), USD(SpendLineUSD))
+		fire(RuleManagedPath, "%s/month is %s %s but the team does not run GPUs: let a third party host the model", spendUSD(spend), atOrOver(spend), USD(SpendLineUSD))
 		fire(RuleSelfHostedPath, "self-hosting waits for a team that can run GPUs")
 		a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
 		a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where + " once the team can run them"}
@@ -424,4 +424,14 @@ func (a *Advice) Table() *Table {
 		t.Notes = append(t.Notes, note)
 	}
 	return t
+}
+
+// atOrOver is how a spend the under-the-line rules passed over stands to
+// SpendLineUSD: "at" the line itself (the line counts as over it), else
+// "over"; "$3,000/month is over $3,000" was not true.
+func atOrOver(spend float64) string {
+	if spend == SpendLineUSD {
+		return "at"
+	}
+	return "over"
 }

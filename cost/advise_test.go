@@ -299,7 +299,7 @@ func TestAdviceSaysTheSpendItJudged(t *testing.T) {
 		{2999.5, false, RuleUnder3K, "$2,999.50/month is under $3,000"},
 		{2500, false, RuleUnder3K, "$2,500/month is under $3,000"},
 		{3000.004, true, RuleOver3KTeam, "$3,000.004/month is over $3,000"},
-		{3000, true, RuleOver3KTeam, "$3,000/month is over $3,000"},
+		{3000, true, RuleOver3KTeam, "$3,000/month is at $3,000"},
 		{19999.99, false, RuleManagedPath, "$19,999.99/month is over $3,000"},
 		{20000.01, false, WarnStuckOnAPI, "$20,000.01/month is past $20,000"},
 	} {
