@@ -474,7 +474,11 @@ func (o *Options) resolvedScenario() json.RawMessage {
 		return nil
 	}
 	s := *o.Scenario
-	s.Target.URL = targets.RedactURL(s.Target.URL) // run.json never holds a secret
+	// run.json never holds a secret: the target's URL and the GPU
+	// exporter's (gpu.url, where a token in the query was kept) are shown
+	// redacted, as the run's lines show them.
+	s.Target.URL = targets.RedactURL(s.Target.URL)
+	s.GPU.URL = targets.RedactURL(s.GPU.URL)
 	b, err := json.Marshal(&s)
 	if err != nil {
 		return nil

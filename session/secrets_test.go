@@ -14,11 +14,13 @@ import (
 
 // TestRunJSONHidesURLSecrets: a key in the URL's query (a proxy's ?key=)
 // is redacted in run.json — the target and the resolved scenario — and in
-// the lines the run says, while the requests still carry it.
+// the lines the run says, while the requests still carry it. So is a token
+// in the GPU exporter's URL (the scenario's gpu.url), which run.json kept.
 func TestRunJSONHidesURLSecrets(t *testing.T) {
 	_, srv := mockServer(t, mock.Config{OutputTokens: 2})
 	url := srv.URL + "?api_key=s3cr3t-value"
-	s := &scenarios.Scenario{Name: "x", Target: scenarios.Target{Kind: "vllm", URL: url, Model: "m", API: "chat"}}
+	s := &scenarios.Scenario{Name: "x", Target: scenarios.Target{Kind: "vllm", URL: url, Model: "m", API: "chat"},
+		GPU: scenarios.GPU{URL: "http://dcgm:9400/metrics?access_token=gpus3cr3t0123456789"}}
 	dir := filepath.Join(t.TempDir(), "run")
 	o := &Options{Kind: "vllm", URL: url, Model: "m", API: "chat", Concurrency: 1, Requests: 2, MaxTokens: 2, PromptTokens: 4,
 		Timeout: 10 * time.Second, Out: dir, GPUBackend: "none", ServerMetrics: "off", GPUInterval: 50 * time.Millisecond, Scenario: s}
@@ -39,7 +41,7 @@ func TestRunJSONHidesURLSecrets(t *testing.T) {
 			t.Errorf("%s shows the key:\n%s", what, text)
 		}
 	}
-	if !strings.Contains(string(b), "api_key=REDACTED") {
+	if !strings.Contains(string(b), "api_key=REDACTED") || !strings.Contains(string(b), "access_token=REDACTED") {
 		t.Errorf("run.json does not show the redacted parameter:\n%s", b)
 	}
 }
