@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/inferbench/inferbench/scenarios"
 )
 
 // TestObjectsRefuseURLCredentials: a target URL with user info or a
@@ -22,6 +24,23 @@ func TestObjectsRefuseURLCredentials(t *testing.T) {
 	}
 	if _, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", URL: "http://vllm:8000/v1?model=m"}); err != nil {
 		t.Errorf("a URL without credentials: %v", err)
+	}
+	// The run flags after -- travel into the Job's args as given: the same
+	// rule holds there (they were emitted as they came), and a bearer
+	// token, which no run flag takes, is refused too.
+	for _, args := range [][]string{
+		{"--url", "http://u:PASSWORD@x:8000"},
+		{"--url=http://x:8000/?api_key=PASSWORD"},
+		{"--gpu-url", "http://dcgm:9400/metrics?access_token=PASSWORD"},
+		{"--header", "Authorization: Bearer PASSWORD"},
+	} {
+		_, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", Args: args})
+		if err == nil || !strings.Contains(err.Error(), "after --") || strings.Contains(err.Error(), "PASSWORD") {
+			t.Errorf("run flags %q: err %v; want a refusal that does not show the credential", args, err)
+		}
+	}
+	if _, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", Args: []string{"--gpu-url", "http://dcgm:9400/metrics", "--concurrency", "8"}}); err != nil {
+		t.Errorf("run flags without credentials: %v", err)
 	}
 }
 
@@ -171,5 +190,25 @@ func TestWriteTarRefusesLinksAndEmptiness(t *testing.T) {
 	}
 	if bytes.Contains(buf.Bytes(), []byte("s3cr3t")) {
 		t.Error("the archive holds a file reached through a link")
+	}
+}
+
+// TestScenarioManifestRefusesURLCredentials: the scenario travels in the
+// ConfigMap, so its target.url and its gpu.url may carry no credential
+// (gpu.url's access_token was written into the ConfigMap); the error does
+// not show it.
+func TestScenarioManifestRefusesURLCredentials(t *testing.T) {
+	for _, src := range []string{
+		"name: s\nload: {concurrency: 1, requests: 2}\ntarget: {model: m, url: 'http://vllm:8000/?api_key=PASSWORD'}\n",
+		"name: s\nload: {concurrency: 1, requests: 2}\ntarget: {model: m}\ngpu: {backend: dcgm, url: 'http://dcgm:9400/metrics?access_token=PASSWORD'}\n",
+	} {
+		s, err := scenarios.Load("s.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ScenarioManifest(s, "s.yaml", "", Options{Image: "i", Shards: 1, PVC: "p"})
+		if err == nil || !strings.Contains(err.Error(), "holds a credential") || strings.Contains(err.Error(), "PASSWORD") {
+			t.Errorf("%s: err %v; want a refusal that does not show the credential", src, err)
+		}
 	}
 }

@@ -90,6 +90,23 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 		errs = append(errs, fmt.Errorf("k8s: the target URL holds a credential (%s), which the Job's args would show: "+
 			"put the key in the Secret (--secret) and name its variable in the scenario's target.api_key_env", c))
 	}
+	// The run flags after -- go into the args as given: a URL in one
+	// (--url, --gpu-url, --server-metrics) is held to the same rule, and
+	// so is a bearer token, which no run flag takes.
+	for i, a := range o.Args {
+		flag, v, _ := strings.Cut(a, "=")
+		if !strings.HasPrefix(a, "-") {
+			flag, v = "the value", a // of the flag before it, if any
+			if i > 0 && strings.HasPrefix(o.Args[i-1], "-") {
+				flag = "the value of " + o.Args[i-1]
+			}
+		}
+		if c := targets.URLCredential(v); c != "" && strings.Contains(v, "://") {
+			errs = append(errs, fmt.Errorf("k8s: %s after -- is a URL with a credential (%s), which the Job's args would show: put the key in the Secret (--secret)", flag, c))
+		} else if strings.Contains(strings.ToLower(a), "bearer ") {
+			errs = append(errs, fmt.Errorf("k8s: %s after -- holds a bearer token, which the Job's args would show: put the key in the Secret (--secret)", flag))
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
 	}

@@ -23,6 +23,9 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if c := targets.URLCredential(s.Target.URL); c != "" {
 		return nil, fmt.Errorf("scenario %s: target.url holds a credential (%s), which the ConfigMap would show: put the key in the Secret (--secret) and name its variable in target.api_key_env", ref, c)
 	}
+	if c := targets.URLCredential(s.GPU.URL); c != "" {
+		return nil, fmt.Errorf("scenario %s: gpu.url holds a credential (%s), which the ConfigMap would show: give the exporter's URL without it", ref, c)
+	}
 	if model != "" {
 		s.Target.Model = model
 	}
