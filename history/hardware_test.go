@@ -229,3 +229,65 @@ func (h Hardware) gpuJSON(t *testing.T) json.RawMessage {
 	}
 	return b
 }
+
+// TestBaselineLeavesOutPartialMerges: `merge --partial` of one shard of two
+// is part of the load (half the throughput, at the whole run's level) and
+// was a whole run to the history: the newest, it was history:latest, and a
+// real halving of the candidate's throughput read as no change. It is left
+// out of a whole run's baselines, counted as sharded, and is the baseline
+// of a partial merge of the same shards.
+func TestBaselineLeavesOutPartialMerges(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const a100 = "NVIDIA A100-SXM4-80GB"
+	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+	root := t.TempDir()
+	write := func(name string, day int, merged ...int) string {
+		dir := filepath.Join(root, name)
+		writeRunOn(t, dir, a100, 8, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
+		if merged != nil {
+			rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
+				m.Merged = &rundir.Merged{Count: 2}
+				for _, i := range merged {
+					m.Merged.Shards = append(m.Merged.Shards, rundir.MergedShard{Index: i})
+				}
+			})
+		}
+		return dir
+	}
+	add := func(name string, day int, merged ...int) {
+		e, _, err := NewEntry(write(name, day, merged...), report.SLO{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Add(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cand, err := compare.LoadRun(write("cand", 5, 0, 1), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("partial", 2, 0)
+	if _, err := Baseline(ctx, s, "latest", cand); !errors.Is(err, ErrNoBaseline) || !strings.Contains(err.Error(), "(0 on other hardware, 1 sharded otherwise)") {
+		t.Fatalf("Baseline of a full merge with only a partial merge stored = %v; want ErrNoBaseline counting 1 sharded otherwise", err)
+	}
+	add("whole", 1, 0, 1)
+	add("partial-2", 3, 0)
+	for _, spec := range []string{"latest", "median-of-7"} {
+		if b, err := Baseline(ctx, s, spec, cand); err != nil || !strings.HasPrefix(b.Label, "history:#2 ") {
+			t.Errorf("%s = %q, %v; want the whole run #2 alone, not the newer partial merges", spec, b.Label, err)
+		}
+	}
+	partCand, err := compare.LoadRun(write("cand-partial", 6, 0), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := Baseline(ctx, s, "latest", partCand); err != nil || !strings.HasPrefix(b.Label, "history:#3 ") {
+		t.Errorf("latest for a partial merge of shard 0 = %q, %v; want #3, the newest merge of shard 0", b.Label, err)
+	}
+}

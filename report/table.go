@@ -277,6 +277,13 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 		// Its records carry the whole run's levels at its part of the load.
 		fmt.Fprintf(b, "\nshard   %s of a sharded run: its part of the load (inferbench merge the shards for the whole)", m.Shard)
 	}
+	if mg := m.Merged; mg != nil {
+		// merge --partial: run.json keeps the whole run's load, and the
+		// records are those of the shards merged, a part of it.
+		if n := mergedShards(mg); n < mg.Count {
+			fmt.Fprintf(b, "\nmerged  %d of %d shards: part of the load, at the whole run's levels (merge every shard for the whole)", n, mg.Count)
+		}
+	}
 	if src := m.Load.InputTokensSource; src != "" {
 		// The method's name, as run's stderr line says it ("prompt
 		// sizing: estimated (…)"): "prompts sized by estimated" was
@@ -316,4 +323,13 @@ func writeLatencies(b *strings.Builder, l *Level) (small bool) {
 	}
 	tw.Flush()
 	return small
+}
+
+// mergedShards counts the distinct shards a merged run was made from.
+func mergedShards(mg *rundir.Merged) int {
+	seen := map[int]bool{}
+	for _, s := range mg.Shards {
+		seen[s.Index] = true
+	}
+	return len(seen)
 }

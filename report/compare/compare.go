@@ -258,13 +258,18 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 		// A shard's records carry the level of the whole run and its part
 		// of the load: against another part, or the whole, every
 		// throughput reads as a change of the serving stack.
+		// A merge of some of the shards (merge --partial) is part of the
+		// load too: its run.json keeps the whole run's load.
 		part := func(s string) string {
-			if s == "" {
+			switch {
+			case s == "":
 				return "the whole run"
+			case strings.Contains(s, "merged"):
+				return s
 			}
 			return "shard " + s
 		}
-		reasons = append(reasons, fmt.Sprintf("sharding differs: baseline %s, candidate %s (a shard carries its part of the load: compare merged runs, inferbench merge)",
+		reasons = append(reasons, fmt.Sprintf("sharding differs: baseline %s, candidate %s (a shard, or a merge of some of the shards, carries its part of the load: compare runs merged from every shard, inferbench merge)",
 			part(base.Shard), part(cand.Shard)))
 	}
 	for _, side := range []struct {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +30,8 @@ type Meta struct {
 	// target.http); "" for a run written before it was recorded.
 	HTTP string `json:"http,omitempty"`
 	// Shard is "I/N" for one shard of a sharded run, which carries its
-	// part of the load; empty for a whole run (a merged one included).
+	// part of the load, or a partial merge's shards (ShardOf); empty for a
+	// whole run (one merged from every shard included).
 	Shard string `json:"shard,omitempty"`
 	// GPU is the server's GPU (GPUOf: telemetry's, else the one stated);
 	// runs on other GPUs are compared with a warning.
@@ -47,13 +49,46 @@ type Meta struct {
 	Ended string `json:"-"`
 }
 
-// ShardOf is a run's sharding as Meta.Shard holds it: "" for a whole run,
-// "I/N" for a shard.
+// ShardOf is a run's sharding as Meta.Shard holds it: "" for a whole run
+// (a merge of every shard included), "I/N" for a shard, and for a merge of
+// fewer shards than the run had (merge --partial) which ones and of how
+// many ("shards 0, 2 of 4 merged (partial)", PartialMerge): like a shard,
+// it carries only part of the load.
 func ShardOf(m *rundir.Manifest) string {
-	if m.Shard == nil {
+	if m.Shard != nil {
+		return m.Shard.String()
+	}
+	return PartialMerge(m)
+}
+
+// PartialMerge describes a run merged from fewer shards than the run was
+// split into ("shard 0 of 2 merged (partial)"); "" for any other run.
+func PartialMerge(m *rundir.Manifest) string {
+	mg := m.Merged
+	if mg == nil {
 		return ""
 	}
-	return m.Shard.String()
+	seen := map[int]bool{}
+	var idx []int
+	for _, s := range mg.Shards {
+		if !seen[s.Index] {
+			seen[s.Index] = true
+			idx = append(idx, s.Index)
+		}
+	}
+	if len(idx) >= mg.Count {
+		return ""
+	}
+	slices.Sort(idx)
+	words := make([]string, len(idx))
+	for i, n := range idx {
+		words[i] = strconv.Itoa(n)
+	}
+	noun := "shards"
+	if len(idx) == 1 {
+		noun = "shard"
+	}
+	return fmt.Sprintf("%s %s of %d merged (partial)", noun, strings.Join(words, ", "), mg.Count)
 }
 
 // MetaOf extracts a run's Meta from its manifest. A run made without a
