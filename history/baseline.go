@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
@@ -21,9 +22,10 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 
 // Baseline finds what a candidate run is compared against in the store:
 // spec is "latest", "median-of-N" or an entry id ("#12" or "12"), among
-// earlier runs of the candidate's scenario, model and target kind on the
-// same hardware (HardwareOf: GPU model and count, host, server version and
-// args) and sharded alike, the candidate itself left out when it is
+// earlier runs (started before it or with it, by run.json start; later
+// ones are left out and counted) of the candidate's scenario, model and
+// target kind on the same hardware (HardwareOf: GPU model and count, host,
+// server version and args) and sharded alike, the candidate itself left out when it is
 // already stored. An entry id is taken as given.
 func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
 	fp, err := Fingerprint(cand.Dir)
@@ -37,10 +39,11 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 	hw := HardwareOf(cm)
 	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
 	var entries []*Entry
-	other, sharded := 0, 0
+	other, sharded, later := 0, 0, 0
 	switch {
 	case spec == "latest":
 		entries, err = store.List(ctx, f)
+		entries, later = startedBefore(entries, cand.Meta.Start)
 		entries, other, sharded = sameHardware(entries, hw, cand.Meta.Shard, 1)
 	case strings.HasPrefix(spec, "median-of-"):
 		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
@@ -48,6 +51,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 			return compare.Baseline{}, fmt.Errorf("%w (median-of-N needs N ≥ 1)", ErrBaselineSpec)
 		}
 		entries, err = store.List(ctx, f)
+		entries, later = startedBefore(entries, cand.Meta.Start)
 		entries, other, sharded = sameHardware(entries, hw, cand.Meta.Shard, n)
 	default:
 		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
@@ -66,6 +70,9 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		also := ""
 		if sharded > 0 {
 			also = fmt.Sprintf(", %d sharded otherwise", sharded)
+		}
+		if later > 0 {
+			also += fmt.Sprintf(", %d started after the candidate (%s), left out", later, cand.Meta.Start.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}
 		if store.absent {
 			// Every night reads as the first one: with --allow-empty-baseline
@@ -109,4 +116,25 @@ func baselineFromEntries(spec string, entries []*Entry, slo report.SLO) (compare
 	}
 	b.Label = fmt.Sprintf("%s (%s, summaries%s)", spec, strings.Join(ids, " "), from)
 	return b, nil
+}
+
+// startedBefore keeps the entries whose run started before start (run.json
+// "start"), or at the same instant (runs in one synctest bubble; the
+// candidate itself is left out by its fingerprint), and counts the others:
+// a baseline is of earlier runs, and a run gated after later ones were
+// added (an old run directory gated again, a store shared by branches) was
+// judged against runs of its future. A zero start (no run.json start)
+// keeps them all.
+func startedBefore(entries []*Entry, start time.Time) (kept []*Entry, later int) {
+	if start.IsZero() {
+		return entries, 0
+	}
+	for _, e := range entries {
+		if !e.Started.After(start) {
+			kept = append(kept, e)
+		} else {
+			later++
+		}
+	}
+	return kept, later
 }

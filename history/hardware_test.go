@@ -291,3 +291,58 @@ func TestBaselineLeavesOutPartialMerges(t *testing.T) {
 		t.Errorf("latest for a partial merge of shard 0 = %q, %v; want #3, the newest merge of shard 0", b.Label, err)
 	}
 }
+
+// TestBaselineIsOfEarlierRuns: history:latest and history:median-of-N are
+// of runs started before the candidate (run.json start); runs added after
+// it started (an old run gated again, a store shared by branches) were
+// its baseline, warned about as "earlier runs". With none earlier, the
+// error says how many later ones were left out.
+func TestBaselineIsOfEarlierRuns(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const a100 = "NVIDIA A100-SXM4-80GB"
+	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
+	root := t.TempDir()
+	write := func(name string, day int) string {
+		dir := filepath.Join(root, name)
+		writeRunOn(t, dir, a100, 8, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
+		return dir
+	}
+	add := func(name string, day int) {
+		e, _, err := NewEntry(write(name, day), report.SLO{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Add(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cand, err := compare.LoadRun(write("cand", 5), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("later-1", 6)
+	add("later-2", 7)
+	for _, spec := range []string{"latest", "median-of-7"} {
+		_, err := Baseline(ctx, s, spec, cand)
+		if !errors.Is(err, ErrNoBaseline) || !strings.Contains(err.Error(), "2 started after the candidate (2026-05-06 02:00:00 UTC), left out") {
+			t.Errorf("%s with only later runs = %v; want ErrNoBaseline counting 2 started after the candidate", spec, err)
+		}
+	}
+	add("earlier-1", 3)
+	add("earlier-2", 4)
+	if b, err := Baseline(ctx, s, "latest", cand); err != nil || !strings.HasPrefix(b.Label, "history:#4 ") {
+		t.Errorf("latest = %q, %v; want #4, the newest run started before the candidate", b.Label, err)
+	}
+	b, err := Baseline(ctx, s, "median-of-7", cand)
+	if err != nil || !strings.Contains(b.Label, "#3") || !strings.Contains(b.Label, "#4") || strings.Contains(b.Label, "#1") || strings.Contains(b.Label, "#2") {
+		t.Errorf("median-of-7 = %q, %v; want #3 and #4, not the later #1 and #2", b.Label, err)
+	}
+	if b, err := Baseline(ctx, s, "#1", cand); err != nil || !strings.HasPrefix(b.Label, "history:#1") {
+		t.Errorf("#1 = %q, %v; want #1: an entry id is taken as given", b.Label, err)
+	}
+}
