@@ -34,3 +34,25 @@ func TestMergeSaysHowAShardEnded(t *testing.T) {
 	}
 	t.Errorf("warnings %q; want %q", res.Warnings, want)
 }
+
+// TestMergedExitReasonSaysItOnce: the merged run's exit reason names each
+// shard that did not complete with its state said once ("shard 1/2:
+// interrupted by signal"; it said "interrupted interrupted by signal").
+func TestMergedExitReasonSaysItOnce(t *testing.T) {
+	root := t.TempDir()
+	a := writeShard(t, root, "a", shardSpec{index: 0, count: 2, start: t0, records: []*rundir.Record{rec(0, 0, 100, 200)}})
+	b := writeShard(t, root, "b", shardSpec{index: 1, count: 2, start: t0, records: []*rundir.Record{rec(1, 0, 100, 200)}})
+	rundirtest.EditManifest(t, a, func(m *rundir.Manifest) { m.ExitState, m.ExitReason = rundir.ExitFailed, "disk full" })
+	rundirtest.EditManifest(t, b, func(m *rundir.Manifest) { m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal" })
+	out := filepath.Join(root, "out")
+	if _, err := Merge(Options{Dirs: []string{a, b}, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := rundir.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "shard 0/2: failed: disk full; shard 1/2: interrupted by signal"; m.ExitReason != want {
+		t.Errorf("exit reason %q; want %q", m.ExitReason, want)
+	}
+}

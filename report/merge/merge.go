@@ -351,7 +351,7 @@ func mergedManifest(shards []*shard, base time.Time, records int64, spread time.
 			state = rundir.ExitInterrupted
 		}
 		if sm.ExitState != rundir.ExitComplete {
-			reasons = append(reasons, fmt.Sprintf("shard %s: %s %s", sm.Shard, sm.ExitState, sm.ExitReason))
+			reasons = append(reasons, fmt.Sprintf("shard %s: %s", sm.Shard, endedWords(sm)))
 		}
 		if sm.Load.StartSpread != "" {
 			spreads = append(spreads, fmt.Sprintf("shard %d: %s", sm.Shard.Index, sm.Load.StartSpread))
@@ -599,4 +599,18 @@ func mergeClients(shards []*shard, out string) (map[int][]rundir.ClientSample, e
 		w.WriteByte('\n')
 	}
 	return samples, errors.Join(w.Flush(), f.Close())
+}
+
+// endedWords says how a shard ended: its exit state, and its reason when it
+// has one that does not already say it ("interrupted by signal", not
+// "interrupted interrupted by signal"; "failed: disk full").
+func endedWords(m *rundir.Manifest) string {
+	state, reason := string(m.ExitState), m.ExitReason
+	switch {
+	case reason == "":
+		return state
+	case strings.HasPrefix(reason, state):
+		return reason
+	}
+	return state + ": " + reason
 }
