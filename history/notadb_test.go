@@ -25,3 +25,20 @@ func TestOpenNotADatabaseSaysSo(t *testing.T) {
 		t.Errorf("Open(a JSON Lines file): %q; want SQLite's reason (not a database), not a timeout", msg)
 	}
 }
+
+// TestOpenADirectorySaysSo: a --store that is a directory says so, for
+// reading and for writing, instead of SQLite's "unable to open database
+// file (14)".
+func TestOpenADirectorySaysSo(t *testing.T) {
+	dir := t.TempDir()
+	for _, reading := range []bool{false, true} {
+		s, err := OpenWith(t.Context(), dir, OpenOptions{Reading: reading})
+		if err == nil {
+			s.Close()
+			t.Fatalf("reading %v: a directory opened as a store", reading)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "is a directory: give the store's file") {
+			t.Errorf("reading %v: Open(a directory) = %q; want it to say it is a directory", reading, msg)
+		}
+	}
+}

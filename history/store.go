@@ -119,6 +119,9 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 			s.db.SetMaxOpenConns(1)
 		}
 		s.absent = true
+	} else if serr == nil && isDir(ps.dsn) {
+		// SQLite says "unable to open database file (14)" of a directory.
+		return nil, s.fail(ps, errors.New("is a directory: give the store's file, e.g. DIR/history.db"))
 	} else {
 		if err := os.MkdirAll(filepath.Dir(ps.dsn), 0o755); err != nil {
 			return nil, fmt.Errorf("history %s: %w", ps.dsn, err)
@@ -580,4 +583,10 @@ func (s *Store) Trend(ctx context.Context, metric string, f Filter) ([]Point, er
 		return nil, fmt.Errorf("history %s: trend: %w", s.where, err)
 	}
 	return out, nil
+}
+
+// isDir reports whether path is a directory (following links).
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
