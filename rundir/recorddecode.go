@@ -17,12 +17,18 @@ import (
 // plain strings without escapes, booleans, the chunks array, the server
 // object — and leaves anything else (escapes, unknown or case-folded keys,
 // repeated keys, null) to encoding/json. FuzzRecordDecode checks the two agree.
+// Either way a time more than MaxOffsetNS from the run's start is refused
+// (checkOffsets); the fast path leaves a chunk offset past it to
+// encoding/json's, which names it.
 func unmarshalRecord(b []byte, r *Record) error {
 	if decodeRecordFast(b, r) {
-		return nil
+		return r.checkOffsets(false)
 	}
 	*r = Record{}
-	return json.Unmarshal(b, r)
+	if err := json.Unmarshal(b, r); err != nil {
+		return err
+	}
+	return r.checkOffsets(true)
 }
 
 // recScanner walks one JSON line.
@@ -352,7 +358,7 @@ func (p *recScanner) chunks(r *Record) bool {
 			return false
 		}
 		a, ok1 := p.int(64)
-		if !ok1 || !p.eat(',') {
+		if !ok1 || outsideRun(a) || !p.eat(',') { // encoding/json's path says which
 			return false
 		}
 		b, ok2 := p.int(64)

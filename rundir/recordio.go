@@ -137,9 +137,6 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 		if err == nil && rec.Stage == "" {
 			err = errNoStage
 		}
-		if err == nil {
-			err = rec.checkOffsets()
-		}
 		if err != nil {
 			if !sc.Scan() && sc.Err() == nil {
 				err = &TruncatedError{Line: line, Err: fmt.Errorf("line %d: %w", line, err)}
@@ -174,8 +171,10 @@ const MaxOffsetNS = int64(366 * 24 * time.Hour)
 
 // checkOffsets returns an error naming the first time offset of r more
 // than MaxOffsetNS from the run's start (an absent one is zero): the line
-// is not what run wrote.
-func (r *Record) checkOffsets() error {
+// is not what run wrote. chunks false leaves the chunks unchecked, for a
+// record decodeRecordFast read, whose chunks it has bounded as it parsed
+// them (a walk over a thousand of them cost 1.7 % of the decode).
+func (r *Record) checkOffsets(chunks bool) error {
 	for _, f := range [...]struct {
 		name string
 		ns   int64
@@ -184,17 +183,21 @@ func (r *Record) checkOffsets() error {
 		{"headers_ns", r.HeadersNS}, {"first_byte_ns", r.FirstByteNS}, {"first_token_ns", r.FirstTokenNS},
 		{"first_content_ns", r.FirstContentNS}, {"end_ns", r.EndNS}, {"done_ns", r.DoneNS},
 	} {
-		if f.ns < -MaxOffsetNS || f.ns > MaxOffsetNS {
+		if outsideRun(f.ns) {
 			return fmt.Errorf("%s %d is more than a year (%d ns) from the run's start: the record is corrupt", f.name, f.ns, MaxOffsetNS)
 		}
 	}
 	for i, c := range r.Chunks {
-		if c[0] < -MaxOffsetNS || c[0] > MaxOffsetNS {
+		if chunks && outsideRun(c[0]) {
 			return fmt.Errorf("chunks[%d] offset %d is more than a year (%d ns) from the run's start: the record is corrupt", i, c[0], MaxOffsetNS)
 		}
 	}
 	return nil
 }
+
+// outsideRun reports whether offset ns is more than MaxOffsetNS from the
+// run's start.
+func outsideRun(ns int64) bool { return ns < -MaxOffsetNS || ns > MaxOffsetNS }
 
 // TruncatedError is a last line of requests.jsonl that does not decode:
 // the process died while writing it. Every record before it is intact.
