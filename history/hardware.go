@@ -13,14 +13,10 @@ import (
 // the history must have run on the same (an H100 run is no baseline for an
 // A100 run, whatever their scenario).
 type Hardware struct {
-	// GPU is the devices' model names, sorted and joined by " + " when
-	// mixed, GPUs their count: telemetry's inventory, else the GPU stated
-	// with run --gpu (GPUStated: GPU is its catalog ID), as for a server on
-	// another machine (compare.GPUOf). Both empty when run.json says
-	// neither.
-	GPU       string
-	GPUs      int
-	GPUStated bool
+	// GPU is telemetry's inventory, else the GPU stated with run --gpu, as
+	// for a server on another machine (compare.GPUOf); zero when run.json
+	// says neither.
+	GPU compare.GPU
 	// Host is the load generator's host name.
 	Host string
 	// ServerVersion and ServerArgs are the serving software's version and
@@ -30,18 +26,11 @@ type Hardware struct {
 
 // HardwareOf reads the hardware fingerprint of a run.json.
 func HardwareOf(m *rundir.Manifest) Hardware {
-	h := Hardware{Host: m.Host.Name}
+	h := Hardware{GPU: compare.GPUOf(m), Host: m.Host.Name}
 	if m.Server != nil {
 		h.ServerVersion, h.ServerArgs = m.Server.Version, m.Server.Args
 	}
-	g := compare.GPUOf(m)
-	h.GPU, h.GPUs, h.GPUStated = g.Name, g.Count, g.Stated
 	return h
-}
-
-// gpu is h's GPU as compare.GPU.
-func (h Hardware) gpu() compare.GPU {
-	return compare.GPU{Name: h.GPU, Count: h.GPUs, Stated: h.GPUStated}
 }
 
 // Differences names each field where h and o differ, "" for none
@@ -55,8 +44,8 @@ func (h Hardware) Differences(o Hardware) []string {
 			out = append(out, fmt.Sprintf("%s: %s vs %s", what, orNone(a), orNone(b)))
 		}
 	}
-	if !h.gpu().Same(o.gpu()) {
-		out = append(out, fmt.Sprintf("GPU: %s vs %s", orNone(h.gpuText()), orNone(o.gpuText())))
+	if !h.GPU.Same(o.GPU) {
+		out = append(out, fmt.Sprintf("GPU: %s vs %s", orNone(h.GPU.String()), orNone(o.GPU.String())))
 	}
 	add("host", h.Host, o.Host)
 	add("server version", h.ServerVersion, o.ServerVersion)
@@ -64,11 +53,9 @@ func (h Hardware) Differences(o Hardware) []string {
 	return out
 }
 
-func (h Hardware) gpuText() string { return h.gpu().String() }
-
 // String is the fingerprint for people.
 func (h Hardware) String() string {
-	return strings.TrimSpace(fmt.Sprintf("GPU %s, host %s, server %s %s", orNone(h.gpuText()), orNone(h.Host), orNone(h.ServerVersion), h.ServerArgs))
+	return strings.TrimSpace(fmt.Sprintf("GPU %s, host %s, server %s %s", orNone(h.GPU.String()), orNone(h.Host), orNone(h.ServerVersion), h.ServerArgs))
 }
 
 func orNone(s string) string {

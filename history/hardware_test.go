@@ -80,7 +80,7 @@ func TestBaselineMatchesHardware(t *testing.T) {
 	if err != nil || !strings.Contains(b.Label, "#4") {
 		t.Errorf("latest = %q, %v; want #4", b.Label, err)
 	}
-	d := HardwareOf(&rundir.Manifest{GPUs: json.RawMessage(fmt.Sprintf(`[{"index":0,"name":%q}]`, h100))}).Differences(Hardware{GPU: a100, GPUs: 1})
+	d := HardwareOf(&rundir.Manifest{GPUs: json.RawMessage(fmt.Sprintf(`[{"index":0,"name":%q}]`, h100))}).Differences(Hardware{GPU: compare.GPU{Name: a100, Count: 1}})
 	if len(d) != 1 || d[0] != "GPU: "+h100+" ×1 vs "+a100+" ×1" {
 		t.Errorf("Differences = %q", d)
 	}
@@ -95,7 +95,7 @@ func TestHardwareString(t *testing.T) {
 		want string
 	}{
 		{Hardware{}, "GPU (none), host (none), server (none)"},
-		{Hardware{GPU: "NVIDIA A100", GPUs: 2, Host: "box", ServerVersion: "0.6.3", ServerArgs: "--tp 2"}, "GPU NVIDIA A100 ×2, host box, server 0.6.3 --tp 2"},
+		{Hardware{GPU: compare.GPU{Name: "NVIDIA A100", Count: 2}, Host: "box", ServerVersion: "0.6.3", ServerArgs: "--tp 2"}, "GPU NVIDIA A100 ×2, host box, server 0.6.3 --tp 2"},
 	} {
 		if got := tc.h.String(); got != tc.want {
 			t.Errorf("String() = %q; want %q", got, tc.want)
@@ -211,7 +211,7 @@ func TestBaselineMatchesStatedGPU(t *testing.T) {
 	if d := HardwareOf(&rundir.Manifest{GPUStated: "a100-80gbx8"}).Differences(measured); len(d) != 1 || d[0] != "GPU: a100-80gb ×8 (stated) vs NVIDIA H100 80GB HBM3 ×8" {
 		t.Errorf("a100-80gbx8 stated vs 8 H100s measured: differences %q", d)
 	}
-	if g := HardwareOf(&rundir.Manifest{GPUStated: "a100-80gb", GPUs: measured.gpuJSON(t)}); g.GPU != "NVIDIA H100 80GB HBM3" || g.GPUStated {
+	if g := HardwareOf(&rundir.Manifest{GPUStated: "a100-80gb", GPUs: measured.gpuJSON(t)}); g.GPU.Name != "NVIDIA H100 80GB HBM3" || g.GPU.Stated {
 		t.Errorf("stated a100-80gb, telemetry 8 H100s: %+v; want telemetry's", g)
 	}
 }
@@ -220,8 +220,8 @@ func TestBaselineMatchesStatedGPU(t *testing.T) {
 func (h Hardware) gpuJSON(t *testing.T) json.RawMessage {
 	t.Helper()
 	var devs []rundir.GPUDevice
-	for i := range h.GPUs {
-		devs = append(devs, rundir.GPUDevice{Index: i, Name: h.GPU})
+	for i := range h.GPU.Count {
+		devs = append(devs, rundir.GPUDevice{Index: i, Name: h.GPU.Name})
 	}
 	b, err := json.Marshal(devs)
 	if err != nil {
