@@ -85,6 +85,6 @@ func (g GPU) Same(o GPU) bool {
 	if err != nil {
 		return false
 	}
-	c, err := cat.GPU(stated.Name)
-	return err == nil && slices.Contains(c.SMINames, measured.Name)
+	c := cat.GPUBySMIName(measured.Name) // as the pricing resolves telemetry's name
+	return c != nil && c.ID == stated.Name
 }
