@@ -132,7 +132,7 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 		// The seed's 30-day volume month against the 730-h GPU month: an API
 		// price at or above cost's hourly $/1M but within 730/720 of it
 		// lands here, where cost lists self-hosting as the cheaper.
-		hourly := replicaMonth / HoursPerMonth / (in.CapacityTokensPerS * SecondsPerHour) * 1e6
+		hourly := USDPer1MTokens(replicaMonth/HoursPerMonth, in.CapacityTokensPerS) // cost's own $/1M
 		if monthlyCapacity > 0 && in.APIUSDPer1M >= hourly {
 			note += fmt.Sprintf(" (cost lists a full replica at %s per 1M tokens, its hourly price; over a 730-h GPU month and the seed's 30-day volume month it is %s, %.1f %% more)",
 				USD(hourly), USD(replicaMonth/monthlyCapacity*1e6), 100*(float64(HoursPerMonth)/(24*DaysPerMonth)-1))
