@@ -33,6 +33,42 @@ func writeRunOn(t *testing.T, dir, gpu string, n int, start time.Time, seed uint
 // run (issue #20 item 12: median-of-7 over an H100 and an A100 run called
 // the A100 a regression); A100 entries are, and with none the error says
 // how many entries ran on other hardware.
+// testStore is a history store in a temporary directory, closed with the test.
+func testStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// addRun adds the run directory dir to s.
+func addRun(t *testing.T, s *Store, dir string) {
+	t.Helper()
+	e, _, err := NewEntry(dir, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Add(t.Context(), e); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dayRun writes writeRunOn's run on 8 A100s at root/name, started day days
+// after 2026-05-01 02:00 UTC (its seed day), its run.json then changed by
+// edit (nil: none).
+func dayRun(t *testing.T, root, name string, day int, edit func(*rundir.Manifest)) string {
+	t.Helper()
+	dir := filepath.Join(root, name)
+	writeRunOn(t, dir, "NVIDIA A100-SXM4-80GB", 8, time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC).Add(time.Duration(day)*24*time.Hour), uint64(day))
+	if edit != nil {
+		rundirtest.EditManifest(t, dir, edit)
+	}
+	return dir
+}
+
 func TestBaselineMatchesHardware(t *testing.T) {
 	ctx := t.Context()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
@@ -107,34 +143,14 @@ func TestHardwareString(t *testing.T) {
 // run (its throughput is its part of the load: in a median it read as a
 // fall of half), nor a whole run's for a shard; the error counts them.
 func TestBaselineMatchesSharding(t *testing.T) {
-	ctx := t.Context()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	const a100 = "NVIDIA A100-SXM4-80GB"
-	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
-	root := t.TempDir()
+	ctx, s, root := t.Context(), testStore(t), t.TempDir()
 	write := func(name string, day int, shard *rundir.Shard) string {
-		dir := filepath.Join(root, name)
-		writeRunOn(t, dir, a100, 8, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
-		if shard != nil {
-			rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
-				m.Shard = shard
-			})
+		if shard == nil {
+			return dayRun(t, root, name, day, nil)
 		}
-		return dir
+		return dayRun(t, root, name, day, func(m *rundir.Manifest) { m.Shard = shard })
 	}
-	add := func(name string, day int, shard *rundir.Shard) {
-		e, _, err := NewEntry(write(name, day, shard), report.SLO{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Add(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
+	add := func(name string, day int, shard *rundir.Shard) { addRun(t, s, write(name, day, shard)) }
 	add("s0", 1, &rundir.Shard{Index: 0, Count: 2})
 	add("s1", 2, &rundir.Shard{Index: 1, Count: 2})
 	cand, err := compare.LoadRun(write("cand", 5, nil), report.SLO{})
@@ -165,29 +181,11 @@ func TestBaselineMatchesSharding(t *testing.T) {
 // the "no baseline" error said "GPU (none)". A stated GPU is the same as
 // telemetry's name of it in the catalog, in the same count.
 func TestBaselineMatchesStatedGPU(t *testing.T) {
-	ctx := t.Context()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
-	root := t.TempDir()
+	ctx, s, root := t.Context(), testStore(t), t.TempDir()
 	write := func(name, stated string, day int) string {
-		dir := filepath.Join(root, name)
-		writeRun(t, dir, "nightly", 50, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
-		rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) { m.GPUStated, m.GPUs = stated, nil })
-		return dir
+		return dayRun(t, root, name, day, func(m *rundir.Manifest) { m.GPUStated, m.GPUs = stated, nil })
 	}
-	add := func(dir string) {
-		e, _, err := NewEntry(dir, report.SLO{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Add(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
+	add := func(dir string) { addRun(t, s, dir) }
 	add(write("h100", "h100-sxm", 1))
 	cand, err := compare.LoadRun(write("cand", "a100-80gb", 5), report.SLO{})
 	if err != nil {
@@ -237,37 +235,19 @@ func (h Hardware) gpuJSON(t *testing.T) json.RawMessage {
 // out of a whole run's baselines, counted as sharded, and is the baseline
 // of a partial merge of the same shards.
 func TestBaselineLeavesOutPartialMerges(t *testing.T) {
-	ctx := t.Context()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	const a100 = "NVIDIA A100-SXM4-80GB"
-	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
-	root := t.TempDir()
+	ctx, s, root := t.Context(), testStore(t), t.TempDir()
 	write := func(name string, day int, merged ...int) string {
-		dir := filepath.Join(root, name)
-		writeRunOn(t, dir, a100, 8, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
-		if merged != nil {
-			rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
-				m.Merged = &rundir.Merged{Count: 2}
-				for _, i := range merged {
-					m.Merged.Shards = append(m.Merged.Shards, rundir.MergedShard{Index: i})
-				}
-			})
+		if merged == nil {
+			return dayRun(t, root, name, day, nil)
 		}
-		return dir
+		return dayRun(t, root, name, day, func(m *rundir.Manifest) {
+			m.Merged = &rundir.Merged{Count: 2}
+			for _, i := range merged {
+				m.Merged.Shards = append(m.Merged.Shards, rundir.MergedShard{Index: i})
+			}
+		})
 	}
-	add := func(name string, day int, merged ...int) {
-		e, _, err := NewEntry(write(name, day, merged...), report.SLO{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Add(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
+	add := func(name string, day int, merged ...int) { addRun(t, s, write(name, day, merged...)) }
 	cand, err := compare.LoadRun(write("cand", 5, 0, 1), report.SLO{})
 	if err != nil {
 		t.Fatal(err)
@@ -298,29 +278,9 @@ func TestBaselineLeavesOutPartialMerges(t *testing.T) {
 // its baseline, warned about as "earlier runs". With none earlier, the
 // error says how many later ones were left out.
 func TestBaselineIsOfEarlierRuns(t *testing.T) {
-	ctx := t.Context()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "h.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	const a100 = "NVIDIA A100-SXM4-80GB"
-	base := time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC)
-	root := t.TempDir()
-	write := func(name string, day int) string {
-		dir := filepath.Join(root, name)
-		writeRunOn(t, dir, a100, 8, base.Add(time.Duration(day)*24*time.Hour), uint64(day))
-		return dir
-	}
-	add := func(name string, day int) {
-		e, _, err := NewEntry(write(name, day), report.SLO{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Add(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ctx, s, root := t.Context(), testStore(t), t.TempDir()
+	write := func(name string, day int) string { return dayRun(t, root, name, day, nil) }
+	add := func(name string, day int) { addRun(t, s, write(name, day)) }
 	cand, err := compare.LoadRun(write("cand", 5), report.SLO{})
 	if err != nil {
 		t.Fatal(err)
