@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"net/http/httptrace"
 	"net/textproto"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,7 +73,7 @@ type config struct {
 	rampUp         time.Duration
 	seed           uint64
 	trace          []TraceArrival
-	secrets        []string
+	secrets        targets.Redactor
 	grace          time.Duration
 	retries        int
 	retryBackoff   time.Duration
@@ -143,8 +142,9 @@ func Seed(s uint64) Option { return func(c *config) { c.seed = s } }
 // Trace replays these arrivals (open loop) instead of a schedule.
 func Trace(t []TraceArrival) Option { return func(c *config) { c.trace = t } }
 
-// Secrets are strings redacted from every error message recorded.
-func Secrets(s ...string) Option { return func(c *config) { c.secrets = append(c.secrets, s...) } }
+// Secrets are strings redacted from every error message recorded, by the
+// adapters' rule (targets.Redactor: any length, the longest first).
+func Secrets(s ...string) Option { return func(c *config) { c.secrets = c.secrets.With(s...) } }
 
 // Grace is how long requests in flight may run on once the run drains
 // (Ctrl-C) before they are cancelled and recorded as canceled; no new
@@ -653,7 +653,7 @@ func (lv *level) send(j job) *rundir.Record {
 		return rec
 	}
 	rec.ErrorClass = Classify(err)
-	rec.Error = r.redact(err.Error())
+	rec.Error = r.c.secrets.Redact(err.Error())
 	rec.Status, rec.RetryAfterMS = failedStatus(err, status, gotByte || rec.HeadersNS != 0)
 	return rec
 }
@@ -748,16 +748,6 @@ func (lv *level) stage(j job) rundir.Stage {
 		return rundir.StageWarmup
 	}
 	return rundir.StageMeasure
-}
-
-// redact removes every secret from s.
-func (r *Runner) redact(s string) string {
-	for _, sec := range r.c.secrets {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
-		}
-	}
-	return s
 }
 
 // retryWait is the wait before retry attempt+1: the backoff doubled per

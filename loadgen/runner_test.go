@@ -643,3 +643,29 @@ func TestRunnerProbeIsTypical(t *testing.T) {
 		}
 	})
 }
+
+// TestRunnerRedactsAsTheAdaptersDo: the recorded error hides every secret
+// by targets.Redactor's rule, the adapters' own: a key of any length, and
+// a secret that holds another (a URL's user info holding the key) whole,
+// not the shorter one first with the rest of the longer left in the text.
+func TestRunnerRedactsAsTheAdaptersDo(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTarget{TTFT: time.Millisecond, ITL: time.Millisecond, Tokens: 2,
+			Err: func(int64) error {
+				return &targets.HTTPError{Status: 401, Message: "bad key k9z; user tok-1234:extra rejected"}
+			}}
+		r := baseRunner(t, ft, Spread(0), Secrets("k9z", "tok-1234", "tok-1234:extra"))
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.recs) == 0 {
+			t.Fatal("no records")
+		}
+		for _, rec := range c.recs {
+			if want := "http 401: bad key [REDACTED]; user [REDACTED] rejected"; rec.Error != want {
+				t.Fatalf("error = %q; want %q", rec.Error, want)
+			}
+		}
+	})
+}
