@@ -65,13 +65,7 @@ func newDecoder(raw json.RawMessage) (decoder, error) {
 		}
 		return bpeDec{suffix: suffix}, nil
 	case "Sequence":
-		var j struct {
-			Decoders []json.RawMessage `json:"decoders"`
-		}
-		if err := component("decoder Sequence", raw, &j); err != nil {
-			return nil, err
-		}
-		seq, err := buildAll(j.Decoders, newDecoder)
+		seq, err := buildAll("decoder Sequence", "decoders", raw, newDecoder)
 		if err != nil {
 			return nil, err
 		}

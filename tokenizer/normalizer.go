@@ -58,13 +58,7 @@ func newNormalizer(raw json.RawMessage) (normalizer, error) {
 	case "StripAccents":
 		return stripAccents{}, nil
 	case "Sequence":
-		var j struct {
-			Normalizers []json.RawMessage `json:"normalizers"`
-		}
-		if err := component("normalizer Sequence", raw, &j); err != nil {
-			return nil, err
-		}
-		seq, err := buildAll(j.Normalizers, newNormalizer)
+		seq, err := buildAll("normalizer Sequence", "normalizers", raw, newNormalizer)
 		if err != nil {
 			return nil, err
 		}
