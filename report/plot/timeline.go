@@ -90,6 +90,11 @@ func TimelineFigure(runs []Timeline) *Figure {
 				tMax = max(tMax, pt.T)
 			}
 		}
+		// A level that started after the last binned point (every request
+		// of it failed within the last bin) is still on the axis.
+		for _, m := range r.Levels {
+			tMax = max(tMax, m.StartS)
+		}
 	}
 	for _, q := range quantities() {
 		has := false

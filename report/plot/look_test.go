@@ -1,0 +1,40 @@
+package plot
+
+import (
+	"bytes"
+	"testing"
+
+	"gonum.org/v1/plot/vg"
+)
+
+// A level whose measured window starts after the run's last binned point
+// is still on the timeline: a run whose every request failed at once
+// (connection refused at levels 1, 4 and 16, 0.1 s in all) had its last
+// in-flight bin at 0.1 s and level 16's window starting at 0.1032 s; the
+// time axis stopped at 0.1 s, level 16's line fell off the panel, and its
+// label was written past the figure's right edge, cut to "1".
+func TestTimelineAxisHoldsEveryLevel(t *testing.T) {
+	tl := Timeline{Label: "multi", BinS: 0.1, Series: map[Quantity][]Point{
+		InFlight:         {{T: 0.1, V: 1.4}},
+		OutputTokensPerS: {{T: 0.1, V: 0}},
+	}, Levels: []LevelMark{{StartS: 0.059, Label: "1"}, {StartS: 0.072, Label: "4"}, {StartS: 0.1032, Label: "16"}}}
+	f := TimelineFigure([]Timeline{tl})
+	var b bytes.Buffer
+	if err := f.Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	w := float64(f.Width / vg.Points(1))
+	found := false
+	for _, tx := range svgTextBoxes(t, b.Bytes()) {
+		if tx.text != "16" {
+			continue
+		}
+		found = true
+		if right := tx.x + float64(labelStyle(8).Width("16")/vg.Points(1)); right > w-4 {
+			t.Errorf("level label %q ends at %.1f pt, past the figure's %.0f pt width less its margin", tx.text, right, w)
+		}
+	}
+	if !found {
+		t.Error(`level label "16" not drawn`)
+	}
+}
