@@ -38,3 +38,28 @@ func TestTimelineAxisHoldsEveryLevel(t *testing.T) {
 		t.Error(`level label "16" not drawn`)
 	}
 }
+
+// The timeline's time axis writes its ticks as the other axes do: a
+// 51-second run's read "0.00", "25.00", "50.00" (gonum's default labels
+// take the precision of the widest range they could need).
+func TestTimelineTimeTicksCompact(t *testing.T) {
+	tl := Timeline{Label: "multi", Series: map[Quantity][]Point{}}
+	for k := range 52 {
+		tl.Series[InFlight] = append(tl.Series[InFlight], Point{T: float64(k), V: 4})
+	}
+	var b bytes.Buffer
+	if err := TimelineFigure([]Timeline{tl}).Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	texts := svgTexts(t, b.Bytes())
+	for _, want := range []string{"25", "50"} {
+		if _, ok := texts[want]; !ok {
+			t.Errorf("no time tick %q", want)
+		}
+	}
+	for _, not := range []string{"0.00", "25.00", "50.00"} {
+		if _, ok := texts[not]; ok {
+			t.Errorf("time tick %q: want it written without trailing zeros", not)
+		}
+	}
+}

@@ -158,7 +158,7 @@ func TimelineFigure(runs []Timeline) *Figure {
 		panels = append(panels, p)
 	}
 	panels[len(panels)-1].X.Label.Text = "time since run start (s)"
-	panels[len(panels)-1].X.Tick.Marker = gplot.DefaultTicks{}
+	panels[len(panels)-1].X.Tick.Marker = plainTicks{}
 	rows := make([][]*gplot.Plot, len(panels))
 	for i, p := range panels {
 		rows[i] = []*gplot.Plot{p}
@@ -211,4 +211,20 @@ type percentTicks struct{}
 func (percentTicks) Ticks(lo, hi float64) []gplot.Tick {
 	ticks := compactTicks{}.Ticks(lo, hi)
 	return slices.DeleteFunc(ticks, func(t gplot.Tick) bool { return t.Value > 100 })
+}
+
+// plainTicks are gonum's default linear ticks written without trailing
+// zeros (trimFloat) and without k or M, for a time axis in seconds: the
+// default labels of a 51-second run read "0.00", "25.00", "50.00".
+type plainTicks struct{}
+
+// Ticks implements gplot.Ticker.
+func (plainTicks) Ticks(lo, hi float64) []gplot.Tick {
+	ticks := gplot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = trimFloat(ticks[i].Value)
+		}
+	}
+	return ticks
 }
