@@ -78,10 +78,14 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 		return cost.RunLevel{}, fmt.Errorf("%s: summary.json has no level with output throughput", dir)
 	}
 	m, _ := rundir.ReadManifest(dir) // nil without run.json: not known to be simulated
-	if m != nil && m.Shard != nil {
-		// A shard measured its part of the load: priced alone, each
-		// token would cost N times what the server's does.
-		return cost.RunLevel{}, fmt.Errorf("%s is shard %s of a sharded run: its throughput is its part of the load; price the merged run (inferbench merge)", dir, m.Shard)
+	if part := PartOfLoad(m); part != "" {
+		// A shard, or a merge of some of the shards, measured its part of
+		// the load while the server served every shard's: priced alone,
+		// each token would cost N/k times what the server's does, and the
+		// crossover would size N/k times the GPUs. No part gives the
+		// whole's rate exactly (the shards' windows differ), so none is
+		// priced.
+		return cost.RunLevel{}, fmt.Errorf("%s is %s of a sharded run: its throughput is its part of the load, and the server served every shard's; price the run merged from every shard (inferbench merge, without --partial)", dir, part)
 	}
 	lv := cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput(),
 		Simulated: m.IsSimulated()}

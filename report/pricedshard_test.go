@@ -29,7 +29,7 @@ func TestShardIsNotPriced(t *testing.T) {
 		t.Errorf("RunPricedLevel of a shard: %v; want it refused, naming the shard and merge", err)
 	}
 	m.Shard = nil
-	m.Merged = &rundir.Merged{Count: 2}
+	m.Merged = &rundir.Merged{Count: 2, Shards: []rundir.MergedShard{{Index: 0}, {Index: 1}}}
 	if err := rundir.WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}

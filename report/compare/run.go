@@ -7,7 +7,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -62,33 +61,10 @@ func ShardOf(m *rundir.Manifest) string {
 }
 
 // PartialMerge describes a run merged from fewer shards than the run was
-// split into ("shard 0 of 2 merged (partial)"); "" for any other run.
+// split into ("shard 0 of 2 merged (partial)"); "" for any other run
+// (report.PartialMerge, whose words the report and the history use too).
 func PartialMerge(m *rundir.Manifest) string {
-	mg := m.Merged
-	if mg == nil {
-		return ""
-	}
-	seen := map[int]bool{}
-	var idx []int
-	for _, s := range mg.Shards {
-		if !seen[s.Index] {
-			seen[s.Index] = true
-			idx = append(idx, s.Index)
-		}
-	}
-	if len(idx) >= mg.Count {
-		return ""
-	}
-	slices.Sort(idx)
-	words := make([]string, len(idx))
-	for i, n := range idx {
-		words[i] = strconv.Itoa(n)
-	}
-	noun := "shards"
-	if len(idx) == 1 {
-		noun = "shard"
-	}
-	return fmt.Sprintf("%s %s of %d merged (partial)", noun, strings.Join(words, ", "), mg.Count)
+	return report.PartialMerge(m)
 }
 
 // MetaOf extracts a run's Meta from its manifest. A run made without a
