@@ -181,9 +181,9 @@ func readInit(t *testing.T, base string) liveInit {
 	return liveInit{}
 }
 
-// resultLine is a level's permanent result line: ` level ok failed TTFT p95 …`.
-// TTFT and TPOT read 85.3ms, 1.52s or -.
-var resultLine = regexp.MustCompile(`(?m)^\s+(\d+)\s+(\d+)\s+(\d+)\s+(?:[0-9.]+m?s|-)\s+(?:[0-9.]+m?s|-)\s+[0-9.]+\s+(pass|FAIL.*|-)$`)
+// resultLine is a level's permanent result line: ` level ok failed TTFT p50 TTFT p95 …`.
+// TTFT and TPOT read 85.3ms, 1.52s or -, marked * on a small sample.
+var resultLine = regexp.MustCompile(`(?m)^\s+(\d+)\s+(\d+)\s+(\d+)(?:\s+(?:[0-9.]+m?s\*?|-)){3}\s+[0-9.]+\s+(pass|FAIL.*|-)$`)
 
 // checkResultLines checks that text holds one result line per level of sum,
 // with its ok and failed counts.

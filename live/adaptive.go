@@ -81,7 +81,7 @@ func lookSegment(l *LevelSnapshot) []segment {
 	if l.Look == nil || len(l.Look.Intervals) == 0 {
 		return nil
 	}
-	return []segment{{text: l.Look.String(), drop: 2}}
+	return []segment{{text: l.Look.String(), drop: essential + 1}}
 }
 
 // stopNote is why an adaptive level stopped, for its result line:

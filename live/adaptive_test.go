@@ -64,12 +64,12 @@ func TestAdaptiveLookLines(t *testing.T) {
 
 	s.Look(Look{Level: 32, N: 8, Judged: 120, Stop: "verdict certain", Certain: true})
 	s.LevelFinished(32, &report.Level{Level: 32, Requests: report.Requests{Total: 131, OK: 131},
-		TTFTMS: report.Dist{N: 131, P95: 530}, OutputTokensPerS: 1490.44})
+		TTFTMS: report.Dist{N: 131, P50: 480, P95: 530}, OutputTokensPerS: 1490.44})
 	snap := s.Snapshot()
 	f := Render(&snap, 80, false)
 	// 131 TTFTs are fewer than a p95 needs (200): marked as the table
 	// marks it.
-	want = "    32     131      0 530.0ms*        -    1490.4  pass  (stopped: verdict certain, 120 judged)"
+	want = "    32     131      0  480.0ms 530.0ms*        -    1490.4  pass  (stopped: verdict certain, 120 judged)"
 	if len(f.Results) != 2 || f.Results[1] != want {
 		t.Errorf("result lines %q;\nwant the header and %q", f.Results, want)
 	}

@@ -114,7 +114,7 @@ func TestFollow(t *testing.T) {
 		slo := report.ManifestSLO(d.m.Scenario)
 		for i := range sum.Levels {
 			res := ResultOf(&sum.Levels[i], slo)
-			want := resultLine(&res, len(res.Reasons), true)
+			want := join(resultRow(&res))
 			if strings.Count(text, want+"\n") != 1 {
 				t.Errorf("output lacks report's result line %q once:\n%s", want, text)
 			}

@@ -197,9 +197,13 @@ func (p *Progress) eraseLive() {
 	}
 }
 
-// writeResults writes the result lines of results not written yet.
+// writeResults writes the result lines of results not written yet (an
+// empty entry, the header of a terminal too narrow for the table, is none).
 func (p *Progress) writeResults(results []string) {
 	for _, l := range results[min(p.printed, len(results)):] {
+		if l == "" {
+			continue
+		}
 		p.buf.WriteString(l)
 		p.buf.WriteByte('\n')
 	}

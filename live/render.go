@@ -5,33 +5,45 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/report"
 )
 
 // Frame is what the terminal shows of a snapshot.
 type Frame struct {
-	// Results are the permanent lines: a header, then one line per finished
-	// level in the order the levels finished. A driver prints each once;
-	// the list only grows, so Results[n:] are the lines new since n.
+	// Results are the permanent lines: a header, then one entry per
+	// finished level in the order the levels finished. A driver prints
+	// each once; the list only grows, so Results[n:] are the entries new
+	// since n. On a terminal narrower than the table (ResultTableWidth) the
+	// header is empty, not printed, and each level's entry is a block of
+	// labelled lines joined by newlines.
 	Results []string
 	// Live are the lines of the running levels, redrawn in place on a
-	// terminal and printed every interval elsewhere.
+	// terminal (a level may take more than one line on a narrow one) and
+	// printed every interval elsewhere.
 	Live []string
 }
 
 // resultFormat lays out a result line; ResultHeader names its columns.
-const resultFormat = "%6s %7v %6v %8s %8s %9v  %s"
+const resultFormat = "%6s %7v %6v %8s %8s %8s %9v  %s"
 
 // ResultHeader is the first line of Frame.Results: the columns of the
 // result lines, so that a sweep reads as a table.
-var ResultHeader = fmt.Sprintf(resultFormat, "level", "ok", "failed", "TTFT p95", "TPOT p95", "out tok/s", "SLO")
+var ResultHeader = fmt.Sprintf(resultFormat, "level", "ok", "failed", "TTFT p50", "TTFT p95", "TPOT p95", "out tok/s", "SLO")
+
+// ResultTableWidth is the narrowest terminal that shows the result lines
+// as a table: the header and a row with its verdict, and the column the
+// cursor needs. Narrower, each level's result is a block of labelled
+// lines (resultBlock).
+var ResultTableWidth = len(ResultHeader) + len("FAIL") - len("SLO") + 1
 
 // Render draws a snapshot for a terminal of width columns (tty) or for a log
 // (tty false: lines are never cut, whatever the width, and hold no control
-// characters). On a terminal every line is cut to width − 1 columns, so
-// that none wraps and a redraw can count its lines; a live line drops its
-// least useful parts first. Lines are ASCII.
+// characters). On a terminal no line is longer than width − 1 columns, so
+// that none wraps and a redraw can count its lines: a line too long
+// continues on the next, indented, rather than losing a number, and a
+// live line leaves out its least useful parts first.
 func Render(s *Snapshot, width int, tty bool) Frame {
 	var f Frame
 	var done []*LevelSnapshot
@@ -43,18 +55,21 @@ func Render(s *Snapshot, width int, tty bool) Frame {
 	}
 	slices.SortStableFunc(done, func(a, b *LevelSnapshot) int { return cmp.Compare(a.Finished, b.Finished) })
 	if len(done) > 0 {
-		f.Results = append(f.Results, cut(ResultHeader, width, tty))
+		table := !tty || width <= 0 || width >= ResultTableWidth
+		f.Results = append(f.Results, "")
+		if table {
+			f.Results[0] = ResultHeader
+		}
 		for _, l := range done {
-			line := resultLine(l.Result, len(l.Result.Reasons), true)
-			// On a terminal, a note and whole reasons that do not fit go
-			// (the final table has them all) before the line is cut.
-			if tty && len(line) > width-1 {
-				line = resultLine(l.Result, len(l.Result.Reasons), false)
+			segs := resultBlock(l.Result)
+			if table {
+				segs = resultRow(l.Result)
 			}
-			for n := len(l.Result.Reasons) - 1; tty && n >= 0 && len(line) > width-1; n-- {
-				line = resultLine(l.Result, n, false)
+			if !tty {
+				f.Results = append(f.Results, join(segs))
+				continue
 			}
-			f.Results = append(f.Results, cut(line, width, tty))
+			f.Results = append(f.Results, strings.Join(flow(segs, width-1), "\n"))
 		}
 	}
 	for i := range s.Levels {
@@ -62,21 +77,21 @@ func Render(s *Snapshot, width int, tty bool) Frame {
 		if !l.Running {
 			continue
 		}
-		f.Live = append(f.Live, liveLine(liveSegments(s, l), width, tty))
+		f.Live = append(f.Live, liveLines(liveSegments(s, l), width, tty)...)
 	}
 	if len(s.Levels) == 0 && !s.Ended {
-		f.Live = append(f.Live, liveLine(startingSegments(s), width, tty))
+		f.Live = append(f.Live, liveLines(startingSegments(s), width, tty)...)
 	}
 	return f
 }
 
-// liveLine lays out a live line: fitted to the terminal, or whole after
+// liveLines lays out a live line: fitted to the terminal, or whole after
 // "inferbench: " in a log.
-func liveLine(segs []segment, width int, tty bool) string {
+func liveLines(segs []segment, width int, tty bool) []string {
 	if tty {
-		return fit(segs, width-1)
+		return flow(segs, width-1)
 	}
-	return "inferbench: " + join(segs)
+	return []string{"inferbench: " + join(segs)}
 }
 
 // startingSegments are the live line of a run no level of which has
@@ -89,33 +104,21 @@ func startingSegments(s *Snapshot) []segment {
 	segs := []segment{{text: "starting"}, {text: fmtDur(max(s.NowNS, 0))}}
 	switch {
 	case !s.InFlightKnown:
-		segs = append(segs, segment{text: "no request done yet", drop: 1})
+		segs = append(segs, segment{text: "no request done yet", drop: essential + 1})
 	case s.InFlight > 0: // the run's own requests: none before its probe and sizing
-		segs = append(segs, segment{text: fmt.Sprintf("in flight %d", s.InFlight), drop: 1})
+		segs = append(segs, segment{text: fmt.Sprintf("in flight %d", s.InFlight), drop: essential + 1})
 	}
 	return segs
 }
 
-// cut shortens line to width − 1 columns on a terminal.
-func cut(line string, width int, tty bool) string {
-	if tty && width > 1 && len(line) > width-1 {
-		return line[:width-1]
-	}
-	return line
-}
-
-// resultLine is one finished level under ResultHeader, with the first
-// reasons of a failed SLO, and the note if asked.
-func resultLine(r *Result, reasons int, note bool) string {
-	ttft, tpot := "-", "-"
-	mark := func(thin bool) string {
-		if thin {
-			return report.SmallSampleMark
-		}
-		return ""
-	}
+// resultRow is a finished level's row under ResultHeader: its columns and
+// verdict, then what qualifies it, each part a segment that continues on
+// the next line where it does not fit (all of them: a failed level's
+// every reason, where the cut row lost all but the first).
+func resultRow(r *Result) []segment {
+	ttft50, ttft, tpot := "-", "-", "-"
 	if r.HasTTFT {
-		ttft = fmtMS(r.TTFTP95) + mark(r.TTFTThin)
+		ttft50, ttft = fmtMS(r.TTFTP50)+mark(r.TTFTP50Thin), fmtMS(r.TTFTP95)+mark(r.TTFTThin)
 	}
 	if r.HasTPOT {
 		tpot = fmtMS(r.TPOTP95) + mark(r.TPOTThin)
@@ -126,31 +129,91 @@ func resultLine(r *Result, reasons int, note bool) string {
 		slo = "pass"
 	case VerdictFail:
 		slo = "FAIL"
-		if reasons > 0 {
-			slo += ": " + strings.Join(r.Reasons[:reasons], "; ")
+		if len(r.Reasons) > 0 {
+			slo += ":"
+		}
+	}
+	row := fmt.Sprintf(resultFormat, fmt.Sprintf("%g", r.Level), r.OK, r.Failed, ttft50, ttft, tpot, fmt.Sprintf("%.1f", r.OutputTokensPerS), slo)
+	return append([]segment{{text: row}}, resultNotes(r, "", " ")...)
+}
+
+// resultBlock is a finished level's result where the table does not fit:
+// labelled parts, most important first (the level, its counts and verdict,
+// TTFT p50 and p95, output tokens/s), that flow over as many lines as the
+// width needs; none is left out.
+func resultBlock(r *Result) []segment {
+	segs := []segment{{text: fmt.Sprintf("level %g", r.Level)}, {text: fmt.Sprintf("ok %d", r.OK)}, {text: fmt.Sprintf("failed %d", r.Failed)}}
+	switch r.SLO {
+	case VerdictPass:
+		segs = append(segs, segment{text: "SLO pass"})
+	case VerdictFail:
+		segs = append(segs, segment{text: "SLO FAIL"})
+	}
+	ttft, tpot := "TTFT -", "TPOT p95 -"
+	if r.HasTTFT {
+		ttft = fmt.Sprintf("TTFT p50 %s p95 %s", fmtMS(r.TTFTP50)+mark(r.TTFTP50Thin), fmtMS(r.TTFTP95)+mark(r.TTFTThin))
+	}
+	if r.HasTPOT {
+		tpot = "TPOT p95 " + fmtMS(r.TPOTP95) + mark(r.TPOTThin)
+	}
+	segs = append(segs, segment{text: ttft, lead: true}, segment{text: fmt.Sprintf("out tok/s %.1f", r.OutputTokensPerS)}, segment{text: tpot})
+	return append(segs, resultNotes(r, "FAIL: ", "  ")...)
+}
+
+// resultNotes are what follows a result's numbers: the reasons of a failed
+// SLO (the first one prefixed first, with sep before it), the client-bound warning,
+// why an adaptive level stopped, the note.
+func resultNotes(r *Result, first, sep string) []segment {
+	var segs []segment
+	if r.SLO == VerdictFail {
+		for i, why := range r.Reasons {
+			if i < len(r.Reasons)-1 {
+				why += ";"
+			}
+			seg := segment{text: why, sep: " "}
+			if i == 0 {
+				seg = segment{text: first + why, sep: sep}
+			}
+			segs = append(segs, seg)
 		}
 	}
 	if r.ClientBound {
-		slo += "  CLIENT-BOUND"
+		segs = append(segs, segment{text: "CLIENT-BOUND"})
 	}
 	if r.Stop != "" {
-		slo += "  (" + r.Stop + ")"
+		segs = append(segs, segment{text: "(" + r.Stop + ")"})
 	}
-	if note && r.Note != "" {
-		slo += " (" + r.Note + ")"
+	if r.Note != "" {
+		segs = append(segs, segment{text: "(" + r.Note + ")", sep: " "})
 	}
-	return fmt.Sprintf(resultFormat, fmt.Sprintf("%g", r.Level), r.OK, r.Failed, ttft, tpot, fmt.Sprintf("%.1f", r.OutputTokensPerS), slo)
+	return segs
 }
 
-// segment is one part of a live line. When the line is too long, the
-// segment with the highest drop number (the rightmost of equals) is
-// shortened to its short form if it has one, else dropped; drop 0 stays.
+// mark is report.SmallSampleMark where a percentile rests on too few samples.
+func mark(thin bool) string {
+	if thin {
+		return report.SmallSampleMark
+	}
+	return ""
+}
+
+// segment is one part of a line (flow). Drop says how useful it is: up to
+// essential, it is always shown, in its short form if it has one and the
+// long one does not fit; above, it is shown where it fits, the lowest
+// drop number first.
 type segment struct {
 	text  string
 	drop  int
 	short string
-	long  string // the text a short form replaced
+	sep   string // what goes before it on a line, after another; "" is two spaces
+	lead  bool   // it begins a line where the essential segments need more than one
 }
+
+// essential is the highest drop number of a segment that a terminal always
+// shows, on a line of its own if it must: the level, its progress,
+// failures, ETA, TTFT p50/p95 and output tokens/s, and the client-bound
+// warning.
+const essential = 3
 
 // liveSegments are the parts of a running level's line, most useful first.
 func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
@@ -197,12 +260,14 @@ func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 		segs = append(segs, segment{text: "ETA " + fmtDur(eta), drop: 1})
 	}
 	if w.TTFT.N > 0 {
-		segs = append(segs, segment{text: fmt.Sprintf("TTFT p50 %s p95 %s", fmtMS(w.TTFT.P50), fmtMS(w.TTFT.P95)), drop: 2,
-			short: "TTFT p95 " + fmtMS(w.TTFT.P95)})
+		segs = append(segs, segment{text: fmt.Sprintf("TTFT p50 %s p95 %s", fmtMS(w.TTFT.P50), fmtMS(w.TTFT.P95)), drop: 2, lead: true,
+			short: fmt.Sprintf("TTFT p50 %s p95 %s", fmtMSShort(w.TTFT.P50), fmtMSShort(w.TTFT.P95))})
 	} else {
 		segs = append(segs, segment{text: "TTFT -", drop: 6})
 	}
-	segs = append(segs, tokensSegment(s, w))
+	tok := tokensSegment(s, w)
+	tok.lead = w.TTFT.N == 0 // the numbers begin a line, the TTFT or else the tokens
+	segs = append(segs, tok)
 	segs = append(segs, lookSegment(l)...)
 	if s.ClientBound {
 		segs = append(segs, segment{text: "CLIENT-BOUND"})
@@ -297,61 +362,162 @@ func levelETA(l *LevelSnapshot, elapsed int64) (int64, bool) {
 	return eta, ok
 }
 
-// fit joins segs within width columns, dropping segments as it must.
-func fit(segs []segment, width int) string {
-	segs = slices.Clone(segs)
-	// Shortening loses less than dropping: every short form is taken
-	// (least useful first) before any segment goes.
-	for width > 0 && len(join(segs)) > width {
-		worst := -1
-		for i, s := range segs {
-			if s.short != "" && (worst < 0 || s.drop >= segs[worst].drop) {
-				worst = i
-			}
-		}
-		if worst < 0 {
-			break
-		}
-		segs[worst].long, segs[worst].text, segs[worst].short = segs[worst].text, segs[worst].short, ""
+// flow lays segs out in lines of at most width columns, the lines after
+// the first indented by two spaces. The essential segments (drop up to
+// essential) are laid first, in order: each goes on the line so far if
+// it fits there, in its long form or else with short forms taken (the
+// least useful first), and begins a new line otherwise, as a lead segment
+// does where they do not all fit on one line. The others then
+// go, the most useful first, on the line of the essential segment before
+// them where they fit (in their long form, else their short one), and
+// are left out where not. Last, short forms go back to long where the
+// line has room. A single segment wider than a line is cut: nothing the
+// package writes is.
+func flow(segs []segment, width int) []string {
+	if width <= 0 {
+		return []string{join(segs)}
 	}
-	for len(segs) > 1 && width > 0 && len(join(segs)) > width {
-		worst := 0
-		for i, s := range segs {
-			if s.drop >= segs[worst].drop {
-				worst = i
-			}
-		}
-		if segs[worst].drop == 0 {
-			break
-		}
-		segs = slices.Delete(segs, worst, worst+1)
+	type placed struct {
+		i     int
+		short bool
 	}
-	// A dropped segment may have made room for a long form again.
-	for i := range segs {
-		if segs[i].long == "" {
+	var lines [][]placed
+	room := func(n int) int { // a line's columns
+		if n == 0 {
+			return width
+		}
+		return width - 2
+	}
+	cols := func(line []placed) int {
+		n := 0
+		for k, p := range line {
+			t := segs[p.i].text
+			if p.short {
+				t = segs[p.i].short
+			}
+			if k > 0 {
+				n += utf8.RuneCountInString(cmp.Or(segs[p.i].sep, "  "))
+			}
+			n += utf8.RuneCountInString(t)
+		}
+		return n
+	}
+	// shorten takes short forms in line, the least useful first (the
+	// rightmost of equals), until it fits in w; false if it cannot.
+	shorten := func(line []placed, w int) bool {
+		for cols(line) > w {
+			worst := -1
+			for k, p := range line {
+				if !p.short && segs[p.i].short != "" && (worst < 0 || segs[p.i].drop >= segs[line[worst].i].drop) {
+					worst = k
+				}
+			}
+			if worst < 0 {
+				return false
+			}
+			line[worst].short = true
+		}
+		return true
+	}
+	var ess []placed
+	for i, sg := range segs {
+		if sg.drop <= essential {
+			ess = append(ess, placed{i: i})
+		}
+	}
+	oneLine := shorten(ess, width)
+	lineOf := make([]int, len(segs)) // the line of each essential segment
+	for i, sg := range segs {
+		if sg.drop > essential {
 			continue
 		}
-		short := segs[i].text
-		segs[i].text = segs[i].long
-		if width > 0 && len(join(segs)) > width {
-			segs[i].text = short
+		if n := len(lines); n > 0 && (oneLine || !sg.lead) {
+			try := append(slices.Clone(lines[n-1]), placed{i: i})
+			if shorten(try, room(n-1)) {
+				lines[n-1], lineOf[i] = try, n-1
+				continue
+			}
+		}
+		line := []placed{{i: i}}
+		shorten(line, room(len(lines)))
+		lines, lineOf[i] = append(lines, line), len(lines)
+	}
+	if len(lines) == 0 {
+		lines = append(lines, nil)
+	}
+	var optional []int
+	for i, sg := range segs {
+		if sg.drop > essential {
+			optional = append(optional, i)
 		}
 	}
-	return cutTo(join(segs), width)
-}
-
-func cutTo(line string, width int) string {
-	if width > 0 && len(line) > width {
-		return line[:width]
+	slices.SortStableFunc(optional, func(a, b int) int { return cmp.Compare(segs[a].drop, segs[b].drop) })
+	for _, i := range optional {
+		n := 0
+		for j := i - 1; j >= 0; j-- {
+			if segs[j].drop <= essential {
+				n = lineOf[j]
+				break
+			}
+		}
+		at, _ := slices.BinarySearchFunc(lines[n], i, func(p placed, i int) int { return cmp.Compare(p.i, i) })
+		long := slices.Insert(slices.Clone(lines[n]), at, placed{i: i})
+		short := slices.Insert(slices.Clone(lines[n]), at, placed{i: i, short: true})
+		switch {
+		case cols(long) <= room(n):
+			lines[n] = long
+		case segs[i].short != "" && cols(short) <= room(n):
+			lines[n] = short
+		}
 	}
-	return line
+	out := make([]string, len(lines))
+	for n, line := range lines {
+		// Long forms back where there is room, the most useful first.
+		order := make([]int, len(line))
+		for k := range order {
+			order[k] = k
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(segs[line[a].i].drop, segs[line[b].i].drop) })
+		for _, k := range order {
+			if line[k].short {
+				if line[k].short = false; cols(line) > room(n) {
+					line[k].short = true
+				}
+			}
+		}
+		var b strings.Builder
+		if n > 0 {
+			b.WriteString("  ")
+		}
+		for k, p := range line {
+			if k > 0 {
+				b.WriteString(cmp.Or(segs[p.i].sep, "  "))
+			}
+			if p.short {
+				b.WriteString(segs[p.i].short)
+			} else {
+				b.WriteString(segs[p.i].text)
+			}
+		}
+		out[n] = cutTo(b.String(), width)
+	}
+	return out
 }
 
+// cutTo cuts line to width columns, at a character's boundary.
+func cutTo(line string, width int) string {
+	if width <= 0 || utf8.RuneCountInString(line) <= width {
+		return line
+	}
+	return string([]rune(line)[:width])
+}
+
+// join writes segs on one line, as a log has them.
 func join(segs []segment) string {
 	var b strings.Builder
 	for i, s := range segs {
 		if i > 0 {
-			b.WriteString("  ")
+			b.WriteString(cmp.Or(s.sep, "  "))
 		}
 		b.WriteString(s.text)
 	}
@@ -367,6 +533,19 @@ func fmtMS(v float64) string {
 		return fmt.Sprintf("%.1fms", v)
 	case v < 100e3:
 		return fmt.Sprintf("%.2fs", v/1e3)
+	}
+	return fmt.Sprintf("%.0fs", v/1e3)
+}
+
+// fmtMSShort writes a latency in ms in fewer columns: 9.9ms, 980ms, 1.5s.
+func fmtMSShort(v float64) string {
+	switch {
+	case v < 10:
+		return fmt.Sprintf("%.1fms", v)
+	case v < 1000:
+		return fmt.Sprintf("%.0fms", v)
+	case v < 100e3:
+		return fmt.Sprintf("%.1fs", v/1e3)
 	}
 	return fmt.Sprintf("%.0fs", v/1e3)
 }

@@ -22,9 +22,9 @@ func sweepSnapshot() Snapshot {
 		ClientBound: true, ClientReasons: []string{"client CPU at 95% of its 2 cores"},
 		Levels: []LevelSnapshot{
 			{Plan: LevelPlan{Level: 1, Requests: 100}, StartNS: 0, EndNS: 30e9, Done: 100, OK: 100, Finished: 1,
-				Result: &Result{Level: 1, OK: 100, TTFTP95: 85.34, TPOTP95: 9.876, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 812.5, SLO: VerdictPass}},
+				Result: &Result{Level: 1, OK: 100, TTFTP50: 80.12, TTFTP95: 85.34, TPOTP95: 9.876, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 812.5, SLO: VerdictPass}},
 			{Plan: LevelPlan{Level: 8, Requests: 200}, StartNS: 30e9, EndNS: 60e9, Done: 200, OK: 198, Failed: 2, Finished: 2,
-				Result: &Result{Level: 8, OK: 198, Failed: 2, TTFTP95: 1520.3, TPOTP95: 25.1, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 2211.04,
+				Result: &Result{Level: 8, OK: 198, Failed: 2, TTFTP50: 1020.7, TTFTP95: 1520.3, TPOTP95: 25.1, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 2211.04,
 					SLO: VerdictFail, Reasons: []string{"error rate 1.0% > 0.5%", "TTFT p95 1520.3 ms > 1s"}}},
 			{Plan: LevelPlan{Level: 16, Requests: 200, Warmup: 16}, Running: true, StartNS: 60e9, Done: 123, LastDoneNS: 74.9e9, OK: 105, Failed: 2,
 				Window: Rolling{SpanNS: 5e9, Completed: 55, OK: 54, TTFT: Quantiles{N: 54, P50: 412.4, P95: 980.25},
@@ -39,7 +39,7 @@ func durationSnapshot() Snapshot {
 	return Snapshot{Run: "rate", NowNS: 72 * int64(time.Second),
 		Levels: []LevelSnapshot{
 			{Plan: LevelPlan{Level: 2.5, Duration: time.Minute}, StartNS: 0, EndNS: 60e9, Done: 150, OK: 150, Finished: 1,
-				Result: &Result{Level: 2.5, OK: 150, TTFTP95: 3.2, HasTTFT: true, OutputTokensPerS: 41.25, SLO: VerdictPass, Note: "ITL not judged live"}},
+				Result: &Result{Level: 2.5, OK: 150, TTFTP50: 2.875, TTFTP95: 3.2, HasTTFT: true, OutputTokensPerS: 41.25, SLO: VerdictPass, Note: "ITL not judged live"}},
 			{Plan: LevelPlan{Level: 5, Duration: time.Minute}, Running: true, StartNS: 60e9, Done: 0},
 		}}
 }
@@ -104,7 +104,7 @@ func TestRenderGolden(t *testing.T) {
 		"streamed": streamedSnapshot()} {
 		for _, width := range []int{60, 160} {
 			f := Render(&snap, width, true)
-			for _, l := range append(f.Results, f.Live...) {
+			for _, l := range strings.Split(strings.Join(append(f.Results, f.Live...), "\n"), "\n") {
 				if len(l) > width-1 {
 					t.Errorf("%s at %d columns: line of %d columns: %q", name, width, len(l), l)
 				}
@@ -265,12 +265,13 @@ func TestFmt(t *testing.T) {
 	}
 }
 
-// TestFitDropsLeastUseful: a narrow line keeps the level, its progress,
-// the ETA and a client-bound warning, and drops the rest first.
+// TestFitDropsLeastUseful: a narrow live line keeps the level, its
+// progress, the ETA, the TTFT, the tokens/s and a client-bound warning, on
+// more lines if it must, and drops the rest first.
 func TestFitDropsLeastUseful(t *testing.T) {
 	snap := sweepSnapshot()
-	line := Render(&snap, 40, true).Live[0]
-	for _, want := range []string{"level 16", "123/216", "CLIENT-BOUND"} {
+	line := strings.Join(Render(&snap, 40, true).Live, "\n")
+	for _, want := range []string{"level 16", "123/216", "ETA 0:11", "TTFT p50 412ms p95 980ms", "1234 tok/s", "CLIENT-BOUND"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("40 columns: %q lacks %q", line, want)
 		}

@@ -18,17 +18,19 @@ type Result struct {
 	// OK and Failed count the measured requests.
 	OK     int `json:"ok"`
 	Failed int `json:"failed"`
-	// TTFTP95 and TPOTP95 are the level's 95th percentiles; HasTTFT and
-	// HasTPOT say whether any request defined them.
+	// TTFTP50 is the level's median TTFT, TTFTP95 and TPOTP95 its 95th
+	// percentiles; HasTTFT and HasTPOT say whether any request defined them.
+	TTFTP50 float64 `json:"ttft_p50_ms"`
 	TTFTP95 float64 `json:"ttft_p95_ms"`
 	TPOTP95 float64 `json:"tpot_p95_ms"`
 	HasTTFT bool    `json:"has_ttft"`
 	HasTPOT bool    `json:"has_tpot"`
 	// TTFTThin and TPOTThin say their p95 rests on fewer samples than a
-	// p95 needs (report.SmallSample): marked report.SmallSampleMark, as
-	// the table marks it.
-	TTFTThin bool `json:"ttft_p95_thin,omitempty"`
-	TPOTThin bool `json:"tpot_p95_thin,omitempty"`
+	// p95 needs (report.SmallSample), TTFTP50Thin the median (fewer than
+	// 20): marked report.SmallSampleMark, as the table marks it.
+	TTFTP50Thin bool `json:"ttft_p50_thin,omitempty"`
+	TTFTThin    bool `json:"ttft_p95_thin,omitempty"`
+	TPOTThin    bool `json:"tpot_p95_thin,omitempty"`
 	// OutputTokensPerS and RequestsPerS are over the level's steady state,
 	// or its measured window when it has none (report.Level's).
 	OutputTokensPerS float64 `json:"output_tokens_per_s"`
@@ -48,8 +50,8 @@ type Result struct {
 // values report computed, the verdict report.MeetsSLO gives.
 func ResultOf(l *report.Level, slo report.SLO) Result {
 	r := Result{Level: l.Level, OK: l.Requests.OK, Failed: l.Requests.Failed,
-		TTFTP95: l.TTFTMS.P95, TPOTP95: l.TPOTMS.P95, HasTTFT: l.TTFTMS.N > 0, HasTPOT: l.TPOTMS.N > 0,
-		TTFTThin: report.SmallSample(l.TTFTMS.N, 95), TPOTThin: report.SmallSample(l.TPOTMS.N, 95),
+		TTFTP50: l.TTFTMS.P50, TTFTP95: l.TTFTMS.P95, TPOTP95: l.TPOTMS.P95, HasTTFT: l.TTFTMS.N > 0, HasTPOT: l.TPOTMS.N > 0,
+		TTFTP50Thin: report.SmallSample(l.TTFTMS.N, 50), TTFTThin: report.SmallSample(l.TTFTMS.N, 95), TPOTThin: report.SmallSample(l.TPOTMS.N, 95),
 		OutputTokensPerS: l.OutputTokensPerS, RequestsPerS: l.RequestsPerS}
 	if !slo.IsZero() {
 		met, why := report.MeetsSLO(l, slo)

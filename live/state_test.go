@@ -267,7 +267,7 @@ func TestLevelResultMatchesReport(t *testing.T) {
 	s.LevelFinished(8, nil)
 	want := ResultOf(&sumz.Snapshot().Levels[0], slo)
 	got := *s.Snapshot().Levels[0].Result
-	if got.OK != want.OK || got.Failed != want.Failed || !near(got.TTFTP95, want.TTFTP95) || !near(got.TPOTP95, want.TPOTP95) ||
+	if got.OK != want.OK || got.Failed != want.Failed || !near(got.TTFTP50, want.TTFTP50) || !near(got.TTFTP95, want.TTFTP95) || !near(got.TPOTP95, want.TPOTP95) ||
 		!near(got.OutputTokensPerS, want.OutputTokensPerS) || !near(got.RequestsPerS, want.RequestsPerS) ||
 		got.SLO != want.SLO || strings.Join(got.Reasons, ";") != strings.Join(want.Reasons, ";") {
 		t.Errorf("State's result\n%+v\nreport's\n%+v", got, want)
