@@ -44,7 +44,7 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 			&cli.StringFlag{Name: "secret", Destination: &o.Secret, Usage: "Secret whose keys become the pods' environment (e.g. OPENAI_API_KEY)"},
 		},
 		Action: func(c *cli.Context) error {
-			o.Args, o.StartAt = c.Args().Slice(), nil
+			o.Args, o.StartAt, o.RunFlags = c.Args().Slice(), nil, runCommand(c.Context).Flags
 			if startAt != "" {
 				t, err := parseStartAt(startAt)
 				if err != nil {

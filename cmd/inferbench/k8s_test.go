@@ -78,6 +78,39 @@ func TestK8sManifestCommand(t *testing.T) {
 	}
 }
 
+// TestK8sManifestChecksRunFlags: the run flags after -- are read with
+// inferbench run's own flags as the manifest is made, in run's words, so
+// that a typo fails here and not in every pod after its image pull; the
+// flags the Job's args set themselves are refused, and valid flags (an
+// alias among them) pass as given.
+func TestK8sManifestChecksRunFlags(t *testing.T) {
+	base := []string{"manifest", "--scenario", "nightly", "--model", "m", "--shards", "2", "--image", "img:1", "--url", "http://vllm:8000", "--"}
+	for _, tc := range []struct {
+		args []string
+		want string // "" passes
+	}{
+		{[]string{"-c", "4", "--max-tokens", "64", "--warmup=0"}, ""},
+		{[]string{"--concurency", "8"}, "k8s: after --, inferbench run: unknown flag --concurency (did you mean --concurrency?); see inferbench run --help"},
+		{[]string{"-c", "8x"}, `k8s: after --, inferbench run: -c: invalid value "8x": want a whole number`},
+		{[]string{"--timeout", "30"}, `--timeout: invalid value "30": want a duration with its unit`},
+		{[]string{"--max-tokens", "64", "extra"}, `"extra" is not a flag`},
+		{[]string{"--out", "/results/x"}, "k8s: --out after -- is the Job's own"},
+		{[]string{"--shard", "0/1"}, "k8s: --shard after -- is the Job's own"},
+		{[]string{"--url", "http://other:8000"}, "k8s: --url after -- and k8s manifest's --url both set it"},
+	} {
+		out, stderr, code := k8sApp(t, append(base, tc.args...)...)
+		if tc.want == "" {
+			if code != 0 || !strings.Contains(out, "- --max-tokens") {
+				t.Errorf("%q: exit %d %s; want a manifest", tc.args, code, stderr)
+			}
+			continue
+		}
+		if code != exitUsage || !strings.Contains(stderr, tc.want) || out != "" {
+			t.Errorf("%q: exit %d, stderr %q, %d bytes out; want exit 2 saying %q and no manifest", tc.args, code, stderr, len(out), tc.want)
+		}
+	}
+}
+
 // TestK8sCollect: the collector pod, the tar stream of a run directory
 // tree (what kubectl exec carries out of the pod) unpacks to the same
 // bytes, and hold ends at --for or when the process is told to stop.

@@ -12,11 +12,15 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
+	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/targets"
 	batchv1 "k8s.io/api/batch/v1"
@@ -62,6 +66,12 @@ type Options struct {
 	Secret string
 	// Args are more `inferbench run` flags, appended as given.
 	Args []string
+	// RunFlags, when set, are `inferbench run`'s flags: Args are read with
+	// them here, so that a mistyped flag or value fails the manifest, not
+	// every pod after its image pull, and a flag the Job sets itself
+	// (ownFlags) is refused. Reading writes their Destinations: pass a
+	// command made for the purpose.
+	RunFlags []cli.Flag
 }
 
 // Objects returns the ConfigMap and the Job.
@@ -106,6 +116,9 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 		} else if strings.Contains(strings.ToLower(a), "bearer ") {
 			errs = append(errs, fmt.Errorf("k8s: %s after -- holds a bearer token, which the Job's args would show: put the key in the Secret (--secret)", flag))
 		}
+	}
+	if o.RunFlags != nil {
+		errs = append(errs, checkRunFlags(o))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
@@ -218,4 +231,34 @@ func checkNames(name, namespace, image, pvc, secret string) []error {
 		return nil
 	})
 	return errs
+}
+
+// checkRunFlags reads o.Args with o.RunFlags and refuses the flags the
+// Job's args give themselves: a second --out would have every shard write
+// one directory, a --shard or --scenario would undo the sharding or name a
+// file the pods lack.
+func checkRunFlags(o Options) error {
+	given, err := cmdline.ParseFlags("run", o.RunFlags, o.Args)
+	if err != nil {
+		return fmt.Errorf("k8s: after --, inferbench %w", err)
+	}
+	own := []string{"shard", "scenario", "out"}
+	if o.URL != "" {
+		own = append(own, "url")
+	}
+	if o.StartAt != nil {
+		own = append(own, "start-at")
+	}
+	var errs []error
+	for _, f := range given {
+		switch {
+		case f == "url" || f == "start-at":
+			if slices.Contains(own, f) {
+				errs = append(errs, fmt.Errorf("k8s: --%s after -- and k8s manifest's --%[1]s both set it: give it once, as k8s manifest --%[1]s", f))
+			}
+		case slices.Contains(own, f):
+			errs = append(errs, fmt.Errorf("k8s: --%s after -- is the Job's own (each pod runs inferbench run --shard I/N --scenario … --out …): leave it out", f))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -8,7 +8,9 @@
 package cmdline
 
 import (
+	"flag"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"regexp"
@@ -322,4 +324,47 @@ func NoFlagArgs(c *cli.Context) error {
 		}
 	}
 	return nil
+}
+
+// ParseFlags reads args as the flags of the command path, flags only (the
+// run flags a k8s Job's args carry after `k8s manifest … --`), with the
+// command's own grammar and words: an unknown flag with the one it is near,
+// a value that does not parse with what it must look like, NaN and Inf
+// refused. It returns the flags given, each by its first name (an alias is
+// the flag it names), in the order of their names. Parsing writes the flags'
+// Destinations: pass a command made for the purpose.
+func ParseFlags(path string, flags []cli.Flag, args []string) ([]string, error) {
+	fs := flag.NewFlagSet(path, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	first := map[string]string{}
+	for _, f := range flags {
+		if err := f.Apply(fs); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		for _, n := range f.Names() {
+			first[n] = f.Names()[0]
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, Usagef("%s: %s", path, flagError(path, flags, err.Error(), nil))
+	}
+	if fs.NArg() > 0 {
+		return nil, Usagef("%s: %q is not a flag: only flags may follow", path, fs.Arg(0))
+	}
+	var given []string
+	var bad error
+	fs.Visit(func(f *flag.Flag) {
+		if g, ok := f.Value.(flag.Getter); ok && bad == nil {
+			if v, ok := g.Get().(float64); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+				bad = Usagef("%s: %s: invalid value %v: want a finite number", path, Dashed(f.Name), v)
+			}
+		}
+		if !slices.Contains(given, first[f.Name]) {
+			given = append(given, first[f.Name])
+		}
+	})
+	if bad != nil {
+		return nil, bad
+	}
+	return given, nil
 }

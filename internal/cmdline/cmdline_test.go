@@ -138,3 +138,34 @@ func TestUnrequireEveryFlagType(t *testing.T) {
 		t.Errorf("k8s without its required Int64Flag: %v; want %q", err, want)
 	}
 }
+
+// TestParseFlags: flags read outside a command's run name each flag given
+// once, by its first name (an alias counts as it, a repeat too), and
+// refuse what the command would, in its words.
+func TestParseFlags(t *testing.T) {
+	flags := func() []cli.Flag {
+		return []cli.Flag{
+			&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}},
+			&cli.Float64Flag{Name: "rate"},
+			&cli.StringSliceFlag{Name: "header"},
+			&cli.BoolFlag{Name: "quiet"},
+		}
+	}
+	given, err := ParseFlags("run", flags(), []string{"-c", "4", "--header", "a: b", "--concurrency=8", "--quiet", "--rate", "2.5"})
+	if err != nil || !slices.Equal(given, []string{"concurrency", "header", "quiet", "rate"}) {
+		t.Errorf("given %q, %v; want concurrency, header, quiet, rate", given, err)
+	}
+	for msg, args := range map[string][]string{
+		"run: unknown flag --concurency (did you mean --concurrency?); see inferbench run --help": {"--concurency", "1"},
+		`run: --rate: invalid value "fast": want a number`:                                        {"--rate", "fast"},
+		"run: --rate: invalid value NaN: want a finite number":                                    {"--rate", "NaN"},
+		"run: --rate: invalid value +Inf: want a finite number":                                   {"-rate=inf"},
+		`run: "8" is not a flag: only flags may follow`:                                           {"--quiet", "8"},
+	} {
+		_, err := ParseFlags("run", flags(), args)
+		var ue *UsageError
+		if !errors.As(err, &ue) || err.Error() != msg {
+			t.Errorf("%q: %v; want usage error %q", args, err, msg)
+		}
+	}
+}
