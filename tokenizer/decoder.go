@@ -65,7 +65,13 @@ func newDecoder(raw json.RawMessage) (decoder, error) {
 		}
 		return bpeDec{suffix: suffix}, nil
 	case "Sequence":
-		seq, err := buildAll("decoder Sequence", "decoders", raw, newDecoder)
+		var j struct {
+			Decoders []json.RawMessage `json:"decoders"`
+		}
+		if err := component("decoder Sequence", raw, &j); err != nil {
+			return nil, err
+		}
+		seq, err := buildAll(j.Decoders, newDecoder)
 		if err != nil {
 			return nil, err
 		}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"reflect"
 
 	"github.com/inferbench/inferbench/internal/jsonerr"
 )
@@ -155,32 +154,9 @@ func component(what string, raw json.RawMessage, v any) error {
 	return nil
 }
 
-// sequenceList returns the components a Sequence lists under key
-// ("decoders", "normalizers", "pretokenizers"; what names the Sequence in
-// errors). It decodes raw into a struct of that one field, the struct each
-// kind of Sequence declared for itself, so that the key matches in any case,
-// other keys are ignored, and a list of the wrong type is encoding/json's
-// error for such a struct ("Go struct field .decoders").
-func sequenceList(what, key string, raw json.RawMessage) ([]json.RawMessage, error) {
-	t := reflect.StructOf([]reflect.StructField{{
-		Name: "List",
-		Type: reflect.TypeFor[[]json.RawMessage](),
-		Tag:  reflect.StructTag(`json:"` + key + `"`),
-	}})
-	j := reflect.New(t)
-	if err := component(what, raw, j.Interface()); err != nil {
-		return nil, err
-	}
-	return j.Elem().Field(0).Interface().([]json.RawMessage), nil
-}
-
-// buildAll builds each component a Sequence lists under key (sequenceList),
-// leaving out the ones that do nothing (nil).
-func buildAll[T any](what, key string, raw json.RawMessage, build func(json.RawMessage) (T, error)) ([]T, error) {
-	raws, err := sequenceList(what, key, raw)
-	if err != nil {
-		return nil, err
-	}
+// buildAll builds each component of a Sequence, leaving out the ones that
+// do nothing (nil).
+func buildAll[T any](raws []json.RawMessage, build func(json.RawMessage) (T, error)) ([]T, error) {
 	var out []T
 	for _, r := range raws {
 		c, err := build(r)

@@ -58,7 +58,13 @@ func newNormalizer(raw json.RawMessage) (normalizer, error) {
 	case "StripAccents":
 		return stripAccents{}, nil
 	case "Sequence":
-		seq, err := buildAll("normalizer Sequence", "normalizers", raw, newNormalizer)
+		var j struct {
+			Normalizers []json.RawMessage `json:"normalizers"`
+		}
+		if err := component("normalizer Sequence", raw, &j); err != nil {
+			return nil, err
+		}
+		seq, err := buildAll(j.Normalizers, newNormalizer)
 		if err != nil {
 			return nil, err
 		}

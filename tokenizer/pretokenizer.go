@@ -122,13 +122,15 @@ func newPreTokenizer(raw json.RawMessage, cfg *preConfig, last bool) (preTokeniz
 		}
 		return splitPre{p: charClass(func(r rune) bool { return r == d }), behavior: removed}, nil
 	case "Sequence":
-		raws, err := sequenceList("pre_tokenizer Sequence", "pretokenizers", raw)
-		if err != nil {
+		var j struct {
+			PreTokenizers []json.RawMessage `json:"pretokenizers"`
+		}
+		if err := component("pre_tokenizer Sequence", raw, &j); err != nil {
 			return nil, err
 		}
 		var seq sequencePre
-		for i, r := range raws {
-			p, err := newPreTokenizer(r, cfg, last && i == len(raws)-1)
+		for i, r := range j.PreTokenizers {
+			p, err := newPreTokenizer(r, cfg, last && i == len(j.PreTokenizers)-1)
 			if err != nil {
 				return nil, err
 			}
