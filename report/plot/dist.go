@@ -163,7 +163,7 @@ func ITLHistogram(curves []HistCurve, title string) *Figure {
 	// A short x label: gonum (v0.17) pads for a centred axis label as if it
 	// sat at the linear midpoint of the range, near the right end of a log
 	// axis; "inter-token latency per token (ms, log scale)" left a band of
-	// 60 pt empty right of the data.
+	// 60 pt empty right of the data. logAxis adds ", log scale".
 	p := newPlot("", "ITL per token (ms)", "share of tokens (%)")
 	p.Y.Tick.Marker = compactTicks{}
 	lo, hi, counted := histRange(curves)

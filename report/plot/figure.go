@@ -434,10 +434,12 @@ type glyphThumb struct{ Style draw.GlyphStyle }
 // Thumbnail implements gplot.Thumbnailer.
 func (g glyphThumb) Thumbnail(c *draw.Canvas) { c.DrawGlyph(g.Style, c.Center()) }
 
-// logAxis puts a on a log scale with ticks at 1, 2 and 5 × 10^k.
+// logAxis puts a on a log scale with ticks at 1, 2 and 5 × 10^k, and says
+// so in its label (logLabel): set the label before.
 func logAxis(a *gplot.Axis) {
 	a.Scale = gplot.LogScale{}
 	a.Tick.Marker = logTicks{}
+	a.Label.Text = logLabel(a.Label.Text)
 }
 
 // logTicks marks a log axis: labels at 1, 2, 5 × 10^k (every 1–9 × 10^k
@@ -646,4 +648,17 @@ func (e emptyNote) Plot(c draw.Canvas, _ *gplot.Plot) {
 	ts.XAlign, ts.YAlign = draw.XCenter, draw.YCenter
 	ts.Color = color.Gray{Y: 90}
 	c.FillText(ts, c.Center(), e.Text)
+}
+
+// logLabel says in an axis label that its axis is logarithmic: "TTFT (ms)"
+// reads "TTFT (ms, log scale)", "share" "share (log scale)"; a label that
+// says so already, or none, is left as it is.
+func logLabel(label string) string {
+	switch {
+	case label == "" || strings.Contains(label, "log scale"):
+		return label
+	case strings.HasSuffix(label, ")"):
+		return strings.TrimSuffix(label, ")") + ", log scale)"
+	}
+	return label + " (log scale)"
 }

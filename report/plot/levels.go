@@ -89,6 +89,12 @@ func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report
 	}
 	logY := wideRange(all, 20)
 	if logY {
+		// "log scale" on a line of its own: gonum (v0.17) pads the top of
+		// a plot for its y label as if the label were centred at the
+		// linear midpoint of the range, near the top of a log axis, so a
+		// label longer than "TTFT (ms)" lowered the panel's data area
+		// below its neighbour's title.
+		p.Y.Label.Text = metric + " (ms)\nlog scale"
 		logAxis(&p.Y)
 	}
 	drawn := false

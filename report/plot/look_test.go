@@ -2,9 +2,12 @@ package plot
 
 import (
 	"bytes"
+	"math"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // A level whose measured window starts after the run's last binned point
@@ -60,6 +63,49 @@ func TestTimelineTimeTicksCompact(t *testing.T) {
 	for _, not := range []string{"0.00", "25.00", "50.00"} {
 		if _, ok := texts[not]; ok {
 			t.Errorf("time tick %q: want it written without trailing zeros", not)
+		}
+	}
+}
+
+// A log axis says so in its label, as the crossover's do: TTFT on the
+// latency panel and the CDF, and the ITL histogram's milliseconds, were
+// log axes labelled "TTFT (ms)" and "ITL per token (ms)", read as linear
+// by a reader who did not count the ticks.
+func TestLogAxesSaySo(t *testing.T) {
+	wide := []float64{20, 35, 60, 110, 400, 900, 1500}
+	h := NewLogHist()
+	for _, v := range wide {
+		h.Add(v/50, 100)
+	}
+	s := sampleSummary(1)
+	s.Levels[2].TTFTMS.P99 = 2000 // 50 ms to 2 s: a log axis
+	for _, c := range []struct {
+		f         *Figure
+		want, not string
+	}{
+		{CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", []Curve{{"a100", wide}}, 0, ""), "TTFT (ms, log scale)", "TTFT (ms)"},
+		{CDF("tpot-cdf", "TPOT distribution", "TPOT (ms per output token)", []Curve{{"a100", []float64{12, 14, 20, 30}}}, 0, ""), "TPOT (ms per output token)", "TPOT (ms per output token, log scale)"},
+		{ITLHistogram([]HistCurve{{"a100", h}}, "Inter-token latency"), "ITL per token (ms, log scale)", "ITL per token (ms)"},
+		{LatencyThroughput([]Run{{Label: "a100", Summary: s}}, report.SLO{}), "log scale", "TTFT (ms, log scale)"},
+	} {
+		var b bytes.Buffer
+		if err := c.f.Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		texts := svgTexts(t, b.Bytes())
+		if l, r := texts["Time to first token"], texts["Time per output token"]; c.f.Name == "latency-throughput" && math.Abs(l-r) > 0.5 {
+			t.Errorf("latency panels' titles at %.1f and %.1f pt: a longer log-axis label lowered one panel", l, r)
+		}
+		if _, ok := texts[c.want]; !ok {
+			t.Errorf("%s: no axis label %q", c.f.Name, c.want)
+		}
+		if _, ok := texts[c.not]; ok {
+			t.Errorf("%s: axis label %q", c.f.Name, c.not)
+		}
+	}
+	for in, want := range map[string]string{"": "", "TTFT (ms)": "TTFT (ms, log scale)", "tokens per day (log scale)": "tokens per day (log scale)", "share": "share (log scale)"} {
+		if got := logLabel(in); got != want {
+			t.Errorf("logLabel(%q) = %q; want %q", in, got, want)
 		}
 	}
 }
