@@ -350,8 +350,8 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 // writeTrendTable writes a trend's points as a table, in m's unit.
 func writeTrendTable(w io.Writer, m compare.Metric, pts []Point) error {
 	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tSTARTED (UTC)\tLEVEL\t%s (%s)\n", m.Title, m.Unit)
-	marked := false
+	fmt.Fprintf(tw, "ID\tSTARTED (UTC)\tLEVEL\tPART\t%s (%s)\n", m.Title, m.Unit)
+	marked, parts := false, false
 	for _, p := range pts {
 		v := p.Value
 		if m.Points {
@@ -361,13 +361,13 @@ func writeTrendTable(w io.Writer, m compare.Metric, pts []Point) error {
 		if p.NewLevel {
 			id, marked = id+"*", true
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%g\t%s\n", id, p.Started.Format("2006-01-02 15:04:05"), p.Level, valueText(m, v))
+		parts = parts || p.PartOfLoad != ""
+		fmt.Fprintf(tw, "%s\t%s\t%g\t%s\t%s\n", id, p.Started.Format("2006-01-02 15:04:05"), p.Level, partText(p.PartOfLoad), valueText(m, v))
 	}
-	if err := tw.Flush(); err != nil || !marked {
+	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, newLevelFootnote)
-	return err
+	return footnotes(w, marked, parts)
 }
 
 // writeJSON writes v as indented JSON.

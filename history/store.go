@@ -212,6 +212,11 @@ type Entry struct {
 	// --new-level): history baselines of its scenario, model, target kind
 	// and hardware start from it, and leave out the runs before it.
 	NewLevel bool `json:"new_level,omitempty"`
+	// PartOfLoad is the part of a sharded run's load the run measured
+	// (report.PartOfLoad of its run.json: "shard 0/2", "shard 0 of 2
+	// merged (partial)"), absent for a whole run: its throughput is its
+	// part, not the server's, and it reads as a drop beside whole runs.
+	PartOfLoad string `json:"part_of_load,omitempty"`
 }
 
 // Meta returns the comparability data of the entry.
@@ -258,7 +263,8 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	h := sha256.Sum256(raw)
 	e := &Entry{Fingerprint: hex.EncodeToString(h[:]), Started: m.Start.UTC(), RunDir: abs,
 		Scenario: meta.Scenario, Model: meta.Model, TargetKind: meta.TargetKind, TargetURL: stripUserinfo(m.Target.URL),
-		ToolVersion: meta.ToolVersion, Host: meta.Host, ExitState: string(m.ExitState), Manifest: raw, Summary: sum}
+		ToolVersion: meta.ToolVersion, Host: meta.Host, ExitState: string(m.ExitState), Manifest: raw, Summary: sum,
+		PartOfLoad: report.PartOfLoad(m)}
 	return e, warnings, nil
 }
 
@@ -456,6 +462,7 @@ func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 		return nil, fmt.Errorf("entry %d: started_at: %w", e.ID, err)
 	}
 	e.Manifest = json.RawMessage(manifest)
+	e.PartOfLoad = partOfLoad(e.Manifest)
 	if err := json.Unmarshal([]byte(sum), &e.Summary); err != nil {
 		return nil, fmt.Errorf("entry %d: summary: %w", e.ID, err)
 	}
@@ -544,6 +551,9 @@ type Point struct {
 	Value float64 `json:"value"`
 	// NewLevel says the run was marked a new level (Entry.NewLevel).
 	NewLevel bool `json:"new_level,omitempty"`
+	// PartOfLoad is the run's part of a sharded run's load
+	// (Entry.PartOfLoad), "" for a whole run.
+	PartOfLoad string `json:"part_of_load,omitempty"`
 }
 
 // Trend returns metric's values in the entries f selects, oldest run
@@ -582,11 +592,51 @@ func (s *Store) Trend(ctx context.Context, metric string, f Filter) ([]Point, er
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("history %s: trend: %w", s.where, err)
 	}
+	parts, err := s.partsOf(ctx, runs, args)
+	if err != nil {
+		return nil, fmt.Errorf("history %s: trend: %w", s.where, err)
+	}
+	for i := range out {
+		out[i].PartOfLoad = parts[out[i].RunID]
+	}
 	return out, nil
+}
+
+// partsOf reads the part of the load (partOfLoad) of each run the query
+// runs selects (its ids, with args), one run.json a run: the trend's rows
+// are a run's levels and metrics. Whole runs are left out of the map.
+func (s *Store) partsOf(ctx context.Context, runs string, args []any) (map[int64]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.d.bind(`SELECT id, manifest FROM runs WHERE id IN (SELECT id FROM (`+runs+`) AS picked)`), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	parts := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var manifest string
+		if err := rows.Scan(&id, &manifest); err != nil {
+			return nil, err
+		}
+		if p := partOfLoad(json.RawMessage(manifest)); p != "" {
+			parts[id] = p
+		}
+	}
+	return parts, rows.Err()
 }
 
 // isDir reports whether path is a directory (following links).
 func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
+}
+
+// partOfLoad is report.PartOfLoad of a stored run.json; "" when it does
+// not decode.
+func partOfLoad(manifest json.RawMessage) string {
+	var m rundir.Manifest
+	if json.Unmarshal(manifest, &m) != nil {
+		return ""
+	}
+	return report.PartOfLoad(&m)
 }

@@ -18,8 +18,8 @@ import (
 // (printable.Text), as in WriteText.
 func WriteList(stdout io.Writer, entries []*Entry) error {
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLOAD\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
-	marked := false
+	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLOAD\tPART\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
+	marked, parts := false, false
 	for _, e := range entries {
 		id := strconv.FormatInt(e.ID, 10)
 		if e.NewLevel {
@@ -33,14 +33,45 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 			tps = append(tps, fmt.Sprintf("%.0f", l.OutputTokensPerS))
 		}
 		p := printable.Text
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
-			p(e.Model), p(e.TargetKind), strings.Join(levels, ","), strings.Join(ttft, ","), strings.Join(tps, ","), p(e.ToolVersion), p(e.RunDir))
+		parts = parts || e.PartOfLoad != ""
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
+			p(e.Model), p(e.TargetKind), strings.Join(levels, ","), partText(e.PartOfLoad), strings.Join(ttft, ","), strings.Join(tps, ","),
+			p(e.ToolVersion), p(e.RunDir))
 	}
-	if err := tw.Flush(); err != nil || !marked {
+	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(stdout, newLevelFootnote)
-	return err
+	return footnotes(stdout, marked, parts)
+}
+
+// partText is the PART cell of list's and trend's tables: the run's part
+// of a sharded run's load (Entry.PartOfLoad), "whole" for a whole run.
+func partText(part string) string {
+	if part == "" {
+		return "whole"
+	}
+	return part
+}
+
+// partFootnote explains the PART column under list's and trend's tables
+// when a run in them measured part of the load.
+const partFootnote = "PART: a shard (run --shard) or a merge of some of the shards (merge --partial) measured its part of the load, at the whole run's levels: its throughput is not the server's, and beside whole runs it reads as a drop; history: baselines set it only against runs sharded alike (merge every shard for the whole)"
+
+// footnotes writes the footnotes of list's and trend's tables: the new
+// level's * when a run is marked, the PART column's when a run is part of
+// the load.
+func footnotes(w io.Writer, marked, parts bool) error {
+	if marked {
+		if _, err := fmt.Fprintln(w, newLevelFootnote); err != nil {
+			return err
+		}
+	}
+	if parts {
+		if _, err := fmt.Fprintln(w, partFootnote); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadLabel returns how list names a level of e's run: "c=8" for a
@@ -77,6 +108,9 @@ func (e *Entry) WriteText(stdout io.Writer) error {
 		p(e.TargetKind), p(e.TargetURL), p(e.ToolVersion), p(e.Host), p(e.ExitState), p(e.RunDir), e.Fingerprint)
 	if e.NewLevel {
 		fmt.Fprintln(tw, "new level\tyes: history: baselines start from this run")
+	}
+	if e.PartOfLoad != "" {
+		fmt.Fprintf(tw, "part of the load\t%s of a sharded run: its throughput is its part, not the server's\n", e.PartOfLoad)
 	}
 	vals := compare.SummaryValues(e.Summary)
 	for _, l := range e.Summary.Levels {

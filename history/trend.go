@@ -30,7 +30,7 @@ func TrendPlot(metric string, points []Point, subtitle string) (*plot.Figure, er
 	}
 	var pts []plot.TrendPoint
 	for _, pt := range points {
-		pts = append(pts, plot.TrendPoint{Start: pt.Started, Level: pt.Level, Value: pt.Value * scale, NewLevel: pt.NewLevel})
+		pts = append(pts, plot.TrendPoint{Start: pt.Started, Level: pt.Level, Value: pt.Value * scale, NewLevel: pt.NewLevel, Part: pt.PartOfLoad})
 	}
 	return plot.Trend(fmt.Sprintf("%s over time", m.Title), subtitle, fmt.Sprintf("%s (%s)", m.Title, unit), pts)
 }

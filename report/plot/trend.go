@@ -23,6 +23,13 @@ type TrendPoint struct {
 	// NewLevel marks a run accepted as a new level on purpose (history add
 	// --new-level): the trend draws a dashed line at its start.
 	NewLevel bool
+	// Part is the run's part of a sharded run's load ("shard 0/2", "shard
+	// 0 of 2 merged (partial)": report.PartOfLoad), "" for a whole run. A
+	// part's throughput is not the server's: its points are left out of
+	// their level's line and drawn as a series of their own, one per part
+	// (runs sharded alike are like for like), in hollow markers on a
+	// dotted line, the legend naming the part.
+	Part string
 }
 
 // Trend draws a metric's history: one series per load level, the runs'
@@ -41,6 +48,52 @@ func Trend(title, subtitle, yLabel string, points []TrendPoint) (*Figure, error)
 	return gridFigure("trend", heading, "", 8*vg.Inch, 4.5*vg.Inch, [][]*gplot.Plot{{p}}), nil
 }
 
+// series is one line of a figure: its legend label, points and style.
+type series struct {
+	label string
+	xys   plotter.XYs
+	style seriesStyle
+}
+
+// trendSeries are the trend's lines: one per level of the whole runs
+// ("level 8"), and beside it one per part of the load its shards or
+// partial merges measured ("level 8, shard 0/2: part of the load",
+// partStyle), left out of the whole runs' line.
+func trendSeries(points []TrendPoint) []series {
+	byLevel := map[float64]map[string]plotter.XYs{} // by level, by part ("" whole)
+	for _, pt := range points {
+		if byLevel[pt.Level] == nil {
+			byLevel[pt.Level] = map[string]plotter.XYs{}
+		}
+		byLevel[pt.Level][pt.Part] = append(byLevel[pt.Level][pt.Part], plotter.XY{X: float64(pt.Start.Unix()), Y: pt.Value})
+	}
+	var out []series
+	for i, lv := range slices.Sorted(maps.Keys(byLevel)) {
+		// The whole runs' "" first, then each part with a marker of its own.
+		j := 0
+		for _, part := range slices.Sorted(maps.Keys(byLevel[lv])) {
+			s := series{label: fmt.Sprintf("level %g", lv), xys: byLevel[lv][part], style: styleOf(i)}
+			if part != "" {
+				s.label += ", " + part + ": part of the load"
+				s.style = partStyle(s.style, j)
+				j++
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// partStyle is the style of a level's series of runs that measured part of
+// the load (TrendPoint.Part): the level's colour, a dotted line and a
+// hollow marker, the j-th part's own.
+func partStyle(level seriesStyle, j int) seriesStyle {
+	hollow := [...]draw.GlyphDrawer{draw.RingGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.CrossGlyph{}}
+	level.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+	level.Glyph = hollow[j%len(hollow)]
+	return level
+}
+
 // trendPanelHeight is about the height of the trend's data area (the
 // 4.5 in figure less its title and two-line time axis).
 const trendPanelHeight = 250 * vg.Length(1)
@@ -53,14 +106,12 @@ func trendPlot(yLabel string, points []TrendPoint) (*gplot.Plot, error) {
 	}
 	p := newPlot("", "run start (UTC)", yLabel)
 	p.X.Tick.Marker, p.Y.Tick.Marker = timeTicks{}, compactTicks{}
-	byLevel := map[float64]plotter.XYs{}
 	var maxY float64
 	for _, pt := range points {
-		byLevel[pt.Level] = append(byLevel[pt.Level], plotter.XY{X: float64(pt.Start.Unix()), Y: pt.Value})
 		maxY = max(maxY, pt.Value)
 	}
-	for i, lv := range slices.Sorted(maps.Keys(byLevel)) {
-		if err := addSeries(p, fmt.Sprintf("level %g", lv), byLevel[lv], styleOf(i), 1); err != nil {
+	for _, s := range trendSeries(points) {
+		if err := addSeries(p, s.label, s.xys, s.style, 1); err != nil {
 			return nil, err
 		}
 	}
