@@ -289,7 +289,7 @@ func (s *session) begin(drain context.Context) error {
 		levels = "(one level, numbered 0)" // it has no concurrency or rate
 	}
 	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %s, %s → %s\n",
-		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), levels, o.levelBound(), o.Out)
+		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), levels, o.runBound(s.target), o.Out)
 	s.telemetry, err = startTelemetry(drain, o, s.m, s.t0, s.client, s.log)
 	if err != nil {
 		rw.Close()

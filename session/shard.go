@@ -2,11 +2,15 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // shardInfo is run.json's "shard": nil for a run that is neither a shard
@@ -51,4 +55,84 @@ func (o *Options) waitStart(ctx context.Context, log io.Writer) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// runBound says what ends each level, for the run's header line; for a
+// shard, the share of the load it sends, as its runners have it
+// (loadgen.Runner.Plan, which each level's live line and LevelPlan give):
+// "shard 1 of 2: 50 of 100 requests (+1 warm-up) per level". It read the
+// whole run's "100 requests (+2 warm-up) per level", of which the shard
+// sends half. Levels where the share differs (a concurrency under the
+// number of shards splits the requests over fewer) are named, and those
+// where it sends nothing.
+func (o *Options) runBound(t targets.Target) string {
+	if o.Shard.Count <= 1 {
+		return o.levelBound()
+	}
+	shard := fmt.Sprintf("shard %d of %d", o.Shard.Index, o.Shard.Count)
+	whole, of := o.Requests, "%d of %d requests (+%d warm-up)"
+	if o.Trace != nil {
+		whole, _, _ = loadgen.TracePlan(o.Trace, o.Requests, o.Warmup, o.Duration)
+		of = "%d of the trace's %d arrivals (+%d warm-up)"
+	}
+	if whole <= 0 || o.plan != nil {
+		// No count to share: the shard sends its share of each level's
+		// workers or rate for the time the level lasts.
+		return shard + ", its share of each level's load: " + o.levelBound()
+	}
+	type share struct{ n, w int }
+	var (
+		order  []share
+		levels = map[share][]string{}
+		none   []string
+	)
+	for _, lv := range o.Levels() {
+		r, err := o.runner(t, lv, 0)
+		switch {
+		case errors.Is(err, loadgen.ErrNoShare):
+			none = append(none, fmt.Sprintf("%g", lv))
+			continue
+		case err != nil:
+			return shard + ", its share of each level's load: " + o.levelBound()
+		}
+		n, w, _, _ := r.Plan()
+		k := share{n, w}
+		if levels[k] == nil {
+			order = append(order, k)
+		}
+		levels[k] = append(levels[k], fmt.Sprintf("%g", lv))
+	}
+	var parts []string
+	for i, k := range order {
+		part := fmt.Sprintf(of, k.n, whole, k.w)
+		if i > 0 {
+			part = fmt.Sprintf("%d (+%d warm-up)", k.n, k.w)
+		}
+		switch {
+		case len(order) > 1:
+			part += " at " + levelNames(levels[k])
+		case o.Trace == nil:
+			part += " per level"
+		}
+		parts = append(parts, part)
+	}
+	if len(none) > 0 {
+		parts = append(parts, "nothing at "+levelNames(none))
+	}
+	line := shard + ": " + strings.Join(parts, ", ")
+	switch {
+	case o.Duration > 0 && o.Trace != nil:
+		line += fmt.Sprintf(", those due in the first %s", o.Duration)
+	case o.Duration > 0:
+		line += fmt.Sprintf("; a level ends at %s if sooner", o.Duration)
+	}
+	return line
+}
+
+// levelNames writes levels as "level 4" or "levels 4, 16".
+func levelNames(lv []string) string {
+	if len(lv) == 1 {
+		return "level " + lv[0]
+	}
+	return "levels " + strings.Join(lv, ", ")
 }
