@@ -136,6 +136,11 @@ type RunReport struct {
 	GPUs    int    `json:"gpus"`
 	// Simulated is true when the run's target or GPU telemetry was the mock.
 	Simulated bool `json:"simulated"`
+	// PartOfLoad is the part of a sharded run's load the run measured
+	// (report.PartOfLoad: "shard 0/2", "shard 0 of 2 merged (partial)"),
+	// absent for a whole run: its throughput is not the server's, and it
+	// is not priced.
+	PartOfLoad string `json:"part_of_load,omitempty"`
 	// Summary is summary.json, recomputed from the records.
 	Summary *report.Summary `json:"summary"`
 	// SLOByLevel says whether each level met the SLO, and why not.
@@ -267,7 +272,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	for i, run := range runs {
 		rr := RunReport{Label: run.Label, Dir: run.Dir, Manifest: run.Manifest, GPUName: run.GPUName(), GPUs: run.GPUs(),
 			Summary: run.Summary, SLOByLevel: []LevelSLO{}, Costs: []cost.Costs{}, Warnings: append([]string{}, run.Warnings...),
-			Simulated: run.Manifest.IsSimulated()}
+			Simulated: run.Manifest.IsSimulated(), PartOfLoad: report.PartOfLoad(run.Manifest)}
 		r.Simulated = r.Simulated || rr.Simulated
 		for j := range run.Summary.Levels {
 			l := &run.Summary.Levels[j]

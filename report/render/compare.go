@@ -159,6 +159,10 @@ type Comparison struct {
 	// or their settings: what the comparison is about); not unfair.
 	Differs []string `json:"differs"`
 	Notes   []string `json:"notes"`
+	// PartOfLoad names each run that measured part of a sharded run's
+	// load ("s0 is shard 0/2 of a sharded run"), absent when both are
+	// whole: its throughput is not the server's.
+	PartOfLoad []string `json:"part_of_load,omitempty"`
 	// Resamples and Seed are the bootstrap's settings; Confidence its coverage.
 	Resamples  int     `json:"resamples"`
 	Seed       uint64  `json:"seed"`
@@ -171,7 +175,7 @@ type Comparison struct {
 // token), and at every level both ran.
 func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper) Comparison {
 	c := Comparison{Baseline: a.Label, Candidate: b.Label, Unfair: []string{}, Notes: []string{},
-		Resamples: bs.resamples, Seed: bs.seed, Confidence: Confidence}
+		Resamples: bs.resamples, Seed: bs.seed, Confidence: Confidence, PartOfLoad: partsOf(a, b)}
 	sloPct := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
 	if pa != nil && pb != nil {
 		la, lb := a.levels[pa.Level.Level], b.levels[pb.Level.Level]

@@ -40,7 +40,10 @@ func WriteCSV(w io.Writer, r *Report) error {
 	header = append(header, "meets_slo", "gpu_count", "gpu_utilization_mean_pct", "gpu_power_mean_w", "gpu_memory_peak_bytes",
 		"gpu_energy_j", "output_tokens_per_j", "gpu_throttled_share",
 		"server_requests_running_mean", "server_requests_waiting_mean", "server_kv_cache_usage_mean", "server_generation_tokens_per_s",
-		"client_bound", "client_cpu_share_mean", "client_sched_latency_p99_ms")
+		"client_bound", "client_cpu_share_mean", "client_sched_latency_p99_ms",
+		// A shard's or a partial merge's rows are its part of the load
+		// (report.PartOfLoad); empty for a whole run.
+		"part_of_load")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -103,6 +106,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 			} else {
 				row = append(row, "", "", "")
 			}
+			row = append(row, rr.PartOfLoad)
 			if err := cw.Write(csvRow(row)); err != nil { // no cell a spreadsheet would run
 				return err
 			}

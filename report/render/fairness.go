@@ -58,11 +58,10 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		}
 		// A shard's records carry the whole run's levels at its part of
 		// the load (README, "Sharded runs on Kubernetes").
+		// A merge of some of the shards (merge --partial) too.
 		if compare.ShardOf(ma) != compare.ShardOf(mb) {
-			for _, r := range []*Run{a, b} {
-				if s := r.Manifest.Shard; s != nil {
-					unfair = append(unfair, fmt.Sprintf("%s is shard %s of a sharded run: its part of the load (merge the shards with inferbench merge)", r.Label, s))
-				}
+			for _, p := range partsOf(a, b) {
+				unfair = append(unfair, p+": its part of the load (merge every shard with inferbench merge)")
 			}
 		}
 		if ma.Version != mb.Version {

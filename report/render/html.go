@@ -152,6 +152,7 @@ footer { margin-top: 3rem; font-size: .8rem; color: #555; }
 <h1>{{.Title}}</h1>
 {{with .R.SimulatedNote}}<p class="simulated"><strong>{{.}}</strong></p>{{end}}
 {{with .R.IncompleteNote}}<p class="simulated"><strong>{{.}}</strong></p>{{end}}
+{{with .R.PartNote}}<p class="simulated"><strong>{{.}}</strong></p>{{end}}
 <section id="summary">
 <h2>Summary</h2>
 {{range .R.Comparisons}}<p class="verdict"><strong>Verdict:</strong> {{.Headline}}</p>

@@ -21,6 +21,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	if n := r.IncompleteNote(); n != "" {
 		fmt.Fprintf(&b, "**%s**\n\n", printable.Markdown(n))
 	}
+	if n := r.PartNote(); n != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", printable.Markdown(n))
+	}
 	b.WriteString("## Summary\n\n")
 	for _, c := range r.Comparisons {
 		fmt.Fprintf(&b, "**Verdict:** %s\n\n", printable.Markdown(c.Headline))

@@ -15,15 +15,8 @@ import (
 // command uses (cost.Catalog.ResolveRunGPU: the GPU stated by the user in
 // run.json, else telemetry's) and sets rr.GPU, rr.GPUFrom and, for a
 // stated GPU, rr.GPUs; nil (with a warning saying why) when the run cannot
-// be priced.
+// be priced: no GPU known, or part of the load (rr.PartOfLoad).
 func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost.GPU {
-	if run.Manifest != nil && run.Manifest.Shard != nil {
-		// A shard measured its part of the load: priced alone, each token
-		// would cost N times what the server's does (report.RunPricedLevel
-		// refuses it for the cost commands).
-		rr.Warnings = append(rr.Warnings, fmt.Sprintf("shard %s of a sharded run: its throughput is its part of the load: no cost; report the merged run (inferbench merge) to price it", run.Manifest.Shard))
-		return nil
-	}
 	if stated == "" && run.Manifest != nil {
 		stated = run.Manifest.GPUStated
 	}
@@ -49,6 +42,14 @@ func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost
 	rr.GPU, rr.GPUFrom = rg.GPU.ID, rg.From
 	if rg.From == cost.FromUser {
 		rr.GPUs = rg.Count
+	}
+	if rr.PartOfLoad != "" {
+		// A shard, or a merge of some of the shards, measured its part of
+		// the load: priced alone, each token would cost N/k times what the
+		// server's does (report.RunPricedLevel refuses it for the cost
+		// commands). Its GPU is named all the same.
+		rr.Warnings = append(rr.Warnings, fmt.Sprintf("%s of a sharded run: its throughput is its part of the load: no cost; report the run merged from every shard (inferbench merge, without --partial) to price it", rr.PartOfLoad))
+		return nil
 	}
 	return rg.GPU
 }

@@ -97,7 +97,7 @@ func (r *Report) summaryTable() table {
 		if rr.Manifest != nil {
 			model = rr.Manifest.Target.Model
 		}
-		row := []string{rr.Label, gpuName, model, "none", "-", "-", "-", "-", "-"}
+		row := []string{partLabel(rr.Label, rr.PartOfLoad), gpuName, model, "none", "-", "-", "-", "-", "-"}
 		if p := rr.Priced; p != nil {
 			row[3] = fmt.Sprintf("%g (%s)", p.Level, p.Basis)
 			if c := rr.Summary.Capacity; c != nil && c.LowerBound && p.Basis == report.BasisCapacity {
@@ -151,6 +151,7 @@ func comparisonTable(c Comparison) table {
 	for _, m := range c.Capacity {
 		add(m)
 	}
+	t.Notes = append(t.Notes, partNotes(c)...)
 	t.Notes = append(t.Notes, fmt.Sprintf("ratio = %s / %s; percentile-bootstrap interval over requests (%d resamples, seed %d); significant when the interval excludes 1; p is the two-sided bootstrap p-value of ratio = 1.",
 		c.Candidate, c.Baseline, c.Resamples, c.Seed))
 	return t
@@ -188,6 +189,7 @@ func levelComparisonTable(c Comparison) (table, bool) {
 		}
 		t.Rows = append(t.Rows, row)
 	}
+	t.Notes = append(t.Notes, partNotes(c)...)
 	t.Notes = append(t.Notes, fmt.Sprintf("each cell: %s / %s with its %g %% bootstrap interval; below 1 is lower (better for latencies, worse for throughput); n.s.: not significant", c.Candidate, c.Baseline, c.Confidence*100))
 	return t, true
 }
@@ -197,7 +199,7 @@ func (r *Report) levelTable(i int) table {
 	rr := r.Runs[i]
 	pct := r.SLO.Percentile
 	pn := fmt.Sprintf("p%g", pct)
-	t := table{Title: rr.Label + ": load levels", Columns: []string{"level", "requests", "failed", "out tok/s", "total tok/s", "req/s", "goodput req/s",
+	t := table{Title: partLabel(rr.Label, rr.PartOfLoad) + ": load levels", Columns: []string{"level", "requests", "failed", "out tok/s", "total tok/s", "req/s", "goodput req/s",
 		"TTFT p50", "TTFT " + pn, "TTFT p99", "TPOT p50", "TPOT " + pn, "ITL " + pn, "E2E " + pn, "user tok/s p50", "send lag p99", "SLO"}}
 	for j, l := range rr.Summary.Levels {
 		slo := "-"
