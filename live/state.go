@@ -16,6 +16,7 @@ package live
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -475,9 +476,31 @@ func (s *State) finish(a *levelAcc, sum *report.Level) {
 		res = s.ownResult(a)
 	}
 	res.Stop = stopNote(a.look)
+	if cut := s.cutShort(a, &res); cut != "" && res.Stop == "" {
+		res.Stop = cut
+	}
 	a.result = &res
 	a.ttft, a.tpot, a.e2e = values{}, values{}, values{}
 	a.steady = report.SteadyAcc{}
+}
+
+// cutShort says how much of level a ran when the run was told to stop
+// (Ctrl-C) before it sent all it was to: "stopped early: 36 of 400
+// requests", "stopped early at 0:03 of 0:10"; "" for a level that ended
+// as planned. Its result line read as a whole level's.
+func (s *State) cutShort(a *levelAcc, r *Result) string {
+	if s.stopNS == 0 {
+		return ""
+	}
+	done, ran, d := r.OK+r.Failed, s.stopNS-a.startNS, a.plan.Duration.Nanoseconds()
+	switch {
+	case d > 0 && ran >= d: // it had run its time
+	case a.plan.Requests > 0 && done < a.plan.Requests:
+		return fmt.Sprintf("stopped early: %d of %d requests", done, a.plan.Requests)
+	case a.plan.Requests <= 0 && d > 0:
+		return fmt.Sprintf("stopped early at %s of %s", fmtDur(ran), fmtDur(d))
+	}
+	return ""
 }
 
 // ownResult judges a level from the values the State kept.
