@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 
 	"github.com/inferbench/inferbench/report/plot"
 )
@@ -77,6 +78,10 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 		data.Runs = append(data.Runs, run{Manifest: manifestTable(rr), JSON: j})
 	}
 	funcs := template.FuncMap{
+		// headed reports whether t has a column name: a run's manifest
+		// table (names in its first column, values in its second) has
+		// none, and its header row was an empty grey band.
+		"headed": func(t table) bool { return slices.ContainsFunc(t.Columns, func(c string) bool { return c != "" }) },
 		// align returns the class of column i of t: "num" (right) or "txt" (left).
 		"align": func(t table, i int) string {
 			if n := t.numeric(); i < len(n) && n[i] {
@@ -196,7 +201,7 @@ footer { margin-top: 3rem; font-size: .8rem; color: #555; }
 </html>
 {{define "table"}}{{if .Title}}<h3>{{.Title}}</h3>{{end}}
 <div class="scroll"><table>
-<thead><tr>{{$t := .}}{{range $i, $c := .Columns}}<th class="{{align $t $i}}">{{$c}}</th>{{end}}</tr></thead>
+{{$t := .}}{{if headed .}}<thead><tr>{{range $i, $c := .Columns}}<th class="{{align $t $i}}">{{$c}}</th>{{end}}</tr></thead>{{end}}
 <tbody>{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{align $t $i}}">{{$c}}</td>{{end}}</tr>{{end}}</tbody>
 </table></div>
 {{if .Notes}}<ul class="notes">{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
