@@ -139,7 +139,13 @@ th { background: #e8e8e8; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
 ul.notes { font-size: .82rem; color: #333; margin-top: .2rem; }
 figure { margin: 1rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
-svg.figure { width: 100%; height: auto; max-width: 100%; border: 1px solid #ddd; }
+svg.figure { width: 100%; height: auto; max-width: 100%; border: 1px solid #ddd; box-sizing: border-box; }
+@media screen and (max-width: 760px) {
+  /* A phone: a figure keeps 720 px, its 9-pt labels 8 px high and more,
+     and scrolls sideways in its box, as the tables do (fit to 329 px,
+     the latency figure's tick labels were under 4 px high). */
+  svg.figure { min-width: 720px; }
+}
 figcaption { font-size: .85rem; color: #333; margin-top: .3rem; }
 details pre { font-size: .75rem; background: #f6f6f6; padding: .6rem; overflow-x: auto; }
 footer { margin-top: 3rem; font-size: .8rem; color: #555; }
@@ -171,7 +177,7 @@ footer { margin-top: 3rem; font-size: .8rem; color: #555; }
 <h2>Figures</h2>
 {{range .Figures}}<figure id="fig-{{.Ref.Name}}">
 <h3>{{.Ref.Title}}</h3>
-{{.Inline}}
+<div class="scroll">{{.Inline}}</div>
 <figcaption>{{.Ref.Caption}} Files: <code>{{.Ref.SVG}}</code>, <code>{{.Ref.PNG}}</code>.</figcaption>
 </figure>
 {{end}}</section>{{end}}
