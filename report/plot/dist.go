@@ -297,7 +297,7 @@ func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel
 		drawn = true
 	}
 	if !drawn {
-		p.Add(emptyNote{Text: "no values"})
+		p.Add(emptyNote{Text: "nothing to draw (the caption says why)"}) // the caller knows: no success, or one token each
 	} else {
 		ref := draw.LineStyle{Color: color.Gray{Y: 150}, Width: vg.Points(0.6), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}
 		for _, q := range []float64{0.5, 0.95, 0.99} {

@@ -202,7 +202,11 @@ func Pareto(runs []Run) *Figure {
 	}
 	p.Add(levelTexts) // after every run's series: placed clear of one another
 	if !drawn {
-		p.Add(emptyNote{Text: "no request with more than one output token"})
+		note := "no request with more than one output token"
+		if !anySuccess(runs) {
+			note = "no successful requests" // as the latency figure says
+		}
+		p.Add(emptyNote{Text: note})
 	}
 	if anyCapacity(runs) {
 		p.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
@@ -272,6 +276,21 @@ func anyCapacity(runs []Run) bool {
 	for _, r := range runs {
 		if r.Summary != nil && r.Summary.Capacity != nil {
 			return true
+		}
+	}
+	return false
+}
+
+// anySuccess reports whether a level of any run had a successful request.
+func anySuccess(runs []Run) bool {
+	for _, r := range runs {
+		if r.Summary == nil {
+			continue
+		}
+		for _, l := range r.Summary.Levels {
+			if l.Requests.OK > 0 {
+				return true
+			}
 		}
 	}
 	return false

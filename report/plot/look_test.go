@@ -109,3 +109,28 @@ func TestLogAxesSaySo(t *testing.T) {
 		}
 	}
 }
+
+// An empty figure of a run whose every request failed says why in the
+// words of the latency figure and the caption: the per-user speed figure
+// said "no request with more than one output token", as if the requests
+// had succeeded short, and the CDFs said "no values".
+func TestEmptyFiguresSayNoSuccess(t *testing.T) {
+	failed := &report.Summary{Levels: []report.Level{{Level: 4, Requests: report.Requests{Total: 40, Failed: 40}}}}
+	short := &report.Summary{Levels: []report.Level{{Level: 4, OutputTokensPerS: 100, TTFTMS: report.Dist{N: 40, P50: 20}, Requests: report.Requests{Total: 40, OK: 40}}}}
+	for _, c := range []struct {
+		f    *Figure
+		want string
+	}{
+		{Pareto([]Run{{Label: "allfail", Summary: failed}}), "no successful requests"},
+		{Pareto([]Run{{Label: "short", Summary: short}}), "no request with more than one output token"},
+		{CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", []Curve{{"level 4", nil}}, 0, ""), "nothing to draw (the caption says why)"},
+	} {
+		var b bytes.Buffer
+		if err := c.f.Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := svgTexts(t, b.Bytes())[c.want]; !ok {
+			t.Errorf("%s: no note %q", c.f.Name, c.want)
+		}
+	}
+}
