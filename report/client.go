@@ -67,6 +67,16 @@ func (c *ClientLevel) Warning() string {
 // lag, and for a closed loop its mean in-flight streams against its
 // concurrency (closedLoop false skips that check).
 func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) ClientLevel {
+	streams := 0.0
+	if closedLoop {
+		streams = l.Level
+	}
+	return summarizeClient(samples, l, streams)
+}
+
+// summarizeClient is SummarizeClient with the closed loop's streams at the
+// level (Streams; 0 for an open loop).
+func summarizeClient(samples []rundir.ClientSample, l *Level, streams float64) ClientLevel {
 	var cl ClientLevel
 	var shares []float64
 	var prev *rundir.ClientSample
@@ -136,7 +146,7 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 	} else {
 		cl.SchedLatencyP99MS = cl.SchedLatencyPeakMS
 	}
-	cl.Reasons = clientBoundReasons(&cl, l, closedLoop)
+	cl.Reasons = clientBoundReasons(&cl, l, streams)
 	cl.Bound = len(cl.Reasons) > 0
 	return cl
 }
@@ -147,8 +157,10 @@ func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) C
 // level-wide checks (send lag, streams in flight) are made once on the
 // merged level. The figures kept are the busiest shard's (highest mean CPU
 // share; the run-queue wait, a shard's judged bound if any, else the
-// most-waiting shard's); GC pauses add up; a reason names its shard.
-func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, closedLoop bool) {
+// most-waiting shard's); GC pauses add up; a reason names its shard. m
+// is the merged run's run.json (nil: none): whether its load was a closed
+// loop, and of how many streams (a partial merge's shards' share: Streams).
+func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, m *rundir.Manifest) {
 	if len(clients) == 0 {
 		return
 	}
@@ -157,7 +169,7 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, c
 		l := &sum.Levels[i]
 		own := *l
 		own.SendLagMS = Dist{}
-		merged := SummarizeClient(nil, l, closedLoop)
+		merged := summarizeClient(nil, l, closedStreams(m, l.Level))
 		merged.Samples = 0
 		var busiest float64 = -1
 		for _, k := range idx {

@@ -612,10 +612,11 @@ func (cl *ClientLevel) runWaitBound() bool {
 }
 
 // clientBoundReasons says why a level's client was near its limit, from
-// its client figures cl and the level l; none when it was not. closedLoop
-// false, or a level of multi-turn sessions, skips the streams-in-flight
-// check.
-func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
+// its client figures cl and the level l; none when it was not. streams is
+// the closed loop's workers at the level (the level itself, a shard's
+// share of it: Streams); 0, or a level of multi-turn sessions, skips the
+// streams-in-flight check.
+func clientBoundReasons(cl *ClientLevel, l *Level, streams float64) []string {
 	var reasons []string
 	if cl.CPUShare != nil && cl.CPUShare.Mean >= ClientCPUBound {
 		reasons = append(reasons, fmt.Sprintf("client CPU at %.0f%% of its %d cores", 100*cl.CPUShare.Mean, cl.Cores))
@@ -635,12 +636,12 @@ func clientBoundReasons(cl *ClientLevel, l *Level, closedLoop bool) []string {
 	// to which any client's own time between requests is large (a run
 	// against a server that was down read "only 0.8 of 1 streams in
 	// flight").
-	if closedLoop && l.Sessions == nil && l.Level >= 1 && float64(l.Requests.Total) >= 10*l.Level && 2*l.Requests.OK >= l.Requests.Total &&
-		l.MeanInFlight < ClientInFlightBound*l.Level {
+	if l.Sessions == nil && streams >= 1 && float64(l.Requests.Total) >= 10*streams && 2*l.Requests.OK >= l.Requests.Total &&
+		l.MeanInFlight < ClientInFlightBound*streams {
 		// Little's law: a closed loop of N workers keeps N requests in
 		// flight (rate × time in flight = N) unless the client spends the
 		// time between one request's end and the next one's send.
-		why := fmt.Sprintf("only %.1f of %g streams in flight on average", l.MeanInFlight, l.Level)
+		why := fmt.Sprintf("only %.1f of %g streams in flight on average", l.MeanInFlight, streams)
 		if l.WindowS > 0 {
 			rate := float64(l.Requests.Total) / l.WindowS
 			why += fmt.Sprintf(" (Little's law: %.0f req/s × %.1f ms each in flight; the workers spent the rest in the client)",

@@ -162,10 +162,6 @@ func allScrapesFailed(samples []rundir.ServerSample) string {
 // verdict from client.jsonl's samples; the manifest (nil when the run has
 // none) says whether the load was a closed loop.
 func attachClient(samples []rundir.ClientSample, m *rundir.Manifest, sum *Summary) {
-	closedLoop := false
-	if m != nil {
-		closedLoop = m.Load.Profile == "concurrency" || m.Load.Profile == "sweep"
-	}
 	// A merged run holds several clients (shards): each is judged on its
 	// own samples.
 	byShard := map[int][]rundir.ClientSample{}
@@ -175,12 +171,12 @@ func attachClient(samples []rundir.ClientSample, m *rundir.Manifest, sum *Summar
 		}
 	}
 	if len(byShard) > 0 {
-		JudgeClientsPerShard(sum, byShard, closedLoop)
+		JudgeClientsPerShard(sum, byShard, m)
 		return
 	}
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
-		c := SummarizeClient(samples, l, closedLoop)
+		c := summarizeClient(samples, l, closedStreams(m, l.Level))
 		l.Client = &c
 	}
 }

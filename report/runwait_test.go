@@ -98,7 +98,7 @@ func TestClientRunWaitPerShard(t *testing.T) {
 	JudgeClientsPerShard(sum, map[int][]rundir.ClientSample{
 		0: waitSeries(linear(0.2), slicesUpTo(10000)),
 		1: waitSeries(linear(2), slicesUpTo(10000)),
-	}, false)
+	}, nil)
 	c := sum.Levels[0].Client
 	if c.RunWaitMeanMS == nil || !near(*c.RunWaitMeanMS, 0.2) || c.RunWaitPerCPU == nil || !near(*c.RunWaitPerCPU, 20) ||
 		len(c.Reasons) != 1 || !strings.HasPrefix(c.Reasons[0], "shard 1: its threads waited 0.20 ms") {
@@ -117,7 +117,7 @@ func TestClientRunWaitPerShardShowsTheBoundShard(t *testing.T) {
 	JudgeClientsPerShard(sum, map[int][]rundir.ClientSample{
 		0: waitSeries(linear(3), slicesUpTo(100000)),
 		1: waitSeries(linear(2), slicesUpTo(10000)),
-	}, false)
+	}, nil)
 	c := sum.Levels[0].Client
 	if len(c.Reasons) != 1 || !strings.HasPrefix(c.Reasons[0], "shard 1: its threads waited 0.20 ms") {
 		t.Fatalf("reasons %q; want shard 1's run-queue wait", c.Reasons)

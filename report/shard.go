@@ -57,3 +57,52 @@ func PartialMerge(m *rundir.Manifest) string {
 	}
 	return fmt.Sprintf("%s %s of %d merged (partial)", noun, strings.Join(words, ", "), mg.Count)
 }
+
+// Streams is the closed loop's streams the run's load generators kept at a
+// level of concurrency level: the level itself for a whole run; for a shard
+// its share of it, the level split over the shards as evenly as possible,
+// the remainder to the lowest (loadgen.SplitCount's rule: 5 over 2 is 3
+// and 2); for a partial merge its shards' shares summed. A shard of a
+// level of 8 kept 4 streams, and judged against 8 it read CLIENT-BOUND,
+// "only 3.9 of 8 streams in flight".
+func Streams(m *rundir.Manifest, level float64) float64 {
+	n := int(level)
+	if m == nil || float64(n) != level || n < 1 {
+		return level
+	}
+	var idx []int
+	var count int
+	switch {
+	case m.Shard != nil:
+		idx, count = []int{m.Shard.Index}, m.Shard.Count
+	case PartialMerge(m) != "":
+		count = m.Merged.Count
+		for _, s := range m.Merged.Shards {
+			if !slices.Contains(idx, s.Index) {
+				idx = append(idx, s.Index)
+			}
+		}
+	default:
+		return level
+	}
+	streams := 0
+	for _, i := range idx {
+		if count >= 1 && i >= 0 && i < count {
+			streams += n / count
+			if i < n%count {
+				streams++
+			}
+		}
+	}
+	return float64(streams)
+}
+
+// closedStreams is the streams a closed loop kept at a level (Streams), 0
+// when the run's load was no closed loop (rate, trace, or no run.json):
+// the streams-in-flight check is a closed loop's.
+func closedStreams(m *rundir.Manifest, level float64) float64 {
+	if m == nil || m.Load.Profile != "concurrency" && m.Load.Profile != "sweep" {
+		return 0
+	}
+	return Streams(m, level)
+}

@@ -311,7 +311,7 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	report.JudgeClientsPerShard(sum, clients, m.Load.Profile == "concurrency" || m.Load.Profile == "sweep")
+	report.JudgeClientsPerShard(sum, clients, m)
 	if err := report.WriteSummaryFile(o.Out, sum); err != nil {
 		return nil, err
 	}
