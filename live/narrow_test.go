@@ -14,6 +14,7 @@ func bigSnapshot() Snapshot {
 	s := sweepSnapshot()
 	r := *s.Levels[1].Result
 	r.Level, r.OK, r.Failed, r.OutputTokensPerS = 1024, 1234567, 12345, 123456.78
+	r.ClientBound, r.Stop = true, "stopped early: 1246912 of 2000000 requests"
 	s.Levels[1].Result = &r
 	l := &s.Levels[2]
 	l.Plan.Level, l.Plan.Requests, l.Done, l.Failed = 2048, 2000000, 1234567, 12345
@@ -24,14 +25,14 @@ func bigSnapshot() Snapshot {
 // TestNarrowKeepsTheNumbers: at 40, 60, 80 and 120 columns no line is
 // wider than the terminal, and nothing a user needs is cut or dropped:
 // each finished level's identity, ok and failed counts, TTFT p50 and p95,
-// output tokens/s, verdict and every reason; the running level's identity,
+// output tokens/s, verdict, every reason and its notes, however long; the running level's identity,
 // progress, failures, ETA, TTFT p50 and p95, tokens/s and the client-bound
 // warning. At 40 columns the result line was cut after TPOT p95 (out
 // tok/s and the verdict lost), and the live line dropped its TTFT and
 // tokens/s.
 func TestNarrowKeepsTheNumbers(t *testing.T) {
 	for name, snap := range map[string]Snapshot{"sweep": sweepSnapshot(), "big": bigSnapshot()} {
-		for _, width := range []int{40, 60, 80, 120} {
+		for _, width := range []int{40, 60, 65, 66, 80, 120} {
 			f := Render(&snap, width, true)
 			var lines []string
 			for _, e := range append(f.Results, f.Live...) {
@@ -55,7 +56,14 @@ func TestNarrowKeepsTheNumbers(t *testing.T) {
 					}
 				}
 				flat := strings.Join(strings.Fields(entry), " ")
-				for _, why := range r.Reasons {
+				notes := r.Reasons
+				if r.Stop != "" {
+					notes = append(notes, "("+r.Stop+")")
+				}
+				if r.ClientBound {
+					notes = append(notes, "CLIENT-BOUND")
+				}
+				for _, why := range notes {
 					if !strings.Contains(flat, why) {
 						t.Errorf("%s at %d columns, level %g: reason %q lost:\n%s", name, width, r.Level, why, entry)
 					}

@@ -33,10 +33,10 @@ const resultFormat = "%6s %7v %6v %8s %8s %8s %9v  %s"
 var ResultHeader = fmt.Sprintf(resultFormat, "level", "ok", "failed", "TTFT p50", "TTFT p95", "TPOT p95", "out tok/s", "SLO")
 
 // ResultTableWidth is the narrowest terminal that shows the result lines
-// as a table: the header and a row with its verdict, and the column the
-// cursor needs. Narrower, each level's result is a block of labelled
+// as a table: the header and a row with its verdict ("FAIL:"), and the
+// column the cursor needs. Narrower, each level's result is a block of labelled
 // lines (resultBlock).
-var ResultTableWidth = len(ResultHeader) + len("FAIL") - len("SLO") + 1
+var ResultTableWidth = len(ResultHeader) + len("FAIL:") - len("SLO") + 1
 
 // Render draws a snapshot for a terminal of width columns (tty) or for a log
 // (tty false: lines are never cut, whatever the width, and hold no control
@@ -134,7 +134,7 @@ func resultRow(r *Result) []segment {
 		}
 	}
 	row := fmt.Sprintf(resultFormat, fmt.Sprintf("%g", r.Level), r.OK, r.Failed, ttft50, ttft, tpot, fmt.Sprintf("%.1f", r.OutputTokensPerS), slo)
-	return append([]segment{{text: row}}, resultNotes(r, "", " ")...)
+	return append([]segment{{text: row, whole: true}}, resultNotes(r, "", " ")...)
 }
 
 // resultBlock is a finished level's result where the table does not fit:
@@ -207,6 +207,7 @@ type segment struct {
 	short string
 	sep   string // what goes before it on a line, after another; "" is two spaces
 	lead  bool   // it begins a line where the essential segments need more than one
+	whole bool   // never split at its spaces (splitWide), as a table row
 }
 
 // essential is the highest drop number of a segment that a terminal always
@@ -377,6 +378,7 @@ func flow(segs []segment, width int) []string {
 	if width <= 0 {
 		return []string{join(segs)}
 	}
+	segs = splitWide(segs, width-2)
 	type placed struct {
 		i     int
 		short bool
@@ -500,6 +502,34 @@ func flow(segs []segment, width int) []string {
 			}
 		}
 		out[n] = cutTo(b.String(), width)
+	}
+	return out
+}
+
+// splitWide splits an essential segment wider than a line of width
+// columns, with no short form, at its spaces into segments that flow on
+// (a reason or an adaptive stop longer than a 40-column line was cut).
+func splitWide(segs []segment, width int) []segment {
+	var out []segment
+	for _, sg := range segs {
+		if sg.drop > essential || sg.short != "" || sg.whole || utf8.RuneCountInString(sg.text) <= width {
+			out = append(out, sg)
+			continue
+		}
+		piece := sg
+		piece.text = ""
+		for _, word := range strings.Fields(sg.text) {
+			switch {
+			case piece.text == "":
+				piece.text = word
+			case utf8.RuneCountInString(piece.text)+1+utf8.RuneCountInString(word) <= width:
+				piece.text += " " + word
+			default:
+				out = append(out, piece)
+				piece = segment{text: word, drop: sg.drop, sep: " "}
+			}
+		}
+		out = append(out, piece)
 	}
 	return out
 }
