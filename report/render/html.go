@@ -145,6 +145,11 @@ svg.figure { width: 100%; height: auto; max-width: 100%; border: 1px solid #ddd;
      and scrolls sideways in its box, as the tables do (fit to 329 px,
      the latency figure's tick labels were under 4 px high). */
   svg.figure { min-width: 720px; }
+  /* A table is as wide as its cells, each up to 16em, and scrolls: fit
+     to the screen, a column off its edge was squeezed to a word a line,
+     and the adaptive levels' intervals made each row 180 px high. */
+  .scroll > table { width: max-content; }
+  th, td { max-width: 16em; }
 }
 figcaption { font-size: .85rem; color: #333; margin-top: .3rem; }
 details pre { font-size: .75rem; background: #f6f6f6; padding: .6rem; overflow-x: auto; }

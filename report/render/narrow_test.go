@@ -22,7 +22,9 @@ window.addEventListener('load', function () {
   document.querySelectorAll('svg.figure').forEach(function (s) { ws.push(Math.round(s.getBoundingClientRect().width)); });
   var scrolled = 0;
   document.querySelectorAll('figure .scroll').forEach(function (d) { if (d.scrollWidth > d.clientWidth) scrolled++; });
-  parent.postMessage('data-figures="' + ws.join(',') + '" data-page="' + document.documentElement.scrollWidth + '" data-scrolled="' + scrolled + '"', '*');
+  var tallest = 0;
+  document.querySelectorAll('tbody tr').forEach(function (r) { tallest = Math.max(tallest, Math.round(r.getBoundingClientRect().height)); });
+  parent.postMessage('data-figures="' + ws.join(',') + '" data-page="' + document.documentElement.scrollWidth + '" data-scrolled="' + scrolled + '" data-row="' + tallest + '"', '*');
 });
 </script>`
 
@@ -33,7 +35,7 @@ const phoneFrame = `<!DOCTYPE html><html><head><script>
 window.addEventListener('message', function (e) { document.body.setAttribute('data-measured', e.data); });
 </script></head><body style="margin:0"><iframe src="page.html" width="WIDTH" height="2000" style="border:0"></iframe></body></html>`
 
-var measured = regexp.MustCompile(`data-measured="data-figures=&quot;([\d,]*)&quot; data-page=&quot;(\d+)&quot; data-scrolled=&quot;(\d+)&quot;"`)
+var measured = regexp.MustCompile(`data-measured="data-figures=&quot;([\d,]*)&quot; data-page=&quot;(\d+)&quot; data-scrolled=&quot;(\d+)&quot; data-row=&quot;(\d+)&quot;"`)
 
 // qualificationHTML is the qualification report's HTML with its figures
 // inlined, as Write writes it, without the PNGs.
@@ -59,7 +61,9 @@ func qualificationHTML(t *testing.T) ([]byte, *Report) {
 // sideways in its own box, as a wide table does, and the page itself does
 // not: fit to the 329 px the page leaves, the latency figure's 9-pt tick
 // labels were under 4 px high. On a laptop a figure fits the page, its
-// border included, with no scroll bar.
+// border included, with no scroll bar. A table on a phone is as wide as its
+// cells need, up to 16em each, and scrolls: fit to the screen, its columns
+// off the edge were squeezed to a word a line (rows 199 px high).
 func TestFiguresReadableOnAPhone(t *testing.T) {
 	t.Parallel()
 	chromium := chromiumtest.Path(t)
@@ -72,10 +76,10 @@ func TestFiguresReadableOnAPhone(t *testing.T) {
 	for _, c := range []struct {
 		window         int
 		minFig, maxFig int
-		scrolled       int
+		scrolled, row  int
 	}{
-		{390, 720, 1e6, len(rep.Figures)},
-		{1400, 1000, 1180, 0},
+		{390, 720, 1e6, len(rep.Figures), 100},
+		{1400, 1000, 1180, 0, 120},
 	} {
 		frame := filepath.Join(dir, "frame"+strconv.Itoa(c.window)+".html")
 		if err := os.WriteFile(frame, []byte(strings.Replace(phoneFrame, "WIDTH", strconv.Itoa(c.window), 1)), 0o644); err != nil {
@@ -99,6 +103,9 @@ func TestFiguresReadableOnAPhone(t *testing.T) {
 		}
 		if n, _ := strconv.Atoi(m[3]); n != c.scrolled {
 			t.Errorf("%d px: %d figures scroll sideways in their box; want %d", c.window, n, c.scrolled)
+		}
+		if row, _ := strconv.Atoi(m[4]); row > c.row {
+			t.Errorf("%d px: a table row is %d px high; want at most %d", c.window, row, c.row)
 		}
 		if pw, _ := strconv.Atoi(m[2]); pw > c.window {
 			t.Errorf("%d px: the page is %d px wide: it scrolls sideways as a whole", c.window, pw)
