@@ -114,3 +114,23 @@ func parseResult(entry string) map[string]string {
 	}
 	return got
 }
+
+// TestNoLineWiderThanTheTerminal: at every width from 40 to 200 columns,
+// and at 1 to 39 without a panic, no line of a frame is wider than the
+// terminal less the cursor's column.
+func TestNoLineWiderThanTheTerminal(t *testing.T) {
+	for name, snap := range map[string]Snapshot{"sweep": sweepSnapshot(), "big": bigSnapshot(), "duration": durationSnapshot(),
+		"streamed": streamedSnapshot()} {
+		for width := 1; width <= 200; width++ {
+			f := Render(&snap, width, true)
+			if width < 40 {
+				continue
+			}
+			for _, l := range strings.Split(strings.Join(append(f.Results, f.Live...), "\n"), "\n") {
+				if n := utf8.RuneCountInString(l); n > width-1 {
+					t.Errorf("%s at %d columns: a line of %d columns: %q", name, width, n, l)
+				}
+			}
+		}
+	}
+}
