@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/net/http2"
+
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
@@ -36,9 +38,9 @@ func (e causedError) Unwrap() []error { return []error{e.cause, e.err} }
 
 // Classify returns the class of an error returned by Target.Stream. It is the
 // one place where errors become classes. It goes by type and value, and by
-// text only for net/http's errors of a response that broke HTTP/1.1's
-// framing that net/http exports neither as a value nor as a type
-// (httpViolation).
+// text only for net/http's errors of a response that broke HTTP/1.1's or
+// HTTP/2's framing that net/http exports neither as a value nor as a type
+// (httpViolation, http2Violation).
 func Classify(err error) rundir.ErrorClass {
 	if err == nil {
 		return ""
@@ -71,7 +73,7 @@ func Classify(err error) rundir.ErrorClass {
 	case errors.As(err, &re):
 		return rundir.Request
 	}
-	if httpViolation(err) {
+	if httpViolation(err) || http2Violation(err) {
 		return rundir.Protocol
 	}
 	var ne net.Error
@@ -80,7 +82,10 @@ func Classify(err error) rundir.ErrorClass {
 	}
 	// Everything else is the connection's: a transport error (url.Error,
 	// net.OpError: refused, reset, TLS), a connection closed before the
-	// response or mid-body (io.EOF, io.ErrUnexpectedEOF).
+	// response or mid-body (io.EOF, io.ErrUnexpectedEOF); over HTTP/2 a
+	// stream the server reset (RST_STREAM INTERNAL_ERROR, CANCEL,
+	// REFUSED_STREAM once net/http stopped sending it again), a
+	// connection closed after a GOAWAY or without one.
 	return rundir.Connection
 }
 
@@ -141,6 +146,57 @@ var httpViolations = []string{
 	"empty hex number for chunk length",
 	"invalid byte in chunk length",
 	"http chunk length too large",
+}
+
+// http2Violation reports whether err is net/http's HTTP/2 client's word
+// that the exchange broke HTTP/2 itself, as httpViolation's are of
+// HTTP/1.1: a response without a valid :status, a header field HTTP/2
+// forbids, DATA out of place or past the response's content-length, a flow
+// control window past 2^31-1, a frame of a wrong or too large size, a
+// header block HPACK cannot decode. Sending again meets the same frames.
+//
+// A stream error is typed: net/http's bundled http2StreamError converts to
+// x/net's http2.StreamError by errors.As (its As method, net/http's
+// h2_error.go). It counts by its code whichever side detected it: a server
+// that resets a stream with PROTOCOL_ERROR says the exchange broke HTTP/2
+// (before the response, net/http has sent the request again 7 times, over
+// a minute, before it returns one: h2_bundle.go's RoundTripOpt and
+// canRetryError). A connection error (h2_bundle.go's http2ConnectionError,
+// a uint32 without an As method) and the rest are matched by their words
+// at a leaf (http2Violations).
+func http2Violation(err error) bool {
+	var se http2.StreamError
+	if errors.As(err, &se) {
+		return slices.Contains(http2ViolationCodes, se.Code)
+	}
+	return anyLeaf(err, func(leaf error) bool {
+		msg := leaf.Error()
+		if code, ok := strings.CutPrefix(msg, "connection error: "); ok {
+			return slices.ContainsFunc(http2ViolationCodes, func(c http2.ErrCode) bool { return code == c.String() })
+		}
+		return slices.ContainsFunc(http2Violations, func(p string) bool { return strings.HasPrefix(msg, p) })
+	})
+}
+
+// http2ViolationCodes are the HTTP/2 error codes (RFC 9113 section 7)
+// that say the frames broke HTTP/2. The others (INTERNAL_ERROR, CANCEL,
+// REFUSED_STREAM, ENHANCE_YOUR_CALM, …) are a server that gave up on the
+// stream or the connection: a cut.
+var http2ViolationCodes = []http2.ErrCode{http2.ErrCodeProtocol, http2.ErrCodeFlowControl, http2.ErrCodeFrameSize, http2.ErrCodeCompression}
+
+// http2Violations are the starts of net/http's HTTP/2 client's errors (Go
+// 1.26, net/http/h2_bundle.go) of a response that broke HTTP/2 beyond a
+// stream or connection error code, where it exports no value or type for
+// them. TestClassifyHTTP2 has a server make each of them, and each
+// connection error http2Violation reads.
+var http2Violations = []string{
+	// http2ErrFrameTooLarge: a frame over the client's read bound
+	// (http2defaultMaxReadFrameSize, 1 MiB), which the read loop returns
+	// as it is.
+	"http2: frame too large",
+	// http2transportResponseBody.Read: DATA past the response's
+	// content-length.
+	"net/http: server replied with more than declared Content-Length; truncated",
 }
 
 // anyLeaf reports whether f holds for an error at a leaf of err's tree: one
