@@ -181,12 +181,16 @@ const (
 	// Timeout: the request ran past its deadline (--timeout).
 	Timeout ErrorClass = "timeout"
 	// Connection: the transport failed: refused, reset, TLS refused, the
-	// connection closed before the response or cut mid-body.
+	// connection closed before the response or cut mid-body; an HTTP/2
+	// stream the server reset (INTERNAL_ERROR, CANCEL, REFUSED_STREAM …)
+	// or whose connection it closed.
 	Connection ErrorClass = "connection"
 	// Protocol: the response broke its protocol (bad JSON, a stream cut
 	// before its terminator, no token at all), or HTTP itself (a status
 	// line, header or chunked encoding net/http cannot read, headers over
-	// its bound, conflicting lengths).
+	// its bound, conflicting lengths; HTTP/2 frames that break it:
+	// PROTOCOL_ERROR, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR,
+	// COMPRESSION_ERROR).
 	Protocol ErrorClass = "protocol"
 	// Canceled: the run was stopped (Ctrl-C) while the request was in flight.
 	Canceled ErrorClass = "canceled"
