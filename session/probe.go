@@ -133,6 +133,8 @@ func probeError(err error, posted string) error {
 		return fmt.Errorf("probe: no answer in time: %w", err)
 	case rundir.Canceled:
 		return err
+	case rundir.Protocol: // the server answered, breaking HTTP/1.1 or HTTP/2
+		return fmt.Errorf("probe: the answer broke HTTP: %w", err)
 	}
 	return fmt.Errorf("probe: unreachable: %w", err)
 }

@@ -185,3 +185,30 @@ func TestProbeStopsOnAnUntrustedCertificate(t *testing.T) {
 		t.Errorf("probe error %v, log %q; want the run stopped, naming --insecure", err, log.String())
 	}
 }
+
+// TestProbeSaysTheAnswerBrokeHTTP: a server that answers with a response
+// net/http cannot read as HTTP (here a status line whose code is no
+// number; over HTTP/2, frames that break it: loadgen.TestClassifyHTTP2)
+// was reachable, and the probe says what it did; it said "probe:
+// unreachable".
+func TestProbeSaysTheAnswerBrokeHTTP(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer c.Close()
+		buf.WriteString("HTTP/1.1 2x0 OK\r\n\r\n")
+		buf.Flush()
+	}))
+	defer srv.Close()
+	target, err := registry.New("vllm", registry.Options{URL: srv.URL, Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Probe(t.Context(), target, "m", targets.Redactor{})
+	if want := "probe: the answer broke HTTP: "; err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "malformed HTTP status code") {
+		t.Errorf("probe error %v; want it to start %q and say net/http's words", err, want)
+	}
+}
