@@ -7,6 +7,8 @@ import (
 	"html/template"
 	"io"
 	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/inferbench/inferbench/report/plot"
 )
@@ -82,6 +84,16 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 		// table (names in its first column, values in its second) has
 		// none, and its header row was an empty grey band.
 		"headed": func(t table) bool { return slices.ContainsFunc(t.Columns, func(c string) bool { return c != "" }) },
+		// word returns " word" for a cell of one word ("h100-sxm",
+		// "on-demand", "$/gpu-h"), which CSS keeps on one line: a
+		// browser breaks a line after a hyphen, and the h100-sxm cost
+		// table's cells read "h100-" over "sxm".
+		"word": func(c string) string {
+			if c == "" || strings.ContainsFunc(c, unicode.IsSpace) {
+				return ""
+			}
+			return " word"
+		},
 		// align returns the class of column i of t: "num" (right) or "txt" (left).
 		"align": func(t table, i int) string {
 			if n := t.numeric(); i < len(n) && n[i] {
@@ -135,6 +147,7 @@ h3 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
 table { border-collapse: collapse; font-size: .82rem; margin: .3rem 0 .6rem; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #bbb; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 th.num, td.num { text-align: right; }
+th.word, td.word { white-space: nowrap; }
 th { background: #e8e8e8; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
 ul.notes { font-size: .82rem; color: #333; margin-top: .2rem; }
@@ -212,8 +225,8 @@ footer { margin-top: 3rem; font-size: .8rem; color: #555; }
 </html>
 {{define "table"}}{{if .Title}}<h3>{{.Title}}</h3>{{end}}
 <div class="scroll"><table>
-{{$t := .}}{{if headed .}}<thead><tr>{{range $i, $c := .Columns}}<th class="{{align $t $i}}">{{$c}}</th>{{end}}</tr></thead>{{end}}
-<tbody>{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{align $t $i}}">{{$c}}</td>{{end}}</tr>{{end}}</tbody>
+{{$t := .}}{{if headed .}}<thead><tr>{{range $i, $c := .Columns}}<th class="{{align $t $i}}{{word $c}}">{{$c}}</th>{{end}}</tr></thead>{{end}}
+<tbody>{{range .Rows}}<tr>{{range $i, $c := .}}<td class="{{align $t $i}}{{word $c}}">{{$c}}</td>{{end}}</tr>{{end}}</tbody>
 </table></div>
 {{if .Notes}}<ul class="notes">{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{end}}`

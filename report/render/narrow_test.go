@@ -24,7 +24,13 @@ window.addEventListener('load', function () {
   document.querySelectorAll('figure .scroll').forEach(function (d) { if (d.scrollWidth > d.clientWidth) scrolled++; });
   var tallest = 0;
   document.querySelectorAll('tbody tr').forEach(function (r) { tallest = Math.max(tallest, Math.round(r.getBoundingClientRect().height)); });
-  parent.postMessage('data-figures="' + ws.join(',') + '" data-page="' + document.documentElement.scrollWidth + '" data-scrolled="' + scrolled + '" data-row="' + tallest + '"', '*');
+  var broken = [];
+  document.querySelectorAll('td, th').forEach(function (c) {
+    var r = document.createRange();
+    r.selectNodeContents(c);
+    if (c.textContent && !/\s/.test(c.textContent) && r.getClientRects().length > 1) broken.push(c.textContent);
+  });
+  parent.postMessage('data-figures="' + ws.join(',') + '" data-page="' + document.documentElement.scrollWidth + '" data-scrolled="' + scrolled + '" data-row="' + tallest + '" data-broken="' + broken.join(' ') + '"', '*');
 });
 </script>`
 
@@ -35,7 +41,7 @@ const phoneFrame = `<!DOCTYPE html><html><head><script>
 window.addEventListener('message', function (e) { document.body.setAttribute('data-measured', e.data); });
 </script></head><body style="margin:0"><iframe src="page.html" width="WIDTH" height="2000" style="border:0"></iframe></body></html>`
 
-var measured = regexp.MustCompile(`data-measured="data-figures=&quot;([\d,]*)&quot; data-page=&quot;(\d+)&quot; data-scrolled=&quot;(\d+)&quot; data-row=&quot;(\d+)&quot;"`)
+var measured = regexp.MustCompile(`data-measured="data-figures=&quot;([\d,]*)&quot; data-page=&quot;(\d+)&quot; data-scrolled=&quot;(\d+)&quot; data-row=&quot;(\d+)&quot; data-broken=&quot;([^&]*)&quot;"`)
 
 // qualificationHTML is the qualification report's HTML with its figures
 // inlined, as Write writes it, without the PNGs.
@@ -107,6 +113,9 @@ func TestFiguresReadableOnAPhone(t *testing.T) {
 		if row, _ := strconv.Atoi(m[4]); row > c.row {
 			t.Errorf("%d px: a table row is %d px high; want at most %d", c.window, row, c.row)
 		}
+		if m[5] != "" {
+			t.Errorf("%d px: one-word cells broken over lines: %s", c.window, m[5])
+		}
 		if pw, _ := strconv.Atoi(m[2]); pw > c.window {
 			t.Errorf("%d px: the page is %d px wide: it scrolls sideways as a whole", c.window, pw)
 		}
@@ -122,10 +131,10 @@ func TestManifestTableHasNoEmptyHeader(t *testing.T) {
 	if bytes.Contains(html, []byte(`<thead><tr><th class="txt"></th>`)) {
 		t.Error("report.html has a header row of empty cells")
 	}
-	if n := bytes.Count(html, []byte("<td class=\"txt\">directory</td>")); n != 2 {
+	if n := bytes.Count(html, []byte("<td class=\"txt word\">directory</td>")); n != 2 {
 		t.Errorf("%d manifest tables with a directory row; want 2", n)
 	}
-	if !bytes.Contains(html, []byte("<thead><tr><th class=\"txt\">run</th>")) {
+	if !bytes.Contains(html, []byte("<thead><tr><th class=\"txt word\">run</th>")) {
 		t.Error("the summary table lost its header row")
 	}
 }
