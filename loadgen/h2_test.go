@@ -84,14 +84,14 @@ func TestClassifyHTTP2(t *testing.T) {
 			return func(w http.ResponseWriter, r *http.Request) {
 				h2Events(w, 2)
 				go (*srv).Config.Shutdown(context.Background())
-				time.Sleep(50 * time.Millisecond) // the GOAWAY goes out
+				time.Sleep(200 * time.Millisecond) // the GOAWAY goes out
 				fmt.Fprint(w, h2Event+"data: [DONE]\n\n")
 			}
 		}, status: 200, chunks: 3},
 		{name: "GOAWAY, then the connection closed mid-stream", handler: func(t *testing.T, srv **httptest.Server) http.HandlerFunc {
 			return func(w http.ResponseWriter, r *http.Request) {
 				h2Events(w, 2)
-				ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+				ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 				defer cancel()
 				(*srv).Config.Shutdown(ctx) // sends GOAWAY, waits for this handler until ctx ends
 				(*srv).CloseClientConnections()
@@ -109,6 +109,12 @@ func TestClassifyHTTP2(t *testing.T) {
 
 		// A server that writes raw frames.
 		{name: "REFUSED_STREAM once: net/http sends the request again at once", respond: refuseFirst(1), status: 200, chunks: 1},
+		{name: "GOAWAY NO_ERROR naming the stream, then the connection closed mid-stream", respond: func(s *h2Stream) bool {
+			s.sse()
+			s.data(h2Event, false)
+			s.fr.WriteGoAway(s.id, http2.ErrCodeNo, nil)
+			return false
+		}, words: "http2: server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode=NO_ERROR", want: rundir.Connection, status: 200, chunks: 1},
 		{name: "RST_STREAM CANCEL after an event", respond: func(s *h2Stream) bool {
 			s.sse()
 			s.data(h2Event, false)
