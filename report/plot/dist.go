@@ -254,6 +254,8 @@ func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel
 	logX := wideRange(all, 20)
 	if logX {
 		logAxis(&p.X)
+	} else {
+		p.X.Tick.Marker = compactTicks{} // gonum's labels of 24 to 105 ms read "25.00", "50.00"
 	}
 	drawn := false
 	for ci, c := range curves {

@@ -134,3 +134,31 @@ func TestEmptyFiguresSayNoSuccess(t *testing.T) {
 		}
 	}
 }
+
+// A CDF on a linear axis writes its ticks as the other figures do: a run
+// with TTFT from 24 to 105 ms read "25.00", "50.00", "75.00", "100.00".
+func TestCDFLinearTicksCompact(t *testing.T) {
+	var v []float64
+	for k := range 84 {
+		v = append(v, 24+float64(k))
+	}
+	f := CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", []Curve{{"level 8", append(v, 105)}}, 0, "")
+	var b bytes.Buffer
+	if err := f.Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	texts := svgTexts(t, b.Bytes())
+	if _, ok := texts["TTFT (ms)"]; !ok {
+		t.Fatal("the axis is not linear: no label \"TTFT (ms)\"")
+	}
+	for _, want := range []string{"25", "50", "75", "100"} {
+		if _, ok := texts[want]; !ok {
+			t.Errorf("no tick %q", want)
+		}
+	}
+	for _, not := range []string{"25.00", "50.00", "75.00", "100.00"} {
+		if _, ok := texts[not]; ok {
+			t.Errorf("tick %q: want it written without trailing zeros", not)
+		}
+	}
+}
