@@ -82,6 +82,7 @@ func (r *Report) sloLine() string {
 // summaryTable is one row per run: what ran, its capacity and its cost.
 func (r *Report) summaryTable() table {
 	t := table{Columns: []string{"run", "GPU", "model", "priced level", "output tok/s", "total tok/s", "req/s", "TTFT p" + fmt.Sprint(r.SLO.Percentile), "$/1M output tokens"}}
+	var failed []string
 	for i, rr := range r.Runs {
 		gpuName := joinOr(nonEmpty(rr.GPU, rr.GPUName), " = ", "none in run.json (CPU, or telemetry off)")
 		if rr.GPUFrom == cost.FromUser {
@@ -106,6 +107,12 @@ func (r *Report) summaryTable() table {
 			row[4], row[5], row[6] = num(p.OutputTokensPerS, 1), num(p.TotalTokensPerS, 1), num(p.RequestsPerS, 2)
 			if l := r.runs[i].level(p.Level); l != nil {
 				row[7] = fmt.Sprintf("%s ms (n=%d)", report.MarkSmall(msv(l.TTFTMS.At(r.SLO.Percentile)), l.TTFTMS.N, r.SLO.Percentile), l.TTFTMS.N)
+				if q := l.Requests; q.Failed > 0 && q.Total > 0 {
+					// Without an SLO the priced level is the highest-throughput
+					// one, however many of its requests failed.
+					failed = append(failed, fmt.Sprintf("%s: %d of %d measured requests failed at its priced level, %g (%.1f %%); its tok/s and $/1M are of the requests that succeeded",
+						rr.Label, q.Failed, q.Total, p.Level, 100*float64(q.Failed)/float64(q.Total)))
+				}
 			}
 			if p.USDPer1MOutputTokens > 0 {
 				row[8] = usd(p.USDPer1MOutputTokens) + " (" + p.OfferLabel + ")"
@@ -114,6 +121,7 @@ func (r *Report) summaryTable() table {
 		t.Rows = append(t.Rows, row)
 	}
 	t.Notes = append(t.Notes, smallSampleNotes(t.Rows)...)
+	t.Notes = append(t.Notes, failed...)
 	return t
 }
 
