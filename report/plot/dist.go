@@ -258,6 +258,7 @@ func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel
 		p.X.Tick.Marker = compactTicks{} // gonum's labels of 24 to 105 ms read "25.00", "50.00"
 	}
 	drawn := false
+	var sorted [][]float64
 	for ci, c := range curves {
 		v := slices.Clone(c.Values)
 		v = slices.DeleteFunc(v, func(x float64) bool { return math.IsNaN(x) || (logX && x <= 0) })
@@ -265,6 +266,7 @@ func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel
 			continue
 		}
 		slices.Sort(v)
+		sorted = append(sorted, v)
 		n := len(v)
 		var xys plotter.XYs
 		step := 1
@@ -306,7 +308,7 @@ func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel
 			p.Add(hLine{Y: q, Style: ref})
 			ts := labelStyle(7)
 			ts.Color = color.Gray{Y: 110}
-			p.Add(edgeLabel{Y: q, Text: fmt.Sprintf("p%g", q*100), Style: ts})
+			p.Add(edgeLabel{Y: q, Text: fmt.Sprintf("p%g", q*100), Style: ts, Curves: sorted})
 		}
 		if limitMS > 0 {
 			v := vLine{X: limitMS, Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1.2),
@@ -328,15 +330,47 @@ func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel
 	return fitLegendFigure(name, title, 9*vg.Inch, 5*vg.Inch, p)
 }
 
-// edgeLabel writes a label at the left edge of the data area at height Y.
+// edgeLabel writes a label just above height Y at the left edge of the
+// data area, or at its right edge where a curve runs through the label at
+// the left and none at the right (a CDF that rises steeply at its first
+// values crossed "p50" at the left edge; at the right every curve is
+// near 1).
 type edgeLabel struct {
 	Y     float64
 	Text  string
 	Style text.Style
+	// Curves are the values of the CDFs drawn, each sorted.
+	Curves [][]float64
 }
 
 // Plot implements gplot.Plotter.
 func (e edgeLabel) Plot(c draw.Canvas, p *gplot.Plot) {
-	_, trY := p.Transforms(&c)
-	c.FillText(e.Style, vg.Point{X: c.Min.X + vg.Points(2), Y: trY(e.Y) + vg.Points(1)}, e.Text)
+	trX, trY := p.Transforms(&c)
+	gap := vg.Points(2)
+	w, h := e.Style.Width(e.Text), e.Style.Height(e.Text)
+	y := trY(e.Y) + vg.Points(1)
+	// The fractions the label covers, from the line to its top.
+	f0, f1 := e.Y, e.Y+float64(h+vg.Points(1))/float64(trY(1)-trY(0))
+	blocked := func(left vg.Length) bool {
+		for _, v := range e.Curves {
+			// A curve is between f0 and f1 from the value at which it
+			// reaches f0 to the one at which it reaches f1 (its last).
+			if trX(cdfReach(v, f0)) < left+w+gap && trX(cdfReach(v, f1)) > left-gap {
+				return true
+			}
+		}
+		return false
+	}
+	x := c.Min.X + gap
+	if right := c.Max.X - gap - w; blocked(x) && !blocked(right) {
+		x = right
+	}
+	c.FillText(e.Style, vg.Point{X: x, Y: y}, e.Text)
+}
+
+// cdfReach returns the value at which the empirical CDF of v (sorted, not
+// empty) reaches fraction f: v's last value when it never does.
+func cdfReach(v []float64, f float64) float64 {
+	i := int(math.Ceil(f*float64(len(v)))) - 1
+	return v[min(max(i, 0), len(v)-1)]
 }

@@ -162,3 +162,35 @@ func TestCDFLinearTicksCompact(t *testing.T) {
 		}
 	}
 }
+
+// A percentile's label on a CDF is written where no curve runs through
+// it: a level whose TTFT rose from 0 to 0.8 within 2 ms of its first
+// value crossed "p50", drawn at the plot's left edge, and read "p5|"; such
+// a label goes to the right edge, where every curve is near 1.
+func TestCDFPercentileLabelsClearTheCurves(t *testing.T) {
+	var steep, late []float64
+	for k := range 50 {
+		steep = append(steep, 22+float64(k)*0.05) // 22 to 24.5 ms: the bulk at the left edge
+		late = append(late, 40+float64(k))
+	}
+	steep = append(steep, 1000, 1100)
+	for _, c := range []struct {
+		curves    []Curve
+		rightHalf bool
+	}{
+		{[]Curve{{"level 1", steep}, {"level 4", late}}, true},
+		{[]Curve{{"level 4", late}}, false},
+	} {
+		f := CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", c.curves, 0, "")
+		var b bytes.Buffer
+		if err := f.Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		w := float64(f.Width / vg.Points(1))
+		for _, tx := range svgTextBoxes(t, b.Bytes()) {
+			if tx.text == "p50" && (tx.x > w/2) != c.rightHalf {
+				t.Errorf("%d curves: p50 label at x = %.0f pt of %.0f; want it in the right half: %v", len(c.curves), tx.x, w, c.rightHalf)
+			}
+		}
+	}
+}
