@@ -37,3 +37,25 @@ func TestSummaryNamesFailuresAtThePricedLevel(t *testing.T) {
 		}
 	}
 }
+
+// A run whose every measured request failed says so in the summary: its
+// row read "none" and "-" in every column, and the 40 failures of its one
+// level were in the load-level table further down alone.
+func TestSummaryNamesARunThatOnlyFailed(t *testing.T) {
+	spec := rendertest.A100()
+	spec.Levels, spec.FailEvery = []int{4}, 1
+	root := writeRuns(t, map[string]rendertest.Spec{"allfail": spec})
+	runs, slo, src, err := LoadRuns([]string{filepath.Join(root, "allfail")}, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := rep.summaryTable()
+	want := "allfail: every measured request failed (40 of 40), so no level is priced"
+	if !slices.Contains(st.Notes, want) {
+		t.Errorf("summary notes %q; want %q", st.Notes, want)
+	}
+}

@@ -99,6 +99,15 @@ func (r *Report) summaryTable() table {
 			model = rr.Manifest.Target.Model
 		}
 		row := []string{partLabel(rr.Label, rr.PartOfLoad), gpuName, model, "none", "-", "-", "-", "-", "-"}
+		if rr.Priced == nil {
+			var q report.Requests
+			for _, l := range r.runs[i].Summary.Levels {
+				q.Total, q.OK = q.Total+l.Requests.Total, q.OK+l.Requests.OK
+			}
+			if q.Total > 0 && q.OK == 0 {
+				failed = append(failed, fmt.Sprintf("%s: every measured request failed (%d of %d), so no level is priced", rr.Label, q.Total, q.Total))
+			}
+		}
 		if p := rr.Priced; p != nil {
 			row[3] = fmt.Sprintf("%g (%s)", p.Level, p.Basis)
 			if c := rr.Summary.Capacity; c != nil && c.LowerBound && p.Basis == report.BasisCapacity {
