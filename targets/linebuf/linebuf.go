@@ -19,6 +19,14 @@ import (
 // the bound given to Fill, when a line does not fit.
 const InitialSize = 4 << 10
 
+// MaxKept is the largest buffer Reset keeps for the next stream, in bytes; a
+// larger one, grown for one long line, is dropped for a new InitialSize one,
+// so a reader reused across streams (the adapters pool theirs) does not hold
+// a huge event's buffer for the rest of a run after one such event, as fmt
+// drops its grown buffers (golang/go#23199). A normal event is a few hundred
+// bytes; 64 KiB keeps the buffer of a stream of long events.
+const MaxKept = 64 << 10
+
 // ErrInvalidCount is the sticky error of a Window whose source's Read
 // returned a count below zero or beyond the space it was given.
 var ErrInvalidCount = errors.New("linebuf: reader returned an invalid count")
@@ -39,8 +47,12 @@ func New(src io.Reader) Window {
 	return Window{Src: src, Buf: make([]byte, InitialSize)}
 }
 
-// Reset makes w read a new stream from src, keeping its buffer.
+// Reset makes w read a new stream from src, keeping its buffer unless it
+// grew past MaxKept.
 func (w *Window) Reset(src io.Reader) {
+	if cap(w.Buf) > MaxKept {
+		w.Buf = make([]byte, InitialSize)
+	}
 	w.Src = src
 	w.R, w.W = 0, 0
 	w.Err = nil

@@ -105,3 +105,30 @@ func TestResetKeepsTheBuffer(t *testing.T) {
 		t.Fatalf("after Reset read %q", w.Unread())
 	}
 }
+
+// TestResetDropsAGrownBuffer: a buffer grown past MaxKept for one long line
+// is not kept for the next stream (an adapter pools its readers: one 15 MiB
+// event kept a 16 MiB buffer for the rest of the run); one up to MaxKept is.
+func TestResetDropsAGrownBuffer(t *testing.T) {
+	for _, tc := range []struct{ line, want int }{
+		{MaxKept / 2, MaxKept},     // grew to MaxKept: kept
+		{MaxKept + 1, InitialSize}, // grew past it: dropped
+		{1 << 20, InitialSize},
+	} {
+		w := New(strings.NewReader(strings.Repeat("x", tc.line) + "\n"))
+		for w.Err == nil {
+			w.Fill(1 << 30)
+		}
+		if w.W != tc.line+1 {
+			t.Fatalf("line of %d: read %d bytes", tc.line, w.W)
+		}
+		w.Reset(strings.NewReader("xyz"))
+		if len(w.Buf) != tc.want || cap(w.Buf) != tc.want {
+			t.Errorf("line of %d: after Reset the buffer is %d bytes (cap %d), want %d", tc.line, len(w.Buf), cap(w.Buf), tc.want)
+		}
+		w.Fill(100)
+		if string(w.Unread()) != "xyz" {
+			t.Errorf("line of %d: after Reset read %q", tc.line, w.Unread())
+		}
+	}
+}
