@@ -139,7 +139,7 @@ func TestCrossoverSaysWhenTheMixIsNotTheRuns(t *testing.T) {
 		},
 		GPU: func(string) (string, []string) { return "h100-sxm", nil },
 	}
-	const warn = "the GPUs' capacity was measured at 67 % input tokens (r); the API is priced at 20 % (--input-share)"
+	const warn = "the GPUs' capacity was measured at 66.67 % input tokens (r); the API is priced at 20 % (--input-share)"
 	for share, want := range map[float64]bool{0: false, 0.2: true, 0.667: false} {
 		var b strings.Builder
 		if err := RunCrossover(&b, CrossoverOptions{RunDir: "r", Runs: runs, Volume: Volume{TokensPerDay: 1e8, APIModel: "openai/gpt-4o", InputShare: share}, Offer: "on-demand"}); err != nil {

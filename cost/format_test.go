@@ -1,6 +1,8 @@
 package cost
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -50,6 +52,29 @@ func TestTokens(t *testing.T) {
 	} {
 		if got := Tokens(c.v); got != c.want {
 			t.Errorf("Tokens(%v) = %q; want %q", c.v, got, c.want)
+		}
+	}
+}
+
+// TestSharePercentRepricesTheMix: the share a mixed API price is said to
+// be at gives that price again to the tenth of a cent: the qualification
+// demo's measured 79.85 % input tokens read "80 %" beside GPT-4o's
+// $4.012, which 80 % makes $4.000. Whole percents stay whole, and shares
+// under 1 % keep three digits.
+func TestSharePercentRepricesTheMix(t *testing.T) {
+	for v, want := range map[float64]string{0.8: "80 %", 0.7985: "79.85 %", 0.798462: "79.85 %", 2.0 / 3: "66.67 %", 0.25: "25 %", 0.000123: "0.0123 %", 0.99995: "100 %", 1: "100 %"} {
+		if got := sharePercent(v); got != want {
+			t.Errorf("sharePercent(%v) = %q; want %q", v, got, want)
+		}
+	}
+	for _, share := range []float64{0.798462, 0.31415, 0.5, 0.123456, 0.987654} {
+		var said float64
+		if _, err := fmt.Sscanf(sharePercent(share), "%g %%", &said); err != nil {
+			t.Fatal(err)
+		}
+		got, want := MixedUSDPer1M(2.5, 10, said/100), MixedUSDPer1M(2.5, 10, share)
+		if math.Abs(got-want) >= 0.0005 {
+			t.Errorf("share %v said %q: $%.4f per 1M again, not $%.4f", share, sharePercent(share), got, want)
 		}
 	}
 }

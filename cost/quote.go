@@ -222,12 +222,17 @@ func (m TokenMix) String() string {
 	return s
 }
 
-// sharePercent writes a share as a percent, with a decimal where a whole
-// percent would round a mix to 0 or 100.
+// sharePercent writes a share as a percent to two decimals, trailing
+// zeros left off ("80 %", "79.85 %"), and to three significant digits
+// under 1 % and over 99 % ("0.0123 %"): a price mixed at the share is
+// recomputed from the words to within a tenth of a cent per 1M tokens
+// (at GPT-4o's $2.50 and $10, 0.005 % of the share is $0.0004), where the
+// whole percent it was written as read "80 %" beside a price mixed at
+// 79.85 %, $4.012, that 80 % makes $4.000.
 func sharePercent(v float64) string {
 	p := 100 * v
-	if p == math.Round(p) || (p >= 1 && p <= 99) {
-		return strconv.FormatFloat(math.Round(p), 'f', -1, 64) + " %"
+	if p >= 1 && p <= 99 {
+		return strconv.FormatFloat(math.Round(p*100)/100, 'f', -1, 64) + " %"
 	}
 	return strconv.FormatFloat(p, 'g', 3, 64) + " %"
 }
