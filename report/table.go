@@ -121,6 +121,14 @@ func gpuLine(g *GPULevel) string {
 		parts = append(parts, fmt.Sprintf("%.2f output tok/J", *g.OutputTokensPerJ))
 	}
 	s := fmt.Sprintf("GPU (%s, %d samples): %s\n", printable.Count(g.GPUs, "device"), g.Samples, strings.Join(parts, "; "))
+	if g.Samples == 0 {
+		// A window shorter than a tick, or every tick failed: nothing was
+		// read, which the line says rather than end at its colon.
+		s = "GPU: no reading in the level's window\n"
+		if g.Gaps > 0 {
+			s = fmt.Sprintf("GPU: no reading in the level's window (%s)\n", printable.Count(g.Gaps, "failed tick"))
+		}
+	}
 	if g.Throttled {
 		s += fmt.Sprintf("WARNING: GPU throttled %.0f%% of the window: %s\n", 100*derefOr(g.ThrottledShare, 0), g.ThrottleWords())
 	}

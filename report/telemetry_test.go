@@ -281,3 +281,17 @@ func h200Transition(t *testing.T) []rundir.GPUSample {
 	}
 	return recorded
 }
+
+// TestGPULineWithoutAReading: a level whose window held no GPU reading
+// says so; the line read "GPU (0 devices, 0 samples): " and ended there.
+func TestGPULineWithoutAReading(t *testing.T) {
+	for g, want := range map[*GPULevel]string{
+		{}:        "GPU: no reading in the level's window\n",
+		{Gaps: 3}: "GPU: no reading in the level's window (3 failed ticks)\n",
+		{Gaps: 1}: "GPU: no reading in the level's window (1 failed tick)\n",
+	} {
+		if got := gpuLine(g); got != want {
+			t.Errorf("gpuLine(%+v) = %q; want %q", *g, got, want)
+		}
+	}
+}
