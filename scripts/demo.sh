@@ -81,7 +81,8 @@ done
 
 step "qualification report: ${gpus[1]} against ${gpus[0]}, crossover at $volume tokens/day"
 "$bin" report --out "$root/report" --tokens-per-day "$volume" "$root/${gpus[0]}" "$root/${gpus[1]}" >"$root/report.log"
-grep -E '^(verdict|note|capacity at SLO|report written)' "$root/report.log" || cat "$root/report.log"
+# each run's capacity line follows its "== NAME (DIR)" header: name it
+awk '/^== / { run = $2 } /^capacity at SLO/ { print run " " $0; next } /^(verdict|note|report written)/' "$root/report.log" | grep . || cat "$root/report.log"
 
 step "done"
 echo "run directories: $root/${gpus[0]} $root/${gpus[1]} (each with summary.json)"
