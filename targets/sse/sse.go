@@ -29,7 +29,8 @@ import (
 // DefaultMaxEventSize is the largest event a Reader accepts unless told
 // otherwise, in bytes: 16 MiB. It bounds the joined data of one event plus
 // its raw lines, and each line (less its "data: " prefix), so a Reader's
-// memory stays within about twice the limit.
+// memory stays within about twice the limit, and once for an event of one
+// data line, which is read in place.
 const DefaultMaxEventSize = 16 << 20
 
 // ErrEventTooLarge is returned by Next when an event's data and raw lines,
@@ -68,8 +69,13 @@ type Reader struct {
 	started bool // the first line has been read (for the byte order mark)
 	skipLF  bool // the previous line ended in a bare CR: skip one LF
 
+	lineOff int // where in win.Buf the line readLine returned starts
+
 	// the event being assembled
-	data     []byte
+	data     []byte // the data: in the window (inWin) or in own
+	inWin    bool   // data is the event's only data line, in the window at dataOff
+	dataOff  int
+	own      []byte // data lines joined, for an event of more than one
 	hasData  bool
 	id       []byte
 	hasID    bool
@@ -95,10 +101,16 @@ func (r *Reader) SetMaxEventSize(n int) {
 	r.max = n
 }
 
-// Reset makes r read a new stream from src, keeping its buffers and its
-// maximum event size.
+// Reset makes r read a new stream from src, keeping its maximum event size
+// and its buffers, except those grown past linebuf.MaxKept (a reader reused
+// after one huge event does not hold it).
 func (r *Reader) Reset(src io.Reader) {
 	r.win.Reset(src)
+	for _, b := range []*[]byte{&r.own, &r.raw, &r.id} {
+		if cap(*b) > linebuf.MaxKept {
+			*b = nil
+		}
+	}
 	r.started = false
 	r.skipLF = false
 	r.clearEvent()
@@ -110,7 +122,8 @@ func (r *Reader) Reset(src io.Reader) {
 func (r *Reader) Comments() int { return r.comments }
 
 func (r *Reader) clearEvent() {
-	r.data = r.data[:0]
+	r.data, r.inWin = nil, false
+	r.own = r.own[:0]
 	r.hasData = false
 	r.id = r.id[:0]
 	r.hasID = false
@@ -199,11 +212,22 @@ func (r *Reader) field(line []byte) error {
 	}
 	switch string(name) { // the compiler does not allocate for this switch
 	case "data":
-		if r.hasData {
-			r.data = append(r.data, '\n')
+		if !r.hasData {
+			// The event's first data line is left where it is, in the
+			// window (fill keeps it there): an event of one data line, as
+			// servers send them, is not copied, which for an event of
+			// 15 MiB was a 15 MiB copy kept for the reader's life.
+			r.data, r.inWin, r.dataOff = value, true, r.lineOff+len(line)-len(value)
+			r.hasData = true
+			break
 		}
-		r.data = append(r.data, value...)
-		r.hasData = true
+		if r.inWin {
+			r.own = append(r.own[:0], r.data...)
+			r.inWin = false
+		}
+		r.own = append(r.own, '\n')
+		r.own = append(r.own, value...)
+		r.data = r.own
 	case "event":
 		r.setType(value)
 	case "id":
@@ -262,6 +286,7 @@ func (r *Reader) readLine() (line []byte, ok bool, err error) {
 		b := w.Unread()
 		if i := lineEnd(b, scanFrom); i >= 0 {
 			line = b[:i]
+			r.lineOff = w.R
 			w.R += i + 1
 			if b[i] == '\r' {
 				if i+1 < len(b) {
@@ -284,6 +309,7 @@ func (r *Reader) readLine() (line []byte, ok bool, err error) {
 				return nil, false, nil
 			}
 			// A last line without a line end.
+			r.lineOff = w.R
 			w.R = w.W
 			r.started = true
 			return b, true, nil
@@ -291,8 +317,35 @@ func (r *Reader) readLine() (line []byte, ok bool, err error) {
 		if len(b) > r.maxLine() {
 			return nil, false, fmt.Errorf("%w: a line of more than %d bytes", ErrEventTooLarge, r.maxLine())
 		}
-		w.Fill(r.maxLine() + 1) // the longest line and its line end
+		r.fill()
 	}
+}
+
+// fill reads more of the stream into the window, room for the longest line
+// and its line end. A pending data line in the window is kept there: the
+// window is refilled from its start, not from the unread bytes, unless the
+// line and the bytes after it fill the window's bound, when the line is
+// copied out (the window's bound is what it was without the line).
+func (r *Reader) fill() {
+	w := &r.win
+	limit := r.maxLine() + 1
+	if !r.inWin {
+		w.Fill(limit)
+		return
+	}
+	if w.W-r.dataOff >= limit {
+		r.own = append(r.own[:0], r.data...)
+		r.data, r.inWin = r.own, false
+		w.Fill(limit)
+		return
+	}
+	// Fill moves Buf[R:W] to the front (or, R being 0, leaves it there):
+	// with R at the data line, the line starts the buffer after it.
+	n, unread := len(r.data), w.R-r.dataOff
+	w.R = r.dataOff
+	w.Fill(limit)
+	r.data, r.dataOff = w.Buf[:n:n], 0
+	w.R += unread
 }
 
 // lineEnd returns the index in b of the first CR or LF at or after from, or -1.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -140,9 +141,11 @@ func TestReader(t *testing.T) {
 }
 
 // TestReaderEventValidUntilNext checks the documented aliasing: an Event's
-// Data is overwritten by the next call, which is why callers must copy.
+// Data is overwritten by the next call, which is why callers must copy. The
+// stream comes a byte a read, so the window is refilled from its start and
+// the second event's data lands where the first's was.
 func TestReaderEventValidUntilNext(t *testing.T) {
-	r := sse.NewReader(strings.NewReader("data: aaaa\n\ndata: bbbb\n\n"))
+	r := sse.NewReader(iotest.OneByteReader(strings.NewReader("data: aaaa\n\ndata: bbbb\n\n")))
 	first, err := r.Next()
 	if err != nil {
 		t.Fatal(err)
@@ -198,6 +201,72 @@ func TestReaderLargeEvent(t *testing.T) {
 	got := readAll(t, &pieceReader{b: []byte("data: " + big + "\n\ndata: after\n\n"), n: 64 << 10})
 	if len(got) != 2 || got[0].Data == nil || *got[0].Data != big || *got[1].Data != "after" {
 		t.Fatalf("got %d events; first data %d bytes", len(got), len(deref(got[0].Data)))
+	}
+}
+
+// TestReaderKeepsADataLineAcrossRefills: an event's first data line stays
+// in the window while the lines after it are read, in pieces of any size;
+// where it and the lines after it fill the window's bound (long comments
+// between it and the empty line, under a small maximum event size) it is
+// copied out. Either way the events are the reference's.
+func TestReaderKeepsADataLineAcrossRefills(t *testing.T) {
+	long := strings.Repeat("c", 40)
+	for _, in := range []string{
+		"data: " + strings.Repeat("d", 30) + "\n:" + long + "\n:" + long + "\n:" + long + "\nevent: e\nid: 7\n\ndata: next\n\n",
+		"data: " + strings.Repeat("d", 30) + "\n:" + long + "\ndata: " + strings.Repeat("e", 5) + "\n\n",
+		"data: " + strings.Repeat("d", 40) + "\r\r:" + long + "\r\rdata: x\r\n\r\n",
+		"data: a\nretry: 1\nfoo: raw\n:" + long + "\n\n",
+	} {
+		want := reference([]byte(in))
+		for n := 1; n <= 9; n++ {
+			r := sse.NewReader(&pieceReader{b: []byte(in), n: n})
+			r.SetMaxEventSize(40)
+			got, err := collect(r)
+			if err != nil {
+				t.Fatalf("%q in pieces of %d: %v", in, n, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%q in pieces of %d (-reference +Reader):\n%s", in, n, diff)
+			}
+		}
+	}
+}
+
+// reads hands out one piece per Read.
+type reads [][]byte
+
+func (p *reads) Read(b []byte) (int, error) {
+	if len(*p) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b, (*p)[0])
+	if (*p)[0] = (*p)[0][n:]; len((*p)[0]) == 0 {
+		*p = (*p)[1:]
+	}
+	return n, nil
+}
+
+// TestReaderDoesNotCopyAnEventOfOneDataLine counts the bytes allocated to
+// read an event of one data line of S bytes, S just under 1 MiB, whose
+// empty line comes in a read of its own: the window doubles from 4 KiB to
+// 1 MiB, buffers that sum to 2 MiB less 4 KiB, about 2S; joining the data
+// into a buffer of its own, as the Reader did, adds S, 3S in all. The bound
+// is 2.5S.
+func TestReaderDoesNotCopyAnEventOfOneDataLine(t *testing.T) {
+	const size = 1<<20 - 64
+	src := &reads{[]byte("data: " + strings.Repeat("x", size) + "\n"), []byte("\n")}
+	r := sse.NewReader(nil)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	r.Reset(src)
+	e, err := r.Next()
+	runtime.ReadMemStats(&after)
+	if err != nil || len(e.Data) != size || e.Data[0] != 'x' || e.Data[size-1] != 'x' {
+		t.Fatalf("Next: %d bytes, %v", len(e.Data), err)
+	}
+	t.Logf("allocated %.2f times the event", float64(after.TotalAlloc-before.TotalAlloc)/size)
+	if got := after.TotalAlloc - before.TotalAlloc; got > size*5/2 {
+		t.Errorf("reading an event of %d bytes allocated %d bytes (%.2f times the event), want at most 2.5 times", size, got, float64(got)/size)
 	}
 }
 
