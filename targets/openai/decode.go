@@ -191,8 +191,20 @@ type eventDecoder struct {
 	fed int64 // bytes given to dec so far
 }
 
+// maxDecoderEvent is the largest event given to the kept json.Decoder, in
+// bytes; a larger one is decoded by json.Unmarshal.
+const maxDecoderEvent = 64 << 10
+
 // decode decodes data, which must hold exactly one JSON value, into v.
 func (e *eventDecoder) decode(data []byte, v any) error {
+	if len(data) > maxDecoderEvent {
+		// A json.Decoder reads the value into a buffer of its own, grown
+		// to hold it and kept with the pooled stream state: a 15 MiB event
+		// cost a 15 MiB copy and 16 to 32 MiB held for the rest of the run.
+		// Unmarshal reads data where it is; its allocations (about 8) are
+		// nothing beside such an event.
+		return json.Unmarshal(data, v)
+	}
 	if e.dec == nil {
 		e.src, e.fed = eventSource{}, 0
 		e.dec = json.NewDecoder(&e.src)
