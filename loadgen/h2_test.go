@@ -263,21 +263,21 @@ func TestClassifyHTTP2Timeouts(t *testing.T) {
 	})
 }
 
-// TestHTTP2RefusedStreamResentUnseen: a stream the server refuses
-// (RST_STREAM REFUSED_STREAM) is sent again by net/http itself, unseen by
-// the record: at once the first time, then after 1 s, 2 s, 4 s … (7
-// resends, h2_bundle.go's RoundTripOpt), so a request refused twice and
-// then served is one successful record whose TTFT holds the 1 s wait.
-// docs/design.md says so; this holds it to net/http's behaviour.
-func TestHTTP2RefusedStreamResentUnseen(t *testing.T) {
+// TestHTTP2RefusedStreamResent: a stream the server refuses (RST_STREAM
+// REFUSED_STREAM) is sent again by net/http itself, unseen by Attempt: at
+// once the first time, then after 1 s, 2 s, 4 s … (7 resends,
+// h2_bundle.go's RoundTripOpt), so a request refused twice and then served
+// is one successful record whose TTFT holds the 1 s wait, and its resent
+// says 2. docs/design.md says so; this holds it to net/http's behaviour.
+func TestHTTP2RefusedStreamResent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a wait of 1 s")
 	}
 	srv := rawH2Server(t, refuseFirst(2))
 	var proto atomic.Value
 	rec := oneChatRequestWith(t, srv.URL, h2Client(srv, &proto))
-	if !rec.OK || rec.Attempt != 0 {
-		t.Fatalf("record: ok %v, attempt %d, class %q (error %q); want one successful send", rec.OK, rec.Attempt, rec.ErrorClass, rec.Error)
+	if !rec.OK || rec.Attempt != 0 || rec.Resent != 2 {
+		t.Fatalf("record: ok %v, attempt %d, resent %d, class %q (error %q); want one successful attempt, resent twice", rec.OK, rec.Attempt, rec.Resent, rec.ErrorClass, rec.Error)
 	}
 	if ttft := time.Duration(rec.FirstTokenNS - rec.SentNS); ttft < time.Second {
 		t.Errorf("TTFT %v; net/http waits 1 s before its second resend", ttft)

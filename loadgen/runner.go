@@ -601,6 +601,7 @@ func (lv *level) send(j job) *rundir.Record {
 	})
 	rec.DoneNS = since()
 	rec.ConnectNS = tr.connectNS.Load()
+	rec.Resent = tr.resent()
 	rec.HeadersNS = tr.headersNS.Load()
 	status := int(tr.status.Load())
 	if status == 0 && tr.interimBytes.Load() != 0 {
@@ -685,17 +686,34 @@ type reqTrace struct {
 	// status: the response's status code (targets.WithResponse), 0 when
 	// none came or the target does not say.
 	status atomic.Int64
+	// sends and responses: the connections got for the request (GotConn)
+	// and the responses whose first byte came (GotFirstResponseByte). Each
+	// pass of net/http's own resend loops gets a connection before it
+	// writes the request: HTTP/1.1's in Transport.roundTrip (getConn,
+	// net/http/transport.go), HTTP/2's in http2Transport.RoundTripOpt
+	// (http2traceGotConn, net/http/h2_bundle.go), and targets.PostStream's
+	// around client.Do; a request refused twice then served counted 3 and
+	// 1, as WroteHeaders, WroteRequest and GetConn did (Go 1.26). The
+	// sends beyond the responses, less the one expected, are the resends
+	// (resent); a followed redirect is a send with its response. Counted in
+	// hooks the trace already had: a WroteHeaders hook would be one more
+	// allocation a request.
+	sends, responses atomic.Int32
 }
 
 func newReqTrace(start time.Time) *reqTrace {
 	t := &reqTrace{start: start}
 	t.GetConn = func(string) { t.getConnNS.Store(t.since()) }
 	t.GotConn = func(c httptrace.GotConnInfo) {
+		t.sends.Add(1)
 		if !c.Reused {
 			t.connectNS.Add(max(t.since()-t.getConnNS.Load(), 1))
 		}
 	}
-	t.GotFirstResponseByte = func() { t.headersNS.CompareAndSwap(0, max(t.since(), 1)) }
+	t.GotFirstResponseByte = func() {
+		t.responses.Add(1)
+		t.headersNS.CompareAndSwap(0, max(t.since(), 1))
+	}
 	t.Got1xxResponse = func(_ int, h textproto.MIMEHeader) error {
 		if t.interimBytes.Add(interimSize(h)) > maxInterimBytes {
 			return &targets.ProtocolError{Msg: fmt.Sprintf("interim (1xx) responses past %d bytes of headers", maxInterimBytes)}
@@ -727,6 +745,13 @@ func interimSize(h textproto.MIMEHeader) int64 {
 }
 
 func (t *reqTrace) since() int64 { return time.Since(t.start).Nanoseconds() }
+
+// resent is how many times the HTTP client sent the request again on its
+// own: the sends that got no response, less the first (or the last, which
+// failed the request without one). 0 when the target does not say.
+func (t *reqTrace) resent() int {
+	return max(int(t.sends.Load()-max(t.responses.Load(), 1)), 0)
+}
 
 // response is the targets.WithResponse hook: the final response's status,
 // and its headers' time after an interim response.

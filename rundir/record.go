@@ -88,6 +88,17 @@ type Record struct {
 	RetryAfterMS int64 `json:"retry_after_ms,omitempty"`
 	// Attempt numbers the sends of one request from 0 (see Runner.Retries).
 	Attempt int `json:"attempt,omitempty"`
+	// Resent is how many times the HTTP client sent this attempt again on
+	// its own, unasked and unseen by Attempt: net/http resends a request
+	// the server did not process (HTTP/2 REFUSED_STREAM, or a GOAWAY
+	// before the stream was processed: at once, then after 1, 2, 4 … s),
+	// and one whose kept-alive connection turned out closed as it was
+	// written (HTTP/1.1, targets.PostStream's replayable POST). It is the
+	// sends (connections got for it) less the responses that came, so a
+	// followed redirect is not counted. The attempt's times, from SentNS,
+	// include the failed sends and the waits between them. 0 (absent) when
+	// it was sent once, or when the target does not say (an SDK's client).
+	Resent int `json:"resent,omitempty"`
 	// Server is the server's own account of the request's time (Groq
 	// x_groq, Ollama durations, llama.cpp timings), beside the client's.
 	Server *ServerTiming `json:"server,omitempty"`

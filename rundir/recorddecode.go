@@ -315,6 +315,8 @@ func decodeRecordFast(b []byte, r *Record) bool {
 			return i64(26, &r.RetryAfterMS)
 		case "attempt":
 			return in(27, &r.Attempt)
+		case "resent":
+			return in(34, &r.Resent)
 		case "retried":
 			return boolean(28, &r.Retried)
 		case "server":

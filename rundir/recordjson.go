@@ -66,6 +66,7 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 	b = appendOptString(b, `,"error":`, r.Error)
 	b = appendOptInt(b, `,"retry_after_ms":`, r.RetryAfterMS)
 	b = appendOptInt(b, `,"attempt":`, int64(r.Attempt))
+	b = appendOptInt(b, `,"resent":`, int64(r.Resent))
 	if st := r.Server; st != nil {
 		b = append(b, `,"server":{`...)
 		n := len(b)

@@ -51,6 +51,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.Session, full.Turn = 1<<63+5, 4
 	full.PrefixGroup = 3
 	full.CachedInputTokens = 480
+	full.Resent = 2
 	checkRecordJSON(t, full)
 	checkRecordJSON(t, &Record{Server: &ServerTiming{}})
 	checkRecordJSON(t, &Record{Server: &ServerTiming{Load: 7}})
@@ -100,20 +101,21 @@ func TestRecordDecodeFast(t *testing.T) {
 	full.Retried, full.Attempt, full.Level = true, 1, 0.25
 	full.Session, full.Turn = 17, 3
 	full.PrefixGroup = 2
+	full.Resent = 7
 	for _, r := range []*Record{full, {}, {Chunks: [][2]int64{}}} {
 		line := appendRecordJSON(nil, r)
 		var fast Record
 		if !decodeRecordFast(line, &fast) {
 			t.Fatalf("fast decoder refused the encoder's own line %s", line)
 		}
-		if fast.PrefixGroup != r.PrefixGroup {
-			t.Fatalf("prefix_group: decoded %d, wrote %d", fast.PrefixGroup, r.PrefixGroup)
+		if fast.PrefixGroup != r.PrefixGroup || fast.Resent != r.Resent {
+			t.Fatalf("prefix_group, resent: decoded %d, %d; wrote %d, %d", fast.PrefixGroup, fast.Resent, r.PrefixGroup, r.Resent)
 		}
 		checkDecode(t, line)
 	}
 	for _, line := range []string{
 		`{"id":1,"error":"a \"quoted\" error"}`, `{"id":1,"unknown":2}`, `{"ID":1}`, `{"id":1,"id":2}`,
-		`{"chunks":null}`, `{"session":5,"turn":2}`, `{"session":-1}`, `{"turn":1,"turn":2}`, `{"level":1e3,"ok":true}`, ` { "id" : 7 , "chunks" : [ [ 1 , 2 ] ] } `,
+		`{"chunks":null}`, `{"session":5,"turn":2}`, `{"resent":2,"attempt":1}`, `{"resent":1,"resent":3}`, `{"resent":-1}`, `{"session":-1}`, `{"turn":1,"turn":2}`, `{"level":1e3,"ok":true}`, ` { "id" : 7 , "chunks" : [ [ 1 , 2 ] ] } `,
 	} {
 		checkDecode(t, []byte(line))
 		var a, b Record
@@ -129,6 +131,7 @@ func TestRecordDecodeFast(t *testing.T) {
 func FuzzRecordDecode(f *testing.F) {
 	f.Add(appendRecordJSON(nil, benchRecord()))
 	f.Add([]byte(`{"id":3,"stage":"measure","level":2.5,"chunks":[[1,1],[2,3]],"ok":false,"error_class":"timeout","server":{"ttft_ns":9}}`))
+	f.Add([]byte(`{"id":4,"stage":"measure","ok":true,"resent":2}`))
 	f.Fuzz(func(t *testing.T, line []byte) { checkDecode(t, line) })
 }
 

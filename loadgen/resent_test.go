@@ -1,0 +1,251 @@
+package loadgen
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/net/http2"
+
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/openai"
+)
+
+// chatRequest sends one chat request of a prompt of promptTokens through
+// the OpenAI adapter on client and returns its record.
+func chatRequest(t *testing.T, base string, client *http.Client, promptTokens int) *rundir.Record {
+	t.Helper()
+	target, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: base, Client: client}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(target, Workload{Model: "m", PromptTokens: promptTokens, MaxTokens: 4}, Requests(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	if _, err := run(t.Context(), r, c.add); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.recs) != 1 {
+		t.Fatalf("%d records, want 1", len(c.recs))
+	}
+	return c.recs[0]
+}
+
+// TestResentHTTP2RefusedStream: a stream the server refuses (RST_STREAM
+// REFUSED_STREAM), which net/http sends again itself, is recorded as a
+// resend of the one attempt, and its TTFT holds the refused send (here
+// refused after 60 ms).
+func TestResentHTTP2RefusedStream(t *testing.T) {
+	const late = 60 * time.Millisecond
+	srv := rawH2Server(t, func(s *h2Stream) bool {
+		if s.id == 1 {
+			time.Sleep(late)
+			s.fr.WriteRSTStream(s.id, http2.ErrCodeRefusedStream)
+			return true
+		}
+		s.sse()
+		s.data(h2Event+"data: [DONE]\n\n", true)
+		return true
+	})
+	var proto atomic.Value
+	rec := oneChatRequestWith(t, srv.URL, h2Client(srv, &proto))
+	if !rec.OK || rec.Attempt != 0 || rec.Resent != 1 {
+		t.Fatalf("record: ok %v, attempt %d, resent %d (error %q); want one successful attempt resent once", rec.OK, rec.Attempt, rec.Resent, rec.Error)
+	}
+	if ttft := time.Duration(rec.FirstTokenNS - rec.SentNS); ttft < late {
+		t.Errorf("TTFT %v; want the refused send's %v in it", ttft, late)
+	}
+	if p, _ := proto.Load().(string); p != "HTTP/2.0" {
+		t.Errorf("response over %q, want HTTP/2.0", p)
+	}
+}
+
+// TestResentNone: a request sent once, over HTTP/1.1 or HTTP/2, or sent
+// twice to follow a 307 redirect (each send answered), records no resend,
+// and its line has no resent key.
+func TestResentNone(t *testing.T) {
+	answer := func(w http.ResponseWriter, r *http.Request) {
+		h2Events(w, 1)
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	}
+	h1 := httptest.NewServer(http.HandlerFunc(answer))
+	defer h1.Close()
+	h2 := h2TLSServer(t, onlyH2(answer))
+	var proto atomic.Value
+	var redirects atomic.Int64
+	redirected := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/chat/completions" {
+			redirects.Add(1)
+			http.Redirect(w, r, "/v2/chat/completions", http.StatusTemporaryRedirect)
+			return
+		}
+		answer(w, r)
+	}))
+	defer redirected.Close()
+	for _, c := range []struct {
+		name   string
+		base   string
+		client *http.Client
+	}{
+		{"HTTP/1.1", h1.URL, h1.Client()},
+		{"HTTP/2", h2.URL, h2Client(h2, &proto)},
+		{"HTTP/1.1 redirected (307)", redirected.URL, redirected.Client()},
+	} {
+		rec := oneChatRequestWith(t, c.base, c.client)
+		dir := t.TempDir()
+		w, err := rundir.CreateRecordWriter(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := errors.Join(w.Write(rec), w.Close()); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, rundir.RecordsFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		line := string(b)
+		if !rec.OK || rec.Resent != 0 || strings.Contains(line, `"resent"`) {
+			t.Errorf("%s: ok %v, resent %d (error %q), line has resent: %v; want one send, no resent key", c.name, rec.OK, rec.Resent, rec.Error, strings.Contains(line, `"resent"`))
+		}
+	}
+	if n := redirects.Load(); n != 1 {
+		t.Errorf("%d redirects sent; want 1 (the test's premise)", n)
+	}
+}
+
+// heldEOF is a kept-alive connection the server has closed without a
+// word (llama-server's way after a stream, docs/notes/real-servers.md
+// §4.1), which the client reuses before it reads the close: the end of
+// the connection (EOF or reset) is held from the client's reads until its
+// next request was written, and that request's write waits until the
+// server has closed. Without the hold net/http's read loop sees the close
+// on the idle connection and drops it from the pool before it is reused.
+type heldEOF struct {
+	net.Conn
+	serverClosed <-chan struct{}
+	mu           sync.Mutex
+	requests     int           // writes that began a request ("POST ")
+	nextWritten  chan struct{} // closed once a write of the second request returned
+}
+
+func (c *heldEOF) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	if strings.HasPrefix(string(b), "POST ") {
+		c.requests++
+	}
+	second := c.requests >= 2
+	c.mu.Unlock()
+	if !second {
+		return c.Conn.Write(b)
+	}
+	<-c.serverClosed
+	n, err := c.Conn.Write(b)
+	c.mu.Lock()
+	select {
+	case <-c.nextWritten:
+	default:
+		close(c.nextWritten)
+	}
+	c.mu.Unlock()
+	return n, err
+}
+
+func (c *heldEOF) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if err != nil {
+		<-c.nextWritten
+	}
+	return n, err
+}
+
+// TestResentHTTP1ClosedKeptAliveConnection: over HTTP/1.1, a server that
+// closes the connection after its response without Connection: close, and
+// a next request that meets the dead socket, is sent again on a new
+// connection by the client (net/http for a request that fits its write
+// buffer, targets.PostStream for one past it): the request succeeds and
+// its record says it was resent once. The first request, sent once,
+// records none.
+func TestResentHTTP1ClosedKeptAliveConnection(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		prompt int
+	}{{"small request (net/http resends)", 8}, {"request past 4 KiB (PostStream resends)", 4000}} {
+		t.Run(c.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			firstClosed := make(chan struct{})
+			var conns, served atomic.Int64
+			go func() {
+				for {
+					conn, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					first := conns.Add(1) == 1
+					go func() {
+						defer conn.Close()
+						br := bufio.NewReader(conn)
+						for {
+							req, err := http.ReadRequest(br)
+							if err != nil {
+								return
+							}
+							if _, err := io.Copy(io.Discard, req.Body); err != nil {
+								return
+							}
+							served.Add(1)
+							body := h2Event + "data: [DONE]\n\n"
+							fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n", len(body), body)
+							if first {
+								conn.Close() // no Connection: close said
+								close(firstClosed)
+								return
+							}
+						}
+					}()
+				}
+			}()
+			var dials atomic.Int64
+			tr := targets.NewTransport()
+			tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+				if err != nil || dials.Add(1) > 1 {
+					return conn, err
+				}
+				return &heldEOF{Conn: conn, serverClosed: firstClosed, nextWritten: make(chan struct{})}, nil
+			}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr}
+			base := "http://" + ln.Addr().String()
+			if rec := chatRequest(t, base, client, c.prompt); !rec.OK || rec.Resent != 0 {
+				t.Fatalf("first request: ok %v, resent %d (error %q); want one send", rec.OK, rec.Resent, rec.Error)
+			}
+			rec := chatRequest(t, base, client, c.prompt)
+			if !rec.OK || rec.Attempt != 0 || rec.Resent != 1 {
+				t.Errorf("request on the closed connection: ok %v, attempt %d, resent %d (error %q); want it served, resent once", rec.OK, rec.Attempt, rec.Resent, rec.Error)
+			}
+			if d, s := dials.Load(), served.Load(); d != 2 || s != 2 {
+				t.Errorf("%d connections dialed, %d requests served; want 2 and 2 (the test's premise: the second met the closed one)", d, s)
+			}
+		})
+	}
+}
