@@ -2,6 +2,9 @@ package openai
 
 import (
 	"bytes"
+	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/targets"
@@ -16,13 +19,15 @@ import (
 //
 // It accepts only what it can decode exactly as encoding/json would: a
 // top-level object whose "choices" elements carry "delta" {content,
-// reasoning_content, reasoning}, "text" and "finish_reason" as plain strings
-// (no escapes) or null, with every other key skipped after validation, and
+// reasoning_content, reasoning}, "text" and "finish_reason" as strings or
+// null (escapes resolved as encoding/json resolves them, a lone surrogate as
+// U+FFFD), with every other key skipped after validation, and
 // "usage" null, absent or an object whose prompt_tokens_details is null or
 // an object, its counts (prompt_tokens, completion_tokens, cached_tokens)
 // any JSON value, read by targets.Int as encoding/json reads them. Anything
-// else — escapes, tool calls, errors, x_groq, timings, a key that matches a
-// known one only case-insensitively, a repeated key, invalid UTF-8 —
+// else — a key with escapes, tool calls, errors, x_groq, timings, a key
+// that matches a known one only case-insensitively, a repeated key, invalid
+// UTF-8 —
 // returns false, and the caller decodes the event with encoding/json.
 // FuzzFastDecode checks the two agree.
 func fastDecode(data []byte, ev *eventJSON) bool {
@@ -206,7 +211,7 @@ func (p *scanner) choices(ev *eventJSON) bool {
 			case "text":
 				return once(&seen, 2) && p.text(&ch.Text, fieldText)
 			case "finish_reason":
-				return once(&seen, 4) && p.plainString(&ch.FinishReason)
+				return once(&seen, 4) && p.stringValue(&ch.FinishReason)
 			}
 			return !foldsTo(key, "delta", "text", "finish_reason") && p.skip()
 		})
@@ -221,11 +226,11 @@ func (p *scanner) delta(ch *choiceJSON) bool {
 		case "content":
 			return once(&seen, 1) && p.text(&ch.Delta.Content, fieldContent)
 		case "reasoning_content":
-			return once(&seen, 2) && p.plainString(&ch.Delta.ReasoningContent)
+			return once(&seen, 2) && p.stringValue(&ch.Delta.ReasoningContent)
 		case "reasoning":
-			return once(&seen, 4) && p.plainString(&ch.Delta.Reasoning)
+			return once(&seen, 4) && p.stringValue(&ch.Delta.Reasoning)
 		case "refusal":
-			return once(&seen, 8) && p.plainString(&ch.Delta.Refusal)
+			return once(&seen, 8) && p.stringValue(&ch.Delta.Refusal)
 		case "tool_calls":
 			return false
 		}
@@ -270,11 +275,11 @@ const (
 	fieldText
 )
 
-// text reads a plain string or null into *dst, noting where a string's
-// bytes lie for the stream's template.
+// text reads a string or null into *dst, noting where a string's bytes lie
+// for the stream's template.
 func (p *scanner) text(dst *string, field int) bool {
 	at := p.i
-	if !p.plainString(dst) {
+	if !p.stringValue(dst) {
 		return false
 	}
 	if p.b[at] == '"' {
@@ -392,16 +397,122 @@ func (p *scanner) rawString() ([]byte, bool) {
 	return nil, false
 }
 
-// plainString reads a plain string or null into *dst.
-func (p *scanner) plainString(dst *string) bool {
+// stringValue reads a string or null into *dst. A string with escapes is
+// resolved as encoding/json resolves it; one with invalid UTF-8 is refused.
+func (p *scanner) stringValue(dst *string) bool {
 	if p.i < len(p.b) && p.b[p.i] == 'n' {
 		return p.null()
 	}
+	at := p.i
 	s, ok := p.rawString()
 	if ok {
 		*dst = string(s)
+		return true
 	}
-	return ok
+	p.i = at
+	if p.i >= len(p.b) || p.b[p.i] != '"' || !p.skipString() {
+		return false
+	}
+	*dst = unescape(p.b[at+1 : p.i-1])
+	return true
+}
+
+// unescape returns the text of a string's body whose escapes and UTF-8
+// skipString has checked, as encoding/json decodes it: "\uD83D\uDE00" is
+// one rune, a surrogate not in such a pair is U+FFFD. It copies once, into
+// the string (encoding/json unquotes into a buffer, then copies that into
+// the string: a 15 MiB text with escapes cost 30 MiB).
+func unescape(b []byte) string {
+	if c, ok := oneByte(b); ok {
+		// "\n", the commonest escaped token: a string of one byte is the
+		// runtime's own, as encoding/json's is, not an allocation.
+		return string([]byte{c})
+	}
+	var s strings.Builder
+	s.Grow(len(b)) // no escape decodes to more bytes than it is written in
+	for {
+		i := bytes.IndexByte(b, '\\')
+		if i < 0 {
+			s.Write(b)
+			return s.String()
+		}
+		s.Write(b[:i])
+		c := b[i+1]
+		b = b[i+2:]
+		switch c {
+		case 'b':
+			s.WriteByte('\b')
+		case 'f':
+			s.WriteByte('\f')
+		case 'n':
+			s.WriteByte('\n')
+		case 'r':
+			s.WriteByte('\r')
+		case 't':
+			s.WriteByte('\t')
+		case 'u':
+			r := hex4(b)
+			b = b[4:]
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if len(b) >= 6 && b[0] == '\\' && b[1] == 'u' {
+					r2 = hex4(b[2:])
+				}
+				if d := utf16.DecodeRune(r, r2); d != unicode.ReplacementChar {
+					r, b = d, b[6:]
+				} else {
+					r = unicode.ReplacementChar
+				}
+			}
+			s.WriteRune(r)
+		default: // '"', '\\' or '/'
+			s.WriteByte(c)
+		}
+	}
+}
+
+// oneByte returns the byte a string's body decodes to when it is one
+// escape of one byte ("\n", "\"", "\u000a").
+func oneByte(b []byte) (byte, bool) {
+	switch {
+	case len(b) == 2 && b[1] != 'u':
+		switch c := b[1]; c {
+		case 'b':
+			return '\b', true
+		case 'f':
+			return '\f', true
+		case 'n':
+			return '\n', true
+		case 'r':
+			return '\r', true
+		case 't':
+			return '\t', true
+		default:
+			return c, true
+		}
+	case len(b) == 6 && b[1] == 'u':
+		if r := hex4(b[2:]); r < utf8.RuneSelf {
+			return byte(r), true
+		}
+	}
+	return 0, false
+}
+
+// hex4 reads the four hex digits skipString has checked.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c <= '9':
+			c -= '0'
+		case c <= 'F':
+			c -= 'A' - 10
+		default:
+			c -= 'a' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 func (p *scanner) null() bool {

@@ -51,6 +51,12 @@ func TestFastDecodeAgrees(t *testing.T) {
 		`{"choices":[],"usage":{"completion_tokens":1e309,"prompt_tokens":"12","total_tokens":3.7}}`,
 		`{"choices":[],"usage":{"prompt_tokens":"\u0031"}}`,
 		`{"choices":[],"usage":{"completion_tokens":true,"prompt_tokens":{"a":[1]},"prompt_tokens_details":{"cached_tokens":[]}}}`,
+		// Escapes in the text are resolved as encoding/json resolves them.
+		`{"choices":[{"delta":{"content":"line\nbreak"}}]}`,
+		`{"choices":[{"index":0,"delta":{"content":"\"\\\/\b\f\n\r\t","reasoning_content":"a\tb","refusal":"\u2019"},"finish_reason":"\u0073top"}]}`,
+		`{"choices":[{"text":"\u00e9\u00E9 \ud83d\ude00 \uD83D\uDE00 \u0000 é✓\n"}]}`,
+		`{"choices":[{"delta":{"reasoning":"\ud800 \udc00 \ud800\u0041 \ud83d\ud83d\ude00 \ude00\ud83d \ud800\n \ud800"}}]}`,
+		`{"choices":[{"delta":{"content":"\\u0041\\\\"}}]}`,
 	}
 	for _, s := range accept {
 		var fast eventJSON
@@ -67,17 +73,20 @@ func TestFastDecodeAgrees(t *testing.T) {
 		}
 	}
 	refuse := []string{
-		`{"choices":[{"delta":{"content":"line\nbreak"}}]}`,                        // escape: left to encoding/json
 		`{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":"{}"}}]}}]}`, // tool calls
-		`{"choices":[],"usage":"12"}`,                                              // a usage that is no object
-		`{"choices":[],"usage":{"Prompt_Tokens":1}}`,                               // case-folded key
-		`{"choices":[],"usage":{"prompt_tokens":1,"prompt_tokens":2}}`,             // repeated key
-		`{"choices":[],"usage":null,"usage":null}`,                                 // repeated usage
+		`{"choices":[],"usage":"12"}`,                                  // a usage that is no object
+		`{"choices":[],"usage":{"Prompt_Tokens":1}}`,                   // case-folded key
+		`{"choices":[],"usage":{"prompt_tokens":1,"prompt_tokens":2}}`, // repeated key
+		`{"choices":[],"usage":null,"usage":null}`,                     // repeated usage
 		`{"error":{"message":"x"}}`,
-		`{"choices":[{"delta":{"Content":"x"}}]}`,               // case-folded key
-		`{"choices":[{"delta":{"content":"a","content":"b"}}]}`, // repeated key
-		`{"choices":[{"delta":{"content":1}}]}`,                 // wrong type
-		`{"choices":[{"delta":{"content":"\xff"}}]}`,            // invalid UTF-8
+		`{"choices":[{"delta":{"Content":"x"}}]}`,                // case-folded key
+		`{"choices":[{"delta":{"content":"a","content":"b"}}]}`,  // repeated key
+		`{"choices":[{"delta":{"content":1}}]}`,                  // wrong type
+		`{"choices":[{"delta":{"content":"\xff"}}]}`,             // invalid UTF-8
+		"{\"choices\":[{\"delta\":{\"content\":\"a\\n\xff\"}}]}", // invalid UTF-8 beside an escape
+		`{"choices":[{"delta":{"content":"\q"}}]}`, `{"choices":[{"delta":{"content":"\u12"}}]}`, `{"choices":[{"delta":{"content":"a\`,
+		"{\"choices\":[{\"delta\":{\"content\":\"a\\n\x01\"}}]}", // a control character
+		`{"choices":[{"delta":{"con\u0074ent":"x"}}]}`,           // an escaped key
 		`{"choices":[]} x`, `{"choices":[{]}`, `{"a":01}`, `{"a":-}`, `{"a":1.}`, `{"a":"\x"}`, `{"a":tru}`,
 	}
 	for _, s := range refuse {
@@ -145,7 +154,7 @@ func TestTemplateDecode(t *testing.T) {
 		{head + `` + tail, true},
 		{head + `héllo ✓` + tail, true},
 		{head + `a"},"x":"` + tail, false},                              // a quote inside: not plain, scanned (and a repeated key)
-		{head + `line\nbreak` + tail, false},                            // an escape: encoding/json
+		{head + `line\nbreak` + tail, false},                            // an escape: scanned
 		{head + "\xff" + tail, false},                                   // invalid UTF-8: encoding/json
 		{head + `x"},"logprobs":null,"finish_reason":"stop"}]}`, false}, // another tail
 		{head + `again` + tail, false},                                  // the template now has the other tail
