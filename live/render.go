@@ -555,27 +555,21 @@ func join(segs []segment) string {
 }
 
 // fmtMS writes a latency in ms compactly: 9.87ms, 980.1ms, 1.52s, 125s.
-func fmtMS(v float64) string {
-	switch {
-	case v < 10:
-		return fmt.Sprintf("%.2fms", v)
-	case v < 1000:
-		return fmt.Sprintf("%.1fms", v)
-	case v < 100e3:
-		return fmt.Sprintf("%.2fs", v/1e3)
-	}
-	return fmt.Sprintf("%.0fs", v/1e3)
-}
+func fmtMS(v float64) string { return fmtLatency(v, 2) }
 
 // fmtMSShort writes a latency in ms in fewer columns: 9.9ms, 980ms, 1.5s.
-func fmtMSShort(v float64) string {
+func fmtMSShort(v float64) string { return fmtLatency(v, 1) }
+
+// fmtLatency writes a latency of v ms with digits decimals under 10 ms,
+// one fewer to 1 s, digits in seconds to 100 s, and whole seconds beyond.
+func fmtLatency(v float64, digits int) string {
 	switch {
 	case v < 10:
-		return fmt.Sprintf("%.1fms", v)
+		return fmt.Sprintf("%.*fms", digits, v)
 	case v < 1000:
-		return fmt.Sprintf("%.0fms", v)
+		return fmt.Sprintf("%.*fms", digits-1, v)
 	case v < 100e3:
-		return fmt.Sprintf("%.1fs", v/1e3)
+		return fmt.Sprintf("%.*fs", digits, v/1e3)
 	}
 	return fmt.Sprintf("%.0fs", v/1e3)
 }

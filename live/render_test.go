@@ -263,6 +263,11 @@ func TestFmt(t *testing.T) {
 			t.Errorf("fmtMS(%v) = %q; want %q", v, got, want)
 		}
 	}
+	for v, want := range map[float64]string{9.876: "9.9ms", 980.25: "980ms", 1520.3: "1.5s", 125e3: "125s"} {
+		if got := fmtMSShort(v); got != want {
+			t.Errorf("fmtMSShort(%v) = %q; want %q", v, got, want)
+		}
+	}
 }
 
 // TestFitDropsLeastUseful: a narrow live line keeps the level, its

@@ -587,13 +587,20 @@ type compactTicks struct{}
 
 // Ticks implements gplot.Ticker.
 func (compactTicks) Ticks(lo, hi float64) []gplot.Tick {
+	ticks := labelledTicks(lo, hi, formatTick)
+	thousandsOneWay(ticks)
+	return ticks
+}
+
+// labelledTicks are gonum's default linear ticks, each labelled one
+// written by label.
+func labelledTicks(lo, hi float64, label func(float64) string) []gplot.Tick {
 	ticks := gplot.DefaultTicks{}.Ticks(lo, hi)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = formatTick(ticks[i].Value)
+			ticks[i].Label = label(ticks[i].Value)
 		}
 	}
-	thousandsOneWay(ticks)
 	return ticks
 }
 

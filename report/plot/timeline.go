@@ -219,12 +219,4 @@ func (percentTicks) Ticks(lo, hi float64) []gplot.Tick {
 type plainTicks struct{}
 
 // Ticks implements gplot.Ticker.
-func (plainTicks) Ticks(lo, hi float64) []gplot.Tick {
-	ticks := gplot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ticks {
-		if ticks[i].Label != "" {
-			ticks[i].Label = trimFloat(ticks[i].Value)
-		}
-	}
-	return ticks
-}
+func (plainTicks) Ticks(lo, hi float64) []gplot.Tick { return labelledTicks(lo, hi, trimFloat) }
