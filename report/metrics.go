@@ -104,6 +104,13 @@
 //     the level is MOCK-BEHIND: its numbers read slower than the mock's
 //     profile, a busy host's doing. Absent for a real engine (no counter);
 //     fixed timing has the CPU wait only.
+//   - Resent requests (ResentByClient): a level's measured requests whose
+//     recorded attempt the HTTP client sent again on its own (the
+//     record's resent ≥ 1: an HTTP/2 stream refused or a kept-alive
+//     connection found closed), retried attempts (--retries) not counted,
+//     as they are not in the level's requests. Their TTFT and E2E include
+//     the failed sends and, for a refused stream, net/http's waits between
+//     them (1, 2, 4 … s), which no other number shows.
 //   - Percentiles p50 p90 p95 p99 p99.9 use linear interpolation between
 //     closest ranks (Hyndman & Fan type 7, NumPy's default, which vLLM's
 //     benchmark uses); stddev is the population standard deviation (NumPy's
@@ -194,6 +201,21 @@ func ConnectMS(r *rundir.Record) (float64, bool) {
 func connectsMatter(l *Level) bool {
 	c := l.ConnectMS
 	return c != nil && 100*c.N >= l.Requests.OK && c.P50 >= 0.05*l.TTFTMS.P50
+}
+
+// ResentByClient reports whether the HTTP client sent a record's attempt
+// again on its own (rundir.Record.Resent): its times from sent_ns then
+// include the failed sends.
+func ResentByClient(r *rundir.Record) bool { return r.Resent > 0 }
+
+// ResentWarning is the line a level with resent requests gets where its
+// results are read, empty when it has none.
+func (l *Level) ResentWarning() string {
+	if l.ResentRequests == 0 {
+		return ""
+	}
+	return fmt.Sprintf("level %g: %d of %d requests were resent by the HTTP client (REFUSED_STREAM or a closed kept-alive connection): their TTFT includes the failed sends",
+		l.Level, l.ResentRequests, l.Requests.Total)
 }
 
 // SendLagMS is a record's sent − scheduled in ms, and whether it counts as

@@ -111,7 +111,7 @@ type levelAcc struct {
 	firstSend, lastSend                 int64 // of first attempts (one lag each): achieved rate
 	busyMS                              float64
 	inTok, outTok, cached               int64
-	good, pastMax                       int
+	good, pastMax, resent               int
 	serverQueue                         bool // some server timing had a queue time
 	reqIn, reqOut, short, long, withReq int64
 	inChecked, inExact                  int64
@@ -159,6 +159,9 @@ func (s *Summarizer) Add(r *rundir.Record) {
 		return
 	}
 	a.req.Total++
+	if ResentByClient(r) {
+		a.resent++
+	}
 	if r.RequestedOutputTokens > 0 && r.OutputTokens > r.RequestedOutputTokens && r.OutputTokensSource != rundir.SourceEstimated {
 		a.pastMax++
 	}
@@ -301,6 +304,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			ErrorExamples:        a.errorExamples,
 			Retried:              a.retried,
 			PastMaxTokens:        a.pastMax,
+			ResentRequests:       a.resent,
 			ServerTimingHasQueue: a.serverQueue,
 		}
 		l.AchievedRatePerS = AchievedRate(len(a.lag), a.firstSend, a.lastSend)

@@ -117,6 +117,9 @@ type Level struct {
 	// more output tokens than requested, by the server's count or the
 	// stream's token events (never an estimate).
 	PastMaxTokens int `json:"past_max_tokens"`
+	// ResentRequests counts the measured requests the HTTP client sent
+	// again on its own (ResentByClient, metrics.go), of any outcome.
+	ResentRequests int `json:"resent_requests,omitempty"`
 	// Errors counts failed measured requests by class.
 	Errors map[rundir.ErrorClass]int `json:"errors"`
 	// ErrorExamples is, by class, the error of the first failed measured

@@ -143,8 +143,8 @@ func derefOr(p *float64, def float64) float64 {
 }
 
 // measureNotes are a level's lines on what its numbers rest on: the
-// queueing and the connections opened inside its TTFT, the server's
-// prompt cache, requests that ran
+// queueing, the connections opened and the resends inside its TTFT, the
+// server's prompt cache, requests that ran
 // past their max tokens, and its GPU telemetry (modelled, from the mock).
 func measureNotes(l *Level, m *rundir.Manifest) string {
 	var b strings.Builder
@@ -158,6 +158,9 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 			b.WriteString(" (a warm-up of as many requests as run at once, --warmup, leaves them out of the measured ones)")
 		}
 		b.WriteByte('\n')
+	}
+	if w := l.ResentWarning(); w != "" {
+		b.WriteString("WARNING: " + w + "\n")
 	}
 	if l.CachedInputTokens > 0 {
 		fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",

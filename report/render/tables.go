@@ -258,6 +258,9 @@ func (r *Report) levelTable(i int) table {
 		if sv := l.Server; sv != nil && sv.SimBehind != nil && sv.SimBehind.Flagged {
 			t.Notes = append(t.Notes, fmt.Sprintf("level %g: %s", l.Level, sv.SimBehind.Warning()))
 		}
+		if w := l.ResentWarning(); w != "" {
+			t.Notes = append(t.Notes, w)
+		}
 	}
 	if sb := rr.Summary.SimBehind; sb != nil && sb.Flagged {
 		t.Notes = append(t.Notes, fmt.Sprintf("whole run (%.1f s of scrapes): %s", sb.SpanS, sb.Warning()))
