@@ -478,3 +478,27 @@ func BenchmarkReader(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }
+
+// FuzzReaderSmallMax is FuzzReader under a maximum event size of 1 to 64
+// bytes, where an event's data line and the lines after it fill the
+// window's bound and the line is copied out of the window (fill): a stream
+// read without an error gives the reference's events.
+func FuzzReaderSmallMax(f *testing.F) {
+	f.Add([]byte("data: 0123456789\n:0123456789012345\n:0123456789\nevent: e\n\ndata: x\n\n"), uint8(3), uint8(16))
+	f.Add([]byte("data: ab\r\rdata: cd\r\n:0123456789\r\n\r\n"), uint8(1), uint8(8))
+	f.Fuzz(func(t *testing.T, in []byte, piece, max uint8) {
+		n := int(piece%64) + 1
+		r := sse.NewReader(&pieceReader{b: in, n: n})
+		r.SetMaxEventSize(int(max%64) + 1)
+		got, err := collect(r)
+		if err != nil {
+			if !errors.Is(err, sse.ErrEventTooLarge) {
+				t.Fatalf("Next: %v", err)
+			}
+			return
+		}
+		if diff := cmp.Diff(reference(in), got); diff != "" {
+			t.Errorf("pieces of %d, max %d: (-reference +Reader):\n%s", n, int(max%64)+1, diff)
+		}
+	})
+}
