@@ -129,6 +129,48 @@ func TestResentNone(t *testing.T) {
 	}
 }
 
+// TestResentNoneUnderLoad: 8 streams at once for 64 requests, on kept
+// HTTP/1.1 connections or sharing one HTTP/2 connection (whose first
+// requests race to open it), record no resend.
+func TestResentNoneUnderLoad(t *testing.T) {
+	answer := func(w http.ResponseWriter, r *http.Request) {
+		h2Events(w, 2)
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	}
+	h1 := httptest.NewServer(http.HandlerFunc(answer))
+	defer h1.Close()
+	h2 := h2TLSServer(t, onlyH2(answer))
+	var proto atomic.Value
+	for _, c := range []struct {
+		name   string
+		base   string
+		client *http.Client
+	}{{"HTTP/1.1", h1.URL, h1.Client()}, {"HTTP/2", h2.URL, h2Client(h2, &proto)}} {
+		target, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: c.base, Client: c.client}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := New(target, Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}, Requests(64), Concurrency(8))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var col collect
+		if _, err := run(t.Context(), r, col.add); err != nil {
+			t.Fatal(err)
+		}
+		resent, failed := 0, 0
+		for _, rec := range col.recs {
+			resent += rec.Resent
+			if !rec.OK {
+				failed++
+			}
+		}
+		if resent != 0 || failed != 0 || len(col.recs) < 64 {
+			t.Errorf("%s: %d resends, %d failed in %d records; want none of 64", c.name, resent, failed, len(col.recs))
+		}
+	}
+}
+
 // heldEOF is a kept-alive connection the server has closed without a
 // word (llama-server's way after a stream, docs/notes/real-servers.md
 // §4.1), which the client reuses before it reads the close: the end of
