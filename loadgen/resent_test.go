@@ -75,6 +75,31 @@ func TestResentHTTP2RefusedStream(t *testing.T) {
 	}
 }
 
+// TestResentHTTP2GoAwayBeforeTheStream: a server that answers a stream
+// with GOAWAY naming no stream it processed (LastStreamID 0) and closes
+// the connection has the request sent again by net/http on a new one:
+// one successful attempt, resent once, its connection wait both dials.
+func TestResentHTTP2GoAwayBeforeTheStream(t *testing.T) {
+	var streams atomic.Int64
+	srv := rawH2Server(t, func(s *h2Stream) bool {
+		if streams.Add(1) == 1 {
+			s.fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+			return false
+		}
+		s.sse()
+		s.data(h2Event+"data: [DONE]\n\n", true)
+		return true
+	})
+	var proto atomic.Value
+	rec := oneChatRequestWith(t, srv.URL, h2Client(srv, &proto))
+	if !rec.OK || rec.Attempt != 0 || rec.Resent != 1 {
+		t.Fatalf("record: ok %v, attempt %d, resent %d (error %q); want one successful attempt resent once", rec.OK, rec.Attempt, rec.Resent, rec.Error)
+	}
+	if n := streams.Load(); n != 2 {
+		t.Errorf("the server got %d streams; want 2 (the test's premise)", n)
+	}
+}
+
 // TestResentNone: a request sent once, over HTTP/1.1 or HTTP/2, or sent
 // twice to follow a 307 redirect (each send answered), records no resend,
 // and its line has no resent key.
