@@ -2,7 +2,6 @@ package loadgen
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,6 +20,7 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
+	"github.com/inferbench/inferbench/targets/targettest"
 )
 
 // chatRequest sends one chat request of a prompt of promptTokens through
@@ -196,51 +195,6 @@ func TestResentNoneUnderLoad(t *testing.T) {
 	}
 }
 
-// heldEOF is a kept-alive connection the server has closed without a
-// word (llama-server's way after a stream, docs/notes/real-servers.md
-// §4.1), which the client reuses before it reads the close: the end of
-// the connection (EOF or reset) is held from the client's reads until its
-// next request was written, and that request's write waits until the
-// server has closed. Without the hold net/http's read loop sees the close
-// on the idle connection and drops it from the pool before it is reused.
-type heldEOF struct {
-	net.Conn
-	serverClosed <-chan struct{}
-	mu           sync.Mutex
-	requests     int           // writes that began a request ("POST ")
-	nextWritten  chan struct{} // closed once a write of the second request returned
-}
-
-func (c *heldEOF) Write(b []byte) (int, error) {
-	c.mu.Lock()
-	if strings.HasPrefix(string(b), "POST ") {
-		c.requests++
-	}
-	second := c.requests >= 2
-	c.mu.Unlock()
-	if !second {
-		return c.Conn.Write(b)
-	}
-	<-c.serverClosed
-	n, err := c.Conn.Write(b)
-	c.mu.Lock()
-	select {
-	case <-c.nextWritten:
-	default:
-		close(c.nextWritten)
-	}
-	c.mu.Unlock()
-	return n, err
-}
-
-func (c *heldEOF) Read(b []byte) (int, error) {
-	n, err := c.Conn.Read(b)
-	if err != nil {
-		<-c.nextWritten
-	}
-	return n, err
-}
-
 // TestResentHTTP1ClosedKeptAliveConnection: over HTTP/1.1, a server that
 // closes the connection after its response without Connection: close, and
 // a next request that meets the dead socket, is sent again on a new
@@ -291,15 +245,9 @@ func TestResentHTTP1ClosedKeptAliveConnection(t *testing.T) {
 					}()
 				}
 			}()
-			var dials atomic.Int64
+			dialer := &targettest.FINLateDialer{ServerClosed: firstClosed}
 			tr := targets.NewTransport()
-			tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-				conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-				if err != nil || dials.Add(1) > 1 {
-					return conn, err
-				}
-				return &heldEOF{Conn: conn, serverClosed: firstClosed, nextWritten: make(chan struct{})}, nil
-			}
+			tr.DialContext = dialer.DialContext
 			defer tr.CloseIdleConnections()
 			client := &http.Client{Transport: tr}
 			base := "http://" + ln.Addr().String()
@@ -310,7 +258,7 @@ func TestResentHTTP1ClosedKeptAliveConnection(t *testing.T) {
 			if !rec.OK || rec.Attempt != 0 || rec.Resent != 1 {
 				t.Errorf("request on the closed connection: ok %v, attempt %d, resent %d (error %q); want it served, resent once", rec.OK, rec.Attempt, rec.Resent, rec.Error)
 			}
-			if d, s := dials.Load(), served.Load(); d != 2 || s != 2 {
+			if d, s := dialer.Dials.Load(), served.Load(); d != 2 || s != 2 {
 				t.Errorf("%d connections dialed, %d requests served; want 2 and 2 (the test's premise: the second met the closed one)", d, s)
 			}
 		})

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/targettest"
 )
 
 // dyingConn is a kept-alive connection that the server has closed and the
@@ -172,52 +173,6 @@ func TestPostStreamDoesNotResendAfterAWholeWrite(t *testing.T) {
 	}
 }
 
-// finLateConn holds back the end of a connection the server has closed
-// (the EOF or reset its reads return) until the client has written its
-// next request, and holds that request's write until the server has
-// closed: the peer's FIN crossing the client's next request in flight,
-// which is how llama-server's close after a streamed response
-// (docs/notes/real-servers.md §4.1) meets a client quick to reuse the
-// connection. Without the hold, net/http's read loop sees the EOF on the
-// idle connection and drops it from the pool before it is reused.
-type finLateConn struct {
-	net.Conn
-	serverClosed <-chan struct{} // closed once the server has closed its end
-	mu           sync.Mutex
-	requests     int           // writes that began a request ("POST ")
-	nextWritten  chan struct{} // closed once a write of the second request returned
-}
-
-func (c *finLateConn) Write(b []byte) (int, error) {
-	c.mu.Lock()
-	if strings.HasPrefix(string(b), "POST ") {
-		c.requests++
-	}
-	second := c.requests >= 2
-	c.mu.Unlock()
-	if !second {
-		return c.Conn.Write(b)
-	}
-	<-c.serverClosed
-	n, err := c.Conn.Write(b)
-	c.mu.Lock()
-	select {
-	case <-c.nextWritten:
-	default:
-		close(c.nextWritten)
-	}
-	c.mu.Unlock()
-	return n, err
-}
-
-func (c *finLateConn) Read(b []byte) (int, error) {
-	n, err := c.Conn.Read(b)
-	if err != nil {
-		<-c.nextWritten
-	}
-	return n, err
-}
-
 // TestPostStreamResendsASmallRequestOnAConnectionClosedUnderIt: a request
 // small enough to sit whole in the transport's 4 KiB write buffer, on a
 // kept-alive connection the server closed after its response, before the
@@ -279,14 +234,8 @@ func TestPostStreamResendsASmallRequestOnAConnectionClosedUnderIt(t *testing.T) 
 					}()
 				}
 			}()
-			var dials atomic.Int64
-			tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-				if err != nil || dials.Add(1) > 1 {
-					return c, err
-				}
-				return &finLateConn{Conn: c, serverClosed: firstClosed, nextWritten: make(chan struct{})}, nil
-			}}
+			dialer := &targettest.FINLateDialer{ServerClosed: firstClosed}
+			tr := &http.Transport{DialContext: dialer.DialContext}
 			defer tr.CloseIdleConnections()
 			client := &http.Client{Transport: tr}
 			url := "http://" + ln.Addr().String() + "/v1/completions"
@@ -317,7 +266,7 @@ func TestPostStreamResendsASmallRequestOnAConnectionClosedUnderIt(t *testing.T) 
 			if n := wroteOK.Load(); n != 3 {
 				t.Errorf("WroteRequest reported %d whole writes; want 3 (the stale one among them)", n)
 			}
-			if n := dials.Load(); n != 2 {
+			if n := dialer.Dials.Load(); n != 2 {
 				t.Errorf("%d connections dialed; want 2 (the closed one, then a new one)", n)
 			}
 			if n, b := received.Load(), bodies.Load(); n != 2 || b != 2 {
