@@ -48,7 +48,7 @@ lint: ## formatting, vet, and go.mod tidy
 	CGO_ENABLED=0 $(GO) build ./...
 
 # Every fuzz target, as package:Target. `make fuzz` runs each for FUZZTIME.
-FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/ndjson:FuzzReader ./targets/openai:FuzzStream \
+FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/sse:FuzzReaderSmallMax ./targets/ndjson:FuzzReader ./targets/openai:FuzzStream \
 	./targets/openai:FuzzFastDecode ./targets/openai:FuzzTemplateDecode ./servermetrics:FuzzParse ./rundir:FuzzRecordJSON \
 	./scenarios:FuzzLoad ./gpu/dcgm:FuzzParse ./gpu/smi:FuzzParseCSV ./gpu/smi:FuzzParseAMDSMIMetric \
 	./rundir:FuzzRecordDecode ./targets/tgi:FuzzStream ./targets/ollama:FuzzStream \
