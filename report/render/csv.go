@@ -10,12 +10,14 @@ import (
 )
 
 // WriteCSV writes the per-level metrics of every run, one row per run and
-// level, with a header row. Latencies are in milliseconds; numbers are
+// level, with a header row; resent_requests is the level's requests the
+// HTTP client sent again on its own (report.Level.ResentRequests), 0 where
+// none. Latencies are in milliseconds; numbers are
 // written at full precision; an absent value is an empty cell. A cell that
 // a spreadsheet would evaluate as a formula is neutralized (csvCell).
 func WriteCSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
-	header := []string{"run", "level", "requests", "ok", "failed", "window_s", "output_tokens_per_s", "total_tokens_per_s",
+	header := []string{"run", "level", "requests", "ok", "failed", "resent_requests", "window_s", "output_tokens_per_s", "total_tokens_per_s",
 		"requests_per_s", "goodput_rps", "achieved_rate_per_s", "input_tokens", "output_tokens"}
 	dists := []struct {
 		name string
@@ -58,7 +60,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		for j := range rr.Summary.Levels {
 			l := &rr.Summary.Levels[j]
 			row := []string{rr.Label, f(l.Level), fmt.Sprint(l.Requests.Total), fmt.Sprint(l.Requests.OK), fmt.Sprint(l.Requests.Failed),
-				f(l.WindowS), f(l.OutputTokensPerS), f(l.TotalTokensPerS), f(l.RequestsPerS), f(l.GoodputRPS), f(l.AchievedRatePerS),
+				fmt.Sprint(l.ResentRequests), f(l.WindowS), f(l.OutputTokensPerS), f(l.TotalTokensPerS), f(l.RequestsPerS), f(l.GoodputRPS), f(l.AchievedRatePerS),
 				fmt.Sprint(l.InputTokens), fmt.Sprint(l.OutputTokens)}
 			for _, d := range dists {
 				v := d.of(l)

@@ -95,6 +95,8 @@ func sizeOf(fi os.FileInfo) int64 {
 func TestCSVMatchesSummary(t *testing.T) {
 	t.Parallel()
 	rep, _ := goldenReport(t, "qualification")
+	// A level of llama-server's: 9 of its requests resent by net/http.
+	rep.Runs[1].Summary.Levels[2].ResentRequests = 9
 	var b bytes.Buffer
 	if err := WriteCSV(&b, rep); err != nil {
 		t.Fatal(err)
@@ -123,12 +125,19 @@ func TestCSVMatchesSummary(t *testing.T) {
 			t.Errorf("row %d run = %q; want %q", i, row[col("run")], rr.Label)
 		}
 		for name, want := range map[string]float64{"level": l.Level, "output_tokens_per_s": l.OutputTokensPerS, "ttft_ms_p95": l.TTFTMS.P95,
-			"tpot_ms_p999": l.TPOTMS.P999, "e2e_ms_mean": l.E2EMS.Mean, "gpu_power_mean_w": l.GPU.PowerW.Mean} {
+			"tpot_ms_p999": l.TPOTMS.P999, "e2e_ms_mean": l.E2EMS.Mean, "gpu_power_mean_w": l.GPU.PowerW.Mean,
+			"requests": float64(l.Requests.Total), "failed": float64(l.Requests.Failed), "resent_requests": float64(l.ResentRequests)} {
 			got, err := strconv.ParseFloat(row[col(name)], 64)
 			if err != nil || got != want {
 				t.Errorf("row %d %s = %q; want %v", i, name, row[col(name)], want)
 			}
 		}
+	}
+	if got := rows[7][col("resent_requests")]; got != "9" { // h100 level 4
+		t.Errorf("h100 level 4 resent_requests = %q; want 9", got)
+	}
+	if i := col("resent_requests"); rows[0][i-1] != "failed" {
+		t.Errorf("resent_requests follows %q; want failed", rows[0][i-1])
 	}
 	if got := rows[4][col("meets_slo")]; got != "false" { // a100 level 8: 5 % failed
 		t.Errorf("a100 level 8 meets_slo = %q; want false", got)
