@@ -256,6 +256,11 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 	case tp == nil:
 		fmt.Fprintf(&s, "%s and %s could not be compared at their priced levels (too few successful requests).", b.Label, a.Label)
 		return s.String()
+	case a.Manifest != nil && b.Manifest != nil && compare.ShardOf(a.Manifest) != compare.ShardOf(b.Manifest):
+		// A part of the load against the whole or another part: the ratio
+		// is of the parts, not of the servers (compare refuses the pair).
+		fmt.Fprintf(&s, "no throughput comparison: %s; merge every shard (inferbench merge) to compare whole runs.", strings.Join(partsOf(a, b), "; "))
+		return s.String()
 	}
 	cond := sloText(slo)
 	fmt.Fprintf(&s, "%s serves %s [%s–%s] the output tokens/s of %s", b.Label, times(tp.Ratio), times2(tp.CILow), times2(tp.CIHigh), a.Label)

@@ -126,3 +126,28 @@ func TestPartOfTheLoadInEveryFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestPartOfTheLoadHasNoVerdictRatio: a qualification of the merge of
+// every shard against a merge --partial of one had the verdict "partial
+// serves 0.50× [0.27–0.81] the output tokens/s of merged …, significant at
+// 95 %", a halving read as the server's, its "not like-for-like" after the
+// claim. A part of the load against another sharding gets no ratio; two
+// whole runs keep theirs.
+func TestPartOfTheLoadHasNoVerdictRatio(t *testing.T) {
+	runs := shardedRuns(t)
+	for pair, want := range map[[2]string]string{
+		{"merged", "partial"}: "no throughput comparison: partial is shard 0 of 2 merged (partial) of a sharded run; merge every shard (inferbench merge) to compare whole runs.",
+		{"shard-1", "merged"}: "no throughput comparison: shard-1 is shard 1/2 of a sharded run; merge every shard (inferbench merge) to compare whole runs.",
+		{"merged", "merged"}:  "merged (2) serves 1.00×",
+	} {
+		var stdout bytes.Buffer
+		dirs := []string{filepath.Join(runs, pair[0]), filepath.Join(runs, pair[1])}
+		if err := Command(dirs, filepath.Join(t.TempDir(), "report"), AllFormats(), Options{Catalog: catalog(t), Resamples: 100}, &stdout, io.Discard); err != nil {
+			t.Fatalf("%v: %v", pair, err)
+		}
+		verdict, _, _ := strings.Cut(stdout.String()[strings.Index(stdout.String(), "verdict: "):], "\n")
+		if !strings.Contains(verdict, want) || pair[0] != pair[1] && strings.Contains(verdict, " serves ") {
+			t.Errorf("%v: %s\nwant it to say %q", pair, verdict, want)
+		}
+	}
+}
