@@ -1,7 +1,9 @@
 package cost
 
 import (
+	"fmt"
 	"io"
+	"math"
 	"strings"
 	"testing"
 )
@@ -178,5 +180,41 @@ func TestCrossoverSaysWhyNeverWhereCostIsCheaper(t *testing.T) {
 			t.Errorf("API at %.5f (hourly %.5f, monthly %.5f): crossover found %v, told %v; want %v, %v\n%s",
 				tt.price, hourly, monthly, x.CrossoverTokensPerDay != nil, told, tt.found, tt.told, notes)
 		}
+	}
+}
+
+// TestOwnedGPUMonthSaysItsDraw: crossover's GPU month of an owned offer
+// holds the box's electricity, which the note gave only as a total
+// ("$1.616/GPU-hour"): priced at the GPU's TDP, 700 W always on, not the
+// 529 W cost --run measured on the same run, and nothing said so. The note
+// names the capital and the electricity, the draw and where it came from,
+// and the parts add up to the hour. An offer that states its own draw
+// says that instead; a rented offer has no electricity of its own.
+func TestOwnedGPUMonthSaysItsDraw(t *testing.T) {
+	c := mustLoad(t, "")
+	m, err := c.MonthOf("h100-sxm", "owned")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hour, capital, energy float64
+	i := strings.Index(m.Note, " at $")
+	if i < 0 {
+		t.Fatalf("note %q", m.Note)
+	}
+	if _, err := fmt.Sscanf(m.Note[i:], " at $%f/GPU-hour × 730 h: $%f capital + $%f electricity", &hour, &capital, &energy); err != nil {
+		t.Fatalf("note %q: %v", m.Note, err)
+	}
+	if !strings.Contains(m.Note, "(700 W, the GPU's TDP: an upper estimate, TDP is not draw; × PUE 1.58 at $0.1282/kWh)") {
+		t.Errorf("note %q does not say the draw is the TDP", m.Note)
+	}
+	if math.Abs(capital+energy-hour) > 0.0005 || math.Abs(hour*730-m.USD) > 0.5 {
+		t.Errorf("%v capital + %v electricity, %v an hour, $%v a month: the parts do not add up", capital, energy, hour, m.USD)
+	}
+	c = mustLoad(t, "gpus:\n  - id: h100-sxm\n    offers:\n      - id: owned-8x\n        watts_per_gpu: 550\n")
+	if m, err := c.MonthOf("h100-sxm", "owned"); err != nil || !strings.Contains(m.Note, "(the offer's 550 W; × PUE") {
+		t.Errorf("an offer's own draw: %q, %v", m.Note, err)
+	}
+	if m, err := c.MonthOf("h100-sxm", "on-demand"); err != nil || strings.Contains(m.Note, "electricity") {
+		t.Errorf("a rented GPU's month: %q, %v", m.Note, err)
 	}
 }

@@ -161,8 +161,23 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 		return GPUMonth{}, quoteErrorf("--offer: %w", err)
 	}
 	p := PriceOf(g, of)
-	perGPUHour := p.USDPerGPUHour + EnergyUSDPerHour(p.WattsPerGPU, p.PUE, p.USDPerKWh)
-	note := fmt.Sprintf("GPU month: %s %s (%s, %s) at %s/GPU-hour × %d h (%s, %s)", g.ID, of.ID, of.Kind, of.Provider, USD(perGPUHour), HoursPerMonth, of.Source, of.Date)
+	energy := EnergyUSDPerHour(p.WattsPerGPU, p.PUE, p.USDPerKWh)
+	perGPUHour := p.USDPerGPUHour + energy
+	note := fmt.Sprintf("GPU month: %s %s (%s, %s) at %s/GPU-hour × %d h", g.ID, of.ID, of.Kind, of.Provider, USD(perGPUHour), HoursPerMonth)
+	if p.PUE > 0 {
+		// An owned box's electricity, always on at its offer's draw, else
+		// at the GPU's TDP: an upper estimate (cost --run prices the draw
+		// its run measured instead).
+		draw := fmt.Sprintf("the offer's %s W", num(p.WattsPerGPU))
+		if of.WattsPerGPU == 0 {
+			draw = fmt.Sprintf("%s W, the GPU's TDP: an upper estimate, TDP is not draw", num(p.WattsPerGPU))
+		}
+		// Four decimals, so that the parts add up to the hour as written
+		// ($1.475 + $0.142 read $1.617 beside its $1.616).
+		note += fmt.Sprintf(": $%.4f capital + $%.4f electricity (%s; × PUE %s at $%s/kWh)",
+			p.USDPerGPUHour, energy, draw, num(p.PUE), strconv.FormatFloat(p.USDPerKWh, 'g', -1, 64))
+	}
+	note += fmt.Sprintf(" (%s, %s)", of.Source, of.Date)
 	if of.Confidence == "low" {
 		note += " [low confidence]"
 	}
