@@ -15,6 +15,7 @@ func bigSnapshot() Snapshot {
 	r := *s.Levels[1].Result
 	r.Level, r.OK, r.Failed, r.OutputTokensPerS = 1024, 1234567, 12345, 123456.78
 	r.ClientBound, r.Stop = true, "stopped early: 1246912 of 2000000 requests"
+	r.Resent = 123456
 	s.Levels[1].Result = &r
 	l := &s.Levels[2]
 	l.Plan.Level, l.Plan.Requests, l.Done, l.Failed = 2048, 2000000, 1234567, 12345
@@ -62,6 +63,9 @@ func TestNarrowKeepsTheNumbers(t *testing.T) {
 				}
 				if r.ClientBound {
 					notes = append(notes, "CLIENT-BOUND")
+				}
+				if r.Resent > 0 {
+					notes = append(notes, fmt.Sprintf("(resent by the HTTP client: %d of %d)", r.Resent, r.OK+r.Failed))
 				}
 				for _, why := range notes {
 					if !strings.Contains(flat, why) {

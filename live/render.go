@@ -162,7 +162,7 @@ func resultBlock(r *Result) []segment {
 
 // resultNotes are what follows a result's numbers: the reasons of a failed
 // SLO (the first one prefixed first, with sep before it), the client-bound warning,
-// why an adaptive level stopped, the note.
+// the requests the HTTP client resent, why an adaptive level stopped, the note.
 func resultNotes(r *Result, first, sep string) []segment {
 	var segs []segment
 	if r.SLO == VerdictFail {
@@ -180,6 +180,9 @@ func resultNotes(r *Result, first, sep string) []segment {
 	if r.ClientBound {
 		segs = append(segs, segment{text: "CLIENT-BOUND"})
 	}
+	if r.Resent > 0 {
+		segs = append(segs, segment{text: resentNote(r)})
+	}
 	if r.Stop != "" {
 		segs = append(segs, segment{text: "(" + r.Stop + ")"})
 	}
@@ -187,6 +190,14 @@ func resultNotes(r *Result, first, sep string) []segment {
 		segs = append(segs, segment{text: "(" + r.Note + ")", sep: " "})
 	}
 	return segs
+}
+
+// resentNote says how many of a level's requests the HTTP client sent
+// again on its own (an HTTP/2 stream refused, a kept-alive connection
+// found closed), whose TTFT holds the failed sends, as report's level
+// notes warn of them: "(resent by the HTTP client: 9 of 80)".
+func resentNote(r *Result) string {
+	return fmt.Sprintf("(resent by the HTTP client: %d of %d)", r.Resent, r.OK+r.Failed)
 }
 
 // mark is report.SmallSampleMark where a percentile rests on too few samples.

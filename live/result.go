@@ -40,6 +40,10 @@ type Result struct {
 	Reasons []string `json:"reasons,omitempty"`
 	// ClientBound is the level's client verdict, when the summary has one.
 	ClientBound bool `json:"client_bound,omitempty"`
+	// Resent counts the measured requests the HTTP client sent again on
+	// its own (report.Level.ResentRequests, of OK + Failed): their TTFT
+	// holds the failed sends.
+	Resent int `json:"resent,omitempty"`
 	// Note qualifies the result (e.g. an objective not judged live).
 	Note string `json:"note,omitempty"`
 	// Stop is why an adaptive level stopped (adaptive.go), empty otherwise.
@@ -52,7 +56,7 @@ func ResultOf(l *report.Level, slo report.SLO) Result {
 	r := Result{Level: l.Level, OK: l.Requests.OK, Failed: l.Requests.Failed,
 		TTFTP50: l.TTFTMS.P50, TTFTP95: l.TTFTMS.P95, TPOTP95: l.TPOTMS.P95, HasTTFT: l.TTFTMS.N > 0, HasTPOT: l.TPOTMS.N > 0,
 		TTFTP50Thin: report.SmallSample(l.TTFTMS.N, 50), TTFTThin: report.SmallSample(l.TTFTMS.N, 95), TPOTThin: report.SmallSample(l.TPOTMS.N, 95),
-		OutputTokensPerS: l.OutputTokensPerS, RequestsPerS: l.RequestsPerS}
+		OutputTokensPerS: l.OutputTokensPerS, RequestsPerS: l.RequestsPerS, Resent: l.ResentRequests}
 	if !slo.IsZero() {
 		met, why := report.MeetsSLO(l, slo)
 		r.SLO, r.Reasons = VerdictFail, why

@@ -139,10 +139,11 @@ type levelAcc struct {
 	// done counts completed requests (warm-up included, retried attempts not);
 	// lastDone is when the latest of them completed.
 	done, warmupDone, lastDone int64
-	// Measured stage, as report counts it.
-	ok, failed, retried int64
-	outTok              int64
-	span                report.Span
+	// Measured stage, as report counts it; resent: the requests the HTTP
+	// client sent again on its own (report.ResentByClient).
+	ok, failed, retried, resent int64
+	outTok                      int64
+	span                        report.Span
 	// Values of measured successful requests, for a level result computed
 	// here (LevelFinished without a summary); released when it finishes.
 	ttft, tpot, e2e values
@@ -344,6 +345,9 @@ func (s *State) Add(r *rundir.Record) {
 	if measured {
 		a.span.Add(r)
 		a.steady.Add(r, false) // goodput is not judged live
+		if !r.Retried && report.ResentByClient(r) {
+			a.resent++
+		}
 	} else {
 		a.steady.AddWarmup(r, false) // its worker's start and work (steady.go)
 	}
@@ -508,7 +512,7 @@ func (s *State) ownResult(a *levelAcc) Result {
 	l := report.Level{Level: a.plan.Level,
 		Requests: report.Requests{Total: int(a.ok + a.failed), OK: int(a.ok), Failed: int(a.failed)},
 		TTFTMS:   report.DistOf(a.ttft.all()), TPOTMS: report.DistOf(a.tpot.all()), E2EMS: report.DistOf(a.e2e.all()),
-		OutputTokens: a.outTok, StartNS: a.span.FirstSentNS, EndNS: a.span.LastDoneNS}
+		OutputTokens: a.outTok, StartNS: a.span.FirstSentNS, EndNS: a.span.LastDoneNS, ResentRequests: int(a.resent)}
 	if w := a.span.NS(); w > 0 {
 		l.WindowS = float64(w) / 1e9
 		l.OutputTokensPerS = float64(a.outTok) / l.WindowS

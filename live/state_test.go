@@ -280,6 +280,58 @@ func TestLevelResultMatchesReport(t *testing.T) {
 	}
 }
 
+// TestLevelResultResent: a level's result counts the measured requests the
+// HTTP client sent again on its own, as report does (a request resent twice
+// once; a failed one too; not a warm-up, nor an attempt --retries sent
+// again), whether the State judges it or the summary is handed over, and
+// its result line says so: against llama-server 9 of 80 requests were
+// resent, and the line read as a clean level's.
+func TestLevelResultResent(t *testing.T) {
+	s := New(Options{})
+	sumz := report.NewSummarizer(report.SLO{})
+	feed := func(r *rundir.Record) { s.Add(r); sumz.Add(r) }
+	s.LevelStarted(LevelPlan{Level: 4, Requests: 80, Warmup: 1})
+	warm := rec(4, 0, 100*ms, 10*ms, 3)
+	warm.Stage, warm.Resent = rundir.StageWarmup, 1
+	feed(warm)
+	for k := range int64(78) {
+		r := rec(4, (1+k)*10*ms, 100*ms, 10*ms, 3)
+		if k%10 == 0 { // 8 of them
+			r.Resent = 1 + int(k%20)/10
+		}
+		feed(r)
+	}
+	retried := failed(4, 800*ms, 5*ms, rundir.Connection)
+	retried.Retried, retried.Resent = true, 1
+	feed(retried)
+	last := failed(4, 805*ms, 5*ms, rundir.Connection)
+	last.Resent = 1
+	feed(last)
+	feed(rec(4, 810*ms, 100*ms, 10*ms, 3))
+	want := sumz.Snapshot().Levels[0]
+	if want.ResentRequests != 9 || want.Requests.Total != 80 {
+		t.Fatalf("report counts %d resent of %d; want 9 of 80", want.ResentRequests, want.Requests.Total)
+	}
+	s.LevelFinished(4, nil)
+	own := *s.Snapshot().Levels[0].Result
+	s2 := New(Options{})
+	s2.LevelStarted(LevelPlan{Level: 4, Requests: 80})
+	s2.LevelFinished(4, &want)
+	handed := *s2.Snapshot().Levels[0].Result
+	for name, r := range map[string]Result{"own": own, "summary": handed} {
+		if r.Resent != 9 || r.OK+r.Failed != 80 {
+			t.Errorf("%s result: resent %d of %d; want 9 of 80", name, r.Resent, r.OK+r.Failed)
+		}
+		snap := Snapshot{Levels: []LevelSnapshot{{Plan: LevelPlan{Level: 4, Requests: 80}, Result: &r, Finished: 1}}}
+		for _, width := range []int{0, 40, 120} {
+			f := Render(&snap, width, width > 0)
+			if got := strings.Join(strings.Fields(f.Results[1]), " "); !strings.Contains(got, "(resent by the HTTP client: 9 of 80)") {
+				t.Errorf("%s result at %d columns: %q; want it to say 9 of 80 were resent", name, width, f.Results[1])
+			}
+		}
+	}
+}
+
 // TestLevelFinishedWithSummary: a summary handed over is judged as is.
 func TestLevelFinishedWithSummary(t *testing.T) {
 	s := New(Options{SLO: report.SLO{TTFT: time.Second}})
