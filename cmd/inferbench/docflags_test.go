@@ -128,6 +128,12 @@ func checkDocCommand(app *cli.App, cmd string) string {
 	}
 	var missing []string
 	for _, w := range words[1:] {
+		if w == "--" && path == "inferbench k8s manifest" {
+			// The flags after -- are the pods' inferbench run flags.
+			i := slices.IndexFunc(app.Commands, func(c *cli.Command) bool { return c.Name == "run" })
+			flags, path = slices.Concat(app.Flags, app.Commands[i].Flags), "inferbench k8s manifest … -- (inferbench run)"
+			continue
+		}
 		name, ok := strings.CutPrefix(w, "--")
 		name, _, _ = strings.Cut(name, "=")
 		if !ok || name == "" || name == "help" || !regexp.MustCompile(`^[a-z][a-z0-9-]*$`).MatchString(name) {
