@@ -1,10 +1,7 @@
 package anthropic_test
 
 import (
-	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -16,24 +13,13 @@ import (
 // input_tokens does not replace message_start's. Before, the event failed
 // to decode and the request was a protocol error.
 func TestBadNumbersNotReported(t *testing.T) {
-	for _, bad := range targettest.BadInts {
-		t.Run(bad, func(t *testing.T) {
-			body := strings.ReplaceAll(
+	targettest.CheckBadNumbers(t, "Hi", targets.Final{FinishReason: "end_turn", Model: "claude", Usage: &targets.Usage{PromptTokens: 7}},
+		func(t *testing.T, fill func(string) string) targettest.Result {
+			r, _ := replay(t, 200, sseHeader, fill(
 				"event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude\",\"usage\":{\"input_tokens\":7,\"output_tokens\":{N}}}}\n\n"+
 					"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n"+
 					"event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"input_tokens\":{N},\"output_tokens\":{N}}}\n\n"+
-					"event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", "{N}", bad)
-			r, _ := replay(t, 200, sseHeader, body, nil)
-			if r.Err != nil {
-				t.Fatalf("%s: %v", bad, r.Err)
-			}
-			if _, text := r.FirstToken(); text != "Hi" {
-				t.Errorf("first token %q; want Hi", text)
-			}
-			want := targets.Final{FinishReason: "end_turn", Model: "claude", Usage: &targets.Usage{PromptTokens: 7}}
-			if diff := cmp.Diff(want, r.Final); diff != "" {
-				t.Errorf("%s: final (-want +got):\n%s", bad, diff)
-			}
+					"event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"), nil)
+			return r
 		})
-	}
 }

@@ -3,11 +3,9 @@ package bedrock_test
 import (
 	"encoding/base64"
 	"errors"
-	"strings"
+	"fmt"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/bedrock"
@@ -25,42 +23,34 @@ func TestBadNumbersNotReported(t *testing.T) {
 	chunk := func(json string) string {
 		return `chunk {"bytes":"` + base64.StdEncoding.EncodeToString([]byte(json)) + `"}`
 	}
-	for _, bad := range targettest.BadInts {
-		t.Run(bad, func(t *testing.T) {
-			n := func(s string) string { return strings.ReplaceAll(s, "{N}", bad) }
-			cases := []struct {
-				api   bedrock.API
-				body  []byte
-				final targets.Final
-			}{
-				{bedrock.Chat, encode(t, `messageStart {"p":"abc","role":"assistant"}`,
-					`contentBlockDelta {"contentBlockIndex":0,"delta":{"text":"Hi"},"p":"a"}`,
-					`messageStop {"p":"a","stopReason":"end_turn"}`,
-					n(`metadata {"metrics":{"latencyMs":{N}},"p":"a","usage":{"inputTokens":3,"outputTokens":{N},"totalTokens":{N}}}`)),
-					targets.Final{FinishReason: "end_turn", Usage: &targets.Usage{PromptTokens: 3}}},
-				{bedrock.Chat, encode(t, `contentBlockDelta {"contentBlockIndex":0,"delta":{"text":"Hi"},"p":"a"}`,
-					`messageStop {"p":"a","stopReason":"end_turn"}`,
-					n(`metadata {"metrics":{"latencyMs":9},"p":"a","usage":{"inputTokens":{N},"outputTokens":2}}`)),
-					targets.Final{FinishReason: "end_turn", Usage: &targets.Usage{CompletionTokens: 2}, Server: &targets.ServerTiming{Total: 9 * time.Millisecond}}},
-				{bedrock.Native, encode(t,
-					chunk(n(`{"generation":"Hi","prompt_token_count":{N},"generation_token_count":{N},"stop_reason":null}`)),
-					chunk(n(`{"generation":"","generation_token_count":{N},"stop_reason":"length",`+
-						`"amazon-bedrock-invocationMetrics":{"inputTokenCount":{N},"outputTokenCount":2,"invocationLatency":{N},"firstByteLatency":120}}`))),
-					targets.Final{FinishReason: "length", Usage: &targets.Usage{CompletionTokens: 2}, Server: &targets.ServerTiming{TTFT: 120 * time.Millisecond}}},
-			}
-			for i, tc := range cases {
-				srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: eventStreamHeader, Body: tc.body}})
-				r := stream(t, newTarget(t, bedrock.Config{Endpoint: srv.URL, API: tc.api}), t.Context(), targets.Request{Model: "meta.llama3-1-8b-instruct-v1:0", Prompt: "p"})
-				if r.Err != nil {
-					t.Fatalf("case %d (%s): %v", i, tc.api, r.Err)
-				}
-				if _, text := r.FirstToken(); text != "Hi" || r.TokenChunks() != 1 {
-					t.Errorf("case %d (%s): first token %q, %d token chunks; want Hi, 1", i, tc.api, text, r.TokenChunks())
-				}
-				if diff := cmp.Diff(tc.final, r.Final); diff != "" {
-					t.Errorf("case %d (%s): final (-want +got):\n%s", i, tc.api, diff)
-				}
-			}
+	for i, tc := range []struct {
+		api   bedrock.API
+		body  func(fill func(string) string) []byte
+		final targets.Final
+	}{
+		{bedrock.Chat, func(n func(string) string) []byte {
+			return encode(t, `messageStart {"p":"abc","role":"assistant"}`,
+				`contentBlockDelta {"contentBlockIndex":0,"delta":{"text":"Hi"},"p":"a"}`,
+				`messageStop {"p":"a","stopReason":"end_turn"}`,
+				n(`metadata {"metrics":{"latencyMs":{N}},"p":"a","usage":{"inputTokens":3,"outputTokens":{N},"totalTokens":{N}}}`))
+		}, targets.Final{FinishReason: "end_turn", Usage: &targets.Usage{PromptTokens: 3}}},
+		{bedrock.Chat, func(n func(string) string) []byte {
+			return encode(t, `contentBlockDelta {"contentBlockIndex":0,"delta":{"text":"Hi"},"p":"a"}`,
+				`messageStop {"p":"a","stopReason":"end_turn"}`,
+				n(`metadata {"metrics":{"latencyMs":9},"p":"a","usage":{"inputTokens":{N},"outputTokens":2}}`))
+		}, targets.Final{FinishReason: "end_turn", Usage: &targets.Usage{CompletionTokens: 2}, Server: &targets.ServerTiming{Total: 9 * time.Millisecond}}},
+		{bedrock.Native, func(n func(string) string) []byte {
+			return encode(t,
+				chunk(n(`{"generation":"Hi","prompt_token_count":{N},"generation_token_count":{N},"stop_reason":null}`)),
+				chunk(n(`{"generation":"","generation_token_count":{N},"stop_reason":"length",`+
+					`"amazon-bedrock-invocationMetrics":{"inputTokenCount":{N},"outputTokenCount":2,"invocationLatency":{N},"firstByteLatency":120}}`)))
+		}, targets.Final{FinishReason: "length", Usage: &targets.Usage{CompletionTokens: 2}, Server: &targets.ServerTiming{TTFT: 120 * time.Millisecond}}},
+	} {
+		t.Run(fmt.Sprintf("case %d %s", i, tc.api), func(t *testing.T) {
+			targettest.CheckBadNumbers(t, "Hi", tc.final, func(t *testing.T, fill func(string) string) targettest.Result {
+				srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: eventStreamHeader, Body: tc.body(fill)}})
+				return stream(t, newTarget(t, bedrock.Config{Endpoint: srv.URL, API: tc.api}), t.Context(), targets.Request{Model: "meta.llama3-1-8b-instruct-v1:0", Prompt: "p"})
+			})
 		})
 	}
 	// What is not a metadata event, or whose usage is no object, is still

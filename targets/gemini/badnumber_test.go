@@ -1,10 +1,7 @@
 package gemini_test
 
 import (
-	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/targettest"
@@ -16,23 +13,11 @@ import (
 // counts that were right. Before, the event failed to decode and the
 // request was a protocol error.
 func TestBadNumbersNotReported(t *testing.T) {
-	for _, bad := range targettest.BadInts {
-		t.Run(bad, func(t *testing.T) {
-			body := strings.ReplaceAll(
+	targettest.CheckBadNumbers(t, "Hi!", targets.Final{FinishReason: "STOP", Usage: &targets.Usage{PromptTokens: 4}},
+		func(t *testing.T, fill func(string) string) targettest.Result {
+			r, _ := replay(t, 200, sseHeader, fill(
 				data(`{"candidates":[{"content":{"parts":[{"text":"Hi"}],"role":"model"}}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":{N}}}`)+
-					data(`{"candidates":[{"content":{"parts":[{"text":"!"}],"role":"model"},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":{N},"thoughtsTokenCount":{N},"totalTokenCount":{N}}}`),
-				"{N}", bad)
-			r, _ := replay(t, 200, sseHeader, body, nil)
-			if r.Err != nil {
-				t.Fatalf("%s: %v", bad, r.Err)
-			}
-			if r.TokenChunks() != 2 || r.Chunks[0].Content+r.Chunks[1].Content != "Hi!" {
-				t.Errorf("chunks %+v; want Hi and !", r.Chunks)
-			}
-			want := targets.Final{FinishReason: "STOP", Usage: &targets.Usage{PromptTokens: 4}}
-			if diff := cmp.Diff(want, r.Final); diff != "" {
-				t.Errorf("%s: final (-want +got):\n%s", bad, diff)
-			}
+					data(`{"candidates":[{"content":{"parts":[{"text":"!"}],"role":"model"},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":{N},"thoughtsTokenCount":{N},"totalTokenCount":{N}}}`)), nil)
+			return r
 		})
-	}
 }
