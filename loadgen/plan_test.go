@@ -9,7 +9,7 @@ import (
 
 // TestRunnerPlan: Plan is the runner's own share. Unsharded, what it was
 // given; shard 1 of 4 of 10 requests and 6 warm-ups over 8 workers,
-// SplitCount's 3 and 2 (10 = 3+3+2+2, 6 = 2+2+1+1); a trace without a
+// rundir.Share's 3 and 2 (10 = 3+3+2+2, 6 = 2+2+1+1); a trace without a
 // count, its arrivals after the warm-up (shard 1 of 2 of 5: the 2nd and
 // 4th). LastDue is
 // the due time of the last line the runner sends, known for a trace only.

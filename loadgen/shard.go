@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // ParseShard parses "I/N" (0 ≤ I < N, N ≥ 1), as --shard takes it.
@@ -19,20 +21,6 @@ func ParseShard(s string) (index, count int, err error) {
 		return 0, 0, fmt.Errorf("want I/N with 0 ≤ I < N (e.g. 0/4), got %q", s)
 	}
 	return index, count, nil
-}
-
-// SplitCount is shard index's share of total when it is split over count
-// shards as evenly as possible, the remainder going to the lowest shards:
-// 10 over 4 is 3, 3, 2, 2. The shares add up to total.
-func SplitCount(total, count, index int) int {
-	if count < 1 || index < 0 || index >= count || total <= 0 {
-		return 0
-	}
-	n := total / count
-	if index < total%count {
-		n++
-	}
-	return n
 }
 
 // ShardSeed derives shard index's seed from the scenario's seed: the seed
@@ -85,21 +73,21 @@ func (r *Runner) applyShard() bool {
 	case c.rate > 0:
 		c.rate /= float64(n)
 		if c.maxConcurrency > 0 {
-			c.maxConcurrency = max(1, SplitCount(c.maxConcurrency, n, i))
+			c.maxConcurrency = max(1, rundir.Share(c.maxConcurrency, n, i))
 		}
 	default:
 		active = min(c.concurrency, n)
-		c.concurrency = SplitCount(c.concurrency, n, i)
+		c.concurrency = rundir.Share(c.concurrency, n, i)
 		if c.concurrency == 0 {
 			return false
 		}
 	}
 	if c.requests > 0 {
-		if c.requests = SplitCount(c.requests, active, i); c.requests == 0 {
+		if c.requests = rundir.Share(c.requests, active, i); c.requests == 0 {
 			return false
 		}
 	}
-	c.warmup = SplitCount(c.warmup, active, i)
+	c.warmup = rundir.Share(c.warmup, active, i)
 	c.seed = sh.Seed
 
 	base := r.workload // the unsharded workload, evaluated at global ids

@@ -26,30 +26,6 @@ func TestParseShard(t *testing.T) {
 	}
 }
 
-// TestSplitCount: 10 over 4 is 3, 3, 2, 2; 2 over 4 is 1, 1, 0, 0; the
-// shares always add up to the total.
-func TestSplitCount(t *testing.T) {
-	want := map[[2]int][]int{{10, 4}: {3, 3, 2, 2}, {2, 4}: {1, 1, 0, 0}, {16, 4}: {4, 4, 4, 4}, {0, 3}: {0, 0, 0}}
-	for k, w := range want {
-		for i := range k[1] {
-			if got := SplitCount(k[0], k[1], i); got != w[i] {
-				t.Errorf("SplitCount(%d, %d, %d) = %d; want %d", k[0], k[1], i, got, w[i])
-			}
-		}
-	}
-	for total := range 50 {
-		for n := 1; n < 9; n++ {
-			sum := 0
-			for i := range n {
-				sum += SplitCount(total, n, i)
-			}
-			if sum != total {
-				t.Fatalf("shares of %d over %d add up to %d", total, n, sum)
-			}
-		}
-	}
-}
-
 // TestShardIDs: ids local·N+I are disjoint across shards and cover 0…N·k−1.
 func TestShardIDs(t *testing.T) {
 	seen := map[uint64]int{}

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -37,16 +36,10 @@ func PartialMerge(m *rundir.Manifest) string {
 		return ""
 	}
 	mg := m.Merged
-	var idx []int
-	for _, s := range mg.Shards {
-		if !slices.Contains(idx, s.Index) {
-			idx = append(idx, s.Index)
-		}
-	}
+	idx := mg.Indices()
 	if len(idx) >= mg.Count {
 		return ""
 	}
-	slices.Sort(idx)
 	words := make([]string, len(idx))
 	for i, n := range idx {
 		words[i] = strconv.Itoa(n)
@@ -61,8 +54,7 @@ func PartialMerge(m *rundir.Manifest) string {
 // Streams is the closed loop's streams the run's load generators kept at a
 // level of concurrency level: the level itself for a whole run; for a shard
 // its share of it, the level split over the shards as evenly as possible,
-// the remainder to the lowest (loadgen.SplitCount's rule: 5 over 2 is 3
-// and 2); for a partial merge its shards' shares summed. A shard of a
+// the remainder to the lowest (rundir.Share: 5 over 2 is 3 and 2); for a partial merge its shards' shares summed. A shard of a
 // level of 8 kept 4 streams, and judged against 8 it read CLIENT-BOUND,
 // "only 3.9 of 8 streams in flight".
 func Streams(m *rundir.Manifest, level float64) float64 {
@@ -76,23 +68,13 @@ func Streams(m *rundir.Manifest, level float64) float64 {
 	case m.Shard != nil:
 		idx, count = []int{m.Shard.Index}, m.Shard.Count
 	case PartialMerge(m) != "":
-		count = m.Merged.Count
-		for _, s := range m.Merged.Shards {
-			if !slices.Contains(idx, s.Index) {
-				idx = append(idx, s.Index)
-			}
-		}
+		idx, count = m.Merged.Indices(), m.Merged.Count
 	default:
 		return level
 	}
 	streams := 0
 	for _, i := range idx {
-		if count >= 1 && i >= 0 && i < count {
-			streams += n / count
-			if i < n%count {
-				streams++
-			}
-		}
+		streams += rundir.Share(n, count, i)
 	}
 	return float64(streams)
 }

@@ -291,7 +291,7 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 	if mg := m.Merged; mg != nil {
 		// merge --partial: run.json keeps the whole run's load, and the
 		// records are those of the shards merged, a part of it.
-		if n := mergedShards(mg); n < mg.Count {
+		if n := len(mg.Indices()); n < mg.Count {
 			fmt.Fprintf(b, "\nmerged  %d of %d shards: part of the load, at the whole run's levels (merge every shard for the whole)", n, mg.Count)
 		}
 	}
@@ -334,13 +334,4 @@ func writeLatencies(b *strings.Builder, l *Level) (small bool) {
 	}
 	tw.Flush()
 	return small
-}
-
-// mergedShards counts the distinct shards a merged run was made from.
-func mergedShards(mg *rundir.Merged) int {
-	seen := map[int]bool{}
-	for _, s := range mg.Shards {
-		seen[s.Index] = true
-	}
-	return len(seen)
 }

@@ -2,6 +2,7 @@ package rundir
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -50,6 +51,22 @@ func (s Shard) Owns(id uint64) bool {
 // String is "I/N".
 func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
 
+// Share is shard index's share of total when total is split over count
+// shards as evenly as possible, the remainder going to the lowest shards:
+// 10 over 4 is 3, 3, 2, 2. The shares add up to total. It is how a shard
+// splits its run's concurrency, requests and warm-up (loadgen), and so how
+// many streams a shard kept at a level (report.Streams).
+func Share(total, count, index int) int {
+	if count < 1 || index < 0 || index >= count || total <= 0 {
+		return 0
+	}
+	n := total / count
+	if index < total%count {
+		n++
+	}
+	return n
+}
+
 // Merged says which shards a merged run directory was made from (run.json
 // "merged").
 type Merged struct {
@@ -88,4 +105,14 @@ type MergedShard struct {
 	// Records is the number of records taken from the shard.
 	Records   int64     `json:"records"`
 	ExitState ExitState `json:"exit_state"`
+}
+
+// Indices are the distinct indices of the shards merged, in order.
+func (m *Merged) Indices() []int {
+	var idx []int
+	for _, s := range m.Shards {
+		idx = append(idx, s.Index)
+	}
+	slices.Sort(idx)
+	return slices.Compact(idx)
 }

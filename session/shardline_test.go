@@ -12,7 +12,7 @@ import (
 )
 
 // TestShardRunBound: a shard's header line says it is a shard and the
-// share of each level it sends (loadgen.SplitCount: the requests over the
+// share of each level it sends (rundir.Share: the requests over the
 // shards that run at the level, as many as its workers when fewer than the
 // shards, the remainder to the lowest), not the whole run's count, which it
 // read ("100 requests (+2 warm-up) per level" for a shard sending 50).
