@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
@@ -131,8 +132,5 @@ func (o *Options) runBound(t targets.Target) string {
 
 // levelNames writes levels as "level 4" or "levels 4, 16".
 func levelNames(lv []string) string {
-	if len(lv) == 1 {
-		return "level " + lv[0]
-	}
-	return "levels " + strings.Join(lv, ", ")
+	return printable.Plural(len(lv), "level") + " " + strings.Join(lv, ", ")
 }
