@@ -17,20 +17,12 @@ import (
 // the price to say so but the load-level table further down.
 func TestSummaryNamesFailuresAtThePricedLevel(t *testing.T) {
 	root := writeRuns(t, map[string]rendertest.Spec{"a100-80gb": rendertest.A100()})
-	runs, slo, src, err := LoadRuns([]string{filepath.Join(root, "a100-80gb")}, report.SLO{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := rep.summaryTable()
+	st := buildWith(t, []string{filepath.Join(root, "a100-80gb")}, report.SLO{}, nil).summaryTable()
 	want := "a100-80gb: 2 of 40 measured requests failed at its priced level, 8 (5.0 %); its tok/s and $/1M are of the requests that succeeded"
 	if !slices.Contains(st.Notes, want) {
 		t.Errorf("summary notes %q; want %q", st.Notes, want)
 	}
-	rep, _ = goldenReport(t, "qualification") // priced at capacity, where none failed
+	rep, _ := goldenReport(t, "qualification") // priced at capacity, where none failed
 	for _, n := range rep.summaryTable().Notes {
 		if strings.Contains(n, "failed at its priced level") {
 			t.Errorf("note %q for a run with no failure at its priced level", n)
@@ -45,15 +37,7 @@ func TestSummaryNamesARunThatOnlyFailed(t *testing.T) {
 	spec := rendertest.A100()
 	spec.Levels, spec.FailEvery = []int{4}, 1
 	root := writeRuns(t, map[string]rendertest.Spec{"allfail": spec})
-	runs, slo, src, err := LoadRuns([]string{filepath.Join(root, "allfail")}, report.SLO{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := rep.summaryTable()
+	st := buildWith(t, []string{filepath.Join(root, "allfail")}, report.SLO{}, nil).summaryTable()
 	want := "allfail: every measured request failed (40 of 40), so no level is priced"
 	if !slices.Contains(st.Notes, want) {
 		t.Errorf("summary notes %q; want %q", st.Notes, want)

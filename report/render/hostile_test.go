@@ -64,9 +64,20 @@ func TestMarkdownEscapesHostileRunNames(t *testing.T) {
 // TTFT SLO and 100 resamples.
 func buildFrom(t *testing.T, dirs []string) *Report {
 	t.Helper()
-	runs, slo, src, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
+	return buildWith(t, dirs, report.SLO{TTFT: 200 * time.Millisecond}, nil)
+}
+
+// buildWith builds the report of the run directories dirs with slo (the
+// zero SLO: none) and 100 resamples; edit, when not nil, changes the runs
+// as loaded before the report is built from them.
+func buildWith(t *testing.T, dirs []string, slo report.SLO, edit func([]*Run)) *Report {
+	t.Helper()
+	runs, slo, src, err := LoadRuns(dirs, slo)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(runs)
 	}
 	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 100})
 	if err != nil {

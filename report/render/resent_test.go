@@ -17,20 +17,14 @@ import (
 // says nothing.
 func TestLevelTableSaysWhenRequestsWereResent(t *testing.T) {
 	root := writeRuns(t, map[string]rendertest.Spec{"a100-80gb": rendertest.A100()})
-	runs, slo, src, err := LoadRuns([]string{filepath.Join(root, "a100-80gb")}, report.SLO{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := &runs[0].Summary.Levels[0]
-	l.ResentRequests = 3
-	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
+	var l *report.Level
+	rep := buildWith(t, []string{filepath.Join(root, "a100-80gb")}, report.SLO{}, func(runs []*Run) {
+		l = &runs[0].Summary.Levels[0]
+		l.ResentRequests = 3
+	})
 	note := fmt.Sprintf("level %g: 3 of %d requests were resent by the HTTP client (REFUSED_STREAM or a closed kept-alive connection): their TTFT includes the failed sends", l.Level, l.Requests.Total)
 	out := mdAndHTML(t, rep)
 	if !strings.Contains(out["md"], "- "+strings.ReplaceAll(note, "_", `\_`)+"\n") { // Markdown's escape
-
 		t.Errorf("report.md lacks the levels note %q:\n%s", note, out["md"])
 	}
 	if !strings.Contains(out["html"], "<li>"+note) {
