@@ -99,18 +99,27 @@ func TestResentHTTP2GoAwayBeforeTheStream(t *testing.T) {
 	}
 }
 
+// answeringServers are an HTTP/1.1 and an HTTP/2 server answering every
+// chat request with events token events and [DONE], the HTTP/2 one's
+// client, and the handler for a server of the test's own.
+func answeringServers(t *testing.T, events int) (answer http.HandlerFunc, h1, h2 *httptest.Server, h2c *http.Client) {
+	t.Helper()
+	answer = func(w http.ResponseWriter, r *http.Request) {
+		h2Events(w, events)
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	}
+	h1 = httptest.NewServer(answer)
+	t.Cleanup(h1.Close)
+	h2 = h2TLSServer(t, onlyH2(answer))
+	var proto atomic.Value
+	return answer, h1, h2, h2Client(h2, &proto)
+}
+
 // TestResentNone: a request sent once, over HTTP/1.1 or HTTP/2, or sent
 // twice to follow a 307 redirect (each send answered), records no resend,
 // and its line has no resent key.
 func TestResentNone(t *testing.T) {
-	answer := func(w http.ResponseWriter, r *http.Request) {
-		h2Events(w, 1)
-		fmt.Fprint(w, "data: [DONE]\n\n")
-	}
-	h1 := httptest.NewServer(http.HandlerFunc(answer))
-	defer h1.Close()
-	h2 := h2TLSServer(t, onlyH2(answer))
-	var proto atomic.Value
+	answer, h1, h2, h2c := answeringServers(t, 1)
 	var redirects atomic.Int64
 	redirected := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/chat/completions" {
@@ -127,7 +136,7 @@ func TestResentNone(t *testing.T) {
 		client *http.Client
 	}{
 		{"HTTP/1.1", h1.URL, h1.Client()},
-		{"HTTP/2", h2.URL, h2Client(h2, &proto)},
+		{"HTTP/2", h2.URL, h2c},
 		{"HTTP/1.1 redirected (307)", redirected.URL, redirected.Client()},
 	} {
 		rec := oneChatRequestWith(t, c.base, c.client)
@@ -157,19 +166,12 @@ func TestResentNone(t *testing.T) {
 // HTTP/1.1 connections or sharing one HTTP/2 connection (whose first
 // requests race to open it), record no resend.
 func TestResentNoneUnderLoad(t *testing.T) {
-	answer := func(w http.ResponseWriter, r *http.Request) {
-		h2Events(w, 2)
-		fmt.Fprint(w, "data: [DONE]\n\n")
-	}
-	h1 := httptest.NewServer(http.HandlerFunc(answer))
-	defer h1.Close()
-	h2 := h2TLSServer(t, onlyH2(answer))
-	var proto atomic.Value
+	_, h1, h2, h2c := answeringServers(t, 2)
 	for _, c := range []struct {
 		name   string
 		base   string
 		client *http.Client
-	}{{"HTTP/1.1", h1.URL, h1.Client()}, {"HTTP/2", h2.URL, h2Client(h2, &proto)}} {
+	}{{"HTTP/1.1", h1.URL, h1.Client()}, {"HTTP/2", h2.URL, h2c}} {
 		target, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: c.base, Client: c.client}})
 		if err != nil {
 			t.Fatal(err)
