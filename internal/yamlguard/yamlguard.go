@@ -121,6 +121,7 @@ func Parse(data []byte, lim Limits) (*ast.File, error) {
 	if err := checkFlow(data, lim.MaxFlow); err != nil {
 		return nil, err
 	}
+	data = normalizeBreaks(data)
 	var tokens token.Tokens
 	if err := library(func() error { tokens = lexer.Tokenize(string(data)); return nil }); err != nil {
 		return nil, err
@@ -140,6 +141,31 @@ func Parse(data []byte, lim Limits) (*ast.File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// normalizeBreaks turns each "\r\n" and lone "\r" of data into "\n",
+// as a YAML processor must inside scalars anyway (YAML 1.2 §5.4), before
+// the lexer sees it: goccy/go-yaml v1.19.2's lexer counts the "\r\n"
+// that ends a comment as two lines, so every position after it was one
+// line too far (a refusal on line 3 of a 2-line file). Lines keep their
+// numbers, and columns too: only a line's last byte changes. data is not
+// copied when it has no "\r".
+func normalizeBreaks(data []byte) []byte {
+	if bytes.IndexByte(data, '\r') < 0 {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for i := 0; i < len(data); i++ {
+		switch {
+		case data[i] != '\r':
+			out = append(out, data[i])
+		case i+1 < len(data) && data[i+1] == '\n':
+			// The "\n" that follows is kept.
+		default:
+			out = append(out, '\n')
+		}
+	}
+	return out
 }
 
 // library runs a call into the YAML library, which is third-party code fed

@@ -219,3 +219,29 @@ func TestByteOrderMark(t *testing.T) {
 		t.Errorf("unclosed flow on line 1: %v", err)
 	}
 }
+
+// TestWindowsLineBreaks: a file saved with "\r\n" (or old Mac "\r") line
+// breaks is located as an editor shows it, comments included (the lexer
+// alone counted a comment's "\r\n" as two lines), and reads as the same
+// file with "\n".
+func TestWindowsLineBreaks(t *testing.T) {
+	lim := Limits{MaxKeys: 2}
+	for _, br := range []string{"\n", "\r\n", "\r"} {
+		data := []byte(strings.Join([]string{"# a comment", "a: 1 # another", "b: |", "  two", "  lines", "c: 3", ""}, br))
+		_, err := Parse(data, lim)
+		if ge, ok := errors.AsType[*Error](err); !ok || ge.Line != 6 || ge.Column != 1 {
+			t.Errorf("break %q: %v; want the third key refused at 6:1", br, err)
+		}
+		f, err := Parse(data, Limits{})
+		if err != nil {
+			t.Fatalf("break %q: %v", br, err)
+		}
+		var got map[string]any
+		if err := yaml.NodeToValue(f.Docs[0].Body, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got["b"] != "two\nlines\n" || len(got) != 3 {
+			t.Errorf("break %q: read %q", br, got)
+		}
+	}
+}
