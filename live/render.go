@@ -177,19 +177,35 @@ func resultNotes(r *Result, first, sep string) []segment {
 			segs = append(segs, seg)
 		}
 	}
-	if r.ClientBound {
-		segs = append(segs, segment{text: "CLIENT-BOUND"})
-	}
-	if r.Resent > 0 {
-		segs = append(segs, segment{text: resentNote(r)})
-	}
-	if r.Stop != "" {
-		segs = append(segs, segment{text: "(" + r.Stop + ")"})
-	}
-	if r.Note != "" {
-		segs = append(segs, segment{text: "(" + r.Note + ")", sep: " "})
+	for _, q := range r.qualifiers() {
+		segs = append(segs, segment{text: q.text, sep: q.sep})
 	}
 	return segs
+}
+
+// qualifier is one note that qualifies a result, after its verdict and
+// reasons, with what goes before it on a line (segment.sep).
+type qualifier struct{ text, sep string }
+
+// qualifiers are what qualifies a result, in the order the terminal shows
+// them: the client-bound warning, the requests the HTTP client resent, why
+// an adaptive level stopped, the note. The result line and the live page
+// (Result's "notes") both show these texts.
+func (r *Result) qualifiers() []qualifier {
+	var qs []qualifier
+	if r.ClientBound {
+		qs = append(qs, qualifier{text: "CLIENT-BOUND"})
+	}
+	if r.Resent > 0 {
+		qs = append(qs, qualifier{text: resentNote(r)})
+	}
+	if r.Stop != "" {
+		qs = append(qs, qualifier{text: "(" + r.Stop + ")"})
+	}
+	if r.Note != "" {
+		qs = append(qs, qualifier{text: "(" + r.Note + ")", sep: " "})
+	}
+	return qs
 }
 
 // resentNote says how many of a level's requests the HTTP client sent

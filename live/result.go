@@ -1,6 +1,10 @@
 package live
 
-import "github.com/inferbench/inferbench/report"
+import (
+	"encoding/json"
+
+	"github.com/inferbench/inferbench/report"
+)
 
 // Verdict is a level's result against the SLOs.
 type Verdict string
@@ -48,6 +52,23 @@ type Result struct {
 	Note string `json:"note,omitempty"`
 	// Stop is why an adaptive level stopped (adaptive.go), empty otherwise.
 	Stop string `json:"stop,omitempty"`
+}
+
+// MarshalJSON writes r's fields and "notes": the texts that qualify the
+// result on the terminal's result line after its verdict and reasons
+// ("CLIENT-BOUND", "(resent by the HTTP client: 9 of 80)", why an adaptive
+// level stopped, the note), so that the live page shows what the terminal
+// shows, written once. Reading it back ignores "notes".
+func (r Result) MarshalJSON() ([]byte, error) {
+	type fields Result // Result's fields, without this method
+	var notes []string
+	for _, q := range r.qualifiers() {
+		notes = append(notes, q.text)
+	}
+	return json.Marshal(struct {
+		fields
+		Notes []string `json:"notes,omitempty"`
+	}{fields(r), notes})
 }
 
 // ResultOf is the result line of a level's summary judged by slo: the

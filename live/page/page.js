@@ -303,6 +303,21 @@
       if (r && r.slo === 'fail' && r.reasons && r.reasons.length) slo += ': ' + r.reasons.join('; ');
       var td = cell(tr, slo, r && r.slo === 'fail' ? 'fail' : r && r.slo === 'pass' ? 'pass' : '');
       if (r && r.reasons) td.title = r.reasons.join('; ');
+      // What qualifies the result, the terminal's texts (Result's notes):
+      // CLIENT-BOUND, the requests the HTTP client resent, an early stop.
+      var nt = cell(tr, '', 'notes');
+      ((r && r.notes) || []).forEach(function (n, i) {
+        if (i > 0) nt.appendChild(document.createTextNode(' '));
+        if (n !== 'CLIENT-BOUND') {
+          nt.appendChild(document.createTextNode(n));
+          return;
+        }
+        var w = document.createElement('span');
+        w.className = 'warn';
+        w.title = 'the load generator could not keep the load asked: the level\'s numbers describe the client, not the server';
+        w.textContent = n;
+        nt.appendChild(w);
+      });
       body.appendChild(tr);
     });
   }
