@@ -9,6 +9,7 @@ import (
 	"os"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -178,11 +179,12 @@ func (p *Progress) draw(plainLive, final bool) error {
 // go before anything else written.
 func (p *Progress) begin() Frame {
 	snap := p.s.Snapshot()
-	f := Render(&snap, p.width(), p.tty)
+	width := p.width()
+	f := Render(&snap, width, p.tty)
 	p.mu.Lock()
 	p.buf.Reset()
 	if p.tty {
-		p.eraseLive()
+		p.eraseLive(width)
 	}
 	p.writeResults(f.Results)
 	return f
@@ -190,11 +192,31 @@ func (p *Progress) begin() Frame {
 
 // eraseLive moves the cursor up over the live lines on screen and clears
 // from there down (ANSI CUU and ED): the cursor stays at the start of the
-// line below the live block between redraws.
-func (p *Progress) eraseLive() {
-	if len(p.live) > 0 {
-		fmt.Fprintf(&p.buf, "\r\x1b[%dA\x1b[J", len(p.live))
+// line below the live block between redraws. The rows to move up are
+// counted at the terminal's width now: a terminal narrowed since the
+// lines were drawn (SIGWINCH) has re-wrapped each one wider than it over
+// several rows, and moving up one row a line left the first rows of the
+// old block on screen. (A terminal that cuts its lines instead, xterm,
+// loses as many rows above the block: the last result lines, which the
+// results table on stdout and summary.json give again.)
+func (p *Progress) eraseLive(width int) {
+	rows := 0
+	for _, l := range p.live {
+		rows += rowsOf(l, width)
 	}
+	if rows > 0 {
+		fmt.Fprintf(&p.buf, "\r\x1b[%dA\x1b[J", rows)
+	}
+}
+
+// rowsOf is the rows a line drawn on a terminal takes once the terminal is
+// width columns wide: one, or as many as it wraps into.
+func rowsOf(line string, width int) int {
+	n := utf8.RuneCountInString(line)
+	if width <= 0 || n <= width {
+		return 1
+	}
+	return (n + width - 1) / width
 }
 
 // writeResults writes the result lines of results not written yet (an

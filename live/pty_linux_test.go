@@ -4,12 +4,14 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/inferbench/inferbench/internal/ptytest"
+	"golang.org/x/sys/unix"
 )
 
 // TestProgressOnPTY: under a real pseudo-terminal of 60 columns, ModeAuto
@@ -84,4 +86,45 @@ func progressOnPTY(t *testing.T, cols int, o ProgressOptions, n int) (string, bo
 		t.Fatal(err)
 	}
 	return term.Close(), p.TTY()
+}
+
+// TestNarrowedPTYErasesTheWrappedRows: a pseudo-terminal narrowed from 100
+// to 40 columns between two redraws (TIOCSWINSZ, what SIGWINCH tells of):
+// the second redraw moves up over the rows the old live lines wrapped into
+// at 40 columns, and draws lines that fit in 39. It moved up one row a
+// line, as at 100 columns.
+func TestNarrowedPTYErasesTheWrappedRows(t *testing.T) {
+	t.Setenv("TERM", "xterm")
+	term := ptytest.Open(t, 100)
+	p := NewProgress(term.TTY, narrowingState(), ProgressOptions{})
+	if !p.TTY() {
+		t.Fatal("ModeAuto did not find the pseudo-terminal")
+	}
+	if err := p.draw(false, false); err != nil {
+		t.Fatal(err)
+	}
+	old := p.live
+	rows := 0
+	for _, l := range old {
+		rows += (len(l) + 39) / 40
+	}
+	if rows <= len(old) {
+		t.Fatalf("live lines %q wrap into %d rows at 40 columns; the test needs more than one a line", old, rows)
+	}
+	if err := unix.IoctlSetWinsize(int(term.TTY.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 40}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.draw(false, false); err != nil {
+		t.Fatal(err)
+	}
+	text := term.Close()
+	_, after, _ := strings.Cut(text, old[len(old)-1]+"\n")
+	if want := fmt.Sprintf("\r\x1b[%dA\x1b[J", rows); !strings.HasPrefix(after, want) {
+		t.Errorf("after the resize the redraw begins %q; want %q (the %d rows of %q at 40 columns)", after[:min(len(after), 12)], want, rows, old)
+	}
+	for _, l := range p.live {
+		if len(l) > 39 {
+			t.Errorf("a live line of %d columns at 40: %q", len(l), l)
+		}
+	}
 }
