@@ -241,6 +241,10 @@ type State struct {
 	allDone  int64 // completed requests of every stage
 	allOut   int64 // their output tokens, successful ones
 	clients  []rundir.ClientSample
+	// boundNS is when the window last judged the client bound (0: never),
+	// boundWhy why (clientBound).
+	boundNS  int64
+	boundWhy []string
 	gpus     map[int]rundir.GPUSample
 	server   *rundir.ServerSample
 	ended    bool
@@ -859,11 +863,31 @@ func (s *State) streamedRate(a *levelAcc, cur tokSample) (float64, int64) {
 	return (float64(cur.tok) - base) / (float64(span) / 1e9), span
 }
 
-// clientBound judges the client over the window by report's rules: CPU
+// clientBound is the live client verdict at now: bound from when the
+// window (clientWindow) is judged bound until a window after it last was,
+// with the reasons of that last judgement. A client hovering at a bound
+// crosses it back and forth as the window slides (a 5 s window of samples
+// at 95 % and 85 % CPU by turns reads 91 % and 89 % by turns): the verdict
+// read every second, on at each refresh and off at the next, and a
+// reader could not tell a bound client from a noisy reading. A client
+// bound in the last window is the warning; it is gone once a whole window
+// has been clear.
+func (s *State) clientBound(now int64) (bool, []string) {
+	if bound, why := s.clientWindow(now); bound {
+		s.boundNS, s.boundWhy = now, why
+		return true, why
+	}
+	if s.boundNS > 0 && now >= s.boundNS && now-s.boundNS < s.window {
+		return true, s.boundWhy
+	}
+	return false, nil
+}
+
+// clientWindow judges the client over the window by report's rules: CPU
 // share and scheduler latency from the client samples, send lag from the
 // requests' first attempts. The closed-loop in-flight check needs a whole
 // level (≥ 10 requests per worker) and is left to the level's summary.
-func (s *State) clientBound(now int64) (bool, []string) {
+func (s *State) clientWindow(now int64) (bool, []string) {
 	var lags []float64
 	s.eachInWindow(now, func(e *entry) {
 		if e.lagCounts {
