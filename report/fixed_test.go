@@ -27,10 +27,9 @@ func TestFormatFixed(t *testing.T) {
 // nanosecond is zero (FormatMS).
 func TestLatencyTableKeepsSmallValues(t *testing.T) {
 	l := &Level{TPOTMS: distOf([]float64{0.0015, 0.0015, 0.0015})}
-	var b strings.Builder
-	writeLatencies(&b, l)
+	table, _ := latencyTable(l)
 	var tpot string
-	for line := range strings.Lines(b.String()) {
+	for line := range strings.Lines(table) {
 		if strings.HasPrefix(strings.TrimSpace(line), "TPOT") {
 			tpot = line
 		}

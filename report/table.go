@@ -16,6 +16,17 @@ import (
 // by `report`: a throughput line per level, then each level's latency
 // percentiles and its errors by class. m may be nil.
 func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
+	return WriteTableFit(w, sum, m, 0)
+}
+
+// WriteTableFit is WriteTable for a terminal of width columns (0: not a
+// terminal, TerminalWidth). Where a table is wider than the terminal, each
+// of its rows is a block of labelled lines instead, as live shows a
+// level's result on a narrow terminal, and every other line too long is
+// wrapped at its spaces (FitLines): no line is wider than the terminal and
+// no number is left out. Where every table fits, the text is WriteTable's,
+// byte for byte.
+func WriteTableFit(w io.Writer, sum *Summary, m *rundir.Manifest, width int) error {
 	var b strings.Builder
 	writeHeader(&b, sum, m)
 	if sum.ServerMetricsError != "" {
@@ -29,20 +40,29 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "level\trequests\tok\tfailed\twindow s\tout tok/s\ttotal tok/s\treq/s\tgoodput req/s\t")
-	for _, l := range sum.Levels {
-		fmt.Fprintf(tw, "%g\t%d\t%d\t%d\t%.2f\t%.1f\t%.1f\t%.2f\t%.2f\t\n", l.Level, l.Requests.Total, l.Requests.OK,
-			l.Requests.Failed, l.WindowS, l.OutputTokensPerS, l.TotalTokensPerS, l.RequestsPerS, l.GoodputRPS)
+	narrow := false
+	if t := levelTable(sum.Levels); fits(t, width) {
+		b.WriteString(t)
+	} else {
+		narrow = true
+		for _, l := range sum.Levels {
+			b.WriteString(levelBlock(&l, width))
+		}
 	}
-	tw.Flush()
 	small := false
 	for _, l := range sum.Levels {
 		b.WriteString(steadyLine(&l))
 	}
 	for _, l := range sum.Levels {
 		fmt.Fprintf(&b, "\nlevel %g — latency in ms\n", l.Level)
-		small = writeLatencies(&b, &l) || small
+		t, thin := latencyTable(&l)
+		if fits(t, width) {
+			b.WriteString(t)
+		} else {
+			narrow = true
+			b.WriteString(latencyBlocks(&l, width))
+		}
+		small = thin || small
 		if u := l.UserOutputTokensPerS; u.N > 0 {
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
@@ -79,8 +99,25 @@ func WriteTable(w io.Writer, sum *Summary, m *rundir.Manifest) error {
 		fmt.Fprintf(&b, "\ncapacity at SLO: %s\n", c.Describe())
 	}
 	writeAdaptive(&b, sum.Adaptive)
-	_, err := io.WriteString(w, b.String())
+	text := b.String()
+	if narrow {
+		text = FitLines(text, width)
+	}
+	_, err := io.WriteString(w, text)
 	return err
+}
+
+// levelTable is the table of the levels' counts and rates, a row a level.
+func levelTable(levels []Level) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "level\trequests\tok\tfailed\twindow s\tout tok/s\ttotal tok/s\treq/s\tgoodput req/s\t")
+	for _, l := range levels {
+		fmt.Fprintf(tw, "%g\t%d\t%d\t%d\t%.2f\t%.1f\t%.1f\t%.2f\t%.2f\t\n", l.Level, l.Requests.Total, l.Requests.OK,
+			l.Requests.Failed, l.WindowS, l.OutputTokensPerS, l.TotalTokensPerS, l.RequestsPerS, l.GoodputRPS)
+	}
+	tw.Flush()
+	return b.String()
 }
 
 func sourceList(m map[rundir.TokenSource]int) string {
@@ -304,10 +341,11 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 	b.WriteString("\n\n")
 }
 
-// writeLatencies writes level l's latency table; small is true when a
+// latencyTable is level l's latency table; small is true when a
 // percentile in it is marked for too few samples (SmallSample).
-func writeLatencies(b *strings.Builder, l *Level) (small bool) {
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
+func latencyTable(l *Level) (table string, small bool) {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "metric\tn\tp50\tp90\tp95\tp99\tp99.9\tmean\tstddev\t")
 	row := func(name string, d Dist) {
 		if d.N == 0 {
@@ -315,23 +353,34 @@ func writeLatencies(b *strings.Builder, l *Level) (small bool) {
 			return
 		}
 		fmt.Fprintf(tw, "%s\t%d\t", name, d.N)
-		for _, p := range []float64{50, 90, 95, 99, 99.9} {
+		for _, p := range tablePercentiles {
 			small = small || SmallSample(d.N, p)
 			fmt.Fprintf(tw, "%s\t", MarkSmall(FormatMS(d.At(p), 2), d.N, p))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t\n", FormatMS(d.Mean, 2), FormatMS(d.Stddev, 2))
 	}
-	row("TTFT", l.TTFTMS)
-	row("TPOT", l.TPOTMS)
-	row("ITL", l.ITLMS)
-	row("E2E", l.E2EMS)
-	row("TTFB", l.TTFBMS)
-	row("content TTFT", l.ContentTTFTMS)
-	row("inter-chunk", l.InterChunkMS)
-	if l.ServerTTFTMS.N > 0 {
-		row("server TTFT", l.ServerTTFTMS)
-		row("TTFT beyond server timing", l.TTFTOverheadMS)
+	for _, d := range latencyRows(l) {
+		row(d.name, d.dist)
 	}
 	tw.Flush()
-	return small
+	return b.String(), small
+}
+
+// tablePercentiles are the percentiles of the latency table's columns.
+var tablePercentiles = []float64{50, 90, 95, 99, 99.9}
+
+// latencyRow is a row of a level's latency table.
+type latencyRow struct {
+	name string
+	dist Dist
+}
+
+// latencyRows are the rows of level l's latency table, in their order.
+func latencyRows(l *Level) []latencyRow {
+	rows := []latencyRow{{"TTFT", l.TTFTMS}, {"TPOT", l.TPOTMS}, {"ITL", l.ITLMS}, {"E2E", l.E2EMS}, {"TTFB", l.TTFBMS},
+		{"content TTFT", l.ContentTTFTMS}, {"inter-chunk", l.InterChunkMS}}
+	if l.ServerTTFTMS.N > 0 {
+		rows = append(rows, latencyRow{"server TTFT", l.ServerTTFTMS}, latencyRow{"TTFT beyond server timing", l.TTFTOverheadMS})
+	}
+	return rows
 }

@@ -1,0 +1,105 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestFitLinesLosesNothing: a line wider than the terminal continues on
+// lines indented two spaces more than its own indent, broken at its
+// spaces; a word wider than a line (a run directory's path) is cut over
+// several lines rather than left wider than the terminal; no character
+// but the spaces it breaks at is lost; a line that fits, and any text at
+// width 0 (not a terminal), is left as it is.
+func TestFitLinesLosesNothing(t *testing.T) {
+	path := "/" + strings.Repeat("runs/h100-sxm-", 8) + "run.json's"
+	text := "fits\n" +
+		"SLO from " + path + " scenario: capacity judged by it\n" +
+		"  http_5xx, the first: 503 Service Unavailable: engine overloaded, try again later\n" +
+		"target  vllm http://127.0.0.1:8000  model llama-3-8b\n"
+	if got := FitLines(text, 0); got != text {
+		t.Errorf("width 0 changed the text:\n%s", got)
+	}
+	for _, width := range []int{20, 40, 59, 60, 80} {
+		got := FitLines(text, width)
+		lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+		for _, l := range lines {
+			if n := utf8.RuneCountInString(l); n > width {
+				t.Errorf("at %d columns: a line of %d columns: %q", width, n, l)
+			}
+		}
+		if lines[0] != "fits" {
+			t.Errorf("at %d columns: the first line %q; want it as it was", width, lines[0])
+		}
+		var flat strings.Builder
+		indent := ""
+		for _, l := range lines {
+			switch {
+			case strings.HasPrefix(l, "  http_5xx"):
+				indent = "  "
+			case l == "fits", strings.HasPrefix(l, "SLO"), strings.HasPrefix(l, "target"):
+				indent = ""
+			case !strings.HasPrefix(l, indent+"  ") || strings.HasPrefix(l, indent+"   "):
+				t.Errorf("at %d columns: line %q; want it indented %d spaces", width, l, len(indent)+2)
+			}
+			flat.WriteString(strings.ReplaceAll(l, " ", ""))
+		}
+		if want := strings.ReplaceAll(strings.ReplaceAll(text, " ", ""), "\n", ""); flat.String() != want {
+			t.Errorf("at %d columns: characters lost or added:\n%s", width, got)
+		}
+		if !strings.HasSuffix(got, "\n") {
+			t.Errorf("at %d columns: the last newline lost", width)
+		}
+	}
+}
+
+// TestWriteTableFitKeepsTheTableWhereItFits: at width 0 (not a terminal)
+// and on a terminal as wide as the widest table, WriteTableFit writes
+// WriteTable's text, its longer prose lines unwrapped; a column narrower,
+// the level table's rows are blocks and the latency table, which fits,
+// stays; at 40 columns the latency table's rows are blocks too, a metric
+// without samples its name and "n 0".
+func TestWriteTableFitKeepsTheTableWhereItFits(t *testing.T) {
+	l := Level{Level: 4, Requests: Requests{Total: 10, OK: 10}, WindowS: 2, OutputTokensPerS: 123.45, GoodputRPS: 5,
+		TTFTMS: distOf([]float64{10, 20, 30}), E2EMS: distOf([]float64{100, 200, 300})}
+	sum := &Summary{Levels: []Level{l}}
+	var wide bytes.Buffer
+	if err := WriteTable(&wide, sum, nil); err != nil {
+		t.Fatal(err)
+	}
+	lat, _ := latencyTable(&l)
+	widest := 0
+	for _, line := range strings.Split(levelTable(sum.Levels)+lat, "\n") {
+		widest = max(widest, utf8.RuneCountInString(line))
+	}
+	for _, width := range []int{0, widest} {
+		var b bytes.Buffer
+		if err := WriteTableFit(&b, sum, nil, width); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != wide.String() || !TableFits(sum, width) {
+			t.Errorf("at %d columns (the widest line %d): not WriteTable's text:\n%s", width, widest, b.String())
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteTableFit(&b, sum, nil, widest-1); err != nil {
+		t.Fatal(err)
+	}
+	if TableFits(sum, widest-1) {
+		t.Errorf("at %d columns the %d-column table fits", widest-1, widest)
+	}
+	if want := "\nlevel 4  requests 10  ok 10  failed 0  window 2.00 s  out tok/s 123.5"; !strings.Contains("\n"+b.String(), want) || !strings.Contains(b.String(), lat) {
+		t.Errorf("at %d columns: no %q, or the latency table that fits not kept:\n%s", widest-1, want, b.String())
+	}
+	b.Reset()
+	if err := WriteTableFit(&b, sum, nil, 40); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\nTPOT  n 0\n", "\nTTFT  n 3  p50 20.00*  p90 28.00*\n  p95 29.00*"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("at 40 columns no %q in\n%s", want, b.String())
+		}
+	}
+}
