@@ -1,9 +1,11 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/inferbench/inferbench/internal/printable"
@@ -26,6 +28,17 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 	if err != nil {
 		return err
 	}
+	// On a terminal too narrow for a table, its rows are blocks and every
+	// line, this command's own too, is wrapped to the terminal's width.
+	width := report.TerminalWidth(stdout)
+	if !slices.ContainsFunc(runs, func(r *Run) bool { return !report.TableFits(r.Summary, width) }) {
+		width = 0
+	}
+	if width > 0 {
+		fw := &fitWriter{w: stdout, width: width}
+		defer fw.flush()
+		stdout = fw
+	}
 	for i, r := range runs {
 		for _, w := range r.Warnings {
 			fmt.Fprintln(stderr, "inferbench: warning:", printable.Text(w))
@@ -40,7 +53,7 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 			}
 			fmt.Fprintf(stdout, "== %s (%s)\n", printable.Text(r.Label), printable.Text(r.Dir))
 		}
-		if err := report.WriteTable(stdout, r.Summary, r.Manifest); err != nil {
+		if err := report.WriteTableFit(stdout, r.Summary, r.Manifest, width); err != nil {
 			return err
 		}
 	}
@@ -74,4 +87,30 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 	}
 	fmt.Fprintf(stdout, " and %d figures in %s\n", len(rep.Figures), filepath.Join(out, PlotsDir))
 	return nil
+}
+
+// fitWriter writes each whole line written to it to w, wrapped to a
+// terminal of width columns (report.FitLines); flush writes what is left.
+type fitWriter struct {
+	w     io.Writer
+	width int
+	part  []byte
+}
+
+func (f *fitWriter) Write(p []byte) (int, error) {
+	f.part = append(f.part, p...)
+	i := bytes.LastIndexByte(f.part, '\n')
+	if i < 0 {
+		return len(p), nil
+	}
+	_, err := io.WriteString(f.w, report.FitLines(string(f.part[:i+1]), f.width))
+	f.part = slices.Clone(f.part[i+1:])
+	return len(p), err
+}
+
+func (f *fitWriter) flush() {
+	if len(f.part) > 0 {
+		io.WriteString(f.w, report.FitLines(string(f.part), f.width))
+		f.part = nil
+	}
 }
