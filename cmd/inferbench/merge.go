@@ -78,5 +78,5 @@ func runMerge(_ context.Context, o *mergeOptions, stdout, stderr io.Writer) erro
 	if o.Quiet {
 		return nil
 	}
-	return report.WriteTable(stdout, res.Summary, res.Manifest)
+	return report.WriteTableFit(stdout, res.Summary, res.Manifest, report.TerminalWidth(stdout))
 }

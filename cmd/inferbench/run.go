@@ -163,7 +163,7 @@ func runWatched(hard, drain context.Context, o *session.Options, quiet bool, lr 
 		return runError(err)
 	}
 	if res.Summary != nil && !quiet {
-		if werr := report.WriteTable(stdout, res.Summary, res.Manifest); werr != nil && err == nil {
+		if werr := report.WriteTableFit(stdout, res.Summary, res.Manifest, report.TerminalWidth(stdout)); werr != nil && err == nil {
 			err = werr
 		}
 	}
