@@ -2,7 +2,8 @@
 // (README, "Exit codes"): flags may come before or after the positional
 // arguments, as people type them; a usage error is one line (exit 2) with
 // "did you mean" for a mistyped flag or command, never a screen of help;
-// no number flag takes NaN or Inf. cmd/inferbench declares the commands and
+// no number flag takes NaN or Inf; a count or money flag takes 100M,
+// 100,000,000 and $3K (Quantity). cmd/inferbench declares the commands and
 // their flags and maps errors to exit codes; this package is the grammar
 // they are read with.
 package cmdline
@@ -166,7 +167,7 @@ func flagError(path string, flags []cli.Flag, msg string, hint Hint) string {
 		return msg + fmt.Sprintf("; see inferbench %s --help", path)
 	}
 	if m := invalidValue.FindStringSubmatch(msg); m != nil {
-		msg = fmt.Sprintf("%s: invalid value %q: %s", Dashed(m[2]), m[1], want(flags, m[2]))
+		msg = fmt.Sprintf("%s: invalid value %q: %s", Dashed(m[2]), m[1], want(flags, m[2], msg[len(m[0]):]))
 		if hint != nil {
 			if h := hint(path, m[2], m[1]); h != "" {
 				msg += "; " + h
@@ -219,13 +220,18 @@ func checkValues(path string, c *cli.Command) {
 // the value, the flag's name (one dash) and the parser's words.
 var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-([^:]+): `)
 
-// want says what a value of the flag named name must look like.
-func want(flags []cli.Flag, name string) string {
+// want says what a value of the flag named name must look like; parsed
+// is what the flag's parser said, kept where it says more (a Quantity's).
+func want(flags []cli.Flag, name, parsed string) string {
 	for _, f := range flags {
 		if !slices.Contains(f.Names(), name) {
 			continue
 		}
-		switch f.(type) {
+		switch f := f.(type) {
+		case *cli.GenericFlag:
+			if _, ok := f.Value.(*Quantity); ok {
+				return parsed
+			}
 		case *cli.DurationFlag:
 			return "want a duration with its unit, such as 250ms, 1s or 2m"
 		case *cli.IntFlag, *cli.Int64Flag, *cli.UintFlag, *cli.Uint64Flag:
