@@ -139,7 +139,7 @@ func TestNonFiniteNumberFlags(t *testing.T) {
 		for _, c := range cmds {
 			p := append(slices.Clone(path), c.Name)
 			for _, f := range c.Flags {
-				if _, ok := f.(*cli.Float64Flag); !ok {
+				if _, ok := f.(*cli.Float64Flag); !ok && !isQuantity(f) {
 					continue
 				}
 				name := f.Names()[0]
@@ -167,6 +167,17 @@ func TestNonFiniteNumberFlags(t *testing.T) {
 		t.Fatal("no number flag found")
 	}
 	t.Logf("%d cases", n)
+}
+
+// isQuantity reports whether f is a count or money flag (cmdline.Count,
+// cmdline.Money): a number flag too.
+func isQuantity(f cli.Flag) bool {
+	g, ok := f.(*cli.GenericFlag)
+	if !ok {
+		return false
+	}
+	_, ok = g.Value.(*cmdline.Quantity)
+	return ok
 }
 
 // TestTargetFlagsNamedInErrors: a target value typed on the command line is

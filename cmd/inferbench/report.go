@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -15,7 +14,7 @@ import (
 )
 
 func reportCommand() *cli.Command {
-	var o render.Options
+	o := render.Options{TokensPerDay: render.DefaultTokensPerDay}
 	var out string
 	return &cli.Command{
 		Name:      "report",
@@ -41,9 +40,9 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			pricesFlag(nil),
 			&cli.StringSliceFlag{Name: "gpu", Usage: "the serving box's GPU as a catalog `ID[xN]` (h100-sxm, a100-80gbx2), once for every run or once per run in order: prices the runs as stated by the user (replaces run.json's GPU)"},
 			&cli.StringFlag{Name: "offer", Value: render.DefaultOffer, Destination: &o.Offer, Usage: "offer kind (or id) the verdict and the crossover price"},
-			&cli.Float64Flag{Name: "tokens-per-day", Value: render.DefaultTokensPerDay, DefaultText: strconv.FormatFloat(render.DefaultTokensPerDay, 'f', -1, 64), Destination: &o.TokensPerDay, Usage: "volume of the crossover, in tokens per day (input + output)"},
+			cmdline.Count(&o.TokensPerDay, &cli.GenericFlag{Name: "tokens-per-day", Usage: "volume of the crossover, in tokens per day (input + output)"}),
 			&cli.StringSliceFlag{Name: "api-model", Value: cli.NewStringSlice(render.DefaultAPIModels()...), Usage: "catalog API `ID`s the crossover weighs self-hosting against"},
-			&cli.Float64Flag{Name: "ops-month-usd", Destination: &o.OpsMonthUSD, Usage: "ops overhead per month in USD, in the crossover"},
+			cmdline.Money(&o.OpsMonthUSD, &cli.GenericFlag{Name: "ops-month-usd", Usage: "ops overhead per month in USD, in the crossover"}),
 			&cli.Float64Flag{Name: "cached-input-share", Destination: &o.CachedInputShare, Usage: "share of input tokens the APIs read from their prompt cache, at their cached-input price (APIs without one are left out of the crossover)"},
 			&cli.IntFlag{Name: "bootstrap-resamples", Value: render.DefaultResamples, Destination: &o.Resamples, Usage: "bootstrap resamples of the qualification's confidence intervals"},
 			&cli.Uint64Flag{Name: "seed", Value: render.DefaultSeed, Destination: &o.Seed, Usage: "seed of the bootstrap"},
