@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
@@ -44,7 +45,8 @@ func onlyH2(h http.HandlerFunc) http.HandlerFunc {
 
 // TestClassifyHTTP2: a failure over HTTP/2 (hosted APIs and TLS proxies
 // speak it) is the class its HTTP/1.1 counterpart is. A stream the server
-// resets (RST_STREAM INTERNAL_ERROR, CANCEL, ENHANCE_YOUR_CALM) or a
+// resets (RST_STREAM INTERNAL_ERROR, CANCEL, ENHANCE_YOUR_CALM, and
+// REFUSED_STREAM once the response has begun) or a
 // connection it closes, after a GOAWAY or without one, is connection,
 // before the response or mid-body, as a reset or cut HTTP/1.1 connection
 // is; a graceful shutdown fails nothing. Frames that break HTTP/2 itself
@@ -52,7 +54,8 @@ func onlyH2(h http.HandlerFunc) http.HandlerFunc {
 // error PROTOCOL_ERROR, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR or
 // COMPRESSION_ERROR (no :status, a bad header field, DATA out of place, a
 // window past 2^31-1, a malformed frame, a header block HPACK cannot
-// decode), a frame over the client's bound, DATA past the content-length.
+// decode, a header list past the client's 10 MiB), a frame over the
+// client's bound, DATA past the content-length.
 // Each error is net/http's own (Go's client, on the adapters' transport,
 // against net/http's HTTP/2 server or one that writes raw frames), as
 // Classify gets it and as the OpenAI adapter's record classes it, with the
@@ -127,6 +130,28 @@ func TestClassifyHTTP2(t *testing.T) {
 			s.fr.WriteRSTStream(s.id, http2.ErrCodeEnhanceYourCalm)
 			return true
 		}, words: "stream error: stream ID 1; ENHANCE_YOUR_CALM; received from peer", want: rundir.Connection, status: 200, chunks: 1},
+		{name: "RST_STREAM REFUSED_STREAM after an event: not sent again, the response had begun", respond: func(s *h2Stream) bool {
+			s.sse()
+			s.data(h2Event, false)
+			s.fr.WriteRSTStream(s.id, http2.ErrCodeRefusedStream)
+			return true
+		}, words: "stream error: stream ID 1; REFUSED_STREAM; received from peer", want: rundir.Connection, status: 200, chunks: 1},
+		{name: "header list over the client's 10 MiB, in CONTINUATION frames of 16 KiB", respond: func(s *h2Stream) bool {
+			s.buf.Reset()
+			s.enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+			for range 11 {
+				s.enc.WriteField(hpack.HeaderField{Name: "x-pad", Value: strings.Repeat("a", 1<<20)})
+			}
+			block := s.buf.Bytes()
+			const frame = 16 << 10
+			s.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: s.id, BlockFragment: block[:frame]})
+			for block = block[frame:]; len(block) > 0; {
+				n := min(len(block), frame)
+				s.fr.WriteContinuation(s.id, n == len(block), block[:n])
+				block = block[n:]
+			}
+			return true
+		}, words: "connection error: PROTOCOL_ERROR", want: rundir.Protocol},
 		{name: "RST_STREAM PROTOCOL_ERROR after an event (sent by the server)", respond: func(s *h2Stream) bool {
 			s.sse()
 			s.data(h2Event, false)
