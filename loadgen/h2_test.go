@@ -118,24 +118,9 @@ func TestClassifyHTTP2(t *testing.T) {
 			s.fr.WriteGoAway(s.id, http2.ErrCodeNo, nil)
 			return false
 		}, words: "http2: server sent GOAWAY and closed the connection; LastStreamID=1, ErrCode=NO_ERROR", want: rundir.Connection, status: 200, chunks: 1},
-		{name: "RST_STREAM CANCEL after an event", respond: func(s *h2Stream) bool {
-			s.sse()
-			s.data(h2Event, false)
-			s.fr.WriteRSTStream(s.id, http2.ErrCodeCancel)
-			return true
-		}, words: "stream error: stream ID 1; CANCEL; received from peer", want: rundir.Connection, status: 200, chunks: 1},
-		{name: "RST_STREAM ENHANCE_YOUR_CALM after an event", respond: func(s *h2Stream) bool {
-			s.sse()
-			s.data(h2Event, false)
-			s.fr.WriteRSTStream(s.id, http2.ErrCodeEnhanceYourCalm)
-			return true
-		}, words: "stream error: stream ID 1; ENHANCE_YOUR_CALM; received from peer", want: rundir.Connection, status: 200, chunks: 1},
-		{name: "RST_STREAM REFUSED_STREAM after an event: not sent again, the response had begun", respond: func(s *h2Stream) bool {
-			s.sse()
-			s.data(h2Event, false)
-			s.fr.WriteRSTStream(s.id, http2.ErrCodeRefusedStream)
-			return true
-		}, words: "stream error: stream ID 1; REFUSED_STREAM; received from peer", want: rundir.Connection, status: 200, chunks: 1},
+		{name: "RST_STREAM CANCEL after an event", respond: resetAfterEvent(http2.ErrCodeCancel), words: "stream error: stream ID 1; CANCEL; received from peer", want: rundir.Connection, status: 200, chunks: 1},
+		{name: "RST_STREAM ENHANCE_YOUR_CALM after an event", respond: resetAfterEvent(http2.ErrCodeEnhanceYourCalm), words: "stream error: stream ID 1; ENHANCE_YOUR_CALM; received from peer", want: rundir.Connection, status: 200, chunks: 1},
+		{name: "RST_STREAM REFUSED_STREAM after an event: not sent again, the response had begun", respond: resetAfterEvent(http2.ErrCodeRefusedStream), words: "stream error: stream ID 1; REFUSED_STREAM; received from peer", want: rundir.Connection, status: 200, chunks: 1},
 		{name: "header list over the client's 10 MiB, in CONTINUATION frames of 16 KiB", respond: func(s *h2Stream) bool {
 			s.buf.Reset()
 			s.enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
@@ -152,12 +137,7 @@ func TestClassifyHTTP2(t *testing.T) {
 			}
 			return true
 		}, words: "connection error: PROTOCOL_ERROR", want: rundir.Protocol},
-		{name: "RST_STREAM PROTOCOL_ERROR after an event (sent by the server)", respond: func(s *h2Stream) bool {
-			s.sse()
-			s.data(h2Event, false)
-			s.fr.WriteRSTStream(s.id, http2.ErrCodeProtocol)
-			return true
-		}, words: "stream error: stream ID 1; PROTOCOL_ERROR; received from peer", want: rundir.Protocol, status: 200, chunks: 1},
+		{name: "RST_STREAM PROTOCOL_ERROR after an event (sent by the server)", respond: resetAfterEvent(http2.ErrCodeProtocol), words: "stream error: stream ID 1; PROTOCOL_ERROR; received from peer", want: rundir.Protocol, status: 200, chunks: 1},
 		{name: "no :status", respond: func(s *h2Stream) bool {
 			s.headers(false, "content-type", "text/event-stream")
 			return true
@@ -230,6 +210,17 @@ func TestClassifyHTTP2(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// resetAfterEvent is a rawH2Server's respond that begins an event stream,
+// sends one event and resets the stream with code.
+func resetAfterEvent(code http2.ErrCode) func(s *h2Stream) bool {
+	return func(s *h2Stream) bool {
+		s.sse()
+		s.data(h2Event, false)
+		s.fr.WriteRSTStream(s.id, code)
+		return true
 	}
 }
 

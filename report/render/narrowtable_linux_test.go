@@ -82,17 +82,10 @@ func blocks(lines []string) []string {
 // ..."), as live's result blocks. Before, the 85-column level table and
 // the 80-column latency tables wrapped on such a terminal, every row.
 func TestReportOnANarrowTerminal(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "a100")
-	if err := rendertest.WriteRun(dir, rendertest.A100()); err != nil {
-		t.Fatal(err)
-	}
-	var wide bytes.Buffer
-	if err := Command([]string{dir}, "", nil, Options{Version: "test", Resamples: 50}, &wide, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	tables := wideTables(wide.String())
+	dir, wide := a100Piped(t)
+	tables := wideTables(wide)
 	if len(tables) != 1+len(rendertest.A100().Levels) {
-		t.Fatalf("%d tables in the wide text; want the level table and a latency table per level:\n%s", len(tables), wide.String())
+		t.Fatalf("%d tables in the wide text; want the level table and a latency table per level:\n%s", len(tables), wide)
 	}
 	for _, width := range []int{40, 59, 60, 80} {
 		narrow := reportOn(t, width, dir)
@@ -174,7 +167,22 @@ func slicesIndex(lines []string, s string) int {
 // tables (86 and 120 columns), and anywhere that is not a terminal, report
 // prints the wide text, byte for byte: its lines are not wrapped there.
 func TestReportOnAWideTerminalOrAPipe(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "a100")
+	dir, wide := a100Piped(t)
+	if !strings.Contains(wide, "  level  requests  ok") {
+		t.Fatalf("no level table in the piped text:\n%s", wide)
+	}
+	for _, width := range []int{86, 120} {
+		if got := reportOn(t, width, dir); got != wide {
+			t.Errorf("at %d columns the text is not the piped one:\n%s\nwant\n%s", width, got, wide)
+		}
+	}
+}
+
+// a100Piped writes rendertest's A100 run and returns its directory and
+// the text report prints for it where stdout is not a terminal.
+func a100Piped(t *testing.T) (dir, text string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "a100")
 	if err := rendertest.WriteRun(dir, rendertest.A100()); err != nil {
 		t.Fatal(err)
 	}
@@ -182,12 +190,5 @@ func TestReportOnAWideTerminalOrAPipe(t *testing.T) {
 	if err := Command([]string{dir}, "", nil, Options{Version: "test", Resamples: 50}, &wide, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(wide.String(), "  level  requests  ok") {
-		t.Fatalf("no level table in the piped text:\n%s", wide.String())
-	}
-	for _, width := range []int{86, 120} {
-		if got := reportOn(t, width, dir); got != wide.String() {
-			t.Errorf("at %d columns the text is not the piped one:\n%s\nwant\n%s", width, got, wide.String())
-		}
-	}
+	return dir, wide.String()
 }
