@@ -35,13 +35,19 @@ func CountRecords(dir string, expect int64) (int64, error) {
 // countLines counts the non-blank lines of the file at path, opened as
 // Run.Records opens it (OpenFile: a named pipe is refused, not waited on);
 // -1 at a line longer than MaxRecordLine, which Run.Records refuses with
-// its line number (a device that never ends, /dev/zero, is such a line).
+// its line number (a device that never ends, /dev/zero, is such a line),
+// and -1 for anything but a regular file: a device of short lines
+// (/dev/urandom) never ends either, and is counted by decoding, which
+// stops at its first line that is no record.
 func countLines(path string) (int64, error) {
 	f, err := OpenFile(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return -1, nil
+	}
 	br := bufio.NewReaderSize(f, 256<<10)
 	var n, long int64
 	blank := true // the line read so far holds nothing

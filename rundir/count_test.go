@@ -70,3 +70,30 @@ func TestCountRecordsEndsOnAPipeAndAnEndlessFile(t *testing.T) {
 		t.Errorf("CountRecords(requests.jsonl → /dev/zero) = %v; want the line bound said", err)
 	}
 }
+
+// TestCountRecordsEndsOnAnEndlessDeviceOfLines: a requests.jsonl that is a
+// link to /dev/urandom (endless, with a newline every few hundred bytes,
+// so no line reaches the line bound) is refused at its first line. Before,
+// countLines counted its lines to no end: `cost --run DIR` hung.
+func TestCountRecordsEndsOnAnEndlessDeviceOfLines(t *testing.T) {
+	if _, err := os.Stat("/dev/urandom"); err != nil {
+		t.Skip("no /dev/urandom here:", err)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/urandom", filepath.Join(dir, RecordsFile)); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := CountRecords(dir, 3)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), RecordsFile+":1:") {
+			t.Errorf("CountRecords(requests.jsonl → /dev/urandom) = %v; want its line 1 refused", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("CountRecords(requests.jsonl → /dev/urandom) still counting after 10 s")
+	}
+}
