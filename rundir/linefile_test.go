@@ -44,3 +44,36 @@ func TestRecordsNameFileAndLine(t *testing.T) {
 		t.Errorf("a last line cut short: %d records, %v, warnings %q\nwant 2, nil and %q", n, err, rd.Warnings, want)
 	}
 }
+
+// TestRecordsLastLineNoRecord: a last line that is not the start of a
+// record (text: a requests.jsonl that is a link to a key file; a whole
+// object without a stage) is an error naming FILE:LINE, not a run cut
+// short. Before, such a file read as no records and a warning, and report
+// exited 0 with "no measured requests".
+func TestRecordsLastLineNoRecord(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, RecordsFile)
+	for body, want := range map[string]string{
+		"AWS_SECRET_ACCESS_KEY=abc\n": path + ":1: invalid character 'A' looking for beginning of value",
+		`{"id": 1}` + "\n":            path + ":1: not a request record (no stage)",
+		`[1, 2` + "\n":                path + ":1: unexpected end of JSON input",
+	} {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rd, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got error
+		for _, err := range rd.Records() {
+			if err != nil {
+				got = err
+				break
+			}
+		}
+		if got == nil || got.Error() != want {
+			t.Errorf("requests.jsonl %q: %v, warnings %q\nwant the error %s", body, got, rd.Warnings, want)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package rundir
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -138,7 +140,7 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 			err = errNoStage
 		}
 		if err != nil {
-			if !sc.Scan() && sc.Err() == nil {
+			if !sc.Scan() && sc.Err() == nil && cutShort(b) {
 				err = &TruncatedError{Line: line, Err: fmt.Errorf("line %d: %w", line, err)}
 			}
 			yield(line, nil, err)
@@ -154,6 +156,22 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 		}
 		yield(line+1, nil, err)
 	}
+}
+
+// cutShort reports whether line is what a write cut short leaves of a
+// record: the start of a JSON object that ends too soon. A last line that
+// is no such prefix (text, a whole object that is no record) was never a
+// record being written: a file that is not a requests.jsonl (a link to a
+// key file) read as a run cut short at its line 1, with no records and no
+// error.
+func cutShort(line []byte) bool {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 || line[0] != '{' {
+		return false
+	}
+	var v json.RawMessage
+	se, ok := errors.AsType[*json.SyntaxError](json.Unmarshal(line, &v))
+	return ok && se.Offset == int64(len(line))
 }
 
 // errNoStage is a line that decodes but is no request record: every record
