@@ -2,6 +2,8 @@ package rundir
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -22,13 +24,30 @@ import (
 // encoding/json's, which names it.
 func unmarshalRecord(b []byte, r *Record) error {
 	if decodeRecordFast(b, r) {
-		return r.checkOffsets(false)
+		return errors.Join(r.checkOffsets(false), r.checkPossible())
 	}
 	*r = Record{}
 	if err := json.Unmarshal(b, r); err != nil {
 		return err
 	}
-	return r.checkOffsets(true)
+	return errors.Join(r.checkOffsets(true), r.checkPossible())
+}
+
+// checkPossible returns an error naming what no request can have: a
+// negative token count, a first token before the request was sent, an end
+// before the first token (an absent time, zero, is not compared). run
+// never writes one; an edited line that does printed a TTFT of −5000 ms
+// or −238.9 output tok/s as if measured.
+func (r *Record) checkPossible() error {
+	switch {
+	case r.InputTokens < 0 || r.OutputTokens < 0:
+		return fmt.Errorf("a negative token count (input_tokens %d, output_tokens %d): the record is corrupt", r.InputTokens, r.OutputTokens)
+	case r.FirstTokenNS != 0 && r.SentNS != 0 && r.FirstTokenNS < r.SentNS:
+		return fmt.Errorf("first_token_ns %d is before sent_ns %d: the record is corrupt", r.FirstTokenNS, r.SentNS)
+	case r.EndNS != 0 && r.FirstTokenNS != 0 && r.EndNS < r.FirstTokenNS:
+		return fmt.Errorf("end_ns %d is before first_token_ns %d: the record is corrupt", r.EndNS, r.FirstTokenNS)
+	}
+	return nil
 }
 
 // recScanner walks one JSON line.
