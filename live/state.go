@@ -94,6 +94,12 @@ type LevelPlan struct {
 	// ahead (a trace); 0 otherwise. The ETA counts down to it: a trace's
 	// pace so far says nothing of a quiet span ahead in it.
 	LastDue time.Duration `json:"last_due_ns,omitempty"`
+	// Streams is the closed loop's streams at the level (report.Streams:
+	// the level, or a shard's share of it); 0 for an open loop (a rate, a
+	// trace) or where the run does not say. A level the State judges
+	// itself checks its client for idle streams against it, as the
+	// summary does (report.SummarizeClient's closedLoop).
+	Streams float64 `json:"streams,omitempty"`
 }
 
 // Total is the number of requests the level will complete, 0 when it is
@@ -147,8 +153,19 @@ type levelAcc struct {
 	// Values of measured successful requests, for a level result computed
 	// here (LevelFinished without a summary); released when it finishes.
 	ttft, tpot, e2e values
-	result          *Result
-	finished        int // 1 for the first level to finish, 2 for the next…
+	// For its client verdict (report.SummarizeClient), as report keeps
+	// them: the send lags of the measured first attempts, the time the
+	// measured requests held their workers (report.BusyMS: the mean in
+	// flight) and whether any was a turn of a multi-turn session.
+	lag      values
+	busyMS   float64
+	sessions bool
+	// clientFrom is the earliest the level's measured requests can have
+	// been sent: the client samples from the one before it are kept while
+	// the level runs, for its client verdict.
+	clientFrom int64
+	result     *Result
+	finished   int // 1 for the first level to finish, 2 for the next…
 	// steady gathers the level's steady state (report.SteadyAcc), for
 	// the same rates as report's.
 	steady report.SteadyAcc
@@ -299,8 +316,12 @@ func (s *State) startLevel(p LevelPlan, atNS int64, implicit bool) {
 	if !implicit {
 		atNS = s.now()
 	}
+	from := atNS
+	if implicit { // from its first record's send: others may come before it
+		from -= disorderNS
+	}
 	s.levels = append(s.levels, &levelAcc{plan: p, startNS: atNS, beganNS: atNS, implicit: implicit, running: true, firstSent: -1,
-		workSent: -1, probing: p.SpreadProbe, tok0: tokSample{atNS, s.streamed.Load()}})
+		workSent: -1, probing: p.SpreadProbe, tok0: tokSample{atNS, s.streamed.Load()}, clientFrom: from})
 	s.curLevel.Store(math.Float64bits(p.Level))
 }
 
@@ -313,7 +334,8 @@ func (s *State) levelFor(r *rundir.Record) int {
 		}
 	}
 	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS,
-		implicit: true, running: true, firstSent: -1, workSent: -1, tok0: tokSample{r.SentNS, s.streamed.Load()}})
+		implicit: true, running: true, firstSent: -1, workSent: -1, tok0: tokSample{r.SentNS, s.streamed.Load()},
+		clientFrom: r.SentNS - disorderNS})
 	s.curLevel.Store(math.Float64bits(r.Level))
 	return len(s.levels) - 1
 }
@@ -349,6 +371,11 @@ func (s *State) Add(r *rundir.Record) {
 	if measured {
 		a.span.Add(r)
 		a.steady.Add(r, false) // goodput is not judged live
+		if lagCounts {
+			a.lag.add(lag)
+		}
+		a.busyMS += report.BusyMS(r)
+		a.sessions = a.sessions || r.Turn >= 1
 		if !r.Retried && report.ResentByClient(r) {
 			a.resent++
 		}
@@ -408,9 +435,17 @@ func (s *State) Client(c rundir.ClientSample) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clients = append(s.clients, c)
-	// Keep two windows: SummarizeClient needs the sample before the window.
+	// Keep two windows, and all of each running level: its client verdict
+	// is judged over all of it when it finishes (ownResult). One sample
+	// before: SummarizeClient needs the sample before the window.
+	from := c.TNS - 2*s.window
+	for _, a := range s.levels {
+		if a.running {
+			from = min(from, a.clientFrom)
+		}
+	}
 	i := 0
-	for i < len(s.clients)-2 && s.clients[i+1].TNS < c.TNS-2*s.window {
+	for i < len(s.clients)-2 && s.clients[i+1].TNS < from {
 		i++
 	}
 	if i > 0 {
@@ -488,7 +523,7 @@ func (s *State) finish(a *levelAcc, sum *report.Level) {
 		res.Stop = cut
 	}
 	a.result = &res
-	a.ttft, a.tpot, a.e2e = values{}, values{}, values{}
+	a.ttft, a.tpot, a.e2e, a.lag = values{}, values{}, values{}, values{}
 	a.steady = report.SteadyAcc{}
 }
 
@@ -511,24 +546,54 @@ func (s *State) cutShort(a *levelAcc, r *Result) string {
 	return ""
 }
 
-// ownResult judges a level from the values the State kept.
+// ownResult judges a level from the values the State kept, its client
+// verdict too: report.SummarizeClient over the client samples of the
+// level's window, as the summary judges it.
 func (s *State) ownResult(a *levelAcc) Result {
 	l := report.Level{Level: a.plan.Level,
 		Requests: report.Requests{Total: int(a.ok + a.failed), OK: int(a.ok), Failed: int(a.failed)},
 		TTFTMS:   report.DistOf(a.ttft.all()), TPOTMS: report.DistOf(a.tpot.all()), E2EMS: report.DistOf(a.e2e.all()),
+		SendLagMS:    report.DistOf(a.lag.all()),
 		OutputTokens: a.outTok, StartNS: a.span.FirstSentNS, EndNS: a.span.LastDoneNS, ResentRequests: int(a.resent)}
 	if w := a.span.NS(); w > 0 {
 		l.WindowS = float64(w) / 1e9
 		l.OutputTokensPerS = float64(a.outTok) / l.WindowS
 		l.RequestsPerS = float64(a.ok) / l.WindowS
+		l.MeanInFlight = report.MeanInFlight(a.busyMS, w)
 		a.steady.SetRampUp(a.plan.RampUp)
 		a.steady.Apply(&l)
+	}
+	if l.Requests.Total > 0 {
+		l.Client = s.levelClient(a, &l)
 	}
 	res := ResultOf(&l, s.opt.SLO)
 	if s.opt.SLO.ITL > 0 {
 		res.Note = "ITL not judged live"
 	}
 	return res
+}
+
+// levelClient is the client verdict of level a, summarized as l: report's,
+// over the client samples kept since it started (Client keeps them all
+// while it runs). The interval in which its last request completed is
+// judged if its sample has come in; the summary, which reads client.jsonl
+// once the run has ended, always has it.
+func (s *State) levelClient(a *levelAcc, l *report.Level) *report.ClientLevel {
+	j := *l
+	if a.sessions {
+		// The summary's session view is not kept here; that there is one
+		// is what the verdict reads: multi-turn sessions idle their
+		// workers by design, so their streams in flight are not judged.
+		j.Sessions = &report.SessionLevel{}
+	}
+	// A closed loop's streams are the level, or a shard's share of it
+	// (report.Streams), which SummarizeClient reads from the level.
+	closed := a.plan.Streams > 0
+	if closed {
+		j.Level = a.plan.Streams
+	}
+	c := report.SummarizeClient(s.clients, &j, closed)
+	return &c
 }
 
 // Stopping records that the run was told to stop (the first Ctrl-C): it

@@ -1,0 +1,192 @@
+package live
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// clientSamples are one client sample a second from 0 to n s on 2 cores,
+// the CPU share over the second ending at k s share(k).
+func clientSamples(n int64, share func(k int64) float64) []rundir.ClientSample {
+	out := []rundir.ClientSample{{TNS: 0, Cores: 2}}
+	cpu := 0.0
+	for k := int64(1); k <= n; k++ {
+		cpu += 2 * share(k)
+		out = append(out, rundir.ClientSample{TNS: k * int64(time.Second), CPUSeconds: cpu, Cores: 2})
+	}
+	return out
+}
+
+// TestLevelResultClientBound: a level of an ordinary sweep (no summary
+// handed over) whose load generator ran at 98 % of its cores for 20 s and
+// 80 % for the last 10 s — 92 % over the level, past report's 90 % — is
+// CLIENT-BOUND in its result, on its result line and in the page's notes,
+// as summary.json and the results table say. Before, the State judged its
+// own levels with no client verdict at all (and kept only the last 10 s of
+// samples, which read 80 %): the live line said nothing where the table
+// said CLIENT-BOUND.
+func TestLevelResultClientBound(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		t0 := time.Now()
+		s := New(Options{Start: t0, Window: 5 * time.Second})
+		s.LevelStarted(LevelPlan{Level: 2, Requests: 60})
+		samples := clientSamples(30, func(k int64) float64 {
+			if k <= 20 {
+				return 0.98
+			}
+			return 0.8
+		})
+		next := 0 // the next sample to hand over, each at its time
+		clientTo := func(ns int64) {
+			for ; next < len(samples) && samples[next].TNS <= ns; next++ {
+				sleepTo(t0, samples[next].TNS)
+				s.Client(samples[next])
+			}
+		}
+		for k := int64(0); k < 60; k++ { // two requests a second, 0.05 s to 29.15 s
+			sent := 50*ms + k*490*ms
+			done := sent + 100*ms + 9*10*ms
+			clientTo(done)
+			sleepTo(t0, done)
+			s.Add(rec(2, sent, 100*ms, 10*ms, 10))
+		}
+		clientTo(30 * int64(time.Second))
+		s.LevelFinished(2, nil)
+		snap := s.Snapshot()
+		r := snap.Levels[0].Result
+		if r == nil || !r.ClientBound {
+			t.Fatalf("result %+v; want it CLIENT-BOUND (92 %% of the client's cores over the level)", r)
+		}
+		for _, width := range []int{0, 40, 120} {
+			f := Render(&snap, width, width > 0)
+			if got := strings.Join(f.Results, "\n"); !strings.Contains(got, "CLIENT-BOUND") {
+				t.Errorf("result line at %d columns:\n%s\nwant it to say CLIENT-BOUND", width, got)
+			}
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct{ Notes []string }
+		if err := json.Unmarshal(b, &page); err != nil || len(page.Notes) == 0 || page.Notes[0] != "CLIENT-BOUND" {
+			t.Errorf("the page's notes %q (%v); want CLIENT-BOUND", page.Notes, err)
+		}
+	})
+}
+
+// TestLevelClientVerdictIsReports: the client verdict of a level the State
+// judges itself is report.SummarizeClient's over the same client samples
+// and the level as report summarizes it, closed loop or not: the one
+// definition, whatever makes the client bound.
+func TestLevelClientVerdictIsReports(t *testing.T) {
+	const sec = int64(time.Second)
+	steady := func(int64) float64 { return 0.5 }
+	// closed is 8 workers, each sending a 100 ms request every second for
+	// 12 s: 0.8 of 8 streams in flight on average.
+	closed := func() []*rundir.Record {
+		var rs []*rundir.Record
+		for k := int64(0); k < 12; k++ {
+			for w := range int64(8) {
+				r := rec(8, 50*ms+k*sec+w*10*ms, 50*ms, 5*ms, 11)
+				r.Worker = int(w)
+				rs = append(rs, r)
+			}
+		}
+		return rs
+	}
+	// busy is 4 workers, each sending a 900 ms request every second for
+	// 20 s: 3.6 streams in flight on average, 80 requests.
+	busy := func() []*rundir.Record {
+		var rs []*rundir.Record
+		for k := int64(0); k < 20; k++ {
+			for w := range int64(4) {
+				r := rec(8, 50*ms+k*sec+w*10*ms, 100*ms, 10*ms, 81)
+				r.Worker = int(w)
+				rs = append(rs, r)
+			}
+		}
+		return rs
+	}
+	// turns is closed's requests as turns of multi-turn sessions, whose
+	// workers idle for the think time by design.
+	turns := func() []*rundir.Record {
+		rs := closed()
+		for _, r := range rs {
+			r.Session, r.Turn = uint64(r.Worker), 1+int(r.SentNS/sec)
+		}
+		return rs
+	}
+	// lagged is 120 requests sent 6 ms behind their schedule.
+	lagged := func() []*rundir.Record {
+		var rs []*rundir.Record
+		for k := range int64(120) {
+			r := rec(8, 50*ms+k*100*ms, 50*ms, 5*ms, 11)
+			r.ScheduledNS -= 6 * ms
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	sched := clientSamples(13, steady)
+	for i := range sched {
+		if i%4 == 1 {
+			sched[i].SchedLatencyP99MS = 8
+		}
+	}
+	cases := []struct {
+		name    string
+		records func() []*rundir.Record
+		samples []rundir.ClientSample
+		streams float64 // LevelPlan.Streams; > 0: a closed loop
+		bound   bool    // what report says
+	}{
+		{"idle client", closed, clientSamples(13, steady), 0, false},
+		{"CPU", closed, clientSamples(13, func(k int64) float64 { return 0.9 + 0.05*float64(k%2) }), 0, true},
+		{"CPU below the bound", closed, clientSamples(13, func(int64) float64 { return 0.89 }), 0, false},
+		{"scheduler latency", closed, sched, 0, true},
+		{"send lag", lagged, clientSamples(13, steady), 0, true},
+		{"streams in flight, closed loop", closed, clientSamples(13, steady), 8, true},
+		{"streams in flight, multi-turn sessions", turns, clientSamples(13, steady), 8, false},
+		{"streams in flight, open loop", closed, clientSamples(13, steady), 0, false},
+		{"8 streams, 3.6 in flight", busy, clientSamples(21, steady), 8, true},
+		{"a shard's 4 of 8 streams, 3.6 in flight", busy, clientSamples(21, steady), 4, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := New(Options{Start: time.Now(), Window: 5 * time.Second})
+				sumz := report.NewSummarizer(report.SLO{})
+				s.LevelStarted(LevelPlan{Level: 8, Streams: c.streams})
+				for _, r := range c.records() {
+					s.Add(r)
+					sumz.Add(r)
+				}
+				for _, x := range c.samples {
+					s.Client(x)
+				}
+				s.LevelFinished(8, nil)
+				got := s.Snapshot().Levels[0].Result
+				lvl := sumz.Snapshot().Levels[0]
+				// report's verdict for the level: a closed loop's streams are
+				// the level (SummarizeClient's closedLoop), or a shard's share
+				// of it (report.Streams), which the summary judges alike.
+				closedLoop := c.streams > 0
+				if closedLoop {
+					lvl.Level = c.streams
+				}
+				want := report.SummarizeClient(c.samples, &lvl, closedLoop)
+				if want.Bound != c.bound {
+					t.Fatalf("report says bound %v (%q); the case means %v", want.Bound, want.Reasons, c.bound)
+				}
+				if got.ClientBound != want.Bound {
+					t.Errorf("live result bound %v; report.SummarizeClient says %v (%q)", got.ClientBound, want.Bound, want.Reasons)
+				}
+			})
+		})
+	}
+}
