@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -252,6 +253,11 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, nil, manifestError(path, b, err)
+	}
+	// run writes the URL redacted; an edited or foreign run.json may hold
+	// a password in it, which every report would print.
+	if u, err := url.Parse(m.Target.URL); err == nil && u.User != nil {
+		m.Target.URL = u.Redacted()
 	}
 	return b, &m, nil
 }
