@@ -2,6 +2,8 @@ package live
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
 )
 
 // clientSamples are one client sample a second from 0 to n s on 2 cores,
@@ -189,4 +192,70 @@ func TestLevelClientVerdictIsReports(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestFollowClientVerdict: watching a sweep that has ended, each level's
+// client verdict is the one summary.json gives (report.SummarizeRun): level
+// 2 with its client at 98 % of its cores, level 8 whose 8 closed-loop
+// streams kept 0.8 requests in flight (run.json: a sweep), level 4 clean.
+// watch reads client.jsonl whole before the records; before, it kept the
+// last 10 s of it, and no level had a client verdict.
+func TestFollowClientVerdict(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const sec = int64(time.Second)
+		d := newRunDir(t, scenarios.SLO{}, 0)
+		// level writes lv's records: workers each sending a request every
+		// second for n s from from s, its TTFT ttft and out tokens 10 ms apart.
+		level := func(lv float64, workers, from, n int64, ttft int64, out int) {
+			for k := range n {
+				for w := range workers {
+					r := rec(lv, (from+k)*sec+50*ms+w*10*ms, ttft, 10*ms, out)
+					r.Worker = int(w)
+					d.write(d.record(r))
+				}
+			}
+		}
+		level(2, 2, 0, 10, 100*ms, 81) // 900 ms: 1.8 of 2 in flight
+		level(4, 4, 10, 10, 100*ms, 81)
+		level(8, 8, 20, 12, 50*ms, 6) // 100 ms: 0.8 of 8
+		var lines []string
+		for _, c := range clientSamples(33, func(k int64) float64 {
+			if k <= 10 {
+				return 0.98
+			}
+			return 0.5
+		}) {
+			b, err := json.Marshal(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, string(b)+"\n")
+		}
+		if err := os.WriteFile(filepath.Join(d.dir, rundir.ClientFile), []byte(strings.Join(lines, "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d.m.ExitState = rundir.ExitComplete
+		d.writeManifest()
+		var out strings.Builder
+		if err := Follow(t.Context(), d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModeResults}}); err != nil {
+			t.Fatal(err)
+		}
+		sum, _, err := report.SummarizeRun(d.dir, report.SLO{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bound []float64
+		for i := range sum.Levels {
+			res := ResultOf(&sum.Levels[i], report.SLO{})
+			if res.ClientBound {
+				bound = append(bound, res.Level)
+			}
+			if want := join(resultRow(&res)); strings.Count(out.String(), want+"\n") != 1 {
+				t.Errorf("output lacks report's result line %q once:\n%s", want, out.String())
+			}
+		}
+		if len(bound) != 2 || bound[0] != 2 || bound[1] != 8 {
+			t.Errorf("report: levels %v client-bound; want 2 and 8", bound)
+		}
+	})
 }

@@ -257,7 +257,10 @@ type State struct {
 	outTok   int64
 	allDone  int64 // completed requests of every stage
 	allOut   int64 // their output tokens, successful ones
-	clients  []rundir.ClientSample
+	// lastRecNS is the latest done of any record (recSeen: any came).
+	lastRecNS int64
+	recSeen   bool
+	clients   []rundir.ClientSample
 	// boundNS is when the window last judged the client bound (0: never),
 	// boundWhy why (clientBound).
 	boundNS  int64
@@ -425,6 +428,9 @@ func (s *State) Add(r *rundir.Record) {
 		s.errors[r.ErrorClass]++
 		s.prom.failed(r.ErrorClass)
 	}
+	if !s.recSeen || e.done > s.lastRecNS {
+		s.lastRecNS, s.recSeen = e.done, true
+	}
 	s.ring[s.head] = e
 	s.head = (s.head + 1) % len(s.ring)
 	s.n = min(s.n+1, len(s.ring))
@@ -437,8 +443,14 @@ func (s *State) Client(c rundir.ClientSample) {
 	s.clients = append(s.clients, c)
 	// Keep two windows, and all of each running level: its client verdict
 	// is judged over all of it when it finishes (ownResult). One sample
-	// before: SummarizeClient needs the sample before the window.
-	from := c.TNS - 2*s.window
+	// before: SummarizeClient needs the sample before the window. The
+	// windows end at the newest record, where the samples run ahead of the
+	// records (all of them: a followed run that has ended, whose
+	// client.jsonl is read before its records), or before any record.
+	if !s.recSeen {
+		return
+	}
+	from := min(c.TNS, s.lastRecNS) - 2*s.window
 	for _, a := range s.levels {
 		if a.running {
 			from = min(from, a.clientFrom)
