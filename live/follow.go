@@ -384,7 +384,7 @@ func (f *Follower) add(r *rundir.Record) {
 		f.cur = &lv
 		f.st.startLevel(LevelPlan{Level: lv, Requests: f.m.Load.Requests, Warmup: f.m.Load.Warmup,
 			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second)), RampUp: f.ramp,
-			LastDue: time.Duration(f.m.Load.TraceLastDueS * float64(time.Second)), Streams: closedStreams(f.m, lv)}, r.SentNS, true)
+			LastDue: time.Duration(f.m.Load.TraceLastDueS * float64(time.Second)), Streams: report.ClosedStreams(f.m, lv)}, r.SentNS, true)
 		if f.slo.ITL > 0 {
 			f.sumz = report.NewSummarizer(f.slo)
 			f.sumz.RampUp(f.ramp)
@@ -394,16 +394,6 @@ func (f *Follower) add(r *rundir.Record) {
 		f.sumz.Add(r)
 	}
 	f.st.Add(r)
-}
-
-// closedStreams is the streams a closed loop kept at level (report.Streams:
-// a shard's share of it), 0 when the run's load was no closed loop, as
-// report judges a level's client (its closedStreams).
-func closedStreams(m *rundir.Manifest, level float64) float64 {
-	if m == nil || m.Load.Profile != "concurrency" && m.Load.Profile != "sweep" {
-		return 0
-	}
-	return report.Streams(m, level)
 }
 
 // finishLevel finishes the level running, if any.

@@ -169,7 +169,7 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, m
 		l := &sum.Levels[i]
 		own := *l
 		own.SendLagMS = Dist{}
-		merged := summarizeClient(nil, l, closedStreams(m, l.Level))
+		merged := summarizeClient(nil, l, ClosedStreams(m, l.Level))
 		merged.Samples = 0
 		var busiest float64 = -1
 		for _, k := range idx {

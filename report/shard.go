@@ -79,10 +79,11 @@ func Streams(m *rundir.Manifest, level float64) float64 {
 	return float64(streams)
 }
 
-// closedStreams is the streams a closed loop kept at a level (Streams), 0
+// ClosedStreams is the streams a closed loop kept at a level (Streams), 0
 // when the run's load was no closed loop (rate, trace, or no run.json):
-// the streams-in-flight check is a closed loop's.
-func closedStreams(m *rundir.Manifest, level float64) float64 {
+// the streams-in-flight check is a closed loop's. The live view judges a
+// level's client with it too.
+func ClosedStreams(m *rundir.Manifest, level float64) float64 {
 	if m == nil || m.Load.Profile != "concurrency" && m.Load.Profile != "sweep" {
 		return 0
 	}

@@ -41,6 +41,10 @@ type LevelPlan struct {
 	// its window, where the schedule says it ahead (a trace:
 	// loadgen.Runner.Plan); 0 otherwise.
 	LastDue time.Duration
+	// Streams is the streams a closed loop keeps at the level, this
+	// shard's share (report.ClosedStreams); 0 for an open loop or a
+	// trace. The live view judges the level's client by it, as report does.
+	Streams float64
 }
 
 // An Observer watches a run as it happens (the live view: terminal
@@ -155,7 +159,7 @@ type liveObserver struct{ s *live.State }
 
 func (l liveObserver) LevelStarted(p LevelPlan) {
 	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration,
-		SpreadProbe: p.SpreadProbe, RampUp: p.RampUp, LastDue: p.LastDue})
+		SpreadProbe: p.SpreadProbe, RampUp: p.RampUp, LastDue: p.LastDue, Streams: p.Streams})
 }
 
 func (l liveObserver) Started(t time.Time)                       { l.s.SetStart(t) }

@@ -119,7 +119,7 @@ func TestObserverSeesTheRun(t *testing.T) {
 		t.Errorf("Started(%v); run.json start %v", rec.start, res.Manifest.Start)
 	}
 	for i, p := range rec.plans {
-		if w := (LevelPlan{Level: float64(o.Sweep[i]), Profile: "sweep", Requests: 12, Warmup: 2}); p != w {
+		if w := (LevelPlan{Level: float64(o.Sweep[i]), Profile: "sweep", Requests: 12, Warmup: 2, Streams: float64(o.Sweep[i])}); p != w {
 			t.Errorf("plan %d: %+v; want %+v", i, p, w)
 		}
 	}
