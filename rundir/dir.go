@@ -272,9 +272,10 @@ type Run struct {
 	Warnings []string
 
 	// The telemetry files, read once: the summary and the report's
-	// timeline both take them.
+	// timeline both take them, and a cut last line is warned about once.
 	gpu    read[GPUSample]
 	server read[ServerSample]
+	client read[ClientSample]
 }
 
 // read is one file's samples, read at the first call.
@@ -284,9 +285,9 @@ type read[T any] struct {
 	err     error
 }
 
-func (c *read[T]) get(dir, name string, decode func(io.Reader) ([]T, error)) ([]T, error) {
+func readOnce[T any](r *Run, c *read[T], name string, decode func(io.Reader) ([]T, error)) ([]T, error) {
 	if !c.done {
-		c.samples, c.err = readOptional(dir, name, decode)
+		c.samples, c.err = readTelemetry(r, name, decode)
 		c.done = true
 	}
 	return c.samples, c.err
@@ -366,7 +367,7 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 			if err != nil {
 				var te *TruncatedError
 				if errors.As(err, &te) {
-					r.Warnings = append(r.Warnings, fmt.Sprintf("%s:%d: the last line is incomplete (run cut short?): %v; left out", path, line, errors.Unwrap(te.Err)))
+					r.Warnings = append(r.Warnings, truncatedWarning(path, te))
 					return false
 				}
 				yield(nil, fmt.Errorf("%s:%d: %w", path, line, err))
@@ -395,32 +396,84 @@ func (r *Run) Records() iter.Seq2[*Record, error] {
 }
 
 // GPUSamples reads gpu.jsonl, once (later calls return the same samples
-// and error); nil and no error when the run has none. Not safe for
-// concurrent use.
-func (r *Run) GPUSamples() ([]GPUSample, error) { return r.gpu.get(r.Dir, GPUFile, ReadGPUSamples) }
+// and error); nil and no error when the run has none. A last line cut short
+// is left out with a warning in r.Warnings, the lines before it kept (the
+// telemetry files' one rule, EachLine); any other line that does not decode
+// is an error naming the file's path and the line. Not safe for concurrent
+// use.
+func (r *Run) GPUSamples() ([]GPUSample, error) { return readOnce(r, &r.gpu, GPUFile, ReadGPUSamples) }
 
 // ServerSamples reads server.jsonl, once, as GPUSamples; nil and no error
 // when the run has none.
 func (r *Run) ServerSamples() ([]ServerSample, error) {
-	return r.server.get(r.Dir, ServerFile, ReadServerSamples)
+	return readOnce(r, &r.server, ServerFile, ReadServerSamples)
 }
 
-// ClientSamples reads client.jsonl; nil and no error when the run has none.
+// ClientSamples reads client.jsonl, once, as GPUSamples; nil and no error
+// when the run has none.
 func (r *Run) ClientSamples() ([]ClientSample, error) {
-	return readOptional(r.Dir, ClientFile, ReadClientSamples)
+	return readOnce(r, &r.client, ClientFile, ReadClientSamples)
 }
 
-func readOptional[T any](dir, name string, read func(io.Reader) ([]T, error)) ([]T, error) {
-	f, err := OpenFile(filepath.Join(dir, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	} else if err != nil {
-		return nil, err
+// EachTelemetryLine calls use with each line of the run's telemetry file
+// name (GPUFile, ServerFile or ClientFile), as it is in the file, once the
+// line has decoded as that file's samples do: it reads by the rule and
+// the checks of GPUSamples, ServerSamples and ClientSamples, for a caller
+// that keeps the lines (merge). A missing file has no lines. A last line cut
+// short is left out with a warning in r.Warnings; any other line that does
+// not decode, or an error of use, is an error naming the file's path and
+// the line.
+func (r *Run) EachTelemetryLine(name string, use func(line []byte) error) error {
+	var each func(io.Reader) error
+	switch name {
+	case GPUFile:
+		each = func(f io.Reader) error {
+			return eachSample(f, name, func(_ *GPUSample, line []byte) error { return use(line) })
+		}
+	case ServerFile:
+		each = func(f io.Reader) error {
+			return eachSample(f, name, func(_ *ServerSample, line []byte) error { return use(line) })
+		}
+	case ClientFile:
+		each = func(f io.Reader) error {
+			return eachSample(f, name, func(_ *ClientSample, line []byte) error { return use(line) })
+		}
+	default:
+		return fmt.Errorf("%s is not a telemetry file of a run", name)
+	}
+	_, err := readTelemetry(r, name, func(f io.Reader) (struct{}, error) { return struct{}{}, each(f) })
+	return err
+}
+
+// readTelemetry reads the run's telemetry file name with read; a missing
+// file is the zero value and no error. A line error names the file's path,
+// so that a report of several runs says whose file it is; a last line cut
+// short (*TruncatedError) is a warning in r.Warnings, and what read made of
+// the lines before it is returned without an error.
+func readTelemetry[T any](r *Run, name string, read func(io.Reader) (T, error)) (T, error) {
+	path := filepath.Join(r.Dir, name)
+	f, err := OpenFile(path)
+	if err != nil {
+		var zero T
+		if errors.Is(err, fs.ErrNotExist) {
+			return zero, nil
+		}
+		return zero, err
 	}
 	defer f.Close()
 	v, err := read(f)
 	if le, ok := errors.AsType[*lineError](err); ok {
-		le.file = filepath.Join(dir, name)
+		le.file = path
+	}
+	if te, ok := errors.AsType[*TruncatedError](err); ok {
+		r.Warnings = append(r.Warnings, truncatedWarning(path, te))
+		err = nil
 	}
 	return v, err
+}
+
+// truncatedWarning is the warning on the file at path whose last line was
+// cut short: a requests.jsonl's or a telemetry file's, in the same words.
+func truncatedWarning(path string, te *TruncatedError) string {
+	return fmt.Sprintf("%s:%d: the last line is incomplete (run cut short?): %v; left out", path, te.Line, errors.Unwrap(te.Err))
 }

@@ -217,8 +217,9 @@ func (r *Record) checkOffsets(chunks bool) error {
 // run's start.
 func outsideRun(ns int64) bool { return ns < -MaxOffsetNS || ns > MaxOffsetNS }
 
-// TruncatedError is a last line of requests.jsonl that does not decode:
-// the process died while writing it. Every record before it is intact.
+// TruncatedError is a last line of requests.jsonl, or of a telemetry file
+// (EachLine), that does not decode and is cut short: the process died while
+// writing it. Every line before it is intact.
 type TruncatedError struct {
 	Line int
 	Err  error

@@ -256,7 +256,11 @@ func (s *GPUSample) offset() int64    { return s.TNS }
 func (s *ServerSample) offset() int64 { return s.TNS }
 func (s *ClientSample) offset() int64 { return s.TNS }
 
-// ReadGPUSamples reads every line of a gpu.jsonl stream, gaps included.
+// ReadGPUSamples reads every line of a gpu.jsonl stream, gaps included. A
+// line that does not decode is an error naming it, returned with the
+// samples before it; a last line cut short is a *TruncatedError with every
+// sample before it (EachLine's rule). So do ReadServerSamples and
+// ReadClientSamples.
 func ReadGPUSamples(r io.Reader) ([]GPUSample, error) { return readJSONL[GPUSample](r, GPUFile) }
 
 // ReadServerSamples reads every line of a server.jsonl stream.

@@ -10,10 +10,11 @@ import (
 
 // TestTelemetryErrorNamesTheRunsFile: a line of server.jsonl that does not
 // decode is named with the file's path, so that a report of several runs
-// says whose it is (it said "server.jsonl line 2" of any of them).
+// says whose it is (it said "server.jsonl line 2" of any of them). (Line 2
+// is followed by another: a cut-short last line is a warning.)
 func TestTelemetryErrorNamesTheRunsFile(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, ServerFile), []byte("{}\n{\"bad\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, ServerFile), []byte("{}\n{\"bad\n{}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	rd := &Run{Dir: dir}
