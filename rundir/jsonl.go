@@ -52,9 +52,6 @@ func eachSample[T any, P sample[T]](r io.Reader, name string, use func(v *T, lin
 	})
 }
 
-// ErrStop, returned by EachLine's use, ends the reading without an error.
-var ErrStop = errors.New("stop reading")
-
 // EachLine calls use with each line of the telemetry stream r that is not
 // blank (trimmed of white space) and its number, from 1, until use returns
 // an error. A line is read whole up to MaxLine bytes, so that a file that
@@ -77,9 +74,7 @@ func EachLine(r io.Reader, name string, use func(n int, line []byte) error) erro
 		if len(line) == 0 {
 			continue
 		}
-		if err := use(n, line); errors.Is(err, ErrStop) {
-			return nil
-		} else if err != nil {
+		if err := use(n, line); err != nil {
 			le := &lineError{file: name, line: n, err: err}
 			line = bytes.Clone(line) // the next Scan may reuse its bytes
 			if !sc.Scan() && sc.Err() == nil && cutShort(line) {

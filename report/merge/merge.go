@@ -9,7 +9,9 @@
 //     checks that every record id belongs to its shard.
 //   - gpu.jsonl, server.jsonl: the shards watch the same devices and the
 //     same server, so the lowest-numbered shard that has the file is kept
-//     (re-based), rather than N interleaved observers of one thing.
+//     (re-based), rather than N interleaved observers of one thing. Every
+//     telemetry file is read as a report reads it: a last line cut short
+//     is left out with a warning, any other bad line fails the merge.
 //   - client.jsonl: each shard's own client, all kept, re-based, in time
 //     order, each line with a "shard" field naming its process.
 //   - summary.json: recomputed from the merged raw records (exact
@@ -289,15 +291,15 @@ func merge(shards []*shard, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	gpuFrom, err := copyObserver(shards, rundir.GPUFile, o.Out)
+	gpuFrom, err := copyObserver(shards, rundir.GPUFile, o.Out, &warnings)
 	if err != nil {
 		return nil, err
 	}
-	serverFrom, err := copyObserver(shards, rundir.ServerFile, o.Out)
+	serverFrom, err := copyObserver(shards, rundir.ServerFile, o.Out, &warnings)
 	if err != nil {
 		return nil, err
 	}
-	clients, err := mergeClients(shards, o.Out)
+	clients, err := mergeClients(shards, o.Out, &warnings)
 	if err != nil {
 		return nil, err
 	}
@@ -485,15 +487,18 @@ func shift(r *rundir.Record, d int64) {
 }
 
 // copyObserver copies file from the lowest shard that has a non-empty one,
-// re-based, and returns that shard's index (-1: none had it).
-func copyObserver(shards []*shard, file, out string) (int, error) {
+// re-based, and returns that shard's index (-1: none had it). Each shard's
+// file is read by the rule of every telemetry file of a run
+// (rundir.Run.EachTelemetryLine): a last line cut short is left out with a
+// warning, any other line that does not decode fails the merge, naming the
+// file and the line.
+func copyObserver(shards []*shard, file, out string, warnings *[]string) (int, error) {
 	for _, s := range shards {
 		var buf bytes.Buffer
-		err := eachLine(filepath.Join(s.dir, file), func(_ int, line []byte) error {
+		err := eachTelemetryLine(s, file, warnings, func(line []byte) error {
 			l, err := rebaseLine(line, s.offsetNS, -1)
 			if err != nil {
-				// A cut-short last line is left out, as the readers do.
-				return rundir.ErrStop
+				return err
 			}
 			buf.Write(l)
 			buf.WriteByte('\n')
@@ -515,18 +520,20 @@ func copyObserver(shards []*shard, file, out string) (int, error) {
 	return -1, nil
 }
 
-// eachLine reads the telemetry file at path a bounded line at a time
-// (rundir.EachLine), opened as every reader of a run opens one
-// (rundir.OpenFile: a named pipe is refused). A missing file is no error.
-func eachLine(path string, use func(n int, line []byte) error) error {
-	f, err := rundir.OpenFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	} else if err != nil {
-		return err
+// eachTelemetryLine calls use with each line of the shard's telemetry file
+// (rundir.Run.EachTelemetryLine: bounded lines, a named pipe refused, a
+// missing file no lines), adding what the reader warned of to warnings,
+// and names the shard in its error.
+func eachTelemetryLine(s *shard, file string, warnings *[]string, use func(line []byte) error) error {
+	before := len(s.rd.Warnings)
+	err := s.rd.EachTelemetryLine(file, use)
+	for _, w := range s.rd.Warnings[before:] {
+		*warnings = append(*warnings, fmt.Sprintf("shard %s: %s", s.m.Shard, w))
 	}
-	defer f.Close()
-	return rundir.EachLine(f, path, use)
+	if err != nil {
+		return fmt.Errorf("shard %s: %w", s.m.Shard, err)
+	}
+	return nil
 }
 
 // rebaseLine adds d to a telemetry line's t_ns, keeping every other field
@@ -556,8 +563,8 @@ type clientLine struct {
 
 // mergeClients writes every shard's client.jsonl, re-based and tagged with
 // its shard, in time order, and returns each shard's samples (re-based)
-// for the per-shard verdicts.
-func mergeClients(shards []*shard, out string) (map[int][]rundir.ClientSample, error) {
+// for the per-shard verdicts. Each is read as copyObserver reads a file.
+func mergeClients(shards []*shard, out string, warnings *[]string) (map[int][]rundir.ClientSample, error) {
 	var lines []clientLine
 	samples := map[int][]rundir.ClientSample{}
 	for _, s := range shards {
@@ -566,22 +573,22 @@ func mergeClients(shards []*shard, out string) (map[int][]rundir.ClientSample, e
 			continue
 		}
 		cs := []rundir.ClientSample{}
-		err := eachLine(path, func(_ int, line []byte) error {
+		err := eachTelemetryLine(s, rundir.ClientFile, warnings, func(line []byte) error {
 			var c rundir.ClientSample
 			if err := json.Unmarshal(line, &c); err != nil {
 				return err
 			}
-			c.TNS += s.offsetNS
-			cs = append(cs, c)
 			l, err := rebaseLine(line, s.offsetNS, s.m.Shard.Index)
 			if err != nil {
-				return rundir.ErrStop
+				return err
 			}
+			c.TNS += s.offsetNS
+			cs = append(cs, c)
 			lines = append(lines, clientLine{tNS: c.TNS, shard: s.m.Shard.Index, line: l})
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("shard %s: %w", s.dir, err)
+			return nil, err
 		}
 		samples[s.m.Shard.Index] = cs
 	}
