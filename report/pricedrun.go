@@ -2,7 +2,11 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/rundir"
@@ -77,7 +81,10 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 	if !ok {
 		return cost.RunLevel{}, fmt.Errorf("%s: summary.json has no level with output throughput", dir)
 	}
-	m, _ := rundir.ReadManifest(dir) // nil without run.json: not known to be simulated
+	m, err := pricedManifest(dir)
+	if err != nil {
+		return cost.RunLevel{}, err
+	}
 	if part := PartOfLoad(m); part != "" {
 		// A shard, or a merge of some of the shards, measured its part of
 		// the load while the server served every shard's: priced alone,
@@ -93,6 +100,23 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 		lv.EnergyJ = *g.EnergyJ
 	}
 	return lv, nil
+}
+
+// pricedManifest reads DIR/run.json for RunPricedLevel: nil when the
+// directory has none (the run is priced from summary.json alone, not known
+// to be simulated nor a shard). A run.json that is there but cannot be read
+// or parsed is an error naming it: taken as missing, a simulated run would
+// be priced without SIMULATED and a shard as if it were the whole run.
+func pricedManifest(dir string) (*rundir.Manifest, error) {
+	m, err := rundir.ReadManifest(dir)
+	if err == nil {
+		return m, nil
+	}
+	path := filepath.Join(dir, rundir.ManifestFile)
+	if _, lerr := os.Lstat(path); errors.Is(err, fs.ErrNotExist) && errors.Is(lerr, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return nil, fmt.Errorf("%w: run.json says whether the run was simulated and whether it is a shard of a larger run, so %s is not priced without it", err, dir)
 }
 
 // RunGPU returns what DIR/run.json says of the run's GPU: the GPU the user

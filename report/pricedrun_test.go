@@ -88,3 +88,47 @@ func TestReadSummaryBounded(t *testing.T) {
 		t.Errorf("RunPricedLevel with summary.json → /dev/zero: %v; want the bound", err)
 	}
 }
+
+// TestRunPricedLevelRefusesABadManifest: a run.json that is there but
+// cannot be read or parsed is refused, naming run.json and the problem:
+// taken as missing, a mock run was priced without SIMULATED and a shard as
+// if it were the whole run. A run with no run.json at all is still priced
+// from its summary (not known to be simulated, nor a shard).
+func TestRunPricedLevelRefusesABadManifest(t *testing.T) {
+	newRun := func(t *testing.T) string {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, rundir.SummaryFile), []byte(`{"levels":[{"level":4,"output_tokens_per_s":200,"total_tokens_per_s":600,"requests_per_s":2,"window_s":10}]}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	if rl, err := RunPricedLevel(newRun(t)); err != nil || rl.Level != 4 || rl.Simulated {
+		t.Errorf("RunPricedLevel without run.json = %+v, %v; want level 4 priced, not simulated", rl, err)
+	}
+	for name, c := range map[string]struct {
+		make func(path string) error
+		want string
+	}{
+		"cut short":       {func(p string) error { return os.WriteFile(p, []byte(`{"target":{"kind":"mock"},"shard":{"in`), 0o644) }, "unexpected end of JSON input"},
+		"wrong type":      {func(p string) error { return os.WriteFile(p, []byte(`{"shard":"0/2"}`), 0o644) }, "shard"},
+		"not an object":   {func(p string) error { return os.WriteFile(p, []byte("null\n"), 0o644) }, "not a JSON object"},
+		"a directory":     {func(p string) error { return os.Mkdir(p, 0o755) }, "is a directory"},
+		"a dangling link": {func(p string) error { return os.Symlink("nowhere.json", p) }, "no such file"},
+		"unreadable": {func(p string) error {
+			if os.Geteuid() == 0 {
+				return os.Mkdir(p, 0o755) // root reads any file: as a directory
+			}
+			return os.WriteFile(p, []byte(`{"target":{"kind":"mock"}}`), 0o000)
+		}, ""},
+	} {
+		dir := newRun(t)
+		path := filepath.Join(dir, rundir.ManifestFile)
+		if err := c.make(path); err != nil {
+			t.Fatal(err)
+		}
+		rl, err := RunPricedLevel(dir)
+		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: RunPricedLevel = %+v, %v; want an error naming %s and %q", name, rl, err, path, c.want)
+		}
+	}
+}
