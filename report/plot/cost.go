@@ -39,7 +39,7 @@ func CostBars(bars []CostBar, title string) *Figure {
 			series = append(series, b.Series)
 		}
 	}
-	p := newPlot(title, "offer", "$ per 1M output tokens")
+	p := newPlot(title, "offer kind", "$ per 1M output tokens")
 	if len(bars) == 0 {
 		p.Add(emptyNote{Text: "no priced run (GPU not in the catalog, or no throughput)"})
 		return figureOf("cost", title, "", 8*vg.Inch, 5*vg.Inch, p)
