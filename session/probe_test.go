@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -210,5 +211,55 @@ func TestProbeSaysTheAnswerBrokeHTTP(t *testing.T) {
 	_, err = Probe(t.Context(), target, "m", targets.Redactor{})
 	if want := "probe: the answer broke HTTP: "; err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "malformed HTTP status code") {
 		t.Errorf("probe error %v; want it to start %q and say net/http's words", err, want)
+	}
+}
+
+// TestProbeStopsWhereNoServerIs: a host name that does not resolve or a
+// port nothing listens on fails every request alike, so the run stops at
+// the probe with one line naming --url and --no-probe; it warned "running
+// anyway" and recorded a run of connection failures that exited 1, as if
+// the server had failed. A server that is there and fails (here, resets
+// the connection) is still measured.
+func TestProbeStopsWhereNoServerIs(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	resets := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		}
+	}))
+	defer resets.Close()
+	noName := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "gpu-box", IsNotFound: true}}
+	}}}
+	for _, c := range []struct {
+		name   string
+		url    string
+		client *http.Client
+		stop   bool
+	}{
+		{"a name that does not resolve", "http://gpu-box:8000", noName, true},
+		{"a port nothing listens on", closed.URL, nil, true},
+		{"a server that resets the connection", resets.URL, nil, false},
+	} {
+		target, err := registry.New("vllm", registry.Options{URL: c.url, Client: c.client})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := Options{Model: "m", Timeout: 5 * time.Second}
+		var log strings.Builder
+		err = o.probe(t.Context(), target, &log)
+		if stopped := err != nil; stopped != c.stop {
+			t.Errorf("%s: probe error %v, log %q; want stopped %v", c.name, err, log.String(), c.stop)
+			continue
+		}
+		if c.stop && (!strings.Contains(err.Error(), "--url") || !strings.Contains(err.Error(), "--no-probe") || log.Len() != 0) {
+			t.Errorf("%s: probe error %v, log %q; want one line naming --url and --no-probe, no warning", c.name, err, log.String())
+		}
+		if !c.stop && !strings.Contains(log.String(), "running anyway") {
+			t.Errorf("%s: log %q; want the run to go on, warned", c.name, log.String())
+		}
 	}
 }

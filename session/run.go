@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
@@ -150,11 +151,11 @@ func createDir(dir string) (bool, error) {
 }
 
 // probe sends one short request first: a wrong key, a missing model or a
-// model name the API cannot take, or a certificate this host does not
-// trust, stops the run with one line instead of hundreds of failed
-// records. Other
-// failures (overload, an unreachable server) are measured, not refused: the
-// run records them.
+// model name the API cannot take, a certificate this host does not trust,
+// or no server at the address (a host name that does not resolve, a port
+// nothing listens on) stops the run with one line instead of hundreds of
+// failed records. Other failures (overload, timeouts, resets) are
+// measured, not refused: the run records them.
 func (o *Options) probe(ctx context.Context, target targets.Target, log io.Writer) error {
 	pctx, cancel := context.WithTimeout(ctx, min(o.Timeout, 30*time.Second))
 	res, perr := Probe(pctx, target, o.Model, o.redactor())
@@ -180,10 +181,23 @@ func (o *Options) probe(ctx context.Context, target targets.Target, log io.Write
 		return fmt.Errorf("%w (this host does not trust the server's certificate: add its CA, or --insecure to skip verification)", perr)
 	case ctx.Err() != nil:
 		return fmt.Errorf("%w: %w", errNoRun, context.Cause(ctx))
+	case nowhere(perr):
+		// A name that does not resolve or a port nothing listens on fails
+		// every request alike, at once: a run of them measures nothing, and
+		// read as the server's failure (exit 1) where it is the address's.
+		return fmt.Errorf("%w (no server at --url: check its host and port; --no-probe runs anyway and records each failure)", perr)
 	default:
 		fmt.Fprintf(log, "inferbench: warning: %v (running anyway; failures will be recorded)\n", perr)
 	}
 	return nil
+}
+
+// nowhere reports whether err says there is no server at the address: its
+// host name does not resolve, or nothing accepts connections on its port.
+// A server that is there but slow, overloaded or resetting is measured.
+func nowhere(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound || errors.Is(err, syscall.ECONNREFUSED)
 }
 
 // lockedWriter serializes writes to the run's log: the stop's line
