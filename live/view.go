@@ -92,6 +92,10 @@ func (v *View) StopProgress(exit string) error {
 func (v *View) Close(ctx context.Context, exit string) error {
 	err := v.StopProgress(exit)
 	if v.server != nil {
+		if l := v.server.o.Linger; l > 0 && ctx.Err() == nil {
+			// The results are out; say why the command has not returned.
+			fmt.Fprintf(v.stderr, "inferbench: live view stays up at %s for %s (--live-linger; Ctrl-C ends it)\n", v.server.URL(), l)
+		}
 		err = errors.Join(err, v.server.Shutdown(ctx))
 	}
 	return err

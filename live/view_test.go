@@ -44,3 +44,33 @@ func TestView(t *testing.T) {
 		t.Error("a quiet view without a server is not a no-op")
 	}
 }
+
+// TestViewSaysItLingers: with --live-linger the command stays up after the
+// results, serving the final state; it says so, where, for how long and
+// how to end it. It sat silent for the linger before. With nothing to
+// linger over (its context already done) it says nothing.
+func TestViewSaysItLingers(t *testing.T) {
+	var out syncBuffer
+	v, err := StartView(ViewOptions{Stderr: &out, Quiet: true, Serve: &ServerOptions{Linger: 20 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := v.URL()
+	if err := v.Close(context.Background(), "complete"); err != nil {
+		t.Fatal(err)
+	}
+	if want := "inferbench: live view stays up at " + url + " for 20ms (--live-linger; Ctrl-C ends it)\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("stderr %q; want %q", out.String(), want)
+	}
+	var quiet syncBuffer
+	v, err = StartView(ViewOptions{Stderr: &quiet, Quiet: true, Serve: &ServerOptions{Linger: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	v.Close(ctx, "interrupted")
+	if strings.Contains(quiet.String(), "stays up") {
+		t.Errorf("stderr %q; want no linger line when there is nothing to linger over", quiet.String())
+	}
+}
