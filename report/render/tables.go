@@ -219,12 +219,14 @@ func (r *Report) levelTable(i int) table {
 	t := table{Title: partLabel(rr.Label, rr.PartOfLoad) + ": load levels", Columns: []string{"level", "requests", "failed", "out tok/s", "total tok/s", "req/s", "goodput req/s",
 		"TTFT p50", "TTFT " + pn, "TTFT p99", "TPOT p50", "TPOT " + pn, "ITL " + pn, "E2E " + pn, "user tok/s p50", "send lag p99", "SLO"}}
 	for j, l := range rr.Summary.Levels {
+		// The verdict in the terminal's words (live's result lines):
+		// "pass", or "FAIL:" and the reasons.
 		slo := "-"
 		if j < len(rr.SLOByLevel) && r.SLO.Text != "no SLO" {
 			if rr.SLOByLevel[j].Met {
-				slo = "met"
+				slo = "pass"
 			} else {
-				slo = "missed: " + strings.Join(rr.SLOByLevel[j].Why, "; ")
+				slo = "FAIL: " + strings.Join(rr.SLOByLevel[j].Why, "; ")
 			}
 		}
 		t.Rows = append(t.Rows, []string{fmt.Sprintf("%g", l.Level), fmt.Sprint(l.Requests.Total), fmt.Sprint(l.Requests.Failed),
