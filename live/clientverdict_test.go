@@ -90,32 +90,27 @@ func TestLevelResultClientBound(t *testing.T) {
 func TestLevelClientVerdictIsReports(t *testing.T) {
 	const sec = int64(time.Second)
 	steady := func(int64) float64 { return 0.5 }
+	// loop is n workers, each sending a request every second for secs
+	// seconds, first token at ttft and tokens of itl after it.
+	loop := func(n, secs, ttft, itl int64, tokens int) func() []*rundir.Record {
+		return func() []*rundir.Record {
+			var rs []*rundir.Record
+			for k := range secs {
+				for w := range n {
+					r := rec(8, 50*ms+k*sec+w*10*ms, ttft, itl, tokens)
+					r.Worker = int(w)
+					rs = append(rs, r)
+				}
+			}
+			return rs
+		}
+	}
 	// closed is 8 workers, each sending a 100 ms request every second for
 	// 12 s: 0.8 of 8 streams in flight on average.
-	closed := func() []*rundir.Record {
-		var rs []*rundir.Record
-		for k := int64(0); k < 12; k++ {
-			for w := range int64(8) {
-				r := rec(8, 50*ms+k*sec+w*10*ms, 50*ms, 5*ms, 11)
-				r.Worker = int(w)
-				rs = append(rs, r)
-			}
-		}
-		return rs
-	}
+	closed := loop(8, 12, 50*ms, 5*ms, 11)
 	// busy is 4 workers, each sending a 900 ms request every second for
 	// 20 s: 3.6 streams in flight on average, 80 requests.
-	busy := func() []*rundir.Record {
-		var rs []*rundir.Record
-		for k := int64(0); k < 20; k++ {
-			for w := range int64(4) {
-				r := rec(8, 50*ms+k*sec+w*10*ms, 100*ms, 10*ms, 81)
-				r.Worker = int(w)
-				rs = append(rs, r)
-			}
-		}
-		return rs
-	}
+	busy := loop(4, 20, 100*ms, 10*ms, 81)
 	// turns is closed's requests as turns of multi-turn sessions, whose
 	// workers idle for the think time by design.
 	turns := func() []*rundir.Record {
