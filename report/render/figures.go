@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -41,11 +42,10 @@ func (r *Report) Plots() []*plot.Figure {
 		itl = append(itl, plot.HistCurve{Label: s.label, Hist: s.data.itl})
 	}
 	where += noCurveNote(sel)
-	pct := r.SLO.Percentile
-	fig := plot.CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", ttft, r.SLO.TTFTMS, sloLineLabel("TTFT", r.SLO.TTFTMS, pct))
+	fig := plot.CDF("ttft-cdf", "TTFT distribution", "TTFT (ms)", ttft, r.SLO.TTFTMS, sloLineLabel(report.SLO{TTFT: r.slo.TTFT, Percentile: r.slo.Percentile}))
 	fig.Caption = "Empirical CDF of time to first token over the successful measured requests, " + where + "."
 	figs = append(figs, fig)
-	fig = plot.CDF("tpot-cdf", "TPOT distribution", "TPOT (ms per output token)", tpot, r.SLO.TPOTMS, sloLineLabel("TPOT", r.SLO.TPOTMS, pct))
+	fig = plot.CDF("tpot-cdf", "TPOT distribution", "TPOT (ms per output token)", tpot, r.SLO.TPOTMS, sloLineLabel(report.SLO{TPOT: r.slo.TPOT, Percentile: r.slo.Percentile}))
 	fig.Caption = "Empirical CDF of time per output token over the successful measured requests with more than one output token, " + where + "."
 	figs = append(figs, fig)
 	fig = plot.ITLHistogram(itl, "Inter-token latency")
@@ -84,11 +84,14 @@ func (r *Report) Plots() []*plot.Figure {
 	return figs
 }
 
-func sloLineLabel(metric string, limitMS, pct float64) string {
-	if limitMS <= 0 {
+// sloLineLabel is the legend of a CDF's SLO line, slo holding that one
+// threshold: written as the report writes the SLO (report.SLO.Bounds,
+// "SLO: TTFT p95 ≤ 1s"), "" when it is unset.
+func sloLineLabel(slo report.SLO) string {
+	if slo.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("SLO: %s p%g ≤ %g ms", metric, pct, limitMS)
+	return "SLO: " + slo.Bounds()
 }
 
 // maxCurves is the most distributions one CDF or histogram shows: beyond
