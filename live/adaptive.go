@@ -41,8 +41,8 @@ func (s *State) Look(l Look) {
 }
 
 // String is the look as the live line shows it: "judged 116: TTFT p95 534ms
-// [382ms, 728ms]  out tok/s 1485 [1326, 1644]"; an unbounded end reads
-// "inf".
+// [382ms, 728ms]  out tok/s 1485 [1326, 1644]"; an end the data could not
+// bound reads "…", as report.IntervalString writes it.
 func (l *Look) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "judged %d:", l.Judged)
@@ -73,7 +73,7 @@ func intervalText(e rundir.Interval) string {
 		name = "out tok/s"
 	}
 	v := e.Value
-	return fmt.Sprintf("%s %s [%s, %s]", name, f(&v, "-"), f(e.Lo, "-inf"), f(e.Hi, "inf"))
+	return fmt.Sprintf("%s %s [%s, %s]", name, f(&v, "-"), f(e.Lo, "…"), f(e.Hi, "…"))
 }
 
 // lookSegment is a running adaptive level's intervals on its live line.

@@ -42,7 +42,7 @@ func TestAdaptiveLookLines(t *testing.T) {
 		judged("TTFT p95", 534.31, 382.5, math.Inf(1), 1000),
 		judged("output tokens/s", 1485.2, 1326.4, 1644.9, 0)}})
 	want := "inferbench: level 32  0:07/0:10  failed 0  ETA 0:03  TTFT -  0 out tok/s  " +
-		"judged 50: TTFT p95 534.3ms [382.5ms, inf]  out tok/s 1485 [1326, 1645]"
+		"judged 50: TTFT p95 534.3ms [382.5ms, …]  out tok/s 1485 [1326, 1645]"
 	if got := line(false, 80); got != want {
 		t.Errorf("first look, plain:\n got %q\nwant %q", got, want)
 	}
