@@ -42,7 +42,7 @@ func writeAdaptive(b *strings.Builder, a *rundir.Adaptive) {
 // out), a saturation last, led by saturated ("SATURATED: …"), as the
 // terminal table and the report print them.
 func AdaptiveCells(l *rundir.AdaptiveLevel, saturated string) (verdict, intervals string) {
-	verdict = l.Verdict
+	verdict = VerdictWord(l.Verdict)
 	if l.Certain {
 		verdict += " (certain)"
 	}
@@ -56,6 +56,16 @@ func AdaptiveCells(l *rundir.AdaptiveLevel, saturated string) (verdict, interval
 		iv = append(iv, saturated+": "+l.Saturation)
 	}
 	return verdict, strings.Join(iv, "; ")
+}
+
+// VerdictWord is an SLO verdict as people read it, in every table and
+// line: "FAIL" for "fail" (as run.json and summary.json store it), so that
+// it stands out; any other as it is ("pass", "unjudged").
+func VerdictWord(v string) string {
+	if v == "fail" {
+		return "FAIL"
+	}
+	return v
 }
 
 // IntervalString is "TTFT p95 812.4 ms [760.1, 871.0]", with "…" for an

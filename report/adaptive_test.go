@@ -31,7 +31,7 @@ func TestWriteTableAdaptive(t *testing.T) {
 		"adaptive levels: precision ±5%, 95% intervals",
 		"level  stopped          verdict         completed at stop  judged  wall s  intervals\n",
 		"32     max duration     pass            97                 97      11.7    TTFT p95 114.7 ms [103, …]\n",
-		"64     verdict certain  fail (certain)  68                 54      11.6    TTFT p95 1877 ms [1792, …]; SATURATED: served 90% of the rate\n",
+		"64     verdict certain  FAIL (certain)  68                 54      11.6    TTFT p95 1877 ms [1792, …]; SATURATED: served 90% of the rate\n",
 		"capacity search: level 48, output tokens/s 1766 [1416, 2115]; knee between 48 (passes) and 56 (fails); certainly passes at none, certainly fails at 56\n",
 		"spend: 530 requests, 58.0 s; a fixed sweep: 1023 requests, 100.0 s (42% saved; 50.0 s of the fixed sweep estimated for levels not run)\n",
 	} {
@@ -65,7 +65,7 @@ func TestAdaptiveCells(t *testing.T) {
 		t.Errorf("AdaptiveCells = %q, %q", v, iv)
 	}
 	l = rundir.AdaptiveLevel{Verdict: "fail", Saturated: true, Saturation: "queue grows"}
-	if v, iv := AdaptiveCells(&l, "saturated"); v != "fail" || iv != "saturated: queue grows" {
+	if v, iv := AdaptiveCells(&l, "saturated"); v != "FAIL" || iv != "saturated: queue grows" {
 		t.Errorf("AdaptiveCells of a saturated level = %q, %q", v, iv)
 	}
 }

@@ -386,7 +386,7 @@ func interval(e adaptive.Estimate) rundir.Interval {
 // level's time includes them.
 func decisionLine(d adaptive.Decision, wall time.Duration) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "stopped (%s) at %d completed requests, level %.1f s: %s", d.Reason, d.N, wall.Seconds(), d.Verdict)
+	fmt.Fprintf(&b, "stopped (%s) at %d completed requests, level %.1f s: %s", d.Reason, d.N, wall.Seconds(), report.VerdictWord(d.Verdict.String()))
 	if d.Certain {
 		b.WriteString(", certain")
 	}

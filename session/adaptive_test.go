@@ -260,12 +260,12 @@ func TestDecisionLine(t *testing.T) {
 	d := adaptive.Decision{Reason: adaptive.StopCertain, Verdict: adaptive.Fail, Certain: true, N: 146, Judged: 134,
 		Latency:    []adaptive.Estimate{{Name: "TTFT p95", Value: 1473, Lo: 1372, Hi: 1575}},
 		Throughput: adaptive.Estimate{Name: "output tokens/s", Value: 1957, Lo: 1597, Hi: 2316}}
-	want := "stopped (verdict certain) at 146 completed requests, level 14.0 s: fail, certain; of the 134 judged, TTFT p95 1473 ms [1372, 1575]; output tokens/s 1957 [1597, 2316]"
+	want := "stopped (verdict certain) at 146 completed requests, level 14.0 s: FAIL, certain; of the 134 judged, TTFT p95 1473 ms [1372, 1575]; output tokens/s 1957 [1597, 2316]"
 	if got := decisionLine(d, 14*time.Second); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	d.Latency = nil
-	want = "stopped (verdict certain) at 146 completed requests, level 14.0 s: fail, certain (134 judged); output tokens/s 1957 [1597, 2316]"
+	want = "stopped (verdict certain) at 146 completed requests, level 14.0 s: FAIL, certain (134 judged); output tokens/s 1957 [1597, 2316]"
 	if got := decisionLine(d, 14*time.Second); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
