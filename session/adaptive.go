@@ -333,7 +333,7 @@ func (ar *adaptiveRun) record(search *adaptive.Search, ended string) *rundir.Ada
 	for i, d := range ar.decided {
 		a.Levels = append(a.Levels, levelRecord(d, ar.used[i].Wall))
 	}
-	fixed := adaptive.Fixed{Requests: o.Requests, Duration: o.Duration}
+	fixed := adaptive.Fixed{Requests: o.Requests, Duration: o.Duration, Warmup: o.Warmup}
 	sp := adaptive.Account(ar.used, o.Levels(), fixed)
 	a.Spend = &rundir.Spend{FixedBudgetRequests: fixed.Requests, FixedBudgetDurationS: fixed.Duration.Seconds(),
 		Requests: sp.Requests, FixedRequests: sp.FixedRequests, WallS: sp.Wall.Seconds(), FixedWallS: sp.FixedWall.Seconds(),
