@@ -87,17 +87,21 @@ build_llama() {
 
 # build_ollama builds Ollama from the Go module proxy. The module zip has no vendor/
 # folders, so cgo gets the headers (nlohmann, miniaudio, stb) from the llama.cpp tree
-# (notes §3); -march=native gives ggml its SIMD (4x faster).
+# (notes §3); -march=native gives ggml its SIMD (4x faster). AMX is left out: on a CPU
+# that has it (Sapphire Rapids and later) -march=native defines __AMX_INT8__, and ggml-cpu
+# then calls ggml_backend_amx_buffer_type, whose file (ggml-cpu/amx/) go build never
+# compiles: the link failed with "undefined reference to ggml_backend_amx_buffer_type()".
 build_ollama() {
 	[ -x "$ollama_dir/ollama" ] && return 0
 	llama_source
 	log "building ollama v$OLLAMA_VERSION from the Go module proxy (~3-6 min on 2 cores)"
 	mkdir -p "$ollama_dir"
+	local noamx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
 	(cd "$ollama_dir" &&
 		GOFLAGS=-modcacherw GOBIN="$ollama_dir/bin" \
 			CGO_ENABLED=1 \
 			CGO_CPPFLAGS="-I$llama_dir/src/vendor" \
-			CGO_CFLAGS="-O3 -march=native" CGO_CXXFLAGS="-O3 -march=native" \
+			CGO_CFLAGS="-O3 -march=native $noamx" CGO_CXXFLAGS="-O3 -march=native $noamx" \
 			"${nice_cmd[@]}" go install \
 			-ldflags "-X github.com/ollama/ollama/version.Version=$OLLAMA_VERSION" \
 			"github.com/ollama/ollama@v$OLLAMA_VERSION") >"$ollama_dir/build.log" 2>&1 ||
