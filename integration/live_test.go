@@ -182,8 +182,10 @@ func readInit(t *testing.T, base string) liveInit {
 }
 
 // resultLine is a level's permanent result line: ` level ok failed TTFT p50 TTFT p95 …`.
-// TTFT and TPOT read 85.3ms, 1.52s or -, marked * on a small sample.
-var resultLine = regexp.MustCompile(`(?m)^\s+(\d+)\s+(\d+)\s+(\d+)(?:\s+(?:[0-9.]+m?s\*?|-)){3}\s+[0-9.]+\s+(pass|FAIL.*|-)$`)
+// TTFT and TPOT read 85.3ms, 1.52s or -, marked * on a small sample; the
+// SLO verdict may be followed by its notes ("(resent by the HTTP client:
+// 154 of 515)": llama-server closes its connections after a stream).
+var resultLine = regexp.MustCompile(`(?m)^\s+(\d+)\s+(\d+)\s+(\d+)(?:\s+(?:[0-9.]+m?s\*?|-)){3}\s+[0-9.]+\s+(pass|FAIL|-)(?:[\s:].*)?$`)
 
 // checkResultLines checks that text holds one result line per level of sum,
 // with its ok and failed counts.

@@ -13,13 +13,21 @@ import (
 // Multi-turn sessions on the real server (issue #21): llama-server keeps
 // each slot's prompt cached, so a session's second turn, which resends
 // the first turn's prompt and reply plus a 40-token follow-up, prefills
-// only what is new and has a lower TTFT than its first turn, which
-// prefills 1,000 tokens. The first message is 960 tokens of the session's
-// group prefix plus 40 of its own, sized exactly by the server's
-// /tokenize (then flattened by the completions template) (the small model, whose prefill of 1,000 tokens dominates its
-// TTFT; 4 slots of 2,048 tokens hold a session). Only sessions whose group
-// no earlier request used are compared: a reused prefix is cached on turn
-// 1 too. Concurrency 1 and no spread probe: nothing else fills the slots.
+// only what is new: the server reports the whole first prompt reused
+// (cached input tokens, as TestLlamaCppTraceSharedBlocks reads them). The
+// first message is 960 tokens of the session's group prefix plus 40 of its
+// own, sized exactly by the server's /tokenize (then flattened by the
+// completions template) (the small model; 4 slots of 2,048 tokens hold a
+// session). Concurrency 1 and no spread probe: nothing else fills the slots.
+//
+// The TTFTs are logged, not compared: whether prefilling the 58 new tokens
+// after 1,007 cached ones is quicker than prefilling 1,007 depends on the
+// CPU. On a Sapphire Rapids CPU with AMX (2026-12-05) llama-server
+// prefilled 1,007 tokens in about 430 ms and the 58 in 360 ms (6.2 ms a
+// token: a small batch does not take the fast path), so a second turn's
+// TTFT was barely lower, or higher where the first turn's prompt was still
+// cached from an earlier run of the same seed (18 ms); on the CPUs before,
+// it was well below.
 func TestLlamaCppSessionSecondTurnCached(t *testing.T) {
 	url := serverURL(t, "INFERBENCH_LLAMACPP_SMALL_URL")
 	r := runBench(t, "--target", "llamacpp", "--url", url, "--model", "small", "--api", "completions",
@@ -49,6 +57,7 @@ func TestLlamaCppSessionSecondTurnCached(t *testing.T) {
 			seen[rec.PrefixGroup] = true
 		}
 	}
+	const chance = 3 // tokens a chance match may add or a slot's BOS take
 	compared := 0
 	for sid, tt := range turns {
 		if tt[0] == nil || tt[1] == nil {
@@ -58,18 +67,19 @@ func TestLlamaCppSessionSecondTurnCached(t *testing.T) {
 			t.Errorf("session %d: turn 2 (group %d, %d tokens) does not extend turn 1 (group %d, %d tokens)",
 				sid, tt[1].PrefixGroup, tt[1].InputTokens, tt[0].PrefixGroup, tt[0].InputTokens)
 		}
-		if !fresh[sid] {
-			continue
-		}
-		compared++
 		first, second := report.PerRequest(tt[0]).TTFT, report.PerRequest(tt[1]).TTFT
-		t.Logf("session %d: TTFT turn 1 %.1f ms (%d tokens), turn 2 %.1f ms (%d tokens)", sid, first, tt[0].InputTokens, second, tt[1].InputTokens)
-		if !(second < first) {
-			t.Errorf("session %d: turn 2's TTFT %.1f ms is not below turn 1's %.1f ms: no prompt cache?", sid, second, first)
+		t.Logf("session %d: turn 1 %d tokens (%d cached), TTFT %.1f ms; turn 2 %d tokens (%d cached), TTFT %.1f ms",
+			sid, tt[0].InputTokens, tt[0].CachedInputTokens, first, tt[1].InputTokens, tt[1].CachedInputTokens, second)
+		if tt[1].CachedInputTokens < tt[0].InputTokens-chance || tt[1].CachedInputTokens >= tt[1].InputTokens {
+			t.Errorf("session %d: turn 2 reused %d cached tokens of its %d; want at least turn 1's %d prompt tokens: no prompt cache?",
+				sid, tt[1].CachedInputTokens, tt[1].InputTokens, tt[0].InputTokens)
+		}
+		if fresh[sid] {
+			compared++
 		}
 	}
 	if compared < 2 {
-		t.Errorf("only %d sessions with a prefix of their own; want at least 2 to compare", compared)
+		t.Errorf("only %d sessions with a prefix of their own; want at least 2", compared)
 	}
 	if ss := r.sum.Levels[0].Sessions; ss != nil {
 		t.Logf("TTFT p50 turn 1 %.1f ms, later turns %.1f ms", ss.FirstTurnTTFTMS.P50, ss.LaterTurnsTTFTMS.P50)
