@@ -218,12 +218,18 @@ func TestRunFaultsBecomeRecords(t *testing.T) {
 	}
 }
 
-// TestRunUnreachable: a URL nobody listens on gives connection records and
-// a finished run, not a crash.
+// TestRunUnreachable: a URL nobody listens on stops the run at the probe,
+// exit 2 with one line and no run directory; with --no-probe it gives
+// connection records and a finished run, not a crash.
 func TestRunUnreachable(t *testing.T) {
 	addr := "127.0.0.1:1" // nothing listens on port 1, nor can a test's port 0 be it
 	dir := filepath.Join(t.TempDir(), "run")
-	stdout, stderr, err := runApp(t, "run", "--url", "http://"+addr, "--model", "m", "--requests", "3", "--out", dir)
+	checkUsageError(t, "connection refused (no server at --url: check its host and port; --no-probe runs anyway",
+		"run", "--url", "http://"+addr, "--model", "m", "--requests", "3", "--out", dir)
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the refused run left %s: %v", dir, err)
+	}
+	stdout, stderr, err := runApp(t, "run", "--url", "http://"+addr, "--model", "m", "--requests", "3", "--out", dir, "--no-probe")
 	if !allFailed(err) {
 		t.Fatalf("run: %v\n%s", err, stderr)
 	}
