@@ -219,7 +219,8 @@ func TestProbeSaysTheAnswerBrokeHTTP(t *testing.T) {
 // the probe with one line naming --url and --no-probe; it warned "running
 // anyway" and recorded a run of connection failures that exited 1, as if
 // the server had failed. A server that is there and fails (here, resets
-// the connection) is still measured.
+// the connection) is still measured, and a run told to start later
+// (--start-at) leaves its server until then to come up.
 func TestProbeStopsWhereNoServerIs(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
@@ -235,20 +236,23 @@ func TestProbeStopsWhereNoServerIs(t *testing.T) {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: "gpu-box", IsNotFound: true}}
 	}}}
 	for _, c := range []struct {
-		name   string
-		url    string
-		client *http.Client
-		stop   bool
+		name    string
+		url     string
+		client  *http.Client
+		startAt time.Time
+		stop    bool
 	}{
-		{"a name that does not resolve", "http://gpu-box:8000", noName, true},
-		{"a port nothing listens on", closed.URL, nil, true},
-		{"a server that resets the connection", resets.URL, nil, false},
+		{"a name that does not resolve", "http://gpu-box:8000", noName, time.Time{}, true},
+		{"a port nothing listens on", closed.URL, nil, time.Time{}, true},
+		{"a port nothing listens on, --start-at passed", closed.URL, nil, time.Now().Add(-time.Minute), true},
+		{"a port nothing listens on yet, --start-at to come", closed.URL, nil, time.Now().Add(time.Hour), false},
+		{"a server that resets the connection", resets.URL, nil, time.Time{}, false},
 	} {
 		target, err := registry.New("vllm", registry.Options{URL: c.url, Client: c.client})
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := Options{Model: "m", Timeout: 5 * time.Second}
+		o := Options{Model: "m", Timeout: 5 * time.Second, StartAt: c.startAt}
 		var log strings.Builder
 		err = o.probe(t.Context(), target, &log)
 		if stopped := err != nil; stopped != c.stop {

@@ -181,10 +181,13 @@ func (o *Options) probe(ctx context.Context, target targets.Target, log io.Write
 		return fmt.Errorf("%w (this host does not trust the server's certificate: add its CA, or --insecure to skip verification)", perr)
 	case ctx.Err() != nil:
 		return fmt.Errorf("%w: %w", errNoRun, context.Cause(ctx))
-	case nowhere(perr):
+	case nowhere(perr) && !time.Now().Before(o.StartAt):
 		// A name that does not resolve or a port nothing listens on fails
 		// every request alike, at once: a run of them measures nothing, and
 		// read as the server's failure (exit 1) where it is the address's.
+		// A run told to start later (--start-at: shards started with their
+		// server, a Kubernetes Job beside its Deployment) leaves the server
+		// until then to come up, and is only warned.
 		return fmt.Errorf("%w (no server at --url: check its host and port; --no-probe runs anyway and records each failure)", perr)
 	default:
 		fmt.Fprintf(log, "inferbench: warning: %v (running anyway; failures will be recorded)\n", perr)
