@@ -1,18 +1,15 @@
 package adaptive_test
 
 import (
-	"context"
 	"io"
 	"math"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/pipetest"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
@@ -151,39 +148,7 @@ func levelsOf(t *testing.T, dir string) map[float64]sweepLevel {
 	return out
 }
 
-// pipes is an in-memory listener whose connections are net.Pipe pairs:
-// inside a synctest bubble the run, HTTP and the mock all run on the
-// bubble's fake clock (as session's tests do).
-type pipes struct {
-	conns chan net.Conn
-	done  chan struct{}
-	once  sync.Once
-}
-
-func (p *pipes) Accept() (net.Conn, error) {
-	select {
-	case c := <-p.conns:
-		return c, nil
-	case <-p.done:
-		return nil, net.ErrClosed
-	}
-}
-func (p *pipes) Close() error   { p.once.Do(func() { close(p.done) }); return nil }
-func (p *pipes) Addr() net.Addr { return &net.UnixAddr{Name: "pipes", Net: "pipe"} }
-
-func (p *pipes) dial(ctx context.Context, _, _ string) (net.Conn, error) {
-	c, s := net.Pipe()
-	select {
-	case p.conns <- s:
-		return c, nil
-	case <-p.done:
-		return nil, net.ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// fixedMockBubble serves the fixed-timing mock on pipes; call it inside a
+// fixedMockBubble serves the fixed-timing mock on pipes (pipetest); call it inside a
 // synctest bubble and set the returned dialer as Options.Dial.
 func fixedMockBubble(t *testing.T, ttft, itl time.Duration, tokens int) session.Dialer {
 	t.Helper()
@@ -191,10 +156,5 @@ func fixedMockBubble(t *testing.T, ttft, itl time.Duration, tokens int) session.
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pipes{conns: make(chan net.Conn), done: make(chan struct{})}
-	srv := &http.Server{Handler: m}
-	done := make(chan struct{})
-	go func() { defer close(done); srv.Serve(p) }()
-	t.Cleanup(func() { srv.Close(); <-done })
-	return p.dial
+	return pipetest.Serve(t, m).Dial
 }

@@ -3,53 +3,20 @@ package session
 import (
 	"context"
 	"math"
-	"net"
 	"net/http"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/inferbench/inferbench/adaptive"
+	"github.com/inferbench/inferbench/internal/pipetest"
 	"github.com/inferbench/inferbench/mock"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
-
-// pipes is an in-memory listener whose connections are net.Pipe pairs:
-// inside a testing/synctest bubble a whole run (client, HTTP, mock) runs
-// on the bubble's fake clock, so fixed timing is exact.
-type pipes struct {
-	conns chan net.Conn
-	done  chan struct{}
-	once  sync.Once
-}
-
-func (p *pipes) Accept() (net.Conn, error) {
-	select {
-	case c := <-p.conns:
-		return c, nil
-	case <-p.done:
-		return nil, net.ErrClosed
-	}
-}
-func (p *pipes) Close() error   { p.once.Do(func() { close(p.done) }); return nil }
-func (p *pipes) Addr() net.Addr { return &net.UnixAddr{Name: "pipes", Net: "pipe"} }
-
-func (p *pipes) dial(ctx context.Context, _, _ string) (net.Conn, error) {
-	c, s := net.Pipe()
-	select {
-	case p.conns <- s:
-		return c, nil
-	case <-p.done:
-		return nil, net.ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
 
 // fixedMockBubble serves the fixed-timing mock on pipes; call it inside a
 // synctest bubble and set the returned dialer as Options.Dial.
@@ -66,12 +33,7 @@ func fixedMockBubble(t *testing.T, ttft, itl time.Duration, tokens int) Dialer {
 // the returned dialer as Options.Dial.
 func serveBubble(t *testing.T, h http.Handler) Dialer {
 	t.Helper()
-	p := &pipes{conns: make(chan net.Conn), done: make(chan struct{})}
-	srv := &http.Server{Handler: h}
-	done := make(chan struct{})
-	go func() { defer close(done); srv.Serve(p) }()
-	t.Cleanup(func() { srv.Close(); <-done })
-	return p.dial
+	return pipetest.Serve(t, h).Dial
 }
 
 // adaptiveOptions is a closed-loop run of 4 streams with a fixed budget of
