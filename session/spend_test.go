@@ -22,27 +22,9 @@ import (
 // The estimate must come within 5 % of the fixed level's wall time (the
 // old price, 2 s at the level's pace, was 31 % short).
 func TestSpendEstimatesTheFixedLevel(t *testing.T) {
-	run := func(precision float64) (*rundir.Adaptive, time.Duration) {
-		var a *rundir.Adaptive
-		var wall time.Duration
-		synctest.Test(t, func(t *testing.T) {
-			o := adaptiveOptions(t, "http://mock")
-			o.Dial = fixedMockBubble(t, 100*time.Millisecond, 50*time.Millisecond, 8)
-			o.Concurrency, o.Duration, o.SpreadAuto, o.Precision = 16, 2*time.Second, true, precision
-			if _, err := Run(t.Context(), t.Context(), o, io.Discard); err != nil {
-				t.Fatal(err)
-			}
-			m, err := rundir.ReadManifest(o.Out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a = m.Adaptive
-			wall = levelWall(t, o.Out)
-		})
-		return a, wall
-	}
-	_, fixedWall := run(0)
-	a, adaptiveWall := run(0.05)
+	set := func(o *Options) { o.Concurrency, o.Duration = 16, 2*time.Second }
+	_, fixedWall := spendRun(t, 0, set)
+	a, adaptiveWall := spendRun(t, 0.05, set)
 	if a == nil || a.Spend == nil || len(a.Spend.Levels) != 1 {
 		t.Fatalf("adaptive section %+v; want one level's spend", a)
 	}
@@ -54,6 +36,31 @@ func TestSpendEstimatesTheFixedLevel(t *testing.T) {
 	if got := est / fixedWall.Seconds(); math.Abs(got-1) > 0.05 {
 		t.Errorf("estimated %.3f s for the fixed level; it took %v (%.0f %%)", est, fixedWall, 100*got)
 	}
+}
+
+// spendRun runs one level of the fixed-timing mock (100 ms TTFT, 50 ms
+// ITL, 8 tokens) in a synctest bubble, with the spread probe, at precision
+// (0: a fixed level) and what set changes, and returns run.json's adaptive
+// section and the level's wall time.
+func spendRun(t *testing.T, precision float64, set func(*Options)) (*rundir.Adaptive, time.Duration) {
+	var a *rundir.Adaptive
+	var wall time.Duration
+	synctest.Test(t, func(t *testing.T) {
+		o := adaptiveOptions(t, "http://mock")
+		o.Dial = fixedMockBubble(t, 100*time.Millisecond, 50*time.Millisecond, 8)
+		o.SpreadAuto, o.Precision = true, precision
+		set(o)
+		if _, err := Run(t.Context(), t.Context(), o, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		m, err := rundir.ReadManifest(o.Out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a = m.Adaptive
+		wall = levelWall(t, o.Out)
+	})
+	return a, wall
 }
 
 // levelWall is a one-level run's wall time from its records: from the first
@@ -82,27 +89,9 @@ func levelWall(t *testing.T, dir string) time.Duration {
 // against 3.122 s). Before, session left the warm-up out of the fixed
 // level it priced, which then ended two rounds early (2.781 s, 89 %).
 func TestSpendCountsTheWarmup(t *testing.T) {
-	run := func(precision float64) (*rundir.Adaptive, time.Duration) {
-		var a *rundir.Adaptive
-		var wall time.Duration
-		synctest.Test(t, func(t *testing.T) {
-			o := adaptiveOptions(t, "http://mock")
-			o.Dial = fixedMockBubble(t, 100*time.Millisecond, 50*time.Millisecond, 8)
-			o.Concurrency, o.Requests, o.Warmup, o.Duration, o.SpreadAuto, o.Precision = 16, 48, 32, 0, true, precision
-			if _, err := Run(t.Context(), t.Context(), o, io.Discard); err != nil {
-				t.Fatal(err)
-			}
-			m, err := rundir.ReadManifest(o.Out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a = m.Adaptive
-			wall = levelWall(t, o.Out)
-		})
-		return a, wall
-	}
-	_, fixedWall := run(0)
-	a, adaptiveWall := run(0.05)
+	set := func(o *Options) { o.Concurrency, o.Requests, o.Warmup, o.Duration = 16, 48, 32, 0 }
+	_, fixedWall := spendRun(t, 0, set)
+	a, adaptiveWall := spendRun(t, 0.05, set)
 	if a == nil || a.Spend == nil || len(a.Spend.Levels) != 1 {
 		t.Fatalf("adaptive section %+v; want one level's spend", a)
 	}
