@@ -170,14 +170,9 @@ func TestLevelClientVerdictIsReports(t *testing.T) {
 				s.LevelFinished(8, nil)
 				got := s.Snapshot().Levels[0].Result
 				lvl := sumz.Snapshot().Levels[0]
-				// report's verdict for the level: a closed loop's streams are
-				// the level (SummarizeClient's closedLoop), or a shard's share
-				// of it (report.Streams), which the summary judges alike.
-				closedLoop := c.streams > 0
-				if closedLoop {
-					lvl.Level = c.streams
-				}
-				want := report.SummarizeClient(c.samples, &lvl, closedLoop)
+				// report's verdict for the level, with the closed loop's
+				// streams (report.ClosedStreams).
+				want := report.SummarizeClient(c.samples, &lvl, c.streams)
 				if want.Bound != c.bound {
 					t.Fatalf("report says bound %v (%q); the case means %v", want.Bound, want.Reasons, c.bound)
 				}

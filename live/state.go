@@ -598,13 +598,7 @@ func (s *State) levelClient(a *levelAcc, l *report.Level) *report.ClientLevel {
 		// workers by design, so their streams in flight are not judged.
 		j.Sessions = &report.SessionLevel{}
 	}
-	// A closed loop's streams are the level, or a shard's share of it
-	// (report.Streams), which SummarizeClient reads from the level.
-	closed := a.plan.Streams > 0
-	if closed {
-		j.Level = a.plan.Streams
-	}
-	c := report.SummarizeClient(s.clients, &j, closed)
+	c := report.SummarizeClient(s.clients, &j, a.plan.Streams)
 	return &c
 }
 
@@ -975,6 +969,6 @@ func (s *State) clientWindow(now int64) (bool, []string) {
 		return false, nil
 	}
 	l := report.Level{StartNS: now - s.window, EndNS: now, SendLagMS: report.DistOf(lags)}
-	cl := report.SummarizeClient(s.clients, &l, false)
+	cl := report.SummarizeClient(s.clients, &l, 0)
 	return cl.Bound, cl.Reasons
 }

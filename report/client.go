@@ -63,20 +63,11 @@ func (c *ClientLevel) Warning() string {
 
 // SummarizeClient judges one level from the client samples whose intervals
 // overlap [StartNS, EndNS] — each sample covers the time since the one
-// before it, so the first sample at or after EndNS is the last — the level's send
-// lag, and for a closed loop its mean in-flight streams against its
-// concurrency (closedLoop false skips that check).
-func SummarizeClient(samples []rundir.ClientSample, l *Level, closedLoop bool) ClientLevel {
-	streams := 0.0
-	if closedLoop {
-		streams = l.Level
-	}
-	return summarizeClient(samples, l, streams)
-}
-
-// summarizeClient is SummarizeClient with the closed loop's streams at the
-// level (Streams; 0 for an open loop).
-func summarizeClient(samples []rundir.ClientSample, l *Level, streams float64) ClientLevel {
+// before it, so the first sample at or after EndNS is the last — the level's
+// send lag, and for a closed loop its mean in-flight streams against
+// streams, the streams it kept (ClosedStreams: the level, or a shard's
+// share of it; 0, an open loop, skips that check).
+func SummarizeClient(samples []rundir.ClientSample, l *Level, streams float64) ClientLevel {
 	var cl ClientLevel
 	var shares []float64
 	var prev *rundir.ClientSample
@@ -169,11 +160,11 @@ func JudgeClientsPerShard(sum *Summary, clients map[int][]rundir.ClientSample, m
 		l := &sum.Levels[i]
 		own := *l
 		own.SendLagMS = Dist{}
-		merged := summarizeClient(nil, l, ClosedStreams(m, l.Level))
+		merged := SummarizeClient(nil, l, ClosedStreams(m, l.Level))
 		merged.Samples = 0
 		var busiest float64 = -1
 		for _, k := range idx {
-			c := SummarizeClient(clients[k], &own, false)
+			c := SummarizeClient(clients[k], &own, 0)
 			merged.Samples += c.Samples
 			merged.GCPauseMS += c.GCPauseMS
 			merged.HeapPeakBytes = max(merged.HeapPeakBytes, c.HeapPeakBytes)

@@ -22,7 +22,7 @@ func TestSummarizeClient(t *testing.T) {
 	}
 	l := &Level{Level: 4, StartNS: 5e8, EndNS: 2e9, WindowS: 1.5, Requests: Requests{Total: 100, OK: 50, Failed: 50}, MeanInFlight: 2,
 		SendLagMS: Dist{N: 100, P99: 1}}
-	c := SummarizeClient(samples, l, true)
+	c := SummarizeClient(samples, l, l.Level)
 	if c.Samples != 2 || c.CPUShare == nil || !near(c.CPUShare.Mean, 0.725) || !near(c.CPUShare.Peak, 0.95) {
 		t.Fatalf("client = %+v share %+v; want 2 samples, mean 72.5%%, peak 95%%", c, c.CPUShare)
 	}
@@ -40,31 +40,31 @@ func TestSummarizeClient(t *testing.T) {
 	// The in-flight check is for closed loops only, and not for sessions,
 	// whose workers think between turns. Half the requests completed is
 	// enough.
-	if c := SummarizeClient(samples, l, false); len(c.Reasons) != 1 {
+	if c := SummarizeClient(samples, l, 0); len(c.Reasons) != 1 {
 		t.Errorf("open loop reasons = %q", c.Reasons)
 	}
 	// Nor for a level whose requests mostly failed (a server that was
 	// down: refusals are in flight for a fraction of a millisecond).
 	failing := *l
 	failing.Requests = Requests{Total: 100, OK: 49, Failed: 51}
-	if c := SummarizeClient(samples, &failing, true); len(c.Reasons) != 1 {
+	if c := SummarizeClient(samples, &failing, failing.Level); len(c.Reasons) != 1 {
 		t.Errorf("failing level's reasons = %q", c.Reasons)
 	}
 	withSessions := *l
 	withSessions.Sessions = &SessionLevel{Sessions: 10}
-	if c := SummarizeClient(samples, &withSessions, true); len(c.Reasons) != 1 {
+	if c := SummarizeClient(samples, &withSessions, withSessions.Level); len(c.Reasons) != 1 {
 		t.Errorf("session reasons = %q", c.Reasons)
 	}
 	quiet := []rundir.ClientSample{{TNS: 0, CPUSeconds: 1, Cores: 2}, {TNS: 1e9, CPUSeconds: 1.1, Cores: 2}}
 	// Send lag p99 past its bound counts on 100 sends, not on 99 (their
 	// p99 is the largest or next to it).
 	for _, n := range []int{99, 100} {
-		c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9, SendLagMS: Dist{N: n, P99: 12}}, false)
+		c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9, SendLagMS: Dist{N: n, P99: 12}}, 0)
 		if c.Bound != (n >= ClientSendLagMinSends) {
 			t.Errorf("send lag p99 12 ms over %d sends: bound %v %q", n, c.Bound, c.Reasons)
 		}
 	}
-	if c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9}, true); c.Bound {
+	if c := SummarizeClient(quiet, &Level{Level: 1, StartNS: 1, EndNS: 1e9}, 1); c.Bound {
 		t.Errorf("a quiet client is flagged: %q", c.Reasons)
 	}
 }
@@ -91,19 +91,19 @@ func TestSchedLatencyOverWindow(t *testing.T) {
 	// (0.3 %), and 20 + 90 ≤ 1 ms: rank 9,900 falls in the 1 ms bucket.
 	hs := slices.Repeat([][][2]int64{calm}, 10)
 	hs[4] = burst
-	c := SummarizeClient(series(hs...), l, false)
+	c := SummarizeClient(series(hs...), l, 0)
 	if c.SchedLatencyP99MS != 1 || c.SchedLatencyPeakMS != 8 || c.Bound {
 		t.Errorf("one burst: p99 %v ms, peak %v ms, bound %v %q; want 1, 8, false",
 			c.SchedLatencyP99MS, c.SchedLatencyPeakMS, c.Bound, c.Reasons)
 	}
 	// Slow throughout: p99 8 ms, flagged.
-	c = SummarizeClient(series(slices.Repeat([][][2]int64{slow}, 10)...), l, false)
+	c = SummarizeClient(series(slices.Repeat([][][2]int64{slow}, 10)...), l, 0)
 	if c.SchedLatencyP99MS != 8 || !c.Bound || !strings.Contains(c.Reasons[0], "scheduler latency p99 8.0 ms") {
 		t.Errorf("slow: p99 %v ms, %q", c.SchedLatencyP99MS, c.Reasons)
 	}
 	// The slow intervals after the level (the next level's) are not its.
 	hs = append(slices.Repeat([][][2]int64{calm}, 10), slices.Repeat([][][2]int64{slow}, 10)...)
-	if c := SummarizeClient(series(hs...), l, false); c.Samples != 10 || c.SchedLatencyP99MS != 1.0/4 || c.Bound {
+	if c := SummarizeClient(series(hs...), l, 0); c.Samples != 10 || c.SchedLatencyP99MS != 1.0/4 || c.Bound {
 		t.Errorf("next level counted: %d samples, p99 %v ms", c.Samples, c.SchedLatencyP99MS)
 	}
 }

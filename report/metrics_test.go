@@ -327,7 +327,7 @@ func TestRetriedRequestWindow(t *testing.T) {
 		}
 	}
 	// The closed-loop check sees a worker busy throughout.
-	if c := SummarizeClient(nil, &sums[0].Levels[0], true); c.Bound {
+	if c := SummarizeClient(nil, &sums[0].Levels[0], sums[0].Levels[0].Level); c.Bound {
 		t.Errorf("a rate-limited request flagged the client: %q", c.Reasons)
 	}
 }

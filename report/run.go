@@ -176,7 +176,7 @@ func attachClient(samples []rundir.ClientSample, m *rundir.Manifest, sum *Summar
 	}
 	for i := range sum.Levels {
 		l := &sum.Levels[i]
-		c := summarizeClient(samples, l, ClosedStreams(m, l.Level))
+		c := SummarizeClient(samples, l, ClosedStreams(m, l.Level))
 		l.Client = &c
 	}
 }

@@ -60,7 +60,7 @@ func TestClientRunWaitHandComputed(t *testing.T) {
 		total, meanMS, perCPU, threads float64
 		bound                          bool
 	}{{3, 0.3, 30, 0.3, true}, {0.5, 0.05, 5, 0.05, false}} {
-		got := SummarizeClient(waitSeries(linear(c.total), slicesUpTo(10000)), l, false)
+		got := SummarizeClient(waitSeries(linear(c.total), slicesUpTo(10000)), l, 0)
 		if got.RunWaitS == nil || got.RunWaitMeanMS == nil || got.RunWaitPerCPU == nil || got.RunWaitThreads == nil ||
 			!near(*got.RunWaitS, c.total) || !near(*got.RunWaitMeanMS, c.meanMS) || !near(*got.RunWaitPerCPU, c.perCPU) || !near(*got.RunWaitThreads, c.threads) || got.Bound != c.bound {
 			t.Errorf("wait 0 → %v s: %v s, %v ms, %v per CPU s, %v threads, bound %v %q; want %v ms, %v, %v threads, %v",
@@ -77,16 +77,16 @@ func TestClientRunWaitHandComputed(t *testing.T) {
 	for i := range busy {
 		busy[i].CPUSeconds = float64(busy[i].TNS) / 1e9
 	}
-	if got := SummarizeClient(busy, l, false); got.RunWaitPerCPU == nil || !near(*got.RunWaitPerCPU, 0.3) || got.Bound {
+	if got := SummarizeClient(busy, l, 0); got.RunWaitPerCPU == nil || !near(*got.RunWaitPerCPU, 0.3) || got.Bound {
 		t.Errorf("0.3 ms a time over 10 s of CPU: %v per CPU s, bound %v %q; want 0.3, not flagged", got.RunWaitPerCPU, got.Bound, got.Reasons)
 	}
 	// Too few timeslices to judge (50): the wait is given, no mean, no flag.
-	few := SummarizeClient(waitSeries(linear(3), slicesUpTo(50)), l, false)
+	few := SummarizeClient(waitSeries(linear(3), slicesUpTo(50)), l, 0)
 	if few.RunWaitS == nil || few.RunWaitMeanMS != nil || few.Bound {
 		t.Errorf("50 timeslices: %v s, mean %v, bound %v; want the wait, no mean, not flagged", few.RunWaitS, few.RunWaitMeanMS, few.Bound)
 	}
 	// No run_wait_s (not Linux, a run written before it): nothing said.
-	none := SummarizeClient(waitSeries(func(int64) *float64 { return nil }, func(int64) *int64 { return nil }), l, false)
+	none := SummarizeClient(waitSeries(func(int64) *float64 { return nil }, func(int64) *int64 { return nil }), l, 0)
 	if none.RunWaitS != nil || none.RunWaitMeanMS != nil || none.RunWaitThreads != nil || none.Bound {
 		t.Errorf("without the fields: %+v", none)
 	}
@@ -176,7 +176,7 @@ func TestClientRunWaitPerCPUFromOneClock(t *testing.T) {
 	for i := range samples {
 		samples[i].RunCPUSeconds = run(samples[i].TNS / 1e9)
 	}
-	got := SummarizeClient(samples, l, false)
+	got := SummarizeClient(samples, l, 0)
 	if got.RunWaitPerCPU == nil || !near(*got.RunWaitPerCPU, 4) || got.RunWaitCPUFrom != "schedstat" || got.Bound {
 		t.Errorf("with run_cpu_s: %v s per CPU second from %q, bound %v %q; want 4.0 from schedstat, not flagged",
 			deref(got.RunWaitPerCPU), got.RunWaitCPUFrom, got.Bound, got.Reasons)
@@ -184,7 +184,7 @@ func TestClientRunWaitPerCPUFromOneClock(t *testing.T) {
 	for i := range samples {
 		samples[i].RunCPUSeconds = nil
 	}
-	old := SummarizeClient(samples, l, false)
+	old := SummarizeClient(samples, l, 0)
 	if old.RunWaitPerCPU == nil || !near(*old.RunWaitPerCPU, 5) || old.RunWaitCPUFrom != "getrusage" || !old.Bound {
 		t.Errorf("without run_cpu_s: %v s per CPU second from %q, bound %v; want 5.0 from getrusage, flagged",
 			deref(old.RunWaitPerCPU), old.RunWaitCPUFrom, old.Bound)
