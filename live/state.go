@@ -98,7 +98,7 @@ type LevelPlan struct {
 	// the level, or a shard's share of it); 0 for an open loop (a rate, a
 	// trace) or where the run does not say. A level the State judges
 	// itself checks its client for idle streams against it, as the
-	// summary does (report.SummarizeClient's closedLoop).
+	// summary does (report.SummarizeClient's streams).
 	Streams float64 `json:"streams,omitempty"`
 }
 

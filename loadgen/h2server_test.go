@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -135,6 +136,30 @@ func (s *h2Stream) headers(end bool, kv ...string) {
 
 // sse writes a 200 event stream's headers.
 func (s *h2Stream) sse() { s.headers(false, ":status", "200", "content-type", "text/event-stream") }
+
+// answer writes a 200 event stream of one token and [DONE], and ends the
+// stream.
+func (s *h2Stream) answer() {
+	s.sse()
+	s.data(h2Event+"data: [DONE]\n\n", true)
+}
+
+// resentOK sends one chat request to srv over HTTP/2 and returns its
+// record, the test failed unless it is one successful attempt that
+// net/http sent resent times in all more than once.
+func resentOK(t *testing.T, srv *httptest.Server, resent int) *rundir.Record {
+	t.Helper()
+	var proto atomic.Value
+	rec := oneChatRequestWith(t, srv.URL, h2Client(srv, &proto))
+	if !rec.OK || rec.Attempt != 0 || rec.Resent != resent {
+		t.Fatalf("record: ok %v, attempt %d, resent %d, class %q (error %q); want one successful attempt, resent %d times",
+			rec.OK, rec.Attempt, rec.Resent, rec.ErrorClass, rec.Error, resent)
+	}
+	if p, _ := proto.Load().(string); p != "HTTP/2.0" {
+		t.Errorf("response over %q, want HTTP/2.0", p)
+	}
+	return rec
+}
 
 // data writes a DATA frame of p on the stream.
 func (s *h2Stream) data(p string, end bool) { s.fr.WriteData(s.id, end, []byte(p)) }

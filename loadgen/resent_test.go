@@ -57,20 +57,12 @@ func TestResentHTTP2RefusedStream(t *testing.T) {
 			s.fr.WriteRSTStream(s.id, http2.ErrCodeRefusedStream)
 			return true
 		}
-		s.sse()
-		s.data(h2Event+"data: [DONE]\n\n", true)
+		s.answer()
 		return true
 	})
-	var proto atomic.Value
-	rec := oneChatRequestWith(t, srv.URL, h2Client(srv, &proto))
-	if !rec.OK || rec.Attempt != 0 || rec.Resent != 1 {
-		t.Fatalf("record: ok %v, attempt %d, resent %d (error %q); want one successful attempt resent once", rec.OK, rec.Attempt, rec.Resent, rec.Error)
-	}
+	rec := resentOK(t, srv, 1)
 	if ttft := time.Duration(rec.FirstTokenNS - rec.SentNS); ttft < late {
 		t.Errorf("TTFT %v; want the refused send's %v in it", ttft, late)
-	}
-	if p, _ := proto.Load().(string); p != "HTTP/2.0" {
-		t.Errorf("response over %q, want HTTP/2.0", p)
 	}
 }
 
@@ -85,15 +77,10 @@ func TestResentHTTP2GoAwayBeforeTheStream(t *testing.T) {
 			s.fr.WriteGoAway(0, http2.ErrCodeNo, nil)
 			return false
 		}
-		s.sse()
-		s.data(h2Event+"data: [DONE]\n\n", true)
+		s.answer()
 		return true
 	})
-	var proto atomic.Value
-	rec := oneChatRequestWith(t, srv.URL, h2Client(srv, &proto))
-	if !rec.OK || rec.Attempt != 0 || rec.Resent != 1 {
-		t.Fatalf("record: ok %v, attempt %d, resent %d (error %q); want one successful attempt resent once", rec.OK, rec.Attempt, rec.Resent, rec.Error)
-	}
+	resentOK(t, srv, 1)
 	if n := streams.Load(); n != 2 {
 		t.Errorf("the server got %d streams; want 2 (the test's premise)", n)
 	}

@@ -45,7 +45,7 @@ func eachSample[T any, P sample[T]](r io.Reader, name string, use func(v *T, lin
 		if err := json.Unmarshal(line, &v); err != nil {
 			return err
 		}
-		if t := P(&v).offset(); t < -MaxOffsetNS || t > MaxOffsetNS {
+		if t := P(&v).offset(); outsideRun(t) {
 			return fmt.Errorf("t_ns %d is more than a year (%d ns) from the run's start: the line is corrupt", t, MaxOffsetNS)
 		}
 		return use(&v, line)
