@@ -24,8 +24,9 @@ import (
 //     100,000,000, 100_000_000, 2,505.50;
 //   - for money, one leading "$": $2,505, $3K.
 //
-// A leading minus is read, so that the command's own range check refuses a
-// negative number with its words, as it refuses 0. Nothing else is: a unit
+// A leading plus is read as strconv reads it (+1e8), and a leading minus
+// too, so that the command's own range check refuses a negative number with
+// its words, as it refuses 0. Nothing else is: a unit
 // (100MB), NaN, Inf, a number past float64 (1e400), an empty value or a
 // misplaced group (1,00) are refused naming the flag and the value (exit
 // 2, through OneLineUsage). Set writes the number to the float64 it was
@@ -81,7 +82,7 @@ func (q *Quantity) Get() any { return *q.dest }
 // quantity is the grammar: sign, "$", the digits (in groups of three by
 // commas or by underscores, or none), the fraction, the exponent and the
 // suffix.
-var quantity = regexp.MustCompile(`^(-?)(\$?)((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:_[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?([kKMBGT]?)$`)
+var quantity = regexp.MustCompile(`^([-+]?)(\$?)((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:_[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+))?([kKMBGT]?)$`)
 
 // suffixes are the powers of ten of the suffixes.
 var suffixes = map[string]int{"": 0, "k": 3, "K": 3, "M": 6, "B": 9, "G": 9, "T": 12}
@@ -117,7 +118,7 @@ func ParseQuantity(s string, money bool) (float64, error) {
 
 // lowerSuffix is a number ending in a suffix in lower case that is only
 // read in upper case (m, b, g, t).
-var lowerSuffix = regexp.MustCompile(`^-?\$?[0-9.,_]+(?:[eE][+-]?[0-9]+)?([mbgt])$`)
+var lowerSuffix = regexp.MustCompile(`^[-+]?\$?[0-9.,_]+(?:[eE][+-]?[0-9]+)?([mbgt])$`)
 
 // quantityError says why s is not a quantity.
 func quantityError(s string, money bool) error {

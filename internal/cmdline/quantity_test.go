@@ -38,6 +38,8 @@ func TestParseQuantity(t *testing.T) {
 		{"2,505.5", false, 2505.5},
 		{"-5", false, -5}, // the command's range check refuses it, in its words
 		{"-5M", false, -5e6},
+		{"+1e8", false, 1e8},
+		{"+$5", true, 5},
 		{"$2,505", true, 2505},
 		{"$3K", true, 3000},
 		{"$.004375k", true, 4.375},
@@ -79,7 +81,6 @@ func TestParseQuantity(t *testing.T) {
 		{"-Inf", false, "want a number"},
 		{"infinity", false, "want a number"},
 		{"0x10", false, "want a number"},
-		{"+5", false, "want a number"},
 		{"--5", false, "want a number"},
 		{"1M5", false, "want a number"},
 		{"M", false, "want a number"},
