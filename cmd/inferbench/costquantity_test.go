@@ -21,7 +21,7 @@ func TestCostQuantitiesAsPeopleWriteThem(t *testing.T) {
 		spellings []string
 	}{
 		{[]string{"crossover", "--format", "json", "--tokens-per-day", "%"}, "100000000",
-			[]string{"1e8", "100M", "0.1B", "0.1G", "100,000,000", "100_000_000", "100000k", "100000K", "100000000.0", "1e5k"}},
+			[]string{"1e8", "100M", "0.1B", "0.1G", "100,000,000", "100_000_000", "100000k", "100000K", "100000000.0", "1e5k", "+100M"}},
 		{[]string{"advise", "--format", "json", "--tokens-per-day", "%"}, "2500000000000",
 			[]string{"2.5T", "2,500B", "2.5e12"}},
 		{[]string{"crossover", "--format", "json", "--requests-per-day", "%", "--tokens-per-request", "1k"}, "2000000",
@@ -104,7 +104,7 @@ var quantityFlags = []struct {
 // negative number is refused by the commands' range checks, as before.
 func TestCostQuantitiesRefused(t *testing.T) {
 	for _, q := range quantityFlags {
-		bad := []string{"100MB", "1e400", "NaN", "Inf", "", "1,00", "1,0000", "100 M", "100m", "1.5mm", "M", "1M5", "0x10", "+5", "5$", "$", "1,000_000", "1e8M0"}
+		bad := []string{"100MB", "1e400", "NaN", "Inf", "", "1,00", "1,0000", "100 M", "100m", "1.5mm", "M", "1M5", "0x10", "5$", "$", "1,000_000", "1e8M0"}
 		if !q.money {
 			bad = append(bad, "$100")
 		}
