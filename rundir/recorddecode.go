@@ -47,6 +47,30 @@ func (r *Record) checkPossible() error {
 	case r.EndNS != 0 && r.FirstTokenNS != 0 && r.EndNS < r.FirstTokenNS:
 		return fmt.Errorf("end_ns %d is before first_token_ns %d: the record is corrupt", r.EndNS, r.FirstTokenNS)
 	}
+	return r.checkChunks()
+}
+
+// checkChunks returns an error naming a chunk no stream can have: the
+// runner stamps each token-bearing event from one monotonic clock as it
+// reads it, the first at first_token_ns and the last at end_ns, with a
+// count of at least one, so the offsets never go back and lie within
+// [first_token_ns, end_ns]. A list edited out of order read as a negative
+// ITL beside the others and a mean ITL below its p50.
+func (r *Record) checkChunks() error {
+	prev := r.FirstTokenNS
+	for i, c := range r.Chunks {
+		switch {
+		case c[1] < 0:
+			return fmt.Errorf("chunks[%d] counts %d tokens: the record is corrupt", i, c[1])
+		case i == 0 && c[0] < prev:
+			return fmt.Errorf("chunks[0] at %d ns is before first_token_ns %d: the record is corrupt", c[0], prev)
+		case c[0] < prev:
+			return fmt.Errorf("chunks[%d] at %d ns is before chunks[%d] at %d ns: the record is corrupt", i, c[0], i-1, prev)
+		case r.EndNS != 0 && c[0] > r.EndNS:
+			return fmt.Errorf("chunks[%d] at %d ns is after end_ns %d: the record is corrupt", i, c[0], r.EndNS)
+		}
+		prev = c[0]
+	}
 	return nil
 }
 
