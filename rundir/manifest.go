@@ -2,6 +2,7 @@ package rundir
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,6 +34,16 @@ func Files() []string {
 	return []string{ManifestFile, RecordsFile, GPUFile, ServerFile, ClientFile, SummaryFile}
 }
 
+// Format is the run directory format this package writes and the newest
+// it reads, recorded in run.json. It changes only when a file's meaning
+// changes (a field that means something else, a unit, a record that must
+// be read differently); a field added is not a new format: readers ignore
+// what they do not know, as encoding/json does. A run directory of a newer
+// format is refused (ReadManifest), not read as this one: its numbers
+// could be misread silently. run.json without the field is older than it
+// and reads as format 1.
+const Format = 1
+
 // ExitState is how a run ended.
 type ExitState string
 
@@ -55,6 +66,8 @@ type Manifest struct {
 	// Tool and Version identify the harness that made the run.
 	Tool    string `json:"tool"`
 	Version string `json:"version"`
+	// Format is the run directory's format (Format when written).
+	Format int `json:"format,omitempty"`
 	// Host is the load generator's host name, OS and CPU count.
 	Host Host `json:"host"`
 	// Target is the endpoint under test.
@@ -195,6 +208,7 @@ type LoadInfo struct {
 // reader never sees half a manifest and a link at run.json is replaced, not
 // followed.
 func WriteManifest(dir string, m *Manifest) error {
+	m.Format = Format
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
@@ -254,12 +268,27 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, nil, manifestError(path, b, err)
 	}
+	if err := checkFormat(path, &m); err != nil {
+		return nil, nil, err
+	}
 	// run writes the URL redacted; an edited or foreign run.json may hold
 	// a password in it, which every report would print.
 	if u, err := url.Parse(m.Target.URL); err == nil && u.User != nil {
 		m.Target.URL = u.Redacted()
 	}
 	return b, &m, nil
+}
+
+// checkFormat refuses a run.json of a format this package does not read.
+func checkFormat(path string, m *Manifest) error {
+	switch {
+	case m.Format < 0:
+		return fmt.Errorf("%s: format %d: not a run directory format (1 and up)", path, m.Format)
+	case m.Format > Format:
+		return fmt.Errorf("%s: run directory format %d, written by %s %s; this inferbench reads format %d and older: read it with the inferbench that made it, or a newer one",
+			path, m.Format, cmp.Or(m.Tool, "an unknown tool"), cmp.Or(m.Version, "of unknown version"), Format)
+	}
+	return nil
 }
 
 // manifestError says where in run.json a value has the wrong type, and

@@ -44,3 +44,44 @@ func TestReadManifestRefusesWhatIsNoManifest(t *testing.T) {
 		}
 	}
 }
+
+// TestManifestFormat: run.json records the run directory format it was
+// written in; one of a newer format is refused naming the format, the tool
+// and version that wrote it, and what to do, rather than read as this one
+// (its numbers could mean something else). One without the field, older
+// than it, reads as format 1, as does one of this format with fields this
+// version does not know.
+func TestManifestFormat(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteManifest(dir, &Manifest{Tool: "inferbench", Version: "v1.2.3"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"format": 1,`) {
+		t.Errorf("run.json written:\n%s\nwant \"format\": 1", b)
+	}
+	for _, tt := range []struct {
+		body string
+		want string // "" for read
+	}{
+		{`{"tool": "inferbench", "version": "v0.1"}`, ""},
+		{`{"tool": "inferbench", "version": "v1", "format": 1, "new_field": {"x": 1}}`, ""},
+		{`{"tool": "inferbench", "version": "v9.0.0", "format": 2}`, "run.json: run directory format 2, written by inferbench v9.0.0; this inferbench reads format 1 and older: read it with the inferbench that made it, or a newer one"},
+		{`{"format": 7}`, "format 7, written by an unknown tool of unknown version"},
+		{`{"tool": "inferbench", "format": -1}`, "run.json: format -1: not a run directory format"},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, ManifestFile), []byte(tt.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadManifest(dir)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("run.json %s: %v; want it read", tt.body, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("run.json %s: error %v; want %q", tt.body, err, tt.want)
+		}
+	}
+}
