@@ -112,6 +112,9 @@ func pricedManifest(dir string) (*rundir.Manifest, error) {
 	if err == nil {
 		return m, nil
 	}
+	if _, newer := errors.AsType[*rundir.FormatError](err); newer {
+		return nil, err
+	}
 	path := filepath.Join(dir, rundir.ManifestFile)
 	if _, lerr := os.Lstat(path); errors.Is(err, fs.ErrNotExist) && errors.Is(lerr, fs.ErrNotExist) {
 		return nil, nil

@@ -293,9 +293,14 @@ func readOnce[T any](r *Run, c *read[T], name string, decode func(io.Reader) ([]
 	return c.samples, c.err
 }
 
+func isFormatError(err error) bool {
+	_, ok := errors.AsType[*FormatError](err)
+	return ok
+}
+
 // Open opens the run directory dir. It needs requests.jsonl; run.json is
 // read when present (its absence, or a run that never finished, is a
-// warning).
+// warning; a newer format, a *FormatError, refuses the directory).
 func Open(dir string) (*Run, error) {
 	if di, err := os.Stat(dir); err == nil && !di.IsDir() {
 		if slices.Contains(Files(), filepath.Base(dir)) {
@@ -327,6 +332,8 @@ func Open(dir string) (*Run, error) {
 		}
 	case errors.Is(err, fs.ErrNotExist):
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%s: no %s (reporting from %s alone)", dir, ManifestFile, RecordsFile))
+	case isFormatError(err):
+		return nil, fmt.Errorf("run %s: %w", dir, err)
 	default:
 		r.Warnings = append(r.Warnings, fmt.Sprintf("%v (reporting from %s alone)", err, RecordsFile))
 	}

@@ -279,14 +279,27 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	return b, &m, nil
 }
 
+// A FormatError is a run.json of a format this package does not read:
+// the whole run directory is refused with it (Open), records included,
+// whose meaning may have changed with it.
+type FormatError struct {
+	Path          string
+	Format        int
+	Tool, Version string
+}
+
+func (e *FormatError) Error() string {
+	if e.Format < 0 {
+		return fmt.Sprintf("%s: format %d: not a run directory format (1 and up)", e.Path, e.Format)
+	}
+	return fmt.Sprintf("%s: run directory format %d, written by %s %s; this inferbench reads format %d and older: read it with the inferbench that made it, or a newer one",
+		e.Path, e.Format, cmp.Or(e.Tool, "an unknown tool"), cmp.Or(e.Version, "of unknown version"), Format)
+}
+
 // checkFormat refuses a run.json of a format this package does not read.
 func checkFormat(path string, m *Manifest) error {
-	switch {
-	case m.Format < 0:
-		return fmt.Errorf("%s: format %d: not a run directory format (1 and up)", path, m.Format)
-	case m.Format > Format:
-		return fmt.Errorf("%s: run directory format %d, written by %s %s; this inferbench reads format %d and older: read it with the inferbench that made it, or a newer one",
-			path, m.Format, cmp.Or(m.Tool, "an unknown tool"), cmp.Or(m.Version, "of unknown version"), Format)
+	if m.Format < 0 || m.Format > Format {
+		return &FormatError{Path: path, Format: m.Format, Tool: m.Tool, Version: m.Version}
 	}
 	return nil
 }

@@ -85,3 +85,28 @@ func TestManifestFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenRefusesNewerFormat: Open refuses a run directory whose run.json
+// is of a newer format, records and all: it used to report an unreadable
+// run.json's records alone, with a warning, and a newer format's records
+// may mean something else.
+func TestOpenRefusesNewerFormat(t *testing.T) {
+	dir := t.TempDir()
+	rec := `{"id":0,"stage":"measure","level":1,"sent_ns":1,"first_token_ns":2,"end_ns":3,"done_ns":3,"chunks":[[2,1],[3,1]],"output_tokens":2,"ok":true}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, RecordsFile), []byte(rec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ManifestFile), []byte(`{"tool": "inferbench", "version": "v9", "format": 2}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(dir)
+	if err == nil || !strings.Contains(err.Error(), "run directory format 2, written by inferbench v9") {
+		t.Fatalf("Open: %+v, %v; want the directory refused for its format", r, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ManifestFile), []byte(`{"tool": "inferbench", "version": "v9", "format": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err != nil {
+		t.Fatalf("Open of format 1: %v", err)
+	}
+}
