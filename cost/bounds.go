@@ -29,6 +29,10 @@ const (
 	// MaxAverageW bounds the average power of measured energy: a gigawatt,
 	// a power plant's output.
 	MaxAverageW = 1e9
+	// MaxGPUsNeeded bounds the GPUs a crossover's volume may need: far past
+	// any deployment, and far below what an int counts (a count past that
+	// wrapped round to a negative number of GPUs and a negative month).
+	MaxGPUsNeeded = 1e15
 )
 
 // bound is one side of a range, with the words that say it.

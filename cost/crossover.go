@@ -3,6 +3,7 @@ package cost
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/inferbench/inferbench/internal/printable"
 )
@@ -92,6 +93,15 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 		return Crossover{}, err
 	}
 	n := max(1, in.GPUsPerReplica)
+	// ReplicasNeeded's count, as a float first: past an int it wrapped
+	// round (to one replica, or with n GPUs each to a negative count of
+	// GPUs and a negative month, which the table called the cheaper path).
+	if in.CapacityTokensPerS > 0 {
+		if replicas := math.Ceil(in.TokensPerDay / (in.CapacityTokensPerS * 86400)); replicas*float64(n) > MaxGPUsNeeded {
+			return Crossover{}, fmt.Errorf("%s tokens a day at %s tokens/s a replica needs %s replicas of %s: more than %s GPUs, past any deployment: a typo in the volume, or a capacity measured wrong?",
+				typed(in.TokensPerDay), typed(in.CapacityTokensPerS), typed(replicas), printable.Count(n, "GPU"), typed(MaxGPUsNeeded))
+		}
+	}
 	x := Crossover{
 		TokensPerDay:   in.TokensPerDay,
 		MonthlyTokens:  MonthlyTokens(in.TokensPerDay),
