@@ -44,7 +44,9 @@ type Meta struct {
 	// Ended says how a run that stopped early ended, to follow "the run
 	// was" ("interrupted by signal after 113 records", "stopped by a
 	// failure (write requests.jsonl: …) after 40 records"); empty for a complete
-	// run, and for one run.json still calls running (rundir.Open warns).
+	// run. MetaOf leaves it empty for a run run.json still calls running;
+	// LoadRun refuses one still going on this host and sets it of the
+	// others ("cut short (…: killed?) after 121 records", cutShort).
 	Ended string `json:"-"`
 }
 
@@ -175,6 +177,10 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	if m == nil {
 		return nil, fmt.Errorf("run %s: no readable %s: a comparison needs the run's model, scenario and target", dir, rundir.ManifestFile)
 	}
+	if m.StillGoing() {
+		// Its records so far would be judged as the whole run.
+		return nil, fmt.Errorf("run %s is still going (pid %d on this host): compare it once it has finished", dir, m.Host.PID)
+	}
 	if slo.IsZero() {
 		slo = report.ManifestSLO(m.Scenario)
 	}
@@ -184,8 +190,30 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	if m.ExitState != rundir.ExitRunning && sum.Records < m.Records {
+		// The run ended having written more than the file holds: a copy
+		// cut short (an artifact truncated in upload or download), whose
+		// missing requests, or whole levels, the gate would not judge.
+		return nil, fmt.Errorf("run %s: %s holds %d of the %d records its run.json counts: records are missing (a copy cut short?); compare the whole run",
+			dir, rundir.RecordsFile, sum.Records, m.Records)
+	}
+	if m.ExitState == rundir.ExitRunning {
+		r.Meta.Ended = cutShort(m, sum.Records)
+	}
 	r.Summary, r.Warnings, r.levels = sum, rd.Warnings, col.Levels(sum)
 	return r, nil
+}
+
+// cutShort is Meta.Ended of a run whose run.json still says running and
+// whose process is not going on this host (StillGoing is refused): killed,
+// or on another host, still going or not; records is what its
+// requests.jsonl holds (run.json counts none until the run ends).
+func cutShort(m *rundir.Manifest, records int64) string {
+	why := "run.json still says running: killed, or still going on another host?"
+	if m.Writer() == rundir.WriterGone {
+		why = fmt.Sprintf("run.json still says running and its process, pid %d on this host, is gone: killed?", m.Host.PID)
+	}
+	return fmt.Sprintf("cut short (%s) after %d records", why, records)
 }
 
 // collectBefore is the number of ITL events from which Levels collects
