@@ -345,6 +345,12 @@ func (c *Catalog) validate() []problem {
 		cited(p, g.Source, g.Date)
 		positive(p, "memory_gb", g.MemoryGB)
 		positive(p, "memory_mib", g.MemoryMiB)
+		// The usable MiB are part of the marketing size; read as GiB it
+		// bounds them ("80 GB" H100s report 81,559 MiB, 80 GiB is 81,920).
+		if g.MemoryGB > 0 && g.MemoryMiB > g.MemoryGB*1024 {
+			add(append(p, "memory_mib"), "memory_mib %s is more than memory_gb %s holds (%s MiB, reading GB as GiB): a typo?", typed(g.MemoryMiB), typed(g.MemoryGB), typed(g.MemoryGB*1024))
+			ps[len(ps)-1].related = [][]string{append(slices.Clone(p), "memory_gb")}
+		}
 		positive(p, "bandwidth_gb_per_s", g.BandwidthGBPerS)
 		nonNegative(p, "bf16_tflops", g.BF16TFLOPS)
 		positive(p, "tdp_w", g.TDPW)
@@ -359,8 +365,18 @@ func (c *Catalog) validate() []problem {
 			}
 			nonNegative(op, "usd_per_gpu_hour", o.USDPerGPUHour)
 			atMost(op, "usd_per_gpu_hour", o.USDPerGPUHour, maxGPUHour)
-			nonNegative(op, "multiplier", o.Multiplier)
+			// A field the offer's kind does not price would be ignored:
+			// said at its line (or at the kind, where a later file set that).
+			unused := func(field string, set bool, format string, args ...any) {
+				if set {
+					add(append(op, field), "%s "+format+": it would be ignored", append([]any{field}, args...)...)
+					ps[len(ps)-1].related = [][]string{append(slices.Clone(op), "kind")}
+				}
+			}
 			if o.Kind == Owned {
+				unused("usd_per_gpu_hour", o.USDPerGPUHour != 0, "does not price an owned offer, whose hour is capex_usd_per_gpu over amortization_months plus its power")
+				unused("base_offer", o.BaseOffer != "", "prices a rented offer off another, not an owned one")
+				unused("multiplier", o.Multiplier != 0, "prices a rented offer off its base_offer, not an owned one")
 				positive(op, "capex_usd_per_gpu", o.CapexUSDPerGPU)
 				positive(op, "amortization_months", o.AmortizationMonths)
 				nonNegative(op, "watts_per_gpu", o.WattsPerGPU)
@@ -368,7 +384,32 @@ func (c *Catalog) validate() []problem {
 				if !(o.PUE >= 1) {
 					add(append(op, "pue"), "pue must be at least 1, got %v", o.PUE)
 				}
+				// The owned hour is bounded as a rented one is (maxGPUHour):
+				// past it, a 300-digit amount, or an overflow read as a
+				// throughput too small to price.
+				if o.CapexUSDPerGPU > 0 && o.AmortizationMonths > 0 {
+					if capital := OwnedUSDPerGPUHour(o.CapexUSDPerGPU, o.AmortizationMonths); capital > maxGPUHour.v {
+						add(append(op, "capex_usd_per_gpu"), "%s's capital cost, %s USD a GPU-hour (capex_usd_per_gpu %s over amortization_months %s × %d h), is above %s: a typo?",
+							o.ID, typed(capital), typed(o.CapexUSDPerGPU), typed(o.AmortizationMonths), HoursPerMonth, maxGPUHour.words)
+						ps[len(ps)-1].related = [][]string{append(slices.Clone(op), "amortization_months")}
+					}
+				}
+				watts, drawn := o.WattsPerGPU, "watts_per_gpu"
+				if watts == 0 {
+					watts, drawn = g.TDPW, "the GPU's tdp_w"
+				}
+				if electricity := EnergyUSDPerHour(watts, o.PUE, o.USDPerKWh); watts >= 0 && o.PUE >= 1 && o.USDPerKWh >= 0 && !(electricity <= maxGPUHour.v) {
+					add(append(op, "usd_per_kwh"), "%s's electricity, %s USD a GPU-hour (%s W, %s, × pue %s × usd_per_kwh %s), is above %s: a typo?",
+						o.ID, typed(electricity), typed(watts), drawn, typed(o.PUE), typed(o.USDPerKWh), maxGPUHour.words)
+					ps[len(ps)-1].related = [][]string{append(slices.Clone(op), "pue"), append(slices.Clone(op), "watts_per_gpu"), append(slices.Clone(p), "tdp_w")}
+				}
 				continue
+			}
+			for _, f := range []struct {
+				field string
+				v     float64
+			}{{"capex_usd_per_gpu", o.CapexUSDPerGPU}, {"amortization_months", o.AmortizationMonths}, {"watts_per_gpu", o.WattsPerGPU}, {"usd_per_kwh", o.USDPerKWh}, {"pue", o.PUE}} {
+				unused(f.field, f.v != 0, "prices only an owned offer (kind owned), and %s is %s (its rent includes power)", o.ID, o.Kind)
 			}
 			switch {
 			case o.BaseOffer != "" && o.USDPerGPUHour != 0:
@@ -389,9 +430,18 @@ func (c *Catalog) validate() []problem {
 					add(append(op, "base_offer"), "base_offer %q must be a rented offer with its own usd_per_gpu_hour", o.BaseOffer)
 					bp := append(slices.Clone(p), "offers", o.BaseOffer)
 					ps[len(ps)-1].related = [][]string{append(slices.Clone(bp), "kind"), append(slices.Clone(bp), "base_offer")}
+				case o.Multiplier > 1 && (o.Kind == Reserved1y || o.Kind == Reserved3y || o.Kind == Spot) && g.Offers[base].USDPerGPUHour*o.Multiplier <= maxGPUHour.v:
+					// A term or spot price off another is a discount (a price
+					// past the bound is said as such below).
+					add(append(op, "multiplier"), "multiplier %s would price a %s offer at %s times %s's: a discount is at most 1 (a percent? %s %% is %s)",
+						typed(o.Multiplier), o.Kind, typed(o.Multiplier), o.BaseOffer, typed(o.Multiplier), typed(o.Multiplier/100))
+					ps[len(ps)-1].related = [][]string{append(slices.Clone(op), "kind")}
 				}
 			case o.USDPerGPUHour == 0: // a negative one is refused above
 				add(append(op, "usd_per_gpu_hour"), "usd_per_gpu_hour must be a positive number, got %v", o.USDPerGPUHour)
+				unused("multiplier", o.Multiplier != 0, "needs base_offer, the offer whose price it multiplies")
+			default:
+				unused("multiplier", o.Multiplier != 0, "needs base_offer, the offer whose price it multiplies")
 			}
 		}
 	}
