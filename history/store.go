@@ -334,11 +334,22 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	}
 	added := time.Now().UTC()
 	var id int64
+	// Another add of the same run may have inserted it since the look-up
+	// above, not yet committed (PostgreSQL's transactions see no row the
+	// other has not committed): the insert waits for it and then does
+	// nothing, and the run is a duplicate as above, not the unique
+	// constraint's error.
 	err = tx.QueryRowContext(ctx, s.d.bind(`INSERT INTO runs (fingerprint, added_at, started_at, run_dir, scenario, model,
 		target_kind, target_url, tool_version, host, exit_state, manifest, summary, new_level)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING RETURNING id`),
 		e.Fingerprint, added.Format(timeLayout), e.Started.UTC().Format(timeLayout), e.RunDir, e.Scenario, e.Model,
 		e.TargetKind, e.TargetURL, e.ToolVersion, e.Host, e.ExitState, string(manifest), string(sum), boolInt(e.NewLevel)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		// A statement of its own sees what the other add committed.
+		if err = tx.QueryRowContext(ctx, s.d.bind(`SELECT id FROM runs WHERE fingerprint = ?`), e.Fingerprint).Scan(&existing); err == nil {
+			return 0, &DuplicateError{ID: existing}
+		}
+	}
 	if err != nil {
 		return 0, fmt.Errorf("history %s: add: %w", s.where, err)
 	}
