@@ -16,6 +16,11 @@ type Fixed struct {
 	Requests int
 	Duration time.Duration
 	Warmup   int
+	// Sends, for an open loop (the levels are request rates), is a fixed
+	// level's schedule at a rate: of at most n ids (0: no count) within
+	// horizon (0: none), the sends and the due time of the last, on
+	// average (loadgen.Arrivals.Expected). nil: a closed loop.
+	Sends func(rate float64, n int, horizon time.Duration) (int, time.Duration)
 }
 
 // Use is what one level really spent: its measured requests and its wall
@@ -101,12 +106,20 @@ func (s Spend) Saved() float64 {
 // completes requests at its saturated rate). A level's drain is the
 // nearest run level's (at or below it, else the lowest), at most L(c).
 //
+// An open loop's level is a rate, not streams: its fixed level sends on
+// its schedule whatever the server does (Fixed.Sends: a constant
+// schedule's due times, a random one's on average), so its wall time is
+// the setup, the last send of the warm-up and measured ids (or of the
+// duration) and the drain: the level's own where it ran, else the nearest
+// run level's (at or below it, else the lowest). (Before Fixed.Sends the
+// closed loop's arithmetic read a rate as streams and priced a rate sweep
+// on the fixed-timing mock 11 % short, a level past the count bound 38 %:
+// TestSpendEstimatesTheFixedRateSweep.) A --max-concurrency cap that holds
+// sends back is not modelled.
+//
 // A level that ran to the fixed duration (Full) spent what the fixed level
-// spends. An open loop's level is a rate, not streams: the same arithmetic
-// reads it as that many streams (a level's L then comes out near one
-// second), which prices about rate × duration requests; the model is made
-// for the closed loop. With no fixed bound at all a level run is priced at
-// its own spend and a skipped level is left out.
+// spends. With no fixed bound at all a level run is priced at its own spend
+// and a skipped level is left out.
 //
 // Checked against fixed sweeps (docs/adaptive.md, Spend): exactly on the
 // fixed-timing mock within 2 % a level (TestSpendEstimatesTheFixedSweep),
@@ -126,8 +139,12 @@ func Account(used []Use, grid []float64, fixed Fixed) Spend {
 			continue
 		}
 		ls := LevelSpend{Use: Use{Level: lv}, Skipped: true}
-		l, drain := cv.at(lv)
-		ls.FixedRequests, ls.FixedWall = fixedLevel(lv, l, drain, cv.probe, fixed)
+		if fixed.Sends != nil {
+			ls.FixedRequests, ls.FixedWall = fixedOpenLevel(lv, cv.drainAt(lv), cv.probe, fixed)
+		} else {
+			l, drain := cv.at(lv)
+			ls.FixedRequests, ls.FixedWall = fixedLevel(lv, l, drain, cv.probe, fixed)
+		}
 		s.add(ls)
 	}
 	return s
@@ -241,17 +258,23 @@ func (cv curve) at(c float64) (l, drain float64) {
 		a, b := pts[i-1], pts[i]
 		l = a.l + (b.l-a.l)*(c-a.level)/(b.level-a.level)
 	}
+	drain = l
+	if d := cv.drainAt(c); d > 0 {
+		drain = min(l, d)
+	}
+	return l, drain
+}
+
+// drainAt is the drain of the run level nearest c, at or below it, else
+// the lowest: seconds, 0 unknown.
+func (cv curve) drainAt(c float64) float64 {
 	ref := cv.pts[0]
 	for _, p := range cv.pts {
 		if p.level <= c {
 			ref = p
 		}
 	}
-	drain = l
-	if ref.drain > 0 {
-		drain = min(l, ref.drain)
-	}
-	return l, drain
+	return ref.drain
 }
 
 // fixedRun is what the fixed budget spends on a level that ran and spent
@@ -261,6 +284,13 @@ func (cv curve) fixedRun(u Use, f Fixed) (int, time.Duration) {
 		return u.Requests, u.Wall
 	}
 	p, ok := pointOf(u, f.Warmup)
+	if f.Sends != nil && (f.Requests > 0 || f.Duration > 0) && u.Level > 0 {
+		drain := p.drain
+		if (!ok || drain <= 0) && len(cv.pts) > 0 {
+			drain = cv.drainAt(u.Level)
+		}
+		return fixedOpenLevel(u.Level, drain, min(max(u.Setup, 0), u.Wall).Seconds(), f)
+	}
 	if !ok {
 		if len(cv.pts) == 0 || u.Level <= 0 {
 			return f.Requests, f.Duration
@@ -303,4 +333,16 @@ func fixedLevel(c, l, drain, probe float64, f Fixed) (int, time.Duration) {
 	}
 	n := max(int(math.Round(sent))-warmup, 0)
 	return n, time.Duration((probe + last + drain) * float64(time.Second))
+}
+
+// fixedOpenLevel is the fixed level of an open loop at rate (see Account):
+// drain and setup in seconds; its measured requests and its wall time.
+func fixedOpenLevel(rate, drain, setup float64, f Fixed) (int, time.Duration) {
+	warmup := max(f.Warmup, 0)
+	n := 0
+	if f.Requests > 0 {
+		n = warmup + f.Requests
+	}
+	sent, last := f.Sends(rate, n, f.Duration)
+	return max(sent-warmup, 0), time.Duration((setup+drain)*float64(time.Second)) + last
 }

@@ -152,3 +152,49 @@ func TestAccountFull(t *testing.T) {
 	// first: the 100th send at 1.6·(100/64 − ½) = 1.7 s, then the drain.
 	wantLevel(t, Account(used, nil, Fixed{Requests: 100, Duration: 4 * time.Second}).Levels[0], 100, 1.7+1.6)
 }
+
+// TestAccountOpenLoop prices a rate sweep of 2, 4, 8 and 16 requests a
+// second from levels 4 and 8 run, against 40 measured requests or 10 s a
+// level after 2 warm-up requests, on a constant schedule (the k-th send
+// at k/rate). By hand:
+//
+//	2/s  skipped: 10 s holds 20 sends, 18 measured; last send 9.5 s; the
+//	     drain of the lowest level run (4/s: 1.5 s) and the mean setup of
+//	     the levels that had one (8/s: 0.5 s): 11.5 s
+//	4/s  ran: 30 measured + 2 sent, last at 7.75 s, then done at 9.25 s
+//	     (drain 1.5 s); fixed: 40 + 2 sent, last at 10.25 s — past 10 s, so
+//	     10 s's 40 sends, 38 measured, last at 9.75 s: 9.75 + 1.5 = 11.25 s
+//	8/s  ran: the same 42 sends fit (last at 5.125 s); its own drain, 2 s:
+//	     7.125 s, plus its 0.5 s of setup: 7.625 s
+//	16/s skipped: 40 measured, last at 41/16 = 2.5625 s, the drain of the
+//	     nearest run level below (8/s, 2 s), the setup: 5.0625 s
+func TestAccountOpenLoop(t *testing.T) {
+	constant := func(rate float64, n int, horizon time.Duration) (int, time.Duration) {
+		sent := n
+		if horizon > 0 {
+			if in := int(math.Ceil(rate * horizon.Seconds())); n <= 0 || in < n {
+				sent = in
+			}
+		}
+		return sent, secs(float64(sent-1) / rate)
+	}
+	used := []Use{
+		{Level: 4, Requests: 30, Sending: secs(7.75), Wall: secs(9.25)},
+		{Level: 8, Requests: 60, Sending: secs(0.5 + 7.0), Wall: secs(0.5 + 9.0), Setup: secs(0.5)},
+	}
+	sp := Account(used, []float64{2, 4, 8, 16}, Fixed{Requests: 40, Duration: 10 * time.Second, Warmup: 2, Sends: constant})
+	if len(sp.Levels) != 4 {
+		t.Fatalf("levels %+v; want 4", sp.Levels)
+	}
+	byLevel := map[float64]LevelSpend{}
+	for _, l := range sp.Levels {
+		byLevel[l.Level] = l
+	}
+	wantLevel(t, byLevel[2], 18, 11.5)
+	wantLevel(t, byLevel[4], 38, 11.25)
+	wantLevel(t, byLevel[8], 40, 7.625)
+	wantLevel(t, byLevel[16], 40, 5.0625)
+	if !byLevel[2].Skipped || !byLevel[16].Skipped || byLevel[4].Skipped {
+		t.Errorf("skipped: %+v; want 2 and 16 only", sp.Levels)
+	}
+}

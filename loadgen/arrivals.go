@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -44,8 +45,10 @@ type Arrivals struct {
 
 // NewArrivals returns the schedule for kind at rate requests per second
 // (after a linear ramp-up of rampUp), with burstiness the gamma shape
-// (ignored otherwise), seeded by seed.
+// (ignored otherwise), seeded by seed. Kind "" is ArrivalPoisson, the
+// default.
 func NewArrivals(kind Arrival, rate, burstiness float64, rampUp time.Duration, seed uint64) (*Arrivals, error) {
+	kind = cmp.Or(kind, ArrivalPoisson)
 	if !(rate > 0) || math.IsInf(rate, 0) {
 		return nil, fmt.Errorf("arrivals: rate must be a positive number of requests per second, got %v", rate)
 	}
@@ -175,21 +178,9 @@ type Stream struct {
 // schedule's seconds of drawing), and the stream then gives no arrival.
 func (a *Arrivals) Stream(ctx context.Context, n int, horizon time.Duration) *Stream {
 	st := &Stream{a: a.twin(), horizon: horizon}
-	if n <= 0 && horizon <= 0 {
-		return st
-	}
-	total := math.Inf(1) // expected arrivals in the window
-	if horizon > 0 {
-		total = a.lambda(horizon.Seconds())
-	}
-	st.count = n
-	if horizon > 0 && (n <= 0 || float64(n) > total) {
-		st.count = int(math.Round(total))
-		if a.kind == ArrivalConstant {
-			st.count = int(math.Ceil(total)) // arrivals at 0 … < horizon
-		}
-	}
-	if a.kind == ArrivalConstant {
+	var total float64
+	st.count, total = a.window(n, horizon)
+	if st.count == 0 || a.kind == ArrivalConstant {
 		return st
 	}
 	// The first pass: the count+1 gaps that span the window, summed in
@@ -204,10 +195,6 @@ func (a *Arrivals) Stream(ctx context.Context, n int, horizon time.Duration) *St
 		}
 		sum += twin.gap()
 	}
-	if horizon <= 0 || float64(n) < total && n > 0 {
-		// Bounded by count: the window is what n+1 gaps span on average.
-		total = float64(st.count + 1)
-	}
 	if !(sum > 0) || math.IsInf(sum, 0) {
 		// Every gap drawn was 0 (a gamma shape far below 1 draws exact
 		// zeros): the draws carry no time scale, and scaling them gave
@@ -219,6 +206,51 @@ func (a *Arrivals) Stream(ctx context.Context, n int, horizon time.Duration) *St
 	}
 	st.scale = total / sum
 	return st
+}
+
+// window is how Stream bounds a schedule of at most n arrivals within
+// horizon: the arrivals it gives, and the expected arrivals (Λ) that a
+// random process's count+1 gaps are scaled to span, so that its count-th
+// arrival falls at count/(count+1) of it on average: the horizon's when
+// it binds (the count is then the horizon's expected arrivals, rounded),
+// else count+1 (the n-th arrival at Λ = n on average).
+func (a *Arrivals) window(n int, horizon time.Duration) (count int, total float64) {
+	if n <= 0 && horizon <= 0 {
+		return 0, 0
+	}
+	total = math.Inf(1) // expected arrivals in the window
+	if horizon > 0 {
+		total = a.lambda(horizon.Seconds())
+	}
+	count = n
+	if horizon > 0 && (n <= 0 || float64(n) > total) {
+		count = int(math.Round(total))
+		if a.kind == ArrivalConstant {
+			count = int(math.Ceil(total)) // arrivals at 0 … < horizon
+		}
+	}
+	if horizon <= 0 || float64(n) < total && n > 0 {
+		// Bounded by count: the window is what n+1 gaps span on average.
+		total = float64(count + 1)
+	}
+	return count, total
+}
+
+// Expected is what a schedule of at most n arrivals within horizon, as
+// Stream bounds it, gives on average: its arrivals and the due time of the
+// last, from the schedule's start (0 and 0 for none). A constant
+// schedule's are exact; a random one's last arrival falls at
+// count/(count+1) of its window on average (window). It prices a fixed
+// open-loop level from its schedule (adaptive.Account, through session).
+func (a *Arrivals) Expected(n int, horizon time.Duration) (count int, last time.Duration) {
+	count, total := a.window(n, horizon)
+	switch {
+	case count == 0:
+		return 0, 0
+	case a.kind == ArrivalConstant:
+		return count, a.at(float64(count - 1))
+	}
+	return count, a.at(float64(count) * total / float64(count+1))
 }
 
 // Len is the number of arrivals the stream gives at most (a constant

@@ -438,7 +438,7 @@ func (lv *level) startWindow() (base time.Time, baseNS int64) {
 // start of its window, of its warm-up and measured requests (as many as
 // its duration holds when it has no request count), streamed.
 func (c *config) schedule(ctx context.Context) (*Stream, error) {
-	arr, err := NewArrivals(cmp.Or(c.arrival, ArrivalPoisson), c.rate, c.burstiness, c.rampUp, c.seed+c.firstID)
+	arr, err := NewArrivals(c.arrival, c.rate, c.burstiness, c.rampUp, c.seed+c.firstID)
 	if err != nil {
 		return nil, err
 	}

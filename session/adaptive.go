@@ -334,6 +334,15 @@ func (ar *adaptiveRun) record(search *adaptive.Search, ended string) *rundir.Ada
 		a.Levels = append(a.Levels, levelRecord(d, ar.used[i].Wall))
 	}
 	fixed := adaptive.Fixed{Requests: o.Requests, Duration: o.Duration, Warmup: o.Warmup}
+	if o.Rates != nil {
+		fixed.Sends = func(rate float64, n int, horizon time.Duration) (int, time.Duration) {
+			a, err := loadgen.NewArrivals(o.Arrival, rate, o.Burstiness, o.RampUp, 1)
+			if err != nil { // checked before the run (Options.check)
+				return 0, 0
+			}
+			return a.Expected(n, horizon)
+		}
+	}
 	sp := adaptive.Account(ar.used, o.Levels(), fixed)
 	a.Spend = &rundir.Spend{FixedBudgetRequests: fixed.Requests, FixedBudgetDurationS: fixed.Duration.Seconds(),
 		Requests: sp.Requests, FixedRequests: sp.FixedRequests, WallS: sp.Wall.Seconds(), FixedWallS: sp.FixedWall.Seconds(),
