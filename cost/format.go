@@ -22,9 +22,14 @@ func USD(v float64) string {
 		// Three decimals would print a cost that is not zero as "$0.000",
 		// which reads as free: two significant digits instead.
 		return "$" + strconv.FormatFloat(v, 'f', int(math.Ceil(-math.Log10(v)))+1, 64)
-	case v < 10:
-		return "$" + strconv.FormatFloat(v, 'f', 3, 64)
-	case math.Round(v*100) < 100000:
+	}
+	if v < 10 {
+		// An amount that rounds to $10 (9.9996) is written as $10 is.
+		if s := strconv.FormatFloat(v, 'f', 3, 64); s != "10.000" {
+			return "$" + s
+		}
+	}
+	if math.Round(v*100) < 100000 {
 		return "$" + strconv.FormatFloat(v, 'f', 2, 64)
 	}
 	return "$" + thousands(v)
