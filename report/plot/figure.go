@@ -388,35 +388,53 @@ func (v vLine) Plot(c draw.Canvas, p *gplot.Plot) {
 	trX, trY := p.Transforms(&c)
 	x := trX(v.X)
 	top := trY(p.Y.Max)
+	ts := labelStyle(8)
+	ts.Color = v.Style.Color
+	ts.YAlign = draw.YTop
+	// The label is written right of the line, or left of it where it
+	// would pass the panel's right edge.
+	w := ts.Width(v.Label)
+	lx := x + vg.Points(3)
+	if v.Label != "" && lx+w > c.Max.X {
+		ts.XAlign = draw.XRight
+		lx = x - vg.Points(3) - w
+	}
 	if v.BelowLegend {
-		top = min(top, legendBottomAt(c, p, x))
+		lo, hi := x, x
+		if v.Label != "" {
+			lo, hi = min(lo, lx), max(hi, lx+w)
+		}
+		top = min(top, legendBottomAt(c, p, lo, hi))
 	}
 	c.StrokeLine2(v.Style, x, trY(p.Y.Min), x, top)
 	if v.Label != "" {
-		ts := labelStyle(8)
-		ts.Color = v.Style.Color
-		ts.YAlign = draw.YTop
 		pt := vg.Point{X: x + vg.Points(3), Y: top - vg.Points(2) - vg.Length(v.LabelRow)*vg.Points(10)}
-		if w := ts.Width(v.Label); pt.X+w > c.Max.X {
-			ts.XAlign = draw.XRight
+		if ts.XAlign == draw.XRight {
 			pt.X = x - vg.Points(3)
 		}
 		c.FillText(ts, pt, v.Label)
 	}
 }
 
-// legendBottomAt returns how high a vertical line at x may reach in c
-// without crossing p's legend, drawn top left (gonum's Legend.Rectangle
-// places a left legend at the right: only its size is used): 4 pt below
-// the legend where x is within it, else c's top.
-func legendBottomAt(c draw.Canvas, p *gplot.Plot, x vg.Length) vg.Length {
+// legendBottomAt returns how high a vertical line and its label, spanning
+// lo to hi across, may reach in c without crossing p's legend, drawn in a
+// top corner (gonum's Legend.Rectangle places a left legend at the right
+// and a right one at the left: only its size is used): 4 pt below the
+// legend where lo–hi meets its columns, else c's top. A legend at the top
+// right (the TPOT panel's SLO line) was crossed by a capacity label turned
+// left of its line at the panel's right edge.
+func legendBottomAt(c draw.Canvas, p *gplot.Plot, lo, hi vg.Length) vg.Length {
 	l := p.Legend
 	r := l.Rectangle(c)
-	if !l.Top || !l.Left || r.Max.Y <= r.Min.Y {
+	if !l.Top || r.Max.Y <= r.Min.Y {
 		return c.Max.Y
 	}
+	width := r.Max.X - r.Min.X
 	left := c.Min.X + l.XOffs
-	if x < left-vg.Points(4) || x > left+(r.Max.X-r.Min.X)+vg.Points(4) {
+	if !l.Left {
+		left = c.Max.X + l.XOffs - width
+	}
+	if hi < left-vg.Points(4) || lo > left+width+vg.Points(4) {
 		return c.Max.Y
 	}
 	return c.Max.Y + l.YOffs - (r.Max.Y - r.Min.Y) - vg.Points(4)
