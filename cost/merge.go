@@ -333,6 +333,15 @@ func (m *merger) value(dst reflect.Value, n *node, path []string) error {
 	}
 	var f float64
 	if err := n.decode(&f); err != nil {
+		// The decoder keeps a number past a float64 (1e400) as text, and
+		// would call it a string.
+		var text string
+		if n.decode(&text) == nil {
+			if _, perr := strconv.ParseFloat(text, 64); errors.Is(perr, strconv.ErrRange) {
+				m.problems = append(m.problems, problem{path: path, msg: fmt.Sprintf("%s %s is past what a number holds: a typo?", name, text)})
+				return nil
+			}
+		}
 		return err
 	}
 	switch {
