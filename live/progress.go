@@ -65,6 +65,7 @@ type Progress struct {
 	s       *State
 	o       ProgressOptions
 	tty     bool
+	fit     bool // ModeResults on a terminal: result lines laid out for its width
 	fd      int
 	mu      sync.Mutex
 	printed int      // Frame.Results already written
@@ -85,6 +86,10 @@ func NewProgress(w io.Writer, s *State, o ProgressOptions) *Progress {
 		p.tty = true
 	case ModeAuto:
 		p.tty = IsTerminal(w) && CanRedraw()
+	case ModeResults:
+		// No redraw, but the lines are a terminal's: a result row wider
+		// than it wrapped mid-number (the table is 64 columns).
+		p.fit = IsTerminal(w)
 	}
 	return p
 }
@@ -180,7 +185,7 @@ func (p *Progress) draw(plainLive, final bool) error {
 func (p *Progress) begin() Frame {
 	snap := p.s.Snapshot()
 	width := p.width()
-	f := Render(&snap, width, p.tty)
+	f := Render(&snap, width, p.tty || p.fit)
 	p.mu.Lock()
 	p.buf.Reset()
 	if p.tty {

@@ -128,3 +128,26 @@ func TestNarrowedPTYErasesTheWrappedRows(t *testing.T) {
 		}
 	}
 }
+
+// TestResultsModeOnNarrowPTY: ModeResults (run --progress off) on a
+// terminal of 60 columns lays each level's result out for its width, as
+// the live mode does, with no control characters: it printed the table's
+// 64-column header and rows, which the terminal wrapped mid-number.
+func TestResultsModeOnNarrowPTY(t *testing.T) {
+	t.Setenv("TERM", "xterm")
+	text, redraws := progressOnPTY(t, 60, ProgressOptions{Mode: ModeResults, Refresh: 20 * time.Millisecond}, 4)
+	if redraws {
+		t.Error("ModeResults redraws")
+	}
+	if strings.Contains(text, "\x1b") {
+		t.Errorf("escape sequences in ModeResults:\n%q", text)
+	}
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r", ""), "\n") {
+		if len(l) > 59 {
+			t.Errorf("line of %d columns on a 60-column terminal: %q", len(l), l)
+		}
+	}
+	if !strings.Contains(text, "level 3  ok 4  failed 0\n  TTFT p50 ") && !strings.Contains(text, "level 3  ok 4  failed 0\r\n  TTFT p50 ") {
+		t.Errorf("no result block for level 3:\n%q", text)
+	}
+}
