@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"slices"
 
 	"github.com/inferbench/inferbench/internal/jsonerr"
@@ -144,13 +143,16 @@ func ReadPrompts(r io.Reader, format DatasetFormat) (*Prompts, error) {
 
 // ReadPromptsFile reads the dataset file at path (see ReadPrompts).
 func ReadPromptsFile(path string, format DatasetFormat) (*Prompts, error) {
-	f, err := os.Open(path)
+	f, err := openData(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	defer f.Close()
 	p, err := ReadPrompts(f, format)
 	if err != nil {
+		if perr := f.noWriter(); perr != nil {
+			return nil, fmt.Errorf("dataset: %w", perr)
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil

@@ -13,6 +13,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // DistKind names a length distribution.
@@ -351,16 +353,53 @@ func ReadLengths(r io.Reader) ([]int, error) {
 // the path, os.Open's names it already.
 func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	var zero T
-	f, err := os.Open(path)
+	f, err := openData(path)
 	if err != nil {
 		return zero, err
 	}
 	defer f.Close()
 	v, err := read(f)
 	if err != nil {
+		if perr := f.noWriter(); perr != nil {
+			return zero, perr
+		}
 		return zero, fmt.Errorf("%s: %w", path, err)
 	}
 	return v, nil
+}
+
+// dataFile is a data file a scenario names (a dataset, a trace, a length
+// list), open for reading, counting what it gave.
+type dataFile struct {
+	*os.File
+	n int64
+}
+
+// openData opens path without waiting for a writer when it is a named
+// pipe (yamlguard.Open): os.Open of one that no program writes to blocked
+// the run for ever.
+func openData(path string) (*dataFile, error) {
+	f, err := yamlguard.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &dataFile{File: f}, nil
+}
+
+func (f *dataFile) Read(b []byte) (int, error) {
+	n, err := f.File.Read(b)
+	f.n += int64(n)
+	return n, err
+}
+
+// noWriter is a *yamlguard.NoWriterError when f gave nothing and is a named
+// pipe (no program writes to it), said instead of "no prompts" or "no
+// lengths"; nil otherwise.
+func (f *dataFile) noWriter() error {
+	if f.n > 0 {
+		return nil
+	}
+	return yamlguard.CheckPipe(f.File)
 }
 
 // truncate shortens s to at most n bytes for an error message.

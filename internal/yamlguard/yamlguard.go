@@ -97,13 +97,38 @@ func errAt(tk *token.Token, format string, args ...any) *Error {
 // of it, or DefaultMaxBytes+1 bytes when it is larger, which Parse refuses
 // at the limit's line and column. The bound comes first: the path may name
 // a device or a pipe that never ends (/dev/zero given by mistake).
+//
+// A named pipe is opened without waiting for a writer (Open); one that
+// gives nothing is refused as *NoWriterError rather than read as an empty
+// file.
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, DefaultMaxBytes+1))
+	b, err := io.ReadAll(io.LimitReader(f, DefaultMaxBytes+1))
+	if err == nil && len(b) == 0 {
+		err = CheckPipe(f)
+	}
+	return b, err
+}
+
+// NoWriterError is a named pipe that gave nothing to read: no program
+// writes to it (mkfifo'd and forgotten, or its writer gave up).
+type NoWriterError struct{ Path string }
+
+func (e *NoWriterError) Error() string {
+	return e.Path + ": a named pipe that no program writes to: nothing to read"
+}
+
+// CheckPipe is a *NoWriterError when f, read to its end and found empty,
+// is a named pipe; nil otherwise.
+func CheckPipe(f *os.File) error {
+	if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeNamedPipe != 0 {
+		return &NoWriterError{Path: f.Name()}
+	}
+	return nil
 }
 
 // Parse checks data against lim and parses it (parser mode 0, as
