@@ -9,16 +9,17 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 )
 
-// Hardware is what a run ran on, as far as run.json says: a baseline from
-// the history must have run on the same (an H100 run is no baseline for an
-// A100 run, whatever their scenario).
+// Hardware is what a run's server ran on, as far as run.json says: a
+// baseline from the history must have run on the same (an H100 run is no
+// baseline for an A100 run, whatever their scenario). The load generator's
+// host is not part of it: a CI job runs on a fresh runner, of a name of its
+// own, every night, and a baseline of that host's runs only was none at
+// all; compare warns when the hosts differ, as between two run directories.
 type Hardware struct {
 	// GPU is telemetry's inventory, else the GPU stated with run --gpu, as
 	// for a server on another machine (compare.GPUOf); zero when run.json
 	// says neither.
 	GPU compare.GPU
-	// Host is the load generator's host name.
-	Host string
 	// ServerVersion and ServerArgs are the serving software's version and
 	// launch flags (run.json server).
 	ServerVersion, ServerArgs string
@@ -26,7 +27,7 @@ type Hardware struct {
 
 // HardwareOf reads the hardware fingerprint of a run.json.
 func HardwareOf(m *rundir.Manifest) Hardware {
-	h := Hardware{GPU: compare.GPUOf(m), Host: m.Host.Name}
+	h := Hardware{GPU: compare.GPUOf(m)}
 	if m.Server != nil {
 		h.ServerVersion, h.ServerArgs = m.Server.Version, m.Server.Args
 	}
@@ -47,7 +48,6 @@ func (h Hardware) Differences(o Hardware) []string {
 	if !h.GPU.Same(o.GPU) {
 		out = append(out, fmt.Sprintf("GPU: %s vs %s", orNone(h.GPU.String()), orNone(o.GPU.String())))
 	}
-	add("host", h.Host, o.Host)
 	add("server version", h.ServerVersion, o.ServerVersion)
 	add("server args", h.ServerArgs, o.ServerArgs)
 	return out
@@ -55,7 +55,7 @@ func (h Hardware) Differences(o Hardware) []string {
 
 // String is the fingerprint for people.
 func (h Hardware) String() string {
-	return strings.TrimSpace(fmt.Sprintf("GPU %s, host %s, server %s %s", orNone(h.GPU.String()), orNone(h.Host), orNone(h.ServerVersion), h.ServerArgs))
+	return strings.TrimSpace(fmt.Sprintf("GPU %s, server %s %s", orNone(h.GPU.String()), orNone(h.ServerVersion), h.ServerArgs))
 }
 
 func orNone(s string) string {
