@@ -1,11 +1,8 @@
 package adaptive_test
 
 import (
-	"io"
 	"math"
-	"path/filepath"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
@@ -35,26 +32,10 @@ import (
 func TestSpendEstimatesTheFixedRateSweep(t *testing.T) {
 	byHand := map[float64]sweepLevel{5: {10, 2.25}, 10: {20, 2.35}, 20: {30, 1.9}, 40: {30, 1.175}}
 	run := func(precision float64) (*rundir.Adaptive, map[float64]sweepLevel) {
-		var a *rundir.Adaptive
-		var got map[float64]sweepLevel
-		synctest.Test(t, func(t *testing.T) {
-			o := &session.Options{Kind: "vllm", URL: "http://mock", Model: "m", API: "chat", Rates: []float64{5, 10, 20, 40},
-				Arrival: loadgen.ArrivalConstant, Requests: 30, Duration: 2 * time.Second, SpreadAuto: true,
-				MaxTokens: 8, PromptTokens: 4, Timeout: 10 * time.Second, Out: filepath.Join(t.TempDir(), "run"),
-				GPUBackend: "none", ServerMetrics: "off", GPUInterval: 50 * time.Millisecond, NoProbe: true,
-				Precision: precision, SLO: report.SLO{TTFT: time.Second}}
-			o.Dial = fixedMockBubble(t, 100*time.Millisecond, 50*time.Millisecond, 8)
-			if _, err := session.Run(t.Context(), t.Context(), o, io.Discard); err != nil {
-				t.Fatal(err)
-			}
-			m, err := rundir.ReadManifest(o.Out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a = m.Adaptive
-			got = levelsOf(t, o.Out)
-		})
-		return a, got
+		return runFixedMock(t, &session.Options{Kind: "vllm", URL: "http://mock", Model: "m", API: "chat", Rates: []float64{5, 10, 20, 40},
+			Arrival: loadgen.ArrivalConstant, Requests: 30, Duration: 2 * time.Second, SpreadAuto: true,
+			MaxTokens: 8, PromptTokens: 4, Timeout: 10 * time.Second, GPUBackend: "none", ServerMetrics: "off",
+			GPUInterval: 50 * time.Millisecond, NoProbe: true, Precision: precision, SLO: report.SLO{TTFT: time.Second}})
 	}
 	_, fixed := run(0)
 	for lv, h := range byHand {

@@ -49,26 +49,11 @@ import (
 func TestSpendEstimatesTheFixedSweep(t *testing.T) {
 	byHand := map[float64]sweepLevel{1: {5, 2.7}, 2: {9, 2.7}, 4: {18, 2.8125}, 8: {36, 2.86875}, 16: {60, 2.559375}}
 	run := func(precision float64) (*rundir.Adaptive, map[float64]sweepLevel) {
-		var a *rundir.Adaptive
-		var got map[float64]sweepLevel
-		synctest.Test(t, func(t *testing.T) {
-			o := &session.Options{Kind: "vllm", URL: "http://mock", Model: "m", API: "chat", Sweep: []int{1, 2, 4, 8, 16},
-				Requests: 60, Duration: 2 * time.Second, SpreadAuto: true, MaxTokens: 8, PromptTokens: 4,
-				Timeout: 10 * time.Second, Out: filepath.Join(t.TempDir(), "run"), GPUBackend: "none", ServerMetrics: "off",
-				GPUInterval: 50 * time.Millisecond, NoProbe: true, Precision: precision,
-				Search: true, SearchStart: 16, SLO: report.SLO{TTFT: time.Second}}
-			o.Dial = fixedMockBubble(t, 100*time.Millisecond, 50*time.Millisecond, 8)
-			if _, err := session.Run(t.Context(), t.Context(), o, io.Discard); err != nil {
-				t.Fatal(err)
-			}
-			m, err := rundir.ReadManifest(o.Out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a = m.Adaptive
-			got = levelsOf(t, o.Out)
-		})
-		return a, got
+		return runFixedMock(t, &session.Options{Kind: "vllm", URL: "http://mock", Model: "m", API: "chat", Sweep: []int{1, 2, 4, 8, 16},
+			Requests: 60, Duration: 2 * time.Second, SpreadAuto: true, MaxTokens: 8, PromptTokens: 4,
+			Timeout: 10 * time.Second, GPUBackend: "none", ServerMetrics: "off",
+			GPUInterval: 50 * time.Millisecond, NoProbe: true, Precision: precision,
+			Search: true, SearchStart: 16, SLO: report.SLO{TTFT: time.Second}})
 	}
 	_, fixed := run(0)
 	for lv, h := range byHand {
@@ -105,6 +90,27 @@ func TestSpendEstimatesTheFixedSweep(t *testing.T) {
 	if r := sp.FixedWallS / wantW; math.Abs(r-1) > 0.03 {
 		t.Errorf("fixed sweep estimated at %.3f s; it took %.3f s (%.0f %%)", sp.FixedWallS, wantW, 100*r)
 	}
+}
+
+// runFixedMock runs o in a synctest bubble against the fixed-timing mock
+// (TTFT 100 ms, ITL 50 ms, 8 tokens: every request 450 ms), into a run
+// directory of its own, and returns the run's adaptive section (nil for a
+// fixed sweep) and each level's spend from its records.
+func runFixedMock(t *testing.T, o *session.Options) (a *rundir.Adaptive, levels map[float64]sweepLevel) {
+	t.Helper()
+	synctest.Test(t, func(t *testing.T) {
+		o.Out = filepath.Join(t.TempDir(), "run")
+		o.Dial = fixedMockBubble(t, 100*time.Millisecond, 50*time.Millisecond, 8)
+		if _, err := session.Run(t.Context(), t.Context(), o, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		m, err := rundir.ReadManifest(o.Out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, levels = m.Adaptive, levelsOf(t, o.Out)
+	})
+	return a, levels
 }
 
 // sweepLevel is one level of a sweep: its measured requests and wall time.
