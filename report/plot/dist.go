@@ -244,14 +244,17 @@ const maxCDFPoints = 600
 // CDF draws the empirical cumulative distribution of each curve: the
 // fraction of values at or below x, as a step line. Reference lines mark
 // the 50th, 95th and 99th percentiles; limit > 0 draws the SLO threshold as
-// a vertical line. The x axis turns logarithmic when values span over 20×.
+// a vertical line. The x axis turns logarithmic when values and the limit
+// span over 20×.
 func CDF(name, title, xLabel string, curves []Curve, limitMS float64, limitLabel string) *Figure {
 	p := newPlot(title, xLabel, "fraction of requests ≤ x")
 	var all []float64
 	for _, c := range curves {
 		all = append(all, c.Values...)
 	}
-	logX := wideRange(all, 20)
+	// The SLO line is on the axis too: values of 10–17 ms beside an SLO
+	// of 500 ms, on a linear axis, were a vertical stroke at its left end.
+	logX := wideRange(append(slices.Clip(all), max(limitMS, 0)), 20)
 	if logX {
 		logAxis(&p.X)
 	} else {
