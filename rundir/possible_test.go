@@ -15,6 +15,7 @@ func TestReadRecordsRefusesImpossibleRecords(t *testing.T) {
 	ok := `{"id":1,"stage":"measure","level":1,"sent_ns":1000,"first_token_ns":2000,"end_ns":3000,"done_ns":3000,"chunks":[[2000,3],[2500,4],[3000,0]],"input_tokens":5,"output_tokens":7,"ok":true}`
 	for name, c := range map[string]struct{ from, to, want string }{
 		"negative tokens":      {`"output_tokens":7`, `"output_tokens":-7`, "a negative token count (input_tokens 5, output_tokens -7)"},
+		"negative level":       {`"level":1`, `"level":-3`, "level -3: a level is a concurrency, a request rate or 0 (a trace's), never negative"},
 		"TTFT before send":     {`"first_token_ns":2000`, `"first_token_ns":500`, "first_token_ns 500 is before sent_ns 1000"},
 		"end before 1st token": {`"end_ns":3000`, `"end_ns":1500`, "end_ns 1500 is before first_token_ns 2000"},
 		// A reversed chunk list read as an ITL of −500 µs beside the others,

@@ -34,12 +34,14 @@ func unmarshalRecord(b []byte, r *Record) error {
 }
 
 // checkPossible returns an error naming what no request can have: a
-// negative token count, a first token before the request was sent, an end
+// negative level or token count, a first token before the request was sent, an end
 // before the first token (an absent time, zero, is not compared). run
 // never writes one; an edited line that does printed a TTFT of −5000 ms
 // or −238.9 output tok/s as if measured.
 func (r *Record) checkPossible() error {
 	switch {
+	case r.Level < 0:
+		return fmt.Errorf("level %g: a level is a concurrency, a request rate or 0 (a trace's), never negative: the record is corrupt", r.Level)
 	case r.InputTokens < 0 || r.OutputTokens < 0:
 		return fmt.Errorf("a negative token count (input_tokens %d, output_tokens %d): the record is corrupt", r.InputTokens, r.OutputTokens)
 	case r.FirstTokenNS != 0 && r.SentNS != 0 && r.FirstTokenNS < r.SentNS:
