@@ -170,7 +170,13 @@ func (x *Crossover) Table() *Table {
 	add("monthly tokens", Tokens(x.MonthlyTokens))
 	add("API price per 1M tokens", USD(x.APIUSDPer1M))
 	add("API monthly", USD(x.APIMonthlyUSD))
-	add("GPUs needed", fmt.Sprintf("%d (%s of %d)", x.GPUsNeeded, printable.Count(x.Replicas, "replica"), x.GPUsPerReplica))
+	needed := fmt.Sprintf("%d (%s of %d)", x.GPUsNeeded, printable.Count(x.Replicas, "replica"), x.GPUsPerReplica)
+	if x.CapacityTokensPerS == nil {
+		// The seed's assumption, not a sizing: said in the row, not only
+		// in a note below it.
+		needed = fmt.Sprintf("%d (assumed: capacity not measured, 1 replica of %d serves any volume)", x.GPUsNeeded, x.GPUsPerReplica)
+	}
+	add("GPUs needed", needed)
 	add("GPU month (730 h)", USD(x.GPUMonthUSD))
 	add("ops month", USD(x.OpsMonthUSD))
 	add("self-hosted monthly", USD(x.SelfHostedMonthlyUSD))
