@@ -235,11 +235,17 @@ func (m *mend) unknown(mv *ast.MappingValueNode, path string, known []string) bo
 }
 
 // stringNumbers reports each number written as a string ("8", !!str 8),
-// refused as in a prices file: the decoder took it as the number, which
-// validation does not judge again.
+// refused as in a prices file, and each number with a fractional part
+// where a whole number belongs (4.5, 1e-3): the decoder took the first as
+// the number and truncated the second, which validation does not judge
+// again.
 func (m *mend) stringNumbers(body ast.Node) {
 	for _, x := range yamlguard.StringNumbers(body, reflect.TypeFor[Scenario](), schemaType) {
 		m.mistakes = append(m.mistakes, errAtIn(m.src, x.Node, x.Path, fmt.Sprintf("want %s, got the string %q", x.Want, x.Text)))
+		m.skip = append(m.skip, x.Path)
+	}
+	for _, x := range yamlguard.Fractions(body, reflect.TypeFor[Scenario](), schemaType) {
+		m.mistakes = append(m.mistakes, errAtIn(m.src, x.Node, x.Path, fmt.Sprintf("want %s, got %s", x.Want, x.Text)))
 		m.skip = append(m.skip, x.Path)
 	}
 }

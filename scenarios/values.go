@@ -3,7 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -252,9 +251,6 @@ func nodeList[T any](n *ast.SequenceNode, item func(ast.Node) (T, bool), want st
 	return out, nil
 }
 
-// yaml12Float is YAML 1.2's core-schema float, without .inf and .nan.
-var yaml12Float = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
-
 // nodeNumber returns the value of an integer or float node.
 func nodeNumber(n ast.Node) (float64, bool) {
 	if f, ok := n.(*ast.FloatNode); ok {
@@ -263,7 +259,7 @@ func nodeNumber(n ast.Node) (float64, bool) {
 	// The YAML library reads an exponent without a dot (1e-3, YAML 1.1's
 	// rule) as a string; YAML 1.2's core schema, and every user, reads a
 	// number. Only a plain (unquoted) scalar counts: "1e-3" stays text.
-	if sn, ok := n.(*ast.StringNode); ok && sn.Token != nil && sn.Token.Type == token.StringType && yaml12Float.MatchString(sn.Value) {
+	if sn, ok := n.(*ast.StringNode); ok && sn.Token != nil && sn.Token.Type == token.StringType && yamlguard.Float.MatchString(sn.Value) {
 		if f, err := strconv.ParseFloat(sn.Value, 64); err == nil {
 			return f, true
 		}

@@ -1,7 +1,10 @@
 package yamlguard
 
 import (
+	"math"
 	"reflect"
+	"regexp"
+	"strconv"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -91,4 +94,63 @@ func numeric(t reflect.Type) bool {
 		}
 	}
 	return true
+}
+
+// Fractions returns, in file order, the numbers under n written with a
+// fractional part (4.5, 1e-3) where type t holds a whole number: a field
+// of an integer kind that does not read its own YAML. go-yaml truncates
+// such a number toward zero without a word (requests: 4.5 read 4, and
+// 1e-3 read 0, which a scenario takes as not set); a whole number written
+// as a float (4.0, 1.5e3) is the number and not returned. schema is as
+// for StringNumbers.
+func Fractions(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type) []StringNumber {
+	var out []StringNumber
+	walkTyped(n, t, schema, "", func(_, n ast.Node, t reflect.Type, path string) bool {
+		if t == nil {
+			return false
+		}
+		if !whole(t) {
+			return true
+		}
+		if text, f, ok := PlainNumber(Unwrap(n)); ok && f != math.Trunc(f) {
+			out = append(out, StringNumber{Node: n, Path: path, Want: KindWords(deref(t)), Text: text})
+		}
+		return false
+	})
+	return out
+}
+
+// whole reports whether t (under pointers) is an integer type that does
+// not decode itself.
+func whole(t reflect.Type) bool {
+	if !numeric(t) {
+		return false
+	}
+	k := deref(t).Kind()
+	return k != reflect.Float32 && k != reflect.Float64
+}
+
+// Float is YAML 1.2's core-schema float, without .inf and .nan.
+var Float = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// PlainNumber returns the text and value of a float node, or of a plain
+// (unquoted) scalar that YAML 1.2 reads as a float: go-yaml, after YAML
+// 1.1, reads an exponent without a dot (1e-3) as a string, which a number
+// field still takes as the number. false for anything else.
+func PlainNumber(n ast.Node) (string, float64, bool) {
+	switch v := n.(type) {
+	case *ast.FloatNode:
+		text := ""
+		if v.Token != nil {
+			text = v.Token.Value
+		}
+		return text, v.Value, true
+	case *ast.StringNode:
+		if v.Token == nil || v.Token.Type != token.StringType || !Float.MatchString(v.Value) {
+			return "", 0, false
+		}
+		f, err := strconv.ParseFloat(v.Value, 64)
+		return v.Value, f, err == nil
+	}
+	return "", 0, false
 }
