@@ -49,8 +49,9 @@ func Show(w io.Writer, ref string, known Known) error {
 	return err
 }
 
-// ValidateFiles opens each file (or shipped name) and writes "FILE: ok" or
-// its errors, one a line; it fails when any file does. An error quotes the
+// ValidateFiles opens each file (or shipped name), reads the dataset and
+// trace it names (CheckData), and writes "FILE: ok" or its errors, one a
+// line; it fails when any file does. An error quotes the
 // file (a key's path is written as the file spells it), so each line goes
 // through printable.Text: a key holding an escape sequence or a NUL is shown
 // written out, never sent to the terminal (run's errors pass through
@@ -64,6 +65,10 @@ func ValidateFiles(w io.Writer, files []string, known Known) error {
 			// level that the default warm-up takes whole is refused there.
 			s.ApplyDefaults()
 			err = s.Validate()
+		}
+		if err == nil {
+			// And its dataset and trace read, as run reads them.
+			err = s.CheckData()
 		}
 		if err != nil {
 			failed++

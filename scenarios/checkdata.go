@@ -1,0 +1,47 @@
+package scenarios
+
+import (
+	"errors"
+	"io"
+	"strings"
+)
+
+// CheckData reads the dataset and the trace s names as run reads them and
+// returns what run would refuse in them, each an *Error at the scenario's
+// line of the file's key, naming the data file and its line
+// ("s.yaml:4:34: workload.dataset.file: data.jsonl: line 5000: …");
+// nil when both read (or s names neither). `scenarios validate` checked
+// only that the files exist, and passed a dataset with a bad line or a
+// trace going back in time that run then refused. Call it on a scenario
+// with its defaults applied (a dataset's format follows its file name).
+func (s *Scenario) CheckData() error {
+	var errs []error
+	if d := s.Workload.Dataset; d != nil && d.File != "" {
+		_, err := readFile(s.Path(d.File), func(r io.Reader) (*Prompts, error) {
+			p, err := ReadPrompts(r, d.Format)
+			return p, unprefixed(err, "dataset: ")
+		})
+		if err != nil {
+			errs = append(errs, s.src.errorf("workload.dataset.file", "%v", err))
+		}
+	}
+	if t := s.Load.Trace; t != nil && t.File != "" {
+		_, err := readFile(s.Path(t.File), func(r io.Reader) ([]TraceEntry, error) {
+			e, err := ReadTrace(r)
+			return e, unprefixed(err, "trace: ")
+		})
+		if err != nil {
+			errs = append(errs, s.src.errorf("load.trace.file", "%v", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// unprefixed is err without the word its reader leads it with: the key
+// the error is located at says what the file is.
+func unprefixed(err error, prefix string) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), prefix))
+}
