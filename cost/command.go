@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 )
 
 // The cost commands (cost, crossover, advise, gpus) as functions of their
@@ -148,6 +149,7 @@ func RunCost(w io.Writer, o CostOptions) error {
 		Basis: "throughput given on the command line", Throughput: Throughput{OutputTokensPerS: o.OutputTPS, TotalTokensPerS: o.TotalTPS, RequestsPerS: o.RPS}}
 	var level *float64
 	simulated := false
+	energyGiven := o.EnergyJ != 0 // on the command line, not the run's reading
 	if o.RunDir != "" {
 		lvl, err := o.Runs.Level(o.RunDir)
 		if err != nil {
@@ -188,6 +190,10 @@ func RunCost(w io.Writer, o CostOptions) error {
 	rep, err := cat.Quote(q)
 	if err != nil {
 		return err
+	}
+	if energyGiven && !slices.ContainsFunc(rep.Rows, func(c Costs) bool { return c.EnergyBasis != "" }) {
+		// As with --usd-per-gpu-hour: the joules were dropped without a word.
+		return quoteErrorf("--energy-joules prices an owned offer's electricity, and no offer priced here is owned (a rented GPU's power is in its rent): drop it, or pass --offer owned")
 	}
 	rep.RunDir, rep.Level, rep.Simulated = o.RunDir, level, simulated
 	return Write(w, o.Format, rep, rep.Table())
