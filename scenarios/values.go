@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +46,11 @@ func (d *Duration) UnmarshalYAML(n ast.Node) error {
 	case *ast.StringNode:
 		v, err := time.ParseDuration(n.Value)
 		if err != nil {
-			return errAt(n, "want a duration such as 250ms, 1s or 1m30s")
+			hint := ""
+			if meant, ok := durationMeant(n.Value); ok {
+				hint = fmt.Sprintf(" (did you mean %q?)", meant)
+			}
+			return errAt(n, "want a duration such as 250ms, 1s or 1m30s%s", hint)
 		}
 		*d = Duration(v)
 		return nil
@@ -56,6 +61,45 @@ func (d *Duration) UnmarshalYAML(n ast.Node) error {
 		}
 	}
 	return errAt(n, "want a duration with its unit, such as 250ms, 1s or 1m30s")
+}
+
+// durationUnits are the ways a unit is spelt out, as time.ParseDuration
+// spells it.
+var durationUnits = map[string]string{
+	"ns": "ns", "nsec": "ns", "nsecs": "ns", "nanosecond": "ns", "nanoseconds": "ns",
+	"us": "us", "µs": "µs", "usec": "us", "usecs": "us", "microsecond": "us", "microseconds": "us",
+	"ms": "ms", "msec": "ms", "msecs": "ms", "millis": "ms", "millisecond": "ms", "milliseconds": "ms",
+	"s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+	"m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+	"h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+}
+
+// durationNumber is a number and the word after it, in a duration as a
+// person writes it ("10 sec", "1.5 Hours", "1m 30s").
+var durationNumber = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([a-zA-Zµ]+)`)
+
+// durationMeant is the duration text means when it spells its units out,
+// sets them apart or writes them in capitals ("10 sec": "10s"); false when
+// its meaning is not plain.
+func durationMeant(text string) (string, bool) {
+	var b strings.Builder
+	for rest := strings.TrimSpace(text); rest != ""; {
+		m := durationNumber.FindStringSubmatch(rest)
+		if m == nil {
+			return "", false
+		}
+		unit, ok := durationUnits[strings.ToLower(m[2])]
+		if !ok {
+			return "", false
+		}
+		b.WriteString(m[1] + unit)
+		rest = strings.TrimSpace(rest[len(m[0]):])
+	}
+	meant := b.String()
+	if _, err := time.ParseDuration(meant); err != nil || meant == text {
+		return "", false
+	}
+	return meant, true
 }
 
 // Rates is one open-loop request rate, or several to sweep, in requests per
