@@ -219,7 +219,7 @@ func TestLoadErrors(t *testing.T) {
 		{"type", "name: a\nload:\n  requests: many\n", []string{"s.yaml:3:13: load.requests: want a whole number, got a string"}},
 		{"negative seed", "name: a\nworkload:\n  seed: -1\n", []string{"s.yaml:3:9: workload.seed: number out of range: want a whole number ≥ 0"}},
 		{"bare duration", "name: a\nload:\n  timeout: 60\n", []string{"s.yaml:3:12: load.timeout: want a duration with its unit, such as 250ms, 1s or 1m30s"}},
-		{"bad duration", "name: a\nload:\n  timeout: 1 minute\n", []string{"s.yaml:3:12: load.timeout: want a duration such as 250ms, 1s or 1m30s"}},
+		{"bad duration", "name: a\nload:\n  timeout: 1 minute\n", []string{"s.yaml:3:12: load.timeout: want a duration such as 250ms, 1s or 1m30s (did you mean \"1m\"?)"}},
 		{"length as string", "name: a\nworkload:\n  prompt_tokens: lots\n", []string{"s.yaml:3:18: workload.prompt_tokens: want a length in tokens, or {dist: uniform|normal|lognormal|empirical, …}"}},
 		{"dist without kind", "name: a\nworkload:\n  prompt_tokens: {min: 1, max: 3}\n", []string{"s.yaml:3:18: workload.prompt_tokens: dist is required: uniform, normal, lognormal or empirical (write a fixed length as a bare number)"}},
 		{"dist unknown key", "name: a\nworkload:\n  output_tokens:\n    dist: normal\n    mean: 5\n    sdev: 1\n", []string{`s.yaml:6:5: workload.output_tokens.sdev: unknown key "sdev" (did you mean "stddev"?)`}},
