@@ -31,7 +31,9 @@ func (r *Report) Plots() []*plot.Figure {
 		runs = append(runs, plot.Run{Label: run.Label, Summary: run.Summary, GPUs: run.GPUs(), NoGPU: run.noGPU()})
 		timelines = append(timelines, run.timeline)
 	}
-	figs := []*plot.Figure{plot.LatencyThroughput(runs, r.slo), plot.Pareto(runs)}
+	lt := plot.LatencyThroughput(runs, r.slo)
+	lt.Caption += r.noCapacityNote()
+	figs := []*plot.Figure{lt, plot.Pareto(runs)}
 
 	sel, where := r.distributionLevels()
 	var ttft, tpot []plot.Curve
@@ -82,6 +84,39 @@ func (r *Report) Plots() []*plot.Figure {
 		}
 	}
 	return figs
+}
+
+// maxNoCapacityLevels is the most failing levels noCapacityNote names
+// for one run; the load-level table's SLO column has them all.
+const maxNoCapacityLevels = 4
+
+// noCapacityNote says, for the latency figure's caption, why a run has no
+// capacity ring under an SLO: every level failed it, for reasons a figure
+// of latency percentiles may not show (an error rate over the budget, an
+// ITL or E2E threshold). "" when every run has a capacity or no SLO is set.
+func (r *Report) noCapacityNote() string {
+	if r.slo.IsZero() {
+		return ""
+	}
+	var out string
+	for _, rr := range r.Runs {
+		if rr.Summary == nil || rr.Summary.Capacity != nil || len(rr.SLOByLevel) == 0 {
+			continue
+		}
+		if slices.ContainsFunc(rr.SLOByLevel, func(l LevelSLO) bool { return l.Met }) {
+			continue
+		}
+		var why []string
+		for i, l := range rr.SLOByLevel {
+			if i == maxNoCapacityLevels {
+				why = append(why, fmt.Sprintf("%d more in the load-level table", len(rr.SLOByLevel)-i))
+				break
+			}
+			why = append(why, fmt.Sprintf("level %g: %s", l.Level, strings.Join(l.Why, "; ")))
+		}
+		out += fmt.Sprintf(" No ring for %s: no level met the SLO (%s).", rr.Label, strings.Join(why, "; "))
+	}
+	return out
 }
 
 // sloLineLabel is the legend of a CDF's SLO line, slo holding that one

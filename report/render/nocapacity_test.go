@@ -1,0 +1,49 @@
+package render
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/render/rendertest"
+)
+
+// The latency figure says why a run has no capacity ring: a mock run with
+// injected faults (9 % and 6.5 % of its requests failed) had every TTFT
+// and TPOT percentile far under the SLO lines and no ring, and its caption
+// said only that "rings mark each run's capacity at SLO": a reader saw
+// both levels pass with room to spare, while the load-level table further
+// down failed both on their error rate.
+func TestLatencyFigureSaysWhyNoCapacity(t *testing.T) {
+	spec := rendertest.A100()
+	spec.Levels = []int{8} // every 20th request fails: 5 %, over the 1 % budget
+	root := writeRuns(t, map[string]rendertest.Spec{"faults": spec})
+	rep := buildWith(t, []string{filepath.Join(root, "faults")}, report.SLO{TTFT: 10 * time.Second}, nil)
+	if rep.Runs[0].Summary.Capacity != nil {
+		t.Fatal("the run has a capacity at SLO; the test wants none")
+	}
+	var caption string
+	for _, f := range rep.Plots() {
+		if f.Name == "latency-throughput" {
+			caption = f.Caption
+		}
+	}
+	want := "No ring for faults: no level met the SLO (level 8: error rate 5.0% > 1.0%)."
+	if !strings.Contains(caption, want) {
+		t.Errorf("latency figure caption %q; want it to contain %q", caption, want)
+	}
+
+	// A run with a capacity, and a report without an SLO, get no such sentence.
+	budget := 0.10
+	ok := buildWith(t, []string{filepath.Join(root, "faults")}, report.SLO{TTFT: 10 * time.Second, MaxErrorRate: &budget}, nil)
+	none := buildWith(t, []string{filepath.Join(root, "faults")}, report.SLO{}, nil)
+	for name, r := range map[string]*Report{"error budget 10 %": ok, "no SLO": none} {
+		for _, f := range r.Plots() {
+			if f.Name == "latency-throughput" && strings.Contains(f.Caption, "No ring") {
+				t.Errorf("%s: caption %q says no ring", name, f.Caption)
+			}
+		}
+	}
+}
