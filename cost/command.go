@@ -229,6 +229,9 @@ func RunGuide(w io.Writer, o GuideOptions) error {
 		return fmt.Errorf("gpus: %w", err)
 	}
 	rep := guideReport{GPUs: cat.GPUs}
+	if o.MemoryUtil != 0 && !(o.MemoryUtil > 0 && o.MemoryUtil <= 1) {
+		return quoteErrorf("--gpu-memory-utilization must be above 0 and at most 1 (the share of each GPU's usable memory the engine takes), got %v", o.MemoryUtil)
+	}
 	if o.Fit != "" {
 		m, err := cat.Model(o.Fit)
 		if err != nil {
