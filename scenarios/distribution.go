@@ -210,6 +210,18 @@ func (d *Distribution) UnmarshalYAML(n ast.Node) error {
 		}
 		*d = Distribution{Value: int(v)}
 		return nil
+	case *ast.FloatNode, *ast.StringNode:
+		// A length written as every other count may be: 1e3, 1024.0.
+		if text, f, ok := yamlguard.PlainNumber(n); ok {
+			switch {
+			case f != math.Trunc(f):
+				return errAt(n, "want a whole number of tokens, got %s", truncate(text, 32))
+			case math.Abs(f) > MaxLength:
+				return errAt(n, "want a length in tokens up to %d", MaxLength)
+			}
+			*d = Distribution{Value: int(f)}
+			return nil
+		}
 	case *ast.MappingNode, *ast.MappingValueNode:
 		var s distSpec
 		if err := yaml.NodeToValue(n, &s, yaml.DisallowUnknownField()); err != nil {

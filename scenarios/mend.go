@@ -79,6 +79,9 @@ func decodeAll(src *source, body ast.Node) (*Scenario, []error, []string) {
 		if e.Path == "" {
 			e.Path = path
 		}
+		if under(e.Path, "workload.turns") {
+			e.Msg = turnsWords(e.Msg)
+		}
 		// A value that lost a key to a cut may fail for that alone (a
 		// distribution whose bad "dist" was cut: "dist is required").
 		caused := slices.ContainsFunc(m.cut, func(c string) bool { return c != path && under(c, path) })

@@ -1,14 +1,18 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
 // MaxTurns bounds a session's number of turns.
@@ -193,7 +197,18 @@ func turnsProblems(d *Distribution, present func(key string) bool) []problem {
 // YAML flow form, e.g. "{dist: uniform, min: 2, max: 6}".
 func ParseTurns(s string) (Distribution, error) {
 	var d Distribution
+	// A fraction is refused, not truncated (min: 1.5 read 1).
+	if f, err := yamlguard.Parse([]byte(s), yamlguard.Limits{}); err == nil && len(f.Docs) == 1 && f.Docs[0] != nil {
+		if fr := yamlguard.Fractions(f.Docs[0].Body, reflect.TypeFor[Distribution](), schemaType); len(fr) > 0 {
+			return d, fmt.Errorf("%s: want %s, got %s", fr[0].Path, fr[0].Want, truncate(fr[0].Text, 32))
+		}
+	}
 	if err := yaml.Unmarshal([]byte(s), &d); err != nil {
+		if e, ok := errors.AsType[*Error](err); ok {
+			// The length decoder's own words, in turns; a flag's one
+			// line has no position to give.
+			return d, errors.New(turnsWords(e.Msg))
+		}
 		return d, fmt.Errorf("want a number of turns or {dist: uniform, min: 2, max: 6}: %s", oneLine(err))
 	}
 	if ps := turnsProblems(&d, nil); len(ps) > 0 {
@@ -239,6 +254,17 @@ func oneLine(err error) string {
 		}
 	}
 	return msg
+}
+
+// turnsWords is a length decoder's message (Distribution.UnmarshalYAML)
+// in the words of workload.turns, which is read as a length distribution:
+// turns, not tokens, and no empirical list.
+func turnsWords(msg string) string {
+	if strings.HasPrefix(msg, "want a length in tokens up to ") {
+		return fmt.Sprintf("want a number of turns up to %d", MaxTurns)
+	}
+	msg = strings.Replace(msg, "want a length in tokens, or {dist: uniform|normal|lognormal|empirical, …}", "want a number of turns, or {dist: uniform|normal|lognormal, …}", 1)
+	return strings.Replace(msg, "a whole number of tokens", "a whole number of turns", 1)
 }
 
 // validateSessions checks workload.turns and workload.think_time.
