@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 )
 
 // The cost commands (cost, crossover, advise, gpus) as functions of their
@@ -269,6 +270,9 @@ type AdviseOptions struct {
 type adviceReport struct {
 	Advice
 	SpendBasis string `json:"spend_basis"`
+	// SpendWarning says the spend was priced at an API the compliance set
+	// rules out, and which catalog APIs it allows.
+	SpendWarning string `json:"spend_warning,omitempty"`
 }
 
 // RunAdvise writes the deployment path for a volume (or a monthly API
@@ -279,7 +283,7 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 		return fmt.Errorf("advise: %w", err)
 	}
 	var spend float64
-	var basis string
+	var basis, warning string
 	switch {
 	case o.MonthlyAPISpend != 0 && o.given():
 		return errors.New("pass a volume or --monthly-api-spend, not both")
@@ -305,14 +309,62 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 		}
 		spend = APIMonthlyUSD(MonthlyTokens(perDay), price)
 		basis = fmt.Sprintf("%s tokens/day × 30 at %s per 1M (%s)", Tokens(perDay), USD(price), priceBasis)
+		if o.APIPricePerM == 0 {
+			warning = cat.spendWarning(o.APIModel, o.Compliance)
+		}
 	}
 	a, err := Advise(cat, AdviseInput{MonthlyAPISpendUSD: spend, Latency: o.Latency, Compliance: o.Compliance, TeamRunsGPUs: o.TeamRunsGPUs, VolumeUncertain: o.VolumeUncertain})
 	if err != nil {
 		return fmt.Errorf("advise: %v", err)
 	}
 	t := a.Table()
-	t.Notes = append([]string{"spend: " + basis}, t.Notes...)
-	return Write(w, o.Format, adviceReport{Advice: a, SpendBasis: basis}, t)
+	lead := []string{"spend: " + basis}
+	if warning != "" {
+		lead = append(lead, "warning: "+warning)
+	}
+	t.Notes = append(lead, t.Notes...)
+	return Write(w, o.Format, adviceReport{Advice: a, SpendBasis: basis, SpendWarning: warning}, t)
+}
+
+// spendWarning says, when the compliance set rules out the provider of
+// the API a spend was priced at (openai/gpt-4o under HIPAA: no BAA), that
+// the spend is a price the advice cannot pay, and which catalog APIs the
+// set allows; "" when it allows the API.
+func (c *Catalog) spendWarning(apiID string, comp []Compliance) string {
+	a, err := c.API(apiID)
+	if err != nil {
+		return ""
+	}
+	why := func(p *Provider) string {
+		switch {
+		case slices.Contains(comp, Airgap):
+			return "an air gap allows no hosted API"
+		case p == nil:
+			return "its provider is not in the catalog"
+		case slices.Contains(comp, HIPAA) && !p.BAA:
+			return p.ID + " signs no BAA in the catalog"
+		case slices.Contains(comp, GDPR) && !p.EURegion:
+			return p.ID + " has no EU region in the catalog"
+		case slices.Contains(comp, SOC2) && !p.SOC2:
+			return p.ID + " has no SOC 2 report in the catalog"
+		}
+		return ""
+	}
+	reason := why(c.Provider(a.Provider))
+	if reason == "" {
+		return ""
+	}
+	var allowed []string
+	for _, x := range c.APIs {
+		if why(c.Provider(x.Provider)) == "" {
+			allowed = append(allowed, x.ID)
+		}
+	}
+	s := fmt.Sprintf("the spend is priced at %s, which the compliance set rules out (%s)", a.ID, reason)
+	if len(allowed) == 0 {
+		return s + "; the catalog has no API it allows"
+	}
+	return s + "; price it at one it allows with --api-model: " + strings.Join(allowed, ", ")
 }
 
 // notPositive refuses a negative value of a flag whose 0 the command line
