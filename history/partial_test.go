@@ -29,3 +29,25 @@ func TestAddWarnsOfAnInterruptedRun(t *testing.T) {
 		t.Errorf("history add of an interrupted run: stdout %q, stderr %q; want it added, with a warning", stdout.String(), stderr.String())
 	}
 }
+
+// TestAddRefusesARunMissingRecords: a finished run whose requests.jsonl
+// holds fewer records than its run.json counts (an artifact cut short in
+// upload or download) was added with a warning, its summary of what was
+// left (82 of 417 records) stored as the night's and counted in every
+// later baseline; compare refuses such a run, and so does history add,
+// with the two counts, storing nothing.
+func TestAddRefusesARunMissingRecords(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cut")
+	writeRun(t, dir, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
+	rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) { m.Records = 41 })
+	store := filepath.Join(t.TempDir(), "h.db")
+	var stdout, stderr bytes.Buffer
+	err := RunAdd(t.Context(), CommandOptions{Store: store, Args: []string{dir}}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "holds 40 of the 41 records") || strings.Contains(stdout.String(), "added") {
+		t.Errorf("history add of a run missing a record: err %v, stdout %q; want it refused with the counts", err, stdout.String())
+	}
+	rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) { m.Records = 40 })
+	if err := RunAdd(t.Context(), CommandOptions{Store: store, Args: []string{dir}}, &stdout, &stderr); err != nil {
+		t.Errorf("history add of the whole run: %v", err)
+	}
+}

@@ -256,6 +256,9 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 		}
 		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
 	}
+	if err := compare.CheckRecords(dir, m, sum.Records); err != nil {
+		return nil, warnings, err
+	}
 	meta := compare.MetaOf(m)
 	if meta.Ended != "" {
 		warnings = append(warnings, fmt.Sprintf("%s: the run was %s; added, and history: baselines will count it as a whole run", dir, meta.Ended))

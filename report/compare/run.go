@@ -190,18 +190,28 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.ExitState != rundir.ExitRunning && sum.Records < m.Records {
-		// The run ended having written more than the file holds: a copy
-		// cut short (an artifact truncated in upload or download), whose
-		// missing requests, or whole levels, the gate would not judge.
-		return nil, fmt.Errorf("run %s: %s holds %d of the %d records its run.json counts: records are missing (a copy cut short?); compare the whole run",
-			dir, rundir.RecordsFile, sum.Records, m.Records)
+	if err := CheckRecords(dir, m, sum.Records); err != nil {
+		return nil, err
 	}
 	if m.ExitState == rundir.ExitRunning {
 		r.Meta.Ended = cutShort(m, sum.Records)
 	}
 	r.Summary, r.Warnings, r.levels = sum, rd.Warnings, col.Levels(sum)
 	return r, nil
+}
+
+// CheckRecords refuses a run that ended having written more records than
+// its requests.jsonl holds (read, report.Summary.Records): a copy cut short,
+// an artifact truncated in upload or download, whose missing requests, or
+// whole levels, would go unjudged by the gate and, in the history, its
+// remains be taken for the night. A run still running (or killed) counts
+// none in run.json, and is not refused here.
+func CheckRecords(dir string, m *rundir.Manifest, read int64) error {
+	if m.ExitState == rundir.ExitRunning || read >= m.Records {
+		return nil
+	}
+	return fmt.Errorf("run %s: %s holds %d of the %d records its run.json counts: records are missing (a copy cut short?); use the whole run",
+		dir, rundir.RecordsFile, read, m.Records)
 }
 
 // cutShort is Meta.Ended of a run whose run.json still says running and
