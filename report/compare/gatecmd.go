@@ -72,9 +72,20 @@ func (e *RegressionError) Error() string {
 
 // Gate loads both sides, compares them, writes the result to stdout (and
 // the JUnit and Markdown files) and returns a *RegressionError on a
-// regression; any other error means the runs could not be compared.
-// Warnings of the runs go to stderr.
+// regression; any other error means the runs could not be compared, and
+// the JUnit and Markdown files say why (writeCannotJudge). Warnings of the
+// runs go to stderr.
 func Gate(o GateOptions, stdout, stderr io.Writer) error {
+	judged := false
+	err := gateJudged(o, stdout, stderr, &judged)
+	if err != nil && !judged {
+		writeCannotJudge(o, err)
+	}
+	return err
+}
+
+// gateJudged is Gate until its result is written; judged says it got there.
+func gateJudged(o GateOptions, stdout, stderr io.Writer, judged *bool) error {
 	var err error
 	if o.Format, err = ParseFormat(o.Format); err != nil {
 		return err
@@ -119,7 +130,32 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	*judged = true
 	return writeGate(o, res, stdout)
+}
+
+// writeCannotJudge writes the JUnit and Markdown files o names for a gate
+// that could not judge (exit 2: runs that cannot be compared, a run that
+// does not read, a thresholds file with a mistake): the JUnit as one case
+// in error, the Markdown as a note, each with err. A CI job that publishes
+// them finds the reason there, not no file or an earlier job's pair, which
+// read as a pass. A file that cannot be written is left: err, already on
+// its way to stderr, says what is wrong.
+func writeCannotJudge(o GateOptions, err error) {
+	msg := printable.Text(err.Error())
+	if o.JUnit != "" {
+		suites := junitSuites{Name: "inferbench compare", Tests: 1, Errors: 1, Time: "0", Suites: []junitSuite{{
+			Name: "inferbench compare", Tests: 1, Errors: 1, Time: "0",
+			Properties: []junitProperty{{"baseline", o.Baseline}, {"candidate", o.Candidate}},
+			Cases: []junitCase{{Name: "compare", ClassName: "inferbench.compare", Time: "0",
+				Error: &junitFailure{Message: msg, Type: "cannot compare", Text: "the gate could not judge the candidate: " + msg}}},
+		}}}
+		_ = rundir.WriteFileWith(o.JUnit, func(w io.Writer) error { return encodeJUnit(w, suites) })
+	}
+	if o.Markdown != "" {
+		md := fmt.Sprintf("### inferbench compare: **could not compare**\n\n%s\n", printable.Markdown(err.Error()))
+		_ = rundir.WriteFileWith(o.Markdown, func(w io.Writer) error { _, err := io.WriteString(w, md); return err })
+	}
 }
 
 // writeGate writes res to stdout in o.Format and to the files o names.

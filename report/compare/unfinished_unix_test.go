@@ -3,7 +3,6 @@
 package compare
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,44 +10,9 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/internal/proctest"
-	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
-
-// gateRuns writes two runs of the same spec, base and cand, under a
-// temporary directory, and returns their paths.
-func gateRuns(t *testing.T) (base, cand string) {
-	t.Helper()
-	root := t.TempDir()
-	base, cand = filepath.Join(root, "base"), filepath.Join(root, "cand")
-	for _, dir := range []string{base, cand} {
-		if err := rendertest.WriteRun(dir, rendertest.A100()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return base, cand
-}
-
-// runGate runs the compare command's Gate of base and cand, with a JUnit
-// and a Markdown file, and returns its error and what it wrote.
-func runGate(t *testing.T, base, cand string) (err error, out, junit, md string) {
-	t.Helper()
-	dir := t.TempDir()
-	o := GateOptions{Baseline: base, Candidate: cand, Resamples: 50, JUnit: filepath.Join(dir, "j.xml"), Markdown: filepath.Join(dir, "c.md"),
-		Resolve: func(b string, c *Run) (Baseline, error) {
-			r, err := LoadRun(b, c.SLO)
-			if err != nil {
-				return Baseline{}, err
-			}
-			return RunBaseline(r), nil
-		}}
-	var stdout, stderr bytes.Buffer
-	err = Gate(o, &stdout, &stderr)
-	j, _ := os.ReadFile(o.JUnit)
-	m, _ := os.ReadFile(o.Markdown)
-	return err, stdout.String(), string(j), string(m)
-}
 
 // TestGateRefusesARunStillGoing: a candidate whose process is still
 // writing it on this host (a CI step that gates before the run has ended)
