@@ -51,6 +51,11 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	if o.GPUs < 0 {
 		return notPositive("--gpus", o.GPUs)
 	}
+	if o.GPUMonthUSD > 0 && o.GPU != "" {
+		// As cost refuses --usd-per-gpu-hour with --gpu: it was dropped,
+		// an unknown id too. (--offer has a default, so it cannot be told.)
+		return quoteErrorf("--gpu-month-usd replaces the catalog's GPU month of --gpu %s: drop one", o.GPU)
+	}
 	cat, err := Load(o.Prices)
 	if err != nil {
 		return fmt.Errorf("crossover: %w", err)
