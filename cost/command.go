@@ -287,6 +287,10 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 	switch {
 	case o.MonthlyAPISpend != 0 && o.given():
 		return errors.New("pass a volume or --monthly-api-spend, not both")
+	case o.MonthlyAPISpend != 0 && (o.APIPricePerM != 0 || o.InputShare != 0 || o.CachedInputShare != 0):
+		// They price a volume; the spend is already priced, and they were
+		// dropped without a word.
+		return errors.New("--api-price-per-m, --input-share and --cached-input-share price a volume: pass them with --tokens-per-day, not --monthly-api-spend")
 	case o.MonthlyAPISpend < 0:
 		return notPositive("--monthly-api-spend", o.MonthlyAPISpend)
 	case o.MonthlyAPISpend > 0:
