@@ -323,6 +323,9 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 	if len(pts) == 0 {
 		return fmt.Errorf("history trend: no %s values for the selection", o.Metric)
 	}
+	if err := oneConfiguration(ctx, s, o.Filter, pts); err != nil {
+		return err
+	}
 	if o.Out == "" {
 		return writeTrendTable(stdout, m, pts)
 	}
@@ -345,6 +348,49 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d points)\n", o.Out, len(pts))
 	return nil
+}
+
+// oneConfiguration refuses a trend whose points (of the runs f selects)
+// come from runs of several scenarios or models: one line a level would
+// join them, and nothing in the table or the plot tells them apart (a
+// shared store's other jobs read as steps of this one's trend).
+func oneConfiguration(ctx context.Context, s *Store, f Filter, pts []Point) error {
+	entries, err := s.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	inTrend := map[int64]bool{}
+	for _, p := range pts {
+		inTrend[p.RunID] = true
+	}
+	var scenarios, models []string
+	for _, e := range entries {
+		if !inTrend[e.ID] {
+			continue
+		}
+		if !slices.Contains(scenarios, e.Scenario) {
+			scenarios = append(scenarios, e.Scenario)
+		}
+		if !slices.Contains(models, e.Model) {
+			models = append(models, e.Model)
+		}
+	}
+	var mixed []string
+	for _, m := range []struct {
+		what, flag string
+		names      []string
+	}{{"scenario", "--scenario", scenarios}, {"model", "--model", models}} {
+		if len(m.names) < 2 {
+			continue
+		}
+		slices.Sort(m.names)
+		mixed = append(mixed, fmt.Sprintf("%s (%s): pick one with %s", printable.Count(len(m.names), m.what),
+			printable.Text(strings.Join(m.names, ", ")), m.flag))
+	}
+	if len(mixed) == 0 {
+		return nil
+	}
+	return fmt.Errorf("history trend: the selection holds runs of %s; a trend is of one scenario and model", strings.Join(mixed, ", and "))
 }
 
 // writeTrendTable writes a trend's points as a table, in m's unit.
