@@ -311,7 +311,18 @@ func (d *Distribution) problems(present func(key string) bool) []problem {
 		if !(d.Stddev >= 0) || math.IsInf(d.Stddev, 0) {
 			add("stddev", "must be ≥ 0, got %g", d.Stddev)
 		}
+		n := len(ps)
 		bounds()
+		// Each draw is clamped into [min, max] (clamp): a mean outside
+		// them is not the draws' mean (mean 100, min 10000: every draw
+		// was 10000, and the scenario said 100).
+		lo, hi := max(d.Min, 1), d.Max
+		if hi == 0 {
+			hi = MaxLength
+		}
+		if len(ps) == n && d.Mean > 0 && d.Mean <= MaxLength && (d.Mean < float64(lo) || d.Mean > float64(hi)) {
+			add("mean", "must lie between min (%d) and max (%d), got %g: draws are clamped into them, so their mean would not be %g", lo, hi, d.Mean, d.Mean)
+		}
 		unused("file")
 	case DistEmpirical:
 		switch {

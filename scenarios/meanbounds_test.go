@@ -1,0 +1,28 @@
+package scenarios
+
+import (
+	"testing"
+)
+
+// TestLoadRefusesAMeanOutsideItsBounds: a normal or lognormal length whose
+// mean lies outside its min and max is clamped into them draw by draw, so
+// {dist: normal, mean: 100, stddev: 1, min: 10000, max: 10001} sent 10,000
+// tokens every time while run.json recorded a mean of 100. It is refused
+// at the mean.
+func TestLoadRefusesAMeanOutsideItsBounds(t *testing.T) {
+	const head = "name: t\ntarget: {url: \"http://h:1\", model: m}\nload: {concurrency: 1, requests: 8}\nworkload:\n  prompt_tokens: "
+	for _, c := range []struct{ dist, want string }{
+		{"{dist: normal, mean: 100, stddev: 1, min: 10000, max: 10001}", "s.yaml:5:39: workload.prompt_tokens.mean: must lie between min (10000) and max (10001), got 100: draws are clamped into them, so their mean would not be 100"},
+		{"{dist: lognormal, mean: 900, stddev: 10, max: 512}", "s.yaml:5:42: workload.prompt_tokens.mean: must lie between min (1) and max (512), got 900: draws are clamped into them, so their mean would not be 900"},
+	} {
+		_, err := Load("s.yaml", []byte(head+c.dist+"\n"))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s:\n got %v\nwant %s", c.dist, err, c.want)
+		}
+	}
+	for _, ok := range []string{"{dist: normal, mean: 512, stddev: 64, min: 512, max: 512}", "{dist: normal, mean: 96, stddev: 32, min: 16, max: 256}"} {
+		if _, err := Load("s.yaml", []byte(head+ok+"\n")); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+}
