@@ -263,6 +263,11 @@ func (c *Catalog) APIPrice(pricePerM float64, model string, mix TokenMix) (float
 		if err := within("--api-price-per-m", pricePerM, zero, maxAPIPer1M); err != nil {
 			return 0, "", err
 		}
+		if mix.From == "--input-share" || mix.CachedShare > 0 {
+			// The mix prices a catalog API's input, cached and output
+			// tokens; beside a whole price it was dropped without a word.
+			return 0, "", quoteErrorf("--api-price-per-m is a whole price per 1M tokens, and --input-share and --cached-input-share mix a catalog API's prices (--api-model): drop one")
+		}
 		return pricePerM, "--api-price-per-m", nil
 	}
 	a, err := c.API(model)
