@@ -415,6 +415,8 @@ func (s *source) convert(err error) error {
 	}
 	if msg, ok := yamlguard.DecodeWords(err); ok {
 		e.Msg = msg
+	} else if msg, ok := yamlguard.ShapeWords(err); ok {
+		e.Msg = msg
 	} else if _, ok := errors.AsType[*yaml.UnknownFieldError](err); ok && e.Path != "" {
 		e.Msg = unknownKeyMsg(e.Path)
 	}

@@ -32,3 +32,18 @@ func TestLoadRefusesAFractionWhereAWholeNumberBelongs(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSaysAValueOfTheWrongShapeInWords: "load: int was used where
+// mapping is expected" named go-yaml's types; now as every type mistake.
+func TestLoadSaysAValueOfTheWrongShapeInWords(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"name: t\nload: 5\n", "s.yaml:2:7: load: want a mapping, got a number"},
+		{"name: t\ntarget: vllm\nload: {concurrency: 1, requests: 1}\n", "s.yaml:2:9: target: want a mapping, got a string"},
+		{"name: t\nload: {concurrency: 1, requests: 1}\nslo:\n  - ttft: 1s\n", "s.yaml:4:3: slo: want a mapping, got a list"},
+	} {
+		_, err := Load("s.yaml", []byte(c.yaml))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %v\nwant %s", c.yaml, err, c.want)
+		}
+	}
+}

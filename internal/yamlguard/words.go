@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 
 	"github.com/inferbench/inferbench/internal/jsonerr"
 )
@@ -24,6 +25,38 @@ func DecodeWords(err error) (string, bool) {
 		return fmt.Sprintf("want %s, got %s", KindWords(te.DstType), KindWords(te.SrcType)), true
 	}
 	return "", false
+}
+
+// ShapeWords words a value of the wrong shape for a mapping or a list —
+// go-yaml's "int was used where mapping is expected" — as DecodeWords
+// words a type error: "want a mapping, got a number"; false for another
+// error. (Apart from DecodeWords, whose words a prices file's errors
+// keep for now.)
+func ShapeWords(err error) (string, bool) {
+	if ne, ok := errors.AsType[*yaml.UnexpectedNodeTypeError](err); ok {
+		return fmt.Sprintf("want %s, got %s", NodeWords(ne.Expected), NodeWords(ne.Actual)), true
+	}
+	return "", false
+}
+
+// NodeWords names what a YAML node of type t is, as KindWords names a Go
+// type: "a mapping", "a list", "a number".
+func NodeWords(t ast.NodeType) string {
+	switch t {
+	case ast.MappingType, ast.MappingValueType:
+		return "a mapping"
+	case ast.SequenceType:
+		return "a list"
+	case ast.IntegerType, ast.FloatType, ast.InfinityType, ast.NanType:
+		return "a number"
+	case ast.BoolType:
+		return "true or false"
+	case ast.StringType, ast.LiteralType:
+		return "a string"
+	case ast.NullType:
+		return "nothing"
+	}
+	return "a " + t.YAMLName()
 }
 
 // KindWords names what a Go type holds, for a type-mismatch message: as a

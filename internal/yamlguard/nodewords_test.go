@@ -1,0 +1,38 @@
+package yamlguard
+
+import (
+	"testing"
+
+	"github.com/goccy/go-yaml"
+)
+
+// TestDecodeWordsOfAValueOfTheWrongShape: a scalar or a list where a
+// mapping belongs (and the reverse) was said in go-yaml's type names,
+// "int was used where mapping is expected"; now as every other type
+// mistake is, "want a mapping, got a number".
+func TestDecodeWordsOfAValueOfTheWrongShape(t *testing.T) {
+	type inner struct {
+		B int `yaml:"b"`
+	}
+	type doc struct {
+		A inner   `yaml:"a"`
+		L []inner `yaml:"l"`
+	}
+	for _, c := range []struct{ in, want string }{
+		{"a: 5\n", "want a mapping, got a number"},
+		{"a: x\n", "want a mapping, got a string"},
+		{"a: [1]\n", "want a mapping, got a list"},
+		{"a: true\n", "want a mapping, got true or false"},
+		{"l: {b: 1}\n", "want a list, got a mapping"},
+	} {
+		var d doc
+		err := yaml.UnmarshalWithOptions([]byte(c.in), &d, yaml.Strict())
+		if err == nil {
+			t.Errorf("%q decoded", c.in)
+			continue
+		}
+		if got, ok := ShapeWords(err); !ok || got != c.want {
+			t.Errorf("%q: ShapeWords(%v) = %q, %v; want %q", c.in, err, got, ok, c.want)
+		}
+	}
+}
