@@ -272,12 +272,19 @@ func parseBody(src *source, data []byte) (ast.Node, error) {
 		return nil, err
 	}
 	var body ast.Node
+	directives := 0
 	for i, doc := range f.Docs {
 		if doc == nil || doc.Body == nil {
 			continue
 		}
+		if _, ok := doc.Body.(*ast.DirectiveNode); ok {
+			// %YAML 1.2 before "---": the parser gives it as a
+			// document of its own; it belongs to the next.
+			directives++
+			continue
+		}
 		if body != nil {
-			return nil, errAtIn(src, doc.Body, "", fmt.Sprintf("one scenario per file: document %d is extra", i+1))
+			return nil, errAtIn(src, doc.Body, "", fmt.Sprintf("one scenario per file: document %d is extra", i+1-directives))
 		}
 		body = doc.Body
 	}
