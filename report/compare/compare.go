@@ -382,15 +382,19 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 // unflaggedAt returns the earlier runs' summaries that have level lv
 // unflagged there (levelFlags: CLIENT-BOUND or MOCK-BEHIND, numbers of the
 // load generator or the host, not the server's), with left the number of
-// flagged ones it left out of the of that have lv; all of them, and 0
+// flagged ones it left out of the of that have lv; all of those, and 0
 // left, when every one that has lv is flagged there: a baseline of flagged
-// runs only is still one, and the flag says so.
+// runs only is still one, and the flag says so. Runs without lv are never
+// kept: counted, they chose the history's interval for a level that one or
+// two runs had, and an interval of so few values is none (the level could
+// not regress).
 func unflaggedAt(sums []*report.Summary, lv float64) (kept []*report.Summary, left, of int) {
+	var has []*report.Summary
 	for _, s := range sums {
 		if !slices.ContainsFunc(s.Levels, func(l report.Level) bool { return l.Level == lv }) {
 			continue
 		}
-		of++
+		has = append(has, s)
 		if len(levelFlags("", []*report.Summary{s}, lv)) > 0 {
 			left++
 			continue
@@ -398,9 +402,9 @@ func unflaggedAt(sums []*report.Summary, lv float64) (kept []*report.Summary, le
 		kept = append(kept, s)
 	}
 	if len(kept) == 0 {
-		return sums, 0, of
+		return has, 0, len(has)
 	}
-	return kept, left, of
+	return kept, left, len(has)
 }
 
 // minHistoryRuns is the fewest baseline summaries the prediction interval
