@@ -96,6 +96,9 @@ func (o *CostOptions) check() error {
 	switch {
 	case o.RunDir != "" && o.OutputTPS != 0:
 		return errors.New("pass --run or --output-tokens-per-s, not both")
+	case o.RunDir != "" && (o.TotalTPS != 0 || o.RPS != 0):
+		// The run's throughput replaced them without a word.
+		return errors.New("--total-tokens-per-s and --requests-per-s go with --output-tokens-per-s; --run prices the run's own throughput: pass one or the other")
 	case o.RunDir == "" && o.OutputTPS == 0:
 		return errors.New("pass --run DIR or --output-tokens-per-s X")
 	case o.OutputTPS != 0 && !finitePositive(o.OutputTPS):
