@@ -71,7 +71,7 @@ func (r *Report) Plots() []*plot.Figure {
 		if len(bars) > 0 {
 			fig = plot.CostBars(bars, "Cost per 1M output tokens at the priced level")
 			fig.Caption = "Cost per 1M output tokens of each run's GPU box at its priced level (" + r.pricedText() +
-				"), always busy, on the catalog's default offer of each kind; owned hardware includes energy; a slot labelled \"no … price in the catalog\" is a GPU the catalog has no offer of that kind for (add one with --prices)."
+				"), always busy, on the catalog's default offer of each kind; owned hardware includes energy; a slot labelled \"no … price in the catalog\" is a GPU the catalog has no offer of that kind for (add one with --prices)." + r.costBarOffers()
 			figs = append(figs, fig)
 		}
 		if len(r.Crossover.Rows) > 0 {
@@ -193,6 +193,48 @@ func (r *Report) distributionLevels() ([]selected, string) {
 		}
 	}
 	return out, "each run at its own priced level"
+}
+
+// costBarOffers says, for the cost figure's caption, which offer each of
+// a run's bars is (the first of its kind, as Plots draws them) and, where
+// the cost table has a cheaper offer of a kind, the cheapest: the demo's
+// on-demand bars were AWS's, $0.541 per 1M output tokens on the A100,
+// while its cost table listed on-demand A100s from $0.219, and the figure
+// named neither.
+func (r *Report) costBarOffers() string {
+	var bars, cheaper []string
+	for _, rr := range r.Runs {
+		var kinds []string
+		bar, low := map[string]int{}, map[string]int{}
+		for i, c := range rr.Costs {
+			kind := string(c.Kind)
+			if _, ok := bar[kind]; !ok {
+				bar[kind], low[kind] = i, i
+				kinds = append(kinds, kind)
+			}
+			if c.USDPer1MOutputTokens < rr.Costs[low[kind]].USDPer1MOutputTokens {
+				low[kind] = i
+			}
+		}
+		var parts []string
+		for _, kind := range kinds {
+			parts = append(parts, kind+" "+rr.Costs[bar[kind]].Offer)
+			if l := rr.Costs[low[kind]]; low[kind] != bar[kind] {
+				cheaper = append(cheaper, fmt.Sprintf("%s %s from %s (%s)", rr.Label, kind, usd(l.USDPer1MOutputTokens), l.Offer))
+			}
+		}
+		if len(parts) > 0 {
+			bars = append(bars, rr.Label+": "+strings.Join(parts, ", "))
+		}
+	}
+	if len(bars) == 0 {
+		return ""
+	}
+	out := " Bars: " + strings.Join(bars, "; ") + "."
+	if len(cheaper) > 0 {
+		out += " Cheaper offers in the cost tables: " + strings.Join(cheaper, "; ") + "."
+	}
+	return out
 }
 
 // pricedText says at which level each run was priced.
