@@ -420,7 +420,9 @@ func (s *source) convert(err error) error {
 		e.Line, e.Column = tk.Position.Line, tk.Position.Column
 		e.Path = s.at[position{e.Line, e.Column}]
 	}
-	if msg, ok := yamlguard.DecodeWords(err); ok {
+	if msg, ok := yamlguard.RangeWords(err); ok {
+		e.Msg = msg
+	} else if msg, ok := yamlguard.DecodeWords(err); ok {
 		e.Msg = msg
 	} else if msg, ok := yamlguard.ShapeWords(err); ok {
 		e.Msg = msg

@@ -47,3 +47,20 @@ func TestLoadSaysAValueOfTheWrongShapeInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSaysANumberPastRangeIsOne: a number past what a float64 holds
+// (1e400, a typo for 1e4) read "want a whole number, got a string": the
+// decoder keeps it as text. It is said as the number it is.
+func TestLoadSaysANumberPastRangeIsOne(t *testing.T) {
+	const head = "name: t\ntarget: {url: \"http://h:1\", model: m}\n"
+	for _, c := range []struct{ yaml, want string }{
+		{"load: {concurrency: 2, requests: 1e400}\n", "s.yaml:3:34: load.requests: number out of range: want a whole number, got 1e400"},
+		{"load: {concurrency: 2, requests: 2}\nworkload:\n  prompt_tokens: {dist: normal, mean: -1e999, stddev: 1}\n",
+			"s.yaml:5:39: workload.prompt_tokens.mean: number out of range: want a number, got -1e999"},
+	} {
+		_, err := Load("s.yaml", []byte(head+c.yaml))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %v\nwant %s", c.yaml, err, c.want)
+		}
+	}
+}

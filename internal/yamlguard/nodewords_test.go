@@ -36,3 +36,24 @@ func TestDecodeWordsOfAValueOfTheWrongShape(t *testing.T) {
 		}
 	}
 }
+
+// TestRangeWords: a number past a float64 is said as one; a word, or a
+// quoted number, is not.
+func TestRangeWords(t *testing.T) {
+	type doc struct {
+		N int     `yaml:"n"`
+		F float64 `yaml:"f"`
+	}
+	for _, c := range []struct{ in, want string }{
+		{"n: 1e400\n", "number out of range: want a whole number, got 1e400"},
+		{"f: -1e999\n", "number out of range: want a number, got -1e999"},
+		{"f: lots\n", ""},
+		{"f: \"1e400\"\n", ""},
+	} {
+		var d doc
+		err := yaml.UnmarshalWithOptions([]byte(c.in), &d, yaml.Strict())
+		if got, _ := RangeWords(err); got != c.want {
+			t.Errorf("%q: RangeWords(%v) = %q; want %q", c.in, err, got, c.want)
+		}
+	}
+}

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 
 	"github.com/inferbench/inferbench/internal/jsonerr"
 )
@@ -25,6 +27,21 @@ func DecodeWords(err error) (string, bool) {
 		return fmt.Sprintf("want %s, got %s", KindWords(te.DstType), KindWords(te.SrcType)), true
 	}
 	return "", false
+}
+
+// RangeWords words a number past what a float64 holds (1e400, a typo for
+// 1e4), which go-yaml keeps as text and its type error calls "a string":
+// "number out of range: want a whole number, got 1e400"; false for
+// another error.
+func RangeWords(err error) (string, bool) {
+	te, ok := errors.AsType[*yaml.TypeError](err)
+	if !ok || te.Token == nil || te.Token.Type != token.StringType || !Float.MatchString(te.Token.Value) {
+		return "", false
+	}
+	if _, perr := strconv.ParseFloat(te.Token.Value, 64); !errors.Is(perr, strconv.ErrRange) {
+		return "", false
+	}
+	return fmt.Sprintf("number out of range: want %s, got %s", KindWords(te.DstType), te.Token.Value), true
 }
 
 // ShapeWords words a value of the wrong shape for a mapping or a list —
