@@ -167,12 +167,15 @@ func InputShare(totalTokensPerS, outputTokensPerS float64) (float64, bool) {
 //
 // Example: 10M tokens/day on a box measured at 37,161 tok/s (3.21 billion
 // a day) → 1; 5 billion a day → 2. A capacity of 0 (not measured) gives 1:
-// the seed's assumption that one box handles the volume.
+// the seed's assumption that one box handles the volume. The count holds
+// at 2^53, the largest a float64 keeps exact (past an int it wrapped round
+// to 1): a volume that needs more is not a sizing (ComputeCrossover
+// refuses one past MaxGPUsNeeded).
 func ReplicasNeeded(tokensPerDay, capacityTokensPerS float64) int {
 	if !(capacityTokensPerS > 0) || !(tokensPerDay > 0) {
 		return 1
 	}
-	return max(1, int(math.Ceil(tokensPerDay/(capacityTokensPerS*86400))))
+	return max(1, int(math.Min(math.Ceil(tokensPerDay/(capacityTokensPerS*86400)), 1<<53)))
 }
 
 // SelfHostedMonthlyUSD is the monthly cost of self-hosting:

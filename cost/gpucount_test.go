@@ -35,3 +35,18 @@ func TestCrossoverRefusesAGPUCountPastAnyDeployment(t *testing.T) {
 		t.Errorf("1e15 tokens/day: %d GPUs, $%v; want %d GPUs, a positive amount", x.GPUsNeeded, x.SelfHostedMonthlyUSD, want)
 	}
 }
+
+// ReplicasNeeded past what an int holds wrapped to one replica (1e18
+// tokens a day at 1e-6 tokens/s: 1.16e19 replicas read 1); it holds at
+// 2^53, the largest count a float64 keeps exact, and never goes down as
+// the volume goes up.
+func TestReplicasNeededNeverWrapsRound(t *testing.T) {
+	prev := 0
+	for _, perDay := range []float64{1e6, 1e12, 1e15, 1e18} {
+		n := ReplicasNeeded(perDay, 1e-6)
+		if want := math.Min(math.Ceil(perDay/(1e-6*86400)), 1<<53); float64(n) != want || n < prev {
+			t.Errorf("ReplicasNeeded(%v, 1e-6) = %d; want %v", perDay, n, want)
+		}
+		prev = n
+	}
+}
