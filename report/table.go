@@ -305,15 +305,15 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 	switch {
 	case m.StillGoing():
 		// Reported while it runs: what is written so far.
-		fmt.Fprintf(b, "run     still going (pid %d on this host), %d records so far, started %s",
-			m.Host.PID, sum.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+		fmt.Fprintf(b, "run     still going (pid %d on this host), %s so far, started %s",
+			m.Host.PID, printable.Count(int(sum.Records), "record"), m.Start.Format("2006-01-02 15:04:05 UTC"))
 	case m.ExitState == rundir.ExitRunning:
 		// run.json was never finished: the process died (kill -9, a
 		// crash). Its own count is 0; say what the file holds.
-		fmt.Fprintf(b, "run     did not finish (run.json still says running: killed?), %d records found, started %s",
-			sum.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+		fmt.Fprintf(b, "run     did not finish (run.json still says running: killed?), %s found, started %s",
+			printable.Count(int(sum.Records), "record"), m.Start.Format("2006-01-02 15:04:05 UTC"))
 	default:
-		fmt.Fprintf(b, "run     %s, %d records, started %s", m.ExitState, m.Records, m.Start.Format("2006-01-02 15:04:05 UTC"))
+		fmt.Fprintf(b, "run     %s, %s, started %s", m.ExitState, printable.Count(int(m.Records), "record"), m.Start.Format("2006-01-02 15:04:05 UTC"))
 	}
 	if m.End != nil {
 		fmt.Fprintf(b, ", %.1f s", m.End.Sub(m.Start).Seconds())
