@@ -28,3 +28,14 @@ func TestLoadSuggestsTheDurationMeant(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSaysADurationPastRangeIsOne: a duration past what inferbench
+// holds (about 292 years: timeout: 9999999h) read "want a duration such
+// as 250ms, 1s or 1m30s", as though it were not written as one.
+func TestLoadSaysADurationPastRangeIsOne(t *testing.T) {
+	const in = "name: t\ntarget: {url: \"http://h:1\", model: m}\nload: {concurrency: 1, requests: 1}\nslo:\n  ttft: 9999999h\n"
+	_, err := Load("s.yaml", []byte(in))
+	if want := "s.yaml:5:9: slo.ttft: out of range: a duration is at most 2562047h"; err == nil || err.Error() != want {
+		t.Errorf("Load = %v; want %s", err, want)
+	}
+}

@@ -46,6 +46,10 @@ func (d *Duration) UnmarshalYAML(n ast.Node) error {
 	case *ast.StringNode:
 		v, err := time.ParseDuration(n.Value)
 		if err != nil {
+			if durationForm.MatchString(n.Value) {
+				// Written as a duration, past what one holds.
+				return errAt(n, "out of range: a duration is at most %dh", int64(math.MaxInt64/int64(time.Hour)))
+			}
 			hint := ""
 			if meant, ok := durationMeant(n.Value); ok {
 				hint = fmt.Sprintf(" (did you mean %q?)", meant)
@@ -77,6 +81,10 @@ var durationUnits = map[string]string{
 // durationNumber is a number and the word after it, in a duration as a
 // person writes it ("10 sec", "1.5 Hours", "1m 30s").
 var durationNumber = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*([a-zA-Zµ]+)`)
+
+// durationForm is the form time.ParseDuration reads ("1h30m", "-1.5s"):
+// a duration written so that it fails to parse only for its size.
+var durationForm = regexp.MustCompile(`^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`)
 
 // durationMeant is the duration text means when it spells its units out,
 // sets them apart or writes them in capitals ("10 sec": "10s"); false when
