@@ -18,6 +18,8 @@ func TestLevelBound(t *testing.T) {
 		want string
 	}{
 		{Options{Requests: 300, Warmup: 2}, "300 requests (+2 warm-up) per level"},
+		{Options{Requests: 1}, "1 request (+0 warm-up) per level"}, // it read "1 requests"
+		{Options{Requests: 1, Duration: time.Second}, "1 request or 1s per level, whichever ends first (+0 warm-up)"},
 		{Options{Duration: 10 * time.Second}, "10s per level (+0 warm-up)"},
 		{Options{Requests: 300, Duration: 10 * time.Second, Warmup: 2}, "300 requests or 10s per level, whichever ends first (+2 warm-up)"},
 		// A trace replays its arrivals (it read "0 requests (+0 warm-up) per

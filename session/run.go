@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
@@ -573,9 +574,9 @@ func (o *Options) levelBound() string {
 		}
 		return fmt.Sprintf("%s (%s)", bound, warm)
 	case o.Requests > 0 && o.Duration > 0:
-		return fmt.Sprintf("%d requests or %s per level, whichever ends first (+%d warm-up)", o.Requests, o.Duration, o.Warmup)
+		return fmt.Sprintf("%s or %s per level, whichever ends first (+%d warm-up)", printable.Count(o.Requests, "request"), o.Duration, o.Warmup)
 	case o.Duration > 0:
 		return fmt.Sprintf("%s per level (+%d warm-up)", o.Duration, o.Warmup)
 	}
-	return fmt.Sprintf("%d requests (+%d warm-up) per level", o.Requests, o.Warmup)
+	return fmt.Sprintf("%s (+%d warm-up) per level", printable.Count(o.Requests, "request"), o.Warmup)
 }
