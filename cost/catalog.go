@@ -338,10 +338,20 @@ func (c *Catalog) validate() []problem {
 		seen[key] = true
 	}
 
+	smiOwner := map[string]string{} // nvidia-smi name → the GPU that lists it first
 	for gi := range c.GPUs {
 		g := &c.GPUs[gi]
 		p := []string{"gpus", g.ID}
 		unique(p, g.ID)
+		for _, n := range g.SMINames {
+			// A run's GPU is found by this name (GPUBySMIName): a second
+			// GPU listing it would never be reached.
+			if owner, ok := smiOwner[n]; ok && owner != g.ID {
+				add(append(p, "smi_names"), "smi_names %q is listed by gpu %s too, and a run's GPU is found by it: one GPU per name", n, owner)
+				continue
+			}
+			smiOwner[n] = g.ID
+		}
 		cited(p, g.Source, g.Date)
 		positive(p, "memory_gb", g.MemoryGB)
 		positive(p, "memory_mib", g.MemoryMiB)
