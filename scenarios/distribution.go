@@ -341,7 +341,7 @@ func (d *Distribution) problems(present func(key string) bool) []problem {
 		}
 		unused("min", "max", "mean", "stddev")
 	default:
-		add("dist", "unknown distribution %q (want uniform, normal, lognormal or empirical)", d.Kind)
+		add("dist", "%s", unknownName("distribution", string(d.Kind), []string{"uniform", "normal", "lognormal", "empirical"}))
 	}
 	return ps
 }

@@ -135,7 +135,7 @@ func TestDistributionValidate(t *testing.T) {
 		{Distribution{Kind: DistEmpirical}, "file: is required with dist: empirical"},
 		{Distribution{Kind: DistEmpirical, File: "x.txt"}, "file: has not been read (load the scenario with Load or LoadFile)"},
 		{Empirical([]int{3, 0}), "file: lengths must be between 1 and 16777216 tokens, got 0"},
-		{Distribution{Kind: "zipf"}, `dist: unknown distribution "zipf" (want uniform, normal, lognormal or empirical)`},
+		{Distribution{Kind: "zipf"}, `dist: unknown distribution "zipf" (want one of uniform, normal, lognormal, empirical)`},
 	} {
 		err := tt.d.Validate()
 		got := ""

@@ -236,7 +236,7 @@ func TestLoadErrors(t *testing.T) {
 		{"two load kinds", "name: a\nload:\n  concurrency: 4\n  rate: 2\n", []string{"s.yaml:4:9: load.rate: give one of concurrency, sweep, rate or trace, not both concurrency and rate"}},
 		{"rates decrease", "name: a\nload:\n  rate: [5, 5]\n", []string{"s.yaml:3:13: load.rate[1]: rates must increase: 5 follows 5"}},
 		{"arrival without rate", "name: a\nload:\n  concurrency: 2\n  arrival: poisson\n", []string{"s.yaml:4:12: load.arrival: only applies with load.rate"}},
-		{"unknown arrival", "name: a\nload:\n  rate: 2\n  arrival: bursty\n", []string{`s.yaml:4:12: load.arrival: unknown arrival process "bursty" (want constant, poisson or gamma)`}},
+		{"unknown arrival", "name: a\nload:\n  rate: 2\n  arrival: bursty\n", []string{`s.yaml:4:12: load.arrival: unknown arrival process "bursty" (want one of constant, poisson, gamma)`}},
 		{"rate below one a day", "name: a\nload:\n  rate: 1e-300\n  requests: 3\n", []string{"s.yaml:3:9: load.rate: 1e-300 requests per second is less than one a day (1.16e-05): the first request would be expected 1.16e+295 days after the start; a slow trickle is 0.001 (one every 17 minutes)"}},
 		{"rate list below one a day", "name: a\nload:\n  rate: [5, 1e-300]\n", []string{
 			"s.yaml:3:13: load.rate[1]: 1e-300 requests per second is less than one a day (1.16e-05): the first request would be expected 1.16e+295 days after the start; a slow trickle is 0.001 (one every 17 minutes)",
@@ -267,7 +267,7 @@ func TestLoadErrors(t *testing.T) {
 		{"missing trace file", "name: a\nload:\n  trace: {time_scale: 2}\n", []string{"s.yaml:3:10: load.trace.file: is required"}},
 		{"trace block size", "name: a\nload:\n  trace: {file: testdata/trace.jsonl, block_tokens: -1}\n", []string{"s.yaml:3:53: load.trace.block_tokens: must be between 1 and 16777216 tokens, got -1"}},
 		{"prompt with dataset", "name: a\nworkload:\n  prompt_tokens: 5\n  dataset: {file: testdata/prompts.jsonl}\n", []string{"s.yaml:3:18: workload.prompt_tokens: not used with workload.dataset: the prompts come from the dataset"}},
-		{"dataset format", "name: a\nworkload:\n  dataset: {file: testdata/prompts.jsonl, format: csv}\n", []string{`s.yaml:3:51: workload.dataset.format: unknown format "csv" (want jsonl or sharegpt)`}},
+		{"dataset format", "name: a\nworkload:\n  dataset: {file: testdata/prompts.jsonl, format: csv}\n", []string{`s.yaml:3:51: workload.dataset.format: unknown format "csv" (want one of jsonl, sharegpt)`}},
 		{"uniform needs bounds", "name: a\nworkload:\n  prompt_tokens: {dist: uniform}\n", []string{
 			"s.yaml:3:18: workload.prompt_tokens.min: is required with dist: uniform",
 			"s.yaml:3:18: workload.prompt_tokens.max: is required with dist: uniform",

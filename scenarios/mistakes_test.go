@@ -47,7 +47,7 @@ func TestLoadTellsEveryMistake(t *testing.T) {
 		}},
 		{"bad entry of a block list", "name: a\nload:\n  rate:\n    - 1\n    - fast\n    - 3\n  arrival: bursty\n", []string{
 			"s.yaml:5:7: load.rate[1]: want a rate in requests per second",
-			`s.yaml:7:12: load.arrival: unknown arrival process "bursty" (want constant, poisson or gamma)`,
+			`s.yaml:7:12: load.arrival: unknown arrival process "bursty" (want one of constant, poisson, gamma)`,
 		}},
 		// Not followed by "must be between 1 and 100000, got 0", nor by
 		// "load.trace.file: is required".

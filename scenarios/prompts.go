@@ -31,7 +31,7 @@ func (w *Workload) validatePrompts(c *checker, s *Scenario) {
 		c.errorf(pg, "at most %d, got %d", MaxPrefixGroups, w.PrefixGroups)
 	}
 	if w.PromptSizing != "" && !slices.Contains(PromptSizings, w.PromptSizing) {
-		c.errorf("workload.prompt_sizing", "unknown sizing %q (want one of %v)", truncate(w.PromptSizing, 32), PromptSizings)
+		c.errorf("workload.prompt_sizing", "%s", unknownName("sizing", w.PromptSizing, PromptSizings))
 	}
 	if (w.PromptSizing == "server" || w.PromptSizing == "tokenizer") && w.Dataset != nil {
 		c.errorf("workload.prompt_sizing", "%s sizes synthetic prompts, not used with workload.dataset: its prompts are used as they are", w.PromptSizing)

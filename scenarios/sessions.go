@@ -166,7 +166,7 @@ func (t *ThinkTime) problems() []problem {
 			unused("min", "max")
 		}
 	default:
-		add("dist", "unknown distribution %q (want uniform, exponential or lognormal)", t.Kind)
+		add("dist", "%s", unknownName("distribution", string(t.Kind), []string{"uniform", "exponential", "lognormal"}))
 	}
 	return ps
 }

@@ -265,7 +265,7 @@ func (w *Workload) validate(c *checker, s *Scenario) {
 	w.validateSessions(c, s)
 	if d := w.Dataset; d != nil {
 		if d.Format != "" && d.Format != FormatJSONL && d.Format != FormatShareGPT {
-			c.errorf("workload.dataset.format", "unknown format %q (want jsonl or sharegpt)", truncate(string(d.Format), 32))
+			c.errorf("workload.dataset.format", "%s", unknownName("format", string(d.Format), []string{string(FormatJSONL), string(FormatShareGPT)}))
 		}
 		checkFile(c, s, "workload.dataset.file", d.File)
 	}
@@ -355,7 +355,7 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 	if l.Arrival != "" {
 		switch {
 		case !slices.Contains([]Arrival{ArrivalConstant, ArrivalPoisson, ArrivalGamma}, l.Arrival):
-			c.errorf("load.arrival", "unknown arrival process %q (want constant, poisson or gamma)", truncate(string(l.Arrival), 32))
+			c.errorf("load.arrival", "%s", unknownName("arrival process", string(l.Arrival), []string{string(ArrivalConstant), string(ArrivalPoisson), string(ArrivalGamma)}))
 		case !hasRate:
 			c.errorf("load.arrival", "only applies with load.rate")
 		}
@@ -481,7 +481,7 @@ func (o *SLO) validate(c *checker) {
 
 func (g *GPU) validate(c *checker) {
 	if g.Backend != "" && !slices.Contains(gpuBackends, g.Backend) {
-		c.errorf("gpu.backend", "unknown backend %q (want one of %s)", truncate(g.Backend, 32), strings.Join(gpuBackends, ", "))
+		c.errorf("gpu.backend", "%s", unknownName("backend", g.Backend, gpuBackends))
 	}
 	if g.URL != "" {
 		if msg := CheckURL(g.URL); msg != "" {
@@ -503,7 +503,7 @@ func (o *Cost) validate(c *checker) {
 		c.errorf("cost.gpus", "must be between 1 and 1024, got %d", o.GPUs)
 	}
 	if o.Offer != "" && !slices.Contains(costOffers, o.Offer) {
-		c.errorf("cost.offer", "unknown offer %q (want one of %s)", truncate(o.Offer, 32), strings.Join(costOffers, ", "))
+		c.errorf("cost.offer", "%s", unknownName("offer", o.Offer, costOffers))
 	}
 }
 
