@@ -24,8 +24,8 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 // spec is "latest", "median-of-N" or an entry id ("#12" or "12"), among
 // earlier runs (started before it or with it, by run.json start; later
 // ones are left out and counted) of the candidate's scenario, model and
-// target kind on the same hardware (HardwareOf: GPU model and count,
-// server version and args; the load generator's host may differ) and sharded alike, the candidate itself left out when it is
+// target kind on the same hardware (HardwareOf: GPU model and count; the
+// load generator's host and the server's version and args may differ) and sharded alike, the candidate itself left out when it is
 // already stored. An entry id is taken as given.
 func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
 	fp, err := Fingerprint(cand.Dir)

@@ -3,7 +3,6 @@ package history
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
@@ -14,24 +13,20 @@ import (
 // baseline for an A100 run, whatever their scenario). The load generator's
 // host is not part of it: a CI job runs on a fresh runner, of a name of its
 // own, every night, and a baseline of that host's runs only was none at
-// all; compare warns when the hosts differ, as between two run directories.
+// all. Nor are the server's version and launch flags: they are the stack
+// the gate judges (a night that upgrades the server, or gates its nightly
+// build, is compared with the nights before, not passed as a first one).
+// compare warns when any of them differ, as between two run directories.
 type Hardware struct {
 	// GPU is telemetry's inventory, else the GPU stated with run --gpu, as
 	// for a server on another machine (compare.GPUOf); zero when run.json
 	// says neither.
 	GPU compare.GPU
-	// ServerVersion and ServerArgs are the serving software's version and
-	// launch flags (run.json server).
-	ServerVersion, ServerArgs string
 }
 
 // HardwareOf reads the hardware fingerprint of a run.json.
 func HardwareOf(m *rundir.Manifest) Hardware {
-	h := Hardware{GPU: compare.GPUOf(m)}
-	if m.Server != nil {
-		h.ServerVersion, h.ServerArgs = m.Server.Version, m.Server.Args
-	}
-	return h
+	return Hardware{GPU: compare.GPUOf(m)}
 }
 
 // Differences names each field where h and o differ, "" for none
@@ -39,23 +34,15 @@ func HardwareOf(m *rundir.Manifest) Hardware {
 // GPU and telemetry's are the same when the catalog gives the stated one
 // telemetry's name (compare.GPU.Same).
 func (h Hardware) Differences(o Hardware) []string {
-	var out []string
-	add := func(what, a, b string) {
-		if a != b {
-			out = append(out, fmt.Sprintf("%s: %s vs %s", what, orNone(a), orNone(b)))
-		}
+	if h.GPU.Same(o.GPU) {
+		return nil
 	}
-	if !h.GPU.Same(o.GPU) {
-		out = append(out, fmt.Sprintf("GPU: %s vs %s", orNone(h.GPU.String()), orNone(o.GPU.String())))
-	}
-	add("server version", h.ServerVersion, o.ServerVersion)
-	add("server args", h.ServerArgs, o.ServerArgs)
-	return out
+	return []string{fmt.Sprintf("GPU: %s vs %s", orNone(h.GPU.String()), orNone(o.GPU.String()))}
 }
 
 // String is the fingerprint for people.
 func (h Hardware) String() string {
-	return strings.TrimSpace(fmt.Sprintf("GPU %s, server %s %s", orNone(h.GPU.String()), orNone(h.ServerVersion), h.ServerArgs))
+	return "GPU " + orNone(h.GPU.String())
 }
 
 func orNone(s string) string {

@@ -130,8 +130,8 @@ func TestHardwareString(t *testing.T) {
 		h    Hardware
 		want string
 	}{
-		{Hardware{}, "GPU (none), server (none)"},
-		{Hardware{GPU: compare.GPU{Name: "NVIDIA A100", Count: 2}, ServerVersion: "0.6.3", ServerArgs: "--tp 2"}, "GPU NVIDIA A100 ×2, server 0.6.3 --tp 2"},
+		{Hardware{}, "GPU (none)"},
+		{Hardware{GPU: compare.GPU{Name: "NVIDIA A100", Count: 2}}, "GPU NVIDIA A100 ×2"},
 	} {
 		if got := tc.h.String(); got != tc.want {
 			t.Errorf("String() = %q; want %q", got, tc.want)
@@ -192,7 +192,7 @@ func TestBaselineMatchesStatedGPU(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Baseline(ctx, s, "median-of-7", cand)
-	if !errors.Is(err, ErrNoBaseline) || !strings.Contains(err.Error(), "GPU a100-80gb ×1 (stated), server") || !strings.Contains(err.Error(), "(1 on other hardware)") {
+	if !errors.Is(err, ErrNoBaseline) || !strings.Contains(err.Error(), "GPU a100-80gb ×1 (stated))") || !strings.Contains(err.Error(), "(1 on other hardware)") {
 		t.Fatalf("Baseline of an a100-80gb run with only an h100-sxm entry = %v; want ErrNoBaseline naming the stated A100 and 1 entry on other hardware", err)
 	}
 	add(write("a100x2", "a100-80gbx2", 2)) // other count: other hardware

@@ -17,9 +17,8 @@ import (
 // the README's nightly job (history:median-of-7 --allow-empty-baseline)
 // passed every night as the first one, "4 on other hardware", and gated
 // nothing. The host is the load generator's, not the serving hardware
-// (gating.md: a new server version, server args, model or GPU starts a
-// history of its own), and compare A B compares runs of two hosts with a
-// warning: so does a history baseline.
+// (a new model or GPU starts a history of its own), and compare A B
+// compares runs of two hosts with a warning: so does a history baseline.
 func TestBaselineAcrossRunnerHosts(t *testing.T) {
 	s := testStore(t)
 	root := t.TempDir()
@@ -29,10 +28,9 @@ func TestBaselineAcrossRunnerHosts(t *testing.T) {
 	for day := 1; day <= 4; day++ {
 		addRun(t, s, dayRun(t, root, fmt.Sprintf("night%d", day), day, onHost(fmt.Sprintf("fv-az%d-%d", 100+day, 7*day))))
 	}
-	// An A100 ×8 night with another server version stays out, whatever
-	// its host.
-	addRun(t, s, dayRun(t, root, "other-server", 5, func(m *rundir.Manifest) {
-		m.Host.Name, m.Server.Version = "fv-az104-28", "0.7.0"
+	// A night on other GPUs stays out, whatever its host.
+	addRun(t, s, dayRun(t, root, "other-gpus", 5, func(m *rundir.Manifest) {
+		m.Host.Name, m.GPUs = "fv-az104-28", []byte(`[{"index":0,"name":"NVIDIA H100 80GB HBM3"}]`)
 	}))
 	cand, err := compare.LoadRun(dayRun(t, root, "tonight", 6, onHost("fv-az999-1")), report.SLO{})
 	if err != nil {
@@ -43,7 +41,7 @@ func TestBaselineAcrossRunnerHosts(t *testing.T) {
 		t.Fatalf("median-of-7 of four nights on other runners: %v; want them as the baseline", err)
 	}
 	if len(b.Summaries) != 4 || !strings.Contains(b.Label, "#4 #3 #2 #1") {
-		t.Errorf("baseline %q over %d summaries; want the four nights #4 #3 #2 #1, not the other server's #5", b.Label, len(b.Summaries))
+		t.Errorf("baseline %q over %d summaries; want the four nights #4 #3 #2 #1, not the H100's #5", b.Label, len(b.Summaries))
 	}
 	res, err := compare.Compare(b, cand, compare.Options{Resamples: 50})
 	if err != nil {

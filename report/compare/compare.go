@@ -240,7 +240,8 @@ func (e *NotComparableError) Error() string {
 
 // Check says whether runs described by base and cand can be compared:
 // reasons not to (a different model, scenario or target kind) and
-// warnings (a different tool version, host, GPU or scenario settings).
+// warnings (a different tool version, host, server version or args, GPU or
+// scenario settings).
 func Check(base, cand Meta) (reasons, warnings []string) {
 	differ := func(what, a, b string) string {
 		return fmt.Sprintf("%s differs: baseline %q, candidate %q", what, a, b)
@@ -285,6 +286,12 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 	}
 	if base.Host != cand.Host {
 		warnings = append(warnings, differ("load-generator host", base.Host, cand.Host))
+	}
+	if base.ServerVersion != cand.ServerVersion {
+		warnings = append(warnings, differ("server version", base.ServerVersion, cand.ServerVersion))
+	}
+	if base.ServerArgs != cand.ServerArgs {
+		warnings = append(warnings, fmt.Sprintf("server args differ: baseline %q, candidate %q", base.ServerArgs, cand.ServerArgs))
 	}
 	if base.GPU.Count > 0 && cand.GPU.Count > 0 && !base.GPU.Same(cand.GPU) {
 		// A warning, not a reason: comparing GPUs is what a qualification

@@ -23,6 +23,11 @@ type Meta struct {
 	// ToolVersion and Host may differ (with a warning).
 	ToolVersion string `json:"tool_version"`
 	Host        string `json:"host"`
+	// ServerVersion and ServerArgs are the serving software's version and
+	// launch flags (run.json server): the stack under test, so runs whose
+	// differ are compared, with a warning (a history: baseline spans them).
+	ServerVersion string `json:"server_version,omitempty"`
+	ServerArgs    string `json:"server_args,omitempty"`
 	// Start is the run's wall-clock start; zero when unknown.
 	Start time.Time `json:"start"`
 	// HTTP is the HTTP versions the run's responses came over (run.json
@@ -75,6 +80,9 @@ func PartialMerge(m *rundir.Manifest) string {
 func MetaOf(m *rundir.Manifest) Meta {
 	meta := Meta{Model: m.Target.Model, TargetKind: m.Target.Kind, ToolVersion: m.Version,
 		Host: m.Host.Name, HTTP: m.Target.HTTP, Start: m.Start, Shard: ShardOf(m), GPU: GPUOf(m)}
+	if m.Server != nil {
+		meta.ServerVersion, meta.ServerArgs = m.Server.Version, m.Server.Args
+	}
 	switch m.ExitState {
 	case rundir.ExitInterrupted:
 		// The reason says it ("interrupted by signal"); said once.
