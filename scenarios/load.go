@@ -423,13 +423,36 @@ func (s *source) convert(err error) error {
 	if msg, ok := yamlguard.RangeWords(err); ok {
 		e.Msg = msg
 	} else if msg, ok := yamlguard.DecodeWords(err); ok {
-		e.Msg = msg
+		e.Msg = msg + booleanMeant(err)
 	} else if msg, ok := yamlguard.ShapeWords(err); ok {
 		e.Msg = msg
 	} else if _, ok := errors.AsType[*yaml.UnknownFieldError](err); ok && e.Path != "" {
 		e.Msg = unknownKeyMsg(e.Path)
 	}
 	return e
+}
+
+// booleanMeant is ` (did you mean true?)` for a string where true or
+// false belongs that means one: YAML 1.1's yes, no, on, off (strings to
+// YAML 1.2 and to go-yaml), or a misspelling; "" otherwise.
+func booleanMeant(err error) string {
+	te, ok := errors.AsType[*yaml.TypeError](err)
+	if !ok || te.DstType == nil || te.DstType.Kind() != reflect.Bool || te.Token == nil {
+		return ""
+	}
+	v := strings.ToLower(te.Token.Value)
+	switch v {
+	case "yes", "y", "on":
+		v = "true"
+	case "no", "n", "off":
+		v = "false"
+	default:
+		v = typo.Nearest(v, []string{"true", "false"})
+	}
+	if v == "" {
+		return ""
+	}
+	return " (did you mean " + v + "?)"
 }
 
 // unknownKeyMsg says that the key at path is unknown, suggesting the

@@ -28,3 +28,21 @@ func TestLoadSuggestsTheValueMeant(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadSuggestsTheBooleanMeant: YAML 1.1's yes/no/on/off (strings in
+// YAML 1.2, as go-yaml reads them) and a misspelt true or false were
+// answered "want true or false, got a string".
+func TestLoadSuggestsTheBooleanMeant(t *testing.T) {
+	const head = "name: t\ntarget: {url: \"http://h:1\", model: m}\nload: {concurrency: 1, requests: 4}\nworkload:\n  ignore_eos: "
+	for _, c := range []struct{ v, want string }{
+		{"yes", `s.yaml:5:15: workload.ignore_eos: want true or false, got a string (did you mean true?)`},
+		{"Off", `s.yaml:5:15: workload.ignore_eos: want true or false, got a string (did you mean false?)`},
+		{"ture", `s.yaml:5:15: workload.ignore_eos: want true or false, got a string (did you mean true?)`},
+		{"maybe", `s.yaml:5:15: workload.ignore_eos: want true or false, got a string`},
+	} {
+		_, err := Load("s.yaml", []byte(head+c.v+"\n"))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("ignore_eos: %s:\n got %v\nwant %s", c.v, err, c.want)
+		}
+	}
+}
