@@ -415,7 +415,7 @@ func (s *source) convert(err error) error {
 	if !errors.As(err, &ye) {
 		return &Error{File: s.file, Msg: err.Error()}
 	}
-	e := &Error{File: s.file, Msg: yamlguard.NamedTab(ye.GetMessage())}
+	e := &Error{File: s.file, Msg: yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage()))}
 	if tk := ye.GetToken(); tk != nil && tk.Position != nil {
 		e.Line, e.Column = tk.Position.Line, tk.Position.Column
 		e.Path = s.at[position{e.Line, e.Column}]

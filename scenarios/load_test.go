@@ -215,7 +215,7 @@ func TestLoadErrors(t *testing.T) {
 		{"not a mapping", "- a\n", []string{"s.yaml:1:1: want a mapping of keys (name, target, workload, load, slo, …)"}},
 		{"two documents", "name: a\n---\nname: b\n", []string{"s.yaml:3:5: one scenario per file: document 2 is extra"}},
 		{"syntax", "name: [a\n", []string{"s.yaml:1:7: sequence end token ']' not found"}},
-		{"duplicate key", "name: a\nname: b\n", []string{`s.yaml:2:1: mapping key "name" already defined at [1:1]`}},
+		{"duplicate key", "name: a\nname: b\n", []string{`s.yaml:2:1: key "name" is written twice in one mapping (first at line 1, column 1)`}},
 		{"type", "name: a\nload:\n  requests: many\n", []string{"s.yaml:3:13: load.requests: want a whole number, got a string"}},
 		{"negative seed", "name: a\nworkload:\n  seed: -1\n", []string{"s.yaml:3:9: workload.seed: number out of range: want a whole number ≥ 0"}},
 		{"bare duration", "name: a\nload:\n  timeout: 60\n", []string{"s.yaml:3:12: load.timeout: want a duration with its unit, such as 250ms, 1s or 1m30s"}},

@@ -63,7 +63,7 @@ func TestMergeKeyErrors(t *testing.T) {
 			[]string{"s.yaml:2:23: load.requests: want a whole number, got a string"}},
 		{"a scalar merged", "name: a\nx-n: &n 5\nload:\n  <<: *n\n", []string{"s.yaml:4:7: <<: want a mapping to merge, or a list of them (such as *base)"}},
 		{"a key written twice is still a duplicate", "name: a\nload:\n  concurrency: 1\n  concurrency: 2\n",
-			[]string{`s.yaml:4:3: mapping key "concurrency" already defined at [3:3]`}},
+			[]string{`s.yaml:4:3: key "concurrency" is written twice in one mapping (first at line 3, column 3)`}},
 		{"a typo at the top level is still caught", "name: a\nlaod: {concurrency: 1}\n", []string{`s.yaml:2:1: laod: unknown key "laod" (did you mean "load"?)`}},
 		{"x- only at the top level", "name: a\nload:\n  x-base: 1\n  concurrency: 1\n", []string{`s.yaml:3:3: load.x-base: unknown key "x-base"`}},
 	} {

@@ -1,6 +1,7 @@
 package yamlguard
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/goccy/go-yaml"
@@ -55,5 +56,24 @@ func TestRangeWords(t *testing.T) {
 		if got, _ := RangeWords(err); got != c.want {
 			t.Errorf("%q: RangeWords(%v) = %q; want %q", c.in, err, got, c.want)
 		}
+	}
+}
+
+// TestDuplicateWords: the parser's duplicate key, in words; anything else
+// as it is.
+func TestDuplicateWords(t *testing.T) {
+	_, err := Parse([]byte("a: 1\nb:\n  c: 1\n  c: 2\n"), Limits{})
+	if err == nil {
+		t.Fatal("a duplicate key parsed")
+	}
+	var ye yaml.Error
+	if !errors.As(err, &ye) {
+		t.Fatalf("%T: %v", err, err)
+	}
+	if got, want := DuplicateWords(ye.GetMessage()), `key "c" is written twice in one mapping (first at line 3, column 3)`; got != want {
+		t.Errorf("DuplicateWords = %q; want %q", got, want)
+	}
+	if got := DuplicateWords("could not find end character"); got != "could not find end character" {
+		t.Errorf("DuplicateWords changed %q", got)
 	}
 }

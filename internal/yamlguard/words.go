@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -89,6 +90,20 @@ func KindWords(t reflect.Type) string {
 		return w
 	}
 	return t.String()
+}
+
+// duplicateKey is go-yaml's parser's words for a key written twice.
+var duplicateKey = regexp.MustCompile(`^mapping key (".*") already defined at \[(\d+):(\d+)\]$`)
+
+// DuplicateWords rewrites the parser's 'mapping key "name" already
+// defined at [1:1]' in words: 'key "name" is written twice in one mapping
+// (first at line 1, column 1)'; any other message is returned as it is.
+func DuplicateWords(msg string) string {
+	m := duplicateKey.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	return fmt.Sprintf("key %s is written twice in one mapping (first at line %s, column %s)", m[1], m[2], m[3])
 }
 
 // NamedTab rewrites the parser's "found character '<TAB>'" in words, for
