@@ -75,7 +75,11 @@ func KVBytesPerToken(m *Model, bytesPerElement float64) float64 {
 //	weights   = params × bytes_per_param
 //	budget    = usable_memory × memUtil                (per GPU)
 //	fits at n when weights / n < budget
-//	kv_cache  = n × budget − weights;  kv_tokens = kv_cache / kv_bytes_per_token
+//	kv_cache  = n × budget − weights
+//	kv_tokens = kv_cache / (kv_bytes_per_token × max(1, n / kv_heads))
+//
+// (past kv_heads GPUs, each KV head is replicated on every GPU, as vLLM
+// does, so n GPUs hold n / kv_heads copies of it).
 //
 // Example: Llama-3-70B in BF16 is 141.1 GB (131.4 GiB); an H100's budget is
 // 81,080 MiB × 0.9 = 71.3 GiB, so it needs 2 GPUs and leaves 11.1 GiB of KV
@@ -100,7 +104,10 @@ func FitModel(g *GPU, m *Model, p Precision, memUtil float64) (Fit, error) {
 			kv := float64(n)*budget - weights
 			f.Fits, f.TensorParallel = true, n
 			f.KVCacheGiB = kv / gib
-			f.KVCacheTokens = int64(math.Floor(kv / KVBytesPerToken(m, KVBytesBF16)))
+			// Each GPU holds max(1, kv_heads/n) KV heads: past kv_heads,
+			// vLLM replicates a head on every GPU, so n GPUs keep n copies.
+			copies := math.Max(1, float64(n)/float64(m.KVHeads))
+			f.KVCacheTokens = int64(math.Floor(kv / (copies * KVBytesPerToken(m, KVBytesBF16))))
 			break
 		}
 	}
