@@ -53,8 +53,9 @@ const (
 //   - load.arrival "poisson" and, with gamma, load.burstiness 1, when a
 //     rate is set;
 //   - load.requests 200 when neither requests nor duration is given (not
-//     for a trace, which ends with its last entry);
-//   - load.warmup 16, load.timeout 60s, load.trace.time_scale 1,
+//     for a trace, which ends with its last entry; nor for requests: 0
+//     written, no count limit, which needs a duration);
+//   - load.warmup 16, load.timeout 2m, load.trace.time_scale 1,
 //     load.capacity_search.steps 4 when bisecting;
 //   - slo.percentile 95, slo.max_error_rate 0.01 when absent (0 written
 //     allows no failure);
@@ -89,7 +90,9 @@ func (s *Scenario) ApplyDefaults() {
 			l.Burstiness = 1
 		}
 	}
-	if l.Requests == 0 && l.Duration == 0 && l.Trace == nil {
+	// requests: 0 written is no count limit, not an absence: without a
+	// duration ValidateRunnable refuses it (it was made 200).
+	if l.Requests == 0 && l.Duration == 0 && l.Trace == nil && !s.src.has("load.requests") {
 		l.Requests = DefaultRequests
 	}
 	if l.Warmup == nil {

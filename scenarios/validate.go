@@ -106,7 +106,11 @@ func (s *Scenario) ValidateRunnable() error {
 	if len(s.loadKinds(c)) == 0 {
 		c.errorf("load", "give one of concurrency, sweep, rate or trace (in the scenario or with a flag on run)")
 	}
-	if s.Load.Trace == nil && s.Load.Requests == 0 && s.Load.Duration == 0 {
+	switch {
+	case s.Load.Trace != nil || s.Load.Requests != 0 || s.Load.Duration != 0:
+	case c.src.has("load.requests"):
+		c.errorf("load.requests", "0 is no count limit, which needs load.duration (or --duration), else a level never ends; leave requests out for the default %d", DefaultRequests)
+	default:
 		c.errorf("load", "give requests or duration per level, or a level never ends")
 	}
 	return c.err()
