@@ -45,3 +45,12 @@ func unprefixed(err error, prefix string) error {
 	}
 	return errors.New(strings.TrimPrefix(err.Error(), prefix))
 }
+
+// ErrorAt is err said at path's value in the scenario's file, an *Error
+// ("s.yaml:4:34: workload.dataset.file: …"); without a file, at path
+// alone. For what a caller finds in a file the scenario names (run reads
+// the dataset and trace itself): its error then leads to the line that
+// named the file, as validate's do.
+func (s *Scenario) ErrorAt(path string, err error) error {
+	return s.src.errorf(path, "%v", err)
+}

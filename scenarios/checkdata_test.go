@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,5 +52,25 @@ func TestValidateFilesReadsTheDataAsRunDoes(t *testing.T) {
 		if got := strings.TrimSuffix(out.String(), "\n"); got != c.want {
 			t.Errorf("validate wrote\n%s\nwant\n%s", got, c.want)
 		}
+	}
+}
+
+// TestErrorAt: a caller's error is said at the key's line in the file,
+// and at the key alone for a scenario built in memory.
+func TestErrorAt(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "t.jsonl"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, "s.yaml")
+	s, err := Load(name, []byte("name: s\nload:\n  trace: {file: t.jsonl}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.ErrorAt("load.trace.file", errors.New("t.jsonl: line 3: bad")).Error(), name+":3:17: load.trace.file: t.jsonl: line 3: bad"; got != want {
+		t.Errorf("ErrorAt = %s; want %s", got, want)
+	}
+	if got, want := (&Scenario{}).ErrorAt("load.trace.file", errors.New("bad")).Error(), "load.trace.file: bad"; got != want {
+		t.Errorf("ErrorAt in memory = %s; want %s", got, want)
 	}
 }
