@@ -9,9 +9,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // writeJSONL writes samples as dir/name, one JSON object a line.
@@ -80,6 +82,10 @@ func gateDirs(t *testing.T, ttftMS float64, extra func(dir string)) (string, str
 	cs := base()
 	cs.seed, cs.ttftMS = 2, ttftMS
 	cs.write(t, c)
+	// Another run, as a real one's run.json says (its start): synthRun
+	// writes one run.json for every seed, and the gate refuses a copy of
+	// the candidate as its baseline.
+	rundirtest.EditManifest(t, c, func(m *rundir.Manifest) { m.Start = m.Start.Add(time.Hour) })
 	if extra != nil {
 		extra(c)
 	}

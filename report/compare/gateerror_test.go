@@ -7,20 +7,23 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
-// gateRuns writes two runs of the same spec, base and cand, under a
-// temporary directory, and returns their paths.
+// gateRuns writes two runs of the same spec, a day apart, base and cand,
+// under a temporary directory, and returns their paths.
 func gateRuns(t *testing.T) (base, cand string) {
 	t.Helper()
 	root := t.TempDir()
 	base, cand = filepath.Join(root, "base"), filepath.Join(root, "cand")
-	for _, dir := range []string{base, cand} {
-		if err := rendertest.WriteRun(dir, rendertest.A100()); err != nil {
+	for i, dir := range []string{base, cand} {
+		spec := rendertest.A100()
+		spec.Start = spec.Start.Add(time.Duration(i) * 24 * time.Hour)
+		if err := rendertest.WriteRun(dir, spec); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -30,3 +30,25 @@ func TestGateRefusesTheCandidateAsItsBaseline(t *testing.T) {
 		}
 	}
 }
+
+// TestGateRefusesACopyOfTheCandidate: a baseline directory that holds a
+// copy of the candidate run (its run.json the same bytes: a CI job that
+// downloads "the latest run's artifact" and gets tonight's own) was
+// compared with it and passed, every row within noise, exit 0. It is
+// refused as the same run; two runs of one configuration are not.
+func TestGateRefusesACopyOfTheCandidate(t *testing.T) {
+	base, cand := gateRuns(t)
+	dup := filepath.Join(t.TempDir(), "artifact")
+	if err := os.CopyFS(dup, os.DirFS(cand)); err != nil {
+		t.Fatal(err)
+	}
+	err, out, _, _ := runGate(t, dup, cand)
+	if err == nil || !strings.Contains(err.Error(), "are copies of the same run") || out != "" {
+		t.Errorf("a copy of the candidate as its baseline: %v, %d bytes of verdict; want it refused as the same run", err, len(out))
+	}
+	if err, _, _, _ := runGate(t, base, cand); err != nil {
+		if _, ok := err.(*RegressionError); !ok {
+			t.Errorf("two runs of one configuration: %v; want them compared", err)
+		}
+	}
+}
