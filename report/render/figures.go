@@ -33,7 +33,11 @@ func (r *Report) Plots() []*plot.Figure {
 	}
 	lt := plot.LatencyThroughput(runs, r.slo)
 	lt.Caption += r.noCapacityNote()
-	figs := []*plot.Figure{lt, plot.Pareto(runs)}
+	pareto := plot.Pareto(runs)
+	if m := r.levelsMeaning(); m != "" {
+		pareto.Caption += " Levels: " + m + "."
+	}
+	figs := []*plot.Figure{lt, pareto}
 
 	sel, where := r.distributionLevels()
 	var ttft, tpot []plot.Curve

@@ -234,6 +234,9 @@ func (r *Report) levelTable(i int) table {
 			distMS(l.TTFTMS, 50), distMS(l.TTFTMS, pct), distMS(l.TTFTMS, 99), distMS(l.TPOTMS, 50), distMS(l.TPOTMS, pct),
 			distMS(l.ITLMS, pct), distMS(l.E2EMS, pct), distV(l.UserOutputTokensPerS, 50, 1), distMS(l.SendLagMS, 99), slo})
 	}
+	if m := r.levelMeaning(i); m != "" {
+		t.Notes = append(t.Notes, "level: "+m)
+	}
 	t.Notes = append(t.Notes, "requests: measured requests actually sent at the level; latencies in ms over its successful ones (n = requests − failed; ITL over output tokens); definitions in report/metrics.go")
 	t.Notes = append(t.Notes, smallSampleNotes(t.Rows)...)
 	if c := rr.Summary.Capacity; c != nil {
