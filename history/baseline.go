@@ -25,8 +25,9 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 // earlier runs (started before it or with it, by run.json start; later
 // ones are left out and counted) of the candidate's scenario, model and
 // target kind on the same hardware (HardwareOf: GPU model and count; the
-// load generator's host and the server's version and args may differ) and sharded alike, the candidate itself left out when it is
-// already stored. An entry id is taken as given.
+// load generator's host and the server's version and args may differ) and
+// sharded alike, the candidate itself left out when it is already stored.
+// An entry id is taken as given, unless it is the candidate.
 func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
 	fp, err := Fingerprint(cand.Dir)
 	if err != nil {
@@ -61,6 +62,10 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		var e *Entry
 		if e, err = store.Get(ctx, id); err == nil {
 			entries = []*Entry{e}
+			if e.Fingerprint == fp {
+				// Compared with itself, every row would be within noise.
+				return compare.Baseline{}, fmt.Errorf("history:#%d is the candidate run itself (%s): give an earlier run's ID, or history:latest", e.ID, e.RunDir)
+			}
 		}
 	}
 	if err != nil {
