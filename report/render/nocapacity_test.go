@@ -47,3 +47,22 @@ func TestLatencyFigureSaysWhyNoCapacity(t *testing.T) {
 		}
 	}
 }
+
+// The summary's priced level says when a run was priced at its
+// highest-throughput level because no level met the SLO: the faults run's
+// row read "16 (highest-throughput level)", as a run without an SLO's does,
+// and the reader took its $/1M for a price at SLO.
+func TestSummarySaysNoLevelMetTheSLO(t *testing.T) {
+	spec := rendertest.A100()
+	spec.Levels = []int{8}
+	root := writeRuns(t, map[string]rendertest.Spec{"faults": spec})
+	rep := buildWith(t, []string{filepath.Join(root, "faults")}, report.SLO{TTFT: 10 * time.Second}, nil)
+	want := "8 (" + report.BasisHighest + ": no level met the SLO)"
+	if got := rep.summaryTable().Rows[0][3]; got != want {
+		t.Errorf("priced level %q; want %q", got, want)
+	}
+	none := buildWith(t, []string{filepath.Join(root, "faults")}, report.SLO{}, nil)
+	if got := none.summaryTable().Rows[0][3]; strings.Contains(got, "SLO") {
+		t.Errorf("without an SLO, priced level %q speaks of one", got)
+	}
+}

@@ -113,6 +113,11 @@ func (r *Report) summaryTable() table {
 			if c := rr.Summary.Capacity; c != nil && c.LowerBound && p.Basis == report.BasisCapacity {
 				row[3] = fmt.Sprintf("%g (%s, a lower bound: the highest level run met the SLO)", p.Level, p.Basis)
 			}
+			if !r.slo.IsZero() && p.Basis == report.BasisHighest {
+				// Under an SLO a run is priced so only when no level met
+				// it; its row read as a run's without an SLO.
+				row[3] = fmt.Sprintf("%g (%s: no level met the SLO)", p.Level, p.Basis)
+			}
 			row[4], row[5], row[6] = num(p.OutputTokensPerS, 1), num(p.TotalTokensPerS, 1), num(p.RequestsPerS, 2)
 			if l := r.runs[i].level(p.Level); l != nil {
 				row[7] = fmt.Sprintf("%s ms (n=%d)", report.MarkSmall(msv(l.TTFTMS.At(r.SLO.Percentile)), l.TTFTMS.N, r.SLO.Percentile), l.TTFTMS.N)
