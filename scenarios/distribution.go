@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -425,10 +426,14 @@ func (f *dataFile) noWriter() error {
 	return yamlguard.CheckPipe(f.File)
 }
 
-// truncate shortens s to at most n bytes for an error message.
+// truncate shortens s to at most n bytes for an error message, on a
+// character's boundary.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -46,12 +46,17 @@ func (e *Error) Error() string {
 		b.WriteString(" ")
 	}
 	if e.Path != "" {
-		b.WriteString(e.Path)
+		// A key is the file's text: one of 100,000 characters came back
+		// whole, in the path and again in the message.
+		b.WriteString(truncate(e.Path, maxPathBytes))
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
 	return b.String()
 }
+
+// maxPathBytes bounds the path an error line shows.
+const maxPathBytes = 160
 
 // position is a 1-based line and column in the scenario file.
 type position struct{ line, col int }
@@ -470,7 +475,7 @@ func unknownKey(path string) (msg, meant string) {
 	if i := strings.LastIndex(path, "."); i >= 0 {
 		parent, key = path[:i], path[i+1:]
 	}
-	msg = fmt.Sprintf("unknown key %q", key)
+	msg = fmt.Sprintf("unknown key %q", truncate(key, 64))
 	if near := typo.Nearest(key, knownKeys(parent)); near != "" {
 		return msg + fmt.Sprintf(" (did you mean %q?)", near), join(parent, near)
 	}

@@ -1,0 +1,26 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestLoadShortensALongKey: an unknown key of 100,000 characters (a line
+// pasted into the file) came back whole, twice, in a 200 KB error line.
+// The key is shortened in the path and in the message, on a character's
+// boundary.
+func TestLoadShortensALongKey(t *testing.T) {
+	key := strings.Repeat("é", 50000)
+	_, err := Load("s.yaml", []byte("name: t\nload:\n  "+key+": 1\n"))
+	if err == nil {
+		t.Fatal("an unknown key loaded")
+	}
+	msg := err.Error()
+	if len(msg) > 400 || !strings.Contains(msg, "unknown key") || !strings.Contains(msg, "…") || !utf8.ValidString(msg) {
+		t.Errorf("error of %d bytes (valid UTF-8: %v): %.300s", len(msg), utf8.ValidString(msg), msg)
+	}
+	if !strings.HasPrefix(msg, "s.yaml:3:3: load.éé") {
+		t.Errorf("error does not name the key's place: %.100s", msg)
+	}
+}
