@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -352,19 +351,21 @@ func (d *Distribution) problems(present func(key string) bool) []problem {
 // number.
 func ReadLengths(r io.Reader) ([]int, error) {
 	var out []int
-	sc := bufio.NewScanner(r)
-	for line := 1; sc.Scan(); line++ {
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || strings.HasPrefix(s, "#") {
-			continue
+	// A line longer than a trace's is no length (/dev/zero given by
+	// mistake): refused at its line, not read into memory.
+	err := eachLine(r, maxTraceLine, func(b []byte) error {
+		s := string(b)
+		if strings.HasPrefix(s, "#") {
+			return nil
 		}
 		v, err := strconv.Atoi(s)
 		if err != nil || v < 1 || v > MaxLength {
-			return nil, fmt.Errorf("line %d: want a length in tokens between 1 and %d, got %q", line, MaxLength, truncate(s, 40))
+			return fmt.Errorf("want a length in tokens between 1 and %d, got %q", MaxLength, truncate(s, 40))
 		}
 		out = append(out, v)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"io"
+	"strings"
 	"testing"
 )
 
@@ -25,4 +27,21 @@ func TestLoadRefusesAMeanOutsideItsBounds(t *testing.T) {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
+}
+
+// TestReadLengthsRefusesALineWithoutEnd: a length list that is not one
+// (/dev/zero given by mistake) said "bufio.Scanner: token too long", Go's
+// words, at no line; it is said as datasets and traces say it.
+func TestReadLengthsRefusesALineWithoutEnd(t *testing.T) {
+	_, err := ReadLengths(io.LimitReader(zeros{}, 3<<20))
+	if err == nil || strings.Contains(err.Error(), "bufio") || !strings.HasPrefix(err.Error(), "line 1: line longer than 1 MiB") {
+		t.Errorf("ReadLengths(zeros) = %v; want line 1: line longer than 1 MiB …", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
 }
