@@ -27,14 +27,19 @@ type HTTPError struct {
 }
 
 func (e *HTTPError) Error() string {
-	msg := e.Message
+	msg, page := e.Message, ""
 	if msg == "" {
 		msg = strings.TrimSpace(e.Body)
+		if isHTMLPage(msg) {
+			// A gateway's error page (nginx, a load balancer): its words,
+			// not its markup, which buried them ("<html><head><title>…").
+			msg, page = htmlText(msg), " (HTML page)"
+		}
 	}
 	if msg == "" {
-		return fmt.Sprintf("http %d %s", e.Status, http.StatusText(e.Status))
+		return fmt.Sprintf("http %d %s%s", e.Status, http.StatusText(e.Status), page)
 	}
-	return fmt.Sprintf("http %d: %s", e.Status, msg)
+	return fmt.Sprintf("http %d: %s%s", e.Status, msg, page)
 }
 
 // StreamError is an error the server reported inside a stream that had
