@@ -554,6 +554,11 @@ func (s *Scenario) readLengths() []error {
 		if f.d.Kind != DistEmpirical || f.d.File == "" {
 			continue
 		}
+		if msg := fileTrouble(s.Path(f.d.File)); msg != "" {
+			// As a dataset's or a trace's file is told of.
+			errs = append(errs, s.src.errorf(f.path+".file", "%s", msg))
+			continue
+		}
 		v, err := readFile(s.Path(f.d.File), ReadLengths)
 		if err != nil {
 			errs = append(errs, s.src.errorf(f.path+".file", "%v", err))

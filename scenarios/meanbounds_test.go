@@ -45,3 +45,21 @@ func (zeros) Read(b []byte) (int, error) {
 	clear(b)
 	return len(b), nil
 }
+
+// TestLoadSaysALengthListsFileAsADatasets: an empirical distribution's
+// missing file, or a directory, is told as a dataset's is ("x: no such
+// file"), not in os's words ("open x: no such file or directory", "x:
+// read x: is a directory").
+func TestLoadSaysALengthListsFileAsADatasets(t *testing.T) {
+	dir := t.TempDir()
+	name := dir + "/s.yaml"
+	for _, c := range []struct{ file, want string }{
+		{"nope.txt", name + ":2:51: workload.prompt_tokens.file: " + dir + "/nope.txt: no such file"},
+		{".", name + ":2:51: workload.prompt_tokens.file: " + dir + " is a directory, want a file"},
+	} {
+		_, err := Load(name, []byte("name: t\nworkload: {prompt_tokens: {dist: empirical, file: "+c.file+"}}\nload: {concurrency: 1, requests: 1}\n"))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("file %s:\n got %v\nwant %s", c.file, err, c.want)
+		}
+	}
+}

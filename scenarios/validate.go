@@ -282,17 +282,26 @@ func checkFile(c *checker, s *Scenario, path, file string) {
 		c.errorf(path, "is required")
 		return
 	}
-	fi, err := os.Stat(s.Path(file))
+	if msg := fileTrouble(s.Path(file)); msg != "" {
+		c.errorf(path, "%s", msg)
+	}
+}
+
+// fileTrouble says why the file at p cannot be read, "" when it can be
+// opened as a file.
+func fileTrouble(p string) string {
+	fi, err := os.Stat(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		c.errorf(path, "%s: no such file", s.Path(file)) // not os's "stat …: no such file or directory"
+		return p + ": no such file" // not os's "stat …: no such file or directory"
 	case errors.Is(err, fs.ErrPermission):
-		c.errorf(path, "%s: not readable here (permission denied)", s.Path(file))
+		return p + ": not readable here (permission denied)"
 	case err != nil:
-		c.errorf(path, "%v", err)
+		return err.Error()
 	case fi.IsDir():
-		c.errorf(path, "%s is a directory, want a file", s.Path(file))
+		return p + " is a directory, want a file"
 	}
+	return ""
 }
 
 // loadKinds returns the load kinds set, as their YAML paths, in the order
