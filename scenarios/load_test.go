@@ -491,7 +491,7 @@ func TestEmpiricalFileErrors(t *testing.T) {
 	sy := filepath.Join(dir, "s.yaml")
 	wantPrefix := []string{
 		sy + ":3:42: workload.prompt_tokens.file: " + filepath.Join(dir, "bad.txt") + ": line 3: want a length in tokens between 1 and 16777216, got \"-5\"",
-		sy + ":4:42: workload.output_tokens.file: open " + filepath.Join(dir, "missing.txt") + ":",
+		sy + ":4:42: workload.output_tokens.file: " + filepath.Join(dir, "missing.txt") + ": no such file",
 	}
 	for i, w := range wantPrefix {
 		if !strings.HasPrefix(lines[i], w) {
