@@ -26,12 +26,17 @@ func (s *Scenario) CheckData() error {
 		}
 	}
 	if t := s.Load.Trace; t != nil && t.File != "" {
-		_, err := readFile(s.Path(t.File), func(r io.Reader) ([]TraceEntry, error) {
+		entries, err := readFile(s.Path(t.File), func(r io.Reader) ([]TraceEntry, error) {
 			e, err := ReadTrace(r)
 			return e, unprefixed(err, "trace: ")
 		})
-		if err != nil {
+		switch w := s.Load.Warmup; {
+		case err != nil:
 			errs = append(errs, s.src.errorf("load.trace.file", "%v", err))
+		case w != nil && *w >= len(entries):
+			// Its first arrivals are the warm-up (run says the same).
+			errs = append(errs, s.src.errorf("load.trace.file", "the trace's %d arrivals would all be warm-up (a warm-up of %d) and none measured: give a warm-up below %d (--warmup, load.warmup)",
+				len(entries), *w, len(entries)))
 		}
 	}
 	return errors.Join(errs...)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -72,5 +73,31 @@ func TestErrorAt(t *testing.T) {
 	}
 	if got, want := (&Scenario{}).ErrorAt("load.trace.file", errors.New("bad")).Error(), "load.trace.file: bad"; got != want {
 		t.Errorf("ErrorAt in memory = %s; want %s", got, want)
+	}
+}
+
+// TestValidateFilesSaysATraceIsAllWarmup: a trace no longer than its
+// warm-up (16 by default) measures nothing; run refuses it, and validate
+// said "ok".
+func TestValidateFilesSaysATraceIsAllWarmup(t *testing.T) {
+	dir := t.TempDir()
+	var tr strings.Builder
+	for i := range 10 {
+		tr.WriteString(`{"offset_ms": ` + strconv.Itoa(i*10) + `, "prompt_tokens": 8, "output_tokens": 4}` + "\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "t.jsonl"), []byte(tr.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(sc, []byte("name: s\ntarget: {url: \"http://h:1\", model: m}\nload:\n  trace: {file: t.jsonl}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := ValidateFiles(&out, []string{sc}, Known{}); err == nil {
+		t.Fatalf("validated: %s", out.String())
+	}
+	want := sc + ":4:17: load.trace.file: the trace's 10 arrivals would all be warm-up (a warm-up of 16) and none measured: give a warm-up below 10 (--warmup, load.warmup)\n"
+	if out.String() != want {
+		t.Errorf("validate wrote\n%s\nwant\n%s", out.String(), want)
 	}
 }
