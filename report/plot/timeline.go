@@ -20,10 +20,14 @@ type Quantity string
 const (
 	InFlight         Quantity = "in_flight"
 	OutputTokensPerS Quantity = "output_tokens_per_s"
-	GPUUtilization   Quantity = "gpu_utilization_pct"
-	GPUMemory        Quantity = "gpu_memory_gib"
-	GPUPower         Quantity = "gpu_power_w"
-	KVCache          Quantity = "kv_cache_pct"
+	// FailedPerS is failed requests per second, drawn only for a run where
+	// some failed: a run with 9 % of its requests failed had a timeline of
+	// steady load with nothing of the failures on it.
+	FailedPerS     Quantity = "failed_per_s"
+	GPUUtilization Quantity = "gpu_utilization_pct"
+	GPUMemory      Quantity = "gpu_memory_gib"
+	GPUPower       Quantity = "gpu_power_w"
+	KVCache        Quantity = "kv_cache_pct"
 )
 
 // quantities lists the panels in order, with their axis labels.
@@ -39,6 +43,7 @@ func quantities() []struct {
 	}{
 		{InFlight, "requests in flight", "requests.jsonl"},
 		{OutputTokensPerS, "output tokens/s", "requests.jsonl"},
+		{FailedPerS, "failed requests/s", "requests.jsonl"},
 		{GPUUtilization, "GPU util. (%)", "gpu.jsonl"},
 		{GPUMemory, "GPU memory (GiB)", "gpu.jsonl"},
 		{GPUPower, "GPU power (W)", "gpu.jsonl"},
@@ -102,7 +107,9 @@ func TimelineFigure(runs []Timeline) *Figure {
 			has = has || len(r.Series[q.q]) > 0
 		}
 		if !has {
-			missing = append(missing, fmt.Sprintf("%s (no %s)", q.label, q.from))
+			if q.q != FailedPerS { // absent: none failed
+				missing = append(missing, fmt.Sprintf("%s (no %s)", q.label, q.from))
+			}
 			continue
 		}
 		p := newPlot("", "", q.label)
@@ -193,9 +200,9 @@ func timelineBins(runs []Timeline) string {
 // timelineCaption says what the timeline's panels show, the bins of the
 // request series and the quantities not recorded (missing).
 func timelineCaption(runs []Timeline, missing []string) string {
-	caption := "In-flight requests and output tokens/s from the request records (all stages), GPU utilization (mean over GPUs), memory and power (summed over GPUs) from gpu.jsonl, KV-cache use from server.jsonl; dotted lines in each run's colour mark where each level's measured window starts (the first run's levels labelled in the first panel, the second run's in the second, and so on)."
+	caption := "In-flight requests, output tokens/s and failed requests/s (every failed attempt at its end; drawn when any failed) from the request records (all stages), GPU utilization (mean over GPUs), memory and power (summed over GPUs) from gpu.jsonl, KV-cache use from server.jsonl; dotted lines in each run's colour mark where each level's measured window starts (the first run's levels labelled in the first panel, the second run's in the second, and so on)."
 	if bins := timelineBins(runs); bins != "" {
-		caption += " In-flight requests and output tokens/s are averaged over " + bins + " bins: a level shorter than a bin shows less than its rate in the tables."
+		caption += " The request series are averaged over " + bins + " bins: a level shorter than a bin shows less than its rate in the tables."
 	}
 	if len(missing) > 0 {
 		caption += " Not recorded: " + strings.Join(missing, ", ") + "."

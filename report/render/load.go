@@ -117,8 +117,8 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 // maxTimelineBins of them; then each pair is merged and the width doubled,
 // as often as it takes, so its memory is bounded however long the run.
 type timelineAcc struct {
-	inflight, tokens []float64
-	binNS            int64 // 0: timelineBinNS
+	inflight, tokens, failed []float64
+	binNS                    int64 // 0: timelineBinNS
 }
 
 // maxTimelineBins bounds the bins a timeline accumulates (16 MiB for both
@@ -134,7 +134,7 @@ func (tl *timelineAcc) width() int64 { return cmp.Or(tl.binNS, timelineBinNS) }
 func (tl *timelineAcc) bin(ns int64) int {
 	w := tl.width()
 	for ns/w >= maxTimelineBins {
-		tl.inflight, tl.tokens = mergePairs(tl.inflight), mergePairs(tl.tokens)
+		tl.inflight, tl.tokens, tl.failed = mergePairs(tl.inflight), mergePairs(tl.tokens), mergePairs(tl.failed)
 		w *= 2
 	}
 	tl.binNS = w
@@ -182,6 +182,15 @@ func (r *Run) addRecord(rec *rundir.Record, tl *timelineAcc) {
 			tl.tokens[b] += float64(max(c[1], 1))
 		}
 	}
+	if !rec.OK && end >= 0 {
+		at := end // in the last bin of its time in flight, as above
+		if end > rec.SentNS {
+			at = end - 1
+		}
+		b := tl.bin(at)
+		tl.failed = growTo(tl.failed, b)
+		tl.failed[b]++
+	}
 	if rec.Stage != rundir.StageMeasure || rec.Retried {
 		return // a retried attempt is not a request; its last attempt's BusyMS covers it
 	}
@@ -202,29 +211,35 @@ const minTimelinePointNS = int64(500e6)
 
 // finishTimeline turns the accumulated bins into the timeline's series.
 func (r *Run) finishTimeline(tl *timelineAcc) {
-	inflight, tokens := tl.inflight, tl.tokens
-	n := max(len(inflight), len(tokens))
-	inflight, tokens = growTo(inflight, n-1), growTo(tokens, n-1)
+	inflight, tokens, failed := tl.inflight, tl.tokens, tl.failed
+	anyFailed := len(failed) > 0
+	n := max(len(inflight), len(tokens), len(failed))
+	inflight, tokens, failed = growTo(inflight, n-1), growTo(tokens, n-1), growTo(failed, n-1)
 	w := tl.width()
 	agg := int(max((minTimelinePointNS+w-1)/w, int64(n+maxTimelinePoints-1)/maxTimelinePoints))
-	var inPts, tokPts []plot.Point
+	var inPts, tokPts, failPts []plot.Point
 	for i := 0; i < n; i += agg {
 		j := min(n, i+agg)
 		width := float64(int64(j-i)*w) / 1e9
-		var in, tok float64
+		var in, tok, fail float64
 		for k := i; k < j; k++ {
 			in += inflight[k]
 			tok += tokens[k]
+			fail += failed[k]
 		}
 		t := float64(int64(i+j)*w) / 2 / 1e9
 		inPts = append(inPts, plot.Point{T: t, V: in / 1e9 / width})
 		tokPts = append(tokPts, plot.Point{T: t, V: tok / width})
+		failPts = append(failPts, plot.Point{T: t, V: fail / width})
 	}
 	r.timeline.Series = map[plot.Quantity][]plot.Point{}
 	r.timeline.BinS = float64(int64(agg)*w) / 1e9
 	if n > 0 {
 		r.timeline.Series[plot.InFlight] = inPts
 		r.timeline.Series[plot.OutputTokensPerS] = tokPts
+		if anyFailed {
+			r.timeline.Series[plot.FailedPerS] = failPts
+		}
 	}
 }
 
