@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -476,6 +478,18 @@ func unknownKey(path string) (msg, meant string) {
 		parent, key = path[:i], path[i+1:]
 	}
 	msg = fmt.Sprintf("unknown key %q", truncate(key, 64))
+	// A byte order mark inside the file (files saved with one, joined
+	// with cat) or a zero-width space pasted in: the key looks right.
+	if i := strings.IndexFunc(key, invisible); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(key[i:])
+		msg += fmt.Sprintf(": it holds an invisible character, U+%04X", r)
+		key = strings.Map(func(r rune) rune {
+			if invisible(r) {
+				return -1
+			}
+			return r
+		}, key)
+	}
 	if near := typo.Nearest(key, knownKeys(parent)); near != "" {
 		return msg + fmt.Sprintf(" (did you mean %q?)", near), join(parent, near)
 	}
@@ -484,6 +498,10 @@ func unknownKey(path string) (msg, meant string) {
 	}
 	return msg, ""
 }
+
+// invisible reports whether r is a format character (Unicode Cf: the
+// byte order mark, zero-width spaces and joiners), which shows as nothing.
+func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 // misplacedKey is the path of the one mapping of parent's own mappings
 // that has key when parent has not (load, for a top-level concurrency: the

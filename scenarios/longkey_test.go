@@ -24,3 +24,21 @@ func TestLoadShortensALongKey(t *testing.T) {
 		t.Errorf("error does not name the key's place: %.100s", msg)
 	}
 }
+
+// TestLoadNamesAnInvisibleCharacterInAKey: a byte order mark inside the
+// file (two files saved with one, joined with cat) or a zero-width space
+// pasted into a key made a key that looked right and was unknown, with
+// no did-you-mean and nothing to see.
+func TestLoadNamesAnInvisibleCharacterInAKey(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"name: t\n\ufeffload: {concurrency: 2, requests: 4}\n",
+			"s.yaml:2:1: \ufeffload: unknown key \"\\ufeffload\": it holds an invisible character, U+FEFF (did you mean \"load\"?)"},
+		{"name: t\nload: {concurrency: 2, requ\u200bests: 4}\n",
+			"s.yaml:2:24: load.requ\u200bests: unknown key \"requ\\u200bests\": it holds an invisible character, U+200B (did you mean \"requests\"?)"},
+	} {
+		_, err := Load("s.yaml", []byte(c.yaml))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q:\n got %q\nwant %q", c.yaml, err, c.want)
+		}
+	}
+}
