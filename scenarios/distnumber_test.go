@@ -60,3 +60,16 @@ func TestParseTurnsWords(t *testing.T) {
 		t.Errorf("ParseTurns(1e1) = %+v, %v; want 10 turns", d, err)
 	}
 }
+
+// TestParseThinkTimeWords: --think-time's error is one message, without
+// the YAML position of its one-line value ("…: 1:1: want a duration").
+func TestParseThinkTimeWords(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"2 s", `want a duration such as 250ms, 1s or 1m30s (did you mean "2s"?)`},
+		{"5", "want a duration with its unit, such as 250ms, 1s or 1m30s"},
+	} {
+		if _, err := ParseThinkTime(c.in); err == nil || err.Error() != c.want {
+			t.Errorf("ParseThinkTime(%q) = %v, want %s", c.in, err, c.want)
+		}
+	}
+}

@@ -222,6 +222,11 @@ func ParseTurns(s string) (Distribution, error) {
 func ParseThinkTime(s string) (ThinkTime, error) {
 	var t ThinkTime
 	if err := yaml.Unmarshal([]byte(s), &t); err != nil {
+		if e, ok := errors.AsType[*Error](err); ok {
+			// The duration's own words; a flag's one line has no
+			// position to give.
+			return t, errors.New(e.Msg)
+		}
 		return t, fmt.Errorf("want a duration such as 2s or {dist: exponential, mean: 2s}: %s", oneLine(err))
 	}
 	if ps := t.problems(); len(ps) > 0 {
