@@ -330,7 +330,7 @@ func TestLatencyLegendHeadroom(t *testing.T) {
 				top = max(top, l.TTFTMS.P99)
 			}
 		}
-		sharedLegend(p, runs)
+		sharedLegend(p, runs, report.SLO{})
 		r := p.Legend.Rectangle(draw.Canvas{})
 		room := float64((r.Max.Y - r.Min.Y) / latencyPanelHeight)
 		share := (top - p.Y.Min) / (p.Y.Max - p.Y.Min)

@@ -62,7 +62,7 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	pct := sloPercentile(slo)
 	left := latencyPanel(runs, pct, "Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
 	right := latencyPanel(runs, pct, "Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
-	sharedLegend(left, runs)
+	sharedLegend(left, runs, slo)
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
 	if !slo.IsZero() {
@@ -234,8 +234,9 @@ func Pareto(runs []Run) *Figure {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // sharedLegend puts the figure's one legend on the left panel: runs by
-// line style, percentiles by marker, the capacity ring.
-func sharedLegend(left *gplot.Plot, runs []Run) {
+// line style, percentiles by marker, the capacity ring, and under an SLO
+// each run that has none.
+func sharedLegend(left *gplot.Plot, runs []Run, slo report.SLO) {
 	for ri, r := range runs {
 		s := styleOf(ri)
 		l, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}})
@@ -248,9 +249,24 @@ func sharedLegend(left *gplot.Plot, runs []Run) {
 	if anyCapacity(runs) {
 		left.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
 	}
+	if !slo.IsZero() {
+		// A run without a ring says so in the image, for the PNG read
+		// without its caption (which gives the reasons).
+		for _, r := range runs {
+			if r.Summary != nil && r.Summary.Capacity == nil && len(r.Summary.Levels) > 0 {
+				left.Legend.Add(r.Label+": no level met the SLO", noThumb{})
+			}
+		}
+	}
 	left.Legend.Left = true
 	legendHeadroom(left, latencyPanelHeight)
 }
+
+// noThumb is a legend entry's empty thumbnail: a line of text.
+type noThumb struct{}
+
+// Thumbnail implements gplot.Thumbnailer.
+func (noThumb) Thumbnail(*draw.Canvas) {}
 
 // latencyPanelHeight is about the height of a latency panel's data area
 // (the 5 in figure less its titles and x axis).

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,34 @@ func TestRingCaptionNamesTheErrorBudget(t *testing.T) {
 	} {
 		if c := LatencyThroughput(runs, tt.slo).Caption; !strings.Contains(c, tt.want) {
 			t.Errorf("caption %q; want it to contain %q", c, tt.want)
+		}
+	}
+}
+
+// The latency figure itself says which run has no ring under an SLO, for
+// a reader of the PNG alone (pasted into slides without its caption): the
+// faults run's points sat far under both SLO lines with no ring and no
+// word in the image of why.
+func TestLatencyLegendNamesARunWithoutCapacity(t *testing.T) {
+	s := sampleSummary(1)
+	none := *s
+	none.Capacity = nil
+	for _, tt := range []struct {
+		name string
+		sum  *report.Summary
+		slo  report.SLO
+		want bool
+	}{
+		{"no capacity under an SLO", &none, report.SLO{TTFT: time.Second}, true},
+		{"a capacity", s, report.SLO{TTFT: time.Second}, false},
+		{"no SLO", &none, report.SLO{}, false},
+	} {
+		var b bytes.Buffer
+		if err := LatencyThroughput([]Run{{Label: "faults", Summary: tt.sum, GPUs: 1}}, tt.slo).Write(&b, SVG); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), ">faults: no level met the SLO<"); got != tt.want {
+			t.Errorf("%s: legend says 'faults: no level met the SLO' %v; want %v", tt.name, got, tt.want)
 		}
 	}
 }
