@@ -97,7 +97,7 @@ func (e *Endpoint) Stream(ctx context.Context, url string, body []byte, httpErro
 // ReadErr wraps an error met reading the stream, led by the Endpoint's name
 // and ctx's cause when ctx has ended (WithCause), and redacted.
 func (e *Endpoint) ReadErr(ctx context.Context, err error) error {
-	return e.Redact.Err(fmt.Errorf("%s: read stream: %w", e.Name, WithCause(ctx, err)))
+	return e.Redact.Err(fmt.Errorf("%s: read stream: %w", e.Name, WithCause(ctx, Plain(err))))
 }
 
 // NextEvent returns rd's next event. At the end of the stream it returns

@@ -227,7 +227,7 @@ func PostStream(ctx context.Context, client *http.Client, url string, header htt
 		if reused.Load() && writeFailed.Load() && attempt < maxResends && ctx.Err() == nil && !errors.As(RefusedRedirect(err), &he) {
 			continue
 		}
-		return nil, fmt.Errorf("send request: %w", WithCause(ctx, RefusedRedirect(err)))
+		return nil, fmt.Errorf("send request: %w", WithCause(ctx, Plain(RefusedRedirect(err))))
 	}
 }
 
