@@ -20,7 +20,7 @@ type Quantity string
 const (
 	InFlight         Quantity = "in_flight"
 	OutputTokensPerS Quantity = "output_tokens_per_s"
-	// FailedPerS is failed requests per second, drawn only for a run where
+	// FailedPerS is failed requests per second, its panel drawn only when
 	// some failed: a run with 9 % of its requests failed had a timeline of
 	// steady load with nothing of the failures on it.
 	FailedPerS     Quantity = "failed_per_s"
@@ -104,7 +104,7 @@ func TimelineFigure(runs []Timeline) *Figure {
 	for _, q := range quantities() {
 		has := false
 		for _, r := range runs {
-			has = has || len(r.Series[q.q]) > 0
+			has = has || len(r.Series[q.q]) > 0 && (q.q != FailedPerS || slices.ContainsFunc(r.Series[q.q], func(p Point) bool { return p.V > 0 }))
 		}
 		if !has {
 			if q.q != FailedPerS { // absent: none failed

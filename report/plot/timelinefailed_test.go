@@ -16,10 +16,15 @@ func TestTimelineDrawsFailures(t *testing.T) {
 	with := Timeline{Label: "faults", Series: map[Quantity][]Point{InFlight: steady, OutputTokensPerS: steady,
 		FailedPerS: {{T: 0.5, V: 0}, {T: 1.5, V: 2}, {T: 2.5, V: 0}}}}
 	without := Timeline{Label: "clean", Series: map[Quantity][]Point{InFlight: steady, OutputTokensPerS: steady}}
+	// A run with its failures counted and none failed: render gives every
+	// run the series, so that in a qualification a run where none failed
+	// is drawn at 0 beside one where some did, not left out.
+	zero := Timeline{Label: "zero", Series: map[Quantity][]Point{InFlight: steady, OutputTokensPerS: steady,
+		FailedPerS: {{T: 0.5, V: 0}, {T: 1.5, V: 0}, {T: 2.5, V: 0}}}}
 	for _, tt := range []struct {
 		tl    Timeline
 		panel bool
-	}{{with, true}, {without, false}} {
+	}{{with, true}, {without, false}, {zero, false}} {
 		f := TimelineFigure([]Timeline{tt.tl})
 		var b bytes.Buffer
 		if err := f.Write(&b, SVG); err != nil {

@@ -212,7 +212,6 @@ const minTimelinePointNS = int64(500e6)
 // finishTimeline turns the accumulated bins into the timeline's series.
 func (r *Run) finishTimeline(tl *timelineAcc) {
 	inflight, tokens, failed := tl.inflight, tl.tokens, tl.failed
-	anyFailed := len(failed) > 0
 	n := max(len(inflight), len(tokens), len(failed))
 	inflight, tokens, failed = growTo(inflight, n-1), growTo(tokens, n-1), growTo(failed, n-1)
 	w := tl.width()
@@ -237,9 +236,9 @@ func (r *Run) finishTimeline(tl *timelineAcc) {
 	if n > 0 {
 		r.timeline.Series[plot.InFlight] = inPts
 		r.timeline.Series[plot.OutputTokensPerS] = tokPts
-		if anyFailed {
-			r.timeline.Series[plot.FailedPerS] = failPts
-		}
+		// At 0 where none failed, so that beside a run where some did
+		// (the figure draws the panel only then) it is not left out.
+		r.timeline.Series[plot.FailedPerS] = failPts
 	}
 }
 
