@@ -17,22 +17,15 @@ import (
 func (s *Scenario) CheckData() error {
 	var errs []error
 	if d := s.Workload.Dataset; d != nil && d.File != "" {
-		_, err := readFile(s.Path(d.File), func(r io.Reader) (*Prompts, error) {
-			p, err := ReadPrompts(r, d.Format)
-			return p, unprefixed(err, "dataset: ")
-		})
-		if err != nil {
-			errs = append(errs, s.src.errorf("workload.dataset.file", "%v", err))
+		if _, err := s.DatasetPrompts(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if t := s.Load.Trace; t != nil && t.File != "" {
-		entries, err := readFile(s.Path(t.File), func(r io.Reader) ([]TraceEntry, error) {
-			e, err := ReadTrace(r)
-			return e, unprefixed(err, "trace: ")
-		})
+		entries, err := s.TraceEntries()
 		switch w := s.Load.Warmup; {
 		case err != nil:
-			errs = append(errs, s.src.errorf("load.trace.file", "%v", err))
+			errs = append(errs, err)
 		case w != nil && *w >= len(entries):
 			// Its first arrivals are the warm-up (run says the same).
 			errs = append(errs, s.src.errorf("load.trace.file", "the trace's %d arrivals would all be warm-up (a warm-up of %d) and none measured: give a warm-up below %d (--warmup, load.warmup)",
@@ -40,6 +33,44 @@ func (s *Scenario) CheckData() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// DatasetPrompts reads the dataset s names (workload.dataset), as run and
+// validate both read it: its prompts, or an *Error at the scenario's line
+// of workload.dataset.file naming the data file and its line. nil, nil
+// when s names none.
+func (s *Scenario) DatasetPrompts() (*Prompts, error) {
+	d := s.Workload.Dataset
+	if d == nil || d.File == "" {
+		return nil, nil
+	}
+	p, err := readFile(s.Path(d.File), func(r io.Reader) (*Prompts, error) {
+		p, err := ReadPrompts(r, d.Format)
+		return p, unprefixed(err, "dataset: ")
+	})
+	if err != nil {
+		return nil, s.src.errorf("workload.dataset.file", "%v", err)
+	}
+	return p, nil
+}
+
+// TraceEntries reads the trace s names (load.trace), as run and validate
+// both read it: its entries, or an *Error at the scenario's line of
+// load.trace.file naming the trace file and its line. nil, nil when s
+// names none.
+func (s *Scenario) TraceEntries() ([]TraceEntry, error) {
+	t := s.Load.Trace
+	if t == nil || t.File == "" {
+		return nil, nil
+	}
+	e, err := readFile(s.Path(t.File), func(r io.Reader) ([]TraceEntry, error) {
+		e, err := ReadTrace(r)
+		return e, unprefixed(err, "trace: ")
+	})
+	if err != nil {
+		return nil, s.src.errorf("load.trace.file", "%v", err)
+	}
+	return e, nil
 }
 
 // unprefixed is err without the word its reader leads it with: the key

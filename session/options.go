@@ -311,9 +311,9 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 		}
 	}
 	if ds := s.Workload.Dataset; ds != nil {
-		prompts, err := scenarios.ReadPromptsFile(s.Path(ds.File), ds.Format)
+		prompts, err := s.DatasetPrompts()
 		if err != nil {
-			return inputf("workload.dataset: %v", err)
+			return &InputError{Err: err}
 		}
 		if prompts.Len() == 0 {
 			return inputf("workload.dataset: %s holds no prompt", s.Path(ds.File))
@@ -345,9 +345,9 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 	}
 	o.Sessions = sessionsFrom(s, o.prompts)
 	if tr := s.Load.Trace; tr != nil {
-		entries, err := scenarios.ReadTraceFile(s.Path(tr.File))
+		entries, err := s.TraceEntries()
 		if err != nil {
-			return inputf("load.trace: %v", err)
+			return &InputError{Err: err}
 		}
 		scale := cmp.Or(tr.TimeScale, 1)
 		var blocks [][]uint64

@@ -208,7 +208,7 @@ func TestRunDatasetFlags(t *testing.T) {
 	}{
 		{[]string{"--dataset", "csv:x.csv"}, `--dataset: unknown format "csv"`},
 		{[]string{"--dataset", "prompts.jsonl"}, "--dataset: want sharegpt:FILE"},
-		{[]string{"--dataset", "jsonl:testdata/prompts/bad.jsonl"}, "bad.jsonl: dataset: line 2"},
+		{[]string{"--dataset", "jsonl:testdata/prompts/bad.jsonl"}, "bad.jsonl: line 2: prompt: a JSON number"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/missing.jsonl"}, "missing.jsonl"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-min-input", "500"}, "none of the 4 prompts"},
 		{[]string{"--dataset-max-input", "5"}, "--dataset-max-input needs a dataset"},
