@@ -49,7 +49,10 @@ func TestLoadWordsTypeErrors(t *testing.T) {
 		{"gpus:\n  - id: a100-80gb\n    offers:\n      - id: aws-p4de-od\n        usd_per_gpu_hour: [1]\n",
 			":5:27: gpus.a100-80gb.offers.aws-p4de-od.usd_per_gpu_hour: want a number, got a list"},
 		{"gpus:\n  - memory_gb: abc\n", ":2:16: gpus[0].memory_gb: want a number, got a string"},
-		{"gpus:\n  - id: a100-80gb\n    smi_names: {a: 1}\n", ":3:16: gpus.a100-80gb.smi_names: mapping was used where sequence is expected"},
+		{"gpus:\n  - id: a100-80gb\n    smi_names: {a: 1}\n", ":3:16: gpus.a100-80gb.smi_names: want a list, got a mapping"}, // go-yaml: "mapping was used where sequence is expected"
+		{"gpus: 5\n", ":1:7: gpus: want a list, got a number"},
+		// go-yaml: 'mapping key "memory_gb" already defined at [3:5]'
+		{"gpus:\n  - id: a100-80gb\n    memory_gb: 80\n    memory_gb: 81\n", `:4:5: key "memory_gb" is written twice in one mapping (first at line 3, column 5)`},
 	} {
 		path, err := loadErr(t, c.data)
 		if err == nil || err.Error() != path+c.want {

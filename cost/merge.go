@@ -104,6 +104,9 @@ func strictError(name string, body ast.Node, err error) error {
 		pos := ye.GetToken().Position
 		msg, ok := yamlguard.DecodeWords(serr)
 		if !ok {
+			msg, ok = yamlguard.ShapeWords(serr)
+		}
+		if !ok {
 			msg = ye.GetMessage()
 		}
 		if path := pathTo(body, pos); len(path) > 0 {
@@ -392,14 +395,14 @@ func idField(t reflect.Type) int {
 // yamlError formats a go-yaml error as "file:line:col: message".
 func yamlError(name string, err error) error {
 	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
-		return fmt.Errorf("%s:%d:%d: %s", name, ge.Line, ge.Column, yamlguard.NamedTab(ge.Msg))
+		return fmt.Errorf("%s:%d:%d: %s", name, ge.Line, ge.Column, yamlguard.DuplicateWords(yamlguard.NamedTab(ge.Msg)))
 	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		if tk := ye.GetToken(); tk != nil {
-			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, yamlguard.NamedTab(ye.GetMessage()))
+			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage())))
 		}
-		return fmt.Errorf("%s: %s", name, yamlguard.NamedTab(ye.GetMessage()))
+		return fmt.Errorf("%s: %s", name, yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage())))
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }

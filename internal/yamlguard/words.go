@@ -48,8 +48,7 @@ func RangeWords(err error) (string, bool) {
 // ShapeWords words a value of the wrong shape for a mapping or a list —
 // go-yaml's "int was used where mapping is expected" — as DecodeWords
 // words a type error: "want a mapping, got a number"; false for another
-// error. (Apart from DecodeWords, whose words a prices file's errors
-// keep for now.)
+// error.
 func ShapeWords(err error) (string, bool) {
 	if ne, ok := errors.AsType[*yaml.UnexpectedNodeTypeError](err); ok {
 		return fmt.Sprintf("want %s, got %s", NodeWords(ne.Expected), NodeWords(ne.Actual)), true
