@@ -275,7 +275,10 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		if slo.IsZero() {
 			s.WriteString("; no SLO set)")
 		} else {
-			fmt.Fprintf(&s, "; %s met at no level by %s)", cond, strings.Join(noCapacity(a, b, pa, pb), " and "))
+			// The error budget is named: a run whose every latency was
+			// far under the thresholds, with 6.5 % of requests failed,
+			// read as if its latencies had missed them.
+			fmt.Fprintf(&s, "; %s with at most %s of requests failed met at no level by %s)", cond, percent(slo.ErrorBudget()), strings.Join(noCapacity(a, b, pa, pb), " and "))
 		}
 	}
 	if lb := lowerBounds(a, b, pa, pb); len(lb) > 0 {

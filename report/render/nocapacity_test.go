@@ -66,3 +66,22 @@ func TestSummarySaysNoLevelMetTheSLO(t *testing.T) {
 		t.Errorf("without an SLO, priced level %q speaks of one", got)
 	}
 }
+
+// The verdict names the error budget where it says a run met the SLO at
+// no level: a clean run against the faults run (6.5 % failed at its every
+// level, every latency far under the thresholds) read "TTFT p95 ≤ 500ms,
+// TPOT p95 ≤ 50ms met at no level by faults", as if its latencies had
+// missed them.
+func TestVerdictNamesTheErrorBudget(t *testing.T) {
+	faults, clean := rendertest.A100(), rendertest.H100()
+	faults.Levels, clean.Levels, clean.FailEvery = []int{8}, []int{8}, 0
+	root := writeRuns(t, map[string]rendertest.Spec{"faults": faults, "clean": clean})
+	rep := buildWith(t, []string{filepath.Join(root, "faults"), filepath.Join(root, "clean")}, report.SLO{TTFT: 10 * time.Second}, nil)
+	if len(rep.Comparisons) != 1 {
+		t.Fatalf("%d comparisons; want 1", len(rep.Comparisons))
+	}
+	h := rep.Comparisons[0].Headline
+	if want := "TTFT p95 ≤ 10s with at most 1.0 % of requests failed met at no level by faults"; !strings.Contains(h, want) {
+		t.Errorf("verdict %q; want it to contain %q", h, want)
+	}
+}
