@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -66,8 +65,8 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
 	if !slo.IsZero() {
-		caption += fmt.Sprintf("; SLO thresholds dashed-dotted; rings mark each run's capacity at SLO (the level whose p%g met every threshold, with at most %s %% of its requests failed, with the best output throughput; a lower bound when it is the highest level run)",
-			pct, strconv.FormatFloat(100*slo.ErrorBudget(), 'f', -1, 64))
+		caption += fmt.Sprintf("; SLO thresholds dashed-dotted; rings mark each run's capacity at SLO (the level whose p%g met every threshold, with at most %.1f %% of its requests failed, with the best output throughput; a lower bound when it is the highest level run)",
+			pct, 100*slo.ErrorBudget())
 	}
 	return gridFigure("latency-throughput", "Latency against throughput", caption+"."+noSuccessNote(runs),
 		11*vg.Inch, 5*vg.Inch, [][]*gplot.Plot{{left, right}})

@@ -22,8 +22,8 @@ func TestRingCaptionNamesTheErrorBudget(t *testing.T) {
 		slo  report.SLO
 		want string
 	}{
-		{report.SLO{TTFT: time.Second}, "with at most 1 % of its requests failed"},
-		{report.SLO{TTFT: time.Second, MaxErrorRate: &five}, "with at most 5 % of its requests failed"},
+		{report.SLO{TTFT: time.Second}, "with at most 1.0 % of its requests failed"},
+		{report.SLO{TTFT: time.Second, MaxErrorRate: &five}, "with at most 5.0 % of its requests failed"},
 	} {
 		if c := LatencyThroughput(runs, tt.slo).Caption; !strings.Contains(c, tt.want) {
 			t.Errorf("caption %q; want it to contain %q", c, tt.want)
