@@ -380,7 +380,7 @@ func TestPlacePointLabelsNoOverlap(t *testing.T) {
 	anchors := []vg.Point{{X: p(40), Y: p(300)}, {X: p(44), Y: p(301)}, {X: p(48), Y: p(299)}, {X: p(42), Y: p(300)}, {X: p(46), Y: p(300)}, {X: p(41), Y: p(300)}, {X: p(41), Y: p(300)}, {X: p(700), Y: p(355)}}
 	boxes := []vg.Rectangle{box(p(5)), box(p(5)), box(p(10)), box(p(5)), box(p(5)), box(p(5)), box(p(5)), box(p(15))}
 	bounds := vg.Rectangle{Max: vg.Point{X: p(710), Y: p(360)}}
-	at, ok := placePointLabels(anchors, boxes, bounds)
+	at, ok := placePointLabels(anchors, boxes, bounds, nil)
 	var placed []vg.Rectangle
 	for i := range anchors {
 		if !ok[i] {

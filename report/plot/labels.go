@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	gplot "gonum.org/v1/plot"
@@ -81,6 +82,10 @@ type pointLabel struct {
 	Text   string
 	DX, DY float64
 	Style  text.Style
+	// Ring, in points, makes the entry a ring of that radius around its
+	// point (drawn elsewhere) that no label is written across; Text is
+	// then empty.
+	Ring float64
 }
 
 // pointLabels writes labels beside their points where they overlap no
@@ -93,15 +98,23 @@ type pointLabels []pointLabel
 // Plot implements gplot.Plotter.
 func (ls pointLabels) Plot(c draw.Canvas, p *gplot.Plot) {
 	trX, trY := p.Transforms(&c)
-	anchors := make([]vg.Point, len(ls))
-	boxes := make([]vg.Rectangle, len(ls))
-	for i, l := range ls {
-		anchors[i] = vg.Point{X: trX(l.X), Y: trY(l.Y)}
+	var rings []vg.Rectangle
+	var anchors []vg.Point
+	var boxes []vg.Rectangle
+	var texts []pointLabel
+	for _, l := range ls {
+		a := vg.Point{X: trX(l.X), Y: trY(l.Y)}
+		if l.Ring > 0 {
+			r := vg.Points(l.Ring)
+			rings = append(rings, vg.Rectangle{Min: vg.Point{X: a.X - r, Y: a.Y - r}, Max: vg.Point{X: a.X + r, Y: a.Y + r}})
+			continue
+		}
 		w, h := l.Style.Width(l.Text), l.Style.Height(l.Text)
-		boxes[i] = vg.Rectangle{Min: vg.Point{X: vg.Points(l.DX), Y: vg.Points(l.DY)}, Max: vg.Point{X: vg.Points(l.DX) + w, Y: vg.Points(l.DY) + h}}
+		anchors, texts = append(anchors, a), append(texts, l)
+		boxes = append(boxes, vg.Rectangle{Min: vg.Point{X: vg.Points(l.DX), Y: vg.Points(l.DY)}, Max: vg.Point{X: vg.Points(l.DX) + w, Y: vg.Points(l.DY) + h}})
 	}
-	at, ok := placePointLabels(anchors, boxes, c.Rectangle)
-	for i, l := range ls {
+	at, ok := placePointLabels(anchors, boxes, c.Rectangle, rings)
+	for i, l := range texts {
 		if ok[i] {
 			st := l.Style
 			st.XAlign, st.YAlign = draw.XLeft, draw.YBottom
@@ -113,11 +126,12 @@ func (ls pointLabels) Plot(c draw.Canvas, p *gplot.Plot) {
 // placePointLabels places each label's box (its offset from its anchor
 // and size, placed up and right) at the first of four mirror places —
 // up-right, down-right, up-left, down-left of the anchor — that lies in
-// bounds and overlaps no box placed before it. It returns the bottom-left
-// corner of each placed box and whether it was placed.
-func placePointLabels(anchors []vg.Point, boxes []vg.Rectangle, bounds vg.Rectangle) (at []vg.Point, ok []bool) {
+// bounds and overlaps neither a box placed before it nor an obstacle (the
+// square around a capacity ring). It returns the bottom-left corner of
+// each placed box and whether it was placed.
+func placePointLabels(anchors []vg.Point, boxes []vg.Rectangle, bounds vg.Rectangle, obstacles []vg.Rectangle) (at []vg.Point, ok []bool) {
 	at, ok = make([]vg.Point, len(anchors)), make([]bool, len(anchors))
-	var placed []vg.Rectangle
+	placed := slices.Clone(obstacles)
 	for i, a := range anchors {
 		b := boxes[i]
 		w, h := b.Max.X-b.Min.X, b.Max.Y-b.Min.Y

@@ -199,6 +199,8 @@ func Pareto(runs []Run) *Figure {
 			ring, _ := plotter.NewScatter(plotter.XYs{*capXY})
 			ring.GlyphStyle = draw.GlyphStyle{Color: s.Color, Radius: vg.Points(7.5), Shape: draw.RingGlyph{}}
 			p.Add(ring)
+			// No other point's label is written across the ring.
+			levelTexts = append(levelTexts, pointLabel{X: capXY.X, Y: capXY.Y, Ring: 7.5})
 		}
 	}
 	p.Add(levelTexts) // after every run's series: placed clear of one another
