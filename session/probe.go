@@ -68,6 +68,10 @@ func (r *ProbeResult) PastMaxTokens() (int, bool) {
 func Probe(ctx context.Context, target targets.Target, model string, redact targets.Redactor) (*ProbeResult, error) {
 	res := &ProbeResult{}
 	start := time.Now()
+	var limit time.Duration // how long the probe may wait, said if it waits that long
+	if dl, ok := ctx.Deadline(); ok {
+		limit = dl.Sub(start).Round(time.Millisecond)
+	}
 	final, err := target.Stream(ctx, targets.Request{Model: model, Prompt: probePrompt, MaxTokens: ProbeMaxTokens}, func(c targets.Chunk) {
 		res.Events++
 		if !c.HasToken() {
@@ -85,7 +89,7 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	res.Usage, res.Server = final.Usage, final.Server
 	res.FinishReason, res.Model = redact.Clip(final.FinishReason), redact.Clip(final.Model)
 	if err != nil {
-		perr := probeError(redact.Err(err), postedURL(target, model))
+		perr := probeError(redact.Err(err), postedURL(target, model), limit, res.TokenEvents)
 		if n, past := res.PastMaxTokens(); past {
 			// Whatever the outcome: a stream that ran past its cap and then
 			// timed out is the server ignoring the cap.
@@ -100,8 +104,10 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 }
 
 // probeError turns a Stream error into the one line probe reports; a 404
-// names posted, the URL the request went to, when known.
-func probeError(err error, posted string) error {
+// names posted, the URL the request went to, when known; a timeout says
+// how long the probe waited (limit, when its context had a deadline), and
+// whether the stream had begun (tokens, its token-bearing events).
+func probeError(err error, posted string, limit time.Duration, tokens int) error {
 	var he *targets.HTTPError
 	var se *targets.StreamError
 	var pe *targets.ProtocolError
@@ -130,7 +136,13 @@ func probeError(err error, posted string) error {
 	}
 	switch loadgen.Classify(err) {
 	case rundir.Timeout:
-		return fmt.Errorf("probe: no answer in time: %w", err)
+		switch {
+		case limit <= 0:
+			return fmt.Errorf("probe: no answer in time: %w", err)
+		case tokens > 0:
+			return fmt.Errorf("probe: no end to the stream in %s (%d token events): %w", limit, tokens, err)
+		}
+		return fmt.Errorf("probe: no answer in %s: %w", limit, err)
 	case rundir.Canceled:
 		return err
 	case rundir.Protocol: // the server answered, breaking HTTP/1.1 or HTTP/2
