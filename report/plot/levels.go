@@ -151,8 +151,32 @@ func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report
 	padLinear(p, true, !logY)
 	if logY {
 		p.Y.Max *= 1.3 // room above the highest marker on a log axis
+		// Down to a labelled tick below the lowest marker: TTFTs of
+		// 16–17 ms sat at the axis's bottom edge under its lowest label, 20.
+		// Past five decades (the legend's headroom raises the top ×3 or
+		// more) logTicks labels only powers of ten.
+		lo := logFloor(p.Y.Min / 1.1)
+		if 3*p.Y.Max/lo >= 1e5 {
+			lo = math.Pow(10, math.Floor(math.Log10(lo)))
+		}
+		p.Y.Min = lo
 	}
 	return p
+}
+
+// logFloor returns the largest 1, 2 or 5 × 10^k at or below v (> 0), where
+// logTicks writes a label; v itself when it is not positive.
+func logFloor(v float64) float64 {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return v
+	}
+	base := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{5, 2, 1} {
+		if m*base <= v*(1+1e-9) {
+			return m * base
+		}
+	}
+	return base
 }
 
 // Pareto draws per-user decode speed (median output tokens/s a request
