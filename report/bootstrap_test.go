@@ -5,11 +5,20 @@ import (
 	"testing"
 )
 
-// TestBootstrapP: replicates all above null → 0; balanced → 1; 10 of 100
-// at or below null → 0.2; the same about a ratio's null 1.
+// TestBootstrapP: (1 + k)/(1 + n) on the smaller side, doubled — all 3
+// replicates above null → 2·1/4 = 0.5; 2,000 on one side → 2/2001, never
+// 0; balanced → 1 (capped); 10 of 100 at or below null → 2·11/101; the
+// same about a ratio's null 1.
 func TestBootstrapP(t *testing.T) {
-	if p := BootstrapP([]float64{1, 2, 3}, 0); p != 0 {
-		t.Errorf("BootstrapP(all positive) = %g; want 0", p)
+	if p := BootstrapP([]float64{1, 2, 3}, 0); math.Abs(p-0.5) > 1e-12 {
+		t.Errorf("BootstrapP(all positive) = %g; want 0.5", p)
+	}
+	far := make([]float64, 2000)
+	for i := range far {
+		far[i] = 1 + float64(i)
+	}
+	if p := BootstrapP(far, 0); math.Abs(p-2.0/2001) > 1e-15 {
+		t.Errorf("BootstrapP(2,000 above) = %g; want 2/2001, not 0", p)
 	}
 	if p := BootstrapP([]float64{-1, 1}, 0); p != 1 {
 		t.Errorf("BootstrapP(balanced) = %g; want 1", p)
@@ -20,11 +29,11 @@ func TestBootstrapP(t *testing.T) {
 		reps[i] = float64(i - 9) // −9..0 are ten at or below 0
 		ratios[i] = 1 + reps[i]/100
 	}
-	if p := BootstrapP(reps, 0); math.Abs(p-0.2) > 1e-12 {
-		t.Errorf("BootstrapP = %g; want 0.2", p)
+	if p := BootstrapP(reps, 0); math.Abs(p-22.0/101) > 1e-12 {
+		t.Errorf("BootstrapP = %g; want 22/101", p)
 	}
-	if p := BootstrapP(ratios, 1); math.Abs(p-0.2) > 1e-12 {
-		t.Errorf("BootstrapP(ratios, 1) = %g; want 0.2", p)
+	if p := BootstrapP(ratios, 1); math.Abs(p-22.0/101) > 1e-12 {
+		t.Errorf("BootstrapP(ratios, 1) = %g; want 22/101", p)
 	}
 	if p := BootstrapP([]float64{math.NaN()}, 0); !math.IsNaN(p) {
 		t.Errorf("BootstrapP(NaN only) = %g; want NaN", p)
