@@ -99,7 +99,8 @@ func (s *Scenario) ApplyDefaults() {
 		n := DefaultWarmup
 		l.Warmup = &n
 	}
-	if l.Timeout == 0 {
+	if l.Timeout == 0 && !s.src.has("load.timeout") {
+		// timeout: 0s written is refused (Validate), as --timeout 0s is.
 		l.Timeout = Duration(DefaultTimeout)
 	}
 	if l.Trace != nil && l.Trace.TimeScale == 0 {

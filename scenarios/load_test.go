@@ -218,6 +218,8 @@ func TestLoadErrors(t *testing.T) {
 		{"duplicate key", "name: a\nname: b\n", []string{`s.yaml:2:1: key "name" is written twice in one mapping (first at line 1, column 1)`}},
 		{"type", "name: a\nload:\n  requests: many\n", []string{"s.yaml:3:13: load.requests: want a whole number, got a string"}},
 		{"negative seed", "name: a\nworkload:\n  seed: -1\n", []string{"s.yaml:3:9: workload.seed: number out of range: want a whole number ≥ 0"}},
+		// 0s read as unset took the default 2m; --timeout 0s is refused.
+		{"zero timeout", "name: a\nload:\n  concurrency: 1\n  timeout: 0s\n", []string{"s.yaml:4:12: load.timeout: must be positive, got 0s: every request needs a deadline (leave timeout out for the default 2m0s)"}},
 		{"bare duration", "name: a\nload:\n  timeout: 60\n", []string{"s.yaml:3:12: load.timeout: want a duration with its unit, such as 250ms, 1s or 1m30s"}},
 		{"bad duration", "name: a\nload:\n  timeout: 1 minute\n", []string{"s.yaml:3:12: load.timeout: want a duration such as 250ms, 1s or 1m30s (did you mean \"1m\"?)"}},
 		{"length as string", "name: a\nworkload:\n  prompt_tokens: lots\n", []string{"s.yaml:3:18: workload.prompt_tokens: want a length in tokens, or {dist: uniform|normal|lognormal|empirical, …}"}},

@@ -417,8 +417,12 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 	if l.Warmup != nil && *l.Warmup < 0 {
 		c.errorf("load.warmup", "must not be negative, got %d", *l.Warmup)
 	}
-	if l.Timeout < 0 {
+	switch {
+	case l.Timeout < 0:
 		c.errorf("load.timeout", "must not be negative, got %v", l.Timeout)
+	case l.Timeout == 0 && c.src.has("load.timeout"):
+		// --timeout 0s is refused too; 0 read as unset took the default.
+		c.errorf("load.timeout", "must be positive, got 0s: every request needs a deadline (leave timeout out for the default %v)", DefaultTimeout)
 	}
 	if cs := l.CapacitySearch; cs != nil {
 		switch {
