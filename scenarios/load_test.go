@@ -540,12 +540,13 @@ func TestDurationAndRatesYAML(t *testing.T) {
 	if err != nil || s.Workload.PromptTokens.String() != "5" {
 		t.Errorf("prompt_tokens: *n = %v, %v; want 5", s.Workload.PromptTokens, err)
 	}
-	s, err = Load("s.yaml", []byte("name: a\nload:\n  rate: 2.5\n  timeout: 0\n"))
+	// A bare 0 is a duration (0s); a zero timeout is refused (TestLoadErrors).
+	s, err = Load("s.yaml", []byte("name: a\nload:\n  rate: 2.5\n  duration: 0\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(s.Load.Rate, Rates{2.5}) || s.Load.Timeout != 0 {
-		t.Errorf("rate %v timeout %v; want [2.5] and 0", s.Load.Rate, s.Load.Timeout)
+	if !slices.Equal(s.Load.Rate, Rates{2.5}) || s.Load.Duration != 0 {
+		t.Errorf("rate %v duration %v; want [2.5] and 0", s.Load.Rate, s.Load.Duration)
 	}
 }
 
