@@ -537,6 +537,27 @@ func retryable(c rundir.ErrorClass) bool {
 	return c == rundir.RateLimited || c == rundir.HTTP5xx || c == rundir.Connection
 }
 
+// MinChunksKept is the fewest Chunks entries a record keeps before it
+// coalesces (chunkCap), whatever output it asked for.
+const MinChunksKept = 4096
+
+// chunkCap is the most Chunks entries the record of a request asking for
+// want output tokens keeps before the last entry absorbs the rest: twice
+// what it asked for, at least MinChunksKept, at most rundir.MaxChunks (want
+// 0, unknown: rundir.MaxChunks). A server streams at most about one event a
+// token of what it was asked for, so such a stream keeps every event; one
+// that streams past it (a server ignoring the cap, a hostile one sending
+// tokens until the timeout) grew its record to a million entries a
+// stream, about 40 MB with the slice's growth: 638 MB at 16 streams, some
+// 10 GB at 256. Its totals, E2E and TPOT stay exact; only the tail's
+// per-event detail is folded.
+func chunkCap(want int) int {
+	if want <= 0 {
+		return rundir.MaxChunks
+	}
+	return min(max(2*want, MinChunksKept), rundir.MaxChunks)
+}
+
 // send sends a job and records it.
 func (lv *level) send(j job) *rundir.Record {
 	// The callbacks capture turn, not j: capturing j would move the whole
@@ -560,6 +581,7 @@ func (lv *level) send(j job) *rundir.Record {
 	var (
 		counted                       int
 		gotByte, gotToken, gotContent bool // offsets may be 0, so not sentinels
+		keep                          = chunkCap(req.MaxTokens)
 	)
 	// The body's first byte; a target that does not go through
 	// targets.PostStream never calls this, and its first event stands in.
@@ -589,12 +611,12 @@ func (lv *level) send(j job) *rundir.Record {
 			turn.reply.WriteString(c.Content) // the reply the next turn sends back
 		}
 		rec.EndNS = now
-		if n := len(rec.Chunks); n < rundir.MaxChunks {
+		if n := len(rec.Chunks); n < keep {
 			rec.Chunks = append(rec.Chunks, [2]int64{now, int64(k)})
 		} else {
 			// Past the cap the last entry absorbs the events: its offset is
 			// the newest, its count their sum, so totals, E2E and TPOT stay
-			// exact and the tail's mean ITL too (rundir.MaxChunks).
+			// exact and the tail's mean ITL too (chunkCap, rundir.MaxChunks).
 			rec.Chunks[n-1] = [2]int64{now, rec.Chunks[n-1][1] + int64(k)}
 			rec.ChunksCoalesced++
 		}

@@ -669,3 +669,38 @@ func TestRunnerRedactsAsTheAdaptersDo(t *testing.T) {
 		}
 	})
 }
+
+// TestEndlessStreamIsBoundedByItsAsk: a request asking for 16 tokens whose
+// server streams 20,000 events (it ignores the cap) keeps MinChunksKept
+// entries, the last absorbing the rest, with exact totals; it kept every
+// event up to rundir.MaxChunks, a million, about 40 MB a stream. One asking
+// for 3,000 keeps 6,000; one asking for more than half a million keeps
+// rundir.MaxChunks (TestHugeStreamFitsItsLine).
+func TestEndlessStreamIsBoundedByItsAsk(t *testing.T) {
+	for _, c := range []struct{ ask, events, keep int }{
+		{16, 20000, MinChunksKept},
+		{3000, 20000, 6000},
+		{3000, 5000, 5000},
+	} {
+		r, err := New(burst{c.events}, Workload{Model: "m", PromptTokens: 3, MaxTokens: c.ask}, Requests(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var col collect
+		if _, err := run(t.Context(), r, func(rec *rundir.Record) error { col.add(rec); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		rec := col.recs[0]
+		var sum int64
+		for _, ch := range rec.Chunks {
+			sum += ch[1]
+		}
+		if len(rec.Chunks) != c.keep || sum != int64(c.events) || rec.ChunksCoalesced != int64(c.events-c.keep) {
+			t.Errorf("ask %d, %d events: %d entries of %d tokens, %d coalesced; want %d entries, %d tokens, %d coalesced",
+				c.ask, c.events, len(rec.Chunks), sum, rec.ChunksCoalesced, c.keep, c.events, c.events-c.keep)
+		}
+		if last := rec.Chunks[len(rec.Chunks)-1][0]; last != rec.EndNS {
+			t.Errorf("ask %d: last entry at %d, end at %d", c.ask, last, rec.EndNS)
+		}
+	}
+}
