@@ -232,7 +232,8 @@ func millijoules(l measure) (uint64, bool) {
 
 // ParseROCmSMI reads `rocm-smi --json`: one "cardN" object per GPU (other
 // keys, such as "system", are skipped), all values strings, units in the
-// key names. Mapped: "GPU use (%)", "Memory Activity" (%), "VRAM Total
+// key names. Mapped: "GPU use (%)", "Memory Activity" else "GPU memory use
+// (%)" (both memory busy %), "VRAM Total
 // Used Memory (B)", "VRAM Total Memory (B)", "Average Graphics Package
 // Power (W)" or "Current Socket Graphics Package Power (W)",
 // "Temperature (Sensor junction) (C)" else edge, "sclk clock speed:"
@@ -281,7 +282,10 @@ func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 		if v, ok := num("GPU use (%)"); ok {
 			s.UtilizationPct = gpu.Ptr(v)
 		}
-		if v, ok := num("Memory Activity"); ok {
+		// Both are the memory controller's busy percent: "GPU memory use
+		// (%)" from rsmi_dev_memory_busy_percent_get (rocm_smi.py
+		// showMemUse; ROCm 6.0.2 on the MI100 recording).
+		if v, ok := num("Memory Activity", "GPU memory use (%)"); ok {
 			s.MemoryUtilizationPct = gpu.Ptr(v)
 		}
 		if v, ok := num("VRAM Total Used Memory (B)"); ok {

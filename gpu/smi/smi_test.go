@@ -334,7 +334,7 @@ func TestParseROCmSMIMI100(t *testing.T) {
 	if len(got) != 4 {
 		t.Fatalf("%d cards; want 4 (the system key is not a card)", len(got))
 	}
-	want0 := rundir.GPUSample{Index: 0, UUID: "0x79ccd55167a2124a", Name: "Arcturus GL-XL [Instinct MI100]", UtilizationPct: gpu.Ptr(0.0),
+	want0 := rundir.GPUSample{Index: 0, UUID: "0x79ccd55167a2124a", Name: "Arcturus GL-XL [Instinct MI100]", UtilizationPct: gpu.Ptr(0.0), MemoryUtilizationPct: gpu.Ptr(0.0),
 		MemoryUsedBytes: gpu.Ptr[uint64](6750208), MemoryTotalBytes: gpu.Ptr[uint64](34342961152), PowerW: gpu.Ptr(36.0),
 		TemperatureC: gpu.Ptr(55.0), SMClockMHz: gpu.Ptr(300.0)}
 	if diff := cmp.Diff(want0, got[0]); diff != "" {
@@ -425,4 +425,34 @@ func FuzzParseAMDSMIMetric(f *testing.F) {
 		ParseAMDSMIMetric(b)
 		ParseROCmSMI(b)
 	})
+}
+
+// TestParseROCmSMIMemoryBusy: rocm-smi before its "Memory Activity" key
+// prints the memory controller's busy percent as "GPU memory use (%)"
+// (rocm_smi.py showMemUse, from rsmi_dev_memory_busy_percent_get), what
+// nvidia-smi calls utilization.memory. The MI100 recording has it ("0" on
+// every card) and it was dropped: memory utilization read as unknown.
+func TestParseROCmSMIMemoryBusy(t *testing.T) {
+	page := fixture(t, "rocm-smi-json-mi100-rocm602.txt")
+	got, err := ParseROCmSMI(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range got {
+		if s.MemoryUtilizationPct == nil || *s.MemoryUtilizationPct != 0 {
+			t.Errorf("card%d: memory utilization %v; want 0 %% (\"GPU memory use (%%)\": \"0\")", s.Index, s.MemoryUtilizationPct)
+		}
+	}
+	// The same page with card0's value changed, so that a constant cannot pass.
+	key := []byte(`"GPU memory use (%)": "0"`)
+	if bytes.Count(page, key) != 4 {
+		t.Fatalf("the recording has %d %s; want 4", bytes.Count(page, key), key)
+	}
+	got, err = ParseROCmSMI(bytes.Replace(page, key, []byte(`"GPU memory use (%)": "37"`), 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := got[0].MemoryUtilizationPct; p == nil || *p != 37 {
+		t.Errorf("card0: memory utilization %v; want 37", p)
+	}
 }
