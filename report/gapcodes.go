@@ -67,19 +67,73 @@ func (g *gapCodes) dist() Dist {
 	if n == 0 {
 		return Dist{}
 	}
-	d := Dist{N: n, Min: g.value(v[0]), Max: g.value(v[0])}
-	for _, c := range v[1:] {
-		x := g.value(c)
-		d.Min, d.Max = min(d.Min, x), max(d.Max, x)
-	}
+	d := Dist{N: n}
+	d.Min, d.Max = g.minMax()
 	ks := distRanks(n)
 	slices.Sort(ks)
 	ks = slices.Compact(ks)
 	g.multiselect(0, n, ks, 2*bits.Len(uint(n)))
 	d.setPercentiles(g.quantile7)
 	d.Mean = g.mean()
-	d.Stddev = g.stddev(d.Mean)
+	// The largest magnitude among the values is that of the least or the
+	// greatest (no value is NaN: a gap over k ≥ 1 tokens).
+	d.Stddev = g.stddev(d.Mean, max(math.Abs(d.Min), math.Abs(d.Max)))
 	return d
+}
+
+// minMax returns the least and the greatest of the codes' values (there is
+// at least one): of the plain codes by their integers, as gapMS is
+// increasing over them, so that no value is divided out but the two.
+func (g *gapCodes) minMax() (lo, hi float64) {
+	minC, maxC := uint32(sideCode), uint32(0)
+	plain, side := false, false
+	for _, c := range g.codes {
+		if c < sideCode {
+			minC, maxC, plain = min(minC, c), max(maxC, c), true
+			continue
+		}
+		x := g.side[c-sideCode]
+		if !side {
+			lo, hi, side = x, x, true
+		}
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	if plain {
+		a, b := gapMS(int64(minC)), gapMS(int64(maxC))
+		if !side {
+			return a, b
+		}
+		lo, hi = min(lo, a), max(hi, b)
+	}
+	return lo, hi
+}
+
+// plainBounds returns, for a value v, where the plain codes (those below
+// sideCode) stand against it: a plain code c has a value below v exactly
+// when c < below, and above v exactly when c >= above. gapMS is increasing
+// over the plain codes, so each set is a run of them, found by bisection
+// with the very comparison a value would meet (v NaN: neither, as for a
+// value). partition3 then compares plain codes as integers, deciding as it
+// would on their values without dividing each out.
+func plainBounds(v float64) (below, above uint32) {
+	below = firstCode(func(c uint32) bool { return !(gapMS(int64(c)) < v) })
+	above = firstCode(func(c uint32) bool { return gapMS(int64(c)) > v })
+	return below, above
+}
+
+// firstCode returns the least plain code for which f, false then true
+// over the plain codes in order, is true (sideCode when none is).
+func firstCode(f func(c uint32) bool) uint32 {
+	lo, hi := uint32(0), uint32(sideCode)
+	for lo < hi {
+		m := lo + (hi-lo)/2
+		if f(m) {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return lo
 }
 
 // multiselect is multiselect of selectranks.go on the codes' values: the
@@ -136,15 +190,23 @@ func (g *gapCodes) median3(a, b, c uint32) uint32 {
 func (g *gapCodes) partition3(lo, hi int, p uint32) (lt, gt int) {
 	v := g.codes
 	pv := g.value(p)
+	below, above := plainBounds(pv)
 	lt, i, gt := lo, lo, hi
 	for i < gt {
 		x := v[i]
-		switch xv := g.value(x); {
-		case xv < pv:
+		var less, more bool
+		if x < sideCode {
+			less, more = x < below, x >= above
+		} else {
+			xv := g.side[x-sideCode]
+			less, more = xv < pv, xv > pv
+		}
+		switch {
+		case less:
 			v[lt], v[i] = x, v[lt]
 			lt++
 			i++
-		case xv > pv:
+		case more:
 			gt--
 			v[i], v[gt] = v[gt], x
 		default:
@@ -197,12 +259,9 @@ func (g *gapCodes) mean() float64 {
 // stddev is the population standard deviation montanaflynn/stats computes
 // (StandardDeviationPopulation, distOf's) of values of mean mean: the
 // squared deviations summed scaled by a power of two near the largest
-// magnitude, so that they cannot overflow.
-func (g *gapCodes) stddev(mean float64) float64 {
-	var largest float64
-	for _, c := range g.codes {
-		largest = math.Max(largest, math.Abs(g.value(c)))
-	}
+// magnitude (largest, the greatest absolute value), so that they cannot
+// overflow.
+func (g *gapCodes) stddev(mean, largest float64) float64 {
 	_, e := math.Frexp(largest)
 	if e < -1021 {
 		e = -1021

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -102,5 +103,39 @@ func TestSummaryLaysOutFourBytesAValue(t *testing.T) {
 	t.Logf("a summary of %d ITL values allocates %d bytes (%.2f a value); limit %d", tokens, got, float64(got)/float64(tokens), limit)
 	if got > limit || sum.Levels[0].ITLMS.N != tokens {
 		t.Errorf("a summary of %d ITL values (%d in its Dist) allocates %d bytes; want at most %d", tokens, sum.Levels[0].ITLMS.N, got, limit)
+	}
+}
+
+// TestPlainBoundsDecideAsValues: partition3 compares a plain code with the
+// pivot's value by the bounds plainBounds gives, and must decide as the
+// values' own comparison does, at the bounds and away from them, for a
+// pivot that is a plain code's value, one between two (a gap spread over k
+// tokens), a negative one, one past every plain code and NaN.
+func TestPlainBoundsDecideAsValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	pivots := []float64{0, gapMS(1), gapMS(1e6), gapMS(sideCode - 1), gapMS(20e6) / 3, gapMS(7) / 2, -gapMS(5), gapMS(3e9), math.NaN()}
+	for range 200 {
+		ns := rng.Int64N(sideCode)
+		pivots = append(pivots, gapMS(ns), gapMS(ns)/float64(2+rng.IntN(7)))
+	}
+	for _, v := range pivots {
+		below, above := plainBounds(v)
+		codes := []uint32{0, 1, sideCode - 1}
+		for _, b := range []uint32{below, above} {
+			for d := -2; d <= 2; d++ {
+				if c := int64(b) + int64(d); c >= 0 && c < sideCode {
+					codes = append(codes, uint32(c))
+				}
+			}
+		}
+		for range 50 {
+			codes = append(codes, uint32(rng.Int64N(sideCode)))
+		}
+		for _, c := range codes {
+			x := gapMS(int64(c))
+			if less, more := c < below, c >= above; less != (x < v) || more != (x > v) {
+				t.Fatalf("pivot %v, code %d (%v ms): bounds [%d, %d) say below %v, above %v; the values say %v, %v", v, c, x, below, above, less, more, x < v, x > v)
+			}
+		}
 	}
 }
