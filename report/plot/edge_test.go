@@ -882,8 +882,8 @@ func TestAxisWritesThousandsOneWay(t *testing.T) {
 		{"log, decades", (logTicks{}).Ticks(100, 1e6), []string{"100", "200", "500", "1k", "2k", "5k", "10k", "20k", "50k", "100k", "200k", "500k", "1M"}},
 		{"log, 2 and 5", (logTicks{}).Ticks(1000, 20000), []string{"1k", "2k", "5k", "10k", "20k"}},
 		{"linear to 15,000", (compactTicks{}).Ticks(0, 15000), []string{"0", "5k", "10k", "15k"}},
-		{"linear to 17,500", (compactTicks{}).Ticks(0, 17500), []string{"0", "8k", "16k"}},
-		{"linear below 10,000", (compactTicks{}).Ticks(0, 7500), []string{"0", "2500", "5000", "7500"}},
+		{"linear to 17,500", (compactTicks{}).Ticks(0, 17500), []string{"0", "5k", "10k", "15k"}},
+		{"linear below 10,000", (compactTicks{}).Ticks(0, 7500), []string{"0", "2000", "4000", "6000"}},
 	} {
 		if got := labels(tt.ticks); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: labels %v; want %v", tt.name, got, tt.want)

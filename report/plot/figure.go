@@ -593,7 +593,7 @@ type unlabelled struct{}
 
 // Ticks implements gplot.Ticker.
 func (unlabelled) Ticks(lo, hi float64) []gplot.Tick {
-	ticks := gplot.DefaultTicks{}.Ticks(lo, hi)
+	ticks := linearTicks(lo, hi)
 	for i := range ticks {
 		ticks[i].Label = ""
 	}
@@ -610,14 +610,55 @@ func (compactTicks) Ticks(lo, hi float64) []gplot.Tick {
 	return ticks
 }
 
-// labelledTicks are gonum's default linear ticks, each labelled one
-// written by label.
+// labelledTicks are linearTicks, each labelled one written by label.
 func labelledTicks(lo, hi float64, label func(float64) string) []gplot.Tick {
-	ticks := gplot.DefaultTicks{}.Ticks(lo, hi)
+	ticks := linearTicks(lo, hi)
 	for i := range ticks {
 		if ticks[i].Label != "" {
 			ticks[i].Label = label(ticks[i].Value)
 		}
+	}
+	return ticks
+}
+
+// linearTicks are the ticks of a linear axis from lo to hi: labelled ones
+// a step apart, the step the 1, 2, 2.5 or 5 × 10^k nearest a quarter of
+// the range (5 to 7 labels: 0, 5k … 25k), with unlabelled minor ticks
+// between (a fifth of the step, a quarter of a 2's). gonum's DefaultTicks
+// aim at 3 labels: a timeline panel of 0 to 26,000 tokens/s read "0" and
+// "25k" alone, and a value between could not be read off it.
+func linearTicks(lo, hi float64) []gplot.Tick {
+	span := hi - lo
+	if !(span > 0) || math.IsInf(span, 0) {
+		if math.IsNaN(lo) || math.IsInf(lo, 0) {
+			return nil
+		}
+		return []gplot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', -1, 64)}}
+	}
+	target := span / 4
+	pow := math.Pow(10, math.Floor(math.Log10(target)))
+	step, minors := pow, 5.0
+	best := math.Inf(1)
+	for _, c := range []struct{ m, minors float64 }{{1, 5}, {2, 4}, {2.5, 5}, {5, 5}, {10, 5}} {
+		if d := math.Abs(c.m*pow - target); d <= best*(1+1e-9) {
+			best, step, minors = d, c.m*pow, c.minors
+		}
+	}
+	minor := step / minors
+	var ticks []gplot.Tick
+	for i := math.Ceil(lo / minor); ; i++ {
+		v := i * minor
+		if v > hi+minor*1e-9 {
+			break
+		}
+		if math.Abs(v) < minor*1e-9 {
+			v = 0
+		}
+		t := gplot.Tick{Value: v}
+		if k := v / step; math.Abs(k-math.Round(k)) < 1e-6 {
+			t.Label = strconv.FormatFloat(math.Round(k)*step, 'g', -1, 64)
+		}
+		ticks = append(ticks, t)
 	}
 	return ticks
 }
