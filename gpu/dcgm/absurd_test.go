@@ -66,3 +66,48 @@ func TestPlausibleBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestParseKeepsAGPUWhoseValuesAreAllRefused: a GPU whose every value is
+// NaN, an infinity, negative or past its limit is still a GPU on the page,
+// and its sample says which values were refused. Before, it vanished from
+// the page, and a page of only such values failed with "no DCGM_FI_DEV_*
+// series with a gpu or UUID label", which it had; a refused value next to
+// good ones was dropped without a word.
+func TestParseKeepsAGPUWhoseValuesAreAllRefused(t *testing.T) {
+	l := `{gpu="0",UUID="GPU-a",modelName="H100"} `
+	page := "DCGM_FI_DEV_GPU_UTIL" + l + "NaN\n" +
+		"DCGM_FI_DEV_POWER_USAGE" + l + "+Inf\n" +
+		"DCGM_FI_DEV_GPU_TEMP" + l + "-Inf\n" +
+		"DCGM_FI_DEV_FB_USED" + l + "1e308\n" +
+		"DCGM_FI_DEV_MEM_COPY_UTIL" + l + "-5\n"
+	p, err := Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Samples) != 1 || len(p.Devices) != 1 {
+		t.Fatalf("%d samples, %d devices; want GPU 0's", len(p.Samples), len(p.Devices))
+	}
+	s := p.Samples[0]
+	if s.Index != 0 || s.UUID != "GPU-a" || s.Name != "H100" {
+		t.Errorf("GPU %d %q %q; want 0 GPU-a H100", s.Index, s.UUID, s.Name)
+	}
+	if s.UtilizationPct != nil || s.PowerW != nil || s.TemperatureC != nil || s.MemoryUsedBytes != nil || s.MemoryUtilizationPct != nil {
+		b, _ := json.Marshal(s)
+		t.Errorf("%s; want no values", b)
+	}
+	for _, name := range []string{"GPU_UTIL NaN", "POWER_USAGE +Inf", "GPU_TEMP -Inf", "FB_USED 1e+308", "MEM_COPY_UTIL -5"} {
+		if !strings.Contains(s.Error, name) {
+			t.Errorf("error %q does not name %s", s.Error, name)
+		}
+	}
+	// A good value beside a refused one: the good one is kept, the
+	// refused one named.
+	p, err = Parse(strings.NewReader("DCGM_FI_DEV_GPU_TEMP" + l + "61\nDCGM_FI_DEV_POWER_USAGE" + l + "1.7e308\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Samples[0]; s.TemperatureC == nil || *s.TemperatureC != 61 || s.PowerW != nil || !strings.Contains(s.Error, "POWER_USAGE 1.7e+308") {
+		b, _ := json.Marshal(s)
+		t.Errorf("%s; want 61 °C kept and the power refused by name", b)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
@@ -112,24 +113,25 @@ type Page struct {
 // has several series of one family — one per MIG GPU instance, each a copy
 // of the device-wide value — the first is taken, never the sum. A family
 // missing for a GPU (GPU_UTIL under MIG), or whose value no GPU can have
-// (negative, past its limit), leaves that field nil.
+// (NaN, infinite, negative, past its limit), leaves that field nil; the
+// latter are named in the sample's Error, and a GPU all of whose values
+// are refused is still on the page.
 func Parse(r io.Reader) (*Page, error) {
 	fams, err := prom.Families(r, Namespace)
 	if err != nil {
 		return nil, fmt.Errorf("parse dcgm-exporter page: %w", err)
 	}
 	type entry struct {
-		dev  rundir.GPUDevice
-		smp  rundir.GPUSample
-		vals map[string]float64 // family name -> first value
+		dev     rundir.GPUDevice
+		smp     rundir.GPUSample
+		vals    map[string]float64 // family name -> first value
+		refused map[string]string  // family name -> the value refused
 	}
 	byKey := map[string]*entry{}
 	for name, fam := range fams {
 		for _, m := range fam.GetMetric() {
 			v, ok := prom.Value(m)
-			if !ok || !plausible(name, v) {
-				continue
-			}
+			ok = ok && plausible(name, v)
 			labels := labelMap(m)
 			idx, err := strconv.Atoi(labels["gpu"])
 			uuid := labels["UUID"]
@@ -162,7 +164,14 @@ func Parse(r io.Reader) (*Page, error) {
 			if labels["GPU_I_ID"] != "" {
 				e.dev.MIGEnabled = gpu.Ptr(true)
 			}
-			if _, seen := e.vals[name]; !seen {
+			if _, read := limits[name]; read && !ok {
+				if e.refused == nil {
+					e.refused = map[string]string{}
+				}
+				e.refused[name] = rawValue(m)
+				continue
+			}
+			if _, seen := e.vals[name]; ok && !seen {
 				e.vals[name] = v
 			}
 		}
@@ -192,6 +201,7 @@ func Parse(r io.Reader) (*Page, error) {
 	})
 	for _, e := range entries {
 		fill(&e.dev, &e.smp, e.vals)
+		e.smp.Error = refusal(e.refused, e.vals)
 		page.Devices = append(page.Devices, e.dev)
 		page.Samples = append(page.Samples, e.smp)
 	}
@@ -246,6 +256,40 @@ func fill(dev *rundir.GPUDevice, smp *rundir.GPUSample, vals map[string]float64)
 	if v, ok := vals[metricEnforcedPower]; ok {
 		dev.PowerLimitW = gpu.Ptr(v)
 	}
+}
+
+// refusal says which of a GPU's values were refused (NaN, an infinity,
+// negative or past its limit: plausible), family by family, leaving out a
+// family another series of the GPU gave a value for (a MIG copy); "" when
+// none was.
+func refusal(refused map[string]string, vals map[string]float64) string {
+	var out []string
+	for name, v := range refused {
+		if _, kept := vals[name]; !kept {
+			out = append(out, strings.TrimPrefix(name, "DCGM_FI_DEV_")+" "+v)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	slices.Sort(out)
+	return "values no GPU can have, left out: " + strings.Join(out, ", ")
+}
+
+// rawValue is a series' value as a number is written, whatever it is.
+func rawValue(m *dto.Metric) string {
+	var v float64
+	switch {
+	case m.Gauge != nil:
+		v = m.GetGauge().GetValue()
+	case m.Counter != nil:
+		v = m.GetCounter().GetValue()
+	case m.Untyped != nil:
+		v = m.GetUntyped().GetValue()
+	default:
+		return "(not a number)"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 func labelMap(m *dto.Metric) map[string]string {
