@@ -268,3 +268,20 @@ func TestWatchLineMiBAsNvidiaSMI(t *testing.T) {
 		t.Errorf("Devices: %q; want 143771 MiB (one byte short rounds up)", b.String())
 	}
 }
+
+// TestWatchHeaderNamesEveryUnit: every number of gpu watch's table has its
+// unit in the header. The temperature's had none ("TEMP"), where every
+// other column said its unit (W, J, MiB, MHz, %).
+func TestWatchHeaderNamesEveryUnit(t *testing.T) {
+	h := WatchHeader()
+	for _, col := range []string{"T(s)", "UTIL%", "USED/TOTAL MiB", "POWER W", "ENERGY J", "TEMP C", "SM MHz"} {
+		if !strings.Contains(h, col) {
+			t.Errorf("header %q has no %q", h, col)
+		}
+	}
+	// The row lines up under it: the temperature ends where its header does.
+	row := WatchLine(&rundir.GPUSample{Index: 0, TemperatureC: Ptr(61.0), SMClockMHz: Ptr(1980.0)})
+	if end := strings.Index(h, "TEMP C") + len("TEMP C"); end > len(row) || row[end-2:end] != "61" {
+		t.Errorf("row %q: the temperature does not end under the header's end %d (%q)", row, end, h)
+	}
+}

@@ -30,7 +30,7 @@ func (tw Table) Devices(devs []rundir.GPUDevice) {
 
 // WatchHeader is the header line of `gpu watch`'s table.
 func WatchHeader() string {
-	return fmt.Sprintf("%8s %3s %5s %17s %8s %12s %5s %6s  %s\n", "T(s)", "GPU", "UTIL%", "MEM USED/TOTAL MiB", "POWER W", "ENERGY J", "TEMP", "SM MHz", "CLOCK EVENTS")
+	return fmt.Sprintf("%8s %3s %5s %18s %8s %12s %6s %6s  %s\n", "T(s)", "GPU", "UTIL%", "MEM USED/TOTAL MiB", "POWER W", "ENERGY J", "TEMP C", "SM MHz", "CLOCK EVENTS")
 }
 
 // WatchLine formats one sample as a row of `gpu watch`'s table.
@@ -54,7 +54,7 @@ func WatchLine(s *rundir.GPUSample) string {
 			reasons = strings.Join(s.ClockEventReasons, ",")
 		}
 	}
-	line := fmt.Sprintf("%8.3f %3d %5s %17s %8s %12s %5s %6s  %s", t, s.Index, gpuNum(s.UtilizationPct, "%.0f"), mem,
+	line := fmt.Sprintf("%8.3f %3d %5s %18s %8s %12s %6s %6s  %s", t, s.Index, gpuNum(s.UtilizationPct, "%.0f"), mem,
 		gpuNum(s.PowerW, "%.1f"), gpuNum(energy, "%.1f"), gpuNum(s.TemperatureC, "%.0f"), gpuNum(s.SMClockMHz, "%.0f"), reasons)
 	if s.Error != "" {
 		line += "  error: " + s.Error

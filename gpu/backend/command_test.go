@@ -77,9 +77,9 @@ func TestWatchCommandFormats(t *testing.T) {
 	if err := WatchCommand(t.Context(), o, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	want := `    T(s) GPU UTIL% MEM USED/TOTAL MiB  POWER W     ENERGY J  TEMP SM MHz  CLOCK EVENTS
-   0.000   0    99       1024/143771    650.2        123.5    60   1980  sw_power_cap
-   0.000   1     -                 -        -            -     -      -  none
+	want := `    T(s) GPU UTIL% MEM USED/TOTAL MiB  POWER W     ENERGY J TEMP C SM MHz  CLOCK EVENTS
+   0.000   0    99        1024/143771    650.2        123.5     60   1980  sw_power_cap
+   0.000   1     -                  -        -            -      -      -  none
 `
 	// The time column is the wall clock since the watch began: blank it.
 	got := regexp.MustCompile(`(?m)^ +[0-9]+\.[0-9]{3} `).ReplaceAllString(out.String(), "   0.000 ")
