@@ -37,7 +37,8 @@ type Options struct {
 	// URL is the dcgm-exporter metrics URL (dcgm) or the mock engine's
 	// base URL (mock); other backends ignore it.
 	URL string
-	// HTTPClient makes dcgm and mock scrapes; nil means http.DefaultClient.
+	// HTTPClient makes dcgm and mock scrapes; nil means prom.Fetch's own
+	// (redirects within the origin only, no gzip asked for).
 	HTTPClient *http.Client
 	// Run runs nvidia-smi / amd-smi; nil means smi.Exec, after checking
 	// the tool is on PATH.

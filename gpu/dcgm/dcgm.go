@@ -59,7 +59,8 @@ const DefaultTimeout = prom.DefaultTimeout
 type Scraper struct {
 	// URL is the full metrics URL, e.g. http://gpu-host:9400/metrics.
 	URL string
-	// Client makes the requests; nil means http.DefaultClient.
+	// Client makes the requests; nil means prom.Fetch's own (redirects
+	// within the origin only, no gzip asked for).
 	Client *http.Client
 	// Timeout bounds each scrape; 0 means DefaultTimeout.
 	Timeout time.Duration

@@ -22,7 +22,7 @@ const MaxPage = 32 << 20
 // Fetch GETs the Prometheus text page at url and returns parse's reading of
 // its body. A page over MaxPage bytes, or compressed without being asked
 // to be (targets.EncodingError), is an error. client nil means
-// http.DefaultClient, timeout 0 DefaultTimeout. Errors are led by what
+// defaultClient, timeout 0 DefaultTimeout. Errors are led by what
 // ("server metrics") and show the URL without credentials: they end up in
 // the run directory.
 func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout time.Duration, what string, parse func(io.Reader) (T, error)) (T, error) {
@@ -35,7 +35,7 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 	}
 	req.Header.Set("Accept", "text/plain;version=0.0.4")
 	if client == nil {
-		client = http.DefaultClient
+		client = defaultClient
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -62,6 +62,13 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 	}
 	return v, nil
 }
+
+// defaultClient makes the scrapes given no client (gpu list and gpu
+// watch): as a run's client (targets.Conn) does, it follows a redirect
+// only within the page's origin (targets.CheckRedirect) and does not ask
+// for gzip, which Fetch then refuses (targets.EncodingError). Before,
+// http.DefaultClient followed an exporter's redirect to any host.
+var defaultClient = &http.Client{Transport: targets.NewTransport(), CheckRedirect: targets.CheckRedirect}
 
 // errPageTooLarge is what pageReader's Read returns past MaxPage.
 var errPageTooLarge = errors.New("page larger than MaxPage")

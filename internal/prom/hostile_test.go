@@ -89,3 +89,34 @@ func TestFetchStopsTheParserAtMaxPage(t *testing.T) {
 		t.Errorf("a refused scrape through Families allocated %d MB; want under %d", got>>20, 8*MaxPage>>20)
 	}
 }
+
+// With no client given (gpu list and gpu watch --backend dcgm), a scrape
+// follows a redirect only within the page's origin, as a run's scrapes
+// (the targets client) do: before, http.DefaultClient followed the
+// exporter to any other host and read its page as the GPUs'.
+func TestFetchWithoutAClientStaysOnTheOrigin(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "DCGM_FI_DEV_GPU_TEMP{gpu=\"0\"} 40\n")
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/here" {
+			io.WriteString(w, "DCGM_FI_DEV_GPU_TEMP{gpu=\"0\"} 41\n")
+			return
+		}
+		to := other.URL + "/metrics"
+		if r.URL.Path == "/same" {
+			to = "/here"
+		}
+		http.Redirect(w, r, to, http.StatusFound)
+	}))
+	defer srv.Close()
+	got, err := Fetch(t.Context(), nil, srv.URL+"/metrics", 0, "dcgm scrape", readAll)
+	if err == nil || !strings.Contains(err.Error(), "redirect") {
+		t.Errorf("a redirect to %s: read %q, error %v; want an error naming the redirect", other.URL, got, err)
+	}
+	got, err = Fetch(t.Context(), nil, srv.URL+"/same", 0, "dcgm scrape", readAll)
+	if err != nil || !strings.Contains(string(got), "} 41") {
+		t.Errorf("a redirect within the origin: read %q, error %v; want the page it leads to", got, err)
+	}
+}
