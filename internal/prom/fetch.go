@@ -27,8 +27,14 @@ const MaxPage = 32 << 20
 // the run directory.
 func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout time.Duration, what string, parse func(io.Reader) (T, error)) (T, error) {
 	var zero T
-	ctx, cancel := context.WithTimeout(ctx, orDefault(timeout, DefaultTimeout))
+	parent := ctx
+	timeout = orDefault(timeout, DefaultTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// timedOut: this scrape's own timeout ended it, not the caller.
+	timedOut := func() bool {
+		return errors.Is(ctx.Err(), context.DeadlineExceeded) && parent.Err() == nil
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return zero, fmt.Errorf("%s: %w", what, err)
@@ -38,6 +44,9 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 		client = defaultClient
 	}
 	resp, err := client.Do(req)
+	if err != nil && timedOut() {
+		return zero, fmt.Errorf("%s %s: no answer in %v", what, targets.RedactURL(url), timeout)
+	}
 	if err != nil {
 		// Do's error quotes the URL, which may hold ?key=.
 		return zero, fmt.Errorf("%s: %w", what, targets.RedactURLError(err))
@@ -56,6 +65,8 @@ func Fetch[T any](ctx context.Context, client *http.Client, url string, timeout 
 		// A page cut at MaxPage would be parsed as if whole: a value cut
 		// mid-number, a family past the cut missing.
 		err = fmt.Errorf("page larger than %d bytes (MaxPage): refused", MaxPage)
+	} else if err != nil && timedOut() {
+		err = fmt.Errorf("no end to the page in %v (%d bytes read)", timeout, MaxPage-body.left)
 	}
 	if err != nil {
 		return zero, fmt.Errorf("%s %s: %w", what, targets.RedactURL(url), err)

@@ -3,12 +3,14 @@ package prom
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readAll is a parse that keeps the whole body: what Fetch hands over.
@@ -118,5 +120,40 @@ func TestFetchWithoutAClientStaysOnTheOrigin(t *testing.T) {
 	got, err = Fetch(t.Context(), nil, srv.URL+"/same", 0, "dcgm scrape", readAll)
 	if err != nil || !strings.Contains(string(got), "} 41") {
 		t.Errorf("a redirect within the origin: read %q, error %v; want the page it leads to", got, err)
+	}
+}
+
+// A scrape cut by its timeout says so, and how long it waited: a server
+// that never answered read 'Get "…": context deadline exceeded', and a
+// page that never ended 'parse …: context deadline exceeded', as if the
+// page were bad text.
+func TestFetchSaysWhatTheTimeoutCut(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/endless" {
+			io.WriteString(w, "vllm:num_requests_running 1\n")
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	const timeout = 50 * time.Millisecond
+	_, err := Fetch(t.Context(), nil, srv.URL+"/stall", timeout, "server metrics", readAll)
+	if err == nil || !strings.Contains(err.Error(), "server metrics "+srv.URL+"/stall: no answer in 50ms") {
+		t.Errorf("a server that never answers: %v; want 'server metrics URL: no answer in 50ms'", err)
+	}
+	_, err = Fetch(t.Context(), nil, srv.URL+"/endless", timeout, "server metrics", readAll)
+	if err == nil || !strings.Contains(err.Error(), "server metrics "+srv.URL+"/endless: no end to the page in 50ms (28 bytes read)") {
+		t.Errorf("a page that never ends: %v; want 'server metrics URL: no end to the page in 50ms (28 bytes read)'", err)
+	}
+	// The caller's own cancellation is not a timeout.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := Fetch(ctx, nil, srv.URL+"/stall", timeout, "server metrics", readAll); err == nil || strings.Contains(err.Error(), "no answer") {
+		t.Errorf("a cancelled scrape: %v; want the cancellation", err)
 	}
 }
