@@ -128,6 +128,7 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
 	line := 0
+	var chunks [][2]int64 // room for a record's chunks, kept from line to line
 	for sc.Scan() {
 		line++
 		b := sc.Bytes()
@@ -135,7 +136,7 @@ func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool
 			continue
 		}
 		rec := new(Record)
-		err := unmarshalRecord(b, rec)
+		err := unmarshalRecordWith(b, rec, &chunks)
 		if err == nil && rec.Stage == "" {
 			err = errNoStage
 		}
