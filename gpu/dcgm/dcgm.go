@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -28,9 +29,12 @@ import (
 	"github.com/inferbench/inferbench/targets"
 )
 
-// Namespace is the prefix of every dcgm-exporter family Parse reads; the
-// page's other families are dropped unparsed (prom.Families).
-const Namespace = "DCGM_"
+// families are the dcgm-exporter families Parse reads (those with a
+// limit); the page's other families are dropped unparsed (prom.Families),
+// so that a field the exporter could not convert — printed as
+// "ERROR - FAILED TO CONVERT TO STRING" where a number belongs
+// (dcgm-exporter#394, #482) — does not fail the page.
+var families = slices.Sorted(maps.Keys(limits))
 
 // dcgm-exporter metric names (etc/default-counters.csv,
 // etc/dcp-metrics-included.csv) and their units.
@@ -118,7 +122,7 @@ type Page struct {
 // latter are named in the sample's Error, and a GPU all of whose values
 // are refused is still on the page.
 func Parse(r io.Reader) (*Page, error) {
-	fams, err := prom.Families(r, Namespace)
+	fams, err := prom.Families(r, families...)
 	if err != nil {
 		return nil, fmt.Errorf("parse dcgm-exporter page: %w", err)
 	}
