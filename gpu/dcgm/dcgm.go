@@ -116,7 +116,9 @@ type Page struct {
 //
 // A GPU is keyed by its UUID label, else by gpu plus Hostname. When a GPU
 // has several series of one family — one per MIG GPU instance, each a copy
-// of the device-wide value — the first is taken, never the sum. A family
+// of the device-wide value — the first is taken, never the sum; the
+// framebuffer families are the exception, each instance's series its own
+// memory: memory used is their sum and the total unknown. A family
 // missing for a GPU (GPU_UTIL under MIG), or whose value no GPU can have
 // (NaN, infinite, negative, past its limit), leaves that field nil; the
 // latter are named in the sample's Error, and a GPU all of whose values
@@ -131,6 +133,9 @@ func Parse(r io.Reader) (*Page, error) {
 		smp     rundir.GPUSample
 		vals    map[string]float64 // family name -> first value
 		refused map[string]string  // family name -> the value refused
+		// inst holds a framebuffer family's value per MIG GPU instance
+		// (GPU_I_ID): those series are the instance's memory, not copies.
+		inst map[string]map[string]float64
 	}
 	byKey := map[string]*entry{}
 	for name, fam := range fams {
@@ -176,6 +181,18 @@ func Parse(r io.Reader) (*Page, error) {
 				e.refused[name] = rawValue(m)
 				continue
 			}
+			if gi := labels["GPU_I_ID"]; ok && gi != "" && framebuffer[name] {
+				if e.inst == nil {
+					e.inst = map[string]map[string]float64{}
+				}
+				if e.inst[name] == nil {
+					e.inst[name] = map[string]float64{}
+				}
+				if _, seen := e.inst[name][gi]; !seen {
+					e.inst[name][gi] = v
+				}
+				continue
+			}
 			if _, seen := e.vals[name]; ok && !seen {
 				e.vals[name] = v
 			}
@@ -205,6 +222,21 @@ func Parse(r io.Reader) (*Page, error) {
 		return 0
 	})
 	for _, e := range entries {
+		// A MIG GPU's framebuffer: the sum over its instances, where the
+		// page has no series for the whole GPU. The total is then unknown
+		// (the instances made need not cover the GPU's memory).
+		for name, byGI := range e.inst {
+			if _, whole := e.vals[name]; whole {
+				continue
+			}
+			var sum float64
+			for _, v := range byGI {
+				sum += v
+			}
+			if name != metricFBTotal && name != metricFBFree { // the instances' capacity
+				e.vals[name] = sum
+			}
+		}
 		fill(&e.dev, &e.smp, e.vals)
 		e.smp.Error = refusal(e.refused, e.vals)
 		page.Devices = append(page.Devices, e.dev)
@@ -212,6 +244,13 @@ func Parse(r io.Reader) (*Page, error) {
 	}
 	return page, nil
 }
+
+// framebuffer are the families that a MIG GPU's page gives per GPU
+// instance, each series that instance's memory: in an A800 scrape with
+// three 2g.20gb instances, 19957 MiB free and 10 MiB used on each, where
+// the whole GPU beside it had 81226 MiB free (gqcn/johns-blog, the scrape
+// testdata/telemetry's A800 page is an excerpt of).
+var framebuffer = map[string]bool{metricFBUsed: true, metricFBFree: true, metricFBReserved: true, metricFBTotal: true}
 
 // fill sets the device's and the sample's fields from the family values.
 func fill(dev *rundir.GPUDevice, smp *rundir.GPUSample, vals map[string]float64) {
