@@ -174,3 +174,18 @@ func BenchmarkFamiliesJunkPage(b *testing.B) {
 		}
 	}
 }
+
+// TestFamiliesCapErrorIsShort: the refusal names the prefixes when there
+// are a few, and counts them when there are many: dcgm reads 13 families
+// by name, and their list made the one-line error 500 characters long.
+func TestFamiliesCapErrorIsShort(t *testing.T) {
+	page := strings.Repeat("a_x 1\n", MaxSeries+1)
+	_, err := Families(strings.NewReader(page), "a_", "b_")
+	if err == nil || !strings.Contains(err.Error(), "series of a_, b_ families") {
+		t.Errorf("two prefixes: %v; want them named", err)
+	}
+	_, err = Families(strings.NewReader(page), "a_", "b_", "c_", "d_", "e_long_family_name")
+	if err == nil || !strings.Contains(err.Error(), "series of the 5 families read") || strings.Contains(err.Error(), "e_long") {
+		t.Errorf("five prefixes: %v; want them counted, not listed", err)
+	}
+}
