@@ -239,8 +239,15 @@ func (r *Reader) field(line []byte) error {
 	case "retry":
 		// A reconnection hint: meaningless to a benchmark, but an SSE field.
 	default:
-		r.raw = append(r.raw, line...)
-		r.raw = append(r.raw, '\n')
+		// A line of blanks alone (not an empty line: that dispatches) is
+		// a field of no name the standard ignores, and says nothing raw
+		// either: kept, a server sending them without end filled the
+		// event to its limit and failed as "event too large" rather than
+		// running to its timeout as one sending comments does.
+		if len(bytes.Trim(line, " \t")) > 0 {
+			r.raw = append(r.raw, line...)
+			r.raw = append(r.raw, '\n')
+		}
 	}
 	if len(r.data)+len(r.raw) > r.max {
 		return fmt.Errorf("%w: more than %d bytes", ErrEventTooLarge, r.max)

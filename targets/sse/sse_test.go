@@ -311,6 +311,25 @@ func TestReaderResetAndComments(t *testing.T) {
 	}
 }
 
+// TestReaderIgnoresBlankLines: lines of spaces and tabs (not empty lines)
+// are fields of no name, ignored, and not kept raw: a server sending them
+// without end filled the event to its limit ("event too large") where one
+// sending comments ran to its timeout; an event after them reads as sent.
+func TestReaderIgnoresBlankLines(t *testing.T) {
+	in := strings.Repeat("   \n\t\n", 1000) + "data: x\n\n"
+	for rname, mk := range readers(in) {
+		r := sse.NewReader(mk())
+		r.SetMaxEventSize(100)
+		got, err := collect(r)
+		if err != nil {
+			t.Fatalf("%s: %v; want the blank lines ignored", rname, err)
+		}
+		if diff := cmp.Diff([]ev{{Data: str("x")}}, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", rname, diff)
+		}
+	}
+}
+
 // TestReaderCRAtReadBoundary: a CRLF split across two reads is one line end,
 // not a line end followed by an empty line (which would dispatch early).
 func TestReaderCRAtReadBoundary(t *testing.T) {
