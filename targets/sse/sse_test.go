@@ -434,7 +434,9 @@ func reference(in []byte) []ev {
 			}
 		case "retry":
 		default:
-			raw += l + "\n"
+			if strings.Trim(l, " \t") != "" { // a line of blanks alone says nothing
+				raw += l + "\n"
+			}
 		}
 	}
 	dispatch()
