@@ -229,6 +229,10 @@ func (f *Follower) clock() int64 {
 	return f.lastDone.Load() + time.Since(f.base).Nanoseconds() - f.lastAt.Load()
 }
 
+// ExitGone is the exit state of a followed run whose process is gone
+// while its run.json still says running (kill -9, a crash).
+const ExitGone = "gone"
+
 // Run follows the directory until run.json says the run ended (then it
 // ends the State and returns nil) or ctx is done (it returns ctx's cause).
 // A record that does not decode stops it with an error naming
@@ -258,8 +262,11 @@ func (f *Follower) Run(ctx context.Context) error {
 		f.endReplay() // caught up: what comes next is live
 		if gone {
 			// Its last records are read (above); nothing more will come.
+			// The level running was cut where its records end, and the
+			// run ended "gone": run.json's "running" is no longer true.
+			f.st.Stopping(0)
 			f.finishLevel()
-			f.st.End(string(f.m.ExitState))
+			f.st.End(ExitGone)
 			return fmt.Errorf("%s: run.json still says running, but the run's process (pid %d on this host) is gone: killed? `inferbench report %s` reads what it wrote",
 				f.dir, f.m.Host.PID, f.dir)
 		}
@@ -408,12 +415,33 @@ func (f *Follower) finishLevel() {
 		}
 		f.sumz = nil
 	}
+	if a := f.adaptiveStop(*f.cur); a != nil {
+		// Why the level stopped, for its result line, as the run's own
+		// terminal says it. run.json holds it once the run has ended: a
+		// level finished while the run still runs has none to show.
+		f.st.Look(Look{Level: a.Level, N: a.Looks, Judged: a.Judged, Intervals: a.Intervals, Stop: a.Reason, Certain: a.Certain})
+	}
 	f.st.LevelFinished(*f.cur, sum)
 	if f.done == nil {
 		f.done = map[float64]bool{}
 	}
 	f.done[*f.cur] = true
 	f.cur = nil
+}
+
+// adaptiveStop is run.json's stop decision of the adaptive level, the
+// last one of that value (a search may come back to a level), or nil.
+func (f *Follower) adaptiveStop(level float64) *rundir.AdaptiveLevel {
+	if f.m == nil || f.m.Adaptive == nil {
+		return nil
+	}
+	ls := f.m.Adaptive.Levels
+	for i := len(ls) - 1; i >= 0; i-- {
+		if ls[i].Level == level && ls[i].Reason != "" {
+			return &ls[i]
+		}
+	}
+	return nil
 }
 
 // telemetry feeds what the telemetry files gained. A file that does not

@@ -54,3 +54,32 @@ func TestFollowStopsWhenTheRunIsGone(t *testing.T) {
 		t.Errorf("following a run whose process is alive: %v; want it followed until the context ends", err)
 	}
 }
+
+// TestFollowOfAKilledRunSaysSo: a run whose process is gone (kill -9) while
+// run.json still says running ends the followed State as "gone", not
+// "running", and its cut level says how much of it ran. Before, the live
+// page of `inferbench watch --live` of a run killed at 12 of 40 requests
+// read "run ended: running", and its result line read as a whole level's.
+func TestFollowOfAKilledRunSaysSo(t *testing.T) {
+	host, dead := proctest.Host(t), proctest.Gone(t)
+	d := newRunDir(t, scenarios.SLO{}, 3)
+	d.m.Host = rundir.Host{Name: host, PID: dead}
+	d.writeManifest()
+	d.write(d.record(rec(1, 0, ms, ms, 2)))
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	f, err := NewFollower(ctx, d.dir, FollowOptions{Poll: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Run(ctx); err == nil || !strings.Contains(err.Error(), "is gone") {
+		t.Fatalf("following a run whose process is gone: %v; want the run named gone", err)
+	}
+	snap := f.State().Snapshot()
+	if !snap.Ended || snap.ExitState != "gone" {
+		t.Errorf("ended %v, exit state %q; want ended, gone", snap.Ended, snap.ExitState)
+	}
+	if len(snap.Levels) != 1 || snap.Levels[0].Result == nil || snap.Levels[0].Result.Stop != "stopped early: 1 of 3 requests" {
+		t.Errorf("levels %+v; want level 1's result stopped early: 1 of 3 requests", snap.Levels)
+	}
+}
