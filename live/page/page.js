@@ -260,7 +260,9 @@
     $('requests').textContent = String(s.ok);
     $('failed').textContent = String(s.failed);
     $('inflight').textContent = s.in_flight_known ? String(s.in_flight) : '-';
-    var w = s.window || {};
+    // The rolling numbers are of the level running: once the run has
+    // ended there is none, and the levels table holds each level's result.
+    var w = s.ended ? {} : (s.window || {});
     $('ttft').textContent = w.ttft_ms && w.ttft_ms.n > 0 ? fmtMS(w.ttft_ms.p50) + ' / ' + fmtMS(w.ttft_ms.p95) : '-';
     if (s.streamed_known) {
       $('outtps-label').textContent = 'streamed tok/s';
