@@ -1,6 +1,9 @@
 package live
 
 import (
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,5 +45,33 @@ func TestPageAfterTheEndShowsNoRollingNumbers(t *testing.T) {
 		if m := spanText("requests").FindStringSubmatch(dom); m == nil || m[1] != "20" {
 			t.Errorf("streamed %v: requests ok reads %q; want the run's 20", streamed, m)
 		}
+	}
+}
+
+// TestPageSaysARunThatDidNotCompleteInRed: the state of a run that ended
+// other than complete (failed, interrupted, gone under watch) is not shown
+// in the green of a completed one; before, "run ended: failed" and a
+// killed run's "run ended: running" read green like "run ended: complete".
+func TestPageSaysARunThatDidNotCompleteInRed(t *testing.T) {
+	bin := chromiumtest.Path(t)
+	for exit, bad := range map[string]bool{"complete": false, "failed": true, "interrupted": true, ExitGone: true} {
+		s := New(Options{Run: "ended-" + exit})
+		s.LevelStarted(LevelPlan{Level: 1, Requests: 2})
+		s.Add(rec(1, 0, 50*ms, 20*ms, 10))
+		s.End(exit)
+		sv := startServer(t, s, ServerOptions{})
+		dom, _ := chromiumtest.Run(t, bin, holdServer(t, sv, 200*time.Millisecond, ""), "--dump-dom")
+		m := regexp.MustCompile(`<div id="state" class="([^"]*)">([^<]*)<`).FindStringSubmatch(dom)
+		if m == nil || m[2] != "run ended: "+exit {
+			t.Errorf("%s: state %q; want run ended: %s", exit, m, exit)
+			continue
+		}
+		classes := strings.Fields(m[1])
+		if slices.Contains(classes, "bad") != bad {
+			t.Errorf("%s: state's classes %q; want bad %v", exit, classes, bad)
+		}
+	}
+	if !strings.Contains(pageCSS, ".state.ended.bad {") {
+		t.Error("page.css has no colour for .state.ended.bad")
 	}
 }

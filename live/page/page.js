@@ -254,6 +254,8 @@
     st.textContent = s.ended ? 'run ended: ' + (s.exit_state || 'done') :
       (s.stopping_ns ? 'stopping (Ctrl-C): no new requests, those in flight finishing' : 'running');
     st.classList.toggle('ended', !!s.ended);
+    // Green for a completed run only: failed, interrupted, gone read red.
+    st.classList.toggle('bad', !!s.ended && s.exit_state !== 'complete');
     var running = (s.levels || []).filter(function (l) { return l.running; });
     $('level').textContent = running.length ? String(running[running.length - 1].plan.level) : '-';
     $('elapsed').textContent = fmtT(s.now_ns / 1e9);
