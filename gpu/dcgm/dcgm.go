@@ -322,15 +322,8 @@ func refusal(refused map[string]string, vals map[string]float64) string {
 
 // rawValue is a series' value as a number is written, whatever it is.
 func rawValue(m *dto.Metric) string {
-	var v float64
-	switch {
-	case m.Gauge != nil:
-		v = m.GetGauge().GetValue()
-	case m.Counter != nil:
-		v = m.GetCounter().GetValue()
-	case m.Untyped != nil:
-		v = m.GetUntyped().GetValue()
-	default:
+	v, ok := prom.RawValue(m)
+	if !ok {
 		return "(not a number)"
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)

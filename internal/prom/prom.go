@@ -13,23 +13,27 @@ import (
 // histograms). NaN, infinities and other kinds are not values: a sample
 // holding one could not be written as JSON.
 func Value(m *dto.Metric) (float64, bool) {
-	var v float64
-	switch {
-	case m.Gauge != nil:
-		v = m.GetGauge().GetValue()
-	case m.Counter != nil:
-		v = m.GetCounter().GetValue()
-	case m.Untyped != nil:
-		v = m.GetUntyped().GetValue()
-	case m.Histogram != nil:
-		v = m.GetHistogram().GetSampleSum()
-	case m.Summary != nil:
-		v = m.GetSummary().GetSampleSum()
-	default:
-		return 0, false
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	v, ok := RawValue(m)
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, false
 	}
 	return v, true
+}
+
+// RawValue is Value before NaN and the infinities are refused: what the
+// page wrote, for an error that names it. false for a kind with no value.
+func RawValue(m *dto.Metric) (float64, bool) {
+	switch {
+	case m.Gauge != nil:
+		return m.GetGauge().GetValue(), true
+	case m.Counter != nil:
+		return m.GetCounter().GetValue(), true
+	case m.Untyped != nil:
+		return m.GetUntyped().GetValue(), true
+	case m.Histogram != nil:
+		return m.GetHistogram().GetSampleSum(), true
+	case m.Summary != nil:
+		return m.GetSummary().GetSampleSum(), true
+	}
+	return 0, false
 }
