@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -124,39 +125,124 @@ func ReadRecords(r io.Reader) iter.Seq2[*Record, error] {
 // line, the record or the error, and reading stops when it returns false or
 // after an error. An error of a line other than a *TruncatedError does not
 // repeat the number.
+//
+// Past its first batch of lines (numberedBatch), a goroutine reads and
+// decodes the lines ahead while yield works on those before them: decoding
+// was a third of `report`'s time over a million records, done on the one
+// core that summarized them. The lines are read, decoded and yielded in
+// order, as one goroutine would; ReadNumbered returns only once that
+// goroutine has stopped reading r.
 func ReadNumbered(r io.Reader, yield func(line int, rec *Record, err error) bool) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
-	line := 0
-	var chunks [][2]int64 // room for a record's chunks, kept from line to line
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if len(b) == 0 {
+	d := &numberedReader{sc: bufio.NewScanner(r)}
+	d.sc.Buffer(make([]byte, 0, 64<<10), MaxRecordLine)
+	first := d.fill(nil)
+	if d.done {
+		first.yield(yield)
+		return
+	}
+	batches, free := make(chan batch, 2), make(chan batch, 4)
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(batches)
+		for !d.done && !stop.Load() {
+			var b batch
+			select {
+			case b = <-free:
+			default:
+			}
+			batches <- d.fill(b[:0])
+		}
+	})
+	defer wg.Wait()
+	more := first.yield(yield)
+	for b := range batches {
+		if more {
+			more = b.yield(yield)
+		}
+		if !more {
+			stop.Store(true) // and read on to let the reader end
 			continue
 		}
+		clear(b)
+		select {
+		case free <- b:
+		default:
+		}
+	}
+}
+
+// numberedBatch bounds a batch of lines ReadNumbered decodes ahead: so many
+// records, or fewer holding this many bytes of lines.
+const (
+	numberedBatch      = 256
+	numberedBatchBytes = 1 << 20
+)
+
+// numbered is one line's yield: its number, and its record or error.
+type numbered struct {
+	line int
+	rec  *Record
+	err  error
+}
+
+type batch []numbered
+
+// yield passes b's lines to f in order, reporting false when f stopped
+// (or a line was an error, the last ReadNumbered yields).
+func (b batch) yield(f func(line int, rec *Record, err error) bool) bool {
+	for _, n := range b {
+		if !f(n.line, n.rec, n.err) || n.err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// numberedReader reads and decodes the lines of ReadNumbered in order.
+type numberedReader struct {
+	sc     *bufio.Scanner
+	line   int
+	chunks [][2]int64 // room for a record's chunks, kept from line to line
+	done   bool       // the input ended, or a line was an error
+}
+
+// fill appends the next lines' records (an error ends them, and the input)
+// to b, up to numberedBatch of them or numberedBatchBytes of lines.
+func (d *numberedReader) fill(b batch) batch {
+	size := 0
+	for len(b) < numberedBatch && size < numberedBatchBytes {
+		if !d.sc.Scan() {
+			d.done = true
+			if err := d.sc.Err(); err != nil {
+				if errors.Is(err, bufio.ErrTooLong) {
+					err = fmt.Errorf("a line longer than %d MiB (the bound of a record)", MaxRecordLine>>20)
+				}
+				b = append(b, numbered{line: d.line + 1, err: err})
+			}
+			return b
+		}
+		d.line++
+		line := d.sc.Bytes()
+		if len(line) == 0 {
+			continue
+		}
+		size += len(line)
 		rec := new(Record)
-		err := unmarshalRecordWith(b, rec, &chunks)
+		err := unmarshalRecordWith(line, rec, &d.chunks)
 		if err == nil && rec.Stage == "" {
 			err = errNoStage
 		}
 		if err != nil {
-			if !sc.Scan() && sc.Err() == nil && cutShort(b) {
-				err = &TruncatedError{Line: line, Err: fmt.Errorf("line %d: %w", line, err)}
+			if !d.sc.Scan() && d.sc.Err() == nil && cutShort(line) {
+				err = &TruncatedError{Line: d.line, Err: fmt.Errorf("line %d: %w", d.line, err)}
 			}
-			yield(line, nil, err)
-			return
+			d.done = true
+			return append(b, numbered{line: d.line, err: err})
 		}
-		if !yield(line, rec, nil) {
-			return
-		}
+		b = append(b, numbered{line: d.line, rec: rec})
 	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			err = fmt.Errorf("a line longer than %d MiB (the bound of a record)", MaxRecordLine>>20)
-		}
-		yield(line+1, nil, err)
-	}
+	return b
 }
 
 // cutShort reports whether line is what a write cut short leaves of a
