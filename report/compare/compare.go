@@ -659,15 +659,30 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 // the candidate's value less the (1−alpha) prediction interval of the
 // earlier values (an outlier among them left out: withoutOutliers), so it
 // excludes 0 exactly when the candidate falls outside that interval.
+//
+// A metric fewer than minHistoryRuns of the runs measured (the others had
+// no value for it at lv) has no such interval: its row is fixedRows'
+// (the candidate's requests bootstrapped against those runs' median held
+// fixed), as a level so few runs have is (Compare).
 func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result) []Row {
 	c0 := newSideStats(Metrics())
 	cs.stats(nil, c0)
-	var rows []Row
+	var rows, fixed []Row
 	for _, m := range Metrics() {
 		c := c0.value(m)
 		vs := baselineValues(sums, m, lv)
 		if math.IsNaN(c) || len(vs) == 0 {
 			rows = res.notMeasured(rows, m, lv, median(vs), c, MethodHistory, len(vs))
+			continue
+		}
+		if len(vs) < minHistoryRuns {
+			if fixed == nil {
+				fixed = fixedRows(sums, cs, lv, res)
+			}
+			// The metric has values on both sides, so fixedRows gave it a
+			// row whether or not it is gated.
+			k := slices.IndexFunc(fixed, func(r Row) bool { return r.Metric == m.Name })
+			rows = append(rows, fixed[k])
 			continue
 		}
 		kept, out, b := withoutOutliers(vs, minHistoryRuns)
@@ -679,9 +694,6 @@ func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Resul
 		// (output tokens/s [−100.1 %, −99.9 %] of a run that produced none).
 		// Flooring it moves no verdict: 0 stays on its side of b.
 		row.CILow, row.CIHigh = change(m, b, max(b+c-hi, 0)), change(m, b, max(b+c-lo, 0))
-		if len(vs) < minHistoryRuns {
-			row.CILow, row.CIHigh = math.NaN(), math.NaN()
-		}
 		rows = append(rows, row)
 	}
 	if w := res.outlierWarning(lv, rows); w != "" {
