@@ -241,8 +241,9 @@ type State struct {
 	inFlight atomic.Int64
 	// streamed counts the tokens of every token-bearing chunk the tracked
 	// target delivered (track.go), as they arrive: the live view's
-	// streamed rate is its slope.
-	streamed atomic.Int64
+	// streamed rate is its slope. Striped (counter.go): it is added to
+	// for every chunk of every request.
+	streamed tokenCounter
 	shift    atomic.Int64 // ns from Options.Start to the start set by SetStart
 	tracked  atomic.Bool
 	curLevel atomic.Uint64 // float64 bits of the level last started

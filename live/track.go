@@ -28,11 +28,12 @@ type tracked struct {
 func (t *tracked) Stream(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
 	t.s.inFlight.Add(1)
 	defer t.s.inFlight.Add(-1)
-	streamed := &t.s.streamed
+	streamed := t.s.streamed.stripe()
 	return t.t.Stream(ctx, req, func(c targets.Chunk) {
 		// The run's callback first: it stamps the chunk's arrival before
-		// any other work on it. Then one atomic add: this runs for every
-		// chunk of every request.
+		// any other work on it. Then one atomic add, on this request's
+		// stripe of the counter: this runs for every chunk of every
+		// request.
 		onChunk(c)
 		if c.HasToken() {
 			streamed.Add(int64(loadgen.EventTokens(c.Tokens)))
