@@ -28,8 +28,9 @@ func watchCommand() *cli.Command {
 nightly job) from its requests.jsonl alone — client.jsonl, gpu.jsonl and server.jsonl too when
 present — and shows the view a run shows on stderr: a live line per running level and a result
 line per finished level, judged by the SLO in run.json. It stops when run.json says the run
-ended; Ctrl-C stops watching (the run goes on). On a directory whose run has ended it prints
-the result lines and exits. With --live it also serves the live page, /events and /metrics.`,
+ended (exit 0); Ctrl-C stops watching (the run goes on). On a directory whose run has ended it prints
+the result lines and exits. With --live it also serves the live page, /events and /metrics. Exit 2:
+RUN_DIR is a file, or its writer is gone (killed) before the run ended; a run yet to start is waited for.`,
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: watchFlagInterval, Value: live.DefaultProgressInterval, Usage: "when stderr is not a terminal, print a progress line this often"},
 			&cli.DurationFlag{Name: watchFlagPoll, Value: live.DefaultPoll, Usage: "read the run directory this often"},
