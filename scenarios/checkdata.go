@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"errors"
-	"io"
 	"strings"
 )
 
@@ -44,10 +43,7 @@ func (s *Scenario) DatasetPrompts() (*Prompts, error) {
 	if d == nil || d.File == "" {
 		return nil, nil
 	}
-	p, err := readFile(s.Path(d.File), func(r io.Reader) (*Prompts, error) {
-		p, err := ReadPrompts(r, d.Format)
-		return p, unprefixed(err, "dataset: ")
-	})
+	p, err := ReadPromptsFile(s.Path(d.File), d.Format)
 	if err != nil {
 		return nil, s.src.errorf("workload.dataset.file", "%v", err)
 	}
@@ -63,10 +59,7 @@ func (s *Scenario) TraceEntries() ([]TraceEntry, error) {
 	if t == nil || t.File == "" {
 		return nil, nil
 	}
-	e, err := readFile(s.Path(t.File), func(r io.Reader) ([]TraceEntry, error) {
-		e, err := ReadTrace(r)
-		return e, unprefixed(err, "trace: ")
-	})
+	e, err := ReadTraceFile(s.Path(t.File))
 	if err != nil {
 		return nil, s.src.errorf("load.trace.file", "%v", err)
 	}

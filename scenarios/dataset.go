@@ -141,21 +141,14 @@ func ReadPrompts(r io.Reader, format DatasetFormat) (*Prompts, error) {
 	return p, nil
 }
 
-// ReadPromptsFile reads the dataset file at path (see ReadPrompts).
+// ReadPromptsFile reads the dataset file at path (see ReadPrompts): its
+// errors name the file and the line ("data.jsonl: line 5000: …"), a
+// named pipe no program writes to among them (readFile).
 func ReadPromptsFile(path string, format DatasetFormat) (*Prompts, error) {
-	f, err := openData(path)
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
-	defer f.Close()
-	p, err := ReadPrompts(f, format)
-	if err != nil {
-		if perr := f.noWriter(); perr != nil {
-			return nil, fmt.Errorf("dataset: %w", perr)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return p, nil
+	return readFile(path, func(r io.Reader) (*Prompts, error) {
+		p, err := ReadPrompts(r, format)
+		return p, unprefixed(err, "dataset: ")
+	})
 }
 
 // MaxDatasetLine is the longest line of a JSONL dataset (or ShareGPT

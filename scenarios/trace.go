@@ -83,8 +83,14 @@ func ReadTrace(r io.Reader) ([]TraceEntry, error) {
 	return out, nil
 }
 
-// ReadTraceFile reads the trace file at path (see ReadTrace).
-func ReadTraceFile(path string) ([]TraceEntry, error) { return readFile(path, ReadTrace) }
+// ReadTraceFile reads the trace file at path (see ReadTrace): its errors
+// name the file and the line, as ReadPromptsFile's do.
+func ReadTraceFile(path string) ([]TraceEntry, error) {
+	return readFile(path, func(r io.Reader) ([]TraceEntry, error) {
+		e, err := ReadTrace(r)
+		return e, unprefixed(err, "trace: ")
+	})
+}
 
 // traceClock turns a line's offset_ms or timestamp into milliseconds from
 // the trace's start; a trace uses one of the two throughout.
