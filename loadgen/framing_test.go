@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"github.com/inferbench/inferbench/targets/targettest"
 	"io"
 	"log"
 	"net"
@@ -53,28 +54,28 @@ func TestClassifyFraming(t *testing.T) {
 		want    rundir.ErrorClass
 	}{
 		// Protocol: the server broke HTTP/1.1.
-		{"not HTTP", rawReply("HELLO THERE\r\n\r\n"), rundir.Protocol},
-		{"status code not a number", rawReply("HTTP/1.1 2x0 OK\r\n\r\n"), rundir.Protocol},
-		{"no status line", rawReply("abc"), rundir.Protocol},
-		{"header line without a colon", rawReply(sseHead + "bad header line\r\n\r\n"), rundir.Protocol},
-		{"headers over 10 MiB", rawReply(sseHead + "X-Big: " + strings.Repeat("a", 11<<20) + "\r\n\r\n"), rundir.Protocol},
-		{"two Content-Lengths", rawReply(sseHead + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabc"), rundir.Protocol},
-		{"bad Content-Length", rawReply(sseHead + "Content-Length: x\r\n\r\nabc"), rundir.Protocol},
-		{"unsupported Transfer-Encoding", rawReply(sseHead + "Transfer-Encoding: gzip\r\n\r\nabc"), rundir.Protocol},
-		{"chunk size not hex", rawReply(chunked + "zz\r\nabc\r\n"), rundir.Protocol},
-		{"chunk size line too long", rawReply(chunked + strings.Repeat("0", 5000) + "1\r\na\r\n"), rundir.Protocol},
-		{"chunk not ended by CRLF", rawReply(chunked + "3\r\nabcXX\r\n"), rundir.Protocol},
-		{"chunk line ends with bare LF", rawReply(chunked + "3\nabc\r\n"), rundir.Protocol},
-		{"malformed trailer", rawReply(chunked + "3\r\nabc\r\n0\r\nbad trailer\r\n\r\n"), rundir.Protocol},
+		{"not HTTP", targettest.Reply("HELLO THERE\r\n\r\n"), rundir.Protocol},
+		{"status code not a number", targettest.Reply("HTTP/1.1 2x0 OK\r\n\r\n"), rundir.Protocol},
+		{"no status line", targettest.Reply("abc"), rundir.Protocol},
+		{"header line without a colon", targettest.Reply(sseHead + "bad header line\r\n\r\n"), rundir.Protocol},
+		{"headers over 10 MiB", targettest.Reply(sseHead + "X-Big: " + strings.Repeat("a", 11<<20) + "\r\n\r\n"), rundir.Protocol},
+		{"two Content-Lengths", targettest.Reply(sseHead + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabc"), rundir.Protocol},
+		{"bad Content-Length", targettest.Reply(sseHead + "Content-Length: x\r\n\r\nabc"), rundir.Protocol},
+		{"unsupported Transfer-Encoding", targettest.Reply(sseHead + "Transfer-Encoding: gzip\r\n\r\nabc"), rundir.Protocol},
+		{"chunk size not hex", targettest.Reply(chunked + "zz\r\nabc\r\n"), rundir.Protocol},
+		{"chunk size line too long", targettest.Reply(chunked + strings.Repeat("0", 5000) + "1\r\na\r\n"), rundir.Protocol},
+		{"chunk not ended by CRLF", targettest.Reply(chunked + "3\r\nabcXX\r\n"), rundir.Protocol},
+		{"chunk line ends with bare LF", targettest.Reply(chunked + "3\nabc\r\n"), rundir.Protocol},
+		{"malformed trailer", targettest.Reply(chunked + "3\r\nabc\r\n0\r\nbad trailer\r\n\r\n"), rundir.Protocol},
 		// Connection: the transport failed.
-		{"closed before a response", rawReply(""), rundir.Connection},
+		{"closed before a response", targettest.Reply(""), rundir.Connection},
 		{"reset before a response", resetAfter(""), rundir.Connection},
-		{"cut mid-body (Content-Length)", rawReply(sseHead + "Content-Length: 1000\r\n\r\n" + event), rundir.Connection},
-		{"cut mid-body (chunked)", rawReply(chunked + "1000\r\n" + event), rundir.Connection},
+		{"cut mid-body (Content-Length)", targettest.Reply(sseHead + "Content-Length: 1000\r\n\r\n" + event), rundir.Connection},
+		{"cut mid-body (chunked)", targettest.Reply(chunked + "1000\r\n" + event), rundir.Connection},
 		{"reset mid-body", resetAfter(chunked + "1000\r\n" + event), rundir.Connection},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			url := rawServer(t, c.respond)
+			url := targettest.RawServer(t, c.respond)
 			err := netHTTPError(t, &http.Client{Transport: &http.Transport{}}, url)
 			if got := Classify(err); got != c.want {
 				t.Errorf("net/http's %q (%T) is %q, want %q", err, err, got, c.want)

@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"github.com/inferbench/inferbench/targets/targettest"
 	"io"
 	"net"
 	"strings"
@@ -21,7 +22,7 @@ func TestHeadersAfterAnInterimResponse(t *testing.T) {
 	const gap = 200 * time.Millisecond
 	for _, interim := range []string{"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n", "HTTP/1.1 100 Continue\r\n\r\n"} {
 		t.Run(interim[9:12], func(t *testing.T) {
-			url := rawServer(t, func(c net.Conn) {
+			url := targettest.RawServer(t, func(c net.Conn) {
 				io.WriteString(c, interim)
 				time.Sleep(gap)
 				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"+sseOneToken)
@@ -43,7 +44,7 @@ func TestHeadersAfterAnInterimResponse(t *testing.T) {
 // TestNoFinalResponseAfterAnInterim: a server that sends 103 and closes
 // gave no final response: no headers, no status, a connection failure.
 func TestNoFinalResponseAfterAnInterim(t *testing.T) {
-	rec := oneChatRequest(t, rawServer(t, rawReply("HTTP/1.1 103 Early Hints\r\n\r\n")))
+	rec := oneChatRequest(t, targettest.RawServer(t, targettest.Reply("HTTP/1.1 103 Early Hints\r\n\r\n")))
 	if rec.OK || rec.HeadersNS != 0 || rec.Status != 0 || rec.ErrorClass != rundir.Connection {
 		t.Errorf("ok %v, headers %d, status %d, class %q (%s); want no headers, no status, connection", rec.OK, rec.HeadersNS, rec.Status, rec.ErrorClass, rec.Error)
 	}
@@ -55,7 +56,7 @@ func TestNoFinalResponseAfterAnInterim(t *testing.T) {
 // does: the runner bounds them itself, so a server that sends 103 forever
 // is a protocol failure, not a request held to its timeout.
 func TestEndlessInterimResponses(t *testing.T) {
-	url := rawServer(t, func(c net.Conn) {
+	url := targettest.RawServer(t, func(c net.Conn) {
 		hint := strings.Repeat("HTTP/1.1 103 Early Hints\r\nLink: </"+strings.Repeat("a", 1000)+">; rel=preload\r\n\r\n", 64)
 		for {
 			if _, err := io.WriteString(c, hint); err != nil {

@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"github.com/inferbench/inferbench/targets/targettest"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,7 +36,7 @@ func TestStatusIsTheServers(t *testing.T) {
 		{"200, cut before [DONE]", sse("200 OK", strings.TrimSuffix(sseOneToken, "data: [DONE]\n\n")), false, rundir.Protocol, 200},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rec := oneChatRequest(t, rawServer(t, rawReply(c.reply)))
+			rec := oneChatRequest(t, targettest.RawServer(t, targettest.Reply(c.reply)))
 			if rec.OK != c.ok || rec.ErrorClass != c.class || rec.Status != c.status {
 				t.Errorf("ok %v, class %q, status %d (error %q); want ok %v, class %q, status %d",
 					rec.OK, rec.ErrorClass, rec.Status, rec.Error, c.ok, c.class, c.status)

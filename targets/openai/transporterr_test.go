@@ -1,9 +1,9 @@
 package openai_test
 
 import (
-	"bufio"
+	"github.com/inferbench/inferbench/targets/targettest"
+	"io"
 	"net"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -12,36 +12,6 @@ import (
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/openai"
 )
-
-// rawServer answers each connection's first request with answer, written
-// on the raw connection, then runs after (which may close it its own way).
-func rawServer(t *testing.T, answer string, after func(*net.TCPConn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				req, err := http.ReadRequest(bufio.NewReader(c))
-				if err != nil {
-					return
-				}
-				req.Body.Close()
-				c.Write([]byte(answer))
-				after(c.(*net.TCPConn))
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
 
 // TestTransportErrorsReadPlainly: what a broken server did reads in the
 // error, and so in every record and the probe's warning, without the Go
@@ -72,7 +42,10 @@ func TestTransportErrorsReadPlainly(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			url := rawServer(t, tc.answer, tc.after)
+			url := targettest.RawServer(t, func(c net.Conn) {
+				io.WriteString(c, tc.answer)
+				tc.after(c.(*net.TCPConn))
+			})
 			r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: url}}, targets.Request{Model: "m", Prompt: "hi", MaxTokens: 8})
 			if r.Err == nil {
 				t.Fatal("no error")

@@ -1,4 +1,4 @@
-package loadgen
+package targettest
 
 import (
 	"bufio"
@@ -8,12 +8,13 @@ import (
 	"testing"
 )
 
-// rawServer listens on a loopback port and, for each connection, reads one
+// RawServer listens on a loopback port and, for each connection, reads one
 // HTTP request whole and hands the connection to respond, which writes
 // whatever bytes it likes (a hostile server: broken framing, interim
-// responses, odd statuses); the connection is closed when respond returns.
-// It returns the server's root URL; the listener closes with the test.
-func rawServer(t *testing.T, respond func(c net.Conn)) string {
+// responses, odd statuses, a reset); the connection is closed when respond
+// returns, unless respond closed it its own way. It returns the server's
+// root URL; the listener closes with the test.
+func RawServer(t testing.TB, respond func(c net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -40,7 +41,7 @@ func rawServer(t *testing.T, respond func(c net.Conn)) string {
 	return "http://" + ln.Addr().String()
 }
 
-// rawReply is a rawServer's respond that writes s and closes.
-func rawReply(s string) func(net.Conn) {
+// Reply is a RawServer's respond that writes s and closes.
+func Reply(s string) func(net.Conn) {
 	return func(c net.Conn) { io.WriteString(c, s) }
 }
