@@ -1,6 +1,7 @@
 package history
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,7 +25,7 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 // spec is "latest", "median-of-N" or an entry id ("#12" or "12"), among
 // earlier runs (started before it or with it, by run.json start; later
 // ones are left out and counted) of the candidate's scenario, model and
-// target kind on the same hardware (HardwareOf: GPU model and count; the
+// target kind on the same hardware (sameHardware: GPU model and count; the
 // load generator's host and the server's version and args may differ) and
 // sharded alike, the candidate itself left out when it is already stored.
 // An entry id is taken as given, unless it is the candidate.
@@ -37,7 +38,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 	if err != nil {
 		return compare.Baseline{}, err
 	}
-	hw := HardwareOf(cm)
+	gpu := compare.GPUOf(cm)
 	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
 	var entries []*Entry
 	other, sharded, later := 0, 0, 0
@@ -45,7 +46,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 	case spec == "latest":
 		entries, err = store.List(ctx, f)
 		entries, later = startedBefore(entries, cand.Meta.Start)
-		entries, other, sharded = sameHardware(entries, hw, cand.Meta.Shard, 1)
+		entries, other, sharded = sameHardware(entries, gpu, cand.Meta.Shard, 1)
 	case strings.HasPrefix(spec, "median-of-"):
 		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
 		if perr != nil || n < 1 {
@@ -53,7 +54,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		}
 		entries, err = store.List(ctx, f)
 		entries, later = startedBefore(entries, cand.Meta.Start)
-		entries, other, sharded = sameHardware(entries, hw, cand.Meta.Shard, n)
+		entries, other, sharded = sameHardware(entries, gpu, cand.Meta.Shard, n)
 	default:
 		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
 		if perr != nil {
@@ -84,8 +85,8 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 			// the gate passes for ever. Say why the history is empty.
 			also += fmt.Sprintf("; %s does not exist: nothing was ever added there (the first night, or a store path that is wrong?)", store.where)
 		}
-		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (%s) in the history (%d on other hardware%s)",
-			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, hw, other, also)
+		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (GPU %s) in the history (%d on other hardware%s)",
+			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, cmp.Or(gpu.String(), "(none)"), other, also)
 	}
 	return baselineFromEntries("history:"+spec, entries, cand.SLO)
 }

@@ -116,26 +116,8 @@ func TestBaselineMatchesHardware(t *testing.T) {
 	if err != nil || !strings.Contains(b.Label, "#4") {
 		t.Errorf("latest = %q, %v; want #4", b.Label, err)
 	}
-	d := HardwareOf(&rundir.Manifest{GPUs: json.RawMessage(fmt.Sprintf(`[{"index":0,"name":%q}]`, h100))}).Differences(Hardware{GPU: compare.GPU{Name: a100, Count: 1}})
-	if len(d) != 1 || d[0] != "GPU: "+h100+" ×1 vs "+a100+" ×1" {
-		t.Errorf("Differences = %q", d)
-	}
-}
-
-// TestHardwareString: the fingerprint shown in "no baseline" names the
-// server's args only when there are some; without them it read
-// "server (none) )".
-func TestHardwareString(t *testing.T) {
-	for _, tc := range []struct {
-		h    Hardware
-		want string
-	}{
-		{Hardware{}, "GPU (none)"},
-		{Hardware{GPU: compare.GPU{Name: "NVIDIA A100", Count: 2}}, "GPU NVIDIA A100 ×2"},
-	} {
-		if got := tc.h.String(); got != tc.want {
-			t.Errorf("String() = %q; want %q", got, tc.want)
-		}
+	if compare.GPUOf(&rundir.Manifest{GPUs: json.RawMessage(fmt.Sprintf(`[{"index":0,"name":%q}]`, h100))}).Same(compare.GPU{Name: a100, Count: 1}) {
+		t.Errorf("an H100 is the same GPU as an A100")
 	}
 }
 
@@ -201,31 +183,17 @@ func TestBaselineMatchesStatedGPU(t *testing.T) {
 	if err != nil || !strings.HasPrefix(b.Label, "history:#3 ") {
 		t.Errorf("baseline %q, %v; want the a100-80gb entry #3 alone", b.Label, err)
 	}
-	stated := HardwareOf(&rundir.Manifest{GPUStated: "h100-sxmx8"})
-	measured := HardwareOf(&rundir.Manifest{GPUs: json.RawMessage(`[` + strings.Repeat(`{"name":"NVIDIA H100 80GB HBM3"},`, 7) + `{"name":"NVIDIA H100 80GB HBM3"}]`)})
-	if d := stated.Differences(measured); len(d) != 0 {
-		t.Errorf("h100-sxmx8 stated vs 8 H100s measured: differences %q; want none", d)
+	eight := json.RawMessage(`[` + strings.Repeat(`{"name":"NVIDIA H100 80GB HBM3"},`, 7) + `{"name":"NVIDIA H100 80GB HBM3"}]`)
+	measured := compare.GPUOf(&rundir.Manifest{GPUs: eight})
+	if !compare.GPUOf(&rundir.Manifest{GPUStated: "h100-sxmx8"}).Same(measured) {
+		t.Errorf("h100-sxmx8 stated vs 8 H100s measured: not the same GPUs")
 	}
-	if d := HardwareOf(&rundir.Manifest{GPUStated: "a100-80gbx8"}).Differences(measured); len(d) != 1 || d[0] != "GPU: a100-80gb ×8 (stated) vs NVIDIA H100 80GB HBM3 ×8" {
-		t.Errorf("a100-80gbx8 stated vs 8 H100s measured: differences %q", d)
+	if a100 := compare.GPUOf(&rundir.Manifest{GPUStated: "a100-80gbx8"}); a100.Same(measured) || a100.String() != "a100-80gb ×8 (stated)" {
+		t.Errorf("a100-80gbx8 stated (%s) vs 8 H100s measured: the same GPUs", a100)
 	}
-	if g := HardwareOf(&rundir.Manifest{GPUStated: "a100-80gb", GPUs: measured.gpuJSON(t)}); g.GPU.Name != "NVIDIA H100 80GB HBM3" || g.GPU.Stated {
+	if g := compare.GPUOf(&rundir.Manifest{GPUStated: "a100-80gb", GPUs: eight}); g.Name != "NVIDIA H100 80GB HBM3" || g.Stated {
 		t.Errorf("stated a100-80gb, telemetry 8 H100s: %+v; want telemetry's", g)
 	}
-}
-
-// gpuJSON is h's GPUs as run.json's inventory.
-func (h Hardware) gpuJSON(t *testing.T) json.RawMessage {
-	t.Helper()
-	var devs []rundir.GPUDevice
-	for i := range h.GPU.Count {
-		devs = append(devs, rundir.GPUDevice{Index: i, Name: h.GPU.Name})
-	}
-	b, err := json.Marshal(devs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // TestBaselineLeavesOutPartialMerges: `merge --partial` of one shard of two
