@@ -103,12 +103,14 @@ type seriesValue struct {
 
 // seriesOf returns the value of each series of f, in page order: a series
 // whose value is NaN, infinite, negative or past maxTokensTotal says
-// nothing (a count cannot be: the page is absurd there) and is left out,
-// and a label set the page repeats is one series, its values summed. It
-// returns nil when no series is left: the page has no value for f.
+// nothing (a count cannot be: the page is absurd there) and is left out.
+// A label set the page repeats is one series, its first value: prom.Families
+// has dropped the repeated lines already (as Prometheus does), and a repeat
+// reaching here is dropped the same way. It returns nil when no series is
+// left: the page has no value for f.
 func seriesOf(f *dto.MetricFamily) []seriesValue {
 	var out []seriesValue
-	var at map[seriesKey]int // index in out, when the family has several series
+	var seen map[seriesKey]bool // the label sets in out, when the family has several series
 	ms := f.GetMetric()
 	for _, m := range ms {
 		v, ok := prom.Value(m)
@@ -117,14 +119,13 @@ func seriesOf(f *dto.MetricFamily) []seriesValue {
 		}
 		k := keyOf(m)
 		if len(ms) > 1 {
-			if at == nil {
-				at = make(map[seriesKey]int, len(ms))
+			if seen == nil {
+				seen = make(map[seriesKey]bool, len(ms))
 			}
-			if i, seen := at[k]; seen {
-				out[i].v += v
+			if seen[k] {
 				continue
 			}
-			at[k] = len(out)
+			seen[k] = true
 		}
 		out = append(out, seriesValue{k, v})
 	}

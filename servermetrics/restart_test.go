@@ -319,15 +319,60 @@ func TestCarryKeepsAtMostMaxSeries(t *testing.T) {
 	}
 }
 
-// A page that repeats a label set has one series there, the sum of its
-// values, as Parse summed every series before the carry went per series:
-// 30+20, then 35+25.
-func TestWatchSumsARepeatedLabelSet(t *testing.T) {
+// A page that repeats a series (a metric name and label set written twice)
+// is invalid exposition; Prometheus stores the first sample and drops the
+// others as duplicates (prom.Families), and so does a Scraper: 30, then 35
+// (35 > 30, no restart). Before, the repeats were summed: 30+20, 35+25.
+func TestWatchKeepsTheFirstOfARepeatedSeries(t *testing.T) {
 	page := fixture(t, "vllm-metrics-v1-busy.txt")
 	const fam = "vllm:generation_tokens_total"
 	got := watchPages(t, withSeries(t, page, fam, `{engine="0"} 30`, `{engine="0"} 20`), withSeries(t, page, fam, `{engine="0"} 35`, `{engine="0"} 25`))
-	if want := []float64{50, 60}; !slices.Equal(got, want) {
+	if want := []float64{30, 35}; !slices.Equal(got, want) {
 		t.Errorf("generation totals %v; want %v", got, want)
+	}
+}
+
+// The repeat of a gauge's series is dropped too, its labels in any order:
+// running is engine 0's 3 and engine 1's 5 (8, not 3+4+5 = 12), KV use the
+// mean of engine 0's 0.2 and engine 1's 0.6 (0.4, not the mean of three).
+func TestParseKeepsTheFirstOfARepeatedGauge(t *testing.T) {
+	page := `vllm:num_requests_running{engine="0",model_name="m"} 3
+vllm:num_requests_running{model_name="m",engine="0"} 4
+vllm:num_requests_running{engine="1",model_name="m"} 5
+vllm:kv_cache_usage_perc{engine="0",model_name="m"} 0.2
+vllm:kv_cache_usage_perc{engine="1",model_name="m"} 0.6
+vllm:kv_cache_usage_perc{engine="0",model_name="m"} 0.9
+`
+	s, err := Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RequestsRunning == nil || *s.RequestsRunning != 8 || s.KVCacheUsage == nil || *s.KVCacheUsage != 0.4 {
+		t.Errorf("running %v, KV %v; want 8 and 0.4", ptr(s.RequestsRunning), ptr(s.KVCacheUsage))
+	}
+}
+
+// A TGI histogram written twice under one label set: its first _sum (662)
+// is the prompt total. The parser (expfmt) took the last _sum (900) and
+// counted the buckets of both.
+func TestParseKeepsTheFirstOfARepeatedHistogram(t *testing.T) {
+	var hist []string
+	for line := range strings.Lines(string(fixture(t, "tgi-metrics-excerpt.txt"))) {
+		if strings.HasPrefix(line, "tgi_request_input_length_") {
+			hist = append(hist, line)
+		}
+	}
+	again := strings.Replace(strings.Join(hist, ""), "tgi_request_input_length_sum 662", "tgi_request_input_length_sum 900", 1)
+	page := strings.Replace(string(fixture(t, "tgi-metrics-excerpt.txt")), "tgi_request_input_length_count 109\n", "tgi_request_input_length_count 109\n"+again, 1)
+	if !strings.Contains(page, "_sum 900") {
+		t.Fatal("the repeated histogram is not on the page")
+	}
+	s, err := Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PromptTokensTotal == nil || *s.PromptTokensTotal != 662 {
+		t.Errorf("prompt total %v; want 662, the first histogram's sum", ptr(s.PromptTokensTotal))
 	}
 }
 

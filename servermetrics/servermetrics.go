@@ -42,7 +42,10 @@ const (
 // (ggml-org/llama.cpp#17384) is unquoted first. A page with none of the
 // known families is an error. A cumulative counter is the sum of its
 // series that hold a count (seriesOf), as a Scraper's first scrape of the
-// page gives it.
+// page gives it. A series the page writes twice (its name and label set)
+// counts once, by its first sample, as Prometheus stores it
+// (prom.Families): a gauge, counter or histogram repeated was summed, or
+// for a histogram read from its last _sum.
 func Parse(r io.Reader) (rundir.ServerSample, error) {
 	pg, err := parsePage(r)
 	if err != nil {

@@ -3,9 +3,11 @@ package prom
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	dto "github.com/prometheus/client_model/go"
@@ -29,6 +31,19 @@ const MaxSeries = 1 << 16
 // names the page's own line. More than MaxSeries sample lines of kept
 // families is an error.
 //
+// A series written twice on one page (its metric name and label set, the
+// labels in any order) is invalid exposition. Families keeps its first
+// sample line and drops the others, as Prometheus's scrape does: its
+// storage refuses a second sample of a series at the scrape's timestamp
+// (tsdb/head_append.go, memSeries.appendable: "duplicate sample for
+// timestamp" where the value differs), and the scrape loop drops it,
+// counting it in prometheus_target_scrapes_sample_duplicate_timestamp_total
+// (scrape/scrape.go, scrapeLoop.checkAddError; prometheus/prometheus). The
+// parser (expfmt) would keep both samples of a counter or gauge as two
+// series, and of a histogram or summary the last _sum and _count with the
+// buckets of both. A line whose labels the filter cannot read is left to
+// the parser, which says what is wrong with it.
+//
 // The filter is hand-written because the parser (expfmt) has no way to
 // skip a family: it builds every family of the page. A page of 1M
 // one-series families nobody reads (14 MB) made it allocate 491 MB; read
@@ -42,6 +57,7 @@ func Families(r io.Reader, prefixes ...string) (map[string]*dto.MetricFamily, er
 	// not left blank, as the parser allocates for every line it reads.
 	var at []int
 	series, n := 0, 0
+	var ks keptSeries
 	for {
 		line, err := br.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -67,11 +83,13 @@ func Families(r io.Reader, prefixes ...string) (map[string]*dto.MetricFamily, er
 						return nil, fmt.Errorf("page holds more than %d series of %s families read (prom.MaxSeries): refused", MaxSeries, which)
 					}
 				}
-				kept.Write(line)
-				if line[len(line)-1] != '\n' {
-					kept.WriteByte('\n')
+				if !sample || ks.first(name, line) { // a repeated series: the first is kept
+					kept.Write(line)
+					if line[len(line)-1] != '\n' {
+						kept.WriteByte('\n')
+					}
+					at = append(at, n)
 				}
-				at = append(at, n)
 			}
 		}
 		if err == io.EOF {
@@ -145,4 +163,134 @@ func metricName(b []byte) []byte {
 		end = len(b)
 	}
 	return b[:end]
+}
+
+// keptSeries is the series of the sample lines Families kept.
+type keptSeries struct {
+	seen  map[string]struct{} // by seriesKey
+	key   []byte              // room for a key, reused
+	pairs []labelPair         // room for a line's labels, reused
+}
+
+// first reports whether the sample line of metric name is the first of
+// its series on the page, and marks it seen; a line whose labels seriesKey
+// cannot read is always first.
+func (k *keptSeries) first(name, line []byte) bool {
+	var ok bool
+	if k.key, k.pairs, ok = seriesKey(k.key[:0], k.pairs[:0], name, line); !ok {
+		return true
+	}
+	if _, dup := k.seen[string(k.key)]; dup {
+		return false
+	}
+	if k.seen == nil {
+		k.seen = make(map[string]struct{})
+	}
+	k.seen[string(k.key)] = struct{}{}
+	return true
+}
+
+// A labelPair is one label of a sample line as written: its name (without
+// quotes) and its value (between the quotes, escapes as written).
+type labelPair struct{ name, value []byte }
+
+// seriesKey appends to key the identity of the sample line's series: its
+// metric name and its labels sorted by name, each name and value prefixed
+// with its length (a value may hold any byte, so no two label sets share
+// a key). A value's escapes are taken as written: the text format has one
+// spelling of each (\\, \" and \n; the parser refuses others). pairs is
+// room for the labels, returned for reuse. false when the line is not one
+// the filter reads (a brace left open, a label without a quoted value, a
+// label named twice): it is then not compared with others, and the parser
+// judges it.
+func seriesKey(key []byte, pairs []labelPair, name, line []byte) ([]byte, []labelPair, bool) {
+	rest := bytes.TrimLeft(line, " \t")
+	inBraces := false
+	if rest[0] == '{' {
+		inBraces = true // {"name", labels…}: the name comes first, quoted
+		rest = rest[1:]
+		q, after, ok := quoted(bytes.TrimLeft(rest, " \t"))
+		if !ok {
+			return key, pairs, false
+		}
+		name, rest = q, bytes.TrimLeft(after, " \t")
+		if len(rest) > 0 && rest[0] == ',' {
+			rest = rest[1:]
+		}
+	} else {
+		rest = rest[len(name):]
+		if len(rest) > 0 && rest[0] == '{' {
+			inBraces = true
+			rest = rest[1:]
+		}
+	}
+	for inBraces {
+		rest = bytes.TrimLeft(rest, " \t")
+		if len(rest) == 0 {
+			return key, pairs, false
+		}
+		if rest[0] == '}' {
+			break
+		}
+		var l labelPair
+		if rest[0] == '"' {
+			q, after, ok := quoted(rest)
+			if !ok {
+				return key, pairs, false
+			}
+			l.name, rest = q, after
+		} else {
+			end := bytes.IndexAny(rest, "= \t")
+			if end <= 0 {
+				return key, pairs, false
+			}
+			l.name, rest = rest[:end], rest[end:]
+		}
+		rest = bytes.TrimLeft(rest, " \t")
+		if len(rest) == 0 || rest[0] != '=' {
+			return key, pairs, false
+		}
+		q, after, ok := quoted(bytes.TrimLeft(rest[1:], " \t"))
+		if !ok {
+			return key, pairs, false
+		}
+		l.value, rest = q, bytes.TrimLeft(after, " \t")
+		pairs = append(pairs, l)
+		if len(rest) > 0 && rest[0] == ',' {
+			rest = rest[1:]
+		} else if len(rest) == 0 || rest[0] != '}' {
+			return key, pairs, false
+		}
+	}
+	slices.SortFunc(pairs, func(a, b labelPair) int { return bytes.Compare(a.name, b.name) })
+	key = binary.AppendUvarint(key, uint64(len(name)))
+	key = append(key, name...)
+	for i, l := range pairs {
+		if i > 0 && bytes.Equal(l.name, pairs[i-1].name) {
+			return key, pairs, false
+		}
+		key = binary.AppendUvarint(key, uint64(len(l.name)))
+		key = append(key, l.name...)
+		key = binary.AppendUvarint(key, uint64(len(l.value)))
+		key = append(key, l.value...)
+	}
+	return key, pairs, true
+}
+
+// quoted reads the quoted string at the start of b: its content, escapes
+// as written, and what follows the closing quote; false when b does not
+// start with one or it is not closed.
+func quoted(b []byte) (content, after []byte, ok bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return nil, nil, false
+	}
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return b[1:i], b[i+1:], true
+		}
+	}
+	return nil, nil, false
 }

@@ -2,6 +2,7 @@ package prom
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,5 +188,76 @@ func TestFamiliesCapErrorIsShort(t *testing.T) {
 	_, err = Families(strings.NewReader(page), "a_", "b_", "c_", "d_", "e_long_family_name")
 	if err == nil || !strings.Contains(err.Error(), "series of the 5 families read") || strings.Contains(err.Error(), "e_long") {
 		t.Errorf("five prefixes: %v; want them counted, not listed", err)
+	}
+}
+
+// TestFamiliesKeepsTheFirstOfARepeatedSeries: a series (metric name and
+// label set, its labels in any order) written twice on one page is invalid
+// exposition; Prometheus's scrape stores the first sample and drops the
+// others as duplicates, and so does Families, for every kind: the second
+// counter and gauge sample was kept beside the first (two series of one
+// label set, which a scraper then summed), and a histogram's second _sum
+// replaced the first while the buckets of both were kept. Series whose
+// label sets differ, or whose names differ, are all kept.
+func TestFamiliesKeepsTheFirstOfARepeatedSeries(t *testing.T) {
+	page := `# TYPE vllm:c counter
+vllm:c_total{a="1",b="x,y"} 5
+vllm:c_total{a="1",b="x,y"} 7
+vllm:c_total{b="x,y",a="1"} 9
+vllm:c_total{a="1",b="x"} 11
+vllm:c_total{a="1,b=x"} 13
+# TYPE vllm:g gauge
+vllm:g 1
+vllm:g 2
+{"vllm:g"} 3
+vllm:g{a="1"} 4
+# TYPE vllm:h histogram
+vllm:h_bucket{le="1"} 1
+vllm:h_bucket{le="+Inf"} 2
+vllm:h_sum 10
+vllm:h_count 2
+vllm:h_bucket{le="1"} 3
+vllm:h_bucket{le="+Inf"} 4
+vllm:h_sum 20
+vllm:h_count 4
+`
+	fams, err := Families(strings.NewReader(page), "vllm:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []float64
+	for _, m := range fams["vllm:c_total"].GetMetric() {
+		v, _ := Value(m)
+		got = append(got, v)
+	}
+	if want := []float64{5, 11, 13}; !slices.Equal(got, want) {
+		t.Errorf("vllm:c_total %v; want %v", got, want)
+	}
+	got = nil
+	for _, m := range fams["vllm:g"].GetMetric() {
+		v, _ := Value(m)
+		got = append(got, v)
+	}
+	if want := []float64{1, 4}; !slices.Equal(got, want) {
+		t.Errorf("vllm:g %v; want %v", got, want)
+	}
+	h := fams["vllm:h"].GetMetric()
+	if len(h) != 1 || h[0].GetHistogram().GetSampleSum() != 10 || h[0].GetHistogram().GetSampleCount() != 2 || len(h[0].GetHistogram().GetBucket()) != 2 {
+		t.Errorf("vllm:h %v; want the first histogram alone (sum 10, count 2, 2 buckets)", h)
+	}
+}
+
+// TestFamiliesLeavesLinesItCannotReadToTheParser: a sample line whose
+// labels the filter cannot read is not taken for a repeat of another; the
+// parser says what is wrong with it, at its line.
+func TestFamiliesLeavesLinesItCannotReadToTheParser(t *testing.T) {
+	for _, page := range []string{
+		"vllm:x{a=\"1\"} 1\nvllm:x{a=\"1\" 2\n",
+		"vllm:x{a=\"1\"} 1\nvllm:x{a=\"1\",a=\"1\"} 2\n",
+		"vllm:x{a=\"1\"} 1\nvllm:x{a=1} 2\n",
+	} {
+		if _, err := Families(strings.NewReader(page), "vllm:"); err == nil || !strings.Contains(err.Error(), "line 2") {
+			t.Errorf("%q: error %v; want the parser's, at line 2", page, err)
+		}
 	}
 }
