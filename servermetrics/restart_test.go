@@ -388,3 +388,40 @@ func TestParseSumsTheSeriesThatHoldACount(t *testing.T) {
 		t.Errorf("generation total %v; want 75", ptr(s.GenerationTokensTotal))
 	}
 }
+
+// A page cut mid-line whose body still ended cleanly (a proxy that closes
+// the response at the cut with a Content-Length to match, or an engine
+// that writes its page short): the generation total 12345 cut to "12" was
+// read as 12, a restart from 12,000, carried as 12,000+12 and then
+// 12,000+12,400 = 24,400 when the engine had done 400 more. The cut page
+// is now a failed scrape that says so, and the carry goes on from the
+// pages before it: 12,000, (failed), 12,400.
+func TestWatchRefusesAPageCutMidLine(t *testing.T) {
+	page := func(v string) []byte { return vllm(t, v) }
+	whole := page("12345")
+	cut := whole[:bytes.Index(whole, []byte("} 12345"))+len("} 12")]
+	var got []rundir.ServerSample
+	synctest.Test(t, func(t *testing.T) {
+		p := pages{page("12000"), cut, page("12400")}
+		sc := &Scraper{URL: "http://engine/metrics", Client: &http.Client{Transport: &p}}
+		err := Watch(t.Context(), sc.Scrape, time.Now(), WatchConfig{Count: 3}, func(s rundir.ServerSample) error {
+			got = append(got, s)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	if len(got) != 3 {
+		t.Fatalf("%d samples; want 3", len(got))
+	}
+	if got[0].GenerationTokensTotal == nil || *got[0].GenerationTokensTotal != 12000 {
+		t.Errorf("first page: generation total %v; want 12000", ptr(got[0].GenerationTokensTotal))
+	}
+	if !strings.Contains(got[1].Error, "no line feed") || got[1].GenerationTokensTotal != nil {
+		t.Errorf("the cut page: %+v, error %q, generation total %v; want a failed scrape saying the page was cut", got[1], got[1].Error, ptr(got[1].GenerationTokensTotal))
+	}
+	if got[2].GenerationTokensTotal == nil || *got[2].GenerationTokensTotal != 12400 {
+		t.Errorf("the page after: generation total %v; want 12400", ptr(got[2].GenerationTokensTotal))
+	}
+}

@@ -31,6 +31,12 @@ const MaxSeries = 1 << 16
 // names the page's own line. More than MaxSeries sample lines of kept
 // families is an error.
 //
+// The text format's last line must end with a line feed ("Text format
+// details", prometheus.io/docs/instrumenting/exposition_formats): a page
+// whose last line has none was cut short, perhaps mid-number (a counter's
+// 12345 read as 12, which a scraper carrying counters over restarts takes
+// for one), and is refused. Blanks after the last line feed are nothing.
+//
 // A series written twice on one page (its metric name and label set, the
 // labels in any order) is invalid exposition. Families keeps its first
 // sample line and drops the others, as Prometheus's scrape does: its
@@ -73,6 +79,9 @@ func Families(r io.Reader, prefixes ...string) (map[string]*dto.MetricFamily, er
 		}
 		if len(line) > 0 {
 			n++
+			if err == io.EOF && len(bytes.TrimSpace(line)) > 0 {
+				return nil, fmt.Errorf("page cut short: line %d, its last, has no line feed (the text format ends every line with one)", n)
+			}
 			if name, sample := family(line); hasPrefix(name, prefixes) {
 				if sample {
 					if series++; series > MaxSeries {

@@ -113,14 +113,14 @@ func itoa(i int) string {
 }
 
 // TestFamiliesLinesOfAnyShape: quoted UTF-8 names, a line longer than the
-// reader's buffer, CRLF-free last line without a newline, indented lines.
+// reader's buffer, indented lines.
 func TestFamiliesLinesOfAnyShape(t *testing.T) {
 	long := strings.Repeat("v", 200<<10)
 	page := "# HELP \"vllm:a.b\" dotted\n# TYPE \"vllm:a.b\" gauge\n{\"vllm:a.b\",x=\"1\"} 5\n" +
 		"{\"other.c\"} 9\n" +
 		"vllm:long{label=\"" + long + "\"} 7\n" +
 		"  vllm:indented 3\n" +
-		"vllm:last 11"
+		"vllm:last 11\n"
 	fams, err := Families(strings.NewReader(page), "vllm:")
 	if err != nil {
 		t.Fatal(err)
@@ -258,6 +258,25 @@ func TestFamiliesLeavesLinesItCannotReadToTheParser(t *testing.T) {
 	} {
 		if _, err := Families(strings.NewReader(page), "vllm:"); err == nil || !strings.Contains(err.Error(), "line 2") {
 			t.Errorf("%q: error %v; want the parser's, at line 2", page, err)
+		}
+	}
+}
+
+// TestFamiliesRefusesAPageCutMidLine: the text format's last line must end
+// with a line feed (Prometheus's "Text format details"), so a page whose
+// last line has none was cut short: "vllm:x_total 12345" cut to "… 12"
+// read as 12, which a scraper carrying counters takes for a restart. A
+// page that ends with its line feed, or with blanks after it, is whole.
+func TestFamiliesRefusesAPageCutMidLine(t *testing.T) {
+	for _, page := range []string{"vllm:y 1\nvllm:x_total 12", "vllm:y 1\n# HELP vllm:x_total Numb", "vllm:y 1\njunk_total{a=\"b"} {
+		_, err := Families(strings.NewReader(page), "vllm:")
+		if err == nil || !strings.Contains(err.Error(), "line 2, its last, has no line feed") {
+			t.Errorf("%q: error %v; want the page refused as cut mid-line at line 2", page, err)
+		}
+	}
+	for _, page := range []string{"vllm:y 1\nvllm:x_total 12345\n", "vllm:y 1\nvllm:x_total 12345\n  ", ""} {
+		if _, err := Families(strings.NewReader(page), "vllm:"); err != nil {
+			t.Errorf("%q: %v; want it read", page, err)
 		}
 	}
 }
