@@ -15,7 +15,10 @@ func TestNamespacesCoverTheFamilies(t *testing.T) {
 	for _, e := range engines {
 		names = append(names, e.detect...)
 		names = append(names, e.kvCache...)
-		names = append(names, e.running, e.waiting, e.promptTotal, e.generationTotal, e.prefixQueries, e.prefixHits)
+		names = append(names, e.running, e.waiting, e.promptTotal, e.generationTotal)
+		for _, p := range e.prefixCache {
+			names = append(names, p.queries, p.hits)
+		}
 	}
 	for _, n := range names {
 		if n == "" {

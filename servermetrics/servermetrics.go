@@ -104,8 +104,13 @@ type engine struct {
 	running, waiting             string
 	kvCache                      []string // the first family present wins
 	promptTotal, generationTotal string
-	prefixQueries, prefixHits    string
+	prefixCache                  []counterPair // the first whose queries are on the page wins
 }
+
+// A counterPair names the families of a prefix cache's queries and hits,
+// read together so that a hit rate is never one name's hits over another's
+// queries.
+type counterPair struct{ queries, hits string }
 
 // engines are the engines Parse knows, in the order it tries them.
 var engines = []engine{{
@@ -116,8 +121,12 @@ var engines = []engine{{
 	kvCache:         []string{"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"}, // V1 name, then V0
 	promptTotal:     "vllm:prompt_tokens_total",
 	generationTotal: "vllm:generation_tokens_total",
-	prefixQueries:   "vllm:prefix_cache_queries_total",
-	prefixHits:      "vllm:prefix_cache_hits_total",
+	// V1's names, then those of V1 before 0.9.2 (vllm:gpu_prefix_cache_*,
+	// shown beside the current ones until 0.10 and removed in 0.12; some
+	// early releases' HELP text counts blocks, not tokens: a hit rate all
+	// the same).
+	prefixCache: []counterPair{{"vllm:prefix_cache_queries_total", "vllm:prefix_cache_hits_total"},
+		{"vllm:gpu_prefix_cache_queries_total", "vllm:gpu_prefix_cache_hits_total"}},
 }, {
 	name:            EngineTGI,
 	detect:          []string{"tgi_queue_size", "tgi_batch_current_size"},
@@ -161,8 +170,12 @@ func (e *engine) page(fams map[string]*dto.MetricFamily) page {
 	pg := page{sample: s}
 	pg.counters[promptTokens] = seriesOf(fams[e.promptTotal])
 	pg.counters[generationTokens] = seriesOf(fams[e.generationTotal])
-	pg.counters[prefixCacheQueries] = seriesOf(fams[e.prefixQueries])
-	pg.counters[prefixCacheHits] = seriesOf(fams[e.prefixHits])
+	for _, p := range e.prefixCache {
+		if q := seriesOf(fams[p.queries]); q != nil {
+			pg.counters[prefixCacheQueries], pg.counters[prefixCacheHits] = q, seriesOf(fams[p.hits])
+			break
+		}
+	}
 	// Not an engine's family: inferbench's mock (on its vLLM-style page)
 	// says how far its simulated engine fell behind its schedule.
 	pg.counters[simBehindSeconds] = seriesOf(fams[MockBehindFamily])

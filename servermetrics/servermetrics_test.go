@@ -179,3 +179,34 @@ func BenchmarkParseVLLMPage(b *testing.B) {
 		}
 	}
 }
+
+// vLLM V1 before 0.9.2 named its prefix-cache counters
+// vllm:gpu_prefix_cache_queries and vllm:gpu_prefix_cache_hits (renamed
+// vllm:prefix_cache_*; the old names shown beside the new until 0.10,
+// hidden in 0.11, removed in 0.12): their page gave no prefix-cache counts
+// and the report no hit rate. Where both are on the page, the current
+// names are read.
+func TestParseOlderVLLMPrefixCacheNames(t *testing.T) {
+	old := `vllm:num_requests_running{engine="0",model_name="m"} 1
+vllm:gpu_cache_usage_perc{engine="0",model_name="m"} 0.25
+vllm:gpu_prefix_cache_queries_total{engine="0",model_name="m"} 120
+vllm:gpu_prefix_cache_hits_total{engine="0",model_name="m"} 48
+`
+	s, err := Parse(strings.NewReader(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PrefixCacheQueriesTotal == nil || *s.PrefixCacheQueriesTotal != 120 || s.PrefixCacheHitsTotal == nil || *s.PrefixCacheHitsTotal != 48 {
+		t.Errorf("older names: queries %v, hits %v; want 120 and 48", ptr(s.PrefixCacheQueriesTotal), ptr(s.PrefixCacheHitsTotal))
+	}
+	both := old + `vllm:prefix_cache_queries_total{engine="0",model_name="m"} 130
+vllm:prefix_cache_hits_total{engine="0",model_name="m"} 50
+`
+	s, err = Parse(strings.NewReader(both))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PrefixCacheQueriesTotal == nil || *s.PrefixCacheQueriesTotal != 130 || s.PrefixCacheHitsTotal == nil || *s.PrefixCacheHitsTotal != 50 {
+		t.Errorf("both names: queries %v, hits %v; want the current names' 130 and 50", ptr(s.PrefixCacheQueriesTotal), ptr(s.PrefixCacheHitsTotal))
+	}
+}
