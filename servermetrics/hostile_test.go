@@ -1,6 +1,8 @@
 package servermetrics
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -64,5 +66,33 @@ vllm:prompt_tokens_total 90
 	}
 	if s.RequestsWaiting == nil || *s.RequestsWaiting != 4 || s.PromptTokensTotal == nil || *s.PromptTokensTotal != 90 {
 		t.Errorf("waiting %v, prompt total %v; want 4 and 90", ptr(s.RequestsWaiting), ptr(s.PromptTokensTotal))
+	}
+}
+
+// A 200 whose body is not the text format — an HTML sign-in page from a
+// proxy, JSON (trtllm-serve's /metrics is its iteration stats as JSON),
+// gzip bytes sent without a Content-Encoding — fails the scrape saying
+// what the page is: every line fell outside the namespaces, and the error
+// read "no vLLM, TGI or llama.cpp serving metrics on the page".
+func TestParseSaysWhatAPageThatIsNotTextIs(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(fixture(t, "vllm-metrics-v1-busy.txt"))
+	zw.Close()
+	for body, want := range map[string]string{
+		"<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>vllm:num_requests_running</body></html>\n": `page is HTML or XML, not the Prometheus text format: "<!DOCTYPE html>"`,
+		"\n  <html>\n<body>502 Bad Gateway</body></html>\n":                                                         `page is HTML or XML, not the Prometheus text format: "<html>"`,
+		`[{"iterCounter": 1, "numActiveRequests": 2}]` + "\n":                                                       "page is JSON, not the Prometheus text format",
+		`{"error": "metrics disabled"}` + "\n":                                                                      "page is JSON, not the Prometheus text format",
+		gz.String():                                                                                                 "page is gzip data, not the Prometheus text format",
+	} {
+		_, err := Parse(strings.NewReader(body))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%.40q: error %v; want one line saying %q", body, err, want)
+		}
+	}
+	// The text format's own {"name"} form is not JSON.
+	if s, err := Parse(strings.NewReader(`{"vllm:num_requests_running", engine="0"} 2` + "\n")); err != nil || s.RequestsRunning == nil || *s.RequestsRunning != 2 {
+		t.Errorf(`{"vllm:num_requests_running", engine="0"} 2: %+v, %v; want 2 running`, s, err)
 	}
 }

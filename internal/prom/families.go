@@ -57,6 +57,11 @@ const MaxSeries = 1 << 16
 // allocates nothing per line.
 func Families(r io.Reader, prefixes ...string) (map[string]*dto.MetricFamily, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
+	if head, _ := br.Peek(512); len(head) > 0 {
+		if what := notText(head); what != "" {
+			return nil, errors.New(what)
+		}
+	}
 	var kept bytes.Buffer
 	var long []byte // a line longer than br's buffer, gathered
 	// at holds the page's line number of each kept line: dropped lines are
@@ -172,6 +177,41 @@ func metricName(b []byte) []byte {
 		end = len(b)
 	}
 	return b[:end]
+}
+
+// notText says what a page is that cannot be the text format, from its
+// first bytes: gzip data (compressed without a Content-Encoding saying
+// so), HTML or XML (a proxy's sign-in or error page answered with 200),
+// JSON (an array, or an object: '{' and a quoted key followed by ':',
+// which the text format's {"name", …} form never has); "" for a page that
+// may be text. Every line of such a page falls outside a scraper's
+// namespaces, and its error said only that the page had no metrics.
+func notText(head []byte) string {
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		return "page is gzip data, not the Prometheus text format (compressed without a Content-Encoding saying so)"
+	}
+	b := bytes.TrimLeft(head, " \t\r\n")
+	if len(b) == 0 {
+		return ""
+	}
+	switch b[0] {
+	case '<':
+		line, _, _ := bytes.Cut(b, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if len(line) > 40 {
+			line = line[:40]
+		}
+		return fmt.Sprintf("page is HTML or XML, not the Prometheus text format: %q", line)
+	case '[':
+		return "page is JSON, not the Prometheus text format"
+	case '{':
+		if _, after, ok := quoted(bytes.TrimLeft(b[1:], " \t\r\n")); ok {
+			if after = bytes.TrimLeft(after, " \t\r\n"); len(after) > 0 && after[0] == ':' {
+				return "page is JSON, not the Prometheus text format"
+			}
+		}
+	}
+	return ""
 }
 
 // keptSeries is the series of the sample lines Families kept.
