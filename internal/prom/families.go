@@ -3,9 +3,11 @@ package prom
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"slices"
 	"strings"
@@ -216,26 +218,31 @@ func notText(head []byte) string {
 
 // keptSeries is the series of the sample lines Families kept.
 type keptSeries struct {
-	seen  map[string]struct{} // by seriesKey
-	key   []byte              // room for a key, reused
-	pairs []labelPair         // room for a line's labels, reused
+	seen  map[[sha256.Size]byte]struct{} // by seriesKey
+	h     hash.Hash                      // reused
+	pairs []labelPair                    // room for a line's labels, reused
+	n     []byte                         // room for a length
+	sum   []byte                         // room for a hash
 }
 
 // first reports whether the sample line of metric name is the first of
 // its series on the page, and marks it seen; a line whose labels seriesKey
 // cannot read is always first.
 func (k *keptSeries) first(name, line []byte) bool {
-	var ok bool
-	if k.key, k.pairs, ok = seriesKey(k.key[:0], k.pairs[:0], name, line); !ok {
+	if k.h == nil {
+		k.h = sha256.New()
+	}
+	key, ok := k.seriesKey(name, line)
+	if !ok {
 		return true
 	}
-	if _, dup := k.seen[string(k.key)]; dup {
+	if _, dup := k.seen[key]; dup {
 		return false
 	}
 	if k.seen == nil {
-		k.seen = make(map[string]struct{})
+		k.seen = make(map[[sha256.Size]byte]struct{})
 	}
-	k.seen[string(k.key)] = struct{}{}
+	k.seen[key] = struct{}{}
 	return true
 }
 
@@ -243,16 +250,18 @@ func (k *keptSeries) first(name, line []byte) bool {
 // quotes) and its value (between the quotes, escapes as written).
 type labelPair struct{ name, value []byte }
 
-// seriesKey appends to key the identity of the sample line's series: its
+// seriesKey is the identity of the sample line's series: a SHA-256 of its
 // metric name and its labels sorted by name, each name and value prefixed
 // with its length (a value may hold any byte, so no two label sets share
-// a key). A value's escapes are taken as written: the text format has one
-// spelling of each (\\, \" and \n; the parser refuses others). pairs is
-// room for the labels, returned for reuse. false when the line is not one
-// the filter reads (a brace left open, a label without a quoted value, a
-// label named twice): it is then not compared with others, and the parser
-// judges it.
-func seriesKey(key []byte, pairs []labelPair, name, line []byte) ([]byte, []labelPair, bool) {
+// an encoding; a hash keeps the key 32 bytes however long a hostile page's
+// labels are). A value's escapes are taken as written: the text format has
+// one spelling of each (\\, \" and \n; the parser refuses others). false
+// when the line is not one the filter reads (a brace left open, a label
+// without a quoted value, a label named twice): it is then not compared
+// with others, and the parser judges it.
+func (k *keptSeries) seriesKey(name, line []byte) (key [sha256.Size]byte, ok bool) {
+	pairs := k.pairs[:0]
+	defer func() { k.pairs = pairs[:0] }()
 	rest := bytes.TrimLeft(line, " \t")
 	inBraces := false
 	if rest[0] == '{' {
@@ -260,7 +269,7 @@ func seriesKey(key []byte, pairs []labelPair, name, line []byte) ([]byte, []labe
 		rest = rest[1:]
 		q, after, ok := quoted(bytes.TrimLeft(rest, " \t"))
 		if !ok {
-			return key, pairs, false
+			return key, false
 		}
 		name, rest = q, bytes.TrimLeft(after, " \t")
 		if len(rest) > 0 && rest[0] == ',' {
@@ -276,7 +285,7 @@ func seriesKey(key []byte, pairs []labelPair, name, line []byte) ([]byte, []labe
 	for inBraces {
 		rest = bytes.TrimLeft(rest, " \t")
 		if len(rest) == 0 {
-			return key, pairs, false
+			return key, false
 		}
 		if rest[0] == '}' {
 			break
@@ -285,45 +294,52 @@ func seriesKey(key []byte, pairs []labelPair, name, line []byte) ([]byte, []labe
 		if rest[0] == '"' {
 			q, after, ok := quoted(rest)
 			if !ok {
-				return key, pairs, false
+				return key, false
 			}
 			l.name, rest = q, after
 		} else {
 			end := bytes.IndexAny(rest, "= \t")
 			if end <= 0 {
-				return key, pairs, false
+				return key, false
 			}
 			l.name, rest = rest[:end], rest[end:]
 		}
 		rest = bytes.TrimLeft(rest, " \t")
 		if len(rest) == 0 || rest[0] != '=' {
-			return key, pairs, false
+			return key, false
 		}
 		q, after, ok := quoted(bytes.TrimLeft(rest[1:], " \t"))
 		if !ok {
-			return key, pairs, false
+			return key, false
 		}
 		l.value, rest = q, bytes.TrimLeft(after, " \t")
 		pairs = append(pairs, l)
 		if len(rest) > 0 && rest[0] == ',' {
 			rest = rest[1:]
 		} else if len(rest) == 0 || rest[0] != '}' {
-			return key, pairs, false
+			return key, false
 		}
 	}
 	slices.SortFunc(pairs, func(a, b labelPair) int { return bytes.Compare(a.name, b.name) })
-	key = binary.AppendUvarint(key, uint64(len(name)))
-	key = append(key, name...)
+	k.h.Reset()
+	k.write(name)
 	for i, l := range pairs {
 		if i > 0 && bytes.Equal(l.name, pairs[i-1].name) {
-			return key, pairs, false
+			return key, false
 		}
-		key = binary.AppendUvarint(key, uint64(len(l.name)))
-		key = append(key, l.name...)
-		key = binary.AppendUvarint(key, uint64(len(l.value)))
-		key = append(key, l.value...)
+		k.write(l.name)
+		k.write(l.value)
 	}
-	return key, pairs, true
+	k.sum = k.h.Sum(k.sum[:0])
+	copy(key[:], k.sum)
+	return key, true
+}
+
+// write hashes b prefixed with its length.
+func (k *keptSeries) write(b []byte) {
+	k.n = binary.AppendUvarint(k.n[:0], uint64(len(b)))
+	k.h.Write(k.n)
+	k.h.Write(b)
 }
 
 // quoted reads the quoted string at the start of b: its content, escapes
