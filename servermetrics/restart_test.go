@@ -13,6 +13,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -423,5 +425,34 @@ func TestWatchRefusesAPageCutMidLine(t *testing.T) {
 	}
 	if got[2].GenerationTokensTotal == nil || *got[2].GenerationTokensTotal != 12400 {
 		t.Errorf("the page after: generation total %v; want 12400", ptr(got[2].GenerationTokensTotal))
+	}
+}
+
+// The recorded vLLM pages of one server, idle and then about a second
+// later busy, through a Scraper as a run reads them: every field is the
+// page's own value (idle: 0 running, 0 waiting, KV 0, 48 prompt, 24
+// generated, 48 prefix queries, 0 hits; busy: 1, 0, 0.38235294117647056,
+// 71, 40, 71, 0), so the level's differences are the pages' (23 prompt and
+// 16 generated tokens, 23 queries, no hit).
+func TestWatchRecordedVLLMPagesIdleThenBusy(t *testing.T) {
+	var got []rundir.ServerSample
+	synctest.Test(t, func(t *testing.T) {
+		p := pages{fixture(t, "vllm-metrics-v1-idle.txt"), fixture(t, "vllm-metrics-v1-busy.txt")}
+		sc := &Scraper{URL: "http://engine/metrics", Client: &http.Client{Transport: &p}}
+		err := Watch(t.Context(), sc.Scrape, time.Now(), WatchConfig{Count: 2}, func(s rundir.ServerSample) error {
+			got = append(got, s)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	f := func(v float64) *float64 { return &v }
+	want := []rundir.ServerSample{
+		{Engine: "vllm", RequestsRunning: f(0), RequestsWaiting: f(0), KVCacheUsage: f(0), PromptTokensTotal: f(48), GenerationTokensTotal: f(24), PrefixCacheQueriesTotal: f(48), PrefixCacheHitsTotal: f(0)},
+		{TNS: int64(DefaultInterval), Engine: "vllm", RequestsRunning: f(1), RequestsWaiting: f(0), KVCacheUsage: f(0.38235294117647056), PromptTokensTotal: f(71), GenerationTokensTotal: f(40), PrefixCacheQueriesTotal: f(71), PrefixCacheHitsTotal: f(0)},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("samples (-want +got):\n%s", diff)
 	}
 }
