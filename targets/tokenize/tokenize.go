@@ -109,7 +109,7 @@ func New(cfg Config) (*Client, error) {
 // CountTokens returns the number of tokens the server gives text, special
 // tokens included as for a completion prompt.
 func (c *Client) CountTokens(ctx context.Context, text string) (int, error) {
-	ids, count, err := c.tokenize(ctx, text)
+	ids, count, err := c.tokenize(ctx, text, false)
 	if err != nil {
 		return 0, err
 	}
@@ -121,13 +121,13 @@ func (c *Client) CountTokens(ctx context.Context, text string) (int, error) {
 
 // Tokenize returns the ids the server gives text.
 func (c *Client) Tokenize(ctx context.Context, text string) ([]int, error) {
-	ids, _, err := c.tokenize(ctx, text)
+	ids, _, err := c.tokenize(ctx, text, true)
 	return ids, err
 }
 
-// tokenize returns the ids and, where the server reports one, its count
-// (-1 otherwise).
-func (c *Client) tokenize(ctx context.Context, text string) ([]int, int, error) {
+// tokenize returns the ids (with keep; perhaps without) and, where the
+// server reports one, its count (-1 otherwise).
+func (c *Client) tokenize(ctx context.Context, text string, keep bool) ([]int, int, error) {
 	var body any
 	switch c.kind {
 	case VLLM, SGLang:
@@ -174,10 +174,22 @@ func (c *Client) tokenize(ctx context.Context, text string) ([]int, int, error) 
 	if len(data) > MaxResponse {
 		return nil, 0, &targets.ProtocolError{Msg: fmt.Sprintf("tokenize response larger than %d MiB", MaxResponse>>20)}
 	}
-	return c.decode(data)
+	return c.decode(data, keep)
 }
 
-func (c *Client) decode(data []byte) ([]int, int, error) {
+// decode reads an answer: its count of tokens, and its ids with keep
+// (perhaps without). An answer in its server's shape is read by scan, any
+// other by decodeJSON.
+func (c *Client) decode(data []byte, keep bool) ([]int, int, error) {
+	if ids, n, ok := scan(c.kind, data, keep); ok {
+		return ids, n, nil
+	}
+	return c.decodeJSON(data)
+}
+
+// decodeJSON reads an answer with encoding/json: its ids and its count
+// (-1 where it gives none), or why it is no answer of its server.
+func (c *Client) decodeJSON(data []byte) ([]int, int, error) {
 	bad := func(err error) error {
 		return &targets.ProtocolError{Msg: fmt.Sprintf("%s tokenize response %q: %v", c.kind, targets.Snippet(c.ep.Redact.Redact(string(data))), err)}
 	}
