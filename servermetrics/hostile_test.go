@@ -96,3 +96,30 @@ func TestParseSaysWhatAPageThatIsNotTextIs(t *testing.T) {
 		t.Errorf(`{"vllm:num_requests_running", engine="0"} 2: %+v, %v; want 2 running`, s, err)
 	}
 }
+
+// NaN and the infinities are no value for a gauge or a histogram's sum
+// either: the series is left out, and a field whose every series is left
+// out is absent (nil), not 0; the other series of the field still count.
+func TestParseLeavesOutNaNAndInfinities(t *testing.T) {
+	page := `vllm:num_requests_running{engine="0"} +Inf
+vllm:num_requests_running{engine="1"} 2
+vllm:num_requests_waiting{engine="0"} NaN
+vllm:kv_cache_usage_perc{engine="0"} -Inf
+vllm:kv_cache_usage_perc{engine="1"} 0.5
+vllm:prompt_tokens_total{engine="0"} NaN
+`
+	s, err := Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RequestsRunning == nil || *s.RequestsRunning != 2 || s.KVCacheUsage == nil || *s.KVCacheUsage != 0.5 {
+		t.Errorf("running %v, KV %v; want engine 1's 2 and 0.5", ptr(s.RequestsRunning), ptr(s.KVCacheUsage))
+	}
+	if s.RequestsWaiting != nil || s.PromptTokensTotal != nil {
+		t.Errorf("waiting %v, prompt total %v; want none (NaN alone)", ptr(s.RequestsWaiting), ptr(s.PromptTokensTotal))
+	}
+	tgi := strings.Replace(string(fixture(t, "tgi-metrics-excerpt.txt")), "tgi_request_input_length_sum 662", "tgi_request_input_length_sum NaN", 1)
+	if s, err := Parse(strings.NewReader(tgi)); err != nil || s.PromptTokensTotal != nil || s.RequestsRunning == nil {
+		t.Errorf("TGI with a NaN input-length sum: %+v, %v; want no prompt total, the rest read", s, err)
+	}
+}
