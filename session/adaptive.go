@@ -2,6 +2,8 @@ package session
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -241,6 +243,17 @@ func (s *session) runAdaptive(run levelRunner) error {
 		ended, err = ar.sweep()
 	}
 	s.m.Adaptive = ar.record(search, ended)
+	if err != nil {
+		// Stopped by Ctrl-C (or a failure), not by its numbers: the levels
+		// it did not run, and the one it cut short, are no saving. Set
+		// against a fixed sweep, a sweep of 1, 2, 4, 8 stopped in its first
+		// level read "100% saved".
+		s.m.Adaptive.Spend = nil
+		s.m.Adaptive.Ended = "run stopped early (exit_reason): no saving against a fixed sweep is claimed"
+		if errors.Is(err, context.Canceled) {
+			s.m.Adaptive.Ended = "interrupted: no saving against a fixed sweep is claimed"
+		}
+	}
 	if sp := s.m.Adaptive.Spend; sp != nil && sp.FixedWallS > 0 {
 		fmt.Fprintf(s.log, "inferbench: adaptive: %d requests in %.1f s; a fixed sweep: %d requests, %.1f s (%s)\n",
 			sp.Requests, sp.WallS, sp.FixedRequests, sp.FixedWallS, report.SavedWords(sp.Saved))
