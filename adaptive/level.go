@@ -373,8 +373,8 @@ func (l *Level) evaluate(forced Reason) {
 	l.dec = d
 }
 
-// throughput is the level's steady-state output tokens/s, by a ratio
-// estimator over the buckets after the fill with its batch-means interval
+// throughput is the level's long-run output tokens/s, by a ratio estimator
+// over the buckets after the fill with its batch-means interval
 // (ratioMeans):
 //
 //   - closed loop: concurrency × Σ tokens / Σ (done − sent). Each worker
@@ -383,37 +383,67 @@ func (l *Level) evaluate(forced Reason) {
 //     Processes, 2nd ed., 1996, §3.6), and the level's is C times that.
 //   - open loop: target rate × Σ tokens / completions. A level that keeps
 //     up serves every request it is sent, so its long-run rate is the
-//     target's times the tokens per request; the runner's schedule sends
-//     exactly rate × duration requests (docs/design.md), so report's
-//     window count carries no arrival noise either. A saturated level does
-//     not keep up; it fails, and its estimate is the served rate's instead.
+//     target's times the tokens per request. Whether it keeps up is what
+//     the data must show: a server past its capacity serves fewer
+//     requests a second however long it runs, and a level stops (50
+//     requests of 64 tokens each: the point 64 × target) before the
+//     saturation rules have buckets enough to see it. So the interval's
+//     lower end takes the served rate's lower bound where it lies under the
+//     target (completions per second after the fill); its upper end is the
+//     target's, which no long run can exceed. A saturated level fails, and
+//     its estimate is the served rate's throughout.
 //
-// Both converge to report's Σ tokens / window as the window grows (report's
-// window also holds the fill and the drain), and both are far tighter than
-// counting tokens per time bucket, whose count of completions jumps by one
-// whenever a completion falls either side of a bucket's edge: at 120
-// requests of a closed loop the time-bucket interval was ±50 %, the ratio's
-// a fraction of that.
+// That is the long-run rate, not report's steady-state Σ tokens / window of
+// the same requests: report's window carries the arrivals' own noise over
+// the window and, for an open loop, the fill (its steady state starts at
+// the first send, with the server empty), so the two differ by more than
+// this interval at a short level and converge only as the window grows
+// (docs/adaptive.md). Both ratios are far tighter than counting tokens per
+// time bucket, whose count of completions jumps by one whenever a
+// completion falls either side of a bucket's edge: at 120 requests of a
+// closed loop the time-bucket interval was ±50 %, the ratio's a fraction
+// of that.
 func (l *Level) throughput(fill time.Duration, saturated bool) Estimate {
 	p := l.plan
 	e := Estimate{Name: "output tokens/s"}
-	var r, se float64
+	var r, lower, upper float64
 	if p.o.OpenLoop {
 		perRequest, pse, n := l.tl.ratioMeans(l.last, fill, tokensOf, countOf)
-		rate, rse := l.value, 0.0
+		served, sse, b := l.tl.ratioMeans(l.last, fill, countOf, widthOf)
+		tq := p.tQuantile(n - 1)
+		// The served rate's half-width: its batch means', and one
+		// completion over the buckets' span, which a count over a window
+		// can miss however regular the completions (a server past its
+		// capacity completing like clockwork has batch means of zero
+		// variance, and the count still falls either side of the span's
+		// edges).
+		sh := tq*sse + 1/(float64(b)*l.tl.width.Seconds())
+		var rate, below, above float64 // the rate and its half-widths
 		if saturated {
-			rate, rse, _ = l.tl.ratioMeans(l.last, fill, countOf, widthOf) // not keeping up: the served rate
+			// Not keeping up: the served rate, both ways.
+			rate, below, above = served, sh, sh
+		} else {
+			// Keeping up at most: from the served rate's lower bound (when
+			// under the target) to the target.
+			rate = l.value
+			below = max(rate-(served-sh), 0)
+			if math.IsNaN(served) {
+				below = math.Inf(1)
+			}
 		}
-		// The product's standard errors add to first order (conservative:
+		// The product's half-widths add to first order (conservative:
 		// not in quadrature, as the two share the batches).
-		r, se, e.N = perRequest*rate, pse*rate+perRequest*rse, n
+		r, e.N = perRequest*rate, n
+		lower, upper = tq*pse*rate+perRequest*below, tq*pse*rate+perRequest*above
 	} else {
+		var se float64
 		r, se, e.N = l.tl.ratioMeans(l.last, fill, tokensOf, exposureOf)
 		r, se = r*l.value, se*l.value
+		lower = p.tQuantile(e.N-1) * se
+		upper = lower
 	}
-	half := p.tQuantile(e.N-1) * se
-	e.Value, e.Lo, e.Hi = r, max(r-half, 0), r+half
-	if math.IsInf(half, 1) || math.IsNaN(half) {
+	e.Value, e.Lo, e.Hi = r, max(r-lower, 0), r+upper
+	if math.IsInf(lower, 1) || math.IsNaN(lower) || math.IsInf(upper, 1) || math.IsNaN(upper) {
 		e.Lo, e.Hi = math.Inf(-1), math.Inf(1)
 	}
 	return e
