@@ -69,7 +69,7 @@ func TestAdaptiveLookLines(t *testing.T) {
 	f := Render(&snap, 80, false)
 	// 131 TTFTs are fewer than a p95 needs (200): marked as the table
 	// marks it.
-	want = "    32     131      0  480.0ms 530.0ms*        -    1490.4  pass  (stopped: verdict certain, 120 judged)"
+	want = "     32     131      0  480.0ms 530.0ms*        -    1490.4  pass  (stopped: verdict certain, 120 judged)"
 	if len(f.Results) != 2 || f.Results[1] != want {
 		t.Errorf("result lines %q;\nwant the header and %q", f.Results, want)
 	}

@@ -240,7 +240,7 @@ func TestFollowClientVerdict(t *testing.T) {
 			if res.ClientBound {
 				bound = append(bound, res.Level)
 			}
-			if want := join(resultRow(&res)); strings.Count(out.String(), want+"\n") != 1 {
+			if want := join(resultRow(&res, followedPlan(d, res.Level), followedPlan(d, res.Level).unit())); strings.Count(out.String(), want+"\n") != 1 {
 				t.Errorf("output lacks report's result line %q once:\n%s", want, out.String())
 			}
 		}

@@ -75,6 +75,9 @@ type Follower struct {
 	sumz    *report.Summarizer // exact level summary, only for an ITL objective
 	slo     report.SLO
 	ramp    time.Duration // the open-loop ramp-up (report.RampUpOf)
+	// turns: the scenario's requests are turns of multi-turn sessions
+	// (workload.turns): a rate is of new sessions (LevelPlan.Sessions).
+	turns bool
 	// The clock's state, read by the State's snapshots from other
 	// goroutines: the newest done offset read, when it was read (ns since
 	// base), and the run's wall-clock start.
@@ -144,6 +147,7 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 	}
 	sc := report.ManifestScenario(m.Scenario)
 	f.slo, f.ramp = report.SLOOf(sc.SLO), report.RampUpOf(&sc)
+	f.turns = !sc.Workload.Turns.IsZero()
 	if o.SLO != nil {
 		f.slo = *o.SLO
 	}
@@ -389,7 +393,7 @@ func (f *Follower) add(r *rundir.Record) {
 		f.finishLevel()
 		lv := r.Level
 		f.cur = &lv
-		f.st.startLevel(LevelPlan{Level: lv, Requests: f.m.Load.Requests, Warmup: f.m.Load.Warmup,
+		f.st.startLevel(LevelPlan{Level: lv, Profile: f.m.Load.Profile, Sessions: f.turns, Requests: f.m.Load.Requests, Warmup: f.m.Load.Warmup,
 			Duration: time.Duration(f.m.Load.DurationS * float64(time.Second)), RampUp: f.ramp,
 			LastDue: time.Duration(f.m.Load.TraceLastDueS * float64(time.Second)), Streams: report.ClosedStreams(f.m, lv)}, r.SentNS, true)
 		if f.slo.ITL > 0 {

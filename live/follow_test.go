@@ -114,7 +114,7 @@ func TestFollow(t *testing.T) {
 		slo := report.ManifestSLO(d.m.Scenario)
 		for i := range sum.Levels {
 			res := ResultOf(&sum.Levels[i], slo)
-			want := join(resultRow(&res))
+			want := join(resultRow(&res, followedPlan(d, res.Level), followedPlan(d, res.Level).unit()))
 			if strings.Count(text, want+"\n") != 1 {
 				t.Errorf("output lacks report's result line %q once:\n%s", want, text)
 			}
@@ -122,7 +122,7 @@ func TestFollow(t *testing.T) {
 		if len(sum.Levels) != 2 || sum.Levels[1].Requests.Failed != 1 {
 			t.Fatalf("report: %+v; want two levels, one failure", sum.Levels)
 		}
-		if !regexp.MustCompile(`inferbench: level 2  \d/8 `).MatchString(text) {
+		if !regexp.MustCompile(`inferbench: level 2 streams  \d/8 `).MatchString(text) {
 			t.Errorf("no progress line of level 2:\n%s", text)
 		}
 		if strings.Contains(text, "warning") {
@@ -338,7 +338,7 @@ func TestFollowSaysStartingBeforeItsFirstRecord(t *testing.T) {
 			time.Sleep(1500 * time.Millisecond)
 		})
 		for _, want := range []string{"inferbench: starting  0:01  no request done yet\n", "inferbench: starting  0:02  no request done yet\n",
-			"inferbench: level 0  1/4 "} {
+			"inferbench: level 0 streams  1/4 "} {
 			if !strings.Contains(text, want) {
 				t.Errorf("no line %q:\n%s", want, text)
 			}
@@ -363,8 +363,14 @@ func TestFollowTraceETA(t *testing.T) {
 			}
 			time.Sleep(3 * time.Second)
 		})
-		if !regexp.MustCompile(`level 0  2/4 .*ETA 0:0[67]`).MatchString(text) {
+		if !regexp.MustCompile(`trace  2/4 .*ETA 0:0[67]`).MatchString(text) {
 			t.Errorf("no line of 2/4 with about 7 s left:\n%s", text)
 		}
 	})
+}
+
+// followedPlan is the plan a follower of d gives its level, as far as the
+// result line names it.
+func followedPlan(d *runDir, level float64) LevelPlan {
+	return LevelPlan{Level: level, Profile: d.m.Load.Profile}
 }

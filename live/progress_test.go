@@ -107,7 +107,7 @@ func TestProgressTTY(t *testing.T) {
 			t.Errorf("warning not written over the live line and followed by it:\n%q", text)
 		}
 		// The end: the live line erased for level 2's result; nothing after.
-		if !regexp.MustCompile(`\r\x1b\[1A\x1b\[J {5}2 {7}5 {6}0 [^\n\x1b]*\n$`).MatchString(text) {
+		if !regexp.MustCompile(`\r\x1b\[1A\x1b\[J {6}2 {7}5 {6}0 [^\n\x1b]*\n$`).MatchString(text) {
 			t.Errorf("output ends %q; want level 2's result written over the last live line", text[max(0, len(text)-120):])
 		}
 	})
@@ -144,7 +144,7 @@ func TestProgressPlain(t *testing.T) {
 				t.Errorf("progress line %d %q; want it to start %q", i, got[i], want[i])
 			}
 		}
-		if strings.Count(text, ResultHeader) != 1 || !strings.Contains(text, "\n     2       5      0") {
+		if strings.Count(text, ResultHeader) != 1 || !strings.Contains(text, "\n      2       5      0") {
 			t.Errorf("result lines missing or repeated:\n%s", text)
 		}
 	})
@@ -329,8 +329,8 @@ func TestMessageAfterTheResultBefore(t *testing.T) {
 				fmt.Fprintln(p.Writer(), "inferbench: the run's closing line")
 			})
 			text := out.String()
-			res, msg := strings.Index(text, "\n     1       1      0"), strings.Index(text, "closing line")
-			if res < 0 || msg < 0 || res > msg || strings.Count(text, "     1       1      0") != 1 {
+			res, msg := strings.Index(text, "\n      1       1      0"), strings.Index(text, "closing line")
+			if res < 0 || msg < 0 || res > msg || strings.Count(text, "      1       1      0") != 1 {
 				t.Errorf("mode %v: the result line (at %d) before the message (at %d), once:\n%s", mode, res, msg, text)
 			}
 		})

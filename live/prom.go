@@ -76,11 +76,10 @@ func newPromMetrics(s *State) *promMetrics {
 			"Output tokens streamed so far, counted as each token-bearing chunk arrives (the run's count of a chunk), "+
 				"of every request and attempt: warm-up, retried and failed ones included. "+
 				"inferbench_output_tokens_total counts only successful measured requests, when they complete.", nil, run)}
-	level := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name:        "inferbench_level",
-		Help:        "The load level started last: concurrency, or request rate in requests/s.",
-		ConstLabels: run,
-	}, func() float64 { return math.Float64frombits(s.curLevel.Load()) })
+	level := &levelCollector{s: s, desc: prometheus.NewDesc("inferbench_level",
+		"The load level started last, as its profile label says: concurrency or sweep, the closed loop's streams; "+
+			"rate, the requests per second offered (new sessions per second for multi-turn sessions); trace, 0.",
+		[]string{"profile"}, run)}
 	m.reg.MustRegister(m.requests, m.outTokens, m.ttft, m.tpot, inFlight, streamed, level)
 	return m
 }
@@ -127,4 +126,20 @@ func (c *trackedCollector) Collect(ch chan<- prometheus.Metric) {
 	if c.s.tracked.Load() {
 		ch <- prometheus.MustNewConstMetric(c.desc, c.kind, float64(c.read()))
 	}
+}
+
+// levelCollector exports the level started last, labelled with what it
+// counts (LevelPlan.Profile: profile="rate" is a request rate): the bare
+// number read the same for 2 streams and 2 req/s. Before the first level,
+// 0 with no profile (an empty label is none).
+type levelCollector struct {
+	s    *State
+	desc *prometheus.Desc
+}
+
+func (c *levelCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *levelCollector) Collect(ch chan<- prometheus.Metric) {
+	profile, _ := c.s.curProfile.Load().(string)
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, math.Float64frombits(c.s.curLevel.Load()), profile)
 }

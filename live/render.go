@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -26,11 +27,19 @@ type Frame struct {
 }
 
 // resultFormat lays out a result line; ResultHeader names its columns.
-const resultFormat = "%6s %7v %6v %8s %8s %8s %9v  %s"
+const resultFormat = "%7s %7v %6v %8s %8s %8s %9v  %s"
 
 // ResultHeader is the first line of Frame.Results: the columns of the
-// result lines, so that a sweep reads as a table.
-var ResultHeader = fmt.Sprintf(resultFormat, "level", "ok", "failed", "TTFT p50", "TTFT p95", "TPOT p95", "out tok/s", "SLO")
+// result lines, so that a sweep reads as a table. This one heads levels
+// whose plan does not say what they count; resultHeader says it
+// ("streams", "req/s") where it does.
+var ResultHeader = resultHeader("")
+
+// resultHeader is ResultHeader with its level column headed unit, a
+// LevelPlan.unit ("" heads it "level").
+func resultHeader(unit string) string {
+	return fmt.Sprintf(resultFormat, cmp.Or(unit, "level"), "ok", "failed", "TTFT p50", "TTFT p95", "TPOT p95", "out tok/s", "SLO")
+}
 
 // ResultTableWidth is the narrowest terminal that shows the result lines
 // as a table: the header and a row with its verdict ("FAIL:"), and the
@@ -56,14 +65,16 @@ func Render(s *Snapshot, width int, tty bool) Frame {
 	slices.SortStableFunc(done, func(a, b *LevelSnapshot) int { return cmp.Compare(a.Finished, b.Finished) })
 	if len(done) > 0 {
 		table := !tty || width <= 0 || width >= ResultTableWidth
+		// The levels of a run all count one thing: the first says what.
+		unit := done[0].Plan.unit()
 		f.Results = append(f.Results, "")
 		if table {
-			f.Results[0] = ResultHeader
+			f.Results[0] = resultHeader(unit)
 		}
 		for _, l := range done {
-			segs := resultBlock(l.Result)
+			segs := resultBlock(l.Result, l.Plan)
 			if table {
-				segs = resultRow(l.Result)
+				segs = resultRow(l.Result, l.Plan, unit)
 			}
 			if !tty {
 				f.Results = append(f.Results, join(segs))
@@ -111,11 +122,18 @@ func startingSegments(s *Snapshot) []segment {
 	return segs
 }
 
-// resultRow is a finished level's row under ResultHeader: its columns and
-// verdict, then what qualifies it, each part a segment that continues on
-// the next line where it does not fit (all of them: a failed level's
-// every reason, where the cut row lost all but the first).
-func resultRow(r *Result) []segment {
+// resultRow is a finished level's row, of plan p, under the header of
+// levels counted in unit (resultHeader): its columns and verdict, then
+// what qualifies it, each part a segment that continues on the next line
+// where it does not fit (all of them: a failed level's every reason, where
+// the cut row lost all but the first). Its level is the bare number where
+// the header says what it counts, "trace" for a trace.
+func resultRow(r *Result, p LevelPlan, unit string) []segment {
+	p.Level = r.Level // the summary's, where it gave the result
+	level := p.Label()
+	if p.Profile != "trace" && p.unit() == unit {
+		level = strconv.FormatFloat(p.Level, 'g', -1, 64)
+	}
 	ttft50, ttft, tpot := "-", "-", "-"
 	if r.HasTTFT {
 		ttft50, ttft = fmtMS(r.TTFTP50)+mark(r.TTFTP50Thin), fmtMS(r.TTFTP95)+mark(r.TTFTThin)
@@ -133,16 +151,17 @@ func resultRow(r *Result) []segment {
 			slo += ":"
 		}
 	}
-	row := fmt.Sprintf(resultFormat, fmt.Sprintf("%g", r.Level), r.OK, r.Failed, ttft50, ttft, tpot, fmt.Sprintf("%.1f", r.OutputTokensPerS), slo)
+	row := fmt.Sprintf(resultFormat, level, r.OK, r.Failed, ttft50, ttft, tpot, fmt.Sprintf("%.1f", r.OutputTokensPerS), slo)
 	return append([]segment{{text: row, whole: true}}, resultNotes(r, "", " ")...)
 }
 
-// resultBlock is a finished level's result where the table does not fit:
-// labelled parts, most important first (the level, its counts and verdict,
-// TTFT p50 and p95, output tokens/s), that flow over as many lines as the
-// width needs; none is left out.
-func resultBlock(r *Result) []segment {
-	segs := []segment{{text: fmt.Sprintf("level %g", r.Level)}, {text: fmt.Sprintf("ok %d", r.OK)}, {text: fmt.Sprintf("failed %d", r.Failed)}}
+// resultBlock is a finished level's result, of plan p, where the table
+// does not fit: labelled parts, most important first (the level as it was
+// set, its counts and verdict, TTFT p50 and p95, output tokens/s), that
+// flow over as many lines as the width needs; none is left out.
+func resultBlock(r *Result, p LevelPlan) []segment {
+	p.Level = r.Level
+	segs := []segment{{text: p.Name()}, {text: fmt.Sprintf("ok %d", r.OK)}, {text: fmt.Sprintf("failed %d", r.Failed)}}
 	switch r.SLO {
 	case VerdictPass:
 		segs = append(segs, segment{text: "SLO pass"})
@@ -247,7 +266,7 @@ const essential = 3
 func liveSegments(s *Snapshot, l *LevelSnapshot) []segment {
 	w := l.Window
 	elapsed := max(s.NowNS-l.StartNS, 0)
-	segs := []segment{{text: fmt.Sprintf("level %g", l.Plan.Level)}}
+	segs := []segment{{text: l.Plan.Name()}}
 	total := int64(l.Plan.Total())
 	clock := segment{text: fmtDur(elapsed), drop: 4} // the elapsed time, unless the progress says it
 	switch {

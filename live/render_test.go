@@ -21,12 +21,12 @@ func sweepSnapshot() Snapshot {
 	return Snapshot{Run: "sweep", NowNS: 75 * int64(time.Second), InFlight: 16, InFlightKnown: true, OK: 420, Failed: 4,
 		ClientBound: true, ClientReasons: []string{"client CPU at 95% of its 2 cores"},
 		Levels: []LevelSnapshot{
-			{Plan: LevelPlan{Level: 1, Requests: 100}, StartNS: 0, EndNS: 30e9, Done: 100, OK: 100, Finished: 1,
+			{Plan: LevelPlan{Level: 1, Profile: "sweep", Requests: 100}, StartNS: 0, EndNS: 30e9, Done: 100, OK: 100, Finished: 1,
 				Result: &Result{Level: 1, OK: 100, TTFTP50: 80.12, TTFTP95: 85.34, TPOTP95: 9.876, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 812.5, SLO: VerdictPass}},
-			{Plan: LevelPlan{Level: 8, Requests: 200}, StartNS: 30e9, EndNS: 60e9, Done: 200, OK: 198, Failed: 2, Finished: 2,
+			{Plan: LevelPlan{Level: 8, Profile: "sweep", Requests: 200}, StartNS: 30e9, EndNS: 60e9, Done: 200, OK: 198, Failed: 2, Finished: 2,
 				Result: &Result{Level: 8, OK: 198, Failed: 2, TTFTP50: 1020.7, TTFTP95: 1520.3, TPOTP95: 25.1, HasTTFT: true, HasTPOT: true, OutputTokensPerS: 2211.04,
 					SLO: VerdictFail, Reasons: []string{"error rate 1.0% > 0.5%", "TTFT p95 1520.3 ms > 1s"}}},
-			{Plan: LevelPlan{Level: 16, Requests: 200, Warmup: 16}, Running: true, StartNS: 60e9, Done: 123, LastDoneNS: 74.9e9, OK: 105, Failed: 2,
+			{Plan: LevelPlan{Level: 16, Profile: "sweep", Requests: 200, Warmup: 16}, Running: true, StartNS: 60e9, Done: 123, LastDoneNS: 74.9e9, OK: 105, Failed: 2,
 				Window: Rolling{SpanNS: 5e9, Completed: 55, OK: 54, TTFT: Quantiles{N: 54, P50: 412.4, P95: 980.25},
 					TPOT: Quantiles{N: 54, P50: 20, P95: 31}, RequestsPerS: 11, OutputTokensPerS: 1234.4}},
 		}}
@@ -38,9 +38,9 @@ func sweepSnapshot() Snapshot {
 func durationSnapshot() Snapshot {
 	return Snapshot{Run: "rate", NowNS: 72 * int64(time.Second),
 		Levels: []LevelSnapshot{
-			{Plan: LevelPlan{Level: 2.5, Duration: time.Minute}, StartNS: 0, EndNS: 60e9, Done: 150, OK: 150, Finished: 1,
+			{Plan: LevelPlan{Level: 2.5, Profile: "rate", Duration: time.Minute}, StartNS: 0, EndNS: 60e9, Done: 150, OK: 150, Finished: 1,
 				Result: &Result{Level: 2.5, OK: 150, TTFTP50: 2.875, TTFTP95: 3.2, HasTTFT: true, OutputTokensPerS: 41.25, SLO: VerdictPass, Note: "ITL not judged live"}},
-			{Plan: LevelPlan{Level: 5, Duration: time.Minute}, Running: true, StartNS: 60e9, Done: 0},
+			{Plan: LevelPlan{Level: 5, Profile: "rate", Duration: time.Minute}, Running: true, StartNS: 60e9, Done: 0},
 		}}
 }
 

@@ -20,6 +20,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,8 +75,18 @@ type Options struct {
 // LevelPlan is what a level is set to do: the progress line counts toward
 // Requests + Warmup, or toward Duration.
 type LevelPlan struct {
-	// Level is the load level (concurrency, or request rate).
+	// Level is the load level: what it counts, Profile says.
 	Level float64 `json:"level"`
+	// Profile says what Level counts, as run.json's load.profile names
+	// it: "concurrency" or "sweep", a closed loop's streams; "rate", the
+	// requests per second an open loop offers; "trace", a trace replayed
+	// at its own times (Level 0). "" where the run does not say: the bare
+	// number is shown.
+	Profile string `json:"profile,omitempty"`
+	// Sessions: the level's requests are turns of multi-turn sessions, so
+	// an open loop's rate is of new sessions. A level's first record of a
+	// turn sets it too.
+	Sessions bool `json:"sessions,omitempty"`
 	// Requests is the number of measured requests; 0: no count limit.
 	Requests int `json:"requests,omitempty"`
 	// Warmup is the number of warm-up requests sent first.
@@ -109,6 +120,58 @@ func (p LevelPlan) Total() int {
 		return 0
 	}
 	return p.Requests + p.Warmup
+}
+
+// Label is the level as it was set, with what it counts, in report's
+// words for a run's levels ("concurrent streams", "requests per second
+// offered"): "16 streams" (--concurrency, --sweep), "2 req/s" (--rate),
+// "2 sessions/s" (--rate of multi-turn sessions: the rate is of new
+// sessions), "trace"; the bare number where the plan does not say.
+func (p LevelPlan) Label() string {
+	n := strconv.FormatFloat(p.Level, 'g', -1, 64)
+	switch p.Profile {
+	case "concurrency", "sweep":
+		return n + " " + plural(p.Level, "stream", "streams")
+	case "rate":
+		if p.Sessions {
+			return n + " " + plural(p.Level, "session/s", "sessions/s")
+		}
+		return n + " req/s"
+	case "trace":
+		return "trace"
+	}
+	return n
+}
+
+// Name is how a line names the level: "level 2 req/s", "level 16
+// streams", "trace".
+func (p LevelPlan) Name() string {
+	if p.Profile == "trace" {
+		return "trace"
+	}
+	return "level " + p.Label()
+}
+
+// unit is what a column of levels like p's is headed with, its cells the
+// bare numbers: "streams", "req/s"; "" where the levels are no number (a
+// trace), the plan does not say, or the words do not fit the column (new
+// sessions per second).
+func (p LevelPlan) unit() string {
+	switch {
+	case p.Profile == "concurrency" || p.Profile == "sweep":
+		return "streams"
+	case p.Profile == "rate" && !p.Sessions:
+		return "req/s"
+	}
+	return ""
+}
+
+// plural is one or many, as v is 1 or not.
+func plural(v float64, one, many string) string {
+	if v == 1 {
+		return one
+	}
+	return many
 }
 
 // entry is one completed request in the rolling window.
@@ -247,6 +310,9 @@ type State struct {
 	shift    atomic.Int64 // ns from Options.Start to the start set by SetStart
 	tracked  atomic.Bool
 	curLevel atomic.Uint64 // float64 bits of the level last started
+	// curProfile is that level's LevelPlan.Profile (a string), what the
+	// level counts.
+	curProfile atomic.Value
 
 	mu       sync.Mutex
 	ring     []entry
@@ -327,6 +393,7 @@ func (s *State) startLevel(p LevelPlan, atNS int64, implicit bool) {
 	s.levels = append(s.levels, &levelAcc{plan: p, startNS: atNS, beganNS: atNS, implicit: implicit, running: true, firstSent: -1,
 		workSent: -1, probing: p.SpreadProbe, tok0: tokSample{atNS, s.streamed.Load()}, clientFrom: from})
 	s.curLevel.Store(math.Float64bits(p.Level))
+	s.curProfile.Store(p.Profile)
 }
 
 // levelFor returns the index of the level r belongs to: the last level
@@ -337,10 +404,16 @@ func (s *State) levelFor(r *rundir.Record) int {
 			return i
 		}
 	}
-	s.levels = append(s.levels, &levelAcc{plan: LevelPlan{Level: r.Level}, startNS: r.SentNS,
+	// Of the run's load profile, as the levels before it.
+	p := LevelPlan{Level: r.Level}
+	if n := len(s.levels); n > 0 {
+		p.Profile, p.Sessions = s.levels[n-1].plan.Profile, s.levels[n-1].plan.Sessions
+	}
+	s.levels = append(s.levels, &levelAcc{plan: p, startNS: r.SentNS,
 		implicit: true, running: true, firstSent: -1, workSent: -1, tok0: tokSample{r.SentNS, s.streamed.Load()},
 		clientFrom: r.SentNS - disorderNS})
 	s.curLevel.Store(math.Float64bits(r.Level))
+	s.curProfile.Store(p.Profile)
 	return len(s.levels) - 1
 }
 
@@ -370,6 +443,9 @@ func (s *State) Add(r *rundir.Record) {
 	if a.firstSent < 0 || r.SentNS < a.firstSent {
 		a.firstSent = r.SentNS
 	}
+	// A turn of a multi-turn session: an open loop's rate is of new
+	// sessions (LevelPlan.Label). The run's plan does not say.
+	a.plan.Sessions = a.plan.Sessions || r.Turn >= 1
 	a.clock(r)
 	e := entry{done: max(r.DoneNS, r.EndNS), lag: lag, lagCounts: lagCounts, level: int32(li), attempt: r.Retried}
 	if measured {
@@ -699,8 +775,13 @@ type Snapshot struct {
 
 // LevelSnapshot is one level at the snapshot's moment.
 type LevelSnapshot struct {
-	Plan    LevelPlan `json:"plan"`
-	Running bool      `json:"running"`
+	Plan LevelPlan `json:"plan"`
+	// Label is the level as it was set, with what it counts
+	// (LevelPlan.Label: "2 req/s", "16 streams", "trace"); Name how a line
+	// names it (LevelPlan.Name: "level 2 req/s", "trace").
+	Label   string `json:"label"`
+	Name    string `json:"name"`
+	Running bool   `json:"running"`
 	// StartNS is when the level started (its workers, after a spread
 	// probe); EndNS when it finished (0 while running).
 	StartNS int64 `json:"start_ns"`
@@ -793,7 +874,7 @@ func (s *State) Snapshot() Snapshot {
 	snap.Levels = make([]LevelSnapshot, len(s.levels))
 	last := -1
 	for i, a := range s.levels {
-		ls := LevelSnapshot{Plan: a.plan, Running: a.running, StartNS: a.startNS, BeganNS: a.beganNS, EndNS: a.endNS, Probing: a.probing && a.running,
+		ls := LevelSnapshot{Plan: a.plan, Label: a.plan.Label(), Name: a.plan.Name(), Running: a.running, StartNS: a.startNS, BeganNS: a.beganNS, EndNS: a.endNS, Probing: a.probing && a.running,
 			Done: a.done, LastDoneNS: a.lastDone, OK: a.ok, Failed: a.failed, Result: a.result, Finished: a.finished, Look: a.look}
 		if a.implicit {
 			ls.BeganNS = a.firstSent

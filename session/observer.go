@@ -157,8 +157,11 @@ func Live(s *live.State) Observer { return liveObserver{s} }
 
 type liveObserver struct{ s *live.State }
 
+// LevelStarted tells the State the level's plan, and what the level
+// counts (its profile): the live view says "level 2 req/s", where it said
+// "level 2" for a rate and a concurrency alike.
 func (l liveObserver) LevelStarted(p LevelPlan) {
-	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration,
+	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Profile: p.Profile, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration,
 		SpreadProbe: p.SpreadProbe, RampUp: p.RampUp, LastDue: p.LastDue, Streams: p.Streams})
 }
 

@@ -30,7 +30,7 @@ func TestRunProgressOnPTY(t *testing.T) {
 	}
 	text := term.Close()
 	seen := map[string]bool{}
-	for _, m := range regexp.MustCompile(`level 1  (\d+)/40`).FindAllStringSubmatch(text, -1) {
+	for _, m := range regexp.MustCompile(`level 1 stream  (\d+)/40`).FindAllStringSubmatch(text, -1) {
 		seen[m[1]] = true
 	}
 	if len(seen) < 3 {

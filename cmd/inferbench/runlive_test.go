@@ -68,12 +68,12 @@ func TestRunPlainProgress(t *testing.T) {
 	if i := strings.IndexFunc(stderr, func(r rune) bool { return r < ' ' && r != '\n' || r == 0x7f }); i >= 0 {
 		t.Errorf("stderr holds a control character %q at %d:\n%q", stderr[i], i, stderr)
 	}
-	progress := regexp.MustCompile(`(?m)^inferbench: level 1  (\d+)/26  in flight [01] `)
+	progress := regexp.MustCompile(`(?m)^inferbench: level 1 stream  (\d+)/26  in flight [01] `)
 	if n := len(progress.FindAllString(stderr, -1)); n < 1 {
 		t.Errorf("no plain progress line of level 1 in stderr:\n%s", stderr)
 	}
 	// 24 requests are fewer than a p95 needs: the p95s are marked.
-	for _, want := range []string{`(?m)^\s+level\s+ok\s+failed\s+TTFT p50\s+TTFT p95`, `(?m)^\s+1\s+24\s+0\s+\S+ms\s+\S+ms\*\s+\S+ms\*\s+[0-9.]+\s+-$`,
+	for _, want := range []string{`(?m)^streams\s+ok\s+failed\s+TTFT p50\s+TTFT p95`, `(?m)^\s+1\s+24\s+0\s+\S+ms\s+\S+ms\*\s+\S+ms\*\s+[0-9.]+\s+-$`,
 		`(?m)^\s+2\s+24\s+0\s+\S+ms\s+\S+ms\*\s+\S+ms\*\s+[0-9.]+\s+-$`} {
 		if !regexp.MustCompile(want).MatchString(stderr) {
 			t.Errorf("stderr has no line matching %s:\n%s", want, stderr)

@@ -18,7 +18,7 @@ func TestWatchFinishedRun(t *testing.T) {
 		t.Errorf("stdout %q; want nothing (progress goes to stderr)", out)
 	}
 	lines := strings.Split(strings.TrimRight(errOut, "\n"), "\n")
-	if len(lines) != 5 || !strings.HasPrefix(lines[0], " level      ok failed") {
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "streams      ok failed") {
 		t.Errorf("stderr:\n%s\nwant a header and 4 result lines", errOut)
 	}
 	if _, _, err := runApp(t, "watch", a100, a100); err == nil || !strings.Contains(err.Error(), "one RUN_DIR") {

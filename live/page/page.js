@@ -83,6 +83,7 @@
       });
     });
     cv.setAttribute('data-points', String(n));
+    cv.setAttribute('data-marks', '');
     g.font = '11px system-ui, sans-serif';
     g.fillStyle = '#777';
     if (n === 0) {
@@ -121,6 +122,7 @@
     // Labels from the latest back: one that would run into a later
     // label is left out (the latest level matters most).
     var labelStart = L + pw;
+    var drawn = [];
     (marks || []).slice().reverse().forEach(function (m) {
       if (m.t > t1 || m.t < t0 - 5) return;
       var x = X(Math.max(m.t, t0));
@@ -131,9 +133,12 @@
         if (x + 2 + w + 4 > labelStart) return false;
         g.fillText(label, x + 2, T + 2);
         labelStart = x;
+        drawn.unshift(label);
         return true;
       });
     });
+    // The labels drawn, earliest first, for a test to read.
+    cv.setAttribute('data-marks', drawn.join('|'));
     g.setLineDash([]);
     // Lines, broken at gaps.
     g.save();
@@ -177,10 +182,12 @@
     // have negative times: the axis starts at 0:00.
     var t0 = Math.max(points[0].t, 0), t1 = Math.max(points[points.length - 1].t, t0);
     // A level is marked where it began (before its spread probe): its
-    // start_ns moves to the probe's end, and the mark moved with it.
+    // start_ns moves to the probe's end, and the mark moved with it. It is
+    // named as it was set ("level 2 req/s"), or its label alone ("2 req/s")
+    // where a short level leaves no room.
     var marks = ((snap && snap.levels) || []).map(function (l) {
       var t = l.began_ns !== undefined ? l.began_ns : l.start_ns;
-      return { t: t / 1e9, label: 'level ' + l.plan.level, short: String(l.plan.level) };
+      return { t: t / 1e9, label: l.name, short: l.label };
     });
     function q(k, i) { return function (p) { return p[k] ? p[k][i] : null; }; }
     draw('chart-rps', [series('', palette[0], function (p) { return p.rps_window; })], t0, t1, marks);
@@ -257,7 +264,7 @@
     // Green for a completed run only: failed, interrupted, gone read red.
     st.classList.toggle('bad', !!s.ended && s.exit_state !== 'complete');
     var running = (s.levels || []).filter(function (l) { return l.running; });
-    $('level').textContent = running.length ? String(running[running.length - 1].plan.level) : '-';
+    $('level').textContent = running.length ? running[running.length - 1].label : '-';
     $('elapsed').textContent = fmtT(s.now_ns / 1e9);
     $('requests').textContent = String(s.ok);
     $('failed').textContent = String(s.failed);
@@ -288,7 +295,7 @@
       var tr = document.createElement('tr');
       var total = l.plan.requests ? l.plan.requests + (l.plan.warmup || 0) : 0;
       var r = l.result;
-      cell(tr, String(l.plan.level));
+      cell(tr, l.label);
       cell(tr, l.running ? (l.probing ? 'spread probe' : (snap.stopping_ns ? 'stopping' : 'running')) : 'done');
       cell(tr, total ? l.done + '/' + total : String(l.done));
       cell(tr, String(l.ok));

@@ -1,0 +1,38 @@
+package session
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/live"
+	"github.com/inferbench/inferbench/mock"
+)
+
+// TestLiveObserverSaysTheRate: a run of two open-loop rates against the
+// mock tells the live State what its levels count (the load profile), so
+// that the live line reads "level 50 req/s": the State was told the level
+// alone and the line read "level 50", as for 50 streams.
+func TestLiveObserverSaysTheRate(t *testing.T) {
+	_, srv := mockServer(t, mock.Config{OutputTokens: 4, TTFT: 2 * time.Millisecond, ITL: time.Millisecond})
+	st := live.New(live.Options{})
+	o := &Options{Kind: "vllm", URL: srv.URL, Model: "m", API: "chat", Rates: []float64{50, 100}, Requests: 6,
+		MaxTokens: 4, PromptTokens: 4, Timeout: 10 * time.Second, Out: filepath.Join(t.TempDir(), "run"), GPUBackend: "none", GPUInterval: 50 * time.Millisecond,
+		ServerMetrics: "off", NoProbe: true, Observers: []Observer{Live(st)}}
+	var log strings.Builder
+	if _, err := Run(t.Context(), t.Context(), o, &log); err != nil {
+		t.Fatalf("run: %v\n%s", err, log.String())
+	}
+	snap := st.Snapshot()
+	var names []string
+	for _, l := range snap.Levels {
+		if l.Plan.Profile != "rate" {
+			t.Errorf("level %g's plan: profile %q; want rate", l.Plan.Level, l.Plan.Profile)
+		}
+		names = append(names, l.Name)
+	}
+	if strings.Join(names, ", ") != "level 50 req/s, level 100 req/s" {
+		t.Errorf("the levels are named %q; want level 50 req/s, level 100 req/s", names)
+	}
+}
