@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"sync"
 )
 
@@ -153,6 +154,7 @@ const (
 	EngineVLLM     = "vllm"
 	EngineTGI      = "tgi"
 	EngineLlamaCPP = "llamacpp"
+	EngineSGLang   = "sglang"
 )
 
 // A ServerSample is one scrape of the engine's metrics: one line of
@@ -165,19 +167,25 @@ type ServerSample struct {
 	Engine string `json:"engine,omitempty"`
 	// RequestsRunning is the number of requests being processed (vLLM
 	// num_requests_running, TGI batch_current_size, llama.cpp
-	// requests_processing), summed over data-parallel engines.
+	// requests_processing, SGLang num_running_reqs), summed over
+	// data-parallel engines.
 	RequestsRunning *float64 `json:"requests_running,omitempty"`
 	// RequestsWaiting is the number of requests queued (vLLM
-	// num_requests_waiting, TGI queue_size, llama.cpp requests_deferred).
+	// num_requests_waiting, TGI queue_size, llama.cpp requests_deferred,
+	// SGLang num_queue_reqs).
 	RequestsWaiting *float64 `json:"requests_waiting,omitempty"`
 	// KVCacheUsage is the fraction of the KV cache in use, 0–1 (vLLM's
-	// kv_cache_usage_perc is a ratio despite its name), averaged over
-	// data-parallel engines. TGI and current llama.cpp do not export it.
+	// kv_cache_usage_perc is a ratio despite its name; SGLang's
+	// token_usage), averaged over data-parallel engines. TGI and current
+	// llama.cpp do not export it.
 	KVCacheUsage *float64 `json:"kv_cache_usage,omitempty"`
 	// PromptTokensTotal and GenerationTokensTotal are the engine's
 	// cumulative token counters since it started; only differences mean
-	// anything. TGI counts finished requests only (its histogram sums).
-	// Counters are carried over an engine restart, series by series
+	// anything. TGI's are histogram sums: a prompt counts as the request
+	// passes validation, an output as the request succeeds; llama.cpp adds
+	// a request's generated tokens when it ends. Over a span shorter than
+	// the requests, those engines' generation counter reads low
+	// (servermetrics' engine table). Counters are carried over an engine restart, series by series
 	// (servermetrics.Scraper; docs/design.md).
 	PromptTokensTotal     *float64 `json:"prompt_tokens_total,omitempty"`
 	GenerationTokensTotal *float64 `json:"generation_tokens_total,omitempty"`
@@ -219,35 +227,74 @@ type ServerSample struct {
 // A JSONLWriter writes telemetry samples as JSON Lines, one object a line,
 // flushing after each Write so that every tick reaches the file whole. It is
 // safe for concurrent use. name (the file's name) labels its errors.
+//
+// A write that fails (a full disk) fails every later one, and where w is
+// a regular file written from its end (a run's new telemetry file), what
+// the failed write left of its line is cut off, so the file ends on whole
+// lines, as the record writer's does.
 type JSONLWriter[T any] struct {
-	mu   sync.Mutex // guards bw, buf
+	mu   sync.Mutex // guards bw, buf, off, err
 	bw   *bufio.Writer
 	buf  []byte
 	name string
+	cut  cutter // nil: w is not a file it can cut
+	off  int64  // the end of the last whole line in the file
+	err  error
+}
+
+// cutter is a file a JSONLWriter can cut back to its last whole line
+// (*os.File).
+type cutter interface {
+	Truncate(size int64) error
+	Seek(offset int64, whence int) (int64, error)
+	Stat() (fs.FileInfo, error)
 }
 
 // NewJSONLWriter returns a JSONLWriter writing to w; the caller closes w.
 func NewJSONLWriter[T any](w io.Writer, name string) *JSONLWriter[T] {
-	return &JSONLWriter[T]{bw: bufio.NewWriter(w), name: name}
+	jw := &JSONLWriter[T]{bw: bufio.NewWriter(w), name: name}
+	if c, ok := w.(cutter); ok {
+		// Only a regular file whose writes go to its end: at a position
+		// that is not its size (a file opened for appending reads 0), the
+		// lines before this writer's are not known, and nothing is cut.
+		pos, perr := c.Seek(0, io.SeekCurrent)
+		fi, serr := c.Stat()
+		if perr == nil && serr == nil && fi.Mode().IsRegular() && pos == fi.Size() {
+			jw.cut, jw.off = c, pos
+		}
+	}
+	return jw
 }
 
 // Write writes one line per value and flushes.
 func (jw *JSONLWriter[T]) Write(values ...T) error {
 	jw.mu.Lock()
 	defer jw.mu.Unlock()
+	if jw.err != nil {
+		return jw.err
+	}
+	jw.buf = jw.buf[:0]
 	for i := range values {
 		b, err := json.Marshal(&values[i])
 		if err != nil {
 			return fmt.Errorf("%s: encode: %w", jw.name, err)
 		}
-		jw.buf = append(append(jw.buf[:0], b...), '\n')
-		if _, err := jw.bw.Write(jw.buf); err != nil {
-			return fmt.Errorf("%s: write: %w", jw.name, err)
+		jw.buf = append(append(jw.buf, b...), '\n')
+	}
+	_, err := jw.bw.Write(jw.buf)
+	if err == nil {
+		err = jw.bw.Flush()
+	}
+	if err != nil {
+		jw.err = fmt.Errorf("%s: write: %w", jw.name, err)
+		if jw.cut != nil {
+			if fi, serr := jw.cut.Stat(); serr == nil && fi.Size() > jw.off {
+				_ = jw.cut.Truncate(jw.off)
+			}
 		}
+		return jw.err
 	}
-	if err := jw.bw.Flush(); err != nil {
-		return fmt.Errorf("%s: write: %w", jw.name, err)
-	}
+	jw.off += int64(len(jw.buf))
 	return nil
 }
 
