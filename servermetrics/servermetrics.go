@@ -1,5 +1,5 @@
 // Package servermetrics scrapes a serving engine's Prometheus /metrics
-// page — vLLM (V1 names, V0 fallback), TGI, llama.cpp llama-server, and
+// page — vLLM (V1 names, V0 fallback), TGI, llama.cpp llama-server, SGLang, and
 // inferbench's mock, which speaks vLLM's names — into one Sample per tick
 // for server.jsonl: requests running and waiting, KV-cache use, the
 // cumulative prompt and generation token counters, and the mock's
@@ -17,6 +17,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,7 @@ const (
 	EngineVLLM     = rundir.EngineVLLM
 	EngineTGI      = rundir.EngineTGI
 	EngineLlamaCPP = rundir.EngineLlamaCPP
+	EngineSGLang   = rundir.EngineSGLang
 )
 
 // Parse reads one /metrics page in the Prometheus text format and maps
@@ -87,13 +89,13 @@ func parsePage(r io.Reader) (page, error) {
 			return e.page(fams), nil
 		}
 	}
-	return page{}, errors.New("no vLLM, TGI or llama.cpp serving metrics on the page")
+	return page{}, errors.New("no vLLM, TGI, llama.cpp or SGLang serving metrics on the page")
 }
 
 // Namespaces are the prefixes of every family Parse reads: the engines'
 // and the mock's (TestNamespacesCoverTheFamilies). Families outside them
 // are dropped unparsed (prom.Families).
-var Namespaces = []string{"vllm:", "tgi_", "llamacpp:", "inferbench_mock_"}
+var Namespaces = []string{"vllm:", "tgi_", "llamacpp:", "sglang:", "inferbench_mock_"}
 
 // An engine is how one serving engine names, on its /metrics page, what a
 // Sample holds: one family per field ("" where the engine has none), and
@@ -105,6 +107,9 @@ type engine struct {
 	kvCache                      []string // the first family present wins
 	promptTotal, generationTotal string
 	prefixCache                  []counterPair // the first whose queries are on the page wins
+	// firstRank names a label whose series other than "0" repeat rank
+	// 0's and are left out ("" for none).
+	firstRank string
 }
 
 // A counterPair names the families of a prefix cache's queries and hits,
@@ -155,6 +160,23 @@ var engines = []engine{{
 	kvCache:         []string{"llamacpp:kv_cache_usage_ratio"}, // removed in newer builds
 	promptTotal:     "llamacpp:prompt_tokens_total",
 	generationTotal: "llamacpp:tokens_predicted_total",
+}, {
+	// SGLang (python/sglang/srt/metrics/collector.py; docs.sglang.io,
+	// references/production_metrics) exports its scheduler's numbers from
+	// the first tensor-parallel rank of each data-parallel scheduler; with
+	// --enable-metrics-for-all-schedulers every TP rank exports the same
+	// batch again under its tp_rank, which summed would multiply the
+	// counts by the TP size. token_usage is the fraction of the KV token
+	// pool in use. Its prefix cache has a cached_tokens_total counter but
+	// no queries counter of the same meaning, so no hit rate is read.
+	name:            EngineSGLang,
+	detect:          []string{"sglang:num_running_reqs", "sglang:token_usage", "sglang:generation_tokens_total"},
+	running:         "sglang:num_running_reqs",
+	waiting:         "sglang:num_queue_reqs",
+	kvCache:         []string{"sglang:token_usage"},
+	promptTotal:     "sglang:prompt_tokens_total",
+	generationTotal: "sglang:generation_tokens_total",
+	firstRank:       "tp_rank",
 }}
 
 // serves reports whether the page has any of e's detecting families.
@@ -170,6 +192,11 @@ func (e *engine) serves(fams map[string]*dto.MetricFamily) bool {
 // page maps the page's families onto a Sample and the series of its
 // cumulative counters; a family the page lacks leaves its field nil.
 func (e *engine) page(fams map[string]*dto.MetricFamily) page {
+	if e.firstRank != "" {
+		for _, f := range fams {
+			f.Metric = slices.DeleteFunc(f.Metric, func(m *dto.Metric) bool { return !firstRank(m, e.firstRank) })
+		}
+	}
 	s := rundir.ServerSample{
 		Engine:          e.name,
 		RequestsRunning: within(sum(fams[e.running]), maxRequests),
@@ -196,6 +223,16 @@ func (e *engine) page(fams map[string]*dto.MetricFamily) page {
 	pg.counters[mockCPUSlices] = seriesOf(fams[MockCPUSlicesFamily])
 	pg.counters[mockCPUSeconds] = seriesOf(fams[MockCPUSecondsFamily])
 	return pg
+}
+
+// firstRank reports whether m's label name is absent or "0".
+func firstRank(m *dto.Metric, name string) bool {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue() == "0"
+		}
+	}
+	return true
 }
 
 // MockBehindFamily is the counter family of inferbench's mock engine that

@@ -93,16 +93,14 @@ type Kind struct {
 }
 
 // EngineInfo is what a serving engine exposes about itself, as data: paths
-// relative to the server root and Prometheus series names ("" when the
-// engine has none).
+// relative to the server root ("" when the engine has none).
 type EngineInfo struct {
-	// MetricsPath serves the Prometheus page.
+	// MetricsPath serves the Prometheus page whose engine names package
+	// servermetrics reads (vLLM's, TGI's, llama.cpp's, SGLang's): what
+	// --server-metrics auto scrapes; "" where there is none.
 	MetricsPath string
 	// VersionPath answers JSON whose VersionField is the version.
 	VersionPath, VersionField string
-	// Running, Waiting and KVCacheUsage name the gauges of running
-	// requests, queued requests and the KV-cache fraction in use.
-	Running, Waiting, KVCacheUsage string
 	// Tokenize is the shape of the engine's tokenize endpoint, a
 	// targets/tokenize kind (vllm, sglang, llamacpp, tgi); "" when it has
 	// none.
@@ -129,15 +127,13 @@ func table() []Kind {
 			Notes: "max_completion_tokens; no way to force the output length",
 			new:   openaiFlavor(openai.FlavorOpenAI, nil)},
 		{Name: "vllm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "VLLM_API_KEY", SelfHosted: true,
-			Notes: "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
-			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/version", VersionField: "version",
-				Running: "vllm:num_requests_running", Waiting: "vllm:num_requests_waiting", KVCacheUsage: "vllm:kv_cache_usage_perc", Tokenize: "vllm"},
-			new: openaiFlavor(openai.FlavorVLLM, nil)},
+			Notes:  "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/version", VersionField: "version", Tokenize: "vllm"},
+			new:    openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "mock", Protocol: "openai", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:8000",
-			Notes: "inferbench mock: vLLM-shaped, honours ignore_eos and min_tokens",
-			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/info", VersionField: "version",
-				Running: "vllm:num_requests_running", Waiting: "vllm:num_requests_waiting", KVCacheUsage: "vllm:kv_cache_usage_perc", Tokenize: "vllm"},
-			new: openaiFlavor(openai.FlavorVLLM, nil)},
+			Notes:  "inferbench mock: vLLM-shaped, honours ignore_eos and min_tokens",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/info", VersionField: "version", Tokenize: "vllm"},
+			new:    openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "litellm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "LITELLM_API_KEY",
 			Notes: "LiteLLM proxy; errors with string codes; upstream failures arrive in-band after 200",
 			new:   openaiFlavor(openai.FlavorOpenAI, nil)},
@@ -147,15 +143,13 @@ func table() []Kind {
 			Notes: "x_groq.usage gives queue, prompt and completion times",
 			new:   openaiFlavor(openai.FlavorOpenAI, new(bool))},
 		{Name: "llamacpp", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8080", SelfHosted: true,
-			Notes: "llama-server; native is /completion; ignore_eos; timings give prompt and decode times",
-			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/props", VersionField: "build_info",
-				Running: "llamacpp:requests_processing", Waiting: "llamacpp:requests_deferred", Tokenize: "llamacpp"},
-			new: openaiFlavor(openai.FlavorLlamaCpp, nil)},
+			Notes:  "llama-server; native is /completion; ignore_eos; timings give prompt and decode times",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/props", VersionField: "build_info", Tokenize: "llamacpp"},
+			new:    openaiFlavor(openai.FlavorLlamaCpp, nil)},
 		{Name: "tgi", Protocol: "tgi", APIs: []string{"native", "chat"}, KeyEnv: "HF_TOKEN", SelfHosted: true,
-			Notes: "native is /generate_stream with details; no ignore_eos; temperature 0 sent as greedy",
-			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/info", VersionField: "version",
-				Running: "tgi_batch_current_size", Waiting: "tgi_queue_size", Tokenize: "tgi"},
-			new: newTGI},
+			Notes:  "native is /generate_stream with details; no ignore_eos; temperature 0 sent as greedy",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/info", VersionField: "version", Tokenize: "tgi"},
+			new:    newTGI},
 		{Name: "ollama", Protocol: "ollama", APIs: []string{"chat", "completions"}, URL: "http://127.0.0.1:11434", SelfHosted: true,
 			Notes:  "NDJSON /api/chat, /api/generate; no ignore_eos; durations give load, prompt and decode times",
 			Engine: &EngineInfo{VersionPath: "/api/version", VersionField: "version"},
@@ -193,13 +187,12 @@ func table() []Kind {
 			Engine: &EngineInfo{VersionPath: "/v1/version", VersionField: "release"},
 			new:    openaiFlavor(openai.FlavorCompatible, nil)},
 		{Name: "sglang", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "SGLANG_API_KEY", URL: "http://127.0.0.1:30000", SelfHosted: true,
-			Notes: "SGLang (sglang.launch_server, --api-key); ignore_eos and min_tokens force the output length; --continuous-usage; /metrics with --enable-metrics",
-			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/get_server_info", VersionField: "version",
-				Running: "sglang:num_running_reqs", Waiting: "sglang:num_queue_reqs", KVCacheUsage: "sglang:token_usage", Tokenize: "sglang"},
-			new: openaiFlavor(openai.FlavorVLLM, nil)},
+			Notes:  "SGLang (sglang.launch_server, --api-key); ignore_eos and min_tokens force the output length; --continuous-usage; /metrics with --enable-metrics",
+			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/get_server_info", VersionField: "version", Tokenize: "sglang"},
+			new:    openaiFlavor(openai.FlavorVLLM, nil)},
 		{Name: "trtllm", Protocol: "openai", APIs: []string{"chat", "completions", "native"}, URL: "http://127.0.0.1:8000", SelfHosted: true,
 			Notes:  "TensorRT-LLM: chat and completions are trtllm-serve (ignore_eos, min_tokens); native is Triton's /v2/models/MODEL/generate_stream (model ensemble; no token counts, no ignore_eos)",
-			Engine: &EngineInfo{MetricsPath: "/metrics", VersionPath: "/version", VersionField: "version"},
+			Engine: &EngineInfo{VersionPath: "/version", VersionField: "version"},
 			new:    newTRTLLM},
 		{Name: "replicate", Protocol: "replicate", APIs: []string{"native"}, KeyEnv: "REPLICATE_API_TOKEN", URL: replicate.DefaultBaseURL,
 			Notes: "predictions API: model owner/name, owner/name:version or deployments/owner/name; tokens stream from urls.stream, counts from the prediction's metrics; min_tokens with max_tokens fixes the length on Meta's models",
