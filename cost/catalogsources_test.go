@@ -175,3 +175,15 @@ func TestCatalogSpecsAgreeWithTheNotes(t *testing.T) {
 		}
 	}
 }
+
+// Every shipped GPU has an on-demand offer, the kind gpus, cost, crossover
+// and report price by default (DefaultOfferKind): the L40S had none, with
+// "No price source was read" in its source, while the CoreWeave price page
+// the catalog cites for three other GPUs lists it (the last review).
+func TestEveryShippedGPUHasAnOnDemandOffer(t *testing.T) {
+	for _, g := range mustLoad(t, "").GPUs {
+		if o, err := g.Offer(string(DefaultOfferKind)); err != nil || o.Kind != DefaultOfferKind {
+			t.Errorf("gpu %s: no %s offer: %v", g.ID, DefaultOfferKind, err)
+		}
+	}
+}
