@@ -14,3 +14,13 @@ func processExists(pid int) (exists, known bool) {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM), true
 }
+
+// freeSpace is the room left on dir's disk for this user, in bytes
+// (statfs(2)).
+func freeSpace(dir string) (int64, bool) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, false
+	}
+	return int64(st.Bavail) * int64(st.Bsize), true
+}

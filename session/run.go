@@ -252,6 +252,7 @@ type session struct {
 	t0        time.Time
 	telemetry *telemetry
 	seen      *responses // whether a response came from `inferbench mock`, and over which HTTP
+	release   func()     // gives back the room held for the last writes (rundir.Reserve)
 }
 
 // begin writes run.json (exit state running) and starts the record writer
@@ -299,6 +300,8 @@ func (s *session) begin(drain context.Context) error {
 		return err
 	}
 	s.rw = rw
+	// Room for run.json and summary.json when the disk fills.
+	s.release = rundir.Reserve(o.Out)
 	s.t0 = time.Now()
 	s.m.Start = s.t0.UTC()
 	observers(o.Observers).started(s.t0)
@@ -311,12 +314,14 @@ func (s *session) begin(drain context.Context) error {
 	s.telemetry, err = startTelemetry(drain, o, s.m, s.t0, s.client, s.log)
 	if err != nil {
 		rw.Close()
+		s.release()
 		return err
 	}
 	markManifest(s.m, o, s.seen.Mock(), s.log)
 	if err := rundir.WriteManifest(o.Out, s.m); err != nil {
 		rw.Close()
 		s.telemetry.stop()
+		s.release()
 		return err
 	}
 	return nil
@@ -435,6 +440,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 	o.sizing.close()
 	o.recordSizing(m)
 	observers(o.Observers).end(m.ExitState)
+	s.release() // the records and telemetry are closed: their room is run.json's and summary.json's
 	if err := rundir.WriteManifest(o.Out, m); err != nil {
 		return res, errors.Join(runErr, closeErr, err)
 	}
