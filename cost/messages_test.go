@@ -18,17 +18,17 @@ func TestMessagesNameTheFlagAndTheWayOut(t *testing.T) {
 	// A GPU the catalog knows without a price: every shipped GPU has one
 	// now (the L40S, used here before, got CoreWeave's in 2026-12), so a
 	// prices file adds one without offers.
-	const noOffers = "gpus:\n  - id: l40s-pcie\n    name: L40S PCIe test entry\n    memory_gb: 48\n    memory_mib: 45459\n    bandwidth_gb_per_s: 864\n    tdp_w: 350\n    source: test\n    date: \"2026\"\n"
+	const noOffers = "gpus:\n  - id: test-gpu\n    name: GPU without offers\n    memory_gb: 48\n    memory_mib: 45459\n    bandwidth_gb_per_s: 864\n    tdp_w: 350\n    source: test\n    date: \"2026\"\n"
 	prices := filepath.Join(t.TempDir(), "prices.yaml")
 	if err := os.WriteFile(prices, []byte(noOffers), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	c := mustLoad(t, noOffers)
-	l40sRun := RunReader{
+	noOffersRun := RunReader{
 		Level: func(string) (RunLevel, error) {
 			return RunLevel{Level: 8, WindowS: 10, Basis: "capacity at SLO (level 8)", Throughput: Throughput{OutputTokensPerS: 1000, TotalTokensPerS: 3000}}, nil
 		},
-		GPU: func(string) (string, []string) { return "l40s-pcie", nil },
+		GPU: func(string) (string, []string) { return "test-gpu", nil },
 	}
 	errOf := func(err error) error { return err }
 	third := func(_ any, _ int, err error) error { return err }
@@ -44,18 +44,18 @@ func TestMessagesNameTheFlagAndTheWayOut(t *testing.T) {
 		{"tokens per request", second(DailyTokens(0, 5, -100)), []string{"--tokens-per-request must be a positive number, got -100"}, ""},
 		{"advise", errOf(RunAdvise(io.Discard, AdviseOptions{Volume: Volume{RequestsPerDay: -5, TokensPerRequest: 100, APIPricePerM: 1}})),
 			[]string{"--requests-per-day must be a positive number, got -5"}, ""},
-		{"crossover --gpu l40s-pcie", errOf(RunCrossover(io.Discard, CrossoverOptions{Volume: vol, Prices: prices, GPU: "l40s-pcie", Offer: "on-demand"})),
-			[]string{"gpu l40s-pcie has no offers in the catalog", "pass --gpu-month-usd", "--prices"}, "(offers: )"},
-		{"crossover, run on l40s-pcie", errOf(RunCrossover(io.Discard, CrossoverOptions{Volume: vol, Prices: prices, RunDir: "r", Runs: l40sRun, Offer: "on-demand"})),
-			[]string{"gpu l40s-pcie has no offers in the catalog", "pass --gpu-month-usd"}, "(offers: )"},
-		{"cost --gpu l40s-pcie", errOf(RunCost(io.Discard, CostOptions{Prices: prices, GPU: "l40s-pcie", OutputTPS: 100})),
-			[]string{"--gpu l40s-pcie has no offers in the catalog", "pass --usd-per-gpu-hour instead of --gpu", "--prices"}, "no catalog offer matches"},
-		{"cost --gpu l40s-pcie --offer spot", errOf(RunCost(io.Discard, CostOptions{Prices: prices, GPU: "l40s-pcie", Offer: "spot", OutputTPS: 100})),
-			[]string{"--gpu l40s-pcie has no offers in the catalog"}, "(offers: )"},
-		{"cost, run on l40s-pcie", errOf(RunCost(io.Discard, CostOptions{Prices: prices, RunDir: "r", Runs: l40sRun})),
-			[]string{"the run's GPU, l40s-pcie (run.json, stated by the user), has no offers in the catalog", "--usd-per-gpu-hour"}, ""},
-		{"offer of a GPU without offers", third(nil, 0, errOf(func() error { g, _ := c.GPU("l40s-pcie"); _, err := g.Offer("spot"); return err }())),
-			[]string{"gpu l40s-pcie has no offers in the catalog"}, "(offers: )"},
+		{"crossover --gpu test-gpu", errOf(RunCrossover(io.Discard, CrossoverOptions{Volume: vol, Prices: prices, GPU: "test-gpu", Offer: "on-demand"})),
+			[]string{"gpu test-gpu has no offers in the catalog", "pass --gpu-month-usd", "--prices"}, "(offers: )"},
+		{"crossover, run on test-gpu", errOf(RunCrossover(io.Discard, CrossoverOptions{Volume: vol, Prices: prices, RunDir: "r", Runs: noOffersRun, Offer: "on-demand"})),
+			[]string{"gpu test-gpu has no offers in the catalog", "pass --gpu-month-usd"}, "(offers: )"},
+		{"cost --gpu test-gpu", errOf(RunCost(io.Discard, CostOptions{Prices: prices, GPU: "test-gpu", OutputTPS: 100})),
+			[]string{"--gpu test-gpu has no offers in the catalog", "pass --usd-per-gpu-hour instead of --gpu", "--prices"}, "no catalog offer matches"},
+		{"cost --gpu test-gpu --offer spot", errOf(RunCost(io.Discard, CostOptions{Prices: prices, GPU: "test-gpu", Offer: "spot", OutputTPS: 100})),
+			[]string{"--gpu test-gpu has no offers in the catalog"}, "(offers: )"},
+		{"cost, run on test-gpu", errOf(RunCost(io.Discard, CostOptions{Prices: prices, RunDir: "r", Runs: noOffersRun})),
+			[]string{"the run's GPU, test-gpu (run.json, stated by the user), has no offers in the catalog", "--usd-per-gpu-hour"}, ""},
+		{"offer of a GPU without offers", third(nil, 0, errOf(func() error { g, _ := c.GPU("test-gpu"); _, err := g.Offer("spot"); return err }())),
+			[]string{"gpu test-gpu has no offers in the catalog"}, "(offers: )"},
 		{"a space", third(c.ParseGPUSpec("h100-sxm x2")), []string{`"h100-sxm x2" has a space`, "ID or IDxN", "did you mean h100-sxmx2?"}, `"h100-sxm "`},
 		{"a space, not IDxN", third(c.ParseGPUSpec("h100 sxm")), []string{`unknown gpu "h100 sxm", did you mean h100-sxm?`, "ID or IDxN", "with no space"}, ""},
 		{"a space and a typo", third(c.ParseGPUSpec("h100-sxn x2")), []string{`unknown gpu "h100-sxn x2"`, "ID or IDxN", "with no space"}, `"h100-sxn "`},
