@@ -174,6 +174,9 @@ type Options struct {
 	// recordWriter, when set, replaces rundir.CreateRecordWriter (tests:
 	// a disk that fills up).
 	recordWriter func(dir string) (*rundir.RecordWriter, error)
+
+	// openFiles, when set, replaces openFileLimit (tests: a low limit).
+	openFiles func() (uint64, bool)
 }
 
 // An InputError is a mistake in what the user asked for (a bad scenario

@@ -120,6 +120,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	if o.IgnoreEOS && !targets.ForcesLength(target) {
 		fmt.Fprintln(log, "inferbench: warning: "+unforcedLength(o.Kind))
 	}
+	o.warnOpenFiles(log)
 	if !o.NoProbe {
 		if err := o.probe(drain, target, log); err != nil {
 			undo()
