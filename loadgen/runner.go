@@ -293,6 +293,7 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 		if !stoppedEarly(sendCtx, finished, drain, ctx) {
 			return
 		}
+		cause := stopCause(sendCtx, drain, ctx)
 		if r.c.grace > 0 && ctx.Err() == nil {
 			t := time.NewTimer(r.c.grace)
 			defer t.Stop()
@@ -300,10 +301,11 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 			case <-finished:
 				return
 			case <-t.C:
+				cause = graceOver{cause: cause, grace: r.c.grace}
 			case <-ctx.Done():
 			}
 		}
-		reqCancel(stopCause(sendCtx, drain, ctx))
+		reqCancel(cause)
 	}()
 	lv := &level{r: r, start: start, timeout: timeout, reqCtx: reqCtx, sink: sink, stop: cancelSend}
 	var (

@@ -3,6 +3,8 @@ package loadgen
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -53,3 +55,17 @@ func stopCause(send, drain, ctx context.Context) error {
 	}
 	return context.Cause(drain)
 }
+
+// graceOver is why requests still in flight at the end of the grace are
+// cancelled: the run's stop, and the grace that ran out (a second Ctrl-C
+// is the stop alone).
+type graceOver struct {
+	cause error
+	grace time.Duration
+}
+
+func (g graceOver) Error() string {
+	return fmt.Sprintf("%v, still in flight after the %s grace (--grace)", g.cause, g.grace)
+}
+
+func (g graceOver) Unwrap() error { return g.cause }
