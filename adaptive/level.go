@@ -170,8 +170,9 @@ type Decision struct {
 	Elapsed           time.Duration
 	Look              int
 	// Latency holds the judged percentile of each SLO latency metric with
-	// data (TTFT, TPOT, E2E, in that order); Throughput the steady-state
-	// output tokens/s; ErrorRate the failed fraction.
+	// data (TTFT, TPOT, E2E, in that order); Throughput the long-run
+	// output tokens/s (not report's over the level's window: see
+	// throughput); ErrorRate the failed fraction.
 	Latency    []Estimate
 	Throughput Estimate
 	ErrorRate  Estimate
