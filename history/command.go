@@ -346,7 +346,7 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 	if err := rundir.WriteFileWith(o.Out, func(w io.Writer) error { return WriteTrendPlot(w, p, format) }); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d points)\n", o.Out, len(pts))
+	fmt.Fprintf(stdout, "wrote %s (%s)\n", o.Out, printable.Count(len(pts), "point"))
 	return nil
 }
 

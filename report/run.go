@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -155,7 +156,7 @@ func allScrapesFailed(samples []rundir.ServerSample) string {
 			return ""
 		}
 	}
-	return fmt.Sprintf("all %d scrapes of the server's metrics failed (%s), no server metrics: %s", len(samples), rundir.ServerFile, samples[0].Error)
+	return fmt.Sprintf("%s of the server's metrics failed (%s), no server metrics: %s", printable.All(len(samples), "scrape"), rundir.ServerFile, samples[0].Error)
 }
 
 // attachClient adds each level's client self-telemetry and client-bound

@@ -266,7 +266,7 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 			parts = append(parts, fmt.Sprintf("mock threads' wait for a CPU %.3f ms mean (%.2f threads waiting)", *m, *sb.CPUWaitThreads))
 		}
 	}
-	return fmt.Sprintf("server (%d scrapes): %s\n", s.Samples, strings.Join(parts, "; "))
+	return fmt.Sprintf("server (%s): %s\n", printable.Count(s.Samples, "scrape"), strings.Join(parts, "; "))
 }
 
 // writeLengths writes a level's requested and produced lengths, and the

@@ -16,6 +16,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
@@ -188,7 +189,7 @@ func Calibrate(ctx context.Context, o *CalibrateOptions, log io.Writer) (*Calibr
 
 	// 3. TTFT bias: TTFT 50 ms and 100 ms per token injected, starts spread.
 	for _, n := range o.BiasStreams {
-		cal.say("TTFT bias at %d streams (50 ms injected)", n)
+		cal.say("TTFT bias at %s (50 ms injected)", printable.Count(n, "stream"))
 		if err := cal.ttftBias(n); err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -57,5 +58,5 @@ func (c *scrapeCount) failure() string {
 	if c.ok > 0 || c.failed == 0 {
 		return ""
 	}
-	return fmt.Sprintf("all %d scrapes of the server's metrics failed, no server metrics: %s", c.failed, c.first)
+	return fmt.Sprintf("%s of the server's metrics failed, no server metrics: %s", printable.All(c.failed, "scrape"), c.first)
 }

@@ -84,6 +84,14 @@ func Count(n int, noun string) string {
 	return strconv.Itoa(n) + " " + Plural(n, noun)
 }
 
+// All is every one of n nouns: "all 3 scrapes", or "the only scrape".
+func All(n int, noun string) string {
+	if n == 1 {
+		return "the only " + noun
+	}
+	return "all " + Count(n, noun)
+}
+
 // Plural is noun, with an s unless n is 1 (a regular plural: the nouns
 // counted in output all take one): "level 8", "levels 8, 16".
 func Plural(n int, noun string) string {
