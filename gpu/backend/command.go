@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -96,12 +97,28 @@ func WatchCommand(ctx context.Context, o *CommandOptions, w, errw io.Writer) (er
 			return nil
 		}
 	}
-	err = gpu.Watch(ctx, s, time.Now(), cfg, emit)
+	// A tick that read no GPU is a gap alone (gpu.Watch); a watch whose
+	// every tick was one read nothing, and says so as gpu list does.
+	var ticks, failed int
+	var firstErr string
+	count := func(ss []rundir.GPUSample) error {
+		ticks++
+		if len(ss) == 1 && ss[0].Index == -1 {
+			if failed++; failed == 1 {
+				firstErr = ss[0].Error
+			}
+		}
+		return emit(ss)
+	}
+	err = gpu.Watch(ctx, s, time.Now(), cfg, count)
 	if ctx.Err() != nil && err == ctx.Err() {
 		return nil // interrupted watch: a normal end
 	}
 	if err != nil {
 		return fmt.Errorf("gpu watch: %w", err)
+	}
+	if ticks > 0 && failed == ticks {
+		return fmt.Errorf("gpu watch: %s failed, no GPU was read: %s", printable.All(ticks, "tick"), firstErr)
 	}
 	return nil
 }
