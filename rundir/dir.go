@@ -37,6 +37,22 @@ func (e *HoldsRunError) Error() string {
 
 func (e *HoldsRunError) Unwrap() error { return ErrOutTaken }
 
+// GoingError is Create's refusal of a directory whose run is still being
+// written: its run.json says running and its process is alive on this host
+// (Manifest.StillGoing). --force does not replace it: its files removed,
+// the run would go on writing records no directory holds, and its run.json
+// would end up over another run's records.
+type GoingError struct {
+	Dir string
+	PID int
+}
+
+func (e *GoingError) Error() string {
+	return fmt.Sprintf("%s holds a run still going (pid %d on this host): --force does not replace a run in progress; stop it, or choose another --out", e.Dir, e.PID)
+}
+
+func (e *GoingError) Unwrap() error { return ErrOutTaken }
+
 // NotEmptyError is the refusal of an output directory that holds files
 // and none of what would be written there: a home directory, a source
 // tree, /etc through a link. Names are the first of them, N how many.
@@ -84,8 +100,9 @@ func others(dir, holds string, ours ...string) error {
 // *HoldsRunError unless force, which removes those entries first (a link
 // itself, never what it points to). A directory that holds none of them but
 // other files is refused with a *NotEmptyError, force or not: a run's files
-// went among a home directory's, or through a link into /etc. The
-// filesystem's root is refused.
+// went among a home directory's, or through a link into /etc. A run still
+// going there (its process alive on this host) is refused with a
+// *GoingError, force or not. The filesystem's root is refused.
 func Create(dir string, force bool) error {
 	if err := notRoot(dir); err != nil {
 		return err
@@ -97,8 +114,13 @@ func Create(dir string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
-	if len(present) > 0 && !force {
-		return &HoldsRunError{Dir: dir, File: present[0]}
+	if len(present) > 0 {
+		if m, err := ReadManifest(dir); err == nil && m.StillGoing() {
+			return &GoingError{Dir: dir, PID: m.Host.PID}
+		}
+		if !force {
+			return &HoldsRunError{Dir: dir, File: present[0]}
+		}
 	}
 	if len(present) == 0 {
 		if err := others(dir, "run"); err != nil {
