@@ -76,7 +76,7 @@ func unforcedLength(kind string) string {
 	if k, _ := registry.Lookup(kind); k.Protocol == "openai" && !k.SelfHosted {
 		msg += "; a vLLM, SGLang or llama.cpp server forces them as --target vllm, sglang or llamacpp"
 	}
-	return msg
+	return msg + "; --ignore-eos=false (a scenario's ignore_eos: false) asks for none and says no more"
 }
 
 // Run runs the benchmark described by o and writes its run directory,

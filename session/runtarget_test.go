@@ -33,13 +33,13 @@ func TestUnforcedLengthWarned(t *testing.T) {
 		if _, err := Run(t.Context(), t.Context(), &o, &log); err != nil {
 			t.Fatalf("%s: %v\n%s", c.kind, err, log.String())
 		}
-		want := "warning: the workload asks for exact output lengths (ignore_eos), which target openai cannot send: outputs end where the model stops, so two servers may not be given the same work; a vLLM, SGLang or llama.cpp server forces them as --target vllm, sglang or llamacpp\n"
+		want := "warning: the workload asks for exact output lengths (ignore_eos), which target openai cannot send: outputs end where the model stops, so two servers may not be given the same work; a vLLM, SGLang or llama.cpp server forces them as --target vllm, sglang or llamacpp; --ignore-eos=false (a scenario's ignore_eos: false) asks for none and says no more\n"
 		if got := strings.Contains(log.String(), "exact output lengths"); got != c.warned || c.warned && !strings.Contains(log.String(), want) {
 			t.Errorf("%s, ignore_eos %v: log\n%s\nwant the warning: %v", c.kind, c.ignoreEOS, log.String(), c.warned)
 		}
 	}
 	// A kind of another protocol is not told of OpenAI-compatible servers.
-	if msg := unforcedLength("anthropic"); !strings.Contains(msg, "target anthropic cannot send") || strings.Contains(msg, "--target") {
+	if msg := unforcedLength("anthropic"); !strings.Contains(msg, "target anthropic cannot send") || strings.Contains(msg, "--target") || !strings.HasSuffix(msg, "; --ignore-eos=false (a scenario's ignore_eos: false) asks for none and says no more") {
 		t.Errorf("anthropic: %s", msg)
 	}
 }
