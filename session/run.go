@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"runtime"
 	"slices"
 	"strings"
@@ -90,6 +91,10 @@ func unforcedLength(kind string) string {
 // *InputError for what the user must fix (exit 2); the run's own failure
 // otherwise, with Result still describing what was written.
 func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error) {
+	// The run directory is the run's product: a closed stdout or stderr
+	// (`inferbench run … 2>&1 | head`) fails those writes, not the process,
+	// which SIGPIPE would end at its first line after the reader went.
+	signal.Ignore(syscall.SIGPIPE)
 	if err := o.checkAdaptive(); err != nil {
 		return nil, err
 	}
@@ -181,6 +186,14 @@ func (o *Options) probe(ctx context.Context, target targets.Target, log io.Write
 		// Every request would fail the same handshake: a record of each
 		// measures nothing.
 		return fmt.Errorf("%w (this host does not trust the server's certificate: add its CA, or --insecure to skip verification)", perr)
+	case errors.As(perr, new(*net.AddrError)):
+		// An address no dial can take (http://host:99999) fails every
+		// request alike, at once.
+		return fmt.Errorf("%w (--url's address cannot be dialled: check its port, 1 to 65535)", perr)
+	case strings.Contains(perr.Error(), "server gave HTTP response to HTTPS client"):
+		// net/http's words (its error is no type or value): the TLS
+		// handshake read an HTTP answer, and every request would.
+		return fmt.Errorf("%w (the server speaks plain HTTP there: give --url as http://)", perr)
 	case ctx.Err() != nil:
 		return fmt.Errorf("%w: %w", errNoRun, context.Cause(ctx))
 	case nowhere(perr) && !time.Now().Before(o.StartAt):
