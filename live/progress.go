@@ -9,7 +9,6 @@ import (
 	"os"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -71,15 +70,29 @@ type Progress struct {
 	printed int      // Frame.Results already written
 	live    []string // the live lines on screen (tty) or last printed
 	buf     bytes.Buffer
+	// termWidth reads the terminal's width (ok false: it cannot tell);
+	// watchResize starts telling of the terminal's resizes (SIGWINCH) and
+	// returns the stop of it. Tests give their own (a test that runs a
+	// terminal's Progress in a synctest bubble must: signal.Notify with a
+	// channel made in a bubble is fatal to the runtime).
+	termWidth   func() (int, bool)
+	watchResize func() (<-chan os.Signal, func())
 }
 
 // NewProgress returns a Progress of s writing to w.
 func NewProgress(w io.Writer, s *State, o ProgressOptions) *Progress {
-	p := &Progress{w: w, s: s, o: o, fd: -1}
+	p := &Progress{w: w, s: s, o: o, fd: -1, watchResize: watchSIGWINCH}
 	p.o.Interval = cmp.Or(o.Interval, DefaultProgressInterval)
 	p.o.Refresh = cmp.Or(o.Refresh, DefaultRefresh)
 	if f, ok := w.(interface{ Fd() uintptr }); ok {
 		p.fd = int(f.Fd())
+	}
+	p.termWidth = func() (int, bool) {
+		if p.fd < 0 {
+			return 0, false
+		}
+		w, _, err := term.GetSize(p.fd)
+		return w, err == nil && w > 0
 	}
 	switch o.Mode {
 	case ModeTTY:
@@ -110,30 +123,43 @@ func CanRedraw() bool { return os.Getenv("TERM") != "dumb" }
 // TTY reports whether the Progress draws on a terminal.
 func (p *Progress) TTY() bool { return p.tty }
 
-// width is the terminal's width now.
+// width is the terminal's width now: read at each frame, so a resized
+// terminal is drawn at its new width.
 func (p *Progress) width() int {
 	if p.o.Width > 0 {
 		return p.o.Width
 	}
-	if p.fd >= 0 {
-		if w, _, err := term.GetSize(p.fd); err == nil && w > 0 {
-			return w
-		}
+	if w, ok := p.termWidth(); ok {
+		return w
 	}
 	return DefaultWidth
 }
 
 // Run draws until ctx ends, then draws the last results, clears the live
 // lines and returns the first write error, if any. Call it after the last
-// feed (LevelFinished, End) so the last result lines are shown.
+// feed (LevelFinished, End) so the last result lines are shown. On a
+// terminal it redraws at once when the terminal is resized (SIGWINCH), at
+// its new width, and stops listening for resizes when it returns.
 func (p *Progress) Run(ctx context.Context) error {
 	t := time.NewTicker(p.o.Refresh)
 	defer t.Stop()
+	var resized <-chan os.Signal // nil: none
+	if p.tty {
+		ch, stop := p.watchResize()
+		defer stop()
+		resized = ch
+	}
 	lastPlain := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return p.draw(false, true)
+		case <-resized:
+			// The old live lines are re-wrapped or cut at the new width
+			// now: erased and drawn again at it, not up to a refresh later.
+			if err := p.draw(false, false); err != nil {
+				return err
+			}
 		case now := <-t.C:
 			plain := !p.tty && p.o.Mode != ModeResults && plainDue(now, lastPlain, p.o.Interval, p.o.Refresh)
 			if plain {
@@ -184,44 +210,16 @@ func (p *Progress) draw(plainLive, final bool) error {
 // go before anything else written.
 func (p *Progress) begin() Frame {
 	snap := p.s.Snapshot()
-	width := p.width()
-	f := Render(&snap, width, p.tty || p.fit)
+	f := Render(&snap, p.width(), p.tty || p.fit)
 	p.mu.Lock()
 	p.buf.Reset()
-	if p.tty {
-		p.eraseLive(width)
+	if p.tty && len(p.live) > 0 {
+		// The cursor is at the start of the live block (writeLive): clear
+		// from there down (ANSI ED).
+		p.buf.WriteString("\r\x1b[J")
 	}
 	p.writeResults(f.Results)
 	return f
-}
-
-// eraseLive moves the cursor up over the live lines on screen and clears
-// from there down (ANSI CUU and ED): the cursor stays at the start of the
-// line below the live block between redraws. The rows to move up are
-// counted at the terminal's width now: a terminal narrowed since the
-// lines were drawn (SIGWINCH) has re-wrapped each one wider than it over
-// several rows, and moving up one row a line left the first rows of the
-// old block on screen. (A terminal that cuts its lines instead, xterm,
-// loses as many rows above the block: the last result lines, which the
-// results table on stdout and summary.json give again.)
-func (p *Progress) eraseLive(width int) {
-	rows := 0
-	for _, l := range p.live {
-		rows += rowsOf(l, width)
-	}
-	if rows > 0 {
-		fmt.Fprintf(&p.buf, "\r\x1b[%dA\x1b[J", rows)
-	}
-}
-
-// rowsOf is the rows a line drawn on a terminal takes once the terminal is
-// width columns wide: one, or as many as it wraps into.
-func rowsOf(line string, width int) int {
-	n := utf8.RuneCountInString(line)
-	if width <= 0 || n <= width {
-		return 1
-	}
-	return (n + width - 1) / width
 }
 
 // writeResults writes the result lines of results not written yet (an
@@ -237,10 +235,26 @@ func (p *Progress) writeResults(results []string) {
 	p.printed = max(p.printed, len(results))
 }
 
+// writeLive writes the live lines. On a terminal it then moves the
+// cursor back up to the start of the first (ANSI CUU): the next frame
+// erases the block from there down, with no count of the rows it takes.
+// A count is wrong once the terminal is resized: narrowed, a terminal
+// that re-wraps its lines (VTE, Konsole, kitty, Alacritty, iTerm2,
+// Windows Terminal, tmux) spreads each line wider than it over several
+// rows, one that cuts them (xterm, the Linux console) keeps each on its
+// row, and which one it is cannot be asked. The start of a line stays the
+// start of its line in both: moving up the rows counted at the new width
+// was right for the first and, in the second, moved past the block and
+// erased as many result lines above it; one row a line was right for the
+// second and left the first's wrapped rows on screen. Each line fits in
+// the width it was rendered at (Render), one row each as it is written.
 func (p *Progress) writeLive() {
 	for _, l := range p.live {
 		p.buf.WriteString(l)
 		p.buf.WriteByte('\n')
+	}
+	if p.tty && len(p.live) > 0 {
+		fmt.Fprintf(&p.buf, "\x1b[%dA", len(p.live))
 	}
 }
 

@@ -35,8 +35,11 @@ func (s *syncBuffer) String() string {
 }
 
 // runProgress runs a Progress of s on out while feed runs, then stops it.
+// It listens for no resize: SIGWINCH is not the test's, and a channel of a
+// synctest bubble given to signal.Notify is fatal to the runtime.
 func runProgress(t *testing.T, s *State, out *syncBuffer, o ProgressOptions, feed func(p *Progress)) {
 	p := NewProgress(out, s, o)
+	p.watchResize = noResize
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()
@@ -99,15 +102,17 @@ func TestProgressTTY(t *testing.T) {
 		if len(seen) < 3 {
 			t.Errorf("live line showed %d distinct done counts (%v); want at least 3", len(seen), seen)
 		}
-		if !strings.Contains(text, "\x1b[1A\x1b[J") {
-			t.Error("no redraw in place (cursor up, erase down)")
+		// Each frame leaves the cursor at the start of its live line (up
+		// one row); the next erases from there down.
+		if !strings.Contains(text, "\x1b[1A\r\x1b[J") {
+			t.Error("no redraw in place (cursor up to the live line, erase down)")
 		}
 		// The warning: the live line erased, the warning, the live line again.
-		if !regexp.MustCompile(`\r\x1b\[1A\x1b\[Jinferbench: a warning\nlevel 1  5/10 `).MatchString(text) {
+		if !regexp.MustCompile(`\x1b\[1A\r\x1b\[Jinferbench: a warning\nlevel 1  5/10 `).MatchString(text) {
 			t.Errorf("warning not written over the live line and followed by it:\n%q", text)
 		}
 		// The end: the live line erased for level 2's result; nothing after.
-		if !regexp.MustCompile(`\r\x1b\[1A\x1b\[J {6}2 {7}5 {6}0 [^\n\x1b]*\n$`).MatchString(text) {
+		if !regexp.MustCompile(`\x1b\[1A\r\x1b\[J {6}2 {7}5 {6}0 [^\n\x1b]*\n$`).MatchString(text) {
 			t.Errorf("output ends %q; want level 2's result written over the last live line", text[max(0, len(text)-120):])
 		}
 	})

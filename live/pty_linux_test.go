@@ -5,6 +5,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -31,10 +32,10 @@ func TestProgressOnPTY(t *testing.T) {
 	if len(seen) < 3 {
 		t.Errorf("%d distinct done/total values on the terminal: %v; want at least 3\n%q", len(seen), seen, text)
 	}
-	if !strings.Contains(text, "\x1b[1A\x1b[J") {
+	if !strings.Contains(text, "\x1b[1A\r\x1b[J") {
 		t.Error("no redraw in place")
 	}
-	for _, l := range strings.Split(regexp.MustCompile(`\r?\x1b\[\d+A\x1b\[J`).ReplaceAllString(text, "\n"), "\n") {
+	for _, l := range strings.Split(regexp.MustCompile(`\x1b\[\d+A\r\x1b\[J`).ReplaceAllString(text, "\n"), "\n") {
 		if len(l) > 59 {
 			t.Errorf("line of %d columns on a 60-column terminal: %q", len(l), l)
 		}
@@ -89,10 +90,14 @@ func progressOnPTY(t *testing.T, cols int, o ProgressOptions, n int) (string, bo
 }
 
 // TestNarrowedPTYErasesTheWrappedRows: a pseudo-terminal narrowed from 100
-// to 40 columns between two redraws (TIOCSWINSZ, what SIGWINCH tells of):
-// the second redraw moves up over the rows the old live lines wrapped into
-// at 40 columns, and draws lines that fit in 39. It moved up one row a
-// line, as at 100 columns.
+// to 40 columns between two redraws (TIOCSWINSZ, what SIGWINCH tells of).
+// The first frame leaves the cursor at the start of its live lines, up as
+// many rows as it drew lines at 100 columns; the second erases from there
+// down, with no count of rows, which the resize made wrong either way (more
+// rows a line where the terminal re-wraps them, one where it cuts them:
+// TestNarrowingRedrawsCleanly), and draws lines that fit in 39 columns.
+// It moved up the rows the old lines wrap into at 40 columns, past the
+// block on a terminal that cuts its rows.
 func TestNarrowedPTYErasesTheWrappedRows(t *testing.T) {
 	t.Setenv("TERM", "xterm")
 	term := ptytest.Open(t, 100)
@@ -119,8 +124,8 @@ func TestNarrowedPTYErasesTheWrappedRows(t *testing.T) {
 	}
 	text := term.Close()
 	_, after, _ := strings.Cut(text, old[len(old)-1]+"\n")
-	if want := fmt.Sprintf("\r\x1b[%dA\x1b[J", rows); !strings.HasPrefix(after, want) {
-		t.Errorf("after the resize the redraw begins %q; want %q (the %d rows of %q at 40 columns)", after[:min(len(after), 12)], want, rows, old)
+	if want := fmt.Sprintf("\x1b[%dA\r\x1b[J", len(old)); !strings.HasPrefix(after, want) {
+		t.Errorf("between the frames %q; want %q (up the %d lines of %q, then erase down)", after[:min(len(after), 12)], want, len(old), old)
 	}
 	for _, l := range p.live {
 		if len(l) > 39 {
@@ -149,5 +154,54 @@ func TestResultsModeOnNarrowPTY(t *testing.T) {
 	}
 	if !strings.Contains(text, "level 3  ok 4  failed 0\n  TTFT p50 ") && !strings.Contains(text, "level 3  ok 4  failed 0\r\n  TTFT p50 ") {
 		t.Errorf("no result block for level 3:\n%q", text)
+	}
+}
+
+// TestSIGWINCHRedraws: on a pseudo-terminal narrowed from 100 to 40
+// columns (TIOCSWINSZ) and a SIGWINCH to this process, as the terminal's
+// resize sends it, the Progress redraws at its new width at once — its
+// refresh here is an hour — where it waited for the next refresh (500 ms
+// by default) with the old lines re-wrapped or cut meanwhile.
+func TestSIGWINCHRedraws(t *testing.T) {
+	t.Setenv("TERM", "xterm")
+	term := ptytest.Open(t, 100)
+	p := NewProgress(term.TTY, narrowingState(), ProgressOptions{Refresh: time.Hour})
+	if !p.TTY() {
+		t.Fatal("ModeAuto did not find the pseudo-terminal")
+	}
+	if err := p.draw(false, false); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	if err := unix.IoctlSetWinsize(int(term.TTY.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 40}); err != nil {
+		t.Fatal(err)
+	}
+	narrow := func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for _, l := range p.live {
+			if len(l) > 39 {
+				return false
+			}
+		}
+		return len(p.live) > 0
+	}
+	// The signal is sent until the Progress has redrawn: it may come
+	// before Run listens. The test's deadline bounds the wait.
+	deadline, bounded := t.Deadline()
+	for !narrow() {
+		if bounded && time.Until(deadline) < 5*time.Second {
+			t.Fatal("no redraw at 40 columns after SIGWINCH")
+		}
+		if err := unix.Kill(os.Getpid(), unix.SIGWINCH); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

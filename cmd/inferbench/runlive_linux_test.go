@@ -36,7 +36,7 @@ func TestRunProgressOnPTY(t *testing.T) {
 	if len(seen) < 3 {
 		t.Errorf("%d distinct done/total values on the terminal: %v; want at least 3\n%q", len(seen), seen, text)
 	}
-	if !strings.Contains(text, "\x1b[1A\x1b[J") {
+	if !strings.Contains(text, "\x1b[1A\r\x1b[J") {
 		t.Errorf("no redraw in place:\n%q", text)
 	}
 	if !regexp.MustCompile(`(?m)^\s+1\s+40\s+0\s`).MatchString(text) {
