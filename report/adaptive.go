@@ -15,7 +15,7 @@ func writeAdaptive(b *strings.Builder, a *rundir.Adaptive) {
 	if a == nil {
 		return
 	}
-	fmt.Fprintf(b, "\nadaptive levels: precision ±%g%%, %.0f%% intervals with the repeated looks accounted for\n",
+	fmt.Fprintf(b, "\nadaptive levels: precision ±%g%%, %.0f%% intervals with the repeated looks accounted for; output tokens/s is the level's long-run rate\n",
 		100*a.Precision, 100*a.Confidence)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	// The count is the stop's (rundir.AdaptiveLevel.N): the requests then

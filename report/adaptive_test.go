@@ -28,7 +28,7 @@ func TestWriteTableAdaptive(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"adaptive levels: precision ±5%, 95% intervals",
+		"adaptive levels: precision ±5%, 95% intervals with the repeated looks accounted for; output tokens/s is the level's long-run rate\n",
 		"level  stopped          verdict         completed at stop  judged  wall s  intervals\n",
 		"32     max duration     pass            97                 97      11.7    TTFT p95 114.7 ms [103, …]\n",
 		"64     verdict certain  FAIL (certain)  68                 54      11.6    TTFT p95 1877 ms [1792, …]; SATURATED: served 90% of the rate\n",

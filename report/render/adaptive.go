@@ -15,7 +15,7 @@ func (r *Report) adaptiveTable(i int) (table, bool) {
 		return table{}, false
 	}
 	a := rr.Summary.Adaptive
-	t := table{Title: fmt.Sprintf("%s: adaptive levels (±%g%%, %.0f%% intervals, repeated looks accounted for)", rr.Label, 100*a.Precision, 100*a.Confidence),
+	t := table{Title: fmt.Sprintf("%s: adaptive levels (±%g%%, %.0f%% intervals, repeated looks accounted for; output tokens/s: the long-run rate)", rr.Label, 100*a.Precision, 100*a.Confidence),
 		Columns: []string{"level", "stopped", "verdict", "completed at stop", "judged", "wall s", "intervals"}}
 	unbounded := false
 	for _, l := range a.Levels {
