@@ -71,17 +71,23 @@ type Progress struct {
 	live    []string // the live lines on screen (tty) or last printed
 	buf     bytes.Buffer
 	// termWidth reads the terminal's width (ok false: it cannot tell);
-	// watchResize starts telling of the terminal's resizes (SIGWINCH) and
-	// returns the stop of it. Tests give their own (a test that runs a
-	// terminal's Progress in a synctest bubble must: signal.Notify with a
-	// channel made in a bubble is fatal to the runtime).
+	// watchResize starts telling of the terminal's resizes (SIGWINCH),
+	// where the output is a terminal, and returns the stop of it. Tests
+	// give their own (one that runs a Progress on a real terminal in a
+	// synctest bubble must: signal.Notify with a channel made in a bubble
+	// is fatal to the runtime).
 	termWidth   func() (int, bool)
 	watchResize func() (<-chan os.Signal, func())
 }
 
 // NewProgress returns a Progress of s writing to w.
 func NewProgress(w io.Writer, s *State, o ProgressOptions) *Progress {
-	p := &Progress{w: w, s: s, o: o, fd: -1, watchResize: watchSIGWINCH}
+	p := &Progress{w: w, s: s, o: o, fd: -1, watchResize: noResizes}
+	if IsTerminal(w) {
+		// Drawn elsewhere (ModeTTY forced on a pipe), a terminal's
+		// resize is none of its business.
+		p.watchResize = watchSIGWINCH
+	}
 	p.o.Interval = cmp.Or(o.Interval, DefaultProgressInterval)
 	p.o.Refresh = cmp.Or(o.Refresh, DefaultRefresh)
 	if f, ok := w.(interface{ Fd() uintptr }); ok {
@@ -119,6 +125,9 @@ func IsTerminal(w io.Writer) bool {
 // as text on every refresh. An unset TERM is not taken as dumb: a
 // terminal launched without an environment still understands ANSI.
 func CanRedraw() bool { return os.Getenv("TERM") != "dumb" }
+
+// noResizes tells of no resize.
+func noResizes() (<-chan os.Signal, func()) { return nil, func() {} }
 
 // TTY reports whether the Progress draws on a terminal.
 func (p *Progress) TTY() bool { return p.tty }

@@ -35,11 +35,8 @@ func (s *syncBuffer) String() string {
 }
 
 // runProgress runs a Progress of s on out while feed runs, then stops it.
-// It listens for no resize: SIGWINCH is not the test's, and a channel of a
-// synctest bubble given to signal.Notify is fatal to the runtime.
 func runProgress(t *testing.T, s *State, out *syncBuffer, o ProgressOptions, feed func(p *Progress)) {
 	p := NewProgress(out, s, o)
-	p.watchResize = noResize
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()

@@ -306,6 +306,3 @@ func TestResizeRedrawsAtOnce(t *testing.T) {
 		})
 	}
 }
-
-// noResize tells of no resize, for a Progress run in a synctest bubble.
-func noResize() (<-chan os.Signal, func()) { return nil, func() {} }
