@@ -505,10 +505,23 @@ func (lv *level) sendAll(j job) error {
 		select {
 		case <-lv.reqCtx.Done():
 			t.Stop()
-			return nil
+			return lv.emit(notResent(rec, lv.start, context.Cause(lv.reqCtx)))
 		case <-t.C:
 		}
 	}
+}
+
+// notResent is the last record of a request whose attempt rec was to be
+// sent again when the run stopped (cause): class canceled, the next
+// attempt, never sent. Without it the request ended on an attempt marked
+// retried, which no count takes: it vanished from the level.
+func notResent(rec *rundir.Record, start time.Time, cause error) *rundir.Record {
+	now := time.Since(start).Nanoseconds()
+	return &rundir.Record{ID: rec.ID, Stage: rec.Stage, Level: rec.Level, Worker: rec.Worker, Session: rec.Session, Turn: rec.Turn,
+		ScheduledNS: rec.ScheduledNS, SentNS: now, DoneNS: now, Attempt: rec.Attempt + 1, Chunks: [][2]int64{},
+		RequestedInputTokens: rec.RequestedInputTokens, RequestedOutputTokens: rec.RequestedOutputTokens,
+		ErrorClass: rundir.Canceled,
+		Error:      fmt.Sprintf("not sent again after %s (%s): %v", rec.ErrorClass, rec.Error, cause)}
 }
 
 // emit hands a record to the sink, in the whole run's id space when the
