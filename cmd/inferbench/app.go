@@ -50,6 +50,7 @@ func newAppWith(stdout, stderr io.Writer, hard context.Context) *cli.App {
 			return profile.Close()
 		},
 		Name:                 "inferbench",
+		Version:              toolVersion(),
 		Usage:                "qualify LLM serving hardware and software: load, latency, GPU telemetry and cost",
 		Writer:               stdout,
 		ErrWriter:            stderr,

@@ -24,7 +24,7 @@ A metric regresses when its change exceeds its threshold AND the interval exclud
 Default thresholds: TTFT, TPOT, E2E p95 +10 %, output tokens/s −5 %, error rate +1 point.
 
 The baseline is a run directory, or with --baseline: history:latest (the newest earlier run of the
-same scenario, model and target kind), history:median-of-N (the median of the last N), history:ID.
+same scenario, model, target kind and GPU), history:median-of-N (the median of the last N), history:ID.
 
 Exit status: 0 no regression, 1 regression, 2 the runs cannot be compared (the reason is printed).`,
 		Flags: []cli.Flag{

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"runtime"
-	"runtime/debug"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/internal/cmdline"
@@ -13,38 +9,12 @@ import (
 // version is stamped by release builds with -ldflags "-X main.version=…".
 var version = ""
 
-// toolVersion returns the version string written to run.json and printed by
-// `inferbench version`: the stamped version, else the module version and VCS
-// revision from the build info.
-func toolVersion() string {
-	v := version
-	info, ok := debug.ReadBuildInfo()
-	if v == "" && ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		v = info.Main.Version
-	}
-	if v == "" {
-		v = "dev"
-	}
-	if ok {
-		var rev, modified string
-		for _, s := range info.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				if s.Value == "true" {
-					modified = "-dirty"
-				}
-			}
-		}
-		if len(rev) > 12 {
-			rev = rev[:12]
-		}
-		if rev != "" {
-			v += " (" + rev + modified + ")"
-		}
-	}
-	return v
+// toolVersion is the version written to run.json and printed by
+// `inferbench version` and `--version` (cmdline.Version).
+func toolVersion() string { return cmdline.Version(version) }
+
+func init() {
+	cli.VersionPrinter = func(c *cli.Context) { cmdline.PrintVersion(c.App.Writer, c.App.Version) }
 }
 
 func versionCommand() *cli.Command {
@@ -55,8 +25,7 @@ func versionCommand() *cli.Command {
 			if err := cmdline.NoArgs(c, "version"); err != nil {
 				return err
 			}
-			_, err := fmt.Fprintf(c.App.Writer, "inferbench %s %s %s/%s\n", toolVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			return err
+			return cmdline.PrintVersion(c.App.Writer, toolVersion())
 		},
 	}
 }
