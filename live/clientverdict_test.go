@@ -249,3 +249,76 @@ func TestFollowClientVerdict(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowReplayClientVerdict: `watch --live` on a sweep that has ended
+// replays it for the live page, holding client.jsonl back to each page
+// point; a level finished when the next level's first record came, before
+// the samples of its own last second were fed, and lost its client verdict
+// (level 2 at 98 % of the cores read clean). Each level's verdict is the
+// summary's, as without the page (TestFollowClientVerdict).
+func TestFollowReplayClientVerdict(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const sec = int64(time.Second)
+		d := newRunDir(t, scenarios.SLO{}, 0)
+		level := func(lv float64, workers, from, n int64, ttft int64, out int) {
+			for k := range n {
+				for w := range workers {
+					r := rec(lv, (from+k)*sec+50*ms+w*10*ms, ttft, 10*ms, out)
+					r.Worker = int(w)
+					d.write(d.record(r))
+				}
+			}
+		}
+		level(2, 2, 0, 10, 100*ms, 81)
+		level(4, 4, 10, 10, 100*ms, 81)
+		var lines []string
+		for _, c := range clientSamples(22, func(k int64) float64 {
+			switch { // level 2 at 91 % of the cores, most of it in its last 5 s
+			case k <= 5:
+				return 0.82
+			case k <= 10:
+				return 1
+			}
+			return 0.5
+		}) {
+			b, err := json.Marshal(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, string(b)+"\n")
+		}
+		if err := os.WriteFile(filepath.Join(d.dir, rundir.ClientFile), []byte(strings.Join(lines, "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d.m.ExitState = rundir.ExitComplete
+		d.writeManifest()
+		f, err := NewFollower(t.Context(), d.dir, FollowOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		points := 0
+		// As replayPoints sets them, without a page: a point each 4 s of the
+		// run, so that a level ends between two.
+		f.replay, f.replayStep = func() { points++ }, 4*sec
+		if err := f.Run(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		sum, _, err := report.SummarizeRun(d.dir, report.SLO{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap := f.State().Snapshot()
+		if points == 0 || len(snap.Levels) != len(sum.Levels) {
+			t.Fatalf("%d points, %d levels followed, %d summarized", points, len(snap.Levels), len(sum.Levels))
+		}
+		for i := range sum.Levels {
+			want := ResultOf(&sum.Levels[i], report.SLO{}).ClientBound
+			if got := snap.Levels[i].Result; got == nil || got.ClientBound != want {
+				t.Errorf("level %g: followed result %+v; want client-bound %v as the summary", sum.Levels[i].Level, got, want)
+			}
+		}
+		if !ResultOf(&sum.Levels[0], report.SLO{}).ClientBound {
+			t.Error("the summary does not find level 2 client-bound: the test checks nothing")
+		}
+	})
+}
