@@ -302,7 +302,11 @@ func (s *scanner) value(depth int) bool {
 }
 
 // idArray reads an array of integer ids and returns how many it held.
-func (s *scanner) idArray() (int, bool) {
+func (s *scanner) idArray() (int, bool) { return s.idsOf(s.int) }
+
+// idsOf reads an array whose elements elem reads, each giving one token's
+// id, and returns how many it held (the ids kept where s.keep).
+func (s *scanner) idsOf(elem func() (int, bool)) (int, bool) {
 	if !s.byte('[') {
 		return 0, false
 	}
@@ -315,7 +319,7 @@ func (s *scanner) idArray() (int, bool) {
 	n := 0
 	for {
 		s.ws()
-		id, ok := s.int()
+		id, ok := elem()
 		if !ok {
 			return 0, false
 		}
@@ -384,18 +388,7 @@ func (s *scanner) llamaCpp() (int, bool) {
 // tgi reads TGI's [{"id", "text", "start", "stop"}, …]: every token with
 // an id.
 func (s *scanner) tgi() (int, bool) {
-	if !s.byte('[') {
-		return 0, false
-	}
-	if s.byte(']') {
-		if s.keep {
-			s.ids = []int{}
-		}
-		return 0, true
-	}
-	n := 0
-	for {
-		s.ws()
+	return s.idsOf(func() (int, bool) {
 		var id int
 		var haveID bool
 		ok := s.fields([]string{"id"}, func(k int) bool {
@@ -404,18 +397,6 @@ func (s *scanner) tgi() (int, bool) {
 			}
 			return s.value(maxScanDepth)
 		})
-		if !ok || !haveID {
-			return 0, false
-		}
-		if s.keep {
-			s.ids = append(s.ids, id)
-		}
-		n++
-		if s.byte(']') {
-			return n, true
-		}
-		if !s.byte(',') {
-			return 0, false
-		}
-	}
+		return id, ok && haveID
+	})
 }
