@@ -37,6 +37,9 @@ func TestKindsAgainstMock(t *testing.T) {
 		{"litellm", "chat", "", false, true, ""},
 		{"llamacpp", "chat", "", false, true, ""},
 		{"llamacpp", "completions", "", false, true, ""},
+		// Native /completion: tokens_predicted and tokens_evaluated, the
+		// timings' prompt_ms and predicted_ms, stop_type eos.
+		{"llamacpp", "native", "", true, true, "stop"},
 		{"groq", "chat", "/openai/v1", true, true, ""},
 		{"tgi", "native", "", false, true, ""},
 		{"tgi", "native", "/tgi", false, true, ""},

@@ -30,8 +30,9 @@ func (b *lateBody) Read(p []byte) (int, error) {
 
 // TestServerTimingFromReceipt: the latencies a protocol reports for the
 // server (Bedrock's invocation metrics, Ollama's durations, Groq's x_groq
-// times) run from the request's receipt, the origin the mock paces its
-// tokens from, so a body that arrives 100 ms after the headers is in them.
+// times, llama.cpp's timings) run from the request's receipt, the origin
+// the mock paces its tokens from, so a body that arrives 100 ms after the
+// headers is in them.
 // The bound is causal: the body's wait comes after the receipt, so no
 // scheduling delay can make a correct server report less. (A clock started
 // once the body was parsed reported ~1 ms: the tokens, overdue by then, went
@@ -64,6 +65,9 @@ func TestServerTimingFromReceipt(t *testing.T) {
 			return map[string]time.Duration{"total": s.Total, "prompt": s.Prompt}
 		}},
 		{"groq", "chat", "/openai/v1", "m", func(s targets.ServerTiming) map[string]time.Duration {
+			return map[string]time.Duration{"prompt": s.Prompt}
+		}},
+		{"llamacpp", "native", "", "m", func(s targets.ServerTiming) map[string]time.Duration {
 			return map[string]time.Duration{"prompt": s.Prompt}
 		}},
 	} {

@@ -19,6 +19,7 @@ var (
 	anthropicMessages = protocol{parse: parseAnthropic, writeError: writeAnthropicError}
 	responses         = protocol{parse: parseResponses, writeError: writeVLLMError}
 	openRouterChat    = protocol{parse: parseOpenRouter, writeError: writeOpenRouterError}
+	llamaCppNative    = protocol{parse: parseLlamaCpp, writeError: writeLlamaCppError}
 )
 
 // generationPaths are the generation endpoints at a fixed path, outside
@@ -38,6 +39,7 @@ var (
 		"/openai/responses":           responses,
 		"/azure/openai/v1/responses":  responses,
 		"/api/v1/chat/completions":    openRouterChat,
+		"/completion":                 llamaCppNative,
 	}
 	tgiPaths = map[string]protocol{
 		"/v1/chat/completions": tgiChat,

@@ -34,6 +34,10 @@ type generation struct {
 	// time the body took to arrive and any pause before the parse, and
 	// report less than the client saw.
 	received time.Time
+	// firstToken is when token 0 was due and went out (streamed) or was
+	// ready (not streamed): the end of the prompt's processing, for the
+	// wires that report it (llama.cpp's timings). Zero until then.
+	firstToken time.Time
 }
 
 // finish returns the OpenAI-family finish_reason.
@@ -125,6 +129,10 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 	defer s.metrics.end()
 	ctx := r.Context()
 	if !c.stream {
+		if g.outputTokens > 0 && !src.wait(ctx, 0) {
+			return
+		}
+		g.firstToken = time.Now()
 		if !src.wait(ctx, g.outputTokens-1) {
 			return
 		}
@@ -189,7 +197,8 @@ func (s *Server) stream(w http.ResponseWriter, ctx context.Context, received tim
 			return
 		}
 		if k == 0 {
-			s.metrics.firstToken(time.Since(received))
+			c.g.firstToken = time.Now()
+			s.metrics.firstToken(c.g.firstToken.Sub(received))
 		}
 		if pad {
 			buf, pad = paddedTokenEvent(c.wire, buf[:0], k, oversizedBytes), false
