@@ -457,13 +457,16 @@ func DistOfNS(ns []int64) Dist {
 	return distOf(v)
 }
 
-// Steady is a level's steady state (metrics.go): StartNS, when the last
-// worker sent its first measured request, to EndNS, the last measured send.
+// Steady is a level's steady state (steady.go, SteadyAcc.Apply): StartNS,
+// when the server holds the level's whole load (a closed loop's last worker
+// sent its first request; an open level's server filled, one mean request
+// duration after its load began), to EndNS, the last measured send.
 type Steady struct {
 	StartNS int64 `json:"start_ns"`
 	EndNS   int64 `json:"end_ns"`
 	// WindowS is EndNS − StartNS; RampS the time from the level's first
-	// measured send to StartNS; DrainS from EndNS to the last completion.
+	// measured send to StartNS (an open level's fill included); DrainS from
+	// EndNS to the last completion.
 	WindowS float64 `json:"window_s"`
 	RampS   float64 `json:"ramp_s"`
 	DrainS  float64 `json:"drain_s"`
