@@ -182,6 +182,26 @@ func TestSmallRoutes(t *testing.T) {
 		!strings.Contains(evs[len(evs)-2].data, `"completion_tokens":3`) {
 		t.Errorf("openrouter: %q", body)
 	}
+	// OpenRouter's completions and Responses: the same comment line first;
+	// completions' usage on the finish chunk, which keeps its choice.
+	_, body = cloudPost(t, srv, "/api/v1/completions", `{"model":"m","prompt":"a","stream":true,"stream_options":{"include_usage":true}}`, nil)
+	evs = sseEvents(body)
+	if !strings.HasPrefix(body, ": OPENROUTER PROCESSING\n\n") || len(evs) != 3+2 || evs[len(evs)-1].data != "[DONE]" ||
+		!strings.Contains(evs[len(evs)-2].data, `"text":"","finish_reason":"stop"`) || !strings.Contains(evs[len(evs)-2].data, `"completion_tokens":3`) {
+		t.Errorf("openrouter completions: %q", body)
+	}
+	_, body = cloudPost(t, srv, "/api/v1/responses", `{"model":"m","input":"a b","stream":true}`, nil)
+	evs = sseEvents(body)
+	if !strings.HasPrefix(body, ": OPENROUTER PROCESSING\n\n") || len(evs) == 0 || evs[len(evs)-1].event != "response.completed" ||
+		!strings.Contains(evs[len(evs)-1].data, `"input_tokens":2`) || !strings.Contains(evs[len(evs)-1].data, `"output_tokens":3`) {
+		t.Errorf("openrouter responses: %q", body)
+	}
+	for _, path := range []string{"/api/v1/completions", "/api/v1/responses"} {
+		resp, body = cloudPost(t, srv, path, `{"model":"m","prompt":"a","input":"a","stream":true}`, http.Header{FaultHeader: {"429"}})
+		if resp.StatusCode != 429 || !strings.Contains(body, `"code":429`) || !strings.Contains(body, `"metadata"`) {
+			t.Errorf("openrouter %s 429: %d %s", path, resp.StatusCode, body)
+		}
+	}
 	resp, _ = cloudPost(t, srv, "/model/us.amazon.nova-micro-v1%3A0/converse-stream", `{"messages":[{"role":"user","content":[{"text":"a"}]}]}`, http.Header{FaultHeader: {"429"}})
 	if resp.StatusCode != 429 || !strings.HasPrefix(resp.Header.Get("X-Amzn-Errortype"), "ThrottlingException:") {
 		t.Errorf("bedrock 429: %d %v", resp.StatusCode, resp.Header)

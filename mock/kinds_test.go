@@ -120,6 +120,8 @@ var cloudCases = []struct {
 	{"fireworks", "chat", "/v1", "accounts/fireworks/models/llama-v3p1-8b-instruct", true, false},
 	{"deepinfra", "chat", "/v1", "meta-llama/Llama-3.3-70B-Instruct", true, false},
 	{"openrouter", "chat", "/api/v1", "meta-llama/llama-3.3-70b-instruct", true, false},
+	{"openrouter", "completions", "/api/v1", "meta-llama/llama-3.3-70b-instruct", true, false},
+	{"openrouter", "responses", "/api/v1", "openai/gpt-5", true, false},
 	{"nim", "chat", "/v1", "meta/llama-3.1-8b-instruct", true, false},
 	{"sglang", "chat", "", "m", true, false},
 	{"sglang", "completions", "", "m", true, false},

@@ -29,7 +29,8 @@
 //	POST /azure/openai/v1/chat/completions       Azure OpenAI (content-filter annotations)
 //	POST /v1/responses, /openai/responses, /azure/openai/v1/responses
 //	                                             OpenAI Responses API (typed events)
-//	POST /api/v1/chat/completions                OpenRouter (comment lines, usage on the finish chunk)
+//	POST /api/v1/chat/completions, /api/v1/completions, /api/v1/responses
+//	                                             OpenRouter (comment lines first; usage always, on the finish chunk)
 //	POST /completion                             llama.cpp native (llama-server: no [DONE], timings)
 //	POST /v1/models/O/N/predictions, /v1/predictions, /v1/deployments/O/N/predictions;
 //	GET  /v1/files/ID (stream), /v1/predictions/ID Replicate

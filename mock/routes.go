@@ -18,7 +18,9 @@ var (
 	ollamaChat        = protocol{parse: parseOllama(true), writeError: writeOllamaError}
 	anthropicMessages = protocol{parse: parseAnthropic, writeError: writeAnthropicError}
 	responses         = protocol{parse: parseResponses, writeError: writeVLLMError}
-	openRouterChat    = protocol{parse: parseOpenRouter, writeError: writeOpenRouterError}
+	openRouterChat    = protocol{parse: parseOpenRouter(endpointChat), writeError: writeOpenRouterError}
+	openRouterText    = protocol{parse: parseOpenRouter(endpointCompletions), writeError: writeOpenRouterError}
+	openRouterResp    = protocol{parse: parseOpenRouterResponses, writeError: writeOpenRouterError}
 	llamaCppNative    = protocol{parse: parseLlamaCpp, writeError: writeLlamaCppError}
 )
 
@@ -39,6 +41,8 @@ var (
 		"/openai/responses":           responses,
 		"/azure/openai/v1/responses":  responses,
 		"/api/v1/chat/completions":    openRouterChat,
+		"/api/v1/completions":         openRouterText,
+		"/api/v1/responses":           openRouterResp,
 		"/completion":                 llamaCppNative,
 	}
 	tgiPaths = map[string]protocol{

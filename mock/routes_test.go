@@ -26,6 +26,8 @@ func TestRoutes(t *testing.T) {
 		"/openai/responses":                      gen,
 		"/azure/openai/v1/responses":             gen,
 		"/api/v1/chat/completions":               gen,
+		"/api/v1/completions":                    gen,
+		"/api/v1/responses":                      gen,
 		"/completion":                            gen,
 		"/v1beta/models/g:streamGenerateContent": gen,
 		"/v1beta/models/g:countTokens":           none,
