@@ -16,7 +16,7 @@ func mockCommand() *cli.Command {
 		Name:      "mock",
 		Usage:     "serve the simulated LLM server (every protocol; fixed timing or a simulated GPU)",
 		UsageText: "inferbench mock [--listen ADDR] [--ttft D] [--itl D] [--output-tokens N]\n   inferbench mock --gpu a100-80gb|h100-sxm|... [--gpus N] [--model llama-3-8b] [--fault-rate KIND=RATE,...]\n   inferbench mock --list",
-		Description: `Serves the OpenAI/vLLM, Groq, TGI, Ollama, Anthropic and Gemini protocols, and
+		Description: `Serves the OpenAI/vLLM, Groq, TGI, Ollama, llama.cpp (/completion), Anthropic and Gemini protocols, and
 those of the cloud kinds (OpenAI Responses, Azure OpenAI, Bedrock's AWS event stream, Vertex AI,
 OpenRouter, Replicate, Triton; docs/backends.md), GET /v1/models, /health, /metrics (vLLM names) and /dcgm/metrics until
 interrupted. Prints "listening on http://ADDR" once it listens.
