@@ -1,9 +1,7 @@
 package loadgen
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -130,14 +128,10 @@ func histApproxSum(h *metrics.Float64Histogram) float64 {
 // WatchClient samples the process every interval until ctx is done and
 // writes each sample to w as a JSON line (client.jsonl), flushing each.
 func WatchClient(ctx context.Context, start time.Time, interval time.Duration, w io.Writer) error {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	return WatchClientFunc(ctx, start, interval, func(c rundir.ClientSample) error {
-		if err := enc.Encode(c); err != nil {
-			return err
-		}
-		return bw.Flush()
-	})
+	// The telemetry files' one writer: a write that fails (a full disk)
+	// leaves no half line behind (rundir.JSONLWriter).
+	jw := rundir.NewJSONLWriter[rundir.ClientSample](w, rundir.ClientFile)
+	return WatchClientFunc(ctx, start, interval, func(c rundir.ClientSample) error { return jw.Write(c) })
 }
 
 // WatchClientFunc samples the process every interval until ctx is done and
