@@ -95,6 +95,8 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	// (`inferbench run … 2>&1 | head`) fails those writes, not the process,
 	// which SIGPIPE would end at its first line after the reader went.
 	signal.Ignore(syscall.SIGPIPE)
+	drain, stopHangup := onHangup(drain)
+	defer stopHangup()
 	if err := o.checkAdaptive(); err != nil {
 		return nil, err
 	}
