@@ -135,6 +135,8 @@ type Options struct {
 	PromptSizing, Tokenizer          string
 	// sizing is the prompt sizing chosen when the run starts.
 	sizing *sizing
+	// waited: the run has waited for --start-at already (serverDown).
+	waited bool
 	// Dial, when set, replaces the network for every connection the run
 	// makes (tests: in-memory pipes under a fake clock).
 	Dial Dialer

@@ -128,6 +128,15 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		fmt.Fprintln(log, "inferbench: warning: "+unforcedLength(o.Kind))
 	}
 	o.warnOpenFiles(log)
+	if !o.StartAt.IsZero() && time.Now().Before(o.StartAt) && o.serverDown(drain, client) {
+		// The server has until --start-at to come up: it is asked nothing
+		// (the probe, prompt sizing, its version) before then.
+		if err := o.waitStart(drain, log); err != nil {
+			undo()
+			return nil, err
+		}
+		o.waited = true
+	}
 	if !o.NoProbe {
 		if err := o.probe(drain, target, log); err != nil {
 			undo()
@@ -210,6 +219,39 @@ func (o *Options) probe(ctx context.Context, target targets.Target, log io.Write
 		fmt.Fprintf(log, "inferbench: warning: %v (running anyway; failures will be recorded)\n", perr)
 	}
 	return nil
+}
+
+// serverDown reports whether nothing answers at --url's address: a name
+// that does not resolve or a port nothing listens on (nowhere), dialled
+// as the run's requests are (Options.Dial), or directly where no proxy
+// stands between.
+func (o *Options) serverDown(ctx context.Context, client *http.Client) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.URL, nil)
+	if err != nil || req.URL.Host == "" {
+		return false
+	}
+	if tr, ok := client.Transport.(*http.Transport); ok && tr.Proxy != nil {
+		if p, err := tr.Proxy(req); err != nil || p != nil {
+			return false
+		}
+	}
+	port := req.URL.Port()
+	if port == "" {
+		port = map[bool]string{true: "443", false: "80"}[req.URL.Scheme == "https"]
+	}
+	addr := net.JoinHostPort(req.URL.Hostname(), port)
+	dial := o.Dial
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := dial(dctx, "tcp", addr)
+	if err != nil {
+		return nowhere(err)
+	}
+	c.Close()
+	return false
 }
 
 // nowhere reports whether err says there is no server at the address: its
@@ -304,8 +346,10 @@ func (s *session) begin(drain context.Context) error {
 		fmt.Fprintln(s.log, "inferbench: warning: TLS certificate verification is off (--insecure)")
 	}
 	s.m.Target.HTTP1 = o.HTTP1
-	if err := o.waitStart(drain, s.log); err != nil {
-		return err
+	if !o.waited {
+		if err := o.waitStart(drain, s.log); err != nil {
+			return err
+		}
 	}
 	create := rundir.CreateRecordWriter
 	if o.recordWriter != nil {
