@@ -50,6 +50,9 @@ func adaptiveFromFlags(c *cli.Context, ld *scenarios.LoadProfile) error {
 	assign(c.IsSet("min-requests"), &a.MinRequests, c.Int("min-requests"))
 	assign(c.IsSet("max-requests"), &a.MaxRequests, c.Int("max-requests"))
 	assign(c.IsSet("search"), &a.Search, c.Bool("search"))
+	if a.Precision > 0 && c.IsSet(flagRequests) {
+		fmt.Fprintln(c.App.ErrWriter, "inferbench: note: with --precision, --requests does not bound a level: --min-requests and --max-requests (judged requests) and --duration do")
+	}
 	if a.Precision == 0 {
 		for _, n := range []string{"min-requests", "max-requests", "search"} {
 			if c.IsSet(n) {
