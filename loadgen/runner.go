@@ -230,7 +230,10 @@ type level struct {
 	start   time.Time
 	timeout time.Duration
 	reqCtx  context.Context // requests run under it
-	sink    func(*rundir.Record) error
+	// drain is the run's: once it ends (the first Ctrl-C), no request is
+	// sent again either, though those in flight have Grace.
+	drain context.Context
+	sink  func(*rundir.Record) error
 	// stop stops sending when Until's function says so (until.go).
 	stop context.CancelCauseFunc
 	// deadline is the ns offset after which no request starts (the level's
@@ -307,7 +310,7 @@ func (r *Runner) Run(ctx, drain context.Context, start time.Time, sink func(*run
 		}
 		reqCancel(cause)
 	}()
-	lv := &level{r: r, start: start, timeout: timeout, reqCtx: reqCtx, sink: sink, stop: cancelSend}
+	lv := &level{r: r, start: start, timeout: timeout, reqCtx: reqCtx, drain: drain, sink: sink, stop: cancelSend}
 	var (
 		res Result
 		err error
@@ -501,11 +504,17 @@ func (lv *level) sendAll(j job) error {
 		if err := lv.emit(rec); err != nil {
 			return err
 		}
+		if lv.drain.Err() != nil {
+			return lv.emit(notResent(rec, lv.start, context.Cause(lv.drain)))
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-lv.reqCtx.Done():
 			t.Stop()
 			return lv.emit(notResent(rec, lv.start, context.Cause(lv.reqCtx)))
+		case <-lv.drain.Done():
+			t.Stop()
+			return lv.emit(notResent(rec, lv.start, context.Cause(lv.drain)))
 		case <-t.C:
 		}
 	}
