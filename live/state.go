@@ -610,6 +610,11 @@ func (s *State) finish(a *levelAcc, sum *report.Level) {
 	res.Stop = stopNote(a.look)
 	if cut := s.cutShort(a, &res); cut != "" && res.Stop == "" {
 		res.Stop = cut
+		if res.OK+res.Failed == 0 {
+			// Stopped before a request finished: nothing to judge, and
+			// "FAIL: no measured requests" would be the server's fault.
+			res.SLO, res.Reasons = VerdictNone, nil
+		}
 	}
 	a.result = &res
 	a.ttft, a.tpot, a.e2e, a.lag = values{}, values{}, values{}, values{}

@@ -6,6 +6,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -50,6 +51,25 @@ func TestLevelStoppedEarly(t *testing.T) {
 			if text := strings.Join(Render(&snap, width, true).Results, "\n"); !strings.Contains(text, "(stopped early: 36 of 400 requests)") {
 				t.Errorf("%d columns: the result does not say it was stopped early:\n%s", width, text)
 			}
+		}
+	})
+}
+
+// TestLevelStoppedBeforeAnyRequestIsNotJudged: a level the stop cut before
+// any of its requests finished (a bisection's next level, Ctrl-C as it
+// began) has nothing to judge: its line says it was stopped, not
+// "FAIL: no measured requests", which read as the server failing it.
+func TestLevelStoppedBeforeAnyRequestIsNotJudged(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := New(Options{SLO: report.SLO{TTFT: 30 * time.Millisecond}})
+		s.LevelStarted(LevelPlan{Level: 22, Requests: 32})
+		time.Sleep(100 * time.Millisecond)
+		s.Stopping(5 * time.Second)
+		s.LevelFinished(22, nil)
+		s.End(string(rundir.ExitInterrupted))
+		r := s.Snapshot().Levels[0].Result
+		if r == nil || r.SLO != VerdictNone || len(r.Reasons) != 0 || r.Stop != "stopped early: 0 of 32 requests" {
+			t.Fatalf("result %+v; want no verdict, stopped early: 0 of 32 requests", r)
 		}
 	})
 }
