@@ -90,6 +90,15 @@ func (rw *RecordWriter) Lost() int64 {
 	return rw.lost
 }
 
+// Discard closes the file without flushing or syncing what is buffered:
+// for a file about to be removed (a merge given up), whose sync would only
+// make its caller wait on the disk.
+func (rw *RecordWriter) Discard() error {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	return rw.f.Close()
+}
+
 // Close flushes, syncs and closes the file.
 func (rw *RecordWriter) Close() error {
 	rw.mu.Lock()

@@ -62,8 +62,8 @@ reason (exit 2).`,
 }
 
 // runMerge merges the shards and prints the merged run's table.
-func runMerge(_ context.Context, o *mergeOptions, stdout, stderr io.Writer) error {
-	res, err := merge.Merge(o.Options)
+func runMerge(ctx context.Context, o *mergeOptions, stdout, stderr io.Writer) error {
+	res, err := merge.MergeContext(ctx, o.Options)
 	var refused *merge.Refused
 	if errors.As(err, &refused) {
 		return usagef("%v", err)

@@ -31,9 +31,11 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"os"
 	"path/filepath"
@@ -93,11 +95,28 @@ type shard struct {
 	records  int64
 }
 
-// Merge merges o.Dirs into o.Out. Inputs that do not belong together are
-// refused with a *Refused error before anything is written; an id that
-// does not belong to its shard is found while copying, and the partial
-// output is removed.
+// Merge merges o.Dirs into o.Out (MergeContext, never stopped).
 func Merge(o Options) (*Result, error) {
+	return MergeContext(context.Background(), o)
+}
+
+// stagePrefix begins the name of the hidden directory inside o.Out in which
+// a merge builds the run before moving it into place.
+const stagePrefix = ".inferbench-merge-"
+
+// MergeContext merges o.Dirs into o.Out. Inputs that do not belong
+// together are refused with a *Refused error before anything is written.
+// The run is built in a hidden directory inside o.Out (stagePrefix: the
+// same filesystem, and no run file, so not a run) and its files are moved
+// into o.Out only when every one is complete, run.json last. A merge that
+// fails, finds an id that does not belong to its shard, or is stopped by
+// ctx (checked at every record and telemetry line; a
+// summary under way is left to finish unread) removes the hidden directory
+// and leaves o.Out as it found it: a directory it made, and the parents it
+// made, removed; one that was there (empty, or holding only hidden
+// entries) kept as it was. Nothing left reads as a run, and the same merge
+// can be run again.
+func MergeContext(ctx context.Context, o Options) (*Result, error) {
 	if o.SkewBound <= 0 {
 		o.SkewBound = DefaultSkewBound
 	}
@@ -108,17 +127,60 @@ func Merge(o Options) (*Result, error) {
 	if err := check(shards, o.Partial); err != nil {
 		return nil, err
 	}
-	if err := createOut(o.Out, o.Dirs); err != nil {
-		return nil, err
+	if err := ctx.Err(); err != nil {
+		return nil, context.Cause(ctx)
 	}
-	res, err := merge(shards, o)
+	made, err := createOut(o.Out, o.Dirs)
 	if err != nil {
-		for _, f := range rundir.Files() {
-			os.Remove(filepath.Join(o.Out, f))
-		}
 		return nil, err
 	}
-	return res, nil
+	stage, err := os.MkdirTemp(o.Out, stagePrefix)
+	if err == nil {
+		var res *Result
+		res, err = merge(ctx, shards, o, stage)
+		if err == nil && ctx.Err() != nil {
+			err = context.Cause(ctx)
+		}
+		if err == nil {
+			err = moveIn(stage, o.Out)
+		}
+		os.RemoveAll(stage) // made by MkdirTemp: a link inside is removed, not followed
+		if err == nil {
+			return res, nil
+		}
+	}
+	for _, d := range made {
+		if os.Remove(d) != nil { // not empty: someone else's files
+			break
+		}
+	}
+	return nil, err
+}
+
+// moveIn moves the merged run's files from stage into out, run.json last:
+// out holds a run only once all of it is there. A file already at a name
+// in out (a run written there meanwhile, a link) is not replaced: the
+// files moved so far are taken back out and the merge fails.
+func moveIn(stage, out string) error {
+	var files []string
+	for _, f := range rundir.Files() {
+		if f == rundir.ManifestFile {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(stage, f)); err == nil {
+			files = append(files, f)
+		}
+	}
+	files = append(files, rundir.ManifestFile)
+	for i, f := range files {
+		if err := rundir.MoveFile(stage, out, f); err != nil {
+			for _, moved := range files[:i] {
+				os.Remove(filepath.Join(out, moved))
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 func readShards(dirs []string) ([]*shard, error) {
@@ -232,29 +294,39 @@ func scenarioDiff(a, b json.RawMessage) string {
 }
 
 // createOut makes the output directory, refusing one that holds a run or
-// is one of the inputs.
-func createOut(out string, inputs []string) error {
+// is one of the inputs (rundir.Create's rules). made lists the directories
+// it made, out first and its parents after it, for a failed merge to
+// remove.
+func createOut(out string, inputs []string) (made []string, err error) {
 	if out == "" {
-		return refuse("no output directory (--out)")
+		return nil, refuse("no output directory (--out)")
 	}
 	for _, d := range inputs {
 		if rundir.SameDir(out, d) { // a link to a shard too
-			return refuse("--out %s is one of the shards", out)
+			return nil, refuse("--out %s is one of the shards", out)
 		}
+	}
+	for d := filepath.Clean(out); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); !errors.Is(err, os.ErrNotExist) || d == filepath.Dir(d) {
+			break
+		}
+		made = append(made, d)
 	}
 	if err := rundir.Create(out, false); err != nil {
 		if he, ok := errors.AsType[*rundir.HoldsRunError](err); ok {
-			return refuse("%s already holds a run (%s): choose another --out", out, he.File) // merge has no --force
+			return nil, refuse("%s already holds a run (%s): choose another --out", out, he.File) // merge has no --force
 		}
 		if errors.Is(err, rundir.ErrOutTaken) {
-			return refuse("%v", err)
+			return nil, refuse("%v", err)
 		}
-		return err
+		return nil, err
 	}
-	return nil
+	return made, nil
 }
 
-func merge(shards []*shard, o Options) (*Result, error) {
+// merge writes the merged run into dir (the hidden stage of MergeContext),
+// stopping with ctx's cause when it ends.
+func merge(ctx context.Context, shards []*shard, o Options, dir string) (*Result, error) {
 	base := shards[0].m.Start
 	latest := base
 	for _, s := range shards {
@@ -287,34 +359,34 @@ func merge(shards []*shard, o Options) (*Result, error) {
 		warnings = append(warnings, fmt.Sprintf("shard starts lie %s apart (more than %s): the shards' loads overlapped only in part, or the hosts' clocks disagree; offsets are re-based on each host's clock, not corrected", spread.Round(time.Millisecond), o.SkewBound))
 	}
 
-	n, err := mergeRecords(shards, o.Out, &warnings)
+	n, err := mergeRecords(ctx, shards, dir, &warnings)
 	if err != nil {
 		return nil, err
 	}
-	gpuFrom, err := copyObserver(shards, rundir.GPUFile, o.Out, &warnings)
+	gpuFrom, err := copyObserver(ctx, shards, rundir.GPUFile, dir, &warnings)
 	if err != nil {
 		return nil, err
 	}
-	serverFrom, err := copyObserver(shards, rundir.ServerFile, o.Out, &warnings)
+	serverFrom, err := copyObserver(ctx, shards, rundir.ServerFile, dir, &warnings)
 	if err != nil {
 		return nil, err
 	}
-	clients, err := mergeClients(shards, o.Out, &warnings)
+	clients, err := mergeClients(ctx, shards, dir, &warnings)
 	if err != nil {
 		return nil, err
 	}
 
 	m := mergedManifest(shards, base, n, spread, gpuFrom, serverFrom, warnings)
-	if err := rundir.WriteManifest(o.Out, m); err != nil {
+	if err := rundir.WriteManifest(dir, m); err != nil {
 		return nil, err
 	}
 	slo := report.ManifestSLO(m.Scenario)
-	sum, sumWarnings, err := report.SummarizeRun(o.Out, slo)
+	sum, sumWarnings, err := summarize(ctx, dir, o.Out, slo)
 	if err != nil {
 		return nil, err
 	}
 	report.JudgeClientsPerShard(sum, clients, m)
-	if err := report.WriteSummaryFile(o.Out, sum); err != nil {
+	if err := report.WriteSummaryFile(dir, sum); err != nil {
 		return nil, err
 	}
 	var shown []string // printed as they are: no escape may reach a terminal
@@ -403,11 +475,13 @@ func doneKey(r *rundir.Record) int64 { return max(r.DoneNS, r.EndNS, r.SentNS) }
 // mergeRecords writes the union of the shards' records to out, re-based,
 // in completion order (a k-way merge of files each in completion order:
 // memory holds one record per shard).
-func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error) {
-	rw, err := rundir.CreateRecordWriter(out)
+func mergeRecords(ctx context.Context, shards []*shard, out string, warnings *[]string) (int64, error) {
+	f, err := rundir.CreateFile(out, rundir.RecordsFile)
 	if err != nil {
 		return 0, err
 	}
+	rw := rundir.NewRecordWriter(f)
+	var synced int64
 	var streams []*recordStream
 	defer func() {
 		for _, rs := range streams {
@@ -433,7 +507,7 @@ func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error
 	}
 	for _, rs := range streams {
 		if err := pull(rs); err != nil {
-			rw.Close()
+			rw.Discard()
 			return 0, err
 		}
 	}
@@ -448,12 +522,20 @@ func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error
 			break
 		}
 		if err := rw.Write(best.head); err != nil {
-			rw.Close()
+			rw.Discard()
 			return 0, err
 		}
 		best.s.records++
+		if ctx.Err() != nil {
+			rw.Discard()
+			return 0, context.Cause(ctx)
+		}
+		if err := syncSome(f, rw.Count(), &synced); err != nil {
+			rw.Discard()
+			return 0, err
+		}
 		if err := pull(best); err != nil {
-			rw.Close()
+			rw.Discard()
 			return 0, err
 		}
 	}
@@ -465,6 +547,55 @@ func mergeRecords(shards []*shard, out string, warnings *[]string) (int64, error
 	}
 	n := rw.Count()
 	return n, rw.Close()
+}
+
+// syncBytes is how much of requests.jsonl the merge writes between syncs
+// (one sync at the end waited 0.4 s on 600 MB, with no look at the
+// context: a Ctrl-C then came later than the second main allows).
+const syncBytes = 32 << 20
+
+// syncSome syncs f once syncBytes or more have been written to it since
+// the last sync (at *synced), looking at its size every 256 records.
+func syncSome(f *os.File, records int64, synced *int64) error {
+	if records%256 != 0 {
+		return nil
+	}
+	at, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || at-*synced < syncBytes {
+		return err
+	}
+	*synced = at
+	return f.Sync()
+}
+
+// errStopped ends a telemetry file's reading when the merge's context ends.
+var errStopped = errors.New("merge stopped")
+
+// summarize is report.SummarizeRun of the staged run in dir, given up when
+// ctx ends first (its goroutine reads on until it is done, and its result
+// is dropped: the staged files are removed, and a file open stays
+// readable). The summary's warnings name out, where the run will be, not
+// the stage.
+func summarize(ctx context.Context, dir, out string, slo report.SLO) (*report.Summary, []string, error) {
+	type result struct {
+		sum      *report.Summary
+		warnings []string
+		err      error
+	}
+	done := make(chan result, 1)
+	go func() {
+		sum, warnings, err := report.SummarizeRun(dir, slo)
+		done <- result{sum, warnings, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, nil, context.Cause(ctx)
+	case r := <-done:
+		for i, w := range r.warnings {
+			r.warnings[i] = strings.ReplaceAll(w, dir, out)
+		}
+		return r.sum, r.warnings, r.err
+	}
 }
 
 // shift moves every offset of r by d ns. Offsets that are absent (zero and
@@ -492,10 +623,10 @@ func shift(r *rundir.Record, d int64) {
 // (rundir.Run.EachTelemetryLine): a last line cut short is left out with a
 // warning, any other line that does not decode fails the merge, naming the
 // file and the line.
-func copyObserver(shards []*shard, file, out string, warnings *[]string) (int, error) {
+func copyObserver(ctx context.Context, shards []*shard, file, out string, warnings *[]string) (int, error) {
 	for _, s := range shards {
 		var buf bytes.Buffer
-		err := eachTelemetryLine(s, file, warnings, func(line []byte) error {
+		err := eachTelemetryLine(ctx, s, file, warnings, func(line []byte) error {
 			l, err := rebaseLine(line, s.offsetNS, -1)
 			if err != nil {
 				return err
@@ -524,9 +655,17 @@ func copyObserver(shards []*shard, file, out string, warnings *[]string) (int, e
 // (rundir.Run.EachTelemetryLine: bounded lines, a named pipe refused, a
 // missing file no lines), adding what the reader warned of to warnings,
 // and names the shard in its error.
-func eachTelemetryLine(s *shard, file string, warnings *[]string, use func(line []byte) error) error {
+func eachTelemetryLine(ctx context.Context, s *shard, file string, warnings *[]string, use func(line []byte) error) error {
 	before := len(s.rd.Warnings)
-	err := s.rd.EachTelemetryLine(file, use)
+	err := s.rd.EachTelemetryLine(file, func(line []byte) error {
+		if ctx.Err() != nil {
+			return errStopped
+		}
+		return use(line)
+	})
+	if errors.Is(err, errStopped) {
+		return context.Cause(ctx)
+	}
 	for _, w := range s.rd.Warnings[before:] {
 		*warnings = append(*warnings, fmt.Sprintf("shard %s: %s", s.m.Shard, w))
 	}
@@ -564,7 +703,7 @@ type clientLine struct {
 // mergeClients writes every shard's client.jsonl, re-based and tagged with
 // its shard, in time order, and returns each shard's samples (re-based)
 // for the per-shard verdicts. Each is read as copyObserver reads a file.
-func mergeClients(shards []*shard, out string, warnings *[]string) (map[int][]rundir.ClientSample, error) {
+func mergeClients(ctx context.Context, shards []*shard, out string, warnings *[]string) (map[int][]rundir.ClientSample, error) {
 	var lines []clientLine
 	samples := map[int][]rundir.ClientSample{}
 	for _, s := range shards {
@@ -573,7 +712,7 @@ func mergeClients(shards []*shard, out string, warnings *[]string) (map[int][]ru
 			continue
 		}
 		cs := []rundir.ClientSample{}
-		err := eachTelemetryLine(s, rundir.ClientFile, warnings, func(line []byte) error {
+		err := eachTelemetryLine(ctx, s, rundir.ClientFile, warnings, func(line []byte) error {
 			var c rundir.ClientSample
 			if err := json.Unmarshal(line, &c); err != nil {
 				return err
