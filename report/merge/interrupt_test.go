@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -121,4 +122,35 @@ func records(res *Result) int64 {
 		return 0
 	}
 	return res.Manifest.Records
+}
+
+// TestLeftStageWarned: a merge killed outright (SIGKILL) leaves its hidden
+// directory in --out, its records taking room and read by nothing; the
+// next merge there succeeds and warns of it by name, removing nothing (it
+// may be another merge's, still going).
+func TestLeftStageWarned(t *testing.T) {
+	root := t.TempDir()
+	s0, s1 := bigShards(t, root, 10)
+	out := filepath.Join(root, "merged")
+	left := filepath.Join(out, stagePrefix+"12345")
+	if err := os.MkdirAll(left, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(left, rundir.RecordsFile), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Merge(Options{Dirs: []string{s0, s1}, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned bool
+	for _, w := range res.Warnings {
+		warned = warned || strings.Contains(w, filepath.Base(left))
+	}
+	if !warned {
+		t.Errorf("warnings %q name no %s", res.Warnings, filepath.Base(left))
+	}
+	if _, err := os.Stat(filepath.Join(left, rundir.RecordsFile)); err != nil {
+		t.Errorf("the left directory was touched: %v", err)
+	}
 }

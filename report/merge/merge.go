@@ -146,6 +146,7 @@ func MergeContext(ctx context.Context, o Options) (*Result, error) {
 		}
 		os.RemoveAll(stage) // made by MkdirTemp: a link inside is removed, not followed
 		if err == nil {
+			res.Warnings = append(res.Warnings, leftStages(o.Out, stage)...)
 			return res, nil
 		}
 	}
@@ -155,6 +156,21 @@ func MergeContext(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	return nil, err
+}
+
+// leftStages warns of the hidden directories of other merges in out (not
+// stage, this merge's): a merge killed outright (SIGKILL) leaves its own,
+// records and all, read by nothing. They are named, not removed: one may
+// be a merge still going there.
+func leftStages(out, stage string) []string {
+	entries, _ := os.ReadDir(out)
+	var warnings []string
+	for _, e := range entries {
+		if name := e.Name(); e.IsDir() && strings.HasPrefix(name, stagePrefix) && name != filepath.Base(stage) {
+			warnings = append(warnings, printable.Text(fmt.Sprintf("%s holds %s, left by a merge killed before it ended (or one still going there): remove it", out, name)))
+		}
+	}
+	return warnings
 }
 
 // moveIn moves the merged run's files from stage into out, run.json last:
