@@ -88,6 +88,9 @@ const (
 	StopMaxDuration
 	// StopEnded: the runner ended the level (Level.Finish).
 	StopEnded
+	// StopRunStopped: the run stopped during the level (Ctrl-C, or a
+	// failure such as a full disk), before any rule or bound ended it.
+	StopRunStopped
 )
 
 func (r Reason) String() string {
@@ -104,6 +107,8 @@ func (r Reason) String() string {
 		return "max duration"
 	case StopEnded:
 		return "ended"
+	case StopRunStopped:
+		return "run stopped"
 	}
 	return "running"
 }

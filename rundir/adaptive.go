@@ -39,7 +39,8 @@ type Adaptive struct {
 type AdaptiveLevel struct {
 	Level float64 `json:"level"`
 	// Reason is why it stopped: saturated, verdict certain, precise, max
-	// requests, max duration or ended (the run stopped it).
+	// requests, max duration, ended (its requests ran out before a rule
+	// or bound said) or run stopped (Ctrl-C or a failure during it).
 	Reason string `json:"reason"`
 	// Verdict is pass, fail or unjudged (on point estimates, as report
 	// judges); Certain says the intervals settle it; Why names the failed

@@ -190,12 +190,15 @@ func (a *adaptiveLevel) finish(ranOut bool, duration time.Duration) (adaptive.De
 		a.dec = a.lv.Drained()
 	default:
 		a.dec = a.lv.Finish()
-		if !a.stopped && ranOut && a.dec.Reason == adaptive.StopEnded {
+		switch {
+		case !a.stopped && ranOut && a.dec.Reason == adaptive.StopEnded:
 			a.dec.Reason = adaptive.StopMaxRequests
 			if duration > 0 {
 				a.dec.Reason = adaptive.StopMaxDuration
 				a.use.Full = true
 			}
+		case !a.stopped && !ranOut && a.dec.Reason == adaptive.StopEnded:
+			a.dec.Reason = adaptive.StopRunStopped // the run's end, not the level's
 		}
 	}
 	if a.log != nil {

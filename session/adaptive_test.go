@@ -191,7 +191,7 @@ func TestAdaptiveRefusesTraceAndShards(t *testing.T) {
 }
 
 // TestAdaptiveInterrupted: a drain (Ctrl-C) in the middle of an adaptive
-// level ends it as "ended", before its first look; run.json still gets the
+// level ends it as "run stopped", before its first look; run.json still gets the
 // adaptive section and says interrupted.
 func TestAdaptiveInterrupted(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -208,8 +208,8 @@ func TestAdaptiveInterrupted(t *testing.T) {
 		if err != nil || m.Adaptive == nil || len(m.Adaptive.Levels) != 1 {
 			t.Fatalf("run.json: %v, adaptive %+v; want one level", err, m.Adaptive)
 		}
-		if l := m.Adaptive.Levels[0]; l.Reason != "ended" || l.N < 12 || l.N > 20 {
-			t.Errorf("decision %+v; want ended after about 16 requests", l)
+		if l := m.Adaptive.Levels[0]; l.Reason != "run stopped" || l.N < 12 || l.N > 20 {
+			t.Errorf("decision %+v; want run stopped after about 16 requests", l)
 		}
 	})
 }

@@ -42,5 +42,10 @@ func TestAdaptiveInterruptedClaimsNoSaving(t *testing.T) {
 		if !strings.Contains(m.Adaptive.Ended, "interrupted") {
 			t.Errorf("run.json adaptive.ended %q; want it to say the run was interrupted", m.Adaptive.Ended)
 		}
+		// The level cut short says why it stopped: the run did, not the
+		// level ("ended" read as the level's own end).
+		if r := m.Adaptive.Levels[0].Reason; r != "run stopped" || !strings.Contains(log.String(), "inferbench: level 1: stopped (run stopped)") {
+			t.Errorf("run.json level reason %q; want run stopped, and the log to say so:\n%s", r, log.String())
+		}
 	})
 }
