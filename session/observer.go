@@ -24,8 +24,10 @@ type LevelPlan struct {
 	// for a trace.
 	Level float64
 	// Profile says what Level is: concurrency, sweep, rate or trace
-	// (Options.Profile).
-	Profile string
+	// (Options.Profile); Sessions that the requests are turns of
+	// multi-turn sessions (a rate is then of sessions).
+	Profile  string
+	Sessions bool
 	// Requests is the number of measured requests (0: no count limit);
 	// Warmup the warm-up requests sent first.
 	Requests, Warmup int
@@ -161,7 +163,7 @@ type liveObserver struct{ s *live.State }
 // counts (its profile): the live view says "level 2 req/s", where it said
 // "level 2" for a rate and a concurrency alike.
 func (l liveObserver) LevelStarted(p LevelPlan) {
-	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Profile: p.Profile, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration,
+	l.s.LevelStarted(live.LevelPlan{Level: p.Level, Profile: p.Profile, Sessions: p.Sessions, Requests: p.Requests, Warmup: p.Warmup, Duration: p.Duration,
 		SpreadProbe: p.SpreadProbe, RampUp: p.RampUp, LastDue: p.LastDue, Streams: p.Streams})
 }
 

@@ -429,6 +429,7 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 			fmt.Fprintf(s.log, "inferbench: level %g …\n", lv)
 		}
 		plan := levelPlan(r, lv, o.Profile())
+		plan.Sessions = o.Sessions != nil
 		plan.RampUp, plan.Streams = o.RampUp, report.ClosedStreams(s.m, lv)
 		obs.levelStarted(al.levelPlan(plan))
 		if al != nil {
