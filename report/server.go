@@ -23,6 +23,11 @@ type ServerLevel struct {
 	// counter between the first and last scrape of the window, divided by
 	// the time between them; nil without two readings.
 	GenerationTokensPerS *float64 `json:"generation_tokens_per_s,omitempty"`
+	// GenerationCountedAtEnd says the engine adds a request's generated
+	// tokens to its counter when the request ends (llama.cpp), or succeeds
+	// (TGI), not token by token: over a window a few requests long its
+	// rate reads low against the harness's (servermetrics' engine table).
+	GenerationCountedAtEnd bool `json:"generation_counted_at_end,omitempty"`
 	// PrefixCacheHitRate is the share of prompt tokens the engine found in
 	// its prefix cache over the window (PrefixCacheHitRate in metrics.go),
 	// and PrefixCacheSource the counters it comes from; nil and "" without
@@ -184,6 +189,7 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 	if first != nil && last != first && last.TNS > first.TNS {
 		r := (*last.GenerationTokensTotal - *first.GenerationTokensTotal) / (float64(last.TNS-first.TNS) / 1e9)
 		lv.GenerationTokensPerS = &r
+		lv.GenerationCountedAtEnd = last.Engine == rundir.EngineLlamaCPP || last.Engine == rundir.EngineTGI
 	}
 	return lv
 }

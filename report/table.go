@@ -253,7 +253,11 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 		parts = append(parts, fmt.Sprintf("KV cache %.0f%% mean, %.0f%% peak", 100*k.Mean, 100*k.Peak))
 	}
 	if g := s.GenerationTokensPerS; g != nil {
-		parts = append(parts, fmt.Sprintf("engine generated %.1f tok/s (harness measured %.1f)", *g, clientTPS))
+		how := ""
+		if s.GenerationCountedAtEnd {
+			how = ", counted as requests end"
+		}
+		parts = append(parts, fmt.Sprintf("engine generated %.1f tok/s%s (harness measured %.1f)", *g, how, clientTPS))
 	}
 	if h := s.PrefixCacheHitRate; h != nil {
 		parts = append(parts, fmt.Sprintf("prefix cache hit rate %.1f%%", 100**h))
