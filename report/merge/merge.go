@@ -110,12 +110,11 @@ const stagePrefix = ".inferbench-merge-"
 // same filesystem, and no run file, so not a run) and its files are moved
 // into o.Out only when every one is complete, run.json last. A merge that
 // fails, finds an id that does not belong to its shard, or is stopped by
-// ctx (checked at every record and telemetry line; a
-// summary under way is left to finish unread) removes the hidden directory
-// and leaves o.Out as it found it: a directory it made, and the parents it
-// made, removed; one that was there (empty, or holding only hidden
-// entries) kept as it was. Nothing left reads as a run, and the same merge
-// can be run again.
+// ctx (looked at every record and telemetry line; a summary under way is
+// left to finish unread) removes the hidden directory and leaves o.Out as
+// it found it: a directory it made, and the parents it made, removed; one
+// that was there (empty, or holding only hidden entries) kept as it was.
+// Nothing left reads as a run, and the same merge can be run again.
 func MergeContext(ctx context.Context, o Options) (*Result, error) {
 	if o.SkewBound <= 0 {
 		o.SkewBound = DefaultSkewBound
