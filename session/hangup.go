@@ -15,6 +15,11 @@ import (
 // get --grace, and the run directory is finished, interrupted. stop ends
 // the watch (a hangup then does what it did before).
 func onHangup(drain context.Context) (ctx context.Context, stop func()) {
+	if hangupIgnored {
+		// Started under nohup: a hangup is to be ignored, and Notify would
+		// install a handler in its place.
+		return drain, func() {}
+	}
 	ctx, cancel := context.WithCancelCause(drain)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGHUP)
@@ -39,10 +44,15 @@ func onHangup(drain context.Context) (ctx context.Context, stop func()) {
 // keep the bubble's clock from moving: start it here, outside any bubble,
 // and give SIGHUP back its default action at once.
 func init() {
+	hangupIgnored = signal.Ignored(syscall.SIGHUP) // before Notify, which clears it
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, syscall.SIGHUP)
 	signal.Stop(c)
 }
+
+// hangupIgnored says the process started with SIGHUP ignored (nohup, or a
+// parent's SIG_IGN), which a run leaves as it is.
+var hangupIgnored bool
 
 // hangup is what a SIGHUP drains a run with: errors.Is context.Canceled
 // (the run is interrupted, exit 130), and it says which signal.
