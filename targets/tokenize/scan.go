@@ -373,30 +373,24 @@ func (s *scanner) vllm() (int, bool) {
 }
 
 // llamaCpp reads llama-server's {"tokens": [ids]}.
-func (s *scanner) llamaCpp() (int, bool) {
-	var n int
-	var haveTokens bool
-	ok := s.fields([]string{"tokens"}, func(k int) bool {
-		if k == 0 {
-			return once(&haveTokens, func() (ok bool) { n, ok = s.idArray(); return ok })
-		}
-		return s.value(maxScanDepth)
-	})
-	return n, ok && haveTokens
-}
+func (s *scanner) llamaCpp() (int, bool) { return s.oneField("tokens", s.idArray) }
 
 // tgi reads TGI's [{"id", "text", "start", "stop"}, …]: every token with
 // an id.
 func (s *scanner) tgi() (int, bool) {
-	return s.idsOf(func() (int, bool) {
-		var id int
-		var haveID bool
-		ok := s.fields([]string{"id"}, func(k int) bool {
-			if k == 0 {
-				return once(&haveID, func() (ok bool) { id, ok = s.int(); return ok })
-			}
-			return s.value(maxScanDepth)
-		})
-		return id, ok && haveID
+	return s.idsOf(func() (int, bool) { return s.oneField("id", s.int) })
+}
+
+// oneField reads an object that must hold the field name once, whose value
+// read reads; the other fields are skipped.
+func (s *scanner) oneField(name string, read func() (int, bool)) (int, bool) {
+	var v int
+	var have bool
+	ok := s.fields([]string{name}, func(k int) bool {
+		if k == 0 {
+			return once(&have, func() (ok bool) { v, ok = read(); return ok })
+		}
+		return s.value(maxScanDepth)
 	})
+	return v, ok && have
 }
