@@ -22,6 +22,13 @@ import (
 // now takes a hangup as it takes SIGTERM: it stops sending, its requests in
 // flight get --grace, and the run directory is finished, interrupted.
 func TestHangupStopsTheRunCleanly(t *testing.T) {
+	// A test binary started with SIGHUP ignored (make test under nohup)
+	// would leave it ignored, as a run under nohup does
+	// (cmd/inferbench TestNohupRunIgnoresHangup): this test is of the
+	// default action.
+	was := hangupIgnored
+	hangupIgnored = false
+	defer func() { hangupIgnored = was }()
 	// The test's own channel: without the run's, the signal is caught here
 	// and the run goes on to its end, instead of the test binary dying.
 	mine := make(chan os.Signal, 1)
