@@ -229,9 +229,18 @@ func SameDir(a, b string) bool {
 // exists at that path, a symbolic link included (O_EXCL: no link is
 // followed), so a run file is always a new regular file inside dir.
 func CreateFile(dir, name string) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	path := filepath.Join(dir, name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return nil, fmt.Errorf("create %s: something is already there (a file or a link): refusing to write through it", filepath.Join(dir, name))
+		fi, lerr := os.Lstat(path)
+		switch {
+		case lerr == nil && fi.Mode().IsRegular():
+			// Create found no run file here: one came since.
+			return nil, fmt.Errorf("create %s: a file is already there (another run writing to the same --out?): refusing to write over it", path)
+		case lerr == nil && fi.Mode()&fs.ModeSymlink != 0:
+			return nil, fmt.Errorf("create %s: a link is there: refusing to write through it", path)
+		}
+		return nil, fmt.Errorf("create %s: something is already there: refusing to write over it", path)
 	}
 	return f, err
 }
