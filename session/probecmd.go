@@ -25,9 +25,10 @@ func ScenarioKnown() scenarios.Known {
 // ProbeOptions is everything `targets probe` needs.
 type ProbeOptions struct {
 	Kind, URL, Model, API string
-	// KeyEnv is the variable the key is read from, "" when none is read.
-	KeyEnv  string
-	Timeout time.Duration
+	// KeyEnv is the variable the key is read from, "" when none is read;
+	// KeyFile, when set, a file it is read from instead (ReadKeyFile).
+	KeyEnv, KeyFile string
+	Timeout         time.Duration
 }
 
 // ProbeFailure is probe's answer that the target does not work (the
@@ -42,7 +43,14 @@ func (e *ProbeFailure) Unwrap() error { return e.Err }
 // verdict to stdout; a target that does not work is a *ProbeFailure.
 func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error {
 	var apiKey string // never printed
-	if o.KeyEnv != "" {
+	switch {
+	case o.KeyFile != "":
+		key, err := ReadKeyFile(o.KeyFile)
+		if err != nil {
+			return inputf("--api-key-file: %v", err)
+		}
+		apiKey, o.KeyEnv = key, ""
+	case o.KeyEnv != "":
 		apiKey = strings.TrimSpace(os.Getenv(o.KeyEnv))
 	}
 	if msg := scenarios.CheckURL(o.URL); o.URL != "" && msg != "" {

@@ -43,6 +43,7 @@ saying what failed (unreachable, key rejected, model missing, not a stream, …)
 					&cli.StringFlag{Name: flagModel, Usage: "model name", Required: true},
 					&cli.StringFlag{Name: flagAPI, Usage: "API of the target (default: the kind's first; see targets list)"},
 					&cli.StringFlag{Name: flagAPIKeyEnv, Usage: "name of the environment variable holding the API key (default: the kind's; targets list)"},
+					&cli.StringFlag{Name: flagAPIKeyFile, Usage: "read the API key from this file instead (first line), as run does"},
 					&cli.DurationFlag{Name: flagTimeout, Value: DefaultProbeTimeout, Usage: "give up after this long"},
 				},
 				Action: func(c *cli.Context) error {
@@ -50,7 +51,7 @@ saying what failed (unreachable, key rejected, model missing, not a stream, …)
 						return err
 					}
 					o := session.ProbeOptions{Kind: c.String(flagTarget), URL: c.String(flagURL), Model: c.String(flagModel),
-						API: c.String(flagAPI), KeyEnv: registry.DefaultKeyEnv(c.String(flagTarget)), Timeout: c.Duration(flagTimeout)}
+						API: c.String(flagAPI), KeyEnv: registry.DefaultKeyEnv(c.String(flagTarget)), KeyFile: c.String(flagAPIKeyFile), Timeout: c.Duration(flagTimeout)}
 					if c.IsSet(flagAPIKeyEnv) {
 						o.KeyEnv = c.String(flagAPIKeyEnv)
 					}
