@@ -35,7 +35,8 @@ func targetsCommand() *cli.Command {
 				Description: `probe sends one streaming request of at most 8 tokens and reports, one line
 each: reachable, key accepted, model present, streaming works, usage reported
 (and so whether output tokens will be the server's count or counted from
-events), server timings present. It exits 0 when all is well, 1 with one line
+events), output cap (whether the server kept to the 8 tokens asked: a run's
+--max-tokens rests on it), server timings present. It exits 0 when all is well, 1 with one line
 saying what failed (unreachable, key rejected, model missing, not a stream, …).`,
 				Flags: []cli.Flag{
 					targetFlag(),
