@@ -232,17 +232,24 @@ func CreateFile(dir, name string) (*os.File, error) {
 	path := filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		fi, lerr := os.Lstat(path)
-		switch {
-		case lerr == nil && fi.Mode().IsRegular():
-			// Create found no run file here: one came since.
-			return nil, fmt.Errorf("create %s: a file is already there (another run writing to the same --out?): refusing to write over it", path)
-		case lerr == nil && fi.Mode()&fs.ModeSymlink != 0:
-			return nil, fmt.Errorf("create %s: a link is there: refusing to write through it", path)
-		}
-		return nil, fmt.Errorf("create %s: something is already there: refusing to write over it", path)
+		return nil, alreadyThere(path)
 	}
 	return f, err
+}
+
+// alreadyThere is the error of a run file that cannot be made at path
+// because something is there: a file (Create and a merge's own checks
+// found no run file: one came since), a link (never written through), or
+// something else.
+func alreadyThere(path string) error {
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil && fi.Mode().IsRegular():
+		return fmt.Errorf("create %s: a file is already there (another run writing to the same --out?): refusing to write over it", path)
+	case err == nil && fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("create %s: a link is there: refusing to write through it", path)
+	}
+	return fmt.Errorf("create %s: something is already there: refusing to write over it", path)
 }
 
 // WriteFile writes data to dir/name atomically: to a temporary file in dir,

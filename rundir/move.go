@@ -21,10 +21,10 @@ func MoveFile(from, to, name string) error {
 	err := os.Link(src, dst)
 	switch {
 	case errors.Is(err, fs.ErrExist):
-		return fmt.Errorf("create %s: something is already there (a file or a link): refusing to replace it", dst)
+		return alreadyThere(dst)
 	case err != nil:
 		if _, lerr := os.Lstat(dst); !errors.Is(lerr, fs.ErrNotExist) {
-			return fmt.Errorf("create %s: something is already there (a file or a link): refusing to replace it", dst)
+			return alreadyThere(dst)
 		}
 		if err := os.Rename(src, dst); err != nil {
 			return fmt.Errorf("move %s into %s: %w", name, to, bareError(err))

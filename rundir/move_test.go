@@ -35,8 +35,8 @@ func TestMoveFileReplacesNothing(t *testing.T) {
 		t.Errorf("moved file still at its old name: %v", err)
 	}
 	err := MoveFile(from, to, ManifestFile)
-	if err == nil || !strings.Contains(err.Error(), "already there") {
-		t.Fatalf("move onto a link: %v; want a refusal", err)
+	if err == nil || !strings.Contains(err.Error(), "a link is there: refusing") {
+		t.Fatalf("move onto a link: %v; want a refusal naming the link", err)
 	}
 	if b, _ := os.ReadFile(target); string(b) != "keep\n" {
 		t.Errorf("the link's target now holds %q", b)
