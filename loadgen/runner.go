@@ -504,19 +504,29 @@ func (lv *level) sendAll(j job) error {
 		if err := lv.emit(rec); err != nil {
 			return err
 		}
-		if lv.drain.Err() != nil {
-			return lv.emit(notResent(rec, lv.start, context.Cause(lv.drain)))
+		if stopped := lv.waitToResend(wait); stopped != nil {
+			return lv.emit(notResent(rec, lv.start, context.Cause(stopped)))
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-lv.reqCtx.Done():
-			t.Stop()
-			return lv.emit(notResent(rec, lv.start, context.Cause(lv.reqCtx)))
-		case <-lv.drain.Done():
-			t.Stop()
-			return lv.emit(notResent(rec, lv.start, context.Cause(lv.drain)))
-		case <-t.C:
-		}
+	}
+}
+
+// waitToResend waits out a retry's wait, and returns the context that
+// ended it instead: the run's drain (no request is sent again once sending
+// stops, the first Ctrl-C) or the requests' own (cancelled); nil when the
+// request is to be sent again.
+func (lv *level) waitToResend(wait time.Duration) context.Context {
+	if lv.drain.Err() != nil {
+		return lv.drain // already stopped: not left to the select's choice
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-lv.reqCtx.Done():
+		return lv.reqCtx
+	case <-lv.drain.Done():
+		return lv.drain
+	case <-t.C:
+		return nil
 	}
 }
 
