@@ -118,12 +118,7 @@ func (d *Distribution) Sample(rng *rand.Rand) int {
 	case DistNormal:
 		return d.clamp(d.Mean + d.Stddev*rng.NormFloat64())
 	case DistLognormal:
-		if !(d.Mean > 0) {
-			return d.clamp(0)
-		}
-		s2 := math.Log1p(d.Stddev * d.Stddev / (d.Mean * d.Mean))
-		mu := math.Log(d.Mean) - s2/2
-		return d.clamp(math.Exp(mu + math.Sqrt(s2)*rng.NormFloat64()))
+		return d.clamp(lognormal(rng, d.Mean, d.Stddev))
 	case DistEmpirical:
 		if len(d.values) == 0 {
 			return 0
@@ -131,6 +126,18 @@ func (d *Distribution) Sample(rng *rand.Rand) int {
 		return d.values[rng.IntN(len(d.values))]
 	}
 	return 0
+}
+
+// lognormal draws a log-normal value of mean mean and standard deviation
+// stddev (DistLognormal's σ² and μ), for lengths and think times alike; 0,
+// with nothing drawn from rng, when mean is not > 0.
+func lognormal(rng *rand.Rand, mean, stddev float64) float64 {
+	if !(mean > 0) {
+		return 0
+	}
+	s2 := math.Log1p(stddev * stddev / (mean * mean))
+	mu := math.Log(mean) - s2/2
+	return math.Exp(mu + math.Sqrt(s2)*rng.NormFloat64())
 }
 
 // clamp rounds x to the nearest integer within [max(Min, 1), Max or MaxLength].

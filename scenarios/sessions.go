@@ -3,7 +3,6 @@ package scenarios
 import (
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -71,11 +70,7 @@ func (t *ThinkTime) Sample(rng *rand.Rand) time.Duration {
 	case DistExponential:
 		x = rng.ExpFloat64() * float64(t.Mean)
 	case DistLognormal:
-		m, s := float64(t.Mean), float64(t.Stddev)
-		if m > 0 {
-			s2 := math.Log1p(s * s / (m * m))
-			x = math.Exp(math.Log(m) - s2/2 + math.Sqrt(s2)*rng.NormFloat64())
-		}
+		x = lognormal(rng, float64(t.Mean), float64(t.Stddev))
 	}
 	if !(x > 0) {
 		return 0

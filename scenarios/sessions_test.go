@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -86,5 +87,30 @@ func TestThinkTimeSample(t *testing.T) {
 	fixed := ThinkTime{Value: Duration(700 * time.Millisecond)}
 	if got := fixed.Sample(rng); got != 700*time.Millisecond {
 		t.Errorf("fixed: %s", got)
+	}
+}
+
+// TestThinkTimeLognormalSpread: a lognormal pause has the standard
+// deviation asked, not only the mean (it draws as a lognormal length does,
+// through lognormal, whose spread TestSampleMoments checks for lengths).
+// Within 5 standard errors of the sample deviation over 100,000 draws:
+// σ·√((2+κ)/n)/2, κ the log-normal's excess kurtosis.
+func TestThinkTimeLognormalSpread(t *testing.T) {
+	const n = 100_000
+	mean, sd := 2*time.Second, time.Second
+	tt := ThinkTime{Kind: DistLognormal, Mean: Duration(mean), Stddev: Duration(sd)}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var sum, sum2 float64
+	for range n {
+		x := tt.Sample(rng).Seconds()
+		sum += x
+		sum2 += x * x
+	}
+	m := sum / n
+	got := math.Sqrt(sum2/n - m*m)
+	s2 := math.Log1p(sd.Seconds() * sd.Seconds() / (mean.Seconds() * mean.Seconds()))
+	kurt := math.Exp(4*s2) + 2*math.Exp(3*s2) + 3*math.Exp(2*s2) - 6
+	if tol := 5 * sd.Seconds() * math.Sqrt((2+kurt)/n) / 2; math.Abs(got-sd.Seconds()) > tol {
+		t.Errorf("%s: stddev %.4fs, want %.4fs ± %.4fs", tt, got, sd.Seconds(), tol)
 	}
 }
