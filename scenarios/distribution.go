@@ -140,7 +140,6 @@ func lognormal(rng *rand.Rand, mean, stddev float64) float64 {
 	return math.Exp(mu + math.Sqrt(s2)*rng.NormFloat64())
 }
 
-// clamp rounds x to the nearest integer within [max(Min, 1), Max or MaxLength].
 // Typical is d's typical length, its mean rounded and within its bounds:
 // the length a request stands for when one request stands for all (the
 // auto spread's probe, the calibration of prompt sizing).
@@ -165,6 +164,7 @@ func (d *Distribution) Typical() int {
 	return 0
 }
 
+// clamp rounds x to the nearest integer within [max(Min, 1), Max or MaxLength].
 func (d *Distribution) clamp(x float64) int {
 	lo, hi := float64(max(d.Min, 1)), float64(MaxLength)
 	if d.Max > 0 {
