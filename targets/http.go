@@ -465,6 +465,14 @@ func (r Redactor) holds(s string) bool {
 // of a key survives.
 func (r Redactor) Clip(s string) string { return Truncate(r.Redact(s)) }
 
+// Undecodable is the ProtocolError of a unit of a stream (what: "event 3",
+// "line 0") whose JSON did not decode: err, then the unit's start
+// (Snippet), its keys removed before it is cut, so that no part of one
+// survives.
+func (r Redactor) Undecodable(what string, err error, data []byte) error {
+	return &ProtocolError{Msg: fmt.Sprintf("undecodable %s: %v: %s", what, err, Snippet(r.Redact(string(data))))}
+}
+
 // Err returns err, or an error with the same chain (errors.Is and errors.As
 // see through it) whose message has the keys removed.
 func (r Redactor) Err(err error) error {

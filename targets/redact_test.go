@@ -165,3 +165,28 @@ func TestRedactURLKeepsKindTemplates(t *testing.T) {
 		t.Errorf("RedactURL of a template with a password = %q; want (unparsable URL)", got)
 	}
 }
+
+// TestUndecodable: the error of an undecodable unit names it, carries the
+// decoder's error and quotes the unit's start with every key removed, a
+// key that the snippet's cut would split too.
+func TestUndecodable(t *testing.T) {
+	key := "sk-SECRET-0123456789"
+	data := []byte(`{"a":"` + strings.Repeat("x", 110) + key + `"`)
+	err := targets.NewRedactor(key).Undecodable("event 7", errors.New("unexpected end of JSON input"), data)
+	var pe *targets.ProtocolError
+	if !errors.As(err, &pe) {
+		t.Fatalf("%T %v: want a *ProtocolError", err, err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "protocol: undecodable event 7: unexpected end of JSON input: {\"a\":\"xxx") {
+		t.Errorf("message %q", msg)
+	}
+	for i := 6; i <= len(key); i++ {
+		if strings.Contains(msg, key[:i]) {
+			t.Errorf("%q of the key in %q", key[:i], msg)
+		}
+	}
+	if !strings.Contains(msg, "[RED") { // the cut falls inside [REDACTED]
+		t.Errorf("nothing redacted: %q", msg)
+	}
+}

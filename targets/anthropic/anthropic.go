@@ -229,7 +229,7 @@ func (d *decoder) event(e sse.Event, onChunk func(targets.Chunk)) (bool, error) 
 		if e.Type != "" {
 			kind = e.Type + " event"
 		}
-		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable %s %d: %v: %s", kind, d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
+		return false, d.redact.Undecodable(fmt.Sprintf("%s %d", kind, d.events), err, data)
 	}
 	d.events++
 	typ := ev.Type

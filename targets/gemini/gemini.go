@@ -384,7 +384,7 @@ func (d *decoder) final() targets.Final {
 func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
 	var r responseJSON
 	if err := json.Unmarshal(data, &r); err != nil {
-		return &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
+		return d.redact.Undecodable(fmt.Sprintf("event %d", d.events), err, data)
 	}
 	d.events++
 	if r.Error != nil {

@@ -178,7 +178,7 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 		}
 		line = lineJSON{}
 		if err := json.Unmarshal(data, &line); err != nil {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable line %d: %v: %s", lines, err, targets.Snippet(t.ep.Redact.Redact(string(data))))}
+			return final, t.ep.Redact.Undecodable(fmt.Sprintf("line %d", lines), err, data)
 		}
 		lines++
 		if e := bytes.TrimSpace(line.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {

@@ -270,7 +270,7 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 	if !d.fastDecode(data) {
 		d.ev.reset()
 		if err := d.json.decode(data, d.ev); err != nil {
-			return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
+			return false, d.redact.Undecodable(fmt.Sprintf("event %d", d.events), err, data)
 		}
 	}
 	d.events++

@@ -55,7 +55,7 @@ var nativeStop = map[string]string{"limit": "length", "eos": "stop", "word": "st
 func (d *decoder) nativeEvent(data []byte, onChunk func(targets.Chunk)) (bool, error) {
 	var e nativeEventJSON
 	if err := d.json.decode(data, &e); err != nil {
-		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
+		return false, d.redact.Undecodable(fmt.Sprintf("event %d", d.events), err, data)
 	}
 	d.events++
 	if r := bytes.TrimSpace(e.Error); len(r) > 0 && !bytes.Equal(r, []byte("null")) {

@@ -118,7 +118,7 @@ func (d *responsesDecoder) event(ev sse.Event, onChunk func(targets.Chunk)) (boo
 	}
 	var e responsesEventJSON
 	if err := json.Unmarshal(data, &e); err != nil {
-		return false, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", d.events, err, targets.Snippet(d.redact.Redact(string(data))))}
+		return false, d.redact.Undecodable(fmt.Sprintf("event %d", d.events), err, data)
 	}
 	d.events++
 	typ := e.Type

@@ -314,7 +314,7 @@ func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Ch
 			}
 			if data := bytes.TrimSpace(ev.Data); len(data) > 0 {
 				if err := json.Unmarshal(data, &d); err != nil {
-					return final, &targets.ProtocolError{Msg: fmt.Sprintf("replicate: undecodable done event: %v: %s", err, targets.Snippet(string(data)))}
+					return final, t.ep.Redact.Undecodable("done event", err, data)
 				}
 			}
 			if d.Reason != "" {

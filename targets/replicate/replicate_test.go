@@ -367,3 +367,15 @@ func (fuzzTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
+
+// TestUndecodableDoneRedacted: a done event that does not decode is quoted
+// in the error with the token removed, as every other undecodable event is.
+func TestUndecodableDoneRedacted(t *testing.T) {
+	api := newFakeAPI(t, sseHandler("event: output\ndata: a\n\nevent: done\ndata: {\"reason\": r8_SECRETTOKEN}\n\n", nil))
+	r := targettest.Stream(t, replicate.New, replicate.Config{Conn: targets.Conn{BaseURL: api.URL, APIKey: "r8_SECRETTOKEN"}}, targets.Request{Model: "o/m", Prompt: "p"})
+	var pe *targets.ProtocolError
+	msg := fmt.Sprintf("%v %+v", r.Err, r.Err)
+	if !errors.As(r.Err, &pe) || strings.Contains(msg, "r8_SECRETTOKEN") || !strings.Contains(msg, "[REDACTED]") {
+		t.Errorf("err %T %s; want a ProtocolError quoting the event with the token redacted", r.Err, msg)
+	}
+}

@@ -188,7 +188,7 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 		}
 		ev = eventJSON{}
 		if err := json.Unmarshal(data, &ev); err != nil {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, targets.Snippet(t.ep.Redact.Redact(string(data))))}
+			return final, t.ep.Redact.Undecodable(fmt.Sprintf("event %d", events), err, data)
 		}
 		events++
 		if se := ev.streamError(t.ep.Redact); se != nil {

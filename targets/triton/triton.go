@@ -125,7 +125,7 @@ func (t *Target) read(ctx context.Context, resp *http.Response, _ context.Cancel
 		}
 		var r responseJSON
 		if err := json.Unmarshal(data, &r); err != nil {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable event %d: %v: %s", events, err, targets.Snippet(t.ep.Redact.Redact(string(data))))}
+			return final, t.ep.Redact.Undecodable(fmt.Sprintf("event %d", events), err, data)
 		}
 		events++
 		if e := bytes.TrimSpace(r.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
