@@ -554,3 +554,31 @@ func TestNativeInvocationMetrics(t *testing.T) {
 		t.Errorf("final %+v (server %+v), want %+v (server %+v)", r.Final, r.Final.Server, want, want.Server)
 	}
 }
+
+// TestNativeChunkSecretsRedacted: a native chunk that echoes a credential,
+// as an error event or as JSON that does not decode, never gets it into
+// the error (the ConverseStream side is TestSecretsRedacted's).
+func TestNativeChunkSecretsRedacted(t *testing.T) {
+	chunk := func(json string) string {
+		return `chunk {"bytes":"` + base64.StdEncoding.EncodeToString([]byte(json)) + `"}`
+	}
+	for _, payload := range []string{
+		`{"type":"error","error":{"type":"api_error","message":"denied: %s"}}`,
+		`{"generation": %s}`,
+	} {
+		for _, cfg := range []bedrock.Config{{API: bedrock.Native}, {API: bedrock.Native, BearerToken: "ABSK-very-secret"}} {
+			secret := secretKey
+			if cfg.BearerToken != "" {
+				secret = cfg.BearerToken
+			}
+			body := encode(t, chunk(fmt.Sprintf(payload, secret)))
+			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: eventStreamHeader, Body: body}})
+			cfg.Endpoint = srv.URL
+			r := stream(t, newTarget(t, cfg), t.Context(), targets.Request{Model: "meta.llama3-1-8b-instruct-v1:0", Prompt: "p"})
+			msg := fmt.Sprintf("%v %+v", r.Err, r.Err)
+			if r.Err == nil || strings.Contains(msg, secret) || !strings.Contains(msg, "[REDACTED]") {
+				t.Errorf("payload %s, bearer %t: err %s; want the secret redacted", payload, cfg.BearerToken != "", msg)
+			}
+		}
+	}
+}

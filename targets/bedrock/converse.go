@@ -96,7 +96,7 @@ func (t *Target) readEvents(ctx context.Context, body io.Reader, schema *smithy.
 		}
 		ev, err := p.DeserializeEventMessage(schema, bedrockruntime.TypeRegistry, r)
 		if br.Err != nil {
-			return t.redactor(ctx).err(fmt.Errorf("bedrock: read stream: %w", targets.WithCause(ctx, br.Err)))
+			return t.redactor(ctx).Err(fmt.Errorf("bedrock: read stream: %w", targets.WithCause(ctx, br.Err)))
 		}
 		if err == io.EOF {
 			return io.EOF
@@ -111,7 +111,7 @@ func (t *Target) readEvents(ctx context.Context, body io.Reader, schema *smithy.
 				ev = converseMetadata(tape.buf)
 			}
 			if ev == nil {
-				return &targets.ProtocolError{Msg: "bedrock: " + t.redactor(ctx).clip(err.Error())}
+				return &targets.ProtocolError{Msg: "bedrock: " + t.redactor(ctx).Clip(err.Error())}
 			}
 		}
 		handle(ev)

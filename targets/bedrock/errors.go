@@ -59,39 +59,16 @@ func exceptionName(code string) string {
 // redactor removes every credential the target holds from text: the bearer
 // token and, when SigV4 signs, the secret key and the session token (the
 // session token travels in X-Amz-Security-Token, so a server could echo it).
-type redactor []targets.Redactor
-
-func (t *Target) redactor(ctx context.Context) redactor {
-	var r redactor
-	if t.bearer != "" {
-		r = append(r, targets.NewRedactor(t.bearer))
-	}
+func (t *Target) redactor(ctx context.Context) targets.Redactor {
+	keys := []string{t.bearer}
 	if t.creds != nil {
 		// The credentials are cached after the request that failed; this
 		// reads the cache.
 		if c, err := t.creds.Retrieve(context.WithoutCancel(ctx)); err == nil {
-			for _, s := range []string{c.SecretAccessKey, c.SessionToken} {
-				if s != "" {
-					r = append(r, targets.NewRedactor(s))
-				}
-			}
+			keys = append(keys, c.SecretAccessKey, c.SessionToken)
 		}
 	}
-	return r
-}
-
-func (r redactor) clip(s string) string {
-	for _, x := range r {
-		s = x.Redact(s)
-	}
-	return targets.Truncate(s)
-}
-
-func (r redactor) err(err error) error {
-	for _, x := range r {
-		err = x.Err(err)
-	}
-	return err
+	return targets.NewRedactor(keys...)
 }
 
 // apiError turns what the SDK returned for a request that did not start a
@@ -107,7 +84,7 @@ func (t *Target) apiError(ctx context.Context, err error) error {
 	// read as one, it said "key rejected: http 403".
 	var op, inner *smithy.OperationError
 	if errors.As(err, &op) && errors.As(op.Err, &inner) && inner.ServiceID != op.ServiceID {
-		return red.err(targets.RequestErrorf("bedrock: could not get AWS credentials (none sent; set AWS_BEARER_TOKEN_BEDROCK, or AWS keys or a profile): %v", err))
+		return red.Err(targets.RequestErrorf("bedrock: could not get AWS credentials (none sent; set AWS_BEARER_TOKEN_BEDROCK, or AWS keys or a profile): %v", err))
 	}
 	// A request that got no answer (refused, reset, timed out, canceled)
 	// comes back as a ResponseError too, with status 0 around a
@@ -115,21 +92,21 @@ func (t *Target) apiError(ctx context.Context, err error) error {
 	var re *smithyhttp.ResponseError
 	var se *smithyhttp.RequestSendError
 	if !errors.As(err, &re) || re.Response == nil || re.Response.Response == nil || re.HTTPStatusCode() == 0 || errors.As(err, &se) {
-		return red.err(fmt.Errorf("bedrock: send request: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
+		return red.Err(fmt.Errorf("bedrock: send request: %w", targets.WithCause(ctx, targets.RefusedRedirect(err))))
 	}
 	he := &targets.HTTPError{Status: re.HTTPStatusCode()}
 	he.RetryAfter = targets.RetryAfter(re.Response.Header, time.Now())
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		name := exceptionName(ae.ErrorCode())
-		he.Code = red.clip(name)
-		he.Message = red.clip(ae.ErrorMessage())
+		he.Code = red.Clip(name)
+		he.Message = red.Clip(ae.ErrorMessage())
 		if s, ok := serverSideStatus[name]; ok {
-			he.Message = red.clip(fmt.Sprintf("(HTTP %d) %s", he.Status, ae.ErrorMessage()))
+			he.Message = red.Clip(fmt.Sprintf("(HTTP %d) %s", he.Status, ae.ErrorMessage()))
 			he.Status = s
 		}
 	} else {
-		he.Body = red.clip(err.Error())
+		he.Body = red.Clip(err.Error())
 	}
 	return he
 }
@@ -144,5 +121,5 @@ func (t *Target) streamError(ctx context.Context, ae smithy.APIError) *targets.S
 	if errors.As(ae, &mse) && mse.OriginalStatusCode != nil {
 		msg = fmt.Sprintf("%s (model status %d)", msg, *mse.OriginalStatusCode)
 	}
-	return &targets.StreamError{Status: exceptionStatus[name], Code: red.clip(name), Type: "exception", Message: red.clip(msg)}
+	return &targets.StreamError{Status: exceptionStatus[name], Code: red.Clip(name), Type: "exception", Message: red.Clip(msg)}
 }

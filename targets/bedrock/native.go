@@ -123,7 +123,7 @@ func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk 
 	if err != nil {
 		return targets.Final{}, err
 	}
-	var d nativeDecoder
+	d := nativeDecoder{redact: func() targets.Redactor { return t.redactor(ctx) }}
 	var perr error
 	err = t.stream(ctx, func(rctx context.Context) (io.Closer, error) {
 		out, err := t.client.InvokeModelWithResponseStream(rctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
@@ -198,6 +198,9 @@ type anthropicUsage struct {
 
 // nativeDecoder turns chunk events into Chunks.
 type nativeDecoder struct {
+	// redact returns what removes the target's credentials from an
+	// error's text, asked for only when there is one (t.redactor).
+	redact func() targets.Redactor
 	events int
 	finish string
 	usage  *targets.Usage
@@ -226,10 +229,10 @@ func (d *nativeDecoder) event(ev smithy.Deserializable) (targets.Chunk, error) {
 	}
 	var e nativeChunkJSON
 	if err := json.Unmarshal(data, &e); err != nil {
-		return c, &targets.ProtocolError{Msg: fmt.Sprintf("undecodable chunk %d: %v: %s", d.events-1, err, targets.Snippet(string(data)))}
+		return c, d.redact().Undecodable(fmt.Sprintf("chunk %d", d.events-1), err, data)
 	}
 	if e.Type == "error" {
-		return c, &targets.StreamError{Type: "error", Message: targets.Truncate(string(data))}
+		return c, &targets.StreamError{Type: "error", Message: d.redact().Clip(string(data))}
 	}
 	// anthropic
 	if dl := e.Delta; dl != nil {
