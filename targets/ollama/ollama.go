@@ -182,7 +182,7 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 		}
 		lines++
 		if e := bytes.TrimSpace(line.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
-			msg := scalar(e)
+			msg := targets.Scalar(e)
 			if msg == "" {
 				msg = string(e)
 			}
@@ -281,7 +281,7 @@ func (t *Target) httpError(resp *http.Response) error {
 		if json.Unmarshal(b, &e) != nil {
 			return false
 		}
-		msg := scalar(e.Error)
+		msg := targets.Scalar(e.Error)
 		if msg == "" && len(bytes.TrimSpace(e.Error)) > 0 && bytes.TrimSpace(e.Error)[0] == '{' {
 			// The OpenAI-style {"error":{"message","type"}} of a proxy; its
 			// type is kept as the code even when the body is kept too.
@@ -290,7 +290,7 @@ func (t *Target) httpError(resp *http.Response) error {
 				Type    json.RawMessage `json:"type"`
 			}
 			if json.Unmarshal(e.Error, &inner) == nil {
-				msg, he.Code = scalar(inner.Message), scalar(inner.Type)
+				msg, he.Code = targets.Scalar(inner.Message), targets.Scalar(inner.Type)
 			}
 		}
 		he.Message = msg
@@ -311,17 +311,4 @@ func isNDJSON(ct string) bool {
 		return true
 	}
 	return false
-}
-
-// scalar returns a JSON string's value; "" for anything else.
-func scalar(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '"' {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return ""
-	}
-	return s
 }

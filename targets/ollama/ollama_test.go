@@ -214,6 +214,8 @@ func TestHTTPErrors(t *testing.T) {
 		{404, `{"error":"model \"nope\" not found, try pulling it first"}`, `model "nope" not found, try pulling it first`, "", rundir.HTTP4xx, 0},
 		{503, `{"error":"server busy, please try again.  maximum pending requests exceeded"}`, "server busy, please try again.  maximum pending requests exceeded", "", rundir.HTTP5xx, 0},
 		{429, `{"error":{"message":"too many requests","type":"rate_limit"}}`, "too many requests", "rate_limit", rundir.RateLimited, 0},
+		// A proxy's numbers are read as every adapter reads them (targets.Scalar).
+		{502, `{"error":{"message":"upstream failed","type":502}}`, "upstream failed", "502", rundir.HTTP5xx, 0},
 	}
 	for _, tc := range cases {
 		r, _ := replay(t, ollama.Config{}, tc.status, js, tc.body, nil)
