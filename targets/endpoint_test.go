@@ -189,6 +189,23 @@ func TestScalar(t *testing.T) {
 	}
 }
 
+// TestJSONText: strings unquoted, other values as written, absent and
+// null not there.
+func TestJSONText(t *testing.T) {
+	type text struct {
+		s  string
+		ok bool
+	}
+	for raw, want := range map[string]text{
+		` "a\u00e9" `: {"aé", true}, `""`: {"", true}, `429`: {"429", true}, ` {"a": 1} `: {`{"a": 1}`, true},
+		`[1]`: {"[1]", true}, `"bad`: {`"bad`, true}, `true`: {"true", true}, ` null `: {"", false}, ``: {"", false}, ` `: {"", false},
+	} {
+		if s, ok := targets.JSONText([]byte(raw)); s != want.s || ok != want.ok {
+			t.Errorf("JSONText(%s) = %q, %t; want %q, %t", raw, s, ok, want.s, want.ok)
+		}
+	}
+}
+
 // TestReadEvents: the events reach the handler in order; the one that ends
 // the stream stops the loop and the rest of the body is drained; a
 // handler's error is returned; a stream that ends first is io.EOF.

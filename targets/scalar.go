@@ -25,3 +25,19 @@ func Scalar(raw json.RawMessage) string {
 	}
 	return ""
 }
+
+// JSONText returns a JSON value as text: a string's value, any other value
+// (a number, an object, a string that does not decode) as it is written,
+// without the space around it. ok is false when raw is absent or null. It
+// is how the adapters read a field that is text or anything else, such as
+// an in-stream error or tool-call arguments.
+func JSONText(raw json.RawMessage) (s string, ok bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return "", false
+	}
+	if raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
+		return s, true
+	}
+	return string(raw), true
+}

@@ -181,11 +181,7 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 			return final, t.ep.Redact.Undecodable(fmt.Sprintf("line %d", lines), err, data)
 		}
 		lines++
-		if e := bytes.TrimSpace(line.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
-			msg := targets.Scalar(e)
-			if msg == "" {
-				msg = string(e)
-			}
+		if msg, ok := targets.JSONText(line.Error); ok {
 			return final, &targets.StreamError{Message: t.ep.Redact.Clip(msg)}
 		}
 		if final.Model == "" {

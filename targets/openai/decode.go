@@ -372,19 +372,11 @@ func join(a, b string) string {
 	return a + b
 }
 
-// argText returns tool-call arguments as text: a JSON string unquoted, any
-// other JSON value as written, null as "".
+// argText returns tool-call arguments as text (targets.JSONText): a JSON
+// string unquoted, any other JSON value as written, null as "".
 func argText(raw json.RawMessage) string {
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
-	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-	}
-	return string(raw)
+	s, _ := targets.JSONText(raw)
+	return s
 }
 
 // streamError decodes an in-stream error event, or returns nil when data

@@ -248,12 +248,10 @@ var errorStatus = map[string]int{
 
 // streamError returns the in-band error the event carries, nil if none.
 func (ev *eventJSON) streamError(redact targets.Redactor) *targets.StreamError {
-	msg, typ := targets.Scalar(ev.Error), targets.Scalar(ev.ErrorType)
-	if msg == "" && typ == "" {
-		if raw := bytes.TrimSpace(ev.Error); len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-			return nil
-		}
-		msg = string(bytes.TrimSpace(ev.Error)) // an error that is not a string
+	msg, ok := targets.JSONText(ev.Error)
+	typ := targets.Scalar(ev.ErrorType)
+	if !ok && typ == "" {
+		return nil
 	}
 	return &targets.StreamError{Status: errorStatus[typ], Type: redact.Clip(typ), Message: redact.Clip(msg)}
 }

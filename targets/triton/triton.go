@@ -128,11 +128,7 @@ func (t *Target) read(ctx context.Context, resp *http.Response, _ context.Cancel
 			return final, t.ep.Redact.Undecodable(fmt.Sprintf("event %d", events), err, data)
 		}
 		events++
-		if e := bytes.TrimSpace(r.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
-			var msg string
-			if json.Unmarshal(e, &msg) != nil {
-				msg = string(e)
-			}
+		if msg, ok := targets.JSONText(r.Error); ok {
 			return final, &targets.StreamError{Message: t.ep.Redact.Clip(msg)}
 		}
 		var c targets.Chunk
