@@ -41,9 +41,11 @@ bench: build ## hot-path benchmarks and calibrate, in benchstat format, to bench
 	bin/inferbench calibrate --format bench | tee -a bench.txt
 	@echo "bench.txt written: compare two commits with  benchstat old.txt bench.txt"
 
-lint: ## formatting, vet, and go.mod tidy
+lint: ## formatting, vet (here, and the tests as built for Windows and macOS), and go.mod tidy
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; false)
 	$(GO) vet $(PKGS)
+	GOOS=windows $(GO) vet $(PKGS)
+	GOOS=darwin $(GO) vet $(PKGS)
 	$(GO) mod tidy -diff
 	CGO_ENABLED=0 $(GO) build ./...
 
