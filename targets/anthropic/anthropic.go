@@ -98,13 +98,19 @@ type Message struct {
 // requestBody encodes req. The Messages API has no ignore_eos, minimum
 // length or seed: Request.IgnoreEOS, MinTokens and Seed are not sent.
 func requestBody(req targets.Request) ([]byte, error) {
-	n := req.MaxTokens
-	if n <= 0 {
-		n = DefaultMaxTokens
-	}
-	body := requestJSON{Model: req.Model, MaxTokens: n, Stream: true, Temperature: req.Temperature}
+	body := requestJSON{Model: req.Model, MaxTokens: MaxTokens(req), Stream: true, Temperature: req.Temperature}
 	body.System, body.Messages = Messages(req)
 	return json.Marshal(body)
+}
+
+// MaxTokens is the max_tokens of a Messages API body (on Bedrock's native
+// API too): Request.MaxTokens, or DefaultMaxTokens when it is 0, as the
+// API requires the field.
+func MaxTokens(req targets.Request) int {
+	if req.MaxTokens <= 0 {
+		return DefaultMaxTokens
+	}
+	return req.MaxTokens
 }
 
 // Messages splits the request's conversation into the Messages API's

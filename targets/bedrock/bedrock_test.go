@@ -23,6 +23,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/anthropic"
 	"github.com/inferbench/inferbench/targets/bedrock"
 	"github.com/inferbench/inferbench/targets/targettest"
 )
@@ -579,6 +580,22 @@ func TestNativeChunkSecretsRedacted(t *testing.T) {
 			if r.Err == nil || strings.Contains(msg, secret) || !strings.Contains(msg, "[REDACTED]") {
 				t.Errorf("payload %s, bearer %t: err %s; want the secret redacted", payload, cfg.BearerToken != "", msg)
 			}
+		}
+	}
+}
+
+// TestNativeAnthropicBody: an Anthropic model on the native API gets the
+// Messages API body with Bedrock's anthropic_version, and max_tokens, which
+// that API requires, as anthropic sends it: the request's, or
+// anthropic.DefaultMaxTokens when it has none.
+func TestNativeAnthropicBody(t *testing.T) {
+	for _, tc := range []struct{ maxTokens, want int }{{0, anthropic.DefaultMaxTokens}, {-3, anthropic.DefaultMaxTokens}, {7, 7}} {
+		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 500, Body: []byte(`{"message":"x"}`)}})
+		stream(t, newTarget(t, bedrock.Config{Endpoint: srv.URL, API: bedrock.Native}), t.Context(),
+			targets.Request{Model: "anthropic.claude-3-haiku-20240307-v1:0", Messages: []targets.Message{{Role: targets.RoleSystem, Content: "s"}, {Role: targets.RoleUser, Content: "p"}}, MaxTokens: tc.maxTokens})
+		want := fmt.Sprintf(`{"anthropic_version":"bedrock-2023-05-31","max_tokens":%d,"system":"s","messages":[{"role":"user","content":"p"}]}`, tc.want)
+		if reqs := srv.Requests(); len(reqs) != 1 || string(reqs[0].Body) != want {
+			t.Errorf("MaxTokens %d: requests %+v, want one with body %s", tc.maxTokens, reqs, want)
 		}
 	}
 }

@@ -69,7 +69,8 @@ func familyOf(model string) family {
 }
 
 // DefaultAnthropicMaxTokens is the max_tokens sent to an Anthropic model
-// when Request.MaxTokens is 0: the Messages API requires it.
+// when Request.MaxTokens is 0 (anthropic.MaxTokens): the Messages API
+// requires it.
 const DefaultAnthropicMaxTokens = anthropic.DefaultMaxTokens
 
 // nativeBody encodes req in the model family's request format.
@@ -77,10 +78,6 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 	var body any
 	switch f {
 	case familyAnthropic:
-		n := req.MaxTokens
-		if n <= 0 {
-			n = DefaultAnthropicMaxTokens
-		}
 		system, msgs := anthropic.Messages(req)
 		body = struct {
 			Version     string              `json:"anthropic_version"`
@@ -88,7 +85,7 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 			System      string              `json:"system,omitempty"`
 			Messages    []anthropic.Message `json:"messages"`
 			Temperature *float64            `json:"temperature,omitempty"`
-		}{"bedrock-2023-05-31", n, system, msgs, req.Temperature}
+		}{"bedrock-2023-05-31", anthropic.MaxTokens(req), system, msgs, req.Temperature}
 	case familyMeta:
 		body = struct {
 			Prompt      string   `json:"prompt"`
