@@ -25,9 +25,10 @@ build-nvml: ## cgo build with the NVML GPU sampler (linux)
 
 # -timeout 30m: cmd/inferbench's end-to-end tests take about 5 minutes on an idle 2-core
 # machine under the race detector and went past go test's default 10 when it was loaded.
-test: ## gofmt, vet, every test with the race detector (README examples included), the timing-accuracy tests without it, and the self-tests of fuzz.sh and .ci/integration.sh
+test: ## gofmt, vet (also as built for Windows), every test with the race detector (README examples included), the timing-accuracy tests without it, and the self-tests of fuzz.sh and .ci/integration.sh
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; false)
 	$(GO) vet $(PKGS)
+	GOOS=windows $(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 	$(GO) test -count=1 -timeout 30m -run '^TestAccuracy' $(PKGS)
 	./scripts/fuzz_selftest.sh
