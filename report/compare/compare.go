@@ -243,18 +243,10 @@ func (e *NotComparableError) Error() string {
 // warnings (a different tool version, host, server version or args, GPU or
 // scenario settings).
 func Check(base, cand Meta) (reasons, warnings []string) {
-	differ := func(what, a, b string) string {
-		return fmt.Sprintf("%s differs: baseline %q, candidate %q", what, a, b)
-	}
-	if base.Model != cand.Model {
-		reasons = append(reasons, differ("model", base.Model, cand.Model))
-	}
-	if base.Scenario != cand.Scenario {
-		reasons = append(reasons, differ("scenario", base.Scenario, cand.Scenario))
-	}
-	if base.TargetKind != cand.TargetKind {
-		reasons = append(reasons, differ("target kind", base.TargetKind, cand.TargetKind))
-	}
+	reasons = differing(
+		[3]string{"model differs", base.Model, cand.Model},
+		[3]string{"scenario differs", base.Scenario, cand.Scenario},
+		[3]string{"target kind differs", base.TargetKind, cand.TargetKind})
 	if base.Shard != cand.Shard {
 		// A shard's records carry the level of the whole run and its part
 		// of the load: against another part, or the whole, every
@@ -281,27 +273,20 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 			warnings = append(warnings, fmt.Sprintf("the %s run was %s: it is judged on the requests it finished, fewer than its scenario asks, and what it did not run is not judged", side.name, side.m.Ended))
 		}
 	}
-	if base.ToolVersion != cand.ToolVersion {
-		warnings = append(warnings, differ("inferbench version", base.ToolVersion, cand.ToolVersion))
-	}
-	if base.Host != cand.Host {
-		warnings = append(warnings, differ("load-generator host", base.Host, cand.Host))
-	}
-	if base.ServerVersion != cand.ServerVersion {
-		warnings = append(warnings, differ("server version", base.ServerVersion, cand.ServerVersion))
-	}
-	if base.ServerArgs != cand.ServerArgs {
-		warnings = append(warnings, fmt.Sprintf("server args differ: baseline %q, candidate %q", base.ServerArgs, cand.ServerArgs))
-	}
+	warnings = append(warnings, differing(
+		[3]string{"inferbench version differs", base.ToolVersion, cand.ToolVersion},
+		[3]string{"load-generator host differs", base.Host, cand.Host},
+		[3]string{"server version differs", base.ServerVersion, cand.ServerVersion},
+		[3]string{"server args differ", base.ServerArgs, cand.ServerArgs})...)
 	if base.GPU.Count > 0 && cand.GPU.Count > 0 && !base.GPU.Same(cand.GPU) {
 		// A warning, not a reason: comparing GPUs is what a qualification
 		// does on purpose (report); a gate across them says so.
-		warnings = append(warnings, differ("GPU", base.GPU.String(), cand.GPU.String()))
+		warnings = append(warnings, differing([3]string{"GPU differs", base.GPU.String(), cand.GPU.String()})...)
 	}
-	if base.HTTP != "" && cand.HTTP != "" && base.HTTP != cand.HTTP {
+	if base.HTTP != "" && cand.HTTP != "" {
 		// Over HTTP/2 every stream shares a connection, and its first
 		// requests carry one handshake instead of one each.
-		warnings = append(warnings, differ("HTTP version", base.HTTP, cand.HTTP))
+		warnings = append(warnings, differing([3]string{"HTTP version differs", base.HTTP, cand.HTTP})...)
 	}
 	if len(base.Settings) > 0 && len(cand.Settings) > 0 && string(base.Settings) != string(cand.Settings) {
 		for _, d := range SettingsDiff(base.Settings, cand.Settings) {
@@ -309,6 +294,18 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 		}
 	}
 	return reasons, warnings
+}
+
+// differing says, for each {what, baseline, candidate} whose two values
+// differ, "what: baseline %q, candidate %q", in the order given.
+func differing(fields ...[3]string) []string {
+	var out []string
+	for _, f := range fields {
+		if f[1] != f[2] {
+			out = append(out, fmt.Sprintf("%s: baseline %q, candidate %q", f[0], f[1], f[2]))
+		}
+	}
+	return out
 }
 
 // Compare compares cand with base at every load level both have. It
