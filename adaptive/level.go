@@ -43,6 +43,15 @@ type Completion struct {
 	// itself included; 0 when the runner does not count them (the open-loop
 	// queue rule, which needs it, then stays silent).
 	InFlight int
+	// Due is when the schedule said to send it (the record's scheduled_ns,
+	// an offset from the run's start; a retried request's is its first
+	// attempt's), and HasDue says it is set. An open-loop level whose every
+	// completion has its due time judges keeping up against the schedule
+	// (schedule.go): how far the requests done lag behind when they were
+	// due, which the arrivals' own noise does not reach; without it, by the
+	// rate requests were served at, which it does.
+	Due    time.Duration
+	HasDue bool
 }
 
 // Verdict is a level's SLO verdict, on the point estimates as
@@ -219,7 +228,8 @@ type Level struct {
 	dec                      Decision
 	stopped                  bool
 	scratch                  []float64
-	settleM, settleU         int // Settles' last count and its upper rank
+	settleM, settleU         int  // Settles' last count and its upper rank
+	noDue                    bool // some completion came without its due time
 }
 
 // NewLevel starts the accounting of one level. value is the level
@@ -251,6 +261,12 @@ func (l *Level) Add(c Completion) bool {
 		b.inFlightN++
 	}
 	b.busy += (c.Done - c.Sent).Seconds()
+	if c.HasDue {
+		b.doneSum += (c.Done - l.start).Seconds()
+		b.dueSum += (c.Due - l.start).Seconds()
+	} else {
+		l.noDue = true
+	}
 	h := held{id: c.ID, ok: c.OK}
 	if !c.OK {
 		l.failed++
@@ -394,9 +410,15 @@ func (l *Level) evaluate(forced Reason) {
 //     requests a second however long it runs, and a level stops (50
 //     requests of 64 tokens each: the point 64 × target) before the
 //     saturation rules have buckets enough to see it. So the interval's
-//     lower end takes the served rate's lower bound where it lies under the
-//     target (completions per second after the fill); its upper end is the
-//     target's, which no long run can exceed. A saturated level fails, and
+//     lower end takes a lower bound of the rate served where it lies under
+//     the target; its upper end is the target's, which no long run can
+//     exceed. With due times the bound is min(target, offered) × (γ −
+//     t·se): the pace at which the level got through its schedule
+//     (schedule.go), times the rate its schedule offered over the window,
+//     served / γ, where that fell short of the target (the server kept up
+//     with fewer requests than the target's, and that is all it showed).
+//     Without, it is the served rate's (completions per second after the
+//     fill), which carries the arrivals' own noise: ±1/√n for Poisson. A saturated level fails, and
 //     its estimate is the served rate's throughout.
 //
 // That is the long-run rate, not report's steady-state Σ tokens / window of
@@ -429,10 +451,17 @@ func (l *Level) throughput(fill time.Duration, saturated bool) Estimate {
 			// Not keeping up: the served rate, both ways.
 			rate, below, above = served, sh, sh
 		} else {
-			// Keeping up at most: from the served rate's lower bound (when
-			// under the target) to the target.
+			// Keeping up at most: from a lower bound of the rate served
+			// (when under the target) to the target.
 			rate = l.value
-			below = max(rate-(served-sh), 0)
+			lo := served - sh
+			if g, gse, df := l.tl.pace(l.last, fill); l.paced() && g > 0 {
+				// Against the schedule (schedule.go): the level got
+				// through its schedule at pace γ ≥ γ − t·se, and the
+				// schedule it was offered ran at served/γ a second.
+				lo = min(l.value, served/g) * (g - p.tQuantile(df)*gse)
+			}
+			below = max(rate-lo, 0)
 			if math.IsNaN(served) {
 				below = math.Inf(1)
 			}

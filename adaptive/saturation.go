@@ -65,7 +65,14 @@ func (s *series) growth(buf []float64) (float64, []float64) {
 // first ones complete; fill is the p95 E2E, by which a stable level is full)
 // and after the first bucket:
 //
-//   - Rate: the rate requests were served at — completions per second,
+//   - Pace (every completion with its due time): the level got through its
+//     schedule at a pace γ (schedule.go) whose upper bound, at the plan's
+//     per-look level, lies under 98 %: the requests done fall ever further
+//     behind their due times. It reads the same server as the rate below
+//     without the arrivals' noise: on Poisson levels of 16 slots at 50 %
+//     and 80 % of capacity it flagged 0 % and 0.2–7.5 % of the levels where
+//     the rate flagged 1.5 % and 5–8.5 % (docs/adaptive.md).
+//   - Rate (otherwise): the rate requests were served at — completions per second,
 //     their batch-means interval at the plan's per-look level — lies wholly
 //     under 98 % of the target. Whether the client could not send (a
 //     concurrency cap, a slow client) or the server could not keep up
@@ -87,10 +94,18 @@ func (l *Level) openLoopSaturation(fill time.Duration, medianE2E float64) (bool,
 	t := &l.tl
 	p := l.plan
 	target := l.value
-	mean, se, batches := t.ratioMeans(l.last, fill, countOf, widthOf)
-	if hi := mean + p.tQuantile(batches-1)*se; batches >= minTrendBuckets && hi < rateFloor*target {
-		return true, fmt.Sprintf("served %.3g req/s (at most %.3g) of the %.3g req/s target (%.0f%%)",
-			mean, hi, target, 100*mean/target)
+	if l.paced() {
+		g, se, df := t.pace(l.last, fill)
+		if hi := g + p.tQuantile(df)*se; df+2 >= minTrendBuckets && hi < rateFloor {
+			return true, fmt.Sprintf("kept %.0f%% (at most %.0f%%) of the pace of the %.3g req/s target: the requests done fall ever further behind their due times",
+				100*g, 100*hi, target)
+		}
+	} else {
+		mean, se, batches := t.ratioMeans(l.last, fill, countOf, widthOf)
+		if hi := mean + p.tQuantile(batches-1)*se; batches >= minTrendBuckets && hi < rateFloor*target {
+			return true, fmt.Sprintf("served %.3g req/s (at most %.3g) of the %.3g req/s target (%.0f%%)",
+				mean, hi, target, 100*mean/target)
+		}
 	}
 	full := t.full(l.last)
 	var inFlight, ttft series

@@ -111,7 +111,8 @@ func (r request) completion(inFlight int) Completion {
 	if r.tokens > 1 {
 		m.TPOT, m.HasTPOT = ms(r.done-r.first)/float64(r.tokens-1), true
 	}
-	return Completion{OK: true, Metrics: m, OutputTokens: r.tokens, ID: r.id, Sent: r.sent, Done: r.done, InFlight: inFlight}
+	return Completion{OK: true, Metrics: m, OutputTokens: r.tokens, ID: r.id, Sent: r.sent, Done: r.done, InFlight: inFlight,
+		Due: r.sched, HasDue: true}
 }
 
 // completions orders reqs by done time and counts, for each, the requests

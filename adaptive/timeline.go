@@ -20,6 +20,9 @@ type bucket struct {
 	n      float64 // completions
 	tokens float64 // output tokens of successful completions
 	busy   float64 // Σ (done − sent) of the completions, s: worker time
+	// Σ done and Σ due of the completions, s from the level's start: the
+	// schedule's progress (schedule.go).
+	doneSum, dueSum float64
 	// Means, for the saturation trends: TTFT of successful completions (ms)
 	// and requests in flight.
 	ttftSum     float64
@@ -32,6 +35,8 @@ func (b *bucket) merge(o *bucket) {
 	b.n += o.n
 	b.tokens += o.tokens
 	b.busy += o.busy
+	b.doneSum += o.doneSum
+	b.dueSum += o.dueSum
 	b.ttftSum += o.ttftSum
 	b.ttftN += o.ttftN
 	b.inFlightSum += o.inFlightSum
