@@ -238,6 +238,12 @@ func check(shards []*shard, partial bool) error {
 			return refuse("shard %s given twice: %s and %s", sh, prev, s.dir)
 		}
 		seen[sh.Index] = s.dir
+		if s.m.StillGoing() {
+			// Its records so far would be merged as all it ran, into a run
+			// whose run.json names no process: compare and history add,
+			// which refuse the shard, would take the merged run.
+			return refuse("shard %s (%s) is still going (pid %d on this host): merge once it has ended", sh, s.dir, s.m.Host.PID)
+		}
 		if s.m.Target.Kind != first.m.Target.Kind || s.m.Target.URL != first.m.Target.URL ||
 			s.m.Target.API != first.m.Target.API || s.m.Target.Model != first.m.Target.Model {
 			return refuse("%s ran against %s, %s against %s: different targets", first.dir, describeTarget(first.m.Target), s.dir, describeTarget(s.m.Target))
