@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/inferbench/inferbench/cost"
 )
 
 // costRunApp runs inferbench in-process and returns stdout and the error.
@@ -99,9 +101,18 @@ func TestCostRunDirCLI(t *testing.T) {
 	if !strings.Contains(got.Basis, "capacity at SLO (level 64)") || got.Throughput.OutputTokensPerS != 5120 {
 		t.Errorf("basis = %q at %v tok/s; want the capacity level 64 at 5120", got.Basis, got.Throughput.OutputTokensPerS)
 	}
-	// run.json names an H100 80GB HBM3: every h100-sxm offer, and only those.
-	if len(got.Rows) != 11 {
-		t.Errorf("rows = %d; want the 11 h100-sxm offers", len(got.Rows))
+	// run.json names an H100 80GB HBM3: every h100-sxm offer of the shipped
+	// catalog, and only those.
+	c, err := cost.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h100, err := c.GPU("h100-sxm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Rows) != len(h100.Offers) {
+		t.Errorf("rows = %d; want the %d h100-sxm offers", len(got.Rows), len(h100.Offers))
 	}
 	for _, r := range got.Rows {
 		if r.GPU != "h100-sxm" || r.GPUs != 1 {
