@@ -142,7 +142,13 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 		delete(a.firstSent, r.ID)
 	}
 	c := adaptive.Completion{OK: r.OK, OutputTokens: r.OutputTokens, ID: r.ID, Sent: time.Duration(sent),
-		Done: time.Duration(max(r.DoneNS, r.EndNS)), InFlight: a.runner.InFlight()}
+		Done: time.Duration(max(r.DoneNS, r.EndNS)), InFlight: a.runner.InFlight(),
+		// When the schedule said to send it (every attempt of a retried
+		// request keeps its first's): an open level judges keeping up
+		// against it. Not a later turn of a session, due when the turn
+		// before it ended, so that a server falling behind delays its own
+		// schedule.
+		Due: time.Duration(r.ScheduledNS), HasDue: r.Turn <= 1}
 	if r.OK {
 		c.Metrics = report.PerRequest(r)
 	}
