@@ -10,18 +10,27 @@ import (
 	"testing"
 )
 
-// cloudOffers are the GCP and Azure on-demand offers of the shipped catalog
+// cloudOffers are the GCP and Azure offers of the shipped catalog
 // (docs/notes/prices-2026-12.md part H.1), each with the region its source
 // prices it in. Procurement compares clouds: an offer dropped, or one that
 // loses its source, biases the cheapest-offer choice towards the clouds left.
-var cloudOffers = []struct{ gpu, offer, provider, region string }{
-	{"h100-sxm", "gcp-a3-od", "gcp", "us-central1"},
-	{"h100-sxm", "azure-ndv5-od", "azure", "eastus"},
-	{"h200", "gcp-a3-ultra-od", "gcp", "us-central1"},
-	{"a100-80gb", "gcp-a2-ultra-od", "gcp", "us-central1"},
-	{"a100-80gb", "azure-nda100v4-od", "azure", "East US"},
-	{"a100-40gb", "gcp-a2-od", "gcp", "us-central1"},
-	{"a100-40gb", "azure-nda100v4-od", "azure", "eastus"},
+var cloudOffers = []struct {
+	gpu, offer string
+	kind       OfferKind
+	provider   string
+	region     string
+}{
+	{"h100-sxm", "gcp-a3-od", OnDemand, "gcp", "us-central1"},
+	{"h100-sxm", "gcp-a3-1y", Reserved1y, "gcp", "us-central1"},
+	{"h100-sxm", "gcp-a3-3y", Reserved3y, "gcp", "us-central1"},
+	{"h100-sxm", "azure-ndv5-od", OnDemand, "azure", "eastus"},
+	{"h200", "gcp-a3-ultra-od", OnDemand, "gcp", "us-central1"},
+	{"a100-80gb", "gcp-a2-ultra-od", OnDemand, "gcp", "us-central1"},
+	{"a100-80gb", "azure-nda100v4-od", OnDemand, "azure", "East US"},
+	{"a100-40gb", "gcp-a2-od", OnDemand, "gcp", "us-central1"},
+	{"a100-40gb", "gcp-a2-1y", Reserved1y, "gcp", "us-central1"},
+	{"a100-40gb", "gcp-a2-3y", Reserved3y, "gcp", "us-central1"},
+	{"a100-40gb", "azure-nda100v4-od", OnDemand, "azure", "eastus"},
 }
 
 // ownedOffers are the purchase prices of part H.2: each source names the
@@ -56,8 +65,8 @@ func cloudSourceProblems(c *Catalog) []string {
 		case o == nil:
 			bad = append(bad, w.gpu+"/"+w.offer+": not in the catalog")
 			continue
-		case o.Kind != OnDemand || o.Provider != w.provider || o.Instance == "":
-			bad = append(bad, w.gpu+"/"+w.offer+": want an on-demand "+w.provider+" offer naming its instance, got "+string(o.Kind)+" "+o.Provider+" "+o.Instance)
+		case o.Kind != w.kind || o.Provider != w.provider || o.Instance == "":
+			bad = append(bad, w.gpu+"/"+w.offer+": want a "+string(w.kind)+" "+w.provider+" offer naming its instance, got "+string(o.Kind)+" "+o.Provider+" "+o.Instance)
 		}
 		if !where.MatchString(o.Source) {
 			bad = append(bad, w.gpu+"/"+w.offer+": its source names no repository or dataset: "+strconv.Quote(o.Source))
