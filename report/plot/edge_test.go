@@ -62,7 +62,7 @@ func TestLatencyPanelHeadroom(t *testing.T) {
 		flat.Levels = append(flat.Levels, report.Level{Level: lv, OutputTokensPerS: 300 * lv, TPOTMS: d, Requests: report.Requests{Total: 40, OK: 40}})
 	}
 	for name, s := range map[string]*report.Summary{"one level": one, "flat sweep": flat} {
-		p := latencyPanel([]Run{{Label: "x", Summary: s}}, sloPercentile(report.SLO{}), "TPOT", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, 0)
+		p := latencyPanel([]Run{{Label: "x", Summary: s}}, sloPercentile(report.SLO{}), "TPOT", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, 0, "")
 		top := 0.0
 		for _, l := range s.Levels {
 			top = max(top, l.TPOTMS.P99)
@@ -323,7 +323,7 @@ func TestLatencyLegendHeadroom(t *testing.T) {
 	}
 	cases["linear, seven runs"] = seven
 	for name, runs := range cases {
-		p := latencyPanel(runs, sloPercentile(report.SLO{}), "TTFT", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, 0)
+		p := latencyPanel(runs, sloPercentile(report.SLO{}), "TTFT", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, 0, "")
 		top := 0.0
 		for _, r := range runs {
 			for _, l := range r.Summary.Levels {

@@ -59,8 +59,10 @@ func sloPercentile(slo report.SLO) float64 {
 // SLO percentile. Latency axes turn logarithmic when values span over 20×.
 func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	pct := sloPercentile(slo)
-	left := latencyPanel(runs, pct, "Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT)
-	right := latencyPanel(runs, pct, "Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT)
+	left := latencyPanel(runs, pct, "Time to first token", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, slo.TTFT,
+		"no request with an output token")
+	right := latencyPanel(runs, pct, "Time per output token", "TPOT", func(l *report.Level) report.Dist { return l.TPOTMS }, slo.TPOT,
+		"no request with more than one output token")
 	sharedLegend(left, runs, slo)
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
@@ -74,7 +76,9 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 
 // latencyPanel is one panel of LatencyThroughput: metric's p50/p95/p99 of
 // every run against output tokens/s, the SLO limit (if > 0) and capacity.
-func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report.Level) report.Dist, limit time.Duration) *gplot.Plot {
+// An empty panel says why: no successful requests, or, when some
+// succeeded, short (none had the metric: TPOT needs two output tokens).
+func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report.Level) report.Dist, limit time.Duration, short string) *gplot.Plot {
 	p := newPlot(title, "output tokens/s (steady state, all GPUs)", metric+" (ms)")
 	p.X.Tick.Marker = compactTicks{}
 	p.Y.Tick.Marker = compactTicks{}
@@ -142,7 +146,11 @@ func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report
 		p.Y.Max = max(p.Y.Max, ms(limit)*1.05)
 	}
 	if !drawn {
-		p.Add(emptyNote{Text: "no successful requests"})
+		note := short
+		if !anySuccess(runs) {
+			note = "no successful requests"
+		}
+		p.Add(emptyNote{Text: note})
 	}
 	p.X.Min = 0
 	if !logY {

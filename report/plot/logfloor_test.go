@@ -20,7 +20,7 @@ func TestLogLatencyAxisLabelsBelowTheData(t *testing.T) {
 			levels = append(levels, report.Level{Level: float64(16 * (i + 1)), OutputTokensPerS: 1000 * float64(i+1), TTFTMS: d, Requests: report.Requests{Total: 300, OK: 300}})
 		}
 		s := &report.Summary{Levels: levels}
-		p := latencyPanel([]Run{{Label: "x", Summary: s}}, 95, "TTFT", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, 500*time.Millisecond)
+		p := latencyPanel([]Run{{Label: "x", Summary: s}}, 95, "TTFT", "TTFT", func(l *report.Level) report.Dist { return l.TTFTMS }, 500*time.Millisecond, "")
 		sharedLegend(p, []Run{{Label: "x", Summary: s}}, report.SLO{TTFT: 500 * time.Millisecond})
 		settleRanges(p)
 		lowest := ttft[0]
