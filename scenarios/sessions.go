@@ -270,24 +270,15 @@ func turnsWords(msg string) string {
 // validateSessions checks workload.turns and workload.think_time.
 func (w *Workload) validateSessions(c *checker, s *Scenario) {
 	const tk, tt = "workload.turns", "workload.think_time"
-	report := func(path string, ps []problem) {
-		for _, p := range ps {
-			sub := path
-			if p.key != "" {
-				sub += "." + p.key
-			}
-			c.errorf(sub, "%s", p.msg)
-		}
-	}
 	turns := c.set(tk, !w.Turns.IsZero())
 	if turns {
-		report(tk, turnsProblems(&w.Turns, func(key string) bool { return c.src.has(tk + "." + key) }))
+		c.problems(tk, turnsProblems(&w.Turns, c.written(tk)))
 		if s.Load.Trace != nil {
 			c.errorf(tk, "not used with load.trace: a trace replays independent requests")
 		}
 	}
 	if c.set(tt, !w.ThinkTime.IsZero()) {
-		report(tt, w.ThinkTime.problems())
+		c.problems(tt, w.ThinkTime.problems())
 		if !turns {
 			c.errorf(tt, "needs workload.turns: think time is the pause between a session's turns")
 		}

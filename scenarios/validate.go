@@ -71,6 +71,24 @@ func (c *checker) err() error {
 // file (where an explicit 0 is a value to check, not an absence).
 func (c *checker) set(path string, nonzero bool) bool { return nonzero || c.src.has(path) }
 
+// problems reports each problem of the value at path, at the sub-key it
+// concerns (at path itself for key "").
+func (c *checker) problems(path string, ps []problem) {
+	for _, p := range ps {
+		sub := path
+		if p.key != "" {
+			sub += "." + p.key
+		}
+		c.errorf(sub, "%s", p.msg)
+	}
+}
+
+// written reports whether a sub-key of the value at path is written in the
+// file (the present argument of Distribution.problems).
+func (c *checker) written(path string) func(key string) bool {
+	return func(key string) bool { return c.src.has(path + "." + key) }
+}
+
 // Validate reports every problem of the scenario as it stands, each an
 // *Error with its YAML path and, when the scenario came from a file, the
 // file:line:col of the value (or of its nearest written ancestor, for a
@@ -237,15 +255,6 @@ func looksLikeKey(s string) bool {
 
 func (w *Workload) validate(c *checker, s *Scenario) {
 	const pt, ot = "workload.prompt_tokens", "workload.output_tokens"
-	distProblems := func(path string, d *Distribution) {
-		for _, p := range d.problems(func(key string) bool { return c.src.has(path + "." + key) }) {
-			sub := path
-			if p.key != "" {
-				sub += "." + p.key
-			}
-			c.errorf(sub, "%s", p.msg)
-		}
-	}
 	// A trace's lines give the lengths (ApplyDefaults sets none): one given
 	// by the file or a flag would be ignored unseen.
 	for _, f := range []struct {
@@ -260,11 +269,11 @@ func (w *Workload) validate(c *checker, s *Scenario) {
 		if w.Dataset != nil {
 			c.errorf(pt, "not used with workload.dataset: the prompts come from the dataset")
 		} else {
-			distProblems(pt, &w.PromptTokens)
+			c.problems(pt, w.PromptTokens.problems(c.written(pt)))
 		}
 	}
 	if c.set(ot, !w.OutputTokens.IsZero()) {
-		distProblems(ot, &w.OutputTokens)
+		c.problems(ot, w.OutputTokens.problems(c.written(ot)))
 	}
 	w.validateSessions(c, s)
 	if d := w.Dataset; d != nil {
