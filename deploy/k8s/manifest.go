@@ -117,6 +117,7 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 			errs = append(errs, fmt.Errorf("k8s: %s after -- holds a bearer token, which the Job's args would show: put the key in the Secret (--secret)", flag))
 		}
 	}
+	errs = append(errs, checkURLs(o)...)
 	if o.RunFlags != nil {
 		errs = append(errs, checkRunFlags(o))
 	}
@@ -261,4 +262,47 @@ func checkRunFlags(o Options) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkURLs refuses a target URL given to the pods (--url, or --url after
+// --) that inferbench run refuses (targets.ParseBaseURL: no scheme, no
+// host, an API endpoint instead of the server root), in run's words: the
+// Job was applied, and every pod failed after its image pull.
+func checkURLs(o Options) []error {
+	var errs []error
+	if err := checkBaseURL(o.URL); err != nil {
+		errs = append(errs, fmt.Errorf("k8s: --url: %w", err))
+	}
+	if u, ok := argURL(o.Args); ok {
+		if err := checkBaseURL(u); err != nil {
+			errs = append(errs, fmt.Errorf("k8s: --url after --: %w", err))
+		}
+	}
+	return errs
+}
+
+// checkBaseURL is targets.ParseBaseURL's error for u; none for an empty u
+// or one holding a cloud kind's placeholder ({region}, {location}), which
+// the adapter fills in.
+func checkBaseURL(u string) error {
+	if u == "" || strings.Contains(u, "{") {
+		return nil
+	}
+	_, err := targets.ParseBaseURL(u)
+	return err
+}
+
+// argURL returns the last --url value in run flags args, and whether one
+// is there.
+func argURL(args []string) (u string, ok bool) {
+	for i, a := range args {
+		switch {
+		case (a == "--url" || a == "-url") && i+1 < len(args):
+			u, ok = args[i+1], true
+		case strings.HasPrefix(a, "--url="), strings.HasPrefix(a, "-url="):
+			_, u, _ = strings.Cut(a, "=")
+			ok = true
+		}
+	}
+	return u, ok
 }

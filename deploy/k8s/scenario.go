@@ -26,6 +26,13 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if c := targets.URLCredential(s.GPU.URL); c != "" {
 		return nil, fmt.Errorf("scenario %s: gpu.url holds a credential (%s), which the ConfigMap would show: give the exporter's URL without it", ref, c)
 	}
+	// The pods' run refuses a target.url that is not a server root; a
+	// --url replaces it, and Objects checks that one.
+	if _, given := argURL(o.Args); o.URL == "" && !given {
+		if err := checkBaseURL(s.Target.URL); err != nil {
+			return nil, fmt.Errorf("scenario %s: target.url: %w", ref, err)
+		}
+	}
 	if model != "" {
 		s.Target.Model = model
 	}
