@@ -49,10 +49,13 @@ func CollectorPod(o CollectorOptions) (*corev1.Pod, error) {
 	if o.Name == "" {
 		o.Name = "inferbench"
 	}
-	if o.Hold <= 0 {
+	var errs []error
+	switch {
+	case o.Hold < 0:
+		errs = append(errs, fmt.Errorf("k8s: --hold %s: the pod's wait must be positive", o.Hold))
+	case o.Hold == 0:
 		o.Hold = DefaultHold
 	}
-	var errs []error
 	if o.Image == "" {
 		errs = append(errs, errors.New("k8s: an image is required"))
 	}
