@@ -455,7 +455,7 @@ func (l *Level) throughput(fill time.Duration, saturated bool) Estimate {
 			// (when under the target) to the target.
 			rate = l.value
 			lo := served - sh
-			if g, gse, df := l.tl.pace(l.last, fill); l.paced() && g > 0 {
+			if g, gse, df := l.tl.pace(l.last, fill, paceBatches); l.paced() && g > 0 {
 				// Against the schedule (schedule.go): the level got
 				// through its schedule at pace γ ≥ γ − t·se, and the
 				// schedule it was offered ran at served/γ a second.

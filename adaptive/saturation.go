@@ -95,7 +95,7 @@ func (l *Level) openLoopSaturation(fill time.Duration, medianE2E float64) (bool,
 	p := l.plan
 	target := l.value
 	if l.paced() {
-		g, se, df := t.pace(l.last, fill)
+		g, se, df := t.pace(l.last, fill, maxBuckets)
 		if hi := g + p.tQuantile(df)*se; df+2 >= minTrendBuckets && hi < rateFloor {
 			return true, fmt.Sprintf("kept %.0f%% (at most %.0f%%) of the pace of the %.3g req/s target: the requests done fall ever further behind their due times",
 				100*g, 100*hi, target)

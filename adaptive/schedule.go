@@ -36,18 +36,29 @@ import (
 // levels at 120 % of capacity), whereas a random walk's increments are
 // independent. Keeping up, the increments of a bounded lag telescope and
 // their standard error overstates γ's by about √B: conservative.
-func (t *timeline) pace(now, guard time.Duration) (g, se float64, df int) {
+func (t *timeline) pace(now, guard time.Duration, points int) (g, se float64, df int) {
 	full := t.full(now)
 	first := 1
 	if t.width > 0 {
 		first = max(first, int((guard+t.width-1)/t.width))
 	}
+	// The buckets, in at most points runs of consecutive ones (the last
+	// run takes the remainder).
+	k := full - first
+	per := max(k/points, 1)
+	var groups [maxBuckets]bucket
+	ng := 0
+	for i := first; i < full; i++ {
+		j := min((i-first)/per, points-1)
+		g, b := &groups[j], &t.buckets[i]
+		g.n, g.doneSum, g.dueSum = g.n+b.n, g.doneSum+b.doneSum, g.dueSum+b.dueSum
+		ng = j + 1
+	}
 	var dx, dy [maxBuckets]float64
 	m := 0
 	var px, py float64
 	seen := false
-	for i := first; i < full; i++ {
-		b := &t.buckets[i]
+	for _, b := range groups[:ng] {
 		if b.n == 0 {
 			continue
 		}
@@ -77,6 +88,17 @@ func (t *timeline) pace(now, guard time.Duration) (g, se float64, df int) {
 	dbar := sx / float64(m)
 	return g, math.Sqrt(ss/float64(m-1)/float64(m)) / dbar, m - 1
 }
+
+// paceBatches is how many points the throughput's pace takes its
+// increments between, each a run of consecutive buckets. Keeping up, the
+// increments' standard error grows with their number B (a bounded lag's
+// increments telescope: about √B × the lag's noise over the span), and
+// Student's t at the per-look level falls with it: t(B − 2)·B is least
+// near B = 8. The saturation rule takes every bucket (up to maxBuckets):
+// past capacity the increments are independent whatever B, and more of
+// them give the test its power, while keeping up the wider interval only
+// makes a false flag rarer.
+const paceBatches = 8
 
 // paced reports whether the level judges keeping up against its schedule:
 // an open loop whose every completion came with its due time.
