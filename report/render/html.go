@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/report/plot"
 )
@@ -88,9 +89,17 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 		// "on-demand", "$/gpu-h"), which CSS keeps on one line: a
 		// browser breaks a line after a hyphen, and the h100-sxm cost
 		// table's cells read "h100-" over "sxm".
+		// A word longer than longWord (vLLM's model name when it was
+		// loaded from a path: /models/hub/models--…/snapshots/<hash>,
+		// 109 characters) is " long" instead, which CSS breaks where it
+		// must: kept on one line, it made the summary table scroll
+		// sideways on a laptop and hid its last columns.
 		"word": func(c string) string {
-			if c == "" || strings.ContainsFunc(c, unicode.IsSpace) {
+			switch {
+			case c == "" || strings.ContainsFunc(c, unicode.IsSpace):
 				return ""
+			case utf8.RuneCountInString(c) > longWord:
+				return " long"
 			}
 			return " word"
 		},
@@ -125,6 +134,10 @@ func inlineSVG(svg []byte) []byte {
 	return bytes.Replace(svg, []byte("<svg "), []byte(`<svg class="figure" role="img" `), 1)
 }
 
+// longWord is the most characters a one-word table cell is kept on one
+// line with ("meta-llama/Llama-3.1-8B-Instruct", 32, is).
+const longWord = 40
+
 const htmlTemplate = `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -148,6 +161,7 @@ table { border-collapse: collapse; font-size: .82rem; margin: .3rem 0 .6rem; fon
 th, td { border: 1px solid #bbb; padding: .25rem .5rem; text-align: left; vertical-align: top; }
 th.num, td.num { text-align: right; }
 th.word, td.word { white-space: nowrap; }
+th.long, td.long { overflow-wrap: anywhere; }
 th { background: #e8e8e8; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
 ul.notes { font-size: .82rem; color: #333; margin-top: .2rem; }
