@@ -30,18 +30,53 @@
 //     to its last completion, whatever the order of the lines.
 //     Window throughput (window_*_per_s) = Σ output tokens (or total
 //     tokens, or successful requests) / window.
-//   - Steady state (Steady): from the ramp's end — the latest of the
-//     workers' first measured sends, i.e. when every worker has started —
-//     to the level's last measured send, after which it drains. Ramp = its
-//     start − the first measured send; drain = the last completion − the
-//     last send. Output tokens/s, total tokens/s, requests/s and goodput
-//     are over the steady state: each successful request counts for the
-//     share of its send→done interval that lies inside it (SteadyShare),
-//     tokens in proportion, divided by its length. A staggered start (or
-//     the slow tail of the last requests) then biases no throughput. A
-//     level with no steady state — its sends all within the ramp, or a
-//     steady span shorter than its successful requests' mean send→done
-//     time (about as many requests as workers) — uses the window.
+//   - Steady state (Steady): from the ramp's end — when every worker has
+//     started (the latest of the workers' first sends, of any stage), and
+//     for an open level when its server has filled (one mean send→done
+//     after its load began: SteadyAcc.Apply) — to the level's last measured
+//     send, after which it drains. Ramp = its start − the first measured
+//     send; drain = the last completion − the last send. Output tokens/s,
+//     total tokens/s, requests/s and goodput are over the steady state:
+//     each successful request counts for the share of its service interval,
+//     first token → done (SteadyInterval), that lies inside it
+//     (SteadyShare), tokens in proportion, divided by its length; a request
+//     whose tokens came all at once (no stream) or that got none counts
+//     whole if its done lies inside. A staggered start (or the slow tail of
+//     the last requests) then biases no throughput. A level with no steady
+//     state — its sends all within the ramp, or a steady span shorter than
+//     its successful requests' mean send→done time (about as many requests
+//     as workers) — uses the window.
+//     Why the first token, not the send: the wait before it, in the
+//     server's queue above all, is no work done. An open level sent past
+//     the server's capacity μ queues more and more, so send→done grows
+//     along the level, and spread over it the tokens of a level sent at λ
+//     read about λ·ln(1 + a)/a with a = λ/μ − 1 (1.024 μ at 105 % load,
+//     1.096 μ at 120 %); over first token → done, the tokens the server
+//     produced (TestOverloadedOpenLevelReadsCapacity). Counting each token
+//     at its chunk's time is as true, but needs every chunk of every
+//     request kept until the window is known; spread evenly from the first
+//     token to done, a request decoding at a steady pace is credited as its
+//     chunks within about a chunk at each edge, in one small struct a
+//     request. It is unbiased at the window's edges. In a closed loop a
+//     worker's credit runs behind an even count over its send→done (which
+//     tiles its time: exact) by less than the TTFT's share of a request,
+//     and by nothing at its sends; the window starts at the last worker's
+//     first send and ends at the last send, so at each edge one worker is
+//     at a send and the others at points of their cycles the edge does not
+//     choose, alike at start and end: the lags cancel in expectation (the
+//     hand-computed and fixed-timing levels read exact; 64 workers on 16
+//     slots, whose queue still filled when the window opened, read 0.55 %
+//     high over send→done, now their chunks' tokens:
+//     TestClosedLoopPastSlotsReadsProduced). In an open level past its
+//     fill, a server kept full up to the last send (and beyond: its queue)
+//     serves alike at both edges; one that keeps up has its requests in
+//     service stop rising one send→done after the load began.
+//     The fill stays one mean send→done although past capacity it grows
+//     with the queue: waiting only lengthens it, so the window never opens
+//     before the server is full, and it costs only window (about a/2 of
+//     the level; from about 2 μ none is left, and the level's window rates
+//     stand: 0.975–0.999 of the capacity in a 16-slot simulation, low by
+//     the fill and the drain, never high).
 //   - Send lag = sent_ns − scheduled_ns of each measured request's first
 //     attempt (a retry is sent after its backoff by design, which is not the
 //     scheduler's lateness). TTFT and E2E from schedule count from
@@ -472,18 +507,35 @@ type Steady struct {
 	DrainS  float64 `json:"drain_s"`
 }
 
-// SteadyShare is the share of a request's send→done interval that lies in
-// [startNS, endNS]: how much of it the steady-state rates count. A request
-// of zero length counts whole when it lies inside.
-func SteadyShare(sentNS, doneNS, startNS, endNS int64) float64 {
-	if doneNS <= sentNS {
-		if sentNS >= startNS && sentNS <= endNS {
+// SteadyInterval is the interval a successful request's work is credited
+// over in the steady-state rates (SteadyShare): from its first token to its
+// done (end_ns, if later), the time the server was producing its output.
+// Its wait before the first token — in the server's queue above all — is
+// no work done for it. A request that never got a token, or got them all
+// at once (no stream), is the point of its done.
+func SteadyInterval(r *rundir.Record) (fromNS, toNS int64) {
+	toNS = max(r.DoneNS, r.EndNS)
+	// first_token_ns is absent (zero) without a token; a warm-up's may be
+	// negative, and one at the run's origin is zero with its chunks.
+	if r.FirstTokenNS != 0 || len(r.Chunks) > 0 {
+		return min(r.FirstTokenNS, toNS), toNS
+	}
+	return toNS, toNS
+}
+
+// SteadyShare is the share of a request's credited interval [fromNS, toNS]
+// (SteadyInterval) that lies in [startNS, endNS]: how much of the request,
+// and of its tokens, the steady-state rates count. An interval of zero
+// length (a point) counts whole when it lies inside.
+func SteadyShare(fromNS, toNS, startNS, endNS int64) float64 {
+	if toNS <= fromNS {
+		if fromNS >= startNS && fromNS <= endNS {
 			return 1
 		}
 		return 0
 	}
-	in := min(doneNS, endNS) - max(sentNS, startNS)
-	return float64(max(in, 0)) / float64(doneNS-sentNS)
+	in := min(toNS, endNS) - max(fromNS, startNS)
+	return float64(max(in, 0)) / float64(toNS-fromNS)
 }
 
 // PerSecond is count / window: output tokens/s, total tokens/s, requests/s
