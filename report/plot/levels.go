@@ -194,6 +194,28 @@ func logFloor(v float64) float64 {
 func Pareto(runs []Run) *Figure {
 	p := newPlot("", "output tokens/s per GPU", "per-user output tokens/s (p50)")
 	p.X.Tick.Marker, p.Y.Tick.Marker = compactTicks{}, compactTicks{}
+	// Speeds more than 20× apart (a level whose tokens were read in one
+	// burst: 1.95M tok/s beside 100–130) are drawn on a log axis: on a
+	// linear one every other level lay on the zero line.
+	var speeds []float64
+	for _, r := range runs {
+		if r.Summary == nil {
+			continue
+		}
+		for _, l := range r.Summary.Levels {
+			if l.UserOutputTokensPerS.N > 0 && l.OutputTokensPerS > 0 {
+				speeds = append(speeds, l.UserOutputTokensPerS.P50)
+			}
+		}
+	}
+	logY := wideRange(speeds, 20)
+	if logY {
+		logAxis(&p.Y)
+		// On a line of its own, as latencyPanel's: gonum pads the top for
+		// a long label as if centred at the linear midpoint of the range,
+		// and "(p50, log scale)" left an empty band under the title.
+		p.Y.Label.Text = "per-user output\ntokens/s (p50)\nlog scale"
+	}
 	drawn := false
 	var levelTexts pointLabels
 	for ri, r := range runs {
@@ -207,6 +229,9 @@ func Pareto(runs []Run) *Figure {
 				continue
 			}
 			xy := plotter.XY{X: l.OutputTokensPerS / gpus, Y: l.UserOutputTokensPerS.P50}
+			if logY && !(xy.Y > 0) {
+				continue // no place on a log axis
+			}
 			xys = append(xys, xy)
 			labels = append(labels, fmt.Sprintf("%g", l.Level))
 			if c := r.Summary.Capacity; c != nil && c.Level == l.Level {
@@ -246,8 +271,14 @@ func Pareto(runs []Run) *Figure {
 	if anyCapacity(runs) {
 		p.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
 	}
-	p.X.Min, p.Y.Min = 0, 0
-	padLinear(p, true, true)
+	p.X.Min = 0
+	if logY {
+		padLinear(p, true, false)
+		p.Y.Min, p.Y.Max = logFloor(p.Y.Min/1.1), p.Y.Max*1.3 // room above the highest point and its label
+	} else {
+		p.Y.Min = 0
+		padLinear(p, true, true)
+	}
 	p.Legend.Top, p.Legend.Left = false, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(8)
 	var names []string
