@@ -197,13 +197,45 @@ func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gpl
 		}
 		canvases := gplot.Align(rows, tiles, body)
 		for i, row := range rows {
+			// The panels' titles on one line: Align gives a panel with a
+			// log y axis a taller canvas (gonum pads its top for the axis
+			// label as if drawn at the range's linear midpoint, near the
+			// top of a log axis), and its title stood up to 11 pt above
+			// its neighbour's. Each is drawn at the lowest canvas top.
+			top := vg.Length(math.Inf(1))
+			for j, p := range row {
+				if p != nil && p.Title.Text != "" {
+					top = min(top, canvases[i][j].Max.Y)
+				}
+			}
 			for j, p := range row {
 				if p != nil {
-					p.Draw(canvases[i][j])
+					drawTitleAt(p, canvases[i][j], top)
 				}
 			}
 		}
 	}}
+}
+
+// drawTitleAt draws p in c as p.Draw does, its title's top at top (at or
+// below c's) instead of c's: the data area is where p.Draw puts it.
+func drawTitleAt(p *gplot.Plot, c draw.Canvas, top vg.Length) {
+	if p.Title.Text == "" || top >= c.Max.Y {
+		p.Draw(c)
+		return
+	}
+	if p.BackgroundColor != nil {
+		c.SetColor(p.BackgroundColor)
+		c.Fill(c.Rectangle.Path())
+	}
+	ts, title := p.Title.TextStyle, p.Title.Text
+	at := vg.Point{X: c.Center().X, Y: top + ts.FontExtents().Descent}
+	body := c
+	body.Max.Y -= ts.Rectangle(title).Size().Y + p.Title.Padding
+	p.Title.Text = ""
+	p.Draw(body) // its background first: the title is lower than p.Draw would put it
+	p.Title.Text = title
+	c.FillText(ts, at, title)
 }
 
 // sansFont is Liberation Sans, embedded in gonum/plot.
