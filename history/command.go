@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/report"
@@ -162,8 +163,8 @@ const (
 
 // RunList lists entries, newest first.
 func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
-	if len(o.Args) > 0 {
-		return fmt.Errorf("history list takes no arguments, got %s", printable.Text(strings.Join(o.Args, " ")))
+	if err := cmdline.NoArgsGiven("history list", o.Args); err != nil {
+		return err
 	}
 	s, err := OpenSpecReading(ctx, o.Store)
 	if err != nil {
@@ -297,8 +298,8 @@ func parseIDs(cmd string, args []string, one bool) ([]int64, error) {
 
 // RunTrend prints a metric's trend, or plots it with o.Out.
 func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
-	if len(o.Args) > 0 {
-		return fmt.Errorf("history trend takes no arguments, got %s", printable.Text(strings.Join(o.Args, " ")))
+	if err := cmdline.NoArgsGiven("history trend", o.Args); err != nil {
+		return err
 	}
 	m, ok := compare.LookupMetric(o.Metric)
 	if !ok {

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/deploy/k8s"
+	"github.com/inferbench/inferbench/internal/cmdline"
 )
 
 func k8sCommand() *cli.Command {
@@ -86,8 +87,8 @@ then delete the pod.`,
 			&cli.DurationFlag{Name: "hold", Value: k8s.DefaultHold, Destination: &o.Hold, Usage: "how long the pod waits before it exits on its own"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("k8s collector takes no arguments, got %q", c.Args().Slice())
+			if err := cmdline.NoArgs(c, "k8s collector"); err != nil {
+				return err
 			}
 			b, err := k8s.CollectorManifest(o)
 			if err != nil {
@@ -131,6 +132,9 @@ func k8sHoldCommand() *cli.Command {
 			&cli.DurationFlag{Name: "for", Value: k8s.DefaultHold, Usage: "exit after this long"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := cmdline.NoArgs(c, "k8s hold"); err != nil {
+				return err
+			}
 			t := time.NewTimer(c.Duration("for"))
 			defer t.Stop()
 			select {

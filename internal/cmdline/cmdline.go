@@ -299,9 +299,13 @@ func UnknownCommand(path string, cmds []*cli.Command) cli.ActionFunc {
 
 // NoArgs rejects the positional arguments of a command that takes none;
 // name is the command as typed (run, gpu list).
-func NoArgs(c *cli.Context, name string) error {
-	if c.NArg() > 0 {
-		return Usagef("%s takes no arguments, got %q", name, c.Args().First())
+func NoArgs(c *cli.Context, name string) error { return NoArgsGiven(name, c.Args().Slice()) }
+
+// NoArgsGiven is NoArgs for a command given its arguments (a package's
+// Run function): a usage error naming the first, quoted.
+func NoArgsGiven(name string, args []string) error {
+	if len(args) > 0 {
+		return Usagef("%s takes no arguments, got %q", name, args[0])
 	}
 	return nil
 }
