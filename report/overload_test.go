@@ -127,11 +127,13 @@ func producedIn(recs []*rundir.Record, from, to int64) int64 {
 // send→done, a request's tokens were credited to the time it waited in the
 // queue too, and the level read about λ·ln(1 + a)/a with a = λ/μ − 1:
 // 1.024 and 1.09 × the capacity. A level the server keeps up with (0.8 ×)
-// reads its arrivals' tokens as before.
+// reads its arrivals' tokens as before. The same holds for a server that
+// answers all at once (no stream), whose requests count at their done.
 func TestOverloadedOpenLevelReadsCapacity(t *testing.T) {
 	for _, v := range []slotServer{
 		{slots: 16, prefill: 20 * ms, step: 10 * ms, tokens: 64, per: 1, inputTk: 100},
 		{slots: 16, prefill: 20 * ms, step: 40 * ms, tokens: 64, per: 4, inputTk: 100}, // chunks of 4 tokens
+		{slots: 16, prefill: 650 * ms, step: 10 * ms, tokens: 64, per: 64, inputTk: 100}, // no stream: all at once
 	} {
 		mu := v.capacity()
 		for _, load := range []float64{0.8, 1.05, 1.2} {

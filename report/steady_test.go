@@ -149,3 +149,26 @@ func TestSteadyStartsAfterWarmups(t *testing.T) {
 		t.Errorf("%d requests, %d TTFTs; want the 6 measured only", l.Requests.Total, l.TTFTMS.N)
 	}
 }
+
+// TestSteadyInterval checks the interval a request's work is credited
+// over: first token → done (end_ns if later); the point of its done
+// without a token or with its tokens all at once; a first token at the
+// run's origin (zero, with its chunks) or before it (a warm-up's) kept.
+func TestSteadyInterval(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		r        rundir.Record
+		from, to int64
+	}{
+		{"stream", rundir.Record{SentNS: 100, FirstTokenNS: 150, EndNS: 400, DoneNS: 410, Chunks: [][2]int64{{150, 1}, {400, 9}}}, 150, 410},
+		{"end after done", rundir.Record{SentNS: 100, FirstTokenNS: 150, EndNS: 420, DoneNS: 410, Chunks: [][2]int64{{150, 1}, {420, 9}}}, 150, 420},
+		{"no stream", rundir.Record{SentNS: 100, FirstTokenNS: 400, EndNS: 400, DoneNS: 400, Chunks: [][2]int64{{400, 10}}}, 400, 400},
+		{"no token", rundir.Record{SentNS: 100, EndNS: 300, DoneNS: 300}, 300, 300},
+		{"first token at the origin", rundir.Record{SentNS: -50, FirstTokenNS: 0, EndNS: 200, DoneNS: 200, Chunks: [][2]int64{{0, 1}, {200, 9}}}, 0, 200},
+		{"warm-up before the origin", rundir.Record{SentNS: -100, FirstTokenNS: -90, EndNS: 0, DoneNS: 0, Chunks: [][2]int64{{-90, 1}, {0, 9}}}, -90, 0},
+	} {
+		if from, to := SteadyInterval(&tt.r); from != tt.from || to != tt.to {
+			t.Errorf("%s: [%d, %d]; want [%d, %d]", tt.name, from, to, tt.from, tt.to)
+		}
+	}
+}
