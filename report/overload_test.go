@@ -132,7 +132,7 @@ func producedIn(recs []*rundir.Record, from, to int64) int64 {
 func TestOverloadedOpenLevelReadsCapacity(t *testing.T) {
 	for _, v := range []slotServer{
 		{slots: 16, prefill: 20 * ms, step: 10 * ms, tokens: 64, per: 1, inputTk: 100},
-		{slots: 16, prefill: 20 * ms, step: 40 * ms, tokens: 64, per: 4, inputTk: 100}, // chunks of 4 tokens
+		{slots: 16, prefill: 20 * ms, step: 40 * ms, tokens: 64, per: 4, inputTk: 100},   // chunks of 4 tokens
 		{slots: 16, prefill: 650 * ms, step: 10 * ms, tokens: 64, per: 64, inputTk: 100}, // no stream: all at once
 	} {
 		mu := v.capacity()
