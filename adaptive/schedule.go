@@ -8,34 +8,35 @@ import (
 // pace is how fast an open-loop level gets through its schedule: γ, the
 // due time its completions cover per second, over the full buckets that
 // start at or after guard from the level's start (and never the first),
-// with its standard error and its degrees of freedom.
+// taken as at most points runs of consecutive buckets, with its standard
+// error and its degrees of freedom.
 //
 // A level that keeps up completes each request a bounded time after it was
 // due, so its due times advance as fast as its done times: γ = 1. A level
 // that falls behind completes requests at the rate r the server (or the
 // client) sustains while they come due at the target λ, so the lag grows
-// and γ = r/λ: λγ is the served rate. Unlike the count of completions per
-// second, γ keeping up does not carry the arrivals' noise: a Poisson
-// schedule's completions in a window vary by ±1/√n, but each completion's
-// due time moves with its done time whatever the gaps between arrivals;
-// what is left is the lag's own variation (service times, the queue),
-// divided by the window's span.
+// and γ = r/λ. Unlike the count of completions per second, γ keeping up
+// does not carry the arrivals' noise: a Poisson schedule's completions in
+// a window vary by ±1/√n, but each completion's due time moves with its
+// done time whatever the gaps between arrivals; what is left is the lag's
+// own variation (service times, the queue), divided by the window's span.
 //
-// Each bucket gives one point, its completions' mean done time and mean
-// due time (the mean done time, not the bucket's middle, so that which
-// completions fall either side of a bucket's edge moves both coordinates
-// together). γ is the ratio of the sums of the increments from bucket to
-// bucket, Σ Δdue / Σ Δdone, with the batch-means standard error of a ratio
+// Each run of buckets gives one point, its completions' mean done time and
+// mean due time (the mean done time, not the run's middle, so that which
+// completions fall either side of an edge moves both coordinates
+// together). γ is the ratio of the sums of the increments from point to
+// point, Σ Δdue / Σ Δdone, with the batch-means standard error of a ratio
 // of means over the increments (ratioMeans' method: Law & Kelton,
 // Simulation Modeling and Analysis, 3rd ed., 2000, §9.5.3). Increments,
 // not a least-squares line through the points: past capacity the server
 // completes requests at its own pace while their due times are the
 // arrivals' random walk, whose residuals about a line are correlated from
-// bucket to bucket and made a line's standard error several times too
-// small (its interval held the long-run rate in 88 % of the simulated
-// levels at 120 % of capacity), whereas a random walk's increments are
-// independent. Keeping up, the increments of a bounded lag telescope and
-// their standard error overstates γ's by about √B: conservative.
+// point to point and made a line's standard error several times too small
+// (its interval held the long-run rate in 88 % of the simulated levels at
+// 120 % of capacity), whereas a random walk's increments are independent.
+// Keeping up, the increments of a bounded lag telescope, and their
+// standard error overstates γ's by about √B for B points: conservative
+// (paceBatches).
 func (t *timeline) pace(now, guard time.Duration, points int) (g, se float64, df int) {
 	full := t.full(now)
 	first := 1
