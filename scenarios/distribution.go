@@ -261,9 +261,27 @@ func (d *Distribution) Validate() error {
 // ("" for the value itself).
 type problem struct{ key, msg string }
 
-// problems lists what is wrong with d. present reports whether a sub-key
-// was written in the file (nil: only non-zero fields count as set).
+// problems lists what is wrong with d as a length. present reports whether
+// a sub-key was written in the file (nil: only non-zero fields count as set).
 func (d *Distribution) problems(present func(key string) bool) []problem {
+	return d.problemsWithin(present, lengths)
+}
+
+// A bound is what a Distribution counts and the most it may draw: a
+// length in tokens up to MaxLength, or a session's turns up to MaxTurns.
+type bound struct {
+	unit, noun string
+	limit      int
+}
+
+var (
+	lengths = bound{"tokens", "a length", MaxLength}
+	turns   = bound{"turns", "a number", MaxTurns}
+)
+
+// problemsWithin lists what is wrong with d as a count of b's unit, up to
+// its limit.
+func (d *Distribution) problemsWithin(present func(key string) bool, b bound) []problem {
 	set := func(key string, nonzero bool) bool { return nonzero || (present != nil && present(key)) }
 	var ps []problem
 	add := func(key, format string, args ...any) { ps = append(ps, problem{key, fmt.Sprintf(format, args...)}) }
@@ -288,19 +306,19 @@ func (d *Distribution) problems(present func(key string) bool) []problem {
 		}
 	}
 	bounds := func() {
-		if set("min", d.Min != 0) && (d.Min < 1 || d.Min > MaxLength) {
-			add("min", "must be between 1 and %d tokens, got %d", MaxLength, d.Min)
+		if set("min", d.Min != 0) && (d.Min < 1 || d.Min > b.limit) {
+			add("min", "must be between 1 and %d %s, got %d", b.limit, b.unit, d.Min)
 		}
-		if set("max", d.Max != 0) && (d.Max < 1 || d.Max > MaxLength) {
-			add("max", "must be between 1 and %d tokens, got %d", MaxLength, d.Max)
+		if set("max", d.Max != 0) && (d.Max < 1 || d.Max > b.limit) {
+			add("max", "must be between 1 and %d %s, got %d", b.limit, b.unit, d.Max)
 		} else if d.Max != 0 && d.Max < d.Min {
 			add("max", "must be ≥ min (%d), got %d", d.Min, d.Max)
 		}
 	}
 	switch d.Kind {
 	case DistFixed:
-		if d.Value < 1 || d.Value > MaxLength {
-			add("", "must be between 1 and %d tokens, got %d", MaxLength, d.Value)
+		if d.Value < 1 || d.Value > b.limit {
+			add("", "must be between 1 and %d %s, got %d", b.limit, b.unit, d.Value)
 		}
 	case DistUniform:
 		if !set("min", d.Min != 0) {
@@ -312,8 +330,8 @@ func (d *Distribution) problems(present func(key string) bool) []problem {
 		bounds()
 		unused("mean", "stddev", "file")
 	case DistNormal, DistLognormal:
-		if !(d.Mean > 0) || d.Mean > MaxLength {
-			add("mean", "must be a length between 1 and %d tokens, got %g", MaxLength, d.Mean)
+		if !(d.Mean > 0) || d.Mean > float64(b.limit) {
+			add("mean", "must be %s between 1 and %d %s, got %g", b.noun, b.limit, b.unit, d.Mean)
 		}
 		if !(d.Stddev >= 0) || math.IsInf(d.Stddev, 0) {
 			add("stddev", "must be ≥ 0, got %g", d.Stddev)
@@ -325,9 +343,9 @@ func (d *Distribution) problems(present func(key string) bool) []problem {
 		// was 10000, and the scenario said 100).
 		lo, hi := max(d.Min, 1), d.Max
 		if hi == 0 {
-			hi = MaxLength
+			hi = b.limit
 		}
-		if len(ps) == n && d.Mean > 0 && d.Mean <= MaxLength && (d.Mean < float64(lo) || d.Mean > float64(hi)) {
+		if len(ps) == n && d.Mean > 0 && d.Mean <= float64(b.limit) && (d.Mean < float64(lo) || d.Mean > float64(hi)) {
 			add("mean", "must lie between min (%d) and max (%d), got %g: draws are clamped into them, so their mean would not be %g", lo, hi, d.Mean, d.Mean)
 		}
 		unused("file")

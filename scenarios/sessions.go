@@ -166,27 +166,19 @@ func (t *ThinkTime) problems() []problem {
 	return ps
 }
 
-// turnsProblems lists what is wrong with a turns distribution: the length
-// checks of Distribution, bounded by MaxTurns, and no empirical file.
+// turnsProblems lists what is wrong with a turns distribution: the checks
+// of a length, in turns and up to MaxTurns, and no empirical file.
 func turnsProblems(d *Distribution, present func(key string) bool) []problem {
 	if d.Kind == DistEmpirical {
 		return []problem{{"dist", "empirical is not available for turns (use a number, uniform, normal or lognormal)"}}
 	}
-	if d.Kind == DistFixed {
-		if d.Value < 1 || d.Value > MaxTurns {
-			return []problem{{"", fmt.Sprintf("must be between 1 and %d turns, got %d", MaxTurns, d.Value)}}
-		}
-		return nil
-	}
-	ps := d.problems(present)
-	for i := range ps {
-		ps[i].msg = strings.ReplaceAll(ps[i].msg, "tokens", "turns") // the length checks, for turns
-	}
-	if hi := max(d.Max, d.Min, int(d.Mean)); len(ps) == 0 && hi > MaxTurns {
-		ps = append(ps, problem{"", fmt.Sprintf("turns must be at most %d, got %d", MaxTurns, hi)})
-	}
-	return ps
+	return d.problemsWithin(present, turns)
 }
+
+// SampleTurns draws a session's number of turns: Sample, at most MaxTurns
+// (a normal or lognormal without max reaches past it; each draw past it
+// is MaxTurns, as a length's past MaxLength is MaxLength).
+func (d *Distribution) SampleTurns(rng *rand.Rand) int { return min(d.Sample(rng), MaxTurns) }
 
 // ParseTurns reads a --turns value: a number of turns, or a distribution in
 // YAML flow form, e.g. "{dist: uniform, min: 2, max: 6}".

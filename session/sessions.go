@@ -23,7 +23,7 @@ func sessionsFrom(s *scenarios.Scenario, prompts *scenarios.Prompts) *loadgen.Se
 	seed, turns, think := w.Seed, w.Turns, w.ThinkTime
 	ss := &loadgen.Sessions{
 		Turns: func(sid uint64) int {
-			return turns.Sample(rand.New(rand.NewPCG(seed^0x7475726e73, sid)))
+			return turns.SampleTurns(rand.New(rand.NewPCG(seed^0x7475726e73, sid)))
 		},
 	}
 	if !think.IsZero() {
