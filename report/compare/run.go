@@ -164,12 +164,13 @@ func (s *LevelSample) TPOTs() []float64 { return s.tpots }
 func (s *LevelSample) Requests() int { return len(s.reqs) }
 
 // request is what the rates need of one measured request: share is the
-// part of it the rates count (report.SteadyShare; 1 without a steady state).
+// part of it the rates count (report.SteadyShare of its service interval
+// from, done: report.SteadyInterval; 1 without a steady state).
 type request struct {
 	ok, good   bool
 	in, out    int64
 	busyMS     float64
-	sent, done int64
+	from, done int64
 	share      float64
 }
 
@@ -271,7 +272,9 @@ func (c *Collector) Add(rec *rundir.Record) {
 		// summary's does (report.SteadyAcc.AddWarmup); it is no request.
 		a := c.acc(rec.Level)
 		a.warm = append(a.warm, request{ok: true, good: c.slo.Met(report.PerRequest(rec)),
-			in: int64(rec.InputTokens), out: int64(rec.OutputTokens), sent: rec.SentNS, done: max(rec.DoneNS, rec.EndNS)})
+			in: int64(rec.InputTokens), out: int64(rec.OutputTokens)})
+		q := &a.warm[len(a.warm)-1]
+		q.from, q.done = report.SteadyInterval(rec)
 	}
 	if rec.Stage != rundir.StageMeasure {
 		return
@@ -353,7 +356,8 @@ type sampleAcc struct {
 // kept when itl is true.
 func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO, itl bool) {
 	idx := int32(len(a.reqs))
-	q := request{ok: rec.OK, busyMS: report.BusyMS(rec), sent: rec.SentNS, done: max(rec.DoneNS, rec.EndNS), share: 1}
+	q := request{ok: rec.OK, busyMS: report.BusyMS(rec), share: 1}
+	q.from, q.done = report.SteadyInterval(rec)
 	if !rec.OK {
 		a.reqs = append(a.reqs, q)
 		return
@@ -426,10 +430,10 @@ func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
 		s.windowS = l.Steady.WindowS
 		for i := range s.reqs {
 			q := &s.reqs[i]
-			q.share = report.SteadyShare(q.sent, q.done, l.Steady.StartNS, l.Steady.EndNS)
+			q.share = report.SteadyShare(q.from, q.done, l.Steady.StartNS, l.Steady.EndNS)
 		}
 		for _, q := range warm {
-			sh := report.SteadyShare(q.sent, q.done, l.Steady.StartNS, l.Steady.EndNS)
+			sh := report.SteadyShare(q.from, q.done, l.Steady.StartNS, l.Steady.EndNS)
 			s.warm.ok += sh
 			s.warm.out += sh * float64(q.out)
 			s.warm.in += sh * float64(q.in)

@@ -80,7 +80,7 @@ func TestCrossoverNotesNameTheirRow(t *testing.T) {
 	if never != 4 {
 		t.Errorf("%d never-pays notes; want 4 (gpt-4o-mini and groq against each GPU):\n%s", never, strings.Join(tb.Notes, "\n"))
 	}
-	want := "a100-80gb vs groq/llama-3.1-8b-instant: self-hosting never pays: a full replica serves 1.69B tokens a month"
+	want := "a100-80gb vs groq/llama-3.1-8b-instant: self-hosting never pays: a full replica serves 1.68B tokens a month"
 	if !slices.ContainsFunc(tb.Notes, func(n string) bool { return strings.HasPrefix(n, want) }) {
 		t.Errorf("no note %q…:\n%s", want, strings.Join(tb.Notes, "\n"))
 	}
