@@ -19,6 +19,15 @@ import (
 // figures into out. o.SLO is the SLO of the flags (zero: the first run's);
 // o.SLOSource is set here.
 func Command(dirs []string, out string, formats []string, o Options, stdout, stderr io.Writer) error {
+	// One run given twice (runs/c2 runs/c2, or ./runs/c2/) made a report
+	// of the run against itself: "c2 (2) serves 1.00× … of c2".
+	for i, d := range dirs {
+		for _, e := range dirs[:i] {
+			if rundir.SameDir(d, e) {
+				return fmt.Errorf("run %s given twice (%s and %s): a run compared with itself is no comparison", printable.Text(d), printable.Text(e), printable.Text(d))
+			}
+		}
+	}
 	if out != "" {
 		if err := rundir.CheckReportDir(out, dirs, MarkdownFile, HTMLFile, JSONFile, CSVFile, PlotsDir, VLLMDir); err != nil {
 			return err
