@@ -27,12 +27,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	// database/sql drivers: "pgx" and "sqlite".
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
@@ -109,6 +111,11 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	}
 	s := &Store{where: Redact(spec), d: dialectOf(ps.postgres)}
 	connect := cmp.Or(o.ConnectTimeout, DefaultConnectTimeout)
+	if !ps.postgres {
+		if msg := fileProblem(ps.dsn, o.Reading); msg != "" {
+			return nil, s.fail(ps, errors.New(msg))
+		}
+	}
 	if ps.postgres {
 		s.db, err = sql.Open("pgx", withConnectTimeout(ps.dsn, int((connect+time.Second-1)/time.Second)))
 	} else if _, serr := os.Stat(ps.dsn); o.Reading && errors.Is(serr, fs.ErrNotExist) {
@@ -640,6 +647,46 @@ func (s *Store) partsOf(ctx context.Context, runs string, args []any) (map[int64
 }
 
 // isDir reports whether path is a directory (following links).
+// fileProblem says why path cannot be a SQLite store's file, "" when it
+// can, is absent or is a directory (which OpenWith names itself): SQLite
+// said "disk I/O error (10)" of a named pipe and "unable to open database
+// file (14)" of a link to a missing directory. A link to nothing is no
+// problem to a reader (nothing to read, as an absent file).
+func fileProblem(path string, reading bool) string {
+	if _, err := os.Lstat(path); err != nil {
+		return ""
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil && errors.Is(err, syscall.ELOOP):
+		return "is a symbolic link that loops"
+	case err != nil && errors.Is(err, fs.ErrNotExist) && !reading:
+		// SQLite creates the link's target where its directory exists (a
+		// link to where the store is to be); the directory it cannot make.
+		target, _ := os.Readlink(path)
+		dir := filepath.Dir(target)
+		if !filepath.IsAbs(target) {
+			dir = filepath.Join(filepath.Dir(path), dir)
+		}
+		if !isDir(dir) {
+			return fmt.Sprintf("is a symbolic link to %s, whose directory does not exist", printable.Text(target))
+		}
+		return ""
+	case err != nil || fi.IsDir() || fi.Mode().IsRegular():
+		return ""
+	}
+	what := "a special file"
+	switch t := fi.Mode().Type(); {
+	case t&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case t&fs.ModeDevice != 0:
+		what = "a device"
+	case t&fs.ModeSocket != 0:
+		what = "a socket"
+	}
+	return "is not a regular file (" + what + "): give the store's file, e.g. DIR/history.db"
+}
+
 func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
