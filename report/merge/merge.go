@@ -116,7 +116,10 @@ const stagePrefix = ".inferbench-merge-"
 // that was there (empty, or holding only hidden entries) kept as it was.
 // Nothing left reads as a run, and the same merge can be run again.
 func MergeContext(ctx context.Context, o Options) (*Result, error) {
-	if o.SkewBound <= 0 {
+	switch {
+	case o.SkewBound < 0: // --skew-warn -1s was merged with the default bound
+		return nil, fmt.Errorf("merge: --skew-warn %s: the bound must not be negative", o.SkewBound)
+	case o.SkewBound == 0:
 		o.SkewBound = DefaultSkewBound
 	}
 	shards, err := readShards(o.Dirs)
