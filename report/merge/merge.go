@@ -118,7 +118,7 @@ const stagePrefix = ".inferbench-merge-"
 func MergeContext(ctx context.Context, o Options) (*Result, error) {
 	switch {
 	case o.SkewBound < 0: // --skew-warn -1s was merged with the default bound
-		return nil, fmt.Errorf("merge: --skew-warn %s: the bound must not be negative", o.SkewBound)
+		return nil, fmt.Errorf("--skew-warn %s: the bound must not be negative", o.SkewBound)
 	case o.SkewBound == 0:
 		o.SkewBound = DefaultSkewBound
 	}
