@@ -40,6 +40,10 @@ type windowCase struct {
 	// slots > 0 serves the requests on that many FIFO slots (a server with
 	// a capacity) instead of all at once.
 	slots int
+	// capped holds each request back at the client until a slot is free
+	// (run --max-concurrency at the slots): the wait is send lag, not TTFT,
+	// and no more than slots are ever in flight.
+	capped bool
 }
 
 func fixedTokens(int) func(*rand.Rand) int { return func(*rand.Rand) int { return 64 } }
@@ -75,8 +79,11 @@ func windowLevel(p *Plan, c windowCase, seed uint64) windowResult {
 			start = max(due, free[j])
 			free[j] = start + mockTTFT + time.Duration(n-1)*mockITL
 		}
-		first := start + mockTTFT
-		reqs[i] = request{id: uint64(i), sched: due, sent: due, first: first, done: first + time.Duration(n-1)*mockITL, tokens: n}
+		first, sent := start+mockTTFT, due
+		if c.capped {
+			sent = start
+		}
+		reqs[i] = request{id: uint64(i), sched: due, sent: sent, first: first, done: first + time.Duration(n-1)*mockITL, tokens: n}
 	}
 	cs := completions(slices.Clone(reqs))
 	l := p.NewLevel(c.rate, 0, sched[0], nil)
