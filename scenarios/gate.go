@@ -22,6 +22,10 @@ var gateValueRE = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?(%|pt)$|^off$`)
 type Known struct {
 	Kinds     []string
 	GateLimit func(metric, value string) error
+	// BaseURL is how the adapters read a server root (targets.ParseBaseURL),
+	// which refuses more than CheckURL can see here: a URL ending in an API
+	// endpoint. Nil: CheckURL's checks only.
+	BaseURL func(raw string) error
 }
 
 // CheckGate reports, each as an *Error at its entry's file:line:col, the

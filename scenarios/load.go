@@ -185,6 +185,11 @@ func load(name string, data []byte, known Known) (*Scenario, error) {
 			add(err)
 		}
 	}
+	if known.BaseURL != nil {
+		if err := s.CheckBaseURL(known.BaseURL); err != nil {
+			add(err)
+		}
+	}
 	if known.GateLimit != nil {
 		for _, e := range unjoin(s.CheckGate(known.GateLimit)) {
 			if e != nil {

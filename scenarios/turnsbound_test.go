@@ -39,10 +39,10 @@ func TestTurnsDrawnWithinMaxTurns(t *testing.T) {
 // with MaxTurns, not a length's 16,777,216 tokens.
 func TestTurnsBoundsSaid(t *testing.T) {
 	for s, want := range map[string]string{
-		"{dist: uniform, min: -1, max: 5}":     "min: must be between 1 and 1000 turns, got -1",
-		"{dist: uniform, min: 2, max: 2000}":   "max: must be between 1 and 1000 turns, got 2000",
+		"{dist: uniform, min: -1, max: 5}":      "min: must be between 1 and 1000 turns, got -1",
+		"{dist: uniform, min: 2, max: 2000}":    "max: must be between 1 and 1000 turns, got 2000",
 		"{dist: normal, mean: 5000, stddev: 1}": "mean: must be a number between 1 and 1000 turns, got 5000",
-		"0":                                    "must be between 1 and 1000 turns, got 0",
+		"0":                                     "must be between 1 and 1000 turns, got 0",
 	} {
 		_, err := ParseTurns(s)
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "16777216") {

@@ -180,6 +180,21 @@ func (s *Scenario) CheckKind(kinds []string) error {
 	return nil
 }
 
+// CheckBaseURL reports, at target.url, what check (Known.BaseURL) refuses
+// in a URL that CheckURL lets through, with its placeholders as plain
+// labels as CheckURL reads them: a URL every run would refuse passed
+// scenarios validate.
+func (s *Scenario) CheckBaseURL(check func(raw string) error) error {
+	u := s.Target.URL
+	if u == "" || CheckURL(u) != "" {
+		return nil // none, or Validate has said what is wrong with it
+	}
+	if err := check(kindPlaceholderRE.ReplaceAllString(u, "x")); err != nil {
+		return s.src.errorf("target.url", "%s", err)
+	}
+	return nil
+}
+
 func (t *Target) validate(c *checker) {
 	if t.URL != "" {
 		// The URL is not echoed: it may carry credentials.

@@ -16,10 +16,11 @@ import (
 )
 
 // ScenarioKnown is what a scenario's names are checked against as it
-// loads: the registry's target kinds and the regression gate's metrics and
-// limits (scenarios.Known).
+// loads: the registry's target kinds, the adapters' reading of a server
+// root and the regression gate's metrics and limits (scenarios.Known).
 func ScenarioKnown() scenarios.Known {
-	return scenarios.Known{Kinds: registry.Kinds(), GateLimit: compare.CheckLimit}
+	return scenarios.Known{Kinds: registry.Kinds(), GateLimit: compare.CheckLimit,
+		BaseURL: func(raw string) error { _, err := targets.ParseBaseURL(raw); return err }}
 }
 
 // ProbeOptions is everything `targets probe` needs.

@@ -124,6 +124,14 @@ func TestScenariosValidate(t *testing.T) {
 		!strings.Contains(out, gated+":5:24: gate.output_tokens_per_s: want less than 100%") {
 		t.Errorf("validate of a gate compare cannot judge by: exit %d, output\n%s", code, out)
 	}
+	// A URL every run refuses (the API endpoint, not the server root) is
+	// refused by validate in run's words, at its place; it said ok.
+	endpoint := filepath.Join(dir, "endpoint.yaml")
+	os.WriteFile(endpoint, []byte("name: e\ntarget:\n  kind: vllm\n  url: http://vllm:8000/v1/chat/completions\n  model: m\n"), 0o644)
+	out, code = runScenariosCLI(t, "validate", endpoint)
+	if code != exitUsage || !strings.Contains(out, endpoint+`:4:8: target.url: base URL "http://vllm:8000/v1/chat/completions" ends in the API endpoint /v1/chat/completions, which inferbench adds itself: give the server root, "http://vllm:8000"`) {
+		t.Errorf("validate of an endpoint URL: exit %d, output\n%s", code, out)
+	}
 	for _, sub := range scenariosCommand().Subcommands {
 		if sub.Name == "validate" && !strings.Contains(sub.Usage, fmt.Sprintf("exit %d if any fails", exitUsage)) {
 			t.Errorf("validate's usage %q does not name the exit code it returns, %d", sub.Usage, exitUsage)
