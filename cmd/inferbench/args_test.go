@@ -66,6 +66,8 @@ func TestUsageErrorsOneLine(t *testing.T) {
 		{[]string{"version", "x"}, "version takes no arguments"},
 		{[]string{"calibrate", "x"}, "calibrate takes no arguments"},
 		{[]string{"k8s", "hold", "x"}, `k8s hold takes no arguments, got "x"`},
+		{[]string{"k8s", "hold", "--for=-1s"}, "k8s hold: --for must be more than 0, got -1s"},
+		{[]string{"k8s", "hold", "--for", "0"}, "k8s hold: --for must be more than 0, got 0s"},
 		{[]string{"k8s", "collector", "--image", "i", "x", "y"}, `k8s collector takes no arguments, got "x"`},
 		{[]string{"history", "list", "x"}, `history list takes no arguments, got "x"`},
 		{[]string{"history", "trend", "--metric", "ttft_p95_ms", "x"}, `history trend takes no arguments, got "x"`},

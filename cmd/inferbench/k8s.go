@@ -135,6 +135,9 @@ func k8sHoldCommand() *cli.Command {
 			if err := cmdline.NoArgs(c, "k8s hold"); err != nil {
 				return err
 			}
+			if d := c.Duration("for"); d <= 0 {
+				return usagef("k8s hold: --for must be more than 0, got %v", d)
+			}
 			t := time.NewTimer(c.Duration("for"))
 			defer t.Stop()
 			select {
