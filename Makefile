@@ -58,7 +58,7 @@ FUZZ_TARGETS := ./targets/sse:FuzzReader ./targets/sse:FuzzReaderSmallMax ./targ
 	./targets/anthropic:FuzzStream ./targets/gemini:FuzzStream ./internal/yamlguard:FuzzParse \
 	./tokenizer:FuzzLoad ./tokenizer:FuzzEncode ./tokenizer:FuzzScannerVsRegexp \
 	./targets/bedrock:FuzzStream ./targets/openai:FuzzResponsesStream ./targets/replicate:FuzzStream ./targets/triton:FuzzStream \
-	./report:FuzzGPUIndex ./targets/tokenize:FuzzScan
+	./report:FuzzGPUIndex ./targets/tokenize:FuzzScan ./targets/jsonscan:FuzzValue
 # A duration can end in a spurious "context deadline exceeded" FAIL on Go 1.26
 # (golang/go#75804); scripts/fuzz.sh retries that once. CI gives a count.
 FUZZTIME ?= 60s

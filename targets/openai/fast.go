@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/jsonscan"
 )
 
 // fastDecode decodes the common shape of a streamed token chunk into ev
@@ -289,16 +290,7 @@ func (p *scanner) text(dst *string, field int) bool {
 	return true
 }
 
-func (p *scanner) ws() {
-	for p.i < len(p.b) {
-		switch p.b[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
+func (p *scanner) ws() { p.i = jsonscan.Space(p.b, p.i) }
 
 func (p *scanner) eat(c byte) bool {
 	if p.i < len(p.b) && p.b[p.i] == c {
@@ -409,16 +401,17 @@ func (p *scanner) stringValue(dst *string) bool {
 		*dst = string(s)
 		return true
 	}
-	p.i = at
-	if p.i >= len(p.b) || p.b[p.i] != '"' || !p.skipString() {
+	end, ok := jsonscan.String(p.b, at)
+	if !ok || !utf8.Valid(p.b[at+1:end-1]) {
 		return false
 	}
-	*dst = unescape(p.b[at+1 : p.i-1])
+	p.i = end
+	*dst = unescape(p.b[at+1 : end-1])
 	return true
 }
 
 // unescape returns the text of a string's body whose escapes and UTF-8
-// skipString has checked, as encoding/json decodes it: "\uD83D\uDE00" is
+// stringValue has checked, as encoding/json decodes it: "\uD83D\uDE00" is
 // one rune, a surrogate not in such a pair is U+FFFD. It copies once, into
 // the string (encoding/json unquotes into a buffer, then copies that into
 // the string: a 15 MiB text with escapes cost 30 MiB).
@@ -498,7 +491,7 @@ func oneByte(b []byte) (byte, bool) {
 	return 0, false
 }
 
-// hex4 reads the four hex digits skipString has checked.
+// hex4 reads the four hex digits stringValue has checked.
 func hex4(b []byte) rune {
 	var r rune
 	for _, c := range b[:4] {
@@ -523,120 +516,13 @@ func (p *scanner) null() bool {
 	return false
 }
 
-// skip validates and skips any JSON value, strings with escapes included.
+// maxSkipDepth bounds the nesting of a value skip reads; encoding/json
+// reads deeper.
+const maxSkipDepth = 64
+
+// skip validates and skips any JSON value (jsonscan.Value).
 func (p *scanner) skip() bool {
-	return p.skipDepth(0)
-}
-
-func (p *scanner) skipDepth(depth int) bool {
-	if depth > 64 || p.i >= len(p.b) {
-		return false
-	}
-	switch c := p.b[p.i]; {
-	case c == '{':
-		return p.objectKeys(func([]byte) bool { return p.skipDepth(depth + 1) })
-	case c == '[':
-		return p.arrayItems(func() bool { return p.skipDepth(depth + 1) })
-	case c == '"':
-		return p.skipString()
-	case c == 't':
-		return p.literal("true")
-	case c == 'f':
-		return p.literal("false")
-	case c == 'n':
-		return p.null()
-	case c == '-' || ('0' <= c && c <= '9'):
-		return p.number()
-	}
-	return false
-}
-
-func (p *scanner) literal(s string) bool {
-	if bytes.HasPrefix(p.b[p.i:], []byte(s)) {
-		p.i += len(s)
-		return true
-	}
-	return false
-}
-
-// skipString skips a string, validating its escapes and UTF-8.
-func (p *scanner) skipString() bool {
-	b := p.b
-	i := p.i + 1 // past the opening quote
-	start := i
-	ascii := true
-	for i < len(b) {
-		c := b[i]
-		if plain[c] {
-			i++
-			continue
-		}
-		switch {
-		case c == '"':
-			p.i = i + 1
-			return ascii || utf8.Valid(b[start:i])
-		case c >= 0x80:
-			ascii = false
-			i++
-		case c < 0x20:
-			return false
-		default: // the backslash
-			i++
-			if i >= len(b) {
-				return false
-			}
-			switch b[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i++
-			case 'u':
-				if i+5 > len(b) {
-					return false
-				}
-				for _, h := range b[i+1 : i+5] {
-					if !isHex(h) {
-						return false
-					}
-				}
-				i += 5
-			default:
-				return false
-			}
-		}
-	}
-	return false
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// number skips a JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (p *scanner) number() bool {
-	p.eat('-')
-	digits := func() int {
-		n := 0
-		for p.i < len(p.b) && '0' <= p.b[p.i] && p.b[p.i] <= '9' {
-			p.i++
-			n++
-		}
-		return n
-	}
-	switch {
-	case p.eat('0'):
-	case digits() == 0:
-		return false
-	}
-	if p.eat('.') && digits() == 0 {
-		return false
-	}
-	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
-		p.i++
-		if !p.eat('+') {
-			p.eat('-')
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return true
+	end, ok := jsonscan.Value(p.b, p.i, maxSkipDepth)
+	p.i = end
+	return ok
 }

@@ -3,6 +3,8 @@ package tokenize
 import (
 	"bytes"
 	"math"
+
+	"github.com/inferbench/inferbench/targets/jsonscan"
 )
 
 // scan reads a tokenize answer of kind in the shape its server writes, and
@@ -56,16 +58,7 @@ type scanner struct {
 }
 
 // ws skips JSON whitespace.
-func (s *scanner) ws() {
-	for s.i < len(s.data) {
-		switch s.data[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
+func (s *scanner) ws() { s.i = jsonscan.Space(s.data, s.i) }
 
 // byte reads c, after whitespace.
 func (s *scanner) byte(c byte) bool {
@@ -141,90 +134,7 @@ func (s *scanner) plainString() ([]byte, bool) {
 	return nil, false
 }
 
-// string reads any valid JSON string: control characters are not allowed
-// in it, escapes are those of RFC 8259 (\uXXXX with four hex digits), and
-// other bytes pass (encoding/json replaces invalid UTF-8, it does not
-// refuse it).
-func (s *scanner) string() bool {
-	if s.i >= len(s.data) || s.data[s.i] != '"' {
-		return false
-	}
-	for j := s.i + 1; j < len(s.data); j++ {
-		switch c := s.data[j]; {
-		case c == '"':
-			s.i = j + 1
-			return true
-		case c < 0x20:
-			return false
-		case c == '\\':
-			if j++; j >= len(s.data) {
-				return false
-			}
-			switch s.data[j] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if j+4 >= len(s.data) {
-					return false
-				}
-				for _, h := range s.data[j+1 : j+5] {
-					if !isHex(h) {
-						return false
-					}
-				}
-				j += 4
-			default:
-				return false
-			}
-		}
-	}
-	return false
-}
-
-func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
-
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// digits reads one or more digits and returns how many.
-func (s *scanner) digits() int {
-	j := s.i
-	for j < len(s.data) && isDigit(s.data[j]) {
-		j++
-	}
-	n := j - s.i
-	s.i = j
-	return n
-}
-
-// number reads a JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (s *scanner) number() bool {
-	if s.i < len(s.data) && s.data[s.i] == '-' {
-		s.i++
-	}
-	if s.i >= len(s.data) || !isDigit(s.data[s.i]) {
-		return false
-	}
-	if s.data[s.i] == '0' {
-		s.i++
-	} else {
-		s.digits()
-	}
-	if s.i < len(s.data) && s.data[s.i] == '.' {
-		s.i++
-		if s.digits() == 0 {
-			return false
-		}
-	}
-	if s.i < len(s.data) && (s.data[s.i] == 'e' || s.data[s.i] == 'E') {
-		s.i++
-		if s.i < len(s.data) && (s.data[s.i] == '+' || s.data[s.i] == '-') {
-			s.i++
-		}
-		if s.digits() == 0 {
-			return false
-		}
-	}
-	return true
-}
 
 // int reads a JSON number that is an integer of at most 18 digits within
 // Go's int, as encoding/json reads into an int; a fraction or an exponent
@@ -262,43 +172,12 @@ func (s *scanner) int() (int, bool) {
 	return int(v), true
 }
 
-// value reads any JSON value, nested at most depth deep.
-func (s *scanner) value(depth int) bool {
-	if s.i >= len(s.data) || depth <= 0 {
-		return false
-	}
-	switch c := s.data[s.i]; {
-	case c == '"':
-		return s.string()
-	case c == '-' || isDigit(c):
-		return s.number()
-	case c == '{':
-		return s.fields(nil, func(int) bool { return s.value(depth - 1) })
-	case c == '[':
-		s.i++
-		if s.byte(']') {
-			return true
-		}
-		for {
-			s.ws()
-			if !s.value(depth - 1) {
-				return false
-			}
-			if s.byte(']') {
-				return true
-			}
-			if !s.byte(',') {
-				return false
-			}
-		}
-	}
-	for _, lit := range [...]string{"null", "true", "false"} {
-		if bytes.HasPrefix(s.data[s.i:], []byte(lit)) {
-			s.i += len(lit)
-			return true
-		}
-	}
-	return false
+// skip reads any JSON value (jsonscan.Value), nested at most maxScanDepth
+// deep: a field scan does not read.
+func (s *scanner) skip() bool {
+	end, ok := jsonscan.Value(s.data, s.i, maxScanDepth)
+	s.i = end
+	return ok
 }
 
 // idArray reads an array of integer ids and returns how many it held.
@@ -359,7 +238,7 @@ func (s *scanner) vllm() (int, bool) {
 		case 1:
 			return once(&haveTokens, func() (ok bool) { n, ok = s.idArray(); return ok })
 		}
-		return s.value(maxScanDepth)
+		return s.skip()
 	})
 	switch {
 	case !ok || !haveCount && !haveTokens:
@@ -390,7 +269,7 @@ func (s *scanner) oneField(name string, read func() (int, bool)) (int, bool) {
 		if k == 0 {
 			return once(&have, func() (ok bool) { v, ok = read(); return ok })
 		}
-		return s.value(maxScanDepth)
+		return s.skip()
 	})
 	return v, ok && have
 }
