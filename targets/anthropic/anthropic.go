@@ -162,8 +162,8 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 type eventJSON struct {
 	Type    string `json:"type"`
 	Message *struct {
-		Model string     `json:"model"`
-		Usage *usageJSON `json:"usage"`
+		Model string `json:"model"`
+		Usage *Usage `json:"usage"`
 	} `json:"message"`
 	ContentBlock *struct {
 		Type     string `json:"type"`
@@ -171,15 +171,8 @@ type eventJSON struct {
 		Thinking string `json:"thinking"`
 	} `json:"content_block"`
 	Delta *Delta     `json:"delta"`
-	Usage *usageJSON `json:"usage"`
+	Usage *Usage     `json:"usage"`
 	Error *errorJSON `json:"error"`
-}
-
-// usageJSON is a usage; a count that is no integer (2^63, 3.7, "12") is
-// not reported (targets.Int), and the event still counts.
-type usageJSON struct {
-	InputTokens  targets.Int `json:"input_tokens"`
-	OutputTokens targets.Int `json:"output_tokens"`
 }
 
 type errorJSON struct {

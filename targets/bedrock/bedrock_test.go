@@ -599,3 +599,29 @@ func TestNativeAnthropicBody(t *testing.T) {
 		}
 	}
 }
+
+// TestNativeAnthropicStream: an Anthropic model's events on the native API
+// are the Messages API's: the prompt's tokens from message_start, the text
+// from content_block_delta, the stop reason and the output count from
+// message_delta (a count that is no integer is not reported).
+func TestNativeAnthropicStream(t *testing.T) {
+	chunk := func(json string) string {
+		return `chunk {"bytes":"` + base64.StdEncoding.EncodeToString([]byte(json)) + `"}`
+	}
+	for _, tc := range []struct {
+		output string
+		want   *targets.Usage
+	}{{"2", &targets.Usage{PromptTokens: 7, CompletionTokens: 2}}, {"2.5", nil}} {
+		body := encode(t,
+			chunk(`{"type":"message_start","message":{"id":"msg_1","usage":{"input_tokens":7,"output_tokens":1}}}`),
+			chunk(`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`),
+			chunk(`{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":`+tc.output+`}}`),
+			chunk(`{"type":"message_stop"}`))
+		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: eventStreamHeader, Body: body}})
+		r := stream(t, newTarget(t, bedrock.Config{Endpoint: srv.URL, API: bedrock.Native}), t.Context(), targets.Request{Model: "anthropic.claude-3-haiku-20240307-v1:0", Prompt: "p"})
+		_, text := r.FirstToken()
+		if r.Err != nil || text != "Hi" || r.TokenChunks() != 1 || r.Final.FinishReason != "end_turn" || !cmp.Equal(r.Final.Usage, tc.want) {
+			t.Errorf("output_tokens %s: err %v, text %q in %d token chunks, final %+v (usage %+v); want usage %+v", tc.output, r.Err, text, r.TokenChunks(), r.Final, r.Final.Usage, tc.want)
+		}
+	}
+}

@@ -162,9 +162,9 @@ type nativeChunkJSON struct {
 	Type    string           `json:"type"`
 	Delta   *anthropic.Delta `json:"delta"`
 	Message *struct {
-		Usage *anthropicUsage `json:"usage"`
+		Usage *anthropic.Usage `json:"usage"`
 	} `json:"message"`
-	Usage *anthropicUsage `json:"usage"`
+	Usage *anthropic.Usage `json:"usage"`
 	// meta
 	Generation           *string     `json:"generation"`
 	PromptTokenCount     targets.Int `json:"prompt_token_count"`
@@ -186,11 +186,6 @@ type nativeChunkJSON struct {
 		InvocationLatency targets.Int `json:"invocationLatency"`
 		FirstByteLatency  targets.Int `json:"firstByteLatency"`
 	} `json:"amazon-bedrock-invocationMetrics"`
-}
-
-type anthropicUsage struct {
-	InputTokens  targets.Int `json:"input_tokens"`
-	OutputTokens targets.Int `json:"output_tokens"`
 }
 
 // nativeDecoder turns chunk events into Chunks.
