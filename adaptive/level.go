@@ -455,11 +455,13 @@ func (l *Level) throughput(fill time.Duration, saturated bool) Estimate {
 			// (when under the target) to the target.
 			rate = l.value
 			lo := served - sh
-			if g, gse, df := l.tl.pace(l.last, fill, paceBatches); l.paced() && g > 0 {
+			if l.paced() {
 				// Against the schedule (schedule.go): the level got
 				// through its schedule at pace γ ≥ γ − t·se, and the
 				// schedule it was offered ran at served/γ a second.
-				lo = min(l.value, served/g) * (g - p.tQuantile(df)*gse)
+				if g, gse, df := l.tl.pace(l.last, fill, paceBatches); g > 0 {
+					lo = min(l.value, served/g) * (g - p.tQuantile(df)*gse)
+				}
 			}
 			below = max(rate-lo, 0)
 			if math.IsNaN(served) {

@@ -103,8 +103,9 @@ func (l *Level) openLoopSaturation(fill time.Duration, medianE2E float64) (bool,
 				mean, hi, target, 100*mean/target)
 		}
 		// Against the schedule: a level that kept pace with it was offered
-		// fewer requests than the target's, and kept up with them.
-		if g, _, _ := t.pace(l.last, fill, maxBuckets); g < 1 {
+		// fewer requests than the target's, and kept up with them. (A pace
+		// the buckets cannot tell, NaN, vetoes nothing.)
+		if g, _, _ := t.pace(l.last, fill, maxBuckets); !(g >= 1) {
 			return true, fmt.Sprintf("served %.3g req/s (at most %.3g) of the %.3g req/s target (%.0f%%), falling behind its schedule (%.0f%% of its pace)",
 				mean, hi, target, 100*mean/target, 100*g)
 		}
