@@ -2,9 +2,11 @@ package adaptive
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
 )
@@ -139,6 +141,36 @@ func TestPoissonKeepingUpStopsEarly(t *testing.T) {
 		}
 		if s.saturated > 0.05 {
 			t.Errorf("%s: %.0f %% judged saturated; want ≤ 5 %%", c.name, 100*s.saturated)
+		}
+	}
+}
+
+// TestPace: requests due every 50 ms (20 a second). Served at once, each
+// done 700 ms after it was due, the level keeps pace exactly: γ = 1. Served
+// one at a time, 60 ms each, they complete at 16.7 a second and fall ever
+// further behind: γ = 50/60, within the interval at the per-look level.
+func TestPace(t *testing.T) {
+	p := mustPlan(t, Options{Precision: 0.05, OpenLoop: true})
+	for _, c := range []struct {
+		name    string
+		service time.Duration // one at a time when > 0
+		want    float64
+	}{{"keeping up", 0, 1}, {"behind", 60 * time.Millisecond, 50.0 / 60}} {
+		l := p.NewLevel(20, 0, 0, nil)
+		var free time.Duration
+		for i := range 600 {
+			due := time.Duration(i) * 50 * time.Millisecond
+			done := due + 700*time.Millisecond
+			if c.service > 0 {
+				free = max(free, due) + c.service
+				done = free
+			}
+			l.Add(Completion{OK: true, OutputTokens: 10, ID: uint64(i), Sent: due, Done: done, Due: due, HasDue: true})
+		}
+		g, se, df := l.tl.pace(l.last, 700*time.Millisecond, paceBatches)
+		t.Logf("%s: pace %.5f, se %.5f, df %d", c.name, g, se, df)
+		if tq := p.tQuantile(df); math.Abs(g-c.want) > tq*se+1e-9 || df != paceBatches-2 {
+			t.Errorf("%s: pace %.4f ± %.4f (df %d); want %.4f, df %d", c.name, g, tq*se, df, c.want, paceBatches-2)
 		}
 	}
 }
