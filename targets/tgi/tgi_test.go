@@ -131,6 +131,11 @@ func TestStream(t *testing.T) {
 			body:  tokenEvent(1, "a", false, "") + `data:{"error":"CUDA out of memory","error_type":"generation"}` + "\n\n",
 			want:  []targets.Chunk{{Content: "a", Tokens: 1}},
 			class: rundir.StreamErr, status: 424},
+		// An error that is no string is kept as written, its type beside it
+		// (it was dropped when a type came with it: a message of "").
+		{name: "error object with a type",
+			body:  `data:{"error":{"message":"CUDA out of memory"},"error_type":"generation"}` + "\n\n",
+			class: rundir.StreamErr, status: 424},
 		{name: "incomplete generation",
 			body:  `data:{"error":"Incomplete generation stream","error_type":"incomplete_generation_stream"}` + "\n\n",
 			class: rundir.StreamErr, status: 500},
