@@ -288,18 +288,11 @@ func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Ch
 	if !targets.IsEventStream(resp.Header.Get("Content-Type")) {
 		return final, targets.NotStreaming(resp, "text/event-stream")
 	}
-	rd := sse.NewReader(targets.FirstByteBody(ctx, resp.Body))
 	events := 0
-	for {
-		ev, err := t.ep.NextEvent(ctx, rd)
-		if err == io.EOF {
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf("replicate: stream ended before its done event, after %d events", events)}
-		}
-		if err != nil {
-			return final, err
-		}
+	// The done event is read, what follows drained, by ReadEvents.
+	err = t.ep.ReadEvents(ctx, sse.NewReader(targets.FirstByteBody(ctx, resp.Body)), resp.Body, cancel, func(ev sse.Event) (bool, error) {
 		if ev.Data == nil && ev.Type == "" {
-			continue
+			return false, nil
 		}
 		events++
 		switch ev.Type {
@@ -307,27 +300,31 @@ func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Ch
 			// Plain text, as sent: SSE joins a multi-line token with "\n".
 			onChunk(targets.Chunk{Content: string(ev.Data)})
 		case "error":
-			return final, &targets.StreamError{Type: "error", Message: t.ep.Redact.Clip(errorText(ev.Data))}
+			return false, &targets.StreamError{Type: "error", Message: t.ep.Redact.Clip(errorText(ev.Data))}
 		case "done":
 			var d struct {
 				Reason string `json:"reason"`
 			}
 			if data := bytes.TrimSpace(ev.Data); len(data) > 0 {
 				if err := json.Unmarshal(data, &d); err != nil {
-					return final, t.ep.Redact.Undecodable("done event", err, data)
+					return false, t.ep.Redact.Undecodable("done event", err, data)
 				}
 			}
 			if d.Reason != "" {
-				return final, &targets.StreamError{Type: "done", Code: d.Reason, Message: "the prediction ended: " + d.Reason}
+				return false, &targets.StreamError{Type: "done", Code: d.Reason, Message: "the prediction ended: " + d.Reason}
 			}
 			final.FinishReason = "done"
 			onChunk(targets.Chunk{})
-			targets.Drain(resp.Body, cancel)
-			return final, nil
+			return true, nil
 		default:
 			onChunk(targets.Chunk{})
 		}
+		return false, nil
+	})
+	if err == io.EOF {
+		return final, &targets.ProtocolError{Msg: fmt.Sprintf("replicate: stream ended before its done event, after %d events", events)}
 	}
+	return final, err
 }
 
 // metricsWait bounds the metrics call after the stream: it is bookkeeping,

@@ -170,29 +170,20 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 		ev     eventJSON
 		events int
 	)
-	rd := sse.NewReader(resp.Body)
-	for {
-		e, err := t.ep.NextEvent(ctx, rd)
-		if err == io.EOF {
-			// TGI ends with the event that carries generated_text; a
-			// stream that stops before it was cut.
-			return final, &targets.ProtocolError{Msg: fmt.Sprintf(
-				"stream ended before its last event (the one with generated_text), after %d events", events)}
-		}
-		if err != nil {
-			return final, err
-		}
+	// The end event is read, what follows drained (the connection is
+	// reused), by ReadEvents.
+	err := t.ep.ReadEvents(ctx, sse.NewReader(resp.Body), resp.Body, cancel, func(e sse.Event) (bool, error) {
 		data := bytes.TrimSpace(e.Data)
 		if len(data) == 0 {
-			continue // raw lines or an empty data line: nothing TGI sends
+			return false, nil // raw lines or an empty data line: nothing TGI sends
 		}
 		ev = eventJSON{}
 		if err := json.Unmarshal(data, &ev); err != nil {
-			return final, t.ep.Redact.Undecodable(fmt.Sprintf("event %d", events), err, data)
+			return false, t.ep.Redact.Undecodable(fmt.Sprintf("event %d", events), err, data)
 		}
 		events++
 		if se := ev.streamError(t.ep.Redact); se != nil {
-			return final, se
+			return false, se
 		}
 		var c targets.Chunk
 		if ev.Token != nil {
@@ -207,13 +198,15 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 			final.FinishReason = d.FinishReason
 		}
 		onChunk(c)
-		if ev.GeneratedText != nil {
-			// The end event: read what follows so the connection can be
-			// reused; give up after targets.DrainWait.
-			targets.Drain(resp.Body, cancel)
-			return final, nil
-		}
+		return ev.GeneratedText != nil, nil
+	})
+	if err == io.EOF {
+		// TGI ends with the event that carries generated_text; a stream
+		// that stops before it was cut.
+		return final, &targets.ProtocolError{Msg: fmt.Sprintf(
+			"stream ended before its last event (the one with generated_text), after %d events", events)}
 	}
+	return final, err
 }
 
 // eventJSON is one /generate_stream event: a token, and on the last event

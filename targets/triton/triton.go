@@ -102,34 +102,21 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 }
 
 // read reads the stream to its end: Triton sends no terminator.
-func (t *Target) read(ctx context.Context, resp *http.Response, _ context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
+func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
 	var final targets.Final
-	rd := sse.NewReader(resp.Body)
 	tokens, events := 0, 0
-	for {
-		ev, err := t.ep.NextEvent(ctx, rd)
-		if err == io.EOF {
-			// No terminator: the server closing the stream cleanly ends it;
-			// a stream that carried no text is the caller's to judge.
-			if tokens > 0 {
-				final.FinishReason = "end"
-			}
-			return final, nil
-		}
-		if err != nil {
-			return final, err
-		}
+	err := t.ep.ReadEvents(ctx, sse.NewReader(resp.Body), resp.Body, cancel, func(ev sse.Event) (bool, error) {
 		data := bytes.TrimSpace(ev.Data)
 		if len(data) == 0 {
-			continue
+			return false, nil
 		}
 		var r responseJSON
 		if err := json.Unmarshal(data, &r); err != nil {
-			return final, t.ep.Redact.Undecodable(fmt.Sprintf("event %d", events), err, data)
+			return false, t.ep.Redact.Undecodable(fmt.Sprintf("event %d", events), err, data)
 		}
 		events++
 		if msg, ok := targets.JSONText(r.Error); ok {
-			return final, &targets.StreamError{Message: t.ep.Redact.Clip(msg)}
+			return false, &targets.StreamError{Message: t.ep.Redact.Clip(msg)}
 		}
 		var c targets.Chunk
 		if r.TextOutput != nil {
@@ -139,7 +126,17 @@ func (t *Target) read(ctx context.Context, resp *http.Response, _ context.Cancel
 			tokens++
 		}
 		onChunk(c)
+		return false, nil
+	})
+	if err == io.EOF {
+		// No terminator: the server closing the stream cleanly ends it; a
+		// stream that carried no text is the caller's to judge.
+		if tokens > 0 {
+			final.FinishReason = "end"
+		}
+		return final, nil
 	}
+	return final, err
 }
 
 // httpError builds the error of a non-2xx response (decodeError).
