@@ -57,6 +57,9 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 		if pf.body == nil {
 			continue
 		}
+		if err := writtenTwice(f.Name, pf.body); err != nil {
+			return nil, err
+		}
 		var m merger
 		top := newShape(reflect.TypeFor[Catalog]())
 		err = yaml.NodeToValue(pf.body, top.Interface(), yaml.Strict())
@@ -449,4 +452,71 @@ func walk(node ast.Node, path []string) (int, ast.Node) {
 		return depth < len(path)
 	})
 	return depth, deepest
+}
+
+// writtenTwice refuses a value that one file sets twice by giving an entry
+// twice (an offer copied with a new price): the merge applies both, so the
+// first was lost without a word. Fields of an entry given twice that do not
+// overlap still merge (TestUserFileMergeRules), and a key written twice in
+// one mapping is the decoder's own error. It is said at the second key,
+// with where the first stands.
+func writtenTwice(name string, body ast.Node) error {
+	first := map[string]*token.Position{}
+	var err error
+	var walk func(n ast.Node, path []string) bool
+	walk = func(n ast.Node, path []string) bool {
+		n = yamlguard.Unwrap(n)
+		if seq, ok := n.(*ast.SequenceNode); ok {
+			for i, v := range seq.Values {
+				if !walk(v, append(slices.Clip(path), entryName(v, i))) {
+					return false
+				}
+			}
+			return true
+		}
+		pairs, _ := yamlguard.Pairs(n)
+		for _, mv := range pairs {
+			if mv.Key == nil || mv.Key.GetToken() == nil {
+				continue
+			}
+			k := mv.Key.GetToken()
+			p := append(slices.Clip(path), k.Value)
+			if isEntries(mv.Value) {
+				if !walk(mv.Value, p) {
+					return false
+				}
+				continue
+			}
+			if _, ok := yamlguard.Pairs(mv.Value); ok {
+				if !walk(mv.Value, p) {
+					return false
+				}
+				continue
+			}
+			if k.Value == "id" {
+				continue
+			}
+			at := strings.Join(p, "\x00")
+			if f, ok := first[at]; ok {
+				err = fmt.Errorf("%s:%d:%d: %s: written twice in this file (first at line %d, column %d): the second would replace the first without a word",
+					name, k.Position.Line, k.Position.Column, strings.Join(p, "."), f.Line, f.Column)
+				return false
+			}
+			first[at] = k.Position
+		}
+		return true
+	}
+	walk(body, nil)
+	return err
+}
+
+// isEntries reports whether n is a list of mappings (entries merged by
+// id), not a list of values (smi_names) or an empty list.
+func isEntries(n ast.Node) bool {
+	seq, ok := yamlguard.Unwrap(n).(*ast.SequenceNode)
+	if !ok || len(seq.Values) == 0 {
+		return false
+	}
+	_, ok = yamlguard.Pairs(seq.Values[0])
+	return ok
 }
