@@ -137,7 +137,7 @@ func TestCloudOffersCiteTheirSources(t *testing.T) {
 		{"source without its region", "gpus:\n  - id: a100-40gb\n    offers:\n      - id: azure-nda100v4-od\n        source: github.com/datareceipts/data-receipts, 3.3996 per GPU-hour\n", "a100-40gb/azure-nda100v4-od: its source does not say the region eastus"},
 		{"month instead of day", "gpus:\n  - id: h200\n    offers:\n      - id: gcp-a3-ultra-od\n        date: 2026-10\n", "h200/gcp-a3-ultra-od: date \"2026-10\""},
 		{"an unlisted cloud offer", "gpus:\n  - id: l40s\n    offers:\n      - id: gcp-g2-od\n        kind: on-demand\n        provider: gcp\n        usd_per_gpu_hour: 1\n        source: s\n        date: 2026-12-06\n", "l40s/gcp-g2-od: a gcp offer not in the test's list"},
-		{"capex off its source", "gpus:\n  - id: mi300x\n    offers:\n      - id: owned-8x\n        capex_usd_per_gpu: 25000\n", "mi300x/owned-8x: capex 25000 is not the figure its source states"},
+		{"capex off its source", "gpus:\n  - id: mi300x\n    offers:\n      - id: owned-8x\n        capex_usd_per_gpu: 25000\n        source: \"capex: github.com/epoch-research/training-cost-trends, a web.archive.org capture of a listing: 25,733.71 USD per GPU, the baseboard only, no host\"\n", "mi300x/owned-8x: capex 25000 is not the figure its source states"},
 	} {
 		bad := strings.Join(cloudSourceProblems(mustLoad(t, tt.prices)), "\n")
 		if !strings.Contains(bad, tt.want) {

@@ -61,10 +61,14 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 			return nil, err
 		}
 		var m merger
+		before := priceIDs(&c)
 		top := newShape(reflect.TypeFor[Catalog]())
 		err = yaml.NodeToValue(pf.body, top.Interface(), yaml.Strict())
 		if err == nil {
 			err = m.entry(reflect.ValueOf(&c).Elem(), top.Elem(), nil)
+		}
+		if err == nil {
+			recite(&c, f.Name, pf.body, before)
 		}
 		if err != nil {
 			return nil, strictError(f.Name, pf.body, err)
@@ -519,4 +523,108 @@ func isEntries(n ast.Node) bool {
 	}
 	_, ok = yamlguard.Pairs(seq.Values[0])
 	return ok
+}
+
+// priceKeys are the fields that set a price: an offer's (rented, derived or
+// owned) and an API's.
+var priceKeys = map[string][]string{
+	"offers": {"usd_per_gpu_hour", "base_offer", "multiplier", "capex_usd_per_gpu", "amortization_months", "watts_per_gpu", "usd_per_kwh", "pue"},
+	"apis":   {"usd_per_1m_input", "usd_per_1m_output", "usd_per_1m_cached_input"},
+}
+
+// priceIDs names the offers ("offer:gpu/offer") and APIs ("api:id") c
+// holds.
+func priceIDs(c *Catalog) map[string]bool {
+	ids := map[string]bool{}
+	for _, g := range c.GPUs {
+		for _, o := range g.Offers {
+			ids["offer:"+g.ID+"/"+o.ID] = true
+		}
+	}
+	for _, a := range c.APIs {
+		ids["api:"+a.ID] = true
+	}
+	return ids
+}
+
+// recite re-cites a price that the file name (its syntax tree body) set on
+// an offer or API an earlier file holds (before) without giving a source
+// of its own: it kept the earlier source and date, so the user's number
+// was printed under the catalog's citation. The source becomes the file
+// and line that set it, with the citation it replaced.
+func recite(c *Catalog, name string, body ast.Node, before map[string]bool) {
+	type set struct {
+		key    string
+		line   int
+		source bool
+	}
+	sets := map[string]*set{}
+	var order []string
+	note := func(id string, entry ast.Node, keys []string) {
+		if !before[id] {
+			return
+		}
+		pairs, _ := yamlguard.Pairs(entry)
+		for _, mv := range pairs {
+			if mv.Key == nil || mv.Key.GetToken() == nil {
+				continue
+			}
+			k := mv.Key.GetToken()
+			s := sets[id]
+			switch {
+			case k.Value == "source":
+				if s == nil {
+					s = &set{}
+					sets[id] = s
+					order = append(order, id)
+				}
+				s.source = true
+			case slices.Contains(keys, k.Value) && (s == nil || s.key == ""):
+				if s == nil {
+					s = &set{}
+					sets[id] = s
+					order = append(order, id)
+				}
+				s.key, s.line = k.Value, k.Position.Line
+			}
+		}
+	}
+	entries := func(n ast.Node, key string, fn func(id string, v ast.Node)) {
+		pairs, _ := yamlguard.Pairs(n)
+		for _, mv := range pairs {
+			if mv.Key == nil || mv.Key.GetToken() == nil || mv.Key.GetToken().Value != key {
+				continue
+			}
+			if seq, ok := yamlguard.Unwrap(mv.Value).(*ast.SequenceNode); ok {
+				for i, v := range seq.Values {
+					fn(entryName(v, i), v)
+				}
+			}
+		}
+	}
+	entries(body, "gpus", func(gpu string, g ast.Node) {
+		entries(g, "offers", func(offer string, o ast.Node) { note("offer:"+gpu+"/"+offer, o, priceKeys["offers"]) })
+	})
+	entries(body, "apis", func(api string, a ast.Node) { note("api:"+api, a, priceKeys["apis"]) })
+	cite := func(source, date *string, s *set) {
+		*source = fmt.Sprintf("%s line %d sets %s, with no source of its own (it replaces the catalog's, from %s, %s)", name, s.line, s.key, *source, *date)
+	}
+	for _, id := range order {
+		s := sets[id]
+		if s.source || s.key == "" {
+			continue
+		}
+		for gi := range c.GPUs {
+			for oi := range c.GPUs[gi].Offers {
+				if o := &c.GPUs[gi].Offers[oi]; "offer:"+c.GPUs[gi].ID+"/"+o.ID == id {
+					cite(&o.Source, &o.Date, s)
+				}
+			}
+		}
+		for ai := range c.APIs {
+			if a := &c.APIs[ai]; "api:"+a.ID == id {
+				cite(&a.Source, &a.Date, s)
+			}
+		}
+	}
 }
