@@ -246,7 +246,7 @@ func (r *Report) pricedText() string {
 	var parts []string
 	for _, rr := range r.Runs {
 		if rr.Priced != nil {
-			parts = append(parts, fmt.Sprintf("%s: level %g, %s", rr.Label, rr.Priced.Level, rr.Priced.Basis))
+			parts = append(parts, fmt.Sprintf("%s: level %g, %s", rr.Label, rr.Priced.Level, rr.pricedBasis()))
 		}
 	}
 	return joinOr(parts, "; ", "none")

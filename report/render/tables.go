@@ -352,9 +352,29 @@ func (r *Report) costTable(i int) (table, bool) {
 		return table{}, false
 	}
 	ct := cost.CostsTable("", rr.Costs, nil)
-	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %s, GPU %s)", rr.Label, rr.Priced.Level, rr.Priced.Basis, num(rr.Priced.OutputTokensPerS, 1), printable.Count(rr.GPUs, "GPU"), map[bool]string{true: "stated by the user", false: "from telemetry"}[rr.GPUFrom == cost.FromUser]),
+	notes := []string{"$/1M output tokens = $/h / (output tokens/s × 3600) × 1e6, where $/h = GPUs × $/GPU-hour (owned hardware: + electricity), always busy; @50 %, @25 %, @10 %: the box busy that share of the time"}
+	if rr.lowerBound() {
+		notes = append(notes, "the capacity is a lower bound (no level above it was tried), so each $/1M is an upper bound: the GPU may serve more at the SLO, and cost less per token")
+	}
+	return table{Title: fmt.Sprintf("%s: cost per GPU offer at level %g (%s, %s output tok/s on %s, GPU %s)", rr.Label, rr.Priced.Level, rr.pricedBasis(), num(rr.Priced.OutputTokensPerS, 1), printable.Count(rr.GPUs, "GPU"), map[bool]string{true: "stated by the user", false: "from telemetry"}[rr.GPUFrom == cost.FromUser]),
 		Columns: ct.Columns, Rows: ct.Rows,
-		Notes: append([]string{"$/1M output tokens = $/h / (output tokens/s × 3600) × 1e6, where $/h = GPUs × $/GPU-hour (owned hardware: + electricity), always busy; @50 %, @25 %, @10 %: the box busy that share of the time"}, ct.Notes...)}, true
+		Notes: append(notes, ct.Notes...)}, true
+}
+
+// lowerBound reports whether the run is priced at a capacity at SLO that
+// is a lower bound: its highest level met the SLO.
+func (rr *RunReport) lowerBound() bool {
+	c := rr.Summary.Capacity
+	return rr.Priced != nil && rr.Priced.Basis == report.BasisCapacity && c != nil && c.LowerBound && c.Level == rr.Priced.Level
+}
+
+// pricedBasis is the priced level's basis in words, saying when a capacity
+// at SLO is a lower bound.
+func (rr *RunReport) pricedBasis() string {
+	if rr.lowerBound() {
+		return rr.Priced.Basis + ", a lower bound: the highest level run met the SLO"
+	}
+	return rr.Priced.Basis
 }
 
 // crossoverTable weighs each priced run against each API.
