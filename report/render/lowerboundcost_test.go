@@ -45,6 +45,17 @@ func TestCostSaysLowerBound(t *testing.T) {
 		t.Errorf("cost figure caption %q; want it to contain %q", caption, want)
 	}
 
+	runs, slo, _, err := LoadRuns([]string{filepath.Join(root, "h100")}, report.SLO{TTFT: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err = Build(runs, Options{SLO: slo, Catalog: catalog(t), Resamples: 100, TokensPerDay: 1e8}); err != nil {
+		t.Fatal(err)
+	}
+	if xt, ok := rep.crossoverTable(); !ok || !strings.Contains(strings.Join(xt.Notes, "\n"), "h100: its capacity at SLO (level 8) is a lower bound, so its GPUs needed, self-hosted monthly and break-even volume are upper bounds") {
+		t.Errorf("crossover notes %q (table %v); want the h100's capacity called a lower bound", xt.Notes, ok)
+	}
+
 	// A capacity below the highest level is no bound, and is not called one.
 	spec.Levels = []int{1, 2, 4, 8}
 	spec.FailEvery = 20
