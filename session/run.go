@@ -464,8 +464,31 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	if runErr == nil && bisecting {
 		runErr = o.bisect(finished, &mu, sumz, func(lv float64) error { return runLevel(lv, nil) })
 	}
-	closeErr := errors.Join(s.rw.Close(), s.telemetry.stop())
+	closeErr := errors.Join(unsaid(runErr, s.rw.Close()), s.telemetry.stop())
 	return s.finish(runErr, closeErr, spreads)
+}
+
+// unsaid is err less the errors runErr already holds: the record writer's
+// Close returns again the write error its Write returned, on which the run
+// stopped ("write record: …: no space left on device"), and run.json and
+// the command said it twice.
+func unsaid(runErr, err error) error {
+	if runErr == nil || err == nil {
+		return err
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	var left []error
+	for _, e := range errs {
+		if !errors.Is(runErr, e) {
+			left = append(left, e)
+		}
+	}
+	return errors.Join(left...)
 }
 
 // finish writes run.json's end and exit state and summary.json.

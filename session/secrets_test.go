@@ -72,6 +72,14 @@ func TestDiskFullSaysItOnce(t *testing.T) {
 	if n := strings.Count(log.String(), "lost"); n != 1 {
 		t.Errorf("the log says 'lost' %d times; want once:\n%s", n, log.String())
 	}
+	// The write error is said once: the record writer's Close repeats the
+	// error its Write returned, which the run already stopped on.
+	if n := strings.Count(res.Manifest.ExitReason, "no space left"); n != 1 {
+		t.Errorf("run.json's exit reason says the write error %d times; want once: %q", n, res.Manifest.ExitReason)
+	}
+	if n := strings.Count(err.Error(), "no space left"); n != 1 {
+		t.Errorf("the run's error says the write error %d times; want once: %q", n, err)
+	}
 	mf, err := rundir.ReadManifest(dir)
 	if err != nil || mf.ExitState != rundir.ExitFailed {
 		t.Errorf("run.json: %v %+v; want failed", err, mf)
