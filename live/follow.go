@@ -251,6 +251,14 @@ func (f *Follower) Run(ctx context.Context) error {
 			f.m = m
 			ended = m.ExitState != rundir.ExitRunning
 			gone = !ended && m.Writer() == rundir.WriterGone
+		} else if _, serr := os.Stat(f.dir); errors.Is(serr, fs.ErrNotExist) {
+			// Removed (rm -rf) while watched: run.json never says the
+			// run ended, and the records file held open says nothing
+			// more, so it drew "draining" for ever.
+			f.st.Stopping(0)
+			f.finishLevel()
+			f.st.End(ExitGone)
+			return fmt.Errorf("%s was removed while watched: nothing more can be read of its run", f.dir)
 		}
 		// Read after the manifest: a run writes its last records before
 		// it rewrites run.json with its exit state.
@@ -587,6 +595,14 @@ func (t *tailer) read() (b []byte, more bool, err error) {
 	}
 	if t.chunk == nil {
 		t.chunk = make([]byte, 256<<10)
+	}
+	if fi, err := t.f.Stat(); err == nil && fi.Size() < t.off+int64(len(t.rest)) {
+		// Cut by another process (truncated, or rewritten shorter): what
+		// was read is no longer in it, and the writer, writing at its own
+		// offset, leaves a hole of zero bytes. Said as that, not as a
+		// line that does not decode.
+		return nil, false, fmt.Errorf("%s shrank from %d to %d bytes while watched: truncated by another process? (the lines read are gone from it)",
+			t.path, t.off+int64(len(t.rest)), fi.Size())
 	}
 	t.buf = append(t.buf[:0], t.rest...)
 	for {
