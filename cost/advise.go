@@ -251,9 +251,15 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		}
 		return out
 	}
-	where := ""
+	// where says where a self-hosted path runs, hosted where a hosted
+	// one does: GDPR keeps both in the EU (the providers are narrowed to
+	// those with an EU region, and the path says so).
+	where, hosted := "", ""
 	if has(GDPR) {
-		where = " in EU data centres"
+		where, hosted = " in EU data centres", " in an EU region"
+	}
+	managed := func() *Recommendation {
+		return &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model" + hosted, Providers: providers(ManagedInference)}
 	}
 
 	switch in.Latency {
@@ -284,7 +290,7 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 			fire(RuleSelfHostedPath, "the team does not run GPUs yet: an air-gapped deployment needs one")
 		}
 	case has(HIPAA):
-		baa := Recommendation{Path: CloudAPI, Rule: RuleHIPAA, Detail: "a cloud API under a signed BAA" + where, Providers: providers()}
+		baa := Recommendation{Path: CloudAPI, Rule: RuleHIPAA, Detail: "a cloud API under a signed BAA" + hosted, Providers: providers()}
 		if in.TeamRunsGPUs && spend >= SpendLineUSD {
 			fire(RuleHIPAAOrAirgap, "HIPAA, a team that runs GPUs and %s/month of volume: on-premises removes the third party", spendUSD(spend))
 			a.Recommended, a.RunnerUp = onPrem, &baa
@@ -294,17 +300,22 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		}
 	case in.VolumeUncertain:
 		fire(RuleVolumeUncertain, "the volume is uncertain or changing fast")
-		a.Recommended = Recommendation{Path: CloudAPI, Rule: RuleVolumeUncertain, Detail: "start on a cloud API, instrument costs (inferbench crossover), migrate when the crossover is clear", Providers: providers(CloudAPI)}
+		a.Recommended = Recommendation{Path: CloudAPI, Rule: RuleVolumeUncertain, Detail: "start on a cloud API" + hosted + ", instrument costs (inferbench crossover), migrate when the crossover is clear", Providers: providers(CloudAPI)}
 		if in.TeamRunsGPUs && spend >= SpendLineUSD {
 			a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where + " once the volume settles"}
 		} else {
-			a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
+			a.RunnerUp = managed()
 		}
 	case spend < SpendLineUSD:
 		if in.Latency == Interactive {
 			fire(RuleUnder3KLatency, "%s/month is under %s and the workload is latency critical", spendUSD(spend), USD(SpendLineUSD))
-			a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleUnder3KLatency, Detail: "Groq or managed inference on open-weight models", Providers: providers(ManagedInference)}
-			a.RunnerUp = &Recommendation{Path: CloudAPI, Rule: RuleUnder3K, Detail: "a cloud API", Providers: providers(CloudAPI)}
+			// Groq is named only where the compliance set allows it.
+			detail := "managed inference on open-weight models"
+			if slices.Contains(providers(ManagedInference), "groq") {
+				detail = "Groq or " + detail
+			}
+			a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleUnder3KLatency, Detail: detail + hosted, Providers: providers(ManagedInference)}
+			a.RunnerUp = &Recommendation{Path: CloudAPI, Rule: RuleUnder3K, Detail: "a cloud API" + hosted, Providers: providers(CloudAPI)}
 			break
 		}
 		rule := RuleUnder3K
@@ -316,24 +327,20 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		default:
 			rule = RuleSOC2
 		}
-		detail := "a cloud API"
-		if has(GDPR) {
-			detail += " in an EU region"
-		}
-		a.Recommended = Recommendation{Path: CloudAPI, Rule: rule, Detail: detail, Providers: providers(CloudAPI, ManagedInference)}
+		a.Recommended = Recommendation{Path: CloudAPI, Rule: rule, Detail: "a cloud API" + hosted, Providers: providers(CloudAPI, ManagedInference)}
 		if has(GDPR) {
 			a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleGDPR, Detail: "self-hosted in EU data centres"}
 		} else {
-			a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
+			a.RunnerUp = managed()
 		}
 	case in.TeamRunsGPUs:
 		fire(RuleOver3KTeam, "%s/month is %s %s and the team runs GPU infrastructure", spendUSD(spend), atOrOver(spend), USD(SpendLineUSD))
 		a.Recommended = Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where}
-		a.RunnerUp = &Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
+		a.RunnerUp = managed()
 	default:
 		fire(RuleManagedPath, "%s/month is %s %s but the team does not run GPUs: let a third party host the model", spendUSD(spend), atOrOver(spend), USD(SpendLineUSD))
 		fire(RuleSelfHostedPath, "self-hosting waits for a team that can run GPUs")
-		a.Recommended = Recommendation{Path: ManagedInference, Rule: RuleManagedPath, Detail: "managed inference on an open-weight model", Providers: providers(ManagedInference)}
+		a.Recommended = *managed()
 		a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleOver3KTeam, Detail: "self-hosted on cloud GPUs" + where + " once the team can run them"}
 	}
 
