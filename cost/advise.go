@@ -203,6 +203,10 @@ type Advice struct {
 	// MeasuredKinds says, for each compliance rule of the input, which
 	// target kinds measure a path that satisfies it.
 	MeasuredKinds []RuleKinds `json:"measured_kinds"`
+	// PriceCheck, for a self-hosted answer the framework gives by the
+	// spend line (no air gap), says that no GPU was priced and how to
+	// price one: the line is not the crossover.
+	PriceCheck string `json:"price_check,omitempty"`
 }
 
 // Advise applies the seed's decision framework, in this order: air-gap
@@ -353,6 +357,10 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 	if in.TeamRunsGPUs && spend < SpendLineUSD && !selfHosted && !has(Airgap) {
 		warn(WarnSelfHostingEarly, "the team could self-host, but %s/month does not justify it yet", spendUSD(spend))
 	}
+	if selfHosted && !has(Airgap) {
+		a.PriceCheck = fmt.Sprintf("self-hosting is advised by the framework's %s/month line, and its cost was not weighed against any GPU: "+
+			"whether it is cheaper than the API at this volume depends on the GPUs and their measured capacity (inferbench crossover --run DIR --tokens-per-day N)", USD(SpendLineUSD))
+	}
 	if !selfHosted && spend >= StuckLineUSD {
 		warn(WarnStuckOnAPI, "%s/month is past %s: plan the migration (inferbench crossover --run DIR)", spendUSD(spend), USD(StuckLineUSD))
 	}
@@ -418,6 +426,9 @@ func (a *Advice) Table() *Table {
 	}
 	for _, r := range a.Warnings {
 		t.Notes = append(t.Notes, fmt.Sprintf("WARNING %s: %q, because %s", r.ID, r.Quote, r.Because))
+	}
+	if a.PriceCheck != "" {
+		t.Notes = append(t.Notes, "price: "+a.PriceCheck)
 	}
 	for _, m := range a.MeasuredKinds {
 		hosted := "none"
