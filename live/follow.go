@@ -272,6 +272,7 @@ func (f *Follower) Run(ctx context.Context) error {
 			}
 		}
 		f.endReplay() // caught up: what comes next is live
+		f.noteRecordsGone()
 		if gone {
 			// Its last records are read (above); nothing more will come.
 			// The level running was cut where its records end, and the
@@ -302,6 +303,28 @@ func (f *Follower) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// noteRecordsGone warns once when requests.jsonl is no longer the file
+// being read (removed, or replaced): the run and the follower go on
+// through their open files, so the view stays true, but the directory no
+// longer holds the records it shows, and report on it fails.
+func (f *Follower) noteRecordsGone() {
+	t := f.records
+	if t.f == nil || t.saidGone {
+		return
+	}
+	open, err := t.f.Stat()
+	if err != nil {
+		return
+	}
+	if now, err := os.Stat(t.path); err == nil && os.SameFile(open, now) {
+		return
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	t.saidGone = true
+	f.o.Warn(fmt.Sprintf("%s was removed while watched: the view goes on from the file still open, but the directory no longer holds these records (`inferbench report` on it will fail)", t.path))
 }
 
 // poll reads what the files gained; more is true when a read stopped at
@@ -573,13 +596,15 @@ func jsonLine[T any](use func(T)) func([]byte) error {
 
 // tailer reads a growing file by whole lines.
 type tailer struct {
-	path  string
-	f     *os.File
-	off   int64  // bytes handed out (whole lines); -1: given up
-	line  int    // lines handed out
-	rest  []byte // a partial last line, kept for the next read
-	buf   []byte
-	chunk []byte
+	path string
+	f    *os.File
+	off  int64  // bytes handed out (whole lines); -1: given up
+	line int    // lines handed out
+	rest []byte // a partial last line, kept for the next read
+	// saidGone: the file's removal was said (Follower.noteRecordsGone).
+	saidGone bool
+	buf      []byte
+	chunk    []byte
 }
 
 // read returns the whole lines appended since the last read (nil for

@@ -70,3 +70,43 @@ func TestFollowRecordsTruncated(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowRecordsRemoved: requests.jsonl removed while followed (rm of
+// the file; the run and the follower write and read on through their open
+// files) is said: the view is still true, but the directory no longer
+// holds the records it shows, and `report` on it fails ("not a run
+// directory (no requests.jsonl)"). watch ended on the results, exit 0,
+// without a word.
+func TestFollowRecordsRemoved(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		d := newRunDir(t, scenarios.SLO{}, 3)
+		d.write(d.record(rec(1, 0, ms, ms, 2)))
+		var warned []string
+		f, err := NewFollower(t.Context(), d.dir, FollowOptions{Warn: func(s string) { warned = append(warned, s) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- f.Run(t.Context()) }()
+		time.Sleep(time.Second)
+		if err := os.Remove(filepath.Join(d.dir, "requests.jsonl")); err != nil {
+			t.Fatal(err)
+		}
+		d.write(d.record(rec(1, ms, ms, ms, 2)))
+		time.Sleep(time.Second)
+		d.m.ExitState = "complete"
+		d.writeManifest()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, w := range warned {
+			if regexp.MustCompile(`requests\.jsonl was removed while watched`).MatchString(w) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("warnings %q; want one saying requests.jsonl was removed", warned)
+		}
+	})
+}
