@@ -9,10 +9,11 @@ import (
 
 // processExists reports whether a process with pid exists (known: always
 // here): signal 0 checks without sending (kill(2)); EPERM means it exists
-// under another user.
+// under another user. A zombie (exited, not yet reaped) does not: signal
+// 0 reaches it, but it writes nothing more.
 func processExists(pid int) (exists, known bool) {
 	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM), true
+	return (err == nil || errors.Is(err, syscall.EPERM)) && !zombie(pid), true
 }
 
 // freeSpace is the room left on dir's disk for this user, in bytes

@@ -6,9 +6,12 @@
 package proctest
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
+	"strconv"
 	"testing"
+	"time"
 )
 
 // Host returns this host's name, the one a run records, or skips the test.
@@ -40,4 +43,28 @@ func Gone(t testing.TB) int {
 		t.Skip(err)
 	}
 	return p.ProcessState.Pid()
+}
+
+// Zombie returns the pid of a process that has exited but is not reaped
+// yet (state Z: a parent that has not waited, as a container's init that
+// reaps nothing). It waits for the exit by polling /proc, so it is for
+// Linux; the process is reaped when the test ends.
+func Zombie(t testing.TB) int {
+	t.Helper()
+	p := exec.Command("true")
+	if err := p.Start(); err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { p.Wait() })
+	stat := "/proc/" + strconv.Itoa(p.Process.Pid) + "/stat"
+	for {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			t.Skip(err)
+		}
+		if i := bytes.LastIndexByte(b, ')'); i > 0 && len(b) > i+2 && b[i+2] == 'Z' {
+			return p.Process.Pid
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
