@@ -3,9 +3,11 @@ package session
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // ErrNothingMeasured is Verdict's error for a run that measured no request:
@@ -48,11 +50,55 @@ func Verdict(sum *report.Summary, o *Options) error {
 		}
 		return fmt.Errorf("%w: %s; the records are in %s", ErrNothingMeasured, why, o.Out)
 	case ok == 0:
-		return fmt.Errorf("every measured request failed (%d of %d): see the errors above and %s", total, total, o.Out)
+		return fmt.Errorf("every measured request failed (%d of %d): %s; the records are in %s", total, total, failedLine(sum), o.Out)
 	case !o.SLO.IsZero() && !met && total > 0:
 		return fmt.Errorf("no level met the SLO (%s): %s", sloLine(o.SLO), missedLine(missed))
 	}
 	return nil
+}
+
+// maxExample is the most runes of an error's text failedLine quotes.
+const maxExample = 200
+
+// failedLine is the failures of every level by class, the most common
+// first, with the first error of that class: "timeout 3, http_5xx 1 (the
+// first timeout: request timed out after 500ms)". The one line a run
+// whose every request failed leaves, --quiet or not.
+func failedLine(sum *report.Summary) string {
+	counts := map[rundir.ErrorClass]int{}
+	example := map[rundir.ErrorClass]string{}
+	for i := range sum.Levels {
+		for c, n := range sum.Levels[i].Errors {
+			counts[c] += n
+			if _, ok := example[c]; !ok && sum.Levels[i].ErrorExamples[c] != "" {
+				example[c] = sum.Levels[i].ErrorExamples[c]
+			}
+		}
+	}
+	order := rundir.ErrorClasses()
+	for c := range counts {
+		if !slices.Contains(order, c) {
+			order = append(order, c) // a class this build does not know
+		}
+	}
+	slices.SortStableFunc(order, func(a, b rundir.ErrorClass) int { return counts[b] - counts[a] })
+	var parts []string
+	for _, c := range order {
+		if counts[c] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", c, counts[c]))
+		}
+	}
+	if len(parts) == 0 {
+		return "no error class recorded"
+	}
+	line := strings.Join(parts, ", ")
+	if ex := example[order[0]]; ex != "" {
+		if r := []rune(ex); len(r) > maxExample {
+			ex = string(r[:maxExample]) + "…"
+		}
+		line += fmt.Sprintf(" (the first: %s)", ex)
+	}
+	return line
 }
 
 // maxMissed is the most levels whose reasons Verdict's line gives; the

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestVerdictNamesWhatFailedTheSLO: a nightly run whose latencies were fine
@@ -39,5 +40,31 @@ func TestVerdictNamesWhatFailedTheSLO(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "level 8: error rate 5.2% > 0.1%; 2 more levels: see the table above") ||
 		strings.Contains(err.Error(), "level 16:") {
 		t.Errorf("Verdict of six missed levels: %v; want levels 1, 2, 4 and 8 named, then \"2 more levels\"", err)
+	}
+}
+
+// TestVerdictAllFailedSaysWhy: a run whose every measured request failed
+// says why in its one line, by class with the first error of the most
+// common: with --quiet nothing else is printed, and the line said "see the
+// errors above" above nothing ("every measured request failed (2 of 2): see
+// the errors above and r-tg" against a server slower than --timeout).
+func TestVerdictAllFailedSaysWhy(t *testing.T) {
+	a := report.Level{Level: 1, Requests: report.Requests{Total: 4, Failed: 4}}
+	a.Errors = map[rundir.ErrorClass]int{rundir.Timeout: 3, rundir.HTTP5xx: 1}
+	a.ErrorExamples = map[rundir.ErrorClass]string{rundir.Timeout: "request timed out after 500ms", rundir.HTTP5xx: "http 500: boom"}
+	b := report.Level{Level: 2, Requests: report.Requests{Total: 2, Failed: 2}}
+	b.Errors = map[rundir.ErrorClass]int{rundir.HTTP5xx: 2}
+	b.ErrorExamples = map[rundir.ErrorClass]string{rundir.HTTP5xx: "http 500: later"}
+	err := Verdict(&report.Summary{Levels: []report.Level{a, b}}, &Options{Out: "r-tg"})
+	if err == nil {
+		t.Fatal("no error for a run whose every request failed")
+	}
+	for _, want := range []string{"every measured request failed (6 of 6)", "http_5xx 3, timeout 3", "the first: http 500: boom", "r-tg"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Verdict: %q; want it to say %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "above") {
+		t.Errorf("Verdict: %q; points above, where --quiet printed nothing", err)
 	}
 }
