@@ -621,7 +621,7 @@ func (t *tailer) read() (b []byte, more bool, err error) {
 	if t.chunk == nil {
 		t.chunk = make([]byte, 256<<10)
 	}
-	if fi, err := t.f.Stat(); err == nil && fi.Size() < t.off+int64(len(t.rest)) {
+	if fi, err := t.f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < t.off+int64(len(t.rest)) {
 		// Cut by another process (truncated, or rewritten shorter): what
 		// was read is no longer in it, and the writer, writing at its own
 		// offset, leaves a hole of zero bytes. Said as that, not as a
@@ -630,12 +630,16 @@ func (t *tailer) read() (b []byte, more bool, err error) {
 			t.path, t.off+int64(len(t.rest)), fi.Size())
 	}
 	t.buf = append(t.buf[:0], t.rest...)
-	for {
-		if len(t.buf) >= maxReadPerPoll {
+	// Bounded by what this poll reads, not by the buffer: a partial line
+	// kept from the last poll as long as maxReadPerPoll said "more"
+	// without reading, for ever.
+	for read := 0; ; {
+		if read >= maxReadPerPoll {
 			more = true
 			break
 		}
 		n, err := t.f.Read(t.chunk)
+		read += n
 		t.buf = append(t.buf, t.chunk[:n]...)
 		if errors.Is(err, io.EOF) || (err == nil && n == 0) {
 			break
@@ -645,6 +649,11 @@ func (t *tailer) read() (b []byte, more bool, err error) {
 		}
 	}
 	i := bytes.LastIndexByte(t.buf, '\n')
+	if len(t.buf)-(i+1) > rundir.MaxRecordLine {
+		// No record is this long (ReadRecords refuses it): not kept
+		// whole, growing with every poll (a link to /dev/zero).
+		return nil, false, fmt.Errorf("%s: line %d is longer than %d MiB with no end: not a record", t.path, t.line+bytes.Count(t.buf, []byte{'\n'})+1, rundir.MaxRecordLine>>20)
+	}
 	if i < 0 {
 		t.rest = append(t.rest[:0], t.buf...)
 		return nil, more, nil

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
 )
 
@@ -109,4 +111,56 @@ func TestFollowRecordsRemoved(t *testing.T) {
 			t.Errorf("warnings %q; want one saying requests.jsonl was removed", warned)
 		}
 	})
+}
+
+// TestTailerLongPartialLine: a partial line longer than one poll's read
+// (maxReadPerPoll) is read on to the file's end, not handed back as "more"
+// for ever: the follower's poll loop spun at 100 % CPU on a 300 MB line
+// without a newline and never looked at run.json again.
+func TestTailerLongPartialLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "requests.jsonl")
+	if err := os.WriteFile(path, bytes.Repeat([]byte{'a'}, maxReadPerPoll+1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tl := &tailer{path: path}
+	defer func() {
+		if tl.f != nil {
+			tl.f.Close()
+		}
+	}()
+	for i := 0; ; i++ {
+		_, more, err := tl.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !more {
+			break
+		}
+		if i == 10 {
+			t.Fatal("read says more after the file's end, again and again")
+		}
+	}
+}
+
+// TestTailerLineTooLong: a line longer than any record (rundir.MaxRecordLine)
+// with no end yet is an error, not kept whole in memory: requests.jsonl a
+// link to /dev/zero grew the watch by 16 MiB a poll.
+func TestTailerLineTooLong(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "requests.jsonl")
+	if err := os.WriteFile(path, bytes.Repeat([]byte{'a'}, rundir.MaxRecordLine+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tl := &tailer{path: path}
+	defer func() {
+		if tl.f != nil {
+			tl.f.Close()
+		}
+	}()
+	var err error
+	for i := 0; i < 20 && err == nil; i++ {
+		_, _, err = tl.read()
+	}
+	if err == nil || !regexp.MustCompile(`requests\.jsonl: line 1 is longer than 64 MiB`).MatchString(err.Error()) {
+		t.Errorf("error %v; want one saying line 1 is longer than 64 MiB", err)
+	}
 }
