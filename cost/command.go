@@ -315,7 +315,7 @@ func RunAdvise(w io.Writer, o AdviseOptions) error {
 			return err
 		}
 		spend = APIMonthlyUSD(MonthlyTokens(perDay), price)
-		basis = fmt.Sprintf("%s tokens/day × 30 at %s per 1M (%s)", Tokens(perDay), USD(price), priceBasis)
+		basis = fmt.Sprintf("%s tokens/day × 30 at %s per 1M (%s)", Tokens(perDay), USDPrice(price), priceBasis)
 		if o.APIPricePerM == 0 {
 			warning = cat.spendWarning(o.APIModel, o.Compliance)
 		}

@@ -168,7 +168,7 @@ func (x *Crossover) Table() *Table {
 	add := func(k, v string) { t.Rows = append(t.Rows, []string{k, v}) }
 	add("tokens per day", Tokens(x.TokensPerDay))
 	add("monthly tokens", Tokens(x.MonthlyTokens))
-	add("API price per 1M tokens", USD(x.APIUSDPer1M))
+	add("API price per 1M tokens", USDPrice(x.APIUSDPer1M))
 	add("API monthly", USD(x.APIMonthlyUSD))
 	needed := fmt.Sprintf("%d (%s of %d)", x.GPUsNeeded, printable.Count(x.Replicas, "replica"), x.GPUsPerReplica)
 	if x.CapacityTokensPerS == nil {

@@ -67,3 +67,17 @@ func sig3(v float64) string {
 	}
 	return s
 }
+
+// USDPrice writes a price per 1M tokens that a reader multiplies by a
+// volume: as USD, but with at least three significant digits under $1
+// ("$0.0575", where USD writes "$0.058"), so that the printed price times
+// the printed volume is the printed total to its precision.
+func USDPrice(v float64) string {
+	if !(v >= 0.0005 && v < 1) {
+		return USD(v)
+	}
+	// Three significant digits: 0.0575 has its first at the second
+	// decimal, so four decimals.
+	d := max(3, 2-int(math.Floor(math.Log10(v))))
+	return "$" + strconv.FormatFloat(v, 'f', d, 64)
+}

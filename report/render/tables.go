@@ -403,7 +403,7 @@ func (r *Report) crossoverTable() (table, bool) {
 		if c.BreakEvenUtilization != nil {
 			bu = percent(*c.BreakEvenUtilization)
 		}
-		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + "; " + row.OfferLabel + ")", row.API, usd(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
+		t.Rows = append(t.Rows, []string{row.Run + " (" + gpuReplica(row.GPU, c.GPUsPerReplica) + "; " + row.OfferLabel + ")", row.API, cost.USDPrice(c.APIUSDPer1M), usd(c.APIMonthlyUSD),
 			fmt.Sprint(c.GPUsNeeded), usd(c.SelfHostedMonthlyUSD), c.Cheaper, be, bu})
 		for _, n := range c.Notes {
 			if count[n] < len(x.Rows) {
