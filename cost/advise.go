@@ -210,8 +210,8 @@ type Advice struct {
 }
 
 // Advise applies the seed's decision framework, in this order: air-gap
-// (on-premises only), HIPAA (on-premises for a team at volume, else a BAA
-// API), uncertain volume (start on an API), then the $3K/month line with
+// (on-premises only), HIPAA (on-premises for a team at a settled volume,
+// else a BAA API), uncertain volume (start on an API), then the $3K/month line with
 // latency and the team. GDPR and SOC 2 narrow the providers of whatever path
 // is chosen. The catalog supplies the providers and their flags.
 func Advise(c *Catalog, in AdviseInput) (Advice, error) {
@@ -295,10 +295,18 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		}
 	case has(HIPAA):
 		baa := Recommendation{Path: CloudAPI, Rule: RuleHIPAA, Detail: "a cloud API under a signed BAA" + hosted, Providers: providers()}
-		if in.TeamRunsGPUs && spend >= SpendLineUSD {
+		switch {
+		case in.TeamRunsGPUs && spend >= SpendLineUSD && in.VolumeUncertain:
+			// The uncertain-volume rule holds under HIPAA too, which
+			// allows an API under a BAA: hardware waits for the volume.
+			fire(RuleVolumeUncertain, "the volume is uncertain or changing fast: start on an API under a BAA, and buy hardware once the crossover is clear")
+			baa.Rule, baa.Detail = RuleVolumeUncertain, "start on a cloud API under a signed BAA"+hosted+", instrument costs (inferbench crossover), migrate when the crossover is clear"
+			onPrem.Detail += " once the volume settles"
+			a.Recommended, a.RunnerUp = baa, &onPrem
+		case in.TeamRunsGPUs && spend >= SpendLineUSD:
 			fire(RuleHIPAAOrAirgap, "HIPAA, a team that runs GPUs and %s/month of volume: on-premises removes the third party", spendUSD(spend))
 			a.Recommended, a.RunnerUp = onPrem, &baa
-		} else {
+		default:
 			fire(RuleHIPAAOrAirgap, "HIPAA: on-premises is the runner-up until the team runs GPUs and the volume passes %s/month", USD(SpendLineUSD))
 			a.Recommended, a.RunnerUp = baa, &onPrem
 		}
