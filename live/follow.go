@@ -287,6 +287,14 @@ func (f *Follower) Run(ctx context.Context) error {
 			f.noteQuiet(time.Now())
 		}
 		if ended {
+			if f.records.f == nil {
+				if _, err := os.Stat(f.records.path); errors.Is(err, fs.ErrNotExist) {
+					// A run makes requests.jsonl before run.json: an
+					// ended run without it is none report reads.
+					f.st.End(string(f.m.ExitState))
+					return fmt.Errorf("%s: not a run directory (no %s)", f.dir, rundir.RecordsFile)
+				}
+			}
 			if f.records.partial() {
 				f.o.Warn(fmt.Sprintf("%s: last line %d is incomplete (run cut short?); skipped", f.records.path, f.records.line+1))
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -162,5 +163,23 @@ func TestTailerLineTooLong(t *testing.T) {
 	}
 	if err == nil || !regexp.MustCompile(`requests\.jsonl: line 1 is longer than 64 MiB`).MatchString(err.Error()) {
 		t.Errorf("error %v; want one saying line 1 is longer than 64 MiB", err)
+	}
+}
+
+// TestFollowEndedRunWithoutRecordsFile: a directory whose run.json says the
+// run ended but that holds no requests.jsonl is no run `report` reads ("not
+// a run directory (no requests.jsonl)", exit 2); watch said "ended
+// (complete) with no request recorded", exit 0.
+func TestFollowEndedRunWithoutRecordsFile(t *testing.T) {
+	d := newRunDir(t, scenarios.SLO{}, 3)
+	d.m.ExitState = rundir.ExitComplete
+	d.writeManifest()
+	if err := os.Remove(filepath.Join(d.dir, rundir.RecordsFile)); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	err := Follow(t.Context(), d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}})
+	if err == nil || !strings.Contains(err.Error(), "not a run directory (no requests.jsonl)") {
+		t.Errorf("Follow: %v, output %q; want an error: not a run directory (no requests.jsonl)", err, out.String())
 	}
 }
