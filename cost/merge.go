@@ -402,16 +402,30 @@ func idField(t reflect.Type) int {
 // yamlError formats a go-yaml error as "file:line:col: message".
 func yamlError(name string, err error) error {
 	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
-		return fmt.Errorf("%s:%d:%d: %s", name, ge.Line, ge.Column, yamlguard.DuplicateWords(yamlguard.NamedTab(ge.Msg)))
+		return fmt.Errorf("%s:%d:%d: %s", name, ge.Line, ge.Column, syntaxWords(yamlguard.DuplicateWords(yamlguard.NamedTab(ge.Msg))))
 	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		if tk := ye.GetToken(); tk != nil {
-			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage())))
+			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, syntaxWords(yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage()))))
 		}
-		return fmt.Errorf("%s: %s", name, yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage())))
+		return fmt.Errorf("%s: %s", name, syntaxWords(yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage()))))
 	}
 	return fmt.Errorf("%s: %w", name, err)
+}
+
+// syntaxWords says two of the YAML library's syntax errors as the mistake
+// a hand-edited prices file makes: a key without its ':' ("non-map value
+// is specified") and a key indented off its neighbours ("value is not
+// allowed in this context"). Any other message is kept.
+func syntaxWords(msg string) string {
+	switch msg {
+	case "non-map value is specified":
+		return "a line that is not 'key: value' where a mapping's keys are (a missing ':' after the key?)"
+	case "value is not allowed in this context":
+		return "a value where none belongs (a key indented differently from the keys beside it?)"
+	}
+	return msg
 }
 
 // locate returns "file:line:col" of the value at path: the file that holds
