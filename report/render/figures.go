@@ -281,6 +281,15 @@ func (r *Report) crossoverFigure() *plot.Figure {
 	}
 	fig := plot.Crossover(ch)
 	fig.Caption = fmt.Sprintf("Monthly cost against tokens per day (a month is 30 days): each API a line, its input and output prices %s; each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Mix, x.Offer, compact(x.TokensPerDay))
+	var bounded []string
+	for _, rr := range r.Runs {
+		if rr.lowerBound() {
+			bounded = append(bounded, rr.Label)
+		}
+	}
+	if len(bounded) > 0 {
+		fig.Caption += fmt.Sprintf(" The capacity of %s is a lower bound (its highest level met the SLO): its steps may come at larger volumes, so its line is an upper bound.", strings.Join(bounded, " and "))
+	}
 	return fig
 }
 

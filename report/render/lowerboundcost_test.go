@@ -56,6 +56,12 @@ func TestCostSaysLowerBound(t *testing.T) {
 		t.Errorf("crossover notes %q (table %v); want the h100's capacity called a lower bound", xt.Notes, ok)
 	}
 
+	for _, f := range rep.Plots() {
+		if f.Name == "crossover" && !strings.Contains(f.Caption, "The capacity of h100 is a lower bound") {
+			t.Errorf("crossover caption %q; want the h100's capacity called a lower bound", f.Caption)
+		}
+	}
+
 	// A capacity below the highest level is no bound, and is not called one.
 	spec.Levels = []int{1, 2, 4, 8}
 	spec.FailEvery = 20
