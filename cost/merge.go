@@ -629,9 +629,18 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]bool) {
 			continue
 		}
 		for gi := range c.GPUs {
-			for oi := range c.GPUs[gi].Offers {
-				if o := &c.GPUs[gi].Offers[oi]; "offer:"+c.GPUs[gi].ID+"/"+o.ID == id {
+			offers := c.GPUs[gi].Offers
+			for oi := range offers {
+				if o := &offers[oi]; "offer:"+c.GPUs[gi].ID+"/"+o.ID == id {
 					cite(&o.Source, &o.Date, s)
+					// An offer priced off this one (base_offer ×
+					// multiplier) that the file left alone says whose
+					// price its base now is.
+					for di := range offers {
+						if d := &offers[di]; d.BaseOffer == o.ID && sets["offer:"+c.GPUs[gi].ID+"/"+d.ID] == nil {
+							d.Source += fmt.Sprintf("; its base offer %s is the price %s line %d sets", o.ID, name, s.line)
+						}
+					}
 				}
 			}
 		}

@@ -30,6 +30,10 @@ func TestOverriddenPriceNotCitedToTheCatalog(t *testing.T) {
 	if want := fmt.Sprintf("%s line 5 sets usd_per_gpu_hour, with no source of its own (it replaces the catalog's, from %s, %s)", path, sod.Source, sod.Date); od.Source != want {
 		t.Errorf("aws-p5-od source = %q; want %q", od.Source, want)
 	}
+	// An offer priced off it (aws-p5-1y: 0.64 × aws-p5-od) says so too.
+	if y1, _ := g.Offer("aws-p5-1y"); !strings.HasSuffix(y1.Source, "; its base offer aws-p5-od is the price "+path+" line 5 sets") {
+		t.Errorf("aws-p5-1y source = %q; want it to say its base is the file's price", y1.Source)
+	}
 	rs, _ := g.Offer("runpod-secure")
 	if rs.Source != "my quote" || rs.Date != "2026-12-01" {
 		t.Errorf("runpod-secure = source %q, date %q; want the file's own", rs.Source, rs.Date)
