@@ -547,16 +547,16 @@ var priceKeys = map[string][]string{
 }
 
 // priceIDs names the offers ("offer:gpu/offer") and APIs ("api:id") c
-// holds.
-func priceIDs(c *Catalog) map[string]bool {
-	ids := map[string]bool{}
+// holds, each with its citation: its source and date.
+func priceIDs(c *Catalog) map[string]string {
+	ids := map[string]string{}
 	for _, g := range c.GPUs {
 		for _, o := range g.Offers {
-			ids["offer:"+g.ID+"/"+o.ID] = true
+			ids["offer:"+g.ID+"/"+o.ID] = o.Source + ", " + o.Date
 		}
 	}
 	for _, a := range c.APIs {
-		ids["api:"+a.ID] = true
+		ids["api:"+a.ID] = a.Source + ", " + a.Date
 	}
 	return ids
 }
@@ -566,7 +566,7 @@ func priceIDs(c *Catalog) map[string]bool {
 // of its own: it kept the earlier source and date, so the user's number
 // was printed under the catalog's citation. The source becomes the file
 // and line that set it, with the citation it replaced.
-func recite(c *Catalog, name string, body ast.Node, before map[string]bool) {
+func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 	type set struct {
 		key    string
 		line   int
@@ -575,7 +575,7 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]bool) {
 	sets := map[string]*set{}
 	var order []string
 	note := func(id string, entry ast.Node, keys []string) {
-		if !before[id] {
+		if _, ok := before[id]; !ok {
 			return
 		}
 		pairs, _ := yamlguard.Pairs(entry)
@@ -620,8 +620,8 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]bool) {
 		entries(g, "offers", func(offer string, o ast.Node) { note("offer:"+gpu+"/"+offer, o, priceKeys["offers"]) })
 	})
 	entries(body, "apis", func(api string, a ast.Node) { note("api:"+api, a, priceKeys["apis"]) })
-	cite := func(source, date *string, s *set) {
-		*source = fmt.Sprintf("%s line %d sets %s, with no source of its own (it replaces the catalog's, from %s, %s)", name, s.line, s.key, *source, *date)
+	cite := func(source *string, id string, s *set) {
+		*source = fmt.Sprintf("%s line %d sets %s, with no source of its own (it replaces the catalog's, from %s)", name, s.line, s.key, before[id])
 	}
 	for _, id := range order {
 		s := sets[id]
@@ -632,7 +632,7 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]bool) {
 			offers := c.GPUs[gi].Offers
 			for oi := range offers {
 				if o := &offers[oi]; "offer:"+c.GPUs[gi].ID+"/"+o.ID == id {
-					cite(&o.Source, &o.Date, s)
+					cite(&o.Source, id, s)
 					// An offer priced off this one (base_offer ×
 					// multiplier) that the file left alone says whose
 					// price its base now is.
@@ -646,7 +646,7 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]bool) {
 		}
 		for ai := range c.APIs {
 			if a := &c.APIs[ai]; "api:"+a.ID == id {
-				cite(&a.Source, &a.Date, s)
+				cite(&a.Source, id, s)
 			}
 		}
 	}

@@ -30,6 +30,17 @@ func TestOverriddenPriceNotCitedToTheCatalog(t *testing.T) {
 	if want := fmt.Sprintf("%s line 5 sets usd_per_gpu_hour, with no source of its own (it replaces the catalog's, from %s, %s)", path, sod.Source, sod.Date); od.Source != want {
 		t.Errorf("aws-p5-od source = %q; want %q", od.Source, want)
 	}
+	// A date the file gives without a source is its own, not the one the
+	// replaced citation had.
+	dated, err := loadErr(t, "gpus:\n  - id: h100-sxm\n    offers:\n      - id: aws-p5-od\n        usd_per_gpu_hour: 4\n        date: 2026-12-01\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, _ := Load(dated)
+	g2, _ := c2.GPU("h100-sxm")
+	if od, _ := g2.Offer("aws-p5-od"); !strings.HasSuffix(od.Source, sod.Source+", "+sod.Date+")") || od.Date != "2026-12-01" {
+		t.Errorf("aws-p5-od = source %q, date %q; want the catalog's citation %s in the source and the file's date", od.Source, od.Date, sod.Date)
+	}
 	// An offer priced off it (aws-p5-1y: 0.64 × aws-p5-od) says so too.
 	if y1, _ := g.Offer("aws-p5-1y"); !strings.HasSuffix(y1.Source, "; its base offer aws-p5-od is the price "+path+" line 5 sets") {
 		t.Errorf("aws-p5-1y source = %q; want it to say its base is the file's price", y1.Source)
