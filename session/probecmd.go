@@ -43,6 +43,14 @@ func (e *ProbeFailure) Unwrap() error { return e.Err }
 // ProbeEndpoint builds the target, probes it (Probe) and writes the
 // verdict to stdout; a target that does not work is a *ProbeFailure.
 func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error {
+	// The user's to fix, before anything is sent: a deadline already
+	// past read as the server's silence ("no answer in time", exit 1).
+	if o.Timeout <= 0 {
+		return inputf("--timeout must be positive, got %s", o.Timeout)
+	}
+	if strings.TrimSpace(o.Model) == "" {
+		return inputf("--model: is required: the name of the model the server serves")
+	}
 	var apiKey string // never printed
 	switch {
 	case o.KeyFile != "":
