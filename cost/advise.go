@@ -339,6 +339,13 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		default:
 			rule = RuleSOC2
 		}
+		// The compliance rule chose the path; the spend is why it is an
+		// API rather than self-hosting: say so in that rule's reason.
+		for i := range a.Rules {
+			if a.Rules[i].ID == rule && rule != RuleUnder3K {
+				a.Rules[i].Because += fmt.Sprintf("; %s/month is under %s, so a cloud API it allows rather than self-hosting", spendUSD(spend), USD(SpendLineUSD))
+			}
+		}
 		a.Recommended = Recommendation{Path: CloudAPI, Rule: rule, Detail: "a cloud API" + hosted, Providers: providers(CloudAPI, ManagedInference)}
 		if has(GDPR) {
 			a.RunnerUp = &Recommendation{Path: SelfHostedCloud, Rule: RuleGDPR, Detail: "self-hosted in EU data centres"}
