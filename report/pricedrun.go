@@ -27,6 +27,9 @@ const (
 type Priced struct {
 	Level Level
 	Basis string
+	// LowerBound says the capacity is a lower bound (Capacity.LowerBound):
+	// its throughput is at least this, its costs per token at most.
+	LowerBound bool
 }
 
 // PricedLevel is the one definition of a run's priced level: the capacity
@@ -37,7 +40,7 @@ func PricedLevel(s *Summary) (p Priced, ok bool) {
 	if c := s.Capacity; c != nil {
 		for _, l := range s.Levels {
 			if l.Level == c.Level {
-				return Priced{Level: l, Basis: BasisCapacity}, true
+				return Priced{Level: l, Basis: BasisCapacity, LowerBound: c.LowerBound}, true
 			}
 		}
 	}
@@ -62,6 +65,9 @@ func (p Priced) Throughput() cost.Throughput {
 // BasisWords says in words which level is priced and why, as the cost
 // commands print it.
 func (p Priced) BasisWords() string {
+	if p.Basis == BasisCapacity && p.LowerBound {
+		return fmt.Sprintf("capacity at SLO (level %g), a lower bound: the highest level run met the SLO and more load was not tried, so its costs per token are upper bounds", p.Level.Level)
+	}
 	if p.Basis == BasisCapacity {
 		return fmt.Sprintf("capacity at SLO (level %g)", p.Level.Level)
 	}

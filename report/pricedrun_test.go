@@ -29,6 +29,10 @@ func TestPricedLevel(t *testing.T) {
 		outTokens float64
 	}{
 		{"capacity", Summary{Levels: levels, Capacity: &Capacity{Level: 4}}, true, 4, BasisCapacity, "capacity at SLO (level 4)", 200},
+		// A lower bound is said as one: cost --run printed "capacity at
+		// SLO (level 8)" of a run whose every level met the SLO.
+		{"capacity a lower bound", Summary{Levels: levels, Capacity: &Capacity{Level: 4, LowerBound: true}}, true, 4, BasisCapacity,
+			"capacity at SLO (level 4), a lower bound: the highest level run met the SLO and more load was not tried, so its costs per token are upper bounds", 200},
 		{"highest", Summary{Levels: levels}, true, 8, BasisHighest, "highest-throughput level 8 (summary.json has no capacity at SLO)", 300},
 		{"capacity level missing", Summary{Levels: levels, Capacity: &Capacity{Level: 16}}, true, 8, BasisHighest, "", 300},
 		{"no tokens", Summary{Levels: levels[:1]}, false, 0, "", "", 0},
