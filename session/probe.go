@@ -32,6 +32,10 @@ type ProbeResult struct {
 	TTFT, Total time.Duration
 	// Usage is the server's final usage, nil if it reported none.
 	Usage *targets.Usage
+	// DroppedOutput is the output count the server reported that no
+	// stream has (negative, or past loadgen's bound), dropped as a run
+	// drops it; 0 when none was.
+	DroppedOutput int
 	// Server is the server's own timing, nil if it reported none.
 	Server       *targets.ServerTiming
 	FinishReason string
@@ -84,7 +88,14 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 		res.Counted += loadgen.EventTokens(c.Tokens)
 	})
 	res.Total = time.Since(start)
+	said := 0
+	if final.Usage != nil {
+		said = final.Usage.CompletionTokens
+	}
 	loadgen.DropAbsurd(&final) // judged as a run would record it
+	if final.Usage != nil && said != 0 && final.Usage.CompletionTokens == 0 {
+		res.DroppedOutput = said
+	}
 	// The server's words are shown as the probe's verdict: made printable.
 	res.Usage, res.Server = final.Usage, final.Server
 	res.FinishReason, res.Model = redact.Clip(final.FinishReason), redact.Clip(final.Model)
@@ -198,6 +209,9 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 	if r.UsageReported() {
 		fmt.Fprintf(tw, "usage reported\tyes: %d prompt, %d output tokens: output tokens will be the server's count\n",
 			r.Usage.PromptTokens, r.Usage.CompletionTokens)
+	} else if r.DroppedOutput != 0 {
+		fmt.Fprintf(tw, "usage reported\tno usable count: the server said %d output tokens, which no stream has (dropped): output tokens will be counted from events (%d here)\n",
+			r.DroppedOutput, r.Counted)
 	} else {
 		fmt.Fprintf(tw, "usage reported\tno: output tokens will be counted from events (%d here)\n", r.Counted)
 	}

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,5 +40,23 @@ func TestProbeDropsAbsurdCounts(t *testing.T) {
 	}
 	if res.Server != nil && res.Server.Decode != 0 {
 		t.Errorf("server timing %+v; want the negative decode time dropped", *res.Server)
+	}
+}
+
+// TestProbeSaysUsageDropped: a server that reports an output count no
+// stream can have (-5, 2^63−1) did report usage; the verdict said "usage
+// reported  no: output tokens will be counted from events", as of a server
+// that sends none, and the user could not tell a server to fix from one
+// that reports nothing. It says the count and that it was dropped.
+func TestProbeSaysUsageDropped(t *testing.T) {
+	res, err := Probe(t.Context(), absurdUsage{}, "m", targets.Redactor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	res.Write(&out, ProbeSubject{Model: "m"})
+	want := "usage reported   no usable count: the server said 9223372036854775807 output tokens, which no stream has (dropped): output tokens will be counted from events (2 here)"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("verdict:\n%s\nwant the line %q", out.String(), want)
 	}
 }
