@@ -252,7 +252,7 @@ func Crossover(ch CrossoverChart) *Figure {
 		for _, x := range logSpace(12) {
 			xys = append(xys, plotter.XY{X: x, Y: cost.APIMonthlyUSD(x, a.USDPer1M)})
 		}
-		_ = addSeries(p, fmt.Sprintf("API %s, %s/1M", a.Label, cost.USD(a.USDPer1M)), positive(perDay(xys), true, true), s, 1)
+		_ = addSeries(p, fmt.Sprintf("API %s, %s/1M", a.Label, cost.USDPrice(a.USDPer1M)), positive(perDay(xys), true, true), s, 1)
 	}
 	for _, o := range ch.Options {
 		s := styleOf(i)
