@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/render"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
@@ -113,6 +115,11 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	replacing := false
+	if o.Force {
+		_, err := os.Lstat(filepath.Join(o.Out, rundir.ManifestFile))
+		replacing = err == nil
+	}
 	if err := rundir.Create(o.Out, o.Force); err != nil {
 		if errors.Is(err, rundir.ErrOutTaken) {
 			return nil, &InputError{Err: err}
@@ -123,6 +130,9 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		if created {
 			os.Remove(o.Out) // only if still empty
 		}
+	}
+	if replacing {
+		dropStaleReport(o.Out, log)
 	}
 	if o.IgnoreEOS && !targets.ForcesLength(target) {
 		fmt.Fprintln(log, "inferbench: warning: "+unforcedLength(o.Kind))
@@ -466,6 +476,28 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	}
 	closeErr := errors.Join(unsaid(runErr, s.rw.Close()), s.telemetry.stop())
 	return s.finish(runErr, closeErr, spreads)
+}
+
+// dropStaleReport removes from dir, whose run --force replaces, the report
+// written of that run (report --out DIR DIR): report.html, report.md,
+// report.json and levels.csv described a run no longer there, beside the
+// new one, and read as its. plots/ and vllm/, directories that may hold
+// the user's files too, are said, not removed.
+func dropStaleReport(dir string, log io.Writer) {
+	for _, f := range []string{render.MarkdownFile, render.HTMLFile, render.JSONFile, render.CSVFile} {
+		p := filepath.Join(dir, f)
+		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() {
+			if err := os.Remove(p); err != nil {
+				fmt.Fprintf(log, "inferbench: warning: --force: %s, the replaced run's report, could not be removed: %v\n", p, err)
+			}
+		}
+	}
+	for _, d := range []string{render.PlotsDir, render.VLLMDir} {
+		if fi, err := os.Lstat(filepath.Join(dir, d)); err == nil && fi.IsDir() {
+			fmt.Fprintf(log, "inferbench: warning: --force: %s/ holds the replaced run's figures, not this run's: `inferbench report --out %s %s` rewrites them\n",
+				filepath.Join(dir, d), dir, dir)
+		}
+	}
 }
 
 // unsaid is err less the errors runErr already holds: the record writer's
