@@ -351,6 +351,12 @@ func TestValidateRunnable(t *testing.T) {
 	if err := s.ValidateRunnable(); err != nil {
 		t.Errorf("ValidateRunnable after flags and defaults: %v", err)
 	}
+	// A model name of white space only (--model '  ') is none: the run
+	// went ahead and every request named no model.
+	s.Target.Model = "  "
+	if err := s.ValidateRunnable(); err == nil || !strings.Contains(err.Error(), "target.model: is only white space") {
+		t.Errorf("ValidateRunnable with a blank model = %v; want it refused", err)
+	}
 	// A scenario built in memory has no positions: path and message only.
 	m := &Scenario{Name: "mem", Load: LoadProfile{Rate: Rates{-1}}}
 	if got, want := m.Validate().Error(), "load.rate: must be > 0 and at most 1000000 requests per second, got -1"; got != want {

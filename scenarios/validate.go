@@ -120,6 +120,8 @@ func (s *Scenario) ValidateRunnable() error {
 	}
 	if s.Target.Model == "" {
 		c.errorf("target.model", "is required: set it in the scenario or with a flag on run")
+	} else if strings.TrimSpace(s.Target.Model) == "" {
+		c.errorf("target.model", "is only white space: give the name the server serves the model under")
 	}
 	if len(s.loadKinds(c)) == 0 {
 		c.errorf("load", "give one of concurrency, sweep, rate or trace (in the scenario or with a flag on run)")

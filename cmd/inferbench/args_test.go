@@ -83,6 +83,9 @@ func TestUsageErrorsOneLine(t *testing.T) {
 		{[]string{"k8s", "manifes"}, `k8s: unknown command "manifes" (did you mean manifest?)`},
 		{[]string{"compare", "a"}, "compare takes BASELINE_RUN CANDIDATE_RUN, or --baseline B CANDIDATE_RUN (1 given)"},
 		{[]string{"watch"}, "watch takes one RUN_DIR (0 given)"},
+		{[]string{"watch", "--poll", "0s", "d"}, "--poll must be at least 10ms, got 0s"},
+		{[]string{"watch", "--progress-interval", "0s", "d"}, "--progress-interval must be positive, got 0s"},
+		{[]string{"watch", "--live-linger", "-1s", "d"}, "--live-linger must not be negative, got -1s"},
 		{[]string{"targets", "nope"}, `targets: unknown command "nope"; see inferbench targets --help`},
 	} {
 		checkUsageError(t, tt.want, tt.args...)

@@ -44,8 +44,13 @@ RUN_DIR is a file, or its writer is gone (killed) before the run ended; a run ye
 			if c.NArg() != 1 {
 				return usagef("watch takes one RUN_DIR (%d given)", c.NArg())
 			}
-			if c.Duration(watchFlagInterval) <= 0 || c.Duration(watchFlagPoll) < live.MinPoll || c.Duration(watchFlagLinger) < 0 {
-				return usagef("--%s must be positive, --%s at least %v and --%s not negative", watchFlagInterval, watchFlagPoll, live.MinPoll, watchFlagLinger)
+			switch iv, poll, linger := c.Duration(watchFlagInterval), c.Duration(watchFlagPoll), c.Duration(watchFlagLinger); {
+			case iv <= 0:
+				return usagef("--%s must be positive, got %v", watchFlagInterval, iv)
+			case poll < live.MinPoll:
+				return usagef("--%s must be at least %v, got %v", watchFlagPoll, live.MinPoll, poll)
+			case linger < 0:
+				return usagef("--%s must not be negative, got %v", watchFlagLinger, linger)
 			}
 			o := live.FollowOptions{Poll: c.Duration(watchFlagPoll), Progress: live.ProgressOptions{Interval: c.Duration(watchFlagInterval)}}
 			if addr := c.String(watchFlagLive); addr != "" {
