@@ -26,10 +26,14 @@ func TestWatchFinishedRun(t *testing.T) {
 	}
 	// A poll that re-reads the files in a loop, and a negative linger,
 	// are refused (they were taken: --poll 1ns held a CPU).
-	for _, args := range [][]string{{"--poll", "1ns"}, {"--poll", "9ms"}, {"--live-linger", "-1s"}} {
-		_, _, err := runApp(t, append(append([]string{"watch"}, args...), a100)...)
-		if code := exitCode(err, io.Discard); code != exitUsage || !strings.Contains(err.Error(), "--poll at least 10ms") {
-			t.Errorf("watch %s: %v (exit %d); want a usage error naming the bounds", strings.Join(args, " "), err, code)
+	for args, want := range map[[2]string]string{
+		{"--poll", "1ns"}:        "--poll must be at least 10ms, got 1ns",
+		{"--poll", "9ms"}:        "--poll must be at least 10ms, got 9ms",
+		{"--live-linger", "-1s"}: "--live-linger must not be negative, got -1s",
+	} {
+		_, _, err := runApp(t, "watch", args[0], args[1], a100)
+		if code := exitCode(err, io.Discard); code != exitUsage || err.Error() != want {
+			t.Errorf("watch %s: %v (exit %d); want a usage error %q", strings.Join(args[:], " "), err, code, want)
 		}
 	}
 }
