@@ -27,6 +27,11 @@ type RecordWriter struct {
 	lost int64
 	off  int64 // bytes of whole records written
 	err  error
+	// syncEvery and synced: Write syncs the file once syncEvery more bytes
+	// than at the last sync (synced) are written (SyncEvery); 0: only
+	// Close syncs.
+	syncEvery, synced int64
+	syncs             int64 // the syncs Write made, for tests
 }
 
 // CreateRecordWriter creates dir/requests.jsonl for writing records
@@ -73,7 +78,24 @@ func (rw *RecordWriter) Write(r *Record) error {
 	}
 	rw.off += int64(len(rw.buf))
 	rw.n++
+	if rw.syncEvery > 0 && rw.off-rw.synced >= rw.syncEvery {
+		rw.synced = rw.off
+		rw.syncs++
+		if err := rw.f.Sync(); err != nil {
+			return fmt.Errorf("sync %s: %w", rw.f.Name(), err) // the record is written
+		}
+	}
 	return nil
+}
+
+// SyncEvery makes Write sync the file each time n more bytes have been
+// written since the last sync, so that Close's sync waits on at most n
+// bytes: a merge writing hundreds of MB whose one sync at the end took
+// 0.4 s on 600 MB, unstoppable. 0 (the default): only Close syncs.
+func (rw *RecordWriter) SyncEvery(n int64) {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	rw.syncEvery = n
 }
 
 // Count returns the number of records written.

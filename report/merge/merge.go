@@ -35,7 +35,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"os"
 	"path/filepath"
@@ -500,16 +499,19 @@ func doneKey(r *rundir.Record) int64 { return max(r.DoneNS, r.EndNS, r.SentNS) }
 // in completion order (a k-way merge of files each in completion order:
 // memory holds one record per shard).
 func mergeRecords(ctx context.Context, shards []*shard, out string, warnings *[]string) (int64, error) {
-	f, err := rundir.CreateFile(out, rundir.RecordsFile)
+	rw, err := rundir.CreateRecordWriter(out)
 	if err != nil {
 		return 0, err
 	}
-	rw := rundir.NewRecordWriter(f)
-	var synced int64
+	rw.SyncEvery(syncBytes)
+	closed := false
 	var streams []*recordStream
 	defer func() {
 		for _, rs := range streams {
 			rs.stop()
+		}
+		if !closed {
+			rw.Discard() // failed or stopped: the stage is removed
 		}
 	}()
 	for _, s := range shards {
@@ -531,7 +533,6 @@ func mergeRecords(ctx context.Context, shards []*shard, out string, warnings *[]
 	}
 	for _, rs := range streams {
 		if err := pull(rs); err != nil {
-			rw.Discard()
 			return 0, err
 		}
 	}
@@ -546,20 +547,13 @@ func mergeRecords(ctx context.Context, shards []*shard, out string, warnings *[]
 			break
 		}
 		if err := rw.Write(best.head); err != nil {
-			rw.Discard()
 			return 0, err
 		}
 		best.s.records++
 		if ctx.Err() != nil {
-			rw.Discard()
 			return 0, context.Cause(ctx)
 		}
-		if err := syncSome(f, rw.Count(), &synced); err != nil {
-			rw.Discard()
-			return 0, err
-		}
 		if err := pull(best); err != nil {
-			rw.Discard()
 			return 0, err
 		}
 	}
@@ -570,6 +564,7 @@ func mergeRecords(ctx context.Context, shards []*shard, out string, warnings *[]
 		}
 	}
 	n := rw.Count()
+	closed = true
 	return n, rw.Close()
 }
 
@@ -577,20 +572,6 @@ func mergeRecords(ctx context.Context, shards []*shard, out string, warnings *[]
 // (one sync at the end waited 0.4 s on 600 MB, with no look at the
 // context: a Ctrl-C then came later than the second main allows).
 const syncBytes = 32 << 20
-
-// syncSome syncs f once syncBytes or more have been written to it since
-// the last sync (at *synced), looking at its size every 256 records.
-func syncSome(f *os.File, records int64, synced *int64) error {
-	if records%256 != 0 {
-		return nil
-	}
-	at, err := f.Seek(0, io.SeekCurrent)
-	if err != nil || at-*synced < syncBytes {
-		return err
-	}
-	*synced = at
-	return f.Sync()
-}
 
 // errStopped ends a telemetry file's reading when the merge's context ends.
 var errStopped = errors.New("merge stopped")
