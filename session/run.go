@@ -484,7 +484,7 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 // new one, and read as its. plots/ and vllm/, directories that may hold
 // the user's files too, are said, not removed.
 func dropStaleReport(dir string, log io.Writer) {
-	for _, f := range []string{render.MarkdownFile, render.HTMLFile, render.JSONFile, render.CSVFile} {
+	for _, f := range render.Files {
 		p := filepath.Join(dir, f)
 		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() {
 			if err := os.Remove(p); err != nil {
@@ -492,7 +492,7 @@ func dropStaleReport(dir string, log io.Writer) {
 			}
 		}
 	}
-	for _, d := range []string{render.PlotsDir, render.VLLMDir} {
+	for _, d := range render.Dirs {
 		if fi, err := os.Lstat(filepath.Join(dir, d)); err == nil && fi.IsDir() {
 			fmt.Fprintf(log, "inferbench: warning: --force: %s/ holds the replaced run's figures, not this run's: `inferbench report --out %s %s` rewrites them\n",
 				filepath.Join(dir, d), dir, dir)

@@ -29,7 +29,7 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 		}
 	}
 	if out != "" {
-		if err := rundir.CheckReportDir(out, dirs, MarkdownFile, HTMLFile, JSONFile, CSVFile, PlotsDir, VLLMDir); err != nil {
+		if err := rundir.CheckReportDir(out, dirs, slices.Concat(Files, Dirs)...); err != nil {
 			return err
 		}
 	}

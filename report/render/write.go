@@ -32,6 +32,15 @@ const (
 	CSVFile      = "levels.csv"
 )
 
+// Files are the files a report writes into its directory, and Dirs the
+// directories it writes its figures and vLLM results into: what
+// rundir.CheckReportDir guards, and what a run replaced with --force leaves
+// of its report (session).
+var (
+	Files = []string{MarkdownFile, HTMLFile, JSONFile, CSVFile}
+	Dirs  = []string{PlotsDir, VLLMDir}
+)
+
 // AllFormats lists every format, in the order they are written.
 func AllFormats() []string { return []string{Markdown, HTML, JSON, CSV} }
 
