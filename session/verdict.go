@@ -1,8 +1,10 @@
 package session
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -61,7 +63,7 @@ func Verdict(sum *report.Summary, o *Options) error {
 const maxExample = 200
 
 // failedLine is the failures of every level by class, the most common
-// first, with the first error of that class: "timeout 3, http_5xx 1 (the
+// first (then by name), with the first error of that class: "timeout 3, http_5xx 1 (the
 // first timeout: request timed out after 500ms)". The one line a run
 // whose every request failed leaves, --quiet or not.
 func failedLine(sum *report.Summary) string {
@@ -69,27 +71,24 @@ func failedLine(sum *report.Summary) string {
 	example := map[rundir.ErrorClass]string{}
 	for i := range sum.Levels {
 		for c, n := range sum.Levels[i].Errors {
+			if n <= 0 {
+				continue
+			}
 			counts[c] += n
 			if _, ok := example[c]; !ok && sum.Levels[i].ErrorExamples[c] != "" {
 				example[c] = sum.Levels[i].ErrorExamples[c]
 			}
 		}
 	}
-	order := rundir.ErrorClasses()
-	for c := range counts {
-		if !slices.Contains(order, c) {
-			order = append(order, c) // a class this build does not know
-		}
+	order := slices.SortedFunc(maps.Keys(counts), func(a, b rundir.ErrorClass) int {
+		return cmp.Or(counts[b]-counts[a], strings.Compare(string(a), string(b)))
+	})
+	if len(order) == 0 {
+		return "no error class recorded"
 	}
-	slices.SortStableFunc(order, func(a, b rundir.ErrorClass) int { return counts[b] - counts[a] })
 	var parts []string
 	for _, c := range order {
-		if counts[c] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", c, counts[c]))
-		}
-	}
-	if len(parts) == 0 {
-		return "no error class recorded"
+		parts = append(parts, fmt.Sprintf("%s %d", c, counts[c]))
 	}
 	line := strings.Join(parts, ", ")
 	if ex := example[order[0]]; ex != "" {
