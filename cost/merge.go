@@ -574,6 +574,15 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 	}
 	sets := map[string]*set{}
 	var order []string
+	setOf := func(id string) *set {
+		s := sets[id]
+		if s == nil {
+			s = &set{}
+			sets[id] = s
+			order = append(order, id)
+		}
+		return s
+	}
 	note := func(id string, entry ast.Node, keys []string) {
 		if _, ok := before[id]; !ok {
 			return
@@ -584,22 +593,13 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 				continue
 			}
 			k := mv.Key.GetToken()
-			s := sets[id]
 			switch {
 			case k.Value == "source":
-				if s == nil {
-					s = &set{}
-					sets[id] = s
-					order = append(order, id)
+				setOf(id).source = true
+			case slices.Contains(keys, k.Value):
+				if s := setOf(id); s.key == "" {
+					s.key, s.line = k.Value, k.Position.Line
 				}
-				s.source = true
-			case slices.Contains(keys, k.Value) && (s == nil || s.key == ""):
-				if s == nil {
-					s = &set{}
-					sets[id] = s
-					order = append(order, id)
-				}
-				s.key, s.line = k.Value, k.Position.Line
 			}
 		}
 	}
