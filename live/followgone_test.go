@@ -23,19 +23,12 @@ func TestFollowDirRemoved(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		d := newRunDir(t, scenarios.SLO{}, 3)
 		d.write(d.record(rec(1, 0, ms, ms, 2)))
-		ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
-		defer cancel()
-		f, err := NewFollower(ctx, d.dir, FollowOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- f.Run(ctx) }()
+		done := follow(t, d.dir)
 		time.Sleep(time.Second)
 		if err := os.RemoveAll(d.dir); err != nil {
 			t.Fatal(err)
 		}
-		err = <-done
+		err := <-done
 		if err == nil || !regexp.MustCompile(`nightly-1 was removed while watched`).MatchString(err.Error()) {
 			t.Errorf("error %v; want one saying the directory was removed", err)
 		}
@@ -53,21 +46,14 @@ func TestFollowRecordsTruncated(t *testing.T) {
 		d := newRunDir(t, scenarios.SLO{}, 3)
 		d.write(d.record(rec(1, 0, ms, ms, 2)))
 		d.write(d.record(rec(1, ms, ms, ms, 2)))
-		ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
-		defer cancel()
-		f, err := NewFollower(ctx, d.dir, FollowOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- f.Run(ctx) }()
+		done := follow(t, d.dir)
 		time.Sleep(time.Second)
 		if err := os.Truncate(filepath.Join(d.dir, "requests.jsonl"), 0); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(time.Second)
 		d.write(d.record(rec(1, 2*ms, ms, ms, 2))) // at the writer's offset: a hole before it
-		err = <-done
+		err := <-done
 		if err == nil || !regexp.MustCompile(`requests\.jsonl shrank from \d+ to 0 bytes`).MatchString(err.Error()) {
 			t.Errorf("error %v; want one saying requests.jsonl shrank", err)
 		}
@@ -182,4 +168,19 @@ func TestFollowEndedRunWithoutRecordsFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not a run directory (no requests.jsonl)") {
 		t.Errorf("Follow: %v, output %q; want an error: not a run directory (no requests.jsonl)", err, out.String())
 	}
+}
+
+// follow starts a Follower of dir (an hour at most, a test's bubble
+// advancing it) and returns where its Run's error comes.
+func follow(t *testing.T, dir string) <-chan error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+	t.Cleanup(cancel)
+	f, err := NewFollower(ctx, dir, FollowOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	return done
 }
