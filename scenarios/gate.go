@@ -22,7 +22,7 @@ var gateValueRE = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?(%|pt)$|^off$`)
 type Known struct {
 	Kinds     []string
 	GateLimit func(metric, value string) error
-	// BaseURL is how the adapters read a server root (targets.ParseBaseURL),
+	// BaseURL is how the adapters read a server root (targets.CheckBaseURL),
 	// which refuses more than CheckURL can see here: a URL ending in an API
 	// endpoint. Nil: CheckURL's checks only.
 	BaseURL func(raw string) error

@@ -20,7 +20,7 @@ import (
 // root and the regression gate's metrics and limits (scenarios.Known).
 func ScenarioKnown() scenarios.Known {
 	return scenarios.Known{Kinds: registry.Kinds(), GateLimit: compare.CheckLimit,
-		BaseURL: func(raw string) error { _, err := targets.ParseBaseURL(raw); return err }}
+		BaseURL: targets.CheckBaseURL}
 }
 
 // ProbeOptions is everything `targets probe` needs.

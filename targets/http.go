@@ -91,6 +91,15 @@ func ParseBaseURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
+// CheckBaseURL is ParseBaseURL's error for s with a kind's placeholders
+// ({region}, {location}) read as plain labels, which the adapter fills in:
+// how a URL given before the run (a scenario's target.url, a k8s Job's
+// --url) is checked.
+func CheckBaseURL(s string) error {
+	_, err := ParseBaseURL(WithoutPlaceholders(s))
+	return err
+}
+
 // endpointTails are the paths the adapters post to, after the server root
 // and the API version: a base URL ending in one names the endpoint, not the
 // server.

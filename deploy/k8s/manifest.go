@@ -281,15 +281,12 @@ func checkURLs(o Options) []error {
 	return errs
 }
 
-// checkBaseURL is targets.ParseBaseURL's error for u; none for an empty u
-// or one holding a cloud kind's placeholder ({region}, {location}), which
-// the adapter fills in.
+// checkBaseURL is targets.CheckBaseURL's error for u; none for an empty u.
 func checkBaseURL(u string) error {
-	if u == "" || strings.Contains(u, "{") {
+	if u == "" {
 		return nil
 	}
-	_, err := targets.ParseBaseURL(u)
-	return err
+	return targets.CheckBaseURL(u)
 }
 
 // argURL returns the last --url value in run flags args, and whether one
