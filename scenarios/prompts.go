@@ -68,12 +68,20 @@ func (w *Workload) validatePrompts(c *checker, s *Scenario) {
 const MaxPrefixGroups = 1024
 
 // Keep returns the prompts for which keep is true, in file order (the draw
-// order is Shuffle's to set afterwards), with the count dropped.
+// order is Shuffle's to set afterwards), with the count dropped. A kept
+// ShareGPT prompt keeps its conversation's human turns (TurnsAt), which a
+// multi-turn session replays.
 func (p *Prompts) Keep(keep func(Prompt) bool) (kept *Prompts, dropped int) {
 	out := &Prompts{Skipped: p.Skipped}
-	for _, it := range p.items {
+	if p.turns != nil {
+		out.turns = [][]string{}
+	}
+	for i, it := range p.items {
 		if keep(it) {
 			out.items = append(out.items, it)
+			if p.turns != nil {
+				out.turns = append(out.turns, p.turns[i])
+			}
 		} else {
 			dropped++
 		}
