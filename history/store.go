@@ -133,6 +133,9 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(ps.dsn), 0o755); err != nil {
 			return nil, fmt.Errorf("history %s: %w", ps.dsn, err)
 		}
+		if err := createStoreFile(ps.dsn); err != nil {
+			return nil, s.fail(ps, err)
+		}
 		// busy_timeout lets two processes share the file; foreign_keys
 		// makes ON DELETE CASCADE work; _txlock=immediate takes the write
 		// lock when a transaction starts, so migrations do not deadlock.
@@ -685,6 +688,27 @@ func fileProblem(path string, reading bool) string {
 		what = "a socket"
 	}
 	return "is not a regular file (" + what + "): give the store's file, e.g. DIR/history.db"
+}
+
+// createStoreFile creates path, empty (an empty file is an empty SQLite
+// database), when nothing is there, so that a directory the store cannot
+// be made in is said in the system's words ("read-only file system",
+// "permission denied"): SQLite said only "unable to open database file
+// (14)". Something already there (a file, a link, one made by another job
+// at the same moment: O_EXCL) is left to SQLite.
+func createStoreFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot create the store: %w", err)
+	}
+	return f.Close()
 }
 
 func isDir(path string) bool {
