@@ -23,6 +23,10 @@ type CostBar struct {
 	Series string
 	// USDPer1M is the cost per 1M output tokens in USD.
 	USDPer1M float64
+	// Run is the index of Series among the report's runs (0 the first):
+	// it picks the series' style, so that a run has the same colour, dash
+	// and marker here as in every other figure. Bars of one Series share it.
+	Run int
 }
 
 // CostBars draws cost per 1M output tokens as grouped bars: one group per
@@ -31,12 +35,14 @@ type CostBar struct {
 // (capacity at SLO) the costs were computed.
 func CostBars(bars []CostBar, title string) *Figure {
 	var groups, series []string
+	var runOf []int
 	for _, b := range bars {
 		if !slices.Contains(groups, b.Group) {
 			groups = append(groups, b.Group)
 		}
 		if !slices.Contains(series, b.Series) {
 			series = append(series, b.Series)
+			runOf = append(runOf, b.Run)
 		}
 	}
 	p := newPlot(title, "offer kind", "$ per 1M output tokens")
@@ -49,8 +55,9 @@ func CostBars(bars []CostBar, title string) *Figure {
 	top := 0.0
 	var labels barLabels
 	for si, name := range series {
-		s := styleOf(si)
-		bs := &barSet{Fill: s.Fill, Outline: draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}}
+		// The run's line colour, as in the other figures (a run was blue
+		// here and black beside it).
+		bs := &barSet{Fill: styleOf(runOf[si]).Color, Outline: draw.LineStyle{Color: color.Black, Width: vg.Points(0.6)}}
 		for gi, g := range groups {
 			if !slices.ContainsFunc(bars, func(b CostBar) bool { return b.Series == name && b.Group == g && b.USDPer1M > 0 }) {
 				// Say why a bar is missing instead of leaving a gap.
@@ -171,6 +178,10 @@ type SelfHosted struct {
 	OpsMonthUSD float64
 	// CapacityTokensPerS is one replica's measured capacity in total tokens/s.
 	CapacityTokensPerS float64
+	// Run is the index of the option's run among the report's runs (0 the
+	// first): its step line is drawn in that run's style, as in every other
+	// figure; the APIs take the styles after the highest Run.
+	Run int
 }
 
 // monthlyUSD is what the option costs for a month of monthlyTokens, by the
@@ -244,7 +255,11 @@ func Crossover(ch CrossoverChart) *Figure {
 		}
 		return out
 	}
+	// The options are the runs, in their runs' styles; the APIs follow.
 	i := 0
+	for _, o := range ch.Options {
+		i = max(i, o.Run+1)
+	}
 	for _, a := range ch.APIs {
 		s := styleOf(i)
 		i++
@@ -255,8 +270,7 @@ func Crossover(ch CrossoverChart) *Figure {
 		_ = addSeries(p, fmt.Sprintf("API %s, %s/1M", a.Label, cost.USDPrice(a.USDPer1M)), positive(perDay(xys), true, true), s, 1)
 	}
 	for _, o := range ch.Options {
-		s := styleOf(i)
-		i++
+		s := styleOf(o.Run)
 		xys := perDay(stepLine(o, xmin, xmax))
 		l, _ := plotter.NewLine(positive(xys, true, true))
 		l.LineStyle = s.line(2.2)

@@ -516,10 +516,11 @@ func TestITLHistogramRangeIgnoresUnderflow(t *testing.T) {
 
 // Eight runs' bars have eight different fills: the seventh run's bars were
 // filled like the first's, and the cost legend could not tell them apart.
+// A bar is filled with its run's colour (TestRunHasOneColourInEveryFigure).
 func TestBarFillsDistinctForEightRuns(t *testing.T) {
 	seen := map[color.Color]int{}
 	for i := range 8 {
-		f := styleOf(i).Fill
+		f := styleOf(i).Color
 		if j, ok := seen[f]; ok {
 			t.Errorf("runs %d and %d have the same bar fill %v", j, i, f)
 		}

@@ -296,8 +296,6 @@ type seriesStyle struct {
 	Color  color.Color
 	Dashes []vg.Length
 	Glyph  draw.GlyphDrawer
-	// Fill is the bar fill: colours of clearly different lightness.
-	Fill color.Color
 }
 
 // styleOf returns the i-th series style. Colours are the Okabe–Ito
@@ -311,17 +309,7 @@ func styleOf(i int) seriesStyle {
 		{204, 121, 167, 255}, // reddish purple
 		{230, 159, 0, 255},   // orange
 		{86, 180, 233, 255},  // sky blue
-	}
-	fills := [...]color.RGBA{
-		{0, 114, 178, 255},   // blue, dark in grey
-		{230, 159, 0, 255},   // orange, light in grey
-		{64, 64, 64, 255},    // dark grey
-		{0, 158, 115, 255},   // green, middle
-		{204, 204, 204, 255}, // light grey
-		{213, 94, 0, 255},    // vermillion
-		{86, 180, 233, 255},  // sky blue, light
-		{0, 0, 0, 255},       // black
-		{204, 121, 167, 255}, // reddish purple, middle
+		{128, 128, 128, 255}, // grey: eight runs' bars apart (bars have no dash or marker)
 	}
 	p := vg.Points
 	dashes := [...][]vg.Length{
@@ -341,7 +329,6 @@ func styleOf(i int) seriesStyle {
 		Color:  colors[i%len(colors)],
 		Dashes: dashes[i%len(dashes)],
 		Glyph:  glyphs[i%len(glyphs)],
-		Fill:   fills[i%len(fills)],
 	}
 }
 

@@ -131,7 +131,7 @@ func TestStylesDistinctWithoutColour(t *testing.T) {
 			if reflect.TypeOf(a.Glyph) == reflect.TypeOf(b.Glyph) {
 				t.Errorf("styles %d and %d share a marker %T", i, j, a.Glyph)
 			}
-			if lum(a.Fill) == lum(b.Fill) {
+			if lum(a.Color) == lum(b.Color) {
 				t.Errorf("bar fills %d and %d have the same grey level", i, j)
 			}
 		}
@@ -219,7 +219,7 @@ func allFigures() (full, empty []*Figure) {
 		CDF("ttft-cdf", "TTFT", "TTFT (ms)", []Curve{{"a100", ttft}, {"h100", tpot}}, 200, "SLO"),
 		ITLHistogram([]HistCurve{{"a100", h1}, {"h100", h2}}, "ITL"),
 		TimelineFigure([]Timeline{tl}),
-		CostBars([]CostBar{{"on-demand", "a100", 0.55}, {"on-demand", "h100", 0.41}, {"reserved-1y", "a100", 0.35}}, "Cost"),
+		CostBars([]CostBar{{"on-demand", "a100", 0.55, 0}, {"on-demand", "h100", 0.41, 1}, {"reserved-1y", "a100", 0.35, 0}}, "Cost"),
 		Crossover(CrossoverChart{VolumeTokensPerDay: 10e6, APIs: []APILine{{"gpt-4o", 4.375}},
 			Options:    []SelfHosted{{Label: "a100", GPUMonthUSD: 2000, GPUsPerReplica: 1, CapacityTokensPerS: 500}},
 			BreakEvens: []Mark{{Label: "a100 vs gpt-4o", MonthlyTokens: 2000 / 4.375e-6, MonthlyUSD: 2000}}}),

@@ -61,7 +61,7 @@ func (r *Report) Plots() []*plot.Figure {
 
 	if r.Crossover != nil {
 		var bars []plot.CostBar
-		for _, rr := range r.Runs {
+		for ri, rr := range r.Runs {
 			seen := map[string]bool{}
 			for _, c := range rr.Costs {
 				kind := string(c.Kind)
@@ -69,7 +69,7 @@ func (r *Report) Plots() []*plot.Figure {
 					continue // the first offer of a kind is its default
 				}
 				seen[kind] = true
-				bars = append(bars, plot.CostBar{Group: kind, Series: rr.Label, USDPer1M: c.USDPer1MOutputTokens})
+				bars = append(bars, plot.CostBar{Group: kind, Series: rr.Label, USDPer1M: c.USDPer1MOutputTokens, Run: ri})
 			}
 		}
 		if len(bars) > 0 {
@@ -271,7 +271,8 @@ func (r *Report) crossoverFigure() *plot.Figure {
 				capTPS = *c.CapacityTokensPerS
 			}
 			ch.Options = append(ch.Options, plot.SelfHosted{Label: fmt.Sprintf("self-hosted %s, %s", row.Run, gpuReplica(row.GPU, c.GPUsPerReplica)),
-				GPUMonthUSD: c.GPUMonthUSD, GPUsPerReplica: c.GPUsPerReplica, OpsMonthUSD: c.OpsMonthUSD, CapacityTokensPerS: capTPS})
+				GPUMonthUSD: c.GPUMonthUSD, GPUsPerReplica: c.GPUsPerReplica, OpsMonthUSD: c.OpsMonthUSD, CapacityTokensPerS: capTPS,
+				Run: r.runIndex(row.Run)})
 		}
 		if c.CrossoverTokensPerDay != nil {
 			v := *c.CrossoverTokensPerDay
@@ -291,6 +292,12 @@ func (r *Report) crossoverFigure() *plot.Figure {
 		fig.Caption += fmt.Sprintf(" The capacity of %s is a lower bound (its highest level met the SLO): its steps may come at larger volumes, so its line is an upper bound.", strings.Join(bounded, " and "))
 	}
 	return fig
+}
+
+// runIndex is the index of the run labelled label among r.Runs, which
+// picks its style in every figure (0 if none is).
+func (r *Report) runIndex(label string) int {
+	return max(0, slices.IndexFunc(r.Runs, func(rr RunReport) bool { return rr.Label == label }))
 }
 
 // refOf names a figure's files, relative to the report's directory.
