@@ -180,6 +180,83 @@ func (d *Distribution) clamp(x float64) int {
 	return int(x)
 }
 
+// MaxClampedMeanShift and MaxClampedStddevShift bound how far the clamps
+// of a normal or lognormal length (min, max, and 1 below) may move its
+// draws' mean and standard deviation from those written, as fractions of
+// them. The shipped scenarios move theirs by under 0.3% and 3%.
+const (
+	MaxClampedMeanShift   = 0.01
+	MaxClampedStddevShift = 0.10
+)
+
+// clampedMoments returns the mean and standard deviation of what Sample
+// draws from a normal or lognormal d: the value rounded to an integer and
+// clamped into [max(Min, 1), Max] (Max 0 is MaxLength). A draw below
+// lo+½ becomes lo and one from hi−½ up becomes hi; between them rounding
+// keeps the mean and adds 1/12 to the variance.
+func (d *Distribution) clampedMoments() (mean, stddev float64) {
+	lo, hi := float64(max(d.Min, 1)), float64(MaxLength)
+	if d.Max > 0 {
+		hi = float64(d.Max)
+	}
+	a, b := lo+0.5, max(hi-0.5, lo+0.5)
+	cdf := func(z float64) float64 { return math.Erfc(-z/math.Sqrt2) / 2 }
+	pdf := func(z float64) float64 { return math.Exp(-z*z/2) / math.Sqrt(2*math.Pi) }
+	switch d.Kind {
+	case DistNormal:
+		// In units of the standard normal, about the mean: stable when
+		// the stddev is small against the mean.
+		mu, sg := d.Mean, d.Stddev
+		if !(sg > 0) {
+			v := min(max(math.Round(mu), lo), hi)
+			return v, 0
+		}
+		al, be := (a-mu)/sg, (b-mu)/sg
+		l, h := (lo-mu)/sg, (hi-mu)/sg
+		pl, ph := cdf(al), 1-cdf(be)
+		p := max(1-pl-ph, 0)
+		tail := func(z float64) float64 { // z·φ(z), 0 far out
+			if math.IsInf(z, 0) || math.Abs(z) > 40 {
+				return 0
+			}
+			return z * pdf(z)
+		}
+		m := l*pl + (pdf(al) - pdf(be)) + h*ph
+		e2 := l*l*pl + (p + tail(al) - tail(be)) + h*h*ph
+		return mu + sg*m, math.Sqrt(max(e2-m*m, 0)*sg*sg + p/12)
+	case DistLognormal:
+		if !(d.Mean > 0) {
+			return lo, 0
+		}
+		s2 := math.Log1p(d.Stddev * d.Stddev / (d.Mean * d.Mean))
+		if !(s2 > 0) {
+			v := min(max(math.Round(d.Mean), lo), hi)
+			return v, 0
+		}
+		mu, s := math.Log(d.Mean)-s2/2, math.Sqrt(s2)
+		al, be := (math.Log(a)-mu)/s, (math.Log(b)-mu)/s
+		pl, ph := cdf(al), 1-cdf(be)
+		p := max(1-pl-ph, 0)
+		// E[X^k; a ≤ X < b] = exp(kμ + k²σ²/2)·(Φ(β−kσ) − Φ(α−kσ)), in
+		// units of the mean written.
+		k1 := cdf(be-s) - cdf(al-s)
+		k2 := math.Exp(s2) * (cdf(be-2*s) - cdf(al-2*s))
+		l, h := lo/d.Mean, hi/d.Mean
+		m := l*pl + k1 + h*ph
+		e2 := l*l*pl + k2 + h*h*ph
+		return d.Mean * m, math.Sqrt(max(e2-m*m, 0)*d.Mean*d.Mean + p/12)
+	}
+	return 0, 0
+}
+
+// roughly writes x to three significant digits, whole numbers from 100 up.
+func roughly(x float64) string {
+	if math.Abs(x) >= 100 {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 3, 64)
+}
+
 // Values returns the lengths of an empirical distribution, in file order.
 func (d *Distribution) Values() []int { return d.values }
 
@@ -347,6 +424,17 @@ func (d *Distribution) problemsWithin(present func(key string) bool, b bound) []
 		}
 		if len(ps) == n && d.Mean > 0 && d.Mean <= float64(b.limit) && (d.Mean < float64(lo) || d.Mean > float64(hi)) {
 			add("mean", "must lie between min (%d) and max (%d), got %g: draws are clamped into them, so their mean would not be %g", lo, hi, d.Mean, d.Mean)
+		} else if len(ps) == n && d.Mean > 0 && d.Stddev > 0 {
+			// A mean within the bounds is still not the draws' when much
+			// of the distribution lies past them: {dist: normal, mean:
+			// 100, stddev: 100} drew a mean of 108.5 (every draw below 1
+			// was 1).
+			d2 := *d
+			d2.Max = hi
+			if m, sd := d2.clampedMoments(); math.Abs(m-d.Mean) > MaxClampedMeanShift*d.Mean || (d.Stddev >= 1 && math.Abs(sd-d.Stddev) > MaxClampedStddevShift*d.Stddev) {
+				add("", "draws are clamped into [%d, %d], so they would have mean %s and stddev %s, not %g and %g (a mean more than %g%% off, or a stddev more than %g%%): set min and max farther from the mean, or a smaller stddev",
+					lo, hi, roughly(m), roughly(sd), d.Mean, d.Stddev, MaxClampedMeanShift*100, MaxClampedStddevShift*100)
+			}
 		}
 		unused("file")
 	case DistEmpirical:

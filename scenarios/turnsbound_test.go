@@ -11,13 +11,11 @@ import (
 // nine was over 1000, the largest 107,005) draws at most MaxTurns, as its
 // validation promises; the draws were clamped at MaxLength, the bound of a
 // length in tokens, and a session past 1024 turns took the next session's
-// seeds (sid·1024+k).
+// seeds (sid·1024+k). Validation now refuses both (the bound moves their
+// mean: TestLoadRefusesClampsThatMoveTheMean); the draws are bounded still.
 func TestTurnsDrawnWithinMaxTurns(t *testing.T) {
-	for _, s := range []string{"{dist: lognormal, mean: 500, stddev: 2000}", "{dist: normal, mean: 900, stddev: 500}"} {
-		d, err := ParseTurns(s)
-		if err != nil {
-			t.Fatalf("ParseTurns(%s): %v", s, err)
-		}
+	for _, d := range []Distribution{{Kind: DistLognormal, Mean: 500, Stddev: 2000}, {Kind: DistNormal, Mean: 900, Stddev: 500}} {
+		s := d.String()
 		hi, atMax := 0, 0
 		for i := range 10000 {
 			n := d.SampleTurns(rand.New(rand.NewPCG(1, uint64(i))))
