@@ -132,7 +132,15 @@ func (b *barSet) Plot(c draw.Canvas, p *gplot.Plot) {
 	for _, r := range b.Missing {
 		ts := labelStyle(8)
 		ts.XAlign, ts.Color = draw.XCenter, color.Gray{Y: 0x55}
-		c.FillText(ts, vg.Point{X: (trX(r.X0) + trX(r.X1)) / 2, Y: trY(0) + vg.Points(4)}, r.Label)
+		label := r.Label
+		if ts.Width(label) > trX(r.X1)-trX(r.X0) {
+			// Wider than its slot (six runs' slots are narrower than
+			// "no reserved-1y"): one line reading upwards in the slot, as
+			// the value labels stand, not lines over the neighbours' bars.
+			label = strings.ReplaceAll(label, "\n", " ")
+			ts.Rotation, ts.XAlign, ts.YAlign = math.Pi/2, draw.XLeft, draw.YCenter
+		}
+		c.FillText(ts, vg.Point{X: (trX(r.X0) + trX(r.X1)) / 2, Y: trY(0) + vg.Points(4)}, label)
 	}
 }
 
