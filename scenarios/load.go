@@ -258,6 +258,9 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, mistakes []erro
 			return nil, nil, nil, src.convert(err)
 		}
 		m := &mend{src: src}
+		for _, e := range src.leadingZeros(body) {
+			m.mistakes = append(m.mistakes, e)
+		}
 		if m.stringNumbers(body); len(m.mistakes) > 0 {
 			return nil, nil, nil, errors.Join(m.mistakes...)
 		}

@@ -54,6 +54,15 @@ func decodeAll(src *source, body ast.Node) (*Scenario, []error, []string) {
 	body = unshare(body)
 	m.record(body, "")
 	m.unknownKeys(&body, "")
+	// A number with a leading zero is said as that, not as what the
+	// decoder makes of it (sweep: [01, 02, 04, 08] failed at 08 as "want
+	// a concurrency level"); what it decodes to is not judged again.
+	zeros := map[position]bool{}
+	for _, e := range src.leadingZeros(body) {
+		m.mistakes = append(m.mistakes, e)
+		m.skip = append(m.skip, e.Path)
+		zeros[position{e.Line, e.Column}] = true
+	}
 	for failed := 0; ; failed++ {
 		s := &Scenario{}
 		err := yaml.NodeToValue(body, s, yaml.DisallowUnknownField())
@@ -97,7 +106,7 @@ func decodeAll(src *source, body ast.Node) (*Scenario, []error, []string) {
 		// A value written once and aliased twice fails at each alias: it is
 		// one mistake, said once.
 		again := slices.ContainsFunc(m.mistakes, func(o error) bool { return *o.(*Error) == *e })
-		if !caused && !again {
+		if !caused && !again && !zeros[position{e.Line, e.Column}] {
 			m.mistakes = append(m.mistakes, e)
 		}
 	}

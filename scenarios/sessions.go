@@ -186,6 +186,10 @@ func ParseTurns(s string) (Distribution, error) {
 	var d Distribution
 	// A fraction is refused, not truncated (min: 1.5 read 1).
 	if f, err := yamlguard.Parse([]byte(s), yamlguard.Limits{}); err == nil && len(f.Docs) == 1 && f.Docs[0] != nil {
+		// --turns 010 read 8 (leadingZeros).
+		if zs := (&source{at: map[position]string{}}).leadingZeros(f.Docs[0].Body); len(zs) > 0 {
+			return d, errors.New(zs[0].Msg)
+		}
 		if fr := yamlguard.Fractions(f.Docs[0].Body, reflect.TypeFor[Distribution](), schemaType); len(fr) > 0 {
 			return d, fmt.Errorf("%s: want %s, got %s", fr[0].Path, fr[0].Want, truncate(fr[0].Text, 32))
 		}
