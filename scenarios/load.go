@@ -149,6 +149,10 @@ func load(name string, data []byte, known Known) (*Scenario, error) {
 	if name == "" {
 		src.dir = ""
 	}
+	data, err := utf8Text(name, data)
+	if err != nil {
+		return nil, err
+	}
 	s, mistakes, skip, err := decode(src, data, true)
 	if err != nil {
 		return nil, err
