@@ -99,6 +99,8 @@ type Report struct {
 	pngDPI float64
 	// vllmPercentiles are Options.VLLMPercentiles.
 	vllmPercentiles []float64
+	// catalog is Options.Catalog: the offers behind the cost figure's bars.
+	catalog *cost.Catalog
 }
 
 // SLOInfo is the SLO the report judged by.
@@ -319,7 +321,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			r.Warnings = append(r.Warnings, rr.Label+": "+w)
 		}
 	}
-	r.slo, r.pngDPI, r.vllmPercentiles = slo, o.PNGDPI, o.VLLMPercentiles
+	r.slo, r.pngDPI, r.vllmPercentiles, r.catalog = slo, o.PNGDPI, o.VLLMPercentiles, o.Catalog
 	return r, nil
 }
 

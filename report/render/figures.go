@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/plot"
 	"github.com/inferbench/inferbench/rundir"
@@ -206,7 +207,7 @@ func (r *Report) distributionLevels() ([]selected, string) {
 // while its cost table listed on-demand A100s from $0.219, and the figure
 // named neither.
 func (r *Report) costBarOffers() string {
-	var bars, cheaper []string
+	var bars, cheaper, above []string
 	for _, rr := range r.Runs {
 		var kinds []string
 		bar, low := map[string]int{}, map[string]int{}
@@ -227,6 +228,13 @@ func (r *Report) costBarOffers() string {
 				cheaper = append(cheaper, fmt.Sprintf("%s %s from %s (%s)", rr.Label, kind, usd(l.USDPer1MOutputTokens), l.Offer))
 			}
 		}
+		if i, ok := bar[string(cost.OnDemand)]; ok {
+			for _, kind := range kinds {
+				if c := rr.Costs[bar[kind]]; discountKind(c.Kind) && c.USDPer1MOutputTokens > rr.Costs[i].USDPer1MOutputTokens {
+					above = append(above, r.aboveOnDemand(rr, rr.Costs[i], c))
+				}
+			}
+		}
 		if len(parts) > 0 {
 			bars = append(bars, rr.Label+": "+strings.Join(parts, ", "))
 		}
@@ -238,7 +246,71 @@ func (r *Report) costBarOffers() string {
 	if len(cheaper) > 0 {
 		out += " Cheaper offers in the cost tables: " + strings.Join(cheaper, "; ") + "."
 	}
+	if len(above) > 0 {
+		out += " " + strings.Join(above, " ")
+	}
 	return out
+}
+
+// discountKind says whether an offer kind is sold as a saving on on-demand
+// (a commitment or spot capacity): its bar above the on-demand bar needs
+// words.
+func discountKind(k cost.OfferKind) bool {
+	return k == cost.Reserved1y || k == cost.Reserved3y || k == cost.Spot
+}
+
+// aboveOnDemand says why rr's bar c, of a kind sold as a saving, stands
+// above its on-demand bar od: the kinds' first offers are on different
+// instances (an A10G's on-demand bar is a g5.xlarge, one GPU; its reserved
+// bars g5.48xlarge's, eight), and the same instance on demand, where the
+// catalog has it, costs more than c.
+func (r *Report) aboveOnDemand(rr RunReport, od, c cost.Costs) string {
+	var g *cost.GPU
+	if r.catalog != nil {
+		g, _ = r.catalog.GPU(rr.GPU)
+	}
+	offer := func(id string) *cost.Offer {
+		if g == nil {
+			return nil
+		}
+		for i := range g.Offers {
+			if g.Offers[i].ID == id {
+				return &g.Offers[i]
+			}
+		}
+		return nil
+	}
+	instance := func(o *cost.Offer) string {
+		for range 4 { // a base offer's base, at most a few deep
+			if o == nil || o.Instance != "" || o.BaseOffer == "" {
+				break
+			}
+			o = offer(o.BaseOffer)
+		}
+		if o == nil {
+			return ""
+		}
+		return o.Instance
+	}
+	named := func(x cost.Costs, inst string) string {
+		if inst == "" {
+			return fmt.Sprintf("%s, %s", usd(x.USDPer1MOutputTokens), x.Offer)
+		}
+		return fmt.Sprintf("%s, %s, %s", usd(x.USDPer1MOutputTokens), x.Offer, inst)
+	}
+	ci, oi := instance(offer(c.Offer)), instance(offer(od.Offer))
+	s := fmt.Sprintf("%s's %s bar (%s) stands above its on-demand bar (%s)", rr.Label, c.Kind, named(c, ci), named(od, oi))
+	if ci == "" || ci == oi {
+		return s + ": see the cost table for its offers."
+	}
+	s += ": different instances"
+	for _, x := range rr.Costs {
+		if x.Kind == cost.OnDemand && instance(offer(x.Offer)) == ci {
+			return s + fmt.Sprintf("; a %s on demand (%s) is %s, %.0f %% more than %s.", ci, x.Offer, usd(x.USDPer1MOutputTokens),
+				(x.USDPer1MOutputTokens/c.USDPer1MOutputTokens-1)*100, c.Kind)
+		}
+	}
+	return s + fmt.Sprintf("; the catalog has no %s on demand to set it against.", ci)
 }
 
 // pricedText says at which level each run was priced.
