@@ -37,41 +37,47 @@
 //     send, after which it drains. Ramp = its start − the first measured
 //     send; drain = the last completion − the last send. Output tokens/s,
 //     total tokens/s, requests/s and goodput are over the steady state:
-//     each successful request counts for the share of its service interval,
-//     first token → done (SteadyInterval), that lies inside it
-//     (SteadyShare), tokens in proportion, divided by its length; a request
-//     whose tokens came all at once (no stream) or that got none counts
-//     whole if its done lies inside. A staggered start (or the slow tail of
-//     the last requests) then biases no throughput. A level with no steady
-//     state — its sends all within the ramp, or a steady span shorter than
-//     its successful requests' mean send→done time (about as many requests
-//     as workers) — uses the window.
+//     each successful request counts for the share of its output credited
+//     inside it, (start, end], first token → done as its chunks brought the
+//     tokens (Credit: the times its output reached each 32nd of its
+//     tokens, evenly between), tokens in proportion, divided by its length;
+//     a request whose tokens came all at once (no stream) or that got none
+//     counts whole if that point lies inside. A staggered start (or the slow
+//     tail of the last requests) then biases no throughput. A level with no
+//     steady state — its sends all within the ramp, or a steady span shorter
+//     than its successful requests' mean send→done time (about as many
+//     requests as workers) — uses the window.
 //     Why the first token, not the send: the wait before it, in the
 //     server's queue above all, is no work done. An open level sent past
 //     the server's capacity μ queues more and more, so send→done grows
 //     along the level, and spread over it the tokens of a level sent at λ
 //     read about λ·ln(1 + a)/a with a = λ/μ − 1 (1.024 μ at 105 % load,
 //     1.096 μ at 120 %); over first token → done, the tokens the server
-//     produced (TestOverloadedOpenLevelReadsCapacity). Counting each token
-//     at its chunk's time is as true, but needs every chunk of every
-//     request kept until the window is known; spread evenly from the first
-//     token to done, a request decoding at a steady pace is credited as its
-//     chunks within about a chunk at each edge, in one small struct a
-//     request. One that does not is credited early or late: a level of
-//     about two rounds per worker, all decoding in the start's waves,
-//     slower while the batch filled, is off either way (the capacity
-//     search's A100 at 72 and 80 workers on 64 sequences, 160 requests:
-//     −5.0 and −8.7 % against its chunks; −2.1 and −3.7 % over send→done,
-//     where the queue wait credited offset it in part). It is unbiased at the window's edges. In a closed loop a
-//     worker's credit runs behind an even count over its send→done (which
-//     tiles its time: exact) by less than the TTFT's share of a request,
-//     and by nothing at its sends; the window starts at the last worker's
-//     first send and ends at the last send, so at each edge one worker is
-//     at a send and the others at points of their cycles the edge does not
-//     choose, alike at start and end: the lags cancel in expectation (the
-//     hand-computed and fixed-timing levels read exact; 64 workers on 16
-//     slots, whose queue still filled when the window opened, read 0.55 %
-//     high over send→done, now their chunks' tokens:
+//     produced (TestOverloadedOpenLevelReadsCapacity).
+//     Why by its chunks, not evenly from first token to done (as until
+//     2026-12-06): a request that does not decode at one pace was credited
+//     early or late. A short level past the slots, all of its requests
+//     decoding in the start's waves, fast and slow as the batch filled and
+//     prefills joined, read +1.3 to +2.3 % against its chunks' tokens on a
+//     simulated continuous-batching engine (TestWaveDecodingReadsProduced;
+//     now −0.14 to −0.22 %), and the capacity search's A100 at 72 and 80
+//     workers on the mock −5.0 and −8.7 %. Counting each token at its
+//     chunk's time is exact but needs every chunk kept until the window is
+//     known; 32 pieces are 64 bytes a request, and off the chunks by less
+//     than a 32nd of a request's tokens at an edge, only where its pace
+//     changed inside a piece (8 pieces left the capacity search's A100 at
+//     80 workers −3.8 % against its chunks, 16 −1.8 %, 32 −0.75 %: its
+//     window opens at a send whose prefill stalls the batch, so the pieces
+//     at that edge all change pace there). A token at the steady state's start was
+//     produced before it, so its start is left out: a closed-loop worker's
+//     send, where the steady state starts, may be the very time its last
+//     request's last token came. In a closed loop the window starts at the
+//     last worker's first send and ends at the last send, so at each edge
+//     one worker is at a send and the others at points of their cycles the
+//     edge does not choose, alike at start and end: the edges are unbiased
+//     (the hand-computed and fixed-timing levels read exact; 64 workers on
+//     16 slots, whose queue still filled when the window opened, read 0.55
+//     % high over send→done, now their chunks' tokens:
 //     TestClosedLoopPastSlotsReadsProduced). In an open level past its
 //     fill, a server kept full up to the last send (and beyond: its queue)
 //     serves alike at both edges; one that keeps up has its requests in
@@ -163,6 +169,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/inferbench/inferbench/rundir"
@@ -512,35 +519,130 @@ type Steady struct {
 	DrainS  float64 `json:"drain_s"`
 }
 
-// SteadyInterval is the interval a successful request's work is credited
-// over in the steady-state rates (SteadyShare): from its first token to its
-// done (end_ns, if later), the time the server was producing its output.
-// Its wait before the first token — in the server's queue above all — is
-// no work done for it. A request that never got a token, or got them all
-// at once (no stream), is the point of its done.
-func SteadyInterval(r *rundir.Record) (fromNS, toNS int64) {
-	toNS = max(r.DoneNS, r.EndNS)
+// CreditKnots is how many pieces a successful request's output is
+// credited to time in (Credit): the times its output reached each
+// 1/CreditKnots of its chunks' tokens are kept, and the tokens between two
+// of them are spread evenly over the time between. A request's credit is
+// then off its chunks by less than 1/CreditKnots of its tokens at an edge
+// of the steady state, and only where its pace changed inside one piece.
+const CreditKnots = 32
+
+// Credit is where in time a successful request's work lies, for the
+// steady-state rates (SteadyAcc.Apply, and compare's samples, which must
+// agree with them): from its first token to its done (end_ns, if later),
+// the time the server was producing its output, its tokens placed as its
+// chunks brought them (CreditKnots pieces). Its wait before the first
+// token — in the server's queue above all — is no work done for it. A
+// request that never got a token, or got them all at once (no stream), is
+// the point of its done, or of its one chunk; one whose tokens came without
+// chunks is spread evenly from its first token to its done. CreditOf makes
+// it (80 bytes: no chunk is kept); Share reads it.
+type Credit struct {
+	From, To int64
+	// at[j] is when the output reached (j+1)/CreditKnots of its chunks'
+	// tokens, in 65,535ths of [From, To] (fraction): within 15 µs of it in
+	// a 1 s request, a 2,000th of a piece.
+	at [CreditKnots]uint16
+}
+
+// CreditOf returns the credit of a successful request's record.
+func CreditOf(r *rundir.Record) Credit {
+	c := Credit{To: max(r.DoneNS, r.EndNS)}
+	c.From = c.To
 	// first_token_ns is absent (zero) without a token; a warm-up's may be
 	// negative, and one at the run's origin is zero with its chunks.
 	if r.FirstTokenNS != 0 || len(r.Chunks) > 0 {
-		return min(r.FirstTokenNS, toNS), toNS
+		c.From = min(r.FirstTokenNS, c.To)
 	}
-	return toNS, toNS
+	var total int64
+	for _, ch := range r.Chunks {
+		total += max(ch[1], 0)
+	}
+	if total == 0 { // no chunk to place the tokens by: evenly
+		for j := range c.at {
+			c.at[j] = c.fraction(c.From + (c.To-c.From)/CreditKnots*int64(j+1) + (c.To-c.From)%CreditKnots*int64(j+1)/CreditKnots)
+		}
+		return c
+	}
+	// A chunk's tokens were produced over the gap since the chunk before
+	// it, evenly (as ITL spreads the gap over them); the first chunk's at
+	// its own time. Knot j is when the output reached j/CreditKnots of its
+	// tokens so.
+	var cum, prev int64
+	j := 0
+	for i, ch := range r.Chunks {
+		n := ch[1]
+		if n <= 0 {
+			continue
+		}
+		for ; j < CreditKnots && (cum+n)*CreditKnots >= int64(j+1)*total; j++ {
+			t := ch[0]
+			if i > 0 && cum > 0 {
+				// the (j+1)·total/CreditKnots − cum-th of the chunk's n tokens
+				t = prev + int64(float64(ch[0]-prev)*float64(int64(j+1)*total-cum*CreditKnots)/float64(n*CreditKnots))
+			}
+			c.at[j] = c.fraction(t)
+		}
+		cum += n
+		prev = ch[0]
+	}
+	return c
 }
 
-// SteadyShare is the share of a request's credited interval [fromNS, toNS]
-// (SteadyInterval) that lies in [startNS, endNS]: how much of the request,
-// and of its tokens, the steady-state rates count. An interval of zero
-// length (a point) counts whole when it lies inside.
-func SteadyShare(fromNS, toNS, startNS, endNS int64) float64 {
-	if toNS <= fromNS {
-		if fromNS >= startNS && fromNS <= endNS {
-			return 1
-		}
+// fraction is where t lies in [From, To] (clamped), in 65,535ths of it:
+// 0 is From and 65,535 To. It rounds down, and knot rounds up, so that a
+// knot's time is never later than its chunk's (the ns itself over spans
+// under 65 µs, within span/65,535 over longer ones): a chunk that came at
+// an edge of the steady state, as a closed-loop worker's last token often
+// comes at the send that opens or closes it, stays on its side.
+func (c Credit) fraction(t int64) uint16 {
+	span := c.To - c.From
+	if span <= 0 || t <= c.From {
 		return 0
 	}
-	in := min(toNS, endNS) - max(fromNS, startNS)
-	return float64(max(in, 0)) / float64(toNS-fromNS)
+	hi, lo := bits.Mul64(uint64(min(t-c.From, span)), math.MaxUint16)
+	q, _ := bits.Div64(hi, lo, uint64(span))
+	return uint16(q)
+}
+
+// knot is the time of knot j: j = 0 is From, j = k the time the output
+// reached k/CreditKnots of its tokens.
+func (c Credit) knot(j int) int64 {
+	if j == 0 {
+		return c.From
+	}
+	hi, lo := bits.Mul64(uint64(c.at[j-1]), uint64(c.To-c.From))
+	q, rem := bits.Div64(hi, lo, math.MaxUint16)
+	if rem > 0 {
+		q++
+	}
+	return c.From + int64(q)
+}
+
+// Share is the share of the request that lies in (startNS, endNS]: how
+// much of the request, and of its tokens, the steady-state rates count (its
+// output credited as Credit says). A token that came at startNS was
+// produced before it, so the steady states of a level's pieces tile it: a
+// closed-loop worker's send, where its steady state starts, is often the
+// very time its last request got its last token.
+func (c Credit) Share(startNS, endNS int64) float64 {
+	return max(c.upTo(endNS)-c.upTo(startNS), 0)
+}
+
+// upTo is the share of the output credited at or before t.
+func (c Credit) upTo(t int64) float64 {
+	if t < c.From {
+		return 0
+	}
+	j := 0 // the last knot at or before t
+	for j < CreditKnots && c.knot(j+1) <= t {
+		j++
+	}
+	if j == CreditKnots {
+		return 1
+	}
+	k0, k1 := c.knot(j), c.knot(j+1)
+	return (float64(j) + float64(t-k0)/float64(k1-k0)) / CreditKnots
 }
 
 // PerSecond is count / window: output tokens/s, total tokens/s, requests/s

@@ -12,8 +12,8 @@ import (
 // state and its rates need (metrics.go, Steady): each worker's first send
 // and the last send of first attempts, whether a worker ever had two
 // requests in flight at once (an open stream, Apply), and each successful
-// request's send, first token and done, tokens and goodput (okReq, 48
-// bytes: no chunk is kept). The Summarizer and the live view
+// request's send, its Credit, tokens and goodput (okReq, 112 bytes: no
+// chunk is kept). The Summarizer and the live view
 // both use it, so the two never disagree. The zero value is ready to use.
 type SteadyAcc struct {
 	workerFirst map[int]int64
@@ -51,11 +51,13 @@ func (s *SteadyAcc) noteScheduled(ns int64) {
 }
 
 // okReq is what the steady-state rates need of one successful request:
-// its send and done (the open level's fill, Apply) and the interval its
-// work is credited over, from its first token (SteadyInterval).
+// its send and done (the open level's fill, Apply) and where its work lies
+// in time, from its first token (Credit).
 type okReq struct {
-	sent, from, done, tokens, outTok int64
-	good                             bool
+	sent           int64
+	credit         Credit
+	tokens, outTok int64
+	good           bool
 }
 
 // Add takes one measured record (any attempt, any outcome); good says
@@ -93,8 +95,7 @@ func (s *SteadyAcc) noteInFlight(r *rundir.Record) {
 // addOK keeps what the rates need of a successful final attempt.
 func (s *SteadyAcc) addOK(r *rundir.Record, good bool) {
 	if r.OK && !r.Retried {
-		from, done := SteadyInterval(r)
-		s.reqs = append(s.reqs, okReq{sent: r.SentNS, from: from, done: done,
+		s.reqs = append(s.reqs, okReq{sent: r.SentNS, credit: CreditOf(r),
 			tokens: int64(r.InputTokens + r.OutputTokens), outTok: int64(r.OutputTokens), good: good})
 	}
 }
@@ -174,9 +175,9 @@ func (s *SteadyAcc) WorkerSent(worker int, ns int64) {
 // A steady state shorter than a request is none: no round of the loop, or
 // no request after the fill, ran all through it.
 //
-// Each successful request counts in the rates for the share of its service
-// interval, first token → done, inside the steady state (SteadyInterval,
-// SteadyShare; metrics.go says why not send→done). The fill and the
+// Each successful request counts in the rates for the share of its output
+// credited inside the steady state, first token → done as its chunks came
+// (Credit; metrics.go says why not send→done). The fill and the
 // shortest steady state are still in send→done: the server is full once
 // the requests sent since the load began have been served, wait included
 // (past capacity that leaves out more than the fill, never less).
@@ -187,7 +188,7 @@ func (s *SteadyAcc) Apply(l *Level) {
 	}
 	var dur int64
 	for _, q := range s.reqs {
-		dur += q.done - q.sent
+		dur += q.credit.To - q.sent
 	}
 	mean := dur / int64(len(s.reqs))
 	start := l.StartNS // workers busy with warm-ups before the window: no ramp
@@ -211,7 +212,7 @@ func (s *SteadyAcc) Apply(l *Level) {
 	}
 	var reqs, out, total, good float64
 	for _, q := range s.reqs {
-		sh := SteadyShare(q.from, q.done, start, end)
+		sh := q.credit.Share(start, end)
 		reqs += sh
 		out += sh * float64(q.outTok)
 		total += sh * float64(q.tokens)

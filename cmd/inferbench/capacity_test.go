@@ -47,8 +47,8 @@ func capacityOn(t *testing.T, gpuProfile string) *report.Summary {
 // sequences (MaxSeqs), so past 64 a level only queues, and neither
 // produces more. (The H100's level 72 won while its rates were spread over
 // send→done, which credited its queue wait: 5,702.6 tok/s against the
-// 5,418.1 its chunks carried in the window; now 5,481.8, under level 64's
-// 5,512.2.)
+// 5,418.1 its chunks carried in the window; credited by its chunks,
+// report.Credit, 5,405.4 against 5,418.0, under level 64's 5,437.6.)
 func TestCapacityA100VsH100(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two simulated sweeps")

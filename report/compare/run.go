@@ -164,14 +164,14 @@ func (s *LevelSample) TPOTs() []float64 { return s.tpots }
 func (s *LevelSample) Requests() int { return len(s.reqs) }
 
 // request is what the rates need of one measured request: share is the
-// part of it the rates count (report.SteadyShare of its service interval
-// from, done: report.SteadyInterval; 1 without a steady state).
+// part of it the rates count (its credit's report.Credit.Share of the
+// steady state; 1 without one).
 type request struct {
-	ok, good   bool
-	in, out    int64
-	busyMS     float64
-	from, done int64
-	share      float64
+	ok, good bool
+	in, out  int64
+	busyMS   float64
+	credit   report.Credit
+	share    float64
 }
 
 // LoadRun reads the run directory dir for comparison: run.json (needed),
@@ -273,8 +273,7 @@ func (c *Collector) Add(rec *rundir.Record) {
 		a := c.acc(rec.Level)
 		a.warm = append(a.warm, request{ok: true, good: c.slo.Met(report.PerRequest(rec)),
 			in: int64(rec.InputTokens), out: int64(rec.OutputTokens)})
-		q := &a.warm[len(a.warm)-1]
-		q.from, q.done = report.SteadyInterval(rec)
+		a.warm[len(a.warm)-1].credit = report.CreditOf(rec)
 	}
 	if rec.Stage != rundir.StageMeasure {
 		return
@@ -356,8 +355,7 @@ type sampleAcc struct {
 // kept when itl is true.
 func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO, itl bool) {
 	idx := int32(len(a.reqs))
-	q := request{ok: rec.OK, busyMS: report.BusyMS(rec), share: 1}
-	q.from, q.done = report.SteadyInterval(rec)
+	q := request{ok: rec.OK, busyMS: report.BusyMS(rec), share: 1, credit: report.CreditOf(rec)}
 	if !rec.OK {
 		a.reqs = append(a.reqs, q)
 		return
@@ -430,10 +428,10 @@ func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
 		s.windowS = l.Steady.WindowS
 		for i := range s.reqs {
 			q := &s.reqs[i]
-			q.share = report.SteadyShare(q.from, q.done, l.Steady.StartNS, l.Steady.EndNS)
+			q.share = q.credit.Share(l.Steady.StartNS, l.Steady.EndNS)
 		}
 		for _, q := range warm {
-			sh := report.SteadyShare(q.from, q.done, l.Steady.StartNS, l.Steady.EndNS)
+			sh := q.credit.Share(l.Steady.StartNS, l.Steady.EndNS)
 			s.warm.ok += sh
 			s.warm.out += sh * float64(q.out)
 			s.warm.in += sh * float64(q.in)
