@@ -307,7 +307,16 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 			fire(RuleHIPAAOrAirgap, "HIPAA, a team that runs GPUs and %s/month of volume: on-premises removes the third party", spendUSD(spend))
 			a.Recommended, a.RunnerUp = onPrem, &baa
 		default:
-			fire(RuleHIPAAOrAirgap, "HIPAA: on-premises is the runner-up until the team runs GPUs and the volume passes %s/month", USD(SpendLineUSD))
+			// Only what is missing now: "until the volume passes $3,000"
+			// read wrong at $262,500/month.
+			var missing []string
+			if !in.TeamRunsGPUs {
+				missing = append(missing, "the team runs no GPUs")
+			}
+			if spend < SpendLineUSD {
+				missing = append(missing, fmt.Sprintf("%s/month is under %s", spendUSD(spend), USD(SpendLineUSD)))
+			}
+			fire(RuleHIPAAOrAirgap, "HIPAA: on-premises is the runner-up, as %s", strings.Join(missing, " and "))
 			a.Recommended, a.RunnerUp = baa, &onPrem
 		}
 	case in.VolumeUncertain:
