@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // A QuoteRequest asks for the cost of a measured throughput on catalog GPU
@@ -111,6 +113,9 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 				continue
 			}
 			offers = append(offers, of)
+			if note := othersOfKind(g, of, q.Offer, len(gpuList) == 1); note != "" {
+				out.Notes = append(out.Notes, note)
+			}
 		} else {
 			for i := range g.Offers {
 				offers = append(offers, &g.Offers[i])
@@ -132,6 +137,36 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 		return nil, quoteErrorf("--offer %s: no catalog GPU has an offer of that id or kind (pass --gpu ID to see one GPU's offers)", q.Offer)
 	}
 	return out, nil
+}
+
+// othersOfKind says, when --offer named a kind (asked) and g has more
+// offers of it than the first (of), how many and the cheapest: one row of
+// AWS's A100 at $3.431 a GPU-hour read as what "on-demand" costs, beside
+// six other on-demand A100 offers from $1.39. One GPU priced (one) gets
+// the full sentence; with every GPU it is one line per GPU, shorter.
+func othersOfKind(g *GPU, of *Offer, asked string, one bool) string {
+	if string(of.Kind) != asked {
+		return "" // an offer id: that offer was asked for
+	}
+	others := g.Alternatives(of)
+	if len(others) == 0 {
+		return ""
+	}
+	low := others[0]
+	for _, o := range others {
+		if o.USDPerGPUHour < low.USDPerGPUHour {
+			low = o
+		}
+	}
+	at := fmt.Sprintf("at %s/GPU-hour (%s)", USD(low.USDPerGPUHour), low.ID)
+	if len(others) > 1 {
+		at = "the cheapest " + at
+	}
+	if !one {
+		return fmt.Sprintf("%s: %d more %s, %s", g.ID, len(others), printable.Plural(len(others), asked+" offer"), at)
+	}
+	return fmt.Sprintf("--offer %s prices %s's first %s offer, %s; the catalog has %d more, %s: leave --offer out for every offer, or pass an offer id",
+		asked, g.ID, asked, of.ID, len(others), at)
 }
 
 // Table is the quote as a table, its basis and notes below.
