@@ -322,6 +322,11 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 		return err
 	}
 	if len(pts) == 0 {
+		if msg, err := unmatched(ctx, s, o.Filter); err != nil {
+			return err
+		} else if msg != "" {
+			return errors.New("history trend: " + msg)
+		}
 		return fmt.Errorf("history trend: no %s values for the selection", o.Metric)
 	}
 	if err := oneConfiguration(ctx, s, o.Filter, pts); err != nil {
@@ -349,6 +354,56 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "wrote %s (%s)\n", o.Out, printable.Count(len(pts), "point"))
 	return nil
+}
+
+// unmatched says which of f's --scenario and --model no stored run has
+// (a misspelt name read as "no values for the selection", as of a metric
+// no run measured), with the names the history holds and the nearest one;
+// "" when each matches some run.
+func unmatched(ctx context.Context, s *Store, f Filter) (string, error) {
+	if f.Scenario == "" && f.Model == "" {
+		return "", nil
+	}
+	entries, err := s.List(ctx, Filter{})
+	if err != nil {
+		return "", err
+	}
+	var msgs []string
+	for _, c := range []struct {
+		what, given string
+		of          func(*Entry) string
+	}{
+		{"scenario", f.Scenario, func(e *Entry) string { return e.Scenario }},
+		{"model", f.Model, func(e *Entry) string { return e.Model }},
+	} {
+		if c.given == "" {
+			continue
+		}
+		var names []string
+		for _, e := range entries {
+			if n := c.of(e); !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		if slices.Contains(names, c.given) {
+			continue
+		}
+		msg := fmt.Sprintf("no run of %s %q", c.what, printable.Text(c.given))
+		if near := typo.Nearest(c.given, names); near != "" {
+			msg += fmt.Sprintf(", did you mean %s?", printable.Text(near))
+		}
+		slices.Sort(names)
+		for i, n := range names {
+			names[i] = printable.Text(n)
+		}
+		if len(names) == 0 {
+			msg += " (the history is empty)"
+		} else {
+			msg += fmt.Sprintf(" (%ss in the history: %s)", c.what, strings.Join(names, ", "))
+		}
+		msgs = append(msgs, msg)
+	}
+	return strings.Join(msgs, "; "), nil
 }
 
 // oneConfiguration refuses a trend whose points (of the runs f selects)
