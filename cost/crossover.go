@@ -186,7 +186,13 @@ func (x *Crossover) Table() *Table {
 		add("utilization at this volume", opt(x.Utilization, pct))
 	}
 	add("crossover (tokens per day)", opt(x.CrossoverTokensPerDay, Tokens))
-	add("self-hosted always cheaper above (tokens per day)", opt(x.AlwaysCheaperAboveTokensPerDay, Tokens))
+	always := opt(x.AlwaysCheaperAboveTokensPerDay, Tokens)
+	if x.CapacityTokensPerS == nil && x.AlwaysCheaperAboveTokensPerDay != nil {
+		// "Always" holds only while one replica serves the volume, which
+		// nothing measured.
+		always += " (assumed: 1 replica serves any volume)"
+	}
+	add("self-hosted always cheaper above (tokens per day)", always)
 	if x.CapacityTokensPerS != nil {
 		add("break-even utilization", opt(x.BreakEvenUtilization, pct))
 	}

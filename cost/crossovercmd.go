@@ -101,7 +101,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	}
 	if o.RunDir != "" {
 		in.CapacityTokensPerS = lvl.Throughput.TotalTokensPerS
-		notes = append(notes, "capacity: "+lvl.Basis+" of "+o.RunDir)
+		notes = append(notes, "capacity of "+o.RunDir+": "+lvl.Basis)
 		if mix.Warning != "" {
 			notes = append(notes, mix.Warning)
 		}
