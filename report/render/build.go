@@ -404,7 +404,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 			x.Notes = append(x.Notes, fmt.Sprintf("%s: no capacity at SLO; its GPUs are sized by its highest-throughput level (%g)", rr.Label, p.Level.Level))
 		}
 		if rr.lowerBound() {
-			x.Notes = append(x.Notes, fmt.Sprintf("%s: its capacity at SLO (level %g) is a lower bound, so its GPUs needed, self-hosted monthly and break-even volume are upper bounds", rr.Label, p.Level.Level))
+			x.Notes = append(x.Notes, fmt.Sprintf("%s: its capacity at SLO (level %g) is a lower bound, so its GPUs needed, self-hosted monthly, break-even volume and break-even utilization are upper bounds", rr.Label, p.Level.Level))
 		}
 		for _, a := range priceable {
 			price, err := x.Mix.Price(*a)
