@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/inferbench/inferbench/internal/jsonerr"
 )
@@ -136,6 +137,9 @@ func ReadPrompts(r io.Reader, format DatasetFormat) (*Prompts, error) {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	if p.Len() == 0 {
+		if p.Skipped > 0 {
+			return nil, fmt.Errorf("dataset: no prompts: none of the %d conversations has a turn from \"human\" or \"user\" with text", p.Skipped)
+		}
 		return nil, errors.New("dataset: no prompts")
 	}
 	return p, nil
@@ -162,7 +166,8 @@ const MaxDatasetLine = 4*MaxLength + 1<<20
 const maxTraceLine = 1 << 20
 
 // eachLine calls fn with each non-blank line of r (trimmed) and its number;
-// fn's error comes back led by the line. A line is at most limit bytes,
+// fn's error comes back led by the line, and so does a line that is not
+// UTF-8 text. A line is at most limit bytes,
 // bufio.Scanner's bound: a longer one (a file with no newline, /dev/zero)
 // fails at its line instead of being read into memory.
 func eachLine(r io.Reader, limit int, fn func(b []byte) error) error {
@@ -171,6 +176,11 @@ func eachLine(r io.Reader, limit int, fn func(b []byte) error) error {
 	line := 0
 	for sc.Scan() {
 		line++
+		if i := invalidUTF8(sc.Bytes()); i >= 0 {
+			// encoding/json reads such a byte as U+FFFD, which a
+			// dataset's prompt would send in its place.
+			return fmt.Errorf("line %d: not UTF-8 text (byte 0x%02x at column %d): save the file as UTF-8", line, sc.Bytes()[i], 1+utf8.RuneCount(sc.Bytes()[:i]))
+		}
 		if b := bytes.TrimSpace(sc.Bytes()); len(b) > 0 {
 			if err := fn(b); err != nil {
 				return fmt.Errorf("line %d: %w", line, err)
@@ -208,7 +218,7 @@ func readJSONL(r io.Reader, limit int) (*Prompts, error) {
 }
 
 func readShareGPT(r io.Reader, limit int) (*Prompts, error) {
-	lc := &lineCounter{r: r, limit: int64(limit)}
+	lc := &lineCounter{r: r, limit: int64(limit), badAt: -1}
 	dec := json.NewDecoder(lc)
 	if tok, err := dec.Token(); err != nil {
 		return nil, lc.wrap(dec, err)
@@ -222,6 +232,9 @@ func readShareGPT(r io.Reader, limit int) (*Prompts, error) {
 		var e sharegptEntry
 		if err := dec.Decode(&e); err != nil {
 			return nil, lc.wrap(dec, err)
+		}
+		if lc.badAt >= 0 && lc.badAt < dec.InputOffset() {
+			return nil, fmt.Errorf("line %d: not UTF-8 text (byte 0x%02x): save the file as UTF-8", lc.line(lc.badAt), lc.badByte)
 		}
 		var pr Prompt
 		var turns []string
@@ -251,6 +264,21 @@ func readShareGPT(r io.Reader, limit int) (*Prompts, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, lc.wrap(dec, err)
 	}
+	// What follows the array (a second one appended, text) was dropped.
+	switch _, err := dec.Token(); {
+	case err == io.EOF:
+	case err == nil:
+		return nil, fmt.Errorf("line %d: more after the array of conversations: a ShareGPT file is one JSON array", lc.line(dec.InputOffset()))
+	default:
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("line %d: more after the array of conversations: a ShareGPT file is one JSON array", lc.line(max(se.Offset-1, 0)))
+		}
+		return nil, lc.wrap(dec, err)
+	}
+	if lc.badAt >= 0 {
+		return nil, fmt.Errorf("line %d: not UTF-8 text (byte 0x%02x): save the file as UTF-8", lc.line(lc.badAt), lc.badByte)
+	}
 	return p, nil
 }
 
@@ -264,6 +292,12 @@ type lineCounter struct {
 	limit int64   // the most bytes read past start
 	nl    []int64 // offsets of newlines not yet passed by a query
 	lines int     // newlines passed by queries so far
+	// badAt is the offset of the first byte that is not UTF-8 (-1: none
+	// yet), badByte that byte; tail holds a character cut by the end of
+	// the last read.
+	badAt   int64
+	badByte byte
+	tail    []byte
 }
 
 // Read reads from the underlying reader, noting where each newline is.
@@ -281,8 +315,52 @@ func (l *lineCounter) Read(b []byte) (int, error) {
 			l.nl = append(l.nl, l.read+int64(i))
 		}
 	}
+	if l.badAt < 0 {
+		l.checkUTF8(b[:n], err == io.EOF)
+	}
 	l.read += int64(n)
 	return n, err
+}
+
+// checkUTF8 notes the first byte of b, read at l.read, that is not UTF-8,
+// carrying a character cut by the end of b to the next read (or, at the
+// end, refusing it).
+func (l *lineCounter) checkUTF8(b []byte, end bool) {
+	base := l.read
+	if len(l.tail) > 0 {
+		// Complete the character the last read cut, from b's first bytes.
+		k := min(utf8.UTFMax-len(l.tail), len(b))
+		c := append(l.tail, b[:k]...)
+		if !end && !utf8.FullRune(c) {
+			l.tail = c
+			return
+		}
+		r, size := utf8.DecodeRune(c)
+		if r == utf8.RuneError && size == 1 {
+			l.badAt, l.badByte = base-int64(len(l.tail)), c[0]
+			return
+		}
+		skip := size - len(l.tail)
+		l.tail = l.tail[:0]
+		b, base = b[skip:], base+int64(skip)
+	}
+	cut := len(b)
+	if !end {
+		// A character the read cuts short waits for the next read.
+		for k := 1; k <= utf8.UTFMax-1 && k <= len(b); k++ {
+			if utf8.RuneStart(b[len(b)-k]) {
+				if !utf8.FullRune(b[len(b)-k:]) {
+					cut = len(b) - k
+				}
+				break
+			}
+		}
+	}
+	if i := invalidUTF8(b[:cut]); i >= 0 {
+		l.badAt, l.badByte = base+int64(i), b[i]
+		return
+	}
+	l.tail = append(l.tail, b[cut:]...)
 }
 
 // line returns the 1-based line of byte offset off. Offsets must not

@@ -82,3 +82,19 @@ func textPlace(data []byte, off int) (line, col int) {
 	}
 	return line, 1 + utf8.RuneCount(before)
 }
+
+// invalidUTF8 returns the offset of the first byte of b that is not UTF-8,
+// -1 when b is UTF-8 text.
+func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
