@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"cmp"
 	"errors"
 	"strings"
+	"time"
 )
 
 // CheckData reads the dataset and the trace s names as run reads them and
@@ -62,6 +64,12 @@ func (s *Scenario) TraceEntries() ([]TraceEntry, error) {
 	e, err := ReadTraceFile(s.Path(t.File))
 	if err != nil {
 		return nil, s.src.errorf("load.trace.file", "%v", err)
+	}
+	// The file's arrivals are bounded (maxTraceMS); scaled, they must be
+	// too: time_scale 1e300 over 10 ms overflowed the schedule's ns.
+	if scale := cmp.Or(t.TimeScale, 1); len(e) > 0 && float64(e[len(e)-1].Offset)*scale > maxTraceMS*float64(time.Millisecond) {
+		return nil, s.src.errorf("load.trace.time_scale", "%g puts the trace's last arrival (%v) past the %.0f ms (about %.0f days) a trace may last",
+			scale, e[len(e)-1].Offset, maxTraceMS, maxTraceMS/86400e3)
 	}
 	return e, nil
 }
