@@ -76,7 +76,7 @@ func (r *Report) Plots() []*plot.Figure {
 		if len(bars) > 0 {
 			fig = plot.CostBars(bars, "Cost per 1M output tokens at the priced level")
 			fig.Caption = "Cost per 1M output tokens of each run's GPU box at its priced level (" + r.pricedText() +
-				"), always busy, on the catalog's default offer of each kind; owned hardware includes energy; a slot labelled \"no … price in the catalog\" is a GPU the catalog has no offer of that kind for (add one with --prices)." + r.costBarOffers()
+				"), always busy, on the catalog's default offer of each kind; owned hardware includes energy; a slot labelled \"no … price in the catalog\" is a GPU the catalog has no offer of that kind for (add one with --prices)." + r.costBarOffers() + r.unpricedNote()
 			figs = append(figs, fig)
 		}
 		if len(r.Crossover.Rows) > 0 {
@@ -317,11 +317,40 @@ func (r *Report) aboveOnDemand(rr RunReport, od, c cost.Costs) string {
 func (r *Report) pricedText() string {
 	var parts []string
 	for _, rr := range r.Runs {
-		if rr.Priced != nil {
+		if rr.Priced != nil && len(rr.Costs) > 0 {
 			parts = append(parts, fmt.Sprintf("%s: level %g, %s", rr.Label, rr.Priced.Level, rr.pricedBasis()))
 		}
 	}
 	return joinOr(parts, "; ", "none")
+}
+
+// unpricedNote names, for the cost and crossover captions, the runs that
+// have no bar and no step line, and why ("" when every run is priced): an
+// A100 against a GH200 the catalog lacks drew the A100 alone, and the
+// figures said nothing of the other.
+func (r *Report) unpricedNote() string {
+	var parts []string
+	for _, rr := range r.Runs {
+		if len(rr.Costs) > 0 {
+			continue
+		}
+		var why string
+		switch {
+		case rr.Priced == nil:
+			why = "no level with output throughput"
+		case rr.GPU != "":
+			why = fmt.Sprintf("the catalog has no offer for %s: add one with --prices", rr.GPU)
+		case rr.GPUName != "":
+			why = fmt.Sprintf("its GPU, %q, is not in the catalog: add it with --prices, or state a catalog GPU with --gpu ID[xN]", rr.GPUName)
+		default:
+			why = "its GPU is not known: state it with --gpu ID[xN]"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", rr.Label, why))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " Not priced: " + strings.Join(parts, "; ") + "."
 }
 
 // crossoverFigure draws the crossover section: each API a line, each
@@ -363,6 +392,7 @@ func (r *Report) crossoverFigure() *plot.Figure {
 	if len(bounded) > 0 {
 		fig.Caption += fmt.Sprintf(" The capacity of %s is a lower bound (its highest level met the SLO): its steps may come at larger volumes, so its line is an upper bound.", strings.Join(bounded, " and "))
 	}
+	fig.Caption += r.unpricedNote()
 	return fig
 }
 
