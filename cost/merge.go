@@ -625,17 +625,21 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 	}
 	for _, id := range order {
 		s := sets[id]
-		if s.source || s.key == "" {
+		if s.key == "" {
 			continue
 		}
 		for gi := range c.GPUs {
 			offers := c.GPUs[gi].Offers
 			for oi := range offers {
 				if o := &offers[oi]; "offer:"+c.GPUs[gi].ID+"/"+o.ID == id {
-					cite(&o.Source, id, s)
+					if !s.source { // a source the file gives is kept as given
+						cite(&o.Source, id, s)
+					}
 					// An offer priced off this one (base_offer ×
 					// multiplier) that the file left alone says whose
-					// price its base now is.
+					// price its base now is, whether or not the file
+					// gave that price a source: a reservation priced
+					// off a user's quote was cited to AWS's table alone.
 					for di := range offers {
 						if d := &offers[di]; d.BaseOffer == o.ID && sets["offer:"+c.GPUs[gi].ID+"/"+d.ID] == nil {
 							d.Source += fmt.Sprintf("; its base offer %s is the price %s line %d sets", o.ID, name, s.line)
@@ -645,7 +649,7 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 			}
 		}
 		for ai := range c.APIs {
-			if a := &c.APIs[ai]; "api:"+a.ID == id {
+			if a := &c.APIs[ai]; "api:"+a.ID == id && !s.source {
 				cite(&a.Source, id, s)
 			}
 		}
