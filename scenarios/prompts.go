@@ -21,6 +21,14 @@ func (w *Workload) validatePrompts(c *checker, s *Scenario) {
 		c.errorf(sp, "must not be negative, got %d", w.SharedPrefixTokens)
 	case w.SharedPrefixTokens > 0 && w.Dataset != nil:
 		c.errorf(sp, "not used with workload.dataset: its prompts are used as they are")
+	case w.SharedPrefixTokens > 0:
+		// The prefix is part of each prompt: 99999999999 was built until
+		// memory ran out.
+		own, words := w.PromptTokens.upper()
+		if w.SharedPrefixTokens > MaxLength-own {
+			c.errorf(sp, "must be at most %d tokens with prompt_tokens %s %d (together at most %d, the longest prompt), got %d",
+				max(MaxLength-own, 0), words, own, MaxLength, w.SharedPrefixTokens)
+		}
 	}
 	switch {
 	case w.PrefixGroups < 0:
@@ -94,4 +102,26 @@ func (d *Dataset) Within(pr Prompt) bool {
 	in, out := pr.PromptTokens, pr.OutputTokens
 	return (d.MinInput == 0 || in >= d.MinInput) && (d.MaxInput == 0 || in <= d.MaxInput) &&
 		(d.MinOutput == 0 || out >= d.MinOutput) && (d.MaxOutput == 0 || out <= d.MaxOutput)
+}
+
+// upper is the most a length of d can be, with the words that say so:
+// its max where it has one, else (normal and lognormal without max) its
+// mean, the least a bound on it could be.
+func (d *Distribution) upper() (int, string) {
+	switch d.Kind {
+	case DistUniform:
+		return max(d.Max, 0), "up to"
+	case DistNormal, DistLognormal:
+		if d.Max > 0 {
+			return d.Max, "up to"
+		}
+		return d.Typical(), "of mean"
+	case DistEmpirical:
+		m := 0
+		for _, v := range d.values {
+			m = max(m, v)
+		}
+		return m, "up to"
+	}
+	return max(d.Value, 0), "of"
 }
