@@ -253,7 +253,7 @@ func RunGuide(w io.Writer, o GuideOptions) error {
 	if o.Fit != "" {
 		t.Notes = append(t.Notes, fmt.Sprintf("fit: weights at %s, KV cache in BF16, the engine taking %.0f%% of usable memory; tensor parallelism 1, 2, 4 or 8", o.Precision, o.MemoryUtil*100))
 	}
-	t.Notes = append(t.Notes, "on-demand $/gpu-h (default) is the price every command (cost, crossover, report) uses: the first on-demand offer in the catalog, a hyperscaler's list price where there is one; cheaper alternative: the lowest other on-demand offer when it is below the default (marketplace clouds included), with its date; every offer priced at a throughput, with its exact price, source and date: `inferbench cost --gpu ID --output-tokens-per-s X` (all of them as data: `inferbench gpus --format json`)")
+	t.Notes = append(t.Notes, "on-demand $/gpu-h (default) is the price every command (cost, crossover, report) uses: the first on-demand offer in the catalog, a hyperscaler's list price where there is one; cheaper alternative: the lowest other on-demand offer when it is below the default (marketplace clouds included), with its date, else none cheaper, or no other on-demand offer in the catalog; every offer priced at a throughput, with its exact price, source and date: `inferbench cost --gpu ID --output-tokens-per-s X` (all of them as data: `inferbench gpus --format json`)")
 	return Write(w, o.Format, rep, t)
 }
 

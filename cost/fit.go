@@ -141,6 +141,9 @@ func GuideTable(c *Catalog, fits []Fit) *Table {
 				// The default is the cheapest: an "alternative" dearer than
 				// it (rtx-4090's $0.74 beside its $0.34) read as a saving.
 				alt = "none cheaper"
+			default:
+				// "-" read as a price not known (the L40S, the MI300X).
+				alt = "no other on-demand offer"
 			}
 		}
 		tflops := "n/a"
