@@ -5,9 +5,12 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/inferbench/inferbench/tokenizer"
 )
 
-// CheckData reads the dataset and the trace s names as run reads them and
+// CheckData reads the dataset, the trace and the tokenizer s names as run
+// reads them and
 // returns what run would refuse in them, each an *Error at the scenario's
 // line of the file's key, naming the data file and its line
 // ("s.yaml:4:34: workload.dataset.file: data.jsonl: line 5000: …");
@@ -33,7 +36,24 @@ func (s *Scenario) CheckData() error {
 				len(entries), *w, len(entries)))
 		}
 	}
+	if err := s.checkTokenizer(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// checkTokenizer reads workload.tokenizer where run reads it (synthetic
+// prompts sized auto or by the tokenizer: run refuses a file that is no
+// tokenizer before the load), and says why it is not one at the key.
+func (s *Scenario) checkTokenizer() error {
+	w := &s.Workload
+	if w.Tokenizer == "" || w.Dataset != nil || (w.PromptSizing != "" && w.PromptSizing != "auto" && w.PromptSizing != "tokenizer") {
+		return nil
+	}
+	if _, err := tokenizer.Load(s.Path(w.Tokenizer)); err != nil {
+		return s.src.errorf("workload.tokenizer", "%v", err)
+	}
+	return nil
 }
 
 // DatasetPrompts reads the dataset s names (workload.dataset), as run and
