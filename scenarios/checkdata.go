@@ -10,11 +10,10 @@ import (
 )
 
 // CheckData reads the dataset, the trace and the tokenizer s names as run
-// reads them and
-// returns what run would refuse in them, each an *Error at the scenario's
-// line of the file's key, naming the data file and its line
+// reads them and returns what run would refuse in them, each an *Error at
+// the scenario's line of the file's key, naming the data file and its line
 // ("s.yaml:4:34: workload.dataset.file: data.jsonl: line 5000: …");
-// nil when both read (or s names neither). `scenarios validate` checked
+// nil when all read (or s names none). `scenarios validate` checked
 // only that the files exist, and passed a dataset with a bad line or a
 // trace going back in time that run then refused. Call it on a scenario
 // with its defaults applied (a dataset's format follows its file name).
