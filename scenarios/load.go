@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -442,7 +443,7 @@ func (s *source) convert(err error) error {
 	if msg, ok := yamlguard.RangeWords(err); ok {
 		e.Msg = msg
 	} else if msg, ok := yamlguard.DecodeWords(err); ok {
-		e.Msg = msg + booleanMeant(err)
+		e.Msg = msg + booleanMeant(err) + percentMeant(err, e.Path)
 	} else if msg, ok := yamlguard.ShapeWords(err); ok {
 		e.Msg = msg
 	} else if _, ok := errors.AsType[*yaml.UnknownFieldError](err); ok && e.Path != "" {
@@ -472,6 +473,35 @@ func booleanMeant(err error) string {
 		return ""
 	}
 	return " (did you mean " + v + "?)"
+}
+
+// percentRE is a percentage or percentile as people write one: 1%, p95,
+// P99.9, 99.9 %.
+var percentRE = regexp.MustCompile(`^(?:[pP]\s*([0-9]+(?:\.[0-9]+)?)|([0-9]+(?:\.[0-9]+)?)\s*%)$`)
+
+// percentMeant is the number meant by a percentage written where an SLO's
+// number belongs: slo.max_error_rate is a fraction (1% is 0.01),
+// slo.percentile a number (p95 and 95% are 95); "" otherwise.
+func percentMeant(err error, path string) string {
+	te, ok := errors.AsType[*yaml.TypeError](err)
+	if !ok || te.Token == nil || (path != "slo.max_error_rate" && path != "slo.percentile") {
+		return ""
+	}
+	m := percentRE.FindStringSubmatch(strings.TrimSpace(te.Token.Value))
+	if m == nil {
+		return ""
+	}
+	switch {
+	case path == "slo.percentile":
+		return " (did you mean " + m[1] + m[2] + "?)"
+	case m[2] != "":
+		f, err := strconv.ParseFloat(m[2], 64)
+		if err != nil {
+			return ""
+		}
+		return " (did you mean " + strconv.FormatFloat(f/100, 'g', -1, 64) + "? a fraction, not a percentage)"
+	}
+	return ""
 }
 
 // unknownKeyMsg says that the key at path is unknown, suggesting the
