@@ -61,17 +61,17 @@
 //     prefills joined, read +1.3 to +2.3 % against its chunks' tokens on a
 //     simulated continuous-batching engine (TestWaveDecodingReadsProduced;
 //     now −0.01 to −0.04 %), and the capacity search's A100 at 72 and 80
-//     workers on the mock −5.0 and −8.7 % (now −0.23 and −0.68 %). Counting each token at its
-//     chunk's time is exact but needs every chunk kept until the window is
-//     known; 32 pieces are 64 bytes a request, and off the chunks by less
-//     than a 32nd of a request's tokens at an edge, only where its pace
-//     changed inside a piece (8 pieces left the capacity search's A100 at
-//     80 workers −3.7 % against its chunks, 16 −1.7 %, 32 −0.68 %, 64
-//     −0.29 %: its window opens at a send whose prefill stalls the batch,
-//     so the pieces at that edge all change pace there). A token at the
-//     steady state's start was produced before it, so its start is left
-//     out: a closed-loop worker's
-//     send, where the steady state starts, may be the very time its last
+//     workers on the mock −5.0 and −8.7 % (now −0.23 and −0.68 %).
+//     Counting each token at its chunk's time is exact but needs every
+//     chunk kept until the window is known; 32 pieces are 64 bytes a
+//     request, and off the chunks by less than a 32nd of a request's
+//     tokens at an edge, only where its pace changed inside a piece (8
+//     pieces left the capacity search's A100 at 80 workers −3.7 % against
+//     its chunks, 16 −1.7 %, 32 −0.68 %, 64 −0.29 %: its window opens at a
+//     send whose prefill stalls the batch, so the pieces at that edge all
+//     change pace there). A token at the steady state's start was produced
+//     before it, so its start is left out: a closed-loop worker's send,
+//     where the steady state starts, may be the very time its last
 //     request's last token came. In a closed loop the window starts at the
 //     last worker's first send and ends at the last send, so at each edge
 //     one worker is at a send and the others at points of their cycles the
