@@ -201,8 +201,9 @@ type Entry struct {
 	// (both UTC).
 	AddedAt time.Time `json:"added_at"`
 	Started time.Time `json:"started"`
-	// RunDir is the run directory's absolute path when it was added; it may
-	// no longer exist.
+	// RunDir is the run directory's absolute path when it was added, links
+	// resolved (a link such as runs/latest moves on); it may no longer
+	// exist.
 	RunDir string `json:"run_dir"`
 	// Scenario, Model, TargetKind, TargetURL (without credentials),
 	// ToolVersion and Host are from run.json.
@@ -245,6 +246,11 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, nil, err
+	}
+	// The directory a link named points at, not the link: a CI job's
+	// runs/latest moves on to the next night's run.
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
 	}
 	raw, m, err := rundir.ReadManifestRaw(dir)
 	if err != nil {
