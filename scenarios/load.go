@@ -263,7 +263,7 @@ func decode(src *source, data []byte, strict bool) (s *Scenario, mistakes []erro
 			return nil, nil, nil, src.convert(err)
 		}
 		m := &mend{src: src}
-		for _, e := range src.leadingZeros(body) {
+		for _, e := range append(src.leadingZeros(body), src.numbersAsText(body)...) {
 			m.mistakes = append(m.mistakes, e)
 		}
 		if m.stringNumbers(body); len(m.mistakes) > 0 {

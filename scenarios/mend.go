@@ -58,7 +58,10 @@ func decodeAll(src *source, body ast.Node) (*Scenario, []error, []string) {
 	// decoder makes of it (sweep: [01, 02, 04, 08] failed at 08 as "want
 	// a concurrency level"); what it decodes to is not judged again.
 	zeros := map[position]bool{}
-	for _, e := range src.leadingZeros(body) {
+	for _, e := range append(src.leadingZeros(body), src.numbersAsText(body)...) {
+		if zeros[position{e.Line, e.Column}] {
+			continue
+		}
 		m.mistakes = append(m.mistakes, e)
 		m.skip = append(m.skip, e.Path)
 		zeros[position{e.Line, e.Column}] = true
