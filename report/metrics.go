@@ -172,6 +172,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sort"
 
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/montanaflynn/stats"
@@ -632,13 +633,14 @@ func (c Credit) Share(startNS, endNS int64) float64 {
 
 // upTo is the share of the output credited at or before t.
 func (c Credit) upTo(t int64) float64 {
-	if t < c.From {
+	switch {
+	case t < c.From:
 		return 0
+	case t >= c.To: // every knot is at or before To
+		return 1
 	}
-	j := 0 // the last knot at or before t
-	for j < CreditKnots && c.knot(j+1) <= t {
-		j++
-	}
+	// j: how many knots after From lie at or before t (they only rise).
+	j := sort.Search(CreditKnots, func(i int) bool { return c.knot(i+1) > t })
 	if j == CreditKnots {
 		return 1
 	}
