@@ -211,8 +211,10 @@ type Mark struct {
 // CrossoverChart is what the crossover figure shows.
 type CrossoverChart struct {
 	// VolumeTokensPerDay is the stated volume, drawn as a vertical line; 0
-	// leaves it out.
+	// leaves it out. VolumeDefault says no one stated it (a default), and
+	// the line's label says so.
 	VolumeTokensPerDay float64
+	VolumeDefault      bool
 	// APIs are drawn as straight lines, Options as step lines.
 	APIs    []APILine
 	Options []SelfHosted
@@ -294,7 +296,7 @@ func Crossover(ch CrossoverChart) *Figure {
 	addBreakEvens(p, ch.BreakEvens)
 	if ch.VolumeTokensPerDay > 0 {
 		v := vLine{X: ch.VolumeTokensPerDay, Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
-			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay)), BelowLegend: true}
+			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: volumeLabel(ch), BelowLegend: true}
 		p.Add(v)
 	}
 	p.X.Min, p.X.Max = xmin/cost.DaysPerMonth, xmax/cost.DaysPerMonth
@@ -308,6 +310,15 @@ func Crossover(ch CrossoverChart) *Figure {
 		return legendBelowFigure("crossover", "Crossover: APIs against self-hosting", 9*vg.Inch, 6*vg.Inch, p)
 	}
 	return figureOf("crossover", "Crossover: APIs against self-hosting", "", 9*vg.Inch, 6*vg.Inch, p)
+}
+
+// volumeLabel names the crossover's volume line: stated, or the default
+// no one stated.
+func volumeLabel(ch CrossoverChart) string {
+	if ch.VolumeDefault {
+		return fmt.Sprintf("default volume: %s tokens/day (none stated)", cost.Tokens(ch.VolumeTokensPerDay))
+	}
+	return fmt.Sprintf("stated volume: %s tokens/day", cost.Tokens(ch.VolumeTokensPerDay))
 }
 
 // stepLine returns the vertices of o's monthly cost from xmin to xmax

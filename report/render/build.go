@@ -200,8 +200,10 @@ type runPriced struct {
 
 // CrossoverSection is the API-versus-self-hosted comparison at a stated volume.
 type CrossoverSection struct {
-	// TokensPerDay is the stated volume (input + output tokens).
-	TokensPerDay float64 `json:"tokens_per_day"`
+	// TokensPerDay is the stated volume (input + output tokens);
+	// VolumeDefault says none was stated and it is DefaultTokensPerDay.
+	TokensPerDay  float64 `json:"tokens_per_day"`
+	VolumeDefault bool    `json:"volume_default,omitempty"`
 	// Offer is the offer kind (or id) each GPU is priced at.
 	Offer string `json:"offer"`
 	// Mix is the input tokens' share of the volume each API's input and
@@ -360,7 +362,11 @@ func priceRun(g *cost.GPU, p *pricedLevel, gpus int, offer string) (rows []cost.
 // crossover weighs each priced run's GPU, at the headline offer and its
 // measured total tokens/s, against each API at the stated volume.
 func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*CrossoverSection, error) {
-	x := &CrossoverSection{TokensPerDay: cmp.Or(o.TokensPerDay, DefaultTokensPerDay), Offer: offer, Rows: []CrossoverRow{}, Notes: []string{}}
+	x := &CrossoverSection{TokensPerDay: cmp.Or(o.TokensPerDay, DefaultTokensPerDay), VolumeDefault: o.TokensPerDay == 0, Offer: offer, Rows: []CrossoverRow{}, Notes: []string{}}
+	if x.VolumeDefault {
+		// Its "cheaper" column is at a volume the buyer never gave.
+		x.Notes = append(x.Notes, fmt.Sprintf("no volume was stated: %s tokens/day is the default; state yours with --tokens-per-day", compact(x.TokensPerDay)))
+	}
 	apis := o.APIModels
 	if apis == nil {
 		apis = DefaultAPIModels()

@@ -357,7 +357,7 @@ func (r *Report) unpricedNote() string {
 // priced run's GPU a step line, break-evens ringed.
 func (r *Report) crossoverFigure() *plot.Figure {
 	x := r.Crossover
-	ch := plot.CrossoverChart{VolumeTokensPerDay: x.TokensPerDay}
+	ch := plot.CrossoverChart{VolumeTokensPerDay: x.TokensPerDay, VolumeDefault: x.VolumeDefault}
 	var apis, opts []string
 	for _, row := range x.Rows {
 		c := row.Crossover
@@ -382,7 +382,7 @@ func (r *Report) crossoverFigure() *plot.Figure {
 		}
 	}
 	fig := plot.Crossover(ch)
-	fig.Caption = fmt.Sprintf("Monthly cost against tokens per day (a month is 30 days): each API a line, its input and output prices %s; each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is the stated volume of %s tokens/day.", x.Mix, x.Offer, compact(x.TokensPerDay))
+	fig.Caption = fmt.Sprintf("Monthly cost against tokens per day (a month is 30 days): each API a line, its input and output prices %s; each run's GPU box at the %s offer a step line (one more replica each time the volume passes a replica's measured capacity, spread evenly over the day); rings mark the first break-even volumes; the dashed line is %s.", x.Mix, x.Offer, volumeWords(x))
 	var bounded []string
 	for _, rr := range r.Runs {
 		if rr.lowerBound() {
@@ -394,6 +394,15 @@ func (r *Report) crossoverFigure() *plot.Figure {
 	}
 	fig.Caption += r.unpricedNote()
 	return fig
+}
+
+// volumeWords names the crossover's volume line for its caption: stated,
+// or the default no one stated.
+func volumeWords(x *CrossoverSection) string {
+	if x.VolumeDefault {
+		return fmt.Sprintf("the default volume of %s tokens/day, which no one stated (--tokens-per-day)", compact(x.TokensPerDay))
+	}
+	return fmt.Sprintf("the stated volume of %s tokens/day", compact(x.TokensPerDay))
 }
 
 // runIndex is the index of the run labelled label among r.Runs, which

@@ -383,7 +383,11 @@ func (r *Report) crossoverTable() (table, bool) {
 	if x == nil || len(x.Rows) == 0 {
 		return table{}, false
 	}
-	t := table{Title: fmt.Sprintf("API vs self-hosted at %s tokens/day (%s tokens/month), %s offer", compact(x.TokensPerDay), compact(x.TokensPerDay*cost.DaysPerMonth), x.Offer),
+	at := ""
+	if x.VolumeDefault {
+		at = "the default "
+	}
+	t := table{Title: fmt.Sprintf("API vs self-hosted at %s%s tokens/day (%s tokens/month), %s offer", at, compact(x.TokensPerDay), compact(x.TokensPerDay*cost.DaysPerMonth), x.Offer),
 		Columns: []string{"run (GPU offer)", "API", "API $/1M", "API monthly", "GPUs needed", "self-hosted monthly", "cheaper", "break-even tokens/day", "break-even utilization"}}
 	// A note every row carries is said once; one that holds for some rows
 	// only (self-hosting never pays) names its run and API.
