@@ -166,7 +166,7 @@ func RunCost(w io.Writer, o CostOptions) error {
 		// The run's own energy reading, unless --energy-joules replaces it:
 		// the report prices owned hardware the same way, so the two agree.
 		if o.EnergyJ == 0 && lvl.EnergyJ > 0 && lvl.WindowS > 0 && o.EnergyWindowS == lvl.WindowS {
-			o.EnergyJ = lvl.EnergyJ
+			o.EnergyJ, q.EnergyFromRun = lvl.EnergyJ, true
 		}
 		q.RunGPUStated, q.RunGPUNames = o.Runs.GPU(o.RunDir)
 	}

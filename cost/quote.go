@@ -17,7 +17,11 @@ type QuoteRequest struct {
 	Throughput Throughput
 	Basis      string
 	// Energy is the GPUs' measured energy over the window, nil if unknown.
-	Energy *Energy
+	// EnergyFromRun says it is the run's own reading (not given on the
+	// command line): a draw measured on the run's GPU, which prices no
+	// other GPU's electricity.
+	Energy        *Energy
+	EnergyFromRun bool
 	// GPU is a catalog GPU id; "" takes RunGPUNames' first name (the GPU
 	// that ran it, by its nvidia-smi name), else every catalog GPU.
 	GPU          string
@@ -78,6 +82,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 		}
 	}
 	var gpuList []*GPU
+	energy := q.Energy
 	from := "--gpu " + q.GPU // how the one GPU priced was chosen
 	switch {
 	case q.GPU != "":
@@ -98,6 +103,12 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 			gpuList = append(gpuList, &c.GPUs[i])
 		}
 		out.Notes = append(out.Notes, "the run's GPU is not known (pass --gpu): each row prices the measured throughput at that GPU's offer; only the GPU that ran it is a measurement")
+		if q.EnergyFromRun && energy != nil && energy.WindowS > 0 {
+			// A 450 W RTX 4090 was priced at the 675 W a GH200 drew.
+			out.Notes = append(out.Notes, fmt.Sprintf("the run measured %s W on its GPU, which is not in the catalog: each owned row prices its own GPU's draw instead (its TDP, an upper estimate, or its offer's stated draw)",
+				num(energy.Joules/energy.WindowS)))
+			energy = nil
+		}
 	}
 	if len(gpuList) == 1 && len(gpuList[0].Offers) == 0 {
 		return nil, quoteErrorf("%s has no offers in the catalog, so no price: pass --usd-per-gpu-hour instead of --gpu, or add an offer for it in a --prices file", from)
@@ -122,7 +133,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 			}
 		}
 		for _, of := range offers {
-			row, err := Evaluate(q.Throughput, gpus, PriceOf(g, of), q.Energy)
+			row, err := Evaluate(q.Throughput, gpus, PriceOf(g, of), energy)
 			if err != nil {
 				return nil, fmt.Errorf("cost: %s %s: %w", g.ID, of.ID, err)
 			}
