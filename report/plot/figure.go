@@ -310,6 +310,14 @@ func styleOf(i int) seriesStyle {
 		{230, 159, 0, 255},   // orange
 		{86, 180, 233, 255},  // sky blue
 		{128, 128, 128, 255}, // grey: eight runs' bars apart (bars have no dash or marker)
+		// Past Okabe–Ito, Paul Tol's "muted" scheme (2021): six runs and
+		// the crossover's three APIs are nine series, and the ninth took
+		// the first run's black.
+		{136, 34, 85, 255},   // wine
+		{153, 153, 51, 255},  // olive
+		{51, 34, 136, 255},   // indigo
+		{68, 170, 153, 255},  // teal
+		{204, 102, 119, 255}, // rose
 	}
 	p := vg.Points
 	dashes := [...][]vg.Length{

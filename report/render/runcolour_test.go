@@ -88,3 +88,60 @@ func legendColour(t *testing.T, svg, label string) string {
 	t.Fatalf("no legend text starting %q", label)
 	return ""
 }
+
+// The APIs of the crossover figure take no run's colour: with six runs
+// (A100 80GB and 40GB, H100, H200, L40S, MI300X) and three APIs the styles
+// ran past the palette's eight colours, and groq's line was drawn in the
+// A100 80GB's black, the colour that run has in every figure.
+func TestCrossoverAPIsTakeNoRunsColour(t *testing.T) {
+	names := map[string]string{"a100-80gb": "NVIDIA A100-SXM4-80GB", "h100-sxm": "NVIDIA H100 80GB HBM3", "a100-40gb": "NVIDIA A100-SXM4-40GB",
+		"h200": "NVIDIA H200", "l40s": "NVIDIA L40S", "mi300x": "AMD Instinct MI300X"}
+	order := []string{"a100-80gb", "h100-sxm", "a100-40gb", "h200", "l40s", "mi300x"}
+	specs := map[string]rendertest.Spec{}
+	var dirs []string
+	for i, id := range order {
+		s := rendertest.A100()
+		s.GPUName, s.Seed = names[id], uint64(i+1)
+		specs[id] = s
+	}
+	root := writeRuns(t, specs)
+	for _, id := range order {
+		dirs = append(dirs, filepath.Join(root, id))
+	}
+	runs, slo, _, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo, Catalog: catalog(t), Resamples: 100, TokensPerDay: 1e8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svg string
+	for _, f := range rep.Plots() {
+		if f.Name == "crossover" {
+			var b bytes.Buffer
+			if err := f.Write(&b, "svg"); err != nil {
+				t.Fatal(err)
+			}
+			svg = b.String()
+		}
+	}
+	if svg == "" {
+		t.Fatal("no crossover figure")
+	}
+	runColour := map[string]string{}
+	for _, rr := range rep.Runs {
+		if len(rr.Costs) == 0 {
+			t.Fatalf("%s is not priced; the test wants every run on the figure", rr.Label)
+		}
+		runColour[legendColour(t, svg, "self-hosted "+rr.Label+",")] = rr.Label
+	}
+	if len(runColour) != len(rep.Runs) {
+		t.Errorf("the runs' step lines share colours: %v", runColour)
+	}
+	for _, api := range DefaultAPIModels() {
+		if c := legendColour(t, svg, "API "+api+","); runColour[c] != "" {
+			t.Errorf("API %s is drawn in %s, the colour of run %s", api, c, runColour[c])
+		}
+	}
+}
