@@ -14,7 +14,7 @@ import (
 )
 
 func reportCommand() *cli.Command {
-	o := render.Options{TokensPerDay: render.DefaultTokensPerDay}
+	var o render.Options // TokensPerDay 0: the default, and the report says so
 	var out string
 	return &cli.Command{
 		Name:      "report",
@@ -40,7 +40,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			pricesFlag(nil),
 			&cli.StringSliceFlag{Name: "gpu", Usage: "the serving box's GPU as a catalog `ID[xN]` (h100-sxm, a100-80gbx2), once for every run or once per run in order: prices the runs as stated by the user (replaces run.json's GPU)"},
 			&cli.StringFlag{Name: "offer", Value: render.DefaultOffer, Destination: &o.Offer, Usage: "offer kind (or id) the verdict and the crossover price"},
-			cmdline.Count(&o.TokensPerDay, &cli.GenericFlag{Name: "tokens-per-day", Usage: "volume of the crossover, in tokens per day (input + output)"}),
+			cmdline.Count(&o.TokensPerDay, &cli.GenericFlag{Name: "tokens-per-day", Usage: "volume of the crossover, in tokens per day (input + output)", DefaultText: "10M, said to be the default"}),
 			&cli.StringSliceFlag{Name: "api-model", Value: cli.NewStringSlice(render.DefaultAPIModels()...), Usage: "catalog API `ID`s the crossover weighs self-hosting against"},
 			cmdline.Money(&o.OpsMonthUSD, &cli.GenericFlag{Name: "ops-month-usd", Usage: "ops overhead per month in USD, in the crossover"}),
 			&cli.Float64Flag{Name: "cached-input-share", Destination: &o.CachedInputShare, Usage: "share of input tokens the APIs read from their prompt cache, at their cached-input price (APIs without one are left out of the crossover)"},
@@ -64,7 +64,11 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			}
 			o.SLO = sloOf(c)
 			o.APIModels, o.GPUStated, o.Version = c.StringSlice("api-model"), c.StringSlice("gpu"), toolVersion()
-			if o.Catalog, err = reportCatalog(&o, c.NArg(), c.String("prices")); err != nil {
+			volume := o.TokensPerDay // an explicit 0 is refused
+			if !c.IsSet("tokens-per-day") {
+				volume = render.DefaultTokensPerDay
+			}
+			if o.Catalog, err = reportCatalog(&o, volume, c.NArg(), c.String("prices")); err != nil {
 				return err
 			}
 			return render.Command(c.Args().Slice(), out, formats, o, c.App.Writer, c.App.ErrWriter)
@@ -72,10 +76,10 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 	}
 }
 
-// reportCatalog checks report's numbers and loads the catalog, checking
-// each --gpu against it.
-func reportCatalog(o *render.Options, runs int, prices string) (*cost.Catalog, error) {
-	if err := cost.CheckCrossover(o.TokensPerDay, o.OpsMonthUSD, o.CachedInputShare); err != nil {
+// reportCatalog checks report's numbers (volume: the crossover's) and
+// loads the catalog, checking each --gpu against it.
+func reportCatalog(o *render.Options, volume float64, runs int, prices string) (*cost.Catalog, error) {
+	if err := cost.CheckCrossover(volume, o.OpsMonthUSD, o.CachedInputShare); err != nil {
 		return nil, err // the crossover command's bounds and words (exit 2)
 	}
 	switch {

@@ -194,3 +194,48 @@ func TestReportBoundsTheCrossoverVolume(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSaysTheDefaultVolume: a report whose crossover volume was not
+// given says it took the default (report.json's volume_default, the
+// Markdown's words), and one given --tokens-per-day 10M, the same number,
+// says it was stated. The command filled in the default before the report
+// saw it, so a buyer who gave no volume read "the stated volume of 10M
+// tokens/day".
+func TestReportSaysTheDefaultVolume(t *testing.T) {
+	a100, _ := reportRuns(t)
+	for _, tc := range []struct {
+		args        []string
+		wantDefault bool
+	}{
+		{nil, true},
+		{[]string{"--tokens-per-day", "10M"}, false},
+	} {
+		dir := filepath.Join(t.TempDir(), "r")
+		args := append(append([]string{"report", "--out", dir, "--format", "md,json"}, tc.args...), a100)
+		if _, stderr, err := runApp(t, args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, stderr)
+		}
+		raw, err := os.ReadFile(filepath.Join(dir, render.JSONFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep struct {
+			Crossover struct {
+				TokensPerDay  float64 `json:"tokens_per_day"`
+				VolumeDefault bool    `json:"volume_default"`
+			} `json:"crossover"`
+		}
+		if err := json.Unmarshal(raw, &rep); err != nil {
+			t.Fatal(err)
+		}
+		md, err := os.ReadFile(filepath.Join(dir, render.MarkdownFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Crossover.TokensPerDay != 10e6 || rep.Crossover.VolumeDefault != tc.wantDefault ||
+			strings.Contains(string(md), "stated volume") == tc.wantDefault {
+			t.Errorf("%v: crossover at %g tokens/day, volume_default %v, 'stated volume' in report.md %v; want 1e7, %v, %v",
+				tc.args, rep.Crossover.TokensPerDay, rep.Crossover.VolumeDefault, strings.Contains(string(md), "stated volume"), tc.wantDefault, !tc.wantDefault)
+		}
+	}
+}
