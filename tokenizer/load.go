@@ -25,16 +25,32 @@ const maxVocab = 1 << 22
 // Load reads a tokenizer.json, gzipped or not (decided by its first bytes,
 // not its name), and builds the tokenizer.
 func Load(path string) (*Tokenizer, error) {
-	f, err := os.Open(path)
+	f, err := open(path)
 	if err != nil {
 		return nil, fmt.Errorf("tokenizer: %w", err)
 	}
 	defer f.Close()
-	t, err := Read(f)
+	cr := &countReader{r: f}
+	t, err := Read(cr)
 	if err != nil {
+		if fi, serr := f.Stat(); serr == nil && cr.n == 0 && fi.Mode()&os.ModeNamedPipe != 0 {
+			return nil, fmt.Errorf("%s: a named pipe that no program writes to: nothing to read", path)
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return t, nil
+}
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // Read reads a tokenizer.json (or its gzip) from r, at most MaxFileSize
