@@ -11,7 +11,7 @@ import (
 // directory hung off the end of the basis's last clause. The note names
 // the run first, then the basis as the run reader words it.
 func TestCrossoverCapacityNoteNamesTheRunFirst(t *testing.T) {
-	const basis = "capacity at SLO (level 128), a lower bound: the highest level run met the SLO and more load was not tried, so its costs per token are upper bounds"
+	const basis = "capacity at SLO (level 128), a lower bound: the highest level run met the SLO and more load was not tried"
 	runs := RunReader{
 		Level: func(string) (RunLevel, error) {
 			return RunLevel{Level: 128, WindowS: 10, Basis: basis, Throughput: Throughput{OutputTokensPerS: 1000, TotalTokensPerS: 5000, RequestsPerS: 8}}, nil

@@ -25,8 +25,23 @@ type RunLevel struct {
 	// the report's cost table does.
 	EnergyJ float64
 	Basis   string
+	// LowerBound says the level's throughput is a lower bound of the
+	// server's (its highest level met the SLO and more load was not
+	// tried): every figure that divides by it is an upper bound, which
+	// each command says of its own (lowerBoundWords).
+	LowerBound bool
 	// Simulated says the run's target or GPU telemetry was the mock.
 	Simulated bool
+}
+
+// lowerBoundWords is the basis of a run's level, with what its being a
+// lower bound makes upper bounds (what, the command's figures) when it is
+// one.
+func (l RunLevel) lowerBoundWords(what string) string {
+	if !l.LowerBound {
+		return l.Basis
+	}
+	return l.Basis + ", so " + what + " are upper bounds"
 }
 
 // SimulatedNote leads the notes of a table that prices a simulated run.
@@ -159,7 +174,7 @@ func RunCost(w io.Writer, o CostOptions) error {
 		if err != nil {
 			return fmt.Errorf("cost: %w", err)
 		}
-		q.Basis, level, q.Throughput, simulated = lvl.Basis, &lvl.Level, lvl.Throughput, lvl.Simulated
+		q.Basis, level, q.Throughput, simulated = lvl.lowerBoundWords("its costs per token"), &lvl.Level, lvl.Throughput, lvl.Simulated
 		if o.EnergyWindowS == 0 {
 			o.EnergyWindowS = lvl.WindowS
 		}

@@ -101,7 +101,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	}
 	if o.RunDir != "" {
 		in.CapacityTokensPerS = lvl.Throughput.TotalTokensPerS
-		notes = append(notes, "capacity of "+o.RunDir+": "+lvl.Basis)
+		notes = append(notes, "capacity of "+o.RunDir+": "+lvl.lowerBoundWords("the GPUs needed, the self-hosted monthly cost and the break-even volume and utilization"))
 		if mix.Warning != "" {
 			notes = append(notes, mix.Warning)
 		}

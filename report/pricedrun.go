@@ -66,7 +66,7 @@ func (p Priced) Throughput() cost.Throughput {
 // commands print it.
 func (p Priced) BasisWords() string {
 	if p.Basis == BasisCapacity && p.LowerBound {
-		return fmt.Sprintf("capacity at SLO (level %g), a lower bound: the highest level run met the SLO and more load was not tried, so its costs per token are upper bounds", p.Level.Level)
+		return fmt.Sprintf("capacity at SLO (level %g), a lower bound: the highest level run met the SLO and more load was not tried", p.Level.Level)
 	}
 	if p.Basis == BasisCapacity {
 		return fmt.Sprintf("capacity at SLO (level %g)", p.Level.Level)
@@ -101,7 +101,7 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 		return cost.RunLevel{}, fmt.Errorf("%s is %s of a sharded run: its throughput is its part of the load, and the server served every shard's; price the run merged from every shard (inferbench merge, without --partial)", dir, part)
 	}
 	lv := cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput(),
-		Simulated: m.IsSimulated()}
+		LowerBound: p.Basis == BasisCapacity && p.LowerBound, Simulated: m.IsSimulated()}
 	if g := p.Level.GPU; g != nil && g.EnergyJ != nil {
 		lv.EnergyJ = *g.EnergyJ
 	}

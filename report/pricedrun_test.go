@@ -32,7 +32,7 @@ func TestPricedLevel(t *testing.T) {
 		// A lower bound is said as one: cost --run printed "capacity at
 		// SLO (level 8)" of a run whose every level met the SLO.
 		{"capacity a lower bound", Summary{Levels: levels, Capacity: &Capacity{Level: 4, LowerBound: true}}, true, 4, BasisCapacity,
-			"capacity at SLO (level 4), a lower bound: the highest level run met the SLO and more load was not tried, so its costs per token are upper bounds", 200},
+			"capacity at SLO (level 4), a lower bound: the highest level run met the SLO and more load was not tried", 200},
 		{"highest", Summary{Levels: levels}, true, 8, BasisHighest, "highest-throughput level 8 (summary.json has no capacity at SLO)", 300},
 		{"capacity level missing", Summary{Levels: levels, Capacity: &Capacity{Level: 16}}, true, 8, BasisHighest, "", 300},
 		{"no tokens", Summary{Levels: levels[:1]}, false, 0, "", "", 0},
@@ -133,6 +133,30 @@ func TestRunPricedLevelRefusesABadManifest(t *testing.T) {
 		rl, err := RunPricedLevel(dir)
 		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: RunPricedLevel = %+v, %v; want an error naming %s and %q", name, rl, err, path, c.want)
+		}
+	}
+}
+
+// TestRunPricedLevelSaysLowerBound: a run whose capacity is a lower bound
+// reaches the cost commands flagged (cost.RunLevel.LowerBound), which say
+// what that makes upper bounds in their own figures; a capacity that is
+// not, and the highest level of a run without one, are not flagged.
+func TestRunPricedLevelSaysLowerBound(t *testing.T) {
+	for _, tc := range []struct {
+		capacity string
+		want     bool
+	}{
+		{`,"capacity":{"level":4,"output_tokens_per_s":200,"lower_bound":true}`, true},
+		{`,"capacity":{"level":4,"output_tokens_per_s":200}`, false},
+		{``, false},
+	} {
+		dir := t.TempDir()
+		summary := `{"levels":[{"level":4,"output_tokens_per_s":200,"total_tokens_per_s":600,"requests_per_s":2,"window_s":10}]` + tc.capacity + `}`
+		if err := os.WriteFile(filepath.Join(dir, rundir.SummaryFile), []byte(summary), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if rl, err := RunPricedLevel(dir); err != nil || rl.LowerBound != tc.want {
+			t.Errorf("capacity %s: RunPricedLevel = %+v, %v; want LowerBound %v", tc.capacity, rl, err, tc.want)
 		}
 	}
 }
