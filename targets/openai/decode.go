@@ -88,6 +88,9 @@ func (g *groqUsageJSON) server() *targets.ServerTiming {
 type timingsJSON struct {
 	PromptMS    targets.Float `json:"prompt_ms"`
 	PredictedMS targets.Float `json:"predicted_ms"`
+	// PredictedN is how many tokens were generated so far: cumulative on
+	// every event when the request asked for timings_per_token.
+	PredictedN targets.Int `json:"predicted_n"`
 	// CacheN is how many prompt tokens came from the slot's cache.
 	CacheN targets.Int `json:"cache_n"`
 }
@@ -161,6 +164,9 @@ type decoder struct {
 	haveUsage        bool
 	lastCompletion   int
 	tokenBeforeUsage bool
+	// lastPredicted is llama.cpp's timings.predicted_n at the last
+	// token-bearing event (timings_per_token).
+	lastPredicted int
 
 	// server is the last server timing seen (Groq, llama.cpp).
 	server *targets.ServerTiming
@@ -323,6 +329,13 @@ func (d *decoder) chunk() targets.Chunk {
 		}
 		if n := ev.Timings.CacheN.N; n > 0 {
 			d.cached = int(n)
+		}
+		// llama.cpp's cumulative predicted_n gives the tokens of each
+		// event with text: the increase since the last one. An event
+		// without text carries none; its tokens go to the next with text.
+		if n := ev.Timings.PredictedN; n.OK && len(ev.Choices) > 0 && c.HasToken() {
+			c.Tokens = max(int(n.N)-d.lastPredicted, 0)
+			d.lastPredicted = int(n.N)
 		}
 	}
 	var u *targets.Usage

@@ -17,6 +17,7 @@ type requestJSON struct {
 	MaxCompletionTokens int            `json:"max_completion_tokens,omitempty"`
 	MinTokens           int            `json:"min_tokens,omitempty"`
 	IgnoreEOS           bool           `json:"ignore_eos,omitempty"`
+	TimingsPerToken     bool           `json:"timings_per_token,omitempty"`
 	Temperature         *float64       `json:"temperature,omitempty"`
 	Seed                *int64         `json:"seed,omitempty"`
 }
@@ -68,6 +69,12 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 	}
 	if t.flavor == FlavorLlamaCpp {
 		body.IgnoreEOS = req.IgnoreEOS
+		// llama-server's only per-event token count on these APIs: its
+		// timings on every event, whose predicted_n is cumulative. An
+		// event can carry two tokens or more (one that ended inside a UTF-8
+		// sequence goes out with the next); counted one each, a stream's
+		// chunks held fewer tokens than its usage (decoder.chunk).
+		body.TimingsPerToken = true
 	}
 	if t.flavor == FlavorVLLM {
 		body.IgnoreEOS = req.IgnoreEOS
