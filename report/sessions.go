@@ -22,7 +22,11 @@ type SessionLevel struct {
 	TTFTByTurnMS []Dist `json:"ttft_by_turn_ms"`
 	// DurationMS is the sessions' durations (SessionDurationMS).
 	DurationMS Dist `json:"duration_ms"`
-	// TurnsMean is the mean number of measured turns per session.
+	// TurnsMean is the mean number of turns per session. The warm-up is
+	// a level's first requests, so with sessions the first turns of its
+	// first sessions, whose later turns are measured: a session's warm-up
+	// turns count in its turns and its duration (withWarmup), not in the
+	// TTFTs.
 	TurnsMean float64 `json:"turns_mean"`
 }
 
@@ -39,9 +43,17 @@ func (a *levelAcc) addSession(r *rundir.Record) {
 		return
 	}
 	if a.sessions == nil {
-		a.sessions = &sessionAcc{spans: map[uint64]*[2]int64{}, turns: map[uint64]map[int]struct{}{}}
+		a.sessions = newSessionAcc()
 	}
-	s := a.sessions
+	a.sessions.add(r)
+}
+
+func newSessionAcc() *sessionAcc {
+	return &sessionAcc{spans: map[uint64]*[2]int64{}, turns: map[uint64]map[int]struct{}{}}
+}
+
+// add takes r's send, done and turn into its session's.
+func (s *sessionAcc) add(r *rundir.Record) {
 	done := max(r.DoneNS, r.EndNS)
 	if sp := s.spans[r.Session]; sp == nil {
 		s.spans[r.Session] = &[2]int64{r.SentNS, done}
@@ -62,6 +74,26 @@ func (a *levelAcc) addTurnTTFT(r *rundir.Record, ttft float64) {
 		s.ttftByTurn = append(s.ttftByTurn, nil)
 	}
 	s.ttftByTurn[r.Turn-1] = append(s.ttftByTurn[r.Turn-1], ttft)
+}
+
+// withWarmup adds to each of s's sessions the span and turns its warm-up
+// turns had (warm: the level's warm-up records); a session with no
+// measured turn stays out. It returns s.
+func (s *sessionAcc) withWarmup(warm *sessionAcc) *sessionAcc {
+	if s == nil || warm == nil {
+		return s
+	}
+	for sid, sp := range s.spans {
+		w := warm.spans[sid]
+		if w == nil {
+			continue
+		}
+		sp[0], sp[1] = min(sp[0], w[0]), max(sp[1], w[1])
+		for k := range warm.turns[sid] {
+			s.turns[sid][k] = struct{}{}
+		}
+	}
+	return s
 }
 
 // level computes the session view; nil without sessions.

@@ -63,3 +63,41 @@ func TestSummarizeSessions(t *testing.T) {
 		t.Errorf("table line %q", line)
 	}
 }
+
+// TestSessionsKeepTheirWarmupTurns: the warm-up is the level's first
+// requests, so with sessions it is the first turns of the first sessions,
+// whose later turns are measured. Session 7's turn 1 (0–200 ms) is warm-up,
+// its turns 2 and 3 (1 s, 2 s) measured; session 8's two turns (0.5 s,
+// 1.5 s) measured; session 9 is warm-up only. The view counts sessions 7
+// and 8, their turns whole: 3 and 2 (2.5 each, not 2), durations 2.2 and
+// 1.2 s (session 7's not 1.2 s from its first measured send); its TTFTs are
+// the measured turns' alone.
+func TestSessionsKeepTheirWarmupTurns(t *testing.T) {
+	s := NewSummarizer(SLO{})
+	rec := func(id, sess uint64, turn int, sentMS, ttftMS int64, stage rundir.Stage) *rundir.Record {
+		sent := sentMS * 1e6
+		return &rundir.Record{ID: id, Stage: stage, Level: 2, Session: sess, Turn: turn, OK: true,
+			SentNS: sent, FirstTokenNS: sent + ttftMS*1e6, EndNS: sent + 190e6, DoneNS: sent + 200e6,
+			Chunks: [][2]int64{{sent + ttftMS*1e6, 1}, {sent + 190e6, 1}}, OutputTokens: 2}
+	}
+	w, m := rundir.StageWarmup, rundir.StageMeasure
+	for _, r := range []*rundir.Record{
+		rec(2, 8, 1, 500, 80, m), rec(0, 7, 1, 0, 100, w), rec(1, 9, 1, 100, 90, w), rec(3, 7, 2, 1000, 20, m),
+		rec(4, 8, 2, 1500, 10, m), rec(5, 7, 3, 2000, 30, m), rec(6, 9, 2, 1100, 5, w),
+	} {
+		s.Add(r)
+	}
+	ss := s.Close().Levels[0].Sessions
+	if ss == nil {
+		t.Fatal("no session view")
+	}
+	if ss.Sessions != 2 || ss.TurnsMean != 2.5 {
+		t.Errorf("sessions %d, turns mean %v; want 2 and 2.5 (session 7's warm-up turn counted)", ss.Sessions, ss.TurnsMean)
+	}
+	if ss.DurationMS.N != 2 || ss.DurationMS.Min != 1200 || ss.DurationMS.Max != 2200 {
+		t.Errorf("durations %+v; want 1,200 and 2,200 ms (session 7 from its warm-up turn)", ss.DurationMS)
+	}
+	if ss.FirstTurnTTFTMS.N != 1 || ss.FirstTurnTTFTMS.P50 != 80 || ss.LaterTurnsTTFTMS.N != 3 {
+		t.Errorf("turn 1 TTFT %+v, later %+v; want the measured turns only (80 ms; 3 later)", ss.FirstTurnTTFTMS, ss.LaterTurnsTTFTMS)
+	}
+}

@@ -92,6 +92,9 @@ type Summarizer struct {
 	records int64
 	// warm is each level's warm-up records, for its steady state (warmupSent).
 	warm map[float64]*SteadyAcc
+	// warmTurns is each level's warm-up turns of sessions (sessions.go,
+	// withWarmup).
+	warmTurns map[float64]*sessionAcc
 	// scratch is where Snapshot lays out a level's inter-token latencies
 	// for their percentiles (as gapCodes), kept between snapshots.
 	scratch gapCodes
@@ -255,6 +258,15 @@ func (s *Summarizer) warmupSent(r *rundir.Record) {
 		s.warm[r.Level] = w
 	}
 	w.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
+	if r.Turn >= 1 {
+		if s.warmTurns == nil {
+			s.warmTurns = map[float64]*sessionAcc{}
+		}
+		if s.warmTurns[r.Level] == nil {
+			s.warmTurns[r.Level] = newSessionAcc()
+		}
+		s.warmTurns[r.Level].add(r)
+	}
 }
 
 // events is the number of inter-token events of every level.
@@ -312,7 +324,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			d := distOf(a.connect)
 			l.ConnectMS = &d
 		}
-		l.Sessions = a.sessions.level()
+		l.Sessions = a.sessions.withWarmup(s.warmTurns[lv]).level()
 		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
 		if a.withReq > 0 && a.req.OK > 0 {
 			n := float64(a.withReq)
