@@ -3,8 +3,10 @@ package history
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,12 +42,13 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 	}
 	gpu := compare.GPUOf(cm)
 	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
-	var entries []*Entry
+	var entries, earlier []*Entry
 	other, sharded, later := 0, 0, 0
 	switch {
 	case spec == "latest":
 		entries, err = store.List(ctx, f)
 		entries, later = startedBefore(entries, cand.Meta.Start)
+		earlier = entries
 		entries, other, sharded = sameHardware(entries, gpu, cand.Meta.Shard, 1)
 	case strings.HasPrefix(spec, "median-of-"):
 		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
@@ -54,6 +57,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		}
 		entries, err = store.List(ctx, f)
 		entries, later = startedBefore(entries, cand.Meta.Start)
+		earlier = entries
 		entries, other, sharded = sameHardware(entries, gpu, cand.Meta.Shard, n)
 	default:
 		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
@@ -71,6 +75,13 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 	}
 	if err != nil {
 		return compare.Baseline{}, err
+	}
+	if len(entries) == 0 && gpu.Count == 0 && other > 0 {
+		// Not a first night: a run whose GPU nobody knows (its telemetry
+		// found no driver, the job lost its --gpu), after nights on known
+		// GPUs, passed as one under --allow-empty-baseline and began a
+		// history that was never gated.
+		return compare.Baseline{}, unknownGPUError(cand, earlier, other)
 	}
 	if len(entries) == 0 {
 		also := ""
@@ -143,4 +154,26 @@ func startedBefore(entries []*Entry, start time.Time) (kept []*Entry, later int)
 		}
 	}
 	return kept, later
+}
+
+// unknownGPUError says why a run of no known GPU has no baseline among
+// other earlier runs of its scenario, model and target kind that ran on
+// known GPUs (other of them): which GPUs, and how to say the run's.
+func unknownGPUError(cand *compare.Run, earlier []*Entry, other int) error {
+	var gpus []string
+	for _, e := range earlier {
+		var m rundir.Manifest
+		if json.Unmarshal(e.Manifest, &m) != nil {
+			continue
+		}
+		if g := compare.GPUOf(&m).String(); g != "" && !slices.Contains(gpus, g) {
+			gpus = append(gpus, g)
+		}
+	}
+	runs := fmt.Sprintf("%d earlier runs", other)
+	if other == 1 {
+		runs = "1 earlier run"
+	}
+	return fmt.Errorf("no baseline can be chosen: the candidate's GPU is unknown (run.json has no GPU telemetry and no run --gpu), and the history's %s of scenario %q, model %q, target kind %q ran on %s: state the GPU with run --gpu ID[xN] (as for a server on another machine), or, on new hardware nobody can name, add this run to start a history of its own (inferbench history add)",
+		runs, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, strings.Join(gpus, ", "))
 }
