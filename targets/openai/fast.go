@@ -25,8 +25,11 @@ import (
 // U+FFFD), with every other key skipped after validation, and
 // "usage" null, absent or an object whose prompt_tokens_details is null or
 // an object, its counts (prompt_tokens, completion_tokens, cached_tokens)
-// any JSON value, read by targets.Int as encoding/json reads them. Anything
-// else — a key with escapes, tool calls, errors, x_groq, timings, a key
+// any JSON value, read by targets.Int as encoding/json reads them, and
+// llama.cpp's "timings" null, absent or an object (prompt_ms and
+// predicted_ms read by targets.Float, predicted_n and cache_n by
+// targets.Int). Anything else — a key with escapes, tool calls, errors,
+// x_groq, a key
 // that matches a known one only case-insensitively, a repeated key, invalid
 // UTF-8 —
 // returns false, and the caller decodes the event with encoding/json.
@@ -45,7 +48,9 @@ func (p *scanner) event(ev *eventJSON) bool {
 			return once(&seen, 1) && p.choices(ev)
 		case "usage":
 			return once(&seen, 2) && p.usage(ev)
-		case "error", "x_groq", "timings":
+		case "timings":
+			return once(&seen, 4) && p.timings(ev)
+		case "error", "x_groq":
 			return false
 		}
 		return !foldsTo(key, "choices", "usage", "error", "x_groq", "timings") && p.skip()
@@ -71,10 +76,11 @@ func (p *scanner) event(ev *eventJSON) bool {
 // FuzzTemplateDecode checks the result against encoding/json.
 type template struct {
 	prefix, suffix []byte
-	choice         choiceJSON // the decoded choice, its text aside
-	usage          *usageJSON // the decoded usage (Ollama repeats one per chunk), nil if none
-	field          int        // fieldContent or fieldText; 0: no template
-	hits           int        // events decoded by the template (tests)
+	choice         choiceJSON   // the decoded choice, its text aside
+	usage          *usageJSON   // the decoded usage (Ollama repeats one per chunk), nil if none
+	timings        *timingsJSON // the decoded timings (llama.cpp's, with timings_per_token), nil if none
+	field          int          // fieldContent or fieldText; 0: no template
+	hits           int          // events decoded by the template (tests)
 }
 
 // reset forgets the template (a new stream).
@@ -90,6 +96,10 @@ func (t *template) decode(data []byte, ev *eventJSON) bool {
 			if t.usage != nil {
 				u := *t.usage // a new one each event, as encoding/json gives
 				ev.Usage = &u
+			}
+			if t.timings != nil {
+				tm := *t.timings
+				ev.Timings = &tm
 			}
 			ch := &ev.Choices[0]
 			if t.field == fieldContent {
@@ -109,10 +119,14 @@ func (t *template) decode(data []byte, ev *eventJSON) bool {
 	if p.texts == 1 && len(ev.Choices) == 1 {
 		t.prefix = append(t.prefix[:0], data[:p.textAt]...)
 		t.suffix = append(t.suffix[:0], data[p.textEnd:]...)
-		t.choice, t.field, t.usage = ev.Choices[0], p.textField, nil
+		t.choice, t.field, t.usage, t.timings = ev.Choices[0], p.textField, nil, nil
 		if ev.Usage != nil {
 			u := *ev.Usage
 			t.usage = &u
+		}
+		if ev.Timings != nil {
+			tm := *ev.Timings
+			t.timings = &tm
 		}
 		if t.field == fieldContent {
 			t.choice.Delta.Content = ""
@@ -136,6 +150,45 @@ func plainBody(s []byte) bool {
 		}
 	}
 	return ascii || utf8.Valid(s)
+}
+
+// timings decodes llama.cpp's timings object (or null) into ev.Timings,
+// as encoding/json decodes it into *timingsJSON: a new one, the times read
+// by targets.Float, the counts by targets.Int, other keys skipped. llama-server
+// puts it on every event of a timings_per_token stream (request.go).
+func (p *scanner) timings(ev *eventJSON) bool {
+	if p.i < len(p.b) && p.b[p.i] == 'n' {
+		return p.null()
+	}
+	tm := &timingsJSON{}
+	seen := 0
+	if !p.objectKeys(func(key []byte) bool {
+		switch string(key) {
+		case "prompt_ms":
+			return once(&seen, 1) && p.float(&tm.PromptMS)
+		case "predicted_ms":
+			return once(&seen, 2) && p.float(&tm.PredictedMS)
+		case "predicted_n":
+			return once(&seen, 4) && p.integer(&tm.PredictedN)
+		case "cache_n":
+			return once(&seen, 8) && p.integer(&tm.CacheN)
+		}
+		return !foldsTo(key, "prompt_ms", "predicted_ms", "predicted_n", "cache_n") && p.skip()
+	}) {
+		return false
+	}
+	ev.Timings = tm
+	return true
+}
+
+// float reads a server's time into *dst as encoding/json does: any valid
+// JSON value, handed to targets.Float.
+func (p *scanner) float(dst *targets.Float) bool {
+	start := p.i
+	if !p.skip() {
+		return false
+	}
+	return dst.UnmarshalJSON(p.b[start:p.i]) == nil
 }
 
 // usage decodes the usage object (or null) into ev.Usage, as encoding/json
