@@ -26,6 +26,11 @@ type Known struct {
 	// which refuses more than CheckURL can see here: a URL ending in an API
 	// endpoint. Nil: CheckURL's checks only.
 	BaseURL func(raw string) error
+	// Target says what a target kind can do (the registry's table): the
+	// APIs it speaks and whether its server has a tokenize endpoint
+	// (prompt_sizing: server); ok is false for a kind it does not know.
+	// Nil: not checked (CheckTarget).
+	Target func(kind string) (apis []string, tokenize, ok bool)
 }
 
 // CheckGate reports, each as an *Error at its entry's file:line:col, the

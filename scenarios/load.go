@@ -195,6 +195,11 @@ func load(name string, data []byte, known Known) (*Scenario, error) {
 			add(err)
 		}
 	}
+	for _, e := range unjoin(s.CheckTarget(known.Target)) {
+		if e != nil {
+			add(e)
+		}
+	}
 	if known.GateLimit != nil {
 		for _, e := range unjoin(s.CheckGate(known.GateLimit)) {
 			if e != nil {

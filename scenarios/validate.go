@@ -182,6 +182,33 @@ func (s *Scenario) CheckKind(kinds []string) error {
 	return nil
 }
 
+// CheckTarget reports, each at its file:line:col, what the scenario asks
+// of its target kind that the kind cannot do (facts: Known.Target): an API
+// it does not speak (target.api), server prompt sizing without a tokenize
+// endpoint (workload.prompt_sizing). Both passed validate, and run refused
+// them naming a flag the user never gave. A scenario that names no kind is
+// left to the kind run gives it (a --target flag may).
+func (s *Scenario) CheckTarget(facts func(kind string) ([]string, bool, bool)) error {
+	k := s.Target.Kind
+	if k == "" || facts == nil {
+		return nil
+	}
+	speaks, tokenize, ok := facts(k)
+	if !ok {
+		return nil // CheckKind says so
+	}
+	var errs []error
+	// An API no kind speaks is Validate's to name (with a "did you mean").
+	if a := s.Target.API; slices.Contains(apis, a) && !slices.Contains(speaks, a) {
+		errs = append(errs, s.src.errorf("target.api", "target %s speaks %s, not %q", k, strings.Join(speaks, ", "), a))
+	}
+	if s.Workload.PromptSizing == "server" && !tokenize {
+		errs = append(errs, s.src.errorf("workload.prompt_sizing",
+			"server: target %s has no tokenize endpoint; auto (the default) or tokenizer (with workload.tokenizer) sizes prompts without one", k))
+	}
+	return errors.Join(errs...)
+}
+
 // CheckBaseURL reports, at target.url, what check (Known.BaseURL) refuses
 // in a URL that CheckURL lets through: a URL every run would refuse passed
 // scenarios validate.

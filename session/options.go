@@ -285,7 +285,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 		return nil, inputf("--timeout must be positive")
 	case !KindHasAPI(o.Kind, o.API):
 		k, _ := registry.Lookup(o.Kind)
-		return nil, inputf("--api: target %s speaks %v, not %q", o.Kind, k.APIs, o.API)
+		return nil, inputf("--api: target %s speaks %s, not %q", o.Kind, strings.Join(k.APIs, ", "), o.API)
 	}
 	if o.Rates != nil {
 		if _, err := loadgen.NewArrivals(o.Arrival, o.Rates[0], o.Burstiness, o.RampUp, 1); err != nil {

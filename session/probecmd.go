@@ -20,7 +20,14 @@ import (
 // root and the regression gate's metrics and limits (scenarios.Known).
 func ScenarioKnown() scenarios.Known {
 	return scenarios.Known{Kinds: registry.Kinds(), GateLimit: compare.CheckLimit,
-		BaseURL: targets.CheckBaseURL}
+		BaseURL: targets.CheckBaseURL, Target: kindFacts}
+}
+
+// kindFacts is what the registry says a kind can do, for scenarios'
+// CheckTarget: its APIs, and whether its server has a tokenize endpoint.
+func kindFacts(kind string) (apis []string, tokenize, ok bool) {
+	k, ok := registry.Lookup(kind)
+	return k.APIs, k.Engine != nil && k.Engine.Tokenize != "", ok
 }
 
 // ProbeOptions is everything `targets probe` needs.

@@ -13,7 +13,6 @@ import (
 
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
-	"github.com/inferbench/inferbench/targets/registry"
 )
 
 // runOptionsFrom resolves what to run: the scenario file (if any), then the
@@ -103,16 +102,21 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 		return nil, err
 	}
 	sloAndGPUFromFlags(c, s, set)
-	if err := errors.Join(s.Validate(), s.CheckKind(registry.Kinds()), s.CheckGate(session.ScenarioKnown().GateLimit)); err != nil {
+	known := session.ScenarioKnown()
+	if err := errors.Join(s.Validate(), s.CheckKind(known.Kinds), s.CheckGate(known.GateLimit), s.CheckTarget(known.Target)); err != nil {
 		return nil, usagef("%v", flagNamed(c, fromFile, err))
 	}
 	return s, nil
 }
 
 // openScenario opens a shipped scenario or a file and checks its target
-// kind against the registry, the one table of kinds, and its gate.
+// kind against the registry, the one table of kinds, and its gate; what
+// the kind can do is checked once run's flags (--target, --api) are laid
+// over it (scenarioFromFlags).
 func openScenario(ref string) (*scenarios.Scenario, error) {
-	return scenarios.OpenChecked(ref, session.ScenarioKnown())
+	known := session.ScenarioKnown()
+	known.Target = nil
+	return scenarios.OpenChecked(ref, known)
 }
 
 // setFunc says whether a flag applies: given on the command line, or any
