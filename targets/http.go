@@ -455,19 +455,71 @@ func (r Redactor) With(keys ...string) Redactor {
 	return Redactor{keys: all}
 }
 
-// Redact returns s with every occurrence of each key replaced by [REDACTED].
+// MinWordKey is the length from which a key is removed wherever it
+// stands. A shorter one — a local server's placeholder, "x", "none",
+// "test" — is removed where it stands alone, between characters that are
+// not letters or digits (or the text's ends): removed from inside words,
+// it made "context deadline exceeded" read "conte[REDACTED]t deadline
+// e[REDACTED]ceeded". A real API key is tens of characters.
+const MinWordKey = 8
+
+// Redact returns s with every occurrence of each key replaced by
+// [REDACTED] (a key under MinWordKey, every one that stands alone).
 func (r Redactor) Redact(s string) string {
 	for _, k := range r.keys {
-		if strings.Contains(s, k) {
-			s = strings.ReplaceAll(s, k, "[REDACTED]")
+		if len(k) >= MinWordKey {
+			if strings.Contains(s, k) {
+				s = strings.ReplaceAll(s, k, "[REDACTED]")
+			}
+			continue
+		}
+		var b strings.Builder
+		rest := s
+		for {
+			i := wordIndex(rest, k)
+			if i < 0 {
+				break
+			}
+			b.WriteString(rest[:i])
+			b.WriteString("[REDACTED]")
+			rest = rest[i+len(k):]
+		}
+		if b.Len() > 0 {
+			b.WriteString(rest)
+			s = b.String()
 		}
 	}
 	return s
 }
 
-// holds reports whether s contains any of r's keys.
+// wordIndex is the index of the first k in s that stands alone (no letter
+// or digit just before or after it), or -1.
+func wordIndex(s, k string) int {
+	for from := 0; ; {
+		i := strings.Index(s[from:], k)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(k):])
+		if (i == 0 || !isWordRune(before)) && (i+len(k) == len(s) || !isWordRune(after)) {
+			return i
+		}
+		from = i + 1
+	}
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// holds reports whether s contains any of r's keys (as Redact finds them).
 func (r Redactor) holds(s string) bool {
-	return slices.ContainsFunc(r.keys, func(k string) bool { return strings.Contains(s, k) })
+	return slices.ContainsFunc(r.keys, func(k string) bool {
+		if len(k) >= MinWordKey {
+			return strings.Contains(s, k)
+		}
+		return wordIndex(s, k) >= 0
+	})
 }
 
 // Clip is Truncate(Redact(s)): redacted before it is cut, so that no part
