@@ -192,7 +192,7 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 			if sem != nil {
 				defer sem.Release(1)
 			}
-			err := lv.sendAll(job{id: a.id, scheduledNS: due, req: a.req, estIn: a.estIn})
+			_, err := lv.sendAll(job{id: a.id, scheduledNS: due, req: a.req, estIn: a.estIn})
 			sent.Add(1)
 			if err != nil {
 				cancel(fmt.Errorf("write record: %w", err))

@@ -199,7 +199,7 @@ func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim f
 			return sent, nil
 		}
 		ts := &turnState{session: sid, turn: k}
-		err := lv.sendAll(job{id: id, worker: worker, scheduledNS: due, req: req, estIn: estIn, turn: ts})
+		_, err := lv.sendAll(job{id: id, worker: worker, scheduledNS: due, req: req, estIn: estIn, turn: ts})
 		if release != nil {
 			release()
 		}
