@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -357,6 +358,16 @@ func (s *Summarizer) Snapshot() *Summary {
 	return sum
 }
 
+// pctDigits writes a percentage with one decimal, or up to three where one
+// would round it: 1 failure in 400 is 0.25 %, which "%.1f" wrote 0.2 %.
+func pctDigits(v float64) string {
+	s := strings.TrimRight(strconv.FormatFloat(v, 'f', 3, 64), "0")
+	if strings.HasSuffix(s, ".") {
+		s += "0"
+	}
+	return s
+}
+
 // MeetsSLO reports whether a level met slo: its error rate is at most
 // MaxErrorRate and each set threshold holds at slo.Percentile. It returns the
 // reasons it did not.
@@ -367,7 +378,7 @@ func MeetsSLO(l *Level, slo SLO) (bool, []string) {
 		return false, []string{"no measured requests"}
 	}
 	if rate := float64(l.Requests.Failed) / float64(l.Requests.Total); rate > maxErr {
-		why = append(why, fmt.Sprintf("error rate %.1f%% > %.1f%%", 100*rate, 100*maxErr))
+		why = append(why, fmt.Sprintf("error rate %s%% > %s%%", pctDigits(100*rate), pctDigits(100*maxErr)))
 	}
 	if l.Requests.OK == 0 && !slo.IsZero() {
 		why = append(why, "no successful request to judge the latencies by")

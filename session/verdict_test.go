@@ -24,7 +24,7 @@ func TestVerdictNamesWhatFailedTheSLO(t *testing.T) {
 	if err == nil {
 		t.Fatal("a level with 5.25% errors against a 0.1% budget met the SLO")
 	}
-	for _, want := range []string{"error rate ≤ 0.1%", "level 8: error rate 5.2% > 0.1%"} {
+	for _, want := range []string{"error rate ≤ 0.1%", "level 8: error rate 5.25% > 0.1%"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Verdict: %q; want it to say %q", err, want)
 		}
@@ -37,7 +37,7 @@ func TestVerdictNamesWhatFailedTheSLO(t *testing.T) {
 		levels = append(levels, l)
 	}
 	err = Verdict(&report.Summary{Levels: levels}, &Options{SLO: slo})
-	if err == nil || !strings.Contains(err.Error(), "level 8: error rate 5.2% > 0.1%; 2 more levels: see the table above") ||
+	if err == nil || !strings.Contains(err.Error(), "level 8: error rate 5.25% > 0.1%; 2 more levels: see the table above") ||
 		strings.Contains(err.Error(), "level 16:") {
 		t.Errorf("Verdict of six missed levels: %v; want levels 1, 2, 4 and 8 named, then \"2 more levels\"", err)
 	}
