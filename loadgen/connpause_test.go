@@ -60,3 +60,24 @@ func TestConnPause(t *testing.T) {
 		}
 	}
 }
+
+// TestClosedSessionsPauseWhileRefused: a closed loop of multi-turn
+// sessions, each ended by its first turn failing on the connection, starts
+// its next session after the same pauses.
+func TestClosedSessionsPauseWhileRefused(t *testing.T) {
+	refused := errors.Join(errors.New("dial tcp 127.0.0.1:1"), syscall.ECONNREFUSED)
+	ft := &fakeTarget{Tokens: 2, Usage: true, Err: func(int64) error { return refused }}
+	w := Workload{Model: "m", PromptTokens: 8, MaxTokens: 2, Sessions: &Sessions{Turns: func(uint64) int { return 3 }}}
+	r, err := New(ft, w, Concurrency(2), Requests(0), Duration(time.Second), Spread(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	if _, err := run(t.Context(), r, c.add); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d sessions in 1 s from 2 workers refused", len(c.recs))
+	if n := len(c.recs); n > 2*10 {
+		t.Errorf("%d sessions in 1 s from 2 workers refused; want at most 20", n)
+	}
+}

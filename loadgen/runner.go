@@ -396,7 +396,7 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 			for {
 				if r.workload.Sessions != nil {
 					// A session claims its turns' ids as it sends them.
-					if !lv.closedSession(ctx, cancel, w, c.firstID+sessions.Add(1)-1, take, &sent) {
+					if !lv.closedSession(ctx, cancel, w, c.firstID+sessions.Add(1)-1, take, &sent, &pause) {
 						return
 					}
 					continue

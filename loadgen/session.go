@@ -53,6 +53,7 @@ type turnState struct {
 	turn    int
 	reply   strings.Builder
 	ok      bool
+	class   rundir.ErrorClass
 	output  int
 	doneNS  int64
 }
@@ -163,9 +164,10 @@ func sessionPrompt(seed int64, s uint64, k, n int) string {
 // its request id (false: the level is over); due is turn 1's due time in ns
 // from the run's start, or −1 for "now"; acquire and release, when set,
 // bound requests in flight (open loop). It returns the number of requests
-// sent and a sink error, the only error.
+// sent, the class of the last one's last attempt ("" for success, or none
+// sent) and a sink error, the only error.
 func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim func() (uint64, bool),
-	due int64, acquire func() bool, release func()) (sent int64, err error) {
+	due int64, acquire func() bool, release func()) (sent int64, last rundir.ErrorClass, err error) {
 	// A shard's sessions are numbered in the whole run's id space, like its
 	// requests: their ids and their drawn turns and messages differ from
 	// other shards'.
@@ -173,7 +175,7 @@ func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim f
 	w := &lv.r.workload
 	cv := w.newConversation(sid)
 	if !lv.turns.reserve(cv.turns) {
-		return 0, nil
+		return 0, "", nil
 	}
 	defer func() { lv.turns.giveBack(cv.turns - int(sent)) }()
 	for k := 1; k <= cv.turns; k++ {
@@ -184,19 +186,19 @@ func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim f
 			}
 			due += think.Nanoseconds()
 			if !tick.Sleep(ctx, time.Until(lv.start.Add(time.Duration(due)))) {
-				return sent, nil
+				return sent, last, nil
 			}
 		}
 		id, ok := claim()
 		if !ok {
-			return sent, nil
+			return sent, last, nil
 		}
 		req, estIn := w.turnRequest(cv, k, id)
 		if due < 0 { // stamped after the prompt is built, as a single request's
 			due = time.Since(lv.start).Nanoseconds()
 		}
 		if acquire != nil && !acquire() {
-			return sent, nil
+			return sent, last, nil
 		}
 		ts := &turnState{session: sid, turn: k}
 		_, err := lv.sendAll(job{id: id, worker: worker, scheduledNS: due, req: req, estIn: estIn, turn: ts})
@@ -204,14 +206,15 @@ func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim f
 			release()
 		}
 		sent++
+		last = ts.class
 		if err != nil || !ts.ok {
-			return sent, err
+			return sent, last, err
 		}
 		cv.msgs = append(cv.msgs, targets.Message{Role: targets.RoleAssistant, Content: ts.reply.String()})
 		cv.tokens += ts.output
 		due = ts.doneNS
 	}
-	return sent, nil
+	return sent, last, nil
 }
 
 // runOpenSessions is the open loop of a session workload: sessions start
@@ -261,7 +264,7 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 		}
 		sid := c.firstID + uint64(i)
 		wg.Go(func() {
-			n, err := lv.runSession(ctx, 0, sid, claim, baseNS+off.Nanoseconds(), acquire, release)
+			n, _, err := lv.runSession(ctx, 0, sid, claim, baseNS+off.Nanoseconds(), acquire, release)
 			sent.Add(n)
 			if err != nil {
 				cancel(fmt.Errorf("write record: %w", err))
@@ -278,18 +281,26 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 func (ts *turnState) track(rec *rundir.Record) func() {
 	rec.Session, rec.Turn = ts.session, ts.turn
 	ts.reply.Reset()
-	return func() { ts.ok, ts.output, ts.doneNS = rec.OK, rec.OutputTokens, rec.DoneNS }
+	return func() { ts.ok, ts.class, ts.output, ts.doneNS = rec.OK, rec.ErrorClass, rec.OutputTokens, rec.DoneNS }
 }
 
 // closedSession runs session sid on a closed-loop worker, adding its
-// requests to sent; false ends the worker (a sink error cancels the level).
+// requests to sent, and pauses after it as pause says (a session ended by
+// its connection failing: connPause); false ends the worker (a sink error
+// cancels the level).
 func (lv *level) closedSession(ctx context.Context, cancel context.CancelCauseFunc, worker int, sid uint64,
-	claim func() (uint64, bool), sent *atomic.Int64) bool {
-	n, err := lv.runSession(ctx, worker, sid, claim, -1, nil, nil)
+	claim func() (uint64, bool), sent *atomic.Int64, pause *connPause) bool {
+	n, last, err := lv.runSession(ctx, worker, sid, claim, -1, nil, nil)
 	sent.Add(n)
 	if err != nil {
 		cancel(fmt.Errorf("write record: %w", err))
 		return false
 	}
-	return n > 0 && ctx.Err() == nil // none sent: the count or the level is over
+	if n == 0 {
+		return false // none sent: the count or the level is over
+	}
+	if d := pause.after(last); d > 0 && !tick.Sleep(ctx, d) {
+		return false
+	}
+	return ctx.Err() == nil
 }
