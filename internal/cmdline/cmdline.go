@@ -50,7 +50,7 @@ func Reorder(app *cli.App, args []string) []string {
 	// Global flags and the command path.
 	for len(rest) > 0 && rest[0] != "--" {
 		if n := flagLen(flags, rest); n > 0 {
-			out, rest = append(out, rest[:n]...), rest[n:]
+			out, rest = append(out, decimal(flags, rest[:n])...), rest[n:]
 			continue
 		}
 		c := FindCommand(cmds, rest[0])
@@ -75,7 +75,7 @@ func Reorder(app *cli.App, args []string) []string {
 			break
 		}
 		if n := flagLen(flags, rest); n > 0 {
-			fl, rest = append(fl, rest[:n]...), rest[n:]
+			fl, rest = append(fl, decimal(flags, rest[:n])...), rest[n:]
 			continue
 		}
 		pos, rest = append(pos, rest[0]), rest[1:]
@@ -110,6 +110,49 @@ func flagLen(flags []cli.Flag, rest []string) int {
 		}
 	}
 	return 1
+}
+
+// leadingZero is a whole number written with a leading zero: 010, -007.
+var leadingZero = regexp.MustCompile(`^[+-]?0[0-9]+$`)
+
+// decimal returns the words of one flag (--x v, or --x=v), an integer
+// flag's value written with a leading zero read as the decimal a person
+// means: Go's flag package reads integers in the base their prefix says,
+// so --requests 010 ran 8 requests and --requests 08 was refused. 0x10,
+// 0b101 and 1_000 stay Go's, written on purpose.
+func decimal(flags []cli.Flag, words []string) []string {
+	name, value, eq := strings.Cut(strings.TrimLeft(words[0], "-"), "=")
+	if !eq {
+		if len(words) < 2 {
+			return words
+		}
+		value = words[1]
+	}
+	if !leadingZero.MatchString(value) {
+		return words
+	}
+	for _, f := range flags {
+		if !slices.Contains(f.Names(), name) {
+			continue
+		}
+		switch f.(type) {
+		case *cli.IntFlag, *cli.Int64Flag, *cli.UintFlag, *cli.Uint64Flag:
+			sign, digits := "", value
+			if value[0] == '+' || value[0] == '-' {
+				sign, digits = value[:1], value[1:]
+			}
+			digits = strings.TrimLeft(digits, "0")
+			if digits == "" {
+				digits = "0"
+			}
+			if eq {
+				return []string{words[0][:strings.Index(words[0], "=")+1] + sign + digits}
+			}
+			return []string{words[0], sign + digits}
+		}
+		return words
+	}
+	return words
 }
 
 // FindCommand returns the command of cmds named name (or one of its
