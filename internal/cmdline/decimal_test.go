@@ -20,7 +20,7 @@ func TestLeadingZeroIsDecimal(t *testing.T) {
 		&cli.StringFlag{Name: "model", Destination: &model},
 	}, Action: func(*cli.Context) error { return nil }}}}
 	for _, c := range []struct {
-		args        []string
+		args         []string
 		wantN, wantS int
 		wantModel    string
 	}{
