@@ -30,6 +30,9 @@ type RunLevel struct {
 	// tried): every figure that divides by it is an upper bound, which
 	// each command says of its own (lowerBoundWords).
 	LowerBound bool
+	// Offer is the offer the run's scenario prices it at (cost.offer), ""
+	// when it names none: crossover's unless --offer says.
+	Offer string
 	// Simulated says the run's target or GPU telemetry was the mock.
 	Simulated bool
 }

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 
@@ -69,6 +70,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 			return fmt.Errorf("crossover: %s: the priced level has no total tokens/s", o.RunDir)
 		}
 	}
+	o.Offer = cmp.Or(o.Offer, lvl.Offer, string(DefaultOfferKind))
 	var measured *Throughput
 	if o.RunDir != "" {
 		measured = &lvl.Throughput

@@ -102,6 +102,9 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 	}
 	lv := cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput(),
 		LowerBound: p.Basis == BasisCapacity && p.LowerBound, Simulated: m.IsSimulated()}
+	if m != nil {
+		lv.Offer = ManifestOffer(m.Scenario)
+	}
 	if g := p.Level.GPU; g != nil && g.EnergyJ != nil {
 		lv.EnergyJ = *g.EnergyJ
 	}

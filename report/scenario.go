@@ -29,6 +29,11 @@ func ManifestScenario(scenario json.RawMessage) scenarios.Scenario {
 // (as `run` applied it), zero when there is none or it cannot be read.
 func ManifestSLO(scenario json.RawMessage) SLO { return SLOOf(ManifestScenario(scenario).SLO) }
 
+// ManifestOffer is the offer the scenario recorded in run.json prices its
+// runs at (cost.offer), "" when it names none: the report's and crossover's
+// offer unless --offer says.
+func ManifestOffer(scenario json.RawMessage) string { return ManifestScenario(scenario).Cost.Offer }
+
 // RampUpOf is the open-loop ramp-up of sc (load.ramp_up, with load.rate):
 // 0 for a closed loop.
 func RampUpOf(sc *scenarios.Scenario) time.Duration {

@@ -31,6 +31,9 @@ type Known struct {
 	// (prompt_sizing: server); ok is false for a kind it does not know.
 	// Nil: not checked (CheckTarget).
 	Target func(kind string) (apis []string, tokenize, ok bool)
+	// GPU reads cost.gpu (with cost.gpus: Cost.Stated) as run's --gpu is
+	// read, against the GPU catalog. Nil: not checked.
+	GPU func(stated string) error
 }
 
 // CheckGate reports, each as an *Error at its entry's file:line:col, the

@@ -195,6 +195,9 @@ func load(name string, data []byte, known Known) (*Scenario, error) {
 			add(err)
 		}
 	}
+	if err := s.CheckCostGPU(known.GPU); err != nil {
+		add(err)
+	}
 	for _, e := range unjoin(s.CheckTarget(known.Target)) {
 		if e != nil {
 			add(e)

@@ -11,6 +11,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 )
@@ -278,6 +279,16 @@ type Cost struct {
 	// Offer is how the GPUs are paid for: on-demand, reserved-1y,
 	// reserved-3y, spot or owned.
 	Offer string `yaml:"offer,omitempty"`
+}
+
+// Stated is the GPU as run's --gpu states it, ID[xN] (h100-sxmx8); ""
+// without a GPU. run records it in run.json when --gpu is not given, and
+// the cost model prices the run on it where telemetry does not see the GPU.
+func (c Cost) Stated() string {
+	if c.GPU == "" || c.GPUs <= 1 {
+		return c.GPU
+	}
+	return fmt.Sprintf("%sx%d", c.GPU, c.GPUs)
 }
 
 // costOffers are the accepted values of Cost.Offer: the offer kinds of the

@@ -209,6 +209,19 @@ func (s *Scenario) CheckTarget(facts func(kind string) ([]string, bool, bool)) e
 	return errors.Join(errs...)
 }
 
+// CheckCostGPU reports, at cost.gpu, what check (Known.GPU, the GPU
+// catalog) refuses in the GPU the scenario prices its runs on: run records
+// it as --gpu would (Cost.Stated), and refused it naming --gpu.
+func (s *Scenario) CheckCostGPU(check func(stated string) error) error {
+	if s.Cost.GPU == "" || check == nil {
+		return nil
+	}
+	if err := check(s.Cost.Stated()); err != nil {
+		return s.src.errorf("cost.gpu", "%v", err)
+	}
+	return nil
+}
+
 // CheckBaseURL reports, at target.url, what check (Known.BaseURL) refuses
 // in a URL that CheckURL lets through: a URL every run would refuse passed
 // scenarios validate.

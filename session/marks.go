@@ -9,16 +9,13 @@ import (
 	"github.com/inferbench/inferbench/rundir"
 )
 
-// checkGPUStated checks --gpu ID[xN] against the GPU catalog.
+// checkGPUStated checks --gpu ID[xN] against the GPU catalog (a
+// scenario's cost.gpu is checked where it is written: catalogGPU).
 func checkGPUStated(s string) error {
 	if s == "" {
 		return nil
 	}
-	cat, err := cost.Load("")
-	if err != nil {
-		return err
-	}
-	if _, _, err := cat.ParseGPUSpec(s); err != nil {
+	if err := catalogGPU(s); err != nil {
 		return inputf("--gpu: %v", err)
 	}
 	return nil

@@ -226,12 +226,13 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 		GPUBackend: s.GPU.Backend, GPUURL: s.GPU.URL, GPUInterval: time.Duration(s.GPU.Interval),
 		Out: x.Out, ServerMetrics: x.ServerMetrics, Retries: x.Retries, ContinuousUsage: x.ContinuousUsage,
 		NoProbe: x.NoProbe, ServerVersion: x.ServerVersion, ServerArgs: x.ServerArgs, Grace: x.Grace, Force: x.Force,
-		Insecure: x.Insecure, HTTP1: x.HTTP1, APIKeyFile: x.APIKeyFile, Version: x.Version, GPUStated: x.GPUStated,
+		Insecure: x.Insecure, HTTP1: x.HTTP1, APIKeyFile: x.APIKeyFile, Version: x.Version,
+		GPUStated: cmp.Or(x.GPUStated, s.Cost.Stated()),
 	}
 	if o.Out == "" {
 		return nil, inputf("--out is required: the run directory to create")
 	}
-	if err := checkGPUStated(o.GPUStated); err != nil {
+	if err := checkGPUStated(x.GPUStated); err != nil {
 		return nil, err
 	}
 	o.PromptSeed, o.SeedExplicit = rand.Int64(), x.SeedSet

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/targets"
@@ -20,7 +21,18 @@ import (
 // root and the regression gate's metrics and limits (scenarios.Known).
 func ScenarioKnown() scenarios.Known {
 	return scenarios.Known{Kinds: registry.Kinds(), GateLimit: compare.CheckLimit,
-		BaseURL: targets.CheckBaseURL, Target: kindFacts}
+		BaseURL: targets.CheckBaseURL, Target: kindFacts, GPU: catalogGPU}
+}
+
+// catalogGPU reads a stated GPU, ID[xN], against the GPU catalog, for a
+// scenario's cost.gpu (run's --gpu: checkGPUStated).
+func catalogGPU(stated string) error {
+	cat, err := cost.Load("")
+	if err != nil {
+		return err
+	}
+	_, _, err = cat.ParseGPUSpec(stated)
+	return err
 }
 
 // kindFacts is what the registry says a kind can do, for scenarios'

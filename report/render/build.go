@@ -270,7 +270,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	r.SLO.Percentile = cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
 	r.SLO.MaxErrorRate = slo.ErrorBudget()
 	r.SLO.Text = sloText(slo)
-	offer := cmp.Or(o.Offer, DefaultOffer)
+	offer := cmp.Or(o.Offer, runsOffer(runs), DefaultOffer)
 
 	priced := make([]*pricedLevel, len(runs))
 	for i, run := range runs {
@@ -325,6 +325,19 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	}
 	r.slo, r.pngDPI, r.vllmPercentiles, r.catalog = slo, o.PNGDPI, o.VLLMPercentiles, o.Catalog
 	return r, nil
+}
+
+// runsOffer is the offer the first run whose scenario names one prices its
+// runs at (cost.offer), "" when none does.
+func runsOffer(runs []*Run) string {
+	for _, r := range runs {
+		if r.Manifest != nil {
+			if o := report.ManifestOffer(r.Manifest.Scenario); o != "" {
+				return o
+			}
+		}
+	}
+	return ""
 }
 
 // priceRun prices p on every offer of g; head is the first offer of kind
