@@ -273,6 +273,13 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 	return fmt.Sprintf("server (%s): %s\n", printable.Count(s.Samples, "scrape"), strings.Join(parts, "; "))
 }
 
+// TruncatedPromptShare is how far under the requested prompt length the
+// server's mean count may lie before the table says the server cut the
+// prompts: prompts sized to the server's tokenizer are exact, and an
+// estimate is off by a few percent; Ollama at its 4,096-token context
+// processed 4,096 of 6,000 requested, with no error.
+const TruncatedPromptShare = 0.05
+
 // writeLengths writes a level's requested and produced lengths, and the
 // warnings they call for (nothing when ln is nil). sized says the prompts
 // were built to a length (run.json's load.input_tokens_source): a dataset's
@@ -287,6 +294,10 @@ func writeLengths(b *strings.Builder, ln *Lengths, sized bool) {
 		ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
 	if ln.InputChecked > 0 && sized {
 		fmt.Fprintf(b, "prompt lengths: %.0f%% of %d exactly as requested by the server's count\n", 100*ln.InputExactShare, ln.InputChecked)
+		if ln.InputMean < (1-TruncatedPromptShare)*ln.RequestedInputMean {
+			fmt.Fprintf(b, "WARNING: the server processed %.0f prompt tokens on average where %.0f were requested: it cut the prompts to its context (Ollama's num_ctx, a truncation option), so the load is not what was asked\n",
+				ln.InputMean, ln.RequestedInputMean)
+		}
 	}
 	if ln.ShortOutputShare > 0 {
 		fmt.Fprintf(b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
