@@ -22,24 +22,8 @@ var leadingZero = regexp.MustCompile(`^[-+]?0[0-9_]*[0-9]$`)
 // The text is said with both readings; 01 to 07 are one number either way.
 func (s *source) leadingZeros(n ast.Node) []*Error {
 	var out []*Error
-	var walk func(n ast.Node)
-	walk = func(n ast.Node) {
-		switch n := n.(type) {
-		case nil:
-		case *ast.TagNode:
-			walk(n.Value)
-		case *ast.AnchorNode:
-			walk(n.Value)
-		case *ast.MappingNode:
-			for _, mv := range n.Values {
-				walk(mv)
-			}
-		case *ast.MappingValueNode:
-			walk(n.Value)
-		case *ast.SequenceNode:
-			for _, v := range n.Values {
-				walk(v)
-			}
+	eachScalar(n, true, func(n ast.Node) {
+		switch n.(type) {
 		case *ast.IntegerNode, *ast.StringNode:
 			tk := n.GetToken()
 			if tk == nil || tk.Position == nil || !plainToken(tk) || !leadingZero.MatchString(tk.Value) {
@@ -49,9 +33,35 @@ func (s *source) leadingZeros(n ast.Node) []*Error {
 				out = append(out, e)
 			}
 		}
-	}
-	walk(n)
+	})
 	return out
+}
+
+// eachScalar calls f with each scalar under n, in the file's order,
+// through anchors, mappings and sequences, and into a tagged value only
+// with tags (a tag says what the value is: !!str 3.10 is text).
+func eachScalar(n ast.Node, tags bool, f func(ast.Node)) {
+	switch n := n.(type) {
+	case nil:
+	case *ast.TagNode:
+		if tags {
+			eachScalar(n.Value, tags, f)
+		}
+	case *ast.AnchorNode:
+		eachScalar(n.Value, tags, f)
+	case *ast.MappingNode:
+		for _, mv := range n.Values {
+			eachScalar(mv, tags, f)
+		}
+	case *ast.MappingValueNode:
+		eachScalar(n.Value, tags, f)
+	case *ast.SequenceNode:
+		for _, v := range n.Values {
+			eachScalar(v, tags, f)
+		}
+	default:
+		f(n)
+	}
 }
 
 // plainToken reports whether tk is an unquoted scalar.

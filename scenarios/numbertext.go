@@ -15,24 +15,8 @@ import (
 // "31". model: 123 is "123" either way and passes.
 func (s *source) numbersAsText(n ast.Node) []*Error {
 	var out []*Error
-	var walk func(n ast.Node)
-	walk = func(n ast.Node) {
-		switch n := n.(type) {
-		case nil:
-		case *ast.TagNode:
-			// A tag says what the value is (!!str 3.10 is text).
-		case *ast.AnchorNode:
-			walk(n.Value)
-		case *ast.MappingNode:
-			for _, mv := range n.Values {
-				walk(mv)
-			}
-		case *ast.MappingValueNode:
-			walk(n.Value)
-		case *ast.SequenceNode:
-			for _, v := range n.Values {
-				walk(v)
-			}
+	eachScalar(n, false, func(n ast.Node) {
+		switch n.(type) {
 		case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
 			tk := n.GetToken()
 			if tk == nil || tk.Position == nil || !plainToken(tk) {
@@ -50,8 +34,7 @@ func (s *source) numbersAsText(n ast.Node) []*Error {
 			}
 			out = append(out, errAtIn(s, n, path, fmt.Sprintf("%s is read as the number %s: quote it (%q) for the text", truncate(tk.Value, 32), read, truncate(tk.Value, 32))))
 		}
-	}
-	walk(n)
+	})
 	return out
 }
 
