@@ -2,12 +2,12 @@ package openai
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/jsonscan"
 )
 
@@ -165,13 +165,13 @@ func (p *scanner) timings(ev *eventJSON) bool {
 	if !p.objectKeys(func(key []byte) bool {
 		switch string(key) {
 		case "prompt_ms":
-			return once(&seen, 1) && p.float(&tm.PromptMS)
+			return once(&seen, 1) && p.number(&tm.PromptMS)
 		case "predicted_ms":
-			return once(&seen, 2) && p.float(&tm.PredictedMS)
+			return once(&seen, 2) && p.number(&tm.PredictedMS)
 		case "predicted_n":
-			return once(&seen, 4) && p.integer(&tm.PredictedN)
+			return once(&seen, 4) && p.number(&tm.PredictedN)
 		case "cache_n":
-			return once(&seen, 8) && p.integer(&tm.CacheN)
+			return once(&seen, 8) && p.number(&tm.CacheN)
 		}
 		return !foldsTo(key, "prompt_ms", "predicted_ms", "predicted_n", "cache_n") && p.skip()
 	}) {
@@ -179,16 +179,6 @@ func (p *scanner) timings(ev *eventJSON) bool {
 	}
 	ev.Timings = tm
 	return true
-}
-
-// float reads a server's time into *dst as encoding/json does: any valid
-// JSON value, handed to targets.Float.
-func (p *scanner) float(dst *targets.Float) bool {
-	start := p.i
-	if !p.skip() {
-		return false
-	}
-	return dst.UnmarshalJSON(p.b[start:p.i]) == nil
 }
 
 // usage decodes the usage object (or null) into ev.Usage, as encoding/json
@@ -203,9 +193,9 @@ func (p *scanner) usage(ev *eventJSON) bool {
 	if !p.objectKeys(func(key []byte) bool {
 		switch string(key) {
 		case "prompt_tokens":
-			return once(&seen, 1) && p.integer(&u.PromptTokens)
+			return once(&seen, 1) && p.number(&u.PromptTokens)
 		case "completion_tokens":
-			return once(&seen, 2) && p.integer(&u.CompletionTokens)
+			return once(&seen, 2) && p.number(&u.CompletionTokens)
 		case "prompt_tokens_details":
 			return once(&seen, 4) && p.promptDetails(u)
 		}
@@ -227,7 +217,7 @@ func (p *scanner) promptDetails(u *usageJSON) bool {
 	seen := 0
 	if !p.objectKeys(func(key []byte) bool {
 		if string(key) == "cached_tokens" {
-			return once(&seen, 1) && p.integer(&d.CachedTokens)
+			return once(&seen, 1) && p.number(&d.CachedTokens)
 		}
 		return !foldsTo(key, "cached_tokens") && p.skip()
 	}) {
@@ -237,10 +227,10 @@ func (p *scanner) promptDetails(u *usageJSON) bool {
 	return true
 }
 
-// integer reads a server's count into *dst as encoding/json does: any
-// valid JSON value, handed to targets.Int, which reads what is no integer
-// that fits as not reported.
-func (p *scanner) integer(dst *targets.Int) bool {
+// number reads a server's count or time into dst as encoding/json does:
+// any valid JSON value, handed to its UnmarshalJSON (targets.Int reads what
+// is no integer that fits as not reported, targets.Float what is no number).
+func (p *scanner) number(dst json.Unmarshaler) bool {
 	start := p.i
 	if !p.skip() {
 		return false
