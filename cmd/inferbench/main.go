@@ -56,8 +56,11 @@ func main() {
 		os.Exit(exitInterrupted)
 	}()
 	err := app.RunContext(drain, args)
-	if err == nil && drain.Err() != nil {
-		err = context.Cause(drain) // stopped early, though it returned no error
+	if err == nil && drain.Err() != nil && !runBegun.Load() {
+		// Stopped early, though it returned no error (a run that began
+		// says itself whether it was cut: one complete, its live page's
+		// linger ended by Ctrl-C, exits as its verdict says).
+		err = context.Cause(drain)
 	}
 	os.Exit(exitCode(err, os.Stderr))
 }
