@@ -21,13 +21,9 @@ func utf8Text(file string, data []byte) ([]byte, error) {
 		// "n\x00a\x00…": text of one byte a character, each with a NUL.
 		return nil, &Error{File: file, Msg: "the file looks like UTF-16 without a byte order mark (a NUL byte every other byte): save it as UTF-8"}
 	}
-	for off := 0; off < len(data); {
-		r, size := utf8.DecodeRune(data[off:])
-		if r == utf8.RuneError && size == 1 {
-			line, col := textPlace(data, off)
-			return nil, &Error{File: file, Line: line, Column: col, Msg: fmt.Sprintf("the file is not UTF-8 text (byte 0x%02x): save it as UTF-8", data[off])}
-		}
-		off += size
+	if off := invalidUTF8(data); off >= 0 {
+		line, col := textPlace(data, off)
+		return nil, &Error{File: file, Line: line, Column: col, Msg: fmt.Sprintf("the file is not UTF-8 text (byte 0x%02x): save it as UTF-8", data[off])}
 	}
 	return data, nil
 }
