@@ -22,7 +22,7 @@ var leadingZero = regexp.MustCompile(`^[-+]?0[0-9_]*[0-9]$`)
 // The text is said with both readings; 01 to 07 are one number either way.
 func (s *source) leadingZeros(n ast.Node) []*Error {
 	var out []*Error
-	eachScalar(n, true, func(n ast.Node) {
+	eachScalar(n, func(n ast.Node) {
 		switch n.(type) {
 		case *ast.IntegerNode, *ast.StringNode:
 			tk := n.GetToken()
@@ -38,26 +38,23 @@ func (s *source) leadingZeros(n ast.Node) []*Error {
 }
 
 // eachScalar calls f with each scalar under n, in the file's order,
-// through anchors, mappings and sequences, and into a tagged value only
-// with tags (a tag says what the value is: !!str 3.10 is text).
-func eachScalar(n ast.Node, tags bool, f func(ast.Node)) {
+// through tags, anchors, mappings and sequences.
+func eachScalar(n ast.Node, f func(ast.Node)) {
 	switch n := n.(type) {
 	case nil:
 	case *ast.TagNode:
-		if tags {
-			eachScalar(n.Value, tags, f)
-		}
+		eachScalar(n.Value, f)
 	case *ast.AnchorNode:
-		eachScalar(n.Value, tags, f)
+		eachScalar(n.Value, f)
 	case *ast.MappingNode:
 		for _, mv := range n.Values {
-			eachScalar(mv, tags, f)
+			eachScalar(mv, f)
 		}
 	case *ast.MappingValueNode:
-		eachScalar(n.Value, tags, f)
+		eachScalar(n.Value, f)
 	case *ast.SequenceNode:
 		for _, v := range n.Values {
-			eachScalar(v, tags, f)
+			eachScalar(v, f)
 		}
 	default:
 		f(n)

@@ -1,6 +1,7 @@
 package yamlguard
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"regexp"
@@ -76,6 +77,55 @@ func StringNumbers(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect
 	return out
 }
 
+// NumbersAsText returns, in file order, the plain numbers under n written
+// where type t holds text (a field of string kind that does not read its
+// own YAML), whose text as the number is not what was written: go-yaml
+// gives the field the number's own text, so model: 3.10 reads "3.1", 0x1F
+// "31" and 1_000 "1000" (Want is what it reads); model: 123 reads "123"
+// and is not returned. A tagged value (!!str 3.10) says what it is and is
+// not returned either. schema is as for StringNumbers.
+func NumbersAsText(n ast.Node, t reflect.Type, schema func(reflect.Type) reflect.Type) []StringNumber {
+	var out []StringNumber
+	walkTyped(n, t, schema, "", func(_, n ast.Node, t reflect.Type, path string) bool {
+		if t == nil {
+			return false
+		}
+		if deref(t).Kind() != reflect.String || decodesItself(deref(t)) {
+			return true
+		}
+		if text, read, ok := numberText(n); ok && read != text {
+			out = append(out, StringNumber{Node: n, Path: path, Want: read, Text: text})
+		}
+		return false
+	})
+	return out
+}
+
+// numberText returns the text of a plain number under n's anchor and what
+// go-yaml reads it as; false for anything else.
+func numberText(n ast.Node) (text, read string, ok bool) {
+	if an, isAnchor := n.(*ast.AnchorNode); isAnchor && an.Value != nil {
+		n = an.Value
+	}
+	tk := n.GetToken()
+	if tk == nil || tk.Type == token.DoubleQuoteType || tk.Type == token.SingleQuoteType {
+		return "", "", false
+	}
+	switch v := n.(type) {
+	case *ast.IntegerNode:
+		read = fmt.Sprint(v.Value)
+	case *ast.FloatNode:
+		read = fmt.Sprint(v.Value)
+	case *ast.InfinityNode:
+		read = fmt.Sprint(v.Value)
+	case *ast.NanNode:
+		read = "NaN"
+	default:
+		return "", "", false
+	}
+	return tk.Value, read, true
+}
+
 // numeric reports whether t (under pointers) is an integer or float type
 // that does not decode itself.
 func numeric(t reflect.Type) bool {
@@ -86,14 +136,19 @@ func numeric(t reflect.Type) bool {
 	default:
 		return false
 	}
+	return !decodesItself(t)
+}
+
+// decodesItself reports whether t reads its own YAML or text.
+func decodesItself(t reflect.Type) bool {
 	p := reflect.PointerTo(t)
 	for _, u := range []reflect.Type{reflect.TypeFor[yaml.InterfaceUnmarshaler](), reflect.TypeFor[yaml.BytesUnmarshaler](),
 		reflect.TypeFor[yaml.NodeUnmarshaler](), reflect.TypeFor[interface{ UnmarshalText([]byte) error }]()} {
 		if p.Implements(u) || t.Implements(u) {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // Fractions returns, in file order, the numbers under n written with a
