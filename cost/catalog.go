@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"math"
@@ -82,7 +83,8 @@ type Offer struct {
 	Provider string    `json:"provider"`
 	Instance string    `json:"instance,omitempty"`
 	// USDPerGPUHour is the rental price per GPU per hour in USD. For an offer
-	// with a BaseOffer it is filled in when the catalog is loaded.
+	// with a BaseOffer it is filled in when the catalog is loaded, and so is
+	// Instance where it names none (the base's machine on other terms).
 	USDPerGPUHour float64 `json:"usd_per_gpu_hour,omitempty"`
 	BaseOffer     string  `json:"base_offer,omitempty"`
 	Multiplier    float64 `json:"multiplier,omitempty"`
@@ -466,6 +468,8 @@ func (c *Catalog) validate() []problem {
 			for _, b := range g.Offers {
 				if b.ID == o.BaseOffer && b.BaseOffer == "" {
 					o.USDPerGPUHour = b.USDPerGPUHour * o.Multiplier
+					// The same machine on other terms, unless it says.
+					o.Instance = cmp.Or(o.Instance, b.Instance)
 					if o.USDPerGPUHour > maxGPUHour.v && b.USDPerGPUHour <= maxGPUHour.v { // a base past it is refused above
 						add([]string{"gpus", g.ID, "offers", o.ID, "multiplier"}, "%s's price %s USD a GPU-hour (%s × %s) is above %s: a typo?",
 							o.ID, typed(o.USDPerGPUHour), b.ID, typed(o.Multiplier), maxGPUHour.words)

@@ -269,28 +269,14 @@ func (r *Report) aboveOnDemand(rr RunReport, od, c cost.Costs) string {
 	if r.catalog != nil {
 		g, _ = r.catalog.GPU(rr.GPU)
 	}
-	offer := func(id string) *cost.Offer {
+	instance := func(id string) string { // a derived offer has its base's (cost.Load)
 		if g == nil {
-			return nil
-		}
-		for i := range g.Offers {
-			if g.Offers[i].ID == id {
-				return &g.Offers[i]
-			}
-		}
-		return nil
-	}
-	instance := func(o *cost.Offer) string {
-		for range 4 { // a base offer's base, at most a few deep
-			if o == nil || o.Instance != "" || o.BaseOffer == "" {
-				break
-			}
-			o = offer(o.BaseOffer)
-		}
-		if o == nil {
 			return ""
 		}
-		return o.Instance
+		if o, err := g.Offer(id); err == nil {
+			return o.Instance
+		}
+		return ""
 	}
 	named := func(x cost.Costs, inst string) string {
 		if inst == "" {
@@ -298,14 +284,14 @@ func (r *Report) aboveOnDemand(rr RunReport, od, c cost.Costs) string {
 		}
 		return fmt.Sprintf("%s, %s, %s", usd(x.USDPer1MOutputTokens), x.Offer, inst)
 	}
-	ci, oi := instance(offer(c.Offer)), instance(offer(od.Offer))
+	ci, oi := instance(c.Offer), instance(od.Offer)
 	s := fmt.Sprintf("%s's %s bar (%s) stands above its on-demand bar (%s)", rr.Label, c.Kind, named(c, ci), named(od, oi))
 	if ci == "" || ci == oi {
 		return s + ": see the cost table for its offers."
 	}
 	s += ": different instances"
 	for _, x := range rr.Costs {
-		if x.Kind == cost.OnDemand && instance(offer(x.Offer)) == ci {
+		if x.Kind == cost.OnDemand && instance(x.Offer) == ci {
 			return s + fmt.Sprintf("; a %s on demand (%s) is %s, %.0f %% more than %s.", ci, x.Offer, usd(x.USDPer1MOutputTokens),
 				(x.USDPer1MOutputTokens/c.USDPer1MOutputTokens-1)*100, c.Kind)
 		}
