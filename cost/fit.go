@@ -128,12 +128,7 @@ func GuideTable(c *Catalog, fits []Fit) *Table {
 		od, alt := "-", "-"
 		if o, err := g.DefaultOffer(string(DefaultOfferKind)); err == nil {
 			od = USD(o.USDPerGPUHour) + " (" + o.Provider + ")"
-			var best *Offer
-			for _, a := range g.Alternatives(o) {
-				if best == nil || a.USDPerGPUHour < best.USDPerGPUHour {
-					best = a
-				}
-			}
+			best := cheapest(g.Alternatives(o))
 			switch {
 			case best != nil && best.USDPerGPUHour < o.USDPerGPUHour:
 				alt = USD(best.USDPerGPUHour) + " (" + best.Provider + ", " + best.Date + ")"

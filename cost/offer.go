@@ -33,6 +33,18 @@ func (g *GPU) Alternatives(o *Offer) []*Offer {
 	return out
 }
 
+// cheapest is the offer of offers with the lowest price a GPU-hour (the
+// first of equals), nil for none.
+func cheapest(offers []*Offer) *Offer {
+	var best *Offer
+	for _, o := range offers {
+		if best == nil || o.USDPerGPUHour < best.USDPerGPUHour {
+			best = o
+		}
+	}
+	return best
+}
+
 // OfferLabel says which offer a price is, to print beside it: "on-demand,
 // aws", or the offer id when the price carries no kind.
 func (p Price) OfferLabel() string {

@@ -163,12 +163,7 @@ func othersOfKind(g *GPU, of *Offer, asked string, one bool) string {
 	if len(others) == 0 {
 		return ""
 	}
-	low := others[0]
-	for _, o := range others {
-		if o.USDPerGPUHour < low.USDPerGPUHour {
-			low = o
-		}
-	}
+	low := cheapest(others)
 	at := fmt.Sprintf("at %s/GPU-hour (%s)", USD(low.USDPerGPUHour), low.ID)
 	if len(others) > 1 {
 		at = "the cheapest " + at
