@@ -91,11 +91,8 @@ type Summarizer struct {
 	slo     SLO
 	levels  map[float64]*levelAcc
 	records int64
-	// warm is each level's warm-up records, for its steady state (warmupSent).
-	warm map[float64]*SteadyAcc
-	// warmTurns is each level's warm-up turns of sessions (sessions.go,
-	// withWarmup).
-	warmTurns map[float64]*sessionAcc
+	// warm is what each level's warm-up records count for (warmupSent).
+	warm map[float64]*warmAcc
 	// scratch is where Snapshot lays out a level's inter-token latencies
 	// for their percentiles (as gapCodes), kept between snapshots.
 	scratch gapCodes
@@ -246,27 +243,40 @@ func (s *Summarizer) level(r *rundir.Record) *levelAcc {
 	return a
 }
 
-// warmupSent keeps what the steady state needs of a warm-up record (its
-// worker's start, its work: steady.go AddWarmup), apart from the level's
-// accumulator so that a level is made only by its measured records.
+// warmAcc is what a level's warm-up records count for: its steady state
+// (steady.go AddWarmup) and its sessions' turns (sessions.go withWarmup);
+// nil sessions without a session's turn.
+type warmAcc struct {
+	steady   SteadyAcc
+	sessions *sessionAcc
+}
+
+// turns is w's sessions' turns, nil for none (or no w).
+func (w *warmAcc) turns() *sessionAcc {
+	if w == nil {
+		return nil
+	}
+	return w.sessions
+}
+
+// warmupSent keeps what a warm-up record counts for (its worker's start,
+// its work, its session's turn), apart from the level's accumulator so
+// that a level is made only by its measured records.
 func (s *Summarizer) warmupSent(r *rundir.Record) {
 	if s.warm == nil {
-		s.warm = map[float64]*SteadyAcc{}
+		s.warm = map[float64]*warmAcc{}
 	}
 	w := s.warm[r.Level]
 	if w == nil {
-		w = &SteadyAcc{}
+		w = &warmAcc{}
 		s.warm[r.Level] = w
 	}
-	w.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
+	w.steady.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
 	if r.Turn >= 1 {
-		if s.warmTurns == nil {
-			s.warmTurns = map[float64]*sessionAcc{}
+		if w.sessions == nil {
+			w.sessions = newSessionAcc()
 		}
-		if s.warmTurns[r.Level] == nil {
-			s.warmTurns[r.Level] = newSessionAcc()
-		}
-		s.warmTurns[r.Level].add(r)
+		w.sessions.add(r)
 	}
 }
 
@@ -325,7 +335,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			d := distOf(a.connect)
 			l.ConnectMS = &d
 		}
-		l.Sessions = a.sessions.withWarmup(s.warmTurns[lv]).level()
+		l.Sessions = a.sessions.withWarmup(s.warm[lv].turns()).level()
 		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
 		if a.withReq > 0 && a.req.OK > 0 {
 			n := float64(a.withReq)
@@ -346,7 +356,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.WindowOutputTokensPerS, l.WindowRequestsPerS = l.OutputTokensPerS, l.RequestsPerS
 			steady := a.steady
 			if w := s.warm[lv]; w != nil {
-				steady = a.steady.merged(w)
+				steady = a.steady.merged(&w.steady)
 			}
 			steady.SetRampUp(s.rampUp)
 			steady.Apply(&l)
