@@ -14,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 
+	"github.com/inferbench/inferbench/internal/openfile"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
 
@@ -514,10 +515,10 @@ type dataFile struct {
 }
 
 // openData opens path without waiting for a writer when it is a named
-// pipe (yamlguard.Open): os.Open of one that no program writes to blocked
+// pipe (openfile.Open): os.Open of one that no program writes to blocked
 // the run for ever.
 func openData(path string) (*dataFile, error) {
-	f, err := yamlguard.Open(path)
+	f, err := openfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/inferbench/inferbench/internal/jsonerr"
+	"github.com/inferbench/inferbench/internal/openfile"
 )
 
 // MaxFileSize bounds a tokenizer.json (after gunzip), in bytes. The largest
@@ -25,7 +26,7 @@ const maxVocab = 1 << 22
 // Load reads a tokenizer.json, gzipped or not (decided by its first bytes,
 // not its name), and builds the tokenizer.
 func Load(path string) (*Tokenizer, error) {
-	f, err := open(path)
+	f, err := openfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("tokenizer: %w", err)
 	}

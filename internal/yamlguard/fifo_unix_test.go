@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/inferbench/inferbench/internal/openfile"
 )
 
 // A named pipe no program writes to, given as a file (mkfifo, a wrong
@@ -23,7 +25,7 @@ func TestReadFileFIFOWithoutWriter(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "named pipe") || !strings.Contains(err.Error(), p) {
 		t.Fatalf("ReadFile(fifo) = %v, want an error naming the pipe", err)
 	}
-	f, err := Open(p)
+	f, err := openfile.Open(p)
 	if err != nil {
 		t.Fatalf("Open(fifo) = %v, want the pipe opened", err)
 	}

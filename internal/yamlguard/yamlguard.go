@@ -30,6 +30,8 @@ import (
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/inferbench/inferbench/internal/openfile"
 )
 
 // Default limits, each far above what inferbench's own files use (the
@@ -102,7 +104,7 @@ func errAt(tk *token.Token, format string, args ...any) *Error {
 // gives nothing is refused as *NoWriterError rather than read as an empty
 // file.
 func ReadFile(path string) ([]byte, error) {
-	f, err := Open(path)
+	f, err := openfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package yamlguard
+package openfile
 
 import "os"
 
