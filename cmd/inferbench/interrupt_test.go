@@ -44,6 +44,26 @@ func inferbenchCmd(t *testing.T, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// mockProcess starts `inferbench mock` with args on a free loopback port
+// as a process of its own, stopped when the test ends, and returns its URL.
+func mockProcess(t *testing.T, args ...string) string {
+	t.Helper()
+	mockCmd := inferbenchCmd(t, append([]string{"mock", "--listen", "127.0.0.1:0"}, args...)...)
+	out, err := mockCmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mockCmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mockCmd.Process.Signal(os.Interrupt); mockCmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("mock: %v", err)
+	}
+	return strings.TrimSpace(line[strings.Index(line, "http://"):])
+}
+
 // TestSIGINTLeavesReportableRun: a real inferbench process benchmarking a
 // real mock process gets SIGINT mid-run: it stops sending, lets requests in
 // flight finish within --grace, writes run.json as interrupted with only
@@ -53,21 +73,7 @@ func TestSIGINTLeavesReportableRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real processes")
 	}
-	mockCmd := inferbenchCmd(t, "mock", "--listen", "127.0.0.1:0", "--ttft", "20ms", "--itl", "5ms", "--output-tokens", "40")
-	out, err := mockCmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mockCmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { mockCmd.Process.Signal(os.Interrupt); mockCmd.Wait() }()
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("mock: %v", err)
-	}
-	url := line[strings.Index(line, "http://"):]
-	url = strings.TrimSpace(url)
+	url := mockProcess(t, "--ttft", "20ms", "--itl", "5ms", "--output-tokens", "40")
 
 	dir := filepath.Join(t.TempDir(), "run")
 	run := inferbenchCmd(t, "run", "--url", url, "--model", "m", "--concurrency", "8", "--requests", "100000",
@@ -94,7 +100,7 @@ func TestSIGINTLeavesReportableRun(t *testing.T) {
 	if err := run.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err = run.Wait()
+	err := run.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Fatalf("run exited with %v; want code %d\n%s", err, exitInterrupted, stderr.String())
