@@ -25,14 +25,7 @@ func TestCostFigureNamesTheRunsItCannotPrice(t *testing.T) {
 	for _, d := range []string{"a100", "gh200", "unknown"} {
 		dirs = append(dirs, filepath.Join(root, d))
 	}
-	runs, slo, _, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, Catalog: catalog(t), Resamples: 100, TokensPerDay: 1e8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := buildWith(t, dirs, report.SLO{TTFT: 200 * time.Millisecond}, nil)
 	captions := map[string]string{}
 	for _, f := range rep.Plots() {
 		captions[f.Name] = f.Caption

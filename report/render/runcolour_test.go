@@ -21,14 +21,7 @@ import (
 func TestRunHasOneColourInEveryFigure(t *testing.T) {
 	root := writeRuns(t, map[string]rendertest.Spec{"a100-80gb": rendertest.A100(), "h100-sxm": rendertest.H100()})
 	dirs := []string{filepath.Join(root, "a100-80gb"), filepath.Join(root, "h100-sxm")}
-	runs, slo, _, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, Catalog: catalog(t), Resamples: 100, TokensPerDay: 1e8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := buildWith(t, dirs, report.SLO{TTFT: 200 * time.Millisecond}, nil)
 	svgs := map[string]string{}
 	for _, f := range rep.Plots() {
 		var b bytes.Buffer
@@ -108,14 +101,7 @@ func TestCrossoverAPIsTakeNoRunsColour(t *testing.T) {
 	for _, id := range order {
 		dirs = append(dirs, filepath.Join(root, id))
 	}
-	runs, slo, _, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, Catalog: catalog(t), Resamples: 100, TokensPerDay: 1e8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := buildWith(t, dirs, report.SLO{TTFT: 200 * time.Millisecond}, nil)
 	var svg string
 	for _, f := range rep.Plots() {
 		if f.Name == "crossover" {
