@@ -17,8 +17,8 @@ import (
 // from run.json is written out where it would act on a terminal
 // (printable.Text), as in WriteText.
 func WriteList(stdout io.Writer, entries []*Entry) error {
-	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTARTED (UTC)\tSCENARIO\tMODEL\tTARGET\tLOAD\tPART\tTTFT p95 (ms)\tOUT tok/s\tVERSION\tRUN")
+	var tw columns
+	tw.row("ID", "STARTED (UTC)", "SCENARIO", "MODEL", "TARGET", "LOAD", "PART", "TTFT p95 (ms)", "OUT tok/s", "VERSION", "RUN")
 	marked, parts := false, false
 	for _, e := range entries {
 		id := strconv.FormatInt(e.ID, 10)
@@ -34,11 +34,11 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 		}
 		p := printable.Text
 		parts = parts || e.PartOfLoad != ""
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
+		tw.row(id, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
 			p(e.Model), p(e.TargetKind), strings.Join(levels, ","), partText(e.PartOfLoad), strings.Join(ttft, ","), strings.Join(tps, ","),
 			p(e.ToolVersion), p(e.RunDir))
 	}
-	if err := tw.Flush(); err != nil {
+	if err := tw.write(stdout); err != nil {
 		return err
 	}
 	return footnotes(stdout, marked, parts)
