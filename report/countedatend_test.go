@@ -8,7 +8,8 @@ import (
 )
 
 // TestEngineCountedAtEndIsSaid: llama.cpp adds a request's generated tokens
-// to its counter when the request ends, TGI when it succeeds, so over a
+// to its counter when the request ends, TGI when it succeeds, SGLang when
+// it finishes (its tokenizer manager's observe_one_finished_request), so over a
 // level shorter than a few requests the engine's rate reads low against the
 // harness's (a real llama-server, 4 slots, 64-token requests over 5 s:
 // 426.7 against 532.4 tok/s). The server line says how those engines
@@ -18,7 +19,7 @@ func TestEngineCountedAtEndIsSaid(t *testing.T) {
 	for _, c := range []struct {
 		engine string
 		said   bool
-	}{{rundir.EngineLlamaCPP, true}, {rundir.EngineTGI, true}, {rundir.EngineVLLM, false}} {
+	}{{rundir.EngineLlamaCPP, true}, {rundir.EngineTGI, true}, {rundir.EngineSGLang, true}, {rundir.EngineVLLM, false}} {
 		samples := []rundir.ServerSample{
 			{TNS: 0, Engine: c.engine, GenerationTokensTotal: f(0)},
 			{TNS: 5e9, Engine: c.engine, GenerationTokensTotal: f(2133.5)},

@@ -24,9 +24,9 @@ type ServerLevel struct {
 	// the time between them; nil without two readings.
 	GenerationTokensPerS *float64 `json:"generation_tokens_per_s,omitempty"`
 	// GenerationCountedAtEnd says the engine adds a request's generated
-	// tokens to its counter when the request ends (llama.cpp), or succeeds
-	// (TGI), not token by token: over a window a few requests long its
-	// rate reads low against the harness's (servermetrics' engine table).
+	// tokens to its counter when the request ends (llama.cpp, SGLang), or
+	// succeeds (TGI), not token by token (rundir.CountsAtEnd): over a
+	// window a few requests long its rate reads low against the harness's.
 	GenerationCountedAtEnd bool `json:"generation_counted_at_end,omitempty"`
 	// PrefixCacheHitRate is the share of prompt tokens the engine found in
 	// its prefix cache over the window (PrefixCacheHitRate in metrics.go),
@@ -189,7 +189,7 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 	if first != nil && last != first && last.TNS > first.TNS {
 		r := (*last.GenerationTokensTotal - *first.GenerationTokensTotal) / (float64(last.TNS-first.TNS) / 1e9)
 		lv.GenerationTokensPerS = &r
-		lv.GenerationCountedAtEnd = last.Engine == rundir.EngineLlamaCPP || last.Engine == rundir.EngineTGI
+		lv.GenerationCountedAtEnd = rundir.CountsAtEnd(last.Engine)
 	}
 	return lv
 }
@@ -217,4 +217,7 @@ func (lv *ServerLevel) prefixCache(samples []rundir.ServerSample, startNS, endNS
 	}
 	lv.PrefixCacheHitRate = &r
 	lv.PrefixCacheSource = first.Engine + " prefix_cache_hits_total / prefix_cache_queries_total (server.jsonl)"
+	if first.Engine == rundir.EngineSGLang {
+		lv.PrefixCacheSource = "sglang cached_tokens_total / prompt_tokens_total (server.jsonl), counted as requests finish"
+	}
 }

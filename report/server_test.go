@@ -55,6 +55,16 @@ func TestPrefixCacheHitRate(t *testing.T) {
 	if !strings.Contains(serverLine(&lv, 0), "prefix cache hit rate 75.0%") {
 		t.Errorf("table line %q", serverLine(&lv, 0))
 	}
+	// SGLang's counters are its cached and prompt tokens, counted as
+	// requests finish: the source says so.
+	for i := range samples {
+		samples[i].Engine = rundir.EngineSGLang
+	}
+	sg := SummarizeServer(samples, 1e9, 3e9)
+	if sg.PrefixCacheHitRate == nil || math.Abs(*sg.PrefixCacheHitRate-0.75) > 1e-12 ||
+		sg.PrefixCacheSource != "sglang cached_tokens_total / prompt_tokens_total (server.jsonl), counted as requests finish" {
+		t.Errorf("SGLang: hit rate %v from %q", sg.PrefixCacheHitRate, sg.PrefixCacheSource)
+	}
 	if one := SummarizeServer(samples[:2], 1e9, 3e9); one.PrefixCacheHitRate != nil {
 		t.Error("a hit rate from one reading")
 	}

@@ -157,6 +157,16 @@ const (
 	EngineSGLang   = "sglang"
 )
 
+// CountsAtEnd reports whether engine adds a request's tokens to its
+// cumulative counters when the request ends rather than token by token:
+// llama.cpp when a request ends, TGI when it succeeds, SGLang when it
+// finishes (its tokenizer manager's observe_one_finished_request counts
+// prompt, generated and cached tokens at once). Over a window a few
+// requests long such counters' rates read low against the harness's.
+func CountsAtEnd(engine string) bool {
+	return engine == EngineLlamaCPP || engine == EngineTGI || engine == EngineSGLang
+}
+
 // A ServerSample is one scrape of the engine's metrics: one line of
 // server.jsonl. Pointer fields are nil (absent) when the engine does not
 // export them. A ServerSample with Error set and no Engine is a failed scrape.

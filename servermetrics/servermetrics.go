@@ -106,7 +106,7 @@ type engine struct {
 	running, waiting             string
 	kvCache                      []string // the first family present wins
 	promptTotal, generationTotal string
-	prefixCache                  []counterPair // the first whose queries are on the page wins
+	prefixCache                  []counterPair // the first with both families on the page wins
 	// firstRank names a label whose series other than "0" repeat rank
 	// 0's and are left out ("" for none).
 	firstRank string
@@ -167,8 +167,13 @@ var engines = []engine{{
 	// --enable-metrics-for-all-schedulers every TP rank exports the same
 	// batch again under its tp_rank, which summed would multiply the
 	// counts by the TP size. token_usage is the fraction of the KV token
-	// pool in use. Its prefix cache has a cached_tokens_total counter but
-	// no queries counter of the same meaning, so no hit rate is read.
+	// pool in use. Its tokenizer manager counts a request's prompt tokens
+	// (prompt_tokens_total), generated tokens and the prompt tokens its
+	// radix cache held (cached_tokens_total, one series per cache_source
+	// where HiCache has tiers) when the request finishes
+	// (observe_one_finished_request): the prompt tokens are the queries of
+	// the prefix cache, the cached ones its hits. cached_tokens_total has no
+	// series before the first hit; until then no hit rate is read.
 	name:            EngineSGLang,
 	detect:          []string{"sglang:num_running_reqs", "sglang:token_usage", "sglang:generation_tokens_total"},
 	running:         "sglang:num_running_reqs",
@@ -176,6 +181,7 @@ var engines = []engine{{
 	kvCache:         []string{"sglang:token_usage"},
 	promptTotal:     "sglang:prompt_tokens_total",
 	generationTotal: "sglang:generation_tokens_total",
+	prefixCache:     []counterPair{{"sglang:prompt_tokens_total", "sglang:cached_tokens_total"}},
 	firstRank:       "tp_rank",
 }}
 
@@ -211,8 +217,8 @@ func (e *engine) page(fams map[string]*dto.MetricFamily) page {
 	pg.counters[promptTokens] = seriesOf(fams[e.promptTotal])
 	pg.counters[generationTokens] = seriesOf(fams[e.generationTotal])
 	for _, p := range e.prefixCache {
-		if q := seriesOf(fams[p.queries]); q != nil {
-			pg.counters[prefixCacheQueries], pg.counters[prefixCacheHits] = q, seriesOf(fams[p.hits])
+		if q, h := seriesOf(fams[p.queries]), seriesOf(fams[p.hits]); q != nil && h != nil {
+			pg.counters[prefixCacheQueries], pg.counters[prefixCacheHits] = q, h
 			break
 		}
 	}

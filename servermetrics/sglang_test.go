@@ -49,6 +49,14 @@ sglang:generation_tokens_total{dp_rank="0",engine_type="unified",model_name="m",
 sglang:generation_tokens_total{dp_rank="0",engine_type="unified",model_name="m",pp_rank="0",tp_rank="1"} 7.557572e+06
 sglang:generation_tokens_total{dp_rank="1",engine_type="unified",model_name="m",pp_rank="0",tp_rank="0"} 428
 sglang:generation_tokens_total{dp_rank="1",engine_type="unified",model_name="m",pp_rank="0",tp_rank="1"} 428
+# HELP sglang:cached_tokens_total Number of cached prompt tokens.
+# TYPE sglang:cached_tokens_total counter
+sglang:cached_tokens_total{cache_source="device",dp_rank="0",engine_type="unified",model_name="m",pp_rank="0",tp_rank="0"} 2.5e+06
+sglang:cached_tokens_total{cache_source="device",dp_rank="0",engine_type="unified",model_name="m",pp_rank="0",tp_rank="1"} 2.5e+06
+sglang:cached_tokens_total{cache_source="host",dp_rank="0",engine_type="unified",model_name="m",pp_rank="0",tp_rank="0"} 400
+sglang:cached_tokens_total{cache_source="host",dp_rank="0",engine_type="unified",model_name="m",pp_rank="0",tp_rank="1"} 400
+sglang:cached_tokens_total{cache_source="device",dp_rank="1",engine_type="unified",model_name="m",pp_rank="0",tp_rank="0"} 600
+sglang:cached_tokens_total{cache_source="device",dp_rank="1",engine_type="unified",model_name="m",pp_rank="0",tp_rank="1"} 600
 # HELP sglang:cache_hit_rate The cache hit rate
 # TYPE sglang:cache_hit_rate gauge
 sglang:cache_hit_rate{dp_rank="0",engine_type="unified",model_name="m",pp_rank="0",tp_rank="0"} 0.007507552643049313
@@ -59,14 +67,17 @@ sglang:cache_hit_rate{dp_rank="0",engine_type="unified",model_name="m",pp_rank="
 // waiting 1 + 0, tokens 8,128,902 + 1,000 and 7,557,572 + 428) and their
 // KV use averages ((0.2 + 0.6) / 2), as vLLM's engines do; a second
 // tensor-parallel rank's series repeat their first rank's and are left
-// out, or every number would double.
+// out, or every number would double. The prompt tokens are the prefix
+// cache's queries and the cached tokens, summed over their cache sources
+// (2,500,000 + 400 + 600), its hits.
 func TestParseSGLang(t *testing.T) {
 	got, err := Parse(strings.NewReader(sglangPage))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := rundir.ServerSample{Engine: rundir.EngineSGLang, RequestsRunning: f(8), RequestsWaiting: f(1), KVCacheUsage: f(0.4),
-		PromptTokensTotal: f(8129902), GenerationTokensTotal: f(7558000)}
+		PromptTokensTotal: f(8129902), GenerationTokensTotal: f(7558000),
+		PrefixCacheQueriesTotal: f(8129902), PrefixCacheHitsTotal: f(2501000)}
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 })); diff != "" {
 		t.Errorf("Parse (-want +got):\n%s", diff)
 	}
@@ -74,7 +85,9 @@ func TestParseSGLang(t *testing.T) {
 
 // TestParseSGLangDocsExample: the page of SGLang's docs, one scheduler and
 // only model_name as a label (docs.sglang.io, production_metrics), reads
-// its values as they stand.
+// its values as they stand. It has no cached_tokens_total (no request hit
+// the cache yet), so no prefix-cache counters are read: a hit rate needs
+// both.
 func TestParseSGLangDocsExample(t *testing.T) {
 	page := `# TYPE sglang:prompt_tokens_total counter
 sglang:prompt_tokens_total{model_name="meta-llama/Llama-3.1-8B-Instruct"} 8.128902e+06
