@@ -171,7 +171,7 @@ const maxTraceLine = 1 << 20
 // bufio.Scanner's bound: a longer one (a file with no newline, /dev/zero)
 // fails at its line instead of being read into memory.
 func eachLine(r io.Reader, limit int, fn func(b []byte) error) error {
-	sc := bufio.NewScanner(r)
+	sc := bufio.NewScanner(withoutBOM(r))
 	sc.Buffer(make([]byte, 0, 64<<10), limit)
 	line := 0
 	for sc.Scan() {
@@ -196,6 +196,23 @@ func eachLine(r io.Reader, limit int, fn func(b []byte) error) error {
 	return nil
 }
 
+// utf8BOM is UTF-8's byte order mark, U+FEFF encoded.
+const utf8BOM = "\xef\xbb\xbf"
+
+// withoutBOM returns r past a UTF-8 byte order mark at its very start:
+// Windows editors (Notepad before 2019, PowerShell 5's Out-File -Encoding
+// utf8) save one before the first line, which holds no text. Read as text
+// it was a first prompt's first character, or encoding/json's "invalid
+// character 'ï'" at line 1, a character the file does not hold. A mark
+// anywhere else is text, sent as written.
+func withoutBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	return br
+}
+
 func readJSONL(r io.Reader, limit int) (*Prompts, error) {
 	p := &Prompts{}
 	err := eachLine(r, limit, func(b []byte) error {
@@ -218,7 +235,7 @@ func readJSONL(r io.Reader, limit int) (*Prompts, error) {
 }
 
 func readShareGPT(r io.Reader, limit int) (*Prompts, error) {
-	lc := &lineCounter{r: r, limit: int64(limit), badAt: -1}
+	lc := &lineCounter{r: withoutBOM(r), limit: int64(limit), badAt: -1}
 	dec := json.NewDecoder(lc)
 	if tok, err := dec.Token(); err != nil {
 		return nil, lc.wrap(dec, err)
