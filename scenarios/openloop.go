@@ -68,6 +68,9 @@ func firstArrival(r, ramp float64) float64 {
 // validateOpen checks the open-loop levels as a whole: each rate with the
 // ramp-up, the duration, the request count and the warm-up (the rates'
 // own range is checked first; a rate out of range is not checked again).
+// It tells of the first rate with a problem only: the next rates of a
+// list most often have the same one (1, 2, 3 req/s over 100 ms send none),
+// and a request count too large was the same line once for each rate.
 func (l *LoadProfile) validateOpen(c *checker) {
 	ramp := time.Duration(l.RampUp).Seconds()
 	d := time.Duration(l.Duration)
@@ -88,12 +91,13 @@ func (l *LoadProfile) validateOpen(c *checker) {
 			if f := firstArrival(r, ramp); f > maxFirstArrival.Seconds() {
 				c.errorf("load.ramp_up", "at %g requests per second a ramp-up of %v expects the first request %v after the start, more than a day (%v): shorten the ramp",
 					r, time.Duration(l.RampUp), roundS(f), maxFirstArrival)
-				continue
+				return
 			}
 		}
 		if d <= 0 {
 			if n > MaxLevelArrivals {
 				c.errorf("load.requests", "an open-loop level schedules at most %d requests (warm-up included), got %.0f", MaxLevelArrivals, n)
+				return
 			}
 			continue
 		}
@@ -121,9 +125,11 @@ func (l *LoadProfile) validateOpen(c *checker) {
 		case count > MaxLevelArrivals:
 			c.errorf(p, "%g requests per second over %v expects %s requests in one level; an open-loop level schedules at most %d: lower the rate or shorten the duration",
 				r, d, strconv.FormatFloat(total, 'g', 3, 64), MaxLevelArrivals)
+			return
 		case count <= float64(warm):
 			c.errorf(p, "%g requests per second over %s expects %s requests: the level would %s; give %s",
 				r, over, strconv.FormatFloat(total, 'g', 3, 64), sendsWhat(count, warm, !c.src.has("load.warmup") && warm == DefaultWarmup), longer)
+			return
 		}
 	}
 }

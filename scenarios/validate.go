@@ -416,6 +416,7 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 		if len(l.Rate) == 0 {
 			c.errorf("load.rate", "want a rate in requests per second, or a list of rates")
 		}
+		// The list's first bad rate only, as a sweep's.
 		for i, r := range l.Rate {
 			p := c.ratePath(l, i)
 			switch {
@@ -426,7 +427,10 @@ func (l *LoadProfile) validate(c *checker, s *Scenario) {
 					r, minRate, 1/r/86400)
 			case i > 0 && !(r > l.Rate[i-1]):
 				c.errorf(p, "rates must increase: %g follows %g", r, l.Rate[i-1])
+			default:
+				continue
 			}
+			break
 		}
 		l.validateOpen(c)
 	}
@@ -513,13 +517,17 @@ func (sw *Sweep) validate(c *checker) {
 		if len(sw.Levels) > maxSweepLevels {
 			c.errorf("load.sweep", "at most %d levels, got %d", maxSweepLevels, len(sw.Levels))
 		}
+		// The list's first bad level only: the next ones are most often
+		// the same mistake (64, 32, 16 is one list written backwards).
 		for i, l := range sw.Levels {
 			p := "load.sweep[" + strconv.Itoa(i) + "]"
 			switch {
 			case l < 1 || l > maxConcurrency:
 				c.errorf(p, "must be between 1 and %d, got %d", maxConcurrency, l)
+				return
 			case i > 0 && l <= sw.Levels[i-1]:
 				c.errorf(p, "levels must increase: %d follows %d", l, sw.Levels[i-1])
+				return
 			}
 		}
 		return
