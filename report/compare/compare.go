@@ -360,6 +360,10 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 				res.warnLevel(lv, fmt.Sprintf("level %g: %d of %d earlier runs left out of the baseline: %s or %s at this level (their numbers measure the load generator or the host, not the server)",
 					lv, left, of, FlagClientBound, FlagMockBehind))
 			}
+			if sums, left, of = answeredAt(sums, lv); left > 0 {
+				res.warnLevel(lv, fmt.Sprintf("level %g: %d of %d earlier runs left out of the baseline: every request failed at this level (the server was down or refused them: no latency, no throughput, and an error rate of 100 %% that widened the noise interval until errors passed)",
+					lv, left, of))
+			}
 		}
 		switch {
 		case base.Run != nil:
@@ -409,6 +413,30 @@ func unflaggedAt(sums []*report.Summary, lv float64) (kept []*report.Summary, le
 		return has, 0, len(has)
 	}
 	return kept, left, len(has)
+}
+
+// answeredAt returns the earlier runs' summaries in which some request
+// succeeded at level lv, with left the number of those it left out of the
+// of given, every request of which failed there: such a night measured
+// that the server was down, not how fast it serves, and its error rate of
+// 100 %, among nights of 0 % (a MAD of 0: the outlier rule leaves nothing
+// out), widened the error rate's interval until a candidate with half its
+// requests failing passed. All of them, and 0 left, when no run has a
+// success there: a baseline of failed runs only is still one. sums are
+// the runs that have lv (unflaggedAt).
+func answeredAt(sums []*report.Summary, lv float64) (kept []*report.Summary, left, of int) {
+	for _, s := range sums {
+		i := slices.IndexFunc(s.Levels, func(l report.Level) bool { return l.Level == lv })
+		if i >= 0 && s.Levels[i].Requests.Total > 0 && s.Levels[i].Requests.OK == 0 {
+			left++
+			continue
+		}
+		kept = append(kept, s)
+	}
+	if len(kept) == 0 {
+		return sums, 0, len(sums)
+	}
+	return kept, left, len(sums)
 }
 
 // minHistoryRuns is the fewest baseline summaries the prediction interval
