@@ -279,6 +279,12 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	if meta.Ended != "" {
 		warnings = append(warnings, fmt.Sprintf("%s: the run was %s; added, and history: baselines will count it as a whole run", dir, meta.Ended))
 	}
+	for _, l := range sum.Levels {
+		if l.Requests.Total > 0 && l.Requests.OK == 0 {
+			warnings = append(warnings, fmt.Sprintf("%s: every request failed at level %g (%d of %d): added; it measured no latency or throughput there, and history: baselines leave it out at that level while other runs have it",
+				dir, l.Level, l.Requests.Failed, l.Requests.Total))
+		}
+	}
 	h := sha256.Sum256(raw)
 	e := &Entry{Fingerprint: hex.EncodeToString(h[:]), Started: m.Start.UTC(), RunDir: abs,
 		Scenario: meta.Scenario, Model: meta.Model, TargetKind: meta.TargetKind, TargetURL: stripUserinfo(m.Target.URL),
