@@ -29,7 +29,11 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 		label := e.loadLabel()
 		for _, l := range e.Summary.Levels {
 			levels = append(levels, label(l.Level))
-			ttft = append(ttft, fmt.Sprintf("%.1f", l.TTFTMS.P95))
+			if l.TTFTMS.N == 0 { // no request answered: no latency, not 0 ms
+				ttft = append(ttft, "—")
+			} else {
+				ttft = append(ttft, fmt.Sprintf("%.1f", l.TTFTMS.P95))
+			}
 			tps = append(tps, fmt.Sprintf("%.0f", l.OutputTokensPerS))
 		}
 		p := printable.Text

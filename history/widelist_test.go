@@ -17,7 +17,7 @@ import (
 // each wide character.
 func TestListAlignsWideCharacters(t *testing.T) {
 	started := time.Date(2026, 12, 6, 1, 2, 3, 0, time.UTC)
-	sum := &report.Summary{Levels: []report.Level{{Level: 8, TTFTMS: report.Dist{P95: 51.2}, OutputTokensPerS: 612}}}
+	sum := &report.Summary{Levels: []report.Level{{Level: 8, TTFTMS: report.Dist{N: 200, P95: 51.2}, OutputTokensPerS: 612}}}
 	entries := []*Entry{
 		{ID: 1, Started: started, Scenario: "夜間テスト", Model: "llama-3-8b", TargetKind: "vllm", ToolVersion: "v1", RunDir: "/r/1", Summary: sum},
 		{ID: 2, Started: started, Scenario: "nightly", Model: "ラマ🦙", TargetKind: "vllm", ToolVersion: "v1", RunDir: "/r/2", Summary: sum},
@@ -59,5 +59,19 @@ func TestListAlignsWideCharacters(t *testing.T) {
 				t.Errorf("history list: %s's value %q starts at column %d, its header at %d:\n%s", field.header, field.value, got, want, out.String())
 			}
 		}
+	}
+}
+
+// TestListWritesNoLatencyForALevelThatAllFailed: history list of a run in
+// which every request failed showed its TTFT p95 as 0.0 ms, a latency no
+// request had; it is "—", as compare writes a value that was not measured.
+func TestListWritesNoLatencyForALevelThatAllFailed(t *testing.T) {
+	sum := &report.Summary{Levels: []report.Level{{Level: 8, Requests: report.Requests{Total: 50, Failed: 50}}}}
+	var out bytes.Buffer
+	if err := WriteList(&out, []*Entry{{ID: 1, Scenario: "nightly", Model: "m", TargetKind: "vllm", Summary: sum}}); err != nil {
+		t.Fatal(err)
+	}
+	if row := strings.Split(out.String(), "\n")[1]; strings.Contains(row, "0.0 ") || !strings.Contains(row, "—") {
+		t.Errorf("history list of a level whose every request failed: %q; want its TTFT p95 as —", row)
 	}
 }
