@@ -270,6 +270,7 @@ func Crossover(ch CrossoverChart) *Figure {
 	for _, o := range ch.Options {
 		i = max(i, o.Run+1)
 	}
+	var drawn []plotter.XYs // every series, for the legend's place
 	for _, a := range ch.APIs {
 		s := styleOf(i)
 		i++
@@ -277,36 +278,45 @@ func Crossover(ch CrossoverChart) *Figure {
 		for _, x := range logSpace(12) {
 			xys = append(xys, plotter.XY{X: x, Y: cost.APIMonthlyUSD(x, a.USDPer1M)})
 		}
-		_ = addSeries(p, fmt.Sprintf("API %s, %s/1M", a.Label, cost.USDPrice(a.USDPer1M)), positive(perDay(xys), true, true), s, 1)
+		xys = positive(perDay(xys), true, true)
+		drawn = append(drawn, xys)
+		_ = addSeries(p, fmt.Sprintf("API %s, %s/1M", a.Label, cost.USDPrice(a.USDPer1M)), xys, s, 1)
 	}
 	for _, o := range ch.Options {
 		s := styleOf(o.Run)
-		xys := perDay(stepLine(o, xmin, xmax))
-		l, _ := plotter.NewLine(positive(xys, true, true))
+		xys := positive(perDay(stepLine(o, xmin, xmax)), true, true)
+		l, _ := plotter.NewLine(xys)
 		l.LineStyle = s.line(2.2)
 		var marks plotter.XYs
 		for _, x := range logSpace(9) {
 			marks = append(marks, plotter.XY{X: x, Y: o.monthlyUSD(x)})
 		}
-		sc, _ := plotter.NewScatter(positive(perDay(marks), true, true))
+		marks = positive(perDay(marks), true, true)
+		drawn = append(drawn, xys, marks)
+		sc, _ := plotter.NewScatter(marks)
 		sc.GlyphStyle = s.glyph(3.2)
 		p.Add(l, sc)
 		p.Legend.Add(o.Label, l, sc)
 	}
 	addBreakEvens(p, ch.BreakEvens)
+	for _, m := range ch.BreakEvens {
+		drawn = append(drawn, positive(plotter.XYs{{X: m.MonthlyTokens / cost.DaysPerMonth, Y: m.MonthlyUSD}}, true, true)) // its ring
+	}
 	if ch.VolumeTokensPerDay > 0 {
 		v := vLine{X: ch.VolumeTokensPerDay, Style: draw.LineStyle{Color: color.Black, Width: vg.Points(1),
 			Dashes: []vg.Length{vg.Points(6), vg.Points(3)}}, Label: volumeLabel(ch), BelowLegend: true}
 		p.Add(v)
 	}
 	p.X.Min, p.X.Max = xmin/cost.DaysPerMonth, xmax/cost.DaysPerMonth
-	// The legend sits inside, top left: every line starts low there (cost
-	// grows with volume), so it covers no data and takes no width.
+	// The legend sits inside, top left, where the APIs' lines start low
+	// (cost grows with volume) and it takes no width; but a self-hosted
+	// line is flat there at its GPU month, and six runs' legend of 13 rows
+	// was written across six lines at $5,022. Where it would cover a line,
+	// and where it has more rows than the corner holds (a third of the
+	// plot), it goes below the plot, the figure taller by as much.
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(6)
-	if r := p.Legend.Rectangle(draw.Canvas{}); r.Max.Y-r.Min.Y > vg.Points(130) {
-		// More rows than the top-left corner holds (a third of the plot):
-		// below the plot, the figure taller by as much.
+	if r := p.Legend.Rectangle(draw.Canvas{}); r.Max.Y-r.Min.Y > vg.Points(130) || legendCovers(p, 9*vg.Inch, 6*vg.Inch, drawn) {
 		return legendBelowFigure("crossover", "Crossover: APIs against self-hosting", 9*vg.Inch, 6*vg.Inch, p)
 	}
 	return figureOf("crossover", "Crossover: APIs against self-hosting", "", 9*vg.Inch, 6*vg.Inch, p)

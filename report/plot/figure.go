@@ -755,3 +755,79 @@ func logLabel(label string) string {
 	}
 	return label + " (log scale)"
 }
+
+// legendCovers says whether p's legend, drawn inside its plot as figureOf
+// lays out a w × h figure, lies over any of lines (polylines in data
+// coordinates, each segment drawn straight on the canvas, as gonum's
+// lines are) or within 10 pt of one (a marker's radius, and the data
+// canvas's padding: the legend is drawn on the plot's area before it is
+// padded for the glyphs at its edges, so it errs towards saying covered).
+// It places the legend as gonum's Legend.Draw does (Legend.Rectangle puts
+// a left legend at the right).
+func legendCovers(p *gplot.Plot, w, h vg.Length, lines []plotter.XYs) bool {
+	l := p.Legend
+	size := l.Rectangle(draw.Canvas{})
+	lw, lh := size.Max.X-size.Min.X, size.Max.Y-size.Min.Y
+	if lw <= 0 || lh <= 0 {
+		return false
+	}
+	dc := draw.Crop(draw.New(vgsvg.New(w, h)), 0, 0, 0, -vg.Points(6))
+	settleRanges(p)
+	c := p.DataCanvas(dc)
+	var r vg.Rectangle
+	if l.Left {
+		r.Min.X = c.Min.X + l.XOffs
+		r.Max.X = r.Min.X + lw
+	} else {
+		r.Max.X = c.Max.X + l.XOffs
+		r.Min.X = r.Max.X - lw
+	}
+	if l.Top {
+		r.Max.Y = c.Max.Y + l.YOffs
+		r.Min.Y = r.Max.Y - lh
+	} else {
+		r.Min.Y = c.Min.Y + l.YOffs
+		r.Max.Y = r.Min.Y + lh
+	}
+	margin := vg.Points(10)
+	r.Min.X, r.Min.Y = r.Min.X-margin, r.Min.Y-margin
+	r.Max.X, r.Max.Y = r.Max.X+margin, r.Max.Y+margin
+	trX, trY := p.Transforms(&c)
+	_, logX := p.X.Scale.(gplot.LogScale)
+	_, logY := p.Y.Scale.(gplot.LogScale)
+	at := func(xy plotter.XY) (vg.Point, bool) {
+		if (logX && !(xy.X > 0)) || (logY && !(xy.Y > 0)) || math.IsNaN(xy.X) || math.IsNaN(xy.Y) {
+			return vg.Point{}, false
+		}
+		return vg.Point{X: trX(xy.X), Y: trY(xy.Y)}, true
+	}
+	in := func(pt vg.Point) bool {
+		return pt.X >= r.Min.X && pt.X <= r.Max.X && pt.Y >= r.Min.Y && pt.Y <= r.Max.Y
+	}
+	for _, xys := range lines {
+		var prev vg.Point
+		havePrev := false
+		for _, xy := range xys {
+			pt, ok := at(xy)
+			if !ok {
+				havePrev = false
+				continue
+			}
+			if in(pt) {
+				return true
+			}
+			if havePrev {
+				d := max(math.Abs(float64(pt.X-prev.X)), math.Abs(float64(pt.Y-prev.Y)))
+				n := int(min(d, 1e4)) + 1 // a sample every point along the segment
+				for k := 1; k < n; k++ {
+					f := vg.Length(k) / vg.Length(n)
+					if in(vg.Point{X: prev.X + f*(pt.X-prev.X), Y: prev.Y + f*(pt.Y-prev.Y)}) {
+						return true
+					}
+				}
+			}
+			prev, havePrev = pt, true
+		}
+	}
+	return false
+}
