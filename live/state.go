@@ -213,6 +213,9 @@ type levelAcc struct {
 	ok, failed, retried, resent int64
 	outTok                      int64
 	span                        report.Span
+	// lastDue is the latest due time of the level's warm-ups (an open
+	// level's window starts there: report.LevelWindow).
+	lastDue int64
 	// Values of measured successful requests, for a level result computed
 	// here (LevelFinished without a summary); released when it finishes.
 	ttft, tpot, e2e values
@@ -461,6 +464,9 @@ func (s *State) Add(r *rundir.Record) {
 		}
 	} else {
 		a.steady.AddWarmup(r, false) // its worker's start and work (steady.go)
+		if r.Stage == rundir.StageWarmup {
+			a.lastDue = max(a.lastDue, r.ScheduledNS)
+		}
 	}
 	if planned == 1 && !r.Retried {
 		a.lastDone = max(a.lastDone, e.done)
@@ -648,8 +654,13 @@ func (s *State) ownResult(a *levelAcc) Result {
 		Requests: report.Requests{Total: int(a.ok + a.failed), OK: int(a.ok), Failed: int(a.failed)},
 		TTFTMS:   report.DistOf(a.ttft.all()), TPOTMS: report.DistOf(a.tpot.all()), E2EMS: report.DistOf(a.e2e.all()),
 		SendLagMS:    report.DistOf(a.lag.all()),
-		OutputTokens: a.outTok, StartNS: a.span.FirstSentNS, EndNS: a.span.LastDoneNS, ResentRequests: int(a.resent)}
-	if w := a.span.NS(); w > 0 {
+		OutputTokens: a.outTok, ResentRequests: int(a.resent)}
+	l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
+	if !a.implicit { // started by LevelStarted: the time it ran is known, as run.json's levels say it
+		open := a.plan.Profile == "rate" || a.plan.Profile == "trace"
+		l.StartNS, l.EndNS = report.LevelWindow(a.span, &rundir.LevelSpan{Open: open, StartNS: a.beganNS, EndNS: a.endNS}, a.lastDue)
+	}
+	if w := l.EndNS - l.StartNS; w > 0 {
 		l.WindowS = float64(w) / 1e9
 		l.OutputTokensPerS = float64(a.outTok) / l.WindowS
 		l.RequestsPerS = float64(a.ok) / l.WindowS

@@ -357,9 +357,10 @@ func SessionDurationMS(firstSentNS, lastDoneNS int64) float64 {
 	return float64(lastDoneNS-firstSentNS) / nsPerMS
 }
 
-// Span is a level's measured window: the first sent_ns to the last done_ns
-// (or end_ns, if later) of its records, retried attempts included. The zero
-// value is empty.
+// Span is the span of a level's measured records: the first sent_ns to the
+// last done_ns (or end_ns, if later) of its records, retried attempts
+// included; its window (LevelWindow) widens it to the time the level ran
+// where that is known. The zero value is empty.
 type Span struct {
 	FirstSentNS, LastDoneNS int64
 	n                       int
@@ -378,6 +379,34 @@ func (s *Span) Add(r *rundir.Record) {
 
 // NS is the window's length, 0 when empty or inverted.
 func (s Span) NS() int64 { return max(s.LastDoneNS-s.FirstSentNS, 0) }
+
+// LevelWindow is a level's window, [start, end] in ns from the run's
+// start: what its whole-window rates (window_*_per_s, and the rates where
+// no steady state is found) and its telemetry are over. It is the span sp
+// of its measured records, widened to the time the level ran where that
+// is known (ls: run.json's levels; nil for a run that did not say):
+//   - to the level's end, when its last request had finished: a level
+//     whose requests were done before it stopped ran until then;
+//   - for an open level, back to its schedule's origin, from which its
+//     arrivals were drawn: the level's start or, where warm-ups took the
+//     schedule's first arrivals, the last warm-up's due time lastDue (the
+//     gap before the first measured arrival is the measured part's). A
+//     closed loop's first send is its start: the workers send at once
+//     (or spread, which the steady state leaves out), after warm-ups.
+//
+// Over its records' span alone, an open level of one request read that
+// request's own rate: at 0.0001 req/s stopped after 8 s, 0.757 req/s and
+// 96.9 output tok/s for one 1.32 s request; over its window, 0.125 and 16.
+func LevelWindow(sp Span, ls *rundir.LevelSpan, lastDue int64) (start, end int64) {
+	start, end = sp.FirstSentNS, sp.LastDoneNS
+	if ls == nil {
+		return start, end
+	}
+	if ls.Open {
+		start = min(start, max(ls.StartNS, lastDue))
+	}
+	return start, max(end, ls.EndNS)
+}
 
 // serverTTFT is the server's own time to first token of r in ms, and
 // whether it reported one.

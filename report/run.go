@@ -61,6 +61,9 @@ func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, er
 	s := NewSummarizer(slo)
 	if rd.Manifest != nil {
 		s.RampUp(ManifestRampUp(rd.Manifest.Scenario))
+		for _, sp := range rd.Manifest.Levels {
+			s.AddSpan(sp)
+		}
 	}
 	for rec, err := range rd.Records() {
 		if err != nil {

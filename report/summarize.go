@@ -98,6 +98,8 @@ type Summarizer struct {
 	scratch gapCodes
 	// rampUp is the open-loop rate's ramp-up (RampUp).
 	rampUp time.Duration
+	// spans are the times the levels ran, where run.json says (AddSpan).
+	spans map[float64]rundir.LevelSpan
 }
 
 // levelAcc accumulates one load level.
@@ -133,6 +135,19 @@ func NewSummarizer(slo SLO) *Summarizer {
 // so its rates are those of the rate the level is named by. 0 for a closed
 // loop or no ramp.
 func (s *Summarizer) RampUp(d time.Duration) { s.rampUp = d }
+
+// AddSpan tells s the time a level ran (run.json's levels): its window
+// then covers it (window). A level run twice (a value repeated) spans
+// both.
+func (s *Summarizer) AddSpan(sp rundir.LevelSpan) {
+	if s.spans == nil {
+		s.spans = map[float64]rundir.LevelSpan{}
+	}
+	if o, ok := s.spans[sp.Level]; ok {
+		sp.StartNS, sp.EndNS, sp.Open = min(sp.StartNS, o.StartNS), max(sp.EndNS, o.EndNS), sp.Open || o.Open
+	}
+	s.spans[sp.Level] = sp
+}
 
 // Add accounts for one record. Records of stages other than measure are ignored.
 func (s *Summarizer) Add(r *rundir.Record) {
@@ -249,6 +264,10 @@ func (s *Summarizer) level(r *rundir.Record) *levelAcc {
 type warmAcc struct {
 	steady   SteadyAcc
 	sessions *sessionAcc
+	// lastDue is the latest scheduled_ns of the warm-ups: an open level's
+	// warm-ups are its schedule's first arrivals, its measured ones the
+	// rest (window).
+	lastDue int64
 }
 
 // turns is w's sessions' turns, nil for none (or no w).
@@ -272,12 +291,27 @@ func (s *Summarizer) warmupSent(r *rundir.Record) {
 		s.warm[r.Level] = w
 	}
 	w.steady.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
+	w.lastDue = max(w.lastDue, r.ScheduledNS)
 	if r.Turn >= 1 {
 		if w.sessions == nil {
 			w.sessions = newSessionAcc()
 		}
 		w.sessions.add(r)
 	}
+}
+
+// window returns level lv's window (LevelWindow), with the time the
+// level ran where run.json says (AddSpan).
+func (s *Summarizer) window(lv float64, sp Span) (start, end int64) {
+	ls, ok := s.spans[lv]
+	if !ok {
+		return LevelWindow(sp, nil, 0)
+	}
+	var lastDue int64
+	if w := s.warm[lv]; w != nil {
+		lastDue = w.lastDue
+	}
+	return LevelWindow(sp, &ls, lastDue)
 }
 
 // events is the number of inter-token events of every level.
@@ -336,7 +370,7 @@ func (s *Summarizer) Snapshot() *Summary {
 			l.ConnectMS = &d
 		}
 		l.Sessions = a.sessions.withWarmup(s.warm[lv].turns()).level()
-		l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
+		l.StartNS, l.EndNS = s.window(lv, a.span)
 		if a.withReq > 0 && a.req.OK > 0 {
 			n := float64(a.withReq)
 			l.Lengths = &Lengths{RequestedInputMean: float64(a.reqIn) / n, RequestedOutputMean: float64(a.reqOut) / n,
@@ -346,7 +380,7 @@ func (s *Summarizer) Snapshot() *Summary {
 				l.Lengths.InputChecked, l.Lengths.InputExactShare = a.inChecked, float64(a.inExact)/float64(a.inChecked)
 			}
 		}
-		if w := a.span.NS(); w > 0 {
+		if w := l.EndNS - l.StartNS; w > 0 {
 			l.WindowS = float64(w) / 1e9
 			l.OutputTokensPerS = PerSecond(float64(a.outTok), w)
 			l.TotalTokensPerS = PerSecond(float64(a.inTok+a.outTok), w)

@@ -114,6 +114,27 @@ type Manifest struct {
 	Merged *Merged `json:"merged,omitempty"`
 	// Adaptive is set when levels stopped adaptively (--precision).
 	Adaptive *Adaptive `json:"adaptive,omitempty"`
+	// Levels are the levels as the run ran them, in order, each with its
+	// time on the run's clock (a merged run's: each level from its first
+	// shard's start to its last shard's end). Written when the run ends
+	// (complete, interrupted or failed); absent from a run still going or
+	// killed, and from runs written before it was (2026-12-06).
+	Levels []LevelSpan `json:"levels,omitempty"`
+}
+
+// A LevelSpan is the time one level ran, in nanoseconds from Start: from
+// when its runner began (its warm-ups first; an open level's schedule
+// starts there) to when its last request had finished or been given up,
+// after its stop. A level's records alone cannot tell it: an open level at
+// 0.0001 req/s stopped after 8 s holds one request of 1.3 s, and over its
+// own send→done read 0.76 req/s.
+type LevelSpan struct {
+	Level float64 `json:"level"`
+	// Open says the level sent on a schedule (a rate or a trace), not as
+	// workers freed up.
+	Open    bool  `json:"open,omitempty"`
+	StartNS int64 `json:"start_ns"`
+	EndNS   int64 `json:"end_ns"`
 }
 
 // Host describes the machine that generated the load.

@@ -321,6 +321,7 @@ type session struct {
 	telemetry *telemetry
 	seen      *responses // whether a response came from `inferbench mock`, and over which HTTP
 	release   func()     // gives back the room held for the last writes (rundir.Reserve)
+	spans     []rundir.LevelSpan
 }
 
 // begin writes run.json (exit state running) and starts the record writer
@@ -445,7 +446,13 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 		if al != nil {
 			al.begin(r, firstID+uint64(o.Warmup), time.Since(s.t0))
 		}
+		began := time.Since(s.t0).Nanoseconds()
 		res, err := r.Run(ctx, drain, s.t0, sink)
+		span := rundir.LevelSpan{Level: lv, Open: r.IsOpen(), StartNS: began, EndNS: time.Since(s.t0).Nanoseconds()}
+		s.spans = append(s.spans, span)
+		mu.Lock()
+		sumz.AddSpan(span)
+		mu.Unlock()
 		if al != nil {
 			al.ended(err == nil, o.Duration) // its stop, before the level's result
 		}
@@ -532,6 +539,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 	m.ServerMetricsError = s.telemetry.serverMetricsFailure()
 	m.Simulated = m.Simulated || s.seen.Mock() // with --no-probe, the first response may come later
 	m.Target.HTTP = s.seen.Protocols()
+	m.Levels = s.spans
 	res := &Result{Manifest: m, Lost: s.rw.Lost()}
 	if len(spreads) > 0 {
 		m.Load.StartSpread = fmt.Sprintf("auto (duration of each level's probe request, not measured, at most %s): ", loadgen.MaxAutoSpread) + strings.Join(spreads, ", ")

@@ -419,12 +419,38 @@ func merge(ctx context.Context, shards []*shard, o Options, dir string) (*Result
 	return &Result{Manifest: m, Summary: sum, Warnings: shown}, nil
 }
 
+// mergedLevels are the shards' levels (run.json levels) on the merged
+// clock: each from its earliest start to its latest end over the shards
+// that ran it. A shard whose run.json does not say leaves them unknown
+// (nil): the level's time is then its records'.
+func mergedLevels(shards []*shard) []rundir.LevelSpan {
+	var out []rundir.LevelSpan
+	for _, s := range shards {
+		if len(s.m.Levels) == 0 {
+			return nil
+		}
+		for _, ls := range s.m.Levels {
+			ls.StartNS += s.offsetNS
+			ls.EndNS += s.offsetNS
+			i := slices.IndexFunc(out, func(o rundir.LevelSpan) bool { return o.Level == ls.Level })
+			if i < 0 {
+				out = append(out, ls)
+				continue
+			}
+			o := &out[i]
+			o.StartNS, o.EndNS, o.Open = min(o.StartNS, ls.StartNS), max(o.EndNS, ls.EndNS), o.Open || ls.Open
+		}
+	}
+	return out
+}
+
 // mergedManifest is the lowest shard's run.json made into the merged run's.
 func mergedManifest(shards []*shard, base time.Time, records int64, spread time.Duration, gpuFrom, serverFrom int, warnings []string) *rundir.Manifest {
 	m := *shards[0].m
 	m.Start = base
 	m.Records = records
 	m.Shard = nil
+	m.Levels = mergedLevels(shards)
 	var hosts, reasons, spreads []string
 	m.Host.CPUs = 0
 	m.Host.PID = 0 // no one process wrote the merged directory

@@ -37,6 +37,7 @@ type shardSpec struct {
 	seed         int
 	records      []*rundir.Record
 	gpu, client  []string
+	levels       []rundir.LevelSpan
 }
 
 // writeShard makes a shard's run directory under root.
@@ -55,7 +56,8 @@ func writeShard(t *testing.T, root, name string, s shardSpec) string {
 		Scenario: json.RawMessage(`{"name":"t","workload":{"seed":` + strings.Repeat("1", max(s.seed, 1)) + `},"slo":{"ttft":"350ms","percentile":50}}`),
 		Load:     rundir.LoadInfo{Profile: "concurrency", Concurrency: 2, Requests: 4, Seed: 1},
 		Start:    s.start, End: &end, ExitState: rundir.ExitComplete, Records: int64(len(s.records)),
-		Shard: &rundir.Shard{Index: s.index, Count: s.count, Seed: loadgen.ShardSeed(1, s.index), IDs: rundir.IDScheme, StartAt: s.startAt}}
+		Shard:  &rundir.Shard{Index: s.index, Count: s.count, Seed: loadgen.ShardSeed(1, s.index), IDs: rundir.IDScheme, StartAt: s.startAt},
+		Levels: s.levels}
 	if s.count == 0 {
 		m.Shard = nil
 	}
