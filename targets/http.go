@@ -46,6 +46,14 @@ const (
 // decode its error; MaxErrorBody of it is kept.
 const MaxErrorRead = 64 << 10
 
+// ErrorReadWait bounds how long ReadHTTPError reads a non-2xx body. The
+// status came with the headers and is the answer; the body only words it,
+// and comes with them. A server whose error body stops half-way (a proxy
+// whose upstream hung) otherwise held the request to its deadline: the
+// worker idle for the whole --timeout and the failure recorded as a
+// timeout, not as the HTTP 500 it was.
+const ErrorReadWait = time.Second
+
 // NewTransport returns net/http's default transport settings with room for
 // DefaultMaxIdleConnsPerHost idle connections per host (no bound in total)
 // and without transparent gzip, which would add buffering on the read path
@@ -323,10 +331,11 @@ func WithCause(ctx context.Context, err error) error {
 
 // ReadHTTPError builds the error of a non-2xx response: its status, its
 // retry hint (RetryAfter), and what decode makes of the first MaxErrorRead
-// bytes of its body. decode sets Code and Message (and any RetryAfter the
-// body gives) as the server wrote them and reports whether the body was the
-// protocol's error object; when it was not, the body itself is kept in
-// Body, or what EncodingError says of a compressed body not asked for,
+// bytes of its body, read for at most ErrorReadWait. decode sets Code and
+// Message (and any RetryAfter the body gives) as the server wrote them and
+// reports whether the body was the protocol's error object; when it was
+// not, the body itself is kept in Body (said to have stopped when the wait
+// ran out), or what EncodingError says of a compressed body not asked for,
 // which is not read; nor is a 1xx answer's. Code, Message and Body are
 // redacted by r and then cut to MaxErrorBody bytes.
 func ReadHTTPError(resp *http.Response, r Redactor, decode func(body []byte, he *HTTPError) bool) *HTTPError {
@@ -338,13 +347,20 @@ func ReadHTTPError(resp *http.Response, r Redactor, decode func(body []byte, he 
 	if resp.StatusCode < 200 {
 		return he // 101: the body is the upgraded connection, unbounded by any deadline
 	}
+	// Closing the body ends a read blocked in it (net/http's bodies allow
+	// it; the caller's own Close after is a no-op).
+	cut := time.AfterFunc(ErrorReadWait, func() { resp.Body.Close() })
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorRead))
+	stalled := !cut.Stop()
 	ok := decode(b, he)
 	// Redact before cutting, so that no part of a key survives.
 	he.Code = r.Clip(he.Code)
 	he.Message = r.Clip(he.Message)
 	if !ok {
 		he.Body = r.Clip(string(bytes.TrimSpace(b)))
+		if stalled {
+			he.Body = Truncate(fmt.Sprintf("the body stopped coming, not read past %v: %s", ErrorReadWait, he.Body))
+		}
 	}
 	return he
 }
