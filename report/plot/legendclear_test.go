@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot/vg"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // svgLine is one stroked path of a gonum SVG: its vertices in points above
@@ -105,6 +107,73 @@ func TestCrossoverLegendClearsTheLines(t *testing.T) {
 			if l.crosses(box) {
 				t.Errorf("legend entry %q (x %.1f, baseline %.1f pt) is written across a series line (%s)", tx.text, tx.x, tx.y, l.style)
 				break
+			}
+		}
+	}
+}
+
+// The per-user speed figure's legend is not drawn over a run's points or
+// their level labels: its legend sat bottom left, where a run far slower
+// than the other lies (a CPU server's 6 tokens/s beside a GPU's
+// thousands, or the 20-s-TTFT run beside a fast one), and the slow run's
+// point and its level label "2" were under the legend's first row.
+func TestParetoLegendClearsThePoints(t *testing.T) {
+	level := func(l, tput, speed float64) report.Level {
+		return report.Level{Level: l, OutputTokensPerS: tput, Requests: report.Requests{Total: 20, OK: 20},
+			UserOutputTokensPerS: report.Dist{N: 20, P50: speed}}
+	}
+	gpu := &report.Summary{Levels: []report.Level{level(1, 80, 80), level(8, 600, 75), level(64, 4000, 62)}}
+	cpu := &report.Summary{Levels: []report.Level{level(1, 6, 6), level(2, 10, 5)}}
+	var b bytes.Buffer
+	if err := Pareto([]Run{{Label: "gpu-box", Summary: gpu, GPUs: 1}, {Label: "cpu-box", Summary: cpu, GPUs: 1}}).Write(&b, SVG); err != nil {
+		t.Fatal(err)
+	}
+	// The legend: its texts and, left of each (a legend at the left) or
+	// right of it (at the right), its swatch (gonum's thumbnail, 28 pt, and
+	// a space): both sides counted.
+	ts := labelStyle(10)
+	var legend []vg.Rectangle
+	for _, tx := range svgTextBoxes(t, b.Bytes()) {
+		if tx.text == "gpu-box" || tx.text == "cpu-box" {
+			x, y := vg.Length(tx.x), vg.Length(tx.y)
+			legend = append(legend, vg.Rectangle{Min: vg.Point{X: x - 31, Y: y - 3}, Max: vg.Point{X: x + ts.Width(tx.text) + 31, Y: y + 8}})
+		}
+	}
+	// The level labels: the texts in 8-pt type (the axes' ticks are in 10).
+	var labels []svgText
+	re := regexp.MustCompile(`<text x="([-\d.]+)" y="([-\d.]+)"[^>]*\n?[^>]*font-size:8px[^>]*>([^<]*)</text>`)
+	for _, m := range re.FindAllSubmatch(b.Bytes(), -1) {
+		x, _ := strconv.ParseFloat(string(m[1]), 64)
+		y, _ := strconv.ParseFloat(string(m[2]), 64)
+		labels = append(labels, svgText{text: string(m[3]), x: x, y: -y})
+	}
+	if len(legend) != 2 || len(labels) != 5 {
+		t.Fatalf("legend entries %v, level labels %v; want 2 and 5", legend, labels)
+	}
+	for _, tx := range labels {
+		x, y := vg.Length(tx.x), vg.Length(tx.y)
+		box := vg.Rectangle{Min: vg.Point{X: x, Y: y - 1}, Max: vg.Point{X: x + labelStyle(8).Width(tx.text), Y: y + 6}}
+		if overlapsAny(box, legend) {
+			t.Errorf("level label %q (x %.1f, baseline %.1f pt) is under the legend %v", tx.text, tx.x, tx.y, legend)
+		}
+	}
+	for _, l := range svgLines(t, b.Bytes()) {
+		if !strings.Contains(l.style, "stroke-width:1.6") || len(l.pts) < 2 {
+			continue
+		}
+		swatch := false
+		for _, r := range legend {
+			if len(l.pts) == 2 && l.pts[0].Y == l.pts[1].Y && l.pts[1].X-l.pts[0].X <= 28.5 &&
+				l.pts[0].X >= r.Min.X-1 && l.pts[1].X <= r.Max.X+1 && l.pts[0].Y >= r.Min.Y && l.pts[0].Y <= r.Max.Y {
+				swatch = true
+			}
+		}
+		if swatch {
+			continue
+		}
+		for _, r := range legend {
+			if l.crosses(r) {
+				t.Errorf("a run's line (%s, %v) runs under the legend entry at %v", l.style, l.pts, r)
 			}
 		}
 	}

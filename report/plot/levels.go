@@ -218,6 +218,7 @@ func Pareto(runs []Run) *Figure {
 	}
 	drawn := false
 	var levelTexts pointLabels
+	var points []plotter.XYs // every run's, for the legend's place
 	for ri, r := range runs {
 		s := styleOf(ri)
 		gpus := float64(max(1, r.GPUs))
@@ -242,6 +243,7 @@ func Pareto(runs []Run) *Figure {
 			continue
 		}
 		drawn = true
+		points = append(points, xys)
 		_ = addSeries(p, r.Label, xys, s, 1)
 		for i, xy := range xys {
 			ts := labelStyle(8)
@@ -279,8 +281,28 @@ func Pareto(runs []Run) *Figure {
 		p.Y.Min = 0
 		padLinear(p, true, true)
 	}
-	p.Legend.Top, p.Legend.Left = false, true
-	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(8)
+	// The legend goes in the first corner where it covers no point (nor
+	// its label): bottom left, where a sweep seldom goes (its first level
+	// is slow but fast per user, its last fast but slower per user), then
+	// top right; a run far slower than another (a CPU server beside a GPU)
+	// lies bottom left, under the legend that was always there. Where
+	// every corner has points, the legend goes below the plot.
+	corners := []struct{ top, left bool }{{false, true}, {true, false}, {true, true}, {false, false}}
+	placed := false
+	for _, c := range corners {
+		p.Legend.Top, p.Legend.Left = c.top, c.left
+		p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), vg.Points(8)
+		if !c.left {
+			p.Legend.XOffs = -vg.Points(8)
+		}
+		if c.top {
+			p.Legend.YOffs = -vg.Points(8)
+		}
+		if !legendCovers(p, 8*vg.Inch, 5*vg.Inch, points) {
+			placed = true
+			break
+		}
+	}
 	var names []string
 	for _, r := range runs {
 		if r.NoGPU {
@@ -290,9 +312,13 @@ func Pareto(runs []Run) *Figure {
 		names = append(names, fmt.Sprintf("%s on %s", r.Label, printable.Count(max(1, r.GPUs), "GPU")))
 	}
 	p.Title.Text = "Per-user speed against throughput per GPU"
-	return figureOf("pareto", "Per-user speed against throughput per GPU",
-		"Median per-request decode speed (output tokens / (E2E − TTFT)) against the run's output tokens/s divided by its GPUs, one point per load level, labelled with the level; up and to the right is better ("+strings.Join(names, "; ")+")."+noSuccessNote(runs),
-		8*vg.Inch, 5*vg.Inch, p)
+	caption := "Median per-request decode speed (output tokens / (E2E − TTFT)) against the run's output tokens/s divided by its GPUs, one point per load level, labelled with the level; up and to the right is better (" + strings.Join(names, "; ") + ")." + noSuccessNote(runs)
+	if !placed {
+		f := legendBelowFigure("pareto", "Per-user speed against throughput per GPU", 8*vg.Inch, 5*vg.Inch, p)
+		f.Caption = caption
+		return f
+	}
+	return figureOf("pareto", "Per-user speed against throughput per GPU", caption, 8*vg.Inch, 5*vg.Inch, p)
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
