@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -76,6 +78,10 @@ func (e *RegressionError) Error() string {
 // the JUnit and Markdown files say why (writeCannotJudge). Warnings of the
 // runs go to stderr.
 func Gate(o GateOptions, stdout, stderr io.Writer) error {
+	if o.JUnit != "" && o.Markdown != "" && sameFile(o.JUnit, o.Markdown) {
+		// Not written even to say why: either would be the other.
+		return fmt.Errorf("--junit %s and --markdown %s are the same file: the Markdown would replace the JUnit the CI reads; name two files", o.JUnit, o.Markdown)
+	}
 	judged := false
 	err := gateJudged(o, stdout, stderr, &judged)
 	if err != nil && !judged {
@@ -182,4 +188,21 @@ func writeGate(o GateOptions, res *Result, stdout io.Writer) error {
 		return &RegressionError{Rows: regs, Flags: res.regressedFlags(regs)}
 	}
 	return nil
+}
+
+// sameFile reports whether paths a and b name one file: the same path
+// once cleaned and made absolute, or, where both exist, one file by two
+// names (a hard or symbolic link).
+func sameFile(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	if errA == nil && errB == nil && absA == absB {
+		return true
+	}
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
