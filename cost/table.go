@@ -151,7 +151,13 @@ func num(v float64) string {
 	return strconv.FormatFloat(v, 'g', 4, 64)
 }
 
-// pct formats a fraction as a percentage.
+// pct formats a fraction as a percentage: one decimal, or two significant
+// digits under 0.05 %, which one decimal writes as "0.0%" (a break-even
+// utilization of 0.031 % read as a box that pays at no use).
 func pct(v float64) string {
-	return strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
+	p := v * 100
+	if a := math.Abs(p); a > 0 && a < 0.05 {
+		return strconv.FormatFloat(p, 'f', int(math.Ceil(-math.Log10(a)))+1, 64) + "%"
+	}
+	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
 }
