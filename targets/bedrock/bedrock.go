@@ -48,6 +48,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -295,6 +296,12 @@ func (s *bodySlot) take() io.ReadCloser {
 type errorBody struct {
 	io.Reader
 	io.Closer
+	cut *time.Timer
+}
+
+func (b errorBody) Close() error {
+	b.cut.Stop()
+	return b.Closer.Close()
 }
 
 // bodyThief is the SDK's HTTP client. For a request whose context carries
@@ -315,8 +322,11 @@ func (b bodyThief) Do(req *http.Request) (*http.Response, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// The SDK copies a whole error body into memory to decode it: it
-		// gets the first MaxErrorRead bytes, as ReadHTTPError reads.
-		resp.Body = errorBody{Reader: io.LimitReader(resp.Body, targets.MaxErrorRead), Closer: resp.Body}
+		// gets the first MaxErrorRead bytes, for at most ErrorReadWait, as
+		// ReadHTTPError reads (closing the body ends a read blocked in it).
+		body := resp.Body
+		cut := time.AfterFunc(targets.ErrorReadWait, func() { body.Close() })
+		resp.Body = errorBody{Reader: io.LimitReader(body, targets.MaxErrorRead), Closer: body, cut: cut}
 		return resp, nil
 	}
 	slot, ok := req.Context().Value(bodySlotKey{}).(*bodySlot)
