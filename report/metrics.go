@@ -397,9 +397,12 @@ func (s Span) NS() int64 { return max(s.LastDoneNS-s.FirstSentNS, 0) }
 // Over its records' span alone, an open level of one request read that
 // request's own rate: at 0.0001 req/s stopped after 8 s, 0.757 req/s and
 // 96.9 output tok/s for one 1.32 s request; over its window, 0.125 and 16.
+//
+// A span that cannot be (a start before the run's, an end before its
+// start: an edited run.json) is as good as none.
 func LevelWindow(sp Span, ls *rundir.LevelSpan, lastDue int64) (start, end int64) {
 	start, end = sp.FirstSentNS, sp.LastDoneNS
-	if ls == nil {
+	if ls == nil || ls.StartNS < 0 || ls.EndNS < ls.StartNS {
 		return start, end
 	}
 	if ls.Open {
