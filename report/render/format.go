@@ -38,8 +38,17 @@ func msv(v float64) string {
 // usd writes a dollar amount (cost.USD): the one money formatter.
 func usd(v float64) string { return cost.USD(v) }
 
-// percent writes a fraction (0–1) as a percentage with one decimal.
-func percent(v float64) string { return num(100*v, 1) + " %" }
+// percent writes a fraction (0–1) as a percentage with one decimal, or
+// two significant digits under 0.05 %.
+func percent(v float64) string {
+	p := 100 * v
+	if a := math.Abs(p); a > 0 && a < 0.05 {
+		// One decimal writes it as "0.0 %": a break-even utilization of
+		// 0.027 % read as a box that pays at no use. Two significant digits.
+		return num(p, int(math.Ceil(-math.Log10(a)))+1) + " %"
+	}
+	return num(p, 1) + " %"
+}
 
 func joinOr(parts []string, sep, empty string) string {
 	if len(parts) == 0 {
