@@ -235,11 +235,16 @@ func isRateLimitCode(s string) bool {
 // failed is its own status), else, for a target that does not say, 200
 // when bytes came and net/http made a response of them (the stream failed
 // later), else none: bytes that were no HTTP response (a status line that
-// is not HTTP) are no status.
+// is not HTTP) are no status, and neither are those of a request that was
+// never sent (a targets.RequestError: an SDK's credential fetch on the
+// request's context is the bytes its trace saw).
 func failedStatus(err error, status int, bytesCame bool) (int, int64) {
 	var he *targets.HTTPError
 	if errors.As(err, &he) {
 		return he.Status, he.RetryAfter.Milliseconds()
+	}
+	if _, unsent := errors.AsType[*targets.RequestError](err); unsent {
+		return 0, 0
 	}
 	if status != 0 {
 		return status, 0
