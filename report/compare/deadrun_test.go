@@ -51,3 +51,31 @@ func TestHistoryLeavesOutRunsThatAllFailed(t *testing.T) {
 		t.Errorf("against three runs that all failed: error rate over %d runs; want the three", r.N)
 	}
 }
+
+// TestHistoryLeavesOutOneNightOfErrors: one earlier night with 30 % of its
+// requests failed among six with none (README's first night passes with
+// --allow-empty-baseline and is added) kept its place in the error rate's
+// interval, as the MAD of six zeros and 0.3 is 0 and the outlier rule left
+// nothing out then: a candidate with 20 % failing passed, error rate
+// +20 pt, interval [+0 pt, +48 pt] (measured on the mock: 21 % passed).
+// The night is an outlier by the mean absolute deviation, left out, and
+// the candidate regresses.
+func TestHistoryLeavesOutOneNightOfErrors(t *testing.T) {
+	night := func(failed int) *report.Summary {
+		s := summaryWith(50)
+		s.Levels[0].Requests = report.Requests{Total: 100, OK: 100 - failed, Failed: failed}
+		return s
+	}
+	sums := []*report.Summary{night(0), night(0), night(0), night(30), night(0), night(0), night(0)}
+	c := base()
+	c.levels, c.n, c.ttftMS, c.noiseMS, c.failEvery = []float64{8}, 50, 50, 0, 5
+	cand := load(t, c)
+	res, err := Compare(Baseline{Label: "h", Meta: cand.Meta, Summaries: sums}, cand, Options{Resamples: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := find(t, res, 8, "error_rate"); r.Verdict != Regression || len(r.Outliers) != 1 {
+		t.Errorf("20 %% failing against six nights of none and one of 30 %%: error rate %s, interval [%g, %g], outliers %v; want a regression, the 30 %% night left out",
+			r.Verdict, r.CILow, r.CIHigh, r.Outliers)
+	}
+}
