@@ -70,7 +70,7 @@ func TestLevelWindow(t *testing.T) {
 		{"open after warm-ups", &rundir.LevelSpan{Open: true, StartNS: 0.5e9, EndNS: 9e9}, 1e9, 1e9, 9e9},
 		{"open, drained after its end", &rundir.LevelSpan{Open: true, StartNS: 0.5e9, EndNS: 6e9}, 0, 0.5e9, 7e9},
 		{"closed", &rundir.LevelSpan{StartNS: 0.5e9, EndNS: 9e9}, 0, 3e9, 9e9},
-		{"ends before it starts", &rundir.LevelSpan{Open: true, StartNS: 9e9, EndNS: 0.5e9}, 0, 3e9, 7e9},
+		{"ends before it starts", &rundir.LevelSpan{Open: true, StartNS: 2e9, EndNS: 1e9}, 0, 3e9, 7e9},
 		{"starts before the run", &rundir.LevelSpan{Open: true, StartNS: -1e9, EndNS: 9e9}, 0, 3e9, 7e9},
 	} {
 		if start, end := LevelWindow(sp, c.ls, c.lastDue); start != c.start || end != c.end {
