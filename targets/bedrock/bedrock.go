@@ -266,7 +266,10 @@ func (t *Target) stream(ctx context.Context, call func(context.Context) (io.Clos
 		return t.apiError(ctx, err)
 	}
 	defer sdkStream.Close()
-	body := slot.take()
+	body, err := slot.take()
+	if err != nil {
+		return err
+	}
 	if body == nil {
 		return &targets.ProtocolError{Msg: "bedrock: a success answer without a body to read"}
 	}
@@ -279,17 +282,30 @@ func (t *Target) stream(ctx context.Context, call func(context.Context) (io.Clos
 type bodySlot struct {
 	mu   sync.Mutex
 	body io.ReadCloser
+	err  error // the answer's, when it was no event stream
 }
 
 type bodySlotKey struct{}
 
-// take returns the stolen body, nil if none was.
-func (s *bodySlot) take() io.ReadCloser {
+// take returns the stolen body, nil if none was, or the error of an
+// answer that was no event stream.
+func (s *bodySlot) take() (io.ReadCloser, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b := s.body
 	s.body = nil
-	return b
+	return b, s.err
+}
+
+// eventStreamType is the Content-Type of Bedrock's streams.
+const eventStreamType = "application/vnd.amazon.eventstream"
+
+// isEventStream reports whether a Content-Type is Bedrock's event stream;
+// a missing one is given the benefit of the doubt, as targets.IsEventStream
+// gives it: the frames' checksums decide.
+func isEventStream(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	return ct == "" || strings.EqualFold(strings.TrimSpace(mt), eventStreamType)
 }
 
 // errorBody is an error response's body cut to its first bytes.
@@ -306,8 +322,9 @@ func (b errorBody) Close() error {
 
 // bodyThief is the SDK's HTTP client. For a request whose context carries
 // a bodySlot it moves the body of a 2xx response into the slot (wrapped for
-// the TTFB hook) and gives the SDK an empty body in its place: the SDK
-// builds its stream reader on nothing and the adapter reads the stream
+// the TTFB hook), or, when its Content-Type is not the event stream's,
+// NotStreaming's error, and gives the SDK an empty body in its place: the
+// SDK builds its stream reader on nothing and the adapter reads the stream
 // itself. Error responses are left to the SDK, which decodes them into its
 // typed exceptions, cut to their first targets.MaxErrorRead bytes.
 type bodyThief struct{ client *http.Client }
@@ -334,7 +351,13 @@ func (b bodyThief) Do(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	slot.mu.Lock()
-	slot.body = targets.FirstByteBody(req.Context(), resp.Body)
+	if isEventStream(resp.Header.Get("Content-Type")) {
+		slot.body = targets.FirstByteBody(req.Context(), resp.Body)
+	} else {
+		// A proxy's HTML page, a JSON answer: its bytes are no frames.
+		slot.err = targets.NotStreaming(resp, eventStreamType)
+		resp.Body.Close()
+	}
 	slot.mu.Unlock()
 	resp.Body = http.NoBody
 	return resp, nil
