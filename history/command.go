@@ -1,6 +1,7 @@
 package history
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -297,7 +298,7 @@ func parseIDs(cmd string, args []string, one bool) ([]int64, error) {
 }
 
 // RunTrend prints a metric's trend, or plots it with o.Out.
-func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
+func RunTrend(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) error {
 	if err := cmdline.NoArgsGiven("history trend", o.Args); err != nil {
 		return err
 	}
@@ -332,8 +333,18 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error 
 	if err := oneConfiguration(ctx, s, o.Filter, pts); err != nil {
 		return err
 	}
+	gpuOf, gpus, err := trendGPUs(ctx, s, o.Filter, pts)
+	if err != nil {
+		return err
+	}
+	if len(gpus) > 1 {
+		fmt.Fprintf(stderr, "inferbench: warning: history trend: the selection holds runs on %s (%s): a level's line joins them, so a change of GPU reads as a step of the stack's trend (compare gates each run against its own GPU's)\n",
+			printable.Count(len(gpus), "GPU"), printable.Text(strings.Join(gpus, ", ")))
+	} else {
+		gpuOf = nil
+	}
 	if o.Out == "" {
-		return writeTrendTable(stdout, m, pts)
+		return writeTrendTable(stdout, m, pts, gpuOf)
 	}
 	var sel []string
 	if o.Filter.Scenario != "" {
@@ -449,10 +460,40 @@ func oneConfiguration(ctx context.Context, s *Store, f Filter, pts []Point) erro
 	return fmt.Errorf("history trend: the selection holds runs of %s; a trend is of one scenario and model", strings.Join(mixed, ", and "))
 }
 
-// writeTrendTable writes a trend's points as a table, in m's unit.
-func writeTrendTable(w io.Writer, m compare.Metric, pts []Point) error {
+// trendGPUs returns the GPU of each run behind pts, as compare matches
+// hardware (compare.GPUOf: telemetry's, else run --gpu's; "none known"), and the GPUs in the order of the runs' first points.
+func trendGPUs(ctx context.Context, s *Store, f Filter, pts []Point) (map[int64]string, []string, error) {
+	entries, err := s.List(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	of := map[int64]string{}
+	for _, e := range entries {
+		var m rundir.Manifest
+		g := "none known"
+		if json.Unmarshal(e.Manifest, &m) == nil {
+			g = cmp.Or(compare.GPUOf(&m).String(), g)
+		}
+		of[e.ID] = g
+	}
+	var gpus []string
+	for _, p := range pts {
+		if g, ok := of[p.RunID]; ok && !slices.Contains(gpus, g) {
+			gpus = append(gpus, g)
+		}
+	}
+	return of, gpus, nil
+}
+
+// writeTrendTable writes a trend's points as a table, in m's unit, with a
+// GPU column when gpuOf (run ID to GPU) is not nil: runs on other GPUs.
+func writeTrendTable(w io.Writer, m compare.Metric, pts []Point, gpuOf map[int64]string) error {
 	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tSTARTED (UTC)\tLEVEL\tPART\t%s (%s)\n", m.Title, m.Unit)
+	gpuHead := ""
+	if gpuOf != nil {
+		gpuHead = "GPU\t"
+	}
+	fmt.Fprintf(tw, "ID\tSTARTED (UTC)\tLEVEL\tPART\t%s%s (%s)\n", gpuHead, m.Title, m.Unit)
 	marked, parts := false, false
 	for _, p := range pts {
 		v := p.Value
@@ -464,7 +505,11 @@ func writeTrendTable(w io.Writer, m compare.Metric, pts []Point) error {
 			id, marked = id+"*", true
 		}
 		parts = parts || p.PartOfLoad != ""
-		fmt.Fprintf(tw, "%s\t%s\t%g\t%s\t%s\n", id, p.Started.Format("2006-01-02 15:04:05"), p.Level, partText(p.PartOfLoad), valueText(m, v))
+		gpu := ""
+		if gpuOf != nil {
+			gpu = printable.Text(gpuOf[p.RunID]) + "\t"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%g\t%s\t%s%s\n", id, p.Started.Format("2006-01-02 15:04:05"), p.Level, partText(p.PartOfLoad), gpu, valueText(m, v))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

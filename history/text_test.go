@@ -60,7 +60,7 @@ func TestShowKeepsSmallLatencies(t *testing.T) {
 	}
 	var trend bytes.Buffer
 	m := compare.Metric{Title: "TPOT p50", Unit: "ms"}
-	if err := writeTrendTable(&trend, m, []Point{{RunID: 1, Level: 1, Value: 0.0015}}); err != nil {
+	if err := writeTrendTable(&trend, m, []Point{{RunID: 1, Level: 1, Value: 0.0015}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasSuffix(strings.TrimSpace(trend.String()), " 0.0015") {
