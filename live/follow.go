@@ -471,6 +471,15 @@ func (f *Follower) finishLevel() {
 		// level finished while the run still runs has none to show.
 		f.st.Look(Look{Level: a.Level, N: a.Looks, Judged: a.Judged, Intervals: a.Intervals, Stop: a.Reason, Certain: a.Certain})
 	}
+	if f.m != nil {
+		// The time it ran, where run.json says (the run has ended): its
+		// rates over it, as summary.json's are.
+		for _, ls := range f.m.Levels {
+			if ls.Level == *f.cur {
+				f.st.LevelSpan(ls)
+			}
+		}
+	}
 	f.st.LevelFinished(*f.cur, sum)
 	if f.done == nil {
 		f.done = map[float64]bool{}

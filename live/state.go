@@ -216,6 +216,9 @@ type levelAcc struct {
 	// lastDue is the latest due time of the level's warm-ups (an open
 	// level's window starts there: report.LevelWindow).
 	lastDue int64
+	// ran is the time the level ran as run.json's levels say it, for a
+	// level known from its records (a followed run; LevelSpan).
+	ran *rundir.LevelSpan
 	// Values of measured successful requests, for a level result computed
 	// here (LevelFinished without a summary); released when it finishes.
 	ttft, tpot, e2e values
@@ -589,6 +592,18 @@ func (s *State) LevelFinished(level float64, sum *report.Level) {
 	s.finish(a, sum)
 }
 
+// LevelSpan tells the State the time a level ran, as run.json's levels
+// say it (a followed run, once its run.json has them), before the level
+// finishes: its result's rates are then over it, as summary.json's are
+// (report.LevelWindow).
+func (s *State) LevelSpan(sp rundir.LevelSpan) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a := s.lastLevel(sp.Level); a != nil {
+		a.ran = &sp
+	}
+}
+
 func (s *State) lastLevel(level float64) *levelAcc {
 	for i := len(s.levels) - 1; i >= 0; i-- {
 		if s.levels[i].plan.Level == level {
@@ -656,7 +671,10 @@ func (s *State) ownResult(a *levelAcc) Result {
 		SendLagMS:    report.DistOf(a.lag.all()),
 		OutputTokens: a.outTok, ResentRequests: int(a.resent)}
 	l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
-	if !a.implicit { // started by LevelStarted: the time it ran is known, as run.json's levels say it
+	switch {
+	case a.ran != nil: // a followed run's, from its run.json
+		l.StartNS, l.EndNS = report.LevelWindow(a.span, a.ran, a.lastDue)
+	case !a.implicit: // started by LevelStarted: the time it ran is known, as run.json's levels say it
 		open := a.plan.Profile == "rate" || a.plan.Profile == "trace"
 		l.StartNS, l.EndNS = report.LevelWindow(a.span, &rundir.LevelSpan{Open: open, StartNS: a.beganNS, EndNS: a.endNS}, a.lastDue)
 	}
