@@ -23,7 +23,8 @@ type table struct {
 	Notes   []string
 }
 
-// numeric reports, per column, whether every cell that is not "-" reads as
+// numeric reports, per column, whether every cell that is not "-" (or
+// "never", the crossover's break-even volume where there is none) reads as
 // a number, an amount or a ratio: those columns are right-aligned, the
 // others left-aligned. The first column is always a label.
 func (t table) numeric() []bool {
@@ -34,7 +35,7 @@ func (t table) numeric() []bool {
 		}
 		num, seen := true, false
 		for _, r := range t.Rows {
-			if c >= len(r) || r[c] == "-" || r[c] == "" {
+			if c >= len(r) || r[c] == "-" || r[c] == "" || r[c] == "never" {
 				continue
 			}
 			seen = true
