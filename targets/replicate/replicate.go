@@ -181,9 +181,15 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if err != nil {
 		return final, err
 	}
-	t.metrics(ctx, pred.ID, &final)
+	t.metrics(ctx, pred.ID, predictionLimit(len(body)), &final)
 	return final, nil
 }
+
+// predictionLimit bounds the read of a prediction, which echoes its input
+// (the prompt, replies of a conversation) as JSON: a byte of what was sent
+// is at most 6 there ("\u00XX", a rune's \uXXXX escapes), and 1 MiB is
+// room for the rest (the output, logs, urls, metrics).
+func predictionLimit(sent int) int64 { return 6*int64(sent) + 1<<20 }
 
 // create posts the prediction and returns it.
 func (t *Target) create(ctx context.Context, endpoint string, body []byte) (*predictionJSON, error) {
@@ -197,7 +203,7 @@ func (t *Target) create(ctx context.Context, endpoint string, body []byte) (*pre
 	}
 	defer resp.Body.Close()
 	var p predictionJSON
-	if err := json.NewDecoder(io.LimitReader(resp.Body, targets.MaxErrorRead)).Decode(&p); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp.Body, predictionLimit(len(body)))).Decode(&p); err != nil {
 		return nil, &targets.ProtocolError{Msg: "replicate: undecodable prediction: " + err.Error()}
 	}
 	if e := errorText(p.Error); e != "" || p.Status == "failed" {
@@ -332,9 +338,9 @@ func (t *Target) stream(ctx context.Context, u *url.URL, onChunk func(targets.Ch
 const metricsWait = 5 * time.Second
 
 // metrics reads the finished prediction's token counts and times into
-// final; a prediction not yet marked succeeded, or a failed call, leaves
+// final, reading at most limit bytes of it (predictionLimit); a prediction not yet marked succeeded, or a failed call, leaves
 // final as it is (output tokens are then counted from events).
-func (t *Target) metrics(ctx context.Context, id string, final *targets.Final) {
+func (t *Target) metrics(ctx context.Context, id string, limit int64, final *targets.Final) {
 	ctx, cancel := context.WithTimeout(ctx, metricsWait)
 	defer cancel()
 	hreq, err := t.newRequest(ctx, http.MethodGet, t.base.String()+"/v1/predictions/"+url.PathEscape(id), nil, "application/json")
@@ -347,7 +353,7 @@ func (t *Target) metrics(ctx context.Context, id string, final *targets.Final) {
 	}
 	defer resp.Body.Close()
 	var p predictionJSON
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&p) != nil || p.Metrics == nil {
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, limit)).Decode(&p) != nil || p.Metrics == nil {
 		return
 	}
 	m := p.Metrics
