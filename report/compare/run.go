@@ -145,8 +145,8 @@ type LevelSample struct {
 	// ttfts and tpots are the TTFT and TPOT values in request order.
 	ttfts, tpots []float64
 	// windowS is the window the rates divide by, in seconds: the level's
-	// steady state (report.Steady) when it has one, else its measured window
-	// (report.Span); busyMS the sum of the requests' report.BusyMS.
+	// steady state (report.Steady) when it has one, else its window
+	// (report.LevelWindow); busyMS the sum of the requests' report.BusyMS.
 	windowS, busyMS float64
 	// warm is the warm-up requests' work inside the steady state: counted
 	// in every (re)sample's rates as it is, never resampled (steady).
@@ -419,10 +419,17 @@ func (st *sideStats) value(m Metric) float64 {
 }
 
 // steady makes s's rates those of the steady state sum gives level lv:
-// its window, and each request counted for its share inside it.
+// its window, and each request counted for its share inside it; without
+// one, over the level's window (report.LevelWindow), as the summary's.
 func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
 	for _, l := range sum.Levels {
-		if l.Level != lv || l.Steady == nil {
+		if l.Level != lv {
+			continue
+		}
+		if l.WindowS > 0 {
+			s.windowS = l.WindowS
+		}
+		if l.Steady == nil {
 			continue
 		}
 		s.windowS = l.Steady.WindowS
