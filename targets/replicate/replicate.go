@@ -185,20 +185,6 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	return final, nil
 }
 
-// bodyReader keeps the error, other than io.EOF, that reading r met.
-type bodyReader struct {
-	r   io.Reader
-	err error
-}
-
-func (b *bodyReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && err != io.EOF && b.err == nil {
-		b.err = err
-	}
-	return n, err
-}
-
 // predictionLimit bounds the read of a prediction, which echoes its input
 // (the prompt, replies of a conversation) as JSON: a byte of what was sent
 // is at most 6 there ("\u00XX", a rune's \uXXXX escapes), and 1 MiB is
@@ -217,11 +203,11 @@ func (t *Target) create(ctx context.Context, endpoint string, body []byte) (*pre
 	}
 	defer resp.Body.Close()
 	var p predictionJSON
-	rd := &bodyReader{r: io.LimitReader(resp.Body, predictionLimit(len(body)))}
+	rd := &targets.ErrReader{R: io.LimitReader(resp.Body, predictionLimit(len(body)))}
 	if err := json.NewDecoder(rd).Decode(&p); err != nil {
-		if rd.err != nil {
+		if rd.Err != nil {
 			// The connection failed inside the answer: no answer to judge.
-			return nil, t.ep.Redact.Err(fmt.Errorf("replicate: read prediction: %w", targets.WithCause(ctx, targets.Plain(rd.err))))
+			return nil, t.ep.Redact.Err(fmt.Errorf("replicate: read prediction: %w", targets.WithCause(ctx, targets.Plain(rd.Err))))
 		}
 		return nil, &targets.ProtocolError{Msg: "replicate: undecodable prediction: " + err.Error()}
 	}
