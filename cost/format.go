@@ -9,19 +9,22 @@ import (
 // USD is the one money formatter of every command and report: "$0.181"
 // (3 decimals under $10, the precision a cost per 1M tokens is quoted at),
 // "$899.52" (cents under $1,000), "$13,125" (whole dollars with thousands
-// separators from $1,000), "$0.00042" (two significant digits under
-// $0.0005, which three decimals would round to nothing). "-" for zero or a value that is not a number:
-// zero means not priced.
+// separators from $1,000), "$0.0075", "$0.00042" (two significant digits
+// under a cent, where three decimals keep one digit or none: $0.0005 read
+// "$0.001", twice the amount, and $0.0004 "$0.000", free). "-" for zero or
+// a value that is not a number: zero means not priced.
 func USD(v float64) string {
 	switch {
 	case v == 0 || math.IsNaN(v) || math.IsInf(v, 0):
 		return "-"
 	case v < 0:
 		return "-" + USD(-v)
-	case v < 0.0005:
-		// Three decimals would print a cost that is not zero as "$0.000",
-		// which reads as free: two significant digits instead.
-		return "$" + strconv.FormatFloat(v, 'f', int(math.Ceil(-math.Log10(v)))+1, 64)
+	case v < 0.01:
+		d := int(math.Ceil(-math.Log10(v))) + 1
+		if r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', d, 64), 64); r < 0.01 {
+			return "$" + strconv.FormatFloat(v, 'f', d, 64)
+		}
+		// Two digits round it to a cent: written as a cent is.
 	}
 	if v < 10 {
 		// An amount that rounds to $10 (9.9996) is written as $10 is.

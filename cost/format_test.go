@@ -31,8 +31,10 @@ func TestUSD(t *testing.T) {
 		{899.524, "$899.52"}, {999.996, "$1,000"}, {1172.1, "$1,172"}, {13125, "$13,125"}, {1312.5, "$1,313"},
 		{2504.56, "$2,505"}, {1234567.8, "$1,234,568"}, {-2505, "-$2,505"}, {-0.5, "-$0.500"},
 		// Under $0.0005 three decimals read "$0.000", free; a price of
-		// 1e-9 a GPU-hour priced every cell so.
-		{0.00042, "$0.00042"}, {0.0004999, "$0.00050"}, {0.0005, "$0.001"}, {1e-9, "$0.0000000010"}, {-0.00042, "-$0.00042"},
+		// 1e-9 a GPU-hour priced every cell so. Under a cent, two
+		// significant digits (TestUSDKeepsTwoDigitsUnderACent): $0.0005
+		// read "$0.001", twice the amount.
+		{0.00042, "$0.00042"}, {0.0004999, "$0.00050"}, {0.0005, "$0.00050"}, {1e-9, "$0.0000000010"}, {-0.00042, "-$0.00042"},
 	} {
 		if got := USD(c.v); got != c.want {
 			t.Errorf("USD(%v) = %q; want %q", c.v, got, c.want)
