@@ -209,6 +209,13 @@ func flagError(path string, flags []cli.Flag, msg string, hint Hint) string {
 		}
 		return msg + fmt.Sprintf("; see inferbench %s --help", path)
 	}
+	if two, ok := strings.CutPrefix(msg, "Cannot use two forms of the same flag: "); ok {
+		// urfave/cli's words for a flag given by its name and its alias
+		// (-n 5 --requests 6), both bare.
+		if a, b, ok := strings.Cut(two, " "); ok {
+			return fmt.Sprintf("%s and %s are one flag, given twice: give it once", Dashed(a), Dashed(b))
+		}
+	}
 	if m := invalidValue.FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("%s: invalid value %q: %s", Dashed(m[2]), m[1], want(flags, m[2], msg[len(m[0]):]))
 		if hint != nil {
