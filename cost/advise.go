@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/inferbench/inferbench/internal/typo"
 )
 
 // Path is a way to deploy a model.
@@ -219,14 +221,23 @@ func Advise(c *Catalog, in AdviseInput) (Advice, error) {
 		return Advice{}, fmt.Errorf("monthly api spend must not be negative, got %v", in.MonthlyAPISpendUSD)
 	}
 	var errs []error
+	// Both words in any case, as the compliance list is read (the command
+	// lowers it): "Interactive" was refused beside "HIPAA" taken.
+	in.Latency = Latency(strings.ToLower(strings.TrimSpace(string(in.Latency))))
 	if in.Latency != "" && in.Latency != Interactive && in.Latency != Batch {
-		errs = append(errs, fmt.Errorf("latency %q must be %s or %s", in.Latency, Interactive, Batch))
+		errs = append(errs, fmt.Errorf("latency %q must be %s or %s%s", in.Latency, Interactive, Batch,
+			didYouMean(string(in.Latency), string(Interactive), string(Batch))))
 	}
+	comp := make([]Compliance, 0, len(in.Compliance))
 	for _, k := range in.Compliance {
+		k = Compliance(strings.ToLower(strings.TrimSpace(string(k))))
+		comp = append(comp, k)
 		if !slices.Contains([]Compliance{HIPAA, GDPR, SOC2, Airgap}, k) {
-			errs = append(errs, fmt.Errorf("compliance %q must be one of hipaa, gdpr, soc2, airgap", k))
+			errs = append(errs, fmt.Errorf("compliance %q must be one of hipaa, gdpr, soc2, airgap%s", k,
+				didYouMean(string(k), string(HIPAA), string(GDPR), string(SOC2), string(Airgap))))
 		}
 	}
+	in.Compliance = comp
 	if err := errors.Join(errs...); err != nil {
 		return Advice{}, err
 	}
@@ -476,4 +487,13 @@ func atOrOver(spend float64) string {
 		return "at"
 	}
 	return "over"
+}
+
+// didYouMean is ", did you mean X?" for the word within two edits of typed
+// (typo.Nearest), else "".
+func didYouMean(typed string, words ...string) string {
+	if near := typo.Nearest(typed, words); near != "" {
+		return ", did you mean " + near + "?"
+	}
+	return ""
 }
