@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/inferbench/inferbench/targets"
 )
@@ -199,6 +200,27 @@ func withConnectTimeout(dsn string, secs int) string {
 		return dsn
 	}
 	q.Set("connect_timeout", fmt.Sprint(max(secs, 1)))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// withLockTimeout returns the PostgreSQL URL dsn with lock_timeout set to
+// d (in milliseconds) unless it sets one: a statement that waits longer
+// for a lock another session holds (a migration or maintenance in
+// another job, a session left idle in its transaction) fails with
+// SQLSTATE 55P03 instead of waiting as long as the other holds it, for
+// ever behind a session that never ends. SQLite's store waits as long
+// (busy_timeout). dsn is returned unchanged when it does not parse.
+func withLockTimeout(dsn string, d time.Duration) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	if q.Has("lock_timeout") {
+		return dsn
+	}
+	q.Set("lock_timeout", fmt.Sprint(max(d.Milliseconds(), 1)))
 	u.RawQuery = q.Encode()
 	return u.String()
 }

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	// database/sql drivers: "pgx" and "sqlite".
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
@@ -73,6 +74,20 @@ type Store struct {
 	// absent is true for a SQLite file opened for reading that does not
 	// exist: the store is empty because nothing was ever added to it there.
 	absent bool
+	// lockWait is how long a PostgreSQL statement waits for another
+	// session's lock (lock_timeout); 0 for SQLite.
+	lockWait time.Duration
+}
+
+// locked says so of err when it is PostgreSQL's lock timeout (SQLSTATE
+// 55P03, lockWait passed), as OpenWith says it of a SQLite file another
+// process holds; err as it is otherwise.
+func (s *Store) locked(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "55P03" {
+		return fmt.Errorf("still locked by another session after %v (another job writing the history, or a session left in its transaction?): %w", s.lockWait, err)
+	}
+	return err
 }
 
 // DefaultConnectTimeout bounds connecting to a PostgreSQL store when
@@ -117,7 +132,8 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 		}
 	}
 	if ps.postgres {
-		s.db, err = sql.Open("pgx", withConnectTimeout(ps.dsn, int((connect+time.Second-1)/time.Second)))
+		s.lockWait = connect
+		s.db, err = sql.Open("pgx", withLockTimeout(withConnectTimeout(ps.dsn, int((connect+time.Second-1)/time.Second)), connect))
 	} else if _, serr := os.Stat(ps.dsn); o.Reading && errors.Is(serr, fs.ErrNotExist) {
 		// Nothing to read: an empty store in memory, one connection (each
 		// would have a database of its own).
@@ -355,7 +371,7 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	case err == nil:
 		return 0, &DuplicateError{ID: existing}
 	case !errors.Is(err, sql.ErrNoRows):
-		return 0, fmt.Errorf("history %s: %w", s.where, err)
+		return 0, fmt.Errorf("history %s: %w", s.where, s.locked(err))
 	}
 	added := time.Now().UTC()
 	var id int64
@@ -376,7 +392,7 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 		}
 	}
 	if err != nil {
-		return 0, fmt.Errorf("history %s: add: %w", s.where, err)
+		return 0, fmt.Errorf("history %s: add: %w", s.where, s.locked(err))
 	}
 	if e.Summary != nil {
 		for lv, vals := range compare.SummaryValues(e.Summary) {
