@@ -95,6 +95,29 @@ func (c *Catalog) ParseGPUSpec(s string) (*GPU, int, error) {
 	return nil, 0, fmt.Errorf("%w (%s)", err, gpuSpecForm)
 }
 
+// flagGPU is the catalog GPU a cost command's --gpu names, by its id. The
+// form a run states its GPU in (ParseGPUSpec: IDxN) is refused with the
+// flag the count belongs in, --gpus: "did you mean a100-80gb?" alone for
+// a100-80gbx2 led to one GPU priced where two were meant. An id with a
+// space around it is refused naming the space: "did you mean h100-sxm?"
+// for "h100-sxm " read as the same word.
+func (c *Catalog) flagGPU(id string) (*GPU, error) {
+	g, err := c.GPU(id)
+	if err == nil {
+		return g, nil
+	}
+	squeezed := strings.Join(strings.Fields(id), "")
+	pg, n, perr := c.ParseGPUSpec(squeezed)
+	switch {
+	case perr != nil:
+		return nil, err
+	case squeezed != id && n == 1 && pg.ID == squeezed:
+		return nil, fmt.Errorf("unknown gpu %q: it has a space; pass --gpu %s", id, pg.ID)
+	default:
+		return nil, fmt.Errorf("unknown gpu %q: the GPU count goes in --gpus here (run --gpu's IDxN form is not read): pass --gpu %s --gpus %d", id, pg.ID, n)
+	}
+}
+
 // isDigits reports whether s is one or more ASCII digits.
 func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""

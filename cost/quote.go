@@ -86,7 +86,7 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 	from := "--gpu " + q.GPU // how the one GPU priced was chosen
 	switch {
 	case q.GPU != "":
-		g, err := c.GPU(q.GPU)
+		g, err := c.flagGPU(q.GPU)
 		if err != nil {
 			return nil, quoteErrorf("--gpu: %w", err)
 		}
@@ -190,7 +190,7 @@ type GPUMonth struct {
 
 // MonthOf prices one GPU-month of gpuID on offer (an id or kind).
 func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
-	g, err := c.GPU(gpuID)
+	g, err := c.flagGPU(gpuID)
 	if err != nil {
 		return GPUMonth{}, quoteErrorf("--gpu: %w", err)
 	}
