@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode"
 )
 
@@ -356,17 +358,36 @@ func checkFile(c *checker, s *Scenario, path, file string) {
 // opened as a file.
 func fileTrouble(p string) string {
 	fi, err := os.Stat(p)
+	var pe *fs.PathError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return p + ": no such file" // not os's "stat …: no such file or directory"
+		return shownPath(p) + ": no such file" // not os's "stat …: no such file or directory"
 	case errors.Is(err, fs.ErrPermission):
-		return p + ": not readable here (permission denied)"
+		return shownPath(p) + ": not readable here (permission denied)"
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return shownPath(p) + ": no such file: longer than a file's name can be (text where the file's name belongs?)"
+	case errors.As(err, &pe):
+		return shownPath(p) + ": " + pe.Err.Error()
 	case err != nil:
 		return err.Error()
 	case fi.IsDir():
-		return p + " is a directory, want a file"
+		return shownPath(p) + " is a directory, want a file"
 	}
 	return ""
+}
+
+// maxShownPath is the longest file name an error shows whole, in bytes.
+const maxShownPath = 256
+
+// shownPath is the file name p as an error shows it: whole, or past
+// maxShownPath bytes (a prompt pasted where the file's name belongs) its
+// start and its length: os's error of a 6,200-byte name was a line of
+// 6,365 characters.
+func shownPath(p string) string {
+	if len(p) <= maxShownPath {
+		return p
+	}
+	return fmt.Sprintf("%s (a name of %d bytes)", truncate(p, 96), len(p))
 }
 
 // loadKinds returns the load kinds set, as their YAML paths, in the order
