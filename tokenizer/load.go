@@ -136,13 +136,14 @@ func Parse(data []byte) (*Tokenizer, error) {
 	return build(&f, ms)
 }
 
-// jsonError adds line:col to a JSON syntax or type error.
+// jsonError adds line:col to a JSON syntax or type error, a type error in
+// words (jsonerr.TypeError), not Go's type names.
 func jsonError(data []byte, err error) error {
 	line, col, ok := jsonerr.Position(data, err)
 	if !ok {
-		return fmt.Errorf("invalid tokenizer.json: %w", err)
+		return fmt.Errorf("invalid tokenizer.json: %w", jsonerr.TypeError(err))
 	}
-	return fmt.Errorf("invalid tokenizer.json: %d:%d: %w", line, col, err)
+	return fmt.Errorf("invalid tokenizer.json: %d:%d: %w", line, col, jsonerr.TypeError(err))
 }
 
 // typeOf returns a component's "type" field ("" when absent) and whether the
@@ -156,7 +157,7 @@ func typeOf(what string, raw json.RawMessage) (string, bool, error) {
 		Type string `json:"type"`
 	}
 	if err := json.Unmarshal(raw, &t); err != nil {
-		return "", true, fmt.Errorf("%s: %w", what, err)
+		return "", true, fmt.Errorf("%s: %w", what, jsonerr.TypeError(err))
 	}
 	return t.Type, true, nil
 }
@@ -166,7 +167,7 @@ func typeOf(what string, raw json.RawMessage) (string, bool, error) {
 // a 10 MB model a second time before decoding it.
 func component(what string, raw json.RawMessage, v any) error {
 	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return fmt.Errorf("%s: %w", what, jsonerr.TypeError(err))
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package tokenizer
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/inferbench/inferbench/internal/jsonerr"
 )
 
 // postProcessor is what a post_processor adds around the ids of a single
@@ -79,10 +81,10 @@ func newPostProcessor(raw json.RawMessage) (postProcessor, error) {
 		}
 		var cls, sep int
 		if err := json.Unmarshal(j.Cls[1], &cls); err != nil {
-			return pp, fmt.Errorf("post_processor %s: cls: %w", typ, err)
+			return pp, fmt.Errorf("post_processor %s: cls: %w", typ, jsonerr.TypeError(err))
 		}
 		if err := json.Unmarshal(j.Sep[1], &sep); err != nil {
-			return pp, fmt.Errorf("post_processor %s: sep: %w", typ, err)
+			return pp, fmt.Errorf("post_processor %s: sep: %w", typ, jsonerr.TypeError(err))
 		}
 		if cls < 0 || cls >= maxVocab || sep < 0 || sep >= maxVocab {
 			return pp, fmt.Errorf("post_processor %s: id out of range", typ)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"unicode/utf8"
+
+	"github.com/inferbench/inferbench/internal/jsonerr"
 )
 
 // unigram is the Unigram model of Hugging Face tokenizers (models/unigram/
@@ -55,10 +57,10 @@ func decodeUnigram(raw json.RawMessage) (*unigramJSON, error) {
 			return nil, fmt.Errorf("model: vocab[%d] is not a [piece, score] pair", i)
 		}
 		if err := json.Unmarshal(pair[0], &j.pieces[i].piece); err != nil {
-			return nil, fmt.Errorf("model: vocab[%d]: piece: %w", i, err)
+			return nil, fmt.Errorf("model: vocab[%d]: piece: %w", i, jsonerr.TypeError(err))
 		}
 		if err := json.Unmarshal(pair[1], &j.pieces[i].score); err != nil {
-			return nil, fmt.Errorf("model: vocab[%d]: score: %w", i, err)
+			return nil, fmt.Errorf("model: vocab[%d]: score: %w", i, jsonerr.TypeError(err))
 		}
 	}
 	j.Vocab = nil
