@@ -5,9 +5,11 @@ import (
 	"embed"
 	"fmt"
 	"math"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/internal/yamlguard"
@@ -272,7 +274,11 @@ func Load(pricesPath string) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("prices file: %w", err)
 		}
-		files = append(files, sourceFile{Name: pricesPath, Data: b})
+		f := sourceFile{Name: pricesPath, Data: b}
+		if fi, err := os.Stat(pricesPath); err == nil && fi.Mode().IsRegular() {
+			f.Date = fi.ModTime().UTC().Format(time.DateOnly)
+		}
+		files = append(files, f)
 	}
 	return loadFiles(files)
 }

@@ -20,6 +20,10 @@ import (
 type sourceFile struct {
 	Name string
 	Data []byte
+	// Date is the file's last change (YYYY-MM-DD), which dates a price it
+	// sets without a date of its own; "" for the shipped files and a file
+	// that is not a regular one (a pipe).
+	Date string
 }
 
 // parsedFile is a catalog file parsed to its syntax tree, kept to find the
@@ -68,7 +72,7 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 			err = m.entry(reflect.ValueOf(&c).Elem(), top.Elem(), nil)
 		}
 		if err == nil {
-			recite(&c, f.Name, pf.body, before)
+			recite(&c, f, pf.body, before)
 		}
 		if err != nil {
 			return nil, strictError(f.Name, pf.body, err)
@@ -561,16 +565,21 @@ func priceIDs(c *Catalog) map[string]string {
 	return ids
 }
 
-// recite re-cites a price that the file name (its syntax tree body) set on
+// recite re-cites a price that the file f (its syntax tree body) set on
 // an offer or API an earlier file holds (before) without giving a source
 // of its own: it kept the earlier source and date, so the user's number
 // was printed under the catalog's citation. The source becomes the file
-// and line that set it, with the citation it replaced.
-func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
+// and line that set it, with the citation it replaced. A price set without
+// a date of its own is dated by the file's last change (f.Date), not by
+// the figure it replaced ("$5.5/GPU-hour, from p5.yaml line 5 …,
+// 2026-11-09" put the user's number under AWS's date).
+func recite(c *Catalog, f sourceFile, body ast.Node, before map[string]string) {
+	name := f.Name
 	type set struct {
 		key    string
 		line   int
 		source bool
+		date   bool
 	}
 	sets := map[string]*set{}
 	var order []string
@@ -596,6 +605,8 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 			switch {
 			case k.Value == "source":
 				setOf(id).source = true
+			case k.Value == "date":
+				setOf(id).date = true
 			case slices.Contains(keys, k.Value):
 				if s := setOf(id); s.key == "" {
 					s.key, s.line = k.Value, k.Position.Line
@@ -620,7 +631,19 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 		entries(g, "offers", func(offer string, o ast.Node) { note("offer:"+gpu+"/"+offer, o, priceKeys["offers"]) })
 	})
 	entries(body, "apis", func(api string, a ast.Node) { note("api:"+api, a, priceKeys["apis"]) })
-	cite := func(source *string, id string, s *set) {
+	// redate dates a price the file set without a date by the file's.
+	redate := func(date *string, s *set) bool {
+		if s.date || f.Date == "" {
+			return false
+		}
+		*date = f.Date
+		return true
+	}
+	cite := func(source *string, id string, s *set, redated bool) {
+		if redated {
+			*source = fmt.Sprintf("%s line %d sets %s, with no source nor date of its own (dated by the file's last change; it replaces the catalog's, from %s)", name, s.line, s.key, before[id])
+			return
+		}
 		*source = fmt.Sprintf("%s line %d sets %s, with no source of its own (it replaces the catalog's, from %s)", name, s.line, s.key, before[id])
 	}
 	for _, id := range order {
@@ -632,8 +655,9 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 			offers := c.GPUs[gi].Offers
 			for oi := range offers {
 				if o := &offers[oi]; "offer:"+c.GPUs[gi].ID+"/"+o.ID == id {
+					redated := redate(&o.Date, s)
 					if !s.source { // a source the file gives is kept as given
-						cite(&o.Source, id, s)
+						cite(&o.Source, id, s, redated)
 					}
 					// An offer priced off this one (base_offer ×
 					// multiplier) that the file left alone says whose
@@ -649,8 +673,11 @@ func recite(c *Catalog, name string, body ast.Node, before map[string]string) {
 			}
 		}
 		for ai := range c.APIs {
-			if a := &c.APIs[ai]; "api:"+a.ID == id && !s.source {
-				cite(&a.Source, id, s)
+			if a := &c.APIs[ai]; "api:"+a.ID == id {
+				redated := redate(&a.Date, s)
+				if !s.source {
+					cite(&a.Source, id, s, redated)
+				}
 			}
 		}
 	}

@@ -27,7 +27,8 @@ func TestOverriddenPriceNotCitedToTheCatalog(t *testing.T) {
 	c, _ := Load(path)
 	g, _ := c.GPU("h100-sxm")
 	od, _ := g.Offer("aws-p5-od")
-	if want := fmt.Sprintf("%s line 5 sets usd_per_gpu_hour, with no source of its own (it replaces the catalog's, from %s, %s)", path, sod.Source, sod.Date); od.Source != want {
+	// With no date either, it is dated by the file (TestOverriddenPriceDatedByItsFile).
+	if want := fmt.Sprintf("%s line 5 sets usd_per_gpu_hour, with no source nor date of its own (dated by the file's last change; it replaces the catalog's, from %s, %s)", path, sod.Source, sod.Date); od.Source != want {
 		t.Errorf("aws-p5-od source = %q; want %q", od.Source, want)
 	}
 	// A date the file gives without a source is its own, not the one the
