@@ -121,6 +121,9 @@ func gateJudged(o GateOptions, stdout, stderr io.Writer, judged *bool) error {
 	}
 	base, err := o.Resolve(o.Baseline, cand)
 	if o.ErrEmpty != nil && errors.Is(err, o.ErrEmpty) && o.AllowEmptyBaseline {
+		if dead := measuredNothing(cand); dead != "" {
+			return fmt.Errorf("%v, and %s: a first night that measured nothing cannot pass the gate (is the server up?)", err, dead)
+		}
 		fmt.Fprintf(stderr, "inferbench: %v: nothing to compare with (--allow-empty-baseline)\n", err)
 		return writeNoBaseline(o, cand, err.Error(), stdout)
 	}
@@ -135,6 +138,11 @@ func gateJudged(o GateOptions, stdout, stderr io.Writer, judged *bool) error {
 	res, err := Compare(base, cand, Options{Thresholds: th, Resamples: o.Resamples, Seed: o.Seed})
 	if err != nil {
 		return err
+	}
+	if dead := measuredNothing(cand); dead != "" && len(res.Regressions()) == 0 {
+		// No regression only because the baseline measured nothing there
+		// either: its error rate was 100 % too, its latencies none.
+		return fmt.Errorf("%s, and the baseline showed no regression in it: a run that measured nothing cannot pass the gate (is the server up?)", dead)
 	}
 	*judged = true
 	return writeGate(o, res, stdout)
@@ -205,4 +213,25 @@ func sameFile(a, b string) bool {
 	}
 	fb, err := os.Stat(b)
 	return err == nil && os.SameFile(fa, fb)
+}
+
+// measuredNothing says at which of cand's levels every measured request
+// failed ("every measured request failed at level 8 (400 of 400)"), ""
+// when at none: such a level measured no latency and no throughput, and a
+// gate that passes it (no baseline yet, or a baseline that failed alike)
+// keeps a CI job green on a server that answers nothing.
+func measuredNothing(cand *Run) string {
+	if cand.Summary == nil {
+		return ""
+	}
+	var dead []string
+	for _, l := range cand.Summary.Levels {
+		if l.Requests.Total > 0 && l.Requests.OK == 0 {
+			dead = append(dead, fmt.Sprintf("level %g (%d of %d)", l.Level, l.Requests.Failed, l.Requests.Total))
+		}
+	}
+	if len(dead) == 0 {
+		return ""
+	}
+	return "every measured request failed at " + strings.Join(dead, ", ")
 }
