@@ -1,6 +1,7 @@
 package targets
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -116,12 +117,22 @@ func (e *Endpoint) NextEvent(ctx context.Context, rd *sse.Reader) (sse.Event, er
 // After the event that ended it, what is left of body (rd's source) is
 // drained (Drain, with cancel) and ReadEvents returns nil; at the end of
 // the stream before such an event it returns io.EOF, for the caller to
-// judge.
+// judge, or, when the body held no data event but other lines (a proxy's
+// HTML page sent as an event stream), a ProtocolError quoting their start.
 func (e *Endpoint) ReadEvents(ctx context.Context, rd *sse.Reader, body io.Reader, cancel context.CancelFunc, event func(sse.Event) (bool, error)) error {
+	data, other := false, "" // a data event came; the start of the first lines outside SSE
 	for {
 		ev, err := e.NextEvent(ctx, rd)
+		if err == io.EOF && !data && other != "" {
+			return &ProtocolError{Msg: fmt.Sprintf("the body held no SSE data event: it began %q", other)}
+		}
 		if err != nil {
 			return err
+		}
+		if ev.Data != nil {
+			data = true
+		} else if raw := bytes.TrimSpace(ev.Raw); other == "" && len(raw) > 0 {
+			other = Snippet(e.Redact.Redact(string(raw)))
 		}
 		done, err := event(ev)
 		if err != nil {

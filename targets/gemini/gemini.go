@@ -195,35 +195,29 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 	return d.final(), nil
 }
 
-// readSSE reads an alt=sse stream to its end.
+// readSSE reads an alt=sse stream to its end (ReadEvents: no event ends
+// it, so nothing is drained there; read drains).
 func (t *Target) readSSE(ctx context.Context, body io.Reader, d *decoder, onChunk func(targets.Chunk)) error {
-	rd := sse.NewReader(body)
-	for {
-		e, err := t.ep.NextEvent(ctx, rd)
-		if err == io.EOF {
-			if d.finish != "" {
-				return nil
-			}
-			return &targets.ProtocolError{Msg: fmt.Sprintf("stream ended without a finishReason, after %d events", d.events)}
-		}
-		if err != nil {
-			return err
-		}
+	err := t.ep.ReadEvents(ctx, sse.NewReader(body), body, func() {}, func(e sse.Event) (bool, error) {
 		if e.Data == nil {
 			// Lines outside SSE framing: Gemini's mid-stream error object.
 			if se := d.rawError(e.Raw); se != nil {
-				return se
+				return false, se
 			}
-			continue
+			return false, nil
 		}
-		data := bytes.TrimSpace(e.Data)
-		if len(data) == 0 {
-			continue
+		if data := bytes.TrimSpace(e.Data); len(data) > 0 {
+			return false, d.event(data, onChunk)
 		}
-		if err := d.event(data, onChunk); err != nil {
-			return err
+		return false, nil
+	})
+	if err == io.EOF {
+		if d.finish != "" {
+			return nil
 		}
+		return &targets.ProtocolError{Msg: fmt.Sprintf("stream ended without a finishReason, after %d events", d.events)}
 	}
+	return err
 }
 
 // readArray reads a stream written as one JSON array, element by element:

@@ -172,9 +172,6 @@ type decoder struct {
 	server *targets.ServerTiming
 	// cached is the last count of cached prompt tokens the server gave.
 	cached int
-	// ignored is the start of the first block of lines that were no SSE
-	// field, for the error of a body that held no event.
-	ignored string
 	// native decodes llama.cpp's /completion events instead (llamacpp.go).
 	native bool
 	// model is the model the stream's first event names.
@@ -246,12 +243,10 @@ func (d *decoder) event(ev sse.Event, onChunk func(targets.Chunk)) (done bool, e
 	data := bytes.TrimSpace(ev.Data)
 	if ev.Data == nil {
 		// Lines outside SSE framing; a JSON error object written raw is
-		// an error, anything else is ignored.
+		// an error, anything else is ignored (a body of nothing else is
+		// targets.Endpoint.ReadEvents' error).
 		if se := d.rawError(ev.Raw); se != nil {
 			return false, se
-		}
-		if d.ignored == "" {
-			d.ignored = targets.Snippet(targets.Printable(d.redact.Redact(string(bytes.TrimSpace(ev.Raw)))))
 		}
 		return false, nil
 	}
@@ -525,11 +520,9 @@ func eventModel(data []byte) string {
 }
 
 // endedEarly is the error of a stream that ended before [DONE] and without
-// a finish_reason; a body that held no SSE data event at all (a whole JSON
-// completion, an HTML page, labelled text/event-stream) says how it began.
+// a finish_reason (one that held no SSE data event at all, a whole JSON
+// completion or an HTML page labelled text/event-stream, is
+// targets.Endpoint.ReadEvents' error, which says how it began).
 func (d *decoder) endedEarly() error {
-	if d.events == 0 && d.ignored != "" {
-		return &targets.ProtocolError{Msg: fmt.Sprintf("the body held no SSE data event: it began %q", d.ignored)}
-	}
 	return &targets.ProtocolError{Msg: fmt.Sprintf("stream ended before [DONE] and without a finish_reason, after %d events", d.events)}
 }
