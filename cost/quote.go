@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/inferbench/inferbench/internal/printable"
@@ -132,6 +133,9 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 				offers = append(offers, &g.Offers[i])
 			}
 		}
+		if note := energyAboveBoard(g, gpus, energy, offers); note != "" {
+			out.Notes = append(out.Notes, note)
+		}
 		for _, of := range offers {
 			row, err := Evaluate(q.Throughput, gpus, PriceOf(g, of), energy)
 			if err != nil {
@@ -148,6 +152,29 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 		return nil, quoteErrorf("--offer %s: no catalog GPU has an offer of that id or kind (pass --gpu ID to see one GPU's offers)", q.Offer)
 	}
 	return out, nil
+}
+
+// boardPowerSlack is how far above its GPUs' board power (TDP) a measured
+// average may go before energyAboveBoard says so: a GPU's average stays
+// under its limit, and twice it leaves room for a box's host.
+const boardPowerSlack = 2
+
+// energyAboveBoard warns, where an owned offer of g is priced with measured
+// energy, that the energy's average power is more than boardPowerSlack
+// times the gpus' board power: --energy-joules 1e6 over one second priced
+// one H100 at a megawatt ($202.56 an hour of electricity), a kJ-for-J or
+// ms-for-s slip nothing pointed at.
+func energyAboveBoard(g *GPU, gpus int, energy *Energy, offers []*Offer) string {
+	if energy == nil || !(energy.WindowS > 0) || g.TDPW <= 0 ||
+		!slices.ContainsFunc(offers, func(o *Offer) bool { return o.Kind == Owned }) {
+		return ""
+	}
+	w, board := energy.Joules/energy.WindowS, float64(max(gpus, 1))*g.TDPW
+	if w <= boardPowerSlack*board {
+		return ""
+	}
+	return fmt.Sprintf("warning: the energy measured is an average of %s W, %s times the %s W board power of %s: check --energy-joules and --energy-window-s (J and s)",
+		num(w), num(w/board), num(board), fmt.Sprintf("%d × %s", max(gpus, 1), g.ID))
 }
 
 // othersOfKind says, when --offer named a kind (asked) and g has more
