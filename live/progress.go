@@ -78,6 +78,9 @@ type Progress struct {
 	// is fatal to the runtime).
 	termWidth   func() (int, bool)
 	watchResize func() (<-chan os.Signal, func())
+	// termHeight reads the terminal's height in rows (ok false: it
+	// cannot tell): a live block is drawn in one row fewer (fitHeight).
+	termHeight func() (int, bool)
 }
 
 // NewProgress returns a Progress of s writing to w.
@@ -99,6 +102,13 @@ func NewProgress(w io.Writer, s *State, o ProgressOptions) *Progress {
 		}
 		w, _, err := term.GetSize(p.fd)
 		return w, err == nil && w > 0
+	}
+	p.termHeight = func() (int, bool) {
+		if p.fd < 0 {
+			return 0, false
+		}
+		_, h, err := term.GetSize(p.fd)
+		return h, err == nil && h > 0
 	}
 	switch o.Mode {
 	case ModeTTY:
@@ -220,6 +230,9 @@ func (p *Progress) draw(plainLive, final bool) error {
 func (p *Progress) begin() Frame {
 	snap := p.s.Snapshot()
 	f := Render(&snap, p.width(), p.tty || p.fit)
+	if p.tty {
+		f.Live = p.fitHeight(f.Live)
+	}
 	p.mu.Lock()
 	p.buf.Reset()
 	if p.tty && len(p.live) > 0 {
@@ -229,6 +242,20 @@ func (p *Progress) begin() Frame {
 	}
 	p.writeResults(f.Results)
 	return f
+}
+
+// fitHeight returns the first of the live lines that fit on the terminal
+// with the row below them, where the cursor goes after the last: a block
+// as tall as the terminal scrolled its first lines off the top at each
+// redraw, and the move back up (CUU) stops at the top row, so each redraw
+// left them in the scrollback (a 10×5 pane: "level 1", "stream",
+// "0:00/0:" twice a second). The first lines are the level and its
+// progress. A terminal that does not say its height is drawn on whole.
+func (p *Progress) fitHeight(live []string) []string {
+	if h, ok := p.termHeight(); ok && len(live) > h-1 {
+		return live[:max(h-1, 0)]
+	}
+	return live
 }
 
 // writeResults writes the result lines of results not written yet (an
