@@ -234,9 +234,7 @@ func PostStream(ctx context.Context, client *http.Client, url string, header htt
 		}))
 		resp, err := client.Do(req)
 		if err == nil {
-			if f, ok := ctx.Value(responseKey{}).(func(int)); ok && f != nil {
-				f(resp.StatusCode)
-			}
+			Responded(ctx, resp.StatusCode)
 			resp.Body = FirstByteBody(ctx, resp.Body)
 			return resp, nil
 		}
@@ -289,6 +287,15 @@ type responseKey struct{}
 // response's headers when an interim response came first.
 func WithResponse(ctx context.Context, f func(status int)) context.Context {
 	return context.WithValue(ctx, responseKey{}, f)
+}
+
+// Responded calls ctx's WithResponse hook, if it carries one, with status:
+// PostStream's call, for an adapter that gets its responses otherwise (an
+// SDK's client, the calls of a protocol of several).
+func Responded(ctx context.Context, status int) {
+	if f, ok := ctx.Value(responseKey{}).(func(int)); ok && f != nil {
+		f(status)
+	}
 }
 
 // firstByteBody calls f on the first read that returns bytes.

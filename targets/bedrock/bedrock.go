@@ -337,6 +337,7 @@ func (b bodyThief) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, err
 	}
+	targets.Responded(req.Context(), resp.StatusCode) // the load generator records it
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// The SDK copies a whole error body into memory to decode it: it
 		// gets the first MaxErrorRead bytes, for at most ErrorReadWait, as

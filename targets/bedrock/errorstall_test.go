@@ -67,3 +67,20 @@ func (b *stalledBody) Close() error {
 	b.once.Do(func() { close(b.closed) })
 	return nil
 }
+
+// TestStatusTold: the load generator's response hook (targets.WithResponse)
+// hears the answer's status, as PostStream tells it for the other adapters:
+// it heard none, and a failure that is no HTTPError was recorded with the
+// load generator's guess, 200.
+func TestStatusTold(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tg := newTarget(t, bedrock.Config{Endpoint: "http://127.0.0.1:1", BearerToken: "tok-123456789",
+			Client: &http.Client{Transport: &stallingError{}}})
+		var told []int
+		ctx := targets.WithResponse(t.Context(), func(status int) { told = append(told, status) })
+		stream(t, tg, ctx, targets.Request{Model: "m", Prompt: "p"})
+		if len(told) != 1 || told[0] != 500 {
+			t.Errorf("statuses told %v; want [500]", told)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package replicate_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -49,5 +50,26 @@ func TestCreateAnswerCut(t *testing.T) {
 				t.Errorf("class %q (%v); want %q", got, r.Err, tc.class)
 			}
 		})
+	}
+}
+
+// TestStatusesTold: the load generator's response hook
+// (targets.WithResponse) hears each answer's status, the create call's 201
+// and the stream's 200, as PostStream tells it for the other adapters: it
+// heard none, so a request cut inside the create answer was recorded with
+// status 200, the load generator's guess.
+func TestStatusesTold(t *testing.T) {
+	api := newFakeAPI(t, sseHandler("event: output\ndata: hi\n\nevent: done\ndata: {}\n\n", targettest.Whole))
+	tg, err := replicate.New(replicate.Config{Conn: targets.Conn{BaseURL: api.URL, APIKey: "r8_key"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told []int
+	ctx := targets.WithResponse(t.Context(), func(status int) { told = append(told, status) })
+	if _, err := tg.Stream(ctx, targets.Request{Model: "meta/meta-llama-3-8b-instruct", Prompt: "p", MaxTokens: 1}, func(targets.Chunk) {}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(told) != "[201 200]" {
+		t.Errorf("statuses told %v; want [201 200] (create, stream; the metrics call after is bookkeeping)", told)
 	}
 }

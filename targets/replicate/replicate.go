@@ -261,15 +261,17 @@ func (t *Target) newRequest(ctx context.Context, method, url string, body []byte
 	return r, nil
 }
 
-// send sends r and returns the response of a 2xx answer; the caller closes
-// its body. A transport error is led by what the call was ("open stream")
-// and by ctx's cause, and redacted; a non-2xx answer is its HTTPError, a
-// body compressed though not asked for targets.EncodingError's.
+// send sends r and returns the response of a 2xx answer, whose status it
+// tells ctx's response hook (targets.Responded), as every answer's; the
+// caller closes its body. A transport error is led by what the call was
+// ("open stream") and by ctx's cause, and redacted; a non-2xx answer is its
+// HTTPError, a body compressed though not asked for targets.EncodingError's.
 func (t *Target) send(ctx context.Context, r *http.Request, what string) (*http.Response, error) {
 	resp, err := t.ep.Client.Do(r)
 	if err != nil {
 		return nil, t.ep.Redact.Err(fmt.Errorf("replicate: %s: %w", what, targets.WithCause(ctx, targets.RefusedRedirect(err))))
 	}
+	targets.Responded(ctx, resp.StatusCode)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()
 		return nil, targets.ReadHTTPError(resp, t.ep.Redact, decodeError)
