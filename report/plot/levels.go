@@ -66,6 +66,9 @@ func LatencyThroughput(runs []Run, slo report.SLO) *Figure {
 	sharedLegend(left, runs, slo)
 
 	caption := "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s, one point per load level"
+	if throughputsWide(runs) {
+		caption = "TTFT and TPOT percentiles (p50 circle, p95 triangle, p99 square) against output tokens/s (steady state, all GPUs; a log axis: the levels' throughputs are more than two decades apart), one point per load level"
+	}
 	if !slo.IsZero() {
 		caption += fmt.Sprintf("; SLO thresholds dashed-dotted; rings mark each run's capacity at SLO (the level whose p%g met every threshold, with at most %.1f %% of its requests failed, with the best output throughput; a lower bound when it is the highest level run)",
 			pct, 100*slo.ErrorBudget())
@@ -93,6 +96,18 @@ func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report
 		all = append(all, ms(limit))
 	}
 	logY := wideRange(all, 20)
+	// Throughputs more than two decades apart on a log axis, as Pareto's.
+	logX := throughputsWide(runs)
+	if logX {
+		// A short label, "log scale" on a line of its own: gonum (v0.17)
+		// pads for a centred axis label as if it sat at the linear
+		// midpoint of the range, near the right end of a log axis, and
+		// "output tokens/s (steady state, all GPUs, log scale)" left a
+		// third of each panel empty right of the data (the caption says
+		// steady state, all GPUs).
+		logAxis(&p.X)
+		p.X.Label.Text = "output tokens/s\nlog scale"
+	}
 	if logY {
 		// "log scale" on a line of its own: gonum (v0.17) pads the top of
 		// a plot for its y label as if the label were centred at the
@@ -152,11 +167,15 @@ func latencyPanel(runs []Run, pct float64, title, metric string, of func(*report
 		}
 		p.Add(emptyNote{Text: note})
 	}
-	p.X.Min = 0
+	if logX {
+		p.X.Min, p.X.Max = logFloor(p.X.Min/1.3), p.X.Max*1.5
+	} else {
+		p.X.Min = 0
+	}
 	if !logY {
 		p.Y.Min = 0 // before the padding, which is a share of the axis's span
 	}
-	padLinear(p, true, !logY)
+	padLinear(p, !logX, !logY)
 	if logY {
 		p.Y.Max *= 1.3 // room above the highest marker on a log axis
 		// Down to a labelled tick below the lowest marker: TTFTs of
@@ -209,6 +228,14 @@ func Pareto(runs []Run) *Figure {
 		}
 	}
 	logY := wideRange(speeds, 20)
+	// Throughputs more than two decades apart (a CPU box's 6 tokens/s
+	// beside a GPU's thousands) are drawn on a log axis too: on a linear
+	// one the slow run's points lay on the y axis, its levels one blot.
+	logX := wideRange(paretoThroughputs(runs), 100)
+	if logX {
+		logAxis(&p.X)
+		p.X.Label.Text = "output tokens/s per GPU\nlog scale" // on its own line, as the latency figure's
+	}
 	if logY {
 		logAxis(&p.Y)
 		// On a line of its own, as latencyPanel's: gonum pads the top for
@@ -273,13 +300,17 @@ func Pareto(runs []Run) *Figure {
 	if anyCapacity(runs) {
 		p.Legend.Add("capacity at SLO", glyphThumb{Style: draw.GlyphStyle{Color: color.Black, Radius: vg.Points(5), Shape: draw.RingGlyph{}}})
 	}
-	p.X.Min = 0
+	if logX {
+		p.X.Min, p.X.Max = logFloor(p.X.Min/1.3), p.X.Max*1.5 // room right of the last point and its label
+	} else {
+		p.X.Min = 0
+	}
 	if logY {
-		padLinear(p, true, false)
+		padLinear(p, !logX, false)
 		p.Y.Min, p.Y.Max = logFloor(p.Y.Min/1.1), p.Y.Max*1.3 // room above the highest point and its label
 	} else {
 		p.Y.Min = 0
-		padLinear(p, true, true)
+		padLinear(p, !logX, true)
 	}
 	// The legend goes in the first corner where it covers no point (nor
 	// its label): bottom left, where a sweep seldom goes (its first level
@@ -319,6 +350,39 @@ func Pareto(runs []Run) *Figure {
 		return f
 	}
 	return figureOf("pareto", "Per-user speed against throughput per GPU", caption, 8*vg.Inch, 5*vg.Inch, p)
+}
+
+// throughputsWide says whether the runs' levels' output tokens/s are more
+// than two decades apart: the latency figure's x axis is then
+// logarithmic, as the per-user speed figure's (paretoThroughputs).
+func throughputsWide(runs []Run) bool {
+	var xs []float64
+	for _, r := range runs {
+		if r.Summary == nil {
+			continue
+		}
+		for _, l := range r.Summary.Levels {
+			xs = append(xs, l.OutputTokensPerS)
+		}
+	}
+	return wideRange(xs, 100)
+}
+
+// paretoThroughputs are the x values of Pareto: each drawn level's output
+// tokens/s per GPU.
+func paretoThroughputs(runs []Run) []float64 {
+	var xs []float64
+	for _, r := range runs {
+		if r.Summary == nil {
+			continue
+		}
+		for _, l := range r.Summary.Levels {
+			if l.UserOutputTokensPerS.N > 0 && l.OutputTokensPerS > 0 {
+				xs = append(xs, l.OutputTokensPerS/float64(max(1, r.GPUs)))
+			}
+		}
+	}
+	return xs
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
