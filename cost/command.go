@@ -35,6 +35,10 @@ type RunLevel struct {
 	Offer string
 	// Simulated says the run's target or GPU telemetry was the mock.
 	Simulated bool
+	// Incomplete says that the run did not complete (interrupted, failed,
+	// a merge of a shard that did not) and what that means for its
+	// numbers; "" when it completed. The price of its level is said with it.
+	Incomplete string
 }
 
 // lowerBoundWords is the basis of a run's level, with what its being a
@@ -170,7 +174,7 @@ func RunCost(w io.Writer, o CostOptions) error {
 	q := QuoteRequest{GPU: o.GPU, GPUs: o.GPUs, Offer: o.Offer, USDPerGPUHour: o.USDPerGPUHour,
 		Basis: "throughput given on the command line", Throughput: Throughput{OutputTokensPerS: o.OutputTPS, TotalTokensPerS: o.TotalTPS, RequestsPerS: o.RPS}}
 	var level *float64
-	simulated := false
+	simulated, incomplete := false, ""
 	energyGiven := o.EnergyJ != 0 // on the command line, not the run's reading
 	if o.RunDir != "" {
 		lvl, err := o.Runs.Level(o.RunDir)
@@ -178,6 +182,7 @@ func RunCost(w io.Writer, o CostOptions) error {
 			return fmt.Errorf("cost: %w", err)
 		}
 		q.Basis, level, q.Throughput, simulated = lvl.lowerBoundWords("its costs per token"), &lvl.Level, lvl.Throughput, lvl.Simulated
+		incomplete = lvl.Incomplete
 		if o.EnergyWindowS == 0 {
 			o.EnergyWindowS = lvl.WindowS
 		}
@@ -203,7 +208,12 @@ func RunCost(w io.Writer, o CostOptions) error {
 		if err != nil {
 			return fmt.Errorf("cost: %w", err)
 		}
-		return Write(w, o.Format, pricedCosts{Costs: c, Simulated: simulated}, markSimulated(CostsTable("Cost at "+q.Basis, []Costs{c}, nil), simulated))
+		var notes []string
+		if incomplete != "" {
+			notes = []string{incomplete}
+		}
+		return Write(w, o.Format, pricedCosts{Costs: c, Simulated: simulated, Incomplete: incomplete},
+			markSimulated(CostsTable("Cost at "+q.Basis, []Costs{c}, notes), simulated))
 	}
 	cat, err := Load(o.Prices)
 	if err != nil {
@@ -217,7 +227,10 @@ func RunCost(w io.Writer, o CostOptions) error {
 		// As with --usd-per-gpu-hour: the joules were dropped without a word.
 		return quoteErrorf("--energy-joules prices an owned offer's electricity, and no offer priced here is owned (a rented GPU's power is in its rent): drop it, or pass --offer owned")
 	}
-	rep.RunDir, rep.Level, rep.Simulated = o.RunDir, level, simulated
+	rep.RunDir, rep.Level, rep.Simulated, rep.Incomplete = o.RunDir, level, simulated, incomplete
+	if incomplete != "" {
+		rep.Notes = append([]string{incomplete}, rep.Notes...)
+	}
 	return Write(w, o.Format, rep, rep.Table())
 }
 
@@ -225,7 +238,8 @@ func RunCost(w io.Writer, o CostOptions) error {
 // and whether the run priced was simulated, as the catalog's Quote says.
 type pricedCosts struct {
 	Costs
-	Simulated bool `json:"simulated,omitempty"`
+	Simulated  bool   `json:"simulated,omitempty"`
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // GuideOptions is the gpus command's input.

@@ -35,7 +35,10 @@ type CrossoverInput struct {
 type Crossover struct {
 	// Simulated says the capacity came from a simulated run
 	// (RunLevel.Simulated).
-	Simulated            bool    `json:"simulated,omitempty"`
+	Simulated bool `json:"simulated,omitempty"`
+	// Incomplete says the run that gave the capacity did not complete
+	// (RunLevel.Incomplete).
+	Incomplete           string  `json:"incomplete,omitempty"`
 	TokensPerDay         float64 `json:"tokens_per_day"`
 	MonthlyTokens        float64 `json:"monthly_tokens"`
 	APIUSDPer1M          float64 `json:"api_usd_per_1m"`

@@ -104,6 +104,9 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	if o.RunDir != "" {
 		in.CapacityTokensPerS = lvl.Throughput.TotalTokensPerS
 		notes = append(notes, "capacity of "+o.RunDir+": "+lvl.lowerBoundWords("the GPUs needed, the self-hosted monthly cost and the break-even volume and utilization"))
+		if lvl.Incomplete != "" {
+			notes = append(notes, lvl.Incomplete)
+		}
 		if mix.Warning != "" {
 			notes = append(notes, mix.Warning)
 		}
@@ -112,7 +115,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	if err != nil {
 		return fmt.Errorf("crossover: %w", err)
 	}
-	x.Simulated = lvl.Simulated
+	x.Simulated, x.Incomplete = lvl.Simulated, lvl.Incomplete
 	x.Notes = append(notes, x.Notes...)
 	return Write(w, o.Format, x, x.Table())
 }

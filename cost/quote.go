@@ -48,6 +48,8 @@ type Quote struct {
 	Notes      []string   `json:"notes"`
 	// Simulated says the run priced was simulated (RunLevel.Simulated).
 	Simulated bool `json:"simulated,omitempty"`
+	// Incomplete says the run priced did not complete (RunLevel.Incomplete).
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 // ErrQuote marks a request the catalog cannot answer as asked (an unknown

@@ -104,6 +104,9 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 		LowerBound: p.Basis == BasisCapacity && p.LowerBound, Simulated: m.IsSimulated()}
 	if m != nil {
 		lv.Offer = ManifestOffer(m.Scenario)
+		if s := DidNotComplete(dir, m); s != "" {
+			lv.Incomplete = s + ": " + IncompleteCaveat
+		}
 	}
 	if g := p.Level.GPU; g != nil && g.EnergyJ != nil {
 		lv.EnergyJ = *g.EnergyJ

@@ -1,10 +1,9 @@
 package render
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/report"
 )
 
 // IncompleteNote says which runs did not complete (stopped by Ctrl-C, or
@@ -13,16 +12,14 @@ import (
 func (r *Report) IncompleteNote() string {
 	var parts []string
 	for _, run := range r.runs {
-		m := run.Manifest
-		if m == nil || m.ExitState == "" || m.ExitState == rundir.ExitComplete {
-			continue
+		if s := report.DidNotComplete(run.Label, run.Manifest); s != "" {
+			parts = append(parts, s)
 		}
-		parts = append(parts, fmt.Sprintf("%s did not complete (exit state %s%s)", run.Label, m.ExitState, parenIf(m.ExitReason)))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return strings.Join(parts, "; ") + ": its numbers cover only the requests made before it stopped, and a level it had not finished or begun is short or absent."
+	return strings.Join(parts, "; ") + ": " + report.IncompleteCaveat + "."
 }
 
 // noCurveNote names the selected levels with no successful request, which
