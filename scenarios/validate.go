@@ -360,6 +360,10 @@ func fileTrouble(p string) string {
 	fi, err := os.Stat(p)
 	var pe *fs.PathError
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && (strings.HasPrefix(p, "~/") || strings.Contains(p, "/~/")):
+		// A shell expands ~ at a word's start only: not after
+		// --dataset jsonl:, nor in a YAML file.
+		return shownPath(p) + ": no such file (~ is no home directory here: no shell expands it; write the home directory's path)"
 	case errors.Is(err, fs.ErrNotExist):
 		return shownPath(p) + ": no such file" // not os's "stat …: no such file or directory"
 	case errors.Is(err, fs.ErrPermission):
