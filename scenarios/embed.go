@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -58,6 +59,15 @@ func open(nameOrPath string, known Known) (*Scenario, error) {
 			return nil, fmt.Errorf("scenario %q: neither a shipped scenario%s nor a file", nameOrPath, hint)
 		}
 		return nil, fmt.Errorf("scenario %q: neither a shipped scenario (%s) nor a file", nameOrPath, strings.Join(Shipped(), ", "))
+	}
+	if _, err := os.Lstat(nameOrPath); errors.Is(err, fs.ErrNotExist) {
+		// nightly.yaml, or scenarios/nightly.yaml outside a checkout: a
+		// file, not there, named as a shipped scenario is.
+		base := filepath.Base(nameOrPath)
+		name := strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml")
+		if name != base && slices.Contains(Shipped(), name) {
+			return nil, fmt.Errorf("scenario: %s: no such file (the shipped scenario is named %s, without .yaml)", nameOrPath, name)
+		}
 	}
 	return loadFile(nameOrPath, known)
 }
