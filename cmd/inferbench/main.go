@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -29,7 +28,7 @@ func main() {
 	// does not drain (report, merge, history, …) has stopBound after the
 	// first signal to return on its own, then the process exits 130.
 	log.SetFlags(0)
-	log.SetOutput(libraryLog{os.Stderr})
+	log.SetOutput(&printable.LibraryLog{W: os.Stderr})
 	hard, cancelHard := context.WithCancelCause(context.Background())
 	drain, cancelDrain := context.WithCancelCause(hard)
 	app := newAppWith(os.Stdout, os.Stderr, hard)
@@ -63,30 +62,6 @@ func main() {
 		err = context.Cause(drain)
 	}
 	os.Exit(exitCode(err, os.Stderr))
-}
-
-// libraryLog is where the standard logger's lines go. net/http writes
-// there what a server sent that no request asked for ("Unsolicited
-// response received on idle HTTP channel starting with …", quoting the
-// server's bytes: a server whose Content-Length is shorter than its body),
-// and the live page's TLS handshake errors. That is a server's text on the
-// user's terminal: it is written out through printable.Text (an escape
-// sequence shows as \x1b instead of acting), on one line after
-// "inferbench: ", cut at maxLibraryLog bytes.
-type libraryLog struct{ w io.Writer }
-
-// maxLibraryLog is the most of one library log line shown, in bytes.
-const maxLibraryLog = 512
-
-func (l libraryLog) Write(p []byte) (int, error) {
-	s := strings.TrimRight(string(p), "\n")
-	if len(s) > maxLibraryLog {
-		s = s[:maxLibraryLog] + "…"
-	}
-	if _, err := fmt.Fprintf(l.w, "inferbench: %s\n", printable.Text(s)); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }
 
 // signalCause is what a signal cancels the contexts with: errors.Is

@@ -1,4 +1,4 @@
-package main
+package printable
 
 import (
 	"bytes"
@@ -13,14 +13,14 @@ import (
 // sent "\x1b]0;PWNED\x07" and 100 KB and the terminal got both as they were.
 func TestLibraryLogIsPrintable(t *testing.T) {
 	var out bytes.Buffer
-	l := log.New(libraryLog{&out}, "", 0)
+	l := log.New(&LibraryLog{W: &out}, "", 0)
 	l.Printf("Unsolicited response received on idle HTTP channel starting with %q; err=<nil>", "HTTP/1.1 200 OK\r\n\x1b]0;PWNED\x07"+strings.Repeat("x", 100000))
 	got := out.String()
 	if !strings.HasPrefix(got, "inferbench: Unsolicited response") || strings.Count(got, "\n") != 1 || !strings.HasSuffix(got, "…\n") {
 		t.Errorf("logged %q…; want one line after 'inferbench: ', cut", got[:min(len(got), 120)])
 	}
-	if strings.ContainsAny(got, "\x1b\x07\r") || len(got) > maxLibraryLog+64 {
-		t.Errorf("logged %d bytes with control characters %v; want them written out, at most %d bytes", len(got), strings.ContainsAny(got, "\x1b\x07"), maxLibraryLog+64)
+	if strings.ContainsAny(got, "\x1b\x07\r") || len(got) > MaxLibraryLog+64 {
+		t.Errorf("logged %d bytes with control characters %v; want them written out, at most %d bytes", len(got), strings.ContainsAny(got, "\x1b\x07"), MaxLibraryLog+64)
 	}
 	out.Reset()
 	l.Printf("raw \x1b[31mred\x1b[0m")
