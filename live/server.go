@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -104,11 +106,29 @@ func ListenAddr(addr string) string {
 	return addr
 }
 
+// notAURL refuses an address to listen on written as a URL (the page's,
+// pasted from the line a run prints), naming the address in it: net said
+// "too many colons in address".
+func notAURL(addr string) error {
+	u, err := url.Parse(addr)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "PORT")
+	}
+	return fmt.Errorf("live: want an address to listen on (:PORT or HOST:PORT), not a URL: give %s", host)
+}
+
 // Start listens and serves s until Shutdown.
 func Start(s *State, o ServerOptions) (*Server, error) {
 	o.Interval = cmp.Or(o.Interval, DefaultInterval)
 	o.History = cmp.Or(o.History, DefaultHistory)
 	o.ClientBuffer = cmp.Or(o.ClientBuffer, DefaultClientBuffer)
+	if err := notAURL(o.Addr); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", ListenAddr(o.Addr))
 	if err != nil {
 		return nil, fmt.Errorf("live: %w", err)
@@ -135,7 +155,23 @@ func metricsHandler(s *State) http.Handler {
 func (sv *Server) Addr() net.Addr { return sv.ln.Addr() }
 
 // URL is the live page's address.
-func (sv *Server) URL() string { return "http://" + sv.ln.Addr().String() + "/" }
+//
+// Served on every interface (0.0.0.0, ::), it is this host's loopback
+// address: Go listens on [::] for 0.0.0.0, and http://[::]:9464/ was
+// printed, the wildcard, not the IPv4 address asked for; Linux connects
+// to it as to loopback, Winsock's connect refuses it (WSAEADDRNOTAVAIL:
+// "such as INADDR_ANY or in6addr_any").
+func (sv *Server) URL() string {
+	addr := sv.ln.Addr().String()
+	if a, ok := sv.ln.Addr().(*net.TCPAddr); ok && a.IP.IsUnspecified() {
+		host := "127.0.0.1"
+		if h, _, err := net.SplitHostPort(ListenAddr(sv.o.Addr)); err == nil && strings.Contains(h, ":") {
+			host = "::1" // [::]: asked for IPv6
+		}
+		addr = net.JoinHostPort(host, strconv.Itoa(a.Port))
+	}
+	return "http://" + addr + "/"
+}
 
 // Shutdown waits Linger (or until ctx is done), then closes the event
 // streams and stops the server, waiting for its handlers up to ctx.
