@@ -189,6 +189,25 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Faults.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if cfg.GPU == "" {
+		// The engine's settings shape the simulated engine, which fixed
+		// timing does not run: taken without a word, `mock --max-seqs 6`
+		// served as before and a gate "tested" a change that was never made.
+		var set []string
+		for _, f := range []struct {
+			name string
+			on   bool
+		}{{"gpu count", cfg.GPUs > 1}, {"max sequences", cfg.MaxSeqs > 0}, {"max batched tokens", cfg.MaxBatchedTokens > 0},
+			{"chunked prefill", cfg.ChunkedPrefill}, {"no prefix cache", cfg.NoPrefixCache}, {"step overhead", cfg.StepOverhead > 0},
+			{"step jitter", cfg.StepJitter > 0}} {
+			if f.on {
+				set = append(set, f.name)
+			}
+		}
+		if len(set) > 0 {
+			errs = append(errs, fmt.Errorf("%s set without a GPU profile: the simulated engine's settings, and fixed timing runs no engine (give a GPU profile, --gpu)", strings.Join(set, ", ")))
+		}
+	}
 	if cs := cfg.ChatStream; cs != "" && cs != ChatStreamVLLM && cs != ChatStreamEarlyRole {
 		errs = append(errs, fmt.Errorf("chat stream %q is not %s or %s", cs, ChatStreamVLLM, ChatStreamEarlyRole))
 	}
