@@ -309,6 +309,23 @@ func (s *session) stopSaid(drain context.Context, obs observers) func() {
 	}
 }
 
+// cancelSaid says on the log, once ctx ends (the second Ctrl-C), that the
+// requests in flight are cancelled: through the log, which redraws the
+// live line, not over it (cmd wrote it to stderr on top of the live line,
+// which left the line's end behind it). Its func is stopSaid's.
+func (s *session) cancelSaid(ctx context.Context) func() {
+	said := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(said)
+		fmt.Fprintf(s.log, "inferbench: stopping now (%v): cancelling the requests in flight\n", context.Cause(ctx))
+	})
+	return func() {
+		if !stop() {
+			<-said
+		}
+	}
+}
+
 // session is one run in progress.
 type session struct {
 	o         *Options
@@ -417,6 +434,7 @@ func (s *session) run(ctx, drain context.Context) (*Result, error) {
 	obs := observers(o.Observers)
 	sink := s.recordSink(obs, bisecting, &mu, sumz)
 	defer s.stopSaid(drain, obs)()
+	defer s.cancelSaid(ctx)()
 	var (
 		runErr   error
 		firstID  uint64

@@ -49,7 +49,9 @@ func main() {
 		} else {
 			s = <-sigs
 		}
-		fmt.Fprintln(os.Stderr, "inferbench: second signal: cancelling requests in flight")
+		if !runBegun.Load() { // a run says it through its log, which redraws its live line
+			fmt.Fprintln(os.Stderr, "inferbench: second signal: cancelling requests in flight")
+		}
 		cancelHard(signalCause{s})
 		<-sigs
 		os.Exit(exitInterrupted)
