@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestFitLinesLosesNothing: a line wider than the terminal continues on
@@ -101,5 +104,27 @@ func TestWriteTableFitKeepsTheTableWhereItFits(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("at 40 columns no %q in\n%s", want, b.String())
 		}
+	}
+}
+
+// TestNoLevelsHeaderFits: a run with no measured request (its header and
+// "no measured requests" only) has its header's long lines wrapped at
+// their spaces on an 80-column terminal, as beside a table too wide: the
+// SIMULATED and run lines were left for the terminal to cut mid-word.
+func TestNoLevelsHeaderFits(t *testing.T) {
+	end := time.Unix(1e9, 0).UTC()
+	m := &rundir.Manifest{Tool: "inferbench", Target: rundir.TargetInfo{Kind: "mock", URL: "http://127.0.0.1:18081", Model: "m"},
+		Start: end.Add(-4 * time.Second), End: &end, ExitState: rundir.ExitInterrupted, ExitReason: "interrupted by signal", Simulated: true}
+	var b bytes.Buffer
+	if err := WriteTableFit(&b, &Summary{}, m, 80); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if utf8.RuneCountInString(line) > 80 {
+			t.Errorf("a line of %d columns at 80: %q\n%s", utf8.RuneCountInString(line), line, b.String())
+		}
+	}
+	if !strings.Contains(b.String(), "SIMULATED") || !strings.Contains(b.String(), "no measured requests") {
+		t.Errorf("output:\n%s", b.String())
 	}
 }

@@ -36,8 +36,11 @@ func WriteTableFit(w io.Writer, sum *Summary, m *rundir.Manifest, width int) err
 		fmt.Fprintf(&b, "%s (the whole run, %.1f s of scrapes)\n\n", sb.Warning(), sb.SpanS)
 	}
 	if len(sum.Levels) == 0 {
+		// No table to keep whole: the header's lines are wrapped at their
+		// spaces, as they are beside a table too wide for the terminal,
+		// not cut mid-word by it.
 		b.WriteString("no measured requests\n")
-		_, err := io.WriteString(w, b.String())
+		_, err := io.WriteString(w, FitLines(b.String(), width))
 		return err
 	}
 	narrow := false
