@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -163,7 +164,8 @@ func runWatched(hard, drain context.Context, o *session.Options, quiet bool, lr 
 		return runError(err)
 	}
 	if res.Summary != nil && !quiet {
-		if werr := report.WriteTableFit(stdout, res.Summary, res.Manifest, report.TerminalWidth(stdout)); werr != nil && err == nil {
+		// A reader gone (run … | head -1) reads no table: the run's verdict stands.
+		if werr := report.WriteTableFit(stdout, res.Summary, res.Manifest, report.TerminalWidth(stdout)); werr != nil && err == nil && !errors.Is(werr, syscall.EPIPE) {
 			err = werr
 		}
 	}
