@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
+	"unicode/utf8"
 )
 
 // Want is how a user reads the Go type t a JSON value was decoded into:
@@ -50,12 +52,13 @@ func Words(te *json.UnmarshalTypeError) string {
 }
 
 // TypeError is err in words when it is a *json.UnmarshalTypeError (Words),
-// else err as it is.
+// a syntax error with its non-ASCII byte said as one (Syntax), else err as
+// it is. Take the error's place (Position) first: the words keep none.
 func TypeError(err error) error {
 	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		return errors.New(Words(te))
 	}
-	return err
+	return Syntax(err)
 }
 
 // Position is the line and column (1-based) in data where a JSON syntax
@@ -74,4 +77,25 @@ func Position(data []byte, err error) (line, col int, ok bool) {
 	// Offset counts the bytes read, the offending one included.
 	pos := max(int(off)-1, 0)
 	return 1 + bytes.Count(data[:pos], []byte("\n")), pos - bytes.LastIndexByte(data[:pos], '\n'), true
+}
+
+// Syntax returns err with a non-ASCII byte said as one: encoding/json
+// names the byte it stopped at as a character of its own, so the first
+// byte of "é" (0xc3) outside a string reads "invalid character 'Ã'", a
+// character the file does not hold. Other errors are returned as they are.
+func Syntax(err error) error {
+	se, ok := errors.AsType[*json.SyntaxError](err)
+	if !ok {
+		return err
+	}
+	msg := se.Error()
+	const prefix = "invalid character '"
+	if !strings.HasPrefix(msg, prefix) {
+		return err
+	}
+	r, size := utf8.DecodeRuneInString(msg[len(prefix):])
+	if r < 0x80 || r > 0xff || !strings.HasPrefix(msg[len(prefix)+size:], "'") {
+		return err
+	}
+	return errors.New(fmt.Sprintf("invalid byte 0x%02x (not ASCII: text outside quotes?)", r) + msg[len(prefix)+size+1:])
 }

@@ -67,3 +67,22 @@ func TestPosition(t *testing.T) {
 		t.Error("another error placed")
 	}
 }
+
+// TestSyntaxSaysANonASCIIByte: "é" outside quotes stops encoding/json at
+// its first byte, 0xc3, which it names as the character 'Ã'; Syntax says
+// the byte instead. An ASCII character and other errors are left alone.
+func TestSyntaxSaysANonASCIIByte(t *testing.T) {
+	var v any
+	err := json.Unmarshal([]byte(`{"prompt": é}`), &v)
+	if got, want := Syntax(err).Error(), "invalid byte 0xc3 (not ASCII: text outside quotes?) looking for beginning of value"; got != want {
+		t.Errorf("Syntax(%v) = %q; want %q", err, got, want)
+	}
+	err = json.Unmarshal([]byte(`{"prompt": x}`), &v)
+	if got := Syntax(err); got != err {
+		t.Errorf("an ASCII character: %v", got)
+	}
+	other := errors.New("x")
+	if Syntax(other) != other {
+		t.Error("another error changed")
+	}
+}
