@@ -398,7 +398,7 @@ func (s *session) begin(drain context.Context) error {
 		levels = "(one level, numbered 0)" // it has no concurrency or rate
 	}
 	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %s, %s → %s\n",
-		o.Kind, targets.RedactURL(o.URL), o.Model, o.Profile(), levels, o.runBound(s.target), o.Out)
+		o.Kind, printable.Text(targets.RedactURL(o.URL)), printable.Text(o.Model), o.Profile(), levels, o.runBound(s.target), printable.Text(o.Out))
 	s.telemetry, err = startTelemetry(drain, o, s.m, s.t0, s.client, s.log)
 	if err != nil {
 		rw.Close()
