@@ -43,7 +43,7 @@ func (o *Options) waitStart(ctx context.Context, log io.Writer) error {
 	d := time.Until(o.StartAt)
 	if d <= 0 {
 		if d < -time.Second {
-			fmt.Fprintf(log, "inferbench: warning: --start-at %s passed %s ago; starting now\n", at, (-d).Round(time.Millisecond))
+			fmt.Fprintf(log, "inferbench: warning: --start-at %s passed %s ago; starting now\n", at, agoWords(-d.Round(time.Millisecond)))
 		}
 		return nil
 	}
@@ -133,4 +133,34 @@ func (o *Options) runBound(t targets.Target) string {
 // levelNames writes levels as "level 4" or "levels 4, 16".
 func levelNames(lv []string) string {
 	return printable.Plural(len(lv), "level") + " " + strings.Join(lv, ", ")
+}
+
+// MaxStartAhead is how far ahead --start-at may be: it lines the shards of
+// a run up, and a time further off is a typo (a day, a month), which would
+// leave the run waiting for it; a run for later is a scheduler's job.
+const MaxStartAhead = 24 * time.Hour
+
+// ParseStartAt reads --start-at, the wall time the shards of a run start
+// together, as of now: an RFC 3339 time, its zone included, at most
+// MaxStartAhead ahead.
+func ParseStartAt(s string, now time.Time) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		if _, local := time.Parse("2006-01-02T15:04:05", s); local == nil {
+			return time.Time{}, fmt.Errorf("--start-at %q has no time zone: add Z for UTC (%sZ) or the offset of the shards' clocks (%s+01:00)", s, s, s)
+		}
+		return time.Time{}, fmt.Errorf("--start-at: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", s)
+	}
+	if d := t.Sub(now); d > MaxStartAhead {
+		return time.Time{}, fmt.Errorf("--start-at %s is %s away, more than %s: a typo? (it lines shards up; schedule a later run with cron or a CronJob)", s, agoWords(d), agoWords(MaxStartAhead))
+	}
+	return t, nil
+}
+
+// agoWords is d in hours and minutes up to two days, else in days.
+func agoWords(d time.Duration) string {
+	if d < 48*time.Hour {
+		return d.Round(time.Second).String()
+	}
+	return fmt.Sprintf("%.0f days", d.Hours()/24)
 }

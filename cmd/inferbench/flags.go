@@ -8,6 +8,7 @@ import (
 
 	"github.com/inferbench/inferbench/history"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/session"
 	"github.com/inferbench/inferbench/targets/registry"
 )
 
@@ -46,12 +47,12 @@ func pricesFlag(dst *string) cli.Flag {
 	return &cli.StringFlag{Name: "prices", Destination: dst, Usage: "YAML `FILE` overriding any field of the shipped GPU, API and model catalogs (list entries match by id)"}
 }
 
-// parseStartAt reads --start-at, the wall time the shards of a run start
-// together (run, k8s manifest).
+// parseStartAt reads --start-at (session.ParseStartAt), a usage error
+// when it is wrong.
 func parseStartAt(s string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := session.ParseStartAt(s, time.Now())
 	if err != nil {
-		return time.Time{}, usagef("--start-at: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", s)
+		return time.Time{}, usagef("%v", err)
 	}
 	return t, nil
 }
