@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/scenarios"
 )
 
@@ -70,10 +71,13 @@ func promptsFromFlags(c *cli.Context, s *scenarios.Scenario) error {
 // or trace.
 func datasetFromFlag(c *cli.Context, s *scenarios.Scenario) error {
 	format, file, ok := strings.Cut(c.String(flagDataset), ":")
+	if ext := strings.TrimPrefix(filepath.Ext(format), "."); !ok && (ext == "jsonl" || ext == "json") {
+		return usagef("--%s %s: name its format first: jsonl:%s (a prompt a line) or sharegpt:%s (ShareGPT's conversations)", flagDataset, format, format, format)
+	}
 	if !ok || file == "" {
 		return usagef("--%s: want sharegpt:FILE, jsonl:FILE or trace:FILE, got %q", flagDataset, c.String(flagDataset))
 	}
-	file = absPath(file)
+	typed, file := file, absPath(file)
 	switch format {
 	case string(scenarios.FormatShareGPT), string(scenarios.FormatJSONL):
 		if c.IsSet(flagPromptTokens) {
@@ -95,6 +99,9 @@ func datasetFromFlag(c *cli.Context, s *scenarios.Scenario) error {
 		ld.Trace = &scenarios.Trace{File: file}
 		assign(!c.IsSet(flagRequests), &ld.Requests, 0)
 	default:
+		if m := typo.Nearest(format, []string{"sharegpt", "jsonl", "trace"}); m != "" {
+			return usagef("--%s: unknown format %q: did you mean %s:%s?", flagDataset, format, m, typed)
+		}
 		return usagef("--%s: unknown format %q (want sharegpt, jsonl or trace)", flagDataset, format)
 	}
 	return nil

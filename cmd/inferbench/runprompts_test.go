@@ -207,7 +207,11 @@ func TestRunDatasetFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"--dataset", "csv:x.csv"}, `--dataset: unknown format "csv"`},
-		{[]string{"--dataset", "prompts.jsonl"}, "--dataset: want sharegpt:FILE"},
+		{[]string{"--dataset", "prompts.txt"}, "--dataset: want sharegpt:FILE"},
+		// A file named without its format, and a format mistyped, are
+		// told what to write.
+		{[]string{"--dataset", "prompts.jsonl"}, "--dataset prompts.jsonl: name its format first: jsonl:prompts.jsonl (a prompt a line) or sharegpt:prompts.jsonl"},
+		{[]string{"--dataset", "sharegp:x.json"}, `--dataset: unknown format "sharegp": did you mean sharegpt:x.json?`},
 		{[]string{"--dataset", "jsonl:testdata/prompts/bad.jsonl"}, "bad.jsonl: line 2: prompt: a JSON number"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/missing.jsonl"}, "missing.jsonl"},
 		{[]string{"--dataset", "jsonl:testdata/prompts/prompts.jsonl", "--dataset-min-input", "500"}, "none of the 4 prompts"},
