@@ -672,7 +672,7 @@ func (lv *level) send(j job) *rundir.Record {
 			rec.FirstContentNS, gotContent = now, true
 		}
 		if turn != nil {
-			turn.reply.WriteString(c.Content) // the reply the next turn sends back
+			turn.addReply(c.Content, req.MaxTokens) // the reply the next turn sends back
 		}
 		rec.EndNS = now
 		if n := len(rec.Chunks); n < keep {

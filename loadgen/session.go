@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sync/semaphore"
 
@@ -56,6 +57,32 @@ type turnState struct {
 	class   rundir.ErrorClass
 	output  int
 	doneNS  int64
+}
+
+// ReplyBound is the most of a turn's reply kept to send back in the next
+// turn, in bytes, for a request of maxTokens output tokens: 32 bytes a
+// token (a token is some 4 bytes of English text, and no tokenizer's
+// reaches 32), at least 64 KiB. A server that ignores max_tokens, or
+// streams until the timeout, made every later turn of its session resend
+// all it sent, the process holding it too: a bomb's worth of text a
+// session. Past the bound the reply is cut (at a character), and the
+// conversation goes on with what was kept.
+func ReplyBound(maxTokens int) int { return max(64<<10, 32*maxTokens) }
+
+// addReply keeps s, the text of one event of the turn's reply, up to
+// ReplyBound.
+func (ts *turnState) addReply(s string, maxTokens int) {
+	room := ReplyBound(maxTokens) - ts.reply.Len()
+	if room <= 0 {
+		return
+	}
+	if len(s) > room {
+		for room > 0 && !utf8.RuneStart(s[room]) {
+			room-- // no character cut in two
+		}
+		s = s[:room]
+	}
+	ts.reply.WriteString(s)
 }
 
 // turnBudget is a level's request count shared among its sessions: each
