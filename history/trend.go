@@ -24,15 +24,15 @@ func TrendPlot(metric string, points []Point, subtitle string) (*plot.Figure, er
 	if len(points) == 0 {
 		return nil, fmt.Errorf("trend: no %s values in the history", metric)
 	}
-	unit, scale := m.Unit, 1.0
+	unit, scale, ceiling := m.Unit, 1.0, 0.0
 	if m.Points {
-		unit, scale = "%", 100
+		unit, scale, ceiling = "%", 100, 100
 	}
 	var pts []plot.TrendPoint
 	for _, pt := range points {
 		pts = append(pts, plot.TrendPoint{Start: pt.Started, Level: pt.Level, Value: pt.Value * scale, NewLevel: pt.NewLevel, Part: pt.PartOfLoad})
 	}
-	return plot.Trend(fmt.Sprintf("%s over time", m.Title), subtitle, fmt.Sprintf("%s (%s)", m.Title, unit), pts)
+	return plot.Trend(fmt.Sprintf("%s over time", m.Title), subtitle, fmt.Sprintf("%s (%s)", m.Title, unit), ceiling, pts)
 }
 
 // WriteTrendPlot writes f to w as "png" or "svg".

@@ -282,7 +282,7 @@ func TestParetoAndTrendTickLabels(t *testing.T) {
 		checkTickLabels(t, f, c.want, c.not)
 	}
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	f, err := Trend("TTFT p95", "", "TTFT p95 (ms)", []TrendPoint{{Start: t0, Level: 1, Value: 42}, {Start: t0.Add(time.Hour), Level: 1, Value: 30}})
+	f, err := Trend("TTFT p95", "", "TTFT p95 (ms)", 0, []TrendPoint{{Start: t0, Level: 1, Value: 42}, {Start: t0.Add(time.Hour), Level: 1, Value: 30}})
 	if err != nil {
 		t.Fatal(err)
 	}

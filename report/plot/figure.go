@@ -105,11 +105,32 @@ func (f *Figure) paint(dc draw.Canvas) {
 	dc.Fill(dc.Rectangle.Path())
 	f.draw(dc)
 	if f.Mark != "" {
-		ts := titleStyle()
-		ts.Color, ts.XAlign = color.RGBA{R: 0xc0, A: 0xff}, draw.XLeft
-		ts.Font = font.From(sansFont(), 11)
-		dc.FillText(ts, vg.Point{X: dc.Min.X + vg.Points(4), Y: dc.Max.Y - vg.Points(3)}, f.Mark)
+		dc.FillText(markStyle(), vg.Point{X: dc.Min.X + vg.Points(4), Y: dc.Max.Y - vg.Points(3)}, f.Mark)
 	}
+}
+
+// markStyle is the style of a figure's Mark, drawn in red from its top left.
+func markStyle() draw.TextStyle {
+	ts := titleStyle()
+	ts.Color, ts.XAlign = color.RGBA{R: 0xc0, A: 0xff}, draw.XLeft
+	ts.Font = font.From(sansFont(), 11)
+	return ts
+}
+
+// titleX is where the centre of a figure's title of width w goes in dc: the
+// middle, or, where that would write it over the figure's mark (a long
+// title: a trend's model name), right of the mark as far as the figure
+// allows.
+func (f *Figure) titleX(dc draw.Canvas, w vg.Length) vg.Length {
+	x := dc.Center().X
+	if f.Mark == "" {
+		return x
+	}
+	clear := dc.Min.X + vg.Points(4) + markStyle().Width(f.Mark) + vg.Points(8)
+	if x-w/2 >= clear {
+		return x
+	}
+	return max(min(clear+w/2, dc.Max.X-vg.Points(4)-w/2), x)
 }
 
 // MarkSimulated marks f as drawn from simulated runs: the mark in the image
@@ -173,9 +194,10 @@ func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gpl
 		band = max(band, vg.Points(34), need)
 		h += max(0, need-vg.Points(34))
 	}
-	return &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h, draw: func(dc draw.Canvas) {
+	f := &Figure{Name: name, Title: title, Caption: caption, Width: w, Height: h}
+	f.draw = func(dc draw.Canvas) {
 		top := dc.Max.Y - band
-		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - ts.Font.Size*0.3}, title)
+		dc.FillText(ts, vg.Point{X: f.titleX(dc, ts.Width(title)), Y: dc.Max.Y - ts.Font.Size*0.3}, title)
 		if legend != nil {
 			lc := dc
 			lc.Min.Y = top
@@ -214,7 +236,8 @@ func gridFigureLegend(name, title, caption string, w, h vg.Length, rows [][]*gpl
 				}
 			}
 		}
-	}}
+	}
+	return f
 }
 
 // drawTitleAt draws p in c as p.Draw does, its title's top at top (at or

@@ -35,17 +35,34 @@ type TrendPoint struct {
 // Trend draws a metric's history: one series per load level, the runs'
 // start times (UTC) on the x axis, the value on the y axis (from 0), in the
 // reports' fonts and series styles. title names the metric, subtitle the
-// selection (scenario, model); yLabel carries the unit.
-func Trend(title, subtitle, yLabel string, points []TrendPoint) (*Figure, error) {
+// selection (scenario, model); yLabel carries the unit. ceiling, when not
+// 0, is the most the metric can be (100 for a percentage): the axis, which
+// runs past the values to leave the legend room, labels no tick above it
+// (an error rate's axis read 140 %).
+func Trend(title, subtitle, yLabel string, ceiling float64, points []TrendPoint) (*Figure, error) {
 	p, err := trendPlot(yLabel, points)
 	if err != nil {
 		return nil, err
+	}
+	if ceiling > 0 {
+		p.Y.Tick.Marker = ceilingTicks{p.Y.Tick.Marker, ceiling}
 	}
 	heading := title
 	if subtitle != "" {
 		heading += " — " + subtitle
 	}
 	return gridFigure("trend", heading, "", 8*vg.Inch, 4.5*vg.Inch, [][]*gplot.Plot{{p}}), nil
+}
+
+// ceilingTicks are inner's ticks at or under max.
+type ceilingTicks struct {
+	inner gplot.Ticker
+	max   float64
+}
+
+// Ticks implements gplot.Ticker.
+func (c ceilingTicks) Ticks(lo, hi float64) []gplot.Tick {
+	return slices.DeleteFunc(c.inner.Ticks(lo, hi), func(t gplot.Tick) bool { return t.Value > c.max })
 }
 
 // series is one line of a figure: its legend label, points and style.
