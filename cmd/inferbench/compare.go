@@ -36,7 +36,7 @@ Exit status: 0 no regression, 1 regression, 2 the runs cannot be compared (the r
 			storeFlag("history store for history: baselines: a SQLite `FILE` or a postgres:// URL (default $XDG_DATA_HOME/inferbench/history.db)"),
 			&cli.IntFlag{Name: "resamples", Value: compare.DefaultResamples, Destination: &o.Resamples, Usage: "bootstrap resamples"},
 			&cli.Uint64Flag{Name: "seed", Value: compare.DefaultSeed, Destination: &o.Seed, Usage: "bootstrap seed"},
-			&cli.BoolFlag{Name: "allow-empty-baseline", Destination: &o.AllowEmptyBaseline, Usage: "with a history: baseline, succeed (exit 0) when the history has no earlier matching run"},
+			&cli.BoolFlag{Name: "allow-empty-baseline", Destination: &o.AllowEmptyBaseline, Usage: "with a history: baseline, succeed (exit 0) when the history has no earlier matching run, unless the candidate measured nothing (a level whose every request failed: exit 2)"},
 		},
 		Action: func(c *cli.Context) error {
 			if err := compareArgs(c, &o); err != nil {
