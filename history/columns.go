@@ -3,17 +3,15 @@ package history
 import (
 	"io"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/width"
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // columns is a table of cells aligned by the columns a terminal gives
-// them, as text/tabwriter aligns them with a minimum width of 2 and a
-// padding of 2, except that an East Asian wide or fullwidth character
-// (CJK, most emoji) counts two columns and a combining mark, a joiner or
-// a variation selector none: tabwriter counts every character as one, so
-// a Japanese scenario name pushed the rest of its row off its headers.
+// them (printable.Width), as text/tabwriter aligns them with a minimum
+// width of 2 and a padding of 2: tabwriter counts every character as one
+// column, so a Japanese scenario name pushed the rest of its row off its
+// headers.
 type columns struct {
 	rows [][]string
 }
@@ -30,7 +28,7 @@ func (c *columns) write(w io.Writer) error {
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], textWidth(cell))
+			widths[i] = max(widths[i], printable.Width(cell))
 		}
 	}
 	var b strings.Builder
@@ -38,26 +36,11 @@ func (c *columns) write(w io.Writer) error {
 		for i, cell := range r {
 			b.WriteString(cell)
 			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", max(widths[i]+2, 2)-textWidth(cell)))
+				b.WriteString(strings.Repeat(" ", max(widths[i]+2, 2)-printable.Width(cell)))
 			}
 		}
 		b.WriteByte('\n')
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// textWidth is the number of terminal columns s takes.
-func textWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch {
-		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
-		case width.LookupRune(r).Kind() == width.EastAsianWide, width.LookupRune(r).Kind() == width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }

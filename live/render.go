@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 )
 
@@ -444,9 +444,9 @@ func flow(segs []segment, width int) []string {
 				t = segs[p.i].short
 			}
 			if k > 0 {
-				n += utf8.RuneCountInString(cmp.Or(segs[p.i].sep, "  "))
+				n += printable.Width(cmp.Or(segs[p.i].sep, "  "))
 			}
-			n += utf8.RuneCountInString(t)
+			n += printable.Width(t)
 		}
 		return n
 	}
@@ -564,7 +564,7 @@ func splitWide(segs []segment, width int) []segment {
 		if sg.short != "" {
 			text = sg.short
 		}
-		if sg.drop > essential || sg.whole || utf8.RuneCountInString(text) <= width {
+		if sg.drop > essential || sg.whole || printable.Width(text) <= width {
 			out = append(out, sg)
 			continue
 		}
@@ -574,7 +574,7 @@ func splitWide(segs []segment, width int) []segment {
 			switch {
 			case piece.text == "":
 				piece.text = word
-			case utf8.RuneCountInString(piece.text)+1+utf8.RuneCountInString(word) <= width:
+			case printable.Width(piece.text)+1+printable.Width(word) <= width:
 				piece.text += " " + word
 			default:
 				out = append(out, piece)
@@ -588,10 +588,10 @@ func splitWide(segs []segment, width int) []segment {
 
 // cutTo cuts line to width columns, at a character's boundary.
 func cutTo(line string, width int) string {
-	if width <= 0 || utf8.RuneCountInString(line) <= width {
+	if width <= 0 || printable.Width(line) <= width {
 		return line
 	}
-	return string([]rune(line)[:width])
+	return printable.Cut(line, width)
 }
 
 // join writes segs on one line, as a log has them.

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/term"
+
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // TerminalWidth is w's width in columns where w is a terminal, read as
@@ -54,7 +56,7 @@ func fits(text string, width int) bool {
 		return true
 	}
 	for _, line := range strings.Split(text, "\n") {
-		if utf8.RuneCountInString(line) > width {
+		if printable.Width(line) > width {
 			return false
 		}
 	}
@@ -143,10 +145,10 @@ func FitLines(text string, width int) string {
 func flowLine(indent string, parts []part, width int) string {
 	cols := max(width, 1)
 	more := indent + "  "
-	room := max(cols-utf8.RuneCountInString(more), 1)
+	room := max(cols-printable.Width(more), 1)
 	var pieces []part
 	for _, p := range parts {
-		if utf8.RuneCountInString(p.text) <= room {
+		if printable.Width(p.text) <= room {
 			pieces = append(pieces, p)
 			continue
 		}
@@ -155,10 +157,14 @@ func flowLine(indent string, parts []part, width int) string {
 			if i == 0 {
 				sep = p.sep
 			}
-			for r := []rune(w); len(r) > 0; {
-				n := min(len(r), room)
-				pieces = append(pieces, part{sep: sep, text: string(r[:n])})
-				r, sep = r[n:], ""
+			for r := w; r != ""; {
+				piece := printable.Cut(r, room)
+				if piece == "" { // a character wider than the room
+					_, n := utf8.DecodeRuneInString(r)
+					piece = r[:n]
+				}
+				pieces = append(pieces, part{sep: sep, text: piece})
+				r, sep = r[len(piece):], ""
 			}
 		}
 	}
@@ -168,7 +174,7 @@ func flowLine(indent string, parts []part, width int) string {
 		switch {
 		case line == "":
 			line = indent + p.text
-		case utf8.RuneCountInString(line)+utf8.RuneCountInString(p.sep)+utf8.RuneCountInString(p.text) <= cols:
+		case printable.Width(line)+printable.Width(p.sep)+printable.Width(p.text) <= cols:
 			line += p.sep + p.text
 		default:
 			b.WriteString(line + "\n")

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -126,5 +127,24 @@ func TestNoLevelsHeaderFits(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "SIMULATED") || !strings.Contains(b.String(), "no measured requests") {
 		t.Errorf("output:\n%s", b.String())
+	}
+}
+
+// TestFitLinesCountsColumns: a line of CJK (two columns a character) is
+// wrapped by the columns it takes, not its characters: 15 "模型" words are
+// 74 columns and 44 characters, and at 40 columns each line was up to 40
+// characters, 78 columns, wrapped again by the terminal.
+func TestFitLinesCountsColumns(t *testing.T) {
+	text := strings.TrimSpace(strings.Repeat("模型 ", 15)) + "\n"
+	for _, line := range strings.Split(strings.TrimSuffix(FitLines(text, 40), "\n"), "\n") {
+		if w := printable.Width(line); w > 40 {
+			t.Errorf("a line of %d columns at 40: %q", w, line)
+		}
+	}
+	long := strings.Repeat("模", 30) + "\n" // one word of 60 columns, cut
+	for _, line := range strings.Split(strings.TrimSuffix(FitLines(long, 20), "\n"), "\n") {
+		if w := printable.Width(line); w > 20 {
+			t.Errorf("a cut word's line of %d columns at 20: %q", w, line)
+		}
 	}
 }
