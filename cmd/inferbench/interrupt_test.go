@@ -262,12 +262,15 @@ func interruptWithinBound(t *testing.T, cmd *exec.Cmd, what string, stderr *stri
 
 // TestWatchSaysItWasInterrupted: a command that stops on its own at the
 // first signal (watch, here on a directory yet to be made) exits 130 and
-// says what stopped it, not "context canceled".
+// says what stopped it, not "context canceled", and that it is the
+// watching that stopped, not the run ("interrupted by signal interrupt"
+// alone read as if the run had been).
 func TestWatchSaysItWasInterrupted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real processes")
 	}
-	cmd := inferbenchCmd(t, "watch", filepath.Join(t.TempDir(), "later"))
+	dir := filepath.Join(t.TempDir(), "later")
+	cmd := inferbenchCmd(t, "watch", dir)
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -286,7 +289,7 @@ func TestWatchSaysItWasInterrupted(t *testing.T) {
 	}
 	err = cmd.Wait()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !slices.Equal(rest, []string{"inferbench: interrupted by signal interrupt"}) {
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !slices.Equal(rest, []string{"inferbench: stopped watching " + dir + " (interrupted by signal interrupt); its run goes on"}) {
 		t.Errorf("watch after SIGINT: %v, then stderr %q; want exit 130 and the one line saying so", err, rest)
 	}
 }

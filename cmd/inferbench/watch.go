@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -65,7 +66,7 @@ RUN_DIR is a file, or its writer is gone (killed) before the run ended; a run ye
 func runWatch(ctx context.Context, dir string, o live.FollowOptions, stderr io.Writer) error {
 	err := live.Follow(ctx, dir, stderr, o)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return nil // the watcher was stopped; the run it watched goes on
+		return &exitCodeError{code: exitInterrupted, err: fmt.Errorf("stopped watching %s (%v); its run goes on", dir, context.Cause(ctx))}
 	}
 	return err
 }
