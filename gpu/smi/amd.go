@@ -74,6 +74,17 @@ func (a *AMDSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.G
 	if err != nil {
 		return dst, fmt.Errorf("%s: %w", tool, err)
 	}
+	// A GPU whose value was dropped as no GPU's (dropImplausible) is read
+	// in part: the tick says so.
+	var errs []error
+	for _, s := range ss {
+		if s.Error != "" {
+			errs = append(errs, fmt.Errorf("gpu %d: %s", s.Index, s.Error))
+		}
+	}
+	if len(errs) > 0 {
+		return append(dst, ss...), fmt.Errorf("%s: %w", tool, errors.Join(errs...))
+	}
 	return append(dst, ss...), nil
 }
 
@@ -160,6 +171,7 @@ func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 		case "THROTTLED":
 			s.ClockEventReasons = []string{gpu.ReasonThrottled}
 		}
+		dropImplausible(&s)
 		out2 = append(out2, s)
 	}
 	if len(out2) == 0 {
@@ -218,7 +230,7 @@ func bytesOf(x any) (uint64, bool) {
 	if mult == 0 {
 		return 0, false
 	}
-	return uint64(l.v * mult), true
+	return toBytes(l.v, mult)
 }
 
 // millijoules converts an energy leaf to mJ by its unit (J when none).
@@ -288,11 +300,18 @@ func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 		if v, ok := num("Memory Activity", "GPU memory use (%)"); ok {
 			s.MemoryUtilizationPct = gpu.Ptr(v)
 		}
-		if v, ok := num("VRAM Total Used Memory (B)"); ok {
-			s.MemoryUsedBytes = gpu.Ptr(uint64(v))
-		}
-		if v, ok := num("VRAM Total Memory (B)"); ok {
-			s.MemoryTotalBytes = gpu.Ptr(uint64(v))
+		var dropped []error
+		for _, m := range []struct {
+			key string
+			dst **uint64
+		}{{"VRAM Total Used Memory (B)", &s.MemoryUsedBytes}, {"VRAM Total Memory (B)", &s.MemoryTotalBytes}} {
+			if v, ok := num(m.key); ok {
+				if b, ok := toBytes(v, 1); ok {
+					*m.dst = gpu.Ptr(b)
+				} else {
+					dropped = append(dropped, implausible(m.key, v))
+				}
+			}
 		}
 		if v, ok := num("Average Graphics Package Power (W)", "Current Socket Graphics Package Power (W)"); ok {
 			s.PowerW = gpu.Ptr(v)
@@ -303,6 +322,10 @@ func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 		if v, ok := num("sclk clock speed:"); ok {
 			s.SMClockMHz = gpu.Ptr(v)
 		}
+		if len(dropped) > 0 {
+			s.Error = errors.Join(dropped...).Error()
+		}
+		dropImplausible(&s)
 		ss = append(ss, s)
 	}
 	if len(ss) == 0 {

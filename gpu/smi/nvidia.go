@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -180,12 +182,17 @@ func (n *NvidiaSMI) query(ctx context.Context, fields []string) ([]byte, error) 
 // Values are kept as printed, units included; "no value" spellings are
 // left out of the map, so a missing key means absent.
 func ParseCSV(r io.Reader, fields []string) ([]map[string]string, error) {
-	cr := csv.NewReader(r)
+	all, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(bytes.NewReader(all))
 	cr.TrimLeadingSpace = true
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	var rows []map[string]string
 	for line := 1; ; line++ {
+		from := cr.InputOffset()
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -201,8 +208,16 @@ func ParseCSV(r io.Reader, fields []string) ([]map[string]string, error) {
 			}
 			continue
 		}
+		raw := strings.TrimRight(string(all[from:cr.InputOffset()]), "\r\n")
+		if len(rec) > len(fields) {
+			rec = resplit(raw, fields)
+		}
 		if len(rec) != len(fields) {
-			return rows, fmt.Errorf("csv line %d: %d values for %d fields", line, len(rec), len(fields))
+			shown := raw
+			if len(shown) > 200 {
+				shown = shown[:200] + "…"
+			}
+			return rows, fmt.Errorf("csv line %d: %d values for %d fields: %s", line, len(rec), len(fields), printable.Text(shown))
 		}
 		row := make(map[string]string, len(rec))
 		for i, v := range rec {
@@ -214,6 +229,23 @@ func ParseCSV(r io.Reader, fields []string) ([]map[string]string, error) {
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// resplit splits a line of nvidia-smi's CSV that has more values than
+// fields. nvidia-smi does not quote, and separates by ", ": a decimal comma
+// (631,95) has no space after it and stays in its value (which then fails
+// to parse, and says so), and a name that holds ", " ("NVIDIA H100, 80GB"),
+// the one free-text field, takes the parts past the count.
+func resplit(raw string, fields []string) []string {
+	rec := strings.Split(raw, ", ")
+	for i := range rec {
+		rec[i] = strings.TrimSpace(rec[i])
+	}
+	if ni := slices.Index(fields, "name"); ni >= 0 && len(rec) > len(fields) {
+		end := ni + 1 + len(rec) - len(fields)
+		rec = slices.Concat(rec[:ni], []string{strings.Join(rec[ni:end], ", ")}, rec[end:])
+	}
+	return rec
 }
 
 // SampleFromRow converts one parsed row into a Sample. Memory is in MiB
@@ -232,8 +264,13 @@ func SampleFromRow(row map[string]string) (rundir.GPUSample, error) {
 		f, ok := number(v)
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s: cannot parse %q", field, v))
+			return 0, false
 		}
-		return f, ok
+		if limit, bounded := nvidiaLimits[field]; bounded && !plausible(f, limit) {
+			errs = append(errs, implausible(field, f))
+			return 0, false
+		}
+		return f, true
 	}
 	if v, ok := num("index"); ok {
 		s.Index = int(v)
@@ -288,11 +325,11 @@ func DeviceFromRow(row map[string]string) rundir.GPUDevice {
 		d.Index = int(v)
 	}
 	d.UUID, d.Name, d.DriverVersion = row["uuid"], row["name"], row["driver_version"]
-	if v, ok := number(row["memory.total"]); ok {
+	if v, ok := number(row["memory.total"]); ok && plausible(v, maxMiB) {
 		d.MemoryTotalBytes = gpu.Ptr(uint64(v * mib))
 	}
 	for _, f := range []string{"enforced.power.limit", "power.limit"} {
-		if v, ok := number(row[f]); ok {
+		if v, ok := number(row[f]); ok && plausible(v, maxW) {
 			d.PowerLimitW = gpu.Ptr(v)
 			break
 		}

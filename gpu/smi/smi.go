@@ -10,22 +10,44 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A Runner runs the named program with args and returns its standard
 // output. Tests replace it; [Exec] is the real one.
 type Runner func(ctx context.Context, name string, args ...string) ([]byte, error)
 
+// CallTimeout bounds one run of a tool. An nvidia-smi that never answers
+// (a wedged driver: the tool blocks in the kernel) held `gpu list`, `gpu
+// watch` and a run's start (its GPU inventory) for as long as it hung;
+// nvidia-smi on an 8-GPU host without persistence mode takes seconds, not
+// tens of them.
+var CallTimeout = 30 * time.Second
+
 // Exec runs the program and returns its standard output. A non-zero exit
-// is an error that carries the first 512 bytes of standard error.
+// is an error that carries the first 512 bytes of standard error; a run
+// past CallTimeout is killed, and its error says so and wraps
+// context.DeadlineExceeded. The tool prints its numbers in the C locale
+// (LC_NUMERIC=C; an LC_ALL, which would override it, is passed as LANG), so
+// that a decimal comma cannot split a value of the comma-separated query.
 func Exec(ctx context.Context, name string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
+	cctx, cancel := context.WithTimeout(ctx, CallTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, name, args...)
+	cmd.Env = cLocale(os.Environ())
+	// A child of the tool (a wrapper script's) that keeps standard output
+	// open after the tool was killed must not hold the call.
+	cmd.WaitDelay = time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	if err != nil && ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
+		return out, fmt.Errorf("%s: no answer within %v, killed: %w", name, CallTimeout, context.DeadlineExceeded)
+	}
 	if err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if msg == "" {
@@ -40,6 +62,30 @@ func Exec(ctx context.Context, name string, args ...string) ([]byte, error) {
 		return out, fmt.Errorf("%s: %w", name, err)
 	}
 	return out, nil
+}
+
+// cLocale returns env with numbers in the C locale: LC_NUMERIC=C. An
+// LC_ALL overrides every LC_* variable, LC_NUMERIC included, so it becomes
+// LANG (and the other LC_* variables, which it overrode, go): the user's
+// character set stays, which a Python tool's output needs.
+func cLocale(env []string) []string {
+	all, hasAll := "", false
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "LC_ALL="); ok {
+			all, hasAll = v, true
+		}
+	}
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "LC_NUMERIC=") || (hasAll && (strings.HasPrefix(kv, "LC_") || strings.HasPrefix(kv, "LANG="))) {
+			continue
+		}
+		out = append(out, kv)
+	}
+	if hasAll && all != "" {
+		out = append(out, "LANG="+all)
+	}
+	return append(out, "LC_NUMERIC=C")
 }
 
 // errNotFound says a tool is not on PATH; it wraps gpu.ErrUnavailable at
