@@ -224,7 +224,15 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 func steadyLine(l *Level) string {
 	st := l.Steady
 	if st == nil {
-		return fmt.Sprintf("level %g: rates over the whole %.2f s window (no steady state: too few requests beyond the ramp)\n", l.Level, l.WindowS)
+		// SteadyAcc.Apply finds none without a successful request to
+		// place in time, or when the span from the ramp's end (an open
+		// level's fill included) to the last send is under one mean
+		// request duration: more requests help only there.
+		why := "from the ramp's end to the last send is less than one mean request duration"
+		if l.Requests.OK == 0 {
+			why = "no successful request"
+		}
+		return fmt.Sprintf("level %g: rates over the whole %.2f s window (no steady state: %s)\n", l.Level, l.WindowS, why)
 	}
 	return fmt.Sprintf("level %g: rates over the steady state, %.2f s (ramp %.2f s and drain %.2f s left out; over the whole window %.1f out tok/s, %.2f req/s)\n",
 		l.Level, st.WindowS, st.RampS, st.DrainS, l.WindowOutputTokensPerS, l.WindowRequestsPerS)
