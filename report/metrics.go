@@ -27,18 +27,27 @@
 //     requests with more than one output token.
 //   - Window = the last done_ns − the first sent_ns among a level's measured
 //     records, retried attempts included (Span): from the level's first send
-//     to its last completion, whatever the order of the lines.
+//     to its last completion, whatever the order of the lines; widened to
+//     the time the level ran where run.json's levels say (LevelWindow): to
+//     the level's end, and for an open level back to its schedule's origin.
 //     Window throughput (window_*_per_s) = Σ output tokens (or total
 //     tokens, or successful requests) / window.
 //   - Steady state (Steady): from the ramp's end — when every worker has
-//     started (the latest of the workers' first sends, of any stage), and
+//     started (the latest of the workers' first sends, warm-up or measured:
+//     the spread probe, sent alone before them, is no part of the load), and
 //     for an open level when its server has filled (one mean send→done
-//     after its load began: SteadyAcc.Apply) — to the level's last measured
-//     send, after which it drains. Ramp = its start − the first measured
-//     send; drain = the last completion − the last send. Output tokens/s,
+//     after its load began: SteadyAcc.Apply), never before the window's
+//     start — to the level's last measured send of a first attempt (a
+//     retry, sent after its backoff, is in the drain), after which it
+//     drains. Ramp = its start − the window's start; drain = the window's
+//     end − its end: ramp, steady state and drain tile the window (the
+//     table's "left out"), so an open level's ramp holds the wait for its
+//     first arrival, and a timed level's drain the time it ran after its
+//     last completion. Output tokens/s,
 //     total tokens/s, requests/s and goodput are over the steady state:
-//     each successful request counts for the share of its output credited
-//     inside it, (start, end], first token → done as its chunks brought the
+//     each successful request (a warm-up one too: the server's work inside
+//     the steady state is all of it, SteadyAcc.AddWarmup) counts for the
+//     share of its output credited inside it, (start, end], first token → done as its chunks brought the
 //     tokens (Credit: the times its output reached each 32nd of its
 //     tokens, evenly between), tokens in proportion, divided by its length;
 //     a request whose tokens came all at once (no stream) or that got none
@@ -545,9 +554,10 @@ func DistOfNS(ns []int64) Dist {
 type Steady struct {
 	StartNS int64 `json:"start_ns"`
 	EndNS   int64 `json:"end_ns"`
-	// WindowS is EndNS − StartNS; RampS the time from the level's first
-	// measured send to StartNS (an open level's fill included); DrainS from
-	// EndNS to the last completion.
+	// WindowS is EndNS − StartNS; RampS the time from the level's window's
+	// start (Level.StartNS: LevelWindow) to StartNS (an open level's fill
+	// included); DrainS from EndNS to the window's end (Level.EndNS), so
+	// that RampS + WindowS + DrainS is the level's WindowS.
 	WindowS float64 `json:"window_s"`
 	RampS   float64 `json:"ramp_s"`
 	DrainS  float64 `json:"drain_s"`

@@ -83,11 +83,14 @@ type Level struct {
 	// when the server reported no waiting requests (server.jsonl).
 	QueueWaitMS *float64 `json:"queue_wait_ms,omitempty"`
 	// WindowS is the measured window in seconds (metrics.go), from
-	// StartNS (first measured send) to EndNS (last measured completion).
+	// StartNS to EndNS: the first measured send to the last measured
+	// completion, widened to the time the level ran (LevelWindow).
 	WindowS float64 `json:"window_s"`
 	StartNS int64   `json:"start_ns"`
 	EndNS   int64   `json:"end_ns"`
-	// InputTokens and OutputTokens total the measured requests' tokens.
+	// InputTokens and OutputTokens total the successful measured requests'
+	// tokens (as vLLM's benchmark totals them): a failed request's partial
+	// output is not counted.
 	InputTokens  int64 `json:"input_tokens"`
 	OutputTokens int64 `json:"output_tokens"`
 	// CachedInputTokens totals the input tokens the server said it answered
