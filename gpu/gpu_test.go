@@ -285,3 +285,42 @@ func TestWatchHeaderNamesEveryUnit(t *testing.T) {
 		t.Errorf("row %q: the temperature does not end under the header's end %d (%q)", row, end, h)
 	}
 }
+
+// A GPU that drops out of a backend's reading with no error (it fell off
+// the bus: nvidia-smi then prints the others; a dcgm-exporter page lists
+// it no more) left no trace in gpu.jsonl: the level's summary went on
+// counting it as read, with its last power. The tick says which GPU is
+// missing, once per tick, as a gap, until it is back.
+func TestWatchNamesAGPUThatGoesMissing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &scripted{steps: []step{
+			{util: []float64{0, 5}},
+			{util: []float64{7}},
+			{util: []float64{1, 2}},
+		}}
+		var got []rundir.GPUSample
+		var errs []string
+		cfg := WatchConfig{Interval: time.Second, Count: 3, OnError: func(_ int64, err error) { errs = append(errs, err.Error()) }}
+		if err := Watch(t.Context(), s, time.Now(), cfg, func(b []rundir.GPUSample) error {
+			got = append(got, b...)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sec := int64(time.Second)
+		want := []rundir.GPUSample{
+			{TNS: 0, Index: 0, UtilizationPct: Ptr(0.0)},
+			{TNS: 0, Index: 1, UtilizationPct: Ptr(5.0)},
+			{TNS: sec, Index: 0, UtilizationPct: Ptr(7.0)},
+			{TNS: sec, Index: -1, Error: "gpu 1 is missing from this reading (read before)"},
+			{TNS: 2 * sec, Index: 0, UtilizationPct: Ptr(1.0)},
+			{TNS: 2 * sec, Index: 1, UtilizationPct: Ptr(2.0)},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Watch samples (-want +got):\n%s", diff)
+		}
+		if len(errs) != 1 {
+			t.Errorf("OnError calls = %q; want one", errs)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/inferbench/inferbench/internal/tick"
@@ -51,6 +52,7 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 		return fmt.Errorf("gpu watch: count %d: must not be negative", cfg.Count)
 	}
 	var buf []rundir.GPUSample
+	var seen seenGPUs
 	return tick.Every(ctx, interval, cfg.Count, func() error {
 		var err error
 		buf, err = s.Sample(ctx, buf[:0])
@@ -62,6 +64,9 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 		for i := range buf {
 			buf[i].TNS = tNS
 		}
+		if missing := seen.missing(buf); err == nil && missing != nil {
+			err = missing
+		}
 		if err != nil {
 			if cfg.OnError != nil {
 				cfg.OnError(tNS, err)
@@ -72,6 +77,81 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 		}
 		return emit(buf)
 	})
+}
+
+// seenGPUs remembers the GPUs read so far, by UUID (by index where a
+// backend gives none), in the order first read.
+type seenGPUs struct {
+	keys  []string
+	index map[string]int
+}
+
+func gpuKey(s *rundir.GPUSample) string {
+	if s.UUID != "" {
+		return s.UUID
+	}
+	return fmt.Sprint(s.Index)
+}
+
+// missing records the GPUs of a tick's readings and returns an error
+// naming every GPU read before that is not among them; nil when none is
+// missing or the tick read nothing (a failed tick is a gap of its own). A
+// GPU that drops out with no error from its backend (off the bus:
+// nvidia-smi prints the others) would otherwise leave no trace.
+func (g *seenGPUs) missing(ss []rundir.GPUSample) error {
+	now := map[string]bool{}
+	noUUID := map[int]bool{} // a reading whose UUID failed stands for its index's GPU
+	for i := range ss {
+		if ss[i].IsGap() {
+			continue
+		}
+		k := gpuKey(&ss[i])
+		now[k] = true
+		if ss[i].UUID == "" {
+			noUUID[ss[i].Index] = true
+			if _, ok := g.index[k]; !ok && g.anyAt(ss[i].Index) {
+				continue
+			}
+		}
+		if g.index == nil {
+			g.index = map[string]int{}
+		}
+		if _, ok := g.index[k]; !ok {
+			g.keys = append(g.keys, k)
+		}
+		g.index[k] = ss[i].Index
+	}
+	if len(now) == 0 {
+		return nil
+	}
+	var names []string
+	for _, k := range g.keys {
+		if !now[k] && !noUUID[g.index[k]] {
+			name := fmt.Sprintf("gpu %d", g.index[k])
+			if k != fmt.Sprint(g.index[k]) {
+				name += " (" + k + ")"
+			}
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	verb := "is"
+	if len(names) > 1 {
+		verb = "are"
+	}
+	return fmt.Errorf("%s %s missing from this reading (read before)", strings.Join(names, ", "), verb)
+}
+
+// anyAt reports whether a GPU was read before at index i.
+func (g *seenGPUs) anyAt(i int) bool {
+	for _, k := range g.keys {
+		if g.index[k] == i {
+			return true
+		}
+	}
+	return false
 }
 
 // hasError reports whether any sample already carries the tick's error.
