@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"slices"
 
 	dto "github.com/prometheus/client_model/go"
@@ -135,15 +136,39 @@ func seriesOf(f *dto.MetricFamily) []seriesValue {
 // A counter is one series carried over its restarts.
 type counter struct {
 	last, offset float64
+	// before is the value before the last drop, low the value it dropped
+	// to; dropped while the series has not yet come back up to before;
+	// returns counts the drops it came back from, to before or past it, on
+	// a later reading.
+	before, low float64
+	dropped     bool
+	returns     int
+	// seen is the before → low → back of the return that made returns
+	// takingTurns, for the error.
+	seen [3]float64
 }
 
 // add takes the series' next value: one below the last means a restart.
 func (c *counter) add(v float64) {
 	if v < c.last {
 		c.offset += c.last
+		c.before, c.low, c.dropped = c.last, v, true
+	} else if c.dropped && v >= c.before {
+		if c.returns++; c.returns == takingTurns {
+			c.seen = [3]float64{c.before, c.low, v}
+		}
+		c.dropped = false
 	}
 	c.last = v
 }
+
+// takingTurns is the number of drops a series may come back from before
+// its pages are taken for several engines answering in turn. An engine
+// that restarts is back at zero, and grows past its old count only after
+// as much work again: once in a run is possible, twice is two engines
+// behind one URL (a load balancer), whose pages alternate 5000, 1000,
+// 5010, 1010: read as restarts, 50 tok/s each carried as 10466 tok/s.
+const takingTurns = 2
 
 // value is the carried value.
 func (c *counter) value() float64 { return c.last + c.offset }
@@ -188,6 +213,33 @@ func (f *family) add(page []seriesValue) float64 {
 
 // counters carries a Sample's cumulative counter families.
 type counters [numCounters]family
+
+// turns returns an error when a series of a family has come back to its
+// value before a drop takingTurns times: the pages are several engines'
+// taking turns, whose counters mean nothing carried or summed.
+func (c *counters) turns() error {
+	for i := range c {
+		for _, s := range c[i].series {
+			if s.returns >= takingTurns {
+				return fmt.Errorf("a %s counter went down and back up again %d times (%g → %g → %g): the URL answers for more than one engine (a load balancer?); scrape each engine's own /metrics",
+					counterNames[i], s.returns, s.seen[0], s.seen[1], s.seen[2])
+			}
+		}
+	}
+	return nil
+}
+
+// counterNames says what each counter family counts, for errors.
+var counterNames = [numCounters]string{
+	promptTokens:       "prompt tokens",
+	generationTokens:   "generation tokens",
+	prefixCacheQueries: "prefix-cache queries",
+	prefixCacheHits:    "prefix-cache hits",
+	simBehindSeconds:   "mock behind-schedule seconds",
+	mockCPUWaitSeconds: "mock CPU-wait seconds",
+	mockCPUSlices:      "mock CPU slices",
+	mockCPUSeconds:     "mock CPU seconds",
+}
 
 // sample returns pg's Sample with its counters carried over the restarts
 // seen so far; a family the page has no value for is nil.

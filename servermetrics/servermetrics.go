@@ -374,7 +374,11 @@ func (s *Scraper) Scrape(ctx context.Context) (rundir.ServerSample, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.carried.sample(pg), nil
+	smp := s.carried.sample(pg)
+	if err := s.carried.turns(); err != nil {
+		return rundir.ServerSample{}, fmt.Errorf("server metrics: %w", err)
+	}
+	return smp, nil
 }
 
 // DefaultInterval is the scrape period of Watch when WatchConfig.Interval
