@@ -269,7 +269,9 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 		abs = real
 	}
 	raw, m, err := rundir.ReadManifestRaw(dir)
-	if err != nil {
+	if _, runs := errors.AsType[*rundir.HoldsRunsError](err); runs {
+		return nil, nil, err // it names the directory
+	} else if err != nil {
 		return nil, nil, fmt.Errorf("run %s: %w", dir, err)
 	}
 	// A run still going has a run.json that will change when it ends: its

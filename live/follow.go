@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -131,9 +130,8 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 			return nil, err
 		}
 		if !said {
-			if err := parentOfRuns(dir); err != nil {
-				return nil, err
-			}
+			// (A directory of runs was refused by ReadManifest,
+			// rundir.HoldsRunsError: no run is ever written there.)
 			// Said once: a run about to write it, or a directory that
 			// holds no run (a typo) — the user sees which and can stop.
 			o.Warn(fmt.Sprintf("%s has no %s yet: waiting for a run to write it (Ctrl-C to stop)", dir, rundir.ManifestFile))
@@ -220,41 +218,6 @@ func waitForDir(ctx context.Context, dir string, o FollowOptions) error {
 			return fmt.Errorf("%s: no run directory yet: %w", dir, context.Cause(ctx))
 		}
 	}
-}
-
-// parentOfRuns returns an error when dir holds no file of a run of its
-// own but run directories (each with its run.json): `watch runs` given
-// the directory of the runs, not one of them. No run is ever written
-// there (rundir.Create refuses an --out holding other files), so waiting
-// for its run.json waited for ever. The runs are named, the first three.
-func parentOfRuns(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var runs []string
-	n := 0
-	for _, e := range entries {
-		if slices.Contains(rundir.Files(), e.Name()) {
-			return nil
-		}
-		if !e.IsDir() {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(dir, e.Name(), rundir.ManifestFile)); err == nil {
-			if n++; len(runs) < 3 {
-				runs = append(runs, filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	names := strings.Join(runs, ", ")
-	if n > len(runs) {
-		names += fmt.Sprintf(" and %d more", n-len(runs))
-	}
-	return fmt.Errorf("%s holds runs, not a run: watch one of them (%s)", dir, printable.Text(names))
 }
 
 // State is the State the follower feeds.

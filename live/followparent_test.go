@@ -30,7 +30,7 @@ func TestFollowRefusesAParentOfRuns(t *testing.T) {
 		defer cancel()
 		var warned []string
 		_, err := NewFollower(ctx, parent, FollowOptions{Warn: func(s string) { warned = append(warned, s) }})
-		want := parent + " holds runs, not a run: watch one of them (" + filepath.Join(parent, "a100-c32") + ", " + filepath.Join(parent, "h100-c32") + ")"
+		want := parent + " holds runs, not a run: name one of them (" + filepath.Join(parent, "a100-c32") + ", " + filepath.Join(parent, "h100-c32") + ")"
 		if err == nil || err.Error() != want {
 			t.Errorf("error %v; want %s", err, want)
 		}

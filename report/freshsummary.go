@@ -26,6 +26,9 @@ func readFreshSummary(dir string) (*Summary, error) {
 			return nil, fmt.Errorf("%s has no %s (the run did not finish?): `inferbench report %s` writes it from %s",
 				dir, rundir.SummaryFile, dir, rundir.RecordsFile)
 		}
+		if runs := rundir.HoldsRuns(dir); runs != "" {
+			return nil, &rundir.HoldsRunsError{Dir: dir, Runs: runs}
+		}
 		return nil, err
 	}
 	if err != nil || s.Records == 0 {

@@ -353,6 +353,9 @@ func Open(dir string) (*Run, error) {
 			if _, derr := os.Stat(dir); derr != nil {
 				return nil, fmt.Errorf("run %s: %w", dir, derr)
 			}
+			if runs := HoldsRuns(dir); runs != "" {
+				return nil, &HoldsRunsError{Dir: dir, Runs: runs}
+			}
 			return nil, fmt.Errorf("run %s: not a run directory (no %s)", dir, RecordsFile)
 		}
 		return nil, fmt.Errorf("run %s: %w", dir, err)

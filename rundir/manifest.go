@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"path/filepath"
 	"reflect"
@@ -278,6 +279,9 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	path := filepath.Join(dir, ManifestFile)
 	b, err := ReadFile(path, maxManifestSize)
 	if err != nil {
+		if runs := HoldsRuns(dir); runs != "" && errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, &HoldsRunsError{Dir: dir, Runs: runs}
+		}
 		return nil, nil, err
 	}
 	// null decodes into an empty Manifest without error: a run of no
