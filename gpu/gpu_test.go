@@ -324,3 +324,31 @@ func TestWatchNamesAGPUThatGoesMissing(t *testing.T) {
 		}
 	})
 }
+
+// The inventory's and readings' text is a tool's or an exporter's
+// (dcgm-exporter's modelName label, nvidia-smi's stderr): `gpu list`
+// wrote a modelName of "\x1b]0;pwned\x07Evil\tGPU\x1b[2J" to the terminal
+// as it was, retitling the window, clearing the screen and splitting the
+// table's NAME column at the tab. It is written out (printable.Text).
+func TestTableWritesOutControlCharacters(t *testing.T) {
+	evil := "\x1b]0;pwned\x07Evil\tGPU\x1b[2J"
+	var b strings.Builder
+	tw := NewTable(&b)
+	tw.Devices([]rundir.GPUDevice{{Name: evil, UUID: "GPU-1\x1b[31m", DriverVersion: "535\n", Host: "h\x1b[0m"}})
+	if err := tw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	line := WatchLine(&rundir.GPUSample{Index: 0, Error: "nvidia-smi: exit status 1: \x1b[31mNVRM\x1b[0m: Xid 79\nGPU has fallen off the bus"})
+	line += WatchLine(&rundir.GPUSample{Index: -1, Error: "dcgm: \x1b[2J"})
+	for _, out := range []string{b.String(), line} {
+		if strings.ContainsAny(strings.TrimSuffix(strings.ReplaceAll(out, "\n", "\x00"), "\x00"), "\x1b\x07\t") {
+			t.Errorf("output %q holds a control character", out)
+		}
+	}
+	if !strings.Contains(b.String(), `\x1b]0;pwned\aEvil\tGPU\x1b[2J`) {
+		t.Errorf("gpu list = %q; want the name written out", b.String())
+	}
+	if strings.Count(line, "\n") != 2 {
+		t.Errorf("watch lines = %q; want one line a sample", line)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -37,7 +38,7 @@ func WatchHeader() string {
 func WatchLine(s *rundir.GPUSample) string {
 	t := float64(s.TNS) / 1e9
 	if s.IsGap() {
-		return fmt.Sprintf("%8.3f %3s  error: %s\n", t, "-", s.Error)
+		return fmt.Sprintf("%8.3f %3s  error: %s\n", t, "-", printable.Text(s.Error))
 	}
 	mem := "-"
 	if s.MemoryUsedBytes != nil || s.MemoryTotalBytes != nil {
@@ -57,16 +58,20 @@ func WatchLine(s *rundir.GPUSample) string {
 	line := fmt.Sprintf("%8.3f %3d %5s %18s %8s %12s %6s %6s  %s", t, s.Index, gpuNum(s.UtilizationPct, "%.0f"), mem,
 		gpuNum(s.PowerW, "%.1f"), gpuNum(energy, "%.1f"), gpuNum(s.TemperatureC, "%.0f"), gpuNum(s.SMClockMHz, "%.0f"), reasons)
 	if s.Error != "" {
-		line += "  error: " + s.Error
+		line += "  error: " + printable.Text(s.Error)
 	}
 	return line + "\n"
 }
 
+// gpuDash is s, a tool's or an exporter's text, written out
+// (printable.Text: an escape sequence in a dcgm-exporter's modelName must
+// not reach the terminal, nor a tab split the table's column), or "-" for
+// none.
 func gpuDash(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return s
+	return printable.Text(s)
 }
 
 func gpuNum(p *float64, format string) string {

@@ -82,7 +82,9 @@ func WatchCommand(ctx context.Context, o *CommandOptions, w, errw io.Writer) (er
 	var emit func([]rundir.GPUSample) error
 	if o.Format == "jsonl" {
 		cfg.OnError = func(tNS int64, err error) {
-			fmt.Fprintf(errw, "gpu watch: %.3fs: %v\n", float64(tNS)/1e9, err)
+			// The tool's or the exporter's text, written out: one line a
+			// tick, no escape sequence reaching the terminal.
+			fmt.Fprintf(errw, "gpu watch: %.3fs: %s\n", float64(tNS)/1e9, printable.Text(err.Error()))
 		}
 		jw := rundir.NewJSONLWriter[rundir.GPUSample](w, rundir.GPUFile)
 		emit = func(ss []rundir.GPUSample) error { return jw.Write(ss...) }
@@ -118,7 +120,7 @@ func WatchCommand(ctx context.Context, o *CommandOptions, w, errw io.Writer) (er
 		return fmt.Errorf("gpu watch: %w", err)
 	}
 	if ticks > 0 && failed == ticks {
-		return fmt.Errorf("gpu watch: %s failed, no GPU was read: %s", printable.All(ticks, "tick"), firstErr)
+		return fmt.Errorf("gpu watch: %s failed, no GPU was read: %s", printable.All(ticks, "tick"), printable.Text(firstErr))
 	}
 	return nil
 }
