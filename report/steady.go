@@ -34,6 +34,25 @@ type SteadyAcc struct {
 	// rampNS is the open-loop rate's ramp-up (SetRampUp): the steady
 	// state starts no sooner than that long after the first scheduled send.
 	rampNS int64
+	// busy is each request's time holding its worker (BusyMS's span:
+	// send, or a retried request's schedule, to done; a retried attempt
+	// none), warm-ups included, for the streams in flight over the steady
+	// state (Steady.inFlight): 16 bytes a request.
+	busy [][2]int64
+}
+
+// noteBusy keeps the span r held its worker, as BusyMS counts it.
+func (s *SteadyAcc) noteBusy(r *rundir.Record) {
+	if r.Retried {
+		return
+	}
+	from := r.SentNS
+	if r.Attempt > 0 {
+		from = r.ScheduledNS
+	}
+	if to := max(r.DoneNS, r.EndNS); to > from {
+		s.busy = append(s.busy, [2]int64{from, to})
+	}
 }
 
 // SetRampUp sets the open-loop ramp-up (--ramp-up, load.ramp_up) of the
@@ -64,6 +83,7 @@ type okReq struct {
 // whether a successful one met every per-request SLO (goodput).
 func (s *SteadyAcc) Add(r *rundir.Record, good bool) {
 	s.noteInFlight(r)
+	s.noteBusy(r)
 	if _, first := SendLagMS(r); first {
 		s.WorkerSent(r.Worker, r.SentNS)
 		s.noteScheduled(r.ScheduledNS)
@@ -114,6 +134,7 @@ func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
 		return
 	}
 	s.noteInFlight(r)
+	s.noteBusy(r)
 	if _, first := SendLagMS(r); first {
 		s.WorkerSent(r.Worker, r.SentNS)
 		s.noteScheduled(r.ScheduledNS)
@@ -125,7 +146,8 @@ func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
 // send is not: the steady state ends at the last measured send; nor the
 // ramp-up, which the caller sets, SetRampUp); s and o are left as they are.
 func (s *SteadyAcc) merged(o *SteadyAcc) SteadyAcc {
-	m := SteadyAcc{lastSend: s.lastSend, reqs: append(slices.Clip(s.reqs), o.reqs...), open: s.open || o.open}
+	m := SteadyAcc{lastSend: s.lastSend, reqs: append(slices.Clip(s.reqs), o.reqs...), open: s.open || o.open,
+		busy: append(slices.Clip(s.busy), o.busy...)}
 	for _, a := range []*SteadyAcc{s, o} {
 		if a.haveSched {
 			m.noteScheduled(a.firstSched)
@@ -221,8 +243,13 @@ func (s *SteadyAcc) Apply(l *Level) {
 		}
 	}
 	w := end - start
+	var held int64
+	for _, b := range s.busy {
+		held += max(min(b[1], end)-max(b[0], start), 0)
+	}
 	l.Steady = &Steady{StartNS: start, EndNS: end, WindowS: float64(w) / 1e9,
-		RampS: float64(start-l.StartNS) / 1e9, DrainS: float64(l.EndNS-end) / 1e9}
+		RampS: float64(start-l.StartNS) / 1e9, DrainS: float64(l.EndNS-end) / 1e9,
+		inFlight: float64(held) / float64(w)}
 	l.OutputTokensPerS, l.TotalTokensPerS = PerSecond(out, w), PerSecond(total, w)
 	l.RequestsPerS, l.GoodputRPS = PerSecond(reqs, w), PerSecond(good, w)
 }
