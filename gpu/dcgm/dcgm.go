@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
@@ -59,7 +60,8 @@ const DefaultTimeout = prom.DefaultTimeout
 
 // A Scraper reads GPUs from a dcgm-exporter /metrics URL. Set URL; the
 // other fields have working zero values. A Scraper makes one request per
-// call and holds no other state, so it is safe for concurrent use.
+// call; it remembers each GPU's last energy reading (staleEnergy) and is
+// safe for concurrent use.
 type Scraper struct {
 	// URL is the full metrics URL, e.g. http://gpu-host:9400/metrics.
 	URL string
@@ -68,6 +70,53 @@ type Scraper struct {
 	Client *http.Client
 	// Timeout bounds each scrape; 0 means DefaultTimeout.
 	Timeout time.Duration
+
+	mu         sync.Mutex
+	lastEnergy map[string]uint64 // by GPU (UUID, else index): the last counter read
+	toldStale  map[string]bool   // the GPUs whose stale counter a sample has named
+}
+
+// staleEnergy leaves out of ss every energy counter equal to the GPU's on
+// the last page while the GPU draws power, and names the first on each
+// GPU. dcgm-exporter serves the values it collected last, every
+// --collect-interval (30 s by default), to every scrape in between: a run
+// sampling every 250 ms read the counter flat across whole levels,
+// "power 300 W mean; energy 0 J (counter)". A GPU drawing 1 W or more
+// advances its mJ counter every millisecond, so an unchanged counter is an
+// old value, read at the wrong time; a reading of a new value is within one
+// sampling interval of the exporter's collection. (The first reading's age
+// cannot be told: it is kept, up to a collect interval old.)
+func (s *Scraper) staleEnergy(ss []rundir.GPUSample) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lastEnergy == nil {
+		s.lastEnergy, s.toldStale = map[string]uint64{}, map[string]bool{}
+	}
+	for i := range ss {
+		smp := &ss[i]
+		if smp.EnergyMJ == nil {
+			continue
+		}
+		key := smp.UUID
+		if key == "" {
+			key = strconv.Itoa(smp.Index)
+		}
+		last, seen := s.lastEnergy[key]
+		s.lastEnergy[key] = *smp.EnergyMJ
+		if !seen || last != *smp.EnergyMJ || smp.PowerW == nil || *smp.PowerW < 1 {
+			continue
+		}
+		smp.EnergyMJ = nil
+		if !s.toldStale[key] {
+			s.toldStale[key] = true
+			msg := "energy counter unchanged since the last scrape at " + strconv.FormatFloat(*smp.PowerW, 'f', 1, 64) +
+				" W: the exporter repeats old values (its --collect-interval, 30 s by default, is longer than the sampling interval; run it with -c 250); unchanged readings are left out"
+			if smp.Error != "" {
+				msg = smp.Error + "; " + msg
+			}
+			smp.Error = msg
+		}
+	}
 }
 
 var _ gpu.Sampler = (*Scraper)(nil)
@@ -89,6 +138,7 @@ func (s *Scraper) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.
 	if err != nil {
 		return dst, err
 	}
+	s.staleEnergy(page.Samples)
 	return append(dst, page.Samples...), nil
 }
 
