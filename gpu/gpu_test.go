@@ -352,3 +352,41 @@ func TestTableWritesOutControlCharacters(t *testing.T) {
 		t.Errorf("watch lines = %q; want one line a sample", line)
 	}
 }
+
+// uuidSampler reads GPU 0 and 1, GPU 0's UUID failing on the ticks in
+// noUUID.
+type uuidSampler struct {
+	calls  int
+	noUUID map[int]bool
+}
+
+func (s *uuidSampler) Devices(context.Context) ([]rundir.GPUDevice, error) { return nil, nil }
+func (s *uuidSampler) Close() error                                        { return nil }
+func (s *uuidSampler) Sample(_ context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
+	u := "GPU-a"
+	if s.noUUID[s.calls] {
+		u = ""
+	}
+	s.calls++
+	return append(dst, rundir.GPUSample{Index: 0, UUID: u}, rundir.GPUSample{Index: 1, UUID: "GPU-b"}), nil
+}
+
+// A GPU whose UUID failed on a tick (nvidia-smi's [Unknown Error]) is
+// still read: it is not missing, before or after its UUID comes back.
+func TestWatchAGPUWithoutItsUUIDIsNotMissing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &uuidSampler{noUUID: map[int]bool{0: true, 2: true}}
+		var gaps []string
+		err := Watch(t.Context(), s, time.Now(), WatchConfig{Interval: time.Second, Count: 4}, func(b []rundir.GPUSample) error {
+			for _, x := range b {
+				if x.IsGap() {
+					gaps = append(gaps, x.Error)
+				}
+			}
+			return nil
+		})
+		if err != nil || len(gaps) != 0 {
+			t.Errorf("Watch = %v, gaps %q; want none", err, gaps)
+		}
+	})
+}

@@ -100,13 +100,14 @@ func gpuKey(s *rundir.GPUSample) string {
 // nvidia-smi prints the others) would otherwise leave no trace.
 func (g *seenGPUs) missing(ss []rundir.GPUSample) error {
 	now := map[string]bool{}
+	at := map[int]bool{}     // the indexes read
 	noUUID := map[int]bool{} // a reading whose UUID failed stands for its index's GPU
 	for i := range ss {
 		if ss[i].IsGap() {
 			continue
 		}
 		k := gpuKey(&ss[i])
-		now[k] = true
+		now[k], at[ss[i].Index] = true, true
 		if ss[i].UUID == "" {
 			noUUID[ss[i].Index] = true
 			if _, ok := g.index[k]; !ok && g.anyAt(ss[i].Index) {
@@ -126,13 +127,16 @@ func (g *seenGPUs) missing(ss []rundir.GPUSample) error {
 	}
 	var names []string
 	for _, k := range g.keys {
-		if !now[k] && !noUUID[g.index[k]] {
-			name := fmt.Sprintf("gpu %d", g.index[k])
-			if k != fmt.Sprint(g.index[k]) {
-				name += " (" + k + ")"
-			}
-			names = append(names, name)
+		i := g.index[k]
+		byIndex := k == fmt.Sprint(i) // read without a UUID: any reading at i is it
+		if now[k] || (byIndex && at[i]) || (!byIndex && noUUID[i]) {
+			continue
 		}
+		name := fmt.Sprintf("gpu %d", i)
+		if !byIndex {
+			name += " (" + k + ")"
+		}
+		names = append(names, name)
 	}
 	if len(names) == 0 {
 		return nil
