@@ -390,3 +390,40 @@ func TestWatchAGPUWithoutItsUUIDIsNotMissing(t *testing.T) {
 		}
 	})
 }
+
+// A GPU first read after the first tick (hot-plugged, a MIG layout
+// changed) was summed into the level's power and memory with no word: the
+// summary said "9 devices" where run.json's inventory held 8. Its first
+// reading says so.
+func TestWatchNamesAGPUThatAppears(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &scripted{steps: []step{
+			{util: []float64{0}},
+			{util: []float64{1, 2}},
+			{util: []float64{3, 4}},
+		}}
+		var got []rundir.GPUSample
+		var errs int
+		cfg := WatchConfig{Interval: time.Second, Count: 3, OnError: func(int64, error) { errs++ }}
+		if err := Watch(t.Context(), s, time.Now(), cfg, func(b []rundir.GPUSample) error {
+			got = append(got, b...)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sec := int64(time.Second)
+		want := []rundir.GPUSample{
+			{TNS: 0, Index: 0, UtilizationPct: Ptr(0.0)},
+			{TNS: sec, Index: 0, UtilizationPct: Ptr(1.0)},
+			{TNS: sec, Index: 1, UtilizationPct: Ptr(2.0), Error: "gpu 1 appeared: not read at the first tick"},
+			{TNS: 2 * sec, Index: 0, UtilizationPct: Ptr(3.0)},
+			{TNS: 2 * sec, Index: 1, UtilizationPct: Ptr(4.0)},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Watch samples (-want +got):\n%s", diff)
+		}
+		if errs != 1 {
+			t.Errorf("OnError calls = %d; want 1", errs)
+		}
+	})
+}

@@ -2,8 +2,10 @@ package gpu
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,8 +66,17 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 		for i := range buf {
 			buf[i].TNS = tNS
 		}
-		if missing := seen.missing(buf); err == nil && missing != nil {
-			err = missing
+		// Checked only when the backend said nothing: a GPU that appeared
+		// carries it on its reading, one missing is a gap of the tick.
+		if appeared, missing := seen.check(buf); err == nil && (appeared != "" || missing != "") {
+			err = errors.New(strings.Join(slices.DeleteFunc([]string{appeared, missing}, func(m string) bool { return m == "" }), "; "))
+			if cfg.OnError != nil {
+				cfg.OnError(tNS, err)
+			}
+			if missing != "" {
+				buf = append(buf, rundir.GPUSample{TNS: tNS, Index: -1, Error: missing})
+			}
+			return emit(buf)
 		}
 		if err != nil {
 			if cfg.OnError != nil {
@@ -84,6 +95,7 @@ func Watch(ctx context.Context, s Sampler, start time.Time, cfg WatchConfig, emi
 type seenGPUs struct {
 	keys  []string
 	index map[string]int
+	read  bool // a tick has read a GPU
 }
 
 func gpuKey(s *rundir.GPUSample) string {
@@ -93,12 +105,15 @@ func gpuKey(s *rundir.GPUSample) string {
 	return fmt.Sprint(s.Index)
 }
 
-// missing records the GPUs of a tick's readings and returns an error
-// naming every GPU read before that is not among them; nil when none is
-// missing or the tick read nothing (a failed tick is a gap of its own). A
-// GPU that drops out with no error from its backend (off the bus:
-// nvidia-smi prints the others) would otherwise leave no trace.
-func (g *seenGPUs) missing(ss []rundir.GPUSample) error {
+// check records the GPUs of a tick's readings. It returns what it set on
+// the readings of GPUs first read after the first tick that read any
+// (appeared), and the words naming every GPU read before that is not among
+// them (missing); "" for none, and both "" when the tick read nothing (a
+// failed tick is a gap of its own). A GPU that drops out with no error from
+// its backend (off the bus: nvidia-smi prints the others) would otherwise
+// leave no trace.
+func (g *seenGPUs) check(ss []rundir.GPUSample) (appeared, missing string) {
+	var news []string
 	now := map[string]bool{}
 	at := map[int]bool{}     // the indexes read
 	noUUID := map[int]bool{} // a reading whose UUID failed stands for its index's GPU
@@ -119,12 +134,29 @@ func (g *seenGPUs) missing(ss []rundir.GPUSample) error {
 		}
 		if _, ok := g.index[k]; !ok {
 			g.keys = append(g.keys, k)
+			if g.read {
+				// A GPU first read after the first tick (hot-plugged, a MIG
+				// layout changed) is summed into the levels' power and
+				// memory, and is not in the run's inventory: its first
+				// reading says so.
+				msg := fmt.Sprintf("gpu %d", ss[i].Index)
+				if ss[i].UUID != "" {
+					msg += " (" + ss[i].UUID + ")"
+				}
+				msg += " appeared: not read at the first tick"
+				if ss[i].Error != "" {
+					msg = ss[i].Error + "; " + msg
+				}
+				ss[i].Error = msg
+				news = append(news, msg)
+			}
 		}
 		g.index[k] = ss[i].Index
 	}
 	if len(now) == 0 {
-		return nil
+		return "", ""
 	}
+	g.read = true
 	var names []string
 	for _, k := range g.keys {
 		i := g.index[k]
@@ -138,14 +170,14 @@ func (g *seenGPUs) missing(ss []rundir.GPUSample) error {
 		}
 		names = append(names, name)
 	}
-	if len(names) == 0 {
-		return nil
+	if len(names) > 0 {
+		verb := "is"
+		if len(names) > 1 {
+			verb = "are"
+		}
+		missing = fmt.Sprintf("%s %s missing from this reading (read before)", strings.Join(names, ", "), verb)
 	}
-	verb := "is"
-	if len(names) > 1 {
-		verb = "are"
-	}
-	return fmt.Errorf("%s %s missing from this reading (read before)", strings.Join(names, ", "), verb)
+	return strings.Join(news, "; "), missing
 }
 
 // anyAt reports whether a GPU was read before at index i.
