@@ -178,10 +178,12 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/bits"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/montanaflynn/stats"
@@ -274,6 +276,28 @@ func (l *Level) ResentWarning() string {
 	}
 	return fmt.Sprintf("level %g: %d of %d requests were resent by the HTTP client (REFUSED_STREAM or a closed kept-alive connection): their TTFT includes the failed sends",
 		l.Level, l.ResentRequests, l.Requests.Total)
+}
+
+// RetriedWarning is the line a level whose failed attempts --retries sent
+// again gets where its results are read (Level.Retried, by class), empty
+// when it has none: the attempts are not requests, so neither its failed
+// count nor its error rate shows them.
+func (l *Level) RetriedWarning() string {
+	n := 0
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(l.Retried)) {
+		n += l.Retried[c]
+		parts = append(parts, fmt.Sprintf("%s %d", c, l.Retried[c]))
+	}
+	if n == 0 {
+		return ""
+	}
+	were, they := "1 failed attempt was", "it is"
+	if n > 1 {
+		were, they = fmt.Sprintf("%d failed attempts were", n), "they are"
+	}
+	return fmt.Sprintf("level %g: %s sent again (--retries): %s; %s not in failed, and a retried request's latencies count from its last attempt's send",
+		l.Level, were, strings.Join(parts, ", "), they)
 }
 
 // SendLagMS is a record's sent − scheduled in ms, and whether it counts as

@@ -202,6 +202,9 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 	if w := l.ResentWarning(); w != "" {
 		b.WriteString("WARNING: " + w + "\n")
 	}
+	if w := l.RetriedWarning(); w != "" {
+		b.WriteString(w + "\n")
+	}
 	if l.CachedInputTokens > 0 {
 		fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",
 			l.CachedInputTokens, l.InputTokens, 100*float64(l.CachedInputTokens)/float64(max(l.InputTokens, 1)))

@@ -272,6 +272,9 @@ func (r *Report) levelTable(i int) table {
 		if w := l.ResentWarning(); w != "" {
 			t.Notes = append(t.Notes, w)
 		}
+		if w := l.RetriedWarning(); w != "" {
+			t.Notes = append(t.Notes, w)
+		}
 	}
 	if sb := rr.Summary.SimBehind; sb != nil && sb.Flagged {
 		t.Notes = append(t.Notes, fmt.Sprintf("whole run (%.1f s of scrapes): %s", sb.SpanS, sb.Warning()))
