@@ -2,12 +2,14 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"sync"
 
 	"time"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/internal/tick"
 	"github.com/inferbench/inferbench/live"
 	"github.com/inferbench/inferbench/loadgen"
@@ -205,12 +207,23 @@ func levelSummary(obs observers, bisecting bool, mu *sync.Mutex, sumz *report.Su
 
 // recordGPU samples the GPUs into w (gpu.jsonl), as gpu.Record does, and
 // hands each tick to the observers after it is written.
-func recordGPU(ctx context.Context, s gpu.Sampler, start time.Time, o *Options, w io.Writer) error {
+// The first reading that failed (a hung nvidia-smi, a stale exporter, a
+// GPU gone from the list) is said once on log: it was only in gpu.jsonl,
+// and a run whose GPU telemetry failed throughout said nothing until its
+// report had no energy.
+func recordGPU(ctx context.Context, s gpu.Sampler, start time.Time, o *Options, w, log io.Writer) error {
 	obs := observers(o.Observers)
 	jw := rundir.NewJSONLWriter[rundir.GPUSample](w, rundir.GPUFile)
+	said := false
 	err := gpu.Watch(ctx, s, start, gpu.WatchConfig{Interval: o.GPUInterval}, func(ss []rundir.GPUSample) error {
 		if err := jw.Write(ss...); err != nil {
 			return err
+		}
+		for _, smp := range ss {
+			if smp.Error != "" && !said && ctx.Err() == nil {
+				said = true
+				fmt.Fprintf(log, "inferbench: warning: GPU telemetry: %s (said once; each failed reading is in %s)\n", printable.Text(smp.Error), rundir.GPUFile)
+			}
 		}
 		obs.gpu(ss)
 		return nil

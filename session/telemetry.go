@@ -89,7 +89,7 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 		}
 		t.g.Go(func() error {
 			defer sampler.Close()
-			err := recordGPU(tctx, sampler, start, o, f)
+			err := recordGPU(tctx, sampler, start, o, f, log)
 			return errors.Join(err, f.Sync(), f.Close())
 		})
 	}
