@@ -160,7 +160,11 @@ func gpuLine(g *GPULevel) string {
 	if g.OutputTokensPerJ != nil {
 		parts = append(parts, fmt.Sprintf("%.2f output tok/J", *g.OutputTokensPerJ))
 	}
-	s := fmt.Sprintf("GPU (%s, %d samples): %s\n", printable.Count(g.GPUs, "device"), g.Samples, strings.Join(parts, "; "))
+	gaps := ""
+	if g.Gaps > 0 {
+		gaps = ", " + printable.Count(g.Gaps, "failed tick")
+	}
+	s := fmt.Sprintf("GPU (%s, %d samples%s): %s\n", printable.Count(g.GPUs, "device"), g.Samples, gaps, strings.Join(parts, "; "))
 	if g.Samples == 0 {
 		// A window shorter than a tick, or every tick failed: nothing was
 		// read, which the line says rather than end at its colon.

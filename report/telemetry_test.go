@@ -295,3 +295,15 @@ func TestGPULineWithoutAReading(t *testing.T) {
 		}
 	}
 }
+
+// TestGPULineSaysFailedTicks: a level with readings and failed ticks
+// beside them says how many failed, as summary.json's gaps does: the line
+// showed only the readings, and a level that lost most of its ticks read
+// as one fully measured.
+func TestGPULineSaysFailedTicks(t *testing.T) {
+	p := 300.0
+	g := &GPULevel{GPUs: 1, Samples: 4, Gaps: 12, PowerW: &MeanPeak{Mean: p, Peak: p}}
+	if got, want := gpuLine(g), "GPU (1 device, 4 samples, 12 failed ticks): power 300 W mean, 300 W peak\n"; got != want {
+		t.Errorf("gpuLine = %q; want %q", got, want)
+	}
+}
