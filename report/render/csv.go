@@ -12,12 +12,14 @@ import (
 // WriteCSV writes the per-level metrics of every run, one row per run and
 // level, with a header row; resent_requests is the level's requests the
 // HTTP client sent again on its own (report.Level.ResentRequests), 0 where
-// none. Latencies are in milliseconds; numbers are
-// written at full precision; an absent value is an empty cell. A cell that
-// a spreadsheet would evaluate as a formula is neutralized (csvCell).
+// none, and retried_attempts its failed attempts --retries sent again
+// (report.Level.Retried, all classes), which failed does not count.
+// Latencies are in milliseconds; numbers are written at full precision;
+// an absent value is an empty cell. A cell that a spreadsheet would
+// evaluate as a formula is neutralized (csvCell).
 func WriteCSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
-	header := []string{"run", "level", "requests", "ok", "failed", "resent_requests", "window_s", "output_tokens_per_s", "total_tokens_per_s",
+	header := []string{"run", "level", "requests", "ok", "failed", "resent_requests", "retried_attempts", "window_s", "output_tokens_per_s", "total_tokens_per_s",
 		"requests_per_s", "goodput_rps", "achieved_rate_per_s", "input_tokens", "output_tokens"}
 	dists := []struct {
 		name string
@@ -60,7 +62,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		for j := range rr.Summary.Levels {
 			l := &rr.Summary.Levels[j]
 			row := []string{rr.Label, f(l.Level), fmt.Sprint(l.Requests.Total), fmt.Sprint(l.Requests.OK), fmt.Sprint(l.Requests.Failed),
-				fmt.Sprint(l.ResentRequests), f(l.WindowS), f(l.OutputTokensPerS), f(l.TotalTokensPerS), f(l.RequestsPerS), f(l.GoodputRPS), f(l.AchievedRatePerS),
+				fmt.Sprint(l.ResentRequests), fmt.Sprint(retriedAttempts(l)), f(l.WindowS), f(l.OutputTokensPerS), f(l.TotalTokensPerS), f(l.RequestsPerS), f(l.GoodputRPS), f(l.AchievedRatePerS),
 				fmt.Sprint(l.InputTokens), fmt.Sprint(l.OutputTokens)}
 			for _, d := range dists {
 				v := d.of(l)
@@ -116,4 +118,13 @@ func WriteCSV(w io.Writer, r *Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// retriedAttempts is a level's failed attempts that --retries sent again.
+func retriedAttempts(l *report.Level) int {
+	n := 0
+	for _, c := range l.Retried {
+		n += c
+	}
+	return n
 }

@@ -1,9 +1,12 @@
 package render
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"html"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,5 +37,30 @@ func TestLevelTableSaysWhenAttemptsWereRetried(t *testing.T) {
 	}
 	if n := strings.Count(out["md"], "were sent again (--retries)"); n != 1 {
 		t.Errorf("report.md says it %d times; want once, of level %g alone", n, l.Level)
+	}
+}
+
+// levels.csv has a level's retried attempts in a retried_attempts column,
+// after resent_requests: a --retries run's rows read 0 failed and said
+// nothing of the 29 attempts that had failed.
+func TestCSVHasRetriedAttempts(t *testing.T) {
+	root := writeRuns(t, map[string]rendertest.Spec{"a100-80gb": rendertest.A100()})
+	rep := buildWith(t, []string{filepath.Join(root, "a100-80gb")}, report.SLO{}, func(runs []*Run) {
+		runs[0].Summary.Levels[0].Retried = map[rundir.ErrorClass]int{"http_5xx": 21, "connection": 8}
+	})
+	var b bytes.Buffer
+	if err := WriteCSV(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.Index(rows[0], "retried_attempts")
+	if i < 0 || rows[0][i-1] != "resent_requests" {
+		t.Fatalf("header %v: want retried_attempts after resent_requests", rows[0])
+	}
+	if rows[1][i] != "29" || rows[2][i] != "0" {
+		t.Errorf("retried_attempts %q and %q; want 29 and 0", rows[1][i], rows[2][i])
 	}
 }
