@@ -585,12 +585,13 @@ type Steady struct {
 	WindowS float64 `json:"window_s"`
 	RampS   float64 `json:"ramp_s"`
 	DrainS  float64 `json:"drain_s"`
-	// inFlight is the requests in flight on average over the steady state
-	// (warm-ups included: a worker busy with one holds its load), what the
-	// client-bound check judges a closed loop's streams by
-	// (clientBoundReasons); 0 where unknown (a summary read back from
-	// summary.json), and the window's MeanInFlight is judged.
-	inFlight float64
+	// MeanInFlight is the requests in flight on average over the steady
+	// state (warm-ups included: a worker busy with one holds its load),
+	// what the client-bound check judges a closed loop's streams by
+	// (clientBoundReasons); 0 (absent) where unknown (a summary written
+	// before it was, 2026-12-06), and the window's Level.MeanInFlight is
+	// judged.
+	MeanInFlight float64 `json:"mean_in_flight,omitempty"`
 }
 
 // CreditKnots is how many pieces a successful request's output is
@@ -900,8 +901,8 @@ func clientBoundReasons(cl *ClientLevel, l *Level, streams float64) []string {
 	// retry's backoff (--retries) held 6.3 of 8 over the window where the
 	// steady state kept 8.0.
 	inFlight, steady := l.MeanInFlight, false
-	if st := l.Steady; st != nil && st.inFlight > 0 {
-		inFlight, steady = st.inFlight, true
+	if st := l.Steady; st != nil && st.MeanInFlight > 0 {
+		inFlight, steady = st.MeanInFlight, true
 	}
 	if l.Sessions == nil && streams >= 1 && float64(l.Requests.Total) >= 10*streams && 2*l.Requests.OK >= l.Requests.Total &&
 		inFlight < ClientInFlightBound*streams {

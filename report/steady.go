@@ -37,7 +37,7 @@ type SteadyAcc struct {
 	// busy is each request's time holding its worker (BusyMS's span:
 	// send, or a retried request's schedule, to done; a retried attempt
 	// none), warm-ups included, for the streams in flight over the steady
-	// state (Steady.inFlight): 16 bytes a request.
+	// state (Steady.MeanInFlight): 16 bytes a request.
 	busy [][2]int64
 }
 
@@ -249,7 +249,7 @@ func (s *SteadyAcc) Apply(l *Level) {
 	}
 	l.Steady = &Steady{StartNS: start, EndNS: end, WindowS: float64(w) / 1e9,
 		RampS: float64(start-l.StartNS) / 1e9, DrainS: float64(l.EndNS-end) / 1e9,
-		inFlight: float64(held) / float64(w)}
+		MeanInFlight: float64(held) / float64(w)}
 	l.OutputTokensPerS, l.TotalTokensPerS = PerSecond(out, w), PerSecond(total, w)
 	l.RequestsPerS, l.GoodputRPS = PerSecond(reqs, w), PerSecond(good, w)
 }
