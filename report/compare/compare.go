@@ -397,22 +397,9 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 // two runs had, and an interval of so few values is none (the level could
 // not regress).
 func unflaggedAt(sums []*report.Summary, lv float64) (kept []*report.Summary, left, of int) {
-	var has []*report.Summary
-	for _, s := range sums {
-		if !slices.ContainsFunc(s.Levels, func(l report.Level) bool { return l.Level == lv }) {
-			continue
-		}
-		has = append(has, s)
-		if len(levelFlags("", []*report.Summary{s}, lv)) > 0 {
-			left++
-			continue
-		}
-		kept = append(kept, s)
-	}
-	if len(kept) == 0 {
-		return has, 0, len(has)
-	}
-	return kept, left, len(has)
+	return keepAt(sums, lv, func(s *report.Summary, _ *report.Level) bool {
+		return len(levelFlags("", []*report.Summary{s}, lv)) > 0
+	})
 }
 
 // answeredAt returns the earlier runs' summaries in which some request
@@ -425,18 +412,32 @@ func unflaggedAt(sums []*report.Summary, lv float64) (kept []*report.Summary, le
 // success there: a baseline of failed runs only is still one. sums are
 // the runs that have lv (unflaggedAt).
 func answeredAt(sums []*report.Summary, lv float64) (kept []*report.Summary, left, of int) {
+	return keepAt(sums, lv, func(_ *report.Summary, l *report.Level) bool {
+		return l.Requests.Total > 0 && l.Requests.OK == 0
+	})
+}
+
+// keepAt returns the summaries of sums that have level lv and that drop
+// does not drop there, with left the number it dropped and of the number
+// that have lv; all of those, and 0 left, when it drops every one.
+func keepAt(sums []*report.Summary, lv float64, drop func(*report.Summary, *report.Level) bool) (kept []*report.Summary, left, of int) {
+	var has []*report.Summary
 	for _, s := range sums {
 		i := slices.IndexFunc(s.Levels, func(l report.Level) bool { return l.Level == lv })
-		if i >= 0 && s.Levels[i].Requests.Total > 0 && s.Levels[i].Requests.OK == 0 {
+		if i < 0 {
+			continue
+		}
+		has = append(has, s)
+		if drop(s, &s.Levels[i]) {
 			left++
 			continue
 		}
 		kept = append(kept, s)
 	}
 	if len(kept) == 0 {
-		return sums, 0, len(sums)
+		return has, 0, len(has)
 	}
-	return kept, left, len(sums)
+	return kept, left, len(has)
 }
 
 // minHistoryRuns is the fewest baseline summaries the prediction interval

@@ -167,14 +167,9 @@ func overlapsAny(r vg.Rectangle, rs []vg.Rectangle) bool {
 // every level had one).
 func noSuccessNote(runs []Run) string {
 	var names []string
-	for _, r := range runs {
-		if r.Summary == nil {
-			continue
-		}
-		for _, l := range r.Summary.Levels {
-			if l.Requests.Total > 0 && l.Requests.OK == 0 {
-				names = append(names, fmt.Sprintf("%s level %g", r.Label, l.Level))
-			}
+	for r, l := range levelsOf(runs) {
+		if l.Requests.Total > 0 && l.Requests.OK == 0 {
+			names = append(names, fmt.Sprintf("%s level %g", runs[r].Label, l.Level))
 		}
 	}
 	if len(names) == 0 {

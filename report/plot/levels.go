@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"image/color"
+	"iter"
 	"math"
 	"strings"
 	"time"
@@ -217,14 +218,9 @@ func Pareto(runs []Run) *Figure {
 	// burst: 1.95M tok/s beside 100–130) are drawn on a log axis: on a
 	// linear one every other level lay on the zero line.
 	var speeds []float64
-	for _, r := range runs {
-		if r.Summary == nil {
-			continue
-		}
-		for _, l := range r.Summary.Levels {
-			if l.UserOutputTokensPerS.N > 0 && l.OutputTokensPerS > 0 {
-				speeds = append(speeds, l.UserOutputTokensPerS.P50)
-			}
+	for _, l := range levelsOf(runs) {
+		if l.UserOutputTokensPerS.N > 0 && l.OutputTokensPerS > 0 {
+			speeds = append(speeds, l.UserOutputTokensPerS.P50)
 		}
 	}
 	logY := wideRange(speeds, 20)
@@ -357,13 +353,8 @@ func Pareto(runs []Run) *Figure {
 // logarithmic, as the per-user speed figure's (paretoThroughputs).
 func throughputsWide(runs []Run) bool {
 	var xs []float64
-	for _, r := range runs {
-		if r.Summary == nil {
-			continue
-		}
-		for _, l := range r.Summary.Levels {
-			xs = append(xs, l.OutputTokensPerS)
-		}
+	for _, l := range levelsOf(runs) {
+		xs = append(xs, l.OutputTokensPerS)
 	}
 	return wideRange(xs, 100)
 }
@@ -372,14 +363,9 @@ func throughputsWide(runs []Run) bool {
 // tokens/s per GPU.
 func paretoThroughputs(runs []Run) []float64 {
 	var xs []float64
-	for _, r := range runs {
-		if r.Summary == nil {
-			continue
-		}
-		for _, l := range r.Summary.Levels {
-			if l.UserOutputTokensPerS.N > 0 && l.OutputTokensPerS > 0 {
-				xs = append(xs, l.OutputTokensPerS/float64(max(1, r.GPUs)))
-			}
+	for r, l := range levelsOf(runs) {
+		if l.UserOutputTokensPerS.N > 0 && l.OutputTokensPerS > 0 {
+			xs = append(xs, l.OutputTokensPerS/float64(max(1, runs[r].GPUs)))
 		}
 	}
 	return xs
@@ -455,15 +441,27 @@ func anyCapacity(runs []Run) bool {
 
 // anySuccess reports whether a level of any run had a successful request.
 func anySuccess(runs []Run) bool {
-	for _, r := range runs {
-		if r.Summary == nil {
-			continue
-		}
-		for _, l := range r.Summary.Levels {
-			if l.Requests.OK > 0 {
-				return true
-			}
+	for _, l := range levelsOf(runs) {
+		if l.Requests.OK > 0 {
+			return true
 		}
 	}
 	return false
+}
+
+// levelsOf yields every level of the runs' summaries, in order, with the
+// index of its run (a run without a summary has none).
+func levelsOf(runs []Run) iter.Seq2[int, *report.Level] {
+	return func(yield func(int, *report.Level) bool) {
+		for i, r := range runs {
+			if r.Summary == nil {
+				continue
+			}
+			for j := range r.Summary.Levels {
+				if !yield(i, &r.Summary.Levels[j]) {
+					return
+				}
+			}
+		}
+	}
 }
