@@ -85,3 +85,42 @@ func TestTableLeavesOutExactShareOfDatasetPrompts(t *testing.T) {
 		}
 	}
 }
+
+// TestInputAddedByTheServer: prompts sized exactly by llama-server's
+// tokenize endpoint, which counts the text alone, are counted by its chat
+// API with its template's 27 tokens more each (64 → 91, 100 → 127): the
+// table said "0% of 3 exactly as requested", as if sizing had failed; it
+// says all were as requested and what the server added. Counts that
+// differ by different amounts are not such an addition.
+func TestInputAddedByTheServer(t *testing.T) {
+	for _, c := range []struct {
+		in, requested []int
+		added         *int64
+		want          string
+	}{
+		{[]int{91, 127, 91}, []int{64, 100, 64}, ptr64(27), "prompt lengths: all 3 as requested, and 27 tokens more the server added to each (its chat template or a start token), by the server's count"},
+		{[]int{91, 128, 91}, []int{64, 100, 64}, nil, "prompt lengths: 0% of 3 exactly as requested by the server's count"},
+		{[]int{64, 100, 64}, []int{64, 100, 64}, nil, "prompt lengths: 100% of 3 exactly as requested by the server's count"},
+	} {
+		s := NewSummarizer(SLO{})
+		for i := range c.in {
+			r := rec(uint64(i), 1, int64(i)*100, [][2]int64{{int64(i)*100 + 10, 1}}, 1, c.in[i])
+			r.RequestedInputTokens, r.RequestedOutputTokens, r.InputTokensSource = c.requested[i], 1, rundir.SourceServer
+			s.Add(r)
+		}
+		sum := s.Close()
+		ln := sum.Levels[0].Lengths
+		if (ln.InputAdded == nil) != (c.added == nil) || c.added != nil && *ln.InputAdded != *c.added {
+			t.Errorf("%v of %v: input_added %v; want %v", c.in, c.requested, ln.InputAdded, c.added)
+		}
+		var tab strings.Builder
+		if err := WriteTable(&tab, sum, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(tab.String(), c.want) {
+			t.Errorf("%v of %v: table lacks %q:\n%s", c.in, c.requested, c.want, tab.String())
+		}
+	}
+}
+
+func ptr64(v int64) *int64 { return &v }

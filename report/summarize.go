@@ -118,6 +118,7 @@ type levelAcc struct {
 	serverQueue                         bool // some server timing had a queue time
 	reqIn, reqOut, short, long, withReq int64
 	inChecked, inExact                  int64
+	inAddedMin, inAddedMax              int64 // of the checked prompts: counted − requested
 	sources                             map[rundir.TokenSource]int
 	errors, retried                     map[rundir.ErrorClass]int
 	errorExamples                       map[rundir.ErrorClass]string // the first error of each class
@@ -230,6 +231,11 @@ func (s *Summarizer) Add(r *rundir.Record) {
 		}
 	}
 	if checked, exact := InputExact(r); checked {
+		d := int64(r.InputTokens - r.RequestedInputTokens)
+		if a.inChecked == 0 {
+			a.inAddedMin, a.inAddedMax = d, d
+		}
+		a.inAddedMin, a.inAddedMax = min(a.inAddedMin, d), max(a.inAddedMax, d)
 		a.inChecked++
 		if exact {
 			a.inExact++
@@ -378,6 +384,9 @@ func (s *Summarizer) Snapshot() *Summary {
 				ShortOutputShare: float64(a.short) / n, LongOutputShare: float64(a.long) / n}
 			if a.inChecked > 0 {
 				l.Lengths.InputChecked, l.Lengths.InputExactShare = a.inChecked, float64(a.inExact)/float64(a.inChecked)
+				if d := a.inAddedMin; d == a.inAddedMax && d != 0 {
+					l.Lengths.InputAdded = &d
+				}
 			}
 		}
 		if w := l.EndNS - l.StartNS; w > 0 {

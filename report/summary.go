@@ -246,6 +246,13 @@ type Lengths struct {
 	// prompt was checked; a share absent beside a count is 0).
 	InputChecked    int64   `json:"input_checked,omitempty"`
 	InputExactShare float64 `json:"input_exact_share,omitempty"`
+	// InputAdded is the tokens the server counted beyond every checked
+	// prompt's requested length, when it was one and the same for all of
+	// them and not 0: the chat template the server wraps a prompt in (27
+	// on llama-server's template), or a start token, which a prompt sized
+	// by a tokenize endpoint that counts the text alone does not hold.
+	// Absent otherwise.
+	InputAdded *int64 `json:"input_added,omitempty"`
 }
 
 // ErrorExampleBytes bounds an error example (Level.ErrorExamples): a

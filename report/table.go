@@ -304,6 +304,9 @@ const TruncatedPromptShare = 0.05
 // prompts were not, so the share the server counted "exactly as requested"
 // compares its count with an estimate and is left out (a ShareGPT run read
 // "prompt lengths: 0% of 500 exactly as requested", as if sizing failed).
+// Prompts the server counted with one and the same number of tokens more
+// (Lengths.InputAdded: a chat template around text sized alone) are said
+// as requested, with what it added.
 func writeLengths(b *strings.Builder, ln *Lengths, sized bool) {
 	if ln == nil {
 		return
@@ -311,7 +314,12 @@ func writeLengths(b *strings.Builder, ln *Lengths, sized bool) {
 	fmt.Fprintf(b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
 		ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
 	if ln.InputChecked > 0 && sized {
-		fmt.Fprintf(b, "prompt lengths: %.0f%% of %d exactly as requested by the server's count\n", 100*ln.InputExactShare, ln.InputChecked)
+		if d := ln.InputAdded; d != nil && *d > 0 {
+			fmt.Fprintf(b, "prompt lengths: all %d as requested, and %s more the server added to each (its chat template or a start token), by the server's count\n",
+				ln.InputChecked, printable.Count(int(*d), "token"))
+		} else {
+			fmt.Fprintf(b, "prompt lengths: %.0f%% of %d exactly as requested by the server's count\n", 100*ln.InputExactShare, ln.InputChecked)
+		}
 		if ln.InputMean < (1-TruncatedPromptShare)*ln.RequestedInputMean {
 			fmt.Fprintf(b, "WARNING: the server processed %.0f prompt tokens on average where %.0f were requested: it cut the prompts to its context (Ollama's num_ctx, a truncation option), so the load is not what was asked\n",
 				ln.InputMean, ln.RequestedInputMean)
