@@ -16,6 +16,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+
+	"github.com/inferbench/inferbench/internal/printable"
 )
 
 // A Counter counts the tokens of a text as the served model does.
@@ -347,7 +349,10 @@ func (s *search) done(k, n int) (string, int, error) {
 	if k == 0 && s.spec.Prefix == "" {
 		// The empty prompt counts exactly want (a BOS alone): servers
 		// refuse empty prompts, so there is none to give.
-		return "", 0, s.fail(fmt.Errorf("%w: %d tokens is what an empty prompt counts; the shortest prompt is longer", ErrUnreachable, n))
+		// Not s.fail: its closest count would be the empty prompt's, the
+		// very length asked for ("closest: 1" beside "1 tokens").
+		return "", 0, fmt.Errorf("prompt of %d tokens: %w: %s is what an empty prompt counts (the server's start token); the shortest prompt counts more: ask for more",
+			s.spec.Tokens, ErrUnreachable, printable.Count(n, "token"))
 	}
 	if k > 0 && n > s.base {
 		s.b.mu.Lock()
