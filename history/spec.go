@@ -191,17 +191,7 @@ func (e *lineError) Unwrap() error { return e.err }
 // to secs (at least 1) unless it sets one, so that every
 // connection the pool opens later is bounded too, not only the first.
 func withConnectTimeout(dsn string, secs int) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return dsn
-	}
-	q := u.Query()
-	if q.Has("connect_timeout") {
-		return dsn
-	}
-	q.Set("connect_timeout", fmt.Sprint(max(secs, 1)))
-	u.RawQuery = q.Encode()
-	return u.String()
+	return withParam(dsn, "connect_timeout", fmt.Sprint(max(secs, 1)))
 }
 
 // withLockTimeout returns the PostgreSQL URL dsn with lock_timeout set to
@@ -210,17 +200,23 @@ func withConnectTimeout(dsn string, secs int) string {
 // another job, a session left idle in its transaction) fails with
 // SQLSTATE 55P03 instead of waiting as long as the other holds it, for
 // ever behind a session that never ends. SQLite's store waits as long
-// (busy_timeout). dsn is returned unchanged when it does not parse.
+// (busy_timeout).
 func withLockTimeout(dsn string, d time.Duration) string {
+	return withParam(dsn, "lock_timeout", fmt.Sprint(max(d.Milliseconds(), 1)))
+}
+
+// withParam returns the URL dsn with its query parameter key set to value
+// unless it sets one; dsn unchanged when it does not parse.
+func withParam(dsn, key, value string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return dsn
 	}
 	q := u.Query()
-	if q.Has("lock_timeout") {
+	if q.Has(key) {
 		return dsn
 	}
-	q.Set("lock_timeout", fmt.Sprint(max(d.Milliseconds(), 1)))
+	q.Set(key, value)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
