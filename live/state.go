@@ -213,9 +213,6 @@ type levelAcc struct {
 	ok, failed, retried, resent int64
 	outTok                      int64
 	span                        report.Span
-	// lastDue is the latest due time of the level's warm-ups (an open
-	// level's window starts there: report.LevelWindow).
-	lastDue int64
 	// ran is the time the level ran as run.json's levels say it, for a
 	// level known from its records (a followed run; LevelSpan).
 	ran *rundir.LevelSpan
@@ -467,9 +464,6 @@ func (s *State) Add(r *rundir.Record) {
 		}
 	} else {
 		a.steady.AddWarmup(r, false) // its worker's start and work (steady.go)
-		if r.Stage == rundir.StageWarmup {
-			a.lastDue = max(a.lastDue, r.ScheduledNS)
-		}
 	}
 	if planned == 1 && !r.Retried {
 		a.lastDone = max(a.lastDone, e.done)
@@ -673,10 +667,10 @@ func (s *State) ownResult(a *levelAcc) Result {
 	l.StartNS, l.EndNS = a.span.FirstSentNS, a.span.LastDoneNS
 	switch {
 	case a.ran != nil: // a followed run's, from its run.json
-		l.StartNS, l.EndNS = report.LevelWindow(a.span, a.ran, a.lastDue)
+		l.StartNS, l.EndNS = report.LevelWindow(a.span, a.ran, a.steady.WarmupDue())
 	case !a.implicit: // started by LevelStarted: the time it ran is known, as run.json's levels say it
 		open := a.plan.Profile == "rate" || a.plan.Profile == "trace"
-		l.StartNS, l.EndNS = report.LevelWindow(a.span, &rundir.LevelSpan{Open: open, StartNS: a.beganNS, EndNS: a.endNS}, a.lastDue)
+		l.StartNS, l.EndNS = report.LevelWindow(a.span, &rundir.LevelSpan{Open: open, StartNS: a.beganNS, EndNS: a.endNS}, a.steady.WarmupDue())
 	}
 	if w := l.EndNS - l.StartNS; w > 0 {
 		l.WindowS = float64(w) / 1e9

@@ -34,6 +34,8 @@ type SteadyAcc struct {
 	// rampNS is the open-loop rate's ramp-up (SetRampUp): the steady
 	// state starts no sooner than that long after the first scheduled send.
 	rampNS int64
+	// warmDue is the latest scheduled_ns of the warm-ups (WarmupDue).
+	warmDue int64
 	// busy is each request's time holding its worker (BusyMS's span:
 	// send, or a retried request's schedule, to done; a retried attempt
 	// none), warm-ups included, for the streams in flight over the steady
@@ -135,12 +137,18 @@ func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
 	}
 	s.noteInFlight(r)
 	s.noteBusy(r)
+	s.warmDue = max(s.warmDue, r.ScheduledNS)
 	if _, first := SendLagMS(r); first {
 		s.WorkerSent(r.Worker, r.SentNS)
 		s.noteScheduled(r.ScheduledNS)
 	}
 	s.addOK(r, good)
 }
+
+// WarmupDue is the latest scheduled_ns of the warm-ups added (AddWarmup), 0
+// without any: an open level's warm-ups are its schedule's first arrivals,
+// so its measured part's window starts there (LevelWindow).
+func (s *SteadyAcc) WarmupDue() int64 { return s.warmDue }
 
 // merged returns s with o's worker starts and requests added (o's last
 // send is not: the steady state ends at the last measured send; nor the

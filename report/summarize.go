@@ -270,10 +270,6 @@ func (s *Summarizer) level(r *rundir.Record) *levelAcc {
 type warmAcc struct {
 	steady   SteadyAcc
 	sessions *sessionAcc
-	// lastDue is the latest scheduled_ns of the warm-ups: an open level's
-	// warm-ups are its schedule's first arrivals, its measured ones the
-	// rest (window).
-	lastDue int64
 }
 
 // turns is w's sessions' turns, nil for none (or no w).
@@ -297,7 +293,6 @@ func (s *Summarizer) warmupSent(r *rundir.Record) {
 		s.warm[r.Level] = w
 	}
 	w.steady.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
-	w.lastDue = max(w.lastDue, r.ScheduledNS)
 	if r.Turn >= 1 {
 		if w.sessions == nil {
 			w.sessions = newSessionAcc()
@@ -313,11 +308,11 @@ func (s *Summarizer) window(lv float64, sp Span) (start, end int64) {
 	if !ok {
 		return LevelWindow(sp, nil, 0)
 	}
-	var lastDue int64
+	var due int64
 	if w := s.warm[lv]; w != nil {
-		lastDue = w.lastDue
+		due = w.steady.WarmupDue()
 	}
-	return LevelWindow(sp, &ls, lastDue)
+	return LevelWindow(sp, &ls, due)
 }
 
 // events is the number of inter-token events of every level.
