@@ -287,13 +287,9 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 // stopSaid says, once drain ends (the first Ctrl-C), that the run stops:
 // to the observers (the live line's "stopping") and on the log, at once,
-// not when the requests in flight have finished. The func it returns, for
-// the end of the run, stops it from saying so, or waits until it has said
-// it (so nothing is written to the log after Run returns).
+// not when the requests in flight have finished.
 func (s *session) stopSaid(drain context.Context, obs observers) func() {
-	said := make(chan struct{})
-	stop := context.AfterFunc(drain, func() {
-		defer close(said)
+	return sayOnEnd(drain, func() {
 		grace := s.o.Grace
 		then := "those in flight are cancelled"
 		if grace > 0 {
@@ -302,22 +298,26 @@ func (s *session) stopSaid(drain context.Context, obs observers) func() {
 		obs.stopping(grace) // first: the log line redraws the live line
 		fmt.Fprintf(s.log, "inferbench: stopping (%v): no new requests; %s\n", context.Cause(drain), then)
 	})
-	return func() {
-		if !stop() {
-			<-said
-		}
-	}
 }
 
 // cancelSaid says on the log, once ctx ends (the second Ctrl-C), that the
 // requests in flight are cancelled: through the log, which redraws the
 // live line, not over it (cmd wrote it to stderr on top of the live line,
-// which left the line's end behind it). Its func is stopSaid's.
+// which left the line's end behind it).
 func (s *session) cancelSaid(ctx context.Context) func() {
+	return sayOnEnd(ctx, func() {
+		fmt.Fprintf(s.log, "inferbench: stopping now (%v): cancelling the requests in flight\n", context.Cause(ctx))
+	})
+}
+
+// sayOnEnd runs say once ctx ends. The func it returns, for the end of
+// the run, stops it from running, or waits until it has run (so nothing is
+// written to the log after Run returns).
+func sayOnEnd(ctx context.Context, say func()) func() {
 	said := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		defer close(said)
-		fmt.Fprintf(s.log, "inferbench: stopping now (%v): cancelling the requests in flight\n", context.Cause(ctx))
+		say()
 	})
 	return func() {
 		if !stop() {
