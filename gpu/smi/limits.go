@@ -4,24 +4,24 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/inferbench/inferbench/gpu"
 	"github.com/inferbench/inferbench/rundir"
 )
 
-// The largest value a GPU can report, per quantity, far above any real
-// GPU (the same bounds as gpu/dcgm's limits), so that only garbage goes past
-// them. A value past its bound, negative or not a number is no value: the
-// field stays nil and the sample says why, as the dcgm backend does. A
-// negative memory.used (nvidia-smi printing -5) became 17592186044411 MiB,
-// the float's conversion to bytes wrapping, and 1e300 W went on to the run's
+// The bounds of a value a GPU can report (gpu.MaxWatts…, the dcgm
+// backend's too). A value past its bound, negative or not a number is no
+// value: the field stays nil and the sample says why. A negative
+// memory.used (nvidia-smi printing -5) became 17592186044411 MiB, the
+// float's conversion to bytes wrapping, and 1e300 W went on to the run's
 // summary.
 const (
-	maxPct   = 100
-	maxBytes = 1 << 50 // a PiB
-	maxMiB   = maxBytes >> 20
-	maxW     = 1e5
-	maxC     = 1e3
-	maxMHz   = 1e5
-	maxMJ    = 1e18 // 30,000 years at 1 kW
+	maxPct   = gpu.MaxPercent
+	maxBytes = gpu.MaxBytes
+	maxMiB   = gpu.MaxMiB
+	maxW     = gpu.MaxWatts
+	maxC     = gpu.MaxCelsius
+	maxMHz   = gpu.MaxMHz
+	maxMJ    = gpu.MaxEnergyMJ
 )
 
 // nvidiaLimits bounds nvidia-smi's numeric fields, in the units it prints.
