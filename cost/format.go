@@ -41,6 +41,8 @@ func USD(v float64) string {
 // Tokens is the one token-volume formatter: three significant digits with
 // a suffix, trailing zeros dropped: 950, 12.5k, 100M, 20.4B, 1.2T. The value
 // is rounded before the suffix is chosen, so 999,950 is "1M", not "1000k".
+// From 10¹⁵ on, past the largest suffix, a power of ten: 3e16, 1.23e17
+// (a crossover at 10¹⁵ tokens a day read "30000T" a month).
 func Tokens(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "-"
@@ -48,6 +50,10 @@ func Tokens(v float64) string {
 	if v != 0 {
 		scale := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-2)
 		v = math.Round(v/scale) * scale
+	}
+	if math.Abs(v) >= 1e15 {
+		mant, exp, _ := strings.Cut(strconv.FormatFloat(v, 'e', 2, 64), "e+")
+		return strings.TrimSuffix(strings.TrimRight(mant, "0"), ".") + "e" + strings.TrimLeft(exp, "0")
 	}
 	for _, u := range []struct {
 		div    float64

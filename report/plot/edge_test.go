@@ -25,6 +25,16 @@ import (
 	"github.com/inferbench/inferbench/report"
 )
 
+// Ticks past 999T are powers of ten, as cost.Tokens writes the volumes
+// of its tables: a crossover axis to 10¹⁷ tokens a month read "100000T".
+func TestFormatTickHuge(t *testing.T) {
+	for v, want := range map[float64]string{1e12: "1T", 5e14: "500T", 1e15: "1e15", 1e17: "1e17", 2.5e16: "2.5e16", -1e18: "-1e18"} {
+		if got := formatTick(v); got != want {
+			t.Errorf("formatTick(%v) = %q; want %q", v, got, want)
+		}
+	}
+}
+
 // Tick labels under 0.01 keep their significant digits: a TPOT axis of a
 // fast engine (0.0003 to 0.015 ms) read "0.001, 0.001, 0.002, 0.005"
 // (0.0005 rounded to three decimals), and its lowest tick, 0.0003, read "0".
