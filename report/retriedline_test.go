@@ -26,7 +26,7 @@ func TestTableSaysWhenAttemptsWereRetried(t *testing.T) {
 	if err := WriteTable(&b, sum, &rundir.Manifest{ExitState: rundir.ExitComplete}); err != nil {
 		t.Fatal(err)
 	}
-	want := "level 1: 1 failed attempt was sent again (--retries): http_5xx 1; it is not in failed, and a retried request's latencies count from its last attempt's send"
+	want := "level 1: 1 failed attempt was sent again (--retries): http_5xx 1; it is not in failed, and a retried request's latencies count from its last attempt's send (its goodput from its schedule)"
 	if !strings.Contains(b.String(), want+"\n") {
 		t.Errorf("table:\n%s\nwant the line %q", b.String(), want)
 	}

@@ -27,7 +27,7 @@ func TestLevelTableSaysWhenAttemptsWereRetried(t *testing.T) {
 		l = &runs[0].Summary.Levels[0]
 		l.Retried = map[rundir.ErrorClass]int{"http_5xx": 21, "connection": 8}
 	})
-	note := fmt.Sprintf("level %g: 29 failed attempts were sent again (--retries): connection 8, http_5xx 21; they are not in failed, and a retried request's latencies count from its last attempt's send", l.Level)
+	note := fmt.Sprintf("level %g: 29 failed attempts were sent again (--retries): connection 8, http_5xx 21; they are not in failed, and a retried request's latencies count from its last attempt's send (its goodput from its schedule)", l.Level)
 	out := mdAndHTML(t, rep)
 	if !strings.Contains(out["md"], "- "+strings.ReplaceAll(note, "_", `\_`)+"\n") {
 		t.Errorf("report.md lacks the levels note %q:\n%s", note, out["md"])
