@@ -173,6 +173,9 @@ func gpuLine(g *GPULevel) string {
 			s = fmt.Sprintf("GPU: no reading in the level's window (%s)\n", printable.Count(g.Gaps, "failed tick"))
 		}
 	}
+	if g.EnergyNote != "" && g.Samples > 0 {
+		s += g.EnergyNote + "\n"
+	}
 	if g.Throttled {
 		s += fmt.Sprintf("WARNING: GPU throttled %.0f%% of the window: %s\n", 100*derefOr(g.ThrottledShare, 0), g.ThrottleWords())
 	}

@@ -53,7 +53,10 @@ type MeanPeak struct {
 //   - EnergyJ: summed over GPUs. Per GPU, the energy counter difference
 //     E(EndNS) − E(StartNS), each end linearly interpolated between the
 //     readings around it, when counter readings exist at or before StartNS
-//     and at or after EndNS and never decrease; otherwise the integral of
+//     and at or after EndNS and do not decrease from the last reading at
+//     or before StartNS to the first at or after EndNS (a counter that
+//     went back elsewhere in the run, a reset, takes only the windows
+//     that span it); otherwise the integral of
 //     power, linear between readings and held flat before the first and
 //     after the last (trapezoidal rule), each reading placed at the middle
 //     of the span it averages (rundir.GPUSample.PowerWindowNS). EnergySource
@@ -81,6 +84,14 @@ type GPULevel struct {
 	// every GPU had a counter or power readings.
 	EnergyJ      *float64 `json:"energy_j,omitempty"`
 	EnergySource string   `json:"energy_source,omitempty"`
+	// EnergyNote says, in one line, which GPUs' energy was integrated from
+	// their power although they have an energy counter, and why: the
+	// counter went back between two readings inside the window (a reset or
+	// a driver reload: the energy of that interval is lost to the counter)
+	// or its readings do not cover the window; or a GPU without a counter
+	// beside others with one. "" when every GPU's energy is its counter's,
+	// or when no GPU has a counter (the source says it).
+	EnergyNote string `json:"energy_note,omitempty"`
 	// OutputTokensPerJ is the level's output tokens divided by EnergyJ.
 	OutputTokensPerJ *float64 `json:"output_tokens_per_j,omitempty"`
 	// ThrottledShare is the fraction (0–1) of the window with a throttle
@@ -138,11 +149,12 @@ type gpuDevice struct {
 	samples []rundir.GPUSample
 	// memTotal is the last MemoryTotalBytes reported, in time order.
 	memTotal *uint64
-	// energy is the counter in mJ, in time order; energyReset is set when
-	// it decreased anywhere in the run (a driver reload or a wrap), which
-	// rules the counter out for every window.
-	energy      []point
-	energyReset bool
+	// energy is the counter in mJ, in time order; drops are the indexes
+	// in it of the readings below the one before (a reset, a driver reload
+	// or a wrap), each of which rules the counter out for the windows
+	// that span it, and those alone.
+	energy []point
+	drops  []int
 	// power holds the power readings, each at the middle of the span it
 	// averages, in time order.
 	power []point
@@ -207,13 +219,12 @@ func newGPUDevice(k deviceKey, ss []rundir.GPUSample) gpuDevice {
 		if s.MemoryTotalBytes != nil {
 			d.memTotal = s.MemoryTotalBytes
 		}
-		if s.EnergyMJ != nil && !d.energyReset {
+		if s.EnergyMJ != nil {
 			v := float64(*s.EnergyMJ)
 			if n := len(d.energy); n > 0 && v < d.energy[n-1].v {
-				d.energyReset, d.energy = true, nil
-			} else {
-				d.energy = appendSized(d.energy, point{s.TNS, v}, len(ss)-i)
+				d.drops = append(d.drops, n)
 			}
+			d.energy = appendSized(d.energy, point{s.TNS, v}, len(ss)-i)
 		}
 		if s.PowerW != nil {
 			d.power = appendSized(d.power, point{s.TNS - s.PowerWindowNS/2, *s.PowerW}, len(ss)-i)
@@ -320,18 +331,12 @@ func (x *GPUIndex) Summarize(startNS, endNS int64, outputTokens int64) GPULevel 
 	}
 
 	// Energy, per GPU then summed.
-	var energyJ float64
-	byCounter, byIntegral := 0, 0
+	var e energySum
 	for _, w := range in {
-		if j, ok := w.d.counterEnergyJ(startNS, endNS); ok {
-			energyJ += j
-			byCounter++
-		} else if j, ok := w.d.powerIntegralJ(startNS, endNS); ok {
-			energyJ += j
-			byIntegral++
-		}
+		j, miss := w.d.counterEnergyJ(startNS, endNS)
+		e.add(w.d.key, j, miss, len(w.d.energy) > 0, func() (float64, bool) { return w.d.powerIntegralJ(startNS, endNS) })
 	}
-	setEnergy(&lv, energyJ, byCounter, byIntegral, outputTokens)
+	e.set(&lv, outputTokens)
 	throttleShares(&lv, in, startNS, endNS)
 	return lv
 }
@@ -353,6 +358,66 @@ func setTickMeans(lv *GPULevel, ticks GPUTicks, start, end int64) {
 	}
 	lv.MemoryUsedBytes = meanPeak(mem)
 	lv.PowerW = meanPeak(power)
+}
+
+// energySum is a window's energy, summed over its GPUs as each is had:
+// from its counter, else from its power, with why the counter was not
+// used.
+type energySum struct {
+	j                     float64
+	byCounter, byIntegral int
+	counters              bool     // a GPU of the window has an energy counter
+	why                   []string // why each integrated GPU's counter was not used
+}
+
+// add adds one GPU's energy: j from its counter when miss is nil, else
+// the integral of its power, when it has one; counter says the GPU has
+// counter readings in the run.
+func (e *energySum) add(k deviceKey, j float64, miss *counterMiss, counter bool, integral func() (float64, bool)) {
+	e.counters = e.counters || counter
+	if miss == nil {
+		e.j += j
+		e.byCounter++
+		return
+	}
+	if j, ok := integral(); ok {
+		e.j += j
+		e.byIntegral++
+		e.why = append(e.why, miss.words(k))
+	}
+}
+
+// set sets the window's energy (setEnergy) and, where a GPU's was
+// integrated from its power while a GPU of the window has a counter, the
+// one line that says which and why.
+func (e *energySum) set(lv *GPULevel, outputTokens int64) {
+	setEnergy(lv, e.j, e.byCounter, e.byIntegral, outputTokens)
+	if lv.EnergyJ != nil && e.counters && len(e.why) > 0 {
+		lv.EnergyNote = "energy integrated from power: " + strings.Join(e.why, "; ")
+	}
+}
+
+// A counterMiss is why a GPU's energy counter could not give a window's
+// energy: it has none, its readings do not cover the window (first and
+// last are their times), or it went back inside the window (from and to
+// are the readings either side of the drop).
+type counterMiss struct {
+	none        bool
+	first, last int64
+	from, to    *point
+}
+
+// words says the miss in a clause naming the GPU k.
+func (m *counterMiss) words(k deviceKey) string {
+	name := fmt.Sprintf("gpu %d", k.index)
+	switch {
+	case m.none:
+		return name + " reports no energy counter"
+	case m.from != nil:
+		return fmt.Sprintf("%s's energy counter went back from %.0f J to %.0f J between %.1f s and %.1f s (a reset or a driver reload: the counter lost that interval's energy)",
+			name, m.from.v/1000, m.to.v/1000, float64(m.from.t)/1e9, float64(m.to.t)/1e9)
+	}
+	return fmt.Sprintf("%s's energy counter was read from %.1f s to %.1f s, not over the whole window", name, float64(m.first)/1e9, float64(m.last)/1e9)
 }
 
 // setEnergy sets the window's energy, energyJ summed over its GPUs of which
@@ -417,13 +482,28 @@ func interp(pts []point, t int64) float64 {
 }
 
 // counterEnergyJ is E(end) − E(start) of the device's energy counter in
-// joules, when its readings bracket the window and never decrease.
-func (d *gpuDevice) counterEnergyJ(start, end int64) (float64, bool) {
+// joules, when its readings bracket the window and do not decrease from
+// the last at or before start to the first at or after end (the readings
+// interp reads at the window's ends, and those between); else why not.
+func (d *gpuDevice) counterEnergyJ(start, end int64) (float64, *counterMiss) {
 	pts := d.energy
-	if d.energyReset || len(pts) < 2 || pts[0].t > start || pts[len(pts)-1].t < end {
-		return 0, false
+	if len(pts) == 0 {
+		return 0, &counterMiss{none: true}
 	}
-	return (interp(pts, end) - interp(pts, start)) / 1000, true
+	if len(pts) < 2 || pts[0].t > start || pts[len(pts)-1].t < end {
+		return 0, &counterMiss{first: pts[0].t, last: pts[len(pts)-1].t}
+	}
+	lo := sort.Search(len(pts), func(i int) bool { return pts[i].t >= start })
+	if pts[lo].t > start {
+		lo--
+	}
+	hi := sort.Search(len(pts), func(i int) bool { return pts[i].t >= end })
+	k := sort.SearchInts(d.drops, lo+1)
+	if k < len(d.drops) && d.drops[k] <= hi {
+		n := d.drops[k]
+		return 0, &counterMiss{from: &pts[n-1], to: &pts[n]}
+	}
+	return (interp(pts, end) - interp(pts, start)) / 1000, nil
 }
 
 // powerIntegralJ is ∫ P dt over [start, end] in joules, P linear between

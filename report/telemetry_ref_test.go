@@ -86,40 +86,50 @@ func refSummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTok
 	}
 
 	// Energy, per GPU then summed.
-	var energyJ float64
-	byCounter, byIntegral := 0, 0
+	var e energySum
 	for _, k := range keys {
-		if j, ok := refCounterEnergyJ(byDev[k], startNS, endNS); ok {
-			energyJ += j
-			byCounter++
-		} else if j, ok := refPowerIntegralJ(byDev[k], startNS, endNS); ok {
-			energyJ += j
-			byIntegral++
-		}
+		j, miss, counter := refCounterEnergyJ(byDev[k], startNS, endNS)
+		e.add(k, j, miss, counter, func() (float64, bool) { return refPowerIntegralJ(byDev[k], startNS, endNS) })
 	}
-	setEnergy(&lv, energyJ, byCounter, byIntegral, outputTokens)
+	e.set(&lv, outputTokens)
 	refThrottleShares(&lv, byDev, keys, startNS, endNS)
 	return lv
 }
 
 // refCounterEnergyJ is E(end) − E(start) of the device's energy counter in
-// joules, when its readings bracket the window and never decrease.
-func refCounterEnergyJ(ss []rundir.GPUSample, start, end int64) (float64, bool) {
+// joules, when its readings bracket the window and do not decrease from
+// the last reading at or before start to the first at or after end; else
+// why not. counter says the device has counter readings.
+func refCounterEnergyJ(ss []rundir.GPUSample, start, end int64) (j float64, miss *counterMiss, counter bool) {
 	var pts []point
 	for _, s := range ss {
-		if s.EnergyMJ == nil {
-			continue
+		if s.EnergyMJ != nil {
+			pts = append(pts, point{s.TNS, float64(*s.EnergyMJ)})
 		}
-		v := float64(*s.EnergyMJ)
-		if len(pts) > 0 && v < pts[len(pts)-1].v {
-			return 0, false // counter reset (driver reload) or wrap
-		}
-		pts = append(pts, point{s.TNS, v})
+	}
+	if len(pts) == 0 {
+		return 0, &counterMiss{none: true}, false
 	}
 	if len(pts) < 2 || pts[0].t > start || pts[len(pts)-1].t < end {
-		return 0, false
+		return 0, &counterMiss{first: pts[0].t, last: pts[len(pts)-1].t}, true
 	}
-	return (interp(pts, end) - interp(pts, start)) / 1000, true
+	// lo: the reading interp starts from at start (the first at start, else
+	// the last before it); hi: the first at or after end.
+	lo, hi := -1, -1
+	for i, p := range pts {
+		if p.t < start || (p.t == start && lo < 0) || (lo >= 0 && pts[lo].t < start && p.t == start) {
+			lo = i
+		}
+		if hi < 0 && p.t >= end {
+			hi = i
+		}
+	}
+	for i := lo + 1; i <= hi; i++ {
+		if pts[i].v < pts[i-1].v {
+			return 0, &counterMiss{from: &pts[i-1], to: &pts[i]}, true
+		}
+	}
+	return (interp(pts, end) - interp(pts, start)) / 1000, nil, true
 }
 
 // refPowerIntegralJ is ∫ P dt over [start, end] in joules, P linear between
