@@ -72,6 +72,14 @@ type Request struct {
 	Temperature *float64
 	// Seed asks for reproducible sampling where the protocol allows; nil sends nothing.
 	Seed *int64
+	// Stop is the stop sequences: generation ends where the output
+	// contains one, which the output then leaves out (OpenAI's stop,
+	// Anthropic's stop_sequences, Gemini's stopSequences, …; each
+	// adapter sends it in its protocol's own field). Nil sends nothing.
+	// A protocol with no such field (OpenAI's Responses API) does not
+	// send it: the registry says so (registry.Kind.Stop) and a scenario
+	// asking for it there is refused before anything is sent.
+	Stop []string
 }
 
 // A Chunk is what one protocol event carried.

@@ -86,6 +86,9 @@ type requestJSON struct {
 	Messages    []Message `json:"messages"`
 	Stream      bool      `json:"stream"`
 	Temperature *float64  `json:"temperature,omitempty"`
+	// StopSequences is the Messages API's stop_sequences: a stream that
+	// meets one ends with stop_reason "stop_sequence".
+	StopSequences []string `json:"stop_sequences,omitempty"`
 }
 
 // A Message is one user or assistant message of a Messages API body (on
@@ -98,7 +101,7 @@ type Message struct {
 // requestBody encodes req. The Messages API has no ignore_eos, minimum
 // length or seed: Request.IgnoreEOS, MinTokens and Seed are not sent.
 func requestBody(req targets.Request) ([]byte, error) {
-	body := requestJSON{Model: req.Model, MaxTokens: MaxTokens(req), Stream: true, Temperature: req.Temperature}
+	body := requestJSON{Model: req.Model, MaxTokens: MaxTokens(req), Stream: true, Temperature: req.Temperature, StopSequences: req.Stop}
 	body.System, body.Messages = Messages(req)
 	return json.Marshal(body)
 }

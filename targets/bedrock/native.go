@@ -85,8 +85,12 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 			System      string              `json:"system,omitempty"`
 			Messages    []anthropic.Message `json:"messages"`
 			Temperature *float64            `json:"temperature,omitempty"`
-		}{"bedrock-2023-05-31", anthropic.MaxTokens(req), system, msgs, req.Temperature}
+			Stop        []string            `json:"stop_sequences,omitempty"`
+		}{"bedrock-2023-05-31", anthropic.MaxTokens(req), system, msgs, req.Temperature, req.Stop}
 	case familyMeta:
+		if req.Stop != nil {
+			return nil, targets.RequestErrorf("bedrock: the native body of Meta's Llama models has no stop sequences (prompt, temperature, top_p, max_gen_len): use API chat (ConverseStream), which sends them")
+		}
 		body = struct {
 			Prompt      string   `json:"prompt"`
 			MaxGenLen   int      `json:"max_gen_len,omitempty"`
@@ -97,16 +101,18 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 			Prompt      string   `json:"prompt"`
 			MaxTokens   int      `json:"max_tokens,omitempty"`
 			Temperature *float64 `json:"temperature,omitempty"`
-		}{req.FlatPrompt(), max(req.MaxTokens, 0), req.Temperature}
+			Stop        []string `json:"stop,omitempty"`
+		}{req.FlatPrompt(), max(req.MaxTokens, 0), req.Temperature, req.Stop}
 	case familyTitan:
 		type genConfig struct {
 			MaxTokenCount int      `json:"maxTokenCount,omitempty"`
 			Temperature   *float64 `json:"temperature,omitempty"`
+			StopSequences []string `json:"stopSequences,omitempty"`
 		}
 		body = struct {
 			InputText string    `json:"inputText"`
 			Config    genConfig `json:"textGenerationConfig"`
-		}{req.FlatPrompt(), genConfig{max(req.MaxTokens, 0), req.Temperature}}
+		}{req.FlatPrompt(), genConfig{max(req.MaxTokens, 0), req.Temperature, req.Stop}}
 	default:
 		return nil, targets.RequestErrorf("bedrock: the native API has no request body for model %q (anthropic, meta, imported, mistral and titan-text models have one): use API chat (ConverseStream)", req.Model)
 	}

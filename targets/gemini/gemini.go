@@ -116,6 +116,7 @@ type generationConfigJSON struct {
 	MaxOutputTokens int      `json:"maxOutputTokens,omitempty"`
 	Temperature     *float64 `json:"temperature,omitempty"`
 	Seed            *int64   `json:"seed,omitempty"`
+	StopSequences   []string `json:"stopSequences,omitempty"`
 }
 
 // requestBody encodes req. Gemini has no ignore_eos or minimum length:
@@ -135,8 +136,8 @@ func requestBody(req targets.Request) ([]byte, error) {
 			body.Contents = append(body.Contents, contentJSON{Role: "user", Parts: []partJSON{{Text: m.Content}}})
 		}
 	}
-	gc := generationConfigJSON{MaxOutputTokens: max(req.MaxTokens, 0), Temperature: req.Temperature, Seed: req.Seed}
-	if gc != (generationConfigJSON{}) {
+	gc := generationConfigJSON{MaxOutputTokens: max(req.MaxTokens, 0), Temperature: req.Temperature, Seed: req.Seed, StopSequences: req.Stop}
+	if gc.MaxOutputTokens != 0 || gc.Temperature != nil || gc.Seed != nil || gc.StopSequences != nil {
 		body.GenerationConfig = &gc
 	}
 	return json.Marshal(body)

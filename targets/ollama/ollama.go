@@ -116,6 +116,8 @@ type optionsJSON struct {
 	NumPredict  *int     `json:"num_predict,omitempty"`
 	Temperature *float64 `json:"temperature,omitempty"`
 	Seed        *int64   `json:"seed,omitempty"`
+	// Stop is options.stop (api.Options "stop").
+	Stop []string `json:"stop,omitempty"`
 }
 
 // requestBody encodes req. Ollama has neither ignore_eos nor a minimum
@@ -137,8 +139,8 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 		n := req.MaxTokens
 		o.NumPredict = &n
 	}
-	o.Temperature, o.Seed = req.Temperature, req.Seed
-	if o != (optionsJSON{}) {
+	o.Temperature, o.Seed, o.Stop = req.Temperature, req.Seed, req.Stop
+	if o.NumPredict != nil || o.Temperature != nil || o.Seed != nil || o.Stop != nil {
 		body.Options = &o
 	}
 	return json.Marshal(body)

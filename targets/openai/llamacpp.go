@@ -21,6 +21,8 @@ type nativeRequestJSON struct {
 	IgnoreEOS   bool     `json:"ignore_eos,omitempty"`
 	Temperature *float64 `json:"temperature,omitempty"`
 	Seed        *int64   `json:"seed,omitempty"`
+	// Stop is llama-server's "stop", an array of stopping strings.
+	Stop []string `json:"stop,omitempty"`
 }
 
 // nativeRequestBody encodes req for /completion. llama.cpp has no
@@ -28,7 +30,7 @@ type nativeRequestJSON struct {
 // the exact length instead).
 func nativeRequestBody(req targets.Request) ([]byte, error) {
 	return json.Marshal(nativeRequestJSON{Prompt: req.FlatPrompt(), NPredict: max(req.MaxTokens, 0), Stream: true,
-		IgnoreEOS: req.IgnoreEOS, Temperature: req.Temperature, Seed: req.Seed})
+		IgnoreEOS: req.IgnoreEOS, Temperature: req.Temperature, Seed: req.Seed, Stop: req.Stop})
 }
 
 // nativeEventJSON is the part of a /completion event the adapter reads.

@@ -20,6 +20,7 @@ type requestJSON struct {
 	TimingsPerToken     bool           `json:"timings_per_token,omitempty"`
 	Temperature         *float64       `json:"temperature,omitempty"`
 	Seed                *int64         `json:"seed,omitempty"`
+	Stop                []string       `json:"stop,omitempty"`
 }
 
 type messageJSON struct {
@@ -50,6 +51,7 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 		Stream:      true,
 		Temperature: req.Temperature,
 		Seed:        req.Seed,
+		Stop:        req.Stop,
 	}
 	if t.api == Completions {
 		p := req.FlatPrompt()

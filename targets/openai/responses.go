@@ -35,7 +35,9 @@ import (
 // of a response cut by max_output_tokens (its reason is the finish reason).
 
 // responsesRequestJSON is the body of a streaming Responses request. The
-// API has no ignore_eos, minimum length or seed.
+// API has no ignore_eos, minimum length, seed or stop sequences (its
+// create-response parameters have no stop; Request.Stop is not sent, and
+// the registry's Kind.Stop refuses it for this API before a run).
 type responsesRequestJSON struct {
 	Model           string   `json:"model,omitempty"`
 	Input           any      `json:"input"` // a string, or a list of messages

@@ -88,8 +88,35 @@ type Kind struct {
 	// Engine says where a self-hosted engine reports its version, launch
 	// arguments and Prometheus metrics; nil when not recorded here.
 	Engine *EngineInfo
+	// NoStop lists the kind's APIs that have no stop-sequence field, where
+	// Request.Stop is not sent: OpenAI's Responses API (its create
+	// parameters have no stop; langchain-ai/langchain #38336 strips it
+	// from Responses payloads for that reason). A workload's stop
+	// sequences are refused there (StopLimit).
+	NoStop []string
+	// MaxStop is the most stop sequences the kind's API documents taking
+	// (OpenAI's and Azure OpenAI's chat and completions: 4, "up to four
+	// stop sequences", help.openai.com 5072263; Gemini and Vertex: 5,
+	// "up to 5"); 0 where it documents none (vLLM, SGLang, llama.cpp,
+	// Ollama: no bound; TGI: its launcher's --max-stop-sequences, 4 by
+	// default but the operator's to raise; Bedrock Converse: 2,500), and
+	// scenarios' own bound (scenarios.MaxStopSequences) applies.
+	MaxStop int
 
 	new constructor
+}
+
+// StopLimit says what the kind does with stop sequences on api ("" is its
+// default API): ok false where the API has no stop field (NoStop), else
+// max, the most it takes (0: no bound of its own).
+func (k Kind) StopLimit(api string) (max int, ok bool) {
+	if api == "" && len(k.APIs) > 0 {
+		api = k.APIs[0]
+	}
+	if slices.Contains(k.NoStop, api) {
+		return 0, false
+	}
+	return k.MaxStop, true
 }
 
 // EngineInfo is what a serving engine exposes about itself, as data: paths
@@ -124,7 +151,8 @@ type EngineInfo struct {
 func table() []Kind {
 	return []Kind{
 		{Name: "openai", Protocol: "openai", APIs: []string{"chat", "completions", "responses"}, KeyEnv: "OPENAI_API_KEY", URL: "https://api.openai.com",
-			Notes: "max_completion_tokens; no way to force the output length",
+			NoStop: []string{"responses"}, MaxStop: 4,
+			Notes: "max_completion_tokens; no way to force the output length; up to 4 stop sequences, none on responses",
 			new:   openaiFlavor(openai.FlavorOpenAI, nil)},
 		{Name: "vllm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "VLLM_API_KEY", SelfHosted: true,
 			Notes:  "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
@@ -157,7 +185,7 @@ func table() []Kind {
 		{Name: "anthropic", Protocol: "anthropic", APIs: []string{"chat"}, KeyEnv: "ANTHROPIC_API_KEY", URL: "https://api.anthropic.com",
 			Notes: "Messages API; output tokens from the last message_delta; no ignore_eos",
 			new:   newAnthropic},
-		{Name: "gemini", Protocol: "gemini", APIs: []string{"chat"}, KeyEnv: "GEMINI_API_KEY", URL: "https://generativelanguage.googleapis.com",
+		{Name: "gemini", Protocol: "gemini", APIs: []string{"chat"}, KeyEnv: "GEMINI_API_KEY", URL: "https://generativelanguage.googleapis.com", MaxStop: 5,
 			Notes: "streamGenerateContent?alt=sse; multi-token events counted from usageMetadata; no ignore_eos",
 			new:   newGemini},
 		// Issue #23: the cloud paths a buyer weighs (docs/backends.md).
@@ -165,9 +193,10 @@ func table() []Kind {
 			Notes: "AWS SDK: chat is ConverseStream, native InvokeModelWithResponseStream; SigV4 from the AWS credential chain unless $AWS_BEARER_TOKEN_BEDROCK holds an API key; region from AWS_REGION or the profile; usage and latencyMs from metadata; no ignore_eos",
 			new:   newBedrock},
 		{Name: "azure", Protocol: "openai", APIs: []string{"chat", "completions", "responses"}, KeyEnv: "AZURE_OPENAI_API_KEY",
+			NoStop: []string{"responses"}, MaxStop: 4,
 			Notes: "--url https://RESOURCE.openai.azure.com (deployment URLs, model = deployment) or …/openai/v1; api-key header, or an Entra ID token from $AZURE_OPENAI_AD_TOKEN; content-filter annotations carry no token; no ignore_eos",
 			new:   newAzure},
-		{Name: "vertex", Protocol: "gemini", APIs: []string{"chat"}, KeyEnv: "GOOGLE_OAUTH_ACCESS_TOKEN", URL: vertex.DefaultBaseURL,
+		{Name: "vertex", Protocol: "gemini", APIs: []string{"chat"}, KeyEnv: "GOOGLE_OAUTH_ACCESS_TOKEN", URL: vertex.DefaultBaseURL, MaxStop: 5,
 			Notes: "Gemini on Vertex AI; project and location from GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION (or the URL); bearer token from the key variable, else Application Default Credentials; no ignore_eos",
 			new:   newVertex},
 		{Name: "together", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "TOGETHER_API_KEY", URL: "https://api.together.xyz/v1",
@@ -180,8 +209,9 @@ func table() []Kind {
 			Notes: "DeepInfra's OpenAI API (the URL is the API root: no /v1 added); max_tokens; no way to force the output length",
 			new:   openaiRoot(openai.FlavorCompatible)},
 		{Name: "openrouter", Protocol: "openai", APIs: []string{"chat", "completions", "responses"}, KeyEnv: "OPENROUTER_API_KEY", URL: "https://openrouter.ai/api/v1",
-			Notes: "OpenRouter: ': OPENROUTER PROCESSING' comment lines, usage always sent on the finish chunk; routes to an upstream provider, which adds its own latency",
-			new:   openaiFlavor(openai.FlavorCompatible, nil)},
+			NoStop: []string{"responses"},
+			Notes:  "OpenRouter: ': OPENROUTER PROCESSING' comment lines, usage always sent on the finish chunk; routes to an upstream provider, which adds its own latency",
+			new:    openaiFlavor(openai.FlavorCompatible, nil)},
 		{Name: "nim", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "NVIDIA_API_KEY", URL: "https://integrate.api.nvidia.com/v1",
 			Notes:  "NVIDIA NIM (hosted API catalog by default; a self-hosted NIM container is vLLM inside: --target vllm --url http://host:8000 forces the length there)",
 			Engine: &EngineInfo{VersionPath: "/v1/version", VersionField: "release"},

@@ -128,6 +128,9 @@ type inputJSON struct {
 	MinTokens   int      `json:"min_tokens,omitempty"`
 	Temperature *float64 `json:"temperature,omitempty"`
 	Seed        *int64   `json:"seed,omitempty"`
+	// StopSequences is the one comma-separated string Meta's models take
+	// ("A comma-separated list of sequences to stop generation at").
+	StopSequences string `json:"stop_sequences,omitempty"`
 }
 
 type createJSON struct {
@@ -164,8 +167,14 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if err != nil {
 		return final, err
 	}
+	for _, s := range req.Stop {
+		if strings.Contains(s, ",") {
+			return final, targets.RequestErrorf("replicate: stop sequence %q holds a comma, which Replicate's comma-separated stop_sequences cannot carry", s)
+		}
+	}
 	body, err := json.Marshal(createJSON{Version: version, Stream: true, Input: inputJSON{Prompt: req.FlatPrompt(),
-		MaxTokens: max(req.MaxTokens, 0), MinTokens: max(req.MinTokens, 0), Temperature: req.Temperature, Seed: req.Seed}})
+		MaxTokens: max(req.MaxTokens, 0), MinTokens: max(req.MinTokens, 0), Temperature: req.Temperature, Seed: req.Seed,
+		StopSequences: strings.Join(req.Stop, ",")}})
 	if err != nil {
 		return final, fmt.Errorf("replicate: encode request: %w", err)
 	}

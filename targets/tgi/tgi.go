@@ -121,6 +121,9 @@ type parametersJSON struct {
 	DoSample    *bool    `json:"do_sample,omitempty"`
 	Temperature *float64 `json:"temperature,omitempty"`
 	Seed        *int64   `json:"seed,omitempty"`
+	// Stop is TGI's parameters.stop; TGI refuses more than its
+	// --max-stop-sequences (4 by default) with a 422.
+	Stop []string `json:"stop,omitempty"`
 }
 
 // requestBody encodes req for /generate_stream. TGI has no ignore_eos or
@@ -130,7 +133,7 @@ type parametersJSON struct {
 // Temperature 0 becomes do_sample false (greedy decoding), as TGI rejects a
 // temperature that is not strictly positive.
 func requestBody(req targets.Request) ([]byte, error) {
-	p := parametersJSON{MaxNewTokens: max(req.MaxTokens, 0), Details: true, Seed: req.Seed}
+	p := parametersJSON{MaxNewTokens: max(req.MaxTokens, 0), Details: true, Seed: req.Seed, Stop: req.Stop}
 	if req.Temperature != nil {
 		sample := *req.Temperature > 0
 		p.DoSample = &sample

@@ -75,10 +75,13 @@ func (t *Target) String() string { return "triton " + targets.RedactURL(t.base) 
 // requestJSON is the body of a generate_stream request to the TensorRT-LLM
 // ensemble. Triton has no ignore_eos or minimum length in this API.
 type requestJSON struct {
-	TextInput   string   `json:"text_input"`
-	MaxTokens   int      `json:"max_tokens,omitempty"`
-	BadWords    string   `json:"bad_words"`
-	StopWords   string   `json:"stop_words"`
+	TextInput string `json:"text_input"`
+	MaxTokens int    `json:"max_tokens,omitempty"`
+	BadWords  string `json:"bad_words"`
+	// StopWords is the ensemble's stop_words input: the request's stop
+	// sequences as a list of strings, or the empty string the backend's
+	// README sends when there are none.
+	StopWords   any      `json:"stop_words"`
 	Stream      bool     `json:"stream"`
 	Temperature *float64 `json:"temperature,omitempty"`
 }
@@ -94,7 +97,11 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if req.Model == "" {
 		return targets.Final{}, targets.RequestErrorf("triton: no model: the model name is part of the URL (ensemble for TensorRT-LLM)")
 	}
-	body, err := json.Marshal(requestJSON{TextInput: req.FlatPrompt(), MaxTokens: max(req.MaxTokens, 0), Stream: true, Temperature: req.Temperature})
+	var stop any = ""
+	if req.Stop != nil {
+		stop = req.Stop
+	}
+	body, err := json.Marshal(requestJSON{TextInput: req.FlatPrompt(), MaxTokens: max(req.MaxTokens, 0), StopWords: stop, Stream: true, Temperature: req.Temperature})
 	if err != nil {
 		return targets.Final{}, fmt.Errorf("triton: encode request: %w", err)
 	}

@@ -1,0 +1,82 @@
+package registry_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/inferbench/inferbench/targets"
+	"github.com/inferbench/inferbench/targets/registry"
+	"github.com/inferbench/inferbench/targets/targettest"
+)
+
+// TestStopIsWhatIsSent: every kind's word on stop sequences (Kind.StopLimit)
+// is what its adapter sends: where it says the API takes them, the body
+// carries the request's stop sequence; where it says not, the body does
+// not. The kinds that cannot, by name: a kind that stopped sending them
+// fails here as well as above. The API "" is the kind's default.
+func TestStopIsWhatIsSent(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	const marker = "STOP-7f3a"
+	cannot := map[string]bool{}
+	for _, k := range registry.All() {
+		for _, api := range k.APIs {
+			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 500, Header: http.Header{}, Body: []byte("{}")}})
+			url, model := srv.URL, "o/m"
+			switch k.Name {
+			case "vertex":
+				url += "/v1/projects/p/locations/l"
+			case "azure":
+				url += "/openai/v1"
+			case "bedrock":
+				model = "anthropic.claude-3-haiku-20240307-v1:0" // the native family with a stop field
+			}
+			tg, err := registry.New(k.Name, registry.Options{URL: url, API: api, APIKey: "k"})
+			if err != nil {
+				t.Errorf("%s/%s: %v", k.Name, api, err)
+				continue
+			}
+			_, _ = tg.Stream(t.Context(), targets.Request{Model: model, Prompt: "p", MaxTokens: 16, Stop: []string{marker}}, func(targets.Chunk) {})
+			reqs := srv.Requests()
+			if len(reqs) == 0 {
+				t.Errorf("%s/%s: no request reached the server", k.Name, api)
+				continue
+			}
+			sent := strings.Contains(string(reqs[0].Body), marker)
+			_, says := k.StopLimit(api)
+			if says != sent {
+				t.Errorf("%s/%s: StopLimit says %v, but the body sent %s", k.Name, api, says, reqs[0].Body)
+			}
+			if !says {
+				cannot[k.Name+"/"+api] = true
+			}
+		}
+		if a, b := fmtLimit(k.StopLimit("")), fmtLimit(k.StopLimit(k.APIs[0])); a != b {
+			t.Errorf("%s: StopLimit(\"\") %s, its default API %s's %s", k.Name, a, k.APIs[0], b)
+		}
+	}
+	want := map[string]bool{"openai/responses": true, "azure/responses": true, "openrouter/responses": true}
+	if diff := cmp.Diff(want, cannot); diff != "" {
+		t.Errorf("APIs without stop sequences (-want +got):\n%s", diff)
+	}
+}
+
+// TestStopLimits: the kinds whose API documents a bound are held to it:
+// OpenAI's and Azure OpenAI's 4, Gemini's and Vertex's 5.
+func TestStopLimits(t *testing.T) {
+	for name, want := range map[string]int{"openai": 4, "azure": 4, "gemini": 5, "vertex": 5, "vllm": 0, "bedrock": 0, "anthropic": 0} {
+		k, _ := registry.Lookup(name)
+		if got, ok := k.StopLimit(""); got != want || !ok {
+			t.Errorf("%s: StopLimit %d, %v; want %d, true", name, got, ok, want)
+		}
+	}
+}
+
+func fmtLimit(max int, ok bool) string {
+	if !ok {
+		return "none"
+	}
+	return strings.Repeat("I", max)
+}
