@@ -203,6 +203,9 @@ func load(name string, data []byte, known Known) (*Scenario, error) {
 			add(e)
 		}
 	}
+	if err := s.CheckStop(known.Stop); err != nil {
+		add(err)
+	}
 	if known.GateLimit != nil {
 		for _, e := range unjoin(s.CheckGate(known.GateLimit)) {
 			if e != nil {

@@ -97,6 +97,12 @@ type Workload struct {
 	// IgnoreEOS asks the server to generate exactly the requested output
 	// length, where the backend allows it (vLLM, llama.cpp, the mock).
 	IgnoreEOS bool `yaml:"ignore_eos"`
+	// Stop is the stop sequences every request sends (OpenAI's stop,
+	// Anthropic's stop_sequences, Gemini's stopSequences, …: each
+	// adapter's own field, docs/workloads.md): generation ends where the
+	// output contains one, left out of the output. A string or a list of
+	// strings in YAML; nil sends none.
+	Stop Stop `yaml:"stop,omitempty"`
 	// Seed seeds every random choice of the run (lengths, prompt order,
 	// arrival times), so two runs with the same seed send identical
 	// requests at identical times. 0 is a seed like any other.

@@ -312,6 +312,7 @@ func looksLikeKey(s string) bool {
 }
 
 func (w *Workload) validate(c *checker, s *Scenario) {
+	w.validateStop(c)
 	const pt, ot = "workload.prompt_tokens", "workload.output_tokens"
 	// A trace's lines give the lengths (ApplyDefaults sets none): one given
 	// by the file or a flag would be ignored unseen.

@@ -77,7 +77,7 @@ type Request struct {
 	// Anthropic's stop_sequences, Gemini's stopSequences, …; each
 	// adapter sends it in its protocol's own field). Nil sends nothing.
 	// A protocol with no such field (OpenAI's Responses API) does not
-	// send it: the registry says so (registry.Kind.Stop) and a scenario
+	// send it: the registry says so (Kind.NoStop) and a scenario
 	// asking for it there is refused before anything is sent.
 	Stop []string
 }
