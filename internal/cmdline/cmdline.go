@@ -87,8 +87,18 @@ func Reorder(app *cli.App, args []string) []string {
 	if dashes {
 		out = append(out, "--")
 	}
+	if app.Metadata == nil {
+		app.Metadata = map[string]any{}
+	}
+	app.Metadata[endedFlags] = dashes
 	return append(out, pos...)
 }
+
+// endedFlags is the app's Metadata key that says whether the arguments
+// Reorder last laid out had "--": every word after it is positional, a
+// run directory named --format too, and NoFlagArgs leaves them be (the
+// parser consumes the "--", so the command cannot see it).
+const endedFlags = "cmdline.endedFlags"
 
 // flagLen is how many words the flag at rest[0] takes: 2 when it takes a
 // value given as the next word, 1 for --x=v, a boolean or a flag not
@@ -366,8 +376,12 @@ func NoArgsGiven(name string, args []string) error {
 // where Reorder did not run. Another word that starts with a dash is a
 // positional argument: Reorder leaves one only after "--" (a run directory
 // named -x), and where it did not run, a mistyped flag fails as the path
-// or ID it is then read as.
+// or ID it is then read as. After "--" (as Reorder saw it), every word is
+// positional, even one that names a flag: `report -- --format`.
 func NoFlagArgs(c *cli.Context) error {
+	if c.App != nil && c.App.Metadata[endedFlags] == true {
+		return nil // "--" said every word after the flags is positional
+	}
 	var names []string
 	if c.Command != nil {
 		for _, f := range c.Command.Flags {

@@ -28,6 +28,10 @@ func TestDashDashEndsTheFlags(t *testing.T) {
 		{[]string{"report", "--", "-x"}, []string{"-x"}},
 		{[]string{"report", "r/c8", "--", "-x"}, []string{"r/c8", "-x"}},
 		{[]string{"report", "r/c8", "--format", "md", "--", "-x", "y"}, []string{"r/c8", "-x", "y"}},
+		// A run directory named as a flag is the user's to name after "--":
+		// `report -- --format` said "move --format before --format".
+		{[]string{"report", "--", "--format"}, []string{"--format"}},
+		{[]string{"report", "--format", "md", "r/c8", "--", "--format"}, []string{"r/c8", "--format"}},
 	} {
 		seen, errs = nil, nil
 		if err := app.Run(Reorder(app, append([]string{"inferbench"}, tt.args...))); err != nil {
@@ -38,6 +42,7 @@ func TestDashDashEndsTheFlags(t *testing.T) {
 		}
 	}
 	errs = nil
+	Reorder(app, []string{"inferbench", "report", "DIR"}) // the last one's "--" is not this run's
 	if err := app.Run([]string{"inferbench", "report", "DIR", "--format", "md"}); err != nil {
 		t.Fatal(err)
 	}
