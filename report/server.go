@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -38,6 +39,11 @@ type ServerLevel struct {
 	// schedule over the window (metrics.go, Mock behind schedule); nil for
 	// a real engine, fixed timing, or without two readings.
 	SimBehind *SimBehind `json:"sim_behind,omitempty"`
+	// EngineChange says, in one line, that the page's engine changed
+	// inside the window (a server restarted as another engine behind the
+	// URL, a balancer alternating between two), where, and that no counter
+	// rate is given over it; "" when it did not.
+	EngineChange string `json:"engine_change,omitempty"`
 }
 
 // SimBehind is how far the host held inferbench's mock back over a span
@@ -119,6 +125,9 @@ func counterDelta(samples []rundir.ServerSample, startNS, endNS int64, field fun
 // CPU wait, each from the first to the last scrape carrying its counter.
 // nil without either (a real engine has neither).
 func SummarizeSimBehind(samples []rundir.ServerSample, startNS, endNS int64) *SimBehind {
+	if engineChange(samples, startNS, endNS) != "" {
+		return nil // two engines' counters (EngineChange)
+	}
 	var b SimBehind
 	known := false
 	if delta, span, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.SimBehindSecondsTotal }); ok {
@@ -184,6 +193,9 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 		}
 	}
 	lv.RequestsRunning, lv.RequestsWaiting, lv.KVCacheUsage = meanPeak(running), meanPeak(waiting), meanPeak(kv)
+	if lv.EngineChange = engineChange(samples, startNS, endNS); lv.EngineChange != "" {
+		return lv // no counter difference across the change
+	}
 	lv.prefixCache(samples, startNS, endNS)
 	lv.SimBehind = SummarizeSimBehind(samples, startNS, endNS)
 	if first != nil && last != first && last.TNS > first.TNS {
@@ -192,6 +204,29 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 		lv.GenerationCountedAtEnd = rundir.CountsAtEnd(last.Engine)
 	}
 	return lv
+}
+
+// engineChange says where the engine of the good scrapes in [startNS,
+// endNS] first changed, with what that means for the window's counters,
+// in one line; "" when it did not. Counters of two engines taken together
+// (a server restarted as another behind the URL, a balancer alternating
+// between two) mean nothing: servermetrics carries each engine's apart,
+// and a difference across the change is one engine's count less another's.
+func engineChange(samples []rundir.ServerSample, startNS, endNS int64) string {
+	var first *rundir.ServerSample
+	for i := range samples {
+		s := &samples[i]
+		if s.TNS < startNS || s.TNS > endNS || s.Error != "" {
+			continue
+		}
+		if first == nil {
+			first = s
+		} else if s.Engine != first.Engine {
+			return fmt.Sprintf("the metrics page's engine changed from %s to %s at %.1f s (a server restarted as another engine, or a balancer alternating between two): no counter rate over this span, two engines' counters mean nothing together",
+				printable.Text(first.Engine), printable.Text(s.Engine), float64(s.TNS)/1e9)
+		}
+	}
+	return ""
 }
 
 // prefixCache sets the window's prefix-cache hit rate from the first and

@@ -291,6 +291,9 @@ func serverLine(s *ServerLevel, clientTPS float64) string {
 			parts = append(parts, fmt.Sprintf("mock threads' wait for a CPU %.3f ms mean (%.2f threads waiting)", *m, *sb.CPUWaitThreads))
 		}
 	}
+	if s.EngineChange != "" {
+		parts = append(parts, s.EngineChange)
+	}
 	return fmt.Sprintf("server (%s): %s\n", printable.Count(s.Samples, "scrape"), strings.Join(parts, "; "))
 }
 

@@ -341,8 +341,11 @@ type Scraper struct {
 	// Timeout bounds each scrape; 0 means DefaultTimeout.
 	Timeout time.Duration
 
-	mu      sync.Mutex
-	carried counters // the engine's counters, series by series (restart.go)
+	mu sync.Mutex
+	// carried are each engine's counters, series by series (restart.go),
+	// by the engine the page was (enginechange.go).
+	carried map[string]*counters
+	change  engineChange
 }
 
 // MetricsURL returns the conventional /metrics URL of an engine whose
@@ -366,7 +369,11 @@ func MetricsURLAt(baseURL, path string) string {
 // cumulative counters are carried, series by series, over the engine's
 // restarts that this Scraper's scrapes have seen (restart.go): a
 // difference of two scrapes' values is what the engine did between them.
-// A failed scrape changes nothing.
+// Each engine's counters are carried apart: a page of another engine than
+// the one before (a server restarted as another engine behind the URL, a
+// balancer alternating between two) is returned with its own engine's
+// counters and, the first time, an *EngineChange beside it, the sample
+// good (enginechange.go). A failed scrape changes nothing.
 func (s *Scraper) Scrape(ctx context.Context) (rundir.ServerSample, error) {
 	pg, err := prom.Fetch(ctx, s.Client, s.URL, s.Timeout, "server metrics", parsePage)
 	if err != nil {
@@ -374,9 +381,20 @@ func (s *Scraper) Scrape(ctx context.Context) (rundir.ServerSample, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	smp := s.carried.sample(pg)
-	if err := s.carried.turns(); err != nil {
+	c := s.carried[pg.sample.Engine]
+	if c == nil {
+		if s.carried == nil {
+			s.carried = map[string]*counters{}
+		}
+		c = new(counters)
+		s.carried[pg.sample.Engine] = c
+	}
+	smp := c.sample(pg)
+	if err := c.turns(); err != nil {
 		return rundir.ServerSample{}, fmt.Errorf("server metrics: %w", err)
+	}
+	if ch := s.change.see(smp.Engine); ch != nil {
+		return smp, ch
 	}
 	return smp, nil
 }
@@ -402,7 +420,8 @@ type WatchConfig struct {
 // it to emit (a Scraper's Scrape has carried the engine's cumulative
 // counters over its restarts, series by series: restart.go). A failed
 // scrape is emitted as a Sample with only TNS and Error, and the
-// loop goes on; missed ticks are skipped, not queued. Watch
+// loop goes on; a scrape that returns an *EngineChange beside its sample
+// is not failed: its sample is emitted as it is; missed ticks are skipped, not queued. Watch
 // returns ctx.Err() when ctx is done, nil after cfg.Count ticks, or the
 // first error from emit.
 func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSample, error), start time.Time, cfg WatchConfig, emit func(rundir.ServerSample) error) error {
@@ -419,7 +438,8 @@ func Watch(ctx context.Context, scrape func(context.Context) (rundir.ServerSampl
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err != nil {
+		var change *EngineChange
+		if err != nil && !errors.As(err, &change) {
 			if cfg.OnError != nil {
 				cfg.OnError(tNS, err)
 			}

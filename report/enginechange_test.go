@@ -1,0 +1,63 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// engineSwitch is a server.jsonl whose engine is vLLM until 4 s and
+// llama.cpp from 5 s (a server restarted as another engine behind the
+// URL), one scrape a second, each engine's counters its own: vLLM at
+// 5000 generated tokens growing 100 a second, llama.cpp from 8 growing 50.
+func engineSwitch() []rundir.ServerSample {
+	f := func(v float64) *float64 { return &v }
+	var out []rundir.ServerSample
+	for s := range 10 {
+		smp := rundir.ServerSample{TNS: int64(s) * sec, Engine: rundir.EngineVLLM, RequestsRunning: f(4),
+			GenerationTokensTotal: f(5000 + 100*float64(s)), PrefixCacheQueriesTotal: f(1000 * float64(s)), PrefixCacheHitsTotal: f(500 * float64(s))}
+		if s >= 5 {
+			smp = rundir.ServerSample{TNS: int64(s) * sec, Engine: rundir.EngineLlamaCPP, RequestsRunning: f(2),
+				GenerationTokensTotal: f(8 + 50*float64(s-5))}
+		}
+		out = append(out, smp)
+	}
+	return out
+}
+
+// TestServerRatesNotAcrossAnEngineChange: a level whose window spans the
+// change gives no counter rate (vLLM's 5200 at 2 s to llama.cpp's 108 at
+// 7 s read "engine generated -1018.4 tok/s" before) and says
+// why in summary.json and on its server line; the levels on either side
+// keep theirs.
+func TestServerRatesNotAcrossAnEngineChange(t *testing.T) {
+	ss := engineSwitch()
+	across := SummarizeServer(ss, 2*sec, 7*sec)
+	if across.GenerationTokensPerS != nil || across.PrefixCacheHitRate != nil {
+		t.Errorf("across the change: generation %v tok/s, prefix-cache hit rate %v; want neither", ptrOr(across.GenerationTokensPerS), ptrOr(across.PrefixCacheHitRate))
+	}
+	for _, w := range []string{"vllm", "llamacpp", "5.0 s", "no counter"} {
+		if !strings.Contains(across.EngineChange, w) {
+			t.Errorf("engine change %q does not say %q", across.EngineChange, w)
+		}
+	}
+	if line := serverLine(&across, 80); !strings.Contains(line, across.EngineChange) || across.EngineChange == "" {
+		t.Errorf("serverLine = %q; want the engine change on it", line)
+	}
+	before := SummarizeServer(ss, 0, 4*sec)
+	if before.GenerationTokensPerS == nil || *before.GenerationTokensPerS != 100 || before.EngineChange != "" {
+		t.Errorf("vLLM alone: generation %v tok/s, change %q; want 100 and none", ptrOr(before.GenerationTokensPerS), before.EngineChange)
+	}
+	after := SummarizeServer(ss, 5*sec, 9*sec)
+	if after.GenerationTokensPerS == nil || *after.GenerationTokensPerS != 50 || after.EngineChange != "" {
+		t.Errorf("llama.cpp alone: generation %v tok/s, change %q; want 50 and none", ptrOr(after.GenerationTokensPerS), after.EngineChange)
+	}
+}
+
+func ptrOr(p *float64) any {
+	if p == nil {
+		return "nil"
+	}
+	return *p
+}
