@@ -43,13 +43,14 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 	gpu := compare.GPUOf(cm)
 	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
 	var entries, earlier []*Entry
-	other, sharded, later := 0, 0, 0
+	var left leftOut
+	later := 0
 	switch {
 	case spec == "latest":
 		entries, err = store.List(ctx, f)
 		entries, later = startedBefore(entries, cand.Meta.Start)
 		earlier = entries
-		entries, other, sharded = sameHardware(entries, gpu, cand.Meta.Shard, 1)
+		entries, left = sameHardware(entries, gpu, cand.Meta.Shard, loadKind(cm), 1)
 	case strings.HasPrefix(spec, "median-of-"):
 		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
 		if perr != nil || n < 1 {
@@ -58,7 +59,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		entries, err = store.List(ctx, f)
 		entries, later = startedBefore(entries, cand.Meta.Start)
 		earlier = entries
-		entries, other, sharded = sameHardware(entries, gpu, cand.Meta.Shard, n)
+		entries, left = sameHardware(entries, gpu, cand.Meta.Shard, loadKind(cm), n)
 	default:
 		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
 		if perr != nil {
@@ -76,17 +77,20 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 	if err != nil {
 		return compare.Baseline{}, err
 	}
-	if len(entries) == 0 && gpu.Count == 0 && other > 0 {
+	if len(entries) == 0 && gpu.Count == 0 && left.other > 0 {
 		// Not a first night: a run whose GPU nobody knows (its telemetry
 		// found no driver, the job lost its --gpu), after nights on known
 		// GPUs, passed as one under --allow-empty-baseline and began a
 		// history that was never gated.
-		return compare.Baseline{}, unknownGPUError(cand, earlier, other)
+		return compare.Baseline{}, unknownGPUError(cand, earlier, left.other)
 	}
 	if len(entries) == 0 {
 		also := ""
-		if sharded > 0 {
-			also = fmt.Sprintf(", %d sharded otherwise", sharded)
+		if left.sharded > 0 {
+			also = fmt.Sprintf(", %d sharded otherwise", left.sharded)
+		}
+		if left.load > 0 {
+			also += fmt.Sprintf(", %d under another load (the candidate's levels are %s)", left.load, levelsAre(loadKind(cm)))
 		}
 		if later > 0 {
 			also += fmt.Sprintf(", %d started after the candidate (%s), left out", later, cand.Meta.Start.UTC().Format("2006-01-02 15:04:05 UTC"))
@@ -97,7 +101,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 			also += fmt.Sprintf("; %s does not exist: nothing was ever added there (the first night, or a store path that is wrong?)", store.where)
 		}
 		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (GPU %s) in the history (%d on other hardware%s)",
-			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, cmp.Or(gpu.String(), "(none)"), other, also)
+			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, cmp.Or(gpu.String(), "(none)"), left.other, also)
 	}
 	return baselineFromEntries("history:"+spec, entries, cand.SLO)
 }
