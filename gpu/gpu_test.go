@@ -427,3 +427,39 @@ func TestWatchNamesAGPUThatAppears(t *testing.T) {
 		}
 	})
 }
+
+// TestPowerWindowOfName: a GPU's marketing name, as dcgm-exporter's
+// modelName gives it, read for its power span where no compute capability
+// is at hand: GA100 parts (A100, A800, A30) and older instantaneous,
+// other Ampere and newer 1 s; a name not in the table unknown.
+func TestPowerWindowOfName(t *testing.T) {
+	for name, want := range map[string]time.Duration{
+		"NVIDIA H100 80GB HBM3":          time.Second,
+		"NVIDIA H200":                    time.Second,
+		"NVIDIA GH200 480GB":             time.Second,
+		"NVIDIA B200":                    time.Second,
+		"NVIDIA L40S":                    time.Second,
+		"NVIDIA L4":                      time.Second,
+		"NVIDIA A10G":                    time.Second,
+		"NVIDIA RTX A6000":               time.Second,
+		"NVIDIA GeForce RTX 4090":        time.Second,
+		"NVIDIA GeForce RTX 3090":        time.Second,
+		"NVIDIA RTX 6000 Ada Generation": time.Second,
+		"NVIDIA A100-SXM4-80GB":          0,
+		"NVIDIA A800-SXM4-80GB":          0,
+		"NVIDIA A30":                     0,
+		"Tesla V100-SXM2-32GB":           0,
+		"Tesla T4":                       0,
+		"NVIDIA GeForce RTX 2080 Ti":     0,
+	} {
+		got, ok := PowerWindowOfName(name)
+		if !ok || got != want {
+			t.Errorf("PowerWindowOfName(%q) = %v, %v; want %v, true", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"", "Some GPU", "NVIDIA RTX A3000 Laptop GPU", "Quadro RTX 6000", "AMD Instinct MI300X"} {
+		if got, ok := PowerWindowOfName(name); ok {
+			t.Errorf("PowerWindowOfName(%q) = %v, true; want unknown", name, got)
+		}
+	}
+}

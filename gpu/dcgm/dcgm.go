@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -46,7 +47,9 @@ const (
 	metricFBFree        = "DCGM_FI_DEV_FB_FREE"                  // MiB
 	metricFBReserved    = "DCGM_FI_DEV_FB_RESERVED"              // MiB
 	metricFBTotal       = "DCGM_FI_DEV_FB_TOTAL"                 // MiB
-	metricPower         = "DCGM_FI_DEV_POWER_USAGE"              // W
+	metricPower         = "DCGM_FI_DEV_POWER_USAGE"              // W, NVML's power usage (powerWindow)
+	metricPowerInstant  = "DCGM_FI_DEV_POWER_USAGE_INSTANT"      // W, instantaneous
+	metricComputeCap    = "DCGM_FI_DEV_CUDA_COMPUTE_CAPABILITY"  // major << 16 | minor
 	metricEnergy        = "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION" // mJ, counter
 	metricTemp          = "DCGM_FI_DEV_GPU_TEMP"                 // °C
 	metricSMClock       = "DCGM_FI_DEV_SM_CLOCK"                 // MHz
@@ -70,8 +73,14 @@ type Scraper struct {
 	Client *http.Client
 	// Timeout bounds each scrape; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// PowerSinceLastPage says the page's power is the mean draw since the
+	// page was last served (the mock engine's, gpu/mock), not NVML's
+	// (powerWindow): each sample's span is the time since this Scraper's
+	// last page, 0 (unknown) on its first.
+	PowerSinceLastPage bool
 
 	mu         sync.Mutex
+	lastPage   time.Time         // when the last page came, for PowerSinceLastPage
 	lastEnergy map[string]uint64 // by GPU (UUID, else index): the last counter read
 	toldStale  map[string]bool   // the GPUs whose stale counter a sample has named
 }
@@ -142,6 +151,21 @@ func (s *Scraper) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.
 	return append(dst, page.Samples...), nil
 }
 
+// sinceLastPage sets the power span of a page that came at now to the time
+// since the last one came (PowerSinceLastPage).
+func (s *Scraper) sinceLastPage(ss []rundir.GPUSample, now time.Time) {
+	s.mu.Lock()
+	last := s.lastPage
+	s.lastPage = now
+	s.mu.Unlock()
+	for i := range ss {
+		ss[i].PowerWindowNS = 0
+		if !last.IsZero() && ss[i].PowerW != nil {
+			ss[i].PowerWindowNS = now.Sub(last).Nanoseconds()
+		}
+	}
+}
+
 // Close does nothing: a Scraper holds no connection of its own.
 func (s *Scraper) Close() error { return nil }
 
@@ -149,6 +173,9 @@ func (s *Scraper) scrape(ctx context.Context) (*Page, error) {
 	page, err := prom.Fetch(ctx, s.Client, s.URL, s.Timeout, "dcgm scrape", Parse)
 	if err == nil && len(page.Samples) == 0 {
 		return nil, fmt.Errorf("dcgm scrape %s: no DCGM_FI_DEV_* series with a gpu or UUID label", targets.RedactURL(s.URL))
+	}
+	if err == nil && s.PowerSinceLastPage {
+		s.sinceLastPage(page.Samples, time.Now()) // Devices' page too: it was served
 	}
 	return page, err
 }
@@ -330,6 +357,9 @@ func fill(dev *rundir.GPUDevice, smp *rundir.GPUSample, vals map[string]float64)
 	dev.MemoryTotalBytes = smp.MemoryTotalBytes
 	if v, ok := vals[metricPower]; ok {
 		smp.PowerW = gpu.Ptr(v)
+		smp.PowerWindowNS = int64(powerWindow(dev.Name, vals))
+	} else if v, ok := vals[metricPowerInstant]; ok {
+		smp.PowerW = gpu.Ptr(v)
 	}
 	if v, ok := vals[metricEnergy]; ok && v >= 0 {
 		smp.EnergyMJ = gpu.Ptr(uint64(v))
@@ -350,6 +380,31 @@ func fill(dev *rundir.GPUDevice, smp *rundir.GPUSample, vals map[string]float64)
 	if v, ok := vals[metricEnforcedPower]; ok {
 		dev.PowerLimitW = gpu.Ptr(v)
 	}
+}
+
+// powerWindow is the span DCGM_FI_DEV_POWER_USAGE is the mean of, for the
+// GPU named name whose page's values are vals. DCGM reads the field with
+// NVML's nvmlDeviceGetPowerUsage (DcgmCacheManager, field 155,
+// DCGM_FI_DEV_BOARD_POWER_WATTS: "Power usage for the device in Watts"),
+// so it is NVML's reading: the mean over 1 s on Ampere (except GA100) and
+// newer GPUs, instantaneous on GA100 and older (gpu.PowerWindow). The GPU's
+// compute capability, where the page exports it (DCGM_FI_DEV_CUDA_COMPUTE_CAPABILITY,
+// stored by DcgmCacheManager as major << 16 | minor; the field's header
+// comment says the upper and lower 32 bits, read too), else its model
+// name (gpu.PowerWindowOfName); 0, unknown, when neither tells.
+// DCGM_FI_DEV_POWER_USAGE_INSTANT (field 157) is NVML_FI_DEV_POWER_INSTANT,
+// instantaneous: read only where POWER_USAGE is absent, its span is 0.
+func powerWindow(name string, vals map[string]float64) time.Duration {
+	if v, ok := vals[metricComputeCap]; ok && v > 0 && v == math.Trunc(v) {
+		c := uint64(v)
+		shift := uint(16)
+		if c >= 1<<32 {
+			shift = 32
+		}
+		return gpu.PowerWindow(int(c>>shift), int(c&(1<<shift-1)))
+	}
+	w, _ := gpu.PowerWindowOfName(name)
+	return w
 }
 
 // refusal says which of a GPU's values were refused (NaN, an infinity,

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -50,14 +51,14 @@ func TestScrapeH100EKS(t *testing.T) {
 	}
 	// GPU 0 carries extra pod labels; it must still be one GPU.
 	want0 := rundir.GPUSample{Index: 0, UUID: "GPU-c4529c8d-69c4-b61d-e0bc-7b2460096005", Name: "NVIDIA H100 80GB HBM3",
-		UtilizationPct: gpu.Ptr(0.0), MemoryUtilizationPct: gpu.Ptr(0.0), PowerW: gpu.Ptr(113.611), TemperatureC: gpu.Ptr(30.0)}
+		UtilizationPct: gpu.Ptr(0.0), MemoryUtilizationPct: gpu.Ptr(0.0), PowerW: gpu.Ptr(113.611), PowerWindowNS: int64(time.Second), TemperatureC: gpu.Ptr(30.0)}
 	if diff := cmp.Diff(want0, got[0]); diff != "" {
 		t.Errorf("GPU 0 (-want +got):\n%s", diff)
 	}
 	// The sample is truncated: MEM_COPY_UTIL stops at GPU 5, so GPU 7 has
 	// no memory utilization (nil, not 0). No FB or energy families at all.
 	want7 := rundir.GPUSample{Index: 7, UUID: "GPU-04d228d3-3b5a-3534-f5cf-969706647d56", Name: "NVIDIA H100 80GB HBM3",
-		UtilizationPct: gpu.Ptr(0.0), PowerW: gpu.Ptr(66.997), TemperatureC: gpu.Ptr(26.0)}
+		UtilizationPct: gpu.Ptr(0.0), PowerW: gpu.Ptr(66.997), PowerWindowNS: int64(time.Second), TemperatureC: gpu.Ptr(26.0)}
 	if diff := cmp.Diff(want7, got[7]); diff != "" {
 		t.Errorf("GPU 7 (-want +got):\n%s", diff)
 	}

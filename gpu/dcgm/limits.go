@@ -16,6 +16,8 @@ var limits = map[string]float64{
 	metricFBReserved:    gpu.MaxMiB,
 	metricFBTotal:       gpu.MaxMiB,
 	metricPower:         gpu.MaxWatts,
+	metricPowerInstant:  gpu.MaxWatts,
+	metricComputeCap:    1 << 48, // major << 16 | minor, or << 32 as its header says
 	metricEnergy:        gpu.MaxEnergyMJ,
 	metricTemp:          gpu.MaxCelsius,
 	metricSMClock:       gpu.MaxMHz,

@@ -24,5 +24,13 @@ func New(targetURL string, client *http.Client) (*dcgm.Scraper, error) {
 	}
 	base := strings.TrimRight(targetURL, "/")
 	base = strings.TrimSuffix(base, "/v1")
-	return dcgm.New(base+MetricsPath, client)
+	s, err := dcgm.New(base+MetricsPath, client)
+	if err != nil {
+		return nil, err
+	}
+	// The engine's power is the mean draw since its page was last served
+	// (mock.Server.gpuStates), not NVML's 1 s mean its H100's name would
+	// say to dcgm.
+	s.PowerSinceLastPage = true
+	return s, nil
 }
