@@ -58,7 +58,8 @@ type device struct {
 	uuid  string
 	name  string
 	// powerWindow is the span its power reading averages over
-	// (gpu.PowerWindow of its compute capability; 0 when unknown).
+	// (gpu.PowerWindow of its compute capability, else
+	// gpu.PowerWindowOfName of its name; 0 when unknown).
 	powerWindow time.Duration
 }
 
@@ -108,6 +109,10 @@ func New(lib nv.Interface) (*Sampler, error) {
 		if name, ret := h.GetName(); ret == nv.SUCCESS {
 			d.name = name
 		}
+		// The compute capability says the span of the power reading; a
+		// driver that cannot say leaves it to the name (unknown, 0, where
+		// neither can).
+		d.powerWindow, _ = gpu.PowerWindowOfName(d.name)
 		if s.has[symComputeCap] {
 			if major, minor, ret := h.GetCudaComputeCapability(); ret == nv.SUCCESS {
 				d.powerWindow = gpu.PowerWindow(major, minor)

@@ -371,3 +371,35 @@ func TestPowerWindowFromComputeCapability(t *testing.T) {
 		}
 	}
 }
+
+// TestPowerWindowFromTheNameWithoutACapability: a driver that cannot say
+// a device's compute capability leaves its name to say the span of its
+// power: an H100's read as instantaneous before (0), now 1 s, and an
+// A100's stays instantaneous.
+func TestPowerWindowFromTheNameWithoutACapability(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		srv  *server.Server
+		want int64
+	}{{"dgxh100", dgxh100.New(), int64(time.Second)}, {"dgxa100", dgxa100.New(), 0}} {
+		l := &load{start: time.Now(), powerLimitW: 400}
+		l.instrument(tt.srv)
+		for _, dev := range tt.srv.Devices {
+			dev.(*server.Device).GetCudaComputeCapabilityFunc = func() (int, int, nv.Return) { return 0, 0, nv.ERROR_NOT_SUPPORTED }
+		}
+		s, err := New(tt.srv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Sample(t.Context(), nil)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, smp := range got {
+			if smp.PowerW == nil || smp.PowerWindowNS != tt.want {
+				t.Errorf("%s device %d (%s): power %v over %d ns; want a reading over %d ns", tt.name, smp.Index, smp.Name, smp.PowerW, smp.PowerWindowNS, tt.want)
+			}
+		}
+	}
+}

@@ -45,7 +45,7 @@ type NvidiaSMI struct {
 	legacy bool // the driver only knows clocks_throttle_reasons.active
 	// windows is each GPU's power averaging window by index
 	// (gpu.PowerWindow of its compute capability), read once, on the first
-	// Sample: nil until then, empty where the driver cannot say.
+	// Sample: nil until then, without the GPUs the driver cannot say of.
 	windows map[int]time.Duration
 }
 
@@ -124,7 +124,12 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 			errs = append(errs, fmt.Errorf("gpu %d: %w", s.Index, err))
 		}
 		if s.PowerW != nil {
-			s.PowerWindowNS = int64(n.windows[s.Index])
+			w, ok := n.windows[s.Index]
+			if !ok {
+				// The driver could not say: the GPU's name can.
+				w, _ = gpu.PowerWindowOfName(s.Name)
+			}
+			s.PowerWindowNS = int64(w)
 		}
 		dst = append(dst, s)
 	}
@@ -137,7 +142,8 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 // powerWindows asks each GPU's compute capability (a query of its own:
 // drivers before compute_cap existed fail the whole query that names it)
 // and returns the span its power.draw averages over; an empty map when the
-// query fails, so that power is then taken as instantaneous.
+// query fails, so that power's span is then the GPU's name's
+// (gpu.PowerWindowOfName), else unknown (0).
 func (n *NvidiaSMI) powerWindows(ctx context.Context) map[int]time.Duration {
 	w := map[int]time.Duration{}
 	fields := []string{"index", "compute_cap"}

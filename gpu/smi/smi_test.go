@@ -212,8 +212,10 @@ func TestNvidiaSMISamplerLegacyFallback(t *testing.T) {
 // TestNvidiaSMIPowerWindow: a sample's power is marked as the mean over
 // the second before it on a GPU of compute capability above 8.0 (an H200,
 // its row as nvidia-smi printed it under load on 2026-12-04; an L40S), and
-// as instantaneous on GA100 (an A100, 8.0) and older, or where the driver
-// cannot say; the capability is asked once.
+// as instantaneous on GA100 (an A100, 8.0) and older; where the driver
+// cannot say (a driver before compute_cap, a row of [N/A]) the GPU's name
+// says it (gpu.PowerWindowOfName): an H200's and an L40S's power read as
+// instantaneous there before; the capability is asked once.
 func TestNvidiaSMIPowerWindow(t *testing.T) {
 	rows := "0, GPU-512e88fc-3aa4-2dd3-7f60-7c84d6fe72f8, NVIDIA H200, 99, 24, 20213, 143771, 694.76, 59, 1455, 0x0000000000000004\n" +
 		"1, GPU-b, NVIDIA A100-SXM4-80GB, 97, 40, 70000, 81920, 312.50, 61, 1410, 0x0000000000000004\n" +
@@ -227,8 +229,8 @@ func TestNvidiaSMIPowerWindow(t *testing.T) {
 	}{
 		// compute_cap as the H100 capture prints it (testdata/telemetry, "9.0").
 		{"0, 9.0\n1, 8.0\n2, 8.9\n3, 7.0\n4, 9.0\n", nil, map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
-		{"", errors.New("exit status 2"), map[int]int64{0: 0, 1: 0, 2: 0, 3: 0, 4: 0}},
-		{"0, [N/A]\n1, 8.0\n", nil, map[int]int64{0: 0, 1: 0, 2: 0, 3: 0, 4: 0}},
+		{"", errors.New("exit status 2"), map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
+		{"0, [N/A]\n1, 8.0\n", nil, map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
 	} {
 		f := &fakeRun{answers: func(call string) ([]byte, error) {
 			if strings.Contains(call, "compute_cap") {
