@@ -12,8 +12,9 @@
 //     time buckets) are all within the relative precision, or
 //   - the SLO verdict is certain: an interval lies wholly above its
 //     threshold, or all lie below, or
-//   - the level is saturated (open loop: the rate falls short or the queue
-//     grows; closed loop: throughput stopped rising over a lower level), or
+//   - the level is saturated (open loop: the rate served lies certainly
+//     under the target, behind its schedule; closed loop: throughput
+//     stopped rising over a lower level), or
 //   - it reached its maximum requests or duration.
 //
 // Latencies are judged on the level's requests in schedule order, each once

@@ -39,10 +39,6 @@ type Completion struct {
 	// Sent is the time it held its worker, as report.BusyMS counts it) and
 	// the end (done_ns, or end_ns if later).
 	Sent, Done time.Duration
-	// InFlight is the number of requests in flight when this one ended,
-	// itself included; 0 when the runner does not count them (the open-loop
-	// queue rule, which needs it, then stays silent).
-	InFlight int
 	// Due is when the schedule said to send it (the record's scheduled_ns,
 	// an offset from the run's start; a retried request's is its first
 	// attempt's), and HasDue says it is set. An open-loop level whose every
@@ -227,7 +223,6 @@ type Level struct {
 	looks                    int // looks taken
 	dec                      Decision
 	stopped                  bool
-	scratch                  []float64
 	settleM, settleU         int  // Settles' last count and its upper rank
 	noDue                    bool // some completion came without its due time
 }
@@ -256,10 +251,6 @@ func (l *Level) Add(c Completion) bool {
 	l.last = max(l.last, c.Done)
 	b := l.tl.at(c.Done)
 	b.n++
-	if c.InFlight > 0 {
-		b.inFlightSum += float64(c.InFlight)
-		b.inFlightN++
-	}
 	b.busy += (c.Done - c.Sent).Seconds()
 	if c.HasDue {
 		b.doneSum += (c.Done - l.start).Seconds()
@@ -273,8 +264,6 @@ func (l *Level) Add(c Completion) bool {
 	} else {
 		m := &c.Metrics
 		b.tokens += float64(c.OutputTokens)
-		b.ttftSum += m.TTFT
-		b.ttftN++
 		h.ttft, h.tpot, h.e2e, h.hasTPOT = m.TTFT, m.TPOT, m.E2E, m.HasTPOT
 	}
 	l.held.push(h)
@@ -357,7 +346,7 @@ func (l *Level) evaluate(forced Reason) {
 	// Open loop: saturation decides which throughput estimator holds;
 	// closed loop: the throughput decides saturation.
 	if o.OpenLoop {
-		d.Saturated, d.Saturation = l.openLoopSaturation(fill, d.MedianE2E)
+		d.Saturated, d.Saturation = l.openLoopSaturation(fill)
 	}
 	d.Throughput = l.throughput(fill, d.Saturated)
 	l.judge(&d)

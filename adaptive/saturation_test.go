@@ -1,6 +1,7 @@
 package adaptive
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -48,22 +49,23 @@ func TestOpenLoopStable(t *testing.T) {
 // TestOpenLoopSaturated: at 30 req/s (132 % of capacity) the level is
 // flagged within 300 requests, capped (the client holds requests back) or
 // not (they pile up at the server), on the served rate (about 22.7 of 30
-// req/s); at 24 req/s (106 %) without a cap the queue's growth shows
-// before the rate does; a saturated level fails, certainly.
+// req/s), and at 24 req/s (106 %) within MaxRequests, falling behind its
+// schedule; a saturated level fails, certainly.
 func TestOpenLoopSaturated(t *testing.T) {
 	p := openPlan(t)
-	for _, cap := range []int{0, 64} {
-		d := openLevel(p, 30, cap, 1)
-		if !d.Saturated || d.Reason != StopSaturated || d.N > 300 || !strings.Contains(d.Saturation, "of the 30 req/s target") {
-			t.Errorf("30 req/s cap %d: %v at %d: %q", cap, d.Reason, d.N, d.Saturation)
+	for _, c := range []struct {
+		rate   float64
+		cap    int
+		within int
+	}{{30, 0, 300}, {30, 64, 300}, {24, 0, 2000}, {24, 64, 2000}} {
+		d := openLevel(p, c.rate, c.cap, 1)
+		if !d.Saturated || d.Reason != StopSaturated || d.N > c.within || !strings.Contains(d.Saturation, fmt.Sprintf("of the %g req/s target", c.rate)) ||
+			!strings.Contains(d.Saturation, "falling behind its schedule") {
+			t.Errorf("%g req/s cap %d: %v at %d: %q; want saturated within %d", c.rate, c.cap, d.Reason, d.N, d.Saturation, c.within)
 		}
 		if d.Verdict != Fail || !d.Certain {
-			t.Errorf("30 req/s cap %d: verdict %v certain %v; a saturated level fails", cap, d.Verdict, d.Certain)
+			t.Errorf("%g req/s cap %d: verdict %v certain %v; a saturated level fails", c.rate, c.cap, d.Verdict, d.Certain)
 		}
-	}
-	d := openLevel(p, 24, 0, 0)
-	if !d.Saturated || !strings.Contains(d.Saturation, "queue growing") {
-		t.Errorf("24 req/s: %v at %d: %q; want the queue rule", d.Reason, d.N, d.Saturation)
 	}
 }
 

@@ -103,32 +103,23 @@ type request struct {
 	tokens                   int
 }
 
-// completion turns r into what the runner would hand a Level, with the
-// number in flight at its end.
-func (r request) completion(inFlight int) Completion {
+// completion turns r into what the runner would hand a Level.
+func (r request) completion() Completion {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	m := report.RequestMetrics{TTFT: ms(r.first - r.sent), E2E: ms(r.done - r.sent)}
 	if r.tokens > 1 {
 		m.TPOT, m.HasTPOT = ms(r.done-r.first)/float64(r.tokens-1), true
 	}
-	return Completion{OK: true, Metrics: m, OutputTokens: r.tokens, ID: r.id, Sent: r.sent, Done: r.done, InFlight: inFlight,
+	return Completion{OK: true, Metrics: m, OutputTokens: r.tokens, ID: r.id, Sent: r.sent, Done: r.done,
 		Due: r.sched, HasDue: true}
 }
 
-// completions orders reqs by done time and counts, for each, the requests
-// in flight at its end (sent at or before, done at or after: itself
-// included).
+// completions orders reqs by done time.
 func completions(reqs []request) []Completion {
 	slices.SortFunc(reqs, func(a, b request) int { return int(a.done - b.done) })
-	sends := make([]time.Duration, len(reqs))
-	for i, r := range reqs {
-		sends[i] = r.sent
-	}
-	slices.Sort(sends)
 	out := make([]Completion, len(reqs))
 	for i, r := range reqs {
-		sent, _ := slices.BinarySearch(sends, r.done+1)
-		out[i] = r.completion(sent - i)
+		out[i] = r.completion()
 	}
 	return out
 }

@@ -23,12 +23,6 @@ type bucket struct {
 	// Σ done and Σ due of the completions, s from the level's start: the
 	// schedule's progress (schedule.go).
 	doneSum, dueSum float64
-	// Means, for the saturation trends: TTFT of successful completions (ms)
-	// and requests in flight.
-	ttftSum     float64
-	ttftN       int
-	inFlightSum float64
-	inFlightN   int
 }
 
 func (b *bucket) merge(o *bucket) {
@@ -37,10 +31,6 @@ func (b *bucket) merge(o *bucket) {
 	b.busy += o.busy
 	b.doneSum += o.doneSum
 	b.dueSum += o.dueSum
-	b.ttftSum += o.ttftSum
-	b.ttftN += o.ttftN
-	b.inFlightSum += o.inFlightSum
-	b.inFlightN += o.inFlightN
 }
 
 // timeline is a level's completions bucketed by done time from the level's

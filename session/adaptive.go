@@ -142,7 +142,7 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 		delete(a.firstSent, r.ID)
 	}
 	c := adaptive.Completion{OK: r.OK, OutputTokens: r.OutputTokens, ID: r.ID, Sent: time.Duration(sent),
-		Done: time.Duration(max(r.DoneNS, r.EndNS)), InFlight: a.runner.InFlight(),
+		Done: time.Duration(max(r.DoneNS, r.EndNS)),
 		// When the schedule said to send it (every attempt of a retried
 		// request keeps its first's): an open level judges keeping up
 		// against it. Not a later turn of a session, due when the turn
@@ -152,12 +152,13 @@ func (a *adaptiveLevel) until(r *rundir.Record) bool {
 	if r.OK {
 		c.Metrics = report.PerRequest(r)
 	}
+	inFlight := a.runner.InFlight() // this one included
 	if a.lv.Add(c) {
 		d := a.lv.Check()
 		a.stopped = d.Stop
 		a.obs.adaptiveLook(d)
 	}
-	if !a.stopped && !a.sent && a.lv.Settles(c.InFlight-1) {
+	if !a.stopped && !a.sent && a.lv.Settles(inFlight-1) {
 		// The requests in flight will settle it: stop sending now and let
 		// them complete, instead of draining them after the stop.
 		a.sent = true
