@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
@@ -129,14 +130,80 @@ func baselineFromEntries(spec string, entries []*Entry, slo report.SLO) (compare
 			}
 		}
 	}
-	var ids []string
+	var ids, stored []string
 	b := compare.Baseline{Meta: meta}
 	for _, e := range entries {
 		ids = append(ids, fmt.Sprintf("#%d", e.ID))
-		b.Summaries = append(b.Summaries, e.Summary)
+		sum, fresh := summaryNow(e, slo)
+		switch {
+		case fresh:
+		case windowRates(sum):
+			sum = withoutRates(sum)
+			b.Warnings = append(b.Warnings, fmt.Sprintf("history:#%d (%s) was summarized by an inferbench of before 2026-12-03, whose throughputs are over the whole window, not the steady state, and its run directory is gone or changed: its throughputs are left out of the baseline, its latencies and error rate kept",
+				e.ID, printable.Text(e.RunDir)))
+		default:
+			stored = append(stored, fmt.Sprintf("#%d", e.ID))
+		}
+		b.Summaries = append(b.Summaries, sum)
+	}
+	switch len(stored) {
+	case 0:
+	case 1:
+		b.Warnings = append(b.Warnings, fmt.Sprintf("history: the summary of %s is as stored when it was added, by the definitions of the inferbench that added it: its run directory is gone or changed, so it was not summarized again", stored[0]))
+	default:
+		b.Warnings = append(b.Warnings, fmt.Sprintf("history: the summaries of %s are as stored when they were added, by the definitions of the inferbench that added them: their run directories are gone or changed, so they were not summarized again", strings.Join(stored, " ")))
 	}
 	b.Label = fmt.Sprintf("%s (%s, summaries%s)", spec, strings.Join(ids, " "), from)
 	return b, nil
+}
+
+// summaryNow returns entry e's summary by today's definitions: its run
+// directory summarized again with slo (the candidate's, as a baseline of
+// one run is loaded) when it is still there with the run.json it was added
+// with, fresh; otherwise the summary stored when it was added, computed
+// by the definitions of the inferbench that added it (a rate's steady
+// state since 2026-12-03, an open level's fill since 2026-12-05: a
+// history outlives them).
+func summaryNow(e *Entry, slo report.SLO) (sum *report.Summary, fresh bool) {
+	if fp, err := Fingerprint(e.RunDir); err != nil || fp != e.Fingerprint {
+		return e.Summary, false
+	}
+	if slo.IsZero() {
+		var m rundir.Manifest
+		if json.Unmarshal(e.Manifest, &m) == nil {
+			slo = report.ManifestSLO(m.Scenario)
+		}
+	}
+	sum, _, err := report.SummarizeRun(e.RunDir, slo)
+	if err != nil {
+		return e.Summary, false
+	}
+	return sum, true
+}
+
+// windowRates reports whether sum was computed before the steady state
+// (2026-12-03): a level with output tokens and no window_* rates beside
+// them, which every summary since writes, holds rates over the whole
+// window.
+func windowRates(sum *report.Summary) bool {
+	for _, l := range sum.Levels {
+		if l.OutputTokensPerS > 0 && l.Steady == nil && l.WindowOutputTokensPerS == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutRates returns a copy of sum whose levels give no rate
+// (compare.Metric.Value reads a rate only of a level with a window), their
+// latencies and counts kept.
+func withoutRates(sum *report.Summary) *report.Summary {
+	c := *sum
+	c.Levels = slices.Clone(sum.Levels)
+	for i := range c.Levels {
+		c.Levels[i].WindowS = 0
+	}
+	return &c
 }
 
 // startedBefore keeps the entries whose run started before start (run.json

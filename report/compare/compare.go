@@ -102,6 +102,10 @@ type Baseline struct {
 	Run *Run
 	// Summaries are earlier runs' summaries, used when Run is nil.
 	Summaries []*report.Summary
+	// Warnings say what the baseline could not be made of as asked (a
+	// history entry's summary stored by an older inferbench whose run is
+	// gone); Compare adds them to the result's.
+	Warnings []string
 }
 
 // RunBaseline returns a baseline made of one loaded run.
@@ -328,6 +332,7 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 		return nil, &NotComparableError{Reasons: reasons}
 	}
 	res.Warnings = append(res.Warnings, warnings...)
+	res.Warnings = append(res.Warnings, base.Warnings...)
 	if gateWarning != "" {
 		res.Warnings = append(res.Warnings, gateWarning)
 	}

@@ -1,0 +1,114 @@
+package history
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
+)
+
+// ageSummary rewrites entry id's stored summary as an inferbench of before
+// 2026-12-03 stored it: its rates over the whole window (no steady state,
+// no window_* fields), its output tokens/s scale times today's. A closed
+// loop of 4 on the mock (0b68f40's run, reported by today's binary) read
+// 297.3 output tok/s then and 326.8 now: scale 0.91.
+func ageSummary(t *testing.T, s *Store, id int64, scale float64) {
+	t.Helper()
+	e, err := s.Get(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(e.Summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range m["levels"].([]any) {
+		l := l.(map[string]any)
+		delete(l, "steady")
+		delete(l, "window_output_tokens_per_s")
+		delete(l, "window_requests_per_s")
+		l["output_tokens_per_s"] = l["output_tokens_per_s"].(float64) * scale
+	}
+	raw, _ = json.Marshal(m)
+	if _, err := s.db.ExecContext(t.Context(), s.d.bind(`UPDATE runs SET summary = ? WHERE id = ?`), string(raw), id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBaselineRecomputesStoredSummaries: a history outlives the binary that
+// filled it. A median-of-3 baseline used the summaries as stored, computed
+// by the definitions of the inferbench that added them: runs added before
+// the steady state (2026-12-03) kept their rates over the whole window,
+// 9 % under tonight's closed loop at 4 and 7–10 % under an open loop at
+// 16 req/s (whose fill changed on 2026-12-05), so a 9 % drop of tonight's
+// server read as no change, and nothing said so. A run whose directory is
+// still there, unchanged, is summarized again by today's definitions (and
+// the candidate's SLO, as a baseline of one run already was); one whose
+// directory is gone is used as stored, and a stored summary of window
+// rates gives no rate to the baseline, said in a warning.
+func TestBaselineRecomputesStoredSummaries(t *testing.T) {
+	s, root := testStore(t), t.TempDir()
+	var dirs []string
+	for day := 1; day <= 3; day++ {
+		dir := dayRun(t, root, "night"+string(rune('0'+day)), day, nil)
+		addRun(t, s, dir)
+		dirs = append(dirs, dir)
+		ageSummary(t, s, int64(day), 0.91)
+	}
+	cand, err := compare.LoadRun(dayRun(t, root, "cand", 5, nil), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Baseline(t.Context(), s, "median-of-3", cand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Summaries) != 3 {
+		t.Fatalf("baseline %q over %d summaries; want 3", b.Label, len(b.Summaries))
+	}
+	for i, sum := range b.Summaries {
+		fresh, _, err := report.SummarizeRun(dirs[2-i], cand.SLO)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := sum.Levels[0].OutputTokensPerS, fresh.Levels[0].OutputTokensPerS
+		if got != want {
+			t.Errorf("baseline run %s: output tok/s %g; want %g, its records summarized by today's definitions (as stored: %g)", dirs[2-i], got, want, want*0.91)
+		}
+	}
+
+	// Night 1's directory is gone: its window rates cannot be made steady.
+	if err := os.RemoveAll(dirs[0]); err != nil {
+		t.Fatal(err)
+	}
+	b, err = Baseline(t.Context(), s, "median-of-3", cand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := compare.Compare(b, cand, compare.Options{Resamples: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(res.Warnings, "\n")
+	if !strings.Contains(w, "#1") || !strings.Contains(w, "whole window") {
+		t.Errorf("warnings:\n%s\nwant one naming #1, whose stored rates are over the whole window", w)
+	}
+	for _, sum := range b.Summaries {
+		if v, ok := compare.OutputTokensPerS().Value(&sum.Levels[0]); ok && v != b.Summaries[0].Levels[0].OutputTokensPerS && v != b.Summaries[1].Levels[0].OutputTokensPerS {
+			t.Errorf("a baseline summary gives output tok/s %g: the stored window rate of the run that is gone", v)
+		}
+	}
+	if _, ok := compare.OutputTokensPerS().Value(&b.Summaries[2].Levels[0]); ok {
+		t.Errorf("#1's stored summary gives an output tok/s (%g) to a baseline of steady-state rates", b.Summaries[2].Levels[0].OutputTokensPerS)
+	}
+	if _, ok := compare.Metrics()[2].Value(&b.Summaries[2].Levels[0]); !ok {
+		t.Errorf("#1's stored summary lost its latencies (%s); only its rates are of another definition", compare.Metrics()[2].Name)
+	}
+}
