@@ -24,6 +24,9 @@ type Workload struct {
 	// IgnoreEOS asks the server to generate exactly MaxTokens tokens, where
 	// the protocol allows it (vLLM, llama.cpp, the mock).
 	IgnoreEOS bool
+	// Stop is the stop sequences every request sends (Request.Stop); nil
+	// sends none. The requests share the slice: nothing may change it.
+	Stop []string
 	// Lengths, when set, gives request id's prompt and output lengths in
 	// tokens (drawn from distributions, read from a dataset), overriding
 	// PromptTokens and MaxTokens; it must be a pure function of id.
@@ -123,8 +126,12 @@ func (w *Workload) RequestWith(id uint64, promptTokens, outputTokens int) (targe
 // and no prompt.
 func (w *Workload) outputRequest(outputTokens int) targets.Request {
 	outputTokens = max(outputTokens, 1)
-	req := targets.Request{Model: w.Model, MaxTokens: outputTokens, IgnoreEOS: w.IgnoreEOS}
-	if w.IgnoreEOS {
+	req := targets.Request{Model: w.Model, MaxTokens: outputTokens, IgnoreEOS: w.IgnoreEOS, Stop: w.Stop}
+	// With stop sequences min_tokens is not sent: vLLM looks for no stop
+	// string before min_tokens tokens are out (its stop checker), so
+	// min_tokens = max_tokens would keep every stop sequence from ending
+	// an output. ignore_eos ignores the EOS token only, and is sent.
+	if w.IgnoreEOS && len(w.Stop) == 0 {
 		req.MinTokens = outputTokens
 	}
 	return req

@@ -25,7 +25,8 @@ type anthropicRequest struct {
 		Role    string          `json:"role"`
 		Content json.RawMessage `json:"content"`
 	} `json:"messages"`
-	Stream bool `json:"stream"`
+	Stream        bool     `json:"stream"`
+	StopSequences []string `json:"stop_sequences"`
 }
 
 func parseAnthropic(s *Server, r *http.Request, body []byte, seq int64) (*call, error) {
@@ -56,7 +57,7 @@ func parseAnthropic(s *Server, r *http.Request, body []byte, seq int64) (*call, 
 		}
 		c.g.promptTokens += n
 	}
-	if err := s.decideLength(&c.g, req.MaxTokens, 0, false); err != nil {
+	if err := s.decideLength(&c.g, req.MaxTokens, 0, false, req.StopSequences); err != nil {
 		return nil, err
 	}
 	model, _ := json.Marshal(c.g.model)
@@ -77,10 +78,23 @@ func (a *anthropicWire) header(h http.Header) {
 }
 
 func (a *anthropicWire) stopReason() string {
-	if a.g.capped {
+	switch {
+	case a.g.capped:
 		return "max_tokens"
+	case a.g.stopped != "":
+		return "stop_sequence"
 	}
 	return "end_turn"
+}
+
+// stopSequence is the JSON of the stop sequence that ended the output, or
+// null.
+func (a *anthropicWire) stopSequence() []byte {
+	if a.g.stopped == "" {
+		return []byte("null")
+	}
+	q, _ := json.Marshal(a.g.stopped)
+	return q
 }
 
 // appendUsage appends the usage object with output tokens out.
@@ -120,7 +134,9 @@ func (a *anthropicWire) end(b []byte) []byte {
 	b = append(b, "event: content_block_stop\n"+`data: {"type":"content_block_stop","index":0        }`+"\n\n"...)
 	b = append(b, "event: message_delta\n"+`data: {"type":"message_delta","delta":{"stop_reason":"`...)
 	b = append(b, a.stopReason()...)
-	b = append(b, `","stop_sequence":null},`...)
+	b = append(b, `","stop_sequence":`...)
+	b = append(b, a.stopSequence()...)
+	b = append(b, `},`...)
 	b = a.appendUsage(b, a.g.outputTokens)
 	b = append(b, "        }\n\n"...)
 	return append(b, "event: message_stop\n"+`data: {"type":"message_stop"              }`+"\n\n"...)
@@ -151,7 +167,7 @@ func (a *anthropicWire) body(w http.ResponseWriter) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id": a.id, "type": "message", "role": "assistant", "model": a.g.model,
 		"content":     []any{map[string]any{"type": "text", "text": outputText(a.g.outputTokens)}},
-		"stop_reason": a.stopReason(), "stop_sequence": nil,
+		"stop_reason": a.stopReason(), "stop_sequence": json.RawMessage(a.stopSequence()),
 		"usage": map[string]any{"input_tokens": a.g.promptTokens, "cache_creation_input_tokens": 0,
 			"cache_read_input_tokens": 0, "output_tokens": a.g.outputTokens},
 	}, h)

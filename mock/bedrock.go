@@ -97,17 +97,21 @@ type bedrockRequest struct {
 		Content json.RawMessage `json:"content"`
 	} `json:"messages"`
 	InferenceConfig struct {
-		MaxTokens *int `json:"maxTokens"`
+		MaxTokens     *int     `json:"maxTokens"`
+		StopSequences []string `json:"stopSequences"`
 	} `json:"inferenceConfig"`
 	// anthropic (and messages above), mistral
-	MaxTokens *int `json:"max_tokens"`
+	MaxTokens     *int     `json:"max_tokens"`
+	StopSequences []string `json:"stop_sequences"` // anthropic
+	Stop          []string `json:"stop"`           // mistral
 	// meta, mistral
 	Prompt    *string `json:"prompt"`
 	MaxGenLen *int    `json:"max_gen_len"`
 	// titan
 	InputText *string `json:"inputText"`
 	Config    struct {
-		MaxTokenCount *int `json:"maxTokenCount"`
+		MaxTokenCount *int     `json:"maxTokenCount"`
+		StopSequences []string `json:"stopSequences"`
 	} `json:"textGenerationConfig"`
 }
 
@@ -120,6 +124,7 @@ func parseBedrock(s *Server, body []byte, seq int64, model string, native bool) 
 	c.g.model = model
 	fam := bedrockConverse
 	var maxTokens *int
+	var stop []string
 	if native {
 		f, ok := bedrockFamilyOf(model)
 		if !ok {
@@ -139,8 +144,9 @@ func parseBedrock(s *Server, body []byte, seq int64, model string, native bool) 
 			}
 			c.g.promptTokens += n
 		}
-		maxTokens = req.InferenceConfig.MaxTokens
+		maxTokens, stop = req.InferenceConfig.MaxTokens, req.InferenceConfig.StopSequences
 		if fam == bedrockAnthropic {
+			stop = req.StopSequences
 			if req.MaxTokens == nil {
 				return nil, fmt.Errorf("Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again.")
 			}
@@ -153,16 +159,16 @@ func parseBedrock(s *Server, body []byte, seq int64, model string, native bool) 
 		c.g.promptTokens = countWords(*req.Prompt)
 		maxTokens = req.MaxGenLen
 		if fam == bedrockMistral {
-			maxTokens = req.MaxTokens
+			maxTokens, stop = req.MaxTokens, req.Stop
 		}
 	case bedrockTitan:
 		if req.InputText == nil {
 			return nil, fmt.Errorf("Malformed input request: #: required key [inputText] not found, please reformat your input and try again.")
 		}
 		c.g.promptTokens = countWords(*req.InputText)
-		maxTokens = req.Config.MaxTokenCount
+		maxTokens, stop = req.Config.MaxTokenCount, req.Config.StopSequences
 	}
-	if err := s.decideLength(&c.g, maxTokens, 0, false); err != nil {
+	if err := s.decideLength(&c.g, maxTokens, 0, false, stop); err != nil {
 		return nil, err
 	}
 	c.wire = &bedrockWire{g: &c.g, fam: fam, reqID: fmt.Sprintf("mock-%016x", seq), enc: eventstream.NewEncoder()}
@@ -304,20 +310,27 @@ func (bw *bedrockWire) end(b []byte) []byte {
 	switch bw.fam {
 	case bedrockConverse:
 		stop := "end_turn"
-		if bw.g.capped {
+		switch {
+		case bw.g.capped:
 			stop = "max_tokens"
+		case bw.g.stopped != "":
+			stop = "stop_sequence"
 		}
 		b = bw.frame(b, "contentBlockStop", []byte(`{"contentBlockIndex":0,"p":"`+padding(3)+`"}`))
 		b = bw.frame(b, "messageStop", []byte(`{"p":"`+padding(2)+`","stopReason":"`+stop+`"}`))
 		return bw.frame(b, "metadata", []byte(fmt.Sprintf(`{"metrics":{"latencyMs":%d},"p":"%s","usage":{"inputTokens":%d,"outputTokens":%d,"totalTokens":%d}}`,
 			bw.latencyMs(), padding(5), bw.g.promptTokens, bw.g.outputTokens, bw.g.promptTokens+bw.g.outputTokens)))
 	case bedrockAnthropic:
-		stop := "end_turn"
-		if bw.g.capped {
+		stop, seq := "end_turn", "null"
+		switch {
+		case bw.g.capped:
 			stop = "max_tokens"
+		case bw.g.stopped != "":
+			q, _ := json.Marshal(bw.g.stopped)
+			stop, seq = "stop_sequence", string(q)
 		}
 		b = bw.chunk(b, `{"type":"content_block_stop","index":0}`)
-		b = bw.chunk(b, `{"type":"message_delta","delta":{"stop_reason":"`+stop+`","stop_sequence":null},"usage":{"output_tokens":`+out+`}}`)
+		b = bw.chunk(b, `{"type":"message_delta","delta":{"stop_reason":"`+stop+`","stop_sequence":`+seq+`},"usage":{"output_tokens":`+out+`}}`)
 		return bw.chunk(b, `{"type":"message_stop",`+bw.invocationMetrics()+`}`)
 	case bedrockMeta:
 		stop := "stop"

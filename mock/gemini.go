@@ -67,7 +67,8 @@ type geminiRequest struct {
 		} `json:"parts"`
 	} `json:"systemInstruction"`
 	GenerationConfig struct {
-		MaxOutputTokens *int `json:"maxOutputTokens"`
+		MaxOutputTokens *int     `json:"maxOutputTokens"`
+		StopSequences   []string `json:"stopSequences"`
 	} `json:"generationConfig"`
 }
 
@@ -91,7 +92,7 @@ func parseGemini(s *Server, body []byte, seq int64, model string, form geminiFor
 			c.g.promptTokens += countWords(p.Text)
 		}
 	}
-	if err := s.decideLength(&c.g, req.GenerationConfig.MaxOutputTokens, 0, false); err != nil {
+	if err := s.decideLength(&c.g, req.GenerationConfig.MaxOutputTokens, 0, false, req.GenerationConfig.StopSequences); err != nil {
 		return nil, err
 	}
 	c.wire = &geminiWire{g: &c.g, form: form, intEnums: intEnums, id: fmt.Sprintf("mock%016x", seq)}

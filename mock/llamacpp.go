@@ -33,6 +33,7 @@ type llamaCppRequest struct {
 	MaxTokens *int            `json:"max_tokens"`
 	IgnoreEOS bool            `json:"ignore_eos"`
 	Stream    bool            `json:"stream"`
+	Stop      []string        `json:"stop"`
 }
 
 func parseLlamaCpp(s *Server, _ *http.Request, body []byte, _ int64) (*call, error) {
@@ -60,7 +61,7 @@ func parseLlamaCpp(s *Server, _ *http.Request, body []byte, _ int64) (*call, err
 	c := &call{stream: req.Stream}
 	c.g.model = s.cfg.Model
 	c.g.promptTokens = n
-	if err := s.decideLength(&c.g, limit, 0, req.IgnoreEOS); err != nil {
+	if err := s.decideLength(&c.g, limit, 0, req.IgnoreEOS, req.Stop); err != nil {
 		return nil, err
 	}
 	model, _ := json.Marshal(c.g.model) // a string always marshals
@@ -169,12 +170,18 @@ func (l *llamaCppWire) final(b []byte, content string) []byte {
 	b = append(b, `},"prompt":`...)
 	b = append(b, l.prompt...)
 	b = append(b, `,"has_new_line":false,"truncated":false,"stop_type":"`...)
-	if l.g.capped {
+	switch {
+	case l.g.capped:
 		b = append(b, "limit"...)
-	} else {
+	case l.g.stopped != "":
+		b = append(b, "word"...)
+	default:
 		b = append(b, "eos"...)
 	}
-	b = append(b, `","stopping_word":"","tokens_cached":`...)
+	b = append(b, `","stopping_word":`...)
+	sw, _ := json.Marshal(l.g.stopped)
+	b = append(b, sw...)
+	b = append(b, `,"tokens_cached":`...)
 	b = strconv.AppendInt(b, int64(max(p+n-1, 0)), 10)
 	return l.timings(b, time.Now())
 }

@@ -24,7 +24,8 @@ type ollamaRequest struct {
 	} `json:"messages"`
 	Stream  *bool `json:"stream"`
 	Options struct {
-		NumPredict *int `json:"num_predict"`
+		NumPredict *int     `json:"num_predict"`
+		Stop       []string `json:"stop"`
 	} `json:"options"`
 }
 
@@ -56,7 +57,7 @@ func parseOllama(chat bool) func(*Server, *http.Request, []byte, int64) (*call, 
 		if limit != nil && *limit < 0 { // -1 infinite, -2 fill the context
 			limit = nil
 		}
-		if err := s.decideLength(&c.g, limit, 0, false); err != nil {
+		if err := s.decideLength(&c.g, limit, 0, false, req.Options.Stop); err != nil {
 			return nil, err
 		}
 		model, _ := json.Marshal(c.g.model)

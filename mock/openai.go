@@ -42,6 +42,8 @@ type openAIRequest struct {
 	MinTokens           int             `json:"min_tokens"`
 	IgnoreEOS           bool            `json:"ignore_eos"`
 	N                   *int            `json:"n"`
+	// Stop is OpenAI's stop: one string or a list of them.
+	Stop json.RawMessage `json:"stop"`
 }
 
 // streamOptions is the request's stream_options object. vLLM defaults
@@ -119,7 +121,11 @@ func (s *Server) parseOpenAI(body []byte, ep endpoint) (openAIRequest, generatio
 	if req.MaxCompletionTokens != nil {
 		maxTokens = req.MaxCompletionTokens
 	}
-	if err := s.decideLength(&g, maxTokens, req.MinTokens, req.IgnoreEOS); err != nil {
+	stop, err := stopList(req.Stop)
+	if err != nil {
+		return req, g, fmt.Errorf("stop: %v", err)
+	}
+	if err := s.decideLength(&g, maxTokens, req.MinTokens, req.IgnoreEOS, stop); err != nil {
 		return req, g, err
 	}
 	if so := req.StreamOptions; so != nil {
@@ -131,7 +137,7 @@ func (s *Server) parseOpenAI(body []byte, ep endpoint) (openAIRequest, generatio
 
 // decideLength validates the request's length fields and sets g's output
 // length and finish kind.
-func (s *Server) decideLength(g *generation, maxTokens *int, minTokens int, ignoreEOS bool) error {
+func (s *Server) decideLength(g *generation, maxTokens *int, minTokens int, ignoreEOS bool, stop []string) error {
 	if maxTokens != nil && *maxTokens < 1 {
 		return fmt.Errorf("max_tokens must be at least 1, got %d", *maxTokens)
 	}
@@ -142,6 +148,7 @@ func (s *Server) decideLength(g *generation, maxTokens *int, minTokens int, igno
 		return fmt.Errorf("min_tokens must be less than or equal to max_tokens=%d, got %d", *maxTokens, minTokens)
 	}
 	g.outputTokens, g.capped = outputLength(s.cfg.OutputTokens, maxTokens, minTokens, ignoreEOS)
+	g.applyStop(stop, minTokens)
 	return nil
 }
 
@@ -167,6 +174,26 @@ func outputLength(configured int, maxTokens *int, minTokens int, ignoreEOS bool)
 		capped = true
 	}
 	return n, capped || ignoreEOS
+}
+
+// stopList reads OpenAI's stop: a string, a list of strings, or null.
+func stopList(raw json.RawMessage) ([]string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var one string
+	if raw[0] == '"' {
+		if err := json.Unmarshal(raw, &one); err != nil {
+			return nil, err
+		}
+		return []string{one}, nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("want a string or a list of strings")
+	}
+	return list, nil
 }
 
 // countContentWords counts the whitespace-separated words of a chat message
@@ -370,6 +397,16 @@ func (ow *openAIWire) token(b []byte, k int) []byte {
 	return append(b, "}\n\n"...)
 }
 
+// appendStopReason appends vLLM's stop_reason: the stop sequence that
+// ended the output, or null.
+func (ow *openAIWire) appendStopReason(b []byte) []byte {
+	if ow.g.stopped == "" {
+		return append(b, "null"...)
+	}
+	q, _ := json.Marshal(ow.g.stopped)
+	return append(b, q...)
+}
+
 // lastToken is the last token's chunk of the vLLM chat shape, carrying
 // finish_reason and stop_reason.
 func (ow *openAIWire) lastToken(b []byte, k int) []byte {
@@ -378,7 +415,9 @@ func (ow *openAIWire) lastToken(b []byte, k int) []byte {
 	b = append(b, tokenJSON(k)...)
 	b = append(b, `},"logprobs":null,"finish_reason":"`...)
 	b = append(b, ow.g.finish()...)
-	b = append(b, `","stop_reason":null}]`...)
+	b = append(b, `","stop_reason":`...)
+	b = ow.appendStopReason(b)
+	b = append(b, `}]`...)
 	b = ow.appendUsage(b, k+1)
 	return append(b, "}\n\n"...)
 }
@@ -410,7 +449,9 @@ func (ow *openAIWire) end(b []byte) []byte {
 		b = append(b, `"}]`...)
 		b = ow.appendGroqUsage(b)
 	} else {
-		b = append(b, `","stop_reason":null}]`...)
+		b = append(b, `","stop_reason":`...)
+		b = ow.appendStopReason(b)
+		b = append(b, `}]`...)
 		b = ow.appendUsage(b, ow.g.outputTokens)
 	}
 	b = append(b, "}\n\n"...)
@@ -551,6 +592,9 @@ func (ow *openAIWire) body(w http.ResponseWriter) {
 	}
 	if ow.fl == flavorVLLM {
 		choice["stop_reason"] = nil
+		if ow.g.stopped != "" {
+			choice["stop_reason"] = ow.g.stopped
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id": ow.id, "object": object, "created": ow.created, "model": ow.g.model,

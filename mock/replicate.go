@@ -84,6 +84,8 @@ type replicateCreateRequest struct {
 		MaxTokens    *int    `json:"max_tokens"`
 		MaxNewTokens *int    `json:"max_new_tokens"`
 		MinTokens    int     `json:"min_tokens"`
+		// StopSequences is Meta's models' comma-separated stop list.
+		StopSequences string `json:"stop_sequences"`
 	} `json:"input"`
 	Stream bool `json:"stream"`
 }
@@ -120,7 +122,11 @@ func (s *Server) replicateCreate(w http.ResponseWriter, r *http.Request, path st
 		maxTokens = req.Input.MaxNewTokens
 	}
 	var g generation
-	if err := s.decideLength(&g, maxTokens, req.Input.MinTokens, false); err != nil {
+	var stop []string
+	if req.Input.StopSequences != "" {
+		stop = strings.Split(req.Input.StopSequences, ",")
+	}
+	if err := s.decideLength(&g, maxTokens, req.Input.MinTokens, false, stop); err != nil {
 		writeReplicateError(w, http.StatusUnprocessableEntity, err.Error(), 0)
 		return
 	}

@@ -56,7 +56,7 @@ func parseResponses(s *Server, _ *http.Request, body []byte, seq int64) (*call, 
 			c.g.promptTokens += n
 		}
 	}
-	if err := s.decideLength(&c.g, req.MaxOutputTokens, 0, false); err != nil {
+	if err := s.decideLength(&c.g, req.MaxOutputTokens, 0, false, nil); err != nil {
 		return nil, err
 	}
 	model, _ := json.Marshal(c.g.model)

@@ -1,10 +1,12 @@
 package mock
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/inferbench/inferbench/internal/tick"
@@ -19,7 +21,11 @@ type generation struct {
 	// capped is true when the response stops at the length cap ("length",
 	// "max_tokens", "MAX_TOKENS"), false when the simulated model stopped
 	// by itself ("stop", "end_turn", "STOP").
-	capped       bool
+	capped bool
+	// stopped is the stop sequence that ended the output ("" when none
+	// did): Anthropic's stop_sequence, vLLM's stop_reason, TGI's
+	// "stop_sequence", llama.cpp's stopping_word (applyStop).
+	stopped      string
 	includeUsage bool // OpenAI: send the usage-only chunk before [DONE]
 	continuous   bool // OpenAI/vLLM: cumulative usage on every chunk
 	details      bool // TGI: details object on the last event
@@ -38,6 +44,46 @@ type generation struct {
 	// ready (not streamed): the end of the prompt's processing, for the
 	// wires that report it (llama.cpp's timings). Zero until then.
 	firstToken time.Time
+}
+
+// applyStop ends g's output where its text first meets one of stop, as
+// vLLM's stop checker does (vllm/engine/output_processor/stop_checker.py):
+// after each token from the min_tokens-th on (none is checked before), the
+// stop sequences, in their order, are looked for where they would end in
+// that token's text; the first found ends the output before it, and the
+// finish is a stop, whatever ignore_eos said (it ignores the EOS token
+// only). The mock's tokens are whole words: the output keeps the tokens
+// before the one the stop sequence starts in (a stop sequence that starts
+// inside a word drops that word's start too; vLLM would send it), and its
+// usage counts those tokens, the ones sent.
+func (g *generation) applyStop(stop []string, minTokens int) {
+	if len(stop) == 0 || g.outputTokens <= 0 {
+		return
+	}
+	var text []byte
+	starts := make([]int, 0, g.outputTokens) // where each token's text starts
+	for k := range g.outputTokens {
+		starts = append(starts, len(text))
+		text = append(text, tokenText(k)...)
+		if k+1 < minTokens {
+			continue
+		}
+		for _, s := range stop {
+			if s == "" {
+				continue
+			}
+			from := max(starts[k]-len(s)+1, 0)
+			i := bytes.Index(text[from:], []byte(s))
+			if i < 0 {
+				continue
+			}
+			// The token the stop sequence starts in: the last that starts
+			// at or before it. The tokens before it are the output.
+			j, _ := slices.BinarySearch(starts, from+i+1)
+			g.outputTokens, g.capped, g.stopped = j-1, false, s
+			return
+		}
+	}
 }
 
 // finish returns the OpenAI-family finish_reason.
@@ -120,7 +166,9 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 				s.engine.model.MaxModelLen, g.promptTokens+g.outputTokens, g.promptTokens, g.outputTokens), 0)
 			return
 		}
-		src = s.engine.submit(g.promptTokens, g.outputTokens, g.prefix)
+		// A stop sequence met in the first token leaves none to send; the
+		// engine still prefilled and generated that token.
+		src = s.engine.submit(g.promptTokens, max(g.outputTokens, 1), g.prefix)
 	} else {
 		src = &fixedSource{plan: fixedPlan{origin: received, ttft: s.cfg.TTFT, itl: s.cfg.ITL}}
 	}
@@ -133,7 +181,7 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 			return
 		}
 		g.firstToken = time.Now()
-		if !src.wait(ctx, g.outputTokens-1) {
+		if !src.wait(ctx, max(g.outputTokens-1, 0)) {
 			return
 		}
 		s.metrics.firstToken(time.Since(received))
@@ -210,6 +258,11 @@ func (s *Server) stream(w http.ResponseWriter, ctx context.Context, received tim
 		}
 		s.metrics.tokens(1)
 		dirty = true
+	}
+	if n == 0 && c.g.stopped != "" && !src.wait(ctx, 0) {
+		// A stop sequence met in the first token: the stream ends once
+		// that token was generated, not on receipt.
+		return
 	}
 	buf = c.wire.end(buf[:0])
 	if _, err := w.Write(buf); err != nil {

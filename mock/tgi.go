@@ -16,8 +16,9 @@ import (
 type tgiRequest struct {
 	Inputs     *string `json:"inputs"`
 	Parameters struct {
-		MaxNewTokens *int `json:"max_new_tokens"`
-		Details      bool `json:"details"`
+		MaxNewTokens *int     `json:"max_new_tokens"`
+		Details      bool     `json:"details"`
+		Stop         []string `json:"stop"`
 	} `json:"parameters"`
 }
 
@@ -34,7 +35,7 @@ func parseTGI(stream bool) func(*Server, *http.Request, []byte, int64) (*call, e
 		c.g.model = s.cfg.Model
 		c.g.promptTokens = countWords(*req.Inputs)
 		c.g.details = req.Parameters.Details
-		if err := s.decideLength(&c.g, req.Parameters.MaxNewTokens, 0, false); err != nil {
+		if err := s.decideLength(&c.g, req.Parameters.MaxNewTokens, 0, false, req.Parameters.Stop); err != nil {
 			return nil, fmt.Errorf("Input validation error: %v", err)
 		}
 		c.wire = &tgiWire{g: &c.g}
@@ -53,8 +54,11 @@ func (t *tgiWire) header(h http.Header) {
 func (t *tgiWire) start(b []byte) []byte { return b }
 
 func (t *tgiWire) finishReason() string {
-	if t.g.capped {
+	switch {
+	case t.g.capped:
 		return "length"
+	case t.g.stopped != "":
+		return "stop_sequence"
 	}
 	return "eos_token"
 }

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -38,6 +39,9 @@ func tritonRoute(_ string, r *http.Request) *protocol {
 			var req struct {
 				TextInput *string `json:"text_input"`
 				MaxTokens *int    `json:"max_tokens"`
+				// StopWords is the ensemble's stop_words: a list of
+				// strings, or "" for none.
+				StopWords json.RawMessage `json:"stop_words"`
 			}
 			if err := json.Unmarshal(body, &req); err != nil {
 				return nil, fmt.Errorf("failed to parse the request JSON buffer: %v", err)
@@ -48,7 +52,13 @@ func tritonRoute(_ string, r *http.Request) *protocol {
 			c := &call{stream: true}
 			c.g.model = model
 			c.g.promptTokens = countWords(*req.TextInput)
-			if err := s.decideLength(&c.g, req.MaxTokens, 0, false); err != nil {
+			var stop []string
+			if w := bytes.TrimSpace(req.StopWords); len(w) > 0 && w[0] == '[' {
+				if err := json.Unmarshal(w, &stop); err != nil {
+					return nil, fmt.Errorf("stop_words: %v", err)
+				}
+			}
+			if err := s.decideLength(&c.g, req.MaxTokens, 0, false, stop); err != nil {
 				return nil, err
 			}
 			c.wire = &tritonWire{model: model}

@@ -66,7 +66,10 @@ type Options struct {
 	MaxTokens    int
 	PromptTokens int
 	IgnoreEOS    bool
-	Seed         int64
+	// Stop is the stop sequences every request sends (workload.stop);
+	// nil sends none.
+	Stop []string
+	Seed int64
 	// PromptSeed seeds the synthetic prompts' text: Seed when SeedExplicit
 	// (--seed given, the same prompts as every run with it), else drawn per
 	// run, so a server's prompt cache never answers from an earlier run.
@@ -218,7 +221,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	o := &Options{
 		Scenario: s,
 		Kind:     s.Target.Kind, URL: s.Target.URL, Model: s.Target.Model, API: s.Target.API, APIKeyEnv: s.Target.APIKeyEnv,
-		IgnoreEOS: s.Workload.IgnoreEOS, Seed: int64(s.Workload.Seed),
+		IgnoreEOS: s.Workload.IgnoreEOS, Stop: s.Workload.Stop, Seed: int64(s.Workload.Seed),
 		Concurrency: s.Load.Concurrency, Requests: s.Load.Requests, Duration: time.Duration(s.Load.Duration),
 		Timeout: time.Duration(s.Load.Timeout), Arrival: loadgen.Arrival(s.Load.Arrival), Burstiness: s.Load.Burstiness,
 		MaxConcurrency: s.Load.MaxConcurrency, RampUp: time.Duration(s.Load.RampUp),
@@ -234,6 +237,12 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	}
 	if err := checkGPUStated(x.GPUStated); err != nil {
 		return nil, err
+	}
+	// The kind and API are final here (run's flags laid over the file):
+	// stop sequences the API cannot send are refused at their line, as
+	// scenarios validate refuses them.
+	if err := s.CheckStop(StopFacts); err != nil {
+		return nil, &InputError{Err: err}
 	}
 	o.PromptSeed, o.SeedExplicit = rand.Int64(), x.SeedSet
 	if x.SeedSet {
@@ -413,6 +422,17 @@ func ReadKeyFile(path string) (string, error) {
 // maxKeyLine is the longest first line ReadKeyFile reads (bytes): a key,
 // even an Entra ID or OAuth access token, is a few KiB.
 const maxKeyLine = 64 << 10
+
+// StopFacts is what the registry says kind does with stop sequences on
+// api (registry.Kind.StopLimit), for scenarios' CheckStop; an unknown kind
+// is left to registry.New, which names the known ones.
+func StopFacts(kind, api string) (max int, ok bool) {
+	k, known := registry.Lookup(kind)
+	if !known {
+		return 0, true
+	}
+	return k.StopLimit(api)
+}
 
 // KindHasAPI reports whether target kind speaks api (unknown kinds are left
 // to registry.New, which names the known ones).

@@ -21,7 +21,7 @@ import (
 // root and the regression gate's metrics and limits (scenarios.Known).
 func ScenarioKnown() scenarios.Known {
 	return scenarios.Known{Kinds: registry.Kinds(), GateLimit: compare.CheckLimit,
-		BaseURL: targets.CheckBaseURL, Target: kindFacts, GPU: catalogGPU}
+		BaseURL: targets.CheckBaseURL, Target: kindFacts, Stop: StopFacts, GPU: catalogGPU}
 }
 
 // catalogGPU reads a stated GPU, ID[xN], against the GPU catalog, for a

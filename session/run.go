@@ -609,7 +609,7 @@ func (s *session) finish(runErr, closeErr error, spreads []string) (*Result, err
 // shard has no share of it).
 func (o *Options) runner(t targets.Target, level float64, firstID uint64, extra ...loadgen.Option) (*loadgen.Runner, error) {
 	w := loadgen.Workload{Model: o.Model, PromptTokens: o.PromptTokens, MaxTokens: o.MaxTokens,
-		IgnoreEOS: o.IgnoreEOS, Seed: o.PromptSeed, Lengths: o.Lengths, Prompt: o.Prompt, Sessions: o.Sessions}
+		IgnoreEOS: o.IgnoreEOS, Stop: o.Stop, Seed: o.PromptSeed, Lengths: o.Lengths, Prompt: o.Prompt, Sessions: o.Sessions}
 	w.Synth, w.PrefixGroup, w.ProbePrompt = o.synthHooks()
 	opts := []loadgen.Option{loadgen.Requests(o.Requests), loadgen.Warmup(o.Warmup), loadgen.Duration(o.Duration),
 		loadgen.Timeout(o.Timeout), loadgen.Level(level, firstID), loadgen.Seed(uint64(o.Seed)),

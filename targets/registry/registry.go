@@ -152,7 +152,7 @@ func table() []Kind {
 	return []Kind{
 		{Name: "openai", Protocol: "openai", APIs: []string{"chat", "completions", "responses"}, KeyEnv: "OPENAI_API_KEY", URL: "https://api.openai.com",
 			NoStop: []string{"responses"}, MaxStop: 4,
-			Notes: "max_completion_tokens; no way to force the output length; up to 4 stop sequences, none on responses",
+			Notes: "max_completion_tokens; no way to force the output length",
 			new:   openaiFlavor(openai.FlavorOpenAI, nil)},
 		{Name: "vllm", Protocol: "openai", APIs: []string{"chat", "completions"}, KeyEnv: "VLLM_API_KEY", SelfHosted: true,
 			Notes:  "ignore_eos and min_tokens force the output length; --continuous-usage counts multi-token chunks",
