@@ -2,12 +2,14 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
 
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/servermetrics"
 )
 
 // scrapeCount watches the server-metrics scrapes of a run, so that a URL
@@ -18,6 +20,7 @@ type scrapeCount struct {
 	mu         sync.Mutex
 	ok, failed int
 	first      string
+	changed    bool // an engine change was said
 }
 
 // wrap returns scrape, counting its outcomes; the first failure is written
@@ -33,6 +36,17 @@ func (c *scrapeCount) wrap(scrape func(context.Context) (rundir.ServerSample, er
 		if err == nil {
 			c.ok++
 			return smp, nil
+		}
+		if _, ok := errors.AsType[*servermetrics.EngineChange](err); ok {
+			// A good page of another engine, said on its own line (a
+			// failure's line before it would have kept it unsaid), and
+			// handed on to the watcher, which keeps its sample.
+			c.ok++
+			if !c.changed {
+				c.changed = true
+				fmt.Fprintf(log, "inferbench: warning: %v\n", err)
+			}
+			return smp, err
 		}
 		c.failed++
 		if c.first == "" {
