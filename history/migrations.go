@@ -101,6 +101,35 @@ func migrations() []migration {
 // migration's.
 func SchemaVersion() int { m := migrations(); return m[len(m)-1].version }
 
+// minReadAsIs is the oldest schema a command that only reads reads as it
+// is (runs, run_metrics and their indexes: version 3, the stores of
+// 2026-11-27); an older one is brought up to date as any opening does.
+// A migration appended must say how a reader reads around it where it is
+// absent (Store.entryColumns), or raise this.
+const minReadAsIs = 3
+
+// readAsIs returns the schema version of db when a command that only
+// reads is to read it as it is: older than SchemaVersion, and readable
+// (minReadAsIs). 0 means migrate: a store of this version, one too old or
+// one with no schema yet. A newer store is refused, as migrate refuses it.
+// A read that migrated a store shared with an older inferbench (the
+// nightly job that fills it, pinned to its version) locked that one out:
+// "store schema version 4 is newer than this inferbench's 3".
+func readAsIs(ctx context.Context, db *sql.DB) (int, error) {
+	var current sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&current); err != nil {
+		return 0, nil // no version table: migrate makes one (an empty file)
+	}
+	v := int(current.Int64)
+	switch {
+	case v > SchemaVersion():
+		return 0, fmt.Errorf("store schema version %d is newer than this inferbench's %d: upgrade inferbench", v, SchemaVersion())
+	case v < minReadAsIs || v == SchemaVersion():
+		return 0, nil
+	}
+	return v, nil
+}
+
 // migrate brings db's schema up to date in one transaction: it creates the
 // version table, reads the applied versions and applies the missing steps
 // in order. A store written by a newer build (a higher version) is refused.

@@ -77,6 +77,9 @@ type Store struct {
 	// lockWait is how long a PostgreSQL statement waits for another
 	// session's lock (lock_timeout); 0 for SQLite.
 	lockWait time.Duration
+	// schema is the schema version of an older store opened for reading,
+	// read as it is (readAsIs); 0 when it is SchemaVersion.
+	schema int
 }
 
 // locked says so of err when it is PostgreSQL's lock timeout (SQLSTATE
@@ -180,9 +183,17 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 		}
 		return nil, s.fail(ps, err)
 	}
-	if err := migrate(ctx, s.db, s.d); err != nil {
-		s.db.Close()
-		return nil, s.fail(ps, err)
+	if o.Reading && !s.absent {
+		if s.schema, err = readAsIs(ctx, s.db); err != nil {
+			s.db.Close()
+			return nil, s.fail(ps, err)
+		}
+	}
+	if s.schema == 0 {
+		if err := migrate(ctx, s.db, s.d); err != nil {
+			s.db.Close()
+			return nil, s.fail(ps, err)
+		}
 	}
 	return s, nil
 }
@@ -453,7 +464,7 @@ func (s *Store) Remove(ctx context.Context, ids []int64) ([]*Entry, error) {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			at = id
-			e, err := scanEntry(tx.QueryRowContext(ctx, s.d.bind(`SELECT `+entryColumns+` FROM runs WHERE id = ?`), id))
+			e, err := scanEntry(tx.QueryRowContext(ctx, s.d.bind(`SELECT `+s.entryColumns()+` FROM runs WHERE id = ?`), id))
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			} else if err != nil {
@@ -498,6 +509,23 @@ func boolInt(b bool) int {
 const entryColumns = `id, fingerprint, added_at, started_at, run_dir, scenario, model, target_kind, target_url,
 	tool_version, host, exit_state, manifest, summary, new_level`
 
+// entryColumns returns the columns scanEntry reads of s's runs: a store
+// of before new_level (schema 4) read as it is has no run marked.
+func (s *Store) entryColumns() string {
+	if s.schema != 0 && s.schema < 4 {
+		return strings.Replace(entryColumns, "new_level", "0 AS new_level", 1)
+	}
+	return entryColumns
+}
+
+// newLevelColumn is trend's r.new_level, 0 in a store of before it.
+func (s *Store) newLevelColumn() string {
+	if s.schema != 0 && s.schema < 4 {
+		return "0"
+	}
+	return "r.new_level"
+}
+
 // scanEntry reads one row of entryColumns.
 func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 	var e Entry
@@ -525,7 +553,7 @@ func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 
 // Get returns the entry with the given ID, or an error wrapping ErrNotFound.
 func (s *Store) Get(ctx context.Context, id int64) (*Entry, error) {
-	e, err := scanEntry(s.db.QueryRowContext(ctx, s.d.bind(`SELECT `+entryColumns+` FROM runs WHERE id = ?`), id))
+	e, err := scanEntry(s.db.QueryRowContext(ctx, s.d.bind(`SELECT `+s.entryColumns()+` FROM runs WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("history %s: #%d: %w", s.where, id, ErrNotFound)
 	} else if err != nil {
@@ -572,7 +600,7 @@ func (f Filter) where() (string, []any) {
 // then ID).
 func (s *Store) List(ctx context.Context, f Filter) ([]*Entry, error) {
 	where, args := f.where()
-	q := `SELECT ` + entryColumns + ` FROM runs` + where + ` ORDER BY started_at DESC, id DESC`
+	q := `SELECT ` + s.entryColumns() + ` FROM runs` + where + ` ORDER BY started_at DESC, id DESC`
 	if f.Limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(f.Limit)
 	}
@@ -621,7 +649,7 @@ func (s *Store) Trend(ctx context.Context, metric string, f Filter) ([]Point, er
 	if f.Limit > 0 {
 		runs += ` LIMIT ` + strconv.Itoa(f.Limit)
 	}
-	q := `SELECT r.id, r.started_at, m.level, m.value, r.new_level FROM run_metrics m JOIN runs r ON r.id = m.run_id
+	q := `SELECT r.id, r.started_at, m.level, m.value, ` + s.newLevelColumn() + ` FROM run_metrics m JOIN runs r ON r.id = m.run_id
 		WHERE m.metric = ? AND r.id IN (SELECT id FROM (` + runs + `) AS picked)
 		ORDER BY r.started_at, r.id, m.level`
 	rows, err := s.db.QueryContext(ctx, s.d.bind(q), append([]any{metric}, args...)...)
