@@ -56,6 +56,7 @@ func WriteTableFit(w io.Writer, sum *Summary, m *rundir.Manifest, width int) err
 	for _, l := range sum.Levels {
 		b.WriteString(steadyLine(&l))
 	}
+	stops := m != nil && len(ManifestScenario(m.Scenario).Workload.Stop) > 0
 	for _, l := range sum.Levels {
 		fmt.Fprintf(&b, "\nlevel %g — latency in ms\n", l.Level)
 		t, thin := latencyTable(&l)
@@ -70,7 +71,7 @@ func WriteTableFit(w io.Writer, sum *Summary, m *rundir.Manifest, width int) err
 			fmt.Fprintf(&b, "per-user output speed: p50 %.1f tok/s, slowest %.1f tok/s\n", u.P50, u.Min)
 		}
 		fmt.Fprintf(&b, "tokens: %d in, %d out (output counts: %s)\n", l.InputTokens, l.OutputTokens, sourceList(l.OutputTokensSource))
-		writeLengths(&b, l.Lengths, m == nil || m.Load.InputTokensSource != "")
+		writeLengths(&b, l.Lengths, m == nil || m.Load.InputTokensSource != "", stops)
 		if ss := l.Sessions; ss != nil {
 			b.WriteString(sessionLine(ss))
 		}
@@ -312,8 +313,9 @@ const TruncatedPromptShare = 0.05
 // "prompt lengths: 0% of 500 exactly as requested", as if sizing failed).
 // Prompts the server counted with one and the same number of tokens more
 // (Lengths.InputAdded: a chat template around text sized alone) are said
-// as requested, with what it added.
-func writeLengths(b *strings.Builder, ln *Lengths, sized bool) {
+// as requested, with what it added. stops says the run sent stop sequences
+// (workload.stop), which end outputs early by design.
+func writeLengths(b *strings.Builder, ln *Lengths, sized, stops bool) {
 	if ln == nil {
 		return
 	}
@@ -331,8 +333,12 @@ func writeLengths(b *strings.Builder, ln *Lengths, sized bool) {
 				ln.InputMean, ln.RequestedInputMean)
 		}
 	}
+	why := "the server stopped early (no ignore_eos/min_tokens?)"
+	if stops {
+		why = "a stop sequence (workload.stop) or the end of sequence ended them"
+	}
 	if ln.ShortOutputShare > 0 {
-		fmt.Fprintf(b, "WARNING: %.0f%% of requests produced fewer tokens than requested: the server stopped early (no ignore_eos/min_tokens?), so per-request throughput is not comparable\n", 100*ln.ShortOutputShare)
+		fmt.Fprintf(b, "WARNING: %.0f%% of requests produced fewer tokens than requested: %s, so per-request throughput is not comparable\n", 100*ln.ShortOutputShare, why)
 	}
 }
 

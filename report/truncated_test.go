@@ -16,7 +16,7 @@ func TestTableSaysPromptsWereCut(t *testing.T) {
 		want  bool
 	}{{4096, true, true}, {5800, true, false}, {4096, false, false}} {
 		var b strings.Builder
-		writeLengths(&b, &Lengths{RequestedInputMean: 6000, InputMean: c.in, RequestedOutputMean: 64, OutputMean: 64, InputChecked: 10}, c.sized)
+		writeLengths(&b, &Lengths{RequestedInputMean: 6000, InputMean: c.in, RequestedOutputMean: 64, OutputMean: 64, InputChecked: 10}, c.sized, false)
 		if got := strings.Contains(b.String(), "it cut the prompts to its context"); got != c.want {
 			t.Errorf("%.0f of 6000 processed, sized %v: warned %v; want %v\n%s", c.in, c.sized, got, c.want, b.String())
 		}
