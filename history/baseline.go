@@ -186,6 +186,9 @@ func summaryNow(e *Entry, slo report.SLO) (sum *report.Summary, fresh bool) {
 // them, which every summary since writes, holds rates over the whole
 // window.
 func windowRates(sum *report.Summary) bool {
+	if sum == nil {
+		return false
+	}
 	for _, l := range sum.Levels {
 		if l.OutputTokensPerS > 0 && l.Steady == nil && l.WindowOutputTokensPerS == 0 {
 			return true

@@ -343,6 +343,13 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) e
 	} else {
 		gpuOf = nil
 	}
+	if m.Unit != "ms" && m.Unit != "%" {
+		if old, err := windowRateRuns(ctx, s, o.Filter, pts); err != nil {
+			return err
+		} else if old != "" {
+			fmt.Fprintf(stderr, "inferbench: warning: history trend: %s were summarized by an inferbench of before 2026-12-03, whose rates are over the whole window, not the steady state as since: a step between them and later runs may be the change of definition, not of the stack (compare summarizes a run again where its directory is still there)\n", old)
+		}
+	}
 	if o.Out == "" {
 		return writeTrendTable(stdout, m, pts, gpuOf)
 	}
@@ -483,6 +490,42 @@ func trendGPUs(ctx context.Context, s *Store, f Filter, pts []Point) (map[int64]
 		}
 	}
 	return of, gpus, nil
+}
+
+// windowRateRuns names the runs of the trend pts (selected by f) whose
+// stored summary has rates over the whole window (windowRates), when the
+// trend also holds runs of steady-state rates: "runs #1 #2"; "" when
+// none, or when every run is of window rates (their trend is of one
+// definition).
+func windowRateRuns(ctx context.Context, s *Store, f Filter, pts []Point) (string, error) {
+	entries, err := s.List(ctx, f)
+	if err != nil {
+		return "", err
+	}
+	in := map[int64]bool{}
+	for _, p := range pts {
+		in[p.RunID] = true
+	}
+	var old []int64
+	steady := false
+	for _, e := range entries {
+		switch {
+		case !in[e.ID]:
+		case windowRates(e.Summary):
+			old = append(old, e.ID)
+		default:
+			steady = true
+		}
+	}
+	if len(old) == 0 || !steady {
+		return "", nil
+	}
+	slices.Sort(old)
+	ids := make([]string, len(old))
+	for i, id := range old {
+		ids[i] = fmt.Sprintf("#%d", id)
+	}
+	return printable.Plural(len(ids), "run") + " " + strings.Join(ids, " "), nil
 }
 
 // writeTrendTable writes a trend's points as a table, in m's unit, with a

@@ -112,3 +112,36 @@ func TestBaselineRecomputesStoredSummaries(t *testing.T) {
 		t.Errorf("#1's stored summary lost its latencies (%s); only its rates are of another definition", compare.Metrics()[2].Name)
 	}
 }
+
+// TestTrendSaysWhichRatesAreOverTheWindow: a trend of a rate over runs
+// stored before the steady state and after reads the change of definition
+// as a step of the stack (+10 % at a closed loop of 4 on the mock, the
+// night the nightly job's inferbench was upgraded), and said nothing. It
+// names the runs whose rates are over their whole window.
+func TestTrendSaysWhichRatesAreOverTheWindow(t *testing.T) {
+	root := t.TempDir()
+	path := root + "/h.db"
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day := 1; day <= 3; day++ {
+		addRun(t, s, dayRun(t, root, "night"+string(rune('0'+day)), day, nil))
+	}
+	ageSummary(t, s, 1, 0.91)
+	ageSummary(t, s, 2, 0.91)
+	s.Close()
+	for _, tc := range []struct {
+		metric string
+		warn   bool
+	}{{"output_tokens_per_s", true}, {"goodput_rps", true}, {"ttft_p95", false}} {
+		var stdout, stderr strings.Builder
+		if err := RunTrend(t.Context(), CommandOptions{Store: path, Metric: tc.metric}, &stdout, &stderr); err != nil {
+			t.Fatal(err)
+		}
+		said := strings.Contains(stderr.String(), "#1 #2") && strings.Contains(stderr.String(), "whole window")
+		if said != tc.warn {
+			t.Errorf("history trend --metric %s warned:\n%s\nwant a warning naming #1 #2 (window rates): %v", tc.metric, stderr.String(), tc.warn)
+		}
+	}
+}
