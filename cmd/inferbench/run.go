@@ -35,6 +35,7 @@ const (
 	flagMaxTokens      = "max-tokens"
 	flagPromptTokens   = "prompt-tokens"
 	flagIgnoreEOS      = "ignore-eos"
+	flagStop           = "stop"
 	flagTimeout        = "timeout"
 	flagSpread         = "spread"
 	flagSeed           = "seed"
@@ -97,6 +98,7 @@ reportable run directory (a second Ctrl-C cancels the requests in flight).`,
 			&cli.IntFlag{Name: flagMaxTokens, Value: 128, Usage: "output tokens per request (max_tokens)"},
 			&cli.IntFlag{Name: flagPromptTokens, Value: 128, Usage: "prompt length in tokens (synthetic prompt)"},
 			&cli.BoolFlag{Name: flagIgnoreEOS, Value: true, Usage: "ask the server for exactly --max-tokens tokens (vLLM ignore_eos/min_tokens) where the protocol allows"},
+			&cli.GenericFlag{Name: flagStop, Value: &cmdline.Words{}, Usage: "a stop sequence every request sends (workload.stop), taken whole, commas too; once per sequence (bash: --stop $'\\n\\nUser:')"},
 			&cli.DurationFlag{Name: flagTimeout, Value: scenarios.DefaultTimeout, Usage: "per-request deadline, send to end of stream"},
 			&cli.StringFlag{Name: flagSpread, Value: "auto", Usage: "spread of the workers' first requests: auto (one unmeasured probe request's duration, at most 10s), or a duration (0: all at once)"},
 			&cli.Int64Flag{Name: flagSeed, Value: 1, Usage: "seed of lengths and arrivals; given explicitly, of the prompts' text too (same seed, same prompts); without it every run's prompts are its own"},

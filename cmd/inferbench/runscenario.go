@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 )
@@ -103,7 +104,7 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 	}
 	sloAndGPUFromFlags(c, s, set)
 	known := session.ScenarioKnown()
-	if err := errors.Join(s.Validate(), s.CheckKind(known.Kinds), s.CheckGate(known.GateLimit), s.CheckTarget(known.Target)); err != nil {
+	if err := errors.Join(s.Validate(), s.CheckKind(known.Kinds), s.CheckGate(known.GateLimit), s.CheckTarget(known.Target), s.CheckStop(known.Stop)); err != nil {
 		return nil, usagef("%v", flagNamed(c, fromFile, err))
 	}
 	return s, nil
@@ -162,6 +163,7 @@ func workloadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	assign(set(flagPromptTokens), &s.Workload.PromptTokens, scenarios.Fixed(c.Int(flagPromptTokens)))
 	assign(set(flagMaxTokens), &s.Workload.OutputTokens, scenarios.Fixed(c.Int(flagMaxTokens)))
 	assign(set(flagIgnoreEOS), &s.Workload.IgnoreEOS, c.Bool(flagIgnoreEOS))
+	assign(set(flagStop), &s.Workload.Stop, scenarios.Stop(*c.Generic(flagStop).(*cmdline.Words)))
 	assign(set(flagSeed), &s.Workload.Seed, uint64(c.Int64(flagSeed)))
 }
 
@@ -268,7 +270,7 @@ var pathFlags = map[string]string{
 	"load.warmup": flagWarmup, "load.max_concurrency": flagMaxConc, "load.concurrency": flagConcurrency, "load.sweep": flagSweep,
 	"load.capacity_search": flagBisect, "load.capacity_search.steps": flagBisect, "load.adaptive.search": "search",
 	"target.kind": flagTarget, "target.api": flagAPI, "target.url": flagURL, "target.model": flagModel,
-	"workload.prompt_tokens": flagPromptTokens, "workload.output_tokens": flagMaxTokens,
+	"workload.prompt_tokens": flagPromptTokens, "workload.output_tokens": flagMaxTokens, "workload.stop": flagStop,
 	"load.timeout": flagTimeout, "target.api_key_env": flagAPIKeyEnv,
 	"slo.ttft": flagSLOTTFT, "slo.tpot": flagSLOTPOT, "slo.e2e": flagSLOE2E, "slo.itl": flagSLOITL, "slo.percentile": flagSLOPct,
 	"gpu.backend": flagRunGPUBackend, "gpu.url": flagRunGPUURL, "gpu.interval": flagRunGPUInterval,
