@@ -345,9 +345,20 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 	)
 	// take claims the next request id, or reports that the run is over.
 	take := lv.claimer(ctx, &next, limit)
-	var sessions atomic.Uint64 // sessions started (session workloads)
 	if r.workload.Sessions != nil && c.requests > 0 {
 		lv.turns = newTurnBudget(c.warmup + c.requests)
+	}
+	// startNext starts the workers' sessions one at a time, in the order of
+	// their ids (startSession).
+	var (
+		sessionMu sync.Mutex
+		sessions  uint64 // sessions started (session workloads)
+	)
+	startNext := func() (*conversation, bool) {
+		sessionMu.Lock()
+		defer sessionMu.Unlock()
+		sessions++
+		return lv.startSession(c.firstID + sessions - 1)
 	}
 	do := func(worker int, id uint64, pause *connPause) bool {
 		req, estIn := r.workload.Request(id)
@@ -396,7 +407,7 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 			for {
 				if r.workload.Sessions != nil {
 					// A session claims its turns' ids as it sends them.
-					if !lv.closedSession(ctx, cancel, w, c.firstID+sessions.Add(1)-1, take, &sent, &pause) {
+					if !lv.closedSession(ctx, cancel, w, startNext, take, &sent, &pause) {
 						return
 					}
 					continue

@@ -186,24 +186,32 @@ func sessionPrompt(seed int64, s uint64, k, n int) string {
 	return drawWords(rand.New(rand.NewPCG(uint64(seed)^0x5e5510f5e5510f, s*1024+uint64(k))), n)
 }
 
-// runSession runs session sid's turns in order, once the level's turn
-// budget has room for them all (none sent otherwise). claim gives each turn
+// startSession returns session sid's conversation with all its turns
+// reserved in the level's turn budget, or false when they do not fit (no
+// session starts after that). Its callers start sessions one at a time, in
+// the order of their ids, so the sessions a request count holds are always
+// the first ones: two closed-loop workers that numbered their sessions and
+// then reserved apart raced for the last room, and session 3 could take it
+// from session 2, sending sessions 0, 1 and 3 where another run sent 0, 1
+// and 2 (TestSessionsAreWhole, about 1 in 2,000 runs).
+func (lv *level) startSession(sid uint64) (*conversation, bool) {
+	// A shard's sessions are numbered in the whole run's id space, like its
+	// requests: their ids and their drawn turns and messages differ from
+	// other shards'.
+	cv := lv.r.workload.newConversation(lv.r.c.shard.GlobalID(sid))
+	return cv, lv.turns.reserve(cv.turns)
+}
+
+// runSession runs the turns of session cv (started by startSession, its
+// turns reserved) in order. claim gives each turn
 // its request id (false: the level is over); due is turn 1's due time in ns
 // from the run's start, or −1 for "now"; acquire and release, when set,
 // bound requests in flight (open loop). It returns the number of requests
 // sent, the class of the last one's last attempt ("" for success, or none
 // sent) and a sink error, the only error.
-func (lv *level) runSession(ctx context.Context, worker int, sid uint64, claim func() (uint64, bool),
+func (lv *level) runSession(ctx context.Context, worker int, cv *conversation, claim func() (uint64, bool),
 	due int64, acquire func() bool, release func()) (sent int64, last rundir.ErrorClass, err error) {
-	// A shard's sessions are numbered in the whole run's id space, like its
-	// requests: their ids and their drawn turns and messages differ from
-	// other shards'.
-	sid = lv.r.c.shard.GlobalID(sid)
-	w := &lv.r.workload
-	cv := w.newConversation(sid)
-	if !lv.turns.reserve(cv.turns) {
-		return 0, "", nil
-	}
+	sid, w := cv.id, &lv.r.workload
 	defer func() { lv.turns.giveBack(cv.turns - int(sent)) }()
 	for k := 1; k <= cv.turns; k++ {
 		if k > 1 {
@@ -289,9 +297,12 @@ func (lv *level) runOpenSessions(ctx context.Context, cancel context.CancelCause
 		if err := pace.wait(ctx, base.Add(off)); err != nil {
 			break
 		}
-		sid := c.firstID + uint64(i)
+		cv, ok := lv.startSession(c.firstID + uint64(i)) // at its due time, in order
+		if !ok {
+			break
+		}
 		wg.Go(func() {
-			n, _, err := lv.runSession(ctx, 0, sid, claim, baseNS+off.Nanoseconds(), acquire, release)
+			n, _, err := lv.runSession(ctx, 0, cv, claim, baseNS+off.Nanoseconds(), acquire, release)
 			sent.Add(n)
 			if err != nil {
 				cancel(fmt.Errorf("write record: %w", err))
@@ -311,13 +322,17 @@ func (ts *turnState) track(rec *rundir.Record) func() {
 	return func() { ts.ok, ts.class, ts.output, ts.doneNS = rec.OK, rec.ErrorClass, rec.OutputTokens, rec.DoneNS }
 }
 
-// closedSession runs session sid on a closed-loop worker, adding its
+// closedSession runs the session start gives on a closed-loop worker, adding its
 // requests to sent, and pauses after it as pause says (a session ended by
 // its connection failing: connPause); false ends the worker (a sink error
 // cancels the level).
-func (lv *level) closedSession(ctx context.Context, cancel context.CancelCauseFunc, worker int, sid uint64,
+func (lv *level) closedSession(ctx context.Context, cancel context.CancelCauseFunc, worker int, start func() (*conversation, bool),
 	claim func() (uint64, bool), sent *atomic.Int64, pause *connPause) bool {
-	n, last, err := lv.runSession(ctx, worker, sid, claim, -1, nil, nil)
+	cv, ok := start()
+	if !ok {
+		return false // the count is over
+	}
+	n, last, err := lv.runSession(ctx, worker, cv, claim, -1, nil, nil)
 	sent.Add(n)
 	if err != nil {
 		cancel(fmt.Errorf("write record: %w", err))
