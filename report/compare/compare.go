@@ -292,6 +292,13 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 		// requests carry one handshake instead of one each.
 		warnings = append(warnings, differing([3]string{"HTTP version differs", base.HTTP, cand.HTTP})...)
 	}
+	if base.Prompts != cand.Prompts {
+		// A server's prompt cache answers prompts it has seen in an earlier
+		// run: the side that repeats them reads a lower TTFT.
+		side := func(p string) string { return cmp.Or(p, "drawn for the run") }
+		warnings = append(warnings, fmt.Sprintf("synthetic prompts differ: baseline's %s, candidate's %s: a server's prompt cache answers prompts sent in earlier runs, so the side that repeats them may read a lower TTFT",
+			side(base.Prompts), side(cand.Prompts)))
+	}
 	if len(base.Settings) > 0 && len(cand.Settings) > 0 && string(base.Settings) != string(cand.Settings) {
 		for _, d := range SettingsDiff(base.Settings, cand.Settings) {
 			warnings = append(warnings, "scenario setting differs: "+d)

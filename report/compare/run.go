@@ -46,6 +46,9 @@ type Meta struct {
 	// Gate is the scenario's gate thresholds (its `gate:` mapping) as
 	// JSON; empty when it has none.
 	Gate json.RawMessage `json:"-"`
+	// Prompts says whose synthetic prompts a run sent again every run
+	// (promptsOf): "" for prompts drawn for the run, or a dataset's.
+	Prompts string `json:"-"`
 	// Ended says how a run that stopped early ended, to follow "the run
 	// was" ("interrupted by signal after 113 records", "stopped by a
 	// failure (write requests.jsonl: …) after 40 records"); empty for a complete
@@ -110,9 +113,32 @@ func MetaOf(m *rundir.Manifest) Meta {
 			delete(generic, "target")
 			meta.Gate = generic["gate"]
 			meta.Settings, _ = json.Marshal(generic) // map keys sorted: comparable bytes
+			meta.Prompts = promptsOf(m, generic["workload"])
 		}
 	}
 	return meta
+}
+
+// promptsOf says how the synthetic prompts of run m repeat across runs:
+// "the same every run (--seed N)" with an explicit seed; with no
+// prompt_seed in run.json (0: drawn, it is never 0 but once in 2^63), the
+// scenario seed's prompts of an inferbench of before 2026-12-03, the same
+// every run too; "" when they were drawn for the run, or came from a
+// dataset (workload, the scenario's), the same every run on any version.
+func promptsOf(m *rundir.Manifest, workload json.RawMessage) string {
+	var w struct {
+		Dataset json.RawMessage `json:"dataset"`
+	}
+	if json.Unmarshal(workload, &w) == nil && len(w.Dataset) > 0 && string(w.Dataset) != "null" {
+		return ""
+	}
+	switch {
+	case m.Load.PromptSeedExplicit:
+		return fmt.Sprintf("the same every run (--seed %d)", m.Load.PromptSeed)
+	case m.Load.PromptSeed == 0:
+		return fmt.Sprintf("the same every run (seed %d: run.json has no prompt_seed, so an inferbench of before 2026-12-03 made it, whose prompts were the scenario seed's)", m.Load.Seed)
+	}
+	return ""
 }
 
 // Run is a run directory loaded for comparison: its metadata, its Summary
