@@ -104,13 +104,14 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (GPU %s) in the history (%d on other hardware%s)",
 			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, cmp.Or(gpu.String(), "(none)"), left.other, also)
 	}
-	return baselineFromEntries("history:"+spec, entries, cand.SLO)
+	return baselineFromEntries("history:"+spec, entries, cand)
 }
 
 // baselineFromEntries builds the baseline of history entries (newest
 // first). One entry whose run directory is still there, unchanged, is
 // compared request by request; otherwise the entries' summaries are used.
-func baselineFromEntries(spec string, entries []*Entry, slo report.SLO) (compare.Baseline, error) {
+func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (compare.Baseline, error) {
+	slo := cand.SLO
 	meta, err := entries[0].Meta()
 	if err != nil {
 		return compare.Baseline{}, err
@@ -153,8 +154,37 @@ func baselineFromEntries(spec string, entries []*Entry, slo report.SLO) (compare
 	default:
 		b.Warnings = append(b.Warnings, fmt.Sprintf("history: the summaries of %s are as stored when they were added, by the definitions of the inferbench that added them: their run directories are gone or changed, so they were not summarized again", strings.Join(stored, " ")))
 	}
+	b.Warnings = append(b.Warnings, settingsOfEach(entries, cand.Meta)...)
 	b.Label = fmt.Sprintf("%s (%s, summaries%s)", spec, strings.Join(ids, " "), from)
 	return b, nil
+}
+
+// settingsOfEach names, for each entry after the first (newest) whose scenario
+// settings differ from the candidate's (cand) otherwise than the first's
+// do, what differs: compare says the first's, as the baseline's run.json
+// (Baseline.Meta), and a median of nights judged the candidate against
+// all of them.
+func settingsOfEach(entries []*Entry, cand compare.Meta) []string {
+	var out []string
+	first := ""
+	for i, e := range entries {
+		meta, err := e.Meta()
+		if err != nil || len(meta.Settings) == 0 || len(cand.Settings) == 0 {
+			continue
+		}
+		diff := ""
+		if string(meta.Settings) != string(cand.Settings) {
+			diff = strings.Join(compare.SettingsDiff(meta.Settings, cand.Settings), "; ")
+		}
+		if i == 0 {
+			first = diff
+			continue
+		}
+		if diff != "" && diff != first {
+			out = append(out, fmt.Sprintf("history:#%d, one of the baseline's runs: scenario setting differs: %s", e.ID, diff))
+		}
+	}
+	return out
 }
 
 // summaryNow returns entry e's summary by today's definitions: its run

@@ -1,0 +1,44 @@
+package history
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// TestBaselineSaysSettingsOfEachOfItsRuns: compare's warnings that a
+// scenario setting differs read the baseline's run.json, which for a
+// history:median-of-N baseline was its newest run's alone: a median over
+// three nights, one of which ran 40 requests a level where the candidate
+// ran 20, said nothing, as the newest night matched. Each run of the
+// baseline whose settings differ from the candidate's is named with them.
+func TestBaselineSaysSettingsOfEachOfItsRuns(t *testing.T) {
+	s, root := testStore(t), t.TempDir()
+	addRun(t, s, dayRun(t, root, "night1", 1, func(m *rundir.Manifest) {
+		m.Scenario = []byte(`{"name":"nightly","load":{"concurrency":4,"requests":40}}`)
+	}))
+	addRun(t, s, dayRun(t, root, "night2", 2, nil))
+	addRun(t, s, dayRun(t, root, "night3", 3, nil))
+	cand, err := compare.LoadRun(dayRun(t, root, "cand", 5, nil), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Baseline(t.Context(), s, "median-of-3", cand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := compare.Compare(b, cand, compare.Options{Resamples: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(res.Warnings, "\n")
+	if !strings.Contains(w, "#1") || !strings.Contains(w, "load.requests: baseline 40, candidate absent") {
+		t.Errorf("warnings:\n%s\nwant #1's load.requests (40) named", w)
+	}
+	if strings.Contains(w, "#2") || strings.Contains(w, "#3") {
+		t.Errorf("warnings:\n%s\nname #2 or #3, whose settings are the candidate's", w)
+	}
+}
