@@ -145,3 +145,38 @@ func TestTrendSaysWhichRatesAreOverTheWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestListAndShowSayWhichRatesAreOverTheWindow: list's OUT tok/s and
+// show's rates of a run stored before the steady state are its whole
+// window's (297 where today's definitions read 327 of the same mock run),
+// beside later runs' steady-state rates, and nothing told them apart.
+func TestListAndShowSayWhichRatesAreOverTheWindow(t *testing.T) {
+	root := t.TempDir()
+	path := root + "/h.db"
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day := 1; day <= 2; day++ {
+		addRun(t, s, dayRun(t, root, "night"+string(rune('0'+day)), day, nil))
+	}
+	ageSummary(t, s, 1, 0.91)
+	s.Close()
+	var list, show, show2, stderr strings.Builder
+	if err := RunList(t.Context(), CommandOptions{Store: path}, &list, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(list.String(), "\n")
+	if len(lines) < 4 || !strings.Contains(lines[2], "†") || strings.Contains(lines[1], "†") || !strings.Contains(list.String(), "† ") || !strings.Contains(list.String(), "whole window") {
+		t.Errorf("history list:\n%s\nwant #1's OUT tok/s marked † with a footnote (whole window), #2's not", list.String())
+	}
+	if err := RunShow(t.Context(), CommandOptions{Store: path, Args: []string{"1"}}, &show, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if err := RunShow(t.Context(), CommandOptions{Store: path, Args: []string{"2"}}, &show2, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(show.String(), "whole window") || strings.Contains(show2.String(), "whole window") {
+		t.Errorf("history show 1:\n%s\nshow 2:\n%s\nwant #1's rates said to be over the whole window, #2's not", show.String(), show2.String())
+	}
+}

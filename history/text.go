@@ -19,7 +19,7 @@ import (
 func WriteList(stdout io.Writer, entries []*Entry) error {
 	var tw columns
 	tw.row("ID", "STARTED (UTC)", "SCENARIO", "MODEL", "TARGET", "LOAD", "PART", "TTFT p95 (ms)", "OUT tok/s", "VERSION", "RUN")
-	marked, parts := false, false
+	marked, parts, window := false, false, false
 	for _, e := range entries {
 		id := strconv.FormatInt(e.ID, 10)
 		if e.NewLevel {
@@ -36,6 +36,10 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 			}
 			tps = append(tps, fmt.Sprintf("%.0f", l.OutputTokensPerS))
 		}
+		if windowRates(e.Summary) {
+			tps[len(tps)-1] += "†"
+			window = true
+		}
 		p := printable.Text
 		parts = parts || e.PartOfLoad != ""
 		tw.row(id, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
@@ -45,8 +49,17 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 	if err := tw.write(stdout); err != nil {
 		return err
 	}
+	if window {
+		if _, err := fmt.Fprintln(stdout, windowFootnote); err != nil {
+			return err
+		}
+	}
 	return footnotes(stdout, marked, parts)
 }
+
+// windowFootnote explains list's † and show's line of a run summarized
+// before the steady state (windowRates).
+const windowFootnote = "† OUT tok/s over the whole window: summarized by an inferbench of before 2026-12-03; later runs' are over the steady state (ramp and drain left out), higher by about their share: compare summarizes a run again where its directory is still there"
 
 // partText is the PART cell of list's and trend's tables: the run's part
 // of a sharded run's load (Entry.PartOfLoad), "whole" for a whole run.
@@ -115,6 +128,9 @@ func (e *Entry) WriteText(stdout io.Writer) error {
 	}
 	if e.PartOfLoad != "" {
 		fmt.Fprintf(tw, "part of the load\t%s of a sharded run: its throughput is its part, not the server's\n", e.PartOfLoad)
+	}
+	if windowRates(e.Summary) {
+		fmt.Fprintln(tw, "rates	over the whole window: summarized by an inferbench of before 2026-12-03 (since, over the steady state)")
 	}
 	vals := compare.SummaryValues(e.Summary)
 	for _, l := range e.Summary.Levels {
