@@ -17,7 +17,7 @@ import (
 // each wide character.
 func TestListAlignsWideCharacters(t *testing.T) {
 	started := time.Date(2026, 12, 6, 1, 2, 3, 0, time.UTC)
-	sum := &report.Summary{Levels: []report.Level{{Level: 8, TTFTMS: report.Dist{N: 200, P95: 51.2}, OutputTokensPerS: 612}}}
+	sum := &report.Summary{Levels: []report.Level{{Level: 8, TTFTMS: report.Dist{N: 200, P95: 51.2}, OutputTokensPerS: 612, WindowOutputTokensPerS: 580}}}
 	entries := []*Entry{
 		{ID: 1, Started: started, Scenario: "夜間テスト", Model: "llama-3-8b", TargetKind: "vllm", ToolVersion: "v1", RunDir: "/r/1", Summary: sum},
 		{ID: 2, Started: started, Scenario: "nightly", Model: "ラマ🦙", TargetKind: "vllm", ToolVersion: "v1", RunDir: "/r/2", Summary: sum},
