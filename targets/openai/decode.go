@@ -165,8 +165,11 @@ type decoder struct {
 	lastCompletion   int
 	tokenBeforeUsage bool
 	// lastPredicted is llama.cpp's timings.predicted_n at the last
-	// token-bearing event (timings_per_token).
-	lastPredicted int
+	// token-bearing event (timings_per_token); tokenBeforeTimings is set
+	// when a token-bearing event came without one, which makes a later
+	// predicted_n the output's count, not a per-event one.
+	lastPredicted      int
+	tokenBeforeTimings bool
 
 	// server is the last server timing seen (Groq, llama.cpp).
 	server *targets.ServerTiming
@@ -328,10 +331,17 @@ func (d *decoder) chunk() targets.Chunk {
 		// llama.cpp's cumulative predicted_n gives the tokens of each
 		// event with text: the increase since the last one. An event
 		// without text carries none; its tokens go to the next with text.
-		if n := ev.Timings.PredictedN; n.OK && len(ev.Choices) > 0 && c.HasToken() {
+		// After an event with text but no predicted_n it is the output's
+		// count so far, not the event's: llama-server, not asked for
+		// timings_per_token (the openai and vllm kinds), puts its timings
+		// on the event a stop sequence ends the output in.
+		if n := ev.Timings.PredictedN; n.OK && len(ev.Choices) > 0 && c.HasToken() && !d.tokenBeforeTimings {
 			c.Tokens = max(int(n.N)-d.lastPredicted, 0)
 			d.lastPredicted = int(n.N)
 		}
+	}
+	if len(ev.Choices) > 0 && c.HasToken() && (ev.Timings == nil || !ev.Timings.PredictedN.OK) {
+		d.tokenBeforeTimings = true
 	}
 	var u *targets.Usage
 	if ev.Usage != nil {

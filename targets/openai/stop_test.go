@@ -1,6 +1,8 @@
 package openai_test
 
 import (
+	"net/http"
+
 	"testing"
 
 	"github.com/inferbench/inferbench/targets"
@@ -46,6 +48,54 @@ func TestStopSent(t *testing.T) {
 				t.Errorf("%s/%s: stop = %s, want %s", tc.api, tc.flavor, targettest.JSON(t, got), targettest.JSON(t, stop))
 			case (s == nil || !tc.sent) && has:
 				t.Errorf("%s/%s with stop %q: the body has stop %s", tc.api, tc.flavor, s, targettest.JSON(t, got))
+			}
+		}
+	}
+}
+
+// TestLlamaCppStopTimingsAreNoPerEventCount replays streams recorded from
+// llama-server 0.5.0 asked as the openai and vllm kinds ask (no
+// timings_per_token) and ended by a stop sequence: the event that carries
+// the text before the stop sequence also carries llama.cpp's timings,
+// whose predicted_n counts every token of the output, not that event's. It
+// was taken as the event's tokens: the completions stream's events held 4
+// tokens of the server's 3 (1 + 3; against the real server, 16
+// requests of up to 32 tokens held up to 56 of 32, 2026-12-06), and a
+// level's ITL spread that event's gap over all of them. A predicted_n
+// after token-bearing events that carried none is the output's count, as a
+// usage after them is (decoder.tokenBeforeUsage).
+func TestLlamaCppStopTimingsAreNoPerEventCount(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		api    openai.API
+		tokens int // the server's usage
+	}{
+		{"llamacpp-0.5.0-completions-stream-stop", openai.Completions, 3},
+		{"llamacpp-0.5.0-chat-stream-stop", openai.Chat, 2},
+	} {
+		for _, flavor := range []openai.Flavor{openai.FlavorOpenAI, openai.FlavorVLLM} {
+			for _, sp := range []struct {
+				name  string
+				split targettest.Split
+			}{{"by-event", targettest.ByEvent}, {"7-bytes", targettest.Every(7)}} {
+				t.Run(tc.name+"/"+string(flavor)+"/"+sp.name, func(t *testing.T) {
+					resp := &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: targettest.Testdata(t, tc.name)}
+					srv := targettest.NewServer(t, targettest.Replay{Response: resp, Split: sp.split})
+					r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: tc.api, Flavor: flavor},
+						targets.Request{Model: "m", Prompt: "p", Stop: []string{"x"}})
+					if r.Err != nil {
+						t.Fatal(r.Err)
+					}
+					if r.Final.FinishReason != "stop" {
+						t.Errorf("finish reason %q, want stop", r.Final.FinishReason)
+					}
+					if got := r.OutputTokens(); got != tc.tokens {
+						t.Fatalf("output tokens %d, want the server's %d", got, tc.tokens)
+					}
+					if got := r.TokenChunks(); got > tc.tokens {
+						t.Errorf("the token-bearing chunks hold %d tokens, more than the server's %d", got, tc.tokens)
+					}
+				})
 			}
 		}
 	}
