@@ -155,8 +155,40 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 		b.Warnings = append(b.Warnings, fmt.Sprintf("history: the summaries of %s are as stored when they were added, by the definitions of the inferbench that added them: their run directories are gone or changed, so they were not summarized again", strings.Join(stored, " ")))
 	}
 	b.Warnings = append(b.Warnings, settingsOfEach(entries, cand.Meta)...)
+	b.Warnings = append(b.Warnings, endedEarly(entries)...)
 	b.Label = fmt.Sprintf("%s (%s, summaries%s)", spec, strings.Join(ids, " "), from)
 	return b, nil
+}
+
+// endedEarly names each entry whose run ended early, interrupted, stopped
+// by a failure or killed (run.json still saying running: history add
+// refuses a run still going), but the first when compare says it already
+// (Meta.Ended, the baseline's run.json: not of a killed run): a median of
+// nights, one killed after a few records, counted it as a whole night,
+// and nothing said so.
+func endedEarly(entries []*Entry) []string {
+	var out []string
+	for i, e := range entries {
+		var m rundir.Manifest
+		if json.Unmarshal(e.Manifest, &m) != nil {
+			continue
+		}
+		ended := compare.MetaOf(&m).Ended
+		switch {
+		case m.ExitState == rundir.ExitRunning:
+			// run.json's count is of when it was last written: the records
+			// read when the run was added are what it left.
+			n := m.Records
+			if e.Summary != nil && e.Summary.Records > 0 {
+				n = e.Summary.Records
+			}
+			ended = fmt.Sprintf("cut short (run.json still says running: killed?) after %d records", n)
+		case ended == "" || i == 0:
+			continue
+		}
+		out = append(out, fmt.Sprintf("history:#%d, one of the baseline's runs, was %s: its summary is of the requests it finished, counted as a whole run's", e.ID, ended))
+	}
+	return out
 }
 
 // settingsOfEach names, for each entry after the first (newest) whose scenario

@@ -42,3 +42,33 @@ func TestBaselineSaysSettingsOfEachOfItsRuns(t *testing.T) {
 		t.Errorf("warnings:\n%s\nname #2 or #3, whose settings are the candidate's", w)
 	}
 }
+
+// TestBaselineSaysWhichOfItsRunsEndedEarly: compare says that the
+// baseline run was interrupted or cut short (killed: run.json still says
+// running) from the baseline's run.json, the newest's alone; a median-of-3
+// over a night killed after a few records, and two whole ones, said
+// nothing. Each of its runs that ended early is named.
+func TestBaselineSaysWhichOfItsRunsEndedEarly(t *testing.T) {
+	s, root := testStore(t), t.TempDir()
+	addRun(t, s, dayRun(t, root, "night1", 1, func(m *rundir.Manifest) { m.ExitState = rundir.ExitRunning }))
+	addRun(t, s, dayRun(t, root, "night2", 2, func(m *rundir.Manifest) {
+		m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal"
+	}))
+	addRun(t, s, dayRun(t, root, "night3", 3, nil))
+	cand, err := compare.LoadRun(dayRun(t, root, "cand", 5, nil), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Baseline(t.Context(), s, "median-of-3", cand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := compare.Compare(b, cand, compare.Options{Resamples: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(res.Warnings, "\n")
+	if !strings.Contains(w, "history:#1") || !strings.Contains(w, "history:#2") || !strings.Contains(w, "interrupted") || strings.Contains(w, "#3") {
+		t.Errorf("warnings:\n%s\nwant #1 (killed) and #2 (interrupted) named, #3 not", w)
+	}
+}
