@@ -21,6 +21,17 @@ const (
 	// minRateBuckets is the fewest buckets after the fill the served rate
 	// is judged on.
 	minRateBuckets = 8
+	// paceVeto: with due times, a level whose served rate lies under the
+	// target is saturated only if its pace γ lies at least paceVeto
+	// standard errors under 1; one that kept pace, within that, was offered
+	// fewer requests than the target's and kept up with them. At 0 (γ < 1
+	// by any amount) a level at 95 % of capacity whose window happened to
+	// bring few arrivals, and whose pace lay a hair under 1, was flagged
+	// (1.5–4.2 % of them); at 0.5, 0.8–2.2 %, with the detection at 105 %
+	// as it was at 0 within 1.5 points; at 1, 0.0–1.0 %, but 105 % with
+	// variable lengths fell to 83–87 % (docs/adaptive.md, "Saturation near
+	// the knee").
+	paceVeto = 0.5
 	// minGain and minSlowdown (closed loop): a level is saturated when its
 	// throughput certainly gained less than a tenth of what linear scaling
 	// from the baseline level would give, while its median E2E rose by at
@@ -39,11 +50,11 @@ const (
 //     its batch-means interval at the plan's per-look level, widened by one
 //     completion over the buckets' span as the throughput's is — lies
 //     wholly under the target; and,
-//   - with due times, the level fell behind its schedule (its pace γ < 1:
-//     schedule.go): a level that kept pace was offered fewer requests than
-//     the target's over the window (a Poisson window runs short half the
-//     time) and kept up with them. (A pace the buckets cannot tell, NaN,
-//     vetoes nothing.)
+//   - with due times, the level fell behind its schedule (its pace γ lies
+//     paceVeto standard errors under 1: schedule.go): a level that kept
+//     pace was offered fewer requests than the target's over the window (a
+//     Poisson window runs short half the time) and kept up with them. (A
+//     pace the buckets cannot tell, NaN, vetoes nothing.)
 //
 // The hypothesis tested is the one a capacity search needs answered: does
 // the server sustain the target rate? Keeping up, the served rate's long
@@ -86,11 +97,11 @@ func (l *Level) openLoopSaturation(fill time.Duration) (bool, string) {
 		return true, fmt.Sprintf("served %.3g req/s (at most %.3g) of the %.3g req/s target (%.0f%%)",
 			mean, hi, target, 100*mean/target)
 	}
-	g, _, _ := t.pace(l.last, fill, maxBuckets)
-	if g >= 1 {
+	g, gse, _ := t.pace(l.last, fill, maxBuckets)
+	if g >= 1-paceVeto*gse {
 		return false, ""
 	}
-	return true, fmt.Sprintf("served %.3g req/s (at most %.3g) of the %.3g req/s target (%.0f%%), falling behind its schedule (%.0f%% of its pace)",
+	return true, fmt.Sprintf("served %.3g req/s (at most %.3g) of the %.3g req/s target (%.0f%%), falling behind its schedule (%.2f%% of its pace)",
 		mean, hi, target, 100*mean/target, 100*g)
 }
 
