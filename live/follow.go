@@ -94,6 +94,7 @@ type Follower struct {
 	written   int64
 	writtenAt time.Time
 	saidQuiet bool
+	seenWrite bool // what the run wrote before the follower came was dated
 	// replay, while set, takes a point of the live page (Server.tick) each
 	// replayStep of the run's own time as the follower reads what the run
 	// wrote before it began following (all of a run that had ended, the
@@ -174,11 +175,24 @@ func quietLimit(sc *scenarios.Scenario) time.Duration {
 // killed on another host (a shard's pod) leaves run.json saying running
 // for ever, and rundir.Manifest.Writer can judge only this host's processes. The
 // follower goes on: the run may be alive and stalled.
+//
+// What the run wrote before the follower came is dated by its files'
+// modification times (never later than now: another host's clock may run
+// ahead), so a run killed long ago is said at the first look; an old
+// killed run was shown live, its level's ETA counting, for the whole
+// quiet limit. What comes later is dated when it is read, which another
+// host's clock cannot skew.
 func (f *Follower) noteQuiet(now time.Time) {
 	n := f.records.off + f.gpuT.off + f.serverT.off + f.clientT.off
-	if n != f.written {
-		f.written, f.writtenAt, f.saidQuiet = n, now, false
-		return
+	if n != f.written || !f.seenWrite {
+		at := now
+		if !f.seenWrite {
+			if last := f.lastWritten(); !last.IsZero() && last.Before(now) {
+				at = last
+			}
+			f.seenWrite = true
+		}
+		f.written, f.writtenAt, f.saidQuiet = n, at, false
 	}
 	if quiet := now.Sub(f.writtenAt); !f.saidQuiet && quiet >= f.quiet {
 		f.saidQuiet = true
@@ -186,9 +200,30 @@ func (f *Follower) noteQuiet(now time.Time) {
 		if f.m.Host.Name != "" {
 			host = " " + printable.Text(f.m.Host.Name)
 		}
-		f.o.Warn(fmt.Sprintf("%s: nothing written for %v, and run.json still says running: has the run died on its host%s? (still watching; Ctrl-C stops, and `inferbench report %s` reads what it wrote)",
-			f.dir, quiet.Round(time.Second), host, f.dir))
+		f.o.Warn(fmt.Sprintf("%s: nothing written %s, and run.json still says running: has the run died on its host%s? (still watching; Ctrl-C stops, and `inferbench report %s` reads what it wrote)",
+			f.dir, quietFor(quiet, f.writtenAt), host, f.dir))
 	}
+}
+
+// lastWritten is the newest modification time of the run's files, the
+// zero time when none can be read.
+func (f *Follower) lastWritten() time.Time {
+	var last time.Time
+	for _, name := range []string{rundir.ManifestFile, rundir.RecordsFile, rundir.GPUFile, rundir.ServerFile, rundir.ClientFile} {
+		if fi, err := os.Stat(filepath.Join(f.dir, name)); err == nil && fi.ModTime().After(last) {
+			last = fi.ModTime()
+		}
+	}
+	return last
+}
+
+// quietFor says how long nothing was written: "for 3m0s", or past a day
+// the time it stopped, "since 2026-11-27 08:10 UTC (9 days)".
+func quietFor(quiet time.Duration, since time.Time) string {
+	if quiet < 24*time.Hour {
+		return "for " + quiet.Round(time.Second).String()
+	}
+	return fmt.Sprintf("since %s (%s)", since.UTC().Format("2006-01-02 15:04 MST"), printable.Count(int(quiet/(24*time.Hour)), "day"))
 }
 
 // waitForDir returns once dir is a directory. A dir that does not exist

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -72,5 +74,51 @@ func TestFollowSaysWhenTheRunWentQuiet(t *testing.T) {
 		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Errorf("Run: %v; want it to follow until stopped", err)
 		}
+	})
+}
+
+// TestFollowSaysAtOnceWhenTheRunWentQuietLongAgo: a run killed months ago
+// on a host that kept no pid (run.json still says running) is said to have
+// perhaps died at the first look, from when its files were last written,
+// not after the follower itself has watched it for the quiet limit: an
+// old killed run's `watch` showed it live, "level 2 streams 18/2000 …
+// ETA 7:08", for 4 minutes.
+func TestFollowSaysAtOnceWhenTheRunWentQuietLongAgo(t *testing.T) {
+	d := newRunDir(t, scenarios.SLO{}, 3)
+	d.m.Host = rundir.Host{Name: "pod-7"}
+	d.writeManifest()
+	d.write(d.record(rec(1, 0, ms, ms, 2)))
+	synctest.Test(t, func(t *testing.T) {
+		old := time.Now().Add(-30 * 24 * time.Hour)
+		for _, name := range []string{rundir.ManifestFile, rundir.RecordsFile} {
+			if err := os.Chtimes(filepath.Join(d.dir, name), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var mu sync.Mutex
+		var warns []string
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		f, err := NewFollower(ctx, d.dir, FollowOptions{Poll: time.Second, Warn: func(s string) {
+			mu.Lock()
+			warns = append(warns, s)
+			mu.Unlock()
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- f.Run(ctx) }()
+		time.Sleep(3 * time.Second)
+		synctest.Wait()
+		mu.Lock()
+		w := slices.Clone(warns)
+		mu.Unlock()
+		want := "nothing written since " + old.UTC().Format("2006-01-02 15:04 MST") + " (30 days), and run.json still says running: has the run died on its host pod-7?"
+		if len(w) != 1 || !strings.Contains(w[0], want) {
+			t.Errorf("warned %q; want at once %q", w, want)
+		}
+		cancel()
+		<-done
 	})
 }
