@@ -47,7 +47,11 @@ func WriteCSV(w io.Writer, r *Report) error {
 		"client_bound", "client_cpu_share_mean", "client_sched_latency_p99_ms",
 		// A shard's or a partial merge's rows are its part of the load
 		// (report.PartOfLoad); empty for a whole run.
-		"part_of_load")
+		"part_of_load",
+		// Why a level's energy was integrated from power, why its server
+		// rates are blank (report.GPULevel.EnergyNote,
+		// report.ServerLevel.EngineChange); empty when nothing is to say.
+		"gpu_energy_note", "server_engine_change")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -110,7 +114,14 @@ func WriteCSV(w io.Writer, r *Report) error {
 			} else {
 				row = append(row, "", "", "")
 			}
-			row = append(row, rr.PartOfLoad)
+			var energyNote, engineChange string
+			if l.GPU != nil {
+				energyNote = l.GPU.EnergyNote
+			}
+			if l.Server != nil {
+				engineChange = l.Server.EngineChange
+			}
+			row = append(row, rr.PartOfLoad, energyNote, engineChange)
 			if err := cw.Write(csvRow(row)); err != nil { // no cell a spreadsheet would run
 				return err
 			}

@@ -269,6 +269,9 @@ func (r *Report) levelTable(i int) table {
 		if sv := l.Server; sv != nil && sv.SimBehind != nil && sv.SimBehind.Flagged {
 			t.Notes = append(t.Notes, fmt.Sprintf("level %g: %s", l.Level, sv.SimBehind.Warning()))
 		}
+		if sv := l.Server; sv != nil && sv.EngineChange != "" {
+			t.Notes = append(t.Notes, fmt.Sprintf("level %g: %s", l.Level, sv.EngineChange))
+		}
 		if w := l.ResentWarning(); w != "" {
 			t.Notes = append(t.Notes, w)
 		}
@@ -345,6 +348,9 @@ func (r *Report) gpuTable(i int) (table, bool) {
 			}
 		}
 		t.Rows = append(t.Rows, row)
+		if g.EnergyNote != "" {
+			t.Notes = append(t.Notes, fmt.Sprintf("level %g: %s", l.Level, g.EnergyNote))
+		}
 	}
 	return t, has
 }
