@@ -657,6 +657,7 @@ func (lv *level) send(j job) *rundir.Record {
 		counted                       int
 		gotByte, gotToken, gotContent bool // offsets may be 0, so not sentinels
 		keep                          = chunkCap(req.MaxTokens)
+		lastEvent                     int64 // the last event's arrival, token-bearing or not
 	)
 	// The body's first byte; a target that does not go through
 	// targets.PostStream never calls this, and its first event stands in.
@@ -671,6 +672,7 @@ func (lv *level) send(j job) *rundir.Record {
 		if !gotByte {
 			rec.FirstByteNS, gotByte = now, true
 		}
+		lastEvent = now
 		if !c.HasToken() {
 			return
 		}
@@ -731,6 +733,28 @@ func (lv *level) send(j job) *rundir.Record {
 			err = fmt.Errorf("%w after %s", errRequestTimeout, timeout)
 		}
 	}
+	if held := rec.OutputTokens - counted; err == nil && held > 0 && stopHeld(&req, rec) {
+		// The token a stop sequence starts in (and any text held back
+		// before it, in case it began one): the server generated it and
+		// counted it, sent none of its text, and finished. It arrived with
+		// the event that finished the stream, when it had been generated
+		// (vLLM, llama-server and Ollama answer so; docs/workloads.md).
+		// Left out, an output of 4 tokens, 3 streamed 10 ms apart, read a
+		// TPOT of 6.7 ms (20 ms over 3 gaps) and ended 10 ms early; one
+		// whose first token held the stop sequence was a failure blaming
+		// hidden reasoning, and a run with --stop " " failed every request.
+		at := max(cmp.Or(lastEvent, rec.DoneNS), rec.EndNS)
+		if !gotToken {
+			rec.FirstTokenNS, gotToken = at, true
+		}
+		rec.EndNS = at
+		if n := len(rec.Chunks); n > 0 && n >= keep {
+			rec.Chunks[n-1] = [2]int64{at, rec.Chunks[n-1][1] + int64(held)}
+			rec.ChunksCoalesced++
+		} else {
+			rec.Chunks = append(rec.Chunks, [2]int64{at, int64(held)})
+		}
+	}
 	if err == nil && !gotToken {
 		msg := "stream ended without a generated token"
 		if rec.OutputTokensSource == rundir.SourceServer && rec.OutputTokens > 0 {
@@ -754,6 +778,20 @@ func (lv *level) send(j job) *rundir.Record {
 	rec.Error = r.c.secrets.Redact(err.Error())
 	rec.Status, rec.RetryAfterMS = failedStatus(err, status, gotByte || rec.HeadersNS != 0)
 	return rec
+}
+
+// stopHeld reports whether rec's output may have ended with tokens a stop
+// sequence held back: the request sent stop sequences, and the server
+// finished by a stop (each protocol's word for it) and counted its tokens.
+func stopHeld(req *targets.Request, rec *rundir.Record) bool {
+	if len(req.Stop) == 0 || rec.OutputTokensSource != rundir.SourceServer {
+		return false
+	}
+	switch rec.FinishReason {
+	case "stop", "STOP", "stop_sequence", "word": // OpenAI, llama.cpp chat, Ollama; Gemini; Anthropic, TGI, Bedrock; llama.cpp /completion
+		return true
+	}
+	return false
 }
 
 // reqTrace is what net/http tells of one request: its httptrace hooks and

@@ -137,7 +137,7 @@ func (a *anthropicWire) end(b []byte) []byte {
 	b = append(b, `","stop_sequence":`...)
 	b = append(b, a.stopSequence()...)
 	b = append(b, `},`...)
-	b = a.appendUsage(b, a.g.outputTokens)
+	b = a.appendUsage(b, a.g.generated())
 	b = append(b, "        }\n\n"...)
 	return append(b, "event: message_stop\n"+`data: {"type":"message_stop"              }`+"\n\n"...)
 }
@@ -169,7 +169,7 @@ func (a *anthropicWire) body(w http.ResponseWriter) {
 		"content":     []any{map[string]any{"type": "text", "text": outputText(a.g.outputTokens)}},
 		"stop_reason": a.stopReason(), "stop_sequence": json.RawMessage(a.stopSequence()),
 		"usage": map[string]any{"input_tokens": a.g.promptTokens, "cache_creation_input_tokens": 0,
-			"cache_read_input_tokens": 0, "output_tokens": a.g.outputTokens},
+			"cache_read_input_tokens": 0, "output_tokens": a.g.generated()},
 	}, h)
 }
 

@@ -302,11 +302,11 @@ func (bw *bedrockWire) invocationMetrics() string {
 		first = ms
 	}
 	return fmt.Sprintf(`"amazon-bedrock-invocationMetrics":{"inputTokenCount":%d,"outputTokenCount":%d,"invocationLatency":%d,"firstByteLatency":%d}`,
-		bw.g.promptTokens, bw.g.outputTokens, ms, first)
+		bw.g.promptTokens, bw.g.generated(), ms, first)
 }
 
 func (bw *bedrockWire) end(b []byte) []byte {
-	out := strconv.Itoa(bw.g.outputTokens)
+	out := strconv.Itoa(bw.g.generated())
 	switch bw.fam {
 	case bedrockConverse:
 		stop := "end_turn"
@@ -319,7 +319,7 @@ func (bw *bedrockWire) end(b []byte) []byte {
 		b = bw.frame(b, "contentBlockStop", []byte(`{"contentBlockIndex":0,"p":"`+padding(3)+`"}`))
 		b = bw.frame(b, "messageStop", []byte(`{"p":"`+padding(2)+`","stopReason":"`+stop+`"}`))
 		return bw.frame(b, "metadata", []byte(fmt.Sprintf(`{"metrics":{"latencyMs":%d},"p":"%s","usage":{"inputTokens":%d,"outputTokens":%d,"totalTokens":%d}}`,
-			bw.latencyMs(), padding(5), bw.g.promptTokens, bw.g.outputTokens, bw.g.promptTokens+bw.g.outputTokens)))
+			bw.latencyMs(), padding(5), bw.g.promptTokens, bw.g.generated(), bw.g.promptTokens+bw.g.generated())))
 	case bedrockAnthropic:
 		stop, seq := "end_turn", "null"
 		switch {

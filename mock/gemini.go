@@ -184,13 +184,17 @@ func (gw *geminiWire) finishReason() any {
 
 func (gw *geminiWire) token(b []byte, k int) []byte {
 	last := k == gw.g.outputTokens-1
+	count := k + 1 // candidates so far; the last event counts a held-back token too
+	if last {
+		count += gw.g.held
+	}
 	if gw.form == geminiArray {
 		if k == 0 {
 			b = append(b, '[')
 		} else {
 			b = append(b, "\n,\r\n"...)
 		}
-		j, _ := json.MarshalIndent(gw.response(tokenText(k), k+1, last), "", "  ")
+		j, _ := json.MarshalIndent(gw.response(tokenText(k), count, last), "", "  ")
 		return append(b, j...)
 	}
 	p := strconv.Itoa(gw.g.promptTokens)
@@ -205,9 +209,9 @@ func (gw *geminiWire) token(b []byte, k int) []byte {
 	b = append(b, `"index": 0}],"usageMetadata": {"promptTokenCount": `...)
 	b = append(b, p...)
 	b = append(b, `,"candidatesTokenCount": `...)
-	b = strconv.AppendInt(b, int64(k+1), 10)
+	b = strconv.AppendInt(b, int64(count), 10)
 	b = append(b, `,"totalTokenCount": `...)
-	b = strconv.AppendInt(b, int64(gw.g.promptTokens+k+1), 10)
+	b = strconv.AppendInt(b, int64(gw.g.promptTokens+count), 10)
 	b = append(b, `,"promptTokensDetails": [{"modality": "TEXT","tokenCount": `...)
 	b = append(b, p...)
 	b = append(b, `}]},"modelVersion": `...)
@@ -249,7 +253,7 @@ func (gw *geminiWire) malformed(b []byte) []byte {
 }
 
 func (gw *geminiWire) body(w http.ResponseWriter) {
-	writeJSON(w, http.StatusOK, gw.response(outputText(gw.g.outputTokens), gw.g.outputTokens, true), nil)
+	writeJSON(w, http.StatusOK, gw.response(outputText(gw.g.outputTokens), gw.g.generated(), true), nil)
 }
 
 // geminiStatus is the google.rpc status name of an HTTP status.

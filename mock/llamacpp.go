@@ -150,7 +150,7 @@ func (l *llamaCppWire) end(b []byte) []byte {
 // tokens_cached (what the slot's cache holds: the prompt and every output
 // token but the last, which was never fed back) and the timings.
 func (l *llamaCppWire) final(b []byte, content string) []byte {
-	n, p := l.g.outputTokens, l.g.promptTokens
+	n, p := l.g.generated(), l.g.promptTokens
 	b = append(b, `{"index":0,"content":`...)
 	b = append(b, content...)
 	b = append(b, `,"tokens":[],"id_slot":0,"stop":true,"model":`...)
@@ -202,9 +202,9 @@ func (l *llamaCppWire) timings(b []byte, now time.Time) []byte {
 	b = append(b, `,"prompt_ms":`...)
 	b = appendRate(b, promptMS, l.g.promptTokens, "prompt")
 	b = append(b, `,"predicted_n":`...)
-	b = strconv.AppendInt(b, int64(l.g.outputTokens), 10)
+	b = strconv.AppendInt(b, int64(l.g.generated()), 10)
 	b = append(b, `,"predicted_ms":`...)
-	b = appendRate(b, predictedMS, l.g.outputTokens, "predicted")
+	b = appendRate(b, predictedMS, l.g.generated(), "predicted")
 	return append(b, "}}"...)
 }
 

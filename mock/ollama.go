@@ -150,7 +150,7 @@ func (o *ollamaWire) metrics(now time.Time) []ollamaMetric {
 		{"load_duration", 0},
 		{"prompt_eval_count", int64(o.g.promptTokens)},
 		{"prompt_eval_duration", o.firstTok.Sub(o.g.received).Nanoseconds()},
-		{"eval_count", int64(o.g.outputTokens)},
+		{"eval_count", int64(o.g.generated())},
 		{"eval_duration", now.Sub(o.firstTok).Nanoseconds()},
 	}
 }

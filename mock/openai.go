@@ -452,7 +452,7 @@ func (ow *openAIWire) end(b []byte) []byte {
 		b = append(b, `","stop_reason":`...)
 		b = ow.appendStopReason(b)
 		b = append(b, `}]`...)
-		b = ow.appendUsage(b, ow.g.outputTokens)
+		b = ow.appendUsage(b, ow.g.generated())
 	}
 	b = append(b, "}\n\n"...)
 	return ow.tail(b)
@@ -463,7 +463,7 @@ func (ow *openAIWire) tail(b []byte) []byte {
 	if ow.g.includeUsage {
 		b = append(b, ow.prefix...)
 		b = append(b, ']')
-		b = appendUsageObject(b, ow.g.promptTokens, ow.g.outputTokens)
+		b = appendUsageObject(b, ow.g.promptTokens, ow.g.generated())
 		b = append(b, "}\n\n"...)
 	}
 	return append(b, "data: [DONE]\n\n"...)
@@ -487,11 +487,11 @@ func (ow *openAIWire) appendGroqUsage(b []byte) []byte {
 	b = append(b, `,"prompt_time":`...)
 	b = strconv.AppendFloat(b, prompt, 'f', -1, 64)
 	b = append(b, `,"completion_tokens":`...)
-	b = strconv.AppendInt(b, int64(ow.g.outputTokens), 10)
+	b = strconv.AppendInt(b, int64(ow.g.generated()), 10)
 	b = append(b, `,"completion_time":`...)
 	b = strconv.AppendFloat(b, completion, 'f', -1, 64)
 	b = append(b, `,"total_tokens":`...)
-	b = strconv.AppendInt(b, int64(ow.g.promptTokens+ow.g.outputTokens), 10)
+	b = strconv.AppendInt(b, int64(ow.g.promptTokens+ow.g.generated()), 10)
 	b = append(b, `,"total_time":`...)
 	b = strconv.AppendFloat(b, prompt+completion, 'f', -1, 64)
 	return append(b, "}}"...)
@@ -579,8 +579,8 @@ func outputText(n int) string {
 func (ow *openAIWire) body(w http.ResponseWriter) {
 	usage := map[string]any{
 		"prompt_tokens":     ow.g.promptTokens,
-		"total_tokens":      ow.g.promptTokens + ow.g.outputTokens,
-		"completion_tokens": ow.g.outputTokens,
+		"total_tokens":      ow.g.promptTokens + ow.g.generated(),
+		"completion_tokens": ow.g.generated(),
 	}
 	choice := map[string]any{"index": 0, "logprobs": nil, "finish_reason": ow.g.finish()}
 	object := "text_completion"

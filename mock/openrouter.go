@@ -75,9 +75,9 @@ func (ow *openRouterWire) end(b []byte) []byte {
 	b = append(b, `","logprobs":null}],"usage":{"prompt_tokens":`...)
 	b = strconv.AppendInt(b, int64(ow.g.promptTokens), 10)
 	b = append(b, `,"completion_tokens":`...)
-	b = strconv.AppendInt(b, int64(ow.g.outputTokens), 10)
+	b = strconv.AppendInt(b, int64(ow.g.generated()), 10)
 	b = append(b, `,"total_tokens":`...)
-	b = strconv.AppendInt(b, int64(ow.g.promptTokens+ow.g.outputTokens), 10)
+	b = strconv.AppendInt(b, int64(ow.g.promptTokens+ow.g.generated()), 10)
 	b = append(b, `,"cost":0}}`+"\n\n"...)
 	return append(b, "data: [DONE]\n\n"...)
 }

@@ -21,9 +21,12 @@ const stopAt3 = " sit"
 // TestStopEndsTheStreamOnEveryKind: a stop sequence the mock's text
 // contains ends the stream before the token it starts in, through every
 // kind's own adapter and field: three tokens sent (" lorem ipsum dolor"),
-// the stop sequence not in the output, the usage counting the three sent,
-// and each protocol's finish reason for a stop sequence. A stop sequence
-// the text does not contain changes nothing.
+// the stop sequence not in the output, the usage counting four, the three
+// sent and the one the stop sequence starts in (generated, its text held
+// back: vLLM, llama-server and Ollama count it), and each protocol's finish
+// reason for a stop sequence. Gemini's cumulative count gives the held
+// token to its last event. A stop sequence the text does not contain
+// changes nothing.
 func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 	setCloudEnv(t)
 	m, err := mock.New(mock.Config{OutputTokens: 10})
@@ -60,10 +63,10 @@ func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 		{"trtllm", "native", "", "ensemble", ""},
 	} {
 		for _, c := range []struct {
-			stop   string
-			tokens int
-			text   string
-		}{{stopAt3, 3, " lorem ipsum dolor"}, {"\n\nUser:", 10, ""}} {
+			stop          string
+			tokens, usage int
+			text          string
+		}{{stopAt3, 3, 4, " lorem ipsum dolor"}, {"\n\nUser:", 10, 10, ""}} {
 			name := tc.kind + "/" + tc.api + tc.path + "/" + tc.model
 			tg, err := registry.New(tc.kind, registry.Options{URL: srv.URL + tc.path, API: tc.api, APIKey: "k"})
 			if err != nil {
@@ -80,16 +83,23 @@ func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 				t.Errorf("%s: %v", name, err)
 				continue
 			}
-			if n != c.tokens {
-				t.Errorf("%s, stop %q: %d tokens, want %d", name, c.stop, n, c.tokens)
+			want, usage := c.tokens, c.usage
+			switch tc.kind {
+			case "gemini", "vertex":
+				want = c.usage // a cumulative count: the held token rides the last event
+			case "replicate":
+				usage = c.tokens // its prediction id carries the tokens sent alone
+			}
+			if n != want {
+				t.Errorf("%s, stop %q: %d tokens, want %d", name, c.stop, n, want)
 			}
 			if c.text != "" && text != c.text {
 				t.Errorf("%s, stop %q: text %q, want %q", name, c.stop, text, c.text)
 			}
-			if final.Usage != nil && final.Usage.CompletionTokens != c.tokens {
-				t.Errorf("%s, stop %q: usage %d output tokens, want %d", name, c.stop, final.Usage.CompletionTokens, c.tokens)
+			if final.Usage != nil && final.Usage.CompletionTokens != usage {
+				t.Errorf("%s, stop %q: usage %d output tokens, want %d", name, c.stop, final.Usage.CompletionTokens, usage)
 			}
-			if c.tokens == 3 && tc.finish != "" && final.FinishReason != tc.finish {
+			if c.usage == 4 && tc.finish != "" && final.FinishReason != tc.finish {
 				t.Errorf("%s, stop %q: finish %q, want %q", name, c.stop, final.FinishReason, tc.finish)
 			}
 		}
@@ -113,7 +123,8 @@ func postMock(t *testing.T, m http.Handler, path, body string) string {
 // min_tokens are out (vLLM's StopChecker skips the stop strings before:
 // " sit" is then next met as token 19), is found across tokens (" dolor
 // sit" starts at token 2), is given as OpenAI's single string too, and the
-// first of several that the text meets ends it. Anthropic's stream names
+// first of several that the text meets ends it; the usage counts the token
+// the stop sequence starts in beside those sent. Anthropic's stream names
 // the sequence in message_delta's stop_sequence; TGI's says
 // "stop_sequence".
 func TestStopAsVLLMDoes(t *testing.T) {
@@ -124,11 +135,11 @@ func TestStopAsVLLMDoes(t *testing.T) {
 	for _, c := range []struct {
 		name, fields, want string
 	}{
-		{"ignore_eos", `"stop":[" sit"],"ignore_eos":true`, `"completion_tokens":3`},
-		{"min_tokens", `"stop":[" sit"],"min_tokens":5`, `"completion_tokens":19`},
-		{"across tokens", `"stop":[" dolor sit"]`, `"completion_tokens":2`},
-		{"one string", `"stop":" sit"`, `"completion_tokens":3`},
-		{"the first met", `"stop":[" elit", " ipsum"]`, `"completion_tokens":1`},
+		{"ignore_eos", `"stop":[" sit"],"ignore_eos":true`, `"completion_tokens":4`},
+		{"min_tokens", `"stop":[" sit"],"min_tokens":5`, `"completion_tokens":20`},
+		{"across tokens", `"stop":[" dolor sit"]`, `"completion_tokens":3`},
+		{"one string", `"stop":" sit"`, `"completion_tokens":4`},
+		{"the first met", `"stop":[" elit", " ipsum"]`, `"completion_tokens":2`},
 		{"met nowhere", `"stop":["User:"]`, `"completion_tokens":24`},
 	} {
 		out := postMock(t, m, "/v1/completions", `{"model":"m","prompt":"a b c","stream":true,"stream_options":{"include_usage":true},"max_tokens":24,`+c.fields+`}`)
@@ -140,11 +151,11 @@ func TestStopAsVLLMDoes(t *testing.T) {
 		}
 	}
 	out := postMock(t, m, "/v1/messages", `{"model":"c","max_tokens":24,"stream":true,"stop_sequences":[" sit"],"messages":[{"role":"user","content":"a b c"}]}`)
-	if !strings.Contains(out, `"stop_reason":"stop_sequence","stop_sequence":" sit"`) || !strings.Contains(out, `"output_tokens":3`) {
-		t.Errorf("anthropic: want stop_reason stop_sequence, stop_sequence \" sit\" and 3 output tokens in\n%s", out)
+	if !strings.Contains(out, `"stop_reason":"stop_sequence","stop_sequence":" sit"`) || !strings.Contains(out, `"output_tokens":4`) {
+		t.Errorf("anthropic: want stop_reason stop_sequence, stop_sequence \" sit\" and 4 output tokens (3 sent, 1 held back) in\n%s", out)
 	}
 	out = postMock(t, m, "/generate_stream", `{"inputs":"a b c","parameters":{"max_new_tokens":24,"details":true,"stop":[" sit"]}}`)
-	if !strings.Contains(out, `"finish_reason":"stop_sequence","generated_tokens":3`) {
-		t.Errorf("tgi: want finish_reason stop_sequence and 3 generated tokens in\n%s", out)
+	if !strings.Contains(out, `"finish_reason":"stop_sequence","generated_tokens":4`) {
+		t.Errorf("tgi: want finish_reason stop_sequence and 4 generated tokens in\n%s", out)
 	}
 }

@@ -8,8 +8,9 @@ import (
 
 // TestStopFixedTiming: on a fake clock, a stop sequence that ends the
 // stream early leaves every token's time exact: token k at receipt + TTFT
-// + k·ITL, the tail (finish, usage, [DONE]) right after the last token
-// sent, token 2, and nothing waits for the tokens the stop took away.
+// + k·ITL; the tail (finish, usage, [DONE]) when token 3, the one the stop
+// sequence starts in, was generated (its text held back, its count in the
+// usage, as vLLM's), and nothing waits for the tokens after it.
 func TestStopFixedTiming(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const ttft, itl = 50 * time.Millisecond, 10 * time.Millisecond
@@ -30,7 +31,7 @@ func TestStopFixedTiming(t *testing.T) {
 				t.Errorf("token %d flushed at +%v, want +%v", k, d, want)
 			}
 		}
-		last := ttft + 2*itl
+		last := ttft + 3*itl
 		for _, e := range evs[4:] {
 			if d := e.at.Sub(start); d != last {
 				t.Errorf("tail event %q flushed at +%v, want +%v", e.data, d, last)
@@ -43,16 +44,16 @@ func TestStopFixedTiming(t *testing.T) {
 		if len(fin.Choices) != 1 || fin.Choices[0].FinishReason == nil || *fin.Choices[0].FinishReason != "stop" {
 			t.Errorf("finish chunk %s, want finish_reason stop", evs[4].data)
 		}
-		if u := decodeChunk(t, evs[5].data).Usage; u == nil || u.CompletionTokens != 3 {
-			t.Errorf("usage %s, want 3 completion tokens", evs[5].data)
+		if u := decodeChunk(t, evs[5].data).Usage; u == nil || u.CompletionTokens != 4 {
+			t.Errorf("usage %s, want 4 completion tokens (3 sent, 1 held back)", evs[5].data)
 		}
 	})
 }
 
 // TestStopInTheFirstToken: a stop sequence met in the first token leaves
 // no token to send; the stream still ends when that token was generated
-// (receipt + TTFT), not on receipt, with finish_reason stop and no output
-// token counted.
+// (receipt + TTFT), not on receipt, with finish_reason stop and that token
+// counted, as vLLM, llama-server and Ollama count it.
 func TestStopInTheFirstToken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const ttft = 50 * time.Millisecond
@@ -70,8 +71,8 @@ func TestStopInTheFirstToken(t *testing.T) {
 				t.Errorf("tail event %q at +%v, want +%v", e.data, d, ttft)
 			}
 		}
-		if u := decodeChunk(t, evs[2].data).Usage; u == nil || u.CompletionTokens != 0 {
-			t.Errorf("usage %s, want 0 completion tokens", evs[2].data)
+		if u := decodeChunk(t, evs[2].data).Usage; u == nil || u.CompletionTokens != 1 {
+			t.Errorf("usage %s, want 1 completion token", evs[2].data)
 		}
 	})
 }

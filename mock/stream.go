@@ -25,7 +25,12 @@ type generation struct {
 	// stopped is the stop sequence that ended the output ("" when none
 	// did): Anthropic's stop_sequence, vLLM's stop_reason, TGI's
 	// "stop_sequence", llama.cpp's stopping_word (applyStop).
-	stopped      string
+	stopped string
+	// held is how many tokens were generated but not sent: the one a stop
+	// sequence starts in, whose text is held back (vLLM, llama.cpp and
+	// Ollama count it in their usage and send none of its text); 0 when
+	// no stop sequence ended the output.
+	held         int
 	includeUsage bool // OpenAI: send the usage-only chunk before [DONE]
 	continuous   bool // OpenAI/vLLM: cumulative usage on every chunk
 	details      bool // TGI: details object on the last event
@@ -55,7 +60,8 @@ type generation struct {
 // only). The mock's tokens are whole words: the output keeps the tokens
 // before the one the stop sequence starts in (a stop sequence that starts
 // inside a word drops that word's start too; vLLM would send it), and its
-// usage counts those tokens, the ones sent.
+// usage counts that token too (generated): it was generated, and the
+// stream ends once it was.
 func (g *generation) applyStop(stop []string, minTokens int) {
 	if len(stop) == 0 || g.outputTokens <= 0 {
 		return
@@ -80,11 +86,15 @@ func (g *generation) applyStop(stop []string, minTokens int) {
 			// The token the stop sequence starts in: the last that starts
 			// at or before it. The tokens before it are the output.
 			j, _ := slices.BinarySearch(starts, from+i+1)
-			g.outputTokens, g.capped, g.stopped = j-1, false, s
+			g.outputTokens, g.held, g.capped, g.stopped = j-1, 1, false, s
 			return
 		}
 	}
 }
+
+// generated is how many output tokens the model generated: those sent and
+// the one a stop sequence held back. Usage counts them.
+func (g *generation) generated() int { return g.outputTokens + g.held }
 
 // finish returns the OpenAI-family finish_reason.
 func (g *generation) finish() string {
@@ -160,15 +170,13 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 	g := &c.g
 	var src tokenSource
 	if s.engine != nil {
-		if !s.engine.admissible(g.promptTokens, g.outputTokens) {
+		if !s.engine.admissible(g.promptTokens, g.generated()) {
 			p.writeError(w, http.StatusBadRequest, fmt.Sprintf(
 				"This model's maximum context length is %d tokens. However, you requested %d tokens (%d in the messages, %d in the completion). Please reduce the length of the messages or completion.",
 				s.engine.model.MaxModelLen, g.promptTokens+g.outputTokens, g.promptTokens, g.outputTokens), 0)
 			return
 		}
-		// A stop sequence met in the first token leaves none to send; the
-		// engine still prefilled and generated that token.
-		src = s.engine.submit(g.promptTokens, max(g.outputTokens, 1), g.prefix)
+		src = s.engine.submit(g.promptTokens, max(g.generated(), 1), g.prefix)
 	} else {
 		src = &fixedSource{plan: fixedPlan{origin: received, ttft: s.cfg.TTFT, itl: s.cfg.ITL}}
 	}
@@ -177,15 +185,15 @@ func (s *Server) serveGeneration(w http.ResponseWriter, r *http.Request, receive
 	defer s.metrics.end()
 	ctx := r.Context()
 	if !c.stream {
-		if g.outputTokens > 0 && !src.wait(ctx, 0) {
+		if g.generated() > 0 && !src.wait(ctx, 0) {
 			return
 		}
 		g.firstToken = time.Now()
-		if !src.wait(ctx, max(g.outputTokens-1, 0)) {
+		if !src.wait(ctx, max(g.generated()-1, 0)) {
 			return
 		}
 		s.metrics.firstToken(time.Since(received))
-		s.metrics.tokens(g.outputTokens)
+		s.metrics.tokens(g.generated())
 		c.wire.body(w)
 		return
 	}
@@ -259,10 +267,21 @@ func (s *Server) stream(w http.ResponseWriter, ctx context.Context, received tim
 		s.metrics.tokens(1)
 		dirty = true
 	}
-	if n == 0 && c.g.stopped != "" && !src.wait(ctx, 0) {
-		// A stop sequence met in the first token: the stream ends once
-		// that token was generated, not on receipt.
-		return
+	if c.g.held > 0 {
+		// The token a stop sequence starts in: the stream ends once it was
+		// generated (at its time, not the last sent token's; on receipt
+		// for none sent), its text held back, its count in the usage.
+		if dirty && !src.ready(n) && rc.Flush() != nil {
+			return // the tokens sent go out before the wait, as in the loop
+		}
+		if !src.wait(ctx, n) {
+			return
+		}
+		if n == 0 {
+			c.g.firstToken = time.Now()
+			s.metrics.firstToken(c.g.firstToken.Sub(received))
+		}
+		s.metrics.tokens(c.g.held)
 	}
 	buf = c.wire.end(buf[:0])
 	if _, err := w.Write(buf); err != nil {

@@ -82,7 +82,7 @@ func (t *tgiWire) token(b []byte, k int) []byte {
 	b = append(b, `,"details":{"finish_reason":"`...)
 	b = append(b, t.finishReason()...)
 	b = append(b, `","generated_tokens":`...)
-	b = strconv.AppendInt(b, int64(t.g.outputTokens), 10)
+	b = strconv.AppendInt(b, int64(t.g.generated()), 10)
 	b = append(b, `,"seed":null,"input_length":`...)
 	b = strconv.AppendInt(b, int64(t.g.promptTokens), 10)
 	return append(b, "}}\n\n"...)
@@ -106,13 +106,13 @@ func (t *tgiWire) body(w http.ResponseWriter) {
 	out := map[string]any{"generated_text": outputText(t.g.outputTokens)}
 	if t.g.details {
 		out["details"] = map[string]any{
-			"finish_reason": t.finishReason(), "generated_tokens": t.g.outputTokens, "seed": nil,
+			"finish_reason": t.finishReason(), "generated_tokens": t.g.generated(), "seed": nil,
 			"prefill": []any{}, "tokens": []any{},
 		}
 	}
 	h := http.Header{}
 	h.Set("X-Prompt-Tokens", strconv.Itoa(t.g.promptTokens))
-	h.Set("X-Generated-Tokens", strconv.Itoa(t.g.outputTokens))
+	h.Set("X-Generated-Tokens", strconv.Itoa(t.g.generated()))
 	writeJSON(w, http.StatusOK, out, h)
 }
 

@@ -1,0 +1,109 @@
+package loadgen
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
+)
+
+// stopAtOnce is a server whose output's first token holds a stop sequence:
+// it generates that token 40 ms after the request (its TTFT), streams no
+// text, and finishes with the reason finish and its count of 1 output
+// token, as llama-server, Ollama and vLLM do.
+type stopAtOnce struct{ finish string }
+
+func (s stopAtOnce) Stream(ctx context.Context, req targets.Request, on func(targets.Chunk)) (targets.Final, error) {
+	time.Sleep(40 * time.Millisecond)
+	u := &targets.Usage{PromptTokens: 9, CompletionTokens: 1}
+	on(targets.Chunk{Usage: u})
+	return targets.Final{FinishReason: s.finish, Usage: u}, nil
+}
+
+// TestStopSequenceInTheFirstToken: a request that sent stop sequences and
+// whose output ended at one in its first token is a success, its one token
+// (the server's count) timed by the event that finished it: the token was
+// generated then, and its text held back. It was a protocol failure, "hidden
+// reasoning likely used the whole output budget; raise max tokens": a run
+// with --stop " " failed every request on llama-server, Ollama and the
+// mock. Without stop sequences sent, the same answer stays a failure.
+func TestStopSequenceInTheFirstToken(t *testing.T) {
+	for _, finish := range []string{"stop", "stop_sequence", "word", "STOP"} {
+		synctest.Test(t, func(t *testing.T) {
+			r, err := New(stopAtOnce{finish}, Workload{Model: "m", PromptTokens: 8, MaxTokens: 4, Stop: []string{" "}},
+				Concurrency(1), Requests(1), Warmup(0), Level(1, 0), Spread(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c collect
+			start := time.Now()
+			if _, err := r.Run(t.Context(), t.Context(), start, c.add); err != nil {
+				t.Fatal(err)
+			}
+			rec := c.recs[0]
+			ttft := time.Duration(rec.FirstTokenNS - rec.SentNS)
+			if !rec.OK || rec.OutputTokens != 1 || ttft != 40*time.Millisecond || rec.EndNS != rec.FirstTokenNS ||
+				len(rec.Chunks) != 1 || rec.Chunks[0] != [2]int64{rec.FirstTokenNS, 1} || rec.FirstContentNS != 0 {
+				t.Errorf("finish %q: ok %v (%s), %d tokens, TTFT %v, chunks %v, content at %d; want a success, 1 token at 40ms, no content",
+					finish, rec.OK, rec.Error, rec.OutputTokens, ttft, rec.Chunks, rec.FirstContentNS)
+			}
+		})
+	}
+	synctest.Test(t, func(t *testing.T) {
+		r := baseRunner(t, stopAtOnce{"stop"}, Spread(0), Requests(1), Warmup(0), Concurrency(1))
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		if rec := c.recs[0]; rec.OK || rec.ErrorClass != rundir.Protocol || !strings.Contains(rec.Error, "without a generated token") {
+			t.Errorf("no stop sequence sent: ok %v class %q error %q; want the protocol failure", rec.OK, rec.ErrorClass, rec.Error)
+		}
+	})
+}
+
+// stopAfter3 streams three tokens 10 ms apart from a 50 ms TTFT; the
+// fourth holds the stop sequence: generated at 80 ms, its text held back,
+// it is counted in the usage of the event that finishes the stream then.
+type stopAfter3 struct{}
+
+func (stopAfter3) Stream(ctx context.Context, req targets.Request, on func(targets.Chunk)) (targets.Final, error) {
+	time.Sleep(50 * time.Millisecond)
+	for k := range 3 {
+		if k > 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		on(targets.Chunk{Content: "w"})
+	}
+	time.Sleep(10 * time.Millisecond)
+	u := &targets.Usage{PromptTokens: 9, CompletionTokens: 4}
+	on(targets.Chunk{Usage: u})
+	return targets.Final{FinishReason: "stop", Usage: u}, nil
+}
+
+// TestStopSequenceHeldTokenTimed: the token a stop sequence starts in,
+// counted by the server but not streamed, arrived with the event that
+// finished the stream: TPOT is 10 ms (30 ms over 3 gaps), and E2E ends at
+// 80 ms. Left out, TPOT read 6.7 ms (20 ms over 3) and E2E 70 ms.
+func TestStopSequenceHeldTokenTimed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, err := New(stopAfter3{}, Workload{Model: "m", PromptTokens: 8, MaxTokens: 16, Stop: []string{" sit"}},
+			Concurrency(1), Requests(1), Warmup(0), Level(1, 0), Spread(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := r.Run(t.Context(), t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		rec := c.recs[0]
+		e2e, decode := time.Duration(rec.EndNS-rec.SentNS), time.Duration(rec.EndNS-rec.FirstTokenNS)
+		if !rec.OK || rec.OutputTokens != 4 || e2e != 80*time.Millisecond || decode/3 != 10*time.Millisecond || len(rec.Chunks) != 4 {
+			t.Errorf("ok %v, %d tokens, E2E %v, TPOT %v, chunks %v; want 4 tokens, E2E 80ms, TPOT 10ms, 4 chunks",
+				rec.OK, rec.OutputTokens, e2e, decode/3, rec.Chunks)
+		}
+	})
+}
