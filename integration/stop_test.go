@@ -411,3 +411,33 @@ func TestLlamaCppChatStreamDropsHeldText(t *testing.T) {
 		t.Errorf("streamed %q is not the start of the output %q", streamed, full)
 	}
 }
+
+// A stop sequence that begins the output (" ": the tiny model's tokens are
+// word pieces that start with a space), through inferbench: every request
+// is a success with the server's count, its first token timed by the event
+// that finished the stream, and some have no content at all. They were
+// protocol failures blaming hidden reasoning; --stop " " failed them all.
+func TestStopInTheFirstTokenRecorded(t *testing.T) {
+	for _, c := range []struct{ name, env, kind, api string }{
+		{"llamacpp chat", "INFERBENCH_LLAMACPP_URL", "llamacpp", "chat"},
+		{"ollama chat", "INFERBENCH_OLLAMA_URL", "ollama", "chat"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := runBench(t, "--target", c.kind, "--api", c.api, "--url", serverURL(t, c.env), "--model", "tiny",
+				"-c", "2", "-n", "6", "--warmup", "0", "--max-tokens", "16", "--stop", " ")
+			empty := 0
+			for _, rec := range r.records {
+				if !rec.OK || rec.OutputTokens < 1 || rec.FirstTokenNS <= rec.SentNS || rec.EndNS < rec.FirstTokenNS {
+					t.Errorf("request %d: ok %v (%s: %s), %d tokens, first token %d, end %d, sent %d; want a success with its first token timed",
+						rec.ID, rec.OK, rec.ErrorClass, rec.Error, rec.OutputTokens, rec.FirstTokenNS, rec.EndNS, rec.SentNS)
+				}
+				if rec.FirstContentNS == 0 {
+					empty++
+				}
+			}
+			if empty == 0 {
+				t.Errorf("no output of %d began with the stop sequence: the model's tokens no longer start with a space", len(r.records))
+			}
+		})
+	}
+}
