@@ -79,8 +79,9 @@ type GPUSample struct {
 	// ramp (report.SummarizeGPU; report/testdata/h200-transition).
 	PowerWindowNS int64 `json:"power_window_ns,omitempty"`
 	// EnergyMJ is the device's energy counter in millijoules since the
-	// driver loaded (NVML) or the host booted (DCGM). Only differences mean
-	// anything.
+	// driver was last loaded (NVML's total energy consumption, which
+	// DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION reads: "since the driver was last
+	// reloaded", DCGM's field header). Only differences mean anything.
 	EnergyMJ *uint64 `json:"energy_mj,omitempty"`
 	// TemperatureC is the GPU core temperature in degrees Celsius.
 	TemperatureC *float64 `json:"temperature_c,omitempty"`
