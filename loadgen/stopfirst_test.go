@@ -107,3 +107,41 @@ func TestStopSequenceHeldTokenTimed(t *testing.T) {
 		}
 	})
 }
+
+// hiddenThenStop streams three tokens of text, then finishes by a stop
+// with 503 output tokens counted: 500 of them reasoning it never streamed.
+type hiddenThenStop struct{}
+
+func (hiddenThenStop) Stream(ctx context.Context, req targets.Request, on func(targets.Chunk)) (targets.Final, error) {
+	time.Sleep(50 * time.Millisecond)
+	for range 3 {
+		on(targets.Chunk{Content: "w"})
+		time.Sleep(10 * time.Millisecond)
+	}
+	u := &targets.Usage{PromptTokens: 9, CompletionTokens: 503}
+	on(targets.Chunk{Usage: u})
+	return targets.Final{FinishReason: "stop", Usage: u}, nil
+}
+
+// TestStopHeldIsBounded: tokens counted beyond those streamed are taken as
+// held back by a stop sequence only up to what one could hold (its bytes,
+// and one): 500 unstreamed reasoning tokens did not all arrive with the
+// finish, and given to it they would have made 500 inter-token latencies
+// of 20 µs. The record keeps its 3 streamed events.
+func TestStopHeldIsBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r, err := New(hiddenThenStop{}, Workload{Model: "m", PromptTokens: 8, MaxTokens: 600, Stop: []string{"\n\nUser:"}},
+			Concurrency(1), Requests(1), Warmup(0), Level(1, 0), Spread(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := r.Run(t.Context(), t.Context(), time.Now(), c.add); err != nil {
+			t.Fatal(err)
+		}
+		if rec := c.recs[0]; !rec.OK || rec.OutputTokens != 503 || len(rec.Chunks) != 3 || time.Duration(rec.EndNS-rec.SentNS) != 70*time.Millisecond {
+			t.Errorf("ok %v, %d tokens, chunks %v, E2E %v; want 503 tokens, the 3 streamed chunks, E2E 70ms",
+				rec.OK, rec.OutputTokens, rec.Chunks, time.Duration(rec.EndNS-rec.SentNS))
+		}
+	})
+}
