@@ -163,7 +163,7 @@ func workloadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	assign(set(flagPromptTokens), &s.Workload.PromptTokens, scenarios.Fixed(c.Int(flagPromptTokens)))
 	assign(set(flagMaxTokens), &s.Workload.OutputTokens, scenarios.Fixed(c.Int(flagMaxTokens)))
 	assign(set(flagIgnoreEOS), &s.Workload.IgnoreEOS, c.Bool(flagIgnoreEOS))
-	assign(set(flagStop), &s.Workload.Stop, scenarios.Stop(*c.Generic(flagStop).(*cmdline.Words)))
+	assign(c.IsSet(flagStop), &s.Workload.Stop, scenarios.Stop(*c.Generic(flagStop).(*cmdline.Words)))
 	assign(set(flagSeed), &s.Workload.Seed, uint64(c.Int64(flagSeed)))
 }
 

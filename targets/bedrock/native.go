@@ -88,7 +88,7 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 			Stop        []string            `json:"stop_sequences,omitempty"`
 		}{"bedrock-2023-05-31", anthropic.MaxTokens(req), system, msgs, req.Temperature, req.Stop}
 	case familyMeta:
-		if req.Stop != nil {
+		if len(req.Stop) > 0 {
 			return nil, targets.RequestErrorf("bedrock: the native body of Meta's Llama models has no stop sequences (prompt, temperature, top_p, max_gen_len): use API chat (ConverseStream), which sends them")
 		}
 		body = struct {

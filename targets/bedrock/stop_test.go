@@ -57,4 +57,12 @@ func TestStopSent(t *testing.T) {
 	if !errors.As(err, &re) || body() != nil {
 		t.Errorf("a Llama model with stop sequences on the native API: err %v, body %v; want a RequestError and nothing sent", err, body())
 	}
+	// An empty list is no stop sequence: a run without --stop gave one,
+	// and every request to a Llama model on the native API was refused.
+	url, body = targettest.CaptureBody(t)
+	_, _ = newTarget(t, bedrock.Config{Endpoint: url, API: bedrock.Native}).Stream(t.Context(),
+		targets.Request{Model: "meta.llama3-8b-instruct-v1:0", Prompt: "p", Stop: []string{}}, func(targets.Chunk) {})
+	if body() == nil {
+		t.Error("a Llama model with an empty stop list on the native API: nothing sent; want the request")
+	}
 }

@@ -140,7 +140,7 @@ func (t *Target) requestBody(req targets.Request) ([]byte, error) {
 		o.NumPredict = &n
 	}
 	o.Temperature, o.Seed, o.Stop = req.Temperature, req.Seed, req.Stop
-	if o.NumPredict != nil || o.Temperature != nil || o.Seed != nil || o.Stop != nil {
+	if o.NumPredict != nil || o.Temperature != nil || o.Seed != nil || len(o.Stop) > 0 {
 		body.Options = &o
 	}
 	return json.Marshal(body)

@@ -98,7 +98,7 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 		return targets.Final{}, targets.RequestErrorf("triton: no model: the model name is part of the URL (ensemble for TensorRT-LLM)")
 	}
 	var stop any = ""
-	if req.Stop != nil {
+	if len(req.Stop) > 0 {
 		stop = req.Stop
 	}
 	body, err := json.Marshal(requestJSON{TextInput: req.FlatPrompt(), MaxTokens: max(req.MaxTokens, 0), StopWords: stop, Stream: true, Temperature: req.Temperature})
