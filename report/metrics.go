@@ -10,7 +10,10 @@
 //   - TTFT (time to first token) = first_token_ns − sent_ns: to the first
 //     event that carries at least one generated token on any channel
 //     (content, reasoning, tool arguments). Role-only and usage-only events,
-//     comments and pings are not tokens.
+//     comments and pings are not tokens; but the tokens a stop sequence held
+//     back (counted by the server, their text never streamed) arrived with
+//     the event that finished the stream, so an output whose first token
+//     held the stop sequence has its TTFT there (loadgen stopHeld).
 //   - TTFB = first_byte_ns − sent_ns: to the first byte of the response
 //     body, whatever it turns out to be (a comment, a role chunk). The gap
 //     TTFB→TTFT shows a server that answers early without a token.
