@@ -188,18 +188,25 @@ func (gw *geminiWire) token(b []byte, k int) []byte {
 	if last {
 		count += gw.g.held
 	}
+	return gw.event(b, k == 0, tokenText(k), tokenJSON(k), count, last)
+}
+
+// event appends one streamed response carrying text (textJSON, its JSON
+// string, for the SSE form), count candidates tokens so far, finishReason
+// when last; first opens the JSON-array form.
+func (gw *geminiWire) event(b []byte, first bool, text, textJSON string, count int, last bool) []byte {
 	if gw.form == geminiArray {
-		if k == 0 {
+		if first {
 			b = append(b, '[')
 		} else {
 			b = append(b, "\n,\r\n"...)
 		}
-		j, _ := json.MarshalIndent(gw.response(tokenText(k), count, last), "", "  ")
+		j, _ := json.MarshalIndent(gw.response(text, count, last), "", "  ")
 		return append(b, j...)
 	}
 	p := strconv.Itoa(gw.g.promptTokens)
 	b = append(b, `data: {"candidates": [{"content": {"parts": [{"text": `...)
-	b = append(b, tokenJSON(k)...)
+	b = append(b, textJSON...)
 	b = append(b, `}],"role": "model"},`...)
 	if last {
 		b = append(b, `"finishReason": "`...)
@@ -222,8 +229,16 @@ func (gw *geminiWire) token(b []byte, k int) []byte {
 	return append(b, "\"}\r\n\r\n"...)
 }
 
-// end closes the JSON array; the SSE form just ends.
+// end closes the JSON array; the SSE form just ends. An output with no
+// token sent (a stop sequence met in the first, held back) has had no event
+// to carry its finish: it gets one final event of empty text, finishReason
+// and the held token counted, as Gemini ends an output with an event of
+// empty text (gemini-alt-sse-midstream-503-raw-json-error:
+// `"parts": [{"text": ""}]`, `"finishReason": "STOP"`).
 func (gw *geminiWire) end(b []byte) []byte {
+	if gw.g.outputTokens == 0 {
+		b = gw.event(b, true, "", `""`, gw.g.generated(), true)
+	}
 	if gw.form == geminiArray {
 		return append(b, "\n]"...)
 	}

@@ -24,15 +24,18 @@ import (
 // predict_time). Errors are RFC 7807 problems {"title","detail","status"}.
 //
 // The mock keeps no state: the prediction id carries what the stream and
-// the metrics need (prompt and output lengths, whether capped), and the
-// stream URL carries the fault drawn at creation, so the fault acts once,
-// on the stream, where a mid-stream fault belongs.
+// the metrics need (prompt and output lengths, the token a stop sequence
+// held back, whether capped), and the stream URL carries the fault drawn
+// at creation, so the fault acts once, on the stream, where a mid-stream
+// fault belongs.
 
-// replicatePrediction is what a mock prediction id encodes.
+// replicatePrediction is what a mock prediction id encodes: output is the
+// tokens sent, held those generated but not sent (the one a stop sequence
+// starts in, generation.held).
 type replicatePrediction struct {
-	seq            int64
-	prompt, output int
-	capped         bool
+	seq                  int64
+	prompt, output, held int
+	capped               bool
 }
 
 func (p replicatePrediction) id() string {
@@ -40,14 +43,14 @@ func (p replicatePrediction) id() string {
 	if p.capped {
 		c = 1
 	}
-	return fmt.Sprintf("mk%dp%do%dc%d", p.seq, p.prompt, p.output, c)
+	return fmt.Sprintf("mk%dp%do%dh%dc%d", p.seq, p.prompt, p.output, p.held, c)
 }
 
 func parseReplicateID(id string) (replicatePrediction, bool) {
 	var p replicatePrediction
 	var c int
-	n, err := fmt.Sscanf(id, "mk%dp%do%dc%d", &p.seq, &p.prompt, &p.output, &c)
-	if err != nil || n != 4 || p.prompt < 0 || p.output < 0 || (c != 0 && c != 1) {
+	n, err := fmt.Sscanf(id, "mk%dp%do%dh%dc%d", &p.seq, &p.prompt, &p.output, &p.held, &c)
+	if err != nil || n != 5 || p.prompt < 0 || p.output < 0 || p.held < 0 || p.held > 1 || (c != 0 && c != 1) {
 		return p, false
 	}
 	p.capped = c == 1
@@ -135,7 +138,7 @@ func (s *Server) replicateCreate(w http.ResponseWriter, r *http.Request, path st
 	if !ok {
 		return
 	}
-	p := replicatePrediction{seq: seq, prompt: countWords(*req.Input.Prompt), output: g.outputTokens, capped: g.capped}
+	p := replicatePrediction{seq: seq, prompt: countWords(*req.Input.Prompt), output: g.outputTokens, held: g.held, capped: g.capped}
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -177,7 +180,7 @@ func (s *Server) replicateStream(w http.ResponseWriter, r *http.Request, id stri
 	r2.Header.Set(FaultHeader, fault)
 	s.serveGeneration(w, r2, received, p.seq, &protocol{
 		parse: func(*Server, *http.Request, []byte, int64) (*call, error) {
-			c := &call{stream: true, g: generation{promptTokens: p.prompt, outputTokens: p.output, capped: p.capped}}
+			c := &call{stream: true, g: generation{promptTokens: p.prompt, outputTokens: p.output, held: p.held, capped: p.capped}}
 			c.wire = replicateWire{}
 			return c, nil
 		},
@@ -198,14 +201,19 @@ func (s *Server) replicateGet(w http.ResponseWriter, id string) {
 	for k := range out {
 		out[k] = tokenText(k)
 	}
-	metrics := map[string]any{"input_token_count": p.prompt, "output_token_count": p.output}
-	if s.engine == nil && p.output > 0 {
+	// output_token_count counts the held token too: Replicate's official
+	// language models run vLLM through cog-vllm, which emits
+	// len(outputs[0].token_ids) (replicate/cog-vllm predict.py), and vLLM
+	// keeps the token a stop sequence starts in among them.
+	generated := p.output + p.held
+	metrics := map[string]any{"input_token_count": p.prompt, "output_token_count": generated}
+	if s.engine == nil && generated > 0 {
 		ttft := s.cfg.TTFT.Seconds()
-		predict := ttft + float64(p.output-1)*s.cfg.ITL.Seconds()
+		predict := ttft + float64(generated-1)*s.cfg.ITL.Seconds()
 		metrics["time_to_first_token"] = ttft
 		metrics["predict_time"] = predict
 		if predict > ttft {
-			metrics["tokens_per_second"] = float64(p.output-1) / (predict - ttft)
+			metrics["tokens_per_second"] = float64(generated-1) / (predict - ttft)
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": "succeeded", "output": out, "error": nil, "metrics": metrics}, nil)

@@ -25,8 +25,9 @@ const stopAt3 = " sit"
 // sent and the one the stop sequence starts in (generated, its text held
 // back: vLLM, llama-server and Ollama count it), and each protocol's finish
 // reason for a stop sequence. Gemini's cumulative count gives the held
-// token to its last event. A stop sequence the text does not contain
-// changes nothing.
+// token to its last event; TGI's native API sends the token that completes
+// the stop sequence (TestStopAsTGIDoes). A stop sequence the text does not
+// contain changes nothing.
 func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 	setCloudEnv(t)
 	m, err := mock.New(mock.Config{OutputTokens: 10})
@@ -83,18 +84,19 @@ func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 				t.Errorf("%s: %v", name, err)
 				continue
 			}
-			want, usage := c.tokens, c.usage
-			switch tc.kind {
-			case "gemini", "vertex":
+			want, usage, wantText := c.tokens, c.usage, c.text
+			switch {
+			case tc.kind == "gemini" || tc.kind == "vertex":
 				want = c.usage // a cumulative count: the held token rides the last event
-			case "replicate":
-				usage = c.tokens // its prediction id carries the tokens sent alone
+			case tc.kind == "tgi" && tc.api == "native" && c.usage < 10:
+				// TGI sends the token that completes the stop sequence.
+				want, wantText = c.usage, c.text+c.stop
 			}
 			if n != want {
 				t.Errorf("%s, stop %q: %d tokens, want %d", name, c.stop, n, want)
 			}
-			if c.text != "" && text != c.text {
-				t.Errorf("%s, stop %q: text %q, want %q", name, c.stop, text, c.text)
+			if c.text != "" && text != wantText {
+				t.Errorf("%s, stop %q: text %q, want %q", name, c.stop, text, wantText)
 			}
 			if final.Usage != nil && final.Usage.CompletionTokens != usage {
 				t.Errorf("%s, stop %q: usage %d output tokens, want %d", name, c.stop, final.Usage.CompletionTokens, usage)
@@ -157,5 +159,43 @@ func TestStopAsVLLMDoes(t *testing.T) {
 	out = postMock(t, m, "/generate_stream", `{"inputs":"a b c","parameters":{"max_new_tokens":24,"details":true,"stop":[" sit"]}}`)
 	if !strings.Contains(out, `"finish_reason":"stop_sequence","generated_tokens":4`) {
 		t.Errorf("tgi: want finish_reason stop_sequence and 4 generated tokens in\n%s", out)
+	}
+}
+
+// TestStopInTheFirstTokenThroughAdapters: a stop sequence met in the first
+// token, through the adapters of the protocols whose finish rides an event
+// of text (TGI's native API, Gemini, Vertex): the stream ends with its
+// finish and one output token counted, no error. TGI sends that token
+// (" lorem", its stop sequence); Gemini a final event of empty text.
+func TestStopInTheFirstTokenThroughAdapters(t *testing.T) {
+	setCloudEnv(t)
+	m, err := mock.New(mock.Config{OutputTokens: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		kind, api, path, model, finish, text string
+	}{
+		{"tgi", "native", "", "m", "stop_sequence", " lorem"},
+		{"gemini", "chat", "", "gemini-2.5-flash", "STOP", ""},
+		{"vertex", "chat", "/v1/projects/p/locations/l", "gemini-2.5-flash", "STOP", ""},
+	} {
+		tg, err := registry.New(tc.kind, registry.Options{URL: srv.URL + tc.path, API: tc.api, APIKey: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := ""
+		final, err := tg.Stream(t.Context(), targets.Request{Model: tc.model, Prompt: "a b c", MaxTokens: 16, Stop: []string{" lorem"}}, func(ch targets.Chunk) {
+			text += ch.Content
+		})
+		if err != nil {
+			t.Errorf("%s/%s: %v", tc.kind, tc.api, err)
+			continue
+		}
+		if final.FinishReason != tc.finish || final.Usage == nil || final.Usage.CompletionTokens != 1 || text != tc.text {
+			t.Errorf("%s/%s: finish %q, usage %+v, text %q; want finish %q, 1 output token, text %q", tc.kind, tc.api, final.FinishReason, final.Usage, text, tc.finish, tc.text)
+		}
 	}
 }

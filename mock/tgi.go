@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -35,11 +36,40 @@ func parseTGI(stream bool) func(*Server, *http.Request, []byte, int64) (*call, e
 		c.g.model = s.cfg.Model
 		c.g.promptTokens = countWords(*req.Inputs)
 		c.g.details = req.Parameters.Details
-		if err := s.decideLength(&c.g, req.Parameters.MaxNewTokens, 0, false, req.Parameters.Stop); err != nil {
+		if err := s.decideLength(&c.g, req.Parameters.MaxNewTokens, 0, false, nil); err != nil {
 			return nil, fmt.Errorf("Input validation error: %v", err)
 		}
+		c.g.applyStopTGI(req.Parameters.Stop)
 		c.wire = &tgiWire{g: &c.g}
 		return c, nil
+	}
+}
+
+// applyStopTGI ends g's output where TGI's StoppingCriteria would
+// (text-generation-inference server/text_generation_server/utils/tokens.py):
+// after each token, once the length cap is not reached (checked first), the
+// output so far is matched against each stop sequence in order, anchored at
+// its end (StopSequenceCriteria's regex is the escaped sequence and `$`).
+// The first that matches ends the output with that token, sent: TGI keeps
+// the stop sequence in its stream and generated_text, and generated_tokens
+// counts it, so held stays 0. A sequence that ends inside a token never
+// matches (issue #1039: "Par" stops, "Pari" before "Paris" does not).
+func (g *generation) applyStopTGI(stop []string) {
+	if len(stop) == 0 || g.outputTokens <= 0 {
+		return
+	}
+	var text []byte
+	for k := range g.outputTokens {
+		text = append(text, tokenText(k)...)
+		if g.capped && k == g.outputTokens-1 {
+			return // the length is checked before the stop sequences
+		}
+		for _, s := range stop {
+			if s != "" && bytes.HasSuffix(text, []byte(s)) {
+				g.outputTokens, g.capped, g.stopped = k+1, false, s
+				return
+			}
+		}
 	}
 }
 

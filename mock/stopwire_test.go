@@ -1,0 +1,231 @@
+package mock
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// geminiEvent is the part of a Gemini response the tests read.
+type geminiEvent struct {
+	Candidates []struct {
+		Content struct {
+			Parts []struct {
+				Text *string `json:"text"`
+			} `json:"parts"`
+		} `json:"content"`
+		FinishReason string `json:"finishReason"`
+	} `json:"candidates"`
+	UsageMetadata struct {
+		CandidatesTokenCount int `json:"candidatesTokenCount"`
+	} `json:"usageMetadata"`
+}
+
+// TestStopInTheFirstTokenGemini: a stop sequence met in the first token
+// leaves no text to send, and Gemini's finish rides an event: the stream
+// is one final event with empty text, finishReason STOP and the held token
+// counted (candidatesTokenCount 1), as Gemini sends an output's end with
+// no text (gemini-alt-sse-midstream-503-raw-json-error: `"parts":
+// [{"text": ""}]`, `"finishReason": "STOP"`), when that token was generated
+// (receipt + TTFT). The JSON-array form is one array of that one object.
+func TestStopInTheFirstTokenGemini(t *testing.T) {
+	for _, sse := range []bool{true, false} {
+		synctest.Test(t, func(t *testing.T) {
+			const ttft = 50 * time.Millisecond
+			s := newServer(t, Config{TTFT: ttft, ITL: 10 * time.Millisecond, OutputTokens: 64})
+			path := "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
+			if sse {
+				path += "?alt=sse"
+			}
+			rec := newFlushRecorder()
+			start := time.Now()
+			s.ServeHTTP(rec, post(t.Context(), path, `{"contents":[{"parts":[{"text":"a b c"}]}],"generationConfig":{"stopSequences":[" lorem"]}}`))
+			out := rec.all()
+			var evs []geminiEvent
+			if sse {
+				for _, block := range strings.Split(out, "\r\n\r\n") {
+					if block == "" {
+						continue
+					}
+					data, ok := strings.CutPrefix(block, "data: ")
+					var ev geminiEvent
+					if !ok || json.Unmarshal([]byte(data), &ev) != nil {
+						t.Fatalf("sse: event %q is not a data: event of JSON", block)
+					}
+					evs = append(evs, ev)
+				}
+			} else if err := json.Unmarshal([]byte(out), &evs); err != nil {
+				t.Fatalf("array: %v in %q", err, out)
+			}
+			if len(evs) != 1 {
+				t.Fatalf("sse=%v: %d events, want 1 final event: %q", sse, len(evs), out)
+			}
+			ev := evs[0]
+			if len(ev.Candidates) != 1 || len(ev.Candidates[0].Content.Parts) != 1 || ev.Candidates[0].Content.Parts[0].Text == nil ||
+				*ev.Candidates[0].Content.Parts[0].Text != "" || ev.Candidates[0].FinishReason != "STOP" || ev.UsageMetadata.CandidatesTokenCount != 1 {
+				t.Errorf("sse=%v: want one candidate of empty text, finishReason STOP, candidatesTokenCount 1: %q", sse, out)
+			}
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			for _, f := range rec.flushes {
+				if d := f.at.Sub(start); d != ttft {
+					t.Errorf("sse=%v: %q flushed at +%v, want +%v", sse, f.data, d, ttft)
+				}
+			}
+		})
+	}
+}
+
+// tgiEvent is the part of a TGI /generate_stream event the tests read.
+type tgiEvent struct {
+	Token struct {
+		Text string `json:"text"`
+	} `json:"token"`
+	GeneratedText *string `json:"generated_text"`
+	Details       *struct {
+		FinishReason    string `json:"finish_reason"`
+		GeneratedTokens int    `json:"generated_tokens"`
+	} `json:"details"`
+}
+
+// TestStopAsTGIDoes: TGI's StoppingCriteria checks, after each token, that
+// the output so far ends with a stop sequence (StopSequenceCriteria: the
+// escaped sequence anchored with `$`), and the token that completes it is
+// sent: the stream and generated_text keep the stop sequence and
+// generated_tokens counts it (huggingface/text-generation-inference
+// server/text_generation_server/utils/tokens.py; issue #1039, "Par"
+// stops with generated_text "… is Par", "Pari", inside the token
+// "Paris", never stops). The length cap is checked before it. So " sit"
+// ends after token 3 with " sit" sent, the stream's end when token 3 went
+// out; " lorem" sends token 0 and its details; " si" ends inside a token
+// and stops nothing; " sit" as token 3 of max_new_tokens 4 is a length.
+func TestStopAsTGIDoes(t *testing.T) {
+	for _, c := range []struct {
+		stop, fields string
+		events       int
+		text, finish string
+	}{
+		{" sit", "", 4, " lorem ipsum dolor sit", "stop_sequence"},
+		{" lorem", "", 1, " lorem", "stop_sequence"},
+		{" si", "", 10, "", "eos_token"},
+		{" sit", `"max_new_tokens":4,`, 4, " lorem ipsum dolor sit", "length"},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			const ttft, itl = 50 * time.Millisecond, 10 * time.Millisecond
+			s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: 10})
+			body := `{"inputs":"a b c","parameters":{` + c.fields + `"details":true,"stop":["` + c.stop + `"]}}`
+			rec := newFlushRecorder()
+			start := time.Now()
+			s.ServeHTTP(rec, post(t.Context(), "/generate_stream", body))
+			done := time.Since(start)
+			var evs []tgiEvent
+			for _, block := range strings.Split(rec.all(), "\n\n") {
+				if block == "" {
+					continue
+				}
+				data, ok := strings.CutPrefix(block, "data:")
+				var ev tgiEvent
+				if !ok || json.Unmarshal([]byte(data), &ev) != nil {
+					t.Fatalf("stop %q: event %q is not a data: event of JSON", c.stop, block)
+				}
+				evs = append(evs, ev)
+			}
+			if len(evs) != c.events {
+				t.Fatalf("stop %q: %d events, want %d: %q", c.stop, len(evs), c.events, rec.all())
+			}
+			last := evs[len(evs)-1]
+			if last.Details == nil || last.Details.FinishReason != c.finish || last.Details.GeneratedTokens != c.events {
+				t.Errorf("stop %q: last event's details %+v, want finish_reason %s, generated_tokens %d", c.stop, last.Details, c.finish, c.events)
+			}
+			if c.text != "" && (last.GeneratedText == nil || *last.GeneratedText != c.text || last.Token.Text != c.stop) {
+				t.Errorf("stop %q: last event sends %q, generated_text %v; want the stop sequence sent and generated_text %q", c.stop, last.Token.Text, last.GeneratedText, c.text)
+			}
+			if want := ttft + time.Duration(c.events-1)*itl; done != want {
+				t.Errorf("stop %q: stream ended at +%v, want +%v (when its last token went out)", c.stop, done, want)
+			}
+			// /generate: the same text and count.
+			rr := httptest.NewRecorder()
+			s.ServeHTTP(rr, post(t.Context(), "/generate", body))
+			var g struct {
+				GeneratedText string `json:"generated_text"`
+			}
+			if err := json.Unmarshal(rr.Body.Bytes(), &g); err != nil {
+				t.Fatal(err)
+			}
+			if c.text != "" && g.GeneratedText != c.text {
+				t.Errorf("stop %q: /generate generated_text %q, want %q", c.stop, g.GeneratedText, c.text)
+			}
+			if h := rr.Header().Get("X-Generated-Tokens"); h != itoa(c.events) {
+				t.Errorf("stop %q: /generate x-generated-tokens %s, want %d", c.stop, h, c.events)
+			}
+		})
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// TestStopReplicate: Replicate's official language models run vLLM through
+// cog-vllm, whose output_token_count is len(outputs[0].token_ids)
+// (replicate/cog-vllm predict.py, "Emit input and output tokens" #34):
+// vLLM keeps the token a stop sequence starts in among the token ids, its
+// text held back. So the prediction counts 4 for " sit" (3 sent), its
+// stream ends when that token was generated (receipt + TTFT + 3·ITL, not
+// when token 2 went out), and its predict_time runs to then.
+func TestStopReplicate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const ttft, itl = 50 * time.Millisecond, 10 * time.Millisecond
+		s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: 10})
+		rr := httptest.NewRecorder()
+		s.ServeHTTP(rr, post(t.Context(), "/v1/models/meta/meta-llama-3-8b-instruct/predictions",
+			`{"input":{"prompt":"a b c","max_tokens":16,"stop_sequences":" sit"},"stream":true}`))
+		var p struct {
+			URLs map[string]string `json:"urls"`
+		}
+		if rr.Code != http.StatusCreated || json.Unmarshal(rr.Body.Bytes(), &p) != nil {
+			t.Fatalf("create: %d %s", rr.Code, rr.Body)
+		}
+		get := func(w http.ResponseWriter, raw string) {
+			u, err := url.Parse(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.ServeHTTP(w, httptest.NewRequestWithContext(t.Context(), http.MethodGet, u.RequestURI(), nil))
+		}
+		rec := newFlushRecorder()
+		start := time.Now()
+		get(rec, p.URLs["stream"])
+		done := time.Since(start)
+		if out := rec.all(); strings.Count(out, "event: output") != 3 || !strings.HasSuffix(out, "event: done\ndata: {}\n\n") {
+			t.Errorf("stream %q, want 3 outputs and done", out)
+		}
+		if want := ttft + 3*itl; done != want {
+			t.Errorf("stream ended at +%v, want +%v (when the held token was generated)", done, want)
+		}
+		pr := httptest.NewRecorder()
+		get(pr, p.URLs["get"])
+		var pred struct {
+			Output  []string `json:"output"`
+			Metrics struct {
+				OutputTokenCount int     `json:"output_token_count"`
+				PredictTime      float64 `json:"predict_time"`
+			} `json:"metrics"`
+		}
+		if err := json.Unmarshal(pr.Body.Bytes(), &pred); err != nil {
+			t.Fatalf("%v: %s", err, pr.Body)
+		}
+		if strings.Join(pred.Output, "") != " lorem ipsum dolor" || pred.Metrics.OutputTokenCount != 4 {
+			t.Errorf("prediction %s: want output \" lorem ipsum dolor\" and output_token_count 4 (3 sent, 1 held back)", pr.Body)
+		}
+		if want := (ttft + 3*itl).Seconds(); pred.Metrics.PredictTime != want {
+			t.Errorf("predict_time %v, want %v", pred.Metrics.PredictTime, want)
+		}
+	})
+}
