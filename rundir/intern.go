@@ -24,7 +24,7 @@ var interned = func() map[string]string {
 	for _, s := range []Stage{StageWarmup, StageMeasure, StageCooldown, StageProbe} {
 		add(string(s))
 	}
-	for _, s := range []TokenSource{SourceServer, SourceCounted, SourceEstimated} {
+	for _, s := range TokenSources() {
 		add(string(s))
 	}
 	for _, c := range ErrorClasses() {

@@ -56,7 +56,8 @@ type Record struct {
 	// is the count the server gave for the event, or 1 when it gave none.
 	Chunks [][2]int64 `json:"chunks"`
 	// InputTokens and OutputTokens are the request's token counts, with where
-	// each came from.
+	// each came from (TokenSource: the server's usage, else for input the
+	// prompt's length as sized or estimated, for output the tokens counted).
 	InputTokens        int         `json:"input_tokens"`
 	OutputTokens       int         `json:"output_tokens"`
 	InputTokensSource  TokenSource `json:"input_tokens_source,omitempty"`
@@ -148,10 +149,27 @@ const (
 	SourceServer TokenSource = "server"
 	// SourceCounted: counted from the stream's token-bearing events.
 	SourceCounted TokenSource = "counted"
-	// SourceEstimated: estimated without the server (e.g. the prompt
-	// generator's intended length).
+	// SourceEstimated: estimated without the server: a word count taken as
+	// the token count, a calibrated word count (--prompt-sizing's
+	// calibrated and estimated), a dataset's length, a session turn's
+	// conversation so far.
 	SourceEstimated TokenSource = "estimated"
+	// SourceSized (input only): the prompt's length as the run's prompt
+	// sizing built and counted it, by the server's tokenize endpoint or a
+	// local tokenizer.json (--prompt-sizing server-tokenize or tokenizer):
+	// exact for the prompt's text, special tokens the server adds to it
+	// included, but not a chat template's tokens around it. It stands where
+	// the server reported no prompt_tokens (a failed request, a server
+	// that reports no usage); a prompt whose exact build failed during the
+	// load is estimated.
+	SourceSized TokenSource = "sized"
 )
+
+// TokenSources lists every token source a record is written with. A
+// reader takes any other value as it is (a newer writer's).
+func TokenSources() []TokenSource {
+	return []TokenSource{SourceServer, SourceCounted, SourceEstimated, SourceSized}
+}
 
 // ServerTiming is what a server reported about its own handling of one
 // request (record "server"). Every field is optional: zero means the server

@@ -132,6 +132,7 @@ func FuzzRecordDecode(f *testing.F) {
 	f.Add(appendRecordJSON(nil, benchRecord()))
 	f.Add([]byte(`{"id":3,"stage":"measure","level":2.5,"chunks":[[1,1],[2,3]],"ok":false,"error_class":"timeout","server":{"ttft_ns":9}}`))
 	f.Add([]byte(`{"id":4,"stage":"measure","ok":true,"resent":2}`))
+	f.Add([]byte(`{"id":5,"stage":"measure","ok":false,"input_tokens":24,"input_tokens_source":"sized","requested_input_tokens":24,"error_class":"http_5xx"}`))
 	f.Fuzz(func(t *testing.T, line []byte) { checkDecode(t, line) })
 }
 
