@@ -9,8 +9,8 @@ import (
 // MaxServerTokens bounds a token count a server reports (an event's, a
 // usage's, a cache's): no model's context holds more. A larger count, or
 // a negative one, is garbage and is dropped: the record keeps what the
-// load generator counted or estimated instead, as if the server had said
-// nothing (2^63−1 output tokens summed into summary.json would overflow).
+// load generator counted, sized or estimated instead, as if the server had
+// said nothing (2^63−1 output tokens summed into summary.json would overflow).
 const MaxServerTokens = 1 << 24
 
 // MaxServerDuration bounds a time a server reports for one request: a

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -66,6 +67,7 @@ type arrival struct {
 	id    uint64
 	req   targets.Request
 	estIn int
+	inSrc rundir.TokenSource
 }
 
 // runOpen sends requests at the due times of the arrival schedule (or the
@@ -146,9 +148,9 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 				// A trace entry's lengths. The request is built once: built
 				// first at the workload's lengths too, a trace's prompt was
 				// counted twice and its prompt built ahead thrown away.
-				a.req, a.estIn = r.workload.RequestWith(a.id, promptTok, outTok)
+				a.req, a.estIn, a.inSrc = r.workload.RequestWith(a.id, promptTok, outTok)
 			} else {
-				a.req, a.estIn = r.workload.Request(a.id)
+				a.req, a.estIn, a.inSrc = r.workload.Request(a.id)
 			}
 			select {
 			case ahead <- a:
@@ -192,7 +194,7 @@ func (lv *level) runOpen(ctx context.Context, cancel context.CancelCauseFunc) (R
 			if sem != nil {
 				defer sem.Release(1)
 			}
-			_, err := lv.sendAll(job{id: a.id, scheduledNS: due, req: a.req, estIn: a.estIn})
+			_, err := lv.sendAll(job{id: a.id, scheduledNS: due, req: a.req, estIn: a.estIn, inSrc: a.inSrc})
 			sent.Add(1)
 			if err != nil {
 				cancel(fmt.Errorf("write record: %w", err))

@@ -196,10 +196,10 @@ func TestTraceBurstBuiltAhead(t *testing.T) {
 			trace = append(trace, TraceArrival{2 * time.Second, 10, 2})
 		}
 		var builds atomic.Int64
-		slow := func(id uint64, n int) (string, int) {
+		slow := func(id uint64, n int) (string, int, bool) {
 			builds.Add(1)
 			time.Sleep(20 * time.Millisecond)
-			return "p", n
+			return "p", n, false
 		}
 		recs := replayTrace(t, ft, Workload{Model: "m", PromptTokens: 1, MaxTokens: 1, Synth: slow}, trace)
 		// Each prompt is built once, at the trace's length (it was built at

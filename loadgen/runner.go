@@ -253,6 +253,7 @@ type job struct {
 	scheduledNS int64
 	req         targets.Request
 	estIn       int
+	inSrc       rundir.TokenSource // estIn's source (Workload.Request); "" is estimated
 	// turn, when set, is the session turn the job is (session.go).
 	turn *turnState
 	// probe marks the auto-spread probe: stage probe, its own timeout.
@@ -361,8 +362,8 @@ func (lv *level) runClosed(ctx context.Context, cancel context.CancelCauseFunc) 
 		return lv.startSession(c.firstID + sessions - 1)
 	}
 	do := func(worker int, id uint64, pause *connPause) bool {
-		req, estIn := r.workload.Request(id)
-		class, err := lv.sendAll(job{id: id, worker: worker, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn})
+		req, estIn, inSrc := r.workload.Request(id)
+		class, err := lv.sendAll(job{id: id, worker: worker, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn, inSrc: inSrc})
 		sent.Add(1)
 		if err != nil {
 			cancel(fmt.Errorf("write record: %w", err))
@@ -486,9 +487,9 @@ func (lv *level) probe(ctx context.Context, take func() (uint64, bool), limit ui
 	if !ok {
 		return 0, nil
 	}
-	req, estIn := lv.r.workload.ProbeRequest(id)
+	req, estIn, inSrc := lv.r.workload.ProbeRequest(id)
 	t0 := time.Now()
-	rec := lv.send(job{id: id, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn,
+	rec := lv.send(job{id: id, scheduledNS: time.Since(lv.start).Nanoseconds(), req: req, estIn: estIn, inSrc: inSrc,
 		probe: true, timeout: min(lv.timeout, MaxAutoSpread)})
 	spread := min(time.Since(t0), MaxAutoSpread)
 	return spread, lv.emit(rec)
@@ -716,7 +717,9 @@ func (lv *level) send(j job) *rundir.Record {
 	if final.Usage != nil && final.Usage.CompletionTokens > 0 {
 		rec.OutputTokens, rec.OutputTokensSource = final.Usage.CompletionTokens, rundir.SourceServer
 	}
-	rec.InputTokens, rec.InputTokensSource = estIn, rundir.SourceEstimated
+	// The prompt's length as built: sized (counted by the run's prompt
+	// sizing) or estimated, unless the server says.
+	rec.InputTokens, rec.InputTokensSource = estIn, cmp.Or(j.inSrc, rundir.SourceEstimated)
 	if final.Usage != nil && final.Usage.PromptTokens > 0 {
 		rec.InputTokens, rec.InputTokensSource = final.Usage.PromptTokens, rundir.SourceServer
 	}

@@ -151,15 +151,17 @@ func (w *Workload) newConversation(id uint64) *conversation {
 }
 
 // turnRequest builds turn k of conversation cv as request id: the
-// conversation so far plus a new user message, and the estimated input
-// tokens of the whole.
-func (w *Workload) turnRequest(cv *conversation, k int, id uint64) (targets.Request, int) {
+// conversation so far plus a new user message, and the input tokens of the
+// whole with their source: sized only for a first message Synth counted
+// (later turns add messages and replies the run did not count together).
+func (w *Workload) turnRequest(cv *conversation, k int, id uint64) (targets.Request, int, rundir.TokenSource) {
 	promptTokens, output := w.PromptTokens, w.MaxTokens
 	if w.Lengths != nil {
 		promptTokens, output = w.Lengths(id)
 	}
 	req := w.outputRequest(output)
 	var text string
+	sized := false
 	switch {
 	case w.Sessions.Message != nil:
 		text, promptTokens = w.Sessions.Message(cv.id, k)
@@ -168,7 +170,7 @@ func (w *Workload) turnRequest(cv *conversation, k int, id uint64) (targets.Requ
 		// the session: sized by the run's method, after the shared
 		// prefix when there is one (a system prompt every session
 		// starts with). Later messages are the session's own words.
-		text, promptTokens = w.Synth(cv.id, max(promptTokens, 1))
+		text, promptTokens, sized = w.Synth(cv.id, max(promptTokens, 1))
 	default:
 		promptTokens = max(promptTokens, 1)
 		text = sessionPrompt(w.Seed, cv.id, k, promptTokens)
@@ -176,7 +178,7 @@ func (w *Workload) turnRequest(cv *conversation, k int, id uint64) (targets.Requ
 	cv.msgs = append(cv.msgs, targets.Message{Role: targets.RoleUser, Content: text})
 	cv.tokens += promptTokens
 	req.Prompt, req.Messages = "", cv.msgs
-	return req, cv.tokens
+	return req, cv.tokens, inputSource(sized && k == 1)
 }
 
 // sessionPrompt is the synthetic user message of turn k of session s: n
@@ -228,7 +230,7 @@ func (lv *level) runSession(ctx context.Context, worker int, cv *conversation, c
 		if !ok {
 			return sent, last, nil
 		}
-		req, estIn := w.turnRequest(cv, k, id)
+		req, estIn, inSrc := w.turnRequest(cv, k, id)
 		if due < 0 { // stamped after the prompt is built, as a single request's
 			due = time.Since(lv.start).Nanoseconds()
 		}
@@ -236,7 +238,7 @@ func (lv *level) runSession(ctx context.Context, worker int, cv *conversation, c
 			return sent, last, nil
 		}
 		ts := &turnState{session: sid, turn: k}
-		_, err := lv.sendAll(job{id: id, worker: worker, scheduledNS: due, req: req, estIn: estIn, turn: ts})
+		_, err := lv.sendAll(job{id: id, worker: worker, scheduledNS: due, req: req, estIn: estIn, inSrc: inSrc, turn: ts})
 		if release != nil {
 			release()
 		}

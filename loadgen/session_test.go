@@ -213,7 +213,7 @@ func BenchmarkSessionWorkload(b *testing.B) {
 		for s := range uint64(2500) {
 			cv := w.newConversation(s)
 			for k := 1; k <= cv.turns; k++ {
-				req, _ := w.turnRequest(cv, k, id)
+				req, _, _ := w.turnRequest(cv, k, id)
 				id++
 				if len(req.Messages) != 2*k-1 {
 					b.Fatalf("turn %d: %d messages", k, len(req.Messages))
@@ -273,7 +273,9 @@ func TestSessionsSharded(t *testing.T) {
 func TestSessionsSynthFirstMessage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		w := sessionWorkload()
-		w.Synth = func(id uint64, n int) (string, int) { return fmt.Sprintf("prefix%d own%d", id%2, id), 100 + n }
+		w.Synth = func(id uint64, n int) (string, int, bool) {
+			return fmt.Sprintf("prefix%d own%d", id%2, id), 100 + n, true
+		}
 		w.PrefixGroup = func(id uint64) int { return 1 + int(id%2) }
 		ct := &chatTarget{failAt: -1}
 		r, err := New(ct, w, Concurrency(2), Requests(12), Level(2, 100))

@@ -98,14 +98,15 @@ func (r *Runner) applyShard() bool {
 		}
 		return base.PromptTokens, base.MaxTokens
 	}
-	r.workload.Prompt = func(id uint64) (string, int) {
+	r.workload.Prompt = nil
+	r.workload.global = func(id uint64) (string, int, rundir.TokenSource) {
 		g := sh.GlobalID(id)
 		if k := id - first; trace != nil && k < uint64(len(trace)) {
-			req, est := base.RequestWith(g, trace[k].PromptTokens, trace[k].OutputTokens)
-			return req.Prompt, est
+			req, n, src := base.RequestWith(g, trace[k].PromptTokens, trace[k].OutputTokens)
+			return req.Prompt, n, src
 		}
-		req, est := base.Request(g)
-		return req.Prompt, est
+		req, n, src := base.Request(g)
+		return req.Prompt, n, src
 	}
 	return true
 }

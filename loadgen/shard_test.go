@@ -95,8 +95,8 @@ func TestShardSplits(t *testing.T) {
 		}
 		// The shard's request for local id 1 is the unsharded request of
 		// global id 1·4+i.
-		got, _ := r.workload.Request(1)
-		want, _ := w.Request(uint64(4 + i))
+		got, _, _ := r.workload.Request(1)
+		want, _, _ := w.Request(uint64(4 + i))
 		if got.Prompt != want.Prompt || got.MaxTokens != want.MaxTokens {
 			t.Errorf("shard %d local 1: prompt %.20q…; want global %d's %.20q…", i, got.Prompt, 4+i, want.Prompt)
 		}
@@ -129,8 +129,8 @@ func TestShardSplits(t *testing.T) {
 		t.Fatalf("trace shard 1: %v; want entries 1, 5, 9", err)
 	}
 	tr := r.c.trace
-	got, est := r.workload.RequestWith(2, tr[2].PromptTokens, tr[2].OutputTokens)
-	want, wantEst := w.RequestWith(9, 14, 2)
+	got, est, _ := r.workload.RequestWith(2, tr[2].PromptTokens, tr[2].OutputTokens)
+	want, wantEst, _ := w.RequestWith(9, 14, 2)
 	if got.Prompt != want.Prompt || est != wantEst {
 		t.Errorf("trace shard 1 local 2: prompt of %d tokens; want entry 9's (%d)", est, wantEst)
 	}

@@ -12,15 +12,15 @@ import (
 func TestWorkloadSendsStop(t *testing.T) {
 	stop := []string{"\n\nUser:", "###"}
 	w := Workload{Model: "m", PromptTokens: 4, MaxTokens: 8, Stop: stop}
-	r1, _ := w.Request(1)
-	r2, _ := w.RequestWith(2, 3, 5)
-	r3, _ := w.ProbeRequest(3)
+	r1, _, _ := w.Request(1)
+	r2, _, _ := w.RequestWith(2, 3, 5)
+	r3, _, _ := w.ProbeRequest(3)
 	d := w
 	d.Prompt = func(uint64) (string, int) { return "a dataset prompt", 3 }
-	r4, _ := d.Request(4)
+	r4, _, _ := d.Request(4)
 	s := sessionWorkload()
 	s.Stop = stop
-	r5, _ := s.turnRequest(s.newConversation(5), 1, 5)
+	r5, _, _ := s.turnRequest(s.newConversation(5), 1, 5)
 	for i, r := range []struct {
 		name string
 		stop []string
@@ -30,7 +30,7 @@ func TestWorkloadSendsStop(t *testing.T) {
 		}
 	}
 	none := Workload{Model: "m", PromptTokens: 4, MaxTokens: 8}
-	if r, _ := none.Request(1); r.Stop != nil {
+	if r, _, _ := none.Request(1); r.Stop != nil {
 		t.Errorf("a workload without stop sequences sent %q", r.Stop)
 	}
 }
@@ -44,11 +44,11 @@ func TestWorkloadSendsStop(t *testing.T) {
 // Without stop sequences exact lengths still send both.
 func TestStopKeepsIgnoreEOSWithoutMinTokens(t *testing.T) {
 	w := Workload{Model: "m", PromptTokens: 4, MaxTokens: 8, IgnoreEOS: true, Stop: []string{"###"}}
-	if r, _ := w.Request(1); !r.IgnoreEOS || r.MinTokens != 0 {
+	if r, _, _ := w.Request(1); !r.IgnoreEOS || r.MinTokens != 0 {
 		t.Errorf("with stop: ignore_eos %v, min_tokens %d; want true, 0", r.IgnoreEOS, r.MinTokens)
 	}
 	w.Stop = nil
-	if r, _ := w.Request(1); !r.IgnoreEOS || r.MinTokens != 8 {
+	if r, _, _ := w.Request(1); !r.IgnoreEOS || r.MinTokens != 8 {
 		t.Errorf("without stop: ignore_eos %v, min_tokens %d; want true, 8", r.IgnoreEOS, r.MinTokens)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/inferbench/inferbench/prompt"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -17,7 +18,7 @@ type Workload struct {
 	// PromptTokens is the intended prompt length in tokens. The prompt is
 	// made of common English words that most tokenizers encode as one token
 	// each, so the real count is close to this; it is recorded as an
-	// estimate unless the server reports usage.
+	// estimate unless the server reports usage (or Synth sized it).
 	PromptTokens int
 	// MaxTokens caps the output length of each request.
 	MaxTokens int
@@ -40,10 +41,14 @@ type Workload struct {
 	// Synth, when set (and Prompt is not), builds request id's synthetic
 	// prompt of promptTokens tokens in place of the word-count prompt: an
 	// exact-length prompt, a shared prefix (session's prompt sizing). It
-	// returns the text and its length as established, and must be a pure
-	// function of its arguments. With Sessions it builds each session's
-	// first message, called with the session's id.
-	Synth func(id uint64, promptTokens int) (text string, tokens int)
+	// returns the text, its length as established, and whether that
+	// length was counted (sized by the server's tokenize endpoint or a
+	// tokenizer: recorded rundir.SourceSized where the server reports no
+	// usage) rather than estimated or calibrated. It must be a pure function
+	// of its arguments, but for sized: a prompt whose count failed is
+	// built by the estimate. With Sessions it builds each session's first
+	// message, called with the session's id.
+	Synth func(id uint64, promptTokens int) (text string, tokens int, sized bool)
 	// PrefixGroup, when set, gives the shared prefix group (from 1) request
 	// id's prompt starts with, recorded as the record's prefix_group; with
 	// Sessions, every turn of session s records PrefixGroup(s).
@@ -56,6 +61,11 @@ type Workload struct {
 	// prompts in the same order, so two runs (an A100 box and an H100 box)
 	// see identical requests.
 	Seed int64
+
+	// global, set on a shard's runner (applyShard), gives request id's
+	// prompt with its length and source as the unsharded workload gives its
+	// global id, in place of Prompt and Synth.
+	global func(id uint64) (text string, tokens int, src rundir.TokenSource)
 }
 
 // Validate reports what is wrong with w.
@@ -73,10 +83,11 @@ func (w *Workload) Validate() error {
 	return nil
 }
 
-// Request returns request id's generation request and the estimated number
-// of prompt tokens. It is a pure function of (w, id): requests are the same
-// whatever order workers send them in.
-func (w *Workload) Request(id uint64) (targets.Request, int) {
+// Request returns request id's generation request, its number of prompt
+// tokens, and where that number comes from: rundir.SourceSized when Synth
+// counted it, else rundir.SourceEstimated. It is a pure function of (w, id):
+// requests are the same whatever order workers send them in.
+func (w *Workload) Request(id uint64) (targets.Request, int, rundir.TokenSource) {
 	prompt, output := w.PromptTokens, w.MaxTokens
 	if w.Lengths != nil {
 		prompt, output = w.Lengths(id)
@@ -92,34 +103,48 @@ func (w *Workload) Request(id uint64) (targets.Request, int) {
 // the probe is never measured, so it is neither sized exactly nor taken
 // from the prompt builder's window. With a dataset it is an entry of the
 // dataset, as it is.
-func (w *Workload) ProbeRequest(id uint64) (targets.Request, int) {
-	if w.Prompt != nil {
+func (w *Workload) ProbeRequest(id uint64) (targets.Request, int, rundir.TokenSource) {
+	if w.Prompt != nil || w.global != nil {
 		return w.Request(id) // a dataset's entry, with its own lengths
 	}
 	req := w.outputRequest(w.MaxTokens)
 	n := max(w.PromptTokens, 1)
 	if w.ProbePrompt != nil {
 		req.Prompt, n = w.ProbePrompt(id, n)
-		return req, n
+		return req, n, rundir.SourceEstimated
 	}
 	req.Prompt = synthPrompt(w.Seed, id, n)
-	return req, n
+	return req, n, rundir.SourceEstimated
 }
 
 // RequestWith returns request id with the given prompt and output lengths
-// (a trace entry's), and the estimated number of prompt tokens.
-func (w *Workload) RequestWith(id uint64, promptTokens, outputTokens int) (targets.Request, int) {
+// (a trace entry's), its number of prompt tokens and their source (Request).
+func (w *Workload) RequestWith(id uint64, promptTokens, outputTokens int) (targets.Request, int, rundir.TokenSource) {
 	req := w.outputRequest(outputTokens)
-	if w.Prompt != nil {
+	src := rundir.SourceEstimated
+	switch {
+	case w.global != nil:
+		req.Prompt, promptTokens, src = w.global(id)
+	case w.Prompt != nil:
 		req.Prompt, promptTokens = w.Prompt(id)
-		return req, promptTokens
+	case w.Synth != nil:
+		var sized bool
+		req.Prompt, promptTokens, sized = w.Synth(id, max(promptTokens, 1))
+		src = inputSource(sized)
+	default:
+		promptTokens = max(promptTokens, 1)
+		req.Prompt = synthPrompt(w.Seed, id, promptTokens)
 	}
-	if w.Synth != nil {
-		req.Prompt, promptTokens = w.Synth(id, max(promptTokens, 1))
-		return req, promptTokens
+	return req, promptTokens, src
+}
+
+// inputSource is the record's input_tokens_source of a prompt Synth built,
+// sized (counted) or not, where the server reports no prompt_tokens.
+func inputSource(sized bool) rundir.TokenSource {
+	if sized {
+		return rundir.SourceSized
 	}
-	req.Prompt = synthPrompt(w.Seed, id, max(promptTokens, 1))
-	return req, max(promptTokens, 1)
+	return rundir.SourceEstimated
 }
 
 // outputRequest returns a request with the model and output fields filled

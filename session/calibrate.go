@@ -142,7 +142,7 @@ const calibratePrompt = 16
 // bare returns the bare client for a mock, sending what the harness sends.
 func bare(url string, maxTokens int) *loadgen.BareClient {
 	w := loadgen.Workload{Model: "m", PromptTokens: calibratePrompt, MaxTokens: maxTokens}
-	req, _ := w.Request(0)
+	req, _, _ := w.Request(0)
 	body, _ := json.Marshal(map[string]any{"model": "m", "messages": []map[string]string{{"role": "user", "content": req.Prompt}},
 		"max_tokens": maxTokens, "stream": true, "stream_options": map[string]bool{"include_usage": true}, "ignore_eos": true})
 	return &loadgen.BareClient{Client: httpClient(&Options{}), URL: url + "/v1/chat/completions", Body: body}

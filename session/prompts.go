@@ -111,8 +111,11 @@ func (z *sizing) group(id uint64) int {
 }
 
 // synth returns request id's prompt of n tokens of its own (after the
-// shared prefix, if any) and the prompt's total length as established.
-func (z *sizing) synth(id uint64, n int) (string, int) {
+// shared prefix, if any), the prompt's total length as established, and
+// whether that length was counted (loadgen.Workload.Synth): by the server's
+// tokenize endpoint or a tokenizer, not calibrated, estimated, or built by
+// the estimate after its count failed.
+func (z *sizing) synth(id uint64, n int) (string, int, bool) {
 	want := z.prefixTokens + n
 	z.mu.Lock()
 	p, ok := z.built[id]
@@ -126,7 +129,7 @@ func (z *sizing) synth(id uint64, n int) (string, int) {
 		}
 	}
 	if ok && p.Tokens == want {
-		return p.Text, want
+		return p.Text, want, counted(p.Source)
 	}
 	p, err := z.build(id, n)
 	if err != nil {
@@ -137,11 +140,18 @@ func (z *sizing) synth(id uint64, n int) (string, int) {
 		}
 		z.mu.Unlock()
 		if z.blocksOf(id) != nil {
-			return z.estimateBlocks(id, n), want
+			return z.estimateBlocks(id, n), want, false
 		}
-		return z.join(id, z.words(id).Text(n)), want
+		return z.join(id, z.words(id).Text(n)), want, false
 	}
-	return p.Text, want
+	return p.Text, want, counted(p.Source)
+}
+
+// counted says whether a prompt's length was counted by the served
+// model's tokenizer (the record's rundir.SourceSized) rather than
+// calibrated or estimated.
+func counted(s prompt.Source) bool {
+	return s == prompt.SourceServerTokenize || s == prompt.SourceTokenizer
 }
 
 // build makes request id's prompt by the chosen method.
@@ -751,7 +761,7 @@ func (o *Options) promptsFrom(s *scenarios.Scenario) {
 
 // synthHooks returns the workload's hooks for this run's prompts: nil when
 // they are the load generator's own word prompts (the estimate, no prefix).
-func (o *Options) synthHooks() (synth func(uint64, int) (string, int), group func(uint64) int, probe func(uint64, int) (string, int)) {
+func (o *Options) synthHooks() (synth func(uint64, int) (string, int, bool), group func(uint64) int, probe func(uint64, int) (string, int)) {
 	z := o.sizing
 	if z == nil || (z.builder == nil && z.cal == nil && len(z.prefixes) == 0 && z.blocks == nil) {
 		return nil, nil, nil

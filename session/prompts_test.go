@@ -48,16 +48,16 @@ func TestPromptSizingTokenizer(t *testing.T) {
 	groups := map[int]bool{}
 	for _, id := range []uint64{0, 1, 2, 3, 4, 5, 6, 100} { // 100: past the window
 		n := 40 + int(id%3)
-		text, tokens := synth(id, n)
+		text, tokens, sized := synth(id, n)
 		g := group(id)
 		groups[g] = true
-		if got := tok.Count(text, true); got != 30+n || tokens != 30+n {
-			t.Errorf("request %d: counts %d (reported %d), want %d", id, got, tokens, 30+n)
+		if got := tok.Count(text, true); got != 30+n || tokens != 30+n || !sized {
+			t.Errorf("request %d: counts %d (reported %d, sized %v), want %d sized", id, got, tokens, sized, 30+n)
 		}
 		if g < 1 || g > 3 || !strings.HasPrefix(text, z.prefixes[g-1]+" ") {
 			t.Errorf("request %d: group %d, prompt does not start with its prefix", id, g)
 		}
-		if again, _ := synth(id, n); again != text {
+		if again, _, _ := synth(id, n); again != text {
 			t.Errorf("request %d: a second build differs", id)
 		}
 	}
@@ -86,9 +86,9 @@ func TestPromptSizingEstimate(t *testing.T) {
 		t.Fatal(err)
 	}
 	synth, group, _ := o.synthHooks()
-	text, n := synth(9, 5)
-	if words := len(strings.Fields(text)); words != 8 || n != 8 || group(9) != 1 {
-		t.Fatalf("prompt %q: %d words, %d tokens, group %d; want 8, 8, 1", text, words, n, group(9))
+	text, n, sized := synth(9, 5)
+	if words := len(strings.Fields(text)); words != 8 || n != 8 || group(9) != 1 || sized {
+		t.Fatalf("prompt %q: %d words, %d tokens, group %d, sized %v; want 8, 8, 1, estimated", text, words, n, group(9), sized)
 	}
 }
 

@@ -42,9 +42,10 @@ func TestTraceBlocksShareText(t *testing.T) {
 	text := make([]string, len(trace))
 	for id, a := range trace {
 		var n int
-		text[id], n = synth(uint64(id), a.PromptTokens)
-		if got := tok.Count(text[id], true); got != a.PromptTokens || n != a.PromptTokens {
-			t.Errorf("request %d: counts %d (reported %d); want %d", id, got, n, a.PromptTokens)
+		var sized bool
+		text[id], n, sized = synth(uint64(id), a.PromptTokens)
+		if got := tok.Count(text[id], true); got != a.PromptTokens || n != a.PromptTokens || !sized {
+			t.Errorf("request %d: counts %d (reported %d, sized %v); want %d sized", id, got, n, sized, a.PromptTokens)
 		}
 	}
 	// Only the blocks more than one request names whole are texts of their
@@ -104,8 +105,11 @@ func TestTraceBlocksShareText(t *testing.T) {
 	if synth2 == nil || o2.sizing.source != prompt.SourceEstimated {
 		t.Fatal("estimate: no synth hook")
 	}
-	e0, _ := synth2(0, 1300)
-	e1, _ := synth2(1, 1200)
+	e0, _, sized0 := synth2(0, 1300)
+	e1, _, sized1 := synth2(1, 1200)
+	if sized0 || sized1 {
+		t.Errorf("estimated block prompts said sized: %v, %v", sized0, sized1)
+	}
 	w0, w1 := strings.Fields(e0), strings.Fields(e1)
 	if len(w0) != 1300 || len(w1) != 1200 || strings.Join(w0[:1024], " ") != strings.Join(w1[:1024], " ") || w0[1024] == w1[1024] {
 		t.Errorf("estimate: %d and %d words, sharing the first 1024: %v; want 1300, 1200, sharing exactly blocks 7 and 8",
