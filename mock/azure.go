@@ -48,7 +48,7 @@ func azureProtocol(ep endpoint, deployment string) *protocol {
 			if deployment != "" && r.URL.Query().Get("api-version") == "" {
 				return nil, fmt.Errorf("Missing required query parameter: api-version")
 			}
-			req, g, err := s.parseOpenAI(body, ep)
+			req, g, err := s.parseOpenAI(body, ep, false)
 			if err != nil {
 				return nil, err
 			}

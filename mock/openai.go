@@ -56,7 +56,7 @@ type streamOptions struct {
 
 func parseOpenAIAs(ep endpoint, fl openAIFlavor) func(*Server, *http.Request, []byte, int64) (*call, error) {
 	return func(s *Server, _ *http.Request, body []byte, seq int64) (*call, error) {
-		req, g, err := s.parseOpenAI(body, ep)
+		req, g, err := s.parseOpenAI(body, ep, fl == flavorTGI)
 		if err != nil {
 			return nil, err
 		}
@@ -71,9 +71,10 @@ func parseOpenAIAs(ep endpoint, fl openAIFlavor) func(*Server, *http.Request, []
 	}
 }
 
-// parseOpenAI decodes and validates a request body and decides the response.
+// parseOpenAI decodes and validates a request body and decides the response;
+// tgi ends it at a stop sequence as TGI does (applyStopTGI), else as vLLM.
 // Errors are messages for a 400 answer.
-func (s *Server) parseOpenAI(body []byte, ep endpoint) (openAIRequest, generation, error) {
+func (s *Server) parseOpenAI(body []byte, ep endpoint, tgi bool) (openAIRequest, generation, error) {
 	var req openAIRequest
 	var g generation
 	if err := json.Unmarshal(body, &req); err != nil {
@@ -125,8 +126,15 @@ func (s *Server) parseOpenAI(body []byte, ep endpoint) (openAIRequest, generatio
 	if err != nil {
 		return req, g, fmt.Errorf("stop: %v", err)
 	}
-	if err := s.decideLength(&g, maxTokens, req.MinTokens, req.IgnoreEOS, stop); err != nil {
+	vllmStop := stop
+	if tgi {
+		vllmStop = nil
+	}
+	if err := s.decideLength(&g, maxTokens, req.MinTokens, req.IgnoreEOS, vllmStop); err != nil {
 		return req, g, err
+	}
+	if tgi {
+		g.applyStopTGI(stop)
 	}
 	if so := req.StreamOptions; so != nil {
 		g.includeUsage = so.IncludeUsage == nil || *so.IncludeUsage
@@ -433,9 +441,12 @@ func (ow *openAIWire) end(b []byte) []byte {
 	switch {
 	case ow.fl == flavorTGI:
 		b = append(b, `{"index":0,"delta":{},"logprobs":null,"finish_reason":"`...)
-		if ow.g.capped {
+		switch {
+		case ow.g.capped:
 			b = append(b, "length"...)
-		} else {
+		case ow.g.stopped != "":
+			b = append(b, "stop_sequence"...) // FinishReason::StopSequence
+		default:
 			b = append(b, "eos_token"...)
 		}
 		return append(b, "\"}]}\n\n"...)

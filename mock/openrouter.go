@@ -22,7 +22,7 @@ import (
 // parseOpenRouter parses a chat or completions request.
 func parseOpenRouter(ep endpoint) func(*Server, *http.Request, []byte, int64) (*call, error) {
 	return func(s *Server, _ *http.Request, body []byte, seq int64) (*call, error) {
-		req, g, err := s.parseOpenAI(body, ep)
+		req, g, err := s.parseOpenAI(body, ep, false)
 		if err != nil {
 			return nil, err
 		}

@@ -25,8 +25,8 @@ const stopAt3 = " sit"
 // sent and the one the stop sequence starts in (generated, its text held
 // back: vLLM, llama-server and Ollama count it), and each protocol's finish
 // reason for a stop sequence. Gemini's cumulative count gives the held
-// token to its last event; TGI's native API sends the token that completes
-// the stop sequence (TestStopAsTGIDoes). A stop sequence the text does not
+// token to its last event; TGI sends the token that completes the stop
+// sequence, on both its APIs (TestStopAsTGIDoes). A stop sequence the text does not
 // contain changes nothing.
 func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 	setCloudEnv(t)
@@ -51,7 +51,7 @@ func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 		{"openrouter", "chat", "/api/v1", "m", "stop"},
 		{"together", "chat", "/v1", "m", "stop"},
 		{"tgi", "native", "", "m", "stop_sequence"},
-		{"tgi", "chat", "/tgi", "m", ""},
+		{"tgi", "chat", "/tgi", "m", "stop_sequence"},
 		{"ollama", "chat", "", "m", "stop"},
 		{"ollama", "completions", "", "m", "stop"},
 		{"anthropic", "chat", "", "claude", "stop_sequence"},
@@ -88,7 +88,7 @@ func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 			switch {
 			case tc.kind == "gemini" || tc.kind == "vertex":
 				want = c.usage // a cumulative count: the held token rides the last event
-			case tc.kind == "tgi" && tc.api == "native" && c.usage < 10:
+			case tc.kind == "tgi" && c.usage < 10:
 				// TGI sends the token that completes the stop sequence.
 				want, wantText = c.usage, c.text+c.stop
 			}

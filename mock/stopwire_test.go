@@ -229,3 +229,42 @@ func TestStopReplicate(t *testing.T) {
 		}
 	})
 }
+
+// TestStopAsTGIDoesOnItsChatAPI: TGI's Messages API passes its stop list to
+// the same StoppingCriteria (router/src/lib.rs hands ChatRequest.stop to
+// GenerateParameters.stop; no trimming in the router), so its stream keeps
+// the stop sequence too (text-generation-inference issue #1724: stop "7"
+// still shown on TGI 2.0.2's /v1/chat/completions) and stops only where the
+// output ends with it (issue #1979).
+func TestStopAsTGIDoesOnItsChatAPI(t *testing.T) {
+	s := newServer(t, Config{OutputTokens: 10})
+	for _, c := range []struct {
+		stop, text, finish string
+	}{
+		{" sit", " lorem ipsum dolor sit", "stop_sequence"},
+		{" si", " lorem ipsum dolor sit amet consectetur adipiscing elit sed do", "eos_token"},
+	} {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, post(t.Context(), "/tgi/v1/chat/completions",
+			`{"model":"m","messages":[{"role":"user","content":"a b c"}],"stream":true,"stop":["`+c.stop+`"]}`))
+		text, finish := "", ""
+		for _, block := range strings.Split(rec.Body.String(), "\n\n") {
+			data, ok := strings.CutPrefix(block, "data:")
+			if !ok || data == "[DONE]" {
+				continue
+			}
+			ch := decodeChunk(t, data)
+			for _, choice := range ch.Choices {
+				if choice.Delta != nil && choice.Delta.Content != nil {
+					text += *choice.Delta.Content
+				}
+				if choice.FinishReason != nil {
+					finish = *choice.FinishReason
+				}
+			}
+		}
+		if text != c.text || finish != c.finish {
+			t.Errorf("stop %q: text %q, finish %q; want %q, %q", c.stop, text, finish, c.text, c.finish)
+		}
+	}
+}

@@ -29,8 +29,8 @@ type generation struct {
 	// held is how many tokens were generated but not sent: the one a stop
 	// sequence starts in, whose text is held back (vLLM, llama.cpp and
 	// Ollama count it in their usage and send none of its text); 0 when
-	// no stop sequence ended the output, and on TGI's native API, which
-	// sends that token (applyStopTGI).
+	// no stop sequence ended the output, and on TGI's APIs, which send
+	// that token (applyStopTGI).
 	held         int
 	includeUsage bool // OpenAI: send the usage-only chunk before [DONE]
 	continuous   bool // OpenAI/vLLM: cumulative usage on every chunk
