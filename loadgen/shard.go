@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // ParseShard parses "I/N" (0 ≤ I < N, N ≥ 1), as --shard takes it.
@@ -99,6 +100,9 @@ func (r *Runner) applyShard() bool {
 		return base.PromptTokens, base.MaxTokens
 	}
 	r.workload.Prompt = nil
+	r.workload.probe = func(id uint64) (targets.Request, int, rundir.TokenSource) {
+		return base.ProbeRequest(sh.GlobalID(id))
+	}
 	r.workload.global = func(id uint64) (string, int, rundir.TokenSource) {
 		g := sh.GlobalID(id)
 		if k := id - first; trace != nil && k < uint64(len(trace)) {

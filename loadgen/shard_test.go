@@ -3,6 +3,7 @@ package loadgen
 import (
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -157,6 +158,47 @@ func TestShardRecordIDs(t *testing.T) {
 			if rec.ID%2 != 1 || rec.Worker%2 != 1 {
 				t.Errorf("record id %d worker %d; want both ≡ 1 mod 2", rec.ID, rec.Worker)
 			}
+		}
+	})
+}
+
+// TestShardProbeNotSized: a shard's auto-spread probe has the estimated
+// prompt the unsharded run's probe has (ProbePrompt), never one sized
+// exactly (Synth): sizing it counted its prompt at an id past the level's
+// and moved the prompt builder's window there, so every id of the level
+// was built as it was sent.
+func TestShardProbeNotSized(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var mu sync.Mutex
+		var sized []uint64
+		w := Workload{Model: "m", PromptTokens: 8, MaxTokens: 4,
+			Synth: func(id uint64, n int) (string, int, bool) {
+				mu.Lock()
+				sized = append(sized, id)
+				mu.Unlock()
+				return "sized", n, true
+			},
+			ProbePrompt: func(id uint64, n int) (string, int) { return "probe", n }}
+		ft := &fakeTarget{TTFT: time.Millisecond, Tokens: 1}
+		r, err := New(ft, w, Concurrency(4), Requests(4), Warmup(0), Spread(AutoSpread), Shard(rundir.Shard{Index: 1, Count: 2}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c collect
+		if _, err := run(t.Context(), r, c.add); err != nil {
+			t.Fatal(err)
+		}
+		probes := 0
+		for _, rec := range c.recs {
+			if rec.Stage == rundir.StageProbe {
+				probes++
+				if slices.Contains(sized, rec.ID) {
+					t.Errorf("the probe (id %d) was sized: %v", rec.ID, sized)
+				}
+			}
+		}
+		if probes != 1 || len(sized) != 2 {
+			t.Errorf("%d probes, %d prompts sized (%v); want 1 probe and the shard's 2 requests sized", probes, len(sized), sized)
 		}
 	})
 }

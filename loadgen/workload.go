@@ -66,6 +66,11 @@ type Workload struct {
 	// prompt with its length and source as the unsharded workload gives its
 	// global id, in place of Prompt and Synth.
 	global func(id uint64) (text string, tokens int, src rundir.TokenSource)
+	// probe, set on a shard's runner, is the unsharded workload's
+	// ProbeRequest at the probe's global id: estimated as the unsharded
+	// run's probe is, never sized (a sized probe moved the prompt builder's
+	// window past the level's ids, and the level's were built as sent).
+	probe func(id uint64) (targets.Request, int, rundir.TokenSource)
 }
 
 // Validate reports what is wrong with w.
@@ -104,7 +109,10 @@ func (w *Workload) Request(id uint64) (targets.Request, int, rundir.TokenSource)
 // from the prompt builder's window. With a dataset it is an entry of the
 // dataset, as it is.
 func (w *Workload) ProbeRequest(id uint64) (targets.Request, int, rundir.TokenSource) {
-	if w.Prompt != nil || w.global != nil {
+	if w.probe != nil {
+		return w.probe(id)
+	}
+	if w.Prompt != nil {
 		return w.Request(id) // a dataset's entry, with its own lengths
 	}
 	req := w.outputRequest(w.MaxTokens)
