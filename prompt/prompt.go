@@ -26,8 +26,10 @@ type Counter interface {
 	CountTokens(ctx context.Context, text string) (int, error)
 }
 
-// Source says how a prompt's length in tokens was established: the
-// input_tokens_source of its record.
+// Source says how a prompt's length in tokens was established: run.json's
+// load.input_tokens_source. A record without the server's count says
+// sized for a prompt counted (server-tokenize, tokenizer), estimated
+// otherwise (rundir.SourceSized).
 type Source string
 
 // The methods, best first (docs/tokenizers.md gives the order of fallback).
