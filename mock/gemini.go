@@ -182,13 +182,12 @@ func (gw *geminiWire) finishReason() any {
 	return "STOP"
 }
 
+// token is token k's event; the last token's carries the finish, unless a
+// stop sequence held a token back: then end sends the finish when that
+// token was generated.
 func (gw *geminiWire) token(b []byte, k int) []byte {
-	last := k == gw.g.outputTokens-1
-	count := k + 1 // candidates so far; the last event counts a held-back token too
-	if last {
-		count += gw.g.held
-	}
-	return gw.event(b, k == 0, tokenText(k), tokenJSON(k), count, last)
+	last := k == gw.g.outputTokens-1 && gw.g.held == 0
+	return gw.event(b, k == 0, tokenText(k), tokenJSON(k), k+1, last)
 }
 
 // event appends one streamed response carrying text (textJSON, its JSON
@@ -229,15 +228,16 @@ func (gw *geminiWire) event(b []byte, first bool, text, textJSON string, count i
 	return append(b, "\"}\r\n\r\n"...)
 }
 
-// end closes the JSON array; the SSE form just ends. An output with no
-// token sent (a stop sequence met in the first, held back) has had no event
-// to carry its finish: it gets one final event of empty text, finishReason
-// and the held token counted, as Gemini ends an output with an event of
-// empty text (gemini-alt-sse-midstream-503-raw-json-error:
-// `"parts": [{"text": ""}]`, `"finishReason": "STOP"`).
+// end closes the JSON array; the SSE form just ends. An output a stop
+// sequence ended with a token held back has sent no finish yet (none at
+// all when the first token was held): it gets one final event of empty
+// text, finishReason and the held token counted, sent when that token was
+// generated, as Gemini ends an output with an event of empty text
+// (gemini-alt-sse-midstream-503-raw-json-error: `"parts": [{"text": ""}]`,
+// `"finishReason": "STOP"`).
 func (gw *geminiWire) end(b []byte) []byte {
-	if gw.g.outputTokens == 0 {
-		b = gw.event(b, true, "", `""`, gw.g.generated(), true)
+	if gw.g.held > 0 || gw.g.outputTokens == 0 {
+		b = gw.event(b, gw.g.outputTokens == 0, "", `""`, gw.g.generated(), true)
 	}
 	if gw.form == geminiArray {
 		return append(b, "\n]"...)

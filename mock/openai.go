@@ -383,7 +383,7 @@ func (ow *openAIWire) token(b []byte, k int) []byte {
 			b = ow.roleChunk(b)
 		}
 	}
-	if ow.roleWithFirst && k == ow.g.outputTokens-1 {
+	if ow.roleWithFirst && k == ow.g.outputTokens-1 && ow.g.held == 0 {
 		return ow.lastToken(b, k)
 	}
 	b = append(b, ow.prefix...)
@@ -431,10 +431,12 @@ func (ow *openAIWire) lastToken(b []byte, k int) []byte {
 }
 
 // end is the finish chunk (none in the vLLM chat shape, whose last token
-// carried the finish), the usage-only chunk when asked for, and the
-// terminator (TGI 1.4 sends none).
+// carried the finish, unless a stop sequence held a token back: vLLM's
+// step that met it sends no text and the finish, when that token was
+// generated), the usage-only chunk when asked for, and the terminator (TGI
+// 1.4 sends none).
 func (ow *openAIWire) end(b []byte) []byte {
-	if ow.roleWithFirst && ow.g.outputTokens > 0 {
+	if ow.roleWithFirst && ow.g.outputTokens > 0 && ow.g.held == 0 {
 		return ow.tail(b)
 	}
 	b = append(b, ow.prefix...)

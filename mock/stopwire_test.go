@@ -268,3 +268,57 @@ func TestStopAsTGIDoesOnItsChatAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestStopFinishWhenHeldTokenGenerated: where a protocol's finish rides an
+// event of text (current vLLM's chat shape: finish_reason on the last
+// token's chunk; Gemini: finishReason on the last event), a stop sequence
+// that holds a token back must not put the finish on the last token sent,
+// ITL before the held token was generated: the finish is an event of its
+// own when the held token was generated (receipt + TTFT + 3·ITL for
+// " sit"), as vLLM sends the step that met the stop sequence (no text,
+// finish_reason stop) and Gemini its empty-text final event. Before, the
+// Gemini stream's finish came at +70ms and the stream closed at +80ms with
+// nothing more: a client read its end and its 4th token 10 ms early.
+func TestStopFinishWhenHeldTokenGenerated(t *testing.T) {
+	const ttft, itl = 50 * time.Millisecond, 10 * time.Millisecond
+	for _, c := range []struct {
+		name, path, body, finish string
+	}{
+		{"vllm chat", "/v1/chat/completions", `{"model":"m","messages":[{"role":"user","content":"a b c"}],"stream":true,"stop":[" sit"]}`, `"finish_reason":"stop"`},
+		{"gemini sse", "/v1beta/models/g:streamGenerateContent?alt=sse", `{"contents":[{"parts":[{"text":"a b c"}]}],"generationConfig":{"stopSequences":[" sit"]}}`, `"finishReason": "STOP"`},
+		{"gemini array", "/v1beta/models/g:streamGenerateContent", `{"contents":[{"parts":[{"text":"a b c"}]}],"generationConfig":{"stopSequences":[" sit"]}}`, `"finishReason": "STOP"`},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			s := newServer(t, Config{TTFT: ttft, ITL: itl, OutputTokens: 64})
+			rec := newFlushRecorder()
+			start := time.Now()
+			s.ServeHTTP(rec, post(t.Context(), c.path, c.body))
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			found := false
+			for _, f := range rec.flushes {
+				if !strings.Contains(f.data, c.finish) {
+					continue
+				}
+				found = true
+				if d := f.at.Sub(start); d != ttft+3*itl {
+					t.Errorf("%s: finish flushed at +%v, want +%v (when the held token was generated): %q", c.name, d, ttft+3*itl, f.data)
+				}
+				if strings.Contains(f.data, "dolor") {
+					t.Errorf("%s: the finish rides token 2's event: %q", c.name, f.data)
+				}
+			}
+			if !found {
+				t.Errorf("%s: no finish in %q", c.name, rec.all())
+			}
+		})
+	}
+	// Gemini's array form stays one JSON array, the count on its last.
+	s := newServer(t, Config{OutputTokens: 64})
+	rr := httptest.NewRecorder()
+	s.ServeHTTP(rr, post(t.Context(), "/v1beta/models/g:streamGenerateContent", `{"contents":[{"parts":[{"text":"a b c"}]}],"generationConfig":{"stopSequences":[" sit"]}}`))
+	var evs []geminiEvent
+	if err := json.Unmarshal(rr.Body.Bytes(), &evs); err != nil || len(evs) != 4 || evs[3].UsageMetadata.CandidatesTokenCount != 4 || evs[2].UsageMetadata.CandidatesTokenCount != 3 {
+		t.Errorf("gemini array: %v, want 3 text events and a final one counting 4: %s", err, rr.Body)
+	}
+}
