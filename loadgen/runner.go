@@ -805,6 +805,8 @@ func stopHeld(req *targets.Request, rec *rundir.Record, held int) bool {
 	switch rec.FinishReason {
 	case "stop", "STOP", "stop_sequence", "word": // OpenAI, llama.cpp chat, Ollama; Gemini; Anthropic, TGI, Bedrock; llama.cpp /completion
 		return true
+	case "done": // Replicate's prediction says no reason; its count is cog-vllm's, the held token in it
+		return true
 	}
 	return false
 }

@@ -32,7 +32,7 @@ func (s stopAtOnce) Stream(ctx context.Context, req targets.Request, on func(tar
 // with --stop " " failed every request on llama-server, Ollama and the
 // mock. Without stop sequences sent, the same answer stays a failure.
 func TestStopSequenceInTheFirstToken(t *testing.T) {
-	for _, finish := range []string{"stop", "stop_sequence", "word", "STOP"} {
+	for _, finish := range []string{"stop", "stop_sequence", "word", "STOP", "done"} {
 		synctest.Test(t, func(t *testing.T) {
 			r, err := New(stopAtOnce{finish}, Workload{Model: "m", PromptTokens: 8, MaxTokens: 4, Stop: []string{" "}},
 				Concurrency(1), Requests(1), Warmup(0), Level(1, 0), Spread(0))
