@@ -74,6 +74,14 @@ func Reorder(app *cli.App, args []string) []string {
 			pos = append(pos, rest[1:]...)
 			break
 		}
+		if len(rest) == 1 && len(pos) > 0 && takesValue(flags, rest[0]) {
+			// A flag that takes a value, last with none: moved before the
+			// positional arguments it would take one of them as its value
+			// (`report DIR --format`: "takes at least one RUN_DIR"). Left
+			// last, NoFlagArgs says it needs a value.
+			pos, rest = append(pos, rest[0]), nil
+			break
+		}
 		if n := flagLen(flags, rest); n > 0 {
 			fl, rest = append(fl, decimal(flags, rest[:n])...), rest[n:]
 			continue
@@ -120,6 +128,22 @@ func flagLen(flags []cli.Flag, rest []string) int {
 		}
 	}
 	return 1
+}
+
+// takesValue reports whether word names, without "=value", a flag of flags
+// that takes a value.
+func takesValue(flags []cli.Flag, word string) bool {
+	if !strings.HasPrefix(word, "-") || strings.Contains(word, "=") {
+		return false
+	}
+	name := strings.TrimLeft(word, "-")
+	for _, f := range flags {
+		if slices.Contains(f.Names(), name) {
+			dv, ok := f.(cli.DocGenerationFlag)
+			return ok && dv.TakesValue()
+		}
+	}
+	return false
 }
 
 // leadingZero is a whole number written with a leading zero: 010, -007.
@@ -391,9 +415,17 @@ func NoFlagArgs(c *cli.Context) error {
 	if cli.HelpFlag != nil {
 		names = append(names, cli.HelpFlag.Names()...)
 	}
-	for _, a := range c.Args().Slice() {
+	args := c.Args().Slice()
+	reordered := false // Reorder left a value flag last only when it had none
+	if c.App != nil {
+		_, reordered = c.App.Metadata[endedFlags]
+	} // Reorder left a value flag last only when it had none
+	for i, a := range args {
 		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if len(a) > 1 && a[0] == '-' && slices.Contains(names, name) {
+			if reordered && i == len(args)-1 && c.Command != nil && takesValue(c.Command.Flags, a) {
+				return Usagef("%s needs a value (%s … %s VALUE)", a, c.Command.FullName(), a)
+			}
 			return Usagef("flags must come before positional arguments: move %s before %s", a, c.Args().First())
 		}
 	}
