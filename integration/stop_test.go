@@ -275,34 +275,7 @@ func TestStopInTheFirstTokenOnTheWire(t *testing.T) {
 	json.Unmarshal(body, &req)
 	req["stop"] = []string{chatFirst}
 	body, _ = json.Marshal(req)
-	var content, finish string
-	completion := -1
-	for _, l := range postLines(t, llama+"/v1/chat/completions", string(body)) {
-		var ev struct {
-			Choices []struct {
-				Delta struct {
-					Content string `json:"content"`
-				} `json:"delta"`
-				FinishReason string `json:"finish_reason"`
-			} `json:"choices"`
-			Usage *struct {
-				CompletionTokens int `json:"completion_tokens"`
-			} `json:"usage"`
-		}
-		if l == "[DONE]" {
-			continue
-		}
-		if err := json.Unmarshal([]byte(l), &ev); err != nil {
-			t.Fatalf("%v: %s", err, l)
-		}
-		for _, c := range ev.Choices {
-			content += c.Delta.Content
-			finish = cmp.Or(c.FinishReason, finish)
-		}
-		if ev.Usage != nil {
-			completion = ev.Usage.CompletionTokens
-		}
-	}
+	content, finish, completion := chatStream(t, llama, body)
 	if content != "" || finish != "stop" || completion != 1 {
 		t.Errorf("chat, stop %q (the first token): content %q, finish %q, completion_tokens %d; want none, stop, 1",
 			chatFirst, content, finish, completion)
@@ -372,34 +345,7 @@ func TestLlamaCppChatStreamDropsHeldText(t *testing.T) {
 	stop := full[len(full)-1:] + "~~~" // starts with the output's last byte; "~" is no token of the model's
 	req["stop"], req["stream"], req["stream_options"] = []string{stop}, true, map[string]bool{"include_usage": true}
 	body, _ = json.Marshal(req)
-	var streamed, finish string
-	completion := -1
-	for _, l := range postLines(t, url+"/v1/chat/completions", string(body)) {
-		var ev struct {
-			Choices []struct {
-				Delta struct {
-					Content string `json:"content"`
-				} `json:"delta"`
-				FinishReason string `json:"finish_reason"`
-			} `json:"choices"`
-			Usage *struct {
-				CompletionTokens int `json:"completion_tokens"`
-			} `json:"usage"`
-		}
-		if l == "[DONE]" {
-			continue
-		}
-		if err := json.Unmarshal([]byte(l), &ev); err != nil {
-			t.Fatalf("%v: %s", err, l)
-		}
-		for _, c := range ev.Choices {
-			streamed += c.Delta.Content
-			finish = cmp.Or(c.FinishReason, finish)
-		}
-		if ev.Usage != nil {
-			completion = ev.Usage.CompletionTokens
-		}
-	}
+	streamed, finish, completion := chatStream(t, url, body)
 	t.Logf("llama-server %s: greedy output %q; streamed with stop %q: %q, finish %q, completion_tokens %d",
 		versionOf("INFERBENCH_LLAMACPP_VERSION"), full, stop, streamed, finish, completion)
 	if finish != "length" || completion != 6 {
@@ -440,4 +386,39 @@ func TestStopInTheFirstTokenRecorded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// chatStream posts body to url's chat completions endpoint and returns the
+// stream's content, its finish reason and the usage's completion tokens
+// (-1 when none came).
+func chatStream(t *testing.T, url string, body []byte) (content, finish string, completion int) {
+	t.Helper()
+	completion = -1
+	for _, l := range postLines(t, url+"/v1/chat/completions", string(body)) {
+		var ev struct {
+			Choices []struct {
+				Delta struct {
+					Content string `json:"content"`
+				} `json:"delta"`
+				FinishReason string `json:"finish_reason"`
+			} `json:"choices"`
+			Usage *struct {
+				CompletionTokens int `json:"completion_tokens"`
+			} `json:"usage"`
+		}
+		if l == "[DONE]" {
+			continue
+		}
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		for _, c := range ev.Choices {
+			content += c.Delta.Content
+			finish = cmp.Or(c.FinishReason, finish)
+		}
+		if ev.Usage != nil {
+			completion = ev.Usage.CompletionTokens
+		}
+	}
+	return content, finish, completion
 }

@@ -32,21 +32,7 @@ func TestFollowSaysWhenTheRunWentQuiet(t *testing.T) {
 	d.writeManifest()
 	d.write(d.record(rec(1, 0, ms, ms, 2)))
 	synctest.Test(t, func(t *testing.T) {
-		var mu sync.Mutex
-		var warns []string
-		said := func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(warns) }
-		ctx, cancel := context.WithCancel(t.Context())
-		defer cancel()
-		f, err := NewFollower(ctx, d.dir, FollowOptions{Poll: time.Second, Warn: func(s string) {
-			mu.Lock()
-			warns = append(warns, s)
-			mu.Unlock()
-		}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- f.Run(ctx) }()
+		said, stop := followWarned(t, d.dir)
 
 		time.Sleep(179 * time.Second)
 		synctest.Wait()
@@ -70,8 +56,7 @@ func TestFollowSaysWhenTheRunWentQuiet(t *testing.T) {
 		if w := said(); len(w) != 2 {
 			t.Fatalf("warned %q; want a second warning after a second quiet spell", w)
 		}
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
+		if err := stop(); !errors.Is(err, context.Canceled) {
 			t.Errorf("Run: %v; want it to follow until stopped", err)
 		}
 	})
@@ -95,30 +80,37 @@ func TestFollowSaysAtOnceWhenTheRunWentQuietLongAgo(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		var mu sync.Mutex
-		var warns []string
-		ctx, cancel := context.WithCancel(t.Context())
-		defer cancel()
-		f, err := NewFollower(ctx, d.dir, FollowOptions{Poll: time.Second, Warn: func(s string) {
-			mu.Lock()
-			warns = append(warns, s)
-			mu.Unlock()
-		}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- f.Run(ctx) }()
+		said, stop := followWarned(t, d.dir)
 		time.Sleep(3 * time.Second)
 		synctest.Wait()
-		mu.Lock()
-		w := slices.Clone(warns)
-		mu.Unlock()
+		w := said()
 		want := "nothing written since " + old.UTC().Format("2006-01-02 15:04 MST") + " (30 days), and run.json still says running: has the run died on its host pod-7?"
 		if len(w) != 1 || !strings.Contains(w[0], want) {
 			t.Errorf("warned %q; want at once %q", w, want)
 		}
-		cancel()
-		<-done
+		stop()
 	})
+}
+
+// followWarned follows dir (a poll a second, in the test's bubble) and
+// returns the warnings said so far, and stop, which ends the follower and
+// returns its Run's error.
+func followWarned(t *testing.T, dir string) (said func() []string, stop func() error) {
+	t.Helper()
+	var mu sync.Mutex
+	var warns []string
+	ctx, cancel := context.WithCancel(t.Context())
+	t.Cleanup(cancel)
+	f, err := NewFollower(ctx, dir, FollowOptions{Poll: time.Second, Warn: func(s string) {
+		mu.Lock()
+		warns = append(warns, s)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	said = func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(warns) }
+	return said, func() error { cancel(); return <-done }
 }

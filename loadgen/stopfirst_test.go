@@ -34,17 +34,7 @@ func (s stopAtOnce) Stream(ctx context.Context, req targets.Request, on func(tar
 func TestStopSequenceInTheFirstToken(t *testing.T) {
 	for _, finish := range []string{"stop", "stop_sequence", "word", "STOP", "done"} {
 		synctest.Test(t, func(t *testing.T) {
-			r, err := New(stopAtOnce{finish}, Workload{Model: "m", PromptTokens: 8, MaxTokens: 4, Stop: []string{" "}},
-				Concurrency(1), Requests(1), Warmup(0), Level(1, 0), Spread(0))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var c collect
-			start := time.Now()
-			if _, err := r.Run(t.Context(), t.Context(), start, c.add); err != nil {
-				t.Fatal(err)
-			}
-			rec := c.recs[0]
+			rec := runOneStop(t, stopAtOnce{finish}, 4, " ")
 			ttft := time.Duration(rec.FirstTokenNS - rec.SentNS)
 			if !rec.OK || rec.OutputTokens != 1 || ttft != 40*time.Millisecond || rec.EndNS != rec.FirstTokenNS ||
 				len(rec.Chunks) != 1 || rec.Chunks[0] != [2]int64{rec.FirstTokenNS, 1} || rec.FirstContentNS != 0 {
@@ -90,16 +80,7 @@ func (stopAfter3) Stream(ctx context.Context, req targets.Request, on func(targe
 // 80 ms. Left out, TPOT read 6.7 ms (20 ms over 3) and E2E 70 ms.
 func TestStopSequenceHeldTokenTimed(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r, err := New(stopAfter3{}, Workload{Model: "m", PromptTokens: 8, MaxTokens: 16, Stop: []string{" sit"}},
-			Concurrency(1), Requests(1), Warmup(0), Level(1, 0), Spread(0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c collect
-		if _, err := r.Run(t.Context(), t.Context(), time.Now(), c.add); err != nil {
-			t.Fatal(err)
-		}
-		rec := c.recs[0]
+		rec := runOneStop(t, stopAfter3{}, 16, " sit")
 		e2e, decode := time.Duration(rec.EndNS-rec.SentNS), time.Duration(rec.EndNS-rec.FirstTokenNS)
 		if !rec.OK || rec.OutputTokens != 4 || e2e != 80*time.Millisecond || decode/3 != 10*time.Millisecond || len(rec.Chunks) != 4 {
 			t.Errorf("ok %v, %d tokens, E2E %v, TPOT %v, chunks %v; want 4 tokens, E2E 80ms, TPOT 10ms, 4 chunks",
@@ -130,18 +111,25 @@ func (hiddenThenStop) Stream(ctx context.Context, req targets.Request, on func(t
 // of 20 µs. The record keeps its 3 streamed events.
 func TestStopHeldIsBounded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		r, err := New(hiddenThenStop{}, Workload{Model: "m", PromptTokens: 8, MaxTokens: 600, Stop: []string{"\n\nUser:"}},
-			Concurrency(1), Requests(1), Warmup(0), Level(1, 0), Spread(0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c collect
-		if _, err := r.Run(t.Context(), t.Context(), time.Now(), c.add); err != nil {
-			t.Fatal(err)
-		}
-		if rec := c.recs[0]; !rec.OK || rec.OutputTokens != 503 || len(rec.Chunks) != 3 || time.Duration(rec.EndNS-rec.SentNS) != 70*time.Millisecond {
+		if rec := runOneStop(t, hiddenThenStop{}, 600, "\n\nUser:"); !rec.OK || rec.OutputTokens != 503 || len(rec.Chunks) != 3 || time.Duration(rec.EndNS-rec.SentNS) != 70*time.Millisecond {
 			t.Errorf("ok %v, %d tokens, chunks %v, E2E %v; want 503 tokens, the 3 streamed chunks, E2E 70ms",
 				rec.OK, rec.OutputTokens, rec.Chunks, time.Duration(rec.EndNS-rec.SentNS))
 		}
 	})
+}
+
+// runOneStop sends one request of maxTokens with the stop sequence stop to
+// target and returns its record.
+func runOneStop(t *testing.T, target targets.Target, maxTokens int, stop string) *rundir.Record {
+	t.Helper()
+	r, err := New(target, Workload{Model: "m", PromptTokens: 8, MaxTokens: maxTokens, Stop: []string{stop}},
+		Concurrency(1), Requests(1), Warmup(0), Level(1, 0), Spread(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c collect
+	if _, err := run(t.Context(), r, c.add); err != nil {
+		t.Fatal(err)
+	}
+	return c.recs[0]
 }
