@@ -226,17 +226,19 @@ func settingsOfEach(entries []*Entry, cand compare.Meta) []string {
 // by the definitions of the inferbench that added it (a rate's steady
 // state since 2026-12-03, an open level's fill since 2026-12-05: a
 // history outlives them).
+//
+// The fingerprint is run.json's: a requests.jsonl cut short since (a copy,
+// a clean-up) is found by summarizeDir's record count, and the stored
+// summary stands; summarized again, its few records read as the run.
 func summaryNow(e *Entry, slo report.SLO) (sum *report.Summary, fresh bool) {
 	if fp, err := Fingerprint(e.RunDir); err != nil || fp != e.Fingerprint {
 		return e.Summary, false
 	}
-	if slo.IsZero() {
-		var m rundir.Manifest
-		if json.Unmarshal(e.Manifest, &m) == nil {
-			slo = report.ManifestSLO(m.Scenario)
-		}
+	m, err := rundir.ReadManifest(e.RunDir) // the one its fingerprint matched
+	if err != nil {
+		return e.Summary, false
 	}
-	sum, _, err := report.SummarizeRun(e.RunDir, slo)
+	sum, _, err = summarizeDir(e.RunDir, m, slo)
 	if err != nil {
 		return e.Summary, false
 	}

@@ -291,17 +291,8 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	if m.StillGoing() {
 		return nil, nil, fmt.Errorf("run %s is still going (pid %d on this host): add it once it has finished", dir, m.Host.PID)
 	}
-	if slo.IsZero() {
-		slo = report.ManifestSLO(m.Scenario)
-	}
-	sum, warnings, err := report.SummarizeRun(dir, slo)
+	sum, warnings, err := summarizeDir(dir, m, slo)
 	if err != nil {
-		if strings.Contains(err.Error(), dir) {
-			return nil, warnings, err // it names the run already ("run DIR: …", "DIR/requests.jsonl:4: …")
-		}
-		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
-	}
-	if err := compare.CheckRecords(dir, m, sum.Records); err != nil {
 		return nil, warnings, err
 	}
 	meta := compare.MetaOf(m)
@@ -782,4 +773,26 @@ func partOfLoad(manifest json.RawMessage) string {
 		return ""
 	}
 	return report.PartOfLoad(&m)
+}
+
+// summarizeDir summarizes run directory dir, whose run.json is m, by
+// today's definitions with slo (run.json's own when slo is zero), and
+// refuses a requests.jsonl holding fewer records than run.json counts (a
+// copy cut short): the one way a history reads a run, when it is added and
+// when a baseline summarizes it again (summaryNow).
+func summarizeDir(dir string, m *rundir.Manifest, slo report.SLO) (*report.Summary, []string, error) {
+	if slo.IsZero() {
+		slo = report.ManifestSLO(m.Scenario)
+	}
+	sum, warnings, err := report.SummarizeRun(dir, slo)
+	if err != nil {
+		if strings.Contains(err.Error(), dir) {
+			return nil, warnings, err // it names the run already ("run DIR: …", "DIR/requests.jsonl:4: …")
+		}
+		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
+	}
+	if err := compare.CheckRecords(dir, m, sum.Records); err != nil {
+		return nil, warnings, err
+	}
+	return sum, warnings, nil
 }

@@ -3,11 +3,13 @@ package history
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // ageSummary rewrites entry id's stored summary as an inferbench of before
@@ -178,5 +180,53 @@ func TestListAndShowSayWhichRatesAreOverTheWindow(t *testing.T) {
 	}
 	if !strings.Contains(show.String(), "whole window") || strings.Contains(show2.String(), "whole window") {
 		t.Errorf("history show 1:\n%s\nshow 2:\n%s\nwant #1's rates said to be over the whole window, #2's not", show.String(), show2.String())
+	}
+}
+
+// TestBaselineKeepsStoredSummaryOfACutRun: a run whose requests.jsonl was
+// cut short after it was added (a copy cut short, a clean-up) keeps its
+// run.json, so its fingerprint matched and it was summarized again from
+// the records left, its few records read as the whole run. It is refused
+// as the run is when added (compare.CheckRecords), and its stored summary
+// stands.
+func TestBaselineKeepsStoredSummaryOfACutRun(t *testing.T) {
+	s, root := testStore(t), t.TempDir()
+	var dirs []string
+	for day := 1; day <= 3; day++ {
+		name := "night" + string(rune('0'+day))
+		dir := dayRun(t, root, name, day, func(m *rundir.Manifest) {
+			// As a run writes it: the records it wrote.
+			b, err := os.ReadFile(filepath.Join(root, name, rundir.RecordsFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Records = int64(strings.Count(string(b), "\n"))
+		})
+		addRun(t, s, dir)
+		dirs = append(dirs, dir)
+	}
+	path := filepath.Join(dirs[1], rundir.RecordsFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	if err := os.WriteFile(path, []byte(strings.Join(lines[:len(lines)/2], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cand, err := compare.LoadRun(dayRun(t, root, "cand", 5, nil), report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := Baseline(t.Context(), s, "median-of-3", cand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := s.Get(t.Context(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := base.Summaries[1].Records, stored.Summary.Records; got != want {
+		t.Errorf("night 2, its records cut in half: the baseline read %d records; want the %d stored", got, want)
 	}
 }
