@@ -654,39 +654,38 @@ func (lv *level) send(j job) *rundir.Record {
 	tr := newReqTrace(start)
 	rctx = targets.WithResponse(httptrace.WithClientTrace(rctx, &tr.ClientTrace), tr.response)
 
-	var (
-		counted                       int
-		gotByte, gotToken, gotContent bool // offsets may be 0, so not sentinels
-		keep                          = chunkCap(req.MaxTokens)
-		lastEvent                     int64 // the last event's arrival, token-bearing or not
-	)
+	// st is what the callbacks keep, one variable (one allocation, not
+	// one for each); they read maxTokens, not req.MaxTokens, which would
+	// move the whole Request to the heap (one more allocation a request).
+	var st readState
+	keep, maxTokens := chunkCap(req.MaxTokens), req.MaxTokens
 	// The body's first byte; a target that does not go through
 	// targets.PostStream never calls this, and its first event stands in.
 	rctx = targets.WithFirstByte(rctx, func() {
-		if !gotByte {
-			rec.FirstByteNS, gotByte = since(), true
+		if !st.gotByte {
+			rec.FirstByteNS, st.gotByte = since(), true
 		}
 	})
 	rec.SentNS = since()
 	final, err := r.target.Stream(rctx, req, func(c targets.Chunk) {
 		now := since() // first, before any other work on this event
-		if !gotByte {
-			rec.FirstByteNS, gotByte = now, true
+		if !st.gotByte {
+			rec.FirstByteNS, st.gotByte = now, true
 		}
-		lastEvent = now
+		st.lastEvent = now
 		if !c.HasToken() {
 			return
 		}
 		k := EventTokens(c.Tokens)
-		counted += k
-		if !gotToken {
-			rec.FirstTokenNS, gotToken = now, true
+		st.counted += k
+		if !st.gotToken {
+			rec.FirstTokenNS, st.gotToken = now, true
 		}
-		if !gotContent && c.Content != "" {
-			rec.FirstContentNS, gotContent = now, true
+		if !st.gotContent && c.Content != "" {
+			rec.FirstContentNS, st.gotContent = now, true
 		}
 		if turn != nil {
-			turn.addReply(c.Content, req.MaxTokens) // the reply the next turn sends back
+			turn.addReply(c.Content, maxTokens) // the reply the next turn sends back
 		}
 		rec.EndNS = now
 		if n := len(rec.Chunks); n < keep {
@@ -713,7 +712,7 @@ func (lv *level) send(j job) *rundir.Record {
 
 	// Tokens: the server's count when it reports one, else what we counted.
 	DropAbsurd(&final)
-	rec.OutputTokens, rec.OutputTokensSource = counted, rundir.SourceCounted
+	rec.OutputTokens, rec.OutputTokensSource = st.counted, rundir.SourceCounted
 	if final.Usage != nil && final.Usage.CompletionTokens > 0 {
 		rec.OutputTokens, rec.OutputTokensSource = final.Usage.CompletionTokens, rundir.SourceServer
 	}
@@ -736,7 +735,7 @@ func (lv *level) send(j job) *rundir.Record {
 			err = fmt.Errorf("%w after %s", errRequestTimeout, timeout)
 		}
 	}
-	if held := rec.OutputTokens - counted; err == nil && held > 0 && stopHeld(&req, rec, held) {
+	if held := rec.OutputTokens - st.counted; err == nil && held > 0 && stopHeld(&req, rec, held) {
 		// The token a stop sequence starts in (and any text held back
 		// before it, in case it began one): the server generated it and
 		// counted it, sent none of its text, and finished. It arrived with
@@ -746,9 +745,9 @@ func (lv *level) send(j job) *rundir.Record {
 		// TPOT of 6.7 ms (20 ms over 3 gaps) and ended 10 ms early; one
 		// whose first token held the stop sequence was a failure blaming
 		// hidden reasoning, and a run with --stop " " failed every request.
-		at := max(cmp.Or(lastEvent, rec.DoneNS), rec.EndNS)
-		if !gotToken {
-			rec.FirstTokenNS, gotToken = at, true
+		at := cmp.Or(st.lastEvent, rec.DoneNS)
+		if !st.gotToken {
+			rec.FirstTokenNS, st.gotToken = at, true
 		}
 		rec.EndNS = at
 		if n := len(rec.Chunks); n > 0 && n >= keep {
@@ -758,7 +757,7 @@ func (lv *level) send(j job) *rundir.Record {
 			rec.Chunks = append(rec.Chunks, [2]int64{at, int64(held)})
 		}
 	}
-	if err == nil && !gotToken {
+	if err == nil && !st.gotToken {
 		msg := "stream ended without a generated token"
 		if rec.OutputTokensSource == rundir.SourceServer && rec.OutputTokens > 0 {
 			// The server finished and counted tokens none of which it
@@ -769,7 +768,7 @@ func (lv *level) send(j job) *rundir.Record {
 		}
 		err = &targets.ProtocolError{Msg: msg}
 	}
-	if !gotToken {
+	if !st.gotToken {
 		rec.EndNS = rec.DoneNS
 	}
 	if err == nil {
@@ -779,8 +778,15 @@ func (lv *level) send(j job) *rundir.Record {
 	}
 	rec.ErrorClass = Classify(err)
 	rec.Error = r.c.secrets.Redact(err.Error())
-	rec.Status, rec.RetryAfterMS = failedStatus(err, status, gotByte || rec.HeadersNS != 0)
+	rec.Status, rec.RetryAfterMS = failedStatus(err, status, st.gotByte || rec.HeadersNS != 0)
 	return rec
+}
+
+// readState is what level.send's callbacks keep of one request's stream.
+type readState struct {
+	counted                       int
+	gotByte, gotToken, gotContent bool  // offsets may be 0, so not sentinels
+	lastEvent                     int64 // the last event's arrival, token-bearing or not
 }
 
 // stopHeld reports whether the held tokens rec's server counted beyond
