@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -55,6 +56,9 @@ func (s *Stop) UnmarshalYAML(n ast.Node) error {
 				return errAt(v, "want a stop sequence (a string)%s", quoteHint(v))
 			}
 			out = append(out, text)
+		}
+		if len(out) == 0 {
+			out = nil // stop: [] is no stop sequence: none is sent
 		}
 		*s = out
 		return nil
@@ -129,16 +133,9 @@ func (s *Scenario) CheckStop(facts func(kind, api string) (max int, ok bool)) er
 	switch {
 	case !ok:
 		return s.src.errorf("workload.stop", "target %s sends no stop sequences on API %s (the API has no stop field): choose another of its APIs (target.api, --api), or leave stop out",
-			k, cmpOr(s.Target.API, "(its default)"))
+			k, cmp.Or(s.Target.API, "(its default)"))
 	case max > 0 && len(stop) > max:
 		return s.src.errorf(fmt.Sprintf("workload.stop[%d]", max), "target %s takes at most %d stop sequences, got %d", k, max, len(stop))
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

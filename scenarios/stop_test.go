@@ -26,8 +26,8 @@ func TestStopRead(t *testing.T) {
 			t.Errorf("%s: %v", c.yaml, err)
 			continue
 		}
-		if !slices.Equal(s.Workload.Stop, c.want) {
-			t.Errorf("%s: stop %q, want %q", c.yaml, s.Workload.Stop, c.want)
+		if !slices.Equal(s.Workload.Stop, c.want) || (len(c.want) == 0) != (s.Workload.Stop == nil) {
+			t.Errorf("%s: stop %#v, want %q (nil when empty: none is sent)", c.yaml, s.Workload.Stop, c.want)
 		}
 	}
 }

@@ -44,7 +44,9 @@ func converseInput(req targets.Request) *bedrockruntime.ConverseStreamInput {
 	if req.Temperature != nil {
 		ic.Temperature = aws.Float32(float32(*req.Temperature))
 	}
-	ic.StopSequences = req.Stop
+	if len(req.Stop) > 0 {
+		ic.StopSequences = req.Stop
+	}
 	if ic.MaxTokens != nil || ic.Temperature != nil || ic.StopSequences != nil {
 		in.InferenceConfig = &ic
 	}

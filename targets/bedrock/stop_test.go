@@ -37,15 +37,15 @@ func TestStopSent(t *testing.T) {
 			return c["stopSequences"]
 		}},
 	} {
-		for _, s := range [][]string{stop, nil} {
+		for _, s := range [][]string{stop, nil, {}} {
 			url, body := targettest.CaptureBody(t)
 			tg := newTarget(t, bedrock.Config{Endpoint: url, API: tc.api})
 			_, _ = tg.Stream(t.Context(), targets.Request{Model: tc.model, Prompt: "p", MaxTokens: 8, Stop: s}, func(targets.Chunk) {})
 			got := tc.get(body())
 			switch {
-			case s != nil && targettest.JSON(t, got) != want:
+			case len(s) > 0 && targettest.JSON(t, got) != want:
 				t.Errorf("%s %s: stop sequences %s, want %s", tc.api, tc.model, targettest.JSON(t, got), want)
-			case s == nil && got != nil:
+			case len(s) == 0 && got != nil:
 				t.Errorf("%s %s without stop: %s sent", tc.api, tc.model, targettest.JSON(t, got))
 			}
 		}

@@ -137,7 +137,7 @@ func requestBody(req targets.Request) ([]byte, error) {
 		}
 	}
 	gc := generationConfigJSON{MaxOutputTokens: max(req.MaxTokens, 0), Temperature: req.Temperature, Seed: req.Seed, StopSequences: req.Stop}
-	if gc.MaxOutputTokens != 0 || gc.Temperature != nil || gc.Seed != nil || gc.StopSequences != nil {
+	if gc.MaxOutputTokens != 0 || gc.Temperature != nil || gc.Seed != nil || len(gc.StopSequences) > 0 {
 		body.GenerationConfig = &gc
 	}
 	return json.Marshal(body)

@@ -21,6 +21,7 @@ func TestStopSent(t *testing.T) {
 		{8, stop, `{"maxOutputTokens":8,"stopSequences":["\n\nUser:","###"]}`},
 		{0, stop, `{"stopSequences":["\n\nUser:","###"]}`},
 		{8, nil, `{"maxOutputTokens":8}`},
+		{0, []string{}, `null`}, // an empty list is none: no generationConfig for it
 	} {
 		url, body := targettest.CaptureBody(t)
 		tg, err := gemini.New(gemini.Config{Conn: targets.Conn{BaseURL: url, APIKey: "k"}})
