@@ -137,11 +137,12 @@ func seriesOf(f *dto.MetricFamily) []seriesValue {
 type counter struct {
 	last, offset float64
 	// before is the value before the last drop, low the value it dropped
-	// to; dropped while the series has not yet come back up to before;
-	// returns counts the drops it came back from, to before or past it, on
-	// a later reading.
+	// to; dropped while the series has not yet come back up to before,
+	// within returnWithin readings of the drop (since counts them);
+	// returns counts the drops it came back from so, to before or past it.
 	before, low float64
 	dropped     bool
+	since       int
 	returns     int
 	// seen is the before → low → back of the return that made returns
 	// takingTurns, for the error.
@@ -152,22 +153,34 @@ type counter struct {
 func (c *counter) add(v float64) {
 	if v < c.last {
 		c.offset += c.last
-		c.before, c.low, c.dropped = c.last, v, true
-	} else if c.dropped && v >= c.before {
-		if c.returns++; c.returns == takingTurns {
-			c.seen = [3]float64{c.before, c.low, v}
+		c.before, c.low, c.dropped, c.since = c.last, v, true, 0
+	} else if c.dropped {
+		if c.since++; v >= c.before {
+			if c.returns++; c.returns == takingTurns {
+				c.seen = [3]float64{c.before, c.low, v}
+			}
+			c.dropped = false
+		} else if c.since >= returnWithin {
+			c.dropped = false // a restart, growing again from zero
 		}
-		c.dropped = false
 	}
 	c.last = v
 }
 
-// takingTurns is the number of drops a series may come back from before
-// its pages are taken for several engines answering in turn. An engine
-// that restarts is back at zero, and grows past its old count only after
-// as much work again: once in a run is possible, twice is two engines
-// behind one URL (a load balancer), whose pages alternate 5000, 1000,
-// 5010, 1010: read as restarts, 50 tok/s each carried as 10466 tok/s.
+// returnWithin is how many readings after a drop a series may come back
+// to where it was and count as pages taking turns: a balancer's pages
+// alternate, so they come back on the next reading (or the one after, a
+// scrape answered twice by one engine). An engine that restarted grows
+// back only after as much work again, many readings later: counted then,
+// two restarts in a long run failed every later scrape.
+const returnWithin = 2
+
+// takingTurns is the number of drops a series may come back from, within
+// returnWithin readings, before its pages are taken for several engines
+// answering in turn: two engines behind one URL (a load balancer), whose
+// pages alternate 5000, 1000, 5010, 1010: read as restarts, 50 tok/s each
+// carried as 10466 tok/s. An engine that restarts is back at zero and
+// comes back only much later (returnWithin).
 const takingTurns = 2
 
 // value is the carried value.
