@@ -451,13 +451,17 @@ func TestPowerWindowOfName(t *testing.T) {
 		"Tesla V100-SXM2-32GB":           0,
 		"Tesla T4":                       0,
 		"NVIDIA GeForce RTX 2080 Ti":     0,
+		// Quadro RTX 3000 to 8000 are Turing (7.5), whatever their first
+		// digit: read as a GeForce's, 3000, 4000 and 5000 were taken for
+		// Ampere, Ada and Blackwell, 1 s.
+		"Quadro RTX 3000": 0, "Quadro RTX 4000": 0, "Quadro RTX 5000": 0, "Quadro RTX 6000": 0,
 	} {
 		got, ok := PowerWindowOfName(name)
 		if !ok || got != want {
 			t.Errorf("PowerWindowOfName(%q) = %v, %v; want %v, true", name, got, ok, want)
 		}
 	}
-	for _, name := range []string{"", "Some GPU", "NVIDIA RTX A3000 Laptop GPU", "Quadro RTX 6000", "AMD Instinct MI300X"} {
+	for _, name := range []string{"", "Some GPU", "NVIDIA RTX A3000 Laptop GPU", "NVIDIA RTX 4000 SFF", "AMD Instinct MI300X"} {
 		if got, ok := PowerWindowOfName(name); ok {
 			t.Errorf("PowerWindowOfName(%q) = %v, true; want unknown", name, got)
 		}

@@ -13,16 +13,17 @@ import (
 // so "A30" is not read in "A3000".
 func PowerWindowOfName(name string) (time.Duration, bool) {
 	words := strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool { return r == ' ' || r == '-' || r == '_' })
-	rtx := false
+	geforce := false
 	for _, w := range words {
 		if cc, ok := capabilityOfWord[w]; ok {
 			return PowerWindow(cc[0], cc[1]), true
 		}
-		rtx = rtx || w == "RTX"
+		geforce = geforce || w == "GEFORCE"
 	}
-	if rtx {
+	if geforce {
 		// GeForce RTX 2080, 3090, 4090, 5090: the series is the first
 		// digit (Turing 7.5, Ampere GA10x 8.6, Ada 8.9, Blackwell 12.0).
+		// A GeForce's only: Quadro RTX 3000 to 8000 are all Turing.
 		for _, w := range words {
 			if len(w) == 4 && w[1] == '0' && strings.Trim(w, "0123456789") == "" {
 				switch w[0] {
@@ -54,5 +55,6 @@ var capabilityOfWord = map[string][2]int{
 	"L4": {8, 9}, "L20": {8, 9}, "L40": {8, 9}, "L40S": {8, 9}, "ADA": {8, 9},
 	"H100": {9, 0}, "H200": {9, 0}, "H800": {9, 0}, "H20": {9, 0}, "GH200": {9, 0},
 	"B100": {10, 0}, "B200": {10, 0}, "GB200": {10, 0}, "B300": {10, 3}, "GB300": {10, 3},
-	"BLACKWELL": {12, 0},
+	"BLACKWELL": {12, 0}, "QUADRO": {7, 5}, // Quadro: Turing (RTX 3000–8000) and older
+
 }
