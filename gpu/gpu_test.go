@@ -372,21 +372,28 @@ func (s *uuidSampler) Sample(_ context.Context, dst []rundir.GPUSample) ([]rundi
 }
 
 // A GPU whose UUID failed on a tick (nvidia-smi's [Unknown Error]) is
-// still read: it is not missing, before or after its UUID comes back.
+// still read: it is not missing, before or after its UUID comes back, and
+// not a GPU that appeared when its UUID comes back after a first tick
+// without it ("gpu 0 (GPU-a) appeared: not read at the first tick" was
+// said of it, an error of the run).
 func TestWatchAGPUWithoutItsUUIDIsNotMissing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := &uuidSampler{noUUID: map[int]bool{0: true, 2: true}}
-		var gaps []string
-		err := Watch(t.Context(), s, time.Now(), WatchConfig{Interval: time.Second, Count: 4}, func(b []rundir.GPUSample) error {
+		var gaps, said []string
+		errs := 0
+		cfg := WatchConfig{Interval: time.Second, Count: 4, OnError: func(int64, error) { errs++ }}
+		err := Watch(t.Context(), s, time.Now(), cfg, func(b []rundir.GPUSample) error {
 			for _, x := range b {
 				if x.IsGap() {
 					gaps = append(gaps, x.Error)
+				} else if x.Error != "" {
+					said = append(said, x.Error)
 				}
 			}
 			return nil
 		})
-		if err != nil || len(gaps) != 0 {
-			t.Errorf("Watch = %v, gaps %q; want none", err, gaps)
+		if err != nil || len(gaps) != 0 || len(said) != 0 || errs != 0 {
+			t.Errorf("Watch = %v, gaps %q, readings' errors %q, %d errors told; want none", err, gaps, said, errs)
 		}
 	})
 }

@@ -132,6 +132,9 @@ func (g *seenGPUs) check(ss []rundir.GPUSample) (appeared, missing string) {
 		if g.index == nil {
 			g.index = map[string]int{}
 		}
+		if _, ok := g.index[k]; !ok && ss[i].UUID != "" {
+			g.named(k, ss[i].Index) // a GPU first read without its UUID now has it
+		}
 		if _, ok := g.index[k]; !ok {
 			g.keys = append(g.keys, k)
 			if g.read {
@@ -178,6 +181,18 @@ func (g *seenGPUs) check(ss []rundir.GPUSample) (appeared, missing string) {
 		missing = fmt.Sprintf("%s %s missing from this reading (read before)", strings.Join(names, ", "), verb)
 	}
 	return strings.Join(news, "; "), missing
+}
+
+// named keys the GPU read before at index i without its UUID by uuid, now
+// that a reading gives it; nothing when none was.
+func (g *seenGPUs) named(uuid string, i int) {
+	byIndex := fmt.Sprint(i)
+	if j, ok := g.index[byIndex]; !ok || j != i {
+		return
+	}
+	delete(g.index, byIndex)
+	g.index[uuid] = i
+	g.keys[slices.Index(g.keys, byIndex)] = uuid
 }
 
 // anyAt reports whether a GPU was read before at index i.
