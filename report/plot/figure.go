@@ -32,6 +32,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/inferbench/inferbench/cost"
 )
 
 // Formats a Figure can be written in.
@@ -569,12 +571,11 @@ func labelLowest(ticks []gplot.Tick, span float64) {
 // formatTick writes a tick value compactly: 0.05, 2, 500, 20k, 3M, 1B.
 // Past a million the values are token volumes and dollars, which the cost
 // tables write with B for a billion (cost.Tokens), so the axes do; from
-// 10¹⁵ on, a power of ten (1e16), as cost.Tokens writes it.
+// 10¹⁵ on, cost.Tokens's power of ten (1e16).
 func formatTick(v float64) string {
 	switch a := math.Abs(v); {
 	case a >= 1e15:
-		exp := int(math.Floor(math.Log10(a) + 1e-9))
-		return trimFloat(v/math.Pow(10, float64(exp))) + "e" + strconv.Itoa(exp)
+		return cost.Tokens(v)
 	case a >= 1e12:
 		return trimFloat(v/1e12) + "T"
 	case a >= 1e9:
