@@ -290,15 +290,24 @@ func (l *Level) ResentWarning() string {
 		l.Level, l.ResentRequests, l.Requests.Total)
 }
 
+// RetriedAttempts is how many of the level's failed attempts --retries
+// sent again (Level.Retried, all classes).
+func (l *Level) RetriedAttempts() int {
+	n := 0
+	for _, c := range l.Retried {
+		n += c
+	}
+	return n
+}
+
 // RetriedWarning is the line a level whose failed attempts --retries sent
 // again gets where its results are read (Level.Retried, by class), empty
 // when it has none: the attempts are not requests, so neither its failed
 // count nor its error rate shows them.
 func (l *Level) RetriedWarning() string {
-	n := 0
+	n := l.RetriedAttempts()
 	var parts []string
 	for _, c := range slices.Sorted(maps.Keys(l.Retried)) {
-		n += l.Retried[c]
 		parts = append(parts, fmt.Sprintf("%s %d", c, l.Retried[c]))
 	}
 	if n == 0 {

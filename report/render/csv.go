@@ -66,7 +66,7 @@ func WriteCSV(w io.Writer, r *Report) error {
 		for j := range rr.Summary.Levels {
 			l := &rr.Summary.Levels[j]
 			row := []string{rr.Label, f(l.Level), fmt.Sprint(l.Requests.Total), fmt.Sprint(l.Requests.OK), fmt.Sprint(l.Requests.Failed),
-				fmt.Sprint(l.ResentRequests), fmt.Sprint(retriedAttempts(l)), f(l.WindowS), f(l.OutputTokensPerS), f(l.TotalTokensPerS), f(l.RequestsPerS), f(l.GoodputRPS), f(l.AchievedRatePerS),
+				fmt.Sprint(l.ResentRequests), fmt.Sprint(l.RetriedAttempts()), f(l.WindowS), f(l.OutputTokensPerS), f(l.TotalTokensPerS), f(l.RequestsPerS), f(l.GoodputRPS), f(l.AchievedRatePerS),
 				fmt.Sprint(l.InputTokens), fmt.Sprint(l.OutputTokens)}
 			for _, d := range dists {
 				v := d.of(l)
@@ -129,13 +129,4 @@ func WriteCSV(w io.Writer, r *Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// retriedAttempts is a level's failed attempts that --retries sent again.
-func retriedAttempts(l *report.Level) int {
-	n := 0
-	for _, c := range l.Retried {
-		n += c
-	}
-	return n
 }
