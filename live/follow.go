@@ -88,13 +88,12 @@ type Follower struct {
 	haveLast atomic.Bool
 	// quiet is how long the run may write nothing before the follower
 	// says it may have died (quietLimit); written counts the bytes read
-	// from its files, writtenAt when that last grew, saidQuiet whether
-	// the warning was given since.
+	// from its files, writtenAt when that last grew (zero before the first
+	// look), saidQuiet whether the warning was given since.
 	quiet     time.Duration
 	written   int64
 	writtenAt time.Time
 	saidQuiet bool
-	seenWrite bool // what the run wrote before the follower came was dated
 	// replay, while set, takes a point of the live page (Server.tick) each
 	// replayStep of the run's own time as the follower reads what the run
 	// wrote before it began following (all of a run that had ended, the
@@ -156,7 +155,7 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 	}
 	f.st = New(Options{Run: filepath.Base(filepath.Clean(dir)), Start: m.Start, SLO: f.slo, Window: o.Window})
 	f.st.now = f.clock
-	f.quiet, f.writtenAt = quietLimit(&sc), f.base
+	f.quiet = quietLimit(&sc) // writtenAt: zero until the first look dates the files
 	return f, nil
 }
 
@@ -184,13 +183,12 @@ func quietLimit(sc *scenarios.Scenario) time.Duration {
 // host's clock cannot skew.
 func (f *Follower) noteQuiet(now time.Time) {
 	n := f.records.off + f.gpuT.off + f.serverT.off + f.clientT.off
-	if n != f.written || !f.seenWrite {
+	if first := f.writtenAt.IsZero(); n != f.written || first {
 		at := now
-		if !f.seenWrite {
+		if first {
 			if last := f.lastWritten(); !last.IsZero() && last.Before(now) {
 				at = last
 			}
-			f.seenWrite = true
 		}
 		f.written, f.writtenAt, f.saidQuiet = n, at, false
 	}
