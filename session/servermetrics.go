@@ -20,7 +20,6 @@ type scrapeCount struct {
 	mu         sync.Mutex
 	ok, failed int
 	first      string
-	changed    bool // an engine change was said
 }
 
 // wrap returns scrape, counting its outcomes; the first failure is written
@@ -40,12 +39,10 @@ func (c *scrapeCount) wrap(scrape func(context.Context) (rundir.ServerSample, er
 		if _, ok := errors.AsType[*servermetrics.EngineChange](err); ok {
 			// A good page of another engine, said on its own line (a
 			// failure's line before it would have kept it unsaid), and
-			// handed on to the watcher, which keeps its sample.
+			// handed on to the watcher, which keeps its sample; the
+			// scraper returns it once.
 			c.ok++
-			if !c.changed {
-				c.changed = true
-				fmt.Fprintf(log, "inferbench: warning: %v\n", err)
-			}
+			fmt.Fprintf(log, "inferbench: warning: %v\n", err)
 			return smp, err
 		}
 		c.failed++
