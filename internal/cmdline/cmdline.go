@@ -115,17 +115,8 @@ func flagLen(flags []cli.Flag, rest []string) int {
 	if !strings.HasPrefix(rest[0], "-") || len(rest[0]) < 2 {
 		return 0
 	}
-	name := strings.TrimLeft(rest[0], "-")
-	if strings.Contains(name, "=") || len(rest) < 2 {
-		return 1
-	}
-	for _, f := range flags {
-		if slices.Contains(f.Names(), name) {
-			if dv, ok := f.(cli.DocGenerationFlag); ok && dv.TakesValue() {
-				return 2
-			}
-			return 1
-		}
+	if len(rest) >= 2 && takesValue(flags, rest[0]) {
+		return 2
 	}
 	return 1
 }
@@ -419,7 +410,7 @@ func NoFlagArgs(c *cli.Context) error {
 	reordered := false // Reorder left a value flag last only when it had none
 	if c.App != nil {
 		_, reordered = c.App.Metadata[endedFlags]
-	} // Reorder left a value flag last only when it had none
+	}
 	for i, a := range args {
 		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if len(a) > 1 && a[0] == '-' && slices.Contains(names, name) {
