@@ -21,9 +21,9 @@ func HoldsRuns(dir string) string {
 		return ""
 	}
 	var runs []string
-	n := 0
+	n, files := 0, Files()
 	for _, e := range entries {
-		if slices.Contains(Files(), e.Name()) {
+		if slices.Contains(files, e.Name()) {
 			return ""
 		}
 		if !e.IsDir() {

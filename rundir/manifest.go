@@ -279,7 +279,10 @@ func ReadManifestRaw(dir string) ([]byte, *Manifest, error) {
 	path := filepath.Join(dir, ManifestFile)
 	b, err := ReadFile(path, maxManifestSize)
 	if err != nil {
-		if runs := HoldsRuns(dir); runs != "" && errors.Is(err, fs.ErrNotExist) {
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, err
+		}
+		if runs := HoldsRuns(dir); runs != "" {
 			return nil, nil, &HoldsRunsError{Dir: dir, Runs: runs}
 		}
 		return nil, nil, err
