@@ -101,6 +101,10 @@ func TestInputAddedByTheServer(t *testing.T) {
 		{[]int{91, 127, 91}, []int{64, 100, 64}, ptr64(27), "prompt lengths: all 3 as requested, and 27 tokens more the server added to each (its chat template or a start token), by the server's count"},
 		{[]int{91, 128, 91}, []int{64, 100, 64}, nil, "prompt lengths: 0% of 3 exactly as requested by the server's count"},
 		{[]int{64, 100, 64}, []int{64, 100, 64}, nil, "prompt lengths: 100% of 3 exactly as requested by the server's count"},
+		// One token fewer each (a start token the server's count leaves
+		// out): not an addition, and summary.json says none, as the
+		// table does (input_added was -1 beside "0% of 3").
+		{[]int{63, 99, 63}, []int{64, 100, 64}, nil, "prompt lengths: 0% of 3 exactly as requested by the server's count"},
 	} {
 		s := NewSummarizer(SLO{})
 		for i := range c.in {

@@ -383,7 +383,7 @@ func (s *Summarizer) Snapshot() *Summary {
 				ShortOutputShare: float64(a.short) / n, LongOutputShare: float64(a.long) / n}
 			if a.inChecked > 0 {
 				l.Lengths.InputChecked, l.Lengths.InputExactShare = a.inChecked, float64(a.inExact)/float64(a.inChecked)
-				if d := a.inAddedMin; d == a.inAddedMax && d != 0 {
+				if d := a.inAddedMin; d == a.inAddedMax && d > 0 {
 					l.Lengths.InputAdded = &d
 				}
 			}

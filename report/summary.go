@@ -248,7 +248,7 @@ type Lengths struct {
 	InputExactShare float64 `json:"input_exact_share,omitempty"`
 	// InputAdded is the tokens the server counted beyond every checked
 	// prompt's requested length, when it was one and the same for all of
-	// them and not 0: the chat template the server wraps a prompt in (27
+	// them and more than 0: the chat template the server wraps a prompt in (27
 	// on llama-server's template), or a start token, which a prompt sized
 	// by a tokenize endpoint that counts the text alone does not hold.
 	// Absent otherwise.

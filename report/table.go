@@ -322,7 +322,7 @@ func writeLengths(b *strings.Builder, ln *Lengths, sized, stops bool) {
 	fmt.Fprintf(b, "lengths: prompt %.0f requested, %.0f processed; output %.0f requested, %.0f produced\n",
 		ln.RequestedInputMean, ln.InputMean, ln.RequestedOutputMean, ln.OutputMean)
 	if ln.InputChecked > 0 && sized {
-		if d := ln.InputAdded; d != nil && *d > 0 {
+		if d := ln.InputAdded; d != nil {
 			fmt.Fprintf(b, "prompt lengths: all %d as requested, and %s more the server added to each (its chat template or a start token), by the server's count\n",
 				ln.InputChecked, printable.Count(int(*d), "token"))
 		} else {
