@@ -343,13 +343,24 @@ func InputExact(r *rundir.Record) (checked, exact bool) {
 // and the backoffs between them count; 0 for a retried attempt, which that
 // last attempt covers.
 func BusyMS(r *rundir.Record) float64 {
-	switch {
-	case r.Retried:
+	from, to, ok := busySpan(r)
+	if !ok {
 		return 0
-	case r.Attempt > 0:
-		return float64(max(r.DoneNS, r.EndNS)-r.ScheduledNS) / nsPerMS
 	}
-	return float64(max(r.DoneNS, r.EndNS)-r.SentNS) / nsPerMS
+	return float64(to-from) / nsPerMS
+}
+
+// busySpan is the span a record's request held its worker (BusyMS); false
+// for a retried attempt, which its last attempt's span covers.
+func busySpan(r *rundir.Record) (from, to int64, ok bool) {
+	if r.Retried {
+		return 0, 0, false
+	}
+	from = r.SentNS
+	if r.Attempt > 0 {
+		from = r.ScheduledNS
+	}
+	return from, max(r.DoneNS, r.EndNS), true
 }
 
 // PrefixCacheHitRate is the share of prompt tokens looked up in the

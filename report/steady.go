@@ -45,14 +45,7 @@ type SteadyAcc struct {
 
 // noteBusy keeps the span r held its worker, as BusyMS counts it.
 func (s *SteadyAcc) noteBusy(r *rundir.Record) {
-	if r.Retried {
-		return
-	}
-	from := r.SentNS
-	if r.Attempt > 0 {
-		from = r.ScheduledNS
-	}
-	if to := max(r.DoneNS, r.EndNS); to > from {
+	if from, to, ok := busySpan(r); ok && to > from {
 		s.busy = append(s.busy, [2]int64{from, to})
 	}
 }
