@@ -330,13 +330,14 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) e
 		}
 		return fmt.Errorf("history trend: no %s values for the selection", o.Metric)
 	}
-	if err := oneConfiguration(ctx, s, o.Filter, pts); err != nil {
-		return err
-	}
-	gpuOf, gpus, err := trendGPUs(ctx, s, o.Filter, pts)
+	entries, err := s.List(ctx, o.Filter) // read once, for the three checks below
 	if err != nil {
 		return err
 	}
+	if err := oneConfiguration(entries, pts); err != nil {
+		return err
+	}
+	gpuOf, gpus := trendGPUs(entries, pts)
 	if len(gpus) > 1 {
 		fmt.Fprintf(stderr, "inferbench: warning: history trend: the selection holds runs on %s (%s): a level's line joins them, so a change of GPU reads as a step of the stack's trend (compare gates each run against its own GPU's)\n",
 			printable.Count(len(gpus), "GPU"), printable.Text(strings.Join(gpus, ", ")))
@@ -344,9 +345,7 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) e
 		gpuOf = nil
 	}
 	if m.Unit != "ms" && m.Unit != "%" {
-		if old, err := windowRateRuns(ctx, s, o.Filter, pts); err != nil {
-			return err
-		} else if old != "" {
+		if old := windowRateRuns(entries, pts); old != "" {
 			fmt.Fprintf(stderr, "inferbench: warning: history trend: %s were summarized by an inferbench of before 2026-12-03, whose rates are over the whole window, not the steady state as since: a step between them and later runs may be the change of definition, not of the stack (compare summarizes a run again where its directory is still there)\n", old)
 		}
 	}
@@ -428,11 +427,7 @@ func unmatched(ctx context.Context, s *Store, f Filter) (string, error) {
 // come from runs of several scenarios or models: one line a level would
 // join them, and nothing in the table or the plot tells them apart (a
 // shared store's other jobs read as steps of this one's trend).
-func oneConfiguration(ctx context.Context, s *Store, f Filter, pts []Point) error {
-	entries, err := s.List(ctx, f)
-	if err != nil {
-		return err
-	}
+func oneConfiguration(entries []*Entry, pts []Point) error {
 	inTrend := map[int64]bool{}
 	for _, p := range pts {
 		inTrend[p.RunID] = true
@@ -469,11 +464,7 @@ func oneConfiguration(ctx context.Context, s *Store, f Filter, pts []Point) erro
 
 // trendGPUs returns the GPU of each run behind pts, as compare matches
 // hardware (compare.GPUOf: telemetry's, else run --gpu's; "none known"), and the GPUs in the order of the runs' first points.
-func trendGPUs(ctx context.Context, s *Store, f Filter, pts []Point) (map[int64]string, []string, error) {
-	entries, err := s.List(ctx, f)
-	if err != nil {
-		return nil, nil, err
-	}
+func trendGPUs(entries []*Entry, pts []Point) (map[int64]string, []string) {
 	of := map[int64]string{}
 	for _, e := range entries {
 		var m rundir.Manifest
@@ -489,7 +480,7 @@ func trendGPUs(ctx context.Context, s *Store, f Filter, pts []Point) (map[int64]
 			gpus = append(gpus, g)
 		}
 	}
-	return of, gpus, nil
+	return of, gpus
 }
 
 // windowRateRuns names the runs of the trend pts (selected by f) whose
@@ -497,11 +488,7 @@ func trendGPUs(ctx context.Context, s *Store, f Filter, pts []Point) (map[int64]
 // trend also holds runs of steady-state rates: "runs #1 #2"; "" when
 // none, or when every run is of window rates (their trend is of one
 // definition).
-func windowRateRuns(ctx context.Context, s *Store, f Filter, pts []Point) (string, error) {
-	entries, err := s.List(ctx, f)
-	if err != nil {
-		return "", err
-	}
+func windowRateRuns(entries []*Entry, pts []Point) string {
 	in := map[int64]bool{}
 	for _, p := range pts {
 		in[p.RunID] = true
@@ -518,14 +505,14 @@ func windowRateRuns(ctx context.Context, s *Store, f Filter, pts []Point) (strin
 		}
 	}
 	if len(old) == 0 || !steady {
-		return "", nil
+		return ""
 	}
 	slices.Sort(old)
 	ids := make([]string, len(old))
 	for i, id := range old {
 		ids[i] = fmt.Sprintf("#%d", id)
 	}
-	return printable.Plural(len(ids), "run") + " " + strings.Join(ids, " "), nil
+	return printable.Plural(len(ids), "run") + " " + strings.Join(ids, " ")
 }
 
 // writeTrendTable writes a trend's points as a table, in m's unit, with a
