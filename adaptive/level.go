@@ -343,12 +343,15 @@ func (l *Level) evaluate(forced Reason) {
 	}
 
 	d.ErrorRate = errorRate(l.admitted, l.admittedFailed, p.a/2, o.SLO.ErrorBudget())
-	// Open loop: saturation decides which throughput estimator holds;
-	// closed loop: the throughput decides saturation.
+	// Open loop: saturation decides which throughput estimator holds, and
+	// both read the served rate, computed once; closed loop: the
+	// throughput decides saturation.
+	var served servedRate
 	if o.OpenLoop {
-		d.Saturated, d.Saturation = l.openLoopSaturation(fill)
+		served = l.servedRate(fill)
+		d.Saturated, d.Saturation = l.openLoopSaturation(fill, served)
 	}
-	d.Throughput = l.throughput(fill, d.Saturated)
+	d.Throughput = l.throughput(fill, d.Saturated, served)
 	l.judge(&d)
 	switch {
 	case d.Saturated:
@@ -420,21 +423,16 @@ func (l *Level) evaluate(forced Reason) {
 // completion falls either side of a bucket's edge: at 120 requests of a
 // closed loop the time-bucket interval was ±50 %, the ratio's a fraction
 // of that.
-func (l *Level) throughput(fill time.Duration, saturated bool) Estimate {
+func (l *Level) throughput(fill time.Duration, saturated bool, s servedRate) Estimate {
 	p := l.plan
 	e := Estimate{Name: "output tokens/s"}
 	var r, lower, upper float64
 	if p.o.OpenLoop {
+		// perRequest rests on the same buckets as the served rate (both
+		// ratioMeans over the full buckets after the fill): n = s.batches.
 		perRequest, pse, n := l.tl.ratioMeans(l.last, fill, tokensOf, countOf)
-		served, sse, b := l.tl.ratioMeans(l.last, fill, countOf, widthOf)
 		tq := p.tQuantile(n - 1)
-		// The served rate's half-width: its batch means', and one
-		// completion over the buckets' span, which a count over a window
-		// can miss however regular the completions (a server past its
-		// capacity completing like clockwork has batch means of zero
-		// variance, and the count still falls either side of the span's
-		// edges).
-		sh := tq*sse + 1/(float64(b)*l.tl.width.Seconds())
+		served, sh := s.rate, s.spread+s.edge
 		var rate, below, above float64 // the rate and its half-widths
 		if saturated {
 			// Not keeping up: the served rate, both ways.
@@ -473,6 +471,29 @@ func (l *Level) throughput(fill time.Duration, saturated bool) Estimate {
 		e.Lo, e.Hi = math.Inf(-1), math.Inf(1)
 	}
 	return e
+}
+
+// servedRate is an open-loop level's served rate over the buckets after
+// the fill (completions per second, by ratioMeans), with the two parts of
+// its half-width at the plan's per-look level, and the buckets it rests
+// on. The saturation rule and the throughput's lower bound both read it.
+type servedRate struct {
+	rate float64
+	// spread is the batch means' t·se; edge is one completion over the
+	// buckets' span, which a count over a window can miss at either edge
+	// however regular the completions (a level completing like clockwork,
+	// at its target or past its capacity, has batch means of zero
+	// variance, and the count still falls either side of the span's
+	// edges).
+	spread, edge float64
+	batches      int
+}
+
+// servedRate computes the served rate, once a look.
+func (l *Level) servedRate(fill time.Duration) servedRate {
+	rate, se, b := l.tl.ratioMeans(l.last, fill, countOf, widthOf)
+	return servedRate{rate: rate, spread: l.plan.tQuantile(b-1) * se,
+		edge: 1 / (float64(b) * l.tl.width.Seconds()), batches: b}
 }
 
 // judge sets d's verdict, certainty and reasons from its estimates, by

@@ -47,9 +47,8 @@ const (
 // bucket. It is saturated when:
 //
 //   - the rate its requests were served at — completions per second, with
-//     its batch-means interval at the plan's per-look level, widened by one
-//     completion over the buckets' span as the throughput's is — lies
-//     wholly under the target; and,
+//     its interval (servedRate: the one the throughput's lower bound
+//     takes) — lies wholly under the target; and,
 //   - with due times, the level fell behind its schedule (its pace γ lies
 //     paceVeto standard errors under 1: schedule.go): a level that kept
 //     pace was offered fewer requests than the target's over the window (a
@@ -77,19 +76,14 @@ const (
 // Tested honestly (on the queue's increments, whose noise is the arrivals'
 // random walk) the in-flight trend has far less power than the served rate
 // for the same hypothesis, so it was dropped (docs/adaptive.md).
-func (l *Level) openLoopSaturation(fill time.Duration) (bool, string) {
+func (l *Level) openLoopSaturation(fill time.Duration, s servedRate) (bool, string) {
 	t := &l.tl
-	p := l.plan
 	target := l.value
-	mean, se, batches := t.ratioMeans(l.last, fill, countOf, widthOf)
+	mean, batches := s.rate, s.batches
 	if batches < minRateBuckets {
 		return false, ""
 	}
-	// One completion over the buckets' span: a count over a window can
-	// miss one at either edge however regular the completions (a level at
-	// exactly its target, completing like clockwork, has batch means of
-	// zero variance).
-	hi := mean + p.tQuantile(batches-1)*se + 1/(float64(batches)*t.width.Seconds())
+	hi := mean + s.spread + s.edge
 	if !(hi < rateFloor*target) {
 		return false, ""
 	}
