@@ -3,7 +3,6 @@ package history
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -33,14 +32,11 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 // sharded alike, the candidate itself left out when it is already stored.
 // An entry id is taken as given, unless it is the candidate.
 func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
-	fp, err := Fingerprint(cand.Dir)
+	raw, cm, err := rundir.ReadManifestRaw(cand.Dir)
 	if err != nil {
 		return compare.Baseline{}, err
 	}
-	cm, err := rundir.ReadManifest(cand.Dir)
-	if err != nil {
-		return compare.Baseline{}, err
-	}
+	fp := fingerprintOf(raw)
 	gpu := compare.GPUOf(cm)
 	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
 	var entries, earlier []*Entry
@@ -169,11 +165,11 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 func endedEarly(entries []*Entry) []string {
 	var out []string
 	for i, e := range entries {
-		var m rundir.Manifest
-		if json.Unmarshal(e.Manifest, &m) != nil {
+		m, err := e.manifest()
+		if err != nil {
 			continue
 		}
-		ended := compare.MetaOf(&m).Ended
+		ended := compare.MetaOf(m).Ended
 		switch {
 		case m.ExitState == rundir.ExitRunning:
 			// run.json's count is of when it was last written: the records
@@ -227,19 +223,21 @@ func settingsOfEach(entries []*Entry, cand compare.Meta) []string {
 // state since 2026-12-03, an open level's fill since 2026-12-05: a
 // history outlives them).
 //
-// The fingerprint is run.json's: a requests.jsonl cut short since (a copy,
-// a clean-up) is found by summarizeDir's record count, and the stored
-// summary stands; summarized again, its few records read as the run.
+// The fingerprint is run.json's, of the bytes the run is summarized with
+// (read and decoded once, by rundir.Open): a requests.jsonl cut short
+// since (a copy, a clean-up) is found by its record count
+// (compare.CheckRecords, as summarizeDir does), and the stored summary
+// stands; summarized again, its few records read as the run.
 func summaryNow(e *Entry, slo report.SLO) (sum *report.Summary, fresh bool) {
-	if fp, err := Fingerprint(e.RunDir); err != nil || fp != e.Fingerprint {
+	rd, err := rundir.Open(e.RunDir)
+	if err != nil || rd.Manifest == nil || fingerprintOf(rd.ManifestJSON) != e.Fingerprint {
 		return e.Summary, false
 	}
-	m, err := rundir.ReadManifest(e.RunDir) // the one its fingerprint matched
-	if err != nil {
-		return e.Summary, false
+	if slo.IsZero() {
+		slo = report.ManifestSLO(rd.Manifest.Scenario)
 	}
-	sum, _, err = summarizeDir(e.RunDir, m, slo)
-	if err != nil {
+	sum, err = report.Summarize(rd, slo, nil)
+	if err != nil || compare.CheckRecords(e.RunDir, rd.Manifest, sum.Records) != nil {
 		return e.Summary, false
 	}
 	return sum, true
@@ -300,11 +298,11 @@ func startedBefore(entries []*Entry, start time.Time) (kept []*Entry, later int)
 func unknownGPUError(cand *compare.Run, earlier []*Entry, other int) error {
 	var gpus []string
 	for _, e := range earlier {
-		var m rundir.Manifest
-		if json.Unmarshal(e.Manifest, &m) != nil {
+		m, err := e.manifest()
+		if err != nil {
 			continue
 		}
-		if g := compare.GPUOf(&m).String(); g != "" && !slices.Contains(gpus, g) {
+		if g := compare.GPUOf(m).String(); g != "" && !slices.Contains(gpus, g) {
 			gpus = append(gpus, g)
 		}
 	}

@@ -467,10 +467,9 @@ func oneConfiguration(entries []*Entry, pts []Point) error {
 func trendGPUs(entries []*Entry, pts []Point) (map[int64]string, []string) {
 	of := map[int64]string{}
 	for _, e := range entries {
-		var m rundir.Manifest
 		g := "none known"
-		if json.Unmarshal(e.Manifest, &m) == nil {
-			g = cmp.Or(compare.GPUOf(&m).String(), g)
+		if m, err := e.manifest(); err == nil {
+			g = cmp.Or(compare.GPUOf(m).String(), g)
 		}
 		of[e.ID] = g
 	}

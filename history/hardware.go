@@ -1,8 +1,6 @@
 package history
 
 import (
-	"encoding/json"
-
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -30,15 +28,15 @@ import (
 func sameHardware(entries []*Entry, gpu compare.GPU, shard, load string, limit int) (kept []*Entry, c leftOut) {
 	cut := false
 	for _, e := range entries {
-		var m rundir.Manifest
+		m, err := e.manifest()
 		switch {
-		case json.Unmarshal(e.Manifest, &m) != nil || !compare.GPUOf(&m).Same(gpu):
+		case err != nil || !compare.GPUOf(m).Same(gpu):
 			c.other++
 			continue
-		case compare.ShardOf(&m) != shard:
+		case compare.ShardOf(m) != shard:
 			c.sharded++
 			continue
-		case loadKind(&m) != load:
+		case loadKind(m) != load:
 			c.load++
 			continue
 		}

@@ -255,15 +255,33 @@ type Entry struct {
 	// merged (partial)"), absent for a whole run: its throughput is its
 	// part, not the server's, and it reads as a drop beside whole runs.
 	PartOfLoad string `json:"part_of_load,omitempty"`
+
+	// run is Manifest decoded when the entry was read from the store
+	// (scanEntry), once for all who read it (the baseline's choice of runs,
+	// their settings, how they ended); nil when it does not decode.
+	run *rundir.Manifest
+}
+
+// manifest returns run.json as stored, decoded: the entry's own decoding
+// when it was read from the store, else decoded now.
+func (e *Entry) manifest() (*rundir.Manifest, error) {
+	if e.run != nil {
+		return e.run, nil
+	}
+	var m rundir.Manifest
+	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // Meta returns the comparability data of the entry.
 func (e *Entry) Meta() (compare.Meta, error) {
-	var m rundir.Manifest
-	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+	m, err := e.manifest()
+	if err != nil {
 		return compare.Meta{}, fmt.Errorf("history entry %d: run.json: %w", e.ID, err)
 	}
-	return compare.MetaOf(&m), nil
+	return compare.MetaOf(m), nil
 }
 
 // NewEntry reads the run directory dir into an entry: run.json, and the
@@ -305,8 +323,7 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 				dir, l.Level, l.Requests.Failed, l.Requests.Total))
 		}
 	}
-	h := sha256.Sum256(raw)
-	e := &Entry{Fingerprint: hex.EncodeToString(h[:]), Started: m.Start.UTC(), RunDir: abs,
+	e := &Entry{Fingerprint: fingerprintOf(raw), Started: m.Start.UTC(), RunDir: abs,
 		Scenario: meta.Scenario, Model: meta.Model, TargetKind: meta.TargetKind, TargetURL: stripUserinfo(m.Target.URL),
 		ToolVersion: meta.ToolVersion, Host: meta.Host, ExitState: string(m.ExitState), Manifest: raw, Summary: sum,
 		PartOfLoad: report.PartOfLoad(m)}
@@ -314,14 +331,24 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 }
 
 // Fingerprint returns the fingerprint of the run in dir (the SHA-256 of
-// its run.json), to find it in the history.
+// its run.json), to find it in the history: its bytes, not decoded (one
+// that does not decode matches no entry: each was decoded when added).
 func Fingerprint(dir string) (string, error) {
-	raw, _, err := rundir.ReadManifestRaw(dir)
+	raw, err := rundir.ReadFile(filepath.Join(dir, rundir.ManifestFile), maxManifestSize)
 	if err != nil {
 		return "", err
 	}
+	return fingerprintOf(raw), nil
+}
+
+// maxManifestSize bounds the run.json Fingerprint reads: rundir reads none
+// larger (16 MiB), so no larger one was ever added.
+const maxManifestSize = 16 << 20
+
+// fingerprintOf is the fingerprint of run.json's bytes raw.
+func fingerprintOf(raw []byte) string {
 	h := sha256.Sum256(raw)
-	return hex.EncodeToString(h[:]), nil
+	return hex.EncodeToString(h[:])
 }
 
 // stripUserinfo removes user and password from a URL and redacts the
@@ -535,7 +562,11 @@ func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 		return nil, fmt.Errorf("entry %d: started_at: %w", e.ID, err)
 	}
 	e.Manifest = json.RawMessage(manifest)
-	e.PartOfLoad = partOfLoad(e.Manifest)
+	var m rundir.Manifest
+	if json.Unmarshal(e.Manifest, &m) == nil {
+		e.run = &m
+		e.PartOfLoad = report.PartOfLoad(&m)
+	}
 	if err := json.Unmarshal([]byte(sum), &e.Summary); err != nil {
 		return nil, fmt.Errorf("entry %d: summary: %w", e.ID, err)
 	}
@@ -778,8 +809,9 @@ func partOfLoad(manifest json.RawMessage) string {
 // summarizeDir summarizes run directory dir, whose run.json is m, by
 // today's definitions with slo (run.json's own when slo is zero), and
 // refuses a requests.jsonl holding fewer records than run.json counts (a
-// copy cut short): the one way a history reads a run, when it is added and
-// when a baseline summarizes it again (summaryNow).
+// copy cut short): how a history reads a run it adds. A baseline's run
+// summarized again (summaryNow) is read alike, from the rundir.Run opened
+// to check its fingerprint.
 func summarizeDir(dir string, m *rundir.Manifest, slo report.SLO) (*report.Summary, []string, error) {
 	if slo.IsZero() {
 		slo = report.ManifestSLO(m.Scenario)

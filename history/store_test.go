@@ -154,7 +154,7 @@ func TestStoreAddGetList(t *testing.T) {
 		}
 		want, _, _ := NewEntry(filepath.Join(dirs, "1"), report.SLO{})
 		want.ID, want.AddedAt = got.ID, got.AddedAt
-		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreUnexported(Entry{})); diff != "" {
 			t.Errorf("Get(#%d) differs from what was added (-want +got):\n%s", ids[1], diff)
 		}
 		if _, err := s.Get(ctx, 9999); !errors.Is(err, ErrNotFound) {

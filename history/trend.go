@@ -2,14 +2,12 @@ package history
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/inferbench/inferbench/report/plot"
 
 	"github.com/inferbench/inferbench/report/compare"
-	"github.com/inferbench/inferbench/rundir"
 )
 
 // TrendPlot draws a metric's trend with the reports' styles
@@ -57,8 +55,7 @@ func markIfSimulated(ctx context.Context, s *Store, f *plot.Figure, points []Poi
 		if err != nil {
 			return err
 		}
-		var m rundir.Manifest
-		if len(e.Manifest) > 0 && json.Unmarshal(e.Manifest, &m) == nil && m.IsSimulated() {
+		if m, err := e.manifest(); len(e.Manifest) > 0 && err == nil && m.IsSimulated() {
 			f.MarkSimulated()
 			return nil
 		}
