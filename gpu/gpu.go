@@ -55,14 +55,25 @@ type Sampler interface {
 // Ptr returns a pointer to v: backends use it to set a present field.
 func Ptr[T any](v T) *T { return &v }
 
-// PowerWindow is the span a GPU's power reading (NVML's power usage,
-// nvidia-smi's power.draw) is the mean of, for a GPU of CUDA compute
+// PowerWindowOf is the span a GPU's power reading (NVML's power usage,
+// DCGM's DCGM_FI_DEV_POWER_USAGE, nvidia-smi's power.draw) is the mean of:
+// by its CUDA compute capability major.minor where the driver said it
+// (major > 0), else by its name (powerWindowOfName), else 0, unknown.
+func PowerWindowOf(major, minor int, name string) time.Duration {
+	if major > 0 {
+		return powerWindow(major, minor)
+	}
+	w, _ := powerWindowOfName(name)
+	return w
+}
+
+// powerWindow is the span of the power reading of a GPU of CUDA compute
 // capability major.minor: 1 s on Ampere (except GA100, 8.0) and newer,
 // instantaneous (0) on GA100 and older (NVML's nvmlDeviceGetPowerUsage;
 // docs/notes/nvml-and-cost.md A.2). An H200 (9.0) read power.draw equal
 // to power.draw.average throughout an idle → load → idle transition
 // (2026-12-04, report/testdata/h200-transition).
-func PowerWindow(major, minor int) time.Duration {
+func powerWindow(major, minor int) time.Duration {
 	if major > 8 || (major == 8 && minor > 0) {
 		return time.Second
 	}

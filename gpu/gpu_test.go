@@ -245,8 +245,8 @@ func TestPowerWindow(t *testing.T) {
 		major, minor int
 		want         time.Duration
 	}{{7, 0, 0}, {7, 5, 0}, {8, 0, 0}, {8, 6, time.Second}, {8, 9, time.Second}, {9, 0, time.Second}, {10, 0, time.Second}, {12, 0, time.Second}} {
-		if got := PowerWindow(tt.major, tt.minor); got != tt.want {
-			t.Errorf("PowerWindow(%d, %d) = %v; want %v", tt.major, tt.minor, got, tt.want)
+		if got := powerWindow(tt.major, tt.minor); got != tt.want {
+			t.Errorf("powerWindow(%d, %d) = %v; want %v", tt.major, tt.minor, got, tt.want)
 		}
 	}
 }
@@ -463,14 +463,37 @@ func TestPowerWindowOfName(t *testing.T) {
 		// Ampere, Ada and Blackwell, 1 s.
 		"Quadro RTX 3000": 0, "Quadro RTX 4000": 0, "Quadro RTX 5000": 0, "Quadro RTX 6000": 0,
 	} {
-		got, ok := PowerWindowOfName(name)
+		got, ok := powerWindowOfName(name)
 		if !ok || got != want {
-			t.Errorf("PowerWindowOfName(%q) = %v, %v; want %v, true", name, got, ok, want)
+			t.Errorf("powerWindowOfName(%q) = %v, %v; want %v, true", name, got, ok, want)
 		}
 	}
 	for _, name := range []string{"", "Some GPU", "NVIDIA RTX A3000 Laptop GPU", "NVIDIA RTX 4000 SFF", "AMD Instinct MI300X"} {
-		if got, ok := PowerWindowOfName(name); ok {
-			t.Errorf("PowerWindowOfName(%q) = %v, true; want unknown", name, got)
+		if got, ok := powerWindowOfName(name); ok {
+			t.Errorf("powerWindowOfName(%q) = %v, true; want unknown", name, got)
+		}
+	}
+}
+
+// TestPowerWindowOf: the compute capability, where the driver says it,
+// decides over the name (an "H100" of capability 8.0 is read as 8.0); a
+// capability not said (major 0) leaves it to the name, and a name the
+// table does not know to unknown (0).
+func TestPowerWindowOf(t *testing.T) {
+	for _, tt := range []struct {
+		major, minor int
+		name         string
+		want         time.Duration
+	}{
+		{9, 0, "Some GPU", time.Second},
+		{8, 0, "NVIDIA H100 80GB HBM3", 0},
+		{8, 6, "NVIDIA A100-SXM4-80GB", time.Second},
+		{0, 0, "NVIDIA H100 80GB HBM3", time.Second},
+		{0, 0, "NVIDIA A100-SXM4-80GB", 0},
+		{0, 0, "Some GPU", 0},
+	} {
+		if got := PowerWindowOf(tt.major, tt.minor, tt.name); got != tt.want {
+			t.Errorf("PowerWindowOf(%d, %d, %q) = %v; want %v", tt.major, tt.minor, tt.name, got, tt.want)
 		}
 	}
 }

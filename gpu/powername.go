@@ -5,18 +5,18 @@ import (
 	"time"
 )
 
-// PowerWindowOfName is the span a GPU's power reading is the mean of
-// (PowerWindow), for a GPU known only by its marketing name (dcgm-exporter's
+// powerWindowOfName is the span a GPU's power reading is the mean of
+// (powerWindow), for a GPU known only by its marketing name (dcgm-exporter's
 // modelName: "NVIDIA H100 80GB HBM3", "NVIDIA A800-SXM4-80GB"), when no
 // compute capability is at hand; false for a name the table below does
 // not know. The name is read by its words (split at spaces, '-' and '_'),
 // so "A30" is not read in "A3000".
-func PowerWindowOfName(name string) (time.Duration, bool) {
+func powerWindowOfName(name string) (time.Duration, bool) {
 	words := strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool { return r == ' ' || r == '-' || r == '_' })
 	geforce := false
 	for _, w := range words {
 		if cc, ok := capabilityOfWord[w]; ok {
-			return PowerWindow(cc[0], cc[1]), true
+			return powerWindow(cc[0], cc[1]), true
 		}
 		geforce = geforce || w == "GEFORCE"
 	}
@@ -28,13 +28,13 @@ func PowerWindowOfName(name string) (time.Duration, bool) {
 			if len(w) == 4 && w[1] == '0' && strings.Trim(w, "0123456789") == "" {
 				switch w[0] {
 				case '2':
-					return PowerWindow(7, 5), true
+					return powerWindow(7, 5), true
 				case '3':
-					return PowerWindow(8, 6), true
+					return powerWindow(8, 6), true
 				case '4':
-					return PowerWindow(8, 9), true
+					return powerWindow(8, 9), true
 				case '5':
-					return PowerWindow(12, 0), true
+					return powerWindow(12, 0), true
 				}
 			}
 		}

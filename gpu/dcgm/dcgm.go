@@ -387,24 +387,24 @@ func fill(dev *rundir.GPUDevice, smp *rundir.GPUSample, vals map[string]float64)
 // NVML's nvmlDeviceGetPowerUsage (DcgmCacheManager, field 155,
 // DCGM_FI_DEV_BOARD_POWER_WATTS: "Power usage for the device in Watts"),
 // so it is NVML's reading: the mean over 1 s on Ampere (except GA100) and
-// newer GPUs, instantaneous on GA100 and older (gpu.PowerWindow). The GPU's
+// newer GPUs, instantaneous on GA100 and older (gpu.PowerWindowOf). The GPU's
 // compute capability, where the page exports it (DCGM_FI_DEV_CUDA_COMPUTE_CAPABILITY,
 // stored by DcgmCacheManager as major << 16 | minor; the field's header
 // comment says the upper and lower 32 bits, read too), else its model
-// name (gpu.PowerWindowOfName); 0, unknown, when neither tells.
+// name; 0, unknown, when neither tells.
 // DCGM_FI_DEV_POWER_USAGE_INSTANT (field 157) is NVML_FI_DEV_POWER_INSTANT,
 // instantaneous: read only where POWER_USAGE is absent, its span is 0.
 func powerWindow(name string, vals map[string]float64) time.Duration {
+	var major, minor int
 	if v, ok := vals[metricComputeCap]; ok && v > 0 && v == math.Trunc(v) {
 		c := uint64(v)
 		shift := uint(16)
 		if c >= 1<<32 {
 			shift = 32
 		}
-		return gpu.PowerWindow(int(c>>shift), int(c&(1<<shift-1)))
+		major, minor = int(c>>shift), int(c&(1<<shift-1))
 	}
-	w, _ := gpu.PowerWindowOfName(name)
-	return w
+	return gpu.PowerWindowOf(major, minor, name)
 }
 
 // refusal says which of a GPU's values were refused (NaN, an infinity,

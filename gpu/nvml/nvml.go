@@ -58,8 +58,7 @@ type device struct {
 	uuid  string
 	name  string
 	// powerWindow is the span its power reading averages over
-	// (gpu.PowerWindow of its compute capability, else
-	// gpu.PowerWindowOfName of its name; 0 when unknown).
+	// (gpu.PowerWindowOf its compute capability and name).
 	powerWindow time.Duration
 }
 
@@ -110,14 +109,14 @@ func New(lib nv.Interface) (*Sampler, error) {
 			d.name = name
 		}
 		// The compute capability says the span of the power reading; a
-		// driver that cannot say leaves it to the name (unknown, 0, where
-		// neither can).
-		d.powerWindow, _ = gpu.PowerWindowOfName(d.name)
+		// driver that cannot say leaves it to the name.
+		var major, minor int
 		if s.has[symComputeCap] {
-			if major, minor, ret := h.GetCudaComputeCapability(); ret == nv.SUCCESS {
-				d.powerWindow = gpu.PowerWindow(major, minor)
+			if ma, mi, ret := h.GetCudaComputeCapability(); ret == nv.SUCCESS {
+				major, minor = ma, mi
 			}
 		}
+		d.powerWindow = gpu.PowerWindowOf(major, minor, d.name)
 		s.devs = append(s.devs, d)
 	}
 	return s, nil

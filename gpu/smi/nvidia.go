@@ -43,10 +43,18 @@ const (
 type NvidiaSMI struct {
 	run    Runner
 	legacy bool // the driver only knows clocks_throttle_reasons.active
-	// windows is each GPU's power averaging window by index
-	// (gpu.PowerWindow of its compute capability), read once, on the first
-	// Sample: nil until then, without the GPUs the driver cannot say of.
-	windows map[int]time.Duration
+	// caps is each GPU's compute capability by index, asked once, on the
+	// first Sample (nil until then), without the GPUs the driver cannot say
+	// of; windows is the span each GPU's power.draw is the mean of
+	// (gpu.PowerWindowOf its capability and name), decided on the first
+	// reading at its index under its name.
+	caps    map[int][2]int
+	windows map[gpuAt]time.Duration
+}
+
+type gpuAt struct {
+	index int
+	name  string
 }
 
 var _ gpu.Sampler = (*NvidiaSMI)(nil)
@@ -113,8 +121,8 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 	if err != nil {
 		return dst, fmt.Errorf("nvidia-smi: %w", err)
 	}
-	if n.windows == nil {
-		n.windows = n.powerWindows(ctx)
+	if n.caps == nil {
+		n.caps, n.windows = n.capabilities(ctx), map[gpuAt]time.Duration{}
 	}
 	var errs []error
 	for _, row := range rows {
@@ -124,10 +132,12 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 			errs = append(errs, fmt.Errorf("gpu %d: %w", s.Index, err))
 		}
 		if s.PowerW != nil {
-			w, ok := n.windows[s.Index]
+			at := gpuAt{s.Index, s.Name}
+			w, ok := n.windows[at]
 			if !ok {
-				// The driver could not say: the GPU's name can.
-				w, _ = gpu.PowerWindowOfName(s.Name)
+				cc := n.caps[s.Index]
+				w = gpu.PowerWindowOf(cc[0], cc[1], s.Name)
+				n.windows[at] = w
 			}
 			s.PowerWindowNS = int64(w)
 		}
@@ -139,21 +149,20 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 	return dst, nil
 }
 
-// powerWindows asks each GPU's compute capability (a query of its own:
-// drivers before compute_cap existed fail the whole query that names it)
-// and returns the span its power.draw averages over; an empty map when the
-// query fails, so that power's span is then the GPU's name's
-// (gpu.PowerWindowOfName), else unknown (0).
-func (n *NvidiaSMI) powerWindows(ctx context.Context) map[int]time.Duration {
-	w := map[int]time.Duration{}
+// capabilities asks each GPU's compute capability (a query of its own:
+// drivers before compute_cap existed fail the whole query that names it);
+// an empty map when the query fails, so that power's span is then the
+// GPU's name's (gpu.PowerWindowOf).
+func (n *NvidiaSMI) capabilities(ctx context.Context) map[int][2]int {
+	caps := map[int][2]int{}
 	fields := []string{"index", "compute_cap"}
 	out, err := n.query(ctx, fields)
 	if err != nil {
-		return w
+		return caps
 	}
 	rows, err := ParseCSV(bytes.NewReader(out), fields)
 	if err != nil {
-		return w
+		return caps
 	}
 	for _, row := range rows {
 		i, iok := number(row["index"])
@@ -161,10 +170,10 @@ func (n *NvidiaSMI) powerWindows(ctx context.Context) map[int]time.Duration {
 		ma, err1 := strconv.Atoi(major)
 		mi, err2 := strconv.Atoi(minor)
 		if iok && ok && err1 == nil && err2 == nil {
-			w[int(i)] = gpu.PowerWindow(ma, mi)
+			caps[int(i)] = [2]int{ma, mi}
 		}
 	}
-	return w
+	return caps
 }
 
 func legacyFields() []string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -256,6 +257,35 @@ func TestNvidiaSMIPowerWindow(t *testing.T) {
 		if len(f.calls) != 3 {
 			t.Errorf("caps %q: %d calls; want the capability asked once beside two samples: %q", tt.caps, len(f.calls), f.calls)
 		}
+	}
+}
+
+// TestNvidiaSMIPowerWindowPerGPU: the span is decided once per GPU, by
+// its index and name: another GPU read at an index (a different model
+// after the driver renumbered them) is decided again, by its own name,
+// where the driver gave no capability.
+func TestNvidiaSMIPowerWindowPerGPU(t *testing.T) {
+	rows := []string{"0, GPU-a, NVIDIA H200, 99, 24, 20213, 143771, 694.76, 59, 1455, 0x0\n",
+		"0, GPU-b, NVIDIA A100-SXM4-80GB, 97, 40, 70000, 81920, 312.50, 61, 1410, 0x0\n"}
+	tick := 0
+	f := &fakeRun{answers: func(call string) ([]byte, error) {
+		if strings.Contains(call, "compute_cap") {
+			return nil, errors.New("exit status 2")
+		}
+		tick++
+		return []byte(rows[(tick-1)/2%2]), nil
+	}}
+	n, _ := NewNvidiaSMI(f.run)
+	var got []int64
+	for range 4 {
+		ss, err := n.Sample(t.Context(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ss[0].PowerWindowNS)
+	}
+	if want := []int64{1e9, 1e9, 0, 0}; !slices.Equal(got, want) {
+		t.Errorf("power windows of H200, H200, A100, A100 at index 0 = %v; want %v", got, want)
 	}
 }
 
