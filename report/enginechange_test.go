@@ -61,3 +61,29 @@ func ptrOr(p *float64) any {
 	}
 	return *p
 }
+
+// The mock's behind-schedule seconds are a counter like the others: no
+// difference of it is taken over a span with an engine change, the whole
+// run's included (engineSwitch's vLLM pages, the mock's, at 0.1 s behind a
+// second: 0.3, 0.4 of them, llama.cpp's pages without the counter). A
+// level of the vLLM pages alone keeps it: 0 → 0.4 s over [0 s, 4 s], 10 %.
+func TestSimBehindNotAcrossAnEngineChange(t *testing.T) {
+	ss := engineSwitch()
+	for i := range ss {
+		if ss[i].Engine == rundir.EngineVLLM {
+			v := 0.1 * float64(ss[i].TNS) / float64(sec)
+			ss[i].SimBehindSecondsTotal = &v
+		}
+	}
+	sum := &Summary{Levels: []Level{{Level: 1, StartNS: 0, EndNS: 4 * sec}, {Level: 2, StartNS: 2 * sec, EndNS: 7 * sec}}}
+	attachServer(ss, sum)
+	if sum.SimBehind != nil {
+		t.Errorf("the whole run: sim behind %+v; want none across the change", sum.SimBehind)
+	}
+	if sb := sum.Levels[0].Server.SimBehind; sb == nil || !approx(sb.S, 0.4) || sb.SpanS != 4 || !approx(sb.Share, 0.1) {
+		t.Errorf("vLLM alone: sim behind %+v; want 0.4 s over 4 s, 10 %%", sb)
+	}
+	if sb := sum.Levels[1].Server.SimBehind; sb != nil {
+		t.Errorf("across the change: sim behind %+v; want none", sb)
+	}
+}
