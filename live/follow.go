@@ -88,8 +88,9 @@ type Follower struct {
 	haveLast atomic.Bool
 	// quiet is how long the run may write nothing before the follower
 	// says it may have died (quietLimit); written counts the bytes read
-	// from its files, writtenAt when that last grew (zero before the first
-	// look), saidQuiet whether the warning was given since.
+	// from its files, writtenAt (this machine's clock) when that last grew
+	// (zero before the first look), saidQuiet whether the warning was
+	// given since.
 	quiet     time.Duration
 	written   int64
 	writtenAt time.Time
@@ -155,7 +156,7 @@ func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, e
 	}
 	f.st = New(Options{Run: filepath.Base(filepath.Clean(dir)), Start: m.Start, SLO: f.slo, Window: o.Window})
 	f.st.now = f.clock
-	f.quiet = quietLimit(&sc) // writtenAt: zero until the first look dates the files
+	f.quiet = quietLimit(&sc) // writtenAt: zero until the first look
 	return f, nil
 }
 
@@ -175,22 +176,18 @@ func quietLimit(sc *scenarios.Scenario) time.Duration {
 // for ever, and rundir.Manifest.Writer can judge only this host's processes. The
 // follower goes on: the run may be alive and stalled.
 //
-// What the run wrote before the follower came is dated by its files'
-// modification times (never later than now: another host's clock may run
-// ahead), so a run killed long ago is said at the first look; an old
-// killed run was shown live, its level's ETA counting, for the whole
-// quiet limit. What comes later is dated when it is read, which another
-// host's clock cannot skew.
+// Nothing written is judged by what this follower reads: the bytes read
+// from the run's files growing from look to look, timed by this machine's
+// clock, from the first look. The files' modification times are another
+// clock's (a file server's, or the writer's where a copy kept them), and
+// judged against this one they made a live run on a file server 30 days
+// behind look quiet at the first look: "nothing written since … (30
+// days)". So a run killed long ago is said after the quiet limit too, and
+// the line names its files' last modification as their clock gives it.
 func (f *Follower) noteQuiet(now time.Time) {
 	n := f.records.off + f.gpuT.off + f.serverT.off + f.clientT.off
-	if first := f.writtenAt.IsZero(); n != f.written || first {
-		at := now
-		if first {
-			if last := f.lastWritten(); !last.IsZero() && last.Before(now) {
-				at = last
-			}
-		}
-		f.written, f.writtenAt, f.saidQuiet = n, at, false
+	if f.writtenAt.IsZero() || n != f.written {
+		f.written, f.writtenAt, f.saidQuiet = n, now, false
 	}
 	if quiet := now.Sub(f.writtenAt); !f.saidQuiet && quiet >= f.quiet {
 		f.saidQuiet = true
@@ -198,13 +195,17 @@ func (f *Follower) noteQuiet(now time.Time) {
 		if f.m.Host.Name != "" {
 			host = " " + printable.Text(f.m.Host.Name)
 		}
-		f.o.Warn(fmt.Sprintf("%s: nothing written %s, and run.json still says running: has the run died on its host%s? (still watching; Ctrl-C stops, and `inferbench report %s` reads what it wrote)",
-			f.dir, quietFor(quiet, f.writtenAt), host, f.dir))
+		modified := ""
+		if last := f.lastWritten(); !last.IsZero() {
+			modified = "its files last modified " + last.UTC().Format("2006-01-02 15:04:05 MST") + " by their own clock; "
+		}
+		f.o.Warn(fmt.Sprintf("%s: nothing written %s, and run.json still says running: has the run died on its host%s? (%sstill watching; Ctrl-C stops, and `inferbench report %s` reads what it wrote)",
+			f.dir, quietFor(quiet, f.writtenAt), host, modified, f.dir))
 	}
 }
 
-// lastWritten is the newest modification time of the run's files, the
-// zero time when none can be read.
+// lastWritten is the newest modification time of the run's files, by the
+// clock that stamped them; the zero time when none can be read.
 func (f *Follower) lastWritten() time.Time {
 	var last time.Time
 	for _, name := range []string{rundir.ManifestFile, rundir.RecordsFile, rundir.GPUFile, rundir.ServerFile, rundir.ClientFile} {

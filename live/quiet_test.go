@@ -62,13 +62,13 @@ func TestFollowSaysWhenTheRunWentQuiet(t *testing.T) {
 	})
 }
 
-// TestFollowSaysAtOnceWhenTheRunWentQuietLongAgo: a run killed months ago
-// on a host that kept no pid (run.json still says running) is said to have
-// perhaps died at the first look, from when its files were last written,
-// not after the follower itself has watched it for the quiet limit: an
-// old killed run's `watch` showed it live, "level 2 streams 18/2000 …
-// ETA 7:08", for 4 minutes.
-func TestFollowSaysAtOnceWhenTheRunWentQuietLongAgo(t *testing.T) {
+// TestFollowSaysWhenARunKilledLongAgoIsQuiet: a run killed months ago on
+// a host that kept no pid (run.json still says running) is said to have
+// perhaps died once the follower has seen nothing change for the quiet
+// limit (a minute here), not at the first look: its files' times are
+// another clock's (TestFollowOfARunOnASlowClockIsNotQuiet), so the line
+// names them as that clock gives them, for the user to judge.
+func TestFollowSaysWhenARunKilledLongAgoIsQuiet(t *testing.T) {
 	d := newRunDir(t, scenarios.SLO{}, 3)
 	d.m.Host = rundir.Host{Name: "pod-7"}
 	d.writeManifest()
@@ -81,12 +81,17 @@ func TestFollowSaysAtOnceWhenTheRunWentQuietLongAgo(t *testing.T) {
 			}
 		}
 		said, stop := followWarned(t, d.dir)
-		time.Sleep(3 * time.Second)
+		time.Sleep(59 * time.Second)
+		synctest.Wait()
+		if w := said(); len(w) != 0 {
+			t.Fatalf("warned %q within the minute; want nothing yet", w)
+		}
+		time.Sleep(2 * time.Second)
 		synctest.Wait()
 		w := said()
-		want := "nothing written since " + old.UTC().Format("2006-01-02 15:04 MST") + " (30 days), and run.json still says running: has the run died on its host pod-7?"
+		want := "nothing written for 1m0s, and run.json still says running: has the run died on its host pod-7? (its files last modified " + old.UTC().Format("2006-01-02 15:04:05 MST") + " by their own clock; still watching"
 		if len(w) != 1 || !strings.Contains(w[0], want) {
-			t.Errorf("warned %q; want at once %q", w, want)
+			t.Errorf("warned %q; want %q", w, want)
 		}
 		stop()
 	})
@@ -113,4 +118,40 @@ func followWarned(t *testing.T, dir string) (said func() []string, stop func() e
 	go func() { done <- f.Run(ctx) }()
 	said = func() []string { mu.Lock(); defer mu.Unlock(); return slices.Clone(warns) }
 	return said, func() error { cancel(); return <-done }
+}
+
+// TestFollowOfARunOnASlowClockIsNotQuiet: a run whose files are stamped by
+// a clock 30 days behind this one (a file server's, a copy that keeps the
+// writer's times) and which keeps writing, a record every 5 s for 5
+// minutes, is never said to have gone quiet: its files change from look
+// to look, whatever their times say against this machine's clock. Before,
+// the first look dated what was written by the files' modification times
+// and said at once "nothing written since … (30 days)" of a live run.
+func TestFollowOfARunOnASlowClockIsNotQuiet(t *testing.T) {
+	d := newRunDir(t, scenarios.SLO{}, 1000)
+	d.m.Host = rundir.Host{Name: "pod-7"}
+	d.writeManifest()
+	synctest.Test(t, func(t *testing.T) {
+		behind := func() {
+			old := time.Now().Add(-30 * 24 * time.Hour)
+			for _, name := range []string{rundir.ManifestFile, rundir.RecordsFile} {
+				if err := os.Chtimes(filepath.Join(d.dir, name), old, old); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		d.write(d.record(rec(1, 0, ms, ms, 2)))
+		behind()
+		said, stop := followWarned(t, d.dir)
+		for i := 1; i <= 60; i++ {
+			time.Sleep(5 * time.Second)
+			d.write(d.record(rec(1, int64(i)*int64(time.Second), ms, ms, 2)))
+			behind()
+			synctest.Wait()
+			if w := said(); len(w) != 0 {
+				t.Fatalf("after %v of a run writing every 5 s: warned %q; want nothing", time.Duration(i)*5*time.Second, w)
+			}
+		}
+		stop()
+	})
 }
