@@ -123,11 +123,17 @@ func counterDelta(samples []rundir.ServerSample, startNS, endNS int64, field fun
 // SummarizeSimBehind is how far the host held the mock back over the good
 // scrapes in [startNS, endNS]: its behind-schedule seconds and its threads'
 // CPU wait, each from the first to the last scrape carrying its counter.
-// nil without either (a real engine has neither).
+// nil without either (a real engine has neither), and where the scrapes'
+// engine changed (two engines' counters: EngineChange).
 func SummarizeSimBehind(samples []rundir.ServerSample, startNS, endNS int64) *SimBehind {
 	if engineChange(samples, startNS, endNS) != "" {
-		return nil // two engines' counters (EngineChange)
+		return nil
 	}
+	return simBehind(samples, startNS, endNS)
+}
+
+// simBehind is SummarizeSimBehind over scrapes of one engine.
+func simBehind(samples []rundir.ServerSample, startNS, endNS int64) *SimBehind {
 	var b SimBehind
 	known := false
 	if delta, span, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.SimBehindSecondsTotal }); ok {
@@ -197,7 +203,7 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 		return lv // no counter difference across the change
 	}
 	lv.prefixCache(samples, startNS, endNS)
-	lv.SimBehind = SummarizeSimBehind(samples, startNS, endNS)
+	lv.SimBehind = simBehind(samples, startNS, endNS)
 	if first != nil && last != first && last.TNS > first.TNS {
 		r := (*last.GenerationTokensTotal - *first.GenerationTokensTotal) / (float64(last.TNS-first.TNS) / 1e9)
 		lv.GenerationTokensPerS = &r
