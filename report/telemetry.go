@@ -334,7 +334,7 @@ func (x *GPUIndex) Summarize(startNS, endNS int64, outputTokens int64) GPULevel 
 	var e energySum
 	for _, w := range in {
 		j, miss := w.d.counterEnergyJ(startNS, endNS)
-		e.add(w.d.key, j, miss, len(w.d.energy) > 0, func() (float64, bool) { return w.d.powerIntegralJ(startNS, endNS) })
+		e.add(w.d.key, j, miss, func() (float64, bool) { return w.d.powerIntegralJ(startNS, endNS) })
 	}
 	e.set(&lv, outputTokens)
 	throttleShares(&lv, in, startNS, endNS)
@@ -371,10 +371,11 @@ type energySum struct {
 }
 
 // add adds one GPU's energy: j from its counter when miss is nil, else
-// the integral of its power, when it has one; counter says the GPU has
-// counter readings in the run.
-func (e *energySum) add(k deviceKey, j float64, miss *counterMiss, counter bool, integral func() (float64, bool)) {
-	e.counters = e.counters || counter
+// the integral of its power, when it has one.
+func (e *energySum) add(k deviceKey, j float64, miss *counterMiss, integral func() (float64, bool)) {
+	if miss == nil || !miss.none {
+		e.counters = true
+	}
 	if miss == nil {
 		e.j += j
 		e.byCounter++

@@ -88,8 +88,8 @@ func refSummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTok
 	// Energy, per GPU then summed.
 	var e energySum
 	for _, k := range keys {
-		j, miss, counter := refCounterEnergyJ(byDev[k], startNS, endNS)
-		e.add(k, j, miss, counter, func() (float64, bool) { return refPowerIntegralJ(byDev[k], startNS, endNS) })
+		j, miss := refCounterEnergyJ(byDev[k], startNS, endNS)
+		e.add(k, j, miss, func() (float64, bool) { return refPowerIntegralJ(byDev[k], startNS, endNS) })
 	}
 	e.set(&lv, outputTokens)
 	refThrottleShares(&lv, byDev, keys, startNS, endNS)
@@ -99,8 +99,8 @@ func refSummarizeGPU(samples []rundir.GPUSample, startNS, endNS int64, outputTok
 // refCounterEnergyJ is E(end) − E(start) of the device's energy counter in
 // joules, when its readings bracket the window and do not decrease from
 // the last reading at or before start to the first at or after end; else
-// why not. counter says the device has counter readings.
-func refCounterEnergyJ(ss []rundir.GPUSample, start, end int64) (j float64, miss *counterMiss, counter bool) {
+// why not.
+func refCounterEnergyJ(ss []rundir.GPUSample, start, end int64) (j float64, miss *counterMiss) {
 	var pts []point
 	for _, s := range ss {
 		if s.EnergyMJ != nil {
@@ -108,10 +108,10 @@ func refCounterEnergyJ(ss []rundir.GPUSample, start, end int64) (j float64, miss
 		}
 	}
 	if len(pts) == 0 {
-		return 0, &counterMiss{none: true}, false
+		return 0, &counterMiss{none: true}
 	}
 	if len(pts) < 2 || pts[0].t > start || pts[len(pts)-1].t < end {
-		return 0, &counterMiss{first: pts[0].t, last: pts[len(pts)-1].t}, true
+		return 0, &counterMiss{first: pts[0].t, last: pts[len(pts)-1].t}
 	}
 	// lo: the reading interp starts from at start (the first at start, else
 	// the last before it); hi: the first at or after end.
@@ -126,10 +126,10 @@ func refCounterEnergyJ(ss []rundir.GPUSample, start, end int64) (j float64, miss
 	}
 	for i := lo + 1; i <= hi; i++ {
 		if pts[i].v < pts[i-1].v {
-			return 0, &counterMiss{from: &pts[i-1], to: &pts[i]}, true
+			return 0, &counterMiss{from: &pts[i-1], to: &pts[i]}
 		}
 	}
-	return (interp(pts, end) - interp(pts, start)) / 1000, nil, true
+	return (interp(pts, end) - interp(pts, start)) / 1000, nil
 }
 
 // refPowerIntegralJ is ∫ P dt over [start, end] in joules, P linear between
