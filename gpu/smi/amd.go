@@ -74,8 +74,8 @@ func (a *AMDSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.G
 	if err != nil {
 		return dst, fmt.Errorf("%s: %w", tool, err)
 	}
-	// A GPU whose value was dropped as no GPU's (dropImplausible) is read
-	// in part: the tick says so.
+	// A GPU whose value was dropped as no GPU's (within) is read in part:
+	// the tick says so.
 	var errs []error
 	for _, s := range ss {
 		if s.Error != "" {
@@ -133,37 +133,53 @@ func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 			continue
 		}
 		s := rundir.GPUSample{Index: int(idx.v)}
-		if l, ok := leaf(path(m, "usage", "gfx_activity")); ok {
-			s.UtilizationPct = gpu.Ptr(l.v)
-		}
-		if l, ok := leaf(path(m, "usage", "umc_activity")); ok {
-			s.MemoryUtilizationPct = gpu.Ptr(l.v)
-		}
-		if b, ok := bytesOf(path(m, "mem_usage", "used_vram")); ok {
-			s.MemoryUsedBytes = gpu.Ptr(b)
-		}
-		if b, ok := bytesOf(path(m, "mem_usage", "total_vram")); ok {
-			s.MemoryTotalBytes = gpu.Ptr(b)
-		}
-		for _, k := range []string{"socket_power", "average_socket_power", "current_socket_power"} {
-			if l, ok := leaf(path(m, "power", k)); ok {
-				s.PowerW = gpu.Ptr(l.v)
-				break
+		var errs []error
+		// read is the leaf at keys times its unit's factor in mult (nil:
+		// as printed), where it is present, its unit known and its value a
+		// GPU's (limit is in the unit multiplied to).
+		read := func(mult map[string]float64, limit float64, keys ...string) (float64, bool) {
+			l, ok := leaf(path(m, keys...))
+			k := 1.0
+			if mult != nil {
+				k = mult[l.unit]
 			}
-		}
-		for _, k := range []string{"hotspot", "edge"} {
-			if l, ok := leaf(path(m, "temperature", k)); ok {
-				s.TemperatureC = gpu.Ptr(l.v)
-				break
+			if !ok || k == 0 {
+				return 0, false
 			}
+			return l.v * k, within(&errs, strings.Join(keys, "."), l.v, limit/k)
 		}
-		if l, ok := leaf(path(m, "clock", "gfx_0", "clk")); ok {
-			s.SMClockMHz = gpu.Ptr(l.v)
-		}
-		if l, ok := leaf(path(m, "energy", "total_energy_consumption")); ok {
-			if mj, ok := millijoules(l); ok {
-				s.EnergyMJ = gpu.Ptr(mj)
+		// first reads the first of the leaves under section that is present.
+		first := func(limit float64, section string, keys ...string) (float64, bool) {
+			for _, k := range keys {
+				if _, ok := leaf(path(m, section, k)); ok {
+					return read(nil, limit, section, k)
+				}
 			}
+			return 0, false
+		}
+		if v, ok := read(nil, gpu.MaxPercent, "usage", "gfx_activity"); ok {
+			s.UtilizationPct = gpu.Ptr(v)
+		}
+		if v, ok := read(nil, gpu.MaxPercent, "usage", "umc_activity"); ok {
+			s.MemoryUtilizationPct = gpu.Ptr(v)
+		}
+		if b, ok := read(byteUnits, gpu.MaxBytes, "mem_usage", "used_vram"); ok {
+			s.MemoryUsedBytes = gpu.Ptr(uint64(b))
+		}
+		if b, ok := read(byteUnits, gpu.MaxBytes, "mem_usage", "total_vram"); ok {
+			s.MemoryTotalBytes = gpu.Ptr(uint64(b))
+		}
+		if v, ok := first(gpu.MaxWatts, "power", "socket_power", "average_socket_power", "current_socket_power"); ok {
+			s.PowerW = gpu.Ptr(v)
+		}
+		if v, ok := first(gpu.MaxCelsius, "temperature", "hotspot", "edge"); ok {
+			s.TemperatureC = gpu.Ptr(v)
+		}
+		if v, ok := read(nil, gpu.MaxMHz, "clock", "gfx_0", "clk"); ok {
+			s.SMClockMHz = gpu.Ptr(v)
+		}
+		if mj, ok := read(millijoules, gpu.MaxEnergyMJ, "energy", "total_energy_consumption"); ok {
+			s.EnergyMJ = gpu.Ptr(uint64(mj))
 		}
 		switch path(m, "power", "throttle_status") {
 		case "UNTHROTTLED":
@@ -171,7 +187,9 @@ func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 		case "THROTTLED":
 			s.ClockEventReasons = []string{gpu.ReasonThrottled}
 		}
-		dropImplausible(&s)
+		if len(errs) > 0 {
+			s.Error = errors.Join(errs...).Error()
+		}
 		out2 = append(out2, s)
 	}
 	if len(out2) == 0 {
@@ -219,28 +237,12 @@ func path(m map[string]any, keys ...string) any {
 	return cur
 }
 
-// bytesOf converts a memory leaf to bytes by its unit.
-func bytesOf(x any) (uint64, bool) {
-	l, ok := leaf(x)
-	if !ok || l.v < 0 {
-		return 0, false
-	}
-	mult := map[string]float64{"": 1 << 20, "B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30,
-		"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[l.unit]
-	if mult == 0 {
-		return 0, false
-	}
-	return toBytes(l.v, mult)
-}
+// byteUnits are amd-smi's memory units in bytes (MiB when none).
+var byteUnits = map[string]float64{"": 1 << 20, "B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30,
+	"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
 
-// millijoules converts an energy leaf to mJ by its unit (J when none).
-func millijoules(l measure) (uint64, bool) {
-	mult := map[string]float64{"": 1000, "J": 1000, "mJ": 1, "uJ": 1e-3, "μJ": 1e-3}[l.unit]
-	if mult == 0 || l.v < 0 {
-		return 0, false
-	}
-	return uint64(l.v * mult), true
-}
+// millijoules are amd-smi's energy units in mJ (J when none).
+var millijoules = map[string]float64{"": 1000, "J": 1000, "mJ": 1, "uJ": 1e-3, "μJ": 1e-3}
 
 // ParseROCmSMI reads `rocm-smi --json`: one "cardN" object per GPU (other
 // keys, such as "system", are skipped), all values strings, units in the
@@ -279,10 +281,13 @@ func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 			continue
 		}
 		str := func(key string) string { s, _ := c[key].(string); return s }
-		num := func(keys ...string) (float64, bool) {
+		var errs []error
+		// num reads the first of keys that holds a number, if it is a
+		// GPU's value (within limit).
+		num := func(limit float64, keys ...string) (float64, bool) {
 			for _, key := range keys {
 				if v, ok := number(str(key)); ok {
-					return v, true
+					return v, within(&errs, key, v, limit)
 				}
 			}
 			return 0, false
@@ -291,41 +296,33 @@ func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 		if isNull(s.UUID) {
 			s.UUID = ""
 		}
-		if v, ok := num("GPU use (%)"); ok {
+		if v, ok := num(gpu.MaxPercent, "GPU use (%)"); ok {
 			s.UtilizationPct = gpu.Ptr(v)
 		}
 		// Both are the memory controller's busy percent: "GPU memory use
 		// (%)" from rsmi_dev_memory_busy_percent_get (rocm_smi.py
 		// showMemUse; ROCm 6.0.2 on the MI100 recording).
-		if v, ok := num("Memory Activity", "GPU memory use (%)"); ok {
+		if v, ok := num(gpu.MaxPercent, "Memory Activity", "GPU memory use (%)"); ok {
 			s.MemoryUtilizationPct = gpu.Ptr(v)
 		}
-		var dropped []error
-		for _, m := range []struct {
-			key string
-			dst **uint64
-		}{{"VRAM Total Used Memory (B)", &s.MemoryUsedBytes}, {"VRAM Total Memory (B)", &s.MemoryTotalBytes}} {
-			if v, ok := num(m.key); ok {
-				if b, ok := toBytes(v, 1); ok {
-					*m.dst = gpu.Ptr(b)
-				} else {
-					dropped = append(dropped, implausible(m.key, v))
-				}
-			}
+		if v, ok := num(gpu.MaxBytes, "VRAM Total Used Memory (B)"); ok {
+			s.MemoryUsedBytes = gpu.Ptr(uint64(v))
 		}
-		if v, ok := num("Average Graphics Package Power (W)", "Current Socket Graphics Package Power (W)"); ok {
+		if v, ok := num(gpu.MaxBytes, "VRAM Total Memory (B)"); ok {
+			s.MemoryTotalBytes = gpu.Ptr(uint64(v))
+		}
+		if v, ok := num(gpu.MaxWatts, "Average Graphics Package Power (W)", "Current Socket Graphics Package Power (W)"); ok {
 			s.PowerW = gpu.Ptr(v)
 		}
-		if v, ok := num("Temperature (Sensor junction) (C)", "Temperature (Sensor edge) (C)"); ok {
+		if v, ok := num(gpu.MaxCelsius, "Temperature (Sensor junction) (C)", "Temperature (Sensor edge) (C)"); ok {
 			s.TemperatureC = gpu.Ptr(v)
 		}
-		if v, ok := num("sclk clock speed:"); ok {
+		if v, ok := num(gpu.MaxMHz, "sclk clock speed:"); ok {
 			s.SMClockMHz = gpu.Ptr(v)
 		}
-		if len(dropped) > 0 {
-			s.Error = errors.Join(dropped...).Error()
+		if len(errs) > 0 {
+			s.Error = errors.Join(errs...).Error()
 		}
-		dropImplausible(&s)
 		ss = append(ss, s)
 	}
 	if len(ss) == 0 {

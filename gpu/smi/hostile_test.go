@@ -116,3 +116,29 @@ func TestSampleFromRowImplausible(t *testing.T) {
 		t.Error("rocm-smi implausible values: Sample.Error empty; want it to say which were dropped")
 	}
 }
+
+// amd-smi's memory and energy leaves are bounded as every other value is:
+// a negative VRAM count or energy was left out without a word (the sample
+// said nothing of it), and an energy past any GPU's was named by the
+// number its conversion to mJ wrapped to (9.223372036854776e+18), not the
+// one the tool printed.
+func TestParseAMDSMIMetricImplausibleMemoryAndEnergy(t *testing.T) {
+	for _, tt := range []struct{ leaves, field, value string }{
+		{`"mem_usage": {"used_vram": {"value": -5, "unit": "MB"}}`, "mem_usage.used_vram", "-5"},
+		{`"mem_usage": {"total_vram": {"value": 1e300, "unit": "GB"}}`, "mem_usage.total_vram", "1e+300"},
+		{`"energy": {"total_energy_consumption": {"value": -3, "unit": "J"}}`, "energy.total_energy_consumption", "-3"},
+		{`"energy": {"total_energy_consumption": {"value": 1e300, "unit": "J"}}`, "energy.total_energy_consumption", "1e+300"},
+	} {
+		ss, err := ParseAMDSMIMetric([]byte(`[{"gpu": 0, ` + tt.leaves + `}]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := ss[0]
+		if s.MemoryUsedBytes != nil || s.MemoryTotalBytes != nil || s.EnergyMJ != nil {
+			t.Errorf("%s: sample %+v; want the value left out", tt.leaves, s)
+		}
+		if !strings.Contains(s.Error, tt.field) || !strings.Contains(s.Error, tt.value+" is no GPU's value") {
+			t.Errorf("%s: Error %q; want it to name %s and %s", tt.leaves, s.Error, tt.field, tt.value)
+		}
+	}
+}

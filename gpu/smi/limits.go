@@ -1,94 +1,41 @@
 package smi
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/inferbench/inferbench/gpu"
-	"github.com/inferbench/inferbench/rundir"
 )
 
-// The bounds of a value a GPU can report (gpu.MaxWatts…, the dcgm
-// backend's too). A value past its bound, negative or not a number is no
-// value: the field stays nil and the sample says why. A negative
-// memory.used (nvidia-smi printing -5) became 17592186044411 MiB, the
-// float's conversion to bytes wrapping, and 1e300 W went on to the run's
-// summary.
-const (
-	maxPct   = gpu.MaxPercent
-	maxBytes = gpu.MaxBytes
-	maxMiB   = gpu.MaxMiB
-	maxW     = gpu.MaxWatts
-	maxC     = gpu.MaxCelsius
-	maxMHz   = gpu.MaxMHz
-	maxMJ    = gpu.MaxEnergyMJ
-)
-
-// nvidiaLimits bounds nvidia-smi's numeric fields, in the units it prints.
+// nvidiaLimits bounds nvidia-smi's numeric fields, in the units it prints
+// (the bounds of every backend: gpu.MaxWatts…).
 var nvidiaLimits = map[string]float64{
-	"utilization.gpu":      maxPct,
-	"utilization.memory":   maxPct,
-	"memory.used":          maxMiB,
-	"memory.total":         maxMiB,
-	"memory.reserved":      maxMiB,
-	"power.draw":           maxW,
-	"enforced.power.limit": maxW,
-	"power.limit":          maxW,
-	"temperature.gpu":      maxC,
-	"clocks.sm":            maxMHz,
-	"clocks.current.sm":    maxMHz,
+	"utilization.gpu":      gpu.MaxPercent,
+	"utilization.memory":   gpu.MaxPercent,
+	"memory.used":          gpu.MaxMiB,
+	"memory.total":         gpu.MaxMiB,
+	"memory.reserved":      gpu.MaxMiB,
+	"power.draw":           gpu.MaxWatts,
+	"enforced.power.limit": gpu.MaxWatts,
+	"power.limit":          gpu.MaxWatts,
+	"temperature.gpu":      gpu.MaxCelsius,
+	"clocks.sm":            gpu.MaxMHz,
+	"clocks.current.sm":    gpu.MaxMHz,
 }
 
-// plausible reports whether v is a value within [0, limit] (NaN is not).
-func plausible(v, limit float64) bool { return v >= 0 && v <= limit }
-
-// implausible names a value that was dropped.
-func implausible(field string, v float64) error {
-	return fmt.Errorf("%s: %g is no GPU's value: dropped", field, v)
-}
-
-// toBytes converts v of unit mult bytes to bytes, refusing a negative,
-// non-finite or absurd v (a negative float's conversion to uint64 wraps).
-func toBytes(v, mult float64) (uint64, bool) {
-	b := v * mult
-	if !plausible(b, maxBytes) {
-		return 0, false
+// within reports whether v, the value a tool printed for field, is one a
+// GPU can have: within [0, limit], limit in the unit v was printed in (NaN
+// is not). Every value is checked so, before it is converted or stored. A
+// value past its bound is no value: the caller leaves the field nil, and
+// within adds an error naming it to errs (nil: an inventory, which has no
+// place to say it), for the sample's Error. A negative memory.used
+// (nvidia-smi printing -5) became 17592186044411 MiB, the float's
+// conversion to bytes wrapping, and 1e300 W went on to the run's summary.
+func within(errs *[]error, field string, v, limit float64) bool {
+	if v >= 0 && v <= limit {
+		return true
 	}
-	return uint64(b), true
-}
-
-// dropImplausible clears every field of s that no GPU can report and
-// returns an error naming them, which it also adds to s.Error; nil when all
-// are plausible.
-func dropImplausible(s *rundir.GPUSample) error {
-	var errs []error
-	check := func(name string, p **float64, limit float64) {
-		if *p != nil && !plausible(**p, limit) {
-			errs = append(errs, implausible(name, **p))
-			*p = nil
-		}
+	if errs != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %g is no GPU's value: dropped", field, v))
 	}
-	check("utilization", &s.UtilizationPct, maxPct)
-	check("memory utilization", &s.MemoryUtilizationPct, maxPct)
-	check("power", &s.PowerW, maxW)
-	check("temperature", &s.TemperatureC, maxC)
-	check("clock", &s.SMClockMHz, maxMHz)
-	checkU := func(name string, p **uint64, limit float64) {
-		if *p != nil && float64(**p) > limit {
-			errs = append(errs, implausible(name, float64(**p)))
-			*p = nil
-		}
-	}
-	checkU("memory used bytes", &s.MemoryUsedBytes, maxBytes)
-	checkU("memory total bytes", &s.MemoryTotalBytes, maxBytes)
-	checkU("energy mJ", &s.EnergyMJ, maxMJ)
-	err := errors.Join(errs...)
-	if err != nil {
-		msg := err.Error()
-		if s.Error != "" {
-			msg = s.Error + "; " + msg
-		}
-		s.Error = msg
-	}
-	return err
+	return false
 }

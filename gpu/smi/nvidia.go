@@ -281,8 +281,7 @@ func SampleFromRow(row map[string]string) (rundir.GPUSample, error) {
 			errs = append(errs, fmt.Errorf("%s: cannot parse %q", field, v))
 			return 0, false
 		}
-		if limit, bounded := nvidiaLimits[field]; bounded && !plausible(f, limit) {
-			errs = append(errs, implausible(field, f))
+		if limit, bounded := nvidiaLimits[field]; bounded && !within(&errs, field, f, limit) {
 			return 0, false
 		}
 		return f, true
@@ -340,11 +339,11 @@ func DeviceFromRow(row map[string]string) rundir.GPUDevice {
 		d.Index = int(v)
 	}
 	d.UUID, d.Name, d.DriverVersion = row["uuid"], row["name"], row["driver_version"]
-	if v, ok := number(row["memory.total"]); ok && plausible(v, maxMiB) {
+	if v, ok := number(row["memory.total"]); ok && within(nil, "memory.total", v, gpu.MaxMiB) {
 		d.MemoryTotalBytes = gpu.Ptr(uint64(v * mib))
 	}
 	for _, f := range []string{"enforced.power.limit", "power.limit"} {
-		if v, ok := number(row[f]); ok && plausible(v, maxW) {
+		if v, ok := number(row[f]); ok && within(nil, f, v, gpu.MaxWatts) {
 			d.PowerLimitW = gpu.Ptr(v)
 			break
 		}
