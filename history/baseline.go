@@ -216,8 +216,8 @@ func settingsOfEach(entries []*Entry, cand compare.Meta) []string {
 }
 
 // summaryNow returns entry e's summary by today's definitions: its run
-// directory summarized again with slo (the candidate's, as a baseline of
-// one run is loaded) when it is still there with the run.json it was added
+// directory summarized again with slo (the candidate's, zero when it has
+// none, so that one SLO judges the goodput of both sides) when it is still there with the run.json it was added
 // with, fresh; otherwise the summary stored when it was added, computed
 // by the definitions of the inferbench that added it (a rate's steady
 // state since 2026-12-03, an open level's fill since 2026-12-05: a
@@ -233,9 +233,8 @@ func summaryNow(e *Entry, slo report.SLO) (sum *report.Summary, fresh bool) {
 	if err != nil || rd.Manifest == nil || fingerprintOf(rd.ManifestJSON) != e.Fingerprint {
 		return e.Summary, false
 	}
-	if slo.IsZero() {
-		slo = report.ManifestSLO(rd.Manifest.Scenario)
-	}
+	// slo as it is: a zero one is the candidate's too (its scenario sets
+	// none, every successful request is good), not the run's own to take.
 	sum, err = report.Summarize(rd, slo, nil)
 	if err != nil || compare.CheckRecords(e.RunDir, rd.Manifest, sum.Records) != nil {
 		return e.Summary, false
