@@ -55,6 +55,14 @@ type Sampler interface {
 // Ptr returns a pointer to v: backends use it to set a present field.
 func Ptr[T any](v T) *T { return &v }
 
+// AddError adds msg to what s.Error says, after it ("; " between).
+func AddError(s *rundir.GPUSample, msg string) {
+	if s.Error != "" {
+		msg = s.Error + "; " + msg
+	}
+	s.Error = msg
+}
+
 // PowerWindowOf is the span a GPU's power reading (NVML's power usage,
 // DCGM's DCGM_FI_DEV_POWER_USAGE, nvidia-smi's power.draw) is the mean of:
 // by its CUDA compute capability major.minor where the driver said it

@@ -497,3 +497,13 @@ func TestPowerWindowOf(t *testing.T) {
 		}
 	}
 }
+
+// TestAddError: a second reason follows the first, neither lost.
+func TestAddError(t *testing.T) {
+	var s rundir.GPUSample
+	AddError(&s, "power: 1e+300 is no GPU's value")
+	AddError(&s, "gpu 0 appeared")
+	if want := "power: 1e+300 is no GPU's value; gpu 0 appeared"; s.Error != want {
+		t.Errorf("Error = %q; want %q", s.Error, want)
+	}
+}

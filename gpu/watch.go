@@ -146,12 +146,8 @@ func (g *seenGPUs) check(ss []rundir.GPUSample) (appeared, missing string) {
 				if ss[i].UUID != "" {
 					msg += " (" + ss[i].UUID + ")"
 				}
-				msg += " appeared: not read at the first tick"
-				if ss[i].Error != "" {
-					msg = ss[i].Error + "; " + msg
-				}
-				ss[i].Error = msg
-				news = append(news, msg)
+				AddError(&ss[i], msg+" appeared: not read at the first tick")
+				news = append(news, ss[i].Error)
 			}
 		}
 		g.index[k] = ss[i].Index

@@ -118,12 +118,8 @@ func (s *Scraper) staleEnergy(ss []rundir.GPUSample) {
 		smp.EnergyMJ = nil
 		if !s.toldStale[key] {
 			s.toldStale[key] = true
-			msg := "energy counter unchanged since the last scrape at " + strconv.FormatFloat(*smp.PowerW, 'f', 1, 64) +
-				" W: the exporter repeats old values (its --collect-interval, 30 s by default, is longer than the sampling interval; run it with -c 250); unchanged readings are left out"
-			if smp.Error != "" {
-				msg = smp.Error + "; " + msg
-			}
-			smp.Error = msg
+			gpu.AddError(smp, "energy counter unchanged since the last scrape at "+strconv.FormatFloat(*smp.PowerW, 'f', 1, 64)+
+				" W: the exporter repeats old values (its --collect-interval, 30 s by default, is longer than the sampling interval; run it with -c 250); unchanged readings are left out")
 		}
 	}
 }
