@@ -465,8 +465,9 @@ type point struct {
 }
 
 // interp returns the series' value at t: linear between the readings
-// around t, the first or last value outside their range. pts is sorted and
-// not empty.
+// around t, the first or last value outside their range; at a reading's
+// time, its value (the first's, where readings share the time). pts is
+// sorted and not empty.
 func interp(pts []point, t int64) float64 {
 	i, _ := slices.BinarySearchFunc(pts, t, func(p point, t int64) int { return cmp.Compare(p.t, t) })
 	switch {
@@ -475,10 +476,8 @@ func interp(pts []point, t int64) float64 {
 	case i == len(pts):
 		return pts[len(pts)-1].v
 	}
+	// pts[i] is the first reading at or after t: pts[i-1].t < t <= pts[i].t.
 	a, b := pts[i-1], pts[i]
-	if b.t == a.t {
-		return b.v
-	}
 	return a.v + (b.v-a.v)*float64(t-a.t)/float64(b.t-a.t)
 }
 

@@ -307,3 +307,19 @@ func TestGPULineSaysFailedTicks(t *testing.T) {
 		t.Errorf("gpuLine = %q; want %q", got, want)
 	}
 }
+
+// TestInterp, hand-computed over readings (0 s, 10), (10 s, 20), (10 s,
+// 30), (20 s, 40): held at 10 before the first and 40 after the last; 15
+// halfway to the second; 20 at 10 s, the first of the two readings there;
+// 35 halfway from the second of them to the last.
+func TestInterp(t *testing.T) {
+	pts := []point{{0, 10}, {10 * sec, 20}, {10 * sec, 30}, {20 * sec, 40}}
+	for _, tt := range []struct {
+		t    int64
+		want float64
+	}{{-5 * sec, 10}, {0, 10}, {5 * sec, 15}, {10 * sec, 20}, {15 * sec, 35}, {20 * sec, 40}, {25 * sec, 40}} {
+		if got := interp(pts, tt.t); got != tt.want {
+			t.Errorf("interp at %d s = %v; want %v", tt.t/sec, got, tt.want)
+		}
+	}
+}
