@@ -735,7 +735,7 @@ func (lv *level) send(j job) *rundir.Record {
 			err = fmt.Errorf("%w after %s", errRequestTimeout, timeout)
 		}
 	}
-	if held := rec.OutputTokens - st.counted; err == nil && held > 0 && stopHeld(&req, rec, held) {
+	if held := rec.OutputTokens - st.counted; err == nil && held > 0 && stopHeld(&req, rec, held, final.StoppedBySequence) {
 		// The token a stop sequence starts in (and any text held back
 		// before it, in case it began one): the server generated it and
 		// counted it, sent none of its text, and finished. It arrived with
@@ -791,30 +791,22 @@ type readState struct {
 
 // stopHeld reports whether the held tokens rec's server counted beyond
 // those streamed may be what a stop sequence held back: the request sent
-// stop sequences, the server finished by a stop (each protocol's word for
-// it) and counted its tokens, and there are no more of them than the
-// longest sequence has bytes, and one (the text held back while it might
-// begin one, and the token it ends in). More are tokens the server did not
-// stream for another reason (hidden reasoning), which did not all arrive
-// with the finish.
-func stopHeld(req *targets.Request, rec *rundir.Record, held int) bool {
-	if len(req.Stop) == 0 || rec.OutputTokensSource != rundir.SourceServer {
+// stop sequences, the adapter says the server finished at one (stopped:
+// targets.Final.StoppedBySequence, each protocol's words being its
+// adapter's to know) and the server counted its tokens, and there are no
+// more of them than the longest sequence has bytes, and one (the text held
+// back while it might begin one, and the token it ends in). More are
+// tokens the server did not stream for another reason (hidden reasoning),
+// which did not all arrive with the finish.
+func stopHeld(req *targets.Request, rec *rundir.Record, held int, stopped bool) bool {
+	if !stopped || len(req.Stop) == 0 || rec.OutputTokensSource != rundir.SourceServer {
 		return false
 	}
 	longest := 0
 	for _, s := range req.Stop {
 		longest = max(longest, len(s))
 	}
-	if held > longest+1 {
-		return false
-	}
-	switch rec.FinishReason {
-	case "stop", "STOP", "stop_sequence", "word": // OpenAI, llama.cpp chat, Ollama; Gemini; Anthropic, TGI, Bedrock; llama.cpp /completion
-		return true
-	case "done": // Replicate's prediction says no reason; its count is cog-vllm's, the held token in it
-		return true
-	}
-	return false
+	return held <= longest+1
 }
 
 // reqTrace is what net/http tells of one request: its httptrace hooks and

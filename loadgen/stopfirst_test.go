@@ -14,14 +14,18 @@ import (
 // stopAtOnce is a server whose output's first token holds a stop sequence:
 // it generates that token 40 ms after the request (its TTFT), streams no
 // text, and finishes with the reason finish and its count of 1 output
-// token, as llama-server, Ollama and vLLM do.
-type stopAtOnce struct{ finish string }
+// token, as llama-server, Ollama and vLLM do; stopped is what its adapter
+// makes of the finish (targets.Final.StoppedBySequence).
+type stopAtOnce struct {
+	finish  string
+	stopped bool
+}
 
 func (s stopAtOnce) Stream(ctx context.Context, req targets.Request, on func(targets.Chunk)) (targets.Final, error) {
 	time.Sleep(40 * time.Millisecond)
 	u := &targets.Usage{PromptTokens: 9, CompletionTokens: 1}
 	on(targets.Chunk{Usage: u})
-	return targets.Final{FinishReason: s.finish, Usage: u}, nil
+	return targets.Final{FinishReason: s.finish, StoppedBySequence: s.stopped, Usage: u}, nil
 }
 
 // TestStopSequenceInTheFirstToken: a request that sent stop sequences and
@@ -30,11 +34,14 @@ func (s stopAtOnce) Stream(ctx context.Context, req targets.Request, on func(tar
 // generated then, and its text held back. It was a protocol failure, "hidden
 // reasoning likely used the whole output budget; raise max tokens": a run
 // with --stop " " failed every request on llama-server, Ollama and the
-// mock. Without stop sequences sent, the same answer stays a failure.
+// mock. Whether the output ended at a stop sequence is the adapter's to
+// say, in its protocol's words (Bedrock Titan's STOP_CRITERIA_MET was in
+// no list the load generator kept): a finish it does not take for one, and
+// an answer to a request that sent no stop sequences, stay failures.
 func TestStopSequenceInTheFirstToken(t *testing.T) {
-	for _, finish := range []string{"stop", "stop_sequence", "word", "STOP", "done"} {
+	for _, finish := range []string{"stop", "stop_sequence", "word", "STOP", "done", "STOP_CRITERIA_MET", ""} {
 		synctest.Test(t, func(t *testing.T) {
-			rec := runOneStop(t, stopAtOnce{finish}, 4, " ")
+			rec := runOneStop(t, stopAtOnce{finish, true}, 4, " ")
 			ttft := time.Duration(rec.FirstTokenNS - rec.SentNS)
 			if !rec.OK || rec.OutputTokens != 1 || ttft != 40*time.Millisecond || rec.EndNS != rec.FirstTokenNS ||
 				len(rec.Chunks) != 1 || rec.Chunks[0] != [2]int64{rec.FirstTokenNS, 1} || rec.FirstContentNS != 0 {
@@ -44,7 +51,14 @@ func TestStopSequenceInTheFirstToken(t *testing.T) {
 		})
 	}
 	synctest.Test(t, func(t *testing.T) {
-		r := baseRunner(t, stopAtOnce{"stop"}, Spread(0), Requests(1), Warmup(0), Concurrency(1))
+		// The model's end, told apart from a stop sequence (llama.cpp's
+		// eos, TGI's eos_token, Titan's FINISH).
+		if rec := runOneStop(t, stopAtOnce{"stop", false}, 4, " "); rec.OK || rec.ErrorClass != rundir.Protocol {
+			t.Errorf("a finish its adapter does not take for a stop sequence: ok %v class %q; want the protocol failure", rec.OK, rec.ErrorClass)
+		}
+	})
+	synctest.Test(t, func(t *testing.T) {
+		r := baseRunner(t, stopAtOnce{"stop", true}, Spread(0), Requests(1), Warmup(0), Concurrency(1))
 		var c collect
 		if _, err := run(t.Context(), r, c.add); err != nil {
 			t.Fatal(err)
@@ -71,7 +85,7 @@ func (stopAfter3) Stream(ctx context.Context, req targets.Request, on func(targe
 	time.Sleep(10 * time.Millisecond)
 	u := &targets.Usage{PromptTokens: 9, CompletionTokens: 4}
 	on(targets.Chunk{Usage: u})
-	return targets.Final{FinishReason: "stop", Usage: u}, nil
+	return targets.Final{FinishReason: "stop", StoppedBySequence: true, Usage: u}, nil
 }
 
 // TestStopSequenceHeldTokenTimed: the token a stop sequence starts in,
@@ -101,7 +115,7 @@ func (hiddenThenStop) Stream(ctx context.Context, req targets.Request, on func(t
 	}
 	u := &targets.Usage{PromptTokens: 9, CompletionTokens: 503}
 	on(targets.Chunk{Usage: u})
-	return targets.Final{FinishReason: "stop", Usage: u}, nil
+	return targets.Final{FinishReason: "stop", StoppedBySequence: true, Usage: u}, nil
 }
 
 // TestStopHeldIsBounded: tokens counted beyond those streamed are taken as

@@ -345,9 +345,18 @@ func (bw *bedrockWire) end(b []byte) []byte {
 		}
 		return bw.chunk(b, `{"outputs":[{"text":"","stop_reason":"`+stop+`"}],`+bw.invocationMetrics()+`}`)
 	case bedrockTitan:
+		// Titan's completionReason: LENGTH at maxTokenCount,
+		// STOP_CRITERIA_MET where a stop sequence ended the output ("the
+		// response was truncated because the stop criteria was reached"),
+		// else the model's own end, FINISH (the guide spells it FINISHED):
+		// Bedrock user guide, "Amazon Titan Text models",
+		// https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-text.html.
 		stop := "FINISH"
-		if bw.g.capped {
+		switch {
+		case bw.g.capped:
 			stop = "LENGTH"
+		case bw.g.stopped != "":
+			stop = "STOP_CRITERIA_MET"
 		}
 		return bw.chunk(b, `{"outputText":"","index":0,"totalOutputTextTokenCount":`+out+`,"completionReason":"`+stop+`",`+bw.invocationMetrics()+`}`)
 	}

@@ -24,7 +24,9 @@ const stopAt3 = " sit"
 // the stop sequence not in the output, the usage counting four, the three
 // sent and the one the stop sequence starts in (generated, its text held
 // back: vLLM, llama-server and Ollama count it), and each protocol's finish
-// reason for a stop sequence. Gemini's cumulative count gives the held
+// reason for a stop sequence, which its adapter takes for one
+// (targets.Final.StoppedBySequence; Triton's stream says nothing of its
+// end). Gemini's cumulative count gives the held
 // token to its final event, of no text (TestStopFinishWhenHeldTokenGenerated);
 // TGI sends the token that completes the stop
 // sequence, on both its APIs (TestStopAsTGIDoes). A stop sequence the text does not
@@ -61,6 +63,7 @@ func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 		{"bedrock", "chat", "", "us.amazon.nova-micro-v1:0", "stop_sequence"},
 		{"bedrock", "native", "", "anthropic.claude-3-haiku-20240307-v1:0", "stop_sequence"},
 		{"bedrock", "native", "", "mistral.mistral-7b-instruct-v0:2", ""},
+		{"bedrock", "native", "", "amazon.titan-text-express-v1", "STOP_CRITERIA_MET"},
 		{"replicate", "native", "", "meta/meta-llama-3-8b-instruct", ""},
 		{"trtllm", "native", "", "ensemble", ""},
 	} {
@@ -102,6 +105,9 @@ func TestStopEndsTheStreamOnEveryKind(t *testing.T) {
 			}
 			if c.usage == 4 && tc.finish != "" && final.FinishReason != tc.finish {
 				t.Errorf("%s, stop %q: finish %q, want %q", name, c.stop, final.FinishReason, tc.finish)
+			}
+			if says := tc.kind != "trtllm" || tc.api != "native"; c.usage == 4 && final.StoppedBySequence != says {
+				t.Errorf("%s, stop %q: StoppedBySequence %v, want %v (finish %q)", name, c.stop, final.StoppedBySequence, says, final.FinishReason)
 			}
 		}
 	}

@@ -125,6 +125,22 @@ type Final struct {
 	Usage *Usage
 	// FinishReason is the server's reason for stopping ("stop", "length", …), if given.
 	FinishReason string
+	// StoppedBySequence is set when the server said the output may have
+	// ended at one of Request.Stop, as far as its protocol can tell: on a
+	// finish that names a stop sequence (Anthropic's and Bedrock's
+	// stop_sequence, TGI's stop_sequence, llama.cpp /completion's
+	// stop_type word, Titan's STOP_CRITERIA_MET), and, where one finish
+	// covers both a stop sequence and the model's own end (OpenAI's and
+	// Ollama's "stop", Gemini's STOP, Mistral's "stop" on Bedrock) or the
+	// server says no reason at all (Replicate's done), on that finish when
+	// the request sent stop sequences. Never on a length finish, an end the
+	// protocol tells apart from a stop sequence (llama.cpp's eos, TGI's
+	// eos_token, Titan's FINISH), or by a protocol that sends no stop
+	// sequences or says nothing of its end (OpenAI's Responses API,
+	// Triton). Each adapter knows its protocol's words; the load generator
+	// reads this, not them, to time the tokens a stop sequence held back:
+	// counted by the server, their text never streamed.
+	StoppedBySequence bool
 	// Server is the server's own account of where the request's time went
 	// (Groq's x_groq.usage, Ollama's durations, llama.cpp's timings), nil
 	// when the server reported none.

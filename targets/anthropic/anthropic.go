@@ -195,7 +195,10 @@ type decoder struct {
 }
 
 func (d *decoder) final() targets.Final {
-	f := targets.Final{FinishReason: d.stopReason, Model: d.model}
+	// stop_reason says stop_sequence only where one of the request's
+	// stop_sequences ended the output (end_turn, max_tokens, tool_use
+	// otherwise).
+	f := targets.Final{FinishReason: d.stopReason, StoppedBySequence: d.stopReason == "stop_sequence", Model: d.model}
 	if d.input > 0 || d.haveOutput {
 		f.Usage = &targets.Usage{PromptTokens: d.input, CompletionTokens: d.output}
 	}

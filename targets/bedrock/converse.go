@@ -191,7 +191,10 @@ type converseDecoder struct {
 }
 
 func (d *converseDecoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server}
+	// stopReason stop_sequence: one of inferenceConfig.stopSequences ended
+	// the output (end_turn, max_tokens, … otherwise; types.StopReason).
+	stopped := d.finish == string(types.StopReasonStopSequence)
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: stopped, Server: d.server}
 }
 
 // event handles one decoded event.

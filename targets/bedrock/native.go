@@ -122,11 +122,12 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 // streamNative sends an InvokeModelWithResponseStream request and reads
 // its chunk events.
 func (t *Target) streamNative(ctx context.Context, req targets.Request, onChunk func(targets.Chunk)) (targets.Final, error) {
-	body, err := nativeBody(familyOf(req.Model), req)
+	fam := familyOf(req.Model)
+	body, err := nativeBody(fam, req)
 	if err != nil {
 		return targets.Final{}, err
 	}
-	d := nativeDecoder{redact: func() targets.Redactor { return t.redactor(ctx) }}
+	d := nativeDecoder{redact: func() targets.Redactor { return t.redactor(ctx) }, family: fam, stopSent: len(req.Stop) > 0}
 	var perr error
 	err = t.stream(ctx, func(rctx context.Context) (io.Closer, error) {
 		out, err := t.client.InvokeModelWithResponseStream(rctx, &bedrockruntime.InvokeModelWithResponseStreamInput{
@@ -207,10 +208,39 @@ type nativeDecoder struct {
 	// lastOut is the last cumulative output count of a family that sends
 	// one per chunk (meta, titan), from which each chunk's tokens are known.
 	lastOut int
+	// family is the model's, whose words the finish is in; stopSent says
+	// the request sent stop sequences.
+	family   family
+	stopSent bool
 }
 
 func (d *nativeDecoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: d.stoppedBySequence(), Server: d.server}
+}
+
+// stoppedBySequence says whether the family's finish says the output may
+// have ended at a stop sequence (targets.Final.StoppedBySequence).
+func (d *nativeDecoder) stoppedBySequence() bool {
+	switch d.family {
+	case familyAnthropic:
+		// The Messages API's stop_reason, as on Anthropic's own API.
+		return d.finish == "stop_sequence"
+	case familyMistral:
+		// stop_reason "stop" or "length" (Bedrock user guide, "Mistral AI
+		// text completion"): "stop" is the model's end and a stop
+		// sequence alike.
+		return d.stopSent && d.finish == "stop"
+	case familyTitan:
+		// completionReason STOP_CRITERIA_MET: "the response was truncated
+		// because the stop criteria was reached"; FINISH (FINISHED in the
+		// guide) is the model's own end, LENGTH maxTokenCount's (Bedrock
+		// user guide, "Amazon Titan Text models",
+		// https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-text.html).
+		return d.finish == "STOP_CRITERIA_MET"
+	}
+	// Meta's body has no stop sequences: a request with them is refused
+	// (nativeBody).
+	return false
 }
 
 // event handles one decoded event of the response stream.

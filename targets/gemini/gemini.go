@@ -176,7 +176,12 @@ func (t *Target) stream(ctx context.Context, req targets.Request, onChunk func(t
 		return targets.Final{}, fmt.Errorf("gemini: encode request: %w", err)
 	}
 	isStream := func(ct string) bool { return isJSON(ct) || isEventStream(ct) }
-	return t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, isStream, t.read, onChunk)
+	final, err := t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, isStream, t.read, onChunk)
+	// finishReason STOP is "natural stop point of the model or provided
+	// stop sequence" (FinishReason, the Gemini and Vertex AI API
+	// references): with stop sequences sent it may be either.
+	final.StoppedBySequence = len(req.Stop) > 0 && final.FinishReason == "STOP"
+	return final, err
 }
 
 // read reads the stream, a JSON array or alt=sse events as its

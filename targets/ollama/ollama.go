@@ -156,7 +156,12 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if err != nil {
 		return targets.Final{}, fmt.Errorf("ollama: encode request: %w", err)
 	}
-	return t.ep.Stream(ctx, t.url, body, t.httpError, isNDJSON, t.read, onChunk)
+	final, err := t.ep.Stream(ctx, t.url, body, t.httpError, isNDJSON, t.read, onChunk)
+	// done_reason "stop" is said of a stop sequence and of the model's end
+	// of generation alike (Ollama's runner: DoneReasonStop for both): with
+	// stop sequences sent it may be either.
+	final.StoppedBySequence = len(req.Stop) > 0 && final.FinishReason == "stop"
+	return final, err
 }
 
 // read reads the stream to its done object.

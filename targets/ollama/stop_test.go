@@ -1,6 +1,7 @@
 package ollama_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/inferbench/inferbench/targets"
@@ -44,5 +45,35 @@ func TestStopAloneSendsOptions(t *testing.T) {
 	_, _ = tg.Stream(t.Context(), targets.Request{Model: "m", Prompt: "p", Stop: []string{"x"}}, func(targets.Chunk) {})
 	if got := targettest.JSON(t, body()["options"]); got != `{"stop":["x"]}` {
 		t.Errorf("options = %s, want {\"stop\":[\"x\"]}", got)
+	}
+}
+
+// TestStoppedBySequence: Ollama's done_reason "stop" is said of a stop
+// sequence and of the model's end alike, "length" at num_predict:
+// Final.StoppedBySequence is set on "stop" only when the request sent stop
+// sequences (ollama-generate-stream ends by "stop"), never on "length".
+func TestStoppedBySequence(t *testing.T) {
+	body := string(targettest.Testdata(t, "ollama-generate-stream"))
+	if !strings.Contains(body, `"done_reason":"stop"`) {
+		t.Fatal(`the fixture has no "done_reason":"stop"`)
+	}
+	length := strings.Replace(body, `"done_reason":"stop"`, `"done_reason":"length"`, 1)
+	for _, tc := range []struct {
+		name, body string
+		stop       []string
+		want       bool
+	}{
+		{"stop, stop sent", body, []string{"\n\n"}, true},
+		{"stop, none sent", body, nil, false},
+		{"length, stop sent", length, []string{"\n\n"}, false},
+	} {
+		srv := targettest.ReplayOnce(t, 200, ndjsonHeader, tc.body, nil)
+		r := stream(t, ollama.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: ollama.Completions}, targets.Request{Model: "m", Prompt: "p", Stop: tc.stop})
+		if r.Err != nil {
+			t.Fatalf("%s: %v", tc.name, r.Err)
+		}
+		if r.Final.StoppedBySequence != tc.want {
+			t.Errorf("%s: finish %q, StoppedBySequence %v, want %v", tc.name, r.Final.FinishReason, r.Final.StoppedBySequence, tc.want)
+		}
 	}
 }

@@ -177,12 +177,15 @@ type decoder struct {
 	cached int
 	// native decodes llama.cpp's /completion events instead (llamacpp.go).
 	native bool
+	// stopWord: /completion's last event said stop_type "word", its
+	// stopping string met (Final.StoppedBySequence).
+	stopWord bool
 	// model is the model the stream's first event names.
 	model string
 }
 
 func (d *decoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish, Server: d.server, CachedTokens: d.cached, Model: d.model}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: d.stopWord, Server: d.server, CachedTokens: d.cached, Model: d.model}
 }
 
 var doneMarker = []byte("[DONE]")

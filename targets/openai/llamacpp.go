@@ -83,6 +83,9 @@ func (d *decoder) nativeEvent(data []byte, onChunk func(targets.Chunk)) (bool, e
 	if f, ok := nativeStop[e.StopType]; ok {
 		d.finish = f
 	}
+	// Unlike the "stop" it maps to, stop_type tells a stopping string
+	// ("word") from the model's end of generation ("eos").
+	d.stopWord = e.StopType == "word"
 	if e.TokensPredicted.OK {
 		d.usage = &targets.Usage{PromptTokens: int(e.TokensEvaluated.N), CompletionTokens: int(e.TokensPredicted.N)}
 		c.Usage = d.usage

@@ -145,7 +145,16 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	}
 	// PostStream marks the POST safe to resend when a kept-alive connection
 	// turns out closed (llama-server closes it after every stream).
-	return t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, nil, read, onChunk)
+	final, err := t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, nil, read, onChunk)
+	if t.api != Native && t.api != Responses && len(req.Stop) > 0 {
+		// finish_reason "stop" is "a natural stop point or a provided stop
+		// sequence" (OpenAI's API reference; vLLM, llama-server's chat and
+		// completions, Ollama's /v1 and TGI's Messages API say it of both
+		// too): with stop sequences sent it may be either. TGI's Messages
+		// API says stop_sequence for its own StopSequence finish.
+		final.StoppedBySequence = final.FinishReason == "stop" || final.FinishReason == "stop_sequence"
+	}
+	return final, err
 }
 
 // readChat reads a Chat Completions or Completions stream to [DONE] (or,

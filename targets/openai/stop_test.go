@@ -1,8 +1,8 @@
 package openai_test
 
 import (
+	"bytes"
 	"net/http"
-
 	"testing"
 
 	"github.com/inferbench/inferbench/targets"
@@ -98,5 +98,55 @@ func TestLlamaCppStopTimingsAreNoPerEventCount(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestStoppedBySequence: Final.StoppedBySequence is what each flavour's
+// finish can say of a stop sequence. finish_reason "stop" is said of the
+// model's own end and of a stop sequence alike: with stop sequences sent
+// it may be one (llama-server 0.5.0's stream met ["gum"]), without them it
+// is not (OpenAI's own stream, and the same llama-server stream); "length"
+// never is. llama.cpp's /completion says which: stop_type "word" is a
+// stopping string, "eos" the model's end and "limit" n_predict's (both
+// mapped to finish reasons there too). The Responses API sends no stop
+// sequences.
+func TestStoppedBySequence(t *testing.T) {
+	native := targettest.Testdata(t, "llamacpp-native-completion-stream")
+	nativeEnd := func(stopType string) []byte {
+		return bytes.Replace(native, []byte(`"stop_type":"limit","stopping_word":""`), []byte(`"stop_type":"`+stopType+`","stopping_word":"hi"`), 1)
+	}
+	if bytes.Equal(nativeEnd("word"), native) {
+		t.Fatal("the /completion fixture has no stop_type limit to replace")
+	}
+	stop := []string{"gum"}
+	for _, tc := range []struct {
+		name   string
+		api    openai.API
+		flavor openai.Flavor
+		body   []byte
+		stop   []string
+		want   bool
+	}{
+		{"chat stop, stop sent", openai.Chat, openai.FlavorLlamaCpp, targettest.Testdata(t, "llamacpp-0.5.0-chat-stream-stop"), stop, true},
+		{"completions stop, stop sent", openai.Completions, openai.FlavorOpenAI, targettest.Testdata(t, "llamacpp-0.5.0-completions-stream-stop"), stop, true},
+		{"chat stop, none sent", openai.Chat, openai.FlavorLlamaCpp, targettest.Testdata(t, "llamacpp-0.5.0-chat-stream-stop"), nil, false},
+		{"openai stop, none sent", openai.Chat, openai.FlavorOpenAI, targettest.Testdata(t, "openai-chat-stream-include-usage"), nil, false},
+		{"chat length, stop sent", openai.Chat, openai.FlavorLlamaCpp, targettest.Testdata(t, "llamacpp-0.5.0-chat-stream-timings-per-token"), stop, false},
+		{"completions length, stop sent", openai.Completions, openai.FlavorVLLM, targettest.Testdata(t, "llamacpp-completions-stream"), stop, false},
+		{"native word", openai.Native, openai.FlavorLlamaCpp, nativeEnd("word"), stop, true},
+		{"native eos, stop sent", openai.Native, openai.FlavorLlamaCpp, nativeEnd("eos"), stop, false},
+		{"native limit, stop sent", openai.Native, openai.FlavorLlamaCpp, native, stop, false},
+		{"responses", openai.Responses, openai.FlavorOpenAI, targettest.Testdata(t, "openai-responses-stream-output-text"), stop, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: tc.body}})
+			r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: tc.api, Flavor: tc.flavor}, targets.Request{Model: "m", Prompt: "p", Stop: tc.stop})
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			if r.Final.StoppedBySequence != tc.want {
+				t.Errorf("finish %q: StoppedBySequence %v, want %v", r.Final.FinishReason, r.Final.StoppedBySequence, tc.want)
+			}
+		})
 	}
 }

@@ -190,6 +190,9 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if err != nil {
 		return final, err
 	}
+	// The done event of a prediction that succeeded says no reason: with
+	// stop sequences sent, one may have ended it.
+	final.StoppedBySequence = len(req.Stop) > 0
 	t.metrics(ctx, pred.ID, predictionLimit(len(body)), &final)
 	return final, nil
 }

@@ -45,3 +45,27 @@ func TestStopSent(t *testing.T) {
 		t.Errorf("a stop sequence with a comma: err %v, body %v; want a RequestError and nothing sent", err, body())
 	}
 }
+
+// TestStoppedBySequence: a prediction's done event says no reason, neither
+// a stop sequence nor max_tokens (Replicate's "Streaming output": done with
+// {}; a reason there is a prediction that failed or was canceled), so a
+// length finish cannot be told from the rest: Final.StoppedBySequence is
+// set on done when the request sent stop sequences, and only then. The
+// documented stream ends so.
+func TestStoppedBySequence(t *testing.T) {
+	body := string(targettest.Testdata(t, "replicate-stream-docs"))
+	for _, tc := range []struct {
+		stop []string
+		want bool
+	}{{[]string{"\n\nUser:"}, true}, {nil, false}} {
+		api := newFakeAPI(t, sseHandler(body, nil))
+		r := targettest.Stream(t, replicate.New, replicate.Config{Conn: targets.Conn{BaseURL: api.URL, APIKey: "r8_key"}},
+			targets.Request{Model: "meta/meta-llama-3-8b-instruct", Prompt: "p", MaxTokens: 64, Stop: tc.stop})
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		if r.Final.StoppedBySequence != tc.want {
+			t.Errorf("stop %q: finish %q, StoppedBySequence %v, want %v", tc.stop, r.Final.FinishReason, r.Final.StoppedBySequence, tc.want)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package tgi_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/inferbench/inferbench/targets"
@@ -39,5 +41,49 @@ func TestStopSent(t *testing.T) {
 				t.Errorf("%s without stop: the body has %s", tc.api, targettest.JSON(t, got))
 			}
 		}
+	}
+}
+
+// TestStoppedBySequence: TGI's finish tells a stop sequence apart
+// (stop_sequence, beside eos_token and length) on /generate_stream's
+// details; its Messages API says "stop" of both a stop sequence and the
+// model's end in current versions, "length" at the cap (tgi-1.4.3).
+// Final.StoppedBySequence is set on a stop sequence's finish only, and on
+// the Messages API's "stop" only when stop sequences were sent.
+func TestStoppedBySequence(t *testing.T) {
+	native := string(targettest.Testdata(t, "tgi-generate_stream-details-single-token"))
+	chat := string(targettest.Testdata(t, "tgi-1.4.3-chat-stream"))
+	end := func(body, from, to string) string {
+		if !strings.Contains(body, from) {
+			t.Fatalf("the fixture has no %s", from)
+		}
+		return strings.Replace(body, from, to, 1)
+	}
+	stop := []string{" "}
+	for _, tc := range []struct {
+		name string
+		api  tgi.API
+		body string
+		stop []string
+		want bool
+	}{
+		{"native stop_sequence", tgi.Native, end(native, `"finish_reason":"length"`, `"finish_reason":"stop_sequence"`), stop, true},
+		{"native eos_token", tgi.Native, end(native, `"finish_reason":"length"`, `"finish_reason":"eos_token"`), stop, false},
+		{"native length", tgi.Native, native, stop, false},
+		{"chat length", tgi.Chat, chat, stop, false},
+		{"chat stop, stop sent", tgi.Chat, end(chat, `"finish_reason":"length"`, `"finish_reason":"stop"`), stop, true},
+		{"chat stop, none sent", tgi.Chat, end(chat, `"finish_reason":"length"`, `"finish_reason":"stop"`), nil, false},
+		{"chat eos_token", tgi.Chat, end(chat, `"finish_reason":"length"`, `"finish_reason":"eos_token"`), stop, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := targettest.ReplayOnce(t, 200, http.Header{"Content-Type": {"text/event-stream"}}, tc.body, nil)
+			r := stream(t, tgi.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: tc.api}, targets.Request{Model: "m", Prompt: "p", Stop: tc.stop})
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			if r.Final.StoppedBySequence != tc.want {
+				t.Errorf("finish %q: StoppedBySequence %v, want %v", r.Final.FinishReason, r.Final.StoppedBySequence, tc.want)
+			}
+		})
 	}
 }

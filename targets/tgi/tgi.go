@@ -199,6 +199,9 @@ func (t *Target) read(ctx context.Context, resp *http.Response, cancel context.C
 			final.Usage = &targets.Usage{PromptTokens: int(d.InputLength.N), CompletionTokens: int(d.GeneratedTokens.N)}
 			c.Usage = final.Usage
 			final.FinishReason = d.FinishReason
+			// TGI tells its finishes apart: length, eos_token and
+			// stop_sequence (router's FinishReason).
+			final.StoppedBySequence = d.FinishReason == "stop_sequence"
 		}
 		onChunk(c)
 		return ev.GeneratedText != nil, nil
