@@ -87,3 +87,42 @@ func TestSimBehindNotAcrossAnEngineChange(t *testing.T) {
 		t.Errorf("across the change: sim behind %+v; want none", sb)
 	}
 }
+
+// A run whose scrapes servermetrics refused from 4 s on as several
+// engines of one kind answering in turn: the good scrapes before carried
+// those engines' counters over their first turns as over restarts, so no
+// level takes a counter difference from them (1000 → 7000 generated
+// tokens over 3 s read 2000 tok/s), nor the whole run the mock's lag; the
+// level says why, and when. A level of failed scrapes alone has no rate to
+// refuse and says nothing; a run whose scrapes failed otherwise keeps its
+// rates (6000 tokens over 3 s: 2000 tok/s).
+func TestServerRatesNotFromEnginesTakingTurns(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	run := func(failure string) []rundir.ServerSample {
+		var ss []rundir.ServerSample
+		for s := range 4 {
+			ss = append(ss, rundir.ServerSample{TNS: int64(s) * sec, Engine: rundir.EngineVLLM,
+				GenerationTokensTotal: f(1000 + 2000*float64(s)), SimBehindSecondsTotal: f(0.1 * float64(s))})
+		}
+		return append(ss, rundir.ServerSample{TNS: 4 * sec, Error: failure}, rundir.ServerSample{TNS: 5 * sec, Error: failure})
+	}
+	refused := "server metrics: a generation tokens counter went down and back up again 2 times (5010 → 1010 → 5020): the URL answers for more than one engine (a load balancer?); scrape each engine's own /metrics"
+	sum := &Summary{Levels: []Level{{Level: 1, StartNS: 0, EndNS: 3 * sec}, {Level: 2, StartNS: 4 * sec, EndNS: 5 * sec}}}
+	attachServer(run(refused), sum)
+	lv := sum.Levels[0].Server
+	if lv.GenerationTokensPerS != nil || lv.SimBehind != nil || sum.SimBehind != nil {
+		t.Errorf("generation %v tok/s, level sim behind %+v, run's %+v; want none", ptrOr(lv.GenerationTokensPerS), lv.SimBehind, sum.SimBehind)
+	}
+	for _, w := range []string{"refused from 4.0 s", "more than one engine", "no counter rate"} {
+		if !strings.Contains(lv.EngineChange, w) {
+			t.Errorf("engine change %q does not say %q", lv.EngineChange, w)
+		}
+	}
+	if c := sum.Levels[1].Server.EngineChange; c != "" {
+		t.Errorf("a level of failed scrapes alone: engine change %q; want none", c)
+	}
+	other := SummarizeServer(run("connection refused"), 0, 3*sec)
+	if other.GenerationTokensPerS == nil || *other.GenerationTokensPerS != 2000 || other.EngineChange != "" {
+		t.Errorf("scrapes failed otherwise: generation %v tok/s, change %q; want 2000 and none", ptrOr(other.GenerationTokensPerS), other.EngineChange)
+	}
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
@@ -39,10 +40,12 @@ type ServerLevel struct {
 	// schedule over the window (metrics.go, Mock behind schedule); nil for
 	// a real engine, fixed timing, or without two readings.
 	SimBehind *SimBehind `json:"sim_behind,omitempty"`
-	// EngineChange says, in one line, that the page's engine changed
-	// inside the window (a server restarted as another engine behind the
-	// URL, a balancer alternating between two), where, and that no counter
-	// rate is given over it; "" when it did not.
+	// EngineChange says, in one line, that the window's scrapes are not
+	// one engine's, and that no counter rate is given over it: the page's
+	// engine changed inside the window (a server restarted as another
+	// engine behind the URL, a balancer alternating between two), where;
+	// or the run's scrapes were refused as several engines of one kind
+	// answering the URL in turn, from when. "" when they are one engine's.
 	EngineChange string `json:"engine_change,omitempty"`
 }
 
@@ -212,17 +215,29 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 	return lv
 }
 
-// engineChange says where the engine of the good scrapes in [startNS,
-// endNS] first changed, with what that means for the window's counters,
-// in one line; "" when it did not. Counters of two engines taken together
-// (a server restarted as another behind the URL, a balancer alternating
-// between two) mean nothing: servermetrics carries each engine's apart,
-// and a difference across the change is one engine's count less another's.
+// engineChange says, in one line, why the good scrapes in [startNS,
+// endNS] are not one engine's, with what that means for the window's
+// counters; "" when they are. Counters of two engines taken together mean
+// nothing, and no difference of them is taken:
+//   - the scrapes' engine changed (a server restarted as another behind
+//     the URL, a balancer alternating between two kinds): servermetrics
+//     carries each engine's apart, and a difference across the change is
+//     one engine's count less another's;
+//   - servermetrics refused the run's scrapes, from some time on, as
+//     several engines of one kind answering the URL in turn (restart.go):
+//     the scrapes before the refusal carried the engines' counters over
+//     their first turns as over restarts, and which did is not known.
 func engineChange(samples []rundir.ServerSample, startNS, endNS int64) string {
-	var first *rundir.ServerSample
+	var first, refused *rundir.ServerSample
 	for i := range samples {
 		s := &samples[i]
-		if s.TNS < startNS || s.TNS > endNS || s.Error != "" {
+		if s.Error != "" {
+			if refused == nil && strings.Contains(s.Error, enginesInTurn) {
+				refused = s
+			}
+			continue
+		}
+		if s.TNS < startNS || s.TNS > endNS {
 			continue
 		}
 		if first == nil {
@@ -232,8 +247,18 @@ func engineChange(samples []rundir.ServerSample, startNS, endNS int64) string {
 				printable.Text(first.Engine), printable.Text(s.Engine), float64(s.TNS)/1e9)
 		}
 	}
+	if first != nil && refused != nil {
+		return fmt.Sprintf("the metrics scrapes were refused from %.1f s on: %s in turn (a load balancer?), and the scrapes before then carried their counters over the turns as over restarts: no counter rate over this span",
+			float64(refused.TNS)/1e9, enginesInTurn)
+	}
 	return ""
 }
+
+// enginesInTurn is what the error of a scrape that servermetrics refused
+// as one of several engines' answering the URL in turn says (restart.go's
+// counters.turns; servermetrics' TestSummaryOfEnginesTakingTurnsTakesNoRate
+// fails when the two part).
+const enginesInTurn = "the URL answers for more than one engine"
 
 // prefixCache sets the window's prefix-cache hit rate from the first and
 // last good scrapes in [startNS, endNS] that carry both counters.

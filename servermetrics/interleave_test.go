@@ -8,6 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -80,6 +81,43 @@ func TestWatchCarriesAnEngineThatRestartsAndGrows(t *testing.T) {
 		for i, s := range got {
 			if s.Error != "" || s.GenerationTokensTotal == nil || *s.GenerationTokensTotal != want[i] {
 				t.Errorf("sample %d = %+v; want generation %v", i, s, want[i])
+			}
+		}
+	})
+}
+
+// The scrapes before a page comes back the second time are kept, and
+// their counters were carried over the first return as over a restart:
+// 5000, 6000, 10010, 11020 at 0, 0.25, 0.5 and 0.75 s, where the two
+// replicas did 10 tokens each per half second (40 tok/s). A level over the
+// run's first 2 s read "engine generated 8026.7 tok/s". The summary takes
+// no counter rate from a run whose scrapes were refused so, and says why
+// in the level's engine change, as for pages of two engines' kinds.
+func TestSummaryOfEnginesTakingTurnsTakesNoRate(t *testing.T) {
+	var ps pages
+	for _, v := range []string{"5000", "1000", "5010", "1010", "5020", "1020", "5030"} {
+		ps = append(ps, vllm(t, v))
+	}
+	synctest.Test(t, func(t *testing.T) {
+		sc := &Scraper{URL: "http://engine/metrics", Client: &http.Client{Transport: &ps}}
+		var buf bytes.Buffer
+		if err := Record(t.Context(), sc.Scrape, time.Now(), WatchConfig{Count: 7}, &buf); err != nil {
+			t.Fatal(err)
+		}
+		samples, err := rundir.ReadServerSamples(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lv := report.SummarizeServer(samples, 0, 2e9)
+		if lv.Samples != 4 || lv.Failed != 3 {
+			t.Errorf("%d good scrapes, %d failed; want 4 and 3", lv.Samples, lv.Failed)
+		}
+		if lv.GenerationTokensPerS != nil {
+			t.Errorf("engine generated %v tok/s; want no rate", *lv.GenerationTokensPerS)
+		}
+		for _, w := range []string{"more than one engine", "1.0 s", "no counter rate"} {
+			if !strings.Contains(lv.EngineChange, w) {
+				t.Errorf("engine change %q does not say %q", lv.EngineChange, w)
 			}
 		}
 	})

@@ -229,7 +229,10 @@ type counters [numCounters]family
 
 // turns returns an error when a series of a family has come back to its
 // value before a drop takingTurns times: the pages are several engines'
-// taking turns, whose counters mean nothing carried or summed.
+// taking turns, whose counters mean nothing carried or summed. The pages
+// before it were carried over the first turns as over restarts: the
+// summary reads its words and takes no counter rate from the run
+// (report/server.go, enginesInTurn).
 func (c *counters) turns() error {
 	for i := range c {
 		for _, s := range c[i].series {
