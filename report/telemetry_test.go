@@ -323,3 +323,23 @@ func TestInterp(t *testing.T) {
 		}
 	}
 }
+
+// TestThrottleBeforeTheFirstReading, hand-computed: a window that begins
+// before the GPUs' first reading takes the first reading's state from its
+// start. twoGPUs over [−1 s, 1.5 s]: no throttle from −1 s to 1 s (tick
+// 0's state), GPU 0's power cap from 1 s to 1.5 s: 0.5 s of 2.5 s, 20 %
+// (GPU 1's gpu_idle is no throttle). A GPU capped at its first reading (1
+// s) and not at its second (2 s), over [0 s, 2 s]: capped throughout.
+func TestThrottleBeforeTheFirstReading(t *testing.T) {
+	got := SummarizeGPU(twoGPUs(), -sec, 3*sec/2, 0)
+	if got.ThrottledShare == nil || !approx(*got.ThrottledShare, 0.2) || !approx(got.ThrottleReasons["sw_power_cap"], 0.2) || len(got.ThrottleReasons) != 1 {
+		t.Errorf("twoGPUs over [-1 s, 1.5 s]: throttled %v, reasons %v; want 0.2, sw_power_cap 0.2", deref(got.ThrottledShare), got.ThrottleReasons)
+	}
+	capped := []rundir.GPUSample{
+		{TNS: sec, Index: 0, ClockEventReasons: []string{"sw_power_cap"}},
+		{TNS: 2 * sec, Index: 0, ClockEventReasons: []string{}},
+	}
+	if got := SummarizeGPU(capped, 0, 2*sec, 0); got.ThrottledShare == nil || *got.ThrottledShare != 1 {
+		t.Errorf("capped at the first reading, over [0 s, 2 s]: throttled %v; want 1", deref(got.ThrottledShare))
+	}
+}
