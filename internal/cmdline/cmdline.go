@@ -98,15 +98,50 @@ func Reorder(app *cli.App, args []string) []string {
 	if app.Metadata == nil {
 		app.Metadata = map[string]any{}
 	}
-	app.Metadata[endedFlags] = dashes
+	app.Metadata[reorderedKey] = true
 	return append(out, pos...)
 }
 
-// endedFlags is the app's Metadata key that says whether the arguments
-// Reorder last laid out had "--": every word after it is positional, a
-// run directory named --format too, and NoFlagArgs leaves them be (the
-// parser consumes the "--", so the command cannot see it).
-const endedFlags = "cmdline.endedFlags"
+// reorderedKey is the app's Metadata key that says Reorder lays out its
+// arguments: a flag that takes a value, left last, had none (NoFlagArgs).
+// It says nothing of one run: whether a run's flags ended with "--" is
+// read from that run's contexts (endedFlags).
+const reorderedKey = "cmdline.reordered"
+
+// endedFlags reports whether c's command had its flags ended by "--": every
+// word after it is positional, a run directory named --format too, and
+// NoFlagArgs leaves them be. The parser consumes the "--", so it is read
+// from the words the command was handed (its parent's arguments after its
+// name), walked as the parser walks them: flags, each with its value where
+// it takes one, then "--" right before the positional arguments. Read from
+// the run's own contexts: kept on the App, one run's "--" was the next
+// run's too.
+func endedFlags(c *cli.Context) bool {
+	lin := c.Lineage()
+	if c.Command == nil || len(lin) < 2 {
+		return false
+	}
+	given, pos := lin[1].Args().Slice(), c.Args().Slice()
+	if len(given) == 0 || !slices.Contains(c.Command.Names(), given[0]) {
+		return false
+	}
+	given = given[1:]
+	n := len(given) - len(pos)
+	if n < 1 || !slices.Equal(given[n:], pos) {
+		return false
+	}
+	for i := 0; i < n; {
+		if given[i] == "--" {
+			return i == n-1
+		}
+		if takesValue(c.Command.Flags, given[i]) {
+			i += 2
+		} else {
+			i++
+		}
+	}
+	return false
+}
 
 // flagLen is how many words the flag at rest[0] takes: 2 when it takes a
 // value given as the next word, 1 for --x=v, a boolean or a flag not
@@ -391,10 +426,10 @@ func NoArgsGiven(name string, args []string) error {
 // where Reorder did not run. Another word that starts with a dash is a
 // positional argument: Reorder leaves one only after "--" (a run directory
 // named -x), and where it did not run, a mistyped flag fails as the path
-// or ID it is then read as. After "--" (as Reorder saw it), every word is
+// or ID it is then read as. After "--" (this run's: endedFlags), every word is
 // positional, even one that names a flag: `report -- --format`.
 func NoFlagArgs(c *cli.Context) error {
-	if c.App != nil && c.App.Metadata[endedFlags] == true {
+	if endedFlags(c) {
 		return nil // "--" said every word after the flags is positional
 	}
 	var names []string
@@ -407,10 +442,7 @@ func NoFlagArgs(c *cli.Context) error {
 		names = append(names, cli.HelpFlag.Names()...)
 	}
 	args := c.Args().Slice()
-	reordered := false // Reorder left a value flag last only when it had none
-	if c.App != nil {
-		_, reordered = c.App.Metadata[endedFlags]
-	}
+	reordered := c.App != nil && c.App.Metadata[reorderedKey] == true // Reorder left a value flag last only when it had none
 	for i, a := range args {
 		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if len(a) > 1 && a[0] == '-' && slices.Contains(names, name) {

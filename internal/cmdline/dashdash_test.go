@@ -42,11 +42,38 @@ func TestDashDashEndsTheFlags(t *testing.T) {
 		}
 	}
 	errs = nil
-	Reorder(app, []string{"inferbench", "report", "DIR"}) // the last one's "--" is not this run's
 	if err := app.Run([]string{"inferbench", "report", "DIR", "--format", "md"}); err != nil {
 		t.Fatal(err)
 	}
 	if errs[0] == nil || errs[0].Error() != "flags must come before positional arguments: move --format before DIR" {
 		t.Errorf("report DIR --format md without Reorder: %v; want the flag refused", errs[0])
+	}
+}
+
+// TestDashDashIsOneRunsOnly: one App run twice, first with "--" (a run
+// directory named --format), then without it and without Reorder (a
+// caller that runs the App again, a test's second case): the second run's
+// flag after its positional argument is refused. The "--" was kept on the
+// App (its Metadata), so the second run read it as its own and let
+// --format pass as a run directory, ignored as a flag.
+func TestDashDashIsOneRunsOnly(t *testing.T) {
+	var errs []error
+	var format string
+	app := &cli.App{Name: "inferbench", Writer: io.Discard, ErrWriter: io.Discard, ExitErrHandler: func(*cli.Context, error) {},
+		Commands: []*cli.Command{{Name: "report", Flags: []cli.Flag{&cli.StringFlag{Name: "format"}},
+			Action: func(c *cli.Context) error {
+				format = c.String("format")
+				errs = append(errs, NoFlagArgs(c))
+				return nil
+			}}}}
+	if err := app.Run(Reorder(app, []string{"inferbench", "report", "--", "--format"})); err != nil || errs[0] != nil {
+		t.Fatalf("report -- --format: %v, NoFlagArgs %v; want a run directory named --format", err, errs[0])
+	}
+	errs = nil
+	if err := app.Run([]string{"inferbench", "report", "DIR", "--format", "md"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "flags must come before positional arguments: move --format before DIR"; errs[0] == nil || errs[0].Error() != want {
+		t.Errorf("then report DIR --format md: NoFlagArgs %v (format %q); want %q", errs[0], format, want)
 	}
 }
