@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -119,23 +120,40 @@ func (w *Workload) validateStop(c *checker) {
 	}
 }
 
+// StopRules is what a target kind's API does with stop sequences (the
+// registry's per-kind facts); the zero value refuses nothing.
+type StopRules struct {
+	// None: the API has no stop field (OpenAI's Responses API).
+	None bool
+	// Max is the most stop sequences the kind takes; 0: no bound of its own.
+	Max int
+	// NoComma: the API takes the sequences joined by commas in one string
+	// (Replicate), so one holding a comma cannot be sent whole.
+	NoComma bool
+}
+
 // CheckStop reports, at workload.stop, stop sequences the scenario's kind
 // cannot send (facts: Known.Stop, the registry's per-kind facts): an API
-// with no stop field (OpenAI's Responses API), or more sequences than the
-// kind takes (OpenAI 4, Gemini 5). A scenario that names no kind, or no
+// with no stop field (OpenAI's Responses API), more sequences than the
+// kind takes (OpenAI 4, Gemini 5), or one holding a comma where the API
+// joins them with commas (Replicate). A scenario that names no kind, or no
 // stop sequences, is not judged.
-func (s *Scenario) CheckStop(facts func(kind, api string) (max int, ok bool)) error {
+func (s *Scenario) CheckStop(facts func(kind, api string) StopRules) error {
 	k, stop := s.Target.Kind, s.Workload.Stop
 	if k == "" || len(stop) == 0 || facts == nil {
 		return nil
 	}
-	max, ok := facts(k, s.Target.API)
+	r := facts(k, s.Target.API)
 	switch {
-	case !ok:
+	case r.None:
 		return s.src.errorf("workload.stop", "target %s sends no stop sequences on API %s (the API has no stop field): choose another of its APIs (target.api, --api), or leave stop out",
 			k, cmp.Or(s.Target.API, "(its default)"))
-	case max > 0 && len(stop) > max:
-		return s.src.errorf(fmt.Sprintf("workload.stop[%d]", max), "target %s takes at most %d stop sequences, got %d", k, max, len(stop))
+	case r.Max > 0 && len(stop) > r.Max:
+		return s.src.errorf(fmt.Sprintf("workload.stop[%d]", r.Max), "target %s takes at most %d stop sequences, got %d", k, r.Max, len(stop))
+	}
+	if i := slices.IndexFunc(stop, func(s string) bool { return strings.Contains(s, ",") }); r.NoComma && i >= 0 {
+		return s.src.errorf(fmt.Sprintf("workload.stop[%d]", i), "target %s cannot send the stop sequence %q: its API takes stop sequences joined by commas in one string, which would split this one in two; leave the comma out",
+			k, truncate(stop[i], 32))
 	}
 	return nil
 }

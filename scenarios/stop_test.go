@@ -60,20 +60,24 @@ func TestStopRefused(t *testing.T) {
 // TestCheckStopRefusesWhatTheKindCannotSend: a kind whose API has no stop
 // field (OpenAI's Responses API) is refused at workload.stop, naming the
 // kind and the API and what to do; a kind that takes fewer sequences than
-// given (OpenAI: 4, Gemini: 5) at the sequence past its bound. The API a
-// scenario leaves out is the kind's default, which the facts resolve. A
-// scenario with no stop, or no kind, is not judged.
+// given (OpenAI: 4, Gemini: 5) at the sequence past its bound; a kind that
+// joins its sequences with commas (Replicate) at the first holding a
+// comma, named, where another kind sends it whole. The API a scenario
+// leaves out is the kind's default, which the facts resolve. A scenario
+// with no stop, or no kind, is not judged.
 func TestCheckStopRefusesWhatTheKindCannotSend(t *testing.T) {
-	facts := func(kind, api string) (int, bool) {
+	facts := func(kind, api string) StopRules {
 		switch {
 		case kind == "openai" && api == "responses":
-			return 0, false
+			return StopRules{None: true}
 		case kind == "openai", kind == "gemini" && api == "":
-			return map[string]int{"openai": 4, "gemini": 5}[kind], true
+			return StopRules{Max: map[string]int{"openai": 4, "gemini": 5}[kind]}
+		case kind == "replicate":
+			return StopRules{NoComma: true}
 		}
-		return 0, true
+		return StopRules{}
 	}
-	known := Known{Kinds: []string{"openai", "gemini", "vllm"}, Stop: facts}
+	known := Known{Kinds: []string{"openai", "gemini", "vllm", "replicate"}, Stop: facts}
 	for _, c := range []struct{ yaml, want string }{
 		{"target:\n  kind: openai\n  api: responses\nworkload:\n  stop: END\n",
 			`s.yaml:6:9: workload.stop: target openai sends no stop sequences on API responses (the API has no stop field): choose another of its APIs (target.api, --api), or leave stop out`},
@@ -83,6 +87,10 @@ func TestCheckStopRefusesWhatTheKindCannotSend(t *testing.T) {
 		{"target:\n  kind: gemini\nworkload:\n  stop: [a, b, c, d, e]\n", ""},
 		{"target:\n  kind: vllm\nworkload:\n  stop: [a, b, c, d, e, f, g, h]\n", ""},
 		{"target:\n  kind: openai\n  api: responses\n", ""},
+		{"target:\n  kind: replicate\nworkload:\n  stop: [\"###\", \"Human, AI:\"]\n",
+			`s.yaml:5:17: workload.stop[1]: target replicate cannot send the stop sequence "Human, AI:": its API takes stop sequences joined by commas in one string, which would split this one in two; leave the comma out`},
+		{"target:\n  kind: replicate\nworkload:\n  stop: [\"###\", \"\\n\\nUser:\"]\n", ""},
+		{"target:\n  kind: vllm\nworkload:\n  stop: \"Human, AI:\"\n", ""},
 		{"target:\n  api: responses\nworkload:\n  stop: END\n", ""},
 	} {
 		f := filepath.Join(t.TempDir(), "s.yaml")

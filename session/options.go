@@ -424,14 +424,16 @@ func ReadKeyFile(path string) (string, error) {
 const maxKeyLine = 64 << 10
 
 // StopFacts is what the registry says kind does with stop sequences on
-// api (registry.Kind.StopLimit), for scenarios' CheckStop; an unknown kind
-// is left to registry.New, which names the known ones.
-func StopFacts(kind, api string) (max int, ok bool) {
+// api (registry.Kind.StopLimit and StopNoComma), for scenarios'
+// CheckStop; an unknown kind is left to registry.New, which names the
+// known ones.
+func StopFacts(kind, api string) scenarios.StopRules {
 	k, known := registry.Lookup(kind)
 	if !known {
-		return 0, true
+		return scenarios.StopRules{}
 	}
-	return k.StopLimit(api)
+	max, ok := k.StopLimit(api)
+	return scenarios.StopRules{None: !ok, Max: max, NoComma: k.StopNoComma}
 }
 
 // KindHasAPI reports whether target kind speaks api (unknown kinds are left

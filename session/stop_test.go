@@ -74,16 +74,42 @@ func TestScenarioStopIsSent(t *testing.T) {
 }
 
 // TestScenarioKnownChecksStop: scenarios validate (ScenarioKnown) refuses
-// stop sequences the kind cannot send, as run does.
+// stop sequences the kind cannot send, as run does: the registry's facts,
+// Replicate's comma-joined stop_sequences among them.
 func TestScenarioKnownChecksStop(t *testing.T) {
 	known := ScenarioKnown()
 	if known.Stop == nil {
 		t.Fatal("ScenarioKnown has no stop facts")
 	}
-	if _, ok := known.Stop("openai", "responses"); ok {
-		t.Error("openai/responses: stop facts say it sends stop sequences")
+	for _, c := range []struct {
+		kind, api string
+		want      scenarios.StopRules
+	}{
+		{"openai", "responses", scenarios.StopRules{None: true}},
+		{"gemini", "", scenarios.StopRules{Max: 5}},
+		{"replicate", "", scenarios.StopRules{NoComma: true}},
+		{"vllm", "chat", scenarios.StopRules{}},
+		{"no-such-kind", "", scenarios.StopRules{}},
+	} {
+		if got := known.Stop(c.kind, c.api); got != c.want {
+			t.Errorf("%s/%s: %+v, want %+v", c.kind, c.api, got, c.want)
+		}
 	}
-	if max, ok := known.Stop("gemini", ""); !ok || max != 5 {
-		t.Errorf("gemini: %d, %v; want 5, true", max, ok)
+}
+
+// TestScenarioStopWithCommaOnReplicate: a scenario whose stop sequence
+// holds a comma, for a kind that joins its sequences with commas
+// (Replicate), is refused before the run at that sequence's line; it ran,
+// and every request failed in the adapter.
+func TestScenarioStopWithCommaOnReplicate(t *testing.T) {
+	s, err := scenarios.Load("s.yaml", []byte("name: s\ntarget:\n  kind: replicate\n  model: meta/meta-llama-3-8b-instruct\nworkload:\n  stop:\n    - \"###\"\n    - \"Human, AI:\"\nload:\n  concurrency: 1\n  requests: 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ApplyKindDefaults(s)
+	s.ApplyDefaults()
+	_, err = FromScenario(s, Extras{Out: filepath.Join(t.TempDir(), "run"), ServerMetrics: "off", NoProbe: true})
+	if want := `s.yaml:8:7: workload.stop[1]: target replicate cannot send the stop sequence "Human, AI:"`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("a comma in a stop sequence on replicate: %v; want %q", err, want)
 	}
 }

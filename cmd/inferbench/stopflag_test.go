@@ -58,3 +58,30 @@ func TestStopFlagSentWhole(t *testing.T) {
 		t.Errorf("--stop on the Responses API: %v; want it refused by the flag's name", err)
 	}
 }
+
+// TestStopFlagWithCommaOnReplicate: Replicate takes its stop sequences as
+// one comma-separated string, so a --stop holding a comma cannot be sent
+// whole there: the run is refused by the flag's name, naming the sequence
+// and why, before anything is sent. It ran, and every request failed in
+// the adapter. Other kinds send the same sequence whole
+// (TestStopFlagSentWhole).
+func TestStopFlagWithCommaOnReplicate(t *testing.T) {
+	var mu sync.Mutex
+	sent := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sent++
+		mu.Unlock()
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	t.Setenv("REPLICATE_API_TOKEN", "r8_test")
+	_, _, err := runApp(t, "run", "--target", "replicate", "--url", srv.URL, "--model", "meta/meta-llama-3-8b-instruct", "-n", "2", "--no-probe",
+		"--stop", "Human, AI:", "--out", filepath.Join(t.TempDir(), "run"))
+	const want = `--stop: target replicate cannot send the stop sequence "Human, AI:"`
+	mu.Lock()
+	defer mu.Unlock()
+	if err == nil || !strings.HasPrefix(err.Error(), want) || strings.Contains(err.Error(), "\n") || sent != 0 {
+		t.Errorf("--stop with a comma on replicate: %v, %d requests sent; want one line beginning %q and nothing sent", err, sent, want)
+	}
+}

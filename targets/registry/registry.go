@@ -102,6 +102,13 @@ type Kind struct {
 	// default but the operator's to raise; Bedrock Converse: 2,500), and
 	// scenarios' own bound (scenarios.MaxStopSequences) applies.
 	MaxStop int
+	// StopNoComma is set where the kind's API takes its stop sequences
+	// joined by commas in one string (Replicate's input.stop_sequences, "a
+	// comma-separated list of sequences to stop generation at" in Meta's
+	// Llama models' schema): a sequence holding a comma would be sent as
+	// two others, so it is refused before a run (as NoStop's are), and by
+	// the adapter if it gets one.
+	StopNoComma bool
 
 	new constructor
 }
@@ -224,7 +231,7 @@ func table() []Kind {
 			Notes:  "TensorRT-LLM: chat and completions are trtllm-serve (ignore_eos, min_tokens); native is Triton's /v2/models/MODEL/generate_stream (model ensemble; no token counts, no ignore_eos)",
 			Engine: &EngineInfo{VersionPath: "/version", VersionField: "version"},
 			new:    newTRTLLM},
-		{Name: "replicate", Protocol: "replicate", APIs: []string{"native"}, KeyEnv: "REPLICATE_API_TOKEN", URL: replicate.DefaultBaseURL,
+		{Name: "replicate", Protocol: "replicate", APIs: []string{"native"}, KeyEnv: "REPLICATE_API_TOKEN", URL: replicate.DefaultBaseURL, StopNoComma: true,
 			Notes: "predictions API: model owner/name, owner/name:version or deployments/owner/name; tokens stream from urls.stream, counts from the prediction's metrics; min_tokens with max_tokens fixes the length on Meta's models",
 			new:   newReplicate},
 	}

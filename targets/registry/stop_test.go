@@ -1,7 +1,9 @@
 package registry_test
 
 import (
+	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,4 +81,51 @@ func fmtLimit(max int, ok bool) string {
 		return "none"
 	}
 	return strings.Repeat("I", max)
+}
+
+// TestStopNoCommaIsTheAdapters: Kind.StopNoComma says what each kind's
+// adapter does with a stop sequence holding a comma: where it is set, the
+// adapter refuses it before anything is sent (Replicate joins its
+// sequences with commas); elsewhere the body carries it whole. The kinds
+// that cannot, by name.
+func TestStopNoCommaIsTheAdapters(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	const seq = "Human, AI-7f3a:"
+	var noComma []string
+	for _, k := range registry.All() {
+		api := k.APIs[0]
+		if _, ok := k.StopLimit(api); !ok {
+			continue
+		}
+		srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 500, Header: http.Header{}, Body: []byte("{}")}})
+		url, model := srv.URL, "o/m"
+		switch k.Name {
+		case "vertex":
+			url += "/v1/projects/p/locations/l"
+		case "azure":
+			url += "/openai/v1"
+		case "bedrock":
+			model = "anthropic.claude-3-haiku-20240307-v1:0"
+		}
+		tg, err := registry.New(k.Name, registry.Options{URL: url, API: api, APIKey: "k"})
+		if err != nil {
+			t.Fatalf("%s: %v", k.Name, err)
+		}
+		_, err = tg.Stream(t.Context(), targets.Request{Model: model, Prompt: "p", MaxTokens: 16, Stop: []string{seq}}, func(targets.Chunk) {})
+		reqs := srv.Requests()
+		var re *targets.RequestError
+		refused := errors.As(err, &re) && len(reqs) == 0
+		if !refused && (len(reqs) == 0 || !strings.Contains(string(reqs[0].Body), `Human, AI-7f3a:`)) {
+			t.Errorf("%s/%s: neither refused (%v) nor sent whole", k.Name, api, err)
+		}
+		if refused != k.StopNoComma {
+			t.Errorf("%s/%s: StopNoComma %v, but the adapter refused it: %v", k.Name, api, k.StopNoComma, refused)
+		}
+		if k.StopNoComma {
+			noComma = append(noComma, k.Name)
+		}
+	}
+	if want := []string{"replicate"}; !slices.Equal(noComma, want) {
+		t.Errorf("kinds whose stop sequences hold no comma: %q, want %q", noComma, want)
+	}
 }

@@ -167,6 +167,11 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if err != nil {
 		return final, err
 	}
+	// A run's stop sequences are checked before it starts (the registry's
+	// Kind.StopNoComma, scenarios' CheckStop). This guard stays for what
+	// does not pass there, a Go caller of the Target: joined with the
+	// others, such a sequence would be sent as two other ones, and the
+	// output measured would end where nobody asked.
 	for _, s := range req.Stop {
 		if strings.Contains(s, ",") {
 			return final, targets.RequestErrorf("replicate: stop sequence %q holds a comma, which Replicate's comma-separated stop_sequences cannot carry", s)
