@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,14 +121,14 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 	if len(entries) == 1 {
 		e := entries[0]
 		if fp, err := Fingerprint(e.RunDir); err == nil && fp == e.Fingerprint {
-			if r, err := compare.LoadRun(e.RunDir, slo); err == nil {
+			if r, err := compare.LoadRunJudgedBy(e.RunDir, slo); err == nil {
 				b := compare.RunBaseline(r)
 				b.Label = fmt.Sprintf("history:#%d (%s%s)", e.ID, e.RunDir, from)
 				return b, nil
 			}
 		}
 	}
-	var ids, stored []string
+	var ids, stored, otherSLO []string
 	b := compare.Baseline{Meta: meta}
 	for _, e := range entries {
 		ids = append(ids, fmt.Sprintf("#%d", e.ID))
@@ -135,11 +136,21 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 		switch {
 		case fresh:
 		case windowRates(sum):
-			sum = withoutRates(sum)
+			sum = withoutRates(sum) // its goodput too
 			b.Warnings = append(b.Warnings, fmt.Sprintf("history:#%d (%s) was summarized by an inferbench of before 2026-12-03, whose throughputs are over the whole window, not the steady state, and its run directory is gone or changed: its throughputs are left out of the baseline, its latencies and error rate kept",
 				e.ID, printable.Text(e.RunDir)))
 		default:
 			stored = append(stored, fmt.Sprintf("#%d", e.ID))
+			if judged, ok := goodputSLO(e); !ok || !sameGoodput(judged, slo) {
+				// A median of goodputs judged by two SLOs is of neither.
+				sum = withoutGoodput(sum)
+				by := "an SLO not known (its run.json as stored does not decode)"
+				if ok {
+					by = perRequest(judged) + " (its scenario's SLO when it was added)"
+				}
+				otherSLO = append(otherSLO, fmt.Sprintf("history:#%d's goodput is left out of the baseline: its stored summary judged each request by %s, not by the candidate's %s, and its run directory is gone or changed, so it could not be judged again; its latencies, other rates and error rate are kept",
+					e.ID, by, perRequest(slo)))
+			}
 		}
 		b.Summaries = append(b.Summaries, sum)
 	}
@@ -150,6 +161,7 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 	default:
 		b.Warnings = append(b.Warnings, fmt.Sprintf("history: the summaries of %s are as stored when they were added, by the definitions of the inferbench that added them: their run directories are gone or changed, so they were not summarized again", strings.Join(stored, " ")))
 	}
+	b.Warnings = append(b.Warnings, otherSLO...)
 	b.Warnings = append(b.Warnings, settingsOfEach(entries, cand.Meta)...)
 	b.Warnings = append(b.Warnings, endedEarly(entries)...)
 	b.Label = fmt.Sprintf("%s (%s, summaries%s)", spec, strings.Join(ids, " "), from)
@@ -240,6 +252,53 @@ func summaryNow(e *Entry, slo report.SLO) (sum *report.Summary, fresh bool) {
 		return e.Summary, false
 	}
 	return sum, true
+}
+
+// goodputSLO is the SLO entry e's stored summary judged its goodput by:
+// its scenario's, as history add summarizes a run (NewEntry with a zero
+// SLO); ok is false when its run.json as stored does not decode.
+func goodputSLO(e *Entry) (slo report.SLO, ok bool) {
+	m, err := e.manifest()
+	if err != nil {
+		return report.SLO{}, false
+	}
+	return report.ManifestSLO(m.Scenario), true
+}
+
+// sameGoodput reports whether a and b judge every request alike for
+// goodput: the per-request thresholds of report.SLO.Met (ITL, the
+// percentile and the error budget are judged per level, not per request).
+func sameGoodput(a, b report.SLO) bool {
+	return a.TTFT == b.TTFT && a.TPOT == b.TPOT && a.E2E == b.E2E
+}
+
+// perRequest writes the per-request thresholds of slo (sameGoodput's) for
+// a warning: "TTFT ≤ 30ms", or "no SLO (every successful request good)".
+func perRequest(slo report.SLO) string {
+	var parts []string
+	for _, x := range []struct {
+		name string
+		d    time.Duration
+	}{{"TTFT", slo.TTFT}, {"TPOT", slo.TPOT}, {"E2E", slo.E2E}} {
+		if x.d > 0 {
+			parts = append(parts, fmt.Sprintf("%s ≤ %s", x.name, x.d))
+		}
+	}
+	if len(parts) == 0 {
+		return "no SLO (every successful request good)"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// withoutGoodput returns a copy of sum whose levels give no goodput
+// (compare.Metric.Value reads none of NaN), everything else kept.
+func withoutGoodput(sum *report.Summary) *report.Summary {
+	c := *sum
+	c.Levels = slices.Clone(sum.Levels)
+	for i := range c.Levels {
+		c.Levels[i].GoodputRPS = math.NaN()
+	}
+	return &c
 }
 
 // windowRates reports whether sum was computed before the steady state

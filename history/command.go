@@ -555,11 +555,11 @@ func writeJSON(w io.Writer, v any) error {
 
 // ResolveBaseline turns compare's baseline (a run directory, or history:
 // latest, median-of-N or ID in the store spec names) into a Baseline: a run
-// directory is loaded with the candidate's SLO.
+// directory is loaded with the candidate's SLO (none when it has none).
 func ResolveBaseline(ctx context.Context, spec, baseline string, cand *compare.Run) (compare.Baseline, error) {
 	which, ok := strings.CutPrefix(baseline, "history:")
 	if !ok {
-		r, err := compare.LoadRun(baseline, cand.SLO)
+		r, err := compare.LoadRunJudgedBy(baseline, cand.SLO)
 		if err != nil {
 			return compare.Baseline{}, err
 		}

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/inferbench/inferbench/report"
 )
@@ -114,7 +115,9 @@ func LookupMetric(name string) (Metric, bool) {
 
 // Value reads the metric from a level of a summary. ok is false when the
 // level has no value for it (no successful request, or no request with
-// more than one output token for TPOT).
+// more than one output token for TPOT), and for a goodput of NaN: one not
+// known under the comparison's SLO (a history run judged by another and
+// whose records are gone).
 func (m Metric) Value(l *report.Level) (v float64, ok bool) {
 	if m.field != noField {
 		var d report.Dist
@@ -154,7 +157,7 @@ func (m Metric) Value(l *report.Level) (v float64, ok bool) {
 	case rateRPS:
 		return l.RequestsPerS, l.WindowS > 0
 	case rateGoodput:
-		return l.GoodputRPS, l.WindowS > 0
+		return l.GoodputRPS, l.WindowS > 0 && !math.IsNaN(l.GoodputRPS)
 	case rateErrors:
 		return float64(l.Requests.Failed) / float64(l.Requests.Total), true
 	}

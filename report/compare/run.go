@@ -203,7 +203,16 @@ type request struct {
 // LoadRun reads the run directory dir for comparison: run.json (needed),
 // then requests.jsonl, once, recomputing its Summary with slo and taking
 // each level's sample. A zero slo takes the SLO of the scenario in run.json.
-func LoadRun(dir string, slo report.SLO) (*Run, error) {
+func LoadRun(dir string, slo report.SLO) (*Run, error) { return loadRun(dir, slo, true) }
+
+// LoadRunJudgedBy is LoadRun judging by slo as it is, a zero one too (no
+// SLO: every successful request good), whatever the run's scenario says:
+// a baseline judged by the SLO its candidate was (Run.SLO), so that one
+// SLO judges the goodput of both sides.
+func LoadRunJudgedBy(dir string, slo report.SLO) (*Run, error) { return loadRun(dir, slo, false) }
+
+// loadRun is LoadRun, a zero slo the scenario's when scenarioSLO is set.
+func loadRun(dir string, slo report.SLO, scenarioSLO bool) (*Run, error) {
 	rd, err := rundir.Open(dir)
 	if err != nil {
 		return nil, err
@@ -216,7 +225,7 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 		// Its records so far would be judged as the whole run.
 		return nil, fmt.Errorf("run %s is still going (pid %d on this host): compare it once it has finished", dir, m.Host.PID)
 	}
-	if slo.IsZero() {
+	if scenarioSLO && slo.IsZero() {
 		slo = report.ManifestSLO(m.Scenario)
 	}
 	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo}
