@@ -232,7 +232,7 @@ func engineChange(samples []rundir.ServerSample, startNS, endNS int64) string {
 	for i := range samples {
 		s := &samples[i]
 		if s.Error != "" {
-			if refused == nil && strings.Contains(s.Error, enginesInTurn) {
+			if refused == nil && strings.Contains(s.Error, rundir.EnginesInTurn) {
 				refused = s
 			}
 			continue
@@ -249,16 +249,10 @@ func engineChange(samples []rundir.ServerSample, startNS, endNS int64) string {
 	}
 	if first != nil && refused != nil {
 		return fmt.Sprintf("the metrics scrapes were refused from %.1f s on: %s in turn (a load balancer?), and the scrapes before then carried their counters over the turns as over restarts: no counter rate over this span",
-			float64(refused.TNS)/1e9, enginesInTurn)
+			float64(refused.TNS)/1e9, rundir.EnginesInTurn)
 	}
 	return ""
 }
-
-// enginesInTurn is what the error of a scrape that servermetrics refused
-// as one of several engines' answering the URL in turn says (restart.go's
-// counters.turns; servermetrics' TestSummaryOfEnginesTakingTurnsTakesNoRate
-// fails when the two part).
-const enginesInTurn = "the URL answers for more than one engine"
 
 // prefixCache sets the window's prefix-cache hit rate from the first and
 // last good scrapes in [startNS, endNS] that carry both counters.

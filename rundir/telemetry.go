@@ -168,6 +168,14 @@ func CountsAtEnd(engine string) bool {
 	return engine == EngineLlamaCPP || engine == EngineTGI || engine == EngineSGLang
 }
 
+// EnginesInTurn is what the Error of a failed scrape says when the
+// scraper refused the page as one of several engines of one kind answering
+// the URL in turn (a load balancer): their counters, carried over the
+// turns as over restarts before the refusal, mean nothing, and a summary
+// takes no counter rate from such a run. The scraper writes it, the
+// summary reads it: one definition, as the sample's contract.
+const EnginesInTurn = "the URL answers for more than one engine"
+
 // A ServerSample is one scrape of the engine's metrics: one line of
 // server.jsonl. Pointer fields are nil (absent) when the engine does not
 // export them. A ServerSample with Error set and no Engine is a failed scrape.

@@ -231,14 +231,14 @@ type counters [numCounters]family
 // value before a drop takingTurns times: the pages are several engines'
 // taking turns, whose counters mean nothing carried or summed. The pages
 // before it were carried over the first turns as over restarts: the
-// summary reads its words and takes no counter rate from the run
-// (report/server.go, enginesInTurn).
+// summary reads its words (rundir.EnginesInTurn) and takes no counter
+// rate from the run.
 func (c *counters) turns() error {
 	for i := range c {
 		for _, s := range c[i].series {
 			if s.returns >= takingTurns {
-				return fmt.Errorf("a %s counter went down and back up again %d times (%g → %g → %g): the URL answers for more than one engine (a load balancer?); scrape each engine's own /metrics",
-					counterNames[i], s.returns, s.seen[0], s.seen[1], s.seen[2])
+				return fmt.Errorf("a %s counter went down and back up again %d times (%g → %g → %g): %s (a load balancer?); scrape each engine's own /metrics",
+					counterNames[i], s.returns, s.seen[0], s.seen[1], s.seen[2], rundir.EnginesInTurn)
 			}
 		}
 	}
