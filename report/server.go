@@ -117,7 +117,7 @@ func counterDelta(samples []rundir.ServerSample, startNS, endNS int64, field fun
 		}
 		last = s
 	}
-	if first == nil || last == first {
+	if first == nil || last.TNS == first.TNS {
 		return 0, 0, false
 	}
 	return *field(last) - *field(first), float64(last.TNS-first.TNS) / 1e9, true
