@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/inferbench/inferbench/gpu"
 )
 
 // Engine defaults (vLLM-like; modelling assumptions where vLLM has no equivalent).
@@ -127,6 +129,14 @@ type engine struct {
 	// long prefill step draws power over its whole length, not at once.
 	stepAct, stepSec float64
 	stepFrom         time.Time
+	// window is the span the simulated GPUs' power reading is the mean of:
+	// the real GPU's of that name (gpu.PowerWindowOf), 1 s on Ampere
+	// (except GA100) and newer, 0 (the draw at the instant) on GA100 and
+	// older, so that a dcgm reader, which takes the span from the name,
+	// reads the page rightly. recent holds the steps ended within window
+	// of the last step's end, oldest first: the history the reading needs.
+	window time.Duration
+	recent []drawn
 	// behindNS is the time lost to a busy host: Σ (now − scheduled end)
 	// over the steps whose end had passed when the engine came to wait
 	// for it (loop).
@@ -170,7 +180,8 @@ func newEngine(cfg Config) (*engine, error) {
 		gpu: g, model: m, tp: max(cfg.GPUs, 1), fit: fit,
 		maxSeqs: cfg.MaxSeqs, budget: cfg.MaxBatchedTokens, chunked: cfg.ChunkedPrefill,
 		over: cfg.StepOverhead, jitter: cfg.StepJitter,
-		rng: rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed)^0x9e3779b97f4a7c15)),
+		rng:    rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed)^0x9e3779b97f4a7c15)),
+		window: gpu.PowerWindowOf(0, 0, g.ModelName),
 	}
 	if e.maxSeqs == 0 {
 		e.maxSeqs = DefaultMaxSeqs
@@ -255,6 +266,7 @@ func (e *engine) loop() {
 		e.mu.Lock()
 		e.behindNS += late.Nanoseconds()
 		e.activeS += e.stepAct * e.stepSec
+		e.remember(drawn{e.stepFrom, e.stepSec, e.stepAct})
 		e.stepAct, e.stepSec = 0, 0
 		e.apply(batch)
 		e.mu.Unlock()

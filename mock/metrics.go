@@ -181,28 +181,30 @@ type gpuState struct {
 // gpuStates models the simulated GPUs now. Over the whole life of the
 // server the engine was busy for BusyNS of the elapsed time; utilization
 // is the busy share since the previous scrape (DCGM reports utilization
-// over its sampling period), power is the mean draw since the previous
-// scrape by the load-dependent model of power.go (idle + (full load − idle)
-// · activity), energy integrates that model exactly (so it only grows),
-// memory used is weights + activation reserve + the KV cache in use, split
-// evenly over the tensor-parallel GPUs, clock and temperature follow
-// utilization linearly (temperature 30 °C idle, +45 °C at full load; a
-// modelling assumption).
+// over its sampling period). Power is what the real GPU of the profile's
+// name reports (engine.draw): by the load-dependent model of power.go
+// (idle + (full load − idle) · activity), the mean draw over the trailing
+// second on Ampere (except GA100) and newer, the draw at the instant on
+// GA100 and older, whoever scraped the page when. Energy integrates that
+// model exactly to the same instant (so it only grows). Memory used is
+// weights + activation reserve + the KV cache in use, split evenly over
+// the tensor-parallel GPUs; clock and temperature follow utilization
+// linearly (temperature 30 °C idle, +45 °C at full load; a modelling
+// assumption).
 func (s *Server) gpuStates() []gpuState {
 	e := s.engine
 	st := e.stats()
-	now := time.Now()
+	now, activeS, act := e.draw()
 	elapsed := now.Sub(s.started).Seconds()
 	busy := float64(st.BusyNS) / 1e9
 	s.dcgmMu.Lock()
 	win := now.Sub(s.dcgmLast).Seconds()
-	winBusy, winAct := busy-s.dcgmLastBusy, st.ActiveS-s.dcgmLastAct
-	s.dcgmLast, s.dcgmLastBusy, s.dcgmLastAct = now, busy, st.ActiveS
+	winBusy := busy - s.dcgmLastBusy
+	s.dcgmLast, s.dcgmLastBusy = now, busy
 	s.dcgmMu.Unlock()
-	util, act := 0.0, 0.0
+	util := 0.0
 	if win > 0 {
 		util = min(1, max(0, winBusy/win))
-		act = min(1, max(0, winAct/win))
 	}
 	g := e.gpu
 	dyn := fullLoadW(g) - g.IdleW
@@ -214,7 +216,7 @@ func (s *Server) gpuStates() []gpuState {
 		fbUsedMiB:  used,
 		fbFreeMiB:  float64(g.MemoryMiB) - used,
 		powerW:     g.IdleW + dyn*act,
-		energyMJ:   math.Round((g.IdleW*elapsed + dyn*st.ActiveS) * 1000),
+		energyMJ:   math.Round((g.IdleW*elapsed + dyn*activeS) * 1000),
 		smClockMHz: math.Round(g.IdleClockMHz + (g.MaxClockMHz-g.IdleClockMHz)*util),
 		tempC:      math.Round(30 + 45*util),
 	}

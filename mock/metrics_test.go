@@ -154,10 +154,12 @@ func TestDCGMMetrics(t *testing.T) {
 			if p <= 70 || p > 0.5*633.5 {
 				t.Errorf("busy power %v W, want a memory-bound decode's: above 70, at most half of 633.5", p)
 			}
-			// The energy counter integrates the same model: 0.5 s at the
-			// window's mean power on top of the idle 700 J.
-			if e := val(busy, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", gpu); math.Abs(e-(700000+0.5*p*1000)) > 2 {
-				t.Errorf("busy energy %v mJ, want 700000 + 0.5 s × %v W", e, p)
+			// The energy counter integrates the same model: the H100's
+			// reading is the mean over the second before it (NVML's,
+			// gpu.PowerWindowOf), 0.5 s idle and 0.5 s busy, so the
+			// counter is 9.5 s idle (665 J) and that second at the mean.
+			if e := val(busy, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", gpu); math.Abs(e-(665000+1.0*p*1000)) > 2 {
+				t.Errorf("busy energy %v mJ, want 665000 + 1 s × %v W", e, p)
 			}
 			used, free := val(busy, "DCGM_FI_DEV_FB_USED", gpu), val(busy, "DCGM_FI_DEV_FB_FREE", gpu)
 			// Half of 16.06 GB of weights + 2 GiB reserve ≈ 9706 MiB, plus a little KV.

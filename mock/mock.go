@@ -155,7 +155,6 @@ type Server struct {
 	dcgmMu       sync.Mutex // guards the previous /dcgm/metrics scrape
 	dcgmLast     time.Time
 	dcgmLastBusy float64 // engine busy seconds at dcgmLast
-	dcgmLastAct  float64 // engine active seconds (power.go) at dcgmLast
 }
 
 var _ http.Handler = (*Server)(nil)

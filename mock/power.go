@@ -1,5 +1,7 @@
 package mock
 
+import "time"
+
 // The simulated GPUs' power model. A GPU draws its idle power when no step
 // runs; while a step runs it draws idle + (full-load − idle) · activity,
 // where activity is how hard the step works the chip:
@@ -44,3 +46,66 @@ func stepActivity(compute, memory, sec float64) float64 {
 
 // fullLoadW is the modelled draw of g at full load.
 func fullLoadW(g GPUProfile) float64 { return FullLoadPowerShare * g.TDPW }
+
+// drawn is a step of sec seconds from from, drawn at activity act.
+type drawn struct {
+	from     time.Time
+	sec, act float64
+}
+
+// remember keeps d, the step that has just ended, for the power reading
+// (draw), under e.mu, and forgets the steps that ended a window or more
+// before it: a reading from now on averages over no part of them.
+func (e *engine) remember(d drawn) {
+	if e.window <= 0 {
+		return
+	}
+	e.recent = append(e.recent, d)
+	cut := d.sec - e.window.Seconds() // from d.from
+	i := 0
+	for i < len(e.recent) && e.recent[i].from.Sub(d.from).Seconds()+e.recent[i].sec <= cut {
+		i++
+	}
+	e.recent = e.recent[i:]
+}
+
+// draw reads the simulated GPUs at one instant, now: activeS is the
+// activity-seconds of every step up to now (EngineStats.ActiveS: the
+// energy above idle, in seconds at full load), act the activity the power
+// reading reports: the mean over the window before now when the real GPU
+// averages (engine.window), else that of the step under way at now. Both
+// come from the same steps at the same instant, so the energy counter
+// grows by idle + (full load − idle) · act times the window over each
+// window: a reader that integrates the readings by their span (report,
+// gpu.PowerWindowOf) meets the counter, whoever else reads the page.
+func (e *engine) draw() (now time.Time, activeS, act float64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now = time.Now()
+	// The step under way, for the part of it that has run (0 when none
+	// runs: its activity is cleared when it ends).
+	cur := drawn{e.stepFrom, e.stepSec, e.stepAct}
+	ran := min(max(now.Sub(cur.from).Seconds(), 0), cur.sec)
+	activeS = e.activeS + cur.act*ran
+	if e.window <= 0 {
+		if ran < cur.sec && !now.Before(cur.from) {
+			act = cur.act
+		}
+		return now, activeS, act
+	}
+	w := e.window.Seconds()
+	from := now.Add(-e.window)
+	var sum float64
+	for _, d := range e.recent {
+		sum += d.act * overlap(d, from, w)
+	}
+	cur.sec = ran
+	sum += cur.act * overlap(cur, from, w)
+	return now, activeS, sum / w
+}
+
+// overlap is how many of d's seconds fall in the w seconds from from.
+func overlap(d drawn, from time.Time, w float64) float64 {
+	lo := d.from.Sub(from).Seconds()
+	return max(0, min(lo+d.sec, w)-max(lo, 0))
+}

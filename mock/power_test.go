@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/inferbench/inferbench/gpu"
 )
 
 // TestStepActivity checks the power model's activity against hand-computed
@@ -128,4 +130,64 @@ func TestLongStepDrawsAsItRuns(t *testing.T) {
 			t.Errorf("energy over the 0.2 s window %v J; want %v J", de, 0.2*0.905*400)
 		}
 	})
+}
+
+// TestPowerReadingIsTheRealGPUs: every profile's page reports power as
+// NVML does on the real GPU of its name (gpu.PowerWindowOf), so that a
+// reader that takes the span from the name reads it rightly. Where that is
+// 1 s, the reading in mid-load is the energy counter's growth over the
+// second before it divided by the second, though another page was served
+// in between (the page's power once was the mean since it was last
+// served, whoever asked); the tolerance is the counter's rounding, 1 mJ
+// over the difference of two readings (1 mW over 1 s), with the page's
+// 0.5 µW. Where it is 0, the reading is the draw at that instant: the
+// idle draw as soon as the load is served, though the second before it
+// was busy.
+func TestPowerReadingIsTheRealGPUs(t *testing.T) {
+	for _, g := range gpuProfiles() {
+		t.Run(g.Name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				window := gpu.PowerWindowOf(0, 0, g.ModelName)
+				s := newServer(t, Config{GPU: g.Name, Model: "llama-3-8b", OutputTokens: 400})
+				read := func() (powerW, energyJ float64) {
+					f := scrape(t, s, "/dcgm/metrics")
+					p := f["DCGM_FI_DEV_POWER_USAGE"].GetMetric()[0].GetGauge().GetValue()
+					return p, f["DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION"].GetMetric()[0].GetCounter().GetValue() / 1000
+				}
+				body := fmt.Sprintf(`{"messages":[{"role":"user","content":"%s"}],"stream":true}`, wordsN(300))
+				var wg sync.WaitGroup
+				for range 8 {
+					wg.Go(func() { s.ServeHTTP(newFlushRecorder(), post(t.Context(), "/v1/chat/completions", body)) })
+				}
+				time.Sleep(100 * time.Millisecond)
+				_, e1 := read()
+				time.Sleep(300 * time.Millisecond)
+				read() // another reader's page
+				time.Sleep(700 * time.Millisecond)
+				p, e2 := read()
+				if st := s.engine.stats(); st.Running == 0 {
+					t.Fatalf("the load was served within 1.1 s; want it running through the second read")
+				}
+				wg.Wait()
+				pEnd, eEnd := read()
+				slope := e2 - e1 // J over 1 s
+				t.Logf("%s (%v): %.3f W in mid-load, counter %.3f W over its second; %.3f W as the load ends", g.ModelName, window, p, slope, pEnd)
+				switch window {
+				case time.Second:
+					if tol := 1e-3 + 0.5e-6; math.Abs(p-slope) > tol {
+						t.Errorf("power %.6f W; want the counter's mean over the second before it, %.6f W (±%.4f)", p, slope, tol)
+					}
+				case 0:
+					if pEnd != g.IdleW {
+						t.Errorf("power %v W as the load is served; want the idle %v W at that instant", pEnd, g.IdleW)
+					}
+					if eEnd-e2 <= 0 || !(slope > g.IdleW) {
+						t.Errorf("counter %.3f W over the loaded second; want above idle, for the check to mean something", slope)
+					}
+				default:
+					t.Fatalf("gpu.PowerWindowOf(%q) = %v; this test knows 1 s and 0", g.ModelName, window)
+				}
+			})
+		})
+	}
 }

@@ -24,13 +24,8 @@ func New(targetURL string, client *http.Client) (*dcgm.Scraper, error) {
 	}
 	base := strings.TrimRight(targetURL, "/")
 	base = strings.TrimSuffix(base, "/v1")
-	s, err := dcgm.New(base+MetricsPath, client)
-	if err != nil {
-		return nil, err
-	}
-	// The engine's power is the mean draw since its page was last served
-	// (mock.Server.gpuStates), not NVML's 1 s mean its H100's name would
-	// say to dcgm.
-	s.PowerSinceLastPage = true
-	return s, nil
+	// The engine's power is what NVML reports on the real GPU of its
+	// profile's name (mock.Server.gpuStates), so dcgm reads its span from
+	// that name, as on a real host.
+	return dcgm.New(base+MetricsPath, client)
 }
