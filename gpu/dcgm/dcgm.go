@@ -73,14 +73,8 @@ type Scraper struct {
 	Client *http.Client
 	// Timeout bounds each scrape; 0 means DefaultTimeout.
 	Timeout time.Duration
-	// PowerSinceLastPage says the page's power is the mean draw since the
-	// page was last served (the mock engine's, gpu/mock), not NVML's
-	// (powerWindow): each sample's span is the time since this Scraper's
-	// last page, 0 (unknown) on its first.
-	PowerSinceLastPage bool
 
 	mu         sync.Mutex
-	lastPage   time.Time         // when the last page came, for PowerSinceLastPage
 	lastEnergy map[string]uint64 // by GPU (UUID, else index): the last counter read
 	toldStale  map[string]bool   // the GPUs whose stale counter a sample has named
 }
@@ -147,21 +141,6 @@ func (s *Scraper) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.
 	return append(dst, page.Samples...), nil
 }
 
-// sinceLastPage sets the power span of a page that came at now to the time
-// since the last one came (PowerSinceLastPage).
-func (s *Scraper) sinceLastPage(ss []rundir.GPUSample, now time.Time) {
-	s.mu.Lock()
-	last := s.lastPage
-	s.lastPage = now
-	s.mu.Unlock()
-	for i := range ss {
-		ss[i].PowerWindowNS = 0
-		if !last.IsZero() && ss[i].PowerW != nil {
-			ss[i].PowerWindowNS = now.Sub(last).Nanoseconds()
-		}
-	}
-}
-
 // Close does nothing: a Scraper holds no connection of its own.
 func (s *Scraper) Close() error { return nil }
 
@@ -169,9 +148,6 @@ func (s *Scraper) scrape(ctx context.Context) (*Page, error) {
 	page, err := prom.Fetch(ctx, s.Client, s.URL, s.Timeout, "dcgm scrape", Parse)
 	if err == nil && len(page.Samples) == 0 {
 		return nil, fmt.Errorf("dcgm scrape %s: no DCGM_FI_DEV_* series with a gpu or UUID label", targets.RedactURL(s.URL))
-	}
-	if err == nil && s.PowerSinceLastPage {
-		s.sinceLastPage(page.Samples, time.Now()) // Devices' page too: it was served
 	}
 	return page, err
 }
