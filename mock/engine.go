@@ -137,6 +137,10 @@ type engine struct {
 	// of the last step's end, oldest first: the history the reading needs.
 	window time.Duration
 	recent []drawn
+	// busyRecent are the engine's busy spans (loop's runs) ended within
+	// utilWindow of the last one's end, oldest first: the utilization's
+	// history.
+	busyRecent []span
 	// behindNS is the time lost to a busy host: Σ (now − scheduled end)
 	// over the steps whose end had passed when the engine came to wait
 	// for it (loop).
@@ -245,7 +249,9 @@ func (e *engine) loop() {
 		batch, d := e.schedule()
 		if len(batch) == 0 {
 			e.looping = false
-			e.busyNS += time.Since(e.busyFrom).Nanoseconds()
+			now := time.Now()
+			e.busyNS += now.Sub(e.busyFrom).Nanoseconds()
+			e.rememberBusy(span{e.busyFrom, now})
 			e.mu.Unlock()
 			return
 		}

@@ -178,14 +178,13 @@ type gpuState struct {
 	utilPct, fbUsedMiB, fbFreeMiB, powerW, energyMJ, smClockMHz, tempC float64
 }
 
-// gpuStates models the simulated GPUs now. Over the whole life of the
-// server the engine was busy for BusyNS of the elapsed time; utilization
-// is the busy share since the previous scrape (DCGM reports utilization
-// over its sampling period). Power is what the real GPU of the profile's
-// name reports (engine.draw): by the load-dependent model of power.go
-// (idle + (full load − idle) · activity), the mean draw over the trailing
-// second on Ampere (except GA100) and newer, the draw at the instant on
-// GA100 and older, whoever scraped the page when. Energy integrates that
+// gpuStates models the simulated GPUs now (engine.read), each as the real
+// GPU of the profile's name reports it, whoever scraped the page when.
+// Utilization is the engine's busy share of the second before
+// (utilWindow: NVML's sample period). Power is by the load-dependent model
+// of power.go (idle + (full load − idle) · activity): the mean draw over
+// the trailing second on Ampere (except GA100) and newer, the draw at the
+// instant on GA100 and older (gpu.PowerWindowOf). Energy integrates that
 // model exactly to the same instant (so it only grows). Memory used is
 // weights + activation reserve + the KV cache in use, split evenly over
 // the tensor-parallel GPUs; clock and temperature follow utilization
@@ -194,18 +193,9 @@ type gpuState struct {
 func (s *Server) gpuStates() []gpuState {
 	e := s.engine
 	st := e.stats()
-	now, activeS, act := e.draw()
-	elapsed := now.Sub(s.started).Seconds()
-	busy := float64(st.BusyNS) / 1e9
-	s.dcgmMu.Lock()
-	win := now.Sub(s.dcgmLast).Seconds()
-	winBusy := busy - s.dcgmLastBusy
-	s.dcgmLast, s.dcgmLastBusy = now, busy
-	s.dcgmMu.Unlock()
-	util := 0.0
-	if win > 0 {
-		util = min(1, max(0, winBusy/win))
-	}
+	r := e.read()
+	elapsed := r.now.Sub(s.started).Seconds()
+	util, act := min(1, max(0, r.busy)), r.act
 	g := e.gpu
 	dyn := fullLoadW(g) - g.IdleW
 	n := float64(e.tp)
@@ -216,7 +206,7 @@ func (s *Server) gpuStates() []gpuState {
 		fbUsedMiB:  used,
 		fbFreeMiB:  float64(g.MemoryMiB) - used,
 		powerW:     g.IdleW + dyn*act,
-		energyMJ:   math.Round((g.IdleW*elapsed + dyn*activeS) * 1000),
+		energyMJ:   math.Round((g.IdleW*elapsed + dyn*r.activeS) * 1000),
 		smClockMHz: math.Round(g.IdleClockMHz + (g.MaxClockMHz-g.IdleClockMHz)*util),
 		tempC:      math.Round(30 + 45*util),
 	}

@@ -145,8 +145,10 @@ func TestDCGMMetrics(t *testing.T) {
 			if e := val(idle, "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", gpu); e != 700000 {
 				t.Errorf("idle energy %v mJ, want 700000", e)
 			}
-			if u := val(busy, "DCGM_FI_DEV_GPU_UTIL", gpu); u < 90 {
-				t.Errorf("busy util %v%%", u)
+			// Busy from the request, 0.5 s of the second before the page
+			// (utilWindow).
+			if u := val(busy, "DCGM_FI_DEV_GPU_UTIL", gpu); u != 50 {
+				t.Errorf("busy util %v%%, want 50: busy 0.5 s of the second before", u)
 			}
 			// One stream decoding is memory-bound: above idle, below half
 			// of the 633.5 W full-load draw (power.go), never the TDP.

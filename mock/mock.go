@@ -151,10 +151,6 @@ type Server struct {
 
 	faultMu  sync.Mutex
 	faultRNG faultRNG
-
-	dcgmMu       sync.Mutex // guards the previous /dcgm/metrics scrape
-	dcgmLast     time.Time
-	dcgmLastBusy float64 // engine busy seconds at dcgmLast
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -223,7 +219,6 @@ func New(cfg Config) (*Server, error) {
 		cfg.RetryAfter = time.Second
 	}
 	s := &Server{cfg: cfg, started: time.Now(), cpuWait: runwait.Self()}
-	s.dcgmLast = s.started
 	s.created = s.started.Unix()
 	s.faultRNG = newFaultRNG(cfg.Seed)
 	if cfg.GPU != "" {

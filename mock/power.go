@@ -54,7 +54,7 @@ type drawn struct {
 }
 
 // remember keeps d, the step that has just ended, for the power reading
-// (draw), under e.mu, and forgets the steps that ended a window or more
+// (read), under e.mu, and forgets the steps that ended a window or more
 // before it: a reading from now on averages over no part of them.
 func (e *engine) remember(d drawn) {
 	if e.window <= 0 {
@@ -69,43 +69,100 @@ func (e *engine) remember(d drawn) {
 	e.recent = e.recent[i:]
 }
 
-// draw reads the simulated GPUs at one instant, now: activeS is the
-// activity-seconds of every step up to now (EngineStats.ActiveS: the
-// energy above idle, in seconds at full load), act the activity the power
-// reading reports: the mean over the window before now when the real GPU
-// averages (engine.window), else that of the step under way at now. Both
+// utilWindow is the span the page's utilization is the engine's busy share
+// of: NVML's "past sample period", between 1/6 s and 1 s by product
+// (docs/notes/nvml-and-cost.md, Utilization.Gpu); the longest, a modelling
+// choice.
+const utilWindow = time.Second
+
+// span is a busy span of the engine, [from, to).
+type span struct{ from, to time.Time }
+
+// rememberBusy keeps b, the busy span that has just ended, for the
+// utilization (read), under e.mu, and forgets those that ended utilWindow
+// or more before it.
+func (e *engine) rememberBusy(b span) {
+	e.busyRecent = append(e.busyRecent, b)
+	cut := b.to.Add(-utilWindow)
+	i := 0
+	for i < len(e.busyRecent) && !e.busyRecent[i].to.After(cut) {
+		i++
+	}
+	e.busyRecent = e.busyRecent[i:]
+}
+
+// gpuReading is the simulated GPUs at one instant, now.
+type gpuReading struct {
+	now time.Time
+	// activeS is the activity-seconds of every step up to now
+	// (EngineStats.ActiveS: the energy above idle, in seconds at full
+	// load).
+	activeS float64
+	// act is the activity the power reading reports: the mean over the
+	// window before now when the real GPU averages (engine.window), else
+	// that of the step under way at now.
+	act float64
+	// busy is the engine's busy share of the utilWindow before now.
+	busy float64
+}
+
+// read reads the simulated GPUs at one instant. The power and the energy
 // come from the same steps at the same instant, so the energy counter
 // grows by idle + (full load − idle) · act times the window over each
 // window: a reader that integrates the readings by their span (report,
 // gpu.PowerWindowOf) meets the counter, whoever else reads the page.
-func (e *engine) draw() (now time.Time, activeS, act float64) {
+func (e *engine) read() gpuReading {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	now = time.Now()
+	now := time.Now()
+	r := gpuReading{now: now}
+	// The busy share: the spans ended and the one under way.
+	from := now.Add(-utilWindow)
+	var busy time.Duration
+	for _, b := range e.busyRecent {
+		busy += overlapNS(b, from, now)
+	}
+	if e.looping {
+		busy += overlapNS(span{e.busyFrom, now}, from, now)
+	}
+	r.busy = busy.Seconds() / utilWindow.Seconds()
 	// The step under way, for the part of it that has run (0 when none
 	// runs: its activity is cleared when it ends).
 	cur := drawn{e.stepFrom, e.stepSec, e.stepAct}
 	ran := min(max(now.Sub(cur.from).Seconds(), 0), cur.sec)
-	activeS = e.activeS + cur.act*ran
+	r.activeS = e.activeS + cur.act*ran
 	if e.window <= 0 {
 		if ran < cur.sec && !now.Before(cur.from) {
-			act = cur.act
+			r.act = cur.act
 		}
-		return now, activeS, act
+		return r
 	}
 	w := e.window.Seconds()
-	from := now.Add(-e.window)
+	from = now.Add(-e.window)
 	var sum float64
 	for _, d := range e.recent {
 		sum += d.act * overlap(d, from, w)
 	}
 	cur.sec = ran
 	sum += cur.act * overlap(cur, from, w)
-	return now, activeS, sum / w
+	r.act = sum / w
+	return r
 }
 
 // overlap is how many of d's seconds fall in the w seconds from from.
 func overlap(d drawn, from time.Time, w float64) float64 {
 	lo := d.from.Sub(from).Seconds()
 	return max(0, min(lo+d.sec, w)-max(lo, 0))
+}
+
+// overlapNS is how much of b falls in [from, to).
+func overlapNS(b span, from, to time.Time) time.Duration {
+	lo, hi := b.from, b.to
+	if lo.Before(from) {
+		lo = from
+	}
+	if hi.After(to) {
+		hi = to
+	}
+	return max(0, hi.Sub(lo))
 }

@@ -191,3 +191,57 @@ func TestPowerReadingIsTheRealGPUs(t *testing.T) {
 		})
 	}
 }
+
+// TestUtilizationIsTheTrailingSecondsWhoeverScrapes: the page's
+// utilization is the engine's busy share of the second before it (NVML's
+// "past sample period", 1/6 s to 1 s by product: the longest), whoever
+// else read the page. Two readers take turns, A every 250 ms and B 100 ms
+// after A, while short requests arrive at A's reads; each reading from 1 s
+// on must be the share the engine's busy time grew by over the second
+// before it (read from the engine at each page), rounded to a percent as
+// the page prints it. (It was the busy share since anyone's last page: A
+// read the 150 ms after B's page, B the 100 ms after A's.)
+func TestUtilizationIsTheTrailingSecondsWhoeverScrapes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newServer(t, Config{GPU: "h100-sxm", Model: "llama-3-8b", OutputTokens: 8})
+		body := fmt.Sprintf(`{"messages":[{"role":"user","content":"%s"}],"max_tokens":8,"stream":true}`, wordsN(1500))
+		t0 := time.Now()
+		busyAt := map[time.Duration]int64{} // engine busy ns at each page's time
+		var wg sync.WaitGroup
+		type reading struct {
+			at   time.Duration
+			util float64
+		}
+		var got []reading
+		for k := range 40 {
+			for i, off := range []time.Duration{0, 100 * time.Millisecond} {
+				at := time.Duration(k)*250*time.Millisecond + off
+				time.Sleep(time.Until(t0.Add(at)))
+				f := scrape(t, s, "/dcgm/metrics")
+				busyAt[at] = s.engine.stats().BusyNS
+				got = append(got, reading{at, f["DCGM_FI_DEV_GPU_UTIL"].GetMetric()[0].GetGauge().GetValue()})
+				if i == 0 && k >= 4 && k < 30 {
+					wg.Go(func() { s.ServeHTTP(newFlushRecorder(), post(t.Context(), "/v1/chat/completions", body)) })
+				}
+			}
+		}
+		wg.Wait()
+		busy := 0
+		for _, r := range got {
+			before, ok := busyAt[r.at-time.Second]
+			if !ok {
+				continue
+			}
+			want := math.Round(100 * float64(busyAt[r.at]-before) / 1e9)
+			if want > 0 {
+				busy++
+			}
+			if r.util != want {
+				t.Errorf("utilization %v %% at %v; want %v %%, the engine's busy share of the second before it", r.util, r.at, want)
+			}
+		}
+		if busy == 0 {
+			t.Fatal("the engine was never busy: the test checks nothing")
+		}
+	})
+}
