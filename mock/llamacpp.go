@@ -17,7 +17,7 @@ import (
 // running "tokens_predicted". There is no [DONE]: the last event has
 // "stop": true, an empty content, stop_type ("limit" at n_predict, or with
 // ignore_eos as on the mock's other llama.cpp paths; "eos" when the
-// simulated model ended it; "word", a stop string, never happens here),
+// simulated model ended it; "word" at one of the request's stop strings),
 // tokens_evaluated (the prompt) and the timings. Without "stream"
 // (llama-server's default) the answer is that last object with the whole
 // text. n_predict (else max_tokens) caps the output; -1, the default, caps
