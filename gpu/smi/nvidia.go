@@ -43,18 +43,17 @@ const (
 type NvidiaSMI struct {
 	run    Runner
 	legacy bool // the driver only knows clocks_throttle_reasons.active
-	// caps is each GPU's compute capability by index, asked once, on the
-	// first Sample (nil until then), without the GPUs the driver cannot say
-	// of; windows is the span each GPU's power.draw is the mean of
-	// (gpu.PowerWindowOf its capability and name), decided on the first
-	// reading at its index under its name.
-	caps    map[int][2]int
+	// windows is the span each GPU's power.draw is the mean of
+	// (gpu.PowerWindowOf its compute capability and name), decided on the
+	// first reading of that GPU (its UUID and name) at its index.
 	windows map[gpuAt]time.Duration
 }
 
+// gpuAt is one GPU at one index: another GPU there (a hot-swap, a driver
+// reload, MIG reconfigured) has another UUID, or name, and its own span.
 type gpuAt struct {
-	index int
-	name  string
+	index      int
+	uuid, name string
 }
 
 var _ gpu.Sampler = (*NvidiaSMI)(nil)
@@ -121,9 +120,11 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 	if err != nil {
 		return dst, fmt.Errorf("nvidia-smi: %w", err)
 	}
-	if n.caps == nil {
-		n.caps, n.windows = n.capabilities(ctx), map[gpuAt]time.Duration{}
+	if n.windows == nil {
+		n.windows = map[gpuAt]time.Duration{}
 	}
+	// caps is asked at most once a tick, at the first GPU not seen before.
+	var caps map[string][2]int
 	var errs []error
 	for _, row := range rows {
 		s, err := SampleFromRow(row)
@@ -132,10 +133,13 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 			errs = append(errs, fmt.Errorf("gpu %d: %w", s.Index, err))
 		}
 		if s.PowerW != nil {
-			at := gpuAt{s.Index, s.Name}
+			at := gpuAt{s.Index, s.UUID, s.Name}
 			w, ok := n.windows[at]
 			if !ok {
-				cc := n.caps[s.Index]
+				if caps == nil {
+					caps = n.capabilities(ctx)
+				}
+				cc := caps[s.UUID] // none for a row without a UUID: its name says
 				w = gpu.PowerWindowOf(cc[0], cc[1], s.Name)
 				n.windows[at] = w
 			}
@@ -149,13 +153,15 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 	return dst, nil
 }
 
-// capabilities asks each GPU's compute capability (a query of its own:
-// drivers before compute_cap existed fail the whole query that names it);
-// an empty map when the query fails, so that power's span is then the
-// GPU's name's (gpu.PowerWindowOf).
-func (n *NvidiaSMI) capabilities(ctx context.Context) map[int][2]int {
-	caps := map[int][2]int{}
-	fields := []string{"index", "compute_cap"}
+// capabilities asks each GPU's compute capability, by its UUID (a query
+// of its own: drivers before compute_cap existed fail the whole query that
+// names it). By UUID, not index: a GPU that took another's index between
+// this query and the sample's is not given the other's. An empty map when
+// the query fails, so that power's span is then the GPU's name's
+// (gpu.PowerWindowOf).
+func (n *NvidiaSMI) capabilities(ctx context.Context) map[string][2]int {
+	caps := map[string][2]int{}
+	fields := []string{"index", "uuid", "compute_cap"}
 	out, err := n.query(ctx, fields)
 	if err != nil {
 		return caps
@@ -165,12 +171,12 @@ func (n *NvidiaSMI) capabilities(ctx context.Context) map[int][2]int {
 		return caps
 	}
 	for _, row := range rows {
-		i, iok := number(row["index"])
+		uuid := row["uuid"]
 		major, minor, ok := strings.Cut(row["compute_cap"], ".")
 		ma, err1 := strconv.Atoi(major)
 		mi, err2 := strconv.Atoi(minor)
-		if iok && ok && err1 == nil && err2 == nil {
-			caps[int(i)] = [2]int{ma, mi}
+		if uuid != "" && ok && err1 == nil && err2 == nil {
+			caps[uuid] = [2]int{ma, mi}
 		}
 	}
 	return caps

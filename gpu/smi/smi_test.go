@@ -205,7 +205,7 @@ func TestNvidiaSMISamplerLegacyFallback(t *testing.T) {
 	// First tick: new name fails, legacy name works, the compute
 	// capability is asked once (and fails: power taken as instantaneous);
 	// second tick: legacy only.
-	if len(f.calls) != 4 || !strings.Contains(f.calls[2], "--query-gpu=index,compute_cap ") || !strings.Contains(f.calls[3], "clocks_throttle_reasons.active") || !strings.Contains(f.calls[0], "--format=csv,noheader,nounits") {
+	if len(f.calls) != 4 || !strings.Contains(f.calls[2], "--query-gpu=index,uuid,compute_cap ") || !strings.Contains(f.calls[3], "clocks_throttle_reasons.active") || !strings.Contains(f.calls[0], "--format=csv,noheader,nounits") {
 		t.Errorf("calls = %q; want new, legacy, compute_cap, legacy", f.calls)
 	}
 }
@@ -229,9 +229,9 @@ func TestNvidiaSMIPowerWindow(t *testing.T) {
 		want map[int]int64
 	}{
 		// compute_cap as the H100 capture prints it (testdata/telemetry, "9.0").
-		{"0, 9.0\n1, 8.0\n2, 8.9\n3, 7.0\n4, 9.0\n", nil, map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
+		{"0, GPU-512e88fc-3aa4-2dd3-7f60-7c84d6fe72f8, 9.0\n1, GPU-b, 8.0\n2, GPU-c, 8.9\n3, GPU-d, 7.0\n4, GPU-e, 9.0\n", nil, map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
 		{"", errors.New("exit status 2"), map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
-		{"0, [N/A]\n1, 8.0\n", nil, map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
+		{"0, GPU-512e88fc-3aa4-2dd3-7f60-7c84d6fe72f8, [N/A]\n1, GPU-b, 8.0\n", nil, map[int]int64{0: 1e9, 1: 0, 2: 1e9, 3: 0, 4: 0}},
 	} {
 		f := &fakeRun{answers: func(call string) ([]byte, error) {
 			if strings.Contains(call, "compute_cap") {
