@@ -85,14 +85,15 @@ func unescapeName(name string) string {
 // IsKeyParam reports whether a query parameter's name is one that carries
 // a credential: key, api_key, api-key, apikey, x-api-key, token,
 // access_token, auth_token, password, secret, client_secret, sig and
-// signature (Azure SAS), x-amz-signature, x-amz-security-token and
-// x-amz-credential (AWS presigned URLs). Case, "-" and "_" are ignored:
-// API-Key, api_key and apikey are one name.
+// signature (Azure SAS), subscription-key (Azure API Management), code
+// (Azure Functions' function key), x-amz-signature, x-amz-security-token
+// and x-amz-credential (AWS presigned URLs). Case, "-" and "_" are
+// ignored: API-Key, api_key and apikey are one name.
 func IsKeyParam(name string) bool {
 	n := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(name))
 	switch n {
 	case "key", "apikey", "xapikey", "token", "accesstoken", "authtoken", "password", "secret", "clientsecret",
-		"sig", "signature", "xamzsignature", "xamzsecuritytoken", "xamzcredential":
+		"sig", "signature", "subscriptionkey", "code", "xamzsignature", "xamzsecuritytoken", "xamzcredential":
 		return true
 	}
 	return false

@@ -27,6 +27,8 @@ func TestRedactURLQueryKeys(t *testing.T) {
 		"http://h/?keyword=k&monkey=m&tokens=5":                   "http://h/?keyword=k&monkey=m&tokens=5",
 		"https://b.blob.core.windows.net/c?sv=1&sig=s1":           "https://b.blob.core.windows.net/c?sv=1&sig=REDACTED",
 		"https://s3/o?X-Amz-Credential=s1&X-Amz-Signature=s2&x=1": "https://s3/o?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&x=1",
+		"https://apim.azure-api.net/v1?subscription-key=s1&x=1":   "https://apim.azure-api.net/v1?subscription-key=REDACTED&x=1",
+		"https://f.azurewebsites.net/api/chat?code=s1":            "https://f.azurewebsites.net/api/chat?code=REDACTED",
 		"http://h/?key":                                           "http://h/?key",
 		"http://h/":                                               "http://h/",
 	} {
