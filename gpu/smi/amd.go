@@ -74,8 +74,8 @@ func (a *AMDSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.G
 	if err != nil {
 		return dst, fmt.Errorf("%s: %w", tool, err)
 	}
-	// A GPU whose value was dropped as no GPU's (within) is read in part:
-	// the tick says so.
+	// A GPU whose value was dropped (no GPU's, within, or in a unit not
+	// known) is read in part: the tick says so.
 	var errs []error
 	for _, s := range ss {
 		if s.Error != "" {
@@ -99,7 +99,9 @@ func (a *AMDSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.G
 // 2^20 bytes), power.socket_power or its average_/current_ variants (W),
 // temperature.hotspot else edge (°C), clock.gfx_0.clk (MHz),
 // energy.total_energy_consumption (J/mJ/uJ), and power.throttle_status
-// (THROTTLED → [throttled], UNTHROTTLED → []).
+// (THROTTLED → [throttled], UNTHROTTLED → []). A memory or energy leaf
+// in another unit is left out, and the sample's Error names it and its
+// unit.
 func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 	i := bytes.IndexAny(out, "[{")
 	if i < 0 {
@@ -136,15 +138,19 @@ func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 		var errs []error
 		// read is the leaf at keys times its unit's factor in mult (nil:
 		// as printed), where it is present, its unit known and its value a
-		// GPU's (limit is in the unit multiplied to).
+		// GPU's (limit is in the unit multiplied to). A present leaf in a
+		// unit not in mult is dropped, and errs says so.
 		read := func(mult map[string]float64, limit float64, keys ...string) (float64, bool) {
 			l, ok := leaf(path(m, keys...))
+			if !ok {
+				return 0, false
+			}
 			k := 1.0
 			if mult != nil {
-				k = mult[l.unit]
-			}
-			if !ok || k == 0 {
-				return 0, false
+				if k, ok = mult[l.unit]; !ok {
+					errs = append(errs, fmt.Errorf("%s: unknown unit %q: dropped", strings.Join(keys, "."), l.unit))
+					return 0, false
+				}
 			}
 			return l.v * k, within(&errs, strings.Join(keys, "."), l.v, limit/k)
 		}

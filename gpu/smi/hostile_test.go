@@ -142,3 +142,31 @@ func TestParseAMDSMIMetricImplausibleMemoryAndEnergy(t *testing.T) {
 		}
 	}
 }
+
+// A memory or energy leaf in a unit the parser does not know ("TB",
+// "kWh") is left out, and the sample says which and why: it was dropped
+// without a word, so a run read as though the tool had not printed it.
+func TestParseAMDSMIMetricUnknownUnit(t *testing.T) {
+	for _, tt := range []struct{ leaves, field, unit string }{
+		{`"mem_usage": {"used_vram": {"value": 1, "unit": "TB"}}`, "mem_usage.used_vram", "TB"},
+		{`"mem_usage": {"total_vram": {"value": 2, "unit": "TiB"}}`, "mem_usage.total_vram", "TiB"},
+		{`"energy": {"total_energy_consumption": {"value": 3, "unit": "kWh"}}`, "energy.total_energy_consumption", "kWh"},
+	} {
+		ss, err := ParseAMDSMIMetric([]byte(`[{"gpu": 0, ` + tt.leaves + `}]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := ss[0]
+		if s.MemoryUsedBytes != nil || s.MemoryTotalBytes != nil || s.EnergyMJ != nil {
+			t.Errorf("%s: sample %+v; want the value left out", tt.leaves, s)
+		}
+		if !strings.Contains(s.Error, tt.field) || !strings.Contains(s.Error, `"`+tt.unit+`"`) {
+			t.Errorf("%s: Error %q; want it to name %s and its unit %q", tt.leaves, s.Error, tt.field, tt.unit)
+		}
+	}
+	// An absent leaf ("N/A") is no error.
+	ss, err := ParseAMDSMIMetric([]byte(`[{"gpu": 0, "mem_usage": {"used_vram": "N/A"}, "energy": {"total_energy_consumption": "N/A"}}]`))
+	if err != nil || ss[0].Error != "" {
+		t.Errorf("N/A leaves: Error %q, %v; want none", ss[0].Error, err)
+	}
+}
