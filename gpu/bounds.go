@@ -13,3 +13,8 @@ const (
 	MaxMHz      = 1e5
 	MaxEnergyMJ = 1e18 // 30,000 years at 1 kW
 )
+
+// Within reports whether v is a value a GPU can have against its bound:
+// within [0, limit], limit in v's unit (one of the Max* above). NaN is
+// not. A backend drops a value it refuses and says so on the sample.
+func Within(v, limit float64) bool { return v >= 0 && v <= limit }

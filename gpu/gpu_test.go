@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -505,5 +506,21 @@ func TestAddError(t *testing.T) {
 	AddError(&s, "gpu 0 appeared")
 	if want := "power: 1e+300 is no GPU's value; gpu 0 appeared"; s.Error != want {
 		t.Errorf("Error = %q; want %q", s.Error, want)
+	}
+}
+
+// TestWithin: the bound itself and zero are a GPU's values; just past
+// either, NaN and the infinities are not.
+func TestWithin(t *testing.T) {
+	for _, tt := range []struct {
+		v, limit float64
+		want     bool
+	}{
+		{0, MaxPercent, true}, {MaxPercent, MaxPercent, true}, {MaxPercent + 0.5, MaxPercent, false},
+		{-0.5, MaxPercent, false}, {math.NaN(), MaxWatts, false}, {math.Inf(1), MaxWatts, false}, {math.Inf(-1), math.Inf(1), false},
+	} {
+		if got := Within(tt.v, tt.limit); got != tt.want {
+			t.Errorf("Within(%v, %v) = %v; want %v", tt.v, tt.limit, got, tt.want)
+		}
 	}
 }

@@ -1,6 +1,10 @@
 package dcgm
 
-import "github.com/inferbench/inferbench/gpu"
+import (
+	"math"
+
+	"github.com/inferbench/inferbench/gpu"
+)
 
 // limits is the largest value a GPU can report for each family, in its
 // unit (gpu.MaxWatts…, the smi backends' bounds too): far above any real
@@ -26,14 +30,12 @@ var limits = map[string]float64{
 	metricEnforcedPower: gpu.MaxWatts,
 }
 
-// plausible reports whether v can be family name's value: not negative and
-// within its limit (a family without one: any value not negative).
+// plausible reports whether v can be family name's value: within its
+// limit (gpu.Within; a family without one: any value not negative).
 func plausible(name string, v float64) bool {
-	if v < 0 {
-		return false
+	limit, ok := limits[name]
+	if !ok {
+		limit = math.Inf(1)
 	}
-	if limit, ok := limits[name]; ok {
-		return v <= limit
-	}
-	return true
+	return gpu.Within(v, limit)
 }

@@ -23,15 +23,15 @@ var nvidiaLimits = map[string]float64{
 }
 
 // within reports whether v, the value a tool printed for field, is one a
-// GPU can have: within [0, limit], limit in the unit v was printed in (NaN
-// is not). Every value is checked so, before it is converted or stored. A
-// value past its bound is no value: the caller leaves the field nil, and
-// within adds an error naming it to errs (nil: an inventory, which has no
-// place to say it), for the sample's Error. A negative memory.used
+// GPU can have (gpu.Within: [0, limit], limit in the unit v was printed
+// in; NaN is not). Every value is checked so, before it is converted or
+// stored. A value past its bound is no value: the caller leaves the field
+// nil, and within adds an error naming it to errs (nil: an inventory,
+// which has no place to say it), for the sample's Error. A negative memory.used
 // (nvidia-smi printing -5) became 17592186044411 MiB, the float's
 // conversion to bytes wrapping, and 1e300 W went on to the run's summary.
 func within(errs *[]error, field string, v, limit float64) bool {
-	if v >= 0 && v <= limit {
+	if gpu.Within(v, limit) {
 		return true
 	}
 	if errs != nil {
