@@ -193,9 +193,7 @@ func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 		case "THROTTLED":
 			s.ClockEventReasons = []string{gpu.ReasonThrottled}
 		}
-		if len(errs) > 0 {
-			s.Error = errors.Join(errs...).Error()
-		}
+		addErrors(&s, errs)
 		out2 = append(out2, s)
 	}
 	if len(out2) == 0 {
@@ -326,9 +324,7 @@ func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 		if v, ok := num(gpu.MaxMHz, "sclk clock speed:"); ok {
 			s.SMClockMHz = gpu.Ptr(v)
 		}
-		if len(errs) > 0 {
-			s.Error = errors.Join(errs...).Error()
-		}
+		addErrors(&s, errs)
 		ss = append(ss, s)
 	}
 	if len(ss) == 0 {

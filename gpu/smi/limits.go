@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/inferbench/inferbench/gpu"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // nvidiaLimits bounds nvidia-smi's numeric fields, in the units it prints
@@ -38,4 +39,12 @@ func within(errs *[]error, field string, v, limit float64) bool {
 		*errs = append(*errs, fmt.Errorf("%s: %g is no GPU's value: dropped", field, v))
 	}
 	return false
+}
+
+// addErrors adds each of errs to s's Error (gpu.AddError: "; " between),
+// as every backend and Watch write a sample's reasons.
+func addErrors(s *rundir.GPUSample, errs []error) {
+	for _, err := range errs {
+		gpu.AddError(s, err.Error())
+	}
 }

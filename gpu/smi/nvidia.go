@@ -127,10 +127,10 @@ func (n *NvidiaSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundi
 	var caps map[string][2]int
 	var errs []error
 	for _, row := range rows {
-		s, err := SampleFromRow(row)
-		if err != nil {
-			s.Error = err.Error()
-			errs = append(errs, fmt.Errorf("gpu %d: %w", s.Index, err))
+		s, rowErrs := sampleFromRow(row)
+		if len(rowErrs) > 0 {
+			addErrors(&s, rowErrs)
+			errs = append(errs, fmt.Errorf("gpu %d: %w", s.Index, errors.Join(rowErrs...)))
 		}
 		if s.PowerW != nil {
 			at := gpuAt{s.Index, s.UUID, s.Name}
@@ -274,6 +274,13 @@ func resplit(raw string, fields []string) []string {
 // The clock-event reasons are nvidia-smi's hex mask. A value that does not
 // parse is left absent and named in the error.
 func SampleFromRow(row map[string]string) (rundir.GPUSample, error) {
+	s, errs := sampleFromRow(row)
+	return s, errors.Join(errs...)
+}
+
+// sampleFromRow is SampleFromRow with each value's error apart, for the
+// sample's Error (addErrors).
+func sampleFromRow(row map[string]string) (rundir.GPUSample, []error) {
 	const mib = 1 << 20
 	var s rundir.GPUSample
 	var errs []error
@@ -334,7 +341,7 @@ func SampleFromRow(row map[string]string) (rundir.GPUSample, error) {
 			break
 		}
 	}
-	return s, errors.Join(errs...)
+	return s, errs
 }
 
 // DeviceFromRow converts one parsed inventory row into a Device.
