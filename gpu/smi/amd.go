@@ -152,7 +152,11 @@ func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 					return 0, false
 				}
 			}
-			return l.v * k, within(&errs, strings.Join(keys, "."), l.v, limit/k)
+			if !gpu.Within(l.v, limit/k) {
+				refuse(&errs, strings.Join(keys, "."), l.v) // the path joined only here
+				return 0, false
+			}
+			return l.v * k, true
 		}
 		// first reads the first of the leaves under section that is present.
 		first := func(limit float64, section string, keys ...string) (float64, bool) {

@@ -35,10 +35,15 @@ func within(errs *[]error, field string, v, limit float64) bool {
 	if gpu.Within(v, limit) {
 		return true
 	}
+	refuse(errs, field, v)
+	return false
+}
+
+// refuse adds to errs (nil: none) that v, field's value, is no GPU's.
+func refuse(errs *[]error, field string, v float64) {
 	if errs != nil {
 		*errs = append(*errs, fmt.Errorf("%s: %g is no GPU's value: dropped", field, v))
 	}
-	return false
 }
 
 // addErrors adds each of errs to s's Error (gpu.AddError: "; " between),
