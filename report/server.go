@@ -226,14 +226,17 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 //   - servermetrics refused the run's scrapes, from some time on, as
 //     several engines of one kind answering the URL in turn (restart.go):
 //     the scrapes before the refusal carried the engines' counters over
-//     their first turns as over restarts, and which did is not known.
+//     their first turns as over restarts, and which did is not known
+//     (only a refusal after the window's first good scrape: one before it
+//     was of scrapes before the window's).
 func engineChange(samples []rundir.ServerSample, startNS, endNS int64) string {
 	var first, refused *rundir.ServerSample
+	var refusals []*rundir.ServerSample
 	for i := range samples {
 		s := &samples[i]
 		if s.Error != "" {
-			if refused == nil && strings.Contains(s.Error, rundir.EnginesInTurn) {
-				refused = s
+			if strings.Contains(s.Error, rundir.EnginesInTurn) {
+				refusals = append(refusals, s)
 			}
 			continue
 		}
@@ -247,7 +250,18 @@ func engineChange(samples []rundir.ServerSample, startNS, endNS int64) string {
 				printable.Text(first.Engine), printable.Text(s.Engine), float64(s.TNS)/1e9)
 		}
 	}
-	if first != nil && refused != nil {
+	if first == nil {
+		return ""
+	}
+	// servermetrics counts turns per engine kind: a refusal before the
+	// window's first good scrape (another kind's, or one whose engines
+	// have since gone) says nothing of the scrapes after it.
+	for _, r := range refusals {
+		if r.TNS > first.TNS && (refused == nil || r.TNS < refused.TNS) {
+			refused = r
+		}
+	}
+	if refused != nil {
 		return fmt.Sprintf("the metrics scrapes were refused from %.1f s on: %s in turn (a load balancer?), and the scrapes before then carried their counters over the turns as over restarts: no counter rate over this span",
 			float64(refused.TNS)/1e9, rundir.EnginesInTurn)
 	}
