@@ -267,7 +267,8 @@ type GPU struct {
 	// Backend is the sampler: nvml, dcgm, smi, amd-smi, mock, none, or auto
 	// (NVML, else nvidia-smi, else none: chosen when the run starts).
 	Backend string `yaml:"backend,omitempty"`
-	// URL is the dcgm-exporter metrics URL, for backend dcgm.
+	// URL is the dcgm-exporter metrics URL, for backend dcgm, or the mock's
+	// URL for backend mock (the target's when empty).
 	URL string `yaml:"url,omitempty"`
 	// Interval is the time between samples.
 	Interval Duration `yaml:"interval,omitempty"`

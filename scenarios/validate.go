@@ -595,6 +595,10 @@ func (o *SLO) validate(c *checker) {
 	}
 }
 
+// TakesURL reports whether the backend reads a URL: dcgm (the exporter's
+// metrics page) and mock (the mock's page; the target's URL when none).
+func (g *GPU) TakesURL() bool { return g.Backend == "dcgm" || g.Backend == "mock" }
+
 func (g *GPU) validate(c *checker) {
 	if g.Backend != "" && !slices.Contains(gpuBackends, g.Backend) {
 		c.errorf("gpu.backend", "%s", unknownName("backend", g.Backend, gpuBackends))
@@ -602,8 +606,8 @@ func (g *GPU) validate(c *checker) {
 	if g.URL != "" {
 		if msg := CheckURL(g.URL); msg != "" {
 			c.errorf("gpu.url", "%s", msg)
-		} else if g.Backend != "dcgm" {
-			c.errorf("gpu.url", "only applies with backend: dcgm")
+		} else if !g.TakesURL() {
+			c.errorf("gpu.url", "only applies with backend: dcgm or mock")
 		}
 	}
 	if g.Interval < 0 {

@@ -257,7 +257,7 @@ func sloAndGPUFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	}
 	assign(c.IsSet(flagSLOPct), &s.SLO.Percentile, c.Float64(flagSLOPct))
 	assign(set(flagRunGPUBackend), &s.GPU.Backend, c.String(flagRunGPUBackend))
-	assign(c.IsSet(flagRunGPUURL), &s.GPU.URL, c.String(flagRunGPUURL))
+	assign(cmdline.Typed(c, flagRunGPUURL) || c.IsSet(flagRunGPUURL) && s.GPU.TakesURL(), &s.GPU.URL, c.String(flagRunGPUURL))
 	assign(set(flagRunGPUInterval), &s.GPU.Interval, scenarios.Duration(c.Duration(flagRunGPUInterval)))
 }
 

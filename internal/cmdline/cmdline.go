@@ -143,6 +143,36 @@ func endedFlags(c *cli.Context) bool {
 	return false
 }
 
+// Typed reports whether the flag name was typed on c's command line, not
+// taken from its environment variable: c.IsSet says yes to both. The words
+// are read as endedFlags reads them: the parent's arguments after the
+// command's name, flags (each with its value where it takes one) up to the
+// first positional word or "--", where Reorder has put them all.
+func Typed(c *cli.Context, name string) bool {
+	lin := c.Lineage()
+	if c.Command == nil || len(lin) < 2 {
+		return false
+	}
+	given := lin[1].Args().Slice()
+	if len(given) == 0 || !slices.Contains(c.Command.Names(), given[0]) {
+		return false
+	}
+	var names []string
+	for _, f := range c.Command.Flags {
+		if slices.Contains(f.Names(), name) {
+			names = f.Names()
+		}
+	}
+	for i := 1; i < len(given) && len(given[i]) > 1 && strings.HasPrefix(given[i], "-") && given[i] != "--"; {
+		w, _, _ := strings.Cut(strings.TrimPrefix(given[i][1:], "-"), "=")
+		if slices.Contains(names, w) {
+			return true
+		}
+		i += flagLen(c.Command.Flags, given[i:])
+	}
+	return false
+}
+
 // flagLen is how many words the flag at rest[0] takes: 2 when it takes a
 // value given as the next word, 1 for --x=v, a boolean or a flag not
 // defined (which the parser then names), 0 when rest[0] is no flag.
