@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -107,7 +109,70 @@ func (s Scenario) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return yaml.YAMLToJSON(b)
+	// Not yaml.YAMLToJSON: it writes a string's control characters in
+	// Go's escapes (\x04, \a), which are YAML but not JSON, and
+	// json.Marshal refused the scenario (run.json was written without it).
+	var v any
+	if err := yaml.UnmarshalWithOptions(b, &v, yaml.UseOrderedMap()); err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", s.Name, err)
+	}
+	var out bytes.Buffer
+	if err := writeJSON(&out, v); err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", s.Name, err)
+	}
+	return out.Bytes(), nil
+}
+
+// writeJSON writes v, as the YAML decoder returns it (yaml.MapSlice in
+// the file's key order, lists, scalars), as JSON: strings in
+// encoding/json's escapes (\u0004), floats as the YAML encoder writes
+// them (5.0, 20.5).
+func writeJSON(w *bytes.Buffer, v any) error {
+	switch v := v.(type) {
+	case yaml.MapSlice:
+		w.WriteByte('{')
+		for i, it := range v {
+			if i > 0 {
+				w.WriteByte(',')
+			}
+			if err := writeJSON(w, fmt.Sprint(it.Key)); err != nil {
+				return err
+			}
+			w.WriteByte(':')
+			if err := writeJSON(w, it.Value); err != nil {
+				return err
+			}
+		}
+		w.WriteByte('}')
+	case []any:
+		w.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				w.WriteByte(',')
+			}
+			if err := writeJSON(w, e); err != nil {
+				return err
+			}
+		}
+		w.WriteByte(']')
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return fmt.Errorf("%v has no JSON form", v)
+		}
+		f := strconv.FormatFloat(v, 'g', -1, 64)
+		if !strings.ContainsAny(f, ".e") {
+			f += ".0"
+		}
+		w.WriteString(f)
+	default:
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		w.Truncate(w.Len() - 1) // Encode's newline
+	}
+	return nil
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote. Unlike Load it ignores keys

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -79,7 +78,11 @@ func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error 
 		}
 		apiKey, o.KeyEnv = key, ""
 	case o.KeyEnv != "":
-		apiKey = strings.TrimSpace(os.Getenv(o.KeyEnv))
+		key, err := EnvKey(o.KeyEnv)
+		if err != nil {
+			return inputf("--api-key-env %s: %v", o.KeyEnv, err)
+		}
+		apiKey = key
 	}
 	if msg := scenarios.CheckURL(o.URL); o.URL != "" && msg != "" {
 		return &InputError{Err: fmt.Errorf("--url: %s", msg)} // as run says it: a password in it too

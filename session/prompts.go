@@ -554,7 +554,7 @@ func (o *Options) serverCounter(ctx context.Context, client *http.Client) (promp
 	defer cancel()
 	if err := checkCounter(cctx, c); err != nil {
 		if errors.Is(err, tokenize.ErrNotAvailable) {
-			return nil, fmt.Errorf("%w at %s: %w", errNoTokenize, targets.RedactURL(o.URL), err)
+			return nil, fmt.Errorf("%w at %s: %w", errNoTokenize, o.shownURL(o.URL), err)
 		}
 		return nil, fmt.Errorf("the server's tokenize endpoint failed: %w", err)
 	}

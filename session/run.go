@@ -350,7 +350,7 @@ func (s *session) begin(drain context.Context) error {
 		Tool: "inferbench", Version: o.Version,
 		Host: rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version(),
 			PID: os.Getpid()},
-		Target:   rundir.TargetInfo{Kind: o.Kind, URL: targets.RedactURL(o.URL), API: o.API, Model: o.Model},
+		Target:   rundir.TargetInfo{Kind: o.Kind, URL: o.shownURL(o.URL), API: o.API, Model: o.Model},
 		Scenario: o.resolvedScenario(),
 		Load: rundir.LoadInfo{Profile: o.Profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
 			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed,
@@ -398,7 +398,7 @@ func (s *session) begin(drain context.Context) error {
 		levels = "(one level, numbered 0)" // it has no concurrency or rate
 	}
 	fmt.Fprintf(s.log, "inferbench: %s %s model %s: %s %s, %s → %s\n",
-		o.Kind, printable.Text(targets.RedactURL(o.URL)), printable.Text(o.Model), o.Profile(), levels, o.runBound(s.target), printable.Text(o.Out))
+		o.Kind, printable.Text(o.shownURL(o.URL)), printable.Text(o.Model), o.Profile(), levels, o.runBound(s.target), printable.Text(o.Out))
 	s.telemetry, err = startTelemetry(drain, o, s.m, s.t0, s.client, s.log)
 	if err != nil {
 		rw.Close()
@@ -643,6 +643,14 @@ func (o *Options) secrets() []string {
 
 // redactor removes the run's secrets from text.
 func (o *Options) redactor() targets.Redactor { return targets.NewRedactor(o.secrets()...) }
+
+// shownURL is a URL of the run's (the target's, the GPU exporter's) as
+// run.json, the run's lines and its errors show it: key-like parameters
+// and a password masked (targets.RedactURL), and the run's own secrets
+// removed wherever else they stand. An API key put in the URL's path or in
+// a parameter of another name (?foo=sk-…) was shown as it was, in run.json
+// and every report of it.
+func (o *Options) shownURL(u string) string { return o.redactor().Redact(targets.RedactURL(u)) }
 
 // bisect refines capacity after a sweep: between the highest level that met
 // the SLOs and the next level up (which did not), it runs the midpoint, up

@@ -46,6 +46,43 @@ func TestRunJSONHidesURLSecrets(t *testing.T) {
 	}
 }
 
+// TestRunJSONHidesTheAPIKeyWhereverTheURLHasIt: an API key put in the
+// target's URL under a parameter of no key-like name (?foo=, a proxy's
+// own), or in the GPU exporter's, was shown as written in run.json (and
+// so in every report of it) and in the run's lines: the run knows the key,
+// and removes it wherever it stands.
+func TestRunJSONHidesTheAPIKeyWhereverTheURLHasIt(t *testing.T) {
+	const key = "sk-secret-0123456789"
+	_, srv := mockServer(t, mock.Config{OutputTokens: 2})
+	url := srv.URL + "?foo=" + key
+	s := &scenarios.Scenario{Name: "x", Target: scenarios.Target{Kind: "vllm", URL: url, Model: "m", API: "chat"},
+		GPU: scenarios.GPU{URL: "http://dcgm:9400/metrics?tenant=" + key}}
+	dir := filepath.Join(t.TempDir(), "run")
+	o := &Options{Kind: "vllm", URL: url, Model: "m", API: "chat", Concurrency: 1, Requests: 2, MaxTokens: 2, PromptTokens: 4,
+		Timeout: 10 * time.Second, Out: dir, GPUBackend: "none", ServerMetrics: "off", GPUInterval: 50 * time.Millisecond, Scenario: s,
+		APIKey: key}
+	var log strings.Builder
+	res, err := Run(t.Context(), t.Context(), o, &log)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, log.String())
+	}
+	if res.Summary.Levels[0].Requests.OK != 2 {
+		t.Errorf("requests %+v; want 2 ok", res.Summary.Levels[0].Requests)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, text := range map[string]string{"run.json": string(b), "the run's log": log.String()} {
+		if strings.Contains(text, key) {
+			t.Errorf("%s shows the key:\n%s", what, text)
+		}
+	}
+	if !strings.Contains(string(b), "foo=[REDACTED]") {
+		t.Errorf("run.json does not show where the key was:\n%s", b)
+	}
+}
+
 // TestDiskFullSaysItOnce: when the records cannot be written (a full
 // disk), the run stops, says once how many records it wrote and lost, and
 // run.json says failed with the counts.

@@ -65,6 +65,7 @@ func startTelemetry(ctx context.Context, o *Options, m *rundir.Manifest, start t
 		url = o.URL
 	}
 	sampler, err := backend.Open(ctx, o.GPUBackend, backend.Options{URL: url, HTTPClient: client})
+	err = o.redactor().Err(err) // the URL it quotes may be the target's, a key in it
 	switch {
 	case errors.Is(err, gpu.ErrDisabled):
 		m.GPUTelemetryOff = rundir.GPUTelemetrySwitchedOff
