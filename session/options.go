@@ -530,10 +530,12 @@ func (o *Options) Levels() []float64 {
 }
 
 // resolvedScenario is the scenario as resolved (file, then flags, then
-// defaults), stored in run.json.
-func (o *Options) resolvedScenario() json.RawMessage {
+// defaults), stored in run.json. An error says run.json cannot hold it:
+// Run refuses the run before anything is sent (it ran, and run.json was
+// written without its scenario, the SLO lost with it).
+func (o *Options) resolvedScenario() (json.RawMessage, error) {
 	if o.Scenario == nil {
-		return nil
+		return nil, nil
 	}
 	s := *o.Scenario
 	// run.json never holds a secret: the target's URL and the GPU
@@ -542,9 +544,9 @@ func (o *Options) resolvedScenario() json.RawMessage {
 	s.Target.URL, s.GPU.URL = o.shownURL(s.Target.URL), o.shownURL(s.GPU.URL)
 	b, err := json.Marshal(&s)
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("the scenario cannot be recorded in run.json: %w", err)
 	}
-	return b
+	return b, nil
 }
 
 // errNoRun marks a run that never started (nothing measured, nothing

@@ -102,6 +102,11 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	if err := o.checkAdaptive(); err != nil {
 		return nil, err
 	}
+	// run.json records the scenario: one it cannot hold is refused here,
+	// before anything is sent.
+	if _, err := o.resolvedScenario(); err != nil {
+		return nil, &InputError{Err: err}
+	}
 	client := httpClient(o)
 	defer client.CloseIdleConnections()
 	seen := watchResponses(client)
@@ -346,12 +351,16 @@ type session struct {
 func (s *session) begin(drain context.Context) error {
 	o := s.o
 	host, _ := os.Hostname()
+	scenario, err := o.resolvedScenario()
+	if err != nil {
+		return &InputError{Err: err}
+	}
 	s.m = &rundir.Manifest{
 		Tool: "inferbench", Version: o.Version,
 		Host: rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version(),
 			PID: os.Getpid()},
 		Target:   rundir.TargetInfo{Kind: o.Kind, URL: o.shownURL(o.URL), API: o.API, Model: o.Model},
-		Scenario: o.resolvedScenario(),
+		Scenario: scenario,
 		Load: rundir.LoadInfo{Profile: o.Profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
 			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed,
 			PromptSeed: o.PromptSeed, PromptSeedExplicit: o.SeedExplicit},
