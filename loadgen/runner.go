@@ -735,7 +735,7 @@ func (lv *level) send(j job) *rundir.Record {
 			err = fmt.Errorf("%w after %s", errRequestTimeout, timeout)
 		}
 	}
-	if held := rec.OutputTokens - st.counted; err == nil && held > 0 && stopHeld(&req, rec, held, final.StoppedBySequence) {
+	if held := rec.OutputTokens - st.counted; err == nil && held > 0 && stopHeld(&req, held, final.StoppedBySequence) {
 		// The token a stop sequence starts in (and any text held back
 		// before it, in case it began one): the server generated it and
 		// counted it, sent none of its text, and finished. It arrived with
@@ -793,13 +793,14 @@ type readState struct {
 // those streamed may be what a stop sequence held back: the request sent
 // stop sequences, the adapter says the server finished at one (stopped:
 // targets.Final.StoppedBySequence, each protocol's words being its
-// adapter's to know) and the server counted its tokens, and there are no
-// more of them than the longest sequence has bytes, and one (the text held
-// back while it might begin one, and the token it ends in). More are
-// tokens the server did not stream for another reason (hidden reasoning),
-// which did not all arrive with the finish.
-func stopHeld(req *targets.Request, rec *rundir.Record, held int, stopped bool) bool {
-	if !stopped || len(req.Stop) == 0 || rec.OutputTokensSource != rundir.SourceServer {
+// adapter's to know), and there are no more of them than the longest
+// sequence has bytes, and one (the text held back while it might begin
+// one, and the token it ends in). Held tokens are the server's count's
+// (what the client counted is never more than it read). More are tokens
+// the server did not stream for another reason (hidden reasoning), which
+// did not all arrive with the finish.
+func stopHeld(req *targets.Request, held int, stopped bool) bool {
+	if !stopped || len(req.Stop) == 0 {
 		return false
 	}
 	longest := 0
