@@ -174,7 +174,7 @@ func simBehind(samples []rundir.ServerSample, startNS, endNS int64) *SimBehind {
 func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) ServerLevel {
 	var lv ServerLevel
 	var running, waiting, kv []float64
-	var first, last *rundir.ServerSample
+	engine := ""
 	for i := range samples {
 		s := &samples[i]
 		if s.TNS < startNS || s.TNS > endNS {
@@ -185,6 +185,7 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 			continue
 		}
 		lv.Samples++
+		engine = s.Engine // one engine's, unless EngineChange says otherwise
 		if s.RequestsRunning != nil {
 			running = append(running, *s.RequestsRunning)
 		}
@@ -194,12 +195,6 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 		if s.KVCacheUsage != nil {
 			kv = append(kv, *s.KVCacheUsage)
 		}
-		if s.GenerationTokensTotal != nil {
-			if first == nil {
-				first = s
-			}
-			last = s
-		}
 	}
 	lv.RequestsRunning, lv.RequestsWaiting, lv.KVCacheUsage = meanPeak(running), meanPeak(waiting), meanPeak(kv)
 	if lv.EngineChange = engineChange(samples, startNS, endNS); lv.EngineChange != "" {
@@ -207,10 +202,10 @@ func SummarizeServer(samples []rundir.ServerSample, startNS, endNS int64) Server
 	}
 	lv.prefixCache(samples, startNS, endNS)
 	lv.SimBehind = simBehind(samples, startNS, endNS)
-	if first != nil && last != first && last.TNS > first.TNS {
-		r := (*last.GenerationTokensTotal - *first.GenerationTokensTotal) / (float64(last.TNS-first.TNS) / 1e9)
+	if delta, spanS, ok := counterDelta(samples, startNS, endNS, func(s *rundir.ServerSample) *float64 { return s.GenerationTokensTotal }); ok {
+		r := delta / spanS
 		lv.GenerationTokensPerS = &r
-		lv.GenerationCountedAtEnd = rundir.CountsAtEnd(last.Engine)
+		lv.GenerationCountedAtEnd = rundir.CountsAtEnd(engine)
 	}
 	return lv
 }
