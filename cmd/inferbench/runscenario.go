@@ -112,11 +112,11 @@ func scenarioFromFlags(c *cli.Context) (*scenarios.Scenario, error) {
 
 // openScenario opens a shipped scenario or a file and checks its target
 // kind against the registry, the one table of kinds, and its gate; what
-// the kind can do is checked once run's flags (--target, --api) are laid
-// over it (scenarioFromFlags).
+// the kind can do (its APIs, the stop sequences it sends) is checked once
+// run's flags (--target, --api, --model) are laid over it.
 func openScenario(ref string) (*scenarios.Scenario, error) {
 	known := session.ScenarioKnown()
-	known.Target = nil
+	known.Target, known.Stop = nil, nil
 	return scenarios.OpenChecked(ref, known)
 }
 
