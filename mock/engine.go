@@ -123,12 +123,14 @@ type engine struct {
 	busyNS   int64
 	busyFrom time.Time
 	cache    *prefixCache // nil: no prefix caching
-	activeS  float64      // Σ step activity × step seconds of the steps ended (power.go)
-	// The step under way: its activity and seconds (set by stepTime), and
-	// when it began (set by loop). Its activity counts as it runs, so a
-	// long prefill step draws power over its whole length, not at once.
-	stepAct, stepSec float64
-	stepFrom         time.Time
+	activeS  float64      // Σ step activity × step length (s) of the steps ended (power.go)
+	// The step under way: its activity and length (set by stepTime: the
+	// time the engine waits for it), and when it began (set by loop). Its
+	// activity counts as it runs, so a long prefill step draws power over
+	// its whole length, not at once.
+	stepAct  float64
+	stepDur  time.Duration
+	stepFrom time.Time
 	// window is the span the simulated GPUs' power reading is the mean of:
 	// the real GPU's of that name (gpu.PowerWindowOf), 1 s on Ampere
 	// (except GA100) and newer, 0 (the draw at the instant) on GA100 and
@@ -136,10 +138,10 @@ type engine struct {
 	// reads the page rightly. recent holds the steps ended within window
 	// of the last step's end, oldest first: the history the reading needs.
 	window time.Duration
-	recent []drawn
-	// busyRecent are the engine's busy spans (loop's runs) ended within
-	// utilWindow of the last one's end, oldest first: the utilization's
-	// history.
+	recent []span
+	// busyRecent are the engine's busy spans (loop's runs, at activity 1)
+	// ended within utilWindow of the last one's end, oldest first: the
+	// utilization's history.
 	busyRecent []span
 	// behindNS is the time lost to a busy host: Σ (now − scheduled end)
 	// over the steps whose end had passed when the engine came to wait
@@ -251,7 +253,7 @@ func (e *engine) loop() {
 			e.looping = false
 			now := time.Now()
 			e.busyNS += now.Sub(e.busyFrom).Nanoseconds()
-			e.rememberBusy(span{e.busyFrom, now})
+			e.busyRecent = keep(e.busyRecent, span{e.busyFrom, now, 1}, utilWindow)
 			e.mu.Unlock()
 			return
 		}
@@ -271,9 +273,11 @@ func (e *engine) loop() {
 		}
 		e.mu.Lock()
 		e.behindNS += late.Nanoseconds()
-		e.activeS += e.stepAct * e.stepSec
-		e.remember(drawn{e.stepFrom, e.stepSec, e.stepAct})
-		e.stepAct, e.stepSec = 0, 0
+		e.activeS += e.stepAct * e.stepDur.Seconds()
+		if e.window > 0 {
+			e.recent = keep(e.recent, span{e.stepFrom, e.stepFrom.Add(e.stepDur), e.stepAct}, e.window)
+		}
+		e.stepAct, e.stepDur = 0, 0
 		e.apply(batch)
 		e.mu.Unlock()
 	}
@@ -390,8 +394,8 @@ func (e *engine) stepTime(prefillTokens, prefillCtx, decodeSeqs, decodeCtx int) 
 	if e.jitter > 0 {
 		sec *= max(0.5, 1+e.jitter*e.rng.NormFloat64())
 	}
-	e.stepAct, e.stepSec = stepActivity(compute, memory, sec), sec
-	return time.Duration(math.Round(sec * 1e9))
+	e.stepAct, e.stepDur = stepActivity(compute, memory, sec), time.Duration(math.Round(sec*1e9))
+	return e.stepDur
 }
 
 // apply ends a step: decoding sequences and sequences whose prefill just
@@ -466,7 +470,7 @@ func (e *engine) stats() EngineStats {
 	if e.looping {
 		st.BusyNS += time.Since(e.busyFrom).Nanoseconds()
 		// The step under way, for the part of it that has run.
-		st.ActiveS += e.stepAct * min(max(time.Since(e.stepFrom).Seconds(), 0), e.stepSec)
+		st.ActiveS += e.stepAct * min(max(time.Since(e.stepFrom), 0), e.stepDur).Seconds()
 	}
 	if e.cache != nil {
 		st.PrefixQueries, st.PrefixHits = e.cache.queries, e.cache.hits

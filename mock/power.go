@@ -47,48 +47,56 @@ func stepActivity(compute, memory, sec float64) float64 {
 // fullLoadW is the modelled draw of g at full load.
 func fullLoadW(g GPUProfile) float64 { return FullLoadPowerShare * g.TDPW }
 
-// drawn is a step of sec seconds from from, drawn at activity act.
-type drawn struct {
-	from     time.Time
-	sec, act float64
-}
-
-// remember keeps d, the step that has just ended, for the power reading
-// (read), under e.mu, and forgets the steps that ended a window or more
-// before it: a reading from now on averages over no part of them.
-func (e *engine) remember(d drawn) {
-	if e.window <= 0 {
-		return
-	}
-	e.recent = append(e.recent, d)
-	cut := d.sec - e.window.Seconds() // from d.from
-	i := 0
-	for i < len(e.recent) && e.recent[i].from.Sub(d.from).Seconds()+e.recent[i].sec <= cut {
-		i++
-	}
-	e.recent = e.recent[i:]
-}
-
 // utilWindow is the span the page's utilization is the engine's busy share
 // of: NVML's "past sample period", between 1/6 s and 1 s by product
 // (docs/notes/nvml-and-cost.md, Utilization.Gpu); the longest, a modelling
 // choice.
 const utilWindow = time.Second
 
-// span is a busy span of the engine, [from, to).
-type span struct{ from, to time.Time }
+// span is [from, to) at activity act: a step of the engine at its
+// activity (the power's history) or a busy span of it at 1 (the
+// utilization's).
+type span struct {
+	from, to time.Time
+	act      float64
+}
 
-// rememberBusy keeps b, the busy span that has just ended, for the
-// utilization (read), under e.mu, and forgets those that ended utilWindow
-// or more before it.
-func (e *engine) rememberBusy(b span) {
-	e.busyRecent = append(e.busyRecent, b)
-	cut := b.to.Add(-utilWindow)
+// in is how much of s falls in [from, to).
+func (s span) in(from, to time.Time) time.Duration {
+	if s.from.After(from) {
+		from = s.from
+	}
+	if s.to.Before(to) {
+		to = s.to
+	}
+	return max(0, to.Sub(from))
+}
+
+// keep appends s, the span that has just ended, to hist, whose spans ended
+// before it, oldest first, and forgets those that ended window or more
+// before s: a reading from now on over the window before it takes no part
+// of them.
+func keep(hist []span, s span, window time.Duration) []span {
+	hist = append(hist, s)
+	cut := s.to.Add(-window)
 	i := 0
-	for i < len(e.busyRecent) && !e.busyRecent[i].to.After(cut) {
+	for i < len(hist) && !hist[i].to.After(cut) {
 		i++
 	}
-	e.busyRecent = e.busyRecent[i:]
+	return hist[i:]
+}
+
+// mean is the activity of hist's spans and cur (the one under way, up to
+// now; zero: none) over the window before now, per second: their
+// activity-nanoseconds in it (whole numbers, so that at activity 1 the sum
+// is exact) over the window's.
+func mean(hist []span, cur span, now time.Time, window time.Duration) float64 {
+	from := now.Add(-window)
+	sum := cur.act * float64(cur.in(from, now))
+	for _, s := range hist {
+		sum += s.act * float64(s.in(from, now))
+	}
+	return sum / float64(window)
 }
 
 // gpuReading is the simulated GPUs at one instant, now.
@@ -117,52 +125,21 @@ func (e *engine) read() gpuReading {
 	now := time.Now()
 	r := gpuReading{now: now}
 	// The busy share: the spans ended and the one under way.
-	from := now.Add(-utilWindow)
-	var busy time.Duration
-	for _, b := range e.busyRecent {
-		busy += overlapNS(b, from, now)
-	}
+	var busy span
 	if e.looping {
-		busy += overlapNS(span{e.busyFrom, now}, from, now)
+		busy = span{e.busyFrom, now, 1}
 	}
-	r.busy = busy.Seconds() / utilWindow.Seconds()
-	// The step under way, for the part of it that has run (0 when none
-	// runs: its activity is cleared when it ends).
-	cur := drawn{e.stepFrom, e.stepSec, e.stepAct}
-	ran := min(max(now.Sub(cur.from).Seconds(), 0), cur.sec)
-	r.activeS = e.activeS + cur.act*ran
+	r.busy = mean(e.busyRecent, busy, now, utilWindow)
+	// The step under way, for the part of it that has run (none when none
+	// runs: its length is cleared when it ends).
+	ran := min(max(now.Sub(e.stepFrom), 0), e.stepDur)
+	r.activeS = e.activeS + e.stepAct*ran.Seconds()
 	if e.window <= 0 {
-		if ran < cur.sec && !now.Before(cur.from) {
-			r.act = cur.act
+		if ran < e.stepDur && !now.Before(e.stepFrom) {
+			r.act = e.stepAct
 		}
 		return r
 	}
-	w := e.window.Seconds()
-	from = now.Add(-e.window)
-	var sum float64
-	for _, d := range e.recent {
-		sum += d.act * overlap(d, from, w)
-	}
-	cur.sec = ran
-	sum += cur.act * overlap(cur, from, w)
-	r.act = sum / w
+	r.act = mean(e.recent, span{e.stepFrom, e.stepFrom.Add(ran), e.stepAct}, now, e.window)
 	return r
-}
-
-// overlap is how many of d's seconds fall in the w seconds from from.
-func overlap(d drawn, from time.Time, w float64) float64 {
-	lo := d.from.Sub(from).Seconds()
-	return max(0, min(lo+d.sec, w)-max(lo, 0))
-}
-
-// overlapNS is how much of b falls in [from, to).
-func overlapNS(b span, from, to time.Time) time.Duration {
-	lo, hi := b.from, b.to
-	if lo.Before(from) {
-		lo = from
-	}
-	if hi.After(to) {
-		hi = to
-	}
-	return max(0, hi.Sub(lo))
 }
