@@ -269,6 +269,12 @@ func (f *Follower) clock() int64 {
 	return f.lastDone.Load() + time.Since(f.base).Nanoseconds() - f.lastAt.Load()
 }
 
+// ErrInterrupted is what Follow returns, wrapped, for a run that ended
+// interrupted (a Ctrl-C or SIGTERM stopped it before it ran its plan): its
+// records up to the stop are whole, and the run did not do what it was
+// asked. watch exits 130 on it, as the run itself did.
+var ErrInterrupted = errors.New("run interrupted")
+
 // ExitGone is the exit state of a followed run whose process is gone
 // while its run.json still says running (kill -9, a crash).
 const ExitGone = "gone"
@@ -337,6 +343,9 @@ func (f *Follower) Run(ctx context.Context) error {
 			if w := f.repeats.Warning(f.records.path); w != "" {
 				f.o.Warn(w)
 			}
+			if f.m.ExitState == rundir.ExitInterrupted {
+				f.st.StoppedAt(f.cutNS())
+			}
 			f.finishLevel()
 			f.st.End(string(f.m.ExitState))
 			return nil
@@ -347,6 +356,22 @@ func (f *Follower) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// cutNS is when an interrupted run's running level ended, on the run's
+// clock: its span in run.json, else the run's end; 0 where neither is
+// written (a run from before run.json kept them).
+func (f *Follower) cutNS() int64 {
+	var end int64
+	for _, ls := range f.m.Levels {
+		if f.cur != nil && ls.Level == *f.cur {
+			end = ls.EndNS
+		}
+	}
+	if end == 0 && f.m.End != nil {
+		end = f.m.End.Sub(f.m.Start).Nanoseconds()
+	}
+	return end
 }
 
 // noteRecordsGone warns once when requests.jsonl is no longer the file
@@ -769,9 +794,17 @@ func Follow(ctx context.Context, dir string, w io.Writer, o FollowOptions) (err 
 	err = f.Run(ctx)
 	stop()
 	if err = errors.Join(err, <-perr); err == nil {
-		if s := f.State().Snapshot(); s.Ended && len(s.Levels) == 0 {
+		s := f.State().Snapshot()
+		if s.Ended && len(s.Levels) == 0 {
 			// Nothing else would be printed: say what was found.
 			fmt.Fprintf(w, "inferbench: %s ended (%s) with no request recorded\n", dir, s.ExitState)
+		}
+		if s.ExitState == string(rundir.ExitInterrupted) {
+			why := ""
+			if f.m.ExitReason != "" {
+				why = " (" + f.m.ExitReason + ")"
+			}
+			return fmt.Errorf("%s: %w%s; %s in it: complete and reportable", dir, ErrInterrupted, why, printable.Count(int(f.m.Records), "record"))
 		}
 	}
 	return err

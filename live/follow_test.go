@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -268,8 +269,8 @@ func TestFollowEndedRunWithNoRecords(t *testing.T) {
 	d.m.ExitState = rundir.ExitInterrupted
 	d.writeManifest()
 	var out strings.Builder
-	if err := Follow(t.Context(), d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}}); err != nil {
-		t.Fatal(err)
+	if err := Follow(t.Context(), d.dir, &out, FollowOptions{Progress: ProgressOptions{Mode: ModePlain, Interval: time.Second}}); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("Follow: %v; want ErrInterrupted (the run was)", err)
 	}
 	if want := d.dir + " ended (interrupted) with no request recorded"; !strings.Contains(out.String(), want) {
 		t.Errorf("output %q; want %q", out.String(), want)

@@ -717,6 +717,21 @@ func (s *State) Stopping(grace time.Duration) {
 	}
 }
 
+// StoppedAt records that a followed run was stopped early with its level
+// cut at ns on the run's clock (now when ns is not positive): run.json
+// keeps no moment of the Ctrl-C, so a follower gives where it says the cut
+// level ended, its requests in flight drained (up to --grace later).
+func (s *State) StoppedAt(ns int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ns <= 0 {
+		ns = s.now()
+	}
+	if s.stopNS == 0 && !s.ended {
+		s.stopNS = max(ns, 1)
+	}
+}
+
 // End records that the run ended with exit state exit (rundir.ExitState
 // values); levels still running are finished with the State's own results.
 // Snapshots taken afterwards are frozen at the end.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/internal/cmdline"
+	"github.com/inferbench/inferbench/live"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -63,7 +64,7 @@ func exitCode(err error, stderr io.Writer) int {
 		return ce.code
 	case errors.As(err, &ue), errors.Is(err, cost.ErrQuote):
 		return exitUsage
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(err, live.ErrInterrupted):
 		return exitInterrupted
 	}
 	return exitUsage

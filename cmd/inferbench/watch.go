@@ -25,13 +25,13 @@ func watchCommand() *cli.Command {
 		Name:      "watch",
 		Usage:     "follow a run directory another process is writing: live progress and a result line per level",
 		UsageText: "inferbench watch [--progress-interval D] [--live ADDR [--live-linger D]] RUN_DIR",
-		Description: `Follows RUN_DIR as another process writes it (a shard in Kubernetes on a shared volume, a
-nightly job) from its requests.jsonl alone — client.jsonl, gpu.jsonl and server.jsonl too when
-present — and shows the view a run shows on stderr: a live line per running level and a result
-line per finished level, judged by the SLO in run.json. It stops when run.json says the run
-ended (exit 0); Ctrl-C stops watching (the run goes on). On a directory whose run has ended it prints
-the result lines and exits. With --live it also serves the live page, /events and /metrics. Exit 2:
-RUN_DIR is a file, or its writer is gone (killed) before the run ended; a run yet to start is waited for.`,
+		Description: `Follows RUN_DIR as another process writes it (a shard in Kubernetes on a shared volume, a nightly
+job) from its requests.jsonl alone — client.jsonl, gpu.jsonl and server.jsonl too when present — and shows
+the view a run shows on stderr: a live line per running level and a result line per finished level, judged
+by the SLO in run.json. It stops when run.json says the run ended: exit 0, or 130 as the run's own where it
+was interrupted (Ctrl-C); Ctrl-C stops watching (the run goes on, exit 130). On a directory whose run has
+ended it prints the result lines and exits. With --live it also serves the live page, /events and /metrics.
+Exit 2: RUN_DIR is a file, or its writer is gone (killed) before the run ended; a run yet to start is waited for.`,
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: watchFlagInterval, Value: live.DefaultProgressInterval, Usage: "when stderr is not a terminal, print a progress line this often"},
 			&cli.DurationFlag{Name: watchFlagPoll, Value: live.DefaultPoll, Usage: "read the run directory this often"},
@@ -64,9 +64,8 @@ RUN_DIR is a file, or its writer is gone (killed) before the run ended; a run ye
 
 // runWatch follows dir, drawing on stderr (stdout stays empty).
 func runWatch(ctx context.Context, dir string, o live.FollowOptions, stderr io.Writer) error {
-	err := live.Follow(ctx, dir, stderr, o)
-	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		return &exitCodeError{code: exitInterrupted, err: fmt.Errorf("stopped watching %s (%v); its run goes on", dir, context.Cause(ctx))}
+	if err := live.Follow(ctx, dir, stderr, o); !errors.Is(err, context.Canceled) || ctx.Err() == nil {
+		return err // nil, or the run's end (interrupted: live.ErrInterrupted, exit 130) or a failure
 	}
-	return err
+	return &exitCodeError{code: exitInterrupted, err: fmt.Errorf("stopped watching %s (%v); its run goes on", dir, context.Cause(ctx))}
 }
