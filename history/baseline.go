@@ -291,7 +291,9 @@ func perRequest(slo report.SLO) string {
 }
 
 // withoutGoodput returns a copy of sum whose levels give no goodput
-// (compare.Metric.Value reads none of NaN), everything else kept.
+// (compare.Metric.Value reads none of NaN), everything else kept. The
+// copy is a baseline's only, never written: encoding/json refuses a NaN
+// (report.Level.GoodputRPS is a plain float64).
 func withoutGoodput(sum *report.Summary) *report.Summary {
 	c := *sum
 	c.Levels = slices.Clone(sum.Levels)

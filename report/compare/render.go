@@ -359,7 +359,7 @@ func WriteJUnit(w io.Writer, r *Result) error {
 			s.Failures++
 			suites.Failures++
 		case NotMeasured:
-			c.Skipped = &junitSkipped{Message: Describe(row) + ": no value on one side (no successful request at this level)"}
+			c.Skipped = &junitSkipped{Message: Describe(row) + ": no value on one side; see the warnings"}
 			s.Skipped++
 		}
 		s.Tests++
