@@ -462,15 +462,18 @@ func (e *engine) dropCancelled() {
 func (e *engine) stats() EngineStats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return e.statsAt(time.Now())
+}
+
+// statsAt is the engine's state at now, under e.mu.
+func (e *engine) statsAt(now time.Time) EngineStats {
 	st := EngineStats{Running: len(e.running), Waiting: len(e.waiting), KVTotalTokens: e.fit.KVTokens, Steps: e.steps, BusyNS: e.busyNS, Busy: e.looping,
-		ActiveS: e.activeS, BehindNS: e.behindNS}
+		ActiveS: e.activeAt(now), BehindNS: e.behindNS}
 	for _, s := range e.running {
 		st.KVUsedTokens += roundBlock(s.prefilled + int(s.generated.Load()))
 	}
 	if e.looping {
-		st.BusyNS += time.Since(e.busyFrom).Nanoseconds()
-		// The step under way, for the part of it that has run.
-		st.ActiveS += e.stepAct * min(max(time.Since(e.stepFrom), 0), e.stepDur).Seconds()
+		st.BusyNS += now.Sub(e.busyFrom).Nanoseconds()
 	}
 	if e.cache != nil {
 		st.PrefixQueries, st.PrefixHits = e.cache.queries, e.cache.hits

@@ -178,22 +178,22 @@ type gpuState struct {
 	utilPct, fbUsedMiB, fbFreeMiB, powerW, energyMJ, smClockMHz, tempC float64
 }
 
-// gpuStates models the simulated GPUs now (engine.read), each as the real
-// GPU of the profile's name reports it, whoever scraped the page when.
-// Utilization is the engine's busy share of the second before
-// (utilWindow: NVML's sample period). Power is by the load-dependent model
-// of power.go (idle + (full load − idle) · activity): the mean draw over
-// the trailing second on Ampere (except GA100) and newer, the draw at the
-// instant on GA100 and older (gpu.PowerWindowOf). Energy integrates that
-// model exactly to the same instant (so it only grows). Memory used is
-// weights + activation reserve + the KV cache in use, split evenly over
-// the tensor-parallel GPUs; clock and temperature follow utilization
-// linearly (temperature 30 °C idle, +45 °C at full load; a modelling
-// assumption).
+// gpuStates models the simulated GPUs now (engine.read: one instant, one
+// hold of the engine's lock), each as the real GPU of the profile's name
+// reports it, whoever scraped the page when. Utilization is the engine's
+// busy share of the second before (utilWindow: NVML's sample period).
+// Power is by the load-dependent model of power.go (idle + (full load −
+// idle) · activity): the mean draw over the trailing second on Ampere
+// (except GA100) and newer, the draw at the instant on GA100 and older
+// (gpu.PowerWindowOf). Energy integrates that model exactly to the same
+// instant (so it only grows). Memory used is weights + activation reserve
+// + the KV cache in use, split evenly over the tensor-parallel GPUs; clock
+// and temperature follow utilization linearly (temperature 30 °C idle,
+// +45 °C at full load; a modelling assumption).
 func (s *Server) gpuStates() []gpuState {
 	e := s.engine
-	st := e.stats()
 	r := e.read()
+	st := r.st
 	elapsed := r.now.Sub(s.started).Seconds()
 	util, act := min(1, max(0, r.busy)), r.act
 	g := e.gpu
@@ -206,7 +206,7 @@ func (s *Server) gpuStates() []gpuState {
 		fbUsedMiB:  used,
 		fbFreeMiB:  float64(g.MemoryMiB) - used,
 		powerW:     g.IdleW + dyn*act,
-		energyMJ:   math.Round((g.IdleW*elapsed + dyn*r.activeS) * 1000),
+		energyMJ:   math.Round((g.IdleW*elapsed + dyn*st.ActiveS) * 1000),
 		smClockMHz: math.Round(g.IdleClockMHz + (g.MaxClockMHz-g.IdleClockMHz)*util),
 		tempC:      math.Round(30 + 45*util),
 	}

@@ -99,13 +99,26 @@ func mean(hist []span, cur span, now time.Time, window time.Duration) float64 {
 	return sum / float64(window)
 }
 
+// ranAt is how much of the step under way has run at now (none when no
+// step runs: its length is cleared when it ends), under e.mu.
+func (e *engine) ranAt(now time.Time) time.Duration {
+	return min(max(now.Sub(e.stepFrom), 0), e.stepDur)
+}
+
+// activeAt is the activity-seconds of every step up to now
+// (EngineStats.ActiveS: the energy above idle, in seconds at full load):
+// the steps ended and the part of the one under way that has run, under
+// e.mu.
+func (e *engine) activeAt(now time.Time) float64 {
+	return e.activeS + e.stepAct*e.ranAt(now).Seconds()
+}
+
 // gpuReading is the simulated GPUs at one instant, now.
 type gpuReading struct {
 	now time.Time
-	// activeS is the activity-seconds of every step up to now
-	// (EngineStats.ActiveS: the energy above idle, in seconds at full
-	// load).
-	activeS float64
+	// st is the engine's state at now: its ActiveS is the energy above
+	// idle, its KVUsedTokens the memory in use.
+	st EngineStats
 	// act is the activity the power reading reports: the mean over the
 	// window before now when the real GPU averages (engine.window), else
 	// that of the step under way at now.
@@ -123,17 +136,15 @@ func (e *engine) read() gpuReading {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := time.Now()
-	r := gpuReading{now: now}
+	r := gpuReading{now: now, st: e.statsAt(now)}
 	// The busy share: the spans ended and the one under way.
 	var busy span
 	if e.looping {
 		busy = span{e.busyFrom, now, 1}
 	}
 	r.busy = mean(e.busyRecent, busy, now, utilWindow)
-	// The step under way, for the part of it that has run (none when none
-	// runs: its length is cleared when it ends).
-	ran := min(max(now.Sub(e.stepFrom), 0), e.stepDur)
-	r.activeS = e.activeS + e.stepAct*ran.Seconds()
+	// The step under way, for the part of it that has run.
+	ran := e.ranAt(now)
 	if e.window <= 0 {
 		if ran < e.stepDur && !now.Before(e.stepFrom) {
 			r.act = e.stepAct
