@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,12 +83,39 @@ func Gate(o GateOptions, stdout, stderr io.Writer) error {
 		// Not written even to say why: either would be the other.
 		return fmt.Errorf("--junit %s and --markdown %s are the same file: the Markdown would replace the JUnit the CI reads; name two files", o.JUnit, o.Markdown)
 	}
+	for _, f := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--markdown", o.Markdown}} {
+		if err := checkOutput(f.path); err != nil {
+			// Not written even to say why: every output is checked before any is.
+			return fmt.Errorf("%s %s: %w", f.flag, f.path, err)
+		}
+	}
 	judged := false
 	err := gateJudged(o, stdout, stderr, &judged)
 	if err != nil && !judged {
 		writeCannotJudge(o, err)
 	}
 	return err
+}
+
+// checkOutput says why a file cannot be written at path ("" names none):
+// a directory is there, or its directory cannot take a file (missing, not
+// a directory, read-only), found by making and removing an empty file.
+func checkOutput(path string) error {
+	if path == "" {
+		return nil
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return errors.New("it is a directory; name a file")
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot write in %s: %w", filepath.Dir(path), err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 // gateJudged is Gate until its result is written; judged says it got there.
