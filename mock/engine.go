@@ -135,8 +135,11 @@ type engine struct {
 	// the real GPU's of that name (gpu.PowerWindowOf), 1 s on Ampere
 	// (except GA100) and newer, 0 (the draw at the instant) on GA100 and
 	// older, so that a dcgm reader, which takes the span from the name,
-	// reads the page rightly. recent holds the steps ended within window
-	// of the last step's end, oldest first: the history the reading needs.
+	// reads the page rightly. A name gpu.PowerWindowOf does not know (the
+	// mi300x profile's "AMD Instinct MI300X") is 0 there, so its page
+	// reads as the draw at the instant too. recent holds the steps ended
+	// within window of the last step's end, oldest first: the history the
+	// reading needs (none where window is 0).
 	window time.Duration
 	recent []span
 	// busyRecent are the engine's busy spans (loop's runs, at activity 1)
