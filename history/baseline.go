@@ -141,15 +141,15 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 				e.ID, printable.Text(e.RunDir)))
 		default:
 			stored = append(stored, fmt.Sprintf("#%d", e.ID))
-			if judged, ok := goodputSLO(e); !ok || !sameGoodput(judged, slo) {
+			if judged, ok := goodputSLO(e); !ok || judged.PerRequest() != slo.PerRequest() {
 				// A median of goodputs judged by two SLOs is of neither.
 				sum = withoutGoodput(sum)
 				by := "an SLO not known (its run.json as stored does not decode)"
 				if ok {
-					by = perRequest(judged) + " (its scenario's SLO when it was added)"
+					by = judged.PerRequestWords() + " (its scenario's SLO when it was added)"
 				}
 				otherSLO = append(otherSLO, fmt.Sprintf("history:#%d's goodput is left out of the baseline: its stored summary judged each request by %s, not by the candidate's %s, and its run directory is gone or changed, so it could not be judged again; its latencies, other rates and error rate are kept",
-					e.ID, by, perRequest(slo)))
+					e.ID, by, slo.PerRequestWords()))
 			}
 		}
 		b.Summaries = append(b.Summaries, sum)
@@ -263,31 +263,6 @@ func goodputSLO(e *Entry) (slo report.SLO, ok bool) {
 		return report.SLO{}, false
 	}
 	return report.ManifestSLO(m.Scenario), true
-}
-
-// sameGoodput reports whether a and b judge every request alike for
-// goodput: the per-request thresholds of report.SLO.Met (ITL, the
-// percentile and the error budget are judged per level, not per request).
-func sameGoodput(a, b report.SLO) bool {
-	return a.TTFT == b.TTFT && a.TPOT == b.TPOT && a.E2E == b.E2E
-}
-
-// perRequest writes the per-request thresholds of slo (sameGoodput's) for
-// a warning: "TTFT ≤ 30ms", or "no SLO (every successful request good)".
-func perRequest(slo report.SLO) string {
-	var parts []string
-	for _, x := range []struct {
-		name string
-		d    time.Duration
-	}{{"TTFT", slo.TTFT}, {"TPOT", slo.TPOT}, {"E2E", slo.E2E}} {
-		if x.d > 0 {
-			parts = append(parts, fmt.Sprintf("%s ≤ %s", x.name, x.d))
-		}
-	}
-	if len(parts) == 0 {
-		return "no SLO (every successful request good)"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // withoutGoodput returns a copy of sum whose levels give no goodput

@@ -45,17 +45,34 @@ func (s SLO) ErrorBudget() float64 {
 // Bounds is the SLO's latency bounds in words, "TTFT p95 ≤ 1s, TPOT p95 ≤
 // 50ms" ("" when none is set): the one spelling of an SLO for people.
 func (s SLO) Bounds() string {
-	p := cmp.Or(s.Percentile, DefaultSLOPercentile)
+	return s.words(fmt.Sprintf(" p%g", cmp.Or(s.Percentile, DefaultSLOPercentile)))
+}
+
+// words is the SLO's set bounds, each "NAME" + at + " ≤ D", joined by
+// commas.
+func (s SLO) words(at string) string {
 	var parts []string
 	for _, x := range []struct {
 		name string
 		d    time.Duration
 	}{{"TTFT", s.TTFT}, {"TPOT", s.TPOT}, {"E2E", s.E2E}, {"ITL", s.ITL}} {
 		if x.d > 0 {
-			parts = append(parts, fmt.Sprintf("%s p%g ≤ %s", x.name, p, x.d))
+			parts = append(parts, fmt.Sprintf("%s%s ≤ %s", x.name, at, x.d))
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// PerRequest is the part of s that Met judges each request by: its TTFT,
+// TPOT and E2E thresholds (ITL, the percentile and the error budget judge
+// a level). Two SLOs whose PerRequest are equal judge every request
+// alike: the same goodput.
+func (s SLO) PerRequest() SLO { return SLO{TTFT: s.TTFT, TPOT: s.TPOT, E2E: s.E2E} }
+
+// PerRequestWords is PerRequest in words, each request's bounds: "TTFT ≤
+// 30ms, E2E ≤ 2s", or "no SLO (every successful request good)".
+func (s SLO) PerRequestWords() string {
+	return cmp.Or(s.PerRequest().words(""), "no SLO (every successful request good)")
 }
 
 // Defaults for SLO fields left unset: the scenario's, so that a run
