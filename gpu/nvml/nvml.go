@@ -210,7 +210,8 @@ func (s *Sampler) Devices(ctx context.Context) ([]rundir.GPUDevice, error) {
 // Sample appends one reading per GPU. A field whose entry point the driver
 // lacks, or that answers NOT_SUPPORTED (utilization under MIG, energy
 // before Volta), is left nil; any other NVML error leaves the field nil,
-// is written to that Sample's Error, and is returned joined with the others.
+// is added to that Sample's Error (gpu.AddError), and is returned joined
+// with the others.
 func (s *Sampler) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.GPUSample, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -219,10 +220,12 @@ func (s *Sampler) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.
 	}
 	var errs []error
 	for _, d := range s.devs {
-		smp, err := s.read(d)
-		if err != nil {
-			smp.Error = err.Error()
-			errs = append(errs, fmt.Errorf("device %d: %w", d.index, err))
+		smp, readErrs := s.read(d)
+		for _, err := range readErrs {
+			gpu.AddError(&smp, err.Error())
+		}
+		if len(readErrs) > 0 {
+			errs = append(errs, fmt.Errorf("device %d: %w", d.index, errors.Join(readErrs...)))
 		}
 		dst = append(dst, smp)
 	}
@@ -232,8 +235,8 @@ func (s *Sampler) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.
 	return dst, nil
 }
 
-// read takes one reading of d.
-func (s *Sampler) read(d device) (rundir.GPUSample, error) {
+// read takes one reading of d, and the error of each field that failed.
+func (s *Sampler) read(d device) (rundir.GPUSample, []error) {
 	var errs []error
 	smp := rundir.GPUSample{Index: d.index, UUID: d.uuid, Name: d.name}
 	h := d.h
@@ -284,7 +287,7 @@ func (s *Sampler) read(d device) (rundir.GPUSample, error) {
 	if ok(ret, "clock event reasons", &errs) {
 		smp.ClockEventReasons = gpu.ClockEventReasons(mask)
 	}
-	return smp, errors.Join(errs...)
+	return smp, errs
 }
 
 // memory returns total, used and (v2 only) reserved memory in bytes. It
