@@ -32,10 +32,10 @@ type Known struct {
 	// Nil: not checked (CheckTarget).
 	Target func(kind string) (apis []string, tokenize, ok bool)
 	// Stop says what a target kind's API does with stop sequences (the
-	// registry's per-kind facts, StopRules). api "" is the kind's default
-	// API; an unknown kind gets the zero StopRules, which refuses nothing.
-	// Nil: not checked (CheckStop).
-	Stop func(kind, api string) StopRules
+	// registry's per-kind facts, StopRules) for model. api "" is the
+	// kind's default API; an unknown kind gets the zero StopRules, which
+	// refuses nothing. Nil: not checked (CheckStop).
+	Stop func(kind, api, model string) StopRules
 	// GPU reads cost.gpu (with cost.gpus: Cost.Stated) as run's --gpu is
 	// read, against the GPU catalog. Nil: not checked.
 	GPU func(stated string) error

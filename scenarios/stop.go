@@ -130,21 +130,35 @@ type StopRules struct {
 	// NoComma: the API takes the sequences joined by commas in one string
 	// (Replicate), so one holding a comma cannot be sent whole.
 	NoComma bool
+	// Family, when set, names the model family whose request body on the
+	// API has no stop field (Meta's Llama models on Bedrock's native API,
+	// where each family has its own body): the API has one, the model's
+	// body not. Other names an API of the kind that sends them for the
+	// model ("" when none does).
+	Family, Other string
 }
 
 // CheckStop reports, at workload.stop, stop sequences the scenario's kind
 // cannot send (facts: Known.Stop, the registry's per-kind facts): an API
 // with no stop field (OpenAI's Responses API), more sequences than the
 // kind takes (OpenAI 4, Gemini 5), or one holding a comma where the API
-// joins them with commas (Replicate). A scenario that names no kind, or no
-// stop sequences, is not judged.
-func (s *Scenario) CheckStop(facts func(kind, api string) StopRules) error {
+// joins them with commas (Replicate), or a model whose family's body has
+// no stop field (Meta's Llama models on Bedrock's native API). A scenario
+// that names no kind, or no stop sequences, is not judged.
+func (s *Scenario) CheckStop(facts func(kind, api, model string) StopRules) error {
 	k, stop := s.Target.Kind, s.Workload.Stop
 	if k == "" || len(stop) == 0 || facts == nil {
 		return nil
 	}
-	r := facts(k, s.Target.API)
+	r := facts(k, s.Target.API, s.Target.Model)
 	switch {
+	case r.Family != "":
+		other := "choose another of its APIs (target.api, --api)"
+		if r.Other != "" {
+			other = fmt.Sprintf("use API %s (--api %[1]s, target.api: %[1]s)", r.Other)
+		}
+		return s.src.errorf("workload.stop", "target %s sends no stop sequences to model %s on API %s (the request body of %s has no stop field): %s, or leave stop out",
+			k, truncate(s.Target.Model, 64), cmp.Or(s.Target.API, "(its default)"), r.Family, other)
 	case r.None:
 		return s.src.errorf("workload.stop", "target %s sends no stop sequences on API %s (the API has no stop field): choose another of its APIs (target.api, --api), or leave stop out",
 			k, cmp.Or(s.Target.API, "(its default)"))

@@ -66,7 +66,7 @@ func TestStopRefused(t *testing.T) {
 // leaves out is the kind's default, which the facts resolve. A scenario
 // with no stop, or no kind, is not judged.
 func TestCheckStopRefusesWhatTheKindCannotSend(t *testing.T) {
-	facts := func(kind, api string) StopRules {
+	facts := func(kind, api, _ string) StopRules {
 		switch {
 		case kind == "openai" && api == "responses":
 			return StopRules{None: true}

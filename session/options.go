@@ -458,16 +458,27 @@ func ReadKeyFile(path string) (string, error) {
 const maxKeyLine = 64 << 10
 
 // StopFacts is what the registry says kind does with stop sequences on
-// api (registry.Kind.StopLimit and StopNoComma), for scenarios'
-// CheckStop; an unknown kind is left to registry.New, which names the
-// known ones.
-func StopFacts(kind, api string) scenarios.StopRules {
+// api for model (registry.Kind.StopLimit, StopNoComma and StopFamily,
+// with another of the kind's APIs that sends them for the model), for
+// scenarios' CheckStop; an unknown kind is left to registry.New, which
+// names the known ones.
+func StopFacts(kind, api, model string) scenarios.StopRules {
 	k, known := registry.Lookup(kind)
 	if !known {
 		return scenarios.StopRules{}
 	}
 	max, ok := k.StopLimit(api)
-	return scenarios.StopRules{None: !ok, Max: max, NoComma: k.StopNoComma}
+	r := scenarios.StopRules{None: !ok, Max: max, NoComma: k.StopNoComma, Family: k.StopFamily(api, model)}
+	if r.Family != "" {
+		i := slices.IndexFunc(k.APIs, func(a string) bool {
+			_, ok := k.StopLimit(a)
+			return ok && k.StopFamily(a, model) == ""
+		})
+		if i >= 0 {
+			r.Other = k.APIs[i]
+		}
+	}
+	return r
 }
 
 // KindHasAPI reports whether target kind speaks api (unknown kinds are left

@@ -91,7 +91,7 @@ func TestScenarioKnownChecksStop(t *testing.T) {
 		{"vllm", "chat", scenarios.StopRules{}},
 		{"no-such-kind", "", scenarios.StopRules{}},
 	} {
-		if got := known.Stop(c.kind, c.api); got != c.want {
+		if got := known.Stop(c.kind, c.api, "m"); got != c.want {
 			t.Errorf("%s/%s: %+v, want %+v", c.kind, c.api, got, c.want)
 		}
 	}

@@ -68,6 +68,19 @@ func familyOf(model string) family {
 	return ""
 }
 
+// NativeNoStop names the model family whose native request body has no
+// stop-sequence field, for model: Meta's Llama models (prompt, temperature,
+// top_p, max_gen_len; Bedrock user guide, "Meta Llama models"), imported
+// models among them; "" where the family's body takes stop sequences or
+// the native API has no body for the model. A request with stop sequences
+// for such a model is refused (nativeBody): checks before a run ask here.
+func NativeNoStop(model string) string {
+	if familyOf(model) == familyMeta {
+		return "Meta's Llama models"
+	}
+	return ""
+}
+
 // DefaultAnthropicMaxTokens is the max_tokens sent to an Anthropic model
 // when Request.MaxTokens is 0 (anthropic.MaxTokens): the Messages API
 // requires it.
@@ -89,7 +102,7 @@ func nativeBody(f family, req targets.Request) ([]byte, error) {
 		}{"bedrock-2023-05-31", anthropic.MaxTokens(req), system, msgs, req.Temperature, req.Stop}
 	case familyMeta:
 		if len(req.Stop) > 0 {
-			return nil, targets.RequestErrorf("bedrock: the native body of Meta's Llama models has no stop sequences (prompt, temperature, top_p, max_gen_len): use API chat (ConverseStream), which sends them")
+			return nil, targets.RequestErrorf("bedrock: the native body of %s has no stop sequences (prompt, temperature, top_p, max_gen_len): use API chat (ConverseStream), which sends them", NativeNoStop(req.Model))
 		}
 		body = struct {
 			Prompt      string   `json:"prompt"`

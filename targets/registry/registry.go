@@ -109,8 +109,27 @@ type Kind struct {
 	// two others, so it is refused before a run (as NoStop's are), and by
 	// the adapter if it gets one.
 	StopNoComma bool
+	// ModelNoStop, when set, names the model family for which the kind's
+	// API sends no stop sequences though the API has a stop field: each
+	// family has its own body there, and this one's has none (Bedrock's
+	// native API and Meta's Llama models: bedrock.NativeNoStop). "" where
+	// the model's body takes them. api is never "" (StopFamily).
+	ModelNoStop func(api, model string) string
 
 	new constructor
+}
+
+// StopFamily names the model family whose body on api ("" is the kind's
+// default API) has no stop field, for model (ModelNoStop); "" where the
+// model's body takes stop sequences.
+func (k Kind) StopFamily(api, model string) string {
+	if k.ModelNoStop == nil {
+		return ""
+	}
+	if api == "" && len(k.APIs) > 0 {
+		api = k.APIs[0]
+	}
+	return k.ModelNoStop(api, model)
 }
 
 // StopLimit says what the kind does with stop sequences on api ("" is its
@@ -197,8 +216,8 @@ func table() []Kind {
 			new:   newGemini},
 		// Issue #23: the cloud paths a buyer weighs (docs/backends.md).
 		{Name: "bedrock", Protocol: "bedrock", APIs: []string{"chat", "native"}, KeyEnv: "AWS_BEARER_TOKEN_BEDROCK", URL: bedrock.DefaultEndpoint,
-			Notes: "AWS SDK: chat is ConverseStream, native InvokeModelWithResponseStream; SigV4 from the AWS credential chain unless $AWS_BEARER_TOKEN_BEDROCK holds an API key; region from AWS_REGION or the profile; usage and latencyMs from metadata; no ignore_eos",
-			new:   newBedrock},
+			Notes:       "AWS SDK: chat is ConverseStream, native InvokeModelWithResponseStream; SigV4 from the AWS credential chain unless $AWS_BEARER_TOKEN_BEDROCK holds an API key; region from AWS_REGION or the profile; usage and latencyMs from metadata; no ignore_eos",
+			ModelNoStop: bedrockNoStop, new: newBedrock},
 		{Name: "azure", Protocol: "openai", APIs: []string{"chat", "completions", "responses"}, KeyEnv: "AZURE_OPENAI_API_KEY",
 			NoStop: []string{"responses"}, MaxStop: 4,
 			Notes: "--url https://RESOURCE.openai.azure.com (deployment URLs, model = deployment) or …/openai/v1; api-key header, or an Entra ID token from $AZURE_OPENAI_AD_TOKEN; content-filter annotations carry no token; no ignore_eos",
@@ -282,6 +301,16 @@ func newAzure(o Options) (targets.Target, error) {
 // isJWT reports whether s has the shape of a JSON Web Token.
 func isJWT(s string) bool {
 	return strings.HasPrefix(s, "eyJ") && strings.Count(s, ".") == 2
+}
+
+// bedrockNoStop is bedrock's ModelNoStop: on the native API, the family
+// of a model whose body has no stop field (bedrock.NativeNoStop); Converse
+// (chat) takes stop sequences for every model.
+func bedrockNoStop(api, model string) string {
+	if api != string(bedrock.Native) {
+		return ""
+	}
+	return bedrock.NativeNoStop(model)
 }
 
 func newBedrock(o Options) (targets.Target, error) {

@@ -129,3 +129,43 @@ func TestStopNoCommaIsTheAdapters(t *testing.T) {
 		t.Errorf("kinds whose stop sequences hold no comma: %q, want %q", noComma, want)
 	}
 }
+
+// TestStopFamilyIsWhatIsSent: where Kind.StopFamily names a model family
+// (Meta's Llama models on Bedrock's native API), the adapter refuses a
+// request with stop sequences and sends nothing, so the check before a run
+// refuses what would fail every request; for every other model and API it
+// names none, and the body carries them.
+func TestStopFamilyIsWhatIsSent(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	const marker = "STOP-7f3a"
+	k, _ := registry.Lookup("bedrock")
+	named := 0
+	for _, api := range k.APIs {
+		for _, model := range []string{"meta.llama3-8b-instruct-v1:0", "us.meta.llama3-2-3b-instruct-v1:0",
+			"arn:aws:bedrock:us-east-1:123456789012:imported-model/abc", "anthropic.claude-3-haiku-20240307-v1:0",
+			"mistral.mistral-7b-instruct-v0:2", "amazon.titan-text-express-v1"} {
+			srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 500, Header: http.Header{}, Body: []byte("{}")}})
+			tg, err := registry.New(k.Name, registry.Options{URL: srv.URL, API: api, APIKey: "k"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = tg.Stream(t.Context(), targets.Request{Model: model, Prompt: "p", MaxTokens: 16, Stop: []string{marker}}, func(targets.Chunk) {})
+			reqs := srv.Requests()
+			sent := len(reqs) > 0 && strings.Contains(string(reqs[0].Body), marker)
+			family := k.StopFamily(api, model)
+			var re *targets.RequestError
+			switch {
+			case family != "" && (len(reqs) > 0 || !errors.As(err, &re)):
+				t.Errorf("%s %s: StopFamily %q, but %d requests were sent (%v)", api, model, family, len(reqs), err)
+			case family == "" && !sent:
+				t.Errorf("%s %s: StopFamily names none, but no body carried the stop sequence (%v)", api, model, err)
+			}
+			if family != "" {
+				named++
+			}
+		}
+	}
+	if named != 3 {
+		t.Errorf("StopFamily named a family for %d models, want 3 (the Llama and imported ones on native)", named)
+	}
+}
