@@ -33,15 +33,17 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 // sharded alike, the candidate itself left out when it is already stored.
 // An entry id is taken as given, unless it is the candidate.
 func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
-	raw, cm, err := rundir.ReadManifestRaw(cand.Dir)
-	if err != nil {
-		return compare.Baseline{}, err
+	// run.json as the candidate was loaded with, not read again.
+	raw, cm := cand.ManifestJSON, cand.Manifest
+	if cm == nil {
+		return compare.Baseline{}, fmt.Errorf("run %s: no %s read: load the candidate with compare.LoadRun", cand.Dir, rundir.ManifestFile)
 	}
 	fp := fingerprintOf(raw)
 	gpu := compare.GPUOf(cm)
 	f := Filter{Scenario: cand.Meta.Scenario, Model: cand.Meta.Model, TargetKind: cand.Meta.TargetKind, ExcludeFingerprint: fp}
 	var entries, earlier []*Entry
 	var left leftOut
+	var err error
 	later := 0
 	switch {
 	case spec == "latest":
@@ -119,9 +121,11 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 		from = fmt.Sprintf("; a new level from #%d", last.ID)
 	}
 	if len(entries) == 1 {
+		// Its fingerprint checked on the run.json bytes the run is
+		// loaded with, read once.
 		e := entries[0]
-		if fp, err := Fingerprint(e.RunDir); err == nil && fp == e.Fingerprint {
-			if r, err := compare.LoadRunJudgedBy(e.RunDir, slo); err == nil {
+		if rd, err := rundir.Open(e.RunDir); err == nil && rd.Manifest != nil && fingerprintOf(rd.ManifestJSON) == e.Fingerprint {
+			if r, err := compare.LoadOpened(rd, slo); err == nil {
 				b := compare.RunBaseline(r)
 				b.Label = fmt.Sprintf("history:#%d (%s%s)", e.ID, e.RunDir, from)
 				return b, nil

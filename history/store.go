@@ -330,21 +330,6 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	return e, warnings, nil
 }
 
-// Fingerprint returns the fingerprint of the run in dir (the SHA-256 of
-// its run.json), to find it in the history: its bytes, not decoded (one
-// that does not decode matches no entry: each was decoded when added).
-func Fingerprint(dir string) (string, error) {
-	raw, err := rundir.ReadFile(filepath.Join(dir, rundir.ManifestFile), maxManifestSize)
-	if err != nil {
-		return "", err
-	}
-	return fingerprintOf(raw), nil
-}
-
-// maxManifestSize bounds the run.json Fingerprint reads: rundir reads none
-// larger (16 MiB), so no larger one was ever added.
-const maxManifestSize = 16 << 20
-
 // fingerprintOf is the fingerprint of run.json's bytes raw.
 func fingerprintOf(raw []byte) string {
 	h := sha256.Sum256(raw)

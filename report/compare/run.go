@@ -154,6 +154,11 @@ type Run struct {
 	Summary *report.Summary
 	// Warnings are problems that did not stop the loading.
 	Warnings []string
+	// Manifest is run.json as read when the run was loaded, and
+	// ManifestJSON its bytes: what a history fingerprints (the run judged
+	// is the run of those bytes), without reading it again.
+	Manifest     *rundir.Manifest
+	ManifestJSON []byte
 
 	levels map[float64]*LevelSample
 }
@@ -217,6 +222,17 @@ func loadRun(dir string, slo report.SLO, scenarioSLO bool) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	return loadOpened(rd, slo, scenarioSLO)
+}
+
+// LoadOpened is LoadRunJudgedBy of the run directory rd, opened already
+// (rundir.Open: its run.json read): a caller that checks run.json's bytes
+// (a history's fingerprint, rd.ManifestJSON) judges the run of the bytes it
+// checked, read once.
+func LoadOpened(rd *rundir.Run, slo report.SLO) (*Run, error) { return loadOpened(rd, slo, false) }
+
+func loadOpened(rd *rundir.Run, slo report.SLO, scenarioSLO bool) (*Run, error) {
+	dir := rd.Dir
 	m := rd.Manifest
 	if m == nil {
 		return nil, fmt.Errorf("run %s: no readable %s: a comparison needs the run's model, scenario and target", dir, rundir.ManifestFile)
@@ -228,7 +244,7 @@ func loadRun(dir string, slo report.SLO, scenarioSLO bool) (*Run, error) {
 	if scenarioSLO && slo.IsZero() {
 		slo = report.ManifestSLO(m.Scenario)
 	}
-	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo}
+	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo, Manifest: m, ManifestJSON: rd.ManifestJSON}
 	col := NewCollector(slo)
 	sum, err := report.Summarize(rd, slo, col.Add)
 	if err != nil {
