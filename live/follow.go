@@ -113,6 +113,10 @@ type Follower struct {
 // NewFollower reads dir/run.json, waiting for it while ctx lasts when the
 // run has not written it yet.
 func NewFollower(ctx context.Context, dir string, o FollowOptions) (*Follower, error) {
+	if dir == "" {
+		// No run can ever create it: waiting would be for ever.
+		return nil, errors.New("RUN_DIR is empty: name a run directory")
+	}
 	o.Poll = cmp.Or(o.Poll, DefaultPoll)
 	if o.Warn == nil {
 		o.Warn = func(string) {}
