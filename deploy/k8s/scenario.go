@@ -39,6 +39,9 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if s.Target.Model == "" {
 		return nil, fmt.Errorf("scenario %s names no model (target.model): give --model, or every pod's run fails", ref)
 	}
+	if err := checkStop(s, o); err != nil {
+		return nil, err
+	}
 	// Said in each pod's args as well as in the ConfigMap's scenario, so
 	// that kubectl describe shows what the pods ask for.
 	o.Args = append([]string{"--model", s.Target.Model}, o.Args...)
