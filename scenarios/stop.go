@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -114,6 +115,9 @@ func (w *Workload) validateStop(c *checker) {
 			c.errorf(at, "an empty stop sequence matches at once and would end every output before its first token")
 		case len(s) > MaxStopLength:
 			c.errorf(at, "a stop sequence is at most %d bytes, got %d", MaxStopLength, len(s))
+		case !utf8.ValidString(s):
+			// Every API takes it in JSON, which would send U+FFFD instead.
+			c.errorf(at, "not UTF-8 text: %q, which the API's JSON cannot carry", truncate(s, 32))
 		case slices.Contains(w.Stop[:i], s):
 			c.errorf(at, "%q is already in the list", truncate(s, 32))
 		}
