@@ -559,7 +559,7 @@ func writeJSON(w io.Writer, v any) error {
 func ResolveBaseline(ctx context.Context, spec, baseline string, cand *compare.Run) (compare.Baseline, error) {
 	which, ok := strings.CutPrefix(baseline, "history:")
 	if !ok {
-		r, err := compare.LoadRunJudgedBy(baseline, cand.SLO)
+		r, err := compare.LoadRun(baseline, cand.SLO)
 		if err != nil {
 			return compare.Baseline{}, err
 		}

@@ -309,6 +309,9 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	if m.StillGoing() {
 		return nil, nil, fmt.Errorf("run %s is still going (pid %d on this host): add it once it has finished", dir, m.Host.PID)
 	}
+	if slo.IsZero() {
+		slo = report.ManifestSLO(m.Scenario)
+	}
 	sum, warnings, err := summarizeDir(dir, m, slo)
 	if err != nil {
 		return nil, warnings, err
@@ -792,15 +795,12 @@ func partOfLoad(manifest json.RawMessage) string {
 }
 
 // summarizeDir summarizes run directory dir, whose run.json is m, by
-// today's definitions with slo (run.json's own when slo is zero), and
-// refuses a requests.jsonl holding fewer records than run.json counts (a
-// copy cut short): how a history reads a run it adds. A baseline's run
-// summarized again (summaryNow) is read alike, from the rundir.Run opened
-// to check its fingerprint.
+// today's definitions with slo as it is (a zero one is no SLO: its caller
+// says whose), and refuses a requests.jsonl holding fewer records than
+// run.json counts (a copy cut short): how a history reads a run it adds.
+// A baseline's run summarized again (summaryNow) is read alike, from the
+// rundir.Run opened to check its fingerprint.
 func summarizeDir(dir string, m *rundir.Manifest, slo report.SLO) (*report.Summary, []string, error) {
-	if slo.IsZero() {
-		slo = report.ManifestSLO(m.Scenario)
-	}
 	sum, warnings, err := report.SummarizeRun(dir, slo)
 	if err != nil {
 		if strings.Contains(err.Error(), dir) {

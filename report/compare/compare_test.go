@@ -98,7 +98,7 @@ func load(t *testing.T, s synthRun) *Run {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), fmt.Sprintf("run-%d", s.seed))
 	s.write(t, dir)
-	r, err := LoadRun(dir, report.SLO{})
+	r, err := loadCandidate(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

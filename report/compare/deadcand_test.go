@@ -51,7 +51,7 @@ func TestGateDoesNotPassARunThatMeasuredNothing(t *testing.T) {
 	}
 	// Against earlier runs that measured nothing there either.
 	dead := func() *report.Summary {
-		c, err := LoadRun(cand, report.SLO{})
+		c, err := loadCandidate(cand)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -183,11 +183,11 @@ func TestGateNamesFlaggedCandidate(t *testing.T) {
 				!slices.Equal(back.Flags, []LevelFlag{{Level: 8, Side: "candidate", Kind: tt.kind, Warning: tt.warning}}) {
 				t.Errorf("json: %v, regression %v, flags %+v", err, back.Regression, back.Flags)
 			}
-			cand, err := LoadRun(c, report.SLO{})
+			cand, err := loadCandidate(c)
 			if err != nil {
 				t.Fatal(err)
 			}
-			base, err := LoadRun(b, report.SLO{})
+			base, err := loadCandidate(b)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -140,7 +140,7 @@ func gateJudged(o GateOptions, stdout, stderr io.Writer, judged *bool) error {
 	if err := sameRun(o.Baseline, o.Candidate); err != nil {
 		return err
 	}
-	cand, err := LoadRun(o.Candidate, report.SLO{}) // its scenario's SLO
+	cand, err := loadCandidate(o.Candidate)
 	if err != nil {
 		return err
 	}
@@ -262,4 +262,20 @@ func measuredNothing(cand *Run) string {
 		return ""
 	}
 	return "every measured request failed at " + strings.Join(dead, ", ")
+}
+
+// loadCandidate loads the gate's candidate, run directory dir, judged by
+// its own scenario's SLO (none when its scenario sets none), read from the
+// run.json it is loaded with; the baseline is judged by the same SLO
+// (Run.SLO).
+func loadCandidate(dir string) (*Run, error) {
+	rd, err := rundir.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	var slo report.SLO
+	if rd.Manifest != nil {
+		slo = report.ManifestSLO(rd.Manifest.Scenario)
+	}
+	return LoadOpened(rd, slo)
 }

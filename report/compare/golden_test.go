@@ -24,7 +24,7 @@ func goldenLarge(t testing.TB, seed uint64) *Run {
 	if err := rendertest.WriteLarge(dir, l); err != nil {
 		t.Fatal(err)
 	}
-	r, err := LoadRun(dir, report.SLO{})
+	r, err := loadCandidate(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,11 +125,11 @@ func BenchmarkCompareLarge(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		ra, err := LoadRun(dirs[0], report.SLO{})
+		ra, err := loadCandidate(dirs[0])
 		if err != nil {
 			b.Fatal(err)
 		}
-		rb, err := LoadRun(dirs[1], report.SLO{})
+		rb, err := loadCandidate(dirs[1])
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/rundir/rundirtest"
@@ -27,11 +26,11 @@ func TestCompareWarnsOfAnInterruptedRun(t *testing.T) {
 	rundirtest.EditManifest(t, cand, func(m *rundir.Manifest) {
 		m.ExitState, m.ExitReason = rundir.ExitInterrupted, "interrupted by signal"
 	})
-	b, err := LoadRun(base, report.SLO{})
+	b, err := loadCandidate(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := LoadRun(cand, report.SLO{})
+	c, err := loadCandidate(cand)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 )
 
@@ -17,7 +16,7 @@ func retainedBytes(t testing.TB, dir string) (uint64, *Run) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	r, err := LoadRun(dir, report.SLO{})
+	r, err := loadCandidate(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -206,32 +206,24 @@ type request struct {
 }
 
 // LoadRun reads the run directory dir for comparison: run.json (needed),
-// then requests.jsonl, once, recomputing its Summary with slo and taking
-// each level's sample. A zero slo takes the SLO of the scenario in run.json.
-func LoadRun(dir string, slo report.SLO) (*Run, error) { return loadRun(dir, slo, true) }
-
-// LoadRunJudgedBy is LoadRun judging by slo as it is, a zero one too (no
-// SLO: every successful request good), whatever the run's scenario says:
-// a baseline judged by the SLO its candidate was (Run.SLO), so that one
-// SLO judges the goodput of both sides.
-func LoadRunJudgedBy(dir string, slo report.SLO) (*Run, error) { return loadRun(dir, slo, false) }
-
-// loadRun is LoadRun, a zero slo the scenario's when scenarioSLO is set.
-func loadRun(dir string, slo report.SLO, scenarioSLO bool) (*Run, error) {
+// then requests.jsonl, once, recomputing its Summary with slo as it is
+// (a zero one is no SLO: every successful request good) and taking each
+// level's sample. A caller judging by the run's own scenario's SLO reads
+// it from run.json (report.ManifestSLO of LoadOpened's rd.Manifest, as the
+// gate's candidate is).
+func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	rd, err := rundir.Open(dir)
 	if err != nil {
 		return nil, err
 	}
-	return loadOpened(rd, slo, scenarioSLO)
+	return LoadOpened(rd, slo)
 }
 
-// LoadOpened is LoadRunJudgedBy of the run directory rd, opened already
+// LoadOpened is LoadRun of the run directory rd, opened already
 // (rundir.Open: its run.json read): a caller that checks run.json's bytes
-// (a history's fingerprint, rd.ManifestJSON) judges the run of the bytes it
-// checked, read once.
-func LoadOpened(rd *rundir.Run, slo report.SLO) (*Run, error) { return loadOpened(rd, slo, false) }
-
-func loadOpened(rd *rundir.Run, slo report.SLO, scenarioSLO bool) (*Run, error) {
+// (a history's fingerprint, rd.ManifestJSON) or takes its SLO from them
+// judges the run of the bytes it read, read once.
+func LoadOpened(rd *rundir.Run, slo report.SLO) (*Run, error) {
 	dir := rd.Dir
 	m := rd.Manifest
 	if m == nil {
@@ -240,9 +232,6 @@ func loadOpened(rd *rundir.Run, slo report.SLO, scenarioSLO bool) (*Run, error) 
 	if m.StillGoing() {
 		// Its records so far would be judged as the whole run.
 		return nil, fmt.Errorf("run %s is still going (pid %d on this host): compare it once it has finished", dir, m.Host.PID)
-	}
-	if scenarioSLO && slo.IsZero() {
-		slo = report.ManifestSLO(m.Scenario)
 	}
 	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo, Manifest: m, ManifestJSON: rd.ManifestJSON}
 	col := NewCollector(slo)
