@@ -55,7 +55,7 @@ crossover use the GPU and API catalogs (--prices overrides them).`,
 			if c.NArg() < 1 {
 				return usagef("report takes at least one RUN_DIR")
 			}
-			formats, err := render.ParseFormats(c.String("format"))
+			formats, err := render.FormatsFor(c.String("format"), c.IsSet("format"), out)
 			if err != nil {
 				return usagef("--format: %v", err)
 			}

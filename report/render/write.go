@@ -66,6 +66,17 @@ func ParseFormats(s string) ([]string, error) {
 	return out, nil
 }
 
+// FormatsFor is ParseFormats(s) for report's --format given with --out
+// out: typed (not the default) without out it is refused, since report
+// writes no file then and prints its table, whatever --format says.
+func FormatsFor(s string, typed bool, out string) ([]string, error) {
+	formats, err := ParseFormats(s)
+	if err == nil && typed && out == "" && len(formats) > 0 {
+		return nil, fmt.Errorf("the report files (%s) are written with --out DIR; without --out report prints its table only: add --out DIR", strings.Join(formats, ","))
+	}
+	return formats, err
+}
+
 // Write renders every figure of r as SVG and PNG under dir/plots, then r in
 // each of formats into dir, and returns the paths written (report files
 // first, then figures).
