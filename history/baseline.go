@@ -132,7 +132,8 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 			}
 		}
 	}
-	var ids, stored, otherSLO []string
+	var ids, stored []string
+	var otherSLO leftOutGoodput
 	b := compare.Baseline{Meta: meta}
 	for _, e := range entries {
 		ids = append(ids, fmt.Sprintf("#%d", e.ID))
@@ -148,12 +149,11 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 			if judged, ok := goodputSLO(e); !ok || judged.PerRequest() != slo.PerRequest() {
 				// A median of goodputs judged by two SLOs is of neither.
 				sum = withoutGoodput(sum)
-				by := "an SLO not known (its run.json as stored does not decode)"
+				by := "" // not known
 				if ok {
-					by = judged.PerRequestWords() + " (its scenario's SLO when it was added)"
+					by = judged.PerRequestWords()
 				}
-				otherSLO = append(otherSLO, fmt.Sprintf("history:#%d's goodput is left out of the baseline: its stored summary judged each request by %s, not by the candidate's %s, and its run directory is gone or changed, so it could not be judged again; its latencies, other rates and error rate are kept",
-					e.ID, by, slo.PerRequestWords()))
+				otherSLO.add(by, e.ID)
 			}
 		}
 		b.Summaries = append(b.Summaries, sum)
@@ -165,11 +165,56 @@ func baselineFromEntries(spec string, entries []*Entry, cand *compare.Run) (comp
 	default:
 		b.Warnings = append(b.Warnings, fmt.Sprintf("history: the summaries of %s are as stored when they were added, by the definitions of the inferbench that added them: their run directories are gone or changed, so they were not summarized again", strings.Join(stored, " ")))
 	}
-	b.Warnings = append(b.Warnings, otherSLO...)
+	b.Warnings = append(b.Warnings, otherSLO.warnings(slo)...)
 	b.Warnings = append(b.Warnings, settingsOfEach(entries, cand.Meta)...)
 	b.Warnings = append(b.Warnings, endedEarly(entries)...)
 	b.Label = fmt.Sprintf("%s (%s, summaries%s)", spec, strings.Join(ids, " "), from)
 	return b, nil
+}
+
+// leftOutGoodput is the entries whose stored goodput a baseline left out,
+// grouped by the SLO that judged it (its per-request words, "" when not
+// known), in the order first met.
+type leftOutGoodput []goodputGroup
+
+// goodputGroup is the entries (ids, "#3") whose goodput the SLO of words
+// by judged.
+type goodputGroup struct {
+	by  string
+	ids []string
+}
+
+func (l *leftOutGoodput) add(by string, id int64) {
+	i := slices.IndexFunc(*l, func(g goodputGroup) bool { return g.by == by })
+	if i < 0 {
+		*l = append(*l, goodputGroup{by: by})
+		i = len(*l) - 1
+	}
+	(*l)[i].ids = append((*l)[i].ids, fmt.Sprintf("#%d", id))
+}
+
+// warnings says, once for each SLO, which entries' goodput was left out
+// of the baseline, and why: judged by that SLO, not the candidate's (slo).
+func (l leftOutGoodput) warnings(slo report.SLO) []string {
+	var out []string
+	for _, g := range l {
+		if len(g.ids) == 1 {
+			by := "an SLO not known (its run.json as stored does not decode)"
+			if g.by != "" {
+				by = g.by + " (its scenario's SLO when it was added)"
+			}
+			out = append(out, fmt.Sprintf("history:%s's goodput is left out of the baseline: its stored summary judged each request by %s, not by the candidate's %s, and its run directory is gone or changed, so it could not be judged again; its latencies, other rates and error rate are kept",
+				g.ids[0], by, slo.PerRequestWords()))
+			continue
+		}
+		by := "an SLO not known (their run.json as stored does not decode)"
+		if g.by != "" {
+			by = g.by + " (their scenario's SLO when they were added)"
+		}
+		out = append(out, fmt.Sprintf("history: the goodput of %s is left out of the baseline: their stored summaries judged each request by %s, not by the candidate's %s, and their run directories are gone or changed, so they could not be judged again; their latencies, other rates and error rates are kept",
+			strings.Join(g.ids, " "), by, slo.PerRequestWords()))
+	}
+	return out
 }
 
 // endedEarly names each entry whose run ended early, interrupted, stopped

@@ -256,23 +256,27 @@ type Entry struct {
 	// part, not the server's, and it reads as a drop beside whole runs.
 	PartOfLoad string `json:"part_of_load,omitempty"`
 
-	// run is Manifest decoded when the entry was read from the store
-	// (scanEntry), once for all who read it (the baseline's choice of runs,
-	// their settings, how they ended); nil when it does not decode.
-	run *rundir.Manifest
+	// run is Manifest decoded, once for all who read it (the baseline's
+	// choice of runs, their settings, how they ended): when the entry was
+	// read from the store (scanEntry) or made (NewEntry), else at the
+	// first manifest; runErr is why it does not decode.
+	run    *rundir.Manifest
+	runErr error
 }
 
-// manifest returns run.json as stored, decoded: the entry's own decoding
-// when it was read from the store, else decoded now.
+// manifest returns run.json as stored, decoded once: the entry's own
+// decoding, or why it does not decode.
 func (e *Entry) manifest() (*rundir.Manifest, error) {
-	if e.run != nil {
-		return e.run, nil
+	if e.run != nil || e.runErr != nil {
+		return e.run, e.runErr
 	}
 	var m rundir.Manifest
 	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+		e.runErr = err
 		return nil, err
 	}
-	return &m, nil
+	e.run = &m
+	return e.run, nil
 }
 
 // Meta returns the comparability data of the entry.
@@ -329,7 +333,7 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	e := &Entry{Fingerprint: fingerprintOf(raw), Started: m.Start.UTC(), RunDir: abs,
 		Scenario: meta.Scenario, Model: meta.Model, TargetKind: meta.TargetKind, TargetURL: stripUserinfo(m.Target.URL),
 		ToolVersion: meta.ToolVersion, Host: meta.Host, ExitState: string(m.ExitState), Manifest: raw, Summary: sum,
-		PartOfLoad: report.PartOfLoad(m)}
+		PartOfLoad: report.PartOfLoad(m), run: m}
 	return e, warnings, nil
 }
 
@@ -550,10 +554,8 @@ func scanEntry(row interface{ Scan(...any) error }) (*Entry, error) {
 		return nil, fmt.Errorf("entry %d: started_at: %w", e.ID, err)
 	}
 	e.Manifest = json.RawMessage(manifest)
-	var m rundir.Manifest
-	if json.Unmarshal(e.Manifest, &m) == nil {
-		e.run = &m
-		e.PartOfLoad = report.PartOfLoad(&m)
+	if m, err := e.manifest(); err == nil {
+		e.PartOfLoad = report.PartOfLoad(m)
 	}
 	if err := json.Unmarshal([]byte(sum), &e.Summary); err != nil {
 		return nil, fmt.Errorf("entry %d: summary: %w", e.ID, err)

@@ -55,7 +55,7 @@ func markIfSimulated(ctx context.Context, s *Store, f *plot.Figure, points []Poi
 		if err != nil {
 			return err
 		}
-		if m, err := e.manifest(); len(e.Manifest) > 0 && err == nil && m.IsSimulated() {
+		if m, err := e.manifest(); err == nil && m.IsSimulated() {
 			f.MarkSimulated()
 			return nil
 		}
