@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"net"
 	"net/http"
@@ -132,8 +133,8 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		return nil, err
 	}
 	undo := func() {
-		if created {
-			os.Remove(o.Out) // only if still empty
+		for _, d := range created {
+			os.Remove(d) // only if still empty
 		}
 	}
 	if replacing {
@@ -171,16 +172,21 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	return s.run(ctx, drain)
 }
 
-// createDir makes dir if it is missing and says whether it did, so that a
-// run refused before it starts leaves nothing behind.
-func createDir(dir string) (bool, error) {
-	if _, err := os.Lstat(dir); err == nil {
-		return false, nil
+// createDir makes dir if it is missing and returns the directories it
+// made, dir first, then each parent that was missing (--out runs/x made
+// runs too), so that a run refused before it starts leaves nothing behind.
+func createDir(dir string) ([]string, error) {
+	var made []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) || filepath.Dir(d) == d {
+			break
+		}
+		made = append(made, d)
 	}
 	if err := rundir.MakeDir(dir); err != nil { // names a dangling link, as rundir.Create does
-		return false, fmt.Errorf("--out: %w", err)
+		return nil, fmt.Errorf("--out: %w", err)
 	}
-	return true, nil
+	return made, nil
 }
 
 // probe sends one short request first: a wrong key, a missing model or a
