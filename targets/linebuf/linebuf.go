@@ -12,6 +12,7 @@ package linebuf
 
 import (
 	"errors"
+	"fmt"
 	"io"
 )
 
@@ -101,4 +102,17 @@ func (w *Window) Fill(limit int) {
 		}
 	}
 	w.Err = io.ErrNoProgress
+}
+
+// Bound writes a reader's bound of n bytes in the unit people read it in,
+// for its "too large" error: 16 MiB, 64 KiB, or 1000 bytes where it is no
+// whole number of either.
+func Bound(n int) string {
+	switch {
+	case n > 0 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n > 0 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -70,7 +70,7 @@ func (r *Reader) Next() ([]byte, error) {
 			w.R += i + 1
 			scanFrom = 0
 			if i > r.max {
-				return nil, fmt.Errorf("%w: more than %d bytes", ErrLineTooLarge, r.max)
+				return nil, fmt.Errorf("%w: more than %s", ErrLineTooLarge, linebuf.Bound(r.max))
 			}
 			line := trim(b[:i])
 			if len(line) == 0 {
@@ -80,7 +80,7 @@ func (r *Reader) Next() ([]byte, error) {
 		}
 		scanFrom = len(b)
 		if len(b) > r.max {
-			return nil, fmt.Errorf("%w: more than %d bytes", ErrLineTooLarge, r.max)
+			return nil, fmt.Errorf("%w: more than %s", ErrLineTooLarge, linebuf.Bound(r.max))
 		}
 		if w.Err != nil {
 			w.R = w.W

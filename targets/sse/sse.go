@@ -197,7 +197,7 @@ func (r *Reader) event() Event {
 // field interprets one non-empty line.
 func (r *Reader) field(line []byte) error {
 	if len(line) > r.maxLine() {
-		return fmt.Errorf("%w: a line of more than %d bytes", ErrEventTooLarge, r.maxLine())
+		return fmt.Errorf("%w: a line of more than %s", ErrEventTooLarge, linebuf.Bound(r.max))
 	}
 	if line[0] == ':' {
 		r.comments++
@@ -322,7 +322,7 @@ func (r *Reader) readLine() (line []byte, ok bool, err error) {
 			return b, true, nil
 		}
 		if len(b) > r.maxLine() {
-			return nil, false, fmt.Errorf("%w: a line of more than %d bytes", ErrEventTooLarge, r.maxLine())
+			return nil, false, fmt.Errorf("%w: a line of more than %s", ErrEventTooLarge, linebuf.Bound(r.max))
 		}
 		r.fill()
 	}
