@@ -299,6 +299,12 @@ func flagError(path string, flags []cli.Flag, msg string, hint Hint) string {
 		}
 		return msg + fmt.Sprintf("; see inferbench %s --help", path)
 	}
+	if bare, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		// Go's flag package names it with one dash (-out) whatever was
+		// typed: said as NoFlagArgs says it, the flag as typed.
+		f := Dashed(strings.TrimLeft(bare, "-"))
+		return fmt.Sprintf("%s needs a value (%s … %s VALUE)", f, path, f)
+	}
 	if two, ok := strings.CutPrefix(msg, "Cannot use two forms of the same flag: "); ok {
 		// urfave/cli's words for a flag given by its name and its alias
 		// (-n 5 --requests 6), both bare.
