@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/inferbench/inferbench/internal/typo"
 )
 
 // Byte units.
@@ -118,7 +120,7 @@ func LookupGPU(name string) (GPUProfile, error) {
 			return g, nil
 		}
 	}
-	return GPUProfile{}, fmt.Errorf("unknown GPU %q (known: %s)", name, strings.Join(names(gpuProfiles(), func(g GPUProfile) string { return g.Name }), ", "))
+	return GPUProfile{}, unknown("GPU", name, names(gpuProfiles(), func(g GPUProfile) string { return g.Name }))
 }
 
 // LookupModel returns the model profile named name (case-insensitive).
@@ -128,7 +130,17 @@ func LookupModel(name string) (ModelProfile, error) {
 			return m, nil
 		}
 	}
-	return ModelProfile{}, fmt.Errorf("unknown model %q (known: %s)", name, strings.Join(names(modelProfiles(), func(m ModelProfile) string { return m.Name }), ", "))
+	return ModelProfile{}, unknown("model", name, names(modelProfiles(), func(m ModelProfile) string { return m.Name }))
+}
+
+// unknown is the error of a profile name not among known, with the one it
+// is near (internal/typo: "H100", did you mean h100-sxm?), as run --gpu's.
+func unknown(what, name string, known []string) error {
+	near := ""
+	if s := typo.Nearest(name, known); s != "" {
+		near = ", did you mean " + s + "?"
+	}
+	return fmt.Errorf("unknown %s %q%s (known: %s)", what, name, near, strings.Join(known, ", "))
 }
 
 func names[T any](xs []T, name func(T) string) []string {
