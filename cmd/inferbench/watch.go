@@ -25,13 +25,12 @@ func watchCommand() *cli.Command {
 		Name:      "watch",
 		Usage:     "follow a run directory another process is writing: live progress and a result line per level",
 		UsageText: "inferbench watch [--progress-interval D] [--live ADDR [--live-linger D]] RUN_DIR",
-		Description: `Follows RUN_DIR as another process writes it (a shard in Kubernetes on a shared volume, a nightly
-job) from its requests.jsonl alone — client.jsonl, gpu.jsonl and server.jsonl too when present — and shows
-the view a run shows on stderr: a live line per running level and a result line per finished level, judged
-by the SLO in run.json. It stops when run.json says the run ended: exit 0, or 130 as the run's own where it
-was interrupted (Ctrl-C); Ctrl-C stops watching (the run goes on, exit 130). On a directory whose run has
-ended it prints the result lines and exits. With --live it also serves the live page, /events and /metrics.
-Exit 2: RUN_DIR is a file, or its writer is gone (killed) before the run ended; a run yet to start is waited for.`,
+		Description: `Follows RUN_DIR as another process writes it (a Kubernetes shard on a shared volume, a nightly job)
+from its requests.jsonl alone (client.jsonl, gpu.jsonl and server.jsonl too when present) and shows a run's
+stderr view: a live line per running level, a result line per finished level judged by run.json's SLO. It
+stops when run.json says the run ended: exit 0, or 130 as the run's own if it was interrupted; an ended run's
+lines print at once; Ctrl-C stops watching (exit 130; the run goes on). --live also serves the live page, /events
+and /metrics. Exit 2: RUN_DIR is a file, or its writer is gone (killed) before the run ended; one not begun is awaited.`,
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: watchFlagInterval, Value: live.DefaultProgressInterval, Usage: "when stderr is not a terminal, print a progress line this often"},
 			&cli.DurationFlag{Name: watchFlagPoll, Value: live.DefaultPoll, Usage: "read the run directory this often"},
