@@ -279,6 +279,12 @@ func (f *Follower) clock() int64 {
 // asked. watch exits 130 on it, as the run itself did.
 var ErrInterrupted = errors.New("run interrupted")
 
+// ErrFailed is what Follow returns, wrapped, for a run that ended failed
+// (it could not go on: its directory unwritable, its records lost): its
+// records up to the failure are whole. watch exits 1 on it, as the run
+// itself did; it exited 0, as for a complete run.
+var ErrFailed = errors.New("run failed")
+
 // ExitGone is the exit state of a followed run whose process is gone
 // while its run.json still says running (kill -9, a crash).
 const ExitGone = "gone"
@@ -803,12 +809,15 @@ func Follow(ctx context.Context, dir string, w io.Writer, o FollowOptions) (err 
 			// Nothing else would be printed: say what was found.
 			fmt.Fprintf(w, "inferbench: %s ended (%s) with no request recorded\n", dir, s.ExitState)
 		}
-		if s.ExitState == string(rundir.ExitInterrupted) {
-			why := ""
-			if f.m.ExitReason != "" {
-				why = " (" + f.m.ExitReason + ")"
-			}
+		why := ""
+		if f.m.ExitReason != "" {
+			why = " (" + printable.Text(f.m.ExitReason) + ")"
+		}
+		switch s.ExitState {
+		case string(rundir.ExitInterrupted):
 			return fmt.Errorf("%s: %w%s; %s in it: complete and reportable", dir, ErrInterrupted, why, printable.Count(int(f.m.Records), "record"))
+		case string(rundir.ExitFailed):
+			return fmt.Errorf("%s: %w%s; %s in it: reportable up to the failure", dir, ErrFailed, why, printable.Count(int(f.m.Records), "record"))
 		}
 	}
 	return err

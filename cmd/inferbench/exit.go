@@ -66,6 +66,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitUsage
 	case errors.Is(err, context.Canceled), errors.Is(err, live.ErrInterrupted):
 		return exitInterrupted
+	case errors.Is(err, live.ErrFailed):
+		return exitFailed
 	}
 	return exitUsage
 }

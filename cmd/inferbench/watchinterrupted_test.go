@@ -28,3 +28,21 @@ func TestWatchInterruptedRun(t *testing.T) {
 		t.Errorf("watch of an interrupted run: %v (exit %d); want exit %d saying the run was interrupted", err, code, exitInterrupted)
 	}
 }
+
+// TestWatchFailedRun: watch of a run that failed (it could not go on)
+// exits 1, as the run did, saying so and why; it exited 0 as for a
+// complete run.
+func TestWatchFailedRun(t *testing.T) {
+	a100, _ := reportRuns(t)
+	dir := filepath.Join(t.TempDir(), "wfail")
+	if err := os.CopyFS(dir, os.DirFS(a100)); err != nil {
+		t.Fatal(err)
+	}
+	rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
+		m.ExitState, m.ExitReason = rundir.ExitFailed, "write records: no space left on device"
+	})
+	_, _, err := runApp(t, "watch", "--poll", "10ms", dir)
+	if code := exitCode(err, io.Discard); code != exitFailed || !strings.Contains(err.Error(), "run failed (write records: no space left on device)") {
+		t.Errorf("watch of a failed run: %v (exit %d); want exit %d saying the run failed and why", err, code, exitFailed)
+	}
+}
