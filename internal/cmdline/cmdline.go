@@ -117,27 +117,15 @@ const reorderedKey = "cmdline.reordered"
 // the run's own contexts: kept on the App, one run's "--" was the next
 // run's too.
 func endedFlags(c *cli.Context) bool {
-	lin := c.Lineage()
-	if c.Command == nil || len(lin) < 2 {
-		return false
-	}
-	given, pos := lin[1].Args().Slice(), c.Args().Slice()
-	if len(given) == 0 || !slices.Contains(c.Command.Names(), given[0]) {
-		return false
-	}
-	given = given[1:]
+	given, ok := commandWords(c)
+	pos := c.Args().Slice()
 	n := len(given) - len(pos)
-	if n < 1 || !slices.Equal(given[n:], pos) {
+	if !ok || n < 1 || !slices.Equal(given[n:], pos) {
 		return false
 	}
-	for i := 0; i < n; {
+	for i := 0; i < n; i += max(1, flagLen(c.Command.Flags, given[i:n])) {
 		if given[i] == "--" {
 			return i == n-1
-		}
-		if takesValue(c.Command.Flags, given[i]) {
-			i += 2
-		} else {
-			i++
 		}
 	}
 	return false
@@ -149,12 +137,8 @@ func endedFlags(c *cli.Context) bool {
 // command's name, flags (each with its value where it takes one) up to the
 // first positional word or "--", where Reorder has put them all.
 func Typed(c *cli.Context, name string) bool {
-	lin := c.Lineage()
-	if c.Command == nil || len(lin) < 2 {
-		return false
-	}
-	given := lin[1].Args().Slice()
-	if len(given) == 0 || !slices.Contains(c.Command.Names(), given[0]) {
+	given, ok := commandWords(c)
+	if !ok {
 		return false
 	}
 	var names []string
@@ -163,7 +147,7 @@ func Typed(c *cli.Context, name string) bool {
 			names = f.Names()
 		}
 	}
-	for i := 1; i < len(given) && len(given[i]) > 1 && strings.HasPrefix(given[i], "-") && given[i] != "--"; {
+	for i := 0; i < len(given) && len(given[i]) > 1 && strings.HasPrefix(given[i], "-") && given[i] != "--"; {
 		w, _, _ := strings.Cut(strings.TrimPrefix(given[i][1:], "-"), "=")
 		if slices.Contains(names, w) {
 			return true
@@ -171,6 +155,22 @@ func Typed(c *cli.Context, name string) bool {
 		i += flagLen(c.Command.Flags, given[i:])
 	}
 	return false
+}
+
+// commandWords is what c's command was handed: its parent's arguments
+// after the command's name (the parser consumes "--" and env values leave
+// no word, so the words say what was typed); ok is false where c has no
+// command or parent, or the parent's words do not start with its name.
+func commandWords(c *cli.Context) (given []string, ok bool) {
+	lin := c.Lineage()
+	if c.Command == nil || len(lin) < 2 {
+		return nil, false
+	}
+	given = lin[1].Args().Slice()
+	if len(given) == 0 || !slices.Contains(c.Command.Names(), given[0]) {
+		return nil, false
+	}
+	return given[1:], true
 }
 
 // flagLen is how many words the flag at rest[0] takes: 2 when it takes a
