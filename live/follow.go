@@ -204,7 +204,7 @@ func (f *Follower) noteQuiet(now time.Time) {
 			modified = "its files last modified " + last.UTC().Format("2006-01-02 15:04:05 MST") + " by their own clock; "
 		}
 		f.o.Warn(fmt.Sprintf("%s: nothing written %s, and run.json still says running: has the run died on its host%s? (%sstill watching; Ctrl-C stops, and `inferbench report %s` reads what it wrote)",
-			f.dir, quietFor(quiet, f.writtenAt), host, modified, f.dir))
+			f.dir, "for "+quiet.Round(time.Second).String(), host, modified, f.dir))
 	}
 }
 
@@ -218,15 +218,6 @@ func (f *Follower) lastWritten() time.Time {
 		}
 	}
 	return last
-}
-
-// quietFor says how long nothing was written: "for 3m0s", or past a day
-// the time it stopped, "since 2026-11-27 08:10 UTC (9 days)".
-func quietFor(quiet time.Duration, since time.Time) string {
-	if quiet < 24*time.Hour {
-		return "for " + quiet.Round(time.Second).String()
-	}
-	return fmt.Sprintf("since %s (%s)", since.UTC().Format("2006-01-02 15:04 MST"), printable.Count(int(quiet/(24*time.Hour)), "day"))
 }
 
 // waitForDir returns once dir is a directory. A dir that does not exist

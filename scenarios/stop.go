@@ -169,7 +169,10 @@ func (s *Scenario) CheckStop(facts func(kind, api, model string) StopRules) erro
 	case r.Max > 0 && len(stop) > r.Max:
 		return s.src.errorf(fmt.Sprintf("workload.stop[%d]", r.Max), "target %s takes at most %d stop sequences, got %d", k, r.Max, len(stop))
 	}
-	if i := slices.IndexFunc(stop, func(s string) bool { return strings.Contains(s, ",") }); r.NoComma && i >= 0 {
+	if !r.NoComma {
+		return nil
+	}
+	if i := slices.IndexFunc(stop, func(q string) bool { return strings.Contains(q, ",") }); i >= 0 {
 		return s.src.errorf(fmt.Sprintf("workload.stop[%d]", i), "target %s cannot send the stop sequence %q: its API takes stop sequences joined by commas in one string, which would split this one in two; leave the comma out",
 			k, truncate(stop[i], 32))
 	}
