@@ -35,7 +35,7 @@ func FuzzLoad(f *testing.F) {
 		const name = "testdata/fuzz.yaml"
 		s, err := Load(name, data)
 		if err != nil {
-			for _, e := range unjoin(err) {
+			for _, e := range Leaves(err) {
 				var pe *Error
 				if !errors.As(e, &pe) || pe.File != name {
 					t.Fatalf("error %q (%T) is not an *Error naming the file", e, e)

@@ -176,7 +176,7 @@ func load(name string, data []byte, known Known) (*Scenario, error) {
 		add(e)
 	}
 	if err := s.Validate(); err != nil {
-		for _, e := range unjoin(err) {
+		for _, e := range Leaves(err) {
 			// A length file that could not be read is reported once, by
 			// readLengths, not again as "not read".
 			if pe, ok := e.(*Error); ok && slices.ContainsFunc(readErrs, func(r error) bool { return r.(*Error).Path == pe.Path }) {
@@ -198,19 +198,15 @@ func load(name string, data []byte, known Known) (*Scenario, error) {
 	if err := s.CheckCostGPU(known.GPU); err != nil {
 		add(err)
 	}
-	for _, e := range unjoin(s.CheckTarget(known.Target)) {
-		if e != nil {
-			add(e)
-		}
+	for _, e := range Leaves(s.CheckTarget(known.Target)) {
+		add(e)
 	}
 	if err := s.CheckStop(known.Stop); err != nil {
 		add(err)
 	}
 	if known.GateLimit != nil {
-		for _, e := range unjoin(s.CheckGate(known.GateLimit)) {
-			if e != nil {
-				add(e)
-			}
+		for _, e := range Leaves(s.CheckGate(known.GateLimit)) {
+			add(e)
 		}
 	}
 	// In the file's order, as its reader fixes them.
@@ -228,12 +224,23 @@ func load(name string, data []byte, known Known) (*Scenario, error) {
 	return s, nil
 }
 
-// unjoin returns the errors joined in err (err itself if it joins none).
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
+// Leaves returns the errors err joins, each joined one's own in turn (in
+// order; err itself if it joins none; none for nil): a scenario's checks
+// join one error a finding, and a caller that names a finding by a flag
+// (run, k8s manifest) rewrites each.
+func Leaves(err error) []error {
+	if err == nil {
+		return nil
 	}
-	return []error{err}
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, Leaves(e)...)
+	}
+	return out
 }
 
 // LoadFile reads and loads the scenario file at path (see Load). A file

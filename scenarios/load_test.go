@@ -191,7 +191,7 @@ func TestLoadFileLocatesErrors(t *testing.T) {
 				t.Errorf("LoadFile(%s) errors (-want +got):\n%s", tt.file, diff)
 			}
 			// Every joined error is an *Error carrying the position.
-			for _, e := range unjoin(err) {
+			for _, e := range Leaves(err) {
 				if pe, ok := e.(*Error); !ok || pe.Line == 0 || pe.File != tt.file {
 					t.Errorf("error %v (%T): want an *Error with file and line", e, e)
 				}

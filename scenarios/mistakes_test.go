@@ -103,7 +103,7 @@ func TestLoadTellsEveryMistake(t *testing.T) {
 			if diff := cmp.Diff(tt.want, errLines(err)); diff != "" {
 				t.Errorf("Load(%q) errors (-want +got):\n%s", tt.src, diff)
 			}
-			for _, e := range unjoin(err) {
+			for _, e := range Leaves(err) {
 				if pe, ok := e.(*Error); !ok || pe.File != "s.yaml" {
 					t.Errorf("error %v (%T): want an *Error naming the file", e, e)
 				}

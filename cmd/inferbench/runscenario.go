@@ -309,14 +309,7 @@ func searchesForFlagLevels(c *cli.Context, s *scenarios.Scenario) {
 // the value judged is the flag's: the flag is named, not the line.
 func flagNamed(c *cli.Context, fromFile bool, err error) error {
 	var out []error
-	var walk func(error)
-	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
+	for _, e := range scenarios.Leaves(err) {
 		var se *scenarios.Error
 		if errors.As(e, &se) {
 			path, _, _ := strings.Cut(se.Path, "[")
@@ -326,7 +319,6 @@ func flagNamed(c *cli.Context, fromFile bool, err error) error {
 		}
 		out = append(out, e)
 	}
-	walk(err)
 	return errors.Join(out...)
 }
 

@@ -43,17 +43,9 @@ func checkStop(s *scenarios.Scenario, o Options) error {
 	}
 	errs = append(errs, t.CheckStop(session.StopFacts))
 	var out []error
-	var walk func(error)
-	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
+	for _, e := range scenarios.Leaves(errors.Join(errs...)) {
 		var se *scenarios.Error
 		switch {
-		case e == nil:
 		case errors.As(e, &se) && strings.HasPrefix(se.Path, "workload.stop"):
 			if stopGiven {
 				e = fmt.Errorf("k8s: after --, inferbench run: --stop: %s", se.Msg)
@@ -62,9 +54,6 @@ func checkStop(s *scenarios.Scenario, o Options) error {
 		case !stopGiven:
 			out = append(out, e)
 		}
-	}
-	for _, e := range errs {
-		walk(e)
 	}
 	return errors.Join(out...)
 }
