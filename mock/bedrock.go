@@ -309,41 +309,25 @@ func (bw *bedrockWire) end(b []byte) []byte {
 	out := strconv.Itoa(bw.g.generated())
 	switch bw.fam {
 	case bedrockConverse:
-		stop := "end_turn"
-		switch {
-		case bw.g.capped:
-			stop = "max_tokens"
-		case bw.g.stopped != "":
-			stop = "stop_sequence"
-		}
+		stop := bw.finish("end_turn", "max_tokens", "stop_sequence")
 		b = bw.frame(b, "contentBlockStop", []byte(`{"contentBlockIndex":0,"p":"`+padding(3)+`"}`))
 		b = bw.frame(b, "messageStop", []byte(`{"p":"`+padding(2)+`","stopReason":"`+stop+`"}`))
 		return bw.frame(b, "metadata", []byte(fmt.Sprintf(`{"metrics":{"latencyMs":%d},"p":"%s","usage":{"inputTokens":%d,"outputTokens":%d,"totalTokens":%d}}`,
 			bw.latencyMs(), padding(5), bw.g.promptTokens, bw.g.generated(), bw.g.promptTokens+bw.g.generated())))
 	case bedrockAnthropic:
-		stop, seq := "end_turn", "null"
-		switch {
-		case bw.g.capped:
-			stop = "max_tokens"
-		case bw.g.stopped != "":
+		stop, seq := bw.finish("end_turn", "max_tokens", "stop_sequence"), "null"
+		if stop == "stop_sequence" {
 			q, _ := json.Marshal(bw.g.stopped)
-			stop, seq = "stop_sequence", string(q)
+			seq = string(q)
 		}
 		b = bw.chunk(b, `{"type":"content_block_stop","index":0}`)
 		b = bw.chunk(b, `{"type":"message_delta","delta":{"stop_reason":"`+stop+`","stop_sequence":`+seq+`},"usage":{"output_tokens":`+out+`}}`)
 		return bw.chunk(b, `{"type":"message_stop",`+bw.invocationMetrics()+`}`)
 	case bedrockMeta:
-		stop := "stop"
-		if bw.g.capped {
-			stop = "length"
-		}
-		return bw.chunk(b, `{"generation":"","prompt_token_count":null,"generation_token_count":`+out+`,"stop_reason":"`+stop+`",`+bw.invocationMetrics()+`}`)
+		// Meta's native body takes no stop sequences: no third word.
+		return bw.chunk(b, `{"generation":"","prompt_token_count":null,"generation_token_count":`+out+`,"stop_reason":"`+bw.finish("stop", "length", "stop")+`",`+bw.invocationMetrics()+`}`)
 	case bedrockMistral:
-		stop := "stop"
-		if bw.g.capped {
-			stop = "length"
-		}
-		return bw.chunk(b, `{"outputs":[{"text":"","stop_reason":"`+stop+`"}],`+bw.invocationMetrics()+`}`)
+		return bw.chunk(b, `{"outputs":[{"text":"","stop_reason":"`+bw.finish("stop", "length", "stop")+`"}],`+bw.invocationMetrics()+`}`)
 	case bedrockTitan:
 		// Titan's completionReason: LENGTH at maxTokenCount,
 		// STOP_CRITERIA_MET where a stop sequence ended the output ("the
@@ -351,16 +335,22 @@ func (bw *bedrockWire) end(b []byte) []byte {
 		// else the model's own end, FINISH (the guide spells it FINISHED):
 		// Bedrock user guide, "Amazon Titan Text models",
 		// https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-text.html.
-		stop := "FINISH"
-		switch {
-		case bw.g.capped:
-			stop = "LENGTH"
-		case bw.g.stopped != "":
-			stop = "STOP_CRITERIA_MET"
-		}
+		stop := bw.finish("FINISH", "LENGTH", "STOP_CRITERIA_MET")
 		return bw.chunk(b, `{"outputText":"","index":0,"totalOutputTextTokenCount":`+out+`,"completionReason":"`+stop+`",`+bw.invocationMetrics()+`}`)
 	}
 	return b
+}
+
+// finish is the family's word for how the output ended: by the model, at
+// the length asked for, or at one of the request's stop sequences.
+func (bw *bedrockWire) finish(model, length, stopSequence string) string {
+	switch {
+	case bw.g.capped:
+		return length
+	case bw.g.stopped != "":
+		return stopSequence
+	}
+	return model
 }
 
 // streamError is an exception frame; Bedrock then ends the stream.
