@@ -296,8 +296,7 @@ func summaryNow(e *Entry, slo report.SLO) (sum *report.Summary, fresh bool) {
 	}
 	// slo as it is: a zero one is the candidate's too (its scenario sets
 	// none, every successful request is good), not the run's own to take.
-	sum, err = report.Summarize(rd, slo, nil)
-	if err != nil || compare.CheckRecords(e.RunDir, rd.Manifest, sum.Records) != nil {
+	if sum, _, err = summarizeDir(rd, slo); err != nil {
 		return e.Summary, false
 	}
 	return sum, true

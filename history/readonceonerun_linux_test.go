@@ -41,3 +41,20 @@ func TestOneRunBaselineReadsItsRunJSONOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryAddReadsRunJSONOnce: history add reads a run's run.json once:
+// the fingerprint stored is of the bytes the summary was made with. It
+// read it twice (once to fingerprint it, once more to summarize), and a
+// run.json rewritten between the two was stored under the other's
+// fingerprint.
+func TestHistoryAddReadsRunJSONOnce(t *testing.T) {
+	dir := dayRun(t, t.TempDir(), "night1", 1, nil)
+	file := filepath.Join(dir, rundir.ManifestFile)
+	o := watchOpens(t, file)
+	if _, _, err := NewEntry(dir, report.SLO{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := o.take(t)[file]; n != 1 {
+		t.Errorf("history add read run.json %d times; want once", n)
+	}
+}

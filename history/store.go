@@ -301,12 +301,21 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		abs = real
 	}
-	raw, m, err := rundir.ReadManifestRaw(dir)
+	// Opened once: the fingerprint is of the run.json bytes the summary is
+	// made with.
+	rd, err := rundir.Open(dir)
 	if _, runs := errors.AsType[*rundir.HoldsRunsError](err); runs {
 		return nil, nil, err // it names the directory
 	} else if err != nil {
-		return nil, nil, fmt.Errorf("run %s: %w", dir, err)
+		return nil, nil, err // it names the run ("run DIR: …")
 	}
+	if rd.Manifest == nil {
+		// Open reads on without run.json; history needs it: say why it
+		// is not there or not read.
+		_, _, err := rundir.ReadManifestRaw(dir)
+		return nil, nil, fmt.Errorf("run %s: %w", dir, cmp.Or(err, errors.New("run.json not read")))
+	}
+	raw, m := rd.ManifestJSON, rd.Manifest
 	// A run still going has a run.json that will change when it ends: its
 	// partial numbers would be stored, and then the finished run beside
 	// them under another fingerprint. (A killed run is added, warned of.)
@@ -316,7 +325,7 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	if slo.IsZero() {
 		slo = report.ManifestSLO(m.Scenario)
 	}
-	sum, warnings, err := summarizeDir(dir, m, slo)
+	sum, warnings, err := summarizeDir(rd, slo)
 	if err != nil {
 		return nil, warnings, err
 	}
@@ -796,21 +805,21 @@ func partOfLoad(manifest json.RawMessage) string {
 	return report.PartOfLoad(&m)
 }
 
-// summarizeDir summarizes run directory dir, whose run.json is m, by
-// today's definitions with slo as it is (a zero one is no SLO: its caller
-// says whose), and refuses a requests.jsonl holding fewer records than
-// run.json counts (a copy cut short): how a history reads a run it adds.
-// A baseline's run summarized again (summaryNow) is read alike, from the
-// rundir.Run opened to check its fingerprint.
-func summarizeDir(dir string, m *rundir.Manifest, slo report.SLO) (*report.Summary, []string, error) {
-	sum, warnings, err := report.SummarizeRun(dir, slo)
+// summarizeDir summarizes the opened run directory rd by today's
+// definitions with slo as it is (a zero one is no SLO: its caller says
+// whose), and refuses a requests.jsonl holding fewer records than run.json
+// counts (a copy cut short): how a history reads a run it adds, and a
+// baseline's run summarized again (summaryNow).
+func summarizeDir(rd *rundir.Run, slo report.SLO) (*report.Summary, []string, error) {
+	dir := rd.Dir
+	sum, warnings, err := report.SummarizeOpened(rd, slo)
 	if err != nil {
 		if strings.Contains(err.Error(), dir) {
 			return nil, warnings, err // it names the run already ("run DIR: …", "DIR/requests.jsonl:4: …")
 		}
 		return nil, warnings, fmt.Errorf("run %s: %w", dir, err)
 	}
-	if err := compare.CheckRecords(dir, m, sum.Records); err != nil {
+	if err := compare.CheckRecords(dir, rd.Manifest, sum.Records); err != nil {
 		return nil, warnings, err
 	}
 	return sum, warnings, nil

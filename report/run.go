@@ -19,6 +19,12 @@ func SummarizeRun(dir string, slo SLO) (sum *Summary, warnings []string, err err
 	if err != nil {
 		return nil, nil, err
 	}
+	return SummarizeOpened(rd, slo)
+}
+
+// SummarizeOpened is SummarizeRun of a run directory already opened (its
+// run.json read once, by rundir.Open, for a caller that checks its bytes).
+func SummarizeOpened(rd *rundir.Run, slo SLO) (sum *Summary, warnings []string, err error) {
 	sum, err = Summarize(rd, slo, nil)
 	if err == nil {
 		if w := cachedPromptWarning(sum, rd.Manifest); w != "" {
