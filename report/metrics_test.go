@@ -122,8 +122,8 @@ func TestSummaryHandComputed(t *testing.T) {
 		{"itl p50", l.ITLMS.P50, 10},
 		{"inter-chunk n", float64(l.InterChunkMS.N), 3},
 		{"inter-chunk mean", l.InterChunkMS.Mean, 50.0 / 3}, // (10+20+20)/3
-		{"user tok/s min", l.UserOutputTokensPerS.Min, 100},
-		{"user tok/s max", l.UserOutputTokensPerS.Max, 4 / 0.030},
+		{"user tok/s min", l.UserOutputTokensPerS.Min, 1 / 0.020}, // 1 token after the first in 20 ms: 1 / TPOT
+		{"user tok/s max", l.UserOutputTokensPerS.Max, 3 / 0.030}, // 3 tokens after the first in 30 ms
 		{"ttfb p50", l.TTFBMS.P50, 0},
 		// window: first sent 1000 ms → last done 1190 ms = 0.19 s.
 		{"window s", l.WindowS, 0.19},

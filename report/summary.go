@@ -52,7 +52,7 @@ type Level struct {
 	ContentTTFTMS Dist `json:"content_ttft_ms"`
 	InterChunkMS  Dist `json:"inter_chunk_ms"`
 	// UserOutputTokensPerS is the per-request decode speed a user sees:
-	// output tokens / (E2E − TTFT).
+	// (output tokens − 1) / (E2E − TTFT), 1 / TPOT (report/metrics.go).
 	UserOutputTokensPerS Dist `json:"user_output_tokens_per_s"`
 	// SendLagMS is sent − scheduled per request: how late the harness sent
 	// requests against their schedule (open loop; the cap's queueing shows
