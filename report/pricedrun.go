@@ -91,6 +91,10 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 	if err != nil {
 		return cost.RunLevel{}, err
 	}
+	if m != nil && m.Merged != nil && m.Merged.Apart != "" {
+		// merge --accept-apart: its tokens over the shards' joined windows.
+		return cost.RunLevel{}, fmt.Errorf("%s is %s: its throughput is not one load's (%s); price shards run together (run --start-at)", dir, PartialMerge(m), m.Merged.Apart)
+	}
 	if part := PartOfLoad(m); part != "" {
 		// A shard, or a merge of some of the shards, measured its part of
 		// the load while the server served every shard's: priced alone,

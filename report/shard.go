@@ -30,14 +30,16 @@ func PartOfLoad(m *rundir.Manifest) string {
 
 // PartialMerge describes a run merged from fewer shards than the run was
 // split into ("shard 0 of 2 merged (partial)", "shards 0, 2 of 4 merged
-// (partial)"); "" for any other run.
+// (partial)"), or from shards that did not run at once (merge
+// --accept-apart: "shards 0, 1 of 2 merged, not run at once"), whose
+// levels are not one load either; "" for any other run.
 func PartialMerge(m *rundir.Manifest) string {
 	if m == nil || m.Merged == nil {
 		return ""
 	}
 	mg := m.Merged
 	idx := mg.Indices()
-	if len(idx) >= mg.Count {
+	if len(idx) >= mg.Count && mg.Apart == "" {
 		return ""
 	}
 	words := make([]string, len(idx))
@@ -48,7 +50,14 @@ func PartialMerge(m *rundir.Manifest) string {
 	if len(idx) == 1 {
 		noun = "shard"
 	}
-	return fmt.Sprintf("%s %s of %d merged (partial)", noun, strings.Join(words, ", "), mg.Count)
+	s := fmt.Sprintf("%s %s of %d merged", noun, strings.Join(words, ", "), mg.Count)
+	if len(idx) < mg.Count {
+		s += " (partial)"
+	}
+	if mg.Apart != "" {
+		s += ", not run at once"
+	}
+	return s
 }
 
 // Streams is the closed loop's streams the run's load generators kept at a

@@ -384,6 +384,10 @@ func writeHeader(b *strings.Builder, sum *Summary, m *rundir.Manifest) {
 		if n := len(mg.Indices()); n < mg.Count {
 			fmt.Fprintf(b, "\nmerged  %d of %d shards: part of the load, at the whole run's levels (merge every shard for the whole)", n, mg.Count)
 		}
+		if mg.Apart != "" { // merge --accept-apart
+			fmt.Fprintf(b, "\nmerged  shards not run at once (merge --accept-apart, starts %.1f s apart): no level is one load, its throughput is not the server's",
+				float64(mg.StartSpreadNS)/1e9)
+		}
 	}
 	if src := m.Load.InputTokensSource; src != "" {
 		// The method's name, as run's stderr line says it ("prompt

@@ -86,6 +86,11 @@ type Merged struct {
 	ServerFrom int `json:"server_from"`
 	// Warnings are what the merge noticed and did not refuse.
 	Warnings []string `json:"warnings,omitempty"`
+	// Apart says why the shards did not run at once (their windows at a
+	// level share less than half the shorter), merged only with merge
+	// --accept-apart: the run's levels are not one load. "" for shards
+	// that ran at once.
+	Apart string `json:"apart,omitempty"`
 }
 
 // MergedShard is one shard of a merged run.

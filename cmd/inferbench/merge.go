@@ -19,6 +19,7 @@ const (
 	flagMergeOut     = "out"
 	flagMergePartial = "partial"
 	flagMergeSkew    = "skew-warn"
+	flagMergeApart   = "accept-apart"
 )
 
 // mergeOptions is everything `merge` needs.
@@ -39,12 +40,13 @@ and warned about above --skew-warn), GPU and server telemetry from the lowest
 shard that has it, every shard's client telemetry, and summary.json
 recomputed from the raw records (exact percentiles over all requests).
 Shards of different scenarios, targets or load, with overlapping ids, the
-same shard twice, or a missing shard (unless --partial) are refused with the
-reason (exit 2).`,
+same shard twice, a missing shard (unless --partial), or shards that did not
+run at once (unless --accept-apart) are refused with the reason (exit 2).`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: flagMergeOut, Usage: "merged run directory to create", Required: true},
 			&cli.BoolFlag{Name: flagMergePartial, Usage: "merge even when shards are missing (the result holds only part of the load)"},
 			&cli.DurationFlag{Name: flagMergeSkew, Value: merge.DefaultSkewBound, Usage: "warn when the shards' starts lie further apart than this"},
+			&cli.BoolFlag{Name: flagMergeApart, Usage: "merge shards that did not run at once (a level's windows share less than half the shorter): the merged run says its levels are not one load"},
 			quietFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -55,7 +57,7 @@ reason (exit 2).`,
 				return usagef("merge: name the shards' run directories")
 			}
 			o := &mergeOptions{Options: merge.Options{Dirs: c.Args().Slice(), Out: c.String(flagMergeOut),
-				Partial: c.Bool(flagMergePartial), SkewBound: c.Duration(flagMergeSkew)}, Quiet: c.Bool(flagQuiet)}
+				Partial: c.Bool(flagMergePartial), SkewBound: c.Duration(flagMergeSkew), AcceptApart: c.Bool(flagMergeApart)}, Quiet: c.Bool(flagQuiet)}
 			return runMerge(c.Context, o, c.App.Writer, c.App.ErrWriter)
 		},
 	}

@@ -64,6 +64,9 @@ type Options struct {
 	// SkewBound is the start spread above which the merge warns; 0 means
 	// DefaultSkewBound.
 	SkewBound time.Duration
+	// AcceptApart merges shards that did not run at once (apart), which
+	// are refused without it; the merged run.json says so (merged.apart).
+	AcceptApart bool
 }
 
 // Refused is a merge refused because its inputs do not belong together;
@@ -128,6 +131,10 @@ func MergeContext(ctx context.Context, o Options) (*Result, error) {
 	if err := check(shards, o.Partial); err != nil {
 		return nil, err
 	}
+	apartWhy := apart(shards)
+	if apartWhy != "" && !o.AcceptApart {
+		return nil, refuse("%s (--accept-apart merges them anyway, and the merged run says so)", apartWhy)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, context.Cause(ctx)
 	}
@@ -138,7 +145,7 @@ func MergeContext(ctx context.Context, o Options) (*Result, error) {
 	stage, err := os.MkdirTemp(o.Out, stagePrefix)
 	if err == nil {
 		var res *Result
-		res, err = merge(ctx, shards, o, stage)
+		res, err = merge(ctx, shards, o, apartWhy, stage)
 		if err == nil && ctx.Err() != nil {
 			err = context.Cause(ctx)
 		}
@@ -349,7 +356,7 @@ func createOut(out string, inputs []string) (made []string, err error) {
 
 // merge writes the merged run into dir (the hidden stage of MergeContext),
 // stopping with ctx's cause when it ends.
-func merge(ctx context.Context, shards []*shard, o Options, dir string) (*Result, error) {
+func merge(ctx context.Context, shards []*shard, o Options, apartWhy, dir string) (*Result, error) {
 	base := shards[0].m.Start
 	latest := base
 	for _, s := range shards {
@@ -400,6 +407,7 @@ func merge(ctx context.Context, shards []*shard, o Options, dir string) (*Result
 	}
 
 	m := mergedManifest(shards, base, n, spread, gpuFrom, serverFrom, warnings)
+	m.Merged.Apart = apartWhy
 	if err := rundir.WriteManifest(dir, m); err != nil {
 		return nil, err
 	}
@@ -417,6 +425,94 @@ func merge(ctx context.Context, shards []*shard, o Options, dir string) (*Result
 		shown = append(shown, printable.Text(w))
 	}
 	return &Result{Manifest: m, Summary: sum, Warnings: shown}, nil
+}
+
+// span is one shard's time at a level (or its whole run) on a clock common
+// to the shards: ns since the earliest shard start.
+type span struct {
+	s          *shard
+	start, end int64
+}
+
+// apart says why the shards did not run at once, "" when they did.
+//
+// A level is one load only when its shards ran it together: the merged
+// level counts every shard's tokens over the union of their windows, and
+// the client check counts the streams of the shards not running then as
+// missing. So the shards' windows at each level (run.json levels; the
+// whole run, start to end, where a shard's run.json lists none) must have
+// in common at least half of the shortest of them. At that bound each
+// shard spent at least as much of its measured time under the whole load
+// as under part of it; two equal windows offset by half make a merged
+// window 1.5 times each, and a throughput that reads 2/3 of the load's.
+// Past it, the level is mostly shards taking turns, as shards run one
+// after another are (32 s apart, 4.8 s each: half the throughput over a
+// 36.8 s window); short of it, the start spread is warned about
+// (--skew-warn), not refused. The skew --start-at leaves (milliseconds;
+// a late pod's second or two) keeps over 90% in common on runs of tens of
+// seconds. A shard that stopped early lies inside the others' windows and
+// passes: its end is warned about on its own. A shard with no end in
+// run.json (killed) has no known window and is not judged.
+func apart(shards []*shard) string {
+	if len(shards) < 2 {
+		return ""
+	}
+	base := shards[0].m.Start
+	levels := true
+	for _, s := range shards {
+		if s.m.Start.Before(base) {
+			base = s.m.Start
+		}
+		levels = levels && len(s.m.Levels) > 0
+	}
+	byLevel := map[float64][]span{}
+	var order []float64
+	for _, s := range shards {
+		off := s.m.Start.Sub(base).Nanoseconds()
+		spans := s.m.Levels
+		if !levels {
+			if s.m.End == nil {
+				continue
+			}
+			spans = []rundir.LevelSpan{{Level: -1, EndNS: s.m.End.Sub(s.m.Start).Nanoseconds()}}
+		}
+		for _, l := range spans {
+			if _, ok := byLevel[l.Level]; !ok {
+				order = append(order, l.Level)
+			}
+			byLevel[l.Level] = append(byLevel[l.Level], span{s: s, start: l.StartNS + off, end: l.EndNS + off})
+		}
+	}
+	for _, lv := range order {
+		spans := byLevel[lv]
+		if len(spans) < 2 {
+			continue
+		}
+		late, early := spans[0], spans[0] // the latest start, the earliest end
+		shortest := spans[0].end - spans[0].start
+		for _, sp := range spans[1:] {
+			if sp.start > late.start {
+				late = sp
+			}
+			if sp.end < early.end {
+				early = sp
+			}
+			shortest = min(shortest, sp.end-sp.start)
+		}
+		common := max(0, early.end-late.start)
+		if 2*common >= shortest {
+			continue
+		}
+		at := fmt.Sprintf("at level %g", lv)
+		if lv == -1 {
+			at = "over their runs"
+		}
+		d := func(ns int64) time.Duration { return time.Duration(ns).Round(time.Millisecond) }
+		return fmt.Sprintf("shards %d (%s) and %d (%s) did not run at once: %s shard %d started %s after shard %d, their windows last %s and %s and share %s, less than half the shorter: merged, the level would read part of the load over a longer window",
+			early.s.m.Shard.Index, early.s.dir, late.s.m.Shard.Index, late.s.dir, at, late.s.m.Shard.Index, d(late.start-early.start), early.s.m.Shard.Index,
+			d(early.end-early.start), d(late.end-late.start), d(common))
+	}
+	return ""
 }
 
 // mergedLevels are the shards' levels (run.json levels) on the merged
