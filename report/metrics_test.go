@@ -121,7 +121,7 @@ func TestSummaryHandComputed(t *testing.T) {
 		{"itl mean", l.ITLMS.Mean, 12.5}, // (10+10+10+20)/4
 		{"itl p50", l.ITLMS.P50, 10},
 		{"inter-chunk n", float64(l.InterChunkMS.N), 3},
-		{"inter-chunk mean", l.InterChunkMS.Mean, 50.0 / 3}, // (10+20+20)/3
+		{"inter-chunk mean", l.InterChunkMS.Mean, 50.0 / 3},       // (10+20+20)/3
 		{"user tok/s min", l.UserOutputTokensPerS.Min, 1 / 0.020}, // 1 token after the first in 20 ms: 1 / TPOT
 		{"user tok/s max", l.UserOutputTokensPerS.Max, 3 / 0.030}, // 3 tokens after the first in 30 ms
 		{"ttfb p50", l.TTFBMS.P50, 0},
