@@ -108,7 +108,9 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 		errs = append(errs, e)
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		return t, nil
+		// Nothing but blanks or comments: a file cut short (in CI, say)
+		// would otherwise leave the defaults judging unnoticed.
+		return t, &ThresholdError{File: name, Msg: "empty: no thresholds"}
 	}
 	if len(f.Docs) > 1 {
 		at(f.Docs[1].Body, "one document expected")
