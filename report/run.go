@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -64,36 +65,88 @@ func cachedPromptWarning(sum *Summary, m *rundir.Manifest) string {
 // not keep the record. Telemetry files that cannot be read are left out
 // with a warning in rd.Warnings.
 func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, error) {
-	s := NewSummarizer(slo)
+	sums, err := summarizeBy(rd, []SLO{slo}, each)
+	if err != nil {
+		return nil, err
+	}
+	return sums[0], nil
+}
+
+// SummarizeOwn is Summarize by slo (sum: what a report prints) and by the
+// run's own SLO, its run.json scenario's (own: what its summary.json
+// holds), from one pass over the records. own is sum when the two SLOs
+// judge alike; otherwise a second summarizer takes the records beside the
+// first (its memory too).
+func SummarizeOwn(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (sum, own *Summary, err error) {
+	var mine SLO
 	if rd.Manifest != nil {
-		s.RampUp(ManifestRampUp(rd.Manifest.Scenario))
-		for _, sp := range rd.Manifest.Levels {
-			s.AddSpan(sp)
+		mine = ManifestSLO(rd.Manifest.Scenario)
+	}
+	slos := []SLO{slo}
+	if !SameSLO(slo, mine) {
+		slos = append(slos, mine)
+	}
+	sums, err := summarizeBy(rd, slos, each)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sums[0], sums[len(sums)-1], nil
+}
+
+// SameSLO reports whether a and b judge every request and level alike:
+// the same thresholds, at the same percentile and error budget (defaults
+// applied).
+func SameSLO(a, b SLO) bool {
+	return a.TTFT == b.TTFT && a.TPOT == b.TPOT && a.E2E == b.E2E && a.ITL == b.ITL &&
+		cmp.Or(a.Percentile, DefaultSLOPercentile) == cmp.Or(b.Percentile, DefaultSLOPercentile) && a.ErrorBudget() == b.ErrorBudget()
+}
+
+// summarizeBy is Summarize by each of slos, one summary each, from one pass
+// over the records.
+func summarizeBy(rd *rundir.Run, slos []SLO, each func(*rundir.Record)) ([]*Summary, error) {
+	ss := make([]*Summarizer, len(slos))
+	for i, slo := range slos {
+		ss[i] = NewSummarizer(slo)
+		if rd.Manifest != nil {
+			ss[i].RampUp(ManifestRampUp(rd.Manifest.Scenario))
+			for _, sp := range rd.Manifest.Levels {
+				ss[i].AddSpan(sp)
+			}
 		}
 	}
 	for rec, err := range rd.Records() {
 		if err != nil {
 			return nil, err
 		}
-		s.Add(rec)
+		for _, s := range ss {
+			s.Add(rec)
+		}
 		if each != nil {
 			each(rec)
 		}
 	}
-	if s.events() >= collectBeforeLayout {
-		// The decoder's garbage is most of the heap's growth since the last
-		// collection: collect it, so that the gaps' layout (4 bytes a
-		// token, gapCodes) takes its place instead of growing the heap.
-		runtime.GC()
+	sums := make([]*Summary, len(ss))
+	for i, s := range ss {
+		if s.events() >= collectBeforeLayout {
+			// The decoder's garbage is most of the heap's growth since the
+			// last collection: collect it, so that the gaps' layout (4 bytes
+			// a token, gapCodes) takes its place instead of growing the heap.
+			runtime.GC()
+		}
+		sums[i] = s.Close()
+		if rd.Manifest != nil {
+			sums[i].Adaptive = rd.Manifest.Adaptive
+		}
 	}
-	sum := s.Close()
-	if rd.Manifest != nil {
-		sum.Adaptive = rd.Manifest.Adaptive
+	all := func(add func(*Summary)) {
+		for _, sum := range sums {
+			add(sum)
+		}
 	}
-	attach(rd, rd.GPUSamples, "GPU telemetry", func(s []rundir.GPUSample) { attachGPU(s, sum) })
-	attach(rd, rd.ServerSamples, "server metrics", func(s []rundir.ServerSample) { attachServer(s, sum) })
-	attach(rd, rd.ClientSamples, "client telemetry", func(s []rundir.ClientSample) { attachClient(s, rd.Manifest, sum) })
-	return sum, nil
+	attach(rd, rd.GPUSamples, "GPU telemetry", func(s []rundir.GPUSample) { all(func(sum *Summary) { attachGPU(s, sum) }) })
+	attach(rd, rd.ServerSamples, "server metrics", func(s []rundir.ServerSample) { all(func(sum *Summary) { attachServer(s, sum) }) })
+	attach(rd, rd.ClientSamples, "client telemetry", func(s []rundir.ClientSample) { all(func(sum *Summary) { attachClient(s, rd.Manifest, sum) }) })
+	return sums, nil
 }
 
 // collectBeforeLayout is the number of inter-token events from which

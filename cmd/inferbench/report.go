@@ -21,9 +21,9 @@ func reportCommand() *cli.Command {
 		Usage:     "recompute summary.json from run directories, print the results, write the run or qualification report",
 		UsageText: "inferbench report [--out DIR] [--format md,html,json,csv] [--prices FILE] [--slo-ttft D] ... RUN_DIR [RUN_DIR ...]",
 		Description: `Reads each RUN_DIR's requests.jsonl (and run.json, gpu.jsonl, server.jsonl, if present),
-recomputes every metric from the raw records, rewrites RUN_DIR/summary.json and prints the same
-table as run. New SLOs can be applied to an old run; without --slo-* flags the SLO of the first
-run's scenario (run.json) is used.
+recomputes every metric from the raw records, rewrites RUN_DIR/summary.json (by its own run.json's
+SLO) and prints the table. --slo-* flags apply new SLOs to what is printed and written under --out;
+without them the first run's scenario's SLO (run.json) is; a summary.json keeps its run's own.
 
 Several runs (the same scenario on an A100 box and an H100 box) are compared: the first run is
 the baseline, each other run is set against it metric by metric with bootstrap confidence

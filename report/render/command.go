@@ -52,7 +52,10 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 		for _, w := range r.Warnings {
 			fmt.Fprintln(stderr, "inferbench: warning:", printable.Text(w))
 		}
-		if err := report.WriteSummaryFile(r.Dir, r.Summary); err != nil {
+		// Judged by the run's own SLO: another (the flags', the first
+		// run's) is for what is printed and written under out, and kept
+		// in the run it would price it at a capacity it never met.
+		if err := report.WriteSummaryFile(r.Dir, r.Own); err != nil {
 			// A run on a read-only share is reported all the same.
 			fmt.Fprintf(stderr, "inferbench: warning: %s not updated: %s\n", printable.Text(filepath.Join(r.Dir, rundir.SummaryFile)), printable.Text(err.Error()))
 		}
@@ -68,6 +71,9 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 	}
 	if source == "run.json" {
 		fmt.Fprintf(stdout, "\nSLO from %s's scenario: capacity judged by it\n", filepath.Join(dirs[0], rundir.ManifestFile))
+	}
+	if line := ownSLOsLine(runs, slo, source); line != "" {
+		fmt.Fprintln(stdout, line)
 	}
 	o.SLO, o.SLOSource = slo, source
 	rep, err := Build(runs, o)
@@ -122,4 +128,34 @@ func (f *fitWriter) flush() {
 		io.WriteString(f.w, report.FitLines(string(f.part), f.width))
 		f.part = nil
 	}
+}
+
+// ownSLOsLine says, in one line, which runs' own SLOs (their run.json's)
+// differ from slo, the one every run was judged by here (source: "flags"
+// or "run.json", the first run's), and that their summary.json files keep
+// their own; "" when none differs.
+func ownSLOsLine(runs []*Run, slo report.SLO, source string) string {
+	var differ []string
+	for i, r := range runs {
+		if (source == "run.json" && i == 0) || report.SameSLO(r.OwnSLO, slo) {
+			continue
+		}
+		differ = append(differ, fmt.Sprintf("%s's own SLO: %s", printable.Text(r.Label), sloWithBudget(r.OwnSLO)))
+	}
+	if len(differ) == 0 {
+		return ""
+	}
+	by := printable.Text(runs[0].Label) + "'s" // "run.json", or "none": the first run has none
+	if source == "flags" {
+		by = "the command line's"
+	}
+	return fmt.Sprintf("note: %s; judged here by %s (%s), each summary.json by its run's own", strings.Join(differ, "; "), by, sloWithBudget(slo))
+}
+
+// sloWithBudget is slo in words with its error budget, "none" when unset.
+func sloWithBudget(slo report.SLO) string {
+	if slo.IsZero() {
+		return "none"
+	}
+	return slo.Bounds() + ", error rate ≤ " + percent(slo.ErrorBudget())
 }

@@ -38,8 +38,14 @@ type Run struct {
 	Raw map[string]any
 	// Devices is the GPU inventory of run.json.
 	Devices []rundir.GPUDevice
-	// Summary is recomputed from requests.jsonl (report.SummarizeRun).
+	// Summary is recomputed from requests.jsonl (report.SummarizeRun),
+	// judged by the report's SLO.
 	Summary *report.Summary
+	// Own is the same judged by the run's own SLO (its run.json
+	// scenario's, OwnSLO): what its summary.json holds. It is Summary
+	// when the two SLOs judge alike.
+	Own    *report.Summary
+	OwnSLO report.SLO
 	// Warnings are problems that did not stop the report.
 	Warnings []string
 
@@ -85,13 +91,17 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	// figure is a histogram (levelData.itl): the sample keeps no per-token
 	// values.
 	col := compare.NewCollector(slo).WithoutITL()
-	sum, err := report.Summarize(rd, slo, func(rec *rundir.Record) {
+	sum, own, err := report.SummarizeOwn(rd, slo, func(rec *rundir.Record) {
 		col.Add(rec)
 		r.addRecord(rec, &tl)
 	})
 	if err != nil {
 		return nil, err
 	}
+	if m := rd.Manifest; m != nil {
+		r.OwnSLO = report.ManifestSLO(m.Scenario)
+	}
+	r.Own = own
 	for lv, s := range col.Levels(sum) {
 		ld := r.levels[lv]
 		if ld == nil {
