@@ -287,7 +287,15 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			rr.SLOByLevel = append(rr.SLOByLevel, LevelSLO{Level: l.Level, Met: met, Why: why})
 		}
 		var p *pricedLevel
-		if pl, ok := report.PricedLevel(run.Summary); ok {
+		if pl, ok := report.PricedLevel(run.Summary); !ok && o.Catalog != nil {
+			// Nothing to price (every request failed), but the GPU is named
+			// all the same: --gpu given once is every run's. Its warnings
+			// of no cost (it returns nil) would only repeat that no level
+			// is priced; one about the GPU it found is kept.
+			if warned := len(rr.Warnings); resolveGPU(o.Catalog, run, &rr, o.gpuStated(i)) == nil {
+				rr.Warnings = rr.Warnings[:warned]
+			}
+		} else if ok {
 			p = &pricedLevel{Priced: pl, Offer: offer}
 			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
 				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
