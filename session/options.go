@@ -408,7 +408,7 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 func keyText(s string) (string, error) {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\uFEFF"))
 	if i := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }); i >= 0 {
-		return "", fmt.Errorf("the key holds a control character at byte %d of %d, which no HTTP header can carry", i+1, len(s))
+		return "", fmt.Errorf("the key holds a control character at byte %d of %d, which no key does (a line break or escape pasted with it?)", i+1, len(s))
 	}
 	return s, nil
 }

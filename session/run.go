@@ -118,6 +118,11 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	// Everything local first: a run directory that cannot be written, or
 	// that holds a run, is refused before the server sees a request.
 	created, err := createDir(o.Out)
+	undo := func() {
+		for _, d := range created {
+			os.Remove(d) // only if still empty
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -127,15 +132,11 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		replacing = err == nil
 	}
 	if err := rundir.Create(o.Out, o.Force); err != nil {
+		undo()
 		if errors.Is(err, rundir.ErrOutTaken) {
 			return nil, &InputError{Err: err}
 		}
 		return nil, err
-	}
-	undo := func() {
-		for _, d := range created {
-			os.Remove(d) // only if still empty
-		}
 	}
 	if replacing {
 		dropStaleReport(o.Out, log)
@@ -175,6 +176,8 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 // createDir makes dir if it is missing and returns the directories it
 // made, dir first, then each parent that was missing (--out runs/x made
 // runs too), so that a run refused before it starts leaves nothing behind.
+// On an error it removes those it made itself: MkdirAll can fail after
+// making some of them.
 func createDir(dir string) ([]string, error) {
 	var made []string
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
@@ -184,6 +187,9 @@ func createDir(dir string) ([]string, error) {
 		made = append(made, d)
 	}
 	if err := rundir.MakeDir(dir); err != nil { // names a dangling link, as rundir.Create does
+		for _, d := range made {
+			os.Remove(d) // only if empty
+		}
 		return nil, fmt.Errorf("--out: %w", err)
 	}
 	return made, nil
