@@ -273,7 +273,7 @@ var ErrInterrupted = errors.New("run interrupted")
 // ErrFailed is what Follow returns, wrapped, for a run that ended failed
 // (it could not go on: its directory unwritable, its records lost): its
 // records up to the failure are whole. watch exits 1 on it, as the run
-// itself did; it exited 0, as for a complete run.
+// itself did (before, watch exited 0 on it, as on a complete run).
 var ErrFailed = errors.New("run failed")
 
 // ExitGone is the exit state of a followed run whose process is gone
