@@ -91,18 +91,15 @@ func RunPricedLevel(dir string) (cost.RunLevel, error) {
 	if err != nil {
 		return cost.RunLevel{}, err
 	}
-	if m != nil && m.Merged != nil && m.Merged.Apart != "" {
-		// merge --accept-apart: its tokens over the shards' joined windows.
-		return cost.RunLevel{}, fmt.Errorf("%s is %s: its throughput is not one load's (%s); price shards run together (run --start-at)", dir, PartialMerge(m), m.Merged.Apart)
-	}
-	if part := PartOfLoad(m); part != "" {
+	if why := NotPriced(m); why != "" {
 		// A shard, or a merge of some of the shards, measured its part of
 		// the load while the server served every shard's: priced alone,
 		// each token would cost N/k times what the server's does, and the
 		// crossover would size N/k times the GPUs. No part gives the
 		// whole's rate exactly (the shards' windows differ), so none is
-		// priced.
-		return cost.RunLevel{}, fmt.Errorf("%s is %s of a sharded run: its throughput is its part of the load, and the server served every shard's; price the run merged from every shard (inferbench merge, without --partial)", dir, part)
+		// priced; nor shards merged though run apart (their tokens over
+		// the joined windows).
+		return cost.RunLevel{}, fmt.Errorf("%s is %s", dir, why)
 	}
 	lv := cost.RunLevel{Level: p.Level.Level, WindowS: p.Level.WindowS, Basis: p.BasisWords(), Throughput: p.Throughput(),
 		LowerBound: p.Basis == BasisCapacity && p.LowerBound, Simulated: m.IsSimulated()}

@@ -28,6 +28,23 @@ func PartOfLoad(m *rundir.Manifest) string {
 	return PartialMerge(m)
 }
 
+// NotPriced says why run m's throughput is priced by no cost, "" when it
+// may be: a part of the load (a shard, a merge of some of the shards), or
+// shards merged though they did not run at once (merge --accept-apart).
+// What to price instead differs: the merge of every shard, or shards run
+// together. The report's warning and the cost commands' refusal
+// (RunPricedLevel) both say it.
+func NotPriced(m *rundir.Manifest) string {
+	part := PartOfLoad(m)
+	switch {
+	case part == "":
+		return ""
+	case m.Merged != nil && m.Merged.Apart != "":
+		return fmt.Sprintf("%s: its throughput is not one load's (%s); price shards run together (run --start-at)", part, m.Merged.Apart)
+	}
+	return part + " of a sharded run: its throughput is its part of the load, and the server served every shard's; price the run merged from every shard (inferbench merge, without --partial)"
+}
+
 // PartialMerge describes a run merged from fewer shards than the run was
 // split into ("shard 0 of 2 merged (partial)", "shards 0, 2 of 4 merged
 // (partial)"), or from shards that did not run at once (merge

@@ -97,6 +97,12 @@ func TestMergeAcceptApart(t *testing.T) {
 	if _, err := report.RunPricedLevel(out); err == nil || !strings.Contains(err.Error(), "not run at once") {
 		t.Errorf("priced: %v; want refused, saying the shards did not run at once", err)
 	}
+	// Why it is not priced, said alike by the report's warning and the
+	// cost commands: run the shards together, not "merge without
+	// --partial", which every shard here already was.
+	if why := report.NotPriced(m); !strings.Contains(why, "run --start-at") || strings.Contains(why, "--partial") {
+		t.Errorf("not priced because %q; want shards run together advised, not a merge without --partial", why)
+	}
 	var b strings.Builder
 	if err := report.WriteTableFit(&b, res.Summary, m, 200); err != nil {
 		t.Fatal(err)

@@ -43,12 +43,10 @@ func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost
 	if rg.From == cost.FromUser {
 		rr.GPUs = rg.Count
 	}
-	if rr.PartOfLoad != "" {
-		// A shard, or a merge of some of the shards, measured its part of
-		// the load: priced alone, each token would cost N/k times what the
-		// server's does (report.RunPricedLevel refuses it for the cost
-		// commands). Its GPU is named all the same.
-		rr.Warnings = append(rr.Warnings, fmt.Sprintf("%s of a sharded run: its throughput is its part of the load: no cost; report the run merged from every shard (inferbench merge, without --partial) to price it", rr.PartOfLoad))
+	if why := report.NotPriced(run.Manifest); why != "" {
+		// Its GPU is named all the same (report.RunPricedLevel refuses
+		// it for the cost commands, in the same words).
+		rr.Warnings = append(rr.Warnings, "no cost: "+why)
 		return nil
 	}
 	return rg.GPU
