@@ -289,18 +289,14 @@ func Build(runs []*Run, o Options) (*Report, error) {
 		var p *pricedLevel
 		if pl, ok := report.PricedLevel(run.Summary); !ok && o.Catalog != nil {
 			// Nothing to price (every request failed), but the GPU is named
-			// all the same: --gpu given once is every run's. Its warnings
-			// of no cost (it returns nil) would only repeat that no level
-			// is priced; one about the GPU it found is kept.
-			if warned := len(rr.Warnings); resolveGPU(o.Catalog, run, &rr, o.gpuStated(i)) == nil {
-				rr.Warnings = rr.Warnings[:warned]
-			}
+			// all the same: --gpu given once is every run's.
+			resolveGPU(o.Catalog, run, &rr, o.gpuStated(i), false)
 		} else if ok {
 			p = &pricedLevel{Priced: pl, Offer: offer}
 			rr.Priced = &PricedInfo{Level: p.Level.Level, Basis: p.Basis, OutputTokensPerS: p.Level.OutputTokensPerS,
 				TotalTokensPerS: p.Level.TotalTokensPerS, RequestsPerS: p.Level.RequestsPerS}
 			if o.Catalog != nil {
-				if g := resolveGPU(o.Catalog, run, &rr, o.gpuStated(i)); g != nil {
+				if g := resolveGPU(o.Catalog, run, &rr, o.gpuStated(i), true); g != nil {
 					costs, head, warn := priceRun(g, p, rr.GPUs, offer)
 					rr.Costs = costs
 					rr.Warnings = append(rr.Warnings, warn...)

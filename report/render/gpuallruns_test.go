@@ -44,3 +44,23 @@ func TestStatedGPUNamesARunWithNothingPriced(t *testing.T) {
 		}
 	}
 }
+
+// A mistyped --gpu on a run with nothing to price is still said: the
+// warnings of a run with no level to price were cut back to none after
+// the GPU was looked up, the stated GPU's error among them.
+func TestMistypedGPUSaidOfARunWithNothingPriced(t *testing.T) {
+	failed := rendertest.A100()
+	failed.Levels, failed.FailEvery, failed.GPUName = []int{4}, 1, ""
+	root := writeRuns(t, map[string]rendertest.Spec{"rF": failed})
+	runs, slo, src, err := LoadRuns([]string{filepath.Join(root, "rF")}, report.SLO{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), GPUStated: []string{"h100-sxmm"}, Version: "test", Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(rep.Runs[0].Warnings, "\n"); !strings.Contains(w, "h100-sxmm") {
+		t.Errorf("warnings %q; want one naming the mistyped GPU h100-sxmm", w)
+	}
+}

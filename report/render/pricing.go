@@ -15,8 +15,11 @@ import (
 // command uses (cost.Catalog.ResolveRunGPU: the GPU stated by the user in
 // run.json, else telemetry's) and sets rr.GPU, rr.GPUFrom and, for a
 // stated GPU, rr.GPUs; nil (with a warning saying why) when the run cannot
-// be priced: no GPU known, or part of the load (rr.PartOfLoad).
-func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost.GPU {
+// be priced: no GPU known, or part of the load (rr.PartOfLoad). A run with
+// no level to price (priced false: every request failed) gets no warning of
+// no cost, which would only repeat that, but keeps one about the GPU
+// stated or found (a mistyped --gpu, one not in the catalog).
+func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string, priced bool) *cost.GPU {
 	if stated == "" && run.Manifest != nil {
 		stated = run.Manifest.GPUStated
 	}
@@ -30,7 +33,9 @@ func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost
 		rr.Warnings = append(rr.Warnings, fmt.Sprintf("run.json gpu_stated %q: %v: no cost", stated, err))
 		return nil
 	case rg == nil && len(names) == 0:
-		rr.Warnings = append(rr.Warnings, "no GPU in run.json ("+run.whyNoGPU()+"): no cost; state the serving box's GPU with --gpu ID[xN] to price it")
+		if priced {
+			rr.Warnings = append(rr.Warnings, "no GPU in run.json ("+run.whyNoGPU()+"): no cost; state the serving box's GPU with --gpu ID[xN] to price it")
+		}
 		return nil
 	case rg == nil:
 		rr.Warnings = append(rr.Warnings, fmt.Sprintf("GPU %q is not in the catalog: no cost (add it with --prices, or state a catalog GPU with --gpu ID[xN])", names[0]))
@@ -43,7 +48,7 @@ func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string) *cost
 	if rg.From == cost.FromUser {
 		rr.GPUs = rg.Count
 	}
-	if why := report.NotPriced(run.Manifest); why != "" {
+	if why := report.NotPriced(run.Manifest); why != "" && priced {
 		// Its GPU is named all the same (report.RunPricedLevel refuses
 		// it for the cost commands, in the same words).
 		rr.Warnings = append(rr.Warnings, "no cost: "+why)
