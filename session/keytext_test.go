@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/inferbench/inferbench/targets"
 )
 
 // TestKeysAsSent: a key from a file or the environment is sent without a
@@ -32,7 +34,7 @@ func TestKeysAsSent(t *testing.T) {
 			if c.text == "" {
 				os.Unsetenv("INFERBENCH_TEST_KEY")
 			}
-			got, err := EnvKey("INFERBENCH_TEST_KEY")
+			got, err := targets.EnvKey("INFERBENCH_TEST_KEY")
 			check := func(from string, got string, err error) {
 				t.Helper()
 				switch {

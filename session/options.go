@@ -259,7 +259,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 		}
 		o.APIKey = Secret(key)
 	case o.APIKeyEnv != "":
-		key, err := EnvKey(o.APIKeyEnv)
+		key, err := targets.EnvKey(o.APIKeyEnv)
 		if err != nil {
 			return nil, inputf("--api-key-env %s: %v", o.APIKeyEnv, err)
 		}
@@ -398,35 +398,8 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 	return nil
 }
 
-// keyText is a key as read from a file or the environment, as it is sent:
-// a byte-order mark and the white space around it dropped (a Kubernetes
-// Secret made from a file keeps its newline; a Windows editor writes a
-// BOM, which was sent as part of the bearer token), and refused when what
-// is left holds a control character, which no header can carry (net/http
-// refused every request, each counted a connection failure). The error
-// says where, never what.
-func keyText(s string) (string, error) {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\uFEFF"))
-	if i := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }); i >= 0 {
-		return "", fmt.Errorf("the key holds a control character at byte %d of %d, which no key does (a line break or escape pasted with it?)", i+1, len(s))
-	}
-	return s, nil
-}
-
-// EnvKey reads an API key from the environment variable name, as keyText
-// makes it: "" when the variable is not set or empty; an error when it
-// holds only white space or a control character.
-func EnvKey(name string) (string, error) {
-	v := os.Getenv(name)
-	key, err := keyText(v)
-	if err == nil && key == "" && v != "" {
-		err = errors.New("the variable holds only white space")
-	}
-	return key, err
-}
-
-// ReadKeyFile reads an API key: the file's first line, as keyText makes
-// it. Errors never include the file's content.
+// ReadKeyFile reads an API key: the file's first line, as targets.KeyText
+// makes it. Errors never include the file's content.
 func ReadKeyFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -443,7 +416,7 @@ func ReadKeyFile(path string) (string, error) {
 	if !found && len(b) > maxKeyLine {
 		return "", fmt.Errorf("%s: the first line is longer than %d KiB: not a key file", path, maxKeyLine>>10)
 	}
-	key, err := keyText(line)
+	key, err := targets.KeyText(line)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}

@@ -78,7 +78,7 @@ func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error 
 		}
 		apiKey, o.KeyEnv = key, ""
 	case o.KeyEnv != "":
-		key, err := EnvKey(o.KeyEnv)
+		key, err := targets.EnvKey(o.KeyEnv)
 		if err != nil {
 			return inputf("--api-key-env %s: %v", o.KeyEnv, err)
 		}

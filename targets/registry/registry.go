@@ -293,7 +293,11 @@ func newAzure(o Options) (targets.Target, error) {
 		cfg.APIKey, cfg.BearerToken = "", o.APIKey
 	case o.APIKey != "":
 	default:
-		cfg.BearerToken = strings.TrimSpace(os.Getenv(AzureADTokenEnv))
+		tok, err := targets.EnvKey(AzureADTokenEnv)
+		if err != nil {
+			return nil, fmt.Errorf("$%s: %w", AzureADTokenEnv, err)
+		}
+		cfg.BearerToken = tok
 	}
 	return openai.New(cfg)
 }
