@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -105,7 +106,8 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 	}
 	// run.json records the scenario: one it cannot hold is refused here,
 	// before anything is sent.
-	if _, err := o.resolvedScenario(); err != nil {
+	scenario, err := o.resolvedScenario()
+	if err != nil {
 		return nil, &InputError{Err: err}
 	}
 	client := httpClient(o)
@@ -164,7 +166,7 @@ func Run(ctx, drain context.Context, o *Options, log io.Writer) (*Result, error)
 		undo()
 		return nil, err
 	}
-	s := &session{o: o, log: &lockedWriter{w: log}, client: client, target: observers(o.Observers).track(target), seen: seen}
+	s := &session{o: o, log: &lockedWriter{w: log}, client: client, target: observers(o.Observers).track(target), seen: seen, scenario: scenario}
 	if err := s.begin(drain); err != nil {
 		o.sizing.close()
 		undo()
@@ -356,6 +358,7 @@ type session struct {
 	seen      *responses // whether a response came from `inferbench mock`, and over which HTTP
 	release   func()     // gives back the room held for the last writes (rundir.Reserve)
 	spans     []rundir.LevelSpan
+	scenario  json.RawMessage // run.json's, resolved once by Run
 }
 
 // begin writes run.json (exit state running) and starts the record writer
@@ -363,16 +366,12 @@ type session struct {
 func (s *session) begin(drain context.Context) error {
 	o := s.o
 	host, _ := os.Hostname()
-	scenario, err := o.resolvedScenario()
-	if err != nil {
-		return &InputError{Err: err}
-	}
 	s.m = &rundir.Manifest{
 		Tool: "inferbench", Version: o.Version,
 		Host: rundir.Host{Name: host, OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), Go: runtime.Version(),
 			PID: os.Getpid()},
 		Target:   rundir.TargetInfo{Kind: o.Kind, URL: o.shownURL(o.URL), API: o.API, Model: o.Model},
-		Scenario: scenario,
+		Scenario: s.scenario,
 		Load: rundir.LoadInfo{Profile: o.Profile(), Concurrency: o.Concurrency, Requests: o.Requests, Warmup: o.Warmup,
 			DurationS: o.Duration.Seconds(), TimeoutS: o.Timeout.Seconds(), Seed: o.Seed,
 			PromptSeed: o.PromptSeed, PromptSeedExplicit: o.SeedExplicit},
