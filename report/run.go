@@ -97,7 +97,7 @@ func SummarizeOwn(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (sum, own 
 // the same thresholds, at the same percentile and error budget (defaults
 // applied).
 func SameSLO(a, b SLO) bool {
-	return a.TTFT == b.TTFT && a.TPOT == b.TPOT && a.E2E == b.E2E && a.ITL == b.ITL &&
+	return a.PerRequest() == b.PerRequest() && a.ITL == b.ITL &&
 		cmp.Or(a.Percentile, DefaultSLOPercentile) == cmp.Or(b.Percentile, DefaultSLOPercentile) && a.ErrorBudget() == b.ErrorBudget()
 }
 
