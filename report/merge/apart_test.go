@@ -126,3 +126,18 @@ func TestMergeAcceptApart(t *testing.T) {
 		t.Errorf("shards 0.1 s apart: apart %q, part of the load %q; want none", m.Merged.Apart, report.PartOfLoad(m))
 	}
 }
+
+// TestMergeApartBound: two 4.8 s windows merge while they share at least
+// half the shorter, 2.4 s: started 2.4 s apart they share exactly that
+// (a merged level reads 2/3 of the load's throughput at worst) and merge;
+// 2.5 s apart they share 2.3 s and are refused.
+func TestMergeApartBound(t *testing.T) {
+	for gap, merges := range map[time.Duration]bool{2400 * time.Millisecond: true, 2500 * time.Millisecond: false} {
+		root := t.TempDir()
+		s0, s1 := apartShards(t, root, gap, false)
+		_, err := Merge(Options{Dirs: []string{s0, s1}, Out: filepath.Join(root, "m")})
+		if _, refused := errors.AsType[*Refused](err); refused == merges || (merges && err != nil) {
+			t.Errorf("windows of 4.8 s started %v apart: err %v; want merged %v", gap, err, merges)
+		}
+	}
+}
