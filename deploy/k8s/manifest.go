@@ -11,6 +11,7 @@ package k8s
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -251,7 +252,7 @@ func checkRunFlags(o Options) error {
 		own = append(own, "start-at")
 	}
 	var errs []error
-	for _, f := range given {
+	for _, f := range slices.Sorted(maps.Keys(given)) {
 		switch {
 		case f == "url" || f == "start-at":
 			if slices.Contains(own, f) {

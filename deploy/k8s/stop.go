@@ -2,13 +2,10 @@ package k8s
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"strings"
 
-	"github.com/urfave/cli/v2"
-
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 )
@@ -24,9 +21,9 @@ import (
 func checkStop(s *scenarios.Scenario, o Options) error {
 	given := map[string][]string{}
 	if o.RunFlags != nil {
-		var ok bool
-		if given, ok = runFlagValues(o.RunFlags, o.Args); !ok {
-			return nil
+		var err error
+		if given, err = cmdline.ParseFlags("run", o.RunFlags, o.Args); err != nil {
+			return nil // checkRunFlags says why
 		}
 	}
 	t := *s
@@ -56,32 +53,4 @@ func checkStop(s *scenarios.Scenario, o Options) error {
 		}
 	}
 	return errors.Join(out...)
-}
-
-// runFlagValues reads args as run's flag set reads them (a boolean flag
-// takes no value, any other the next argument or its =value) and returns
-// the values given to each flag, in order, by the flag's first name; false
-// where args cannot be read (checkRunFlags says why).
-func runFlagValues(flags []cli.Flag, args []string) (map[string][]string, bool) {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	got := map[string][]string{}
-	for _, f := range flags {
-		name := f.Names()[0]
-		add := func(v string) error {
-			got[name] = append(got[name], v)
-			return nil
-		}
-		for _, n := range f.Names() {
-			if _, isBool := f.(*cli.BoolFlag); isBool {
-				fs.BoolFunc(n, "", add)
-			} else {
-				fs.Func(n, "", add)
-			}
-		}
-	}
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return nil, false
-	}
-	return got, true
 }

@@ -496,9 +496,11 @@ func NoFlagArgs(c *cli.Context) error {
 // command's own grammar and words: an unknown flag with the one it is near,
 // a value that does not parse with what it must look like, NaN and Inf
 // refused. It returns the flags given, each by its first name (an alias is
-// the flag it names), in the order of their names. Parsing writes the flags'
-// Destinations: pass a command made for the purpose.
-func ParseFlags(path string, flags []cli.Flag, args []string) ([]string, error) {
+// the flag it names), with the words given for it in order ("true" for a
+// boolean named alone): what checks of the values (k8s's stop sequences)
+// read as the command would. Parsing writes the flags' Destinations: pass
+// a command made for the purpose.
+func ParseFlags(path string, flags []cli.Flag, args []string) (map[string][]string, error) {
 	fs := flag.NewFlagSet(path, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	first := map[string]string{}
@@ -510,13 +512,16 @@ func ParseFlags(path string, flags []cli.Flag, args []string) ([]string, error) 
 			first[n] = f.Names()[0]
 		}
 	}
+	given := map[string][]string{}
+	fs.VisitAll(func(f *flag.Flag) {
+		f.Value = &recorded{Value: f.Value, name: first[f.Name], words: given}
+	})
 	if err := fs.Parse(args); err != nil {
 		return nil, Usagef("%s: %s", path, flagError(path, flags, err.Error(), nil))
 	}
 	if fs.NArg() > 0 {
 		return nil, Usagef("%s: %q is not a flag: only flags may follow", path, fs.Arg(0))
 	}
-	var given []string
 	var bad error
 	fs.Visit(func(f *flag.Flag) {
 		if g, ok := f.Value.(flag.Getter); ok && bad == nil {
@@ -524,12 +529,35 @@ func ParseFlags(path string, flags []cli.Flag, args []string) ([]string, error) 
 				bad = Usagef("%s: %s: invalid value %v: want a finite number", path, Dashed(f.Name), v)
 			}
 		}
-		if !slices.Contains(given, first[f.Name]) {
-			given = append(given, first[f.Name])
-		}
 	})
 	if bad != nil {
 		return nil, bad
 	}
 	return given, nil
+}
+
+// recorded is a flag's Value that notes each word set to it under the
+// flag's first name (ParseFlags), keeping the Value's boolean form (a
+// flag named alone) and its Get.
+type recorded struct {
+	flag.Value
+	name  string
+	words map[string][]string
+}
+
+func (r *recorded) Set(s string) error {
+	r.words[r.name] = append(r.words[r.name], s)
+	return r.Value.Set(s)
+}
+
+func (r *recorded) IsBoolFlag() bool {
+	b, ok := r.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+func (r *recorded) Get() any {
+	if g, ok := r.Value.(flag.Getter); ok {
+		return g.Get()
+	}
+	return nil
 }

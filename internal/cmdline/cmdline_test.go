@@ -3,6 +3,7 @@ package cmdline
 import (
 	"errors"
 	"io"
+	"maps"
 	"slices"
 	"testing"
 
@@ -152,8 +153,9 @@ func TestParseFlags(t *testing.T) {
 		}
 	}
 	given, err := ParseFlags("run", flags(), []string{"-c", "4", "--header", "a: b", "--concurrency=8", "--quiet", "--rate", "2.5"})
-	if err != nil || !slices.Equal(given, []string{"concurrency", "header", "quiet", "rate"}) {
-		t.Errorf("given %q, %v; want concurrency, header, quiet, rate", given, err)
+	want := map[string][]string{"concurrency": {"4", "8"}, "header": {"a: b"}, "quiet": {"true"}, "rate": {"2.5"}}
+	if err != nil || !maps.EqualFunc(given, want, slices.Equal) {
+		t.Errorf("given %q, %v; want %q", given, err, want)
 	}
 	for msg, args := range map[string][]string{
 		"run: unknown flag --concurency (did you mean --concurrency?); see inferbench run --help": {"--concurency", "1"},
