@@ -709,26 +709,25 @@ func (s *State) levelClient(a *levelAcc, l *report.Level) *report.ClientLevel {
 
 // Stopping records that the run was told to stop (the first Ctrl-C): it
 // sends nothing new, and the requests in flight have up to grace.
-func (s *State) Stopping(grace time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.stopNS == 0 && !s.ended {
-		s.stopNS, s.grace = max(s.now(), 1), grace
-	}
-}
+func (s *State) Stopping(grace time.Duration) { s.stopAt(0, grace) }
 
 // StoppedAt records that a followed run was stopped early with its level
 // cut at ns on the run's clock (now when ns is not positive): run.json
 // keeps no moment of the Ctrl-C, so a follower gives where it says the cut
 // level ended, its requests in flight drained (up to --grace later).
-func (s *State) StoppedAt(ns int64) {
+func (s *State) StoppedAt(ns int64) { s.stopAt(ns, 0) }
+
+// stopAt records the first stop, at ns (now when not positive), its
+// requests in flight given grace; a later one, or one after the end, is
+// not.
+func (s *State) stopAt(ns int64, grace time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ns <= 0 {
 		ns = s.now()
 	}
 	if s.stopNS == 0 && !s.ended {
-		s.stopNS = max(ns, 1)
+		s.stopNS, s.grace = max(ns, 1), grace
 	}
 }
 
