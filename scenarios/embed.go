@@ -78,7 +78,7 @@ func open(nameOrPath string, known Known) (*Scenario, error) {
 // prints and run.json's scenario reads back with Load.
 func Marshal(s *Scenario) ([]byte, error) {
 	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b, yaml.Indent(2), yaml.IndentSequence(true), yaml.CustomMarshaler(quoteControl))
+	enc := yaml.NewEncoder(&b, yaml.Indent(2), yaml.IndentSequence(true), yaml.CustomMarshaler(quoteControl), yaml.CustomMarshaler(positionalFloat))
 	if err := enc.Encode(s); err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", s.Name, err)
 	}
@@ -99,6 +99,22 @@ func quoteControl(s string) ([]byte, error) {
 	}
 	b, err := yaml.Marshal(s)
 	return bytes.TrimSuffix(b, []byte("\n")), err
+}
+
+// positionalFloat writes a float without an exponent, a whole one with
+// ".0": goccy/go-yaml writes 1000000.0 as 1e+06 and reads that back as a
+// string, so a rate of a million (the most a scenario takes) did not
+// survive run.json (the scenario reader refused it: "want a rate in
+// requests per second") or a k8s ConfigMap.
+func positionalFloat(v float64) ([]byte, error) {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return nil, fmt.Errorf("%v has no YAML form a scenario reads", v)
+	}
+	f := strconv.FormatFloat(v, 'f', -1, 64)
+	if !strings.Contains(f, ".") {
+		f += ".0"
+	}
+	return []byte(f), nil
 }
 
 // MarshalJSON writes s as JSON with the keys and value forms of the YAML
@@ -159,11 +175,11 @@ func writeJSON(w *bytes.Buffer, v any) error {
 		if math.IsInf(v, 0) || math.IsNaN(v) {
 			return fmt.Errorf("%v has no JSON form", v)
 		}
-		f := strconv.FormatFloat(v, 'g', -1, 64)
-		if !strings.ContainsAny(f, ".e") {
-			f += ".0"
+		f, err := positionalFloat(v)
+		if err != nil {
+			return err
 		}
-		w.WriteString(f)
+		w.Write(f)
 	default:
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
