@@ -91,8 +91,12 @@ func TestBaselineJudgesGoodputByTheCandidatesSLOOnly(t *testing.T) {
 func TestBaselineLeavesOutGoodputJudgedByAnotherSLO(t *testing.T) {
 	s, root := testStore(t), t.TempDir()
 	addRun(t, s, dayRun(t, root, "night1", 1, withTTFTSLO("1s")))
-	for day, slo := range map[int]string{2: "30ms", 3: "1s"} {
-		gone := dayRun(t, root, fmt.Sprintf("night%d", day), day, withTTFTSLO(slo))
+	// In order, so night 2 is #2 and night 3 is #3 (a map's order is random).
+	for _, n := range []struct {
+		day int
+		slo string
+	}{{2, "30ms"}, {3, "1s"}} {
+		gone := dayRun(t, root, fmt.Sprintf("night%d", n.day), n.day, withTTFTSLO(n.slo))
 		addRun(t, s, gone)
 		if err := os.RemoveAll(gone); err != nil {
 			t.Fatal(err)
