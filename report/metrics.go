@@ -368,6 +368,20 @@ func busySpan(r *rundir.Record) (from, to int64, ok bool) {
 	return from, max(r.DoneNS, r.EndNS), true
 }
 
+// BusySpan is the span [from, to] a record's request held its worker
+// (BusyMS's), zero for a retried attempt.
+func BusySpan(r *rundir.Record) [2]int64 {
+	from, to, _ := busySpan(r)
+	return [2]int64{from, max(to, from)}
+}
+
+// HeldWithin is the part of a busy span (BusySpan) inside [startNS,
+// endNS], in ns: Σ HeldWithin over a window's requests, over the window,
+// is the mean in flight over it (Steady.MeanInFlight).
+func HeldWithin(span [2]int64, startNS, endNS int64) int64 {
+	return max(min(span[1], endNS)-max(span[0], startNS), 0)
+}
+
 // PrefixCacheHitRate is the share of prompt tokens looked up in the
 // engine's prefix cache that were found there, over a window: the increase
 // of the hits counter over the increase of the queries counter (vLLM V1's

@@ -246,7 +246,7 @@ func (s *SteadyAcc) Apply(l *Level) {
 	w := end - start
 	var held int64
 	for _, b := range s.busy {
-		held += max(min(b[1], end)-max(b[0], start), 0)
+		held += HeldWithin(b, start, end)
 	}
 	l.Steady = &Steady{StartNS: start, EndNS: end, WindowS: float64(w) / 1e9,
 		RampS: float64(start-l.StartNS) / 1e9, DrainS: float64(l.EndNS-end) / 1e9,

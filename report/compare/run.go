@@ -177,11 +177,13 @@ type LevelSample struct {
 	ttfts, tpots []float64
 	// windowS is the window the rates divide by, in seconds: the level's
 	// steady state (report.Steady) when it has one, else its window
-	// (report.LevelWindow); busyMS the sum of the requests' report.BusyMS.
-	windowS, busyMS float64
-	// warm is the warm-up requests' work inside the steady state: counted
-	// in every (re)sample's rates as it is, never resampled (steady).
-	warm struct{ ok, good, out, in float64 }
+	// (report.LevelWindow); heldMS the time the requests held their
+	// workers inside it (Σ request.heldMS, and the warm-ups').
+	windowS, heldMS float64
+	// warm is the warm-up requests' work inside the steady state, and the
+	// time they held their workers there: counted in every (re)sample's
+	// rates as it is, never resampled (steady).
+	warm struct{ ok, good, out, in, heldMS float64 }
 }
 
 // TTFTs returns the TTFT of every successful request (ms), in request order.
@@ -195,14 +197,30 @@ func (s *LevelSample) TPOTs() []float64 { return s.tpots }
 func (s *LevelSample) Requests() int { return len(s.reqs) }
 
 // request is what the rates need of one measured request: share is the
-// part of it the rates count (its credit's report.Credit.Share of the
-// steady state; 1 without one).
+// part of its output the rates count (its credit's report.Credit.Share of
+// the steady state; 1 without one), heldMS the part of its time holding
+// its worker (report.BusySpan: from busyFrom to its credit's To) inside
+// the same window, in ms: a float32 beside the booleans, so that a
+// request stays 120 bytes (a million of them are held per run); its
+// 2^-24 relative error moves a resample's window by no more, and the
+// sample's own by none (its held time over itself is 1 exactly).
 type request struct {
 	ok, good bool
+	heldMS   float32
 	in, out  int64
-	busyMS   float64
+	busyFrom int64
 	credit   report.Credit
 	share    float64
+}
+
+// heldWithin is the part of q's busy span inside [start, end], in ms.
+func (q *request) heldWithin(start, end int64) float32 {
+	return float32(report.HeldWithin([2]int64{q.busyFrom, q.credit.To}, start, end)) / 1e6
+}
+
+// newRequest returns rec's request, counted whole.
+func newRequest(rec *rundir.Record) request {
+	return request{ok: rec.OK, busyFrom: report.BusySpan(rec)[0], heldMS: float32(report.BusyMS(rec)), share: 1, credit: report.CreditOf(rec)}
 }
 
 // LoadRun reads the run directory dir for comparison: run.json (needed),
@@ -311,16 +329,15 @@ func (c *Collector) Add(rec *rundir.Record) {
 		// Its work inside the steady state counts in the rates, as the
 		// summary's does (report.SteadyAcc.AddWarmup); it is no request.
 		a := c.acc(rec.Level)
-		a.warm = append(a.warm, request{ok: true, good: c.slo.Met(report.PerRequest(rec)),
-			in: int64(rec.InputTokens), out: int64(rec.OutputTokens)})
-		a.warm[len(a.warm)-1].credit = report.CreditOf(rec)
+		q := newRequest(rec)
+		q.good, q.in, q.out = c.slo.Met(report.PerRequest(rec)), int64(rec.InputTokens), int64(rec.OutputTokens)
+		a.warm = append(a.warm, q)
 	}
 	if rec.Stage != rundir.StageMeasure {
 		return
 	}
 	a := c.acc(rec.Level)
 	a.span.Add(rec)
-	a.busyMS += report.BusyMS(rec)
 	if !rec.Retried {
 		a.add(rec, c.slo, !c.noITL)
 	}
@@ -347,7 +364,7 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 		if len(a.reqs) == 0 {
 			continue // warm-ups only: no level (the summary has none either)
 		}
-		s := &LevelSample{reqs: a.reqs, busyMS: a.busyMS}
+		s := &LevelSample{reqs: a.reqs}
 		if w := a.span.NS(); w > 0 {
 			s.windowS = float64(w) / 1e9
 		}
@@ -383,9 +400,8 @@ type sampleAcc struct {
 	vals   [fieldE2E + 1][]float64
 	owners [fieldE2E + 1][]int32
 	// itl holds the ITL values until Levels (vals[fieldITL] is unused).
-	itl    itlEvents
-	span   report.Span
-	busyMS float64
+	itl  itlEvents
+	span report.Span
 }
 
 // add accounts for one measured record: the per-request metrics of
@@ -395,7 +411,7 @@ type sampleAcc struct {
 // kept when itl is true.
 func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO, itl bool) {
 	idx := int32(len(a.reqs))
-	q := request{ok: rec.OK, busyMS: report.BusyMS(rec), share: 1, credit: report.CreditOf(rec)}
+	q := newRequest(rec)
 	if !rec.OK {
 		a.reqs = append(a.reqs, q)
 		return
@@ -459,9 +475,16 @@ func (st *sideStats) value(m Metric) float64 {
 }
 
 // steady makes s's rates those of the steady state sum gives level lv:
-// its window, and each request counted for its share inside it; without
-// one, over the level's window (report.LevelWindow), as the summary's.
+// its window, and each request counted for its share inside it and for
+// its time inside it; without one, over the level's window
+// (report.LevelWindow, which holds every request whole), as the summary's.
 func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
+	defer func() {
+		s.heldMS = s.warm.heldMS
+		for _, q := range s.reqs {
+			s.heldMS += float64(q.heldMS)
+		}
+	}()
 	for _, l := range sum.Levels {
 		if l.Level != lv {
 			continue
@@ -469,34 +492,44 @@ func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
 		if l.WindowS > 0 {
 			s.windowS = l.WindowS
 		}
-		if l.Steady == nil {
+		st := l.Steady
+		if st == nil {
 			continue
 		}
-		s.windowS = l.Steady.WindowS
+		s.windowS = st.WindowS
 		for i := range s.reqs {
 			q := &s.reqs[i]
-			q.share = q.credit.Share(l.Steady.StartNS, l.Steady.EndNS)
+			q.share = q.credit.Share(st.StartNS, st.EndNS)
+			q.heldMS = q.heldWithin(st.StartNS, st.EndNS)
 		}
 		for _, q := range warm {
-			sh := q.credit.Share(l.Steady.StartNS, l.Steady.EndNS)
+			sh := q.credit.Share(st.StartNS, st.EndNS)
 			s.warm.ok += sh
 			s.warm.out += sh * float64(q.out)
 			s.warm.in += sh * float64(q.in)
 			if q.good {
 				s.warm.good += sh
 			}
+			s.warm.heldMS += float64(q.heldWithin(st.StartNS, st.EndNS))
 		}
 	}
 }
 
 // stats computes every metric of s on the resample in which request i is
 // drawn counts[i] times; counts nil means the sample itself (each once).
-// The window of a resample is scaled by its summed request time over the
-// sample's, W* = W · Σ*busy / Σbusy: with the window held fixed, a run whose
-// requests all carry the same token counts would show no throughput
-// variability at all; scaled, the resample's throughput varies as its
-// requests' durations do (for a closed loop, the window is the workers'
-// summed busy time over the concurrency, Little's law).
+// The window of a resample is scaled by the time its requests held their
+// workers inside the window over the sample's, W* = W · Σ*held / Σheld:
+// with the window held fixed, a run whose requests all carry the same
+// token counts would show no throughput variability at all; scaled, the
+// resample's throughput varies as its requests' work per unit of time
+// does (for a closed loop, the window is the workers' summed busy time
+// over the concurrency, Little's law). Both the work (share) and the time
+// (heldMS) are each request's part inside the window: a request straddling
+// the steady state's edge counts in part in both, so the resampled rate
+// does not move with how many edge requests a resample draws. (Scaling by
+// whole busy times against partial shares did: two runs of identical
+// requests read an interval of ±4.7% on output tok/s for no variability.)
+// The warm-ups' part is fixed in both.
 func (s *LevelSample) stats(counts []int32, st *sideStats) {
 	if counts == nil {
 		counts = make([]int32, len(s.reqs))
@@ -510,14 +543,14 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 	st.idx.quantiles(counts, st.pct[fieldTTFT:])
 	var total, failed, ok int64
 	okW, good, out, in := s.warm.ok, s.warm.good, s.warm.out, s.warm.in
-	var busy float64
+	held := s.warm.heldMS
 	for i, q := range s.reqs {
 		c := int64(counts[i])
 		if c == 0 {
 			continue
 		}
 		total += c
-		busy += float64(c) * q.busyMS
+		held += float64(c) * float64(q.heldMS)
 		if !q.ok {
 			failed += c
 			continue
@@ -538,8 +571,8 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 		st.rates[rateErrors] = float64(failed) / float64(total)
 	}
 	w := s.windowS
-	if s.busyMS > 0 {
-		w *= busy / s.busyMS
+	if s.heldMS > 0 {
+		w *= held / s.heldMS
 	}
 	if w > 0 {
 		st.rates[rateOutputTPS] = out / w
