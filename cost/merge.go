@@ -47,8 +47,11 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 	for _, f := range files {
 		// yamlguard bounds size, nesting, keys and alias expansion first.
 		tree, err := yamlguard.Parse(f.Data, yamlguard.Limits{})
+		if line, col, msg, ok := yamlguard.Syntax(f.Data, err); ok {
+			return nil, located(f.Name, line, col, msg)
+		}
 		if err != nil {
-			return nil, yamlError(f.Name, err)
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
 		pf := &parsedFile{name: f.Name}
 		if len(tree.Docs) > 1 {
@@ -405,31 +408,18 @@ func idField(t reflect.Type) int {
 
 // yamlError formats a go-yaml error as "file:line:col: message".
 func yamlError(name string, err error) error {
-	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
-		return fmt.Errorf("%s:%d:%d: %s", name, ge.Line, ge.Column, syntaxWords(yamlguard.DuplicateWords(yamlguard.NamedTab(ge.Msg))))
-	}
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		if tk := ye.GetToken(); tk != nil {
-			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, syntaxWords(yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage()))))
-		}
-		return fmt.Errorf("%s: %s", name, syntaxWords(yamlguard.DuplicateWords(yamlguard.NamedTab(ye.GetMessage()))))
+	if line, col, msg, ok := yamlguard.Syntax(nil, err); ok {
+		return located(name, line, col, msg)
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// syntaxWords says two of the YAML library's syntax errors as the mistake
-// a hand-edited prices file makes: a key without its ':' ("non-map value
-// is specified") and a key indented off its neighbours ("value is not
-// allowed in this context"). Any other message is kept.
-func syntaxWords(msg string) string {
-	switch msg {
-	case "non-map value is specified":
-		return "a line that is not 'key: value' where a mapping's keys are (a missing ':' after the key?)"
-	case "value is not allowed in this context":
-		return "a value where none belongs (a key indented differently from the keys beside it?)"
+// located is "file:line:col: message", or "file: message" without a line.
+func located(name string, line, col int, msg string) error {
+	if line == 0 {
+		return fmt.Errorf("%s: %s", name, msg)
 	}
-	return msg
+	return fmt.Errorf("%s:%d:%d: %s", name, line, col, msg)
 }
 
 // locate returns "file:line:col" of the value at path: the file that holds

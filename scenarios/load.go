@@ -302,12 +302,11 @@ func parseBody(src *source, data []byte) (ast.Node, error) {
 	// yamlguard bounds size, nesting, keys and alias expansion first: the
 	// parser's cost grows faster than the file on hostile shapes.
 	f, err := yamlguard.Parse(data, yamlguard.Limits{})
+	if line, col, msg, ok := yamlguard.Syntax(data, err); ok {
+		return nil, &Error{File: src.file, Line: line, Column: col, Msg: msg}
+	}
 	if err != nil {
-		err = src.convert(err)
-		if e, ok := err.(*Error); ok {
-			e.Msg += syntaxHint(data, e.Line, e.Msg)
-		}
-		return nil, err
+		return nil, src.convert(err)
 	}
 	var body ast.Node
 	directives := 0
@@ -445,9 +444,6 @@ func (s *source) convert(err error) error {
 			e.Path = s.at[position{e.Line, e.Column}]
 		}
 		return &e
-	}
-	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
-		return &Error{File: s.file, Line: ge.Line, Column: ge.Column, Msg: yamlguard.NamedTab(ge.Msg)}
 	}
 	var ye yaml.Error
 	if !errors.As(err, &ye) {

@@ -417,7 +417,7 @@ func TestLoadThresholds(t *testing.T) {
 	// in one line that locates the second one.
 	for y, at := range map[string]string{"alpha: 0.1\nalpha: 0.2\n": "t.yaml:2:1: ", "metrics:\n  tpot_p95: 1%\n  tpot_p95: 2%\n": "t.yaml:3:3: "} {
 		_, err := LoadThresholds("t.yaml", []byte(y))
-		if err == nil || !strings.Contains(err.Error(), "already defined") || !strings.HasPrefix(err.Error(), at) || strings.Contains(err.Error(), "\n") {
+		if err == nil || !strings.Contains(err.Error(), "is written twice in one mapping") || !strings.HasPrefix(err.Error(), at) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("LoadThresholds(%q) = %q; want one line %q… saying the key is repeated", y, err, at)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/internal/yamlguard"
@@ -83,17 +82,10 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 	t := DefaultThresholds()
 	// yamlguard bounds size, nesting, keys and alias expansion first.
 	f, err := yamlguard.Parse(data, yamlguard.Limits{})
-	if ge, ok := errors.AsType[*yamlguard.Error](err); ok {
-		return t, &ThresholdError{File: name, Line: ge.Line, Column: ge.Column, Msg: yamlguard.NamedTab(ge.Msg)}
-	}
-	if ye, ok := errors.AsType[yaml.Error](err); ok {
+	if line, col, msg, ok := yamlguard.Syntax(data, err); ok {
 		// A syntax error (a repeated key among them): one located line, not
 		// the parser's multi-line excerpt.
-		e := &ThresholdError{File: name, Msg: yamlguard.NamedTab(ye.GetMessage())}
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			e.Line, e.Column = tk.Position.Line, tk.Position.Column
-		}
-		return t, e
+		return t, &ThresholdError{File: name, Line: line, Column: col, Msg: msg}
 	}
 	if err != nil {
 		return t, &ThresholdError{File: name, Msg: strings.TrimSpace(err.Error())}
