@@ -131,6 +131,7 @@ func MergeContext(ctx context.Context, o Options) (*Result, error) {
 	if err := check(shards, o.Partial); err != nil {
 		return nil, err
 	}
+	base, spread := rebase(shards)
 	apartWhy := apart(shards)
 	if apartWhy != "" && !o.AcceptApart {
 		return nil, refuse("%s (--accept-apart merges them anyway, and the merged run says so)", apartWhy)
@@ -145,7 +146,7 @@ func MergeContext(ctx context.Context, o Options) (*Result, error) {
 	stage, err := os.MkdirTemp(o.Out, stagePrefix)
 	if err == nil {
 		var res *Result
-		res, err = merge(ctx, shards, o, apartWhy, stage)
+		res, err = merge(ctx, shards, base, spread, o, apartWhy, stage)
 		if err == nil && ctx.Err() != nil {
 			err = context.Cause(ctx)
 		}
@@ -354,10 +355,10 @@ func createOut(out string, inputs []string) (made []string, err error) {
 	return made, nil
 }
 
-// merge writes the merged run into dir (the hidden stage of MergeContext),
-// stopping with ctx's cause when it ends.
-func merge(ctx context.Context, shards []*shard, o Options, apartWhy, dir string) (*Result, error) {
-	base := shards[0].m.Start
+// rebase sets each shard's offset from the earliest shard start, base,
+// and returns base and spread, how far the latest start lies after it.
+func rebase(shards []*shard) (base time.Time, spread time.Duration) {
+	base = shards[0].m.Start
 	latest := base
 	for _, s := range shards {
 		if s.m.Start.Before(base) {
@@ -367,11 +368,18 @@ func merge(ctx context.Context, shards []*shard, o Options, apartWhy, dir string
 			latest = s.m.Start
 		}
 	}
-	var warnings []string
-	spread := latest.Sub(base)
-	startAt := shards[0].m.Shard.StartAt
 	for _, s := range shards {
 		s.offsetNS = s.m.Start.Sub(base).Nanoseconds()
+	}
+	return base, latest.Sub(base)
+}
+
+// merge writes the merged run into dir (the hidden stage of MergeContext),
+// stopping with ctx's cause when it ends; base and spread are rebase's.
+func merge(ctx context.Context, shards []*shard, base time.Time, spread time.Duration, o Options, apartWhy, dir string) (*Result, error) {
+	var warnings []string
+	startAt := shards[0].m.Shard.StartAt
+	for _, s := range shards {
 		if s.m.ExitState != rundir.ExitComplete {
 			w := fmt.Sprintf("shard %s (%s) ended %s", s.m.Shard, s.dir, s.m.ExitState)
 			if s.m.ExitReason != "" {
@@ -452,23 +460,20 @@ type span struct {
 // a late pod's second or two) keeps over 90% in common on runs of tens of
 // seconds. A shard that stopped early lies inside the others' windows and
 // passes: its end is warned about on its own. A shard with no end in
-// run.json (killed) has no known window and is not judged.
+// run.json (killed) has no known window and is not judged. The shards'
+// offsets are set (rebase).
 func apart(shards []*shard) string {
 	if len(shards) < 2 {
 		return ""
 	}
-	base := shards[0].m.Start
 	levels := true
 	for _, s := range shards {
-		if s.m.Start.Before(base) {
-			base = s.m.Start
-		}
 		levels = levels && len(s.m.Levels) > 0
 	}
 	byLevel := map[float64][]span{}
 	var order []float64
 	for _, s := range shards {
-		off := s.m.Start.Sub(base).Nanoseconds()
+		off := s.offsetNS
 		spans := s.m.Levels
 		if !levels {
 			if s.m.End == nil {
