@@ -95,13 +95,15 @@ func (a *AMDSMI) Sample(ctx context.Context, dst []rundir.GPUSample) ([]rundir.G
 // or a whole section means absent.
 //
 // Mapped: usage.gfx_activity (%), usage.umc_activity (%),
-// mem_usage.used_vram and total_vram (B/KB/MB/GB; amd-smi's MB is taken as
-// 2^20 bytes), power.socket_power or its average_/current_ variants (W),
-// temperature.hotspot else edge (°C), clock.gfx_0.clk (MHz),
-// energy.total_energy_consumption (J/mJ/uJ), and power.throttle_status
-// (THROTTLED → [throttled], UNTHROTTLED → []). A memory or energy leaf
-// in another unit is left out, and the sample's Error names it and its
-// unit.
+// mem_usage.used_vram and total_vram (MB; amd-smi's MB is taken as 2^20
+// bytes), power.socket_power or its average_/current_ variants (W),
+// temperature.hotspot else edge (C), clock.gfx_0.clk (MHz),
+// energy.total_energy_consumption (J), and power.throttle_status
+// (THROTTLED → [throttled], UNTHROTTLED → []). Each value is read in the
+// unit printed with it (the one named here when none: amd-smi before ROCm
+// 6.1 printed bare numbers), by the quantity's table (watts, celsius…); a
+// value in a unit not in the table is left out, and the sample's Error
+// names it and its unit.
 func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 	i := bytes.IndexAny(out, "[{")
 	if i < 0 {
@@ -136,59 +138,53 @@ func ParseAMDSMIMetric(out []byte) ([]rundir.GPUSample, error) {
 		}
 		s := rundir.GPUSample{Index: int(idx.v)}
 		var errs []error
-		// read is the leaf at keys times its unit's factor in mult (nil:
-		// as printed), where it is present, its unit known and its value a
-		// GPU's (limit is in the unit multiplied to). A present leaf in a
-		// unit not in mult is dropped, and errs says so.
-		read := func(mult map[string]float64, limit float64, keys ...string) (float64, bool) {
+		// read is the leaf at keys in q's stored unit (def is amd-smi's
+		// unit for it, where the leaf has none), where it is present, its
+		// unit q's and its value a GPU's; a present leaf that is not is
+		// dropped, and errs says why.
+		read := func(q quantity, def string, keys ...string) (float64, bool) {
 			l, ok := leaf(path(m, keys...))
 			if !ok {
 				return 0, false
 			}
-			k := 1.0
-			if mult != nil {
-				if k, ok = mult[l.unit]; !ok {
-					errs = append(errs, fmt.Errorf("%s: unknown unit %q: dropped", strings.Join(keys, "."), l.unit))
-					return 0, false
-				}
-			}
-			if !gpu.Within(l.v, limit/k) {
-				refuse(&errs, strings.Join(keys, "."), l.v) // the path joined only here
+			v, err := q.convert(l.v, l.unit, def)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", strings.Join(keys, "."), err)) // the path joined only here
 				return 0, false
 			}
-			return l.v * k, true
+			return v, true
 		}
 		// first reads the first of the leaves under section that is present.
-		first := func(limit float64, section string, keys ...string) (float64, bool) {
+		first := func(q quantity, def, section string, keys ...string) (float64, bool) {
 			for _, k := range keys {
 				if _, ok := leaf(path(m, section, k)); ok {
-					return read(nil, limit, section, k)
+					return read(q, def, section, k)
 				}
 			}
 			return 0, false
 		}
-		if v, ok := read(nil, gpu.MaxPercent, "usage", "gfx_activity"); ok {
+		if v, ok := read(percent, "%", "usage", "gfx_activity"); ok {
 			s.UtilizationPct = gpu.Ptr(v)
 		}
-		if v, ok := read(nil, gpu.MaxPercent, "usage", "umc_activity"); ok {
+		if v, ok := read(percent, "%", "usage", "umc_activity"); ok {
 			s.MemoryUtilizationPct = gpu.Ptr(v)
 		}
-		if b, ok := read(byteUnits, gpu.MaxBytes, "mem_usage", "used_vram"); ok {
+		if b, ok := read(byteCount, "MB", "mem_usage", "used_vram"); ok {
 			s.MemoryUsedBytes = gpu.Ptr(uint64(b))
 		}
-		if b, ok := read(byteUnits, gpu.MaxBytes, "mem_usage", "total_vram"); ok {
+		if b, ok := read(byteCount, "MB", "mem_usage", "total_vram"); ok {
 			s.MemoryTotalBytes = gpu.Ptr(uint64(b))
 		}
-		if v, ok := first(gpu.MaxWatts, "power", "socket_power", "average_socket_power", "current_socket_power"); ok {
+		if v, ok := first(watts, "W", "power", "socket_power", "average_socket_power", "current_socket_power"); ok {
 			s.PowerW = gpu.Ptr(v)
 		}
-		if v, ok := first(gpu.MaxCelsius, "temperature", "hotspot", "edge"); ok {
+		if v, ok := first(celsius, "C", "temperature", "hotspot", "edge"); ok {
 			s.TemperatureC = gpu.Ptr(v)
 		}
-		if v, ok := read(nil, gpu.MaxMHz, "clock", "gfx_0", "clk"); ok {
+		if v, ok := read(megahertz, "MHz", "clock", "gfx_0", "clk"); ok {
 			s.SMClockMHz = gpu.Ptr(v)
 		}
-		if mj, ok := read(millijoules, gpu.MaxEnergyMJ, "energy", "total_energy_consumption"); ok {
+		if mj, ok := read(millijoules, "J", "energy", "total_energy_consumption"); ok {
 			s.EnergyMJ = gpu.Ptr(uint64(mj))
 		}
 		switch path(m, "power", "throttle_status") {
@@ -212,8 +208,10 @@ type measure struct {
 	unit string
 }
 
-// leaf reads a {"value": N, "unit": U} object or a bare number; "N/A"
-// and anything else report false.
+// leaf reads a {"value": N, "unit": U} object, a bare number (unit ""),
+// or a string with its unit ("612 W"); "N/A" and anything else report
+// false. A "unit" that is no string is kept as printed, so that it is
+// refused as no unit known.
 func leaf(x any) (measure, bool) {
 	switch v := x.(type) {
 	case json.Number:
@@ -221,13 +219,17 @@ func leaf(x any) (measure, bool) {
 		return measure{v: f}, err == nil
 	case map[string]any:
 		m, ok := leaf(v["value"])
-		if u, isStr := v["unit"].(string); isStr {
+		switch u := v["unit"].(type) {
+		case string:
 			m.unit = u
+		case nil:
+		default:
+			m.unit = fmt.Sprint(u)
 		}
 		return m, ok
 	case string:
-		f, ok := number(v)
-		return measure{v: f}, ok
+		f, unit, ok := split(v)
+		return measure{v: f, unit: unit}, ok
 	}
 	return measure{}, false
 }
@@ -245,21 +247,15 @@ func path(m map[string]any, keys ...string) any {
 	return cur
 }
 
-// byteUnits are amd-smi's memory units in bytes (MiB when none).
-var byteUnits = map[string]float64{"": 1 << 20, "B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30,
-	"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
-
-// millijoules are amd-smi's energy units in mJ (J when none).
-var millijoules = map[string]float64{"": 1000, "J": 1000, "mJ": 1, "uJ": 1e-3, "μJ": 1e-3}
-
 // ParseROCmSMI reads `rocm-smi --json`: one "cardN" object per GPU (other
-// keys, such as "system", are skipped), all values strings, units in the
-// key names. Mapped: "GPU use (%)", "Memory Activity" else "GPU memory use
-// (%)" (both memory busy %), "VRAM Total
-// Used Memory (B)", "VRAM Total Memory (B)", "Average Graphics Package
-// Power (W)" or "Current Socket Graphics Package Power (W)",
-// "Temperature (Sensor junction) (C)" else edge, "sclk clock speed:"
-// ("(300Mhz)"), "Card series" (name), "Unique ID".
+// keys, such as "system", are skipped), all values strings. Mapped: "GPU
+// use (%)", "Memory Activity" else "GPU memory use (%)" (both memory busy
+// %), "VRAM Total Used Memory (B)", "VRAM Total Memory (B)", "Average
+// Graphics Package Power (W)" or "Current Socket Graphics Package Power
+// (W)", "Temperature (Sensor junction) (C)" else edge, "sclk clock speed:"
+// ("(300Mhz)"), "Card series" (name), "Unique ID". A value is read in the
+// unit glued to it or after it, else in the unit its key names; one in a
+// unit not known is left out, and the sample's Error names it.
 func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 	i := bytes.IndexByte(out, '{')
 	if i < 0 {
@@ -290,12 +286,13 @@ func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 		}
 		str := func(key string) string { s, _ := c[key].(string); return s }
 		var errs []error
-		// num reads the first of keys that holds a number, if it is a
-		// GPU's value (within limit).
-		num := func(limit float64, keys ...string) (float64, bool) {
+		// num reads the first of keys that holds a number, in q's stored
+		// unit, if its unit is q's (the unit printed with it, else the
+		// key's, unit) and it is a GPU's value.
+		num := func(q quantity, unit string, keys ...string) (float64, bool) {
 			for _, key := range keys {
-				if v, ok := number(str(key)); ok {
-					return v, within(&errs, key, v, limit)
+				if v, u, ok := split(str(key)); ok {
+					return q.value(&errs, key, v, u, unit)
 				}
 			}
 			return 0, false
@@ -304,28 +301,28 @@ func ParseROCmSMI(out []byte) ([]rundir.GPUSample, error) {
 		if isNull(s.UUID) {
 			s.UUID = ""
 		}
-		if v, ok := num(gpu.MaxPercent, "GPU use (%)"); ok {
+		if v, ok := num(percent, "%", "GPU use (%)"); ok {
 			s.UtilizationPct = gpu.Ptr(v)
 		}
 		// Both are the memory controller's busy percent: "GPU memory use
 		// (%)" from rsmi_dev_memory_busy_percent_get (rocm_smi.py
 		// showMemUse; ROCm 6.0.2 on the MI100 recording).
-		if v, ok := num(gpu.MaxPercent, "Memory Activity", "GPU memory use (%)"); ok {
+		if v, ok := num(percent, "%", "Memory Activity", "GPU memory use (%)"); ok {
 			s.MemoryUtilizationPct = gpu.Ptr(v)
 		}
-		if v, ok := num(gpu.MaxBytes, "VRAM Total Used Memory (B)"); ok {
+		if v, ok := num(byteCount, "B", "VRAM Total Used Memory (B)"); ok {
 			s.MemoryUsedBytes = gpu.Ptr(uint64(v))
 		}
-		if v, ok := num(gpu.MaxBytes, "VRAM Total Memory (B)"); ok {
+		if v, ok := num(byteCount, "B", "VRAM Total Memory (B)"); ok {
 			s.MemoryTotalBytes = gpu.Ptr(uint64(v))
 		}
-		if v, ok := num(gpu.MaxWatts, "Average Graphics Package Power (W)", "Current Socket Graphics Package Power (W)"); ok {
+		if v, ok := num(watts, "W", "Average Graphics Package Power (W)", "Current Socket Graphics Package Power (W)"); ok {
 			s.PowerW = gpu.Ptr(v)
 		}
-		if v, ok := num(gpu.MaxCelsius, "Temperature (Sensor junction) (C)", "Temperature (Sensor edge) (C)"); ok {
+		if v, ok := num(celsius, "C", "Temperature (Sensor junction) (C)", "Temperature (Sensor edge) (C)"); ok {
 			s.TemperatureC = gpu.Ptr(v)
 		}
-		if v, ok := num(gpu.MaxMHz, "sclk clock speed:"); ok {
+		if v, ok := num(megahertz, "MHz", "sclk clock speed:"); ok {
 			s.SMClockMHz = gpu.Ptr(v)
 		}
 		addErrors(&s, errs)

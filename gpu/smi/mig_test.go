@@ -70,14 +70,15 @@ func TestQueryPathOnTheMIGRecording(t *testing.T) {
 	}
 	var inst float64
 	for _, d := range g.Devices {
-		v, ok := number(d.Used)
-		if !ok {
-			t.Fatalf("instance memory %q", d.Used)
+		v, unit, ok := split(d.Used)
+		b, err := byteCount.convert(v, unit, "MiB")
+		if !ok || err != nil {
+			t.Fatalf("instance memory %q: %v", d.Used, err)
 		}
-		inst += v
+		inst += b
 	}
-	if len(g.Devices) != 4 || inst*mib > float64(*s.MemoryUsedBytes) {
-		t.Errorf("%d instances using %v MiB; want 4, within the parent's 50 MiB", len(g.Devices), inst)
+	if len(g.Devices) != 4 || inst > float64(*s.MemoryUsedBytes) {
+		t.Errorf("%d instances using %v bytes; want 4, within the parent's 50 MiB", len(g.Devices), inst)
 	}
 	if s.PowerW == nil || *s.PowerW != 67.03 || s.TemperatureC == nil || *s.TemperatureC != 27 || s.SMClockMHz == nil || *s.SMClockMHz != 1275 {
 		t.Errorf("power %v W, temperature %v C, SM clock %v MHz; want 67.03, 27, 1275", s.PowerW, s.TemperatureC, s.SMClockMHz)

@@ -269,10 +269,12 @@ func resplit(raw string, fields []string) []string {
 	return rec
 }
 
-// SampleFromRow converts one parsed row into a Sample. Memory is in MiB
-// (nvidia-smi's unit, with or without "MiB"), power in W, clocks in MHz.
-// The clock-event reasons are nvidia-smi's hex mask. A value that does not
-// parse is left absent and named in the error.
+// SampleFromRow converts one parsed row into a Sample. A value is read in
+// the unit printed with it (--format=csv), else nvidia-smi's unit for its
+// field (nvidiaColumns: memory in MiB, power in W, clocks in MHz). The
+// clock-event reasons are nvidia-smi's hex mask. A value that does not
+// parse, is in a unit not known or is no GPU's is left absent and named in
+// the error.
 func SampleFromRow(row map[string]string) (rundir.GPUSample, error) {
 	s, errs := sampleFromRow(row)
 	return s, errors.Join(errs...)
@@ -281,21 +283,23 @@ func SampleFromRow(row map[string]string) (rundir.GPUSample, error) {
 // sampleFromRow is SampleFromRow with each value's error apart, for the
 // sample's Error (addErrors).
 func sampleFromRow(row map[string]string) (rundir.GPUSample, []error) {
-	const mib = 1 << 20
 	var s rundir.GPUSample
 	var errs []error
+	// num reads field's value, in its quantity's stored unit where it has
+	// one (nvidiaColumns), else as a bare number (the index).
 	num := func(field string) (float64, bool) {
 		v, present := row[field]
 		if !present {
 			return 0, false
 		}
-		f, ok := number(v)
-		if !ok {
+		f, unit, ok := split(v)
+		c, measured := nvidiaColumns[field]
+		if !ok || (!measured && unit != "") {
 			errs = append(errs, fmt.Errorf("%s: cannot parse %q", field, v))
 			return 0, false
 		}
-		if limit, bounded := nvidiaLimits[field]; bounded && !within(&errs, field, f, limit) {
-			return 0, false
+		if measured {
+			return c.q.value(&errs, field, f, unit, c.unit)
 		}
 		return f, true
 	}
@@ -310,13 +314,13 @@ func sampleFromRow(row map[string]string) (rundir.GPUSample, []error) {
 		s.MemoryUtilizationPct = gpu.Ptr(v)
 	}
 	if v, ok := num("memory.used"); ok {
-		s.MemoryUsedBytes = gpu.Ptr(uint64(v * mib))
+		s.MemoryUsedBytes = gpu.Ptr(uint64(v))
 	}
 	if v, ok := num("memory.total"); ok {
-		s.MemoryTotalBytes = gpu.Ptr(uint64(v * mib))
+		s.MemoryTotalBytes = gpu.Ptr(uint64(v))
 	}
 	if v, ok := num("memory.reserved"); ok {
-		s.MemoryReservedBytes = gpu.Ptr(uint64(v * mib))
+		s.MemoryReservedBytes = gpu.Ptr(uint64(v))
 	}
 	if v, ok := num("power.draw"); ok {
 		s.PowerW = gpu.Ptr(v)
@@ -346,17 +350,26 @@ func sampleFromRow(row map[string]string) (rundir.GPUSample, []error) {
 
 // DeviceFromRow converts one parsed inventory row into a Device.
 func DeviceFromRow(row map[string]string) rundir.GPUDevice {
-	const mib = 1 << 20
 	var d rundir.GPUDevice
 	if v, ok := number(row["index"]); ok {
 		d.Index = int(v)
 	}
 	d.UUID, d.Name, d.DriverVersion = row["uuid"], row["name"], row["driver_version"]
-	if v, ok := number(row["memory.total"]); ok && within(nil, "memory.total", v, gpu.MaxMiB) {
-		d.MemoryTotalBytes = gpu.Ptr(uint64(v * mib))
+	// measured is field's value in its quantity's stored unit, where it is
+	// present, in a unit known and a GPU's.
+	measured := func(field string) (float64, bool) {
+		f, unit, ok := split(row[field])
+		if !ok {
+			return 0, false
+		}
+		c := nvidiaColumns[field]
+		return c.q.value(nil, field, f, unit, c.unit)
+	}
+	if v, ok := measured("memory.total"); ok {
+		d.MemoryTotalBytes = gpu.Ptr(uint64(v))
 	}
 	for _, f := range []string{"enforced.power.limit", "power.limit"} {
-		if v, ok := number(row[f]); ok && within(nil, f, v, gpu.MaxWatts) {
+		if v, ok := measured(f); ok {
 			d.PowerLimitW = gpu.Ptr(v)
 			break
 		}

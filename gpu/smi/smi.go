@@ -100,28 +100,38 @@ func lookPath(name string) error {
 	return nil
 }
 
-// number parses a numeric value that may carry a unit after a space
-// ("19818 MiB", "631.95 W", "0 %") or in parentheses ("(300Mhz)"). It
-// reports false for the tools' spellings of "no value".
-func number(v string) (float64, bool) {
+// split parses a value as a tool prints it into its number and its unit:
+// after a space ("19818 MiB", "631.95 W", "0 %"), glued on ("300Mhz"), in
+// parentheses or not ("(300Mhz)"); the unit is "" where there is none. It
+// reports false for the tools' spellings of "no value" and for what is no
+// number.
+func split(v string) (float64, string, bool) {
 	v = strings.TrimSpace(v)
 	if isNull(v) {
-		return 0, false
+		return 0, "", false
 	}
 	v = strings.Trim(v, "()")
-	if i := strings.IndexByte(v, ' '); i >= 0 {
-		v = v[:i]
+	// The number ends at the first space or where a unit is glued on, as
+	// rocm-smi prints "300Mhz".
+	end := strings.IndexByte(v, ' ')
+	if end < 0 {
+		end = len(v)
 	}
-	// A unit glued on, as rocm-smi prints "300Mhz".
-	end := len(v)
 	for end > 0 && (v[end-1] < '0' || v[end-1] > '9') && v[end-1] != '.' {
 		end--
 	}
 	f, err := strconv.ParseFloat(v[:end], 64)
 	if err != nil {
-		return 0, false
+		return 0, "", false
 	}
-	return f, true
+	return f, strings.TrimSpace(v[end:]), true
+}
+
+// number parses a value printed without a unit (an index); one with a unit
+// is not a number.
+func number(v string) (float64, bool) {
+	f, unit, ok := split(v)
+	return f, ok && unit == ""
 }
 
 // isNull reports whether v is one of the tools' "no value" spellings:

@@ -419,20 +419,27 @@ func TestAMDSMISamplerAMDSMI(t *testing.T) {
 	}
 }
 
-func TestNumber(t *testing.T) {
+// split gives a value's number and the unit printed with it; number only
+// a number printed without one, so that no unit is stripped unread.
+func TestSplit(t *testing.T) {
 	tests := []struct {
-		in   string
-		want float64
-		ok   bool
+		in, unit string
+		want     float64
+		ok       bool
 	}{
-		{"19818 MiB", 19818, true}, {"631.95", 631.95, true}, {"0 %", 0, true}, {"(300Mhz)", 300, true},
-		{"[N/A]", 0, false}, {"[Not Supported]", 0, false}, {"[Requested functionality has been deprecated]", 0, false},
-		{"N/A", 0, false}, {"", 0, false}, {"Enabled", 0, false},
+		{"19818 MiB", "MiB", 19818, true}, {"631.95", "", 631.95, true}, {"0 %", "%", 0, true}, {"(300Mhz)", "Mhz", 300, true},
+		{" 1.5 GHz ", "GHz", 1.5, true}, {"55.0C", "C", 55, true}, {"300Mhz x", "Mhz x", 300, true}, {"-5", "", -5, true},
+		{"[N/A]", "", 0, false}, {"[Not Supported]", "", 0, false}, {"[Requested functionality has been deprecated]", "", 0, false},
+		{"N/A", "", 0, false}, {"", "", 0, false}, {"Enabled", "", 0, false}, {"W", "", 0, false},
 	}
 	for _, tt := range tests {
-		got, ok := number(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("number(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		got, unit, ok := split(tt.in)
+		if got != tt.want || unit != tt.unit || ok != tt.ok {
+			t.Errorf("split(%q) = %v, %q, %v; want %v, %q, %v", tt.in, got, unit, ok, tt.want, tt.unit, tt.ok)
+		}
+		n, ok := number(tt.in)
+		if wantOK := tt.ok && tt.unit == ""; ok != wantOK || (ok && n != tt.want) {
+			t.Errorf("number(%q) = %v, %v; want %v, %v", tt.in, n, ok, tt.want, wantOK)
 		}
 	}
 }
