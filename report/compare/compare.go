@@ -132,6 +132,7 @@ const (
 // The methods a row's interval came from.
 const (
 	MethodBootstrap     = "bootstrap"
+	MethodPaired        = "paired bootstrap"
 	MethodFixedBaseline = "bootstrap, baseline fixed"
 	MethodHistory       = "history prediction interval"
 )
@@ -537,15 +538,17 @@ func levelRNG(seed uint64, lv float64) *rand.Rand {
 // concurrently (eachResample: f writes only replicate k's results).
 // b0 and c0 are the stats of the samples themselves. It is the one
 // resampling loop of the comparison engine: the gate's changes (Compare)
-// and the report's ratios (Ratios) both come from it.
-func replicates(bs, cs *LevelSample, ms []Metric, n int, rng *rand.Rand, f func(k int, b, c *sideStats)) (b0, c0 *sideStats) {
+// and the report's ratios (Ratios) both come from it. Levels that ran the
+// same request list are resampled in pairs (pairing), and paired says so.
+func replicates(bs, cs *LevelSample, ms []Metric, n int, rng *rand.Rand, f func(k int, b, c *sideStats)) (b0, c0 *sideStats, paired bool) {
 	b0, c0 = newSideStats(ms), newSideStats(ms)
 	bs.stats(nil, b0)
 	cs.stats(nil, c0)
-	eachResample([]*LevelSample{bs, cs}, []*sideStats{b0, c0}, ms, n, rng, func(k int, st []*sideStats) {
+	pairs := pairing(bs, cs)
+	eachResample([]*LevelSample{bs, cs}, []*sideStats{b0, c0}, ms, pairs, n, rng, func(k int, st []*sideStats) {
 		f(k, st[0], st[1])
 	})
-	return b0, c0
+	return b0, c0, pairs != nil
 }
 
 // bootstrapRows compares two levels with requests by a two-sample
@@ -557,11 +560,15 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	for i := range reps {
 		reps[i] = make([]float64, res.Resamples)
 	}
-	b0, c0 := replicates(bs, cs, ms, res.Resamples, levelRNG(res.Seed, lv), func(k int, bst, cst *sideStats) {
+	b0, c0, paired := replicates(bs, cs, ms, res.Resamples, levelRNG(res.Seed, lv), func(k int, bst, cst *sideStats) {
 		for i, m := range ms {
 			reps[i][k] = change(m, bst.value(m), cst.value(m))
 		}
 	})
+	method := MethodBootstrap
+	if paired {
+		method = MethodPaired
+	}
 	var mw [fieldE2E + 1]*MannWhitney
 	for f := fieldTTFT; f <= fieldE2E; f++ {
 		if cs.sorted[f].len() > 0 && bs.sorted[f].len() > 0 {
@@ -573,10 +580,10 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	for i, m := range ms {
 		b, c := b0.value(m), c0.value(m)
 		if math.IsNaN(b) || math.IsNaN(c) {
-			rows = res.notMeasured(rows, m, lv, b, c, MethodBootstrap, 1)
+			rows = res.notMeasured(rows, m, lv, b, c, method, 1)
 			continue
 		}
-		row := newRow(m, lv, b, c, MethodBootstrap)
+		row := newRow(m, lv, b, c, method)
 		row.P = report.BootstrapP(reps[i], 0)
 		row.CILow, row.CIHigh = report.BootstrapInterval(reps[i], res.Alpha)
 		if m.field != noField {
@@ -598,6 +605,9 @@ type Ratio struct {
 	// P is the two-sided bootstrap p-value of "ratio = 1"
 	// (report.BootstrapP).
 	P float64
+	// Paired says the two levels ran the same request list and were
+	// resampled in pairs (pairing).
+	Paired bool
 }
 
 // Ratios compares metrics ms of candidate level cs with baseline level bs
@@ -613,7 +623,7 @@ func Ratios(bs, cs *LevelSample, ms []Metric, alpha float64, resamples int, seed
 	for i := range reps {
 		reps[i] = make([]float64, resamples)
 	}
-	b0, c0 := replicates(bs, cs, ms, resamples, rand.New(rand.NewPCG(seed, h.Sum64())), func(k int, bst, cst *sideStats) {
+	b0, c0, paired := replicates(bs, cs, ms, resamples, rand.New(rand.NewPCG(seed, h.Sum64())), func(k int, bst, cst *sideStats) {
 		for i, m := range ms {
 			reps[i][k] = math.NaN()
 			if x, y := bst.value(m), cst.value(m); x > 0 && !math.IsNaN(y/x) && !math.IsInf(y/x, 0) {
@@ -630,7 +640,7 @@ func Ratios(bs, cs *LevelSample, ms []Metric, alpha float64, resamples int, seed
 		if !(b > 0) || math.IsNaN(c) || math.IsInf(b, 0) || math.IsInf(c, 0) || len(reps[i]) < resamples/2 {
 			continue
 		}
-		r := Ratio{Metric: m, Baseline: b, Candidate: c, Ratio: c / b}
+		r := Ratio{Metric: m, Baseline: b, Candidate: c, Ratio: c / b, Paired: paired}
 		r.Low, r.High = report.BootstrapInterval(reps[i], alpha)
 		r.P = report.BootstrapP(reps[i], 1)
 		out = append(out, r)
@@ -671,7 +681,7 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 	for i := range reps {
 		reps[i] = make([]float64, res.Resamples)
 	}
-	eachResample([]*LevelSample{cs}, []*sideStats{c0}, ms, res.Resamples, levelRNG(res.Seed, lv), func(k int, st []*sideStats) {
+	eachResample([]*LevelSample{cs}, []*sideStats{c0}, ms, nil, res.Resamples, levelRNG(res.Seed, lv), func(k int, st []*sideStats) {
 		for i, m := range ms {
 			reps[i][k] = change(m, base[i], st[0].value(m))
 		}

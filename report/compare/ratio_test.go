@@ -14,11 +14,17 @@ import (
 // at ttft, 64 output tokens over ten times its TTFT, back to back on one
 // worker so the window is the summed request time scaled by windowScale.
 func sampleOf(ttfts []float64, windowScale float64) *LevelSample {
+	return sampleFrom(0, ttfts, windowScale)
+}
+
+// sampleFrom is sampleOf with the requests' IDs from firstID: two samples
+// of other IDs did not send the same requests, and are not paired.
+func sampleFrom(firstID uint64, ttfts []float64, windowScale float64) *LevelSample {
 	c := NewCollector(report.SLO{})
 	var t0 int64
 	for i, v := range ttfts {
 		ttft := int64(v * 1e6)
-		rec := &rundir.Record{ID: uint64(i), Stage: rundir.StageMeasure, Level: 1, ScheduledNS: t0, SentNS: t0,
+		rec := &rundir.Record{ID: firstID + uint64(i), Stage: rundir.StageMeasure, Level: 1, ScheduledNS: t0, SentNS: t0,
 			FirstTokenNS: t0 + ttft, EndNS: t0 + 10*ttft, DoneNS: t0 + 10*ttft, OK: true, OutputTokens: 64, InputTokens: 10}
 		for k := range int64(64) {
 			rec.Chunks = append(rec.Chunks, [2]int64{t0 + ttft + k*9*ttft/63, 1})
@@ -51,7 +57,8 @@ func TestRatios(t *testing.T) {
 	for i := range a {
 		b[i] = 2 * a[i]
 	}
-	sa, sb := sampleOf(a, 1), sampleOf(b, 1)
+	// Other requests (other IDs): two independent samples.
+	sa, sb := sampleOf(a, 1), sampleFrom(1000, b, 1)
 	ms := []Metric{ttftP50()}
 	rs := Ratios(sa, sb, ms, 0.05, 1000, 1, "x")
 	if len(rs) != 1 {

@@ -189,6 +189,8 @@ func (r *Result) methods() string {
 		switch row.Method {
 		case MethodBootstrap:
 			parts = append(parts, fmt.Sprintf("percentile bootstrap over requests of both runs (%d resamples, seed %d)", r.Resamples, r.Seed))
+		case MethodPaired:
+			parts = append(parts, fmt.Sprintf("percentile bootstrap over requests of both runs in pairs, the runs having sent the same requests (same IDs, same lengths asked): a resample draws a request of both together (%d resamples, seed %d)", r.Resamples, r.Seed))
 		case MethodFixedBaseline:
 			parts = append(parts, fmt.Sprintf("percentile bootstrap over the candidate's requests, baseline summary held fixed (%d resamples, seed %d)", r.Resamples, r.Seed))
 		case MethodHistory:

@@ -15,11 +15,12 @@ import (
 // resample k. The draws alone are sequential, so the replicates are the
 // same whatever the number of CPUs (TestResamplesSameOnAnyCPUs). base
 // holds each sample's stats of itself, whose rank indexes the workers
-// share.
-func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, n int, rng *rand.Rand, f func(k int, st []*sideStats)) {
+// share. pairs, when not nil, pairs request i of ss[0] with request
+// pairs[i] of ss[1] (pairing): a resample draws both together.
+func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, pairs []int32, n int, rng *rand.Rand, f func(k int, st []*sideStats)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
-		job := newResampleJob(ss, base, ms)
+		job := newResampleJob(ss, base, ms, pairs)
 		for k := range n {
 			job.draw(rng, k)
 			job.run(ss, f)
@@ -30,7 +31,7 @@ func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, n int, rng 
 	// worker; each holds a count per request of every sample.
 	free := make(chan *resampleJob, workers+2)
 	for range workers + 2 {
-		free <- newResampleJob(ss, base, ms)
+		free <- newResampleJob(ss, base, ms, pairs)
 	}
 	jobs := make(chan *resampleJob, workers+2)
 	var wg sync.WaitGroup
@@ -52,17 +53,18 @@ func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, n int, rng 
 }
 
 // resampleJob is one resample in flight: its index, each sample's counts
-// and the stats computed on them.
+// and the stats computed on them; pairs is eachResample's.
 type resampleJob struct {
 	k      int
 	counts [][]int32
 	st     []*sideStats
+	pairs  []int32
 }
 
 // newResampleJob returns a job for samples ss whose stats share base's
 // rank indexes.
-func newResampleJob(ss []*LevelSample, base []*sideStats, ms []Metric) *resampleJob {
-	j := &resampleJob{}
+func newResampleJob(ss []*LevelSample, base []*sideStats, ms []Metric, pairs []int32) *resampleJob {
+	j := &resampleJob{pairs: pairs}
 	for i, s := range ss {
 		st := newSideStats(ms)
 		st.idx, st.of = base[i].idx, base[i].of
@@ -72,9 +74,17 @@ func newResampleJob(ss []*LevelSample, base []*sideStats, ms []Metric) *resample
 	return j
 }
 
-// draw makes j resample k, drawing each sample's counts from rng in turn.
+// draw makes j resample k, drawing each sample's counts from rng in turn;
+// paired samples' counts once, the second's those of its pairs.
 func (j *resampleJob) draw(rng *rand.Rand, k int) {
 	j.k = k
+	if j.pairs != nil {
+		resampleCounts(rng, j.counts[0])
+		for i, c := range j.counts[0] {
+			j.counts[1][j.pairs[i]] = c
+		}
+		return
+	}
 	for _, c := range j.counts {
 		resampleCounts(rng, c)
 	}

@@ -184,6 +184,11 @@ type LevelSample struct {
 	// time they held their workers there: counted in every (re)sample's
 	// rates as it is, never resampled (steady).
 	warm struct{ ok, good, out, in, heldMS float64 }
+	// ids are the requests' IDs (rundir.Record.ID), in request order, and
+	// fingerprint the sum of their pairKeys: what pairing needs (4 bytes
+	// a request). ids is nil where an ID does not fit 32 bits.
+	ids         []uint32
+	fingerprint uint64
 }
 
 // TTFTs returns the TTFT of every successful request (ms), in request order.
@@ -364,7 +369,10 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 		if len(a.reqs) == 0 {
 			continue // warm-ups only: no level (the summary has none either)
 		}
-		s := &LevelSample{reqs: a.reqs}
+		s := &LevelSample{reqs: a.reqs, fingerprint: a.fingerprint}
+		if !a.bigID {
+			s.ids = a.ids
+		}
 		if w := a.span.NS(); w > 0 {
 			s.windowS = float64(w) / 1e9
 		}
@@ -402,6 +410,10 @@ type sampleAcc struct {
 	// itl holds the ITL values until Levels (vals[fieldITL] is unused).
 	itl  itlEvents
 	span report.Span
+	// ids, fingerprint: LevelSample's; bigID says an ID did not fit.
+	ids         []uint32
+	fingerprint uint64
+	bigID       bool
 }
 
 // add accounts for one measured record: the per-request metrics of
@@ -412,6 +424,9 @@ type sampleAcc struct {
 func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO, itl bool) {
 	idx := int32(len(a.reqs))
 	q := newRequest(rec)
+	a.ids = append(a.ids, uint32(rec.ID))
+	a.bigID = a.bigID || rec.ID > math.MaxUint32
+	a.fingerprint += pairKey(rec)
 	if !rec.OK {
 		a.reqs = append(a.reqs, q)
 		return

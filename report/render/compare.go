@@ -61,6 +61,9 @@ type MetricComparison struct {
 	// when neither is.
 	HigherIsBetter bool   `json:"higher_is_better"`
 	Better         string `json:"better,omitempty"`
+	// Paired says both levels sent the same requests and were resampled
+	// in pairs (compare.Ratio.Paired).
+	Paired bool `json:"paired,omitempty"`
 }
 
 // levelMetrics are the metrics compared at every level both runs ran: the
@@ -102,7 +105,7 @@ func (bs bootstrapper) ratios(key string, a, b *compare.LevelSample, ms []compar
 // comparisonOf turns the engine's ratio into the report's row.
 func comparisonOf(r compare.Ratio) MetricComparison {
 	mc := MetricComparison{Metric: r.Metric.Name, Title: r.Metric.Title, Unit: r.Metric.Unit, HigherIsBetter: r.Metric.HigherIsBetter,
-		Baseline: r.Baseline, Candidate: r.Candidate, Ratio: r.Ratio, CILow: r.Low, CIHigh: r.High, PValue: r.P}
+		Baseline: r.Baseline, Candidate: r.Candidate, Ratio: r.Ratio, CILow: r.Low, CIHigh: r.High, PValue: r.P, Paired: r.Paired}
 	mc.Significant = mc.CILow > 1 || mc.CIHigh < 1
 	return mc
 }

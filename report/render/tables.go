@@ -175,8 +175,12 @@ func comparisonTable(c Comparison) table {
 		add(m)
 	}
 	t.Notes = append(t.Notes, partNotes(c)...)
-	t.Notes = append(t.Notes, fmt.Sprintf("ratio = %s / %s; percentile-bootstrap interval over requests (%d resamples, seed %d); significant when the interval excludes 1; p is the two-sided bootstrap p-value of ratio = 1.",
-		c.Candidate, c.Baseline, c.Resamples, c.Seed))
+	over := "over requests"
+	if len(c.Capacity) > 0 && !slices.ContainsFunc(c.Capacity, func(m MetricComparison) bool { return !m.Paired }) {
+		over = "over requests in pairs (both runs sent the same requests, the same IDs asking for the same lengths: a resample draws a request of both together)"
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("ratio = %s / %s; percentile-bootstrap interval %s (%d resamples, seed %d); significant when the interval excludes 1; p is the two-sided bootstrap p-value of ratio = 1.",
+		c.Candidate, c.Baseline, over, c.Resamples, c.Seed))
 	return t
 }
 
