@@ -3,6 +3,7 @@ package openai_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -118,5 +119,42 @@ func BenchmarkUsageStream(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// stopReasonStreamBody is a vLLM completions stream of n one-token chunks
+// that each carry "stop_reason":null, as vLLM writes every choice, ending
+// at the stop sequence stop, which the finish chunk names.
+func stopReasonStreamBody(n int, stop string) []byte {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `data: {"id":"cmpl-b1","object":"text_completion","created":1755691077,"model":"m","choices":[{"index":0,"text":" tok%d","logprobs":null,"finish_reason":null,"stop_reason":null}],"usage":null}`+"\n\n", i)
+	}
+	q, _ := json.Marshal(stop)
+	fmt.Fprintf(&b, `data: {"id":"cmpl-b1","object":"text_completion","created":1755691077,"model":"m","choices":[{"index":0,"text":"","logprobs":null,"finish_reason":"stop","stop_reason":%s}],"usage":null}`+"\n\n", q)
+	fmt.Fprintf(&b, `data: {"id":"cmpl-b1","object":"text_completion","created":1755691077,"model":"m","choices":[],"usage":{"prompt_tokens":10,"completion_tokens":%d,"total_tokens":%d}}`+"\n\n", n+1, n+11)
+	b.WriteString("data: [DONE]\n\n")
+	return []byte(b.String())
+}
+
+// BenchmarkStopReasonStream decodes a 1,000-token vLLM completions stream
+// whose every chunk carries stop_reason (null, then the stop sequence
+// "\n\nUser:", escaped, on the finish chunk), served from memory.
+func BenchmarkStopReasonStream(b *testing.B) {
+	const tokens = 1000
+	stop := "\n\nUser:"
+	body := stopReasonStreamBody(tokens, stop)
+	tg, err := openai.New(openai.Config{Conn: targets.Conn{BaseURL: "http://replay.invalid", Client: &http.Client{Transport: memTransport{body}}}, API: openai.Completions, Flavor: openai.FlavorVLLM})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := targets.Request{Model: "m", Prompt: "p", MaxTokens: 2 * tokens, Stop: []string{"###", stop}}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		final, err := tg.Stream(context.Background(), req, func(targets.Chunk) {})
+		if err != nil || final.Usage.CompletionTokens != tokens+1 || !final.StoppedBySequence {
+			b.Fatalf("%v %+v", err, final)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -15,9 +16,7 @@ import (
 )
 
 // eventJSON is the part of a chunk the adapter reads; every other field
-// (id, model, logprobs, stop_reason, obfuscation, …) is skipped.
-// stop_reason is left out on purpose: vLLM writes it as an int, a string or
-// null, and nothing here needs it.
+// (id, model, logprobs, obfuscation, …) is skipped.
 type eventJSON struct {
 	Choices []choiceJSON `json:"choices"`
 	Usage   *usageJSON   `json:"usage"`
@@ -127,6 +126,101 @@ type choiceJSON struct {
 	// Text is the completions API's generated text.
 	Text         string `json:"text"`
 	FinishReason string `json:"finish_reason"`
+	// StopReason is vLLM's stop_reason and MatchedStop SGLang's
+	// matched_stop: what ended the output, on the finish chunk
+	// (stopReasonJSON).
+	StopReason  stopReasonJSON `json:"stop_reason"`
+	MatchedStop stopReasonJSON `json:"matched_stop"`
+}
+
+// stopReasonJSON is a choice's account of what ended its output, where the
+// server gives one beside finish_reason's "stop", which says a stop
+// sequence or the model's own end alike. vLLM's stop_reason is "the stop
+// string or token id that caused the completion to stop, None if the
+// completion finished for some other reason including encountering the EOS
+// token" (vllm-project/vllm vllm/entrypoints/openai/protocol.py @ 0052bed3,
+// CompletionResponseStreamChoice and ChatCompletionResponseStreamChoice:
+// Optional[Union[int, str]]); SGLang's matched_stop is the finish's
+// "matched", a stop string or a token id, its EOS token's among them
+// (sgl-project/sglang python/sglang/srt/entrypoints/openai/protocol.py @
+// 004c82e0, ChatCompletionResponseStreamChoice: Union[None, int, str];
+// managers/schedule_batch.py FINISH_MATCHED_STR, FINISH_MATCHED_TOKEN).
+// Both write it on every choice, null until the finish
+// (testdata/vllm-completions-stream-stop-reason.txt,
+// testdata/sglang-chat-stream-matched-stop.txt).
+type stopReasonJSON struct {
+	Kind stopKind
+	// Text is the stop string (Kind stopString).
+	Text string
+}
+
+// stopKind is the JSON type of a stop_reason or matched_stop.
+type stopKind uint8
+
+const (
+	stopAbsent stopKind = iota // no such key
+	stopNull
+	stopString
+	stopNumber
+	stopOther // an object, an array or a boolean: no known meaning
+)
+
+// UnmarshalJSON reads a stop_reason the encoding/json way, as the fast
+// scanner reads it (scanner.stopReason); it never fails the event.
+func (s *stopReasonJSON) UnmarshalJSON(b []byte) error {
+	*s = stopReasonJSON{Kind: stopOther}
+	switch c := b[0]; {
+	case c == 'n':
+		s.Kind = stopNull
+	case c == '"':
+		if json.Unmarshal(b, &s.Text) == nil {
+			s.Kind = stopString
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		s.Kind = stopNumber
+	}
+	return nil
+}
+
+// stopSaid is what a finish chunk said of a stop sequence.
+type stopSaid uint8
+
+const (
+	saidNothing  stopSaid = iota // no stop_reason or matched_stop, or one of no known meaning
+	saidSequence                 // one of the request's stop sequences ended the output
+	saidOther                    // something else did: the model's end, a token id, a length
+)
+
+// says is what s says of the request's stop sequences. A string says one
+// of them ended the output when it is one: a server's own stop string (a
+// chat template's end marker) is not the request's. A number is a token
+// id: the model's end or a stop_token_ids entry, which this adapter never
+// sends. Null is the model's end or another finish.
+func (s *stopReasonJSON) says(stops []string) stopSaid {
+	switch s.Kind {
+	case stopString:
+		if slices.Contains(stops, s.Text) {
+			return saidSequence
+		}
+		return saidOther
+	case stopNull, stopNumber:
+		return saidOther
+	}
+	return saidNothing
+}
+
+// stopSaid is what the choice's stop_reason and matched_stop say of the
+// request's stop sequences (a server that writes both, a proxy's, has
+// either name it).
+func (c *choiceJSON) stopSaid(stops []string) stopSaid {
+	a, b := c.StopReason.says(stops), c.MatchedStop.says(stops)
+	switch {
+	case a == saidSequence || b == saidSequence:
+		return saidSequence
+	case a == saidOther || b == saidOther:
+		return saidOther
+	}
+	return saidNothing
 }
 
 type toolCallJSON struct {
@@ -180,12 +274,34 @@ type decoder struct {
 	// stopWord: /completion's last event said stop_type "word", its
 	// stopping string met (Final.StoppedBySequence).
 	stopWord bool
+	// stops is the request's stop sequences; said is what the last
+	// finish chunk's stop_reason or matched_stop said of them.
+	stops []string
+	said  stopSaid
 	// model is the model the stream's first event names.
 	model string
 }
 
 func (d *decoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: d.stopWord, Server: d.server, CachedTokens: d.cached, Model: d.model}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: d.stoppedBySequence(), Server: d.server, CachedTokens: d.cached, Model: d.model}
+}
+
+// stoppedBySequence is Final.StoppedBySequence. llama.cpp's /completion
+// says stop_type "word". On chat and completions, finish_reason "stop" is
+// "a natural stop point or a provided stop sequence" (OpenAI's API
+// reference; vLLM, SGLang, llama-server's chat and completions, Ollama's
+// /v1 and TGI's Messages API say it of both too): with stop sequences sent
+// it may be either, unless the finish chunk's stop_reason or matched_stop
+// says which (stopSaid); a length finish is never one. TGI's Messages API
+// says stop_sequence for its own StopSequence finish.
+func (d *decoder) stoppedBySequence() bool {
+	if d.native {
+		return d.stopWord
+	}
+	if len(d.stops) == 0 {
+		return false
+	}
+	return (d.finish == "stop" || d.finish == "stop_sequence") && d.said != saidOther
 }
 
 var doneMarker = []byte("[DONE]")
@@ -322,6 +438,7 @@ func (d *decoder) chunk() targets.Chunk {
 		}
 		if ch.FinishReason != "" {
 			d.finish = ch.FinishReason
+			d.said = ch.stopSaid(d.stops)
 		}
 	}
 	if ev.Timings != nil {

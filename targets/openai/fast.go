@@ -22,7 +22,8 @@ import (
 // top-level object whose "choices" elements carry "delta" {content,
 // reasoning_content, reasoning}, "text" and "finish_reason" as strings or
 // null (escapes resolved as encoding/json resolves them, a lone surrogate as
-// U+FFFD), with every other key skipped after validation, and
+// U+FFFD), "stop_reason" and "matched_stop" as any JSON value
+// (stopReasonJSON), with every other key skipped after validation, and
 // "usage" null, absent or an object whose prompt_tokens_details is null or
 // an object, its counts (prompt_tokens, completion_tokens, cached_tokens)
 // any JSON value, read by targets.Int as encoding/json reads them, and
@@ -256,10 +257,35 @@ func (p *scanner) choices(ev *eventJSON) bool {
 				return once(&seen, 2) && p.text(&ch.Text, fieldText)
 			case "finish_reason":
 				return once(&seen, 4) && p.stringValue(&ch.FinishReason)
+			case "stop_reason":
+				return once(&seen, 8) && p.stopReason(&ch.StopReason)
+			case "matched_stop":
+				return once(&seen, 16) && p.stopReason(&ch.MatchedStop)
 			}
-			return !foldsTo(key, "delta", "text", "finish_reason") && p.skip()
+			return !foldsTo(key, "delta", "text", "finish_reason", "stop_reason", "matched_stop") && p.skip()
 		})
 	})
+}
+
+// stopReason reads a choice's stop_reason or matched_stop as
+// stopReasonJSON.UnmarshalJSON does. Token chunks carry null, which costs
+// nothing; only a finish chunk's string is copied (once a stream).
+func (p *scanner) stopReason(s *stopReasonJSON) bool {
+	*s = stopReasonJSON{Kind: stopOther}
+	if p.i >= len(p.b) {
+		return false
+	}
+	switch c := p.b[p.i]; {
+	case c == 'n':
+		s.Kind = stopNull
+		return p.null()
+	case c == '"':
+		s.Kind = stopString
+		return p.stringValue(&s.Text)
+	case c == '-' || c >= '0' && c <= '9':
+		s.Kind = stopNumber
+	}
+	return p.skip()
 }
 
 // delta decodes a choice's delta object.

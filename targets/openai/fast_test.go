@@ -32,6 +32,15 @@ func TestFastDecodeAgrees(t *testing.T) {
 		`{"choices":[{"index":0,"delta":{"role":"assistant","content":null,"refusal":"I can't"}}]}`,
 		`{"choices":[{"index":0,"delta":{"content":"","refusal":null}}]}`,
 		`{"choices":[{"text":" world","index":0,"logprobs":null,"finish_reason":"length","stop_reason":"<|im_end|>"}]}`,
+		// stop_reason (vLLM) and matched_stop (SGLang): a stop string
+		// (escapes resolved), a token id, null, or a value of no known
+		// meaning, as encoding/json reads them (stopReasonJSON).
+		`{"choices":[{"index":0,"text":"","finish_reason":"stop","stop_reason":"\n\nUser:"}]}`,
+		`{"choices":[{"index":0,"delta":{},"finish_reason":"stop","matched_stop":151645}]}`,
+		`{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null,"matched_stop":null}]}`,
+		`{"choices":[{"index":0,"delta":{},"finish_reason":"stop","stop_reason":-1.5e3,"matched_stop":"\u0020\ud83d\ude00"}]}`,
+		`{"choices":[{"index":0,"delta":{},"finish_reason":"stop","stop_reason":[151645],"matched_stop":{"a":true}}]}`,
+		`{"choices":[{"index":0,"delta":{},"finish_reason":"stop","stop_reason":true,"matched_stop":false}]}`,
 		`{"choices":[]}`,
 		` { "choices" : [ { "delta" : { "content" : "héllo ✓" } } ] , "metrics" : {"a":[1,-2.5e3,true,false,null]} } `,
 		`{"choices":[],"usage":{"prompt_tokens":10,"completion_tokens":16,"total_tokens":26}}`,
@@ -80,6 +89,9 @@ func TestFastDecodeAgrees(t *testing.T) {
 		`{"choices":[],"usage":null,"usage":null}`,                     // repeated usage
 		`{"error":{"message":"x"}}`,
 		`{"choices":[{"delta":{"Content":"x"}}]}`,                // case-folded key
+		`{"choices":[{"Stop_Reason":"x"}]}`,                      // case-folded key
+		`{"choices":[{"matched_stop":null,"matched_stop":"x"}]}`, // repeated key
+		"{\"choices\":[{\"stop_reason\":\"\xff\"}]}",             // invalid UTF-8
 		`{"choices":[{"delta":{"content":"a","content":"b"}}]}`,  // repeated key
 		`{"choices":[{"delta":{"content":1}}]}`,                  // wrong type
 		`{"choices":[{"delta":{"content":"\xff"}}]}`,             // invalid UTF-8

@@ -101,7 +101,13 @@ func New(cfg Config) (*Target, error) {
 	default:
 		t.url = targets.EndpointURL(u, "/v1", endpoint)
 	}
-	t.states.New = func() any { return &streamState{rd: sse.NewReader(nil)} }
+	t.states.New = func() any {
+		st := &streamState{rd: sse.NewReader(nil)}
+		st.read = func(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
+			return t.readChat(ctx, resp, cancel, onChunk, st)
+		}
+		return st
+	}
 	return t, nil
 }
 
@@ -126,6 +132,11 @@ type streamState struct {
 	ev   eventJSON
 	json eventDecoder
 	tmpl template
+	// stops is the request's stop sequences, for the decoder to judge a
+	// finish chunk's stop_reason by; read is readChat with this state,
+	// made once with it, so that a request allocates no closure.
+	stops []string
+	read  targets.StreamReader
 }
 
 // Stream sends req and calls onChunk for each decoded data event (token
@@ -139,34 +150,28 @@ func (t *Target) Stream(ctx context.Context, req targets.Request, onChunk func(t
 	if t.deployment != nil && req.Model == "" {
 		return targets.Final{}, targets.RequestErrorf("openai: no model: Azure's deployment URL needs the deployment name as the model")
 	}
-	read := t.readChat
 	if t.api == Responses {
-		read = t.readResponses
+		return t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, nil, t.readResponses, onChunk)
 	}
+	st := t.states.Get().(*streamState)
+	st.stops = req.Stop
+	defer func() {
+		st.stops = nil // the pool keeps no request's slice
+		t.states.Put(st)
+	}()
 	// PostStream marks the POST safe to resend when a kept-alive connection
 	// turns out closed (llama-server closes it after every stream).
-	final, err := t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, nil, read, onChunk)
-	if t.api != Native && t.api != Responses && len(req.Stop) > 0 {
-		// finish_reason "stop" is "a natural stop point or a provided stop
-		// sequence" (OpenAI's API reference; vLLM, llama-server's chat and
-		// completions, Ollama's /v1 and TGI's Messages API say it of both
-		// too): with stop sequences sent it may be either. TGI's Messages
-		// API says stop_sequence for its own StopSequence finish.
-		final.StoppedBySequence = final.FinishReason == "stop" || final.FinishReason == "stop_sequence"
-	}
-	return final, err
+	return t.ep.Stream(ctx, t.URL(req.Model), body, t.httpError, nil, st.read, onChunk)
 }
 
 // readChat reads a Chat Completions or Completions stream to [DONE] (or,
 // lacking it, to a finish_reason and the end of the stream), decoding with
-// a pooled streamState.
-func (t *Target) readChat(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk)) (targets.Final, error) {
-	st := t.states.Get().(*streamState)
-	defer t.states.Put(st)
+// st, the request's pooled streamState.
+func (t *Target) readChat(ctx context.Context, resp *http.Response, cancel context.CancelFunc, onChunk func(targets.Chunk), st *streamState) (targets.Final, error) {
 	st.rd.Reset(resp.Body)
 	defer st.rd.Reset(nil)
 	st.tmpl.reset()
-	d := decoder{ev: &st.ev, json: &st.json, tmpl: &st.tmpl, redact: t.ep.Redact, native: t.api == Native}
+	d := decoder{ev: &st.ev, json: &st.json, tmpl: &st.tmpl, redact: t.ep.Redact, native: t.api == Native, stops: st.stops}
 	// After [DONE], ReadEvents reads what follows (the end of the chunked
 	// body), so the connection goes back to the pool; it gives up after
 	// DrainWait.

@@ -150,3 +150,77 @@ func TestStoppedBySequence(t *testing.T) {
 		})
 	}
 }
+
+// TestStoppedBySequenceServerSays: where the server names what ended the
+// output, Final.StoppedBySequence is what it says, not what finish_reason
+// "stop" leaves open. vLLM's stop_reason and SGLang's matched_stop are the
+// stop string that ended it, a token id (a stop_token_ids entry; SGLang
+// names its model's EOS token so too) or null (vLLM's EOS, a length). This
+// adapter sends no stop_token_ids, so a number is never
+// one of the request's stop sequences; a string is one only when it equals
+// one of them (a server's own stop strings are not the request's). Where
+// the field is absent (OpenAI, Groq, llama-server) or of no such type, the
+// finish alone says it, as before. The finish chunk names it; the token
+// chunks' null says nothing. A stream that ended at EOS with the field
+// null was taken for a stop sequence: its unstreamed EOS token timed as a
+// held-back one.
+func TestStoppedBySequenceServerSays(t *testing.T) {
+	vllm := targettest.Testdata(t, "vllm-completions-stream-stop-reason")
+	sglang := targettest.Testdata(t, "sglang-chat-stream-matched-stop")
+	// end replaces the value the finish chunk names.
+	end := func(body []byte, key, value string) []byte {
+		old := []byte(`"finish_reason":"stop","` + key + `":" 4"`)
+		if !bytes.Contains(body, old) {
+			t.Fatalf("no %s to replace", old)
+		}
+		if value == "" { // the field left out
+			return bytes.Replace(body, old, []byte(`"finish_reason":"stop"`), 1)
+		}
+		return bytes.Replace(body, old, []byte(`"finish_reason":"stop","`+key+`":`+value), 1)
+	}
+	stop := []string{"###", " 4"}
+	for _, tc := range []struct {
+		name string
+		api  openai.API
+		body []byte
+		stop []string
+		want bool
+	}{
+		{"vllm stop string", openai.Completions, vllm, stop, true},
+		{"vllm stop string escaped", openai.Completions, end(vllm, "stop_reason", `"\u0020\u0034"`), stop, true},
+		{"vllm EOS (null)", openai.Completions, end(vllm, "stop_reason", `null`), stop, false},
+		{"vllm stop token id", openai.Completions, end(vllm, "stop_reason", `151645`), stop, false},
+		{"vllm string not sent", openai.Completions, end(vllm, "stop_reason", `"<|im_end|>"`), stop, false},
+		{"vllm no field: inferred", openai.Completions, end(vllm, "stop_reason", ""), stop, true},
+		{"vllm other type: inferred", openai.Completions, end(vllm, "stop_reason", `[151645]`), stop, true},
+		{"vllm stop string, none sent", openai.Completions, vllm, nil, false},
+		{"sglang stop string", openai.Chat, sglang, stop, true},
+		{"sglang EOS token id", openai.Chat, end(sglang, "matched_stop", `151645`), stop, false},
+		{"sglang null", openai.Chat, end(sglang, "matched_stop", `null`), stop, false},
+		{"sglang no field: inferred", openai.Chat, end(sglang, "matched_stop", ""), stop, true},
+	} {
+		for _, flavor := range []openai.Flavor{openai.FlavorVLLM, openai.FlavorCompatible} {
+			for _, sp := range []struct {
+				name  string
+				split targettest.Split
+			}{{"by-event", targettest.ByEvent}, {"7-bytes", targettest.Every(7)}} {
+				t.Run(tc.name+"/"+string(flavor)+"/"+sp.name, func(t *testing.T) {
+					srv := targettest.NewServer(t, targettest.Replay{Response: &targettest.Response{Status: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: tc.body}, Split: sp.split})
+					r := stream(t, openai.Config{Conn: targets.Conn{BaseURL: srv.URL}, API: tc.api, Flavor: flavor}, targets.Request{Model: "m", Prompt: "p", Stop: tc.stop})
+					if r.Err != nil {
+						t.Fatal(r.Err)
+					}
+					if r.Final.FinishReason != "stop" {
+						t.Fatalf("finish %q, want stop", r.Final.FinishReason)
+					}
+					if r.Final.StoppedBySequence != tc.want {
+						t.Errorf("StoppedBySequence %v, want %v", r.Final.StoppedBySequence, tc.want)
+					}
+					if got := r.OutputTokens(); got != 7 {
+						t.Errorf("output tokens %d, want the server's 7", got)
+					}
+				})
+			}
+		}
+	}
+}
