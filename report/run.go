@@ -75,8 +75,8 @@ func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, er
 // SummarizeOwn is Summarize by slo (sum: what a report prints) and by the
 // run's own SLO, its run.json scenario's (own: what its summary.json
 // holds), from one pass over the records. own is sum when the two SLOs
-// judge alike; otherwise a second summarizer takes the records beside the
-// first (its memory too).
+// judge alike; otherwise the two share all that no SLO changes (neither
+// may be changed afterwards), and differ in goodput and capacity.
 func SummarizeOwn(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (sum, own *Summary, err error) {
 	var mine SLO
 	if rd.Manifest != nil {
@@ -101,51 +101,49 @@ func SameSLO(a, b SLO) bool {
 		cmp.Or(a.Percentile, DefaultSLOPercentile) == cmp.Or(b.Percentile, DefaultSLOPercentile) && a.ErrorBudget() == b.ErrorBudget()
 }
 
-// summarizeBy is Summarize by each of slos, one summary each, from one pass
-// over the records.
+// summarizeBy is Summarize by each of slos (at most maxJudged), one
+// summary each, from one pass over the records and one summarizer: only
+// goodput and capacity depend on the SLO (the steady state's start does
+// not), so each request is judged by every SLO and the rest is computed
+// once, and shared by the summaries.
 func summarizeBy(rd *rundir.Run, slos []SLO, each func(*rundir.Record)) ([]*Summary, error) {
-	ss := make([]*Summarizer, len(slos))
-	for i, slo := range slos {
-		ss[i] = NewSummarizer(slo)
-		if rd.Manifest != nil {
-			ss[i].RampUp(ManifestRampUp(rd.Manifest.Scenario))
-			for _, sp := range rd.Manifest.Levels {
-				ss[i].AddSpan(sp)
-			}
+	if len(slos) > maxJudged {
+		panic("report: summarizeBy judges at most maxJudged SLOs in one pass")
+	}
+	s := NewSummarizer(slos[0])
+	s.slos = slos
+	if rd.Manifest != nil {
+		s.RampUp(ManifestRampUp(rd.Manifest.Scenario))
+		for _, sp := range rd.Manifest.Levels {
+			s.AddSpan(sp)
 		}
 	}
 	for rec, err := range rd.Records() {
 		if err != nil {
 			return nil, err
 		}
-		for _, s := range ss {
-			s.Add(rec)
-		}
+		s.Add(rec)
 		if each != nil {
 			each(rec)
 		}
 	}
-	sums := make([]*Summary, len(ss))
-	for i, s := range ss {
-		if s.events() >= collectBeforeLayout {
-			// The decoder's garbage is most of the heap's growth since the
-			// last collection: collect it, so that the gaps' layout (4 bytes
-			// a token, gapCodes) takes its place instead of growing the heap.
-			runtime.GC()
-		}
-		sums[i] = s.Close()
-		if rd.Manifest != nil {
-			sums[i].Adaptive = rd.Manifest.Adaptive
-		}
+	if s.events() >= collectBeforeLayout {
+		// The decoder's garbage is most of the heap's growth since the
+		// last collection: collect it, so that the gaps' layout (4 bytes
+		// a token, gapCodes) takes its place instead of growing the heap.
+		runtime.GC()
 	}
-	all := func(add func(*Summary)) {
-		for _, sum := range sums {
-			add(sum)
-		}
+	sum, goodput := s.close()
+	if rd.Manifest != nil {
+		sum.Adaptive = rd.Manifest.Adaptive
 	}
-	attach(rd, rd.GPUSamples, "GPU telemetry", func(s []rundir.GPUSample) { all(func(sum *Summary) { attachGPU(s, sum) }) })
-	attach(rd, rd.ServerSamples, "server metrics", func(s []rundir.ServerSample) { all(func(sum *Summary) { attachServer(s, sum) }) })
-	attach(rd, rd.ClientSamples, "client telemetry", func(s []rundir.ClientSample) { all(func(sum *Summary) { attachClient(s, rd.Manifest, sum) }) })
+	attach(rd, rd.GPUSamples, "GPU telemetry", func(s []rundir.GPUSample) { attachGPU(s, sum) })
+	attach(rd, rd.ServerSamples, "server metrics", func(s []rundir.ServerSample) { attachServer(s, sum) })
+	attach(rd, rd.ClientSamples, "client telemetry", func(s []rundir.ClientSample) { attachClient(s, rd.Manifest, sum) })
+	sums := []*Summary{sum}
+	for i := 1; i < len(slos); i++ {
+		sums = append(sums, s.judgedBy(sum, goodput, i))
+	}
 	return sums, nil
 }
 

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -71,12 +72,31 @@ type okReq struct {
 	sent           int64
 	credit         Credit
 	tokens, outTok int64
-	good           bool
+	met            judged
+}
+
+// judged says which SLOs a successful request met every per-request
+// threshold of (goodput): bit i for a Summarizer's i-th SLO (slos), bit 0
+// alone for SteadyAcc's own callers.
+type judged uint8
+
+// maxJudged is the number of SLOs one pass over the records judges at most.
+const maxJudged = 8
+
+// goodBit is bit 0 when good: a request that met the one SLO judged.
+func goodBit(good bool) judged {
+	if good {
+		return 1
+	}
+	return 0
 }
 
 // Add takes one measured record (any attempt, any outcome); good says
 // whether a successful one met every per-request SLO (goodput).
-func (s *SteadyAcc) Add(r *rundir.Record, good bool) {
+func (s *SteadyAcc) Add(r *rundir.Record, good bool) { s.add(r, goodBit(good)) }
+
+// add is Add with the SLOs r met (judged).
+func (s *SteadyAcc) add(r *rundir.Record, met judged) {
 	s.noteInFlight(r)
 	s.noteBusy(r)
 	if _, first := SendLagMS(r); first {
@@ -84,7 +104,7 @@ func (s *SteadyAcc) Add(r *rundir.Record, good bool) {
 		s.noteScheduled(r.ScheduledNS)
 		s.lastSend = max(s.lastSend, r.SentNS)
 	}
-	s.addOK(r, good)
+	s.addOK(r, met)
 }
 
 // noteInFlight notes r's send→done interval on its worker, and the level
@@ -108,10 +128,10 @@ func (s *SteadyAcc) noteInFlight(r *rundir.Record) {
 }
 
 // addOK keeps what the rates need of a successful final attempt.
-func (s *SteadyAcc) addOK(r *rundir.Record, good bool) {
+func (s *SteadyAcc) addOK(r *rundir.Record, met judged) {
 	if r.OK && !r.Retried {
 		s.reqs = append(s.reqs, okReq{sent: r.SentNS, credit: CreditOf(r),
-			tokens: int64(r.InputTokens + r.OutputTokens), outTok: int64(r.OutputTokens), good: good})
+			tokens: int64(r.InputTokens + r.OutputTokens), outTok: int64(r.OutputTokens), met: met})
 	}
 }
 
@@ -124,7 +144,10 @@ func (s *SteadyAcc) addOK(r *rundir.Record, good bool) {
 // late at a worker that began with a warm-up; counting warm-up sends but
 // not their work would undercount the steady state's start.) good says
 // whether it met every per-request SLO. Measured statistics never see it.
-func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
+func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) { s.addWarmup(r, goodBit(good)) }
+
+// addWarmup is AddWarmup with the SLOs r met (judged).
+func (s *SteadyAcc) addWarmup(r *rundir.Record, met judged) {
 	if r.Stage != rundir.StageWarmup {
 		return
 	}
@@ -135,7 +158,7 @@ func (s *SteadyAcc) AddWarmup(r *rundir.Record, good bool) {
 		s.WorkerSent(r.Worker, r.SentNS)
 		s.noteScheduled(r.ScheduledNS)
 	}
-	s.addOK(r, good)
+	s.addOK(r, met)
 }
 
 // WarmupDue is the latest scheduled_ns of the warm-ups added (AddWarmup), 0
@@ -204,10 +227,15 @@ func (s *SteadyAcc) WorkerSent(worker int, ns int64) {
 // shortest steady state are still in send→done: the server is full once
 // the requests sent since the load began have been served, wait included
 // (past capacity that leaves out more than the fill, never less).
-func (s *SteadyAcc) Apply(l *Level) {
+func (s *SteadyAcc) Apply(l *Level) { s.apply(l) }
+
+// apply is Apply, and returns the goodput over the steady state by each
+// SLO judged (bit i of okReq.met: goodput[i]); ok is false, and l is left
+// as it is, when the level has no steady state.
+func (s *SteadyAcc) apply(l *Level) (goodput [maxJudged]float64, ok bool) {
 	end := s.lastSend
 	if len(s.reqs) == 0 {
-		return
+		return goodput, false
 	}
 	var dur int64
 	for _, q := range s.reqs {
@@ -231,16 +259,17 @@ func (s *SteadyAcc) Apply(l *Level) {
 		start = max(start, s.sendFrom(began+mean))
 	}
 	if end <= start || end-start < mean {
-		return
+		return goodput, false
 	}
-	var reqs, out, total, good float64
+	var reqs, out, total float64
+	var good [maxJudged]float64
 	for _, q := range s.reqs {
 		sh := q.credit.Share(start, end)
 		reqs += sh
 		out += sh * float64(q.outTok)
 		total += sh * float64(q.tokens)
-		if q.good {
-			good += sh
+		for m := q.met; m != 0; m &= m - 1 {
+			good[bits.TrailingZeros8(uint8(m))] += sh
 		}
 	}
 	w := end - start
@@ -252,7 +281,11 @@ func (s *SteadyAcc) Apply(l *Level) {
 		RampS: float64(start-l.StartNS) / 1e9, DrainS: float64(l.EndNS-end) / 1e9,
 		MeanInFlight: float64(held) / float64(w)}
 	l.OutputTokensPerS, l.TotalTokensPerS = PerSecond(out, w), PerSecond(total, w)
-	l.RequestsPerS, l.GoodputRPS = PerSecond(reqs, w), PerSecond(good, w)
+	for i, g := range good {
+		goodput[i] = PerSecond(g, w)
+	}
+	l.RequestsPerS, l.GoodputRPS = PerSecond(reqs, w), goodput[0]
+	return goodput, true
 }
 
 // sendFrom returns the first send of a successful request at or after ns,

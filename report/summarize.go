@@ -109,7 +109,10 @@ func (s SLO) Met(m RequestMetrics) bool {
 // keeps per-level latency values, never whole records. Not safe for
 // concurrent use.
 type Summarizer struct {
-	slo     SLO
+	// slos are the SLOs goodput and capacity are judged by: a Summary by
+	// the first (NewSummarizer's); summarizeBy judges by the others
+	// beside it (judgedBy), from the same records.
+	slos    []SLO
 	levels  map[float64]*levelAcc
 	records int64
 	// warm is what each level's warm-up records count for (warmupSent).
@@ -135,8 +138,9 @@ type levelAcc struct {
 	firstSend, lastSend                 int64 // of first attempts (one lag each): achieved rate
 	busyMS                              float64
 	inTok, outTok, cached               int64
-	good, pastMax, resent               int
-	serverQueue                         bool // some server timing had a queue time
+	pastMax, resent                     int
+	good                                [maxJudged]int // by each SLO of slos
+	serverQueue                         bool           // some server timing had a queue time
 	reqIn, reqOut, short, long, withReq int64
 	inChecked, inExact                  int64
 	inAddedMin, inAddedMax              int64 // of the checked prompts: counted − requested
@@ -149,7 +153,18 @@ type levelAcc struct {
 
 // NewSummarizer returns a Summarizer judging goodput and capacity by slo.
 func NewSummarizer(slo SLO) *Summarizer {
-	return &Summarizer{slo: slo, levels: map[float64]*levelAcc{}}
+	return &Summarizer{slos: []SLO{slo}, levels: map[float64]*levelAcc{}}
+}
+
+// met says which of s's SLOs a successful request's metrics met (judged).
+func (s *Summarizer) met(m RequestMetrics) judged {
+	var j judged
+	for i, slo := range s.slos {
+		if slo.Met(m) {
+			j |= 1 << i
+		}
+	}
+	return j
 }
 
 // RampUp tells s the run's open-loop ramp-up (load.ramp_up): each level's
@@ -266,11 +281,11 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	a.outTok += int64(r.OutputTokens)
 	a.cached += int64(r.CachedInputTokens)
 	a.sources[r.OutputTokensSource]++
-	met := s.slo.Met(m)
-	if met {
-		a.good++
+	met := s.met(m)
+	for i := range s.slos {
+		a.good[i] += int(met >> i & 1)
 	}
-	a.steady.Add(r, met)
+	a.steady.add(r, met)
 }
 
 // level returns the accumulator of r's level.
@@ -313,7 +328,11 @@ func (s *Summarizer) warmupSent(r *rundir.Record) {
 		w = &warmAcc{}
 		s.warm[r.Level] = w
 	}
-	w.steady.AddWarmup(r, r.OK && s.slo.Met(PerRequest(r)))
+	var met judged
+	if r.OK {
+		met = s.met(PerRequest(r))
+	}
+	w.steady.addWarmup(r, met)
 	if r.Turn >= 1 {
 		if w.sessions == nil {
 			w.sessions = newSessionAcc()
@@ -347,15 +366,30 @@ func (s *Summarizer) events() int {
 
 // Close computes the Summary of the records added.
 func (s *Summarizer) Close() *Summary {
-	sum := s.Snapshot()
-	s.scratch = gapCodes{}
+	sum, _ := s.close()
 	return sum
+}
+
+// close is Close, and returns each level's goodput by each of s's SLOs
+// (goodput[level index][SLO index]) for judgedBy.
+func (s *Summarizer) close() (*Summary, [][maxJudged]float64) {
+	sum, goodput := s.snapshot()
+	s.scratch = gapCodes{}
+	return sum, goodput
 }
 
 // Snapshot computes the Summary of the records added so far; more records
 // may be added afterwards.
 func (s *Summarizer) Snapshot() *Summary {
+	sum, _ := s.snapshot()
+	return sum
+}
+
+// snapshot is Snapshot, and returns each level's goodput by each of s's
+// SLOs as close does.
+func (s *Summarizer) snapshot() (*Summary, [][maxJudged]float64) {
 	sum := &Summary{Levels: []Level{}}
+	goodput := make([][maxJudged]float64, 0, len(s.levels))
 	for _, lv := range slices.Sorted(maps.Keys(s.levels)) {
 		a := s.levels[lv]
 		itl, gaps := a.gaps.dists(&s.scratch)
@@ -405,12 +439,16 @@ func (s *Summarizer) Snapshot() *Summary {
 				}
 			}
 		}
+		var good [maxJudged]float64
 		if w := l.EndNS - l.StartNS; w > 0 {
 			l.WindowS = float64(w) / 1e9
 			l.OutputTokensPerS = PerSecond(float64(a.outTok), w)
 			l.TotalTokensPerS = PerSecond(float64(a.inTok+a.outTok), w)
 			l.RequestsPerS = PerSecond(float64(a.req.OK), w)
-			l.GoodputRPS = PerSecond(float64(a.good), w)
+			for i := range s.slos {
+				good[i] = PerSecond(float64(a.good[i]), w)
+			}
+			l.GoodputRPS = good[0]
 			l.MeanInFlight = MeanInFlight(a.busyMS, w)
 			l.WindowOutputTokensPerS, l.WindowRequestsPerS = l.OutputTokensPerS, l.RequestsPerS
 			steady := a.steady
@@ -418,13 +456,30 @@ func (s *Summarizer) Snapshot() *Summary {
 				steady = a.steady.merged(&w.steady)
 			}
 			steady.SetRampUp(s.rampUp)
-			steady.Apply(&l)
+			if g, ok := steady.apply(&l); ok {
+				good = g
+			}
 		}
 		sum.Levels = append(sum.Levels, l)
+		goodput = append(goodput, good)
 	}
-	sum.Capacity = capacity(sum.Levels, s.slo)
+	sum.Capacity = capacity(sum.Levels, s.slos[0])
 	sum.Records = s.records
-	return sum
+	return sum, goodput
+}
+
+// judgedBy returns sum, the Summary by s's first SLO, judged by its i-th
+// instead: each level's goodput (goodput, from close) and the capacity
+// are that SLO's, and all else, which no SLO changes, is sum's (shared,
+// not copied: neither may be changed afterwards).
+func (s *Summarizer) judgedBy(sum *Summary, goodput [][maxJudged]float64, i int) *Summary {
+	o := *sum
+	o.Levels = slices.Clone(sum.Levels)
+	for j := range o.Levels {
+		o.Levels[j].GoodputRPS = goodput[j][i]
+	}
+	o.Capacity = capacity(o.Levels, s.slos[i])
+	return &o
 }
 
 // pctDigits writes a percentage with one decimal, or up to three where one
