@@ -449,6 +449,13 @@ func (l *Level) throughput(fill time.Duration, saturated bool, s servedRate) Est
 				if g, gse, df := l.tl.pace(l.last, fill, paceBatches); g > 0 {
 					lo = min(l.value, served/g) * (g - p.tQuantile(df)*gse)
 				}
+				// However steady the pace, that it keeps up is known
+				// only to one completion over the buckets' span, as
+				// without due times: a level whose every request lags
+				// its due time alike (the fixed-timing mock) has
+				// increments of no spread, and γ = 1 ± 0 made the
+				// interval a point, on as few as 4 buckets.
+				lo = min(lo, l.value-s.edge)
 			}
 			below = max(rate-lo, 0)
 			if math.IsNaN(served) {
