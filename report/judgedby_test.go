@@ -47,9 +47,12 @@ func TestSummarizeOwnJudgesAsAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, ownSum, err := report.SummarizeOwn(rd, asked, nil)
+	sum, ownSum, mine, err := report.SummarizeOwn(rd, asked, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !report.SameSLO(mine, own) {
+		t.Errorf("SummarizeOwn's own SLO %+v; want run.json's, %+v", mine, own)
 	}
 	differ := false
 	for i, l := range sum.Levels {

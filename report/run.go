@@ -73,12 +73,12 @@ func Summarize(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (*Summary, er
 }
 
 // SummarizeOwn is Summarize by slo (sum: what a report prints) and by the
-// run's own SLO, its run.json scenario's (own: what its summary.json
-// holds), from one pass over the records. own is sum when the two SLOs
-// judge alike; otherwise the two share all that no SLO changes (neither
-// may be changed afterwards), and differ in goodput and capacity.
-func SummarizeOwn(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (sum, own *Summary, err error) {
-	var mine SLO
+// run's own SLO, mine, its run.json scenario's (own: what its summary.json
+// holds; none without run.json), from one pass over the records. own is
+// sum when the two SLOs judge alike; otherwise the two share all that no
+// SLO changes (neither may be changed afterwards), and differ in goodput
+// and capacity.
+func SummarizeOwn(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (sum, own *Summary, mine SLO, err error) {
 	if rd.Manifest != nil {
 		mine = ManifestSLO(rd.Manifest.Scenario)
 	}
@@ -88,9 +88,9 @@ func SummarizeOwn(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (sum, own 
 	}
 	sums, err := summarizeBy(rd, slos, each)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, mine, err
 	}
-	return sums[0], sums[len(sums)-1], nil
+	return sums[0], sums[len(sums)-1], mine, nil
 }
 
 // SameSLO reports whether a and b judge every request and level alike:

@@ -91,17 +91,14 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	// figure is a histogram (levelData.itl): the sample keeps no per-token
 	// values.
 	col := compare.NewCollector(slo).WithoutITL()
-	sum, own, err := report.SummarizeOwn(rd, slo, func(rec *rundir.Record) {
+	sum, own, ownSLO, err := report.SummarizeOwn(rd, slo, func(rec *rundir.Record) {
 		col.Add(rec)
 		r.addRecord(rec, &tl)
 	})
 	if err != nil {
 		return nil, err
 	}
-	if m := rd.Manifest; m != nil {
-		r.OwnSLO = report.ManifestSLO(m.Scenario)
-	}
-	r.Own = own
+	r.Own, r.OwnSLO = own, ownSLO
 	for lv, s := range col.Levels(sum) {
 		ld := r.levels[lv]
 		if ld == nil {
