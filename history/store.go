@@ -304,10 +304,8 @@ func NewEntry(dir string, slo report.SLO) (*Entry, []string, error) {
 	// Opened once: the fingerprint is of the run.json bytes the summary is
 	// made with.
 	rd, err := rundir.Open(dir)
-	if _, runs := errors.AsType[*rundir.HoldsRunsError](err); runs {
-		return nil, nil, err // it names the directory
-	} else if err != nil {
-		return nil, nil, err // it names the run ("run DIR: …")
+	if err != nil {
+		return nil, nil, err // it names the run ("run DIR: …") or the directory (HoldsRunsError)
 	}
 	if rd.Manifest == nil {
 		// Open reads on without run.json; history needs it: say why it
