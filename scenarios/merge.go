@@ -26,32 +26,60 @@ const ExtensionPrefix = "x-"
 //
 // Anchors must be defined before their aliases, as YAML requires; an alias
 // to an unknown anchor, or a merge of anything but mappings, is an error at
-// it. Expansion shares nodes instead of copying them; yamlguard has already
+// it. So is an alias inside the value its own anchor names (x: &a [*a]):
+// the most recent &a is the one still open, as go-yaml v3's decoder has it
+// ("anchor value contains itself"), and the value would contain itself. Expansion shares nodes instead of copying them; yamlguard has already
 // bounded how far aliases can multiply a document.
 func resolveAliases(n ast.Node) (ast.Node, error) {
-	r := &resolver{anchors: map[string]ast.Node{}}
+	r := &resolver{anchors: map[string]ast.Node{}, open: map[string]*token.Token{}}
 	return r.resolve(n)
 }
 
 type resolver struct {
 	anchors map[string]ast.Node
+	// open holds the anchors whose values are being resolved, by name:
+	// where each was written.
+	open map[string]*token.Token
 }
 
 func (r *resolver) resolve(n ast.Node) (ast.Node, error) {
 	switch n := n.(type) {
 	case *ast.AnchorNode:
+		name, named := "", n.Name != nil && n.Name.GetToken() != nil
+		if named {
+			name = n.Name.GetToken().Value
+			// An anchor of the same name inside this one is legal, so
+			// whichever was open before comes back when this one closes.
+			outer, wasOpen := r.open[name]
+			r.open[name] = n.GetToken()
+			defer func() {
+				if wasOpen {
+					r.open[name] = outer
+				} else {
+					delete(r.open, name)
+				}
+			}()
+		}
 		v, err := r.resolve(n.Value)
 		if err != nil {
 			return nil, err
 		}
-		if name := n.Name; name != nil {
-			r.anchors[name.GetToken().Value] = v
+		if named {
+			r.anchors[name] = v
 		}
 		return v, nil
 	case *ast.AliasNode:
 		name := ""
 		if n.Value != nil && n.Value.GetToken() != nil {
 			name = n.Value.GetToken().Value
+		}
+		if at, ok := r.open[name]; ok {
+			line, col := 0, 0
+			if at != nil && at.Position != nil {
+				line, col = at.Position.Line, at.Position.Column
+			}
+			return nil, errAt(n, "alias *%s: inside the value of its own anchor &%s (line %d, column %d): a value cannot contain itself",
+				truncate(name, 32), truncate(name, 32), line, col)
 		}
 		v, ok := r.anchors[name]
 		if !ok {
