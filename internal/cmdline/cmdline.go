@@ -294,7 +294,11 @@ func flagError(path string, flags []cli.Flag, msg string, hint Hint) string {
 		for _, f := range flags {
 			names = append(names, f.Names()...)
 		}
-		if s := typo.Nearest(name, names); s != "" {
+		s := typo.Nearest(name, names)
+		if s == "" {
+			s = oneWordApart(name, names)
+		}
+		if s != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", Dashed(s))
 		}
 		return msg + fmt.Sprintf("; see inferbench %s --help", path)
@@ -321,6 +325,30 @@ func flagError(path string, flags []cli.Flag, msg string, hint Hint) string {
 		}
 	}
 	return msg
+}
+
+// oneWordApart returns the one flag of names that is name with a
+// dash-separated word more or less at its start or end, "" when none is or
+// several are: one command's flag said with another's words, such as run's
+// --gpu-backend given to gpu list, whose flag is --backend (four edits
+// apart, too far for typo.Nearest), or --backend given to run. Words are
+// whole: --max-c is not near --c.
+func oneWordApart(name string, names []string) string {
+	near := func(long, short string) bool {
+		return len(short) >= 3 && (strings.HasSuffix(long, "-"+short) || strings.HasPrefix(long, short+"-")) &&
+			!strings.Contains(strings.TrimSuffix(strings.TrimPrefix(long, short+"-"), "-"+short), "-")
+	}
+	found := ""
+	for _, c := range names {
+		if c == found || !near(name, c) && !near(c, name) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = c
+	}
+	return found
 }
 
 // checkValues makes c check its required flags itself, in a line, and
