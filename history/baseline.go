@@ -29,9 +29,11 @@ var ErrBaselineSpec = errors.New("want history:latest, history:median-of-N or hi
 // earlier runs (started before it or with it, by run.json start; later
 // ones are left out and counted) of the candidate's scenario, model and
 // target kind on the same hardware (sameHardware: GPU model and count; the
-// load generator's host and the server's version and args may differ) and
-// sharded alike, the candidate itself left out when it is already stored.
-// An entry id is taken as given, unless it is the candidate.
+// load generator's host and the server's version and args may differ),
+// sharded alike and of the candidate's workload and load settings (its
+// SLO and gate may differ), the candidate itself left out when it is
+// already stored. An entry id is taken as given, unless it is the
+// candidate.
 func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run) (compare.Baseline, error) {
 	// run.json as the candidate was loaded with, not read again.
 	raw, cm := cand.ManifestJSON, cand.Manifest
@@ -50,7 +52,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		entries, err = store.List(ctx, f)
 		entries, later = startedBefore(entries, cand.Meta.Start)
 		earlier = entries
-		entries, left = sameHardware(entries, gpu, cand.Meta.Shard, loadKind(cm), 1)
+		entries, left = sameHardware(entries, gpu, cand.Meta.Shard, loadKind(cm), cand.Meta.Settings, 1)
 	case strings.HasPrefix(spec, "median-of-"):
 		n, perr := strconv.Atoi(strings.TrimPrefix(spec, "median-of-"))
 		if perr != nil || n < 1 {
@@ -59,7 +61,7 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		entries, err = store.List(ctx, f)
 		entries, later = startedBefore(entries, cand.Meta.Start)
 		earlier = entries
-		entries, left = sameHardware(entries, gpu, cand.Meta.Shard, loadKind(cm), n)
+		entries, left = sameHardware(entries, gpu, cand.Meta.Shard, loadKind(cm), cand.Meta.Settings, n)
 	default:
 		id, perr := strconv.ParseInt(strings.TrimPrefix(spec, "#"), 10, 64)
 		if perr != nil {
@@ -91,6 +93,9 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		}
 		if left.load > 0 {
 			also += fmt.Sprintf(", %d under another load (the candidate's levels are %s)", left.load, levelsAre(loadKind(cm)))
+		}
+		if left.workload > 0 {
+			also += fmt.Sprintf(", %d of other workload settings (the newest's %s; name one with history:ID to compare with it all the same)", left.workload, printable.Text(left.workloadDiff))
 		}
 		if later > 0 {
 			also += fmt.Sprintf(", %d started after the candidate (%s), left out", later, cand.Meta.Start.UTC().Format("2006-01-02 15:04:05 UTC"))
