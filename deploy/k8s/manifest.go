@@ -251,7 +251,7 @@ func checkRunFlags(o Options) error {
 	if o.StartAt != nil {
 		own = append(own, "start-at")
 	}
-	var errs []error
+	errs := []error{flagFiles(given)}
 	for _, f := range slices.Sorted(maps.Keys(given)) {
 		switch {
 		case f == "url" || f == "start-at":

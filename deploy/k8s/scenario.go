@@ -1,6 +1,7 @@
 package k8s
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/inferbench/inferbench/scenarios"
@@ -12,8 +13,12 @@ import (
 // manifest (Manifest) with the scenario in its ConfigMap. Every error is
 // the caller's input.
 func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]byte, error) {
-	if s.Workload.Dataset != nil || s.Load.Trace != nil {
-		return nil, fmt.Errorf("scenario %s reads a dataset or trace file, which the pods would not have: only the scenario travels in the ConfigMap", ref)
+	if err := scenarioFiles(s); err != nil {
+		// And what scenarios validate finds in them (CheckData: a tokenizer
+		// of a model no tokenizer is built for), so that the copy given
+		// the pods instead is not refused by each of them.
+		s.ApplyDefaults()
+		return nil, errors.Join(err, s.CheckData())
 	}
 	if s.Load.CapacitySearch != nil && s.Load.CapacitySearch.Bisect && o.Shards > 1 {
 		return nil, fmt.Errorf("scenario %s bisects for capacity, which sharded runs cannot (each shard would pick its own levels): remove load.capacity_search", ref)
@@ -47,6 +52,15 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	o.Args = append([]string{"--model", s.Target.Model}, o.Args...)
 	var err error
 	if o.Scenario, err = scenarios.Marshal(s); err != nil {
+		return nil, err
+	}
+	// Judged as scenarios validate judges it (scenarios.ValidateFiles): its
+	// defaults applied, then validated again and its data files read (none
+	// by now: scenarioFiles). It was only loaded, so a
+	// level every pod's run refuses (one the default warm-up takes whole)
+	// passed. s is not written again after this.
+	s.ApplyDefaults()
+	if err := errors.Join(s.Validate(), s.CheckData()); err != nil {
 		return nil, err
 	}
 	return Manifest(o)

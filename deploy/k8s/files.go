@@ -1,0 +1,88 @@
+package k8s
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/inferbench/inferbench/internal/printable"
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// A pod has the image, the scenario (the ConfigMap, mounted at
+// ScenarioDir) and the claim (at ResultsDir), nothing of the machine the
+// manifest is made on: a file the scenario or a run flag names is in no
+// pod, unless it is on the claim.
+
+// onClaim reports whether p is a path under ResultsDir, where a file
+// copied onto the claim is in every pod.
+func onClaim(p string) bool {
+	return path.IsAbs(p) && strings.HasPrefix(path.Clean(p), ResultsDir+"/")
+}
+
+// scenarioFiles refuses the files s names, each at its key: the pods read
+// the scenario from the ConfigMap, beside which no file travels, and Load
+// reads its length lists here, so none can be one the pods have.
+func scenarioFiles(s *scenarios.Scenario) error {
+	const missing = "%s is a file the pods would not have (only the scenario travels, in the ConfigMap): "
+	var errs []error
+	refuse := func(key, file, instead string) {
+		errs = append(errs, s.ErrorAt(key, fmt.Errorf(missing+"%s", printable.Text(file), instead)))
+	}
+	w := &s.Workload
+	for _, d := range []struct {
+		key string
+		d   *scenarios.Distribution
+	}{{"workload.prompt_tokens", &w.PromptTokens}, {"workload.output_tokens", &w.OutputTokens}} {
+		if d.d.Kind == scenarios.DistEmpirical && d.d.File != "" {
+			refuse(d.key+".file", d.d.File, "give the lengths as a uniform, normal or lognormal distribution, "+
+				"or run the shards without Kubernetes (inferbench run --shard I/N --start-at … on machines holding the file)")
+		}
+	}
+	if w.Tokenizer != "" {
+		refuse("workload.tokenizer", w.Tokenizer, "leave it out and copy the file onto the claim (--pvc), giving it after -- as --tokenizer /results/…, "+
+			"or size prompts by the server's tokenize endpoint (prompt_sizing: server) or estimate")
+	}
+	if d := w.Dataset; d != nil {
+		format := cmp.Or(string(d.Format), "jsonl") // or sharegpt, by its extension
+		if d.Format == "" && strings.EqualFold(path.Ext(d.File), ".json") {
+			format = string(scenarios.FormatShareGPT)
+		}
+		refuse("workload.dataset.file", d.File, "leave workload.dataset out and copy the file onto the claim (--pvc), giving it after -- as --dataset "+format+":/results/…")
+	}
+	if t := s.Load.Trace; t != nil {
+		refuse("load.trace.file", t.File, "leave load.trace out and copy the file onto the claim (--pvc), giving it after -- as --dataset trace:/results/…")
+	}
+	return errors.Join(errs...)
+}
+
+// flagFiles refuses the run flags after -- (given, as cmdline.ParseFlags
+// reads them) that name a file the pods would not have: a path not on the
+// claim, and any key file (the key travels in the Secret, and the claim's
+// files are copied out by k8s tar).
+func flagFiles(given map[string][]string) error {
+	var errs []error
+	for _, v := range given["api-key-file"] {
+		errs = append(errs, fmt.Errorf("k8s: --api-key-file %s after -- names a file the pods would not have: put the key in a Secret and give k8s manifest --secret SECRET "+
+			"(its keys become the pods' environment variables), naming the key's variable with --api-key-env or target.api_key_env", printable.Text(v)))
+	}
+	check := func(flag, file, instead string) {
+		if !onClaim(file) {
+			errs = append(errs, fmt.Errorf("k8s: --%s after -- names %s, a file the pods would not have (they have the image, the scenario and the claim at %s): %s",
+				flag, printable.Text(file), ResultsDir, instead))
+		}
+	}
+	for _, v := range given["tokenizer"] {
+		check("tokenizer", v, "copy it onto the claim (--pvc) and give --tokenizer /results/…, or size prompts by the server (--prompt-sizing server) or estimate")
+	}
+	for _, v := range given["dataset"] {
+		format, file, ok := strings.Cut(v, ":")
+		if !ok {
+			format, file = "jsonl", v
+		}
+		check("dataset", file, "copy it onto the claim (--pvc) and give --dataset "+printable.Text(format)+":/results/…")
+	}
+	return errors.Join(errs...)
+}
