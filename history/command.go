@@ -120,7 +120,16 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 			printable.Text(e.Scenario), printable.Text(e.Model), s.Backend())
 		if dup, ok := errors.AsType[*DuplicateError](err); ok {
 			line, err = fmt.Sprintf("%s: already in the history as #%d", printable.Text(dir), dup.ID), nil
-			if e.NewLevel {
+			// Moved (an artifact unpacked elsewhere, runs/ renamed): the
+			// store follows it where the old directory no longer holds it,
+			// so that compare reads its records again; a copy leaves it.
+			if dup.RunDir != e.RunDir && runDirState(dup.RunDir, e.Fingerprint) != "" {
+				var moved bool
+				if moved, err = s.Move(ctx, dup.ID, dup.RunDir, e.RunDir); moved {
+					line = fmt.Sprintf("%s: #%d moved: %s -> %s", printable.Text(dir), dup.ID, printable.Text(dup.RunDir), printable.Text(e.RunDir))
+				}
+			}
+			if e.NewLevel && err == nil {
 				_, err = s.SetNewLevel(ctx, []int64{dup.ID}, true)
 			}
 		}
@@ -176,6 +185,9 @@ func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, e := range entries {
+		e.RunDirState = runDirState(e.RunDir, e.Fingerprint)
+	}
 	if o.Format == "json" {
 		if entries == nil {
 			entries = []*Entry{}
@@ -192,6 +204,7 @@ func RunShow(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 		if err != nil {
 			return err
 		}
+		e.RunDirState = runDirState(e.RunDir, e.Fingerprint)
 		if o.Format == "json" {
 			return writeJSON(stdout, e)
 		}

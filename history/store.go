@@ -255,6 +255,11 @@ type Entry struct {
 	// merged (partial)"), absent for a whole run: its throughput is its
 	// part, not the server's, and it reads as a drop beside whole runs.
 	PartOfLoad string `json:"part_of_load,omitempty"`
+	// RunDirState says, when history list or show looked, that RunDir no
+	// longer holds the run: "gone", or "changed: …" (another run's
+	// run.json, none); absent when it does, or was not looked at. A
+	// baseline then reads the summary stored, not the records.
+	RunDirState string `json:"run_dir_state,omitempty"`
 
 	// run is Manifest decoded, once for all who read it (the baseline's
 	// choice of runs, their settings, how they ended): when the entry was
@@ -363,8 +368,9 @@ func stripUserinfo(s string) string {
 
 // DuplicateError is returned by Add for a run already in the history.
 type DuplicateError struct {
-	// ID is the existing entry's.
-	ID int64
+	// ID is the existing entry's; RunDir where it was stored from.
+	ID     int64
+	RunDir string
 }
 
 func (e *DuplicateError) Error() string {
@@ -396,10 +402,11 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	}
 	defer tx.Rollback()
 	var existing int64
-	err = tx.QueryRowContext(ctx, s.d.bind(`SELECT id FROM runs WHERE fingerprint = ?`), e.Fingerprint).Scan(&existing)
+	var dir string
+	err = tx.QueryRowContext(ctx, s.d.bind(`SELECT id, run_dir FROM runs WHERE fingerprint = ?`), e.Fingerprint).Scan(&existing, &dir)
 	switch {
 	case err == nil:
-		return 0, &DuplicateError{ID: existing}
+		return 0, &DuplicateError{ID: existing, RunDir: dir}
 	case !errors.Is(err, sql.ErrNoRows):
 		return 0, fmt.Errorf("history %s: %w", s.where, s.locked(err))
 	}
@@ -417,8 +424,8 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 		e.TargetKind, e.TargetURL, e.ToolVersion, e.Host, e.ExitState, string(manifest), string(sum), boolInt(e.NewLevel)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		// A statement of its own sees what the other add committed.
-		if err = tx.QueryRowContext(ctx, s.d.bind(`SELECT id FROM runs WHERE fingerprint = ?`), e.Fingerprint).Scan(&existing); err == nil {
-			return 0, &DuplicateError{ID: existing}
+		if err = tx.QueryRowContext(ctx, s.d.bind(`SELECT id, run_dir FROM runs WHERE fingerprint = ?`), e.Fingerprint).Scan(&existing, &dir); err == nil {
+			return 0, &DuplicateError{ID: existing, RunDir: dir}
 		}
 	}
 	if err != nil {
@@ -439,6 +446,42 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	}
 	e.ID, e.AddedAt = id, added
 	return id, nil
+}
+
+// Move sets the run directory of the stored entry id to dir, where its
+// run now is, when it is still from: an add of the same run racing this
+// one (from a third place) is not undone. moved is false when the entry's
+// directory is no longer from (or the entry is gone).
+func (s *Store) Move(ctx context.Context, id int64, from, dir string) (moved bool, err error) {
+	res, err := s.db.ExecContext(ctx, s.d.bind(`UPDATE runs SET run_dir = ? WHERE id = ? AND run_dir = ?`), dir, id, from)
+	if err != nil {
+		return false, fmt.Errorf("history %s: #%d: %w", s.where, id, s.locked(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("history %s: #%d: %w", s.where, id, err)
+	}
+	return n > 0, nil
+}
+
+// runDirState says whether the directory a run was stored from (dir)
+// still holds it, by its run.json's fingerprint (fp): "" when it does,
+// "gone" when nothing is there, "changed: …" when something else is.
+func runDirState(dir, fp string) string {
+	raw, _, err := rundir.ReadManifestRaw(dir)
+	switch {
+	case err == nil && fingerprintOf(raw) == fp:
+		return ""
+	case err == nil:
+		return "changed: its run.json is another run's"
+	}
+	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		return "gone"
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return "changed: no run.json there"
+	}
+	return "changed: its run.json is not read: " + oneLine(err.Error())
 }
 
 // SetNewLevel marks the stored entries ids a new level (Entry.NewLevel),

@@ -44,7 +44,7 @@ func WriteList(stdout io.Writer, entries []*Entry) error {
 		parts = parts || e.PartOfLoad != ""
 		tw.row(id, e.Started.Format("2006-01-02 15:04:05"), p(e.Scenario),
 			p(e.Model), p(e.TargetKind), strings.Join(levels, ","), partText(e.PartOfLoad), strings.Join(ttft, ","), strings.Join(tps, ","),
-			p(e.ToolVersion), p(e.RunDir))
+			p(e.ToolVersion), p(e.RunDir)+e.runDirNote(false))
 	}
 	if err := tw.write(stdout); err != nil {
 		return err
@@ -122,7 +122,7 @@ func (e *Entry) WriteText(stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 2, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "id\t#%d\nstarted\t%s\nadded\t%s\nscenario\t%s\nmodel\t%s\ntarget\t%s %s\ninferbench\t%s\nhost\t%s\nexit state\t%s\nrun dir\t%s\nfingerprint\t%s\n",
 		e.ID, e.Started.Format("2006-01-02 15:04:05 MST"), e.AddedAt.Format("2006-01-02 15:04:05 MST"), p(e.Scenario), p(e.Model),
-		p(e.TargetKind), p(e.TargetURL), p(e.ToolVersion), p(e.Host), p(e.ExitState), p(e.RunDir), e.Fingerprint)
+		p(e.TargetKind), p(e.TargetURL), p(e.ToolVersion), p(e.Host), p(e.ExitState), p(e.RunDir)+e.runDirNote(true), e.Fingerprint)
 	if e.NewLevel {
 		fmt.Fprintln(tw, "new level\tyes: history: baselines start from this run")
 	}
@@ -148,6 +148,19 @@ func (e *Entry) WriteText(stdout io.Writer) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// runDirNote is what follows the run dir in list (" (gone)", " (changed)")
+// and, long, in show, when it no longer holds the run (RunDirState).
+func (e *Entry) runDirNote(long bool) string {
+	switch {
+	case e.RunDirState == "":
+		return ""
+	case !long:
+		state, _, _ := strings.Cut(e.RunDirState, ":")
+		return " (" + state + ")"
+	}
+	return " (" + printable.Text(e.RunDirState) + ": compare reads the summary stored when it was added; history add RUN where it is now records its new place)"
 }
 
 // valueText writes a metric's value with 2 decimals, a latency under
