@@ -211,12 +211,6 @@ type Level struct {
 
 	n, failed int
 	last      time.Duration // latest done
-	// lastSent is the latest send of a completion; sendEnd, once ended,
-	// when the level's sending stopped (Settles said so, or the runner
-	// returned: Drained, Finish). A closed loop's throughput counts the
-	// completions up to it (throughput).
-	lastSent, sendEnd time.Duration
-	ended             bool
 	// The latency sample (sample.go): completions wait in held until every
 	// request scheduled before them has completed; nextID is the id the
 	// sample waits for.
@@ -255,7 +249,6 @@ func (l *Level) Add(c Completion) bool {
 	}
 	l.n++
 	l.last = max(l.last, c.Done)
-	l.lastSent = max(l.lastSent, c.Sent)
 	b := l.tl.at(c.Done)
 	b.n++
 	b.busy += (c.Done - c.Sent).Seconds()
@@ -312,24 +305,9 @@ func (l *Level) bounded() bool {
 // Reason StopEnded. After a stop it returns that stop's decision.
 func (l *Level) Finish() Decision {
 	if !l.stopped {
-		l.sendingEnded(true)
 		l.evaluate(StopEnded)
 	}
 	return l.dec
-}
-
-// sendingEnded records that the level sends no more: at its last
-// completion (Settles stops the sending there), or, once the runner
-// returned and every request sent has completed (all, set), at the latest
-// send among them.
-func (l *Level) sendingEnded(all bool) {
-	switch {
-	case all:
-		l.sendEnd = l.lastSent
-	case !l.ended:
-		l.sendEnd = l.last
-	}
-	l.ended = true
 }
 
 // Decision is the last look's decision (the level's result after a stop).
@@ -489,21 +467,8 @@ func (l *Level) throughput(fill time.Duration, saturated bool, s servedRate) Est
 		r, e.N = perRequest*rate, n
 		lower, upper = tq*pse*rate+perRequest*below, tq*pse*rate+perRequest*above
 	} else {
-		// The long-run rate holds while all C requests are in flight:
-		// from the level's last send on, fewer are, and run faster (a
-		// continuous-batching engine's steps shrink with its batch), so
-		// that C × tokens / time read the drain high. Its completions
-		// are left out, as report's steady state ends at the last send:
-		// on the H100 mock's qualify level 64, stopped by Settles, the
-		// drain after the last send took 1.6 s of the 3.4 s after the
-		// fill and made the rate 4,930 tok/s where the requests done by
-		// the last send give 4,528 and a 60 s level 4,441.
-		end := l.last
-		if l.ended {
-			end = min(end, l.sendEnd)
-		}
 		var se float64
-		r, se, e.N = l.tl.ratioMeans(end, fill, tokensOf, exposureOf)
+		r, se, e.N = l.tl.ratioMeans(l.last, fill, tokensOf, exposureOf)
 		r, se = r*l.value, se*l.value
 		lower = p.tQuantile(e.N-1) * se
 		upper = lower

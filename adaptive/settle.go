@@ -54,10 +54,6 @@ func (l *Level) minJudged() int {
 // intervals: a projection that proves wrong leaves an uncertain pass (or a
 // fail), never a wrong interval, as the stopping rule does not enter the
 // repeated-looks coverage argument.
-//
-// When it reports true the level takes it that the runner stops sending
-// there: a closed loop's throughput then counts the completions up to that
-// moment, not the drain's (Level.throughput).
 func (l *Level) Settles(inFlight int) bool {
 	d := &l.dec
 	o := &l.plan.o
@@ -97,8 +93,6 @@ func (l *Level) Settles(inFlight int) bool {
 			return false
 		}
 	}
-	// The runner stops sending now: a closed loop's throughput ends here.
-	l.sendingEnded(false)
 	return true
 }
 
@@ -110,7 +104,6 @@ func (l *Level) Drained() Decision {
 	if l.stopped {
 		return l.dec
 	}
-	l.sendingEnded(true)
 	l.evaluate(Running)
 	if !l.dec.Stop {
 		l.dec.Reason, l.dec.Stop = StopEnded, true
