@@ -58,7 +58,12 @@ type Options struct {
 	// not hold a credential (user info, ?key=…: targets.URLCredential).
 	URL string
 	// StartAt, when set, makes every shard wait for this time (--start-at).
+	// It must be ahead of Now: the pods are yet to be scheduled and pull
+	// the image.
 	StartAt *time.Time
+	// Now is when the manifest is made, to judge StartAt by; zero is
+	// time.Now().
+	Now time.Time
 	// PVC is the PersistentVolumeClaim the run directories are written to;
 	// with more than one node it must be ReadWriteMany.
 	PVC string
@@ -119,6 +124,9 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 		}
 	}
 	errs = append(errs, checkURLs(o)...)
+	if err := checkStartAt(o); err != nil {
+		errs = append(errs, err)
+	}
 	if o.RunFlags != nil {
 		errs = append(errs, checkRunFlags(o))
 	}
@@ -303,4 +311,34 @@ func argURL(args []string) (u string, ok bool) {
 		}
 	}
 	return u, ok
+}
+
+// startLead is the time suggested between making the manifest and the
+// shards' start: kubectl apply, scheduling and the image pull.
+const startLead = 3 * time.Minute
+
+// checkStartAt refuses a StartAt not ahead of o.Now: every pod would start
+// as soon as it ran (run warns and starts at once), each at its own time,
+// and merge refuses shards that did not run at once. It suggests a time
+// startLead ahead, on the minute.
+func checkStartAt(o Options) error {
+	if o.StartAt == nil {
+		return nil
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	past := now.Sub(*o.StartAt)
+	if past < 0 {
+		return nil
+	}
+	ago := past.Round(time.Second).String()
+	if past >= 48*time.Hour {
+		ago = fmt.Sprintf("%.0f days", past.Hours()/24)
+	}
+	suggest := now.Add(startLead + time.Minute - 1).UTC().Truncate(time.Minute)
+	return fmt.Errorf("k8s: --start-at %s was %s ago: each pod would start whenever it is scheduled and merge would refuse shards not run at once; "+
+		"leave the pods time to be scheduled and pull the image, e.g. --start-at %s (%s from now)",
+		o.StartAt.UTC().Format(time.RFC3339), ago, suggest.Format(time.RFC3339), suggest.Sub(now).Round(time.Second))
 }

@@ -19,7 +19,7 @@ func TestManifestDecodesAsIndexedJob(t *testing.T) {
 	at := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	scenario := "name: s\nload:\n  concurrency: 16\n"
 	b, err := Manifest(Options{Name: "bench", Namespace: "load", Image: "registry.example/inferbench:1", Shards: 4,
-		Scenario: []byte(scenario), URL: "http://vllm:8000", StartAt: &at, PVC: "results", Secret: "keys"})
+		Scenario: []byte(scenario), URL: "http://vllm:8000", StartAt: &at, Now: at.Add(-5 * time.Minute), PVC: "results", Secret: "keys"})
 	if err != nil {
 		t.Fatal(err)
 	}
