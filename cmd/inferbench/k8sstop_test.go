@@ -15,7 +15,7 @@ import (
 // refused them (exit 2) after the Job was applied.
 func TestK8sManifestChecksStop(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "s.yaml")
-	if err := os.WriteFile(file, []byte("name: s\ntarget: {kind: openai, api: responses, url: \"http://127.0.0.1:18000\", model: m}\nworkload: {stop: x}\nload: {concurrency: 1, requests: 2}\n"), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte("name: s\ntarget: {kind: openai, api: responses, url: \"http://127.0.0.1:18000\", model: m}\nworkload: {stop: x}\nload: {concurrency: 2, requests: 2}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	nightly := []string{"manifest", "--scenario", "nightly", "--shards", "2", "--image", "i:v1", "--model", "M", "--url", "http://127.0.0.1:18000", "--pvc", "p", "--"}

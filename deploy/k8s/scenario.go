@@ -63,5 +63,8 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if err := errors.Join(s.Validate(), s.CheckData()); err != nil {
 		return nil, err
 	}
+	if err := checkShards(s, o); err != nil {
+		return nil, err
+	}
 	return Manifest(o)
 }

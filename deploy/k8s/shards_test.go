@@ -1,0 +1,69 @@
+package k8s
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/inferbench/inferbench/scenarios"
+)
+
+// loadFlags are the run flags that shape the load (cmd/inferbench's), for
+// ScenarioManifest to lay over the scenario's.
+var loadFlags = []cli.Flag{
+	&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}}, &cli.StringFlag{Name: "sweep"}, &cli.StringFlag{Name: "rate"},
+	&cli.IntFlag{Name: "requests", Aliases: []string{"n"}}, &cli.DurationFlag{Name: "duration"}, &cli.IntFlag{Name: "max-concurrency"},
+	&cli.Float64Flag{Name: "precision"}, &cli.StringFlag{Name: "dataset"}, &cli.StringFlag{Name: "model"},
+}
+
+// TestScenarioManifestRefusesIdleShards: a shard sends nothing at a level
+// where its share of the workers or of the requests is none (loadgen's
+// applyShard: the concurrency split over the shards, the requests over the
+// shards that have workers, an open loop's over all). --shards 16 over
+// concurrency 8 made 8 pods that sent nothing at all; an open loop's
+// max_concurrency, split at least 1 a shard, let 16 requests be in flight
+// where the scenario said 4. Both are refused, by the value's key or by
+// its flag after --, naming the most shards that make sense; a sweep
+// whose top level gives every shard a share is taken (its lower levels
+// leave some idle, as run's start line says).
+func TestScenarioManifestRefusesIdleShards(t *testing.T) {
+	for _, c := range []struct {
+		load   string
+		shards int
+		args   []string
+		want   []string // nil: taken
+	}{
+		{"{concurrency: 8, requests: 400}", 16, nil, []string{"load.concurrency 8", "16 shards", "8 of them would send nothing", "--shards 8"}},
+		{"{concurrency: 8, requests: 400}", 8, nil, nil},
+		{"{sweep: [1, 2, 4, 8, 16], requests: 400}", 4, nil, nil},
+		{"{sweep: [1, 2, 4], requests: 400}", 8, nil, []string{"load.sweep", "4 of them would send nothing", "--shards 4"}},
+		{"{concurrency: 16, requests: 4}", 8, nil, []string{"load.requests 4", "4 of them would send nothing", "--shards 4"}},
+		{"{rate: 10, requests: 4}", 8, nil, []string{"load.requests 4", "4 of them would send nothing"}},
+		{"{rate: 10, requests: 400, max_concurrency: 4}", 8, nil, []string{"load.max_concurrency 4", "8 requests in flight", "--shards 4"}},
+		{"{rate: 10, requests: 400}", 16, nil, nil},
+		{"{concurrency: 32, requests: 400}", 8, []string{"-c", "4"}, []string{"--concurrency 4 after --", "4 of them would send nothing"}},
+		{"{concurrency: 4, requests: 400}", 8, []string{"--rate", "10"}, nil},
+		{"{concurrency: 4, requests: 400}", 8, []string{"--sweep", "4,8"}, nil},
+		{"{concurrency: 16, requests: 400}", 8, []string{"-n", "4"}, []string{"--requests 4 after --"}},
+		{"{concurrency: 16, requests: 4}", 8, []string{"--duration", "30s"}, nil},
+	} {
+		src := "name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: " + c.load + "\n"
+		s, err := scenarios.Load("s.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ScenarioManifest(s, "s.yaml", "", Options{Image: "i", Shards: c.shards, PVC: "p", Args: c.args, RunFlags: loadFlags})
+		if c.want == nil {
+			if err != nil {
+				t.Errorf("%s %q over %d shards: %v; want it taken", c.load, c.args, c.shards, err)
+			}
+			continue
+		}
+		for _, w := range c.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%s %q over %d shards: err %v; want it refused, saying %q", c.load, c.args, c.shards, err, w)
+			}
+		}
+	}
+}
