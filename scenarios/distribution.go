@@ -489,7 +489,9 @@ func ReadLengths(r io.Reader) ([]int, error) {
 }
 
 // readFile opens path and reads it with read; read's error is prefixed with
-// the path, os.Open's names it already.
+// the path, os.Open's names it already. A gzip-compressed file is read as
+// what it decompresses to, within gunzipRatio of its size (openfile.Gunzip);
+// one compressed another way is refused in words.
 func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	var zero T
 	f, err := openData(path)
@@ -497,7 +499,22 @@ func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 		return zero, err
 	}
 	defer f.Close()
-	v, err := read(f)
+	src, gz, err := openfile.Gunzip(f)
+	if err != nil {
+		if gz {
+			err = gzipWords(err)
+		}
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	z := &gunzipped{r: src, in: &f.n, path: path}
+	if gz {
+		src = z
+	}
+	v, err := read(src)
+	if z.err != nil {
+		// Said as itself, not as the line the reader had got to.
+		return zero, fmt.Errorf("%s: %w", path, z.err)
+	}
 	if err != nil {
 		if perr := f.noWriter(); perr != nil {
 			return zero, perr
@@ -505,6 +522,76 @@ func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 		return zero, fmt.Errorf("%s: %w", path, err)
 	}
 	return v, nil
+}
+
+// A gzip-compressed data file may decompress to gunzipFloor bytes, and past
+// them to at most gunzipRatio times the compressed bytes read so far. Text
+// compresses far less (the QA's synthetic good.jsonl, repetitive, 42-fold;
+// prose about 3-fold), while a small file of zeros or of one short line
+// repeated expands up to deflate's limit, 1032-fold, into memory: a QA's
+// 13 MB file held 3 GB, and 7 MB of `{"prompt": "a"}` lines 1.2 GB, which
+// an absolute bound of 1 GiB let take 8.6 GB of memory and a minute before
+// it refused it. The floor lets any small file through whole. Variables
+// for the tests.
+var (
+	gunzipFloor int64 = 64 << 20
+	gunzipRatio int64 = 100
+)
+
+// gunzipped reads a gzip data file's decompressed bytes, within the bound
+// above, keeping the first error the decompression met (the bound, a file
+// cut short, a checksum that does not match) for readFile to say whole.
+type gunzipped struct {
+	r    io.Reader
+	in   *int64 // compressed bytes read so far
+	out  int64
+	path string
+	err  error
+}
+
+func (z *gunzipped) Read(b []byte) (int, error) {
+	if z.err != nil {
+		return 0, z.err
+	}
+	n, err := z.r.Read(b)
+	z.out += int64(n)
+	if z.out > gunzipFloor && z.out > gunzipRatio*(*z.in) {
+		z.err = fmt.Errorf("gzip data that decompresses to more than %d times its size (%s from its first %s): refused (a gzip bomb?); to read it, decompress it first (gunzip -k %s)",
+			gunzipRatio, sizeWords(z.out), sizeWords(*z.in), z.path)
+		return 0, z.err
+	}
+	return n, z.keep(err)
+}
+
+// keep notes a decompression error and passes io.EOF on.
+func (z *gunzipped) keep(err error) error {
+	if err != nil && err != io.EOF {
+		z.err = gzipWords(err)
+		return z.err
+	}
+	return err
+}
+
+// gzipWords says a gzip reader's error as what it means for the file.
+func gzipWords(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("gzip data cut short (unexpected EOF): the file is incomplete")
+	}
+	return fmt.Errorf("gzip data that does not decompress: %w", err)
+}
+
+// sizeWords says n bytes in words: KiB, MiB or GiB with one decimal, or
+// bytes under a KiB.
+func sizeWords(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // dataFile is a data file a scenario names (a dataset, a trace, a length

@@ -2,9 +2,7 @@ package tokenizer
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,19 +57,9 @@ func (c *countReader) Read(b []byte) (int, error) {
 func Read(r io.Reader) (*Tokenizer, error) { return read(r, MaxFileSize) }
 
 func read(r io.Reader, limit int) (*Tokenizer, error) {
-	br := bufioPeek{r: r}
-	head, err := br.peek(2)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+	src, _, err := openfile.Gunzip(r)
+	if err != nil {
 		return nil, err
-	}
-	var src io.Reader = br.reader()
-	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(src)
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		defer zr.Close()
-		src = zr
 	}
 	data, err := io.ReadAll(io.LimitReader(src, int64(limit)+1))
 	if err != nil {
@@ -82,21 +70,6 @@ func read(r io.Reader, limit int) (*Tokenizer, error) {
 	}
 	return Parse(data)
 }
-
-// bufioPeek lets Read look at the first bytes without losing them.
-type bufioPeek struct {
-	r    io.Reader
-	head []byte
-}
-
-func (b *bufioPeek) peek(n int) ([]byte, error) {
-	b.head = make([]byte, n)
-	m, err := io.ReadFull(b.r, b.head)
-	b.head = b.head[:m]
-	return b.head, err
-}
-
-func (b *bufioPeek) reader() io.Reader { return io.MultiReader(bytes.NewReader(b.head), b.r) }
 
 // fileJSON is the top level of tokenizer.json. Truncation and padding do
 // not change what a text encodes to and are ignored.
