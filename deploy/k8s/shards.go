@@ -16,8 +16,9 @@ import (
 // the shards and its requests over those with workers, an open loop its
 // requests over all of them, so a shard past the largest level or the
 // request count sends nothing at any level; an open loop's in-flight cap
-// is split at least 1 a shard, so more shards than the cap raise it. s has
-// its defaults applied; it is changed.
+// is split at least 1 a shard, so more shards than the cap raise it. And
+// run refuses adaptive levels (--precision) in a shard. s has its
+// defaults applied; it is changed.
 func checkShards(s *scenarios.Scenario, o Options) error {
 	n := o.Shards
 	given := map[string][]string{}
@@ -42,6 +43,10 @@ func checkShards(s *scenarios.Scenario, o Options) error {
 		return nil // a value run refuses: its own error, in every pod
 	}
 	l := &s.Load
+	if l.AdaptiveOn() {
+		return fmt.Errorf("k8s: %s over %d shards: run stops no sharded level adaptively (each shard sees part of the level), and every pod would refuse it: "+
+			"give fixed levels (--precision 0 after --) or one shard", name("load.adaptive.precision", "precision", l.Adaptive.Precision), n)
+	}
 	if l.Trace != nil {
 		return nil
 	}
@@ -78,7 +83,8 @@ func checkShards(s *scenarios.Scenario, o Options) error {
 // layLoadFlags lays the load flags in given over s's load as run does
 // (cmd/inferbench's loadFromFlags): --concurrency, --sweep or --rate
 // replace the load's kind, --requests its count (--duration alone lifts
-// it: the level ends by time), --max-concurrency the cap. Each one laid is noted in named, key →
+// it: the level ends by time), --max-concurrency the cap, --precision
+// the adaptive stopping. Each one laid is noted in named, key →
 // flag. It reports false for a value run refuses.
 func layLoadFlags(s *scenarios.Scenario, given map[string][]string, named map[string]string) bool {
 	last := func(flag string) (string, bool) {
@@ -127,6 +133,20 @@ func layLoadFlags(s *scenarios.Scenario, given map[string][]string, named map[st
 			return false
 		}
 		l.MaxConcurrency, named["load.max_concurrency"] = c, "max-concurrency"
+	}
+	if v, ok := last("precision"); ok {
+		// A fraction or a percentage, as run's --precision.
+		p, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), "%"), 64)
+		if err != nil {
+			return false
+		}
+		if strings.HasSuffix(strings.TrimSpace(v), "%") {
+			p /= 100
+		}
+		if l.Adaptive == nil {
+			l.Adaptive = &scenarios.Adaptive{}
+		}
+		l.Adaptive.Precision, named["load.adaptive.precision"] = p, "precision"
 	}
 	if v, ok := last("requests"); ok {
 		r, err := strconv.Atoi(v)

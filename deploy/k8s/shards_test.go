@@ -14,7 +14,7 @@ import (
 var loadFlags = []cli.Flag{
 	&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}}, &cli.StringFlag{Name: "sweep"}, &cli.StringFlag{Name: "rate"},
 	&cli.IntFlag{Name: "requests", Aliases: []string{"n"}}, &cli.DurationFlag{Name: "duration"}, &cli.IntFlag{Name: "max-concurrency"},
-	&cli.Float64Flag{Name: "precision"}, &cli.StringFlag{Name: "dataset"}, &cli.StringFlag{Name: "model"},
+	&cli.StringFlag{Name: "precision"}, &cli.StringFlag{Name: "dataset"}, &cli.StringFlag{Name: "model"},
 }
 
 // TestScenarioManifestRefusesIdleShards: a shard sends nothing at a level
@@ -64,6 +64,35 @@ func TestScenarioManifestRefusesIdleShards(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), w) {
 				t.Errorf("%s %q over %d shards: err %v; want it refused, saying %q", c.load, c.args, c.shards, err, w)
 			}
+		}
+	}
+}
+
+// TestScenarioManifestRefusesAdaptiveShards: run refuses --precision (or
+// load.adaptive.precision) in a shard, as each sees part of the level:
+// the manifest was written, exit 0, and every pod exited 2 after its
+// image pull. Refused, by where it came from; --precision 0 after --
+// turns the scenario's off and is taken.
+func TestScenarioManifestRefusesAdaptiveShards(t *testing.T) {
+	for _, c := range []struct {
+		load string
+		args []string
+		want string // "": taken
+	}{
+		{"{concurrency: 8, adaptive: {precision: 0.05}}", nil, "the scenario's load.adaptive.precision 0.05"},
+		{"{concurrency: 8, requests: 400}", []string{"--precision", "0.05"}, "--precision 0.05 after --"},
+		{"{concurrency: 8, adaptive: {precision: 0.05}}", []string{"--precision", "0"}, ""},
+	} {
+		s, err := scenarios.Load("s.yaml", []byte("name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: "+c.load+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ScenarioManifest(s, "s.yaml", "", Options{Image: "i", Shards: 2, PVC: "p", Args: c.args, RunFlags: loadFlags})
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s %q: %v; want it taken", c.load, c.args, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "sharded")):
+			t.Errorf("%s %q: err %v; want it refused, saying %q", c.load, c.args, err, c.want)
 		}
 	}
 }
