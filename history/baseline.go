@@ -100,10 +100,10 @@ func Baseline(ctx context.Context, store *Store, spec string, cand *compare.Run)
 		if later > 0 {
 			also += fmt.Sprintf(", %d started after the candidate (%s), left out", later, cand.Meta.Start.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}
-		if store.absent {
+		if m := store.missing(); m != "" {
 			// Every night reads as the first one: with --allow-empty-baseline
 			// the gate passes for ever. Say why the history is empty.
-			also += fmt.Sprintf("; %s does not exist: nothing was ever added there (the first night, or a store path that is wrong?)", store.where)
+			also += "; " + m
 		}
 		return compare.Baseline{}, fmt.Errorf("%w: no earlier run of scenario %q, model %q, target kind %q on the same hardware (GPU %s) in the history (%d on other hardware%s)",
 			ErrNoBaseline, cand.Meta.Scenario, cand.Meta.Model, cand.Meta.TargetKind, cmp.Or(gpu.String(), "(none)"), left.other, also)

@@ -64,6 +64,21 @@ func OpenSpec(ctx context.Context, spec string) (*Store, error) {
 	return openSpec(ctx, spec, OpenOptions{})
 }
 
+// openExisting is OpenSpecReading for a history command that reads (list,
+// show, trend) or changes stored runs (remove, mark, unmark): a store that
+// does not exist is refused (Store.MustExist), not read as empty.
+func openExisting(ctx context.Context, spec string) (*Store, error) {
+	s, err := OpenSpecReading(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.MustExist(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 // OpenSpecReading is OpenSpec for a command that only reads: a SQLite file
 // that does not exist is an empty store, and nothing is created
 // (OpenOptions.Reading).
@@ -176,7 +191,7 @@ func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 	if err := cmdline.NoArgsGiven("history list", o.Args); err != nil {
 		return err
 	}
-	s, err := OpenSpecReading(ctx, o.Store)
+	s, err := openExisting(ctx, o.Store)
 	if err != nil {
 		return err
 	}
@@ -280,7 +295,7 @@ func withIDs(ctx context.Context, o CommandOptions, cmd string, one bool, f func
 	if err != nil {
 		return err
 	}
-	s, err := OpenSpecReading(ctx, o.Store)
+	s, err := openExisting(ctx, o.Store)
 	if err != nil {
 		return err
 	}
@@ -326,7 +341,7 @@ func RunTrend(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) e
 	if o.Out != "" && format != "png" && format != "svg" {
 		return fmt.Errorf("--out %s: want a .png or .svg file", o.Out)
 	}
-	s, err := OpenSpecReading(ctx, o.Store)
+	s, err := openExisting(ctx, o.Store)
 	if err != nil {
 		return err
 	}

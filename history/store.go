@@ -74,6 +74,8 @@ type Store struct {
 	// absent is true for a SQLite file opened for reading that does not
 	// exist: the store is empty because nothing was ever added to it there.
 	absent bool
+	// path is a SQLite store's file, "" for PostgreSQL.
+	path string
 	// lockWait is how long a PostgreSQL statement waits for another
 	// session's lock (lock_timeout); 0 for SQLite.
 	lockWait time.Duration
@@ -130,6 +132,7 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	s := &Store{where: Redact(spec), d: dialectOf(ps.postgres)}
 	connect := cmp.Or(o.ConnectTimeout, DefaultConnectTimeout)
 	if !ps.postgres {
+		s.path = ps.dsn
 		if msg := fileProblem(ps.dsn, o.Reading); msg != "" {
 			return nil, s.fail(ps, errors.New(msg))
 		}
@@ -140,10 +143,7 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 	} else if _, serr := os.Stat(ps.dsn); o.Reading && errors.Is(serr, fs.ErrNotExist) {
 		// Nothing to read: an empty store in memory, one connection (each
 		// would have a database of its own).
-		s.db, err = sql.Open("sqlite", ":memory:?_pragma=foreign_keys(1)")
-		if err == nil {
-			s.db.SetMaxOpenConns(1)
-		}
+		s.db, err = emptyStore()
 		s.absent = true
 	} else if serr == nil && isDir(ps.dsn) {
 		// SQLite says "unable to open database file (14)" of a directory.
@@ -184,7 +184,21 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 		return nil, s.fail(ps, err)
 	}
 	if o.Reading && !s.absent {
-		if s.schema, err = readAsIs(ctx, s.db); err != nil {
+		has, err := hasSchema(ctx, s.db, s.d)
+		if err != nil {
+			s.db.Close()
+			return nil, s.fail(ps, err)
+		}
+		if !has {
+			// Nothing ever added (a file of 0 bytes, an empty database or
+			// schema): read as an empty store in memory, the file left as
+			// it is. Only history add creates a store's schema.
+			s.db.Close()
+			if s.db, err = emptyStore(); err != nil {
+				return nil, s.fail(ps, err)
+			}
+			s.d = dialectOf(false)
+		} else if s.schema, err = readAsIs(ctx, s.db); err != nil {
 			s.db.Close()
 			return nil, s.fail(ps, err)
 		}
@@ -196,6 +210,54 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// emptyStore is an empty SQLite database in memory, one connection (each
+// would have a database of its own), for a store opened for reading that
+// holds nothing.
+func emptyStore() (*sql.DB, error) {
+	db, err := sql.Open("sqlite", ":memory:?_pragma=foreign_keys(1)")
+	if err == nil {
+		db.SetMaxOpenConns(1)
+	}
+	return db, err
+}
+
+// hasSchema reports whether db holds a store's version table, read
+// without writing: a SQLite file of 0 bytes or a PostgreSQL schema that
+// nothing was added to has none.
+func hasSchema(ctx context.Context, db *sql.DB, d dialect) (bool, error) {
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+	if d.name == "postgres" {
+		q = `SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = 'schema_migrations' AND schemaname = current_schema()`
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// missing says, for a store opened for reading that does not exist
+// (absent), that it does not and why it matters; "" for one that exists.
+func (s *Store) missing() string {
+	if !s.absent {
+		return ""
+	}
+	what := s.where + " does not exist"
+	if target, err := os.Readlink(s.path); err == nil {
+		what = fmt.Sprintf("%s is a symbolic link to %s, which does not exist", s.where, printable.Text(target))
+	}
+	return what + ": nothing was ever added there (the first night, or a store path that is wrong?)"
+}
+
+// MustExist refuses a store opened for reading that does not exist: a
+// store path that is wrong read as an empty history.
+func (s *Store) MustExist() error {
+	if m := s.missing(); m != "" {
+		return fmt.Errorf("history %s", m)
+	}
+	return nil
 }
 
 // fail returns err as "history WHERE: …" on one line, with the password
