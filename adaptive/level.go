@@ -134,13 +134,18 @@ type Estimate struct {
 	N int
 }
 
-// HalfWidth is the interval's relative half-width, (Hi − Lo) / (2·|Value|):
-// +Inf when unbounded or Value is 0.
+// HalfWidth is how far the interval reaches from its value, relative to
+// it: the larger of Hi − Value and Value − Lo, over |Value|, so that the
+// interval lies within ±HalfWidth of the value, as --precision promises;
+// +Inf when unbounded or Value is 0. (Hi − Lo) / (2·|Value|), the mean of
+// the two reaches, called an open level ±5 % whose interval was [−8.9 %,
+// 0] of its value (keeping up: its value is the target, its upper end
+// too), and a percentile's [−3 %, +7 %] ±5 %.
 func (e Estimate) HalfWidth() float64 {
 	if math.IsInf(e.Lo, 0) || math.IsInf(e.Hi, 0) || e.Value == 0 || math.IsNaN(e.Value) {
 		return math.Inf(1)
 	}
-	return (e.Hi - e.Lo) / (2 * math.Abs(e.Value))
+	return max(e.Hi-e.Value, e.Value-e.Lo) / math.Abs(e.Value)
 }
 
 // String is e.g. "TTFT p95 812.4 ms [760.1, 871.0]", with "…" for an end

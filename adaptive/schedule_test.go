@@ -99,8 +99,10 @@ func TestLoadTable(t *testing.T) {
 // % and 80 % of 16 slots, 64-token requests, so that the rate alone
 // decides the throughput's interval) keeps up, and judged against its
 // schedule its throughput is known long before MaxRequests: at most 5 % of
-// the levels run to their bound, a quarter of MaxRequests at most on
-// average, at most 5 % are judged saturated, and the intervals hold the
+// the levels run to their bound, a third of MaxRequests at most on
+// average (a quarter until 2026-12-06, when a one-sided interval's
+// precision became its reach below the value, not half its width: 80 %
+// now takes 270 on average, 97 at 50 %), at most 5 % are judged saturated, and the intervals hold the
 // long-run rate (≥ 95 % less 2.6 standard errors). Judged by the served
 // rate, whose interval carries the arrivals' own ±1/√n, a level used 750
 // completions on average at 50 % and 41 % ran to MaxRequests; at 80 %, 8 %
@@ -135,9 +137,9 @@ func TestPoissonKeepingUpStopsEarly(t *testing.T) {
 			}
 			continue
 		}
-		if m := s.reasons[StopMaxRequests] + s.reasons[StopEnded]; m > 0.05 || s.meanN > float64(p.o.MaxRequests)/4 {
+		if m := s.reasons[StopMaxRequests] + s.reasons[StopEnded]; m > 0.05 || s.meanN > float64(p.o.MaxRequests)/3 {
 			t.Errorf("%s: %.0f %% of the levels ran to their bound, %.0f completions on average; want ≤ 5 %% and ≤ %d",
-				c.name, 100*m, s.meanN, p.o.MaxRequests/4)
+				c.name, 100*m, s.meanN, p.o.MaxRequests/3)
 		}
 		if s.saturated > 0.05 {
 			t.Errorf("%s: %.0f %% judged saturated; want ≤ 5 %%", c.name, 100*s.saturated)
