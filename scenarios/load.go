@@ -147,6 +147,13 @@ func Load(name string, data []byte) (*Scenario, error) { return load(name, data,
 // of them all at once (the kind was said only once the rest was fixed).
 func load(name string, data []byte, known Known) (*Scenario, error) {
 	src := &source{file: name, dir: filepath.Dir(name), vals: map[string]position{}, at: map[position]string{}}
+	if real, err := filepath.EvalSymlinks(name); err == nil {
+		// A scenario reached through a symbolic link names its files
+		// relative to where it is written, the file linked to, as they
+		// were found before it was linked (C's #include "x.h" and git's
+		// relative include.path resolve against the file that says them).
+		src.dir = filepath.Dir(real)
+	}
 	if name == "" {
 		src.dir = ""
 	}

@@ -288,10 +288,10 @@ func TestLoadErrors(t *testing.T) {
 		{"api typo", "name: a\ntarget: {api: chatt}\n", []string{`s.yaml:2:15: target.api: unknown API "chatt" (did you mean "chat"?)`}},
 		{"gpu url without dcgm", "name: a\ngpu: {url: \"http://h:9400/metrics\"}\n", []string{"s.yaml:2:12: gpu.url: only applies with backend: dcgm or mock"}},
 		{"missing name", "load: {concurrency: 1}\n", []string{"s.yaml:1:1: name: is required"}},
-		{"control characters", "name: a\ntarget: {model: \"llama\\n3\"}\nload: {trace: {file: \"a\\tb\"}}\n", []string{
+		{"control characters", "name: a\ntarget: {model: \"llama\\n3\"}\nload: {trace: {file: \"/a\\tb\"}}\n", []string{
 			"s.yaml:2:17: target.model: must not contain control characters (line breaks, tabs)",
 			"s.yaml:3:22: load.trace.file: must not contain control characters (line breaks, tabs)",
-			"s.yaml:3:22: load.trace.file: a\tb: no such file",
+			"s.yaml:3:22: load.trace.file: /a\tb: no such file",
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -364,8 +364,9 @@ func (s *Scenario) FitSearches(levelsReplaced, bisectReplaced, searchReplaced bo
 }
 
 // Path resolves p, a path written in the scenario (dataset, trace, empirical
-// lengths), against the scenario file's directory; an absolute p, or a
-// scenario built in memory, leaves p as it is.
+// lengths), against the scenario file's directory (a symbolic link's: the
+// directory of the file it points to); an absolute p, or a scenario built
+// in memory, leaves p as it is.
 func (s *Scenario) Path(p string) string {
 	if p == "" || filepath.IsAbs(p) || s.src == nil || s.src.dir == "" {
 		return p

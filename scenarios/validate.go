@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -366,7 +367,14 @@ func fileTrouble(p string) string {
 		// --dataset jsonl:, nor in a YAML file.
 		return shownPath(p) + ": no such file (~ is no home directory here: no shell expands it; write the home directory's path)"
 	case errors.Is(err, fs.ErrNotExist):
-		return shownPath(p) + ": no such file" // not os's "stat …: no such file or directory"
+		// Not os's "stat …: no such file or directory"; a relative name
+		// with the place looked in, which a scenario's directory (or the
+		// file a linked one points to) decided.
+		msg := shownPath(p) + ": no such file"
+		if abs, err := filepath.Abs(p); err == nil && !filepath.IsAbs(p) && len(abs) <= maxShownPath {
+			msg += " (looked for " + abs + ")"
+		}
+		return msg
 	case errors.Is(err, fs.ErrPermission):
 		return shownPath(p) + ": not readable here (permission denied)"
 	case errors.Is(err, syscall.ENAMETOOLONG):
