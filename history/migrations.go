@@ -134,6 +134,16 @@ func readAsIs(ctx context.Context, db *sql.DB) (int, error) {
 // version table, reads the applied versions and applies the missing steps
 // in order. A store written by a newer build (a higher version) is refused.
 func migrate(ctx context.Context, db *sql.DB, d dialect) error {
+	// Up to date, as every opening but the first of a version finds it:
+	// read without the write lock the transaction below takes (SQLite's
+	// immediate transaction waited for every reader of the file, and
+	// history add failed behind a long query though it had nothing to
+	// migrate). A store being migrated by another process reads older
+	// here, and is read again under the lock.
+	var current sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&current); err == nil && int(current.Int64) == SchemaVersion() {
+		return nil
+	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -150,7 +160,6 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	var current sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -33,7 +33,8 @@ import (
 	// database/sql drivers: "pgx" and "sqlite".
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
@@ -76,8 +77,8 @@ type Store struct {
 	absent bool
 	// path is a SQLite store's file, "" for PostgreSQL.
 	path string
-	// lockWait is how long a PostgreSQL statement waits for another
-	// session's lock (lock_timeout); 0 for SQLite.
+	// lockWait is how long a statement waits for another's lock:
+	// PostgreSQL's lock_timeout, SQLite's busy_timeout.
 	lockWait time.Duration
 	// schema is the schema version of an older store opened for reading,
 	// read as it is (readAsIs); 0 when it is SchemaVersion.
@@ -85,14 +86,26 @@ type Store struct {
 }
 
 // locked says so of err when it is PostgreSQL's lock timeout (SQLSTATE
-// 55P03, lockWait passed), as OpenWith says it of a SQLite file another
-// process holds; err as it is otherwise.
+// 55P03) or SQLite's SQLITE_BUSY or SQLITE_LOCKED, lockWait passed, in the
+// words OpenWith says it of a SQLite file it could not open for another
+// process's lock; err as it is otherwise.
 func (s *Store) locked(err error) error {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "55P03" {
 		return fmt.Errorf("still locked by another session after %v (another job writing the history, or a session left in its transaction?): %w", s.lockWait, err)
 	}
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED) {
+		return fileLocked(s.lockWait, err)
+	}
 	return err
+}
+
+// fileLocked says that a SQLite store's file stayed locked by another
+// process for wait: one wording whether that one reads it (a long query,
+// a sqlite3 shell in a transaction) or writes it (a concurrent job).
+func fileLocked(wait time.Duration, err error) error {
+	return fmt.Errorf("still locked by another process after %v (another job reading or writing the history?): %w", wait, err)
 }
 
 // DefaultConnectTimeout bounds connecting to a PostgreSQL store when
@@ -158,7 +171,8 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 		// busy_timeout lets two processes share the file; foreign_keys
 		// makes ON DELETE CASCADE work; _txlock=immediate takes the write
 		// lock when a transaction starts, so migrations do not deadlock.
-		s.db, err = sql.Open("sqlite", ps.dsn+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
+		s.lockWait = connect
+		s.db, err = sql.Open("sqlite", ps.dsn+fmt.Sprintf("?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_txlock=immediate", max(connect.Milliseconds(), 1)))
 	}
 	if err != nil {
 		return nil, s.fail(ps, err)
@@ -177,7 +191,7 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 			// A local file does not go unanswered: another process holds
 			// its lock (a concurrent job writing the history) past the
 			// wait.
-			err = fmt.Errorf("still locked by another process after %v (another job writing the history?): %w", connect, err)
+			err = fileLocked(connect, err)
 		case timedOut && ctx.Err() == nil:
 			err = fmt.Errorf("no answer within %v: %w", connect, err)
 		}
@@ -187,7 +201,7 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 		has, err := hasSchema(ctx, s.db, s.d)
 		if err != nil {
 			s.db.Close()
-			return nil, s.fail(ps, err)
+			return nil, s.fail(ps, s.locked(err))
 		}
 		if !has {
 			// Nothing ever added (a file of 0 bytes, an empty database or
@@ -200,13 +214,13 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 			s.d = dialectOf(false)
 		} else if s.schema, err = readAsIs(ctx, s.db); err != nil {
 			s.db.Close()
-			return nil, s.fail(ps, err)
+			return nil, s.fail(ps, s.locked(err))
 		}
 	}
 	if s.schema == 0 {
 		if err := migrate(ctx, s.db, s.d); err != nil {
 			s.db.Close()
-			return nil, s.fail(ps, err)
+			return nil, s.fail(ps, s.locked(err))
 		}
 	}
 	return s, nil
@@ -460,7 +474,7 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("history %s: %w", s.where, err)
+		return 0, fmt.Errorf("history %s: %w", s.where, s.locked(err))
 	}
 	defer tx.Rollback()
 	var existing int64
@@ -498,13 +512,13 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 			for name, v := range vals {
 				if _, err := tx.ExecContext(ctx, s.d.bind(`INSERT INTO run_metrics (run_id, level, metric, value) VALUES (?, ?, ?, ?)`),
 					id, lv, name, v); err != nil {
-					return 0, fmt.Errorf("history %s: add metric %s: %w", s.where, name, err)
+					return 0, fmt.Errorf("history %s: add metric %s: %w", s.where, name, s.locked(err))
 				}
 			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("history %s: %w", s.where, err)
+		return 0, fmt.Errorf("history %s: %w", s.where, s.locked(err))
 	}
 	e.ID, e.AddedAt = id, added
 	return id, nil
@@ -571,7 +585,7 @@ func (s *Store) SetNewLevel(ctx context.Context, ids []int64, on bool) (was []bo
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("history %s: #%d: %w", s.where, at, err)
+		return nil, fmt.Errorf("history %s: #%d: %w", s.where, at, s.locked(err))
 	}
 	return was, nil
 }
@@ -601,7 +615,7 @@ func (s *Store) Remove(ctx context.Context, ids []int64) ([]*Entry, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("history %s: #%d: %w", s.where, at, err)
+		return nil, fmt.Errorf("history %s: #%d: %w", s.where, at, s.locked(err))
 	}
 	return gone, nil
 }
