@@ -131,3 +131,37 @@ func TestObjectsRefuseLocalFileFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioManifestValidatesWithRunFlags: the run flags after -- lay
+// their values over the scenario in every pod, so validate's judgement of
+// the file alone is not the pods': a level of warm-up only, refused with
+// the file's default warm-up, runs with --warmup 0 or a longer --duration
+// after --, which the manifest refused. The flags it can lay (the load's,
+// the target's) are laid before the scenario is judged; with one it cannot,
+// the pods' run judges the whole.
+func TestScenarioManifestValidatesWithRunFlags(t *testing.T) {
+	flags := append([]cli.Flag{&cli.StringFlag{Name: "warmup"}, &cli.IntFlag{Name: "retries"}, &cli.StringFlag{Name: "arrival"},
+		&cli.StringFlag{Name: "target"}}, loadFlags...)
+	for _, c := range []struct {
+		args []string
+		ok   bool
+	}{
+		{[]string{"--warmup", "0"}, true},
+		{[]string{"--duration", "60s"}, true},
+		{[]string{"--rate", "50"}, true},
+		{[]string{"-c", "2", "--requests", "10"}, true},
+		{[]string{"--arrival", "constant"}, true}, // not laid here: the pods judge it
+		{[]string{"--retries", "2"}, false},
+		{[]string{"--target", "vllm"}, false},
+		{[]string{"--warmup", "12"}, false},
+	} {
+		s, ref := loadScenario(t, "name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: {rate: 5, duration: 2s}\n", nil)
+		_, err := ScenarioManifest(s, ref, "", Options{Image: "i", Shards: 2, PVC: "p", Args: c.args, RunFlags: flags})
+		if c.ok && err != nil {
+			t.Errorf("%q: %v; want it taken", c.args, err)
+		}
+		if !c.ok && (err == nil || !strings.Contains(err.Error(), "all of them warm-up")) {
+			t.Errorf("%q: err %v; want validate's refusal", c.args, err)
+		}
+	}
+}

@@ -49,22 +49,31 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	}
 	// Said in each pod's args as well as in the ConfigMap's scenario, so
 	// that kubectl describe shows what the pods ask for.
+	bare := len(o.Args) == 0
 	o.Args = append([]string{"--model", s.Target.Model}, o.Args...)
 	var err error
 	if o.Scenario, err = scenarios.Marshal(s); err != nil {
 		return nil, err
 	}
-	// Judged as scenarios validate judges it (scenarios.ValidateFiles): its
-	// defaults applied, then validated again and its data files read (none
-	// by now: scenarioFiles). It was only loaded, so a
-	// level every pod's run refuses (one the default warm-up takes whole)
-	// passed. s is not written again after this.
+	// Judged as scenarios validate judges it (scenarios.ValidateFiles):
+	// its defaults applied, then validated again and its data files read
+	// (none by now: scenarioFiles), with the run flags after -- laid over
+	// it as in every pod. It was only loaded, so a level every pod's run
+	// refuses (one the default warm-up takes whole) passed. With a flag
+	// layRunFlags does not lay, the pods' run judges the whole. s is not
+	// written again after this.
+	f, ok := layRunFlags(s, o)
+	f.whole = f.whole && (o.RunFlags != nil || bare) // flags it cannot read
 	s.ApplyDefaults()
-	if err := errors.Join(s.Validate(), s.CheckData()); err != nil {
-		return nil, err
+	if ok && f.whole {
+		if err := errors.Join(s.Validate(), s.CheckData()); err != nil {
+			return nil, err
+		}
 	}
-	if err := checkShards(s, o); err != nil {
-		return nil, err
+	if ok {
+		if err := checkShards(s, o.Shards, f); err != nil {
+			return nil, err
+		}
 	}
 	return Manifest(o)
 }
