@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mathext"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // fillPercentile is the E2E percentile taken as a level's fill time: the
@@ -149,16 +150,24 @@ func (e Estimate) HalfWidth() float64 {
 }
 
 // String is e.g. "TTFT p95 812.4 ms [760.1, 871.0]", with "…" for an end
-// the data cannot bound yet, as report.IntervalString writes the same
-// interval in the run's table.
-func (e Estimate) String() string {
-	end := func(v float64) string {
-		if math.IsInf(v, 0) {
-			return "…"
+// the data cannot bound yet: report.IntervalString of its Interval, as the
+// run's table writes it.
+func (e Estimate) String() string { return report.IntervalString(e.Interval()) }
+
+// Interval is e as run.json holds it: an unbounded or undefined end is
+// left out (JSON has no infinity), an undefined value is 0.
+func (e Estimate) Interval() rundir.Interval {
+	finite := func(x float64) *float64 {
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil
 		}
-		return fmt.Sprintf("%.4g", v)
+		return &x
 	}
-	return fmt.Sprintf("%s %.4g%s [%s, %s]", e.Name, e.Value, report.IntervalUnit(e.Name), end(e.Lo), end(e.Hi))
+	v := e.Value
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		v = 0
+	}
+	return rundir.Interval{Name: e.Name, Value: v, Lo: finite(e.Lo), Hi: finite(e.Hi), Limit: e.Limit, N: e.N}
 }
 
 // A Decision is what a level's look concluded. After a stop it is the

@@ -69,15 +69,26 @@ func VerdictWord(v string) string {
 }
 
 // IntervalString is "TTFT p95 812.4 ms [760.1, 871.0]", with "…" for an
-// end the data could not bound.
+// end the data could not bound. Four significant digits, a value of 1,000
+// or more in whole units: %.4g wrote 12,030 [12,028, 12,033] tok/s as
+// "1.203e+04 [1.203e+04, 1.203e+04]", an interval of no width to the eye.
 func IntervalString(x rundir.Interval) string {
 	end := func(p *float64) string {
 		if p == nil {
 			return "…"
 		}
-		return fmt.Sprintf("%.4g", *p)
+		return intervalNumber(*p)
 	}
-	return fmt.Sprintf("%s %.4g%s [%s, %s]", x.Name, x.Value, IntervalUnit(x.Name), end(x.Lo), end(x.Hi))
+	return fmt.Sprintf("%s %s%s [%s, %s]", x.Name, intervalNumber(x.Value), IntervalUnit(x.Name), end(x.Lo), end(x.Hi))
+}
+
+// intervalNumber is v to four significant digits, in whole units from
+// 1,000 up (never an exponent there).
+func intervalNumber(v float64) string {
+	if math.Abs(v) >= 1000 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.4g", v)
 }
 
 // IntervalUnit is what follows an adaptive interval's value: " ms" for a

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"sync"
 	"time"
@@ -349,7 +348,7 @@ func (ar *adaptiveRun) record(search *adaptive.Search, ended string) *rundir.Ada
 		a.BisectSteps = cmp.Or(o.BisectSteps, scenarios.DefaultBisectSteps)
 		a.Start = o.SearchStart
 		c := search.Capacity()
-		a.Capacity = &rundir.AdaptiveCapacity{Found: c.Found, Level: c.Level, OutputTokensPerS: interval(c.Throughput),
+		a.Capacity = &rundir.AdaptiveCapacity{Found: c.Found, Level: c.Level, OutputTokensPerS: c.Throughput.Interval(),
 			LowerBound: c.LowerBound, Saturated: c.Saturated, CertainPass: c.CertainPass, CertainFail: c.CertainFail,
 			Pass: c.Pass, Fail: c.Fail}
 	}
@@ -383,30 +382,14 @@ func levelRecord(d adaptive.Decision, wall time.Duration) rundir.AdaptiveLevel {
 		Why: d.Why, N: d.N, Judged: d.Judged, Failed: d.Failed, Looks: d.Look, WallS: wall.Seconds(),
 		Saturated: d.Saturated, Saturation: d.Saturation}
 	for _, e := range d.Latency {
-		l.Intervals = append(l.Intervals, interval(e))
+		l.Intervals = append(l.Intervals, e.Interval())
 	}
 	for _, e := range []adaptive.Estimate{d.Throughput, d.ErrorRate} {
 		if e.Name != "" {
-			l.Intervals = append(l.Intervals, interval(e))
+			l.Intervals = append(l.Intervals, e.Interval())
 		}
 	}
 	return l
-}
-
-// interval is an estimate as run.json holds it: an unbounded or undefined
-// end is left out (JSON has no infinity).
-func interval(e adaptive.Estimate) rundir.Interval {
-	finite := func(x float64) *float64 {
-		if math.IsInf(x, 0) || math.IsNaN(x) {
-			return nil
-		}
-		return &x
-	}
-	v := e.Value
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		v = 0
-	}
-	return rundir.Interval{Name: e.Name, Value: v, Lo: finite(e.Lo), Hi: finite(e.Hi), Limit: e.Limit, N: e.N}
 }
 
 // decisionLine is a level's stop in words: "stopped (verdict certain) at

@@ -37,7 +37,7 @@ func liveLook(d adaptive.Decision) live.Look {
 	}
 	for _, e := range append(append([]adaptive.Estimate(nil), d.Latency...), d.Throughput) {
 		if e.Name != "" {
-			lk.Intervals = append(lk.Intervals, interval(e))
+			lk.Intervals = append(lk.Intervals, e.Interval())
 		}
 	}
 	return lk
