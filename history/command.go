@@ -102,26 +102,42 @@ func openSpec(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 
 // RunAdd adds each run directory; one already stored is reported and
 // skipped, so a retried CI step succeeds (with NewLevel, marked a new
-// level).
+// level). Every run is read before any is added: one that cannot be read
+// adds none of them, as remove removes all or none.
 func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) error {
 	if len(o.Args) == 0 {
 		return errors.New("history add takes one or more RUN directories")
 	}
-	s, err := OpenSpec(ctx, o.Store)
-	if err != nil {
+	noneAdded := func(err error) error {
+		if len(o.Args) > 1 {
+			return fmt.Errorf("%w; none of the %d runs was added", err, len(o.Args))
+		}
 		return err
 	}
-	defer s.Close()
 	marked, err := newLevelRun(o)
 	if err != nil {
-		return err
+		return noneAdded(err)
 	}
-	for _, dir := range o.Args {
+	type read struct {
+		e        *Entry
+		warnings []string
+	}
+	runs := make([]read, len(o.Args))
+	for i, dir := range o.Args {
 		e, warnings, err := NewEntry(dir, report.SLO{})
 		if err != nil {
-			return err
+			return noneAdded(err)
 		}
-		for _, w := range warnings {
+		runs[i] = read{e, warnings}
+	}
+	s, err := OpenSpec(ctx, o.Store)
+	if err != nil {
+		return noneAdded(err)
+	}
+	defer s.Close()
+	for i, dir := range o.Args {
+		e := runs[i].e
+		for _, w := range runs[i].warnings {
 			// Most of the run's warnings name it already ("DIR: the run did
 			// not finish", "DIR/requests.jsonl:7: …").
 			if !strings.HasPrefix(w, dir) {
@@ -149,7 +165,11 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", dir, err)
+			err = fmt.Errorf("%s: %w", dir, err)
+			if rest := o.Args[i+1:]; len(rest) > 0 {
+				err = fmt.Errorf("%w; not added: %s", err, printable.Text(strings.Join(rest, " ")))
+			}
+			return err
 		}
 		if e.NewLevel {
 			line += "; " + newLevelNote
