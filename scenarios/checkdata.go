@@ -41,18 +41,41 @@ func (s *Scenario) CheckData() error {
 	return errors.Join(errs...)
 }
 
-// checkTokenizer reads workload.tokenizer where run reads it (synthetic
-// prompts sized auto or by the tokenizer: run refuses a file that is no
-// tokenizer before the load), and says why it is not one at the key.
+// checkTokenizer reads workload.tokenizer where run reads it (Tokenizer)
+// and says why it is not one at the key.
 func (s *Scenario) checkTokenizer() error {
-	w := &s.Workload
-	if w.Tokenizer == "" || w.Dataset != nil || (w.PromptSizing != "" && w.PromptSizing != "auto" && w.PromptSizing != "tokenizer") {
-		return nil
-	}
-	if _, err := tokenizer.Load(s.Path(w.Tokenizer)); err != nil {
-		return s.src.errorf("workload.tokenizer", "%v", err)
+	if _, err := s.Tokenizer(); err != nil {
+		if _, located := errors.AsType[*Error](err); !located {
+			return s.src.errorf("workload.tokenizer", "%v", err)
+		}
+		return err
 	}
 	return nil
+}
+
+// Tokenizer reads the tokenizer.json workload.tokenizer names where run
+// reads it: for synthetic prompts (no dataset) sized auto or by the
+// tokenizer, run refusing a file that is no tokenizer before the load. nil,
+// nil where run reads none. Its error is an *Error at the key when the
+// scenario file holds the value; a value the file does not hold (run's
+// --tokenizer laid over it, which Forget's the file's place of it, or a
+// scenario built without a file) gets the tokenizer's own error, for the
+// caller to name the flag.
+func (s *Scenario) Tokenizer() (*tokenizer.Tokenizer, error) {
+	w := &s.Workload
+	if w.Tokenizer == "" || w.Dataset != nil || (w.PromptSizing != "" && w.PromptSizing != "auto" && w.PromptSizing != "tokenizer") {
+		return nil, nil
+	}
+	t, err := tokenizer.Load(s.Path(w.Tokenizer))
+	if err != nil {
+		if s.src != nil {
+			if _, held := s.src.vals["workload.tokenizer"]; held {
+				return nil, s.src.errorf("workload.tokenizer", "%v", err)
+			}
+		}
+		return nil, err
+	}
+	return t, nil
 }
 
 // DatasetPrompts reads the dataset s names (workload.dataset), as run and

@@ -29,6 +29,7 @@ import (
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/targets"
 	"github.com/inferbench/inferbench/targets/registry"
+	"github.com/inferbench/inferbench/tokenizer"
 )
 
 // DefaultGrace is how long requests in flight may finish after Ctrl-C.
@@ -136,6 +137,9 @@ type Options struct {
 	// are made exactly their length (docs/tokenizers.md).
 	SharedPrefixTokens, PrefixGroups int
 	PromptSizing, Tokenizer          string
+	// localTokenizer is Tokenizer read (FromScenario); nil: read it when
+	// the sizing needs it.
+	localTokenizer *tokenizer.Tokenizer
 	// sizing is the prompt sizing chosen when the run starts.
 	sizing *sizing
 	// waited: the run has waited for --start-at already (serverDown).
@@ -322,6 +326,17 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 	// stands for all: the spread's probe, prompt-sizing calibration.
 	o.PromptTokens, o.MaxTokens = max(pd.Typical(), 1), max(od.Typical(), 1)
 	o.promptsFrom(s)
+	// A tokenizer file run would read is read now, before anything is
+	// sent: one that is not a tokenizer is refused where it was given, the
+	// scenario's line or --tokenizer, as scenarios validate refuses it.
+	tok, err := s.Tokenizer()
+	if err != nil {
+		if _, located := errors.AsType[*scenarios.Error](err); !located {
+			err = fmt.Errorf("--tokenizer: %w", err)
+		}
+		return &InputError{Err: err}
+	}
+	o.localTokenizer = tok
 	if s.Load.Trace == nil && (pd.Kind != scenarios.DistFixed || od.Kind != scenarios.DistFixed) {
 		seed := s.Workload.Seed
 		o.Lengths = func(id uint64) (int, int) {

@@ -468,11 +468,14 @@ func (o *Options) chooseSizing(ctx context.Context, client *http.Client, target 
 	// passed over because the server could count (it was, unread).
 	var local *tokenizer.Tokenizer
 	if o.Tokenizer != "" && (sz == SizingTokenizer || sz == SizingAuto) {
-		t, err := tokenizer.Load(o.Tokenizer)
-		if err != nil {
-			return &InputError{Err: fmt.Errorf("--tokenizer: %w", err)}
+		local = o.localTokenizer
+		if local == nil {
+			t, err := tokenizer.Load(o.Tokenizer)
+			if err != nil {
+				return &InputError{Err: fmt.Errorf("--tokenizer: %w", err)}
+			}
+			local = t
 		}
-		local = t
 	}
 	if sz == SizingServer || sz == SizingAuto {
 		c, err := o.serverCounter(ctx, client)
