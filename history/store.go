@@ -243,7 +243,8 @@ func emptyStore() (*sql.DB, error) {
 func hasSchema(ctx context.Context, db *sql.DB, d dialect) (bool, error) {
 	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
 	if d.name == "postgres" {
-		q = `SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = 'schema_migrations' AND schemaname = current_schema()`
+		// Found along the search_path, as the store's queries find it.
+		q = `SELECT COUNT(*) FROM (SELECT to_regclass('schema_migrations') AS t) AS found WHERE t IS NOT NULL`
 	}
 	var n int
 	if err := db.QueryRowContext(ctx, q).Scan(&n); err != nil {
