@@ -58,7 +58,7 @@ func TestK8sManifestCommand(t *testing.T) {
 	if !strings.Contains(docs[0], "concurrency: 16") {
 		t.Errorf("ConfigMap lacks the scenario:\n%s", docs[0])
 	}
-	_, stderr, code = k8sApp(t, "manifest", "--scenario", "interactive-chat", "--shards", "2", "--image", "img:1")
+	_, stderr, code = k8sApp(t, "manifest", "--scenario", "interactive-chat", "--model", "m", "--shards", "2", "--image", "img:1")
 	if code != exitUsage || !strings.Contains(stderr, "bisects for capacity") {
 		t.Errorf("bisecting scenario: exit %d %q; want 2", code, stderr)
 	}

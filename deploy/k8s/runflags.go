@@ -32,7 +32,8 @@ var unjudged = map[string]bool{"model": true, "server-version": true, "server-ar
 // them (cmd/inferbench's loadFromFlags): --concurrency, --sweep or --rate
 // replace the load's kind, --requests its count (--duration alone lifts
 // it: the level ends by time), --duration, --warmup and --max-concurrency
-// their values, --precision the adaptive stopping. It reports false when
+// their values, --precision the adaptive stopping, --bisect the capacity
+// search (fitted to the levels as run fits it: Scenario.FitSearches). It reports false when
 // the flags cannot be read or hold a value run refuses (checkRunFlags and
 // every pod's run say why).
 func layRunFlags(s *scenarios.Scenario, o Options) (laid, bool) {
@@ -155,12 +156,32 @@ func layRunFlags(s *scenarios.Scenario, o Options) (laid, bool) {
 		l.Adaptive.Precision = p
 		set("load.adaptive.precision", "precision")
 	}
+	if _, ok := last("bisect"); ok {
+		// It replaces the file's search whole; 0 turns it off.
+		b := 0
+		if !atoi("bisect", &b) {
+			return f, false
+		}
+		l.CapacitySearch = nil
+		if b != 0 {
+			l.CapacitySearch = &scenarios.CapacitySearch{Bisect: b > 0, Steps: b}
+		}
+		set("load.capacity_search", "bisect")
+	}
+	// A level flag laid over a file's levels leaves one level, with no
+	// search over it, or the file's search over its own.
+	_, sweep := given["sweep"]
+	_, rate := given["rate"]
+	_, conc := given["concurrency"]
+	_, bisect := given["bisect"]
+	_, search := given["search"]
+	s.FitSearches(sweep || rate || conc, bisect, search)
 	for _, v := range given["dataset"] {
 		f.trace = f.trace || strings.HasPrefix(v, "trace:")
 	}
 	for flag := range given {
 		switch flag {
-		case "target", "api", "url", "sweep", "rate", "concurrency", "max-concurrency", "requests", "duration", "warmup", "precision":
+		case "target", "api", "url", "sweep", "rate", "concurrency", "max-concurrency", "requests", "duration", "warmup", "precision", "bisect":
 		default:
 			f.whole = f.whole && unjudged[flag]
 		}

@@ -20,9 +20,6 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 		s.ApplyDefaults()
 		return nil, errors.Join(err, s.CheckData())
 	}
-	if s.Load.CapacitySearch != nil && s.Load.CapacitySearch.Bisect && o.Shards > 1 {
-		return nil, fmt.Errorf("scenario %s bisects for capacity, which sharded runs cannot (each shard would pick its own levels): remove load.capacity_search", ref)
-	}
 	// The scenario travels in the ConfigMap: its URL must not carry a key
 	// either (user info is already refused by the scenario's checks).
 	if c := targets.URLCredential(s.Target.URL); c != "" {

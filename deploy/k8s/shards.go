@@ -15,7 +15,8 @@ import (
 // over all of them, so a shard past the largest level or the request
 // count sends nothing at any level; an open loop's in-flight cap is split
 // at least 1 a shard, so more shards than the cap raise it. And run
-// refuses adaptive levels (--precision) in a shard.
+// refuses capacity bisection and adaptive levels (--precision) in a
+// shard.
 func checkShards(s *scenarios.Scenario, n int, f laid) error {
 	if n <= 1 || f.trace {
 		return nil // a trace's entries are split; its file is the pods'
@@ -28,6 +29,14 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 		return fmt.Sprintf("the scenario's %s %v", key, v)
 	}
 	l := &s.Load
+	if cs := l.CapacitySearch; cs != nil && cs.Bisect {
+		what := "the scenario's load.capacity_search (bisect: true)"
+		if _, ok := f.named["load.capacity_search"]; ok {
+			what = fmt.Sprintf("--bisect %d after --", cs.Steps)
+		}
+		return fmt.Errorf("k8s: %s over %d shards: run bisects for capacity in no shard (each would pick its levels from its own part of the results), and every pod would refuse it: "+
+			"sweep fixed levels (--bisect 0 after --) or give one shard", what, n)
+	}
 	if l.AdaptiveOn() {
 		return fmt.Errorf("k8s: %s over %d shards: run stops no sharded level adaptively (each shard sees part of the level), and every pod would refuse it: "+
 			"give fixed levels (--precision 0 after --) or one shard", name("load.adaptive.precision", "precision", l.Adaptive.Precision), n)

@@ -96,3 +96,33 @@ func TestScenarioManifestRefusesAdaptiveShards(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioManifestBisectWithRunFlags: run's --bisect after -- replaces
+// the scenario's capacity search (0 turns it off), and run refuses a
+// bisection in a shard. The manifest judged the file's alone: a shipped
+// scenario that bisects was refused with -- --bisect 0, which every pod
+// runs, and -- --sweep 2,4 --bisect 2 was taken, which every pod refused.
+func TestScenarioManifestBisectWithRunFlags(t *testing.T) {
+	flags := append([]cli.Flag{&cli.IntFlag{Name: "bisect"}}, loadFlags...)
+	for _, c := range []struct {
+		load string
+		args []string
+		want string // "": taken
+	}{
+		{"{sweep: [2, 4, 8], requests: 40, capacity_search: {bisect: true}}", nil, "the scenario's load.capacity_search"},
+		{"{sweep: [2, 4, 8], requests: 40, capacity_search: {bisect: true}}", []string{"--bisect", "0"}, ""},
+		{"{concurrency: 8, requests: 40}", []string{"--sweep", "2,4", "--bisect", "2"}, "--bisect 2 after --"},
+	} {
+		s, err := scenarios.Load("s.yaml", []byte("name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nslo: {ttft: 1s}\nload: "+c.load+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ScenarioManifest(s, "s.yaml", "", Options{Image: "i", Shards: 2, PVC: "p", Args: c.args, RunFlags: flags})
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s %q: %v; want it taken", c.load, c.args, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "bisect")):
+			t.Errorf("%s %q: err %v; want it refused, saying %q", c.load, c.args, err, c.want)
+		}
+	}
+}
