@@ -125,8 +125,8 @@ func TestShippedScenariosSayWhatTheyPromise(t *testing.T) {
 	// The gated p95s need ≥ 200 requests (10 tail values) to hold still
 	// between identical runs on a loaded CI box (docs/gating.md); 1,000
 	// keeps the run short.
-	if s.Load.Concurrency == 0 || s.Load.Requests < 200 || s.Load.Requests > 1000 || s.Workload.Seed == 0 {
-		t.Errorf("nightly: concurrency %d, %d requests, seed %d; want a short fixed run (200–1,000 requests) with a fixed seed", s.Load.Concurrency, s.Load.Requests, s.Workload.Seed)
+	if s.Load.Concurrency == 0 || s.Load.Requests < 200 || s.Load.Requests > 1000 || s.Workload.Seed == nil {
+		t.Errorf("nightly: concurrency %d, %d requests, seed %d; want a short fixed run (200–1,000 requests) with a fixed seed", s.Load.Concurrency, s.Load.Requests, s.Workload.SeedValue())
 	}
 	if s.Workload.PromptTokens.Kind != DistFixed || s.Workload.OutputTokens.Kind != DistFixed {
 		t.Error("nightly: lengths should be fixed, so runs compare like for like")

@@ -105,8 +105,17 @@ type Workload struct {
 	Stop Stop `yaml:"stop,omitempty"`
 	// Seed seeds every random choice of the run (lengths, prompt order,
 	// arrival times), so two runs with the same seed send identical
-	// requests at identical times. 0 is a seed like any other.
-	Seed uint64 `yaml:"seed"`
+	// requests at identical times. 0 is a seed like any other. nil: the
+	// file gives none, and the scenario is written back without one
+	// (scenarios show, run.json); it runs as 0 (SeedValue). The synthetic
+	// prompts' text is each run's own either way, unless run's --seed is
+	// typed (docs/design.md, "Prompts are the run's own").
+	//
+	// A run.json of an inferbench before this one holds "seed": 0 for a
+	// scenario with no seed too: it reads as a seed of 0, which is what
+	// that run used, so nothing reading it (none reads it but to show it)
+	// is told another seed than the one the run had.
+	Seed *uint64 `yaml:"seed,omitempty"`
 	// SharedPrefixTokens, when set, starts every synthetic prompt with one
 	// of PrefixGroups fixed prefixes of this many tokens (a shared system
 	// prompt); PromptTokens is then the length of each request's own suffix.
@@ -122,6 +131,15 @@ type Workload struct {
 	// scenario file's directory (prompt_sizing tokenizer, or auto's second
 	// choice).
 	Tokenizer string `yaml:"tokenizer,omitempty"`
+}
+
+// SeedValue is the seed the run uses: Seed, or 0 when the file gives none
+// (as it was before an unset seed was told from 0).
+func (w *Workload) SeedValue() uint64 {
+	if w.Seed == nil {
+		return 0
+	}
+	return *w.Seed
 }
 
 // Dataset names a file of prompts.

@@ -225,7 +225,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	o := &Options{
 		Scenario: s,
 		Kind:     s.Target.Kind, URL: s.Target.URL, Model: s.Target.Model, API: s.Target.API, APIKeyEnv: s.Target.APIKeyEnv,
-		IgnoreEOS: s.Workload.IgnoreEOS, Stop: s.Workload.Stop, Seed: int64(s.Workload.Seed),
+		IgnoreEOS: s.Workload.IgnoreEOS, Stop: s.Workload.Stop, Seed: int64(s.Workload.SeedValue()),
 		Concurrency: s.Load.Concurrency, Requests: s.Load.Requests, Duration: time.Duration(s.Load.Duration),
 		Timeout: time.Duration(s.Load.Timeout), Arrival: loadgen.Arrival(s.Load.Arrival), Burstiness: s.Load.Burstiness,
 		MaxConcurrency: s.Load.MaxConcurrency, RampUp: time.Duration(s.Load.RampUp),
@@ -338,7 +338,7 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 	}
 	o.localTokenizer = tok
 	if s.Load.Trace == nil && (pd.Kind != scenarios.DistFixed || od.Kind != scenarios.DistFixed) {
-		seed := s.Workload.Seed
+		seed := s.Workload.SeedValue()
 		o.Lengths = func(id uint64) (int, int) {
 			rng := rand.New(rand.NewPCG(seed, id^0x9e3779b97f4a7c15))
 			return pd.Sample(rng), od.Sample(rng)
@@ -352,7 +352,7 @@ func (o *Options) workloadFrom(s *scenarios.Scenario) error {
 		if prompts.Len() == 0 {
 			return inputf("workload.dataset: %s holds no prompt", s.Path(ds.File))
 		}
-		prompts, err = filterDataset(prompts, ds, s.Path(ds.File), s.Workload.Seed)
+		prompts, err = filterDataset(prompts, ds, s.Path(ds.File), s.Workload.SeedValue())
 		if err != nil {
 			return err
 		}

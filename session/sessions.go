@@ -20,7 +20,7 @@ func sessionsFrom(s *scenarios.Scenario, prompts *scenarios.Prompts) *loadgen.Se
 	if w.Turns.IsZero() {
 		return nil
 	}
-	seed, turns, think := w.Seed, w.Turns, w.ThinkTime
+	seed, turns, think := w.SeedValue(), w.Turns, w.ThinkTime
 	ss := &loadgen.Sessions{
 		Turns: func(sid uint64) int {
 			return turns.SampleTurns(rand.New(rand.NewPCG(seed^0x7475726e73, sid)))

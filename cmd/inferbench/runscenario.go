@@ -164,7 +164,7 @@ func workloadFromFlags(c *cli.Context, s *scenarios.Scenario, set setFunc) {
 	assign(set(flagMaxTokens), &s.Workload.OutputTokens, scenarios.Fixed(c.Int(flagMaxTokens)))
 	assign(set(flagIgnoreEOS), &s.Workload.IgnoreEOS, c.Bool(flagIgnoreEOS))
 	assign(c.IsSet(flagStop), &s.Workload.Stop, scenarios.Stop(*c.Generic(flagStop).(*cmdline.Words)))
-	assign(set(flagSeed), &s.Workload.Seed, uint64(c.Int64(flagSeed)))
+	assign(set(flagSeed), &s.Workload.Seed, new(uint64(c.Int64(flagSeed))))
 }
 
 // loadFromFlags lays the load flags over s's load: an explicit load kind
