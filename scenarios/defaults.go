@@ -49,7 +49,7 @@ const (
 //     workload.output_tokens 256, neither for a trace, whose lines give
 //     them;
 //   - workload.dataset.format from the file's extension: ".json" is
-//     sharegpt, anything else jsonl;
+//     sharegpt (".json.gz" too), anything else jsonl;
 //   - load.arrival "poisson" and, with gamma, load.burstiness 1, when a
 //     rate is set;
 //   - load.requests 200 when neither requests nor duration is given (not
@@ -78,7 +78,11 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if d := w.Dataset; d != nil && d.Format == "" {
 		d.Format = FormatJSONL
-		if strings.EqualFold(filepath.Ext(d.File), ".json") {
+		name := d.File
+		if strings.EqualFold(filepath.Ext(name), ".gz") {
+			name = name[:len(name)-len(".gz")] // read decompressed (readFile)
+		}
+		if strings.EqualFold(filepath.Ext(name), ".json") {
 			d.Format = FormatShareGPT
 		}
 	}

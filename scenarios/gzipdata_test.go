@@ -133,3 +133,16 @@ func TestGzipDataFileBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipDatasetFormatFromItsName: a dataset's format follows its name
+// with a .gz dropped: data.json.gz is ShareGPT as data.json is (it was
+// read as JSONL, "line 1: …"), data.jsonl.gz JSONL.
+func TestGzipDatasetFormatFromItsName(t *testing.T) {
+	for file, want := range map[string]DatasetFormat{"d.json.gz": FormatShareGPT, "d.JSON.GZ": FormatShareGPT, "d.jsonl.gz": FormatJSONL, "d.json": FormatShareGPT, "d.gz": FormatJSONL} {
+		s := &Scenario{Name: "a", Workload: Workload{Dataset: &Dataset{File: file}}}
+		s.ApplyDefaults()
+		if got := s.Workload.Dataset.Format; got != want {
+			t.Errorf("%s: format %s, want %s", file, got, want)
+		}
+	}
+}

@@ -147,7 +147,7 @@ type Dataset struct {
 	// File is the dataset's path, relative to the scenario file's directory.
 	File string `yaml:"file"`
 	// Format is the file's format; when empty it follows the extension:
-	// ".json" is ShareGPT, anything else JSONL.
+	// ".json" is ShareGPT (".json.gz" too), anything else JSONL.
 	Format DatasetFormat `yaml:"format,omitempty"`
 	// Seed, when set, orders the prompts instead of workload.seed.
 	Seed *uint64 `yaml:"seed,omitempty"`
