@@ -124,7 +124,7 @@ func (s *Search) Next() (level float64, baseline *Decision, ok bool) {
 	var best *Decision
 	for i := range s.runs {
 		r := &s.runs[i]
-		if r.Level < s.pending && (best == nil || more(r.Throughput.Value, best.Throughput.Value)) {
+		if r.Level < s.pending && (best == nil || More(r.Throughput.Value, best.Throughput.Value)) {
 			best = r
 		}
 	}
@@ -314,9 +314,10 @@ type Capacity struct {
 	Pass, Fail float64
 }
 
-// more reports whether throughput a beats b: a level without one (NaN:
-// nothing after its fill to judge) beats none.
-func more(a, b float64) bool { return a > b || math.IsNaN(b) && !math.IsNaN(a) }
+// More reports whether throughput a beats b: a level without one (NaN:
+// nothing after its fill to judge) beats none. The capacity search and a
+// sweep's saturation baseline (session) both pick the best level by it.
+func More(a, b float64) bool { return a > b || math.IsNaN(b) && !math.IsNaN(a) }
 
 // Capacity is the answer from the levels recorded so far.
 func (s *Search) Capacity() Capacity {
@@ -329,7 +330,7 @@ func (s *Search) Capacity() Capacity {
 			anyFail = true
 			continue
 		}
-		if !c.Found || more(r.Throughput.Value, c.Throughput.Value) {
+		if !c.Found || More(r.Throughput.Value, c.Throughput.Value) {
 			c.Found, c.Level, c.Throughput = true, r.Level, r.Throughput
 		}
 		if r.Certain {

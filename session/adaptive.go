@@ -297,7 +297,7 @@ func (ar *adaptiveRun) baseline(level float64) *adaptive.Decision {
 	var best *adaptive.Decision
 	for i := range ar.decided {
 		d := &ar.decided[i]
-		if d.Level < level && (best == nil || d.Throughput.Value > best.Throughput.Value) {
+		if d.Level < level && (best == nil || adaptive.More(d.Throughput.Value, best.Throughput.Value)) {
 			best = d
 		}
 	}
