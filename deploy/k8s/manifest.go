@@ -260,6 +260,14 @@ func checkRunFlags(o Options) error {
 		own = append(own, "start-at")
 	}
 	errs := []error{flagFiles(given)}
+	// A --start-at after -- is every pod's too (run reads it as RFC 3339;
+	// one it cannot read, it refuses itself).
+	if v := given["start-at"]; len(v) > 0 && o.StartAt == nil {
+		if t, err := time.Parse(time.RFC3339, v[len(v)-1]); err == nil {
+			o.StartAt = &t
+			errs = append(errs, checkStartAt(o))
+		}
+	}
 	for _, f := range slices.Sorted(maps.Keys(given)) {
 		switch {
 		case f == "url" || f == "start-at":

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/urfave/cli/v2"
 )
 
 // TestObjectsRefuseStartAtPast: a --start-at already past was written into
@@ -34,5 +36,23 @@ func TestObjectsRefuseStartAtPast(t *testing.T) {
 	o.StartAt = &at
 	if _, _, err := Objects(o); err != nil {
 		t.Errorf("--start-at 3 minutes ahead: %v", err)
+	}
+}
+
+// TestObjectsRefuseStartAtPastAfterDashes: --start-at after -- goes into
+// every pod's args as well, and was not judged.
+func TestObjectsRefuseStartAtPastAfterDashes(t *testing.T) {
+	now := time.Date(2026, 12, 6, 15, 40, 10, 0, time.UTC)
+	o := Options{Image: "i", Shards: 2, PVC: "p", Scenario: []byte("name: s\n"), Now: now,
+		RunFlags: []cli.Flag{&cli.StringFlag{Name: "start-at"}}}
+	for _, args := range [][]string{{"--start-at", "2020-01-01T00:00:00Z"}, {"--start-at=2026-12-06T15:40:00Z"}} {
+		o.Args = args
+		if _, _, err := Objects(o); err == nil || !strings.Contains(err.Error(), "--start-at") || !strings.Contains(err.Error(), "ago") {
+			t.Errorf("%q: err %v; want it refused as past", args, err)
+		}
+	}
+	o.Args = []string{"--start-at", "2026-12-06T15:45:00Z"}
+	if _, _, err := Objects(o); err != nil {
+		t.Errorf("%q: %v", o.Args, err)
 	}
 }
