@@ -56,11 +56,10 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 			levels = l.Sweep.Concurrencies()
 			what = name("load.sweep", "sweep", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(levels)), ","), "[]")) + " (its largest level)"
 		}
-		top := slices.Max(levels)
-		if top <= 0 {
-			return nil // no load kind yet: run says so
+		if len(levels) == 0 || slices.Max(levels) <= 0 {
+			return nil // no load kind yet, or no level: run says so
 		}
-		if top < n {
+		if top := slices.Max(levels); top < n {
 			return idle(what, top)
 		}
 	}

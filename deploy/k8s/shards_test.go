@@ -126,3 +126,22 @@ func TestScenarioManifestBisectWithRunFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioManifestEmptySweepNoPanic: a sweep of no level, which
+// validation refuses but is not run when a flag after -- leaves the
+// judging to the pods, made checkShards take the largest of no levels
+// (slices.Max panics on an empty slice).
+func TestScenarioManifestEmptySweepNoPanic(t *testing.T) {
+	s, err := scenarios.Load("s.yaml", []byte("name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: {concurrency: 4, requests: 40}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Load.Concurrency, s.Load.Sweep = 0, &scenarios.Sweep{}
+	flags := append([]cli.Flag{&cli.StringFlag{Name: "arrival"}}, loadFlags...)
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("panic: %v", r)
+		}
+	}()
+	_, _ = ScenarioManifest(s, "s.yaml", "", Options{Image: "i", Shards: 2, PVC: "p", Args: []string{"--arrival", "constant"}, RunFlags: flags})
+}
