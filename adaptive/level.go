@@ -151,8 +151,14 @@ func (e Estimate) HalfWidth() float64 {
 
 // String is e.g. "TTFT p95 812.4 ms [760.1, 871.0]", with "…" for an end
 // the data cannot bound yet: report.IntervalString of its Interval, as the
-// run's table writes it.
-func (e Estimate) String() string { return report.IntervalString(e.Interval()) }
+// run's table writes it; "output tokens/s unknown" for no value (NaN: no
+// completion after the fill), which Interval writes as 0 for JSON.
+func (e Estimate) String() string {
+	if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
+		return e.Name + " unknown"
+	}
+	return report.IntervalString(e.Interval())
+}
 
 // Interval is e as run.json holds it: an unbounded or undefined end is
 // left out (JSON has no infinity), an undefined value is 0.

@@ -28,3 +28,17 @@ func TestHalfWidthIsTheReach(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimateStringOfNoValue: an estimate of no value (NaN: a level whose
+// sending ended before its fill) is said unknown on the stop line, not
+// written as run.json's 0 ("output tokens/s 0 […, …]" read as a level
+// that served nothing).
+func TestEstimateStringOfNoValue(t *testing.T) {
+	e := Estimate{Name: "output tokens/s", Value: math.NaN(), Lo: math.Inf(-1), Hi: math.Inf(1)}
+	if got := e.String(); got != "output tokens/s unknown" {
+		t.Errorf("String = %q; want %q", got, "output tokens/s unknown")
+	}
+	if got := (Estimate{Name: "TTFT p95", Value: 812.44, Lo: 760.1, Hi: math.Inf(1)}).String(); got != "TTFT p95 812.4 ms [760.1, …]" {
+		t.Errorf("String = %q", got)
+	}
+}
