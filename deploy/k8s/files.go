@@ -42,7 +42,13 @@ func scenarioFiles(s *scenarios.Scenario) error {
 		}
 	}
 	if w.Tokenizer != "" {
-		refuse("workload.tokenizer", w.Tokenizer, "leave it out and copy the file onto the claim (--pvc), giving it after -- as --tokenizer /results/…, "+
+		// A file's prompt_sizing: tokenizer needs its tokenizer in the
+		// file (run refuses it otherwise): the flags say both.
+		give, leave := "--tokenizer /results/…", "leave it out"
+		if w.PromptSizing == "tokenizer" {
+			give, leave = "--prompt-sizing tokenizer --tokenizer /results/…", "leave it and prompt_sizing out"
+		}
+		refuse("workload.tokenizer", w.Tokenizer, leave+" and copy the file onto the claim (--pvc), giving it after -- as "+give+", "+
 			"or size prompts by the server's tokenize endpoint (prompt_sizing: server) or estimate")
 	}
 	if d := w.Dataset; d != nil {

@@ -50,7 +50,8 @@ func TestScenarioManifestRefusesLocalFiles(t *testing.T) {
 	}{
 		{"workload:\n  prompt_tokens: {dist: empirical, file: emp/good.txt}\n", []string{"workload.prompt_tokens.file", "emp/good.txt", "pods would not have", "uniform, normal or lognormal"}},
 		{"workload:\n  output_tokens: {dist: empirical, file: emp/good.txt}\n", []string{"workload.output_tokens.file", "pods would not have"}},
-		{"workload:\n  prompt_sizing: tokenizer\n  tokenizer: qwen3.json.gz\n", []string{"workload.tokenizer", "pods would not have", "--tokenizer /results/"}},
+		{"workload:\n  prompt_sizing: tokenizer\n  tokenizer: qwen3.json.gz\n", []string{"workload.tokenizer", "pods would not have", "--prompt-sizing tokenizer --tokenizer /results/"}},
+		{"workload:\n  tokenizer: qwen3.json.gz\n", []string{"workload.tokenizer", "pods would not have", "after -- as --tokenizer /results/"}},
 		{"workload:\n  dataset: {file: d.jsonl}\n", []string{"workload.dataset.file", "pods would not have", "--dataset jsonl:/results/"}},
 	} {
 		s, ref := loadScenario(t, head+c.workload, files)
