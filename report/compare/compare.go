@@ -569,8 +569,10 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	if paired {
 		method = MethodPaired
 	}
+	// Mann–Whitney's test takes the two samples for independent, which
+	// paired ones are not: paired rows have none.
 	var mw [fieldE2E + 1]*MannWhitney
-	for f := fieldTTFT; f <= fieldE2E; f++ {
+	for f := fieldTTFT; f <= fieldE2E && !paired; f++ {
 		if cs.sorted[f].len() > 0 && bs.sorted[f].len() > 0 {
 			u := cs.mannWhitney(bs, f)
 			mw[f] = &u

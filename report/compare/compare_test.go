@@ -46,6 +46,7 @@ func (s synthRun) write(t testing.TB, dir string) {
 	m := &rundir.Manifest{Tool: "inferbench", Version: "v1", Host: rundir.Host{Name: "h"},
 		Target: rundir.TargetInfo{Kind: "vllm", Model: s.model}, Scenario: raw, Start: time.Unix(1e9, 0).UTC(),
 		ExitState: rundir.ExitComplete}
+	m.Load.Seed = int64(s.seed) // runs of other seeds are not paired
 	if err := rundir.WriteManifest(dir, m); err != nil {
 		t.Fatal(err)
 	}

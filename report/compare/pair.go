@@ -40,9 +40,10 @@ func mix64(x uint64) uint64 {
 	return x ^ x>>31
 }
 
-// pairing returns, when levels bs and cs ran the same request list (the
-// same number of measured requests, the same IDs, each asking for the same
-// lengths: their fingerprints, the sums of their pairKeys, are equal), the
+// pairing returns, when levels bs and cs ran the same request list (runs
+// of one workload seed, Collector.Seed, with the same number of measured
+// requests, the same IDs, each asking for the same lengths: their
+// fingerprints, of the seed and the sum of their pairKeys, are equal), the
 // index in cs of the request of bs at each index; nil when they did not.
 func pairing(bs, cs *LevelSample) []int32 {
 	n := len(bs.reqs)

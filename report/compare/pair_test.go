@@ -4,6 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // TestPairedResamplesTheSameRequestsTogether: two levels that sent the
@@ -68,5 +71,21 @@ func TestPairingNeedsTheSameRequests(t *testing.T) {
 	other.fingerprint++ // a request that asked for other lengths
 	if p := pairing(base, other); p != nil {
 		t.Errorf("other lengths: pairs %v; want none", p)
+	}
+	// Runs of other workload seeds sent other requests, even where every
+	// length is fixed: not paired; of one seed, paired.
+	seeded := func(seed int64) *LevelSample {
+		c := NewCollector(report.SLO{}).Seed(seed)
+		for i := range 4 {
+			c.Add(&rundir.Record{ID: uint64(i), Stage: rundir.StageMeasure, Level: 1, SentNS: int64(i) * 1e9, FirstTokenNS: int64(i)*1e9 + 1e6,
+				EndNS: int64(i)*1e9 + 5e6, DoneNS: int64(i)*1e9 + 5e6, OK: true, OutputTokens: 4, RequestedOutputTokens: 4})
+		}
+		return c.Levels(&report.Summary{})[1]
+	}
+	if p := pairing(seeded(7), seeded(8)); p != nil {
+		t.Errorf("seeds 7 and 8: pairs %v; want none", p)
+	}
+	if p := pairing(seeded(7), seeded(7)); len(p) != 4 {
+		t.Errorf("seed 7 twice: pairs %v; want 4", p)
 	}
 }

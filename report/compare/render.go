@@ -190,12 +190,15 @@ func (r *Result) methods() string {
 		case MethodBootstrap:
 			parts = append(parts, fmt.Sprintf("percentile bootstrap over requests of both runs (%d resamples, seed %d)", r.Resamples, r.Seed))
 		case MethodPaired:
-			parts = append(parts, fmt.Sprintf("percentile bootstrap over requests of both runs in pairs, the runs having sent the same requests (same IDs, same lengths asked): a resample draws a request of both together (%d resamples, seed %d)", r.Resamples, r.Seed))
+			parts = append(parts, fmt.Sprintf("percentile bootstrap over requests of both runs in pairs, a request of one with the other's of its ID, which asked for the same lengths: a resample draws both together; no MW p, which takes the samples for independent (%d resamples, seed %d)", r.Resamples, r.Seed))
 		case MethodFixedBaseline:
 			parts = append(parts, fmt.Sprintf("percentile bootstrap over the candidate's requests, baseline summary held fixed (%d resamples, seed %d)", r.Resamples, r.Seed))
 		case MethodHistory:
 			parts = append(parts, fmt.Sprintf("candidate minus the %s prediction interval of %d earlier runs, a run whose value is an outlier (modified z-score > %g, over %g %% from the median) left out (baseline = their median)", r.interval(), row.N, outlierZ, 100*outlierMinShare))
 		}
+	}
+	if !seen[MethodBootstrap] {
+		return strings.Join(parts, "; ") // no row has an MW p
 	}
 	return strings.Join(parts, "; ") + "; MW p: two-sided Mann–Whitney U test of the distribution"
 }

@@ -257,7 +257,7 @@ func LoadOpened(rd *rundir.Run, slo report.SLO) (*Run, error) {
 		return nil, fmt.Errorf("run %s is still going (pid %d on this host): compare it once it has finished", dir, m.Host.PID)
 	}
 	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo, Manifest: m, ManifestJSON: rd.ManifestJSON}
-	col := NewCollector(slo)
+	col := NewCollector(slo).Seed(m.Load.Seed)
 	sum, err := report.Summarize(rd, slo, col.Add)
 	if err != nil {
 		return nil, err
@@ -312,6 +312,8 @@ type Collector struct {
 	accs map[float64]*sampleAcc
 	// noITL leaves the per-token ITL values out (WithoutITL).
 	noITL bool
+	// seed is the run's workload seed (Seed).
+	seed uint64
 }
 
 // WithoutITL makes c keep no per-token ITL values: its samples have none,
@@ -323,6 +325,15 @@ func (c *Collector) WithoutITL() *Collector {
 	return c
 }
 
+// Seed makes c's levels pair only with levels of runs of the same workload
+// seed (run.json's load seed, which drew the requests' lengths and
+// arrivals: pairing); runs of other seeds sent other requests, even where
+// every length is fixed.
+func (c *Collector) Seed(seed int64) *Collector {
+	c.seed = uint64(seed)
+	return c
+}
+
 // NewCollector returns a Collector judging goodput by slo.
 func NewCollector(slo report.SLO) *Collector {
 	return &Collector{slo: slo, accs: map[float64]*sampleAcc{}}
@@ -330,12 +341,16 @@ func NewCollector(slo report.SLO) *Collector {
 
 // Add takes one record.
 func (c *Collector) Add(rec *rundir.Record) {
-	if rec.Stage == rundir.StageWarmup && rec.OK && !rec.Retried {
+	if rec.Stage == rundir.StageWarmup && !rec.Retried {
 		// Its work inside the steady state counts in the rates, as the
-		// summary's does (report.SteadyAcc.AddWarmup); it is no request.
+		// summary's does (report.SteadyAcc.AddWarmup), and its time there
+		// in the time held, failed or not, as the summary's busy time
+		// does; it is no request.
 		a := c.acc(rec.Level)
 		q := newRequest(rec)
-		q.good, q.in, q.out = c.slo.Met(report.PerRequest(rec)), int64(rec.InputTokens), int64(rec.OutputTokens)
+		if rec.OK {
+			q.good, q.in, q.out = c.slo.Met(report.PerRequest(rec)), int64(rec.InputTokens), int64(rec.OutputTokens)
+		}
 		a.warm = append(a.warm, q)
 	}
 	if rec.Stage != rundir.StageMeasure {
@@ -369,7 +384,7 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 		if len(a.reqs) == 0 {
 			continue // warm-ups only: no level (the summary has none either)
 		}
-		s := &LevelSample{reqs: a.reqs, fingerprint: a.fingerprint}
+		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed))}
 		if !a.bigID {
 			s.ids = a.ids
 		}
@@ -404,7 +419,7 @@ func (c *Collector) acc(lv float64) *sampleAcc {
 // sampleAcc accumulates one level while reading.
 type sampleAcc struct {
 	reqs   []request
-	warm   []request // successful warm-up requests (Add)
+	warm   []request // warm-up requests, final attempts (Add)
 	vals   [fieldE2E + 1][]float64
 	owners [fieldE2E + 1][]int32
 	// itl holds the ITL values until Levels (vals[fieldITL] is unused).
@@ -518,6 +533,10 @@ func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
 			q.heldMS = q.heldWithin(st.StartNS, st.EndNS)
 		}
 		for _, q := range warm {
+			s.warm.heldMS += float64(q.heldWithin(st.StartNS, st.EndNS))
+			if !q.ok {
+				continue
+			}
 			sh := q.credit.Share(st.StartNS, st.EndNS)
 			s.warm.ok += sh
 			s.warm.out += sh * float64(q.out)
@@ -525,7 +544,6 @@ func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
 			if q.good {
 				s.warm.good += sh
 			}
-			s.warm.heldMS += float64(q.heldWithin(st.StartNS, st.EndNS))
 		}
 	}
 }

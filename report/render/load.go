@@ -91,6 +91,9 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	// figure is a histogram (levelData.itl): the sample keeps no per-token
 	// values.
 	col := compare.NewCollector(slo).WithoutITL()
+	if rd.Manifest != nil {
+		col.Seed(rd.Manifest.Load.Seed)
+	}
 	sum, own, ownSLO, err := report.SummarizeOwn(rd, slo, func(rec *rundir.Record) {
 		col.Add(rec)
 		r.addRecord(rec, &tl)

@@ -177,9 +177,9 @@ func comparisonTable(c Comparison) table {
 	t.Notes = append(t.Notes, partNotes(c)...)
 	over := "over requests"
 	if len(c.Capacity) > 0 && !slices.ContainsFunc(c.Capacity, func(m MetricComparison) bool { return !m.Paired }) {
-		over = "over requests in pairs (both runs sent the same requests, the same IDs asking for the same lengths: a resample draws a request of both together)"
+		over = "over requests in pairs (a request of one run with the other's of its ID, which asked for the same lengths: a resample draws both together)"
 	}
-	t.Notes = append(t.Notes, fmt.Sprintf("ratio = %s / %s; percentile-bootstrap interval %s (%d resamples, seed %d); significant when the interval excludes 1; p is the two-sided bootstrap p-value of ratio = 1.",
+	t.Notes = append(t.Notes, fmt.Sprintf("ratio = %s / %s; percentile-bootstrap interval %s (%d resamples, seed %d); significant when the interval excludes 1; p is the two-sided bootstrap p-value of ratio = 1; the interval is of these two runs' requests: a whole run of the same setup varies too (identical mock runs read output tokens/s 0.5 %% apart), so run each side twice before reading a difference of a few percent.",
 		c.Candidate, c.Baseline, over, c.Resamples, c.Seed))
 	return t
 }
