@@ -111,12 +111,35 @@ func MetaOf(m *rundir.Manifest) Meta {
 			delete(generic, "name")
 			delete(generic, "description")
 			delete(generic, "target")
+			generic["workload"] = seedZeroUnset(generic["workload"])
 			meta.Gate = generic["gate"]
 			meta.Settings, _ = json.Marshal(generic) // map keys sorted: comparable bytes
 			meta.Prompts = promptsOf(m, generic["workload"])
 		}
 	}
 	return meta
+}
+
+// seedZeroUnset is a scenario's workload settings (run.json) with a seed
+// of 0 left out: an unset seed runs as 0 (the same lengths and arrivals),
+// and a run.json written before 2026-12-06 stored an unset seed as 0
+// while one written since leaves it out. As settings they are one, so
+// that a night's run is compared with the nights before it (and a history
+// baseline keeps them) across that change.
+func seedZeroUnset(workload json.RawMessage) json.RawMessage {
+	var w map[string]json.RawMessage
+	if json.Unmarshal(workload, &w) != nil {
+		return workload
+	}
+	if seed, ok := w["seed"]; !ok || string(seed) != "0" {
+		return workload
+	}
+	delete(w, "seed")
+	out, err := json.Marshal(w)
+	if err != nil {
+		return workload
+	}
+	return out
 }
 
 // promptsOf says how the synthetic prompts of run m repeat across runs:

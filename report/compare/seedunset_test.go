@@ -1,0 +1,33 @@
+package compare
+
+import (
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/rundir"
+)
+
+// TestSeedZeroIsUnsetAsASetting: a run.json written before 2026-12-06
+// stored a scenario's unset workload seed as 0; one written since leaves it
+// out, and an unset seed runs as 0. As settings the two are one: else
+// every night's run read "scenario setting differs: workload.seed" against
+// the nights before the change, and a history baseline (which keeps only
+// runs of the candidate's workload) left them all out. Another seed still
+// differs.
+func TestSeedZeroIsUnsetAsASetting(t *testing.T) {
+	meta := func(scenario string) Meta {
+		return MetaOf(&rundir.Manifest{Tool: "inferbench", Scenario: []byte(scenario), Start: time.Unix(1e9, 0)})
+	}
+	before := meta(`{"name":"n","workload":{"output_tokens":128,"seed":0},"load":{"concurrency":8}}`)
+	since := meta(`{"name":"n","workload":{"output_tokens":128},"load":{"concurrency":8}}`)
+	if string(before.Settings) != string(since.Settings) {
+		t.Errorf("settings %s and %s; want one", before.Settings, since.Settings)
+	}
+	if _, w := Check(before, since); len(w) > 0 {
+		t.Errorf("warnings %q; want none", w)
+	}
+	other := meta(`{"name":"n","workload":{"output_tokens":128,"seed":7},"load":{"concurrency":8}}`)
+	if string(other.Settings) == string(since.Settings) {
+		t.Errorf("seed 7 reads as unset: %s", other.Settings)
+	}
+}
