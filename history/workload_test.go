@@ -1,7 +1,9 @@
 package history
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,5 +62,26 @@ func TestBaselineMatchesTheWorkload(t *testing.T) {
 	b, err := Baseline(ctx, s, "4", cand)
 	if err != nil || !strings.Contains(b.Label, "#4") {
 		t.Errorf("history:4 = %q, %v; want #4, as named", b.Label, err)
+	}
+}
+
+// TestSameWorkloadByFileNames: run.json holds a dataset's (a trace's, a
+// length list's, a tokenizer's) path resolved to an absolute one, and a CI
+// job checked out in a directory of its own each night names the same file
+// by another path: those nights are of one workload. Another file name, or
+// another setting beside it, is another workload.
+func TestSameWorkloadByFileNames(t *testing.T) {
+	night := func(dir, file string, out int) json.RawMessage {
+		return json.RawMessage(fmt.Sprintf(`{"load":{"concurrency":8},"workload":{"dataset":{"file":%q,"format":"sharegpt"},"output_tokens":%d,"tokenizer":%q}}`,
+			dir+"/"+file, out, dir+"/tok.json"))
+	}
+	if same, diff := sameWorkload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "chat.json", 128)); !same {
+		t.Errorf("one dataset in two checkouts: differ (%s); want the same workload", diff)
+	}
+	if same, _ := sameWorkload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "code.json", 128)); same {
+		t.Error("chat.json and code.json: the same workload; want other")
+	}
+	if same, _ := sameWorkload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "chat.json", 32)); same {
+		t.Error("128 and 32 output tokens: the same workload; want other")
 	}
 }
