@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -142,18 +143,40 @@ func (s *source) errorf(path, format string, args ...any) *Error {
 // applied (see ApplyDefaults): the scenario is what the file says.
 func Load(name string, data []byte) (*Scenario, error) { return load(name, data, Known{}) }
 
+// linkTarget follows name while it is itself a symbolic link (a link to a
+// link too), each target read relative to its link's directory. Only the
+// file is followed, not the directories on its way: filepath.EvalSymlinks
+// resolved them all, and a scenario in a linked directory (proj/sc ->
+// /shared/sc) that names ../data/l.txt looked in /shared/data, not in
+// proj/data, where it was found before links were followed.
+func linkTarget(name string) string {
+	for range 40 { // a loop of links ends here; reading the file says so
+		fi, err := os.Lstat(name)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return name
+		}
+		target, err := os.Readlink(name)
+		if err != nil {
+			return name
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(name), target)
+		}
+		name = target
+	}
+	return name
+}
+
 // load is Load, and, with what known knows, CheckKind and CheckGate among
 // the other checks: a file with an unknown kind and other mistakes is told
 // of them all at once (the kind was said only once the rest was fixed).
 func load(name string, data []byte, known Known) (*Scenario, error) {
 	src := &source{file: name, dir: filepath.Dir(name), vals: map[string]position{}, at: map[position]string{}}
-	if real, err := filepath.EvalSymlinks(name); err == nil {
-		// A scenario reached through a symbolic link names its files
-		// relative to where it is written, the file linked to, as they
-		// were found before it was linked (C's #include "x.h" and git's
-		// relative include.path resolve against the file that says them).
-		src.dir = filepath.Dir(real)
-	}
+	// A scenario reached through a symbolic link names its files relative
+	// to where it is written, the file linked to, as they were found
+	// before it was linked (C's #include "x.h" and git's relative
+	// include.path resolve against the file that says them).
+	src.dir = filepath.Dir(linkTarget(name))
 	if name == "" {
 		src.dir = ""
 	}

@@ -65,3 +65,34 @@ func TestSymlinkedScenarioFindsItsFiles(t *testing.T) {
 		t.Errorf("a missing file:\n got %v\nwant %s", err, want)
 	}
 }
+
+// TestScenarioInALinkedDirectory: only the scenario file is followed
+// through its links, not the directories on its way. With proj/sc a link
+// to shared/sc, a scenario proj/sc/e.yaml naming ../data/l.txt finds
+// proj/data/l.txt, as it did before links were followed; resolving every
+// link on the path (filepath.EvalSymlinks) looked in shared/data.
+func TestScenarioInALinkedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"shared/sc/e.yaml": "name: e\nload: {concurrency: 1, requests: 2}\nworkload:\n  prompt_tokens: {dist: empirical, file: ../data/l.txt}\n",
+		"proj/data/l.txt":  "100\n200\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(dir, "shared/sc"), filepath.Join(dir, "proj/sc")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	s, err := LoadFile(filepath.Join(dir, "proj/sc/e.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Workload.PromptTokens.values; !cmp.Equal(got, []int{100, 200}) {
+		t.Errorf("lengths %v; want [100 200], proj/data/l.txt's", got)
+	}
+}
