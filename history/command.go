@@ -154,7 +154,7 @@ func RunAdd(ctx context.Context, o CommandOptions, stdout, stderr io.Writer) err
 			// Moved (an artifact unpacked elsewhere, runs/ renamed): the
 			// store follows it where the old directory no longer holds it,
 			// so that compare reads its records again; a copy leaves it.
-			if dup.RunDir != e.RunDir && runDirState(dup.RunDir, e.Fingerprint) != "" {
+			if dup.RunDir != e.RunDir && stateHere(e.Host, dup.RunDir, e.Fingerprint) != "" {
 				var moved bool
 				if moved, err = s.Move(ctx, dup.ID, dup.RunDir, e.RunDir); moved {
 					line = fmt.Sprintf("%s: #%d moved: %s -> %s", printable.Text(dir), dup.ID, printable.Text(dup.RunDir), printable.Text(e.RunDir))
@@ -221,7 +221,7 @@ func RunList(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 		return err
 	}
 	for _, e := range entries {
-		e.RunDirState = runDirState(e.RunDir, e.Fingerprint)
+		e.RunDirState = stateHere(e.Host, e.RunDir, e.Fingerprint)
 	}
 	if o.Format == "json" {
 		if entries == nil {
@@ -239,7 +239,7 @@ func RunShow(ctx context.Context, o CommandOptions, stdout, _ io.Writer) error {
 		if err != nil {
 			return err
 		}
-		e.RunDirState = runDirState(e.RunDir, e.Fingerprint)
+		e.RunDirState = stateHere(e.Host, e.RunDir, e.Fingerprint)
 		if o.Format == "json" {
 			return writeJSON(stdout, e)
 		}

@@ -99,6 +99,9 @@ func sameWorkload(entry, cand json.RawMessage) (same bool, diff string) {
 	if !slices.ContainsFunc(measured, func(k string) bool { return !reflect.DeepEqual(a[k], b[k]) }) {
 		return true, ""
 	}
+	// What differs, said of the settings as judged (files by name).
+	entry, _ = json.Marshal(a)
+	cand, _ = json.Marshal(b)
 	for _, d := range compare.SettingsDiff(entry, cand) {
 		for _, k := range measured {
 			if strings.HasPrefix(d, k+".") || strings.HasPrefix(d, k+"[") || strings.HasPrefix(d, k+":") {

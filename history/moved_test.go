@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // TestAddOfAMovedRunUpdatesItsDirectory: a run directory moved (an
@@ -21,6 +24,7 @@ func TestAddOfAMovedRunUpdatesItsDirectory(t *testing.T) {
 		ctx, root := t.Context(), t.TempDir()
 		old, moved := filepath.Join(root, "n1"), filepath.Join(root, "moved", "n1")
 		writeRun(t, old, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
+		rundirtest.EditManifest(t, old, func(m *rundir.Manifest) { m.Host.Name = thisHost() }) // made here
 		var stdout, stderr bytes.Buffer
 		if err := RunAdd(ctx, CommandOptions{Store: spec, Args: []string{old}}, &stdout, &stderr); err != nil {
 			t.Fatal(err)
@@ -104,6 +108,51 @@ func TestAddOfAMovedRunUpdatesItsDirectory(t *testing.T) {
 		}
 		if e.RunDir != again {
 			t.Errorf("after adding a copy, #1's run dir = %s; want %s kept", e.RunDir, again)
+		}
+	})
+}
+
+// TestRunsOfAnotherHostAreNotJudgedHere: a store shared by several
+// machines (PostgreSQL) holds runs whose directories lie on other hosts'
+// disks. This host cannot see them: list marked every one of them gone,
+// and history add of a copy of one re-pointed the store to the copy. A run
+// made on another host (run.json's host.name) is neither marked nor moved.
+func TestRunsOfAnotherHostAreNotJudgedHere(t *testing.T) {
+	stores(t, func(t *testing.T, spec string) {
+		ctx, root := t.Context(), t.TempDir()
+		there, copied := filepath.Join(root, "n1"), filepath.Join(root, "copy", "n1")
+		writeRun(t, there, "nightly", 50, time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), 1)
+		rundirtest.EditManifest(t, there, func(m *rundir.Manifest) { m.Host.Name = "runner-" + thisHost() })
+		var stdout, stderr bytes.Buffer
+		if err := RunAdd(ctx, CommandOptions{Store: spec, Args: []string{there}}, &stdout, &stderr); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(copied), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(there, copied); err != nil { // gone from here: it was the other host's
+			t.Fatal(err)
+		}
+		stdout.Reset()
+		if err := RunList(ctx, CommandOptions{Store: spec}, &stdout, &stderr); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(stdout.String(), "(gone)") {
+			t.Errorf("list of another host's run:\n%s\nwant it not judged here", stdout.String())
+		}
+		stdout.Reset()
+		if err := RunAdd(ctx, CommandOptions{Store: spec, Args: []string{copied}}, &stdout, &stderr); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(stdout.String(), "moved") {
+			t.Errorf("history add of a copy of another host's run: %q; want it left where that host stored it", stdout.String())
+		}
+		e, err := openStore(t, spec).Get(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.RunDir != there {
+			t.Errorf("run dir %s; want %s, the other host's", e.RunDir, there)
 		}
 	})
 }

@@ -27,6 +27,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -540,6 +541,25 @@ func (s *Store) Move(ctx context.Context, id int64, from, dir string) (moved boo
 	}
 	return n > 0, nil
 }
+
+// stateHere is runDirState of a run made on host, judged on this host
+// only: a run made on another lies on that host's disk (a store shared by
+// several machines, PostgreSQL's), where this one cannot look, and is not
+// judged (""): list marked every other machine's run gone, and history add
+// of a copy of one re-pointed it to the copy. A run whose host is not
+// known (none in its run.json) is judged here.
+func stateHere(host, dir, fp string) string {
+	if here := thisHost(); host != "" && here != "" && host != here {
+		return ""
+	}
+	return runDirState(dir, fp)
+}
+
+// thisHost is this machine's name, as run.json's host.name holds it.
+var thisHost = sync.OnceValue(func() string {
+	h, _ := os.Hostname()
+	return h
+})
 
 // runDirState says whether the directory a run was stored from (dir)
 // still holds it, by its run.json's fingerprint (fp): "" when it does,
