@@ -43,7 +43,7 @@ func (o *Options) waitStart(ctx context.Context, log io.Writer) error {
 	d := time.Until(o.StartAt)
 	if d <= 0 {
 		if d < -time.Second {
-			fmt.Fprintf(log, "inferbench: warning: --start-at %s passed %s ago; starting now\n", at, agoWords(-d.Round(time.Millisecond)))
+			fmt.Fprintf(log, "inferbench: warning: --start-at %s passed %s ago; starting now\n", at, AgoWords(-d.Round(time.Millisecond)))
 		}
 		return nil
 	}
@@ -152,13 +152,13 @@ func ParseStartAt(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("--start-at: want an RFC 3339 time such as 2026-11-27T10:00:00Z, got %q", s)
 	}
 	if d := t.Sub(now); d > MaxStartAhead {
-		return time.Time{}, fmt.Errorf("--start-at %s is %s away, more than %s: a typo? (it lines shards up; schedule a later run with cron or a CronJob)", s, agoWords(d), agoWords(MaxStartAhead))
+		return time.Time{}, fmt.Errorf("--start-at %s is %s away, more than %s: a typo? (it lines shards up; schedule a later run with cron or a CronJob)", s, AgoWords(d), AgoWords(MaxStartAhead))
 	}
 	return t, nil
 }
 
-// agoWords is d in hours and minutes up to two days, else in days.
-func agoWords(d time.Duration) string {
+// AgoWords is d in hours and minutes up to two days, else in days.
+func AgoWords(d time.Duration) string {
 	if d < 48*time.Hour {
 		return d.Round(time.Second).String()
 	}

@@ -27,7 +27,7 @@ func TestParseStartAt(t *testing.T) {
 			t.Errorf("ParseStartAt(%q) = %v; want %q", s, err, want)
 		}
 	}
-	if got := agoWords(60751 * time.Hour); got != "2531 days" {
-		t.Errorf("agoWords(60751h) = %q", got)
+	if got := AgoWords(60751 * time.Hour); got != "2531 days" {
+		t.Errorf("AgoWords(60751h) = %q", got)
 	}
 }

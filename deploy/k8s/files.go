@@ -1,7 +1,6 @@
 package k8s
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"path"
@@ -52,10 +51,11 @@ func scenarioFiles(s *scenarios.Scenario) error {
 			"or size prompts by the server's tokenize endpoint (prompt_sizing: server) or estimate")
 	}
 	if d := w.Dataset; d != nil {
-		format := cmp.Or(string(d.Format), "jsonl") // or sharegpt, by its extension
-		if d.Format == "" && strings.EqualFold(path.Ext(d.File), ".json") {
-			format = string(scenarios.FormatShareGPT)
-		}
+		// The format run reads it as: the scenarios package's guess by
+		// its name (ApplyDefaults) where the file gives none.
+		as := *d
+		(&scenarios.Scenario{Workload: scenarios.Workload{Dataset: &as}}).ApplyDefaults()
+		format := string(as.Format)
 		refuse("workload.dataset.file", d.File, "leave workload.dataset out and copy the file onto the claim (--pvc), giving it after -- as --dataset "+format+":/results/…")
 	}
 	if t := s.Load.Trace; t != nil {

@@ -151,7 +151,7 @@ func TestScenarioManifestValidatesWithRunFlags(t *testing.T) {
 		{[]string{"--duration", "60s"}, true},
 		{[]string{"--rate", "50"}, true},
 		{[]string{"-c", "2", "--requests", "10"}, true},
-		{[]string{"--arrival", "constant"}, true}, // not laid here: the pods judge it
+		{[]string{"--arrival", "constant"}, false}, // laid as run lays it: still all warm-up
 		{[]string{"--retries", "2"}, false},
 		{[]string{"--target", "vllm"}, false},
 		{[]string{"--warmup", "12"}, false},

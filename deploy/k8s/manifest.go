@@ -23,6 +23,7 @@ import (
 
 	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/internal/printable"
+	"github.com/inferbench/inferbench/session"
 	"github.com/inferbench/inferbench/targets"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -78,6 +79,12 @@ type Options struct {
 	// (ownFlags) is refused. Reading writes their Destinations: pass a
 	// command made for the purpose.
 	RunFlags []cli.Flag
+
+	// given and givenErr are Args read with RunFlags, once, where parsed
+	// (ScenarioManifest reads them before it makes the manifest).
+	given    map[string][]string
+	givenErr error
+	parsed   bool
 }
 
 // Objects returns the ConfigMap and the Job.
@@ -248,7 +255,10 @@ func checkNames(name, namespace, image, pvc, secret string) []error {
 // one directory, a --shard or --scenario would undo the sharding or name a
 // file the pods lack.
 func checkRunFlags(o Options) error {
-	given, err := cmdline.ParseFlags("run", o.RunFlags, o.Args)
+	given, err := o.given, o.givenErr
+	if !o.parsed {
+		given, err = cmdline.ParseFlags("run", o.RunFlags, o.Args)
+	}
 	if err != nil {
 		return fmt.Errorf("k8s: after --, inferbench %w", err)
 	}
@@ -260,10 +270,12 @@ func checkRunFlags(o Options) error {
 		own = append(own, "start-at")
 	}
 	errs := []error{flagFiles(given)}
-	// A --start-at after -- is every pod's too (run reads it as RFC 3339;
-	// one it cannot read, it refuses itself).
+	// A --start-at after -- is every pod's too, read as run reads it.
 	if v := given["start-at"]; len(v) > 0 && o.StartAt == nil {
-		if t, err := time.Parse(time.RFC3339, v[len(v)-1]); err == nil {
+		t, err := session.ParseStartAt(v[len(v)-1], o.now())
+		if err != nil {
+			errs = append(errs, fmt.Errorf("k8s: after --, %w", err))
+		} else {
 			o.StartAt = &t
 			errs = append(errs, checkStartAt(o))
 		}
@@ -321,6 +333,14 @@ func argURL(args []string) (u string, ok bool) {
 	return u, ok
 }
 
+// now is o.Now, or the time now where it is zero.
+func (o Options) now() time.Time {
+	if o.Now.IsZero() {
+		return time.Now()
+	}
+	return o.Now
+}
+
 // startLead is the time suggested between making the manifest and the
 // shards' start: kubectl apply, scheduling and the image pull.
 const startLead = 3 * time.Minute
@@ -333,18 +353,12 @@ func checkStartAt(o Options) error {
 	if o.StartAt == nil {
 		return nil
 	}
-	now := o.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
+	now := o.now()
 	past := now.Sub(*o.StartAt)
 	if past < 0 {
 		return nil
 	}
-	ago := past.Round(time.Second).String()
-	if past >= 48*time.Hour {
-		ago = fmt.Sprintf("%.0f days", past.Hours()/24)
-	}
+	ago := session.AgoWords(past)
 	suggest := now.Add(startLead + time.Minute - 1).UTC().Truncate(time.Minute)
 	return fmt.Errorf("k8s: --start-at %s was %s ago: each pod would start whenever it is scheduled and merge would refuse shards not run at once; "+
 		"leave the pods time to be scheduled and pull the image, e.g. --start-at %s (%s from now)",

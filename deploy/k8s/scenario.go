@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/session"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -14,11 +16,12 @@ import (
 // the caller's input.
 func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]byte, error) {
 	if err := scenarioFiles(s); err != nil {
-		// And what scenarios validate finds in them (CheckData: a tokenizer
-		// of a model no tokenizer is built for), so that the copy given
-		// the pods instead is not refused by each of them.
-		s.ApplyDefaults()
-		return nil, errors.Join(err, s.CheckData())
+		// And what scenarios validate finds in its tokenizer (one of a
+		// model no tokenizer is built for), so that the copy given the
+		// pods instead is not refused by each of them; the dataset and the
+		// trace, refused, are not read.
+		_, terr := s.Tokenizer()
+		return nil, errors.Join(err, terr)
 	}
 	// The scenario travels in the ConfigMap: its URL must not carry a key
 	// either (user info is already refused by the scenario's checks).
@@ -41,9 +44,6 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if s.Target.Model == "" {
 		return nil, fmt.Errorf("scenario %s names no model (target.model): give --model, or every pod's run fails", ref)
 	}
-	if err := checkStop(s, o); err != nil {
-		return nil, err
-	}
 	// Said in each pod's args as well as in the ConfigMap's scenario, so
 	// that kubectl describe shows what the pods ask for.
 	bare := len(o.Args) == 0
@@ -52,6 +52,11 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if o.Scenario, err = scenarios.Marshal(s); err != nil {
 		return nil, err
 	}
+	if o.RunFlags != nil {
+		// Read once here, and again by no one: Objects takes them.
+		o.given, o.givenErr = cmdline.ParseFlags("run", o.RunFlags, o.Args)
+		o.parsed = true
+	}
 	// Judged as scenarios validate judges it (scenarios.ValidateFiles):
 	// its defaults applied, then validated again and its data files read
 	// (none by now: scenarioFiles), with the run flags after -- laid over
@@ -59,18 +64,32 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	// refuses (one the default warm-up takes whole) passed. With a flag
 	// layRunFlags does not lay, the pods' run judges the whole. s is not
 	// written again after this.
-	f, ok := layRunFlags(s, o)
-	f.whole = f.whole && (o.RunFlags != nil || bare) // flags it cannot read
-	s.ApplyDefaults()
-	if ok && f.whole {
-		if err := errors.Join(s.Validate(), s.CheckData()); err != nil {
+	f := laid{whole: bare}
+	if o.givenErr != nil {
+		return Manifest(o) // which says why, with whatever else is wrong
+	}
+	if o.RunFlags != nil {
+		if f, err = layRunFlags(s, o, o.given); err != nil {
 			return nil, err
+		}
+		// The kind and what it speaks, as run judges them once its flags
+		// are laid (the file's were judged when it was opened).
+		known := session.ScenarioKnown()
+		if err := errors.Join(s.CheckKind(known.Kinds), s.CheckTarget(known.Target)); err != nil {
+			return nil, scenarios.FlagNamed(f.flags, true, err)
 		}
 	}
-	if ok {
-		if err := checkShards(s, o.Shards, f); err != nil {
-			return nil, err
+	if err := checkStop(s, o); err != nil {
+		return nil, err
+	}
+	s.ApplyDefaults()
+	if f.whole {
+		if err := errors.Join(s.Validate(), s.CheckData()); err != nil {
+			return nil, scenarios.FlagNamed(f.flags, true, err)
 		}
+	}
+	if err := checkShards(s, o.Shards, f); err != nil {
+		return nil, err
 	}
 	return Manifest(o)
 }

@@ -23,7 +23,7 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 	}
 	// name says where a value came from: its flag after --, or its key.
 	name := func(key, flag string, v any) string {
-		if _, ok := f.named[key]; ok {
+		if f.flags.IsSet(flag) {
 			return fmt.Sprintf("--%s %v after --", flag, v)
 		}
 		return fmt.Sprintf("the scenario's %s %v", key, v)
@@ -31,7 +31,7 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 	l := &s.Load
 	if cs := l.CapacitySearch; cs != nil && cs.Bisect {
 		what := "the scenario's load.capacity_search (bisect: true)"
-		if _, ok := f.named["load.capacity_search"]; ok {
+		if f.flags.IsSet("bisect") {
 			what = fmt.Sprintf("--bisect %d after --", cs.Steps)
 		}
 		return fmt.Errorf("k8s: %s over %d shards: run bisects for capacity in no shard (each would pick its levels from its own part of the results), and every pod would refuse it: "+
@@ -56,10 +56,14 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 			levels = l.Sweep.Concurrencies()
 			what = name("load.sweep", "sweep", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(levels)), ","), "[]")) + " (its largest level)"
 		}
-		if len(levels) == 0 || slices.Max(levels) <= 0 {
-			return nil // no load kind yet, or no level: run says so
+		if len(levels) == 0 {
+			return nil // no level: run says so
 		}
-		if top := slices.Max(levels); top < n {
+		top := slices.Max(levels)
+		if top <= 0 {
+			return nil // no load kind yet: run says so
+		}
+		if top < n {
 			return idle(what, top)
 		}
 	}

@@ -5,33 +5,21 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 )
 
 // checkStop judges the stop sequences every pod's run sends, as run judges
-// them: the run flags after -- (--target, --api, --model, --stop) laid over
-// the scenario's, each sequence's form (none empty, repeated or too long:
-// the scenario's validation) and what the target sends (session.StopFacts:
-// how many, on which API, for which model). A mistake in a --stop after --
-// is said by the flag's name; one in the file, at its file:line:col.
-// Without o.RunFlags the scenario's own are judged; flags that cannot be
-// read are left to checkRunFlags.
+// them: s with the run flags after -- laid over it (layRunFlags: --target,
+// --api, --model) and --stop over the scenario's, each sequence's form
+// (none empty, repeated or too long: the scenario's validation) and what
+// the target sends (session.StopFacts: how many, on which API, for which
+// model). A mistake in a --stop after -- is said by the flag's name; one
+// in the file, at its file:line:col. Without o.RunFlags the scenario's own
+// are judged.
 func checkStop(s *scenarios.Scenario, o Options) error {
-	given := map[string][]string{}
-	if o.RunFlags != nil {
-		var err error
-		if given, err = cmdline.ParseFlags("run", o.RunFlags, o.Args); err != nil {
-			return nil // checkRunFlags says why
-		}
-	}
+	given := o.given
 	t := *s
-	for name, dst := range map[string]*string{"target": &t.Target.Kind, "api": &t.Target.API, "model": &t.Target.Model} {
-		if v := given[name]; len(v) > 0 {
-			*dst = v[len(v)-1]
-		}
-	}
 	stop, stopGiven := given["stop"]
 	var errs []error
 	if stopGiven {
