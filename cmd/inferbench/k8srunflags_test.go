@@ -69,3 +69,41 @@ func TestRunFlagKeysAreRunFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestK8sManifestShardsWithRunFlags: deploy/k8s's shard checks, with the
+// load flags after -- read by run's own flag set (its tests name their
+// own): a renamed or re-typed run flag that the manifest no longer lays
+// breaks this. Each refusal names the flag after --; what every pod runs
+// is taken.
+func TestK8sManifestShardsWithRunFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		load string
+		args []string
+		want string // "": taken
+	}{
+		{"{concurrency: 32, requests: 400}", []string{"-c", "4"}, "--concurrency 4 after --"},
+		{"{concurrency: 4, requests: 400}", []string{"--rate", "10"}, ""},
+		{"{concurrency: 4, requests: 400}", []string{"--sweep", "4,8"}, ""},
+		{"{concurrency: 16, requests: 400}", []string{"-n", "4"}, "--requests 4 after --"},
+		{"{concurrency: 16, requests: 4}", []string{"--duration", "30s"}, ""},
+		{"{rate: 10, requests: 400}", []string{"--max-concurrency", "4"}, "--max-concurrency 4 after --"},
+		{"{concurrency: 8, requests: 400}", []string{"--precision", "5%"}, "--precision 0.05 after --"},
+		{"{concurrency: 8, requests: 400, adaptive: {precision: 0.05}}", []string{"--precision", "0"}, ""},
+		{"{concurrency: 8, requests: 40}", []string{"--sweep", "2,8", "--bisect", "2"}, "--bisect 2 after --"},
+		{"{sweep: [2, 4, 8], requests: 40, capacity_search: {bisect: true}}", []string{"--bisect", "0"}, ""},
+	} {
+		file := filepath.Join(dir, "s.yaml")
+		src := "name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nslo: {ttft: 1s}\nload: " + c.load + "\n"
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, stderr, code := k8sApp(t, append([]string{"manifest", "--scenario", file, "--shards", "8", "--image", "img:1", "--"}, c.args...)...)
+		switch {
+		case c.want == "" && code != 0:
+			t.Errorf("%s -- %q: exit %d %s; want a manifest", c.load, c.args, code, stderr)
+		case c.want != "" && (code != exitUsage || !strings.Contains(stderr, c.want) || out != ""):
+			t.Errorf("%s -- %q: exit %d, stderr %q; want exit 2 saying %q", c.load, c.args, code, stderr, c.want)
+		}
+	}
+}
