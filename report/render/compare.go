@@ -266,7 +266,17 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		return s.String()
 	}
 	cond := sloText(slo)
-	fmt.Fprintf(&s, "%s serves %s [%s–%s] the output tokens/s of %s", b.Label, times(tp.Ratio), times2(tp.CILow), times2(tp.CIHigh), a.Label)
+	// A capacity that is a lower bound (the highest level run met the
+	// SLO) makes the ratio one: at least, when it is the candidate's.
+	lb := lowerBounds(a, b, pa, pb)
+	bound := ""
+	switch {
+	case len(lb) == 1 && lb[0] == b.Label:
+		bound = "at least "
+	case len(lb) == 1:
+		bound = "at most "
+	}
+	fmt.Fprintf(&s, "%s serves %s%s [%s–%s] the output tokens/s of %s", b.Label, bound, times(tp.Ratio), times2(tp.CILow), times2(tp.CIHigh), a.Label)
 	if pa.Basis == report.BasisCapacity && pb.Basis == report.BasisCapacity {
 		if pa.Level.Level == pb.Level.Level {
 			fmt.Fprintf(&s, " at %s (capacity at level %g for both)", cond, pa.Level.Level)
@@ -284,11 +294,16 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 			fmt.Fprintf(&s, "; %s with at most %s of requests failed met at no level by %s)", cond, percent(slo.ErrorBudget()), strings.Join(noCapacity(a, b, pa, pb), " and "))
 		}
 	}
-	if lb := lowerBounds(a, b, pa, pb); len(lb) > 0 {
+	if len(lb) > 0 {
 		fmt.Fprintf(&s, " (a lower bound for %s: the highest level run met the SLO, more load was not tried)", strings.Join(lb, " and "))
 	}
+	// The interval resamples these two runs' requests at the levels
+	// priced: a rerun varies beyond it (another arrangement of the batch,
+	// another capacity level: the demo's ratio read 3.03× [2.99–3.07] and
+	// 3.21× [3.18–3.25] on two seeds), so its significance is said of
+	// these runs.
 	if tp.Significant {
-		fmt.Fprintf(&s, ", significant at %g %% (p %s)", Confidence*100, pText(tp.PValue))
+		fmt.Fprintf(&s, ", significant at %g %% over these runs' requests (p %s; a rerun varies beyond the interval: run each side again before reading a few percent)", Confidence*100, pText(tp.PValue))
 	} else {
 		fmt.Fprintf(&s, ", not significant (p %s)", pText(tp.PValue))
 	}
