@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strings"
 
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/rundir"
@@ -38,16 +39,22 @@ func SummarizeOpened(rd *rundir.Run, slo SLO) (sum *Summary, warnings []string, 
 // cachedPromptWarning is the warning for a run whose prompts were not its
 // own (--seed given) and which the server answered in part from its prompt
 // cache: its TTFT is that of cached prompts. "" when there is none to give.
+//
+// Without cached tokens in the responses (vLLM's and the mock's say
+// nothing of it there), a level whose window's prefix cache hit rate
+// (ServerLevel.PrefixCacheHitRate) reached PrefixCacheWarnRate, in a run
+// whose prompts share no text by design, is warned about: the engine's
+// /metrics say what its responses did not.
 func cachedPromptWarning(sum *Summary, m *rundir.Manifest) string {
-	if m == nil || !m.Load.PromptSeedExplicit {
+	if m == nil {
 		return ""
 	}
 	var cached, in int64
 	for _, l := range sum.Levels {
 		cached, in = cached+l.CachedInputTokens, in+l.InputTokens
 	}
-	if cached == 0 {
-		return ""
+	if cached == 0 || !m.Load.PromptSeedExplicit {
+		return prefixCacheWarning(sum, m)
 	}
 	why := fmt.Sprintf("--seed %d sends the prompts of every run with that seed, so TTFT reads low", m.Load.PromptSeed)
 	if by := m.Load.SharedPrompts; by != "" {
@@ -55,6 +62,37 @@ func cachedPromptWarning(sum *Summary, m *rundir.Manifest) string {
 			by, m.Load.PromptSeed)
 	}
 	return fmt.Sprintf("the server answered %d of %d prompt tokens from its prompt cache: %s; leave --seed out for prompts unique to the run", cached, in, why)
+}
+
+// PrefixCacheWarnRate is the share of prompt tokens found in the
+// engine's prefix cache over a level's window from which a run whose
+// prompts share no text by design is warned about (cachedPromptWarning):
+// such prompts share at most a chat template's few tokens.
+const PrefixCacheWarnRate = 0.5
+
+// prefixCacheWarning is cachedPromptWarning's warning from the engine's
+// own prefix cache hit rate; "" when the run's prompts share text by
+// design, or no level's rate reached PrefixCacheWarnRate.
+func prefixCacheWarning(sum *Summary, m *rundir.Manifest) string {
+	if m.Load.SharedPrompts != "" {
+		return ""
+	}
+	var high []string
+	source := ""
+	for _, l := range sum.Levels {
+		if s := l.Server; s != nil && s.PrefixCacheHitRate != nil && *s.PrefixCacheHitRate >= PrefixCacheWarnRate {
+			high = append(high, fmt.Sprintf("%.1f%% at level %g", 100**s.PrefixCacheHitRate, l.Level))
+			source = s.PrefixCacheSource
+		}
+	}
+	if len(high) == 0 {
+		return ""
+	}
+	why := "the run's prompts share no text by design, so the server had seen them before (another client, or a run with the same prompts), and TTFT reads low"
+	if m.Load.PromptSeedExplicit {
+		why = fmt.Sprintf("the run's prompts share no text by design, but --seed %d sends the prompts of every run with that seed, so TTFT reads low; leave --seed out for prompts unique to the run", m.Load.PromptSeed)
+	}
+	return fmt.Sprintf("the server's prefix cache hit rate was %s (%s): %s", strings.Join(high, ", "), source, why)
 }
 
 // Summarize recomputes the Summary of an opened run directory from its
@@ -89,6 +127,9 @@ func SummarizeOwn(rd *rundir.Run, slo SLO, each func(*rundir.Record)) (sum, own 
 	sums, err := summarizeBy(rd, slos, each)
 	if err != nil {
 		return nil, nil, mine, err
+	}
+	if w := cachedPromptWarning(sums[0], rd.Manifest); w != "" {
+		rd.Warnings = append(rd.Warnings, w)
 	}
 	return sums[0], sums[len(sums)-1], mine, nil
 }

@@ -243,6 +243,10 @@ func (e *NotComparableError) Error() string {
 	return "runs cannot be compared: " + strings.Join(e.Reasons, "; ")
 }
 
+// PrefixCacheDiffPoints is the difference, in percentage points, between
+// two runs' prefix cache hit rates at a level above which Check warns.
+const PrefixCacheDiffPoints = 10
+
 // Check says whether runs described by base and cand can be compared:
 // reasons not to (a different model, scenario or target kind) and
 // warnings (a different tool version, host, server version or args, GPU or
@@ -299,6 +303,20 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 		side := func(p string) string { return cmp.Or(p, "drawn for the run") }
 		warnings = append(warnings, fmt.Sprintf("synthetic prompts differ: baseline's %s, candidate's %s: a server's prompt cache answers prompts sent in earlier runs, so the side that repeats them may read a lower TTFT",
 			side(base.Prompts), side(cand.Prompts)))
+	}
+	// A server's prefix cache answers the prompt tokens it holds: a side
+	// it answered much more often (a rerun with the same --seed, a warm
+	// server) reads a lower TTFT for that alone.
+	var differ []string
+	for _, lv := range slices.Sorted(maps.Keys(base.PrefixCache)) {
+		b := base.PrefixCache[lv]
+		if c, ok := cand.PrefixCache[lv]; ok && math.Abs(c-b)*100 > PrefixCacheDiffPoints {
+			differ = append(differ, fmt.Sprintf("level %g: baseline's %.1f%%, candidate's %.1f%%", lv, 100*b, 100*c))
+		}
+	}
+	if len(differ) > 0 {
+		warnings = append(warnings, fmt.Sprintf("prefix cache hit rate differs by more than %g points (%s): the server answered one side's prompt tokens from its prefix cache more often, so that side may read a lower TTFT (a rerun with the same --seed sends prompts the server has seen)",
+			float64(PrefixCacheDiffPoints), strings.Join(differ, "; ")))
 	}
 	if len(base.Settings) > 0 && len(cand.Settings) > 0 && string(base.Settings) != string(cand.Settings) {
 		for _, d := range SettingsDiff(base.Settings, cand.Settings) {

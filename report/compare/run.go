@@ -56,6 +56,10 @@ type Meta struct {
 	// LoadRun refuses one still going on this host and sets it of the
 	// others ("cut short (…: killed?) after 121 records", cutShort).
 	Ended string `json:"-"`
+	// PrefixCache is each level's prefix cache hit rate over its window
+	// (report.ServerLevel.PrefixCacheHitRate, 0–1), where the engine's
+	// metrics gave one; nil without server metrics.
+	PrefixCache map[float64]float64 `json:"-"`
 }
 
 // ShardOf is a run's sharding as Meta.Shard holds it: "" for a whole run
@@ -290,6 +294,14 @@ func LoadOpened(rd *rundir.Run, slo report.SLO) (*Run, error) {
 	}
 	if m.ExitState == rundir.ExitRunning {
 		r.Meta.Ended = cutShort(m, sum.Records)
+	}
+	for _, l := range sum.Levels {
+		if l.Server != nil && l.Server.PrefixCacheHitRate != nil {
+			if r.Meta.PrefixCache == nil {
+				r.Meta.PrefixCache = map[float64]float64{}
+			}
+			r.Meta.PrefixCache[l.Level] = *l.Server.PrefixCacheHitRate
+		}
 	}
 	r.Summary, r.Warnings, r.levels = sum, rd.Warnings, col.Levels(sum)
 	return r, nil
