@@ -126,15 +126,26 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 func crossoverGPU(cat *Catalog, o *CrossoverOptions, in *CrossoverInput) ([]string, error) {
 	var notes []string
 	var rg *RunGPU
-	if o.RunDir != "" && (o.GPU == "" || o.GPUs == 0) {
-		r, err := cat.ResolveRunGPU(o.Runs.GPU(o.RunDir))
-		if err != nil {
-			return nil, fmt.Errorf("crossover: %s/run.json gpu_stated: %w", o.RunDir, err)
+	if o.RunDir != "" {
+		stated, names := o.Runs.GPU(o.RunDir)
+		if err := cat.RefuseContradictedGPU("--gpu", o.GPU, o.RunDir, names); err != nil {
+			return nil, err
 		}
-		rg = r
+		if o.GPU == "" || o.GPUs == 0 {
+			r, err := cat.ResolveRunGPU(stated, names)
+			if err != nil {
+				return nil, fmt.Errorf("crossover: %s/run.json gpu_stated: %w", o.RunDir, err)
+			}
+			rg = r
+		}
 	}
 	switch {
 	case o.GPU != "":
+	case o.RunDir != "" && rg == nil && o.GPUMonthUSD == 0:
+		// Its capacity was measured on a GPU nobody named: pricing it at a
+		// default GPU's month (an A100's for an H100's run, 2x off) is no
+		// measurement; report refuses to price it too.
+		return nil, quoteErrorf("crossover: %s/run.json names no catalog GPU (telemetry saw none, or one not in the catalog, and none was stated): not priced; state the serving box's GPU with --gpu ID (inferbench gpus), or its month with --gpu-month-usd", o.RunDir)
 	case rg != nil:
 		o.GPU = rg.GPU.ID
 		notes = append(notes, fmt.Sprintf("GPU %s from %s/run.json (%s)", rg.GPU.ID, o.RunDir, rg.From))
@@ -143,11 +154,7 @@ func crossoverGPU(cat *Catalog, o *CrossoverOptions, in *CrossoverInput) ([]stri
 		}
 	case o.GPUMonthUSD == 0:
 		o.GPU = CrossoverDefaultGPU
-		why := "no --run"
-		if o.RunDir != "" {
-			why = o.RunDir + "/run.json names no catalog GPU"
-		}
-		notes = append(notes, fmt.Sprintf("GPU %s by default (%s; pass --gpu)", o.GPU, why))
+		notes = append(notes, fmt.Sprintf("GPU %s by default (no --run; pass --gpu)", o.GPU))
 	}
 	if o.GPUs == 0 {
 		o.GPUs = 1

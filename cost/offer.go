@@ -170,3 +170,25 @@ func (c *Catalog) ResolveRunGPU(stated string, detected []string) (*RunGPU, erro
 	}
 	return nil, nil
 }
+
+// RefuseContradictedGPU is the refusal of a GPU stated on the command line
+// (flag: "--gpu") for the run in dir when the GPU its telemetry recorded
+// (detected, nvidia-smi names) is another catalog GPU: pricing the run as
+// stated would price a measurement of one GPU at another's hour, as
+// `report --gpu h100-sxm --gpu a100-80gb` with the runs in the other order
+// did, with a warning only. Said as run says it (ResolveRunGPU's warning).
+// nil when nothing is stated, telemetry recorded no GPU (a server on
+// another machine: the user's word is the only one), or telemetry's name is
+// not in the catalog (the stated GPU is how such a run is priced).
+func (c *Catalog) RefuseContradictedGPU(flag, stated, dir string, detected []string) error {
+	if stated == "" || len(detected) == 0 {
+		return nil
+	}
+	g, _, err := c.ParseGPUSpec(stated)
+	tel := c.GPUBySMIName(detected[0])
+	if err != nil || tel == nil || tel.ID == g.ID {
+		return nil
+	}
+	return quoteErrorf("%s %s: the GPU stated by the user (%s) is not the one telemetry saw in %s (%s, %q): not priced; state %s, or leave %s out to take telemetry's",
+		flag, stated, g.ID, dir, tel.ID, detected[0], tel.ID, flag)
+}

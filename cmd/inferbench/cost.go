@@ -109,7 +109,7 @@ volume ÷ the run's measured capacity (--run); without a run one replica is assu
 			cmdline.Money(&o.GPUMonthUSD, &cli.GenericFlag{Name: "gpu-month-usd", DefaultText: "--gpu's --offer × 730 h", Usage: "one GPU per month in USD"}),
 			cmdline.Money(&o.OpsMonthUSD, &cli.GenericFlag{Name: "ops-month-usd", Usage: "ops overhead per month in USD (people, tooling)"}),
 			&cli.StringFlag{Name: "run", Destination: &o.RunDir, Usage: "run `DIR` whose capacity at SLO (total tokens/s) sizes the GPUs"},
-			&cli.StringFlag{Name: "gpu", Destination: &o.GPU, Usage: "catalog GPU `ID` priced when --gpu-month-usd is not given (default: the run's GPU from run.json, else " + cost.CrossoverDefaultGPU + ")"},
+			&cli.StringFlag{Name: "gpu", Destination: &o.GPU, Usage: "catalog GPU `ID` priced when --gpu-month-usd is not given (default: the run's GPU from run.json; without --run, " + cost.CrossoverDefaultGPU + ")"},
 			&cli.StringFlag{Name: "offer", Destination: &o.Offer, DefaultText: "the --run's scenario's cost.offer, else " + string(cost.DefaultOfferKind), Usage: "offer kind or id of --gpu"},
 			&cli.IntFlag{Name: "gpus", Destination: &o.GPUs, DefaultText: "the run's GPU count, else 1", Usage: "GPUs in one replica"},
 		), costTail(&o.Prices)...),

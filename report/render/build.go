@@ -249,6 +249,9 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	if len(runs) == 0 {
 		return nil, errors.New("no run to report")
 	}
+	if err := o.refuseContradictedGPU(runs); err != nil {
+		return nil, err
+	}
 	r := &Report{Tool: "inferbench", Version: o.Version, Kind: KindRun, Comparisons: []Comparison{}, Figures: []FigureRef{}, Warnings: []string{}, runs: runs}
 	if len(runs) > 1 {
 		r.Kind = KindQualification

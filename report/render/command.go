@@ -37,6 +37,10 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 	if err != nil {
 		return err
 	}
+	// Refused before the runs' tables are printed, not after.
+	if err := o.refuseContradictedGPU(runs); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	// On a terminal too narrow for a table, its rows are blocks and every
 	// line, this command's own too, is wrapped to the terminal's width.
 	width := report.TerminalWidth(stdout)

@@ -66,6 +66,26 @@ func offerLabel(p *pricedLevel) string {
 	return p.Offer
 }
 
+// refuseContradictedGPU refuses a --gpu that a run's telemetry contradicts
+// (cost.Catalog.RefuseContradictedGPU): `report --gpu h100-sxm --gpu
+// a100-80gb` given the A100's run first priced each run at the other's
+// GPU, with a warning only.
+func (o Options) refuseContradictedGPU(runs []*Run) error {
+	if o.Catalog == nil {
+		return nil
+	}
+	for i, run := range runs {
+		var names []string
+		for _, d := range run.Devices {
+			names = append(names, d.Name)
+		}
+		if err := o.Catalog.RefuseContradictedGPU("--gpu", o.gpuStated(i), run.Dir, names); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // gpuStated is the GPU stated for run i on the command line, "" for none.
 func (o Options) gpuStated(i int) string {
 	switch {
