@@ -131,7 +131,7 @@ func ComputeCrossover(in CrossoverInput) (Crossover, error) {
 		u := x.MonthlyTokens / (float64(x.Replicas) * monthlyCapacity)
 		x.Utilization = &u
 	} else {
-		x.Notes = append(x.Notes, "capacity not measured: one replica is assumed to serve any volume (pass --run to size the GPUs from a measured capacity)")
+		x.Notes = append(x.Notes, "capacity not measured: the GPUs are not sized; self-hosting is priced as 1 replica, which serves the volume only if it can (pass --run to size the GPUs from a measured capacity)")
 	}
 	first, always, util, ok := BreakEven(in.APIUSDPer1M/1e6, replicaMonth, monthlyCapacity, in.OpsMonthUSD)
 	if ok {
@@ -177,13 +177,19 @@ func (x *Crossover) Table() *Table {
 	if x.CapacityTokensPerS == nil {
 		// The seed's assumption, not a sizing: said in the row, not only
 		// in a note below it.
-		needed = fmt.Sprintf("%d (assumed: capacity not measured, 1 replica of %d serves any volume)", x.GPUsNeeded, x.GPUsPerReplica)
+		needed = fmt.Sprintf("%d (assumed, not sized: capacity not measured; 1 replica of %d)", x.GPUsNeeded, x.GPUsPerReplica)
+	}
+	cheaper := x.Cheaper
+	if x.CapacityTokensPerS == nil {
+		// The verdict rests on that assumption: said in its own line, as
+		// "self-hosted" at 1e18 tokens a day read as a finding.
+		cheaper += fmt.Sprintf(" (assumed: only if 1 replica of %s serves %s tokens a day; capacity not measured, pass --run to size it)", printable.Count(x.GPUsPerReplica, "GPU"), Tokens(x.TokensPerDay))
 	}
 	add("GPUs needed", needed)
 	add("GPU month (730 h)", USD(x.GPUMonthUSD))
 	add("ops month", USD(x.OpsMonthUSD))
 	add("self-hosted monthly", USD(x.SelfHostedMonthlyUSD))
-	add("cheaper at this volume", x.Cheaper)
+	add("cheaper at this volume", cheaper)
 	if x.CapacityTokensPerS != nil {
 		add("replica capacity (tokens/s)", num(*x.CapacityTokensPerS))
 		add("utilization at this volume", opt(x.Utilization, pct))
@@ -193,7 +199,7 @@ func (x *Crossover) Table() *Table {
 	if x.CapacityTokensPerS == nil && x.AlwaysCheaperAboveTokensPerDay != nil {
 		// "Always" holds only while one replica serves the volume, which
 		// nothing measured.
-		always += " (assumed: 1 replica serves any volume)"
+		always += " (assumed: only while 1 replica serves the volume, not measured)"
 	}
 	add("self-hosted always cheaper above (tokens per day)", always)
 	if x.CapacityTokensPerS != nil {
