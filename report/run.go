@@ -88,7 +88,7 @@ func prefixCacheWarning(sum *Summary, m *rundir.Manifest) string {
 	if len(high) == 0 {
 		return ""
 	}
-	why := "the run's prompts share no text by design, so the server had seen them before (another client, or a run with the same prompts), and TTFT reads low"
+	why := "the run's prompts share no text by design, so the server had seen them before (an earlier run with the same prompts or dataset, another client, or a prompt sent again within the run), and TTFT reads low"
 	if m.Load.PromptSeedExplicit {
 		why = fmt.Sprintf("the run's prompts share no text by design, but --seed %d sends the prompts of every run with that seed, so TTFT reads low; leave --seed out for prompts unique to the run", m.Load.PromptSeed)
 	}
