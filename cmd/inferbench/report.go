@@ -30,8 +30,8 @@ the baseline, each other run is set against it metric by metric with bootstrap c
 intervals over requests, and the verdict names whatever makes the comparison unfair.
 
 With --out DIR it writes the report there: report.md, report.html (one self-contained file),
-report.json, levels.csv (--format picks among them) and the figures as plots/*.svg and
-plots/*.png. One run gives a run report, several a qualification report. Costs and the
+report.json, levels.csv (--format picks among them) and, for md or html, the figures as
+plots/*.svg and plots/*.png. One run gives a run report, several a qualification report. Costs and the
 crossover use the GPU and API catalogs (--prices overrides them).`,
 		Flags: append(sloFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "out", Destination: &out, Usage: "write the report files and figures into `DIR`"},

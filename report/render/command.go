@@ -104,7 +104,10 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 			fmt.Fprintf(stdout, " %s", rel)
 		}
 	}
-	fmt.Fprintf(stdout, " and %d figures in %s\n", len(rep.Figures), filepath.Join(out, PlotsDir))
+	if len(rep.Figures) > 0 {
+		fmt.Fprintf(stdout, " and %d figures in %s", len(rep.Figures), filepath.Join(out, PlotsDir))
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 

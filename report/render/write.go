@@ -71,26 +71,40 @@ func ParseFormats(s string) ([]string, error) {
 // writes no file then and prints its table, whatever --format says.
 func FormatsFor(s string, typed bool, out string) ([]string, error) {
 	formats, err := ParseFormats(s)
+	if err == nil && out != "" && len(formats) == 0 {
+		// --format '' wrote plots/ alone and exited 0: a report of no file.
+		return nil, fmt.Errorf("%q names no report file to write: give one or more of md, html, json, csv, vllm (comma-separated)", s)
+	}
 	if err == nil && typed && out == "" && len(formats) > 0 {
 		return nil, fmt.Errorf("the report files (%s) are written with --out DIR; without --out report prints its table only: add --out DIR", strings.Join(formats, ","))
 	}
 	return formats, err
 }
 
-// Write renders every figure of r as SVG and PNG under dir/plots, then r in
-// each of formats into dir, and returns the paths written (report files
-// first, then figures).
+// ShowFigures reports whether a format shows the figures (md links them,
+// html holds them); json, csv and vllm do not.
+func ShowFigures(formats []string) bool {
+	return slices.Contains(formats, Markdown) || slices.Contains(formats, HTML)
+}
+
+// Write renders every figure of r as SVG and PNG under dir/plots when one
+// of formats shows them (ShowFigures: --format json wrote 12 plot files
+// nothing referred to), then r in each of formats into dir, and returns
+// the paths written (report files first, then figures).
 func Write(dir string, r *Report, formats []string) ([]string, error) {
 	if err := rundir.MakeDir(dir); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	plots := r.Plots()
-	for _, p := range plots {
-		p.DPI = r.pngDPI
-	}
-	figs, err := writeFigures(dir, plots)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+	var figs []renderedFigure
+	var err error
+	if ShowFigures(formats) {
+		plots := r.Plots()
+		for _, p := range plots {
+			p.DPI = r.pngDPI
+		}
+		if figs, err = writeFigures(dir, plots); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
 	}
 	r.Figures = r.Figures[:0]
 	var svgs [][]byte
