@@ -106,6 +106,10 @@ type Offer struct {
 	Confidence string `json:"confidence,omitempty"`
 	Source     string `json:"source"`
 	Date       string `json:"date"`
+	// AddedBy names the --prices file that added this offer to the shipped
+	// catalog (set on loading, never read from a file): a rule that passes
+	// it over names it as the user's own.
+	AddedBy string `json:"-" yaml:"-"`
 }
 
 // Provider is a company that sells inference per token, with what the
@@ -274,7 +278,7 @@ func Load(pricesPath string) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("prices file: %w", err)
 		}
-		f := sourceFile{Name: pricesPath, Data: b}
+		f := sourceFile{Name: pricesPath, Data: b, User: true}
 		if fi, err := os.Stat(pricesPath); err == nil && fi.Mode().IsRegular() {
 			f.Date = fi.ModTime().UTC().Format(time.DateOnly)
 		}

@@ -24,6 +24,9 @@ type sourceFile struct {
 	// sets without a date of its own; "" for the shipped files and a file
 	// that is not a regular one (a pipe).
 	Date string
+	// User marks the user's --prices file: the offers it adds are named
+	// as its own where a rule passes them over (Offer.AddedBy).
+	User bool
 }
 
 // parsedFile is a catalog file parsed to its syntax tree, kept to find the
@@ -76,6 +79,15 @@ func loadFiles(files []sourceFile) (*Catalog, error) {
 		}
 		if err == nil {
 			recite(&c, f, pf.body, before)
+			if f.User {
+				for i := range c.GPUs {
+					for j := range c.GPUs[i].Offers {
+						if o := &c.GPUs[i].Offers[j]; before["offer:"+c.GPUs[i].ID+"/"+o.ID] == "" {
+							o.AddedBy = f.Name
+						}
+					}
+				}
+			}
 		}
 		if err != nil {
 			return nil, strictError(f.Name, pf.body, err)

@@ -42,9 +42,10 @@ func TestCostOfferKindNamesTheOthers(t *testing.T) {
 		t.Fatalf("rows %+v; want the one row of %s", q.Rows, first.ID)
 	}
 	notes := strings.Join(q.Notes, "\n")
-	want := "--offer on-demand prices a100-80gb's first on-demand offer, " + first.ID + "; the catalog has " + strconv.Itoa(len(others)) + " more, the cheapest at " + USD(low.USDPerGPUHour) + "/GPU-hour (" + low.ID + "): leave --offer out for every offer, or pass an offer id"
-	if !strings.Contains(notes, want) {
-		t.Errorf("notes:\n%s\nwant one containing %q", notes, want)
+	want := "--offer on-demand prices a100-80gb's first on-demand offer in catalog order, " + first.ID + " ("
+	want2 := "; the catalog has " + strconv.Itoa(len(others)) + " more, the cheapest at " + USD(low.USDPerGPUHour) + "/GPU-hour (" + low.ID + "); not used: "
+	if !strings.Contains(notes, want) || !strings.Contains(notes, want2) || !strings.Contains(notes, ": leave --offer out for every offer, or pass --offer ID") {
+		t.Errorf("notes:\n%s\nwant one containing %q and %q", notes, want, want2)
 	}
 	for _, offer := range []string{"aws-p5-od", "owned"} {
 		q, err := c.Quote(QuoteRequest{GPU: "h100-sxm", Offer: offer, Throughput: tp})

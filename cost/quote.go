@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/inferbench/inferbench/internal/printable"
 )
@@ -180,10 +181,14 @@ func energyAboveBoard(g *GPU, gpus int, energy *Energy, offers []*Offer) string 
 }
 
 // othersOfKind says, when --offer named a kind (asked) and g has more
-// offers of it than the first (of), how many and the cheapest: one row of
-// AWS's A100 at $3.431 a GPU-hour read as what "on-demand" costs, beside
-// six other on-demand A100 offers from $1.39. One GPU priced (one) gets
-// the full sentence; with every GPU it is one line per GPU, shorter.
+// offers of it than the first (of), the rule that picked it (the first of
+// the kind in catalog order: DefaultOffer), which offers were not used and
+// the cheapest of them: one row of AWS's A100 at $3.431 a GPU-hour read as
+// what "on-demand" costs, beside six other on-demand A100 offers from
+// $1.39, and a user's own quote added with --prices ($2.00) was passed
+// over unnamed. An offer a --prices file added is named as the user's, with
+// the --offer that prices it. One GPU priced (one) gets the full sentence;
+// with every GPU it is one line per GPU, shorter.
 func othersOfKind(g *GPU, of *Offer, asked string, one bool) string {
 	if string(of.Kind) != asked {
 		return "" // an offer id: that offer was asked for
@@ -197,11 +202,22 @@ func othersOfKind(g *GPU, of *Offer, asked string, one bool) string {
 	if len(others) > 1 {
 		at = "the cheapest " + at
 	}
-	if !one {
-		return fmt.Sprintf("%s: %d more %s, %s", g.ID, len(others), printable.Plural(len(others), asked+" offer"), at)
+	var unused, mine []string
+	for _, o := range others {
+		unused = append(unused, fmt.Sprintf("%s %s", o.ID, USD(o.USDPerGPUHour)))
+		if o.AddedBy != "" {
+			mine = append(mine, fmt.Sprintf("%s (%s/GPU-hour, from %s: --offer %s prices it)", o.ID, USD(o.USDPerGPUHour), o.AddedBy, o.ID))
+		}
 	}
-	return fmt.Sprintf("--offer %s prices %s's first %s offer, %s; the catalog has %d more, %s: leave --offer out for every offer, or pass an offer id",
-		asked, g.ID, asked, of.ID, len(others), at)
+	yours := ""
+	if len(mine) > 0 {
+		yours = "; not used, though your --prices file adds it: " + strings.Join(mine, ", ")
+	}
+	if !one {
+		return fmt.Sprintf("%s: %d more %s, %s%s", g.ID, len(others), printable.Plural(len(others), asked+" offer"), at, yours)
+	}
+	return fmt.Sprintf("--offer %s prices %s's first %s offer in catalog order, %s (the shipped catalog lists a hyperscaler's list price first; a --prices file's new offers come after); the catalog has %d more, %s; not used: %s%s: leave --offer out for every offer, or pass --offer ID",
+		asked, g.ID, asked, of.ID, len(others), at, strings.Join(unused, ", "), yours)
 }
 
 // Table is the quote as a table, its basis and notes below.
@@ -250,6 +266,9 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 	note += fmt.Sprintf(" (%s, %s)", of.Source, of.Date)
 	if of.Confidence == "low" {
 		note += " [low confidence]"
+	}
+	if others := othersOfKind(g, of, offer, true); others != "" {
+		note += "; " + others
 	}
 	return GPUMonth{USD: perGPUHour * HoursPerMonth, Note: note}, nil
 }
