@@ -130,7 +130,7 @@ func layLoadFlags(s *Scenario, f Flags, set func(string) bool, fromFile bool) er
 	case f.IsSet("concurrency") && (f.IsSet("sweep") || f.IsSet("rate")):
 		return errors.New("--concurrency goes with neither --sweep (the levels are its concurrencies) nor --rate (cap an open loop with --max-concurrency)")
 	case f.IsSet("sweep"):
-		levels, err := flagList(f.String("sweep"), strconv.Atoi)
+		levels, err := FlagList(f.String("sweep"), strconv.Atoi)
 		if err != nil || slices.ContainsFunc(levels, func(n int) bool { return n < 1 }) {
 			return fmt.Errorf("--sweep: want a comma-separated list of concurrencies ≥ 1, got %q", f.String("sweep"))
 		}
@@ -138,7 +138,7 @@ func layLoadFlags(s *Scenario, f Flags, set func(string) bool, fromFile bool) er
 		s.ClearOpenLoop()
 		ld.Sweep = &Sweep{Levels: levels}
 	case f.IsSet("rate"):
-		rates, err := flagList(f.String("rate"), func(w string) (float64, error) { return strconv.ParseFloat(w, 64) })
+		rates, err := FlagList(f.String("rate"), func(w string) (float64, error) { return strconv.ParseFloat(w, 64) })
 		if err != nil || slices.ContainsFunc(rates, func(r float64) bool { return !(r > 0) || math.IsInf(r, 0) }) {
 			return fmt.Errorf("--rate: want requests per second > 0 (or a comma-separated list), got %q", f.String("rate"))
 		}
@@ -283,8 +283,9 @@ func FlagNamed(f Flags, fromFile bool, err error) error {
 	return errors.Join(out...)
 }
 
-// flagList parses a comma-separated list, each word trimmed.
-func flagList[T any](s string, parse func(string) (T, error)) ([]T, error) {
+// FlagList parses a comma-separated flag value ("1,2,4"), each word
+// trimmed, by parse: run's and calibrate's lists.
+func FlagList[T any](s string, parse func(string) (T, error)) ([]T, error) {
 	var out []T
 	for w := range strings.SplitSeq(s, ",") {
 		v, err := parse(strings.TrimSpace(w))

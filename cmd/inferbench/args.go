@@ -3,6 +3,8 @@ package main
 import (
 	"strconv"
 	"strings"
+
+	"github.com/inferbench/inferbench/scenarios"
 )
 
 // levelHint is run's words beside a --concurrency value that does not
@@ -25,7 +27,7 @@ func levelHint(path, name, value string) string {
 func levelList(v string) string {
 	items := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
 	list := strings.Join(items, ",")
-	if _, err := parseList(list, strconv.Atoi); err != nil || list == "" {
+	if _, err := scenarios.FlagList(list, strconv.Atoi); err != nil || list == "" {
 		return ""
 	}
 	return list

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/internal/cmdline"
+	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 	"github.com/urfave/cli/v2"
 )
@@ -69,7 +70,7 @@ func parseInts(s string) ([]int, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	return parseList(s, func(f string) (int, error) {
+	return scenarios.FlagList(s, func(f string) (int, error) {
 		n, err := strconv.Atoi(f)
 		if err != nil {
 			return 0, fmt.Errorf("%q is not a whole number", f) // strconv's words name its function

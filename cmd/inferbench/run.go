@@ -196,16 +196,3 @@ func runError(err error) error {
 	}
 	return err
 }
-
-// parseList parses a comma-separated list.
-func parseList[T any](s string, parse func(string) (T, error)) ([]T, error) {
-	var out []T
-	for f := range strings.SplitSeq(s, ",") {
-		v, err := parse(strings.TrimSpace(f))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
