@@ -2,7 +2,6 @@ package history
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -94,14 +93,9 @@ func sameWorkload(entry, cand json.RawMessage) (same bool, diff string) {
 	if json.Unmarshal(entry, &a) != nil || json.Unmarshal(cand, &b) != nil {
 		return true, "" // compare warns that a scenario cannot be read
 	}
-	baseNames(a)
-	baseNames(b)
 	if !slices.ContainsFunc(measured, func(k string) bool { return !reflect.DeepEqual(a[k], b[k]) }) {
 		return true, ""
 	}
-	// What differs, said of the settings as judged (files by name).
-	entry, _ = json.Marshal(a)
-	cand, _ = json.Marshal(b)
 	for _, d := range compare.SettingsDiff(entry, cand) {
 		for _, k := range measured {
 			if strings.HasPrefix(d, k+".") || strings.HasPrefix(d, k+"[") || strings.HasPrefix(d, k+":") {
@@ -110,30 +104,6 @@ func sameWorkload(entry, cand json.RawMessage) (same bool, diff string) {
 		}
 	}
 	return false, "workload or load settings differ"
-}
-
-// baseNames makes every file a scenario's settings name (a dataset's, a
-// trace's, an empirical length list's "file", the "tokenizer") its base
-// name: run.json holds them resolved to absolute paths, and a CI job whose
-// checkout lies in a directory of its own every night (GitLab's builds
-// directory) named the same file by another path each night, so that no
-// earlier night was of the candidate's workload and the gate had no
-// baseline. The file's name still tells one dataset from another.
-func baseNames(v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			if s, ok := x.(string); ok && (k == "file" || k == "tokenizer") {
-				v[k] = filepath.Base(s)
-				continue
-			}
-			baseNames(x)
-		}
-	case []any:
-		for _, x := range v {
-			baseNames(x)
-		}
-	}
 }
 
 // loadKind names what a run's levels are: "rate" (an open loop's request

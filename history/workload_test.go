@@ -72,8 +72,9 @@ func TestBaselineMatchesTheWorkload(t *testing.T) {
 // another setting beside it, is another workload.
 func TestSameWorkloadByFileNames(t *testing.T) {
 	night := func(dir, file string, out int) json.RawMessage {
-		return json.RawMessage(fmt.Sprintf(`{"load":{"concurrency":8},"workload":{"dataset":{"file":%q,"format":"sharegpt"},"output_tokens":%d,"tokenizer":%q}}`,
-			dir+"/"+file, out, dir+"/tok.json"))
+		scenario := fmt.Sprintf(`{"name":"n","load":{"concurrency":8},"workload":{"dataset":{"file":%q,"format":"sharegpt"},"output_tokens":%d,"tokenizer":%q}}`,
+			dir+"/"+file, out, dir+"/tok.json")
+		return compare.MetaOf(&rundir.Manifest{Tool: "inferbench", Scenario: json.RawMessage(scenario)}).Settings
 	}
 	if same, diff := sameWorkload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "chat.json", 128)); !same {
 		t.Errorf("one dataset in two checkouts: differ (%s); want the same workload", diff)

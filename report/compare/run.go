@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -117,11 +118,53 @@ func MetaOf(m *rundir.Manifest) Meta {
 			delete(generic, "target")
 			generic["workload"] = seedZeroUnset(generic["workload"])
 			meta.Gate = generic["gate"]
-			meta.Settings, _ = json.Marshal(generic) // map keys sorted: comparable bytes
+			meta.Settings = settingsOf(generic)
 			meta.Prompts = promptsOf(m, generic["workload"])
 		}
 	}
 	return meta
+}
+
+// settingsOf is a scenario's settings (name, description and target
+// left out) as comparable bytes: map keys sorted, and every file it names
+// (a dataset's, a trace's, an empirical length list's "file", the
+// "tokenizer") by its base name. run.json holds them resolved to absolute
+// paths, and a CI job whose checkout lies in a directory of its own every
+// night (GitLab's builds directory) named the same file by another path
+// each night: compare warned that the setting differed, and a history
+// baseline, which keeps only nights of the candidate's workload, had none.
+// The file's name still tells one dataset from another.
+func settingsOf(generic map[string]json.RawMessage) json.RawMessage {
+	raw, _ := json.Marshal(generic)
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return raw
+	}
+	baseNames(v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// baseNames makes every "file" and "tokenizer" string under v its base
+// name (settingsOf).
+func baseNames(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && (k == "file" || k == "tokenizer") {
+				v[k] = filepath.Base(s)
+				continue
+			}
+			baseNames(x)
+		}
+	case []any:
+		for _, x := range v {
+			baseNames(x)
+		}
+	}
 }
 
 // seedZeroUnset is a scenario's workload settings (run.json) with a seed

@@ -31,3 +31,20 @@ func TestSeedZeroIsUnsetAsASetting(t *testing.T) {
 		t.Errorf("seed 7 reads as unset: %s", other.Settings)
 	}
 }
+
+// TestFilesAreSettingsByName: a dataset named by another absolute path in
+// another checkout (run.json resolves it) is the same setting; another
+// file name differs. compare warned "scenario setting differs:
+// workload.dataset.file" of every night of a CI job checked out afresh.
+func TestFilesAreSettingsByName(t *testing.T) {
+	meta := func(file string) Meta {
+		return MetaOf(&rundir.Manifest{Tool: "inferbench", Start: time.Unix(1e9, 0),
+			Scenario: []byte(`{"name":"n","workload":{"dataset":{"file":"` + file + `"}}}`)})
+	}
+	if _, w := Check(meta("/builds/1041/ci/chat.json"), meta("/builds/1042/ci/chat.json")); len(w) > 0 {
+		t.Errorf("one file in two checkouts: warnings %q; want none", w)
+	}
+	if _, w := Check(meta("/builds/1041/ci/chat.json"), meta("/builds/1042/ci/code.json")); len(w) != 1 {
+		t.Errorf("chat.json and code.json: warnings %q; want the setting that differs", w)
+	}
+}
