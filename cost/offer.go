@@ -130,8 +130,10 @@ type RunGPU struct {
 	// From is "stated by the user" (--gpu, recorded in run.json) or
 	// "telemetry" (the GPU inventory in run.json).
 	From string
-	// Warning is set when the stated GPU and telemetry disagree.
-	Warning string
+	// Warning is set when the stated GPU and telemetry disagree;
+	// Contradicted is telemetry's GPU when it is another than the stated.
+	Warning      string
+	Contradicted *GPU
 }
 
 // Where the GPU of a run came from (RunGPU.From).
@@ -159,6 +161,7 @@ func (c *Catalog) ResolveRunGPU(stated string, detected []string) (*RunGPU, erro
 		r := &RunGPU{GPU: g, Count: n, From: FromUser}
 		switch {
 		case tel != nil && tel.ID != g.ID:
+			r.Contradicted = tel
 			r.Warning = fmt.Sprintf("the GPU stated by the user (%s) is not the one telemetry saw (%s, %q): priced as stated", stated, tel.ID, detected[0])
 		case len(detected) > 0 && len(detected) != n:
 			r.Warning = fmt.Sprintf("the GPU stated by the user (%s) counts %d, telemetry saw %d: priced as stated", stated, n, len(detected))
@@ -181,14 +184,11 @@ func (c *Catalog) ResolveRunGPU(stated string, detected []string) (*RunGPU, erro
 // another machine: the user's word is the only one), or telemetry's name is
 // not in the catalog (the stated GPU is how such a run is priced).
 func (c *Catalog) RefuseContradictedGPU(flag, stated, dir string, detected []string) error {
-	if stated == "" || len(detected) == 0 {
+	r, err := c.ResolveRunGPU(stated, detected)
+	if err != nil || r == nil || r.Contradicted == nil {
 		return nil
 	}
-	g, _, err := c.ParseGPUSpec(stated)
-	tel := c.GPUBySMIName(detected[0])
-	if err != nil || tel == nil || tel.ID == g.ID {
-		return nil
-	}
+	tel := r.Contradicted
 	return quoteErrorf("%s %s: the GPU stated by the user (%s) is not the one telemetry saw in %s (%s, %q): not priced; state %s, or leave %s out to take telemetry's",
-		flag, stated, g.ID, dir, tel.ID, detected[0], tel.ID, flag)
+		flag, stated, r.GPU.ID, dir, tel.ID, detected[0], tel.ID, flag)
 }
