@@ -77,14 +77,7 @@ func (s *Scenario) ApplyDefaults() {
 		w.OutputTokens = Fixed(DefaultOutputTokens)
 	}
 	if d := w.Dataset; d != nil && d.Format == "" {
-		d.Format = FormatJSONL
-		name := d.File
-		if strings.EqualFold(filepath.Ext(name), ".gz") {
-			name = name[:len(name)-len(".gz")] // read decompressed (readFile)
-		}
-		if strings.EqualFold(filepath.Ext(name), ".json") {
-			d.Format = FormatShareGPT
-		}
+		d.Format = DatasetFormatOf(d.File)
 	}
 
 	l := &s.Load
@@ -138,4 +131,17 @@ func (s *Scenario) ApplyDefaults() {
 		}
 		c.Offer = cmp.Or(c.Offer, DefaultOffer)
 	}
+}
+
+// DatasetFormatOf is the format of a dataset file whose scenario names
+// none, by its name: ShareGPT for .json (.json.gz: it is read
+// decompressed, readFile), JSONL otherwise.
+func DatasetFormatOf(file string) DatasetFormat {
+	if strings.EqualFold(filepath.Ext(file), ".gz") {
+		file = file[:len(file)-len(".gz")]
+	}
+	if strings.EqualFold(filepath.Ext(file), ".json") {
+		return FormatShareGPT
+	}
+	return FormatJSONL
 }

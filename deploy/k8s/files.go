@@ -1,6 +1,7 @@
 package k8s
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path"
@@ -51,11 +52,9 @@ func scenarioFiles(s *scenarios.Scenario) error {
 			"or size prompts by the server's tokenize endpoint (prompt_sizing: server) or estimate")
 	}
 	if d := w.Dataset; d != nil {
-		// The format run reads it as: the scenarios package's guess by
-		// its name (ApplyDefaults) where the file gives none.
-		as := *d
-		(&scenarios.Scenario{Workload: scenarios.Workload{Dataset: &as}}).ApplyDefaults()
-		format := string(as.Format)
+		// The format run reads it as: the scenario's, else the scenarios
+		// package's guess by its name.
+		format := string(cmp.Or(d.Format, scenarios.DatasetFormatOf(d.File)))
 		refuse("workload.dataset.file", d.File, "leave workload.dataset out and copy the file onto the claim (--pvc), giving it after -- as --dataset "+format+":/results/…")
 	}
 	if t := s.Load.Trace; t != nil {
