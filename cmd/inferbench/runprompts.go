@@ -70,12 +70,9 @@ func promptsFromFlags(c *cli.Context, s *scenarios.Scenario) error {
 // datasetFromFlag maps --dataset FORMAT:FILE onto the scenario's dataset
 // or trace.
 func datasetFromFlag(c *cli.Context, s *scenarios.Scenario) error {
-	format, file, ok := strings.Cut(c.String(flagDataset), ":")
-	if ext := strings.TrimPrefix(filepath.Ext(format), "."); !ok && (ext == "jsonl" || ext == "json") {
-		return usagef("--%s %s: name its format first: jsonl:%s (a prompt a line) or sharegpt:%s (ShareGPT's conversations)", flagDataset, format, format, format)
-	}
-	if !ok || file == "" {
-		return usagef("--%s: want sharegpt:FILE, jsonl:FILE or trace:FILE, got %q", flagDataset, c.String(flagDataset))
+	format, file, err := scenarios.ParseDatasetFlag(c.String(flagDataset))
+	if err != nil {
+		return usagef("--%s%v", flagDataset, err)
 	}
 	typed, file := file, absPath(file)
 	switch format {

@@ -83,9 +83,10 @@ func flagFiles(given map[string][]string) error {
 		check("tokenizer", v, "copy it onto the claim (--pvc) and give --tokenizer /results/…, or size prompts by the server (--prompt-sizing server) or estimate")
 	}
 	for _, v := range given["dataset"] {
-		format, file, ok := strings.Cut(v, ":")
-		if !ok {
-			format, file = "jsonl", v
+		format, file, err := scenarios.ParseDatasetFlag(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("k8s: --dataset after --%v", printable.Text(err.Error())))
+			continue
 		}
 		check("dataset", file, "copy it onto the claim (--pvc) and give --dataset "+printable.Text(format)+":/results/…")
 	}

@@ -166,3 +166,21 @@ func TestScenarioManifestValidatesWithRunFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagFilesReadDatasetAsRun: a --dataset after -- without its format
+// was taken for jsonl and, on the claim, passed, though every pod's run
+// refuses it ("--dataset: want sharegpt:FILE, …"); the manifest reads the
+// flag with run's own split (scenarios.ParseDatasetFlag).
+func TestFlagFilesReadDatasetAsRun(t *testing.T) {
+	for v, want := range map[string]string{
+		"/results/p.txt":           "want sharegpt:FILE, jsonl:FILE or trace:FILE",
+		"/results/p.jsonl":         "name its format first",
+		"jsonl:/results/p.jsonl":   "",
+		"sharegpt:/home/me/p.json": "a file the pods would not have",
+	} {
+		err := flagFiles(map[string][]string{"dataset": {v}})
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("--dataset %s: %v; want %q", v, err, want)
+		}
+	}
+}
