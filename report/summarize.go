@@ -526,19 +526,38 @@ func MeetsSLO(l *Level, slo SLO) (bool, []string) {
 }
 
 // At returns the reported percentile p of d (one of 50, 90, 95, 99, 99.9);
-// other values of p fall back to the next higher reported one.
+// other values of p fall back to the next higher reported one
+// (ReportedPercentile).
 func (d Dist) At(p float64) float64 {
-	switch {
-	case p <= 50:
+	switch ReportedPercentile(p) {
+	case 50:
 		return d.P50
-	case p <= 90:
+	case 90:
 		return d.P90
-	case p <= 95:
+	case 95:
 		return d.P95
-	case p <= 99:
+	case 99:
 		return d.P99
 	default:
 		return d.P999
+	}
+}
+
+// ReportedPercentile is the percentile Dist.At reads for p: p itself when
+// it is one a summary reports (50, 90, 95, 99, 99.9), else the next higher
+// one; an SLO at percentile p is judged at it (MeetsSLO).
+func ReportedPercentile(p float64) float64 {
+	switch {
+	case p <= 50:
+		return 50
+	case p <= 90:
+		return 90
+	case p <= 95:
+		return 95
+	case p <= 99:
+		return 99
+	default:
+		return 99.9
 	}
 }
 

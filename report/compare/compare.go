@@ -562,11 +562,14 @@ func replicates(bs, cs *LevelSample, ms []Metric, n int, rng *rand.Rand, f func(
 	b0, c0 = newSideStats(ms), newSideStats(ms)
 	bs.stats(nil, b0)
 	cs.stats(nil, c0)
-	pairs := pairing(bs, cs)
-	eachResample([]*LevelSample{bs, cs}, []*sideStats{b0, c0}, ms, pairs, n, rng, func(k int, st []*sideStats) {
+	var links []link
+	if pairs := pairing(bs, cs); pairs != nil {
+		links = []link{{from: 0, to: 1, pairs: pairs}}
+	}
+	eachResample([]*LevelSample{bs, cs}, []*sideStats{b0, c0}, ms, links, n, rng, func(k int, st []*sideStats) {
 		f(k, st[0], st[1])
 	})
-	return b0, c0, pairs != nil
+	return b0, c0, links != nil
 }
 
 // bootstrapRows compares two levels with requests by a two-sample
@@ -628,7 +631,15 @@ type Ratio struct {
 	// Paired says the two levels ran the same request list and were
 	// resampled in pairs (pairing).
 	Paired bool
+	// reps are the defined replicates of the ratio (PAt).
+	reps []float64
 }
+
+// PAt is the two-sided bootstrap p-value of "ratio = null" from r's
+// replicates (report.BootstrapP): P is PAt(1). A metric that is the
+// ratio's times a constant k is 1 where the ratio is 1/k, and its p-value
+// is PAt(1/k).
+func (r Ratio) PAt(null float64) float64 { return report.BootstrapP(r.reps, null) }
 
 // Ratios compares metrics ms of candidate level cs with baseline level bs
 // as ratios, by the same two-sample bootstrap as Compare (resamples
@@ -660,9 +671,9 @@ func Ratios(bs, cs *LevelSample, ms []Metric, alpha float64, resamples int, seed
 		if !(b > 0) || math.IsNaN(c) || math.IsInf(b, 0) || math.IsInf(c, 0) || len(reps[i]) < resamples/2 {
 			continue
 		}
-		r := Ratio{Metric: m, Baseline: b, Candidate: c, Ratio: c / b, Paired: paired}
+		r := Ratio{Metric: m, Baseline: b, Candidate: c, Ratio: c / b, Paired: paired, reps: reps[i]}
 		r.Low, r.High = report.BootstrapInterval(reps[i], alpha)
-		r.P = report.BootstrapP(reps[i], 1)
+		r.P = r.PAt(1)
 		out = append(out, r)
 	}
 	return out

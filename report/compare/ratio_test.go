@@ -3,6 +3,7 @@ package compare
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/inferbench/inferbench/report"
@@ -69,7 +70,7 @@ func TestRatios(t *testing.T) {
 		t.Errorf("b = 2a: ratio %v [%v, %v], p %v; want 2 inside a significant interval", r.Ratio, r.Low, r.High, r.P)
 	}
 	// Seeded: the same inputs give the same interval; another seed another.
-	if again := Ratios(sa, sb, ms, 0.05, 1000, 1, "x")[0]; again != r {
+	if again := Ratios(sa, sb, ms, 0.05, 1000, 1, "x")[0]; !reflect.DeepEqual(again, r) {
 		t.Errorf("same seed: %+v then %+v", r, again)
 	}
 	if other := Ratios(sa, sb, ms, 0.05, 1000, 2, "x")[0]; other.Low == r.Low && other.High == r.High {

@@ -15,12 +15,12 @@ import (
 // resample k. The draws alone are sequential, so the replicates are the
 // same whatever the number of CPUs (TestResamplesSameOnAnyCPUs). base
 // holds each sample's stats of itself, whose rank indexes the workers
-// share. pairs, when not nil, pairs request i of ss[0] with request
-// pairs[i] of ss[1] (pairing): a resample draws both together.
-func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, pairs []int32, n int, rng *rand.Rand, f func(k int, st []*sideStats)) {
+// share. Each link pairs request i of ss[from] with request pairs[i] of
+// ss[to] (pairing): a resample draws both together.
+func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, links []link, n int, rng *rand.Rand, f func(k int, st []*sideStats)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
-		job := newResampleJob(ss, base, ms, pairs)
+		job := newResampleJob(ss, base, ms, links)
 		for k := range n {
 			job.draw(rng, k)
 			job.run(ss, f)
@@ -31,7 +31,7 @@ func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, pairs []int
 	// worker; each holds a count per request of every sample.
 	free := make(chan *resampleJob, workers+2)
 	for range workers + 2 {
-		free <- newResampleJob(ss, base, ms, pairs)
+		free <- newResampleJob(ss, base, ms, links)
 	}
 	jobs := make(chan *resampleJob, workers+2)
 	var wg sync.WaitGroup
@@ -52,19 +52,32 @@ func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, pairs []int
 	wg.Wait()
 }
 
+// A link pairs two samples that ran the same request list: request i of
+// sample from is request pairs[i] of sample to (pairing). A sample is the
+// to of at most one link, and the from of none where it is a to.
+type link struct {
+	from, to int
+	pairs    []int32
+}
+
 // resampleJob is one resample in flight: its index, each sample's counts
-// and the stats computed on them; pairs is eachResample's.
+// and the stats computed on them; links are eachResample's, and linked
+// marks the samples whose counts a link copies.
 type resampleJob struct {
 	k      int
 	counts [][]int32
 	st     []*sideStats
-	pairs  []int32
+	links  []link
+	linked []bool
 }
 
 // newResampleJob returns a job for samples ss whose stats share base's
 // rank indexes.
-func newResampleJob(ss []*LevelSample, base []*sideStats, ms []Metric, pairs []int32) *resampleJob {
-	j := &resampleJob{pairs: pairs}
+func newResampleJob(ss []*LevelSample, base []*sideStats, ms []Metric, links []link) *resampleJob {
+	j := &resampleJob{links: links, linked: make([]bool, len(ss))}
+	for _, l := range links {
+		j.linked[l.to] = true
+	}
 	for i, s := range ss {
 		st := newSideStats(ms)
 		st.idx, st.of = base[i].idx, base[i].of
@@ -74,19 +87,19 @@ func newResampleJob(ss []*LevelSample, base []*sideStats, ms []Metric, pairs []i
 	return j
 }
 
-// draw makes j resample k, drawing each sample's counts from rng in turn;
-// paired samples' counts once, the second's those of its pairs.
+// draw makes j resample k, drawing each sample's counts from rng in turn,
+// but for a linked sample, whose counts are those of its pairs.
 func (j *resampleJob) draw(rng *rand.Rand, k int) {
 	j.k = k
-	if j.pairs != nil {
-		resampleCounts(rng, j.counts[0])
-		for i, c := range j.counts[0] {
-			j.counts[1][j.pairs[i]] = c
+	for i, c := range j.counts {
+		if !j.linked[i] {
+			resampleCounts(rng, c)
 		}
-		return
 	}
-	for _, c := range j.counts {
-		resampleCounts(rng, c)
+	for _, l := range j.links {
+		for i, c := range j.counts[l.from] {
+			j.counts[l.to][l.pairs[i]] = c
+		}
 	}
 }
 

@@ -550,6 +550,9 @@ type sideStats struct {
 	pct [fieldE2E + 1][]float64
 	// rates indexed by rate.
 	rates [rateErrors + 1]float64
+	// total, failed and ok count the (re)sample's requests (a request
+	// drawn twice counts twice), as report.Level.Requests does.
+	total, failed, ok int64
 	// idx finds the percentiles ps of every field of the sample of, which
 	// the stats are last of (LevelSample.stats builds it).
 	idx *rankIndex
@@ -678,6 +681,7 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 	for i := range st.rates {
 		st.rates[i] = math.NaN()
 	}
+	st.total, st.failed, st.ok = total, failed, ok
 	if total > 0 {
 		st.rates[rateErrors] = float64(failed) / float64(total)
 	}

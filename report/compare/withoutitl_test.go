@@ -3,6 +3,7 @@ package compare
 import (
 	"math"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -49,7 +50,7 @@ func TestCollectorWithoutITL(t *testing.T) {
 			t.Errorf("level %g: per-request values differ without ITL", lv)
 		}
 		want, got := Ratios(fa, fh, rest, 0.05, 200, 1, "k"), Ratios(la, lh, rest, 0.05, 200, 1, "k")
-		if len(want) == 0 || !slices.Equal(got, want) {
+		if len(want) == 0 || !reflect.DeepEqual(got, want) {
 			t.Errorf("level %g: ratios without ITL %+v; with %+v", lv, got, want)
 		}
 		if r := Ratios(fa, fh, []Metric{itl}, 0.05, 200, 1, "k"); len(r) != 1 || math.IsNaN(r[0].Ratio) {

@@ -3,6 +3,7 @@ package render
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/inferbench/inferbench/cost"
@@ -64,6 +65,16 @@ type MetricComparison struct {
 	// Paired says both levels sent the same requests and were resampled
 	// in pairs (compare.Ratio.Paired).
 	Paired bool `json:"paired,omitempty"`
+	// BaselineLevels and CandidateLevels, on a comparison of capacities
+	// at the SLO, say how often each level was the run's capacity over
+	// the resamples (compare.CapacityRatio): the interval holds which
+	// level is the capacity as well as its throughput. Absent on other
+	// rows, whose levels are fixed.
+	BaselineLevels  []compare.LevelShare `json:"baseline_capacity_levels,omitempty"`
+	CandidateLevels []compare.LevelShare `json:"candidate_capacity_levels,omitempty"`
+	// pAt is the p-value of "ratio = null" from the replicates
+	// (compare.Ratio.PAt), as transformed with the row (scaled, inverted).
+	pAt func(null float64) float64
 }
 
 // levelMetrics are the metrics compared at every level both runs ran: the
@@ -102,33 +113,86 @@ func (bs bootstrapper) ratios(key string, a, b *compare.LevelSample, ms []compar
 	return out
 }
 
+// capacity compares the two runs' capacities at slo in output tokens/s by
+// resampling every level of each and choosing the capacity again in each
+// resample (compare.CapacityRatios), when both are priced at their
+// capacity. nil when either is not, when a level lacks its sample, or when
+// the samples choose other levels than the summaries (pa, pb): the caller
+// then compares the priced levels as fixed.
+func (bs bootstrapper) capacity(a, b *Run, pa, pb *pricedLevel, slo report.SLO) []MetricComparison {
+	if pa.Basis != report.BasisCapacity || pb.Basis != report.BasisCapacity {
+		return nil
+	}
+	la, lb := capacityLevels(a), capacityLevels(b)
+	if la == nil || lb == nil {
+		return nil
+	}
+	r, ok := compare.CapacityRatios(la, lb, slo, 1-Confidence, bs.resamples, bs.seed, "capacity")
+	if !ok || r.BaselineLevel != pa.Level.Level || r.CandidateLevel != pb.Level.Level {
+		return nil
+	}
+	mc := comparisonOf(r.Ratio)
+	mc.BaselineLevels, mc.CandidateLevels = r.BaselineShares, r.CandidateShares
+	return []MetricComparison{mc}
+}
+
+// capacityLevels lists run r's levels with their samples, in the
+// summary's order; nil when one has no sample.
+func capacityLevels(r *Run) []compare.CapacityLevel {
+	var out []compare.CapacityLevel
+	for _, l := range r.Summary.Levels {
+		d := r.levels[l.Level]
+		if d == nil || d.sample == nil {
+			return nil
+		}
+		out = append(out, compare.CapacityLevel{Level: l.Level, Sample: d.sample})
+	}
+	return out
+}
+
 // comparisonOf turns the engine's ratio into the report's row.
 func comparisonOf(r compare.Ratio) MetricComparison {
 	mc := MetricComparison{Metric: r.Metric.Name, Title: r.Metric.Title, Unit: r.Metric.Unit, HigherIsBetter: r.Metric.HigherIsBetter,
-		Baseline: r.Baseline, Candidate: r.Candidate, Ratio: r.Ratio, CILow: r.Low, CIHigh: r.High, PValue: r.P, Paired: r.Paired}
+		Baseline: r.Baseline, Candidate: r.Candidate, Ratio: r.Ratio, CILow: r.Low, CIHigh: r.High, PValue: r.P, Paired: r.Paired, pAt: r.PAt}
+	mc.Significant = mc.CILow > 1 || mc.CIHigh < 1
+	return mc
+}
+
+// rejudged sets mc's p-value and significance anew after its ratio was
+// transformed: "the transformed ratio is 1" is another hypothesis than
+// "the ratio is 1" (per GPU, 1 where output tokens/s is the GPUs' ratio),
+// and keeping the first's verdict called a dollar ratio whose interval
+// held 1 significant.
+func (mc MetricComparison) rejudged() MetricComparison {
+	mc.PValue = mc.pAt(1)
 	mc.Significant = mc.CILow > 1 || mc.CIHigh < 1
 	return mc
 }
 
 // scaled is mc for a metric that is mc's times a constant per run
 // (baseline × ka, candidate × kb): per GPU (k = 1/GPUs). The ratio and its
-// interval scale by kb/ka; the p-value is the same test.
+// interval scale by kb/ka; its p-value is the first's at ka/kb.
 func (mc MetricComparison) scaled(ka, kb float64) MetricComparison {
 	k := kb / ka
 	mc.Baseline, mc.Candidate = mc.Baseline*ka, mc.Candidate*kb
 	mc.Ratio, mc.CILow, mc.CIHigh = mc.Ratio*k, mc.CILow*k, mc.CIHigh*k
-	return mc
+	pAt := mc.pAt
+	mc.pAt = func(null float64) float64 { return pAt(null / k) }
+	return mc.rejudged()
 }
 
 // inverted is mc for a metric that is a constant per run over mc's (hourly
 // dollars over tokens/s: $ per 1M tokens = $/hour / (tokens/s × 3600) ×
-// 1e6, cost.USDPer1MTokens). The ratio inverts and its interval swaps ends.
+// 1e6, cost.USDPer1MTokens). The ratio inverts and its interval swaps ends;
+// its p-value is the first's at kb/ka.
 func (mc MetricComparison) inverted(ka, kb float64) MetricComparison {
 	k := kb / ka
 	mc.Baseline, mc.Candidate = ka/mc.Baseline, kb/mc.Candidate
 	mc.Ratio, mc.CILow, mc.CIHigh = k/mc.Ratio, k/mc.CIHigh, k/mc.CILow
 	mc.HigherIsBetter = !mc.HigherIsBetter
-	return mc
+	pAt := mc.pAt
+	mc.pAt = func(null float64) float64 { return pAt(k / null) }
+	return mc.rejudged()
 }
 
 // judge sets Better from the interval and the metric's direction.
@@ -192,7 +256,11 @@ func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper
 				mc.judge()
 				c.Capacity = append(c.Capacity, mc)
 			}
-			if tps := bs.ratios("capacity", la.sample, lb.sample, []compare.Metric{compare.OutputTokensPerS()}); len(tps) == 1 {
+			tps := bs.capacity(a, b, pa, pb, slo)
+			if tps == nil {
+				tps = bs.ratios("capacity", la.sample, lb.sample, []compare.Metric{compare.OutputTokensPerS()})
+			}
+			if len(tps) == 1 {
 				add(tps[0])
 				if ga, gb := float64(a.GPUs()), float64(b.GPUs()); ga != gb {
 					per := tps[0].scaled(1/ga, 1/gb)
@@ -311,6 +379,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		fmt.Fprintf(&s, "; $/1M output tokens %s (%s) vs %s (%s)", cost.USD(usd.Candidate), offerLabel(pb), cost.USD(usd.Baseline), offerLabel(pa))
 	}
 	s.WriteString(".")
+	s.WriteString(levelDoubt(tp, a, b))
 	if len(c.Differs) > 0 {
 		fmt.Fprintf(&s, " Compared by design: %s.", strings.Join(c.Differs, "; "))
 	}
@@ -318,6 +387,29 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		fmt.Fprintf(&s, " Not a like-for-like comparison: %s.", strings.Join(c.Unfair, "; "))
 	}
 	return s.String()
+}
+
+// levelDoubt says, after the verdict, which run's capacity level another
+// level took in more than 5 % of the resamples (a level that met the SLO
+// by a little, or a neighbour that missed it by a little): the interval
+// holds that doubt, and a rerun may well choose the other level. "" when
+// neither did, or the ratio was taken at fixed levels.
+func levelDoubt(tp *MetricComparison, a, b *Run) string {
+	var parts []string
+	for _, x := range []struct {
+		label  string
+		level  float64
+		shares []compare.LevelShare
+	}{{b.Label, tp.CandidateLevel, tp.CandidateLevels}, {a.Label, tp.BaselineLevel, tp.BaselineLevels}} {
+		i := slices.IndexFunc(x.shares, func(s compare.LevelShare) bool { return s.Level == x.level })
+		if len(x.shares) > 1 && (i < 0 || x.shares[i].Share < 0.95) {
+			parts = append(parts, fmt.Sprintf("%s's is %s of the resamples", x.label, shareText(x.shares)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Which level is the capacity is itself in doubt: %s; the interval holds it.", strings.Join(parts, "; "))
 }
 
 // lowerBounds lists the runs priced at a capacity that is a lower bound.

@@ -92,12 +92,21 @@ func TestQuantile7(t *testing.T) {
 }
 
 // TestDerivedComparisons: per-GPU throughput and $ per 1M tokens are exact
-// transformations of the throughput ratio, interval included.
+// transformations of the throughput ratio, interval included, and each is
+// judged by its own interval and p-value: a throughput ratio of 3
+// [2.5, 3.5] is significant, but at 3× the price the dollar ratio is 1
+// [0.86, 1.2], which is not (it was called significant, and the candidate
+// better, by the throughput's verdict).
 func TestDerivedComparisons(t *testing.T) {
-	mc := MetricComparison{Baseline: 100, Candidate: 300, Ratio: 3, CILow: 2.5, CIHigh: 3.5, PValue: 0.001, HigherIsBetter: true}
+	var reps []float64 // the throughput ratio's replicates: 2.5 to 3.5 evenly
+	for i := range 101 {
+		reps = append(reps, 2.5+float64(i)/100)
+	}
+	pAt := func(null float64) float64 { return report.BootstrapP(reps, null) }
+	mc := MetricComparison{Baseline: 100, Candidate: 300, Ratio: 3, CILow: 2.5, CIHigh: 3.5, PValue: pAt(1), Significant: true, HigherIsBetter: true, pAt: pAt}
 	per := mc.scaled(1.0/1, 1.0/2) // baseline 1 GPU, candidate 2
-	if per.Baseline != 100 || per.Candidate != 150 || per.Ratio != 1.5 || per.CILow != 1.25 || per.CIHigh != 1.75 || per.PValue != mc.PValue {
-		t.Errorf("per GPU: %+v", per)
+	if per.Baseline != 100 || per.Candidate != 150 || per.Ratio != 1.5 || per.CILow != 1.25 || per.CIHigh != 1.75 || !per.Significant || per.PValue != pAt(2) {
+		t.Errorf("per GPU: %+v; want 1.5 [1.25, 1.75], significant, p %g (the throughput's at 2)", per, pAt(2))
 	}
 	// $/1M = $/hour / (tok/s × 3600) × 1e6: $2/h at 100 tok/s, $6/h at 300.
 	ka, kb := 2.0/3600*1e6, 6.0/3600*1e6
@@ -105,6 +114,10 @@ func TestDerivedComparisons(t *testing.T) {
 	if !near(usd.Baseline, ka/100) || !near(usd.Candidate, kb/300) || !near(usd.Ratio, usd.Candidate/usd.Baseline) ||
 		!near(usd.CILow, 3/3.5) || !near(usd.CIHigh, 3/2.5) || usd.HigherIsBetter {
 		t.Errorf("$/1M: %+v", usd)
+	}
+	usd.judge()
+	if usd.Significant || usd.Better != "" || !(usd.PValue > 0.9) {
+		t.Errorf("$/1M: significant %v, better %q, p %g; want not significant, neither better, p near 1", usd.Significant, usd.Better, usd.PValue)
 	}
 }
 

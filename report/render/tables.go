@@ -11,6 +11,7 @@ import (
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/report/plot"
 )
 
@@ -181,7 +182,31 @@ func comparisonTable(c Comparison) table {
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("ratio = %s / %s; percentile-bootstrap interval %s (%d resamples, seed %d); significant when the interval excludes 1; p is the two-sided bootstrap p-value of ratio = 1; the interval is of these two runs' requests: a whole run of the same setup varies too (identical mock runs read output tokens/s 0.5 %% apart), so run each side twice before reading a difference of a few percent.",
 		c.Candidate, c.Baseline, over, c.Resamples, c.Seed))
+	if i := slices.IndexFunc(c.Capacity, func(m MetricComparison) bool { return m.BaselineLevels != nil }); i >= 0 {
+		m := c.Capacity[i]
+		t.Notes = append(t.Notes, fmt.Sprintf("capacity at SLO: each resample redraws every level's requests, judges every level by the SLO again and takes the best that met it, so the interval holds which level is the capacity as well as its throughput (%s: %s; %s: %s).",
+			c.Baseline, shareText(m.BaselineLevels), c.Candidate, shareText(m.CandidateLevels)))
+	}
 	return t
+}
+
+// shareText says how often each level was a run's capacity over the
+// resamples, most often first: "level 4 in 84 %, 8 in 16 %"; the levels
+// past the third are summed.
+func shareText(ss []compare.LevelShare) string {
+	var parts []string
+	rest := 0.0
+	for i, s := range ss {
+		if i >= 3 {
+			rest += s.Share
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%g in %s", s.Level, percent(s.Share)))
+	}
+	if rest > 0 {
+		parts = append(parts, fmt.Sprintf("others in %s", percent(rest)))
+	}
+	return "level " + strings.Join(parts, ", ")
 }
 
 // levelComparisonTable lays out the per-level comparisons compactly: one

@@ -1,0 +1,113 @@
+package compare
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+)
+
+// p95Of is the type-7 95th percentile of vs, as a summary computes it.
+func p95Of(vs []float64) float64 {
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	return report.Quantile7(s, 95)
+}
+
+// TestCapacityRatioHoldsTheLevelChoice: the baseline's best level meets a
+// TTFT p95 SLO by a hair (its own p95 is 0.1 % under the bound), so about
+// half the resamples fail it and take the level below, with less
+// throughput. The capacity interval must reach both the ratio over the
+// hair's level and over the level below; the ratio at fixed levels
+// (Ratios, the hair's level) misses the second, which is the doubt this
+// bootstrap exists to hold.
+func TestCapacityRatioHoldsTheLevelChoice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	low := sampleFrom(0, lognormal(rng, 300, 50), 1.0)
+	hairTTFT := lognormal(rng, 300, 100)
+	hair := sampleFrom(1000, hairTTFT, 0.2)
+	cand := sampleFrom(5000, lognormal(rng, 300, 20), 1.0)
+	slo := report.SLO{Percentile: 95, TTFT: time.Duration(p95Of(hairTTFT) * 1.001 * float64(time.Millisecond))}
+	base := []CapacityLevel{{Level: 8, Sample: low}, {Level: 16, Sample: hair}}
+	r, ok := CapacityRatios(base, []CapacityLevel{{Level: 8, Sample: cand}}, slo, 0.05, 2000, 1, "capacity")
+	if !ok {
+		t.Fatal("no capacity ratio")
+	}
+	tps := func(s *LevelSample) float64 {
+		st := newSideStats([]Metric{OutputTokensPerS()})
+		s.stats(nil, st)
+		return st.rates[rateOutputTPS]
+	}
+	lowTPS, hairTPS, candTPS := tps(low), tps(hair), tps(cand)
+	if !(hairTPS > 1.5*lowTPS) {
+		t.Fatalf("fixture: hair level %g tok/s, level below %g; want the hair's well above", hairTPS, lowTPS)
+	}
+	if r.BaselineLevel != 16 || r.CandidateLevel != 8 || r.Baseline != hairTPS || r.Candidate != candTPS {
+		t.Errorf("point: levels %g/%g, %g/%g tok/s; want 16/8, %g/%g", r.BaselineLevel, r.CandidateLevel, r.Baseline, r.Candidate, hairTPS, candTPS)
+	}
+	overHair, overLow := candTPS/hairTPS, candTPS/lowTPS
+	if !(r.Low <= overHair*1.02 && r.High >= overLow*0.98) {
+		t.Errorf("capacity interval [%.3f, %.3f]; want it to reach %.3f (over the hair's level) and %.3f (over the level below)", r.Low, r.High, overHair, overLow)
+	}
+	if len(r.BaselineShares) != 2 || r.BaselineShares[0].Share > 0.8 || r.BaselineShares[1].Share < 0.2 {
+		t.Errorf("baseline shares %+v; want both levels, neither under a fifth", r.BaselineShares)
+	}
+	if len(r.CandidateShares) != 1 || r.CandidateShares[0] != (LevelShare{Level: 8, Share: 1}) || r.Undefined != 0 || r.Paired {
+		t.Errorf("candidate shares %+v, undefined %g, paired %v; want level 8 always, none undefined, unpaired", r.CandidateShares, r.Undefined, r.Paired)
+	}
+	fixed := Ratios(hair, cand, []Metric{OutputTokensPerS()}, 0.05, 2000, 1, "capacity")
+	if len(fixed) != 1 || fixed[0].High >= overLow*0.98 {
+		t.Errorf("fixed-level ratio %+v; want an interval short of %.3f (the test shows nothing otherwise)", fixed, overLow)
+	}
+}
+
+// TestCapacityRatioOfOneRunWithItself: a run against itself, its levels
+// paired, reads 1 in every resample: the same requests are drawn on both
+// sides, so the same level is the capacity with the same throughput.
+// Unpaired (other request IDs), the same requests read a spread.
+func TestCapacityRatioOfOneRunWithItself(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	a, b := lognormal(rng, 200, 40), lognormal(rng, 200, 90)
+	slo := report.SLO{Percentile: 95, TTFT: time.Duration(p95Of(b) * float64(time.Millisecond))}
+	runOf := func(first uint64) []CapacityLevel {
+		return []CapacityLevel{{Level: 4, Sample: sampleFrom(first, a, 1)}, {Level: 8, Sample: sampleFrom(first+1000, b, 0.5)}}
+	}
+	r, ok := CapacityRatios(runOf(0), runOf(0), slo, 0.05, 1000, 1, "capacity")
+	if !ok || !r.Paired || r.Ratio.Ratio != 1 || r.Low != 1 || r.High != 1 {
+		t.Errorf("paired: %+v (ok %v); want ratio 1 in [1, 1], paired", r, ok)
+	}
+	r, ok = CapacityRatios(runOf(0), runOf(10000), slo, 0.05, 1000, 1, "capacity")
+	if !ok || r.Paired || r.Ratio.Ratio != 1 || !(r.Low < 0.99 && r.High > 1.01) {
+		t.Errorf("unpaired: %+v (ok %v); want ratio 1 with a spread, unpaired", r, ok)
+	}
+}
+
+// TestCapacityRatioPointIsTheSummary's: on a run's records, the capacity
+// of the samples themselves is the summary's (level and output tokens/s),
+// judged by the same rule (report.MeetsSLO), failures and all.
+func TestCapacityRatioPointIsTheSummarys(t *testing.T) {
+	s := base()
+	s.levels, s.failEvery, s.sloMS = []float64{2, 4, 8}, 200, 70
+	r := load(t, s)
+	c := r.Summary.Capacity
+	if c == nil {
+		t.Fatalf("fixture: no capacity; levels %+v", r.Summary.Levels)
+	}
+	var levels []CapacityLevel
+	for _, l := range r.Summary.Levels {
+		levels = append(levels, CapacityLevel{Level: l.Level, Sample: r.levels[l.Level]})
+	}
+	got, ok := CapacityRatios(levels, levels, r.SLO, 0.05, 200, 1, "capacity")
+	if !ok || got.BaselineLevel != c.Level || !near(got.Baseline, c.OutputTokensPerS, 1e-9*c.OutputTokensPerS) {
+		t.Errorf("capacity level %g, %g tok/s (ok %v); summary says level %g, %g", got.BaselineLevel, got.Baseline, ok, c.Level, c.OutputTokensPerS)
+	}
+	// A budget the failures break: no level meets the SLO, no ratio.
+	zero := 0.0
+	slo := r.SLO
+	slo.MaxErrorRate = &zero
+	if _, ok := CapacityRatios(levels, levels, slo, 0.05, 200, 1, "capacity"); ok {
+		t.Error("no level meets a zero error budget with 0.5 % failed, yet a ratio came back")
+	}
+}
