@@ -109,9 +109,11 @@ func SchemaVersion() int { m := migrations(); return m[len(m)-1].version }
 const minReadAsIs = 3
 
 // readAsIs returns the schema version of db when a command that only
-// reads is to read it as it is: older than SchemaVersion, and readable
-// (minReadAsIs). 0 means migrate: a store of this version, one too old or
-// one with no schema yet. A newer store is refused, as migrate refuses it.
+// reads is to read it as it is: SchemaVersion, with nothing to migrate, or
+// an older one that is readable (minReadAsIs). 0 means migrate: a store
+// too old or one with no schema yet. A newer store is refused, as migrate
+// refuses it. It is the one read of the version an opening for reading
+// makes (migrate would read it again).
 // A read that migrated a store shared with an older inferbench (the
 // nightly job that fills it, pinned to its version) locked that one out:
 // "store schema version 4 is newer than this inferbench's 3".
@@ -124,7 +126,7 @@ func readAsIs(ctx context.Context, db *sql.DB) (int, error) {
 	switch {
 	case v > SchemaVersion():
 		return 0, fmt.Errorf("store schema version %d is newer than this inferbench's %d: upgrade inferbench", v, SchemaVersion())
-	case v < minReadAsIs || v == SchemaVersion():
+	case v < minReadAsIs:
 		return 0, nil
 	}
 	return v, nil

@@ -81,8 +81,9 @@ type Store struct {
 	// lockWait is how long a statement waits for another's lock:
 	// PostgreSQL's lock_timeout, SQLite's busy_timeout.
 	lockWait time.Duration
-	// schema is the schema version of an older store opened for reading,
-	// read as it is (readAsIs); 0 when it is SchemaVersion.
+	// schema is the schema version of a store opened for reading, read as
+	// it is (readAsIs): SchemaVersion or an older one; 0 when it was
+	// opened through migrate, which leaves it at SchemaVersion.
 	schema int
 }
 
