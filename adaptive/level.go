@@ -135,14 +135,15 @@ type Estimate struct {
 	N int
 }
 
-// HalfWidth is how far the interval reaches from its value, relative to
-// it: the larger of Hi − Value and Value − Lo, over |Value|, so that the
-// interval lies within ±HalfWidth of the value, as --precision promises;
-// +Inf when unbounded or Value is 0. (Hi − Lo) / (2·|Value|), the mean of
-// the two reaches, called an open level ±5 % whose interval was [−8.9 %,
-// 0] of its value (keeping up: its value is the target, its upper end
-// too), and a percentile's [−3 %, +7 %] ±5 %.
-func (e Estimate) HalfWidth() float64 {
+// Reach is how far the interval reaches from its value on its farther
+// side, relative to it: the larger of Hi − Value and Value − Lo, over
+// |Value|, so that the interval lies within ±Reach of the value, as
+// --precision promises; +Inf when unbounded or Value is 0 or NaN. Half its
+// width, (Hi − Lo) / (2·|Value|), the mean of the two reaches, called an
+// open level ±5 % whose interval was [−8.9 %, 0] of its value (keeping up:
+// its value is the target, its upper end too), and a percentile's
+// [−3 %, +7 %] ±5 %.
+func (e Estimate) Reach() float64 {
 	if math.IsInf(e.Lo, 0) || math.IsInf(e.Hi, 0) || e.Value == 0 || math.IsNaN(e.Value) {
 		return math.Inf(1)
 	}
@@ -384,9 +385,9 @@ func (l *Level) evaluate(forced Reason) {
 	}
 
 	ready := l.admitted >= l.minJudged() && d.Elapsed >= o.MinDuration
-	precise := d.Throughput.HalfWidth() <= o.Precision
+	precise := d.Throughput.Reach() <= o.Precision
 	for _, e := range d.Latency {
-		precise = precise && e.HalfWidth() <= o.Precision
+		precise = precise && e.Reach() <= o.Precision
 	}
 	switch {
 	case forced != Running:

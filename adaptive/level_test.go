@@ -160,10 +160,10 @@ func TestPrecise(t *testing.T) {
 	if d.Reason != StopPrecise || d.Certain || d.N != 120 {
 		t.Fatalf("decision %+v; want a precise stop at 120", d)
 	}
-	if hw := d.Latency[0].HalfWidth(); !(hw < 0.05) {
-		t.Errorf("E2E half-width %g", hw)
+	if r := d.Latency[0].Reach(); !(r < 0.05) {
+		t.Errorf("E2E reach %g", r)
 	}
-	if tp := d.Throughput; math.Abs(tp.Value-12500) > 1e-6 || tp.Hi != tp.Value || !(tp.Lo < tp.Value) || tp.HalfWidth() > 0.01 {
+	if tp := d.Throughput; math.Abs(tp.Value-12500) > 1e-6 || tp.Hi != tp.Value || !(tp.Lo < tp.Value) || tp.Reach() > 0.01 {
 		t.Errorf("throughput %v; want 12,500 tok/s, [under it, 12,500], within 1 %%", tp)
 	}
 }
@@ -187,7 +187,7 @@ func TestThroughputEstimators(t *testing.T) {
 		c.ID = uint64(i - 1)
 		l.Add(c)
 	}
-	if tp := l.Finish().Throughput; math.Abs(tp.Value-200) > 1e-9 || tp.HalfWidth() > 1e-12 {
+	if tp := l.Finish().Throughput; math.Abs(tp.Value-200) > 1e-9 || tp.Reach() > 1e-12 {
 		t.Errorf("closed loop: %v; want 200 tok/s exactly", tp)
 	}
 	open := mustPlan(t, Options{Precision: 0.05, OpenLoop: true})
@@ -202,7 +202,7 @@ func TestThroughputEstimators(t *testing.T) {
 		}
 		tp := l.Finish().Throughput
 		exact := c.every == 0.2
-		if exact && (math.Abs(tp.Value-c.want) > 1e-9 || tp.Hi != tp.Value || !(tp.Lo < tp.Value) || tp.HalfWidth() > 0.025) ||
+		if exact && (math.Abs(tp.Value-c.want) > 1e-9 || tp.Hi != tp.Value || !(tp.Lo < tp.Value) || tp.Reach() > 0.025) ||
 			!exact && (math.Abs(tp.Value/c.want-1) > 0.01 || !(tp.Lo <= c.want && c.want <= tp.Hi)) {
 			t.Errorf("open loop at %g req/s served every %g s: %v; want %g tok/s", c.target, c.every, tp, c.want)
 		}

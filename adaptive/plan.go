@@ -27,9 +27,9 @@ type Options struct {
 	// SLO is what each level is judged by: its latency thresholds at its
 	// percentile, and its error budget.
 	SLO report.SLO
-	// Precision is the relative half-width, (hi − lo) / (2 · estimate), that
-	// every judged interval must reach for a level to stop as precise: 0.05
-	// for ±5 %. Required, in (0, 1).
+	// Precision bounds every judged interval's reach from its value on the
+	// farther side, relative to it (Estimate.Reach), for a level to stop as
+	// precise: 0.05 for within ±5 %. Required, in (0, 1).
 	Precision float64
 	// Confidence is the coverage of the reported intervals, repeated looks
 	// accounted for; 0 means DefaultConfidence.

@@ -47,7 +47,7 @@ func TestKeepingUpKnownToOneCompletion(t *testing.T) {
 			d.Reason, d.N, tp.N, tp, tp.Value-tp.Lo, floor)
 	}
 	t.Logf("stopped (%s, %d completions, %d buckets): %v", d.Reason, d.N, tp.N, tp)
-	if d.Reason == StopPrecise && tp.HalfWidth() > p.Options().Precision {
-		t.Errorf("stopped as precise at ±%.2f%%", 100*tp.HalfWidth())
+	if d.Reason == StopPrecise && tp.Reach() > p.Options().Precision {
+		t.Errorf("stopped as precise at ±%.2f%%", 100*tp.Reach())
 	}
 }

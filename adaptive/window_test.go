@@ -141,7 +141,7 @@ func windowCases() []windowCase {
 // windowCoverage runs reps levels of c and counts the stopped intervals
 // that hold (a) the long-run rate, rate × mean tokens, and (b) report's
 // value for the same level.
-func windowCoverage(p *Plan, c windowCase, reps int, seed uint64) (long, window, meanN, meanRatio, meanHalf float64) {
+func windowCoverage(p *Plan, c windowCase, reps int, seed uint64) (long, window, meanN, meanRatio, meanReach float64) {
 	truth := c.rate * c.mean
 	if c.slots > 0 {
 		// Past its capacity a server completes slots / E[service] requests
@@ -160,10 +160,10 @@ func windowCoverage(p *Plan, c windowCase, reps int, seed uint64) (long, window,
 		}
 		meanN += float64(w.dec.N)
 		meanRatio += w.report / truth
-		meanHalf += e.HalfWidth()
+		meanReach += e.Reach()
 	}
 	f := float64(reps)
-	return long / f, window / f, meanN / f, meanRatio / f, meanHalf / f
+	return long / f, window / f, meanN / f, meanRatio / f, meanReach / f
 }
 
 // TestWindowCoverageTable prints the coverage table of docs/adaptive.md:
@@ -183,11 +183,11 @@ func TestWindowCoverageTable(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintln(&b, "| level | covers rate × mean tokens | covers report's value | mean completions | report / long-run | mean half-width |")
+	fmt.Fprintln(&b, "| level | covers rate × mean tokens | covers report's value | mean completions | report / long-run | mean reach |")
 	fmt.Fprintln(&b, "|---|---|---|---|---|---|")
 	for i, c := range cases {
-		long, window, n, ratio, half := windowCoverage(p, c, 400, uint64(i+1))
-		fmt.Fprintf(&b, "| %s | %.1f %% | %.1f %% | %.0f | %.3f | %.1f %% |\n", c.name, 100*long, 100*window, n, ratio, 100*half)
+		long, window, n, ratio, reach := windowCoverage(p, c, 400, uint64(i+1))
+		fmt.Fprintf(&b, "| %s | %.1f %% | %.1f %% | %.0f | %.3f | %.1f %% |\n", c.name, 100*long, 100*window, n, ratio, 100*reach)
 	}
 	t.Log("\n" + b.String())
 }
