@@ -16,7 +16,9 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -519,36 +521,52 @@ func NoFlagArgs(c *cli.Context) error {
 	return nil
 }
 
-// ParseFlags reads args as the flags of the command path, flags only (the
-// run flags a k8s Job's args carry after `k8s manifest … --`), with the
-// command's own grammar and words: an unknown flag with the one it is near,
-// a value that does not parse with what it must look like, NaN and Inf
-// refused. It returns the flags given, each by its first name (an alias is
-// the flag it names), with the words given for it in order ("true" for a
-// boolean named alone): what checks of the values (k8s's stop sequences)
-// read as the command would. Parsing writes the flags' Destinations: pass
-// a command made for the purpose.
+// ParseFlags is ReadFlags' words: the flags given, each by its first
+// name, with the words given for it in order.
 func ParseFlags(path string, flags []cli.Flag, args []string) (map[string][]string, error) {
+	g, err := ReadFlags(path, flags, args)
+	return g.Words, err
+}
+
+// ReadFlags reads args as the flags of the command path, flags only (the
+// run flags a k8s Job's args carry after `k8s manifest … --`), with the
+// command's own grammar and words: an integer's leading zero is decimal,
+// as Reorder gives it to the command; an unknown flag with the one it is
+// near, a value that does not parse with what it must look like, NaN and
+// Inf refused. It returns the flags given with their words and the values
+// the flag set parsed (Given), what checks of the values (k8s's stop
+// sequences, run's flags laid over a scenario) read as the command would.
+// Parsing writes the flags' Destinations: pass a command made for the
+// purpose.
+func ReadFlags(path string, flags []cli.Flag, args []string) (Given, error) {
 	fs := flag.NewFlagSet(path, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	first := map[string]string{}
 	for _, f := range flags {
 		if err := f.Apply(fs); err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
+			return Given{}, fmt.Errorf("%s: %v", path, err)
 		}
 		for _, n := range f.Names() {
 			first[n] = f.Names()[0]
 		}
 	}
-	given := map[string][]string{}
+	g := Given{Words: map[string][]string{}, values: map[string]flag.Value{}}
 	fs.VisitAll(func(f *flag.Flag) {
-		f.Value = &recorded{Value: f.Value, name: first[f.Name], words: given}
+		f.Value = &recorded{Value: f.Value, name: first[f.Name], given: g}
 	})
-	if err := fs.Parse(args); err != nil {
-		return nil, Usagef("%s: %s", path, flagError(path, flags, err.Error(), nil))
+	var words []string
+	for rest := args; len(rest) > 0; {
+		n := max(1, flagLen(flags, rest))
+		if rest[0] == "--" {
+			n = len(rest) // what follows is positional, as Reorder leaves it
+		}
+		words, rest = append(words, decimal(flags, rest[:n])...), rest[n:]
+	}
+	if err := fs.Parse(words); err != nil {
+		return Given{}, Usagef("%s: %s", path, flagError(path, flags, err.Error(), nil))
 	}
 	if fs.NArg() > 0 {
-		return nil, Usagef("%s: %q is not a flag: only flags may follow", path, fs.Arg(0))
+		return Given{}, Usagef("%s: %q is not a flag: only flags may follow", path, fs.Arg(0))
 	}
 	var bad error
 	fs.Visit(func(f *flag.Flag) {
@@ -559,22 +577,57 @@ func ParseFlags(path string, flags []cli.Flag, args []string) (map[string][]stri
 		}
 	})
 	if bad != nil {
-		return nil, bad
+		return Given{}, bad
 	}
-	return given, nil
+	return g, nil
 }
 
-// recorded is a flag's Value that notes each word set to it under the
-// flag's first name (ParseFlags), keeping the Value's boolean form (a
-// flag named alone) and its Get.
+// Given are the flags ReadFlags read. Words holds each flag given, by its
+// first name (an alias is the flag it names), with the words given for it
+// in order ("true" for a boolean named alone). Its methods read the value
+// the flag set parsed (the last given) as a command's cli.Context reads
+// it, from the value as its flag writes it, so that run's code
+// (scenarios.Flags) reads what run would; a flag not given reads as its
+// zero value.
+type Given struct {
+	Words map[string][]string
+	// values holds the flag.Value each flag was last set in (an alias
+	// has a Value of its own), by the flag's first name.
+	values map[string]flag.Value
+}
+
+func (g Given) IsSet(name string) bool { return len(g.Words[name]) > 0 }
+
+func (g Given) String(name string) string {
+	if v := g.values[name]; v != nil {
+		return v.String()
+	}
+	return ""
+}
+
+func (g Given) Int(name string) int { n, _ := strconv.ParseInt(g.String(name), 0, 64); return int(n) }
+
+func (g Given) Float64(name string) float64 { x, _ := strconv.ParseFloat(g.String(name), 64); return x }
+
+func (g Given) Duration(name string) time.Duration {
+	d, _ := time.ParseDuration(g.String(name))
+	return d
+}
+
+func (g Given) Bool(name string) bool { b, _ := strconv.ParseBool(g.String(name)); return b }
+
+// recorded is a flag's Value that notes each word set to it, and itself,
+// under the flag's first name (ReadFlags), keeping the Value's boolean
+// form (a flag named alone) and its Get.
 type recorded struct {
 	flag.Value
 	name  string
-	words map[string][]string
+	given Given
 }
 
 func (r *recorded) Set(s string) error {
-	r.words[r.name] = append(r.words[r.name], s)
+	r.given.Words[r.name] = append(r.given.Words[r.name], s)
+	r.given.values[r.name] = r.Value
 	return r.Value.Set(s)
 }
 
