@@ -79,16 +79,25 @@ type Options struct {
 	// (ownFlags) is refused. Reading writes their Destinations: pass a
 	// command made for the purpose.
 	RunFlags []cli.Flag
-
-	// given and givenErr are Args read with RunFlags, once, where parsed
-	// (ScenarioManifest reads them before it makes the manifest).
-	given    map[string][]string
-	givenErr error
-	parsed   bool
 }
 
 // Objects returns the ConfigMap and the Job.
 func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
+	given, err := readArgs(o)
+	return objects(o, given, err)
+}
+
+// readArgs reads o.Args with o.RunFlags as run reads them
+// (cmdline.ReadFlags), once for the manifest; none without RunFlags.
+func readArgs(o Options) (cmdline.Given, error) {
+	if o.RunFlags == nil {
+		return cmdline.Given{}, nil
+	}
+	return cmdline.ReadFlags("run", o.RunFlags, o.Args)
+}
+
+// objects is Objects with o.Args read (readArgs): given, or why not.
+func objects(o Options, given cmdline.Given, givenErr error) (*corev1.ConfigMap, *batchv1.Job, error) {
 	if o.Name == "" {
 		o.Name = "inferbench"
 	}
@@ -135,7 +144,7 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 		errs = append(errs, err)
 	}
 	if o.RunFlags != nil {
-		errs = append(errs, checkRunFlags(o))
+		errs = append(errs, checkRunFlags(o, given, givenErr))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
@@ -211,7 +220,13 @@ func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 // Manifest returns the ConfigMap and the Job as one YAML stream for
 // `kubectl apply -f`.
 func Manifest(o Options) ([]byte, error) {
-	cm, job, err := Objects(o)
+	given, err := readArgs(o)
+	return manifest(o, given, err)
+}
+
+// manifest is Manifest with o.Args read (readArgs).
+func manifest(o Options, given cmdline.Given, givenErr error) ([]byte, error) {
+	cm, job, err := objects(o, given, givenErr)
 	if err != nil {
 		return nil, err
 	}
@@ -250,15 +265,11 @@ func checkNames(name, namespace, image, pvc, secret string) []error {
 	return errs
 }
 
-// checkRunFlags reads o.Args with o.RunFlags and refuses the flags the
-// Job's args give themselves: a second --out would have every shard write
-// one directory, a --shard or --scenario would undo the sharding or name a
-// file the pods lack.
-func checkRunFlags(o Options) error {
-	given, err := o.given, o.givenErr
-	if !o.parsed {
-		given, err = cmdline.ParseFlags("run", o.RunFlags, o.Args)
-	}
+// checkRunFlags refuses o.Args that o.RunFlags do not read (err) and the
+// flags given that the Job's args give themselves: a second --out would
+// have every shard write one directory, a --shard or --scenario would
+// undo the sharding or name a file the pods lack.
+func checkRunFlags(o Options, given cmdline.Given, err error) error {
 	if err != nil {
 		return fmt.Errorf("k8s: after --, inferbench %w", err)
 	}
@@ -269,10 +280,10 @@ func checkRunFlags(o Options) error {
 	if o.StartAt != nil {
 		own = append(own, "start-at")
 	}
-	errs := []error{flagFiles(given)}
+	errs := []error{flagFiles(given.Words)}
 	// A --start-at after -- is every pod's too, read as run reads it.
-	if v := given["start-at"]; len(v) > 0 && o.StartAt == nil {
-		t, err := session.ParseStartAt(v[len(v)-1], o.now())
+	if given.IsSet("start-at") && o.StartAt == nil {
+		t, err := session.ParseStartAt(given.String("start-at"), o.now())
 		if err != nil {
 			errs = append(errs, fmt.Errorf("k8s: after --, %w", err))
 		} else {
@@ -280,7 +291,7 @@ func checkRunFlags(o Options) error {
 			errs = append(errs, checkStartAt(o))
 		}
 	}
-	for _, f := range slices.Sorted(maps.Keys(given)) {
+	for _, f := range slices.Sorted(maps.Keys(given.Words)) {
 		switch {
 		case f == "url" || f == "start-at":
 			if slices.Contains(own, f) {

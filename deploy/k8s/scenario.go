@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 	"github.com/inferbench/inferbench/targets"
@@ -52,11 +51,7 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if o.Scenario, err = scenarios.Marshal(s); err != nil {
 		return nil, err
 	}
-	if o.RunFlags != nil {
-		// Read once here, and again by no one: Objects takes them.
-		o.given, o.givenErr = cmdline.ParseFlags("run", o.RunFlags, o.Args)
-		o.parsed = true
-	}
+	given, givenErr := readArgs(o) // once: the manifest takes them
 	// Judged as scenarios validate judges it (scenarios.ValidateFiles):
 	// its defaults applied, then validated again and its data files read
 	// (none by now: scenarioFiles), with the run flags after -- laid over
@@ -64,12 +59,12 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	// refuses (one the default warm-up takes whole) passed. With a flag
 	// layRunFlags does not lay, the pods' run judges the whole. s is not
 	// written again after this.
-	f := laid{whole: bare}
-	if o.givenErr != nil {
-		return Manifest(o) // which says why, with whatever else is wrong
+	f := laid{flags: given, whole: bare}
+	if givenErr != nil {
+		return manifest(o, given, givenErr) // which says why, with whatever else is wrong
 	}
 	if o.RunFlags != nil {
-		if f, err = layRunFlags(s, o, o.given); err != nil {
+		if f, err = layRunFlags(s, o, given); err != nil {
 			return nil, err
 		}
 		// The kind and what it speaks, as run judges them once its flags
@@ -79,7 +74,7 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 			return nil, scenarios.FlagNamed(f.flags, true, err)
 		}
 	}
-	if err := checkStop(s, o); err != nil {
+	if err := checkStop(s, given); err != nil {
 		return nil, err
 	}
 	s.ApplyDefaults()
@@ -91,5 +86,5 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if err := checkShards(s, o.Shards, f); err != nil {
 		return nil, err
 	}
-	return Manifest(o)
+	return manifest(o, given, nil)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 )
@@ -15,12 +16,11 @@ import (
 // (none empty, repeated or too long: the scenario's validation) and what
 // the target sends (session.StopFacts: how many, on which API, for which
 // model). A mistake in a --stop after -- is said by the flag's name; one
-// in the file, at its file:line:col. Without o.RunFlags the scenario's own
-// are judged.
-func checkStop(s *scenarios.Scenario, o Options) error {
-	given := o.given
+// in the file, at its file:line:col. Without run flags (given) the
+// scenario's own are judged.
+func checkStop(s *scenarios.Scenario, given cmdline.Given) error {
 	t := *s
-	stop, stopGiven := given["stop"]
+	stop, stopGiven := given.Words["stop"]
 	var errs []error
 	if stopGiven {
 		t.Workload.Stop = scenarios.Stop(stop)
