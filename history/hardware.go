@@ -36,6 +36,7 @@ import (
 // made its E2E p95 interval [-100 %, +690 %]: no regression could fail
 // the gate for the nights it stayed among the last N).
 func sameHardware(entries []*Entry, gpu compare.GPU, shard, load string, settings json.RawMessage, limit int) (kept []*Entry, c leftOut) {
+	cand := settingsOf(settings) // once, not for each entry
 	cut := false
 	for _, e := range entries {
 		m, err := e.manifest()
@@ -50,10 +51,10 @@ func sameHardware(entries []*Entry, gpu compare.GPU, shard, load string, setting
 			c.load++
 			continue
 		}
-		if same, diff := sameWorkload(compare.MetaOf(m).Settings, settings); !same {
+		if es := compare.MetaOf(m).Settings; !sameWorkload(es, cand) {
 			c.workload++
 			if c.workloadDiff == "" {
-				c.workloadDiff = diff
+				c.workloadDiff = workloadDiff(es, cand)
 			}
 			continue
 		}
@@ -80,30 +81,51 @@ type leftOut struct {
 // both sides by the candidate's SLO and gate.
 var measured = []string{"workload", "load"}
 
-// sameWorkload reports whether two runs' scenario settings (Meta.Settings)
-// hold equal workload and load settings, whatever their keys' order (diff
-// names the first that differs, as compare.SettingsDiff says it, when not).
-// A run whose settings are not known (a run.json without its scenario) is
-// taken as the same: nothing says it differs.
-func sameWorkload(entry, cand json.RawMessage) (same bool, diff string) {
-	if len(entry) == 0 || len(cand) == 0 {
-		return true, ""
+// settings are a run's scenario settings (Meta.Settings) as sameWorkload
+// reads them: decoded once, the candidate's for every entry of a baseline
+// query.
+type settings struct {
+	raw json.RawMessage
+	// decoded is raw's; known is false when raw is empty (a run.json
+	// without its scenario) or cannot be read.
+	decoded map[string]any
+	known   bool
+}
+
+// settingsOf decodes raw.
+func settingsOf(raw json.RawMessage) settings {
+	s := settings{raw: raw}
+	s.known = len(raw) > 0 && json.Unmarshal(raw, &s.decoded) == nil
+	return s
+}
+
+// sameWorkload reports whether an entry's scenario settings (Meta.Settings)
+// hold the same workload and load settings as the candidate's, whatever
+// their keys' order. A run whose settings are not known (a run.json
+// without its scenario) is taken as the same: nothing says it differs.
+func sameWorkload(entry json.RawMessage, cand settings) bool {
+	if len(entry) == 0 || !cand.known {
+		return true
 	}
-	var a, b map[string]any
-	if json.Unmarshal(entry, &a) != nil || json.Unmarshal(cand, &b) != nil {
-		return true, "" // compare warns that a scenario cannot be read
+	var a map[string]any
+	if json.Unmarshal(entry, &a) != nil {
+		return true // compare warns that a scenario cannot be read
 	}
-	if !slices.ContainsFunc(measured, func(k string) bool { return !reflect.DeepEqual(a[k], b[k]) }) {
-		return true, ""
-	}
-	for _, d := range compare.SettingsDiff(entry, cand) {
+	return !slices.ContainsFunc(measured, func(k string) bool { return !reflect.DeepEqual(a[k], cand.decoded[k]) })
+}
+
+// workloadDiff names the first workload or load setting that differs
+// between an entry's settings and the candidate's, as compare.SettingsDiff
+// says it, of an entry sameWorkload found of another workload.
+func workloadDiff(entry json.RawMessage, cand settings) string {
+	for _, d := range compare.SettingsDiff(entry, cand.raw) {
 		for _, k := range measured {
 			if strings.HasPrefix(d, k+".") || strings.HasPrefix(d, k+"[") || strings.HasPrefix(d, k+":") {
-				return false, d
+				return d
 			}
 		}
 	}
-	return false, "workload or load settings differ"
+	return "workload or load settings differ"
 }
 
 // loadKind names what a run's levels are: "rate" (an open loop's request

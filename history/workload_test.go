@@ -76,15 +76,23 @@ func TestSameWorkloadByFileNames(t *testing.T) {
 			dir+"/"+file, out, dir+"/tok.json")
 		return compare.MetaOf(&rundir.Manifest{Tool: "inferbench", Scenario: json.RawMessage(scenario)}).Settings
 	}
-	if same, diff := sameWorkload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "chat.json", 128)); !same {
+	// workload is sameHardware's test of one entry, with its diff.
+	workload := func(entry, cand json.RawMessage) (bool, string) {
+		c := settingsOf(cand)
+		if sameWorkload(entry, c) {
+			return true, ""
+		}
+		return false, workloadDiff(entry, c)
+	}
+	if same, diff := workload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "chat.json", 128)); !same {
 		t.Errorf("one dataset in two checkouts: differ (%s); want the same workload", diff)
 	}
-	if same, _ := sameWorkload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "code.json", 128)); same {
+	if same, _ := workload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "code.json", 128)); same {
 		t.Error("chat.json and code.json: the same workload; want other")
 	}
 	// What differs is said of the settings as judged: the output tokens,
 	// not the paths (sorted first) that name one file.
-	if same, diff := sameWorkload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "chat.json", 32)); same || diff != "workload.output_tokens: baseline 128, candidate 32" {
+	if same, diff := workload(night("/builds/1041/ci", "chat.json", 128), night("/builds/1042/ci", "chat.json", 32)); same || diff != "workload.output_tokens: baseline 128, candidate 32" {
 		t.Errorf("128 and 32 output tokens: same %v, %q; want other, saying the output tokens", same, diff)
 	}
 }
