@@ -81,10 +81,10 @@ type leftOut struct {
 // both sides by the candidate's SLO and gate.
 var measured = []string{"workload", "load"}
 
-// settings are a run's scenario settings (Meta.Settings) as sameWorkload
-// reads them: decoded once, the candidate's for every entry of a baseline
-// query.
-type settings struct {
+// scenarioSettings are a run's scenario settings (Meta.Settings) as
+// sameWorkload reads them: decoded once, the candidate's for every entry
+// of a baseline query.
+type scenarioSettings struct {
 	raw json.RawMessage
 	// decoded is raw's; known is false when raw is empty (a run.json
 	// without its scenario) or cannot be read.
@@ -93,8 +93,8 @@ type settings struct {
 }
 
 // settingsOf decodes raw.
-func settingsOf(raw json.RawMessage) settings {
-	s := settings{raw: raw}
+func settingsOf(raw json.RawMessage) scenarioSettings {
+	s := scenarioSettings{raw: raw}
 	s.known = len(raw) > 0 && json.Unmarshal(raw, &s.decoded) == nil
 	return s
 }
@@ -103,7 +103,7 @@ func settingsOf(raw json.RawMessage) settings {
 // hold the same workload and load settings as the candidate's, whatever
 // their keys' order. A run whose settings are not known (a run.json
 // without its scenario) is taken as the same: nothing says it differs.
-func sameWorkload(entry json.RawMessage, cand settings) bool {
+func sameWorkload(entry json.RawMessage, cand scenarioSettings) bool {
 	if len(entry) == 0 || !cand.known {
 		return true
 	}
@@ -117,7 +117,7 @@ func sameWorkload(entry json.RawMessage, cand settings) bool {
 // workloadDiff names the first workload or load setting that differs
 // between an entry's settings and the candidate's, as compare.SettingsDiff
 // says it, of an entry sameWorkload found of another workload.
-func workloadDiff(entry json.RawMessage, cand settings) string {
+func workloadDiff(entry json.RawMessage, cand scenarioSettings) string {
 	for _, d := range compare.SettingsDiff(entry, cand.raw) {
 		for _, k := range measured {
 			if strings.HasPrefix(d, k+".") || strings.HasPrefix(d, k+"[") || strings.HasPrefix(d, k+":") {
