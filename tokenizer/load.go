@@ -184,6 +184,11 @@ func oneChar(what, s string) (rune, error) {
 	return rs[0], nil
 }
 
+// sizeString writes a bound of n bytes for its "larger than" error: 128 MiB,
+// or 999 bytes where it is no whole MiB. targets/linebuf.Bound says bounds
+// so too, and cannot be shared: report reads scenarios, which read
+// tokenizers, and report must not import targets/ (internal/archtest),
+// nor may targets/ import outside it.
 func sizeString(n int) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {
 		return fmt.Sprintf("%d MiB", n>>20)
