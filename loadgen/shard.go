@@ -39,15 +39,46 @@ func ShardSeed(seed uint64, index int) uint64 {
 	return z ^ (z >> 31)
 }
 
+// ShardsSending is how many of n shards get any load at a level of
+// concurrency workers (closed loop) or of a rate (open: concurrency is not
+// read) with requests requests (0: bounded by time): the lowest ones, as
+// applyShard splits it. A closed loop's workers are split over the n, so
+// those past the concurrency have none, and the requests over the shards
+// with workers (an open loop's over all n), so those past the count have
+// none. deploy/k8s refuses a manifest whose top level leaves shards idle
+// by this count.
+func ShardsSending(concurrency, requests int, open bool, n int) int {
+	k := n
+	if !open {
+		k = min(concurrency, n)
+	}
+	if requests > 0 {
+		k = min(k, requests)
+	}
+	return max(k, 0)
+}
+
+// ShardsInFlight is how many requests n shards of an open loop capped at
+// maxConcurrency in flight (0: no cap) may keep in flight together: the
+// cap, split over them (applyShard), and each keeps at least 1, so n
+// where the cap is smaller. 0 when there is no cap.
+func ShardsInFlight(maxConcurrency, n int) int {
+	if maxConcurrency <= 0 {
+		return 0
+	}
+	return max(maxConcurrency, n)
+}
+
 // applyShard cuts the runner down to its shard's share (Shard option) and
-// reports false when the shard has nothing to send at this level
-// (concurrency or request count below the number of shards). Closed loop:
-// the concurrency split as evenly as possible, the remainder to the lowest
-// shards, and the requests and warm-up split the same way over the shards
-// that run. Open loop: the rate divided by N, the requests and warm-up
-// split over all N, the in-flight cap split (at least 1 each). Trace: every
-// N-th entry from the I-th. Records keep the level's total (Level), so the
-// merged run groups them as one process would.
+// reports false when the shard has nothing to send at this level: its
+// index is at or past ShardsSending, or a trace has no entry for it.
+// Closed loop: the concurrency split as evenly as possible, the remainder
+// to the lowest shards, and the requests and warm-up split the same way
+// over the shards that run. Open loop: the rate divided by N, the requests
+// and warm-up split over all N, the in-flight cap split (at least 1 each:
+// ShardsInFlight). Trace: every N-th entry from the I-th. Records keep the
+// level's total (Level), so the merged run groups them as one process
+// would.
 //
 // Each request's prompt and lengths are those the unsharded run gives the
 // same (global) id, so the shards together send the requests one process
@@ -60,6 +91,9 @@ func (r *Runner) applyShard() bool {
 		return true
 	}
 	n, i := sh.Count, sh.Index
+	if i >= ShardsSending(c.concurrency, c.requests, r.IsOpen(), n) {
+		return false
+	}
 	active := n
 	var trace []TraceArrival
 	switch {
@@ -73,21 +107,12 @@ func (r *Runner) applyShard() bool {
 		c.trace = trace
 	case c.rate > 0:
 		c.rate /= float64(n)
-		if c.maxConcurrency > 0 {
-			c.maxConcurrency = max(1, rundir.Share(c.maxConcurrency, n, i))
-		}
+		c.maxConcurrency = rundir.Share(ShardsInFlight(c.maxConcurrency, n), n, i)
 	default:
 		active = min(c.concurrency, n)
 		c.concurrency = rundir.Share(c.concurrency, n, i)
-		if c.concurrency == 0 {
-			return false
-		}
 	}
-	if c.requests > 0 {
-		if c.requests = rundir.Share(c.requests, active, i); c.requests == 0 {
-			return false
-		}
-	}
+	c.requests = rundir.Share(c.requests, active, i)
 	c.warmup = rundir.Share(c.warmup, active, i)
 	c.seed = sh.Seed
 

@@ -202,3 +202,79 @@ func TestShardProbeNotSized(t *testing.T) {
 		}
 	})
 }
+
+// TestShardsSending: ShardsSending is the count of shards that New gives a
+// share, and they are the lowest ones: over a grid of closed and open
+// levels, request counts (0: a duration) and shard counts, shard i's
+// runner is refused (ErrNoShare) exactly when i is at or past it, and the
+// shards that run send every request of the level between them (and hold
+// every worker, where each shard with workers has requests).
+func TestShardsSending(t *testing.T) {
+	ft := &fakeTarget{}
+	w := Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}
+	for _, open := range []bool{false, true} {
+		for conc := 1; conc <= 6; conc++ {
+			for reqs := 0; reqs <= 7; reqs++ {
+				for n := 1; n <= 6; n++ {
+					k := ShardsSending(conc, reqs, open, n)
+					load := []Option{Concurrency(conc)}
+					if open {
+						load = []Option{Rate(10, ArrivalPoisson, 1)}
+					}
+					if reqs == 0 {
+						load = append(load, Duration(time.Second))
+					}
+					workers, sent := 0, 0
+					for i := range n {
+						sh := rundir.Shard{Index: i, Count: n, Seed: ShardSeed(1, i)}
+						r, err := New(ft, w, append(load, Requests(reqs), Warmup(0), Shard(sh))...)
+						switch {
+						case i >= k && !errors.Is(err, ErrNoShare):
+							t.Errorf("open %v, concurrency %d, %d requests, shard %d of %d (ShardsSending %d): %v; want ErrNoShare", open, conc, reqs, i, n, k, err)
+						case i < k && err != nil:
+							t.Errorf("open %v, concurrency %d, %d requests, shard %d of %d (ShardsSending %d): %v; want it sending", open, conc, reqs, i, n, k, err)
+						case err == nil:
+							workers += r.c.concurrency
+							sent += r.c.requests
+							if reqs > 0 && r.c.requests == 0 {
+								t.Errorf("open %v, concurrency %d, %d requests, shard %d of %d: runs with no request", open, conc, reqs, i, n)
+							}
+						}
+					}
+					// Workers split to a shard with no request send nothing, as
+					// an unsharded level's workers past its count send nothing.
+					if sent != reqs || !open && k == min(conc, n) && workers != conc {
+						t.Errorf("open %v, concurrency %d, %d requests over %d shards: %d workers and %d requests sent", open, conc, reqs, n, workers, sent)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestShardsInFlight: the in-flight caps New gives an open loop's shards
+// add up to ShardsInFlight (the cap, or 1 a shard where the cap is below
+// the shard count), each at least 1.
+func TestShardsInFlight(t *testing.T) {
+	ft := &fakeTarget{}
+	w := Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}
+	for capped := 0; capped <= 7; capped++ {
+		for n := 1; n <= 6; n++ {
+			total := 0
+			for i := range n {
+				sh := rundir.Shard{Index: i, Count: n, Seed: ShardSeed(1, i)}
+				r, err := New(ft, w, Rate(10, ArrivalPoisson, 1), MaxConcurrency(capped), Requests(100), Shard(sh))
+				if err != nil {
+					t.Fatalf("cap %d, shard %d of %d: %v", capped, i, n, err)
+				}
+				if capped > 0 && r.c.maxConcurrency < 1 {
+					t.Errorf("cap %d, shard %d of %d: cap %d; want at least 1", capped, i, n, r.c.maxConcurrency)
+				}
+				total += r.c.maxConcurrency
+			}
+			if want := ShardsInFlight(capped, n); total != want || capped > 0 && want != max(capped, n) {
+				t.Errorf("cap %d over %d shards: %d in flight; ShardsInFlight %d", capped, n, total, want)
+			}
+		}
+	}
+}
