@@ -5,18 +5,20 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/scenarios"
 )
 
 // checkShards refuses o.Shards that the load (s's, the run flags after --
-// laid over it: layRunFlags) cannot give each a share of (loadgen's
-// applyShard): a closed loop splits each level's workers over the shards
-// and its requests over those with workers, an open loop its requests
-// over all of them, so a shard past the largest level or the request
-// count sends nothing at any level; an open loop's in-flight cap is split
-// at least 1 a shard, so more shards than the cap raise it. And run
-// refuses capacity bisection and adaptive levels (--precision) in a
-// shard.
+// laid over it: layRunFlags) cannot give each a share of, counted by the
+// function run's shards split the load by (loadgen.ShardsSending): a
+// closed loop splits each level's workers over the shards and its
+// requests over those with workers, an open loop its requests over all of
+// them, so a shard past the largest level or the request count sends
+// nothing at any level; an open loop's in-flight cap is split at least 1
+// a shard (loadgen.ShardsInFlight), so more shards than the cap raise
+// it. And run refuses capacity bisection and adaptive levels
+// (--precision) in a shard.
 func checkShards(s *scenarios.Scenario, n int, f laid) error {
 	if n <= 1 || f.trace {
 		return nil // a trace's entries are split; its file is the pods'
@@ -44,14 +46,11 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 	if l.Trace != nil {
 		return nil
 	}
-	idle := func(what string, k int) error {
-		return fmt.Errorf("k8s: %s over %d shards: %d of them would send nothing (a shard's share of it would be none): give at most --shards %d",
-			what, n, n-k, k)
-	}
 	open := len(l.Rate) > 0
+	top, what := 0, ""
 	if !open {
 		levels := []int{l.Concurrency}
-		what := name("load.concurrency", "concurrency", l.Concurrency)
+		what = name("load.concurrency", "concurrency", l.Concurrency)
 		if l.Sweep != nil {
 			levels = l.Sweep.Concurrencies()
 			what = name("load.sweep", "sweep", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(levels)), ","), "[]")) + " (its largest level)"
@@ -59,20 +58,22 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 		if len(levels) == 0 {
 			return nil // no level: run says so
 		}
-		top := slices.Max(levels)
-		if top <= 0 {
+		if top = slices.Max(levels); top <= 0 {
 			return nil // no load kind yet: run says so
 		}
-		if top < n {
-			return idle(what, top)
+	}
+	// The shards run gives a share of the top level, named by what bounds
+	// it: the workers, else the requests.
+	if k := loadgen.ShardsSending(top, l.Requests, open, n); k < n {
+		if open || k < top {
+			what = name("load.requests", "requests", l.Requests)
 		}
+		return fmt.Errorf("k8s: %s over %d shards: %d of them would send nothing (a shard's share of it would be none): give at most --shards %d",
+			what, n, n-k, k)
 	}
-	if l.Requests > 0 && l.Requests < n {
-		return idle(name("load.requests", "requests", l.Requests), l.Requests)
-	}
-	if c := l.MaxConcurrency; open && c > 0 && c < n {
+	if c, k := l.MaxConcurrency, loadgen.ShardsInFlight(l.MaxConcurrency, n); open && k > c {
 		return fmt.Errorf("k8s: %s over %d shards: each shard keeps at least 1 in flight, so %d requests in flight, not %d: give at most --shards %d",
-			name("load.max_concurrency", "max-concurrency", c), n, n, c, c)
+			name("load.max_concurrency", "max-concurrency", c), n, k, c, c)
 	}
 	return nil
 }

@@ -1,12 +1,18 @@
 package k8s
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/targets"
 )
 
 // loadFlags are the run flags that shape the load (cmd/inferbench's), for
@@ -144,4 +150,76 @@ func TestScenarioManifestEmptySweepNoPanic(t *testing.T) {
 		}
 	}()
 	_, _ = ScenarioManifest(s, "s.yaml", "", Options{Image: "i", Shards: 2, PVC: "p", Args: []string{"--arrival", "constant"}, RunFlags: flags})
+}
+
+// quiet is a target that answers nothing: the shards' runners are made,
+// never run.
+type quiet struct{}
+
+func (quiet) Stream(context.Context, targets.Request, func(targets.Chunk)) (targets.Final, error) {
+	return targets.Final{}, nil
+}
+
+// TestScenarioManifestIdleShardsAsRunSends: the manifest refuses shards
+// that would send nothing exactly when run's shards would leave one idle,
+// and counts them as run does: for a table of closed and open levels,
+// request counts (0: a duration) and shard counts, the runners loadgen
+// makes for the pods' shards (loadgen.New with the level's load and
+// --shard I/N, as session's runner makes them) are counted, and the
+// refusal says how many get nothing and how many shards would all send,
+// naming the value that bounds them.
+// Concurrency 4 with 2 requests over 8 shards was refused as "load.concurrency
+// 4 ...: 4 of them would send nothing: give at most --shards 4": 6 send
+// nothing, and 4 shards leave 2 idle.
+func TestScenarioManifestIdleShardsAsRunSends(t *testing.T) {
+	w := loadgen.Workload{Model: "m", PromptTokens: 8, MaxTokens: 4}
+	for _, open := range []bool{false, true} {
+		for _, conc := range []int{1, 2, 4, 8, 16} {
+			for _, reqs := range []int{0, 1, 2, 3, 4, 8, 40} {
+				for _, n := range []int{1, 2, 3, 4, 8, 16} {
+					load := fmt.Sprintf("{concurrency: %d", conc)
+					opts := []loadgen.Option{loadgen.Concurrency(conc)}
+					if open {
+						load, opts = "{rate: 10", []loadgen.Option{loadgen.Rate(10, loadgen.ArrivalPoisson, 1)}
+					}
+					if reqs == 0 {
+						load += ", duration: 30s}"
+						opts = append(opts, loadgen.Duration(30*time.Second))
+					} else {
+						load += fmt.Sprintf(", requests: %d}", reqs)
+						opts = append(opts, loadgen.Requests(reqs))
+					}
+					sending := 0
+					for i := range n {
+						sh := rundir.Shard{Index: i, Count: n, Seed: loadgen.ShardSeed(1, i), IDs: rundir.IDScheme}
+						r, err := loadgen.New(quiet{}, w, append(opts, loadgen.Warmup(0), loadgen.Shard(sh))...)
+						if err == nil {
+							if m, _, _, _ := r.Plan(); reqs > 0 && m == 0 {
+								t.Fatalf("%s shard %d of %d: runs with no request", load, i, n)
+							}
+							sending++
+						}
+					}
+					s, err := scenarios.Load("s.yaml", []byte("name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: "+load+"\n"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					_, err = ScenarioManifest(s, "s.yaml", "", Options{Image: "i", Shards: n, PVC: "p", RunFlags: loadFlags})
+					// The refusal names what bounds the shards that send: the
+					// workers where there are as few, else the requests.
+					bound := "load.requests"
+					if !open && sending == conc {
+						bound = "load.concurrency"
+					}
+					switch idle := fmt.Sprintf("%d of them would send nothing", n-sending); {
+					case sending == n && err != nil:
+						t.Errorf("%s over %d shards, each sending: %v; want it taken", load, n, err)
+					case sending < n && (err == nil || !strings.Contains(err.Error(), idle) || !strings.Contains(err.Error(), bound) ||
+						!strings.Contains(err.Error(), fmt.Sprintf("give at most --shards %d", sending))):
+						t.Errorf("%s over %d shards, %d sending: err %v; want it refused by %s, saying %q and --shards %d", load, n, sending, err, bound, idle, sending)
+					}
+				}
+			}
+		}
+	}
 }
