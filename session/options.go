@@ -275,9 +275,7 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	case s.Load.Rate != nil:
 		o.Rates = s.Load.Rate
 	}
-	if cs := s.Load.CapacitySearch; cs != nil && cs.Bisect {
-		o.BisectSteps = cs.Steps
-	}
+	o.BisectSteps = BisectSteps(&s.Load)
 	o.adaptiveFrom(s)
 	if err := o.workloadFrom(s); err != nil {
 		return nil, err

@@ -11,8 +11,29 @@ import (
 	"github.com/inferbench/inferbench/internal/printable"
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/targets"
 )
+
+// ShardBisect refuses a capacity bisection of steps levels (0: none) in a
+// run of n shards, in the words run and deploy/k8s's manifest both give:
+// each shard would pick its levels from its own part of the results.
+func ShardBisect(steps, n int) error {
+	if n > 1 && steps > 0 {
+		return errors.New("run bisects for capacity in no shard (each would pick its levels from its own part of the results)")
+	}
+	return nil
+}
+
+// BisectSteps is how many levels the capacity search of load l (defaults
+// applied) bisects, as a run of it has them (Options.BisectSteps): its
+// steps when it bisects, else 0.
+func BisectSteps(l *scenarios.LoadProfile) int {
+	if cs := l.CapacitySearch; cs != nil && cs.Bisect {
+		return cs.Steps
+	}
+	return 0
+}
 
 // shardInfo is run.json's "shard": nil for a run that is neither a shard
 // nor told when to start.

@@ -23,8 +23,8 @@ func shardFrom(c *cli.Context, o *session.Options) error {
 		if err != nil {
 			return usagef("--shard: %v", err)
 		}
-		if n > 1 && o.BisectSteps > 0 {
-			return usagef("--shard %d/%d with capacity bisection: each shard would pick its levels from its own part of the results; sweep fixed levels instead", i, n)
+		if err := session.ShardBisect(o.BisectSteps, n); err != nil {
+			return usagef("--shard %d/%d with capacity bisection: %v; sweep fixed levels instead", i, n, err)
 		}
 		o.Shard = rundir.Shard{Index: i, Count: n, Seed: loadgen.ShardSeed(uint64(o.Seed), i), IDs: rundir.IDScheme}
 	}

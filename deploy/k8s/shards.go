@@ -7,6 +7,7 @@ import (
 
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/session"
 )
 
 // checkShards refuses o.Shards that the load (s's, the run flags after --
@@ -17,8 +18,8 @@ import (
 // them, so a shard past the largest level or the request count sends
 // nothing at any level; an open loop's in-flight cap is split at least 1
 // a shard (loadgen.ShardsInFlight), so more shards than the cap raise
-// it. And run refuses capacity bisection and adaptive levels
-// (--precision) in a shard.
+// it. And run refuses capacity bisection (session.ShardBisect, whose
+// words it gives) and adaptive levels (--precision) in a shard.
 func checkShards(s *scenarios.Scenario, n int, f laid) error {
 	if n <= 1 || f.trace {
 		return nil // a trace's entries are split; its file is the pods'
@@ -31,13 +32,14 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 		return fmt.Sprintf("the scenario's %s %v", key, v)
 	}
 	l := &s.Load
-	if cs := l.CapacitySearch; cs != nil && cs.Bisect {
+	steps := session.BisectSteps(l)
+	if err := session.ShardBisect(steps, n); err != nil {
 		what := "the scenario's load.capacity_search (bisect: true)"
 		if f.flags.IsSet("bisect") {
-			what = fmt.Sprintf("--bisect %d after --", cs.Steps)
+			what = fmt.Sprintf("--bisect %d after --", steps)
 		}
-		return fmt.Errorf("k8s: %s over %d shards: run bisects for capacity in no shard (each would pick its levels from its own part of the results), and every pod would refuse it: "+
-			"sweep fixed levels (--bisect 0 after --) or give one shard", what, n)
+		return fmt.Errorf("k8s: %s over %d shards: %w, and every pod would refuse it: "+
+			"sweep fixed levels (--bisect 0 after --) or give one shard", what, n, err)
 	}
 	if l.AdaptiveOn() {
 		return fmt.Errorf("k8s: %s over %d shards: run stops no sharded level adaptively (each shard sees part of the level), and every pod would refuse it: "+
