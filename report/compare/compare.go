@@ -56,8 +56,9 @@ const (
 )
 
 // MaxResamples bounds Options.Resamples (compare --resamples): a level's
-// bootstrap holds 8 bytes a resample for each metric (168 MB a level at
-// 1,000,000; 100,000,000 asked for 16.8 GB) and its time grows alike,
+// bootstrap holds 8 bytes a resample for each metric it compares (168 MB
+// a level at 1,000,000, 232 MB with the turns' TTFT of a session run;
+// 100,000,000 asked for 16.8 GB) and its time grows alike,
 // while a 95 % interval's ends are within about ±0.5 percentile at the
 // default 2,000 already.
 const MaxResamples = 1_000_000
@@ -69,7 +70,7 @@ func checkResamples(n int) error {
 	case n < 0:
 		return fmt.Errorf("--resamples %d: want a positive number (default %d)", n, DefaultResamples)
 	case n > MaxResamples:
-		return fmt.Errorf("--resamples %d: want at most 1,000,000 (each resample holds %d bytes at every level, 8 for each of %d metrics, and takes its time; the default, 2,000, puts a 95 %% interval's ends within about ±0.5 percentile)",
+		return fmt.Errorf("--resamples %d: want at most 1,000,000 (each resample holds up to %d bytes at every level, 8 for each of up to %d metrics, and takes its time; the default, 2,000, puts a 95 %% interval's ends within about ±0.5 percentile)",
 			n, 8*len(Metrics()), len(Metrics()))
 	}
 	return nil
@@ -396,6 +397,15 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 					lv, left, of))
 			}
 		}
+		var bt turnSet
+		if base.Run != nil {
+			bt = base.Run.levels[lv].turnsHad()
+		} else {
+			bt = summaryTurns(sums, lv)
+		}
+		if w := turnsWarning(lv, bt, cand.levels[lv].turnsHad(), th); w != "" {
+			res.warnLevel(lv, w)
+		}
 		switch {
 		case base.Run != nil:
 			rows = bootstrapRows(base.Run.levels[lv], cand.levels[lv], lv, res)
@@ -415,6 +425,7 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 		}
 		res.Flags = append(res.Flags, levelFlags("candidate", []*report.Summary{cand.Summary}, lv)...)
 	}
+	res.dropUncompared()
 	return res, nil
 }
 
@@ -576,7 +587,7 @@ func replicates(bs, cs *LevelSample, ms []Metric, n int, rng *rand.Rand, f func(
 // bootstrap: each replicate resamples both sides' requests and records the
 // change of every metric.
 func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
-	ms := Metrics()
+	ms := comparedMetrics(bs.turnsHad(), cs.turnsHad())
 	reps := make([][]float64, len(ms))
 	for i := range reps {
 		reps[i] = make([]float64, res.Resamples)
@@ -592,10 +603,12 @@ func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
 	}
 	// Mann–Whitney's test takes the two samples for independent, which
 	// paired ones are not: paired rows have none.
-	var mw [fieldE2E + 1]*MannWhitney
-	for f := fieldTTFT; f <= fieldE2E && !paired; f++ {
-		if cs.sorted[f].len() > 0 && bs.sorted[f].len() > 0 {
-			u := cs.mannWhitney(bs, f)
+	var mw [nFields]*MannWhitney
+	for f := fieldTTFT; f < nFields && !paired; f++ {
+		// The samples the rank indexes hold (LevelSample.samples).
+		x, y := &c0.idx.ws[f-fieldTTFT], &b0.idx.ws[f-fieldTTFT]
+		if x.len() > 0 && y.len() > 0 {
+			u := mannWhitney(x, y)
 			mw[f] = &u
 		}
 	}
@@ -698,7 +711,7 @@ func baselineValues(sums []*report.Summary, m Metric, lv float64) []float64 {
 // fixedRows compares a level with requests against one or two baseline
 // summaries (their median, held fixed): only the candidate is resampled.
 func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result) []Row {
-	ms := Metrics()
+	ms := comparedMetrics(summaryTurns(sums, lv), cs.turnsHad())
 	c0 := newSideStats(ms)
 	cs.stats(nil, c0)
 	base, runs := make([]float64, len(ms)), make([]int, len(ms))
@@ -744,10 +757,11 @@ func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result)
 // (the candidate's requests bootstrapped against those runs' median held
 // fixed), as a level so few runs have is (Compare).
 func historyRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result) []Row {
-	c0 := newSideStats(Metrics())
+	ms := comparedMetrics(summaryTurns(sums, lv), cs.turnsHad())
+	c0 := newSideStats(ms)
 	cs.stats(nil, c0)
 	var rows, fixed []Row
-	for _, m := range Metrics() {
+	for _, m := range ms {
 		c := c0.value(m)
 		vs := baselineValues(sums, m, lv)
 		if math.IsNaN(c) || len(vs) == 0 {

@@ -108,31 +108,17 @@ func load(t *testing.T, s synthRun) *Run {
 
 // TestPointEstimatesMatchSummary: every metric this package computes from
 // the requests equals report.Summary's value on the same records — the
-// definitions of report/metrics.go, recomputed.
+// definitions of report/metrics.go, recomputed. A run without sessions has
+// no turns' TTFT on either side (TestPointEstimatesMatchSummaryWithSessions
+// checks them on a run with sessions).
 func TestPointEstimatesMatchSummary(t *testing.T) {
 	r := load(t, base())
 	if r.SLO.TTFT != 55*time.Millisecond {
 		t.Fatalf("SLO from run.json = %+v; want TTFT 55ms", r.SLO)
 	}
-	checked := 0
-	for i := range r.Summary.Levels {
-		l := &r.Summary.Levels[i]
-		st := newSideStats(Metrics())
-		r.levels[l.Level].stats(nil, st)
-		for _, m := range Metrics() {
-			want, ok := m.Value(l)
-			if !ok {
-				t.Errorf("level %g %s: no summary value", l.Level, m.Name)
-				continue
-			}
-			if got := st.value(m); !near(got, want, 1e-9*math.Max(1, math.Abs(want))) {
-				t.Errorf("level %g %s = %.12g; summary says %.12g", l.Level, m.Name, got, want)
-			}
-			checked++
-		}
-	}
-	if checked != 2*len(Metrics()) {
-		t.Errorf("checked %d values; want %d", checked, 2*len(Metrics()))
+	checked, none := pointEstimatesMatch(t, r)
+	if want := 2 * len(comparedMetrics(turnSet{}, turnSet{})); checked != want || none != 2*8 {
+		t.Errorf("checked %d values, %d turns' TTFT none on both sides; want %d and 16", checked, none, want)
 	}
 	// The run has failures and a binding SLO, so the rates are not trivial.
 	l := r.Summary.Levels[0]
@@ -384,7 +370,8 @@ func TestLoadThresholds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]float64{"ttft_p95": 0.20, "itl_p99": 0.25, "output_tokens_per_s": 0.03, "error_rate": 0.005, "tpot_p95": 0.10}
+	want := map[string]float64{"ttft_p95": 0.20, "itl_p99": 0.25, "output_tokens_per_s": 0.03, "error_rate": 0.005, "tpot_p95": 0.10,
+		"ttft_later_p50": 0.10, "ttft_later_p90": 0.10}
 	if th.Alpha != 0.01 || len(th.Limits) != len(want) {
 		t.Errorf("thresholds %+v; want alpha 0.01 and %v", th, want)
 	}

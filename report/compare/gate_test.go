@@ -68,7 +68,8 @@ func TestGateIsTheStricter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]float64{"ttft_p50": 0.10, "ttft_p95": 0.10, "itl_p99": 0.30, "e2e_p95": 0.10, "tpot_p95": 0.10, "output_tokens_per_s": 0.05, "error_rate": 0.01}
+	want := map[string]float64{"ttft_p50": 0.10, "ttft_p95": 0.10, "itl_p99": 0.30, "e2e_p95": 0.10, "tpot_p95": 0.10, "output_tokens_per_s": 0.05, "error_rate": 0.01,
+		"ttft_later_p50": 0.10, "ttft_later_p90": 0.10}
 	if !maps.Equal(th.Limits, want) {
 		t.Errorf("limits %v; want %v", th.Limits, want)
 	}

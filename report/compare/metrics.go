@@ -38,7 +38,21 @@ const (
 	fieldTPOT
 	fieldITL
 	fieldE2E
+	// fieldTurn1 and fieldLater are the TTFT of a multi-turn session's
+	// first turn and of its later turns (report.SessionLevel's
+	// FirstTurnTTFTMS and LaterTurnsTTFTMS): TTFT values of some of the
+	// requests, held as TTFT's and picked out when a level is compared
+	// (LevelSample.samples).
+	fieldTurn1
+	fieldLater
 )
+
+// nFields is the number of fields, noField's slot included.
+const nFields = fieldLater + 1
+
+// turnFields are the session fields, which a level is compared on only
+// where both sides have such turns (comparedMetrics).
+var turnFields = [...]field{fieldTurn1, fieldLater}
 
 // rate is a per-level rate or fraction.
 type rate int
@@ -52,12 +66,15 @@ const (
 	rateErrors
 )
 
-// Metrics returns the metrics compared at every level, in report order:
-// TTFT, TPOT, ITL and E2E at p50, p90, p95 and p99, output and total
-// tokens/s, requests/s, goodput and the error rate.
+// Metrics returns the metrics compared, in report order: TTFT, TTFT of a
+// multi-turn session's first turn and of its later turns, TPOT, ITL and
+// E2E at p50, p90, p95 and p99, output and total tokens/s, requests/s,
+// goodput and the error rate. The turns' TTFTs are compared only at a
+// level where both sides have such turns (a run without sessions has
+// none: its comparison has no row of them).
 func Metrics() []Metric {
 	var ms []Metric
-	for _, f := range []string{"ttft", "tpot", "itl", "e2e"} {
+	for _, f := range []string{"ttft", "ttft_turn1", "ttft_later", "tpot", "itl", "e2e"} {
 		for _, p := range []float64{50, 90, 95, 99} {
 			m, _ := PercentileMetric(f, p)
 			ms = append(ms, m)
@@ -73,14 +90,16 @@ func Metrics() []Metric {
 }
 
 // PercentileMetric returns the metric of a latency's p-th percentile (p in
-// (0, 100)): of "ttft", "tpot", "itl" or "e2e", named as Metrics names its
-// percentile metrics ("ttft_p95", "e2e_p99.9"). It serves percentiles the
-// default table does not list, such as an SLO's p99.9.
+// (0, 100)): of "ttft", "ttft_turn1" (a session's first turns), "ttft_later"
+// (its later turns), "tpot", "itl" or "e2e", named as Metrics names its
+// percentile metrics ("ttft_p95", "ttft_later_p90", "e2e_p99.9"). It serves
+// percentiles the default table does not list, such as an SLO's p99.9.
 func PercentileMetric(latency string, p float64) (Metric, bool) {
 	fields := map[string]struct {
 		f     field
 		title string
-	}{"ttft": {fieldTTFT, "TTFT"}, "tpot": {fieldTPOT, "TPOT"}, "itl": {fieldITL, "ITL"}, "e2e": {fieldE2E, "E2E"}}
+	}{"ttft": {fieldTTFT, "TTFT"}, "ttft_turn1": {fieldTurn1, "TTFT turn 1"}, "ttft_later": {fieldLater, "TTFT later turns"},
+		"tpot": {fieldTPOT, "TPOT"}, "itl": {fieldITL, "ITL"}, "e2e": {fieldE2E, "E2E"}}
 	x, ok := fields[latency]
 	if !ok || !(p > 0 && p < 100) {
 		return Metric{}, false
@@ -114,16 +133,25 @@ func LookupMetric(name string) (Metric, bool) {
 }
 
 // Value reads the metric from a level of a summary. ok is false when the
-// level has no value for it (no successful request, or no request with
-// more than one output token for TPOT), and for a goodput of NaN: one not
-// known under the comparison's SLO (a history run judged by another and
-// whose records are gone).
+// level has no value for it (no successful request, no request with more
+// than one output token for TPOT, no session or no successful turn of the
+// kind for a turn's TTFT), and for a goodput of NaN: one not known under
+// the comparison's SLO (a history run judged by another and whose records
+// are gone).
 func (m Metric) Value(l *report.Level) (v float64, ok bool) {
 	if m.field != noField {
 		var d report.Dist
 		switch m.field {
 		case fieldTTFT:
 			d = l.TTFTMS
+		case fieldTurn1, fieldLater:
+			if l.Sessions == nil {
+				return 0, false
+			}
+			d = l.Sessions.FirstTurnTTFTMS
+			if m.field == fieldLater {
+				d = l.Sessions.LaterTurnsTTFTMS
+			}
 		case fieldTPOT:
 			d = l.TPOTMS
 		case fieldITL:

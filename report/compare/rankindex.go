@@ -20,7 +20,8 @@ type rankIndex struct {
 	ws []weighted
 	// pos[f] are sample f's pivots, ascending, the last ws[f].len()
 	// (its count is the resample's size); off[f] is where their counts
-	// start among all the samples' (quantiles' cum).
+	// start among all the samples' (quantiles' cum), noCounts for an
+	// empty sample, which has none.
 	pos [][]int
 	off []int
 	// total is the number of pivots of all the samples; width the number
@@ -43,6 +44,9 @@ type singleSample struct {
 	slot []uint8
 }
 
+// noCounts is the off of a sample without values: its percentiles are NaN.
+const noCounts = -1
+
 // noSlot marks a request without a value in a singleSample.
 const noSlot = math.MaxUint8
 
@@ -54,6 +58,12 @@ func newRankIndex(ws []weighted, ps []float64, nreq int) *rankIndex {
 	var multi []int
 	for f, w := range ws {
 		n := w.len()
+		if n == 0 {
+			// No value (a level without sessions has no turns' TTFT): no
+			// pivot, no count, and no request is read for it (noCounts).
+			x.off[f] = noCounts
+			continue
+		}
 		var pos []int
 		for _, p := range ps {
 			if at := int(p / 100 * float64(n)); at > 0 && at < n && !slices.Contains(pos, at) {
@@ -149,6 +159,12 @@ func (x *rankIndex) quantiles(counts []int32, dst [][]float64) {
 		}
 	}
 	for f := range x.ws {
+		if x.off[f] == noCounts {
+			for i := range dst[f] {
+				dst[f][i] = math.NaN()
+			}
+			continue
+		}
 		x.sampleQuantiles(f, counts, cum[x.off[f]:x.off[f]+len(x.pos[f])], dst[f])
 	}
 }

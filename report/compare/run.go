@@ -259,6 +259,9 @@ type LevelSample struct {
 	// a request). ids is nil where an ID does not fit 32 bits.
 	ids         []uint32
 	fingerprint uint64
+	// turns counts the requests of each turn kind (request.turn), failed
+	// ones included: which turns' TTFT the level has (turnsHad).
+	turns [laterTurn + 1]int
 }
 
 // TTFTs returns the TTFT of every successful request (ms), in request order.
@@ -279,13 +282,45 @@ func (s *LevelSample) Requests() int { return len(s.reqs) }
 // request stays 120 bytes (a million of them are held per run); its
 // 2^-24 relative error moves a resample's window by no more, and the
 // sample's own by none (its held time over itself is 1 exactly).
+//
+// turn is the request's turn kind in a multi-turn session (noTurn,
+// firstTurn, laterTurn), in the bytes the booleans leave before heldMS:
+// the turns' TTFT samples are picked out of TTFT's by it when a level is
+// compared (samples), so that they cost a loaded run nothing.
 type request struct {
 	ok, good bool
+	turn     uint8
 	heldMS   float32
 	in, out  int64
 	busyFrom int64
 	credit   report.Credit
 	share    float64
+}
+
+// The turn kinds of request.turn.
+const (
+	noTurn    = 0 // no session (rundir.Record.Turn 0)
+	firstTurn = 1 // a session's turn 1
+	laterTurn = 2 // its turns 2 and later
+)
+
+// turnKind is rec's turn kind.
+func turnKind(rec *rundir.Record) uint8 {
+	switch {
+	case rec.Turn < 1:
+		return noTurn
+	case rec.Turn == 1:
+		return firstTurn
+	}
+	return laterTurn
+}
+
+// kindOf is the turn kind whose requests' TTFTs session field f holds.
+func kindOf(f field) uint8 {
+	if f == fieldTurn1 {
+		return firstTurn
+	}
+	return laterTurn
 }
 
 // heldWithin is the part of q's busy span inside [start, end], in ms.
@@ -295,7 +330,7 @@ func (q *request) heldWithin(start, end int64) float32 {
 
 // newRequest returns rec's request, counted whole.
 func newRequest(rec *rundir.Record) request {
-	return request{ok: rec.OK, busyFrom: report.BusySpan(rec)[0], heldMS: float32(report.BusyMS(rec)), share: 1, credit: report.CreditOf(rec)}
+	return request{ok: rec.OK, turn: turnKind(rec), busyFrom: report.BusySpan(rec)[0], heldMS: float32(report.BusyMS(rec)), share: 1, credit: report.CreditOf(rec)}
 }
 
 // LoadRun reads the run directory dir for comparison: run.json (needed),
@@ -463,6 +498,9 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 			continue // warm-ups only: no level (the summary has none either)
 		}
 		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed))}
+		for _, q := range a.reqs {
+			s.turns[q.turn]++
+		}
 		if !a.bigID {
 			s.ids = a.ids
 		}
@@ -547,7 +585,7 @@ type sideStats struct {
 	// ps are the percentiles computed, ascending; pct[f][i] is field f's
 	// percentile ps[i].
 	ps  []float64
-	pct [fieldE2E + 1][]float64
+	pct [nFields][]float64
 	// rates indexed by rate.
 	rates [rateErrors + 1]float64
 	// total, failed and ok count the (re)sample's requests (a request
@@ -652,7 +690,7 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 		}
 	}
 	if st.of != s {
-		st.idx, st.of = newRankIndex(s.sorted[fieldTTFT:], st.ps, len(s.reqs)), s
+		st.idx, st.of = newRankIndex(s.samples(), st.ps, len(s.reqs)), s
 	}
 	st.idx.quantiles(counts, st.pct[fieldTTFT:])
 	var total, failed, ok int64
@@ -697,10 +735,42 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 	}
 }
 
-// mannWhitney is the Mann–Whitney test of field f of s against base's
+// samples returns the sample of every field from TTFT on, indexed by
+// field − fieldTTFT: the sorted ones, then each session field's, the TTFT
+// values of the requests of its turn kind, picked out of TTFT's in its
+// order (sorted, ties as there). Picked out here, not kept with the level:
+// kept, they cost a session run 12 bytes a request, over the bound that
+// TestLoadRunRetainsPerTokenBytes holds it to; a level without sessions
+// has them empty, and the rank index passes them by.
+func (s *LevelSample) samples() []weighted {
+	ws := make([]weighted, nFields-fieldTTFT)
+	copy(ws, s.sorted[fieldTTFT:])
+	ttft := &s.sorted[fieldTTFT]
+	for _, f := range turnFields {
+		kind := kindOf(f)
+		if s.turns[kind] == 0 {
+			continue
+		}
+		w := weighted{values: make([]float64, 0, s.turns[kind]), owner: make([]int32, 0, s.turns[kind])}
+		for i, o := range ttft.owner {
+			if s.reqs[o].turn == kind {
+				w.values, w.owner = append(w.values, ttft.values[i]), append(w.owner, o)
+			}
+		}
+		ws[f-fieldTTFT] = w
+	}
+	return ws
+}
+
+// turnsHad says which session fields' turns s has (turnFields' order): a
+// request of the kind, failed or not.
+func (s *LevelSample) turnsHad() turnSet {
+	return turnSet{s.turns[firstTurn] > 0, s.turns[laterTurn] > 0}
+}
+
+// mannWhitney is the Mann–Whitney test of sample x against y
 // (MannWhitneyU), from their sorted values.
-func (s *LevelSample) mannWhitney(base *LevelSample, f field) MannWhitney {
-	x, y := &s.sorted[f], &base.sorted[f]
+func mannWhitney(x, y *weighted) MannWhitney {
 	if slices.ContainsFunc(x.values, math.IsNaN) || slices.ContainsFunc(y.values, math.IsNaN) {
 		return MannWhitneyU(x.floats(), y.floats())
 	}

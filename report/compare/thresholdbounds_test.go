@@ -33,7 +33,7 @@ func TestThresholdPrecision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = "e2e_p95 +10%, error_rate +0.07pt, itl_p99 +1000%, output_tokens_per_s -0.3%, tpot_p95 +12.5%, ttft_p95 +0.0001%"
+	const want = "e2e_p95 +10%, error_rate +0.07pt, itl_p99 +1000%, output_tokens_per_s -0.3%, tpot_p95 +12.5%, ttft_later_p50 +10%, ttft_later_p90 +10%, ttft_p95 +0.0001%"
 	if got := th.String(); got != want {
 		t.Errorf("String() = %q; want %q", got, want)
 	}

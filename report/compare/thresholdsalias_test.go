@@ -18,7 +18,8 @@ func TestThresholdsAliases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]float64{"ttft_p95": 0.15, "e2e_p95": 0.15, "error_rate": 0.02, "output_tokens_per_s": 0.05}
+	want := map[string]float64{"ttft_p95": 0.15, "e2e_p95": 0.15, "error_rate": 0.02, "output_tokens_per_s": 0.05,
+		"ttft_later_p50": 0.10, "ttft_later_p90": 0.10}
 	if !maps.EqualFunc(th.Limits, want, func(a, b float64) bool { return near(a, b, 1e-12) }) || th.Alpha != 0.01 {
 		t.Errorf("alpha %v, limits %v; want 0.01, %v", th.Alpha, th.Limits, want)
 	}

@@ -15,7 +15,8 @@ func TestThresholdsQuoted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]float64{"ttft_p95": 0.15, "tpot_p95": 0.20, "itl_p99": 0.25, "error_rate": 0.005, "output_tokens_per_s": 0.03}
+	want := map[string]float64{"ttft_p95": 0.15, "tpot_p95": 0.20, "itl_p99": 0.25, "error_rate": 0.005, "output_tokens_per_s": 0.03,
+		"ttft_later_p50": 0.10, "ttft_later_p90": 0.10}
 	if !maps.EqualFunc(th.Limits, want, func(a, b float64) bool { return near(a, b, 1e-12) }) {
 		t.Errorf("limits %v; want %v", th.Limits, want)
 	}
