@@ -250,6 +250,9 @@ type LevelSample struct {
 	// (report.LevelWindow); heldMS the time the requests held their
 	// workers inside it (Σ request.heldMS, and the warm-ups').
 	windowS, heldMS float64
+	// open says the level is an open loop (Collector.For): its window is
+	// its schedule's, the same in every resample.
+	open bool
 	// warm is the warm-up requests' work inside the steady state, and the
 	// time they held their workers there: counted in every (re)sample's
 	// rates as it is, never resampled (steady).
@@ -362,7 +365,7 @@ func LoadOpened(rd *rundir.Run, slo report.SLO) (*Run, error) {
 		return nil, fmt.Errorf("run %s is still going (pid %d on this host): compare it once it has finished", dir, m.Host.PID)
 	}
 	r := &Run{Dir: dir, Meta: MetaOf(m), SLO: slo, Manifest: m, ManifestJSON: rd.ManifestJSON}
-	col := NewCollector(slo).Seed(m.Load.Seed)
+	col := NewCollector(slo).For(m)
 	sum, err := report.Summarize(rd, slo, col.Add)
 	if err != nil {
 		return nil, err
@@ -427,6 +430,23 @@ type Collector struct {
 	noITL bool
 	// seed is the run's workload seed (Seed).
 	seed uint64
+	// open says the run's levels are open loops (For).
+	open bool
+}
+
+// For sets c up for the levels of the run of manifest m: its workload seed
+// (Seed) and whether its levels are open loops (OpenLoop).
+func (c *Collector) For(m *rundir.Manifest) *Collector {
+	c.open = OpenLoop(m)
+	return c.Seed(m.Load.Seed)
+}
+
+// OpenLoop says the levels of the run of manifest m are open loops: a
+// rate (sessions at a rate too: their arrivals are scheduled) or a trace,
+// whose steady state's window its schedule sets, not its requests'
+// durations (LevelSample.stats).
+func OpenLoop(m *rundir.Manifest) bool {
+	return m != nil && (m.Load.Profile == "rate" || m.Load.Profile == "trace")
 }
 
 // WithoutITL makes c keep no per-token ITL values: its samples have none,
@@ -497,7 +517,7 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 		if len(a.reqs) == 0 {
 			continue // warm-ups only: no level (the summary has none either)
 		}
-		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed))}
+		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed)), open: c.open}
 		for _, q := range a.reqs {
 			s.turns[q.turn]++
 		}
@@ -682,6 +702,14 @@ func (s *LevelSample) steady(sum *report.Summary, lv float64, warm []request) {
 // whole busy times against partial shares did: two runs of identical
 // requests read an interval of ±4.7% on output tok/s for no variability.)
 // The warm-ups' part is fixed in both.
+//
+// An open loop's window is not scaled: its schedule sets it (a level's
+// arrivals are normalized to its rate, loadgen.Stream), and its requests'
+// durations do not. Scaled, its output tok/s was each request's tokens
+// over its own time, about 1/TPOT whatever the mix of lengths: two runs
+// of one rate and other seeds read −6.3 % [−7.4 %, −5.3 %], a regression,
+// where their drawn lengths alone differ (mean output 128 against 140),
+// and requests/s beside it [−6.1 %, +10.3 %].
 func (s *LevelSample) stats(counts []int32, st *sideStats) {
 	if counts == nil {
 		counts = make([]int32, len(s.reqs))
@@ -724,7 +752,7 @@ func (s *LevelSample) stats(counts []int32, st *sideStats) {
 		st.rates[rateErrors] = float64(failed) / float64(total)
 	}
 	w := s.windowS
-	if s.heldMS > 0 {
+	if s.heldMS > 0 && !s.open {
 		w *= held / s.heldMS
 	}
 	if w > 0 {

@@ -92,7 +92,7 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	// values.
 	col := compare.NewCollector(slo).WithoutITL()
 	if rd.Manifest != nil {
-		col.Seed(rd.Manifest.Load.Seed)
+		col.For(rd.Manifest)
 	}
 	sum, own, ownSLO, err := report.SummarizeOwn(rd, slo, func(rec *rundir.Record) {
 		col.Add(rec)
