@@ -6,8 +6,9 @@ package rundir
 // spend against a fixed sweep. summary.json repeats it. nil (absent) when
 // every level ran to its fixed count or duration.
 type Adaptive struct {
-	// Precision is the relative half-width every judged interval had to
-	// reach (0.05: ±5 %); Confidence their coverage, repeated looks
+	// Precision is how close to its value every judged interval had to
+	// lie, relative, on its farther side (0.05: within ±5 %;
+	// adaptive.Estimate.Reach); Confidence their coverage, repeated looks
 	// accounted for.
 	Precision  float64 `json:"precision"`
 	Confidence float64 `json:"confidence"`

@@ -9,8 +9,9 @@ import (
 // search capacity instead of running every level (issue #22;
 // docs/adaptive.md). Set under load: as `adaptive:`.
 type Adaptive struct {
-	// Precision is the relative half-width of the 95 % interval every
-	// judged number must reach for a level to stop: 0.05 for ±5 %. 0
+	// Precision is how close to its value the 95 % interval of every
+	// judged number must lie, relative, on its farther side, for a level
+	// to stop: 0.05 for within ±5 %. 0
 	// turns adaptive stopping off (every level runs its fixed count or
 	// duration).
 	Precision float64 `yaml:"precision"`

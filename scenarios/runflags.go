@@ -225,8 +225,9 @@ func layAdaptiveFlags(f Flags, ld *LoadProfile) (note string, err error) {
 	return note, nil
 }
 
-// ParsePrecision reads a relative half-width: a fraction (0.05) or a
-// percentage (5%); 0 turns adaptive stopping off.
+// ParsePrecision reads a precision, how close to its value every judged
+// interval must lie (relative, on its farther side): a fraction (0.05) or
+// a percentage (5%); 0 turns adaptive stopping off.
 func ParsePrecision(s string) (float64, error) {
 	t := strings.TrimSpace(s)
 	pct := strings.HasSuffix(t, "%")
@@ -238,7 +239,7 @@ func ParsePrecision(s string) (float64, error) {
 		x /= 100
 	}
 	if x < 0 || x >= 1 {
-		return 0, fmt.Errorf("want a half-width between 0 and 1 (100%%), e.g. 0.05 or 5%%, got %q", s)
+		return 0, fmt.Errorf("want a precision between 0 and 1 (100%%), e.g. 0.05 or 5%% for ±5%%, got %q", s)
 	}
 	return x, nil
 }

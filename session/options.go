@@ -102,8 +102,9 @@ type Options struct {
 	// 0 means scenarios.TraceBlockTokens.
 	TraceBlockTokens int
 
-	// Precision > 0 stops each level adaptively (adaptive.go): the relative
-	// half-width its judged intervals must reach, between MinRequests and
+	// Precision > 0 stops each level adaptively (adaptive.go): how close,
+	// relative, its judged intervals must lie to their values (on the
+	// farther side: adaptive.Estimate.Reach), between MinRequests and
 	// MaxRequests (0: the adaptive package's defaults). Search chooses the
 	// levels by the capacity search, from SearchStart (0: the first).
 	Precision                float64

@@ -117,7 +117,7 @@ func TestAdaptiveFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--precision", "7"}, "--precision: want a half-width between 0 and 1"},
+		{[]string{"--precision", "7"}, "--precision: want a precision between 0 and 1"},
 		{[]string{"--precision", "abc"}, "--precision: want a fraction such as 0.05"},
 		{[]string{"--min-requests", "20"}, "--min-requests applies only with --precision above 0"},
 		{[]string{"--precision", "0", "--search"}, "--search applies only with --precision above 0"},

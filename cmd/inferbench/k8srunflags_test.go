@@ -30,7 +30,7 @@ func TestK8sManifestLaysRunFlagsAsRun(t *testing.T) {
 		{[]string{"--requests", "0"}, "--requests 0 means no count limit"},
 		{[]string{"--concurrency", "0"}, "--concurrency must be at least 1"},
 		{[]string{"--min-requests", "10"}, "--min-requests applies only with --precision above 0"},
-		{[]string{"--precision", "2"}, "--precision: want a half-width between 0 and 1"},
+		{[]string{"--precision", "2"}, "--precision: want a precision between 0 and 1"},
 		{[]string{"--warmup", "-1"}, "--warmup: "},
 		{[]string{"--target", "bogus"}, `--target: unknown kind "bogus"`},
 		{[]string{"--target", "openai", "--api", "native"}, `--api: target openai speaks chat`},
