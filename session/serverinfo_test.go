@@ -42,4 +42,11 @@ func TestServerArgsHoldNoKey(t *testing.T) {
 	if si == nil || strings.Contains(si.Args, key) || !strings.Contains(si.Args, "--max-num-seqs 64") {
 		t.Errorf("server args recorded as %+v; want them without the key", si)
 	}
+	// Secrets that are not the key in use: another server's key, a
+	// Hugging Face token, as the outside QA pass pasted them.
+	si = serverInfo(t.Context(), http.DefaultClient, &Options{Kind: "vllm", APIKey: key,
+		ServerArgs: "HF_TOKEN=hf_ENV vllm serve m --api-key=sk-OTHER --hf-token hf_FLAG --max-num-seqs 64"})
+	if want := "HF_TOKEN=REDACTED vllm serve m --api-key=REDACTED --hf-token REDACTED --max-num-seqs 64"; si == nil || si.Args != want {
+		t.Errorf("server args recorded as %+v; want %q", si, want)
+	}
 }

@@ -145,7 +145,7 @@ func (o *Options) serverMetricsURL() string {
 // hold it (vllm serve --api-key …).
 func serverInfo(ctx context.Context, client *http.Client, o *Options) *rundir.ServerInfo {
 	key := o.redactor()
-	si := &rundir.ServerInfo{Version: o.ServerVersion, Args: key.Redact(o.ServerArgs)}
+	si := &rundir.ServerInfo{Version: o.ServerVersion, Args: key.Redact(RedactLaunchArgs(o.ServerArgs))}
 	k, known := registry.Lookup(o.Kind)
 	if si.Version != "" {
 		si.Source = "flag"
