@@ -23,7 +23,11 @@ interrupted. Prints "listening on http://ADDR" once it listens.
 
 Without --gpu, token k of every response is due at receipt + --ttft + k·--itl
 (a token sent late is followed by the due ones at once, so the schedule holds)
-and the length is exact (--output-tokens, or the request's max_tokens when 0).
+and the length is exact: --output-tokens (the simulated end of sequence; the
+request's max_tokens when 0), at most the request's max_tokens and at least
+its min_tokens, as vLLM keeps generating past end of sequence until min_tokens
+(run --target vllm with --ignore-eos, the default, sends min_tokens =
+max_tokens: --ignore-eos=false for --output-tokens' length).
 With --gpu, a simulated continuous-batching engine for that GPU profile and
 --model decides the timing; --list shows the profiles.
 Faults: --fault-rate 429=0.01,stall=0.02 (kinds: 429, 500, 503, slow-headers,
