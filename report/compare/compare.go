@@ -644,15 +644,26 @@ type Ratio struct {
 	// Paired says the two levels ran the same request list and were
 	// resampled in pairs (pairing).
 	Paired bool
-	// reps are the defined replicates of the ratio (PAt).
-	reps []float64
+	// reps are the defined replicates of the ratio (PAt); parts, for a
+	// union of ratios (CapacityRatio), its ratios instead.
+	reps  []float64
+	parts []Ratio
 }
 
 // PAt is the two-sided bootstrap p-value of "ratio = null" from r's
 // replicates (report.BootstrapP): P is PAt(1). A metric that is the
 // ratio's times a constant k is 1 where the ratio is 1/k, and its p-value
-// is PAt(1/k).
-func (r Ratio) PAt(null float64) float64 { return report.BootstrapP(r.reps, null) }
+// is PAt(1/k). A union's is the largest of its parts'.
+func (r Ratio) PAt(null float64) float64 {
+	if r.parts == nil {
+		return report.BootstrapP(r.reps, null)
+	}
+	p := 0.0
+	for _, x := range r.parts {
+		p = max(p, x.PAt(null))
+	}
+	return p
+}
 
 // Ratios compares metrics ms of candidate level cs with baseline level bs
 // as ratios, by the same two-sample bootstrap as Compare (resamples

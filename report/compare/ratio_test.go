@@ -21,7 +21,11 @@ func sampleOf(ttfts []float64, windowScale float64) *LevelSample {
 // sampleFrom is sampleOf with the requests' IDs from firstID: two samples
 // of other IDs did not send the same requests, and are not paired.
 func sampleFrom(firstID uint64, ttfts []float64, windowScale float64) *LevelSample {
-	c := NewCollector(report.SLO{})
+	return sampleBy(NewCollector(report.SLO{}), firstID, ttfts, windowScale)
+}
+
+// sampleBy is sampleFrom's sample as collector c takes it.
+func sampleBy(c *Collector, firstID uint64, ttfts []float64, windowScale float64) *LevelSample {
 	var t0 int64
 	for i, v := range ttfts {
 		ttft := int64(v * 1e6)

@@ -18,7 +18,14 @@ import (
 // share. Each link pairs request i of ss[from] with request pairs[i] of
 // ss[to] (pairing): a resample draws both together.
 func eachResample(ss []*LevelSample, base []*sideStats, ms []Metric, links []link, n int, rng *rand.Rand, f func(k int, st []*sideStats)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
+	total := 0
+	for _, s := range ss {
+		total += len(s.reqs)
+	}
+	// Each resample in flight holds 4 bytes a request of every sample:
+	// bound them to resampleBudget (a capacity's resamples hold every level
+	// of both runs: 2 × 1M requests on 64 CPUs would hold 530 MB).
+	workers := min(runtime.GOMAXPROCS(0), n, max(1, resampleBudget/(4*max(total, 1))-2))
 	if workers <= 1 {
 		job := newResampleJob(ss, base, ms, links)
 		for k := range n {
@@ -59,6 +66,10 @@ type link struct {
 	from, to int
 	pairs    []int32
 }
+
+// resampleBudget bounds the bytes of the counts of the resamples in flight
+// (eachResample).
+const resampleBudget = 256 << 20
 
 // resampleJob is one resample in flight: its index, each sample's counts
 // and the stats computed on them; links are eachResample's, and linked

@@ -72,6 +72,13 @@ type MetricComparison struct {
 	// rows, whose levels are fixed.
 	BaselineLevels  []compare.LevelShare `json:"baseline_capacity_levels,omitempty"`
 	CandidateLevels []compare.LevelShare `json:"candidate_capacity_levels,omitempty"`
+	// BaselineNoCapacity and CandidateNoCapacity are the shares of the
+	// resamples in which the run had no level meeting the SLO; CapacityPairs
+	// the pairs of levels whose fixed-level intervals the interval joins
+	// (compare.CapacityRatio).
+	BaselineNoCapacity  float64             `json:"baseline_no_capacity,omitempty"`
+	CandidateNoCapacity float64             `json:"candidate_no_capacity,omitempty"`
+	CapacityPairs       []compare.LevelPair `json:"capacity_pairs,omitempty"`
 	// pAt is the p-value of "ratio = null" from the replicates
 	// (compare.Ratio.PAt), as transformed with the row (scaled, inverted).
 	pAt func(null float64) float64
@@ -133,6 +140,7 @@ func (bs bootstrapper) capacity(a, b *Run, pa, pb *pricedLevel, slo report.SLO) 
 	}
 	mc := comparisonOf(r.Ratio)
 	mc.BaselineLevels, mc.CandidateLevels = r.BaselineShares, r.CandidateShares
+	mc.BaselineNoCapacity, mc.CandidateNoCapacity, mc.CapacityPairs = r.BaselineNone, r.CandidateNone, r.Pairs
 	return []MetricComparison{mc}
 }
 
@@ -390,26 +398,30 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 }
 
 // levelDoubt says, after the verdict, which run's capacity level another
-// level took in more than 5 % of the resamples (a level that met the SLO
-// by a little, or a neighbour that missed it by a little): the interval
-// holds that doubt, and a rerun may well choose the other level. "" when
-// neither did, or the ratio was taken at fixed levels.
+// level, or none, took in more than 5 % of the resamples (a level that met
+// the SLO by a little, or a neighbour that missed it by a little): the
+// interval holds that doubt, and a rerun may well choose the other level.
+// "" when neither did, or the ratio was taken at fixed levels.
 func levelDoubt(tp *MetricComparison, a, b *Run) string {
 	var parts []string
 	for _, x := range []struct {
 		label  string
 		level  float64
 		shares []compare.LevelShare
-	}{{b.Label, tp.CandidateLevel, tp.CandidateLevels}, {a.Label, tp.BaselineLevel, tp.BaselineLevels}} {
+		none   float64
+	}{{b.Label, tp.CandidateLevel, tp.CandidateLevels, tp.CandidateNoCapacity}, {a.Label, tp.BaselineLevel, tp.BaselineLevels, tp.BaselineNoCapacity}} {
+		if x.shares == nil {
+			continue // a ratio at fixed levels
+		}
 		i := slices.IndexFunc(x.shares, func(s compare.LevelShare) bool { return s.Level == x.level })
-		if len(x.shares) > 1 && (i < 0 || x.shares[i].Share < 0.95) {
-			parts = append(parts, fmt.Sprintf("%s's is %s of the resamples", x.label, shareText(x.shares)))
+		if i < 0 || x.shares[i].Share < 0.95 {
+			parts = append(parts, fmt.Sprintf("%s's is %s of the resamples", x.label, shareText(x.shares, x.none)))
 		}
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" Which level is the capacity is itself in doubt: %s; the interval holds it.", strings.Join(parts, "; "))
+	return fmt.Sprintf(" Which level is the capacity is itself in doubt: %s; the interval joins the ratios of the levels chosen together in at least %s of them.", strings.Join(parts, "; "), percent(compare.MinPairShare))
 }
 
 // lowerBounds lists the runs priced at a capacity that is a lower bound.

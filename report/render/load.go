@@ -89,8 +89,12 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	var tl timelineAcc
 	// The verdict compares no ITL percentile (levelMetrics) and the ITL
 	// figure is a histogram (levelData.itl): the sample keeps no per-token
-	// values.
-	col := compare.NewCollector(slo).WithoutITL()
+	// values, unless the SLO bounds ITL, by which the capacity's resamples
+	// judge every level (compare.CapacityRatios).
+	col := compare.NewCollector(slo)
+	if slo.ITL <= 0 {
+		col.WithoutITL()
+	}
 	if rd.Manifest != nil {
 		col.For(rd.Manifest)
 	}

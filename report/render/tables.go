@@ -184,16 +184,27 @@ func comparisonTable(c Comparison) table {
 		c.Candidate, c.Baseline, over, c.Resamples, c.Seed))
 	if i := slices.IndexFunc(c.Capacity, func(m MetricComparison) bool { return m.BaselineLevels != nil }); i >= 0 {
 		m := c.Capacity[i]
-		t.Notes = append(t.Notes, fmt.Sprintf("capacity at SLO: each resample redraws every level's requests, judges every level by the SLO again and takes the best that met it, so the interval holds which level is the capacity as well as its throughput (%s: %s; %s: %s).",
-			c.Baseline, shareText(m.BaselineLevels), c.Candidate, shareText(m.CandidateLevels)))
+		t.Notes = append(t.Notes, fmt.Sprintf("capacity at SLO: each resample redraws every level's requests, judges every level by the SLO again and takes the best that met it (%s: %s; %s: %s); the interval is the union of the fixed-level intervals of the pairs of levels chosen together in at least %s of the resamples (%s), so it holds which level is the capacity as well as its throughput.",
+			c.Baseline, shareText(m.BaselineLevels, m.BaselineNoCapacity), c.Candidate, shareText(m.CandidateLevels, m.CandidateNoCapacity),
+			percent(compare.MinPairShare), pairText(m.CapacityPairs)))
 	}
 	return t
 }
 
+// pairText lists the pairs of levels a capacity interval joins:
+// "4 vs 4 in 84 %, 4 vs 8 in 16 %" (baseline's level first).
+func pairText(ps []compare.LevelPair) string {
+	var parts []string
+	for _, p := range ps {
+		parts = append(parts, fmt.Sprintf("%g vs %g in %s", p.Baseline, p.Candidate, percent(p.Share)))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // shareText says how often each level was a run's capacity over the
-// resamples, most often first: "level 4 in 84 %, 8 in 16 %"; the levels
-// past the third are summed.
-func shareText(ss []compare.LevelShare) string {
+// resamples, most often first, and how often none was: "level 4 in 84 %,
+// 8 in 16 %"; the levels past the third are summed.
+func shareText(ss []compare.LevelShare, none float64) string {
 	var parts []string
 	rest := 0.0
 	for i, s := range ss {
@@ -206,7 +217,11 @@ func shareText(ss []compare.LevelShare) string {
 	if rest > 0 {
 		parts = append(parts, fmt.Sprintf("others in %s", percent(rest)))
 	}
-	return "level " + strings.Join(parts, ", ")
+	out := "level " + strings.Join(parts, ", ")
+	if none > 0 {
+		out += fmt.Sprintf(", no level meeting the SLO in %s", percent(none))
+	}
+	return out
 }
 
 // levelComparisonTable lays out the per-level comparisons compactly: one
