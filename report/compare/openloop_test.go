@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 )
 
@@ -88,5 +89,22 @@ func TestOpenLoopThroughputIntervalCovers(t *testing.T) {
 	t.Logf("covered %d of %d", covered, pairs)
 	if covered < 24 {
 		t.Errorf("the interval held the true ratio 1 in %d of %d pairs; want about 95 %% (at least 24)", covered, pairs)
+	}
+}
+
+// TestOpenLevelsFromRunJSON: a level run.json marks open
+// (rundir.LevelSpan.Open) is an open loop whatever the load profile; a
+// profile of rate or trace makes every level one.
+func TestOpenLevelsFromRunJSON(t *testing.T) {
+	m := &rundir.Manifest{Levels: []rundir.LevelSpan{{Level: 12, Open: true}, {Level: 4}}}
+	c := NewCollector(report.SLO{}).For(m)
+	if c.open || !c.openAt[12] || c.openAt[4] {
+		t.Errorf("profile %q, spans %+v: open %v, levels %v; want level 12 alone", m.Load.Profile, m.Levels, c.open, c.openAt)
+	}
+	for _, p := range []string{"rate", "trace"} {
+		m.Load.Profile = p
+		if !NewCollector(report.SLO{}).For(m).open {
+			t.Errorf("profile %s not taken for open", p)
+		}
 	}
 }

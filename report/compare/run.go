@@ -430,21 +430,33 @@ type Collector struct {
 	noITL bool
 	// seed is the run's workload seed (Seed).
 	seed uint64
-	// open says the run's levels are open loops (For).
-	open bool
+	// open says the run's levels are open loops, openAt which levels are
+	// (For).
+	open   bool
+	openAt map[float64]bool
 }
 
 // For sets c up for the levels of the run of manifest m: its workload seed
-// (Seed) and whether its levels are open loops (OpenLoop).
+// (Seed) and which of its levels are open loops (OpenLoop).
 func (c *Collector) For(m *rundir.Manifest) *Collector {
 	c.open = OpenLoop(m)
+	for _, sp := range m.Levels {
+		if sp.Open {
+			if c.openAt == nil {
+				c.openAt = map[float64]bool{}
+			}
+			c.openAt[sp.Level] = true
+		}
+	}
 	return c.Seed(m.Load.Seed)
 }
 
 // OpenLoop says the levels of the run of manifest m are open loops: a
 // rate (sessions at a rate too: their arrivals are scheduled) or a trace,
 // whose steady state's window its schedule sets, not its requests'
-// durations (LevelSample.stats).
+// durations (LevelSample.stats). A level run.json marks open
+// (rundir.LevelSpan.Open, loadgen.Runner.IsOpen) is one whatever the
+// profile (Collector.For).
 func OpenLoop(m *rundir.Manifest) bool {
 	return m != nil && (m.Load.Profile == "rate" || m.Load.Profile == "trace")
 }
@@ -517,7 +529,7 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 		if len(a.reqs) == 0 {
 			continue // warm-ups only: no level (the summary has none either)
 		}
-		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed)), open: c.open}
+		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed)), open: c.open || c.openAt[lv]}
 		for _, q := range a.reqs {
 			s.turns[q.turn]++
 		}
