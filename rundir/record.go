@@ -163,12 +163,123 @@ const (
 	// that reports no usage); a prompt whose exact build failed during the
 	// load is estimated.
 	SourceSized TokenSource = "sized"
+	// SourceEvents (output only): the server reported fewer output tokens
+	// than its stream had token-bearing events, a count that is provably
+	// wrong (an event carrying text carries at least one new token); the
+	// count is the events', a lower bound of the truth (BoundOutputTokens).
+	SourceEvents TokenSource = "events"
 )
 
 // TokenSources lists every token source a record is written with. A
 // reader takes any other value as it is (a newer writer's).
 func TokenSources() []TokenSource {
-	return []TokenSource{SourceServer, SourceCounted, SourceEstimated, SourceSized}
+	return []TokenSource{SourceServer, SourceCounted, SourceEstimated, SourceSized, SourceEvents}
+}
+
+// MaxTokensPerEvent is the most output tokens a server's count may give
+// each token-bearing event of a request's stream before a report warns
+// (OutputBound.Many). Several tokens to an event is legitimate: speculative
+// decoding accepts up to its draft length and one more at a step (vLLM's
+// num_speculative_tokens and EAGLE's are set from 1 to about 10), a
+// server's stream interval sends that many steps' tokens at once (vLLM's
+// and SGLang's --stream-interval, 1 by default), and reasoning tokens a
+// hosted model counts but does not stream add to them. Past 16 a server
+// doing neither says more tokens than it streamed, and every token rate
+// of the run rests on its word: 5 events and 5,000 tokens read 94,000
+// output tokens/s and a TPOT of 0.00 ms. The count is kept (it may be
+// true), the level warns.
+const MaxTokensPerEvent = 16
+
+// An OutputBound is how a record's output-token count stands against its
+// stream (BoundOutputTokens).
+type OutputBound struct {
+	// Events is the record's token-bearing events: its Chunks entries and
+	// those coalesced into the last one (ChunksCoalesced).
+	Events int64
+	// Below is the server's output count when it was below Events and the
+	// record's count became Events (SourceEvents); 0 when it was not.
+	Below int
+	// Dropped says the per-event counts the server gave (a cumulative
+	// usage's increases, Chunk.Tokens) summed past the server's final
+	// count, so they were dropped: each event counts 1, as for a server
+	// that gives none. A cumulative usage that went down and up again, or
+	// whose last value is above the final one, does this.
+	Dropped bool
+}
+
+// PerEvent returns the record's output tokens per token-bearing event,
+// 0 when it had none.
+func (b OutputBound) PerEvent(r *Record) float64 {
+	if b.Events == 0 {
+		return 0
+	}
+	return float64(r.OutputTokens) / float64(b.Events)
+}
+
+// Many reports whether r's output tokens are more than MaxTokensPerEvent
+// for each of its token-bearing events, by the server's count.
+func (b OutputBound) Many(r *Record) bool {
+	return r.OutputTokensSource == SourceServer && b.Events > 0 && int64(r.OutputTokens) > MaxTokensPerEvent*b.Events
+}
+
+// BoundOutputTokens judges r's output-token count against its stream, the
+// one place the rule lives (docs/design.md, "Output tokens"): the server's
+// count is taken on purpose over the events' (an event may carry several
+// tokens), but not below what the stream shows.
+//
+//   - Per-event counts the server gave (some event counted more than 1)
+//     that sum past its final count are dropped: each event counts 1
+//     (Dropped).
+//   - A server count below the token-bearing events becomes the events'
+//     count, SourceEvents (Below).
+//
+// It returns r itself when neither applies, else a changed copy (with its
+// own Chunks when they changed): r is never modified. A record already
+// bounded is returned as it is; one whose count is not the server's is
+// not judged.
+func (r *Record) BoundOutputTokens() (*Record, OutputBound) {
+	b := OutputBound{Events: int64(len(r.Chunks)) + max(r.ChunksCoalesced, 0)}
+	if r.OutputTokensSource != SourceServer || b.Events == 0 {
+		return r, b
+	}
+	// The last entry holds itself and the events coalesced into it
+	// (loadgen's cap): given a count of its own when it holds more.
+	last := len(r.Chunks) - 1
+	var sum int64
+	given := false
+	for i, c := range r.Chunks {
+		k := max(c[1], 1)
+		sum += k
+		if i == last {
+			k -= b.Events - int64(last)
+		} else {
+			k--
+		}
+		given = given || k > 0
+	}
+	out := int64(r.OutputTokens)
+	if sum <= out {
+		return r, b // the usual case: one pass, nothing allocated
+	}
+	c := *r
+	if given {
+		b.Dropped = true
+		c.Chunks = make([][2]int64, len(r.Chunks))
+		for i, ch := range r.Chunks {
+			c.Chunks[i] = [2]int64{ch[0], 1}
+		}
+		if last >= 0 {
+			c.Chunks[last][1] = b.Events - int64(last)
+		}
+	}
+	if out < b.Events {
+		b.Below = r.OutputTokens
+		c.OutputTokens, c.OutputTokensSource = int(b.Events), SourceEvents
+	}
+	if !b.Dropped && b.Below == 0 {
+		return r, b
+	}
+	return &c, b
 }
 
 // ServerTiming is what a server reported about its own handling of one
