@@ -26,6 +26,11 @@
 //     t[i], where event i carried k tokens, the gap t[i] − t[i−1] is spread
 //     evenly over its k tokens (k values of gap/k), so ITL is per token as
 //     TPOT is. Inter-chunk latency is the unspread gaps.
+//   - output_tokens, here and below, is the record's as bounded by its
+//     stream (rundir.Record.BoundOutputTokens, which Summarizer.Add
+//     applies): the server's count, unless it is below the token-bearing
+//     events (then theirs); chunks' server-given counts summing past it
+//     count 1 each (docs/design.md, "Output tokens").
 //   - Per-user output speed = (output_tokens − 1) / (E2E − TTFT) in
 //     tokens/s, for requests with more than one output token: 1 / TPOT, the
 //     tokens that arrived after the first over the time they took (AIPerf's

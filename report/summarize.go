@@ -139,6 +139,7 @@ type levelAcc struct {
 	busyMS                              float64
 	inTok, outTok, cached               int64
 	pastMax, resent                     int
+	usage                               UsageChecks    // output counts against their streams (addBound)
 	good                                [maxJudged]int // by each SLO of slos
 	serverQueue                         bool           // some server timing had a queue time
 	reqIn, reqOut, short, long, withReq int64
@@ -187,7 +188,12 @@ func (s *Summarizer) AddSpan(sp rundir.LevelSpan) {
 }
 
 // Add accounts for one record. Records of stages other than measure are ignored.
+//
+// A record's output tokens are judged against its stream first
+// (rundir.Record.BoundOutputTokens): what the records say is counted and
+// measured as it was bounded, and each level counts what was bounded.
 func (s *Summarizer) Add(r *rundir.Record) {
+	r, ob := r.BoundOutputTokens()
 	s.records++
 	if r.Stage == rundir.StageWarmup {
 		s.warmupSent(r)
@@ -218,6 +224,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	if r.RequestedOutputTokens > 0 && r.OutputTokens > r.RequestedOutputTokens && r.OutputTokensSource != rundir.SourceEstimated {
 		a.pastMax++
 	}
+	a.addBound(r, ob)
 	if !r.OK {
 		a.req.Failed++
 		a.errors[r.ErrorClass]++
@@ -286,6 +293,26 @@ func (s *Summarizer) Add(r *rundir.Record) {
 		a.good[i] += int(met >> i & 1)
 	}
 	a.steady.add(r, met)
+}
+
+// addBound counts what judging r's output tokens against its stream found
+// (ob, rundir.Record.BoundOutputTokens), r as bounded. A record that came
+// bounded (SourceEvents) counts as Below, its count as it was unknown.
+func (a *levelAcc) addBound(r *rundir.Record, ob rundir.OutputBound) {
+	u := &a.usage
+	if ob.Below > 0 || r.OutputTokensSource == rundir.SourceEvents {
+		if u.BelowUsage == 0 && ob.Below > 0 {
+			u.BelowUsage, u.BelowOf = ob.Below, ob.Events
+		}
+		u.BelowEvents++
+	}
+	if ob.Dropped {
+		u.EventCountsDropped++
+	}
+	if ob.Many(r) {
+		u.ManyPerEvent++
+		u.MaxPerEvent = max(u.MaxPerEvent, ob.PerEvent(r))
+	}
 }
 
 // level returns the accumulator of r's level.
@@ -417,6 +444,7 @@ func (s *Summarizer) snapshot() (*Summary, [][maxJudged]float64) {
 			ErrorExamples:        a.errorExamples,
 			Retried:              a.retried,
 			PastMaxTokens:        a.pastMax,
+			UsageChecks:          a.usage,
 			ResentRequests:       a.resent,
 			ServerTimingHasQueue: a.serverQueue,
 		}

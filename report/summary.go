@@ -120,6 +120,9 @@ type Level struct {
 	// more output tokens than requested, by the server's count or the
 	// stream's token events (never an estimate).
 	PastMaxTokens int `json:"past_max_tokens"`
+	// UsageChecks counts measured requests whose output-token count the
+	// stream contradicted or strained (rundir.Record.BoundOutputTokens).
+	UsageChecks
 	// ResentRequests counts the measured requests the HTTP client sent
 	// again on its own (ResentByClient, metrics.go), of any outcome.
 	ResentRequests int `json:"resent_requests,omitempty"`
@@ -270,4 +273,27 @@ func ErrorExample(msg string) string {
 		cut--
 	}
 	return msg[:cut] + "…"
+}
+
+// UsageChecks counts a level's measured requests, whatever their outcome,
+// whose server output-token count their stream contradicts or strains
+// (rundir.Record.BoundOutputTokens); all zero (absent) when none did.
+type UsageChecks struct {
+	// BelowEvents counts those whose server count was below their
+	// token-bearing events, provably wrong: their output tokens are the
+	// events' count (source events), a lower bound. BelowUsage and
+	// BelowOf are the first one's server count and events (0 when it came
+	// bounded: its server count is not in the record).
+	BelowEvents int   `json:"usage_below_events,omitempty"`
+	BelowUsage  int   `json:"usage_below_first_usage,omitempty"`
+	BelowOf     int64 `json:"usage_below_first_events,omitempty"`
+	// EventCountsDropped counts those whose per-event counts (a cumulative
+	// usage's increases) summed past the server's final count: each of
+	// their events counted one token.
+	EventCountsDropped int `json:"event_counts_dropped,omitempty"`
+	// ManyPerEvent counts those whose server count is more than
+	// rundir.MaxTokensPerEvent a token-bearing event, kept; MaxPerEvent is
+	// the most tokens per event among them.
+	ManyPerEvent int     `json:"many_tokens_per_event,omitempty"`
+	MaxPerEvent  float64 `json:"max_tokens_per_event,omitempty"`
 }

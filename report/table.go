@@ -220,6 +220,9 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 	if l.PastMaxTokens > 0 {
 		fmt.Fprintf(&b, "WARNING: %d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", l.PastMaxTokens, l.Requests.Total)
 	}
+	for _, w := range l.UsageWarnings() {
+		b.WriteString("WARNING: " + w + "\n")
+	}
 	if g := l.GPU; g != nil {
 		b.WriteString(gpuLine(g))
 		if m != nil && m.GPUBackend == MockGPUBackend {
@@ -227,6 +230,35 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 		}
 	}
 	return b.String()
+}
+
+// UsageWarnings says, one line each without "WARNING: ", what judging the
+// level's output-token counts against their streams found (UsageChecks,
+// rundir.Record.BoundOutputTokens); none when nothing was found.
+func (l *Level) UsageWarnings() []string {
+	u, n := l.UsageChecks, l.Requests.Total
+	var ws []string
+	if u.BelowEvents > 0 {
+		first := ""
+		if u.BelowUsage > 0 {
+			first = fmt.Sprintf(" (the first said %d for %d events)", u.BelowUsage, u.BelowOf)
+		}
+		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the server counted fewer output tokens than the events that streamed them%s, "+
+			"which is impossible (an event with text carries a token): their output tokens are the events' count, a lower bound (output counts: %s)",
+			u.BelowEvents, n, first, rundir.SourceEvents))
+	}
+	if u.EventCountsDropped > 0 {
+		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the per-event token counts of the server's cumulative usage summed past its final count "+
+			"(the cumulative count went down, or ended above the final one): each event counted one token, as for a server that gives none",
+			u.EventCountsDropped, n))
+	}
+	if u.ManyPerEvent > 0 {
+		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the server counted more than %d output tokens per token-bearing event (at most %.1f): "+
+			"speculative decoding, a server's stream interval or reasoning tokens it does not stream do this legitimately; otherwise its count is wrong, "+
+			"and so is every token rate (out tok/s, TPOT, ITL)",
+			u.ManyPerEvent, n, rundir.MaxTokensPerEvent, u.MaxPerEvent))
+	}
+	return ws
 }
 
 // steadyLine says over what the level's rates were measured: its steady
