@@ -42,7 +42,21 @@ type ProbeResult struct {
 	// Model is the model the response named, "" when it named none
 	// (targets.Final.Model).
 	Model string
+	// Bound is how the server's output count stands against the stream,
+	// judged as a report judges a record (rundir.Record.BoundOutputTokens);
+	// zero when the server reported none. When it dropped the per-event
+	// counts, Counted is the events' and GivenCounted what they summed to.
+	Bound        rundir.OutputBound
+	GivenCounted int
+	// PerEvent is the server's output count per token-bearing event, and
+	// ManyPerEvent whether it is past rundir.MaxTokensPerEvent.
+	PerEvent     float64
+	ManyPerEvent bool
 }
+
+// probeChunks is the most per-event counts the probe keeps; later events
+// add to the last, as a run's record coalesces them (loadgen's chunkCap).
+const probeChunks = 4096
 
 // UsageReported reports whether the server gave an output token count, so
 // that a run's output tokens will be the server's, not counted from events.
@@ -76,6 +90,7 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	if dl, ok := ctx.Deadline(); ok {
 		limit = dl.Sub(start).Round(time.Millisecond)
 	}
+	var rec rundir.Record // the stream's per-event counts, as a run records them
 	final, err := target.Stream(ctx, targets.Request{Model: model, Prompt: probePrompt, MaxTokens: ProbeMaxTokens}, func(c targets.Chunk) {
 		res.Events++
 		if !c.HasToken() {
@@ -85,7 +100,14 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 			res.TTFT = time.Since(start)
 		}
 		res.TokenEvents++
-		res.Counted += loadgen.EventTokens(c.Tokens)
+		k := loadgen.EventTokens(c.Tokens)
+		res.Counted += k
+		if n := len(rec.Chunks); n < probeChunks {
+			rec.Chunks = append(rec.Chunks, [2]int64{0, int64(k)})
+		} else {
+			rec.Chunks[n-1][1] += int64(k)
+			rec.ChunksCoalesced++
+		}
 	})
 	res.Total = time.Since(start)
 	said := 0
@@ -99,6 +121,14 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	// The server's words are shown as the probe's verdict: made printable.
 	res.Usage, res.Server = final.Usage, final.Server
 	res.FinishReason, res.Model = redact.Clip(final.FinishReason), redact.Clip(final.Model)
+	if res.UsageReported() {
+		rec.OutputTokens, rec.OutputTokensSource = res.Usage.CompletionTokens, rundir.SourceServer
+		bounded, b := rec.BoundOutputTokens()
+		res.Bound, res.PerEvent, res.ManyPerEvent = b, b.PerEvent(bounded), b.Many(bounded)
+		if b.Dropped {
+			res.GivenCounted, res.Counted = res.Counted, int(b.Events)
+		}
+	}
 	if err != nil {
 		perr := probeError(redact.Err(err), postedURL(target, model), limit, res.TokenEvents)
 		if n, past := res.PastMaxTokens(); past {
@@ -207,8 +237,7 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 	fmt.Fprintf(tw, "streaming works\tyes: %d events, %d with tokens, first token after %s\n",
 		r.Events, r.TokenEvents, r.TTFT.Round(time.Microsecond))
 	if r.UsageReported() {
-		fmt.Fprintf(tw, "usage reported\tyes: %d prompt, %d output tokens: output tokens will be the server's count\n",
-			r.Usage.PromptTokens, r.Usage.CompletionTokens)
+		fmt.Fprintf(tw, "usage reported\t%s\n", r.usageVerdict())
 	} else if r.DroppedOutput != 0 {
 		fmt.Fprintf(tw, "usage reported\tno usable count: the server said %d output tokens, which no stream has (dropped): output tokens will be counted from events (%d here)\n",
 			r.DroppedOutput, r.Counted)
@@ -235,6 +264,27 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 		fmt.Fprintf(tw, "server timings\tno\n")
 	}
 	tw.Flush()
+}
+
+// usageVerdict is the usage line's verdict on a server that reported an
+// output count: taken, or what its stream contradicts (Bound).
+func (r *ProbeResult) usageVerdict() string {
+	u, b := r.Usage, r.Bound
+	var s string
+	switch {
+	case b.Below > 0:
+		s = fmt.Sprintf("yes, but wrong: %d prompt, %d output tokens, fewer than the %d events that carried tokens (an event with text carries a token): output tokens will be the events' count (%d here), a lower bound",
+			u.PromptTokens, u.CompletionTokens, b.Events, b.Events)
+	case r.ManyPerEvent:
+		s = fmt.Sprintf("yes: %d prompt, %d output tokens, %.1f per token-bearing event (%d events), more than %d: speculative decoding, a stream interval or unstreamed reasoning tokens do this legitimately; otherwise the server's count is wrong, and so will every token rate of a run be: output tokens will be the server's count",
+			u.PromptTokens, u.CompletionTokens, r.PerEvent, b.Events, rundir.MaxTokensPerEvent)
+	default:
+		s = fmt.Sprintf("yes: %d prompt, %d output tokens: output tokens will be the server's count", u.PromptTokens, u.CompletionTokens)
+	}
+	if b.Dropped {
+		s += fmt.Sprintf("; its per-event counts (a cumulative usage's increases) sum to %d, past its final count: each event will count one token", r.GivenCounted)
+	}
+	return s
 }
 
 // ModelVerdict says whether the response came from the model asked for,
