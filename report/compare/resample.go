@@ -80,6 +80,10 @@ type resampleJob struct {
 	st     []*sideStats
 	links  []link
 	linked []bool
+	// clusters and drawn are each sample's LevelSample.clusters and its
+	// clusters' draws (nil for a sample drawn request by request).
+	clusters [][]uint32
+	drawn    [][]int32
 }
 
 // newResampleJob returns a job for samples ss whose stats share base's
@@ -94,16 +98,27 @@ func newResampleJob(ss []*LevelSample, base []*sideStats, ms []Metric, links []l
 		st.idx, st.of = base[i].idx, base[i].of
 		j.counts = append(j.counts, make([]int32, len(s.reqs)))
 		j.st = append(j.st, st)
+		j.clusters = append(j.clusters, s.clusters)
+		var drawn []int32
+		if s.clusters != nil {
+			drawn = make([]int32, s.nClusters)
+		}
+		j.drawn = append(j.drawn, drawn)
 	}
 	return j
 }
 
-// draw makes j resample k, drawing each sample's counts from rng in turn,
-// but for a linked sample, whose counts are those of its pairs.
+// draw makes j resample k, drawing each sample's counts from rng in turn
+// (a sample of sessions by whole sessions), but for a linked sample, whose
+// counts are those of its pairs.
 func (j *resampleJob) draw(rng *rand.Rand, k int) {
 	j.k = k
 	for i, c := range j.counts {
-		if !j.linked[i] {
+		switch {
+		case j.linked[i]:
+		case j.clusters[i] != nil:
+			resampleClusters(rng, c, j.clusters[i], j.drawn[i])
+		default:
 			resampleCounts(rng, c)
 		}
 	}

@@ -257,6 +257,14 @@ type LevelSample struct {
 	// time they held their workers there: counted in every (re)sample's
 	// rates as it is, never resampled (steady).
 	warm struct{ ok, good, out, in, heldMS float64 }
+	// clusters, for a level of multi-turn sessions, is each request's
+	// session numbered from 0 (a request outside one, its own number),
+	// nClusters how many there are: a resample draws sessions, each with
+	// all its turns (resampleClusters), as the turns of one conversation
+	// are not independent of one another (its context, its cache). nil
+	// for a level without sessions, whose requests are drawn one by one.
+	clusters  []uint32
+	nClusters int
 	// ids are the requests' IDs (rundir.Record.ID), in request order, and
 	// fingerprint the sum of their pairKeys: what pairing needs (4 bytes
 	// a request). ids is nil where an ID does not fit 32 bits.
@@ -530,6 +538,9 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 			continue // warm-ups only: no level (the summary has none either)
 		}
 		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed)), open: c.open || c.openAt[lv]}
+		if a.clusters != nil {
+			s.clusters, s.nClusters = slices.Clone(a.clusters), int(a.nCluster) // its own bytes, not the growth's
+		}
 		for _, q := range a.reqs {
 			s.turns[q.turn]++
 		}
@@ -577,6 +588,37 @@ type sampleAcc struct {
 	ids         []uint32
 	fingerprint uint64
 	bigID       bool
+	// clusters is LevelSample's, nil until a request of a session comes;
+	// cluster numbers each session (rundir.Record.Session) in order.
+	clusters []uint32
+	cluster  map[uint64]uint32
+	nCluster uint32
+}
+
+// addCluster gives the request just added (the last of a.reqs) its
+// cluster: its session's, or one of its own without one.
+func (a *sampleAcc) addCluster(rec *rundir.Record) {
+	if rec.Session == 0 && a.clusters == nil {
+		a.nCluster++ // no session yet: every request its own, numbered when one comes
+		return
+	}
+	if a.clusters == nil {
+		a.clusters = make([]uint32, len(a.reqs)-1, len(a.reqs)*2)
+		for i := range a.clusters {
+			a.clusters[i] = uint32(i)
+		}
+		a.cluster = map[uint64]uint32{}
+	}
+	c := a.nCluster
+	if rec.Session != 0 {
+		if k, ok := a.cluster[rec.Session]; ok {
+			a.clusters = append(a.clusters, k)
+			return
+		}
+		a.cluster[rec.Session] = c
+	}
+	a.clusters = append(a.clusters, c)
+	a.nCluster++
 }
 
 // add accounts for one measured record: the per-request metrics of
@@ -590,6 +632,7 @@ func (a *sampleAcc) add(rec *rundir.Record, slo report.SLO, itl bool) {
 	a.ids = append(a.ids, uint32(rec.ID))
 	a.bigID = a.bigID || rec.ID > math.MaxUint32
 	a.fingerprint += pairKey(rec)
+	defer a.addCluster(rec)
 	if !rec.OK {
 		a.reqs = append(a.reqs, q)
 		return

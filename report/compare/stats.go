@@ -156,6 +156,18 @@ func resampleCounts(rng *rand.Rand, counts []int32) {
 	}
 }
 
+// resampleClusters draws len(drawn) clusters uniformly with replacement
+// from [0, len(drawn)), counting each one's draws in drawn, and gives each
+// request of counts the draws of its cluster (cluster[i]): a cluster
+// bootstrap (Davison & Hinkley, Bootstrap Methods and their Application,
+// 1997, §3.8), whose resample holds whole clusters.
+func resampleClusters(rng *rand.Rand, counts []int32, cluster []uint32, drawn []int32) {
+	resampleCounts(rng, drawn)
+	for i, c := range cluster {
+		counts[i] = drawn[c]
+	}
+}
+
 // MannWhitney is the result of a two-sided Mann–Whitney U test (Wilcoxon
 // rank-sum test) of two samples.
 type MannWhitney struct {
