@@ -163,9 +163,11 @@ func summarizeBy(rd *rundir.Run, slos []SLO, each func(*rundir.Record)) ([]*Summ
 		if err != nil {
 			return nil, err
 		}
-		s.Add(rec)
-		if each != nil {
-			each(rec)
+		// each takes the record as the summary counted it (bounded:
+		// rundir.Record.BoundOutputTokens), so that compare's samples and
+		// the report's figures agree with the summary.
+		if b := s.add(rec); each != nil {
+			each(b)
 		}
 	}
 	if s.events() >= collectBeforeLayout {

@@ -192,14 +192,19 @@ func (s *Summarizer) AddSpan(sp rundir.LevelSpan) {
 // A record's output tokens are judged against its stream first
 // (rundir.Record.BoundOutputTokens): what the records say is counted and
 // measured as it was bounded, and each level counts what was bounded.
-func (s *Summarizer) Add(r *rundir.Record) {
+func (s *Summarizer) Add(r *rundir.Record) { s.add(r) }
+
+// add is Add, and returns r as it was bounded (r itself when it was not):
+// what a reader beside the summary must take for the record, so that its
+// numbers are the summary's (summarizeBy's each).
+func (s *Summarizer) add(r *rundir.Record) *rundir.Record {
 	r, ob := r.BoundOutputTokens()
 	s.records++
 	if r.Stage == rundir.StageWarmup {
 		s.warmupSent(r)
 	}
 	if r.Stage != rundir.StageMeasure {
-		return
+		return r
 	}
 	a := s.level(r)
 	a.span.Add(r)
@@ -215,7 +220,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 	if r.Retried {
 		a.retried[r.ErrorClass]++
 		a.steady.Add(r, false)
-		return
+		return r
 	}
 	a.req.Total++
 	if ResentByClient(r) {
@@ -232,7 +237,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 			a.errorExamples[r.ErrorClass] = ErrorExample(r.Error)
 		}
 		a.steady.Add(r, false)
-		return
+		return r
 	}
 	a.req.OK++
 	m := PerRequest(r)
@@ -293,6 +298,7 @@ func (s *Summarizer) Add(r *rundir.Record) {
 		a.good[i] += int(met >> i & 1)
 	}
 	a.steady.add(r, met)
+	return r
 }
 
 // addBound counts what judging r's output tokens against its stream found

@@ -21,6 +21,12 @@ import (
 // time are the same, and the run's output tokens/s is the rate times its
 // mean output (the schedule is normalized: loadgen.Stream).
 func openLoopRun(t testing.TB, seed uint64) *Run {
+	return openLoopRunBy(t, seed, nil)
+}
+
+// openLoopRunBy is openLoopRun with each record passed through edit (when
+// not nil) before it is written.
+func openLoopRunBy(t testing.TB, seed uint64, edit func(*rundir.Record)) *Run {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), fmt.Sprintf("ol-%d", seed))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -47,6 +53,9 @@ func openLoopRun(t testing.TB, seed uint64) *Run {
 		}
 		rec.EndNS = first + int64(out-1)*10e6
 		rec.DoneNS = rec.EndNS
+		if edit != nil {
+			edit(&rec)
+		}
 		line, _ := json.Marshal(rec)
 		b.Write(append(line, '\n'))
 	}
@@ -106,5 +115,24 @@ func TestOpenLevelsFromRunJSON(t *testing.T) {
 		if !NewCollector(report.SLO{}).For(m).open {
 			t.Errorf("profile %s not taken for open", p)
 		}
+	}
+}
+
+// TestSamplesTakeBoundedCounts: a record whose server said fewer output
+// tokens than the events that carried them is counted by its events in the
+// summary (rundir.Record.BoundOutputTokens), and compare's samples take it
+// so too: their output tokens/s is the summary's. They took the server's
+// word while the summary bounded it.
+func TestSamplesTakeBoundedCounts(t *testing.T) {
+	r := openLoopRunBy(t, 1, func(rec *rundir.Record) {
+		if rec.ID%10 == 0 {
+			rec.OutputTokens, rec.OutputTokensSource = 1, rundir.SourceServer // usage 1 for a stream of 16 or more events
+		}
+	})
+	l := r.Summary.Levels[0]
+	st := newSideStats([]Metric{OutputTokensPerS()})
+	r.levels[l.Level].stats(nil, st)
+	if got, want := st.rates[rateOutputTPS], l.OutputTokensPerS; !near(got, want, 1e-9*want) {
+		t.Errorf("sample's output tok/s %.6g; summary's %.6g", got, want)
 	}
 }
