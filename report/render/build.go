@@ -85,8 +85,12 @@ type Report struct {
 	SLO SLOInfo `json:"slo"`
 	// Runs are in the order given; the first is the baseline.
 	Runs []RunReport `json:"runs"`
-	// Comparisons set every other run against the first.
+	// Comparisons set every other run against the first; with repeated
+	// runs, the first run of each other setup (RepeatedRuns).
 	Comparisons []Comparison `json:"comparisons"`
+	// Repeated groups the runs into setups and compares them across their
+	// runs, absent when no setup was run more than once.
+	Repeated *RepeatedRuns `json:"repeated_runs,omitempty"`
 	// Crossover weighs each priced run against the APIs, nil without a catalog.
 	Crossover *CrossoverSection `json:"crossover"`
 	// Figures lists the plot files, relative to the report's directory.
@@ -315,9 +319,11 @@ func Build(runs []*Run, o Options) (*Report, error) {
 		r.Runs = append(r.Runs, rr)
 	}
 	bs := bootstrapper{resamples: cmp.Or(o.Resamples, DefaultResamples), seed: cmp.Or(o.Seed, DefaultSeed)}
-	for i := 1; i < len(runs); i++ {
+	setups := groupSetups(runs, r.Runs)
+	for _, i := range comparedRuns(setups, len(runs)) {
 		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs))
 	}
+	r.Repeated = repeatedRuns(setups, r.Runs, r.Comparisons)
 	if o.Catalog != nil {
 		x, err := crossover(o, r, priced, offer)
 		if err != nil {

@@ -37,11 +37,12 @@ func WriteHTML(w io.Writer, r *Report, svgs [][]byte) error {
 		SLOLine string
 		Figures []fig
 		Compare []table
+		Repeat  []table
 		Levels  []table
 		Costs   []table
 		Runs    []run
 		Font    template.CSS
-	}{R: r, Title: r.title(), Summary: r.summaryTable(), SLOLine: r.sloLine(), Font: template.CSS(plot.FontFace())}
+	}{R: r, Title: r.title(), Summary: r.summaryTable(), SLOLine: r.sloLine(), Repeat: r.repeatedTables(), Font: template.CSS(plot.FontFace())}
 	for i, f := range r.Figures {
 		data.Figures = append(data.Figures, fig{Ref: f, Inline: template.HTML(inlineSVG(svgs[i]))}) // our own renderer's SVG, not user input
 	}
@@ -205,7 +206,11 @@ footer { margin-top: 3rem; font-size: .8rem; color: #555; }
 {{end}}{{template "table" .Summary}}
 <p>{{.SLOLine}}</p>
 </section>
-{{if .Figures}}<section id="figures">
+{{if .Repeat}}<section id="repeated">
+<h2>Repeated runs</h2>
+{{range .Repeat}}{{template "table" .}}{{end}}
+</section>
+{{end}}{{if .Figures}}<section id="figures">
 <h2>Figures</h2>
 {{range .Figures}}<figure id="fig-{{.Ref.Name}}">
 <h3>{{.Ref.Title}}</h3>

@@ -51,6 +51,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	}
 	writeMDTable(&b, r.summaryTable())
 	b.WriteString(printable.Markdown(r.sloLine()) + "\n\n")
+	writeMDRepeated(&b, r)
 	if len(r.Figures) > 0 {
 		b.WriteString("## Figures\n\n")
 		for _, f := range r.Figures {

@@ -1,0 +1,432 @@
+package render
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
+)
+
+// RepeatedRuns is the report's section on runs given more than once: the
+// runs of one setup are repeats, and their spread is the run-to-run
+// variance that a comparison of two runs' requests does not hold
+// (docs/gating.md, "Repeated runs in the qualification report").
+type RepeatedRuns struct {
+	// Setups are the runs grouped by setup, in the order given; a setup
+	// is named by its first run's label.
+	Setups []Setup `json:"setups"`
+	// Ratios set the first setup against each other setup.
+	Ratios []SetupRatio `json:"ratios"`
+	// LeftOut names the runs not compared pairwise: every run of a setup
+	// but its first.
+	LeftOut []string `json:"left_out"`
+	// Notes say what a setup is and how the ratio's interval is made.
+	Notes []string `json:"notes"`
+}
+
+// Setup is a group of runs of one setup: the same model, scenario,
+// target kind and sharding (compare.Check finds no reason against
+// comparing them), the same resolved GPU and GPU count, the same server
+// version and arguments, and the same scenario settings but for seeds.
+type Setup struct {
+	Name string     `json:"name"`
+	Runs []SetupRun `json:"runs"`
+	// Basis is the basis every run is priced on (report.BasisCapacity or
+	// report.BasisHighest); empty when they differ or a run has no
+	// priced level (Why says so).
+	Basis string `json:"basis,omitempty"`
+	// MeanOutputTokensPerS is the mean of the runs' output tokens/s at
+	// their priced levels; CV their sample standard deviation over that
+	// mean, absent for one run. Both absent when Basis is.
+	MeanOutputTokensPerS float64  `json:"mean_output_tokens_per_s,omitempty"`
+	CV                   *float64 `json:"cv,omitempty"`
+	Why                  string   `json:"why,omitempty"`
+}
+
+// SetupRun is one run of a setup at its priced level (pricedLevel,
+// PricedInfo); Basis is empty when the run served no token.
+type SetupRun struct {
+	Label            string  `json:"label"`
+	Level            float64 `json:"level"`
+	Basis            string  `json:"basis,omitempty"`
+	LowerBound       bool    `json:"lower_bound,omitempty"`
+	OutputTokensPerS float64 `json:"output_tokens_per_s"`
+}
+
+// SetupRatio is a candidate setup's mean output tokens/s over the baseline
+// setup's. The interval is Welch's t on the log of each run's value:
+// exp(mean log candidate − mean log baseline ± t(DF) × standard error),
+// with DF by Welch–Satterthwaite; absent with fewer than 2 runs a side.
+// Ratio is absent when either setup has no mean (Why says why).
+type SetupRatio struct {
+	Baseline      string  `json:"baseline"`
+	Candidate     string  `json:"candidate"`
+	BaselineRuns  int     `json:"baseline_runs"`
+	CandidateRuns int     `json:"candidate_runs"`
+	Ratio         float64 `json:"ratio,omitempty"`
+	CILow         float64 `json:"ci_low,omitempty"`
+	CIHigh        float64 `json:"ci_high,omitempty"`
+	DF            float64 `json:"df,omitempty"`
+	Method        string  `json:"method,omitempty"`
+	Why           string  `json:"why,omitempty"`
+	// Bound is "at least" when a run of the candidate setup is priced at
+	// a capacity that is a lower bound (the highest level run met the
+	// SLO), "at most" when one of the baseline's is; empty otherwise.
+	Bound string `json:"bound,omitempty"`
+}
+
+// welchMethod names the interval's method in the report.
+const welchMethod = "Welch t on log output tokens/s per run"
+
+// groupSetups groups runs (with their report entries rr) into setups, in
+// the order given: each run joins the first setup whose first run is of
+// its setup (sameSetup), else starts one. It returns the runs' indices.
+func groupSetups(runs []*Run, rr []RunReport) [][]int {
+	var setups [][]int
+	metas := make([]*compare.Meta, len(runs))
+	for i, r := range runs {
+		if r.Manifest != nil {
+			m := compare.MetaOf(r.Manifest)
+			metas[i] = &m
+		}
+	}
+	for i := range runs {
+		j := slices.IndexFunc(setups, func(s []int) bool { return sameSetup(metas[s[0]], metas[i], &rr[s[0]], &rr[i]) })
+		if j < 0 {
+			setups = append(setups, []int{i})
+		} else {
+			setups[j] = append(setups[j], i)
+		}
+	}
+	return setups
+}
+
+// sameSetup says whether two runs are repeats of one setup: compare.Check
+// gives no reason against comparing them (model, scenario, target kind,
+// sharding), their GPUs resolve to the same catalog GPU (else telemetry's
+// or the stated one is the same, compare.GPU.Same) in the same count,
+// their servers report the same version and arguments, and their scenario
+// settings differ in seeds alone (compare.SettingsDiff). A run without
+// run.json is a setup of its own.
+func sameSetup(a, b *compare.Meta, ra, rb *RunReport) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	if reasons, _ := compare.Check(*a, *b); len(reasons) > 0 {
+		return false
+	}
+	if ra.GPU != rb.GPU || ra.GPUs != rb.GPUs || ra.GPU == "" && !a.GPU.Same(b.GPU) {
+		return false
+	}
+	if a.ServerVersion != b.ServerVersion || a.ServerArgs != b.ServerArgs {
+		return false
+	}
+	if string(a.Settings) == string(b.Settings) {
+		return true
+	}
+	if len(a.Settings) == 0 || len(b.Settings) == 0 {
+		return false
+	}
+	for _, d := range compare.SettingsDiff(a.Settings, b.Settings) {
+		path, _, _ := strings.Cut(d, ": baseline ")
+		if path[strings.LastIndex(path, ".")+1:] != "seed" {
+			return false
+		}
+	}
+	return true
+}
+
+// repeated reports whether some setup has more than one run.
+func repeated(setups [][]int) bool {
+	return slices.ContainsFunc(setups, func(s []int) bool { return len(s) > 1 })
+}
+
+// comparedRuns lists the runs compared pairwise with the first: every
+// other run without repeats; with repeats, the first run of each other
+// setup (two runs of one setup differ by noise, not by a finding). When
+// every run is of one setup there is no other: each is compared with the
+// first as before, and its verdict says they are repeats (repeatedRuns).
+func comparedRuns(setups [][]int, n int) []int {
+	var out []int
+	if !repeated(setups) || len(setups) == 1 {
+		for i := 1; i < n; i++ {
+			out = append(out, i)
+		}
+		return out
+	}
+	for _, s := range setups[1:] {
+		out = append(out, s[0])
+	}
+	return out
+}
+
+// repeatedRuns builds the section from the setups of the runs rr (nil
+// without repeats) and adds its across-runs sentence to the verdict of
+// each comparison of the first setup's first run with another setup's.
+func repeatedRuns(setups [][]int, rr []RunReport, comps []Comparison) *RepeatedRuns {
+	if !repeated(setups) {
+		return nil
+	}
+	sec := &RepeatedRuns{Setups: []Setup{}, Ratios: []SetupRatio{}, LeftOut: []string{}, Notes: []string{}}
+	values := make([][]float64, len(setups))
+	var leftOut []string
+	for k, s := range setups {
+		st := Setup{Name: rr[s[0]].Label}
+		for n, i := range s {
+			run := &rr[i]
+			sr := SetupRun{Label: run.Label}
+			if p := run.Priced; p != nil {
+				sr.Level, sr.Basis, sr.LowerBound, sr.OutputTokensPerS = p.Level, p.Basis, run.lowerBound(), p.OutputTokensPerS
+			}
+			st.Runs = append(st.Runs, sr)
+			if n > 0 && len(setups) > 1 {
+				sec.LeftOut = append(sec.LeftOut, run.Label)
+				leftOut = append(leftOut, fmt.Sprintf("%s (a repeat of %s)", run.Label, st.Name))
+			}
+		}
+		st.Basis, st.Why = setupBasis(st.Runs)
+		if st.Basis != "" {
+			for _, r := range st.Runs {
+				values[k] = append(values[k], r.OutputTokensPerS)
+			}
+			mean, sd := meanSD(values[k])
+			st.MeanOutputTokensPerS = mean
+			if len(values[k]) > 1 {
+				cv := sd / mean
+				st.CV = &cv
+			}
+		}
+		sec.Setups = append(sec.Setups, st)
+	}
+	for k := 1; k < len(setups); k++ {
+		base, cand := &sec.Setups[0], &sec.Setups[k]
+		x := SetupRatio{Baseline: base.Name, Candidate: cand.Name, BaselineRuns: len(base.Runs), CandidateRuns: len(cand.Runs)}
+		switch {
+		case base.Basis == "" || cand.Basis == "":
+			var why []string
+			for _, st := range []*Setup{cand, base} {
+				if st.Why != "" {
+					why = append(why, st.Why)
+				}
+			}
+			x.Why = "no ratio: " + strings.Join(why, "; ")
+		case x.BaselineRuns < 2 || x.CandidateRuns < 2:
+			x.Ratio = cand.MeanOutputTokensPerS / base.MeanOutputTokensPerS
+			var one []string
+			for _, st := range []*Setup{cand, base} {
+				if len(st.Runs) < 2 {
+					one = append(one, st.Name)
+				}
+			}
+			x.Why = fmt.Sprintf("no interval: Welch's t needs 2 runs a side, and %s ran once (run it again)", strings.Join(one, " and "))
+		default:
+			x.Ratio = cand.MeanOutputTokensPerS / base.MeanOutputTokensPerS
+			x.CILow, x.CIHigh, x.DF = welchLogInterval(values[0], values[k], Confidence)
+			x.Method = welchMethod
+		}
+		if lb := lowerBound(cand); lb != lowerBound(base) {
+			x.Bound = map[bool]string{true: "at least", false: "at most"}[lb]
+		}
+		sec.Ratios = append(sec.Ratios, x)
+		for i := range comps {
+			if comps[i].Baseline == base.Name && comps[i].Candidate == cand.Name && (x.BaselineRuns > 1 || x.CandidateRuns > 1) {
+				comps[i].Headline += acrossRuns(x, base, cand)
+			}
+		}
+	}
+	sec.Notes = append(sec.Notes,
+		"runs of one setup are repeats: the same model, scenario, target kind and sharding, the same GPU in the same count, the same server version and arguments, and the same scenario settings but for seeds; the order given is kept, and a setup is named by its first run")
+	if len(setups) == 1 {
+		// Nothing to compare across setups: the pairwise verdicts stay,
+		// and say what they measure.
+		st := sec.Setups[0]
+		sec.Notes = append(sec.Notes, fmt.Sprintf("every run given is of one setup, %s: the Qualification section compares each with the first, and what it finds is run-to-run variance unless something run.json does not record differs", st.Name))
+		for i := range comps {
+			comps[i].Headline += fmt.Sprintf(" %s and %s are runs of one setup (Repeated runs): a difference between them is run-to-run variance, unless something run.json does not record differs.", comps[i].Candidate, comps[i].Baseline)
+		}
+		return sec
+	}
+	sec.Notes = append(sec.Notes,
+		fmt.Sprintf("left out of pairwise comparison: %s: two runs of one setup differ by noise, not by a finding, so the Qualification section compares only the first run of %s with the first run of each other setup",
+			strings.Join(leftOut, ", "), sec.Setups[0].Name),
+		fmt.Sprintf("ratio = candidate setup's mean output tokens/s / baseline setup's, each run at its priced level; its %g %% interval is Welch's t on the log of each run's value (the difference of the mean logs ± t × its standard error, degrees of freedom by Welch–Satterthwaite, taken back by exp: an interval for the ratio of geometric means), which holds run-to-run variance: the Qualification section's intervals are of one pair of runs' requests; CV is the runs' sample standard deviation over their mean",
+			Confidence*100))
+	return sec
+}
+
+// setupBasis is the basis every run of a setup is priced on, or why the
+// setup has none: a run with no priced level, or runs priced on
+// different bases (capacity at SLO and highest throughput), which are not
+// repeats of one measurement.
+func setupBasis(runs []SetupRun) (basis, why string) {
+	for _, r := range runs {
+		if r.Basis == "" {
+			return "", fmt.Sprintf("%s has no level with output throughput", r.Label)
+		}
+	}
+	var bases []string
+	for _, r := range runs {
+		if !slices.Contains(bases, r.Basis) {
+			bases = append(bases, r.Basis)
+		}
+	}
+	if len(bases) > 1 {
+		var each []string
+		for _, r := range runs {
+			each = append(each, r.Label+" at "+r.Basis)
+		}
+		return "", fmt.Sprintf("%s's runs are priced on different bases (%s)", runs[0].Label, strings.Join(each, ", "))
+	}
+	return bases[0], ""
+}
+
+// lowerBound says whether a run of st is priced at a capacity that is a
+// lower bound.
+func lowerBound(st *Setup) bool {
+	return slices.ContainsFunc(st.Runs, func(r SetupRun) bool { return r.LowerBound })
+}
+
+// bounded is a ratio's words with its bound: "at least 3.52×".
+func bounded(x SetupRatio) string {
+	if x.Bound == "" {
+		return times(x.Ratio)
+	}
+	return x.Bound + " " + times(x.Ratio)
+}
+
+// acrossRuns is the verdict's sentence on the setups' runs.
+func acrossRuns(x SetupRatio, base, cand *Setup) string {
+	counts := fmt.Sprintf("Across %d and %d runs (%s's and %s's)", x.CandidateRuns, x.BaselineRuns, cand.Name, base.Name)
+	if x.Ratio == 0 {
+		return fmt.Sprintf(" %s: %s.", counts, x.Why)
+	}
+	if x.Method == "" {
+		return fmt.Sprintf(" %s: %s the mean output tokens/s, %s.", counts, bounded(x), x.Why)
+	}
+	of := "the runs' capacities"
+	if base.Basis != report.BasisCapacity || cand.Basis != report.BasisCapacity {
+		of = "the runs' output tokens/s at their priced levels"
+	}
+	return fmt.Sprintf(" %s: %s [%s–%s] the mean output tokens/s (Welch t on the log of %s, df %s): this interval holds the run-to-run variance, which the one above, of two runs' requests, does not.",
+		counts, bounded(x), times2(x.CILow), times2(x.CIHigh), of, num(x.DF, 1))
+}
+
+// meanSD is the mean and sample standard deviation (n − 1) of xs; the
+// deviation is 0 for one value.
+func meanSD(xs []float64) (mean, sd float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	if len(xs) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(xs)-1))
+}
+
+// welchLogInterval is the confidence interval of the ratio of b's
+// geometric mean to a's from Welch's t on the logs: exp(d ± t × se), d
+// the difference of the mean logs, se² = s²a/na + s²b/nb, and df by
+// Welch–Satterthwaite, se⁴ / ((s²a/na)²/(na−1) + (s²b/nb)²/(nb−1)). Both
+// need at least 2 values, all positive. When neither side varies, the
+// interval is the ratio itself and df is na + nb − 2.
+func welchLogInterval(a, b []float64, confidence float64) (lo, hi, df float64) {
+	logs := func(xs []float64) []float64 {
+		out := make([]float64, len(xs))
+		for i, x := range xs {
+			out[i] = math.Log(x)
+		}
+		return out
+	}
+	ma, sa := meanSD(logs(a))
+	mb, sb := meanSD(logs(b))
+	va, vb := sa*sa/float64(len(a)), sb*sb/float64(len(b))
+	d, se2 := mb-ma, va+vb
+	if se2 == 0 {
+		return math.Exp(d), math.Exp(d), float64(len(a) + len(b) - 2)
+	}
+	df = se2 * se2 / (va*va/float64(len(a)-1) + vb*vb/float64(len(b)-1))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - (1-confidence)/2)
+	se := math.Sqrt(se2)
+	return math.Exp(d - t*se), math.Exp(d + t*se), df
+}
+
+// repeatedTables lays the section out: each setup's runs, the setups,
+// and the ratios; none without repeats.
+func (r *Report) repeatedTables() []table {
+	sec := r.Repeated
+	if sec == nil {
+		return nil
+	}
+	runs := table{Title: "Runs by setup", Columns: []string{"setup", "run", "priced level", "basis", "output tok/s"}}
+	setups := table{Title: "Setups", Columns: []string{"setup", "runs", "mean output tok/s", "CV"}}
+	for _, st := range sec.Setups {
+		for _, sr := range st.Runs {
+			if sr.Basis == "" {
+				runs.Rows = append(runs.Rows, []string{st.Name, sr.Label, "-", "no level with output throughput", "-"})
+				continue
+			}
+			basis := sr.Basis
+			if sr.LowerBound {
+				basis += ", a lower bound"
+			}
+			runs.Rows = append(runs.Rows, []string{st.Name, sr.Label, fmt.Sprintf("%g", sr.Level), basis, num(sr.OutputTokensPerS, 1)})
+		}
+		mean, cv := "-", "-"
+		if st.Basis != "" {
+			mean = num(st.MeanOutputTokensPerS, 1)
+		}
+		if st.CV != nil {
+			cv = percent(*st.CV)
+		}
+		setups.Rows = append(setups.Rows, []string{st.Name, fmt.Sprint(len(st.Runs)), mean, cv})
+		if st.Why != "" {
+			setups.Notes = append(setups.Notes, st.Why+": no mean")
+		}
+	}
+	setups.Notes = append(setups.Notes, sec.Notes[:2]...)
+	if len(sec.Ratios) == 0 {
+		return []table{runs, setups}
+	}
+	ratios := table{Title: "Across runs: the first setup against each other", Columns: []string{"setups", "runs", "ratio of means", fmt.Sprintf("%g %% CI", Confidence*100), "df"}}
+	for _, x := range sec.Ratios {
+		row := []string{x.Candidate + " / " + x.Baseline, fmt.Sprintf("%d and %d", x.CandidateRuns, x.BaselineRuns), "-", "-", "-"}
+		if x.Ratio != 0 {
+			row[2] = times(x.Ratio)
+		}
+		if x.Method != "" {
+			row[3], row[4] = "["+times2(x.CILow)+"–"+times2(x.CIHigh)+"]", num(x.DF, 1)
+		}
+		if x.Why != "" {
+			ratios.Notes = append(ratios.Notes, x.Candidate+" / "+x.Baseline+": "+x.Why)
+		}
+		if x.Bound != "" {
+			row[2] = bounded(x)
+			ratios.Notes = append(ratios.Notes, fmt.Sprintf("%s / %s: %s: a capacity at SLO of a run is a lower bound (the highest level run met the SLO, more load was not tried)", x.Candidate, x.Baseline, x.Bound))
+		}
+		ratios.Rows = append(ratios.Rows, row)
+	}
+	ratios.Notes = append(ratios.Notes, sec.Notes[2:]...)
+	return []table{runs, setups, ratios}
+}
+
+// writeMDRepeated writes the Repeated runs section; nothing without repeats.
+func writeMDRepeated(b *strings.Builder, r *Report) {
+	ts := r.repeatedTables()
+	if len(ts) == 0 {
+		return
+	}
+	b.WriteString("## Repeated runs\n\n")
+	for _, t := range ts {
+		writeMDTable(b, t)
+	}
+}

@@ -1,0 +1,273 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/render/rendertest"
+	"github.com/inferbench/inferbench/rundir"
+)
+
+func close4(got, want float64) bool { return math.Abs(got-want) <= 5e-4*math.Abs(want) }
+
+// Welch's t on the logs, by hand.
+//
+// Capacities 100, 110, 90 against 300, 320, 310 tok/s: means 100 and 310,
+// ratio 3.10×; CV 10/100 = 10 % and 10/310 = 3.2 %. Logs: ln 100, ln 110,
+// ln 90 = 4.60517, 4.70048, 4.49981, mean 4.60182, s² 0.0100756; ln 300,
+// ln 320, ln 310 = 5.70378, 5.76832, 5.73657, mean 5.73623, s² 0.00104140.
+// d = 1.134405; se² = 0.0100756/3 + 0.00104140/3 = 0.0037057, se =
+// 0.060874; df = se⁴ / ((0.0033585)²/2 + (0.00034713)²/2) = 1.37322e-5 /
+// 5.7000e-6 = 2.409. t(0.975, 2.409) = 3.6731 (between t(2) = 4.303 and
+// t(3) = 3.182; its CDF integrated numerically gives 0.97500); interval
+// exp(1.134405 ∓ 3.6731 × 0.060874) = [2.4863, 3.8884].
+//
+// 100, 200 against 300, 600: the same log variance (ln 2)²/2 on each side,
+// so df = 2(n − 1) = 2, where t(0.975, 2) = 0.95 / √(2 × 0.975 × 0.025) =
+// 4.30265 in closed form; se = √((ln 2)²/2/2 × 2) = ln 2/√2 = 0.490129;
+// interval 3 × exp(∓4.30265 × 0.490129) = [0.36413, 24.716].
+func TestWelchLogIntervalByHand(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		a, b       []float64
+		lo, hi, df float64
+	}{
+		{a: []float64{100, 110, 90}, b: []float64{300, 320, 310}, lo: 2.4863, hi: 3.8884, df: 2.409},
+		{a: []float64{100, 200}, b: []float64{300, 600}, lo: 0.36413, hi: 24.716, df: 2},
+		{a: []float64{100, 100}, b: []float64{250, 250, 250}, lo: 2.5, hi: 2.5, df: 3},
+	} {
+		lo, hi, df := welchLogInterval(c.a, c.b, 0.95)
+		if !close4(lo, c.lo) || !close4(hi, c.hi) || !close4(df, c.df) {
+			t.Errorf("%v vs %v: [%.5g, %.5g] df %.4g; want [%.5g, %.5g] df %.4g", c.a, c.b, lo, hi, df, c.lo, c.hi, c.df)
+		}
+	}
+}
+
+// The section of the hand case: each setup's runs, their mean and CV, the
+// ratio of the means with Welch's interval, and the verdict's sentence.
+func TestRepeatedRunsByHand(t *testing.T) {
+	t.Parallel()
+	rr := []RunReport{}
+	for i, v := range []float64{100, 110, 90, 300, 320, 310} {
+		label := []string{"a100", "a100-2", "a100-3", "h100", "h100-2", "h100-3"}[i]
+		rr = append(rr, RunReport{Label: label, Summary: &report.Summary{},
+			Priced: &PricedInfo{Level: 8, Basis: report.BasisCapacity, OutputTokensPerS: v}})
+	}
+	comps := []Comparison{{Baseline: "a100", Candidate: "h100", Headline: "h100 serves 3.00× [2.98–3.02] the output tokens/s of a100."}}
+	sec := repeatedRuns([][]int{{0, 1, 2}, {3, 4, 5}}, rr, comps)
+	if sec == nil {
+		t.Fatal("no section with three runs a setup")
+	}
+	if len(sec.Setups) != 2 || sec.Setups[0].MeanOutputTokensPerS != 100 || sec.Setups[1].MeanOutputTokensPerS != 310 {
+		t.Fatalf("setups %+v; want means 100 and 310", sec.Setups)
+	}
+	if cv := sec.Setups[0].CV; cv == nil || !close4(*cv, 0.1) {
+		t.Errorf("a100's CV = %v; want 0.1", cv)
+	}
+	if cv := sec.Setups[1].CV; cv == nil || !close4(*cv, 10.0/310) {
+		t.Errorf("h100's CV = %v; want 10/310", cv)
+	}
+	x := sec.Ratios[0]
+	if !close4(x.Ratio, 3.1) || !close4(x.CILow, 2.4863) || !close4(x.CIHigh, 3.8884) || !close4(x.DF, 2.409) || x.Method == "" {
+		t.Errorf("ratio %+v; want 3.10 [2.4863, 3.8884] df 2.409", x)
+	}
+	if want := []string{"a100-2", "a100-3", "h100-2", "h100-3"}; !slices.Equal(sec.LeftOut, want) {
+		t.Errorf("left out %v; want %v", sec.LeftOut, want)
+	}
+	h := comps[0].Headline
+	want := "of a100. Across 3 and 3 runs (h100's and a100's): 3.10× [2.49–3.89] the mean output tokens/s (Welch t on the log of the runs' capacities, df 2.4): this interval holds the run-to-run variance"
+	if !strings.Contains(h, want) {
+		t.Errorf("headline %q; want it to contain %q", h, want)
+	}
+	// An H100 run whose capacity is a lower bound: the ratio is one too.
+	rr[4].Summary = &report.Summary{Capacity: &report.Capacity{Level: 8, LowerBound: true}}
+	comps[0].Headline = ""
+	sec = repeatedRuns([][]int{{0, 1, 2}, {3, 4, 5}}, rr, comps)
+	if x := sec.Ratios[0]; x.Bound != "at least" || !strings.Contains(comps[0].Headline, "a100's): at least 3.10× [2.49–3.89]") {
+		t.Errorf("lower bound: %+v, headline %q; want at least 3.10×", x, comps[0].Headline)
+	}
+}
+
+// One run of a setup priced on another basis: said, and no ratio; a setup
+// run once: the ratio of the means, no interval.
+func TestRepeatedRunsWithoutInterval(t *testing.T) {
+	t.Parallel()
+	mk := func(label, basis string, v float64) RunReport {
+		return RunReport{Label: label, Summary: &report.Summary{}, Priced: &PricedInfo{Level: 4, Basis: basis, OutputTokensPerS: v}}
+	}
+	rr := []RunReport{mk("a", report.BasisCapacity, 100), mk("a-2", report.BasisHighest, 120), mk("b", report.BasisCapacity, 300)}
+	comps := []Comparison{{Baseline: "a", Candidate: "b"}}
+	sec := repeatedRuns([][]int{{0, 1}, {2}}, rr, comps)
+	if x := sec.Ratios[0]; x.Ratio != 0 || !strings.Contains(x.Why, "different bases") {
+		t.Errorf("mixed bases: %+v; want no ratio, said why", x)
+	}
+	if !strings.Contains(comps[0].Headline, "no ratio: a's runs are priced on different bases") {
+		t.Errorf("headline %q", comps[0].Headline)
+	}
+	rr[1] = mk("a-2", report.BasisCapacity, 120)
+	comps = []Comparison{{Baseline: "a", Candidate: "b"}}
+	sec = repeatedRuns([][]int{{0, 1}, {2}}, rr, comps)
+	if x := sec.Ratios[0]; !close4(x.Ratio, 300.0/110) || x.CILow != 0 || x.Method != "" || !strings.Contains(x.Why, "b ran once") {
+		t.Errorf("one run of b: %+v; want 2.727, no interval", x)
+	}
+	if !strings.Contains(comps[0].Headline, "Across 1 and 2 runs (b's and a's): 2.73× the mean output tokens/s, no interval") {
+		t.Errorf("headline %q", comps[0].Headline)
+	}
+}
+
+// setScenarioSeed rewrites run dir's scenario with workload.seed = seed.
+func setScenarioSeed(t *testing.T, dir string, seed int) {
+	t.Helper()
+	m, err := rundir.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sc map[string]any
+	if err := json.Unmarshal(m.Scenario, &sc); err != nil {
+		t.Fatal(err)
+	}
+	sc["workload"].(map[string]any)["seed"] = seed
+	if m.Scenario, err = json.Marshal(sc); err != nil {
+		t.Fatal(err)
+	}
+	if err := rundir.WriteManifest(dir, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Runs are grouped into setups: a rerun with other seeds is a repeat; a
+// run on another GPU, or of another setting, is a setup of its own. With
+// repeats only the first run of each other setup is compared with the
+// first run, and every output carries the section.
+func TestRepeatedRunsGrouping(t *testing.T) {
+	t.Parallel()
+	a2, h2, other := rendertest.A100(), rendertest.H100(), rendertest.A100()
+	a2.Seed, h2.Seed = 11, 12
+	a2.Start, h2.Start = a2.Start.Add(2*time.Hour), h2.Start.Add(2*time.Hour)
+	other.Seed, other.OutputTokens = 13, 48
+	specs := map[string]rendertest.Spec{"a100": rendertest.A100(), "a100-2": a2, "h100": rendertest.H100(), "h100-2": h2, "a100-out48": other}
+	root := writeRuns(t, specs)
+	setScenarioSeed(t, filepath.Join(root, "a100-2"), 8)
+	setScenarioSeed(t, filepath.Join(root, "h100-2"), 9)
+	var dirs []string
+	for _, n := range []string{"a100", "h100", "a100-2", "a100-out48", "h100-2"} {
+		dirs = append(dirs, filepath.Join(root, n))
+	}
+	slo := report.SLO{TTFT: 200 * time.Millisecond}
+	runs, slo, src, err := LoadRuns(dirs, slo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := rep.Repeated
+	if sec == nil {
+		t.Fatal("no Repeated runs section")
+	}
+	var got [][]string
+	for _, st := range sec.Setups {
+		var labels []string
+		for _, r := range st.Runs {
+			labels = append(labels, r.Label)
+		}
+		got = append(got, labels)
+	}
+	want := [][]string{{"a100", "a100-2"}, {"h100", "h100-2"}, {"a100-out48"}}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("setups %v; want %v", got, want)
+	}
+	var pairs []string
+	for _, c := range rep.Comparisons {
+		pairs = append(pairs, c.Candidate+"/"+c.Baseline)
+	}
+	if want := []string{"h100/a100", "a100-out48/a100"}; !slices.Equal(pairs, want) {
+		t.Errorf("comparisons %v; want %v", pairs, want)
+	}
+	if !strings.Contains(rep.Comparisons[0].Headline, "Across 2 and 2 runs (h100's and a100's): ") {
+		t.Errorf("verdict %q lacks the across-runs sentence", rep.Comparisons[0].Headline)
+	}
+	if !strings.Contains(rep.Comparisons[1].Headline, "Across 1 and 2 runs (a100-out48's and a100's): ") {
+		t.Errorf("verdict %q lacks the across-runs sentence", rep.Comparisons[1].Headline)
+	}
+	if x := sec.Ratios[0]; x.Method == "" || !(x.CILow < x.Ratio && x.Ratio < x.CIHigh) {
+		t.Errorf("h100 / a100 across runs: %+v; want an interval about the ratio", x)
+	}
+	out := mdAndHTML(t, rep)
+	var js bytes.Buffer
+	if err := WriteJSON(&js, rep); err != nil {
+		t.Fatal(err)
+	}
+	out["json"] = js.String()
+	for name, want := range map[string][]string{
+		"md":   {"## Repeated runs", "### Runs by setup", "| h100 | h100-2 |", "left out of pairwise comparison: a100-2 (a repeat of a100), h100-2 (a repeat of h100)"},
+		"html": {`<section id="repeated">`, "<h2>Repeated runs</h2>", "Across runs: the first setup against each other"},
+		"json": {`"repeated_runs": {`, `"left_out": [`, `"method": "` + welchMethod + `"`},
+	} {
+		for _, w := range want {
+			if !strings.Contains(out[name], w) {
+				t.Errorf("%s lacks %q", name, w)
+			}
+		}
+	}
+}
+
+// Without repeats nothing is added: the qualification's JSON has no
+// repeated_runs key and its HTML no section (the Markdown's golden file
+// checks it byte for byte).
+func TestNoRepeatsNoSection(t *testing.T) {
+	t.Parallel()
+	rep, _ := goldenReport(t, "qualification")
+	if rep.Repeated != nil {
+		t.Fatalf("section without repeats: %+v", rep.Repeated)
+	}
+	var js bytes.Buffer
+	if err := WriteJSON(&js, rep); err != nil {
+		t.Fatal(err)
+	}
+	rep.Figures = nil
+	out := mdAndHTML(t, rep)
+	if strings.Contains(js.String(), "repeated_runs") || strings.Contains(out["html"], "Repeated runs") || strings.Contains(out["md"], "Repeated runs") {
+		t.Error("a report without repeats names repeated runs")
+	}
+}
+
+// Every run of one setup: no other setup to compare with, so each run is
+// compared with the first as before, and the verdict says they are
+// repeats; the section gives their mean and CV and no ratio.
+func TestRepeatedRunsOneSetup(t *testing.T) {
+	t.Parallel()
+	a2 := rendertest.A100()
+	a2.Seed, a2.Start = 11, a2.Start.Add(2*time.Hour)
+	root := writeRuns(t, map[string]rendertest.Spec{"a100": rendertest.A100(), "a100-2": a2})
+	setScenarioSeed(t, filepath.Join(root, "a100-2"), 8)
+	slo := report.SLO{TTFT: 200 * time.Millisecond}
+	runs, slo, src, err := LoadRuns([]string{filepath.Join(root, "a100"), filepath.Join(root, "a100-2")}, slo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Repeated == nil || len(rep.Repeated.Setups) != 1 || len(rep.Repeated.Ratios) != 0 || len(rep.Repeated.LeftOut) != 0 {
+		t.Fatalf("section %+v; want one setup, no ratio, none left out", rep.Repeated)
+	}
+	if st := rep.Repeated.Setups[0]; st.CV == nil || len(st.Runs) != 2 {
+		t.Errorf("setup %+v; want two runs with a CV", st)
+	}
+	if len(rep.Comparisons) != 1 || !strings.Contains(rep.Comparisons[0].Headline, "a100-2 and a100 are runs of one setup (Repeated runs): a difference between them is run-to-run variance") {
+		t.Errorf("comparisons %+v; want a100-2 against a100, said to be repeats", rep.Comparisons)
+	}
+	if md := mdAndHTML(t, rep)["md"]; !strings.Contains(md, "### Setups") || strings.Contains(md, "Across runs") {
+		t.Errorf("markdown: want the setups and no across-runs table:\n%s", md)
+	}
+}
