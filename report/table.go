@@ -194,6 +194,18 @@ func derefOr(p *float64, def float64) float64 {
 // queueing, the connections opened and the resends inside its TTFT, the
 // server's prompt cache, requests that ran
 // past their max tokens, and its GPU telemetry (modelled, from the mock).
+// CapIgnoredWhy is what a warning that a server ignored the output cap
+// adds for target kind: Ollama's OpenAI-compatible chat, which ignores
+// max_completion_tokens, is named only where a user points at it, the
+// generic OpenAI kind; any other kind (--target ollama itself among them)
+// gets nothing.
+func CapIgnoredWhy(kind string) string {
+	if kind != "openai" {
+		return ""
+	}
+	return " (if this is Ollama: its OpenAI-compatible chat ignores max_completion_tokens; use --target ollama)"
+}
+
 func measureNotes(l *Level, m *rundir.Manifest) string {
 	var b strings.Builder
 	if q := l.QueueWaitMS; q != nil && (*q > 0 || l.TTFTOverheadMS.N > 0) {
@@ -218,7 +230,11 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 			l.CachedInputTokens, l.InputTokens, 100*float64(l.CachedInputTokens)/float64(max(l.InputTokens, 1)))
 	}
 	if l.PastMaxTokens > 0 {
-		fmt.Fprintf(&b, "WARNING: %d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so the run did other work than its scenario\n", l.PastMaxTokens, l.Requests.Total)
+		kind := ""
+		if m != nil {
+			kind = m.Target.Kind
+		}
+		fmt.Fprintf(&b, "WARNING: %d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap%s, so the run did other work than its scenario\n", l.PastMaxTokens, l.Requests.Total, CapIgnoredWhy(kind))
 	}
 	for _, w := range l.UsageWarnings() {
 		b.WriteString("WARNING: " + w + "\n")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/loadgen"
+	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/targets"
 )
@@ -214,6 +215,9 @@ func IsKeyRejection(err error) bool {
 // ProbeSubject is what a probe's verdict names besides its result: the
 // model asked for and how the key was given.
 type ProbeSubject struct {
+	// Kind is the target kind probed (the output cap's advice names
+	// Ollama only to the generic OpenAI kind: report.CapIgnoredWhy).
+	Kind  string
 	Model string
 	// KeyEnv is the variable the key came from ("" when none is read);
 	// KeySent whether a key was sent.
@@ -245,7 +249,7 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 		fmt.Fprintf(tw, "usage reported\tno: output tokens will be counted from events (%d here)\n", r.Counted)
 	}
 	if n, past := r.PastMaxTokens(); past {
-		fmt.Fprintf(tw, "output cap\tNO: asked for %d, got %d: the server ignores the output cap (Ollama's OpenAI-compatible chat ignores max_completion_tokens: use --target ollama), so a run would do other work than its scenario\n", ProbeMaxTokens, n)
+		fmt.Fprintf(tw, "output cap\tNO: asked for %d, got %d: the server ignores the output cap%s, so a run would do other work than its scenario\n", ProbeMaxTokens, n, report.CapIgnoredWhy(o.Kind))
 	} else {
 		fmt.Fprintf(tw, "output cap\tyes: %d of at most %d\n", n, ProbeMaxTokens)
 	}

@@ -106,6 +106,6 @@ func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error 
 		}
 		return &ProbeFailure{Err: err}
 	}
-	res.Write(stdout, ProbeSubject{Model: o.Model, KeyEnv: o.KeyEnv, KeySent: apiKey != ""})
+	res.Write(stdout, ProbeSubject{Kind: o.Kind, Model: o.Model, KeyEnv: o.KeyEnv, KeySent: apiKey != ""})
 	return nil
 }
