@@ -12,8 +12,13 @@ const argRedacted = "REDACTED"
 // value quoted or not) and launchEnv an environment assignment before the
 // command (NAME=value), in a pasted launch command.
 var (
-	launchFlag = regexp.MustCompile(`(^|\s)(--?[A-Za-z0-9][A-Za-z0-9_.-]*)(=|\s+)("[^"]*"|'[^']*'|[^\s-]\S*)`)
-	launchEnv  = regexp.MustCompile(`(^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)`)
+	launchFlag = regexp.MustCompile(`(^|\s)(--?[A-Za-z0-9][A-Za-z0-9_.-]*)(=\s*|\s+)("[^"]*"|'[^']*'|[^\s-]\S*)`)
+	launchEnv  = regexp.MustCompile(`(^|[\s=])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S*)`)
+	// launchUserinfo is a URL's user:password@ (a registry's, a
+	// database's), launchBearer a bearer or basic credential after its
+	// scheme word (a header value: "Authorization: Bearer …").
+	launchUserinfo = regexp.MustCompile(`(://[^/\s:@]*:)[^@\s/]+@`)
+	launchBearer   = regexp.MustCompile(`(?i)\b(bearer|basic|token)(\s+)([^\s"']+)`)
 )
 
 // secretWords are the last words of a flag's or a variable's name that
@@ -22,7 +27,7 @@ var (
 // that only contains one (--max-num-batched-tokens, --tokenizer,
 // --ssl-keyfile, MAX_TOKENS) is none: its value is a number or a path.
 var secretWords = map[string]bool{"key": true, "token": true, "secret": true, "password": true, "passwd": true,
-	"pass": true, "auth": true, "credential": true, "credentials": true, "apikey": true}
+	"pass": true, "auth": true, "credential": true, "credentials": true, "apikey": true, "bearer": true}
 
 // secretName says a flag's or a variable's name names a secret: its last
 // word (split at -, _ and .) is one of secretWords, or the name is all
@@ -35,7 +40,9 @@ func secretName(name string) bool {
 
 // RedactLaunchArgs returns args, the server's launch command as the user
 // recorded it (--server-args), with the value of every flag and variable
-// whose name names a secret replaced by REDACTED: a pasted `vllm serve m
+// whose name names a secret replaced by REDACTED (a variable set in a
+// flag's value too: --env=HF_TOKEN=…), and a URL's password and a bearer
+// or basic credential (a header's "Authorization: Bearer …") likewise: a pasted `vllm serve m
 // --api-key sk-… --hf-token hf_…` or `HF_TOKEN=hf_… vllm serve …` would
 // otherwise be written to run.json, and from there to reports and
 // history stores. The rest is kept as it was written.
@@ -47,11 +54,19 @@ func RedactLaunchArgs(args string) string {
 		}
 		return p[1] + p[2] + p[3] + argRedacted
 	})
-	return launchEnv.ReplaceAllStringFunc(args, func(m string) string {
+	args = launchEnv.ReplaceAllStringFunc(args, func(m string) string {
 		p := launchEnv.FindStringSubmatch(m)
 		if !secretName(p[2]) || p[3] == "" {
 			return m
 		}
 		return p[1] + p[2] + "=" + argRedacted
+	})
+	args = launchUserinfo.ReplaceAllString(args, "${1}"+argRedacted+"@")
+	return launchBearer.ReplaceAllStringFunc(args, func(m string) string {
+		p := launchBearer.FindStringSubmatch(m)
+		if p[3] == argRedacted {
+			return m
+		}
+		return p[1] + p[2] + argRedacted
 	})
 }

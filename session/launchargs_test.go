@@ -23,12 +23,18 @@ func TestRedactLaunchArgs(t *testing.T) {
 			"vllm serve m --trust-remote-code --api-key REDACTED --enforce-eager"},
 		{"text-generation-launcher --model-id m --num-shard 2", "text-generation-launcher --model-id m --num-shard 2"},
 		{"", ""},
+		// Spellings an outside QA pass found left in clear.
+		{`vllm serve m --header "Authorization: Bearer SECRET17" --env=HF_TOKEN=SECRET19 --model-url https://user:SECRET20@hub.example.com/m --hf-token= SECRET31 --db postgres://u:SECRET32@db/x --bearer SECRET33 -e HF_TOKEN=SECRET34`,
+			`vllm serve m --header "Authorization: Bearer REDACTED" --env=HF_TOKEN=REDACTED --model-url https://user:REDACTED@hub.example.com/m --hf-token= REDACTED --db postgres://u:REDACTED@db/x --bearer REDACTED -e HF_TOKEN=REDACTED`},
+		// A token count and a URL without a password keep theirs.
+		{"vllm serve m --max-model-len 4096 --download-dir https://hub.example.com/m --num-speculative-tokens 5",
+			"vllm serve m --max-model-len 4096 --download-dir https://hub.example.com/m --num-speculative-tokens 5"},
 	} {
 		got := RedactLaunchArgs(c.in)
 		if got != c.want {
 			t.Errorf("RedactLaunchArgs(%q)\n = %q\nwant %q", c.in, got, c.want)
 		}
-		for _, secret := range []string{"sk-OTHER", "hf_QA", "hf_ENV", "sk-SPACE", "hunter2", "sk-1", "abc"} {
+		for _, secret := range []string{"sk-OTHER", "hf_QA", "hf_ENV", "sk-SPACE", "hunter2", "sk-1", "abc", "SECRET1", "SECRET2", "SECRET3"} {
 			if strings.Contains(got, secret) {
 				t.Errorf("%q kept %q", got, secret)
 			}
