@@ -425,6 +425,10 @@ func (s *State) levelFor(r *rundir.Record) int {
 // level results count the measure stage only, as summary.json does; the
 // rolling window and the progress count every stage, warm-up included.
 func (s *State) Add(r *rundir.Record) {
+	// Its output tokens as the summary takes them (bounded by its stream:
+	// rundir.Record.BoundOutputTokens), so that the live numbers and a
+	// level's result line are the table's.
+	r, _ = r.BoundOutputTokens()
 	var m report.RequestMetrics
 	if r.OK {
 		m = report.PerRequest(r)
