@@ -308,15 +308,32 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 	// A server's prefix cache answers the prompt tokens it holds: a side
 	// it answered much more often (a rerun with the same --seed, a warm
 	// server) reads a lower TTFT for that alone.
+	// A side whose server reported no rate where the other's reported one
+	// above the bound differs too: an engine with its prefix cache off
+	// (vLLM's --no-enable-prefix-caching) reports no hits at all.
 	var differ []string
-	for _, lv := range slices.Sorted(maps.Keys(base.PrefixCache)) {
-		b := base.PrefixCache[lv]
-		if c, ok := cand.PrefixCache[lv]; ok && math.Abs(c-b)*100 > PrefixCacheDiffPoints {
-			differ = append(differ, fmt.Sprintf("level %g: baseline's %.1f%%, candidate's %.1f%%", lv, 100*b, 100*c))
+	rate := func(m map[float64]float64, lv float64) string {
+		if v, ok := m[lv]; ok {
+			return fmt.Sprintf("%.1f%%", 100*v)
+		}
+		return "none reported"
+	}
+	levels := slices.Collect(maps.Keys(base.PrefixCache))
+	for lv := range cand.PrefixCache {
+		if _, ok := base.PrefixCache[lv]; !ok {
+			levels = append(levels, lv)
+		}
+	}
+	slices.Sort(levels)
+	for _, lv := range levels {
+		b, okb := base.PrefixCache[lv]
+		c, okc := cand.PrefixCache[lv]
+		if (okb && okc && math.Abs(c-b)*100 > PrefixCacheDiffPoints) || (okb != okc && max(b, c)*100 > PrefixCacheDiffPoints) {
+			differ = append(differ, fmt.Sprintf("level %g: baseline's %s, candidate's %s", lv, rate(base.PrefixCache, lv), rate(cand.PrefixCache, lv)))
 		}
 	}
 	if len(differ) > 0 {
-		warnings = append(warnings, fmt.Sprintf("prefix cache hit rate differs by more than %g points (%s): the server answered one side's prompt tokens from its prefix cache more often, so that side may read a lower TTFT (a rerun with the same --seed sends prompts the server has seen)",
+		warnings = append(warnings, fmt.Sprintf("prefix cache hit rate differs by more than %g points (%s): the server answered one side's prompt tokens from its prefix cache more often, so that side may read a lower TTFT (a rerun with the same --seed sends prompts the server has seen; a server that reports none may have its prefix cache off, or not report it)",
 			float64(PrefixCacheDiffPoints), strings.Join(differ, "; ")))
 	}
 	if len(base.Settings) > 0 && len(cand.Settings) > 0 && string(base.Settings) != string(cand.Settings) {
