@@ -3,6 +3,7 @@ package compare
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,21 @@ func TestSessionsResampledWhole(t *testing.T) {
 	t.Logf("the interval held the true ratio 1 in %d of %d pairs", covered, pairs)
 	if covered < 34 {
 		t.Errorf("the interval held the true ratio 1 in %d of %d pairs; want about 95 %% (at least 34)", covered, pairs)
+	}
+}
+
+// TestWholeSessionsSaid: compare's method line says a level of sessions was
+// resampled by whole sessions (a second outside QA pass could not tell it
+// from the output).
+func TestWholeSessionsSaid(t *testing.T) {
+	s := sessionRun{seed: 1, levels: []float64{8}, sessions: 20, turns: 3, ttft: noisy(400, 80, 0.1)}
+	b := s.load(t)
+	s.seed = 2
+	res, err := Compare(RunBaseline(b), s.load(t), Options{Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.WholeSessions || !strings.Contains(res.methods(), "resampled by whole sessions") {
+		t.Errorf("whole sessions %v, methods %q", res.WholeSessions, res.methods())
 	}
 }

@@ -208,6 +208,9 @@ type Result struct {
 	// NoBaseline says why nothing was compared: the history held no
 	// baseline and --allow-empty-baseline passed the gate (no rows).
 	NoBaseline string `json:"no_baseline,omitempty"`
+	// WholeSessions says a level compared was of multi-turn sessions,
+	// resampled by whole sessions (LevelSample.clusters).
+	WholeSessions bool `json:"whole_sessions,omitempty"`
 	// levelOf maps the index in Warnings of a warning about one level
 	// (warnLevel) to that level; the others are about the whole comparison.
 	levelOf map[int]float64
@@ -604,6 +607,7 @@ func replicates(bs, cs *LevelSample, ms []Metric, n int, rng *rand.Rand, f func(
 // bootstrap: each replicate resamples both sides' requests and records the
 // change of every metric.
 func bootstrapRows(bs, cs *LevelSample, lv float64, res *Result) []Row {
+	res.WholeSessions = res.WholeSessions || bs.clusters != nil || cs.clusters != nil
 	ms := comparedMetrics(bs.turnsHad(), cs.turnsHad())
 	reps := make([][]float64, len(ms))
 	for i := range reps {
@@ -739,6 +743,7 @@ func baselineValues(sums []*report.Summary, m Metric, lv float64) []float64 {
 // fixedRows compares a level with requests against one or two baseline
 // summaries (their median, held fixed): only the candidate is resampled.
 func fixedRows(sums []*report.Summary, cs *LevelSample, lv float64, res *Result) []Row {
+	res.WholeSessions = res.WholeSessions || cs.clusters != nil
 	ms := comparedMetrics(summaryTurns(sums, lv), cs.turnsHad())
 	c0 := newSideStats(ms)
 	cs.stats(nil, c0)

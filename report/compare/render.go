@@ -197,6 +197,9 @@ func (r *Result) methods() string {
 			parts = append(parts, fmt.Sprintf("candidate minus the %s prediction interval of %d earlier runs, a run whose value is an outlier (modified z-score > %g, over %g %% from the median) left out (baseline = their median)", r.interval(), row.N, outlierZ, 100*outlierMinShare))
 		}
 	}
+	if r.WholeSessions {
+		parts = append(parts, "a level of multi-turn sessions resampled by whole sessions (a resample draws a session with all its turns)")
+	}
 	if !seen[MethodBootstrap] {
 		return strings.Join(parts, "; ") // no row has an MW p
 	}
