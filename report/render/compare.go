@@ -359,6 +359,19 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		} else {
 			fmt.Fprintf(&s, " at %s (capacity at level %g for %s, %g for %s)", cond, pb.Level.Level, b.Label, pa.Level.Level, a.Label)
 		}
+	} else if pa.Basis == report.BasisCapacity || pb.Basis == report.BasisCapacity {
+		// One run met the SLO and the other did not: its level is its
+		// capacity, the other's its highest throughput, past the SLO.
+		var parts []string
+		for _, x := range []runPriced{{b, pb}, {a, pa}} {
+			if x.p.Basis == report.BasisCapacity {
+				parts = append(parts, fmt.Sprintf("%s's capacity at %s, level %g", x.r.Label, cond, x.p.Level.Level))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s's highest-throughput level %g (%s with at most %s of requests failed met at no level)",
+					x.r.Label, x.p.Level.Level, cond, percent(slo.ErrorBudget())))
+			}
+		}
+		fmt.Fprintf(&s, " at %s: a capacity against a throughput past the SLO", strings.Join(parts, " against "))
 	} else {
 		fmt.Fprintf(&s, " at their highest-throughput levels (%g vs %g", pb.Level.Level, pa.Level.Level)
 		if slo.IsZero() {

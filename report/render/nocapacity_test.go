@@ -81,7 +81,7 @@ func TestVerdictNamesTheErrorBudget(t *testing.T) {
 		t.Fatalf("%d comparisons; want 1", len(rep.Comparisons))
 	}
 	h := rep.Comparisons[0].Headline
-	if want := "TTFT p95 ≤ 10s with at most 1.0 % of requests failed met at no level by faults"; !strings.Contains(h, want) {
+	if want := "faults's highest-throughput level 8 (TTFT p95 ≤ 10s with at most 1.0 % of requests failed met at no level)"; !strings.Contains(h, want) {
 		t.Errorf("verdict %q; want it to contain %q", h, want)
 	}
 }
