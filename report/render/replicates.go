@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // RepeatedRuns is the report's section on runs given more than once: the
@@ -83,11 +85,20 @@ type SetupRatio struct {
 // welchMethod names the interval's method in the report.
 const welchMethod = "Welch t on log output tokens/s per run"
 
+// grouping is the runs grouped into setups (their indices, in the order
+// given), with why runs that would otherwise be one setup's are not.
+type grouping struct {
+	setups [][]int
+	// apart says, for the section's notes, why runs alike in all else
+	// were not grouped (an unknown GPU).
+	apart []string
+}
+
 // groupSetups groups runs (with their report entries rr) into setups, in
 // the order given: each run joins the first setup whose first run is of
-// its setup (sameSetup), else starts one. It returns the runs' indices.
-func groupSetups(runs []*Run, rr []RunReport) [][]int {
-	var setups [][]int
+// its setup (sameSetup), else starts one.
+func groupSetups(runs []*Run, rr []RunReport) grouping {
+	var g grouping
 	metas := make([]*compare.Meta, len(runs))
 	for i, r := range runs {
 		if r.Manifest != nil {
@@ -96,36 +107,75 @@ func groupSetups(runs []*Run, rr []RunReport) [][]int {
 		}
 	}
 	for i := range runs {
-		j := slices.IndexFunc(setups, func(s []int) bool { return sameSetup(metas[s[0]], metas[i], &rr[s[0]], &rr[i]) })
+		j := slices.IndexFunc(g.setups, func(s []int) bool {
+			same, why := sameSetup(runs[s[0]], runs[i], metas[s[0]], metas[i], &rr[s[0]], &rr[i])
+			if why != "" {
+				g.apart = append(g.apart, why)
+			}
+			return same
+		})
 		if j < 0 {
-			setups = append(setups, []int{i})
+			g.setups = append(g.setups, []int{i})
 		} else {
-			setups[j] = append(setups[j], i)
+			g.setups[j] = append(g.setups[j], i)
 		}
 	}
-	return setups
+	return g
+}
+
+// targetURL is the run's target URL as a setup compares it: scheme, host,
+// port and path, without query, fragment or user.
+func targetURL(m *rundir.Manifest) string {
+	u, err := url.Parse(m.Target.URL)
+	if err != nil {
+		return m.Target.URL
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimSuffix(u.Path, "/")
 }
 
 // sameSetup says whether two runs are repeats of one setup: compare.Check
 // gives no reason against comparing them (model, scenario, target kind,
-// sharding), their GPUs resolve to the same catalog GPU (else telemetry's
-// or the stated one is the same, compare.GPU.Same) in the same count,
-// their servers report the same version and arguments, and their scenario
+// sharding), they sent to the same target URL (targetURL), their GPUs are
+// known and resolve to the same catalog GPU (else telemetry's or the
+// stated one is the same, compare.GPU.Same) in the same count, their
+// servers report the same version and arguments, and their scenario
 // settings differ in seeds alone (compare.SettingsDiff). A run without
-// run.json is a setup of its own.
-func sameSetup(a, b *compare.Meta, ra, rb *RunReport) bool {
+// run.json is a setup of its own. An unknown GPU is not the same GPU: two
+// servers that record none (a server on another box without --gpu) may be
+// any two; why says so when it alone kept the runs apart.
+func sameSetup(x, y *Run, a, b *compare.Meta, ra, rb *RunReport) (same bool, why string) {
 	if a == nil || b == nil {
-		return false
+		return false, ""
 	}
 	if reasons, _ := compare.Check(*a, *b); len(reasons) > 0 {
-		return false
+		return false, ""
+	}
+	if targetURL(x.Manifest) != targetURL(y.Manifest) {
+		return false, ""
+	}
+	if a.ServerVersion != b.ServerVersion || a.ServerArgs != b.ServerArgs || !seedsAlone(a, b) {
+		return false, ""
+	}
+	var unknown []string
+	if ra.GPU == "" && a.GPU.Count == 0 {
+		unknown = append(unknown, ra.Label)
+	}
+	if rb.GPU == "" && b.GPU.Count == 0 {
+		unknown = append(unknown, rb.Label)
+	}
+	if len(unknown) > 0 {
+		return false, fmt.Sprintf("%s and %s are not grouped as repeats: no GPU is recorded for %s, and an unknown GPU is not the same GPU (state each box's with --gpu ID[xN])",
+			ra.Label, rb.Label, strings.Join(unknown, " and "))
 	}
 	if ra.GPU != rb.GPU || ra.GPUs != rb.GPUs || ra.GPU == "" && !a.GPU.Same(b.GPU) {
-		return false
+		return false, ""
 	}
-	if a.ServerVersion != b.ServerVersion || a.ServerArgs != b.ServerArgs {
-		return false
-	}
+	return true, ""
+}
+
+// seedsAlone says whether the runs' scenario settings are the same but
+// for seeds.
+func seedsAlone(a, b *compare.Meta) bool {
 	if string(a.Settings) == string(b.Settings) {
 		return true
 	}
@@ -168,7 +218,8 @@ func comparedRuns(setups [][]int, n int) []int {
 // repeatedRuns builds the section from the setups of the runs rr (nil
 // without repeats) and adds its across-runs sentence to the verdict of
 // each comparison of the first setup's first run with another setup's.
-func repeatedRuns(setups [][]int, rr []RunReport, comps []Comparison) *RepeatedRuns {
+func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns {
+	setups := g.setups
 	if !repeated(setups) {
 		return nil
 	}
@@ -240,7 +291,8 @@ func repeatedRuns(setups [][]int, rr []RunReport, comps []Comparison) *RepeatedR
 		}
 	}
 	sec.Notes = append(sec.Notes,
-		"runs of one setup are repeats: the same model, scenario, target kind and sharding, the same GPU in the same count, the same server version and arguments, and the same scenario settings but for seeds; the order given is kept, and a setup is named by its first run")
+		"runs of one setup are repeats: the same model, scenario, target kind and sharding, the same target URL (scheme, host, port and path), the same known GPU in the same count, the same server version and arguments, and the same scenario settings but for seeds; the order given is kept, and a setup is named by its first run")
+	sec.Notes = append(sec.Notes, g.apart...)
 	if len(setups) == 1 {
 		// Nothing to compare across setups: the pairwise verdicts stay,
 		// and say what they measure.
@@ -393,10 +445,12 @@ func (r *Report) repeatedTables() []table {
 			setups.Notes = append(setups.Notes, st.Why+": no mean")
 		}
 	}
-	setups.Notes = append(setups.Notes, sec.Notes[:2]...)
 	if len(sec.Ratios) == 0 {
+		setups.Notes = append(setups.Notes, sec.Notes...)
 		return []table{runs, setups}
 	}
+	// The last note is the ratio's (repeatedRuns).
+	setups.Notes = append(setups.Notes, sec.Notes[:len(sec.Notes)-1]...)
 	ratios := table{Title: "Across runs: the first setup against each other", Columns: []string{"setups", "runs", "ratio of means", fmt.Sprintf("%g %% CI", Confidence*100), "df"}}
 	for _, x := range sec.Ratios {
 		row := []string{x.Candidate + " / " + x.Baseline, fmt.Sprintf("%d and %d", x.CandidateRuns, x.BaselineRuns), "-", "-", "-"}
@@ -415,7 +469,7 @@ func (r *Report) repeatedTables() []table {
 		}
 		ratios.Rows = append(ratios.Rows, row)
 	}
-	ratios.Notes = append(ratios.Notes, sec.Notes[2:]...)
+	ratios.Notes = append(ratios.Notes, sec.Notes[len(sec.Notes)-1])
 	return []table{runs, setups, ratios}
 }
 

@@ -61,7 +61,7 @@ func TestRepeatedRunsByHand(t *testing.T) {
 			Priced: &PricedInfo{Level: 8, Basis: report.BasisCapacity, OutputTokensPerS: v}})
 	}
 	comps := []Comparison{{Baseline: "a100", Candidate: "h100", Headline: "h100 serves 3.00× [2.98–3.02] the output tokens/s of a100."}}
-	sec := repeatedRuns([][]int{{0, 1, 2}, {3, 4, 5}}, rr, comps)
+	sec := repeatedRuns(grouping{setups: [][]int{{0, 1, 2}, {3, 4, 5}}}, rr, comps)
 	if sec == nil {
 		t.Fatal("no section with three runs a setup")
 	}
@@ -89,7 +89,7 @@ func TestRepeatedRunsByHand(t *testing.T) {
 	// An H100 run whose capacity is a lower bound: the ratio is one too.
 	rr[4].Summary = &report.Summary{Capacity: &report.Capacity{Level: 8, LowerBound: true}}
 	comps[0].Headline = ""
-	sec = repeatedRuns([][]int{{0, 1, 2}, {3, 4, 5}}, rr, comps)
+	sec = repeatedRuns(grouping{setups: [][]int{{0, 1, 2}, {3, 4, 5}}}, rr, comps)
 	if x := sec.Ratios[0]; x.Bound != "at least" || !strings.Contains(comps[0].Headline, "a100's): at least 3.10× [2.49–3.89]") {
 		t.Errorf("lower bound: %+v, headline %q; want at least 3.10×", x, comps[0].Headline)
 	}
@@ -104,7 +104,7 @@ func TestRepeatedRunsWithoutInterval(t *testing.T) {
 	}
 	rr := []RunReport{mk("a", report.BasisCapacity, 100), mk("a-2", report.BasisHighest, 120), mk("b", report.BasisCapacity, 300)}
 	comps := []Comparison{{Baseline: "a", Candidate: "b"}}
-	sec := repeatedRuns([][]int{{0, 1}, {2}}, rr, comps)
+	sec := repeatedRuns(grouping{setups: [][]int{{0, 1}, {2}}}, rr, comps)
 	if x := sec.Ratios[0]; x.Ratio != 0 || !strings.Contains(x.Why, "different bases") {
 		t.Errorf("mixed bases: %+v; want no ratio, said why", x)
 	}
@@ -113,7 +113,7 @@ func TestRepeatedRunsWithoutInterval(t *testing.T) {
 	}
 	rr[1] = mk("a-2", report.BasisCapacity, 120)
 	comps = []Comparison{{Baseline: "a", Candidate: "b"}}
-	sec = repeatedRuns([][]int{{0, 1}, {2}}, rr, comps)
+	sec = repeatedRuns(grouping{setups: [][]int{{0, 1}, {2}}}, rr, comps)
 	if x := sec.Ratios[0]; !close4(x.Ratio, 300.0/110) || x.CILow != 0 || x.Method != "" || !strings.Contains(x.Why, "b ran once") {
 		t.Errorf("one run of b: %+v; want 2.727, no interval", x)
 	}
@@ -269,5 +269,89 @@ func TestRepeatedRunsOneSetup(t *testing.T) {
 	}
 	if md := mdAndHTML(t, rep)["md"]; !strings.Contains(md, "### Setups") || strings.Contains(md, "Across runs") {
 		t.Errorf("markdown: want the setups and no across-runs table:\n%s", md)
+	}
+}
+
+// editRunJSON rewrites run dir's run.json by edit.
+func editRunJSON(t *testing.T, dir string, edit func(*rundir.Manifest)) {
+	t.Helper()
+	m, err := rundir.ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(m)
+	if err := rundir.WriteManifest(dir, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// buildRepeats loads the runs names under root in that order and builds
+// their report with a TTFT SLO.
+func buildRepeats(t *testing.T, root string, names ...string) *Report {
+	t.Helper()
+	var dirs []string
+	for _, n := range names {
+		dirs = append(dirs, filepath.Join(root, n))
+	}
+	runs, slo, src, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// setupLabels lists each setup's runs.
+func setupLabels(sec *RepeatedRuns) [][]string {
+	if sec == nil {
+		return nil
+	}
+	var got [][]string
+	for _, st := range sec.Setups {
+		var labels []string
+		for _, r := range st.Runs {
+			labels = append(labels, r.Label)
+		}
+		got = append(got, labels)
+	}
+	return got
+}
+
+// Two servers that record no GPU (mock --gpu a100-80gb and mock --gpu
+// h100-sxm run with --gpu-backend none, no --gpu) are not one setup: an
+// unknown GPU is not the same GPU. Runs sent to another target URL are
+// not repeats either; a URL that differs in its query alone is the same.
+func TestRepeatsNeedKnownGPUAndURL(t *testing.T) {
+	t.Parallel()
+	noA, noH := rendertest.A100(), rendertest.H100()
+	noA.GPUName, noH.GPUName = "", ""
+	a2, far, q := rendertest.A100(), rendertest.A100(), rendertest.A100()
+	a2.Seed, far.Seed, q.Seed = 11, 12, 13
+	a2.Start, far.Start, q.Start = a2.Start.Add(2*time.Hour), far.Start.Add(3*time.Hour), q.Start.Add(4*time.Hour)
+	root := writeRuns(t, map[string]rendertest.Spec{"noGPUA": noA, "noGPUH": noH, "a100": rendertest.A100(), "a100-2": a2, "a100-far": far, "a100-q": q})
+	setScenarioSeed(t, filepath.Join(root, "a100-2"), 8)
+	setScenarioSeed(t, filepath.Join(root, "a100-q"), 9)
+	setScenarioSeed(t, filepath.Join(root, "noGPUH"), 4)
+	editRunJSON(t, filepath.Join(root, "a100-far"), func(m *rundir.Manifest) { m.Target.URL = "http://10.0.0.2:8000" })
+	editRunJSON(t, filepath.Join(root, "a100-q"), func(m *rundir.Manifest) { m.Target.URL = "http://127.0.0.1:8000/?trace=1" })
+
+	rep := buildRepeats(t, root, "noGPUA", "noGPUH")
+	if rep.Repeated != nil || strings.Contains(rep.Comparisons[0].Headline, "runs of one setup") {
+		t.Errorf("two servers with no GPU recorded grouped as one setup: %v; verdict %q", setupLabels(rep.Repeated), rep.Comparisons[0].Headline)
+	}
+	rep = buildRepeats(t, root, "a100", "a100-far", "a100-2", "a100-q", "noGPUA", "noGPUH")
+	want := [][]string{{"a100", "a100-2", "a100-q"}, {"a100-far"}, {"noGPUA"}, {"noGPUH"}}
+	if got := setupLabels(rep.Repeated); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("setups %v; want %v", got, want)
+	}
+	note := "noGPUA and noGPUH are not grouped as repeats: no GPU is recorded for noGPUA and noGPUH, and an unknown GPU is not the same GPU"
+	if !slices.ContainsFunc(rep.Repeated.Notes, func(n string) bool { return strings.HasPrefix(n, note) }) {
+		t.Errorf("notes %q lack %q", rep.Repeated.Notes, note)
+	}
+	if md := mdAndHTML(t, rep)["md"]; !strings.Contains(md, note) {
+		t.Errorf("markdown lacks %q", note)
 	}
 }
