@@ -320,7 +320,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	}
 	bs := bootstrapper{resamples: cmp.Or(o.Resamples, DefaultResamples), seed: cmp.Or(o.Seed, DefaultSeed)}
 	setups := groupSetups(runs, r.Runs)
-	for _, i := range comparedRuns(setups.setups, len(runs)) {
+	for _, i := range comparedRuns(setups, len(runs)) {
 		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs))
 	}
 	r.Repeated = repeatedRuns(setups, r.Runs, r.Comparisons)

@@ -92,11 +92,31 @@ type grouping struct {
 	// apart says, for the section's notes, why runs alike in all else
 	// were not grouped (an unknown GPU).
 	apart []string
+	// copies are the runs that are another run given again or a copy of
+	// it (copyOf): in no setup, for a copy is not a repeat.
+	copies []copied
+}
+
+// copied is run i, a copy of run of.
+type copied struct{ i, of int }
+
+// copyOf is the earlier run that run j is given again (the same directory
+// under another name) or a copy of (sameRun: cp -r), and whether there is
+// one.
+func copyOf(runs []*Run, j int) (int, bool) {
+	for i := range j {
+		if rundir.SameDir(runs[i].Dir, runs[j].Dir) || sameRun(runs[i].Manifest, runs[j].Manifest) {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // groupSetups groups runs (with their report entries rr) into setups, in
 // the order given: each run joins the first setup whose first run is of
-// its setup (sameSetup), else starts one.
+// its setup (sameSetup), else starts one. A copy of a run given before it
+// joins none: its requests are the other's, and counted as a repeat they
+// would read as a run-to-run variance of 0.
 func groupSetups(runs []*Run, rr []RunReport) grouping {
 	var g grouping
 	metas := make([]*compare.Meta, len(runs))
@@ -107,6 +127,10 @@ func groupSetups(runs []*Run, rr []RunReport) grouping {
 		}
 	}
 	for i := range runs {
+		if of, ok := copyOf(runs, i); ok {
+			g.copies = append(g.copies, copied{i, of})
+			continue
+		}
 		j := slices.IndexFunc(g.setups, func(s []int) bool {
 			same, why := sameSetup(runs[s[0]], runs[i], metas[s[0]], metas[i], &rr[s[0]], &rr[i])
 			if why != "" {
@@ -200,14 +224,20 @@ func repeated(setups [][]int) bool {
 // other run without repeats; with repeats, the first run of each other
 // setup (two runs of one setup differ by noise, not by a finding). When
 // every run is of one setup there is no other: each is compared with the
-// first as before, and its verdict says they are repeats (repeatedRuns).
-func comparedRuns(setups [][]int, n int) []int {
+// first as before, and its verdict says they are repeats (repeatedRuns);
+// a copy of a run, with repeats, is compared with none.
+func comparedRuns(g grouping, n int) []int {
 	var out []int
-	if !repeated(setups) || len(setups) == 1 {
+	setups := g.setups
+	if !repeated(setups) {
 		for i := 1; i < n; i++ {
 			out = append(out, i)
 		}
 		return out
+	}
+	if len(setups) == 1 {
+		// A copy of a run is not compared as a repeat.
+		return setups[0][1:]
 	}
 	for _, s := range setups[1:] {
 		out = append(out, s[0])
@@ -254,6 +284,12 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 		}
 		sec.Setups = append(sec.Setups, st)
 	}
+	var copyNotes []string
+	for _, c := range g.copies {
+		sec.LeftOut = append(sec.LeftOut, rr[c.i].Label)
+		leftOut = append(leftOut, fmt.Sprintf("%s (a copy of %s)", rr[c.i].Label, rr[c.of].Label))
+		copyNotes = append(copyNotes, fmt.Sprintf("%s is a copy of %s (the same directory, or run.json's host, pid, start, end and records): not a repeat, so it is in no setup's runs", rr[c.i].Label, rr[c.of].Label))
+	}
 	for k := 1; k < len(setups); k++ {
 		base, cand := &sec.Setups[0], &sec.Setups[k]
 		x := SetupRatio{Baseline: base.Name, Candidate: cand.Name, BaselineRuns: len(base.Runs), CandidateRuns: len(cand.Runs)}
@@ -293,10 +329,14 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 	sec.Notes = append(sec.Notes,
 		"runs of one setup are repeats: the same model, scenario, target kind and sharding, the same target URL (scheme, host, port and path), the same known GPU in the same count, the same server version and arguments, and the same scenario settings but for seeds; the order given is kept, and a setup is named by its first run")
 	sec.Notes = append(sec.Notes, g.apart...)
+	sec.Notes = append(sec.Notes, copyNotes...)
 	if len(setups) == 1 {
 		// Nothing to compare across setups: the pairwise verdicts stay,
 		// and say what they measure.
 		st := sec.Setups[0]
+		if len(leftOut) > 0 {
+			sec.Notes = append(sec.Notes, "left out of pairwise comparison: "+strings.Join(leftOut, ", "))
+		}
 		sec.Notes = append(sec.Notes, fmt.Sprintf("every run given is of one setup, %s: the Qualification section compares each with the first, and what it finds is run-to-run variance unless something run.json does not record differs", st.Name))
 		for i := range comps {
 			comps[i].Headline += fmt.Sprintf(" %s and %s are runs of one setup (Repeated runs): a difference between them is run-to-run variance, unless something run.json does not record differs.", comps[i].Candidate, comps[i].Baseline)

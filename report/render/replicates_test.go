@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -353,5 +354,48 @@ func TestRepeatsNeedKnownGPUAndURL(t *testing.T) {
 	}
 	if md := mdAndHTML(t, rep)["md"]; !strings.Contains(md, note) {
 		t.Errorf("markdown lacks %q", note)
+	}
+}
+
+// A copied run directory (cp -r) is not a repeat: counted as one it read
+// CV 0.0 % and "Across 2 and 2 runs: 3.01× [3.01–3.01]". It is in no
+// setup's runs, and the section says so.
+func TestCopiedRunIsNoRepeat(t *testing.T) {
+	t.Parallel()
+	a2 := rendertest.A100()
+	a2.Seed, a2.Start = 11, a2.Start.Add(2*time.Hour)
+	root := writeRuns(t, map[string]rendertest.Spec{"a100": rendertest.A100(), "h100": rendertest.H100(), "a100-2": a2})
+	setScenarioSeed(t, filepath.Join(root, "a100-2"), 8)
+	for _, n := range []string{"a100", "h100"} {
+		// A run recorded its pid (the fixture's run.json has none).
+		editRunJSON(t, filepath.Join(root, n), func(m *rundir.Manifest) { m.Host.PID = 4242 })
+		if err := os.CopyFS(filepath.Join(root, n+"-copy"), os.DirFS(filepath.Join(root, n))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := buildRepeats(t, root, "a100", "h100", "a100-copy", "h100-copy")
+	if rep.Repeated != nil {
+		t.Errorf("copies grouped as repeats: setups %v, ratios %+v", setupLabels(rep.Repeated), rep.Repeated.Ratios)
+	}
+	rep = buildRepeats(t, root, "a100", "h100", "a100-copy", "a100-2")
+	want := [][]string{{"a100", "a100-2"}, {"h100"}}
+	if got := setupLabels(rep.Repeated); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("setups %v; want %v", got, want)
+	}
+	if !slices.Contains(rep.Repeated.LeftOut, "a100-copy") {
+		t.Errorf("left out %v; want a100-copy named", rep.Repeated.LeftOut)
+	}
+	note := "a100-copy is a copy of a100 (the same directory, or run.json's host, pid, start, end and records): not a repeat"
+	if !slices.ContainsFunc(rep.Repeated.Notes, func(n string) bool { return strings.HasPrefix(n, note) }) {
+		t.Errorf("notes %q lack %q", rep.Repeated.Notes, note)
+	}
+	for _, c := range rep.Comparisons {
+		if c.Candidate == "a100-copy" {
+			t.Errorf("the copy is compared with %s", c.Baseline)
+		}
+	}
+	rep = buildRepeats(t, root, "a100", "a100-2", "a100-copy")
+	if len(rep.Comparisons) != 1 || rep.Comparisons[0].Candidate != "a100-2" {
+		t.Errorf("one setup and a copy: comparisons of %d runs; want a100-2 alone", len(rep.Comparisons))
 	}
 }
