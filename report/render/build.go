@@ -319,7 +319,11 @@ func Build(runs []*Run, o Options) (*Report, error) {
 		r.Runs = append(r.Runs, rr)
 	}
 	bs := bootstrapper{resamples: cmp.Or(o.Resamples, DefaultResamples), seed: cmp.Or(o.Seed, DefaultSeed)}
-	setups := groupSetups(runs, r.Runs)
+	gpus := make([]string, len(runs))
+	for i, run := range runs {
+		gpus[i] = setupGPU(o.Catalog, run, o.gpuStated(i))
+	}
+	setups := groupSetups(runs, r.Runs, gpus)
 	for _, i := range comparedRuns(setups, len(runs)) {
 		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs))
 	}

@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/rundir"
@@ -114,10 +116,11 @@ func copyOf(runs []*Run, j int) (int, bool) {
 
 // groupSetups groups runs (with their report entries rr) into setups, in
 // the order given: each run joins the first setup whose first run is of
-// its setup (sameSetup), else starts one. A copy of a run given before it
+// its setup (sameSetup), else starts one; gpus are the runs' GPUs
+// (setupGPU). A copy of a run given before it
 // joins none: its requests are the other's, and counted as a repeat they
 // would read as a run-to-run variance of 0.
-func groupSetups(runs []*Run, rr []RunReport) grouping {
+func groupSetups(runs []*Run, rr []RunReport, gpus []string) grouping {
 	var g grouping
 	metas := make([]*compare.Meta, len(runs))
 	for i, r := range runs {
@@ -132,7 +135,7 @@ func groupSetups(runs []*Run, rr []RunReport) grouping {
 			continue
 		}
 		j := slices.IndexFunc(g.setups, func(s []int) bool {
-			same, why := sameSetup(runs[s[0]], runs[i], metas[s[0]], metas[i], &rr[s[0]], &rr[i])
+			same, why := sameSetup(runs[s[0]], runs[i], metas[s[0]], metas[i], [2]string{gpus[s[0]], gpus[i]}, [2]string{rr[s[0]].Label, rr[i].Label})
 			if why != "" {
 				g.apart = append(g.apart, why)
 			}
@@ -159,15 +162,15 @@ func targetURL(m *rundir.Manifest) string {
 
 // sameSetup says whether two runs are repeats of one setup: compare.Check
 // gives no reason against comparing them (model, scenario, target kind,
-// sharding), they sent to the same target URL (targetURL), their GPUs are
-// known and resolve to the same catalog GPU (else telemetry's or the
-// stated one is the same, compare.GPU.Same) in the same count, their
-// servers report the same version and arguments, and their scenario
-// settings differ in seeds alone (compare.SettingsDiff). A run without
-// run.json is a setup of its own. An unknown GPU is not the same GPU: two
-// servers that record none (a server on another box without --gpu) may be
-// any two; why says so when it alone kept the runs apart.
-func sameSetup(x, y *Run, a, b *compare.Meta, ra, rb *RunReport) (same bool, why string) {
+// sharding), they sent to the same target URL (targetURL), their GPUs
+// (gpu, setupGPU) are known and the same, their servers report the same
+// version and arguments, and their scenario settings differ in seeds alone
+// (compare.SettingsDiff). A run without run.json is a setup of its own.
+// An unknown GPU is not the same GPU: two servers that record none (a
+// server on another box without --gpu) may be any two. Runs of one model,
+// scenario and target URL kept apart are said why (a setup that changed
+// on one server is what a reader asks about).
+func sameSetup(x, y *Run, a, b *compare.Meta, gpu, label [2]string) (same bool, why string) {
 	if a == nil || b == nil {
 		return false, ""
 	}
@@ -177,25 +180,68 @@ func sameSetup(x, y *Run, a, b *compare.Meta, ra, rb *RunReport) (same bool, why
 	if targetURL(x.Manifest) != targetURL(y.Manifest) {
 		return false, ""
 	}
-	if a.ServerVersion != b.ServerVersion || a.ServerArgs != b.ServerArgs || !seedsAlone(a, b) {
-		return false, ""
+	apart := func(f string, args ...any) (bool, string) {
+		return false, fmt.Sprintf("%s and %s are not grouped as repeats: ", label[0], label[1]) + fmt.Sprintf(f, args...)
 	}
 	var unknown []string
-	if ra.GPU == "" && a.GPU.Count == 0 {
-		unknown = append(unknown, ra.Label)
+	for k, g := range gpu {
+		if g == "" {
+			unknown = append(unknown, label[k])
+		}
 	}
-	if rb.GPU == "" && b.GPU.Count == 0 {
-		unknown = append(unknown, rb.Label)
-	}
-	if len(unknown) > 0 {
-		return false, fmt.Sprintf("%s and %s are not grouped as repeats: no GPU is recorded for %s, and an unknown GPU is not the same GPU (state each box's with --gpu ID[xN])",
-			ra.Label, rb.Label, strings.Join(unknown, " and "))
-	}
-	if ra.GPU != rb.GPU || ra.GPUs != rb.GPUs || ra.GPU == "" && !a.GPU.Same(b.GPU) {
-		return false, ""
+	switch {
+	case len(unknown) > 0:
+		return apart("no GPU is recorded for %s, and an unknown GPU is not the same GPU (state each box's with --gpu ID[xN])", strings.Join(unknown, " and "))
+	case gpu[0] != gpu[1]:
+		return apart("their GPUs differ (%s, %s)", gpu[0], gpu[1])
+	case a.ServerVersion != b.ServerVersion || a.ServerArgs != b.ServerArgs:
+		return apart("their servers report another version or arguments")
+	case !seedsAlone(a, b):
+		return apart("their scenario settings differ in more than seeds")
 	}
 	return true, ""
 }
+
+// setupGPU is the GPU a run is a setup of, by the rule its pricing uses
+// (cost.Catalog.ResolveRunGPU over the GPU stated, report --gpu or
+// run.json's gpu_stated, and telemetry's names; cat nil: the built-in
+// catalog): the catalog GPU and its count ("a100-80gb ×1": a stated GPU's
+// count, else the GPUs that served the run), so a run whose GPU was stated
+// and a rerun whose telemetry saw that GPU are alike. A GPU the catalog
+// does not know is telemetry's names and count (compare.GPUOf), or as
+// stated; "" when the run records none.
+func setupGPU(cat *cost.Catalog, run *Run, stated string) string {
+	if run.Manifest == nil {
+		return ""
+	}
+	if stated == "" {
+		stated = run.Manifest.GPUStated
+	}
+	if cat == nil {
+		cat, _ = builtinCatalog()
+	}
+	var names []string
+	for _, d := range run.Devices {
+		names = append(names, d.Name)
+	}
+	if cat != nil {
+		rg, err := cat.ResolveRunGPU(stated, names)
+		switch {
+		case err == nil && rg != nil && rg.From == cost.FromUser:
+			return fmt.Sprintf("%s ×%d", rg.GPU.ID, rg.Count)
+		case err == nil && rg != nil:
+			return fmt.Sprintf("%s ×%d", rg.GPU.ID, run.GPUs())
+		}
+	}
+	if stated != "" {
+		return stated + " (stated)"
+	}
+	return compare.GPUOf(run.Manifest).String()
+}
+
+// builtinCatalog is the built-in cost catalog, loaded once, for a report
+// built without one.
+var builtinCatalog = sync.OnceValues(func() (*cost.Catalog, error) { return cost.Load("") })
 
 // seedsAlone says whether the runs' scenario settings are the same but
 // for seeds.
