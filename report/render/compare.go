@@ -392,7 +392,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 	// 3.21× [3.18–3.25] on two seeds), so its significance is said of
 	// these runs.
 	if tp.Significant {
-		fmt.Fprintf(&s, ", significant at %g %% over these runs' requests (p %s; a rerun varies beyond the interval: run each side again before reading a few percent)", Confidence*100, pText(tp.PValue))
+		fmt.Fprintf(&s, ", significant at %g %% over these runs' requests (p %s%s)", Confidence*100, pText(tp.PValue), rerunAdvice)
 	} else {
 		fmt.Fprintf(&s, ", not significant (p %s)", pText(tp.PValue))
 	}
@@ -409,6 +409,11 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 	}
 	return s.String()
 }
+
+// rerunAdvice follows a significant verdict's p value; the Repeated runs
+// section takes it out where reruns of both sides were given, whose
+// across-runs interval holds that variance (repeatedRuns).
+const rerunAdvice = "; a rerun varies beyond the interval: run each side again before reading a few percent"
 
 // levelDoubt says, after the verdict, which run's capacity level another
 // level, or none, took in more than 5 % of the resamples (a level that met

@@ -78,6 +78,9 @@ type SetupRatio struct {
 	DF            float64 `json:"df,omitempty"`
 	Method        string  `json:"method,omitempty"`
 	Why           string  `json:"why,omitempty"`
+	// Unlike says what makes the ratio not like for like: the setups
+	// priced on different bases, or of different models.
+	Unlike []string `json:"unlike,omitempty"`
 	// Bound is "at least" when a run of the candidate setup is priced at
 	// a capacity that is a lower bound (the highest level run met the
 	// SLO), "at most" when one of the baseline's is; empty otherwise.
@@ -362,12 +365,18 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 			x.CILow, x.CIHigh, x.DF = welchLogInterval(values[0], values[k], Confidence)
 			x.Method = welchMethod
 		}
+		x.Unlike = unlike(base, cand, rr[setups[0][0]].Manifest, rr[setups[k][0]].Manifest)
 		if lb := lowerBound(cand); lb != lowerBound(base) {
 			x.Bound = map[bool]string{true: "at least", false: "at most"}[lb]
 		}
 		sec.Ratios = append(sec.Ratios, x)
 		for i := range comps {
 			if comps[i].Baseline == base.Name && comps[i].Candidate == cand.Name && (x.BaselineRuns > 1 || x.CandidateRuns > 1) {
+				if x.BaselineRuns > 1 && x.CandidateRuns > 1 {
+					// Reruns of both sides were given: the across-runs
+					// sentence holds the variance the advice is about.
+					comps[i].Headline = strings.Replace(comps[i].Headline, rerunAdvice, "", 1)
+				}
 				comps[i].Headline += acrossRuns(x, base, cand)
 			}
 		}
@@ -385,6 +394,7 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 		}
 		sec.Notes = append(sec.Notes, fmt.Sprintf("every run given is of one setup, %s: the Qualification section compares each with the first, and what it finds is run-to-run variance unless something run.json does not record differs", st.Name))
 		for i := range comps {
+			seedsOnly(&comps[i])
 			comps[i].Headline += fmt.Sprintf(" %s and %s are runs of one setup (Repeated runs): a difference between them is run-to-run variance, unless something run.json does not record differs.", comps[i].Candidate, comps[i].Baseline)
 		}
 		return sec
@@ -395,6 +405,50 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 		fmt.Sprintf("ratio = candidate setup's mean output tokens/s / baseline setup's, each run at its priced level; its %g %% interval is Welch's t on the log of each run's value (the difference of the mean logs ± t × its standard error, degrees of freedom by Welch–Satterthwaite, taken back by exp: an interval for the ratio of geometric means), which holds run-to-run variance: the Qualification section's intervals are of one pair of runs' requests; CV is the runs' sample standard deviation over their mean",
 			Confidence*100))
 	return sec
+}
+
+// unlike says what makes the ratio of setup cand's mean to base's not
+// like for like (ma, mb: their first runs' run.json, nil when absent):
+// runs priced on different bases (capacity at SLO against highest
+// throughput measure different things), or of different models.
+func unlike(base, cand *Setup, ma, mb *rundir.Manifest) []string {
+	var out []string
+	if base.Basis != "" && cand.Basis != "" && base.Basis != cand.Basis {
+		out = append(out, fmt.Sprintf("priced on different bases (%s's runs at %s, %s's at %s)", cand.Name, cand.Basis, base.Name, base.Basis))
+	}
+	if ma != nil && mb != nil && ma.Target.Model != mb.Target.Model {
+		out = append(out, fmt.Sprintf("different model: %s vs %s", mb.Target.Model, ma.Target.Model))
+	}
+	return out
+}
+
+// seedsOnly takes out of a comparison of two runs of one setup the
+// unfairness of their seeds ("different scenario: workload.seed 3 vs 1"),
+// from its list and its verdict: repeats differ in seeds by design. It is
+// kept as a note.
+func seedsOnly(c *Comparison) {
+	old := " Not a like-for-like comparison: " + strings.Join(c.Unfair, "; ") + "."
+	var rest []string
+	for _, u := range c.Unfair {
+		d, ok := strings.CutPrefix(u, "different scenario: ")
+		if ok && !slices.ContainsFunc(strings.Split(d, ", "), func(p string) bool {
+			path, _, _ := strings.Cut(p, " ")
+			return path[strings.LastIndex(path, ".")+1:] != "seed"
+		}) {
+			c.Notes = append(c.Notes, "seeds differ, as between repeats: "+d)
+			continue
+		}
+		rest = append(rest, u)
+	}
+	if len(rest) == len(c.Unfair) {
+		return
+	}
+	now := ""
+	if len(rest) > 0 {
+		now = " Not a like-for-like comparison: " + strings.Join(rest, "; ") + "."
+	}
+	c.Unfair = append([]string{}, rest...)
+	c.Headline = strings.Replace(c.Headline, old, now, 1)
 }
 
 // setupBasis is the basis every run of a setup is priced on, or why the
@@ -443,15 +497,19 @@ func acrossRuns(x SetupRatio, base, cand *Setup) string {
 	if x.Ratio == 0 {
 		return fmt.Sprintf(" %s: %s.", counts, x.Why)
 	}
+	unlike := ""
+	if len(x.Unlike) > 0 {
+		unlike = fmt.Sprintf(" Not a like-for-like ratio: %s.", strings.Join(x.Unlike, "; "))
+	}
 	if x.Method == "" {
-		return fmt.Sprintf(" %s: %s the mean output tokens/s, %s.", counts, bounded(x), x.Why)
+		return fmt.Sprintf(" %s: %s the mean output tokens/s, %s.%s", counts, bounded(x), x.Why, unlike)
 	}
 	of := "the runs' capacities"
 	if base.Basis != report.BasisCapacity || cand.Basis != report.BasisCapacity {
 		of = "the runs' output tokens/s at their priced levels"
 	}
-	return fmt.Sprintf(" %s: %s [%s–%s] the mean output tokens/s (Welch t on the log of %s, df %s): this interval holds the run-to-run variance, which the one above, of two runs' requests, does not.",
-		counts, bounded(x), times2(x.CILow), times2(x.CIHigh), of, num(x.DF, 1))
+	return fmt.Sprintf(" %s: %s [%s–%s] the mean output tokens/s (Welch t on the log of %s, df %s): this interval holds the run-to-run variance, which the one above, of two runs' requests, does not.%s",
+		counts, bounded(x), times2(x.CILow), times2(x.CIHigh), of, num(x.DF, 1), unlike)
 }
 
 // meanSD is the mean and sample standard deviation (n − 1) of xs; the
@@ -548,6 +606,9 @@ func (r *Report) repeatedTables() []table {
 		}
 		if x.Why != "" {
 			ratios.Notes = append(ratios.Notes, x.Candidate+" / "+x.Baseline+": "+x.Why)
+		}
+		if len(x.Unlike) > 0 {
+			ratios.Notes = append(ratios.Notes, x.Candidate+" / "+x.Baseline+": not like for like: "+strings.Join(x.Unlike, "; "))
 		}
 		if x.Bound != "" {
 			row[2] = bounded(x)
