@@ -229,14 +229,11 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 		fmt.Fprintf(&b, "prompt cache: the server answered %d of the %d input tokens from its cache (%.0f%%)\n",
 			l.CachedInputTokens, l.InputTokens, 100*float64(l.CachedInputTokens)/float64(max(l.InputTokens, 1)))
 	}
-	if l.PastMaxTokens > 0 {
-		kind := ""
-		if m != nil {
-			kind = m.Target.Kind
-		}
-		fmt.Fprintf(&b, "WARNING: %d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap%s, so the run did other work than its scenario\n", l.PastMaxTokens, l.Requests.Total, CapIgnoredWhy(kind))
+	kind := ""
+	if m != nil {
+		kind = m.Target.Kind
 	}
-	for _, w := range l.UsageWarnings() {
+	for _, w := range l.OutputWarnings(kind) {
 		b.WriteString("WARNING: " + w + "\n")
 	}
 	if g := l.GPU; g != nil {
@@ -246,6 +243,21 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 		}
 	}
 	return b.String()
+}
+
+// OutputWarnings are the level's warnings on its output tokens, one line
+// each without "WARNING: ": requests that produced more tokens than asked
+// for (the server ignored the output cap; kind is the run's target kind,
+// CapIgnoredWhy), then what judging the output counts against their
+// streams found (UsageWarnings). The run's table prints them, and the
+// report (report/render) carries them with the run's label and level.
+func (l *Level) OutputWarnings(kind string) []string {
+	var ws []string
+	if l.PastMaxTokens > 0 {
+		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap%s, so the run did other work than its scenario",
+			l.PastMaxTokens, l.Requests.Total, CapIgnoredWhy(kind)))
+	}
+	return append(ws, l.UsageWarnings()...)
 }
 
 // UsageWarnings says, one line each without "WARNING: ", what judging the

@@ -285,6 +285,16 @@ func Build(runs []*Run, o Options) (*Report, error) {
 			Summary: run.Summary, SLOByLevel: []LevelSLO{}, Costs: []cost.Costs{}, Warnings: append([]string{}, run.Warnings...),
 			Simulated: run.Manifest.IsSimulated(), PartOfLoad: report.PartOfLoad(run.Manifest)}
 		r.Simulated = r.Simulated || rr.Simulated
+		kind := ""
+		if run.Manifest != nil {
+			kind = run.Manifest.Target.Kind
+		}
+		for _, l := range run.Summary.Levels {
+			// The run's table prints these (report.Level.OutputWarnings).
+			for _, w := range l.OutputWarnings(kind) {
+				rr.Warnings = append(rr.Warnings, fmt.Sprintf("level %g: %s", l.Level, w))
+			}
+		}
 		for j := range run.Summary.Levels {
 			l := &run.Summary.Levels[j]
 			met, why := report.MeetsSLO(l, slo)
