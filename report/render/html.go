@@ -201,7 +201,7 @@ footer { margin-top: 3rem; font-size: .8rem; color: #555; }
 <h2>Summary</h2>
 {{range .R.Comparisons}}<p class="verdict"><strong>Verdict:</strong> {{.Headline}}</p>
 {{if .Differs}}<div class="differs"><strong>What differs between the runs, by design ({{.Candidate}} vs {{.Baseline}}):</strong><ul>{{range .Differs}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
-{{if .Unfair}}<div class="unfair"><strong>Not a like-for-like comparison ({{.Candidate}} vs {{.Baseline}}):</strong><ul>{{range .Unfair}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
+{{if .Unfair}}<div class="unfair"><strong>Not a like-for-like comparison ({{.Baseline}} vs {{.Candidate}}, in the order of the values below):</strong><ul>{{range .Unfair}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if .Notes}}<ul class="notes">{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{end}}{{template "table" .Summary}}
 <p>{{.SLOLine}}</p>

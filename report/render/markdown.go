@@ -35,7 +35,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			b.WriteString("\n")
 		}
 		if len(c.Unfair) > 0 {
-			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s):\n\n", printable.Markdown(c.Candidate), printable.Markdown(c.Baseline))
+			fmt.Fprintf(&b, "**Not a like-for-like comparison** (%s vs %s, in the order of the values below):\n\n", printable.Markdown(c.Baseline), printable.Markdown(c.Candidate))
 			for _, u := range c.Unfair {
 				fmt.Fprintf(&b, "- %s\n", printable.Markdown(u))
 			}
