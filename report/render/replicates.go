@@ -153,14 +153,16 @@ func groupSetups(runs []*Run, rr []RunReport, gpus []string) grouping {
 	return g
 }
 
-// targetURL is the run's target URL as a setup compares it: scheme, host,
-// port and path, without query, fragment or user.
+// targetURL is the run's target URL as a setup compares it: scheme, host
+// and path, without port, query, fragment or user. Not the port: a server
+// started again on another port (the demo's mock takes a free one each
+// time) is the same box; another host is another box.
 func targetURL(m *rundir.Manifest) string {
 	u, err := url.Parse(m.Target.URL)
 	if err != nil {
 		return m.Target.URL
 	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimSuffix(u.Path, "/")
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + strings.TrimSuffix(u.Path, "/")
 }
 
 // sameSetup says whether two runs are repeats of one setup: compare.Check
@@ -382,7 +384,7 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 		}
 	}
 	sec.Notes = append(sec.Notes,
-		"runs of one setup are repeats: the same model, scenario, target kind and sharding, the same target URL (scheme, host, port and path), the same known GPU in the same count, the same server version and arguments, and the same scenario settings but for seeds; the order given is kept, and a setup is named by its first run")
+		"runs of one setup are repeats: the same model, scenario, target kind and sharding, the same target host (scheme, host and path of its URL; not the port), the same known GPU in the same count, the same server version and arguments, and the same scenario settings but for seeds; the order given is kept, and a setup is named by its first run")
 	sec.Notes = append(sec.Notes, g.apart...)
 	sec.Notes = append(sec.Notes, copyNotes...)
 	if len(setups) == 1 {

@@ -324,7 +324,8 @@ func setupLabels(sec *RepeatedRuns) [][]string {
 // Two servers that record no GPU (mock --gpu a100-80gb and mock --gpu
 // h100-sxm run with --gpu-backend none, no --gpu) are not one setup: an
 // unknown GPU is not the same GPU. Runs sent to another target URL are
-// not repeats either; a URL that differs in its query alone is the same.
+// not repeats either; a URL that differs in its port and query alone is
+// the same (a server started again on a free port: the demo's mock).
 func TestRepeatsNeedKnownGPUAndURL(t *testing.T) {
 	t.Parallel()
 	noA, noH := rendertest.A100(), rendertest.H100()
@@ -337,7 +338,7 @@ func TestRepeatsNeedKnownGPUAndURL(t *testing.T) {
 	setScenarioSeed(t, filepath.Join(root, "a100-q"), 9)
 	setScenarioSeed(t, filepath.Join(root, "noGPUH"), 4)
 	editRunJSON(t, filepath.Join(root, "a100-far"), func(m *rundir.Manifest) { m.Target.URL = "http://10.0.0.2:8000" })
-	editRunJSON(t, filepath.Join(root, "a100-q"), func(m *rundir.Manifest) { m.Target.URL = "http://127.0.0.1:8000/?trace=1" })
+	editRunJSON(t, filepath.Join(root, "a100-q"), func(m *rundir.Manifest) { m.Target.URL = "http://127.0.0.1:37011/?trace=1" })
 
 	rep := buildRepeats(t, root, "noGPUA", "noGPUH")
 	if rep.Repeated != nil || strings.Contains(rep.Comparisons[0].Headline, "runs of one setup") {
