@@ -76,8 +76,12 @@ func TestLlamaCppTimingsPerTokenOnEveryEvent(t *testing.T) {
 			}
 			last = n
 		}
-		if usage != 64 || last > usage || usage-last > 1 {
-			t.Errorf("request %d: usage %d, the last text event's predicted_n %d (%d text events); want 64 and the same, or one less when the last token had no text",
+		// The model may end before max_tokens (nothing asks it to ignore
+		// end of sequence: request 4 once stopped at 33 on a loaded
+		// machine); what is checked is that the count of every text event
+		// adds up to the usage.
+		if usage < 1 || usage > 64 || last > usage || usage-last > 1 {
+			t.Errorf("request %d: usage %d, the last text event's predicted_n %d (%d text events); want at most 64 and the same, or one less when the last token had no text",
 				i, usage, last, events)
 		}
 	}
