@@ -335,7 +335,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 	}
 	setups := groupSetups(runs, r.Runs, gpus)
 	for _, i := range comparedRuns(setups, len(runs)) {
-		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs))
+		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs, setups.together(0, i)))
 	}
 	r.Repeated = repeatedRuns(setups, r.Runs, r.Comparisons)
 	if o.Catalog != nil {

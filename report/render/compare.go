@@ -248,7 +248,7 @@ type Comparison struct {
 // priced at (pa, pb: capacity at SLO, else highest throughput, with the
 // headline offer's $/hour, 0 when not priced; nil when the run served no
 // token), and at every level both ran.
-func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper) Comparison {
+func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper, repeats bool) Comparison {
 	c := Comparison{Baseline: a.Label, Candidate: b.Label, Unfair: []string{}, Notes: []string{},
 		Resamples: bs.resamples, Seed: bs.seed, Confidence: Confidence, PartOfLoad: partsOf(a, b)}
 	sloPct := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
@@ -294,7 +294,7 @@ func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper
 			c.Levels = append(c.Levels, mc)
 		}
 	}
-	c.Unfair, c.Notes = fairness(a, b, pa, pb, slo)
+	c.Unfair, c.Notes = fairness(a, b, pa, pb, slo, repeats)
 	c.Unfair, c.Differs = byDesign(c.Unfair)
 	c.Headline = simulatedPrefix(a, b) + headline(&c, a, b, pa, pb, slo) + smallSampleSentence(a, b, pa, pb, slo)
 	return c

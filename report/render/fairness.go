@@ -32,8 +32,10 @@ const (
 )
 
 // fairness lists what makes comparing b with a unfair, and caveats that
-// do not. pa and pb are the levels the headline compares (either may be nil).
-func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []string) {
+// do not. pa and pb are the levels the headline compares (either may be
+// nil); repeats says a and b are runs of one setup (groupSetups), whose
+// seeds differ by design: a note, not unfair.
+func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO, repeats bool) (unfair, notes []string) {
 	unfair, notes = []string{}, []string{}
 	ma, mb := a.Manifest, b.Manifest
 	for _, r := range []*Run{a, b} {
@@ -50,11 +52,18 @@ func fairness(a, b *Run, pa, pb *pricedLevel, slo report.SLO) (unfair, notes []s
 		if ma.Target.Kind != mb.Target.Kind || ma.Target.API != mb.Target.API {
 			unfair = append(unfair, fmt.Sprintf("different server or API: %s %s vs %s %s", ma.Target.Kind, ma.Target.API, mb.Target.Kind, mb.Target.API))
 		}
-		if d := diffJSON(ma.Scenario, mb.Scenario, ignoredScenarioPath); len(d) > 0 {
+		d, seeds := scenarioDiff(ma, mb, repeats)
+		if len(d) > 0 {
 			unfair = append(unfair, "different scenario: "+strings.Join(d, ", "))
 		}
-		if d := diffLoad(ma.Load, mb.Load); len(d) > 0 {
+		if d := diffLoad(ma.Load, mb.Load, repeats); len(d) > 0 {
 			unfair = append(unfair, "different load: "+strings.Join(d, ", "))
+		}
+		if repeats && ma.Load.Seed != mb.Load.Seed {
+			seeds = append(seeds, fmt.Sprintf("load seed %d vs %d", ma.Load.Seed, mb.Load.Seed))
+		}
+		if len(seeds) > 0 {
+			notes = append(notes, "seeds differ, as between repeats: "+strings.Join(seeds, ", "))
 		}
 		// A shard's records carry the whole run's levels at its part of
 		// the load (README, "Sharded runs on Kubernetes").
@@ -246,6 +255,43 @@ func ignoredScenarioPath(path string) bool {
 		strings.EqualFold(last, "api_key_env") || strings.EqualFold(last, "apikeyenv")
 }
 
+// scenarioDiff lists the scenario settings in which run.json a and b
+// differ, as "path a vs b" (at most maxDiffs, then a count): compare's
+// settings (compare.MetaOf: files by their base name, seed 0 as unset), the
+// one definition a gate and the report's grouping use, and the scenario's
+// name; ignoredScenarioPath's left out. Between repeats a seed's
+// difference goes to seeds instead.
+func scenarioDiff(a, b *rundir.Manifest, repeats bool) (out, seeds []string) {
+	ma, mb := compare.MetaOf(a), compare.MetaOf(b)
+	if ma.Scenario != mb.Scenario {
+		out = append(out, fmt.Sprintf("name %q vs %q", ma.Scenario, mb.Scenario))
+	}
+	diffs, err := rundir.DiffScenarios(ma.Settings, mb.Settings)
+	if err != nil && string(ma.Settings) != string(mb.Settings) {
+		return append(out, "settings: one run's scenario cannot be read"), nil
+	}
+	n := len(out)
+	for _, d := range diffs {
+		text := fmt.Sprintf("%s %s vs %s", d.Path, orAbsent(d.A), orAbsent(d.B))
+		switch {
+		case ignoredScenarioPath(d.Path):
+		case repeats && isSeed(d.Path):
+			seeds = append(seeds, text)
+		default:
+			if n++; len(out) < maxDiffs {
+				out = append(out, text)
+			}
+		}
+	}
+	if n > len(out) {
+		out = append(out, fmt.Sprintf("and %d more", n-len(out)))
+	}
+	return out, seeds
+}
+
+// isSeed says a setting's path is a seed's ("workload.seed").
+func isSeed(path string) bool { return path[strings.LastIndex(path, ".")+1:] == "seed" }
+
 // diffJSON lists the leaves that differ between two JSON documents, as
 // "path: a vs b", skipping ignored paths; at most maxDiffs, then a count.
 func diffJSON(a, b json.RawMessage, ignore func(string) bool) []string {
@@ -277,7 +323,7 @@ func diffJSON(a, b json.RawMessage, ignore func(string) bool) []string {
 }
 
 func orAbsent(s string) string {
-	if s == "" {
+	if s == "" || s == "absent" {
 		return "(absent)"
 	}
 	return s
@@ -317,8 +363,9 @@ func flattenValue(v any, prefix string, out map[string]string) {
 	}
 }
 
-// diffLoad lists the load settings that differ.
-func diffLoad(a, b rundir.LoadInfo) []string {
+// diffLoad lists the load settings that differ, but for the seed between
+// repeats.
+func diffLoad(a, b rundir.LoadInfo, repeats bool) []string {
 	var out []string
 	add := func(name string, x, y any) {
 		if fmt.Sprint(x) != fmt.Sprint(y) {
@@ -331,6 +378,8 @@ func diffLoad(a, b rundir.LoadInfo) []string {
 	add("warmup", a.Warmup, b.Warmup)
 	add("duration_s", a.DurationS, b.DurationS)
 	add("timeout_s", a.TimeoutS, b.TimeoutS)
-	add("seed", a.Seed, b.Seed)
+	if !repeats {
+		add("seed", a.Seed, b.Seed)
+	}
 	return out
 }

@@ -153,6 +153,11 @@ func groupSetups(runs []*Run, rr []RunReport, gpus []string) grouping {
 	return g
 }
 
+// together says runs i and j are of one setup.
+func (g grouping) together(i, j int) bool {
+	return slices.ContainsFunc(g.setups, func(s []int) bool { return slices.Contains(s, i) && slices.Contains(s, j) })
+}
+
 // targetURL is the run's target URL as a setup compares it: scheme, host
 // and path, without port, query, fragment or user. Not the port: a server
 // started again on another port (the demo's mock takes a free one each
@@ -396,7 +401,6 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 		}
 		sec.Notes = append(sec.Notes, fmt.Sprintf("every run given is of one setup, %s: the Qualification section compares each with the first, and what it finds is run-to-run variance unless something run.json does not record differs", st.Name))
 		for i := range comps {
-			seedsOnly(&comps[i])
 			comps[i].Headline += fmt.Sprintf(" %s and %s are runs of one setup (Repeated runs): a difference between them is run-to-run variance, unless something run.json does not record differs.", comps[i].Candidate, comps[i].Baseline)
 		}
 		return sec
@@ -422,35 +426,6 @@ func unlike(base, cand *Setup, ma, mb *rundir.Manifest) []string {
 		out = append(out, fmt.Sprintf("different model: %s vs %s", mb.Target.Model, ma.Target.Model))
 	}
 	return out
-}
-
-// seedsOnly takes out of a comparison of two runs of one setup the
-// unfairness of their seeds ("different scenario: workload.seed 3 vs 1"),
-// from its list and its verdict: repeats differ in seeds by design. It is
-// kept as a note.
-func seedsOnly(c *Comparison) {
-	old := " Not a like-for-like comparison: " + strings.Join(c.Unfair, "; ") + "."
-	var rest []string
-	for _, u := range c.Unfair {
-		d, ok := strings.CutPrefix(u, "different scenario: ")
-		if ok && !slices.ContainsFunc(strings.Split(d, ", "), func(p string) bool {
-			path, _, _ := strings.Cut(p, " ")
-			return path[strings.LastIndex(path, ".")+1:] != "seed"
-		}) {
-			c.Notes = append(c.Notes, "seeds differ, as between repeats: "+d)
-			continue
-		}
-		rest = append(rest, u)
-	}
-	if len(rest) == len(c.Unfair) {
-		return
-	}
-	now := ""
-	if len(rest) > 0 {
-		now = " Not a like-for-like comparison: " + strings.Join(rest, "; ") + "."
-	}
-	c.Unfair = append([]string{}, rest...)
-	c.Headline = strings.Replace(c.Headline, old, now, 1)
 }
 
 // setupBasis is the basis every run of a setup is priced on, or why the
