@@ -313,7 +313,9 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 	// server) reads a lower TTFT for that alone.
 	// A side whose server reported no rate where the other's reported one
 	// above the bound differs too: an engine with its prefix cache off
-	// (vLLM's --no-enable-prefix-caching) reports no hits at all.
+	// (vLLM's --no-enable-prefix-caching) reports no hits at all. A side
+	// whose rates are unknown (nil: its summaries were not read) is not
+	// judged so.
 	var differ []string
 	rate := func(m map[float64]float64, lv float64) string {
 		if v, ok := m[lv]; ok {
@@ -331,7 +333,8 @@ func Check(base, cand Meta) (reasons, warnings []string) {
 	for _, lv := range levels {
 		b, okb := base.PrefixCache[lv]
 		c, okc := cand.PrefixCache[lv]
-		if (okb && okc && math.Abs(c-b)*100 > PrefixCacheDiffPoints) || (okb != okc && max(b, c)*100 > PrefixCacheDiffPoints) {
+		known := base.PrefixCache != nil && cand.PrefixCache != nil
+		if (okb && okc && math.Abs(c-b)*100 > PrefixCacheDiffPoints) || (known && okb != okc && max(b, c)*100 > PrefixCacheDiffPoints) {
 			differ = append(differ, fmt.Sprintf("level %g: baseline's %s, candidate's %s", lv, rate(base.PrefixCache, lv), rate(cand.PrefixCache, lv)))
 		}
 	}
@@ -374,6 +377,11 @@ func Compare(base Baseline, cand *Run, o Options) (*Result, error) {
 	res := &Result{Baseline: base.Label, Candidate: cand.Dir, BaselineMeta: base.Meta, CandidateMeta: cand.Meta,
 		Alpha: alpha, Resamples: cmp.Or(o.Resamples, DefaultResamples), Seed: cmp.Or(o.Seed, DefaultSeed),
 		Thresholds: maps.Clone(th.Limits)}
+	if base.Meta.PrefixCache == nil && base.Run == nil && len(base.Summaries) > 0 {
+		// A history baseline's Meta is its run.json's (MetaOf): its
+		// rates are its summaries'.
+		base.Meta.PrefixCache = PrefixCacheOf(base.Summaries...)
+	}
 	reasons, warnings := Check(base.Meta, cand.Meta)
 	if len(reasons) > 0 {
 		return nil, &NotComparableError{Reasons: reasons}

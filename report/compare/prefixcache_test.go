@@ -3,6 +3,8 @@ package compare
 import (
 	"strings"
 	"testing"
+
+	"github.com/inferbench/inferbench/report"
 )
 
 // TestPrefixCacheRatesDiffer (QA: compare of two runs with --seed 5 read
@@ -29,10 +31,32 @@ func TestPrefixCacheRatesDiffer(t *testing.T) {
 	// hits at all: a second outside QA pass compared a run against the
 	// mock's --no-prefix-cache without a word); at a level the other read
 	// under the bound, not.
-	cand.PrefixCache = nil
+	cand.PrefixCache = map[float64]float64{}
 	_, ws = Check(base, cand)
 	all := strings.Join(ws, "\n")
 	if !strings.Contains(all, "level 32: baseline's 50.0%, candidate's none reported") || strings.Contains(all, "level 16") {
 		t.Errorf("candidate without a rate: warnings %q; want level 32 named, not level 16", ws)
+	}
+}
+
+// TestPrefixCacheUnknownIsNoneReported: a history baseline's Meta is its
+// run.json's (MetaOf, no rates: nil); the warning read that as "baseline's
+// none reported" against every candidate level over 10 %, every night of a
+// multi-turn run on a caching engine (a review). Unknown rates are not
+// judged; a history baseline's come from its summaries.
+func TestPrefixCacheUnknownIsNoneReported(t *testing.T) {
+	cand := Meta{Model: "m", PrefixCache: map[float64]float64{8: 0.9}}
+	if _, ws := Check(Meta{Model: "m"}, cand); strings.Contains(strings.Join(ws, "\n"), "prefix cache") {
+		t.Errorf("unknown baseline rates: warnings %q", ws)
+	}
+	rate := func(v float64) *report.Summary {
+		return &report.Summary{Levels: []report.Level{{Level: 8, Server: &report.ServerLevel{PrefixCacheHitRate: &v}}}}
+	}
+	got := PrefixCacheOf(rate(0.1), rate(0.2), rate(0.9), &report.Summary{})
+	if len(got) != 1 || got[8] != 0.2 {
+		t.Errorf("PrefixCacheOf = %v; want level 8 at the median 0.2", got)
+	}
+	if m := PrefixCacheOf(&report.Summary{}); m == nil || len(m) != 0 {
+		t.Errorf("no rate reported: %v; want an empty map (known: none)", m)
 	}
 }

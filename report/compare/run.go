@@ -58,7 +58,8 @@ type Meta struct {
 	// others ("cut short (…: killed?) after 121 records", cutShort).
 	Ended string `json:"-"`
 	// PrefixCache is each level's prefix cache hit rate over its window
-	// (report.ServerLevel.PrefixCacheHitRate, 0–1), where the engine's
+	// (PrefixCacheOf: report.ServerLevel.PrefixCacheHitRate, 0–1); nil
+	// where the runs' summaries were not read (MetaOf alone), where the engine's
 	// metrics gave one; nil without server metrics.
 	PrefixCache map[float64]float64 `json:"-"`
 }
@@ -384,16 +385,30 @@ func LoadOpened(rd *rundir.Run, slo report.SLO) (*Run, error) {
 	if m.ExitState == rundir.ExitRunning {
 		r.Meta.Ended = cutShort(m, sum.Records)
 	}
-	for _, l := range sum.Levels {
-		if l.Server != nil && l.Server.PrefixCacheHitRate != nil {
-			if r.Meta.PrefixCache == nil {
-				r.Meta.PrefixCache = map[float64]float64{}
-			}
-			r.Meta.PrefixCache[l.Level] = *l.Server.PrefixCacheHitRate
-		}
-	}
+	r.Meta.PrefixCache = PrefixCacheOf(sum)
 	r.Summary, r.Warnings, r.levels = sum, rd.Warnings, col.Levels(sum)
 	return r, nil
+}
+
+// PrefixCacheOf is Meta.PrefixCache of the runs of sums: each level's
+// prefix cache hit rate (report.ServerLevel.PrefixCacheHitRate), the median
+// of the runs that reported one at it (a history baseline's several); a
+// map, empty where none was reported, never nil: what the runs' servers
+// said is known.
+func PrefixCacheOf(sums ...*report.Summary) map[float64]float64 {
+	by := map[float64][]float64{}
+	for _, s := range sums {
+		for _, l := range s.Levels {
+			if l.Server != nil && l.Server.PrefixCacheHitRate != nil {
+				by[l.Level] = append(by[l.Level], *l.Server.PrefixCacheHitRate)
+			}
+		}
+	}
+	out := make(map[float64]float64, len(by))
+	for lv, vs := range by {
+		out[lv] = median(vs)
+	}
+	return out
 }
 
 // CheckRecords refuses a run that ended having written more records than
