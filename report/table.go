@@ -190,10 +190,6 @@ func derefOr(p *float64, def float64) float64 {
 	return *p
 }
 
-// measureNotes are a level's lines on what its numbers rest on: the
-// queueing, the connections opened and the resends inside its TTFT, the
-// server's prompt cache, requests that ran
-// past their max tokens, and its GPU telemetry (modelled, from the mock).
 // CapIgnoredWhy is what a warning that a server ignored the output cap
 // adds for target kind: Ollama's OpenAI-compatible chat, which ignores
 // max_completion_tokens, is named only where a user points at it, the
@@ -206,6 +202,10 @@ func CapIgnoredWhy(kind string) string {
 	return " (if this is Ollama: its OpenAI-compatible chat ignores max_completion_tokens; use --target ollama)"
 }
 
+// measureNotes are a level's lines on what its numbers rest on: the
+// queueing, the connections opened and the resends inside its TTFT, the
+// server's prompt cache, requests that ran
+// past their max tokens, and its GPU telemetry (modelled, from the mock).
 func measureNotes(l *Level, m *rundir.Manifest) string {
 	var b strings.Builder
 	if q := l.QueueWaitMS; q != nil && (*q > 0 || l.TTFTOverheadMS.N > 0) {
