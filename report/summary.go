@@ -282,8 +282,7 @@ type UsageChecks struct {
 	// BelowEvents counts those whose server count was below their
 	// token-bearing events, provably wrong: their output tokens are the
 	// events' count (source events), a lower bound. BelowUsage and
-	// BelowOf are the first one's server count and events (0 when it came
-	// bounded: its server count is not in the record).
+	// BelowOf are the first one's server count and events.
 	BelowEvents int   `json:"usage_below_events,omitempty"`
 	BelowUsage  int   `json:"usage_below_first_usage,omitempty"`
 	BelowOf     int64 `json:"usage_below_first_events,omitempty"`

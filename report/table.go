@@ -267,13 +267,9 @@ func (l *Level) UsageWarnings() []string {
 	u, n := l.UsageChecks, l.Requests.Total
 	var ws []string
 	if u.BelowEvents > 0 {
-		first := ""
-		if u.BelowUsage > 0 {
-			first = fmt.Sprintf(" (the first said %d for %d events)", u.BelowUsage, u.BelowOf)
-		}
-		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the server counted fewer output tokens than the events that streamed them%s, "+
+		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the server counted fewer output tokens than the events that streamed them (the first said %d for %d events), "+
 			"which is impossible (an event with text carries a token): their output tokens are the events' count, a lower bound (output counts: %s)",
-			u.BelowEvents, n, first, rundir.SourceEvents))
+			u.BelowEvents, n, u.BelowUsage, u.BelowOf, rundir.SourceEvents))
 	}
 	if u.EventCountsDropped > 0 {
 		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the per-event token counts of the server's cumulative usage summed past its final count "+

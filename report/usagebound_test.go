@@ -23,26 +23,22 @@ func TestSummaryBoundsOutputTokens(t *testing.T) {
 	back := rec(2, 2, 1000, [][2]int64{{1010, 1}, {1020, 1}, {1030, 1}, {1040, 4}, {1050, 1}, {1060, 1000}, {1070, 1}}, 3, 10)
 	s.Add(back)
 	s.Add(rec(3, 2, 1000, [][2]int64{{1010, 4}, {1020, 4}, {1030, 4}}, 12, 10))
-	// A record a writer bounded already counts as below, its count unknown.
-	bounded := rec(4, 2, 1000, five, 5, 10)
-	bounded.OutputTokensSource = rundir.SourceEvents
-	s.Add(bounded)
 	if under.OutputTokens != 1 || back.OutputTokens != 3 || back.Chunks[5][1] != 1000 {
 		t.Fatalf("Add modified its records: %+v, %+v", *under, *back)
 	}
 	l := s.Close().Levels[0]
-	if l.OutputTokens != 5+5000+7+12+5 {
-		t.Errorf("output tokens %d; want %d", l.OutputTokens, 5+5000+7+12+5)
+	if l.OutputTokens != 5+5000+7+12 {
+		t.Errorf("output tokens %d; want %d", l.OutputTokens, 5+5000+7+12)
 	}
-	if want := map[rundir.TokenSource]int{rundir.SourceServer: 2, rundir.SourceEvents: 3}; !maps.Equal(l.OutputTokensSource, want) {
+	if want := map[rundir.TokenSource]int{rundir.SourceServer: 2, rundir.SourceEvents: 2}; !maps.Equal(l.OutputTokensSource, want) {
 		t.Errorf("sources %v; want %v", l.OutputTokensSource, want)
 	}
-	// ITL: 4 gaps each of the five-event records (three), 6 of cumback's
+	// ITL: 4 gaps each of the five-event records (two), 6 of cumback's
 	// seven one-token events, 2 gaps of 4 tokens of the speculative one.
-	if l.ITLMS.N != 3*4+6+2*4 || l.TPOTMS.N != 5 {
-		t.Errorf("ITL n=%d, TPOT n=%d; want %d, 5", l.ITLMS.N, l.TPOTMS.N, 3*4+6+2*4)
+	if l.ITLMS.N != 2*4+6+2*4 || l.TPOTMS.N != 4 {
+		t.Errorf("ITL n=%d, TPOT n=%d; want %d, 4", l.ITLMS.N, l.TPOTMS.N, 2*4+6+2*4)
 	}
-	want := UsageChecks{BelowEvents: 3, BelowUsage: 1, BelowOf: 5, EventCountsDropped: 1, ManyPerEvent: 1, MaxPerEvent: 1000}
+	want := UsageChecks{BelowEvents: 2, BelowUsage: 1, BelowOf: 5, EventCountsDropped: 1, ManyPerEvent: 1, MaxPerEvent: 1000}
 	if l.UsageChecks != want {
 		t.Errorf("usage checks %+v; want %+v", l.UsageChecks, want)
 	}
@@ -50,16 +46,16 @@ func TestSummaryBoundsOutputTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{`"usage_below_events":3`, `"usage_below_first_usage":1`, `"usage_below_first_events":5`,
+	for _, k := range []string{`"usage_below_events":2`, `"usage_below_first_usage":1`, `"usage_below_first_events":5`,
 		`"event_counts_dropped":1`, `"many_tokens_per_event":1`, `"max_tokens_per_event":1000`} {
 		if !strings.Contains(string(b), k) {
 			t.Errorf("summary.json's level has no %s:\n%s", k, b)
 		}
 	}
 	ws := l.UsageWarnings()
-	if len(ws) != 3 || !strings.HasPrefix(ws[0], "3 of 5 requests (any outcome): the server counted fewer output tokens than the events that streamed them (the first said 1 for 5 events)") ||
-		!strings.HasPrefix(ws[1], "1 of 5 requests (any outcome): the per-event token counts") ||
-		!strings.HasPrefix(ws[2], "1 of 5 requests (any outcome): the server counted more than 16 output tokens per token-bearing event (at most 1000.0)") {
+	if len(ws) != 3 || !strings.HasPrefix(ws[0], "2 of 4 requests (any outcome): the server counted fewer output tokens than the events that streamed them (the first said 1 for 5 events)") ||
+		!strings.HasPrefix(ws[1], "1 of 4 requests (any outcome): the per-event token counts") ||
+		!strings.HasPrefix(ws[2], "1 of 4 requests (any outcome): the server counted more than 16 output tokens per token-bearing event (at most 1000.0)") {
 		t.Errorf("warnings:\n%s", strings.Join(ws, "\n"))
 	}
 	var tab strings.Builder

@@ -167,13 +167,17 @@ const (
 	// than its stream had token-bearing events, a count that is provably
 	// wrong (an event carrying text carries at least one new token); the
 	// count is the events', a lower bound of the truth (BoundOutputTokens).
+	// It is a bounded record's, as a reader bounds it: requests.jsonl
+	// keeps the server's count.
 	SourceEvents TokenSource = "events"
 )
 
 // TokenSources lists every token source a record is written with. A
-// reader takes any other value as it is (a newer writer's).
+// reader takes any other value as it is (a newer writer's). SourceEvents
+// is not among them: it is the source of a count bounded as it is read
+// (BoundOutputTokens), which no writer writes.
 func TokenSources() []TokenSource {
-	return []TokenSource{SourceServer, SourceCounted, SourceEstimated, SourceSized, SourceEvents}
+	return []TokenSource{SourceServer, SourceCounted, SourceEstimated, SourceSized}
 }
 
 // MaxTokensPerEvent is the most output tokens a server's count may give
@@ -234,9 +238,8 @@ func (b OutputBound) Many(r *Record) bool {
 //     count, SourceEvents (Below).
 //
 // It returns r itself when neither applies, else a changed copy (with its
-// own Chunks when they changed): r is never modified. A record already
-// bounded is returned as it is; one whose count is not the server's is
-// not judged.
+// own Chunks when they changed): r is never modified. A record whose
+// count is not the server's (a bounded one among them) is not judged.
 func (r *Record) BoundOutputTokens() (*Record, OutputBound) {
 	b := OutputBound{Events: int64(len(r.Chunks)) + max(r.ChunksCoalesced, 0)}
 	if r.OutputTokensSource != SourceServer || b.Events == 0 {
