@@ -192,7 +192,7 @@ func TestCrossoverSaysWhyNeverWhereCostIsCheaper(t *testing.T) {
 // says that instead; a rented offer has no electricity of its own.
 func TestOwnedGPUMonthSaysItsDraw(t *testing.T) {
 	c := mustLoad(t, "")
-	m, err := c.MonthOf("h100-sxm", "owned")
+	m, err := c.MonthOf("h100-sxm", OfferAsked{Offer: "owned"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,10 +211,10 @@ func TestOwnedGPUMonthSaysItsDraw(t *testing.T) {
 		t.Errorf("%v capital + %v electricity, %v an hour, $%v a month: the parts do not add up", capital, energy, hour, m.USD)
 	}
 	c = mustLoad(t, "gpus:\n  - id: h100-sxm\n    offers:\n      - id: owned-8x\n        watts_per_gpu: 550\n")
-	if m, err := c.MonthOf("h100-sxm", "owned"); err != nil || !strings.Contains(m.Note, "(the offer's 550 W; × PUE") {
+	if m, err := c.MonthOf("h100-sxm", OfferAsked{Offer: "owned"}); err != nil || !strings.Contains(m.Note, "(the offer's 550 W; × PUE") {
 		t.Errorf("an offer's own draw: %q, %v", m.Note, err)
 	}
-	if m, err := c.MonthOf("h100-sxm", "on-demand"); err != nil || strings.Contains(m.Note, "electricity") {
+	if m, err := c.MonthOf("h100-sxm", OfferAsked{Offer: "on-demand"}); err != nil || strings.Contains(m.Note, "electricity") {
 		t.Errorf("a rented GPU's month: %q, %v", m.Note, err)
 	}
 }

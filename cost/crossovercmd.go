@@ -1,7 +1,6 @@
 package cost
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 
@@ -70,7 +69,17 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 			return fmt.Errorf("crossover: %s: the priced level has no total tokens/s", o.RunDir)
 		}
 	}
-	o.Offer = cmp.Or(o.Offer, lvl.Offer, string(DefaultOfferKind))
+	// Who chose the offer, for the note on the others of its kind:
+	// crossover prices one offer, whichever.
+	ask := OfferAsked{Offer: o.Offer, Advice: "pass --offer ID to price another"}
+	switch {
+	case o.Offer != "":
+	case lvl.Offer != "":
+		ask.Offer, ask.By = lvl.Offer, fmt.Sprintf("the run's scenario's cost.offer, %s,", lvl.Offer)
+	default:
+		ask.Offer, ask.By = string(DefaultOfferKind), fmt.Sprintf("the default offer kind, %s,", DefaultOfferKind)
+	}
+	o.Offer = ask.Offer
 	var measured *Throughput
 	if o.RunDir != "" {
 		measured = &lvl.Throughput
@@ -94,7 +103,7 @@ func RunCrossover(w io.Writer, o CrossoverOptions) error {
 	}
 	notes = append(notes, gpuNotes...)
 	if in.GPUMonthUSD == 0 {
-		m, err := cat.MonthOf(o.GPU, o.Offer)
+		m, err := cat.MonthOf(o.GPU, ask)
 		if err != nil {
 			return err
 		}

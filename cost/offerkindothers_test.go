@@ -1,7 +1,6 @@
 package cost
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,8 +10,7 @@ import (
 // no word of the six other on-demand A100 80GB offers in the catalog, the
 // cheapest RunPod's $1.39: a buyer who asked for "on-demand" read AWS's
 // list price as what on-demand costs. The row stays (every command prices
-// a kind at its first offer); a note names how many others there are and
-// the cheapest. An offer id, or a kind with one offer, gets no such note.
+// a kind at its first offer); a note names the others, cheapest first. An offer id, or a kind with one offer, gets no such note.
 func TestCostOfferKindNamesTheOthers(t *testing.T) {
 	c := mustLoad(t, "")
 	g, err := c.GPU("a100-80gb")
@@ -43,8 +41,8 @@ func TestCostOfferKindNamesTheOthers(t *testing.T) {
 	}
 	notes := strings.Join(q.Notes, "\n")
 	want := "--offer on-demand prices a100-80gb's first on-demand offer in catalog order, " + first.ID + " ("
-	want2 := "; the catalog has " + strconv.Itoa(len(others)) + " more, the cheapest at " + USD(low.USDPerGPUHour) + "/GPU-hour (" + low.ID + "); not used: "
-	if !strings.Contains(notes, want) || !strings.Contains(notes, want2) || !strings.Contains(notes, ": leave --offer out for every offer, or pass --offer ID") {
+	want2 := "; not used, cheapest first: " + low.ID + " " + USD(low.USDPerGPUHour) + ", "
+	if !strings.Contains(notes, want) || !strings.Contains(notes, want2) || !strings.Contains(notes, "; leave --offer out for every offer, or pass --offer ID") {
 		t.Errorf("notes:\n%s\nwant one containing %q and %q", notes, want, want2)
 	}
 	for _, offer := range []string{"aws-p5-od", "owned"} {

@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -128,7 +129,11 @@ func (c *Catalog) Quote(q QuoteRequest) (*Quote, error) {
 				continue
 			}
 			offers = append(offers, of)
-			if note := othersOfKind(g, of, q.Offer, len(gpuList) == 1); note != "" {
+			var ask *OfferAsked // the long note of one GPU
+			if len(gpuList) == 1 {
+				ask = &OfferAsked{Offer: q.Offer, Advice: "leave --offer out for every offer, or pass --offer ID"}
+			}
+			if note := othersOfKind(g, of, q.Offer, ask); note != "" {
 				out.Notes = append(out.Notes, note)
 			}
 		} else {
@@ -180,16 +185,17 @@ func energyAboveBoard(g *GPU, gpus int, energy *Energy, offers []*Offer) string 
 		num(w), num(w/board), num(board), fmt.Sprintf("%d × %s", max(gpus, 1), g.ID))
 }
 
-// othersOfKind says, when --offer named a kind (asked) and g has more
-// offers of it than the first (of), the rule that picked it (the first of
-// the kind in catalog order: DefaultOffer), which offers were not used and
-// the cheapest of them: one row of AWS's A100 at $3.431 a GPU-hour read as
-// what "on-demand" costs, beside six other on-demand A100 offers from
-// $1.39, and a user's own quote added with --prices ($2.00) was passed
-// over unnamed. An offer a --prices file added is named as the user's, with
-// the --offer that prices it. One GPU priced (one) gets the full sentence;
-// with every GPU it is one line per GPU, shorter.
-func othersOfKind(g *GPU, of *Offer, asked string, one bool) string {
+// othersOfKind says, when the offer priced was asked by its kind (asked)
+// and g has more offers of it than the first (of), the rule that picked it
+// (the first of the kind in catalog order: DefaultOffer) and the offers it
+// passed over: one row of AWS's A100 at $3.431 a GPU-hour read as what
+// "on-demand" costs, beside six other on-demand A100 offers from $1.39, and
+// a user's own quote added with --prices ($2.00) was passed over unnamed.
+// One GPU priced (ask non-nil) gets a sentence that ask leads and ends:
+// the offers not used, cheapest first, an offer a --prices file added
+// marked as the user's in the one list; with every GPU priced (ask nil)
+// it is one shorter line per GPU.
+func othersOfKind(g *GPU, of *Offer, asked string, ask *OfferAsked) string {
 	if string(of.Kind) != asked {
 		return "" // an offer id: that offer was asked for
 	}
@@ -197,27 +203,58 @@ func othersOfKind(g *GPU, of *Offer, asked string, one bool) string {
 	if len(others) == 0 {
 		return ""
 	}
-	low := cheapest(others)
-	at := fmt.Sprintf("at %s/GPU-hour (%s)", USD(low.USDPerGPUHour), low.ID)
-	if len(others) > 1 {
-		at = "the cheapest " + at
-	}
-	var unused, mine []string
-	for _, o := range others {
-		unused = append(unused, fmt.Sprintf("%s %s", o.ID, USD(o.USDPerGPUHour)))
-		if o.AddedBy != "" {
-			mine = append(mine, fmt.Sprintf("%s (%s/GPU-hour, from %s: --offer %s prices it)", o.ID, USD(o.USDPerGPUHour), o.AddedBy, o.ID))
+	if ask == nil {
+		low := cheapest(others)
+		at := fmt.Sprintf("at %s/GPU-hour (%s)", USD(low.USDPerGPUHour), low.ID)
+		if len(others) > 1 {
+			at = "the cheapest " + at
 		}
-	}
-	yours := ""
-	if len(mine) > 0 {
-		yours = "; not used, though your --prices file adds it: " + strings.Join(mine, ", ")
-	}
-	if !one {
+		var mine []string
+		for _, o := range others {
+			if o.AddedBy != "" {
+				mine = append(mine, fmt.Sprintf("%s (%s/GPU-hour, from %s: --offer %s prices it)", o.ID, USD(o.USDPerGPUHour), o.AddedBy, o.ID))
+			}
+		}
+		yours := ""
+		if len(mine) > 0 {
+			yours = "; not used, though your --prices file adds it: " + strings.Join(mine, ", ")
+		}
 		return fmt.Sprintf("%s: %d more %s, %s%s", g.ID, len(others), printable.Plural(len(others), asked+" offer"), at, yours)
 	}
-	return fmt.Sprintf("--offer %s prices %s's first %s offer in catalog order, %s (the shipped catalog lists a hyperscaler's list price first; a --prices file's new offers come after); the catalog has %d more, %s; not used: %s%s: leave --offer out for every offer, or pass --offer ID",
-		asked, g.ID, asked, of.ID, len(others), at, strings.Join(unused, ", "), yours)
+	slices.SortStableFunc(others, func(a, b *Offer) int { return cmp.Compare(a.USDPerGPUHour, b.USDPerGPUHour) })
+	var unused []string
+	for _, o := range others {
+		u := fmt.Sprintf("%s %s", o.ID, USD(o.USDPerGPUHour))
+		if o.AddedBy != "" {
+			u += fmt.Sprintf(" (yours, from %s: --offer %s prices it)", o.AddedBy, o.ID)
+		}
+		unused = append(unused, u)
+	}
+	s := fmt.Sprintf("%s prices %s's first %s offer in catalog order, %s (the shipped catalog lists a hyperscaler's list price first; a --prices file's new offers come after); not used, cheapest first: %s",
+		ask.by(), g.ID, asked, of.ID, strings.Join(unused, ", "))
+	if ask.Advice != "" {
+		s += "; " + ask.Advice
+	}
+	return s
+}
+
+// An OfferAsked is the offer a command prices, an id or kind, with what
+// the note on the other offers of its kind (othersOfKind) says of it: who
+// chose it and how to price another, each command in its own words (cost
+// prices every offer without --offer, crossover one offer whatever).
+type OfferAsked struct {
+	Offer string
+	// By leads the note: "--offer on-demand", "the default offer kind,
+	// on-demand,"; "" is "--offer OFFER".
+	By string
+	// Advice ends it: how to price another offer with the command's
+	// flags; "" for none.
+	Advice string
+}
+
+// by is who chose the offer, as the note says it.
+func (a *OfferAsked) by() string {
+	return cmp.Or(a.By, "--offer "+a.Offer)
 }
 
 // Table is the quote as a table, its basis and notes below.
@@ -233,8 +270,9 @@ type GPUMonth struct {
 	Note string
 }
 
-// MonthOf prices one GPU-month of gpuID on offer (an id or kind).
-func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
+// MonthOf prices one GPU-month of gpuID on ask's offer (an id or kind).
+func (c *Catalog) MonthOf(gpuID string, ask OfferAsked) (GPUMonth, error) {
+	offer := ask.Offer
 	g, err := c.flagGPU(gpuID)
 	if err != nil {
 		return GPUMonth{}, quoteErrorf("--gpu: %w", err)
@@ -267,7 +305,7 @@ func (c *Catalog) MonthOf(gpuID, offer string) (GPUMonth, error) {
 	if of.Confidence == "low" {
 		note += " [low confidence]"
 	}
-	if others := othersOfKind(g, of, offer, true); others != "" {
+	if others := othersOfKind(g, of, offer, &ask); others != "" {
 		note += "; " + others
 	}
 	return GPUMonth{USD: perGPUHour * HoursPerMonth, Note: note}, nil
