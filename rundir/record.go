@@ -213,74 +213,91 @@ type OutputBound struct {
 
 // PerEvent returns the record's output tokens per token-bearing event,
 // 0 when it had none.
-func (b OutputBound) PerEvent(r *Record) float64 {
+func (b OutputBound) PerEvent(r *Record) float64 { return b.PerEventOf(r.OutputTokens) }
+
+// PerEventOf returns out output tokens per token-bearing event, 0 when
+// there was none.
+func (b OutputBound) PerEventOf(out int) float64 {
 	if b.Events == 0 {
 		return 0
 	}
-	return float64(r.OutputTokens) / float64(b.Events)
+	return float64(out) / float64(b.Events)
 }
 
 // Many reports whether r's output tokens are more than MaxTokensPerEvent
 // for each of its token-bearing events, by the server's count.
 func (b OutputBound) Many(r *Record) bool {
-	return r.OutputTokensSource == SourceServer && b.Events > 0 && int64(r.OutputTokens) > MaxTokensPerEvent*b.Events
+	return r.OutputTokensSource == SourceServer && b.ManyOf(r.OutputTokens)
 }
 
-// BoundOutputTokens judges r's output-token count against its stream, the
-// one place the rule lives (docs/design.md, "Output tokens"): the server's
-// count is taken on purpose over the events' (an event may carry several
-// tokens), but not below what the stream shows.
+// ManyOf reports whether out, a server's output count, is more than
+// MaxTokensPerEvent for each token-bearing event.
+func (b OutputBound) ManyOf(out int) bool {
+	return b.Events > 0 && int64(out) > MaxTokensPerEvent*b.Events
+}
+
+// BoundCounts is the rule of BoundOutputTokens on a stream's counts, the
+// one place it lives (docs/design.md, "Output tokens"): events
+// token-bearing events, whose per-event counts (each at least 1, as a
+// record's Chunks hold them) sum to sum, and out the server's output
+// count (none: 0). The server's count is taken on purpose over the
+// events' (an event may carry several tokens), but not below what the
+// stream shows:
 //
-//   - Per-event counts the server gave (some event counted more than 1)
-//     that sum past its final count are dropped: each event counts 1
-//     (Dropped).
-//   - A server count below the token-bearing events becomes the events'
-//     count, SourceEvents (Below).
+//   - Per-event counts that sum past the server's count are dropped
+//     (Dropped) where any was given: they sum past one an event. Each
+//     event then counts 1.
+//   - A server count below the events becomes the events' count (Below).
+func BoundCounts(events, sum int64, out int) OutputBound {
+	b := OutputBound{Events: events}
+	if events == 0 || out <= 0 || sum <= int64(out) {
+		return b // the usual case
+	}
+	b.Dropped = sum > events
+	if int64(out) < events {
+		b.Below = out
+	}
+	return b
+}
+
+// BoundOutputTokens judges r's output-token count against its stream
+// (BoundCounts): a server count is bounded by its record's token-bearing
+// events, its Chunks entries and those coalesced into the last one
+// (ChunksCoalesced: loadgen's cap, which adds each event's count to the
+// last entry, so the entries' counts sum past one an event exactly when
+// the server gave a count of its own).
+//
+//   - Dropped per-event counts become 1 an event, the last entry's as
+//     many as the events it holds.
+//   - A count below the events becomes the events' count, SourceEvents.
 //
 // It returns r itself when neither applies, else a changed copy (with its
 // own Chunks when they changed): r is never modified. A record whose
 // count is not the server's (a bounded one among them) is not judged.
 func (r *Record) BoundOutputTokens() (*Record, OutputBound) {
-	b := OutputBound{Events: int64(len(r.Chunks)) + max(r.ChunksCoalesced, 0)}
-	if r.OutputTokensSource != SourceServer || b.Events == 0 {
-		return r, b
+	events := int64(len(r.Chunks)) + max(r.ChunksCoalesced, 0)
+	if r.OutputTokensSource != SourceServer || events == 0 {
+		return r, OutputBound{Events: events}
 	}
-	// The last entry holds itself and the events coalesced into it
-	// (loadgen's cap): given a count of its own when it holds more.
-	last := len(r.Chunks) - 1
 	var sum int64
-	given := false
-	for i, c := range r.Chunks {
-		k := max(c[1], 1)
-		sum += k
-		if i == last {
-			k -= b.Events - int64(last)
-		} else {
-			k--
-		}
-		given = given || k > 0
+	for _, c := range r.Chunks {
+		sum += max(c[1], 1)
 	}
-	out := int64(r.OutputTokens)
-	if sum <= out {
-		return r, b // the usual case: one pass, nothing allocated
+	b := BoundCounts(events, sum, r.OutputTokens)
+	if !b.Dropped && b.Below == 0 {
+		return r, b // one pass, nothing allocated
 	}
 	c := *r
-	if given {
-		b.Dropped = true
+	if b.Dropped {
+		last := len(r.Chunks) - 1
 		c.Chunks = make([][2]int64, len(r.Chunks))
 		for i, ch := range r.Chunks {
 			c.Chunks[i] = [2]int64{ch[0], 1}
 		}
-		if last >= 0 {
-			c.Chunks[last][1] = b.Events - int64(last)
-		}
+		c.Chunks[last][1] = events - int64(last)
 	}
-	if out < b.Events {
-		b.Below = r.OutputTokens
-		c.OutputTokens, c.OutputTokensSource = int(b.Events), SourceEvents
-	}
-	if !b.Dropped && b.Below == 0 {
-		return r, b
+	if b.Below > 0 {
+		c.OutputTokens, c.OutputTokensSource = int(events), SourceEvents
 	}
 	return &c, b
 }

@@ -126,3 +126,30 @@ func BenchmarkBoundOutputTokens(b *testing.B) {
 		r.BoundOutputTokens()
 	}
 }
+
+// TestBoundCounts: the rule on counts alone, as the probe judges its
+// stream, gives what BoundOutputTokens gives the record of those counts.
+func TestBoundCounts(t *testing.T) {
+	for _, c := range []struct {
+		events, sum int64
+		out         int
+		want        OutputBound
+	}{
+		{5, 5, 1, OutputBound{Events: 5, Below: 1}},
+		{7, 1009, 3, OutputBound{Events: 7, Below: 3, Dropped: true}},
+		{3, 12, 10, OutputBound{Events: 3, Dropped: true}},
+		{4, 16, 16, OutputBound{Events: 4}},
+		{5, 5, 5000, OutputBound{Events: 5}},
+		{0, 0, 9, OutputBound{}},
+		{5, 5, 0, OutputBound{Events: 5}}, // no count to judge
+	} {
+		if got := BoundCounts(c.events, c.sum, c.out); got != c.want {
+			t.Errorf("BoundCounts(%d, %d, %d) = %+v; want %+v", c.events, c.sum, c.out, got, c.want)
+		}
+	}
+	// The record of the second: cumulative 1,2,1,5,0,1000,3, final 3.
+	r := &Record{Chunks: counted(1, 1, 1, 4, 1, 1000, 1), OutputTokens: 3, OutputTokensSource: SourceServer}
+	if _, b := r.BoundOutputTokens(); b != BoundCounts(7, 1009, 3) {
+		t.Errorf("record's bound %+v; counts' %+v", b, BoundCounts(7, 1009, 3))
+	}
+}

@@ -26,7 +26,8 @@ const probePrompt = "Say hello."
 // ProbeResult is what the probe's one request showed.
 type ProbeResult struct {
 	// Events is the number of events the stream delivered; TokenEvents
-	// those that carried a token, Counted their tokens (Chunk.Tokens or 1).
+	// those that carried a token, Counted their tokens (Chunk.Tokens or 1)
+	// as the server gave them (a run may drop them: tokens).
 	Events, TokenEvents, Counted int
 	// TTFT is the time from sending to the first token event; Total to the
 	// end of the stream.
@@ -44,20 +45,19 @@ type ProbeResult struct {
 	// (targets.Final.Model).
 	Model string
 	// Bound is how the server's output count stands against the stream,
-	// judged as a report judges a record (rundir.Record.BoundOutputTokens);
-	// zero when the server reported none. When it dropped the per-event
-	// counts, Counted is the events' and GivenCounted what they summed to.
-	Bound        rundir.OutputBound
-	GivenCounted int
-	// PerEvent is the server's output count per token-bearing event, and
-	// ManyPerEvent whether it is past rundir.MaxTokensPerEvent.
-	PerEvent     float64
-	ManyPerEvent bool
+	// judged as a report judges a record (rundir.BoundCounts); zero when
+	// the server reported none.
+	Bound rundir.OutputBound
 }
 
-// probeChunks is the most per-event counts the probe keeps; later events
-// add to the last, as a run's record coalesces them (loadgen's chunkCap).
-const probeChunks = 4096
+// tokens is the stream's tokens as a run counts them: Counted, or one an
+// event where the server's final count dropped the per-event counts.
+func (r *ProbeResult) tokens() int {
+	if r.Bound.Dropped {
+		return r.TokenEvents
+	}
+	return r.Counted
+}
 
 // UsageReported reports whether the server gave an output token count, so
 // that a run's output tokens will be the server's, not counted from events.
@@ -68,7 +68,7 @@ func (r *ProbeResult) UsageReported() bool { return r.Usage != nil && r.Usage.Co
 // ProbeMaxTokens, the cap it asked for: the server ignored the cap, so a run
 // would do other work than its scenario asks.
 func (r *ProbeResult) PastMaxTokens() (int, bool) {
-	n := r.Counted
+	n := r.tokens()
 	if r.UsageReported() {
 		n = max(n, r.Usage.CompletionTokens)
 	}
@@ -91,7 +91,6 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	if dl, ok := ctx.Deadline(); ok {
 		limit = dl.Sub(start).Round(time.Millisecond)
 	}
-	var rec rundir.Record // the stream's per-event counts, as a run records them
 	final, err := target.Stream(ctx, targets.Request{Model: model, Prompt: probePrompt, MaxTokens: ProbeMaxTokens}, func(c targets.Chunk) {
 		res.Events++
 		if !c.HasToken() {
@@ -103,12 +102,6 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 		res.TokenEvents++
 		k := loadgen.EventTokens(c.Tokens)
 		res.Counted += k
-		if n := len(rec.Chunks); n < probeChunks {
-			rec.Chunks = append(rec.Chunks, [2]int64{0, int64(k)})
-		} else {
-			rec.Chunks[n-1][1] += int64(k)
-			rec.ChunksCoalesced++
-		}
 	})
 	res.Total = time.Since(start)
 	said := 0
@@ -123,12 +116,7 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	res.Usage, res.Server = final.Usage, final.Server
 	res.FinishReason, res.Model = redact.Clip(final.FinishReason), redact.Clip(final.Model)
 	if res.UsageReported() {
-		rec.OutputTokens, rec.OutputTokensSource = res.Usage.CompletionTokens, rundir.SourceServer
-		bounded, b := rec.BoundOutputTokens()
-		res.Bound, res.PerEvent, res.ManyPerEvent = b, b.PerEvent(bounded), b.Many(bounded)
-		if b.Dropped {
-			res.GivenCounted, res.Counted = res.Counted, int(b.Events)
-		}
+		res.Bound = rundir.BoundCounts(int64(res.TokenEvents), int64(res.Counted), res.Usage.CompletionTokens)
 	}
 	if err != nil {
 		perr := probeError(redact.Err(err), postedURL(target, model), limit, res.TokenEvents)
@@ -279,14 +267,14 @@ func (r *ProbeResult) usageVerdict() string {
 	case b.Below > 0:
 		s = fmt.Sprintf("yes, but wrong: %d prompt, %d output tokens, fewer than the %d events that carried tokens (an event with text carries a token): output tokens will be the events' count (%d here), a lower bound",
 			u.PromptTokens, u.CompletionTokens, b.Events, b.Events)
-	case r.ManyPerEvent:
+	case b.ManyOf(u.CompletionTokens): // the server's count, kept
 		s = fmt.Sprintf("yes: %d prompt, %d output tokens, %.1f per token-bearing event (%d events), more than %d: speculative decoding, a stream interval or unstreamed reasoning tokens do this legitimately; otherwise the server's count is wrong, and so will every token rate of a run be: output tokens will be the server's count",
-			u.PromptTokens, u.CompletionTokens, r.PerEvent, b.Events, rundir.MaxTokensPerEvent)
+			u.PromptTokens, u.CompletionTokens, b.PerEventOf(u.CompletionTokens), b.Events, rundir.MaxTokensPerEvent)
 	default:
 		s = fmt.Sprintf("yes: %d prompt, %d output tokens: output tokens will be the server's count", u.PromptTokens, u.CompletionTokens)
 	}
 	if b.Dropped {
-		s += fmt.Sprintf("; its per-event counts (a cumulative usage's increases) sum to %d, past its final count: each event will count one token", r.GivenCounted)
+		s += fmt.Sprintf("; its per-event counts (a cumulative usage's increases) sum to %d, past its final count: each event will count one token", r.Counted)
 	}
 	return s
 }
