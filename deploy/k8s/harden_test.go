@@ -25,14 +25,13 @@ func TestObjectsRefuseURLCredentials(t *testing.T) {
 	if _, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", URL: "http://vllm:8000/v1?model=m"}); err != nil {
 		t.Errorf("a URL without credentials: %v", err)
 	}
-	// The run flags after -- travel into the Job's args as given: the same
-	// rule holds there (they were emitted as they came), and a bearer
-	// token, which no run flag takes, is refused too.
+	// The run flags after -- travel into the Job's args as given (but
+	// --server-args, redacted: TestJobArgsRedactServerArgs): the same rule
+	// holds there.
 	for _, args := range [][]string{
 		{"--url", "http://u:PASSWORD@x:8000"},
 		{"--url=http://x:8000/?api_key=PASSWORD"},
 		{"--gpu-url", "http://dcgm:9400/metrics?access_token=PASSWORD"},
-		{"--header", "Authorization: Bearer PASSWORD"},
 	} {
 		_, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", Args: args})
 		if err == nil || !strings.Contains(err.Error(), "after --") || strings.Contains(err.Error(), "PASSWORD") {

@@ -122,21 +122,20 @@ func objects(o Options, given cmdline.Given, givenErr error) (*corev1.ConfigMap,
 		errs = append(errs, fmt.Errorf("k8s: the target URL holds a credential (%s), which the Job's args would show: "+
 			"put the key in the Secret (--secret) and name its variable in the scenario's target.api_key_env", c))
 	}
-	// The run flags after -- go into the args as given: a URL in one
-	// (--url, --gpu-url, --server-metrics) is held to the same rule, and
-	// so is a bearer token, which no run flag takes.
-	for i, a := range o.Args {
+	// The run flags after -- go into the args, --server-args redacted
+	// (redactServerArgs): a URL in one (--url, --gpu-url,
+	// --server-metrics) is held to the same rule.
+	runArgs := redactServerArgs(o.Args)
+	for i, a := range runArgs {
 		flag, v, _ := strings.Cut(a, "=")
 		if !strings.HasPrefix(a, "-") {
 			flag, v = "the value", a // of the flag before it, if any
-			if i > 0 && strings.HasPrefix(o.Args[i-1], "-") {
-				flag = "the value of " + o.Args[i-1]
+			if i > 0 && strings.HasPrefix(runArgs[i-1], "-") {
+				flag = "the value of " + runArgs[i-1]
 			}
 		}
 		if c := targets.URLCredential(v); c != "" && strings.Contains(v, "://") {
 			errs = append(errs, fmt.Errorf("k8s: %s after -- is a URL with a credential (%s), which the Job's args would show: put the key in the Secret (--secret)", flag, c))
-		} else if strings.Contains(strings.ToLower(a), "bearer ") {
-			errs = append(errs, fmt.Errorf("k8s: %s after -- holds a bearer token, which the Job's args would show: put the key in the Secret (--secret)", flag))
 		}
 	}
 	errs = append(errs, checkURLs(o)...)
@@ -171,7 +170,7 @@ func objects(o Options, given cmdline.Given, givenErr error) (*corev1.ConfigMap,
 	if o.StartAt != nil {
 		args = append(args, "--start-at", o.StartAt.UTC().Format(time.RFC3339))
 	}
-	args = append(args, o.Args...)
+	args = append(args, runArgs...)
 
 	container := corev1.Container{
 		Name:    "inferbench",
@@ -234,6 +233,27 @@ func manifest(o Options, given cmdline.Given, givenErr error) ([]byte, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// redactServerArgs returns args, run flags, with each --server-args value
+// as session.RedactLaunchArgs writes it, the one redactor of launch
+// commands: a pasted `vllm serve m --api-key sk-… HF_TOKEN=hf_…` would
+// be in the Job's args for anyone who can read the Job, where run.json
+// keeps it redacted anyway. "--" ends the flags.
+func redactServerArgs(args []string) []string {
+	out := slices.Clone(args)
+	for i := 0; i < len(out) && out[i] != "--"; i++ {
+		name, v, eq := strings.Cut(strings.TrimLeft(out[i], "-"), "=")
+		switch {
+		case !strings.HasPrefix(out[i], "-") || name != "server-args":
+		case eq:
+			out[i] = out[i][:len(out[i])-len(v)] + session.RedactLaunchArgs(v)
+		case i+1 < len(out):
+			out[i+1] = session.RedactLaunchArgs(out[i+1])
+			i++
+		}
+	}
+	return out
+}
 
 // checkNames refuses, before anything is applied, the names the API server
 // or the kubelet would refuse later, one error each: the Job's name and
