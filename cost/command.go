@@ -219,7 +219,7 @@ func RunCost(w io.Writer, o CostOptions) error {
 	if err != nil {
 		return fmt.Errorf("cost: %w", err)
 	}
-	if err := cat.RefuseContradictedGPU("--gpu", o.GPU, o.RunDir, q.RunGPUNames); err != nil {
+	if err := cat.RefuseStatedGPU(o.GPU, o.RunDir, q.RunGPUNames); err != nil {
 		return err
 	}
 	rep, err := cat.Quote(q)

@@ -137,7 +137,7 @@ func crossoverGPU(cat *Catalog, o *CrossoverOptions, in *CrossoverInput) ([]stri
 	var rg *RunGPU
 	if o.RunDir != "" {
 		stated, names := o.Runs.GPU(o.RunDir)
-		if err := cat.RefuseContradictedGPU("--gpu", o.GPU, o.RunDir, names); err != nil {
+		if err := cat.RefuseStatedGPU(o.GPU, o.RunDir, names); err != nil {
 			return nil, err
 		}
 		if o.GPU == "" || o.GPUs == 0 {

@@ -162,7 +162,7 @@ func (c *Catalog) ResolveRunGPU(stated string, detected []string) (*RunGPU, erro
 		switch {
 		case tel != nil && tel.ID != g.ID:
 			r.Contradicted = tel
-			r.Warning = fmt.Sprintf("the GPU stated by the user (%s) is not the one telemetry saw (%s, %q): priced as stated", stated, tel.ID, detected[0])
+			r.Warning = statedNotSeen(stated, tel, detected[0]) + ": priced as stated"
 		case len(detected) > 0 && len(detected) != n:
 			r.Warning = fmt.Sprintf("the GPU stated by the user (%s) counts %d, telemetry saw %d: priced as stated", stated, n, len(detected))
 		}
@@ -174,21 +174,35 @@ func (c *Catalog) ResolveRunGPU(stated string, detected []string) (*RunGPU, erro
 	return nil, nil
 }
 
-// RefuseContradictedGPU is the refusal of a GPU stated on the command line
-// (flag: "--gpu") for the run in dir when the GPU its telemetry recorded
+// statedNotSeen says that the GPU stated by the user is not the catalog
+// GPU tel that telemetry saw by its nvidia-smi name seen: the one wording
+// of the warning of a run priced as stated (ResolveRunGPU) and of the
+// refusal of a --gpu that contradicts a run (RefuseStatedGPU).
+func statedNotSeen(stated string, tel *GPU, seen string) string {
+	return fmt.Sprintf("the GPU stated by the user (%s) is not the one telemetry saw (%s, %q)", stated, tel.ID, seen)
+}
+
+// RefuseStatedGPU is the refusal of a GPU stated on the command line
+// (--gpu) for the run in dir when the GPU its telemetry recorded
 // (detected, nvidia-smi names) is another catalog GPU: pricing the run as
 // stated would price a measurement of one GPU at another's hour, as
 // `report --gpu h100-sxm --gpu a100-80gb` with the runs in the other order
-// did, with a warning only. Said as run says it (ResolveRunGPU's warning).
-// nil when nothing is stated, telemetry recorded no GPU (a server on
-// another machine: the user's word is the only one), or telemetry's name is
-// not in the catalog (the stated GPU is how such a run is priced).
-func (c *Catalog) RefuseContradictedGPU(flag, stated, dir string, detected []string) error {
+// did, with a warning only. Said as run says it (statedNotSeen). nil when
+// nothing is stated, telemetry recorded no GPU (a server on another
+// machine: the user's word is the only one), or telemetry's name is not in
+// the catalog (the stated GPU is how such a run is priced).
+func (c *Catalog) RefuseStatedGPU(stated, dir string, detected []string) error {
 	r, err := c.ResolveRunGPU(stated, detected)
 	if err != nil || r == nil || r.Contradicted == nil {
 		return nil
 	}
-	tel := r.Contradicted
-	return quoteErrorf("%s %s: the GPU stated by the user (%s) is not the one telemetry saw in %s (%s, %q): not priced; state %s, or leave %s out to take telemetry's",
-		flag, stated, r.GPU.ID, dir, tel.ID, detected[0], tel.ID, flag)
+	return quoteErrorf("--gpu %s: %s: %s: not priced; state %s, or leave --gpu out to take telemetry's",
+		stated, dir, statedNotSeen(stated, r.Contradicted, detected[0]), r.Contradicted.ID)
+}
+
+// RefuseContradictedGPU is RefuseStatedGPU, whose flag is always --gpu.
+//
+// Deprecated: use RefuseStatedGPU; flag is not read.
+func (c *Catalog) RefuseContradictedGPU(flag, stated, dir string, detected []string) error {
+	return c.RefuseStatedGPU(stated, dir, detected)
 }
