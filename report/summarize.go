@@ -530,33 +530,69 @@ func pctDigits(v float64) string {
 // MaxErrorRate and each set threshold holds at slo.Percentile. It returns the
 // reasons it did not.
 func MeetsSLO(l *Level, slo SLO) (bool, []string) {
+	p := cmp.Or(slo.Percentile, DefaultSLOPercentile)
+	at := func(d Dist) float64 {
+		if d.N == 0 {
+			return math.NaN()
+		}
+		return d.At(p)
+	}
 	var why []string
+	ok := slo.JudgeLevel(SLOFigures{Requests: l.Requests, TTFT: at(l.TTFTMS), TPOT: at(l.TPOTMS), E2E: at(l.E2EMS), ITL: at(l.ITLMS)},
+		func(reason string) { why = append(why, reason) })
+	return ok, why
+}
+
+// SLOFigures is what an SLO judges of a level: its requests, and each
+// latency's value at the percentile it is judged at (ReportedPercentile
+// of the SLO's), in ms, NaN where no successful request defines it (TPOT
+// and ITL when every output was one token).
+type SLOFigures struct {
+	Requests             Requests
+	TTFT, TPOT, E2E, ITL float64
+}
+
+// JudgeLevel is the one rule by which a level meets slo (MeetsSLO, and
+// compare's resampled levels, which have figures and no Level): at most
+// ErrorBudget of its requests failed, one succeeded, and each set
+// threshold holds where a value is defined. why, when not nil, is told
+// each reason the level did not; nil asks only the answer, and allocates
+// nothing.
+func (slo SLO) JudgeLevel(f SLOFigures, why func(string)) bool {
+	if f.Requests.Total == 0 {
+		if why != nil {
+			why("no measured requests")
+		}
+		return false
+	}
+	ok := true
 	maxErr := slo.ErrorBudget()
-	if l.Requests.Total == 0 {
-		return false, []string{"no measured requests"}
+	if rate := float64(f.Requests.Failed) / float64(f.Requests.Total); rate > maxErr {
+		ok = false
+		if why != nil {
+			why(fmt.Sprintf("error rate %s%% > %s%%", pctDigits(100*rate), pctDigits(100*maxErr)))
+		}
 	}
-	if rate := float64(l.Requests.Failed) / float64(l.Requests.Total); rate > maxErr {
-		why = append(why, fmt.Sprintf("error rate %s%% > %s%%", pctDigits(100*rate), pctDigits(100*maxErr)))
-	}
-	if l.Requests.OK == 0 && !slo.IsZero() {
-		why = append(why, "no successful request to judge the latencies by")
+	if f.Requests.OK == 0 && !slo.IsZero() {
+		ok = false
+		if why != nil {
+			why("no successful request to judge the latencies by")
+		}
 	}
 	p := cmp.Or(slo.Percentile, DefaultSLOPercentile)
-	check := func(name string, d Dist, limit time.Duration) {
-		// A metric no successful request defines (TPOT and ITL when every
-		// output was one token) has nothing to judge, as SLO.Met treats it.
-		if limit <= 0 || d.N == 0 {
-			return
-		}
-		if v := d.At(p); v > float64(limit)/float64(time.Millisecond) {
-			why = append(why, fmt.Sprintf("%s p%g %.1f ms > %s", name, p, v, limit))
+	for _, c := range [...]struct {
+		name  string
+		v     float64
+		limit time.Duration
+	}{{"TTFT", f.TTFT, slo.TTFT}, {"TPOT", f.TPOT, slo.TPOT}, {"E2E", f.E2E, slo.E2E}, {"ITL", f.ITL, slo.ITL}} {
+		if c.limit > 0 && !math.IsNaN(c.v) && c.v > float64(c.limit)/float64(time.Millisecond) {
+			ok = false
+			if why != nil {
+				why(fmt.Sprintf("%s p%g %.1f ms > %s", c.name, p, c.v, c.limit))
+			}
 		}
 	}
-	check("TTFT", l.TTFTMS, slo.TTFT)
-	check("TPOT", l.TPOTMS, slo.TPOT)
-	check("E2E", l.E2EMS, slo.E2E)
-	check("ITL", l.ITLMS, slo.ITL)
-	return len(why) == 0, why
+	return ok
 }
 
 // At returns the reported percentile p of d (one of 50, 90, 95, 99, 99.9);
