@@ -2,7 +2,6 @@ package compare
 
 import (
 	"cmp"
-	"fmt"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
@@ -94,18 +93,17 @@ func CapacityRatios(base, cand []CapacityLevel, slo report.SLO, alpha float64, r
 	}
 	judge := newCapacityJudge(slo)
 	levels := append(slices.Clone(base), cand...)
-	ss := make([]*LevelSample, len(levels))
-	st0 := make([]*sideStats, len(levels))
+	nl, nb := len(levels), len(base)
+	ss := make([]*LevelSample, nl)
+	st0 := make([]*sideStats, nl)
 	for i, l := range levels {
-		if slo.ITL > 0 && l.Sample.sorted[fieldITL].len() == 0 && l.Sample.sorted[fieldTPOT].len() > 0 {
-			return r, false // ITL left out, though outputs had several tokens
+		if slo.ITL > 0 && l.Sample.noITL {
+			return r, false // kept without ITL values: not judged as the summary judged it
 		}
 		ss[i], st0[i] = l.Sample, newSideStats(judge.ms)
 		l.Sample.stats(nil, st0[i])
 	}
-	nb := len(base)
-	_, ib := judge.capacity(st0[:nb], base)
-	_, ic := judge.capacity(st0[nb:], cand)
+	ib, ic := judge.capacity(st0[:nb]), judge.capacity(st0[nb:])
 	if ib < 0 || ic < 0 {
 		return r, false
 	}
@@ -123,22 +121,32 @@ func CapacityRatios(base, cand []CapacityLevel, slo report.SLO, alpha float64, r
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	atB, atC := make([]int, resamples), make([]int, resamples)
+	// Each level's output tok/s in each resample: a pair's ratio
+	// replicates are read from them, not drawn again.
+	tps := make([]float64, resamples*nl)
 	eachResample(ss, st0, judge.ms, links, resamples, rand.New(rand.NewPCG(seed, h.Sum64())), func(k int, st []*sideStats) {
-		_, atB[k] = judge.capacity(st[:nb], base)
-		_, atC[k] = judge.capacity(st[nb:], cand)
+		for i := range st {
+			tps[k*nl+i] = st[i].rates[rateOutputTPS]
+		}
+		atB[k], atC[k] = judge.capacity(st[:nb]), judge.capacity(st[nb:])
 	})
 	r.BaselineLevel, r.CandidateLevel = base[ib].Level, cand[ic].Level
 	r.BaselineShares, r.BaselineNone = shares(atB, base)
 	r.CandidateShares, r.CandidateNone = shares(atC, cand)
 	var parts []Ratio
-	for _, pr := range chosenPairs(atB, atC, ib, ic) {
-		rs := Ratios(base[pr[0]].Sample, cand[pr[1]].Sample, []Metric{OutputTokensPerS()}, alpha, resamples, seed,
-			fmt.Sprintf("%s/%g/%g", key, base[pr[0]].Level, cand[pr[1]].Level))
-		if len(rs) != 1 {
+	for _, pc := range chosenPairs(atB, atC, ib, ic) {
+		i, j := pc.pair[0], nb+pc.pair[1]
+		reps := make([]float64, resamples)
+		for k := range reps {
+			reps[k] = tps[k*nl+j] / tps[k*nl+i]
+		}
+		paired := slices.ContainsFunc(links, func(l link) bool { return l.from == i && l.to == j })
+		x, ok := ratioOf(OutputTokensPerS(), st0[i].rates[rateOutputTPS], st0[j].rates[rateOutputTPS], reps, alpha, paired)
+		if !ok {
 			return CapacityRatio{}, false
 		}
-		parts = append(parts, rs[0])
-		r.Pairs = append(r.Pairs, LevelPair{Baseline: base[pr[0]].Level, Candidate: cand[pr[1]].Level, Share: pairShare(atB, atC, pr)})
+		parts = append(parts, x)
+		r.Pairs = append(r.Pairs, LevelPair{Baseline: levels[i].Level, Candidate: levels[j].Level, Share: float64(pc.n) / float64(resamples)})
 	}
 	r.Ratio = parts[0] // the samples' own pair
 	r.Paired = !slices.ContainsFunc(parts, func(x Ratio) bool { return !x.Paired })
@@ -150,38 +158,34 @@ func CapacityRatios(base, cand []CapacityLevel, slo report.SLO, alpha float64, r
 	return r, true
 }
 
-// chosenPairs lists the pairs of levels (index into the baseline's, into
-// the candidate's) chosen together in at least MinPairShare of the
-// resamples (at most maxPairs, most often first), after (ib, ic), the
-// samples' own, which is always first.
-func chosenPairs(atB, atC []int, ib, ic int) [][2]int {
+// chosenPair is a pair of levels (index into the baseline's, into the
+// candidate's) and the resamples that chose it together.
+type chosenPair struct {
+	pair [2]int
+	n    int
+}
+
+// chosenPairs lists the pairs of levels chosen together in at least
+// MinPairShare of the resamples (at most maxPairs, most often first),
+// after (ib, ic), the samples' own, which is always first.
+func chosenPairs(atB, atC []int, ib, ic int) []chosenPair {
 	count := map[[2]int]int{}
 	for k := range atB {
 		if atB[k] >= 0 && atC[k] >= 0 {
 			count[[2]int{atB[k], atC[k]}]++
 		}
 	}
-	var often [][2]int
+	var often []chosenPair
 	for pr, n := range count {
 		if pr != [2]int{ib, ic} && float64(n) >= MinPairShare*float64(len(atB)) {
-			often = append(often, pr)
+			often = append(often, chosenPair{pr, n})
 		}
 	}
-	slices.SortFunc(often, func(a, b [2]int) int {
-		return cmp.Or(cmp.Compare(count[b], count[a]), cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	slices.SortFunc(often, func(a, b chosenPair) int {
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.pair[0], b.pair[0]), cmp.Compare(a.pair[1], b.pair[1]))
 	})
-	return append([][2]int{{ib, ic}}, often[:min(len(often), maxPairs-1)]...)
-}
-
-// pairShare is the share of resamples that chose pair pr together.
-func pairShare(atB, atC []int, pr [2]int) float64 {
-	n := 0
-	for k := range atB {
-		if atB[k] == pr[0] && atC[k] == pr[1] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(atB))
+	own := [2]int{ib, ic}
+	return append([]chosenPair{{own, count[own]}}, often[:min(len(often), maxPairs-1)]...)
 }
 
 // shares counts how often each level was the capacity (at, an index into
@@ -241,44 +245,38 @@ func newCapacityJudge(slo report.SLO) *capacityJudge {
 	return j
 }
 
-// capacity returns the output tokens/s of the level that met the SLO with
-// the best output throughput (report's capacity rule), and its index in
-// levels; −1 when none met it. st holds each level's stats, in order.
-func (j *capacityJudge) capacity(st []*sideStats, levels []CapacityLevel) (tps float64, at int) {
-	at = -1
-	for i := range levels {
-		v := st[i].rates[rateOutputTPS]
-		if (at < 0 || v > tps) && j.meets(st[i]) {
-			tps, at = v, i
+// capacity returns the index in st (each level's stats, in order) of the
+// level that met the SLO with the best output throughput (report's
+// capacity rule: the first of equals), −1 when none met it.
+func (j *capacityJudge) capacity(st []*sideStats) int {
+	at := -1
+	for i := range st {
+		if v := st[i].rates[rateOutputTPS]; (at < 0 || v > st[at].rates[rateOutputTPS]) && j.meets(st[i]) {
+			at = i
 		}
 	}
-	return tps, at
+	return at
 }
 
-// meets reports whether stats st met the SLO. It judges by
-// report.MeetsSLO, the one rule, on a Level holding what the rule reads:
-// the request counts, and each bounded latency's value at the judged
-// percentile in every percentile field (so that Dist.At reads it whatever
-// the percentile), its N 0 when no request defines it.
+// meets reports whether stats st met the SLO, by the summary's one rule
+// (report.SLO.JudgeLevel) on st's figures: its request counts and each
+// bounded latency at the judged percentile (NaN where no request defines
+// it).
 func (j *capacityJudge) meets(st *sideStats) bool {
-	l := report.Level{Requests: report.Requests{Total: int(st.total), OK: int(st.ok), Failed: int(st.failed)}}
+	f := report.SLOFigures{Requests: report.Requests{Total: int(st.total), OK: int(st.ok), Failed: int(st.failed)},
+		TTFT: math.NaN(), TPOT: math.NaN(), E2E: math.NaN(), ITL: math.NaN()}
 	for _, x := range j.fields {
 		v := st.value(j.ms[x.m])
-		d := report.Dist{P50: v, P90: v, P95: v, P99: v, P999: v}
-		if !math.IsNaN(v) {
-			d.N = 1
-		}
 		switch x.f {
 		case fieldTTFT:
-			l.TTFTMS = d
+			f.TTFT = v
 		case fieldTPOT:
-			l.TPOTMS = d
+			f.TPOT = v
 		case fieldE2E:
-			l.E2EMS = d
+			f.E2E = v
 		case fieldITL:
-			l.ITLMS = d
+			f.ITL = v
 		}
 	}
-	ok, _ := report.MeetsSLO(&l, j.slo)
-	return ok
+	return j.slo.JudgeLevel(f, nil)
 }

@@ -1,12 +1,14 @@
 package compare
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/rundir"
 )
 
 // p95Of is the type-7 95th percentile of vs, as a summary computes it.
@@ -167,5 +169,77 @@ func TestCapacityRatioNeedsITLToJudgeIt(t *testing.T) {
 	}
 	if r, ok := CapacityRatios(without, cand, slo, 0.05, 100, 1, "capacity"); ok {
 		t.Errorf("a ratio of levels judged without their ITL: %+v", r)
+	}
+}
+
+// TestCapacityShareIsTheBinomialChance: a level whose only doubt is its
+// error budget (2 of 40 requests failed, budget 1 %, every latency far
+// under its bound) meets the SLO in exactly the resamples that draw
+// neither failed request: (38/40)^40 = 0.1285 of them. Its share of the
+// capacity, shown to users ("level 8 in 12.9 %"), must be that chance.
+func TestCapacityShareIsTheBinomialChance(t *testing.T) {
+	level := func(firstID uint64, failed int, gapMS int64) *LevelSample {
+		c := NewCollector(report.SLO{})
+		var t0 int64
+		for i := range 40 {
+			rec := &rundir.Record{ID: firstID + uint64(i), Stage: rundir.StageMeasure, Level: 1, ScheduledNS: t0, SentNS: t0,
+				FirstTokenNS: t0 + 10e6, EndNS: t0 + 50e6, DoneNS: t0 + 50e6, OK: i >= failed, OutputTokens: 5, InputTokens: 10}
+			if rec.OK {
+				for k := range int64(5) {
+					rec.Chunks = append(rec.Chunks, [2]int64{t0 + 10e6 + k*10e6, 1})
+				}
+			} else {
+				rec.ErrorClass, rec.Status = rundir.HTTP5xx, 503
+			}
+			c.Add(rec)
+			t0 += gapMS * 1e6
+		}
+		return c.Levels(&report.Summary{})[1]
+	}
+	slo := report.SLO{Percentile: 95, TTFT: time.Second}
+	base := []CapacityLevel{{Level: 4, Sample: level(0, 0, 100)}, {Level: 8, Sample: level(100, 2, 50)}}
+	cand := []CapacityLevel{{Level: 4, Sample: level(1000, 0, 30)}}
+	const n = 4000
+	r, ok := CapacityRatios(base, cand, slo, 0.05, n, 1, "capacity")
+	if !ok {
+		t.Fatal("no ratio")
+	}
+	want := math.Pow(38.0/40, 40)
+	se := math.Sqrt(want * (1 - want) / n)
+	var got float64
+	for _, s := range r.BaselineShares {
+		if s.Level == 8 {
+			got = s.Share
+		}
+	}
+	t.Logf("level 8 is the capacity in %.4f of %d resamples; (38/40)^40 = %.4f", got, n, want)
+	if r.BaselineLevel != 4 || math.Abs(got-want) > 3*se || r.BaselineNone != 0 {
+		t.Errorf("capacity level %g; level 8's share %.4f, none %g; want level 4, %.4f ± %.4f, none 0", r.BaselineLevel, got, r.BaselineNone, want, 3*se)
+	}
+	if len(r.Pairs) != 2 || math.Abs(r.Pairs[1].Share-want) > 3*se {
+		t.Errorf("pairs %+v; want the 8-vs-4 pair at %.4f", r.Pairs, want)
+	}
+}
+
+// BenchmarkCapacityRatios: six levels a run of 1,000 requests each, 2,000
+// resamples, the capacity at a level that meets the SLO by a hair so that
+// several pairs of levels join the union.
+func BenchmarkCapacityRatios(b *testing.B) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	run := func(first uint64) []CapacityLevel {
+		var out []CapacityLevel
+		for k := range 6 {
+			out = append(out, CapacityLevel{Level: float64(int(2) << k),
+				Sample: sampleFrom(first+uint64(k)*10000, lognormal(rng, 1000, 50*float64(k+1)), 1/float64(k+1))})
+		}
+		return out
+	}
+	base, cand := run(0), run(1000000)
+	slo := report.SLO{Percentile: 95, TTFT: 250 * time.Millisecond}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := CapacityRatios(base, cand, slo, 0.05, 2000, 1, "capacity"); !ok {
+			b.Fatal("no ratio")
+		}
 	}
 }

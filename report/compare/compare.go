@@ -709,27 +709,33 @@ func Ratios(bs, cs *LevelSample, ms []Metric, alpha float64, resamples int, seed
 	}
 	b0, c0, paired := replicates(bs, cs, ms, resamples, rand.New(rand.NewPCG(seed, h.Sum64())), func(k int, bst, cst *sideStats) {
 		for i, m := range ms {
-			reps[i][k] = math.NaN()
-			if x, y := bst.value(m), cst.value(m); x > 0 && !math.IsNaN(y/x) && !math.IsInf(y/x, 0) {
-				reps[i][k] = y / x
-			}
+			reps[i][k] = cst.value(m) / bst.value(m)
 		}
 	})
-	for i := range reps {
-		reps[i] = slices.DeleteFunc(reps[i], math.IsNaN) // the defined ones, in replicate order
-	}
 	var out []Ratio
 	for i, m := range ms {
-		b, c := b0.value(m), c0.value(m)
-		if !(b > 0) || math.IsNaN(c) || math.IsInf(b, 0) || math.IsInf(c, 0) || len(reps[i]) < resamples/2 {
-			continue
+		if r, ok := ratioOf(m, b0.value(m), c0.value(m), reps[i], alpha, paired); ok {
+			out = append(out, r)
 		}
-		r := Ratio{Metric: m, Baseline: b, Candidate: c, Ratio: c / b, Paired: paired, reps: reps[i]}
-		r.Low, r.High = report.BootstrapInterval(reps[i], alpha)
-		r.P = r.PAt(1)
-		out = append(out, r)
 	}
 	return out
+}
+
+// ratioOf is the Ratio of metric m, candidate c over baseline b, from its
+// replicates reps (each resample's candidate over baseline; taken over):
+// those defined (a positive baseline, a finite ratio) give its interval
+// at 1 − alpha and its p-value. ok is false when b is not positive, c or
+// b not finite, or fewer than half the replicates are defined.
+func ratioOf(m Metric, b, c float64, reps []float64, alpha float64, paired bool) (Ratio, bool) {
+	n := len(reps)
+	reps = slices.DeleteFunc(reps, func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 })
+	if !(b > 0) || math.IsNaN(c) || math.IsInf(b, 0) || math.IsInf(c, 0) || len(reps) < n/2 {
+		return Ratio{}, false
+	}
+	r := Ratio{Metric: m, Baseline: b, Candidate: c, Ratio: c / b, Paired: paired, reps: reps}
+	r.Low, r.High = report.BootstrapInterval(reps, alpha)
+	r.P = r.PAt(1)
+	return r, true
 }
 
 // baselineValues returns metric m's value at level lv in each summary that

@@ -252,8 +252,9 @@ type LevelSample struct {
 	// workers inside it (Σ request.heldMS, and the warm-ups').
 	windowS, heldMS float64
 	// open says the level is an open loop (Collector.For): its window is
-	// its schedule's, the same in every resample.
-	open bool
+	// its schedule's, the same in every resample; noITL that its ITL
+	// values were not kept (Collector.WithoutITL).
+	open, noITL bool
 	// warm is the warm-up requests' work inside the steady state, and the
 	// time they held their workers there: counted in every (re)sample's
 	// rates as it is, never resampled (steady).
@@ -552,7 +553,7 @@ func (c *Collector) Levels(sum *report.Summary) map[float64]*LevelSample {
 		if len(a.reqs) == 0 {
 			continue // warm-ups only: no level (the summary has none either)
 		}
-		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed)), open: c.open || c.openAt[lv]}
+		s := &LevelSample{reqs: a.reqs, fingerprint: mix64(a.fingerprint ^ mix64(c.seed)), open: c.open || c.openAt[lv], noITL: c.noITL}
 		if a.clusters != nil {
 			s.clusters, s.nClusters = slices.Clone(a.clusters), int(a.nCluster) // its own bytes, not the growth's
 		}
