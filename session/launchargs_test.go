@@ -26,6 +26,10 @@ func TestRedactLaunchArgs(t *testing.T) {
 		// Spellings an outside QA pass found left in clear.
 		{`vllm serve m --header "Authorization: Bearer SECRET17" --env=HF_TOKEN=SECRET19 --model-url https://user:SECRET20@hub.example.com/m --hf-token= SECRET31 --db postgres://u:SECRET32@db/x --bearer SECRET33 -e HF_TOKEN=SECRET34`,
 			`vllm serve m --header "Authorization: Bearer REDACTED" --env=HF_TOKEN=REDACTED --model-url https://user:REDACTED@hub.example.com/m --hf-token= REDACTED --db postgres://u:REDACTED@db/x --bearer REDACTED -e HF_TOKEN=REDACTED`},
+		// A URL's key-like query values, in any of a command's spellings;
+		// its other parameters are kept.
+		{`vllm serve m --model-url https://hf.example/x?token=hf_abc&rev=main --db=postgres://u:SECRET1@db/x?sslmode=require&password=SECRET2 "s3://b/k?X-Amz-Signature=SECRET3"`,
+			`vllm serve m --model-url https://hf.example/x?token=REDACTED&rev=main --db=postgres://u:REDACTED@db/x?sslmode=require&password=REDACTED "s3://b/k?X-Amz-Signature=REDACTED"`},
 		// A token count and a URL without a password keep theirs.
 		{"vllm serve m --max-model-len 4096 --download-dir https://hub.example.com/m --num-speculative-tokens 5",
 			"vllm serve m --max-model-len 4096 --download-dir https://hub.example.com/m --num-speculative-tokens 5"},
@@ -34,7 +38,7 @@ func TestRedactLaunchArgs(t *testing.T) {
 		if got != c.want {
 			t.Errorf("RedactLaunchArgs(%q)\n = %q\nwant %q", c.in, got, c.want)
 		}
-		for _, secret := range []string{"sk-OTHER", "hf_QA", "hf_ENV", "sk-SPACE", "hunter2", "sk-1", "abc", "SECRET1", "SECRET2", "SECRET3"} {
+		for _, secret := range []string{"sk-OTHER", "hf_QA", "hf_ENV", "sk-SPACE", "hunter2", "sk-1", "abc", "hf_abc", "SECRET1", "SECRET2", "SECRET3"} {
 			if strings.Contains(got, secret) {
 				t.Errorf("%q kept %q", got, secret)
 			}
