@@ -235,7 +235,8 @@ func endedEarly(entries []*Entry) []string {
 		if err != nil {
 			continue
 		}
-		ended := compare.MetaOf(m).Ended
+		meta, _ := e.Meta() // m decodes: no error
+		ended := meta.Ended
 		switch {
 		case m.ExitState == rundir.ExitRunning:
 			// run.json's count is of when it was last written: the records

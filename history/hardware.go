@@ -39,22 +39,23 @@ func sameHardware(entries []*Entry, gpu compare.GPU, shard, load string, setting
 	cand := settingsOf(settings) // once, not for each entry
 	cut := false
 	for _, e := range entries {
-		m, err := e.manifest()
-		switch {
-		case err != nil || !compare.GPUOf(m).Same(gpu):
+		meta, err := e.Meta() // once an entry, for every question below and after
+		if err != nil || !meta.GPU.Same(gpu) {
 			c.other++
 			continue
-		case compare.ShardOf(m) != shard:
+		}
+		m, _ := e.manifest() // decoded, as Meta found it
+		switch {
+		case meta.Shard != shard:
 			c.sharded++
 			continue
 		case loadKind(m) != load:
 			c.load++
 			continue
-		}
-		if es := compare.MetaOf(m).Settings; !sameWorkload(es, cand) {
+		case !sameWorkload(meta.Settings, cand):
 			c.workload++
 			if c.workloadDiff == "" {
-				c.workloadDiff = workloadDiff(es, cand)
+				c.workloadDiff = workloadDiff(meta.Settings, cand)
 			}
 			continue
 		}

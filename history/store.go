@@ -346,6 +346,8 @@ type Entry struct {
 	// first manifest; runErr is why it does not decode.
 	run    *rundir.Manifest
 	runErr error
+	// meta is compare.MetaOf(run), once for all who read it (Meta).
+	meta *compare.Meta
 }
 
 // manifest returns run.json as stored, decoded once: the entry's own
@@ -363,13 +365,20 @@ func (e *Entry) manifest() (*rundir.Manifest, error) {
 	return e.run, nil
 }
 
-// Meta returns the comparability data of the entry.
+// Meta returns the comparability data of the entry, computed once: a
+// baseline asks it of each entry its GPU, sharding and workload (choosing
+// them), its settings and how it ended (warning of them), and MetaOf
+// decodes the run's scenario each time.
 func (e *Entry) Meta() (compare.Meta, error) {
 	m, err := e.manifest()
 	if err != nil {
 		return compare.Meta{}, fmt.Errorf("history entry %d: run.json: %w", e.ID, err)
 	}
-	return compare.MetaOf(m), nil
+	if e.meta == nil {
+		meta := compare.MetaOf(m)
+		e.meta = &meta
+	}
+	return *e.meta, nil
 }
 
 // NewEntry reads the run directory dir into an entry: run.json, and the
