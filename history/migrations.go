@@ -93,9 +93,13 @@ func migrations() []migration {
 		}},
 		// new_level marks a run added with --new-level: history baselines
 		// start from it (sameHardware).
-		{4, []string{`ALTER TABLE runs ADD COLUMN new_level INTEGER NOT NULL DEFAULT 0`}},
+		{newLevelVersion, []string{`ALTER TABLE runs ADD COLUMN new_level INTEGER NOT NULL DEFAULT 0`}},
 	}
 }
+
+// newLevelVersion is the schema version that added runs.new_level: a store
+// read as it is at an older one has no run marked (Store.entryColumns).
+const newLevelVersion = 4
 
 // SchemaVersion is the schema version this build writes: the last
 // migration's.
@@ -118,11 +122,10 @@ const minReadAsIs = 3
 // nightly job that fills it, pinned to its version) locked that one out:
 // "store schema version 4 is newer than this inferbench's 3".
 func readAsIs(ctx context.Context, db *sql.DB) (int, error) {
-	var current sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&current); err != nil {
+	v, err := appliedVersion(ctx, db)
+	if err != nil {
 		return 0, nil // no version table: migrate makes one (an empty file)
 	}
-	v := int(current.Int64)
 	switch {
 	case v > SchemaVersion():
 		return 0, fmt.Errorf("store schema version %d is newer than this inferbench's %d: upgrade inferbench", v, SchemaVersion())
@@ -130,6 +133,19 @@ func readAsIs(ctx context.Context, db *sql.DB) (int, error) {
 		return 0, nil
 	}
 	return v, nil
+}
+
+// appliedVersion is the newest schema version applied to the store q
+// reads (a database, or a transaction in it): 0 when the version table is
+// empty, an error when there is none.
+func appliedVersion(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int, error) {
+	var v sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, err
+	}
+	return int(v.Int64), nil
 }
 
 // migrate brings db's schema up to date in one transaction: it creates the
@@ -142,8 +158,7 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	// history add failed behind a long query though it had nothing to
 	// migrate). A store being migrated by another process reads older
 	// here, and is read again under the lock.
-	var current sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&current); err == nil && int(current.Int64) == SchemaVersion() {
+	if v, err := appliedVersion(ctx, db); err == nil && v == SchemaVersion() {
 		return nil
 	}
 	tx, err := db.BeginTx(ctx, nil)
@@ -162,14 +177,15 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&current); err != nil {
+	current, err := appliedVersion(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if int(current.Int64) > SchemaVersion() {
-		return fmt.Errorf("store schema version %d is newer than this inferbench's %d: upgrade inferbench", current.Int64, SchemaVersion())
+	if current > SchemaVersion() {
+		return fmt.Errorf("store schema version %d is newer than this inferbench's %d: upgrade inferbench", current, SchemaVersion())
 	}
 	for _, m := range migrations() {
-		if m.version <= int(current.Int64) {
+		if m.version <= current {
 			continue
 		}
 		for _, stmt := range m.stmts {

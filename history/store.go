@@ -81,9 +81,9 @@ type Store struct {
 	// lockWait is how long a statement waits for another's lock:
 	// PostgreSQL's lock_timeout, SQLite's busy_timeout.
 	lockWait time.Duration
-	// schema is the schema version of a store opened for reading, read as
-	// it is (readAsIs): SchemaVersion or an older one; 0 when it was
-	// opened through migrate, which leaves it at SchemaVersion.
+	// schema is the store's schema version: SchemaVersion once migrate
+	// brought it up to date, or an older one that a store opened for
+	// reading is read as it is at (readAsIs).
 	schema int
 }
 
@@ -219,11 +219,12 @@ func OpenWith(ctx context.Context, spec string, o OpenOptions) (*Store, error) {
 			return nil, s.fail(ps, s.locked(err))
 		}
 	}
-	if s.schema == 0 {
+	if s.schema == 0 { // not read as it is: migrate
 		if err := migrate(ctx, s.db, s.d); err != nil {
 			s.db.Close()
 			return nil, s.fail(ps, s.locked(err))
 		}
+		s.schema = SchemaVersion()
 	}
 	return s, nil
 }
@@ -679,7 +680,7 @@ const entryColumns = `id, fingerprint, added_at, started_at, run_dir, scenario, 
 // entryColumns returns the columns scanEntry reads of s's runs: a store
 // of before new_level (schema 4) read as it is has no run marked.
 func (s *Store) entryColumns() string {
-	if s.schema != 0 && s.schema < 4 {
+	if s.schema < newLevelVersion {
 		return strings.Replace(entryColumns, "new_level", "0 AS new_level", 1)
 	}
 	return entryColumns
@@ -687,7 +688,7 @@ func (s *Store) entryColumns() string {
 
 // newLevelColumn is trend's r.new_level, 0 in a store of before it.
 func (s *Store) newLevelColumn() string {
-	if s.schema != 0 && s.schema < 4 {
+	if s.schema < newLevelVersion {
 		return "0"
 	}
 	return "r.new_level"
