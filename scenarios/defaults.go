@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"cmp"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -145,19 +144,4 @@ func DatasetFormatOf(file string) DatasetFormat {
 		return FormatShareGPT
 	}
 	return FormatJSONL
-}
-
-// ParseDatasetFlag splits run's --dataset FORMAT:FILE (sharegpt, jsonl or
-// trace), refusing a value without its format: run and k8s manifest's
-// check of the flags after -- read it alike. The error names no flag; the
-// caller puts "--dataset" before it, with no space ("--dataset: want …").
-func ParseDatasetFlag(v string) (format, file string, err error) {
-	format, file, ok := strings.Cut(v, ":")
-	if ext := strings.TrimPrefix(filepath.Ext(format), "."); !ok && (ext == "jsonl" || ext == "json") {
-		return "", "", fmt.Errorf(" %s: name its format first: jsonl:%s (a prompt a line) or sharegpt:%s (ShareGPT's conversations)", format, format, format)
-	}
-	if !ok || file == "" {
-		return "", "", fmt.Errorf(": want sharegpt:FILE, jsonl:FILE or trace:FILE, got %q", v)
-	}
-	return format, file, nil
 }

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/inferbench/inferbench/internal/typo"
 )
 
 // Flags is inferbench run's command line as LayRunFlags reads it: whether
@@ -296,6 +299,29 @@ func FlagList[T any](s string, parse func(string) (T, error)) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// ParseDatasetFlag splits run's --dataset FORMAT:FILE (sharegpt, jsonl or
+// trace), refusing a value without its format or of another format (with
+// the format it is near): run and k8s manifest's check of the flags after
+// -- read it alike. The error names no flag; the caller puts "--dataset"
+// before it, with no space ("--dataset: want …").
+func ParseDatasetFlag(v string) (format, file string, err error) {
+	format, file, ok := strings.Cut(v, ":")
+	if ext := strings.TrimPrefix(filepath.Ext(format), "."); !ok && (ext == "jsonl" || ext == "json") {
+		return "", "", fmt.Errorf(" %s: name its format first: jsonl:%s (a prompt a line) or sharegpt:%s (ShareGPT's conversations)", format, format, format)
+	}
+	if !ok || file == "" {
+		return "", "", fmt.Errorf(": want sharegpt:FILE, jsonl:FILE or trace:FILE, got %q", v)
+	}
+	formats := []string{string(FormatShareGPT), string(FormatJSONL), "trace"}
+	if !slices.Contains(formats, format) {
+		if m := typo.Nearest(format, formats); m != "" {
+			return "", "", fmt.Errorf(": unknown format %q: did you mean %s:%s?", format, m, file)
+		}
+		return "", "", fmt.Errorf(": unknown format %q (want sharegpt, jsonl or trace)", format)
+	}
+	return format, file, nil
 }
 
 // assign sets *dst to v when ok: one flag laid over one field.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/scenarios"
 )
 
@@ -68,13 +67,13 @@ func promptsFromFlags(c *cli.Context, s *scenarios.Scenario) error {
 }
 
 // datasetFromFlag maps --dataset FORMAT:FILE onto the scenario's dataset
-// or trace.
+// or trace; scenarios.ParseDatasetFlag refuses another format.
 func datasetFromFlag(c *cli.Context, s *scenarios.Scenario) error {
 	format, file, err := scenarios.ParseDatasetFlag(c.String(flagDataset))
 	if err != nil {
 		return usagef("--%s%v", flagDataset, err)
 	}
-	typed, file := file, absPath(file)
+	file = absPath(file)
 	switch format {
 	case string(scenarios.FormatShareGPT), string(scenarios.FormatJSONL):
 		if c.IsSet(flagPromptTokens) {
@@ -95,11 +94,6 @@ func datasetFromFlag(c *cli.Context, s *scenarios.Scenario) error {
 		ld.Concurrency, ld.Sweep, ld.Rate = 0, nil, nil
 		ld.Trace = &scenarios.Trace{File: file}
 		assign(!c.IsSet(flagRequests), &ld.Requests, 0)
-	default:
-		if m := typo.Nearest(format, []string{"sharegpt", "jsonl", "trace"}); m != "" {
-			return usagef("--%s: unknown format %q: did you mean %s:%s?", flagDataset, format, m, typed)
-		}
-		return usagef("--%s: unknown format %q (want sharegpt, jsonl or trace)", flagDataset, format)
 	}
 	return nil
 }

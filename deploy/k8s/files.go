@@ -63,13 +63,14 @@ func scenarioFiles(s *scenarios.Scenario) error {
 	return errors.Join(errs...)
 }
 
-// flagFiles refuses the run flags after -- (given, as cmdline.ParseFlags
-// reads them) that name a file the pods would not have: a path not on the
-// claim, and any key file (the key travels in the Secret, and the claim's
-// files are copied out by k8s tar).
-func flagFiles(given map[string][]string) error {
+// flagFiles refuses the run flags after -- (f, as readLaid reads them)
+// that name a file the pods would not have: a path not on the claim, and
+// any key file (the key travels in the Secret, and the claim's files are
+// copied out by k8s tar). The dataset is the last --dataset, which run
+// reads, refused where run refuses it.
+func flagFiles(f laid) error {
 	var errs []error
-	for _, v := range given["api-key-file"] {
+	for _, v := range f.flags.Words["api-key-file"] {
 		errs = append(errs, fmt.Errorf("k8s: --api-key-file %s after -- names a file the pods would not have: put the key in a Secret and give k8s manifest --secret SECRET "+
 			"(its keys become the pods' environment variables), naming the key's variable with --api-key-env or target.api_key_env", printable.Text(v)))
 	}
@@ -79,16 +80,14 @@ func flagFiles(given map[string][]string) error {
 				flag, printable.Text(file), ResultsDir, instead))
 		}
 	}
-	for _, v := range given["tokenizer"] {
+	for _, v := range f.flags.Words["tokenizer"] {
 		check("tokenizer", v, "copy it onto the claim (--pvc) and give --tokenizer /results/…, or size prompts by the server (--prompt-sizing server) or estimate")
 	}
-	for _, v := range given["dataset"] {
-		format, file, err := scenarios.ParseDatasetFlag(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("k8s: --dataset after --%v", printable.Text(err.Error())))
-			continue
-		}
-		check("dataset", file, "copy it onto the claim (--pvc) and give --dataset "+printable.Text(format)+":/results/…")
+	switch d := f.dataset; {
+	case d.err != nil:
+		errs = append(errs, fmt.Errorf("k8s: --dataset after --%v", printable.Text(d.err.Error())))
+	case d.file != "":
+		check("dataset", d.file, "copy it onto the claim (--pvc) and give --dataset "+printable.Text(d.format)+":/results/…")
 	}
 	return errors.Join(errs...)
 }

@@ -167,20 +167,31 @@ func TestScenarioManifestValidatesWithRunFlags(t *testing.T) {
 	}
 }
 
-// TestFlagFilesReadDatasetAsRun: a --dataset after -- without its format
-// was taken for jsonl and, on the claim, passed, though every pod's run
-// refuses it ("--dataset: want sharegpt:FILE, …"); the manifest reads the
-// flag with run's own split (scenarios.ParseDatasetFlag).
+// TestFlagFilesReadDatasetAsRun: the manifest reads --dataset after --
+// as every pod's run does: the last one given (a --dataset naming a file
+// off the claim, given again on it, refused the manifest), split by run's
+// own scenarios.ParseDatasetFlag, which refuses a value without its
+// format (taken for jsonl and, on the claim, passed) and one of another
+// format with run's hint (jsnol: passed, exit 0, and every pod refused
+// it).
 func TestFlagFilesReadDatasetAsRun(t *testing.T) {
-	for v, want := range map[string]string{
-		"/results/p.txt":           "want sharegpt:FILE, jsonl:FILE or trace:FILE",
-		"/results/p.jsonl":         "name its format first",
-		"jsonl:/results/p.jsonl":   "",
-		"sharegpt:/home/me/p.json": "a file the pods would not have",
+	for _, c := range []struct {
+		args []string
+		want string // "": taken
+	}{
+		{[]string{"--dataset", "/results/p.txt"}, "want sharegpt:FILE, jsonl:FILE or trace:FILE"},
+		{[]string{"--dataset", "/results/p.jsonl"}, "name its format first"},
+		{[]string{"--dataset", "jsonl:/results/p.jsonl"}, ""},
+		{[]string{"--dataset", "sharegpt:/home/me/p.json"}, "a file the pods would not have"},
+		{[]string{"--dataset", "jsnol:/results/x.jsonl"}, `--dataset after --: unknown format "jsnol": did you mean jsonl:/results/x.jsonl?`},
+		{[]string{"--dataset", "csv:/results/x.csv"}, `unknown format "csv" (want sharegpt, jsonl or trace)`},
+		{[]string{"--dataset", "sharegpt:/home/me/p.json", "--dataset", "jsonl:/results/p.jsonl"}, ""},
+		{[]string{"--dataset", "jsonl:/results/p.jsonl", "--dataset", "sharegpt:/home/me/p.json"}, "names /home/me/p.json, a file the pods would not have"},
 	} {
-		err := flagFiles(map[string][]string{"dataset": {v}})
-		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
-			t.Errorf("--dataset %s: %v; want %q", v, err, want)
+		s, ref := loadScenario(t, "name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: {concurrency: 4, requests: 100}\n", nil)
+		_, err := ScenarioManifest(s, ref, "", Options{Image: "i", Shards: 2, PVC: "p", Args: c.args, RunFlags: loadFlags})
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%q: %v; want %q", c.args, err, c.want)
 		}
 	}
 }

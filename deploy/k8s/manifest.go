@@ -84,7 +84,7 @@ type Options struct {
 // Objects returns the ConfigMap and the Job.
 func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
 	given, err := readArgs(o)
-	return objects(o, given, err)
+	return objects(o, readLaid(given, false), err)
 }
 
 // readArgs reads o.Args with o.RunFlags as run reads them
@@ -96,8 +96,8 @@ func readArgs(o Options) (cmdline.Given, error) {
 	return cmdline.ReadFlags("run", o.RunFlags, o.Args)
 }
 
-// objects is Objects with o.Args read (readArgs): given, or why not.
-func objects(o Options, given cmdline.Given, givenErr error) (*corev1.ConfigMap, *batchv1.Job, error) {
+// objects is Objects with o.Args read (readArgs, readLaid): f, or why not.
+func objects(o Options, f laid, givenErr error) (*corev1.ConfigMap, *batchv1.Job, error) {
 	if o.Name == "" {
 		o.Name = "inferbench"
 	}
@@ -143,7 +143,7 @@ func objects(o Options, given cmdline.Given, givenErr error) (*corev1.ConfigMap,
 		errs = append(errs, err)
 	}
 	if o.RunFlags != nil {
-		errs = append(errs, checkRunFlags(o, given, givenErr))
+		errs = append(errs, checkRunFlags(o, f, givenErr))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, err
@@ -220,12 +220,12 @@ func objects(o Options, given cmdline.Given, givenErr error) (*corev1.ConfigMap,
 // `kubectl apply -f`.
 func Manifest(o Options) ([]byte, error) {
 	given, err := readArgs(o)
-	return manifest(o, given, err)
+	return manifest(o, readLaid(given, false), err)
 }
 
-// manifest is Manifest with o.Args read (readArgs).
-func manifest(o Options, given cmdline.Given, givenErr error) ([]byte, error) {
-	cm, job, err := objects(o, given, givenErr)
+// manifest is Manifest with o.Args read (readArgs, readLaid).
+func manifest(o Options, f laid, givenErr error) ([]byte, error) {
+	cm, job, err := objects(o, f, givenErr)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func checkNames(name, namespace, image, pvc, secret string) []error {
 // flags given that the Job's args give themselves: a second --out would
 // have every shard write one directory, a --shard or --scenario would
 // undo the sharding or name a file the pods lack.
-func checkRunFlags(o Options, given cmdline.Given, err error) error {
+func checkRunFlags(o Options, f laid, err error) error {
 	if err != nil {
 		return fmt.Errorf("k8s: after --, inferbench %w", err)
 	}
@@ -300,7 +300,8 @@ func checkRunFlags(o Options, given cmdline.Given, err error) error {
 	if o.StartAt != nil {
 		own = append(own, "start-at")
 	}
-	errs := []error{flagFiles(given.Words)}
+	given := f.flags
+	errs := []error{flagFiles(f)}
 	// A --start-at after -- is every pod's too, read as run reads it.
 	if given.IsSet("start-at") && o.StartAt == nil {
 		t, err := session.ParseStartAt(given.String("start-at"), o.now())

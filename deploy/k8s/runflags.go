@@ -3,7 +3,6 @@ package k8s
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/inferbench/inferbench/internal/cmdline"
 	"github.com/inferbench/inferbench/scenarios"
@@ -17,34 +16,55 @@ type laid struct {
 	// leaves it as it is: s is then the pods' scenario, as far as
 	// validation judges it.
 	whole bool
-	// trace is true for --dataset trace:…, arrivals from a file.
-	trace bool
+	// dataset is the last --dataset, the one run reads (readLaid).
+	dataset datasetFlag
 }
+
+// datasetFlag is a --dataset FORMAT:FILE as scenarios.ParseDatasetFlag
+// splits it, or why it refuses it; all empty where none was given.
+type datasetFlag struct {
+	format, file string
+	err          error
+}
+
+// readLaid is the run flags after -- (given, as cmdline.ReadFlags read
+// them), whole or not, with the last --dataset read, once, as run reads
+// it: the manifest's check of the pods' files and of the trace's shards
+// judge the one run takes (a --dataset trace:… before a --dataset
+// jsonl:… is no trace).
+func readLaid(given cmdline.Given, whole bool) laid {
+	f := laid{flags: given, whole: whole}
+	if given.IsSet("dataset") {
+		d := &f.dataset
+		d.format, d.file, d.err = scenarios.ParseDatasetFlag(given.String("dataset"))
+	}
+	return f
+}
+
+// trace is true for --dataset trace:…, arrivals from a file.
+func (f laid) trace() bool { return f.dataset.format == "trace" }
 
 // unjudged are the run flags that set nothing validation judges in the
 // scenario.
 var unjudged = []string{"server-version", "server-args", "no-probe", "spread", "quiet", "retries", "continuous-usage", "grace",
 	"insecure", "http1", "force", "progress", "progress-interval", "live", "live-linger", "api-key-file", "tokenizer"}
 
-// layRunFlags lays the run flags after -- (given, o.Args as
-// cmdline.ReadFlags read them) over s with run's own code
+// layRunFlags lays the run flags after -- (f, o.Args as readLaid read
+// them) over s with run's own code
 // (scenarios.LayRunFlags): the target's kind, URL, API and model and the
 // load, refused as run refuses them, in run's words. A --url of the
 // manifest's own replaces the target's URL, as the Job's args give it.
-func layRunFlags(s *scenarios.Scenario, o Options, given cmdline.Given) (laid, error) {
-	f := laid{flags: given, whole: true}
+func layRunFlags(s *scenarios.Scenario, o Options, f *laid) error {
 	if _, err := scenarios.LayRunFlags(s, f.flags, true); err != nil {
-		return f, fmt.Errorf("k8s: after --, inferbench run: %w", err)
+		return fmt.Errorf("k8s: after --, inferbench run: %w", err)
 	}
 	if o.URL != "" {
 		s.Target.URL = o.URL
 		s.Forget("target.url")
 	}
-	for _, v := range given.Words["dataset"] {
-		f.trace = f.trace || strings.HasPrefix(v, "trace:")
-	}
-	for flag := range given.Words {
+	f.whole = true
+	for flag := range f.flags.Words {
 		f.whole = f.whole && (slices.Contains(scenarios.LaidRunFlags, flag) || slices.Contains(unjudged, flag))
 	}
-	return f, nil
+	return nil
 }

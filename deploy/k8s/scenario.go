@@ -59,12 +59,12 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	// refuses (one the default warm-up takes whole) passed. With a flag
 	// layRunFlags does not lay, the pods' run judges the whole. s is not
 	// written again after this.
-	f := laid{flags: given, whole: bare}
+	f := readLaid(given, bare)
 	if givenErr != nil {
-		return manifest(o, given, givenErr) // which says why, with whatever else is wrong
+		return manifest(o, f, givenErr) // which says why, with whatever else is wrong
 	}
 	if o.RunFlags != nil {
-		if f, err = layRunFlags(s, o, given); err != nil {
+		if err := layRunFlags(s, o, &f); err != nil {
 			return nil, err
 		}
 		// The kind and what it speaks, as run judges them once its flags
@@ -86,5 +86,5 @@ func ScenarioManifest(s *scenarios.Scenario, ref, model string, o Options) ([]by
 	if err := checkShards(s, o.Shards, f); err != nil {
 		return nil, err
 	}
-	return manifest(o, given, nil)
+	return manifest(o, f, nil)
 }

@@ -21,7 +21,7 @@ import (
 // it. And run refuses capacity bisection (session.ShardBisect, whose
 // words it gives) and adaptive levels (--precision) in a shard.
 func checkShards(s *scenarios.Scenario, n int, f laid) error {
-	if n <= 1 || f.trace {
+	if n <= 1 || f.trace() {
 		return nil // a trace's entries are split; its file is the pods'
 	}
 	// name says where a value came from: its flag after --, or its key.

@@ -223,3 +223,29 @@ func TestScenarioManifestIdleShardsAsRunSends(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioManifestTraceIsTheLastDataset: run replays a trace only
+// when the last --dataset is one, and splits the scenario's load over the
+// shards otherwise; the manifest took any --dataset trace:… for a trace
+// and skipped the load's shard check, so `--dataset trace:… --dataset
+// jsonl:…` over 8 shards of concurrency 4 passed and 4 pods sent nothing.
+func TestScenarioManifestTraceIsTheLastDataset(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string // "": taken
+	}{
+		{[]string{"--dataset", "trace:/results/t.jsonl"}, ""},
+		{[]string{"--dataset", "jsonl:/results/x.jsonl", "--dataset", "trace:/results/t.jsonl"}, ""},
+		{[]string{"--dataset", "trace:/results/t.jsonl", "--dataset", "jsonl:/results/x.jsonl"}, "4 of them would send nothing"},
+		{[]string{"--dataset=trace:/results/t.jsonl", "--dataset=sharegpt:/results/x.json"}, "give at most --shards 4"},
+	} {
+		s, err := scenarios.Load("s.yaml", []byte("name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: {concurrency: 4, requests: 100}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ScenarioManifest(s, "s.yaml", "", Options{Image: "i", Shards: 8, PVC: "p", Args: c.args, RunFlags: loadFlags})
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%q over 8 shards: %v; want %q", c.args, err, c.want)
+		}
+	}
+}
