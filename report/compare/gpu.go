@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/inferbench/inferbench/cost"
 	"github.com/inferbench/inferbench/rundir"
@@ -41,7 +40,7 @@ func GPUOf(m *rundir.Manifest) GPU {
 	if m.GPUStated == "" {
 		return GPU{}
 	}
-	if cat, err := catalog(); err == nil {
+	if cat, err := cost.Builtin(); err == nil {
 		if g, n, err := cat.ParseGPUSpec(m.GPUStated); err == nil {
 			return GPU{Name: g.ID, Count: n, Stated: true}
 		}
@@ -49,10 +48,6 @@ func GPUOf(m *rundir.Manifest) GPU {
 	// Not in this catalog: as written, one device.
 	return GPU{Name: m.GPUStated, Count: 1, Stated: true}
 }
-
-// catalog is the built-in cost catalog, loaded once: it maps a stated
-// GPU's ID to the names telemetry gives that GPU.
-var catalog = sync.OnceValues(func() (*cost.Catalog, error) { return cost.Load("") })
 
 // String writes g for people: "NVIDIA H100 80GB HBM3 ×8", "h100-sxm ×8
 // (stated)"; "" for none.
@@ -81,7 +76,7 @@ func (g GPU) Same(o GPU) bool {
 	if o.Stated {
 		stated, measured = o, g
 	}
-	cat, err := catalog()
+	cat, err := cost.Builtin()
 	if err != nil {
 		return false
 	}
