@@ -416,7 +416,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 const rerunAdvice = "; a rerun varies beyond the interval: run each side again before reading a few percent"
 
 // levelDoubt says, after the verdict, which run's capacity level another
-// level, or none, took in more than 5 % of the resamples (a level that met
+// level, or none, took in more than compare.MinPairShare of the resamples (a level that met
 // the SLO by a little, or a neighbour that missed it by a little): the
 // interval holds that doubt, and a rerun may well choose the other level.
 // "" when neither did, or the ratio was taken at fixed levels.
@@ -432,7 +432,7 @@ func levelDoubt(tp *MetricComparison, a, b *Run) string {
 			continue // a ratio at fixed levels
 		}
 		i := slices.IndexFunc(x.shares, func(s compare.LevelShare) bool { return s.Level == x.level })
-		if i < 0 || x.shares[i].Share < 0.95 {
+		if i < 0 || x.shares[i].Share < 1-compare.MinPairShare {
 			parts = append(parts, fmt.Sprintf("%s's is %s of the resamples", x.label, shareText(x.shares, x.none)))
 		}
 	}

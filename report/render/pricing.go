@@ -20,13 +20,7 @@ import (
 // no cost, which would only repeat that, but keeps one about the GPU
 // stated or found (a mistyped --gpu, one not in the catalog).
 func resolveGPU(cat *cost.Catalog, run *Run, rr *RunReport, stated string, priced bool) *cost.GPU {
-	if stated == "" && run.Manifest != nil {
-		stated = run.Manifest.GPUStated
-	}
-	var names []string
-	for _, d := range run.Devices {
-		names = append(names, d.Name)
-	}
+	stated, names := run.statedGPU(stated), run.deviceNames()
 	rg, err := cat.ResolveRunGPU(stated, names)
 	switch {
 	case err != nil:
@@ -75,15 +69,29 @@ func (o Options) refuseContradictedGPU(runs []*Run) error {
 		return nil
 	}
 	for i, run := range runs {
-		var names []string
-		for _, d := range run.Devices {
-			names = append(names, d.Name)
-		}
-		if err := o.Catalog.RefuseContradictedGPU("--gpu", o.gpuStated(i), run.Dir, names); err != nil {
+		if err := o.Catalog.RefuseContradictedGPU("--gpu", o.gpuStated(i), run.Dir, run.deviceNames()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// deviceNames are the names telemetry gave the run's GPUs, one a device.
+func (r *Run) deviceNames() []string {
+	var names []string
+	for _, d := range r.Devices {
+		names = append(names, d.Name)
+	}
+	return names
+}
+
+// statedGPU is the GPU stated for the run: on the command line (stated),
+// else in its run.json (gpu_stated); "" for none.
+func (r *Run) statedGPU(stated string) string {
+	if stated == "" && r.Manifest != nil {
+		return r.Manifest.GPUStated
+	}
+	return stated
 }
 
 // gpuStated is the GPU stated for run i on the command line, "" for none.

@@ -12,19 +12,33 @@ import (
 // which a careless command line does, not a comparison.
 func warnRepeatedDirs(runs []*Run) {
 	for j := range runs {
-		for i := range j {
-			if rundir.SameDir(runs[i].Dir, runs[j].Dir) {
-				runs[j].Warnings = append(runs[j].Warnings, fmt.Sprintf(
-					"%s is %s given again: the report compares that run with itself", runs[j].Dir, runs[i].Dir))
-				break
-			}
-			if sameRun(runs[i].Manifest, runs[j].Manifest) {
-				runs[j].Warnings = append(runs[j].Warnings, fmt.Sprintf(
-					"%s is a copy of %s (run.json: the same host, pid, start, end and records): the report compares that run with itself", runs[j].Dir, runs[i].Dir))
-				break
-			}
+		i, again, ok := copyOf(runs, j)
+		switch {
+		case !ok:
+		case again:
+			runs[j].Warnings = append(runs[j].Warnings, fmt.Sprintf(
+				"%s is %s given again: the report compares that run with itself", runs[j].Dir, runs[i].Dir))
+		default:
+			runs[j].Warnings = append(runs[j].Warnings, fmt.Sprintf(
+				"%s is a copy of %s (run.json: the same host, pid, start, end and records): the report compares that run with itself", runs[j].Dir, runs[i].Dir))
 		}
 	}
+}
+
+// copyOf is the earlier run that run j is given again (again: the same
+// directory under another name) or a copy of (sameRun: cp -r), and
+// whether there is one: the one rule for warnRepeatedDirs and the
+// grouping of repeats, where a copy is no repeat.
+func copyOf(runs []*Run, j int) (i int, again, ok bool) {
+	for i := range j {
+		if rundir.SameDir(runs[i].Dir, runs[j].Dir) {
+			return i, true, true
+		}
+		if sameRun(runs[i].Manifest, runs[j].Manifest) {
+			return i, false, true
+		}
+	}
+	return 0, false, false
 }
 
 // sameRun reports whether run.json a and b describe one run: the same

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -105,18 +104,6 @@ type grouping struct {
 // copied is run i, a copy of run of.
 type copied struct{ i, of int }
 
-// copyOf is the earlier run that run j is given again (the same directory
-// under another name) or a copy of (sameRun: cp -r), and whether there is
-// one.
-func copyOf(runs []*Run, j int) (int, bool) {
-	for i := range j {
-		if rundir.SameDir(runs[i].Dir, runs[j].Dir) || sameRun(runs[i].Manifest, runs[j].Manifest) {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
 // groupSetups groups runs (with their report entries rr) into setups, in
 // the order given: each run joins the first setup whose first run is of
 // its setup (sameSetup), else starts one; gpus are the runs' GPUs
@@ -133,18 +120,23 @@ func groupSetups(runs []*Run, rr []RunReport, gpus []string) grouping {
 		}
 	}
 	for i := range runs {
-		if of, ok := copyOf(runs, i); ok {
+		if of, _, ok := copyOf(runs, i); ok {
 			g.copies = append(g.copies, copied{i, of})
 			continue
 		}
+		var apart []string
 		j := slices.IndexFunc(g.setups, func(s []int) bool {
 			same, why := sameSetup(runs[s[0]], runs[i], metas[s[0]], metas[i], [2]string{gpus[s[0]], gpus[i]}, [2]string{rr[s[0]].Label, rr[i].Label})
 			if why != "" {
-				g.apart = append(g.apart, why)
+				apart = append(apart, why)
 			}
 			return same
 		})
 		if j < 0 {
+			// Why a run starting a setup is none of those before it;
+			// a repeat joining one is said nothing (it was unlike the
+			// other setups' first runs once already).
+			g.apart = append(g.apart, apart...)
 			g.setups = append(g.setups, []int{i})
 		} else {
 			g.setups[j] = append(g.setups[j], i)
@@ -224,18 +216,12 @@ func setupGPU(cat *cost.Catalog, run *Run, stated string) string {
 	if run.Manifest == nil {
 		return ""
 	}
-	if stated == "" {
-		stated = run.Manifest.GPUStated
-	}
+	stated = run.statedGPU(stated)
 	if cat == nil {
-		cat, _ = builtinCatalog()
-	}
-	var names []string
-	for _, d := range run.Devices {
-		names = append(names, d.Name)
+		cat, _ = cost.Builtin()
 	}
 	if cat != nil {
-		rg, err := cat.ResolveRunGPU(stated, names)
+		rg, err := cat.ResolveRunGPU(stated, run.deviceNames())
 		switch {
 		case err == nil && rg != nil && rg.From == cost.FromUser:
 			return fmt.Sprintf("%s ×%d", rg.GPU.ID, rg.Count)
@@ -248,10 +234,6 @@ func setupGPU(cat *cost.Catalog, run *Run, stated string) string {
 	}
 	return compare.GPUOf(run.Manifest).String()
 }
-
-// builtinCatalog is the built-in cost catalog, loaded once, for a report
-// built without one.
-var builtinCatalog = sync.OnceValues(func() (*cost.Catalog, error) { return cost.Load("") })
 
 // seedsAlone says whether the runs' scenario settings are the same but
 // for seeds.
@@ -372,7 +354,7 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 			x.CILow, x.CIHigh, x.DF = welchLogInterval(values[0], values[k], Confidence)
 			x.Method = welchMethod
 		}
-		x.Unlike = unlike(base, cand, rr[setups[0][0]].Manifest, rr[setups[k][0]].Manifest)
+		x.Unlike = unlike(base, cand)
 		if lb := lowerBound(cand); lb != lowerBound(base) {
 			x.Bound = map[bool]string{true: "at least", false: "at most"}[lb]
 		}
@@ -414,16 +396,14 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 }
 
 // unlike says what makes the ratio of setup cand's mean to base's not
-// like for like (ma, mb: their first runs' run.json, nil when absent):
-// runs priced on different bases (capacity at SLO against highest
-// throughput measure different things), or of different models.
-func unlike(base, cand *Setup, ma, mb *rundir.Manifest) []string {
+// like for like: runs priced on different bases (capacity at SLO against
+// highest throughput measure different things). What else differs
+// between the setups' first runs (their models, …) the pair's verdict
+// says, in the sentence this one joins (fairness).
+func unlike(base, cand *Setup) []string {
 	var out []string
 	if base.Basis != "" && cand.Basis != "" && base.Basis != cand.Basis {
 		out = append(out, fmt.Sprintf("priced on different bases (%s's runs at %s, %s's at %s)", cand.Name, cand.Basis, base.Name, base.Basis))
-	}
-	if ma != nil && mb != nil && ma.Target.Model != mb.Target.Model {
-		out = append(out, fmt.Sprintf("different model: %s vs %s", mb.Target.Model, ma.Target.Model))
 	}
 	return out
 }
@@ -486,7 +466,7 @@ func acrossRuns(x SetupRatio, base, cand *Setup) string {
 		of = "the runs' output tokens/s at their priced levels"
 	}
 	return fmt.Sprintf(" %s: %s [%s–%s] the mean output tokens/s (Welch t on the log of %s, df %s): this interval holds the run-to-run variance, which the one above, of two runs' requests, does not.%s",
-		counts, bounded(x), times2(x.CILow), times2(x.CIHigh), of, num(x.DF, 1), unlike)
+		counts, bounded(x), times2(x.CILow), times2(x.CIHigh), of, dfText(x.DF), unlike)
 }
 
 // meanSD is the mean and sample standard deviation (n − 1) of xs; the
@@ -506,12 +486,20 @@ func meanSD(xs []float64) (mean, sd float64) {
 	return mean, math.Sqrt(ss / float64(len(xs)-1))
 }
 
+// dfText writes an interval's degrees of freedom, "-" for none.
+func dfText(df float64) string {
+	if df == 0 {
+		return "-"
+	}
+	return num(df, 1)
+}
+
 // welchLogInterval is the confidence interval of the ratio of b's
 // geometric mean to a's from Welch's t on the logs: exp(d ± t × se), d
 // the difference of the mean logs, se² = s²a/na + s²b/nb, and df by
 // Welch–Satterthwaite, se⁴ / ((s²a/na)²/(na−1) + (s²b/nb)²/(nb−1)). Both
 // need at least 2 values, all positive. When neither side varies, the
-// interval is the ratio itself and df is na + nb − 2.
+// interval is the ratio itself, with no df (0).
 func welchLogInterval(a, b []float64, confidence float64) (lo, hi, df float64) {
 	logs := func(xs []float64) []float64 {
 		out := make([]float64, len(xs))
@@ -525,7 +513,8 @@ func welchLogInterval(a, b []float64, confidence float64) (lo, hi, df float64) {
 	va, vb := sa*sa/float64(len(a)), sb*sb/float64(len(b))
 	d, se2 := mb-ma, va+vb
 	if se2 == 0 {
-		return math.Exp(d), math.Exp(d), float64(len(a) + len(b) - 2)
+		// Welch–Satterthwaite's df is 0/0 here: none (0, shown "-").
+		return math.Exp(d), math.Exp(d), 0
 	}
 	df = se2 * se2 / (va*va/float64(len(a)-1) + vb*vb/float64(len(b)-1))
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - (1-confidence)/2)
@@ -579,7 +568,7 @@ func (r *Report) repeatedTables() []table {
 			row[2] = times(x.Ratio)
 		}
 		if x.Method != "" {
-			row[3], row[4] = "["+times2(x.CILow)+"–"+times2(x.CIHigh)+"]", num(x.DF, 1)
+			row[3], row[4] = "["+times2(x.CILow)+"–"+times2(x.CIHigh)+"]", dfText(x.DF)
 		}
 		if x.Why != "" {
 			ratios.Notes = append(ratios.Notes, x.Candidate+" / "+x.Baseline+": "+x.Why)

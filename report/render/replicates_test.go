@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/inferbench/inferbench/report"
+	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
 )
@@ -42,7 +43,7 @@ func TestWelchLogIntervalByHand(t *testing.T) {
 	}{
 		{a: []float64{100, 110, 90}, b: []float64{300, 320, 310}, lo: 2.4863, hi: 3.8884, df: 2.409},
 		{a: []float64{100, 200}, b: []float64{300, 600}, lo: 0.36413, hi: 24.716, df: 2},
-		{a: []float64{100, 100}, b: []float64{250, 250, 250}, lo: 2.5, hi: 2.5, df: 3},
+		{a: []float64{100, 100}, b: []float64{250, 250, 250}, lo: 2.5, hi: 2.5, df: 0}, // no variation: no df
 	} {
 		lo, hi, df := welchLogInterval(c.a, c.b, 0.95)
 		if !close4(lo, c.lo) || !close4(hi, c.hi) || !close4(df, c.df) {
@@ -86,6 +87,17 @@ func TestRepeatedRunsByHand(t *testing.T) {
 	want := "of a100. Across 3 and 3 runs (h100's and a100's): 3.10× [2.49–3.89] the mean output tokens/s (Welch t on the log of the runs' capacities, df 2.4): this interval holds the run-to-run variance"
 	if !strings.Contains(h, want) {
 		t.Errorf("headline %q; want it to contain %q", h, want)
+	}
+	// The tables show the same numbers: 100 with CV 10 %, 3.10× [2.49–3.89]
+	// on df 2.4.
+	var md strings.Builder
+	for _, tb := range (&Report{Repeated: sec}).repeatedTables() {
+		writeMDTable(&md, tb)
+	}
+	for _, row := range []string{"| a100 | 3 | 100.0 | 10.0 % |", "| h100 / a100 | 3 and 3 | 3.10× | [2.49–3.89] | 2.4 |"} {
+		if !strings.Contains(md.String(), row) {
+			t.Errorf("tables lack %q:\n%s", row, md.String())
+		}
 	}
 	// An H100 run whose capacity is a lower bound: the ratio is one too.
 	rr[4].Summary = &report.Summary{Capacity: &report.Capacity{Level: 8, LowerBound: true}}
@@ -398,5 +410,44 @@ func TestCopiedRunIsNoRepeat(t *testing.T) {
 	rep = buildRepeats(t, root, "a100", "a100-2", "a100-copy")
 	if len(rep.Comparisons) != 1 || rep.Comparisons[0].Candidate != "a100-2" {
 		t.Errorf("one setup and a copy: comparisons of %d runs; want a100-2 alone", len(rep.Comparisons))
+	}
+}
+
+// TestShareText: how often each level was a capacity, past the third
+// summed, and the resamples with none; and a setup ratio whose runs did
+// not vary has no degrees of freedom ("-"), Welch–Satterthwaite's being
+// 0/0 there (it read na + nb − 2).
+func TestShareText(t *testing.T) {
+	ss := []compare.LevelShare{{Level: 8, Share: 0.5}, {Level: 16, Share: 0.2}, {Level: 4, Share: 0.1}, {Level: 2, Share: 0.06}, {Level: 1, Share: 0.04}}
+	if got, want := shareText(ss, 0.1), "level 8 in 50.0 %, 16 in 20.0 %, 4 in 10.0 %, others in 10.0 %, no level meeting the SLO in 10.0 %"; got != want {
+		t.Errorf("shareText = %q; want %q", got, want)
+	}
+	lo, hi, df := welchLogInterval([]float64{100, 100}, []float64{300, 300}, 0.95)
+	if !close4(lo, 3) || !close4(hi, 3) || df != 0 || dfText(df) != "-" {
+		t.Errorf("no variation: [%g, %g] df %g (%q); want [3, 3], no df", lo, hi, df, dfText(df))
+	}
+}
+
+// TestApartSaidOnce: runs a100, h100, a100-2, h100-2 (one target host):
+// the note that the H100's runs are no repeats of the A100's (their GPUs
+// differ) is said once, where the h100 setup starts; it was said again for
+// every later run checked against the a100 setup (a review).
+func TestApartSaidOnce(t *testing.T) {
+	a2, h2 := rendertest.A100(), rendertest.H100()
+	a2.Seed, a2.Start = 11, a2.Start.Add(2*time.Hour)
+	h2.Seed, h2.Start = 12, h2.Start.Add(3*time.Hour)
+	root := writeRuns(t, map[string]rendertest.Spec{"a100": rendertest.A100(), "h100": rendertest.H100(), "a100-2": a2, "h100-2": h2})
+	rep := buildRepeats(t, root, "a100", "h100", "a100-2", "h100-2")
+	if rep.Repeated == nil {
+		t.Fatal("no Repeated runs section")
+	}
+	n := 0
+	for _, note := range rep.Repeated.Notes {
+		if strings.Contains(note, "not grouped as repeats") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d notes of runs not grouped; want 1: %q", n, rep.Repeated.Notes)
 	}
 }
