@@ -94,3 +94,37 @@ func TestMergeKeysFile(t *testing.T) {
 		t.Fatalf("%v\n%s", err, b)
 	}
 }
+
+// TestAliasToTheLatestAnchor: an alias is the value of the most recent
+// anchor of its name before it (yamlguard.ResolveAliases), as in a
+// thresholds file. `load: &x {concurrency: &x 2, requests: *x}` was
+// refused ("alias *x: inside the value of its own anchor &x") though *x
+// names the closed &x 2, which thresholds read as 2; after an outer &x
+// closed, *x was the outer value; an anchor on a key was no anchor; an
+// alias as a key read as the key "*".
+func TestAliasToTheLatestAnchor(t *testing.T) {
+	for _, tt := range []struct {
+		name, src         string
+		concurrency, reqs int
+		model             string
+	}{
+		{name: "a nested anchor inside the outer's value", src: "name: a\nload: &x {concurrency: &x 2, requests: *x}\n", concurrency: 2, reqs: 2},
+		{name: "a nested anchor after the outer's value", src: "name: a\nx-a: &x {b: &x 3}\nload: {concurrency: *x}\n", concurrency: 3},
+		{name: "an anchored key", src: "name: a\nx-m: {&k llama: 1}\ntarget: {model: *k}\nload: {concurrency: 1}\n", concurrency: 1, model: "llama"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Load("s.yaml", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Load.Concurrency != tt.concurrency || s.Load.Requests != tt.reqs || s.Target.Model != tt.model {
+				t.Errorf("concurrency %d, requests %d, model %q; want %d, %d, %q",
+					s.Load.Concurrency, s.Load.Requests, s.Target.Model, tt.concurrency, tt.reqs, tt.model)
+			}
+		})
+	}
+	_, err := Load("s.yaml", []byte("name: a\nx-k: &k concurrency\nload: {*k : 3}\n"))
+	if diff := cmp.Diff([]string{"s.yaml:3:8: alias *k as a key: write the key itself"}, errLines(err)); diff != "" {
+		t.Errorf("an alias as a key (-want +got):\n%s", diff)
+	}
+}
