@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/token"
 	"github.com/inferbench/inferbench/internal/typo"
 	"github.com/inferbench/inferbench/internal/yamlguard"
 )
@@ -80,7 +79,9 @@ func (e *ThresholdError) Error() string {
 //	  e2e_p95: off         # stop gating a default
 //
 // A value or key may be quoted or tagged !!str ("15%", "off"), as in a
-// scenario's gate; an alias (*lat) reads as its anchor's value (aliases). Unknown keys and metrics, malformed values and a sign against the
+// scenario's gate; anchors, aliases (*lat reads as its anchor's value) and
+// merge keys (<<: *base) read as in a scenario (yamlguard.ResolveAliases).
+// Unknown keys and metrics, malformed values and a sign against the
 // metric's bad direction are errors; every problem is reported, each as a
 // *ThresholdError, joined.
 func LoadThresholds(name string, data []byte) (Thresholds, error) {
@@ -112,10 +113,12 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 	if len(f.Docs) > 1 {
 		at(f.Docs[1].Body, "one document expected")
 	}
-	r := &aliases{file: name, latest: map[string]*anchored{}}
-	body := r.resolve(f.Docs[0].Body)
-	if len(r.errs) > 0 {
-		return t, errors.Join(append(errs, r.errs...)...)
+	body, aliasErrs := yamlguard.ResolveAliases(f.Docs[0].Body)
+	for _, e := range aliasErrs {
+		errs = append(errs, &ThresholdError{File: name, Line: e.Line, Column: e.Column, Msg: e.Msg})
+	}
+	if len(aliasErrs) > 0 {
+		return t, errors.Join(errs...)
 	}
 	top, ok := yamlguard.Pairs(body)
 	if !ok {
@@ -161,103 +164,6 @@ func LoadThresholds(name string, data []byte) (Thresholds, error) {
 		}
 	}
 	return t, errors.Join(errs...)
-}
-
-// aliases resolves a thresholds file's anchors and aliases as a
-// scenario's are (docs/workloads.md, "Scenario files"): an alias stands
-// for the value of the most recent anchor of its name before it, shared,
-// not copied (yamlguard has bounded how far aliases multiply a document),
-// so an error in an aliased value points where the anchor's value is
-// written. An alias that names no anchor before it, one inside its own
-// anchor's value (the value would contain itself) and one written as a
-// key are errors where the alias is written, each one.
-type aliases struct {
-	file   string
-	latest map[string]*anchored
-	errs   []error
-}
-
-// anchored is one anchor: where it is written and, once read, its value.
-type anchored struct {
-	at    *token.Token
-	value ast.Node
-	done  bool
-}
-
-// resolve returns n with its anchors and aliases replaced by their values.
-func (r *aliases) resolve(n ast.Node) ast.Node {
-	switch n := n.(type) {
-	case *ast.AnchorNode:
-		a, name := &anchored{at: n.GetToken()}, nameOf(n.Name)
-		r.latest[name] = a
-		a.value, a.done = r.resolve(n.Value), true
-		// Again: an anchor of the same name inside this one ended first.
-		r.latest[name] = a
-		return a.value
-	case *ast.AliasNode:
-		name := nameOf(n.Value)
-		switch a := r.latest[name]; {
-		case a == nil:
-			r.fail(n, "alias *%s: no anchor &%s is defined before it", cut(name), cut(name))
-		case !a.done:
-			line, col := 0, 0
-			if a.at != nil && a.at.Position != nil {
-				line, col = a.at.Position.Line, a.at.Position.Column
-			}
-			r.fail(n, "alias *%s: inside the value of its own anchor &%s (line %d, column %d): a value cannot contain itself",
-				cut(name), cut(name), line, col)
-		default:
-			return a.value
-		}
-	case *ast.TagNode:
-		n.Value = r.resolve(n.Value)
-	case *ast.SequenceNode:
-		for i, v := range n.Values {
-			n.Values[i] = r.resolve(v)
-		}
-	case *ast.MappingNode:
-		for _, mv := range n.Values {
-			r.pair(mv)
-		}
-	case *ast.MappingValueNode:
-		r.pair(n)
-	}
-	return n
-}
-
-// pair resolves mv's key, then its value.
-func (r *aliases) pair(mv *ast.MappingValueNode) {
-	if alias, ok := mv.Key.(*ast.AliasNode); ok {
-		r.fail(alias, "alias *%s as a key: write the key itself", cut(nameOf(alias.Value)))
-	} else if k, ok := r.resolve(mv.Key).(ast.MapKeyNode); ok {
-		mv.Key = k
-	}
-	mv.Value = r.resolve(mv.Value)
-}
-
-// fail records an error at n.
-func (r *aliases) fail(n ast.Node, format string, args ...any) {
-	e := &ThresholdError{File: r.file, Msg: fmt.Sprintf(format, args...)}
-	if tk := n.GetToken(); tk != nil && tk.Position != nil {
-		e.Line, e.Column = tk.Position.Line, tk.Position.Column
-	}
-	r.errs = append(r.errs, e)
-}
-
-// nameOf is the name an anchor or alias node n holds.
-func nameOf(n ast.Node) string {
-	if n == nil || n.GetToken() == nil {
-		return ""
-	}
-	return n.GetToken().Value
-}
-
-// cut shortens an anchor's name for a message to 32 bytes.
-func cut(name string) string {
-	if len(name) <= 32 {
-		return name
-	}
-	return strings.ToValidUTF8(name[:32], "") + "…"
 }
 
 // unknownMetric says that name is no metric, with the one it is near.

@@ -35,3 +35,30 @@ func TestThresholdsAliases(t *testing.T) {
 		}
 	}
 }
+
+// TestThresholdsAliasesAsScenarios: a thresholds file's anchors, aliases
+// and merge keys are read by the resolver a scenario's are
+// (yamlguard.ResolveAliases). A merge key was an unknown metric ("<<"),
+// and after an anchor closed, an alias named it rather than an anchor of
+// the name nested in it, the latest: alpha below read the mapping
+// {ttft_p95: 15%} instead of 15%. An alias to a nested anchor inside the
+// outer's value read the nested one before as now.
+func TestThresholdsAliasesAsScenarios(t *testing.T) {
+	th, err := LoadThresholds("t.yaml", []byte("metrics:\n  <<: &base {ttft_p95: 15%, e2e_p95: &x 20%}\n  e2e_p95: 30%\n  itl_p99: *x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"ttft_p95": 0.15, "e2e_p95": 0.30, "itl_p99": 0.20, "tpot_p95": 0.10, "error_rate": 0.01, "output_tokens_per_s": 0.05,
+		"ttft_later_p50": 0.10, "ttft_later_p90": 0.10}
+	if !maps.EqualFunc(th.Limits, want, func(a, b float64) bool { return near(a, b, 1e-12) }) {
+		t.Errorf("limits %v; want %v", th.Limits, want)
+	}
+	th, err = LoadThresholds("t.yaml", []byte("metrics: &x {ttft_p95: &x 15%, e2e_p95: *x}\n"))
+	if err != nil || !near(th.Limits["e2e_p95"], 0.15, 1e-12) {
+		t.Errorf("an alias to a nested anchor: e2e_p95 %v, %v; want 0.15", th.Limits["e2e_p95"], err)
+	}
+	const latest = "metrics: &x {ttft_p95: &x 15%}\nalpha: *x\n"
+	if _, err := LoadThresholds("t.yaml", []byte(latest)); err == nil || err.Error() != "t.yaml:1:27: alpha: want a number in (0, 0.5), got 15%" {
+		t.Errorf("%q: %v", latest, err)
+	}
+}
