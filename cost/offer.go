@@ -199,10 +199,3 @@ func (c *Catalog) RefuseStatedGPU(stated, dir string, detected []string) error {
 	return quoteErrorf("--gpu %s: %s: %s: not priced; state %s, or leave --gpu out to take telemetry's",
 		stated, dir, statedNotSeen(stated, r.Contradicted, detected[0]), r.Contradicted.ID)
 }
-
-// RefuseContradictedGPU is RefuseStatedGPU, whose flag is always --gpu.
-//
-// Deprecated: use RefuseStatedGPU; flag is not read.
-func (c *Catalog) RefuseContradictedGPU(flag, stated, dir string, detected []string) error {
-	return c.RefuseStatedGPU(stated, dir, detected)
-}

@@ -61,7 +61,7 @@ func offerLabel(p *pricedLevel) string {
 }
 
 // refuseContradictedGPU refuses a --gpu that a run's telemetry contradicts
-// (cost.Catalog.RefuseContradictedGPU): `report --gpu h100-sxm --gpu
+// (cost.Catalog.RefuseStatedGPU): `report --gpu h100-sxm --gpu
 // a100-80gb` given the A100's run first priced each run at the other's
 // GPU, with a warning only.
 func (o Options) refuseContradictedGPU(runs []*Run) error {
@@ -69,7 +69,7 @@ func (o Options) refuseContradictedGPU(runs []*Run) error {
 		return nil
 	}
 	for i, run := range runs {
-		if err := o.Catalog.RefuseContradictedGPU("--gpu", o.gpuStated(i), run.Dir, run.deviceNames()); err != nil {
+		if err := o.Catalog.RefuseStatedGPU(o.gpuStated(i), run.Dir, run.deviceNames()); err != nil {
 			return err
 		}
 	}
