@@ -109,7 +109,8 @@ func (a *adaptiveLevel) begin(r *loadgen.Runner, firstMeasured uint64, offset ti
 	a.lv = a.plan.NewLevel(a.value, firstMeasured, offset, a.baseline)
 }
 
-// until takes one record; true stops the level.
+// until takes one record, its output tokens bounded as report bounds them
+// (recordSink bounded it in place); true stops the level.
 func (a *adaptiveLevel) until(r *rundir.Record) bool {
 	if r.Stage == rundir.StageProbe {
 		a.mu.Lock()

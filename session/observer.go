@@ -64,8 +64,10 @@ type Observer interface {
 	// before the telemetry and the first level.
 	Started(start time.Time)
 	LevelStarted(p LevelPlan)
-	// Record is each record, after requests.jsonl has taken it (the one the
-	// sink got; do not keep or change it).
+	// Record is each record, after requests.jsonl has taken it, its output
+	// tokens bounded by its stream as report bounds them
+	// (rundir.Record.BoundOutputTokens; recordSink); do not keep or change
+	// it.
 	Record(r *rundir.Record)
 	Client(c rundir.ClientSample)
 	GPU(samples []rundir.GPUSample)
@@ -267,10 +269,23 @@ func recordClient(ctx context.Context, start time.Time, o *Options, w io.Writer)
 
 // recordSink is where the load hands each record: requests.jsonl, then the
 // observers, then (bisecting) the in-memory summarizer.
+//
+// requests.jsonl takes the record as the server said it; then its output
+// tokens are bounded by its stream, in place, once
+// (rundir.Record.BoundOutputTokens, as report's Summarizer bounds each
+// record it reads): what the observers and an adaptive level's Until
+// function (adaptiveLevel.until, which loadgen calls with this record
+// right after the sink) read is the record the run's table counts, so a
+// server saying 1 token for 5 events does not stop a level on another
+// verdict than the table shows. The runner reads nothing of a record's
+// output tokens or chunks after handing it over.
 func (s *session) recordSink(obs observers, bisecting bool, mu *sync.Mutex, sumz *report.Summarizer) func(*rundir.Record) error {
 	return func(r *rundir.Record) error {
 		if err := s.rw.Write(r); err != nil {
 			return err
+		}
+		if b, _ := r.BoundOutputTokens(); b != r {
+			*r = *b
 		}
 		obs.record(r)
 		if bisecting {
