@@ -166,7 +166,7 @@ func summarizeBy(rd *rundir.Run, slos []SLO, each func(*rundir.Record)) ([]*Summ
 		// each takes the record as the summary counted it (bounded:
 		// rundir.Record.BoundOutputTokens), so that compare's samples and
 		// the report's figures agree with the summary.
-		if b := s.add(rec); each != nil {
+		if b := s.Add(rec); each != nil {
 			each(b)
 		}
 	}

@@ -192,12 +192,10 @@ func (s *Summarizer) AddSpan(sp rundir.LevelSpan) {
 // A record's output tokens are judged against its stream first
 // (rundir.Record.BoundOutputTokens): what the records say is counted and
 // measured as it was bounded, and each level counts what was bounded.
-func (s *Summarizer) Add(r *rundir.Record) { s.add(r) }
-
-// add is Add, and returns r as it was bounded (r itself when it was not):
-// what a reader beside the summary must take for the record, so that its
-// numbers are the summary's (summarizeBy's each).
-func (s *Summarizer) add(r *rundir.Record) *rundir.Record {
+// It returns r as it was bounded (r itself when it was not): what a reader
+// beside the summary must take for the record, so that its numbers are
+// the summary's (summarizeBy's each).
+func (s *Summarizer) Add(r *rundir.Record) *rundir.Record {
 	r, ob := r.BoundOutputTokens()
 	s.records++
 	if r.Stage == rundir.StageWarmup {
