@@ -28,8 +28,10 @@ type RepeatedRuns struct {
 	// LeftOut names the runs not compared pairwise: every run of a setup
 	// but its first.
 	LeftOut []string `json:"left_out"`
-	// Notes say what a setup is and how the ratio's interval is made.
-	Notes []string `json:"notes"`
+	// Notes say what a setup is and which runs are compared; Method how
+	// the ratios' interval is made (absent without ratios).
+	Notes  []string `json:"notes"`
+	Method string   `json:"method,omitempty"`
 }
 
 // Setup is a group of runs of one setup: the same model, scenario,
@@ -389,9 +391,9 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 	}
 	sec.Notes = append(sec.Notes,
 		fmt.Sprintf("left out of pairwise comparison: %s: two runs of one setup differ by noise, not by a finding, so the Qualification section compares only the first run of %s with the first run of each other setup",
-			strings.Join(leftOut, ", "), sec.Setups[0].Name),
-		fmt.Sprintf("ratio = candidate setup's mean output tokens/s / baseline setup's, each run at its priced level; its %g %% interval is Welch's t on the log of each run's value (the difference of the mean logs ± t × its standard error, degrees of freedom by Welch–Satterthwaite, taken back by exp: an interval for the ratio of geometric means), which holds run-to-run variance: the Qualification section's intervals are of one pair of runs' requests; CV is the runs' sample standard deviation over their mean",
-			Confidence*100))
+			strings.Join(leftOut, ", "), sec.Setups[0].Name))
+	sec.Method = fmt.Sprintf("ratio = candidate setup's mean output tokens/s / baseline setup's, each run at its priced level; its %g %% interval is Welch's t on the log of each run's value (the difference of the mean logs ± t × its standard error, degrees of freedom by Welch–Satterthwaite, taken back by exp: an interval for the ratio of geometric means), which holds run-to-run variance: the Qualification section's intervals are of one pair of runs' requests; CV is the runs' sample standard deviation over their mean",
+		Confidence*100)
 	return sec
 }
 
@@ -559,8 +561,7 @@ func (r *Report) repeatedTables() []table {
 		setups.Notes = append(setups.Notes, sec.Notes...)
 		return []table{runs, setups}
 	}
-	// The last note is the ratio's (repeatedRuns).
-	setups.Notes = append(setups.Notes, sec.Notes[:len(sec.Notes)-1]...)
+	setups.Notes = append(setups.Notes, sec.Notes...)
 	ratios := table{Title: "Across runs: the first setup against each other", Columns: []string{"setups", "runs", "ratio of means", fmt.Sprintf("%g %% CI", Confidence*100), "df"}}
 	for _, x := range sec.Ratios {
 		row := []string{x.Candidate + " / " + x.Baseline, fmt.Sprintf("%d and %d", x.CandidateRuns, x.BaselineRuns), "-", "-", "-"}
@@ -582,7 +583,7 @@ func (r *Report) repeatedTables() []table {
 		}
 		ratios.Rows = append(ratios.Rows, row)
 	}
-	ratios.Notes = append(ratios.Notes, sec.Notes[len(sec.Notes)-1])
+	ratios.Notes = append(ratios.Notes, sec.Method)
 	return []table{runs, setups, ratios}
 }
 
