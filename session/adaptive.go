@@ -49,11 +49,11 @@ func (o *Options) checkAdaptive() error {
 	if !o.adaptiveOn() {
 		return nil
 	}
-	switch {
-	case o.Trace != nil:
+	if o.Trace != nil {
 		return inputf("--precision does not apply to a trace replay")
-	case o.Shard.Count > 1:
-		return inputf("--precision does not apply to a sharded run: each shard sees part of the level")
+	}
+	if err := ShardRefusal(0, o.Precision, o.Shard.Count); err != nil {
+		return &InputError{Err: err}
 	}
 	// The level's duration bounds it through the runner, not the plan's
 	// MaxDuration: the runner stops sending and the requests in flight

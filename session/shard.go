@@ -15,12 +15,28 @@ import (
 	"github.com/inferbench/inferbench/targets"
 )
 
-// ShardBisect refuses a capacity bisection of steps levels (0: none) in a
-// run of n shards, in the words run and deploy/k8s's manifest both give:
-// each shard would pick its levels from its own part of the results.
-func ShardBisect(steps, n int) error {
-	if n > 1 && steps > 0 {
-		return errors.New("run bisects for capacity in no shard (each would pick its levels from its own part of the results)")
+// What run refuses in a shard (ShardRefusal), in its words.
+var (
+	// ErrShardBisect: each shard would pick its levels from its own part
+	// of the results.
+	ErrShardBisect = errors.New("run bisects for capacity in no shard (each would pick its levels from its own part of the results)")
+	// ErrShardAdaptive: each shard judges a level by its part of it.
+	ErrShardAdaptive = errors.New("--precision does not apply to a sharded run: each shard sees part of the level")
+)
+
+// ShardRefusal is what run refuses in a run of n shards of a load whose
+// capacity search bisects steps levels (0: none; BisectSteps) and whose
+// levels stop adaptively at precision (0: fixed levels): ErrShardBisect,
+// else ErrShardAdaptive, else nil (always nil for n ≤ 1). Run and
+// deploy/k8s's manifest both refuse by it and give its words.
+func ShardRefusal(steps int, precision float64, n int) error {
+	switch {
+	case n <= 1:
+		return nil
+	case steps > 0:
+		return ErrShardBisect
+	case precision > 0:
+		return ErrShardAdaptive
 	}
 	return nil
 }

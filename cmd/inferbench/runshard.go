@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/loadgen"
@@ -23,8 +25,11 @@ func shardFrom(c *cli.Context, o *session.Options) error {
 		if err != nil {
 			return usagef("--shard: %v", err)
 		}
-		if err := session.ShardBisect(o.BisectSteps, n); err != nil {
+		switch err := session.ShardRefusal(o.BisectSteps, o.Precision, n); {
+		case errors.Is(err, session.ErrShardBisect):
 			return usagef("--shard %d/%d with capacity bisection: %v; sweep fixed levels instead", i, n, err)
+		case err != nil:
+			return usagef("%v", err)
 		}
 		o.Shard = rundir.Shard{Index: i, Count: n, Seed: loadgen.ShardSeed(uint64(o.Seed), i), IDs: rundir.IDScheme}
 	}

@@ -1,6 +1,7 @@
 package k8s
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,12 +19,9 @@ import (
 // them, so a shard past the largest level or the request count sends
 // nothing at any level; an open loop's in-flight cap is split at least 1
 // a shard (loadgen.ShardsInFlight), so more shards than the cap raise
-// it. And run refuses capacity bisection (session.ShardBisect, whose
-// words it gives) and adaptive levels (--precision) in a shard.
+// it. And what run refuses in a shard (session.ShardRefusal, whose words
+// it gives: a capacity bisection, adaptive levels), a trace's too.
 func checkShards(s *scenarios.Scenario, n int, f laid) error {
-	if n <= 1 || f.trace() {
-		return nil // a trace's entries are split; its file is the pods'
-	}
 	// name says where a value came from: its flag after --, or its key.
 	name := func(key, flag string, v any) string {
 		if f.flags.IsSet(flag) {
@@ -33,17 +31,24 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 	}
 	l := &s.Load
 	steps := session.BisectSteps(l)
-	if err := session.ShardBisect(steps, n); err != nil {
+	precision := 0.0
+	if l.AdaptiveOn() {
+		precision = l.Adaptive.Precision
+	}
+	switch err := session.ShardRefusal(steps, precision, n); {
+	case errors.Is(err, session.ErrShardBisect):
 		what := "the scenario's load.capacity_search (bisect: true)"
 		if f.flags.IsSet("bisect") {
 			what = fmt.Sprintf("--bisect %d after --", steps)
 		}
 		return fmt.Errorf("k8s: %s over %d shards: %w, and every pod would refuse it: "+
 			"sweep fixed levels (--bisect 0 after --) or give one shard", what, n, err)
+	case err != nil:
+		return fmt.Errorf("k8s: %s over %d shards: %w, and every pod would refuse it: "+
+			"give fixed levels (--precision 0 after --) or one shard", name("load.adaptive.precision", "precision", precision), n, err)
 	}
-	if l.AdaptiveOn() {
-		return fmt.Errorf("k8s: %s over %d shards: run stops no sharded level adaptively (each shard sees part of the level), and every pod would refuse it: "+
-			"give fixed levels (--precision 0 after --) or one shard", name("load.adaptive.precision", "precision", l.Adaptive.Precision), n)
+	if n <= 1 || f.trace() {
+		return nil // a trace's entries are split; its file is the pods'
 	}
 	if l.Trace != nil {
 		return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/inferbench/inferbench/loadgen"
 	"github.com/inferbench/inferbench/rundir"
 	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/session"
 	"github.com/inferbench/inferbench/targets"
 )
 
@@ -77,8 +78,10 @@ func TestScenarioManifestRefusesIdleShards(t *testing.T) {
 // TestScenarioManifestRefusesAdaptiveShards: run refuses --precision (or
 // load.adaptive.precision) in a shard, as each sees part of the level:
 // the manifest was written, exit 0, and every pod exited 2 after its
-// image pull. Refused, by where it came from; --precision 0 after --
-// turns the scenario's off and is taken.
+// image pull. Refused, by where it came from, in run's words
+// (session.ShardRefusal), a trace's levels too (skipped with the shard
+// counts of a trace, they passed); --precision 0 after -- turns the
+// scenario's off and is taken.
 func TestScenarioManifestRefusesAdaptiveShards(t *testing.T) {
 	for _, c := range []struct {
 		load string
@@ -88,6 +91,8 @@ func TestScenarioManifestRefusesAdaptiveShards(t *testing.T) {
 		{"{concurrency: 8, adaptive: {precision: 0.05}}", nil, "the scenario's load.adaptive.precision 0.05"},
 		{"{concurrency: 8, requests: 400}", []string{"--precision", "0.05"}, "--precision 0.05 after --"},
 		{"{concurrency: 8, adaptive: {precision: 0.05}}", []string{"--precision", "0"}, ""},
+		{"{concurrency: 8, requests: 400}", []string{"--precision", "0.05", "--dataset", "trace:/results/t.jsonl"}, "--precision 0.05 after --"},
+		{"{concurrency: 8, adaptive: {precision: 0.05}}", []string{"--dataset", "trace:/results/t.jsonl"}, "the scenario's load.adaptive.precision 0.05"},
 	} {
 		s, err := scenarios.Load("s.yaml", []byte("name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: "+c.load+"\n"))
 		if err != nil {
@@ -97,7 +102,7 @@ func TestScenarioManifestRefusesAdaptiveShards(t *testing.T) {
 		switch {
 		case c.want == "" && err != nil:
 			t.Errorf("%s %q: %v; want it taken", c.load, c.args, err)
-		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "sharded")):
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), session.ErrShardAdaptive.Error())):
 			t.Errorf("%s %q: err %v; want it refused, saying %q", c.load, c.args, err, c.want)
 		}
 	}
