@@ -14,7 +14,7 @@ import (
 // server root"). k8s manifest refuses it with run's words, whether it came
 // from --url, from --url after --, or from the scenario's target.url.
 func TestManifestRefusesURLsEveryPodRefuses(t *testing.T) {
-	base := Options{Image: "i", Shards: 2, PVC: "p", Scenario: []byte("name: s\n")}
+	base := Options{Image: "i", Shards: 2, PVC: "p"}
 	for _, c := range []struct {
 		name string
 		o    func(o Options) Options
@@ -25,12 +25,12 @@ func TestManifestRefusesURLsEveryPodRefuses(t *testing.T) {
 		{"-- --url endpoint", func(o Options) Options { o.Args = []string{"--url", "http://vllm:8000/v1/completions"}; return o }, `give the server root, "http://vllm:8000"`},
 		{"-- --url=no scheme", func(o Options) Options { o.Args = []string{"--url=vllm"}; return o }, "no scheme"},
 	} {
-		_, _, err := Objects(c.o(base))
+		_, err := manifestOf(t, c.o(base))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err %v; want it refused, saying %q", c.name, err, c.want)
 		}
 	}
-	if _, _, err := Objects(func(o Options) Options { o.URL = "https://vllm.example:8000/"; return o }(base)); err != nil {
+	if _, err := manifestOf(t, func(o Options) Options { o.URL = "https://vllm.example:8000/"; return o }(base)); err != nil {
 		t.Errorf("a server root: %v", err)
 	}
 

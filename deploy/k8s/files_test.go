@@ -90,19 +90,19 @@ func TestScenarioManifestValidatesAsValidate(t *testing.T) {
 }
 
 // fileFlags are the run flags that name a file (cmd/inferbench's), for
-// Objects to read the run flags after -- with.
+// ScenarioManifest to read the run flags after -- with.
 var fileFlags = []cli.Flag{
 	&cli.StringFlag{Name: "dataset"}, &cli.StringFlag{Name: "tokenizer"}, &cli.StringFlag{Name: "api-key-file"},
-	&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}},
+	&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}}, &cli.StringFlag{Name: "model"},
 }
 
-// TestObjectsRefuseLocalFileFlags: a run flag after -- that names a file
+// TestManifestRefuseLocalFileFlags: a run flag after -- that names a file
 // went into every pod's args as given, where the file is not (the pods
 // have the image, the scenario and the claim at /results): refused, by
 // the flag, unless the path is on the claim; a key file always (the key
 // travels in the Secret).
-func TestObjectsRefuseLocalFileFlags(t *testing.T) {
-	base := Options{Image: "i", Shards: 2, PVC: "p", Scenario: []byte("name: s\n"), RunFlags: fileFlags}
+func TestManifestRefuseLocalFileFlags(t *testing.T) {
+	base := Options{Image: "i", Shards: 2, PVC: "p", RunFlags: fileFlags}
 	for _, c := range []struct {
 		args []string
 		want []string // nil: taken
@@ -118,7 +118,7 @@ func TestObjectsRefuseLocalFileFlags(t *testing.T) {
 	} {
 		o := base
 		o.Args = c.args
-		_, _, err := Objects(o)
+		_, err := manifestOf(t, o)
 		if c.want == nil {
 			if err != nil {
 				t.Errorf("%q: %v; want it taken (the files are on the claim)", c.args, err)

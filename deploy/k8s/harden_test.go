@@ -13,16 +13,16 @@ import (
 	"github.com/inferbench/inferbench/scenarios"
 )
 
-// TestObjectsRefuseURLCredentials: a target URL with user info or a
+// TestManifestRefuseURLCredentials: a target URL with user info or a
 // key-like query parameter is refused, and the error does not show it.
-func TestObjectsRefuseURLCredentials(t *testing.T) {
+func TestManifestRefuseURLCredentials(t *testing.T) {
 	for _, u := range []string{"http://u:PASSWORD@vllm:8000", "http://vllm:8000/v1?key=PASSWORD", "https://proxy/v1?x=1&Access_Token=PASSWORD"} {
-		_, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", URL: u})
+		_, err := manifestOf(t, Options{Image: "i", Shards: 1, PVC: "p", URL: u})
 		if err == nil || !strings.Contains(err.Error(), "credential") || strings.Contains(err.Error(), "PASSWORD") {
 			t.Errorf("URL %s: err %v; want a refusal that does not show the credential", u, err)
 		}
 	}
-	if _, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", URL: "http://vllm:8000/v1?model=m"}); err != nil {
+	if _, err := manifestOf(t, Options{Image: "i", Shards: 1, PVC: "p", URL: "http://vllm:8000/v1?model=m"}); err != nil {
 		t.Errorf("a URL without credentials: %v", err)
 	}
 	// The run flags after -- travel into the Job's args as given (but
@@ -33,31 +33,31 @@ func TestObjectsRefuseURLCredentials(t *testing.T) {
 		{"--url=http://x:8000/?api_key=PASSWORD"},
 		{"--gpu-url", "http://dcgm:9400/metrics?access_token=PASSWORD"},
 	} {
-		_, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", Args: args})
+		_, err := manifestOf(t, Options{Image: "i", Shards: 1, PVC: "p", Args: args})
 		if err == nil || !strings.Contains(err.Error(), "after --") || strings.Contains(err.Error(), "PASSWORD") {
 			t.Errorf("run flags %q: err %v; want a refusal that does not show the credential", args, err)
 		}
 	}
-	if _, _, err := Objects(Options{Image: "i", Shards: 1, Scenario: []byte("name: s\n"), PVC: "p", Args: []string{"--gpu-url", "http://dcgm:9400/metrics", "--concurrency", "8"}}); err != nil {
+	if _, err := manifestOf(t, Options{Image: "i", Shards: 1, PVC: "p", Args: []string{"--gpu-url", "http://dcgm:9400/metrics", "--concurrency", "8"}}); err != nil {
 		t.Errorf("run flags without credentials: %v", err)
 	}
 }
 
-// TestObjectsRefuseBadNames: a name the API server or the kubelet would
+// TestManifestRefuseBadNames: a name the API server or the kubelet would
 // refuse (a namespace with capitals or an underscore, a claim with an
 // underscore, an image with a space) is refused when the manifest is made,
 // each by its field, all at once; before, the manifest was written and
 // kubectl apply failed, or the pods failed as InvalidImageName. The
 // collector pod checks the same.
-func TestObjectsRefuseBadNames(t *testing.T) {
-	good := Options{Image: "registry.example/inferbench:v1", Shards: 2, Scenario: []byte("name: s\n"), PVC: "inferbench-results",
+func TestManifestRefuseBadNames(t *testing.T) {
+	good := Options{Image: "registry.example/inferbench:v1", Shards: 2, PVC: "inferbench-results",
 		Namespace: "bench", Secret: "inferbench-keys", Name: "nightly-4x"}
-	if _, _, err := Objects(good); err != nil {
+	if _, err := manifestOf(t, good); err != nil {
 		t.Fatalf("good names: %v", err)
 	}
 	bad := good
 	bad.Name, bad.Namespace, bad.PVC, bad.Secret, bad.Image = "Nightly", "Bad_NS", "my_pvc", "a b", "x y"
-	_, _, err := Objects(bad)
+	_, err := manifestOf(t, bad)
 	for _, want := range []string{`name "Nightly": a lowercase RFC 1123 label`, `namespace "Bad_NS": a lowercase RFC 1123 label`,
 		`PersistentVolumeClaim "my_pvc": a lowercase RFC 1123 subdomain`, `Secret "a b": a lowercase RFC 1123 subdomain`,
 		`image "x y": an image reference holds no white space`} {

@@ -81,12 +81,6 @@ type Options struct {
 	RunFlags []cli.Flag
 }
 
-// Objects returns the ConfigMap and the Job.
-func Objects(o Options) (*corev1.ConfigMap, *batchv1.Job, error) {
-	given, err := readArgs(o)
-	return objects(o, readLaid(given, false), err)
-}
-
 // readArgs reads o.Args with o.RunFlags as run reads them
 // (cmdline.ReadFlags), once for the manifest; none without RunFlags.
 func readArgs(o Options) (cmdline.Given, error) {
@@ -96,7 +90,8 @@ func readArgs(o Options) (cmdline.Given, error) {
 	return cmdline.ReadFlags("run", o.RunFlags, o.Args)
 }
 
-// objects is Objects with o.Args read (readArgs, readLaid): f, or why not.
+// objects returns the ConfigMap and the Job of o, with o.Args read
+// (readArgs, readLaid): f, or why not.
 func objects(o Options, f laid, givenErr error) (*corev1.ConfigMap, *batchv1.Job, error) {
 	if o.Name == "" {
 		o.Name = "inferbench"
@@ -216,14 +211,8 @@ func objects(o Options, f laid, givenErr error) (*corev1.ConfigMap, *batchv1.Job
 	return cm, job, nil
 }
 
-// Manifest returns the ConfigMap and the Job as one YAML stream for
-// `kubectl apply -f`.
-func Manifest(o Options) ([]byte, error) {
-	given, err := readArgs(o)
-	return manifest(o, readLaid(given, false), err)
-}
-
-// manifest is Manifest with o.Args read (readArgs, readLaid).
+// manifest returns the ConfigMap and the Job (objects) as one YAML
+// stream for `kubectl apply -f`.
 func manifest(o Options, f laid, givenErr error) ([]byte, error) {
 	cm, job, err := objects(o, f, givenErr)
 	if err != nil {

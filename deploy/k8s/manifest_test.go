@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/inferbench/inferbench/scenarios"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -17,9 +18,8 @@ import (
 // fields a sharded run depends on.
 func TestManifestDecodesAsIndexedJob(t *testing.T) {
 	at := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	scenario := "name: s\nload:\n  concurrency: 16\n"
-	b, err := Manifest(Options{Name: "bench", Namespace: "load", Image: "registry.example/inferbench:1", Shards: 4,
-		Scenario: []byte(scenario), URL: "http://vllm:8000", StartAt: &at, Now: at.Add(-5 * time.Minute), PVC: "results", Secret: "keys"})
+	b, err := manifestOf(t, Options{Name: "bench", Namespace: "load", Image: "registry.example/inferbench:1", Shards: 4,
+		URL: "http://vllm:8000", StartAt: &at, Now: at.Add(-5 * time.Minute), PVC: "results", Secret: "keys"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,8 @@ func TestManifestDecodesAsIndexedJob(t *testing.T) {
 	if err := yaml.UnmarshalStrict(docs[1], &job); err != nil {
 		t.Fatalf("Job: %v", err)
 	}
-	if cm.APIVersion != "v1" || cm.Kind != "ConfigMap" || cm.Name != "bench-scenario" || cm.Namespace != "load" || cm.Data[ScenarioKey] != scenario {
+	if cm.APIVersion != "v1" || cm.Kind != "ConfigMap" || cm.Name != "bench-scenario" || cm.Namespace != "load" ||
+		!strings.Contains(cm.Data[ScenarioKey], "concurrency: 16") {
 		t.Errorf("ConfigMap %+v", cm)
 	}
 	s := job.Spec
@@ -52,7 +53,7 @@ func TestManifestDecodesAsIndexedJob(t *testing.T) {
 	}
 	c := pod.Containers[0]
 	want := []string{"run", "--shard", "$(JOB_COMPLETION_INDEX)/4", "--scenario", "/etc/inferbench/scenario.yaml",
-		"--out", "/results/bench/shard-$(JOB_COMPLETION_INDEX)", "--quiet", "--url", "http://vllm:8000", "--start-at", "2026-11-27T10:00:00Z"}
+		"--out", "/results/bench/shard-$(JOB_COMPLETION_INDEX)", "--quiet", "--url", "http://vllm:8000", "--start-at", "2026-11-27T10:00:00Z", "--model", "m"}
 	if c.Image != "registry.example/inferbench:1" || !slices.Equal(c.Command, []string{"/inferbench"}) || !slices.Equal(c.Args, want) {
 		t.Errorf("container %s %v %v; want args %v", c.Image, c.Command, c.Args, want)
 	}
@@ -78,11 +79,22 @@ func TestManifestDecodesAsIndexedJob(t *testing.T) {
 	}
 }
 
-func TestObjectsRefuse(t *testing.T) {
-	_, _, err := Objects(Options{Shards: 0})
-	for _, want := range []string{"image is required", "shards must be at least 1", "scenario is empty", "PersistentVolumeClaim"} {
+func TestManifestRefuse(t *testing.T) {
+	_, err := manifestOf(t, Options{Shards: 0})
+	for _, want := range []string{"image is required", "shards must be at least 1", "PersistentVolumeClaim"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("err %v; want it to say %q", err, want)
 		}
 	}
+}
+
+// manifestOf is ScenarioManifest of a scenario of 16 workers, 100 requests
+// and model m, with o.
+func manifestOf(t *testing.T, o Options) ([]byte, error) {
+	t.Helper()
+	s, err := scenarios.Load("s.yaml", []byte("name: s\ntarget: {model: m, url: 'http://vllm:8000'}\nload: {concurrency: 16, requests: 100}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ScenarioManifest(s, "s.yaml", "", o)
 }

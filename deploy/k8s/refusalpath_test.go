@@ -44,16 +44,16 @@ func TestScenarioManifestRefusalReadsNoData(t *testing.T) {
 	}
 }
 
-// TestObjectsStartAtAfterDashesAsRun: a --start-at after -- is read as
+// TestManifestStartAtAfterDashesAsRun: a --start-at after -- is read as
 // run reads it (session.ParseStartAt): more than a day ahead, or without
 // a zone, every pod refused it, and the manifest was made.
-func TestObjectsStartAtAfterDashesAsRun(t *testing.T) {
+func TestManifestStartAtAfterDashesAsRun(t *testing.T) {
 	now := time.Date(2026, 12, 6, 15, 40, 10, 0, time.UTC)
-	o := Options{Image: "i", Shards: 2, PVC: "p", Scenario: []byte("name: s\n"), Now: now,
-		RunFlags: []cli.Flag{&cli.StringFlag{Name: "start-at"}}}
+	o := Options{Image: "i", Shards: 2, PVC: "p", Now: now,
+		RunFlags: []cli.Flag{&cli.StringFlag{Name: "start-at"}, &cli.StringFlag{Name: "model"}}}
 	for args, want := range map[string]string{"2030-01-01T00:00:00Z": "more than 24h0m0s", "2026-12-06T15:45:00": "no time zone"} {
 		o.Args = []string{"--start-at", args}
-		if _, _, err := Objects(o); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "after --") {
+		if _, err := manifestOf(t, o); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "after --") {
 			t.Errorf("-- --start-at %s: err %v; want it refused saying %q", args, err, want)
 		}
 	}

@@ -8,14 +8,14 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// TestObjectsRefuseStartAtPast: a --start-at already past was written into
+// TestManifestRefuseStartAtPast: a --start-at already past was written into
 // the Job; each pod then started as soon as it was scheduled (run warns and
 // starts at once), and merge refused the shards as not run at once. It is
 // refused, saying by how much it is past and suggesting a time the pods
 // can make; one ahead is taken.
-func TestObjectsRefuseStartAtPast(t *testing.T) {
+func TestManifestRefuseStartAtPast(t *testing.T) {
 	now := time.Date(2026, 12, 6, 15, 40, 10, 0, time.UTC)
-	o := Options{Image: "i", Shards: 2, PVC: "p", Scenario: []byte("name: s\n"), Now: now}
+	o := Options{Image: "i", Shards: 2, PVC: "p", Now: now}
 	for _, c := range []struct {
 		at   time.Time
 		want string
@@ -25,7 +25,7 @@ func TestObjectsRefuseStartAtPast(t *testing.T) {
 		{now, "0s ago"},
 	} {
 		o.StartAt = &c.at
-		_, _, err := Objects(o)
+		_, err := manifestOf(t, o)
 		for _, w := range []string{"--start-at " + c.at.Format(time.RFC3339), c.want, "pull", "2026-12-06T15:44:00Z"} {
 			if err == nil || !strings.Contains(err.Error(), w) {
 				t.Errorf("--start-at %s: err %v; want it refused, saying %q", c.at, err, w)
@@ -34,25 +34,25 @@ func TestObjectsRefuseStartAtPast(t *testing.T) {
 	}
 	at := now.Add(3 * time.Minute)
 	o.StartAt = &at
-	if _, _, err := Objects(o); err != nil {
+	if _, err := manifestOf(t, o); err != nil {
 		t.Errorf("--start-at 3 minutes ahead: %v", err)
 	}
 }
 
-// TestObjectsRefuseStartAtPastAfterDashes: --start-at after -- goes into
+// TestManifestRefuseStartAtPastAfterDashes: --start-at after -- goes into
 // every pod's args as well, and was not judged.
-func TestObjectsRefuseStartAtPastAfterDashes(t *testing.T) {
+func TestManifestRefuseStartAtPastAfterDashes(t *testing.T) {
 	now := time.Date(2026, 12, 6, 15, 40, 10, 0, time.UTC)
-	o := Options{Image: "i", Shards: 2, PVC: "p", Scenario: []byte("name: s\n"), Now: now,
-		RunFlags: []cli.Flag{&cli.StringFlag{Name: "start-at"}}}
+	o := Options{Image: "i", Shards: 2, PVC: "p", Now: now,
+		RunFlags: []cli.Flag{&cli.StringFlag{Name: "start-at"}, &cli.StringFlag{Name: "model"}}}
 	for _, args := range [][]string{{"--start-at", "2020-01-01T00:00:00Z"}, {"--start-at=2026-12-06T15:40:00Z"}} {
 		o.Args = args
-		if _, _, err := Objects(o); err == nil || !strings.Contains(err.Error(), "--start-at") || !strings.Contains(err.Error(), "ago") {
+		if _, err := manifestOf(t, o); err == nil || !strings.Contains(err.Error(), "--start-at") || !strings.Contains(err.Error(), "ago") {
 			t.Errorf("%q: err %v; want it refused as past", args, err)
 		}
 	}
 	o.Args = []string{"--start-at", "2026-12-06T15:45:00Z"}
-	if _, _, err := Objects(o); err != nil {
+	if _, err := manifestOf(t, o); err != nil {
 		t.Errorf("%q: %v", o.Args, err)
 	}
 }
