@@ -51,8 +51,8 @@ func Reorder(app *cli.App, args []string) []string {
 	cmds := app.Commands
 	// Global flags and the command path.
 	for len(rest) > 0 && rest[0] != "--" {
-		if n := flagLen(flags, rest); n > 0 {
-			out, rest = append(out, decimal(flags, rest[:n])...), rest[n:]
+		if w, after, ok := nextFlag(flags, rest); ok {
+			out, rest = append(out, w...), after
 			continue
 		}
 		c := FindCommand(cmds, rest[0])
@@ -84,8 +84,8 @@ func Reorder(app *cli.App, args []string) []string {
 			pos, rest = append(pos, rest[0]), nil
 			break
 		}
-		if n := flagLen(flags, rest); n > 0 {
-			fl, rest = append(fl, decimal(flags, rest[:n])...), rest[n:]
+		if w, after, ok := nextFlag(flags, rest); ok {
+			fl, rest = append(fl, w...), after
 			continue
 		}
 		pos, rest = append(pos, rest[0]), rest[1:]
@@ -186,6 +186,18 @@ func flagLen(flags []cli.Flag, rest []string) int {
 		return 2
 	}
 	return 1
+}
+
+// nextFlag splits the flag at rest[0], with its value where it takes one
+// (flagLen), off rest: its words as the command is given them (decimal)
+// and the words after them; ok is false, and nothing split, where
+// rest[0] is no flag. Reorder and ReadFlags walk a command line by it.
+func nextFlag(flags []cli.Flag, rest []string) (words, after []string, ok bool) {
+	n := flagLen(flags, rest)
+	if n == 0 {
+		return nil, rest, false
+	}
+	return decimal(flags, rest[:n]), rest[n:], true
 }
 
 // takesValue reports whether word names, without "=value", a flag of flags
@@ -521,13 +533,6 @@ func NoFlagArgs(c *cli.Context) error {
 	return nil
 }
 
-// ParseFlags is ReadFlags' words: the flags given, each by its first
-// name, with the words given for it in order.
-func ParseFlags(path string, flags []cli.Flag, args []string) (map[string][]string, error) {
-	g, err := ReadFlags(path, flags, args)
-	return g.Words, err
-}
-
 // ReadFlags reads args as the flags of the command path, flags only (the
 // run flags a k8s Job's args carry after `k8s manifest … --`), with the
 // command's own grammar and words: an integer's leading zero is decimal,
@@ -556,11 +561,15 @@ func ReadFlags(path string, flags []cli.Flag, args []string) (Given, error) {
 	})
 	var words []string
 	for rest := args; len(rest) > 0; {
-		n := max(1, flagLen(flags, rest))
 		if rest[0] == "--" {
-			n = len(rest) // what follows is positional, as Reorder leaves it
+			words = append(words, rest...) // what follows is positional, as Reorder leaves it
+			break
 		}
-		words, rest = append(words, decimal(flags, rest[:n])...), rest[n:]
+		w, after, ok := nextFlag(flags, rest)
+		if !ok {
+			w, after = rest[:1], rest[1:]
+		}
+		words, rest = append(words, w...), after
 	}
 	if err := fs.Parse(words); err != nil {
 		return Given{}, Usagef("%s: %s", path, flagError(path, flags, err.Error(), nil))

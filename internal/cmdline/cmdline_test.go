@@ -140,10 +140,10 @@ func TestUnrequireEveryFlagType(t *testing.T) {
 	}
 }
 
-// TestParseFlags: flags read outside a command's run name each flag given
-// once, by its first name (an alias counts as it, a repeat too), and
-// refuse what the command would, in its words.
-func TestParseFlags(t *testing.T) {
+// TestReadFlagsWords: flags read outside a command's run name each flag
+// given once, by its first name (an alias counts as it, a repeat too),
+// and refuse what the command would, in its words.
+func TestReadFlagsWords(t *testing.T) {
 	flags := func() []cli.Flag {
 		return []cli.Flag{
 			&cli.IntFlag{Name: "concurrency", Aliases: []string{"c"}},
@@ -152,10 +152,10 @@ func TestParseFlags(t *testing.T) {
 			&cli.BoolFlag{Name: "quiet"},
 		}
 	}
-	given, err := ParseFlags("run", flags(), []string{"-c", "4", "--header", "a: b", "--concurrency=8", "--quiet", "--rate", "2.5"})
+	given, err := ReadFlags("run", flags(), []string{"-c", "4", "--header", "a: b", "--concurrency=8", "--quiet", "--rate", "2.5"})
 	want := map[string][]string{"concurrency": {"4", "8"}, "header": {"a: b"}, "quiet": {"true"}, "rate": {"2.5"}}
-	if err != nil || !maps.EqualFunc(given, want, slices.Equal) {
-		t.Errorf("given %q, %v; want %q", given, err, want)
+	if err != nil || !maps.EqualFunc(given.Words, want, slices.Equal) {
+		t.Errorf("given %q, %v; want %q", given.Words, err, want)
 	}
 	for msg, args := range map[string][]string{
 		"run: unknown flag --concurency (did you mean --concurrency?); see inferbench run --help": {"--concurency", "1"},
@@ -164,7 +164,7 @@ func TestParseFlags(t *testing.T) {
 		"run: --rate: invalid value +Inf: want a finite number":                                   {"-rate=inf"},
 		`run: "8" is not a flag: only flags may follow`:                                           {"--quiet", "8"},
 	} {
-		_, err := ParseFlags("run", flags(), args)
+		_, err := ReadFlags("run", flags(), args)
 		var ue *UsageError
 		if !errors.As(err, &ue) || err.Error() != msg {
 			t.Errorf("%q: %v; want usage error %q", args, err, msg)

@@ -114,16 +114,16 @@ func TestQuantityFlag(t *testing.T) {
 	if u := flags[1].(*cli.GenericFlag).Usage; !strings.HasPrefix(u, "ops; `USD` as $2,505") {
 		t.Errorf("money usage %q", u)
 	}
-	given, err := ParseFlags("crossover", flags, []string{"--tokens-per-day", "100M", "--ops-month-usd", "$5k"})
-	if err != nil || v != 1e8 || usd != 5000 || len(given) != 2 {
-		t.Errorf("ParseFlags = %v, %v; tokens %v, ops %v; want 1e8 and 5000", given, err, v, usd)
+	given, err := ReadFlags("crossover", flags, []string{"--tokens-per-day", "100M", "--ops-month-usd", "$5k"})
+	if err != nil || v != 1e8 || usd != 5000 || len(given.Words) != 2 {
+		t.Errorf("ReadFlags = %v, %v; tokens %v, ops %v; want 1e8 and 5000", given.Words, err, v, usd)
 	}
-	_, err = ParseFlags("crossover", flags, []string{"--tokens-per-day", "100m"})
+	_, err = ReadFlags("crossover", flags, []string{"--tokens-per-day", "100m"})
 	want := `crossover: --tokens-per-day: invalid value "100m": m would be milli: write 100M for a million`
 	if err == nil || err.Error() != want {
-		t.Errorf("ParseFlags 100m = %v; want %q", err, want)
+		t.Errorf("ReadFlags 100m = %v; want %q", err, want)
 	}
 	if _, ok := err.(*UsageError); !ok {
-		t.Errorf("ParseFlags 100m: %T; want a *UsageError (exit 2)", err)
+		t.Errorf("ReadFlags 100m: %T; want a *UsageError (exit 2)", err)
 	}
 }
