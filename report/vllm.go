@@ -29,6 +29,7 @@ var VLLMDefinitions = []string{
 	"ITL is per chunk (one gap per streamed event after the first), as vLLM's client measures it; inferbench's own report spreads a chunk's gap over its tokens",
 	"chat TTFT is to the first chunk of the body (vLLM's role-only chunk), as vLLM's client measures it; inferbench's own report counts to the first generated token",
 	"TPOT = (E2EL - TTFT) / (output tokens - 1) with the TTFT above; duration is the level's window, first send to last completion",
+	"output tokens are inferbench's summary's: the server's count, but not below the stream's token-bearing events (a count below them is the events'; rundir.Record.BoundOutputTokens, docs/design.md)",
 	"E2EL is to the last token-bearing chunk; vLLM's client also counts a trailing chunk that only carries finish_reason (and its gap as one more ITL), which inferbench does not record",
 	"ttfts and itls are in seconds, the *_ms statistics in milliseconds, as vLLM writes them; generated_texts are not kept by inferbench and are left out",
 }
@@ -74,8 +75,12 @@ func NewVLLMExport(meta VLLMMeta, percentiles []float64) *VLLMExport {
 }
 
 // Add takes one record; only the measure stage counts, and a retried
-// attempt only widens the level's window.
+// attempt only widens the level's window. Its output tokens are taken as
+// the summary counts them, bounded by its stream
+// (rundir.Record.BoundOutputTokens; a record the Summarizer handed out is
+// bounded already).
 func (e *VLLMExport) Add(r *rundir.Record) {
+	r, _ = r.BoundOutputTokens()
 	if r.Stage != rundir.StageMeasure {
 		return
 	}
@@ -110,6 +115,15 @@ func (e *VLLMExport) Add(r *rundir.Record) {
 	l.inputLens, l.outputLens = append(l.inputLens, r.InputTokens), append(l.outputLens, r.OutputTokens)
 	l.ttftsS, l.itlsS = append(l.ttftsS, m.TTFT/1000), append(l.itlsS, itlS)
 	l.errors = append(l.errors, "")
+}
+
+// WithOutput is e written with the tool's version and the percentiles
+// asked (DefaultVLLMPercentiles when none), for an export collected
+// before they were known (render.LoadRun's). The levels are e's, shared.
+func (e *VLLMExport) WithOutput(version string, percentiles []float64) *VLLMExport {
+	c := NewVLLMExport(e.meta, percentiles)
+	c.meta.Version, c.levels = version, e.levels
+	return c
 }
 
 // Levels are the levels seen, ascending.

@@ -51,6 +51,19 @@ type Run struct {
 
 	levels   map[float64]*levelData
 	timeline plot.Timeline
+	// vllm is the run's vLLM export, collected with the summary
+	// (WithVLLMExport); nil when not asked.
+	vllm *report.VLLMExport
+}
+
+// A LoadOption asks LoadRun to collect more from the records it reads.
+type LoadOption func(*Run)
+
+// WithVLLMExport makes LoadRun collect the run's vLLM export (format
+// vllm, writeVLLM) from the records it reads for the summary, as the
+// summary counted them: requests.jsonl is decoded once.
+func WithVLLMExport() LoadOption {
+	return func(r *Run) { r.vllm = report.NewVLLMExport(vllmMeta(r), nil) }
 }
 
 // levelData is the per-request data of one load level's measured stage:
@@ -72,7 +85,7 @@ const maxTimelinePoints = 160
 // gpu.jsonl and server.jsonl (optional), through rundir.Open. It recomputes
 // the Summary with slo and collects what the figures and the bootstrap
 // need, reading the records once.
-func LoadRun(dir string, slo report.SLO) (*Run, error) {
+func LoadRun(dir string, slo report.SLO, opts ...LoadOption) (*Run, error) {
 	rd, err := rundir.Open(dir)
 	if err != nil {
 		return nil, err
@@ -85,6 +98,9 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 				rd.Warnings = append(rd.Warnings, fmt.Sprintf("%s: gpus: %v", rundir.ManifestFile, err))
 			}
 		}
+	}
+	for _, o := range opts {
+		o(r)
 	}
 	var tl timelineAcc
 	// The verdict compares no ITL percentile (levelMetrics) and the ITL
@@ -101,6 +117,9 @@ func LoadRun(dir string, slo report.SLO) (*Run, error) {
 	sum, own, ownSLO, err := report.SummarizeOwn(rd, slo, func(rec *rundir.Record) {
 		col.Add(rec)
 		r.addRecord(rec, &tl)
+		if r.vllm != nil {
+			r.vllm.Add(rec)
+		}
 	})
 	if err != nil {
 		return nil, err

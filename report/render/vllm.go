@@ -29,22 +29,34 @@ func writeVLLM(dir string, r *Report) ([]string, error) {
 	return files, nil
 }
 
-func writeVLLMRun(out string, run *Run, version string, percentiles []float64) ([]string, error) {
-	rd, err := rundir.Open(run.Dir)
-	if err != nil {
-		return nil, err
-	}
-	meta := report.VLLMMeta{Label: run.Label, Version: version}
+// vllmMeta is what run's vLLM export takes from run.json.
+func vllmMeta(run *Run) report.VLLMMeta {
+	meta := report.VLLMMeta{Label: run.Label}
 	if m := run.Manifest; m != nil {
 		meta.Kind, meta.API, meta.Model, meta.Profile, meta.Start = m.Target.Kind, m.Target.API, m.Target.Model, m.Load.Profile, m.Start
 	}
-	e := report.NewVLLMExport(meta, percentiles)
-	for rec, err := range rd.Records() {
+	return meta
+}
+
+// writeVLLMRun writes run's export: the one LoadRun collected with the
+// summary (WithVLLMExport), else requests.jsonl read again (VLLMExport.Add
+// bounds each record as the summary did).
+func writeVLLMRun(out string, run *Run, version string, percentiles []float64) ([]string, error) {
+	e := run.vllm
+	if e == nil {
+		rd, err := rundir.Open(run.Dir)
 		if err != nil {
 			return nil, err
 		}
-		e.Add(rec)
+		e = report.NewVLLMExport(vllmMeta(run), nil)
+		for rec, err := range rd.Records() {
+			if err != nil {
+				return nil, err
+			}
+			e.Add(rec)
+		}
 	}
+	e = e.WithOutput(version, percentiles)
 	var files []string
 	for _, lv := range e.Levels() {
 		b, err := e.Result(lv)
