@@ -278,19 +278,27 @@ func recordClient(ctx context.Context, start time.Time, o *Options, w io.Writer)
 // right after the sink) read is the record the run's table counts, so a
 // server saying 1 token for 5 events does not stop a level on another
 // verdict than the table shows. The runner reads nothing of a record's
-// output tokens or chunks after handing it over.
+// output tokens or chunks after handing it over. The in-memory summarizer
+// takes the record as the server said it, as it takes requests.jsonl's:
+// it bounds it itself and counts what it bounded (the level's usage
+// checks), which a bounded record no longer shows.
 func (s *session) recordSink(obs observers, bisecting bool, mu *sync.Mutex, sumz *report.Summarizer) func(*rundir.Record) error {
 	return func(r *rundir.Record) error {
 		if err := s.rw.Write(r); err != nil {
 			return err
 		}
+		raw := r // the summarizer bounds what it adds, and counts what it bounded
 		if b, _ := r.BoundOutputTokens(); b != r {
+			if bisecting {
+				c := *r // b has Chunks of its own when they changed
+				raw = &c
+			}
 			*r = *b
 		}
 		obs.record(r)
 		if bisecting {
 			mu.Lock()
-			sumz.Add(r)
+			sumz.Add(raw)
 			mu.Unlock()
 		}
 		return nil
