@@ -300,12 +300,13 @@ func (s *Summarizer) Add(r *rundir.Record) *rundir.Record {
 }
 
 // addBound counts what judging r's output tokens against its stream found
-// (ob, rundir.Record.BoundOutputTokens), r as bounded. A record that came
-// bounded (SourceEvents) counts as Below, its count as it was unknown.
+// (ob, rundir.Record.BoundOutputTokens), r as bounded. It is given
+// records as the server counted them (requests.jsonl's, and the session's
+// in-memory summarizer's): one bounded before would not show it.
 func (a *levelAcc) addBound(r *rundir.Record, ob rundir.OutputBound) {
 	u := &a.usage
-	if ob.Below > 0 || r.OutputTokensSource == rundir.SourceEvents {
-		if u.BelowUsage == 0 && ob.Below > 0 {
+	if ob.Below > 0 {
+		if u.BelowUsage == 0 {
 			u.BelowUsage, u.BelowOf = ob.Below, ob.Events
 		}
 		u.BelowEvents++
