@@ -477,7 +477,7 @@ func crossover(o Options, r *Report, priced []*pricedLevel, offer string) (*Cros
 // SLO of the scenario recorded in the first run's run.json is used for all
 // of them, if it has one. It returns the SLO used and where it came from:
 // "flags" (slo), "run.json" or "none".
-func LoadRuns(dirs []string, slo report.SLO) (runs []*Run, used report.SLO, source string, err error) {
+func LoadRuns(dirs []string, slo report.SLO, opts ...LoadOption) (runs []*Run, used report.SLO, source string, err error) {
 	if len(dirs) == 0 {
 		return nil, slo, "", errors.New("no run directory")
 	}
@@ -491,7 +491,7 @@ func LoadRuns(dirs []string, slo report.SLO) (runs []*Run, used report.SLO, sour
 		}
 	}
 	for _, d := range dirs {
-		r, err := LoadRun(d, used)
+		r, err := LoadRun(d, used, opts...)
 		if err != nil {
 			return nil, used, source, err
 		}

@@ -33,7 +33,11 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 			return err
 		}
 	}
-	runs, slo, source, err := LoadRuns(dirs, o.SLO)
+	var opts []LoadOption
+	if out != "" && slices.Contains(formats, VLLM) {
+		opts = append(opts, WithVLLMExport()) // collected as the records are read for the summary
+	}
+	runs, slo, source, err := LoadRuns(dirs, o.SLO, opts...)
 	if err != nil {
 		return err
 	}
