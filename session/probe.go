@@ -120,7 +120,12 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	}
 	if err != nil {
 		perr := probeError(redact.Err(err), postedURL(target, model), limit, res.TokenEvents)
-		if n, past := res.PastMaxTokens(); past {
+		n, past := res.PastMaxTokens()
+		if res.countSuspect() {
+			n = res.tokens() // the stream's, not a count its table doubts
+			past = n > ProbeMaxTokens
+		}
+		if past {
 			// Whatever the outcome: a stream that ran past its cap and then
 			// timed out is the server ignoring the cap.
 			perr = fmt.Errorf("%w; the stream had run past its max tokens (%d > %d): the server ignores the output cap", perr, n, ProbeMaxTokens)
@@ -236,11 +241,7 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 	} else {
 		fmt.Fprintf(tw, "usage reported\tno: output tokens will be counted from events (%d here)\n", r.Counted)
 	}
-	if n, past := r.PastMaxTokens(); past {
-		fmt.Fprintf(tw, "output cap\tNO: asked for %d, got %d: the server ignores the output cap%s, so a run would do other work than its scenario\n", ProbeMaxTokens, n, report.CapIgnoredWhy(o.Kind))
-	} else {
-		fmt.Fprintf(tw, "output cap\tyes: %d of at most %d\n", n, ProbeMaxTokens)
-	}
+	fmt.Fprintf(tw, "output cap\t%s\n", r.capVerdict(o.Kind))
 	if s := r.Server; s != nil {
 		var parts []string
 		for _, p := range []struct {
@@ -256,6 +257,34 @@ func (r *ProbeResult) Write(w io.Writer, o ProbeSubject) {
 		fmt.Fprintf(tw, "server timings\tno\n")
 	}
 	tw.Flush()
+}
+
+// countSuspect reports whether the server's output count is more than
+// rundir.MaxTokensPerEvent for each token-bearing event: kept by a run, and
+// warned of by its table (rundir.OutputBound.ManyOf, the report's rule).
+func (r *ProbeResult) countSuspect() bool {
+	return r.UsageReported() && r.Bound.ManyOf(r.Usage.CompletionTokens)
+}
+
+// capVerdict is the output cap line's verdict, for kind's target. A count
+// a run's table warns of (countSuspect) is not taken as a fact: whether
+// the server ignores the cap is then said by the stream's tokens where
+// they are past it, and in doubt where they are not.
+func (r *ProbeResult) capVerdict(kind string) string {
+	n, past := r.PastMaxTokens()
+	switch {
+	case !past:
+		return fmt.Sprintf("yes: %d of at most %d", n, ProbeMaxTokens)
+	case !r.countSuspect():
+		return fmt.Sprintf("NO: asked for %d, got %d: the server ignores the output cap%s, so a run would do other work than its scenario", ProbeMaxTokens, n, report.CapIgnoredWhy(kind))
+	}
+	u, b, t := r.Usage.CompletionTokens, r.Bound, r.tokens()
+	if t > ProbeMaxTokens {
+		return fmt.Sprintf("NO: asked for %d, its stream carried %d tokens (the server counted %d, %.1f per token-bearing event, more than %d, a count a run's table warns of): the server ignores the output cap%s, so a run would do other work than its scenario",
+			ProbeMaxTokens, t, u, b.PerEventOf(u), rundir.MaxTokensPerEvent, report.CapIgnoredWhy(kind))
+	}
+	return fmt.Sprintf("unsure: asked for %d, the server counted %d, %.1f per token-bearing event (%d events), more than %d, a count a run's table warns of; its stream carried %d tokens, within the cap: if the count is right, the server ignores the output cap%s, so a run would do other work than its scenario",
+		ProbeMaxTokens, u, b.PerEventOf(u), b.Events, rundir.MaxTokensPerEvent, t, report.CapIgnoredWhy(kind))
 }
 
 // usageVerdict is the usage line's verdict on a server that reported an
