@@ -105,6 +105,10 @@ type Report struct {
 	vllmPercentiles []float64
 	// catalog is Options.Catalog: the offers behind the cost figure's bars.
 	catalog *cost.Catalog
+	// copyWarnings are the warnings on runs given twice (warnRepeatedDirs),
+	// known once the runs are grouped: the terminal prints them after the
+	// runs' own.
+	copyWarnings []string
 }
 
 // SLOInfo is the SLO the report judged by.
@@ -334,6 +338,7 @@ func Build(runs []*Run, o Options) (*Report, error) {
 		gpus[i] = setupGPU(o.Catalog, run, o.gpuStated(i))
 	}
 	setups := groupSetups(runs, r.Runs, gpus)
+	r.copyWarnings = warnRepeatedDirs(setups, runs, r.Runs)
 	for _, i := range comparedRuns(setups, len(runs)) {
 		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs, setups.together(0, i)))
 	}
@@ -497,7 +502,6 @@ func LoadRuns(dirs []string, slo report.SLO, opts ...LoadOption) (runs []*Run, u
 		}
 		runs = append(runs, r)
 	}
-	warnRepeatedDirs(runs)
 	return runs, used, source, nil
 }
 

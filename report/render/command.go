@@ -88,6 +88,9 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
+	for _, w := range rep.copyWarnings {
+		fmt.Fprintln(stderr, "inferbench: warning:", printable.Text(w))
+	}
 	for _, c := range rep.Comparisons {
 		fmt.Fprintf(stdout, "\nverdict: %s\n", printable.Text(c.Headline))
 		for _, n := range c.Notes {

@@ -8,27 +8,40 @@ import (
 
 // warnRepeatedDirs warns on a run given again (the same directory under
 // another name: "runs/a" and "./runs/a/", a link) or a copy of one (cp -r,
-// a download of a run already given): the report sets it beside itself,
-// which a careless command line does, not a comparison.
-func warnRepeatedDirs(runs []*Run) {
-	for j := range runs {
-		i, again, ok := copyOf(runs, j)
-		switch {
-		case !ok:
-		case again:
-			runs[j].Warnings = append(runs[j].Warnings, fmt.Sprintf(
-				"%s is %s given again: the report compares that run with itself", runs[j].Dir, runs[i].Dir))
-		default:
-			runs[j].Warnings = append(runs[j].Warnings, fmt.Sprintf(
-				"%s is a copy of %s (run.json: the same host, pid, start, end and records): the report compares that run with itself", runs[j].Dir, runs[i].Dir))
+// a download of a run already given), which a careless command line gives,
+// and says what the report does with it in the grouping g (groupSetups,
+// comparedRuns): without repeats every run is compared with the first, so
+// a copy of the first is compared with itself and a copy of another run
+// repeats that run's comparison; with repeats a copy is in no setup and
+// compared with no run. The warnings go on the runs' entries rr and are
+// returned, for the terminal.
+func warnRepeatedDirs(g grouping, runs []*Run, rr []RunReport) []string {
+	var out []string
+	for _, c := range g.copies {
+		what := fmt.Sprintf("%s is a copy of %s (run.json: the same host, pid, start, end and records)", runs[c.i].Dir, runs[c.of].Dir)
+		if c.again {
+			what = fmt.Sprintf("%s is %s given again", runs[c.i].Dir, runs[c.of].Dir)
 		}
+		var does string
+		switch {
+		case repeated(g.setups):
+			does = "not a repeat (its requests are that run's: no run-to-run variance), so the report puts it in no setup of Repeated runs and compares it with no run"
+		case c.of == 0:
+			does = "the report compares that run with itself"
+		default:
+			does = fmt.Sprintf("the report compares it with %s, as it does %s: the same comparison twice", runs[0].Dir, runs[c.of].Dir)
+		}
+		w := what + ": " + does
+		rr[c.i].Warnings = append(rr[c.i].Warnings, w)
+		out = append(out, w)
 	}
+	return out
 }
 
 // copyOf is the earlier run that run j is given again (again: the same
 // directory under another name) or a copy of (sameRun: cp -r), and
-// whether there is one: the one rule for warnRepeatedDirs and the
-// grouping of repeats, where a copy is no repeat.
+// whether there is one: the one rule of the grouping of repeats, where a
+// copy is no repeat (groupSetups), and so of warnRepeatedDirs.
 func copyOf(runs []*Run, j int) (i int, again, ok bool) {
 	for i := range j {
 		if rundir.SameDir(runs[i].Dir, runs[j].Dir) {

@@ -103,8 +103,12 @@ type grouping struct {
 	copies []copied
 }
 
-// copied is run i, a copy of run of.
-type copied struct{ i, of int }
+// copied is run i, a copy of run of; again when it is that directory
+// given again (copyOf).
+type copied struct {
+	i, of int
+	again bool
+}
 
 // groupSetups groups runs (with their report entries rr) into setups, in
 // the order given: each run joins the first setup whose first run is of
@@ -122,8 +126,8 @@ func groupSetups(runs []*Run, rr []RunReport, gpus []string) grouping {
 		}
 	}
 	for i := range runs {
-		if of, _, ok := copyOf(runs, i); ok {
-			g.copies = append(g.copies, copied{i, of})
+		if of, again, ok := copyOf(runs, i); ok {
+			g.copies = append(g.copies, copied{i, of, again})
 			continue
 		}
 		var apart []string
