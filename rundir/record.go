@@ -111,6 +111,14 @@ type Record struct {
 	// token counts, E2E and TPOT stay exact, per-event ITL detail of the
 	// tail is lost. 0 for any stream under a million events.
 	ChunksCoalesced int64 `json:"chunks_coalesced,omitempty"`
+	// UsageDecreased marks a stream whose server's cumulative output
+	// count (a continuous usage, llama.cpp's predicted_n, Gemini's
+	// usageMetadata) went down from one event to a later one, which no
+	// generation does (a token generated is not taken back): the
+	// per-event counts taken from its increases (Chunks) are not to be
+	// trusted, and a reader drops them (BoundOutputTokens). false
+	// (absent) when it never went down or the server gave no such count.
+	UsageDecreased bool `json:"usage_decreased,omitempty"`
 	// Session identifies the multi-turn session the request belongs to
 	// (unique within the run); Turn is its turn in that session, from 1.
 	// Both are 0 for a single-turn request (no --turns).
@@ -204,11 +212,16 @@ type OutputBound struct {
 	// record's count became Events (SourceEvents); 0 when it was not.
 	Below int
 	// Dropped says the per-event counts the server gave (a cumulative
-	// usage's increases, Chunk.Tokens) summed past the server's final
-	// count, so they were dropped: each event counts 1, as for a server
-	// that gives none. A cumulative usage that went down and up again, or
-	// whose last value is above the final one, does this.
+	// usage's increases, Chunk.Tokens) were dropped: each event counts 1,
+	// as for a server that gives none. They are when they sum past the
+	// server's final count (a cumulative usage that went down and up
+	// again, or whose last value is above the final one, does this), and
+	// when the cumulative count went down (Decreased) wherever they sum.
 	Dropped bool
+	// Decreased says the server's cumulative output count went down
+	// during the stream (Record.UsageDecreased), which no generation
+	// does: its per-event counts are dropped where any was past one.
+	Decreased bool
 }
 
 // PerEvent returns the record's output tokens per token-bearing event,
@@ -239,18 +252,23 @@ func (b OutputBound) ManyOf(out int) bool {
 // BoundCounts is the rule of BoundOutputTokens on a stream's counts, the
 // one place it lives (docs/design.md, "Output tokens"): events
 // token-bearing events, whose per-event counts (each at least 1, as a
-// record's Chunks hold them) sum to sum, and out the server's output
-// count (none: 0). The server's count is taken on purpose over the
-// events' (an event may carry several tokens), but not below what the
-// stream shows:
+// record's Chunks hold them) sum to sum, out the server's output count
+// (none: 0), and decreased whether the cumulative count those per-event
+// counts came from went down (Record.UsageDecreased). The server's count
+// is taken on purpose over the events' (an event may carry several
+// tokens), but not below what the stream shows:
 //
-//   - Per-event counts that sum past the server's count are dropped
-//     (Dropped) where any was given: they sum past one an event. Each
-//     event then counts 1.
+//   - Per-event counts that sum past the server's count, or that came
+//     from a cumulative count that went down, are dropped (Dropped) where
+//     any was given: they sum past one an event. Each event then counts 1.
 //   - A server count below the events becomes the events' count (Below).
-func BoundCounts(events, sum int64, out int) OutputBound {
+func BoundCounts(events, sum int64, out int, decreased bool) OutputBound {
 	b := OutputBound{Events: events}
-	if events == 0 || out <= 0 || sum <= int64(out) {
+	if events == 0 || out <= 0 {
+		return b // no count to judge
+	}
+	b.Decreased = decreased
+	if sum <= int64(out) && !decreased {
 		return b // the usual case
 	}
 	b.Dropped = sum > events
@@ -267,8 +285,9 @@ func BoundCounts(events, sum int64, out int) OutputBound {
 // last entry, so the entries' counts sum past one an event exactly when
 // the server gave a count of its own).
 //
-//   - Dropped per-event counts become 1 an event, the last entry's as
-//     many as the events it holds.
+//   - Dropped per-event counts (past the count, or of a cumulative count
+//     that went down: UsageDecreased) become 1 an event, the last
+//     entry's as many as the events it holds.
 //   - A count below the events becomes the events' count, SourceEvents.
 //
 // It returns r itself when neither applies, else a changed copy (with its
@@ -283,7 +302,7 @@ func (r *Record) BoundOutputTokens() (*Record, OutputBound) {
 	for _, c := range r.Chunks {
 		sum += max(c[1], 1)
 	}
-	b := BoundCounts(events, sum, r.OutputTokens)
+	b := BoundCounts(events, sum, r.OutputTokens, r.UsageDecreased)
 	if !b.Dropped && b.Below == 0 {
 		return r, b // one pass, nothing allocated
 	}

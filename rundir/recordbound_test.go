@@ -32,6 +32,7 @@ func TestBoundOutputTokens(t *testing.T) {
 		chunks    [][2]int64 // nil: unchanged
 		below     int
 		dropped   bool
+		decreased bool
 		many      bool
 		perEvent  float64
 		unchanged bool
@@ -49,6 +50,20 @@ func TestBoundOutputTokens(t *testing.T) {
 		// above the events: counts dropped, the final kept.
 		{name: "cumulative above final", r: Record{Chunks: counted(4, 4, 4), OutputTokens: 10, OutputTokensSource: SourceServer},
 			out: 10, src: SourceServer, chunks: ones(3), dropped: true, perEvent: 10.0 / 3},
+		// A cumulative count that went down: 5, 3, 4, final 10. Its
+		// increases (5, 0 taken as 1, 1) sum to 7, under the final
+		// count, but are not to be trusted: dropped, the final kept.
+		{name: "cumulative down", r: Record{Chunks: counted(5, 1, 1), OutputTokens: 10, OutputTokensSource: SourceServer, UsageDecreased: true},
+			out: 10, src: SourceServer, chunks: ones(3), dropped: true, decreased: true, perEvent: 10.0 / 3},
+		// Went down, final below the events: both.
+		{name: "cumulative down below", r: Record{Chunks: counted(5, 1, 1), OutputTokens: 2, OutputTokensSource: SourceServer, UsageDecreased: true},
+			out: 3, src: SourceEvents, chunks: ones(3), below: 2, dropped: true, decreased: true, perEvent: 1},
+		// Went down, one token an event all the same (1, 0, 1): nothing
+		// to drop, the decrease still said.
+		{name: "cumulative down ones", r: Record{Chunks: ones(3), OutputTokens: 3, OutputTokensSource: SourceServer, UsageDecreased: true},
+			out: 3, src: SourceServer, decreased: true, perEvent: 1, unchanged: true},
+		{name: "cumulative down counted", r: Record{Chunks: counted(5, 1), OutputTokens: 6, OutputTokensSource: SourceCounted, UsageDecreased: true},
+			out: 6, src: SourceCounted, perEvent: 3, unchanged: true},
 		// Speculative decoding with continuous usage: 4 an event, summing
 		// to the final count.
 		{name: "speculative", r: Record{Chunks: counted(4, 4, 4, 4), OutputTokens: 16, OutputTokensSource: SourceServer},
@@ -89,9 +104,9 @@ func TestBoundOutputTokens(t *testing.T) {
 			if !slices.Equal(got.Chunks, want) {
 				t.Errorf("chunks %v; want %v", got.Chunks, want)
 			}
-			if b.Below != c.below || b.Dropped != c.dropped || b.Many(got) != c.many || b.PerEvent(got) != c.perEvent {
-				t.Errorf("bound %+v many %v per event %g; want below %d dropped %v many %v per event %g",
-					b, b.Many(got), b.PerEvent(got), c.below, c.dropped, c.many, c.perEvent)
+			if b.Below != c.below || b.Dropped != c.dropped || b.Decreased != c.decreased || b.Many(got) != c.many || b.PerEvent(got) != c.perEvent {
+				t.Errorf("bound %+v many %v per event %g; want below %d dropped %v decreased %v many %v per event %g",
+					b, b.Many(got), b.PerEvent(got), c.below, c.dropped, c.decreased, c.many, c.perEvent)
 			}
 			if (got == &in) != c.unchanged {
 				t.Errorf("returned the record itself: %v; want %v", got == &in, c.unchanged)
@@ -133,23 +148,33 @@ func TestBoundCounts(t *testing.T) {
 	for _, c := range []struct {
 		events, sum int64
 		out         int
+		decreased   bool
 		want        OutputBound
 	}{
-		{5, 5, 1, OutputBound{Events: 5, Below: 1}},
-		{7, 1009, 3, OutputBound{Events: 7, Below: 3, Dropped: true}},
-		{3, 12, 10, OutputBound{Events: 3, Dropped: true}},
-		{4, 16, 16, OutputBound{Events: 4}},
-		{5, 5, 5000, OutputBound{Events: 5}},
-		{0, 0, 9, OutputBound{}},
-		{5, 5, 0, OutputBound{Events: 5}}, // no count to judge
+		{5, 5, 1, false, OutputBound{Events: 5, Below: 1}},
+		{7, 1009, 3, false, OutputBound{Events: 7, Below: 3, Dropped: true}},
+		{3, 12, 10, false, OutputBound{Events: 3, Dropped: true}},
+		{4, 16, 16, false, OutputBound{Events: 4}},
+		{5, 5, 5000, false, OutputBound{Events: 5}},
+		{0, 0, 9, false, OutputBound{}},
+		{5, 5, 0, false, OutputBound{Events: 5}}, // no count to judge
+		{3, 7, 10, true, OutputBound{Events: 3, Dropped: true, Decreased: true}},
+		{3, 7, 2, true, OutputBound{Events: 3, Below: 2, Dropped: true, Decreased: true}},
+		{3, 3, 3, true, OutputBound{Events: 3, Decreased: true}},
+		{3, 7, 0, true, OutputBound{Events: 3}}, // no count to judge
 	} {
-		if got := BoundCounts(c.events, c.sum, c.out); got != c.want {
-			t.Errorf("BoundCounts(%d, %d, %d) = %+v; want %+v", c.events, c.sum, c.out, got, c.want)
+		if got := BoundCounts(c.events, c.sum, c.out, c.decreased); got != c.want {
+			t.Errorf("BoundCounts(%d, %d, %d, %v) = %+v; want %+v", c.events, c.sum, c.out, c.decreased, got, c.want)
 		}
 	}
 	// The record of the second: cumulative 1,2,1,5,0,1000,3, final 3.
 	r := &Record{Chunks: counted(1, 1, 1, 4, 1, 1000, 1), OutputTokens: 3, OutputTokensSource: SourceServer}
-	if _, b := r.BoundOutputTokens(); b != BoundCounts(7, 1009, 3) {
-		t.Errorf("record's bound %+v; counts' %+v", b, BoundCounts(7, 1009, 3))
+	if _, b := r.BoundOutputTokens(); b != BoundCounts(7, 1009, 3, false) {
+		t.Errorf("record's bound %+v; counts' %+v", b, BoundCounts(7, 1009, 3, false))
+	}
+	// Of the eighth: cumulative 5, 3, 4, final 10.
+	r = &Record{Chunks: counted(5, 1, 1), OutputTokens: 10, OutputTokensSource: SourceServer, UsageDecreased: true}
+	if _, b := r.BoundOutputTokens(); b != BoundCounts(3, 7, 10, true) {
+		t.Errorf("record's bound %+v; counts' %+v", b, BoundCounts(3, 7, 10, true))
 	}
 }

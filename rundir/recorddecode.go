@@ -397,6 +397,8 @@ func decodeFast(b []byte, r *Record, scratch *[][2]int64) bool {
 			return once(29) && p.server(r)
 		case "chunks_coalesced":
 			return i64(30, &r.ChunksCoalesced)
+		case "usage_decreased":
+			return boolean(35, &r.UsageDecreased)
 		case "prefix_group":
 			return in(31, &r.PrefixGroup)
 		case "cached_input_tokens":

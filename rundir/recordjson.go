@@ -85,6 +85,9 @@ func appendRecordJSON(b []byte, r *Record) []byte {
 		b = append(b, `,"retried":true`...)
 	}
 	b = appendOptInt(b, `,"chunks_coalesced":`, r.ChunksCoalesced)
+	if r.UsageDecreased {
+		b = append(b, `,"usage_decreased":true`...)
+	}
 	if r.Session != 0 {
 		b = append(b, `,"session":`...)
 		b = strconv.AppendUint(b, r.Session, 10)

@@ -48,6 +48,7 @@ func TestRecordJSONMatchesEncodingJSON(t *testing.T) {
 	full.RequestedInputTokens, full.RequestedOutputTokens = 512, 1000
 	full.Server = &ServerTiming{Queue: 1, Prompt: 2e6, Decode: 3e9, Total: 4e9, TTFT: 5}
 	full.ChunksCoalesced = 12345
+	full.UsageDecreased = true
 	full.Session, full.Turn = 1<<63+5, 4
 	full.PrefixGroup = 3
 	full.CachedInputTokens = 480
@@ -66,7 +67,7 @@ func FuzzRecordJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, id uint64, stage string, level float64, ns, tok int64, finish, class, msg string, ok bool) {
 		r := &Record{ID: id, Stage: Stage(stage), Level: level, SentNS: ns, EndNS: ns * 2, Chunks: [][2]int64{{ns, tok}},
 			OutputTokens: int(tok), FinishReason: finish, ErrorClass: ErrorClass(class), Error: msg, OK: ok,
-			Session: id / 3, Turn: int(tok % 8)}
+			Session: id / 3, Turn: int(tok % 8), UsageDecreased: ok != (id%2 == 0)}
 		if _, err := json.Marshal(r); err != nil {
 			return // NaN/Inf levels: encoding/json refuses them too
 		}
@@ -96,6 +97,7 @@ func checkDecode(t *testing.T, line []byte) {
 func TestRecordDecodeFast(t *testing.T) {
 	full := benchRecord()
 	full.ChunksCoalesced = 7
+	full.UsageDecreased = true
 	full.CachedInputTokens = 33
 	full.Server = &ServerTiming{Queue: 1, TTFT: 5}
 	full.Retried, full.Attempt, full.Level = true, 1, 0.25
@@ -108,14 +110,16 @@ func TestRecordDecodeFast(t *testing.T) {
 		if !decodeRecordFast(line, &fast) {
 			t.Fatalf("fast decoder refused the encoder's own line %s", line)
 		}
-		if fast.PrefixGroup != r.PrefixGroup || fast.Resent != r.Resent {
-			t.Fatalf("prefix_group, resent: decoded %d, %d; wrote %d, %d", fast.PrefixGroup, fast.Resent, r.PrefixGroup, r.Resent)
+		if fast.PrefixGroup != r.PrefixGroup || fast.Resent != r.Resent || fast.UsageDecreased != r.UsageDecreased {
+			t.Fatalf("prefix_group, resent, usage_decreased: decoded %d, %d, %v; wrote %d, %d, %v",
+				fast.PrefixGroup, fast.Resent, fast.UsageDecreased, r.PrefixGroup, r.Resent, r.UsageDecreased)
 		}
 		checkDecode(t, line)
 	}
 	for _, line := range []string{
 		`{"id":1,"error":"a \"quoted\" error"}`, `{"id":1,"unknown":2}`, `{"ID":1}`, `{"id":1,"id":2}`,
-		`{"chunks":null}`, `{"session":5,"turn":2}`, `{"resent":2,"attempt":1}`, `{"resent":1,"resent":3}`, `{"resent":-1}`, `{"session":-1}`, `{"turn":1,"turn":2}`, `{"level":1e3,"ok":true}`, ` { "id" : 7 , "chunks" : [ [ 1 , 2 ] ] } `,
+		`{"chunks":null}`, `{"session":5,"turn":2}`, `{"resent":2,"attempt":1}`, `{"resent":1,"resent":3}`, `{"resent":-1}`, `{"session":-1}`, `{"turn":1,"turn":2}`, `{"level":1e3,"ok":true}`,
+		`{"usage_decreased":true}`, `{"usage_decreased":false}`, `{"usage_decreased":1}`, `{"usage_decreased":true,"usage_decreased":false}`, ` { "id" : 7 , "chunks" : [ [ 1 , 2 ] ] } `,
 	} {
 		checkDecode(t, []byte(line))
 		var a, b Record
@@ -132,6 +136,7 @@ func FuzzRecordDecode(f *testing.F) {
 	f.Add(appendRecordJSON(nil, benchRecord()))
 	f.Add([]byte(`{"id":3,"stage":"measure","level":2.5,"chunks":[[1,1],[2,3]],"ok":false,"error_class":"timeout","server":{"ttft_ns":9}}`))
 	f.Add([]byte(`{"id":4,"stage":"measure","ok":true,"resent":2}`))
+	f.Add([]byte(`{"id":6,"stage":"measure","chunks":[[1,5],[2,1],[3,1]],"output_tokens":10,"output_tokens_source":"server","ok":true,"usage_decreased":true}`))
 	f.Add([]byte(`{"id":5,"stage":"measure","ok":false,"input_tokens":24,"input_tokens_source":"sized","requested_input_tokens":24,"error_class":"http_5xx"}`))
 	f.Fuzz(func(t *testing.T, line []byte) { checkDecode(t, line) })
 }

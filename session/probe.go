@@ -116,7 +116,7 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	res.Usage, res.Server = final.Usage, final.Server
 	res.FinishReason, res.Model = redact.Clip(final.FinishReason), redact.Clip(final.Model)
 	if res.UsageReported() {
-		res.Bound = rundir.BoundCounts(int64(res.TokenEvents), int64(res.Counted), res.Usage.CompletionTokens)
+		res.Bound = rundir.BoundCounts(int64(res.TokenEvents), int64(res.Counted), res.Usage.CompletionTokens, false)
 	}
 	if err != nil {
 		perr := probeError(redact.Err(err), postedURL(target, model), limit, res.TokenEvents)
