@@ -23,8 +23,8 @@ func TestFormatFixed(t *testing.T) {
 }
 
 // TestLatencyTableKeepsSmallValues: the terminal's latency table of a fast
-// engine writes its TPOT of 1.5 µs as 0.0015 ms; it wrote "0.00". Under a
-// nanosecond is zero (FormatMS).
+// engine writes its TPOT of 1.5 µs as 0.002 ms (latencyText: three
+// decimals at most); it wrote "0.00". Under a nanosecond is zero.
 func TestLatencyTableKeepsSmallValues(t *testing.T) {
 	l := &Level{TPOTMS: distOf([]float64{0.0015, 0.0015, 0.0015})}
 	table, _ := latencyTable(l)
@@ -35,7 +35,7 @@ func TestLatencyTableKeepsSmallValues(t *testing.T) {
 		}
 	}
 	// Equal values: a standard deviation of floating-point residue, 0.
-	if f := strings.Fields(tpot); len(f) != 9 || strings.TrimSuffix(f[2], "*") != "0.0015" || f[7] != "0.0015" || f[8] != "0.00" {
-		t.Errorf("TPOT row %q; want p50 and mean 0.0015, stddev 0.00", tpot)
+	if f := strings.Fields(tpot); len(f) != 9 || strings.TrimSuffix(f[2], "*") != "0.002" || f[7] != "0.002" || f[8] != "0" {
+		t.Errorf("TPOT row %q; want p50 and mean 0.002, stddev 0", tpot)
 	}
 }

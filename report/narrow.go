@@ -78,7 +78,8 @@ func levelBlock(l *Level, width int) string {
 
 // latencyBlocks are level l's latency table where it does not fit: a block
 // a metric, its count and each percentile, mean and stddev labelled
-// ("TTFT  n 40  p50 8.64  p90 8.88*", then "  p95 8.98*  p99 9.72*", ...).
+// ("TTFT  n 40  p50 8.64  p90 8.88*", then "  p95 8.98*  p99 9.72*", ...),
+// each value as the table writes it (latencyText).
 // A metric with no samples is its name and "n 0".
 func latencyBlocks(l *Level, width int) string {
 	var b strings.Builder
@@ -86,9 +87,9 @@ func latencyBlocks(l *Level, width int) string {
 		parts := []string{r.name, fmt.Sprintf("n %d", r.dist.N)}
 		if r.dist.N > 0 {
 			for _, p := range tablePercentiles {
-				parts = append(parts, fmt.Sprintf("p%g %s", p, MarkSmall(FormatMS(r.dist.At(p), 2), r.dist.N, p)))
+				parts = append(parts, fmt.Sprintf("p%g %s", p, MarkSmall(latencyText(r.dist.At(p)), r.dist.N, p)))
 			}
-			parts = append(parts, "mean "+FormatMS(r.dist.Mean, 2), "stddev "+FormatMS(r.dist.Stddev, 2))
+			parts = append(parts, "mean "+latencyText(r.dist.Mean), "stddev "+latencyText(r.dist.Stddev))
 		}
 		b.WriteString(flowLine("", labelled(parts...), width))
 	}

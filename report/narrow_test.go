@@ -101,7 +101,7 @@ func TestWriteTableFitKeepsTheTableWhereItFits(t *testing.T) {
 	if err := WriteTableFit(&b, sum, nil, 40); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"\nTPOT  n 0\n", "\nTTFT  n 3  p50 20.00*  p90 28.00*\n  p95 29.00*"} {
+	for _, want := range []string{"\nTPOT  n 0\n", "\nTTFT  n 3  p50 20.0*  p90 28.0*\n  p95 29.0*"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("at 40 columns no %q in\n%s", want, b.String())
 		}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -468,15 +470,57 @@ func latencyTable(l *Level) (table string, small bool) {
 		fmt.Fprintf(tw, "%s\t%d\t", name, d.N)
 		for _, p := range tablePercentiles {
 			small = small || SmallSample(d.N, p)
-			fmt.Fprintf(tw, "%s\t", MarkSmall(FormatMS(d.At(p), 2), d.N, p))
+			fmt.Fprintf(tw, "%s\t", MarkSmall(latencyText(d.At(p)), d.N, p))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", FormatMS(d.Mean, 2), FormatMS(d.Stddev, 2))
+		fmt.Fprintf(tw, "%s\t%s\t\n", latencyText(d.Mean), latencyText(d.Stddev))
 	}
 	for _, d := range latencyRows(l) {
 		row(d.name, d.dist)
 	}
 	tw.Flush()
 	return b.String(), small
+}
+
+// latencyDigits are the significant digits the latency table writes a
+// value with, and latencyDecimals the most decimals it writes (a
+// microsecond, in ms), so its least value but zero, latencyLeast.
+const (
+	latencyDigits   = 3
+	latencyDecimals = 3
+	latencyLeast    = "0.001"
+)
+
+// latencyText writes a latency in milliseconds as every column of the
+// latency table has it (percentiles, mean, stddev): latencyDigits
+// significant digits, at most latencyDecimals decimals, so 1.42, 24.9,
+// 0.012 (a TTFT of 0.0123 ms), and a whole number from 100 ms up (1235); a
+// value those decimals would write as 0 is "<0.001" (">-0.001" below zero),
+// never 0; under a nanosecond (FormatMS: the floating-point residue of a
+// standard deviation of equal values) is 0. The table had FormatMS's two
+// decimals, and two significant digits under 0.01 (0.00034, 0.000088 beside
+// 1.42). summary.json keeps every digit; NaN and ±Inf are written as
+// strconv writes them.
+func latencyText(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case a < 1e-6:
+		return "0"
+	}
+	dec := min(max(latencyDigits-1-int(math.Floor(math.Log10(a))), 0), latencyDecimals)
+	s := strconv.FormatFloat(v, 'f', dec, 64)
+	// Rounded up to the next power of ten (9.996 to 10.00): a digit more.
+	if r, _ := strconv.ParseFloat(s, 64); dec > 0 && math.Abs(r) >= math.Pow10(latencyDigits-dec) {
+		s = strconv.FormatFloat(v, 'f', dec-1, 64)
+	}
+	if strings.Trim(s, "-0.") == "" {
+		if v < 0 {
+			return ">-" + latencyLeast
+		}
+		return "<" + latencyLeast
+	}
+	return s
 }
 
 // tablePercentiles are the percentiles of the latency table's columns.
