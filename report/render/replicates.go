@@ -47,10 +47,13 @@ type Setup struct {
 	Basis string `json:"basis,omitempty"`
 	// MeanOutputTokensPerS is the mean of the runs' output tokens/s at
 	// their priced levels; CV their sample standard deviation over that
-	// mean, absent for one run. Both absent when Basis is.
-	MeanOutputTokensPerS float64  `json:"mean_output_tokens_per_s,omitempty"`
-	CV                   *float64 `json:"cv,omitempty"`
-	Why                  string   `json:"why,omitempty"`
+	// mean, absent for one run; GeoMeanOutputTokensPerS their geometric
+	// mean (exp of the mean log), which the ratios set against each
+	// other. All absent when Basis is.
+	MeanOutputTokensPerS    float64  `json:"mean_output_tokens_per_s,omitempty"`
+	CV                      *float64 `json:"cv,omitempty"`
+	GeoMeanOutputTokensPerS float64  `json:"geomean_output_tokens_per_s,omitempty"`
+	Why                     string   `json:"why,omitempty"`
 }
 
 // SetupRun is one run of a setup at its priced level (pricedLevel,
@@ -63,11 +66,12 @@ type SetupRun struct {
 	OutputTokensPerS float64 `json:"output_tokens_per_s"`
 }
 
-// SetupRatio is a candidate setup's mean output tokens/s over the baseline
-// setup's. The interval is Welch's t on the log of each run's value:
-// exp(mean log candidate − mean log baseline ± t(DF) × standard error),
-// with DF by Welch–Satterthwaite; absent with fewer than 2 runs a side.
-// Ratio is absent when either setup has no mean (Why says why).
+// SetupRatio is a candidate setup's geometric mean output tokens/s over
+// the baseline setup's: exp(d), d = mean log candidate − mean log
+// baseline. The interval is Welch's t on the same logs: exp(d ± t(DF) ×
+// standard error), with DF by Welch–Satterthwaite, so the ratio lies
+// inside it; absent with fewer than 2 runs a side. Ratio is absent when
+// either setup has no mean (Why says why).
 type SetupRatio struct {
 	Baseline      string  `json:"baseline"`
 	Candidate     string  `json:"candidate"`
@@ -320,7 +324,7 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 				values[k] = append(values[k], r.OutputTokensPerS)
 			}
 			mean, sd := meanSD(values[k])
-			st.MeanOutputTokensPerS = mean
+			st.MeanOutputTokensPerS, st.GeoMeanOutputTokensPerS = mean, math.Exp(meanLog(values[k]))
 			if len(values[k]) > 1 {
 				cv := sd / mean
 				st.CV = &cv
@@ -347,7 +351,7 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 			}
 			x.Why = "no ratio: " + strings.Join(why, "; ")
 		case x.BaselineRuns < 2 || x.CandidateRuns < 2:
-			x.Ratio = cand.MeanOutputTokensPerS / base.MeanOutputTokensPerS
+			x.Ratio = logRatio(values[0], values[k])
 			var one []string
 			for _, st := range []*Setup{cand, base} {
 				if len(st.Runs) < 2 {
@@ -356,7 +360,7 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 			}
 			x.Why = fmt.Sprintf("no interval: Welch's t needs 2 runs a side, and %s ran once (run it again)", strings.Join(one, " and "))
 		default:
-			x.Ratio = cand.MeanOutputTokensPerS / base.MeanOutputTokensPerS
+			x.Ratio = logRatio(values[0], values[k])
 			x.CILow, x.CIHigh, x.DF = welchLogInterval(values[0], values[k], Confidence)
 			x.Method = welchMethod
 		}
@@ -396,7 +400,7 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 	sec.Notes = append(sec.Notes,
 		fmt.Sprintf("left out of pairwise comparison: %s: two runs of one setup differ by noise, not by a finding, so the Qualification section compares only the first run of %s with the first run of each other setup",
 			strings.Join(leftOut, ", "), sec.Setups[0].Name))
-	sec.Method = fmt.Sprintf("ratio = candidate setup's mean output tokens/s / baseline setup's, each run at its priced level; its %g %% interval is Welch's t on the log of each run's value (the difference of the mean logs ± t × its standard error, degrees of freedom by Welch–Satterthwaite, taken back by exp: an interval for the ratio of geometric means), which holds run-to-run variance: the Qualification section's intervals are of one pair of runs' requests; CV is the runs' sample standard deviation over their mean",
+	sec.Method = fmt.Sprintf("ratio = candidate setup's geometric mean output tokens/s / baseline setup's, each run at its priced level: exp of the difference of the mean logs; its %g %% interval is Welch's t on the same logs (that difference ± t × its standard error, degrees of freedom by Welch–Satterthwaite, taken back by exp), so the ratio lies inside it; the interval holds run-to-run variance: the Qualification section's intervals are of one pair of runs' requests; CV is the runs' sample standard deviation over their (arithmetic) mean",
 		Confidence*100)
 	return sec
 }
@@ -465,13 +469,13 @@ func acrossRuns(x SetupRatio, base, cand *Setup) string {
 		unlike = fmt.Sprintf(" Not a like-for-like ratio: %s.", strings.Join(x.Unlike, "; "))
 	}
 	if x.Method == "" {
-		return fmt.Sprintf(" %s: %s the mean output tokens/s, %s.%s", counts, bounded(x), x.Why, unlike)
+		return fmt.Sprintf(" %s: %s the geometric mean output tokens/s, %s.%s", counts, bounded(x), x.Why, unlike)
 	}
 	of := "the runs' capacities"
 	if base.Basis != report.BasisCapacity || cand.Basis != report.BasisCapacity {
 		of = "the runs' output tokens/s at their priced levels"
 	}
-	return fmt.Sprintf(" %s: %s [%s–%s] the mean output tokens/s (Welch t on the log of %s, df %s): this interval holds the run-to-run variance, which the one above, of two runs' requests, does not.%s",
+	return fmt.Sprintf(" %s: %s [%s–%s] the geometric mean output tokens/s (Welch t on the log of %s, df %s): this interval holds the run-to-run variance, which the one above, of two runs' requests, does not.%s",
 		counts, bounded(x), times2(x.CILow), times2(x.CIHigh), of, dfText(x.DF), unlike)
 }
 
@@ -492,6 +496,28 @@ func meanSD(xs []float64) (mean, sd float64) {
 	return mean, math.Sqrt(ss / float64(len(xs)-1))
 }
 
+// meanLog is the mean of the logs of xs, all positive: the log of their
+// geometric mean.
+func meanLog(xs []float64) float64 {
+	m, _ := meanSD(logs(xs))
+	return m
+}
+
+// logRatio is b's geometric mean over a's, exp(mean log b − mean log a):
+// the point welchLogInterval's interval is about.
+func logRatio(a, b []float64) float64 {
+	return math.Exp(meanLog(b) - meanLog(a))
+}
+
+// logs is the natural log of each of xs.
+func logs(xs []float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = math.Log(x)
+	}
+	return out
+}
+
 // dfText writes an interval's degrees of freedom, "-" for none.
 func dfText(df float64) string {
 	if df == 0 {
@@ -507,13 +533,6 @@ func dfText(df float64) string {
 // need at least 2 values, all positive. When neither side varies, the
 // interval is the ratio itself, with no df (0).
 func welchLogInterval(a, b []float64, confidence float64) (lo, hi, df float64) {
-	logs := func(xs []float64) []float64 {
-		out := make([]float64, len(xs))
-		for i, x := range xs {
-			out[i] = math.Log(x)
-		}
-		return out
-	}
 	ma, sa := meanSD(logs(a))
 	mb, sb := meanSD(logs(b))
 	va, vb := sa*sa/float64(len(a)), sb*sb/float64(len(b))
@@ -536,7 +555,7 @@ func (r *Report) repeatedTables() []table {
 		return nil
 	}
 	runs := table{Title: "Runs by setup", Columns: []string{"setup", "run", "priced level", "basis", "output tok/s"}}
-	setups := table{Title: "Setups", Columns: []string{"setup", "runs", "mean output tok/s", "CV"}}
+	setups := table{Title: "Setups", Columns: []string{"setup", "runs", "mean output tok/s", "CV", "geometric mean"}}
 	for _, st := range sec.Setups {
 		for _, sr := range st.Runs {
 			if sr.Basis == "" {
@@ -549,14 +568,14 @@ func (r *Report) repeatedTables() []table {
 			}
 			runs.Rows = append(runs.Rows, []string{st.Name, sr.Label, fmt.Sprintf("%g", sr.Level), basis, num(sr.OutputTokensPerS, 1)})
 		}
-		mean, cv := "-", "-"
+		mean, cv, geo := "-", "-", "-"
 		if st.Basis != "" {
-			mean = num(st.MeanOutputTokensPerS, 1)
+			mean, geo = num(st.MeanOutputTokensPerS, 1), num(st.GeoMeanOutputTokensPerS, 1)
 		}
 		if st.CV != nil {
 			cv = percent(*st.CV)
 		}
-		setups.Rows = append(setups.Rows, []string{st.Name, fmt.Sprint(len(st.Runs)), mean, cv})
+		setups.Rows = append(setups.Rows, []string{st.Name, fmt.Sprint(len(st.Runs)), mean, cv, geo})
 		if st.Why != "" {
 			setups.Notes = append(setups.Notes, st.Why+": no mean")
 		}
@@ -566,7 +585,7 @@ func (r *Report) repeatedTables() []table {
 		return []table{runs, setups}
 	}
 	setups.Notes = append(setups.Notes, sec.Notes...)
-	ratios := table{Title: "Across runs: the first setup against each other", Columns: []string{"setups", "runs", "ratio of means", fmt.Sprintf("%g %% CI", Confidence*100), "df"}}
+	ratios := table{Title: "Across runs: the first setup against each other", Columns: []string{"setups", "runs", "ratio of geometric means", fmt.Sprintf("%g %% CI", Confidence*100), "df"}}
 	for _, x := range sec.Ratios {
 		row := []string{x.Candidate + " / " + x.Baseline, fmt.Sprintf("%d and %d", x.CandidateRuns, x.BaselineRuns), "-", "-", "-"}
 		if x.Ratio != 0 {

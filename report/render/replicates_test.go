@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -22,10 +23,11 @@ func close4(got, want float64) bool { return math.Abs(got-want) <= 5e-4*math.Abs
 // Welch's t on the logs, by hand.
 //
 // Capacities 100, 110, 90 against 300, 320, 310 tok/s: means 100 and 310,
-// ratio 3.10×; CV 10/100 = 10 % and 10/310 = 3.2 %. Logs: ln 100, ln 110,
-// ln 90 = 4.60517, 4.70048, 4.49981, mean 4.60182, s² 0.0100756; ln 300,
-// ln 320, ln 310 = 5.70378, 5.76832, 5.73657, mean 5.73623, s² 0.00104140.
-// d = 1.134405; se² = 0.0100756/3 + 0.00104140/3 = 0.0037057, se =
+// CV 10/100 = 10 % and 10/310 = 3.2 %. Logs: ln 100, ln 110, ln 90 =
+// 4.60517, 4.70048, 4.49981, mean 4.60182 (geometric mean 99.666), s²
+// 0.0100756; ln 300, ln 320, ln 310 = 5.70378, 5.76832, 5.73657, mean
+// 5.73623 (geometric mean 309.894), s² 0.00104140. d = 1.134405, the ratio
+// of geometric means exp(d) = 3.10932 (of means 3.10); se² = 0.0100756/3 + 0.00104140/3 = 0.0037057, se =
 // 0.060874; df = se⁴ / ((0.0033585)²/2 + (0.00034713)²/2) = 1.37322e-5 /
 // 5.7000e-6 = 2.409. t(0.975, 2.409) = 3.6731 (between t(2) = 4.303 and
 // t(3) = 3.182; its CDF integrated numerically gives 0.97500); interval
@@ -77,24 +79,24 @@ func TestRepeatedRunsByHand(t *testing.T) {
 		t.Errorf("h100's CV = %v; want 10/310", cv)
 	}
 	x := sec.Ratios[0]
-	if !close4(x.Ratio, 3.1) || !close4(x.CILow, 2.4863) || !close4(x.CIHigh, 3.8884) || !close4(x.DF, 2.409) || x.Method == "" {
-		t.Errorf("ratio %+v; want 3.10 [2.4863, 3.8884] df 2.409", x)
+	if !close4(x.Ratio, 3.10932) || !close4(x.CILow, 2.4863) || !close4(x.CIHigh, 3.8884) || !close4(x.DF, 2.409) || x.Method == "" {
+		t.Errorf("ratio %+v; want 3.10932 [2.4863, 3.8884] df 2.409", x)
 	}
 	if want := []string{"a100-2", "a100-3", "h100-2", "h100-3"}; !slices.Equal(sec.LeftOut, want) {
 		t.Errorf("left out %v; want %v", sec.LeftOut, want)
 	}
 	h := comps[0].Headline
-	want := "of a100. Across 3 and 3 runs (h100's and a100's): 3.10× [2.49–3.89] the mean output tokens/s (Welch t on the log of the runs' capacities, df 2.4): this interval holds the run-to-run variance"
+	want := "of a100. Across 3 and 3 runs (h100's and a100's): 3.11× [2.49–3.89] the geometric mean output tokens/s (Welch t on the log of the runs' capacities, df 2.4): this interval holds the run-to-run variance"
 	if !strings.Contains(h, want) {
 		t.Errorf("headline %q; want it to contain %q", h, want)
 	}
-	// The tables show the same numbers: 100 with CV 10 %, 3.10× [2.49–3.89]
-	// on df 2.4.
+	// The tables show the same numbers: 100 with CV 10 % and geometric
+	// mean 99.7, 3.11× [2.49–3.89] on df 2.4.
 	var md strings.Builder
 	for _, tb := range (&Report{Repeated: sec}).repeatedTables() {
 		writeMDTable(&md, tb)
 	}
-	for _, row := range []string{"| a100 | 3 | 100.0 | 10.0 % |", "| h100 / a100 | 3 and 3 | 3.10× | [2.49–3.89] | 2.4 |"} {
+	for _, row := range []string{"| a100 | 3 | 100.0 | 10.0 % | 99.7 |", "| h100 | 3 | 310.0 | 3.2 % | 309.9 |", "| h100 / a100 | 3 and 3 | 3.11× | [2.49–3.89] | 2.4 |"} {
 		if !strings.Contains(md.String(), row) {
 			t.Errorf("tables lack %q:\n%s", row, md.String())
 		}
@@ -103,13 +105,50 @@ func TestRepeatedRunsByHand(t *testing.T) {
 	rr[4].Summary = &report.Summary{Capacity: &report.Capacity{Level: 8, LowerBound: true}}
 	comps[0].Headline = ""
 	sec = repeatedRuns(grouping{setups: [][]int{{0, 1, 2}, {3, 4, 5}}}, rr, comps)
-	if x := sec.Ratios[0]; x.Bound != "at least" || !strings.Contains(comps[0].Headline, "a100's): at least 3.10× [2.49–3.89]") {
-		t.Errorf("lower bound: %+v, headline %q; want at least 3.10×", x, comps[0].Headline)
+	if x := sec.Ratios[0]; x.Bound != "at least" || !strings.Contains(comps[0].Headline, "a100's): at least 3.11× [2.49–3.89]") {
+		t.Errorf("lower bound: %+v, headline %q; want at least 3.11×", x, comps[0].Headline)
+	}
+}
+
+// TestRatioIsTheIntervalsPoint: the ratio is the point its interval is
+// about, the ratio of geometric means, and lies inside it. It was the
+// ratio of arithmetic means, which the interval, on logs, is not about:
+// baseline runs 10 (nine times) and 1000 tok/s against 300 and 300 read
+// 300/109 = 2.75×, outside its own interval: mean log 2.76310 (geometric
+// mean 15.849), s = 1.45628, se = s/√10 = 0.460517 (the candidate does not
+// vary), df 9, t(0.975, 9) = 2.26216, so exp(ln(300/15.849) ∓ 1.04176) =
+// [6.6787, 53.648] about 18.929.
+func TestRatioIsTheIntervalsPoint(t *testing.T) {
+	t.Parallel()
+	mk := func(label string, v float64) RunReport {
+		return RunReport{Label: label, Summary: &report.Summary{}, Priced: &PricedInfo{Level: 8, Basis: report.BasisCapacity, OutputTokensPerS: v}}
+	}
+	var rr []RunReport
+	var base []int
+	for i := range 10 {
+		rr = append(rr, mk(fmt.Sprintf("a-%d", i), map[bool]float64{true: 1000, false: 10}[i == 9]))
+		base = append(base, i)
+	}
+	rr = append(rr, mk("b", 300), mk("b-2", 300))
+	sec := repeatedRuns(grouping{setups: [][]int{base, {10, 11}}}, rr, nil)
+	x := sec.Ratios[0]
+	if !close4(x.Ratio, 18.929) || !close4(x.CILow, 6.6787) || !close4(x.CIHigh, 53.648) || !close4(x.DF, 9) {
+		t.Errorf("ratio %+v; want 18.929 [6.6787, 53.648] df 9", x)
+	}
+	if !(x.CILow <= x.Ratio && x.Ratio <= x.CIHigh) {
+		t.Errorf("ratio %.4g outside its interval [%.4g, %.4g]", x.Ratio, x.CILow, x.CIHigh)
+	}
+	if st := sec.Setups[0]; !close4(st.GeoMeanOutputTokensPerS, 15.849) || !close4(st.MeanOutputTokensPerS, 109) {
+		t.Errorf("baseline setup %+v; want geometric mean 15.849, mean 109", st)
+	}
+	if !strings.Contains(sec.Method, "geometric mean") || !strings.Contains(sec.Method, "so the ratio lies inside it") {
+		t.Errorf("method %q does not say the ratio is of geometric means, inside its interval", sec.Method)
 	}
 }
 
 // One run of a setup priced on another basis: said, and no ratio; a setup
-// run once: the ratio of the means, no interval.
+// run once: the ratio of the geometric means (300 / √(100 × 120) =
+// 2.7386), no interval.
 func TestRepeatedRunsWithoutInterval(t *testing.T) {
 	t.Parallel()
 	mk := func(label, basis string, v float64) RunReport {
@@ -127,10 +166,10 @@ func TestRepeatedRunsWithoutInterval(t *testing.T) {
 	rr[1] = mk("a-2", report.BasisCapacity, 120)
 	comps = []Comparison{{Baseline: "a", Candidate: "b"}}
 	sec = repeatedRuns(grouping{setups: [][]int{{0, 1}, {2}}}, rr, comps)
-	if x := sec.Ratios[0]; !close4(x.Ratio, 300.0/110) || x.CILow != 0 || x.Method != "" || !strings.Contains(x.Why, "b ran once") {
-		t.Errorf("one run of b: %+v; want 2.727, no interval", x)
+	if x := sec.Ratios[0]; !close4(x.Ratio, 300/math.Sqrt(100*120)) || x.CILow != 0 || x.Method != "" || !strings.Contains(x.Why, "b ran once") {
+		t.Errorf("one run of b: %+v; want 2.7386, no interval", x)
 	}
-	if !strings.Contains(comps[0].Headline, "Across 1 and 2 runs (b's and a's): 2.73× the mean output tokens/s, no interval") {
+	if !strings.Contains(comps[0].Headline, "Across 1 and 2 runs (b's and a's): 2.74× the geometric mean output tokens/s, no interval") {
 		t.Errorf("headline %q", comps[0].Headline)
 	}
 }
