@@ -725,6 +725,7 @@ func (lv *level) send(j job) *rundir.Record {
 	rec.FinishReason = final.FinishReason
 	rec.Server = (*rundir.ServerTiming)(final.Server)
 	rec.CachedInputTokens = final.CachedTokens
+	rec.UsageDecreased = final.UsageDecreased // its per-event counts untrusted: rundir.Record.BoundOutputTokens
 
 	if err != nil && rctx.Err() != nil {
 		// The request's context ended: say whether by its own deadline

@@ -149,6 +149,14 @@ type Final struct {
 	// from its prompt cache (OpenAI usage.prompt_tokens_details.cached_tokens,
 	// llama.cpp timings.cache_n); 0 when it said none or nothing.
 	CachedTokens int
+	// UsageDecreased is set when the cumulative output count the adapter
+	// took its events' Chunk.Tokens from (vLLM's continuous usage,
+	// llama.cpp's predicted_n and tokens_predicted, Gemini's
+	// usageMetadata, Bedrock's cumulative counts) went down from one event
+	// to a later one, which no generation does: those per-event counts
+	// are not to be trusted. The load generator records it
+	// (rundir.Record.UsageDecreased), and a report drops them.
+	UsageDecreased bool
 	// Model is the model the response names (the first event's "model"
 	// field on the OpenAI protocol), "" when it names none or the adapter
 	// does not read it. llama-server names its own alias whatever the

@@ -219,8 +219,10 @@ type nativeDecoder struct {
 	server *targets.ServerTiming
 	input  int
 	// lastOut is the last cumulative output count of a family that sends
-	// one per chunk (meta, titan), from which each chunk's tokens are known.
-	lastOut int
+	// one per chunk (meta, titan), from which each chunk's tokens are known;
+	// decreased is set when one went below it (Final.UsageDecreased).
+	lastOut   int
+	decreased bool
 	// family is the model's, whose words the finish is in; stopSent says
 	// the request sent stop sequences.
 	family   family
@@ -228,7 +230,7 @@ type nativeDecoder struct {
 }
 
 func (d *nativeDecoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: d.stoppedBySequence(), Server: d.server}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: d.stoppedBySequence(), Server: d.server, UsageDecreased: d.decreased}
 }
 
 // stoppedBySequence says whether the family's finish says the output may
@@ -336,6 +338,9 @@ func (d *nativeDecoder) event(ev smithy.Deserializable) (targets.Chunk, error) {
 func (d *nativeDecoder) cumulative(c *targets.Chunk, n targets.Int) {
 	if !n.OK || c.Content == "" {
 		return
+	}
+	if int(n.N) < d.lastOut {
+		d.decreased = true
 	}
 	c.Tokens = max(int(n.N)-d.lastOut, 0)
 	d.lastOut = int(n.N)

@@ -374,10 +374,28 @@ type decoder struct {
 	lastOut         int
 	textBeforeCount bool
 	sawCount        bool
+	// lastCand and lastThoughts are the last candidatesTokenCount and
+	// thoughtsTokenCount reported; decreased is set when a reported one
+	// went below the last (Final.UsageDecreased). A count left out (the
+	// JSON-array stream gives it only at the end) is no decrease.
+	lastCand, lastThoughts int64
+	decreased              bool
 }
 
 func (d *decoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, UsageDecreased: d.decreased}
+}
+
+// fell notes a reported cumulative count n below the last one reported,
+// *last, and makes n the last.
+func (d *decoder) fell(n targets.Int, last *int64) {
+	if !n.OK {
+		return
+	}
+	if n.N < *last {
+		d.decreased = true
+	}
+	*last = n.N
 }
 
 // event handles one response.
@@ -413,6 +431,8 @@ func (d *decoder) event(data []byte, onChunk func(targets.Chunk)) error {
 	hasText := c.Content != "" || c.Reasoning != "" || c.ToolArgs != ""
 	if u := r.UsageMetadata; u != nil {
 		out := int(u.CandidatesTokenCount.N) + int(u.ThoughtsTokenCount.N)
+		d.fell(u.CandidatesTokenCount, &d.lastCand)
+		d.fell(u.ThoughtsTokenCount, &d.lastThoughts)
 		if hasText && out == 0 && !d.sawCount {
 			d.textBeforeCount = true
 		}

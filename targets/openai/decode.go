@@ -264,6 +264,9 @@ type decoder struct {
 	// predicted_n the output's count, not a per-event one.
 	lastPredicted      int
 	tokenBeforeTimings bool
+	// decreased is set when one of those cumulative counts went down
+	// (Final.UsageDecreased): its increases are no per-event counts.
+	decreased bool
 
 	// server is the last server timing seen (Groq, llama.cpp).
 	server *targets.ServerTiming
@@ -283,7 +286,19 @@ type decoder struct {
 }
 
 func (d *decoder) final() targets.Final {
-	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: d.stoppedBySequence(), Server: d.server, CachedTokens: d.cached, Model: d.model}
+	return targets.Final{Usage: d.usage, FinishReason: d.finish, StoppedBySequence: d.stoppedBySequence(), Server: d.server, CachedTokens: d.cached, Model: d.model,
+		UsageDecreased: d.decreased}
+}
+
+// increase returns the tokens a cumulative count of n carries past the
+// last one, last: 0 when it went down, which no generation does, and the
+// decoder notes (Final.UsageDecreased).
+func (d *decoder) increase(n, last int) int {
+	if n < last {
+		d.decreased = true
+		return 0
+	}
+	return n - last
 }
 
 // stoppedBySequence is Final.StoppedBySequence. llama.cpp's /completion
@@ -456,7 +471,7 @@ func (d *decoder) chunk() targets.Chunk {
 		// timings_per_token (the openai and vllm kinds), puts its timings
 		// on the event a stop sequence ends the output in.
 		if n := ev.Timings.PredictedN; n.OK && len(ev.Choices) > 0 && c.HasToken() && !d.tokenBeforeTimings {
-			c.Tokens = max(int(n.N)-d.lastPredicted, 0)
+			c.Tokens = d.increase(int(n.N), d.lastPredicted)
 			d.lastPredicted = int(n.N)
 		}
 	}
@@ -483,15 +498,16 @@ func (d *decoder) chunk() targets.Chunk {
 		return c
 	}
 	c.Usage = u
-	if len(ev.Choices) > 0 {
-		// Usage beside choices is cumulative: this chunk's tokens are the
-		// increase since the previous usage, never the sum of usages.
-		switch {
-		case d.haveUsage:
-			c.Tokens = max(u.CompletionTokens-d.lastCompletion, 0)
-		case !d.tokenBeforeUsage:
-			c.Tokens = max(u.CompletionTokens, 0)
+	if d.haveUsage && u.CompletionTokens > 0 {
+		// Usage after usage is cumulative: this chunk's tokens are the
+		// increase since the previous usage, never the sum of usages; a
+		// count below the previous one is noted (0 is none given).
+		k := d.increase(u.CompletionTokens, d.lastCompletion)
+		if len(ev.Choices) > 0 {
+			c.Tokens = k
 		}
+	} else if len(ev.Choices) > 0 && !d.haveUsage && !d.tokenBeforeUsage {
+		c.Tokens = max(u.CompletionTokens, 0)
 	}
 	d.haveUsage = true
 	d.lastCompletion = u.CompletionTokens

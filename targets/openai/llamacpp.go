@@ -69,7 +69,7 @@ func (d *decoder) nativeEvent(data []byte, onChunk func(targets.Chunk)) (bool, e
 	if c.Content != "" {
 		switch {
 		case e.TokensPredicted.OK:
-			c.Tokens = max(int(e.TokensPredicted.N)-d.lastCompletion, 0)
+			c.Tokens = d.increase(int(e.TokensPredicted.N), d.lastCompletion)
 			d.lastCompletion = int(e.TokensPredicted.N)
 		default:
 			c.Tokens = len(e.Tokens)
@@ -87,6 +87,7 @@ func (d *decoder) nativeEvent(data []byte, onChunk func(targets.Chunk)) (bool, e
 	// ("word") from the model's end of generation ("eos").
 	d.stopWord = e.StopType == "word"
 	if e.TokensPredicted.OK {
+		d.increase(int(e.TokensPredicted.N), d.lastCompletion) // the final count below the last: noted
 		d.usage = &targets.Usage{PromptTokens: int(e.TokensEvaluated.N), CompletionTokens: int(e.TokensPredicted.N)}
 		c.Usage = d.usage
 	}
