@@ -24,17 +24,21 @@ type LevelShare struct {
 	Share float64 `json:"share"`
 }
 
-// A CapacityRatio is a candidate's capacity at an SLO over a baseline's,
-// in output tokens/s (report.Summary.Capacity: the level that met the SLO
-// with the best output throughput), with an interval that holds the doubt
-// over which level is each run's capacity, which a ratio at fixed levels
-// (Ratios) does not: a level that met the SLO by a hair fails it in some
-// resamples, and a neighbour that missed it passes.
+// A CapacityRatio is a candidate's priced level at an SLO over a
+// baseline's, in output tokens/s: each run's capacity (the level that met
+// the SLO with the best output throughput, report.Summary.Capacity), else
+// its highest-throughput level (report.PricedLevel, the one rule the
+// report prices by). Its interval holds the doubt over which level is each
+// run's priced one, which a ratio at fixed levels (Ratios) does not: a
+// level that met the SLO by a hair fails it in some resamples, and a
+// neighbour that missed it passes; a run that met the SLO at no level may
+// meet it at one in some resamples, and one that met it may meet it at
+// none.
 //
 // Each resample redraws every level's requests, judges every level by the
-// SLO again and takes the best that met it, on both runs at once; that
-// says which pairs of levels (baseline's, candidate's) a rerun may well
-// compare, and how often. The interval is the union of the fixed-level
+// SLO again and prices each run by the same rule, on both runs at once;
+// that says which pairs of levels (baseline's, candidate's) a rerun may
+// well compare, and how often. The interval is the union of the fixed-level
 // intervals (Ratios) of the pairs chosen together in at least
 // MinPairShare of the resamples, the pair of the samples themselves
 // always among them. Not the percentiles of the resampled capacity
@@ -50,21 +54,24 @@ type CapacityRatio struct {
 	// excludes 1 on the same side, as the union does); Paired when every
 	// pair in it was resampled in pairs.
 	Ratio
-	// BaselineLevel and CandidateLevel are the capacities of the samples
-	// themselves.
+	// BaselineLevel and CandidateLevel are the priced levels of the
+	// samples themselves; BaselineMet and CandidateMet say each is a
+	// capacity (the run met the SLO at some level), not its
+	// highest-throughput level.
 	BaselineLevel, CandidateLevel float64
+	BaselineMet, CandidateMet     bool
 	// BaselineShares and CandidateShares say how often each level was the
 	// run's capacity over all the resamples, most often first;
 	// BaselineNone and CandidateNone how often the run had no level
 	// meeting the SLO (the shares and none sum to 1).
 	BaselineShares, CandidateShares []LevelShare
 	BaselineNone, CandidateNone     float64
-	// Pairs are the pairs of levels whose intervals the union took.
+	// Pairs are the pairs of priced levels whose intervals the union took.
 	Pairs []LevelPair
 }
 
-// A LevelPair is a baseline level and a candidate level chosen as the
-// capacities together in Share of the resamples.
+// A LevelPair is a baseline level and a candidate level priced together
+// in Share of the resamples.
 type LevelPair struct {
 	Baseline  float64 `json:"baseline_level"`
 	Candidate float64 `json:"candidate_level"`
@@ -79,14 +86,17 @@ const (
 	maxPairs     = 6
 )
 
-// CapacityRatios compares the capacities at slo of runs base and cand, each
-// given as the levels it ran (resamples replicates seeded by seed and key;
-// a level of cand that ran the same request list as base's level of the
-// same load is resampled with it in pairs). ok is false when slo is unset,
-// when a run's samples have no level meeting it, when the SLO bounds ITL
-// and a level's sample holds no ITL values (Collector.WithoutITL: the
-// levels could not be judged as the summary judged them), or when a fixed
-// level's ratio is undefined (Ratios).
+// CapacityRatios compares the priced levels at slo (capacity, else highest
+// throughput) of runs base and cand, each given as the levels it ran
+// (resamples replicates seeded by seed and key; a level of cand that ran
+// the same request list as base's level of the same load is resampled with
+// it in pairs). A run whose samples meet the SLO at no level is compared at
+// its highest-throughput level, and at its capacity in the resamples that
+// find one. ok is false when slo is unset, when a run's samples have no
+// level with output throughput, when the SLO bounds ITL and a level's
+// sample holds no ITL values (Collector.WithoutITL: the levels could not
+// be judged as the summary judged them), or when a fixed level's ratio is
+// undefined (Ratios).
 func CapacityRatios(base, cand []CapacityLevel, slo report.SLO, alpha float64, resamples int, seed uint64, key string) (r CapacityRatio, ok bool) {
 	if slo.IsZero() || len(base) == 0 || len(cand) == 0 || resamples < 1 {
 		return r, false
@@ -103,7 +113,13 @@ func CapacityRatios(base, cand []CapacityLevel, slo report.SLO, alpha float64, r
 		ss[i], st0[i] = l.Sample, newSideStats(judge.ms)
 		l.Sample.stats(nil, st0[i])
 	}
-	ib, ic := judge.capacity(st0[:nb]), judge.capacity(st0[nb:])
+	tps0 := make([]float64, nl)
+	for i := range st0 {
+		tps0[i] = st0[i].rates[rateOutputTPS]
+	}
+	priceB, priceC := newPricer(base), newPricer(cand)
+	capB0, capC0 := judge.capacity(st0[:nb]), judge.capacity(st0[nb:])
+	ib, ic := priceB.price(tps0[:nb], capB0), priceC.price(tps0[nb:], capC0)
 	if ib < 0 || ic < 0 {
 		return r, false
 	}
@@ -120,6 +136,9 @@ func CapacityRatios(base, cand []CapacityLevel, slo report.SLO, alpha float64, r
 	}
 	h := fnv.New64a()
 	h.Write([]byte(key))
+	// capB and capC are each run's capacity in each resample (−1 for
+	// none), atB and atC its priced level.
+	capB, capC := make([]int, resamples), make([]int, resamples)
 	atB, atC := make([]int, resamples), make([]int, resamples)
 	// Each level's output tok/s in each resample: a pair's ratio
 	// replicates are read from them, not drawn again.
@@ -128,11 +147,18 @@ func CapacityRatios(base, cand []CapacityLevel, slo report.SLO, alpha float64, r
 		for i := range st {
 			tps[k*nl+i] = st[i].rates[rateOutputTPS]
 		}
-		atB[k], atC[k] = judge.capacity(st[:nb]), judge.capacity(st[nb:])
+		capB[k], capC[k] = judge.capacity(st[:nb]), judge.capacity(st[nb:])
 	})
+	// Priced here, not in the callback: it runs on several goroutines,
+	// and a pricer is one run's scratch summary.
+	for k := range resamples {
+		row := tps[k*nl : (k+1)*nl]
+		atB[k], atC[k] = priceB.price(row[:nb], capB[k]), priceC.price(row[nb:], capC[k])
+	}
 	r.BaselineLevel, r.CandidateLevel = base[ib].Level, cand[ic].Level
-	r.BaselineShares, r.BaselineNone = shares(atB, base)
-	r.CandidateShares, r.CandidateNone = shares(atC, cand)
+	r.BaselineMet, r.CandidateMet = capB0 >= 0, capC0 >= 0
+	r.BaselineShares, r.BaselineNone = shares(capB, base)
+	r.CandidateShares, r.CandidateNone = shares(capC, cand)
 	var parts []Ratio
 	for _, pc := range chosenPairs(atB, atC, ib, ic) {
 		i, j := pc.pair[0], nb+pc.pair[1]
@@ -208,6 +234,50 @@ func shares(at []int, levels []CapacityLevel) (out []LevelShare, none float64) {
 	}
 	slices.SortStableFunc(out, func(a, b LevelShare) int { return cmp.Compare(b.Share, a.Share) })
 	return out, float64(no) / float64(len(at))
+}
+
+// pricer prices a run's levels, in a sample or a resample, by the one rule
+// the report prices runs by (report.PricedLevel: the capacity at the SLO,
+// else the level with the highest output throughput), on the summary it
+// keeps of the run: each level's load and output tokens/s, which is all
+// the rule reads of a level, and the capacity's level.
+type pricer struct {
+	sum report.Summary
+	cap report.Capacity
+}
+
+// newPricer returns the pricer of a run of levels.
+func newPricer(levels []CapacityLevel) *pricer {
+	p := &pricer{sum: report.Summary{Levels: make([]report.Level, len(levels))}}
+	for i, l := range levels {
+		p.sum.Levels[i].Level = l.Level
+	}
+	return p
+}
+
+// price returns the index of the priced level, given each level's output
+// tokens/s (tps, in order) and the index of the level that met the SLO
+// with the best (capacityJudge.capacity, −1 for none); −1 when no level
+// served a token.
+func (p *pricer) price(tps []float64, capacity int) int {
+	p.sum.Capacity = nil
+	if capacity >= 0 {
+		p.cap.Level = p.sum.Levels[capacity].Level
+		p.sum.Capacity = &p.cap
+	}
+	for i := range p.sum.Levels {
+		p.sum.Levels[i].OutputTokensPerS = tps[i]
+	}
+	pl, ok := report.PricedLevel(&p.sum)
+	if !ok {
+		return -1
+	}
+	for i := range p.sum.Levels {
+		if p.sum.Levels[i].Level == pl.Level.Level {
+			return i
+		}
+	}
+	return -1
 }
 
 // capacityJudge judges a run's levels by one SLO, on their (re)samples'

@@ -105,15 +105,27 @@ func TestCapacityRatioPointIsTheSummarys(t *testing.T) {
 		levels = append(levels, CapacityLevel{Level: l.Level, Sample: r.levels[l.Level]})
 	}
 	got, ok := CapacityRatios(levels, levels, r.SLO, 0.05, 200, 1, "capacity")
-	if !ok || got.BaselineLevel != c.Level || !near(got.Baseline, c.OutputTokensPerS, 1e-9*c.OutputTokensPerS) {
-		t.Errorf("capacity level %g, %g tok/s (ok %v); summary says level %g, %g", got.BaselineLevel, got.Baseline, ok, c.Level, c.OutputTokensPerS)
+	if !ok || got.BaselineLevel != c.Level || !got.BaselineMet || !near(got.Baseline, c.OutputTokensPerS, 1e-9*c.OutputTokensPerS) {
+		t.Errorf("capacity level %g, %g tok/s, met %v (ok %v); summary says level %g, %g", got.BaselineLevel, got.Baseline, got.BaselineMet, ok, c.Level, c.OutputTokensPerS)
 	}
-	// A budget the failures break: no level meets the SLO, no ratio.
+	// A budget the failures break: no level meets the SLO, and the run is
+	// priced at its highest-throughput level, as the report prices it
+	// (report.PricedLevel of a summary without a capacity).
 	zero := 0.0
 	slo := r.SLO
 	slo.MaxErrorRate = &zero
-	if _, ok := CapacityRatios(levels, levels, slo, 0.05, 200, 1, "capacity"); ok {
-		t.Error("no level meets a zero error budget with 0.5 % failed, yet a ratio came back")
+	for _, l := range r.Summary.Levels {
+		if ok, _ := report.MeetsSLO(&l, slo); ok {
+			t.Fatalf("fixture: level %g meets a zero error budget", l.Level)
+		}
+	}
+	none := *r.Summary
+	none.Capacity = nil
+	p, _ := report.PricedLevel(&none)
+	got, ok = CapacityRatios(levels, levels, slo, 0.05, 200, 1, "capacity")
+	if !ok || got.BaselineLevel != p.Level.Level || got.BaselineMet || !near(got.Baseline, p.Level.OutputTokensPerS, 1e-9*p.Level.OutputTokensPerS) {
+		t.Errorf("no level met the SLO: level %g, %g tok/s, met %v (ok %v); want the highest-throughput level %g, %g, not met",
+			got.BaselineLevel, got.Baseline, got.BaselineMet, ok, p.Level.Level, p.Level.OutputTokensPerS)
 	}
 }
 
