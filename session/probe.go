@@ -116,7 +116,7 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	res.Usage, res.Server = final.Usage, final.Server
 	res.FinishReason, res.Model = redact.Clip(final.FinishReason), redact.Clip(final.Model)
 	if res.UsageReported() {
-		res.Bound = rundir.BoundCounts(int64(res.TokenEvents), int64(res.Counted), res.Usage.CompletionTokens, false)
+		res.Bound = rundir.BoundCounts(int64(res.TokenEvents), int64(res.Counted), res.Usage.CompletionTokens, final.UsageDecreased)
 	}
 	if err != nil {
 		perr := probeError(redact.Err(err), postedURL(target, model), limit, res.TokenEvents)
@@ -302,8 +302,15 @@ func (r *ProbeResult) usageVerdict() string {
 	default:
 		s = fmt.Sprintf("yes: %d prompt, %d output tokens: output tokens will be the server's count", u.PromptTokens, u.CompletionTokens)
 	}
-	if b.Dropped {
+	past := b.Dropped && r.Counted > u.CompletionTokens
+	if past {
 		s += fmt.Sprintf("; its per-event counts (a cumulative usage's increases) sum to %d, past its final count: each event will count one token", r.Counted)
+	}
+	if b.Decreased {
+		s += "; its cumulative count went down during the stream, which is impossible (a token generated is not taken back)"
+		if !past {
+			s += ": its per-event counts (the increases) are not to be trusted, each event will count one token"
+		}
 	}
 	return s
 }
