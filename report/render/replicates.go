@@ -384,6 +384,7 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 		"runs of one setup are repeats: the same model, scenario, target kind and sharding, the same target host (scheme, host and path of its URL; not the port), the same known GPU in the same count, the same server version and arguments, and the same scenario settings but for seeds; the order given is kept, and a setup is named by its first run")
 	sec.Notes = append(sec.Notes, g.apart...)
 	sec.Notes = append(sec.Notes, copyNotes...)
+	sec.Notes = append(sec.Notes, prefixCacheNotes(setups, rr)...)
 	if len(setups) == 1 {
 		// Nothing to compare across setups: the pairwise verdicts stay,
 		// and say what they measure.
@@ -403,6 +404,97 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 	sec.Method = fmt.Sprintf("ratio = candidate setup's geometric mean output tokens/s / baseline setup's, each run at its priced level: exp of the difference of the mean logs; its %g %% interval is Welch's t on the same logs (that difference ± t × its standard error, degrees of freedom by Welch–Satterthwaite, taken back by exp), so the ratio lies inside it; the interval holds run-to-run variance: the Qualification section's intervals are of one pair of runs' requests; CV is the runs' sample standard deviation over their (arithmetic) mean",
 		Confidence*100)
 	return sec
+}
+
+// prefixCacheNotes flags, in each setup of two runs or more, a run whose
+// prefix cache hit rate (compare.PrefixCacheOf of its summary: each
+// level's, as its server reported it) is unlike that of most of the
+// setup's other runs at some level. Two runs' rates at a level are unlike
+// by compare.Check's rule for a baseline and a candidate: both reported
+// and more than compare.PrefixCacheDiffPoints percentage points apart, or
+// one reported none where the other's is above that (a run without a
+// summary is not judged). Repeats are one experiment run again; a run
+// whose server answered more or fewer of its prompt tokens from its
+// prefix cache (a warm cache, a rerun with the same --seed) ran another,
+// and its TTFT and throughput may differ for that alone. Of two runs
+// neither is the odd one: one note names both.
+func prefixCacheNotes(setups [][]int, rr []RunReport) []string {
+	var notes []string
+	for _, s := range setups {
+		if len(s) < 2 {
+			continue
+		}
+		rates := make([]map[float64]float64, len(s))
+		var levels []float64
+		for n, i := range s {
+			if rr[i].Summary != nil {
+				rates[n] = compare.PrefixCacheOf(rr[i].Summary)
+			}
+			for lv := range rates[n] {
+				if !slices.Contains(levels, lv) {
+					levels = append(levels, lv)
+				}
+			}
+		}
+		slices.Sort(levels)
+		for n, i := range s {
+			if len(s) == 2 && n == 0 {
+				continue
+			}
+			var at []string
+			for _, lv := range levels {
+				unlike := 0
+				each := []string{rr[i].Label + "'s " + cacheRate(rates[n], lv)}
+				for m, j := range s {
+					if m == n {
+						continue
+					}
+					each = append(each, rr[j].Label+"'s "+cacheRate(rates[m], lv))
+					if cacheUnlike(rates[n], rates[m], lv) {
+						unlike++
+					}
+				}
+				if 2*unlike > len(s)-1 {
+					at = append(at, fmt.Sprintf("level %g: %s", lv, strings.Join(each, ", ")))
+				}
+			}
+			if len(at) == 0 {
+				continue
+			}
+			who := fmt.Sprintf("%s's prefix cache hit rate is unlike that of most of setup %s's other runs", rr[i].Label, rr[s[0]].Label)
+			if len(s) == 2 {
+				who = fmt.Sprintf("%s and %s, the runs of setup %s, differ in prefix cache hit rate", rr[i].Label, rr[s[0]].Label, rr[s[0]].Label)
+			}
+			notes = append(notes, fmt.Sprintf("%s (%s): repeats are one experiment run again, and a server that answered more or fewer prompt tokens from its prefix cache (a warm cache, a rerun with the same --seed) ran another, whose TTFT and throughput may differ for that alone (rates are unlike more than %g points apart, or where one run reports none and the other more than %g %%)",
+				who, strings.Join(at, "; "), float64(compare.PrefixCacheDiffPoints), float64(compare.PrefixCacheDiffPoints)))
+		}
+	}
+	return notes
+}
+
+// cacheUnlike says whether prefix cache hit rates a and b (0–1 by level,
+// compare.PrefixCacheOf) are unlike at level lv: both known and more than
+// compare.PrefixCacheDiffPoints points apart, or one reported none where
+// the other's is above that; nil (no summary) is not judged.
+func cacheUnlike(a, b map[float64]float64, lv float64) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	x, okx := a[lv]
+	y, oky := b[lv]
+	if okx && oky {
+		return math.Abs(x-y)*100 > compare.PrefixCacheDiffPoints
+	}
+	return okx != oky && max(x, y)*100 > compare.PrefixCacheDiffPoints
+}
+
+// cacheRate writes a run's prefix cache hit rate at level lv, "none
+// reported" where its server reported none.
+func cacheRate(rates map[float64]float64, lv float64) string {
+	if v, ok := rates[lv]; ok {
+		return percent(v)
+	}
+	return "none reported"
 }
 
 // unlike says what makes the ratio of setup cand's mean to base's not

@@ -490,3 +490,62 @@ func TestApartSaidOnce(t *testing.T) {
 		t.Errorf("%d notes of runs not grouped; want 1: %q", n, rep.Repeated.Notes)
 	}
 }
+
+// cacheRun is a run priced at level 8 whose server reported these prefix
+// cache hit rates by level (a negative rate: none reported at that level).
+func cacheRun(label string, rates map[float64]float64) RunReport {
+	sum := &report.Summary{}
+	for _, lv := range []float64{8, 16} {
+		l := report.Level{Level: lv, Server: &report.ServerLevel{}}
+		if v, ok := rates[lv]; ok && v >= 0 {
+			l.Server.PrefixCacheHitRate = &v
+		}
+		sum.Levels = append(sum.Levels, l)
+	}
+	return RunReport{Label: label, Summary: sum, Priced: &PricedInfo{Level: 8, Basis: report.BasisCapacity, OutputTokensPerS: 100}}
+}
+
+// TestRepeatsPrefixCacheUnlike: a repeat whose prefix cache hit rate is
+// more than 10 points from most of its setup's other runs', or reported
+// where theirs is none (or the reverse) above 10 %, is named in a note of
+// the section; of two runs both are. Runs 9 points apart, or 5 % against
+// none, are not. Before, the section said nothing of it.
+func TestRepeatsPrefixCacheUnlike(t *testing.T) {
+	t.Parallel()
+	rr := []RunReport{
+		cacheRun("a", map[float64]float64{8: 0, 16: 0}),
+		cacheRun("a-2", map[float64]float64{8: 0.02, 16: -1}),
+		cacheRun("a-3", map[float64]float64{8: 0.85, 16: 0.05}),
+		cacheRun("b", map[float64]float64{8: 0.30, 16: 0.30}),
+		cacheRun("b-2", map[float64]float64{8: -1, 16: 0.25}),
+		cacheRun("c", map[float64]float64{8: 0.10, 16: 0.5}),
+		cacheRun("c-2", map[float64]float64{8: 0.19, 16: 0.45}),
+	}
+	sec := repeatedRuns(grouping{setups: [][]int{{0, 1, 2}, {3, 4}, {5, 6}}}, rr, nil)
+	const why = ": repeats are one experiment run again, and a server that answered more or fewer prompt tokens from its prefix cache (a warm cache, a rerun with the same --seed) ran another, whose TTFT and throughput may differ for that alone (rates are unlike more than 10 points apart, or where one run reports none and the other more than 10 %)"
+	want := []string{
+		"a-3's prefix cache hit rate is unlike that of most of setup a's other runs (level 8: a-3's 85.0 %, a's 0.0 %, a-2's 2.0 %)" + why,
+		"b-2 and b, the runs of setup b, differ in prefix cache hit rate (level 8: b-2's none reported, b's 30.0 %)" + why,
+	}
+	var got []string
+	for _, n := range sec.Notes {
+		if strings.Contains(n, "prefix cache") {
+			got = append(got, n)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("prefix cache notes\n%q\nwant\n%q", got, want)
+	}
+	var md strings.Builder
+	for _, tb := range (&Report{Repeated: sec}).repeatedTables() {
+		writeMDTable(&md, tb)
+	}
+	if !strings.Contains(md.String(), "- "+want[0]) {
+		t.Errorf("the section's Markdown lacks %q:\n%s", want[0], md.String())
+	}
+	// Runs alike: nothing said.
+	sec = repeatedRuns(grouping{setups: [][]int{{0, 1}, {5, 6}}}, rr, nil)
+	if slices.ContainsFunc(sec.Notes, func(n string) bool { return strings.Contains(n, "prefix cache") }) {
+		t.Errorf("runs alike in prefix cache hit rate flagged: %q", sec.Notes)
+	}
+}
