@@ -311,8 +311,11 @@ func (a *levelAcc) addBound(r *rundir.Record, ob rundir.OutputBound) {
 		}
 		u.BelowEvents++
 	}
-	if ob.Dropped {
+	if ob.Dropped && ob.SumOver {
 		u.EventCountsDropped++
+	}
+	if ob.Decreased {
+		u.UsageDecreased++
 	}
 	if ob.Many(r) {
 		u.ManyPerEvent++

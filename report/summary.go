@@ -290,6 +290,12 @@ type UsageChecks struct {
 	// usage's increases) summed past the server's final count: each of
 	// their events counted one token.
 	EventCountsDropped int `json:"event_counts_dropped,omitempty"`
+	// UsageDecreased counts those whose server's cumulative output count
+	// went down during the stream (rundir.Record.UsageDecreased), which
+	// no generation does: their per-event counts were not trusted, each
+	// event counted one token. One whose counts also summed past its
+	// final count is in EventCountsDropped as well.
+	UsageDecreased int `json:"usage_decreased,omitempty"`
 	// ManyPerEvent counts those whose server count is more than
 	// rundir.MaxTokensPerEvent a token-bearing event, kept; MaxPerEvent is
 	// the most tokens per event among them.

@@ -278,6 +278,11 @@ func (l *Level) UsageWarnings() []string {
 			"(the cumulative count went down, or ended above the final one): each event counted one token, as for a server that gives none",
 			u.EventCountsDropped, n))
 	}
+	if u.UsageDecreased > 0 {
+		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the server's cumulative output count went down during the stream, "+
+			"which is impossible (a token generated is not taken back): the per-event token counts taken from it were not trusted, each event counted one token, as for a server that gives none",
+			u.UsageDecreased, n))
+	}
 	if u.ManyPerEvent > 0 {
 		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the server counted more than %d output tokens per token-bearing event (at most %.1f): "+
 			"speculative decoding, a server's stream interval or reasoning tokens it does not stream do this legitimately; otherwise its count is wrong, "+

@@ -218,6 +218,9 @@ type OutputBound struct {
 	// again, or whose last value is above the final one, does this), and
 	// when the cumulative count went down (Decreased) wherever they sum.
 	Dropped bool
+	// SumOver says the per-event counts summed past the server's final
+	// count (dropped for it: Dropped).
+	SumOver bool
 	// Decreased says the server's cumulative output count went down
 	// during the stream (Record.UsageDecreased), which no generation
 	// does: its per-event counts are dropped where any was past one.
@@ -267,8 +270,8 @@ func BoundCounts(events, sum int64, out int, decreased bool) OutputBound {
 	if events == 0 || out <= 0 {
 		return b // no count to judge
 	}
-	b.Decreased = decreased
-	if sum <= int64(out) && !decreased {
+	b.Decreased, b.SumOver = decreased, sum > int64(out)
+	if !b.SumOver && !decreased {
 		return b // the usual case
 	}
 	b.Dropped = sum > events

@@ -151,15 +151,15 @@ func TestBoundCounts(t *testing.T) {
 		decreased   bool
 		want        OutputBound
 	}{
-		{5, 5, 1, false, OutputBound{Events: 5, Below: 1}},
-		{7, 1009, 3, false, OutputBound{Events: 7, Below: 3, Dropped: true}},
-		{3, 12, 10, false, OutputBound{Events: 3, Dropped: true}},
+		{5, 5, 1, false, OutputBound{Events: 5, Below: 1, SumOver: true}},
+		{7, 1009, 3, false, OutputBound{Events: 7, Below: 3, Dropped: true, SumOver: true}},
+		{3, 12, 10, false, OutputBound{Events: 3, Dropped: true, SumOver: true}},
 		{4, 16, 16, false, OutputBound{Events: 4}},
 		{5, 5, 5000, false, OutputBound{Events: 5}},
 		{0, 0, 9, false, OutputBound{}},
 		{5, 5, 0, false, OutputBound{Events: 5}}, // no count to judge
 		{3, 7, 10, true, OutputBound{Events: 3, Dropped: true, Decreased: true}},
-		{3, 7, 2, true, OutputBound{Events: 3, Below: 2, Dropped: true, Decreased: true}},
+		{3, 7, 2, true, OutputBound{Events: 3, Below: 2, Dropped: true, SumOver: true, Decreased: true}},
 		{3, 3, 3, true, OutputBound{Events: 3, Decreased: true}},
 		{3, 7, 0, true, OutputBound{Events: 3}}, // no count to judge
 	} {

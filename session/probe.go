@@ -302,7 +302,7 @@ func (r *ProbeResult) usageVerdict() string {
 	default:
 		s = fmt.Sprintf("yes: %d prompt, %d output tokens: output tokens will be the server's count", u.PromptTokens, u.CompletionTokens)
 	}
-	past := b.Dropped && r.Counted > u.CompletionTokens
+	past := b.Dropped && b.SumOver
 	if past {
 		s += fmt.Sprintf("; its per-event counts (a cumulative usage's increases) sum to %d, past its final count: each event will count one token", r.Counted)
 	}
