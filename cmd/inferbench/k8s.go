@@ -1,13 +1,20 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/inferbench/inferbench/deploy/k8s"
 	"github.com/inferbench/inferbench/internal/cmdline"
+	"github.com/inferbench/inferbench/scenarios"
+	"github.com/inferbench/inferbench/session"
 )
 
 func k8sCommand() *cli.Command {
@@ -46,6 +53,7 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 		},
 		Action: func(c *cli.Context) error {
 			o.Args, o.StartAt, o.RunFlags = c.Args().Slice(), nil, runCommand(c.Context).Flags
+			o.RunCheck = podRunCheck(c.Context)
 			if startAt != "" {
 				t, err := parseStartAt(startAt)
 				if err != nil {
@@ -64,6 +72,74 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 			return writeManifest(c, b)
 		},
 	}
+}
+
+// podRunCheck is k8s.Options.RunCheck: a pod's command line (args, from
+// "run") judged by inferbench run itself, as far as run judges it before it
+// reads a file or the environment: its flags read and laid over the
+// ConfigMap's scenario and validated (scenarioFromFlags), then checked
+// with the scenario's defaults (ValidateRunnable, as runOptionsFrom) and
+// for its --shard (shardFrom, session.ShardRefusal). The scenario is
+// placed, under a directory of its own, at the pod's path; a file on the
+// claim, every pod's and none of this machine's, has an empty stand-in
+// there, which nothing here reads (run only looks for it); the errors name
+// both as the pod does.
+func podRunCheck(ctx context.Context) func(scenario []byte, args []string) error {
+	return func(scenario []byte, args []string) error {
+		dir, err := os.MkdirTemp("", "inferbench-k8s-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		args = append([]string{"inferbench"}, args...)
+		for i := 2; i < len(args); i++ { // after "inferbench run"
+			a := args[i]
+			switch j := strings.Index(a, k8s.ResultsDir+"/"); {
+			case args[i-1] == "--"+flagScenario:
+				err = place(dir+a, scenario)
+				args[i] = dir + a
+			case args[i-1] == "--"+flagOut || j < 0 || j > 0 && !strings.ContainsRune(":=", rune(a[j-1])):
+			default: // --dataset FORMAT:/results/…, --tokenizer /results/…, --flag=/results/…
+				err = place(dir+a[j:], nil)
+				args[i] = a[:j] + dir + a[j:]
+			}
+			if err != nil {
+				return err
+			}
+		}
+		run := runCommand(ctx)
+		run.Action = func(c *cli.Context) error {
+			s, err := scenarioFromFlags(c)
+			if err != nil {
+				return err
+			}
+			session.ApplyKindDefaults(s)
+			s.ApplyDefaults()
+			if err := s.ValidateRunnable(); err != nil {
+				return usagef("%v", scenarios.FlagNamed(c, true, err))
+			}
+			o := &session.Options{BisectSteps: session.BisectSteps(&s.Load)}
+			if s.Load.AdaptiveOn() {
+				o.Precision = s.Load.Adaptive.Precision
+			}
+			return shardFrom(c, o)
+		}
+		app := &cli.App{Name: "inferbench", Writer: io.Discard, ErrWriter: io.Discard, Commands: []*cli.Command{run},
+			ExitErrHandler: func(*cli.Context, error) {}, OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) }}
+		if err := app.RunContext(ctx, args); err != nil {
+			// The files as the pod names them.
+			return usagef("%s", strings.ReplaceAll(err.Error(), dir, ""))
+		}
+		return nil
+	}
+}
+
+// place writes the file p holding data, and its directories.
+func place(p string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o600)
 }
 
 func k8sCollectorCommand() *cli.Command {

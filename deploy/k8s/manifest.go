@@ -79,6 +79,15 @@ type Options struct {
 	// (ownFlags) is refused. Reading writes their Destinations: pass a
 	// command made for the purpose.
 	RunFlags []cli.Flag
+	// RunCheck, when set, is inferbench run's own check of a pod's command
+	// line, what run judges before it reads a file or the environment
+	// (cmd/inferbench's podRunCheck: the flags laid over the scenario and
+	// validated, --shard), given the scenario as the ConfigMap holds it
+	// and pod 0's args as the Job gives them: the manifest refuses what
+	// every pod would, in run's words. The checks above judge the flags
+	// after -- that they lay (layRunFlags); a refusal of another (a
+	// --dataset trace:… with adaptive levels) passed.
+	RunCheck func(scenario []byte, args []string) error
 }
 
 // readArgs reads o.Args with o.RunFlags as run reads them
@@ -166,6 +175,15 @@ func objects(o Options, f laid, givenErr error) (*corev1.ConfigMap, *batchv1.Job
 		args = append(args, "--start-at", o.StartAt.UTC().Format(time.RFC3339))
 	}
 	args = append(args, runArgs...)
+	if o.RunCheck != nil {
+		pod0 := make([]string, len(args))
+		for i, a := range args {
+			pod0[i] = strings.ReplaceAll(a, idx, "0")
+		}
+		if err := o.RunCheck(o.Scenario, pod0); err != nil {
+			return nil, nil, fmt.Errorf("k8s: every pod's inferbench run would refuse it: %w", err)
+		}
+	}
 
 	container := corev1.Container{
 		Name:    "inferbench",
