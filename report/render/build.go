@@ -254,11 +254,18 @@ type FigureRef struct {
 // LoadRun) under o. One run gives a run report; several a qualification
 // report comparing each with the first.
 func Build(runs []*Run, o Options) (*Report, error) {
-	if len(runs) == 0 {
-		return nil, errors.New("no run to report")
-	}
 	if err := o.refuseContradictedGPU(runs); err != nil {
 		return nil, err
+	}
+	return build(runs, o)
+}
+
+// build is Build for runs whose stated GPUs were checked against their
+// telemetry (refuseContradictedGPU; Command checks them before it prints
+// the runs' tables).
+func build(runs []*Run, o Options) (*Report, error) {
+	if len(runs) == 0 {
+		return nil, errors.New("no run to report")
 	}
 	r := &Report{Tool: "inferbench", Version: o.Version, Kind: KindRun, Comparisons: []Comparison{}, Figures: []FigureRef{}, Warnings: []string{}, runs: runs}
 	if len(runs) > 1 {

@@ -84,7 +84,7 @@ func Command(dirs []string, out string, formats []string, o Options, stdout, std
 		fmt.Fprintln(stdout, line)
 	}
 	o.SLO, o.SLOSource = slo, source
-	rep, err := Build(runs, o)
+	rep, err := build(runs, o) // the GPUs were checked above
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
