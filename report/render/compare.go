@@ -120,28 +120,43 @@ func (bs bootstrapper) ratios(key string, a, b *compare.LevelSample, ms []compar
 	return out
 }
 
-// capacity compares the two runs' capacities at slo in output tokens/s by
-// resampling every level of each and choosing the capacity again in each
-// resample (compare.CapacityRatios), when both are priced at their
-// capacity. nil when either is not, when a level lacks its sample, or when
-// the samples choose other levels than the summaries (pa, pb): the caller
-// then compares the priced levels as fixed.
+// capacity compares the two runs' priced levels at slo (capacity, else
+// highest throughput) in output tokens/s by resampling every level of each
+// and pricing each run again in each resample (compare.CapacityRatios), so
+// that the interval holds which level is priced. nil when a level lacks
+// its sample, when the samples price other levels than the summaries (pa,
+// pb) or on another basis, or when a run is priced at its
+// highest-throughput level and neither run's basis is in doubt
+// (basisInDoubt): the caller then compares the priced levels as fixed.
 func (bs bootstrapper) capacity(a, b *Run, pa, pb *pricedLevel, slo report.SLO) []MetricComparison {
-	if pa.Basis != report.BasisCapacity || pb.Basis != report.BasisCapacity {
-		return nil
-	}
 	la, lb := capacityLevels(a), capacityLevels(b)
 	if la == nil || lb == nil {
 		return nil
 	}
 	r, ok := compare.CapacityRatios(la, lb, slo, 1-Confidence, bs.resamples, bs.seed, "capacity")
-	if !ok || r.BaselineLevel != pa.Level.Level || r.CandidateLevel != pb.Level.Level {
+	if !ok || r.BaselineLevel != pa.Level.Level || r.CandidateLevel != pb.Level.Level ||
+		r.BaselineMet != (pa.Basis == report.BasisCapacity) || r.CandidateMet != (pb.Basis == report.BasisCapacity) {
+		return nil
+	}
+	if (pa.Basis != report.BasisCapacity || pb.Basis != report.BasisCapacity) && !basisInDoubt(pa, r.BaselineNone) && !basisInDoubt(pb, r.CandidateNone) {
 		return nil
 	}
 	mc := comparisonOf(r.Ratio)
 	mc.BaselineLevels, mc.CandidateLevels = r.BaselineShares, r.CandidateShares
 	mc.BaselineNoCapacity, mc.CandidateNoCapacity, mc.CapacityPairs = r.BaselineNone, r.CandidateNone, r.Pairs
 	return []MetricComparison{mc}
+}
+
+// basisInDoubt says the basis a run is priced on flips in at least
+// compare.MinPairShare of the resamples (none: the share with no level
+// meeting the SLO): priced at its capacity, it met the SLO at no level in
+// them; at its highest-throughput level, it met it at some level. A
+// verdict that moves by that much when the SLO moves by a hair says so.
+func basisInDoubt(p *pricedLevel, none float64) bool {
+	if p.Basis == report.BasisCapacity {
+		return none >= compare.MinPairShare
+	}
+	return 1-none >= compare.MinPairShare
 }
 
 // capacityLevels lists run r's levels with their samples, in the
@@ -386,6 +401,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 	if len(lb) > 0 {
 		fmt.Fprintf(&s, " (a lower bound for %s: the highest level run met the SLO, more load was not tried)", strings.Join(lb, " and "))
 	}
+	s.WriteString(metInResamples(tp, a, b, pa, pb))
 	// The interval resamples these two runs' requests at the levels
 	// priced: a rerun varies beyond it (another arrangement of the batch,
 	// another capacity level: the demo's ratio read 3.03× [2.99–3.07] and
@@ -400,7 +416,7 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 		fmt.Fprintf(&s, "; $/1M output tokens %s (%s) vs %s (%s)", cost.USD(usd.Candidate), offerLabel(pb), cost.USD(usd.Baseline), offerLabel(pa))
 	}
 	s.WriteString(".")
-	s.WriteString(levelDoubt(tp, a, b))
+	s.WriteString(levelDoubt(tp, a, b, pa, pb))
 	if len(c.Differs) > 0 {
 		fmt.Fprintf(&s, " Compared by design: %s.", strings.Join(c.Differs, "; "))
 	}
@@ -415,24 +431,48 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 // across-runs interval holds that variance (repeatedRuns).
 const rerunAdvice = "; a rerun varies beyond the interval: run each side again before reading a few percent"
 
+// metInResamples says, for each run priced at its highest-throughput
+// level that met the SLO at some level in at least compare.MinPairShare
+// of the resamples, how often it did: the interval joins the ratio at its
+// capacity in those, and a rerun may well price it there. "" when neither
+// did, or the ratio was taken at fixed levels.
+func metInResamples(tp *MetricComparison, a, b *Run, pa, pb *pricedLevel) string {
+	if tp.CapacityPairs == nil {
+		return "" // a ratio at fixed levels
+	}
+	var s strings.Builder
+	for _, x := range []struct {
+		label string
+		p     *pricedLevel
+		none  float64
+	}{{b.Label, pb, tp.CandidateNoCapacity}, {a.Label, pa, tp.BaselineNoCapacity}} {
+		if x.p.Basis != report.BasisCapacity && basisInDoubt(x.p, x.none) {
+			fmt.Fprintf(&s, "; %s met the SLO at some level in %s of resamples of its requests", x.label, percent(1-x.none))
+		}
+	}
+	return s.String()
+}
+
 // levelDoubt says, after the verdict, which run's capacity level another
 // level, or none, took in more than compare.MinPairShare of the resamples (a level that met
 // the SLO by a little, or a neighbour that missed it by a little): the
 // interval holds that doubt, and a rerun may well choose the other level.
-// "" when neither did, or the ratio was taken at fixed levels.
-func levelDoubt(tp *MetricComparison, a, b *Run) string {
+// "" when neither did, or the ratio was taken at fixed levels. A run
+// priced at its highest-throughput level is left to metInResamples.
+func levelDoubt(tp *MetricComparison, a, b *Run, pa, pb *pricedLevel) string {
 	var parts []string
 	for _, x := range []struct {
 		label  string
+		p      *pricedLevel
 		level  float64
 		shares []compare.LevelShare
 		none   float64
-	}{{b.Label, tp.CandidateLevel, tp.CandidateLevels, tp.CandidateNoCapacity}, {a.Label, tp.BaselineLevel, tp.BaselineLevels, tp.BaselineNoCapacity}} {
-		if x.shares == nil {
-			continue // a ratio at fixed levels
+	}{{b.Label, pb, tp.CandidateLevel, tp.CandidateLevels, tp.CandidateNoCapacity}, {a.Label, pa, tp.BaselineLevel, tp.BaselineLevels, tp.BaselineNoCapacity}} {
+		if x.shares == nil || x.p.Basis != report.BasisCapacity {
+			continue // a ratio at fixed levels, or a run priced without a capacity
 		}
 		i := slices.IndexFunc(x.shares, func(s compare.LevelShare) bool { return s.Level == x.level })
-		if i < 0 || x.shares[i].Share < 1-compare.MinPairShare {
+		if i < 0 || x.shares[i].Share < 1-compare.MinPairShare || basisInDoubt(x.p, x.none) {
 			parts = append(parts, fmt.Sprintf("%s's is %s of the resamples", x.label, shareText(x.shares, x.none)))
 		}
 	}
