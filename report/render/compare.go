@@ -65,10 +65,12 @@ type MetricComparison struct {
 	// Paired says both levels sent the same requests and were resampled
 	// in pairs (compare.Ratio.Paired).
 	Paired bool `json:"paired,omitempty"`
-	// BaselineLevels and CandidateLevels, on a comparison of capacities
-	// at the SLO, say how often each level was the run's capacity over
-	// the resamples (compare.CapacityRatio): the interval holds which
-	// level is the capacity as well as its throughput. Absent on other
+	// BaselineLevels and CandidateLevels, on a comparison of priced
+	// levels chosen again in every resample (compare.CapacityRatio: both
+	// runs at their capacities, or one at its highest-throughput level
+	// whose basis a share of the resamples changed), say how often each
+	// level was the run's capacity over the resamples: the interval holds
+	// which level is priced as well as its throughput. Absent on other
 	// rows, whose levels are fixed.
 	BaselineLevels  []compare.LevelShare `json:"baseline_capacity_levels,omitempty"`
 	CandidateLevels []compare.LevelShare `json:"candidate_capacity_levels,omitempty"`

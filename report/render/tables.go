@@ -184,7 +184,7 @@ func comparisonTable(c Comparison) table {
 		c.Candidate, c.Baseline, over, c.Resamples, c.Seed))
 	if i := slices.IndexFunc(c.Capacity, func(m MetricComparison) bool { return m.BaselineLevels != nil }); i >= 0 {
 		m := c.Capacity[i]
-		t.Notes = append(t.Notes, fmt.Sprintf("capacity at SLO: each resample redraws every level's requests, judges every level by the SLO again and takes the best that met it (%s: %s; %s: %s); the interval is the union of the fixed-level intervals of the pairs of levels chosen together in at least %s of the resamples (%s), so it holds which level is the capacity as well as its throughput.",
+		t.Notes = append(t.Notes, fmt.Sprintf("capacity at SLO: each resample redraws every level's requests, judges every level by the SLO again and takes the best that met it, else, where none did, the highest-throughput level, as the report prices a run (%s: %s; %s: %s); the interval is the union of the fixed-level intervals of the pairs of levels chosen together in at least %s of the resamples (%s), so it holds which level is the capacity as well as its throughput.",
 			c.Baseline, shareText(m.BaselineLevels, m.BaselineNoCapacity), c.Candidate, shareText(m.CandidateLevels, m.CandidateNoCapacity),
 			percent(compare.MinPairShare), pairText(m.CapacityPairs)))
 	}
