@@ -106,19 +106,30 @@ func ListenAddr(addr string) string {
 	return addr
 }
 
-// notAURL refuses an address to listen on written as a URL (the page's,
-// pasted from the line a run prints), naming the address in it: net said
-// "too many colons in address".
-func notAURL(addr string) error {
-	u, err := url.Parse(addr)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return nil
+// CheckAddr refuses an address Start could never listen on, without
+// listening or resolving a name: one written as a URL (the page's, pasted
+// from the line a run prints), naming the address in it (net said "too
+// many colons in address"), and one that is not HOST:PORT. Start calls it;
+// run calls it as it reads --live, before it listens (and k8s manifest on
+// its pods' command lines).
+func CheckAddr(addr string) error {
+	if u, err := url.Parse(addr); err == nil && u.Scheme != "" && u.Host != "" {
+		host := u.Host
+		if u.Port() == "" {
+			host = net.JoinHostPort(u.Hostname(), "PORT")
+		}
+		return fmt.Errorf("live: want an address to listen on (:PORT or HOST:PORT), not a URL: give %s", host)
 	}
-	host := u.Host
-	if u.Port() == "" {
-		host = net.JoinHostPort(u.Hostname(), "PORT")
+	_, port, err := net.SplitHostPort(ListenAddr(addr))
+	if err != nil {
+		return fmt.Errorf("live: %w", err)
 	}
-	return fmt.Errorf("live: want an address to listen on (:PORT or HOST:PORT), not a URL: give %s", host)
+	// A port in digits is a number, and a port one up to 65535; a name
+	// (http) is looked up where it is listened on.
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil && port != "" && strings.Trim(port, "0123456789") == "" {
+		return fmt.Errorf("live: address %s: invalid port", addr)
+	}
+	return nil
 }
 
 // Start listens and serves s until Shutdown.
@@ -126,7 +137,7 @@ func Start(s *State, o ServerOptions) (*Server, error) {
 	o.Interval = cmp.Or(o.Interval, DefaultInterval)
 	o.History = cmp.Or(o.History, DefaultHistory)
 	o.ClientBuffer = cmp.Or(o.ClientBuffer, DefaultClientBuffer)
-	if err := notAURL(o.Addr); err != nil {
+	if err := CheckAddr(o.Addr); err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", ListenAddr(o.Addr))
