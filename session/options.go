@@ -237,17 +237,8 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 		Insecure: x.Insecure, HTTP1: x.HTTP1, APIKeyFile: x.APIKeyFile, Version: x.Version,
 		GPUStated: cmp.Or(x.GPUStated, s.Cost.Stated()),
 	}
-	if o.Out == "" {
-		return nil, inputf("--out is required: the run directory to create")
-	}
-	if err := checkGPUStated(x.GPUStated); err != nil {
+	if err := Check(s, x); err != nil {
 		return nil, err
-	}
-	// The kind and API are final here (run's flags laid over the file):
-	// stop sequences the API cannot send are refused at their line, as
-	// scenarios validate refuses them.
-	if err := s.CheckStop(StopFacts); err != nil {
-		return nil, &InputError{Err: err}
 	}
 	o.PromptSeed, o.SeedExplicit = rand.Int64(), x.SeedSet
 	if x.SeedSet {
@@ -281,38 +272,70 @@ func FromScenario(s *scenarios.Scenario, x Extras) (*Options, error) {
 	if err := o.workloadFrom(s); err != nil {
 		return nil, err
 	}
-	switch sp := x.Spread; sp {
-	case "auto", "":
-		o.SpreadAuto = true
-	default:
-		d, err := time.ParseDuration(sp)
-		if err != nil || d < 0 {
-			return nil, inputf("--spread: want auto or a non-negative duration, got %q", sp)
-		}
-		o.Spread = d
-	}
-	switch {
-	case o.Grace < 0:
-		return nil, inputf("--grace must not be negative")
-	case o.Retries < 0:
-		return nil, inputf("--retries must not be negative")
-	case o.GPUInterval <= 0:
-		return nil, inputf("--gpu-interval must be positive")
-	case o.Timeout <= 0:
-		return nil, inputf("--timeout must be positive")
-	case !KindHasAPI(o.Kind, o.API):
-		k, _ := registry.Lookup(o.Kind)
-		return nil, inputf("--api: target %s speaks %s, not %q", o.Kind, strings.Join(k.APIs, ", "), o.API)
-	}
-	if o.Rates != nil {
-		if _, err := loadgen.NewArrivals(o.Arrival, o.Rates[0], o.Burstiness, o.RampUp, 1); err != nil {
-			return nil, &InputError{Err: err}
-		}
-	}
-	if o.Requests == 0 && o.Duration <= 0 && o.Trace == nil {
-		return nil, inputf("set --requests or --duration: the run would never end")
-	}
+	o.Spread, o.SpreadAuto, _ = spreadOf(x.Spread)
 	return o, nil
+}
+
+// Check is what FromScenario refuses of s and x before it reads anything
+// (the API key's file or variable, a dataset, a trace, a tokenizer): a
+// mistake in the flags or the scenario, an *InputError, refused the same
+// wherever it is run. FromScenario calls it first; k8s manifest calls it
+// on its pods' command lines (cmd/inferbench's podRunCheck), which the
+// pods would refuse.
+func Check(s *scenarios.Scenario, x Extras) error {
+	if x.Out == "" {
+		return inputf("--out is required: the run directory to create")
+	}
+	if err := checkGPUStated(x.GPUStated); err != nil {
+		return err
+	}
+	// The kind and API are final here (run's flags laid over the file):
+	// stop sequences the API cannot send are refused at their line, as
+	// scenarios validate refuses them.
+	if err := s.CheckStop(StopFacts); err != nil {
+		return &InputError{Err: err}
+	}
+	if _, _, err := spreadOf(x.Spread); err != nil {
+		return err
+	}
+	t := s.Target
+	switch {
+	case x.Grace < 0:
+		return inputf("--grace must not be negative")
+	case x.Retries < 0:
+		return inputf("--retries must not be negative")
+	case s.GPU.Interval <= 0:
+		return inputf("--gpu-interval must be positive")
+	case s.Load.Timeout <= 0:
+		return inputf("--timeout must be positive")
+	case !KindHasAPI(t.Kind, t.API):
+		k, _ := registry.Lookup(t.Kind)
+		return inputf("--api: target %s speaks %s, not %q", t.Kind, strings.Join(k.APIs, ", "), t.API)
+	}
+	l := &s.Load
+	if l.Sweep == nil && l.Rate != nil {
+		if _, err := loadgen.NewArrivals(loadgen.Arrival(l.Arrival), l.Rate[0], l.Burstiness, time.Duration(l.RampUp), 1); err != nil {
+			return &InputError{Err: err}
+		}
+	}
+	// A trace ends the run; one that holds no request is refused where it
+	// is read (workloadFrom).
+	if l.Requests == 0 && l.Duration <= 0 && l.Trace == nil {
+		return inputf("set --requests or --duration: the run would never end")
+	}
+	return nil
+}
+
+// spreadOf reads --spread: auto (or nothing), or a non-negative duration.
+func spreadOf(sp string) (d time.Duration, auto bool, err error) {
+	if sp == "auto" || sp == "" {
+		return 0, true, nil
+	}
+	d, err = time.ParseDuration(sp)
+	if err != nil || d < 0 {
+		return 0, false, inputf("--spread: want auto or a non-negative duration, got %q", sp)
+	}
+	return d, false, nil
 }
 
 // workloadFrom sets the lengths, the dataset's prompts and the trace.
