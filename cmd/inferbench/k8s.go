@@ -78,8 +78,12 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 // "run") judged by inferbench run itself, as far as run judges it before it
 // reads a file or the environment: its flags read and laid over the
 // ConfigMap's scenario and validated (scenarioFromFlags), then checked
-// with the scenario's defaults (ValidateRunnable, as runOptionsFrom) and
-// for its --shard (shardFrom, session.ShardRefusal). The scenario is
+// with the scenario's defaults (ValidateRunnable, as runOptionsFrom), the
+// flag-only settings (session.Check, as FromScenario), its --shard
+// (shardFrom, session.ShardRefusal) and the live view's flags (liveRunFrom,
+// which listens on nothing). What run reads or opens is the pod's: the API
+// key's file or variable, a dataset's, trace's or tokenizer's contents,
+// the --live port. The scenario is
 // placed, under a directory of its own, at the pod's path; a file on the
 // claim, every pod's and none of this machine's, has an empty stand-in
 // there, which nothing here reads (run only looks for it); the errors name
@@ -118,11 +122,18 @@ func podRunCheck(ctx context.Context) func(scenario []byte, args []string) error
 			if err := s.ValidateRunnable(); err != nil {
 				return usagef("%v", scenarios.FlagNamed(c, true, err))
 			}
+			if err := session.Check(s, runExtras(c)); err != nil {
+				return runError(err)
+			}
 			o := &session.Options{BisectSteps: session.BisectSteps(&s.Load)}
 			if s.Load.AdaptiveOn() {
 				o.Precision = s.Load.Adaptive.Precision
 			}
-			return shardFrom(c, o)
+			if err := shardFrom(c, o); err != nil {
+				return err
+			}
+			_, err = liveRunFrom(c)
+			return err
 		}
 		app := &cli.App{Name: "inferbench", Writer: io.Discard, ErrWriter: io.Discard, Commands: []*cli.Command{run},
 			ExitErrHandler: func(*cli.Context, error) {}, OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usagef("%v", err) }}

@@ -41,6 +41,19 @@ func TestK8sManifestRefusesWhatItsPodsRunRefuses(t *testing.T) {
 		{[]string{"-c", "2", "--gpu-backend", "bogus"}, `--gpu-backend: unknown backend "bogus"`},
 		{[]string{"-c", "2", "--dataset-min-input", "5"}, "--dataset-min-input needs a dataset of prompts"},
 		{[]string{"-c", "2", "--prompt-sizing", "tokenizer"}, "--prompt-sizing: tokenizer needs workload.tokenizer"},
+		// session.Check, what FromScenario refuses before it reads anything.
+		{[]string{"-c", "2", "--spread", "bogus"}, `--spread: want auto or a non-negative duration, got "bogus"`},
+		{[]string{"-c", "2", "--grace", "-1s"}, "--grace must not be negative"},
+		{[]string{"-c", "2", "--retries", "-1"}, "--retries must not be negative"},
+		{[]string{"-c", "2", "--gpu", "h999"}, `--gpu: unknown gpu "h999"`},
+		{[]string{"-c", "2", "--api", "native"}, `--api: target openai speaks chat, completions, responses, not "native"`},
+		// liveRunFrom, which listens on nothing (live.CheckAddr).
+		{[]string{"-c", "2", "--progress", "bogus"}, `--progress: want auto, on or off, got "bogus"`},
+		{[]string{"-c", "2", "--progress-interval", "0s"}, "--progress-interval must be positive"},
+		{[]string{"-c", "2", "--live-linger", "1s"}, "--live-linger needs --live"},
+		{[]string{"-c", "2", "--live", "bad:addr:x"}, "--live bad:addr:x: live: address bad:addr:x: too many colons in address"},
+		{[]string{"-c", "2", "--live", ":99999"}, "--live :99999: live: address :99999: invalid port"},
+		{[]string{"-c", "2", "--live", "http://0.0.0.0:9464/"}, "--live http://0.0.0.0:9464/: live: want an address to listen on (:PORT or HOST:PORT), not a URL: give 0.0.0.0:9464"},
 	} {
 		shards := []string{"1", "2"}
 		if strings.HasPrefix(c.args[0], "--precision") {
@@ -69,8 +82,10 @@ func TestK8sManifestRefusesWhatItsPodsRunRefuses(t *testing.T) {
 		}
 	}
 	// What run takes, the manifest takes: a trace on the claim, a
-	// tokenizer on it, a seed; the stand-ins are gone after.
-	for _, args := range [][]string{{"--dataset", "trace:/results/t.jsonl"}, {"-c", "2", "--tokenizer", "/results/tok.json"}, {"-c", "2", "--seed", "5"}} {
+	// tokenizer on it, a seed, a spread, a GPU, a live port (not
+	// listened on here); the stand-ins are gone after.
+	for _, args := range [][]string{{"--dataset", "trace:/results/t.jsonl"}, {"-c", "2", "--tokenizer", "/results/tok.json"}, {"-c", "2", "--seed", "5"},
+		{"-c", "2", "--spread", "2s", "--gpu", "h100-sxmx2", "--live", ":9464", "--progress", "off"}} {
 		if out, stderr, code := k8sApp(t, append([]string{"manifest", "--scenario", file, "--shards", "2", "--image", "img:1", "--"}, args...)...); code != 0 || !strings.Contains(out, "kind: Job") {
 			t.Errorf("-- %q: exit %d %s; want a manifest", args, code, stderr)
 		}

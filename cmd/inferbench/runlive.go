@@ -41,7 +41,9 @@ type liveRun struct {
 	serve *live.ServerOptions
 }
 
-// liveRunFrom reads the live view's flags; mistakes are usage errors.
+// liveRunFrom reads the live view's flags; mistakes are usage errors. It
+// opens nothing (start listens): k8s manifest calls it on its pods'
+// command lines too (podRunCheck).
 func liveRunFrom(c *cli.Context) (*liveRun, error) {
 	lr := &liveRun{off: c.Bool(flagQuiet), progress: live.ProgressOptions{Interval: c.Duration(flagProgressInterval)}}
 	switch p := c.String(flagProgress); p {
@@ -64,6 +66,9 @@ func liveRunFrom(c *cli.Context) (*liveRun, error) {
 	case addr == "" && linger > 0:
 		return nil, usagef("--%s needs --%s", flagLiveLinger, flagLive)
 	case addr != "":
+		if err := live.CheckAddr(addr); err != nil {
+			return nil, usagef("--%s %s: %v", flagLive, addr, err)
+		}
 		lr.serve = &live.ServerOptions{Addr: addr, Linger: linger}
 	}
 	return lr, nil

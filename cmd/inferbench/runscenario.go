@@ -29,14 +29,7 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 	if err := s.ValidateRunnable(); err != nil {
 		return nil, usagef("%v", scenarios.FlagNamed(c, c.IsSet(flagScenario), err))
 	}
-	o, err := session.FromScenario(s, session.Extras{
-		Out: c.String(flagOut), ServerMetrics: c.String(flagServerMetric), APIKeyFile: c.String(flagAPIKeyFile),
-		Spread: c.String(flagSpread), ServerVersion: c.String(flagServerVersion), ServerArgs: c.String(flagServerArgs),
-		Retries: c.Int(flagRetries), Grace: c.Duration(flagGrace), ContinuousUsage: c.Bool(flagContUsage),
-		NoProbe: c.Bool(flagNoProbe), Force: c.Bool(flagForce), Insecure: c.Bool(flagInsecure), HTTP1: c.Bool(flagHTTP1), Version: toolVersion(),
-		GPUStated: c.String(flagRunGPU),
-		SeedSet:   c.IsSet(flagSeed),
-	})
+	o, err := session.FromScenario(s, runExtras(c))
 	if err != nil {
 		return nil, runError(err)
 	}
@@ -44,6 +37,18 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// runExtras are run's flags that only exist as flags.
+func runExtras(c *cli.Context) session.Extras {
+	return session.Extras{
+		Out: c.String(flagOut), ServerMetrics: c.String(flagServerMetric), APIKeyFile: c.String(flagAPIKeyFile),
+		Spread: c.String(flagSpread), ServerVersion: c.String(flagServerVersion), ServerArgs: c.String(flagServerArgs),
+		Retries: c.Int(flagRetries), Grace: c.Duration(flagGrace), ContinuousUsage: c.Bool(flagContUsage),
+		NoProbe: c.Bool(flagNoProbe), Force: c.Bool(flagForce), Insecure: c.Bool(flagInsecure), HTTP1: c.Bool(flagHTTP1), Version: toolVersion(),
+		GPUStated: c.String(flagRunGPU),
+		SeedSet:   c.IsSet(flagSeed),
+	}
 }
 
 // keyEnvSet checks a key variable named by the user (before the kind's

@@ -80,9 +80,10 @@ type Options struct {
 	// command made for the purpose.
 	RunFlags []cli.Flag
 	// RunCheck, when set, is inferbench run's own check of a pod's command
-	// line, what run judges before it reads a file or the environment
-	// (cmd/inferbench's podRunCheck: the flags laid over the scenario and
-	// validated, --shard), given the scenario as the ConfigMap holds it
+	// line, what run judges before it reads a file or the environment or
+	// listens (cmd/inferbench's podRunCheck: the flags laid over the
+	// scenario and validated, the flag-only settings (session.Check), --shard,
+	// the live view's flags), given the scenario as the ConfigMap holds it
 	// and pod 0's args as the Job gives them: the manifest refuses what
 	// every pod would, in run's words. The checks above judge the flags
 	// after -- that they lay (layRunFlags); a refusal of another (a
