@@ -57,6 +57,12 @@ func TestCheckReadsNothing(t *testing.T) {
 		{"api", func(s *scenarios.Scenario, _ *Extras) { s.Target.API = "native" }, `--api: target vllm speaks chat, completions, not "native"`},
 		{"timeout", func(s *scenarios.Scenario, _ *Extras) { s.Load.Timeout = 0 }, "--timeout must be positive"},
 		{"gpu interval", func(s *scenarios.Scenario, _ *Extras) { s.GPU.Interval = 0 }, "--gpu-interval must be positive"},
+		{"server metrics", func(_ *scenarios.Scenario, x *Extras) { x.ServerMetrics = "bogus" },
+			"--server-metrics: want auto, off or the server's /metrics URL, which has no scheme"},
+		{"server metrics scheme", func(_ *scenarios.Scenario, x *Extras) { x.ServerMetrics = "ftp://x/metrics" },
+			"URL, which must start with http:// or https://"},
+		{"server metrics credentials", func(_ *scenarios.Scenario, x *Extras) { x.ServerMetrics = "http://u:s3cret@x/metrics" },
+			"URL, which must not hold credentials"},
 		{"no end", func(s *scenarios.Scenario, _ *Extras) { s.Load.Requests = 0 }, "set --requests or --duration: the run would never end"},
 		{"arrival", func(s *scenarios.Scenario, _ *Extras) {
 			s.Load.Concurrency, s.Load.Rate, s.Load.Arrival, s.Load.Burstiness = 0, []float64{5}, "gamma", -1

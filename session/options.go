@@ -298,6 +298,9 @@ func Check(s *scenarios.Scenario, x Extras) error {
 	if _, _, err := spreadOf(x.Spread); err != nil {
 		return err
 	}
+	if err := checkServerMetrics(x.ServerMetrics); err != nil {
+		return err
+	}
 	t := s.Target
 	switch {
 	case x.Grace < 0:
@@ -322,6 +325,21 @@ func Check(s *scenarios.Scenario, x Extras) error {
 	// is read (workloadFrom).
 	if l.Requests == 0 && l.Duration <= 0 && l.Trace == nil {
 		return inputf("set --requests or --duration: the run would never end")
+	}
+	return nil
+}
+
+// checkServerMetrics refuses a --server-metrics that is neither auto, off
+// (none, or nothing) nor an http(s) URL (serverMetricsURL scraped anything
+// else as a URL: a typo became a warning on every scrape).
+func checkServerMetrics(v string) error {
+	switch v {
+	case "", "auto", "off", "none":
+		return nil
+	}
+	if msg := scenarios.CheckURL(v); msg != "" {
+		// Not echoed, as --url is not: it may carry credentials.
+		return inputf("--server-metrics: want auto, off or the server's /metrics URL, which %s", msg)
 	}
 	return nil
 }

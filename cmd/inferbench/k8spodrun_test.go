@@ -43,6 +43,7 @@ func TestK8sManifestRefusesWhatItsPodsRunRefuses(t *testing.T) {
 		{[]string{"-c", "2", "--prompt-sizing", "tokenizer"}, "--prompt-sizing: tokenizer needs workload.tokenizer"},
 		// session.Check, what FromScenario refuses before it reads anything.
 		{[]string{"-c", "2", "--spread", "bogus"}, `--spread: want auto or a non-negative duration, got "bogus"`},
+		{[]string{"-c", "2", "--server-metrics", "bogus"}, "--server-metrics: want auto, off or the server's /metrics URL, which has no scheme"},
 		{[]string{"-c", "2", "--grace", "-1s"}, "--grace must not be negative"},
 		{[]string{"-c", "2", "--retries", "-1"}, "--retries must not be negative"},
 		{[]string{"-c", "2", "--gpu", "h999"}, `--gpu: unknown gpu "h999"`},
