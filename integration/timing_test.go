@@ -17,9 +17,11 @@ import (
 // harness's: TestClientVsServerLlamaCpp bounds inferbench's median by a
 // bare Go client's (refOverheads) measured beside it, not by a number of
 // milliseconds. The bound is the reference's median plus the larger of
-// overheadSlackMS and overheadSlackShare of it.
+// overheadSlackMS and overheadSlackShare of it. Seen on the 2-core machine
+// (llama-server 0.5.0-dev, tiny model): inferbench's median 0.3 to 1.0 ms
+// above the reference's at concurrency 1, 0.0 to 0.6 ms below at 8.
 const (
-	overheadSlackMS    = 2.0
+	overheadSlackMS    = 3.0
 	overheadSlackShare = 0.25
 )
 
