@@ -76,4 +76,11 @@ func TestCheckReadsNothing(t *testing.T) {
 			t.Errorf("%s: Check = %v, FromScenario = %v; want the same *InputError saying %q", c.name, err, ferr, c.want)
 		}
 	}
+	// A /metrics URL with credentials is refused without them, and without
+	// --url's advice (an API key's variable), which does not apply.
+	x := ok
+	x.ServerMetrics = "http://u:s3cret@x/metrics"
+	if err := Check(scenario(), x); err == nil || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "api-key-env") {
+		t.Errorf("--server-metrics with credentials: %v; want a refusal naming neither the password nor --api-key-env", err)
+	}
 }
