@@ -6,29 +6,13 @@ import (
 	"testing"
 
 	"github.com/inferbench/inferbench/targets"
-	"github.com/inferbench/inferbench/targets/registry"
 )
 
 // probeCapLine probes u and returns the verdict's output cap line.
 func probeCapLine(t *testing.T, u usageStream) string {
 	t.Helper()
-	target, err := registry.New(u.kind, registry.Options{URL: u.serve(t), API: u.api})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Probe(t.Context(), target, "m", targets.Redactor{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	res.Write(&out, ProbeSubject{Kind: u.kind, Model: "m"})
-	for l := range strings.Lines(out.String()) {
-		if strings.HasPrefix(l, "output cap") {
-			return strings.TrimSpace(strings.TrimPrefix(l, "output cap"))
-		}
-	}
-	t.Fatalf("no output cap line:\n%s", out.String())
-	return ""
+	_, l := probeLine(t, u, "output cap")
+	return strings.TrimSpace(strings.TrimPrefix(l, "output cap"))
 }
 
 // TestProbeCapDoubtsAFarCount: a server saying 5000 output tokens for 5

@@ -248,8 +248,14 @@ func TestMultiTokenChunksNotWarned(t *testing.T) {
 // returns its usage line.
 func probeVerdict(t *testing.T, u usageStream) (*ProbeResult, string) {
 	t.Helper()
-	url := u.serve(t)
-	target, err := registry.New(u.kind, registry.Options{URL: url, API: u.api, ContinuousUsage: u.kind == "vllm"})
+	return probeLine(t, u, "usage reported")
+}
+
+// probeLine probes u's server as `inferbench targets probe` does and
+// returns its result and the verdict's line that starts with prefix.
+func probeLine(t *testing.T, u usageStream, prefix string) (*ProbeResult, string) {
+	t.Helper()
+	target, err := registry.New(u.kind, registry.Options{URL: u.serve(t), API: u.api, ContinuousUsage: u.kind == "vllm"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,13 +264,13 @@ func probeVerdict(t *testing.T, u usageStream) (*ProbeResult, string) {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	res.Write(&out, ProbeSubject{Model: "m"})
+	res.Write(&out, ProbeSubject{Kind: u.kind, Model: "m"})
 	for l := range strings.Lines(out.String()) {
-		if strings.HasPrefix(l, "usage reported") {
+		if strings.HasPrefix(l, prefix) {
 			return res, l
 		}
 	}
-	t.Fatalf("no usage line:\n%s", out.String())
+	t.Fatalf("no %s line:\n%s", prefix, out.String())
 	return nil, ""
 }
 
