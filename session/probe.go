@@ -64,12 +64,13 @@ func (r *ProbeResult) tokens() int {
 func (r *ProbeResult) UsageReported() bool { return r.Usage != nil && r.Usage.CompletionTokens > 0 }
 
 // PastMaxTokens returns the output tokens the probe got (the server's count
-// when it reported one, else the events' count) and whether they exceed
-// ProbeMaxTokens, the cap it asked for: the server ignored the cap, so a run
-// would do other work than its scenario asks.
+// when it reported one a run's table does not doubt: countSuspect; else
+// the stream's, tokens) and whether they exceed ProbeMaxTokens, the cap it
+// asked for: the server ignored the cap, so a run would do other work than
+// its scenario asks.
 func (r *ProbeResult) PastMaxTokens() (int, bool) {
 	n := r.tokens()
-	if r.UsageReported() {
+	if r.UsageReported() && !r.countSuspect() {
 		n = max(n, r.Usage.CompletionTokens)
 	}
 	return n, n > ProbeMaxTokens
@@ -120,12 +121,7 @@ func Probe(ctx context.Context, target targets.Target, model string, redact targ
 	}
 	if err != nil {
 		perr := probeError(redact.Err(err), postedURL(target, model), limit, res.TokenEvents)
-		n, past := res.PastMaxTokens()
-		if res.countSuspect() {
-			n = res.tokens() // the stream's, not a count its table doubts
-			past = n > ProbeMaxTokens
-		}
-		if past {
+		if n, past := res.PastMaxTokens(); past {
 			// Whatever the outcome: a stream that ran past its cap and then
 			// timed out is the server ignoring the cap.
 			perr = fmt.Errorf("%w; the stream had run past its max tokens (%d > %d): the server ignores the output cap", perr, n, ProbeMaxTokens)
@@ -271,20 +267,20 @@ func (r *ProbeResult) countSuspect() bool {
 // the server ignores the cap is then said by the stream's tokens where
 // they are past it, and in doubt where they are not.
 func (r *ProbeResult) capVerdict(kind string) string {
-	n, past := r.PastMaxTokens()
-	switch {
-	case !past:
+	n, past := r.PastMaxTokens() // the stream's tokens where the count is suspect
+	if !r.countSuspect() {
+		if past {
+			return fmt.Sprintf("NO: asked for %d, got %d: the server ignores the output cap%s, so a run would do other work than its scenario", ProbeMaxTokens, n, report.CapIgnoredWhy(kind))
+		}
 		return fmt.Sprintf("yes: %d of at most %d", n, ProbeMaxTokens)
-	case !r.countSuspect():
-		return fmt.Sprintf("NO: asked for %d, got %d: the server ignores the output cap%s, so a run would do other work than its scenario", ProbeMaxTokens, n, report.CapIgnoredWhy(kind))
 	}
-	u, b, t := r.Usage.CompletionTokens, r.Bound, r.tokens()
-	if t > ProbeMaxTokens {
+	u, b := r.Usage.CompletionTokens, r.Bound
+	if past {
 		return fmt.Sprintf("NO: asked for %d, its stream carried %d tokens (the server counted %d, %.1f per token-bearing event, more than %d, a count a run's table warns of): the server ignores the output cap%s, so a run would do other work than its scenario",
-			ProbeMaxTokens, t, u, b.PerEventOf(u), rundir.MaxTokensPerEvent, report.CapIgnoredWhy(kind))
+			ProbeMaxTokens, n, u, b.PerEventOf(u), rundir.MaxTokensPerEvent, report.CapIgnoredWhy(kind))
 	}
 	return fmt.Sprintf("unsure: asked for %d, the server counted %d, %.1f per token-bearing event (%d events), more than %d, a count a run's table warns of; its stream carried %d tokens, within the cap: if the count is right, the server ignores the output cap%s, so a run would do other work than its scenario",
-		ProbeMaxTokens, u, b.PerEventOf(u), b.Events, rundir.MaxTokensPerEvent, t, report.CapIgnoredWhy(kind))
+		ProbeMaxTokens, u, b.PerEventOf(u), b.Events, rundir.MaxTokensPerEvent, n, report.CapIgnoredWhy(kind))
 }
 
 // usageVerdict is the usage line's verdict on a server that reported an
