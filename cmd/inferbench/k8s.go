@@ -83,32 +83,31 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 // (shardFrom, session.ShardRefusal) and the live view's flags (liveRunFrom,
 // which listens on nothing). What run reads or opens is the pod's: the API
 // key's file or variable, a dataset's, trace's or tokenizer's contents,
-// the --live port. The scenario is
-// placed, under a directory of its own, at the pod's path; a file on the
-// claim, every pod's and none of this machine's, has an empty stand-in
-// there, which nothing here reads (run only looks for it); the errors name
-// both as the pod does.
-func podRunCheck(ctx context.Context) func(scenario []byte, args []string) error {
-	return func(scenario []byte, args []string) error {
+// the --live port. The pod's files (the scenario, and the claim's, each
+// every pod's and none of this machine's, as k8s names them) are placed
+// under a directory of their own, at the pod's path, an arg ending in one
+// made to name it there; a claim file's stand-in is empty, which nothing
+// here reads (run only looks for it); the errors name the files as the pod
+// does.
+func podRunCheck(ctx context.Context) func(args []string, files map[string][]byte) error {
+	return func(args []string, files map[string][]byte) error {
 		dir, err := os.MkdirTemp("", "inferbench-k8s-")
 		if err != nil {
 			return err
 		}
 		defer os.RemoveAll(dir)
-		args = append([]string{"inferbench"}, args...)
-		for i := 2; i < len(args); i++ { // after "inferbench run"
-			a := args[i]
-			switch j := strings.Index(a, k8s.ResultsDir+"/"); {
-			case args[i-1] == "--"+flagScenario:
-				err = place(dir+a, scenario)
-				args[i] = dir + a
-			case args[i-1] == "--"+flagOut || j < 0 || j > 0 && !strings.ContainsRune(":=", rune(a[j-1])):
-			default: // --dataset FORMAT:/results/…, --tokenizer /results/…, --flag=/results/…
-				err = place(dir+a[j:], nil)
-				args[i] = a[:j] + dir + a[j:]
-			}
-			if err != nil {
+		for p, data := range files {
+			if err := place(dir+p, data); err != nil {
 				return err
+			}
+		}
+		args = append([]string{"inferbench"}, args...)
+		for i, a := range args {
+			for p := range files { // --scenario P, --tokenizer=P, --dataset FORMAT:P
+				if strings.HasSuffix(a, p) {
+					args[i] = strings.TrimSuffix(a, p) + dir + p
+					break
+				}
 			}
 		}
 		run := runCommand(ctx)

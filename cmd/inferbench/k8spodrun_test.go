@@ -84,8 +84,11 @@ func TestK8sManifestRefusesWhatItsPodsRunRefuses(t *testing.T) {
 	}
 	// What run takes, the manifest takes: a trace on the claim, a
 	// tokenizer on it, a seed, a spread, a GPU, a live port (not
-	// listened on here); the stand-ins are gone after.
+	// listened on here); the stand-ins are gone after. A claim's path
+	// is one k8s takes as on it (a pod's //results is its /results):
+	// a tokenizer or trace at //results/… was refused as missing.
 	for _, args := range [][]string{{"--dataset", "trace:/results/t.jsonl"}, {"-c", "2", "--tokenizer", "/results/tok.json"}, {"-c", "2", "--seed", "5"},
+		{"-c", "2", "--tokenizer", "//results/tok.json"}, {"--dataset=trace://results/t.jsonl"}, {"-c", "2", "--tokenizer=/results/./tok.json"},
 		{"-c", "2", "--spread", "2s", "--gpu", "h100-sxmx2", "--live", ":9464", "--progress", "off"}} {
 		if out, stderr, code := k8sApp(t, append([]string{"manifest", "--scenario", file, "--shards", "2", "--image", "img:1", "--"}, args...)...); code != 0 || !strings.Contains(out, "kind: Job") {
 			t.Errorf("-- %q: exit %d %s; want a manifest", args, code, stderr)

@@ -91,3 +91,18 @@ func flagFiles(f laid) error {
 	}
 	return errors.Join(errs...)
 }
+
+// podFiles are the files a pod's run opens (RunCheck), by the path its
+// args give: the scenario, from the ConfigMap, and the claim's files the
+// run flags after -- name (f; on the claim by now: flagFiles), whose
+// contents are the claim's, none here (nil).
+func podFiles(o Options, f laid) map[string][]byte {
+	files := map[string][]byte{path.Join(ScenarioDir, ScenarioKey): o.Scenario}
+	for _, v := range f.flags.Words["tokenizer"] {
+		files[v] = nil
+	}
+	if f.dataset.file != "" {
+		files[f.dataset.file] = nil
+	}
+	return files
+}

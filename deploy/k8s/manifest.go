@@ -83,12 +83,13 @@ type Options struct {
 	// line, what run judges before it reads a file or the environment or
 	// listens (cmd/inferbench's podRunCheck: the flags laid over the
 	// scenario and validated, the flag-only settings (session.Check), --shard,
-	// the live view's flags), given the scenario as the ConfigMap holds it
-	// and pod 0's args as the Job gives them: the manifest refuses what
-	// every pod would, in run's words. The checks above judge the flags
-	// after -- that they lay (layRunFlags); a refusal of another (a
-	// --dataset trace:… with adaptive levels) passed.
-	RunCheck func(scenario []byte, args []string) error
+	// the live view's flags), given pod 0's args as the Job gives them and
+	// the files they name that the pod has (podFiles: the scenario as the
+	// ConfigMap holds it, the claim's files, by the path the args give):
+	// the manifest refuses what every pod would, in run's words. The
+	// checks above judge the flags after -- that they lay (layRunFlags); a
+	// refusal of another (a --dataset trace:… with adaptive levels) passed.
+	RunCheck func(args []string, files map[string][]byte) error
 }
 
 // readArgs reads o.Args with o.RunFlags as run reads them
@@ -181,7 +182,7 @@ func objects(o Options, f laid, givenErr error) (*corev1.ConfigMap, *batchv1.Job
 		for i, a := range args {
 			pod0[i] = strings.ReplaceAll(a, idx, "0")
 		}
-		if err := o.RunCheck(o.Scenario, pod0); err != nil {
+		if err := o.RunCheck(pod0, podFiles(o, f)); err != nil {
 			return nil, nil, fmt.Errorf("k8s: every pod's inferbench run would refuse it: %w", err)
 		}
 	}
