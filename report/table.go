@@ -251,23 +251,16 @@ func measureNotes(l *Level, m *rundir.Manifest) string {
 // each without "WARNING: ": requests that produced more tokens than asked
 // for (the server ignored the output cap; kind is the run's target kind,
 // CapIgnoredWhy), then what judging the output counts against their
-// streams found (UsageWarnings). The run's table prints them, and the
-// report (report/render) carries them with the run's label and level.
+// streams found (UsageChecks, rundir.Record.BoundOutputTokens); none when
+// nothing was found. The run's table prints them, and the report
+// (report/render) carries them with the run's label and level.
 func (l *Level) OutputWarnings(kind string) []string {
+	u, n := l.UsageChecks, l.Requests.Total
 	var ws []string
 	if l.PastMaxTokens > 0 {
 		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome) produced more tokens than requested: the server ignored the output cap%s, so the run did other work than its scenario",
-			l.PastMaxTokens, l.Requests.Total, CapIgnoredWhy(kind)))
+			l.PastMaxTokens, n, CapIgnoredWhy(kind)))
 	}
-	return append(ws, l.UsageWarnings()...)
-}
-
-// UsageWarnings says, one line each without "WARNING: ", what judging the
-// level's output-token counts against their streams found (UsageChecks,
-// rundir.Record.BoundOutputTokens); none when nothing was found.
-func (l *Level) UsageWarnings() []string {
-	u, n := l.UsageChecks, l.Requests.Total
-	var ws []string
 	if u.BelowEvents > 0 {
 		ws = append(ws, fmt.Sprintf("%d of %d requests (any outcome): the server counted fewer output tokens than the events that streamed them (the first said %d for %d events), "+
 			"which is impossible (an event with text carries a token): their output tokens are the events' count, a lower bound (output counts: %s)",

@@ -52,7 +52,7 @@ func TestSummaryBoundsOutputTokens(t *testing.T) {
 			t.Errorf("summary.json's level has no %s:\n%s", k, b)
 		}
 	}
-	ws := l.UsageWarnings()
+	ws := l.OutputWarnings("")
 	if len(ws) != 3 || !strings.HasPrefix(ws[0], "2 of 4 requests (any outcome): the server counted fewer output tokens than the events that streamed them (the first said 1 for 5 events)") ||
 		!strings.HasPrefix(ws[1], "1 of 4 requests (any outcome): the per-event token counts") ||
 		!strings.HasPrefix(ws[2], "1 of 4 requests (any outcome): the server counted more than 16 output tokens per token-bearing event (at most 1000.0)") {
@@ -84,7 +84,7 @@ func TestSummaryWithoutUsageChecks(t *testing.T) {
 			t.Errorf("summary.json's level has %s:\n%s", k, b)
 		}
 	}
-	if ws := l.UsageWarnings(); len(ws) != 0 {
+	if ws := l.OutputWarnings(""); len(ws) != 0 {
 		t.Errorf("warnings %q; want none", ws)
 	}
 }

@@ -39,7 +39,7 @@ func TestSummaryCountsUsageDecreased(t *testing.T) {
 	if !strings.Contains(string(b), `"usage_decreased":1`) {
 		t.Errorf("summary.json's level has no usage_decreased:\n%s", b)
 	}
-	ws := l.UsageWarnings()
+	ws := l.OutputWarnings("")
 	decreased := "1 of 2 requests (any outcome): the server's cumulative output count went down during the stream, which is impossible (a token generated is not taken back): " +
 		"the per-event token counts taken from it were not trusted, each event counted one token, as for a server that gives none"
 	if len(ws) != 2 || !strings.HasPrefix(ws[0], "1 of 2 requests (any outcome): the per-event token counts of the server's cumulative usage summed past") || ws[1] != decreased {
