@@ -11,6 +11,7 @@ import (
 
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // copyWarnings lists the report's warnings that name a run given twice.
@@ -51,9 +52,9 @@ func TestCopyWarningSaysWhatIsDone(t *testing.T) {
 	for i, n := range []string{"a100", "h100", "sibling"} {
 		// A run recorded its pid (the fixture's run.json has none); the
 		// sibling started with a100 in another process.
-		editRunJSON(t, filepath.Join(root, n), func(m *rundir.Manifest) { m.Host.PID = 4242 + i })
+		rundirtest.EditManifest(t, filepath.Join(root, n), func(m *rundir.Manifest) { m.Host.PID = 4242 + i })
 	}
-	editRunJSON(t, filepath.Join(root, "sibling"), func(m *rundir.Manifest) { m.Target.URL = "http://10.0.0.9:8000" })
+	rundirtest.EditManifest(t, filepath.Join(root, "sibling"), func(m *rundir.Manifest) { m.Target.URL = "http://10.0.0.9:8000" })
 	if err := os.CopyFS(filepath.Join(root, "h100-copy"), os.DirFS(filepath.Join(root, "h100"))); err != nil {
 		t.Fatal(err)
 	}

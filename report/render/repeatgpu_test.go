@@ -9,6 +9,7 @@ import (
 	"github.com/inferbench/inferbench/report"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // A run whose GPU was stated (--gpu a100-80gb, no telemetry) and a rerun
@@ -22,7 +23,7 @@ func TestStatedAndSeenGPUOneSetup(t *testing.T) {
 	root := writeRuns(t, map[string]rendertest.Spec{"a100": rendertest.A100(), "a100-stated": stated, "h100": rendertest.H100(), "h100-2": h2})
 	setScenarioSeed(t, filepath.Join(root, "a100-stated"), 8)
 	setScenarioSeed(t, filepath.Join(root, "h100-2"), 9)
-	editRunJSON(t, filepath.Join(root, "a100-stated"), func(m *rundir.Manifest) { m.GPUStated = "a100-80gb" })
+	rundirtest.EditManifest(t, filepath.Join(root, "a100-stated"), func(m *rundir.Manifest) { m.GPUStated = "a100-80gb" })
 	rep := buildRepeats(t, root, "a100", "h100", "a100-stated", "h100-2")
 	want := [][]string{{"a100", "a100-stated"}, {"h100", "h100-2"}}
 	if got := setupLabels(rep.Repeated); !slices.EqualFunc(got, want, slices.Equal) {
@@ -41,7 +42,7 @@ func TestStatedAndSeenGPUOneSetup(t *testing.T) {
 	for _, n := range []string{"a100", "h100", "a100-stated", "h100-2"} {
 		dirs = append(dirs, filepath.Join(root, n))
 	}
-	editRunJSON(t, filepath.Join(root, "a100-stated"), func(m *rundir.Manifest) { m.GPUStated = "" })
+	rundirtest.EditManifest(t, filepath.Join(root, "a100-stated"), func(m *rundir.Manifest) { m.GPUStated = "" })
 	runs, slo, src, err := LoadRuns(dirs, report.SLO{TTFT: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

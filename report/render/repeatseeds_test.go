@@ -8,6 +8,7 @@ import (
 
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 // TestRepeatsSeedsAreNoUnfairness: two runs of one setup whose load seed
@@ -24,7 +25,7 @@ func TestRepeatsSeedsAreNoUnfairness(t *testing.T) {
 	root := writeRuns(t, map[string]rendertest.Spec{"a100": rendertest.A100(), "a100-2": a2})
 	setScenarioSeed(t, filepath.Join(root, "a100-2"), 3)
 	for name, dir := range map[string]string{"a100": "/ci/1/data", "a100-2": "/ci/2/data"} {
-		editRunJSON(t, filepath.Join(root, name), func(m *rundir.Manifest) {
+		rundirtest.EditManifest(t, filepath.Join(root, name), func(m *rundir.Manifest) {
 			m.Load.Seed = map[string]int64{"a100": 7, "a100-2": 9}[name]
 			m.Scenario = []byte(strings.Replace(string(m.Scenario), `"workload":{`, `"workload":{"dataset":{"file":"`+dir+`/x.jsonl"},`, 1))
 		})

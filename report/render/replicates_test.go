@@ -16,6 +16,7 @@ import (
 	"github.com/inferbench/inferbench/report/compare"
 	"github.com/inferbench/inferbench/report/render/rendertest"
 	"github.com/inferbench/inferbench/rundir"
+	"github.com/inferbench/inferbench/rundir/rundirtest"
 )
 
 func close4(got, want float64) bool { return math.Abs(got-want) <= 5e-4*math.Abs(want) }
@@ -177,21 +178,17 @@ func TestRepeatedRunsWithoutInterval(t *testing.T) {
 // setScenarioSeed rewrites run dir's scenario with workload.seed = seed.
 func setScenarioSeed(t *testing.T, dir string, seed int) {
 	t.Helper()
-	m, err := rundir.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sc map[string]any
-	if err := json.Unmarshal(m.Scenario, &sc); err != nil {
-		t.Fatal(err)
-	}
-	sc["workload"].(map[string]any)["seed"] = seed
-	if m.Scenario, err = json.Marshal(sc); err != nil {
-		t.Fatal(err)
-	}
-	if err := rundir.WriteManifest(dir, m); err != nil {
-		t.Fatal(err)
-	}
+	rundirtest.EditManifest(t, dir, func(m *rundir.Manifest) {
+		var sc map[string]any
+		if err := json.Unmarshal(m.Scenario, &sc); err != nil {
+			t.Fatal(err)
+		}
+		sc["workload"].(map[string]any)["seed"] = seed
+		var err error
+		if m.Scenario, err = json.Marshal(sc); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // Runs are grouped into setups: a rerun with other seeds is a repeat; a
@@ -208,31 +205,12 @@ func TestRepeatedRunsGrouping(t *testing.T) {
 	root := writeRuns(t, specs)
 	setScenarioSeed(t, filepath.Join(root, "a100-2"), 8)
 	setScenarioSeed(t, filepath.Join(root, "h100-2"), 9)
-	var dirs []string
-	for _, n := range []string{"a100", "h100", "a100-2", "a100-out48", "h100-2"} {
-		dirs = append(dirs, filepath.Join(root, n))
-	}
-	slo := report.SLO{TTFT: 200 * time.Millisecond}
-	runs, slo, src, err := LoadRuns(dirs, slo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Build(runs, Options{SLO: slo, SLOSource: src, Catalog: catalog(t), Version: "test", Resamples: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := buildRepeats(t, root, "a100", "h100", "a100-2", "a100-out48", "h100-2")
 	sec := rep.Repeated
 	if sec == nil {
 		t.Fatal("no Repeated runs section")
 	}
-	var got [][]string
-	for _, st := range sec.Setups {
-		var labels []string
-		for _, r := range st.Runs {
-			labels = append(labels, r.Label)
-		}
-		got = append(got, labels)
-	}
+	got := setupLabels(sec)
 	want := [][]string{{"a100", "a100-2"}, {"h100", "h100-2"}, {"a100-out48"}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("setups %v; want %v", got, want)
@@ -324,19 +302,6 @@ func TestRepeatedRunsOneSetup(t *testing.T) {
 	}
 }
 
-// editRunJSON rewrites run dir's run.json by edit.
-func editRunJSON(t *testing.T, dir string, edit func(*rundir.Manifest)) {
-	t.Helper()
-	m, err := rundir.ReadManifest(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edit(m)
-	if err := rundir.WriteManifest(dir, m); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // buildRepeats loads the runs names under root in that order and builds
 // their report with a TTFT SLO.
 func buildRepeats(t *testing.T, root string, names ...string) *Report {
@@ -388,8 +353,8 @@ func TestRepeatsNeedKnownGPUAndURL(t *testing.T) {
 	setScenarioSeed(t, filepath.Join(root, "a100-2"), 8)
 	setScenarioSeed(t, filepath.Join(root, "a100-q"), 9)
 	setScenarioSeed(t, filepath.Join(root, "noGPUH"), 4)
-	editRunJSON(t, filepath.Join(root, "a100-far"), func(m *rundir.Manifest) { m.Target.URL = "http://10.0.0.2:8000" })
-	editRunJSON(t, filepath.Join(root, "a100-q"), func(m *rundir.Manifest) { m.Target.URL = "http://127.0.0.1:37011/?trace=1" })
+	rundirtest.EditManifest(t, filepath.Join(root, "a100-far"), func(m *rundir.Manifest) { m.Target.URL = "http://10.0.0.2:8000" })
+	rundirtest.EditManifest(t, filepath.Join(root, "a100-q"), func(m *rundir.Manifest) { m.Target.URL = "http://127.0.0.1:37011/?trace=1" })
 
 	rep := buildRepeats(t, root, "noGPUA", "noGPUH")
 	if rep.Repeated != nil || strings.Contains(rep.Comparisons[0].Headline, "runs of one setup") {
@@ -420,7 +385,7 @@ func TestCopiedRunIsNoRepeat(t *testing.T) {
 	setScenarioSeed(t, filepath.Join(root, "a100-2"), 8)
 	for _, n := range []string{"a100", "h100"} {
 		// A run recorded its pid (the fixture's run.json has none).
-		editRunJSON(t, filepath.Join(root, n), func(m *rundir.Manifest) { m.Host.PID = 4242 })
+		rundirtest.EditManifest(t, filepath.Join(root, n), func(m *rundir.Manifest) { m.Host.PID = 4242 })
 		if err := os.CopyFS(filepath.Join(root, n+"-copy"), os.DirFS(filepath.Join(root, n))); err != nil {
 			t.Fatal(err)
 		}
