@@ -13,7 +13,6 @@ import (
 
 	"github.com/inferbench/inferbench/deploy/k8s"
 	"github.com/inferbench/inferbench/internal/cmdline"
-	"github.com/inferbench/inferbench/scenarios"
 	"github.com/inferbench/inferbench/session"
 )
 
@@ -78,7 +77,7 @@ are passed to every shard's run. Join the shards with inferbench merge.`,
 // "run") judged by inferbench run itself, as far as run judges it before it
 // reads a file or the environment: its flags read and laid over the
 // ConfigMap's scenario and validated (scenarioFromFlags), then checked
-// with the scenario's defaults (ValidateRunnable, as runOptionsFrom), the
+// with the scenario's defaults (runnable, as runOptionsFrom), the
 // flag-only settings (session.Check, as FromScenario), its --shard
 // (shardFrom, session.ShardRefusal) and the live view's flags (liveRunFrom,
 // which listens on nothing). What run reads or opens is the pod's: the API
@@ -116,10 +115,8 @@ func podRunCheck(ctx context.Context) func(args []string, files map[string][]byt
 			if err != nil {
 				return err
 			}
-			session.ApplyKindDefaults(s)
-			s.ApplyDefaults()
-			if err := s.ValidateRunnable(); err != nil {
-				return usagef("%v", scenarios.FlagNamed(c, true, err))
+			if err := runnable(c, s); err != nil {
+				return err
 			}
 			if err := session.Check(s, runExtras(c)); err != nil {
 				return runError(err)

@@ -24,10 +24,8 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 	if err := keyEnvSet(c, s); err != nil {
 		return nil, err
 	}
-	session.ApplyKindDefaults(s)
-	s.ApplyDefaults()
-	if err := s.ValidateRunnable(); err != nil {
-		return nil, usagef("%v", scenarios.FlagNamed(c, c.IsSet(flagScenario), err))
+	if err := runnable(c, s); err != nil {
+		return nil, err
 	}
 	o, err := session.FromScenario(s, runExtras(c))
 	if err != nil {
@@ -37,6 +35,18 @@ func runOptionsFrom(c *cli.Context) (*session.Options, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// runnable fills in s's defaults, its kind's then its own, and refuses
+// what cannot run, naming the flag that set it; run and k8s manifest's
+// check of its pods (podRunCheck) both take s so.
+func runnable(c *cli.Context, s *scenarios.Scenario) error {
+	session.ApplyKindDefaults(s)
+	s.ApplyDefaults()
+	if err := s.ValidateRunnable(); err != nil {
+		return usagef("%v", scenarios.FlagNamed(c, c.IsSet(flagScenario), err))
+	}
+	return nil
 }
 
 // runExtras are run's flags that only exist as flags.
