@@ -60,3 +60,29 @@ func TestPrefixCacheUnknownIsNoneReported(t *testing.T) {
 		t.Errorf("no rate reported: %v; want an empty map (known: none)", m)
 	}
 }
+
+// TestPrefixCacheOfAHistoryBaseline: Compare takes a summaries-only
+// baseline's rates from its summaries (its Meta, MetaOf's, has none): the
+// median of 5 %, 10 % and 60 % at level 8 is 10 %, 80 points under the
+// candidate's 90 %, and warned of as such.
+func TestPrefixCacheOfAHistoryBaseline(t *testing.T) {
+	c := base()
+	c.levels, c.n, c.ttftMS, c.noiseMS, c.failEvery = []float64{8}, 50, 50, 0, 0
+	cand := load(t, c)
+	cand.Meta.PrefixCache = map[float64]float64{8: 0.9}
+	var sums []*report.Summary
+	for _, v := range []float64{0.05, 0.6, 0.1} {
+		s := summaryWith(50)
+		s.Levels[0].Server = &report.ServerLevel{PrefixCacheHitRate: &v}
+		sums = append(sums, s)
+	}
+	meta := cand.Meta
+	meta.PrefixCache = nil // MetaOf's: unknown
+	res, err := Compare(Baseline{Label: "h", Meta: meta, Summaries: sums}, cand, Options{Resamples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(res.Warnings, "\n"); !strings.Contains(all, "level 8: baseline's 10.0%, candidate's 90.0%") {
+		t.Errorf("warnings %q; want level 8's baseline 10.0%% (the summaries' median) against 90.0%%", res.Warnings)
+	}
+}
