@@ -286,6 +286,7 @@ func TestLoadErrors(t *testing.T) {
 		{"block mapping located at its key", "name: a\nworkload:\n  prompt_tokens:\n    dist: uniform\n    max: 5\n", []string{"s.yaml:3:3: workload.prompt_tokens.min: is required with dist: uniform"}},
 		{"url with credentials", "name: a\ntarget: {url: \"http://me:pw@host\"}\n", []string{"s.yaml:2:15: target.url: must not hold credentials: name the environment variable that holds the key (--api-key-env; target.api_key_env in a scenario)"}},
 		{"api typo", "name: a\ntarget: {api: chatt}\n", []string{`s.yaml:2:15: target.api: unknown API "chatt" (did you mean "chat"?)`}},
+		{"gpu url with credentials", "name: a\ngpu: {backend: dcgm, url: \"http://me:pw@h:9400/metrics\"}\n", []string{"s.yaml:2:27: gpu.url: must not hold credentials"}},
 		{"gpu url without dcgm", "name: a\ngpu: {url: \"http://h:9400/metrics\"}\n", []string{"s.yaml:2:12: gpu.url: only applies with backend: dcgm or mock"}},
 		{"missing name", "load: {concurrency: 1}\n", []string{"s.yaml:1:1: name: is required"}},
 		{"control characters", "name: a\ntarget: {model: \"llama\\n3\"}\nload: {trace: {file: \"/a\\tb\"}}\n", []string{

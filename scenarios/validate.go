@@ -242,7 +242,7 @@ func (s *Scenario) CheckBaseURL(check func(raw string) error) error {
 func (t *Target) validate(c *checker) {
 	if t.URL != "" {
 		// The URL is not echoed: it may carry credentials.
-		if msg := CheckURL(t.URL); msg != "" {
+		if msg := CheckTargetURL(t.URL); msg != "" {
 			c.errorf("target.url", "%s", msg)
 		}
 	}
@@ -279,9 +279,24 @@ func CheckURL(raw string) string {
 	case u.Host == "":
 		return "has no host"
 	case u.User != nil:
-		return "must not hold credentials: name the environment variable that holds the key (--api-key-env; target.api_key_env in a scenario)"
+		return urlCredentials
 	}
 	return ""
+}
+
+// urlCredentials is CheckURL's word on a URL with a user or password;
+// CheckTargetURL adds where a target's key goes instead.
+const urlCredentials = "must not hold credentials"
+
+// CheckTargetURL is CheckURL for a target's URL (--url, target.url): a
+// URL with credentials is told where the key goes. Other URLs (a GPU
+// exporter's, a /metrics page's) have no key to give.
+func CheckTargetURL(raw string) string {
+	msg := CheckURL(raw)
+	if msg == urlCredentials {
+		msg += ": name the environment variable that holds the key (--api-key-env; target.api_key_env in a scenario)"
+	}
+	return msg
 }
 
 // hostPart is what stands between raw's "://" and the path that follows.

@@ -338,9 +338,7 @@ func checkServerMetrics(v string) error {
 		return nil
 	}
 	if msg := scenarios.CheckURL(v); msg != "" {
-		// Not echoed, as --url is not: it may carry credentials. The
-		// advice on credentials is --url's (an API key's variable): cut.
-		msg, _, _ = strings.Cut(msg, ": name the environment variable")
+		// Not echoed, as --url is not: it may carry credentials.
 		return inputf("--server-metrics: want auto, off or the server's /metrics URL, which %s", msg)
 	}
 	return nil

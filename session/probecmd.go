@@ -84,7 +84,7 @@ func ProbeEndpoint(ctx context.Context, o ProbeOptions, stdout io.Writer) error 
 		}
 		apiKey = key
 	}
-	if msg := scenarios.CheckURL(o.URL); o.URL != "" && msg != "" {
+	if msg := scenarios.CheckTargetURL(o.URL); o.URL != "" && msg != "" {
 		return &InputError{Err: fmt.Errorf("--url: %s", msg)} // as run says it: a password in it too
 	}
 	client := httpClient(&Options{})
