@@ -347,7 +347,7 @@ func build(runs []*Run, o Options) (*Report, error) {
 	setups := groupSetups(runs, r.Runs, gpus)
 	r.copyWarnings = warnRepeatedDirs(setups, runs, r.Runs)
 	for _, i := range comparedRuns(setups, len(runs)) {
-		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs, setups.together(0, i)))
+		r.Comparisons = append(r.Comparisons, compareRuns(runs[0], runs[i], priced[0], priced[i], slo, bs, setups.together(0, i), setups.reruns(0, i)))
 	}
 	r.Repeated = repeatedRuns(setups, r.Runs, r.Comparisons)
 	if o.Catalog != nil {

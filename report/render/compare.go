@@ -264,8 +264,10 @@ type Comparison struct {
 // compareRuns compares candidate b with baseline a: at the levels each is
 // priced at (pa, pb: capacity at SLO, else highest throughput, with the
 // headline offer's $/hour, 0 when not priced; nil when the run served no
-// token), and at every level both ran.
-func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper, repeats bool) Comparison {
+// token), and at every level both ran. repeats says a and b are runs of
+// one setup; reruns that each is the first of its own setup and both
+// setups were run again (grouping.reruns).
+func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper, repeats, reruns bool) Comparison {
 	c := Comparison{Baseline: a.Label, Candidate: b.Label, Unfair: []string{}, Notes: []string{},
 		Resamples: bs.resamples, Seed: bs.seed, Confidence: Confidence, PartOfLoad: partsOf(a, b)}
 	sloPct := cmp.Or(slo.Percentile, report.DefaultSLOPercentile)
@@ -313,7 +315,7 @@ func compareRuns(a, b *Run, pa, pb *pricedLevel, slo report.SLO, bs bootstrapper
 	}
 	c.Unfair, c.Notes = fairness(a, b, pa, pb, slo, repeats)
 	c.Unfair, c.Differs = byDesign(c.Unfair)
-	c.Headline = simulatedPrefix(a, b) + headline(&c, a, b, pa, pb, slo) + smallSampleSentence(a, b, pa, pb, slo)
+	c.Headline = simulatedPrefix(a, b) + headline(&c, a, b, pa, pb, slo, reruns) + smallSampleSentence(a, b, pa, pb, slo)
 	return c
 }
 
@@ -328,8 +330,8 @@ func commonLevels(a, b *Run) []float64 {
 	return out
 }
 
-// headline writes the verdict sentence.
-func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) string {
+// headline writes the verdict sentence; reruns as compareRuns'.
+func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO, reruns bool) string {
 	var tp, usd *MetricComparison
 	for i := range c.Capacity {
 		switch c.Capacity[i].Metric {
@@ -408,9 +410,15 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 	// priced: a rerun varies beyond it (another arrangement of the batch,
 	// another capacity level: the demo's ratio read 3.03× [2.99–3.07] and
 	// 3.21× [3.18–3.25] on two seeds), so its significance is said of
-	// these runs.
+	// these runs. Where reruns of both sides were given the Repeated
+	// runs section's across-runs sentence holds that variance, and the
+	// advice to rerun is not given.
 	if tp.Significant {
-		fmt.Fprintf(&s, ", significant at %g %% over these runs' requests (p %s%s)", Confidence*100, pText(tp.PValue), rerunAdvice)
+		advice := rerunAdvice
+		if reruns {
+			advice = ""
+		}
+		fmt.Fprintf(&s, ", significant at %g %% over these runs' requests (p %s%s)", Confidence*100, pText(tp.PValue), advice)
 	} else {
 		fmt.Fprintf(&s, ", not significant (p %s)", pText(tp.PValue))
 	}
@@ -428,9 +436,8 @@ func headline(c *Comparison, a, b *Run, pa, pb *pricedLevel, slo report.SLO) str
 	return s.String()
 }
 
-// rerunAdvice follows a significant verdict's p value; the Repeated runs
-// section takes it out where reruns of both sides were given, whose
-// across-runs interval holds that variance (repeatedRuns).
+// rerunAdvice follows a significant verdict's p value but where reruns
+// of both sides were given (compareRuns' reruns).
 const rerunAdvice = "; a rerun varies beyond the interval: run each side again before reading a few percent"
 
 // metInResamples says, for each run priced at its highest-throughput

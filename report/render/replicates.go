@@ -160,6 +160,16 @@ func (g grouping) together(i, j int) bool {
 	return slices.ContainsFunc(g.setups, func(s []int) bool { return slices.Contains(s, i) && slices.Contains(s, j) })
 }
 
+// reruns says runs i and j are each the first run of a setup of its own
+// and both setups hold more than one run: the pair's verdict need not
+// advise running each side again, for the across-runs ratio has
+// (repeatedRuns).
+func (g grouping) reruns(i, j int) bool {
+	si := slices.IndexFunc(g.setups, func(s []int) bool { return s[0] == i })
+	sj := slices.IndexFunc(g.setups, func(s []int) bool { return s[0] == j })
+	return si >= 0 && sj >= 0 && si != sj && len(g.setups[si]) > 1 && len(g.setups[sj]) > 1
+}
+
 // targetURL is the run's target URL as a setup compares it: scheme, host
 // and path, without port, query, fragment or user. Not the port: a server
 // started again on another port (the demo's mock takes a free one each
@@ -371,11 +381,6 @@ func repeatedRuns(g grouping, rr []RunReport, comps []Comparison) *RepeatedRuns 
 		sec.Ratios = append(sec.Ratios, x)
 		for i := range comps {
 			if comps[i].Baseline == base.Name && comps[i].Candidate == cand.Name && (x.BaselineRuns > 1 || x.CandidateRuns > 1) {
-				if x.BaselineRuns > 1 && x.CandidateRuns > 1 {
-					// Reruns of both sides were given: the across-runs
-					// sentence holds the variance the advice is about.
-					comps[i].Headline = strings.Replace(comps[i].Headline, rerunAdvice, "", 1)
-				}
 				comps[i].Headline += acrossRuns(x, base, cand)
 			}
 		}

@@ -228,6 +228,15 @@ func TestRepeatedRunsGrouping(t *testing.T) {
 	if !strings.Contains(rep.Comparisons[1].Headline, "Across 1 and 2 runs (a100-out48's and a100's): ") {
 		t.Errorf("verdict %q lacks the across-runs sentence", rep.Comparisons[1].Headline)
 	}
+	// Both h100 and a100 were run again: the across-runs sentence holds
+	// the run-to-run variance the advice to rerun is about; a100-out48
+	// ran once, and its verdict keeps it.
+	if h := rep.Comparisons[0].Headline; !strings.Contains(h, "significant at 95 %") || strings.Contains(h, "run each side again") {
+		t.Errorf("verdict %q: want it significant, without the advice to rerun", h)
+	}
+	if h := rep.Comparisons[1].Headline; !strings.Contains(h, "significant at 95 %") || !strings.Contains(h, rerunAdvice) {
+		t.Errorf("verdict %q: want it significant, with the advice to rerun", h)
+	}
 	if x := sec.Ratios[0]; x.Method == "" || !(x.CILow < x.Ratio && x.Ratio < x.CIHigh) {
 		t.Errorf("h100 / a100 across runs: %+v; want an interval about the ratio", x)
 	}
