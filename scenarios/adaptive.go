@@ -84,3 +84,12 @@ func (l *LoadProfile) Levels() []float64 {
 func (l *LoadProfile) AdaptiveOn() bool {
 	return l.Adaptive != nil && l.Adaptive.Precision > 0 && !math.IsNaN(l.Adaptive.Precision)
 }
+
+// AdaptivePrecision is the interval reach adaptive levels stop at, 0 when
+// levels do not stop adaptively (AdaptiveOn).
+func (l *LoadProfile) AdaptivePrecision() float64 {
+	if !l.AdaptiveOn() {
+		return 0
+	}
+	return l.Adaptive.Precision
+}

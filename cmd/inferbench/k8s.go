@@ -121,10 +121,7 @@ func podRunCheck(ctx context.Context) func(args []string, files map[string][]byt
 			if err := session.Check(s, runExtras(c)); err != nil {
 				return runError(err)
 			}
-			o := &session.Options{BisectSteps: session.BisectSteps(&s.Load)}
-			if s.Load.AdaptiveOn() {
-				o.Precision = s.Load.Adaptive.Precision
-			}
+			o := &session.Options{BisectSteps: session.BisectSteps(&s.Load), Precision: s.Load.AdaptivePrecision()}
 			if err := shardFrom(c, o); err != nil {
 				return err
 			}

@@ -31,10 +31,7 @@ func checkShards(s *scenarios.Scenario, n int, f laid) error {
 	}
 	l := &s.Load
 	steps := session.BisectSteps(l)
-	precision := 0.0
-	if l.AdaptiveOn() {
-		precision = l.Adaptive.Precision
-	}
+	precision := l.AdaptivePrecision()
 	switch err := session.ShardRefusal(steps, precision, n); {
 	case errors.Is(err, session.ErrShardBisect):
 		what := "the scenario's load.capacity_search (bisect: true)"
