@@ -84,7 +84,8 @@ type SetupRatio struct {
 	Method        string  `json:"method,omitempty"`
 	Why           string  `json:"why,omitempty"`
 	// Unlike says what makes the ratio not like for like: the setups
-	// priced on different bases, or of different models.
+	// priced on different bases (unlike; a difference of models the
+	// pair's verdict says).
 	Unlike []string `json:"unlike,omitempty"`
 	// Bound is "at least" when a run of the candidate setup is priced at
 	// a capacity that is a lower bound (the highest level run met the
@@ -256,21 +257,16 @@ func setupGPU(cat *cost.Catalog, run *Run, stated string) string {
 }
 
 // seedsAlone says whether the runs' scenario settings are the same but
-// for seeds.
+// for seeds (isSeed, as fairness tells seeds from other settings).
 func seedsAlone(a, b *compare.Meta) bool {
 	if string(a.Settings) == string(b.Settings) {
 		return true
 	}
-	if len(a.Settings) == 0 || len(b.Settings) == 0 {
+	diffs, err := rundir.DiffScenarios(a.Settings, b.Settings)
+	if err != nil {
 		return false
 	}
-	for _, d := range compare.SettingsDiff(a.Settings, b.Settings) {
-		path, _, _ := strings.Cut(d, ": baseline ")
-		if path[strings.LastIndex(path, ".")+1:] != "seed" {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(diffs, func(d rundir.ScenarioDifference) bool { return !isSeed(d.Path) })
 }
 
 // repeated reports whether some setup has more than one run.
